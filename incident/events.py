@@ -1,0 +1,87 @@
+"""The event vocabulary: everything that can happen in an incident.
+
+Events are facts. Commands decide whether something may happen and produce
+`NewEvent`s; the store gives them a sequence number and a place in the hash chain
+and hands back `Event`s; the fold turns events into state. Corrections are new
+events, never edits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TypeAlias
+
+JSONValue: TypeAlias = (
+    str | int | float | bool | None | list["JSONValue"] | dict[str, "JSONValue"]
+)
+Payload: TypeAlias = Mapping[str, JSONValue]
+
+
+class Kind(StrEnum):
+    """Event kinds. The string values are stored; never rename one."""
+
+    DECLARED = "incident.declared"
+    CLOSED = "incident.closed"
+    SEVERITY_CHANGED = "incident.severity_changed"
+    STEP_CHECKED = "step.checked"
+    STEP_SKIPPED = "step.skipped"
+    STEP_REOPENED = "step.reopened"
+    APPROVAL_GRANTED = "approval.granted"
+    DATABASE_TIER_CHOSEN = "database.tier_chosen"
+    NOTE_ADDED = "note.added"
+    ROLE_ASSIGNED = "role.assigned"
+    COMMANDER_HANDED_OFF = "commander.handed_off"
+    PAGE_SENT = "page.sent"
+    COMMUNICATION_SENT = "communication.sent"
+    COMMAND_RAN = "command.ran"
+
+
+@dataclass(frozen=True, slots=True)
+class NewEvent:
+    """An event a command wants recorded; the store assigns `seq` and the hashes."""
+
+    incident_id: str
+    kind: str
+    actor: str
+    at: datetime
+    mono_ns: int
+    payload: Payload
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """An event as recorded: numbered within its incident and chained by hash."""
+
+    incident_id: str
+    seq: int
+    kind: str
+    actor: str
+    at: datetime
+    mono_ns: int
+    payload: Payload
+    prev_hash: str
+    hash: str
+
+
+def format_timestamp(moment: datetime) -> str:
+    """ISO 8601 UTC with milliseconds and a `Z`: the one stored time format."""
+    if moment.tzinfo is None:
+        raise ValueError("timestamps must be timezone-aware")
+    utc = moment.astimezone(UTC)
+    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+
+
+def parse_timestamp(text: str) -> datetime:
+    """Read a stored timestamp (or any ISO 8601 time with an offset) as aware UTC."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    if moment.tzinfo is None:
+        raise ValueError(f"timestamp has no timezone: {text!r}")
+    return moment.astimezone(UTC)
+
+
+def truncate_to_millis(moment: datetime) -> datetime:
+    """Drop sub-millisecond precision, so a time survives a store round trip."""
+    return moment.replace(microsecond=(moment.microsecond // 1000) * 1000)

@@ -1,0 +1,28 @@
+"""What the domain needs from a record, so it never has to know it is SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Protocol
+
+from incident.events import Event, NewEvent
+
+
+class EventLog(Protocol):
+    """An append-only, per-incident, hash-chained event log."""
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Record `events` atomically, durable before returning; all or nothing.
+
+        Events may belong to one incident only. Sequence numbers continue from the
+        incident's last recorded event, whoever wrote it.
+        """
+        ...
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        """The incident's events with `seq > after_seq`, in order."""
+        ...
+
+    def incident_ids(self) -> list[str]:
+        """Every incident in the log, oldest first."""
+        ...

@@ -1,0 +1,1 @@
+"""Runbooks: the model, the loaders and the bundled runbook files."""

@@ -1,0 +1,256 @@
+"""The runbook model: the plan an incident follows, as immutable values.
+
+A runbook is loaded once (from YAML or Markdown), validated, and then snapshotted
+into the incident's first event, so an incident keeps following the plan it was
+declared with even if the file on disk changes afterwards.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class StepKind(StrEnum):
+    """What the coordinator does to complete a step."""
+
+    CHECK = "check"
+    """A manual action confirmed by ticking it."""
+    APPROVAL = "approval"
+    """A gate: it stays blocked until someone holding `approver` approves it."""
+    COMMUNICATION = "communication"
+    """A message rendered from one of the runbook's templates."""
+    VERIFICATION = "verification"
+    """A check backed by a health probe's evidence."""
+    COMMAND = "command"
+    """A shell command, run only when the coordinator confirms."""
+    DATABASE = "database"
+    """The choice between the runbook's database rollback tiers."""
+
+
+class DeploymentPattern(StrEnum):
+    """How the release was deployed, which decides how it is rolled back."""
+
+    BLUE_GREEN = "blue-green"
+    ROLLING = "rolling"
+    RECREATE = "recreate"
+
+
+class TriggerKind(StrEnum):
+    """How a rollback trigger is decided."""
+
+    METRIC = "metric"
+    """A probe's value compared with a threshold (error rate > 5%)."""
+    CONSECUTIVE_FAILURES = "consecutive_failures"
+    """N failed health checks in a row."""
+    MANUAL = "manual"
+    """A human judgement (core functionality broken)."""
+
+
+class ProbeKind(StrEnum):
+    """What a probe asks of production."""
+
+    HTTP = "http"
+    VERSION = "version"
+    PROMETHEUS = "prometheus"
+
+
+class DataLoss(StrEnum):
+    """How much data a database rollback tier can lose."""
+
+    NONE = "none"
+    POSSIBLE = "possible"
+    CERTAIN = "certain"
+
+
+TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
+    {
+        "id",
+        "title",
+        "severity",
+        "issue",
+        "eta",
+        "commander",
+        "channel",
+        "from_version",
+        "last_good_version",
+        "pattern",
+        "elapsed",
+        "phase",
+        "next_update",
+        "status",
+    }
+)
+"""Placeholders a communication template may use; anything else is a runbook error."""
+
+DEFAULT_ROLES: tuple[str, ...] = (
+    "incident-commander",
+    "deployment-coordinator",
+    "comms-lead",
+    "ops",
+    "leadership",
+)
+"""Roles every runbook knows, whether or not it lists them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A phase's target window in minutes after T+0; `end_min` None means open-ended."""
+
+    start_min: int
+    end_min: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One thing to do in a phase."""
+
+    id: str
+    title: str
+    phase_id: str
+    kind: StepKind = StepKind.CHECK
+    guidance: str = ""
+    owner: str | None = None
+    """The role expected to do it."""
+    required: bool = True
+    approver: str | None = None
+    """Role whose approval unblocks the step (approval gates)."""
+    template: str | None = None
+    """Template id, for communication steps."""
+    probe: str | None = None
+    """Probe name, for verification steps."""
+    evidence: str | None = None
+    """What the probe must show for the step to count as verified."""
+    command: str | None = None
+    """Shell command, for command steps; run only on confirmation."""
+    patterns: tuple[DeploymentPattern, ...] = ()
+    """Deployment patterns this step applies to; empty means all."""
+
+    @property
+    def requires_approval(self) -> bool:
+        return self.approver is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    id: str
+    title: str
+    window: Window | None
+    summary: str = ""
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    """A condition that, when met, says: roll back now."""
+
+    id: str
+    title: str
+    kind: TriggerKind
+    probe: str | None = None
+    op: str | None = None
+    """One of >, >=, <, <=, ==, != for metric triggers."""
+    threshold: float | None = None
+    for_samples: int = 1
+    """Consecutive samples over threshold before the trigger is met."""
+    count: int | None = None
+    """Consecutive failures, for consecutive_failures triggers."""
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseTier:
+    """One of the guide's three ways to deal with the database."""
+
+    id: str
+    title: str
+    risk: str
+    data_loss: DataLoss
+    guidance: str = ""
+    approver: str | None = None
+    """Role whose approval is required before this tier may be executed."""
+
+
+@dataclass(frozen=True, slots=True)
+class Probe:
+    """A question asked of production on an interval.
+
+    Header values may reference `${ENV_VAR}`; they are expanded only at request time
+    and never stored in the record.
+    """
+
+    name: str
+    kind: ProbeKind
+    url: str
+    expect_status: int = 200
+    json_field: str | None = None
+    query: str | None = None
+    interval_s: float = 5.0
+    timeout_s: float = 2.0
+    headers: tuple[tuple[str, str], ...] = ()
+    threshold: float | None = None
+    """Value above which the probe's panel shows a breach (display only)."""
+    unit: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Cadence:
+    """When stakeholder updates are due: first within N minutes, then every M."""
+
+    first_update_min: int = 5
+    every_min: int = 20
+
+
+@dataclass(frozen=True, slots=True)
+class PatternInfo:
+    id: DeploymentPattern
+    title: str
+    description: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Runbook:
+    id: str
+    title: str
+    phases: tuple[Phase, ...]
+    description: str = ""
+    roles: tuple[str, ...] = DEFAULT_ROLES
+    patterns: tuple[PatternInfo, ...] = ()
+    default_pattern: DeploymentPattern | None = None
+    triggers: tuple[Trigger, ...] = ()
+    database_tiers: tuple[DatabaseTier, ...] = ()
+    templates: tuple[tuple[str, str], ...] = ()
+    """(template id, text) pairs, in file order."""
+    probes: tuple[Probe, ...] = ()
+    cadence: Cadence = field(default_factory=Cadence)
+    source: str = ""
+    """Where the runbook was loaded from, for messages."""
+
+    def steps(self) -> tuple[Step, ...]:
+        return tuple(step for phase in self.phases for step in phase.steps)
+
+    def step(self, step_id: str) -> Step | None:
+        for step in self.steps():
+            if step.id == step_id:
+                return step
+        return None
+
+    def phase(self, phase_id: str) -> Phase | None:
+        for phase in self.phases:
+            if phase.id == phase_id:
+                return phase
+        return None
+
+    def template(self, template_id: str) -> str | None:
+        return dict(self.templates).get(template_id)
+
+    def database_tier(self, tier_id: str) -> DatabaseTier | None:
+        for tier in self.database_tiers:
+            if tier.id == tier_id:
+                return tier
+        return None
+
+    def probe(self, name: str) -> Probe | None:
+        for probe in self.probes:
+            if probe.name == name:
+                return probe
+        return None

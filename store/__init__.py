@@ -1,0 +1,1 @@
+"""The record: an append-only, hash-chained SQLite event log."""

@@ -1,0 +1,1 @@
+"""The face of lastgood: the command line and the Textual app."""
