@@ -1,0 +1,162 @@
+"""The database layout and the numbered steps that bring a file up to it.
+
+Each migration takes the schema from version N-1 to N and runs inside the
+caller's `BEGIN IMMEDIATE` transaction, together with the version bump, so a
+crash mid-upgrade leaves the file at the old version rather than half-built.
+The stored version lives in the `meta` table (what the code trusts) and in
+`PRAGMA user_version` (what generic SQLite tools can see without knowing us).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from sqlite_utils import Database
+
+from incident.chain import GENESIS_HASH
+
+SCHEMA_VERSION = 1
+"""The newest layout this code can read and write."""
+
+APPEND_ONLY_MESSAGE = "events are append-only; record a correction instead"
+CHAIN_MESSAGE = "events must extend the chain: next seq and the last hash as prev_hash"
+
+EVENT_COLUMNS = (
+    "incident_id",
+    "seq",
+    "at",
+    "mono_ns",
+    "actor",
+    "kind",
+    "payload",
+    "prev_hash",
+    "hash",
+)
+"""Column order of `events`, shared by the insert and select statements."""
+
+_TRIGGERS_V1 = (
+    f"""
+    CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, '{APPEND_ONLY_MESSAGE}'); END
+    """,
+    # Catches INSERT OR REPLACE (which deletes without firing the delete
+    # trigger unless recursive_triggers is on) and any writer that does not
+    # go through SqliteEventLog, so the file itself keeps every chain linear.
+    f"""
+    CREATE TRIGGER events_extend_chain BEFORE INSERT ON events
+    WHEN NEW.seq IS NOT (
+            SELECT COALESCE(MAX(seq), 0) + 1 FROM events
+            WHERE incident_id = NEW.incident_id)
+        OR NEW.prev_hash IS NOT COALESCE(
+            (SELECT hash FROM events WHERE incident_id = NEW.incident_id
+             ORDER BY seq DESC LIMIT 1),
+            '{GENESIS_HASH}')
+    BEGIN SELECT RAISE(ABORT, '{CHAIN_MESSAGE}'); END
+    """,
+)
+
+_INCIDENTS_VIEW_V1 = """
+SELECT
+    first.incident_id AS incident_id,
+    first.at AS declared_at,
+    json_extract(first.payload, '$.title') AS title,
+    (SELECT COUNT(*) FROM events AS e
+     WHERE e.incident_id = first.incident_id) AS event_count,
+    (SELECT e.at FROM events AS e WHERE e.incident_id = first.incident_id
+     ORDER BY e.seq DESC LIMIT 1) AS last_at
+FROM events AS first
+WHERE first.seq = 1
+ORDER BY first.rowid
+"""
+
+
+class SchemaProblem(Exception):
+    """The file is not a lastgood database this code may use; the caller adds the path."""
+
+
+def _create_v1(db: Database) -> None:
+    db.create_table("meta", {"key": str, "value": str}, pk="key", not_null={"key", "value"})
+    db.create_table(
+        "events",
+        {
+            "incident_id": str,
+            "seq": int,
+            "at": str,
+            "mono_ns": int,
+            "actor": str,
+            "kind": str,
+            "payload": str,
+            "prev_hash": str,
+            "hash": str,
+        },
+        pk=("incident_id", "seq"),
+        not_null=set(EVENT_COLUMNS),
+        column_order=list(EVENT_COLUMNS),
+    )
+    for trigger in _TRIGGERS_V1:
+        db.execute(trigger)
+    db.create_view("incidents", _INCIDENTS_VIEW_V1)
+
+
+MIGRATIONS: Mapping[int, Callable[[Database], None]] = {1: _create_v1}
+"""Target version -> the step that reaches it from the version before."""
+
+
+def stored_version(db: Database) -> int:
+    """0 for an empty file; refuses files that hold something other than our log."""
+    names = {
+        str(row[0])
+        for row in db.execute(
+            "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    }
+    if not names:
+        return 0
+    if "meta" not in names:
+        raise SchemaProblem("not a lastgood database (it has no meta table)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    if row is None:
+        raise SchemaProblem("not a lastgood database (meta has no schema_version)")
+    try:
+        return int(row[0])
+    except (TypeError, ValueError):
+        raise SchemaProblem(f"unreadable schema_version {row[0]!r}") from None
+
+
+def _refuse_newer(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaProblem(
+            f"schema version {version} is newer than this lastgood supports "
+            f"({SCHEMA_VERSION}); upgrade lastgood to open it"
+        )
+
+
+def upgrade(db: Database) -> None:
+    """Create or migrate the schema; call inside a write transaction."""
+    version = stored_version(db)
+    _refuse_newer(version)
+    for target in range(version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[target](db)
+        db.execute(
+            "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
+            [str(target)],
+        )
+        # PRAGMA takes no parameters; `target` is an int from our own table.
+        db.execute(f"PRAGMA user_version = {int(target)}")
+
+
+def check_readable(db: Database) -> None:
+    """Refuse what a read-only opening cannot use, since it may not migrate."""
+    version = stored_version(db)
+    if version == 0:
+        raise SchemaProblem("not a lastgood database (it is empty)")
+    _refuse_newer(version)
+    if version < SCHEMA_VERSION:
+        raise SchemaProblem(
+            f"schema version {version} is older than this lastgood's ({SCHEMA_VERSION}); "
+            "open it once for writing to upgrade it"
+        )
