@@ -25,7 +25,7 @@ def canonical_json(value: JSONValue | Payload) -> str:
 
 def event_hash(event: NewEvent | Event, seq: int, prev_hash: str) -> str:
     """SHA-256 over the canonical encoding of an event at position `seq`."""
-    body = {
+    body: dict[str, JSONValue] = {
         "incident": event.incident_id,
         "seq": seq,
         "at": format_timestamp(event.at),
@@ -62,17 +62,29 @@ def verify_chain(incident_id: str, events: Iterable[Event]) -> ChainReport:
     for event in events:
         if event.seq != expected_seq:
             return ChainReport(
-                incident_id, False, count, prev, expected_seq,
+                incident_id,
+                False,
+                count,
+                prev,
+                expected_seq,
                 f"expected event {expected_seq}, found {event.seq}",
             )
         if event.prev_hash != prev:
             return ChainReport(
-                incident_id, False, count, prev, event.seq,
+                incident_id,
+                False,
+                count,
+                prev,
+                event.seq,
                 "previous-hash link broken",
             )
         if event_hash(event, event.seq, prev) != event.hash:
             return ChainReport(
-                incident_id, False, count, prev, event.seq,
+                incident_id,
+                False,
+                count,
+                prev,
+                event.seq,
                 "content does not match its hash",
             )
         prev = event.hash

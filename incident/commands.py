@@ -1,0 +1,421 @@
+"""Commands: decide whether something may happen, and say what happened.
+
+Each command takes the current state and returns the events to record, or raises
+`CommandError` with a message fit to show the coordinator as it is. A refused
+command records nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incident.clock import Clock
+from incident.clocks import elapsed, format_offset
+from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.state import SEVERITIES, IncidentState, StepRecord, tier_target
+from incident.templates import render_template, template_context
+from runbooks import runbook_to_data
+from runbooks.model import DeploymentPattern, Runbook, StepKind
+
+
+class CommandError(Exception):
+    """A command the incident's rules refuse; the message is for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What the coordinator knows when declaring an incident."""
+
+    title: str
+    severity: str
+    commander: str
+    issue: str = ""
+    eta_min: int | None = None
+    pattern: str | None = None
+    started_at: datetime | None = None
+    channel: str = ""
+    from_version: str = ""
+    last_good_version: str = ""
+
+
+def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
+    """`INC-YYYYMMDD-XXXX`: sortable by day, short enough to type."""
+    for _ in range(1000):
+        candidate = f"INC-{moment:%Y%m%d}-{secrets.token_hex(2).upper()}"
+        if candidate not in taken:
+            return candidate
+    raise CommandError("could not find a free incident id")  # pragma: no cover
+
+
+def declare(
+    runbook: Runbook,
+    details: Declaration,
+    *,
+    actor: str,
+    clock: Clock,
+    taken_ids: Collection[str] = (),
+) -> NewEvent:
+    """The first event of a new incident, with the runbook snapshotted into it."""
+    now = clock.now()
+    title = details.title.strip()
+    if not title:
+        raise CommandError("a title is required")
+    if details.severity not in SEVERITIES:
+        raise CommandError(
+            f"unknown severity '{details.severity}' (choose {', '.join(SEVERITIES)})"
+        )
+    if not details.commander.strip():
+        raise CommandError("an incident commander is required")
+    if details.eta_min is not None and details.eta_min < 0:
+        raise CommandError("ETA must be zero or more minutes")
+    pattern = _pattern(runbook, details.pattern)
+    started_at = None
+    if details.started_at is not None:
+        if details.started_at.tzinfo is None:
+            raise CommandError("--started-at needs a timezone, e.g. 2026-11-28T13:02:00Z")
+        if details.started_at > now + timedelta(seconds=5):
+            raise CommandError("the impact cannot start in the future")
+        started_at = truncate_to_millis(details.started_at)
+    incident_id = new_incident_id(now, taken_ids)
+    payload: dict[str, JSONValue] = {
+        "title": title,
+        "severity": details.severity,
+        "commander": details.commander.strip(),
+        "issue": details.issue.strip(),
+        "eta_min": details.eta_min,
+        "pattern": str(pattern) if pattern else None,
+        "started_at": format_timestamp(started_at) if started_at else None,
+        "channel": details.channel.strip(),
+        "from_version": details.from_version.strip(),
+        "last_good_version": details.last_good_version.strip(),
+        "runbook_id": runbook.id,
+        "runbook_source": runbook.source,
+        "runbook": runbook_to_data(runbook),
+    }
+    return _event(incident_id, Kind.DECLARED, actor, clock, payload)
+
+
+def check_step(
+    state: IncidentState,
+    step_id: str,
+    *,
+    actor: str,
+    clock: Clock,
+    by: str = "",
+    note: str = "",
+    evidence: str = "",
+) -> NewEvent:
+    record = _open_step(state, step_id)
+    blocker = state.blocker(step_id)
+    if blocker:
+        raise CommandError(f"step '{step_id}' is blocked: {blocker}")
+    payload: dict[str, JSONValue] = {"step": step_id, "by": by or actor, "note": note}
+    if evidence:
+        payload["evidence"] = evidence
+    if record.step.kind == StepKind.DATABASE and state.tier_choice is not None:
+        payload["tier"] = state.tier_choice.tier
+    return _event(state.id, Kind.STEP_CHECKED, actor, clock, payload)
+
+
+def skip_step(
+    state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
+) -> NewEvent:
+    _open_step(state, step_id)
+    if not reason.strip():
+        raise CommandError(f"skipping '{step_id}' needs a reason")
+    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip(), "by": by or actor}
+    return _event(state.id, Kind.STEP_SKIPPED, actor, clock, payload)
+
+
+def reopen_step(
+    state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    _refuse_if_closed(state)
+    record = _known_step(state, step_id)
+    if not (record.done or record.skipped):
+        raise CommandError(f"step '{step_id}' is already open")
+    if not reason.strip():
+        raise CommandError(f"reopening '{step_id}' needs a reason")
+    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip()}
+    return _event(state.id, Kind.STEP_REOPENED, actor, clock, payload)
+
+
+def approve(
+    state: IncidentState, target: str, *, by: str, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    """Approve a gated step, or a database tier that needs approval."""
+    _refuse_if_closed(state)
+    if not by.strip():
+        raise CommandError("an approval needs the approver's name (--by)")
+    if not reason.strip():
+        raise CommandError("an approval needs a reason")
+    approval_target, role = _approval_target(state, target)
+    if approval_target in state.approvals:
+        earlier = state.approvals[approval_target]
+        raise CommandError(f"'{target}' was already approved by {earlier.by}")
+    payload: dict[str, JSONValue] = {
+        "target": approval_target,
+        "role": role,
+        "by": by.strip(),
+        "reason": reason.strip(),
+    }
+    return _event(state.id, Kind.APPROVAL_GRANTED, actor, clock, payload)
+
+
+def choose_database_tier(
+    state: IncidentState, tier_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
+) -> NewEvent:
+    _refuse_if_closed(state)
+    tier = state.runbook.database_tier(tier_id)
+    if tier is None:
+        choices = ", ".join(t.id for t in state.runbook.database_tiers) or "none defined"
+        raise CommandError(f"unknown database tier '{tier_id}' (choose {choices})")
+    for record in state.steps.values():
+        if record.step.kind == StepKind.DATABASE and record.done:
+            raise CommandError(
+                f"the database step '{record.step.id}' is already done; reopen it first"
+            )
+    if not reason.strip():
+        raise CommandError("choosing a database tier needs a reason")
+    payload: dict[str, JSONValue] = {
+        "tier": tier.id,
+        "data_loss": str(tier.data_loss),
+        "reason": reason.strip(),
+        "by": by or actor,
+    }
+    return _event(state.id, Kind.DATABASE_TIER_CHOSEN, actor, clock, payload)
+
+
+def add_note(
+    state: IncidentState, text: str, *, actor: str, clock: Clock, pinned: bool = False
+) -> NewEvent:
+    """Notes stay possible after close: the post-mortem keeps adding to the record."""
+    if not text.strip():
+        raise CommandError("a note cannot be empty")
+    payload: dict[str, JSONValue] = {"text": text, "by": actor, "pinned": pinned}
+    return _event(state.id, Kind.NOTE_ADDED, actor, clock, payload)
+
+
+def assign_role(
+    state: IncidentState, role: str, person: str, *, actor: str, clock: Clock, reason: str = ""
+) -> NewEvent:
+    _refuse_if_closed(state)
+    if role not in state.runbook.roles:
+        raise CommandError(f"unknown role '{role}'{_suggest(role, state.runbook.roles)}")
+    if not person.strip():
+        raise CommandError(f"who takes the role '{role}'?")
+    if role == "incident-commander":
+        return hand_off(state, person, actor=actor, clock=clock, reason=reason)
+    payload: dict[str, JSONValue] = {"role": role, "person": person.strip()}
+    return _event(state.id, Kind.ROLE_ASSIGNED, actor, clock, payload)
+
+
+def hand_off(
+    state: IncidentState, to: str, *, actor: str, clock: Clock, reason: str = ""
+) -> NewEvent:
+    """Pass incident command on; the record keeps who held it and when."""
+    _refuse_if_closed(state)
+    to = to.strip()
+    if not to:
+        raise CommandError("hand off to whom?")
+    if to == state.commander:
+        raise CommandError(f"{to} is already the incident commander")
+    payload: dict[str, JSONValue] = {"from": state.commander, "to": to, "reason": reason}
+    return _event(state.id, Kind.COMMANDER_HANDED_OFF, actor, clock, payload)
+
+
+def record_page(
+    state: IncidentState, target: str, *, actor: str, clock: Clock, note: str = ""
+) -> NewEvent:
+    _refuse_if_closed(state)
+    if not target.strip():
+        raise CommandError("who was paged?")
+    payload: dict[str, JSONValue] = {"target": target.strip(), "by": actor, "note": note}
+    return _event(state.id, Kind.PAGE_SENT, actor, clock, payload)
+
+
+def compose_message(state: IncidentState, template_id: str, now: datetime) -> str:
+    """A template filled from the incident, ready for the coordinator to edit."""
+    text = state.runbook.template(template_id)
+    if text is None:
+        names = ", ".join(name for name, _ in state.runbook.templates) or "none defined"
+        raise CommandError(f"unknown template '{template_id}' (choose {names})")
+    return render_template(text, template_context(state, now))
+
+
+def send_communication(
+    state: IncidentState,
+    *,
+    actor: str,
+    clock: Clock,
+    template: str | None = None,
+    text: str | None = None,
+    channel: str = "",
+) -> NewEvent:
+    """Record a message as sent, with its exact text."""
+    if text is None:
+        if template is None:
+            raise CommandError("a message needs a template or a text")
+        text = compose_message(state, template, clock.now())
+    elif template is not None and state.runbook.template(template) is None:
+        compose_message(state, template, clock.now())  # raises the unknown-template error
+    if not text.strip():
+        raise CommandError("a message cannot be empty")
+    payload: dict[str, JSONValue] = {
+        "text": text,
+        "template": template,
+        "channel": channel or state.channel,
+        "by": actor,
+    }
+    return _event(state.id, Kind.COMMUNICATION_SENT, actor, clock, payload)
+
+
+def record_command(
+    state: IncidentState,
+    step_id: str,
+    *,
+    command: str,
+    exit_code: int,
+    output_tail: str,
+    actor: str,
+    clock: Clock,
+) -> NewEvent:
+    payload: dict[str, JSONValue] = {
+        "step": step_id,
+        "command": command,
+        "exit_code": exit_code,
+        "output_tail": output_tail,
+    }
+    return _event(state.id, Kind.COMMAND_RAN, actor, clock, payload)
+
+
+def command_for(state: IncidentState, step_id: str) -> str:
+    """The shell command a command step would run, refusing what cannot run now."""
+    record = _open_step(state, step_id)
+    if record.step.kind != StepKind.COMMAND or not record.step.command:
+        raise CommandError(f"step '{step_id}' has no command to run")
+    blocker = state.blocker(step_id)
+    if blocker:
+        raise CommandError(f"step '{step_id}' is blocked: {blocker}")
+    return record.step.command
+
+
+def change_severity(
+    state: IncidentState, severity: str, *, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    _refuse_if_closed(state)
+    if severity not in SEVERITIES:
+        raise CommandError(f"unknown severity '{severity}' (choose {', '.join(SEVERITIES)})")
+    if severity == state.severity:
+        raise CommandError(f"the incident is already {severity}")
+    payload: dict[str, JSONValue] = {
+        "severity": severity,
+        "previous": state.severity,
+        "reason": reason,
+    }
+    return _event(state.id, Kind.SEVERITY_CHANGED, actor, clock, payload)
+
+
+def close(
+    state: IncidentState, *, actor: str, clock: Clock, force: bool = False, reason: str = ""
+) -> NewEvent:
+    """Close the incident; open required steps need `force` and a reason."""
+    _refuse_if_closed(state)
+    open_steps = state.open_required_steps()
+    if open_steps and not (force and reason.strip()):
+        listed = ", ".join(open_steps[:5]) + (" ..." if len(open_steps) > 5 else "")
+        raise CommandError(
+            f"{len(open_steps)} required step(s) still open ({listed}); "
+            "close with --force --reason to override"
+        )
+    if force and not reason.strip():
+        raise CommandError("a forced close needs a reason")
+    payload: dict[str, JSONValue] = {
+        "reason": reason.strip(),
+        "forced": bool(force and open_steps),
+        "open_required_steps": list(open_steps),
+        "elapsed": format_offset(elapsed(state, clock.now())),
+    }
+    return _event(state.id, Kind.CLOSED, actor, clock, payload)
+
+
+def _event(
+    incident_id: str, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
+) -> NewEvent:
+    return NewEvent(
+        incident_id=incident_id,
+        kind=str(kind),
+        actor=actor,
+        at=truncate_to_millis(clock.now()),
+        mono_ns=clock.monotonic_ns(),
+        payload=payload,
+    )
+
+
+def _pattern(runbook: Runbook, name: str | None) -> DeploymentPattern | None:
+    known = [info.id for info in runbook.patterns]
+    if name is None:
+        return runbook.default_pattern or (known[0] if known else None)
+    try:
+        pattern = DeploymentPattern(name)
+    except ValueError:
+        allowed = ", ".join(p.value for p in DeploymentPattern)
+        raise CommandError(f"unknown deployment pattern '{name}' (choose {allowed})") from None
+    if known and pattern not in known:
+        allowed = ", ".join(p.value for p in known)
+        raise CommandError(f"runbook '{runbook.id}' has no '{name}' pattern (choose {allowed})")
+    return pattern
+
+
+def _refuse_if_closed(state: IncidentState) -> None:
+    if state.is_closed:
+        raise CommandError(f"incident {state.id} is closed")
+
+
+def _known_step(state: IncidentState, step_id: str) -> StepRecord:
+    record = state.steps.get(step_id)
+    if record is not None:
+        return record
+    step = state.runbook.step(step_id)
+    if step is not None:
+        raise CommandError(
+            f"step '{step_id}' does not apply to the {state.pattern} deployment pattern"
+        )
+    raise CommandError(f"unknown step '{step_id}'{_suggest(step_id, list(state.steps))}")
+
+
+def _open_step(state: IncidentState, step_id: str) -> StepRecord:
+    _refuse_if_closed(state)
+    record = _known_step(state, step_id)
+    if record.done:
+        raise CommandError(f"step '{step_id}' is already done (by {record.by})")
+    if record.skipped:
+        raise CommandError(f"step '{step_id}' was skipped; reopen it first")
+    return record
+
+
+def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
+    """Resolve a step id or database tier id to what an approval unblocks."""
+    record = state.steps.get(target)
+    if record is not None:
+        if record.step.approver is None:
+            raise CommandError(f"step '{target}' has no approval gate")
+        return target, record.step.approver
+    tier_id = target.removeprefix("tier:")
+    tier = state.runbook.database_tier(tier_id)
+    if tier is not None:
+        if tier.approver is None:
+            raise CommandError(f"database tier '{tier_id}' needs no approval")
+        return tier_target(tier_id), tier.approver
+    gated = [r.step.id for r in state.steps.values() if r.step.approver]
+    gated += [t.id for t in state.runbook.database_tiers if t.approver]
+    raise CommandError(f"nothing called '{target}' to approve{_suggest(target, gated)}")
+
+
+def _suggest(word: str, choices: Collection[str]) -> str:
+    close_matches = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close_matches[0]}'?)" if close_matches else ""

@@ -1,0 +1,63 @@
+"""One line of plain English per event, for timelines in the TUI, CLI and report."""
+
+from __future__ import annotations
+
+from incident.events import Event, Kind, Payload
+
+
+def _get(payload: Payload, key: str) -> str:
+    value = payload.get(key)
+    return "" if value is None else str(value)
+
+
+def describe(event: Event) -> str:
+    p = event.payload
+    match event.kind:
+        case Kind.DECLARED:
+            text = f'Declared {_get(p, "severity")} "{_get(p, "title")}"'
+            if _get(p, "commander"):
+                text += f", commander {_get(p, 'commander')}"
+            return text
+        case Kind.STEP_CHECKED:
+            text = f"Checked {_get(p, 'step')}"
+            if _get(p, "by") and _get(p, "by") != event.actor:
+                text += f" (by {_get(p, 'by')})"
+            if _get(p, "note"):
+                text += f": {_get(p, 'note')}"
+            if _get(p, "evidence"):
+                text += f" [evidence: {_get(p, 'evidence')}]"
+            return text
+        case Kind.STEP_SKIPPED:
+            return f"Skipped {_get(p, 'step')}: {_get(p, 'reason')}"
+        case Kind.STEP_REOPENED:
+            return f"Reopened {_get(p, 'step')}: {_get(p, 'reason')}"
+        case Kind.APPROVAL_GRANTED:
+            return f"Approved {_get(p, 'target')} by {_get(p, 'by')}: {_get(p, 'reason')}"
+        case Kind.DATABASE_TIER_CHOSEN:
+            return f"Database tier chosen: {_get(p, 'tier')}: {_get(p, 'reason')}"
+        case Kind.NOTE_ADDED:
+            prefix = "Pinned note" if p.get("pinned") is True else "Note"
+            return f"{prefix}: {_get(p, 'text')}"
+        case Kind.ROLE_ASSIGNED:
+            return f"{_get(p, 'person')} is {_get(p, 'role')}"
+        case Kind.COMMANDER_HANDED_OFF:
+            text = f"Incident command handed from {_get(p, 'from') or 'nobody'} to {_get(p, 'to')}"
+            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
+        case Kind.PAGE_SENT:
+            text = f"Paged {_get(p, 'target')}"
+            return text + (f": {_get(p, 'note')}" if _get(p, "note") else "")
+        case Kind.COMMUNICATION_SENT:
+            return f"Message sent: {_get(p, 'text')}"
+        case Kind.COMMAND_RAN:
+            return f"Ran `{_get(p, 'command')}` for {_get(p, 'step')}: exit {_get(p, 'exit_code')}"
+        case Kind.SEVERITY_CHANGED:
+            text = f"Severity {_get(p, 'previous')} -> {_get(p, 'severity')}"
+            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
+        case Kind.CLOSED:
+            text = "Closed"
+            if p.get("forced") is True:
+                text += f" (forced: {_get(p, 'reason')})"
+            elif _get(p, "reason"):
+                text += f": {_get(p, 'reason')}"
+            return text
+    return event.kind

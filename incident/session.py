@@ -1,0 +1,50 @@
+"""One incident bound to its log: run a command, record its events, fold them.
+
+This is the seam every face (CLI, TUI, monitor) uses, so "recorded before shown"
+holds everywhere: state changes only from events the log has accepted.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from incident.clock import Clock
+from incident.events import Event, NewEvent
+from incident.log import EventLog
+from incident.state import IncidentState, fold
+
+
+class UnknownIncident(LookupError):
+    """No incident with that id in the log."""
+
+
+class IncidentSession:
+    """An incident's live state, kept in step with its log."""
+
+    def __init__(self, log: EventLog, incident_id: str, clock: Clock) -> None:
+        events = log.events(incident_id)
+        if not events:
+            raise UnknownIncident(incident_id)
+        self.log = log
+        self.clock = clock
+        self.state: IncidentState = fold(events)
+
+    @classmethod
+    def declare(cls, log: EventLog, declaration: NewEvent, clock: Clock) -> IncidentSession:
+        log.append([declaration])
+        return cls(log, declaration.incident_id, clock)
+
+    def refresh(self) -> list[Event]:
+        """Fold in events other writers recorded since we last looked."""
+        fresh = self.log.events(self.state.id, after_seq=self.state.last_seq)
+        for event in fresh:
+            self.state.apply(event)
+        return fresh
+
+    def run(self, command: Callable[[IncidentState], NewEvent]) -> Event:
+        """Decide on fresh state, record durably, then apply to our state."""
+        self.refresh()
+        recorded = self.log.append([command(self.state)])
+        for event in recorded:
+            self.state.apply(event)
+        return recorded[-1]

@@ -1,0 +1,151 @@
+"""Shared state and helpers for building a runbook from plain data.
+
+`BuildContext` holds what the parts of a runbook need from each other (the roles,
+patterns, templates and probes defined so far, the step ids in use) and the
+helpers that report references to them; `SectionRules` and `PhaseRules` read the
+sections on top of it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+from runbooks.checks import choices_hint
+from runbooks.fields import Fields, Reporter, parse_choice
+from runbooks.model import (
+    DEFAULT_ROLES,
+    DeploymentPattern,
+    PatternInfo,
+    ProbeKind,
+)
+from runbooks.yaml_nodes import INVALID, DataPath
+
+RUNBOOK_KEYS = (
+    "runbook",
+    "title",
+    "description",
+    "roles",
+    "default_pattern",
+    "patterns",
+    "triggers",
+    "database_tiers",
+    "templates",
+    "cadence",
+    "probes",
+    "phases",
+)
+PATTERN_KEYS = ("title", "description")
+TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")
+TIER_KEYS = ("id", "title", "risk", "data_loss", "guidance", "approver")
+CADENCE_KEYS = ("first_update_min", "every_min")
+PROBE_KEYS = (
+    "name",
+    "kind",
+    "url",
+    "expect_status",
+    "json_field",
+    "query",
+    "interval_s",
+    "timeout_s",
+    "headers",
+    "threshold",
+    "unit",
+)
+PHASE_KEYS = ("id", "title", "window", "summary", "steps", "steps_from")
+STEP_KEYS = (
+    "id",
+    "title",
+    "kind",
+    "guidance",
+    "owner",
+    "required",
+    "approver",
+    "template",
+    "probe",
+    "evidence",
+    "command",
+    "patterns",
+)
+STEPS_FROM_KEYS = ("file", "section")
+OPS = (">", ">=", "<", "<=", "==", "!=")
+MAX_WINDOW_MIN = 10_080
+MAX_CADENCE_MIN = 1_440
+MAX_SECONDS = 3_600.0
+MAX_COUNT = 10_000
+
+
+class BuildContext:
+    """What has been read so far, and the reporter problems go to."""
+
+    def __init__(self, rep: Reporter, base_dir: Path, source: str) -> None:
+        self.rep = rep
+        self.base_dir = base_dir
+        self.source = source
+        self.roles: list[str] = list(DEFAULT_ROLES)
+        self.patterns: dict[DeploymentPattern, PatternInfo] = {}
+        self.templates: dict[str, str] = {}
+        self.template_keys: set[str] = set()
+        self.probes: dict[str, ProbeKind | None] = {}
+        self.tier_count = 0
+        self.step_ids: dict[str, str] = {}
+        self.explicit_step_ids: dict[str, str] = {}
+        self.database_step: str | None = None
+
+    def entries(self, fields: Fields, key: str, what: str) -> list[tuple[DataPath, Fields]]:
+        """The mappings listed under `key`, each ready to read."""
+        items = fields.items(key)
+        out: list[tuple[DataPath, Fields]] = []
+        for index, item in enumerate(items or ()):
+            path = (*fields.at(key), index)
+            if item is INVALID:
+                continue
+            if not isinstance(item, Mapping):
+                self.rep.report(path, f"each entry of '{key}' must be a mapping")
+                continue
+            out.append((path, Fields(self.rep, path, item, self.keys_for(key), what)))
+        return out
+
+    @staticmethod
+    def keys_for(key: str) -> tuple[str, ...]:
+        return {
+            "triggers": TRIGGER_KEYS,
+            "database_tiers": TIER_KEYS,
+            "probes": PROBE_KEYS,
+            "phases": PHASE_KEYS,
+            "steps": STEP_KEYS,
+        }[key]
+
+    def unique(self, seen: dict[str, DataPath], value: str, path: DataPath, what: str) -> bool:
+        if value in seen:
+            where = self.rep.location(seen[value])
+            self.rep.report(path, f"duplicate {what} '{value}' (first at {where})")
+            return False
+        seen[value] = path
+        return True
+
+    def role(self, fields: Fields, key: str) -> str | None:
+        value = fields.ident(key, "role", required=False)
+        if value is not None and value not in self.roles:
+            hint = choices_hint(value, self.roles, "roles")
+            fields.report(key, f"unknown role '{value}' for '{key}'{hint}; add it to 'roles'")
+            return None
+        return value
+
+    def pattern_ref(self, path: DataPath, value: str) -> DeploymentPattern | None:
+        pattern = parse_choice(self.rep, path, value, DeploymentPattern, "deployment pattern")
+        if pattern is not None and pattern not in self.patterns:
+            hint = choices_hint(value, [p.value for p in self.patterns], "defined")
+            self.rep.report(path, f"pattern '{value}' is not defined under 'patterns'{hint}")
+            return None
+        return pattern
+
+    def probe_ref(self, fields: Fields, key: str = "probe") -> str | None:
+        name = fields.text(key, required=True)
+        if name is None:
+            return None
+        if name not in self.probes:
+            hint = choices_hint(name, self.probes, "defined")
+            fields.report(key, f"probe '{name}' is not defined under 'probes'{hint}")
+            return None
+        return name

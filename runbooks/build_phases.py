@@ -1,0 +1,292 @@
+"""Phases and their steps, including steps taken from Markdown (`steps_from`)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from runbooks.build_context import MAX_WINDOW_MIN, STEPS_FROM_KEYS, BuildContext
+from runbooks.checks import choices_hint
+from runbooks.fields import Fields, is_list
+from runbooks.markdown_loader import (
+    MarkdownTask,
+    assign_step_ids,
+    parse_markdown,
+    task_step,
+)
+from runbooks.model import (
+    DeploymentPattern,
+    Phase,
+    Step,
+    StepKind,
+    Window,
+)
+from runbooks.source_text import read_source
+from runbooks.yaml_nodes import INVALID, DataPath
+
+WINDOW_SHAPE = "'window' must be a list of two integers [start, end]"
+
+KIND_ONLY: dict[str, tuple[StepKind, ...]] = {
+    "template": (StepKind.COMMUNICATION,),
+    "probe": (StepKind.VERIFICATION,),
+    "evidence": (StepKind.VERIFICATION,),
+    "command": (StepKind.COMMAND,),
+}
+
+
+class PhaseRules(BuildContext):
+    """Reads phases, windows and steps, and checks each step against its kind."""
+
+    def read_phases(self, top: Fields) -> list[Phase]:
+        if not top.given("phases"):
+            top.missing("phases")
+            return []
+        entries = self.entries(top, "phases", "phase")
+        items = top.get("phases")
+        if isinstance(items, list | tuple):
+            if not items:
+                top.report("phases", "'phases' must list at least one phase")
+            self.explicit_step_ids = self.scan_step_ids(items)
+        phases: list[Phase] = []
+        ids: dict[str, DataPath] = {}
+        for _path, fields in entries:
+            phase_id = fields.ident("id", "phase id")
+            if phase_id is not None:
+                fields.what = f"phase '{phase_id}'"
+                if not self.unique(ids, phase_id, fields.at("id"), "phase id"):
+                    phase_id = None
+            title = fields.text("title", required=True)
+            window = self.read_window(fields)
+            summary = fields.text("summary") or ""
+            before = len(self.rep.problems)
+            steps = [
+                step
+                for _step_path, step_fields in self.entries(fields, "steps", "step")
+                if (step := self.read_step(step_fields, phase_id or "")) is not None
+            ]
+            steps += self.read_steps_from(fields, phase_id or "")
+            if not steps and len(self.rep.problems) == before:
+                fields.rep.report(fields.path, f"{fields.what} has no steps")
+            if phase_id is None or title is None:
+                continue
+            phases.append(Phase(phase_id, title, window, summary, tuple(steps)))
+        return phases
+
+    def scan_step_ids(self, phases: Sequence[object]) -> dict[str, str]:
+        """Step ids written in the file, so ids made for Markdown tasks avoid them."""
+        found: dict[str, str] = {}
+        for phase_index, phase in enumerate(phases):
+            steps = phase.get("steps") if isinstance(phase, Mapping) else None
+            if not isinstance(steps, list | tuple):
+                continue
+            for step_index, step in enumerate(steps):
+                if isinstance(step, Mapping) and isinstance(step.get("id"), str):
+                    path = ("phases", phase_index, "steps", step_index, "id")
+                    found.setdefault(step["id"], self.rep.location(path))
+        return found
+
+    def read_window(self, fields: Fields) -> Window | None:
+        value = fields.get("window")
+        path = fields.at("window")
+        if value is None or value is INVALID:
+            return None
+        if not is_list(value) or len(value) != 2:  # type: ignore[arg-type]
+            self.rep.report(path, f"{WINDOW_SHAPE} (end may be null for open-ended)")
+            return None
+        assert isinstance(value, list | tuple)
+        start, end = value
+        ok = True
+        for index, edge in enumerate((start, end)):
+            if edge is INVALID:
+                ok = False
+            elif (edge is not None or index == 0) and (
+                isinstance(edge, bool) or not isinstance(edge, int)
+            ):
+                self.rep.report((*path, index), WINDOW_SHAPE)
+                ok = False
+            elif isinstance(edge, int) and edge > MAX_WINDOW_MIN:
+                self.rep.report((*path, index), f"window minutes must be at most {MAX_WINDOW_MIN}")
+                ok = False
+        if not ok:
+            return None
+        assert isinstance(start, int) and (end is None or isinstance(end, int))
+        if start < 0:
+            self.rep.report((*path, 0), f"window start must not be negative (got {start})")
+            return None
+        if end is not None and end < start:
+            self.rep.report((*path, 1), f"window end ({end}) is before start ({start})")
+            return None
+        if end is not None and end == start:
+            self.rep.report((*path, 1), f"window is empty: end equals start ({start})")
+            return None
+        return Window(start, end)
+
+    def read_step(self, fields: Fields, phase_id: str) -> Step | None:
+        step_id = fields.ident("id", "step id")
+        if step_id is not None:
+            fields.what = f"step '{step_id}'"
+            if step_id in self.step_ids:
+                first = self.step_ids[step_id]
+                fields.report("id", f"duplicate step id '{step_id}' (first at {first})")
+                step_id = None
+            else:
+                self.step_ids[step_id] = self.rep.location(fields.at("id"))
+        title = fields.text("title", required=True)
+        kind = fields.choice("kind", StepKind, "step kind") or (
+            None if fields.given("kind") else StepKind.CHECK
+        )
+        guidance = fields.text("guidance") or ""
+        owner = self.role(fields, "owner")
+        required = fields.flag("required", True)
+        approver = self.role(fields, "approver")
+        patterns = self.read_step_patterns(fields)
+        template = probe = evidence = command = None
+        if kind is not None:
+            for key, kinds in KIND_ONLY.items():
+                if kind not in kinds:
+                    fields.not_for((key,), f"only applies to {kinds[0].value} steps")
+            template, probe, evidence, command = self.kind_rules(fields, kind, step_id)
+        if step_id is None or title is None or kind is None:
+            return None
+        return Step(
+            id=step_id,
+            title=title,
+            phase_id=phase_id,
+            kind=kind,
+            guidance=guidance,
+            owner=owner,
+            required=required,
+            approver=approver,
+            template=template,
+            probe=probe,
+            evidence=evidence,
+            command=command,
+            patterns=patterns,
+        )
+
+    def kind_rules(
+        self, fields: Fields, kind: StepKind, step_id: str | None
+    ) -> tuple[str | None, str | None, str | None, str | None]:
+        template = probe = evidence = command = None
+        if kind is StepKind.APPROVAL and not fields.given("approver"):
+            fields.rep.report(
+                fields.at("kind"), f"approval step needs an 'approver' role (in {fields.what})"
+            )
+        elif kind is StepKind.COMMUNICATION:
+            template = fields.text("template", required=True)
+            if template is not None and template not in self.templates:
+                if template not in self.template_keys:
+                    hint = choices_hint(template, self.templates, "defined")
+                    fields.report(
+                        "template", f"template '{template}' is not defined under 'templates'{hint}"
+                    )
+                template = None
+        elif kind is StepKind.VERIFICATION:
+            probe = self.probe_ref(fields) if fields.given("probe") else None
+            evidence = fields.text("evidence")
+        elif kind is StepKind.COMMAND:
+            command = fields.text("command", required=True)
+        elif kind is StepKind.DATABASE:
+            if self.tier_count == 0:
+                fields.rep.report(
+                    fields.at("kind"), "a database step needs 'database_tiers' in the runbook"
+                )
+            if self.database_step is not None:
+                fields.rep.report(
+                    fields.at("kind"),
+                    f"only one database step is allowed (first: '{self.database_step}')",
+                )
+            else:
+                self.database_step = step_id or "?"
+        return template, probe, evidence, command
+
+    def read_step_patterns(self, fields: Fields) -> tuple[DeploymentPattern, ...]:
+        value = fields.get("patterns")
+        path = fields.at("patterns")
+        if value is None or value is INVALID:
+            return ()
+        items: Sequence[object] = [value] if isinstance(value, str) else ()
+        if is_list(value):
+            assert isinstance(value, list | tuple)
+            items = value
+        elif not isinstance(value, str):
+            self.rep.report(path, "'patterns' must be a list of deployment patterns")
+            return ()
+        if not items:
+            self.rep.report(path, "'patterns' must not be empty (leave it out for every pattern)")
+        found: list[DeploymentPattern] = []
+        for index, item in enumerate(items):
+            at = (*path, index) if is_list(value) else path
+            if item is INVALID:
+                continue
+            if not isinstance(item, str):
+                self.rep.report(at, "each pattern must be a string")
+                continue
+            pattern = self.pattern_ref(at, item)
+            if pattern in found:
+                self.rep.report(at, f"pattern '{item}' is listed twice")
+            elif pattern is not None:
+                found.append(pattern)
+        return tuple(found)
+
+    def read_steps_from(self, fields: Fields, phase_id: str) -> list[Step]:
+        value = fields.get("steps_from")
+        path = fields.at("steps_from")
+        if value is None or value is INVALID:
+            return []
+        section: str | None = None
+        section_path = path
+        if isinstance(value, str):
+            name: str | None = value
+        elif isinstance(value, Mapping):
+            spec = Fields(self.rep, path, value, STEPS_FROM_KEYS, "steps_from")
+            name = spec.text("file", required=True)
+            section = spec.text("section")
+            section_path = spec.at("section")
+        else:
+            self.rep.report(path, "'steps_from' must be a file name or {file: ..., section: ...}")
+            return []
+        if name is None:
+            return []
+        if not name.strip():
+            self.rep.report(path, "'steps_from' must not be empty")
+            return []
+        md_path = self.base_dir / name
+        md_file = str(md_path)
+        text, problems = read_source(md_path, md_file)
+        if text is None:
+            for problem in problems:
+                reason = problem.message.removeprefix("cannot read runbook: ")
+                self.rep.report(path, f"steps_from: cannot use {md_file}: {reason}")
+            return []
+        doc = parse_markdown(text, md_file)
+        self.rep.add(doc.problems)
+        if doc.problems:
+            return []
+        tasks: list[MarkdownTask]
+        if section is None:
+            tasks = doc.all_tasks()
+            where = f"'{name}'"
+        else:
+            chosen = doc.section(section)
+            if chosen is None:
+                hint = choices_hint(section, [s.title for s in doc.sections], "sections")
+                self.rep.report(section_path, f"no section '{section}' in {md_file}{hint}")
+                return []
+            tasks = chosen.tasks
+            where = f"section '{section}' of '{name}'"
+        if not tasks:
+            self.rep.report(section_path, f"{where} has no '- [ ] task' lines")
+            return []
+        taken = dict(self.step_ids)
+        for written, location in self.explicit_step_ids.items():
+            taken.setdefault(written, location)
+        ids, duplicates = assign_step_ids(tasks, taken, md_file)
+        self.rep.add(duplicates)
+        for step_id in ids:
+            if step_id is not None:
+                self.step_ids[step_id] = taken[step_id]
+        return [
+            task_step(task, step_id, phase_id)
+            for task, step_id in zip(tasks, ids, strict=True)
+            if step_id is not None
+        ]

@@ -1,0 +1,145 @@
+"""Small checks shared by the loaders: ids, templates, URLs, header values."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import string
+import unicodedata
+from collections.abc import Collection, Iterable
+from urllib.parse import urlsplit
+
+from runbooks.model import TEMPLATE_PLACEHOLDERS
+
+_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+_SLUG_LIMIT = 48
+
+
+def closest(word: str, choices: Iterable[str]) -> str | None:
+    """The choice most like `word`, if any is close enough to be a likely typo."""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return matches[0] if matches else None
+
+
+def suggest(word: str, choices: Iterable[str]) -> str:
+    """` (did you mean 'x'?)` for the closest choice, or nothing."""
+    match = closest(word, choices)
+    return f" (did you mean '{match}'?)" if match else ""
+
+
+def allowed(choices: Iterable[str]) -> str:
+    return ", ".join(choices)
+
+
+def choices_hint(word: str, choices: Iterable[str], label: str = "allowed") -> str:
+    """` (did you mean 'x'? allowed: a, b)`, or ` (none defined)` when there is no choice."""
+    options = list(choices)
+    if not options:
+        return " (none defined)"
+    match = closest(word, options)
+    guess = f"did you mean '{match}'? " if match else ""
+    return f" ({guess}{label}: {allowed(options)})"
+
+
+def id_problem(value: str, what: str) -> str | None:
+    """Why `value` cannot be an id, or None: ids are typed on the command line."""
+    if _ID.fullmatch(value):
+        return None
+    return f"invalid {what} '{value}' (use up to 64 letters, digits, '-', '_' or '.')"
+
+
+def slugify(text: str, fallback: str) -> str:
+    """A short lowercase id made from `text`, or `fallback` when nothing usable is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > _SLUG_LIMIT:
+        cut = slug[:_SLUG_LIMIT]
+        slug = cut.rsplit("-", 1)[0] if "-" in cut[_SLUG_LIMIT // 2 :] else cut
+    return slug.strip("-") or fallback
+
+
+def unique_id(base: str, taken: Collection[str]) -> str:
+    """`base`, or `base-2`, `base-3`, ... whichever is not taken yet."""
+    if base not in taken:
+        return base
+    number = 2
+    while f"{base}-{number}" in taken:
+        number += 1
+    return f"{base}-{number}"
+
+
+def template_problems(text: str) -> list[str]:
+    """What is wrong with a communication template: braces and placeholders."""
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        return [f"malformed template braces: {exc} (write '{{{{' or '}}}}' for a literal brace)"]
+    problems: list[str] = []
+    names = sorted(TEMPLATE_PLACEHOLDERS)
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name == "" or name.isdigit():
+            problems.append(
+                f"positional placeholder '{{{name}}}'; use a name (allowed: {allowed(names)})"
+            )
+        elif name not in TEMPLATE_PLACEHOLDERS:
+            problems.append(f"unknown placeholder '{{{name}}}'{choices_hint(name, names)}")
+        elif spec or conversion:
+            problems.append(f"placeholder '{{{name}}}' must not have a format spec or conversion")
+    return problems
+
+
+def template_placeholders(text: str) -> tuple[str, ...]:
+    """The placeholder names a (valid) template uses, in order of first use."""
+    names = [name for _l, name, _s, _c in string.Formatter().parse(text) if name]
+    return tuple(dict.fromkeys(names))
+
+
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be probed, or None: http(s) with a host, nothing else."""
+    if not url.strip():
+        return "'url' must not be empty"
+    if any(ch.isspace() for ch in url):
+        return f"URL '{url}' must not contain spaces"
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError as exc:
+        return f"invalid URL '{url}': {exc}"
+    if not parts.scheme:
+        return f"URL '{url}' needs a scheme (http:// or https://)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"unsupported URL scheme '{parts.scheme}' in '{url}' (use http or https)"
+    if not parts.hostname:
+        return f"URL '{url}' has no host"
+    return None
+
+
+def header_name_problem(name: str) -> str | None:
+    if _HEADER_NAME.fullmatch(name):
+        return None
+    return f"invalid header name '{name}'"
+
+
+def header_value_problem(name: str, value: str) -> str | None:
+    """Why a header value is unusable, or None; `${NAME}` references are checked."""
+    if "\n" in value or "\r" in value:
+        return f"header '{name}' must not contain a line break"
+    position = 0
+    while (start := value.find("${", position)) >= 0:
+        match = _ENV_REF.match(value, start)
+        if match is None:
+            return (
+                f"malformed environment reference in header '{name}': "
+                "write ${NAME} with letters, digits and '_'"
+            )
+        position = match.end()
+    return None
+
+
+def env_references(value: str) -> tuple[str, ...]:
+    """Environment variable names a header value refers to as `${NAME}`."""
+    return tuple(match.group(1) for match in _ENV_REF.finditer(value))

@@ -1,0 +1,242 @@
+"""Reading plain data field by field, reporting each mistake where it was made.
+
+`Reporter` turns a data path (`("phases", 0, "steps", 2, "kind")`) into a
+`Problem` at the line and column YAML recorded for it; for data without
+positions (a snapshot read back from JSON) it prefixes the message with the path
+instead. `Fields` reads one mapping: it reports unknown keys (with the closest
+known one), missing and mistyped values, and hands back typed values or None.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from enum import StrEnum
+from typing import TypeVar
+
+from runbooks.checks import choices_hint, closest, id_problem
+from runbooks.problems import Problem
+from runbooks.yaml_nodes import INVALID, DataPath, Positions
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def format_path(path: DataPath) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else part)
+    return text
+
+
+def is_list(value: object) -> bool:
+    return isinstance(value, list | tuple)
+
+
+class Reporter:
+    """Collects problems for one file, placing them by data path."""
+
+    def __init__(self, file: str, positions: Positions | None) -> None:
+        self.file = file
+        self.positions = positions
+        self.problems: list[Problem] = []
+
+    def where(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
+        if self.positions is None:
+            return 1, 1
+        if key and path in self.positions.keys:
+            return self.positions.keys[path]
+        probe = path
+        while probe:
+            if probe in self.positions.values:
+                return self.positions.values[probe]
+            probe = probe[:-1]
+        return self.positions.values.get((), (1, 1))
+
+    def report(self, path: DataPath, message: str, *, key: bool = False) -> None:
+        line, col = self.where(path, key=key)
+        if self.positions is None and path:
+            message = f"{format_path(path)}: {message}"
+        self.problems.append(Problem(self.file, line, col, message))
+
+    def location(self, path: DataPath) -> str:
+        """Where `path` is, for "(first at ...)" messages."""
+        if self.positions is None:
+            return format_path(path)
+        return f"line {self.where(path)[0]}"
+
+    def raw(self, path: DataPath) -> str | None:
+        return None if self.positions is None else self.positions.raw.get(path)
+
+    def add(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+
+class Fields:
+    """One mapping of a runbook, read key by key."""
+
+    def __init__(
+        self,
+        rep: Reporter,
+        path: DataPath,
+        data: Mapping[object, object],
+        keys: Sequence[str],
+        what: str,
+    ) -> None:
+        self.rep = rep
+        self.path = path
+        self.what = what
+        self.data: dict[str, object] = {}
+        self.suggested: set[str] = set()
+        for key, value in data.items():
+            if not isinstance(key, str):
+                rep.report(path, f"keys in {what} must be strings, not {key!r}")
+                continue
+            self.data[key] = value
+        for key in self.data:
+            if key in keys:
+                continue
+            match = closest(key, [k for k in keys if k not in self.data])
+            hint = ""
+            if match is not None:
+                self.suggested.add(match)
+                hint = f" (did you mean '{match}'?)"
+            rep.report((*path, key), f"unknown key '{key}'{hint}", key=True)
+
+    def at(self, key: str) -> DataPath:
+        return (*self.path, key)
+
+    def get(self, key: str) -> object:
+        return self.data.get(key)
+
+    def given(self, key: str) -> bool:
+        """Whether the key has a value (one already reported as invalid counts)."""
+        return self.data.get(key) is not None
+
+    def report(self, key: str, message: str) -> None:
+        self.rep.report(self.at(key), message)
+
+    def missing(self, key: str) -> None:
+        if key in self.data:  # written, but null
+            self.rep.report(self.at(key), f"'{key}' must not be empty")
+        elif key not in self.suggested:
+            self.rep.report(self.path, f"missing required key '{key}' in {self.what}")
+
+    def _value(self, key: str, required: bool) -> object:
+        value = self.data.get(key)
+        if value is None and required:
+            self.missing(key)
+        return None if value is INVALID else value
+
+    def text(self, key: str, *, required: bool = False) -> str | None:
+        value = self._value(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raw = self.rep.raw(self.at(key))
+            if raw is None or isinstance(value, dict | list):
+                self.report(key, f"'{key}' must be a string")
+                return None
+            value = raw
+        if required and not value.strip():
+            self.report(key, f"'{key}' must not be empty")
+            return None
+        return value
+
+    def ident(self, key: str, what: str, *, required: bool = True) -> str | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        problem = id_problem(value, what)
+        if problem:
+            self.report(key, problem)
+            return None
+        return value
+
+    def integer(
+        self, key: str, *, minimum: int, maximum: int, message: str, required: bool = False
+    ) -> int | None:
+        value = self._value(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.report(key, message)
+            return None
+        if not minimum <= value <= maximum:
+            self.report(key, f"{message} (got {value})")
+            return None
+        return value
+
+    def number(
+        self,
+        key: str,
+        *,
+        message: str,
+        positive: bool = False,
+        maximum: float | None = None,
+        required: bool = False,
+    ) -> float | None:
+        value = self._value(key, required)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            self.report(key, message)
+            return None
+        if not math.isfinite(value):
+            self.report(key, f"{message} (got {value})")
+            return None
+        if (positive and value <= 0) or (maximum is not None and value > maximum):
+            self.report(key, f"{message} (got {value})")
+            return None
+        return float(value)
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self._value(key, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            self.report(key, f"'{key}' must be true or false")
+            return default
+        return value
+
+    def choice(self, key: str, enum: type[E], what: str, *, required: bool = False) -> E | None:
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        return parse_choice(self.rep, self.at(key), value, enum, what)
+
+    def mapping(self, key: str, *, required: bool = False) -> Mapping[object, object] | None:
+        value = self._value(key, required)
+        if value is None:
+            return None
+        if not isinstance(value, Mapping):
+            self.report(key, f"'{key}' must be a mapping")
+            return None
+        return value
+
+    def items(self, key: str, *, required: bool = False) -> Sequence[object] | None:
+        value = self._value(key, required)
+        if value is None:
+            return None
+        if not is_list(value):
+            self.report(key, f"'{key}' must be a list")
+            return None
+        assert isinstance(value, list | tuple)
+        return value
+
+    def not_for(self, keys: Iterable[str], reason: str) -> None:
+        """Report keys that mean nothing here, such as a template on a check step."""
+        for key in keys:
+            if self.given(key):
+                self.rep.report(self.at(key), f"'{key}' {reason}", key=True)
+
+
+def parse_choice(
+    rep: Reporter, path: DataPath, value: str, enum: type[E], what: str, *, key: bool = False
+) -> E | None:
+    """`value` as a member of `enum`, or None after reporting the allowed values."""
+    try:
+        return enum(value)
+    except ValueError:
+        names = [member.value for member in enum]
+        rep.report(path, f"invalid {what} '{value}'{choices_hint(value, names)}", key=key)
+        return None

@@ -1,0 +1,492 @@
+"""Markdown task lists (`deployment-plan.md`, `rollback-checklist.md`) as runbooks.
+
+The shape teams already write::
+
+    # Rollback checklist                       <- runbook title (optional)
+    Text under the title                       <- runbook description
+
+    ## Execute Rollback (T+5 to T+30 minutes)  <- a phase, with its window
+    - [ ] Switch the load balancer back        <- a check step
+      Indented lines and sub-bullets           <- the step's guidance
+    - [ ] **Smoke test:** log in, check out    <- title "Smoke test", the rest guidance
+    - [ ] Warm the caches (optional)           <- not required
+    - [ ] Page on-call {#page-on-call}         <- an explicit step id
+
+Windows are read from headings as `(T+0 to T+5 minutes)`, `T+5-30` (hyphen or en dash), `T+5-30m` or
+`T+45+` (open-ended); a leading `Phase 2:` is dropped from phase titles. Step
+and phase ids are slugs of their titles, made unique. Sections without tasks
+are prose and are skipped, unless their heading gives a window.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from runbooks.checks import id_problem, slugify, unique_id
+from runbooks.model import Phase, Runbook, Step, Window
+from runbooks.problems import Problem
+from runbooks.source_text import read_source
+
+MAX_WINDOW_MIN = 10_080
+"""Largest window edge, in minutes (one week)."""
+
+_HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
+_BULLET = re.compile(r"^( {0,3})([-*+])[ \t]+")
+_CHECKBOX = re.compile(r"\[([ xX])\](?:[ \t]+(.*))?$")
+_FENCE = re.compile(r"^([ \t]*)(```+|~~~+)")
+_RULE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
+_COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
+_EXPLICIT_ID = re.compile(r"[ \t]*\{#([^}]*)\}[ \t]*$")
+_OPTIONAL = re.compile(r"[ \t]*\(optional\)[ \t]*$", re.IGNORECASE)
+_BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_WINDOW = re.compile(
+    r"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d{1,9})[ \t]*"
+    r"(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d{1,9})|(?P<open>\+))?"
+    r"[ \t]*(?:minutes?|mins?|m\b)?[ \t]*\)?",
+    re.IGNORECASE,
+)
+_PHASE_PREFIX = re.compile(
+    r"^(?:(?:phase|stage|step)[ \t]+\d+[ \t]*[:.)\u2013\u2014-]?|\d+[.)])[ \t]*", re.IGNORECASE
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MarkdownTask:
+    """One `- [ ] task` line and what belongs to it."""
+
+    title: str
+    guidance: str
+    required: bool
+    explicit_id: str | None
+    line: int
+    col: int
+
+
+@dataclass(slots=True)
+class MarkdownSection:
+    """A `## ` heading and the tasks under it."""
+
+    heading: str
+    """The heading text as written."""
+    title: str
+    """The heading without its window and `Phase N:` prefix."""
+    window: Window | None
+    line: int
+    col: int
+    summary: list[str] = field(default_factory=list)
+    tasks: list[MarkdownTask] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class MarkdownDoc:
+    """A parsed Markdown task list; `problems` holds mistakes in its syntax."""
+
+    file: str
+    title: str | None = None
+    description: list[str] = field(default_factory=list)
+    loose_tasks: list[MarkdownTask] = field(default_factory=list)
+    """Tasks before the first `## ` heading."""
+    sections: list[MarkdownSection] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    empty: bool = False
+
+    def all_tasks(self) -> list[MarkdownTask]:
+        return self.loose_tasks + [task for section in self.sections for task in section.tasks]
+
+    def section(self, name: str) -> MarkdownSection | None:
+        """The section whose title or heading is `name`, ignoring case."""
+        wanted = name.strip().casefold()
+        for section in self.sections:
+            if wanted in (section.title.casefold(), section.heading.casefold()):
+                return section
+        return None
+
+
+@dataclass(slots=True)
+class _OpenTask:
+    line: int
+    col: int
+    text: str
+    box_col: int
+    """Column of the `[`."""
+    guidance: list[str] = field(default_factory=list)
+    pending_blank: bool = False
+
+
+class _Parser:
+    def __init__(self, file: str) -> None:
+        self.doc = MarkdownDoc(file)
+        self.task: _OpenTask | None = None
+        self.fence: str | None = None
+        self.fence_in_task = False
+        self.lazy_ok = False
+
+    def problem(self, line: int, col: int, message: str) -> None:
+        self.doc.problems.append(Problem(self.doc.file, line, col, message))
+
+    def text_target(self) -> list[str]:
+        if self.doc.sections:
+            return self.doc.sections[-1].summary
+        return self.doc.description
+
+    def parse(self, text: str) -> MarkdownDoc:
+        if not text.strip():
+            self.doc.empty = True
+            self.problem(1, 1, "empty runbook")
+            return self.doc
+        for number, raw in enumerate(text.splitlines(), start=1):
+            self.line(number, raw.rstrip().expandtabs(4))
+        self.close_task()
+        return self.doc
+
+    def line(self, number: int, line: str) -> None:
+        indent = len(line) - len(line.lstrip(" "))
+        if self.fence is not None:
+            self.fenced(line)
+            stripped = line.strip()
+            if stripped.startswith(self.fence) and not stripped.strip(self.fence[0]):
+                self.fence = None
+            return
+        fence = _FENCE.match(line)
+        if fence:
+            self.fence = fence.group(2)
+            task = self.task
+            self.fence_in_task = task is not None and (indent >= 2 or not task.pending_blank)
+            if not self.fence_in_task:
+                self.close_task()
+            self.fenced(line)
+            return
+        if not line.strip():
+            if self.task is not None:
+                self.task.pending_blank = True
+            else:
+                self.text_target().append("")
+            self.lazy_ok = False
+            return
+        if self.task is not None and indent >= 2:
+            self.continuation(line)
+            return
+        heading = _HEADING.match(line)
+        if heading:
+            self.close_task()
+            text = heading.group(2)
+            text_col = heading.start(2) + 1 if text is not None else indent + 1
+            self.heading(number, indent + 1, text_col, len(heading.group(1)), text or "")
+            return
+        bullet = _BULLET.match(line)
+        if (
+            bullet
+            and line[bullet.end() :].startswith("[")
+            and self.checkbox(number, line, bullet.end())
+        ):
+            return
+        if _RULE.match(line) or _COMMENT.match(line):
+            self.close_task()
+            return
+        if self.task is not None and self.lazy_ok and not bullet:
+            self.continuation(line)
+            return
+        self.close_task()
+        self.text_target().append(line.strip())
+
+    def fenced(self, line: str) -> None:
+        """Code blocks belong to the task they follow; elsewhere they are not prose."""
+        if self.fence_in_task and self.task is not None:
+            self.continuation(line)
+
+    def continuation(self, line: str) -> None:
+        assert self.task is not None
+        if self.task.pending_blank and self.task.guidance:
+            self.task.guidance.append("")
+        self.task.pending_blank = False
+        self.task.guidance.append(line)
+
+    def heading(self, number: int, col: int, text_col: int, level: int, text: str) -> None:
+        text = "" if re.fullmatch(r"#*", text) else re.sub(r"[ \t]+#+$", "", text).strip()
+        self.lazy_ok = False
+        if level == 1:
+            if self.doc.title is None and not self.doc.sections:
+                if not text:
+                    self.problem(number, col, "empty heading")
+                self.doc.title = text
+            else:
+                self.problem(
+                    number, col, "a second '# ' title heading (use '## ' headings for phases)"
+                )
+            return
+        if level > 2:
+            if text:
+                self.text_target().append(text)
+            return
+        title, window = self.split_window(number, text_col, text)
+        if not title:
+            self.problem(number, col, "empty heading")
+        self.doc.sections.append(MarkdownSection(text, title, window, number, col))
+
+    def split_window(self, number: int, text_col: int, text: str) -> tuple[str, Window | None]:
+        match = _WINDOW.search(text)
+        window: Window | None = None
+        if match:
+            start = int(match.group("start"))
+            end = None if match.group("end") is None else int(match.group("end"))
+            found = match.group()
+            at = text_col + match.start() + len(found) - len(found.lstrip())
+            if start > MAX_WINDOW_MIN or (end is not None and end > MAX_WINDOW_MIN):
+                self.problem(number, at, f"window minutes must be at most {MAX_WINDOW_MIN}")
+            elif end is not None and end < start:
+                self.problem(number, at, f"window end ({end}) is before start ({start})")
+            elif end is not None and end == start:
+                self.problem(number, at, f"window is empty: end equals start ({start})")
+            else:
+                window = Window(start, end)
+            text = text[: match.start()] + " " + text[match.end() :]
+        title = _PHASE_PREFIX.sub("", text.strip())
+        title = re.sub(r"\(\s*\)", " ", title)
+        title = re.sub(r"\s+", " ", title).strip(" \t:\u2013\u2014-")
+        return title, window
+
+    def checkbox(self, number: int, line: str, at: int) -> bool:
+        """Read a task line; False if it is an ordinary bullet that starts with a link."""
+        rest = line[at:]
+        col = at + 1
+        match = _CHECKBOX.match(rest)
+        if match is None:
+            close = rest.find("]")
+            inner = rest[1:close] if close >= 0 else ""
+            after = rest[close + 1 :] if close >= 0 else ""
+            if close >= 0 and (len(inner.strip()) > 1 or after[:1] in ("(", "[", ":")):
+                return False
+            self.close_task()
+            if close < 0:
+                self.problem(number, col, "unclosed task checkbox (write '- [ ] task')")
+            else:
+                self.problem(
+                    number,
+                    col,
+                    f"malformed task checkbox '{rest[: close + 1]}' "
+                    "(write '- [ ] task' or '- [x] task', with a space after ']')",
+                )
+            return True
+        self.close_task()
+        bullet_col = len(line) - len(line.lstrip()) + 1
+        self.task = _OpenTask(number, bullet_col, match.group(2) or "", col)
+        self.lazy_ok = True
+        return True
+
+    def close_task(self) -> None:
+        task, self.task = self.task, None
+        self.lazy_ok = False
+        if task is None:
+            return
+        parsed = self.task_from(task)
+        if parsed is None:
+            return
+        if self.doc.sections:
+            self.doc.sections[-1].tasks.append(parsed)
+        else:
+            self.doc.loose_tasks.append(parsed)
+
+    def task_from(self, task: _OpenTask) -> MarkdownTask | None:
+        body = textwrap.dedent("\n".join(task.guidance)).split("\n") if task.guidance else []
+        text, explicit, optional = _suffixes(task.text.strip())
+        if explicit is not None:
+            problem = id_problem(explicit, "step id")
+            if problem:
+                at = task.text.rfind("{#")
+                text_col = task.box_col + len(task.text) - len(task.text.lstrip()) + 4
+                self.problem(task.line, text_col + at if at >= 0 else task.box_col, problem)
+                explicit = None
+        title, lead = split_lead(text.strip())
+        if not title:
+            self.problem(task.line, task.box_col, "empty task (write its text after '[ ]')")
+            return None
+        guidance = reflow([lead, *body] if lead else body)
+        return MarkdownTask(title, guidance, not optional, explicit, task.line, task.col)
+
+
+def _suffixes(text: str) -> tuple[str, str | None, bool]:
+    """Strip a trailing `{#id}` and `(optional)`, in either order."""
+    explicit: str | None = None
+    optional = False
+    for _ in range(2):
+        id_match = _EXPLICIT_ID.search(text)
+        if id_match and explicit is None:
+            explicit = id_match.group(1).strip()
+            text = text[: id_match.start()]
+        optional_match = _OPTIONAL.search(text)
+        if optional_match and not optional:
+            optional = True
+            text = text[: optional_match.start()]
+    return text.strip(), explicit, optional
+
+
+def split_lead(text: str) -> tuple[str, str]:
+    """`**Title:** rest` as (title, rest); other text is all title, bold marks removed."""
+    bold = _BOLD_LEAD.match(text)
+    if bold:
+        inner, rest = bold.group(1).strip(), bold.group(2).strip()
+        if inner.endswith(":") or rest.startswith(":") or not rest:
+            return inner.rstrip(":").strip(), rest.removeprefix(":").strip()
+    return re.sub(r"\*\*(.+?)\*\*", r"\1", text).strip(), ""
+
+
+def reflow(lines: list[str]) -> str:
+    """Guidance text: wrapped lines joined into paragraphs; list items, blank lines and
+    fenced code kept as written."""
+    out: list[str] = []
+    fence: str | None = None
+    joinable = False
+    for line in lines:
+        stripped = line.strip()
+        opens = _FENCE.match(line)
+        if fence is not None or opens:
+            out.append(line.rstrip())
+            if fence is None and opens:
+                fence = opens.group(2)
+            elif fence is not None and stripped.startswith(fence) and not stripped.strip(fence[0]):
+                fence = None
+            joinable = False
+        elif not stripped:
+            out.append("")
+            joinable = False
+        elif joinable and not _LIST_ITEM.match(line):
+            out[-1] += " " + stripped
+        else:
+            out.append(line.rstrip())
+            joinable = True
+    return "\n".join(out).strip("\n")
+
+
+def parse_markdown(text: str, file: str) -> MarkdownDoc:
+    """The structure of a Markdown task list, with its syntax problems."""
+    return _Parser(file).parse(text)
+
+
+def paragraphs(lines: list[str]) -> str:
+    """Lines of prose as paragraphs: lines joined with spaces, paragraphs with newlines."""
+    out: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            out.append(" ".join(current))
+            current = []
+    return "\n".join(out)
+
+
+def assign_step_ids(
+    tasks: list[MarkdownTask], taken: dict[str, str], file: str
+) -> tuple[list[str | None], list[Problem]]:
+    """A step id for each task (None for one whose explicit id is a duplicate).
+
+    `taken` maps ids already in use to where they were defined and is updated.
+    Explicit `{#id}`s are claimed first, so no generated slug can take them.
+    """
+    problems: list[Problem] = []
+    claimed: dict[int, str] = {}
+    for index, task in enumerate(tasks):
+        wanted = task.explicit_id
+        if wanted is None:
+            continue
+        if wanted in taken:
+            first = taken[wanted]
+            if first.startswith(f"{file}:"):
+                first = "line " + first.removeprefix(f"{file}:")
+            message = f"duplicate step id '{wanted}' (first at {first})"
+            problems.append(Problem(file, task.line, task.col, message))
+            continue
+        taken[wanted] = f"{file}:{task.line}"
+        claimed[index] = wanted
+    ids: list[str | None] = []
+    for index, task in enumerate(tasks):
+        if task.explicit_id is not None:
+            ids.append(claimed.get(index))
+            continue
+        step_id = unique_id(slugify(task.title, f"step-{index + 1}"), taken)
+        taken[step_id] = f"{file}:{task.line}"
+        ids.append(step_id)
+    return ids, problems
+
+
+def task_step(task: MarkdownTask, step_id: str, phase_id: str) -> Step:
+    return Step(
+        id=step_id,
+        title=task.title,
+        phase_id=phase_id,
+        guidance=task.guidance,
+        required=task.required,
+    )
+
+
+def runbook_from_markdown(doc: MarkdownDoc, runbook_id: str, title: str) -> Runbook | None:
+    """The runbook a parsed task list describes; structural problems go to `doc.problems`."""
+    if doc.empty:
+        return None
+    file = doc.file
+    syntax_ok = not doc.problems  # a malformed task line must not also read as "no tasks"
+    if doc.loose_tasks:
+        first = doc.loose_tasks[0]
+        message = "task outside any phase (add a '## Phase' heading above it)"
+        doc.problems.append(Problem(file, first.line, first.col, message))
+    if not doc.all_tasks() and syntax_ok:
+        message = "no tasks found (write '- [ ] task' lines under '## ' headings)"
+        doc.problems.append(Problem(file, 1, 1, message))
+    tasks = [task for section in doc.sections for task in section.tasks]
+    ids, duplicates = assign_step_ids(tasks, {}, file)
+    doc.problems.extend(duplicates)
+    by_task = iter(ids)
+    phases: list[Phase] = []
+    phase_ids: set[str] = set()
+    for section in doc.sections:
+        section_ids = [next(by_task) for _ in section.tasks]
+        if not section.tasks:
+            if section.window is not None and syntax_ok:
+                message = f"phase '{section.title}' has no tasks"
+                doc.problems.append(Problem(file, section.line, section.col, message))
+            continue
+        phase_id = unique_id(slugify(section.title, f"phase-{len(phases) + 1}"), phase_ids)
+        phase_ids.add(phase_id)
+        steps = [
+            task_step(task, step_id, phase_id)
+            for task, step_id in zip(section.tasks, section_ids, strict=True)
+            if step_id is not None
+        ]
+        phases.append(
+            Phase(
+                id=phase_id,
+                title=section.title or phase_id,
+                window=section.window,
+                summary=paragraphs(section.summary),
+                steps=tuple(steps),
+            )
+        )
+    if doc.problems:
+        return None
+    return Runbook(
+        id=runbook_id,
+        title=doc.title or title,
+        phases=tuple(phases),
+        description=paragraphs(doc.description),
+        source=file,
+    )
+
+
+def load_markdown_runbook(path: Path, file: str) -> tuple[Runbook | None, list[Problem]]:
+    """Read and convert a Markdown task list; (runbook, []) or (None, problems)."""
+    text, problems = read_source(path, file)
+    if text is None:
+        return None, problems
+    doc = parse_markdown(text, file)
+    stem = path.stem
+    runbook = runbook_from_markdown(doc, slugify(stem, "runbook"), _title_from_stem(stem))
+    return runbook, doc.problems
+
+
+def _title_from_stem(stem: str) -> str:
+    words = re.sub(r"[-_]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Runbook"

@@ -1,0 +1,43 @@
+"""Problems found in a runbook, each with the place it was found.
+
+Every loader reports what is wrong as `Problem`s rather than raising, so a
+broken runbook produces one clear line per mistake (`FILE:LINE:COL: message`)
+and never a traceback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with a runbook file."""
+
+    file: str
+    """The file as it was named to the loader."""
+    line: int
+    """1-based line."""
+    col: int
+    """1-based column, in characters."""
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+
+
+class RunbookError(Exception):
+    """A runbook could not be loaded; `problems` says why, and where."""
+
+    problems: tuple[Problem, ...]
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+    def __reduce__(self) -> tuple[type[RunbookError], tuple[tuple[Problem, ...]]]:
+        return (type(self), (self.problems,))

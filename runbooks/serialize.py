@@ -1,0 +1,147 @@
+"""A runbook as plain JSON-ready data in the YAML format's shape, and back.
+
+An incident snapshots its runbook into its first event with `runbook_to_data`,
+and `runbook_from_data` rebuilds exactly the same runbook from that snapshot,
+through the same validation as a file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import TypeAlias
+
+from runbooks.build import build_runbook
+from runbooks.fields import Reporter
+from runbooks.model import DatabaseTier, Phase, Probe, ProbeKind, Runbook, Step, Trigger
+from runbooks.problems import Problem, RunbookError
+
+JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
+
+
+def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
+    """Plain data that `runbook_from_data` turns back into an equal runbook.
+
+    Steps that came from `steps_from` Markdown are written inline, with their ids.
+    """
+    data: dict[str, JSONValue] = {
+        "runbook": runbook.id,
+        "title": runbook.title,
+        "description": runbook.description,
+        "roles": list(runbook.roles),
+    }
+    if runbook.default_pattern is not None:
+        data["default_pattern"] = runbook.default_pattern.value
+    if runbook.patterns:
+        data["patterns"] = {
+            info.id.value: {"title": info.title, "description": info.description}
+            for info in runbook.patterns
+        }
+    data["triggers"] = [_trigger(trigger) for trigger in runbook.triggers]
+    data["database_tiers"] = [_tier(tier) for tier in runbook.database_tiers]
+    data["templates"] = {template_id: text for template_id, text in runbook.templates}
+    data["cadence"] = {
+        "first_update_min": runbook.cadence.first_update_min,
+        "every_min": runbook.cadence.every_min,
+    }
+    data["probes"] = [_probe(probe) for probe in runbook.probes]
+    data["phases"] = [_phase(phase) for phase in runbook.phases]
+    return data
+
+
+def runbook_from_data(data: Mapping[str, object], source: str) -> Runbook:
+    """The runbook `data` describes; `RunbookError` if it is not a valid runbook.
+
+    Problems are placed at 1:1 of `source`, with the data path in the message.
+    """
+    file = source or "<data>"
+    reporter = Reporter(file, None)
+    base_dir = Path(source).parent if source else Path(".")
+    try:
+        runbook = build_runbook(data, reporter, base_dir, source)
+    except Exception as exc:  # a bug must still surface as a runbook problem
+        message = f"internal error while reading runbook data: {type(exc).__name__}: {exc}"
+        raise RunbookError([Problem(file, 1, 1, message)]) from exc
+    if runbook is None or reporter.problems:
+        problems = reporter.problems or [Problem(file, 1, 1, "invalid runbook data")]
+        raise RunbookError(dict.fromkeys(problems))
+    return runbook
+
+
+def _without_none(data: dict[str, JSONValue]) -> dict[str, JSONValue]:
+    return {key: value for key, value in data.items() if value is not None}
+
+
+def _trigger(trigger: Trigger) -> dict[str, JSONValue]:
+    return _without_none(
+        {
+            "id": trigger.id,
+            "title": trigger.title,
+            "kind": trigger.kind.value,
+            "probe": trigger.probe,
+            "op": trigger.op,
+            "threshold": trigger.threshold,
+            "for_samples": trigger.for_samples if trigger.op is not None else None,
+            "count": trigger.count,
+        }
+    )
+
+
+def _tier(tier: DatabaseTier) -> dict[str, JSONValue]:
+    return _without_none(
+        {
+            "id": tier.id,
+            "title": tier.title,
+            "risk": tier.risk,
+            "data_loss": tier.data_loss.value,
+            "guidance": tier.guidance,
+            "approver": tier.approver,
+        }
+    )
+
+
+def _probe(probe: Probe) -> dict[str, JSONValue]:
+    prometheus = probe.kind is ProbeKind.PROMETHEUS
+    return _without_none(
+        {
+            "name": probe.name,
+            "kind": probe.kind.value,
+            "url": probe.url,
+            "expect_status": None if prometheus else probe.expect_status,
+            "json_field": probe.json_field,
+            "query": probe.query,
+            "interval_s": probe.interval_s,
+            "timeout_s": probe.timeout_s,
+            "headers": {name: value for name, value in probe.headers} or None,
+            "threshold": probe.threshold,
+            "unit": probe.unit,
+        }
+    )
+
+
+def _phase(phase: Phase) -> dict[str, JSONValue]:
+    data: dict[str, JSONValue] = {"id": phase.id, "title": phase.title}
+    if phase.window is not None:
+        data["window"] = [phase.window.start_min, phase.window.end_min]
+    data["summary"] = phase.summary
+    data["steps"] = [_step(step) for step in phase.steps]
+    return data
+
+
+def _step(step: Step) -> dict[str, JSONValue]:
+    return _without_none(
+        {
+            "id": step.id,
+            "title": step.title,
+            "kind": step.kind.value,
+            "guidance": step.guidance,
+            "owner": step.owner,
+            "required": step.required,
+            "approver": step.approver,
+            "template": step.template,
+            "probe": step.probe,
+            "evidence": step.evidence,
+            "command": step.command,
+            "patterns": [pattern.value for pattern in step.patterns] or None,
+        }
+    )

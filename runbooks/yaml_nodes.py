@@ -1,0 +1,271 @@
+"""YAML text to plain data, keeping the source position of every key and value.
+
+The text is composed with PyYAML's `SafeLoader` into nodes (which carry their
+marks) and converted here by hand, so that nothing but standard YAML types is
+ever built, duplicate keys are refused, and alias bombs and self-referencing
+aliases stop at a bound instead of exhausting memory or the stack.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Final
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from runbooks.problems import Problem
+from runbooks.source_text import line_col
+
+MAX_NODES: Final = 100_000
+"""Nodes visited (aliases counted each time they are used) before giving up."""
+MAX_DEPTH: Final = 64
+"""Nesting deeper than any runbook needs."""
+
+_STANDARD = "tag:yaml.org,2002:"
+_STR = _STANDARD + "str"
+_INT = _STANDARD + "int"
+_FLOAT = _STANDARD + "float"
+_BOOL = _STANDARD + "bool"
+_NULL = _STANDARD + "null"
+_TIMESTAMP = _STANDARD + "timestamp"
+_MAP = _STANDARD + "map"
+_SEQ = _STANDARD + "seq"
+_MERGE = _STANDARD + "merge"
+_SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE})
+
+DataPath = tuple[str | int, ...]
+"""Keys and indexes from the top of the document to a value."""
+
+
+class Invalid:
+    """Stands for a value already reported as a problem, so it is not reported twice."""
+
+    def __repr__(self) -> str:
+        return "INVALID"
+
+
+INVALID: Final = Invalid()
+
+
+@dataclass(slots=True)
+class Positions:
+    """1-based (line, column) of values and keys, by path, plus the source text of scalars.
+
+    `raw` holds the text of plain scalars YAML read as something other than a
+    string (`404`, `yes`, `1.0`), so a field that wants text can take them as written.
+    """
+
+    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    raw: dict[DataPath, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class ParsedYaml:
+    data: object
+    """Plain data (dicts, lists, str, int, float, bool, None, INVALID); None if empty."""
+    positions: Positions
+    problems: list[Problem]
+    empty: bool = False
+
+
+class _Abort(Exception):
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def short_tag(tag: str) -> str:
+    return "!!" + tag.removeprefix(_STANDARD) if tag.startswith(_STANDARD) else tag
+
+
+class _Limit(Exception):
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's SafeLoader, refusing to compose more nodes or deeper nesting than a
+    runbook could need, so a hostile file costs a bounded amount of time and stack."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.node_count = 0
+        self.node_depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise _Limit(_TOO_MANY, 1, 1)
+        if self.node_depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise _Limit(_TOO_DEEP, mark.line + 1, mark.column + 1)
+        self.node_depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.node_depth -= 1
+
+
+_TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
+_TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
+
+
+def parse_yaml(text: str, file: str) -> ParsedYaml:
+    """Compose and convert `text`; syntax errors become problems at their mark."""
+    positions = Positions()
+    try:
+        root = yaml.compose(text, Loader=_BoundedLoader)
+    except _Limit as limit:
+        return ParsedYaml(None, positions, [Problem(file, limit.line, limit.col, limit.message)])
+    except yaml.MarkedYAMLError as exc:
+        return ParsedYaml(None, positions, [_syntax_problem(file, exc)])
+    except yaml.reader.ReaderError as exc:
+        line, col = line_col(text, max(0, min(exc.position, len(text))))
+        return ParsedYaml(None, positions, [Problem(file, line, col, f"YAML error: {exc.reason}")])
+    except yaml.YAMLError as exc:
+        message = " ".join(str(exc).split())
+        return ParsedYaml(None, positions, [Problem(file, 1, 1, f"YAML error: {message}")])
+    except RecursionError:  # not expected past the depth bound, but never a traceback
+        return ParsedYaml(None, positions, [Problem(file, 1, 1, _TOO_DEEP)])
+    if root is None:
+        return ParsedYaml(None, positions, [], empty=True)
+    converter = _Converter(file, positions)
+    try:
+        data = converter.convert(root, (), 0)
+    except _Abort as abort:
+        return ParsedYaml(None, positions, [abort.problem])
+    return ParsedYaml(data, positions, list(dict.fromkeys(converter.problems)))
+
+
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    message = "YAML syntax error: " + " ".join(str(exc.problem or exc.context or exc).split())
+    if exc.problem and exc.context:
+        context = " ".join(exc.context.split())
+        context_mark = exc.context_mark
+        if context_mark is not None and context_mark.line + 1 != line:
+            context += f" started at line {context_mark.line + 1}"
+        message += f" ({context})"
+    return Problem(file, line, col, message)
+
+
+def _pos(node: Node) -> tuple[int, int]:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+class _Converter:
+    def __init__(self, file: str, positions: Positions) -> None:
+        self.file = file
+        self.positions = positions
+        self.problems: list[Problem] = []
+        self.visited = 0
+        self.active: set[int] = set()
+        self.constructor = SafeConstructor()
+
+    def problem(self, node: Node, message: str) -> None:
+        line, col = _pos(node)
+        self.problems.append(Problem(self.file, line, col, message))
+
+    def visit(self, node: Node, depth: int) -> None:
+        self.visited += 1
+        if self.visited > MAX_NODES:
+            raise _Abort(Problem(self.file, 1, 1, _TOO_MANY))
+        if depth > MAX_DEPTH:
+            line, col = _pos(node)
+            raise _Abort(Problem(self.file, line, col, _TOO_DEEP))
+        if id(node) in self.active:
+            line, col = _pos(node)
+            raise _Abort(Problem(self.file, line, col, "recursive alias: a node contains itself"))
+
+    def convert(self, node: Node, path: DataPath, depth: int) -> object:
+        self.visit(node, depth)
+        self.positions.values[path] = _pos(node)
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        expected = _SEQ if isinstance(node, SequenceNode) else _MAP
+        if node.tag != expected:
+            self.problem(node, f"unsupported YAML tag '{short_tag(node.tag)}'")
+            return INVALID
+        self.active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                return [
+                    self.convert(child, (*path, index), depth + 1)
+                    for index, child in enumerate(node.value)
+                ]
+            assert isinstance(node, MappingNode)
+            return self.mapping(node, path, depth)
+        finally:
+            self.active.discard(id(node))
+
+    def scalar(self, node: ScalarNode, path: DataPath) -> object:
+        tag = node.tag
+        if tag in (_STR, _TIMESTAMP, _MERGE):
+            return str(node.value)
+        if tag == _NULL:
+            return None
+        if tag not in _SCALAR_TAGS:
+            self.problem(node, f"unsupported YAML tag '{short_tag(tag)}'")
+            return INVALID
+        try:
+            if tag == _BOOL:
+                value: object = self.constructor.construct_yaml_bool(node)
+            elif tag == _INT:
+                value = self.constructor.construct_yaml_int(node)
+            else:
+                value = self.constructor.construct_yaml_float(node)
+        except Exception:  # a scalar YAML's resolver misjudged, such as `0b_`: keep the text
+            return str(node.value)
+        self.positions.raw[path] = str(node.value)
+        return value
+
+    def mapping(self, node: MappingNode, path: DataPath, depth: int) -> dict[str, object]:
+        result: dict[str, object] = {}
+        merges: list[Node] = []
+        explicit: list[tuple[str, ScalarNode, Node]] = []
+        first: dict[str, ScalarNode] = {}
+        for key_node, value_node in node.value:
+            self.visit(key_node, depth + 1)
+            if isinstance(key_node, ScalarNode) and key_node.tag == _MERGE:
+                merges.append(value_node)
+                continue
+            if not isinstance(key_node, ScalarNode):
+                self.problem(key_node, "mapping keys must be plain scalars")
+                continue
+            if key_node.tag not in _SCALAR_TAGS:
+                self.problem(key_node, f"unsupported YAML tag '{short_tag(key_node.tag)}'")
+                continue
+            key = str(key_node.value)
+            if key in first:
+                earlier = first[key].start_mark.line + 1
+                self.problem(key_node, f"duplicate key '{key}' (first at line {earlier})")
+                continue
+            first[key] = key_node
+            explicit.append((key, key_node, value_node))
+        for merge in reversed(merges):
+            for source in reversed(self.merge_sources(merge, depth)):
+                self.visit(source, depth + 1)
+                self.active.add(id(source))
+                try:
+                    result.update(self.mapping(source, path, depth + 1))
+                finally:
+                    self.active.discard(id(source))
+        for key, key_node, value_node in explicit:
+            self.positions.keys[(*path, key)] = _pos(key_node)
+            result[key] = self.convert(value_node, (*path, key), depth + 1)
+        return result
+
+    def merge_sources(self, merge: Node, depth: int) -> list[MappingNode]:
+        if isinstance(merge, MappingNode) and merge.tag == _MAP:
+            return [merge]
+        if isinstance(merge, SequenceNode):
+            sources = [item for item in merge.value if isinstance(item, MappingNode)]
+            if len(sources) == len(merge.value):
+                return sources
+        self.problem(merge, "a '<<' merge needs a mapping or a list of mappings")
+        return []

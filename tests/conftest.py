@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from incident.clock import ManualClock
+from runbooks.model import (
+    Cadence,
+    DatabaseTier,
+    DataLoss,
+    DeploymentPattern,
+    PatternInfo,
+    Phase,
+    Runbook,
+    Step,
+    StepKind,
+    Window,
+)
+
+T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+def _step(phase: str, id: str, **kw: object) -> Step:
+    return Step(id=id, title=id.replace("-", " ").capitalize(), phase_id=phase, **kw)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def small_runbook() -> Runbook:
+    """A four-phase runbook shaped like the guide, small enough to reason about."""
+    bg, rolling = DeploymentPattern.BLUE_GREEN, DeploymentPattern.ROLLING
+    return Runbook(
+        id="small",
+        title="Small rollback",
+        source="<test>",
+        patterns=(PatternInfo(bg, "Blue-green"), PatternInfo(rolling, "Rolling")),
+        default_pattern=bg,
+        templates=(("initiating", "Initiating rollback due to {issue}. ETA {eta}."),),
+        cadence=Cadence(first_update_min=5, every_min=20),
+        database_tiers=(
+            DatabaseTier("none", "No database rollback", "none", DataLoss.NONE),
+            DatabaseTier("down-migrations", "Down migrations", "data loss risk", DataLoss.POSSIBLE),
+            DatabaseTier(
+                "restore-backup",
+                "Restore backup",
+                "data loss",
+                DataLoss.CERTAIN,
+                approver="leadership",
+            ),
+        ),
+        phases=(
+            Phase(
+                "decide",
+                "Decision and Communication",
+                Window(0, 5),
+                steps=(
+                    _step("decide", "assess"),
+                    _step(
+                        "decide", "initiate", kind=StepKind.APPROVAL, approver="incident-commander"
+                    ),
+                    _step("decide", "notify", kind=StepKind.COMMUNICATION, template="initiating"),
+                ),
+            ),
+            Phase(
+                "execute",
+                "Execute Rollback",
+                Window(5, 30),
+                steps=(
+                    _step("execute", "switch-lb", patterns=(bg,)),
+                    _step("execute", "redeploy", patterns=(rolling,)),
+                    _step("execute", "database", kind=StepKind.DATABASE),
+                    _step("execute", "extra", required=False),
+                ),
+            ),
+            Phase(
+                "verify",
+                "Verification",
+                Window(15, 45),
+                steps=(_step("verify", "confirm-version", kind=StepKind.VERIFICATION),),
+            ),
+            Phase(
+                "closeout",
+                "Communication and Post-Mortem Prep",
+                Window(45, None),
+                steps=(_step("closeout", "resolution"),),
+            ),
+        ),
+    )

@@ -1,0 +1,40 @@
+"""An in-memory EventLog for unit tests of the domain (the store has its own tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from incident.chain import GENESIS_HASH, event_hash
+from incident.events import Event, NewEvent
+
+
+class MemoryLog:
+    def __init__(self) -> None:
+        self._events: dict[str, list[Event]] = {}
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        recorded = []
+        for new in events:
+            chain = self._events.setdefault(new.incident_id, [])
+            prev = chain[-1].hash if chain else GENESIS_HASH
+            seq = len(chain) + 1
+            event = Event(
+                new.incident_id,
+                seq,
+                new.kind,
+                new.actor,
+                new.at,
+                new.mono_ns,
+                new.payload,
+                prev,
+                event_hash(new, seq, prev),
+            )
+            chain.append(event)
+            recorded.append(event)
+        return recorded
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        return [e for e in self._events.get(incident_id, []) if e.seq > after_seq]
+
+    def incident_ids(self) -> list[str]:
+        return list(self._events)

@@ -1,0 +1,189 @@
+"""`runbook_to_data` / `runbook_from_data`: the snapshot an incident keeps of its runbook."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from runbooks import (
+    BUNDLED_DIR,
+    RunbookError,
+    bundled_runbooks,
+    load_runbook,
+    runbook_from_data,
+    runbook_to_data,
+)
+from runbooks.model import (
+    Cadence,
+    DatabaseTier,
+    DataLoss,
+    DeploymentPattern,
+    PatternInfo,
+    Phase,
+    Probe,
+    ProbeKind,
+    Runbook,
+    Step,
+    StepKind,
+    Trigger,
+    TriggerKind,
+    Window,
+)
+from tests.runbooks.conftest import WriteFile
+from tests.runbooks.test_yaml_loader import FULL
+
+
+def snapshot(runbook: Runbook) -> Runbook:
+    """What an incident gets back from its first event: through JSON text and back."""
+    text = json.dumps(runbook_to_data(runbook), allow_nan=False, sort_keys=False)
+    return runbook_from_data(json.loads(text), runbook.source)
+
+
+def hand_built() -> Runbook:
+    """A runbook made in code, not loaded: the domain's tests build them like this."""
+    bg = DeploymentPattern.BLUE_GREEN
+    return Runbook(
+        id="hand",
+        title="Hand built",
+        source="<test>",
+        roles=("incident-commander", "deployment-coordinator", "comms-lead", "ops", "leadership"),
+        patterns=(PatternInfo(bg, "Blue-green"),),
+        default_pattern=bg,
+        templates=(("initiating", "Initiating rollback due to {issue}. ETA {eta}."),),
+        cadence=Cadence(first_update_min=5, every_min=20),
+        triggers=(Trigger("core", "Core broken", TriggerKind.MANUAL),),
+        probes=(Probe("health", ProbeKind.HTTP, "http://127.0.0.1:1/h", headers=(("A", "b"),)),),
+        database_tiers=(
+            DatabaseTier("none", "None", "none", DataLoss.NONE),
+            DatabaseTier("restore", "Restore", "loss", DataLoss.CERTAIN, approver="leadership"),
+        ),
+        phases=(
+            Phase(
+                "decide",
+                "Decide",
+                Window(0, 5),
+                steps=(
+                    Step(
+                        "gate", "Gate", "decide", StepKind.APPROVAL, approver="incident-commander"
+                    ),
+                    Step(
+                        "notify", "Notify", "decide", StepKind.COMMUNICATION, template="initiating"
+                    ),
+                ),
+            ),
+            Phase(
+                "execute",
+                "Execute",
+                Window(5, 30),
+                steps=(
+                    Step("switch", "Switch", "execute", patterns=(bg,)),
+                    Step("database", "Database", "execute", StepKind.DATABASE),
+                    Step("extra", "Extra", "execute", required=False, approver="ops"),
+                    Step("verify", "Verify", "execute", StepKind.VERIFICATION),
+                ),
+            ),
+            Phase("close", "Close", Window(45, None), steps=(Step("done", "Done", "close"),)),
+        ),
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        *bundled_runbooks(),
+        BUNDLED_DIR / "examples" / "rollback-checklist.md",
+        BUNDLED_DIR / "examples" / "deployment-plan.md",
+    ],
+    ids=lambda p: p.name,
+)
+def test_shipped_runbooks_round_trip(path: Path) -> None:
+    runbook = load_runbook(path)
+    assert snapshot(runbook) == runbook
+
+
+def test_full_featured_runbook_round_trips(write: WriteFile) -> None:
+    runbook = load_runbook(write(FULL))
+    again = snapshot(runbook)
+    assert again == runbook
+    assert again.probes[0].headers == (
+        ("Authorization", "Bearer ${HEALTH_TOKEN}"),
+        ("X-Static", "plain"),
+    )
+
+
+def test_hand_built_runbook_round_trips() -> None:
+    runbook = hand_built()
+    assert snapshot(runbook) == runbook
+
+
+def test_round_trip_keeps_an_empty_source() -> None:
+    runbook = Runbook("x", "X", (Phase("p", "P", None, steps=(Step("s", "S", "p"),)),))
+    assert runbook.source == ""
+    assert snapshot(runbook) == runbook
+
+
+def test_steps_from_markdown_are_snapshotted_inline(write: WriteFile) -> None:
+    write("## Rollback\n- [ ] Switch back\n- [ ] Warm caches (optional)\n", "plan.md")
+    path = write(
+        "runbook: x\ntitle: X\nphases:\n  - id: execute\n    title: Execute\n"
+        "    steps_from: plan.md\n"
+    )
+    runbook = load_runbook(path)
+    data = runbook_to_data(runbook)
+    phases = data["phases"]
+    assert isinstance(phases, list) and isinstance(phases[0], dict)
+    assert "steps_from" not in phases[0]
+    assert phases[0]["steps"] == [
+        {
+            "id": "switch-back",
+            "title": "Switch back",
+            "kind": "check",
+            "guidance": "",
+            "required": True,
+        },
+        {
+            "id": "warm-caches",
+            "title": "Warm caches",
+            "kind": "check",
+            "guidance": "",
+            "required": False,
+        },
+    ]
+    (path.parent / "plan.md").unlink()  # the snapshot no longer needs the file
+    assert snapshot(runbook) == runbook
+
+
+def test_snapshot_written_as_yaml_loads_as_a_file(write: WriteFile) -> None:
+    runbook = load_runbook(BUNDLED_DIR / "rollback.yaml")
+    path = write(yaml.safe_dump(runbook_to_data(runbook), sort_keys=False), "copy.yaml")
+    copy = load_runbook(path)
+    assert copy.source == str(path)
+    assert copy == Runbook(**{**_fields(runbook), "source": str(path)})
+
+
+def _fields(runbook: Runbook) -> dict[str, object]:
+    return {name: getattr(runbook, name) for name in Runbook.__dataclass_fields__}
+
+
+def test_data_is_plain_json() -> None:
+    data = runbook_to_data(load_runbook(BUNDLED_DIR / "rollback.yaml"))
+    assert json.loads(json.dumps(data, allow_nan=False)) == data
+    assert list(data)[:3] == ["runbook", "title", "description"]
+
+
+def test_tampered_snapshot_is_refused_with_the_path() -> None:
+    data = runbook_to_data(load_runbook(BUNDLED_DIR / "rollback.yaml"))
+    phases = data["phases"]
+    assert isinstance(phases, list) and isinstance(phases[0], dict)
+    steps = phases[0]["steps"]
+    assert isinstance(steps, list) and isinstance(steps[3], dict)
+    steps[3]["approver"] = "nobody"
+    with pytest.raises(RunbookError) as raised:
+        runbook_from_data(data, "incident-42")
+    (problem,) = raised.value.problems
+    assert str(problem).startswith(
+        "incident-42:1:1: phases[0].steps[3].approver: unknown role 'nobody' for 'approver'"
+    )

@@ -1,0 +1,311 @@
+"""The CLI as a user and a pipeline run it: separate processes, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from tests.cli_helpers import Cli
+
+
+@pytest.fixture
+def cli(tmp_path):
+    return Cli(tmp_path / "incidents.db")
+
+
+def declare(cli: Cli, *extra: str) -> str:
+    out = cli.ok(
+        "declare",
+        "--title",
+        "Checkout errors after 2.4.1",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+        "--issue",
+        "checkout failing",
+        "--eta",
+        "30",
+        "--pattern",
+        "blue-green",
+        "--from-version",
+        "2.4.1",
+        "--last-good",
+        "2.4.0",
+        *extra,
+    )
+    return out.strip()
+
+
+def status(cli: Cli, incident_id: str) -> dict:
+    return json.loads(cli.ok("status", incident_id, "--json"))
+
+
+def test_whole_incident_with_the_bundled_runbook(cli, tmp_path):
+    incident_id = declare(cli)
+    assert incident_id.startswith("INC-") and "\n" not in incident_id
+    data = status(cli, incident_id)
+    assert data["id"] == incident_id and data["severity"] == "SEV2"
+    assert [p["window_min"] for p in data["phases"]] == [[0, 5], [5, 30], [15, 45], [45, None]]
+    required = [s for s in data["steps"] if s["required"]]
+    assert any(s["requires_approval"] for s in required), "the bundled runbook has a gate"
+
+    for step in required:
+        if step["requires_approval"]:
+            blocked = cli.run("check", incident_id, step["id"])
+            assert blocked.code == 2 and "needs approval" in blocked.err
+            cli.ok("approve", incident_id, step["id"], "--by", "Ada", "--reason", "error rate 12%")
+        if step["kind"] == "database":
+            cli.ok("db-tier", incident_id, "none", "--reason", "expand-contract migration")
+        if step["kind"] == "communication" and step["template"]:
+            cli.ok("send", incident_id, "--template", step["template"])
+        cli.ok("check", incident_id, step["id"], "--by", "Bo")
+
+    assert cli.ok("close", incident_id)
+    final = status(cli, incident_id)
+    assert final["status"] == "closed"
+    assert {s["state"] for s in final["steps"] if s["required"]} == {"done"}
+
+    report = cli.ok("export", incident_id)
+    assert report.startswith("# Incident report: Checkout errors after 2.4.1")
+    for heading in ("## Roles", "## Phases against targets", "## Timeline"):
+        assert heading in report
+    assert "Initiating rollback due to checkout failing. ETA" in report
+
+    out_file = tmp_path / "record.json"
+    cli.ok("export", incident_id, "--format", "json", "-o", str(out_file))
+    record = json.loads(out_file.read_text())
+    assert record["status"]["status"] == "closed"
+    assert record["events"][0]["kind"] == "incident.declared"
+    assert record["events"][-1]["kind"] == "incident.closed"
+
+    verified = cli.ok("verify", incident_id)
+    assert f"ok, {len(record['events'])} events, head {record['head_hash']}" in verified
+    assert incident_id in cli.ok("list")
+
+
+def test_verify_detects_an_edited_event(cli):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "first")
+    cli.ok("note", incident_id, "second")
+    with sqlite3.connect(cli.db) as raw:
+        raw.execute("DROP TRIGGER IF EXISTS events_no_update")
+        for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'"):
+            raw.execute(f"DROP TRIGGER {name}")
+        raw.execute("UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 2")
+    result = cli.run("verify", incident_id)
+    assert result.code == 1
+    assert "BROKEN at event 2" in result.out
+    assert cli.run("verify", "--all").code == 1
+
+
+def test_close_refuses_open_required_steps_until_forced(cli):
+    incident_id = declare(cli)
+    refused = cli.run("close", incident_id)
+    assert refused.code == 2
+    assert "required step(s) still open" in refused.err
+    assert len(refused.err.strip().splitlines()) == 1
+    no_reason = cli.run("close", incident_id, "--force")
+    assert no_reason.code == 2 and "reason" in no_reason.err
+    cli.ok("close", incident_id, "--force", "--reason", "false alarm, metrics bug")
+    assert status(cli, incident_id)["status"] == "closed"
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("check", "{id}", "no-such-step"), "unknown step 'no-such-step'"),
+        (("skip", "{id}", "assess-severity", "--reason", " "), "needs a reason"),
+        (("check", "INC-0-NOPE", "x"), "no incident 'INC-0-NOPE'"),
+        (("declare", "--title", "x", "--severity", "SEV7", "--commander", "A"), "unknown severity"),
+        (("declare", "--title", "x", "--severity", "SEV1"), "required: --commander"),
+        (
+            ("declare", "--title", "x", "--severity", "SEV1", "--commander", "A", "--eta", "soon"),
+            "not a whole number",
+        ),
+        (
+            (
+                "declare",
+                "--title",
+                "x",
+                "--severity",
+                "SEV1",
+                "--commander",
+                "A",
+                "--runbook",
+                "nope",
+            ),
+            "runbook",
+        ),
+        (
+            (
+                "declare",
+                "--title",
+                "x",
+                "--severity",
+                "SEV1",
+                "--commander",
+                "A",
+                "--started-at",
+                "yesterday",
+            ),
+            "--started-at",
+        ),
+        (("approve", "{id}", "assess-severity", "--by", "A", "--reason", "r"), "no approval gate"),
+        (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),
+        (("export", "{id}", "--format", "pdf"), "invalid choice"),
+        (("verify",), "give an incident ID or --all"),
+        (("frobnicate",), "invalid choice"),
+    ],
+)
+def test_errors_are_one_line_with_exit_2(cli, args, message):
+    incident_id = declare(cli)
+    before = status(cli, incident_id)["events"]
+    result = cli.run(*(a.replace("{id}", incident_id) for a in args))
+    assert result.code == 2, result
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "Traceback" not in result.err
+    assert status(cli, incident_id)["events"] == before
+
+
+def test_every_subcommand_has_help(cli):
+    top = cli.ok("--help")
+    verbs = [
+        "declare",
+        "check",
+        "skip",
+        "reopen",
+        "approve",
+        "db-tier",
+        "run",
+        "note",
+        "assign",
+        "handoff",
+        "page",
+        "send",
+        "severity",
+        "close",
+        "status",
+        "list",
+        "export",
+        "verify",
+        "validate",
+        "demo",
+    ]
+    for verb in verbs:
+        assert verb in top
+        assert cli.ok(verb, "--help").startswith("usage: lastgood " + verb)
+
+
+def test_bad_database_file_is_a_one_line_error(cli, tmp_path):
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"\x00\xffnot sqlite at all" * 200)
+    result = cli.run("--db", str(garbage), "list")
+    assert result.code == 2
+    assert str(garbage) in result.err
+    assert len(result.err.strip().splitlines()) == 1 and "Traceback" not in result.err
+    assert garbage.read_bytes() == b"\x00\xffnot sqlite at all" * 200
+
+
+def test_db_flag_overrides_environment(cli, tmp_path):
+    other = tmp_path / "other.db"
+    incident_id = cli.ok(
+        "--db", str(other), "declare", "--title", "t", "--severity", "SEV3", "--commander", "A"
+    ).strip()
+    assert other.exists()
+    assert incident_id in cli.ok("list", "--db", str(other))
+    assert incident_id not in cli.ok("list")
+
+
+def test_backdated_start_shows_in_elapsed(cli):
+    incident_id = declare(cli, "--started-at", "2020-01-01T00:00:00Z")
+    data = status(cli, incident_id)
+    assert data["started_at"] == "2020-01-01T00:00:00.000Z"
+    assert data["elapsed_s"] > 86400 * 365
+    assert {p["state"] for p in data["phases"]} == {"overdue", "active"}
+
+
+def test_roles_pages_handoff_and_notes(cli):
+    incident_id = declare(cli)
+    cli.ok("assign", incident_id, "comms-lead", "Cy")
+    cli.ok("page", incident_id, "payments on-call", "--note", "via PagerDuty")
+    cli.ok("handoff", incident_id, "Bo", "--reason", "Ada's shift ended")
+    cli.ok("note", incident_id, "rollback looks good", "--pin")
+    cli.ok("severity", incident_id, "SEV1", "--reason", "spreading")
+    data = status(cli, incident_id)
+    assert data["roles"] == {"incident-commander": "Bo", "comms-lead": "Cy"}
+    assert data["severity"] == "SEV1"
+    timeline = cli.ok("export", incident_id)
+    assert "Paged payments on-call" in timeline
+    assert "handed from Ada to Bo" in timeline
+
+
+def test_send_preview_records_nothing(cli):
+    incident_id = declare(cli)
+    preview = cli.ok("send", incident_id, "--template", "initiating", "--preview")
+    assert preview.startswith("Initiating rollback due to checkout failing. ETA ")
+    assert status(cli, incident_id)["communications"] == 0
+
+
+def test_run_executes_a_command_step_only_when_confirmed(cli, tmp_path):
+    runbook = tmp_path / "cmd.yaml"
+    marker = tmp_path / "ran.txt"
+    runbook.write_text(
+        "runbook: cmd\n"
+        "title: Command runbook\n"
+        "phases:\n"
+        "  - id: execute\n"
+        "    title: Execute Rollback\n"
+        "    window: [0, 30]\n"
+        "    steps:\n"
+        "      - id: switch\n"
+        "        title: Switch traffic back\n"
+        "        kind: command\n"
+        f"        command: echo switched > {marker}\n"
+        "      - id: fail\n"
+        "        title: A command that fails\n"
+        "        kind: command\n"
+        "        command: exit 3\n"
+    )
+    incident_id = cli.ok(
+        "declare",
+        "--title",
+        "t",
+        "--severity",
+        "SEV3",
+        "--commander",
+        "A",
+        "--runbook",
+        str(runbook),
+    ).strip()
+    refused = cli.run("run", incident_id, "switch")
+    assert refused.code == 2 and "--yes" in refused.err and not marker.exists()
+    cli.ok("run", incident_id, "switch", "--yes")
+    assert marker.read_text() == "switched\n"
+    failed = cli.run("run", incident_id, "fail", "--yes")
+    assert failed.code == 1 and "exited 3" in failed.err
+    data = status(cli, incident_id)
+    states = {s["id"]: s["state"] for s in data["steps"]}
+    assert states == {"switch": "done", "fail": "open"}
+    exported = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    ran = [e["payload"] for e in exported["events"] if e["kind"] == "command.ran"]
+    assert [r["exit_code"] for r in ran] == [0, 3]
+
+
+def test_list_on_a_fresh_machine(cli):
+    assert "no incidents yet" in cli.ok("list")
+    assert json.loads(cli.ok("list", "--json")) == []
+
+
+def test_demo_walks_a_whole_rollback_and_verifies(cli):
+    out = cli.ok("demo")
+    assert "Initiating rollback due to checkout failing for 12% of requests" in out
+    assert "CLOSED" in out
+    assert "Log verifies: True" in out
+    report_line = next(line for line in out.splitlines() if line.startswith("Report: "))
+    report = report_line.removeprefix("Report: ")
+    with open(report, encoding="utf-8") as handle:
+        assert handle.read().startswith("# Incident report: Checkout errors after 2.4.1")

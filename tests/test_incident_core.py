@@ -1,0 +1,366 @@
+"""The incident core without storage or terminal: commands, fold and clocks."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+
+from incident import commands
+from incident.clock import ManualClock
+from incident.clocks import (
+    PhaseState,
+    current_phase,
+    due_soon_margin,
+    elapsed,
+    format_offset,
+    next_update_due,
+    phase_clock,
+    phase_clocks,
+)
+from incident.commands import CommandError, Declaration
+from incident.session import IncidentSession
+from incident.state import StepStatus, fold
+from runbooks.model import Runbook
+from tests.conftest import T0
+from tests.memory_log import MemoryLog
+
+
+def start(runbook: Runbook, clock: ManualClock, **overrides: object) -> IncidentSession:
+    details = Declaration(
+        **{  # type: ignore[arg-type]
+            "title": "Checkout errors",
+            "severity": "SEV2",
+            "commander": "Ada",
+            "issue": "checkout 500s",
+            "eta_min": 30,
+            "last_good_version": "2.4.0",
+            "from_version": "2.4.1",
+            **overrides,
+        }
+    )
+    event = commands.declare(runbook, details, actor="ada", clock=clock)
+    return IncidentSession.declare(MemoryLog(), event, clock)
+
+
+def test_declaration_sets_up_state_from_the_runbook(small_runbook, clock):
+    session = start(small_runbook, clock)
+    state = session.state
+    assert state.id.startswith("INC-20261128-")
+    assert state.commander == "Ada"
+    assert state.started_at == T0
+    assert str(state.pattern) == "blue-green"
+    # the rolling-only step does not apply to a blue-green rollback
+    assert "redeploy" not in state.steps and "switch-lb" in state.steps
+    assert state.status_of("initiate") == StepStatus.BLOCKED
+    assert state.status_of("database") == StepStatus.BLOCKED
+    assert state.status_of("assess") == StepStatus.OPEN
+
+
+def test_pattern_selects_application_steps(small_runbook, clock):
+    state = start(small_runbook, clock, pattern="rolling").state
+    assert "redeploy" in state.steps and "switch-lb" not in state.steps
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"title": "  "}, "title is required"),
+        ({"severity": "SEV9"}, "unknown severity 'SEV9'"),
+        ({"commander": ""}, "incident commander is required"),
+        ({"eta_min": -1}, "ETA must be zero or more"),
+        ({"pattern": "canary"}, "unknown deployment pattern 'canary'"),
+        ({"pattern": "recreate"}, "has no 'recreate' pattern"),
+        ({"started_at": T0 + timedelta(hours=1)}, "cannot start in the future"),
+    ],
+)
+def test_declare_refuses_bad_details(small_runbook, clock, overrides, message):
+    with pytest.raises(CommandError, match=re.escape(message)):
+        start(small_runbook, clock, **overrides)
+
+
+def test_backdated_start_moves_t0(small_runbook, clock):
+    clock.advance(600)
+    session = start(small_runbook, clock, started_at=T0)
+    assert elapsed(session.state, clock.now()) == timedelta(minutes=10)
+    assert format_offset(elapsed(session.state, clock.now())) == "T+10:00"
+
+
+def test_checking_records_who_and_when(small_runbook, clock):
+    session = start(small_runbook, clock)
+    clock.advance(42)
+    event = session.run(
+        lambda s: commands.check_step(s, "assess", actor="ada", clock=clock, by="Bo", note="5.2%")
+    )
+    record = session.state.steps["assess"]
+    assert (record.done, record.by, record.note, record.at) == (True, "Bo", "5.2%", event.at)
+    assert session.state.status_of("assess") == StepStatus.DONE
+
+
+REFUSALS = [
+    (lambda s, c: commands.check_step(s, "nope", actor="a", clock=c), "unknown step 'nope'"),
+    (lambda s, c: commands.check_step(s, "asess", actor="a", clock=c), "did you mean 'assess'"),
+    (lambda s, c: commands.check_step(s, "redeploy", actor="a", clock=c), "does not apply"),
+    (
+        lambda s, c: commands.skip_step(s, "assess", reason=" ", actor="a", clock=c),
+        "needs a reason",
+    ),
+    (
+        lambda s, c: commands.check_step(s, "initiate", actor="a", clock=c),
+        "needs approval by incident-commander",
+    ),
+    (
+        lambda s, c: commands.check_step(s, "database", actor="a", clock=c),
+        "choose a database tier first",
+    ),
+    (
+        lambda s, c: commands.approve(s, "assess", by="x", reason="y", actor="a", clock=c),
+        "no approval gate",
+    ),
+    (
+        lambda s, c: commands.approve(s, "initiate", by="", reason="y", actor="a", clock=c),
+        "approver's name",
+    ),
+    (
+        lambda s, c: commands.approve(s, "initiate", by="x", reason="", actor="a", clock=c),
+        "needs a reason",
+    ),
+    (
+        lambda s, c: commands.approve(s, "bogus", by="x", reason="y", actor="a", clock=c),
+        "nothing called 'bogus'",
+    ),
+    (
+        lambda s, c: commands.choose_database_tier(s, "yolo", reason="r", actor="a", clock=c),
+        "unknown database tier",
+    ),
+    (lambda s, c: commands.close(s, actor="a", clock=c), "required step(s) still open"),
+    (lambda s, c: commands.close(s, actor="a", clock=c, force=True), "still open"),
+    (lambda s, c: commands.add_note(s, "  ", actor="a", clock=c), "cannot be empty"),
+    (lambda s, c: commands.assign_role(s, "chef", "Bo", actor="a", clock=c), "unknown role 'chef'"),
+    (
+        lambda s, c: commands.hand_off(s, "Ada", actor="a", clock=c),
+        "already the incident commander",
+    ),
+    (
+        lambda s, c: commands.send_communication(s, actor="a", clock=c, template="nah"),
+        "unknown template",
+    ),
+    (
+        lambda s, c: commands.change_severity(s, "SEV2", reason="", actor="a", clock=c),
+        "already SEV2",
+    ),
+    (
+        lambda s, c: commands.reopen_step(s, "assess", reason="x", actor="a", clock=c),
+        "already open",
+    ),
+]
+
+
+@pytest.mark.parametrize(("command", "message"), REFUSALS)
+def test_refused_commands_record_nothing(small_runbook, clock, command, message):
+    session = start(small_runbook, clock)
+    before = list(session.log.events(session.state.id))
+    with pytest.raises(CommandError, match=re.escape(message)):
+        session.run(lambda s: command(s, clock))
+    assert session.log.events(session.state.id) == before
+
+
+def test_gate_opens_after_approval(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(
+        lambda s: commands.approve(
+            s, "initiate", by="Ada", reason="5xx at 12%", actor="ada", clock=clock
+        )
+    )
+    assert session.state.status_of("initiate") == StepStatus.OPEN
+    assert session.state.approvals["initiate"].reason == "5xx at 12%"
+    session.run(lambda s: commands.check_step(s, "initiate", actor="ada", clock=clock))
+    assert session.state.status_of("initiate") == StepStatus.DONE
+    with pytest.raises(CommandError, match="already approved by Ada"):
+        commands.approve(session.state, "initiate", by="Bo", reason="again", actor="a", clock=clock)
+
+
+def test_restore_from_backup_stays_blocked_until_leadership_approves(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(
+        lambda s: commands.choose_database_tier(
+            s, "restore-backup", reason="schema dropped a column", actor="a", clock=clock
+        )
+    )
+    assert session.state.blocker("database") == "tier 'restore-backup' needs approval by leadership"
+    with pytest.raises(CommandError, match="needs approval by leadership"):
+        commands.check_step(session.state, "database", actor="a", clock=clock)
+    session.run(
+        lambda s: commands.approve(
+            s, "restore-backup", by="CTO", reason="accept loss", actor="a", clock=clock
+        )
+    )
+    event = session.run(lambda s: commands.check_step(s, "database", actor="a", clock=clock))
+    assert event.payload["tier"] == "restore-backup"
+    assert session.state.approvals["tier:restore-backup"].by == "CTO"
+
+
+def test_skip_and_reopen_are_corrections_not_edits(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(
+        lambda s: commands.skip_step(s, "assess", reason="obvious outage", actor="a", clock=clock)
+    )
+    assert session.state.status_of("assess") == StepStatus.SKIPPED
+    with pytest.raises(CommandError, match="was skipped; reopen it first"):
+        commands.check_step(session.state, "assess", actor="a", clock=clock)
+    session.run(
+        lambda s: commands.reopen_step(
+            s, "assess", reason="need the numbers", actor="a", clock=clock
+        )
+    )
+    assert session.state.status_of("assess") == StepStatus.OPEN
+    kinds = [e.kind for e in session.log.events(session.state.id)]
+    assert kinds == ["incident.declared", "step.skipped", "step.reopened"]
+
+
+def test_communication_renders_template_from_incident(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(
+        lambda s: commands.send_communication(s, actor="a", clock=clock, template="initiating")
+    )
+    message = session.state.communications[-1]
+    assert message.text == "Initiating rollback due to checkout 500s. ETA 09:30 UTC."
+    assert message.template == "initiating"
+
+
+def test_roles_handoff_pages_and_notes(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(lambda s: commands.assign_role(s, "comms-lead", "Cy", actor="a", clock=clock))
+    session.run(lambda s: commands.hand_off(s, "Bo", actor="a", clock=clock, reason="shift end"))
+    session.run(lambda s: commands.record_page(s, "payments on-call", actor="a", clock=clock))
+    session.run(
+        lambda s: commands.add_note(s, "| pipes | and `ticks`", actor="a", clock=clock, pinned=True)
+    )
+    state = session.state
+    assert state.roles == {"incident-commander": "Bo", "comms-lead": "Cy"}
+    assert [c.person for c in state.role_history] == ["Ada", "Cy", "Bo"]
+    assert state.pages[0].target == "payments on-call"
+    assert state.notes[0].pinned and state.notes[0].text == "| pipes | and `ticks`"
+
+
+def test_close_forced_with_reason_and_then_refuses_changes(small_runbook, clock):
+    session = start(small_runbook, clock)
+    event = session.run(
+        lambda s: commands.close(s, actor="a", clock=clock, force=True, reason="false alarm")
+    )
+    assert event.payload["forced"] is True
+    assert "assess" in event.payload["open_required_steps"]
+    with pytest.raises(CommandError, match="is closed"):
+        commands.check_step(session.state, "assess", actor="a", clock=clock)
+    # notes stay possible for the post-mortem
+    session.run(lambda s: commands.add_note(s, "learned things", actor="a", clock=clock))
+
+
+def complete_phase_one(session: IncidentSession, clock: ManualClock) -> None:
+    session.run(lambda s: commands.check_step(s, "assess", actor="a", clock=clock))
+    session.run(
+        lambda s: commands.approve(s, "initiate", by="Ada", reason="r", actor="a", clock=clock)
+    )
+    session.run(lambda s: commands.check_step(s, "initiate", actor="a", clock=clock))
+    session.run(lambda s: commands.check_step(s, "notify", actor="a", clock=clock))
+
+
+def test_clean_close_after_every_required_step(small_runbook, clock):
+    session = start(small_runbook, clock)
+    complete_phase_one(session, clock)
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    session.run(
+        lambda s: commands.choose_database_tier(
+            s, "none", reason="expand-contract", actor="a", clock=clock
+        )
+    )
+    for step in ("database", "confirm-version", "resolution"):
+        session.run(lambda s, step=step: commands.check_step(s, step, actor="a", clock=clock))
+    event = session.run(lambda s: commands.close(s, actor="a", clock=clock))
+    assert event.payload["forced"] is False
+    assert session.state.open_required_steps() == []
+
+
+def test_fold_of_recorded_events_equals_live_state(small_runbook, clock):
+    session = start(small_runbook, clock)
+    complete_phase_one(session, clock)
+    clock.advance(30)
+    session.run(lambda s: commands.add_note(s, "hi", actor="a", clock=clock))
+    refolded = fold(session.log.events(session.state.id))
+    assert refolded == session.state
+
+
+# --- clocks -------------------------------------------------------------------
+
+
+def states_at(
+    session: IncidentSession, clock: ManualClock, minutes: float
+) -> dict[str, PhaseState]:
+    clock.set(T0 + timedelta(minutes=minutes))
+    return {c.phase.id: c.state for c in phase_clocks(session.state, clock.now())}
+
+
+def test_phase_states_follow_the_windows(small_runbook, clock):
+    session = start(small_runbook, clock)
+    assert states_at(session, clock, 0) == {
+        "decide": PhaseState.ACTIVE,
+        "execute": PhaseState.UPCOMING,
+        "verify": PhaseState.UPCOMING,
+        "closeout": PhaseState.UPCOMING,
+    }
+    assert states_at(session, clock, 4.5)["decide"] == PhaseState.DUE_SOON
+    at_six = states_at(session, clock, 6)
+    assert at_six["decide"] == PhaseState.OVERDUE and at_six["execute"] == PhaseState.ACTIVE
+    clock_six = phase_clock(session.state, small_runbook.phases[0], clock.now())
+    assert clock_six.overdue_by == timedelta(minutes=1)
+    assert states_at(session, clock, 26)["execute"] == PhaseState.DUE_SOON
+    assert states_at(session, clock, 50)["closeout"] == PhaseState.ACTIVE  # open-ended
+
+
+def test_phase_done_records_lateness(small_runbook, clock):
+    session = start(small_runbook, clock)
+    clock.advance(7 * 60)
+    complete_phase_one(session, clock)
+    decide = phase_clock(session.state, small_runbook.phases[0], clock.now())
+    assert decide.state == PhaseState.DONE
+    assert decide.overdue_by == timedelta(minutes=2)
+    assert current_phase(session.state, clock.now()).phase.id == "execute"
+
+
+def test_work_started_early_makes_a_phase_active(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    execute = phase_clock(session.state, small_runbook.phases[1], clock.now())
+    assert execute.state == PhaseState.ACTIVE
+    assert execute.remaining == timedelta(minutes=30)
+
+
+def test_due_soon_margin_is_a_fifth_clamped():
+    assert due_soon_margin(timedelta(minutes=5)) == timedelta(minutes=1)
+    assert due_soon_margin(timedelta(minutes=10)) == timedelta(minutes=2)
+    assert due_soon_margin(timedelta(minutes=60)) == timedelta(minutes=5)
+
+
+def test_next_update_follows_cadence(small_runbook, clock):
+    session = start(small_runbook, clock)
+    assert next_update_due(session.state) == T0 + timedelta(minutes=5)
+    clock.advance(180)
+    session.run(lambda s: commands.send_communication(s, actor="a", clock=clock, text="update"))
+    assert next_update_due(session.state) == T0 + timedelta(minutes=23)
+    session.run(lambda s: commands.close(s, actor="a", clock=clock, force=True, reason="r"))
+    assert next_update_due(session.state) is None
+
+
+def test_elapsed_freezes_at_close(small_runbook, clock):
+    session = start(small_runbook, clock)
+    clock.advance(300)
+    session.run(lambda s: commands.close(s, actor="a", clock=clock, force=True, reason="r"))
+    clock.advance(3600)
+    assert elapsed(session.state, clock.now()) == timedelta(minutes=5)
+
+
+def test_offsets_format():
+    assert format_offset(timedelta(seconds=65)) == "T+01:05"
+    assert format_offset(timedelta(hours=1, seconds=5)) == "T+1:00:05"
+    assert format_offset(timedelta(seconds=-30)) == "T-00:30"

@@ -1,0 +1,190 @@
+"""`lastgood`: the command line, for coordinators, scripts and pipelines.
+
+Every error is one line on stderr and a non-zero exit (2 for usage and input
+errors, 1 for a failed `verify`); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from tui import verbs
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but its errors are one line: `lastgood check: error: ...`."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+
+def _db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
+        help="the event database (default: $LASTGOOD_DB, else the XDG data directory)",
+    )
+
+
+def build_parser() -> OneLineParser:
+    common = OneLineParser(add_help=False)
+    _db_option(common)
+    parser = OneLineParser(
+        prog="lastgood",
+        description="A terminal companion for emergency production rollbacks.",
+        epilog="Run 'lastgood COMMAND --help' for a command's options.",
+    )
+    _db_option(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
+
+    p = command("declare", "Declare an incident; prints its id alone on stdout.")
+    p.add_argument("--title", required=True)
+    p.add_argument("--severity", required=True, metavar="SEV1..SEV4")
+    p.add_argument("--commander", required=True, metavar="NAME")
+    p.add_argument("--issue", default="", metavar="TEXT", help="what is wrong, for messages")
+    p.add_argument("--eta", type=_minutes, metavar="MINUTES", help="expected time to restore")
+    p.add_argument("--pattern", metavar="blue-green|rolling|recreate")
+    p.add_argument("--runbook", default="rollback", metavar="NAME|PATH")
+    p.add_argument("--started-at", metavar="ISO8601", help="back-date T+0 to the impact start")
+    p.add_argument("--channel", default="", metavar="NAME")
+    p.add_argument("--from-version", default="", metavar="VERSION")
+    p.add_argument("--last-good", default="", metavar="VERSION", dest="last_good")
+
+    p = command("check", "Mark a step done.")
+    _id_step(p)
+    p.add_argument("--by", default="", metavar="NAME")
+    p.add_argument("--note", default="", metavar="TEXT")
+    p.add_argument("--evidence", default="", metavar="TEXT")
+
+    p = command("skip", "Skip a step, with a reason.")
+    _id_step(p)
+    p.add_argument("--reason", required=True, metavar="TEXT")
+    p.add_argument("--by", default="", metavar="NAME")
+
+    p = command("reopen", "Reopen a done or skipped step (a correction, recorded).")
+    _id_step(p)
+    p.add_argument("--reason", required=True, metavar="TEXT")
+
+    p = command("approve", "Approve a gated step or a database tier.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("target", metavar="STEP|TIER")
+    p.add_argument("--by", required=True, metavar="NAME")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+
+    p = command("db-tier", "Choose the database rollback tier, with a reason.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("tier", metavar="TIER")
+    p.add_argument("--reason", required=True, metavar="TEXT")
+
+    p = command("run", "Run a command step's shell command, record its exit code, check it.")
+    _id_step(p)
+    p.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    p = command("note", "Add a note to the timeline.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--pin", action="store_true", help="pin it for the post-mortem")
+
+    p = command("assign", "Give a role to a person.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("role", metavar="ROLE")
+    p.add_argument("person", metavar="NAME")
+
+    p = command("handoff", "Hand incident command to someone else.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("to", metavar="NAME")
+    p.add_argument("--reason", default="", metavar="TEXT")
+
+    p = command("page", "Record that a person or team was paged.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("target", metavar="WHO")
+    p.add_argument("--note", default="", metavar="TEXT")
+
+    p = command("send", "Record a stakeholder message, from a template or as written.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--template", metavar="NAME")
+    p.add_argument("--text", metavar="TEXT", help="the exact text (overrides the template)")
+    p.add_argument("--channel", default="", metavar="NAME")
+    p.add_argument("--preview", action="store_true", help="print the message, record nothing")
+
+    p = command("severity", "Change the incident's severity.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("severity", metavar="SEV1..SEV4")
+    p.add_argument("--reason", default="", metavar="TEXT")
+
+    p = command("close", "Close the incident.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--force", action="store_true", help="close with required steps open")
+    p.add_argument("--reason", default="", metavar="TEXT")
+
+    p = command("status", "Show an incident: phases, clocks, steps.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--json", action="store_true")
+
+    p = command("list", "List incidents.")
+    p.add_argument("--json", action="store_true")
+
+    p = command("export", "Export an incident report (Markdown) or the whole record (JSON).")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = command("verify", "Recompute an incident's hash chain; exit 1 if it is broken.")
+    p.add_argument("id", metavar="ID", nargs="?")
+    p.add_argument("--all", action="store_true", help="verify every incident")
+
+    p = sub.add_parser(
+        "validate",
+        help="Check runbook files; one FILE:LINE:COL line per problem.",
+        description="Check runbook files; one FILE:LINE:COL line per problem.",
+    )
+    p.add_argument("files", metavar="FILE", nargs="+")
+
+    command("demo", "Walk a scripted rollback end to end in a scratch database.")
+    return parser
+
+
+def _id_step(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("id", metavar="ID")
+    parser.add_argument("step", metavar="STEP")
+
+
+def _minutes(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of minutes") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError("minutes cannot be negative")
+    return value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    try:
+        return verbs.dispatch(args)
+    except verbs.CliError as error:
+        print(f"lastgood {args.command}: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print(f"lastgood {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+def run() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    run()

@@ -1,0 +1,478 @@
+"""What each `lastgood` subcommand does: open the record, run a domain command, print.
+
+Kept apart from argument parsing so the parser reads as the CLI's reference and
+this module reads as its behaviour.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from incident import commands
+from incident.clock import SystemClock
+from incident.clocks import elapsed, format_offset
+from incident.commands import CommandError, Declaration
+from incident.events import NewEvent, parse_timestamp
+from incident.report import json_export, markdown_report
+from incident.session import IncidentSession
+from incident.state import IncidentState
+from incident.status import status_data, status_text
+from runbooks import RunbookError, load_runbook, resolve_runbook, validate_runbook_file
+from store.errors import StoreError
+from store.paths import default_db_path
+from store.sqlite_log import SqliteEventLog
+
+OUTPUT_TAIL_CHARS = 2000
+"""How much of a command's output the record keeps."""
+
+
+class CliError(Exception):
+    """A one-line failure to report; `exit_code` 2 for usage/input, 1 for findings."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def actor_name() -> str:
+    """Who is at the keyboard: $LASTGOOD_ACTOR, else the login name."""
+    name = os.environ.get("LASTGOOD_ACTOR", "").strip()
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def db_path(args: argparse.Namespace) -> Path:
+    explicit = getattr(args, "db", None)
+    return Path(explicit) if explicit else default_db_path()
+
+
+@contextmanager
+def open_log(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[SqliteEventLog]:
+    path = db_path(args)
+    if read_only and not path.exists():
+        raise CliError(f"{path}: no database here yet (declare an incident first)")
+    try:
+        log = SqliteEventLog.open(path, read_only=read_only)
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    try:
+        yield log
+    except StoreError as error:
+        raise CliError(str(error)) from None
+    finally:
+        log.close()
+
+
+def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
+    if incident_id not in log.incident_ids():
+        raise CliError(f"no incident '{incident_id}' in {log.path}")
+    try:
+        return IncidentSession(log, incident_id, SystemClock())
+    except (ValueError, RunbookError) as error:
+        raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
+
+
+def _record(
+    args: argparse.Namespace, command: Callable[[IncidentState], NewEvent], done: str
+) -> int:
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            session.run(command)
+        except CommandError as error:
+            raise CliError(str(error)) from None
+        offset = format_offset(elapsed(session.state, session.clock.now()))
+        print(f"{offset}  {done}")
+    return 0
+
+
+def cmd_declare(args: argparse.Namespace) -> int:
+    try:
+        runbook = load_runbook(resolve_runbook(args.runbook))
+    except RunbookError as error:
+        first = error.problems[0] if error.problems else error
+        raise CliError(f"runbook: {first}") from None
+    started_at = None
+    if args.started_at:
+        try:
+            started_at = parse_timestamp(args.started_at)
+        except ValueError:
+            raise CliError(
+                f"--started-at: '{args.started_at}' is not an ISO 8601 time with a timezone"
+            ) from None
+    details = Declaration(
+        title=args.title,
+        severity=args.severity,
+        commander=args.commander,
+        issue=args.issue,
+        eta_min=args.eta,
+        pattern=args.pattern,
+        started_at=started_at,
+        channel=args.channel,
+        from_version=args.from_version,
+        last_good_version=args.last_good,
+    )
+    clock = SystemClock()
+    with open_log(args) as log:
+        try:
+            event = commands.declare(
+                runbook, details, actor=actor_name(), clock=clock, taken_ids=log.incident_ids()
+            )
+        except CommandError as error:
+            raise CliError(str(error)) from None
+        log.append([event])
+        print(event.incident_id)
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.check_step(
+            s,
+            args.step,
+            actor=actor,
+            clock=SystemClock(),
+            by=args.by,
+            note=args.note,
+            evidence=args.evidence,
+        ),
+        f"checked {args.step}",
+    )
+
+
+def cmd_skip(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.skip_step(
+            s, args.step, reason=args.reason, actor=actor, clock=SystemClock(), by=args.by
+        ),
+        f"skipped {args.step}",
+    )
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.reopen_step(
+            s, args.step, reason=args.reason, actor=actor, clock=SystemClock()
+        ),
+        f"reopened {args.step}",
+    )
+
+
+def cmd_approve(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.approve(
+            s, args.target, by=args.by, reason=args.reason, actor=actor, clock=SystemClock()
+        ),
+        f"approved {args.target} (by {args.by})",
+    )
+
+
+def cmd_db_tier(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.choose_database_tier(
+            s, args.tier, reason=args.reason, actor=actor, clock=SystemClock()
+        ),
+        f"database tier: {args.tier}",
+    )
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.add_note(
+            s, args.text, actor=actor, clock=SystemClock(), pinned=args.pin
+        ),
+        "note recorded",
+    )
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.assign_role(s, args.role, args.person, actor=actor, clock=SystemClock()),
+        f"{args.person} is {args.role}",
+    )
+
+
+def cmd_handoff(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.hand_off(
+            s, args.to, actor=actor, clock=SystemClock(), reason=args.reason
+        ),
+        f"incident command handed to {args.to}",
+    )
+
+
+def cmd_page(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.record_page(
+            s, args.target, actor=actor, clock=SystemClock(), note=args.note
+        ),
+        f"paged {args.target}",
+    )
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    if args.preview:
+        with open_log(args, read_only=True) as log:
+            session = open_session(log, args.id)
+            if args.template is None:
+                raise CliError("--preview needs --template")
+            try:
+                print(commands.compose_message(session.state, args.template, session.clock.now()))
+            except CommandError as error:
+                raise CliError(str(error)) from None
+        return 0
+    return _record(
+        args,
+        lambda s: commands.send_communication(
+            s,
+            actor=actor,
+            clock=SystemClock(),
+            template=args.template,
+            text=args.text,
+            channel=args.channel,
+        ),
+        "message recorded as sent",
+    )
+
+
+def cmd_severity(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.change_severity(
+            s, args.severity, reason=args.reason, actor=actor, clock=SystemClock()
+        ),
+        f"severity is now {args.severity}",
+    )
+
+
+def cmd_close(args: argparse.Namespace) -> int:
+    actor = actor_name()
+    return _record(
+        args,
+        lambda s: commands.close(
+            s, actor=actor, clock=SystemClock(), force=args.force, reason=args.reason
+        ),
+        f"closed {args.id}",
+    )
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a command step: confirm, run, record the exit code, check it on success."""
+    actor = actor_name()
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            command = commands.command_for(session.state, args.step)
+        except CommandError as error:
+            raise CliError(str(error)) from None
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError("not a terminal: confirm with --yes to run the command")
+            answer = input(f"Run `{command}`? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                raise CliError("not run", exit_code=1)
+        result = subprocess.run(
+            command, shell=True, capture_output=True, text=True, errors="replace", check=False
+        )
+        output = (result.stdout + result.stderr)[-OUTPUT_TAIL_CHARS:]
+        sys.stdout.write(output)
+        clock = SystemClock()
+        session.run(
+            lambda s: commands.record_command(
+                s,
+                args.step,
+                command=command,
+                exit_code=result.returncode,
+                output_tail=output,
+                actor=actor,
+                clock=clock,
+            )
+        )
+        if result.returncode != 0:
+            raise CliError(f"`{command}` exited {result.returncode}; step left open", 1)
+        session.run(
+            lambda s: commands.check_step(
+                s, args.step, actor=actor, clock=clock, note=f"`{command}` exited 0"
+            )
+        )
+        print(f"checked {args.step}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        now = session.clock.now()
+        if args.json:
+            print(json.dumps(status_data(session.state, now), indent=2, ensure_ascii=False))
+        else:
+            print(status_text(session.state, now))
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    path = db_path(args)
+    if not path.exists():
+        print("[]" if args.json else f"no incidents yet ({path})")
+        return 0
+    rows = []
+    with open_log(args, read_only=True) as log:
+        clock = SystemClock()
+        for incident_id in log.incident_ids():
+            state = open_session(log, incident_id).state
+            rows.append(
+                {
+                    "id": state.id,
+                    "severity": state.severity,
+                    "status": "closed" if state.is_closed else "open",
+                    "title": state.title,
+                    "declared_at": state.declared_at.isoformat(),
+                    "elapsed": format_offset(elapsed(state, clock.now())),
+                }
+            )
+    if args.json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+    elif not rows:
+        print(f"no incidents yet ({path})")
+    else:
+        for row in rows:
+            print(
+                f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
+                f"{row['title']}"
+            )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        events = log.events(args.id)
+        now = session.clock.now()
+        if args.format == "json":
+            text = json_export(session.state, events, now)
+        else:
+            text = markdown_report(session.state, events, now)
+    if args.output:
+        _write_atomically(Path(args.output), text)
+        print(f"wrote {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _write_atomically(path: Path, text: str) -> None:
+    try:
+        directory = path.parent if str(path.parent) else Path(".")
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp"
+        ) as handle:
+            handle.write(text)
+            temp = Path(handle.name)
+        temp.replace(path)
+    except OSError as error:
+        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    if args.all == bool(args.id):
+        raise CliError("give an incident ID or --all")
+    broken = 0
+    with open_log(args, read_only=True) as log:
+        ids = log.incident_ids() if args.all else [args.id]
+        if not ids:
+            print("no incidents to verify")
+        for incident_id in ids:
+            report = log.verify(incident_id)
+            if report.ok:
+                print(f"{incident_id}: ok, {report.count} events, head {report.head_hash}")
+            else:
+                broken += 1
+                where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
+                print(
+                    f"{incident_id}: BROKEN at {where}: {report.problem} "
+                    f"({report.count} events verified before it)"
+                )
+    return 1 if broken else 0
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    problems = 0
+    for name in args.files:
+        found = validate_runbook_file(name)
+        for problem in found:
+            print(problem, file=sys.stderr)
+        problems += len(found)
+        if not found:
+            runbook = load_runbook(name)
+            print(
+                f"{name}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
+                f"{len(runbook.steps())} steps)"
+            )
+    return 2 if problems else 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from tui.demo_script import run_demo
+
+    return run_demo()
+
+
+_VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "declare": cmd_declare,
+    "check": cmd_check,
+    "skip": cmd_skip,
+    "reopen": cmd_reopen,
+    "approve": cmd_approve,
+    "db-tier": cmd_db_tier,
+    "run": cmd_run,
+    "note": cmd_note,
+    "assign": cmd_assign,
+    "handoff": cmd_handoff,
+    "page": cmd_page,
+    "send": cmd_send,
+    "severity": cmd_severity,
+    "close": cmd_close,
+    "status": cmd_status,
+    "list": cmd_list,
+    "export": cmd_export,
+    "verify": cmd_verify,
+    "validate": cmd_validate,
+    "demo": cmd_demo,
+}
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    return _VERBS[args.command](args)
