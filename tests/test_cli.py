@@ -309,3 +309,22 @@ def test_demo_walks_a_whole_rollback_and_verifies(cli):
     report = report_line.removeprefix("Report: ")
     with open(report, encoding="utf-8") as handle:
         assert handle.read().startswith("# Incident report: Checkout errors after 2.4.1")
+
+
+def test_validate_reports_file_line_col_and_exit_2(cli, tmp_path):
+    good = cli.run("validate", "runbooks/rollback.yaml", "runbooks/examples/rollback-checklist.md")
+    assert good.code == 0, good.err
+    assert "runbooks/rollback.yaml: ok (runbook 'rollback', 4 phases" in good.out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("runbook: x\ntitle: X\nphases:\n  - id: p\n    titel: P\n")
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("runbook: !!python/object:os.system x\n")
+    result = cli.run("validate", str(bad), str(garbage), str(tagged), "runbooks/rollback.yaml")
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert any(line.startswith(f"{bad}:5:5: unknown key 'titel'") for line in lines), lines
+    assert any(line.startswith(f"{garbage}:1:1: ") for line in lines), lines
+    assert any(line.startswith(f"{tagged}:1:10: ") and "tag" in line for line in lines), lines
