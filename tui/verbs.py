@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from incident import commands
-from incident.clock import SystemClock
+from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import CommandError, Declaration
 from incident.events import NewEvent, parse_timestamp
@@ -85,20 +85,6 @@ def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
         raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
 
 
-def _record(
-    args: argparse.Namespace, command: Callable[[IncidentState], NewEvent], done: str
-) -> int:
-    with open_log(args) as log:
-        session = open_session(log, args.id)
-        try:
-            session.run(command)
-        except CommandError as error:
-            raise CliError(str(error)) from None
-        offset = format_offset(elapsed(session.state, session.clock.now()))
-        print(f"{offset}  {done}")
-    return 0
-
-
 def cmd_declare(args: argparse.Namespace) -> int:
     try:
         runbook = load_runbook(resolve_runbook(args.runbook))
@@ -138,155 +124,113 @@ def cmd_declare(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.check_step(
-            s,
-            args.step,
-            actor=actor,
-            clock=SystemClock(),
-            by=args.by,
-            note=args.note,
-            evidence=args.evidence,
+Build = Callable[[argparse.Namespace, IncidentState, str, Clock], NewEvent]
+"""Turns parsed arguments, the current state, the actor and the clock into an event."""
+
+_RECORDING_VERBS: dict[str, tuple[Build, Callable[[argparse.Namespace], str]]] = {
+    "check": (
+        lambda a, s, actor, clock: commands.check_step(
+            s, a.step, actor=actor, clock=clock, by=a.by, note=a.note, evidence=a.evidence
         ),
-        f"checked {args.step}",
-    )
-
-
-def cmd_skip(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.skip_step(
-            s, args.step, reason=args.reason, actor=actor, clock=SystemClock(), by=args.by
+        lambda a: f"checked {a.step}",
+    ),
+    "skip": (
+        lambda a, s, actor, clock: commands.skip_step(
+            s, a.step, reason=a.reason, actor=actor, clock=clock, by=a.by
         ),
-        f"skipped {args.step}",
-    )
-
-
-def cmd_reopen(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.reopen_step(
-            s, args.step, reason=args.reason, actor=actor, clock=SystemClock()
+        lambda a: f"skipped {a.step}",
+    ),
+    "reopen": (
+        lambda a, s, actor, clock: commands.reopen_step(
+            s, a.step, reason=a.reason, actor=actor, clock=clock
         ),
-        f"reopened {args.step}",
-    )
-
-
-def cmd_approve(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.approve(
-            s, args.target, by=args.by, reason=args.reason, actor=actor, clock=SystemClock()
+        lambda a: f"reopened {a.step}",
+    ),
+    "approve": (
+        lambda a, s, actor, clock: commands.approve(
+            s, a.target, by=a.by, reason=a.reason, actor=actor, clock=clock
         ),
-        f"approved {args.target} (by {args.by})",
-    )
-
-
-def cmd_db_tier(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.choose_database_tier(
-            s, args.tier, reason=args.reason, actor=actor, clock=SystemClock()
+        lambda a: f"approved {a.target} (by {a.by})",
+    ),
+    "db-tier": (
+        lambda a, s, actor, clock: commands.choose_database_tier(
+            s, a.tier, reason=a.reason, actor=actor, clock=clock
         ),
-        f"database tier: {args.tier}",
-    )
-
-
-def cmd_note(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.add_note(
-            s, args.text, actor=actor, clock=SystemClock(), pinned=args.pin
+        lambda a: f"database tier: {a.tier}",
+    ),
+    "note": (
+        lambda a, s, actor, clock: commands.add_note(
+            s, a.text, actor=actor, clock=clock, pinned=a.pin
         ),
-        "note recorded",
-    )
-
-
-def cmd_assign(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.assign_role(s, args.role, args.person, actor=actor, clock=SystemClock()),
-        f"{args.person} is {args.role}",
-    )
-
-
-def cmd_handoff(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.hand_off(
-            s, args.to, actor=actor, clock=SystemClock(), reason=args.reason
+        lambda a: "note recorded",
+    ),
+    "assign": (
+        lambda a, s, actor, clock: commands.assign_role(
+            s, a.role, a.person, actor=actor, clock=clock
         ),
-        f"incident command handed to {args.to}",
-    )
-
-
-def cmd_page(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.record_page(
-            s, args.target, actor=actor, clock=SystemClock(), note=args.note
+        lambda a: f"{a.person} is {a.role}",
+    ),
+    "handoff": (
+        lambda a, s, actor, clock: commands.hand_off(
+            s, a.to, actor=actor, clock=clock, reason=a.reason
         ),
-        f"paged {args.target}",
-    )
+        lambda a: f"incident command handed to {a.to}",
+    ),
+    "page": (
+        lambda a, s, actor, clock: commands.record_page(
+            s, a.target, actor=actor, clock=clock, note=a.note
+        ),
+        lambda a: f"paged {a.target}",
+    ),
+    "send": (
+        lambda a, s, actor, clock: commands.send_communication(
+            s, actor=actor, clock=clock, template=a.template, text=a.text, channel=a.channel
+        ),
+        lambda a: "message recorded as sent",
+    ),
+    "severity": (
+        lambda a, s, actor, clock: commands.change_severity(
+            s, a.severity, reason=a.reason, actor=actor, clock=clock
+        ),
+        lambda a: f"severity is now {a.severity}",
+    ),
+    "close": (
+        lambda a, s, actor, clock: commands.close(
+            s, actor=actor, clock=clock, force=a.force, reason=a.reason
+        ),
+        lambda a: f"closed {a.id}",
+    ),
+}
+
+
+def cmd_recording(args: argparse.Namespace) -> int:
+    """The verbs that record one event: decide on fresh state, append, confirm."""
+    build, done = _RECORDING_VERBS[args.command]
+    actor = actor_name()
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            session.run(lambda state: build(args, state, actor, session.clock))
+        except CommandError as error:
+            raise CliError(str(error)) from None
+        offset = format_offset(elapsed(session.state, session.clock.now()))
+        print(f"{offset}  {done(args)}")
+    return 0
 
 
 def cmd_send(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    if args.preview:
-        with open_log(args, read_only=True) as log:
-            session = open_session(log, args.id)
-            if args.template is None:
-                raise CliError("--preview needs --template")
-            try:
-                print(commands.compose_message(session.state, args.template, session.clock.now()))
-            except CommandError as error:
-                raise CliError(str(error)) from None
-        return 0
-    return _record(
-        args,
-        lambda s: commands.send_communication(
-            s,
-            actor=actor,
-            clock=SystemClock(),
-            template=args.template,
-            text=args.text,
-            channel=args.channel,
-        ),
-        "message recorded as sent",
-    )
-
-
-def cmd_severity(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.change_severity(
-            s, args.severity, reason=args.reason, actor=actor, clock=SystemClock()
-        ),
-        f"severity is now {args.severity}",
-    )
-
-
-def cmd_close(args: argparse.Namespace) -> int:
-    actor = actor_name()
-    return _record(
-        args,
-        lambda s: commands.close(
-            s, actor=actor, clock=SystemClock(), force=args.force, reason=args.reason
-        ),
-        f"closed {args.id}",
-    )
+    """`send --preview` prints the rendered template and records nothing."""
+    if not args.preview:
+        return cmd_recording(args)
+    if args.template is None:
+        raise CliError("--preview needs --template")
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        try:
+            print(commands.compose_message(session.state, args.template, session.clock.now()))
+        except CommandError as error:
+            raise CliError(str(error)) from None
+    return 0
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -451,20 +395,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
+    **dict.fromkeys(_RECORDING_VERBS, cmd_recording),
     "declare": cmd_declare,
-    "check": cmd_check,
-    "skip": cmd_skip,
-    "reopen": cmd_reopen,
-    "approve": cmd_approve,
-    "db-tier": cmd_db_tier,
-    "run": cmd_run,
-    "note": cmd_note,
-    "assign": cmd_assign,
-    "handoff": cmd_handoff,
-    "page": cmd_page,
     "send": cmd_send,
-    "severity": cmd_severity,
-    "close": cmd_close,
+    "run": cmd_run,
     "status": cmd_status,
     "list": cmd_list,
     "export": cmd_export,
