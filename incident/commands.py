@@ -19,7 +19,7 @@ from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncat
 from incident.state import SEVERITIES, IncidentState, StepRecord, tier_target
 from incident.templates import render_template, template_context
 from runbooks import runbook_to_data
-from runbooks.model import DeploymentPattern, Runbook, StepKind
+from runbooks.model import DeploymentPattern, Runbook, StepKind, TriggerKind
 
 
 class CommandError(Exception):
@@ -58,8 +58,12 @@ def declare(
     actor: str,
     clock: Clock,
     taken_ids: Collection[str] = (),
+    incident_id: str | None = None,
 ) -> NewEvent:
-    """The first event of a new incident, with the runbook snapshotted into it."""
+    """The first event of a new incident, with the runbook snapshotted into it.
+
+    `incident_id` is for fixtures and screenshots that need a stable id.
+    """
     now = clock.now()
     title = details.title.strip()
     if not title:
@@ -80,7 +84,10 @@ def declare(
         if details.started_at > now + timedelta(seconds=5):
             raise CommandError("the impact cannot start in the future")
         started_at = truncate_to_millis(details.started_at)
-    incident_id = new_incident_id(now, taken_ids)
+    if incident_id is None:
+        incident_id = new_incident_id(now, taken_ids)
+    elif incident_id in taken_ids:
+        raise CommandError(f"incident id '{incident_id}' is taken")
     payload: dict[str, JSONValue] = {
         "title": title,
         "severity": details.severity,
@@ -302,6 +309,30 @@ def command_for(state: IncidentState, step_id: str) -> str:
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
     return record.step.command
+
+
+def mark_trigger(
+    state: IncidentState, trigger_id: str, met: bool, *, actor: str, clock: Clock, note: str = ""
+) -> NewEvent:
+    """A human's judgement on a manual trigger ("core functionality broken")."""
+    _refuse_if_closed(state)
+    trigger = next((t for t in state.runbook.triggers if t.id == trigger_id), None)
+    if trigger is None:
+        known = [t.id for t in state.runbook.triggers]
+        raise CommandError(f"unknown trigger '{trigger_id}'{_suggest(trigger_id, known)}")
+    if trigger.kind != TriggerKind.MANUAL:
+        raise CommandError(f"trigger '{trigger_id}' is decided by its probe, not by hand")
+    current = state.triggers.get(trigger_id)
+    if (current.met if current else False) == met:
+        raise CommandError(f"trigger '{trigger_id}' is already {'met' if met else 'not met'}")
+    payload: dict[str, JSONValue] = {
+        "trigger": trigger_id,
+        "met": met,
+        "source": "manual",
+        "by": actor,
+        "detail": note or ("marked met" if met else "marked not met"),
+    }
+    return _event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload)
 
 
 def change_severity(

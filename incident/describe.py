@@ -50,6 +50,10 @@ def describe(event: Event) -> str:
             return f"Message sent: {_get(p, 'text')}"
         case Kind.COMMAND_RAN:
             return f"Ran `{_get(p, 'command')}` for {_get(p, 'step')}: exit {_get(p, 'exit_code')}"
+        case Kind.TRIGGER_CHANGED:
+            verdict = "met" if p.get("met") is True else "cleared"
+            text = f"Trigger {_get(p, 'trigger')} {verdict}"
+            return text + (f": {_get(p, 'detail')}" if _get(p, "detail") else "")
         case Kind.SEVERITY_CHANGED:
             text = f"Severity {_get(p, 'previous')} -> {_get(p, 'severity')}"
             return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")

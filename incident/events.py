@@ -35,6 +35,7 @@ class Kind(StrEnum):
     PAGE_SENT = "page.sent"
     COMMUNICATION_SENT = "communication.sent"
     COMMAND_RAN = "command.ran"
+    TRIGGER_CHANGED = "trigger.changed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -95,6 +95,17 @@ class CommandRun:
 
 
 @dataclass(frozen=True, slots=True)
+class TriggerMark:
+    """The last recorded state of a rollback trigger, and what decided it."""
+
+    met: bool
+    at: datetime
+    by: str
+    detail: str = ""
+    source: str = "manual"
+
+
+@dataclass(frozen=True, slots=True)
 class TierChoice:
     tier: str
     by: str
@@ -131,6 +142,8 @@ class IncidentState:
     communications: list[Communication] = field(default_factory=list)
     severity_history: list[tuple[datetime, str]] = field(default_factory=list)
     commands_run: list[CommandRun] = field(default_factory=list)
+    triggers: dict[str, TriggerMark] = field(default_factory=dict)
+    trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
     closed_at: datetime | None = None
     closed_by: str | None = None
     close_reason: str = ""
@@ -369,6 +382,19 @@ def _on_command(state: IncidentState, event: Event, data: Payload) -> None:
     )
 
 
+def _on_trigger(state: IncidentState, event: Event, data: Payload) -> None:
+    trigger_id = _text(data, "trigger")
+    mark = TriggerMark(
+        data.get("met") is True,
+        event.at,
+        _text(data, "by") or event.actor,
+        _text(data, "detail"),
+        _text(data, "source") or "manual",
+    )
+    state.triggers[trigger_id] = mark
+    state.trigger_history.append((trigger_id, mark))
+
+
 def _on_severity(state: IncidentState, event: Event, data: Payload) -> None:
     state.severity = _text(data, "severity")
     state.severity_history.append((event.at, state.severity))
@@ -395,4 +421,5 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.SEVERITY_CHANGED: _on_severity,
     Kind.CLOSED: _on_closed,
     Kind.COMMAND_RAN: _on_command,
+    Kind.TRIGGER_CHANGED: _on_trigger,
 }
