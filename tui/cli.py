@@ -44,6 +44,10 @@ def build_parser() -> OneLineParser:
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_text, description=help_text, parents=[common])
 
+    p = command("start", "Open the coordinator's TUI (the default when no command is given).")
+    p.add_argument("--runbook", default="rollback", metavar="NAME|PATH", help="for new incidents")
+    p.add_argument("--incident", metavar="ID", help="open this incident")
+
     p = command("declare", "Declare an incident; prints its id alone on stdout.")
     p.add_argument("--title", required=True)
     p.add_argument("--severity", required=True, metavar="SEV1..SEV4")
@@ -170,8 +174,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return 2
+        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
     try:
         return verbs.dispatch(args)
     except verbs.CliError as error:

@@ -27,6 +27,7 @@ from incident.session import IncidentSession
 from incident.state import IncidentState
 from incident.status import status_data, status_text
 from runbooks import RunbookError, load_runbook, resolve_runbook, validate_runbook_file
+from runbooks.model import Runbook
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
@@ -76,6 +77,14 @@ def open_log(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[S
         log.close()
 
 
+def runbook_for(name_or_path: str) -> Runbook:
+    try:
+        return load_runbook(resolve_runbook(name_or_path))
+    except RunbookError as error:
+        first = error.problems[0] if error.problems else error
+        raise CliError(f"runbook: {first}") from None
+
+
 def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
     if incident_id not in log.incident_ids():
         raise CliError(f"no incident '{incident_id}' in {log.path}")
@@ -86,11 +95,7 @@ def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
 
 
 def cmd_declare(args: argparse.Namespace) -> int:
-    try:
-        runbook = load_runbook(resolve_runbook(args.runbook))
-    except RunbookError as error:
-        first = error.problems[0] if error.problems else error
-        raise CliError(f"runbook: {first}") from None
+    runbook = runbook_for(args.runbook)
     started_at = None
     if args.started_at:
         try:
@@ -388,6 +393,18 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 2 if problems else 0
 
 
+def cmd_start(args: argparse.Namespace) -> int:
+    """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    from tui.app import LastGoodApp
+
+    runbook = runbook_for(args.runbook)
+    with open_log(args) as log:
+        if args.incident and args.incident not in log.incident_ids():
+            raise CliError(f"no incident '{args.incident}' in {log.path}")
+        LastGoodApp(log, runbook, actor=actor_name(), incident_id=args.incident).run()
+    return 0
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     from tui.demo_script import run_demo
 
@@ -396,6 +413,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     **dict.fromkeys(_RECORDING_VERBS, cmd_recording),
+    "start": cmd_start,
     "declare": cmd_declare,
     "send": cmd_send,
     "run": cmd_run,

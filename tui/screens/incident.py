@@ -1,0 +1,502 @@
+"""The coordinator's main screen: clocks, checklist, guidance, timeline.
+
+A thin adapter: every key turns into a domain command run through the
+`IncidentSession`, which records it durably before the screen redraws from the
+new state. A refused command shows its message and changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+
+from incident import commands
+from incident.clocks import PhaseClock, current_phase, phase_clock
+from incident.commands import CommandError
+from incident.events import Event, NewEvent
+from incident.session import IncidentSession
+from incident.state import IncidentState, StepStatus, tier_target
+from incident.templates import render_template, template_context
+from incident.triggers import read_triggers
+from runbooks.model import StepKind, TriggerKind
+from store.errors import StoreError
+from tui.modals import (
+    ApprovalModal,
+    ComposerModal,
+    DatabaseTierModal,
+    DecisionModal,
+    RoleModal,
+    TextPrompt,
+    TierView,
+    TriggerView,
+)
+from tui.widgets.checklist import Checklist
+from tui.widgets.guidance import Guidance
+from tui.widgets.incident_bar import IncidentBar
+from tui.widgets.phase_strip import PhaseStrip, window_label
+from tui.widgets.timeline import Timeline
+
+Command = Callable[[IncidentState], NewEvent]
+
+
+class IncidentScreen(Screen[None]):
+    """Where the coordinator lives for the length of the rollback."""
+
+    BINDINGS = [
+        Binding("space,x", "check", "Check", key_display="space"),
+        Binding("s", "skip", "Skip"),
+        Binding("a", "approve", "Approve"),
+        Binding("n", "note", "Note"),
+        Binding("c", "compose", "Comms"),
+        Binding("d", "decide", "Decide"),
+        Binding("b", "database", "DB"),
+        Binding("r", "assign_role", "Roles", show=False),
+        Binding("p", "page", "Page", show=False),
+        Binding("h", "hand_off", "Hand off", show=False),
+        Binding("u", "reopen", "Reopen", show=False),
+        Binding("left,[", "phase(-1)", "Prev phase", show=False),
+        Binding("right,]", "phase(1)", "Next phase", show=False),
+        Binding("X", "close_incident", "Close incident", show=False),
+    ]
+
+    def __init__(self, session: IncidentSession, events: list[Event], actor: str) -> None:
+        super().__init__()
+        self.session = session
+        self.actor = actor
+        self._initial_events = events
+        self.phase_id = self._current_phase_id() or session.state.runbook.phases[0].id
+        """The phase whose checklist is on show; follows progress unless moved by hand."""
+        self._phase_pinned = False
+
+    # --- layout ----------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield IncidentBar(id="bar")
+        yield PhaseStrip(len(self.session.state.runbook.phases))
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Label(id="phase-title")
+                yield Checklist(id="checklist")
+            with Vertical(id="right"):
+                yield Guidance(id="guidance")
+                yield Timeline(id="timeline")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.query_one(Timeline).append(self.state, self._initial_events)
+        self.redraw()
+        self.query_one(Checklist).focus()
+        self.set_interval(1.0, self.tick)
+
+    @property
+    def state(self) -> IncidentState:
+        return self.session.state
+
+    def now(self) -> datetime:
+        return self.session.clock.now()
+
+    def tick(self) -> None:
+        """Once a second: pick up other writers' events and move the clocks."""
+        try:
+            fresh = self.session.refresh()
+        except StoreError as error:
+            self.notify(str(error), severity="error", timeout=10)
+            fresh = []
+        if fresh:
+            self.query_one(Timeline).append(self.state, fresh)
+            self.redraw()
+        else:
+            self.redraw_clocks()
+
+    def _current_phase_id(self) -> str | None:
+        clock = current_phase(self.session.state, self.session.clock.now())
+        return clock.phase.id if clock else None
+
+    def redraw_clocks(self) -> None:
+        now = self.now()
+        current = self._current_phase_id()
+        self.query_one(IncidentBar).show(self.state, now)
+        self.query_one(PhaseStrip).show(self.state, now, current)
+
+    def redraw(self) -> None:
+        if not self._phase_pinned:
+            self.phase_id = self._current_phase_id() or self.phase_id
+        self.redraw_clocks()
+        phases = self.state.runbook.phases
+        index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
+        phase = phases[index]
+        self.query_one("#phase-title", Label).update(
+            f"Phase {index + 1}/{len(phases)} · {phase.title} · "
+            f"{window_label(self._clock_for(phase.id))}"
+        )
+        checklist = self.query_one(Checklist)
+        checklist.show(self.state, self.phase_id)
+        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
+
+    def _clock_for(self, phase_id: str) -> PhaseClock:
+        phase = self.state.runbook.phase(phase_id)
+        assert phase is not None
+        return phase_clock(self.state, phase, self.now())
+
+    @on(OptionList.OptionHighlighted, "#checklist")
+    def _step_highlighted(self) -> None:
+        self.query_one(Guidance).show(
+            self.state, self.query_one(Checklist).highlighted_step, self.now()
+        )
+
+    # --- recording -------------------------------------------------------------
+
+    def record(self, command: Command, done: str | None = None) -> bool:
+        """Run a domain command; the screen changes only once the log has it."""
+        try:
+            event = self.session.run(command)
+        except CommandError as error:
+            self.notify(str(error), title="Not recorded", severity="error")
+            return False
+        except StoreError as error:
+            self.notify(str(error), title="Not recorded", severity="error", timeout=10)
+            return False
+        self.query_one(Timeline).append(self.state, [event])
+        self.redraw()
+        if done:
+            self.notify(done, timeout=3)
+        return True
+
+    @property
+    def selected_step(self) -> str | None:
+        return self.query_one(Checklist).highlighted_step
+
+    # --- actions ---------------------------------------------------------------
+
+    def action_check(self) -> None:
+        """Check the highlighted step, first asking for whatever it still needs."""
+        step_id = self.selected_step
+        if step_id is None:
+            return
+        record = self.state.steps[step_id]
+        status = self.state.status_of(step_id)
+        if status in (StepStatus.DONE, StepStatus.SKIPPED):
+            self.notify(f"'{record.step.title}' is already {status}; u reopens it")
+            return
+        step = record.step
+        if step.kind == StepKind.COMMUNICATION and step.template:
+            self._open_composer(step.template, check_step=step_id)
+            return
+        if step.kind == StepKind.DATABASE and self.state.tier_choice is None:
+            self.action_database()
+            return
+        if status == StepStatus.BLOCKED:
+            self.action_approve()
+            return
+        self._check(step_id)
+
+    def _check(self, step_id: str, note: str = "") -> None:
+        clock, actor = self.session.clock, self.actor
+        self.record(
+            lambda s: commands.check_step(s, step_id, actor=actor, clock=clock, note=note),
+            f"Checked: {self.state.steps[step_id].step.title}",
+        )
+
+    def action_skip(self) -> None:
+        step_id = self.selected_step
+        if step_id is None:
+            return
+        title = self.state.steps[step_id].step.title
+        clock, actor = self.session.clock, self.actor
+
+        def skip(reason: str | None) -> None:
+            if reason:
+                self.record(
+                    lambda s: commands.skip_step(
+                        s, step_id, reason=reason, actor=actor, clock=clock
+                    ),
+                    f"Skipped: {title}",
+                )
+
+        self.app.push_screen(TextPrompt("Skip step", f"Why skip '{title}'?"), skip)
+
+    def action_reopen(self) -> None:
+        step_id = self.selected_step
+        if step_id is None:
+            return
+        title = self.state.steps[step_id].step.title
+        clock, actor = self.session.clock, self.actor
+
+        def reopen(reason: str | None) -> None:
+            if reason:
+                self.record(
+                    lambda s: commands.reopen_step(
+                        s, step_id, reason=reason, actor=actor, clock=clock
+                    ),
+                    f"Reopened: {title}",
+                )
+
+        self.app.push_screen(TextPrompt("Reopen step", f"Why reopen '{title}'?"), reopen)
+
+    def _approval_target(self) -> tuple[str, str, str] | None:
+        """(target, what, role) the approve key acts on for the highlighted step."""
+        step_id = self.selected_step
+        if step_id is None:
+            return None
+        step = self.state.steps[step_id].step
+        if step.approver and step_id not in self.state.approvals:
+            return step_id, step.title, step.approver
+        choice = self.state.tier_choice
+        if step.kind == StepKind.DATABASE and choice is not None:
+            tier = self.state.runbook.database_tier(choice.tier)
+            if tier and tier.approver and tier_target(tier.id) not in self.state.approvals:
+                return tier.id, f"database tier: {tier.title}", tier.approver
+        return None
+
+    def action_approve(self) -> None:
+        target = self._approval_target()
+        if target is None:
+            self.notify("Nothing to approve on this step.")
+            return
+        target_id, what, role = target
+        clock, actor = self.session.clock, self.actor
+        default = self.state.roles.get(role, "")
+
+        def approve(result: tuple[str, str] | None) -> None:
+            if result:
+                by, reason = result
+                self.record(
+                    lambda s: commands.approve(
+                        s, target_id, by=by, reason=reason, actor=actor, clock=clock
+                    ),
+                    f"Approved by {by}: {what}",
+                )
+
+        self.app.push_screen(ApprovalModal(what, role, approver=default), approve)
+
+    def action_note(self) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def note(text: str | None) -> None:
+            if text:
+                self.record(
+                    lambda s: commands.add_note(s, text, actor=actor, clock=clock), "Note recorded"
+                )
+
+        self.app.push_screen(TextPrompt("Note", "What should the record say?"), note)
+
+    def action_page(self) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def page(target: str | None) -> None:
+            if target:
+                self.record(
+                    lambda s: commands.record_page(s, target, actor=actor, clock=clock),
+                    f"Paged {target}",
+                )
+
+        self.app.push_screen(
+            TextPrompt("Page", "Who was paged?", placeholder="deployment team on-call"), page
+        )
+
+    def action_hand_off(self) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def hand_off(person: str | None) -> None:
+            if person:
+                self.record(
+                    lambda s: commands.hand_off(s, person, actor=actor, clock=clock),
+                    f"{person} is now incident commander",
+                )
+
+        self.app.push_screen(
+            TextPrompt("Hand off", f"Incident commander now: {self.state.commander}. Hand to?"),
+            hand_off,
+        )
+
+    def action_assign_role(self) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def assign(result: tuple[str, str] | None) -> None:
+            if result:
+                role, person = result
+                self.record(
+                    lambda s: commands.assign_role(s, role, person, actor=actor, clock=clock),
+                    f"{person} is {role}",
+                )
+
+        self.app.push_screen(RoleModal(self.state.runbook.roles, self.state.roles), assign)
+
+    def action_database(self) -> None:
+        runbook = self.state.runbook
+        if not runbook.database_tiers:
+            self.notify("This runbook has no database tiers.")
+            return
+        views = [
+            TierView(
+                id=tier.id,
+                title=tier.title,
+                risk=tier.risk,
+                data_loss=str(tier.data_loss),
+                guidance=tier.guidance,
+                approver=tier.approver,
+                approved_by=(
+                    self.state.approvals[tier_target(tier.id)].by
+                    if tier_target(tier.id) in self.state.approvals
+                    else None
+                ),
+            )
+            for tier in runbook.database_tiers
+        ]
+        clock, actor = self.session.clock, self.actor
+        chosen = self.state.tier_choice.tier if self.state.tier_choice else None
+
+        def choose(result: tuple[str, str] | None) -> None:
+            if result:
+                tier_id, reason = result
+                self.record(
+                    lambda s: commands.choose_database_tier(
+                        s, tier_id, reason=reason, actor=actor, clock=clock
+                    ),
+                    f"Database tier: {tier_id}",
+                )
+
+        self.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)
+
+    def _trigger_views(self) -> list[TriggerView]:
+        return [
+            TriggerView(
+                id=r.trigger.id,
+                title=r.trigger.title,
+                kind=str(r.trigger.kind),
+                state=str(r.state),
+                detail=r.detail,
+            )
+            for r in read_triggers(self.state)
+        ]
+
+    def _decision_step(self) -> str | None:
+        """The first phase's approval gate: the recorded decision to roll back."""
+        first = self.state.runbook.phases[0]
+        for record in self.state.phase_steps(first.id):
+            if record.step.kind == StepKind.APPROVAL:
+                return record.step.id
+        return None
+
+    def action_decide(self) -> None:
+        """The phase 1 decision gate: triggers, then an explicit 'initiate rollback'."""
+        gate = self._decision_step()
+        clock, actor = self.session.clock, self.actor
+
+        def toggle(trigger_id: str) -> list[TriggerView]:
+            trigger = next(t for t in self.state.runbook.triggers if t.id == trigger_id)
+            if trigger.kind == TriggerKind.MANUAL:
+                mark = self.state.triggers.get(trigger_id)
+                met = not (mark.met if mark else False)
+                self.record(
+                    lambda s: commands.mark_trigger(s, trigger_id, met, actor=actor, clock=clock)
+                )
+            return self._trigger_views()
+
+        def decide(reason: str | None) -> None:
+            if not reason:
+                return
+            if gate is None:
+                self.record(
+                    lambda s: commands.add_note(
+                        s, f"Decision: initiate rollback. {reason}", actor=actor, clock=clock
+                    )
+                )
+                return
+            commander = self.state.commander or actor
+            if gate not in self.state.approvals and not self.record(
+                lambda s: commands.approve(
+                    s, gate, by=commander, reason=reason, actor=actor, clock=clock
+                )
+            ):
+                return
+            if self.state.status_of(gate) == StepStatus.OPEN:
+                self._check(gate, note="initiate rollback")
+
+        self.app.push_screen(
+            DecisionModal(
+                self._trigger_views(), toggle_manual=toggle, commander=self.state.commander
+            ),
+            decide,
+        )
+
+    def action_compose(self) -> None:
+        step_id = self.selected_step
+        template = None
+        check_step = None
+        if step_id is not None:
+            step = self.state.steps[step_id].step
+            if step.kind == StepKind.COMMUNICATION and self.state.status_of(step_id) in (
+                StepStatus.OPEN,
+                StepStatus.BLOCKED,
+            ):
+                template, check_step = step.template, step_id
+        self._open_composer(template, check_step=check_step)
+
+    def _open_composer(self, template: str | None, *, check_step: str | None) -> None:
+        context = template_context(self.state, self.now())
+        templates = [
+            (name, name.replace("-", " ").capitalize(), render_template(text, context))
+            for name, text in self.state.runbook.templates
+        ]
+        if not templates:
+            self.notify("This runbook has no message templates.")
+            return
+        clock, actor = self.session.clock, self.actor
+
+        def send(result: tuple[str | None, str] | None) -> None:
+            if not result:
+                return
+            template_id, text = result
+            sent = self.record(
+                lambda s: commands.send_communication(
+                    s, actor=actor, clock=clock, template=template_id, text=text
+                ),
+                "Message recorded and copied to the clipboard",
+            )
+            if sent:
+                self.app.copy_to_clipboard(text)
+                if check_step and self.state.status_of(check_step) == StepStatus.OPEN:
+                    self._check(check_step, note="message sent")
+
+        self.app.push_screen(
+            ComposerModal(templates, template=template, channel=self.state.channel), send
+        )
+
+    def action_phase(self, delta: int) -> None:
+        phases = [p.id for p in self.state.runbook.phases]
+        index = (phases.index(self.phase_id) + delta) % len(phases)
+        self.phase_id = phases[index]
+        self._phase_pinned = self.phase_id != self._current_phase_id()
+        self.redraw()
+
+    def action_close_incident(self) -> None:
+        clock, actor = self.session.clock, self.actor
+        open_steps = self.state.open_required_steps()
+        if not open_steps:
+            self.record(lambda s: commands.close(s, actor=actor, clock=clock), "Incident closed")
+            return
+
+        def force(reason: str | None) -> None:
+            if reason:
+                self.record(
+                    lambda s: commands.close(
+                        s, actor=actor, clock=clock, force=True, reason=reason
+                    ),
+                    "Incident closed (forced)",
+                )
+
+        self.app.push_screen(
+            TextPrompt(
+                "Close with steps open",
+                f"{len(open_steps)} required step(s) still open. Reason to close anyway?",
+            ),
+            force,
+        )

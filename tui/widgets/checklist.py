@@ -1,0 +1,71 @@
+"""The checklist of one phase: each step with a mark that reads without colour."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from incident.state import IncidentState, StepStatus
+
+MARKS: dict[StepStatus, str] = {
+    StepStatus.OPEN: "[ ]",
+    StepStatus.DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+    StepStatus.BLOCKED: "[!]",
+}
+
+STYLES: dict[StepStatus, str] = {
+    StepStatus.OPEN: "",
+    StepStatus.DONE: "dim",
+    StepStatus.SKIPPED: "dim italic",
+    StepStatus.BLOCKED: "bold",
+}
+
+
+def step_prompt(state: IncidentState, step_id: str) -> Text:
+    record = state.steps[step_id]
+    status = state.status_of(step_id)
+    text = Text(no_wrap=False)
+    text.append(MARKS[status] + " ", style="bold")
+    text.append(record.step.title, style=STYLES[status])
+    if not record.step.required:
+        text.append(" (optional)", style="dim")
+    if status == StepStatus.BLOCKED:
+        text.append(" BLOCKED", style="bold reverse")
+    return text
+
+
+class Checklist(OptionList):
+    """Steps of the phase on show; the highlighted one is the step acted on."""
+
+    DEFAULT_CSS = """
+    Checklist { height: 1fr; border: round $primary-muted; }
+    Checklist:focus { border: round $primary; }
+    """
+
+    def show(self, state: IncidentState, phase_id: str) -> None:
+        """Rebuild the list, keeping the highlighted step where it was."""
+        highlighted = self.highlighted_step
+        step_ids = [r.step.id for r in state.phase_steps(phase_id)]
+        self.clear_options()
+        self.add_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
+        if highlighted in step_ids:
+            self.highlighted = step_ids.index(highlighted)
+        elif step_ids:
+            first_open = next(
+                (
+                    i
+                    for i, s in enumerate(step_ids)
+                    if state.status_of(s) != StepStatus.DONE
+                    and state.status_of(s) != StepStatus.SKIPPED
+                ),
+                0,
+            )
+            self.highlighted = first_open
+
+    @property
+    def highlighted_step(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id

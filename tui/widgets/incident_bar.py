@@ -1,0 +1,35 @@
+"""The top line: which incident, how bad, how long, who is in command."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from incident.clocks import elapsed, format_offset
+from incident.state import IncidentState
+
+
+class IncidentBar(Static):
+    """One line that answers "what incident is this and how long has it been?"."""
+
+    DEFAULT_CSS = """
+    IncidentBar {
+        height: 1;
+        background: $primary;
+        color: $text;
+        padding: 0 1;
+    }
+    """
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(format_offset(elapsed(state, now)), style="bold")
+        line.append(f"  {state.severity}  ", style="bold")
+        line.append(state.title)
+        line.append(f"  ·  IC {state.commander or 'unassigned'}")
+        line.append(f"  ·  {state.id}")
+        if state.is_closed:
+            line.append("  ·  CLOSED", style="bold")
+        self.update(line)
