@@ -199,10 +199,16 @@ class IncidentScreen(Screen[None]):
 
     def _check(self, step_id: str, note: str = "") -> None:
         clock, actor = self.session.clock, self.actor
-        self.record(
+        if self.record(
             lambda s: commands.check_step(s, step_id, actor=actor, clock=clock, note=note),
             f"Checked: {self.state.steps[step_id].step.title}",
-        )
+        ):
+            self._advance()
+
+    def _advance(self) -> None:
+        checklist = self.query_one(Checklist)
+        checklist.highlight_next_open(self.state)
+        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
 
     def action_skip(self) -> None:
         step_id = self.selected_step
@@ -212,13 +218,11 @@ class IncidentScreen(Screen[None]):
         clock, actor = self.session.clock, self.actor
 
         def skip(reason: str | None) -> None:
-            if reason:
-                self.record(
-                    lambda s: commands.skip_step(
-                        s, step_id, reason=reason, actor=actor, clock=clock
-                    ),
-                    f"Skipped: {title}",
-                )
+            if reason and self.record(
+                lambda s: commands.skip_step(s, step_id, reason=reason, actor=actor, clock=clock),
+                f"Skipped: {title}",
+            ):
+                self._advance()
 
         self.app.push_screen(TextPrompt("Skip step", f"Why skip '{title}'?"), skip)
 

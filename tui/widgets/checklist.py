@@ -52,17 +52,21 @@ class Checklist(OptionList):
         self.add_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
-        elif step_ids:
-            first_open = next(
-                (
-                    i
-                    for i, s in enumerate(step_ids)
-                    if state.status_of(s) != StepStatus.DONE
-                    and state.status_of(s) != StepStatus.SKIPPED
-                ),
-                0,
-            )
-            self.highlighted = first_open
+        else:
+            self.highlight_next_open(state)
+
+    def highlight_next_open(self, state: IncidentState) -> None:
+        """Move to the first step still to do, so the next key acts on it."""
+        for index in range(self.option_count):
+            step_id = self.get_option_at_index(index).id
+            if step_id is not None and state.status_of(step_id) in (
+                StepStatus.OPEN,
+                StepStatus.BLOCKED,
+            ):
+                self.highlighted = index
+                return
+        if self.option_count and self.highlighted is None:
+            self.highlighted = 0
 
     @property
     def highlighted_step(self) -> str | None:

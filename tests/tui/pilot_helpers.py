@@ -1,0 +1,24 @@
+"""Waiting on an app that never idles: its clocks tick every second."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+
+async def wait_until(
+    pilot: Pilot[object], predicate: Callable[[], bool], timeout: float = 5
+) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        assert loop.time() < deadline, "timed out waiting for the app"
+        await pilot.pause(0.02)
+
+
+async def wait_for_screen(pilot: Pilot[object], screen_type: type[Screen[object]]) -> None:
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
+    await pilot.pause()
