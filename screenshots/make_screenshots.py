@@ -1,0 +1,91 @@
+"""Make the README's screenshots from the real app in known states.
+
+Run from the repository root: `python screenshots/make_screenshots.py`. Each state
+is recorded through the domain into a scratch SQLite file (`tui.scenarios`), with
+the clock frozen, then opened exactly as `lastgood start --incident ID` would.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import tempfile
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tui.app import LastGoodApp  # noqa: E402
+from tui.scenarios import SCENARIOS  # noqa: E402
+from tui.widgets.checklist import Checklist  # noqa: E402
+
+OUT = Path(__file__).resolve().parent
+
+Steer = Callable[[Pilot[None]], Awaitable[None]]
+
+
+def highlight_then(step_id: str, *keys: str) -> Steer:
+    async def steer(pilot: Pilot[None]) -> None:
+        checklist = pilot.app.screen.query_one(Checklist)
+        for index in range(checklist.option_count):
+            if checklist.get_option_at_index(index).id == step_id:
+                checklist.highlighted = index
+        await pilot.press(*keys)
+        await pilot.pause()
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+
+    return steer
+
+
+async def nothing(pilot: Pilot[None]) -> None:
+    return None
+
+
+SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
+    ("just-declared", "declared", (120, 40), nothing),
+    ("mid-phase-2-overdue", "mid-phase-2", (120, 40), nothing),
+    ("mid-phase-2-80x24", "mid-phase-2", (80, 24), nothing),
+    ("approval-modal", "declared", (120, 40), highlight_then("decide-rollback", "a")),
+    ("comms-composer", "declared", (120, 40), highlight_then("notify-stakeholders", "c")),
+    ("decision-gate", "declared", (120, 40), highlight_then("decide-rollback", "d")),
+    ("database-tiers", "mid-phase-2", (120, 40), highlight_then("database-rollback", "b")),
+    ("closed", "closed", (120, 40), nothing),
+]
+
+
+async def shoot(name: str, scenario_name: str, size: tuple[int, int], steer: Steer) -> Path:
+    with tempfile.TemporaryDirectory() as scratch:
+        scenario = SCENARIOS[scenario_name](Path(scratch) / "shot.db")
+        app = LastGoodApp(
+            scenario.log,
+            scenario.runbook,
+            clock=scenario.clock,
+            actor="ada",
+            incident_id=scenario.incident_id,
+        )
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            if scenario_name == "mid-phase-2" and steer is not nothing:
+                await app.screen.run_action("phase(1)")
+                await pilot.pause()
+            await steer(pilot)
+            await pilot.pause()
+            path = app.save_screenshot(filename=f"{name}.svg", path=str(OUT))
+        scenario.log.close()
+    return Path(path)
+
+
+async def main() -> None:
+    for name, scenario_name, size, steer in SHOTS:
+        path = await shoot(name, scenario_name, size, steer)
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,230 @@
+"""End to end in a real terminal: tmux drives `lastgood start`, then kills it mid-incident.
+
+The coordinator checks two steps and skips a third, the process is SIGKILLed the
+moment the screen shows it, and a fresh `lastgood start` must show exactly the same
+checklist, with `lastgood status --json` agreeing. Every wait polls the screen
+(`capture-pane`) against a deadline; nothing relies on a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, Cli, lastgood_command
+
+WIDTH, HEIGHT = 100, 30
+ACTOR = "tmux-tester"
+SKIP_REASON = "channel already open from the deploy"
+DEADLINE_S = 15.0
+
+
+class Tmux:
+    """A tmux server of our own: private socket, no user config, killed at the end."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"lastgood-test-{secrets.token_hex(6)}"
+        self.env = env
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", os.devnull, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        assert done.returncode == 0, f"tmux {' '.join(args)} failed: {done.stderr.strip()}"
+        return done.stdout
+
+    def screen(self, target: str) -> str:
+        return self("capture-pane", "-p", "-t", target)
+
+    def show(self, target: str, fmt: str) -> str:
+        return self("display-message", "-p", "-t", target, fmt).strip()
+
+    def keys(self, target: str, *keys: str, literal: bool = False) -> None:
+        self("send-keys", "-t", target, *(["-l"] if literal else []), *keys)
+
+    def wait_for(
+        self, target: str, what: str, ready: Callable[[str], bool], timeout: float = DEADLINE_S
+    ) -> str:
+        """Poll the pane until `ready(screen)`; fail with the last screen otherwise."""
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen(target)
+            if ready(screen):
+                return screen
+            if time.monotonic() > deadline:
+                pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}; screen:\n{screen}")
+            time.sleep(0.05)
+
+    def kill_server(self) -> None:
+        subprocess.run(
+            ["tmux", "-L", self.socket, "kill-server"],
+            env=self.env,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+
+
+def _terminal_env(db: Path) -> dict[str, str]:
+    """What the pane runs with: this test's choices, nothing inherited that could differ."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "TMUX", "LASTGOOD_")) and k not in ("COLUMNS", "LINES")
+    }
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(WIDTH),
+        LINES=str(HEIGHT),
+        LASTGOOD_DB=str(db),
+        LASTGOOD_ACTOR=ACTOR,
+        PYTHONPATH=str(ROOT),
+    )
+    return env
+
+
+@pytest.fixture
+def tmux(tmp_path: Path) -> Iterator[Tmux]:
+    if shutil.which("tmux") is None:
+        pytest.fail(
+            "tmux is not installed: this end-to-end test drives lastgood in a real terminal "
+            "and cannot run without it (apt-get install tmux / brew install tmux)"
+        )
+    server = Tmux(_terminal_env(tmp_path / "incident.db"))
+    try:
+        yield server
+    finally:
+        server.kill_server()
+
+
+def _start_lastgood(tmux: Tmux, cwd: Path, *, first: bool) -> str:
+    """`lastgood start` in a new 100x30 window; returns its pane id."""
+    names = ("TERM", "COLUMNS", "LINES", "LASTGOOD_DB", "LASTGOOD_ACTOR", "PYTHONPATH")
+    pinned = [f"{name}={tmux.env[name]}" for name in names]
+    command = ["env", *pinned, *lastgood_command(), "start"]
+    where = (
+        ["new-session", "-d", "-s", "lg", "-x", str(WIDTH), "-y", str(HEIGHT)]
+        if first
+        else ["new-window", "-d", "-t", "lg:"]
+    )
+    pane = tmux(*where, "-P", "-F", "#{pane_id}", "-c", str(cwd), "--", *command).strip()
+    if first:
+        # A killed lastgood must leave its pane behind, or the server would go with it.
+        tmux("set-option", "-t", "lg", "remain-on-exit", "on")
+    size = tmux.show(pane, "#{window_width}x#{window_height}")
+    assert size == f"{WIDTH}x{HEIGHT}", f"window is {size}, not {WIDTH}x{HEIGHT}"
+    return pane
+
+
+def _mark(screen: str, title: str) -> str | None:
+    """The checklist mark (`x`, `-`, ` `, `!`) in front of a step title, if shown."""
+    found = re.search(r"\[(.)\] " + re.escape(title), screen)
+    return found.group(1) if found else None
+
+
+def _descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def _sigkill_pane(tmux: Tmux, pane: str) -> None:
+    """kill -9 the process the pane runs (lastgood) and anything it started."""
+    pid = int(tmux.show(pane, "#{pane_pid}"))
+    cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    assert "lastgood" in cmdline or "tui.cli" in cmdline, f"pane runs {cmdline!r}, not lastgood"
+    for victim in [*_descendants(pid), pid]:
+        try:
+            os.kill(victim, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    deadline = time.monotonic() + DEADLINE_S
+    while tmux.show(pane, "#{pane_dead}") != "1":
+        assert time.monotonic() < deadline, "the killed lastgood's pane never died"
+        time.sleep(0.05)
+
+
+def test_checklist_survives_sigkill(tmux: Tmux, tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "incident.db", actor=ACTOR)
+    incident_id = cli.ok(
+        "declare",
+        "--title", "Checkout 500s after 2.4.1",
+        "--severity", "SEV2",
+        "--commander", "Ada",
+        "--pattern", "blue-green",
+    ).strip()  # fmt: skip
+    before = json.loads(cli.ok("status", incident_id, "--json"))
+    phase_one = before["phases"][0]["id"]
+    first, second, third = [s for s in before["steps"] if s["phase"] == phase_one][:3]
+    titles = [first["title"], second["title"], third["title"]]
+
+    pane = _start_lastgood(tmux, tmp_path, first=True)
+    tmux.wait_for(pane, "the phase 1 checklist", lambda s: _mark(s, titles[0]) == " ")
+
+    tmux.keys(pane, "Space")
+    tmux.wait_for(pane, f"'{titles[0]}' checked", lambda s: _mark(s, titles[0]) == "x")
+    # The highlight stays on a step once checked: move down to the next one.
+    tmux.keys(pane, "Down", "Space")
+    tmux.wait_for(pane, f"'{titles[1]}' checked", lambda s: _mark(s, titles[1]) == "x")
+    tmux.keys(pane, "Down", "s")
+    tmux.wait_for(
+        pane, "the skip reason prompt", lambda s: f"skip '{titles[2].lower()}'" in s.lower()
+    )
+    tmux.keys(pane, SKIP_REASON, literal=True)
+    tmux.wait_for(pane, "the typed reason", lambda s: SKIP_REASON in s)
+    tmux.keys(pane, "Enter")
+    screen = tmux.wait_for(pane, f"'{titles[2]}' skipped", lambda s: _mark(s, titles[2]) == "-")
+    assert [_mark(screen, t) for t in titles] == ["x", "x", "-"], screen
+
+    _sigkill_pane(tmux, pane)
+
+    again = _start_lastgood(tmux, tmp_path, first=False)
+    screen = tmux.wait_for(
+        again, "the checklist after restart", lambda s: _mark(s, titles[0]) is not None
+    )
+    assert [_mark(screen, t) for t in titles] == ["x", "x", "-"], screen
+
+    after = json.loads(cli.ok("status", incident_id, "--json"))
+    steps = {s["id"]: s for s in after["steps"]}
+    assert [steps[s["id"]]["state"] for s in (first, second, third)] == [
+        "done",
+        "done",
+        "skipped",
+    ]
+    assert steps[third["id"]]["reason"] == SKIP_REASON
+    assert {steps[s["id"]]["by"] for s in (first, second, third)} == {ACTOR}
+
+    tmux.keys(again, "q")
+    deadline = time.monotonic() + DEADLINE_S
+    while tmux.show(again, "#{pane_dead}") != "1":
+        assert time.monotonic() < deadline, "lastgood did not quit on q"
+        time.sleep(0.05)
+    assert tmux.show(again, "#{pane_dead_status}") == "0"
