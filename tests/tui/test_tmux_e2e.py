@@ -17,7 +17,9 @@ import signal
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -78,6 +80,9 @@ class Tmux:
             timeout=10,
             check=False,
         )
+        # tmux leaves its socket file behind; it lives where tmux puts `-L` sockets.
+        where = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (where / self.socket).unlink(missing_ok=True)
 
 
 def _terminal_env(db: Path) -> dict[str, str]:
@@ -98,14 +103,16 @@ def _terminal_env(db: Path) -> dict[str, str]:
     return env
 
 
-@pytest.fixture
-def tmux(tmp_path: Path) -> Iterator[Tmux]:
-    if shutil.which("tmux") is None:
+@contextmanager
+def tmux_server(env: dict[str, str]) -> Iterator[Tmux]:
+    """A private tmux server, killed however the test ends. No tmux is a failure."""
+    if shutil.which("tmux", path=env.get("PATH")) is None:
         pytest.fail(
             "tmux is not installed: this end-to-end test drives lastgood in a real terminal "
-            "and cannot run without it (apt-get install tmux / brew install tmux)"
+            "and cannot run without it (apt-get install tmux / brew install tmux)",
+            pytrace=False,
         )
-    server = Tmux(_terminal_env(tmp_path / "incident.db"))
+    server = Tmux(env)
     try:
         yield server
     finally:
@@ -124,8 +131,9 @@ def _start_lastgood(tmux: Tmux, cwd: Path, *, first: bool) -> str:
     )
     pane = tmux(*where, "-P", "-F", "#{pane_id}", "-c", str(cwd), "--", *command).strip()
     if first:
-        # A killed lastgood must leave its pane behind, or the server would go with it.
-        tmux("set-option", "-t", "lg", "remain-on-exit", "on")
+        # Panes outlive their process (killed or quit), so the server stays and they
+        # can be asked how it ended.
+        tmux("set-option", "-g", "-w", "remain-on-exit", "on")
     size = tmux.show(pane, "#{window_width}x#{window_height}")
     assert size == f"{WIDTH}x{HEIGHT}", f"window is {size}, not {WIDTH}x{HEIGHT}"
     return pane
@@ -135,6 +143,11 @@ def _mark(screen: str, title: str) -> str | None:
     """The checklist mark (`x`, `-`, ` `, `!`) in front of a step title, if shown."""
     found = re.search(r"\[(.)\] " + re.escape(title), screen)
     return found.group(1) if found else None
+
+
+def _to_step(index: int) -> list[str]:
+    """Keys that highlight the checklist's step at `index`, wherever the highlight is."""
+    return ["Home", *["Down"] * index]
 
 
 def _descendants(pid: int) -> list[int]:
@@ -162,18 +175,23 @@ def _sigkill_pane(tmux: Tmux, pane: str) -> None:
     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     assert "lastgood" in cmdline or "tui.cli" in cmdline, f"pane runs {cmdline!r}, not lastgood"
     for victim in [*_descendants(pid), pid]:
-        try:
+        with suppress(ProcessLookupError):
             os.kill(victim, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+    _wait_dead(tmux, pane, "the killed lastgood")
+    died_of = tmux.show(pane, "#{pane_dead_signal}")  # empty before tmux 3.3
+    assert died_of in ("", str(int(signal.SIGKILL))), f"lastgood died of signal {died_of}"
+
+
+def _wait_dead(tmux: Tmux, pane: str, what: str) -> None:
     deadline = time.monotonic() + DEADLINE_S
     while tmux.show(pane, "#{pane_dead}") != "1":
-        assert time.monotonic() < deadline, "the killed lastgood's pane never died"
+        if time.monotonic() > deadline:
+            pytest.fail(f"{what} is still running; screen:\n{tmux.screen(pane)}")
         time.sleep(0.05)
 
 
-def test_checklist_survives_sigkill(tmux: Tmux, tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "incident.db", actor=ACTOR)
+def _declare(cli: Cli) -> tuple[str, list[dict[str, Any]]]:
+    """An incident declared through the CLI; its id and phase 1's first three steps."""
     incident_id = cli.ok(
         "declare",
         "--title", "Checkout 500s after 2.4.1",
@@ -181,50 +199,54 @@ def test_checklist_survives_sigkill(tmux: Tmux, tmp_path: Path) -> None:
         "--commander", "Ada",
         "--pattern", "blue-green",
     ).strip()  # fmt: skip
-    before = json.loads(cli.ok("status", incident_id, "--json"))
-    phase_one = before["phases"][0]["id"]
-    first, second, third = [s for s in before["steps"] if s["phase"] == phase_one][:3]
-    titles = [first["title"], second["title"], third["title"]]
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    phase_one = status["phases"][0]["id"]
+    return incident_id, [s for s in status["steps"] if s["phase"] == phase_one][:3]
 
-    pane = _start_lastgood(tmux, tmp_path, first=True)
-    tmux.wait_for(pane, "the phase 1 checklist", lambda s: _mark(s, titles[0]) == " ")
 
-    tmux.keys(pane, "Space")
-    tmux.wait_for(pane, f"'{titles[0]}' checked", lambda s: _mark(s, titles[0]) == "x")
-    # The highlight stays on a step once checked: move down to the next one.
-    tmux.keys(pane, "Down", "Space")
-    tmux.wait_for(pane, f"'{titles[1]}' checked", lambda s: _mark(s, titles[1]) == "x")
-    tmux.keys(pane, "Down", "s")
-    tmux.wait_for(
-        pane, "the skip reason prompt", lambda s: f"skip '{titles[2].lower()}'" in s.lower()
-    )
-    tmux.keys(pane, SKIP_REASON, literal=True)
-    tmux.wait_for(pane, "the typed reason", lambda s: SKIP_REASON in s)
-    tmux.keys(pane, "Enter")
-    screen = tmux.wait_for(pane, f"'{titles[2]}' skipped", lambda s: _mark(s, titles[2]) == "-")
-    assert [_mark(screen, t) for t in titles] == ["x", "x", "-"], screen
+def _marks(screen: str, titles: list[str]) -> list[str | None]:
+    return [_mark(screen, title) for title in titles]
 
-    _sigkill_pane(tmux, pane)
 
-    again = _start_lastgood(tmux, tmp_path, first=False)
-    screen = tmux.wait_for(
-        again, "the checklist after restart", lambda s: _mark(s, titles[0]) is not None
-    )
-    assert [_mark(screen, t) for t in titles] == ["x", "x", "-"], screen
+def test_checklist_survives_sigkill(tmp_path: Path) -> None:
+    db = tmp_path / "incident.db"
+    cli = Cli(db, actor=ACTOR)
+    incident_id, steps = _declare(cli)
+    titles = [step["title"] for step in steps]
 
-    after = json.loads(cli.ok("status", incident_id, "--json"))
-    steps = {s["id"]: s for s in after["steps"]}
-    assert [steps[s["id"]]["state"] for s in (first, second, third)] == [
-        "done",
-        "done",
-        "skipped",
-    ]
-    assert steps[third["id"]]["reason"] == SKIP_REASON
-    assert {steps[s["id"]]["by"] for s in (first, second, third)} == {ACTOR}
+    with tmux_server(_terminal_env(db)) as tmux:
+        pane = _start_lastgood(tmux, tmp_path, first=True)
+        tmux.wait_for(pane, "the phase 1 checklist", lambda s: _mark(s, titles[0]) == " ")
 
-    tmux.keys(again, "q")
-    deadline = time.monotonic() + DEADLINE_S
-    while tmux.show(again, "#{pane_dead}") != "1":
-        assert time.monotonic() < deadline, "lastgood did not quit on q"
-        time.sleep(0.05)
-    assert tmux.show(again, "#{pane_dead_status}") == "0"
+        # Home, then Down to the step: whether or not the highlight advances after a check.
+        tmux.keys(pane, *_to_step(0), "Space")
+        tmux.wait_for(pane, f"'{titles[0]}' checked", lambda s: _mark(s, titles[0]) == "x")
+        tmux.keys(pane, *_to_step(1), "Space")
+        tmux.wait_for(pane, f"'{titles[1]}' checked", lambda s: _mark(s, titles[1]) == "x")
+        tmux.keys(pane, *_to_step(2), "s")
+        prompt = f"skip '{titles[2].lower()}'"
+        tmux.wait_for(pane, "the skip reason prompt", lambda s: prompt in s.lower())
+        tmux.keys(pane, SKIP_REASON, literal=True)
+        tmux.wait_for(pane, "the typed reason", lambda s: SKIP_REASON in s)
+        tmux.keys(pane, "Enter")
+        screen = tmux.wait_for(pane, f"'{titles[2]}' skipped", lambda s: _mark(s, titles[2]) == "-")
+        assert _marks(screen, titles) == ["x", "x", "-"], screen
+
+        _sigkill_pane(tmux, pane)
+
+        again = _start_lastgood(tmux, tmp_path, first=False)
+        screen = tmux.wait_for(
+            again, "the checklist after restart", lambda s: None not in _marks(s, titles)
+        )
+        assert _marks(screen, titles) == ["x", "x", "-"], screen
+
+        status = json.loads(cli.ok("status", incident_id, "--json"))
+        recorded = {s["id"]: s for s in status["steps"]}
+        after = [recorded[step["id"]] for step in steps]
+        assert [s["state"] for s in after] == ["done", "done", "skipped"]
+        assert after[2]["reason"] == SKIP_REASON
+        assert {s["by"] for s in after} == {ACTOR}
+
+        tmux.keys(again, "q")
+        _wait_dead(tmux, again, "lastgood, after q,")
+        assert tmux.show(again, "#{pane_dead_status}") == "0"
