@@ -1,0 +1,131 @@
+"""The rest of the keyboard: roles, pages, hand-off, notes, reopen, phases, picker.
+
+Each action is checked in the store, through a second reader, not on screen only.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input, OptionList, Select
+
+from incident import commands
+from incident.clock import ManualClock
+from incident.state import fold
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app import LastGoodApp
+from tui.modals import IncidentPicker, RoleModal, TextPrompt
+from tui.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook, mid_phase_two
+from tui.screens.incident import IncidentScreen
+from tui.widgets.checklist import Checklist
+from tui.widgets.timeline import Timeline
+
+
+def stored(db, incident_id):
+    with SqliteEventLog.open(db, read_only=True) as log:
+        return fold(log.events(incident_id))
+
+
+async def answer(pilot, text: str) -> None:
+    await wait_for_screen(pilot, TextPrompt)
+    pilot.app.screen.query_one(Input).value = text
+    await pilot.press("enter")
+    await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
+    db = tmp_path / "actions.db"
+    scenario = mid_phase_two(db)
+    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+
+        await pilot.press("r")
+        await wait_for_screen(pilot, RoleModal)
+        app.screen.query_one("#role", Select).value = "comms-lead"
+        app.screen.query_one("#person", Input).value = "Cy"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+
+        await pilot.press("p")
+        await answer(pilot, "payments on-call")
+        await pilot.press("h")
+        await answer(pilot, "Bo")
+        await pilot.press("n")
+        await answer(pilot, "error rate falling after the switch")
+
+        checklist = screen.query_one(Checklist)
+        checklist.highlighted = 0  # assess-severity, done in the scenario
+        await pilot.press("u")
+        await answer(pilot, "numbers were from the wrong dashboard")
+        await wait_until(pilot, lambda: not screen.state.steps["assess-severity"].done)
+
+        await pilot.press("right")
+        await wait_until(pilot, lambda: screen.phase_id == "execute")
+        assert checklist.highlighted_step == "record-running-version"
+
+    state = stored(db, scenario.incident_id)
+    assert state.roles["comms-lead"] == "Cy"
+    assert state.commander == "Bo"
+    assert [p.target for p in state.pages][-1] == "payments on-call"
+    assert state.notes[-1].text == "error rate falling after the switch"
+    assert state.steps["assess-severity"].reason == "numbers were from the wrong dashboard"
+
+
+async def test_command_palette_offers_every_incident_action(tmp_path):
+    scenario = mid_phase_two(tmp_path / "palette.db")
+    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        for action in ("Check", "Skip", "Approve", "Note", "Comms", "Decide", "Roles", "Page"):
+            assert action in titles
+        note = next(c for c in app.get_system_commands(app.screen) if c.title == "Note")
+        note.callback()
+        await wait_for_screen(pilot, TextPrompt)
+
+
+async def test_picker_when_several_incidents_are_open(tmp_path):
+    db = tmp_path / "two.db"
+    clock = ManualClock(SCENARIO_T0)
+    log = SqliteEventLog.open(db)
+    runbook = bundled_runbook()
+    for incident_id in ("INC-20261128-AAAA", "INC-20261128-BBBB"):
+        log.append(
+            [
+                commands.declare(
+                    runbook, DECLARATION, actor="ada", clock=clock, incident_id=incident_id
+                )
+            ]
+        )
+    app = LastGoodApp(log, runbook, clock=clock, actor="ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentPicker)
+        options = app.screen.query_one("#incidents", OptionList)
+        options.focus()
+        options.highlighted = 1
+        await pilot.press("enter")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert app.screen.state.id == "INC-20261128-BBBB"
+
+
+async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
+    db = tmp_path / "shared.db"
+    scenario = mid_phase_two(db)
+    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        timeline = screen.query_one(Timeline)
+        shown = timeline.row_count
+        with SqliteEventLog.open(db) as other:
+            other.append(
+                [
+                    commands.add_note(
+                        screen.state, "from the pipeline", actor="deploy-bot", clock=scenario.clock
+                    )
+                ]
+            )
+        screen.tick()
+        await wait_until(pilot, lambda: timeline.row_count == shown + 1)
+        assert screen.state.notes[-1].text == "from the pipeline"
