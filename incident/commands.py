@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import difflib
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from incident.clock import Clock
 from incident.clocks import elapsed, format_offset
 from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.health import baseline_from_samples, evidence_for, probe_verdicts
+from incident.samples import Sample
 from incident.state import SEVERITIES, IncidentState, StepRecord, tier_target
 from incident.templates import render_template, template_context
 from runbooks import runbook_to_data
@@ -115,12 +117,27 @@ def check_step(
     by: str = "",
     note: str = "",
     evidence: str = "",
+    override: str = "",
 ) -> NewEvent:
+    """Check a step. A probe-backed verification step carries its evidence; when the
+    samples contradict it, checking needs an `override` reason, which is recorded.
+    """
     record = _open_step(state, step_id)
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
     payload: dict[str, JSONValue] = {"step": step_id, "by": by or actor, "note": note}
+    if record.step.kind == StepKind.VERIFICATION and record.step.probe and not evidence:
+        found = evidence_for(state, record.step)
+        if found.holds is False and not override.strip():
+            raise CommandError(
+                f"the evidence does not hold: {found.detail}; "
+                "check with an override reason to record it anyway"
+            )
+        if found.holds:
+            evidence = found.detail
+    if override.strip():
+        payload["override"] = override.strip()
     if evidence:
         payload["evidence"] = evidence
     if record.step.kind == StepKind.DATABASE and state.tier_choice is not None:
@@ -333,6 +350,67 @@ def mark_trigger(
         "detail": note or ("marked met" if met else "marked not met"),
     }
     return _event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload)
+
+
+def record_samples(
+    state: IncidentState, samples: Sequence[Sample], *, actor: str, clock: Clock
+) -> list[NewEvent]:
+    """One tick of probe samples, plus any trigger that they turn met or clear.
+
+    Returned together so the store writes them in one transaction.
+    """
+    if not samples:
+        return []
+    events = [
+        _event(
+            state.id,
+            Kind.PROBE_SAMPLES,
+            actor,
+            clock,
+            {"samples": [sample.to_payload() for sample in samples]},
+        )
+    ]
+    merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}
+    for sample in samples:
+        merged.setdefault(sample.probe, []).append(sample)
+    for trigger_id, verdict in probe_verdicts(state, merged).items():
+        if verdict.met is None:
+            continue
+        mark = state.triggers.get(trigger_id)
+        was_met = mark.met if mark else False
+        if verdict.met != was_met:
+            payload: dict[str, JSONValue] = {
+                "trigger": trigger_id,
+                "met": verdict.met,
+                "source": "probe",
+                "by": actor,
+                "detail": verdict.detail,
+            }
+            events.append(_event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload))
+    return events
+
+
+def capture_baseline(
+    state: IncidentState,
+    probe_name: str,
+    *,
+    actor: str,
+    clock: Clock,
+    value: float | None = None,
+) -> NewEvent:
+    """Record a probe's healthy value: given, or the median of its recent samples."""
+    _refuse_if_closed(state)
+    if state.runbook.probe(probe_name) is None:
+        names = [p.name for p in state.runbook.probes]
+        raise CommandError(f"unknown probe '{probe_name}'{_suggest(probe_name, names)}")
+    source = "given"
+    if value is None:
+        value = baseline_from_samples(state.samples.get(probe_name, []))
+        source = "samples"
+        if value is None:
+            raise CommandError(f"no readings from '{probe_name}' to take a baseline from")
+    payload: dict[str, JSONValue] = {"probe": probe_name, "value": value, "source": source}
+    return _event(state.id, Kind.BASELINE_CAPTURED, actor, clock, payload)
 
 
 def change_severity(

@@ -36,6 +36,8 @@ class Kind(StrEnum):
     COMMUNICATION_SENT = "communication.sent"
     COMMAND_RAN = "command.ran"
     TRIGGER_CHANGED = "trigger.changed"
+    PROBE_SAMPLES = "probe.samples"
+    BASELINE_CAPTURED = "baseline.captured"
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ holds everywhere: state changes only from events the log has accepted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from incident.clock import Clock
 from incident.events import Event, NewEvent
@@ -43,8 +43,15 @@ class IncidentSession:
 
     def run(self, command: Callable[[IncidentState], NewEvent]) -> Event:
         """Decide on fresh state, record durably, then apply to our state."""
+        return self.run_many(lambda state: [command(state)])[-1]
+
+    def run_many(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> list[Event]:
+        """As `run`, for commands that produce several events: one transaction."""
         self.refresh()
-        recorded = self.log.append([command(self.state)])
+        events = command(self.state)
+        if not events:
+            return []
+        recorded = self.log.append(events)
         for event in recorded:
             self.state.apply(event)
-        return recorded[-1]
+        return recorded

@@ -13,6 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from incident.events import Event, Kind, Payload, parse_timestamp
+from incident.samples import Sample
 from runbooks import runbook_from_data
 from runbooks.model import DeploymentPattern, Runbook, Step
 
@@ -106,6 +107,19 @@ class TriggerMark:
 
 
 @dataclass(frozen=True, slots=True)
+class Baseline:
+    """A probe's healthy value, and where it came from (runbook or samples)."""
+
+    value: float
+    source: str
+    at: datetime | None = None
+
+
+RECENT_SAMPLES = 120
+"""Samples kept per probe in state: enough for panels, triggers and evidence."""
+
+
+@dataclass(frozen=True, slots=True)
 class TierChoice:
     tier: str
     by: str
@@ -144,6 +158,10 @@ class IncidentState:
     commands_run: list[CommandRun] = field(default_factory=list)
     triggers: dict[str, TriggerMark] = field(default_factory=dict)
     trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
+    samples: dict[str, list[Sample]] = field(default_factory=dict)
+    """Recent samples per probe, oldest first, at most `RECENT_SAMPLES` each."""
+    sample_count: int = 0
+    baselines: dict[str, Baseline] = field(default_factory=dict)
     closed_at: datetime | None = None
     closed_by: str | None = None
     close_reason: str = ""
@@ -244,6 +262,9 @@ def new_state(event: Event) -> IncidentState:
         last_good_version=_text(data, "last_good_version"),
     )
     state.steps = {step.id: StepRecord(step) for step in applicable_steps(runbook, pattern)}
+    for probe in runbook.probes:
+        if probe.baseline is not None:
+            state.baselines[probe.name] = Baseline(probe.baseline, "runbook")
     state.severity_history.append((event.at, state.severity))
     commander = _text(data, "commander")
     if commander:
@@ -395,6 +416,36 @@ def _on_trigger(state: IncidentState, event: Event, data: Payload) -> None:
     state.trigger_history.append((trigger_id, mark))
 
 
+def _on_samples(state: IncidentState, event: Event, data: Payload) -> None:
+    raw = data.get("samples")
+    if not isinstance(raw, list):
+        return
+    for item in raw:
+        if not isinstance(item, dict):
+            continue
+        try:
+            sample = Sample.from_payload(item)
+        except ValueError:
+            continue
+        add_sample(state, sample)
+
+
+def add_sample(state: IncidentState, sample: Sample) -> None:
+    history = state.samples.setdefault(sample.probe, [])
+    history.append(sample)
+    if len(history) > RECENT_SAMPLES:
+        del history[: len(history) - RECENT_SAMPLES]
+    state.sample_count += 1
+
+
+def _on_baseline(state: IncidentState, event: Event, data: Payload) -> None:
+    value = data.get("value")
+    if isinstance(value, int | float):
+        state.baselines[_text(data, "probe")] = Baseline(
+            float(value), _text(data, "source") or "captured", event.at
+        )
+
+
 def _on_severity(state: IncidentState, event: Event, data: Payload) -> None:
     state.severity = _text(data, "severity")
     state.severity_history.append((event.at, state.severity))
@@ -422,4 +473,6 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.CLOSED: _on_closed,
     Kind.COMMAND_RAN: _on_command,
     Kind.TRIGGER_CHANGED: _on_trigger,
+    Kind.PROBE_SAMPLES: _on_samples,
+    Kind.BASELINE_CAPTURED: _on_baseline,
 }

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from incident.health import probe_verdicts
 from incident.state import IncidentState
 from runbooks.model import Trigger, TriggerKind
 
@@ -39,19 +40,30 @@ def describe_condition(trigger: Trigger) -> str:
 
 
 def read_triggers(state: IncidentState) -> list[TriggerReading]:
+    """Each trigger now: probe triggers from live samples, manual ones from their marks."""
+    verdicts = probe_verdicts(state)
     readings = []
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)
-        if mark is None:
-            if trigger.kind == TriggerKind.MANUAL:
-                readings.append(TriggerReading(trigger, TriggerState.NOT_MET, "not marked"))
-            else:
-                readings.append(
-                    TriggerReading(trigger, TriggerState.NO_DATA, describe_condition(trigger))
-                )
+        if trigger.id in verdicts:
+            verdict = verdicts[trigger.id]
+            if verdict.met is None:
+                if mark is not None:
+                    # undecided now: the last recorded transition still stands
+                    state_now = TriggerState.MET if mark.met else TriggerState.NOT_MET
+                    readings.append(TriggerReading(trigger, state_now, verdict.detail))
+                else:
+                    detail = verdict.detail or describe_condition(trigger)
+                    readings.append(TriggerReading(trigger, TriggerState.NO_DATA, detail))
+                continue
+            state_now = TriggerState.MET if verdict.met else TriggerState.NOT_MET
+            readings.append(TriggerReading(trigger, state_now, verdict.detail))
             continue
-        verdict = TriggerState.MET if mark.met else TriggerState.NOT_MET
-        readings.append(TriggerReading(trigger, verdict, mark.detail))
+        if mark is None:
+            readings.append(TriggerReading(trigger, TriggerState.NOT_MET, "not marked"))
+        else:
+            verdict_state = TriggerState.MET if mark.met else TriggerState.NOT_MET
+            readings.append(TriggerReading(trigger, verdict_state, mark.detail))
     return readings
 
 

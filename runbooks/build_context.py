@@ -51,6 +51,7 @@ PROBE_KEYS = (
     "headers",
     "threshold",
     "unit",
+    "baseline",
 )
 PHASE_KEYS = ("id", "title", "window", "summary", "steps", "steps_from")
 STEP_KEYS = (

@@ -149,6 +149,7 @@ class SectionRules(BuildContext):
             )
             threshold = fields.number("threshold", message="'threshold' must be a number")
             unit = fields.text("unit") or ""
+            baseline = fields.number("baseline", message="'baseline' must be a number")
             headers = self.read_headers(fields)
             if name is None or kind is None or url is None:
                 continue
@@ -165,6 +166,7 @@ class SectionRules(BuildContext):
                     headers=headers,
                     threshold=threshold,
                     unit=unit,
+                    baseline=baseline,
                 )
             )
         return probes

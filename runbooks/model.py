@@ -190,6 +190,8 @@ class Probe:
     threshold: float | None = None
     """Value above which the probe's panel shows a breach (display only)."""
     unit: str = ""
+    baseline: float | None = None
+    """The healthy value ("error rates returning to baseline levels"), if known upfront."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -115,6 +115,7 @@ def _probe(probe: Probe) -> dict[str, JSONValue]:
             "headers": {name: value for name, value in probe.headers} or None,
             "threshold": probe.threshold,
             "unit": probe.unit,
+            "baseline": probe.baseline,
         }
     )
 

@@ -269,7 +269,7 @@ def test_verification_is_backed_by_probes(rollback: Runbook) -> None:
     assert confirm is not None and health is not None
     assert (confirm.kind, confirm.probe) == (StepKind.VERIFICATION, "version")
     assert confirm.evidence == "version == last_good_version"
-    assert (health.kind, health.probe) == (StepKind.VERIFICATION, "health")
+    assert (health.kind, health.probe) == (StepKind.VERIFICATION, "error-rate")
     assert health.evidence and "baseline" in health.evidence
     smoke = rollback.step("smoke-test")
     assert smoke is not None and smoke.kind is StepKind.CHECK

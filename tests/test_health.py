@@ -1,0 +1,160 @@
+"""Samples into verdicts: triggers met and cleared, baselines, verification evidence."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from incident import commands
+from incident.commands import CommandError
+from incident.health import evidence_for, format_value, trigger_verdict
+from incident.samples import Outcome, Sample
+from incident.session import IncidentSession
+from incident.state import fold
+from incident.triggers import TriggerState, read_triggers
+from runbooks import load_runbook, resolve_runbook
+from runbooks.model import Trigger, TriggerKind
+from tests.memory_log import MemoryLog
+
+
+@pytest.fixture
+def session(clock):
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = commands.Declaration(
+        title="t", severity="SEV2", commander="Ada", from_version="2.4.1", last_good_version="2.4.0"
+    )
+    event = commands.declare(runbook, details, actor="ada", clock=clock)
+    return IncidentSession.declare(MemoryLog(), event, clock)
+
+
+def tick(session, clock, **readings):
+    """Record one tick: probe name -> value (float), version (str) or Outcome."""
+    clock.advance(1)
+    samples = []
+    for name, reading in readings.items():
+        probe = name.replace("_", "-")
+        if isinstance(reading, Outcome):
+            samples.append(Sample(probe, clock.now(), reading, detail="HTTP 500 (expected 200)"))
+        elif isinstance(reading, str):
+            samples.append(Sample(probe, clock.now(), Outcome.OK, 3.0, 200, text=reading))
+        else:
+            samples.append(Sample(probe, clock.now(), Outcome.OK, 3.0, 200, value=reading))
+    return session.run_many(
+        lambda s: commands.record_samples(s, samples, actor="monitor", clock=clock)
+    )
+
+
+def trigger_states(session):
+    return {r.trigger.id: r.state for r in read_triggers(session.state)}
+
+
+def test_error_rate_trigger_is_met_after_three_breaching_samples_and_recorded(session, clock):
+    assert [e.kind for e in tick(session, clock, error_rate=0.12)] == ["probe.samples"]
+    tick(session, clock, error_rate=0.13)
+    assert trigger_states(session)["error-rate"] == TriggerState.NO_DATA
+    events = tick(session, clock, error_rate=0.11)
+    assert [e.kind for e in events] == ["probe.samples", "trigger.changed"]
+    assert events[1].payload["met"] is True
+    assert events[1].payload["detail"] == "error-rate 11.0% > 5.0% for 3 samples"
+    assert trigger_states(session)["error-rate"] == TriggerState.MET
+    # one good sample is not enough to clear it; three are
+    tick(session, clock, error_rate=0.01)
+    assert trigger_states(session)["error-rate"] == TriggerState.MET
+    tick(session, clock, error_rate=0.004)
+    cleared = tick(session, clock, error_rate=0.004)
+    assert cleared[-1].kind == "trigger.changed" and cleared[-1].payload["met"] is False
+    assert [m.met for _, m in session.state.trigger_history] == [True, False]
+
+
+def test_consecutive_health_failures(session, clock):
+    for _ in range(2):
+        tick(session, clock, health=Outcome.HTTP_STATUS)
+    assert trigger_states(session)["health-failing"] == TriggerState.NO_DATA
+    events = tick(session, clock, health=Outcome.HTTP_STATUS)
+    assert events[-1].payload["trigger"] == "health-failing"
+    assert events[-1].payload["detail"] == "3 failed checks in a row (http_status)"
+    events = tick(session, clock, health=200.0)
+    assert events[-1].payload["met"] is False
+
+
+def test_samples_survive_the_fold(session, clock):
+    tick(session, clock, error_rate=0.12, health=Outcome.TIMEOUT, version="2.4.1")
+    state = fold(session.log.events(session.state.id))
+    assert state.samples == session.state.samples
+    assert state.samples["health"][0].outcome == Outcome.TIMEOUT
+    assert state.sample_count == 3
+
+
+def test_version_evidence(session, clock):
+    step = session.state.steps["confirm-version"].step
+    assert evidence_for(session.state, step).holds is None
+    tick(session, clock, version="2.4.1")
+    evidence = evidence_for(session.state, step)
+    assert (evidence.holds, evidence.detail) == (False, "version 2.4.1 running, expected 2.4.0")
+    with pytest.raises(CommandError, match=r"evidence does not hold: version 2\.4\.1 running"):
+        commands.check_step(session.state, "confirm-version", actor="a", clock=clock)
+    tick(session, clock, version="2.4.0")
+    checked = session.run(
+        lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock)
+    )
+    assert checked.payload["evidence"] == "version 2.4.0 confirmed at T+00:02"
+    assert session.state.steps["confirm-version"].evidence.startswith("version 2.4.0 confirmed")
+
+
+def test_override_is_recorded_when_evidence_is_contradicted(session, clock):
+    tick(session, clock, version="2.4.1")
+    event = session.run(
+        lambda s: commands.check_step(
+            s, "confirm-version", actor="a", clock=clock, override="canary pods still draining"
+        )
+    )
+    assert event.payload["override"] == "canary pods still draining"
+
+
+def test_back_to_baseline_evidence(session, clock):
+    step = session.state.steps["check-health"].step
+    probe = step.probe
+    assert probe is not None
+    for value in (0.004, 0.005, 0.003, 0.004, 0.004):
+        tick(session, clock, **{probe.replace("-", "_"): value})
+    session.run(lambda s: commands.capture_baseline(s, probe, actor="a", clock=clock))
+    assert session.state.baselines[probe].value == pytest.approx(0.004)
+    for value in (0.12, 0.03, 0.006, 0.005, 0.004):
+        tick(session, clock, **{probe.replace("-", "_"): value})
+    evidence = evidence_for(session.state, step)
+    assert evidence.holds is False
+    for value in (0.004, 0.004, 0.003, 0.005, 0.004):
+        tick(session, clock, **{probe.replace("-", "_"): value})
+    evidence = evidence_for(session.state, step)
+    assert evidence.holds is True
+    assert "for 5 consecutive samples (baseline 0.4%)" in evidence.detail
+
+
+def test_baseline_needs_readings_or_a_value(session, clock):
+    with pytest.raises(CommandError, match="no readings from 'error-rate'"):
+        commands.capture_baseline(session.state, "error-rate", actor="a", clock=clock)
+    with pytest.raises(CommandError, match="unknown probe 'eror-rate'"):
+        commands.capture_baseline(session.state, "eror-rate", actor="a", clock=clock)
+    session.run(
+        lambda s: commands.capture_baseline(s, "error-rate", actor="a", clock=clock, value=0.002)
+    )
+    assert session.state.baselines["error-rate"].source == "given"
+
+
+def test_metric_verdict_ignores_failed_and_empty_samples(clock):
+    trigger = Trigger("t", "T", TriggerKind.METRIC, probe="p", op=">", threshold=0.05)
+    now = clock.now()
+    samples = [
+        Sample("p", now, Outcome.NO_DATA, detail="query returned NaN"),
+        Sample("p", now + timedelta(seconds=1), Outcome.TIMEOUT),
+    ]
+    assert trigger_verdict(trigger, samples).met is None
+    samples.append(Sample("p", now, Outcome.OK, value=0.2))
+    assert trigger_verdict(trigger, samples).met is True
+
+
+def test_value_formatting():
+    assert format_value(0.123, "ratio") == "12.3%"
+    assert format_value(None) == "—"
+    assert format_value(41.7, "ms") == "41.7 ms"
