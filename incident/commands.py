@@ -23,6 +23,9 @@ from incident.templates import render_template, template_context
 from runbooks import runbook_to_data
 from runbooks.model import DeploymentPattern, Runbook, StepKind, TriggerKind
 
+OUTPUT_TAIL_CHARS = 2000
+"""How much of a command step's output the record keeps."""
+
 
 class CommandError(Exception):
     """A command the incident's rules refuse; the message is for the user."""

@@ -301,7 +301,7 @@ def test_list_on_a_fresh_machine(cli):
 
 
 def test_demo_walks_a_whole_rollback_and_verifies(cli):
-    out = cli.ok("demo")
+    out = cli.ok("demo", "--headless")
     assert "Initiating rollback due to checkout failing for 12% of requests" in out
     assert "CLOSED" in out
     assert "Log verifies: True" in out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import httpx
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -17,6 +18,7 @@ from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import CommandError, Declaration
 from incident.log import EventLog
+from incident.probing import make_client
 from incident.session import IncidentSession
 from incident.state import IncidentState, fold
 from runbooks.model import Runbook
@@ -29,6 +31,7 @@ class LastGoodApp(App[None]):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     TITLE = "lastgood"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
@@ -44,6 +47,7 @@ class LastGoodApp(App[None]):
         actor: str = "coordinator",
         incident_id: str | None = None,
         new_incident_id: str | None = None,
+        poll_probes: bool = True,
     ) -> None:
         super().__init__()
         self.event_log = log
@@ -54,8 +58,17 @@ class LastGoodApp(App[None]):
         self.requested_incident = incident_id
         self.new_incident_id = new_incident_id
         """A fixed id for the next declaration, for tests and screenshots."""
+        self.poll_probes = poll_probes
+        self.http: httpx.AsyncClient | None = None
+        """The one HTTP client of the app's lifetime, shared by every probe."""
+
+    async def on_unmount(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
 
     def on_mount(self) -> None:
+        if self.poll_probes:
+            self.http = make_client()
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return

@@ -47,6 +47,7 @@ def build_parser() -> OneLineParser:
     p = command("start", "Open the coordinator's TUI (the default when no command is given).")
     p.add_argument("--runbook", default="rollback", metavar="NAME|PATH", help="for new incidents")
     p.add_argument("--incident", metavar="ID", help="open this incident")
+    p.add_argument("--no-probes", action="store_true", help="do not poll the runbook's probes")
 
     p = command("declare", "Declare an incident; prints its id alone on stdout.")
     p.add_argument("--title", required=True)
@@ -128,6 +129,21 @@ def build_parser() -> OneLineParser:
     p.add_argument("--force", action="store_true", help="close with required steps open")
     p.add_argument("--reason", default="", metavar="TEXT")
 
+    p = command("monitor", "Poll the runbook's probes headless and record samples.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "--for",
+        dest="duration",
+        type=_seconds,
+        metavar="SECONDS",
+        help="stop after this long (default: until Ctrl-C)",
+    )
+
+    p = command("baseline", "Record a probe's baseline: a value, or the median of recent samples.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("probe", metavar="PROBE")
+    p.add_argument("--value", type=float, metavar="NUMBER")
+
     p = command("status", "Show an incident: phases, clocks, steps.")
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")
@@ -151,7 +167,15 @@ def build_parser() -> OneLineParser:
     )
     p.add_argument("files", metavar="FILE", nargs="+")
 
-    command("demo", "Walk a scripted rollback end to end in a scratch database.")
+    p = command(
+        "demo",
+        "Start a demo shop with a bad release on loopback and open the TUI on its incident.",
+    )
+    p.add_argument(
+        "--headless",
+        action="store_true",
+        help="instead, walk a scripted rollback end to end and print the report's path",
+    )
     return parser
 
 
@@ -167,6 +191,16 @@ def _minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of minutes") from None
     if value < 0:
         raise argparse.ArgumentTypeError("minutes cannot be negative")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of seconds") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("seconds must be more than zero")
     return value
 
 

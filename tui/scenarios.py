@@ -7,8 +7,9 @@ the clock frozen.
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from incident import commands
 from incident.clock import ManualClock
 from incident.commands import Declaration
 from incident.events import NewEvent
+from incident.samples import Outcome, Sample
 from incident.session import IncidentSession
 from incident.state import IncidentState
 from runbooks import load_runbook, resolve_runbook
@@ -39,15 +41,59 @@ DECLARATION = Declaration(
 )
 
 
+SAMPLE_EVERY_S = 5.0
+"""How often the scenario's probes are polled while its clock moves."""
+
+
 @dataclass
 class Scenario:
+    """A recorded incident and its frozen clock; probes sample as the clock moves."""
+
     log: SqliteEventLog
     clock: ManualClock
     runbook: Runbook
     incident_id: str
+    rolled_back_at: datetime | None = None
+    next_sample_at: datetime | None = None
+    rng: random.Random = field(default_factory=lambda: random.Random(241))
 
     def run(self, command: Callable[[IncidentState], NewEvent]) -> None:
         IncidentSession(self.log, self.incident_id, self.clock).run(command)
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock, recording a tick of probe samples every 5 s on the way."""
+        target = self.clock.now() + timedelta(seconds=seconds)
+        if self.next_sample_at is None:
+            self.next_sample_at = SCENARIO_T0 + timedelta(seconds=SAMPLE_EVERY_S)
+        while self.next_sample_at <= target:
+            self.clock.set(self.next_sample_at)
+            self._sample()
+            self.next_sample_at += timedelta(seconds=SAMPLE_EVERY_S)
+        self.clock.set(target)
+
+    def advance_to(self, offset: timedelta) -> None:
+        self.advance((SCENARIO_T0 + offset - self.clock.now()).total_seconds())
+
+    def _sample(self) -> None:
+        """The shop as the probes see it: 12% errors on 2.4.1, settling after rollback."""
+        now = self.clock.now()
+        noise = self.rng.random()
+        if self.rolled_back_at is None:
+            version, error_rate = "2.4.1", 0.12 + 0.02 * noise
+        else:
+            settled = min((now - self.rolled_back_at).total_seconds() / 60.0, 1.0)
+            version = "2.4.0"
+            error_rate = 0.12 * (1 - settled) + 0.004 * settled + 0.001 * noise
+        latency = 12.0 + 6.0 * noise
+        batch = [
+            Sample("health", now, Outcome.OK, latency, 200, text="ok"),
+            Sample("version", now, Outcome.OK, latency / 2, 200, text=version),
+            Sample("error-rate", now, Outcome.OK, 30.0 + noise, 200, value=error_rate),
+        ]
+        clock = self.clock
+        IncidentSession(self.log, self.incident_id, clock).run_many(
+            lambda s: commands.record_samples(s, batch, actor="probes", clock=clock)
+        )
 
 
 def bundled_runbook() -> Runbook:
@@ -63,12 +109,13 @@ def declared(db: Path, *, at: timedelta = timedelta(seconds=42)) -> Scenario:
         runbook, DECLARATION, actor=ACTOR, clock=clock, incident_id=SCENARIO_ID
     )
     log.append([event])
-    clock.advance(at.total_seconds())
-    return Scenario(log, clock, runbook, SCENARIO_ID)
+    scenario = Scenario(log, clock, runbook, SCENARIO_ID)
+    scenario.advance(at.total_seconds())
+    return scenario
 
 
 def _check(scenario: Scenario, step: str, note: str = "", *, after: float = 20) -> None:
-    scenario.clock.advance(after)
+    scenario.advance(after)
     clock = scenario.clock
     scenario.run(lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=note))
 
@@ -80,7 +127,7 @@ def mid_phase_two(db: Path) -> Scenario:
     _check(scenario, "assess-severity", "5xx at 12%, over the 5% trigger", after=40)
     _check(scenario, "create-channel", "#inc-checkout")
     _check(scenario, "assign-commander", "Ada Lovelace")
-    clock.advance(30)
+    scenario.advance(30)
     scenario.run(
         lambda s: commands.approve(
             s,
@@ -92,18 +139,19 @@ def mid_phase_two(db: Path) -> Scenario:
         )
     )
     _check(scenario, "decide-rollback", "initiate rollback")
-    clock.advance(25)
+    scenario.advance(25)
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="announce")
     )
     _check(scenario, "announce-rollback", after=1)
-    clock.advance(60)
+    scenario.advance(60)
     scenario.run(
         lambda s: commands.record_page(s, "deployment team and on-call", actor=ACTOR, clock=clock)
     )
     _check(scenario, "assemble-team", after=5)
     _check(scenario, "app-rollback-blue-green", "load balancer back on blue (2.4.0)", after=240)
-    clock.advance(20)
+    scenario.rolled_back_at = clock.now()
+    scenario.advance(20)
     scenario.run(
         lambda s: commands.choose_database_tier(
             s,
@@ -113,7 +161,7 @@ def mid_phase_two(db: Path) -> Scenario:
             clock=clock,
         )
     )
-    clock.set(SCENARIO_T0 + timedelta(minutes=12, seconds=5))
+    scenario.advance_to(timedelta(minutes=12, seconds=5))
     return scenario
 
 
@@ -121,7 +169,7 @@ def closed(db: Path) -> Scenario:
     """T+38: every required step done, incident closed."""
     scenario = mid_phase_two(db)
     clock = scenario.clock
-    clock.advance(10)
+    scenario.advance(10)
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="initiating")
     )
@@ -130,7 +178,7 @@ def closed(db: Path) -> Scenario:
     _check(scenario, "confirm-version", "version 2.4.0 on every instance", after=180)
     _check(scenario, "check-health", "error rate 0.4%, back to baseline", after=120)
     _check(scenario, "smoke-test", "login and checkout OK", after=240)
-    clock.advance(300)
+    scenario.advance(300)
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="resolved")
     )
@@ -141,7 +189,7 @@ def closed(db: Path) -> Scenario:
         "schedule-post-mortem",
     ):
         _check(scenario, step, after=120)
-    clock.advance(60)
+    scenario.advance(60)
     scenario.run(lambda s: commands.close(s, actor=ACTOR, clock=clock))
     return scenario
 

@@ -20,7 +20,7 @@ from pathlib import Path
 from incident import commands
 from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
-from incident.commands import CommandError, Declaration
+from incident.commands import OUTPUT_TAIL_CHARS, CommandError, Declaration
 from incident.events import NewEvent, parse_timestamp
 from incident.report import json_export, markdown_report
 from incident.session import IncidentSession
@@ -31,9 +31,6 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
-
-OUTPUT_TAIL_CHARS = 2000
-"""How much of a command's output the record keeps."""
 
 
 class CliError(Exception):
@@ -199,6 +196,12 @@ _RECORDING_VERBS: dict[str, tuple[Build, Callable[[argparse.Namespace], str]]] =
         ),
         lambda a: f"severity is now {a.severity}",
     ),
+    "baseline": (
+        lambda a, s, actor, clock: commands.capture_baseline(
+            s, a.probe, actor=actor, clock=clock, value=a.value
+        ),
+        lambda a: f"baseline for {a.probe} recorded",
+    ),
     "close": (
         lambda a, s, actor, clock: commands.close(
             s, actor=actor, clock=clock, force=a.force, reason=a.reason
@@ -279,6 +282,19 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         print(f"checked {args.step}")
     return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    """Headless probes for a bastion or a pipeline: same polling, same record."""
+    from tui.monitor import run_monitor
+
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        if not session.state.runbook.probes:
+            raise CliError(f"runbook '{session.state.runbook.id}' defines no probes")
+        if session.state.is_closed:
+            raise CliError(f"incident {args.id} is closed")
+        return run_monitor(session, duration_s=args.duration, actor=actor_name())
 
 
 def cmd_status(args: argparse.Namespace) -> int:
@@ -401,14 +417,24 @@ def cmd_start(args: argparse.Namespace) -> int:
     with open_log(args) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
-        LastGoodApp(log, runbook, actor=actor_name(), incident_id=args.incident).run()
+        LastGoodApp(
+            log,
+            runbook,
+            actor=actor_name(),
+            incident_id=args.incident,
+            poll_probes=not args.no_probes,
+        ).run()
     return 0
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from tui.demo_script import run_demo
+    if args.headless:
+        from tui.demo_script import run_demo as run_headless
 
-    return run_demo()
+        return run_headless()
+    from tui.demo import run_demo
+
+    return run_demo(actor=actor_name())
 
 
 _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
@@ -417,6 +443,7 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "declare": cmd_declare,
     "send": cmd_send,
     "run": cmd_run,
+    "monitor": cmd_monitor,
     "status": cmd_status,
     "list": cmd_list,
     "export": cmd_export,

@@ -35,7 +35,9 @@ async def answer(pilot, text: str) -> None:
 async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
     db = tmp_path / "actions.db"
     scenario = mid_phase_two(db)
-    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    app = LastGoodApp(
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
@@ -74,7 +76,9 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
 
 async def test_command_palette_offers_every_incident_action(tmp_path):
     scenario = mid_phase_two(tmp_path / "palette.db")
-    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    app = LastGoodApp(
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         titles = {command.title for command in app.get_system_commands(app.screen)}
@@ -98,7 +102,7 @@ async def test_picker_when_several_incidents_are_open(tmp_path):
                 )
             ]
         )
-    app = LastGoodApp(log, runbook, clock=clock, actor="ada")
+    app = LastGoodApp(log, runbook, clock=clock, actor="ada", poll_probes=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentPicker)
         options = app.screen.query_one("#incidents", OptionList)
@@ -112,7 +116,9 @@ async def test_picker_when_several_incidents_are_open(tmp_path):
 async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
     db = tmp_path / "shared.db"
     scenario = mid_phase_two(db)
-    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="ada")
+    app = LastGoodApp(
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+    )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen

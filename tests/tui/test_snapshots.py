@@ -25,6 +25,7 @@ def app_for(tmp_path, scenario_name: str) -> LastGoodApp:
         clock=scenario.clock,
         actor="ada",
         incident_id=scenario.incident_id,
+        poll_probes=False,
     )
 
 

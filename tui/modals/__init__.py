@@ -8,6 +8,7 @@ the domain; the app turns results into commands.
 from tui.modals.approval import ApprovalModal
 from tui.modals.base import FormModal, LastgoodModal
 from tui.modals.composer import ComposerModal
+from tui.modals.confirm import ConfirmCommand
 from tui.modals.database_tier import DatabaseTierModal, TierView
 from tui.modals.decision import PRINCIPLE, DecisionModal, TriggerView
 from tui.modals.declare import DeclareForm, DeclareModal
@@ -21,6 +22,7 @@ __all__ = [
     "PRINCIPLE",
     "ApprovalModal",
     "ComposerModal",
+    "ConfirmCommand",
     "DatabaseTierModal",
     "DecisionModal",
     "DeclareForm",

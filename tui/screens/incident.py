@@ -7,10 +7,13 @@ new state. A refused command shows its message and changes nothing.
 
 from __future__ import annotations
 
+import asyncio
+import os
 from collections.abc import Callable
 from datetime import datetime
 
-from textual import on
+import httpx
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,8 +22,12 @@ from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
 from incident.clocks import PhaseClock, current_phase, phase_clock
-from incident.commands import CommandError
-from incident.events import Event, NewEvent
+from incident.commands import OUTPUT_TAIL_CHARS, CommandError
+from incident.describe import describe
+from incident.events import Event, Kind, NewEvent
+from incident.health import evidence_for
+from incident.poller import ProbePoller
+from incident.samples import Sample
 from incident.session import IncidentSession
 from incident.state import IncidentState, StepStatus, tier_target
 from incident.templates import render_template, template_context
@@ -30,6 +37,7 @@ from store.errors import StoreError
 from tui.modals import (
     ApprovalModal,
     ComposerModal,
+    ConfirmCommand,
     DatabaseTierModal,
     DecisionModal,
     RoleModal,
@@ -39,6 +47,7 @@ from tui.modals import (
 )
 from tui.widgets.checklist import Checklist
 from tui.widgets.guidance import Guidance
+from tui.widgets.health import HealthPanels
 from tui.widgets.incident_bar import IncidentBar
 from tui.widgets.phase_strip import PhaseStrip, window_label
 from tui.widgets.timeline import Timeline
@@ -85,6 +94,8 @@ class IncidentScreen(Screen[None]):
                 yield Label(id="phase-title")
                 yield Checklist(id="checklist")
             with Vertical(id="right"):
+                if self.session.state.runbook.probes:
+                    yield HealthPanels(self.session.state.runbook.probes, id="health")
                 yield Guidance(id="guidance")
                 yield Timeline(id="timeline")
         yield Footer(compact=True, show_command_palette=False)
@@ -94,6 +105,50 @@ class IncidentScreen(Screen[None]):
         self.redraw()
         self.query_one(Checklist).focus()
         self.set_interval(1.0, self.tick)
+        client = getattr(self.app, "http", None)
+        if client is not None and self.state.runbook.probes and not self.state.is_closed:
+            self.poll_probes(client)
+
+    @work(exclusive=True, group="probes")
+    async def poll_probes(self, client: httpx.AsyncClient) -> None:
+        """Poll production for as long as the screen lives; never blocks a key."""
+        poller = ProbePoller(
+            self.state.runbook.probes, client=client, clock=self.session.clock, env=os.environ
+        )
+        while not self.state.is_closed:
+            batch = await poller.poll_due()
+            if batch:
+                self.record_samples(batch)
+            await asyncio.sleep(max(poller.seconds_until_next(), 0.05))
+
+    def record_samples(self, batch: list[Sample]) -> None:
+        """One tick of samples (and any trigger they flip), in one transaction."""
+        clock = self.session.clock
+        try:
+            events = self.session.run_many(
+                lambda s: commands.record_samples(s, batch, actor="probes", clock=clock)
+            )
+        except (CommandError, StoreError) as error:
+            self.notify(str(error), title="Samples not recorded", severity="error")
+            return
+        self.query_one(Timeline).append(self.state, events)
+        for event in events:
+            if event.kind == Kind.TRIGGER_CHANGED:
+                met = event.payload.get("met") is True
+                self.notify(
+                    describe(event),
+                    title="Rollback trigger met" if met else "Trigger cleared",
+                    severity="warning" if met else "information",
+                    timeout=8,
+                )
+        if len(events) > 1:
+            self.redraw()
+        else:
+            self.redraw_health()
+
+    def redraw_health(self) -> None:
+        for panels in self.query(HealthPanels):
+            panels.show(self.state)
 
     @property
     def state(self) -> IncidentState:
@@ -129,6 +184,7 @@ class IncidentScreen(Screen[None]):
         if not self._phase_pinned:
             self.phase_id = self._current_phase_id() or self.phase_id
         self.redraw_clocks()
+        self.redraw_health()
         phases = self.state.runbook.phases
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
@@ -195,7 +251,76 @@ class IncidentScreen(Screen[None]):
         if status == StepStatus.BLOCKED:
             self.action_approve()
             return
+        if step.kind == StepKind.COMMAND and step.command:
+            self._confirm_and_run(step_id, step.title, step.command)
+            return
+        if step.kind == StepKind.VERIFICATION and step.probe:
+            found = evidence_for(self.state, step)
+            if found.holds is False:
+                self._check_against_evidence(step_id, found.detail)
+                return
         self._check(step_id)
+
+    def _check_against_evidence(self, step_id: str, detail: str) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def override(reason: str | None) -> None:
+            if reason and self.record(
+                lambda s: commands.check_step(
+                    s, step_id, actor=actor, clock=clock, override=reason
+                ),
+                "Checked against the evidence (override recorded)",
+            ):
+                self._advance()
+
+        self.app.push_screen(
+            TextPrompt(
+                "Evidence does not hold",
+                f"{detail}. Reason to check it anyway?",
+            ),
+            override,
+        )
+
+    def _confirm_and_run(self, step_id: str, title: str, command: str) -> None:
+        def confirmed(run: bool | None) -> None:
+            if run:
+                self.run_command_step(step_id, command)
+
+        self.app.push_screen(ConfirmCommand(title, command), confirmed)
+
+    @work(exclusive=True, group="command")
+    async def run_command_step(self, step_id: str, command: str) -> None:
+        """Run a confirmed command without freezing the screen; record its exit code."""
+        self.notify(f"Running: {command}", timeout=3)
+        process = await asyncio.create_subprocess_shell(
+            command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        )
+        output, _ = await process.communicate()
+        code = process.returncode if process.returncode is not None else -1
+        tail = output.decode("utf-8", errors="replace")[-OUTPUT_TAIL_CHARS:]
+        clock, actor = self.session.clock, self.actor
+        recorded = self.record(
+            lambda s: commands.record_command(
+                s,
+                step_id,
+                command=command,
+                exit_code=code,
+                output_tail=tail,
+                actor=actor,
+                clock=clock,
+            )
+        )
+        if not recorded:
+            return
+        if code == 0:
+            self._check(step_id, note=f"`{command}` exited 0")
+        else:
+            self.notify(
+                f"`{command}` exited {code}; the step stays open.\n{tail[-300:]}",
+                title="Command failed",
+                severity="error",
+                timeout=15,
+            )
 
     def _check(self, step_id: str, note: str = "") -> None:
         clock, actor = self.session.clock, self.actor

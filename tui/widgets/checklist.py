@@ -32,7 +32,7 @@ def step_prompt(state: IncidentState, step_id: str) -> Text:
     if not record.step.required:
         text.append(" (optional)", style="dim")
     if status == StepStatus.BLOCKED:
-        text.append(" BLOCKED", style="bold reverse")
+        text.append(" (blocked)", style="bold")
     return text
 
 

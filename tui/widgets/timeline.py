@@ -8,7 +8,7 @@ from textual.widgets import DataTable
 
 from incident.clocks import format_offset
 from incident.describe import describe
-from incident.events import Event
+from incident.events import Event, Kind
 from incident.state import IncidentState
 
 
@@ -38,6 +38,9 @@ class Timeline(DataTable[str]):
         added = False
         for event in events:
             if event.seq <= self.shown_seq:
+                continue
+            if event.kind == Kind.PROBE_SAMPLES:
+                self.shown_seq = event.seq  # samples live in the health panels
                 continue
             self.add_row(
                 format_offset(event.at - state.started_at),

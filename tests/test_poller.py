@@ -1,0 +1,171 @@
+"""Scheduling and bounded concurrency of probe polls, against real loopback servers."""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import AsyncIterator
+
+import httpx
+import pytest
+
+from incident.clock import ManualClock, SystemClock
+from incident.poller import ProbePoller
+from incident.probing import make_client
+from incident.samples import Outcome, Sample
+from runbooks.model import Probe, ProbeKind
+from tests.conftest import T0
+from tests.http_servers import LoopbackServer, standard_routes, unused_port
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[LoopbackServer]:
+    async with LoopbackServer(standard_routes()) as running:
+        yield running
+
+
+@pytest.fixture
+async def client() -> AsyncIterator[httpx.AsyncClient]:
+    async with make_client() as shared:
+        yield shared
+
+
+def probe(name: str, url: str, **kw: object) -> Probe:
+    return Probe(name=name, kind=ProbeKind.HTTP, url=url, **kw)  # type: ignore[arg-type]
+
+
+def by_name(batch: list[Sample]) -> dict[str, Sample]:
+    return {sample.probe: sample for sample in batch}
+
+
+# --- construction -------------------------------------------------------------------
+
+
+async def test_concurrency_must_stay_below_the_pool(client):
+    with pytest.raises(ValueError, match="below the client's pool size"):
+        ProbePoller([], client, clock=SystemClock(), env={}, max_concurrency=32)
+    with pytest.raises(ValueError, match="at least 1"):
+        ProbePoller([], client, clock=SystemClock(), env={}, max_concurrency=0)
+    ProbePoller([], client, clock=SystemClock(), env={}, max_concurrency=31)
+
+
+async def test_pool_size_can_be_given_explicitly(client):
+    with pytest.raises(ValueError):
+        ProbePoller([], client, clock=SystemClock(), env={}, max_concurrency=4, pool_size=4)
+    ProbePoller([], client, clock=SystemClock(), env={}, max_concurrency=4, pool_size=5)
+
+
+# --- scheduling ---------------------------------------------------------------------
+
+
+async def test_schedule_follows_the_clock_without_drift(server, client):
+    clock = ManualClock(T0)
+    fast = probe("fast", server.url("/health"), interval_s=5.0)
+    slow = probe("slow", server.url("/health"), interval_s=30.0)
+    poller = ProbePoller([fast, slow], client, clock=clock, env={})
+
+    assert poller.due() == [fast, slow]
+    assert poller.seconds_until_next() == 0.0
+    first = await poller.poll_due()
+    assert [s.probe for s in first] == ["fast", "slow"]
+    assert all(s.at == T0 for s in first)
+    assert poller.due() == []
+    assert poller.seconds_until_next() == 5.0
+    assert await poller.poll_due() == []
+
+    clock.advance(3.0)
+    assert poller.seconds_until_next() == 2.0
+    clock.advance(2.5)  # polled 0.5 s late: the next poll stays on the 5 s grid
+    assert poller.due() == [fast]
+    assert [s.probe for s in await poller.poll_due()] == ["fast"]
+    assert poller.seconds_until_next() == pytest.approx(4.5)
+
+    clock.advance(12.0)  # missed whole slots: start again from now
+    assert poller.due() == [fast]
+    await poller.poll_due()
+    assert poller.seconds_until_next() == pytest.approx(5.0)
+
+    clock.advance(13.0)  # 30.5 s after the start
+    assert poller.due() == [fast, slow]
+
+
+async def test_no_probes_is_never_due(client):
+    poller = ProbePoller([], client, clock=SystemClock(), env={})
+    assert poller.due() == []
+    assert await poller.poll_due() == []
+    assert math.isinf(poller.seconds_until_next())
+
+
+# --- isolation and concurrency ------------------------------------------------------
+
+
+async def test_a_hanging_probe_never_holds_up_the_others(server, client):
+    hanging = probe("hanging", server.url("/hang"), timeout_s=0.5, interval_s=0.1)
+    healthy = probe("healthy", server.url("/health"), json_field="error_rate", interval_s=0.1)
+    refused = probe("refused", f"http://127.0.0.1:{unused_port()}/", interval_s=0.1)
+    poller = ProbePoller([hanging, healthy, refused], client, clock=SystemClock(), env={})
+
+    for _ in range(2):
+        started = time.monotonic()
+        batch = by_name(await poller.poll_due())
+        elapsed = time.monotonic() - started
+        assert set(batch) == {"hanging", "healthy", "refused"}
+        assert batch["hanging"].outcome == Outcome.TIMEOUT
+        assert (batch["healthy"].outcome, batch["healthy"].value) == (Outcome.OK, 0.12)
+        assert batch["refused"].outcome == Outcome.REFUSED
+        assert elapsed < 0.5 + 1.5
+
+
+async def test_the_server_never_sees_more_than_max_concurrency(server, client):
+    probes = [probe(f"p{i:02}", server.url("/slow"), interval_s=60.0) for i in range(50)]
+    poller = ProbePoller(probes, client, clock=SystemClock(), env={}, max_concurrency=8)
+    batch = await poller.poll_due()
+    assert [s.probe for s in batch] == [p.name for p in probes]
+    assert all(s.outcome == Outcome.OK for s in batch)
+    assert len(server.requests) == 50
+    assert 2 <= server.peak_in_flight <= 8
+
+
+# --- the loop -----------------------------------------------------------------------
+
+
+async def test_run_delivers_batches_until_the_time_is_up(server, client):
+    poller = ProbePoller(
+        [probe("api", server.url("/health"), interval_s=0.1)], client, clock=SystemClock(), env={}
+    )
+    batches: list[list[Sample]] = []
+    started = time.monotonic()
+    await poller.run(batches.append, stop=asyncio.Event(), until_s=0.45)
+    assert time.monotonic() - started < 0.45 + 1.5
+    assert len(batches) >= 2
+    assert all(len(batch) == 1 and batch[0].ok for batch in batches)
+
+
+async def test_run_awaits_async_handlers_and_stops_on_the_event(server, client):
+    poller = ProbePoller(
+        [probe("api", server.url("/health"), interval_s=30.0)], client, clock=SystemClock(), env={}
+    )
+    stop = asyncio.Event()
+    seen: list[list[Sample]] = []
+
+    async def record(batch: list[Sample]) -> None:
+        await asyncio.sleep(0)
+        seen.append(batch)
+
+    runner = asyncio.create_task(poller.run(record, stop=stop))
+    while not seen:
+        await asyncio.sleep(0.01)
+    stop.set()  # the loop is sleeping 30 s until the next poll: it must wake now
+    await asyncio.wait_for(runner, timeout=5.0)
+    assert len(seen) == 1
+
+
+async def test_run_propagates_a_failing_handler(server, client):
+    poller = ProbePoller([probe("api", server.url("/health"))], client, clock=SystemClock(), env={})
+
+    def broken(batch: list[Sample]) -> None:
+        raise RuntimeError("disk full")
+
+    with pytest.raises(RuntimeError, match="disk full"):
+        await poller.run(broken, stop=asyncio.Event(), until_s=5.0)

@@ -1,0 +1,63 @@
+"""`lastgood monitor`: the TUI's probes without the TUI.
+
+Prints one line per poll and every trigger change, records samples through the
+same domain command as the TUI, and stops cleanly on Ctrl-C or after `--for`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+
+from incident import commands
+from incident.clocks import elapsed, format_offset
+from incident.describe import describe
+from incident.events import Kind
+from incident.health import format_value
+from incident.poller import ProbePoller
+from incident.probing import make_client
+from incident.samples import Sample
+from incident.session import IncidentSession
+
+
+def sample_summary(session: IncidentSession, sample: Sample) -> str:
+    probe = session.state.runbook.probe(sample.probe)
+    if not sample.ok:
+        return f"{sample.probe} {sample.outcome.upper()} {sample.detail}".rstrip()
+    if sample.text is not None:
+        return f"{sample.probe} {sample.text}"
+    if sample.value is not None:
+        return f"{sample.probe} {format_value(sample.value, probe.unit if probe else '')}"
+    latency = f" {sample.latency_ms:.0f}ms" if sample.latency_ms is not None else ""
+    return f"{sample.probe} OK{latency}"
+
+
+def run_monitor(session: IncidentSession, *, duration_s: float | None, actor: str) -> int:
+    async def monitor() -> None:
+        client = make_client()
+        try:
+            poller = ProbePoller(
+                session.state.runbook.probes, client, clock=session.clock, env=os.environ
+            )
+
+            def on_batch(batch: list[Sample]) -> None:
+                events = session.run_many(
+                    lambda s: commands.record_samples(s, batch, actor=actor, clock=session.clock)
+                )
+                offset = format_offset(elapsed(session.state, session.clock.now()))
+                print(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))
+                for event in events:
+                    if event.kind == Kind.TRIGGER_CHANGED:
+                        print(f"{offset}  {describe(event)}")
+                sys.stdout.flush()
+
+            await poller.run(on_batch, stop=asyncio.Event(), until_s=duration_s)
+        finally:
+            await client.aclose()
+
+    try:
+        asyncio.run(monitor())
+    except KeyboardInterrupt:
+        print("monitor stopped", file=sys.stderr)
+    return 0
