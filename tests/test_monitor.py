@@ -1,0 +1,80 @@
+"""`lastgood monitor` as a pipeline runs it: a real process, a real service, a real file."""
+
+from __future__ import annotations
+
+import json
+
+from tests.cli_helpers import Cli
+from tui.demo import write_demo_runbook
+from tui.demo_service import DemoService
+
+
+def test_monitor_records_samples_and_the_trigger(tmp_path):
+    cli = Cli(tmp_path / "monitor.db", actor="bastion")
+    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = cli.ok(
+            "declare",
+            "--title",
+            "t",
+            "--severity",
+            "SEV2",
+            "--commander",
+            "A",
+            "--runbook",
+            runbook.source,
+            "--last-good",
+            "2.4.0",
+        ).strip()
+        out = cli.ok("monitor", incident_id, "--for", "4.5")
+    lines = out.strip().splitlines()
+    assert len([line for line in lines if "version 2.4.1" in line]) >= 4
+    assert any("Trigger error-rate met: error-rate" in line for line in lines)
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    ticks = [e for e in record["events"] if e["kind"] == "probe.samples"]
+    assert len(ticks) >= 4
+    assert {s["probe"] for s in ticks[0]["payload"]["samples"]} == {
+        "health",
+        "version",
+        "error-rate",
+    }
+    assert all(e["actor"] == "bastion" for e in ticks)
+    assert "ok," in cli.ok("verify", incident_id)
+
+
+def test_monitor_refuses_a_runbook_without_probes_and_unreachable_is_recorded(tmp_path):
+    cli = Cli(tmp_path / "m.db")
+    bare = tmp_path / "bare.md"
+    bare.write_text("# Bare\n\n## Execute (T+0 to T+30 minutes)\n\n- [ ] Roll back\n")
+    incident_id = cli.ok(
+        "declare",
+        "--title",
+        "t",
+        "--severity",
+        "SEV3",
+        "--commander",
+        "A",
+        "--runbook",
+        str(bare),
+    ).strip()
+    refused = cli.run("monitor", incident_id, "--for", "1")
+    assert refused.code == 2 and "defines no probes" in refused.err
+
+    with DemoService() as service:
+        url = service.url
+    runbook = write_demo_runbook(url, tmp_path)  # the service is gone: refused
+    down = cli.ok(
+        "declare",
+        "--title",
+        "t",
+        "--severity",
+        "SEV3",
+        "--commander",
+        "A",
+        "--runbook",
+        runbook.source,
+    ).strip()
+    out = cli.ok("monitor", down, "--for", "2.5")
+    assert "health REFUSED connection refused" in out
+    status = json.loads(cli.ok("status", down, "--json"))
+    assert status["events"] >= 3
