@@ -46,15 +46,21 @@ def _sync_directory(directory: Path) -> None:
             os.close(descriptor)
 
 
-def connect(path: Path, *, read_only: bool) -> sqlite3.Connection:
+def connect(path: Path, *, read_only: bool, snapshot: bool = False) -> sqlite3.Connection:
     """A connection with our pragmas applied; raises sqlite3 errors untranslated.
 
     `isolation_level=None` hands transaction control to the caller, who issues
     `BEGIN IMMEDIATE` for appends. Read-only connections use `mode=ro` rather
     than `immutable=1`: immutable would skip locking and the WAL, and so miss
     what a live writer appends after we opened.
+
+    `snapshot` is for reading once and closing (replay, evidence): when no writer
+    has the file open (no `-wal` beside it), `immutable=1` keeps SQLite from
+    creating the `-wal` and `-shm` files, so the directory is left exactly as it was.
     """
     target = f"{path.absolute().as_uri()}?mode=ro" if read_only else str(path.absolute())
+    if read_only and snapshot and not path.with_name(path.name + "-wal").exists():
+        target += "&immutable=1"
     connection = sqlite3.connect(
         target,
         uri=read_only,

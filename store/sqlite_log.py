@@ -70,7 +70,9 @@ class SqliteEventLog:
         self._lock = threading.Lock()
 
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, read_only: bool = False) -> SqliteEventLog:
+    def open(
+        cls, path: str | os.PathLike[str], *, read_only: bool = False, snapshot: bool = False
+    ) -> SqliteEventLog:
         """Open (writable: create or upgrade) the log at `path`.
 
         Read-only opening never writes to the database file, so a replay or an
@@ -83,7 +85,7 @@ class SqliteEventLog:
                 raise StoreError(location, "no such database file")
             if not read_only:
                 create_private_file(location)
-            connection = connect(location, read_only=read_only)
+            connection = connect(location, read_only=read_only, snapshot=snapshot)
         except OSError as exc:
             raise _os_error(location, exc) from exc
         except sqlite3.Error as exc:

@@ -144,6 +144,13 @@ def build_parser() -> OneLineParser:
     p.add_argument("probe", metavar="PROBE")
     p.add_argument("--value", type=float, metavar="NUMBER")
 
+    p = command("replay", "Play a recorded incident back, read-only, from its timestamps.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--speed", type=float, default=1.0, metavar="X", help="playback speed")
+    p.add_argument("--at", metavar="T+MM:SS", help="start at (or, with --json, print) this moment")
+    p.add_argument("--json", action="store_true", help="print the state at --at as JSON")
+    p.add_argument("--paused", action="store_true", help="open paused")
+
     p = command("status", "Show an incident: phases, clocks, steps.")
     p.add_argument("id", metavar="ID")
     p.add_argument("--json", action="store_true")

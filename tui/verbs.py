@@ -21,10 +21,10 @@ from incident import commands
 from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError, Declaration
-from incident.events import NewEvent, parse_timestamp
+from incident.events import Event, NewEvent, parse_timestamp
 from incident.report import json_export, markdown_report
 from incident.session import IncidentSession
-from incident.state import IncidentState
+from incident.state import IncidentState, fold
 from incident.status import status_data, status_text
 from runbooks import RunbookError, load_runbook, resolve_runbook, validate_runbook_file
 from runbooks.model import Runbook
@@ -58,12 +58,14 @@ def db_path(args: argparse.Namespace) -> Path:
 
 
 @contextmanager
-def open_log(args: argparse.Namespace, *, read_only: bool = False) -> Iterator[SqliteEventLog]:
+def open_log(
+    args: argparse.Namespace, *, read_only: bool = False, snapshot: bool = False
+) -> Iterator[SqliteEventLog]:
     path = db_path(args)
     if read_only and not path.exists():
         raise CliError(f"{path}: no database here yet (declare an incident first)")
     try:
-        log = SqliteEventLog.open(path, read_only=read_only)
+        log = SqliteEventLog.open(path, read_only=read_only, snapshot=snapshot)
     except StoreError as error:
         raise CliError(str(error)) from None
     try:
@@ -297,6 +299,41 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         return run_monitor(session, duration_s=args.duration, actor=actor_name())
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Read the record once through a read-only connection, then play it from memory."""
+    from incident.replay import parse_offset, state_at
+
+    offset = None
+    if args.at is not None:
+        try:
+            offset = parse_offset(args.at)
+        except ValueError as error:
+            raise CliError(f"--at: {error}") from None
+    if not args.speed > 0:
+        raise CliError("--speed must be more than zero")
+    with open_log(args, read_only=True, snapshot=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+        events = log.events(args.id)
+    if args.json:
+        first = open_state(events)
+        moment = first.started_at + offset if offset is not None else events[-1].at
+        state = state_at(events, moment)
+        print(json.dumps(status_data(state, moment), indent=2, ensure_ascii=False))
+        return 0
+    from tui.replay_app import ReplayApp
+
+    ReplayApp(events, speed=args.speed, playing=not args.paused, start_offset=offset).run()
+    return 0
+
+
+def open_state(events: list[Event]) -> IncidentState:
+    try:
+        return fold(events[:1])
+    except (ValueError, RunbookError) as error:
+        raise CliError(f"incident cannot be read: {error}") from None
+
+
 def cmd_status(args: argparse.Namespace) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
@@ -444,6 +481,7 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "send": cmd_send,
     "run": cmd_run,
     "monitor": cmd_monitor,
+    "replay": cmd_replay,
     "status": cmd_status,
     "list": cmd_list,
     "export": cmd_export,

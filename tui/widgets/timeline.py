@@ -34,6 +34,11 @@ class Timeline(DataTable[str]):
         self.add_column("who", key="actor")
         self.add_column("what", key="what")
 
+    def reset(self) -> None:
+        """Forget every row, for a replay that went back in time."""
+        self.clear()
+        self.shown_seq = 0
+
     def append(self, state: IncidentState, events: Iterable[Event]) -> None:
         added = False
         for event in events:

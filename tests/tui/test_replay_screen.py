@@ -1,0 +1,90 @@
+"""The replay screen: the same widgets as live, moved by recorded time, read-only."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.modals import TextPrompt
+from tui.replay_app import ReplayApp
+from tui.scenarios import SCENARIO_ID, closed
+from tui.screens.replay import ReplayScreen
+from tui.widgets.checklist import Checklist
+from tui.widgets.timeline import Timeline
+
+
+@pytest.fixture(scope="module")
+def events(tmp_path_factory):
+    scenario = closed(tmp_path_factory.mktemp("replay") / "closed.db")
+    recorded = scenario.log.events(SCENARIO_ID)
+    scenario.log.close()
+    return recorded
+
+
+def replay_at(events, offset: timedelta) -> ReplayApp:
+    return ReplayApp(events, playing=False, start_offset=offset)
+
+
+@pytest.mark.parametrize(
+    "offset",
+    [timedelta(seconds=30), timedelta(minutes=12, seconds=5), timedelta(minutes=40)],
+    ids=["T+00:30", "T+12:05", "end"],
+)
+def test_replay_snapshots(snap_compare, events, offset):
+    assert snap_compare(replay_at(events, offset), terminal_size=(120, 40))
+
+
+async def test_keys_pause_step_jump_and_rewind(events):
+    app = replay_at(events, timedelta(0))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert screen.replay.replayer.position == 1
+        await pilot.press("n")
+        await wait_until(pilot, lambda: screen.replay.replayer.position == 2)
+        await pilot.press("g")
+        await wait_for_screen(pilot, TextPrompt)
+        app.screen.query_one("Input").value = "T+12:05"
+        await pilot.press("enter")
+        await wait_for_screen(pilot, ReplayScreen)
+        await wait_until(pilot, lambda: screen.state.steps["app-rollback-blue-green"].done)
+        assert not screen.state.steps["notify-stakeholders"].done
+        rows_then = screen.query_one(Timeline).row_count
+        screen.seek_offset(timedelta(seconds=50))  # backwards: the timeline is rebuilt
+        await pilot.pause()
+        assert screen.query_one(Timeline).row_count < rows_then
+        assert not screen.state.steps["create-channel"].done
+        await pilot.press("plus", "plus")
+        assert screen.speed == 4
+        await pilot.press("space")
+        assert screen.playing
+        await wait_until(
+            pilot,
+            lambda: screen.replay.clock.now() > screen.state.started_at + timedelta(minutes=1),
+        )
+        # no recording keys in a replay
+        assert "check" not in {b.action for b in ReplayScreen.BINDINGS}
+        assert screen.query_one(Checklist) is not None
+
+
+def test_replay_from_a_read_only_snapshot_open(tmp_path):
+    scenario = closed(tmp_path / "r.db")
+    scenario.log.close()
+    path = tmp_path / "r.db"
+    before = path.read_bytes()
+    with SqliteEventLog.open(path, read_only=True, snapshot=True) as log:
+        events = log.events(SCENARIO_ID)
+    app = ReplayApp(events, playing=True, speed=128)
+
+    async def play() -> None:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_until(pilot, lambda: not app.screen.playing, timeout=30)
+
+    import asyncio
+
+    asyncio.run(play())
+    assert path.read_bytes() == before
+    assert not path.with_name("r.db-wal").exists()
