@@ -103,6 +103,7 @@ class IncidentScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one(Timeline).append(self.state, self._initial_events)
         self.redraw()
+        self.redraw_health()
         self.query_one(Checklist).focus()
         self.set_interval(1.0, self.tick)
         client = getattr(self.app, "http", None)
@@ -143,8 +144,7 @@ class IncidentScreen(Screen[None]):
                 )
         if len(events) > 1:
             self.redraw()
-        else:
-            self.redraw_health()
+        self.redraw_health()
 
     def redraw_health(self) -> None:
         for panels in self.query(HealthPanels):
@@ -167,6 +167,7 @@ class IncidentScreen(Screen[None]):
         if fresh:
             self.query_one(Timeline).append(self.state, fresh)
             self.redraw()
+            self.redraw_health()
         else:
             self.redraw_clocks()
 
@@ -184,7 +185,6 @@ class IncidentScreen(Screen[None]):
         if not self._phase_pinned:
             self.phase_id = self._current_phase_id() or self.phase_id
         self.redraw_clocks()
-        self.redraw_health()
         phases = self.state.runbook.phases
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]

@@ -87,6 +87,8 @@ class ReplayScreen(IncidentScreen, inherit_bindings=False):
         elif applied:
             timeline.append(self.state, applied)
         self.redraw()
+        if applied or self.replay.rewound:
+            self.redraw_health()
         self.show_bar()
 
     def show_bar(self) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Sparkline, Static
 
 from incident.health import baseline_of, format_value
@@ -112,13 +112,15 @@ class ProbeRow(Horizontal):
         sparkline.display = bool(points)
 
 
-class HealthPanels(Vertical):
-    """Every probe of the runbook, newest reading first in mind."""
+class HealthPanels(VerticalScroll):
+    """Every probe of the runbook; scrolls past 6 rows, with a count of what is failing."""
 
     DEFAULT_CSS = """
     HealthPanels {
         height: auto;
         max-height: 8;
+        scrollbar-size-vertical: 1;
+        border-subtitle-align: right;
         border: round $primary-muted;
         border-title-align: left;
         padding: 0 1;
@@ -135,5 +137,9 @@ class HealthPanels(Vertical):
             yield ProbeRow(probe)
 
     def show(self, state: IncidentState) -> None:
+        failing = 0
         for row in self.query(ProbeRow):
             row.show(state.samples.get(row.probe.name, []), state)
+            failing += row.has_class("bad")
+        total = len(self.probes)
+        self.border_subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
