@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from incident.events import Event, NewEvent
@@ -16,6 +16,17 @@ class EventLog(Protocol):
 
         Events may belong to one incident only. Sequence numbers continue from the
         incident's last recorded event, whoever wrote it.
+        """
+        ...
+
+    def append_decided(
+        self,
+        incident_id: str,
+        after_seq: int,
+        decide: Callable[[list[Event]], Sequence[NewEvent]],
+    ) -> tuple[list[Event], list[Event]]:
+        """Atomically: read events after `after_seq`, let `decide` look at them and
+        say what to append, append it. Returns (fresh events, recorded events).
         """
         ...
 

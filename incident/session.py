@@ -46,12 +46,18 @@ class IncidentSession:
         return self.run_many(lambda state: [command(state)])[-1]
 
     def run_many(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> list[Event]:
-        """As `run`, for commands that produce several events: one transaction."""
-        self.refresh()
-        events = command(self.state)
-        if not events:
-            return []
-        recorded = self.log.append(events)
+        """As `run`, for commands that produce several events.
+
+        Reading what other writers added, deciding and appending happen in one
+        store transaction, so two terminals can never both check the same step.
+        """
+
+        def decide(fresh: list[Event]) -> Sequence[NewEvent]:
+            for event in fresh:
+                self.state.apply(event)
+            return command(self.state)
+
+        _, recorded = self.log.append_decided(self.state.id, self.state.last_seq, decide)
         for event in recorded:
             self.state.apply(event)
         return recorded

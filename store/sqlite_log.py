@@ -13,7 +13,7 @@ import contextlib
 import os
 import sqlite3
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -175,6 +175,51 @@ class SqliteEventLog:
                 _rollback_quietly(connection)
                 raise
         return recorded
+
+    def append_decided(
+        self,
+        incident_id: str,
+        after_seq: int,
+        decide: Callable[[list[Event]], Sequence[NewEvent]],
+    ) -> tuple[list[Event], list[Event]]:
+        """Read what others appended since `after_seq`, decide, and append: one transaction.
+
+        Two terminals acting at once are serialised here, so the second decides on
+        the first's events (and is refused if the step is already done) instead of
+        recording a duplicate. Returns (the fresh events read, the events recorded).
+        """
+        if self._read_only:
+            raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
+        with self._using(f"cannot append to incident {incident_id}") as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                try:
+                    fresh = [
+                        decode(row) for row in connection.execute(_SELECT, (incident_id, after_seq))
+                    ]
+                except BadRow as exc:
+                    raise StoreError(
+                        self._path, f"incident {incident_id}: {exc}; run verify for details"
+                    ) from exc
+                batch = list(decide(fresh))
+                for event in batch:
+                    if event.incident_id != incident_id:
+                        raise ValueError(
+                            f"one append holds one incident: {incident_id!r} "
+                            f"and {event.incident_id!r}"
+                        )
+                    check_new_event(event)
+                recorded: list[Event] = []
+                if batch:
+                    head = connection.execute(_HEAD, (incident_id,)).fetchone()
+                    last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
+                    rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
+                    connection.executemany(_INSERT, rows)
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(connection)
+                raise
+        return fresh, recorded
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
         with self._using(f"cannot read incident {incident_id}") as connection:

@@ -33,6 +33,10 @@ class MemoryLog:
             recorded.append(event)
         return recorded
 
+    def append_decided(self, incident_id, after_seq, decide):
+        fresh = self.events(incident_id, after_seq)
+        return fresh, self.append(decide(fresh))
+
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         return [e for e in self._events.get(incident_id, []) if e.seq > after_seq]
 

@@ -32,6 +32,7 @@ WRITER = textwrap.dedent(
             time.sleep(0.001)
         for i in range(int(count)):
             session.run(lambda s: commands.add_note(s, f"{name} {i}", actor=name, clock=clock))
+            time.sleep(0.001)  # a person or a pipeline, not a tight loop: let the other in
     print("done", name)
     """
 )
@@ -80,3 +81,30 @@ def test_two_processes_append_thousands_and_the_chain_stays_linear(tmp_path):
     actors = [e.actor for e in events[1:]]
     switches = sum(1 for a, b in itertools.pairwise(actors) if a != b)
     assert switches >= 2, "one writer finished before the other started"
+
+
+def test_a_second_terminal_deciding_on_stale_state_is_refused_not_duplicated(tmp_path):
+    import pytest
+
+    from incident.commands import CommandError
+    from incident.session import IncidentSession
+
+    db = tmp_path / "two.db"
+    clock = SystemClock()
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = commands.Declaration(title="t", severity="SEV2", commander="A")
+    first_log, second_log = SqliteEventLog.open(db), SqliteEventLog.open(db)
+    declared = commands.declare(runbook, details, actor="a", clock=clock)
+    first_log.append([declared])
+    first = IncidentSession(first_log, declared.incident_id, clock)
+    second = IncidentSession(second_log, declared.incident_id, clock)
+    first.run(lambda s: commands.check_step(s, "assess-severity", actor="alice", clock=clock))
+    # `second` has not refreshed: its state still shows the step open
+    assert not second.state.steps["assess-severity"].done
+    with pytest.raises(CommandError, match="already done"):
+        second.run(lambda s: commands.check_step(s, "assess-severity", actor="bob", clock=clock))
+    assert second.state.steps["assess-severity"].by == "alice"
+    kinds = [e.kind for e in first_log.events(declared.incident_id)]
+    assert kinds.count("step.checked") == 1
+    first_log.close()
+    second_log.close()
