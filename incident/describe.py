@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from incident.events import Event, Kind, Payload
+from incident.events import Event, Kind, Payload, parse_timestamp
 
 
 def _get(payload: Payload, key: str) -> str:
     value = payload.get(key)
     return "" if value is None else str(value)
+
+
+def _when(text: str) -> str:
+    try:
+        return parse_timestamp(text).strftime("%Y-%m-%d %H:%M:%S UTC")
+    except ValueError:
+        return text
 
 
 def describe(event: Event) -> str:
@@ -63,5 +70,24 @@ def describe(event: Event) -> str:
                 text += f" (forced: {_get(p, 'reason')})"
             elif _get(p, "reason"):
                 text += f": {_get(p, 'reason')}"
+            return text
+        case Kind.RCA_NOTED:
+            return f"Root cause noted: {_get(p, 'text')}"
+        case Kind.ACTION_ITEM_ADDED:
+            text = f"Action item: {_get(p, 'text')}"
+            details = [f"owner {_get(p, 'owner')}"] if _get(p, "owner") else []
+            details += [f"due {_get(p, 'due')}"] if _get(p, "due") else []
+            return text + (f" ({', '.join(details)})" if details else "")
+        case Kind.LESSON_NOTED:
+            kind = _get(p, "category")
+            return f"Lesson{f' ({kind})' if kind else ''}: {_get(p, 'text')}"
+        case Kind.POSTMORTEM_SCHEDULED:
+            when = _when(_get(p, "starts_at"))
+            text = f"Post-mortem booked for {when} ({_get(p, 'duration_min')} min)"
+            attendees = p.get("attendees")
+            if isinstance(attendees, list) and attendees:
+                text += f" with {', '.join(str(a) for a in attendees)}"
+            if p.get("forced") is True:
+                text += f", outside the 24–48 h window: {_get(p, 'reason')}"
             return text
     return event.kind

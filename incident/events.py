@@ -38,6 +38,10 @@ class Kind(StrEnum):
     TRIGGER_CHANGED = "trigger.changed"
     PROBE_SAMPLES = "probe.samples"
     BASELINE_CAPTURED = "baseline.captured"
+    RCA_NOTED = "rca.noted"
+    ACTION_ITEM_ADDED = "action_item.added"
+    LESSON_NOTED = "lesson.noted"
+    POSTMORTEM_SCHEDULED = "postmortem.scheduled"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from incident.events import Event, Kind, Payload, parse_timestamp
@@ -127,6 +127,56 @@ class TierChoice:
     at: datetime
 
 
+@dataclass(frozen=True, slots=True)
+class RcaNote:
+    """A piece of the preliminary root-cause analysis, as written."""
+
+    text: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItem:
+    """A follow-up from the post-mortem; `number` is its place in the record (1, 2...)."""
+
+    number: int
+    text: str
+    owner: str
+    due: date | None
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Lesson:
+    """A lesson learned; `category` is went-well, went-wrong, lucky, or "" (unsorted)."""
+
+    text: str
+    category: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PostmortemMeeting:
+    """The blameless post-mortem as booked (the latest booking wins)."""
+
+    starts_at: datetime
+    duration_min: int
+    attendees: tuple[str, ...]
+    by: str
+    at: datetime
+    """When it was booked."""
+    forced: bool = False
+    """Booked outside the 24-48 h window, with `reason`."""
+    reason: str = ""
+
+    @property
+    def ends_at(self) -> datetime:
+        return self.starts_at + timedelta(minutes=self.duration_min)
+
+
 @dataclass(slots=True)
 class IncidentState:
     """Everything known about one incident after some events."""
@@ -168,6 +218,12 @@ class IncidentState:
     forced_close: bool = False
     last_seq: int = 0
     last_event_at: datetime | None = None
+    rca: list[RcaNote] = field(default_factory=list)
+    action_items: list[ActionItem] = field(default_factory=list)
+    lessons: list[Lesson] = field(default_factory=list)
+    postmortem: PostmortemMeeting | None = None
+    postmortem_history: list[PostmortemMeeting] = field(default_factory=list)
+    """Every booking, oldest first; `postmortem` is the last one."""
 
     @property
     def is_closed(self) -> bool:
@@ -458,6 +514,61 @@ def _on_closed(state: IncidentState, event: Event, data: Payload) -> None:
     state.forced_close = data.get("forced") is True
 
 
+def _on_rca(state: IncidentState, event: Event, data: Payload) -> None:
+    state.rca.append(RcaNote(_text(data, "text"), _text(data, "by") or event.actor, event.at))
+
+
+def _on_action_item(state: IncidentState, event: Event, data: Payload) -> None:
+    due_text = _text(data, "due")
+    try:
+        due = date.fromisoformat(due_text) if due_text else None
+    except ValueError:
+        due = None
+    state.action_items.append(
+        ActionItem(
+            len(state.action_items) + 1,
+            _text(data, "text"),
+            _text(data, "owner"),
+            due,
+            _text(data, "by") or event.actor,
+            event.at,
+        )
+    )
+
+
+def _on_lesson(state: IncidentState, event: Event, data: Payload) -> None:
+    state.lessons.append(
+        Lesson(
+            _text(data, "text"), _text(data, "category"), _text(data, "by") or event.actor, event.at
+        )
+    )
+
+
+def _on_postmortem(state: IncidentState, event: Event, data: Payload) -> None:
+    try:
+        starts_at = parse_timestamp(_text(data, "starts_at"))
+    except ValueError:
+        return
+    duration = data.get("duration_min")
+    raw_attendees = data.get("attendees")
+    attendees = (
+        tuple(a for a in raw_attendees if isinstance(a, str))
+        if isinstance(raw_attendees, list)
+        else ()
+    )
+    meeting = PostmortemMeeting(
+        starts_at,
+        duration if isinstance(duration, int) else 60,
+        attendees,
+        _text(data, "by") or event.actor,
+        event.at,
+        data.get("forced") is True,
+        _text(data, "reason"),
+    )
+    state.postmortem = meeting
+    state.postmortem_history.append(meeting)
+
+
 _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.STEP_CHECKED: _on_checked,
     Kind.STEP_SKIPPED: _on_skipped,
@@ -475,4 +586,8 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.TRIGGER_CHANGED: _on_trigger,
     Kind.PROBE_SAMPLES: _on_samples,
     Kind.BASELINE_CAPTURED: _on_baseline,
+    Kind.RCA_NOTED: _on_rca,
+    Kind.ACTION_ITEM_ADDED: _on_action_item,
+    Kind.LESSON_NOTED: _on_lesson,
+    Kind.POSTMORTEM_SCHEDULED: _on_postmortem,
 }

@@ -9,8 +9,12 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from datetime import date, datetime, tzinfo
 from typing import NoReturn
+from zoneinfo import ZoneInfo
 
+from incident.events import parse_timestamp
+from incident.postmortem import LESSON_CATEGORIES
 from tui import verbs
 
 
@@ -144,6 +148,15 @@ def build_parser() -> OneLineParser:
     p.add_argument("probe", metavar="PROBE")
     p.add_argument("--value", type=float, metavar="NUMBER")
 
+    p = command("attach", "Follow an incident live from another terminal, read-only.")
+    p.add_argument("id", metavar="ID")
+
+    p = command("serve", "Serve the read-only follow view to browsers (textual-serve).")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default: loopback)")
+    p.add_argument("--port", type=int, default=8000, help="port (default 8000)")
+    p.add_argument("--public-url", metavar="URL", help="the URL browsers use, behind a proxy")
+
     p = command("replay", "Play a recorded incident back, read-only, from its timestamps.")
     p.add_argument("id", metavar="ID")
     p.add_argument("--speed", type=float, default=1.0, metavar="X", help="playback speed")
@@ -158,10 +171,70 @@ def build_parser() -> OneLineParser:
     p = command("list", "List incidents.")
     p.add_argument("--json", action="store_true")
 
-    p = command("export", "Export an incident report (Markdown) or the whole record (JSON).")
+    p = command(
+        "export",
+        "Export the incident report (Markdown), the whole record with its figures (JSON), "
+        "or the post-mortem invitation (ics).",
+    )
     p.add_argument("id", metavar="ID")
-    p.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    p.add_argument("--format", choices=["markdown", "json", "ics"], default="markdown")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    _tz_option(p)
+
+    p = command("timeline", "Print the post-mortem timeline (Markdown), grouped by phase.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "--gap",
+        type=_gap_minutes,
+        default=5.0,
+        metavar="MINUTES",
+        help="call out stretches longer than this with no action recorded (default: 5)",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+    _tz_option(p)
+
+    p = command("ics", "Export the booked post-mortem meeting as an iCalendar (.ics) file.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of stdout")
+
+    p = command("rca", "Record preliminary root-cause analysis (also after close).")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+
+    p = command("action", "Add a post-mortem action item (also after close).")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument("--owner", default="", metavar="NAME")
+    p.add_argument("--due", type=_due_date, metavar="YYYY-MM-DD")
+
+    p = command("lesson", "Record a lesson learned (also after close).")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("text", metavar="TEXT")
+    p.add_argument(
+        "--kind",
+        choices=list(LESSON_CATEGORIES),
+        default="",
+        help="what went well, what went wrong, or where we got lucky",
+    )
+
+    p = command(
+        "schedule-postmortem",
+        "Book the blameless post-mortem: it must start 24-48 h after the incident was closed.",
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "--at",
+        required=True,
+        type=_moment,
+        metavar="ISO8601",
+        help="start time with a timezone, e.g. 2026-11-29T14:00:00Z",
+    )
+    p.add_argument(
+        "--duration", type=_duration_minutes, default=60, metavar="MIN", help="default: 60"
+    )
+    p.add_argument("--attendees", default="", metavar="A,B", help="comma-separated names")
+    p.add_argument("--force", action="store_true", help="book outside the 24-48 h window")
+    p.add_argument("--reason", default="", metavar="TEXT", help="why, when forced")
 
     p = command("verify", "Recompute an incident's hash chain; exit 1 if it is broken.")
     p.add_argument("id", metavar="ID", nargs="?")
@@ -198,6 +271,56 @@ def _minutes(text: str) -> int:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of minutes") from None
     if value < 0:
         raise argparse.ArgumentTypeError("minutes cannot be negative")
+    return value
+
+
+def _tz_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--tz",
+        type=_zone,
+        metavar="ZONE",
+        help="local time shown beside UTC, e.g. Europe/Paris (default: this machine's zone)",
+    )
+
+
+def _zone(text: str) -> tzinfo:
+    try:
+        return ZoneInfo(text)
+    except (ValueError, KeyError, OSError):
+        raise argparse.ArgumentTypeError(f"unknown time zone '{text}'") from None
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = parse_timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an ISO 8601 time with a timezone (e.g. 2026-11-29T14:00:00Z)"
+        ) from None
+    return moment
+
+
+def _due_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date (YYYY-MM-DD)") from None
+
+
+def _duration_minutes(text: str) -> int:
+    value = _minutes(text)
+    if value == 0:
+        raise argparse.ArgumentTypeError("the meeting needs at least one minute")
+    return value
+
+
+def _gap_minutes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of minutes") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError("the gap must be more than zero minutes")
     return value
 
 

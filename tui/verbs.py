@@ -15,17 +15,22 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from incident import commands
 from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError, Declaration
 from incident.events import Event, NewEvent, parse_timestamp
+from incident.ics import NotScheduled, postmortem_ics
+from incident.postmortem import utc_text
 from incident.report import json_export, markdown_report
 from incident.session import IncidentSession
 from incident.state import IncidentState, fold
 from incident.status import status_data, status_text
+from incident.timeline import markdown_timeline
 from runbooks import RunbookError, load_runbook, resolve_runbook, validate_runbook_file
 from runbooks.model import Runbook
 from store.errors import StoreError
@@ -210,6 +215,38 @@ _RECORDING_VERBS: dict[str, tuple[Build, Callable[[argparse.Namespace], str]]] =
         ),
         lambda a: f"closed {a.id}",
     ),
+    "rca": (
+        lambda a, s, actor, clock: commands.note_rca(s, a.text, actor=actor, clock=clock),
+        lambda a: "root cause recorded",
+    ),
+    "action": (
+        lambda a, s, actor, clock: commands.add_action_item(
+            s, a.text, actor=actor, clock=clock, owner=a.owner, due=a.due
+        ),
+        lambda a: "action item recorded",
+    ),
+    "lesson": (
+        lambda a, s, actor, clock: commands.note_lesson(
+            s, a.text, actor=actor, clock=clock, category=a.kind
+        ),
+        lambda a: "lesson recorded",
+    ),
+    "schedule-postmortem": (
+        lambda a, s, actor, clock: commands.schedule_postmortem(
+            s,
+            a.at,
+            actor=actor,
+            clock=clock,
+            duration_min=a.duration,
+            attendees=a.attendees.split(","),
+            force=a.force,
+            reason=a.reason,
+        ),
+        lambda a: (
+            f"post-mortem booked for {utc_text(a.at)} ({a.duration} min); "
+            f"invitation: lastgood ics {a.id} -o postmortem.ics"
+        ),
+    ),
 }
 
 
@@ -299,6 +336,41 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         return run_monitor(session, duration_s=args.duration, actor=actor_name())
 
 
+def cmd_attach(args: argparse.Namespace) -> int:
+    """A second terminal on the same database: sees new events within a second."""
+    from tui.follow_app import FollowApp
+
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+        FollowApp(log, args.id).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Each browser gets its own `lastgood attach` process: read-only by construction."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    path = db_path(args)
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port: {args.port} is not a TCP port")
+    command = shlex.join([sys.executable, "-m", "tui.cli", "--db", str(path), "attach", args.id])
+    print(f"Serving {args.id} read-only at http://{args.host}:{args.port} (Ctrl+C stops)")
+    Server(
+        command,
+        host=args.host,
+        port=args.port,
+        title=f"lastgood · {args.id}",
+        public_url=args.public_url,
+    ).serve()
+    return 0
+
+
 def cmd_replay(args: argparse.Namespace) -> int:
     """Read the record once through a read-only connection, then play it from memory."""
     from incident.replay import parse_offset, state_at
@@ -379,6 +451,8 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    if args.format == "ics":
+        return cmd_ics(args)
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         events = log.events(args.id)
@@ -386,20 +460,68 @@ def cmd_export(args: argparse.Namespace) -> int:
         if args.format == "json":
             text = json_export(session.state, events, now)
         else:
-            text = markdown_report(session.state, events, now)
+            text = markdown_report(session.state, events, now, tz=_zone(args))
+    _emit(args, text)
+    return 0
+
+
+def cmd_timeline(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        text = markdown_timeline(
+            session.state,
+            log.events(args.id),
+            session.clock.now(),
+            gap=timedelta(minutes=args.gap),
+            tz=_zone(args),
+        )
+    _emit(args, text)
+    return 0
+
+
+def cmd_ics(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        try:
+            text = postmortem_ics(session.state, log.events(args.id))
+        except NotScheduled as error:
+            raise CliError(str(error)) from None
+    _emit(args, text)
+    return 0
+
+
+def _emit(args: argparse.Namespace, text: str) -> None:
     if args.output:
         _write_atomically(Path(args.output), text)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(text)
-    return 0
+        sys.stdout.flush()
+
+
+def _zone(args: argparse.Namespace) -> tzinfo | None:
+    """`--tz`, else this machine's zone: $TZ, /etc/localtime, or the current offset."""
+    given: tzinfo | None = getattr(args, "tz", None)
+    if given is not None:
+        return given
+    name = os.environ.get("TZ", "").lstrip(":")
+    candidates = [name] if name else []
+    target = os.path.realpath("/etc/localtime")
+    if "/zoneinfo/" in target:
+        candidates.append(target.split("/zoneinfo/", 1)[1])
+    for candidate in candidates:
+        try:
+            return ZoneInfo(candidate)
+        except (ValueError, KeyError, OSError):
+            continue
+    return datetime.now().astimezone().tzinfo
 
 
 def _write_atomically(path: Path, text: str) -> None:
     try:
         directory = path.parent if str(path.parent) else Path(".")
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=directory, delete=False, suffix=".tmp"
+            "w", encoding="utf-8", newline="", dir=directory, delete=False, suffix=".tmp"
         ) as handle:
             handle.write(text)
             temp = Path(handle.name)
@@ -481,10 +603,14 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "send": cmd_send,
     "run": cmd_run,
     "monitor": cmd_monitor,
+    "attach": cmd_attach,
+    "serve": cmd_serve,
     "replay": cmd_replay,
     "status": cmd_status,
     "list": cmd_list,
     "export": cmd_export,
+    "timeline": cmd_timeline,
+    "ics": cmd_ics,
     "verify": cmd_verify,
     "validate": cmd_validate,
     "demo": cmd_demo,

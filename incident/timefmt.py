@@ -1,0 +1,75 @@
+"""Times as the post-mortem documents print them: UTC first, local time alongside.
+
+Every document states its times in UTC. The coordinator's local zone, when it is
+given and differs from UTC, is shown beside the moments people remember by the
+wall clock (declaration, decision, close, messages, the meeting).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+
+
+def utc_stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
+
+
+def utc_time(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def exact_duration(delta: timedelta) -> str:
+    """`35m36s`, `2h03m07s`, `12s`: to the second, for figures in a report."""
+    seconds = int(abs(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    sign = "-" if delta.total_seconds() < 0 else ""
+    if hours:
+        return f"{sign}{hours}h{minutes:02d}m{secs:02d}s"
+    if minutes:
+        return f"{sign}{minutes}m{secs:02d}s"
+    return f"{sign}{secs}s"
+
+
+def seconds(delta: timedelta | None) -> float | None:
+    return round(delta.total_seconds(), 3) if delta is not None else None
+
+
+@dataclass(frozen=True, slots=True)
+class LocalZone:
+    """The coordinator's zone for "local time alongside"; `tz` None shows UTC only."""
+
+    tz: tzinfo | None = None
+
+    @property
+    def name(self) -> str:
+        if self.tz is None:
+            return "UTC"
+        key = getattr(self.tz, "key", None)
+        return key if isinstance(key, str) else str(self.tz)
+
+    def differs(self, moment: datetime) -> bool:
+        """Whether local time at `moment` says something UTC does not."""
+        if self.tz is None:
+            return False
+        return moment.astimezone(self.tz).utcoffset() != timedelta(0)
+
+    def time(self, moment: datetime) -> str:
+        """`10:00:40 CET`."""
+        local = moment.astimezone(self.tz)
+        return f"{local:%H:%M:%S} {local.tzname() or ''}".rstrip()
+
+    def stamp(self, moment: datetime) -> str:
+        """`2026-11-28 10:00:40 CET`."""
+        local = moment.astimezone(self.tz)
+        return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
+
+    def alongside(self, moment: datetime, *, date: bool = False) -> str:
+        """`2026-11-28 09:00:40 UTC (10:00:40 CET)`, or UTC alone when local adds nothing."""
+        utc = utc_stamp(moment) if date else f"{utc_time(moment)} UTC"
+        if not self.differs(moment):
+            return utc
+        local = moment.astimezone(self.tz)
+        same_day = local.date() == moment.astimezone(UTC).date()
+        return f"{utc} ({self.time(moment) if same_day or not date else self.stamp(moment)})"

@@ -1,0 +1,274 @@
+"""Post-mortem work: RCA, action items, lessons, the 24-48 h meeting rule and its .ics."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+
+from incident import commands
+from incident.clock import ManualClock
+from incident.commands import CommandError, Declaration
+from incident.describe import describe
+from incident.ics import MAX_OCTETS, NotScheduled, escape_text, fold, postmortem_ics
+from incident.session import IncidentSession
+from incident.state import fold as fold_events
+from runbooks.model import Runbook
+from tests.conftest import T0
+from tests.memory_log import MemoryLog
+
+CLOSE_AFTER = timedelta(minutes=30)
+CLOSED_AT = T0 + CLOSE_AFTER
+
+
+def open_incident(runbook: Runbook, clock: ManualClock, title: str = "Checkout errors"):
+    details = Declaration(title=title, severity="SEV2", commander="Ada", issue="500s")
+    event = commands.declare(runbook, details, actor="ada", clock=clock, incident_id="INC-PM-1")
+    return IncidentSession.declare(MemoryLog(), event, clock)
+
+
+@pytest.fixture
+def closed_session(small_runbook, clock):
+    session = open_incident(small_runbook, clock)
+    clock.advance(CLOSE_AFTER.total_seconds())
+    session.run(lambda s: commands.close(s, actor="ada", clock=clock, force=True, reason="test"))
+    assert session.state.closed_at == CLOSED_AT
+    clock.advance(3600)
+    return session
+
+
+def book(session, clock, starts_at: datetime, **options):
+    return session.run(
+        lambda s: commands.schedule_postmortem(s, starts_at, actor="ada", clock=clock, **options)
+    )
+
+
+@pytest.mark.parametrize(
+    "after",
+    [timedelta(hours=23, minutes=59), timedelta(hours=48, minutes=1), timedelta(hours=-1)],
+    ids=["23h59m", "48h01m", "before-close"],
+)
+def test_meeting_outside_24_to_48_hours_is_refused(closed_session, clock, after):
+    with pytest.raises(CommandError) as refused:
+        book(closed_session, clock, CLOSED_AT + after)
+    message = str(refused.value)
+    assert "between 2026-11-29 09:30:00 UTC and 2026-11-30 09:30:00 UTC" in message
+    assert "--force --reason" in message
+    assert closed_session.state.postmortem is None
+
+
+@pytest.mark.parametrize("after", [timedelta(hours=24), timedelta(hours=48)], ids=["24h", "48h"])
+def test_meeting_at_either_end_of_the_window_is_booked(closed_session, clock, after):
+    event = book(closed_session, clock, CLOSED_AT + after, attendees=["Ada", " Bo ", "", "Ada"])
+    meeting = closed_session.state.postmortem
+    assert meeting is not None
+    assert meeting.starts_at == CLOSED_AT + after
+    assert meeting.ends_at == CLOSED_AT + after + timedelta(minutes=60)
+    assert meeting.attendees == ("Ada", "Bo")
+    assert not meeting.forced
+    assert event.payload["window"] == ["2026-11-29T09:30:00.000Z", "2026-11-30T09:30:00.000Z"]
+
+
+def test_forced_booking_outside_the_window_records_its_reason(closed_session, clock):
+    event = book(
+        closed_session,
+        clock,
+        CLOSED_AT + timedelta(hours=72),
+        force=True,
+        reason="half the team is at a conference",
+        duration_min=90,
+    )
+    meeting = closed_session.state.postmortem
+    assert meeting is not None and meeting.forced
+    assert meeting.reason == "half the team is at a conference"
+    assert meeting.duration_min == 90
+    assert event.payload["forced"] is True
+    assert "outside the 24–48 h window: half the team" in describe(event)
+
+
+@pytest.mark.parametrize("reason", ["", "   "])
+def test_forced_booking_without_a_reason_is_refused(closed_session, clock, reason):
+    with pytest.raises(CommandError, match="needs a reason"):
+        book(closed_session, clock, CLOSED_AT + timedelta(hours=72), force=True, reason=reason)
+
+
+def test_booking_before_close_is_refused(small_runbook, clock):
+    session = open_incident(small_runbook, clock)
+    with pytest.raises(CommandError, match=r"still open.*send the resolution message or close"):
+        book(session, clock, T0 + timedelta(hours=30))
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "options", "message"),
+    [
+        (datetime(2026, 11, 29, 12, 0), {}, "needs a timezone"),
+        (CLOSED_AT + timedelta(hours=30), {"duration_min": 0}, "1 to 480 minutes"),
+        (CLOSED_AT + timedelta(hours=30), {"duration_min": 481}, "1 to 480 minutes"),
+    ],
+)
+def test_bad_meetings_are_refused(closed_session, clock, starts_at, options, message):
+    with pytest.raises(CommandError, match=message):
+        book(closed_session, clock, starts_at, **options)
+
+
+def test_rebooking_moves_the_same_meeting(closed_session, clock):
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=25))
+    first = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    clock.advance(60)
+    event = book(closed_session, clock, CLOSED_AT + timedelta(hours=30))
+    assert event.payload["previous_starts_at"] == "2026-11-29T10:30:00.000Z"
+    state = closed_session.state
+    assert len(state.postmortem_history) == 2
+    assert state.postmortem is not None
+    assert state.postmortem.starts_at == CLOSED_AT + timedelta(hours=30)
+    second = postmortem_ics(state, closed_session.log.events("INC-PM-1"))
+    assert properties(first)["UID"] == properties(second)["UID"]
+    assert (properties(first)["SEQUENCE"], properties(second)["SEQUENCE"]) == ("0", "1")
+    assert properties(second)["DTSTART"] == "20261129T153000Z"
+
+
+def test_rca_action_items_and_lessons_are_recorded_after_close(closed_session, clock):
+    run = closed_session.run
+    run(
+        lambda s: commands.note_rca(s, "retry storm\nagainst the gateway", actor="ada", clock=clock)
+    )
+    run(
+        lambda s: commands.add_action_item(
+            s, "Add a canary", owner=" Bo ", due=date(2026, 12, 4), actor="ada", clock=clock
+        )
+    )
+    run(lambda s: commands.add_action_item(s, "Alert on retries", actor="cy", clock=clock))
+    run(
+        lambda s: commands.note_lesson(
+            s, "fast trigger", category="went-well", actor="ada", clock=clock
+        )
+    )
+    run(lambda s: commands.note_lesson(s, "no canary", actor="ada", clock=clock))
+    state = fold_events(closed_session.log.events("INC-PM-1"))
+    assert [(r.text, r.by) for r in state.rca] == [("retry storm\nagainst the gateway", "ada")]
+    assert [(a.number, a.text, a.owner, a.due, a.by) for a in state.action_items] == [
+        (1, "Add a canary", "Bo", date(2026, 12, 4), "ada"),
+        (2, "Alert on retries", "", None, "cy"),
+    ]
+    assert [(x.text, x.category) for x in state.lessons] == [
+        ("fast trigger", "went-well"),
+        ("no canary", ""),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("command", "message"),
+    [
+        (lambda s, c: commands.note_rca(s, "  ", actor="a", clock=c), "cannot be empty"),
+        (lambda s, c: commands.add_action_item(s, "", actor="a", clock=c), "cannot be empty"),
+        (
+            lambda s, c: commands.add_action_item(
+                s, "x", due=date(2026, 11, 1), actor="a", clock=c
+            ),
+            "before the incident",
+        ),
+        (lambda s, c: commands.note_lesson(s, "\n", actor="a", clock=c), "cannot be empty"),
+        (
+            lambda s, c: commands.note_lesson(s, "x", category="meh", actor="a", clock=c),
+            "unknown lesson kind 'meh'",
+        ),
+    ],
+)
+def test_empty_or_bad_followups_are_refused(closed_session, clock, command, message):
+    with pytest.raises(CommandError, match=message):
+        command(closed_session.state, clock)
+
+
+# --- the calendar file ------------------------------------------------------------
+
+
+def unfold(text: str) -> list[str]:
+    assert text.endswith("\r\n")
+    return text.replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")[:-1]
+
+
+def unescape(value: str) -> str:
+    out, chars = [], iter(value)
+    for char in chars:
+        if char == "\\":
+            following = next(chars)
+            out.append("\n" if following in "nN" else following)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def properties(text: str) -> dict[str, str]:
+    found = {}
+    for line in unfold(text):
+        name, _, value = line.partition(":")
+        found.setdefault(name.split(";")[0], value)
+    return found
+
+
+TRICKY_TITLE = "Checkout, payments; refunds \\ all down — 決済エラー 🔥 " + "long " * 11 + "end"
+
+
+@pytest.fixture
+def ics_text(small_runbook, clock):
+    session = open_incident(small_runbook, clock, title=TRICKY_TITLE)
+    clock.advance(CLOSE_AFTER.total_seconds())
+    session.run(lambda s: commands.close(s, actor="ada", clock=clock, force=True, reason="t"))
+    clock.advance(600)
+    book(
+        session,
+        clock,
+        CLOSED_AT + timedelta(hours=26),
+        duration_min=45,
+        attendees=["Ada, the IC", "bo@example.com"],
+    )
+    return postmortem_ics(session.state, session.log.events("INC-PM-1"))
+
+
+def test_ics_is_crlf_and_folded_at_75_octets(ics_text):
+    assert "\n" not in ics_text.replace("\r\n", "")
+    physical = ics_text.split("\r\n")[:-1]
+    assert max(len(line.encode("utf-8")) for line in physical) <= MAX_OCTETS
+    assert any(line.startswith(" ") for line in physical), "long lines are folded"
+    assert physical[0] == "BEGIN:VCALENDAR" and physical[-1] == "END:VCALENDAR"
+
+
+def test_ics_unfolds_to_the_meeting(ics_text):
+    lines = unfold(ics_text)
+    assert lines[:2] == ["BEGIN:VCALENDAR", "VERSION:2.0"]
+    assert lines.count("BEGIN:VEVENT") == 1 and lines.count("END:VEVENT") == 1
+    props = properties(ics_text)
+    assert props["UID"] == "postmortem-INC-PM-1@lastgood"
+    assert props["DTSTART"] == "20261129T113000Z"
+    assert props["DTEND"] == "20261129T121500Z"
+    assert props["DTSTAMP"] == "20261128T094000Z"
+    assert unescape(props["SUMMARY"]) == f"Post-mortem: {TRICKY_TITLE} (INC-PM-1)"
+    description = unescape(props["DESCRIPTION"]).split("\n")
+    assert description[0] == "Blameless post-mortem for incident INC-PM-1."
+    assert "Attendees: Ada, the IC, bo@example.com" in description
+    attendees = [line for line in lines if line.startswith("ATTENDEE")]
+    assert attendees == ['ATTENDEE;CN="bo@example.com";ROLE=REQ-PARTICIPANT:mailto:bo@example.com']
+
+
+def test_ics_needs_a_booked_meeting(closed_session):
+    with pytest.raises(NotScheduled, match="schedule-postmortem INC-PM-1"):
+        postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+
+
+def test_text_escaping_and_folding_rules():
+    assert escape_text("a,b;c\\d\ne\r\nf\x00g") == "a\\,b\\;c\\\\d\\ne\\nfg"
+    line = "DESCRIPTION:" + "é" * 100
+    folded = fold(line).split("\r\n")
+    assert all(len(part.encode("utf-8")) <= MAX_OCTETS for part in folded)
+    assert "".join(part[1:] if n else part for n, part in enumerate(folded)) == line
+    assert fold("SHORT:x") == "SHORT:x"
+
+
+def test_closed_scenario_invitation_matches_golden_file():
+    from tests.golden.incidents import closed_record
+    from tests.golden.markdown_checks import check_golden
+
+    record = closed_record()
+    text = postmortem_ics(record.state, record.events)
+    check_golden("closed-postmortem.ics", text)
+    assert properties(text)["DTSTART"] == "20261129T110000Z"

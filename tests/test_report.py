@@ -1,0 +1,248 @@
+"""The Markdown incident report: golden file, structure as a CommonMark parser sees it,
+and user text that tries everything to break the document.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from incident.events import Kind
+from incident.report import REPORT_SECTIONS, markdown_report
+from tests.golden.incidents import (
+    NASTY,
+    NASTY_LINES,
+    PARIS,
+    closed_record,
+    flat,
+    hostile_record,
+    normalise,
+)
+from tests.golden.markdown_checks import (
+    check_golden,
+    escape_html,
+    fences,
+    headings,
+    html_tokens,
+    raw_table_cell_counts,
+    render,
+    tables,
+    tokens,
+)
+
+COMMON_SUBSECTIONS = {
+    "Impact": [
+        "Time to recovery",
+        "Time at each severity",
+        "Error rate",
+        "Phases against targets",
+    ],
+    "Trigger": ["Trigger changes"],
+    "Resolution": [
+        "Decisions and approvals",
+        "Steps skipped or reopened",
+        "Commands run",
+        "Verification evidence",
+    ],
+    "Detection": ["Pages"],
+    "Action Items": ["Post-mortem meeting"],
+    "Supporting information": ["Roles", "Communications log", "Notes", "Record"],
+}
+
+
+def expected_headings(title: str, lessons: list[str]) -> list[tuple[int, str]]:
+    found = [(1, f"Incident report: {title}")]
+    for section in REPORT_SECTIONS:
+        found.append((2, section))
+        subsections = lessons if section == "Lessons Learned" else COMMON_SUBSECTIONS.get(section)
+        found += [(3, name) for name in subsections or []]
+    return found
+
+
+@pytest.fixture(scope="module")
+def closed_report() -> str:
+    record = closed_record()
+    return markdown_report(record.state, record.events, record.now, tz=PARIS)
+
+
+@pytest.fixture(scope="module")
+def hostile_report() -> str:
+    record = hostile_record()
+    return markdown_report(record.state, record.events, record.now, tz=PARIS)
+
+
+def test_closed_report_matches_golden_file(closed_report):
+    check_golden("closed-report.md", normalise(closed_report, closed_record().events))
+
+
+def test_closed_report_follows_the_postmortem_shape(closed_report):
+    found = tokens(closed_report)
+    assert headings(found) == expected_headings(
+        "Checkout errors after 2.4.1", ["What went well", "What went wrong"]
+    )
+    assert html_tokens(found) == []
+
+
+def test_closed_report_tables_have_their_rows_and_cells(closed_report):
+    record = closed_record()
+    listed = [e for e in record.events if e.kind != Kind.PROBE_SAMPLES]
+    # (body rows, cells per row) per table, in document order
+    expected = [
+        (17, 2),  # metadata
+        (7, 6),  # time to recovery (with the local-time column)
+        (1, 4),  # severity
+        (1, 9),  # error rate
+        (4, 6),  # phases
+        (3, 5),  # triggers
+        (2, 7),  # trigger changes: met, cleared
+        (1, 5),  # approvals
+        (2, 6),  # verification evidence
+        (1, 5),  # pages
+        (2, 5),  # action items
+        (len(listed), 4),  # timeline
+        (1, 5),  # roles
+    ]
+    parsed = tables(tokens(closed_report))
+    assert [(len(t) - 1, len(t[0])) for t in parsed] == expected
+    assert all(len(row) == len(table[0]) for table in parsed for row in table)
+    raw = raw_table_cell_counts(closed_report)
+    assert [(len(rows) - 2, rows[0]) for rows in raw] == expected
+    assert all(count == rows[0] for rows in raw for count in rows)
+
+
+def test_closed_report_figures(closed_report):
+    parsed = tables(tokens(closed_report))
+    metadata = dict(parsed[0][1:])
+    assert metadata["Status"] == "Closed (resolved 2026-11-28 09:35:36 UTC)"
+    assert metadata["Impact start (T+0)"] == "2026-11-28 09:00:00 UTC (10:00:00 CET)"
+    assert metadata["Post-mortem"] == "2026-11-29 11:00:00 UTC (12:00:00 CET), 45 min"
+    assert metadata["Roles"] == "incident-commander: Ada Lovelace"
+    recovery = {row[0]: row for row in parsed[1][1:]}
+    assert recovery["Rollback decision"][1:5] == ["09:01:50", "10:01:50 CET", "T+01:50", "1m50s"]
+    assert recovery["Application rolled back"][3] == "T+07:41"
+    assert recovery["Service verified"][3] == "T+17:36"
+    assert recovery["Incident closed"][3:5] == ["T+35:36", "35m36s"]
+    phases = {row[0]: row[-1] for row in parsed[4][1:]}
+    assert phases == {
+        "Decision and Communication": "overdue by 7m16s",
+        "Execute Rollback": "on time",
+        "Verification": "on time",
+        "Communication and Post-Mortem Prep": "on time",
+    }
+    error_rate = parsed[3][1]
+    assert error_rate[0] == "error-rate" and error_rate[5] == "14.0%" and error_rate[6] == "12.6%"
+
+
+def test_closed_report_mermaid_gantt_has_the_phases_as_they_ran(closed_report):
+    (gantt,) = fences(tokens(closed_report), "mermaid")
+    lines = gantt.splitlines()
+    assert lines[0] == "gantt"
+    assert "    dateFormat YYYY-MM-DD HH:mm:ss" in lines
+    assert "    Actual :crit, done, a1, 2026-11-28 09:00:40, 2026-11-28 09:12:16" in lines
+    assert "    Target :t2, 2026-11-28 09:05:00, 2026-11-28 09:30:00" in lines
+    assert "    Rollback decision :milestone, m2, 2026-11-28 09:01:50, 0s" in lines
+    assert sum(1 for line in lines if line.startswith("    section ")) == 5
+
+
+def test_closed_report_keeps_messages_exact_and_names_the_head_hash(closed_report):
+    record = closed_record()
+    assert fences(tokens(closed_report)) == [c.text + "\n" for c in record.state.communications]
+    head = record.events[-1].hash
+    assert f"lastgood verify {record.state.id}" in closed_report
+    assert f"{record.state.id}: ok, {len(record.events)} events, head {head}" in closed_report
+
+
+def test_hostile_text_adds_no_heading(hostile_report):
+    record = hostile_record()
+    found = tokens(hostile_report)
+    assert headings(found) == expected_headings(
+        flat(record.state.title), ["What went wrong", "Where we got lucky", "Other lessons"]
+    )
+
+
+def test_hostile_text_never_becomes_html(hostile_report):
+    assert html_tokens(tokens(hostile_report)) == []
+    rendered = render(hostile_report)
+    assert "<script" not in rendered
+    assert "</details>" not in rendered
+    assert "<b>" not in rendered and "<i>" not in rendered
+    assert "href=" not in rendered and "<img" not in rendered
+    assert "<em>" not in rendered and "<del>" not in rendered
+
+
+def test_hostile_text_keeps_every_table_intact(hostile_report):
+    record = hostile_record()
+    parsed = tables(tokens(hostile_report))
+    raw = raw_table_cell_counts(hostile_report)
+    assert [len(rows) - 2 for rows in raw] == [len(t) - 1 for t in parsed]
+    for rows, table in zip(raw, parsed, strict=True):
+        assert set(rows) == {len(table[0])}, table[0]
+
+    by_header = {tuple(t[0]): t[1:] for t in parsed}
+    items = by_header[("#", "Action item", "Owner", "Due", "Status")]
+    assert items == [
+        ["1", flat(NASTY), "Bo | <b>", "2026-12-24", "open"],
+        ["2", flat(NASTY_LINES), "unassigned", "—", "open"],
+    ]
+    timeline = by_header[("T+", "UTC", "Actor", "What happened")]
+    assert len(timeline) == len(record.events)
+    assert {row[2] for row in timeline} == {"eve | <script>x</script>"}
+    approvals = by_header[("Approved", "By", "Reason", "T+", "UTC")]
+    assert [row[:3] for row in approvals] == [
+        ["decide-rollback", "Ada `|` Lovelace", flat(NASTY)],
+        ["tier:restore-backup", "Boss <b>", flat(NASTY)],
+    ]
+    pages = by_header[("T+", "UTC", "Paged", "By", "Note")]
+    assert pages[0][2:] == [flat(NASTY), "eve | <script>x</script>", flat(NASTY_LINES)]
+    commands_run = by_header[("T+", "UTC", "Step", "Command", "Exit code")]
+    assert commands_run[0][2:] == ["record-running-version", "echo '|' `date` <x> # done", "3"]
+    metadata = dict(parsed[0][1:])
+    assert metadata["Issue"] == flat(NASTY_LINES)
+    assert metadata["Channel"] == "#inc|<chan>"
+    assert metadata["Rolled back"] == "2.4.1 | x → 1. <b>"
+    roles = by_header[("Role", "Person", "From", "Until", "Recorded by")]
+    assert [row[:2] for row in roles] == [
+        ["incident-commander", "Ada | <i>Lovelace</i>"],
+        ["comms-lead", "Cy | </details>"],
+    ]
+
+
+def test_hostile_multiline_text_is_fenced_exactly(hostile_report):
+    found = tokens(hostile_report)
+    assert fences(found) == [
+        NASTY_LINES + "\n",  # root cause
+        NASTY_LINES + "\n",  # lesson (went wrong)
+        NASTY_LINES + "\n",  # message 1, as sent
+        "`````\nfive backticks, no final newline\n",  # message 2
+        NASTY_LINES + "\n",  # pinned note
+    ]
+
+
+def test_hostile_text_round_trips_visibly(hostile_report):
+    record = hostile_record()
+    rendered = render(hostile_report)
+    single_line = [
+        flat(record.state.title),
+        flat(NASTY),
+        flat(NASTY_LINES),
+        "eve | <script>x</script>",
+        "Ada | <i>Lovelace</i>",
+        "#inc|<chan>",
+        "Bo | <b>",
+        "Ada | x, <script>",
+        "Cy | </details>",
+    ]
+    for text in single_line:
+        assert escape_html(text) in rendered, text
+    assert escape_html(NASTY_LINES) in rendered
+
+
+def test_hostile_report_matches_golden_file(hostile_report):
+    check_golden("hostile-report.md", normalise(hostile_report, hostile_record().events))
+
+
+def test_notes_list_pinned_ones_first(hostile_report):
+    notes = hostile_report.split("### Notes", 1)[1].split("### Record", 1)[0]
+    entries = [line for line in notes.splitlines() if line.startswith(("- T+", "- 📌"))]
+    assert len(entries) == 2
+    assert entries[0].startswith("- 📌 T+00:30 ")
+    assert entries[1].startswith("- T+01:00 ")

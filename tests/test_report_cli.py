@@ -1,0 +1,228 @@
+"""The post-mortem verbs as a user runs them: separate processes, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import timedelta
+
+import pytest
+
+from incident.events import format_timestamp, parse_timestamp
+from tests.cli_helpers import Cli, lastgood_command
+from tests.golden.markdown_checks import headings, html_tokens, tokens
+
+NEW_VERBS = ["rca", "action", "lesson", "schedule-postmortem", "timeline", "ics"]
+
+
+@pytest.fixture
+def cli(tmp_path):
+    return Cli(tmp_path / "incidents.db", actor="ada")
+
+
+def declare(cli: Cli) -> str:
+    return cli.ok(
+        "declare",
+        "--title",
+        "Checkout errors after 2.4.1",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+        "--pattern",
+        "blue-green",
+        "--from-version",
+        "2.4.1",
+        "--last-good",
+        "2.4.0",
+    ).strip()
+
+
+def status(cli: Cli, incident_id: str) -> dict:
+    return json.loads(cli.ok("status", incident_id, "--json"))
+
+
+def at(cli: Cli, incident_id: str, after: timedelta) -> str:
+    closed_at = parse_timestamp(status(cli, incident_id)["closed_at"])
+    return format_timestamp(closed_at + after)
+
+
+def one_line_error(result, code: int = 2) -> str:
+    assert result.code == code, result
+    assert len(result.err.strip().splitlines()) == 1, result.err
+    assert "Traceback" not in result.err
+    return result.err
+
+
+def test_every_new_verb_has_help(cli):
+    top = cli.ok("--help")
+    for verb in NEW_VERBS:
+        assert verb in top
+        assert cli.ok(verb, "--help").startswith(f"usage: lastgood {verb}")
+
+
+def test_post_mortem_work_from_the_command_line(cli, tmp_path):
+    incident_id = declare(cli)
+    assert "root cause recorded" in cli.ok("rca", incident_id, "retry storm in 2.4.1")
+    cli.ok("note", incident_id, "canary was skipped", "--pin")
+
+    refused = cli.run("schedule-postmortem", incident_id, "--at", "2026-12-01T10:00:00Z")
+    assert "close the incident first" in one_line_error(refused)
+
+    cli.ok("close", incident_id, "--force", "--reason", "drill")
+    cli.ok("action", incident_id, "Restore the canary", "--owner", "Bo", "--due", "2099-12-04")
+    cli.ok("action", incident_id, "Alert on retries")
+    cli.ok("lesson", incident_id, "trigger fired fast", "--kind", "went-well")
+    cli.ok("lesson", incident_id, "no canary")
+
+    too_soon = at(cli, incident_id, timedelta(hours=23, minutes=59))
+    before = status(cli, incident_id)["events"]
+    refused = cli.run("schedule-postmortem", incident_id, "--at", too_soon)
+    err = one_line_error(refused)
+    window_start = parse_timestamp(at(cli, incident_id, timedelta(hours=24)))
+    assert f"between {window_start:%Y-%m-%d %H:%M:%S} UTC and " in err
+    assert status(cli, incident_id)["events"] == before
+
+    no_reason = cli.run("schedule-postmortem", incident_id, "--at", too_soon, "--force")
+    assert "needs a reason" in one_line_error(no_reason)
+
+    ics_none = cli.run("ics", incident_id)
+    assert "no post-mortem booked" in one_line_error(ics_none)
+
+    when = at(cli, incident_id, timedelta(hours=25))
+    out = cli.ok(
+        "schedule-postmortem",
+        incident_id,
+        "--at",
+        when,
+        "--duration",
+        "45",
+        "--attendees",
+        "Ada,Bo,cy@example.com",
+    )
+    assert "post-mortem booked for" in out and f"lastgood ics {incident_id}" in out
+
+    invitation = tmp_path / "postmortem.ics"
+    cli.ok("ics", incident_id, "-o", str(invitation))
+    raw = invitation.read_bytes()
+    assert raw.startswith(b"BEGIN:VCALENDAR\r\n") and raw.endswith(b"END:VCALENDAR\r\n")
+    assert b"\n" not in raw.replace(b"\r\n", b"")
+    assert all(len(line) <= 75 for line in raw.split(b"\r\n"))
+    unfolded = raw.decode().replace("\r\n ", "")
+    start = parse_timestamp(when)
+    assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z\r\n" in unfolded
+    assert f"DTEND:{start + timedelta(minutes=45):%Y%m%dT%H%M%S}Z\r\n" in unfolded
+    assert f"UID:postmortem-{incident_id}@lastgood\r\n" in unfolded
+    exported = subprocess.run(
+        [*lastgood_command(), "export", incident_id, "--format", "ics"],
+        env=cli.env,
+        capture_output=True,
+        check=True,
+    )
+    assert exported.stdout == raw  # bytes as written: CRLF kept on stdout too
+
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    assert record["status"]["status"] == "closed"
+    assert record["events"][0]["kind"] == "incident.declared"
+    assert record["head_hash"] == record["events"][-1]["hash"]
+    assert record["event_count"] == len(record["events"])
+    assert [r["text"] for r in record["rca"]] == ["retry storm in 2.4.1"]
+    assert [
+        (a["number"], a["text"], a["owner"], a["due"], a["status"]) for a in record["action_items"]
+    ] == [
+        (1, "Restore the canary", "Bo", "2099-12-04", "open"),
+        (2, "Alert on retries", None, None, "open"),
+    ]
+    assert [(x["text"], x["category"]) for x in record["lessons"]] == [
+        ("trigger fired fast", "went-well"),
+        ("no canary", None),
+    ]
+    meeting = record["postmortem"]
+    assert meeting["scheduled"] is True
+    assert meeting["starts_at"] == when
+    assert meeting["duration_min"] == 45
+    assert meeting["attendees"] == ["Ada", "Bo", "cy@example.com"]
+    assert meeting["forced"] is False
+    assert {m["key"] for m in record["impact"]["milestones"]} >= {
+        "rollback_decision",
+        "app_rolled_back",
+        "service_verified",
+        "closed",
+    }
+    assert record["impact"]["severity_time_s"].keys() == {"SEV2"}
+    assert isinstance(record["error_rate"], list) and isinstance(record["phase_results"], list)
+    kinds = [e["kind"] for e in record["events"]]
+    for kind in ("rca.noted", "action_item.added", "lesson.noted", "postmortem.scheduled"):
+        assert kind in kinds
+
+    verified = cli.ok("verify", incident_id)
+    assert f"ok, {record['event_count']} events, head {record['head_hash']}" in verified
+
+
+def test_forced_booking_is_recorded_with_its_reason(cli):
+    incident_id = declare(cli)
+    cli.ok("close", incident_id, "--force", "--reason", "drill")
+    late = at(cli, incident_id, timedelta(hours=72))
+    cli.ok("schedule-postmortem", incident_id, "--at", late, "--force", "--reason", "offsite")
+    meeting = json.loads(cli.ok("export", incident_id, "--format", "json"))["postmortem"]
+    assert meeting["forced"] is True and meeting["reason"] == "offsite"
+    report = cli.ok("export", incident_id, "--tz", "UTC")
+    assert "- Outside the 24–48 h window (between " in report
+    assert "): offsite." in report
+
+
+def test_report_and_timeline_from_the_command_line(cli, tmp_path):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "# not a heading | <b>", "--pin")
+    cli.ok("close", incident_id, "--force", "--reason", "drill")
+    report = cli.ok("export", incident_id, "--tz", "Europe/Paris")
+    assert report.startswith("# Incident report: Checkout errors after 2.4.1\n")
+    assert "local times (in brackets) are Europe/Paris" in report
+    found = tokens(report)
+    assert next(h for h in headings(found) if h[0] == 2) == (2, "Summary")
+    assert html_tokens(found) == []
+
+    timeline = cli.ok("timeline", incident_id, "--gap", "1", "--tz", "Europe/Paris")
+    assert timeline.startswith("# Post-mortem timeline: Checkout errors after 2.4.1\n")
+    found = tokens(timeline)
+    assert (2, "Pinned notes") in headings(found) and html_tokens(found) == []
+    assert "📌" in timeline and "★ **Incident closed**" in timeline
+
+    out_file = tmp_path / "timeline.md"
+    cli.ok("timeline", incident_id, "-o", str(out_file), "--tz", "Europe/Paris")
+    assert out_file.read_text(encoding="utf-8") == cli.ok(
+        "timeline", incident_id, "--tz", "Europe/Paris"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("rca", "{id}", "  "), "cannot be empty"),
+        (("action", "{id}", "x", "--due", "next week"), "is not a date"),
+        (("action", "{id}", "x", "--due", "2001-01-01"), "before the incident"),
+        (("lesson", "{id}", "x", "--kind", "meh"), "invalid choice"),
+        (("schedule-postmortem", "{id}", "--at", "tomorrow"), "not an ISO 8601 time"),
+        (("schedule-postmortem", "{id}", "--at", "2026-12-01T10:00:00"), "with a timezone"),
+        (("schedule-postmortem", "{id}", "--at", "2026-12-01T10:00Z", "--duration", "0"), "minute"),
+        (("timeline", "{id}", "--gap", "-1"), "more than zero"),
+        (("export", "{id}", "--tz", "Mars/Olympus"), "unknown time zone"),
+        (("rca", "INC-0-NOPE", "x"), "no incident 'INC-0-NOPE'"),
+    ],
+)
+def test_bad_input_is_a_one_line_error_and_records_nothing(cli, args, message):
+    incident_id = declare(cli)
+    before = status(cli, incident_id)["events"]
+    result = cli.run(*(a.replace("{id}", incident_id) for a in args))
+    assert message in one_line_error(result)
+    assert status(cli, incident_id)["events"] == before
+
+
+def test_local_time_defaults_to_this_machines_zone(cli):
+    incident_id = declare(cli)
+    cli.env["TZ"] = "Asia/Tokyo"
+    report = cli.ok("export", incident_id)
+    assert "local times (in brackets) are Asia/Tokyo" in report
+    assert " JST)" in report
+    cli.env["TZ"] = "UTC"
+    assert "local times" not in cli.ok("export", incident_id)

@@ -1,0 +1,222 @@
+"""Impact figures from a hand-built record on a manual clock: exact seconds."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+
+import pytest
+
+from incident import commands
+from incident.clock import ManualClock
+from incident.commands import Declaration
+from incident.events import NewEvent
+from incident.impact import metric_figures, milestones, severity_periods, severity_totals
+from incident.report import json_export, markdown_report
+from incident.samples import Outcome, Sample
+from incident.session import IncidentSession
+from incident.state import RECENT_SAMPLES, IncidentState
+from tests.conftest import T0
+from tests.golden.markdown_checks import tables, tokens
+from tests.memory_log import MemoryLog
+from tui.scenarios import bundled_runbook
+
+ERROR_RATES = [(130, 0.02), (140, 0.08), (150, 0.10), (160, 0.12), (170, 0.04), (180, 0.09)]
+ERROR_RATES += [(190, 0.01)]
+
+
+class Record:
+    """An incident on the bundled runbook, driven second by second from T0."""
+
+    def __init__(self, *, declared_after_s: float = 120) -> None:
+        self.clock = ManualClock(T0)
+        self.clock.advance(declared_after_s)
+        details = Declaration(
+            title="Checkout errors",
+            severity="SEV2",
+            commander="Ada",
+            pattern="blue-green",
+            started_at=T0,
+            from_version="2.4.1",
+            last_good_version="2.4.0",
+        )
+        event = commands.declare(bundled_runbook(), details, actor="ada", clock=self.clock)
+        self.log = MemoryLog()
+        self.session = IncidentSession.declare(self.log, event, self.clock)
+
+    def at(self, offset_s: float, command: Callable[[IncidentState], NewEvent]) -> None:
+        self.clock.set(T0 + timedelta(seconds=offset_s))
+        self.session.run(command)
+
+    def sample(self, offset_s: float, value: float) -> None:
+        self.clock.set(T0 + timedelta(seconds=offset_s))
+        reading = Sample("error-rate", self.clock.now(), Outcome.OK, 20.0, 200, value=value)
+        clock = self.clock
+        self.session.run_many(
+            lambda s: commands.record_samples(s, [reading], actor="probes", clock=clock)
+        )
+
+    @property
+    def events(self):
+        return self.log.events(self.session.state.id)
+
+
+@pytest.fixture
+def record() -> Record:
+    r = Record()
+    c = r.clock
+    for offset, value in ERROR_RATES:
+        r.sample(offset, value)
+    r.at(
+        240,
+        lambda s: commands.approve(
+            s, "decide-rollback", by="Ada", reason="error rate 12%", actor="ada", clock=c
+        ),
+    )
+    r.at(270, lambda s: commands.check_step(s, "decide-rollback", actor="ada", clock=c))
+    r.at(300, lambda s: commands.change_severity(s, "SEV1", reason="", actor="ada", clock=c))
+    r.at(540, lambda s: commands.check_step(s, "app-rollback-blue-green", actor="bo", clock=c))
+    r.at(
+        720,
+        lambda s: commands.check_step(
+            s, "confirm-version", actor="bo", clock=c, evidence="2.4.0 seen"
+        ),
+    )
+    r.at(
+        840,
+        lambda s: commands.check_step(s, "check-health", actor="bo", clock=c, evidence="0.4%"),
+    )
+    r.at(900, lambda s: commands.change_severity(s, "SEV2", reason="", actor="ada", clock=c))
+    r.at(
+        1200,
+        lambda s: commands.close(s, actor="ada", clock=c, force=True, reason="handed to team"),
+    )
+    return r
+
+
+def seconds_of(record: Record) -> dict[str, tuple[float | None, float | None]]:
+    state = record.session.state
+    found = {}
+    for moment in milestones(state, record.events):
+        if moment.at is None:
+            found[moment.key] = (None, None)
+        else:
+            found[moment.key] = (
+                (moment.at - state.started_at).total_seconds(),
+                (moment.at - state.declared_at).total_seconds(),
+            )
+    return found
+
+
+def test_time_to_each_milestone_from_impact_start_and_declaration(record):
+    assert seconds_of(record) == {
+        "impact_start": (0, -120),
+        "declared": (120, 0),
+        "trigger_met": (160, 40),
+        "rollback_decision": (240, 120),
+        "app_rolled_back": (540, 420),
+        "service_verified": (840, 720),
+        "closed": (1200, 1080),
+    }
+
+
+def test_no_decision_until_the_gate_is_approved():
+    r = Record(declared_after_s=0)
+    c = r.clock
+    assert seconds_of(r)["rollback_decision"] == (None, None)
+    assert seconds_of(r)["app_rolled_back"] == (None, None)
+    r.at(
+        60, lambda s: commands.approve(s, "decide-rollback", by="A", reason="r", actor="a", clock=c)
+    )
+    assert seconds_of(r)["rollback_decision"] == (60, 60)
+
+
+def test_time_at_each_severity(record):
+    state = record.session.state
+    periods = severity_periods(state, record.clock.now())
+    assert [(p.severity, p.duration.total_seconds()) for p in periods] == [
+        ("SEV2", 180),
+        ("SEV1", 600),
+        ("SEV2", 300),
+    ]
+    totals = severity_totals(periods)
+    assert {k: v.total_seconds() for k, v in totals.items()} == {"SEV2": 480, "SEV1": 600}
+
+
+def test_error_rate_while_above_threshold(record):
+    (figures,) = metric_figures(record.session.state, record.events)
+    assert figures.trigger.id == "error-rate"
+    assert figures.readings == 7
+    assert figures.above == 4
+    assert figures.peak == pytest.approx(0.12)
+    assert figures.mean == pytest.approx((0.08 + 0.10 + 0.12 + 0.09) / 4)
+    # 140 -> 170 (first reading back under), then 180 -> 190
+    assert figures.time_above.total_seconds() == 40
+    assert (figures.first_above_at - T0).total_seconds() == 140
+    assert (figures.last_above_at - T0).total_seconds() == 180
+    assert figures.last_value == pytest.approx(0.01)
+
+
+def test_error_rate_reads_every_sample_not_the_recent_ones():
+    r = Record(declared_after_s=0)
+    r.sample(1, 0.9)
+    for n in range(RECENT_SAMPLES + 80):
+        r.sample(2 + n, 0.001)
+    state = r.session.state
+    assert len(state.samples["error-rate"]) == RECENT_SAMPLES
+    assert 0.9 not in [s.value for s in state.samples["error-rate"]]
+    (figures,) = metric_figures(state, r.events)
+    assert figures.readings == RECENT_SAMPLES + 81
+    assert figures.peak == pytest.approx(0.9) and figures.above == 1
+    assert figures.time_above.total_seconds() == 1
+
+
+def test_report_shows_the_figures(record):
+    state = record.session.state
+    report = markdown_report(state, record.events, record.clock.now())
+    parsed = tables(tokens(report))
+    recovery = {row[0]: row for row in parsed[1][1:]}
+    # no --tz: UTC only, no local-time column
+    assert parsed[1][0] == [
+        "Milestone",
+        "UTC",
+        "T+ (from impact start)",
+        "From declaration",
+        "Recorded",
+    ]
+    assert recovery["Rollback decision"][1:4] == ["09:04:00", "T+04:00", "2m00s"]
+    assert recovery["Service verified"][1:4] == ["09:14:00", "T+14:00", "12m00s"]
+    assert recovery["Incident closed"][1:4] == ["09:20:00", "T+20:00", "18m00s"]
+    severities = parsed[2][1:]
+    assert [row[0] for row in severities] == ["SEV2", "SEV1", "SEV2"]
+    assert "In total: SEV2 8m00s, SEV1 10m00s." in report
+    error_rate = parsed[3][1]
+    assert error_rate[2:8] == ["7", "4 (T+02:20 to T+03:00)", "40s", "12.0%", "9.8%", "1.0%"]
+    assert "- Declared by ada at T+02:00 · 09:02:00 UTC, 2m00s after the impact started." in report
+
+
+def test_json_export_carries_the_figures(record):
+    state = record.session.state
+    data = json.loads(json_export(state, record.events, record.clock.now()))
+    assert {"status", "events", "head_hash", "format"} <= set(data)
+    assert data["head_hash"] == record.events[-1].hash
+    assert data["event_count"] == len(record.events)
+    impact = data["impact"]
+    assert impact["detection_s"] == 120 and impact["duration_s"] == 1200
+    by_key = {m["key"]: m for m in impact["milestones"]}
+    assert by_key["rollback_decision"]["from_impact_start_s"] == 240
+    assert by_key["rollback_decision"]["from_declaration_s"] == 120
+    assert by_key["service_verified"]["from_impact_start_s"] == 840
+    assert by_key["closed"]["from_declaration_s"] == 1080
+    assert impact["severity_time_s"] == {"SEV2": 480, "SEV1": 600}
+    (rate,) = data["error_rate"]
+    assert rate["above_threshold"] == 4 and rate["time_above_s"] == 40
+    assert rate["peak"] == pytest.approx(0.12)
+    assert rate["mean"] == pytest.approx(0.0975)
+    assert [p["id"] for p in data["phase_results"]] == ["decide", "execute", "verify", "close-out"]
+    assert data["decisions"]["rollback"]["approved_by"] == "Ada"
+    assert data["decisions"]["rollback"]["triggers_met"] == ["error-rate"]
+    assert data["postmortem"]["scheduled"] is False
+    assert data["postmortem"]["window"] == ["2026-11-29T09:20:00.000Z", "2026-11-30T09:20:00.000Z"]
+    assert data["rca"] == [] and data["action_items"] == [] and data["lessons"] == []
