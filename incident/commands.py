@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from incident.clock import Clock
-from incident.clocks import elapsed, format_offset
+from incident.clocks import elapsed, format_offset, next_update_due
 from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
 from incident.health import baseline_from_samples, evidence_for, probe_verdicts
 from incident.postmortem import (
@@ -423,6 +423,24 @@ def capture_baseline(
             raise CommandError(f"no readings from '{probe_name}' to take a baseline from")
     payload: dict[str, JSONValue] = {"probe": probe_name, "value": value, "source": source}
     return _event(state.id, Kind.BASELINE_CAPTURED, actor, clock, payload)
+
+
+def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
+    """Record, once, that the stakeholder update due under the cadence was missed.
+
+    Returns no event while the update is not yet due, or once its miss is recorded.
+    """
+    due = next_update_due(state)
+    if due is None or clock.now() <= due or due in state.overdue_updates:
+        return []
+    payload: dict[str, JSONValue] = {
+        "due_at": format_timestamp(due),
+        "cadence_min": state.runbook.cadence.every_min
+        if state.communications
+        else state.runbook.cadence.first_update_min,
+        "first": not state.communications,
+    }
+    return [_event(state.id, Kind.UPDATE_OVERDUE, actor, clock, payload)]
 
 
 def change_severity(

@@ -64,6 +64,10 @@ def describe(event: Event) -> str:
         case Kind.SEVERITY_CHANGED:
             text = f"Severity {_get(p, 'previous')} -> {_get(p, 'severity')}"
             return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
+        case Kind.UPDATE_OVERDUE:
+            which = "first stakeholder update" if p.get("first") is True else "stakeholder update"
+            due = _get(p, "due_at")[11:19]
+            return f"The {which} due at {due} UTC was not sent"
         case Kind.CLOSED:
             text = "Closed"
             if p.get("forced") is True:

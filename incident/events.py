@@ -42,6 +42,7 @@ class Kind(StrEnum):
     ACTION_ITEM_ADDED = "action_item.added"
     LESSON_NOTED = "lesson.noted"
     POSTMORTEM_SCHEDULED = "postmortem.scheduled"
+    UPDATE_OVERDUE = "update.overdue"
 
 
 @dataclass(frozen=True, slots=True)

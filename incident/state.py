@@ -206,6 +206,8 @@ class IncidentState:
     communications: list[Communication] = field(default_factory=list)
     severity_history: list[tuple[datetime, str]] = field(default_factory=list)
     commands_run: list[CommandRun] = field(default_factory=list)
+    overdue_updates: list[datetime] = field(default_factory=list)
+    """Stakeholder updates that came due without being sent: when each was due."""
     triggers: dict[str, TriggerMark] = field(default_factory=dict)
     trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
@@ -569,6 +571,12 @@ def _on_postmortem(state: IncidentState, event: Event, data: Payload) -> None:
     state.postmortem_history.append(meeting)
 
 
+def _on_update_overdue(state: IncidentState, event: Event, data: Payload) -> None:
+    due = _text(data, "due_at")
+    if due:
+        state.overdue_updates.append(parse_timestamp(due))
+
+
 _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.STEP_CHECKED: _on_checked,
     Kind.STEP_SKIPPED: _on_skipped,
@@ -590,4 +598,5 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.ACTION_ITEM_ADDED: _on_action_item,
     Kind.LESSON_NOTED: _on_lesson,
     Kind.POSTMORTEM_SCHEDULED: _on_postmortem,
+    Kind.UPDATE_OVERDUE: _on_update_overdue,
 }

@@ -364,3 +364,21 @@ def test_offsets_format():
     assert format_offset(timedelta(seconds=65)) == "T+01:05"
     assert format_offset(timedelta(hours=1, seconds=5)) == "T+1:00:05"
     assert format_offset(timedelta(seconds=-30)) == "T-00:30"
+
+
+def test_a_missed_stakeholder_update_is_recorded_once(small_runbook, clock):
+    session = start(small_runbook, clock)
+    assert (
+        session.run_many(lambda s: commands.record_overdue_update(s, actor="a", clock=clock)) == []
+    )
+    clock.advance(5 * 60 + 1)
+    recorded = session.run_many(lambda s: commands.record_overdue_update(s, actor="a", clock=clock))
+    assert [e.payload["due_at"] for e in recorded] == ["2026-11-28T09:05:00.000Z"]
+    assert recorded[0].payload["first"] is True
+    again = session.run_many(lambda s: commands.record_overdue_update(s, actor="a", clock=clock))
+    assert again == []
+    assert session.state.overdue_updates == [T0 + timedelta(minutes=5)]
+    session.run(lambda s: commands.send_communication(s, actor="a", clock=clock, text="update"))
+    clock.advance(20 * 60 + 1)
+    late = session.run_many(lambda s: commands.record_overdue_update(s, actor="a", clock=clock))
+    assert late[0].payload["first"] is False and late[0].payload["cadence_min"] == 20

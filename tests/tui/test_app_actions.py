@@ -135,3 +135,31 @@ async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
         screen.tick()
         await wait_until(pilot, lambda: timeline.row_count == shown + 1)
         assert screen.state.notes[-1].text == "from the pipeline"
+
+
+async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
+    from datetime import timedelta
+
+    from tui.scenarios import declared
+
+    scenario = declared(tmp_path / "cadence.db")
+    app = LastGoodApp(
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+    )
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        scenario.clock.set(SCENARIO_T0 + timedelta(minutes=4, seconds=30))
+        screen.tick()
+        await pilot.pause()
+        titles = [n.title for n in app._notifications]
+        assert "Update due soon" in titles
+        assert screen.state.overdue_updates == []
+        scenario.clock.set(SCENARIO_T0 + timedelta(minutes=5, seconds=1))
+        screen.tick()
+        screen.tick()  # recorded once, not once a second
+        await pilot.pause()
+        assert screen.state.overdue_updates == [SCENARIO_T0 + timedelta(minutes=5)]
+        assert "Stakeholder update overdue" in [n.title for n in app._notifications]
+    state = stored(tmp_path / "cadence.db", scenario.incident_id)
+    assert len(state.overdue_updates) == 1

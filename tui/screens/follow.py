@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from incident.clocks import elapsed, format_offset
+from incident.events import Event
 from tui.screens.incident import IncidentScreen
 
 
@@ -33,6 +34,10 @@ class FollowScreen(IncidentScreen, inherit_bindings=False):
     def compose(self) -> ComposeResult:
         yield FollowBar(id="follow-bar")
         yield from super().compose()
+
+    def check_update_cadence(self) -> list[Event]:
+        """A follower reminds nobody and records nothing."""
+        return []
 
     def redraw_clocks(self) -> None:
         super().redraw_clocks()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import httpx
 from textual import on, work
@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
-from incident.clocks import PhaseClock, current_phase, phase_clock
+from incident.clocks import PhaseClock, current_phase, next_update_due, phase_clock
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
 from incident.describe import describe
 from incident.events import Event, Kind, NewEvent
@@ -54,6 +54,9 @@ from tui.widgets.timeline import Timeline
 
 Command = Callable[[IncidentState], NewEvent]
 
+UPDATE_REMINDER = timedelta(minutes=1)
+"""How long before a stakeholder update is due the coordinator is reminded."""
+
 
 class IncidentScreen(Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
@@ -83,6 +86,7 @@ class IncidentScreen(Screen[None]):
         self.phase_id = self._current_phase_id() or session.state.runbook.phases[0].id
         """The phase whose checklist is on show; follows progress unless moved by hand."""
         self._phase_pinned = False
+        self._reminded_for: datetime | None = None
 
     # --- layout ----------------------------------------------------------------
 
@@ -161,6 +165,7 @@ class IncidentScreen(Screen[None]):
         """Once a second: pick up other writers' events and move the clocks."""
         try:
             fresh = self.session.refresh()
+            fresh += self.check_update_cadence()
         except StoreError as error:
             self.notify(str(error), severity="error", timeout=10)
             fresh = []
@@ -170,6 +175,32 @@ class IncidentScreen(Screen[None]):
             self.redraw_health()
         else:
             self.redraw_clocks()
+
+    def check_update_cadence(self) -> list[Event]:
+        """Remind once when the next stakeholder update is a minute away; record a miss."""
+        due = next_update_due(self.state)
+        if due is None:
+            return []
+        if timedelta(0) < due - self.now() <= UPDATE_REMINDER and due != self._reminded_for:
+            self._reminded_for = due
+            self.notify(
+                f"Next stakeholder update due at {due:%H:%M} UTC (c composes it)",
+                title="Update due soon",
+                severity="warning",
+                timeout=10,
+            )
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(
+            lambda s: commands.record_overdue_update(s, actor=actor, clock=clock)
+        )
+        if recorded:
+            self.notify(
+                describe(recorded[-1]) + " (c composes it)",
+                title="Stakeholder update overdue",
+                severity="error",
+                timeout=15,
+            )
+        return recorded
 
     def _current_phase_id(self) -> str | None:
         clock = current_phase(self.session.state, self.session.clock.now())
