@@ -382,3 +382,16 @@ def test_a_missed_stakeholder_update_is_recorded_once(small_runbook, clock):
     clock.advance(20 * 60 + 1)
     late = session.run_many(lambda s: commands.record_overdue_update(s, actor="a", clock=clock))
     assert late[0].payload["first"] is False and late[0].payload["cadence_min"] == 20
+
+
+def test_a_missed_update_shows_in_the_report_and_the_timeline(small_runbook, clock):
+    from incident.report import markdown_report
+    from incident.timeline import markdown_timeline
+
+    session = start(small_runbook, clock)
+    clock.advance(5 * 60 + 1)
+    session.run_many(lambda s: commands.record_overdue_update(s, actor="lastgood", clock=clock))
+    events = session.log.events(session.state.id)
+    line = "The first stakeholder update due at 09:05:00 UTC was not sent"
+    assert line in markdown_report(session.state, events, clock.now())
+    assert line in markdown_timeline(session.state, events, clock.now())
