@@ -12,7 +12,6 @@ from pathlib import Path
 from incident import commands
 from incident.clock import SystemClock
 from incident.clocks import elapsed, format_offset
-from incident.commands import Declaration
 from incident.report import markdown_report
 from incident.session import IncidentSession
 from incident.state import StepStatus
@@ -20,6 +19,7 @@ from incident.status import status_text
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import StepKind
 from store.sqlite_log import SqliteEventLog
+from tui.scenarios import DECLARATION
 
 
 def run_demo() -> int:
@@ -28,17 +28,7 @@ def run_demo() -> int:
     clock = SystemClock()
     actor = "demo"
     runbook = load_runbook(resolve_runbook("rollback"))
-    declaration = Declaration(
-        title="Checkout errors after 2.4.1",
-        severity="SEV2",
-        commander="Ada",
-        issue="checkout failing for 12% of requests after release 2.4.1",
-        eta_min=30,
-        pattern="blue-green",
-        channel="#inc-checkout",
-        from_version="2.4.1",
-        last_good_version="2.4.0",
-    )
+    declaration = DECLARATION
     with SqliteEventLog.open(db) as log:
         session = IncidentSession.declare(
             log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock

@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.binding import Binding
 
 from incident.clock import Clock, SystemClock
 from incident.session import IncidentSession
 from store.sqlite_log import SqliteEventLog
-from tui.help import EXTRA_KEYS
-from tui.modals import HelpModal
+from tui.read_only_app import ReadOnlyApp
 from tui.screens.follow import FollowScreen
 
 
-class FollowApp(App[None]):
+class FollowApp(ReadOnlyApp):
     """Holds only a read-only connection: it cannot write to the record."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "lastgood attach"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-    ]
+    HELP_TITLE = "Following"
+    SCREEN_BINDINGS = [b for b in FollowScreen.BINDINGS if isinstance(b, Binding)]
 
     def __init__(
         self, log: SqliteEventLog, incident_id: str, *, clock: Clock | None = None
@@ -38,11 +32,3 @@ class FollowApp(App[None]):
         session = IncidentSession(self.event_log, self.incident_id, self.clock)
         events = self.event_log.events(self.incident_id)
         self.push_screen(FollowScreen(session, events, actor="follower"))
-
-    def action_help(self) -> None:
-        keys = [
-            (b.key_display or b.key, b.description)
-            for b in FollowScreen.BINDINGS
-            if isinstance(b, Binding)
-        ]
-        self.push_screen(HelpModal([("Following", keys), ("Moving around", EXTRA_KEYS)]))

@@ -4,26 +4,20 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.app import App
 from textual.binding import Binding
 
 from incident.events import Event
 from incident.replay import ReplaySession
-from tui.help import EXTRA_KEYS
-from tui.modals import HelpModal
+from tui.read_only_app import ReadOnlyApp
 from tui.screens.replay import ReplayScreen
 
 
-class ReplayApp(App[None]):
+class ReplayApp(ReadOnlyApp):
     """Read-only: built from events already read, it never holds a writable store."""
 
-    CSS_PATH = "app.tcss"
     TITLE = "lastgood replay"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
-        Binding("q", "quit", "Quit"),
-    ]
+    HELP_TITLE = "Replay"
+    SCREEN_BINDINGS = [b for b in ReplayScreen.BINDINGS if isinstance(b, Binding)]
 
     def __init__(
         self,
@@ -42,11 +36,3 @@ class ReplayApp(App[None]):
 
     def on_mount(self) -> None:
         self.push_screen(ReplayScreen(self.session, speed=self.speed, playing=self.playing))
-
-    def action_help(self) -> None:
-        keys = [
-            (b.key_display or b.key, b.description)
-            for b in ReplayScreen.BINDINGS
-            if isinstance(b, Binding)
-        ]
-        self.push_screen(HelpModal([("Replay", keys), ("Moving around", EXTRA_KEYS)]))

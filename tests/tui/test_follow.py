@@ -6,6 +6,7 @@ from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.follow_app import FollowApp
+from tui.modals import HelpModal
 from tui.screens.follow import FollowScreen
 from tui.widgets.timeline import Timeline
 
@@ -33,6 +34,10 @@ async def test_follower_sees_events_written_by_another_process(tmp_path):
         await pilot.pause()
         assert screen.state.last_seq == before
         assert isinstance(app.screen, FollowScreen)  # no modal opened either
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, HelpModal)
+        rows = [str(row) for row in app.screen.query("*")]
+        assert rows
     log.close()
     events = SqliteEventLog.open(tmp_path / "live.db", read_only=True).events(incident_id)
     assert [e.actor for e in events] == ["coordinator"] * 3
