@@ -36,8 +36,6 @@ async def test_follower_sees_events_written_by_another_process(tmp_path):
         assert isinstance(app.screen, FollowScreen)  # no modal opened either
         await pilot.press("question_mark")
         await wait_for_screen(pilot, HelpModal)
-        rows = [str(row) for row in app.screen.query("*")]
-        assert rows
     log.close()
     events = SqliteEventLog.open(tmp_path / "live.db", read_only=True).events(incident_id)
     assert [e.actor for e in events] == ["coordinator"] * 3
