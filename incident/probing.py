@@ -19,12 +19,13 @@ import re
 import socket
 import ssl
 import weakref
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incident.clock import Clock
+from incident.net_errors import exception_chain, host_of
 from incident.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 
@@ -256,7 +257,7 @@ def _request_target(probe: Probe) -> tuple[str, dict[str, str] | None]:
 def _classify_failure(exc: BaseException, probe: Probe) -> _Reading:
     import httpx
 
-    for link in _exception_chain(exc):
+    for link in exception_chain(exc):
         if isinstance(link, TimeoutError | httpx.TimeoutException):
             return _Reading(Outcome.TIMEOUT, detail=f"no answer within {_seconds(probe)} s")
         if isinstance(link, ssl.SSLCertVerificationError):
@@ -269,38 +270,12 @@ def _classify_failure(exc: BaseException, probe: Probe) -> _Reading:
             isinstance(link, httpx.ConnectError | OSError)
             and any(message in str(link).lower() for message in _DNS_MESSAGES)
         ):
-            return _Reading(Outcome.DNS, detail=f"cannot resolve host {_host(probe.url)}")
+            return _Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(probe.url)}")
         if isinstance(link, ConnectionRefusedError):
             return _Reading(Outcome.REFUSED, detail="connection refused")
     message = str(exc).strip()
     name = type(exc).__name__
     return _Reading(Outcome.ERROR, detail=f"{name}: {message}" if message else name)
-
-
-def _exception_chain(exc: BaseException) -> Iterator[BaseException]:
-    """`exc`, its causes and contexts, and the members of any exception group, once each."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        link = pending.pop(0)
-        if id(link) in seen:
-            continue
-        seen.add(id(link))
-        yield link
-        if isinstance(link, BaseExceptionGroup):
-            pending.extend(link.exceptions)
-        for nxt in (link.__cause__, link.__context__):
-            if nxt is not None:
-                pending.append(nxt)
-
-
-def _host(url: str) -> str:
-    from urllib.parse import urlsplit
-
-    try:
-        return urlsplit(url).hostname or "?"
-    except ValueError:
-        return "?"
 
 
 # --- answers ------------------------------------------------------------------------

@@ -1,0 +1,36 @@
+"""Reading network failures: walk an exception's causes, name a URL's host.
+
+Shared by probes and webhook delivery so both classify failures the same way and
+never quote a URL (which may hold a secret) in what they record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+
+def exception_chain(exc: BaseException) -> Iterator[BaseException]:
+    """`exc`, its causes and contexts, and the members of any exception group, once each."""
+    seen: set[int] = set()
+    pending: list[BaseException] = [exc]
+    while pending:
+        link = pending.pop(0)
+        if id(link) in seen:
+            continue
+        seen.add(id(link))
+        yield link
+        if isinstance(link, BaseExceptionGroup):
+            pending.extend(link.exceptions)
+        for nxt in (link.__cause__, link.__context__):
+            if nxt is not None:
+                pending.append(nxt)
+
+
+def host_of(url: str) -> str:
+    """The host of `url` alone, or "?" when it cannot be read."""
+    from urllib.parse import urlsplit
+
+    try:
+        return urlsplit(url).hostname or "?"
+    except ValueError:
+        return "?"
