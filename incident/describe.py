@@ -68,6 +68,16 @@ def describe(event: Event) -> str:
             which = "first stakeholder update" if p.get("first") is True else "stakeholder update"
             due = _get(p, "due_at")[11:19]
             return f"The {which} due at {due} UTC was not sent"
+        case Kind.NOTIFICATION_QUEUED:
+            return f"Queued for {_get(p, 'target')}"
+        case Kind.NOTIFICATION_DELIVERED:
+            tries = _get(p, "attempts")
+            return f"Delivered to {_get(p, 'target')}" + (
+                f" after {tries} tries" if tries not in ("", "1") else ""
+            )
+        case Kind.NOTIFICATION_FAILED:
+            tries = _get(p, "attempts")
+            return f"Delivery to {_get(p, 'target')} FAILED after {tries} tries: {_get(p, 'error')}"
         case Kind.CLOSED:
             text = "Closed"
             if p.get("forced") is True:

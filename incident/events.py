@@ -43,6 +43,9 @@ class Kind(StrEnum):
     LESSON_NOTED = "lesson.noted"
     POSTMORTEM_SCHEDULED = "postmortem.scheduled"
     UPDATE_OVERDUE = "update.overdue"
+    NOTIFICATION_QUEUED = "notification.queued"
+    NOTIFICATION_DELIVERED = "notification.delivered"
+    NOTIFICATION_FAILED = "notification.failed"
 
 
 @dataclass(frozen=True, slots=True)

@@ -120,6 +120,18 @@ RECENT_SAMPLES = 120
 
 
 @dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    """Where one message to one webhook target stands."""
+
+    key: str
+    target: str
+    status: str
+    attempts: int = 0
+    error: str = ""
+    at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class TierChoice:
     tier: str
     by: str
@@ -207,6 +219,8 @@ class IncidentState:
     severity_history: list[tuple[datetime, str]] = field(default_factory=list)
     commands_run: list[CommandRun] = field(default_factory=list)
     overdue_updates: list[datetime] = field(default_factory=list)
+    deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
+    """Webhook deliveries by idempotency key: pending, delivered or failed."""
     """Stakeholder updates that came due without being sent: when each was due."""
     triggers: dict[str, TriggerMark] = field(default_factory=dict)
     trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
@@ -577,6 +591,24 @@ def _on_update_overdue(state: IncidentState, event: Event, data: Payload) -> Non
         state.overdue_updates.append(parse_timestamp(due))
 
 
+def _on_notification(state: IncidentState, event: Event, data: Payload) -> None:
+    key = _text(data, "key")
+    status = {
+        Kind.NOTIFICATION_QUEUED: "pending",
+        Kind.NOTIFICATION_DELIVERED: "delivered",
+        Kind.NOTIFICATION_FAILED: "failed",
+    }[Kind(event.kind)]
+    attempts = data.get("attempts")
+    state.deliveries[key] = DeliveryRecord(
+        key,
+        _text(data, "target"),
+        status,
+        attempts if isinstance(attempts, int) else 0,
+        _text(data, "error"),
+        event.at,
+    )
+
+
 _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.STEP_CHECKED: _on_checked,
     Kind.STEP_SKIPPED: _on_skipped,
@@ -599,4 +631,7 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.LESSON_NOTED: _on_lesson,
     Kind.POSTMORTEM_SCHEDULED: _on_postmortem,
     Kind.UPDATE_OVERDUE: _on_update_overdue,
+    Kind.NOTIFICATION_QUEUED: _on_notification,
+    Kind.NOTIFICATION_DELIVERED: _on_notification,
+    Kind.NOTIFICATION_FAILED: _on_notification,
 }

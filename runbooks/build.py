@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from runbooks.build_context import RUNBOOK_KEYS
+from runbooks.build_notify import NotifyRules
 from runbooks.build_phases import PhaseRules
-from runbooks.build_sections import SectionRules
 from runbooks.fields import Fields, Reporter
 from runbooks.model import Runbook
 from runbooks.yaml_nodes import INVALID
@@ -28,7 +28,7 @@ def build_runbook(data: object, rep: Reporter, base_dir: Path, source: str) -> R
     return _Builder(rep, base_dir, source).runbook(data)
 
 
-class _Builder(SectionRules, PhaseRules):
+class _Builder(NotifyRules, PhaseRules):
     def runbook(self, data: object) -> Runbook | None:
         if data is INVALID:
             return None
@@ -47,6 +47,7 @@ class _Builder(SectionRules, PhaseRules):
         triggers = self.read_triggers(top)
         tiers = self.read_tiers(top)
         cadence = self.read_cadence(top)
+        notify_targets, notify_rules = self.read_notify(top, templates)
         phases = self.read_phases(top)
         if self.rep.problems or runbook_id is None or title is None:
             return None
@@ -63,5 +64,7 @@ class _Builder(SectionRules, PhaseRules):
             templates=tuple(templates),
             probes=tuple(probes),
             cadence=cadence,
+            notify_targets=notify_targets,
+            notify_rules=notify_rules,
             source=self.source,
         )

@@ -33,8 +33,11 @@ RUNBOOK_KEYS = (
     "templates",
     "cadence",
     "probes",
+    "notify",
     "phases",
 )
+NOTIFY_KEYS = ("targets", "send")
+TARGET_KEYS = ("name", "kind", "url", "headers")
 PATTERN_KEYS = ("title", "description")
 TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")
 TIER_KEYS = ("id", "title", "risk", "data_loss", "guidance", "approver")
@@ -113,6 +116,7 @@ class BuildContext:
             "triggers": TRIGGER_KEYS,
             "database_tiers": TIER_KEYS,
             "probes": PROBE_KEYS,
+            "targets": TARGET_KEYS,
             "phases": PHASE_KEYS,
             "steps": STEP_KEYS,
         }[key]

@@ -195,6 +195,21 @@ class Probe:
 
 
 @dataclass(frozen=True, slots=True)
+class NotifyTarget:
+    """Where messages can be delivered: a Slack-compatible or a generic JSON webhook.
+
+    The URL and header values may reference `${ENV_VAR}`; they are expanded only
+    when a message is sent and never stored in the record.
+    """
+
+    name: str
+    kind: str
+    """"slack" (`{"text": ...}`) or "json"."""
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Cadence:
     """When stakeholder updates are due: first within N minutes, then every M."""
 
@@ -224,6 +239,9 @@ class Runbook:
     """(template id, text) pairs, in file order."""
     probes: tuple[Probe, ...] = ()
     cadence: Cadence = field(default_factory=Cadence)
+    notify_targets: tuple[NotifyTarget, ...] = ()
+    notify_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """(template id, target names): a message from that template is delivered there."""
     source: str = ""
     """Where the runbook was loaded from, for messages."""
 
@@ -250,6 +268,11 @@ class Runbook:
             if tier.id == tier_id:
                 return tier
         return None
+
+    def targets_for(self, template_id: str | None) -> tuple[NotifyTarget, ...]:
+        """The webhook targets a message from `template_id` goes to (none for free text)."""
+        names = dict(self.notify_rules).get(template_id or "", ())
+        return tuple(t for t in self.notify_targets if t.name in names)
 
     def probe(self, name: str) -> Probe | None:
         for probe in self.probes:

@@ -40,6 +40,19 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
     data["triggers"] = [_trigger(trigger) for trigger in runbook.triggers]
     data["database_tiers"] = [_tier(tier) for tier in runbook.database_tiers]
     data["templates"] = {template_id: text for template_id, text in runbook.templates}
+    if runbook.notify_targets:
+        data["notify"] = {
+            "targets": [
+                {
+                    "name": t.name,
+                    "kind": t.kind,
+                    "url": t.url,
+                    **({"headers": dict(t.headers)} if t.headers else {}),
+                }
+                for t in runbook.notify_targets
+            ],
+            "send": {template: list(names) for template, names in runbook.notify_rules},
+        }
     data["cadence"] = {
         "first_update_min": runbook.cadence.first_update_min,
         "every_min": runbook.cadence.every_min,

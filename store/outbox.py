@@ -73,6 +73,7 @@ OUTBOX_DDL = (
 _COLUMNS = "key, incident_id, target, text, created_at"
 _DUE = (
     f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
+    "AND (? IS NULL OR incident_id = ?) "
     "ORDER BY next_attempt_at, created_at, rowid LIMIT ?"
 )
 
@@ -187,20 +188,32 @@ class Outbox:
             )
             return cursor.rowcount == 1
 
-    def due(self, now: datetime, limit: int = 50) -> list[OutboxMessage]:
+    def due(
+        self, now: datetime, limit: int = 50, incident_id: str | None = None
+    ) -> list[OutboxMessage]:
         """Pending messages whose next attempt is at or before `now`, oldest first."""
         with self._using("cannot read the outbox") as connection:
-            rows = connection.execute(_DUE, (stamp(now), limit)).fetchall()
+            rows = connection.execute(
+                _DUE, (stamp(now), incident_id, incident_id, limit)
+            ).fetchall()
         return [_message(row) for row in rows]
 
-    def claim(self, now: datetime, lease_until: datetime, limit: int = 50) -> list[OutboxMessage]:
+    def claim(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int = 50,
+        incident_id: str | None = None,
+    ) -> list[OutboxMessage]:
         """Like `due`, but leases the messages until `lease_until` in the same transaction.
 
         Another deliverer on the same file will not see them until the lease runs
         out; marking a message delivered or failed replaces the lease.
         """
         with self._writing("cannot claim outbox messages") as connection:
-            rows = connection.execute(_DUE, (stamp(now), limit)).fetchall()
+            rows = connection.execute(
+                _DUE, (stamp(now), incident_id, incident_id, limit)
+            ).fetchall()
             connection.executemany(
                 "UPDATE outbox SET next_attempt_at = ? WHERE key = ? AND status = 'pending'",
                 [(stamp(lease_until), row[0]) for row in rows],

@@ -22,6 +22,7 @@ from incident.probing import make_client
 from incident.session import IncidentSession
 from incident.state import IncidentState, fold
 from runbooks.model import Runbook
+from store.outbox import Outbox
 from tui.help import help_sections
 from tui.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
 from tui.screens.incident import IncidentScreen
@@ -59,16 +60,26 @@ class LastGoodApp(App[None]):
         self.new_incident_id = new_incident_id
         """A fixed id for the next declaration, for tests and screenshots."""
         self.poll_probes = poll_probes
+        """Network on: poll the runbook's probes and deliver its webhook messages."""
         self.http: httpx.AsyncClient | None = None
-        """The one HTTP client of the app's lifetime, shared by every probe."""
+        """The one HTTP client of the app's lifetime, shared by probes and webhooks."""
+        self.outbox: Outbox | None = None
+        """Messages waiting for their webhooks, in the same database file as the log."""
+        self.delivery_attempts: int | None = None
+        """Tries before a message fails for good (None: the deliverer's default)."""
 
     async def on_unmount(self) -> None:
         if self.http is not None:
             await self.http.aclose()
+        if self.outbox is not None:
+            self.outbox.close()
 
     def on_mount(self) -> None:
         if self.poll_probes:
             self.http = make_client()
+            path = getattr(self.event_log, "path", None)
+            if path is not None:
+                self.outbox = Outbox.open(path)
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return

@@ -187,3 +187,28 @@ def test_tampered_snapshot_is_refused_with_the_path() -> None:
     assert str(problem).startswith(
         "incident-42:1:1: phases[0].steps[3].approver: unknown role 'nobody' for 'approver'"
     )
+
+
+def test_notify_section_round_trips(tmp_path: Path) -> None:
+    from runbooks import load_runbook, runbook_from_data, runbook_to_data
+
+    path = tmp_path / "notify.yaml"
+    path.write_text(
+        "runbook: n\n"
+        "title: N\n"
+        "templates:\n"
+        '  initiating: "Initiating rollback due to {issue}. ETA {eta}."\n'
+        "notify:\n"
+        "  targets:\n"
+        '    - {name: team, kind: slack, url: "${HOOK}"}\n'
+        '    - {name: ops, kind: json, url: "https://hooks.example/x",'
+        ' headers: {Authorization: "Bearer ${TOKEN}"}}\n'
+        "  send:\n"
+        "    initiating: [team, ops]\n"
+        "phases:\n"
+        "  - {id: p, title: P, window: [0, 5], steps: [{id: s, title: S}]}\n"
+    )
+    runbook = load_runbook(path)
+    assert [t.name for t in runbook.targets_for("initiating")] == ["team", "ops"]
+    assert runbook.targets_for(None) == ()
+    assert runbook_from_data(runbook_to_data(runbook), runbook.source) == runbook

@@ -45,6 +45,7 @@ from tui.modals import (
     TierView,
     TriggerView,
 )
+from tui.notifier import Notifier
 from tui.widgets.checklist import Checklist
 from tui.widgets.guidance import Guidance
 from tui.widgets.health import HealthPanels
@@ -87,6 +88,9 @@ class IncidentScreen(Screen[None]):
         """The phase whose checklist is on show; follows progress unless moved by hand."""
         self._phase_pinned = False
         self._reminded_for: datetime | None = None
+        self.notifier: Notifier | None = None
+        """Delivers messages to the runbook's webhooks, when it has any."""
+        self.last_recorded: Event | None = None
 
     # --- layout ----------------------------------------------------------------
 
@@ -113,6 +117,30 @@ class IncidentScreen(Screen[None]):
         client = getattr(self.app, "http", None)
         if client is not None and self.state.runbook.probes and not self.state.is_closed:
             self.poll_probes(client)
+        outbox = getattr(self.app, "outbox", None)
+        if client is not None and outbox is not None and self.state.runbook.notify_targets:
+            self.notifier = Notifier(
+                self.session,  # type: ignore[arg-type]
+                outbox,
+                client,
+                actor="lastgood",
+                on_recorded=self.show_recorded,
+                max_attempts=getattr(self.app, "delivery_attempts", None),
+            )
+            self.run_worker(self.notifier.run(), group="deliveries", exclusive=True)
+
+    def on_unmount(self) -> None:
+        if self.notifier is not None:
+            self.notifier.stop.set()
+
+    def show_recorded(self, events: list[Event]) -> None:
+        """Events recorded off the keyboard (deliveries): into the timeline and the bar."""
+        if events:
+            self.query_one(Timeline).append(self.state, events)
+            self.redraw_clocks()
+        for event in events:
+            if event.kind == Kind.NOTIFICATION_FAILED:
+                self.notify(describe(event), title="Message not delivered", severity="error")
 
     @work(exclusive=True, group="probes")
     async def poll_probes(self, client: httpx.AsyncClient) -> None:
@@ -250,6 +278,7 @@ class IncidentScreen(Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="Not recorded", severity="error", timeout=10)
             return False
+        self.last_recorded = event
         self.query_one(Timeline).append(self.state, [event])
         self.redraw()
         if done:
@@ -623,6 +652,11 @@ class IncidentScreen(Screen[None]):
             )
             if sent:
                 self.app.copy_to_clipboard(text)
+                if self.notifier is not None and self.last_recorded is not None:
+                    try:
+                        self.notifier.queue(self.last_recorded)
+                    except (StoreError, CommandError) as error:
+                        self.notify(str(error), title="Not queued", severity="error")
                 if check_step and self.state.status_of(check_step) == StepStatus.OPEN:
                     self._check(check_step, note="message sent")
 

@@ -32,4 +32,10 @@ class IncidentBar(Static):
         line.append(f"  ·  {state.id}")
         if state.is_closed:
             line.append("  ·  CLOSED", style="bold")
+        statuses = [d.status for d in state.deliveries.values()]
+        if statuses:
+            pending, failed = statuses.count("pending"), statuses.count("failed")
+            parts = [f"{pending} pending"] if pending else []
+            parts += [f"{failed} FAILED"] if failed else []
+            line.append(f"  ·  ✉ {', '.join(parts) or 'all delivered'}")
         self.update(line)

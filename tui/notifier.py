@@ -1,0 +1,104 @@
+"""Webhook delivery for the incident on screen: queue durably, send in the background.
+
+The coordinator never waits on a webhook: `queue` writes to the outbox and returns;
+`run` (an async worker) delivers with retries and records each outcome as an event,
+through the same session, so the timeline and the record show it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from incident.delivery import Deliverer, DeliveryResult
+from incident.events import Event
+from incident.notifications import delivery_outcome, outbox_messages, queued, webhook_target
+from incident.notify import OutboxMessage
+from incident.session import IncidentSession
+from store.outbox import Outbox, Status
+
+
+class IncidentOutbox:
+    """The shared outbox, seen through one incident: it claims only that incident's mail."""
+
+    def __init__(self, outbox: Outbox, incident_id: str) -> None:
+        self.outbox = outbox
+        self.incident_id = incident_id
+
+    def claim(self, now: datetime, lease_until: datetime, limit: int = 50) -> list[OutboxMessage]:
+        return self.outbox.claim(now, lease_until, limit, incident_id=self.incident_id)
+
+    def status(self, key: str) -> tuple[Status, int, str] | None:
+        return self.outbox.status(key)
+
+    def mark_delivered(self, key: str, at: datetime) -> int:
+        return self.outbox.mark_delivered(key, at)
+
+    def mark_attempt_failed(self, key: str, error: str, next_attempt_at: datetime | None) -> int:
+        return self.outbox.mark_attempt_failed(key, error, next_attempt_at)
+
+
+class Notifier:
+    def __init__(
+        self,
+        session: IncidentSession,
+        outbox: Outbox,
+        client: httpx.AsyncClient,
+        *,
+        actor: str,
+        on_recorded: Callable[[list[Event]], None],
+        max_attempts: int | None = None,
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.actor = actor
+        self.on_recorded = on_recorded
+        targets = {t.name: webhook_target(t) for t in session.state.runbook.notify_targets}
+        extra = {} if max_attempts is None else {"max_attempts": max_attempts}
+        self.deliverer = Deliverer(
+            targets,
+            IncidentOutbox(outbox, session.state.id),
+            client,
+            session.clock,
+            os.environ,
+            **extra,
+        )
+        self.stop = asyncio.Event()
+
+    def queue(self, message: Event) -> int:
+        """Put a recorded message in the outbox for its targets; returns how many."""
+        messages = outbox_messages(self.session.state, message)
+        if not messages:
+            return 0
+        for item in messages:
+            self.outbox.enqueue(item)
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(lambda s: queued(s, messages, actor=actor, clock=clock))
+        self.on_recorded(recorded)
+        self.deliverer.wake()
+        return len(messages)
+
+    def record(self, result: DeliveryResult) -> None:
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(
+            lambda s: delivery_outcome(
+                s,
+                key=result.key,
+                target=result.target,
+                delivered=result.delivered,
+                attempts=result.attempts,
+                error=result.error,
+                final=result.final,
+                actor=actor,
+                clock=clock,
+            )
+        )
+        if recorded:
+            self.on_recorded(recorded)
+
+    async def run(self) -> None:
+        await self.deliverer.run(self.stop, self.record)
