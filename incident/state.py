@@ -9,184 +9,59 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
-from enum import StrEnum
+from datetime import date, datetime
 
 from incident.events import Event, Kind, Payload, parse_timestamp
+from incident.records import (
+    RECENT_SAMPLES,
+    SEVERITIES,
+    ActionItem,
+    Approval,
+    Baseline,
+    CommandRun,
+    Communication,
+    DeliveryRecord,
+    Lesson,
+    Note,
+    Page,
+    PostmortemMeeting,
+    RcaNote,
+    RoleChange,
+    StepRecord,
+    StepStatus,
+    TierChoice,
+    TriggerMark,
+)
 from incident.samples import Sample
 from runbooks import runbook_from_data
 from runbooks.model import DeploymentPattern, Runbook, Step
 
-
-class StepStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    SKIPPED = "skipped"
-    BLOCKED = "blocked"
-    """Open, but waiting on an approval (or a database tier choice)."""
-
-
-SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4")
-
-
-@dataclass(slots=True)
-class StepRecord:
-    """What has happened to one step."""
-
-    step: Step
-    done: bool = False
-    skipped: bool = False
-    by: str | None = None
-    at: datetime | None = None
-    note: str = ""
-    reason: str = ""
-    evidence: str = ""
-    first_touched_at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Approval:
-    target: str
-    """A step id, or `tier:<id>` for a database tier."""
-    by: str
-    reason: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RoleChange:
-    role: str
-    person: str
-    at: datetime
-    by: str
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    text: str
-    by: str
-    at: datetime
-    pinned: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    target: str
-    by: str
-    at: datetime
-    note: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Communication:
-    text: str
-    by: str
-    at: datetime
-    template: str | None = None
-    channel: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class CommandRun:
-    step: str
-    command: str
-    exit_code: int
-    output_tail: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class TriggerMark:
-    """The last recorded state of a rollback trigger, and what decided it."""
-
-    met: bool
-    at: datetime
-    by: str
-    detail: str = ""
-    source: str = "manual"
-
-
-@dataclass(frozen=True, slots=True)
-class Baseline:
-    """A probe's healthy value, and where it came from (runbook or samples)."""
-
-    value: float
-    source: str
-    at: datetime | None = None
-
-
-RECENT_SAMPLES = 120
-"""Samples kept per probe in state: enough for panels, triggers and evidence."""
-
-
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
-    """Where one message to one webhook target stands."""
-
-    key: str
-    target: str
-    status: str
-    attempts: int = 0
-    error: str = ""
-    at: datetime | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TierChoice:
-    tier: str
-    by: str
-    reason: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class RcaNote:
-    """A piece of the preliminary root-cause analysis, as written."""
-
-    text: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class ActionItem:
-    """A follow-up from the post-mortem; `number` is its place in the record (1, 2...)."""
-
-    number: int
-    text: str
-    owner: str
-    due: date | None
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Lesson:
-    """A lesson learned; `category` is went-well, went-wrong, lucky, or "" (unsorted)."""
-
-    text: str
-    category: str
-    by: str
-    at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class PostmortemMeeting:
-    """The blameless post-mortem as booked (the latest booking wins)."""
-
-    starts_at: datetime
-    duration_min: int
-    attendees: tuple[str, ...]
-    by: str
-    at: datetime
-    """When it was booked."""
-    forced: bool = False
-    """Booked outside the 24-48 h window, with `reason`."""
-    reason: str = ""
-
-    @property
-    def ends_at(self) -> datetime:
-        return self.starts_at + timedelta(minutes=self.duration_min)
+__all__ = [
+    "RECENT_SAMPLES",
+    "SEVERITIES",
+    "ActionItem",
+    "Approval",
+    "Baseline",
+    "CommandRun",
+    "Communication",
+    "DeliveryRecord",
+    "IncidentState",
+    "Lesson",
+    "Note",
+    "Page",
+    "PostmortemMeeting",
+    "RcaNote",
+    "RoleChange",
+    "StepRecord",
+    "StepStatus",
+    "TierChoice",
+    "TriggerMark",
+    "add_sample",
+    "applicable_steps",
+    "fold",
+    "new_state",
+    "tier_target",
+]
 
 
 @dataclass(slots=True)

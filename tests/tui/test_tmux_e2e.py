@@ -123,7 +123,9 @@ def _start_lastgood(tmux: Tmux, cwd: Path, *, first: bool) -> str:
     """`lastgood start` in a new 100x30 window; returns its pane id."""
     names = ("TERM", "COLUMNS", "LINES", "LASTGOOD_DB", "LASTGOOD_ACTOR", "PYTHONPATH")
     pinned = [f"{name}={tmux.env[name]}" for name in names]
-    command = ["env", *pinned, *lastgood_command(), "start"]
+    # --no-probes: the bundled runbook's probes point at placeholder loopback ports;
+    # this test is about the checklist surviving SIGKILL, not about polling.
+    command = ["env", *pinned, *lastgood_command(), "start", "--no-probes"]
     where = (
         ["new-session", "-d", "-s", "lg", "-x", str(WIDTH), "-y", str(HEIGHT)]
         if first

@@ -218,6 +218,8 @@ class IncidentScreen(Screen[None]):
                 timeout=10,
             )
         clock, actor = self.session.clock, self.actor
+        if not commands.record_overdue_update(self.state, actor=actor, clock=clock):
+            return []  # nothing to record: no write transaction every second
         recorded = self.session.run_many(
             lambda s: commands.record_overdue_update(s, actor=actor, clock=clock)
         )
