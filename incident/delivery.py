@@ -24,13 +24,13 @@ import inspect
 import json
 import socket
 import ssl
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from incident.clock import Clock
-from incident.net_errors import exception_chain, host_of
+from incident.net_errors import exception_chain, first_line, host_of, one_line, redact
 from incident.notify import (
     MAX_ATTEMPTS,
     NotifyConfigError,
@@ -45,7 +45,6 @@ from incident.notify import (
 if TYPE_CHECKING:
     import httpx
 
-ERROR_MAX_CHARS = 160
 RESPONSE_PEEK_BYTES = 4096
 """How much of a receiver's answer is read (for an error line); the rest is dropped."""
 LEASE_MARGIN_S = 30.0
@@ -209,7 +208,7 @@ class Deliverer:
             url = expand(target.url, self._env)
             headers = [(name, expand(value, self._env)) for name, value in target.headers]
         except NotifyConfigError as problem:
-            return _one_line(_redact(str(problem), secrets))
+            return one_line(redact(str(problem), secrets))
         headers.append(("Idempotency-Key", message.key))
         headers.append(("Content-Type", "application/json"))
         body = json.dumps(body_for(target, message)).encode()
@@ -217,12 +216,12 @@ class Deliverer:
             async with asyncio.timeout(self._timeout_s):
                 status, peek = await self._post(url, headers, body)
         except Exception as exc:  # every failure is an answer; CancelledError propagates
-            return _one_line(_redact(_classify(exc, url, self._timeout_s), secrets))
+            return one_line(redact(_classify(exc, url, self._timeout_s), secrets))
         if 200 <= status < 300:
             return None
-        said = _first_line(peek.decode("utf-8", errors="replace"))[:60]
+        said = first_line(peek.decode("utf-8", errors="replace"))[:60]
         detail = f"HTTP {status}" + (f": {said}" if said else "")
-        return _one_line(_redact(detail, secrets))
+        return one_line(redact(detail, secrets))
 
     async def _post(
         self, url: str, headers: list[tuple[str, str]], body: bytes
@@ -284,21 +283,3 @@ def _classify(exc: BaseException, url: str, timeout_s: float) -> str:
             return f"connect: cannot connect to {host_of(url)}"
     # Exception text may quote the URL; only the type name is kept.
     return f"error: {type(exc).__name__}"
-
-
-def _first_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    return lines[0].strip() if lines else ""
-
-
-def _one_line(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) > ERROR_MAX_CHARS:
-        flat = flat[: ERROR_MAX_CHARS - 1].rstrip() + "…"
-    return flat
-
-
-def _redact(text: str, secrets: Sequence[str]) -> str:
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        text = text.replace(secret, "***")
-    return text

@@ -6,7 +6,7 @@ never quote a URL (which may hold a secret) in what they record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -34,3 +34,29 @@ def host_of(url: str) -> str:
         return urlsplit(url).hostname or "?"
     except ValueError:
         return "?"
+
+
+DETAIL_MAX_CHARS = 160
+"""Longest failure line a probe sample or a delivery outcome records."""
+
+
+def first_line(text: str) -> str:
+    lines = text.strip().splitlines()
+    return lines[0].strip() if lines else ""
+
+
+def one_line(text: str) -> str:
+    """Whitespace folded and cut to `DETAIL_MAX_CHARS`: fit for a panel and the record."""
+    flat = " ".join(text.split())
+    if len(flat) > DETAIL_MAX_CHARS:
+        flat = flat[: DETAIL_MAX_CHARS - 1].rstrip() + "…"
+    return flat
+
+
+def redact(text: str, secrets: Sequence[str]) -> str:
+    """`text` with every secret (and its escaped spellings) replaced by `***`."""
+    for secret in sorted(set(secrets), key=len, reverse=True):
+        for spelling in {secret, repr(secret)[1:-1], repr(secret.encode())[2:-1]}:
+            if spelling:
+                text = text.replace(spelling, "***")
+    return text

@@ -25,7 +25,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incident.clock import Clock
-from incident.net_errors import exception_chain, host_of
+from incident.net_errors import exception_chain, first_line, host_of, one_line, redact
 from incident.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 
@@ -36,7 +36,6 @@ DEFAULT_MAX_BODY_BYTES = 1_048_576
 """Bodies past this are cut off and classified TOO_LARGE."""
 DEFAULT_CLIENT_TIMEOUT_S = 10.0
 """The shared client's fallback timeout; each probe passes its own, shorter one."""
-DETAIL_MAX_CHARS = 160
 VERSION_MAX_CHARS = 200
 PROMETHEUS_QUERY_PATH = "/api/v1/query"
 
@@ -194,7 +193,7 @@ def _sample(
 ) -> Sample:
     text = reading.text
     if text is not None:
-        text = _redact(text, secrets)
+        text = redact(text, secrets)
     return Sample(
         probe=probe.name,
         at=at,
@@ -203,7 +202,7 @@ def _sample(
         http_status=status,
         value=reading.value,
         text=text,
-        detail=_one_line(_redact(reading.detail, secrets)),
+        detail=one_line(redact(reading.detail, secrets)),
     )
 
 
@@ -322,7 +321,7 @@ def _interpret_version(probe: Probe, body: bytes) -> _Reading:
     if isinstance(found, dict | list):
         return _Reading(Outcome.BAD_JSON, detail=f"field '{field}' is {_json_kind(found)}")
     text = found if isinstance(found, str) else json.dumps(found)
-    return _Reading(Outcome.OK, text=_first_line(text)[:VERSION_MAX_CHARS])
+    return _Reading(Outcome.OK, text=first_line(text)[:VERSION_MAX_CHARS])
 
 
 def _interpret_prometheus(answer: _Answer) -> _Reading:
@@ -438,24 +437,3 @@ def _size(n: int) -> str:
         if n >= scale and n % scale == 0:
             return f"{n // scale} {unit}"
     return f"{n} bytes"
-
-
-def _first_line(text: str) -> str:
-    lines = text.strip().splitlines()
-    return lines[0].strip() if lines else ""
-
-
-def _one_line(text: str) -> str:
-    flat = " ".join(text.split())
-    if len(flat) > DETAIL_MAX_CHARS:
-        flat = flat[: DETAIL_MAX_CHARS - 1].rstrip() + "…"
-    return flat
-
-
-def _redact(text: str, secrets: Sequence[str]) -> str:
-    """`text` with every secret (and its escaped spellings) replaced by `***`."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        for spelling in {secret, repr(secret)[1:-1], repr(secret.encode())[2:-1]}:
-            if spelling:
-                text = text.replace(spelling, "***")
-    return text
