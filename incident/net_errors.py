@@ -6,7 +6,10 @@ never quote a URL (which may hold a secret) in what they record.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import re
+from collections.abc import Iterator, Mapping, Sequence
+
+from runbooks.checks import ENV_REFERENCE
 
 
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -60,3 +63,19 @@ def redact(text: str, secrets: Sequence[str]) -> str:
             if spelling:
                 text = text.replace(spelling, "***")
     return text
+
+
+class MissingEnvironment(ValueError):
+    """A `${NAME}` whose variable is not set; the message names it, never a value."""
+
+
+def expand_env(template: str, env: Mapping[str, str]) -> str:
+    """`template` with each `${NAME}` replaced from `env`, at the moment of sending only."""
+
+    def substitute(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in env:
+            raise MissingEnvironment(f"environment variable {name} is not set")
+        return env[name]
+
+    return ENV_REFERENCE.sub(substitute, template)

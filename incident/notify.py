@@ -19,6 +19,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from incident.net_errors import MissingEnvironment, expand_env
+from runbooks.checks import ENV_REFERENCE
+
 TargetKind = Literal["slack", "json"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("slack", "json")
 
@@ -27,7 +30,6 @@ MAX_ATTEMPTS = 8
 BACKOFF_BASE_S = 1.0
 BACKOFF_CAP_S = 60.0
 
-_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 
 
@@ -62,7 +64,7 @@ class Target:
         """The environment variables this target needs, in order of first use."""
         names: list[str] = []
         for template in (self.url, *(value for _name, value in self.headers)):
-            for name in _ENV_REFERENCE.findall(template):
+            for name in ENV_REFERENCE.findall(template):
                 if name not in names:
                     names.append(name)
         return names
@@ -92,13 +94,10 @@ def random_key() -> str:
 def expand(template: str, env: Mapping[str, str]) -> str:
     """`template` with `${NAME}` replaced from `env`; a missing name is an error."""
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise NotifyConfigError(f"environment variable {name} is not set")
-        return env[name]
-
-    return _ENV_REFERENCE.sub(substitute, template)
+    try:
+        return expand_env(template, env)
+    except MissingEnvironment as error:
+        raise NotifyConfigError(str(error)) from None
 
 
 def secrets_of(target: Target, env: Mapping[str, str]) -> list[str]:

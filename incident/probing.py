@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import json
 import math
-import re
 import socket
 import ssl
 import weakref
@@ -25,8 +24,17 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from incident.clock import Clock
-from incident.net_errors import exception_chain, first_line, host_of, one_line, redact
+from incident.net_errors import (
+    MissingEnvironment,
+    exception_chain,
+    expand_env,
+    first_line,
+    host_of,
+    one_line,
+    redact,
+)
 from incident.samples import Outcome, Sample
+from runbooks.checks import ENV_REFERENCE
 from runbooks.model import Probe, ProbeKind
 
 if TYPE_CHECKING:
@@ -39,7 +47,6 @@ DEFAULT_CLIENT_TIMEOUT_S = 10.0
 VERSION_MAX_CHARS = 200
 PROMETHEUS_QUERY_PATH = "/api/v1/query"
 
-_ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _DNS_MESSAGES = (
     "name or service not known",
     "nodename nor servname",
@@ -214,16 +221,13 @@ def _expand_headers(
 ) -> tuple[list[tuple[str, str]], list[str]]:
     """Headers with `${NAME}` expanded from `env`, and every value worth redacting."""
 
-    def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
-        if name not in env:
-            raise _SetupError(f"environment variable {name} is not set")
-        return env[name]
-
     headers: list[tuple[str, str]] = []
     secrets: list[str] = []
     for name, template in raw:
-        value = _ENV_REFERENCE.sub(substitute, template)
+        try:
+            value = expand_env(template, env)
+        except MissingEnvironment as error:
+            raise _SetupError(str(error)) from None
         if any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value):
             raise _SetupError(f"header {name!r} has a control character after expansion")
         headers.append((name, value))
@@ -232,7 +236,7 @@ def _expand_headers(
             for candidate in (
                 value,
                 template,
-                *(env[n] for n in _ENV_REFERENCE.findall(template)),
+                *(env[n] for n in ENV_REFERENCE.findall(template)),
             )
             if len(candidate) >= _MIN_REDACTED_LEN
         )

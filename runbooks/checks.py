@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from runbooks.model import TEMPLATE_PLACEHOLDERS
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _SLUG_LIMIT = 48
 
@@ -130,7 +130,7 @@ def header_value_problem(name: str, value: str) -> str | None:
         return f"header '{name}' must not contain a line break"
     position = 0
     while (start := value.find("${", position)) >= 0:
-        match = _ENV_REF.match(value, start)
+        match = ENV_REFERENCE.match(value, start)
         if match is None:
             return (
                 f"malformed environment reference in header '{name}': "
@@ -142,4 +142,4 @@ def header_value_problem(name: str, value: str) -> str | None:
 
 def env_references(value: str) -> tuple[str, ...]:
     """Environment variable names a header value refers to as `${NAME}`."""
-    return tuple(match.group(1) for match in _ENV_REF.finditer(value))
+    return tuple(match.group(1) for match in ENV_REFERENCE.finditer(value))
