@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
-from incident.clocks import PhaseClock, current_phase, next_update_due, phase_clock
+from incident.clocks import PhaseState, current_phase, next_update_due, phase_clocks
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
 from incident.describe import describe
 from incident.events import Event, Kind, NewEvent
@@ -237,10 +237,12 @@ class IncidentScreen(Screen[None]):
         return clock.phase.id if clock else None
 
     def redraw_clocks(self) -> None:
+        """The once-a-second path: the phase clocks are computed once for all of it."""
         now = self.now()
-        current = self._current_phase_id()
+        clocks = phase_clocks(self.state, now)
+        current = next((c.phase.id for c in clocks if c.state != PhaseState.DONE), None)
         self.query_one(IncidentBar).show(self.state, now)
-        self.query_one(PhaseStrip).show(self.state, now, current)
+        self.query_one(PhaseStrip).show(self.state, now, clocks, current)
 
     def redraw(self) -> None:
         if not self._phase_pinned:
@@ -250,17 +252,11 @@ class IncidentScreen(Screen[None]):
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
         self.query_one("#phase-title", Label).update(
-            f"Phase {index + 1}/{len(phases)} · {phase.title} · "
-            f"{window_label(self._clock_for(phase.id))}"
+            f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}"
         )
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
-
-    def _clock_for(self, phase_id: str) -> PhaseClock:
-        phase = self.state.runbook.phase(phase_id)
-        assert phase is not None
-        return phase_clock(self.state, phase, self.now())
 
     @on(OptionList.OptionHighlighted, "#checklist")
     def _step_highlighted(self) -> None:

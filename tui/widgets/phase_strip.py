@@ -13,8 +13,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from incident.clocks import PhaseClock, PhaseState, format_duration, next_update_due, phase_clocks
+from incident.clocks import PhaseClock, PhaseState, format_duration, next_update_due
 from incident.state import IncidentState
+from runbooks.model import Phase
 
 STATE_WORDS: dict[PhaseState, str] = {
     PhaseState.UPCOMING: "· UPCOMING",
@@ -25,8 +26,8 @@ STATE_WORDS: dict[PhaseState, str] = {
 }
 
 
-def window_label(clock: PhaseClock) -> str:
-    window = clock.phase.window
+def window_label(phase: Phase) -> str:
+    window = phase.window
     if window is None:
         return "no window"
     if window.end_min is None:
@@ -41,7 +42,7 @@ def time_line(clock: PhaseClock, now: datetime) -> str:
             return f"in {format_duration(clock.opens_at - now)}" if clock.opens_at else ""
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
-                return window_label(clock)
+                return window_label(clock.phase)
             return f"{format_duration(clock.remaining)} left"
         case PhaseState.OVERDUE:
             return f"+{format_duration(clock.overdue_by)}" if clock.overdue_by else ""
@@ -137,9 +138,13 @@ class PhaseStrip(Horizontal):
         yield from self._cells
         yield self._update
 
-    def show(self, state: IncidentState, now: datetime, current_phase_id: str | None) -> None:
-        for number, (cell, clock) in enumerate(
-            zip(self._cells, phase_clocks(state, now), strict=True), start=1
-        ):
+    def show(
+        self,
+        state: IncidentState,
+        now: datetime,
+        clocks: list[PhaseClock],
+        current_phase_id: str | None,
+    ) -> None:
+        for number, (cell, clock) in enumerate(zip(self._cells, clocks, strict=True), start=1):
             cell.show(number, clock, now, current=clock.phase.id == current_phase_id)
         self._update.show(state, now)
