@@ -12,6 +12,7 @@ import json
 import os
 import re
 import secrets
+import shlex
 import shutil
 import signal
 import subprocess
@@ -125,7 +126,10 @@ def _start_lastgood(tmux: Tmux, cwd: Path, *, first: bool) -> str:
     pinned = [f"{name}={tmux.env[name]}" for name in names]
     # --no-probes: the bundled runbook's probes point at placeholder loopback ports;
     # this test is about the checklist surviving SIGKILL, not about polling.
-    command = ["env", *pinned, *lastgood_command(), "start", "--no-probes"]
+    start = shlex.join(["env", *pinned, *lastgood_command(), "start", "--no-probes"])
+    # The exit code goes to a file: tmux fills in #{pane_dead_status} only some time
+    # after it marks the pane dead, and not reliably.
+    command = ["sh", "-c", f'{start}; echo $? > "$0"', str(cwd / "exit-status")]
     where = (
         ["new-session", "-d", "-s", "lg", "-x", str(WIDTH), "-y", str(HEIGHT)]
         if first
@@ -251,4 +255,8 @@ def test_checklist_survives_sigkill(tmp_path: Path) -> None:
 
         tmux.keys(again, "q")
         _wait_dead(tmux, again, "lastgood, after q,")
-        assert tmux.show(again, "#{pane_dead_status}") == "0"
+        exit_status = tmp_path / "exit-status"
+        deadline = time.monotonic() + DEADLINE_S
+        while not exit_status.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert exit_status.read_text().strip() == "0", "lastgood did not exit 0 after q"
