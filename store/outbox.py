@@ -5,21 +5,9 @@ same guarantees (WAL, `synchronous=FULL`, busy timeout, `BEGIN IMMEDIATE` for
 writes, file created 0600), so a message is durable once `enqueue` returns and
 survives a crash or a kill until it is delivered or failed for good.
 
-Table (created if missing, beside the event log's schema)::
-
-    CREATE TABLE outbox (
-        key             TEXT PRIMARY KEY,   -- idempotency key, sent as Idempotency-Key
-        incident_id     TEXT NOT NULL,
-        target          TEXT NOT NULL,      -- the target's *name*; never its URL
-        text            TEXT NOT NULL,
-        created_at      TEXT NOT NULL,      -- ISO 8601 UTC, microseconds
-        status          TEXT NOT NULL CHECK (status IN ('pending','delivered','failed')),
-        attempts        INTEGER NOT NULL DEFAULT 0,
-        last_error      TEXT NOT NULL DEFAULT '',   -- one classified line, no secrets
-        next_attempt_at TEXT,               -- pending: not before this (also a claim lease)
-        delivered_at    TEXT
-    );
-    CREATE INDEX outbox_due ON outbox (status, next_attempt_at);
+The `outbox` table is part of the numbered schema since version 2 (see
+`store.schema` and `SCHEMA.md`), so opening the outbox upgrades the file exactly
+as opening the log does.
 
 Nothing here ever sees a header value or an expanded URL: the outbox stores target
 names and message text only.
@@ -32,49 +20,30 @@ mid-send leaves a lease that simply expires.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
-import threading
-from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
-from types import TracebackType
 from typing import Literal
 
-from sqlite_utils import Database
-
 from incident.notify import OutboxMessage
-from store.connection import connect, create_private_file, enable_wal
 from store.errors import StoreError
-from store.schema import SchemaProblem, upgrade
+from store.sqlite_file import SqliteFile, open_file
 
 Status = Literal["pending", "delivered", "failed"]
 _STATUSES: dict[str, Status] = {"pending": "pending", "delivered": "delivered", "failed": "failed"}
-
-OUTBOX_DDL = (
-    """
-    CREATE TABLE IF NOT EXISTS outbox (
-        key TEXT PRIMARY KEY,
-        incident_id TEXT NOT NULL,
-        target TEXT NOT NULL,
-        text TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
-        attempts INTEGER NOT NULL DEFAULT 0,
-        last_error TEXT NOT NULL DEFAULT '',
-        next_attempt_at TEXT,
-        delivered_at TEXT
-    )
-    """,
-    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)",
-)
 
 _COLUMNS = "key, incident_id, target, text, created_at"
 _DUE = (
     f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
     "AND (? IS NULL OR incident_id = ?) "
     "ORDER BY next_attempt_at, created_at, rowid LIMIT ?"
+)
+_ListedRow = tuple[str, str, str, int, str, str, str | None, str | None]
+"""A row of `_MESSAGES`, in its column order."""
+_MESSAGES = (
+    "SELECT key, target, status, attempts, last_error, created_at, delivered_at, "
+    "next_attempt_at FROM outbox WHERE incident_id = ? ORDER BY created_at, rowid"
 )
 
 
@@ -83,6 +52,21 @@ def stamp(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError("outbox times must be timezone-aware")
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    """One message as a delivery status view lists it: where it stands, not its text."""
+
+    key: str
+    target: str
+    status: Status
+    attempts: int
+    last_error: str
+    created_at: datetime
+    delivered_at: datetime | None
+    next_attempt_at: datetime | None
+    """Pending: not before this (or the end of a claim's lease); None otherwise."""
 
 
 def _message(row: tuple[object, ...]) -> OutboxMessage:
@@ -96,76 +80,20 @@ def _message(row: tuple[object, ...]) -> OutboxMessage:
     )
 
 
-class Outbox:
+def _moment(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+class Outbox(SqliteFile):
     """Durable queue of outgoing notifications; thread-safe (calls are serialised)."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
-        self._path = path
-        self._connection: sqlite3.Connection | None = connection
-        self._lock = threading.Lock()
+    _noun = "outbox"
 
     @classmethod
     def open(cls, path: str | os.PathLike[str]) -> Outbox:
-        """Open the outbox in the log file at `path`, creating file and table if needed."""
-        location = Path(os.path.abspath(os.fspath(path)))
-        try:
-            create_private_file(location)
-            connection = connect(location, read_only=False)
-        except OSError as exc:
-            raise StoreError(location, f"cannot create: {exc.strerror or exc}") from exc
-        except sqlite3.Error as exc:
-            raise StoreError(location, f"cannot open: {exc}") from exc
-        try:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                upgrade(Database(connection, execute_plugins=False))
-                for statement in OUTBOX_DDL:
-                    connection.execute(statement)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        connection.execute("ROLLBACK")
-                raise
-            mode = enable_wal(connection)
-            if mode != "wal":
-                raise StoreError(location, f"cannot use a WAL journal here (SQLite kept {mode!r})")
-        except BaseException as exc:
-            connection.close()
-            if isinstance(exc, SchemaProblem):
-                raise StoreError(location, str(exc)) from exc
-            if isinstance(exc, sqlite3.Error):
-                raise StoreError(location, f"cannot open the outbox: {exc}") from exc
-            raise
+        """Open the outbox in the log file at `path`, creating or upgrading the file."""
+        location, connection = open_file(path, read_only=False)
         return cls(location, connection)
-
-    @property
-    def path(self) -> Path:
-        return self._path
-
-    @contextlib.contextmanager
-    def _using(self, action: str) -> Iterator[sqlite3.Connection]:
-        with self._lock:
-            if self._connection is None:
-                raise StoreError(self._path, f"{action}: the outbox is closed")
-            try:
-                yield self._connection
-            except sqlite3.Error as exc:
-                raise StoreError(self._path, f"{action}: {exc}") from exc
-
-    @contextlib.contextmanager
-    def _writing(self, action: str) -> Iterator[sqlite3.Connection]:
-        """One `BEGIN IMMEDIATE` transaction, committed (durably) on leaving."""
-        with self._using(action) as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                yield connection
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    with contextlib.suppress(sqlite3.Error):
-                        connection.execute("ROLLBACK")
-                raise
 
     def enqueue(self, message: OutboxMessage) -> bool:
         """Record `message` as pending, due at once; durable when this returns.
@@ -249,6 +177,22 @@ class Outbox:
                 )
             return self._attempts(connection, key)
 
+    def requeue(self, key: str, now: datetime) -> bool:
+        """Give a message that failed for good a fresh set of attempts, due at `now`.
+
+        For a coordinator who fixed the webhook and wants the message sent after
+        all. `last_error` stays until the next attempt replaces it, so the list
+        still says why it failed. False, and nothing changes, unless the message
+        exists and has failed.
+        """
+        with self._writing(f"cannot requeue message {key}") as connection:
+            cursor = connection.execute(
+                "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? "
+                "WHERE key = ? AND status = 'failed'",
+                (stamp(now), key),
+            )
+            return cursor.rowcount == 1
+
     @staticmethod
     def _attempts(connection: sqlite3.Connection, key: str) -> int:
         row = connection.execute("SELECT attempts FROM outbox WHERE key = ?", (key,)).fetchone()
@@ -262,10 +206,32 @@ class Outbox:
             ).fetchone()
         if row is None:
             return None
-        status = _STATUSES.get(str(row[0]))
+        return self._status(key, row[0]), int(row[1]), str(row[2])
+
+    def _status(self, key: str, stored: object) -> Status:
+        status = _STATUSES.get(str(stored))
         if status is None:
-            raise StoreError(self._path, f"message {key} has unknown status {row[0]!r}")
-        return status, int(row[1]), str(row[2])
+            raise StoreError(self._path, f"message {key} has unknown status {stored!r}")
+        return status
+
+    def messages(self, incident_id: str) -> list[OutboxRow]:
+        """Every message of the incident, oldest first, whatever its status."""
+        with self._using(f"cannot read the outbox of incident {incident_id}") as connection:
+            rows = connection.execute(_MESSAGES, (incident_id,)).fetchall()
+        return [self._row(row) for row in rows]
+
+    def _row(self, row: _ListedRow) -> OutboxRow:
+        key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
+        return OutboxRow(
+            key=str(key),
+            target=str(target),
+            status=self._status(str(key), status),
+            attempts=int(attempts),
+            last_error=str(last_error),
+            created_at=datetime.fromisoformat(created_at),
+            delivered_at=_moment(delivered_at),
+            next_attempt_at=_moment(next_attempt),
+        )
 
     def pending_count(self, incident_id: str | None = None) -> int:
         """How many messages still wait for delivery (for one incident, or all)."""
@@ -276,27 +242,6 @@ class Outbox:
             params = (incident_id,)
         with self._using("cannot read the outbox") as connection:
             return int(connection.execute(query, params).fetchone()[0])
-
-    def close(self) -> None:
-        """Close the connection; safe to repeat."""
-        with self._lock:
-            connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except sqlite3.Error as exc:
-                raise StoreError(self._path, f"cannot close: {exc}") from exc
-
-    def __enter__(self) -> Outbox:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"<Outbox {str(self._path)!r}>"

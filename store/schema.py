@@ -15,7 +15,7 @@ from sqlite_utils import Database
 
 from incident.chain import GENESIS_HASH
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """The newest layout this code can read and write."""
 
 APPEND_ONLY_MESSAGE = "events are append-only; record a correction instead"
@@ -74,6 +74,39 @@ ORDER BY first.rowid
 """
 
 
+OUTBOX_TABLE = """
+CREATE TABLE IF NOT EXISTS outbox (
+    key TEXT PRIMARY KEY,
+    incident_id TEXT NOT NULL,
+    target TEXT NOT NULL,
+    text TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT NOT NULL DEFAULT '',
+    next_attempt_at TEXT,
+    delivered_at TEXT
+)
+"""
+"""The notification outbox, word for word what releases before version 2 created."""
+
+OUTBOX_INDEX = "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)"
+
+_OUTBOX_SHAPE = (
+    ("key", "TEXT", False, True),
+    ("incident_id", "TEXT", True, False),
+    ("target", "TEXT", True, False),
+    ("text", "TEXT", True, False),
+    ("created_at", "TEXT", True, False),
+    ("status", "TEXT", True, False),
+    ("attempts", "INTEGER", True, False),
+    ("last_error", "TEXT", True, False),
+    ("next_attempt_at", "TEXT", False, False),
+    ("delivered_at", "TEXT", False, False),
+)
+"""(name, declared type, NOT NULL, primary key) of each `outbox` column, in order."""
+
+
 class SchemaProblem(Exception):
     """The file is not a lastgood database this code may use; the caller adds the path."""
 
@@ -102,7 +135,42 @@ def _create_v1(db: Database) -> None:
     db.create_view("incidents", _INCIDENTS_VIEW_V1)
 
 
-MIGRATIONS: Mapping[int, Callable[[Database], None]] = {1: _create_v1}
+def _add_outbox_v2(db: Database) -> None:
+    """Adopt the outbox table that older releases created outside the numbered schema.
+
+    A version 1 file may already hold it (any TUI with network access made it),
+    so it is created only if missing, and an existing one is kept, rows and all,
+    only if it has the columns the outbox code reads and writes.
+    """
+    db.execute(OUTBOX_TABLE)
+    _check_outbox_columns(db)
+    db.execute(OUTBOX_INDEX)
+
+
+def _check_outbox_columns(db: Database) -> None:
+    found = tuple(
+        (str(name), str(declared).upper(), bool(not_null), bool(pk))
+        for _, name, declared, not_null, _, pk in db.execute("PRAGMA table_info(outbox)")
+    )
+    if found == _OUTBOX_SHAPE:
+        return
+    names = [column[0] for column in found]
+    expected = [column[0] for column in _OUTBOX_SHAPE]
+    missing = [name for name in expected if name not in names]
+    unexpected = [name for name in names if name not in expected]
+    differences = []
+    if missing:
+        differences.append(f"missing {', '.join(missing)}")
+    if unexpected:
+        differences.append(f"unexpected {', '.join(unexpected)}")
+    detail = "; ".join(differences) or "same columns, other types, order or keys"
+    raise SchemaProblem(
+        f"cannot upgrade to schema version 2: the existing outbox table is not "
+        f"lastgood's ({detail}); rename it, then open the file again"
+    )
+
+
+MIGRATIONS: Mapping[int, Callable[[Database], None]] = {1: _create_v1, 2: _add_outbox_v2}
 """Target version -> the step that reaches it from the version before."""
 
 

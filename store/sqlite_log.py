@@ -9,22 +9,17 @@ message names the file, because callers print it as the whole explanation.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sqlite3
-import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from types import TracebackType
-
-from sqlite_utils import Database
 
 from incident.chain import GENESIS_HASH, ChainReport, verify_chain
 from incident.events import Event, NewEvent
-from store.connection import connect, create_private_file, enable_wal
 from store.errors import StoreError
 from store.rows import BadRow, chain_rows, check_new_event, decode
-from store.schema import EVENT_COLUMNS, SchemaProblem, check_readable, upgrade
+from store.schema import EVENT_COLUMNS
+from store.sqlite_file import SqliteFile, open_file
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
@@ -33,41 +28,28 @@ _HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LI
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
 
 
-def _rollback_quietly(connection: sqlite3.Connection) -> None:
-    """Undo a failed append without hiding why it failed."""
-    if connection.in_transaction:
-        with contextlib.suppress(sqlite3.Error):
-            connection.execute("ROLLBACK")
+def _check_batch(incident_id: str, batch: Sequence[NewEvent]) -> None:
+    """Refuse, before writing, a batch that is not one incident's storable events."""
+    for event in batch:
+        if event.incident_id != incident_id:
+            raise ValueError(
+                f"one append holds one incident: {incident_id!r} and {event.incident_id!r}"
+            )
+        check_new_event(event)
 
 
-def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
-    """Say whether the file is the problem (wrong or damaged) or the access to it."""
-    if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
-        return StoreError(path, f"cannot open: {exc}")
-    if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
-        return StoreError(path, f"damaged database ({exc})")
-    return StoreError(path, f"not a lastgood database ({exc})")
-
-
-def _os_error(path: Path, exc: OSError) -> StoreError:
-    reason = exc.strerror or str(exc)
-    if exc.filename and Path(exc.filename) != path:
-        reason = f"{reason}: {exc.filename}"
-    return StoreError(path, f"cannot create: {reason}")
-
-
-class SqliteEventLog:
+class SqliteEventLog(SqliteFile):
     """An append-only, hash-chained event log in one SQLite file.
 
     Build it with `SqliteEventLog.open`. An instance may be shared between
     threads (a Textual thread worker, say): calls are serialised by a lock.
     """
 
+    _noun = "log"
+
     def __init__(self, path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
-        self._path = path
-        self._connection: sqlite3.Connection | None = connection
+        super().__init__(path, connection)
         self._read_only = read_only
-        self._lock = threading.Lock()
 
     @classmethod
     def open(
@@ -79,71 +61,13 @@ class SqliteEventLog:
         "attach" view can look at a live incident, or at evidence, safely; it
         still sees events that a writer appends later.
         """
-        location = Path(os.path.abspath(os.fspath(path)))
-        try:
-            if read_only and not location.is_file():
-                raise StoreError(location, "no such database file")
-            if not read_only:
-                create_private_file(location)
-            connection = connect(location, read_only=read_only, snapshot=snapshot)
-        except OSError as exc:
-            raise _os_error(location, exc) from exc
-        except sqlite3.Error as exc:
-            raise _open_error(location, exc) from exc
-        try:
-            # Plugins are off: nothing but this module configures our connection.
-            db = Database(connection, execute_plugins=False)
-            if read_only:
-                check_readable(db)
-            else:
-                cls._prepare(location, connection, db)
-        except BaseException as exc:
-            connection.close()
-            if isinstance(exc, SchemaProblem):
-                raise StoreError(location, str(exc)) from exc
-            if isinstance(exc, sqlite3.Error):
-                raise _open_error(location, exc) from exc
-            raise
+        location, connection = open_file(path, read_only=read_only, snapshot=snapshot)
         return cls(location, connection, read_only=read_only)
-
-    @staticmethod
-    def _prepare(path: Path, connection: sqlite3.Connection, db: Database) -> None:
-        """Create or migrate the schema, then switch to WAL.
-
-        The schema check comes first so that a file we must refuse (someone
-        else's database, a newer lastgood's) is not switched to WAL by us.
-        """
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            upgrade(db)
-            connection.execute("COMMIT")
-        except BaseException:
-            _rollback_quietly(connection)
-            raise
-        mode = enable_wal(connection)
-        if mode != "wal":
-            raise StoreError(path, f"cannot use a WAL journal here (SQLite kept {mode!r})")
-
-    @property
-    def path(self) -> Path:
-        """The database file, as an absolute path."""
-        return self._path
 
     @property
     def read_only(self) -> bool:
         """Whether this log refuses appends."""
         return self._read_only
-
-    @contextlib.contextmanager
-    def _using(self, action: str) -> Iterator[sqlite3.Connection]:
-        """The connection, under the lock, with sqlite3 errors made StoreErrors."""
-        with self._lock:
-            if self._connection is None:
-                raise StoreError(self._path, f"{action}: the log is closed")
-            try:
-                yield self._connection
-            except sqlite3.Error as exc:
-                raise StoreError(self._path, f"{action}: {exc}") from exc
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Record `events` in one transaction; durable when this returns.
@@ -157,23 +81,9 @@ class SqliteEventLog:
         incident_id = batch[0].incident_id
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
-        for event in batch:
-            if event.incident_id != incident_id:
-                raise ValueError(
-                    f"one append holds one incident: {incident_id!r} and {event.incident_id!r}"
-                )
-            check_new_event(event)
-        with self._using(f"cannot append to incident {incident_id}") as connection:
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                head = connection.execute(_HEAD, (incident_id,)).fetchone()
-                last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
-                rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
-                connection.executemany(_INSERT, rows)
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback_quietly(connection)
-                raise
+        _check_batch(incident_id, batch)
+        with self._writing(f"cannot append to incident {incident_id}") as connection:
+            recorded = self._insert(connection, incident_id, batch)
         return recorded
 
     def append_decided(
@@ -190,36 +100,30 @@ class SqliteEventLog:
         """
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
-        with self._using(f"cannot append to incident {incident_id}") as connection:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._writing(f"cannot append to incident {incident_id}") as connection:
             try:
-                try:
-                    fresh = [
-                        decode(row) for row in connection.execute(_SELECT, (incident_id, after_seq))
-                    ]
-                except BadRow as exc:
-                    raise StoreError(
-                        self._path, f"incident {incident_id}: {exc}; run verify for details"
-                    ) from exc
-                batch = list(decide(fresh))
-                for event in batch:
-                    if event.incident_id != incident_id:
-                        raise ValueError(
-                            f"one append holds one incident: {incident_id!r} "
-                            f"and {event.incident_id!r}"
-                        )
-                    check_new_event(event)
-                recorded: list[Event] = []
-                if batch:
-                    head = connection.execute(_HEAD, (incident_id,)).fetchone()
-                    last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
-                    rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
-                    connection.executemany(_INSERT, rows)
-                connection.execute("COMMIT")
-            except BaseException:
-                _rollback_quietly(connection)
-                raise
+                fresh = [
+                    decode(row) for row in connection.execute(_SELECT, (incident_id, after_seq))
+                ]
+            except BadRow as exc:
+                raise StoreError(
+                    self._path, f"incident {incident_id}: {exc}; run verify for details"
+                ) from exc
+            batch = list(decide(fresh))
+            _check_batch(incident_id, batch)
+            recorded = self._insert(connection, incident_id, batch) if batch else []
         return fresh, recorded
+
+    @staticmethod
+    def _insert(
+        connection: sqlite3.Connection, incident_id: str, batch: Sequence[NewEvent]
+    ) -> list[Event]:
+        """Chain `batch` onto the incident's head; inside the caller's write transaction."""
+        head = connection.execute(_HEAD, (incident_id,)).fetchone()
+        last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
+        rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
+        connection.executemany(_INSERT, rows)
+        return recorded
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
         with self._using(f"cannot read incident {incident_id}") as connection:
@@ -272,27 +176,6 @@ class SqliteEventLog:
         return ChainReport(
             incident_id, False, count, head, count + 1, f"unreadable event: {bad.reason}"
         )
-
-    def close(self) -> None:
-        """Close the connection; further calls raise StoreError. Safe to repeat."""
-        with self._lock:
-            connection, self._connection = self._connection, None
-        if connection is not None:
-            try:
-                connection.close()
-            except sqlite3.Error as exc:
-                raise StoreError(self._path, f"cannot close: {exc}") from exc
-
-    def __enter__(self) -> SqliteEventLog:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         mode = "read-only" if self._read_only else "writable"

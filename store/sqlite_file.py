@@ -1,0 +1,168 @@
+"""One connection to the lastgood file: opening it, guarding it, closing it.
+
+The event log and the outbox are two views of the same file with the same
+guarantees, so how the file is opened (created private, schema current, WAL),
+how sqlite3 failures become a `StoreError` naming the file, and how calls and
+write transactions are serialised live here once. The views add only their
+queries.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import ClassVar, Self
+
+from sqlite_utils import Database
+
+from store.connection import connect, create_private_file, enable_wal
+from store.errors import StoreError
+from store.schema import SchemaProblem, check_readable, upgrade
+
+
+def open_file(
+    path: str | os.PathLike[str], *, read_only: bool, snapshot: bool = False
+) -> tuple[Path, sqlite3.Connection]:
+    """The absolute path and a connection whose schema is current; or a StoreError.
+
+    A writable opening creates the file (0600) or brings an older schema up to
+    date; a read-only one never writes to the file, so it refuses what it would
+    have to upgrade.
+    """
+    location = Path(os.path.abspath(os.fspath(path)))
+    try:
+        if read_only and not location.is_file():
+            raise StoreError(location, "no such database file")
+        if not read_only:
+            create_private_file(location)
+        connection = connect(location, read_only=read_only, snapshot=snapshot)
+    except OSError as exc:
+        raise _os_error(location, exc) from exc
+    except sqlite3.Error as exc:
+        raise _open_error(location, exc) from exc
+    try:
+        # Plugins are off: nothing but this package configures our connection.
+        db = Database(connection, execute_plugins=False)
+        if read_only:
+            check_readable(db)
+        else:
+            _prepare(location, connection, db)
+    except BaseException as exc:
+        connection.close()
+        if isinstance(exc, SchemaProblem):
+            raise StoreError(location, str(exc)) from exc
+        if isinstance(exc, sqlite3.Error):
+            raise _open_error(location, exc) from exc
+        raise
+    return location, connection
+
+
+def _prepare(path: Path, connection: sqlite3.Connection, db: Database) -> None:
+    """Create or migrate the schema, then switch to WAL.
+
+    The schema check comes first so that a file we must refuse (someone
+    else's database, a newer lastgood's) is not switched to WAL by us.
+    """
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        upgrade(db)
+        connection.execute("COMMIT")
+    except BaseException:
+        _rollback_quietly(connection)
+        raise
+    mode = enable_wal(connection)
+    if mode != "wal":
+        raise StoreError(path, f"cannot use a WAL journal here (SQLite kept {mode!r})")
+
+
+def _rollback_quietly(connection: sqlite3.Connection) -> None:
+    """Undo a failed transaction without hiding why it failed."""
+    if connection.in_transaction:
+        with contextlib.suppress(sqlite3.Error):
+            connection.execute("ROLLBACK")
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """Say whether the file is the problem (wrong or damaged) or the access to it."""
+    if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
+        return StoreError(path, f"cannot open: {exc}")
+    if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
+        return StoreError(path, f"damaged database ({exc})")
+    return StoreError(path, f"not a lastgood database ({exc})")
+
+
+def _os_error(path: Path, exc: OSError) -> StoreError:
+    reason = exc.strerror or str(exc)
+    if exc.filename and Path(exc.filename) != path:
+        reason = f"{reason}: {exc.filename}"
+    return StoreError(path, f"cannot create: {reason}")
+
+
+class SqliteFile:
+    """A view of the file over one connection; calls from several threads take turns."""
+
+    _noun: ClassVar[str] = "database"
+    """What a "closed" error calls this view: the log, the outbox."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
+        self._path = path
+        self._connection: sqlite3.Connection | None = connection
+        self._lock = threading.Lock()
+
+    @property
+    def path(self) -> Path:
+        """The database file, as an absolute path."""
+        return self._path
+
+    @contextlib.contextmanager
+    def _using(self, action: str) -> Iterator[sqlite3.Connection]:
+        """The connection, under the lock, with sqlite3 errors made StoreErrors."""
+        with self._lock:
+            if self._connection is None:
+                raise StoreError(self._path, f"{action}: the {self._noun} is closed")
+            try:
+                yield self._connection
+            except sqlite3.Error as exc:
+                raise StoreError(self._path, f"{action}: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _writing(self, action: str) -> Iterator[sqlite3.Connection]:
+        """One `BEGIN IMMEDIATE` transaction, committed (durably) on leaving.
+
+        IMMEDIATE takes the write lock before the first read, so what is read
+        inside cannot change before the write: another process waits its turn.
+        """
+        with self._using(action) as connection:
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                yield connection
+                connection.execute("COMMIT")
+            except BaseException:
+                _rollback_quietly(connection)
+                raise
+
+    def close(self) -> None:
+        """Close the connection; further calls raise StoreError. Safe to repeat."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            try:
+                connection.close()
+            except sqlite3.Error as exc:
+                raise StoreError(self._path, f"cannot close: {exc}") from exc
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

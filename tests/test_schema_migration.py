@@ -1,0 +1,343 @@
+"""Files written by older releases, opened by this one: real SQLite files, no mocks.
+
+The version 1 layouts are built here from the DDL that release left in
+`sqlite_master`, word for word, rather than from today's code, so a change to
+the current schema cannot quietly change what "an old file" means.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from incident.events import Event, NewEvent
+from store import SCHEMA_VERSION, SqliteEventLog, StoreError
+from store.outbox import Outbox
+from store.rows import chain_rows
+from tests.cli_helpers import Cli
+
+T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
+INCIDENT = "INC-20261128-0001"
+
+V1_SCHEMA = (
+    """CREATE TABLE "meta" (
+   "key" TEXT PRIMARY KEY NOT NULL,
+   "value" TEXT NOT NULL
+)""",
+    """CREATE TABLE "events" (
+   "incident_id" TEXT NOT NULL,
+   "seq" INTEGER NOT NULL,
+   "at" TEXT NOT NULL,
+   "mono_ns" INTEGER NOT NULL,
+   "actor" TEXT NOT NULL,
+   "kind" TEXT NOT NULL,
+   "payload" TEXT NOT NULL,
+   "prev_hash" TEXT NOT NULL,
+   "hash" TEXT NOT NULL,
+   PRIMARY KEY ("incident_id", "seq")
+)""",
+    """CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only; record a correction instead'); END""",
+    """CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'events are append-only; record a correction instead'); END""",
+    """CREATE TRIGGER events_extend_chain BEFORE INSERT ON events
+    WHEN NEW.seq IS NOT (
+            SELECT COALESCE(MAX(seq), 0) + 1 FROM events
+            WHERE incident_id = NEW.incident_id)
+        OR NEW.prev_hash IS NOT COALESCE(
+            (SELECT hash FROM events WHERE incident_id = NEW.incident_id
+             ORDER BY seq DESC LIMIT 1),
+            '0000000000000000000000000000000000000000000000000000000000000000')
+    BEGIN SELECT RAISE(ABORT, 'events must extend the chain: next seq and the last hash as prev_hash'); END""",  # noqa: E501
+    """CREATE VIEW "incidents" AS
+SELECT
+    first.incident_id AS incident_id,
+    first.at AS declared_at,
+    json_extract(first.payload, '$.title') AS title,
+    (SELECT COUNT(*) FROM events AS e
+     WHERE e.incident_id = first.incident_id) AS event_count,
+    (SELECT e.at FROM events AS e WHERE e.incident_id = first.incident_id
+     ORDER BY e.seq DESC LIMIT 1) AS last_at
+FROM events AS first
+WHERE first.seq = 1
+ORDER BY first.rowid""",
+)
+"""What `SqliteEventLog.open` of the version 1 release created."""
+
+OLD_OUTBOX = (
+    """CREATE TABLE IF NOT EXISTS outbox (
+        key TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        next_attempt_at TEXT,
+        delivered_at TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS outbox_due ON outbox (status, next_attempt_at)",
+)
+"""What `Outbox.open` of the version 1 release added beside it, outside the version."""
+
+OLD_ROWS = (
+    # key, target, status, attempts, last_error, created_at, next_attempt_at, delivered_at
+    (
+        "INC-1:1:team",
+        "team",
+        "delivered",
+        1,
+        "",
+        "2026-11-28T09:00:01.000000+00:00",
+        None,
+        "2026-11-28T09:00:02.000000+00:00",
+    ),
+    (
+        "INC-1:1:ops",
+        "ops",
+        "failed",
+        5,
+        "HTTP 500 from ops",
+        "2026-11-28T09:00:01.000000+00:00",
+        None,
+        None,
+    ),
+    (
+        "INC-1:2:team",
+        "team",
+        "pending",
+        2,
+        "timeout",
+        "2026-11-28T09:05:00.000000+00:00",
+        "2026-11-28T09:06:00.000000+00:00",
+        None,
+    ),
+)
+"""Outbox rows of incident INC-1 in each status, as the old release stored them."""
+
+
+@contextlib.contextmanager
+def raw(path: Path) -> Iterator[sqlite3.Connection]:
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def note(n: int) -> NewEvent:
+    return NewEvent(INCIDENT, "note.added", "alice", T0 + timedelta(seconds=n), n, {"n": n})
+
+
+def make_v1(path: Path, outbox: tuple[str, ...] = OLD_OUTBOX) -> list[Event]:
+    """A version 1 file as the old release left it; returns the events in it."""
+    rows, recorded = chain_rows([note(n) for n in range(1, 6)], 0, "0" * 64)
+    with raw(path) as conn:
+        conn.execute("PRAGMA journal_mode = WAL")
+        for statement in (*V1_SCHEMA, *outbox):
+            conn.execute(statement)
+        conn.execute("INSERT INTO meta (key, value) VALUES ('schema_version', '1')")
+        conn.execute("PRAGMA user_version = 1")
+        conn.executemany("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+        if outbox == OLD_OUTBOX:
+            conn.executemany(
+                "INSERT INTO outbox (key, incident_id, text, target, status, attempts, "
+                "last_error, created_at, next_attempt_at, delivered_at) "
+                "VALUES (?1, 'INC-1', 'text of ' || ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                OLD_ROWS,
+            )
+    return recorded
+
+
+def versions(path: Path) -> tuple[str, int]:
+    with raw(path) as conn:
+        (meta,) = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        (user,) = conn.execute("PRAGMA user_version").fetchone()
+    return str(meta), int(user)
+
+
+def names(path: Path) -> set[str]:
+    with raw(path) as conn:
+        return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master")}
+
+
+def one_line_naming(error: StoreError, path: Path) -> str:
+    message = str(error)
+    assert "\n" not in message
+    assert message.startswith(f"{path}: ")
+    return message
+
+
+Opener = Callable[[Path], SqliteEventLog | Outbox]
+OPENERS: list[Opener] = [SqliteEventLog.open, Outbox.open]
+OPENER_IDS = ["log", "outbox"]
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "lastgood.db"
+
+
+def test_the_current_version_is_two() -> None:
+    assert SCHEMA_VERSION == 2
+
+
+@pytest.mark.parametrize("opener", OPENERS, ids=OPENER_IDS)
+def test_old_file_with_its_outbox_is_upgraded_keeping_everything(
+    db_path: Path, opener: Opener
+) -> None:
+    recorded = make_v1(db_path)
+    opener(db_path).close()
+
+    assert versions(db_path) == ("2", 2)
+    with SqliteEventLog.open(db_path, read_only=True) as log:
+        assert log.events(INCIDENT) == recorded
+        report = log.verify(INCIDENT)
+    assert report.ok
+    assert (report.count, report.head_hash) == (5, recorded[-1].hash)
+    with Outbox.open(db_path) as box:
+        listed = box.messages("INC-1")
+        assert [(m.key, m.target, m.status, m.attempts, m.last_error) for m in listed] == [
+            row[:5] for row in OLD_ROWS
+        ]
+        assert listed[0].delivered_at == datetime(2026, 11, 28, 9, 0, 2, tzinfo=UTC)
+        assert [m.key for m in box.due(T0 + timedelta(minutes=6))] == ["INC-1:2:team"]
+    with SqliteEventLog.open(db_path) as log:  # and it goes on recording
+        (sixth,) = log.append([note(6)])
+        assert sixth.prev_hash == recorded[-1].hash
+        assert log.verify(INCIDENT).ok
+
+
+def test_old_file_without_an_outbox_gets_one(db_path: Path) -> None:
+    make_v1(db_path, outbox=())
+    assert "outbox" not in names(db_path)
+
+    SqliteEventLog.open(db_path).close()
+
+    assert versions(db_path) == ("2", 2)
+    assert {"outbox", "outbox_due"} <= names(db_path)
+    with Outbox.open(db_path) as box:
+        assert box.pending_count() == 0
+    with SqliteEventLog.open(db_path, read_only=True) as log:
+        assert log.verify(INCIDENT).ok
+
+
+@pytest.mark.parametrize(
+    ("outbox_table", "detail"),
+    [
+        ("CREATE TABLE outbox (key TEXT PRIMARY KEY, body TEXT)", "missing incident_id"),
+        (OLD_OUTBOX[0].replace("attempts INTEGER", "attempts TEXT"), "other types"),
+    ],
+    ids=["other-columns", "other-types"],
+)
+@pytest.mark.parametrize("opener", OPENERS, ids=OPENER_IDS)
+def test_old_file_with_someone_elses_outbox_is_refused_untouched(
+    db_path: Path, opener: Opener, outbox_table: str, detail: str
+) -> None:
+    make_v1(db_path, outbox=(outbox_table,))
+    with raw(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(db_path)
+
+    with pytest.raises(StoreError) as caught:
+        opener(db_path)
+
+    message = one_line_naming(caught.value, db_path)
+    assert "existing outbox table is not lastgood's" in message
+    assert detail in message
+    assert versions(db_path) == ("1", 1)
+    assert "outbox_due" not in names(db_path)
+    assert digest(db_path) == before
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
+    SqliteEventLog.open(db_path).close()
+    with raw(db_path) as conn:
+        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 3")
+
+    with pytest.raises(StoreError) as caught:
+        SqliteEventLog.open(db_path, read_only=read_only)
+    message = one_line_naming(caught.value, db_path)
+    assert "schema version 3 is newer than this lastgood supports (2)" in message
+    with pytest.raises(StoreError, match="newer"):
+        Outbox.open(db_path)
+    assert versions(db_path) == ("3", 3)
+
+
+@pytest.mark.parametrize("snapshot", [False, True])
+def test_read_only_refuses_an_old_file_until_a_writer_upgrades_it(
+    db_path: Path, snapshot: bool
+) -> None:
+    recorded = make_v1(db_path)
+    with raw(db_path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    before = digest(db_path)
+
+    with pytest.raises(StoreError) as caught:
+        SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot)
+    message = one_line_naming(caught.value, db_path)
+    assert "schema version 1 is older than this lastgood's (2)" in message
+    assert message.endswith("open it once for writing to upgrade it")
+    assert digest(db_path) == before
+
+    SqliteEventLog.open(db_path).close()
+    with SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot) as log:
+        assert log.events(INCIDENT) == recorded
+
+
+def test_two_writers_opening_an_old_file_at_once_upgrade_it_once(db_path: Path) -> None:
+    make_v1(db_path)
+    problems: list[BaseException] = []
+
+    def open_and_close(opener: Opener) -> None:
+        try:
+            opener(db_path).close()
+        except BaseException as exc:  # reported below, in the test's thread
+            problems.append(exc)
+
+    threads = [threading.Thread(target=open_and_close, args=(o,)) for o in OPENERS * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert problems == []
+    assert versions(db_path) == ("2", 2)
+    with Outbox.open(db_path) as box:
+        assert len(box.messages("INC-1")) == len(OLD_ROWS)
+
+
+def test_cli_reads_an_old_file_after_one_writing_command(tmp_path: Path) -> None:
+    """`replay` and `attach` open read-only; any recording verb upgrades the file first."""
+    cli = Cli(tmp_path / "incidents.db")
+    incident_id = cli.ok(
+        "declare", "--title", "Old file", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    # Back to what the version 1 release left: the same tables, version 1.
+    with raw(cli.db) as conn:
+        conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 1")
+
+    refused = cli.run("replay", incident_id, "--json")
+    assert refused.code == 2
+    assert refused.err.strip().endswith("open it once for writing to upgrade it")
+
+    cli.ok("note", incident_id, "after the upgrade")
+    assert versions(cli.db) == ("2", 2)
+    replayed = json.loads(cli.ok("replay", incident_id, "--json"))
+    assert replayed["id"] == incident_id
+    assert "ok," in cli.ok("verify", incident_id)
