@@ -49,6 +49,7 @@ class _Builder(NotifyRules, PhaseRules):
         cadence = self.read_cadence(top)
         notify_targets, notify_rules = self.read_notify(top, templates)
         phases = self.read_phases(top)
+        self.check_moments(phases)
         if self.rep.problems or runbook_id is None or title is None:
             return None
         return Runbook(

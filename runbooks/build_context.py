@@ -37,6 +37,7 @@ RUNBOOK_KEYS = (
     "phases",
 )
 NOTIFY_KEYS = ("targets", "send")
+SEND_KEYS = ("to", "on", "mode")
 TARGET_KEYS = ("name", "kind", "url", "headers")
 PATTERN_KEYS = ("title", "description")
 TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")

@@ -1,4 +1,5 @@
-"""Reading a runbook's `notify` section: webhook targets and which messages go where.
+"""Reading a runbook's `notify` section: webhook targets, and which messages go where
+and when.
 
 ```yaml
 notify:
@@ -6,28 +7,39 @@ notify:
     - {name: team, kind: slack, url: "${LASTGOOD_SLACK_WEBHOOK}"}
     - {name: ops, kind: json, url: "https://hooks.example/ingest",
        headers: {Authorization: "Bearer ${OPS_TOKEN}"}}
-  send:                 # template id -> targets its messages are delivered to
-    initiating: [team, ops]
-    resolved: [team, ops]
+  send:                 # template id -> where its messages go (and when they are due)
+    initiating: [team, ops]                 # sent by hand, delivered to both
+    announce: {to: [team], on: "step:decide-rollback", mode: auto}
+    update: {to: [team], on: update-due}    # mode defaults to confirm
+    resolved: {to: [team, ops], on: "phase:verify"}
 ```
+
+`on` is `declared`, `update-due`, `step:<step id>` or `phase:<phase id>`; the step
+and phase references are checked once the phases are read (`check_moments`).
 """
 
 from __future__ import annotations
 
-from runbooks.build_context import NOTIFY_KEYS
+from collections.abc import Mapping
+
+from runbooks.build_context import NOTIFY_KEYS, SEND_KEYS
 from runbooks.build_sections import SectionRules
-from runbooks.checks import url_problem
+from runbooks.checks import choices_hint, url_problem
 from runbooks.fields import Fields
-from runbooks.model import NotifyTarget
+from runbooks.model import Moment, MomentKind, NotifyTarget, Phase, SendMode, SendRule
 from runbooks.yaml_nodes import DataPath
 
 TARGET_KINDS = ("slack", "json")
+MOMENT_FORMS = "declared, update-due, step:<step id> or phase:<phase id>"
 
 
 class NotifyRules(SectionRules):
+    moment_paths: list[tuple[Moment, DataPath]]
+
     def read_notify(
         self, top: Fields, templates: list[tuple[str, str]]
-    ) -> tuple[tuple[NotifyTarget, ...], tuple[tuple[str, tuple[str, ...]], ...]]:
+    ) -> tuple[tuple[NotifyTarget, ...], tuple[SendRule, ...]]:
+        self.moment_paths = []
         value = top.mapping("notify")
         if value is None:
             return (), ()
@@ -35,23 +47,87 @@ class NotifyRules(SectionRules):
         targets = self._targets(fields)
         names = {t.name for t in targets}
         template_ids = {name for name, _ in templates}
-        rules: list[tuple[str, tuple[str, ...]]] = []
-        for key, listed in (fields.mapping("send") or {}).items():
+        rules: list[SendRule] = []
+        for key, entry in (fields.mapping("send") or {}).items():
             template = str(key)
             path: DataPath = (*fields.at("send"), template)
             if template not in template_ids:
                 choices = ", ".join(sorted(template_ids)) or "none defined"
                 self.rep.report(path, f"no template '{template}' (templates: {choices})", key=True)
                 continue
-            if not isinstance(listed, list) or not all(isinstance(n, str) for n in listed):
-                self.rep.report(path, f"'send.{template}' must be a list of target names")
-                continue
-            for index, name in enumerate(listed):
-                if name not in names:
-                    known = ", ".join(sorted(names)) or "none defined"
-                    self.rep.report((*path, index), f"no target '{name}' (targets: {known})")
-            rules.append((template, tuple(n for n in listed if n in names)))
+            rule = self._send_rule(template, path, entry, names)
+            if rule is not None:
+                rules.append(rule)
         return tuple(targets), tuple(rules)
+
+    def check_moments(self, phases: list[Phase]) -> None:
+        """Report `on: step:x` / `on: phase:x` that name no step or phase."""
+        step_ids = [step.id for phase in phases for step in phase.steps]
+        phase_ids = [phase.id for phase in phases]
+        for moment, path in self.moment_paths:
+            known = step_ids if moment.kind is MomentKind.STEP else phase_ids
+            if moment.ref not in known:
+                what = "steps" if moment.kind is MomentKind.STEP else "phases"
+                hint = choices_hint(moment.ref, known, what)
+                self.rep.report(path, f"no {moment.kind} '{moment.ref}'{hint}")
+
+    def _send_rule(
+        self, template: str, path: DataPath, entry: object, names: set[str]
+    ) -> SendRule | None:
+        if isinstance(entry, list):
+            routed = self._target_names(path, entry, names)
+            return None if routed is None else SendRule(template, routed)
+        if not isinstance(entry, Mapping):
+            self.rep.report(
+                path,
+                f"'send.{template}' must be a list of target names or a mapping (to, on, mode)",
+            )
+            return None
+        fields = Fields(self.rep, path, entry, SEND_KEYS, f"send.{template}")
+        targets: tuple[str, ...] | None = ()
+        listed = fields.get("to")
+        if listed is not None:
+            if isinstance(listed, list):
+                targets = self._target_names(fields.at("to"), listed, names)
+            else:
+                fields.report("to", f"'send.{template}.to' must be a list of target names")
+                targets = None
+        moment = self._moment(fields)
+        mode = fields.choice("mode", SendMode, "send mode")
+        if fields.given("mode") and not fields.given("on"):
+            fields.report("mode", "'mode' needs 'on': the moment the message is due")
+        if targets is None or (fields.given("on") and moment is None):
+            return None
+        if fields.given("mode") and mode is None:
+            return None
+        return SendRule(template, targets, moment, mode or SendMode.CONFIRM)
+
+    def _target_names(
+        self, path: DataPath, listed: list[object], names: set[str]
+    ) -> tuple[str, ...] | None:
+        if not all(isinstance(n, str) for n in listed):
+            self.rep.report(path, "targets must be listed by name")
+            return None
+        for index, name in enumerate(listed):
+            if name not in names:
+                known = ", ".join(sorted(names)) or "none defined"
+                self.rep.report((*path, index), f"no target '{name}' (targets: {known})")
+        return tuple(str(n) for n in listed if n in names)
+
+    def _moment(self, fields: Fields) -> Moment | None:
+        text = fields.text("on")
+        if text is None:
+            return None
+        kind_text, _, ref = text.partition(":")
+        kind = {k.value: k for k in MomentKind}.get(kind_text.strip())
+        whole = kind is not None and kind in (MomentKind.DECLARED, MomentKind.UPDATE_DUE)
+        if kind is None or (whole and ref) or (not whole and not ref.strip()):
+            fields.report("on", f"unknown moment '{text}' (use {MOMENT_FORMS})")
+            return None
+        moment = Moment(kind, ref.strip())
+        if moment.ref:
+            self.moment_paths.append((moment, fields.at("on")))
+        return moment
 
     def _targets(self, fields: Fields) -> list[NotifyTarget]:
         targets: list[NotifyTarget] = []

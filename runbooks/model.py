@@ -209,6 +209,49 @@ class NotifyTarget:
     headers: tuple[tuple[str, str], ...] = ()
 
 
+class MomentKind(StrEnum):
+    """When an incident reaches a point at which a message is due."""
+
+    DECLARED = "declared"
+    UPDATE_DUE = "update-due"
+    STEP = "step"
+    """A named step is done (`step:decide-rollback`)."""
+    PHASE = "phase"
+    """Every required step of a named phase is done (`phase:verify`)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Moment:
+    kind: MomentKind
+    ref: str = ""
+    """The step or phase id, for `step:` and `phase:` moments."""
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.ref}" if self.ref else str(self.kind)
+
+    @property
+    def once(self) -> bool:
+        """Whether the moment comes once per incident (all but the update cadence)."""
+        return self.kind is not MomentKind.UPDATE_DUE
+
+
+class SendMode(StrEnum):
+    AUTO = "auto"
+    """Recorded and delivered as soon as the moment comes."""
+    CONFIRM = "confirm"
+    """Offered to the coordinator, who sends, edits or declines it."""
+
+
+@dataclass(frozen=True, slots=True)
+class SendRule:
+    """Where a template's messages are delivered and, optionally, when they are due."""
+
+    template: str
+    targets: tuple[str, ...] = ()
+    on: Moment | None = None
+    mode: SendMode = SendMode.CONFIRM
+
+
 @dataclass(frozen=True, slots=True)
 class Cadence:
     """When stakeholder updates are due: first within N minutes, then every M."""
@@ -240,8 +283,8 @@ class Runbook:
     probes: tuple[Probe, ...] = ()
     cadence: Cadence = field(default_factory=Cadence)
     notify_targets: tuple[NotifyTarget, ...] = ()
-    notify_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    """(template id, target names): a message from that template is delivered there."""
+    notify_rules: tuple[SendRule, ...] = ()
+    """Per template: the targets its messages go to, and the moment they are due."""
     source: str = ""
     """Where the runbook was loaded from, for messages."""
 
@@ -271,8 +314,12 @@ class Runbook:
 
     def targets_for(self, template_id: str | None) -> tuple[NotifyTarget, ...]:
         """The webhook targets a message from `template_id` goes to (none for free text)."""
-        names = dict(self.notify_rules).get(template_id or "", ())
+        names = next((r.targets for r in self.notify_rules if r.template == template_id), ())
         return tuple(t for t in self.notify_targets if t.name in names)
+
+    def timed_rules(self) -> tuple[SendRule, ...]:
+        """The rules that make a message due at a moment, in file order."""
+        return tuple(rule for rule in self.notify_rules if rule.on is not None)
 
     def probe(self, name: str) -> Probe | None:
         for probe in self.probes:

@@ -13,7 +13,16 @@ from typing import TypeAlias
 
 from runbooks.build import build_runbook
 from runbooks.fields import Reporter
-from runbooks.model import DatabaseTier, Phase, Probe, ProbeKind, Runbook, Step, Trigger
+from runbooks.model import (
+    DatabaseTier,
+    Phase,
+    Probe,
+    ProbeKind,
+    Runbook,
+    SendRule,
+    Step,
+    Trigger,
+)
 from runbooks.problems import Problem, RunbookError
 
 JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
@@ -40,7 +49,7 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
     data["triggers"] = [_trigger(trigger) for trigger in runbook.triggers]
     data["database_tiers"] = [_tier(tier) for tier in runbook.database_tiers]
     data["templates"] = {template_id: text for template_id, text in runbook.templates}
-    if runbook.notify_targets:
+    if runbook.notify_targets or runbook.notify_rules:
         data["notify"] = {
             "targets": [
                 {
@@ -51,7 +60,7 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
                 }
                 for t in runbook.notify_targets
             ],
-            "send": {template: list(names) for template, names in runbook.notify_rules},
+            "send": {rule.template: _send_rule(rule) for rule in runbook.notify_rules},
         }
     data["cadence"] = {
         "first_update_min": runbook.cadence.first_update_min,
@@ -79,6 +88,12 @@ def runbook_from_data(data: Mapping[str, object], source: str) -> Runbook:
         problems = reporter.problems or [Problem(file, 1, 1, "invalid runbook data")]
         raise RunbookError(dict.fromkeys(problems))
     return runbook
+
+
+def _send_rule(rule: SendRule) -> JSONValue:
+    if rule.on is None:
+        return list(rule.targets)
+    return {"to": list(rule.targets), "on": str(rule.on), "mode": rule.mode.value}
 
 
 def _without_none(data: dict[str, JSONValue]) -> dict[str, JSONValue]:
