@@ -291,8 +291,10 @@ def send_communication(
     template: str | None = None,
     text: str | None = None,
     channel: str = "",
+    moment: str = "",
+    auto: bool = False,
 ) -> NewEvent:
-    """Record a message as sent, with its exact text."""
+    """Record a message as sent, with its exact text (and the moment that made it due)."""
     if text is None:
         if template is None:
             raise CommandError("a message needs a template or a text")
@@ -307,6 +309,10 @@ def send_communication(
         "channel": channel or state.channel,
         "by": actor,
     }
+    if moment:
+        payload["moment"] = moment
+    if auto:
+        payload["auto"] = True
     return _event(state.id, Kind.COMMUNICATION_SENT, actor, clock, payload)
 
 

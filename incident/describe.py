@@ -54,7 +54,11 @@ def describe(event: Event) -> str:
             text = f"Paged {_get(p, 'target')}"
             return text + (f": {_get(p, 'note')}" if _get(p, "note") else "")
         case Kind.COMMUNICATION_SENT:
-            return f"Message sent: {_get(p, 'text')}"
+            how = "Message sent automatically" if p.get("auto") is True else "Message sent"
+            return f"{how}: {_get(p, 'text')}"
+        case Kind.COMMUNICATION_DECLINED:
+            text = f"Chose not to send the {_get(p, 'template')} message due at {_get(p, 'moment')}"
+            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
         case Kind.COMMAND_RAN:
             return f"Ran `{_get(p, 'command')}` for {_get(p, 'step')}: exit {_get(p, 'exit_code')}"
         case Kind.TRIGGER_CHANGED:
@@ -78,6 +82,8 @@ def describe(event: Event) -> str:
         case Kind.NOTIFICATION_FAILED:
             tries = _get(p, "attempts")
             return f"Delivery to {_get(p, 'target')} FAILED after {tries} tries: {_get(p, 'error')}"
+        case Kind.NOTIFICATION_REQUEUED:
+            return f"Re-sending to {_get(p, 'target')} (by {_get(p, 'by') or event.actor})"
         case Kind.CLOSED:
             text = "Closed"
             if p.get("forced") is True:

@@ -34,6 +34,7 @@ class Kind(StrEnum):
     COMMANDER_HANDED_OFF = "commander.handed_off"
     PAGE_SENT = "page.sent"
     COMMUNICATION_SENT = "communication.sent"
+    COMMUNICATION_DECLINED = "communication.declined"
     COMMAND_RAN = "command.ran"
     TRIGGER_CHANGED = "trigger.changed"
     PROBE_SAMPLES = "probe.samples"
@@ -46,6 +47,7 @@ class Kind(StrEnum):
     NOTIFICATION_QUEUED = "notification.queued"
     NOTIFICATION_DELIVERED = "notification.delivered"
     NOTIFICATION_FAILED = "notification.failed"
+    NOTIFICATION_REQUEUED = "notification.requeued"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,10 @@ as an event, so the timeline, the TUI and the report show delivery as it happene
 from __future__ import annotations
 
 from incident.clock import Clock
-from incident.events import Event, JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.commands import CommandError
+from incident.events import JSONValue, Kind, NewEvent, truncate_to_millis
 from incident.notify import OutboxMessage, Target, message_key
+from incident.records import Communication
 from incident.state import IncidentState
 from runbooks.model import NotifyTarget
 
@@ -21,21 +23,31 @@ def webhook_target(target: NotifyTarget) -> Target:
     return Target(target.name, "json", target.url, target.headers)
 
 
-def outbox_messages(state: IncidentState, message: Event) -> list[OutboxMessage]:
+def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:
     """What the outbox should hold for a recorded message, one per routed target."""
-    if message.kind != Kind.COMMUNICATION_SENT:
-        return []
-    template = message.payload.get("template")
-    text = str(message.payload.get("text", ""))
     return [
         OutboxMessage(
             message_key(state.id, message.seq, target.name),
             state.id,
             target.name,
-            text,
+            message.text,
             message.at,
         )
-        for target in state.runbook.targets_for(template if isinstance(template, str) else None)
+        for target in state.runbook.targets_for(message.template)
+    ]
+
+
+def unqueued(state: IncidentState) -> list[OutboxMessage]:
+    """Recorded messages not yet handed to the outbox, whoever recorded them.
+
+    A message recorded by the CLI or by another terminal is picked up by the next
+    process that delivers; the key makes handing it over twice harmless.
+    """
+    return [
+        item
+        for message in state.communications
+        for item in outbox_messages(state, message)
+        if item.key not in state.deliveries
     ]
 
 
@@ -80,3 +92,18 @@ def delivery_outcome(
         payload = {"key": key, "target": target, "attempts": attempts, "error": error}
         return [_event(state, Kind.NOTIFICATION_FAILED, actor, clock, payload)]
     return []
+
+
+def requeued(state: IncidentState, key: str, *, actor: str, clock: Clock) -> list[NewEvent]:
+    """Record that a message that failed for good is being tried again."""
+    current = state.deliveries.get(key)
+    if current is None:
+        raise CommandError(f"no message with key '{key}'")
+    if current.status != "failed":
+        raise CommandError(f"message {key} is {current.status}, not failed")
+    payload: dict[str, JSONValue] = {"key": key, "target": current.target, "by": actor}
+    return [_event(state, Kind.NOTIFICATION_REQUEUED, actor, clock, payload)]
+
+
+def failed_keys(state: IncidentState) -> list[str]:
+    return [key for key, record in state.deliveries.items() if record.status == "failed"]

@@ -77,6 +77,24 @@ class Communication:
     at: datetime
     template: str | None = None
     channel: str | None = None
+    moment: str | None = None
+    """The runbook moment that made it due (`step:decide-rollback`), if one did."""
+    auto: bool = False
+    """Sent by lastgood itself under a `mode: auto` rule."""
+    seq: int = 0
+    """The event that recorded it: with a target, it makes the delivery's key."""
+
+
+@dataclass(frozen=True, slots=True)
+class DeclinedMessage:
+    """A due message the coordinator chose not to send, and why."""
+
+    template: str
+    moment: str
+    due_at: datetime
+    reason: str
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ from incident.records import (
     Baseline,
     CommandRun,
     Communication,
+    DeclinedMessage,
     DeliveryRecord,
     Lesson,
     Note,
@@ -94,9 +95,10 @@ class IncidentState:
     severity_history: list[tuple[datetime, str]] = field(default_factory=list)
     commands_run: list[CommandRun] = field(default_factory=list)
     overdue_updates: list[datetime] = field(default_factory=list)
+    """Stakeholder updates that came due without being sent: when each was due."""
+    declined: list[DeclinedMessage] = field(default_factory=list)
     deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
     """Webhook deliveries by idempotency key: pending, delivered or failed."""
-    """Stakeholder updates that came due without being sent: when each was due."""
     triggers: dict[str, TriggerMark] = field(default_factory=dict)
     trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
     samples: dict[str, list[Sample]] = field(default_factory=dict)
@@ -333,6 +335,23 @@ def _on_communication(state: IncidentState, event: Event, data: Payload) -> None
             event.at,
             _text(data, "template") or None,
             _text(data, "channel") or None,
+            _text(data, "moment") or None,
+            data.get("auto") is True,
+            event.seq,
+        )
+    )
+
+
+def _on_declined(state: IncidentState, event: Event, data: Payload) -> None:
+    due = _text(data, "due_at")
+    state.declined.append(
+        DeclinedMessage(
+            _text(data, "template"),
+            _text(data, "moment"),
+            parse_timestamp(due) if due else event.at,
+            _text(data, "reason"),
+            _text(data, "by") or event.actor,
+            event.at,
         )
     )
 
@@ -472,6 +491,7 @@ def _on_notification(state: IncidentState, event: Event, data: Payload) -> None:
         Kind.NOTIFICATION_QUEUED: "pending",
         Kind.NOTIFICATION_DELIVERED: "delivered",
         Kind.NOTIFICATION_FAILED: "failed",
+        Kind.NOTIFICATION_REQUEUED: "pending",
     }[Kind(event.kind)]
     attempts = data.get("attempts")
     state.deliveries[key] = DeliveryRecord(
@@ -495,6 +515,7 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.COMMANDER_HANDED_OFF: _on_handoff,
     Kind.PAGE_SENT: _on_page,
     Kind.COMMUNICATION_SENT: _on_communication,
+    Kind.COMMUNICATION_DECLINED: _on_declined,
     Kind.SEVERITY_CHANGED: _on_severity,
     Kind.CLOSED: _on_closed,
     Kind.COMMAND_RAN: _on_command,
@@ -509,4 +530,5 @@ _HANDLERS: dict[str, Callable[[IncidentState, Event, Payload], None]] = {
     Kind.NOTIFICATION_QUEUED: _on_notification,
     Kind.NOTIFICATION_DELIVERED: _on_notification,
     Kind.NOTIFICATION_FAILED: _on_notification,
+    Kind.NOTIFICATION_REQUEUED: _on_notification,
 }

@@ -16,7 +16,14 @@ import httpx
 
 from incident.delivery import Deliverer, DeliveryResult
 from incident.events import Event
-from incident.notifications import delivery_outcome, outbox_messages, queued, webhook_target
+from incident.notifications import (
+    delivery_outcome,
+    failed_keys,
+    queued,
+    requeued,
+    unqueued,
+    webhook_target,
+)
 from incident.notify import OutboxMessage
 from incident.session import IncidentSession
 from store.outbox import Outbox, Status
@@ -69,18 +76,43 @@ class Notifier:
         )
         self.stop = asyncio.Event()
 
-    def queue(self, message: Event) -> int:
-        """Put a recorded message in the outbox for its targets; returns how many."""
-        messages = outbox_messages(self.session.state, message)
+    def sync(self) -> list[Event]:
+        """Hand every recorded message that has targets to the outbox; returns the events.
+
+        Messages recorded by this screen, by the CLI or by another terminal are all
+        picked up here; each key is enqueued at most once, so a second deliverer
+        doing the same is harmless.
+        """
+        messages = unqueued(self.session.state)
         if not messages:
-            return 0
+            return []
         for item in messages:
             self.outbox.enqueue(item)
         clock, actor = self.session.clock, self.actor
         recorded = self.session.run_many(lambda s: queued(s, messages, actor=actor, clock=clock))
-        self.on_recorded(recorded)
         self.deliverer.wake()
-        return len(messages)
+        return recorded
+
+    def requeue(self, keys: list[str]) -> list[Event]:
+        """Try messages that failed for good again, with a fresh round of attempts.
+
+        The event goes first: a delivery is recorded only for a message the record
+        shows as pending.
+        """
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(
+            lambda s: [
+                event
+                for key in keys
+                if key in failed_keys(s)
+                for event in requeued(s, key, actor=actor, clock=clock)
+            ]
+        )
+        now = clock.now()
+        for event in recorded:
+            self.outbox.requeue(str(event.payload["key"]), now)
+        self.deliverer.wake()
+        return recorded
 
     def record(self, result: DeliveryResult) -> None:
         clock, actor = self.session.clock, self.actor

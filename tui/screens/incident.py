@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import Callable
-from datetime import datetime, timedelta
+from collections.abc import Callable, Sequence
+from datetime import datetime
 
 import httpx
 from textual import on, work
@@ -21,7 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
-from incident.clocks import PhaseState, current_phase, next_update_due, phase_clocks
+from incident.clocks import PhaseState, current_phase, phase_clocks
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
 from incident.describe import describe
 from incident.events import Event, Kind, NewEvent
@@ -30,13 +30,11 @@ from incident.poller import ProbePoller
 from incident.samples import Sample
 from incident.session import IncidentSession
 from incident.state import IncidentState, StepStatus, tier_target
-from incident.templates import render_template, template_context
 from incident.triggers import read_triggers
 from runbooks.model import StepKind, TriggerKind
 from store.errors import StoreError
 from tui.modals import (
     ApprovalModal,
-    ComposerModal,
     ConfirmCommand,
     DatabaseTierModal,
     DecisionModal,
@@ -46,6 +44,7 @@ from tui.modals import (
     TriggerView,
 )
 from tui.notifier import Notifier
+from tui.screens.comms import CommsActions
 from tui.widgets.checklist import Checklist
 from tui.widgets.guidance import Guidance
 from tui.widgets.health import HealthPanels
@@ -55,11 +54,8 @@ from tui.widgets.timeline import Timeline
 
 Command = Callable[[IncidentState], NewEvent]
 
-UPDATE_REMINDER = timedelta(minutes=1)
-"""How long before a stakeholder update is due the coordinator is reminded."""
 
-
-class IncidentScreen(Screen[None]):
+class IncidentScreen(CommsActions, Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
 
     BINDINGS = [
@@ -69,6 +65,8 @@ class IncidentScreen(Screen[None]):
         Binding("n", "note", "Note"),
         Binding("c", "compose", "Comms"),
         Binding("d", "decide", "Decide"),
+        Binding("m", "due_message", "Send due"),
+        Binding("f", "resend_failed", "Re-send failed", show=False),
         Binding("b", "database", "DB"),
         Binding("r", "assign_role", "Roles", show=False),
         Binding("p", "page", "Page", show=False),
@@ -88,6 +86,7 @@ class IncidentScreen(Screen[None]):
         """The phase whose checklist is on show; follows progress unless moved by hand."""
         self._phase_pinned = False
         self._reminded_for: datetime | None = None
+        self._offered: set[tuple[str, datetime]] = set()
         self.notifier: Notifier | None = None
         """Delivers messages to the runbook's webhooks, when it has any."""
         self.last_recorded: Event | None = None
@@ -117,30 +116,14 @@ class IncidentScreen(Screen[None]):
         client = getattr(self.app, "http", None)
         if client is not None and self.state.runbook.probes and not self.state.is_closed:
             self.poll_probes(client)
-        outbox = getattr(self.app, "outbox", None)
-        if client is not None and outbox is not None and self.state.runbook.notify_targets:
-            self.notifier = Notifier(
-                self.session,  # type: ignore[arg-type]
-                outbox,
-                client,
-                actor="lastgood",
-                on_recorded=self.show_recorded,
-                max_attempts=getattr(self.app, "delivery_attempts", None),
-            )
+        self.notifier = self.start_notifier()
+        if self.notifier is not None:
             self.run_worker(self.notifier.run(), group="deliveries", exclusive=True)
+        self.call_after_refresh(self.catch_up)
 
     def on_unmount(self) -> None:
         if self.notifier is not None:
             self.notifier.stop.set()
-
-    def show_recorded(self, events: list[Event]) -> None:
-        """Events recorded off the keyboard (deliveries): into the timeline and the bar."""
-        if events:
-            self.query_one(Timeline).append(self.state, events)
-            self.redraw_clocks()
-        for event in events:
-            if event.kind == Kind.NOTIFICATION_FAILED:
-                self.notify(describe(event), title="Message not delivered", severity="error")
 
     @work(exclusive=True, group="probes")
     async def poll_probes(self, client: httpx.AsyncClient) -> None:
@@ -193,8 +176,8 @@ class IncidentScreen(Screen[None]):
         """Once a second: pick up other writers' events and move the clocks."""
         try:
             fresh = self.session.refresh()
-            fresh += self.check_update_cadence()
-        except StoreError as error:
+            fresh += self.record_background()
+        except (StoreError, CommandError) as error:
             self.notify(str(error), severity="error", timeout=10)
             fresh = []
         if fresh:
@@ -203,34 +186,6 @@ class IncidentScreen(Screen[None]):
             self.redraw_health()
         else:
             self.redraw_clocks()
-
-    def check_update_cadence(self) -> list[Event]:
-        """Remind once when the next stakeholder update is a minute away; record a miss."""
-        due = next_update_due(self.state)
-        if due is None:
-            return []
-        if timedelta(0) < due - self.now() <= UPDATE_REMINDER and due != self._reminded_for:
-            self._reminded_for = due
-            self.notify(
-                f"Next stakeholder update due at {due:%H:%M} UTC (c composes it)",
-                title="Update due soon",
-                severity="warning",
-                timeout=10,
-            )
-        clock, actor = self.session.clock, self.actor
-        if not commands.record_overdue_update(self.state, actor=actor, clock=clock):
-            return []  # nothing to record: no write transaction every second
-        recorded = self.session.run_many(
-            lambda s: commands.record_overdue_update(s, actor=actor, clock=clock)
-        )
-        if recorded:
-            self.notify(
-                describe(recorded[-1]) + " (c composes it)",
-                title="Stakeholder update overdue",
-                severity="error",
-                timeout=15,
-            )
-        return recorded
 
     def _current_phase_id(self) -> str | None:
         clock = current_phase(self.session.state, self.session.clock.now())
@@ -278,10 +233,32 @@ class IncidentScreen(Screen[None]):
             return False
         self.last_recorded = event
         self.query_one(Timeline).append(self.state, [event])
-        self.redraw()
+        self.catch_up()
         if done:
             self.notify(done, timeout=3)
         return True
+
+    def record_many(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> list[Event]:
+        """`record` for a command that decides several events at once."""
+        try:
+            events = self.session.run_many(command)
+        except (CommandError, StoreError) as error:
+            self.notify(str(error), title="Not recorded", severity="error", timeout=10)
+            return []
+        self.query_one(Timeline).append(self.state, events)
+        self.catch_up()
+        return events
+
+    def catch_up(self) -> None:
+        """What follows a recorded action without a key (an auto-send), then redraw."""
+        try:
+            recorded = self.record_background()
+        except (CommandError, StoreError) as error:
+            self.notify(str(error), severity="error", timeout=10)
+            recorded = []
+        if recorded:
+            self.query_one(Timeline).append(self.state, recorded)
+        self.redraw()
 
     @property
     def selected_step(self) -> str | None:
@@ -612,54 +589,6 @@ class IncidentScreen(Screen[None]):
                 self._trigger_views(), toggle_manual=toggle, commander=self.state.commander
             ),
             decide,
-        )
-
-    def action_compose(self) -> None:
-        step_id = self.selected_step
-        template = None
-        check_step = None
-        if step_id is not None:
-            step = self.state.steps[step_id].step
-            if step.kind == StepKind.COMMUNICATION and self.state.status_of(step_id) in (
-                StepStatus.OPEN,
-                StepStatus.BLOCKED,
-            ):
-                template, check_step = step.template, step_id
-        self._open_composer(template, check_step=check_step)
-
-    def _open_composer(self, template: str | None, *, check_step: str | None) -> None:
-        context = template_context(self.state, self.now())
-        templates = [
-            (name, name.replace("-", " ").capitalize(), render_template(text, context))
-            for name, text in self.state.runbook.templates
-        ]
-        if not templates:
-            self.notify("This runbook has no message templates.")
-            return
-        clock, actor = self.session.clock, self.actor
-
-        def send(result: tuple[str | None, str] | None) -> None:
-            if not result:
-                return
-            template_id, text = result
-            sent = self.record(
-                lambda s: commands.send_communication(
-                    s, actor=actor, clock=clock, template=template_id, text=text
-                ),
-                "Message recorded and copied to the clipboard",
-            )
-            if sent:
-                self.app.copy_to_clipboard(text)
-                if self.notifier is not None and self.last_recorded is not None:
-                    try:
-                        self.notifier.queue(self.last_recorded)
-                    except (StoreError, CommandError) as error:
-                        self.notify(str(error), title="Not queued", severity="error")
-                if check_step and self.state.status_of(check_step) == StepStatus.OPEN:
-                    self._check(check_step, note="message sent")
-
-        self.app.push_screen(
-            ComposerModal(templates, template=template, channel=self.state.channel), send
         )
 
     def action_phase(self, delta: int) -> None:
