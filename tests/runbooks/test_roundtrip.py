@@ -212,3 +212,45 @@ def test_notify_section_round_trips(tmp_path: Path) -> None:
     assert [t.name for t in runbook.targets_for("initiating")] == ["team", "ops"]
     assert runbook.targets_for(None) == ()
     assert runbook_from_data(runbook_to_data(runbook), runbook.source) == runbook
+
+
+def test_timed_send_rules_round_trip(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from runbooks import load_runbook, runbook_from_data, runbook_to_data
+    from runbooks.model import Moment, MomentKind, SendMode, SendRule
+
+    path = tmp_path / "timed.yaml"
+    path.write_text(
+        "runbook: n\n"
+        "title: N\n"
+        "templates:\n"
+        '  announce: "Rolling back {title}."\n'
+        '  update: "Still on it."\n'
+        '  resolved: "Resolved."\n'
+        "notify:\n"
+        "  targets:\n"
+        '    - {name: team, kind: slack, url: "${HOOK}"}\n'
+        "  send:\n"
+        '    announce: {to: [team], on: "step:s", mode: auto}\n'
+        "    update: {on: update-due}\n"
+        '    resolved: {to: [team], on: "phase:p"}\n'
+        "phases:\n"
+        "  - {id: p, title: P, window: [0, 5], steps: [{id: s, title: S}]}\n"
+    )
+    runbook = load_runbook(path)
+    assert runbook.notify_rules == (
+        SendRule("announce", ("team",), Moment(MomentKind.STEP, "s"), SendMode.AUTO),
+        SendRule("update", (), Moment(MomentKind.UPDATE_DUE), SendMode.CONFIRM),
+        SendRule("resolved", ("team",), Moment(MomentKind.PHASE, "p"), SendMode.CONFIRM),
+    )
+    assert [t.name for t in runbook.targets_for("announce")] == ["team"]
+    assert runbook.targets_for("update") == ()
+    assert runbook_from_data(runbook_to_data(runbook), runbook.source) == runbook
+
+    untargeted = replace(
+        runbook,
+        notify_targets=(),
+        notify_rules=(SendRule("update", (), Moment(MomentKind.UPDATE_DUE), SendMode.AUTO),),
+    )
+    assert runbook_from_data(runbook_to_data(untargeted), runbook.source) == untargeted
