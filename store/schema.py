@@ -18,6 +18,16 @@ from incident.chain import GENESIS_HASH
 SCHEMA_VERSION = 2
 """The newest layout this code can read and write."""
 
+EVENTS_READABLE_SINCE = 1
+"""The oldest version whose `events` table and triggers are laid out as today's.
+
+A read-only opening may not migrate the file (it may be evidence, or someone
+else's), and it reads nothing but `events`. Versions from this one up to
+SCHEMA_VERSION differ only in tables it never touches (version 2 added the
+outbox), so it reads them as they are. A migration that changes the columns of
+`events` or its triggers must raise this to its own version.
+"""
+
 APPEND_ONLY_MESSAGE = "events are append-only; record a correction instead"
 CHAIN_MESSAGE = "events must extend the chain: next seq and the last hash as prev_hash"
 
@@ -218,13 +228,17 @@ def upgrade(db: Database) -> None:
 
 
 def check_readable(db: Database) -> None:
-    """Refuse what a read-only opening cannot use, since it may not migrate."""
+    """Refuse what a read-only opening cannot use, since it may not migrate.
+
+    Any version from EVENTS_READABLE_SINCE to SCHEMA_VERSION is read as it is.
+    """
     version = stored_version(db)
     if version == 0:
         raise SchemaProblem("not a lastgood database (it is empty)")
     _refuse_newer(version)
-    if version < SCHEMA_VERSION:
+    if version < EVENTS_READABLE_SINCE:
         raise SchemaProblem(
-            f"schema version {version} is older than this lastgood's ({SCHEMA_VERSION}); "
+            f"schema version {version} is too old to read as it is (this lastgood "
+            f"reads {EVENTS_READABLE_SINCE} to {SCHEMA_VERSION}); "
             "open it once for writing to upgrade it"
         )

@@ -28,11 +28,12 @@ from store.schema import SchemaProblem, check_readable, upgrade
 def open_file(
     path: str | os.PathLike[str], *, read_only: bool, snapshot: bool = False
 ) -> tuple[Path, sqlite3.Connection]:
-    """The absolute path and a connection whose schema is current; or a StoreError.
+    """The absolute path and a connection to a file this code can use; or a StoreError.
 
     A writable opening creates the file (0600) or brings an older schema up to
-    date; a read-only one never writes to the file, so it refuses what it would
-    have to upgrade.
+    date. A read-only one never writes to the file, so it takes any version
+    whose `events` layout is today's (`EVENTS_READABLE_SINCE` on) as it is, and
+    refuses an older one, which it would have to upgrade.
     """
     location = Path(os.path.abspath(os.fspath(path)))
     try:

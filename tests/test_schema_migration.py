@@ -12,6 +12,7 @@ import hashlib
 import json
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -19,9 +20,10 @@ from pathlib import Path
 import pytest
 
 from incident.events import Event, NewEvent
-from store import SCHEMA_VERSION, SqliteEventLog, StoreError
+from store import SCHEMA_VERSION, SqliteEventLog, StoreError, schema
 from store.outbox import Outbox
 from store.rows import chain_rows
+from store.schema import EVENTS_READABLE_SINCE
 from tests.cli_helpers import Cli
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
@@ -279,25 +281,86 @@ def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
     assert versions(db_path) == ("3", 3)
 
 
-@pytest.mark.parametrize("snapshot", [False, True])
-def test_read_only_refuses_an_old_file_until_a_writer_upgrades_it(
-    db_path: Path, snapshot: bool
-) -> None:
+def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path) -> None:
+    """What EVENTS_READABLE_SINCE promises: `events` and its triggers did not change.
+
+    A migration that changes them must raise the constant; this then fails
+    until the old layout here is the one of the new EVENTS_READABLE_SINCE.
+    """
+    assert 1 <= EVENTS_READABLE_SINCE <= SCHEMA_VERSION
+    old, new = tmp_path / "v1.db", tmp_path / "current.db"
+    make_v1(old, outbox=())
+    SqliteEventLog.open(new).close()
+
+    def events_ddl(path: Path) -> dict[str, str]:
+        with raw(path) as conn:
+            rows = conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE tbl_name = 'events' AND sql IS NOT NULL"
+            ).fetchall()
+        return {str(name): " ".join(str(sql).split()) for name, sql in rows}
+
+    assert EVENTS_READABLE_SINCE == 1  # the version make_v1 builds
+    assert events_ddl(new) == events_ddl(old)
+    assert set(events_ddl(new)) == {
+        "events",
+        "events_no_update",
+        "events_no_delete",
+        "events_extend_chain",
+    }
+
+
+@pytest.mark.parametrize("snapshot", [False, True], ids=["read-only", "snapshot"])
+def test_read_only_reads_an_old_file_as_it_is(db_path: Path, snapshot: bool) -> None:
+    """Evidence from the previous release is read without being upgraded or touched."""
     recorded = make_v1(db_path)
-    with raw(db_path) as conn:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    listing = sorted(p.name for p in db_path.parent.iterdir())
+    assert listing == [db_path.name]
+    before, mtime = digest(db_path), db_path.stat().st_mtime_ns
+    time.sleep(0.01)  # a write would now change the mtime visibly
+
+    with SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot) as log:
+        assert log.incident_ids() == [INCIDENT]
+        assert log.events(INCIDENT) == recorded
+        assert log.last_seq(INCIDENT) == 5
+        report = log.verify(INCIDENT)
+        with pytest.raises(StoreError, match="read-only"):
+            log.append([note(6)])
+    assert report.ok
+    assert (report.count, report.head_hash) == (5, recorded[-1].hash)
+
+    assert digest(db_path) == before
+    assert db_path.stat().st_mtime_ns == mtime
+    after = sorted(p.name for p in db_path.parent.iterdir())
+    if snapshot:
+        assert after == listing
+    else:
+        # A live reader shares SQLite's WAL index with writers, as for any
+        # version; nothing is written to the log itself.
+        assert set(after) - set(listing) <= {f"{db_path.name}-wal", f"{db_path.name}-shm"}
+        wal = db_path.with_name(f"{db_path.name}-wal")
+        assert not wal.exists() or wal.stat().st_size == 0
+    assert versions(db_path) == ("1", 1)
+
+
+@pytest.mark.parametrize("snapshot", [False, True], ids=["read-only", "snapshot"])
+def test_read_only_refuses_a_version_older_than_the_events_layout(
+    db_path: Path, snapshot: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a migration changes `events`, files before it need a writer first."""
+    make_v1(db_path)
     before = digest(db_path)
+    monkeypatch.setattr(schema, "EVENTS_READABLE_SINCE", 2)
 
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 1 is older than this lastgood's (2)" in message
+    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 2)" in message
     assert message.endswith("open it once for writing to upgrade it")
     assert digest(db_path) == before
 
     SqliteEventLog.open(db_path).close()
     with SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot) as log:
-        assert log.events(INCIDENT) == recorded
+        assert log.verify(INCIDENT).ok
 
 
 def test_two_writers_opening_an_old_file_at_once_upgrade_it_once(db_path: Path) -> None:
@@ -321,23 +384,27 @@ def test_two_writers_opening_an_old_file_at_once_upgrade_it_once(db_path: Path) 
         assert len(box.messages("INC-1")) == len(OLD_ROWS)
 
 
-def test_cli_reads_an_old_file_after_one_writing_command(tmp_path: Path) -> None:
-    """`replay` and `attach` open read-only; any recording verb upgrades the file first."""
+def test_cli_reads_an_old_file_without_upgrading_it(tmp_path: Path) -> None:
+    """`replay` and `verify` open read-only and leave a version 1 file at version 1."""
     cli = Cli(tmp_path / "incidents.db")
     incident_id = cli.ok(
         "declare", "--title", "Old file", "--severity", "SEV2", "--commander", "Ada"
     ).strip()
-    # Back to what the version 1 release left: the same tables, version 1.
+    # Back to what the version 1 release left: no outbox (only a TUI with
+    # network access made one), version 1.
     with raw(cli.db) as conn:
+        conn.execute("DROP TABLE IF EXISTS outbox")
         conn.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
         conn.execute("PRAGMA user_version = 1")
+    assert "outbox" not in names(cli.db)
 
-    refused = cli.run("replay", incident_id, "--json")
-    assert refused.code == 2
-    assert refused.err.strip().endswith("open it once for writing to upgrade it")
-
-    cli.ok("note", incident_id, "after the upgrade")
-    assert versions(cli.db) == ("2", 2)
     replayed = json.loads(cli.ok("replay", incident_id, "--json"))
     assert replayed["id"] == incident_id
+    assert "ok," in cli.ok("verify", incident_id)
+    assert versions(cli.db) == ("1", 1)
+    assert "outbox" not in names(cli.db)
+
+    cli.ok("note", incident_id, "recorded by this release")  # a writer upgrades it
+    assert versions(cli.db) == ("2", 2)
+    assert "outbox" in names(cli.db)
     assert "ok," in cli.ok("verify", incident_id)
