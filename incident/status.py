@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incident.autosend import due_messages
 from incident.clocks import (
     PhaseClock,
     current_phase,
@@ -105,9 +106,34 @@ def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "database_tier": state.tier_choice.tier if state.tier_choice else None,
         "next_update_due": _ts(next_update),
         "communications": len(state.communications),
+        "messages_due": [
+            {
+                "template": m.template,
+                "moment": m.moment,
+                "mode": str(m.rule.mode),
+                "due_at": _ts(m.due_at),
+            }
+            for m in due_messages(state, now)
+        ],
+        "deliveries": _delivery_counts(state),
         "notes": len(state.notes),
         "events": state.last_seq,
     }
+
+
+def _delivery_counts(state: IncidentState) -> dict[str, JSONValue]:
+    statuses = [d.status for d in state.deliveries.values()]
+    return {name: statuses.count(name) for name in ("pending", "delivered", "failed")}
+
+
+def _message_lines(state: IncidentState, now: datetime) -> list[str]:
+    lines = [
+        f"message due: {m.template} ({m.moment}, {m.rule.mode})" for m in due_messages(state, now)
+    ]
+    counts = _delivery_counts(state)
+    if any(counts.values()):
+        lines.append("webhooks: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return lines
 
 
 _MARKS = {
@@ -139,6 +165,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
             else (f"OVERDUE by {format_duration(delta)}")
         )
         lines.append(f"next stakeholder update {when}")
+    lines += _message_lines(state, now)
     for clock in phase_clocks(state, now):
         window = clock.phase.window
         span = ""

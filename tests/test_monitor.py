@@ -58,7 +58,7 @@ def test_monitor_refuses_a_runbook_without_probes_and_unreachable_is_recorded(tm
         str(bare),
     ).strip()
     refused = cli.run("monitor", incident_id, "--for", "1")
-    assert refused.code == 2 and "defines no probes" in refused.err
+    assert refused.code == 2 and "defines no probes and no messages to send" in refused.err
 
     with DemoService() as service:
         url = service.url

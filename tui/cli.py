@@ -123,6 +123,25 @@ def build_parser() -> OneLineParser:
     p.add_argument("--channel", default="", metavar="NAME")
     p.add_argument("--preview", action="store_true", help="print the message, record nothing")
 
+    p = command("decline", "Record that a message the runbook made due will not be sent.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument("template", metavar="TEMPLATE")
+    p.add_argument("--reason", required=True, metavar="TEXT", help="why it is not being sent")
+
+    p = command("deliver", "Deliver the incident's messages to its webhooks, with retries.")
+    p.add_argument("id", metavar="ID")
+    p.add_argument(
+        "--wait",
+        type=_seconds,
+        default=60.0,
+        metavar="SECONDS",
+        help="give up retrying after this long (default 60)",
+    )
+    p.add_argument(
+        "--resend-failed", action="store_true", help="try messages that failed for good again"
+    )
+    p.add_argument("--attempts", type=int, metavar="N", help="tries per message (default 8)")
+
     p = command("severity", "Change the incident's severity.")
     p.add_argument("id", metavar="ID")
     p.add_argument("severity", metavar="SEV1..SEV4")
@@ -133,7 +152,7 @@ def build_parser() -> OneLineParser:
     p.add_argument("--force", action="store_true", help="close with required steps open")
     p.add_argument("--reason", default="", metavar="TEXT")
 
-    p = command("monitor", "Poll the runbook's probes headless and record samples.")
+    p = command("monitor", "Headless: poll probes, send and deliver messages, record it all.")
     p.add_argument("id", metavar="ID")
     p.add_argument(
         "--for",

@@ -1,7 +1,8 @@
-"""`lastgood monitor`: the TUI's probes without the TUI.
+"""`lastgood monitor`: the TUI's background work without the TUI.
 
 Prints one line per poll and every trigger change, records samples through the
-same domain command as the TUI, and stops cleanly on Ctrl-C or after `--for`.
+same domain command as the TUI, sends and delivers the incident's messages as an
+open TUI would, and stops cleanly on Ctrl-C or after `--for`.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+from collections.abc import Callable
+from pathlib import Path
 
 from incident import commands
 from incident.clocks import elapsed, format_offset
@@ -19,6 +22,7 @@ from incident.poller import ProbePoller
 from incident.probing import make_client
 from incident.samples import Sample
 from incident.session import IncidentSession
+from tui.courier import Courier
 
 
 def sample_summary(session: IncidentSession, sample: Sample) -> str:
@@ -33,8 +37,25 @@ def sample_summary(session: IncidentSession, sample: Sample) -> str:
     return f"{sample.probe} OK{latency}"
 
 
-def run_monitor(session: IncidentSession, *, duration_s: float | None, actor: str) -> int:
+def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None, actor: str) -> int:
+    """Probes, and the incident's messages (auto-sends, delivery, missed updates)."""
+
     async def monitor() -> None:
+        stop = asyncio.Event()
+        async with Courier(session, db, say=_say(session)) as courier:
+            messages = asyncio.create_task(courier.run(stop))
+            try:
+                if session.state.runbook.probes:
+                    await poll(stop)
+                elif duration_s is not None:
+                    await asyncio.sleep(duration_s)
+                else:
+                    await stop.wait()
+            finally:
+                stop.set()
+                await messages
+
+    async def poll(stop: asyncio.Event) -> None:
         client = make_client()
         try:
             poller = ProbePoller(
@@ -52,7 +73,7 @@ def run_monitor(session: IncidentSession, *, duration_s: float | None, actor: st
                         print(f"{offset}  {describe(event)}")
                 sys.stdout.flush()
 
-            await poller.run(on_batch, stop=asyncio.Event(), until_s=duration_s)
+            await poller.run(on_batch, stop=stop, until_s=duration_s)
         finally:
             await client.aclose()
 
@@ -61,3 +82,11 @@ def run_monitor(session: IncidentSession, *, duration_s: float | None, actor: st
     except KeyboardInterrupt:
         print("monitor stopped", file=sys.stderr)
     return 0
+
+
+def _say(session: IncidentSession) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        offset = format_offset(elapsed(session.state, session.clock.now()))
+        print(f"{offset}  {line}", flush=True)
+
+    return say

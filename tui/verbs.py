@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
+from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from incident import commands
@@ -130,6 +131,7 @@ def cmd_declare(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         log.append([event])
         print(event.incident_id)
+        follow_up(args, open_session(log, event.incident_id))
     return 0
 
 
@@ -190,12 +192,6 @@ _RECORDING_VERBS: dict[str, tuple[Build, Callable[[argparse.Namespace], str]]] =
             s, a.target, actor=actor, clock=clock, note=a.note
         ),
         lambda a: f"paged {a.target}",
-    ),
-    "send": (
-        lambda a, s, actor, clock: commands.send_communication(
-            s, actor=actor, clock=clock, template=a.template, text=a.text, channel=a.channel
-        ),
-        lambda a: "message recorded as sent",
     ),
     "severity": (
         lambda a, s, actor, clock: commands.change_severity(
@@ -262,21 +258,7 @@ def cmd_recording(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         offset = format_offset(elapsed(session.state, session.clock.now()))
         print(f"{offset}  {done(args)}")
-    return 0
-
-
-def cmd_send(args: argparse.Namespace) -> int:
-    """`send --preview` prints the rendered template and records nothing."""
-    if not args.preview:
-        return cmd_recording(args)
-    if args.template is None:
-        raise CliError("--preview needs --template")
-    with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
-        try:
-            print(commands.compose_message(session.state, args.template, session.clock.now()))
-        except CommandError as error:
-            raise CliError(str(error)) from None
+        follow_up(args, session)
     return 0
 
 
@@ -320,6 +302,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             )
         )
         print(f"checked {args.step}")
+        follow_up(args, session)
     return 0
 
 
@@ -329,11 +312,12 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
     with open_log(args) as log:
         session = open_session(log, args.id)
-        if not session.state.runbook.probes:
-            raise CliError(f"runbook '{session.state.runbook.id}' defines no probes")
+        runbook = session.state.runbook
+        if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
+            raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
         if session.state.is_closed:
             raise CliError(f"incident {args.id} is closed")
-        return run_monitor(session, duration_s=args.duration, actor=actor_name())
+        return run_monitor(session, db_path(args), duration_s=args.duration, actor=actor_name())
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
@@ -600,7 +584,9 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     **dict.fromkeys(_RECORDING_VERBS, cmd_recording),
     "start": cmd_start,
     "declare": cmd_declare,
-    "send": cmd_send,
+    "send": lambda args: _comms().cmd_send(args),
+    "decline": lambda args: _comms().cmd_decline(args),
+    "deliver": lambda args: _comms().cmd_deliver(args),
     "run": cmd_run,
     "monitor": cmd_monitor,
     "attach": cmd_attach,
@@ -615,6 +601,17 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "validate": cmd_validate,
     "demo": cmd_demo,
 }
+
+
+def _comms() -> ModuleType:
+    """The messaging verbs, which build on this module's helpers."""
+    from tui import comms_verbs
+
+    return comms_verbs
+
+
+def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
+    _comms().follow_up(args, session)
 
 
 def dispatch(args: argparse.Namespace) -> int:

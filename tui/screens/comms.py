@@ -17,8 +17,13 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from incident import commands
-from incident.autosend import CONFIRM_LEAD, DueMessage, awaiting_confirmation, send_due
-from incident.autosend import auto_send as auto_send_events
+from incident.autosend import (
+    CONFIRM_LEAD,
+    DueMessage,
+    awaiting_confirmation,
+    record_auto_sends,
+    send_due,
+)
 from incident.autosend import decline as decline_event
 from incident.clocks import next_update_due
 from incident.commands import CommandError
@@ -109,12 +114,7 @@ class CommsActions:
         return recorded
 
     def _send_automatic(self) -> list[Event]:
-        clock = self.session.clock
-        if not auto_send_events(self.state, actor=AUTO_ACTOR, clock=clock):
-            return []  # the usual case: no write transaction
-        recorded = self.session.run_many(
-            lambda s: auto_send_events(s, actor=AUTO_ACTOR, clock=clock)
-        )
+        recorded = record_auto_sends(self.session, actor=AUTO_ACTOR)
         for event in recorded:
             if event.kind == Kind.COMMUNICATION_SENT:
                 self.notify(describe(event), title="Sent automatically", timeout=6)

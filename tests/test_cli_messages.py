@@ -1,0 +1,185 @@
+"""Messages from the CLI as a team runs it: real processes, real receivers, a real file.
+
+Each `lastgood` call is a separate process run in a thread, so the receivers (served
+from this test's event loop) can answer while it runs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+
+from tests.cli_helpers import Cli, Result
+from tests.webhook_receivers import WebhookReceiver, fail_first
+
+RUNBOOK = """\
+runbook: cli-messages
+title: CLI messages
+templates:
+  initiating: "Initiating rollback due to {issue}. ETA {eta}."
+  announce: "Rolling back {title} now."
+notify:
+  targets:
+    - {name: team, kind: slack, url: "${HOOK}"}
+  send:
+    initiating: {to: [team], on: declared, mode: auto}
+    announce: {to: [team], on: "step:decide"}
+phases:
+  - id: decide
+    title: Decide
+    window: [0, 5]
+    steps:
+      - {id: decide, title: Decide to roll back, kind: approval, approver: incident-commander}
+      - {id: announce, title: Announce, kind: communication, template: announce}
+      - {id: notify, title: Notify stakeholders, kind: communication, template: initiating}
+"""
+
+
+def setup(tmp_path: Path, hook: WebhookReceiver) -> tuple[Cli, str]:
+    runbook = tmp_path / "runbook.yaml"
+    runbook.write_text(RUNBOOK)
+    cli = Cli(tmp_path / "incident.db", actor="ada")
+    cli.env["HOOK"] = hook.url()
+    return cli, str(runbook)
+
+
+async def run(cli: Cli, *args: str) -> Result:
+    return await asyncio.to_thread(cli.run, *args)
+
+
+async def declare(cli: Cli, runbook: str) -> Result:
+    return await run(
+        cli,
+        "declare",
+        *("--title", "Checkout 5xx", "--severity", "SEV1", "--commander", "Ada"),
+        *("--issue", "checkout errors", "--eta", "15", "--runbook", runbook),
+    )
+
+
+def events(cli: Cli, incident_id: str) -> list[dict[str, object]]:
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    return list(record["events"])
+
+
+async def test_declare_sends_and_delivers_the_auto_message_then_a_confirmed_one(
+    tmp_path: Path,
+) -> None:
+    async with WebhookReceiver() as hook:
+        cli, runbook = setup(tmp_path, hook)
+        declared = await declare(cli, runbook)
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        assert "Message sent automatically: Initiating rollback due to checkout errors." in (
+            declared.out
+        )
+        assert "Delivered to team" in declared.out
+        assert [r.document for r in hook.requests] == [
+            {"text": declared.out.split("automatically: ")[1].splitlines()[0]}
+        ]
+
+        approved = await run(
+            cli, "approve", incident_id, "decide", "--by", "Ada", "--reason", "5xx"
+        )
+        assert approved.code == 0, approved.err
+        checked = await run(cli, "check", incident_id, "decide")
+        assert checked.code == 0, checked.err
+        assert (
+            f"due: the announce message (step:decide); send it with "
+            f"`lastgood send {incident_id} --template announce`" in checked.err
+        )
+        assert len(hook.requests) == 1  # a confirm rule sends nothing by itself
+
+        sent = await run(cli, "send", incident_id, "--template", "announce")
+        assert sent.code == 0, sent.err
+        assert "Delivered to team" in sent.out
+        assert hook.requests[-1].document == {"text": "Rolling back Checkout 5xx now."}
+        assert len(hook.accepted_keys()) == len(set(hook.accepted_keys())) == 2
+
+    recorded = events(cli, incident_id)
+    messages = [e["payload"] for e in recorded if e["kind"] == "communication.sent"]
+    assert [(m.get("moment"), m.get("auto")) for m in messages] == [
+        ("declared", True),
+        ("step:decide", None),
+    ]
+    checked_steps = [e["payload"]["step"] for e in recorded if e["kind"] == "step.checked"]
+    assert checked_steps == ["notify", "decide", "announce"]
+    assert [e["kind"] for e in recorded].count("notification.delivered") == 2
+    assert "ok," in cli.ok("verify", incident_id)
+
+
+async def test_decline_is_recorded_and_refused_when_nothing_is_due(tmp_path: Path) -> None:
+    async with WebhookReceiver() as hook:
+        cli, runbook = setup(tmp_path, hook)
+        incident_id = (await declare(cli, runbook)).out.splitlines()[0]
+        early = await run(cli, "decline", incident_id, "announce", "--reason", "not yet")
+        assert early.code == 2
+        assert early.err.strip() == (
+            "lastgood decline: no 'announce' message is due (due now: none)"
+        )
+        await run(cli, "approve", incident_id, "decide", "--by", "Ada", "--reason", "5xx")
+        await run(cli, "check", incident_id, "decide")
+        declined = await run(cli, "decline", incident_id, "announce", "--reason", "posted by hand")
+        assert declined.code == 0, declined.err
+        assert "not sending the announce message: posted by hand" in declined.out
+        assert len(hook.requests) == 1
+    (payload,) = [e["payload"] for e in events(cli, incident_id) if e["kind"].endswith("declined")]
+    assert (payload["template"], payload["reason"], payload["by"]) == (
+        "announce",
+        "posted by hand",
+        "ada",
+    )
+
+
+async def test_deliver_retries_reports_failure_and_resends_it_once(tmp_path: Path) -> None:
+    async with WebhookReceiver(fail_first(2)) as hook:
+        cli, runbook = setup(tmp_path, hook)
+        declared = await declare(cli, runbook)
+        incident_id = declared.out.splitlines()[0]
+        assert "1 message(s) not delivered yet" in declared.err
+
+        failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
+        assert failed.code == 1
+        assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out
+        assert failed.err.strip() == (
+            "lastgood deliver: 0 message(s) pending, 1 failed; "
+            "--resend-failed tries the failed ones again"
+        )
+
+        resent = await run(cli, "deliver", incident_id, "--resend-failed", "--wait", "5")
+        assert resent.code == 0, resent.err
+        assert "Re-sending to team" in resent.out
+        assert "every message is delivered" in resent.out
+        assert len(hook.requests) == 3
+        assert len(hook.accepted_keys()) == 1
+
+    kinds = [e["kind"] for e in events(cli, incident_id) if e["kind"].startswith("notification.")]
+    assert kinds == [
+        "notification.queued",
+        "notification.failed",
+        "notification.requeued",
+        "notification.delivered",
+    ]
+
+
+async def test_monitor_delivers_what_the_cli_could_not(tmp_path: Path) -> None:
+    async with WebhookReceiver(fail_first(1)) as hook:
+        cli, runbook = setup(tmp_path, hook)
+        incident_id = (await declare(cli, runbook)).out.splitlines()[0]
+        assert hook.accepted_keys() == []
+        monitored = await run(cli, "monitor", incident_id, "--for", "3")
+        assert monitored.code == 0, monitored.err
+        assert "Delivered to team after 2 tries" in monitored.out
+        assert len(hook.accepted_keys()) == 1
+
+
+async def test_deliver_refuses_a_runbook_without_targets(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "bare.db")
+    bare = tmp_path / "bare.md"
+    bare.write_text("# Bare\n\n## Execute (T+0 to T+30 minutes)\n\n- [ ] Roll back\n")
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV3", "--commander", "A", "--runbook", str(bare)
+    ).strip()
+    refused = cli.run("deliver", incident_id)
+    assert refused.code == 2
+    assert refused.err.strip() == "lastgood deliver: runbook 'bare' defines no notify targets"
