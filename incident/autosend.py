@@ -21,8 +21,16 @@ from datetime import datetime, timedelta
 from incident.clock import Clock
 from incident.clocks import next_update_due
 from incident.commands import CommandError, check_step, compose_message, send_communication
-from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.events import (
+    Event,
+    JSONValue,
+    Kind,
+    NewEvent,
+    format_timestamp,
+    truncate_to_millis,
+)
 from incident.records import StepStatus
+from incident.session import IncidentSession
 from incident.state import IncidentState
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
 
@@ -198,3 +206,11 @@ def communication_step(state: IncidentState, template: str) -> str | None:
         ):
             return step_id
     return None
+
+
+def record_auto_sends(session: IncidentSession, *, actor: str) -> list[Event]:
+    """Send what is due by itself, deciding inside the append; usually writes nothing."""
+    clock = session.clock
+    if not auto_send(session.state, actor=actor, clock=clock):
+        return []
+    return session.run_many(lambda s: auto_send(s, actor=actor, clock=clock))
