@@ -19,6 +19,7 @@ from incident import commands
 from incident.autosend import decline, due_messages, send_due
 from incident.clocks import elapsed, format_offset
 from incident.commands import CommandError
+from incident.events import Kind
 from incident.session import IncidentSession
 from store.errors import StoreError
 from tui.verbs import CliError, actor_name, db_path, open_log, open_session
@@ -62,23 +63,30 @@ def cmd_send(args: argparse.Namespace) -> int:
         due = {m.template for m in due_messages(session.state, clock.now())}
         try:
             if args.template is not None and args.template in due:
-                session.run_many(
+                recorded = session.run_many(
                     lambda s: send_due(s, args.template, actor=actor, clock=clock, text=args.text)
                 )
             else:
-                session.run(
-                    lambda s: commands.send_communication(
-                        s,
-                        actor=actor,
-                        clock=clock,
-                        template=args.template,
-                        text=args.text,
-                        channel=args.channel,
+                recorded = [
+                    session.run(
+                        lambda s: commands.send_communication(
+                            s,
+                            actor=actor,
+                            clock=clock,
+                            template=args.template,
+                            text=args.text,
+                            channel=args.channel,
+                        )
                     )
-                )
+                ]
         except CommandError as error:
             raise CliError(str(error)) from None
         print(f"{_offset(session)}  message recorded as sent")
+        for event in recorded:
+            if event.kind == Kind.STEP_CHECKED:
+                print(
+                    f"{_offset(session)}  checked {event.payload.get('step')}: the message was due"
+                )
         follow_up(args, session)
     return 0
 

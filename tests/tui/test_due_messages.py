@@ -20,7 +20,6 @@ import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from textual.widgets import Input, TextArea
 from textual.widgets._footer import FooterKey
 
@@ -345,13 +344,6 @@ async def check_declined(tmp_path, how: str) -> None:
     assert "notification.queued" not in kinds(events)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "product bug: the modal focuses its TextArea, whose own ctrl+d (delete right) "
-        "takes the key before DueMessageModal's non-priority ctrl+d binding"
-    ),
-)
 async def test_declining_with_ctrl_d_records_the_reason_and_sends_nothing(tmp_path):
     await check_declined(tmp_path, "key")
 

@@ -25,7 +25,8 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send"),
-        Binding("ctrl+d", "decline", "Don't send"),
+        # priority: the text area would otherwise take ctrl+d as "delete right"
+        Binding("ctrl+d", "decline", "Don't send", priority=True),
     ]
 
     DEFAULT_CSS = """
