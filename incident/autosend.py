@@ -103,12 +103,27 @@ def _is_auto(rule: SendRule) -> bool:
 
 def _settled(state: IncidentState, rule: SendRule, at: datetime) -> bool:
     """Sent or declined already. Any message moves the update cadence on by itself, so
-    an update is settled only by declining it; a once-moment by its own template."""
+    an update is settled only by declining it; a once-moment by a message from its own
+    template, or by its communication step being done or skipped some other way."""
     moment = str(rule.on)
     declined = [d for d in state.declined if d.template == rule.template and d.moment == moment]
     if rule.on is not None and rule.on.once:
-        return bool(declined) or any(c.template == rule.template for c in state.communications)
+        return (
+            bool(declined)
+            or any(c.template == rule.template for c in state.communications)
+            or _step_settled(state, rule.template)
+        )
     return any(d.due_at == at for d in declined)
+
+
+def _step_settled(state: IncidentState, template: str) -> bool:
+    """The communication step for `template` is done or skipped: dealt with by hand."""
+    return any(
+        record.step.kind == StepKind.COMMUNICATION
+        and record.step.template == template
+        and (record.done or record.skipped)
+        for record in state.steps.values()
+    )
 
 
 def auto_send(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:

@@ -55,6 +55,7 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("comms-composer", "declared", (120, 40), highlight_then("notify-stakeholders", "c")),
     ("decision-gate", "declared", (120, 40), highlight_then("decide-rollback", "d")),
     ("database-tiers", "mid-phase-2", (120, 40), highlight_then("database-rollback", "b")),
+    ("message-due", "mid-phase-2", (120, 40), highlight_then("database-rollback", "m")),
     ("closed", "closed", (120, 40), nothing),
 ]
 

@@ -273,3 +273,13 @@ def test_only_a_failed_delivery_can_be_requeued(clock: ManualClock) -> None:
         )
     )
     assert [e.kind for e in delivered] == [Kind.NOTIFICATION_DELIVERED]
+
+
+def test_a_communication_step_dealt_with_by_hand_settles_its_message(clock: ManualClock) -> None:
+    session = declare(runbook_with(rule("paging", f"step:{GATE}")), clock)
+    decide(session, clock)
+    assert [m.template for m in due_messages(session.state, clock.now())] == ["paging"]
+    session.run(
+        lambda s: commands.check_step(s, "assemble-team", actor="ada", clock=clock, note="phoned")
+    )
+    assert due_messages(session.state, clock.now()) == []

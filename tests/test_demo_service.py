@@ -314,3 +314,14 @@ def test_demo_runbook_template_loads_and_rolls_the_service_back(
     assert done.returncode == 0, done.stderr
     assert '"version": "2.4.0"' in done.stdout
     assert client.get(f"{service.url}/version").json() == {"version": "2.4.0"}
+
+
+def test_the_team_webhook_stand_in_counts_what_it_receives(
+    service: DemoService, client: httpx.Client
+) -> None:
+    assert client.get(f"{service.url}/stats").json()["webhook_messages"] == 0
+    for text in ("Initiating rollback", "Resolved"):
+        answer = client.post(f"{service.url}/hooks/team", json={"text": text})
+        assert answer.status_code == 200 and answer.json() == {"ok": True}
+    assert client.get(f"{service.url}/hooks/team").status_code == 405
+    assert client.get(f"{service.url}/stats").json()["webhook_messages"] == 2

@@ -106,6 +106,8 @@ class DemoService:
         self._server: _Server | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self.webhook_messages = 0
+        """Messages POSTed to /hooks/team."""
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -229,6 +231,7 @@ class DemoService:
                 "seconds_since_rollback": (
                     None if self._switched_at is None else now - self._switched_at
                 ),
+                "webhook_messages": self.webhook_messages,
             }
 
     def health(self) -> tuple[int, dict[str, Any]]:
@@ -326,6 +329,12 @@ class DemoService:
             if count:
                 self.simulate(count)
 
+    def _hook(self) -> tuple[int, dict[str, Any]]:
+        """A stand-in for the team's Slack webhook, so the demo shows delivery."""
+        with self._lock:
+            self.webhook_messages += 1
+        return 200, {"ok": True}
+
     def _checkout(self) -> tuple[int, dict[str, Any]]:
         with self._lock:
             failed, latency = self._draw(self._monotonic())
@@ -348,6 +357,7 @@ class DemoService:
             "/stats": {"GET": lambda: (200, self.stats())},
             "/metrics": {"GET": lambda: (200, self.metrics_text())},
             "/admin/rollback": {"POST": lambda: (200, self.rollback())},
+            "/hooks/team": {"POST": self._hook},
         }
         methods = routes.get(path)
         if methods is None:

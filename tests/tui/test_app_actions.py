@@ -153,7 +153,9 @@ async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
         screen.tick()
         await pilot.pause()
         titles = [n.title for n in app._notifications]
-        assert "Update due soon" in titles
+        # The bundled runbook offers the update itself (`update: {on: update-due}`).
+        assert "Message due" in titles
+        assert screen.check_action("due_message", ()) is True
         assert screen.state.overdue_updates == []
         scenario.clock.set(SCENARIO_T0 + timedelta(minutes=5, seconds=1))
         screen.tick()

@@ -35,8 +35,8 @@ class FollowScreen(IncidentScreen, inherit_bindings=False):
         yield FollowBar(id="follow-bar")
         yield from super().compose()
 
-    def check_update_cadence(self) -> list[Event]:
-        """A follower reminds nobody and records nothing."""
+    def record_background(self) -> list[Event]:
+        """A follower sends nothing, offers nothing and records nothing."""
         return []
 
     def redraw_clocks(self) -> None:

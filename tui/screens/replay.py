@@ -16,6 +16,7 @@ from textual.binding import Binding
 from textual.widgets import Static
 
 from incident.clocks import format_offset
+from incident.events import Event
 from incident.replay import ReplaySession, parse_offset
 from tui.modals import TextPrompt
 from tui.screens.incident import IncidentScreen
@@ -61,6 +62,10 @@ class ReplayScreen(IncidentScreen, inherit_bindings=False):
         super().on_mount()
         self.set_interval(FRAME_S, self.frame)
         self.sync()
+
+    def record_background(self) -> list[Event]:
+        """A replay shows what happened; it sends, offers and records nothing."""
+        return []
 
     def tick(self) -> None:
         """Live polling of the log has no place in a replay; `frame` moves time."""
