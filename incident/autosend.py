@@ -20,7 +20,13 @@ from datetime import datetime, timedelta
 
 from incident.clock import Clock
 from incident.clocks import next_update_due
-from incident.commands import CommandError, check_step, compose_message, send_communication
+from incident.commands import (
+    CommandError,
+    check_step,
+    compose_message,
+    record_overdue_update,
+    send_communication,
+)
 from incident.events import (
     Event,
     JSONValue,
@@ -229,3 +235,11 @@ def record_auto_sends(session: IncidentSession, *, actor: str) -> list[Event]:
     if not auto_send(session.state, actor=actor, clock=clock):
         return []
     return session.run_many(lambda s: auto_send(s, actor=actor, clock=clock))
+
+
+def record_overdue(session: IncidentSession, *, actor: str) -> list[Event]:
+    """Record, once, a stakeholder update that came due unsent; usually writes nothing."""
+    clock = session.clock
+    if not record_overdue_update(session.state, actor=actor, clock=clock):
+        return []
+    return session.run_many(lambda s: record_overdue_update(s, actor=actor, clock=clock))

@@ -17,8 +17,7 @@ from types import TracebackType
 
 import httpx
 
-from incident import commands
-from incident.autosend import awaiting_confirmation, record_auto_sends
+from incident.autosend import awaiting_confirmation, record_auto_sends, record_overdue
 from incident.describe import describe
 from incident.events import Event, Kind
 from incident.notifications import failed_keys
@@ -29,14 +28,6 @@ from tui.notifier import Notifier
 
 AUTO_ACTOR = "lastgood"
 _SHOWN = (Kind.COMMUNICATION_SENT, Kind.STEP_CHECKED, Kind.UPDATE_OVERDUE)
-
-
-def record_overdue(session: IncidentSession, *, actor: str) -> list[Event]:
-    """Record, once, a stakeholder update that came due unsent; usually writes nothing."""
-    clock = session.clock
-    if not commands.record_overdue_update(session.state, actor=actor, clock=clock):
-        return []
-    return session.run_many(lambda s: commands.record_overdue_update(s, actor=actor, clock=clock))
 
 
 class Courier:

@@ -22,6 +22,7 @@ from incident.autosend import (
     DueMessage,
     awaiting_confirmation,
     record_auto_sends,
+    record_overdue,
     send_due,
 )
 from incident.autosend import decline as decline_event
@@ -59,6 +60,7 @@ class CommsActions:
     app: App[Any]
     _reminded_for: datetime | None
     _offered: set[tuple[str, datetime]]
+    _waiting: set[tuple[str, object]]
 
     # Provided by the screen.
     state: IncidentState
@@ -123,6 +125,10 @@ class CommsActions:
     def _offer_due(self) -> None:
         """Tell the coordinator, once each, that a message waits for confirmation."""
         due = awaiting_confirmation(self.state, self.now())
+        waiting = {(m.template, m.due_at) for m in due} | {("failed", len(failed_keys(self.state)))}
+        if waiting == self._waiting:
+            return  # the usual tick: nothing new, the footer stays as it is
+        self._waiting = waiting
         fresh = [m for m in due if (m.template, m.due_at) not in self._offered]
         for message in fresh:
             self._offered.add((message.template, message.due_at))
@@ -148,12 +154,7 @@ class CommsActions:
                     severity="warning",
                     timeout=10,
                 )
-        clock, actor = self.session.clock, self.actor
-        if not commands.record_overdue_update(self.state, actor=actor, clock=clock):
-            return []  # nothing to record: no write transaction every second
-        recorded = self.session.run_many(
-            lambda s: commands.record_overdue_update(s, actor=actor, clock=clock)
-        )
+        recorded = record_overdue(self.session, actor=self.actor)
         if recorded:
             self.notify(
                 describe(recorded[-1]) + " (c composes it)",

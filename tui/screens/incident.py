@@ -87,9 +87,10 @@ class IncidentScreen(CommsActions, Screen[None]):
         self._phase_pinned = False
         self._reminded_for: datetime | None = None
         self._offered: set[tuple[str, datetime]] = set()
+        self._waiting: set[tuple[str, object]] = set()
+        """What waited at the last tick (due messages, failed count): the footer's input."""
         self.notifier: Notifier | None = None
         """Delivers messages to the runbook's webhooks, when it has any."""
-        self.last_recorded: Event | None = None
 
     # --- layout ----------------------------------------------------------------
 
@@ -231,7 +232,6 @@ class IncidentScreen(CommsActions, Screen[None]):
         except StoreError as error:
             self.notify(str(error), title="Not recorded", severity="error", timeout=10)
             return False
-        self.last_recorded = event
         self.query_one(Timeline).append(self.state, [event])
         self.catch_up()
         if done:
