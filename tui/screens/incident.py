@@ -224,25 +224,19 @@ class IncidentScreen(CommsActions, Screen[None]):
 
     def record(self, command: Command, done: str | None = None) -> bool:
         """Run a domain command; the screen changes only once the log has it."""
-        try:
-            event = self.session.run(command)
-        except CommandError as error:
-            self.notify(str(error), title="Not recorded", severity="error")
-            return False
-        except StoreError as error:
-            self.notify(str(error), title="Not recorded", severity="error", timeout=10)
-            return False
-        self.query_one(Timeline).append(self.state, [event])
-        self.catch_up()
-        if done:
+        recorded = bool(self.record_many(lambda state: [command(state)]))
+        if recorded and done:
             self.notify(done, timeout=3)
-        return True
+        return recorded
 
     def record_many(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> list[Event]:
         """`record` for a command that decides several events at once."""
         try:
             events = self.session.run_many(command)
-        except (CommandError, StoreError) as error:
+        except CommandError as error:
+            self.notify(str(error), title="Not recorded", severity="error")
+            return []
+        except StoreError as error:
             self.notify(str(error), title="Not recorded", severity="error", timeout=10)
             return []
         self.query_one(Timeline).append(self.state, events)
