@@ -92,7 +92,8 @@ def due_messages(state: IncidentState, now: datetime) -> list[DueMessage]:
         at = moment_at(state, rule.on)
         if at is None:
             continue
-        offered_from = at - CONFIRM_LEAD if not rule.on.once and not _is_auto(rule) else at
+        offered_early = not rule.on.once and rule.mode is SendMode.CONFIRM
+        offered_from = at - CONFIRM_LEAD if offered_early else at
         if now < offered_from or _settled(state, rule, at):
             continue
         due.append(DueMessage(rule, at))
@@ -101,10 +102,6 @@ def due_messages(state: IncidentState, now: datetime) -> list[DueMessage]:
 
 def awaiting_confirmation(state: IncidentState, now: datetime) -> list[DueMessage]:
     return [message for message in due_messages(state, now) if not message.auto]
-
-
-def _is_auto(rule: SendRule) -> bool:
-    return rule.mode is SendMode.AUTO
 
 
 def _settled(state: IncidentState, rule: SendRule, at: datetime) -> bool:
