@@ -59,7 +59,6 @@ class CommsActions:
     notifier: Notifier | None
     app: App[Any]
     _reminded_for: datetime | None
-    _offered: set[tuple[str, datetime]]
     _waiting: set[tuple[str, object]]
 
     # Provided by the screen.
@@ -128,10 +127,9 @@ class CommsActions:
         waiting = {(m.template, m.due_at) for m in due} | {("failed", len(failed_keys(self.state)))}
         if waiting == self._waiting:
             return  # the usual tick: nothing new, the footer stays as it is
+        fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = waiting
-        fresh = [m for m in due if (m.template, m.due_at) not in self._offered]
         for message in fresh:
-            self._offered.add((message.template, message.due_at))
             self.notify(
                 f"The {_label(message.template)} message is ready: m reviews and sends it",
                 title="Message due",

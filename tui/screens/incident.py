@@ -86,7 +86,6 @@ class IncidentScreen(CommsActions, Screen[None]):
         """The phase whose checklist is on show; follows progress unless moved by hand."""
         self._phase_pinned = False
         self._reminded_for: datetime | None = None
-        self._offered: set[tuple[str, datetime]] = set()
         self._waiting: set[tuple[str, object]] = set()
         """What waited at the last tick (due messages, failed count): the footer's input."""
         self.notifier: Notifier | None = None
