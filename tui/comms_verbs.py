@@ -161,9 +161,7 @@ def _with_courier(
 
     try:
         asyncio.run(run())
-    except StoreError as error:
-        raise CliError(str(error)) from None
-    except CommandError as error:
+    except (StoreError, CommandError) as error:
         raise CliError(str(error)) from None
 
 
