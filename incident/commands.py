@@ -17,6 +17,7 @@ from incident.clock import Clock
 from incident.clocks import elapsed, format_offset, next_update_due
 from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
 from incident.health import baseline_from_samples, evidence_for, probe_verdicts
+from incident.limits import TextRefused, check_payload_text
 from incident.postmortem import (
     DEFAULT_DURATION_MIN,
     LESSON_CATEGORIES,
@@ -491,6 +492,10 @@ def close(
 def _event(
     incident_id: str, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
 ) -> NewEvent:
+    try:
+        check_payload_text(payload)
+    except TextRefused as error:
+        raise CommandError(str(error)) from None
     return NewEvent(
         incident_id=incident_id,
         kind=str(kind),

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from incident.events import Event, Kind, Payload, parse_timestamp
+from incident.text import visible
 
 
 def _get(payload: Payload, key: str) -> str:
+    """A payload field as one line of shown text: stored text is data, never obeyed.
+
+    Line breaks and tabs fold to spaces, as in any one-line summary; every other
+    control character is shown.
+    """
     value = payload.get(key)
-    return "" if value is None else str(value)
+    return "" if value is None else visible(" ".join(str(value).split()))
 
 
 def _when(text: str) -> str:
@@ -106,8 +112,8 @@ def describe(event: Event) -> str:
             text = f"Post-mortem booked for {when} ({_get(p, 'duration_min')} min)"
             attendees = p.get("attendees")
             if isinstance(attendees, list) and attendees:
-                text += f" with {', '.join(str(a) for a in attendees)}"
+                text += f" with {visible(', '.join(str(a) for a in attendees))}"
             if p.get("forced") is True:
                 text += f", outside the 24–48 h window: {_get(p, 'reason')}"
             return text
-    return event.kind
+    return visible(event.kind)

@@ -18,6 +18,7 @@ from incident.events import Event
 from incident.impact import milestones
 from incident.postmortem import meeting_window, summary_line, utc_text
 from incident.state import IncidentState
+from incident.text import visible, visible_block
 
 PRODID = "-//lastgood//post-mortem invitation//EN"
 MAX_OCTETS = 75
@@ -29,25 +30,23 @@ class NotScheduled(LookupError):
 
 
 def escape_text(value: str) -> str:
-    """An RFC 5545 TEXT value: `\\`, `;`, `,` and newlines escaped, controls dropped."""
+    """An RFC 5545 TEXT value: `\\`, `;`, `,` and newlines escaped, controls shown."""
     out = []
-    for char in value.replace("\r\n", "\n").replace("\r", "\n"):
+    for char in visible_block(value.replace("\r\n", "\n").replace("\r", "\n")):
         if char == "\\":
             out.append("\\\\")
         elif char in ";,":
             out.append("\\" + char)
         elif char == "\n":
             out.append("\\n")
-        elif (ord(char) < 0x20 and char != "\t") or ord(char) == 0x7F:
-            continue
         else:
             out.append(char)
     return "".join(out)
 
 
 def _param(value: str) -> str:
-    """A quoted parameter value: no DQUOTE or control characters allowed."""
-    cleaned = "".join(c for c in value if c != '"' and ord(c) >= 0x20 and ord(c) != 0x7F)
+    """A quoted parameter value: no DQUOTE, and control characters shown."""
+    cleaned = visible(value).replace('"', "")
     return f'"{cleaned}"'
 
 

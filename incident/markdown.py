@@ -5,13 +5,16 @@ whatever they contain must stay text and never become headings, tables or HTML.
 Only characters that can start Markdown or HTML syntax are escaped, so versions
 and sentences stay readable in the raw file. Text whose lines matter (a message
 as sent, a multi-line note) goes in a fenced block longer than any backtick run
-inside it, so nothing in it can close the fence.
+inside it, so nothing in it can close the fence. Control characters are shown,
+never written raw (`incident.text`): `cat report.md` must not obey them.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+
+from incident.text import visible, visible_block
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^([#+\-=>])")
@@ -21,7 +24,7 @@ _LINE_BREAK = re.compile(r"\r\n?")
 
 
 def _escape(text: str) -> str:
-    return _SPECIAL.sub(r"\\\1", " ".join(text.split()))
+    return _SPECIAL.sub(r"\\\1", visible(" ".join(text.split())))
 
 
 def inline(text: str) -> str:
@@ -59,7 +62,7 @@ def fence(text: str, info: str = "text") -> list[str]:
     The fence is longer than any backtick run in the text, so no line of it can close
     the block; the caller puts a blank line before and after.
     """
-    body = _LINE_BREAK.sub("\n", text)
+    body = visible_block(_LINE_BREAK.sub("\n", text))
     if body.endswith("\n"):
         body = body[:-1]
     marks = "`" * max(3, longest_backtick_run(body) + 1)
@@ -68,7 +71,7 @@ def fence(text: str, info: str = "text") -> list[str]:
 
 def code_span(text: str) -> str:
     """Inline code holding `text` (one line): delimited by a longer backtick run."""
-    flat = " ".join(text.split())
+    flat = visible(" ".join(text.split()))
     marks = "`" * (longest_backtick_run(flat) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{marks}{pad}{flat}{pad}{marks}"

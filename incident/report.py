@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, tzinfo
 
-from incident.chain import canonical_json
 from incident.events import Event, JSONValue, format_timestamp
 from incident.report_context import ReportContext, join_blocks
 from incident.report_data import derived_data
@@ -26,6 +25,7 @@ from incident.report_sections import (
 )
 from incident.state import IncidentState
 from incident.status import status_data
+from incident.text import json_text
 
 REPORT_SECTIONS = (
     "Summary",
@@ -87,4 +87,4 @@ def json_export(state: IncidentState, events: Sequence[Event], now: datetime) ->
             for e in events
         ],
     }
-    return canonical_json(data) + "\n"
+    return json_text(data, indent=None, sort_keys=True) + "\n"

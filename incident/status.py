@@ -20,6 +20,7 @@ from incident.clocks import (
 )
 from incident.events import JSONValue, format_timestamp
 from incident.state import IncidentState, StepStatus
+from incident.text import visible
 
 
 def _ts(moment: datetime | None) -> str | None:
@@ -191,4 +192,4 @@ def status_text(state: IncidentState, now: datetime) -> str:
             lines.append(
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
             )
-    return "\n".join(lines)
+    return "\n".join(visible(line) for line in lines)

@@ -256,7 +256,7 @@ def test_ics_needs_a_booked_meeting(closed_session):
 
 
 def test_text_escaping_and_folding_rules():
-    assert escape_text("a,b;c\\d\ne\r\nf\x00g") == "a\\,b\\;c\\\\d\\ne\\nfg"
+    assert escape_text("a,b;c\\d\ne\r\nf\x00g") == "a\\,b\\;c\\\\d\\ne\\nf␀g"
     line = "DESCRIPTION:" + "é" * 100
     folded = fold(line).split("\r\n")
     assert all(len(part.encode("utf-8")) <= MAX_OCTETS for part in folded)

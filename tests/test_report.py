@@ -10,7 +10,7 @@ from incident.events import Kind
 from incident.report import REPORT_SECTIONS, markdown_report
 from tests.golden.incidents import (
     NASTY,
-    NASTY_LINES,
+    NASTY_LINES_SHOWN,
     PARIS,
     closed_record,
     flat,
@@ -28,6 +28,7 @@ from tests.golden.markdown_checks import (
     tables,
     tokens,
 )
+from tests.hostile import raw_controls
 
 COMMON_SUBSECTIONS = {
     "Impact": [
@@ -181,7 +182,7 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
     items = by_header[("#", "Action item", "Owner", "Due", "Status")]
     assert items == [
         ["1", flat(NASTY), "Bo | <b>", "2026-12-24", "open"],
-        ["2", flat(NASTY_LINES), "unassigned", "—", "open"],
+        ["2", flat(NASTY_LINES_SHOWN), "unassigned", "—", "open"],
     ]
     timeline = by_header[("T+", "UTC", "Actor", "What happened")]
     assert len(timeline) == len(record.events)
@@ -192,11 +193,11 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
         ["tier:restore-backup", "Boss <b>", flat(NASTY)],
     ]
     pages = by_header[("T+", "UTC", "Paged", "By", "Note")]
-    assert pages[0][2:] == [flat(NASTY), "eve | <script>x</script>", flat(NASTY_LINES)]
+    assert pages[0][2:] == [flat(NASTY), "eve | <script>x</script>", flat(NASTY_LINES_SHOWN)]
     commands_run = by_header[("T+", "UTC", "Step", "Command", "Exit code")]
     assert commands_run[0][2:] == ["record-running-version", "echo '|' `date` <x> # done", "3"]
     metadata = dict(parsed[0][1:])
-    assert metadata["Issue"] == flat(NASTY_LINES)
+    assert metadata["Issue"] == flat(NASTY_LINES_SHOWN)
     assert metadata["Channel"] == "#inc|<chan>"
     assert metadata["Rolled back"] == "2.4.1 | x → 1. <b>"
     roles = by_header[("Role", "Person", "From", "Until", "Recorded by")]
@@ -209,11 +210,11 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
 def test_hostile_multiline_text_is_fenced_exactly(hostile_report):
     found = tokens(hostile_report)
     assert fences(found) == [
-        NASTY_LINES + "\n",  # root cause
-        NASTY_LINES + "\n",  # lesson (went wrong)
-        NASTY_LINES + "\n",  # message 1, as sent
+        NASTY_LINES_SHOWN + "\n",  # root cause
+        NASTY_LINES_SHOWN + "\n",  # lesson (went wrong)
+        NASTY_LINES_SHOWN + "\n",  # message 1, as sent
         "`````\nfive backticks, no final newline\n",  # message 2
-        NASTY_LINES + "\n",  # pinned note
+        NASTY_LINES_SHOWN + "\n",  # pinned note
     ]
 
 
@@ -223,7 +224,7 @@ def test_hostile_text_round_trips_visibly(hostile_report):
     single_line = [
         flat(record.state.title),
         flat(NASTY),
-        flat(NASTY_LINES),
+        flat(NASTY_LINES_SHOWN),
         "eve | <script>x</script>",
         "Ada | <i>Lovelace</i>",
         "#inc|<chan>",
@@ -233,7 +234,12 @@ def test_hostile_text_round_trips_visibly(hostile_report):
     ]
     for text in single_line:
         assert escape_html(text) in rendered, text
-    assert escape_html(NASTY_LINES) in rendered
+    assert escape_html(NASTY_LINES_SHOWN) in rendered
+
+
+def test_hostile_text_reaches_no_terminal_raw(hostile_report):
+    assert raw_controls(hostile_report.encode()) == []
+    assert "␛]52;c;Y3VybCBldmlsfHNo␇" in hostile_report
 
 
 def test_hostile_report_matches_golden_file(hostile_report):

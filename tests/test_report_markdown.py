@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from incident.markdown import cell, code_span, fence, heading, inline, table
+from incident.text import visible, visible_block
 from tests.golden.incidents import NASTY, NASTY_LINES
 from tests.golden.markdown_checks import (
     fences,
@@ -53,7 +54,7 @@ def test_inline_text_is_one_paragraph_even_at_the_start_of_a_line(text):
         "inline",
         "paragraph_close",
     ], (text, inline(text))
-    assert inline_text(found[4]) == " ".join(text.split())
+    assert inline_text(found[4]) == visible(" ".join(text.split()))
 
 
 def test_versions_are_left_readable():
@@ -66,7 +67,7 @@ def test_versions_are_left_readable():
 def test_cells_stay_in_their_column(text):
     source = "\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]]))
     (parsed,) = tables(tokens(source))
-    assert parsed == [["A", "B", "C"], ["x", " ".join(text.split()), "y"]]
+    assert parsed == [["A", "B", "C"], ["x", visible(" ".join(text.split())), "y"]]
 
 
 def test_empty_cell_keeps_the_row_shape():
@@ -96,7 +97,7 @@ def test_table_refuses_a_row_of_the_wrong_width():
 def test_fence_holds_text_exactly(text):
     source = "\n".join(["before", "", *fence(text), "", "after"]) + "\n"
     found = tokens(source)
-    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    expected = visible_block(text.replace("\r\n", "\n").replace("\r", "\n"))
     expected = expected[:-1] if expected.endswith("\n") else expected
     assert fences(found) == [expected + "\n" if expected else ""]
     assert html_tokens(found) == []

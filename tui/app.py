@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import httpx
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
@@ -25,10 +25,11 @@ from runbooks.model import Runbook
 from store.outbox import Outbox
 from tui.help import help_sections
 from tui.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
+from tui.plain import PlainToasts
 from tui.screens.incident import IncidentScreen
 
 
-class LastGoodApp(App[None]):
+class LastGoodApp(PlainToasts):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from incident.events import parse_timestamp
 from incident.postmortem import LESSON_CATEGORIES
 from tui import verbs
+from tui.shown_stream import show_control_characters
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -354,6 +355,7 @@ def _seconds(text: str) -> float:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    show_control_characters()
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

@@ -21,6 +21,7 @@ from incident.clocks import elapsed, format_offset
 from incident.commands import CommandError
 from incident.events import Kind
 from incident.session import IncidentSession
+from incident.text import visible
 from store.errors import StoreError
 from tui.verbs import CliError, actor_name, db_path, open_log, open_session
 
@@ -154,7 +155,7 @@ def _with_courier(
         async with Courier(
             session,
             db_path(args),
-            say=lambda line: print(f"{offset}  {line}", flush=True),
+            say=lambda line: print(visible(f"{offset}  {line}"), flush=True),
             max_attempts=max_attempts,
         ) as courier:
             await work(courier)

@@ -22,6 +22,7 @@ from incident.poller import ProbePoller
 from incident.probing import make_client
 from incident.samples import Sample
 from incident.session import IncidentSession
+from incident.text import visible
 from tui.courier import Courier
 
 
@@ -67,7 +68,9 @@ def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None,
                     lambda s: commands.record_samples(s, batch, actor=actor, clock=session.clock)
                 )
                 offset = format_offset(elapsed(session.state, session.clock.now()))
-                print(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))
+                print(
+                    visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))
+                )
                 for event in events:
                     if event.kind == Kind.TRIGGER_CHANGED:
                         print(f"{offset}  {describe(event)}")
@@ -87,6 +90,6 @@ def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None,
 def _say(session: IncidentSession) -> Callable[[str], None]:
     def say(line: str) -> None:
         offset = format_offset(elapsed(session.state, session.clock.now()))
-        print(f"{offset}  {line}", flush=True)
+        print(visible(f"{offset}  {line}"), flush=True)
 
     return say

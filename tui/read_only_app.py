@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from textual.app import App
 from textual.binding import Binding
 
 from tui.help import EXTRA_KEYS
 from tui.modals import HelpModal
+from tui.plain import PlainToasts
 
 
-class ReadOnlyApp(App[None]):
+class ReadOnlyApp(PlainToasts):
     """An app that shows a record and can never write to it."""
 
     CSS_PATH = "app.tcss"

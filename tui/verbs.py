@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import json
 import os
 import subprocess
 import sys
@@ -31,6 +30,7 @@ from incident.report import json_export, markdown_report
 from incident.session import IncidentSession
 from incident.state import IncidentState, fold
 from incident.status import status_data, status_text
+from incident.text import json_text, visible
 from incident.timeline import markdown_timeline
 from runbooks import RunbookError, load_runbook, resolve_runbook, validate_runbook_file
 from runbooks.model import Runbook
@@ -257,7 +257,7 @@ def cmd_recording(args: argparse.Namespace) -> int:
         except CommandError as error:
             raise CliError(str(error)) from None
         offset = format_offset(elapsed(session.state, session.clock.now()))
-        print(f"{offset}  {done(args)}")
+        print(visible(f"{offset}  {done(args)}"))
         follow_up(args, session)
     return 0
 
@@ -375,7 +375,7 @@ def cmd_replay(args: argparse.Namespace) -> int:
         first = open_state(events)
         moment = first.started_at + offset if offset is not None else events[-1].at
         state = state_at(events, moment)
-        print(json.dumps(status_data(state, moment), indent=2, ensure_ascii=False))
+        print(json_text(status_data(state, moment)))
         return 0
     from tui.replay_app import ReplayApp
 
@@ -395,7 +395,7 @@ def cmd_status(args: argparse.Namespace) -> int:
         session = open_session(log, args.id)
         now = session.clock.now()
         if args.json:
-            print(json.dumps(status_data(session.state, now), indent=2, ensure_ascii=False))
+            print(json_text(status_data(session.state, now)))
         else:
             print(status_text(session.state, now))
     return 0
@@ -422,14 +422,16 @@ def cmd_list(args: argparse.Namespace) -> int:
                 }
             )
     if args.json:
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json_text(rows))
     elif not rows:
         print(f"no incidents yet ({path})")
     else:
         for row in rows:
             print(
-                f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
-                f"{row['title']}"
+                visible(
+                    f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
+                    f"{row['title']}"
+                )
             )
     return 0
 

@@ -22,6 +22,7 @@ from incident.commands import Declaration
 from incident.events import Event, NewEvent
 from incident.session import IncidentSession
 from incident.state import IncidentState, fold
+from incident.text import visible_block
 from tests.memory_log import MemoryLog
 from tui.scenarios import ACTOR, SCENARIO_T0, bundled_runbook, closed
 
@@ -148,9 +149,13 @@ NASTY_LINES = (
     "- bullet\n"
     "> quote\n"
     "\ttabbed\n"
-    "[link](javascript:alert(1)) <http://example.com> &amp; &#35; ![i](x) *em* _u_ ~~s~~ \\"
+    "[link](javascript:alert(1)) <http://example.com> &amp; &#35; ![i](x) *em* _u_ ~~s~~ \\\n"
+    "\x1b]52;c;Y3VybCBldmlsfHNo\x07 \x1b]0;title\x07 \x1b[2J \x9b31m \x7f bell\x07"
 )
-"""Many lines of everything that means something in Markdown or HTML."""
+"""Many lines of everything that means something in Markdown, HTML or a terminal."""
+
+NASTY_LINES_SHOWN = visible_block(NASTY_LINES)
+"""How every output shows them: lines kept, terminal controls as visible pictures."""
 
 NASTY = "# heading? | pipe | `tick` ``two`` <b>bold</b> </details> *em* [x](y) 1. ---\\"
 """One line of it."""

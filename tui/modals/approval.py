@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from incident.text import visible
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -58,8 +59,10 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line("Record approval")
-            yield Label(f"Approve: {self.what}", classes="what", markup=False)
-            yield Label(f"Needs approval by: {self.approver_role}", classes="role", markup=False)
+            yield Label(visible(f"Approve: {self.what}"), classes="what", markup=False)
+            yield Label(
+                visible(f"Needs approval by: {self.approver_role}"), classes="role", markup=False
+            )
             yield field(
                 "Approver",
                 text_input(self.approver, id="approver", placeholder="name"),

@@ -29,6 +29,8 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label
 from textual.widgets.button import ButtonVariant
 
+from incident.text import visible
+
 ResultT = TypeVar("ResultT")
 
 MODAL_WIDTH = 76
@@ -40,12 +42,12 @@ ERROR_ID = "error"
 
 def title_line(text: str) -> Label:
     """The bold first line of a dialog, naming what it is for."""
-    return Label(text, classes="title", markup=False)
+    return Label(visible(text), classes="title", markup=False)
 
 
 def hint_line(text: str) -> Label:
     """The last line of a dialog: the keys that work here, on one line."""
-    return Label(text, classes="hint", markup=False)
+    return Label(visible(text), classes="hint", markup=False)
 
 
 def error_line() -> Label:
@@ -59,7 +61,7 @@ def field(label: str, widget: Widget, *, required: bool = False, id: str | None 
     Required fields are marked with ``*`` in the label (not by colour alone).
     """
     text = f"{label} *" if required else label
-    label_widget = Label(text, classes="field-label", markup=False)
+    label_widget = Label(visible(text), classes="field-label", markup=False)
     return Vertical(label_widget, widget, classes="field", id=id)
 
 

@@ -16,6 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Label, Select, TextArea
 
+from incident.text import visible, visible_block
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -90,11 +91,11 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
         with Vertical(classes="dialog"):
             yield title_line("Compose message")
             if self.channel:
-                yield Label(f"channel: {self.channel}", classes="channel", markup=False)
+                yield Label(visible(f"channel: {self.channel}"), classes="channel", markup=False)
             with Horizontal(id="template-row"):
                 yield Label("Template")
                 yield select
-            yield TextArea(initial, id="text", soft_wrap=True)
+            yield TextArea(visible_block(initial), id="text", soft_wrap=True)
             yield Label(self._count_text(initial), id="count")
             yield error_line()
             yield button_row(submit_button("Send & copy"), cancel_button())
@@ -121,7 +122,7 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
             return  # back to free text: keep what is written
         text_area = self.query_one("#text", TextArea)
         document = text_area.document
-        text_area.replace(self.templates[value][1], document.start, document.end)
+        text_area.replace(visible_block(self.templates[value][1]), document.start, document.end)
 
     @on(TextArea.Changed, "#text")
     def _text_changed(self, event: TextArea.Changed) -> None:

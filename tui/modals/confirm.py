@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Label
 
+from incident.text import visible
 from tui.modals.base import LastgoodModal, button_row, hint_line, title_line
 
 
@@ -43,7 +44,7 @@ class ConfirmCommand(LastgoodModal[bool]):
         with Vertical(classes="dialog"):
             yield title_line(f"Run: {self.step_title}")
             yield Label("This runs on your machine, now:", markup=False)
-            yield Label(self.command, classes="command", markup=False)
+            yield Label(visible(self.command), classes="command", markup=False)
             yield button_row(
                 Button("Run it (y)", id="submit", variant="error"),
                 Button("Cancel (n)", id="cancel"),

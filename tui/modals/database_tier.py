@@ -19,6 +19,7 @@ from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from incident.text import visible
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -74,16 +75,19 @@ def tier_prompt(tier: TierView) -> Content:
     """The option shown for a tier: title and data loss, risk, approval state."""
     marker, style = data_loss_marker(tier.data_loss)
     parts: list[str | tuple[str, str]] = [
-        (tier.title, "bold"),
+        (visible(tier.title), "bold"),
         "  ",
         (marker, style),
         "\n  ",
-        (tier.risk, "italic"),
+        (visible(tier.risk), "italic"),
     ]
     if tier.blocked:
-        parts += ["\n  ", (f"BLOCKED until approved by {tier.approver}", "bold reverse")]
+        parts += [
+            "\n  ",
+            (f"BLOCKED until approved by {visible(tier.approver or '')}", "bold reverse"),
+        ]
     elif tier.approver is not None:
-        parts += ["\n  ", f"Approved by {tier.approved_by}"]
+        parts += ["\n  ", f"Approved by {visible(tier.approved_by or '')}"]
     return Content.assemble(*parts)
 
 
@@ -144,7 +148,7 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
         return self.tiers[index] if index is not None else None
 
     def _show_guidance(self, tier: TierView) -> None:
-        self.query_one("#guidance", Static).update(f"{tier.title}: {tier.guidance}")
+        self.query_one("#guidance", Static).update(visible(f"{tier.title}: {tier.guidance}"))
 
     @on(OptionList.OptionHighlighted, "#tiers")
     def _tier_highlighted(self, event: OptionList.OptionHighlighted) -> None:

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
+from incident.text import visible
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -72,11 +73,11 @@ def state_marker(state: str) -> tuple[str, str]:
 def trigger_prompt(trigger: TriggerView) -> Content:
     """Two lines per trigger: state and title, then the evidence."""
     marker, style = state_marker(trigger.state)
-    parts: list[str | tuple[str, str]] = [(marker, style), "  ", (trigger.title, "bold")]
+    parts: list[str | tuple[str, str]] = [(marker, style), "  ", (visible(trigger.title), "bold")]
     if trigger.kind == "manual":
         parts.append(("  (manual: space toggles)", "dim"))
     detail = trigger.detail or "—"
-    parts += ["\n           ", (detail, "italic")]
+    parts += ["\n           ", (visible(detail), "italic")]
     return Content.assemble(*parts)
 
 
@@ -143,7 +144,9 @@ class DecisionModal(FormModal[str | None]):
             yield title_line("Decision gate: roll back now?")
             yield Label(f"“{PRINCIPLE}”", classes="principle")
             if self.commander:
-                yield Label(f"Decision by: {self.commander}", classes="commander", markup=False)
+                yield Label(
+                    visible(f"Decision by: {self.commander}"), classes="commander", markup=False
+                )
             yield OptionList(
                 *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
                 id="triggers",

@@ -17,6 +17,7 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.widgets import Input, Label, Select
 
+from incident.text import visible
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -130,7 +131,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         )
         with Vertical(classes="dialog"):
             yield title_line("Declare incident")
-            yield Label(f"Runbook: {self.runbook_title}", classes="runbook", markup=False)
+            yield Label(visible(f"Runbook: {self.runbook_title}"), classes="runbook", markup=False)
             with VerticalScroll(id="form", can_focus=False), Grid(id="grid"):
                 yield field(
                     "Title",

@@ -14,6 +14,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Label, TextArea
 
+from incident.text import visible, visible_block
 from tui.modals.base import LastgoodModal, button_row, error_line, hint_line, title_line
 
 DueChoice = tuple[Literal["send", "decline"], str]
@@ -50,10 +51,10 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line(self.heading)
-            yield Label(self.why, classes="why", markup=False)
+            yield Label(visible(self.why), classes="why", markup=False)
             if self.targets:
-                yield Label(f"delivered to: {self.targets}", classes="why", markup=False)
-            yield TextArea(self.text, id="text", soft_wrap=True)
+                yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
+            yield TextArea(visible_block(self.text), id="text", soft_wrap=True)
             yield error_line()
             yield button_row(
                 Button("Send (ctrl+s)", id="send", variant="primary", compact=True),

@@ -21,6 +21,7 @@ from textual.content import Content
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from incident.text import visible
 from tui.modals.base import LastgoodModal, hint_line, title_line
 
 NEW = "new"
@@ -49,7 +50,7 @@ ROW_WIDTH = 70
 
 def _cell(text: str, width: int, style: str = "", *, right: bool = False) -> Content:
     """``text`` truncated (with an ellipsis) and padded to exactly ``width`` cells."""
-    content = Content(text).truncate(width, ellipsis=True)
+    content = Content(visible(text)).truncate(width, ellipsis=True)
     gap = width - content.cell_length
     content = content.pad(gap, 0) if right else content.pad_right(gap)
     return content.stylize(style) if style else content

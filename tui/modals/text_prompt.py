@@ -12,6 +12,7 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
 
+from incident.text import visible
 from tui.modals.base import (
     FormModal,
     button_row,
@@ -63,7 +64,7 @@ class TextPrompt(FormModal[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line(self.title_text)
-            yield Label(self.prompt_text, classes="prompt", markup=False)
+            yield Label(visible(self.prompt_text), classes="prompt", markup=False)
             yield text_input(self.initial, id="answer", placeholder=self.placeholder)
             yield error_line()
             yield button_row(submit_button("OK"), cancel_button())

@@ -44,6 +44,7 @@ from tui.modals import (
     TriggerView,
 )
 from tui.notifier import Notifier
+from tui.plain import plain
 from tui.screens.comms import CommsActions
 from tui.widgets.checklist import Checklist
 from tui.widgets.guidance import Guidance
@@ -207,7 +208,7 @@ class IncidentScreen(CommsActions, Screen[None]):
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
         self.query_one("#phase-title", Label).update(
-            f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}"
+            plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}")
         )
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)

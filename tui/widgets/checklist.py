@@ -7,6 +7,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from incident.state import IncidentState, StepStatus
+from incident.text import visible
 
 MARKS: dict[StepStatus, str] = {
     StepStatus.OPEN: "[ ]",
@@ -28,7 +29,7 @@ def step_prompt(state: IncidentState, step_id: str) -> Text:
     status = state.status_of(step_id)
     text = Text(no_wrap=False)
     text.append(MARKS[status] + " ", style="bold")
-    text.append(record.step.title, style=STYLES[status])
+    text.append(visible(record.step.title), style=STYLES[status])
     if not record.step.required:
         text.append(" (optional)", style="dim")
     if status == StepStatus.BLOCKED:

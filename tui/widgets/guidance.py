@@ -11,6 +11,7 @@ from textual.widgets import Static
 
 from incident.clocks import format_offset
 from incident.state import IncidentState, StepStatus
+from incident.text import visible, visible_block
 
 KIND_HINTS: dict[str, str] = {
     "check": "Do it, then check it (space).",
@@ -47,24 +48,24 @@ class Guidance(VerticalScroll):
         step = record.step
         status = state.status_of(step_id)
         text = Text()
-        text.append(step.title, style="bold")
+        text.append(visible(step.title), style="bold")
         text.append(f"\n{step.kind}")
         text.append(" · required" if step.required else " · optional")
         if step.owner:
-            text.append(f" · owner {step.owner}")
+            text.append(f" · owner {visible(step.owner)}")
         text.append("\n")
         if status == StepStatus.BLOCKED:
-            text.append(f"BLOCKED: {state.blocker(step_id)}\n", style="bold")
+            text.append(f"BLOCKED: {visible(state.blocker(step_id) or '')}\n", style="bold")
         if status in (StepStatus.DONE, StepStatus.SKIPPED) and record.at is not None:
             verb = "Done" if status == StepStatus.DONE else "Skipped"
             text.append(
-                f"{verb} by {record.by} at {format_offset(record.at - state.started_at)}",
+                f"{verb} by {visible(record.by)} at {format_offset(record.at - state.started_at)}",
                 style="bold",
             )
             detail = record.note or record.reason or record.evidence
-            text.append(f": {detail}\n" if detail else "\n")
+            text.append(f": {visible(detail)}\n" if detail else "\n")
         text.append("\n")
-        text.append(step.guidance or "(no guidance in the runbook)")
+        text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
         hint = KIND_HINTS.get(str(step.kind))
         if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
             text.append(f"\n\n{hint}", style="italic")

@@ -14,6 +14,7 @@ from textual.widgets import Sparkline, Static
 from incident.health import baseline_of, format_value
 from incident.samples import Outcome, Sample
 from incident.state import IncidentState
+from incident.text import visible
 from runbooks.model import Probe, ProbeKind
 
 SPARK_POINTS = 30
@@ -59,23 +60,23 @@ def status_line(probe: Probe, samples: list[Sample], state: IncidentState) -> Te
     text = Text(no_wrap=True, overflow="ellipsis")
     if not samples:
         text.append("? ", style="bold")
-        text.append(f"{probe.name:<10} ", style="bold")
+        text.append(f"{visible(probe.name):<10} ", style="bold")
         text.append("waiting for first poll")
         return text
     latest = samples[-1]
     value, breach = reading(probe, latest, state)
     bad = not latest.ok or breach
     text.append("✖ " if bad else "● ", style="bold")
-    text.append(f"{probe.name:<10} ", style="bold")
+    text.append(f"{visible(probe.name):<10} ", style="bold")
     if not latest.ok:
         word = OUTCOME_WORDS[latest.outcome]
         if latest.outcome == Outcome.HTTP_STATUS and latest.http_status:
             word = f"HTTP {latest.http_status}"
         text.append(word, style="bold reverse")
         if latest.detail:
-            text.append(f" {latest.detail}")
+            text.append(f" {visible(latest.detail)}")
         return text
-    text.append(value if value != "—" else "OK", style="bold" if breach else "")
+    text.append(visible(value) if value != "—" else "OK", style="bold" if breach else "")
     if latest.latency_ms is not None:
         text.append(f"  {latest.latency_ms:.0f}ms", style="dim")
     return text

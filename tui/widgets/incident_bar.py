@@ -9,6 +9,7 @@ from textual.widgets import Static
 
 from incident.clocks import elapsed, format_offset
 from incident.state import IncidentState
+from incident.text import visible
 
 
 class IncidentBar(Static):
@@ -27,9 +28,9 @@ class IncidentBar(Static):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(format_offset(elapsed(state, now)), style="bold")
         line.append(f"  {state.severity}  ", style="bold")
-        line.append(state.title)
-        line.append(f"  ·  IC {state.commander or 'unassigned'}")
-        line.append(f"  ·  {state.id}")
+        line.append(visible(state.title))
+        line.append(f"  ·  IC {visible(state.commander) or 'unassigned'}")
+        line.append(f"  ·  {visible(state.id)}")
         if state.is_closed:
             line.append("  ·  CLOSED", style="bold")
         statuses = [d.status for d in state.deliveries.values()]

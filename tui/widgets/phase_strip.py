@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from incident.clocks import PhaseClock, PhaseState, format_duration, next_update_due
 from incident.state import IncidentState
+from incident.text import visible
 from runbooks.model import Phase
 
 STATE_WORDS: dict[PhaseState, str] = {
@@ -77,7 +78,7 @@ class PhaseCell(Static):
             self.set_class(clock.state == state, str(state))
         self.set_class(current, "current")
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{number} {clock.phase.title}\n")
+        text.append(f"{number} {visible(clock.phase.title)}\n")
         text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
         text.append(time_line(clock, now))
         self.update(text)

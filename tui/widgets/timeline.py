@@ -10,6 +10,7 @@ from incident.clocks import format_offset
 from incident.describe import describe
 from incident.events import Event, Kind
 from incident.state import IncidentState
+from tui.plain import plain
 
 
 class Timeline(DataTable[str]):
@@ -49,8 +50,8 @@ class Timeline(DataTable[str]):
                 continue
             self.add_row(
                 format_offset(event.at - state.started_at),
-                event.actor,
-                describe(event),
+                plain(event.actor),
+                plain(describe(event)),
                 key=str(event.seq),
             )
             self.shown_seq = event.seq

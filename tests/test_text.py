@@ -1,0 +1,104 @@
+"""The one rule for showing text, and the limits on what is recorded."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incident import commands
+from incident.commands import CommandError
+from incident.limits import FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
+from incident.markdown import cell, code_span, fence, inline
+from incident.text import has_control, json_text, visible, visible_block
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
+
+
+@given(any_text)
+def test_visible_leaves_no_control_character(text):
+    shown = visible(text)
+    assert not has_control(shown)
+    assert len(shown) >= len(text)
+
+
+@given(any_text)
+def test_visible_block_keeps_only_newline_and_tab(text):
+    shown = visible_block(text)
+    assert {c for c in shown if has_control(c)} <= {"\n", "\t"}
+    assert shown.count("\n") == text.count("\n")
+
+
+@given(st.recursive(any_text, lambda inner: st.lists(inner) | st.dictionaries(any_text, inner)))
+def test_json_text_keeps_the_exact_text_and_no_raw_control(value):
+    dumped = json_text(value)
+    assert json.loads(dumped) == value
+    assert not has_control(dumped.replace("\n", ""))
+
+
+def test_pictures_for_the_sequences_that_matter():
+    assert visible("\x1b]52;c;Y3Vy\x07") == "␛]52;c;Y3Vy␇"
+    assert visible("a\x00b\x7fc\x9b1m\r\n\t") == "a␀b␡c\\x9b1m␍␊␉"
+    assert visible_block("line\r\nnext\ttab\x1b[2J") == "line\nnext\ttab␛[2J"
+
+
+@given(any_text)
+def test_markdown_helpers_never_write_a_raw_control(text):
+    for shown in (inline(text), cell(text), code_span(text)):
+        assert not has_control(shown)
+    assert {c for c in "".join(fence(text)) if has_control(c)} <= {"\t"}
+
+
+def test_limits_refuse_nul_and_overlong_text_by_kind():
+    check_text("title", "t" * TITLE.max_chars)
+    check_text("by", "b" * NAME.max_chars)
+    check_text("text", "n" * TEXT.max_chars)
+    with pytest.raises(TextRefused, match="the title is 201 characters long"):
+        check_text("title", "t" * 201)
+    with pytest.raises(TextRefused, match="the reason contains a NUL character"):
+        check_text("reason", "a\x00b")
+    with pytest.raises(TextRefused, match="limit for a line is 2,000"):
+        check_text("some_new_field", "x" * 2001)
+    assert FIELD_LIMITS["text"] is TEXT
+
+
+def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
+    from incident.state import fold
+
+    declared = commands.declare(
+        small_runbook,
+        commands.Declaration(title="t", severity="SEV2", commander="Ada"),
+        actor="a",
+        clock=clock,
+        incident_id="INC-1",
+    )
+    with pytest.raises(CommandError, match="the commander contains a NUL character"):
+        commands.declare(
+            small_runbook,
+            commands.Declaration(title="t", severity="SEV2", commander="A\x00da"),
+            actor="a",
+            clock=clock,
+        )
+    from incident.events import Event
+
+    state = fold(
+        [
+            Event(
+                incident_id=declared.incident_id,
+                seq=1,
+                kind=declared.kind,
+                actor=declared.actor,
+                at=declared.at,
+                mono_ns=0,
+                payload=declared.payload,
+                prev_hash="0" * 64,
+                hash="1" * 64,
+            )
+        ]
+    )
+    with pytest.raises(CommandError, match="the text is 20,001 characters long"):
+        commands.add_note(state, "x" * 20_001, actor="a", clock=clock)
+    note = commands.add_note(state, "control \x1b[2J is data", actor="a", clock=clock)
+    assert note.payload["text"] == "control \x1b[2J is data"

@@ -1,0 +1,243 @@
+"""Every verb's output over a hostile corpus: text is shown, never obeyed.
+
+Each field a person can type gets markup look-alikes and terminal control
+sequences (screen clear, window title, OSC 52 clipboard write, BEL, C1 CSI, DEL).
+Every byte each verb writes (stdout, stderr and exported files) is then searched
+for raw ESC, BEL, NUL, DEL and C1 controls; the JSON outputs must still hold the
+exact text.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import threading
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, lastgood_command
+from tests.hostile import ESCAPES, hostile, raw_controls
+from tui.demo import write_demo_runbook
+
+
+class RawCli:
+    """`lastgood` as a process, every output kept as bytes and checked."""
+
+    def __init__(self, db: Path, actor: str) -> None:
+        self.env = {
+            **os.environ,
+            "LASTGOOD_DB": str(db),
+            "LASTGOOD_ACTOR": actor,
+            "PYTHONPATH": str(ROOT),
+        }
+        self.outputs: dict[str, bytes] = {}
+
+    def run(self, *args: str) -> subprocess.CompletedProcess[bytes]:
+        done = subprocess.run(
+            [*lastgood_command(), *args],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            timeout=60,
+            check=False,
+        )
+        name = " ".join(args[:1])
+        self.outputs[f"{name} {len(self.outputs)} stdout"] = done.stdout
+        self.outputs[f"{name} {len(self.outputs)} stderr"] = done.stderr
+        return done
+
+    def ok(self, *args: str) -> str:
+        done = self.run(*args)
+        assert done.returncode == 0, f"lastgood {args[0]} failed: {done.stderr!r}"
+        return done.stdout.decode("utf-8")
+
+
+def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
+    cli = RawCli(tmp_path / "hostile.db", actor=hostile("actor"))
+    title = hostile("title")
+    incident_id = cli.ok(
+        "declare",
+        "--title",
+        title,
+        "--severity",
+        "SEV2",
+        "--commander",
+        hostile("commander"),
+        "--issue",
+        hostile("issue"),
+        "--channel",
+        hostile("channel"),
+        "--from-version",
+        hostile("from"),
+        "--last-good",
+        hostile("last-good"),
+        "--eta",
+        "20",
+    ).strip()
+    assert incident_id.startswith("INC-")
+    cli.ok("check", incident_id, "assess-severity", "--note", hostile("note"), "--by", "Ada")
+    cli.ok("skip", incident_id, "create-channel", "--reason", hostile("skip"))
+    cli.ok("reopen", incident_id, "create-channel", "--reason", hostile("reopen"))
+    cli.ok(
+        "approve", incident_id, "decide-rollback", "--by", hostile("by"), "--reason", hostile("r")
+    )
+    cli.ok("check", incident_id, "decide-rollback")
+    cli.ok("db-tier", incident_id, "none", "--reason", hostile("tier"))
+    cli.ok("note", incident_id, hostile("note-text") + "\nsecond line\tafter a tab")
+    cli.ok("note", incident_id, hostile("pinned"), "--pin")
+    cli.ok("assign", incident_id, "comms-lead", hostile("person"))
+    cli.ok("page", incident_id, hostile("team"), "--note", hostile("page-note"))
+    cli.ok("send", incident_id, "--text", hostile("message"), "--channel", hostile("chan"))
+    cli.ok("send", incident_id, "--template", "initiating")
+    cli.ok("decline", incident_id, "announce", "--reason", hostile("decline"))
+    cli.ok("severity", incident_id, "SEV1", "--reason", hostile("sev"))
+    cli.ok("handoff", incident_id, hostile("new-ic"), "--reason", hostile("handoff"))
+    cli.ok("close", incident_id, "--force", "--reason", hostile("close"))
+    cli.ok("rca", incident_id, hostile("rca"))
+    cli.ok("action", incident_id, hostile("action"), "--owner", hostile("owner"))
+    cli.ok("lesson", incident_id, hostile("lesson"))
+    cli.ok(
+        "schedule-postmortem",
+        incident_id,
+        "--at",
+        "2030-01-01T10:00:00Z",
+        "--attendees",
+        hostile("a1") + "," + hostile("a2"),
+        "--force",
+        "--reason",
+        hostile("pm"),
+    )
+    refused = cli.run("check", incident_id, hostile("no-such-step"))
+    assert refused.returncode == 2
+
+    status_text = cli.ok("status", incident_id)
+    status_json = json.loads(cli.ok("status", incident_id, "--json"))
+    listed = cli.ok("list")
+    listed_json = json.loads(cli.ok("list", "--json"))
+    report = cli.ok("export", incident_id)
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    cli.ok("export", incident_id, "--format", "ics")
+    cli.ok("ics", incident_id)
+    cli.ok("timeline", incident_id)
+    cli.ok("replay", incident_id, "--json", "--at", "T+00:01")
+    cli.ok("verify", incident_id)
+    cli.ok("verify", "--all")
+    for output in ("report.md", "record.json", "timeline.md", "meeting.ics"):
+        fmt = {"report.md": "markdown", "record.json": "json", "meeting.ics": "ics"}
+        if output == "timeline.md":
+            cli.ok("timeline", incident_id, "-o", str(tmp_path / output))
+        else:
+            cli.ok("export", incident_id, "--format", fmt[output], "-o", str(tmp_path / output))
+        cli.outputs[output] = (tmp_path / output).read_bytes()
+
+    leaks = {name: raw_controls(data) for name, data in cli.outputs.items()}
+    assert {name: found for name, found in leaks.items() if found} == {}
+    assert len(cli.outputs) >= 60
+
+    # Shown as written: the markup look-alikes survive, the escapes are visible.
+    assert "pod [checkout-7f9]" in status_text and "[/bold]" in status_text
+    assert "␛]52;c;Y3VybCBldmlsfHNo␇" in status_text
+    assert "␛]0;pwned␇" in listed and "\\x9b31m" in listed
+    assert "[@click=app.quit]x[/]" in listed
+    assert "␛]52;c;Y3VybCBldmlsfHNo␇" in report
+    assert "pod \\[checkout-7f9\\]" in report
+    # A note's lines are kept in its fenced block; the title stays on one line.
+    assert "\nsecond line\tafter a tab" in report
+    assert len([line for line in status_text.splitlines() if "end-title" in line]) == 1
+
+    # JSON keeps the exact text, escaped.
+    assert status_json["title"] == title
+    assert listed_json[0]["title"] == title
+    notes = [e for e in record["events"] if e["kind"] == "note.added"]
+    assert notes[0]["payload"]["text"] == hostile("note-text") + "\nsecond line\tafter a tab"
+    assert record["events"][0]["actor"] == hostile("actor")
+
+
+def test_limits_and_nul_are_refused_with_one_line_and_nothing_recorded(tmp_path):
+    cli = RawCli(tmp_path / "limits.db", actor="tester")
+    too_long = cli.run("declare", "--title", "x" * 201, "--severity", "SEV2", "--commander", "Ada")
+    assert too_long.returncode == 2
+    assert too_long.stderr.decode() == (
+        "lastgood declare: the title is 201 characters long; the limit for a title is 200\n"
+    )
+    incident_id = cli.ok(
+        "declare", "--title", "x" * 200, "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    before = json.loads(cli.ok("status", incident_id, "--json"))["events"]
+    note = cli.run("note", incident_id, "n" * 20_001)
+    assert note.returncode == 2
+    assert b"the text is 20,001 characters long; the limit for a text is 20,000" in note.stderr
+    assert b"Traceback" not in note.stderr
+    assert json.loads(cli.ok("status", incident_id, "--json"))["events"] == before
+    cli.ok("note", incident_id, "n" * 20_000)
+
+
+class _HostileService(BaseHTTPRequestHandler):
+    """A production service whose answers carry terminal escapes."""
+
+    def do_GET(self) -> None:
+        if self.path == "/version":
+            body = json.dumps({"version": "2.4.1" + ESCAPES["osc52"]}).encode()
+            status = 200
+        elif self.path == "/stats":
+            body = json.dumps({"error_rate": 0.01}).encode()
+            status = 200
+        else:
+            body = ("down " + ESCAPES["clear"] + ESCAPES["title"]).encode()
+            status = 500
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def hostile_service() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _HostileService)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_monitor_and_exports_show_what_a_probed_service_sent(tmp_path, hostile_service):
+    cli = RawCli(tmp_path / "probed.db", actor="bastion")
+    runbook = write_demo_runbook(hostile_service, tmp_path)
+    incident_id = cli.ok(
+        "declare",
+        "--title",
+        "t",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+        "--runbook",
+        runbook.source,
+        "--last-good",
+        "2.4.0",
+    ).strip()
+    monitored = cli.ok("monitor", incident_id, "--for", "2.5")
+    assert "2.4.1␛]52;c;Y3VybCBldmlsfHNo␇" in monitored
+    cli.ok("status", incident_id)
+    cli.ok("export", incident_id)
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    leaks = {name: raw_controls(data) for name, data in cli.outputs.items()}
+    assert {name: found for name, found in leaks.items() if found} == {}
+    texts = [
+        sample.get("text")
+        for event in record["events"]
+        if event["kind"] == "probe.samples"
+        for sample in event["payload"]["samples"]
+    ]
+    assert "2.4.1" + ESCAPES["osc52"] in texts

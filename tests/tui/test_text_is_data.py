@@ -1,0 +1,159 @@
+"""An incident whose every text field looks like markup or carries escapes.
+
+It must open on every screen (coordinator, attach, replay), show each text as it
+was written, never put a raw control character on the terminal, and keep its
+clock ticking: a note holding `[/bold]` once froze the live screen and made the
+incident unopenable for good.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from textual.app import App
+
+from incident import commands
+from incident.clock import ManualClock
+from incident.clocks import format_offset
+from incident.commands import Declaration
+from incident.session import IncidentSession
+from incident.text import has_control
+from runbooks import load_runbook, resolve_runbook
+from runbooks.model import Runbook
+from store.sqlite_log import SqliteEventLog
+from tests.hostile import ESCAPES, hostile
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app import LastGoodApp
+from tui.follow_app import FollowApp
+from tui.replay_app import ReplayApp
+from tui.screens.follow import FollowScreen
+from tui.screens.incident import IncidentScreen
+from tui.screens.replay import ReplayScreen
+
+T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
+ACTOR = hostile("actor")[:150]
+
+
+def markup_runbook() -> Runbook:
+    """The bundled runbook with a phase and a step titled like markup (as an old
+    snapshot could be: today's loader refuses control characters in runbooks)."""
+    runbook = load_runbook(resolve_runbook("rollback"))
+    first = runbook.phases[0]
+    step = replace(first.steps[0], title="Restart pod [checkout-7f9] [/bold]")
+    phase = replace(first, title="Decide [@click=app.quit]now[/]", steps=(step, *first.steps[1:]))
+    return replace(runbook, phases=(phase, *runbook.phases[1:]))
+
+
+def record_hostile_incident(path: Path, clock: ManualClock) -> tuple[str, Runbook]:
+    runbook = markup_runbook()
+    with SqliteEventLog.open(path) as log:
+        declared = commands.declare(
+            runbook,
+            Declaration(
+                title=hostile("title"),
+                severity="SEV2",
+                commander=hostile("commander"),
+                issue=hostile("issue"),
+                channel=hostile("channel"),
+                from_version=hostile("from"),
+                last_good_version=hostile("good"),
+            ),
+            actor=ACTOR,
+            clock=clock,
+            incident_id="INC-20261128-BAD1",
+        )
+        log.append([declared])
+        session = IncidentSession(log, declared.incident_id, clock)
+        step = runbook.phases[0].steps[0].id
+        session.run(
+            lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=hostile("n"))
+        )
+        session.run(
+            lambda s: commands.skip_step(
+                s, "create-channel", reason=hostile("skip"), actor=ACTOR, clock=clock
+            )
+        )
+        session.run(lambda s: commands.add_note(s, hostile("note"), actor=ACTOR, clock=clock))
+        session.run(
+            lambda s: commands.record_page(
+                s, hostile("team"), actor=ACTOR, clock=clock, note=hostile("why")
+            )
+        )
+        session.run(
+            lambda s: commands.send_communication(
+                s, text=hostile("message"), actor=ACTOR, clock=clock
+            )
+        )
+    return declared.incident_id, runbook
+
+
+def screen_text(app: App[None]) -> str:
+    """Everything on the terminal, as the strips the compositor would write."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def assert_shown_as_written(shown: str) -> None:
+    for snippet in ("pod [checkout-7f9]", "[/bold]", "Decide [@click=app.quit]now[/]"):
+        assert snippet in shown, snippet
+    assert (
+        "title ␛[2J␛[H␛]0;pwned␇␛]52;c;Y3VybCBldmlsfHNo␇␇\\x9b31mx␡yab␈␈fine␍overwritten" in shown
+    )
+    assert "[/bold] [@click=app.quit]x[/] [link=https://evil.example]click[/link]" in shown
+    raw = {hex(ord(c)) for c in shown if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0}
+    assert raw == set()
+
+
+async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
+    clock = ManualClock(T0)
+    incident_id, runbook = record_hostile_incident(tmp_path / "bad.db", clock)
+    clock.advance(30)
+    with SqliteEventLog.open(tmp_path / "bad.db") as log:
+        app = LastGoodApp(
+            log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, poll_probes=False
+        )
+        async with app.run_test(size=(220, 50)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            shown = screen_text(app)
+            assert_shown_as_written(shown)
+            # The clock keeps ticking: nothing froze the screen's timers.
+            clock.advance(125)
+            later = format_offset(clock.now() - T0)
+            await wait_until(pilot, lambda: later in screen_text(app), timeout=3)
+            # A toast quoting the text shows it as text too, whoever raises it.
+            app.screen.notify(hostile("toast"), title="[b]t[/b]" + ESCAPES["bell"])
+            await wait_until(pilot, lambda: len(app._notifications) == 1, timeout=3)
+            toast = next(iter(app._notifications))
+            assert toast.markup is False and toast.title == "[b]t[/b]␇"
+            assert "[@click=app.quit]x[/]" in toast.message and "␛]52;c;" in toast.message
+            assert not has_control(toast.message)
+            assert_shown_as_written(screen_text(app))
+            assert app.screen is not None and isinstance(app.screen, IncidentScreen)
+
+
+async def test_attach_and_replay_open_the_same_incident(tmp_path):
+    clock = ManualClock(T0)
+    incident_id, _ = record_hostile_incident(tmp_path / "bad.db", clock)
+    log = SqliteEventLog.open(tmp_path / "bad.db", read_only=True)
+    try:
+        follow_clock = ManualClock(T0)
+        follow_clock.advance(60)
+        follower = FollowApp(log, incident_id, clock=follow_clock)
+        async with follower.run_test(size=(220, 50)) as pilot:
+            await wait_for_screen(pilot, FollowScreen)
+            assert_shown_as_written(screen_text(follower))
+            follow_clock.advance(125)
+            later = format_offset(follow_clock.now() - T0)
+            await wait_until(pilot, lambda: later in screen_text(follower), timeout=3)
+        events = log.events(incident_id)
+    finally:
+        log.close()
+    replay = ReplayApp(events, playing=False)
+    async with replay.run_test(size=(220, 50)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        await pilot.press("end")
+        screen = replay.screen
+        assert isinstance(screen, ReplayScreen)
+        await wait_until(pilot, lambda: screen.replay.replayer.position == len(events), timeout=3)
+        assert_shown_as_written(screen_text(replay))
