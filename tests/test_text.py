@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -10,7 +12,7 @@ from hypothesis import strategies as st
 
 from incident import commands
 from incident.commands import CommandError
-from incident.limits import FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
+from incident.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
 from incident.markdown import cell, code_span, fence, inline
 from incident.text import has_control, json_text, visible, visible_block
 
@@ -102,3 +104,11 @@ def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
         commands.add_note(state, "x" * 20_001, actor="a", clock=clock)
     note = commands.add_note(state, "control \x1b[2J is data", actor="a", clock=clock)
     assert note.payload["text"] == "control \x1b[2J is data"
+
+
+def test_the_documented_limits_are_the_enforced_ones():
+    doc = (Path(__file__).parent.parent / "docs" / "RELIABILITY.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (\w+) \| ([\d,]+) \|", doc, flags=re.MULTILINE)
+    documented = {kind: int(maximum.replace(",", "")) for kind, maximum in rows}
+    enforced = {limit.kind: limit.max_chars for limit in {*FIELD_LIMITS.values(), DEFAULT}}
+    assert documented == enforced
