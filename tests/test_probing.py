@@ -6,6 +6,7 @@ import asyncio
 import json
 import time
 from collections.abc import AsyncIterator
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -13,7 +14,7 @@ import pytest
 from incident.clock import ManualClock, SystemClock
 from incident.probing import client_pool_size, make_client, poll_probe
 from incident.samples import Outcome, Sample
-from runbooks.model import Probe, ProbeKind
+from runbooks.model import Probe, ProbeKind, Reduce
 from tests.conftest import T0
 from tests.http_servers import LoopbackServer, standard_routes, unused_port
 
@@ -319,7 +320,7 @@ async def test_version_from_a_plain_body_is_its_first_line(server, client):
 
 async def test_version_text_is_capped(server, client):
     sample = await poll(client, version(server.url("/version-long")))
-    assert sample.text == "v" * 200
+    assert sample.text == "v" * 199 + "…"
 
 
 async def test_version_needs_the_expected_status_and_a_body(server, client):
@@ -353,10 +354,12 @@ async def test_prometheus_base_url_may_have_a_path_and_a_trailing_slash(server, 
     assert server.paths() == ["/api/v1/query", "/api/v1/query"]
 
 
-async def test_prometheus_several_series_says_the_first_was_used(server, client):
-    sample = await poll(client, prometheus(server, "up"))
-    assert (sample.outcome, sample.value) == (Outcome.OK, 1.0)
-    assert sample.detail == "3 series, first used"
+async def test_prometheus_several_series_need_a_stated_reduction(server, client):
+    several = await poll(client, prometheus(server, "up"))
+    assert (several.outcome, several.value) == (Outcome.ERROR, None)
+    assert several.detail == "3 series; add `reduce: max|min|sum|avg` to the probe"
+    reduced = await poll(client, replace(prometheus(server, "up"), reduce=Reduce.MIN))
+    assert (reduced.outcome, reduced.value, reduced.detail) == (Outcome.OK, 0.0, "")
 
 
 async def test_prometheus_scalar(server, client):
