@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from incident.clock import Clock
 from incident.net_errors import (
@@ -131,7 +131,7 @@ async def poll_probe(
     secrets = secrets_for(probe.url, probe.headers, env)
     try:
         outgoing = expand_request(probe.url, probe.headers, env)
-        url, params = _request_target(probe, outgoing.url)
+        url = _request_target(probe, outgoing.url)
     except RequestSetupError as problem:
         return _sample(probe, at, Reading(Outcome.ERROR, detail=str(problem)), secrets)
     headers = outgoing.headers
@@ -140,7 +140,7 @@ async def poll_probe(
     status: int | None = None
     try:
         async with asyncio.timeout(probe.timeout_s):
-            answer = await _fetch(client, url, params, headers, probe.timeout_s, max_body_bytes)
+            answer = await _fetch(client, url, headers, probe.timeout_s, max_body_bytes)
     except _BodyTooLarge as too_large:
         status = too_large.status
         reading = Reading(Outcome.TOO_LARGE, detail=f"body over {_size(max_body_bytes)}")
@@ -156,13 +156,12 @@ async def poll_probe(
 async def _fetch(
     client: httpx.AsyncClient,
     url: str,
-    params: dict[str, str] | None,
     headers: list[tuple[str, str]],
     timeout_s: float,
     max_body_bytes: int,
 ) -> _Answer:
     async with client.stream(
-        "GET", url, params=params, headers=headers, follow_redirects=False, timeout=timeout_s
+        "GET", url, headers=headers, follow_redirects=False, timeout=timeout_s
     ) as response:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
@@ -198,10 +197,11 @@ def _sample(
     )
 
 
-def _request_target(probe: Probe, url: str) -> tuple[str, dict[str, str] | None]:
-    """Where to send the GET: a Prometheus probe's URL is its server's base."""
+def _request_target(probe: Probe, url: str) -> str:
+    """Where to send the GET: a Prometheus probe's URL is its server's base, and the
+    query joins whatever query string that URL already has."""
     if probe.kind != ProbeKind.PROMETHEUS:
-        return url, None
+        return url
     if not probe.query:
         raise RequestSetupError("prometheus probe has no query")
     try:
@@ -211,7 +211,8 @@ def _request_target(probe: Probe, url: str) -> tuple[str, dict[str, str] | None]
     path = parts.path.rstrip("/")
     if not path.endswith(PROMETHEUS_QUERY_PATH):
         path += PROMETHEUS_QUERY_PATH
-    return urlunsplit(parts._replace(path=path)), {"query": probe.query}
+    query = "&".join(q for q in (parts.query, urlencode({"query": probe.query})) if q)
+    return urlunsplit(parts._replace(path=path, query=query))
 
 
 # --- failures -----------------------------------------------------------------------
