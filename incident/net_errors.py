@@ -151,8 +151,9 @@ def _escaped(secret: str) -> set[str]:
 
 
 def _as_bytes(secret: str) -> set[str]:
-    """`secret`'s UTF-8 bytes (one character each), also folded and with `+` for space."""
-    forms = {secret, " ".join(secret.split()), secret.replace(" ", "+")}
+    """`secret`'s UTF-8 bytes (one character each), also folded, and with space and
+    `+` swapped as form encoding does (and servers undo)."""
+    forms = {secret, " ".join(secret.split()), secret.replace(" ", "+"), secret.replace("+", " ")}
     encoded = (form.encode("utf-8", "surrogatepass").decode("latin-1") for form in forms)
     return {form.translate(_ASCII_LOWER) for form in encoded if form}
 
