@@ -7,6 +7,7 @@ function, `safe_line`, which redacts before it cuts.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import string
@@ -59,7 +60,6 @@ PIECE_CHARS = 8
 the start of a token that something upstream cut off is still part of the token."""
 
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
-_PERCENT = re.compile(r"%([0-9A-Fa-f]{2})")
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,9 +89,19 @@ def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str
 
     The only way lines from the network reach the record. The order is the point:
     folding first means no line break can split a secret out of sight, and cutting
-    last means the cut can never leave the start of a secret behind.
+    last means the cut can never leave the start of a secret behind. Only as much of
+    `text` is read as the line needs (a body can be a megabyte on one line): a prefix
+    four times the limit, longer while redaction leaves the line short.
     """
-    line = redact(" ".join(text.split()), secrets)
+    size = 4 * limit
+    while True:
+        complete = size >= len(text)
+        flat = " ".join(text[:size].split())
+        exact = len(flat) if complete else len(flat) - _search(secrets).reach
+        line = _redacted(flat, secrets, exact)
+        if complete or len(line) > limit:
+            break
+        size *= 4
     if len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line
@@ -104,42 +114,99 @@ def redact(text: str, secrets: Secrets) -> str:
     Python repr), and as the bytes it stands for, with `%XX` escapes decoded (URLs
     come back percent-encoded). Both ignore ASCII case: hosts come back lower-cased.
     """
-    if not text or not (secrets.values or secrets.literals):
-        return text
-    hidden = [False] * len(text)
-    written, as_bytes = _pieces(secrets)
-    for (view, starts, ends), pieces in ((_written(text), written), (_bytes(text), as_bytes)):
-        for size, wanted in pieces.items():
-            for i in range(len(view) - size + 1):
-                if view[i : i + size] in wanted:
-                    for j in range(starts[i], ends[i + size - 1]):
-                        hidden[j] = True
+    return _redacted(text, secrets, len(text))
+
+
+def _redacted(text: str, secrets: Secrets, exact: int) -> str:
+    """The redaction of `text[:exact]`, where `text` may be cut from something longer:
+    no match can reach back from past the cut further than `reach` characters."""
+    if exact <= 0:
+        return ""
+    if not (secrets.values or secrets.literals):
+        return text[:exact]
+    hidden = bytearray(len(text))
+    search = _search(secrets)
+    written, as_bytes = _written(text), _bytes(text)
+    if written[0] == as_bytes[0]:  # plain ASCII: the bytes are the text
+        readings = [(written, search.either)]
+    else:
+        readings = [(written, search.written), (as_bytes, search.as_bytes)]
+    for (view, starts, ends), forms in readings:
+        spans = [(at, at + len(whole)) for whole in forms.whole for at in _occurrences(view, whole)]
+        if forms.pieces:
+            spans += [
+                (at, at + PIECE_CHARS)
+                for at in range(len(view) - PIECE_CHARS + 1)
+                if view[at : at + PIECE_CHARS] in forms.pieces
+            ]
+        for first, stop in spans:
+            start, end = starts[first], ends[stop - 1]
+            hidden[start:end] = b"\1" * (end - start)
     out: list[str] = []
-    for i, ch in enumerate(text):
-        if not hidden[i]:
-            out.append(ch)
-        elif i == 0 or not hidden[i - 1]:
-            out.append("***")
+    kept = 0
+    for run in _HIDDEN_RUN.finditer(hidden, 0, exact):
+        out += (text[kept : run.start()], "***")
+        kept = run.end()
+    out.append(text[kept:exact])
     return "".join(out)
 
 
-_Pieces = dict[int, set[str]]
-"""Lower-cased strings to look for, by length."""
+_HIDDEN_RUN = re.compile(b"\1+")
 
 
-def _pieces(secrets: Secrets) -> tuple[_Pieces, _Pieces]:
+def _occurrences(text: str, sought: str) -> Iterator[int]:
+    at = text.find(sought)
+    while at >= 0:
+        yield at
+        at = text.find(sought, at + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Forms:
+    """Lower-cased strings to look for in one reading of a text."""
+
+    whole: frozenset[str]
+    pieces: frozenset[str]
+    """Runs of exactly `PIECE_CHARS` characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    written: _Forms
+    as_bytes: _Forms
+    either: _Forms
+    """Both, for text whose bytes are its characters."""
+    reach: int
+    """The most characters of text one match can span (`%XX` is three per byte)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _search(secrets: Secrets) -> _Search:
     """What to look for in the text as written, and in the bytes it stands for."""
-    written: _Pieces = {}
-    as_bytes: _Pieces = {}
-    for secret, whole in [(v, False) for v in secrets.values] + [
-        (lit, True) for lit in secrets.literals
+    found: list[tuple[set[str], set[str]]] = [(set(), set()), (set(), set())]
+    for secret, by_piece in [(v, True) for v in secrets.values] + [
+        (literal, False) for literal in secrets.literals
     ]:
-        for pieces, spellings in ((written, _escaped(secret)), (as_bytes, _as_bytes(secret))):
+        spellings_by_reading = (_escaped(secret), _as_bytes(secret))
+        for (whole, pieces), spellings in zip(found, spellings_by_reading, strict=True):
             for spelling in spellings:
-                size = len(spelling) if whole else min(PIECE_CHARS, len(spelling))
-                found = pieces.setdefault(size, set())
-                found.update(spelling[i : i + size] for i in range(len(spelling) - size + 1))
-    return written, as_bytes
+                if by_piece and len(spelling) >= PIECE_CHARS:
+                    pieces.update(
+                        spelling[i : i + PIECE_CHARS]
+                        for i in range(len(spelling) - PIECE_CHARS + 1)
+                    )
+                else:
+                    whole.add(spelling)
+    (written_whole, written_pieces), (bytes_whole, bytes_pieces) = found
+    longest = max((len(w) for w in written_whole | bytes_whole), default=0)
+    return _Search(
+        written=_Forms(frozenset(written_whole), frozenset(written_pieces)),
+        as_bytes=_Forms(frozenset(bytes_whole), frozenset(bytes_pieces)),
+        either=_Forms(
+            frozenset(written_whole | bytes_whole), frozenset(written_pieces | bytes_pieces)
+        ),
+        reach=3 * max(longest, PIECE_CHARS),
+    )
 
 
 def _escaped(secret: str) -> set[str]:
@@ -158,27 +225,38 @@ def _as_bytes(secret: str) -> set[str]:
     return {form.translate(_ASCII_LOWER) for form in encoded if form}
 
 
-def _written(text: str) -> tuple[str, range, range]:
+def _written(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     return text.translate(_ASCII_LOWER), range(len(text)), range(1, len(text) + 1)
 
 
-def _bytes(text: str) -> tuple[str, list[int], list[int]]:
+def _bytes(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
     """The bytes `text` stands for, `%XX` decoded, one character each, and where in
     `text` each came from."""
+    if text.isascii() and "%" not in text:
+        return _written(text)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i = 0
-    while i < len(text):
-        match = _PERCENT.match(text, i)
-        end = match.end() if match else i + 1
-        raw = bytes.fromhex(match.group(1)) if match else text[i].encode("utf-8", "surrogatepass")
-        for byte in raw:
-            chars.append(chr(byte))
-            starts.append(i)
-            ends.append(end)
-        i = end
+    for segment in _SEGMENT.finditer(text):
+        first, last = segment.span()
+        if segment.group(1) is not None:
+            chars.append(chr(int(segment.group(1), 16)))
+            starts.append(first)
+            ends.append(last)
+        elif segment.group().isascii():
+            chars.append(segment.group())
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+        else:
+            for at in range(first, last):
+                for byte in text[at].encode("utf-8", "surrogatepass"):
+                    chars.append(chr(byte))
+                    starts.append(at)
+                    ends.append(at + 1)
     return "".join(chars).translate(_ASCII_LOWER), starts, ends
+
+
+_SEGMENT = re.compile(r"%([0-9A-Fa-f]{2})|[^%]+|%")
 
 
 # --- expanding a request ------------------------------------------------------------

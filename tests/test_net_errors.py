@@ -106,6 +106,35 @@ def test_no_piece_of_a_secret_survives_in_any_spelling_or_cut(
     assert leaked_pieces(line, secret, escaped) == [], (line, shown)
 
 
+@settings(max_examples=200, deadline=None)
+@given(
+    parts=st.lists(
+        st.sampled_from(["x" * 30, " \n ", TOKEN, TOKEN.lower(), quote(TOKEN), "%", "ab"])
+        | st.text(_ALPHABET, max_size=12),
+        max_size=200,
+    ),
+    limit=st.integers(5, 200),
+)
+def test_reading_only_a_prefix_gives_the_line_the_whole_text_would(
+    parts: list[str], limit: int
+) -> None:
+    """`safe_line` reads as little of a long body as it can; the line must not change."""
+    text, secrets = "".join(parts), Secrets(values=(TOKEN,), literals=("Bearer x",))
+    whole = redact(" ".join(text.split()), secrets)
+    expected = whole if len(whole) <= limit else whole[: limit - 1].rstrip() + "…"
+    assert safe_line(text, secrets, limit) == expected
+
+
+def test_a_secret_cut_by_the_prefix_read_is_not_kept_in_part() -> None:
+    """The first read (4 x 20 characters) ends 5 characters into TOKEN, just after a
+    60-character secret that redacts to 3: the line must not end "*** SeCrE…"."""
+    long_secret = "Lg" + "".join(f"{n:02d}" for n in range(29))
+    text = "abcdefghijklmn " + long_secret + TOKEN + " and more text"
+    assert len("abcdefghijklmn " + long_secret) + 5 == 4 * 20
+    line = safe_line(text, Secrets(values=(long_secret, TOKEN)), limit=20)
+    assert line == "abcdefghijklmn ***…"
+
+
 @pytest.mark.parametrize("into", range(1, len(TOKEN)))
 def test_a_token_straddling_the_cut_leaves_nothing_of_itself(into: int) -> None:
     """Cutting first, then redacting, would keep the token's first `into` characters."""
