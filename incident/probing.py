@@ -2,8 +2,9 @@
 
 `poll_probe` never raises (cancellation aside): a refused connection, a slow server,
 a 50 MB body or a broken JSON document are all answers, recorded by their class.
-A sample's `detail` is one short line that never holds a header value or a secret
-expanded from the environment.
+`${NAME}` in the URL and header values is expanded for the request alone; a sample's
+`detail` and `text` leave through `incident.net_errors.safe_line`, so they never hold
+a header value or 8 characters of a secret expanded from the environment.
 
 httpx is imported lazily: importing httpx eagerly loads its optional command-line
 client, which pulls in Rich whenever Rich is installed, and the domain must stay free
@@ -134,13 +135,12 @@ async def poll_probe(
         url = _request_target(probe, outgoing.url)
     except RequestSetupError as problem:
         return _sample(probe, at, Reading(Outcome.ERROR, detail=str(problem)), secrets)
-    headers = outgoing.headers
 
     start = clock.monotonic_ns()
     status: int | None = None
     try:
         async with asyncio.timeout(probe.timeout_s):
-            answer = await _fetch(client, url, headers, probe.timeout_s, max_body_bytes)
+            answer = await _fetch(client, url, outgoing.headers, probe.timeout_s, max_body_bytes)
     except _BodyTooLarge as too_large:
         status = too_large.status
         reading = Reading(Outcome.TOO_LARGE, detail=f"body over {_size(max_body_bytes)}")
