@@ -30,17 +30,15 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from incident.clock import Clock
-from incident.net_errors import exception_chain, first_line, host_of, one_line, redact
-from incident.notify import (
-    MAX_ATTEMPTS,
-    NotifyConfigError,
-    OutboxMessage,
-    Target,
-    backoff_s,
-    body_for,
-    expand,
-    secrets_of,
+from incident.net_errors import (
+    RequestSetupError,
+    exception_chain,
+    expand_request,
+    host_of,
+    safe_line,
+    secrets_for,
 )
+from incident.notify import MAX_ATTEMPTS, OutboxMessage, Target, backoff_s, body_for
 
 if TYPE_CHECKING:
     import httpx
@@ -203,29 +201,35 @@ class Deliverer:
         target = self._targets.get(message.target)
         if target is None:
             return f"no target named {message.target!r} is configured"
-        secrets = secrets_of(target, self._env)
+        problem = await self._send(target, message)
+        if problem is None:
+            return None
+        return safe_line(problem, secrets_for(target.url, target.headers, self._env))
+
+    async def _send(self, target: Target, message: OutboxMessage) -> str | None:
+        """None on a 2xx; otherwise what went wrong, raw: `_attempt` makes it safe."""
         try:
-            url = expand(target.url, self._env)
-            headers = [(name, expand(value, self._env)) for name, value in target.headers]
-        except NotifyConfigError as problem:
-            return one_line(redact(str(problem), secrets))
-        headers.append(("Idempotency-Key", message.key))
-        headers.append(("Content-Type", "application/json"))
+            outgoing = expand_request(target.url, target.headers, self._env)
+        except RequestSetupError as problem:
+            return str(problem)
+        headers = [
+            *outgoing.headers,
+            ("Idempotency-Key", message.key),
+            ("Content-Type", "application/json"),
+        ]
         body = json.dumps(body_for(target, message)).encode()
         try:
             async with asyncio.timeout(self._timeout_s):
-                status, peek = await self._post(url, headers, body)
+                status, said = await self._post(outgoing.url, headers, body)
         except Exception as exc:  # every failure is an answer; CancelledError propagates
-            return one_line(redact(_classify(exc, url, self._timeout_s), secrets))
+            return _classify(exc, outgoing.url, self._timeout_s)
         if 200 <= status < 300:
             return None
-        said = first_line(peek.decode("utf-8", errors="replace"))[:60]
-        detail = f"HTTP {status}" + (f": {said}" if said else "")
-        return one_line(redact(detail, secrets))
+        return f"HTTP {status}: {said}" if said.strip() else f"HTTP {status}"
 
-    async def _post(
-        self, url: str, headers: list[tuple[str, str]], body: bytes
-    ) -> tuple[int, bytes]:
+    async def _post(self, url: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, str]:
+        """The status and the start of the answer, in whole words: a token that the
+        peek limit cut through is dropped, not kept in part."""
         async with self._client.stream(
             "POST",
             url,
@@ -239,7 +243,10 @@ class Deliverer:
                 peek += chunk
                 if len(peek) >= RESPONSE_PEEK_BYTES:
                     break
-            return response.status_code, bytes(peek[:RESPONSE_PEEK_BYTES])
+            said = bytes(peek[:RESPONSE_PEEK_BYTES]).decode("utf-8", errors="replace")
+            if len(peek) >= RESPONSE_PEEK_BYTES and not said[-1:].isspace():
+                said = said[: len(said) - len(said.split()[-1])]
+            return response.status_code, said
 
 
 async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> None:

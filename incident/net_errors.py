@@ -1,13 +1,18 @@
-"""Reading network failures: walk an exception's causes, name a URL's host.
+"""Reading network failures safely: expand a request, name a host, redact secrets.
 
-Shared by probes and webhook delivery so both classify failures the same way and
-never quote a URL (which may hold a secret) in what they record.
+Shared by probes and webhook delivery so both expand `${NAME}` the same way,
+classify failures the same way, and turn every line they record through one
+function, `safe_line`, which redacts before it cuts.
 """
 
 from __future__ import annotations
 
+import functools
+import json
 import re
-from collections.abc import Iterator, Mapping, Sequence
+import string
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from runbooks.checks import ENV_REFERENCE
 
@@ -39,33 +44,229 @@ def host_of(url: str) -> str:
         return "?"
 
 
-DETAIL_MAX_CHARS = 160
-"""Longest failure line a probe sample or a delivery outcome records."""
-
-
 def first_line(text: str) -> str:
     lines = text.strip().splitlines()
     return lines[0].strip() if lines else ""
 
 
-def one_line(text: str) -> str:
-    """Whitespace folded and cut to `DETAIL_MAX_CHARS`: fit for a panel and the record."""
-    flat = " ".join(text.split())
-    if len(flat) > DETAIL_MAX_CHARS:
-        flat = flat[: DETAIL_MAX_CHARS - 1].rstrip() + "…"
-    return flat
+# --- secrets ------------------------------------------------------------------------
+
+DETAIL_MAX_CHARS = 160
+"""Longest failure line a probe sample or a delivery outcome records."""
+MIN_SECRET_CHARS = 4
+"""Shorter values are not secrets worth redacting (and would mangle every message)."""
+PIECE_CHARS = 8
+"""Any run this long of an environment value is redacted, even without the rest:
+the start of a token that something upstream cut off is still part of the token."""
+
+_ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-def redact(text: str, secrets: Sequence[str]) -> str:
-    """`text` with every secret (and its escaped spellings) replaced by `***`."""
-    for secret in sorted(set(secrets), key=len, reverse=True):
-        for spelling in {secret, repr(secret)[1:-1], repr(secret.encode())[2:-1]}:
-            if spelling:
-                text = text.replace(spelling, "***")
-    return text
+@dataclass(frozen=True, slots=True)
+class Secrets:
+    """What must never reach a recorded or shown line, for one probe or webhook."""
+
+    values: tuple[str, ...] = ()
+    """Values read from the environment: found in any spelling, and by any piece of
+    `PIECE_CHARS` characters."""
+    literals: tuple[str, ...] = ()
+    """The URL and header values as the runbook writes them: found whole."""
 
 
-class MissingEnvironment(ValueError):
+def secrets_for(url: str, headers: Iterable[tuple[str, str]], env: Mapping[str, str]) -> Secrets:
+    """The secrets of a request whose URL and header values are `${NAME}` templates."""
+    templates = [url, *(value for _name, value in headers)]
+    values = [env[name] for t in templates for name in ENV_REFERENCE.findall(t) if name in env]
+    return Secrets(_worth_hiding(values), _worth_hiding(templates))
+
+
+def _worth_hiding(found: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(s for s in found if len(s) >= MIN_SECRET_CHARS))
+
+
+def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str:
+    """`text` as one line fit for the record and a panel: folded, redacted, then cut.
+
+    The only way lines from the network reach the record. The order is the point:
+    folding first means no line break can split a secret out of sight, and cutting
+    last means the cut can never leave the start of a secret behind. Only as much of
+    `text` is read as the line needs (a body can be a megabyte on one line): a prefix
+    four times the limit, longer while redaction leaves the line short.
+    """
+    size = 4 * limit
+    while True:
+        complete = size >= len(text)
+        flat = " ".join(text[:size].split())
+        exact = len(flat) if complete else len(flat) - _search(secrets).reach
+        line = _redacted(flat, secrets, exact)
+        if complete or len(line) > limit:
+            break
+        size *= 4
+    if len(line) > limit:
+        line = line[: limit - 1].rstrip() + "…"
+    return line
+
+
+def redact(text: str, secrets: Secrets) -> str:
+    """`text` with every run of characters that spells a secret replaced by `***`.
+
+    Two readings of `text` are searched: as written, for escaped spellings (JSON,
+    Python repr), and as the bytes it stands for, with `%XX` escapes decoded (URLs
+    come back percent-encoded). Both ignore ASCII case: hosts come back lower-cased.
+    """
+    return _redacted(text, secrets, len(text))
+
+
+def _redacted(text: str, secrets: Secrets, exact: int) -> str:
+    """The redaction of `text[:exact]`, where `text` may be cut from something longer:
+    no match can reach back from past the cut further than `reach` characters."""
+    if exact <= 0:
+        return ""
+    if not (secrets.values or secrets.literals):
+        return text[:exact]
+    hidden = bytearray(len(text))
+    search = _search(secrets)
+    written, as_bytes = _written(text), _bytes(text)
+    if written[0] == as_bytes[0]:  # plain ASCII: the bytes are the text
+        readings = [(written, search.either)]
+    else:
+        readings = [(written, search.written), (as_bytes, search.as_bytes)]
+    for (view, starts, ends), forms in readings:
+        spans = [(at, at + len(whole)) for whole in forms.whole for at in _occurrences(view, whole)]
+        if forms.pieces:
+            spans += [
+                (at, at + PIECE_CHARS)
+                for at in range(len(view) - PIECE_CHARS + 1)
+                if view[at : at + PIECE_CHARS] in forms.pieces
+            ]
+        for first, stop in spans:
+            start, end = starts[first], ends[stop - 1]
+            hidden[start:end] = b"\1" * (end - start)
+    out: list[str] = []
+    kept = 0
+    for run in _HIDDEN_RUN.finditer(hidden, 0, exact):
+        out += (text[kept : run.start()], "***")
+        kept = run.end()
+    out.append(text[kept:exact])
+    return "".join(out)
+
+
+_HIDDEN_RUN = re.compile(b"\1+")
+
+
+def _occurrences(text: str, sought: str) -> Iterator[int]:
+    at = text.find(sought)
+    while at >= 0:
+        yield at
+        at = text.find(sought, at + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Forms:
+    """Lower-cased strings to look for in one reading of a text."""
+
+    whole: frozenset[str]
+    pieces: frozenset[str]
+    """Runs of exactly `PIECE_CHARS` characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Search:
+    written: _Forms
+    as_bytes: _Forms
+    either: _Forms
+    """Both, for text whose bytes are its characters."""
+    reach: int
+    """The most characters of text one match can span (`%XX` is three per byte)."""
+
+
+@functools.lru_cache(maxsize=256)
+def _search(secrets: Secrets) -> _Search:
+    """What to look for in the text as written, and in the bytes it stands for."""
+    found: list[tuple[set[str], set[str]]] = [(set(), set()), (set(), set())]
+    for secret, by_piece in [(v, True) for v in secrets.values] + [
+        (literal, False) for literal in secrets.literals
+    ]:
+        spellings_by_reading = (_escaped(secret), _as_bytes(secret))
+        for (whole, pieces), spellings in zip(found, spellings_by_reading, strict=True):
+            for spelling in spellings:
+                if by_piece and len(spelling) >= PIECE_CHARS:
+                    pieces.update(
+                        spelling[i : i + PIECE_CHARS]
+                        for i in range(len(spelling) - PIECE_CHARS + 1)
+                    )
+                else:
+                    whole.add(spelling)
+    (written_whole, written_pieces), (bytes_whole, bytes_pieces) = found
+    longest = max((len(w) for w in written_whole | bytes_whole), default=0)
+    return _Search(
+        written=_Forms(frozenset(written_whole), frozenset(written_pieces)),
+        as_bytes=_Forms(frozenset(bytes_whole), frozenset(bytes_pieces)),
+        either=_Forms(
+            frozenset(written_whole | bytes_whole), frozenset(written_pieces | bytes_pieces)
+        ),
+        reach=3 * max(longest, PIECE_CHARS),
+    )
+
+
+def _escaped(secret: str) -> set[str]:
+    """`secret` as JSON and Python escape it."""
+    forms = {repr(secret)[1:-1], repr(secret.encode("utf-8", "surrogatepass"))[2:-1]}
+    for json_form in (json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]):
+        forms.update((json_form, json_form.replace("/", "\\/")))
+    return {form.translate(_ASCII_LOWER) for form in forms if form}
+
+
+def _as_bytes(secret: str) -> set[str]:
+    """`secret`'s UTF-8 bytes (one character each), also folded, and with space and
+    `+` swapped as form encoding does (and servers undo)."""
+    forms = {secret, " ".join(secret.split()), secret.replace(" ", "+"), secret.replace("+", " ")}
+    encoded = (form.encode("utf-8", "surrogatepass").decode("latin-1") for form in forms)
+    return {form.translate(_ASCII_LOWER) for form in encoded if form}
+
+
+def _written(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    return text.translate(_ASCII_LOWER), range(len(text)), range(1, len(text) + 1)
+
+
+def _bytes(text: str) -> tuple[str, Sequence[int], Sequence[int]]:
+    """The bytes `text` stands for, `%XX` decoded, one character each, and where in
+    `text` each came from."""
+    if text.isascii() and "%" not in text:
+        return _written(text)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for segment in _SEGMENT.finditer(text):
+        first, last = segment.span()
+        if segment.group(1) is not None:
+            chars.append(chr(int(segment.group(1), 16)))
+            starts.append(first)
+            ends.append(last)
+        elif segment.group().isascii():
+            chars.append(segment.group())
+            starts.extend(range(first, last))
+            ends.extend(range(first + 1, last + 1))
+        else:
+            for at in range(first, last):
+                for byte in text[at].encode("utf-8", "surrogatepass"):
+                    chars.append(chr(byte))
+                    starts.append(at)
+                    ends.append(at + 1)
+    return "".join(chars).translate(_ASCII_LOWER), starts, ends
+
+
+_SEGMENT = re.compile(r"%([0-9A-Fa-f]{2})|[^%]+|%")
+
+
+# --- expanding a request ------------------------------------------------------------
+
+
+class RequestSetupError(ValueError):
+    """A request cannot be sent as configured; the message names no value."""
+
+
+class MissingEnvironment(RequestSetupError):
     """A `${NAME}` whose variable is not set; the message names it, never a value."""
 
 
@@ -79,3 +280,24 @@ def expand_env(template: str, env: Mapping[str, str]) -> str:
         return env[name]
 
     return ENV_REFERENCE.sub(substitute, template)
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """A request's URL and headers with `${NAME}` expanded: for the wire only."""
+
+    url: str
+    headers: list[tuple[str, str]]
+
+
+def expand_request(
+    url: str, headers: Sequence[tuple[str, str]], env: Mapping[str, str]
+) -> Outgoing:
+    """The request to send; `RequestSetupError` if a variable is unset or unusable."""
+    expanded: list[tuple[str, str]] = []
+    for name, template in headers:
+        value = expand_env(template, env)
+        if any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value):
+            raise RequestSetupError(f"header {name!r} has a control character after expansion")
+        expanded.append((name, value))
+    return Outgoing(expand_env(url, env), expanded)

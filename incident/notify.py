@@ -2,7 +2,8 @@
 
 A `Target` is a webhook named in the runbook. Its URL and header values may hold
 `${NAME}` references that are expanded from the environment only when a message is
-sent (`expand`), so a token never reaches the database, a report or an error line.
+sent (`incident.net_errors.expand_request`), so a token never reaches the database,
+a report or an error line.
 An `OutboxMessage` is one message for one target, identified by an idempotency key
 that the receiver sees as the `Idempotency-Key` header on every attempt.
 
@@ -14,12 +15,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
-from incident.net_errors import MissingEnvironment, expand_env
 from runbooks.checks import ENV_REFERENCE
 
 TargetKind = Literal["slack", "json"]
@@ -89,28 +88,6 @@ def message_key(incident_id: str, seq: int, target: str) -> str:
 def random_key() -> str:
     """A key for a message that no event identifies."""
     return uuid.uuid4().hex
-
-
-def expand(template: str, env: Mapping[str, str]) -> str:
-    """`template` with `${NAME}` replaced from `env`; a missing name is an error."""
-
-    try:
-        return expand_env(template, env)
-    except MissingEnvironment as error:
-        raise NotifyConfigError(str(error)) from None
-
-
-def secrets_of(target: Target, env: Mapping[str, str]) -> list[str]:
-    """Every string that must never appear in a stored or shown line for `target`."""
-    found: list[str] = [env[name] for name in target.env_names() if name in env]
-    found.append(target.url)
-    found.extend(value for _name, value in target.headers)
-    try:
-        found.append(expand(target.url, env))
-        found.extend(expand(value, env) for _name, value in target.headers)
-    except NotifyConfigError:
-        pass
-    return [secret for secret in found if len(secret) >= 4]
 
 
 def body_for(target: Target, message: OutboxMessage) -> dict[str, str]:

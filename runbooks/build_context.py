@@ -50,6 +50,7 @@ PROBE_KEYS = (
     "expect_status",
     "json_field",
     "query",
+    "reduce",
     "interval_s",
     "timeout_s",
     "headers",

@@ -31,6 +31,7 @@ from runbooks.model import (
     PatternInfo,
     Probe,
     ProbeKind,
+    Reduce,
     Trigger,
     TriggerKind,
 )
@@ -119,14 +120,15 @@ class SectionRules(BuildContext):
             if url is not None and (problem := url_problem(url)):
                 fields.report("url", problem)
                 url = None
-            query = json_field = None
+            query = json_field = reduce = None
             if kind is ProbeKind.PROMETHEUS:
                 query = fields.text("query", required=True)
+                reduce = fields.choice("reduce", Reduce, "reduction")
                 fields.not_for(
                     ("json_field", "expect_status"), "does not apply to prometheus probes"
                 )
             elif kind is not None:
-                fields.not_for(("query",), "only applies to prometheus probes")
+                fields.not_for(("query", "reduce"), "only applies to prometheus probes")
                 json_field = fields.text("json_field")
             status = fields.integer(
                 "expect_status",
@@ -167,6 +169,7 @@ class SectionRules(BuildContext):
                     threshold=threshold,
                     unit=unit,
                     baseline=baseline,
+                    reduce=reduce,
                 )
             )
         return probes

@@ -55,6 +55,19 @@ class ProbeKind(StrEnum):
     PROMETHEUS = "prometheus"
 
 
+class Reduce(StrEnum):
+    """How a Prometheus probe folds several series into its one value.
+
+    Prometheus returns series in no fixed order, so "the first one" would switch
+    between polls: a probe either gets one series or states one of these.
+    """
+
+    MAX = "max"
+    MIN = "min"
+    SUM = "sum"
+    AVG = "avg"
+
+
 class DataLoss(StrEnum):
     """How much data a database rollback tier can lose."""
 
@@ -174,8 +187,8 @@ class DatabaseTier:
 class Probe:
     """A question asked of production on an interval.
 
-    Header values may reference `${ENV_VAR}`; they are expanded only at request time
-    and never stored in the record.
+    The URL and header values may reference `${ENV_VAR}`; they are expanded only at
+    request time and never stored in the record.
     """
 
     name: str
@@ -192,6 +205,8 @@ class Probe:
     unit: str = ""
     baseline: float | None = None
     """The healthy value ("error rates returning to baseline levels"), if known upfront."""
+    reduce: Reduce | None = None
+    """Prometheus only: how several series become one value; None means exactly one."""
 
 
 @dataclass(frozen=True, slots=True)

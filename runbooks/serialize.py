@@ -138,6 +138,7 @@ def _probe(probe: Probe) -> dict[str, JSONValue]:
             "expect_status": None if prometheus else probe.expect_status,
             "json_field": probe.json_field,
             "query": probe.query,
+            "reduce": probe.reduce.value if probe.reduce is not None else None,
             "interval_s": probe.interval_s,
             "timeout_s": probe.timeout_s,
             "headers": {name: value for name, value in probe.headers} or None,

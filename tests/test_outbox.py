@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from incident.clock import ManualClock
-from incident.delivery import Deliverer, DeliveryResult
+from incident.delivery import RESPONSE_PEEK_BYTES, Deliverer, DeliveryResult
 from incident.notify import (
     MAX_ATTEMPTS,
     NotifyConfigError,
@@ -35,6 +35,7 @@ from store.errors import StoreError
 from store.outbox import Outbox, OutboxRow
 from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0
+from tests.http_servers import LoopbackServer, Received, Reply
 from tests.webhook_receivers import (
     WebhookReceiver,
     always,
@@ -427,6 +428,25 @@ async def test_secrets_reach_the_receiver_but_are_stored_and_shown_nowhere(
     for secret in (token, hook_secret, "TOKEN-not", "hook-path"):
         assert secret not in shown
         assert secret.encode() not in db_bytes
+
+
+@pytest.mark.parametrize("kept", [1, 6, 7])
+async def test_a_token_cut_by_the_read_limit_is_dropped_not_kept_in_part(
+    outbox, client, clock, kept: int
+):
+    token = "xoxb-T0KEN-only-in-the-env"
+    body = b" " * (RESPONSE_PEEK_BYTES - kept) + token.encode() + b" and more"
+
+    async def answer(request: Received, reply: Reply) -> None:
+        await reply.full(500, body)
+
+    async with LoopbackServer({"/hook": answer}) as receiver:
+        target = Target("team", "json", receiver.url("/hook"), (("X-Token", "${TOKEN}"),))
+        worker = deliverer([target], outbox, client, clock, env={"TOKEN": token})
+        outbox.enqueue(message(1, "team"))
+        (result,) = await worker.deliver_due()
+    assert result.error == "HTTP 500"  # not "HTTP 500: xoxb-T", which no redactor knows
+    assert outbox.status("INC-7:1:team") == ("pending", 1, "HTTP 500")
 
 
 async def test_run_delivers_in_the_background_until_stopped(outbox, client, clock):

@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
+from dataclasses import replace
 
 import httpx
 import pytest
@@ -13,9 +14,16 @@ import pytest
 from incident.clock import ManualClock, SystemClock
 from incident.probing import client_pool_size, make_client, poll_probe
 from incident.samples import Outcome, Sample
-from runbooks.model import Probe, ProbeKind
+from runbooks.model import Probe, ProbeKind, Reduce
 from tests.conftest import T0
-from tests.http_servers import LoopbackServer, standard_routes, unused_port
+from tests.http_servers import (
+    Handler,
+    LoopbackServer,
+    Received,
+    Reply,
+    standard_routes,
+    unused_port,
+)
 
 SECRET = "s3cr3t-t0ken-value"
 
@@ -300,6 +308,66 @@ async def test_a_value_that_would_split_the_header_is_refused_unsent(server, cli
     assert server.requests == []
 
 
+async def test_url_references_are_expanded_on_the_wire_only(server, client):
+    probe = http(server.url("/health") + "?key=${KEY}", json_field="error_rate")
+    sample = await poll(client, probe, env={"KEY": SECRET})
+    assert (sample.outcome, server.requests[-1].query) == (Outcome.OK, {"key": SECRET})
+    missing = await poll(client, http(server.url("/${NOT_SET}")))
+    assert (missing.outcome, missing.detail) == (
+        Outcome.ERROR,
+        "environment variable NOT_SET is not set",
+    )
+
+
+async def test_a_secret_host_is_not_named_by_the_dns_failure(client):
+    host_secret = "Priv4te-Cluster-Name-77"
+    probe = http("http://${HOST}.invalid/health", timeout_s=10.0)
+    sample = await poll(client, probe, env={"HOST": host_secret})
+    assert (sample.outcome, sample.detail) == (Outcome.DNS, "cannot resolve host ***.invalid")
+    assert_clean(sample, host_secret, host_secret.lower(), host_secret[:8].lower())
+
+
+def echo_routes(body: Callable[[str], bytes], status: int) -> dict[str, Handler]:
+    """Answer `status` with a body made from the request's Authorization header."""
+
+    async def echo(request: Received, reply: Reply) -> None:
+        await reply.full(status, body(request.headers.get("authorization", "")))
+
+    return {"/echo": echo, "/api/v1/query": echo}
+
+
+async def test_an_echoed_token_is_redacted_before_the_version_text_is_cut(client):
+    async with LoopbackServer(echo_routes(lambda auth: b"v" * 190 + auth.encode(), 200)) as echo:
+        probe = version(echo.url("/echo"), headers=(("Authorization", "Bearer ${TOKEN}"),))
+        sample = await poll(client, probe, env={"TOKEN": SECRET})
+    assert sample.text == "v" * 190 + "Bearer ***"  # cut at 200 first, "Bearer s3" would stay
+    assert_clean(sample, SECRET, SECRET[:8])
+
+
+async def test_an_echoed_token_straddling_the_cut_leaves_no_part_of_itself(client):
+    def error(auth: str) -> bytes:
+        message = "x" * (160 - len("Prometheus error (internal): ") - 12) + " " + auth
+        return json.dumps({"status": "error", "errorType": "internal", "error": message}).encode()
+
+    async with LoopbackServer(echo_routes(error, 500)) as echo:
+        probe = Probe(
+            name="prom",
+            kind=ProbeKind.PROMETHEUS,
+            url=echo.url("/") + "?tenant=${TENANT}",
+            query="up",
+            headers=(("Authorization", "Bearer ${TOKEN}"),),
+        )
+        sample = await poll(client, probe, env={"TOKEN": SECRET, "TENANT": "team-blue"})
+        request = echo.requests[-1]
+    assert (request.path, request.query) == (
+        "/api/v1/query",
+        {"tenant": "team-blue", "query": "up"},
+    )
+    assert sample.outcome == Outcome.ERROR
+    assert sample.detail.endswith("Bearer ***")
+    assert_clean(sample, SECRET, SECRET[:4])
+
+
 # --- version kind -------------------------------------------------------------------
 
 
@@ -319,7 +387,7 @@ async def test_version_from_a_plain_body_is_its_first_line(server, client):
 
 async def test_version_text_is_capped(server, client):
     sample = await poll(client, version(server.url("/version-long")))
-    assert sample.text == "v" * 200
+    assert sample.text == "v" * 199 + "…"
 
 
 async def test_version_needs_the_expected_status_and_a_body(server, client):
@@ -353,10 +421,12 @@ async def test_prometheus_base_url_may_have_a_path_and_a_trailing_slash(server, 
     assert server.paths() == ["/api/v1/query", "/api/v1/query"]
 
 
-async def test_prometheus_several_series_says_the_first_was_used(server, client):
-    sample = await poll(client, prometheus(server, "up"))
-    assert (sample.outcome, sample.value) == (Outcome.OK, 1.0)
-    assert sample.detail == "3 series, first used"
+async def test_prometheus_several_series_need_a_stated_reduction(server, client):
+    several = await poll(client, prometheus(server, "up"))
+    assert (several.outcome, several.value) == (Outcome.ERROR, None)
+    assert several.detail == "3 series; add `reduce: max|min|sum|avg` to the probe"
+    reduced = await poll(client, replace(prometheus(server, "up"), reduce=Reduce.MIN))
+    assert (reduced.outcome, reduced.value, reduced.detail) == (Outcome.OK, 0.0, "")
 
 
 async def test_prometheus_scalar(server, client):

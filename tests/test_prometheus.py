@@ -7,12 +7,14 @@ order: the rollback test comes last because it changes the service for good. The
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import httpx
 
 from incident.clock import SystemClock
 from incident.probing import make_client, poll_probe
 from incident.samples import Outcome
-from runbooks.model import Probe, ProbeKind
+from runbooks.model import Probe, ProbeKind, Reduce
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
@@ -65,6 +67,50 @@ async def test_poll_probe_reads_the_error_ratio_from_real_prometheus(
     assert sample.http_status == 200
     assert sample.value is not None and 0.05 <= sample.value <= 0.25, sample
     assert nothing.outcome == Outcome.NO_DATA, nothing
+
+
+THREE_SERIES = (
+    'vector(1) or label_replace(vector(2), "x", "y", "", "") '
+    'or label_replace(vector(3), "x", "z", "", "")'
+)
+"""Three series with fixed values (1, 2, 3), listed in whatever order Prometheus likes."""
+BUCKETS = "demo_request_duration_seconds_bucket"
+
+
+async def test_several_series_need_a_reduction_stated_in_the_runbook(
+    prometheus_stack: PrometheusStack,
+) -> None:
+    prometheus_stack.wait_for('up{job="demo"}', lambda up: up == 1)
+    buckets = len(prometheus_stack.query(BUCKETS))
+    assert buckets > 1
+    client = make_client()
+    try:
+        unreduced = await poll_probe(
+            client, prometheus_probe(prometheus_stack, BUCKETS), clock=SystemClock(), env={}
+        )
+        reduced = {
+            reduce: await poll_probe(
+                client,
+                replace(prometheus_probe(prometheus_stack, THREE_SERIES), reduce=reduce),
+                clock=SystemClock(),
+                env={},
+            )
+            for reduce in Reduce
+        }
+        three = await poll_probe(
+            client, prometheus_probe(prometheus_stack, THREE_SERIES), clock=SystemClock(), env={}
+        )
+    finally:
+        await client.aclose()
+    assert (unreduced.outcome, unreduced.value) == (Outcome.ERROR, None)
+    assert unreduced.detail == f"{buckets} series; add `reduce: max|min|sum|avg` to the probe"
+    assert three.detail == "3 series; add `reduce: max|min|sum|avg` to the probe"
+    assert {reduce: (s.outcome, s.value) for reduce, s in reduced.items()} == {
+        Reduce.MAX: (Outcome.OK, 3.0),
+        Reduce.MIN: (Outcome.OK, 1.0),
+        Reduce.SUM: (Outcome.OK, 6.0),
+        Reduce.AVG: (Outcome.OK, 2.0),
+    }
 
 
 def test_error_ratio_is_bad_then_back_under_the_trigger_after_rollback(

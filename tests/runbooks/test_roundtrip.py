@@ -25,6 +25,7 @@ from runbooks.model import (
     Phase,
     Probe,
     ProbeKind,
+    Reduce,
     Runbook,
     Step,
     StepKind,
@@ -55,7 +56,10 @@ def hand_built() -> Runbook:
         templates=(("initiating", "Initiating rollback due to {issue}. ETA {eta}."),),
         cadence=Cadence(first_update_min=5, every_min=20),
         triggers=(Trigger("core", "Core broken", TriggerKind.MANUAL),),
-        probes=(Probe("health", ProbeKind.HTTP, "http://127.0.0.1:1/h", headers=(("A", "b"),)),),
+        probes=(
+            Probe("health", ProbeKind.HTTP, "http://127.0.0.1:1/h", headers=(("A", "b"),)),
+            Probe("5xx", ProbeKind.PROMETHEUS, "http://p:9090", query="up", reduce=Reduce.AVG),
+        ),
         database_tiers=(
             DatabaseTier("none", "None", "none", DataLoss.NONE),
             DatabaseTier("restore", "Restore", "loss", DataLoss.CERTAIN, approver="leadership"),
@@ -112,6 +116,8 @@ def test_full_featured_runbook_round_trips(write: WriteFile) -> None:
         ("Authorization", "Bearer ${HEALTH_TOKEN}"),
         ("X-Static", "plain"),
     )
+    assert (again.probes[2].kind, again.probes[2].reduce) == (ProbeKind.PROMETHEUS, Reduce.MAX)
+    assert runbook_to_data(runbook)["probes"][2]["reduce"] == "max"  # type: ignore[index,call-overload]
 
 
 def test_hand_built_runbook_round_trips() -> None:

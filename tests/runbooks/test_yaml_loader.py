@@ -64,7 +64,7 @@ probes:
     headers: {Authorization: "Bearer ${HEALTH_TOKEN}", X-Static: plain}
   - {name: version, kind: version, url: "https://127.0.0.1:8443/version", json_field: version}
   - {name: errors, kind: prometheus, url: "http://127.0.0.1:9090", query: "up", threshold: 0.05,
-     unit: ratio}
+     unit: ratio, reduce: max}
 phases:
   - id: decide
     title: Decide
@@ -325,6 +325,15 @@ def test_trigger_rules(problems: Problems, trigger: str, message: str) -> None:
     ("probe", "message"),
     [
         ("{name: p, kind: http, url: 'http://h', query: up}", "'query' only applies to prometheus"),
+        ("{name: p, kind: http, url: 'http://h', reduce: max}", "'reduce' only applies to prom"),
+        (
+            "{name: p, kind: prometheus, url: 'http://h', query: up, reduce: median}",
+            "invalid reduction 'median' (did you mean 'min'? allowed: max, min, sum, avg)",
+        ),
+        (
+            "{name: p, kind: prometheus, url: 'http://h', query: up, reduce: [max]}",
+            "'reduce' must be",
+        ),
         (
             "{name: p, kind: prometheus, url: 'http://h', query: up, json_field: v}",
             "'json_field' does not apply to prometheus probes",

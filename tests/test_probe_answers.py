@@ -1,0 +1,100 @@
+"""Reading Prometheus answers, on fixed bodies: one series, or a stated reduction."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incident.probe_answers import REDUCE_HINT, interpret_prometheus, reduce_values
+from incident.samples import Outcome
+from runbooks.model import Reduce
+
+
+def vector(*values: str) -> bytes:
+    result = [
+        {"metric": {"instance": f"web-{i}"}, "value": [1764320400.0, value]}
+        for i, value in enumerate(values)
+    ]
+    document = {"status": "success", "data": {"resultType": "vector", "result": result}}
+    return json.dumps(document).encode()
+
+
+def test_one_series_is_its_value() -> None:
+    reading = interpret_prometheus(200, vector("0.031"))
+    assert (reading.outcome, reading.value, reading.detail) == (Outcome.OK, 0.031, "")
+
+
+def test_several_series_without_a_reduction_are_an_error_naming_the_count() -> None:
+    reading = interpret_prometheus(200, vector("1", "5", "3"))
+    assert (reading.outcome, reading.value) == (Outcome.ERROR, None)
+    assert reading.detail == "3 series; add `reduce: max|min|sum|avg` to the probe"
+    assert REDUCE_HINT in reading.detail
+
+
+@pytest.mark.parametrize(
+    ("reduce", "value"),
+    [(Reduce.MAX, 5.0), (Reduce.MIN, 1.0), (Reduce.SUM, 9.0), (Reduce.AVG, 3.0)],
+)
+def test_each_reduction(reduce: Reduce, value: float) -> None:
+    reading = interpret_prometheus(200, vector("1", "5", "3"), reduce)
+    assert (reading.outcome, reading.value, reading.detail) == (Outcome.OK, value, "")
+
+
+@given(
+    values=st.lists(
+        st.floats(allow_infinity=False, min_value=-1e9, max_value=1e9) | st.just(math.nan),
+        min_size=1,
+        max_size=8,
+    ),
+    reduce=st.sampled_from(Reduce),
+    data=st.data(),
+)
+def test_a_reduction_does_not_depend_on_the_order_of_the_series(
+    values: list[float], reduce: Reduce, data: st.DataObject
+) -> None:
+    shuffled = data.draw(st.permutations(values))
+    first = interpret_prometheus(200, vector(*map(repr, values)), reduce)
+    again = interpret_prometheus(200, vector(*map(repr, shuffled)), reduce)
+    assert (first.outcome, first.detail) == (again.outcome, again.detail)
+    if first.value is None or again.value is None:
+        assert first.value is again.value is None
+    else:
+        assert first.value == pytest.approx(again.value, rel=1e-12, abs=1e-9)
+
+
+def test_nan_series_are_left_out_and_all_nan_is_no_data() -> None:
+    assert reduce_values([math.nan, 2.0, 7.0], Reduce.MIN) == 2.0
+    assert reduce_values([math.nan, 2.0, 7.0], Reduce.AVG) == 4.5
+    reading = interpret_prometheus(200, vector("NaN", "NaN"), Reduce.MAX)
+    assert (reading.outcome, reading.detail) == (Outcome.NO_DATA, "query returned NaN")
+
+
+def test_an_infinite_result_is_no_data() -> None:
+    reading = interpret_prometheus(200, vector("+Inf", "1"), Reduce.SUM)
+    assert (reading.outcome, reading.detail) == (Outcome.NO_DATA, "query returned +Inf")
+
+
+def test_a_reduction_of_one_series_or_a_scalar_is_the_value() -> None:
+    assert interpret_prometheus(200, vector("4"), Reduce.AVG).value == 4.0
+    scalar = {"status": "success", "data": {"resultType": "scalar", "result": [0, "42"]}}
+    assert interpret_prometheus(200, json.dumps(scalar).encode(), Reduce.SUM).value == 42.0
+
+
+def test_no_series_is_no_data_with_or_without_a_reduction() -> None:
+    for reduce in (None, Reduce.MAX):
+        reading = interpret_prometheus(200, vector(), reduce)
+        assert (reading.outcome, reading.detail) == (Outcome.NO_DATA, "query returned no series")
+
+
+def test_one_malformed_series_spoils_a_reduction() -> None:
+    body = json.loads(vector("1", "2"))
+    body["data"]["result"][1] = {"metric": {}}
+    reading = interpret_prometheus(200, json.dumps(body).encode(), Reduce.MAX)
+    assert reading.outcome == Outcome.BAD_JSON
+    assert reading.detail.startswith("malformed sample")
+    bad = interpret_prometheus(200, vector("1", "many"), Reduce.MAX)
+    assert (bad.outcome, bad.detail) == (Outcome.BAD_JSON, "sample value 'many' is not a number")
