@@ -13,6 +13,10 @@ from pathlib import Path
 
 from runbooks.checks import choices_hint
 from runbooks.fields import Fields, Reporter, parse_choice
+from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
+from runbooks.limits import MAX_COUNT as MAX_COUNT
+from runbooks.limits import MAX_SECONDS as MAX_SECONDS
+from runbooks.limits import MAX_WINDOW_MIN as MAX_WINDOW_MIN
 from runbooks.model import (
     DEFAULT_ROLES,
     DeploymentPattern,
@@ -74,10 +78,6 @@ STEP_KEYS = (
 )
 STEPS_FROM_KEYS = ("file", "section")
 OPS = (">", ">=", "<", "<=", "==", "!=")
-MAX_WINDOW_MIN = 10_080
-MAX_CADENCE_MIN = 1_440
-MAX_SECONDS = 3_600.0
-MAX_COUNT = 10_000
 
 
 class BuildContext:
