@@ -21,6 +21,17 @@ from runbooks.yaml_nodes import INVALID, DataPath, Positions
 E = TypeVar("E", bound=StrEnum)
 
 
+SINGLE_LINE_KEYS = frozenset(
+    {
+        "runbook", "id", "name", "title", "kind", "owner", "approver", "probe", "template",
+        "op", "unit", "json_field", "data_loss", "url", "file", "section", "mode", "on",
+        "default_pattern",
+    }
+)  # fmt: skip
+"""Fields that hold a name, a title or a reference: shown on one line, so a line
+break in them is refused (guidance, summaries, templates and commands may wrap)."""
+
+
 def format_path(path: DataPath) -> str:
     text = ""
     for part in path:
@@ -63,6 +74,14 @@ class Reporter:
         if self.positions is None:
             return format_path(path)
         return f"line {self.where(path)[0]}"
+
+    def report_line_break(self, path: DataPath, message: str) -> None:
+        """Report a line break in a one-line field at the break, when it is known."""
+        at = None if self.positions is None else self.positions.breaks.get(path)
+        if at is None:
+            self.report(path, message)
+        else:
+            self.problems.append(Problem(self.file, at[0], at[1], message))
 
     def raw(self, path: DataPath) -> str | None:
         return None if self.positions is None else self.positions.raw.get(path)
@@ -139,6 +158,9 @@ class Fields:
             value = raw
         if required and not value.strip():
             self.report(key, f"'{key}' must not be empty")
+            return None
+        if key in SINGLE_LINE_KEYS and "\n" in value:
+            self.rep.report_line_break(self.at(key), f"'{key}' must be one line (no line break)")
             return None
         return value
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from runbooks.printable import visible
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -22,9 +24,13 @@ class Problem:
     col: int
     """1-based column, in characters."""
     message: str
+    """One line: control characters quoted from the runbook are shown as escapes."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", visible(self.message))
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{visible(self.file)}:{self.line}:{self.col}: {self.message}"
 
 
 class RunbookError(Exception):

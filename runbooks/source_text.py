@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from pathlib import Path
 
+from runbooks.limits import MAX_BYTES, MAX_BYTES_TEXT
+from runbooks.printable import FORBIDDEN_IN_FILES, control_message
 from runbooks.problems import Problem
 
-MAX_BYTES = 1024 * 1024
-"""Largest runbook file accepted (1 MiB); a runbook is a page or two of text."""
-
 _BOM = b"\xef\xbb\xbf"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:
@@ -29,7 +26,11 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def read_source(path: Path, file: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or the problems that stop it from being read as a runbook."""
+    """The file's text, or the problems that stop it from being read as a runbook.
+
+    The size is checked before the file is opened and at most `MAX_BYTES + 1`
+    bytes are read, so a huge (or sparse, or growing) file is refused at once.
+    """
     try:
         info = os.stat(path)
     except (OSError, ValueError) as exc:
@@ -62,11 +63,10 @@ def decode_source(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if nul >= 0:
         line, col = line_col(text, nul)
         return None, [Problem(file, line, col, "not a text file (NUL byte)")]
-    control = _CONTROL.search(text)
+    control = FORBIDDEN_IN_FILES.search(text)
     if control is not None:
         line, col = line_col(text, control.start())
-        code = ord(control.group())
-        return None, [Problem(file, line, col, f"control character U+{code:04X} is not allowed")]
+        return None, [Problem(file, line, col, control_message(control.group(), "in the file"))]
     return text, []
 
 
@@ -76,4 +76,4 @@ def _unreadable(file: str, exc: OSError | ValueError) -> Problem:
 
 
 def _too_large(file: str, size: int) -> Problem:
-    return Problem(file, 1, 1, f"file too large: {size} bytes (limit 1 MiB)")
+    return Problem(file, 1, 1, f"file too large: {size} bytes (limit {MAX_BYTES_TEXT})")

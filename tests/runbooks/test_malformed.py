@@ -25,7 +25,7 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "binary-garbage.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 0)"),
     "invalid-utf8.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 21)"),
     "nul-bytes.yaml": (2, 17, "not a text file (NUL byte)"),
-    "control-character.yaml": (2, 18, "control character U+0007 is not allowed"),
+    "control-character.yaml": (2, 18, "control character U+0007 (BEL) in the file; runbook"),
     "zero-bytes.yaml": (1, 1, "empty runbook"),
     "zero-bytes.md": (1, 1, "empty runbook"),
 }
