@@ -40,14 +40,14 @@ def read_source(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     if not stat.S_ISREG(info.st_mode):
         return None, [Problem(file, 1, 1, "cannot read runbook: not a regular file")]
     if info.st_size > MAX_BYTES:
-        return None, [_too_large(file, info.st_size)]
+        return None, [_too_large(file, str(info.st_size))]
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, [_unreadable(file, exc)]
-    if len(data) > MAX_BYTES:
-        return None, [_too_large(file, max(len(data), info.st_size))]
+    if len(data) > MAX_BYTES:  # it grew since stat, or its size is not what stat says
+        return None, [_too_large(file, f"more than {MAX_BYTES}")]
     return decode_source(data, file)
 
 
@@ -75,5 +75,5 @@ def _unreadable(file: str, exc: OSError | ValueError) -> Problem:
     return Problem(file, 1, 1, f"cannot read runbook: {reason}")
 
 
-def _too_large(file: str, size: int) -> Problem:
+def _too_large(file: str, size: str) -> Problem:
     return Problem(file, 1, 1, f"file too large: {size} bytes (limit {MAX_BYTES_TEXT})")
