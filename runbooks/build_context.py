@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from runbooks.checks import choices_hint
 from runbooks.fields import Fields, Reporter, parse_choice
 from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
 from runbooks.limits import MAX_COUNT as MAX_COUNT
@@ -87,7 +86,8 @@ class BuildContext:
         self.rep = rep
         self.base_dir = base_dir
         self.source = source
-        self.roles: list[str] = list(DEFAULT_ROLES)
+        self.roles: dict[str, None] = dict.fromkeys(DEFAULT_ROLES)
+        """Known roles in order (a dict, so that checking a step's owner is one lookup)."""
         self.patterns: dict[DeploymentPattern, PatternInfo] = {}
         self.templates: dict[str, str] = {}
         self.template_keys: set[str] = set()
@@ -133,7 +133,7 @@ class BuildContext:
     def role(self, fields: Fields, key: str) -> str | None:
         value = fields.ident(key, "role", required=False)
         if value is not None and value not in self.roles:
-            hint = choices_hint(value, self.roles, "roles")
+            hint = self.rep.hint(value, self.roles, "roles")
             fields.report(key, f"unknown role '{value}' for '{key}'{hint}; add it to 'roles'")
             return None
         return value
@@ -141,7 +141,7 @@ class BuildContext:
     def pattern_ref(self, path: DataPath, value: str) -> DeploymentPattern | None:
         pattern = parse_choice(self.rep, path, value, DeploymentPattern, "deployment pattern")
         if pattern is not None and pattern not in self.patterns:
-            hint = choices_hint(value, [p.value for p in self.patterns], "defined")
+            hint = self.rep.hint(value, [p.value for p in self.patterns], "defined")
             self.rep.report(path, f"pattern '{value}' is not defined under 'patterns'{hint}")
             return None
         return pattern
@@ -151,7 +151,7 @@ class BuildContext:
         if name is None:
             return None
         if name not in self.probes:
-            hint = choices_hint(name, self.probes, "defined")
+            hint = self.rep.hint(name, self.probes, "defined")
             fields.report(key, f"probe '{name}' is not defined under 'probes'{hint}")
             return None
         return name

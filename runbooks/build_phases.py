@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
-from runbooks.checks import UniqueIds, choices_hint
+from runbooks.checks import UniqueIds
 from runbooks.fields import Fields, is_list
 from runbooks.limits import MAX_STEPS, MAX_WINDOW_MIN
 from runbooks.markdown_loader import MarkdownDoc, MarkdownTask, parse_markdown
@@ -187,7 +187,7 @@ class PhaseRules(BuildContext):
             template = fields.text("template", required=True)
             if template is not None and template not in self.templates:
                 if template not in self.template_keys:
-                    hint = choices_hint(template, self.templates, "defined")
+                    hint = self.rep.hint(template, self.templates, "defined")
                     fields.report(
                         "template", f"template '{template}' is not defined under 'templates'{hint}"
                     )
@@ -278,7 +278,7 @@ class PhaseRules(BuildContext):
         else:
             chosen = doc.section(section)
             if chosen is None:
-                hint = choices_hint(section, [s.title for s in doc.sections], "sections")
+                hint = self.rep.hint(section, doc.titles(), "sections")
                 self.rep.report(section_path, f"no section '{section}' in {md_file}{hint}")
                 return []
             tasks = chosen.tasks

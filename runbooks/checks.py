@@ -6,7 +6,8 @@ import difflib
 import re
 import string
 import unicodedata
-from collections.abc import Container, Iterable
+from collections.abc import Collection, Container, Iterable
+from itertools import islice
 from urllib.parse import urlsplit
 
 from runbooks.model import TEMPLATE_PLACEHOLDERS
@@ -21,7 +22,7 @@ _LISTED = 12
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like `word`, if any is close enough to be a likely typo."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -31,22 +32,25 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
-def allowed(choices: Iterable[str]) -> str:
-    """The choices as a list for a message: the first few, and how many more there are."""
-    options = list(choices)
-    if len(options) <= _LISTED:
-        return ", ".join(options)
-    return ", ".join(options[:_LISTED]) + f" and {len(options) - _LISTED} more"
+def allowed(choices: Collection[str]) -> str:
+    """The choices as a list for a message: the first few, and how many more there are
+    (without copying them: this may be called once per problem on a long list)."""
+    more = len(choices) - _LISTED
+    return ", ".join(islice(choices, _LISTED)) + (f" and {more} more" if more > 0 else "")
 
 
-def choices_hint(word: str, choices: Iterable[str], label: str = "allowed") -> str:
-    """` (did you mean 'x'? allowed: a, b)`, or ` (none defined)` when there is no choice."""
-    options = list(choices)
-    if not options:
+def choices_hint(
+    word: str, choices: Collection[str], label: str = "allowed", *, suggest: bool = True
+) -> str:
+    """` (did you mean 'x'? allowed: a, b)`, or ` (none defined)` when there is no choice.
+
+    `suggest=False` leaves out the guess, which compares `word` with every choice.
+    """
+    if not choices:
         return " (none defined)"
-    match = closest(word, options)
+    match = closest(word, choices) if suggest else None
     guess = f"did you mean '{match}'? " if match else ""
-    return f" ({guess}{label}: {allowed(options)})"
+    return f" ({guess}{label}: {allowed(choices)})"
 
 
 def id_problem(value: str, what: str) -> str | None:

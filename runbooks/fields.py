@@ -10,11 +10,12 @@ known one), missing and mistyped values, and hands back typed values or None.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
 from runbooks.checks import choices_hint, closest, id_problem
+from runbooks.limits import MAX_HINT_COMPARISONS
 from runbooks.problems import Problem
 from runbooks.yaml_nodes import INVALID, DataPath, Positions
 
@@ -50,6 +51,7 @@ class Reporter:
         self.file = file
         self.positions = positions
         self.problems: list[Problem] = []
+        self.hint_budget = MAX_HINT_COMPARISONS
 
     def where(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
         if self.positions is None:
@@ -74,6 +76,14 @@ class Reporter:
         if self.positions is None:
             return format_path(path)
         return f"line {self.where(path)[0]}"
+
+    def hint(self, word: str, choices: Collection[str], label: str) -> str:
+        """`choices_hint` for a reference to something the runbook defines, guessing
+        only while the budget lasts (the lists, and the problems, grow with the file)."""
+        suggest = len(choices) <= self.hint_budget
+        if suggest:
+            self.hint_budget -= len(choices)
+        return choices_hint(word, choices, label, suggest=suggest)
 
     def report_line_break(self, path: DataPath, message: str) -> None:
         """Report a line break in a one-line field at the break, when it is known."""

@@ -30,6 +30,12 @@ MAX_STEPS: Final = 100_000
 every task of a Markdown file, so without this bound a 1 MiB runbook naming a 1 MiB
 checklist from every phase would expand to billions of steps."""
 
+MAX_HINT_COMPARISONS: Final = 20_000
+"""Comparisons spent on "did you mean" guesses per file. Each guess compares a name
+with every choice, so a broken runbook naming thousands of unknown templates among
+thousands of defined ones took minutes; past this budget the guesses are left out
+(the problems are all still reported, with the first choices listed)."""
+
 MAX_WINDOW_MIN: Final = 10_080
 """Largest edge of a phase window, in minutes after T+0 (one week)."""
 

@@ -90,17 +90,25 @@ class MarkdownDoc:
     sections: list[MarkdownSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     empty: bool = False
+    by_name: dict[str, MarkdownSection] | None = field(default=None, repr=False, compare=False)
+    """Sections by casefolded title and heading, made on first use (after parsing):
+    a YAML runbook may look a section up once per phase."""
 
     def all_tasks(self) -> list[MarkdownTask]:
         return self.loose_tasks + [task for section in self.sections for task in section.tasks]
 
     def section(self, name: str) -> MarkdownSection | None:
-        """The section whose title or heading is `name`, ignoring case."""
-        wanted = name.strip().casefold()
-        for section in self.sections:
-            if wanted in (section.title.casefold(), section.heading.casefold()):
-                return section
-        return None
+        """The first section whose title or heading is `name`, ignoring case."""
+        if self.by_name is None:
+            self.by_name = {}
+            for section in self.sections:
+                self.by_name.setdefault(section.title.casefold(), section)
+                self.by_name.setdefault(section.heading.casefold(), section)
+        return self.by_name.get(name.strip().casefold())
+
+    def titles(self) -> dict[str, None]:
+        """The section titles in order, for messages."""
+        return dict.fromkeys(section.title for section in self.sections)
 
 
 @dataclass(slots=True)

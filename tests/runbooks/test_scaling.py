@@ -8,14 +8,16 @@ Python lines run for a Markdown runbook twice as long.
 from __future__ import annotations
 
 import sys
+from collections.abc import Collection
 from pathlib import Path
 from types import FrameType
 from typing import Any
 
 import pytest
 
-from runbooks import build_phases, load_runbook, validate_runbook_file
+from runbooks import build_phases, checks, load_runbook, validate_runbook_file
 from runbooks.checks import UniqueIds
+from runbooks.limits import MAX_HINT_COMPARISONS
 from tests.runbooks.conftest import WriteFile
 
 PLAN = "## Verify\n\n- [ ] Check health\n- [ ] Confirm the version\n"
@@ -120,3 +122,47 @@ def test_markdown_work_doubles_when_the_runbook_doubles(write: WriteFile) -> Non
     counts = [lines_run(write(markdown(size), f"big-{size}.md")) for size in (500, 1000, 2000)]
     assert counts[1] / counts[0] <= 2.2, counts
     assert counts[2] / counts[1] <= 2.2, counts
+
+
+def test_did_you_mean_work_is_bounded_and_every_mistake_still_reported(
+    write: WriteFile, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """2,000 steps naming an undefined template among 2,000: each guess compares with
+    every template (4 million comparisons, minutes); guesses stop at the budget."""
+    compared: list[int] = []
+    real = checks.closest
+
+    def counting(word: str, choices: Collection[str]) -> str | None:
+        compared.append(len(choices))
+        return real(word, choices)
+
+    monkeypatch.setattr(checks, "closest", counting)
+    lines = ["runbook: big", "title: Big", "templates:"]
+    lines += [f"  note-{n}: 'Update {n}'" for n in range(2000)]
+    lines.append("phases:")
+    lines += [
+        f"  - {{id: p{n}, title: P, steps: [{{id: s{n}, title: S, kind: communication, "
+        f"template: nope-{n}}}]}}"
+        for n in range(2000)
+    ]
+    found = validate_runbook_file(write("\n".join(lines) + "\n"))
+    assert len(found) == 2000
+    assert sum(compared) <= MAX_HINT_COMPARISONS
+    assert found[0].message.startswith("template 'nope-0' is not defined under 'templates' (")
+    assert found[-1].message == (
+        "template 'nope-1999' is not defined under 'templates' (defined: note-0, note-1, "
+        "note-2, note-3, note-4, note-5, note-6, note-7, note-8, note-9, note-10, note-11 "
+        "and 1988 more)"
+    )
+
+
+def test_sections_are_found_by_name_ignoring_case_among_thousands(write: WriteFile) -> None:
+    sections = "".join(f"## Part {n}\n- [ ] Task {n}\n" for n in range(3000))
+    write(sections, "plan.md")
+    lines = ["runbook: big", "title: Big", "phases:"]
+    lines += [
+        f"  - {{id: p{n}, title: P, steps_from: {{file: plan.md, section: part {n * 7}}}}}"
+        for n in range(300)
+    ]
+    runbook = load_runbook(write("\n".join(lines) + "\n"))
+    assert [phase.steps[0].title for phase in runbook.phases[:3]] == ["Task 0", "Task 7", "Task 14"]
