@@ -22,6 +22,11 @@ MAX_NODES: Final = 100_000
 """YAML nodes composed or visited (an alias counts each time it is used): stops alias
 bombs, and any document too big to be a runbook, at a bounded cost."""
 
+MAX_EXPANDED_CHARS: Final = 4 * MAX_BYTES
+"""Characters of text (keys and values) a YAML document may expand to, an alias
+counting each time it is used. Without it, one long string aliased 90,000 times
+(well under 1 MiB of file) is checked, and quoted in problems, 90,000 times over."""
+
 MAX_DEPTH: Final = 64
 """Levels of YAML nesting; a runbook needs about six."""
 

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from runbooks.printable import visible
 
+MESSAGE_CHARS = 500
+"""Longest problem message shown; longer ones quote a value nobody can read on a terminal."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -24,10 +27,16 @@ class Problem:
     col: int
     """1-based column, in characters."""
     message: str
-    """One line: control characters quoted from the runbook are shown as escapes."""
+    """One line: control characters quoted from the runbook are shown as escapes, and
+    a message quoting a huge value is cut after `MESSAGE_CHARS` characters."""
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "message", visible(self.message))
+        message = visible(self.message)
+        if len(message) > MESSAGE_CHARS:
+            message = (
+                f"{message[:MESSAGE_CHARS]}... ({len(message) - MESSAGE_CHARS} more characters)"
+            )
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
         return f"{visible(self.file)}:{self.line}:{self.col}: {self.message}"

@@ -17,7 +17,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.scanner import Scanner
 
-from runbooks.limits import MAX_DEPTH, MAX_NODES
+from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
 from runbooks.printable import FORBIDDEN_IN_STRINGS, control_message
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
@@ -116,6 +116,7 @@ class _BoundedLoader(yaml.SafeLoader):
 
 _TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
 _TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
+_TOO_LONG = f"document expands to more than {MAX_EXPANDED_CHARS} characters of text (alias bomb?)"
 
 
 def _compose(text: str) -> Node | None:
@@ -221,6 +222,7 @@ class _Converter:
         self.positions = positions
         self.problems: list[Problem] = []
         self.visited = 0
+        self.expanded = 0
         self.active: set[int] = set()
         self.constructor = SafeConstructor()
 
@@ -238,6 +240,11 @@ class _Converter:
         if id(node) in self.active:
             line, col = _pos(node)
             raise _Abort(Problem(self.file, line, col, "recursive alias: a node contains itself"))
+        if isinstance(node, ScalarNode):
+            self.expanded += len(node.value)
+            if self.expanded > MAX_EXPANDED_CHARS:
+                line, col = _pos(node)
+                raise _Abort(Problem(self.file, line, col, _TOO_LONG))
 
     def convert(self, node: Node, path: DataPath, depth: int) -> object:
         self.visit(node, depth)

@@ -174,3 +174,13 @@ def test_cli_validate_prints_one_printable_line(tmp_path: Path) -> None:
         f"{path}:9:20: control character U+001B (ESC) in a string (written '\\e'); "
         "runbook text is shown to people and must be printable\n"
     )
+
+
+def test_a_huge_value_quoted_in_a_problem_is_cut(problems: Problems) -> None:
+    text = YAML.format(value="ok").replace(
+        "title: Rollback", 'title: Rollback\nroles: ["' + "y" * 3000 + '"]'
+    )
+    problem = only(problems(text))
+    assert problem.message.startswith("invalid role 'yyyy")
+    assert problem.message.endswith("... (2563 more characters)")
+    assert len(problem.message) < 600
