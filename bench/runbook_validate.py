@@ -5,18 +5,21 @@ YAML one also pulls tasks from a Markdown file with `steps_from`, and both repea
 titles, so step ids made from titles collide and must be numbered). Each file is
 validated a few times; the best time counts:
 
-    python bench/runbook_validate.py                  # 1k, 2k, 4k, 8k; best of 3
+    python bench/runbook_validate.py                  # 1k, 2k, 4k, 8k; best of 5
     python bench/runbook_validate.py --runs 5 --sizes 500 1000 2000
 
 Prints, per format and size, the file size, the best CPU and wall time, the time
-per phase and the ratio to the size before it. Loading is linear when each
-doubling costs about 2x; the target is at most 2.2x. Measures; asserts nothing.
+per phase and the ratio to the size before it, then the growth per doubling over
+the whole range (less noisy on a shared machine than any single step). Loading is
+linear when each doubling costs about 2x; the target is at most 2.2x. Measures;
+asserts nothing.
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import math
 import sys
 import tempfile
 import time
@@ -136,13 +139,19 @@ def report(label: str, rows: list[Row]) -> float:
             f"{row.phases:>8} {row.size / 1024:>7.0f} {row.cpu_s:>8.3f} {row.wall_s:>8.3f} "
             f"{per_phase:>9.1f} {ratio:>6}"
         )
+    first, last = rows[0], rows[-1]
+    if len(rows) > 1 and last.phases > first.phases:
+        doublings = math.log2(last.phases / first.phases)
+        growth = (last.cpu_s / first.cpu_s) ** (1 / doublings)
+        total = last.cpu_s / first.cpu_s
+        print(f"{first.phases} -> {last.phases}: x{total:.1f} cpu time, {growth:.2f} per doubling")
     return worst
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
-    parser.add_argument("--runs", type=int, default=3, help="validations per file (best counts)")
+    parser.add_argument("--runs", type=int, default=5, help="validations per file (best counts)")
     args = parser.parse_args(argv)
     if args.runs < 1 or any(size < 1 for size in args.sizes):
         parser.error("--runs and --sizes must be positive")
