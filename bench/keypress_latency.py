@@ -124,12 +124,29 @@ def write_runbook(data: dict[str, Any], path: Path) -> Path:
     return path
 
 
+def source_runbook() -> dict[str, Any]:
+    """`runbooks/rollback.yaml` as data, its `on:` keys kept as the string "on".
+
+    PyYAML reads a bare `on` key as True (YAML 1.1), and would write it back as
+    `true:`, which the runbook loader rightly calls an unknown key. The string "on"
+    is written back quoted (`'on':`), which reads as the key the format means.
+    """
+    return on_keys(yaml.safe_load(SOURCE_RUNBOOK.read_text(encoding="utf-8")))
+
+
+def on_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {("on" if key is True else key): on_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [on_keys(item) for item in value]
+    return value
+
+
 def runbooks(directory: Path, port: int, count: int) -> tuple[Path, Path]:
     """(with `count` farm probes, without probes), both validated."""
-    source = yaml.safe_load(SOURCE_RUNBOOK.read_text(encoding="utf-8"))
+    source = source_runbook()
     with_probes = dict(source, runbook="bench-probes", probes=probe_list(port, count))
-    bare = dict(without_probes(yaml.safe_load(SOURCE_RUNBOOK.read_text(encoding="utf-8"))),
-                runbook="bench-no-probes")  # fmt: skip
+    bare = dict(without_probes(source_runbook()), runbook="bench-no-probes")
     return (
         write_runbook(with_probes, directory / "probes.yaml"),
         write_runbook(bare, directory / "no-probes.yaml"),

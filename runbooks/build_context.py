@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from runbooks.checks import choices_hint
 from runbooks.fields import Fields, Reporter, parse_choice
+from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
+from runbooks.limits import MAX_COUNT as MAX_COUNT
+from runbooks.limits import MAX_SECONDS as MAX_SECONDS
+from runbooks.limits import MAX_WINDOW_MIN as MAX_WINDOW_MIN
 from runbooks.model import (
     DEFAULT_ROLES,
     DeploymentPattern,
@@ -75,10 +78,6 @@ STEP_KEYS = (
 )
 STEPS_FROM_KEYS = ("file", "section")
 OPS = (">", ">=", "<", "<=", "==", "!=")
-MAX_WINDOW_MIN = 10_080
-MAX_CADENCE_MIN = 1_440
-MAX_SECONDS = 3_600.0
-MAX_COUNT = 10_000
 
 
 class BuildContext:
@@ -88,7 +87,8 @@ class BuildContext:
         self.rep = rep
         self.base_dir = base_dir
         self.source = source
-        self.roles: list[str] = list(DEFAULT_ROLES)
+        self.roles: dict[str, None] = dict.fromkeys(DEFAULT_ROLES)
+        """Known roles in order (a dict, so that checking a step's owner is one lookup)."""
         self.patterns: dict[DeploymentPattern, PatternInfo] = {}
         self.templates: dict[str, str] = {}
         self.template_keys: set[str] = set()
@@ -134,7 +134,7 @@ class BuildContext:
     def role(self, fields: Fields, key: str) -> str | None:
         value = fields.ident(key, "role", required=False)
         if value is not None and value not in self.roles:
-            hint = choices_hint(value, self.roles, "roles")
+            hint = self.rep.hint(value, self.roles, "roles")
             fields.report(key, f"unknown role '{value}' for '{key}'{hint}; add it to 'roles'")
             return None
         return value
@@ -142,7 +142,7 @@ class BuildContext:
     def pattern_ref(self, path: DataPath, value: str) -> DeploymentPattern | None:
         pattern = parse_choice(self.rep, path, value, DeploymentPattern, "deployment pattern")
         if pattern is not None and pattern not in self.patterns:
-            hint = choices_hint(value, [p.value for p in self.patterns], "defined")
+            hint = self.rep.hint(value, [p.value for p in self.patterns], "defined")
             self.rep.report(path, f"pattern '{value}' is not defined under 'patterns'{hint}")
             return None
         return pattern
@@ -152,7 +152,7 @@ class BuildContext:
         if name is None:
             return None
         if name not in self.probes:
-            hint = choices_hint(name, self.probes, "defined")
+            hint = self.rep.hint(name, self.probes, "defined")
             fields.report(key, f"probe '{name}' is not defined under 'probes'{hint}")
             return None
         return name

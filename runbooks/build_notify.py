@@ -24,7 +24,7 @@ from collections.abc import Mapping
 
 from runbooks.build_context import NOTIFY_KEYS, SEND_KEYS
 from runbooks.build_sections import SectionRules
-from runbooks.checks import choices_hint, url_problem
+from runbooks.checks import allowed, url_problem
 from runbooks.fields import Fields
 from runbooks.model import Moment, MomentKind, NotifyTarget, Phase, SendMode, SendRule
 from runbooks.yaml_nodes import DataPath
@@ -35,6 +35,8 @@ MOMENT_FORMS = "declared, update-due, step:<step id> or phase:<phase id>"
 
 class NotifyRules(SectionRules):
     moment_paths: list[tuple[Moment, DataPath]]
+    target_names: str
+    """The targets defined, as listed in messages (made once, not once per mistake)."""
 
     def read_notify(
         self, top: Fields, templates: list[tuple[str, str]]
@@ -46,14 +48,16 @@ class NotifyRules(SectionRules):
         fields = Fields(self.rep, ("notify",), value, NOTIFY_KEYS, "notify")
         targets = self._targets(fields)
         names = {t.name for t in targets}
+        self.target_names = allowed(sorted(names)) or "none defined"
         template_ids = {name for name, _ in templates}
+        template_names = allowed(sorted(template_ids)) or "none defined"
         rules: list[SendRule] = []
         for key, entry in (fields.mapping("send") or {}).items():
             template = str(key)
             path: DataPath = (*fields.at("send"), template)
             if template not in template_ids:
-                choices = ", ".join(sorted(template_ids)) or "none defined"
-                self.rep.report(path, f"no template '{template}' (templates: {choices})", key=True)
+                message = f"no template '{template}' (templates: {template_names})"
+                self.rep.report(path, message, key=True)
                 continue
             rule = self._send_rule(template, path, entry, names)
             if rule is not None:
@@ -62,13 +66,13 @@ class NotifyRules(SectionRules):
 
     def check_moments(self, phases: list[Phase]) -> None:
         """Report `on: step:x` / `on: phase:x` that name no step or phase."""
-        step_ids = [step.id for phase in phases for step in phase.steps]
-        phase_ids = [phase.id for phase in phases]
+        step_ids = dict.fromkeys(step.id for phase in phases for step in phase.steps)
+        phase_ids = dict.fromkeys(phase.id for phase in phases)
         for moment, path in self.moment_paths:
             known = step_ids if moment.kind is MomentKind.STEP else phase_ids
             if moment.ref not in known:
                 what = "steps" if moment.kind is MomentKind.STEP else "phases"
-                hint = choices_hint(moment.ref, known, what)
+                hint = self.rep.hint(moment.ref, known, what)
                 self.rep.report(path, f"no {moment.kind} '{moment.ref}'{hint}")
 
     def _send_rule(
@@ -110,8 +114,8 @@ class NotifyRules(SectionRules):
             return None
         for index, name in enumerate(listed):
             if name not in names:
-                known = ", ".join(sorted(names)) or "none defined"
-                self.rep.report((*path, index), f"no target '{name}' (targets: {known})")
+                message = f"no target '{name}' (targets: {self.target_names})"
+                self.rep.report((*path, index), message)
         return tuple(str(n) for n in listed if n in names)
 
     def _moment(self, fields: Fields) -> Moment | None:

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
+from collections import ChainMap
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 
-from runbooks.build_context import MAX_WINDOW_MIN, STEPS_FROM_KEYS, BuildContext
-from runbooks.checks import choices_hint
+from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
+from runbooks.checks import UniqueIds
 from runbooks.fields import Fields, is_list
-from runbooks.markdown_loader import (
-    MarkdownTask,
-    assign_step_ids,
-    parse_markdown,
-    task_step,
-)
+from runbooks.limits import MAX_STEPS, MAX_WINDOW_MIN
+from runbooks.markdown_loader import MarkdownDoc, MarkdownTask, parse_markdown
+from runbooks.markdown_runbook import assign_step_ids, task_step
 from runbooks.model import (
     DeploymentPattern,
     Phase,
@@ -20,6 +19,7 @@ from runbooks.model import (
     StepKind,
     Window,
 )
+from runbooks.problems import Problem
 from runbooks.source_text import read_source
 from runbooks.yaml_nodes import INVALID, DataPath
 
@@ -36,7 +36,14 @@ KIND_ONLY: dict[str, tuple[StepKind, ...]] = {
 class PhaseRules(BuildContext):
     """Reads phases, windows and steps, and checks each step against its kind."""
 
+    markdown_docs: dict[str, tuple[MarkdownDoc | None, list[Problem]]]
+    """Each `steps_from` file read once, however many phases name it."""
+    step_slugs: UniqueIds
+    """Makes the ids of Markdown tasks unique across every `steps_from`."""
+
     def read_phases(self, top: Fields) -> list[Phase]:
+        self.markdown_docs = {}
+        self.step_slugs = UniqueIds()
         if not top.given("phases"):
             top.missing("phases")
             return []
@@ -64,7 +71,12 @@ class PhaseRules(BuildContext):
                 if (step := self.read_step(step_fields, phase_id or "")) is not None
             ]
             steps += self.read_steps_from(fields, phase_id or "")
-            if not steps and len(self.rep.problems) == before:
+            written = fields.get("steps")  # entries refused while parsing were reported then
+            if (
+                not steps
+                and not (is_list(written) and written)
+                and len(self.rep.problems) == before
+            ):
                 fields.rep.report(fields.path, f"{fields.what} has no steps")
             if phase_id is None or title is None:
                 continue
@@ -175,7 +187,7 @@ class PhaseRules(BuildContext):
             template = fields.text("template", required=True)
             if template is not None and template not in self.templates:
                 if template not in self.template_keys:
-                    hint = choices_hint(template, self.templates, "defined")
+                    hint = self.rep.hint(template, self.templates, "defined")
                     fields.report(
                         "template", f"template '{template}' is not defined under 'templates'{hint}"
                     )
@@ -250,16 +262,13 @@ class PhaseRules(BuildContext):
         if not name.strip():
             self.rep.report(path, "'steps_from' must not be empty")
             return []
-        md_path = self.base_dir / name
-        md_file = str(md_path)
-        text, problems = read_source(md_path, md_file)
-        if text is None:
+        md_file = str(self.base_dir / name)
+        doc, problems = self.markdown_doc(md_file)
+        if doc is None:
             for problem in problems:
                 reason = problem.message.removeprefix("cannot read runbook: ")
                 self.rep.report(path, f"steps_from: cannot use {md_file}: {reason}")
             return []
-        doc = parse_markdown(text, md_file)
-        self.rep.add(doc.problems)
         if doc.problems:
             return []
         tasks: list[MarkdownTask]
@@ -269,7 +278,7 @@ class PhaseRules(BuildContext):
         else:
             chosen = doc.section(section)
             if chosen is None:
-                hint = choices_hint(section, [s.title for s in doc.sections], "sections")
+                hint = self.rep.hint(section, doc.titles(), "sections")
                 self.rep.report(section_path, f"no section '{section}' in {md_file}{hint}")
                 return []
             tasks = chosen.tasks
@@ -277,16 +286,25 @@ class PhaseRules(BuildContext):
         if not tasks:
             self.rep.report(section_path, f"{where} has no '- [ ] task' lines")
             return []
-        taken = dict(self.step_ids)
-        for written, location in self.explicit_step_ids.items():
-            taken.setdefault(written, location)
-        ids, duplicates = assign_step_ids(tasks, taken, md_file)
+        if len(self.step_ids) + len(tasks) > MAX_STEPS:
+            self.rep.report(path, f"steps_from: the runbook would have more than {MAX_STEPS} steps")
+            return []
+        # Ids claimed here go to step_ids; ids written later in the file are avoided.
+        taken = ChainMap(self.step_ids, self.explicit_step_ids)
+        ids, duplicates = assign_step_ids(tasks, taken, self.step_slugs, md_file)
         self.rep.add(duplicates)
-        for step_id in ids:
-            if step_id is not None:
-                self.step_ids[step_id] = taken[step_id]
         return [
             task_step(task, step_id, phase_id)
             for task, step_id in zip(tasks, ids, strict=True)
             if step_id is not None
         ]
+
+    def markdown_doc(self, md_file: str) -> tuple[MarkdownDoc | None, list[Problem]]:
+        """The parsed file (its syntax problems reported once), or why it cannot be read."""
+        if md_file not in self.markdown_docs:
+            text, problems = read_source(Path(md_file), md_file)
+            doc = None if text is None else parse_markdown(text, md_file)
+            if doc is not None:
+                self.rep.add(doc.problems)
+            self.markdown_docs[md_file] = (doc, problems)
+        return self.markdown_docs[md_file]

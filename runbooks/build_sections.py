@@ -53,8 +53,8 @@ class SectionRules(BuildContext):
             problem = id_problem(item, "role")
             if problem:
                 self.rep.report(path, problem)
-            elif self.unique(listed, item, path, "role") and item not in self.roles:
-                self.roles.append(item)
+            elif self.unique(listed, item, path, "role"):
+                self.roles.setdefault(item)
 
     def read_patterns(self, top: Fields) -> list[PatternInfo]:
         for key, value in (top.mapping("patterns") or {}).items():

@@ -6,7 +6,8 @@ import difflib
 import re
 import string
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Container, Iterable
+from itertools import islice
 from urllib.parse import urlsplit
 
 from runbooks.model import TEMPLATE_PLACEHOLDERS
@@ -15,11 +16,13 @@ _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _SLUG_LIMIT = 48
+_LISTED = 12
+"""Choices named in one message at most; a long runbook must not make each message long."""
 
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like `word`, if any is close enough to be a likely typo."""
-    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 
 
@@ -29,18 +32,25 @@ def suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{match}'?)" if match else ""
 
 
-def allowed(choices: Iterable[str]) -> str:
-    return ", ".join(choices)
+def allowed(choices: Collection[str]) -> str:
+    """The choices as a list for a message: the first few, and how many more there are
+    (without copying them: this may be called once per problem on a long list)."""
+    more = len(choices) - _LISTED
+    return ", ".join(islice(choices, _LISTED)) + (f" and {more} more" if more > 0 else "")
 
 
-def choices_hint(word: str, choices: Iterable[str], label: str = "allowed") -> str:
-    """` (did you mean 'x'? allowed: a, b)`, or ` (none defined)` when there is no choice."""
-    options = list(choices)
-    if not options:
+def choices_hint(
+    word: str, choices: Collection[str], label: str = "allowed", *, suggest: bool = True
+) -> str:
+    """` (did you mean 'x'? allowed: a, b)`, or ` (none defined)` when there is no choice.
+
+    `suggest=False` leaves out the guess, which compares `word` with every choice.
+    """
+    if not choices:
         return " (none defined)"
-    match = closest(word, options)
+    match = closest(word, choices) if suggest else None
     guess = f"did you mean '{match}'? " if match else ""
-    return f" ({guess}{label}: {allowed(options)})"
+    return f" ({guess}{label}: {allowed(choices)})"
 
 
 def id_problem(value: str, what: str) -> str | None:
@@ -60,14 +70,26 @@ def slugify(text: str, fallback: str) -> str:
     return slug.strip("-") or fallback
 
 
-def unique_id(base: str, taken: Collection[str]) -> str:
-    """`base`, or `base-2`, `base-3`, ... whichever is not taken yet."""
-    if base not in taken:
-        return base
-    number = 2
-    while f"{base}-{number}" in taken:
-        number += 1
-    return f"{base}-{number}"
+class UniqueIds:
+    """Makes ids unique as `base`, `base-2`, `base-3`, ... against a growing set of taken ids.
+
+    It remembers the next number to try for each base: trying `step-2` ... `step-n`
+    again for the n-th task called "Step" made long Markdown runbooks quadratic
+    (20,000 phases took minutes). Correct as long as `taken` only grows.
+    """
+
+    def __init__(self) -> None:
+        self._next: dict[str, int] = {}
+
+    def make(self, base: str, taken: Container[str]) -> str:
+        """`base`, or the first `base-N` not in `taken`; the caller adds it to `taken`."""
+        if base not in taken:
+            return base
+        number = self._next.get(base, 2)
+        while f"{base}-{number}" in taken:
+            number += 1
+        self._next[base] = number + 1
+        return f"{base}-{number}"
 
 
 def template_problems(text: str) -> list[str]:

@@ -10,15 +10,27 @@ known one), missing and mistyped values, and hands back typed values or None.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
 from runbooks.checks import choices_hint, closest, id_problem
+from runbooks.limits import MAX_HINT_COMPARISONS
 from runbooks.problems import Problem
 from runbooks.yaml_nodes import INVALID, DataPath, Positions
 
 E = TypeVar("E", bound=StrEnum)
+
+
+SINGLE_LINE_KEYS = frozenset(
+    {
+        "runbook", "id", "name", "title", "kind", "owner", "approver", "probe", "template",
+        "op", "unit", "json_field", "data_loss", "url", "file", "section", "mode", "on",
+        "default_pattern",
+    }
+)  # fmt: skip
+"""Fields that hold a name, a title or a reference: shown on one line, so a line
+break in them is refused (guidance, summaries, templates and commands may wrap)."""
 
 
 def format_path(path: DataPath) -> str:
@@ -39,6 +51,7 @@ class Reporter:
         self.file = file
         self.positions = positions
         self.problems: list[Problem] = []
+        self.hint_budget = MAX_HINT_COMPARISONS
 
     def where(self, path: DataPath, *, key: bool = False) -> tuple[int, int]:
         if self.positions is None:
@@ -63,6 +76,22 @@ class Reporter:
         if self.positions is None:
             return format_path(path)
         return f"line {self.where(path)[0]}"
+
+    def hint(self, word: str, choices: Collection[str], label: str) -> str:
+        """`choices_hint` for a reference to something the runbook defines, guessing
+        only while the budget lasts (the lists, and the problems, grow with the file)."""
+        suggest = len(choices) <= self.hint_budget
+        if suggest:
+            self.hint_budget -= len(choices)
+        return choices_hint(word, choices, label, suggest=suggest)
+
+    def report_line_break(self, path: DataPath, message: str) -> None:
+        """Report a line break in a one-line field at the break, when it is known."""
+        at = None if self.positions is None else self.positions.breaks.get(path)
+        if at is None:
+            self.report(path, message)
+        else:
+            self.problems.append(Problem(self.file, at[0], at[1], message))
 
     def raw(self, path: DataPath) -> str | None:
         return None if self.positions is None else self.positions.raw.get(path)
@@ -139,6 +168,9 @@ class Fields:
             value = raw
         if required and not value.strip():
             self.report(key, f"'{key}' must not be empty")
+            return None
+        if key in SINGLE_LINE_KEYS and "\n" in value:
+            self.rep.report_line_break(self.at(key), f"'{key}' must be one line (no line break)")
             return None
         return value
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from runbooks.markdown_loader import load_markdown_runbook
+from runbooks.markdown_runbook import load_markdown_runbook
 from runbooks.model import Runbook
 from runbooks.problems import Problem, RunbookError
 from runbooks.yaml_loader import load_yaml_runbook, sort_problems

@@ -12,6 +12,7 @@ The shape teams already write::
     - [ ] Warm the caches (optional)           <- not required
     - [ ] Page on-call {#page-on-call}         <- an explicit step id
 
+This module reads the syntax; `runbooks.markdown_runbook` makes the runbook.
 Windows are read from headings as `(T+0 to T+5 minutes)`, `T+5-30` (hyphen or en dash), `T+5-30m` or
 `T+45+` (open-ended); a leading `Phase 2:` is dropped from phase titles. Step
 and phase ids are slugs of their titles, made unique. Sections without tasks
@@ -23,15 +24,11 @@ from __future__ import annotations
 import re
 import textwrap
 from dataclasses import dataclass, field
-from pathlib import Path
 
-from runbooks.checks import id_problem, slugify, unique_id
-from runbooks.model import Phase, Runbook, Step, Window
+from runbooks.checks import id_problem
+from runbooks.limits import MAX_WINDOW_MIN
+from runbooks.model import Window
 from runbooks.problems import Problem
-from runbooks.source_text import read_source
-
-MAX_WINDOW_MIN = 10_080
-"""Largest window edge, in minutes (one week)."""
 
 _HEADING = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*$")
 _BULLET = re.compile(r"^( {0,3})([-*+])[ \t]+")
@@ -93,17 +90,25 @@ class MarkdownDoc:
     sections: list[MarkdownSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     empty: bool = False
+    by_name: dict[str, MarkdownSection] | None = field(default=None, repr=False, compare=False)
+    """Sections by casefolded title and heading, made on first use (after parsing):
+    a YAML runbook may look a section up once per phase."""
 
     def all_tasks(self) -> list[MarkdownTask]:
         return self.loose_tasks + [task for section in self.sections for task in section.tasks]
 
     def section(self, name: str) -> MarkdownSection | None:
-        """The section whose title or heading is `name`, ignoring case."""
-        wanted = name.strip().casefold()
-        for section in self.sections:
-            if wanted in (section.title.casefold(), section.heading.casefold()):
-                return section
-        return None
+        """The first section whose title or heading is `name`, ignoring case."""
+        if self.by_name is None:
+            self.by_name = {}
+            for section in self.sections:
+                self.by_name.setdefault(section.title.casefold(), section)
+                self.by_name.setdefault(section.heading.casefold(), section)
+        return self.by_name.get(name.strip().casefold())
+
+    def titles(self) -> dict[str, None]:
+        """The section titles in order, for messages."""
+        return dict.fromkeys(section.title for section in self.sections)
 
 
 @dataclass(slots=True)
@@ -364,129 +369,3 @@ def reflow(lines: list[str]) -> str:
 def parse_markdown(text: str, file: str) -> MarkdownDoc:
     """The structure of a Markdown task list, with its syntax problems."""
     return _Parser(file).parse(text)
-
-
-def paragraphs(lines: list[str]) -> str:
-    """Lines of prose as paragraphs: lines joined with spaces, paragraphs with newlines."""
-    out: list[str] = []
-    current: list[str] = []
-    for line in [*lines, ""]:
-        if line.strip():
-            current.append(line.strip())
-        elif current:
-            out.append(" ".join(current))
-            current = []
-    return "\n".join(out)
-
-
-def assign_step_ids(
-    tasks: list[MarkdownTask], taken: dict[str, str], file: str
-) -> tuple[list[str | None], list[Problem]]:
-    """A step id for each task (None for one whose explicit id is a duplicate).
-
-    `taken` maps ids already in use to where they were defined and is updated.
-    Explicit `{#id}`s are claimed first, so no generated slug can take them.
-    """
-    problems: list[Problem] = []
-    claimed: dict[int, str] = {}
-    for index, task in enumerate(tasks):
-        wanted = task.explicit_id
-        if wanted is None:
-            continue
-        if wanted in taken:
-            first = taken[wanted]
-            if first.startswith(f"{file}:"):
-                first = "line " + first.removeprefix(f"{file}:")
-            message = f"duplicate step id '{wanted}' (first at {first})"
-            problems.append(Problem(file, task.line, task.col, message))
-            continue
-        taken[wanted] = f"{file}:{task.line}"
-        claimed[index] = wanted
-    ids: list[str | None] = []
-    for index, task in enumerate(tasks):
-        if task.explicit_id is not None:
-            ids.append(claimed.get(index))
-            continue
-        step_id = unique_id(slugify(task.title, f"step-{index + 1}"), taken)
-        taken[step_id] = f"{file}:{task.line}"
-        ids.append(step_id)
-    return ids, problems
-
-
-def task_step(task: MarkdownTask, step_id: str, phase_id: str) -> Step:
-    return Step(
-        id=step_id,
-        title=task.title,
-        phase_id=phase_id,
-        guidance=task.guidance,
-        required=task.required,
-    )
-
-
-def runbook_from_markdown(doc: MarkdownDoc, runbook_id: str, title: str) -> Runbook | None:
-    """The runbook a parsed task list describes; structural problems go to `doc.problems`."""
-    if doc.empty:
-        return None
-    file = doc.file
-    syntax_ok = not doc.problems  # a malformed task line must not also read as "no tasks"
-    if doc.loose_tasks:
-        first = doc.loose_tasks[0]
-        message = "task outside any phase (add a '## Phase' heading above it)"
-        doc.problems.append(Problem(file, first.line, first.col, message))
-    if not doc.all_tasks() and syntax_ok:
-        message = "no tasks found (write '- [ ] task' lines under '## ' headings)"
-        doc.problems.append(Problem(file, 1, 1, message))
-    tasks = [task for section in doc.sections for task in section.tasks]
-    ids, duplicates = assign_step_ids(tasks, {}, file)
-    doc.problems.extend(duplicates)
-    by_task = iter(ids)
-    phases: list[Phase] = []
-    phase_ids: set[str] = set()
-    for section in doc.sections:
-        section_ids = [next(by_task) for _ in section.tasks]
-        if not section.tasks:
-            if section.window is not None and syntax_ok:
-                message = f"phase '{section.title}' has no tasks"
-                doc.problems.append(Problem(file, section.line, section.col, message))
-            continue
-        phase_id = unique_id(slugify(section.title, f"phase-{len(phases) + 1}"), phase_ids)
-        phase_ids.add(phase_id)
-        steps = [
-            task_step(task, step_id, phase_id)
-            for task, step_id in zip(section.tasks, section_ids, strict=True)
-            if step_id is not None
-        ]
-        phases.append(
-            Phase(
-                id=phase_id,
-                title=section.title or phase_id,
-                window=section.window,
-                summary=paragraphs(section.summary),
-                steps=tuple(steps),
-            )
-        )
-    if doc.problems:
-        return None
-    return Runbook(
-        id=runbook_id,
-        title=doc.title or title,
-        phases=tuple(phases),
-        description=paragraphs(doc.description),
-        source=file,
-    )
-
-
-def load_markdown_runbook(path: Path, file: str) -> tuple[Runbook | None, list[Problem]]:
-    """Read and convert a Markdown task list; (runbook, []) or (None, problems)."""
-    text, problems = read_source(path, file)
-    if text is None:
-        return None, problems
-    doc = parse_markdown(text, file)
-    stem = path.stem
-    runbook = runbook_from_markdown(doc, slugify(stem, "runbook"), _title_from_stem(stem))
-    return runbook, doc.problems
-
-
-def _title_from_stem(stem: str) -> str:
-    words = re.sub(r"[-_]+", " ", stem).strip()
-    return words[:1].upper() + words[1:] if words else "Runbook"

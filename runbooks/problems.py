@@ -10,6 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from runbooks.printable import visible
+
+MESSAGE_CHARS = 500
+"""Longest problem message shown; longer ones quote a value nobody can read on a terminal."""
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -22,9 +27,19 @@ class Problem:
     col: int
     """1-based column, in characters."""
     message: str
+    """One line: control characters quoted from the runbook are shown as escapes, and
+    a message quoting a huge value is cut after `MESSAGE_CHARS` characters."""
+
+    def __post_init__(self) -> None:
+        message = visible(self.message)
+        if len(message) > MESSAGE_CHARS:
+            message = (
+                f"{message[:MESSAGE_CHARS]}... ({len(message) - MESSAGE_CHARS} more characters)"
+            )
+        object.__setattr__(self, "message", message)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}: {self.message}"
+        return f"{visible(self.file)}:{self.line}:{self.col}: {self.message}"
 
 
 class RunbookError(Exception):

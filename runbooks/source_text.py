@@ -8,17 +8,14 @@ from __future__ import annotations
 
 import errno
 import os
-import re
 import stat
 from pathlib import Path
 
+from runbooks.limits import MAX_BYTES, MAX_BYTES_TEXT
+from runbooks.printable import FORBIDDEN_IN_FILES, control_message
 from runbooks.problems import Problem
 
-MAX_BYTES = 1024 * 1024
-"""Largest runbook file accepted (1 MiB); a runbook is a page or two of text."""
-
 _BOM = b"\xef\xbb\xbf"
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:
@@ -29,7 +26,11 @@ def line_col(text: str, index: int) -> tuple[int, int]:
 
 
 def read_source(path: Path, file: str) -> tuple[str | None, list[Problem]]:
-    """The file's text, or the problems that stop it from being read as a runbook."""
+    """The file's text, or the problems that stop it from being read as a runbook.
+
+    The size is checked before the file is opened and at most `MAX_BYTES + 1`
+    bytes are read, so a huge (or sparse, or growing) file is refused at once.
+    """
     try:
         info = os.stat(path)
     except (OSError, ValueError) as exc:
@@ -39,14 +40,14 @@ def read_source(path: Path, file: str) -> tuple[str | None, list[Problem]]:
     if not stat.S_ISREG(info.st_mode):
         return None, [Problem(file, 1, 1, "cannot read runbook: not a regular file")]
     if info.st_size > MAX_BYTES:
-        return None, [_too_large(file, info.st_size)]
+        return None, [_too_large(file, str(info.st_size))]
     try:
         with open(path, "rb") as handle:
             data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
         return None, [_unreadable(file, exc)]
-    if len(data) > MAX_BYTES:
-        return None, [_too_large(file, max(len(data), info.st_size))]
+    if len(data) > MAX_BYTES:  # it grew since stat, or its size is not what stat says
+        return None, [_too_large(file, f"more than {MAX_BYTES}")]
     return decode_source(data, file)
 
 
@@ -62,11 +63,10 @@ def decode_source(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if nul >= 0:
         line, col = line_col(text, nul)
         return None, [Problem(file, line, col, "not a text file (NUL byte)")]
-    control = _CONTROL.search(text)
+    control = FORBIDDEN_IN_FILES.search(text)
     if control is not None:
         line, col = line_col(text, control.start())
-        code = ord(control.group())
-        return None, [Problem(file, line, col, f"control character U+{code:04X} is not allowed")]
+        return None, [Problem(file, line, col, control_message(control.group(), "in the file"))]
     return text, []
 
 
@@ -75,5 +75,5 @@ def _unreadable(file: str, exc: OSError | ValueError) -> Problem:
     return Problem(file, 1, 1, f"cannot read runbook: {reason}")
 
 
-def _too_large(file: str, size: int) -> Problem:
-    return Problem(file, 1, 1, f"file too large: {size} bytes (limit 1 MiB)")
+def _too_large(file: str, size: str) -> Problem:
+    return Problem(file, 1, 1, f"file too large: {size} bytes (limit {MAX_BYTES_TEXT})")

@@ -49,8 +49,10 @@ expand to. The format (`runbooks/rollback.yaml` is the full example)::
                                        # to this file)
 
 Header values keep `${NAME}` references unexpanded (they are expanded only when
-a request is made, and never stored). Limits: 1 MiB per file, 100000 nodes,
-64 levels of nesting, windows up to 10080 minutes.
+a request is made, and never stored). Limits (1 MiB per file, 100000 nodes,
+64 levels of nesting, ...) are all in `runbooks/limits.py`. No string may hold a
+control character other than tab and newline, whether typed or written as an
+escape (`"\\e"`), and names, ids and titles must be one line.
 """
 
 from __future__ import annotations

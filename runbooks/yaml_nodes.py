@@ -8,20 +8,19 @@ aliases stop at a bound instead of exhausting memory or the stack.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Final
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from yaml.scanner import Scanner
 
+from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
+from runbooks.printable import FORBIDDEN_IN_STRINGS, control_message
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
-
-MAX_NODES: Final = 100_000
-"""Nodes visited (aliases counted each time they are used) before giving up."""
-MAX_DEPTH: Final = 64
-"""Nesting deeper than any runbook needs."""
 
 _STANDARD = "tag:yaml.org,2002:"
 _STR = _STANDARD + "str"
@@ -60,6 +59,9 @@ class Positions:
     values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
     raw: dict[DataPath, str] = field(default_factory=dict)
+    breaks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
+    """Where the first line break of a multi-line string is written (its `\\n` escape)
+    or, for a literal one, where the string starts: for fields that must be one line."""
 
 
 @dataclass(slots=True)
@@ -82,6 +84,8 @@ def short_tag(tag: str) -> str:
 
 
 class _Limit(Exception):
+    """A problem found while composing (a bound passed, a bad escape), with its place."""
+
     def __init__(self, message: str, line: int, col: int) -> None:
         super().__init__(message)
         self.message, self.line, self.col = message, line, col
@@ -112,13 +116,29 @@ class _BoundedLoader(yaml.SafeLoader):
 
 _TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
 _TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
+_TOO_LONG = f"document expands to more than {MAX_EXPANDED_CHARS} characters of text (alias bomb?)"
+
+
+def _compose(text: str) -> Node | None:
+    """`yaml.compose` with the bounded loader; a bad escape becomes a located `_Limit`."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    except (ValueError, OverflowError) as exc:  # PyYAML's chr() on "\\UFFFFFFFF"
+        mark = loader.get_mark()
+        raise _Limit(_BAD_ESCAPE, mark.line + 1, _escape_col(mark)) from exc
+    finally:
+        loader.dispose()
+
+
+_BAD_ESCAPE = "YAML syntax error: escape is not a Unicode character (at most \\U0010FFFF)"
 
 
 def parse_yaml(text: str, file: str) -> ParsedYaml:
     """Compose and convert `text`; syntax errors become problems at their mark."""
     positions = Positions()
     try:
-        root = yaml.compose(text, Loader=_BoundedLoader)
+        root = _compose(text)
     except _Limit as limit:
         return ParsedYaml(None, positions, [Problem(file, limit.line, limit.col, limit.message)])
     except yaml.MarkedYAMLError as exc:
@@ -133,7 +153,7 @@ def parse_yaml(text: str, file: str) -> ParsedYaml:
         return ParsedYaml(None, positions, [Problem(file, 1, 1, _TOO_DEEP)])
     if root is None:
         return ParsedYaml(None, positions, [], empty=True)
-    converter = _Converter(file, positions)
+    converter = _Converter(file, text, positions)
     try:
         data = converter.convert(root, (), 0)
     except _Abort as abort:
@@ -158,12 +178,51 @@ def _pos(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def _escape_col(mark: yaml.Mark) -> int:
+    """The column of the backslash of a `\\xNN`/`\\uNNNN`/`\\UNNNNNNNN` escape whose
+    digits the scanner stopped at (two characters back), at least 1."""
+    return max(1, mark.column - 1)
+
+
+_ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
+
+
+def _decode_escape(escape: str) -> str:
+    """What PyYAML makes of one double-quoted escape (nothing for an escaped line break)."""
+    code = escape[1]
+    if code in Scanner.ESCAPE_CODES:
+        return chr(int(escape[2:], 16))
+    return Scanner.ESCAPE_REPLACEMENTS.get(code, "")
+
+
+def _forbidden_at(text: str, node: ScalarNode, char: str) -> tuple[int, int, str]:
+    """Where `char` (found in the node's value) is written in `text`, and how.
+
+    Raw control characters are refused before parsing, so in a value one can only
+    come from a double-quoted escape: the first escape that decodes to `char` is it.
+    Only the node's own span is scanned, so this costs no more than reading it.
+    """
+    start, end = node.start_mark.index, node.end_mark.index
+    if node.style == '"':
+        for match in _ESCAPE.finditer(text, start, end):
+            if _decode_escape(match.group()) == char:
+                at = match.start()
+                line = node.start_mark.line + text.count("\n", start, at)
+                newline = text.rfind("\n", start, at)
+                col = at - newline if newline >= 0 else node.start_mark.column + at - start + 1
+                return line + 1, col, f" (written '{match.group()}')"
+    line, col = _pos(node)
+    return line, col, ""
+
+
 class _Converter:
-    def __init__(self, file: str, positions: Positions) -> None:
+    def __init__(self, file: str, text: str, positions: Positions) -> None:
         self.file = file
+        self.text = text
         self.positions = positions
         self.problems: list[Problem] = []
         self.visited = 0
+        self.expanded = 0
         self.active: set[int] = set()
         self.constructor = SafeConstructor()
 
@@ -181,6 +240,11 @@ class _Converter:
         if id(node) in self.active:
             line, col = _pos(node)
             raise _Abort(Problem(self.file, line, col, "recursive alias: a node contains itself"))
+        if isinstance(node, ScalarNode):
+            self.expanded += len(node.value)
+            if self.expanded > MAX_EXPANDED_CHARS:
+                line, col = _pos(node)
+                raise _Abort(Problem(self.file, line, col, _TOO_LONG))
 
     def convert(self, node: Node, path: DataPath, depth: int) -> object:
         self.visit(node, depth)
@@ -203,9 +267,33 @@ class _Converter:
         finally:
             self.active.discard(id(node))
 
+    def printable(self, node: ScalarNode, *, key: bool = False) -> bool:
+        """Whether the scalar's text holds no forbidden character (keys: no line break
+        either); otherwise the first one is reported where it is written."""
+        value = str(node.value)
+        found = FORBIDDEN_IN_STRINGS.search(value)
+        if found is not None:
+            char = found.group()
+            where = "in a key" if key else "in a string"
+        elif key and "\n" in value:
+            char, where = "\n", ""
+        else:
+            return True
+        line, col, written = _forbidden_at(self.text, node, char)
+        if where:
+            message = control_message(char, where + written)
+        else:
+            message = f"line break in a key{written}; a key is a name and must be one line"
+        self.problems.append(Problem(self.file, line, col, message))
+        return False
+
     def scalar(self, node: ScalarNode, path: DataPath) -> object:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP, _MERGE):
+            if not self.printable(node):
+                return INVALID
+            if "\n" in node.value:
+                self.positions.breaks[path] = _forbidden_at(self.text, node, "\n")[:2]
             return str(node.value)
         if tag == _NULL:
             return None
@@ -239,6 +327,8 @@ class _Converter:
                 continue
             if key_node.tag not in _SCALAR_TAGS:
                 self.problem(key_node, f"unsupported YAML tag '{short_tag(key_node.tag)}'")
+                continue
+            if not self.printable(key_node, key=True):
                 continue
             key = str(key_node.value)
             if key in first:

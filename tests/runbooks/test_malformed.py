@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from runbooks import Problem, RunbookError, load_runbook, validate_runbook_file
-from runbooks.source_text import MAX_BYTES
+from runbooks.limits import MAX_BYTES, MAX_EXPANDED_CHARS
 
 CORPUS = Path(__file__).parent / "malformed"
 _EXPECT = re.compile(r"^(?:# expect: |<!-- expect: )(\d+):(\d+): (.+?)(?: -->)?$")
@@ -25,7 +25,7 @@ EXPECTED: dict[str, tuple[int, int, str]] = {
     "binary-garbage.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 0)"),
     "invalid-utf8.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 21)"),
     "nul-bytes.yaml": (2, 17, "not a text file (NUL byte)"),
-    "control-character.yaml": (2, 18, "control character U+0007 is not allowed"),
+    "control-character.yaml": (2, 18, "control character U+0007 (BEL) in the file; runbook"),
     "zero-bytes.yaml": (1, 1, "empty runbook"),
     "zero-bytes.md": (1, 1, "empty runbook"),
 }
@@ -154,4 +154,20 @@ def test_huge_document_stops_composing_at_the_node_bound(tmp_path: Path) -> None
     found = validate_runbook_file(path)
     assert [str(p) for p in found] == [
         f"{path}:1:1: document expands to more than 100000 nodes (alias bomb?)"
+    ]
+
+
+def test_long_string_aliased_many_times_is_refused_at_the_anchor(tmp_path: Path) -> None:
+    """Under 1 MiB and 90,000 nodes, but 36 GB of text once the aliases are expanded:
+    refused without checking (or quoting in a problem) that text 90,000 times."""
+    path = tmp_path / "laughs.yaml"
+    long = "x" * 400_000
+    path.write_text(
+        f'runbook: x\ndescription: &a "{long}"\nroles: [{", ".join(["*a"] * 90_000)}]\n'
+    )
+    assert path.stat().st_size <= MAX_BYTES
+    found = validate_runbook_file(path)
+    assert [str(p) for p in found] == [
+        f"{path}:2:14: document expands to more than {MAX_EXPANDED_CHARS} characters of text "
+        "(alias bomb?)"
     ]

@@ -1,0 +1,54 @@
+"""Every limit a runbook file is held to, in one place (the documentation lists these).
+
+A runbook is a page or two of text written by people. The limits are far above
+what one needs and low enough that a hostile or broken file (a 2 GiB log passed
+by mistake, an alias bomb, a `steps_from` fan-out) is refused quickly, with one
+clear problem, instead of exhausting time or memory.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+MAX_BYTES: Final = 1024 * 1024
+"""Largest runbook file read, YAML or Markdown, including `steps_from` files (1 MiB).
+The size is checked with `stat` before reading, and at most one byte more than
+this is ever read, so a huge or growing file costs nothing."""
+
+MAX_BYTES_TEXT: Final = "1 MiB"
+"""`MAX_BYTES` as people read it, for messages."""
+
+MAX_NODES: Final = 100_000
+"""YAML nodes composed or visited (an alias counts each time it is used): stops alias
+bombs, and any document too big to be a runbook, at a bounded cost."""
+
+MAX_EXPANDED_CHARS: Final = 4 * MAX_BYTES
+"""Characters of text (keys and values) a YAML document may expand to, an alias
+counting each time it is used. Without it, one long string aliased 90,000 times
+(well under 1 MiB of file) is checked, and quoted in problems, 90,000 times over."""
+
+MAX_DEPTH: Final = 64
+"""Levels of YAML nesting; a runbook needs about six."""
+
+MAX_STEPS: Final = 100_000
+"""Steps in one runbook, counting those `steps_from` brings in. Each phase may take
+every task of a Markdown file, so without this bound a 1 MiB runbook naming a 1 MiB
+checklist from every phase would expand to billions of steps."""
+
+MAX_HINT_COMPARISONS: Final = 20_000
+"""Comparisons spent on "did you mean" guesses per file. Each guess compares a name
+with every choice, so a broken runbook naming thousands of unknown templates among
+thousands of defined ones took minutes; past this budget the guesses are left out
+(the problems are all still reported, with the first choices listed)."""
+
+MAX_WINDOW_MIN: Final = 10_080
+"""Largest edge of a phase window, in minutes after T+0 (one week)."""
+
+MAX_CADENCE_MIN: Final = 1_440
+"""Longest stakeholder-update interval, in minutes (one day)."""
+
+MAX_SECONDS: Final = 3_600.0
+"""Longest probe interval or timeout, in seconds (one hour)."""
+
+MAX_COUNT: Final = 10_000
+"""Largest sample count a trigger may wait for (`for_samples`, `count`)."""

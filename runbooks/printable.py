@@ -1,0 +1,72 @@
+"""Which characters runbook text may hold, and how to name the ones it may not.
+
+Runbook text ends up on a coordinator's terminal, in reports and in chat messages.
+A control character there can move the cursor, rewrite what was shown or hide a
+step, so the loaders refuse C0 controls (except tab and newline), DEL, C1 controls
+and the Unicode line and paragraph separators, wherever they come from: typed
+into the file or written as a YAML escape such as `"\\e"`.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+_C0_NAMES = (  # noqa: SIM905 (a table, easier to read as one string)
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI "
+    "DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+_C1_NAMES = (  # noqa: SIM905
+    "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3 "
+    "DCS PU1 PU2 STS CCH MW SPA EPA SOS SGCI SCI CSI ST OSC PM APC"
+).split()
+_NAMES: Final = {
+    **{chr(code): name for code, name in enumerate(_C0_NAMES)},
+    "\x7f": "DEL",
+    **{chr(0x80 + code): name for code, name in enumerate(_C1_NAMES)},
+    "\u2028": "LINE SEPARATOR",
+    "\u2029": "PARAGRAPH SEPARATOR",
+}
+
+FORBIDDEN_IN_STRINGS: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+"""Characters no runbook string may hold once read: tab and newline are the only
+controls allowed (a field that must be one line refuses newline as well). Lone
+surrogates (from a `"\\uD800"` escape) are refused too: they cannot be stored or shown."""
+
+FORBIDDEN_IN_FILES: Final = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+"""Characters no runbook file may hold anywhere, comments included: the same, with
+carriage return allowed only as part of a CRLF line end. A lone CR or a Unicode
+separator would also make YAML and editors disagree on line numbers."""
+
+PRINTABLE_REASON: Final = "runbook text is shown to people and must be printable"
+
+_VISIBLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def describe(char: str) -> str:
+    """`U+001B (ESC)`: a character named so that people can find it."""
+    name = _NAMES.get(char)
+    code = f"U+{ord(char):04X}"
+    return f"{code} ({name})" if name else code
+
+
+def control_message(char: str, where: str) -> str:
+    """The problem for a control character found `where` (such as "in a string")."""
+    if "\ud800" <= char <= "\udfff":
+        return f"unpaired surrogate {describe(char)} {where}; runbook text must be valid Unicode"
+    return f"control character {describe(char)} {where}; {PRINTABLE_REASON}"
+
+
+def visible(text: str) -> str:
+    """`text` with every control character (tab and newline too) written as an escape,
+    so that a message quoting runbook text stays one printable line."""
+    return _VISIBLE.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group()
+    special = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(char)
+    if special:
+        return special
+    code = ord(char)
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
