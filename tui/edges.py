@@ -120,7 +120,7 @@ def _buffered_stdout() -> Iterator[None]:
     if not isinstance(getattr(original, "buffer", None), io.RawIOBase):
         yield
         return
-    sys.stdout = open(  # noqa: SIM115 - closed below; the file descriptor stays open
+    buffered = open(  # noqa: SIM115 - closed below; the file descriptor stays open
         original.fileno(),
         "w",
         buffering=1,  # line-buffered
@@ -128,11 +128,12 @@ def _buffered_stdout() -> Iterator[None]:
         errors=original.errors,
         closefd=False,
     )
+    sys.stdout = buffered
     try:
         yield
     finally:
-        replacement, sys.stdout = sys.stdout, original
-        replacement.close()
+        sys.stdout = original
+        buffered.close()
 
 
 def _discard_output() -> None:

@@ -378,8 +378,6 @@ def cmd_replay(args: argparse.Namespace) -> int:
     """Read the record once through a read-only connection, then play it from memory."""
     from incident.replay import parse_offset, state_at
 
-    if not args.json:
-        require_terminal()
     offset = None
     if args.at is not None:
         try:
@@ -388,6 +386,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise CliError(f"--at: {error}") from None
     if not args.speed > 0:
         raise CliError("--speed must be more than zero")
+    if not args.json:
+        require_terminal()
     with open_log(args, read_only=True, snapshot=True) as log:
         if args.id not in log.incident_ids():
             raise CliError(f"no incident '{args.id}' in {log.path}")
@@ -575,10 +575,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    runbook = runbook_for(args.runbook)
     require_terminal()
     from tui.app import LastGoodApp
 
-    runbook = runbook_for(args.runbook)
     with open_log(args) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
