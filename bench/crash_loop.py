@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import statistics
 import sys
 import tempfile
 import time
@@ -36,7 +37,7 @@ def main() -> int:
     try:
         started = time.monotonic()
         loop = CrashLoop(
-            workdir, Cli(workdir / "unused.db").env, seed=args.seed, steps=2 * args.kills + 50
+            workdir, Cli(workdir / "unused.db").env, seed=args.seed, steps=3 * args.kills + 50
         )
 
         def progress(kills: int) -> None:
@@ -50,21 +51,31 @@ def main() -> int:
     acked = len(outcome.acknowledged)
     by_verb = {v: sum(1 for a in outcome.acknowledged if a.verb == v) for v in ("note", "check")}
     low, high = KILL_WINDOW
-    print(f"writer commands started:        {outcome.attempts} (a note and a check at once)")
-    print(f"median unkilled round:          {outcome.round_s * 1000:.0f} ms; "
-          f"kills at {low}-{high}x that")  # fmt: skip
-    print(f"SIGKILLs landed:                {outcome.kills}")
-    print(f"acknowledged (exit 0 + output): {acked} (note {by_verb['note']}, "
-          f"check {by_verb['check']})")  # fmt: skip
-    print(f"killed after commit, unacked:   {outcome.killed_but_recorded}")
-    print(f"acknowledged but lost:          {len(outcome.lost)}")
+    scales_ms = sorted(s * 1000 for s in outcome.scales_s)
+    scale = f"{scales_ms[0]:.0f}-{scales_ms[-1]:.0f} ms, median {statistics.median(scales_ms):.0f}"
     chain = "ok" if outcome.chain_ok else f"BROKEN (verify exit {outcome.verify_code})"
-    print(f"chain (lastgood verify --all):  {chain}: {outcome.verify_output.strip()}")
-    print(f"appends after the loop:         {'ok' if outcome.appended_after else 'FAILED'}")
-    print(f"wall time:                      {elapsed:.1f} s")
+    rows = [
+        ("writer commands started", f"{outcome.attempts} (a note and a check at once)"),
+        ("median unkilled round", f"{outcome.round_s * 1000:.0f} ms"),
+        ("kill delays", f"{low}-{high}x a scale that followed the load ({scale})"),
+        ("SIGKILLs landed", f"{outcome.kills}"),
+        (
+            "acknowledged (exit 0 + output)",
+            f"{acked} (note {by_verb['note']}, check {by_verb['check']})",
+        ),
+        ("killed after commit, unacked", f"{outcome.killed_but_recorded}"),
+        ("acknowledged but lost", f"{len(outcome.lost)}"),
+        ("unexplained events in the log", f"{outcome.unexplained_events}"),
+        ("chain (lastgood verify --all)", f"{chain}: {outcome.verify_output.strip()}"),
+        ("appends after the loop", "ok" if outcome.appended_after else "FAILED"),
+        ("wall time", f"{elapsed:.1f} s"),
+    ]
+    for label, value in rows:
+        print(f"{label + ':':32}{value}")
     for action in outcome.lost[:10]:
         print(f"  lost: {action.verb} {action.key}")
-    return 0 if not outcome.lost and outcome.chain_ok and outcome.appended_after else 1
+    sound = not outcome.lost and outcome.unexplained_events == 0
+    return 0 if sound and outcome.chain_ok and outcome.appended_after else 1
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
 """A crash loop: real `lastgood` writers SIGKILLed at random moments, then an audit.
 
 Each round starts a `note` and a `check` process on one SQLite file at the same time
-and SIGKILLs each after a random delay (seeded), drawn around how long an unkilled
-command takes, so kills land while it imports, folds, appends and fsyncs, or just
-after. A command counts as acknowledged when it exited 0 and printed its
-confirmation, as a script would take it. The audit: every acknowledged action is in
+and SIGKILLs each after a random delay (seeded), drawn around how long a round
+takes, so kills land while a writer imports, folds, appends and fsyncs, or just
+after. The scale follows the machine's load: it shrinks after a round where no
+kill landed and grows after one where both did, so about half the writers die.
+A command counts as acknowledged when it exited 0 and printed its confirmation,
+as a script would take it. The audit: every acknowledged action is in
 the log, the chains verify (`lastgood verify --all`), and a new writer can append.
 
 Used by tests/test_durability.py (about 50 kills) and bench/crash_loop.py (200+).
@@ -25,7 +27,9 @@ from pathlib import Path
 from tests.cli_helpers import lastgood_command
 
 KILL_WINDOW = (0.4, 1.4)
-"""Kill delays, as fractions of the median duration of an unkilled round."""
+"""Kill delays, as fractions of the current scale (at first, an unkilled round's median)."""
+SCALE_STEP = 1.1
+"""How much the scale moves after a round with no kill, or two."""
 
 
 @dataclass(frozen=True)
@@ -46,9 +50,13 @@ class Outcome:
     lost: list[Action] = field(default_factory=list)
     verify_code: int = -1
     verify_output: str = ""
+    unexplained_events: int = -1
+    """Events beyond the declaration, the warm-up and the actions above: must be 0."""
     appended_after: bool = False
     round_s: float = 0.0
-    """Median duration of an unkilled round (a note and a check at once)."""
+    """Median duration of an unkilled round (a note and a check at once), at the start."""
+    scales_s: list[float] = field(default_factory=list)
+    """The scale of the kill delays, round by round."""
 
     @property
     def chain_ok(self) -> bool:
@@ -66,6 +74,7 @@ class CrashLoop:
         self.steps = steps
         self.next_step = 1
         self.next_note = 1
+        self.warm_up_actions = 0
         runbook = workdir / "many-steps.md"
         lines = ["# Crash loop", "", "## Execute (T+0 to T+30 minutes)", ""]
         lines += [f"- [ ] Step {n:04d} {{#s{n:04d}}}" for n in range(1, steps + 1)]
@@ -107,6 +116,7 @@ class CrashLoop:
         for _ in range(rounds):
             started = time.monotonic()
             running = [self._start(verb) for verb in ("note", "check")]
+            self.warm_up_actions += len(running)
             for _action, confirmation, process in running:
                 out, err = process.communicate(timeout=120)
                 assert process.returncode == 0 and confirmation in out, err
@@ -133,24 +143,29 @@ class CrashLoop:
         progress: Callable[[int], None] | None = None,
     ) -> Outcome:
         outcome = Outcome(round_s=self.warm_up())
+        scale = outcome.round_s
         unacknowledged: list[Action] = []
-        rounds = 0
         while outcome.kills < kills:
-            rounds += 1
-            if max_rounds is not None and rounds > max_rounds:
+            if max_rounds is not None and len(outcome.scales_s) >= max_rounds:
                 raise RuntimeError(f"only {outcome.kills} kills in {max_rounds} rounds")
-            for action, killed, acknowledged in self._round(outcome.round_s):
+            outcome.scales_s.append(scale)
+            killed_now = 0
+            for action, killed, acknowledged in self._round(scale):
                 outcome.attempts += 1
-                outcome.kills += killed
+                killed_now += killed
                 if acknowledged:
                     outcome.acknowledged.append(action)
                 else:
                     unacknowledged.append(action)
+            outcome.kills += killed_now
+            scale *= {0: 1 / SCALE_STEP, 2: SCALE_STEP}.get(killed_now, 1.0)
             if progress is not None:
                 progress(outcome.kills)
-        recorded = self.recorded()
+        recorded, events = self.recorded()
         outcome.lost = [a for a in outcome.acknowledged if a.key not in recorded]
         outcome.killed_but_recorded = sum(1 for a in unacknowledged if a.key in recorded)
+        explained = 1 + self.warm_up_actions + len(outcome.acknowledged)
+        outcome.unexplained_events = events - explained - outcome.killed_but_recorded
         verified = self.lastgood("verify", "--all")
         outcome.verify_code, outcome.verify_output = verified.returncode, verified.stdout
         after = self.lastgood("note", self.incident_id, "after the crash loop")
@@ -182,15 +197,19 @@ class CrashLoop:
             results.append((action, killed, acknowledged))
         return results
 
-    def recorded(self) -> set[str]:
-        """The keys of the notes and checks in the log, read by a fresh process."""
+    def recorded(self) -> tuple[set[str], int]:
+        """The keys of the notes and checks in the log, and its number of events.
+
+        Read by a fresh process, as anyone after the crash would.
+        """
         exported = self.lastgood("export", self.incident_id, "--format", "json")
         assert exported.returncode == 0, exported.stderr
+        events = json.loads(exported.stdout)["events"]
         keys = set()
-        for event in json.loads(exported.stdout)["events"]:
+        for event in events:
             payload = event["payload"]
             if event["kind"] == "note.added":
                 keys.add(payload["text"])
             elif event["kind"] == "step.checked":
                 keys.add(payload.get("note", ""))
-        return keys
+        return keys, len(events)

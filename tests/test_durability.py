@@ -66,6 +66,7 @@ def test_crash_loop_of_note_and_check_writers_loses_nothing_acknowledged(tmp_pat
     assert outcome.kills >= 50
     assert len(outcome.acknowledged) >= 10, "too few commands finished to show anything"
     assert outcome.lost == []
+    assert outcome.unexplained_events == 0  # nothing recorded twice, nothing invented
     assert outcome.verify_code == 0, outcome.verify_output
     assert outcome.verify_output.startswith(f"{loop.incident_id}: ok, ")
     assert outcome.appended_after
