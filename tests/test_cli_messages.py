@@ -71,11 +71,11 @@ async def test_declare_sends_and_delivers_the_auto_message_then_a_confirmed_one(
         assert declared.code == 0, declared.err
         incident_id = declared.out.splitlines()[0]
         assert "Message sent automatically: Initiating rollback due to checkout errors." in (
-            declared.out
+            declared.err
         )
-        assert "Delivered to team" in declared.out
+        assert "Delivered to team" in declared.err
         assert [r.document for r in hook.requests] == [
-            {"text": declared.out.split("automatically: ")[1].splitlines()[0]}
+            {"text": declared.err.split("automatically: ")[1].splitlines()[0]}
         ]
 
         approved = await run(
@@ -92,7 +92,7 @@ async def test_declare_sends_and_delivers_the_auto_message_then_a_confirmed_one(
 
         sent = await run(cli, "send", incident_id, "--template", "announce")
         assert sent.code == 0, sent.err
-        assert "Delivered to team" in sent.out
+        assert "Delivered to team" in sent.err
         assert hook.requests[-1].document == {"text": "Rolling back Checkout 5xx now."}
         assert len(hook.accepted_keys()) == len(set(hook.accepted_keys())) == 2
 

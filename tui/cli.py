@@ -1,7 +1,9 @@
 """`lastgood`: the command line, for coordinators, scripts and pipelines.
 
 Every error is one line on stderr and a non-zero exit (2 for usage and input
-errors, 1 for a failed `verify`); never a traceback.
+errors, 1 for a failed `verify`); never a traceback. A reader that closes stdout
+early (`lastgood list | head -1`) ends the command quietly with exit 141, the
+status of a tool killed by SIGPIPE (see `tui.edges`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from zoneinfo import ZoneInfo
 from incident.events import parse_timestamp
 from incident.postmortem import LESSON_CATEGORIES
 from tui import verbs
+from tui.edges import VersionAction, guarded
 from tui.shown_stream import show_control_characters
 
 
@@ -44,6 +47,7 @@ def build_parser() -> OneLineParser:
         epilog="Run 'lastgood COMMAND --help' for a command's options.",
     )
     _db_option(parser)
+    parser.add_argument("--version", action=VersionAction)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -354,6 +358,7 @@ def _seconds(text: str) -> float:
     return value
 
 
+@guarded
 def main(argv: Sequence[str] | None = None) -> int:
     show_control_characters()
     parser = build_parser()

@@ -4,7 +4,8 @@ After a verb records something, the moment a runbook rule waits for may have com
 (`lastgood check ID decide-rollback`): `follow_up` sends what is due by itself, hands
 recorded messages to the outbox and makes one bounded delivery attempt, so a team
 working from the CLI gets its webhooks too. Retries are `lastgood deliver`'s job, or
-an open TUI's, or `monitor`'s.
+an open TUI's, or `monitor`'s. What it says goes to stderr: stdout is the verb's own
+answer, which scripts read (`id=$(lastgood declare ...)` must get the id alone).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Awaitable, Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from incident import commands
 from incident.autosend import decline, due_messages, send_due
@@ -47,7 +48,7 @@ def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
                 file=sys.stderr,
             )
 
-    _with_courier(args, session, go)
+    _with_courier(args, session, go, out=sys.stderr)
 
 
 def cmd_send(args: argparse.Namespace) -> int:
@@ -147,7 +148,9 @@ def _with_courier(
     work: Callable[[Courier], Awaitable[None]],
     *,
     max_attempts: int | None = None,
+    out: TextIO | None = None,
 ) -> None:
+    """Runs `work` with a courier whose lines go to `out` (None: stdout)."""
     from tui.courier import Courier  # loads httpx: only for incidents that send messages
 
     async def run() -> None:
@@ -155,7 +158,7 @@ def _with_courier(
         async with Courier(
             session,
             db_path(args),
-            say=lambda line: print(visible(f"{offset}  {line}"), flush=True),
+            say=lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True),
             max_attempts=max_attempts,
         ) as courier:
             await work(courier)

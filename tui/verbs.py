@@ -37,6 +37,7 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
+from tui.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
 
 
 class CliError(Exception):
@@ -49,7 +50,7 @@ class CliError(Exception):
 
 def actor_name() -> str:
     """Who is at the keyboard: $LASTGOOD_ACTOR, else the login name."""
-    name = os.environ.get("LASTGOOD_ACTOR", "").strip()
+    name = environment("LASTGOOD_ACTOR").strip()
     if name:
         return name
     try:
@@ -60,7 +61,24 @@ def actor_name() -> str:
 
 def db_path(args: argparse.Namespace) -> Path:
     explicit = getattr(args, "db", None)
-    return Path(explicit) if explicit else default_db_path()
+    if explicit:
+        return Path(explicit)
+    environment("LASTGOOD_DB")  # refused here if it is not UTF-8
+    return default_db_path()
+
+
+def environment(name: str) -> str:
+    """An environment variable lastgood reads; one line if it holds bytes that are not UTF-8."""
+    value = os.environ.get(name, "")
+    if problem := utf8_problem(value):
+        raise CliError(f"${name} is not valid UTF-8 ({problem})")
+    return value
+
+
+def require_terminal() -> None:
+    """The TUI would hang or garble without a terminal; say so before anything starts."""
+    if not has_terminal():
+        raise CliError(NOT_A_TERMINAL)
 
 
 @contextmanager
@@ -322,6 +340,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 
 def cmd_attach(args: argparse.Namespace) -> int:
     """A second terminal on the same database: sees new events within a second."""
+    require_terminal()
     from tui.follow_app import FollowApp
 
     with open_log(args, read_only=True) as log:
@@ -367,6 +386,8 @@ def cmd_replay(args: argparse.Namespace) -> int:
             raise CliError(f"--at: {error}") from None
     if not args.speed > 0:
         raise CliError("--speed must be more than zero")
+    if not args.json:
+        require_terminal()
     with open_log(args, read_only=True, snapshot=True) as log:
         if args.id not in log.incident_ids():
             raise CliError(f"no incident '{args.id}' in {log.path}")
@@ -556,9 +577,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_start(args: argparse.Namespace) -> int:
     """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    runbook = runbook_for(args.runbook)
+    require_terminal()
     from tui.app import LastGoodApp
 
-    runbook = runbook_for(args.runbook)
     with open_log(args) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
@@ -577,6 +599,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from tui.demo_script import run_demo as run_headless
 
         return run_headless()
+    require_terminal()
     from tui.demo import run_demo
 
     return run_demo(actor=actor_name())
