@@ -31,17 +31,47 @@ def canonical_json(value: JSONValue | Payload) -> str:
 
 def event_hash(event: NewEvent | Event, seq: int, prev_hash: str) -> str:
     """SHA-256 over the canonical encoding of an event at position `seq`."""
-    body: dict[str, JSONValue] = {
-        "incident": event.incident_id,
-        "seq": seq,
-        "at": format_timestamp(event.at),
-        "mono_ns": event.mono_ns,
-        "actor": event.actor,
-        "kind": event.kind,
-        "payload": dict(event.payload),
-        "prev": prev_hash,
-    }
-    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+    return text_hash(
+        event.incident_id,
+        seq,
+        format_timestamp(event.at),
+        event.mono_ns,
+        event.actor,
+        event.kind,
+        canonical_json(dict(event.payload)),
+        prev_hash,
+    )
+
+
+def text_hash(
+    incident_id: str,
+    seq: int,
+    at_text: str,
+    mono_ns: int,
+    actor: str,
+    kind: str,
+    payload_text: str,
+    prev_hash: str,
+) -> str:
+    """The hash from an event's stored text, `at_text` and `payload_text` taken as they are.
+
+    This is the canonical JSON of `{"actor", "at", "incident", "kind",
+    "mono_ns", "payload", "prev", "seq"}` (sorted keys, no spaces), written out
+    so that `verify`, having checked that the stored payload is canonical, need
+    not encode it a second time. `event_hash` goes through here too, so there is
+    one definition of the hash.
+    """
+    body = (
+        f'{{"actor":{_string(actor)},"at":{_string(at_text)},'
+        f'"incident":{_string(incident_id)},"kind":{_string(kind)},'
+        f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
+        f'"prev":{_string(prev_hash)},"seq":{int(seq)}}}'
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,8 +165,13 @@ class ChainWalk:
         self.failure: tuple[int, str] | None = None
         """(first bad seq, problem), once found; later events are not checked."""
 
-    def add(self, event: Event, encoding: str = "") -> None:
-        """Check `event` as the successor of the head; `encoding` is a problem already found."""
+    def add(self, event: Event, encoding: str = "", digest: str | None = None) -> None:
+        """Check `event` as the successor of the head.
+
+        `encoding` is a problem with its stored text, found by the caller;
+        `digest` its hash recomputed from that text (`text_hash`), if the caller
+        has it, else it is recomputed here from the event.
+        """
         if self.failure is not None:
             return
         expected = self.head.seq + 1
@@ -146,7 +181,7 @@ class ChainWalk:
             self.fail(event.seq, "previous-hash link broken")
         elif encoding:
             self.fail(event.seq, encoding)
-        elif event_hash(event, event.seq, self.head.hash) != event.hash:
+        elif (digest or event_hash(event, event.seq, self.head.hash)) != event.hash:
             self.fail(event.seq, "content does not match its hash")
         else:
             self.head = ChainHead(event.seq, event.hash)

@@ -18,6 +18,7 @@ from incident.chain import (
     canonical_json,
     encoding_problem,
     event_hash,
+    text_hash,
 )
 from incident.events import Event, NewEvent, format_timestamp, parse_timestamp
 
@@ -143,10 +144,17 @@ def check_rows(
         except BadRow as exc:
             walk.fail(walk.head.seq + 1, f"unreadable event: {exc.reason}")
             return events, walk.report(), exc
-        encoding = "" if walk.failure else encoding_problem(row[2], row[6], event.at, event.payload)
-        walk.add(event, encoding)
+        if walk.failure is None:
+            encoding = encoding_problem(row[2], row[6], event.at, event.payload)
+            walk.add(event, encoding, None if encoding else _stored_hash(row))
         events.append(event)
     return events, walk.report(), None
+
+
+def _stored_hash(row: Sequence[Any]) -> str:
+    """The hash of a decoded row whose `at` and `payload` text are canonical."""
+    incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, _ = row
+    return text_hash(incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash)
 
 
 def _recheck_head(walk: ChainWalk, row: Sequence[Any] | None, start: ChainHead) -> None:
