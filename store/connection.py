@@ -27,8 +27,13 @@ from pathlib import Path
 BUSY_TIMEOUT_MS = 5000
 """How long a read waits for a lock (only WAL recovery or cleanup takes one from a reader)."""
 
-WRITE_WAIT_S = 30.0
-"""How long a writer waits for its turn before the append fails with a one-line error."""
+WRITE_WAIT_S = 10.0
+"""How long a writer waits for its turn before the append fails with a one-line error.
+
+Twice SQLite's old 5 s, and some 30 times the longest wait measured with 8
+writers in tight loops (`bench/write_contention.py`); short enough that a
+writer stuck behind a hung process or a foreign tool's long transaction hears
+about it while the coordinator is still looking."""
 
 
 class WriteLockTimeout(Exception):
