@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from incident.errors import CommandError
 from incident.events import Event, JSONValue, NewEvent, Payload, format_timestamp
 
 GENESIS_HASH = "0" * 64
@@ -103,12 +104,13 @@ class ChainReport:
         return ChainHead(self.count, self.head_hash)
 
 
-class DamagedRecord(Exception):
+class DamagedRecord(CommandError):
     """A refusal to record on top of a chain that does not verify.
 
     Appending would hash new events onto a record that can no longer be
     trusted, hiding the damage behind a valid-looking tail, so every recording
-    path refuses and names the command that says more.
+    path refuses and names the command that says more. A `CommandError`, so
+    whatever shows a refused command (a TUI notice, a CLI error) shows this.
     """
 
     def __init__(self, report: ChainReport) -> None:

@@ -77,3 +77,31 @@ async def test_replay_opens_and_says_damaged(damaged: tuple[Path, str]) -> None:
         bar = intact.screen.query_one(ReplayBar)
         await wait_until(pilot, lambda: "REPLAY" in str(bar.content))
         assert "DAMAGED" not in str(bar.content)
+
+
+async def test_damage_done_while_the_screen_is_open_refuses_the_next_key(tmp_path: Path) -> None:
+    """Someone edits the last event behind the coordinator's back: the key is refused
+    with the one-line error, the app keeps running, and nothing is recorded."""
+    cli = Cli(tmp_path / "lastgood.db")
+    incident_id = cli.ok(
+        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    with SqliteEventLog.open(cli.db) as log:
+        app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, poll_probes=False)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            tamper(
+                cli.db,
+                "UPDATE events SET actor = 'mallory' WHERE incident_id = ? AND seq = 1",
+                incident_id,
+            )
+            await pilot.press("space")  # check the highlighted step
+
+            def refused() -> bool:
+                return any(
+                    "the record is damaged at event 1" in str(n.message) for n in app._notifications
+                )
+
+            await wait_until(pilot, refused)
+            assert isinstance(app.screen, IncidentScreen)
+        assert log.last_seq(incident_id) == 1
