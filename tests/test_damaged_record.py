@@ -47,11 +47,10 @@ def event_count(db: Path, incident_id: str) -> int:
 def damaged(tmp_path: Path) -> tuple[Cli, str]:
     """An incident of three events whose second one was edited after the fact."""
     cli = Cli(tmp_path / "lastgood.db")
-    incident_id = cli.ok(
-        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    cli.ok("note", incident_id, "error rate 12%")
-    cli.ok("note", incident_id, "rolling back")
+    log, session = declared_session(cli.db, title="Checkout 500s")
+    with log:
+        session.run(lambda s: commands.add_note(s, "rolling back", actor="a", clock=session.clock))
+    incident_id = session.state.id
     tamper(
         cli.db,
         "UPDATE events SET payload = json_set(payload, '$.text', 'error rate 1%') "
@@ -117,13 +116,13 @@ def test_status_of_an_intact_chain_has_no_damage(tmp_path: Path) -> None:
     assert json.loads(cli.ok("replay", incident_id, "--json"))["damage"] is None
 
 
-def declared_session(db: Path) -> tuple[SqliteEventLog, IncidentSession]:
+def declared_session(db: Path, title: str = "t") -> tuple[SqliteEventLog, IncidentSession]:
     """A writable log and a session on an incident of two events (declared, a note)."""
     from runbooks import load_runbook, resolve_runbook
 
     clock = SystemClock()
     log = SqliteEventLog.open(db)
-    details = commands.Declaration(title="t", severity="SEV2", commander="Ada")
+    details = commands.Declaration(title=title, severity="SEV2", commander="Ada")
     declared = commands.declare(
         load_runbook(resolve_runbook("rollback")), details, actor="a", clock=clock
     )

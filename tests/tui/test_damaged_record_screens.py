@@ -8,8 +8,7 @@ import pytest
 
 from incident.chain import GENESIS
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli
-from tests.test_damaged_record import tamper
+from tests.test_damaged_record import declared_session, tamper
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app import LastGoodApp
 from tui.follow_app import FollowApp
@@ -22,17 +21,15 @@ from tui.screens.replay import ReplayBar, ReplayScreen
 
 @pytest.fixture
 def damaged(tmp_path: Path) -> tuple[Path, str]:
-    cli = Cli(tmp_path / "lastgood.db")
-    incident_id = cli.ok(
-        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    cli.ok("note", incident_id, "error rate 12%")
+    db = tmp_path / "lastgood.db"
+    log, session = declared_session(db)
+    log.close()
     tamper(
-        cli.db,
+        db,
         "UPDATE events SET actor = 'mallory' WHERE incident_id = ? AND seq = 2",
-        incident_id,
+        session.state.id,
     )
-    return cli.db, incident_id
+    return db, session.state.id
 
 
 async def test_the_coordinators_screen_does_not_open_on_a_damaged_record(
@@ -82,26 +79,26 @@ async def test_replay_opens_and_says_damaged(damaged: tuple[Path, str]) -> None:
 async def test_damage_done_while_the_screen_is_open_refuses_the_next_key(tmp_path: Path) -> None:
     """Someone edits the last event behind the coordinator's back: the key is refused
     with the one-line error, the app keeps running, and nothing is recorded."""
-    cli = Cli(tmp_path / "lastgood.db")
-    incident_id = cli.ok(
-        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    with SqliteEventLog.open(cli.db) as log:
+    db = tmp_path / "lastgood.db"
+    log, session = declared_session(db)
+    log.close()
+    incident_id = session.state.id
+    with SqliteEventLog.open(db) as log:
         app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, poll_probes=False)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             tamper(
-                cli.db,
-                "UPDATE events SET actor = 'mallory' WHERE incident_id = ? AND seq = 1",
+                db,
+                "UPDATE events SET actor = 'mallory' WHERE incident_id = ? AND seq = 2",
                 incident_id,
             )
             await pilot.press("space")  # check the highlighted step
 
             def refused() -> bool:
                 return any(
-                    "the record is damaged at event 1" in str(n.message) for n in app._notifications
+                    "the record is damaged at event 2" in str(n.message) for n in app._notifications
                 )
 
             await wait_until(pilot, refused)
             assert isinstance(app.screen, IncidentScreen)
-        assert log.last_seq(incident_id) == 1
+        assert log.last_seq(incident_id) == 2
