@@ -32,7 +32,8 @@ from incident.samples import Outcome, Sample  # noqa: E402
 from store.sqlite_log import SqliteEventLog  # noqa: E402
 from tui.scenarios import ACTOR, SCENARIO_ID, closed  # noqa: E402
 
-OPERATIONS = ("read", "fold", "export-markdown", "export-json", "replay-seek")
+OPERATIONS = ("read", "read-verified", "fold", "export-markdown", "export-json", "replay-seek")
+"""`read-verified` is what a session does at open: read, decode and verify the chain."""
 
 
 def build(db: Path, size: int) -> int:
@@ -107,6 +108,9 @@ def measure(db: Path, operation: str) -> dict[str, float]:
         markdown_report(fold(events), events, events[-1].at)
     elif operation == "export-json":
         json_export(fold(events), events, events[-1].at)
+    elif operation == "read-verified":
+        with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
+            log.read_chain(SCENARIO_ID)
     elif operation == "replay-seek":
         replayer = Replayer(events)
         span = events[-1].at - events[0].at

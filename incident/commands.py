@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from incident.clock import Clock
 from incident.clocks import elapsed, format_offset, next_update_due
+from incident.errors import CommandError as CommandError  # re-exported: callers import it from here
 from incident.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
 from incident.health import baseline_from_samples, evidence_for, probe_verdicts
 from incident.limits import TextRefused, check_payload_text
@@ -35,10 +36,6 @@ from runbooks.model import DeploymentPattern, Runbook, StepKind, TriggerKind
 
 OUTPUT_TAIL_CHARS = 2000
 """How much of a command step's output the record keeps."""
-
-
-class CommandError(Exception):
-    """A command the incident's rules refuse; the message is for the user."""
 
 
 @dataclass(frozen=True, slots=True)

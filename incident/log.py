@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
+from incident.chain import GENESIS, ChainHead, ChainReport
 from incident.events import Event, NewEvent
 
 
@@ -22,12 +23,21 @@ class EventLog(Protocol):
     def append_decided(
         self,
         incident_id: str,
-        after_seq: int,
+        after: ChainHead,
         decide: Callable[[list[Event]], Sequence[NewEvent]],
     ) -> tuple[list[Event], list[Event]]:
-        """Atomically: read events after `after_seq`, let `decide` look at them and
+        """Atomically: read events after `after`, let `decide` look at them and
         say what to append, append it. Returns (fresh events, recorded events).
+
+        Raises `incident.chain.DamagedRecord`, appending nothing, if the event at
+        `after` changed or what follows it does not extend the chain from it.
         """
+        ...
+
+    def read_chain(
+        self, incident_id: str, after: ChainHead = GENESIS
+    ) -> tuple[list[Event], ChainReport]:
+        """The events after `after`, and the report of verifying them as its successors."""
         ...
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:

@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
+from incident.chain import ChainReport
 from incident.events import Event
 from incident.state import IncidentState, fold, new_state
 
@@ -120,9 +121,11 @@ class ReplaySession:
     so a replay can never write to the record it is showing.
     """
 
-    def __init__(self, events: Sequence[Event]) -> None:
+    def __init__(self, events: Sequence[Event], damage: ChainReport | None = None) -> None:
         self.replayer = Replayer(events)
         self.clock = ReplayClock(self.replayer.first_at)
+        self.damage = damage
+        """Why the recorded chain does not verify, if it does not (as `IncidentSession`)."""
         self.rewound = False
         """Set when the last refresh went backwards, so a view must redraw from scratch."""
 

@@ -8,10 +8,18 @@ exists to catch) may hold anything; a clear "event N is not readable" beats a
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from incident.chain import canonical_json, event_hash
+from incident.chain import (
+    ChainHead,
+    ChainReport,
+    ChainWalk,
+    canonical_json,
+    encoding_problem,
+    event_hash,
+    text_hash,
+)
 from incident.events import Event, NewEvent, format_timestamp, parse_timestamp
 
 Row = tuple[str, int, str, int, str, str, str, str, str]
@@ -112,3 +120,58 @@ def decode(row: Sequence[Any]) -> Event:
         prev_hash=prev_hash,
         hash=digest,
     )
+
+
+def check_rows(
+    incident_id: str, rows: Iterable[Sequence[Any]], start: ChainHead
+) -> tuple[list[Event], ChainReport, BadRow | None]:
+    """Decode and verify in one pass: (the events, the report, the first unreadable row).
+
+    `rows` are the incident's rows from `start.seq` on (from seq 1 if `start`
+    is the genesis head): the row at `start.seq` is checked again, so a head
+    edited since it was verified is caught, and is not returned. Decoding goes
+    on past the first problem, for a caller that still shows the incident, but
+    stops at an unreadable row, after which nothing can be folded.
+    """
+    walk = ChainWalk(incident_id, start)
+    events: list[Event] = []
+    pending = iter(rows)
+    if start.seq > 0:
+        _recheck_head(walk, next(pending, None), start)
+    for row in pending:
+        try:
+            event = decode(row)
+        except BadRow as exc:
+            walk.fail(walk.head.seq + 1, f"unreadable event: {exc.reason}")
+            return events, walk.report(), exc
+        if walk.failure is None:
+            encoding = encoding_problem(row[2], row[6], event.at, event.payload)
+            walk.add(event, encoding, None if encoding else _stored_hash(row))
+        events.append(event)
+    return events, walk.report(), None
+
+
+def _stored_hash(row: Sequence[Any]) -> str:
+    """The hash of a decoded row whose `at` and `payload` text are canonical."""
+    incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, _ = row
+    return text_hash(incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash)
+
+
+def _recheck_head(walk: ChainWalk, row: Sequence[Any] | None, start: ChainHead) -> None:
+    """The row a reader verified before must still be there, as it was."""
+    changed = f"event {start.seq} changed after it was verified"
+    if row is None or row[1] != start.seq:
+        walk.fail(start.seq, f"event {start.seq} is gone")
+        return
+    try:
+        event = decode(row)
+    except BadRow:
+        walk.fail(start.seq, changed)
+        return
+    stored_as_hashed = not encoding_problem(row[2], row[6], event.at, event.payload)
+    if (
+        event.hash != start.hash
+        or not stored_as_hashed
+        or event_hash(event, event.seq, event.prev_hash) != event.hash
+    ):
+        walk.fail(start.seq, changed)

@@ -20,7 +20,13 @@ from typing import ClassVar, Self
 
 from sqlite_utils import Database
 
-from store.connection import connect, create_private_file, enable_wal
+from store.connection import (
+    WriteLockTimeout,
+    begin_immediate,
+    connect,
+    create_private_file,
+    enable_wal,
+)
 from store.errors import StoreError
 from store.schema import SchemaProblem, check_readable, upgrade
 
@@ -57,6 +63,8 @@ def open_file(
         connection.close()
         if isinstance(exc, SchemaProblem):
             raise StoreError(location, str(exc)) from exc
+        if isinstance(exc, WriteLockTimeout):
+            raise StoreError(location, f"cannot open: {exc}") from exc
         if isinstance(exc, sqlite3.Error):
             raise _open_error(location, exc) from exc
         raise
@@ -69,7 +77,7 @@ def _prepare(path: Path, connection: sqlite3.Connection, db: Database) -> None:
     The schema check comes first so that a file we must refuse (someone
     else's database, a newer lastgood's) is not switched to WAL by us.
     """
-    connection.execute("BEGIN IMMEDIATE")
+    begin_immediate(connection)
     try:
         upgrade(db)
         connection.execute("COMMIT")
@@ -128,7 +136,7 @@ class SqliteFile:
                 raise StoreError(self._path, f"{action}: the {self._noun} is closed")
             try:
                 yield self._connection
-            except sqlite3.Error as exc:
+            except (sqlite3.Error, WriteLockTimeout) as exc:
                 raise StoreError(self._path, f"{action}: {exc}") from exc
 
     @contextlib.contextmanager
@@ -139,7 +147,7 @@ class SqliteFile:
         inside cannot change before the write: another process waits its turn.
         """
         with self._using(action) as connection:
-            connection.execute("BEGIN IMMEDIATE")
+            begin_immediate(connection)
             try:
                 yield connection
                 connection.execute("COMMIT")

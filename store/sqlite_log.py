@@ -14,10 +14,10 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from incident.chain import GENESIS_HASH, ChainReport, verify_chain
+from incident.chain import GENESIS, GENESIS_HASH, ChainHead, ChainReport, DamagedRecord
 from incident.events import Event, NewEvent
 from store.errors import StoreError
-from store.rows import BadRow, chain_rows, check_new_event, decode
+from store.rows import BadRow, chain_rows, check_new_event, check_rows, decode
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
 
@@ -89,30 +89,51 @@ class SqliteEventLog(SqliteFile):
     def append_decided(
         self,
         incident_id: str,
-        after_seq: int,
+        after: ChainHead,
         decide: Callable[[list[Event]], Sequence[NewEvent]],
     ) -> tuple[list[Event], list[Event]]:
-        """Read what others appended since `after_seq`, decide, and append: one transaction.
+        """Read what others appended after `after`, decide, and append: one transaction.
 
         Two terminals acting at once are serialised here, so the second decides on
         the first's events (and is refused if the step is already done) instead of
-        recording a duplicate. Returns (the fresh events read, the events recorded).
+        recording a duplicate. `after` is the head the caller verified: if that
+        event changed since, or what follows it does not extend it, nothing is
+        appended and `DamagedRecord` says where (verifying only the new events
+        keeps this cheap). Returns (the fresh events read, the events recorded).
         """
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
         with self._writing(f"cannot append to incident {incident_id}") as connection:
-            try:
-                fresh = [
-                    decode(row) for row in connection.execute(_SELECT, (incident_id, after_seq))
-                ]
-            except BadRow as exc:
-                raise StoreError(
-                    self._path, f"incident {incident_id}: {exc}; run verify for details"
-                ) from exc
+            fresh, report = self._read_verified(connection, incident_id, after)
+            if not report.ok:
+                raise DamagedRecord(report)
             batch = list(decide(fresh))
             _check_batch(incident_id, batch)
             recorded = self._insert(connection, incident_id, batch) if batch else []
         return fresh, recorded
+
+    def read_chain(
+        self, incident_id: str, after: ChainHead = GENESIS
+    ) -> tuple[list[Event], ChainReport]:
+        """The events after `after` and the report of verifying them as its successors.
+
+        One pass serves a session that folds every event and must know whether
+        the chain holds. An unreadable row is a StoreError here, since nothing
+        after it can be folded; `verify` reports it instead.
+        """
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            return self._read_verified(connection, incident_id, after)
+
+    def _read_verified(
+        self, connection: sqlite3.Connection, incident_id: str, after: ChainHead
+    ) -> tuple[list[Event], ChainReport]:
+        rows = connection.execute(_SELECT, (incident_id, max(after.seq - 1, 0))).fetchall()
+        events, report, unreadable = check_rows(incident_id, rows, after)
+        if unreadable is not None:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {unreadable}; run verify for details"
+            )
+        return events, report
 
     @staticmethod
     def _insert(
@@ -152,30 +173,22 @@ class SqliteEventLog(SqliteFile):
     def verify(self, incident_id: str) -> ChainReport:
         """Recompute the incident's chain; an unreadable row is reported, not raised.
 
+        Besides the links and hashes, each row's `at` and `payload` text must be
+        exactly the canonical encoding the hash covers (see `incident.chain`).
         A clean report proves the stored events are the ones that were hashed,
         not that none were cut from the end: compare `head_hash` with one
         recorded elsewhere (a report, a ticket) to detect truncation.
         """
-        decoded: list[Event] = []
-        for row in self._rows(incident_id, 0):
-            try:
-                decoded.append(decode(row))
-            except BadRow as exc:
-                return self._unreadable(incident_id, decoded, exc)
-        return verify_chain(incident_id, decoded)
+        _, report, _ = check_rows(incident_id, self._rows(incident_id, 0), GENESIS)
+        return report
 
-    @staticmethod
-    def _unreadable(incident_id: str, prefix: list[Event], bad: BadRow) -> ChainReport:
-        """Report the first problem: in the readable prefix, else the bad row."""
-        count, head = 0, GENESIS_HASH
-        if prefix:
-            report = verify_chain(incident_id, prefix)
-            if not report.ok:
-                return report
-            count, head = report.count, report.head_hash
-        return ChainReport(
-            incident_id, False, count, head, count + 1, f"unreadable event: {bad.reason}"
-        )
+    def seq_of_hash(self, incident_id: str, digest: str) -> int | None:
+        """The seq of the incident's event whose hash is `digest`, if there is one."""
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            row = connection.execute(
+                "SELECT seq FROM events WHERE incident_id = ? AND hash = ?", (incident_id, digest)
+            ).fetchone()
+        return None if row is None else int(row[0])
 
     def __repr__(self) -> str:
         mode = "read-only" if self._read_only else "writable"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from incident.chain import GENESIS_HASH, event_hash
+from incident.chain import GENESIS, GENESIS_HASH, DamagedRecord, event_hash, verify_chain
 from incident.events import Event, NewEvent
 
 
@@ -33,9 +33,15 @@ class MemoryLog:
             recorded.append(event)
         return recorded
 
-    def append_decided(self, incident_id, after_seq, decide):
-        fresh = self.events(incident_id, after_seq)
+    def append_decided(self, incident_id, after, decide):
+        fresh, report = self.read_chain(incident_id, after)
+        if not report.ok:
+            raise DamagedRecord(report)
         return fresh, self.append(decide(fresh))
+
+    def read_chain(self, incident_id, after=GENESIS):
+        fresh = self.events(incident_id, after.seq)
+        return fresh, verify_chain(incident_id, fresh, after)
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         return [e for e in self._events.get(incident_id, []) if e.seq > after_seq]

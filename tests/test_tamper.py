@@ -284,3 +284,93 @@ def test_unreadable_event_is_a_store_error_when_read(
         assert len(log.events(INCIDENT, after_seq=3)) == 7
         with pytest.raises(StoreError, match="event 3: payload is not a JSON object"):
             log.events(INCIDENT)
+
+
+# Stored text that is not the encoding its hash covers
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "problem"),
+    [
+        pytest.param(
+            "payload",
+            '{"text":"nothing to see","n":4,"text":"observation 4"}',
+            "payload repeats the key 'text'",
+            id="duplicate-key-first",
+        ),
+        pytest.param(
+            "payload",
+            '{"n":4,"text":"observation 4","n":4}',
+            "payload repeats the key 'n'",
+            id="duplicate-key-same-value",
+        ),
+        pytest.param(
+            "payload",
+            '{"text":"observation 4","n":4}',
+            "payload is not its canonical encoding (key order, spacing or escapes)",
+            id="reordered-keys",
+        ),
+        pytest.param(
+            "payload",
+            '{"n": 4, "text": "observation 4"}',
+            "payload is not its canonical encoding (key order, spacing or escapes)",
+            id="whitespace",
+        ),
+        pytest.param(
+            "payload",
+            '{"n":4,"text":"observation \\u0034"}',
+            "payload is not its canonical encoding (key order, spacing or escapes)",
+            id="escaped",
+        ),
+        pytest.param(
+            "at",
+            "2026-03-14T09:04:00.000+00:00",
+            "timestamp '2026-03-14T09:04:00.000+00:00' is not stored as hashed "
+            "('2026-03-14T09:04:00.000Z')",
+            id="time-plus-zero",
+        ),
+        pytest.param(
+            "at",
+            "2026-03-14T09:04:00Z",
+            "timestamp '2026-03-14T09:04:00Z' is not stored as hashed ('2026-03-14T09:04:00.000Z')",
+            id="time-no-millis",
+        ),
+        pytest.param(
+            "at",
+            "2026-03-14T10:04:00.000+01:00",
+            "timestamp '2026-03-14T10:04:00.000+01:00' is not stored as hashed "
+            "('2026-03-14T09:04:00.000Z')",
+            id="time-other-offset",
+        ),
+    ],
+)
+def test_stored_text_must_be_the_canonical_encoding_it_hashed(
+    copy: Path, intact: tuple[Path, list[Event]], column: str, value: str, problem: str
+) -> None:
+    """Each value decodes to what event 4's hash covers; only its spelling differs."""
+    _, events = intact
+    report = _tamper_and_verify(copy, events, _set(column, value, 4))
+    assert (report.ok, report.first_bad_seq, report.problem) == (False, 4, problem)
+    assert (report.count, report.head_hash) == (3, events[2].hash)
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        assert log.events(INCIDENT)[3].hash == events[3].hash  # still readable as it was
+
+
+def test_a_repeated_key_is_what_sqlite_reads_and_verify_refuses(
+    copy: Path, intact: tuple[Path, list[Event]]
+) -> None:
+    """Why the spelling matters: SQLite's JSON functions take the first of two keys."""
+    _, events = intact
+    forged = '{"text":"nothing to see","n":4,"text":"observation 4"}'
+    report = _tamper_and_verify(copy, events, _set("payload", forged, 4))
+    conn = sqlite3.connect(copy)
+    try:
+        seen_by_sqlite = conn.execute(
+            "SELECT json_extract(payload, '$.text') FROM events WHERE incident_id = ? AND seq = 4",
+            (INCIDENT,),
+        ).fetchone()[0]
+    finally:
+        conn.close()
+    assert seen_by_sqlite == "nothing to see"
+    assert events[3].payload["text"] == "observation 4"
+    assert report.problem == "payload repeats the key 'text'"

@@ -14,6 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from incident import commands
+from incident.chain import DamagedRecord
 from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import CommandError, Declaration
@@ -68,6 +69,8 @@ class LastGoodApp(PlainToasts):
         """Messages waiting for their webhooks, in the same database file as the log."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
+        self.refusal: str | None = None
+        """Why the app closed without opening the incident (a damaged record): one line."""
 
     async def on_unmount(self) -> None:
         if self.http is not None:
@@ -166,6 +169,11 @@ class LastGoodApp(PlainToasts):
 
     def open_incident(self, incident_id: str) -> None:
         session = IncidentSession(self.event_log, incident_id, self.clock)
+        if session.damage is not None:
+            # The coordinator's screen records; on a damaged chain it must not open.
+            self.refusal = str(DamagedRecord(session.damage))
+            self.exit(return_code=1)
+            return
         self.switch_or_push(IncidentScreen(session, self.event_log.events(incident_id), self.actor))
 
     def switch_or_push(self, screen: Screen[None]) -> None:

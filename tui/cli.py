@@ -263,6 +263,12 @@ def build_parser() -> OneLineParser:
     p = command("verify", "Recompute an incident's hash chain; exit 1 if it is broken.")
     p.add_argument("id", metavar="ID", nargs="?")
     p.add_argument("--all", action="store_true", help="verify every incident")
+    p.add_argument(
+        "--expect-head",
+        metavar="HASH",
+        help="the head hash kept elsewhere (a report, a ticket); exit 1 if the stored "
+        "head differs, which is how events cut from the end show",
+    )
 
     p = sub.add_parser(
         "validate",

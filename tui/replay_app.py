@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from textual.binding import Binding
 
+from incident.chain import ChainReport
 from incident.events import Event
 from incident.replay import ReplaySession
 from tui.read_only_app import ReadOnlyApp
@@ -26,9 +27,10 @@ class ReplayApp(ReadOnlyApp):
         speed: float = 1.0,
         playing: bool = True,
         start_offset: timedelta | None = None,
+        damage: ChainReport | None = None,
     ) -> None:
         super().__init__()
-        self.session = ReplaySession(events)
+        self.session = ReplaySession(events, damage)
         if start_offset is not None:
             self.session.clock.jump(self.session.state.started_at + start_offset)
         self.speed = speed

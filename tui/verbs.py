@@ -20,6 +20,7 @@ from types import ModuleType
 from zoneinfo import ZoneInfo
 
 from incident import commands
+from incident.chain import DamagedRecord
 from incident.clock import Clock, SystemClock
 from incident.clocks import elapsed, format_offset
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError, Declaration
@@ -96,6 +97,8 @@ def open_log(
         yield log
     except StoreError as error:
         raise CliError(str(error)) from None
+    except DamagedRecord as refusal:
+        raise CliError(str(refusal), exit_code=1) from None
     finally:
         log.close()
 
@@ -109,12 +112,16 @@ def runbook_for(name_or_path: str) -> Runbook:
 
 
 def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
+    """The incident's session; on a writable log, refused if its chain does not verify."""
     if incident_id not in log.incident_ids():
         raise CliError(f"no incident '{incident_id}' in {log.path}")
     try:
-        return IncidentSession(log, incident_id, SystemClock())
+        session = IncidentSession(log, incident_id, SystemClock())
     except (ValueError, RunbookError) as error:
         raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
+    if session.damage is not None and not log.read_only:
+        raise CliError(str(DamagedRecord(session.damage)), exit_code=1)
+    return session
 
 
 def cmd_declare(args: argparse.Namespace) -> int:
@@ -391,16 +398,22 @@ def cmd_replay(args: argparse.Namespace) -> int:
     with open_log(args, read_only=True, snapshot=True) as log:
         if args.id not in log.incident_ids():
             raise CliError(f"no incident '{args.id}' in {log.path}")
-        events = log.events(args.id)
+        events, report = log.read_chain(args.id)
+    damage = None if report.ok else report
     if args.json:
+        from tui.record_verbs import damage_data
+
         first = open_state(events)
         moment = first.started_at + offset if offset is not None else events[-1].at
-        state = state_at(events, moment)
-        print(json_text(status_data(state, moment)))
+        data = status_data(state_at(events, moment), moment)
+        data["damage"] = damage_data(damage)
+        print(json_text(data))
         return 0
     from tui.replay_app import ReplayApp
 
-    ReplayApp(events, speed=args.speed, playing=not args.paused, start_offset=offset).run()
+    ReplayApp(
+        events, speed=args.speed, playing=not args.paused, start_offset=offset, damage=damage
+    ).run()
     return 0
 
 
@@ -412,12 +425,18 @@ def open_state(events: list[Event]) -> IncidentState:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from tui.record_verbs import damage_data, damage_warning
+
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         now = session.clock.now()
         if args.json:
-            print(json_text(status_data(session.state, now)))
+            data = status_data(session.state, now)
+            data["damage"] = damage_data(session.damage)
+            print(json_text(data))
         else:
+            if session.damage is not None:
+                print(damage_warning(session.damage))
             print(status_text(session.state, now))
     return 0
 
@@ -537,28 +556,6 @@ def _write_atomically(path: Path, text: str) -> None:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
-    if args.all == bool(args.id):
-        raise CliError("give an incident ID or --all")
-    broken = 0
-    with open_log(args, read_only=True) as log:
-        ids = log.incident_ids() if args.all else [args.id]
-        if not ids:
-            print("no incidents to verify")
-        for incident_id in ids:
-            report = log.verify(incident_id)
-            if report.ok:
-                print(f"{incident_id}: ok, {report.count} events, head {report.head_hash}")
-            else:
-                broken += 1
-                where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
-                print(
-                    f"{incident_id}: BROKEN at {where}: {report.problem} "
-                    f"({report.count} events verified before it)"
-                )
-    return 1 if broken else 0
-
-
 def cmd_validate(args: argparse.Namespace) -> int:
     problems = 0
     for name in args.files:
@@ -584,13 +581,16 @@ def cmd_start(args: argparse.Namespace) -> int:
     with open_log(args) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
-        LastGoodApp(
+        app = LastGoodApp(
             log,
             runbook,
             actor=actor_name(),
             incident_id=args.incident,
             poll_probes=not args.no_probes,
-        ).run()
+        )
+        app.run()
+    if app.refusal is not None:
+        raise CliError(app.refusal, exit_code=1)
     return 0
 
 
@@ -622,10 +622,17 @@ _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {
     "export": cmd_export,
     "timeline": cmd_timeline,
     "ics": cmd_ics,
-    "verify": cmd_verify,
+    "verify": lambda args: _record_verbs().cmd_verify(args),
     "validate": cmd_validate,
     "demo": cmd_demo,
 }
+
+
+def _record_verbs() -> ModuleType:
+    """`verify`, which builds on this module's helpers."""
+    from tui import record_verbs
+
+    return record_verbs
 
 
 def _comms() -> ModuleType:

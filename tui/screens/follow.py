@@ -45,4 +45,6 @@ class FollowScreen(IncidentScreen, inherit_bindings=False):
         text.append("FOLLOWING ", style="bold")
         text.append(f"{self.state.id}  {format_offset(elapsed(self.state, self.now()))}")
         text.append(f"  {self.state.last_seq} events  read-only: nothing is recorded here")
+        if self.session.damage is not None:
+            text.append(f"  DAMAGED at event {self.session.damage.first_bad_seq}", style="bold")
         self.query_one(FollowBar).update(text)

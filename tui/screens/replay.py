@@ -105,6 +105,8 @@ class ReplayScreen(IncidentScreen, inherit_bindings=False):
         text.append(f"  {self.speed:g}×  {offset}")
         text.append(f"  event {replayer.position}/{len(replayer.events)}")
         text.append(f"  {self.replay.clock.now():%Y-%m-%d %H:%M:%S} UTC  (read-only)")
+        if self.replay.damage is not None:
+            text.append(f"  DAMAGED at event {self.replay.damage.first_bad_seq}", style="bold")
         self.query_one(ReplayBar).update(text)
 
     # --- playback ------------------------------------------------------------------

@@ -1,0 +1,91 @@
+"""`lastgood verify`: broken chains, non-canonical text and, with --expect-head, a cut tail."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from incident import commands
+from tests.cli_helpers import Cli
+from tests.test_damaged_record import declared_session, tamper
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> tuple[Cli, str, list[str]]:
+    """An incident of four events, recorded in-process, and the hash of each."""
+    cli = Cli(tmp_path / "lastgood.db")
+    log, session = declared_session(cli.db)
+    with log:
+        for n in (2, 3):
+            session.run(
+                lambda s, n=n: commands.add_note(s, f"note {n}", actor="a", clock=session.clock)
+            )
+        heads = [event.hash for event in log.events(session.state.id)]
+    assert len(heads) == 4
+    return cli, session.state.id, heads
+
+
+def test_the_printed_head_is_accepted_back(recorded: tuple[Cli, str, list[str]]) -> None:
+    cli, incident_id, heads = recorded
+    out = cli.ok("verify", incident_id, "--expect-head", heads[-1].upper())
+    assert out == f"{incident_id}: ok, 4 events, head {heads[-1]}, the expected head\n"
+
+
+def test_a_cut_tail_verifies_alone_but_not_against_the_kept_head(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    cli, incident_id, heads = recorded
+    tamper(cli.db, "DELETE FROM events WHERE incident_id = ? AND seq > 2", incident_id)
+    assert cli.run("verify", incident_id).code == 0  # the chain alone cannot tell
+    result = cli.run("verify", incident_id, "--expect-head", heads[-1])
+    assert result.code == 1
+    assert result.out == (
+        f"{incident_id}: NOT THE EXPECTED HEAD: the stored head is event 2 {heads[1]}, "
+        f"not the expected {heads[-1]}, which is in no event: events were cut from the end "
+        "or rewritten\n"
+    )
+
+
+def test_a_head_kept_earlier_says_how_many_came_after(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    cli, incident_id, heads = recorded
+    result = cli.run("verify", incident_id, "--expect-head", heads[1])
+    assert result.code == 1
+    assert result.out == (
+        f"{incident_id}: NOT THE EXPECTED HEAD: the stored head is event 4 {heads[-1]}; "
+        "the expected head is event 2: 2 events were recorded after it\n"
+    )
+
+
+def test_a_broken_chain_is_reported_before_any_head(recorded: tuple[Cli, str, list[str]]) -> None:
+    cli, incident_id, heads = recorded
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = ' ' || payload WHERE incident_id = ? AND seq = 3",
+        incident_id,
+    )
+    result = cli.run("verify", incident_id, "--expect-head", heads[-1])
+    assert result.code == 1
+    assert result.out == (
+        f"{incident_id}: BROKEN at event 3: payload is not its canonical encoding "
+        "(key order, spacing or escapes) (2 events verified before it)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--all", "--expect-head", "0" * 64), "--expect-head checks one incident"),
+        (("{id}", "--expect-head", "abc"), "--expect-head: 'abc' is not a head hash"),
+    ],
+)
+def test_expect_head_usage_errors(
+    recorded: tuple[Cli, str, list[str]], args: tuple[str, ...], message: str
+) -> None:
+    cli, incident_id, _ = recorded
+    result = cli.run("verify", *(a.format(id=incident_id) for a in args))
+    assert result.code == 2
+    assert result.err.startswith(f"lastgood verify: {message}")
+    assert result.err.count("\n") == 1
