@@ -241,3 +241,46 @@ def test_monitor_and_exports_show_what_a_probed_service_sent(tmp_path, hostile_s
         for sample in event["payload"]["samples"]
     ]
     assert "2.4.1" + ESCAPES["osc52"] in texts
+
+
+def test_run_and_validate_show_what_commands_and_runbooks_hold(tmp_path):
+    cli = RawCli(tmp_path / "run.db", actor="ops")
+    runbook = tmp_path / "cmd.yaml"
+    runbook.write_text(
+        "runbook: cmd\n"
+        "title: Command runbook\n"
+        "phases:\n"
+        "  - id: execute\n"
+        "    title: Execute Rollback\n"
+        "    window: [0, 30]\n"
+        "    steps:\n"
+        "      - id: switch\n"
+        "        title: Switch traffic back\n"
+        "        kind: command\n"
+        "        command: printf 'switched \\033]0;pwned\\007 \\033[2J\\n'\n"
+    )
+    incident_id = cli.ok(
+        "declare",
+        "--title",
+        "t",
+        "--severity",
+        "SEV3",
+        "--commander",
+        "A",
+        "--runbook",
+        str(runbook),
+    ).strip()
+    ran = cli.ok("run", incident_id, "switch", "--yes")
+    assert "switched ␛]0;pwned␇ ␛[2J" in ran
+    cli.ok("export", incident_id)
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    tails = [e["payload"]["output_tail"] for e in record["events"] if e["kind"] == "command.ran"]
+    assert tails == ["switched \x1b]0;pwned\x07 \x1b[2J\n"]
+
+    hostile_runbook = tmp_path / "hostile.yaml"
+    hostile_runbook.write_text(runbook.read_text().replace("Command runbook", hostile("rb")))
+    refused = cli.run("validate", str(hostile_runbook), str(runbook))
+    assert refused.returncode == 2 and b"control character" in refused.stderr
+    cli.ok("validate", str(runbook))
+    leaks = {name: raw_controls(data) for name, data in cli.outputs.items()}
+    assert {name: found for name, found in leaks.items() if found} == {}
