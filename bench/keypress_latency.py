@@ -42,7 +42,7 @@ import yaml
 from startup import ROOT, BenchError, Tmux, child_env, positive, wait_gone
 
 # `startup` put the repository root on sys.path.
-from incident.events import parse_timestamp
+from incident.core.events import parse_timestamp
 from runbooks import validate_runbook_file
 
 WIDTH, HEIGHT = 120, 40

@@ -27,10 +27,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from incident import commands  # noqa: E402
-from incident.events import Kind, NewEvent  # noqa: E402
-from incident.samples import Outcome, Sample  # noqa: E402
+from incident.core.events import Kind, NewEvent  # noqa: E402
+from incident.core.samples import Outcome, Sample  # noqa: E402
 from store.sqlite_log import SqliteEventLog  # noqa: E402
-from tui.scenarios import ACTOR, SCENARIO_ID, closed  # noqa: E402
+from tui.demo.scenarios import ACTOR, SCENARIO_ID, closed  # noqa: E402
 
 OPERATIONS = ("read", "read-verified", "fold", "export-markdown", "export-json", "replay-seek")
 """`read-verified` is what a session does at open: read, decode and verify the chain."""
@@ -83,7 +83,7 @@ _STATE_CACHE: dict[str, object] = {}
 
 def scenario_state(log: SqliteEventLog):  # type: ignore[no-untyped-def]
     """Notes need a state only for its id and closed flag; fold once and reuse."""
-    from incident.state import fold
+    from incident.core.state import fold
 
     if "state" not in _STATE_CACHE:
         _STATE_CACHE["state"] = fold(log.events(SCENARIO_ID))
@@ -92,9 +92,9 @@ def scenario_state(log: SqliteEventLog):  # type: ignore[no-untyped-def]
 
 def measure(db: Path, operation: str) -> dict[str, float]:
     """Run in a child process: one operation, its time and the process's peak RSS."""
-    from incident.replay import Replayer
-    from incident.report import json_export, markdown_report
-    from incident.state import fold
+    from incident.core.replay import Replayer
+    from incident.core.state import fold
+    from incident.reports.report import json_export, markdown_report
 
     started = time.perf_counter()
     with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:

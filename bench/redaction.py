@@ -19,7 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from incident.net_errors import DETAIL_MAX_CHARS, Secrets, safe_line
+from incident.core.secrets import DETAIL_MAX_CHARS, Secrets, safe_line
 
 VALUES = ("Hdr.eyJhbGciOi.Tok3nZq81", "Pth9xQ|SecretK2Vb", "Qry+8/kTsecret=Zz")
 LITERALS = ("Bearer ${TOKEN}", "http://127.0.0.1:9090/${PATH}?q=${QUERY}", "application/json")

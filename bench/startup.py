@@ -30,7 +30,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from incident import commands  # noqa: E402
-from tui.scenarios import ACTOR, DECLARATION, mid_phase_two  # noqa: E402
+from tui.demo.scenarios import ACTOR, DECLARATION, mid_phase_two  # noqa: E402
 
 WIDTH, HEIGHT = 120, 40
 POLL_S = 0.005

@@ -35,7 +35,7 @@ WRITER = """
 import json, os, sqlite3, sys, time
 from datetime import UTC, datetime
 import store.sqlite_file
-from incident.events import NewEvent
+from incident.core.events import NewEvent
 from store import SqliteEventLog, StoreError
 
 db, name, count, go, mode = sys.argv[1:6]

@@ -1,7 +1,7 @@
 """Make the README's screenshots from the real app in known states.
 
 Run from the repository root: `python screenshots/make_screenshots.py`. Each state
-is recorded through the domain into a scratch SQLite file (`tui.scenarios`), with
+is recorded through the domain into a scratch SQLite file (`tui.demo.scenarios`), with
 the clock frozen, then opened exactly as `lastgood start --incident ID` would.
 """
 
@@ -19,9 +19,9 @@ from textual.widgets import Input, TextArea
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tui.app import LastGoodApp  # noqa: E402
-from tui.scenarios import SCENARIOS  # noqa: E402
-from tui.widgets.checklist import Checklist  # noqa: E402
+from tui.app.app import LastGoodApp  # noqa: E402
+from tui.app.widgets.checklist import Checklist  # noqa: E402
+from tui.demo.scenarios import SCENARIOS  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
 

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from incident.notify import OutboxMessage
+from incident.comms.routing import OutboxMessage
 from store.errors import StoreError
 from store.sqlite_file import SqliteFile, open_file
 

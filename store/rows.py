@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from incident.chain import (
+from incident.core.chain import (
     ChainHead,
     ChainReport,
     ChainWalk,
@@ -20,7 +20,7 @@ from incident.chain import (
     event_hash,
     text_hash,
 )
-from incident.events import Event, NewEvent, format_timestamp, parse_timestamp
+from incident.core.events import Event, NewEvent, format_timestamp, parse_timestamp
 
 Row = tuple[str, int, str, int, str, str, str, str, str]
 """One `events` row, in `schema.EVENT_COLUMNS` order."""

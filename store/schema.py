@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 
 from sqlite_utils import Database
 
-from incident.chain import GENESIS_HASH
+from incident.core.chain import GENESIS_HASH
 
 SCHEMA_VERSION = 2
 """The newest layout this code can read and write."""

@@ -14,8 +14,8 @@ import sqlite3
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from incident.chain import GENESIS, GENESIS_HASH, ChainHead, ChainReport, DamagedRecord
-from incident.events import Event, NewEvent
+from incident.core.chain import GENESIS, GENESIS_HASH, ChainHead, ChainReport, DamagedRecord
+from incident.core.events import Event, NewEvent
 from store.errors import StoreError
 from store.rows import BadRow, chain_rows, check_new_event, check_rows, decode
 from store.schema import EVENT_COLUMNS
@@ -174,7 +174,7 @@ class SqliteEventLog(SqliteFile):
         """Recompute the incident's chain; an unreadable row is reported, not raised.
 
         Besides the links and hashes, each row's `at` and `payload` text must be
-        exactly the canonical encoding the hash covers (see `incident.chain`).
+        exactly the canonical encoding the hash covers (see `incident.core.chain`).
         A clean report proves the stored events are the ones that were hashed,
         not that none were cut from the end: compare `head_hash` with one
         recorded elsewhere (a report, a ticket) to detect truncation.

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from incident.clock import ManualClock
+from incident.core.clock import ManualClock
 from runbooks.model import (
     Cadence,
     DatabaseTier,

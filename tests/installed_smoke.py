@@ -23,9 +23,23 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-MODULES = ("incident", "runbooks", "store", "tui", "tui.screens", "tui.modals", "tui.widgets")
+MODULES = (
+    "incident",
+    "incident.core",
+    "incident.app",
+    "runbooks",
+    "store",
+    "tui",
+    "tui.app.screens",
+    "tui.app.modals",
+    "tui.app.widgets",
+    "tui.cli",
+    "tui.net",
+    "tui.demo",
+)
 DATA_FILES = {
-    "tui": ["app.tcss", "py.typed"],
+    "tui": ["py.typed"],
+    "tui.app": ["app.tcss"],
     "runbooks": ["rollback.yaml", "demo.yaml.in", "py.typed"],
     "incident": ["py.typed"],
     "store": ["py.typed"],
@@ -95,13 +109,13 @@ def has(screen_type: type, widget_type: type) -> Callable[[object], bool]:
 async def open_every_screen(workdir: Path, incident_id: str) -> None:
     from runbooks import load_runbook, resolve_runbook
     from store.sqlite_log import SqliteEventLog
-    from tui.app import LastGoodApp
-    from tui.follow_app import FollowApp
-    from tui.replay_app import ReplayApp
-    from tui.screens.follow import FollowBar, FollowScreen
-    from tui.screens.incident import IncidentScreen
-    from tui.screens.replay import ReplayBar, ReplayScreen
-    from tui.widgets.checklist import Checklist
+    from tui.app.app import LastGoodApp
+    from tui.app.follow_app import FollowApp
+    from tui.app.replay_app import ReplayApp
+    from tui.app.screens.follow import FollowBar, FollowScreen
+    from tui.app.screens.incident import IncidentScreen
+    from tui.app.screens.replay import ReplayBar, ReplayScreen
+    from tui.app.widgets.checklist import Checklist
 
     db = workdir / "smoke.db"
     runbook = load_runbook(resolve_runbook("rollback"))

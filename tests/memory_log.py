@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from incident.chain import GENESIS, GENESIS_HASH, DamagedRecord, event_hash, verify_chain
-from incident.events import Event, NewEvent
+from incident.core.chain import GENESIS, GENESIS_HASH, DamagedRecord, event_hash, verify_chain
+from incident.core.events import Event, NewEvent
 
 
 class MemoryLog:

@@ -29,7 +29,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tui.demo_service import DemoService
+from tui.demo.shop import DemoService
 
 PROMETHEUS_ENV = "PROMETHEUS_BIN"
 """Overrides where the prometheus binary is looked for."""

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from incident.chain import canonical_json, event_hash, head_problem
-from incident.events import Event, NewEvent, format_timestamp
+from incident.core.chain import canonical_json, event_hash, head_problem
+from incident.core.events import Event, NewEvent, format_timestamp
 from store import SqliteEventLog
 
 INCIDENT = "inc-tamper"

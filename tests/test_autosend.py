@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 
 from incident import commands
-from incident.autosend import (
-    auto_send,
-    awaiting_confirmation,
-    decline,
-    due_messages,
-    send_due,
-)
-from incident.clock import ManualClock
+from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.events import Kind
-from incident.notifications import delivery_outcome, queued, requeued, unqueued
-from incident.session import IncidentSession
+from incident.commands.messages import auto_send, decline, send_due
+from incident.comms.due import awaiting_confirmation, due_messages
+from incident.comms.notifications import delivery_outcome, queued, requeued, unqueued
+from incident.core.clock import ManualClock
+from incident.core.events import Kind
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Moment, MomentKind, NotifyTarget, Runbook, SendMode, SendRule
 from store.sqlite_log import SqliteEventLog

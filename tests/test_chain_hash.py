@@ -1,6 +1,6 @@
 """The hash chain's definition does not move: files written by earlier releases verify.
 
-`incident.chain.text_hash` writes the hashed JSON out by hand (so `verify` need
+`incident.core.chain.text_hash` writes the hashed JSON out by hand (so `verify` need
 not encode a payload twice); this checks it against the definition earlier
 releases used, the canonical JSON of one dict, for any event Hypothesis finds.
 """
@@ -14,8 +14,8 @@ from datetime import UTC
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incident.chain import canonical_json, event_hash, text_hash
-from incident.events import NewEvent, format_timestamp
+from incident.core.chain import canonical_json, event_hash, text_hash
+from incident.core.events import NewEvent, format_timestamp
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=20)
 JSON = st.recursive(

@@ -19,13 +19,13 @@ from pathlib import Path
 import pytest
 
 from incident import commands
-from incident.clock import SystemClock
-from incident.session import IncidentSession
+from incident.app.session import IncidentSession
+from incident.core.clock import SystemClock
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 from tests.test_cli_messages import RUNBOOK
 from tests.webhook_receivers import WebhookReceiver
-from tui import edges
+from tui.cli import edges
 
 NOT_A_TERMINAL = (
     "not a terminal: the TUI needs one; use `lastgood status` or `monitor` in scripts\n"

@@ -16,8 +16,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from incident import commands
-from incident.clock import SystemClock
-from incident.events import NewEvent
+from incident.core.clock import SystemClock
+from incident.core.events import NewEvent
 from runbooks import load_runbook, resolve_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import ROOT
@@ -28,8 +28,8 @@ WRITER = textwrap.dedent(
     import sys
     import time
     from incident import commands
-    from incident.clock import SystemClock
-    from incident.session import IncidentSession
+    from incident.core.clock import SystemClock
+    from incident.app.session import IncidentSession
     from store.sqlite_log import SqliteEventLog
 
     db, incident_id, name, count, go = sys.argv[1:6]
@@ -97,8 +97,8 @@ def test_two_processes_append_thousands_and_the_chain_stays_linear(tmp_path):
 def test_a_second_terminal_deciding_on_stale_state_is_refused_not_duplicated(tmp_path):
     import pytest
 
+    from incident.app.session import IncidentSession
     from incident.commands import CommandError
-    from incident.session import IncidentSession
 
     db = tmp_path / "two.db"
     clock = SystemClock()
@@ -127,7 +127,7 @@ APPENDER = textwrap.dedent(
     import os
     import sys
     from datetime import UTC, datetime
-    from incident.events import NewEvent
+    from incident.core.events import NewEvent
     from store import SqliteEventLog, StoreError
 
     db, name, count, go = sys.argv[1:5]

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from incident import commands
-from incident.chain import DamagedRecord
-from incident.clock import SystemClock
-from incident.session import IncidentSession
+from incident.app.session import IncidentSession
+from incident.core.chain import DamagedRecord
+from incident.core.clock import SystemClock
 from store import SqliteEventLog
 from tests.cli_helpers import Cli
 

@@ -14,7 +14,7 @@ import pytest
 
 from runbooks import load_runbook, validate_runbook_file
 from runbooks.model import DeploymentPattern, ProbeKind, StepKind
-from tui.demo_service import DemoService
+from tui.demo.shop import DemoService
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "runbooks" / "demo.yaml.in"
 

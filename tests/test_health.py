@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 
 from incident import commands
+from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.health import evidence_for, format_value, trigger_verdict
-from incident.samples import Outcome, Sample
-from incident.session import IncidentSession
-from incident.state import fold
-from incident.triggers import TriggerState, read_triggers
+from incident.core.samples import Outcome, Sample
+from incident.core.state import fold
+from incident.health.readings import evidence_for, format_value, trigger_verdict
+from incident.health.triggers import TriggerState, read_triggers
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Trigger, TriggerKind
 from tests.memory_log import MemoryLog

@@ -8,8 +8,10 @@ from datetime import timedelta
 import pytest
 
 from incident import commands
-from incident.clock import ManualClock
-from incident.clocks import (
+from incident.app.session import IncidentSession
+from incident.commands import CommandError, Declaration
+from incident.core.clock import ManualClock
+from incident.core.phase_clocks import (
     PhaseState,
     current_phase,
     due_soon_margin,
@@ -19,9 +21,7 @@ from incident.clocks import (
     phase_clock,
     phase_clocks,
 )
-from incident.commands import CommandError, Declaration
-from incident.session import IncidentSession
-from incident.state import StepStatus, fold
+from incident.core.state import StepStatus, fold
 from runbooks.model import Runbook
 from tests.conftest import T0
 from tests.memory_log import MemoryLog
@@ -385,8 +385,8 @@ def test_a_missed_stakeholder_update_is_recorded_once(small_runbook, clock):
 
 
 def test_a_missed_update_shows_in_the_report_and_the_timeline(small_runbook, clock):
-    from incident.report import markdown_report
-    from incident.timeline import markdown_timeline
+    from incident.reports.report import markdown_report
+    from incident.reports.timeline import markdown_timeline
 
     session = start(small_runbook, clock)
     clock.advance(5 * 60 + 1)

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from tests.cli_helpers import Cli
-from tui.demo import write_demo_runbook
-from tui.demo_service import DemoService
+from tui.demo.launch import write_demo_runbook
+from tui.demo.shop import DemoService
 
 
 def test_monitor_records_samples_and_the_trigger(tmp_path):

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from incident.net_errors import (
+from incident.core.secrets import (
     DETAIL_MAX_CHARS,
     PIECE_CHARS,
     MissingEnvironment,

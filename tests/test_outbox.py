@@ -19,9 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from incident.clock import ManualClock
-from incident.delivery import RESPONSE_PEEK_BYTES, Deliverer, DeliveryResult
-from incident.notify import (
+from incident.comms.routing import (
     MAX_ATTEMPTS,
     NotifyConfigError,
     OutboxMessage,
@@ -30,7 +28,7 @@ from incident.notify import (
     body_for,
     message_key,
 )
-from incident.probing import make_client
+from incident.core.clock import ManualClock
 from store.errors import StoreError
 from store.outbox import Outbox, OutboxRow
 from store.sqlite_log import SqliteEventLog
@@ -43,6 +41,8 @@ from tests.webhook_receivers import (
     hang_forever,
     unused_port,
 )
+from tui.net.delivery import RESPONSE_PEEK_BYTES, Deliverer, DeliveryResult
+from tui.net.probing import make_client
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENT = "INC-7"
@@ -331,7 +331,7 @@ async def test_a_receiver_down_for_good_fails_after_max_attempts(outbox, client,
 CHILD = """
 import os, sys, time
 from datetime import UTC, datetime
-from incident.notify import OutboxMessage
+from incident.comms.routing import OutboxMessage
 from store.outbox import Outbox
 box = Outbox.open(sys.argv[1])
 for n in (1, 2, 3):

@@ -10,13 +10,13 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
-from incident.clock import ManualClock, SystemClock
-from incident.poller import ProbePoller
-from incident.probing import make_client
-from incident.samples import Outcome, Sample
+from incident.core.clock import ManualClock, SystemClock
+from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 from tests.conftest import T0
 from tests.http_servers import LoopbackServer, standard_routes, unused_port
+from tui.net.poller import ProbePoller
+from tui.net.probing import make_client
 
 
 @pytest.fixture

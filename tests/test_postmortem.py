@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from incident import commands
-from incident.clock import ManualClock
+from incident.app.session import IncidentSession
 from incident.commands import CommandError, Declaration
-from incident.describe import describe
-from incident.ics import MAX_OCTETS, NotScheduled, escape_text, fold, postmortem_ics
-from incident.session import IncidentSession
-from incident.state import fold as fold_events
+from incident.core.clock import ManualClock
+from incident.core.state import fold as fold_events
+from incident.reports.describe import describe
+from incident.reports.ics import MAX_OCTETS, NotScheduled, escape_text, fold, postmortem_ics
 from runbooks.model import Runbook
 from tests.conftest import T0
 from tests.memory_log import MemoryLog

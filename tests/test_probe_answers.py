@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from incident.probe_answers import REDUCE_HINT, interpret_prometheus, reduce_values
-from incident.samples import Outcome
+from incident.core.samples import Outcome
+from incident.health.probe_answers import REDUCE_HINT, interpret_prometheus, reduce_values
 from runbooks.model import Reduce
 
 

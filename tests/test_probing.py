@@ -11,9 +11,8 @@ from dataclasses import replace
 import httpx
 import pytest
 
-from incident.clock import ManualClock, SystemClock
-from incident.probing import client_pool_size, make_client, poll_probe
-from incident.samples import Outcome, Sample
+from incident.core.clock import ManualClock, SystemClock
+from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind, Reduce
 from tests.conftest import T0
 from tests.http_servers import (
@@ -24,6 +23,7 @@ from tests.http_servers import (
     standard_routes,
     unused_port,
 )
+from tui.net.probing import client_pool_size, make_client, poll_probe
 
 SECRET = "s3cr3t-t0ken-value"
 

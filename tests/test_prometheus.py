@@ -11,14 +11,14 @@ from dataclasses import replace
 
 import httpx
 
-from incident.clock import SystemClock
-from incident.probing import make_client, poll_probe
-from incident.samples import Outcome
+from incident.core.clock import SystemClock
+from incident.core.samples import Outcome
 from runbooks.model import Probe, ProbeKind, Reduce
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
+from tui.net.probing import make_client, poll_probe
 
 ERROR_RATIO = (
     'sum(rate(demo_requests_total{status="500"}[15s])) / sum(rate(demo_requests_total[15s]))'

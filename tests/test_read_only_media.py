@@ -44,7 +44,7 @@ DROP_CAPABILITIES = ["setpriv", "--bounding-set=-all", "--inh-caps=-all"]
 # entry point, then `attach` (its read-only log open and screen) headless.
 VERBS = """
 import asyncio, contextlib, io, json, sys
-from tui.cli import main
+from tui.cli.main import main
 
 db, incident_id = sys.argv[1:3]
 results = {}
@@ -57,8 +57,8 @@ for verb in (["verify", incident_id], ["status", incident_id], ["status", incide
 
 async def attach():
     from store.sqlite_log import SqliteEventLog
-    from tui.follow_app import FollowApp
-    from tui.screens.follow import FollowScreen
+    from tui.app.follow_app import FollowApp
+    from tui.app.screens.follow import FollowScreen
     with SqliteEventLog.open(db, read_only=True) as log:
         app = FollowApp(log, incident_id)
         async with app.run_test(size=(120, 30)) as pilot:

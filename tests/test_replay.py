@@ -10,13 +10,13 @@ from datetime import timedelta
 
 import pytest
 
-from incident.replay import ReadOnlyReplay, Replayer, ReplaySession, parse_offset, state_at
-from incident.session import IncidentSession
-from incident.status import status_data
+from incident.app.session import IncidentSession
+from incident.core.replay import ReadOnlyReplay, Replayer, ReplaySession, parse_offset, state_at
+from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
-from tui import scenarios
-from tui.scenarios import SCENARIO_ID, SCENARIO_T0
+from tui.demo import scenarios
+from tui.demo.scenarios import SCENARIO_ID, SCENARIO_T0
 
 
 @pytest.fixture

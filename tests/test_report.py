@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from incident.events import Kind
-from incident.report import REPORT_SECTIONS, markdown_report
+from incident.core.events import Kind
+from incident.reports.report import REPORT_SECTIONS, markdown_report
 from tests.golden.incidents import (
     NASTY,
     NASTY_LINES_SHOWN,

@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 
-from incident.events import format_timestamp, parse_timestamp
+from incident.core.events import format_timestamp, parse_timestamp
 from tests.cli_helpers import Cli, lastgood_command
 from tests.golden.markdown_checks import headings, html_tokens, tokens
 

@@ -9,18 +9,18 @@ from datetime import timedelta
 import pytest
 
 from incident import commands
-from incident.clock import ManualClock
+from incident.app.session import IncidentSession
 from incident.commands import Declaration
-from incident.events import NewEvent
-from incident.impact import metric_figures, milestones, severity_periods, severity_totals
-from incident.report import json_export, markdown_report
-from incident.samples import Outcome, Sample
-from incident.session import IncidentSession
-from incident.state import RECENT_SAMPLES, IncidentState
+from incident.core.clock import ManualClock
+from incident.core.events import NewEvent
+from incident.core.samples import Outcome, Sample
+from incident.core.state import RECENT_SAMPLES, IncidentState
+from incident.reports.impact import metric_figures, milestones, severity_periods, severity_totals
+from incident.reports.report import json_export, markdown_report
 from tests.conftest import T0
 from tests.golden.markdown_checks import tables, tokens
 from tests.memory_log import MemoryLog
-from tui.scenarios import bundled_runbook
+from tui.demo.scenarios import bundled_runbook
 
 ERROR_RATES = [(130, 0.02), (140, 0.08), (150, 0.10), (160, 0.12), (170, 0.04), (180, 0.09)]
 ERROR_RATES += [(190, 0.01)]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from incident.markdown import cell, code_span, fence, heading, inline, table
-from incident.text import visible, visible_block
+from incident.core.text import visible, visible_block
+from incident.reports.markdown import cell, code_span, fence, heading, inline, table
 from tests.golden.incidents import NASTY, NASTY_LINES
 from tests.golden.markdown_checks import (
     fences,

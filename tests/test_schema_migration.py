@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from incident.events import Event, NewEvent
+from incident.core.events import Event, NewEvent
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, schema
 from store.outbox import Outbox
 from store.rows import chain_rows

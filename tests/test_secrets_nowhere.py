@@ -19,7 +19,7 @@ from urllib.parse import unquote_to_bytes
 
 import httpx
 
-from incident.net_errors import DETAIL_MAX_CHARS, PIECE_CHARS
+from incident.core.secrets import DETAIL_MAX_CHARS, PIECE_CHARS
 from tests.cli_helpers import Cli, Result
 from tests.http_servers import LoopbackServer, Received, Reply
 

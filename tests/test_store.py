@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from incident.chain import GENESIS_HASH, event_hash
-from incident.events import JSONValue, NewEvent, truncate_to_millis
+from incident.core.chain import GENESIS_HASH, event_hash
+from incident.core.events import JSONValue, NewEvent, truncate_to_millis
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, default_db_path
 
 REPO = Path(__file__).resolve().parent.parent
@@ -112,7 +112,7 @@ def test_two_instances_interleaving_keep_one_linear_chain(db_path: Path) -> None
 _WRITER = """
 import sys
 from datetime import UTC, datetime
-from incident.events import NewEvent
+from incident.core.events import NewEvent
 from store import SqliteEventLog
 with SqliteEventLog.open(sys.argv[1]) as log:
     for n in range(int(sys.argv[3])):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from incident.chain import ChainReport, canonical_json, event_hash
-from incident.events import Event, NewEvent, format_timestamp
+from incident.core.chain import ChainReport, canonical_json, event_hash
+from incident.core.events import Event, NewEvent, format_timestamp
 from store import SqliteEventLog, StoreError
 
 INCIDENT = "inc-2026-03-14"

@@ -20,7 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from incident.events import Event
+from incident.core.events import Event
 from tests.tampering import TAMPERS, draw, record_intact, trial
 
 T = TypeVar("T")

@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 
 from incident import commands
 from incident.commands import CommandError
-from incident.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
-from incident.markdown import cell, code_span, fence, inline
-from incident.text import has_control, json_text, visible, visible_block
+from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
+from incident.core.text import has_control, json_text, visible, visible_block
+from incident.reports.markdown import cell, code_span, fence, inline
 
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
 
@@ -67,7 +67,7 @@ def test_limits_refuse_nul_and_overlong_text_by_kind():
 
 
 def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
-    from incident.state import fold
+    from incident.core.state import fold
 
     declared = commands.declare(
         small_runbook,
@@ -83,7 +83,7 @@ def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
             actor="a",
             clock=clock,
         )
-    from incident.events import Event
+    from incident.core.events import Event
 
     state = fold(
         [
@@ -108,7 +108,8 @@ def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
 
 def test_the_documented_limits_are_the_enforced_ones():
     doc = (Path(__file__).parent.parent / "docs" / "RELIABILITY.md").read_text(encoding="utf-8")
-    rows = re.findall(r"^\| (\w+) \| ([\d,]+) \|", doc, flags=re.MULTILINE)
+    section = doc.split("## Limits on text", 1)[1].split("\n## ", 1)[0]
+    rows = re.findall(r"^\| (\w+) \| ([\d,]+) \|", section, flags=re.MULTILINE)
     documented = {kind: int(maximum.replace(",", "")) for kind, maximum in rows}
     enforced = {limit.kind: limit.max_chars for limit in {*FIELD_LIMITS.values(), DEFAULT}}
     assert documented == enforced

@@ -21,7 +21,7 @@ import pytest
 
 from tests.cli_helpers import ROOT, lastgood_command
 from tests.hostile import ESCAPES, hostile, raw_controls
-from tui.demo import write_demo_runbook
+from tui.demo.launch import write_demo_runbook
 
 
 class RawCli:

@@ -7,13 +7,13 @@ from datetime import timedelta
 import pytest
 
 from incident import commands
-from incident.clock import ManualClock
+from incident.app.session import IncidentSession
 from incident.commands import Declaration
-from incident.events import Kind
-from incident.impact import sample_count
-from incident.samples import Outcome, Sample
-from incident.session import IncidentSession
-from incident.timeline import markdown_timeline, phase_of_events
+from incident.core.clock import ManualClock
+from incident.core.events import Kind
+from incident.core.samples import Outcome, Sample
+from incident.reports.impact import sample_count
+from incident.reports.timeline import markdown_timeline, phase_of_events
 from runbooks.model import Runbook
 from tests.conftest import T0
 from tests.golden.incidents import PARIS, closed_record, flat, hostile_record

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from incident import commands
+from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.session import IncidentSession
-from incident.triggers import TriggerState, describe_condition, met_triggers, read_triggers
+from incident.health.triggers import TriggerState, describe_condition, met_triggers, read_triggers
 from runbooks import load_runbook, resolve_runbook
 from tests.memory_log import MemoryLog
 

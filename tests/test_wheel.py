@@ -1,6 +1,6 @@
 """The built wheel holds every package and data file of the source tree, and nothing else.
 
-A hand-kept package list once shipped `tui` without `tui.screens`: every screen of an
+A hand-kept package list once shipped `tui` without `tui.app.screens`: every screen of an
 installed copy crashed while every test (run on the checkout) passed. `.ci/run`
 installs the wheel and opens each screen (tests/installed_smoke.py); this test
 checks the wheel's contents on every run of the suite.
@@ -69,7 +69,7 @@ def test_the_checkout_has_the_four_packages() -> None:
 def test_every_module_and_data_file_is_in_the_wheel(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     expected = set().union(*(source_files(p) for p in shipped_packages()))
-    assert {"tui/screens/incident.py", "tui/app.tcss", "runbooks/rollback.yaml"} <= expected
+    assert {"tui/app/screens/incident.py", "tui/app/app.tcss", "runbooks/rollback.yaml"} <= expected
     assert sorted(expected - names) == []
 
 
@@ -79,4 +79,4 @@ def test_the_wheel_ships_nothing_else(wheel: zipfile.ZipFile) -> None:
     tops = {name.split("/")[0] for name in wheel.namelist()}
     assert tops == {*shipped_packages(), f"lastgood-{version}.dist-info"}
     entry_points = wheel.read(f"lastgood-{version}.dist-info/entry_points.txt").decode()
-    assert "lastgood = tui.cli:main" in entry_points
+    assert "lastgood = tui.cli.main:main" in entry_points

@@ -17,14 +17,14 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from incident import commands
-from incident.clock import ManualClock
+from incident.app.session import IncidentSession
 from incident.commands import Declaration
-from incident.events import Event, NewEvent
-from incident.session import IncidentSession
-from incident.state import IncidentState, fold
-from incident.text import visible_block
+from incident.core.clock import ManualClock
+from incident.core.events import Event, NewEvent
+from incident.core.state import IncidentState, fold
+from incident.core.text import visible_block
 from tests.memory_log import MemoryLog
-from tui.scenarios import ACTOR, SCENARIO_T0, bundled_runbook, closed
+from tui.demo.scenarios import ACTOR, SCENARIO_T0, bundled_runbook, closed
 
 GOLDEN = Path(__file__).resolve().parent
 PARIS = ZoneInfo("Europe/Paris")

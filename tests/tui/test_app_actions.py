@@ -8,16 +8,16 @@ from __future__ import annotations
 from textual.widgets import Input, OptionList, Select
 
 from incident import commands
-from incident.clock import ManualClock
-from incident.state import fold
+from incident.core.clock import ManualClock
+from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app import LastGoodApp
-from tui.modals import IncidentPicker, RoleModal, TextPrompt
-from tui.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook, mid_phase_two
-from tui.screens.incident import IncidentScreen
-from tui.widgets.checklist import Checklist
-from tui.widgets.timeline import Timeline
+from tui.app.app import LastGoodApp
+from tui.app.modals import IncidentPicker, RoleModal, TextPrompt
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.timeline import Timeline
+from tui.demo.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook, mid_phase_two
 
 
 def stored(db, incident_id):
@@ -140,7 +140,7 @@ async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
 async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
     from datetime import timedelta
 
-    from tui.scenarios import declared
+    from tui.demo.scenarios import declared
 
     scenario = declared(tmp_path / "cadence.db")
     app = LastGoodApp(

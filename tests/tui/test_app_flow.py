@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList, TextArea
 
-from incident.clock import ManualClock
-from incident.state import fold
+from incident.core.clock import ManualClock
+from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app import LastGoodApp
-from tui.modals import (
+from tui.app.app import LastGoodApp
+from tui.app.modals import (
     ApprovalModal,
     ComposerModal,
     DatabaseTierModal,
@@ -23,9 +23,9 @@ from tui.modals import (
     HelpModal,
     TextPrompt,
 )
-from tui.scenarios import SCENARIO_T0, bundled_runbook
-from tui.screens.incident import IncidentScreen
-from tui.widgets.checklist import Checklist
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 
 INCIDENT = "INC-20261128-PILOT"
 

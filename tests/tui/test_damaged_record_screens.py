@@ -6,17 +6,17 @@ from pathlib import Path
 
 import pytest
 
-from incident.chain import GENESIS
+from incident.core.chain import GENESIS
 from store.sqlite_log import SqliteEventLog
 from tests.test_damaged_record import declared_session, tamper
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app import LastGoodApp
-from tui.follow_app import FollowApp
-from tui.replay_app import ReplayApp
-from tui.scenarios import bundled_runbook
-from tui.screens.follow import FollowBar, FollowScreen
-from tui.screens.incident import IncidentScreen
-from tui.screens.replay import ReplayBar, ReplayScreen
+from tui.app.app import LastGoodApp
+from tui.app.follow_app import FollowApp
+from tui.app.replay_app import ReplayApp
+from tui.app.screens.follow import FollowBar, FollowScreen
+from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.replay import ReplayBar, ReplayScreen
+from tui.demo.scenarios import bundled_runbook
 
 
 @pytest.fixture

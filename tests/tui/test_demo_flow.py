@@ -8,17 +8,17 @@ evidence the probes produced.
 
 from __future__ import annotations
 
-from incident.clock import SystemClock
-from incident.health import evidence_for
-from incident.state import fold
+from incident.core.clock import SystemClock
+from incident.core.state import fold
+from incident.health.readings import evidence_for
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app import LastGoodApp
-from tui.demo import declare_demo, write_demo_runbook
-from tui.demo_service import DemoService
-from tui.modals import ConfirmCommand, DecisionModal
-from tui.screens.incident import IncidentScreen
-from tui.widgets.checklist import Checklist
+from tui.app.app import LastGoodApp
+from tui.app.modals import ConfirmCommand, DecisionModal
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.demo.launch import declare_demo, write_demo_runbook
+from tui.demo.shop import DemoService
 
 
 def highlight(screen: IncidentScreen, step_id: str) -> None:

@@ -24,20 +24,20 @@ from textual.widgets import Input, TextArea
 from textual.widgets._footer import FooterKey
 
 from incident import commands
-from incident.clock import Clock, ManualClock, SystemClock
-from incident.events import Event
-from incident.session import IncidentSession
+from incident.app.session import IncidentSession
+from incident.core.clock import Clock, ManualClock, SystemClock
+from incident.core.events import Event
 from runbooks import load_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.webhook_receivers import Answers, WebhookReceiver, hang_forever
-from tui.app import LastGoodApp
-from tui.modals import ApprovalModal, TextPrompt
-from tui.modals.due_message import DueMessageModal
-from tui.screens.incident import IncidentScreen
-from tui.widgets.checklist import Checklist
-from tui.widgets.incident_bar import IncidentBar
+from tui.app.app import LastGoodApp
+from tui.app.modals import ApprovalModal, TextPrompt
+from tui.app.modals.due_message import DueMessageModal
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.incident_bar import IncidentBar
 
 RUNBOOK = """\
 runbook: due-demo

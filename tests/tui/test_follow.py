@@ -5,10 +5,10 @@ from __future__ import annotations
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.follow_app import FollowApp
-from tui.modals import HelpModal
-from tui.screens.follow import FollowScreen
-from tui.widgets.timeline import Timeline
+from tui.app.follow_app import FollowApp
+from tui.app.modals import HelpModal
+from tui.app.screens.follow import FollowScreen
+from tui.app.widgets.timeline import Timeline
 
 
 async def test_follower_sees_events_written_by_another_process(tmp_path):

@@ -1,4 +1,4 @@
-"""Pilot tests of the modal screens in ``tui.modals``.
+"""Pilot tests of the modal screens in ``tui.app.modals``.
 
 Each modal is pushed onto a tiny host app with a callback that stores the
 result, then driven with keys at 80x24: the happy path returns the exact value,
@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, Static, TextArea
 
-from tui.modals import (
+from tui.app.modals import (
     PRINCIPLE,
     ApprovalModal,
     ComposerModal,

@@ -9,15 +9,15 @@ from __future__ import annotations
 import socket
 
 from incident import commands
-from incident.clock import SystemClock
+from incident.core.clock import SystemClock
 from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.webhook_receivers import WebhookReceiver
-from tui.app import LastGoodApp
-from tui.modals import ComposerModal
-from tui.screens.incident import IncidentScreen
-from tui.widgets.incident_bar import IncidentBar
+from tui.app.app import LastGoodApp
+from tui.app.modals import ComposerModal
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.incident_bar import IncidentBar
 
 RUNBOOK = """\
 runbook: notify-demo

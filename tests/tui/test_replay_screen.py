@@ -8,12 +8,12 @@ import pytest
 
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.modals import TextPrompt
-from tui.replay_app import ReplayApp
-from tui.scenarios import SCENARIO_ID, closed
-from tui.screens.replay import ReplayScreen
-from tui.widgets.checklist import Checklist
-from tui.widgets.timeline import Timeline
+from tui.app.modals import TextPrompt
+from tui.app.replay_app import ReplayApp
+from tui.app.screens.replay import ReplayScreen
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.timeline import Timeline
+from tui.demo.scenarios import SCENARIO_ID, closed
 
 
 @pytest.fixture(scope="module")

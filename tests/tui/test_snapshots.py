@@ -9,9 +9,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, TextArea
 
-from tui.app import LastGoodApp
-from tui.scenarios import SCENARIOS
-from tui.widgets.checklist import Checklist
+from tui.app.app import LastGoodApp
+from tui.app.widgets.checklist import Checklist
+from tui.demo.scenarios import SCENARIOS
 
 SIZES = [(80, 24), (120, 40)]
 

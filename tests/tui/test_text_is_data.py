@@ -15,22 +15,22 @@ from pathlib import Path
 from textual.app import App
 
 from incident import commands
-from incident.clock import ManualClock
-from incident.clocks import format_offset
+from incident.app.session import IncidentSession
 from incident.commands import Declaration
-from incident.session import IncidentSession
-from incident.text import has_control
+from incident.core.clock import ManualClock
+from incident.core.phase_clocks import format_offset
+from incident.core.text import has_control
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
 from tests.hostile import ESCAPES, hostile
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app import LastGoodApp
-from tui.follow_app import FollowApp
-from tui.replay_app import ReplayApp
-from tui.screens.follow import FollowScreen
-from tui.screens.incident import IncidentScreen
-from tui.screens.replay import ReplayScreen
+from tui.app.app import LastGoodApp
+from tui.app.follow_app import FollowApp
+from tui.app.replay_app import ReplayApp
+from tui.app.screens.follow import FollowScreen
+from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.replay import ReplayScreen
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 ACTOR = hostile("actor")[:150]

@@ -1,0 +1,1 @@
+"""The application layer: each use case once, called by every face."""

@@ -1,0 +1,65 @@
+"""Commands: decide whether something may happen, and say what happened.
+
+Each command takes the current state and returns the events to record, or raises
+`CommandError` with a message fit to show the coordinator as it is. A refused
+command records nothing. One module per area of the guide; every command is
+re-exported here, so callers write `commands.check_step(...)`.
+"""
+
+from incident.commands.declare import Declaration, change_severity, close, declare, new_incident_id
+from incident.commands.health import capture_baseline, mark_trigger, record_samples
+from incident.commands.messages import (
+    auto_send,
+    compose_message,
+    decline,
+    record_overdue_update,
+    send_communication,
+    send_due,
+)
+from incident.commands.people import add_note, assign_role, hand_off, record_page
+from incident.commands.postmortem import add_action_item, note_lesson, note_rca, schedule_postmortem
+from incident.commands.steps import (
+    OUTPUT_TAIL_CHARS,
+    approve,
+    check_step,
+    choose_database_tier,
+    command_for,
+    record_command,
+    reopen_step,
+    skip_step,
+)
+from incident.core.errors import CommandError
+
+__all__ = [
+    "OUTPUT_TAIL_CHARS",
+    "CommandError",
+    "Declaration",
+    "add_action_item",
+    "add_note",
+    "approve",
+    "assign_role",
+    "auto_send",
+    "capture_baseline",
+    "change_severity",
+    "check_step",
+    "choose_database_tier",
+    "close",
+    "command_for",
+    "compose_message",
+    "declare",
+    "decline",
+    "hand_off",
+    "mark_trigger",
+    "new_incident_id",
+    "note_lesson",
+    "note_rca",
+    "record_command",
+    "record_overdue_update",
+    "record_page",
+    "record_samples",
+    "reopen_step",
+    "schedule_postmortem",
+    "send_communication",
+    "send_due",
+    "skip_step",
+]

@@ -1,0 +1,153 @@
+"""An incident's beginning and end: declare, severity, close."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incident.commands.rules import make_event, refuse_if_closed
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.state import SEVERITIES, IncidentState
+from runbooks import runbook_to_data
+from runbooks.model import DeploymentPattern, Runbook
+
+
+@dataclass(frozen=True, slots=True)
+class Declaration:
+    """What the coordinator knows when declaring an incident."""
+
+    title: str
+    severity: str
+    commander: str
+    issue: str = ""
+    eta_min: int | None = None
+    pattern: str | None = None
+    started_at: datetime | None = None
+    channel: str = ""
+    from_version: str = ""
+    last_good_version: str = ""
+
+
+def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
+    """`INC-YYYYMMDD-XXXX`: sortable by day, short enough to type."""
+    for _ in range(1000):
+        candidate = f"INC-{moment:%Y%m%d}-{secrets.token_hex(2).upper()}"
+        if candidate not in taken:
+            return candidate
+    raise CommandError("could not find a free incident id")  # pragma: no cover
+
+
+def declare(
+    runbook: Runbook,
+    details: Declaration,
+    *,
+    actor: str,
+    clock: Clock,
+    taken_ids: Collection[str] = (),
+    incident_id: str | None = None,
+) -> NewEvent:
+    """The first event of a new incident, with the runbook snapshotted into it.
+
+    `incident_id` is for fixtures and screenshots that need a stable id.
+    """
+    now = clock.now()
+    title = details.title.strip()
+    if not title:
+        raise CommandError("a title is required")
+    if details.severity not in SEVERITIES:
+        raise CommandError(
+            f"unknown severity '{details.severity}' (choose {', '.join(SEVERITIES)})"
+        )
+    if not details.commander.strip():
+        raise CommandError("an incident commander is required")
+    if details.eta_min is not None and details.eta_min < 0:
+        raise CommandError("ETA must be zero or more minutes")
+    pattern = _pattern(runbook, details.pattern)
+    started_at = None
+    if details.started_at is not None:
+        if details.started_at.tzinfo is None:
+            raise CommandError("--started-at needs a timezone, e.g. 2026-11-28T13:02:00Z")
+        if details.started_at > now + timedelta(seconds=5):
+            raise CommandError("the impact cannot start in the future")
+        started_at = truncate_to_millis(details.started_at)
+    if incident_id is None:
+        incident_id = new_incident_id(now, taken_ids)
+    elif incident_id in taken_ids:
+        raise CommandError(f"incident id '{incident_id}' is taken")
+    payload: dict[str, JSONValue] = {
+        "title": title,
+        "severity": details.severity,
+        "commander": details.commander.strip(),
+        "issue": details.issue.strip(),
+        "eta_min": details.eta_min,
+        "pattern": str(pattern) if pattern else None,
+        "started_at": format_timestamp(started_at) if started_at else None,
+        "channel": details.channel.strip(),
+        "from_version": details.from_version.strip(),
+        "last_good_version": details.last_good_version.strip(),
+        "runbook_id": runbook.id,
+        "runbook_source": runbook.source,
+        "runbook": runbook_to_data(runbook),
+    }
+    return make_event(incident_id, Kind.DECLARED, actor, clock, payload)
+
+
+def _pattern(runbook: Runbook, name: str | None) -> DeploymentPattern | None:
+    known = [info.id for info in runbook.patterns]
+    if name is None:
+        return runbook.default_pattern or (known[0] if known else None)
+    try:
+        pattern = DeploymentPattern(name)
+    except ValueError:
+        allowed = ", ".join(p.value for p in DeploymentPattern)
+        raise CommandError(f"unknown deployment pattern '{name}' (choose {allowed})") from None
+    if known and pattern not in known:
+        allowed = ", ".join(p.value for p in known)
+        raise CommandError(f"runbook '{runbook.id}' has no '{name}' pattern (choose {allowed})")
+    return pattern
+
+
+def change_severity(
+    state: IncidentState, severity: str, *, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    refuse_if_closed(state)
+    if severity not in SEVERITIES:
+        raise CommandError(f"unknown severity '{severity}' (choose {', '.join(SEVERITIES)})")
+    if severity == state.severity:
+        raise CommandError(f"the incident is already {severity}")
+    payload: dict[str, JSONValue] = {
+        "severity": severity,
+        "previous": state.severity,
+        "reason": reason,
+    }
+    return make_event(state.id, Kind.SEVERITY_CHANGED, actor, clock, payload)
+
+
+def close(
+    state: IncidentState, *, actor: str, clock: Clock, force: bool = False, reason: str = ""
+) -> NewEvent:
+    """Close the incident; open required steps need `force` and a reason."""
+    refuse_if_closed(state)
+    open_steps = state.open_required_steps()
+    if open_steps and not (force and reason.strip()):
+        listed = ", ".join(open_steps[:5]) + (" ..." if len(open_steps) > 5 else "")
+        raise CommandError(
+            f"{len(open_steps)} required step(s) still open ({listed}); "
+            "close with --force --reason to override"
+        )
+    if force and not reason.strip():
+        raise CommandError("a forced close needs a reason")
+    payload: dict[str, JSONValue] = {
+        "reason": reason.strip(),
+        "forced": bool(force and open_steps),
+        "open_required_steps": list(open_steps),
+        "elapsed": format_offset(elapsed(state, clock.now())),
+    }
+    return make_event(state.id, Kind.CLOSED, actor, clock, payload)

@@ -1,0 +1,101 @@
+"""What production says: probe samples, trigger changes, baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from incident.commands.rules import make_event, refuse_if_closed, suggestion
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.samples import Sample
+from incident.core.state import IncidentState
+from incident.health.readings import baseline_from_samples, probe_verdicts
+from runbooks.model import TriggerKind
+
+
+def mark_trigger(
+    state: IncidentState, trigger_id: str, met: bool, *, actor: str, clock: Clock, note: str = ""
+) -> NewEvent:
+    """A human's judgement on a manual trigger ("core functionality broken")."""
+    refuse_if_closed(state)
+    trigger = next((t for t in state.runbook.triggers if t.id == trigger_id), None)
+    if trigger is None:
+        known = [t.id for t in state.runbook.triggers]
+        raise CommandError(f"unknown trigger '{trigger_id}'{suggestion(trigger_id, known)}")
+    if trigger.kind != TriggerKind.MANUAL:
+        raise CommandError(f"trigger '{trigger_id}' is decided by its probe, not by hand")
+    current = state.triggers.get(trigger_id)
+    if (current.met if current else False) == met:
+        raise CommandError(f"trigger '{trigger_id}' is already {'met' if met else 'not met'}")
+    payload: dict[str, JSONValue] = {
+        "trigger": trigger_id,
+        "met": met,
+        "source": "manual",
+        "by": actor,
+        "detail": note or ("marked met" if met else "marked not met"),
+    }
+    return make_event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload)
+
+
+def record_samples(
+    state: IncidentState, samples: Sequence[Sample], *, actor: str, clock: Clock
+) -> list[NewEvent]:
+    """One tick of probe samples, plus any trigger that they turn met or clear.
+
+    Returned together so the store writes them in one transaction.
+    """
+    if not samples:
+        return []
+    events = [
+        make_event(
+            state.id,
+            Kind.PROBE_SAMPLES,
+            actor,
+            clock,
+            {"samples": [sample.to_payload() for sample in samples]},
+        )
+    ]
+    merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}
+    for sample in samples:
+        merged.setdefault(sample.probe, []).append(sample)
+    for trigger_id, verdict in probe_verdicts(state, merged).items():
+        if verdict.met is None:
+            continue
+        mark = state.triggers.get(trigger_id)
+        was_met = mark.met if mark else False
+        if verdict.met != was_met:
+            payload: dict[str, JSONValue] = {
+                "trigger": trigger_id,
+                "met": verdict.met,
+                "source": "probe",
+                "by": actor,
+                "detail": verdict.detail,
+            }
+            events.append(make_event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload))
+    return events
+
+
+def capture_baseline(
+    state: IncidentState,
+    probe_name: str,
+    *,
+    actor: str,
+    clock: Clock,
+    value: float | None = None,
+) -> NewEvent:
+    """Record a probe's healthy value: given, or the median of its recent samples."""
+    refuse_if_closed(state)
+    if state.runbook.probe(probe_name) is None:
+        names = [p.name for p in state.runbook.probes]
+        raise CommandError(f"unknown probe '{probe_name}'{suggestion(probe_name, names)}")
+    source = "given"
+    if value is None:
+        value = baseline_from_samples(state.samples.get(probe_name, []))
+        source = "samples"
+        if value is None:
+            raise CommandError(f"no readings from '{probe_name}' to take a baseline from")
+    payload: dict[str, JSONValue] = {"probe": probe_name, "value": value, "source": source}
+    return make_event(state.id, Kind.BASELINE_CAPTURED, actor, clock, payload)

@@ -1,0 +1,165 @@
+"""Stakeholder messages: composed from templates, sent, due, declined, missed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incident.commands.rules import make_event
+from incident.commands.steps import check_step
+from incident.comms.due import DueMessage, communication_step, due_messages
+from incident.comms.templates import render_template, template_context
+from incident.core.clock import Clock
+from incident.core.errors import CommandError
+from incident.core.events import (
+    JSONValue,
+    Kind,
+    NewEvent,
+    format_timestamp,
+    truncate_to_millis,
+)
+from incident.core.phase_clocks import next_update_due
+from incident.core.state import IncidentState
+
+
+def compose_message(state: IncidentState, template_id: str, now: datetime) -> str:
+    """A template filled from the incident, ready for the coordinator to edit."""
+    text = state.runbook.template(template_id)
+    if text is None:
+        names = ", ".join(name for name, _ in state.runbook.templates) or "none defined"
+        raise CommandError(f"unknown template '{template_id}' (choose {names})")
+    return render_template(text, template_context(state, now))
+
+
+def send_communication(
+    state: IncidentState,
+    *,
+    actor: str,
+    clock: Clock,
+    template: str | None = None,
+    text: str | None = None,
+    channel: str = "",
+    moment: str = "",
+    auto: bool = False,
+) -> NewEvent:
+    """Record a message as sent, with its exact text (and the moment that made it due)."""
+    if text is None:
+        if template is None:
+            raise CommandError("a message needs a template or a text")
+        text = compose_message(state, template, clock.now())
+    elif template is not None and state.runbook.template(template) is None:
+        compose_message(state, template, clock.now())  # raises the unknown-template error
+    if not text.strip():
+        raise CommandError("a message cannot be empty")
+    payload: dict[str, JSONValue] = {
+        "text": text,
+        "template": template,
+        "channel": channel or state.channel,
+        "by": actor,
+    }
+    if moment:
+        payload["moment"] = moment
+    if auto:
+        payload["auto"] = True
+    return make_event(state.id, Kind.COMMUNICATION_SENT, actor, clock, payload)
+
+
+def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
+    """Record, once, that the stakeholder update due under the cadence was missed.
+
+    Returns no event while the update is not yet due, or once its miss is recorded.
+    """
+    due = next_update_due(state)
+    if due is None or clock.now() <= due or due in state.overdue_updates:
+        return []
+    payload: dict[str, JSONValue] = {
+        "due_at": format_timestamp(due),
+        "cadence_min": state.runbook.cadence.every_min
+        if state.communications
+        else state.runbook.cadence.first_update_min,
+        "first": not state.communications,
+    }
+    return [make_event(state.id, Kind.UPDATE_OVERDUE, actor, clock, payload)]
+
+
+def auto_send(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
+    """Record every due `mode: auto` message, each with the step it completes."""
+    events: list[NewEvent] = []
+    for message in due_messages(state, clock.now()):
+        if message.auto:
+            events += _send(state, message, actor=actor, clock=clock, text=None, auto=True)
+    return events
+
+
+def send_due(
+    state: IncidentState,
+    template: str,
+    *,
+    actor: str,
+    clock: Clock,
+    text: str | None = None,
+) -> list[NewEvent]:
+    """Send the due message from `template` (as confirmed, perhaps edited, by `actor`)."""
+    message = _find(state, template, clock.now())
+    return _send(state, message, actor=actor, clock=clock, text=text, auto=False)
+
+
+def decline(
+    state: IncidentState, template: str, reason: str, *, actor: str, clock: Clock
+) -> NewEvent:
+    """Record that the due message from `template` will not be sent, and why."""
+    if not reason.strip():
+        raise CommandError("say why the message is not being sent")
+    message = _find(state, template, clock.now())
+    payload: dict[str, JSONValue] = {
+        "template": template,
+        "moment": message.moment,
+        "due_at": format_timestamp(message.due_at),
+        "reason": reason.strip(),
+        "by": actor,
+    }
+    return NewEvent(
+        state.id,
+        str(Kind.COMMUNICATION_DECLINED),
+        actor,
+        truncate_to_millis(clock.now()),
+        clock.monotonic_ns(),
+        payload,
+    )
+
+
+def _find(state: IncidentState, template: str, now: datetime) -> DueMessage:
+    due = due_messages(state, now)
+    for message in due:
+        if message.template == template:
+            return message
+    waiting = ", ".join(m.template for m in due) or "none"
+    raise CommandError(f"no '{template}' message is due (due now: {waiting})")
+
+
+def _send(
+    state: IncidentState,
+    message: DueMessage,
+    *,
+    actor: str,
+    clock: Clock,
+    text: str | None,
+    auto: bool,
+) -> list[NewEvent]:
+    if text is None:
+        text = compose_message(state, message.template, clock.now())
+    events = [
+        send_communication(
+            state,
+            actor=actor,
+            clock=clock,
+            template=message.template,
+            text=text,
+            moment=message.moment,
+            auto=auto,
+        )
+    ]
+    step_id = communication_step(state, message.template)
+    if step_id is not None:
+        how = "sent automatically" if auto else "message sent"
+        events.append(check_step(state, step_id, actor=actor, clock=clock, note=how))
+    return events

@@ -1,0 +1,59 @@
+"""Who does what: notes, roles, hand-off of command, pages."""
+
+from __future__ import annotations
+
+from incident.commands.rules import make_event, refuse_if_closed, suggestion
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.state import IncidentState
+
+
+def add_note(
+    state: IncidentState, text: str, *, actor: str, clock: Clock, pinned: bool = False
+) -> NewEvent:
+    """Notes stay possible after close: the post-mortem keeps adding to the record."""
+    if not text.strip():
+        raise CommandError("a note cannot be empty")
+    payload: dict[str, JSONValue] = {"text": text, "by": actor, "pinned": pinned}
+    return make_event(state.id, Kind.NOTE_ADDED, actor, clock, payload)
+
+
+def assign_role(
+    state: IncidentState, role: str, person: str, *, actor: str, clock: Clock, reason: str = ""
+) -> NewEvent:
+    refuse_if_closed(state)
+    if role not in state.runbook.roles:
+        raise CommandError(f"unknown role '{role}'{suggestion(role, state.runbook.roles)}")
+    if not person.strip():
+        raise CommandError(f"who takes the role '{role}'?")
+    if role == "incident-commander":
+        return hand_off(state, person, actor=actor, clock=clock, reason=reason)
+    payload: dict[str, JSONValue] = {"role": role, "person": person.strip()}
+    return make_event(state.id, Kind.ROLE_ASSIGNED, actor, clock, payload)
+
+
+def hand_off(
+    state: IncidentState, to: str, *, actor: str, clock: Clock, reason: str = ""
+) -> NewEvent:
+    """Pass incident command on; the record keeps who held it and when."""
+    refuse_if_closed(state)
+    to = to.strip()
+    if not to:
+        raise CommandError("hand off to whom?")
+    if to == state.commander:
+        raise CommandError(f"{to} is already the incident commander")
+    payload: dict[str, JSONValue] = {"from": state.commander, "to": to, "reason": reason}
+    return make_event(state.id, Kind.COMMANDER_HANDED_OFF, actor, clock, payload)
+
+
+def record_page(
+    state: IncidentState, target: str, *, actor: str, clock: Clock, note: str = ""
+) -> NewEvent:
+    refuse_if_closed(state)
+    if not target.strip():
+        raise CommandError("who was paged?")
+    payload: dict[str, JSONValue] = {"target": target.strip(), "by": actor, "note": note}
+    return make_event(state.id, Kind.PAGE_SENT, actor, clock, payload)

@@ -1,0 +1,126 @@
+"""Post-mortem work, also after close: root cause, action items, lessons, the meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
+
+from incident.commands.rules import make_event
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.core.state import IncidentState
+from incident.reports.postmortem import (
+    DEFAULT_DURATION_MIN,
+    LESSON_CATEGORIES,
+    MAX_DURATION_MIN,
+    meeting_window,
+    resolved_at,
+    utc_text,
+    window_text,
+)
+
+
+def note_rca(state: IncidentState, text: str, *, actor: str, clock: Clock) -> NewEvent:
+    """Preliminary root-cause text; allowed after close (it is post-mortem work)."""
+    if not text.strip():
+        raise CommandError("the root-cause text cannot be empty")
+    payload: dict[str, JSONValue] = {"text": text, "by": actor}
+    return make_event(state.id, Kind.RCA_NOTED, actor, clock, payload)
+
+
+def add_action_item(
+    state: IncidentState,
+    text: str,
+    *,
+    actor: str,
+    clock: Clock,
+    owner: str = "",
+    due: date | None = None,
+) -> NewEvent:
+    """A follow-up for the post-mortem's action items, with an owner and a due date."""
+    if not text.strip():
+        raise CommandError("an action item cannot be empty")
+    if due is not None and due < state.declared_at.date():
+        raise CommandError(
+            f"due date {due.isoformat()} is before the incident "
+            f"({state.declared_at.date().isoformat()})"
+        )
+    payload: dict[str, JSONValue] = {
+        "text": text,
+        "owner": owner.strip(),
+        "due": due.isoformat() if due else None,
+        "by": actor,
+    }
+    return make_event(state.id, Kind.ACTION_ITEM_ADDED, actor, clock, payload)
+
+
+def note_lesson(
+    state: IncidentState, text: str, *, actor: str, clock: Clock, category: str = ""
+) -> NewEvent:
+    """A lesson learned: what went well, what went wrong, where we got lucky."""
+    if not text.strip():
+        raise CommandError("a lesson cannot be empty")
+    if category and category not in LESSON_CATEGORIES:
+        raise CommandError(
+            f"unknown lesson kind '{category}' (choose {', '.join(LESSON_CATEGORIES)})"
+        )
+    payload: dict[str, JSONValue] = {"text": text, "category": category, "by": actor}
+    return make_event(state.id, Kind.LESSON_NOTED, actor, clock, payload)
+
+
+def schedule_postmortem(
+    state: IncidentState,
+    starts_at: datetime,
+    *,
+    actor: str,
+    clock: Clock,
+    duration_min: int = DEFAULT_DURATION_MIN,
+    attendees: Sequence[str] = (),
+    force: bool = False,
+    reason: str = "",
+) -> NewEvent:
+    """Book the blameless post-mortem: it must start 24-48 h after resolution.
+
+    Outside that window it takes `force` and a reason, both recorded. Booking again
+    moves the meeting; the record keeps every booking.
+    """
+    window = meeting_window(state)
+    if window is None:
+        raise CommandError(
+            f"incident {state.id} is still open: the post-mortem is booked 24–48 h after "
+            "resolution, so send the resolution message or close the incident first"
+        )
+    if starts_at.tzinfo is None:
+        raise CommandError("the meeting time needs a timezone, e.g. 2026-11-29T14:00:00Z")
+    if not 0 < duration_min <= MAX_DURATION_MIN:
+        raise CommandError(f"the meeting lasts 1 to {MAX_DURATION_MIN} minutes, not {duration_min}")
+    if force and not reason.strip():
+        raise CommandError("booking with --force needs a reason (--reason)")
+    starts_at = truncate_to_millis(starts_at.astimezone(UTC))
+    inside = window[0] <= starts_at <= window[1]
+    if not inside and not force:
+        raise CommandError(
+            f"the post-mortem must start within 24–48 h of resolution "
+            f"({utc_text(resolved_at(state) or window[0])}): {window_text(window)}, "
+            f"not {utc_text(starts_at)}; use --force --reason to book it outside that window"
+        )
+    names: list[str] = []
+    for name in attendees:
+        name = " ".join(name.split())
+        if name and name not in names:
+            names.append(name)
+    payload: dict[str, JSONValue] = {
+        "starts_at": format_timestamp(starts_at),
+        "duration_min": duration_min,
+        "attendees": list(names),
+        "forced": not inside,
+        "reason": reason.strip(),
+        "window": [format_timestamp(window[0]), format_timestamp(window[1])],
+        "by": actor,
+    }
+    if state.postmortem is not None:
+        payload["previous_starts_at"] = format_timestamp(state.postmortem.starts_at)
+    return make_event(state.id, Kind.POSTMORTEM_SCHEDULED, actor, clock, payload)

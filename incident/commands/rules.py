@@ -1,0 +1,63 @@
+"""What every command shares: building the event, and the refusals about steps."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Collection
+
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.core.limits import TextRefused, check_payload_text
+from incident.core.state import IncidentState, StepRecord
+
+
+def make_event(
+    incident_id: str, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
+) -> NewEvent:
+    try:
+        check_payload_text(payload)
+    except TextRefused as error:
+        raise CommandError(str(error)) from None
+    return NewEvent(
+        incident_id=incident_id,
+        kind=str(kind),
+        actor=actor,
+        at=truncate_to_millis(clock.now()),
+        mono_ns=clock.monotonic_ns(),
+        payload=payload,
+    )
+
+
+def refuse_if_closed(state: IncidentState) -> None:
+    if state.is_closed:
+        raise CommandError(f"incident {state.id} is closed")
+
+
+def known_step(state: IncidentState, step_id: str) -> StepRecord:
+    record = state.steps.get(step_id)
+    if record is not None:
+        return record
+    step = state.runbook.step(step_id)
+    if step is not None:
+        raise CommandError(
+            f"step '{step_id}' does not apply to the {state.pattern} deployment pattern"
+        )
+    raise CommandError(f"unknown step '{step_id}'{suggestion(step_id, list(state.steps))}")
+
+
+def open_step(state: IncidentState, step_id: str) -> StepRecord:
+    refuse_if_closed(state)
+    record = known_step(state, step_id)
+    if record.done:
+        raise CommandError(f"step '{step_id}' is already done (by {record.by})")
+    if record.skipped:
+        raise CommandError(f"step '{step_id}' was skipped; reopen it first")
+    return record
+
+
+def suggestion(word: str, choices: Collection[str]) -> str:
+    close_matches = difflib.get_close_matches(word, list(choices), n=1)
+    return f" (did you mean '{close_matches[0]}'?)" if close_matches else ""

@@ -1,0 +1,170 @@
+"""The checklist: check, skip, reopen, approvals, the database tier, command steps."""
+
+from __future__ import annotations
+
+from incident.commands.rules import known_step, make_event, open_step, refuse_if_closed, suggestion
+from incident.core.clock import Clock
+from incident.core.errors import (
+    CommandError as CommandError,  # re-exported: callers import it from here
+)
+from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.state import IncidentState, tier_target
+from incident.health.readings import evidence_for
+from runbooks.model import StepKind
+
+OUTPUT_TAIL_CHARS = 2000
+"""How much of a command step's output the record keeps."""
+
+
+def check_step(
+    state: IncidentState,
+    step_id: str,
+    *,
+    actor: str,
+    clock: Clock,
+    by: str = "",
+    note: str = "",
+    evidence: str = "",
+    override: str = "",
+) -> NewEvent:
+    """Check a step. A probe-backed verification step carries its evidence; when the
+    samples contradict it, checking needs an `override` reason, which is recorded.
+    """
+    record = open_step(state, step_id)
+    blocker = state.blocker(step_id)
+    if blocker:
+        raise CommandError(f"step '{step_id}' is blocked: {blocker}")
+    payload: dict[str, JSONValue] = {"step": step_id, "by": by or actor, "note": note}
+    if record.step.kind == StepKind.VERIFICATION and record.step.probe and not evidence:
+        found = evidence_for(state, record.step)
+        if found.holds is False and not override.strip():
+            raise CommandError(
+                f"the evidence does not hold: {found.detail}; "
+                "check with an override reason to record it anyway"
+            )
+        if found.holds:
+            evidence = found.detail
+    if override.strip():
+        payload["override"] = override.strip()
+    if evidence:
+        payload["evidence"] = evidence
+    if record.step.kind == StepKind.DATABASE and state.tier_choice is not None:
+        payload["tier"] = state.tier_choice.tier
+    return make_event(state.id, Kind.STEP_CHECKED, actor, clock, payload)
+
+
+def skip_step(
+    state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
+) -> NewEvent:
+    open_step(state, step_id)
+    if not reason.strip():
+        raise CommandError(f"skipping '{step_id}' needs a reason")
+    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip(), "by": by or actor}
+    return make_event(state.id, Kind.STEP_SKIPPED, actor, clock, payload)
+
+
+def reopen_step(
+    state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    refuse_if_closed(state)
+    record = known_step(state, step_id)
+    if not (record.done or record.skipped):
+        raise CommandError(f"step '{step_id}' is already open")
+    if not reason.strip():
+        raise CommandError(f"reopening '{step_id}' needs a reason")
+    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip()}
+    return make_event(state.id, Kind.STEP_REOPENED, actor, clock, payload)
+
+
+def approve(
+    state: IncidentState, target: str, *, by: str, reason: str, actor: str, clock: Clock
+) -> NewEvent:
+    """Approve a gated step, or a database tier that needs approval."""
+    refuse_if_closed(state)
+    if not by.strip():
+        raise CommandError("an approval needs the approver's name (--by)")
+    if not reason.strip():
+        raise CommandError("an approval needs a reason")
+    approval_target, role = _approval_target(state, target)
+    if approval_target in state.approvals:
+        earlier = state.approvals[approval_target]
+        raise CommandError(f"'{target}' was already approved by {earlier.by}")
+    payload: dict[str, JSONValue] = {
+        "target": approval_target,
+        "role": role,
+        "by": by.strip(),
+        "reason": reason.strip(),
+    }
+    return make_event(state.id, Kind.APPROVAL_GRANTED, actor, clock, payload)
+
+
+def choose_database_tier(
+    state: IncidentState, tier_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
+) -> NewEvent:
+    refuse_if_closed(state)
+    tier = state.runbook.database_tier(tier_id)
+    if tier is None:
+        choices = ", ".join(t.id for t in state.runbook.database_tiers) or "none defined"
+        raise CommandError(f"unknown database tier '{tier_id}' (choose {choices})")
+    for record in state.steps.values():
+        if record.step.kind == StepKind.DATABASE and record.done:
+            raise CommandError(
+                f"the database step '{record.step.id}' is already done; reopen it first"
+            )
+    if not reason.strip():
+        raise CommandError("choosing a database tier needs a reason")
+    payload: dict[str, JSONValue] = {
+        "tier": tier.id,
+        "data_loss": str(tier.data_loss),
+        "reason": reason.strip(),
+        "by": by or actor,
+    }
+    return make_event(state.id, Kind.DATABASE_TIER_CHOSEN, actor, clock, payload)
+
+
+def record_command(
+    state: IncidentState,
+    step_id: str,
+    *,
+    command: str,
+    exit_code: int,
+    output_tail: str,
+    actor: str,
+    clock: Clock,
+) -> NewEvent:
+    payload: dict[str, JSONValue] = {
+        "step": step_id,
+        "command": command,
+        "exit_code": exit_code,
+        "output_tail": output_tail,
+    }
+    return make_event(state.id, Kind.COMMAND_RAN, actor, clock, payload)
+
+
+def command_for(state: IncidentState, step_id: str) -> str:
+    """The shell command a command step would run, refusing what cannot run now."""
+    record = open_step(state, step_id)
+    if record.step.kind != StepKind.COMMAND or not record.step.command:
+        raise CommandError(f"step '{step_id}' has no command to run")
+    blocker = state.blocker(step_id)
+    if blocker:
+        raise CommandError(f"step '{step_id}' is blocked: {blocker}")
+    return record.step.command
+
+
+def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
+    """Resolve a step id or database tier id to what an approval unblocks."""
+    record = state.steps.get(target)
+    if record is not None:
+        if record.step.approver is None:
+            raise CommandError(f"step '{target}' has no approval gate")
+        return target, record.step.approver
+    tier_id = target.removeprefix("tier:")
+    tier = state.runbook.database_tier(tier_id)
+    if tier is not None:
+        if tier.approver is None:
+            raise CommandError(f"database tier '{tier_id}' needs no approval")
+        return tier_target(tier_id), tier.approver
+    gated = [r.step.id for r in state.steps.values() if r.step.approver]
+    gated += [t.id for t in state.runbook.database_tiers if t.approver]
+    raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")

@@ -1,0 +1,1 @@
+"""Stakeholder communication without I/O: templates, routing, due messages."""

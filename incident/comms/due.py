@@ -1,0 +1,125 @@
+"""Messages the runbook makes due at a moment: sent at once, or offered for confirmation.
+
+The guide wants stakeholders told at fixed points (the declaration, the decision to
+roll back, paging, each update, the resolution), and a coordinator under pressure
+forgets. A `send` rule with `on:` names the moment. Which messages are due is worked
+out from the incident state alone, so every process (the TUI, `monitor`, `deliver`,
+the CLI verbs) reaches the same answer, and because the commands here are decided
+inside the append transaction, two terminals never both send the same one.
+
+A once-per-incident moment (declared, a step done, a phase done) makes its template
+due until a message from that template is recorded, by any route, or the coordinator
+declines it. The update cadence makes the `update-due` template due again each time
+the next update comes due.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from incident.core.phase_clocks import next_update_due
+from incident.core.records import StepStatus
+from incident.core.state import IncidentState
+from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
+
+CONFIRM_LEAD = timedelta(minutes=1)
+"""How long before an update is due it is offered for confirmation, so it can go on time."""
+
+
+@dataclass(frozen=True, slots=True)
+class DueMessage:
+    rule: SendRule
+    due_at: datetime
+    """When the moment came (for an update: when it is due)."""
+
+    @property
+    def template(self) -> str:
+        return self.rule.template
+
+    @property
+    def moment(self) -> str:
+        return str(self.rule.on)
+
+    @property
+    def auto(self) -> bool:
+        return self.rule.mode is SendMode.AUTO
+
+
+def moment_at(state: IncidentState, moment: Moment) -> datetime | None:
+    """When `moment` came (or, for the update cadence, comes); None if it has not."""
+    match moment.kind:
+        case MomentKind.DECLARED:
+            return state.declared_at
+        case MomentKind.UPDATE_DUE:
+            return next_update_due(state)
+        case MomentKind.STEP:
+            record = state.steps.get(moment.ref)
+            return record.at if record is not None and record.done else None
+        case MomentKind.PHASE:
+            records = state.phase_steps(moment.ref)
+            counted = [r for r in records if r.step.required] or records
+            if not counted or not all(r.done or r.skipped for r in counted):
+                return None
+            times = [r.at for r in counted if r.at is not None]
+            return max(times) if times else None
+
+
+def due_messages(state: IncidentState, now: datetime) -> list[DueMessage]:
+    """Every message whose moment has come and that is neither sent nor declined."""
+    if state.is_closed:
+        return []
+    due: list[DueMessage] = []
+    for rule in state.runbook.timed_rules():
+        assert rule.on is not None  # timed_rules keeps only rules with a moment
+        at = moment_at(state, rule.on)
+        if at is None:
+            continue
+        offered_early = not rule.on.once and rule.mode is SendMode.CONFIRM
+        offered_from = at - CONFIRM_LEAD if offered_early else at
+        if now < offered_from or _settled(state, rule, at):
+            continue
+        due.append(DueMessage(rule, at))
+    return due
+
+
+def awaiting_confirmation(state: IncidentState, now: datetime) -> list[DueMessage]:
+    return [message for message in due_messages(state, now) if not message.auto]
+
+
+def _settled(state: IncidentState, rule: SendRule, at: datetime) -> bool:
+    """Sent or declined already. Any message moves the update cadence on by itself, so
+    an update is settled only by declining it; a once-moment by a message from its own
+    template, or by its communication step being done or skipped some other way."""
+    moment = str(rule.on)
+    declined = [d for d in state.declined if d.template == rule.template and d.moment == moment]
+    if rule.on is not None and rule.on.once:
+        return (
+            bool(declined)
+            or any(c.template == rule.template for c in state.communications)
+            or _step_settled(state, rule.template)
+        )
+    return any(d.due_at == at for d in declined)
+
+
+def _step_settled(state: IncidentState, template: str) -> bool:
+    """The communication step for `template` is done or skipped: dealt with by hand."""
+    return any(
+        record.step.kind == StepKind.COMMUNICATION
+        and record.step.template == template
+        and (record.done or record.skipped)
+        for record in state.steps.values()
+    )
+
+
+def communication_step(state: IncidentState, template: str) -> str | None:
+    """The open communication step that a message from `template` completes, if any."""
+    for step_id, record in state.steps.items():
+        step = record.step
+        if (
+            step.kind == StepKind.COMMUNICATION
+            and step.template == template
+            and state.status_of(step_id) == StepStatus.OPEN
+        ):
+            return step_id
+    return None

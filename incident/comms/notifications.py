@@ -1,0 +1,109 @@
+"""Messages leaving the incident: queued for webhooks, then delivered or failed.
+
+A recorded message is queued for the targets its template is routed to; the
+outbox (`store/outbox.py`) holds it durably and the deliverer
+(`incident/delivery.py`) sends it in the background. Each outcome comes back here
+as an event, so the timeline, the TUI and the report show delivery as it happened.
+"""
+
+from __future__ import annotations
+
+from incident.comms.routing import OutboxMessage, Target, message_key
+from incident.core.clock import Clock
+from incident.core.errors import CommandError
+from incident.core.events import JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.core.records import Communication
+from incident.core.state import IncidentState
+from runbooks.model import NotifyTarget
+
+
+def webhook_target(target: NotifyTarget) -> Target:
+    if target.kind == "slack":
+        return Target(target.name, "slack", target.url, target.headers)
+    return Target(target.name, "json", target.url, target.headers)
+
+
+def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:
+    """What the outbox should hold for a recorded message, one per routed target."""
+    return [
+        OutboxMessage(
+            message_key(state.id, message.seq, target.name),
+            state.id,
+            target.name,
+            message.text,
+            message.at,
+        )
+        for target in state.runbook.targets_for(message.template)
+    ]
+
+
+def unqueued(state: IncidentState) -> list[OutboxMessage]:
+    """Recorded messages not yet handed to the outbox, whoever recorded them.
+
+    A message recorded by the CLI or by another terminal is picked up by the next
+    process that delivers; the key makes handing it over twice harmless.
+    """
+    return [
+        item
+        for message in state.communications
+        for item in outbox_messages(state, message)
+        if item.key not in state.deliveries
+    ]
+
+
+def _event(
+    state: IncidentState, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
+) -> NewEvent:
+    return NewEvent(
+        state.id, str(kind), actor, truncate_to_millis(clock.now()), clock.monotonic_ns(), payload
+    )
+
+
+def queued(
+    state: IncidentState, messages: list[OutboxMessage], *, actor: str, clock: Clock
+) -> list[NewEvent]:
+    return [
+        _event(state, Kind.NOTIFICATION_QUEUED, actor, clock, {"key": m.key, "target": m.target})
+        for m in messages
+        if m.key not in state.deliveries
+    ]
+
+
+def delivery_outcome(
+    state: IncidentState,
+    *,
+    key: str,
+    target: str,
+    delivered: bool,
+    attempts: int,
+    error: str,
+    final: bool,
+    actor: str,
+    clock: Clock,
+) -> list[NewEvent]:
+    """An event when a message is delivered or has failed for good; retries stay quiet."""
+    current = state.deliveries.get(key)
+    if current is not None and current.status != "pending":
+        return []
+    if delivered:
+        payload: dict[str, JSONValue] = {"key": key, "target": target, "attempts": attempts}
+        return [_event(state, Kind.NOTIFICATION_DELIVERED, actor, clock, payload)]
+    if final:
+        payload = {"key": key, "target": target, "attempts": attempts, "error": error}
+        return [_event(state, Kind.NOTIFICATION_FAILED, actor, clock, payload)]
+    return []
+
+
+def requeued(state: IncidentState, key: str, *, actor: str, clock: Clock) -> list[NewEvent]:
+    """Record that a message that failed for good is being tried again."""
+    current = state.deliveries.get(key)
+    if current is None:
+        raise CommandError(f"no message with key '{key}'")
+    if current.status != "failed":
+        raise CommandError(f"message {key} is {current.status}, not failed")
+    payload: dict[str, JSONValue] = {"key": key, "target": current.target, "by": actor}
+    return [_event(state, Kind.NOTIFICATION_REQUEUED, actor, clock, payload)]
+
+
+def failed_keys(state: IncidentState) -> list[str]:
+    return [key for key, record in state.deliveries.items() if record.status == "failed"]

@@ -1,0 +1,109 @@
+"""Notifications as data: where a message goes, what it says, and when to try again.
+
+A `Target` is a webhook named in the runbook. Its URL and header values may hold
+`${NAME}` references that are expanded from the environment only when a message is
+sent (`incident.core.secrets.expand_request`), so a token never reaches the database,
+a report or an error line.
+An `OutboxMessage` is one message for one target, identified by an idempotency key
+that the receiver sees as the `Idempotency-Key` header on every attempt.
+
+Pure: no I/O, no httpx, no sqlite3. Sending lives in `tui.net.delivery`, keeping
+messages in `store.outbox`.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from runbooks.checks import ENV_REFERENCE
+
+TargetKind = Literal["slack", "json"]
+TARGET_KINDS: tuple[TargetKind, ...] = ("slack", "json")
+
+MAX_ATTEMPTS = 8
+"""Tries per message before it is failed for good (about two minutes of backoff)."""
+BACKOFF_BASE_S = 1.0
+BACKOFF_CAP_S = 60.0
+
+_TARGET_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+
+
+class NotifyConfigError(ValueError):
+    """A target cannot be used as configured; the message is one line, safe to show."""
+
+
+@dataclass(frozen=True)
+class Target:
+    """A webhook the runbook names.
+
+    `url` and header values are templates: `${NAME}` is read from the environment
+    at send time and is never stored expanded.
+    """
+
+    name: str
+    kind: TargetKind
+    url: str
+    headers: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if not _TARGET_NAME.match(self.name):
+            raise NotifyConfigError(f"bad target name {self.name!r}")
+        if self.kind not in TARGET_KINDS:
+            raise NotifyConfigError(
+                f"target {self.name}: kind must be one of {', '.join(TARGET_KINDS)}"
+            )
+        if not self.url.startswith(("http://", "https://", "${")):
+            raise NotifyConfigError(f"target {self.name}: url must be http(s) or ${{ENV_VAR}}")
+
+    def env_names(self) -> list[str]:
+        """The environment variables this target needs, in order of first use."""
+        names: list[str] = []
+        for template in (self.url, *(value for _name, value in self.headers)):
+            for name in ENV_REFERENCE.findall(template):
+                if name not in names:
+                    names.append(name)
+        return names
+
+
+@dataclass(frozen=True)
+class OutboxMessage:
+    """One message for one target; `key` makes a resend recognisable as the same."""
+
+    key: str
+    incident_id: str
+    target: str
+    text: str
+    created_at: datetime
+
+
+def message_key(incident_id: str, seq: int, target: str) -> str:
+    """The key for the message recorded by event `seq`: stable across restarts."""
+    return f"{incident_id}:{seq}:{target}"
+
+
+def random_key() -> str:
+    """A key for a message that no event identifies."""
+    return uuid.uuid4().hex
+
+
+def body_for(target: Target, message: OutboxMessage) -> dict[str, str]:
+    """The JSON document POSTed: Slack's `{"text": ...}`, or a generic envelope."""
+    if target.kind == "slack":
+        return {"text": message.text}
+    return {
+        "incident": message.incident_id,
+        "text": message.text,
+        "key": message.key,
+        "created_at": message.created_at.isoformat(),
+    }
+
+
+def backoff_s(attempt: int) -> float:
+    """Seconds to wait after failed attempt number `attempt` (1-based): 1, 2, 4 … 60."""
+    if attempt < 1:
+        raise ValueError("attempts are counted from 1")
+    return min(BACKOFF_CAP_S, BACKOFF_BASE_S * 2.0 ** min(attempt - 1, 32))

@@ -1,0 +1,52 @@
+"""Communication templates filled from the incident.
+
+The runbook loader has already refused unknown placeholders, so rendering here
+only has to supply values; user text in the values is never re-interpreted.
+"""
+
+from __future__ import annotations
+
+import string
+from datetime import datetime, timedelta
+
+from incident.core.phase_clocks import current_phase, elapsed, format_offset, next_update_due
+from incident.core.state import IncidentState
+
+
+def _clock_time(moment: datetime) -> str:
+    return moment.strftime("%H:%M UTC")
+
+
+def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
+    """Every placeholder a template may use, as text."""
+    eta = "to be confirmed"
+    if state.eta_min is not None:
+        eta = _clock_time(state.declared_at + timedelta(minutes=state.eta_min))
+    phase = current_phase(state, now)
+    next_update = next_update_due(state)
+    return {
+        "id": state.id,
+        "title": state.title,
+        "severity": state.severity,
+        "issue": state.issue or state.title,
+        "eta": eta,
+        "commander": state.commander or "unassigned",
+        "channel": state.channel or "the incident channel",
+        "from_version": state.from_version or "the new release",
+        "last_good_version": state.last_good_version or "the last good version",
+        "pattern": str(state.pattern) if state.pattern else "unspecified",
+        "elapsed": format_offset(elapsed(state, now)),
+        "phase": phase.phase.title if phase else "close-out complete",
+        "next_update": _clock_time(next_update) if next_update else "none scheduled",
+        "status": "resolved" if state.is_closed else "in progress",
+    }
+
+
+def render_template(text: str, context: dict[str, str]) -> str:
+    """Fill `{placeholder}`s; an unknown one is left visible rather than failing."""
+    out: list[str] = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(text):
+        out.append(literal)
+        if name is not None:
+            out.append(context.get(name, "{" + name + "}"))
+    return "".join(out)

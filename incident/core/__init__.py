@@ -1,0 +1,1 @@
+"""The core of the domain: events, the hash chain, the state fold, clocks, text rules."""

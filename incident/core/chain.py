@@ -1,0 +1,239 @@
+"""The hash chain: each event's SHA-256 covers its content and the hash before it.
+
+Kept pure (no storage) so that the store, `verify` and the report all compute it
+the same way. The canonical encoding is JSON with sorted keys, no whitespace and
+UTF-8 text; the timestamp is the stored millisecond string.
+
+A stored event is genuine only if its stored text *is* that canonical encoding:
+a payload with a repeated key decodes (here, last value wins) to what the hash
+covers while SQLite's `json_extract` reads the first value, so verification
+compares the stored text with the encoding it hashed, not only the decoded values.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from incident.core.errors import CommandError
+from incident.core.events import Event, JSONValue, NewEvent, Payload, format_timestamp
+
+GENESIS_HASH = "0" * 64
+"""The `prev_hash` of every incident's first event."""
+
+
+def canonical_json(value: JSONValue | Payload) -> str:
+    """The one JSON encoding used for payloads and hashing."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def event_hash(event: NewEvent | Event, seq: int, prev_hash: str) -> str:
+    """SHA-256 over the canonical encoding of an event at position `seq`."""
+    return text_hash(
+        event.incident_id,
+        seq,
+        format_timestamp(event.at),
+        event.mono_ns,
+        event.actor,
+        event.kind,
+        canonical_json(dict(event.payload)),
+        prev_hash,
+    )
+
+
+def text_hash(
+    incident_id: str,
+    seq: int,
+    at_text: str,
+    mono_ns: int,
+    actor: str,
+    kind: str,
+    payload_text: str,
+    prev_hash: str,
+) -> str:
+    """The hash from an event's stored text, `at_text` and `payload_text` taken as they are.
+
+    This is the canonical JSON of `{"actor", "at", "incident", "kind",
+    "mono_ns", "payload", "prev", "seq"}` (sorted keys, no spaces), written out
+    so that `verify`, having checked that the stored payload is canonical, need
+    not encode it a second time. `event_hash` goes through here too, so there is
+    one definition of the hash.
+    """
+    body = (
+        f'{{"actor":{_string(actor)},"at":{_string(at_text)},'
+        f'"incident":{_string(incident_id)},"kind":{_string(kind)},'
+        f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
+        f'"prev":{_string(prev_hash)},"seq":{int(seq)}}}'
+    )
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _string(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ChainHead:
+    """The last event a reader has verified: where the next one must link."""
+
+    seq: int
+    hash: str
+
+
+GENESIS = ChainHead(0, GENESIS_HASH)
+"""The head before an incident's first event."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChainReport:
+    """The outcome of recomputing one incident's chain."""
+
+    incident_id: str
+    ok: bool
+    count: int
+    head_hash: str
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+    @property
+    def head(self) -> ChainHead:
+        """The last event that checked out (`count` is its seq)."""
+        return ChainHead(self.count, self.head_hash)
+
+
+class DamagedRecord(CommandError):
+    """A refusal to record on top of a chain that does not verify.
+
+    Appending would hash new events onto a record that can no longer be
+    trusted, hiding the damage behind a valid-looking tail, so every recording
+    path refuses and names the command that says more. A `CommandError`, so
+    whatever shows a refused command (a TUI notice, a CLI error) shows this.
+    """
+
+    def __init__(self, report: ChainReport) -> None:
+        self.report = report
+        incident = report.incident_id
+        super().__init__(
+            f"incident {incident}: the record is damaged at event {report.first_bad_seq} "
+            f"({report.problem}); run `lastgood verify {incident}`; nothing was recorded"
+        )
+
+
+def encoding_problem(at_text: str, payload_text: str, at: datetime, payload: Payload) -> str:
+    """What makes stored text differ from the canonical encoding its hash covers; "" if none.
+
+    `at` and `payload` are what `at_text` and `payload_text` decode to. Cheap on
+    the common path (one re-encoding); the duplicate-key search runs only for
+    a payload already known to be wrong, to say why.
+    """
+    expected_at = format_timestamp(at)
+    if at_text != expected_at:
+        return f"timestamp {at_text!r} is not stored as hashed ({expected_at!r})"
+    if payload_text == canonical_json(payload):
+        return ""
+    repeated = _repeated_key(payload_text)
+    if repeated is not None:
+        return f"payload repeats the key {repeated!r}"
+    return "payload is not its canonical encoding (key order, spacing or escapes)"
+
+
+def _repeated_key(text: str) -> str | None:
+    found: list[str] = []
+
+    def pairs(items: list[tuple[str, object]]) -> dict[str, object]:
+        keys = [key for key, _ in items]
+        found.extend(key for key in keys if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(text, object_pairs_hook=pairs)
+    return found[0] if found else None
+
+
+class ChainWalk:
+    """Verifies events one at a time from a known head; keeps the first problem.
+
+    One pass serves both `verify` (from genesis) and a session reading what
+    other writers appended (from the head it verified before).
+    """
+
+    def __init__(self, incident_id: str, start: ChainHead = GENESIS) -> None:
+        self.incident_id = incident_id
+        self.start = start
+        self.head = start
+        """The last event that checked out."""
+        self.failure: tuple[int, str] | None = None
+        """(first bad seq, problem), once found; later events are not checked."""
+
+    def add(self, event: Event, encoding: str = "", digest: str | None = None) -> None:
+        """Check `event` as the successor of the head.
+
+        `encoding` is a problem with its stored text, found by the caller;
+        `digest` its hash recomputed from that text (`text_hash`), if the caller
+        has it, else it is recomputed here from the event.
+        """
+        if self.failure is not None:
+            return
+        expected = self.head.seq + 1
+        if event.seq != expected:
+            self.fail(expected, f"expected event {expected}, found {event.seq}")
+        elif event.prev_hash != self.head.hash:
+            self.fail(event.seq, "previous-hash link broken")
+        elif encoding:
+            self.fail(event.seq, encoding)
+        elif (digest or event_hash(event, event.seq, self.head.hash)) != event.hash:
+            self.fail(event.seq, "content does not match its hash")
+        else:
+            self.head = ChainHead(event.seq, event.hash)
+
+    def fail(self, seq: int, problem: str) -> None:
+        """Record a problem found outside `add` (an unreadable row, a changed head)."""
+        if self.failure is None:
+            self.failure = (seq, problem)
+
+    def report(self) -> ChainReport:
+        head = self.head
+        if self.failure is not None:
+            seq, problem = self.failure
+            return ChainReport(self.incident_id, False, head.seq, head.hash, seq, problem)
+        if head.seq == 0:
+            return ChainReport(self.incident_id, False, 0, GENESIS_HASH, 1, "no events")
+        return ChainReport(self.incident_id, True, head.seq, head.hash)
+
+
+def verify_chain(
+    incident_id: str, events: Iterable[Event], start: ChainHead = GENESIS
+) -> ChainReport:
+    """Recompute the chain from `start`; report the first sequence number that does not hold.
+
+    Detects edits (hash mismatch), deletions and insertions (sequence gaps or a
+    `prev_hash` that does not link), and reordering (both). The stored text's
+    encoding is the store's to check (it alone has the text).
+    """
+    walk = ChainWalk(incident_id, start)
+    for event in events:
+        walk.add(event)
+    return walk.report()
+
+
+def head_problem(report: ChainReport, expected_hash: str, found_at: int | None) -> str:
+    """Why a verified chain is not the one whose head was kept elsewhere; "" if it is.
+
+    The chain alone cannot show events cut from its end (what is left still
+    links); a head hash written down earlier (a report, a ticket) can.
+    `found_at` is the seq of the event whose hash is `expected_hash`, if any.
+    """
+    if report.head_hash == expected_hash:
+        return ""
+    stored = f"the stored head is event {report.count} {report.head_hash}"
+    if found_at is not None:
+        return (
+            f"{stored}; the expected head is event {found_at}: "
+            f"{report.count - found_at} events were recorded after it"
+        )
+    return (
+        f"{stored}, not the expected {expected_hash}, which is in no event: "
+        "events were cut from the end or rewritten"
+    )

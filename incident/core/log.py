@@ -1,0 +1,49 @@
+"""What the domain needs from a record, so it never has to know it is SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Protocol
+
+from incident.core.chain import GENESIS, ChainHead, ChainReport
+from incident.core.events import Event, NewEvent
+
+
+class EventLog(Protocol):
+    """An append-only, per-incident, hash-chained event log."""
+
+    def append(self, events: Sequence[NewEvent]) -> list[Event]:
+        """Record `events` atomically, durable before returning; all or nothing.
+
+        Events may belong to one incident only. Sequence numbers continue from the
+        incident's last recorded event, whoever wrote it.
+        """
+        ...
+
+    def append_decided(
+        self,
+        incident_id: str,
+        after: ChainHead,
+        decide: Callable[[list[Event]], Sequence[NewEvent]],
+    ) -> tuple[list[Event], list[Event]]:
+        """Atomically: read events after `after`, let `decide` look at them and
+        say what to append, append it. Returns (fresh events, recorded events).
+
+        Raises `incident.core.chain.DamagedRecord`, appending nothing, if the event at
+        `after` changed or what follows it does not extend the chain from it.
+        """
+        ...
+
+    def read_chain(
+        self, incident_id: str, after: ChainHead = GENESIS
+    ) -> tuple[list[Event], ChainReport]:
+        """The events after `after`, and the report of verifying them as its successors."""
+        ...
+
+    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
+        """The incident's events with `seq > after_seq`, in order."""
+        ...
+
+    def incident_ids(self) -> list[str]:
+        """Every incident in the log, oldest first."""
+        ...

@@ -1,0 +1,148 @@
+"""The clocks a coordinator watches: T+, each phase's window, the next update.
+
+Everything here is a pure function of an `IncidentState` and a moment, so the TUI,
+`status`, the report and replay all read the same numbers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from incident.core.state import IncidentState
+from runbooks.model import Phase
+
+
+class PhaseState(StrEnum):
+    UPCOMING = "upcoming"
+    ACTIVE = "active"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    DONE = "done"
+
+
+DUE_SOON_MIN = timedelta(minutes=1)
+DUE_SOON_MAX = timedelta(minutes=5)
+
+
+def due_soon_margin(window_length: timedelta) -> timedelta:
+    """How early "due soon" starts: a fifth of the window, between 1 and 5 minutes."""
+    return min(max(window_length / 5, DUE_SOON_MIN), DUE_SOON_MAX)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseClock:
+    """One phase's window against the clock."""
+
+    phase: Phase
+    state: PhaseState
+    opens_at: datetime | None
+    due_at: datetime | None
+    """The window's end; None for an open-ended phase or one without a window."""
+    started_at: datetime | None
+    """When work on it was first recorded."""
+    finished_at: datetime | None
+    remaining: timedelta | None
+    """Time left before `due_at`, while it is in the future."""
+    overdue_by: timedelta | None
+    """How late it is (or finished) past `due_at`."""
+
+
+def elapsed(state: IncidentState, now: datetime) -> timedelta:
+    """T+: time since the impact start (or declaration), frozen at close."""
+    end = state.closed_at or now
+    return max(end - state.started_at, timedelta(0))
+
+
+def format_offset(delta: timedelta) -> str:
+    """`T+MM:SS`, or `T+H:MM:SS` past an hour; negative offsets as `T-`."""
+    seconds = int(delta.total_seconds())
+    sign = "+" if seconds >= 0 else "-"
+    seconds = abs(seconds)
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"T{sign}{hours}:{minutes:02d}:{secs:02d}"
+    return f"T{sign}{minutes:02d}:{secs:02d}"
+
+
+def format_duration(delta: timedelta) -> str:
+    """`4m05s`, `1h02m`, `12s`: short enough for a clock panel."""
+    seconds = int(abs(delta.total_seconds()))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}h{minutes:02d}m"
+    if minutes:
+        return f"{minutes}m{secs:02d}s"
+    return f"{secs}s"
+
+
+def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock:
+    records = state.phase_steps(phase.id)
+    required = [r for r in records if r.step.required]
+    resolved = [r for r in records if r.done or r.skipped]
+    deciding = required or records
+    is_done = all(r.done or r.skipped for r in deciding)
+    touched = [r.first_touched_at for r in records if r.first_touched_at is not None]
+    started_at = min(touched) if touched else None
+    finished_at = None
+    if is_done:
+        times = [r.at for r in resolved if r.at is not None]
+        finished_at = max(times) if times else None
+
+    opens_at = due_at = None
+    if phase.window is not None:
+        opens_at = state.started_at + timedelta(minutes=phase.window.start_min)
+        if phase.window.end_min is not None:
+            due_at = state.started_at + timedelta(minutes=phase.window.end_min)
+
+    moment = state.closed_at or now
+    remaining = overdue_by = None
+    if is_done:
+        phase_state = PhaseState.DONE
+        if due_at is not None and finished_at is not None and finished_at > due_at:
+            overdue_by = finished_at - due_at
+    elif opens_at is not None and moment < opens_at and started_at is None:
+        phase_state = PhaseState.UPCOMING
+        remaining = due_at - moment if due_at is not None else None
+    elif due_at is None:
+        phase_state = PhaseState.ACTIVE
+    elif moment > due_at:
+        phase_state = PhaseState.OVERDUE
+        overdue_by = moment - due_at
+    else:
+        remaining = due_at - moment
+        window_length = due_at - (opens_at or state.started_at)
+        soon = remaining <= due_soon_margin(window_length)
+        phase_state = PhaseState.DUE_SOON if soon else PhaseState.ACTIVE
+    return PhaseClock(
+        phase, phase_state, opens_at, due_at, started_at, finished_at, remaining, overdue_by
+    )
+
+
+def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
+    return [phase_clock(state, phase, now) for phase in state.runbook.phases]
+
+
+def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
+    """The first phase not yet done: where the coordinator's attention belongs."""
+    for clock in phase_clocks(state, now):
+        if clock.state != PhaseState.DONE:
+            return clock
+    return None
+
+
+def next_update_due(state: IncidentState) -> datetime | None:
+    """When the next stakeholder update is due under the runbook's cadence.
+
+    The first update is due `first_update_min` after declaration; each update sent
+    moves the next one to `every_min` after it. Closed incidents owe no updates.
+    """
+    if state.is_closed:
+        return None
+    cadence = state.runbook.cadence
+    if not state.communications:
+        return state.declared_at + timedelta(minutes=cadence.first_update_min)
+    return state.communications[-1].at + timedelta(minutes=cadence.every_min)

@@ -1,0 +1,72 @@
+"""Text from people, runbooks and probed services is data: shown, never obeyed.
+
+A note, a title, a runbook string or a probe's response body may hold terminal
+control sequences (a screen clear, a window-title change, an OSC 52 clipboard
+write) that a terminal would obey if they were printed raw. Every output of
+lastgood therefore passes such text through one of the two functions here, and
+the same rule holds in the CLI, the exports and the TUI:
+
+- `visible` for a single-line field: every control character becomes a visible
+  stand-in, newline and tab included, so one field cannot forge another line.
+- `visible_block` for multi-line text (a message as sent, a command's output in a
+  fenced block): newline and tab stay, every other control character is shown.
+
+The stand-ins are the Unicode control pictures (``␛`` for ESC, ``␀`` for NUL,
+``␡`` for DEL); the C1 controls, which have none, are shown as ``\\x9b``.
+JSON keeps the exact text, escaped: `json_text`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Final
+
+from incident.core.events import JSONValue
+
+_C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
+_DEL: Final = {0x7F: "\u2421"}
+_C1: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
+
+_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1})
+_BLOCK: Final = str.maketrans(
+    {code: picture for code, picture in {**_C0, **_DEL, **_C1}.items() if code not in (9, 10)}
+)
+_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+_JSON_RAW: Final = re.compile("[\x7f-\x9f]")
+
+
+def visible(text: str) -> str:
+    """`text` on one line, every control character replaced by a visible stand-in."""
+    return text.translate(_LINE)
+
+
+def visible_block(text: str) -> str:
+    """`text` with its lines kept: CRLF read as a newline, every other control shown."""
+    return text.replace("\r\n", "\n").translate(_BLOCK)
+
+
+def has_control(text: str) -> bool:
+    """Whether `text` holds any C0 control, DEL or C1 control (newline and tab count)."""
+    return _CONTROL.search(text) is not None
+
+
+def first_control(text: str) -> int | None:
+    """The index of the first control character in `text`, or None."""
+    found = _CONTROL.search(text)
+    return None if found is None else found.start()
+
+
+def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = False) -> str:
+    """JSON with the exact text, and no raw control character anywhere in it.
+
+    `json` escapes C0 itself; DEL and the C1 controls it leaves raw when
+    `ensure_ascii` is off, so they are escaped here (they can only occur inside
+    strings, where `\\u00XX` means the same character). Without `indent` the
+    output is compact.
+    """
+    separators = (",", ":") if indent is None else None
+    dumped = json.dumps(
+        value, indent=indent, ensure_ascii=False, sort_keys=sort_keys, separators=separators
+    )
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)

@@ -1,0 +1,1 @@
+"""Production health without I/O: probe readings, baselines, triggers."""

@@ -1,0 +1,208 @@
+"""What a probe's answer means: a status and a body in, a classified `Reading` out.
+
+Pure (no I/O), so the parsing can be tested on fixed bodies; `tui.net.probing`
+fetches the answer and turns the reading into a `Sample`. A reading's `text` and
+`detail` are raw: `probing` redacts and cuts them, once, on their way out.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+
+from incident.core.samples import Outcome
+from incident.core.secrets import first_line
+from runbooks.model import Probe, ProbeKind, Reduce
+
+REDUCE_HINT = "add `reduce: max|min|sum|avg` to the probe"
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    outcome: Outcome
+    value: float | None = None
+    text: str | None = None
+    detail: str = ""
+
+
+def interpret(probe: Probe, status: int, body: bytes) -> Reading:
+    """Read `probe`'s answer: the HTTP status it got and the body it read."""
+    if probe.kind == ProbeKind.PROMETHEUS:
+        return interpret_prometheus(status, body, probe.reduce)
+    if status != probe.expect_status:
+        expected = probe.expect_status
+        return Reading(Outcome.HTTP_STATUS, detail=f"HTTP {status} (expected {expected})")
+    if probe.kind == ProbeKind.VERSION:
+        return _interpret_version(probe, body)
+    if probe.json_field is None:
+        return Reading(Outcome.OK)
+    found = _json_field(body, probe.json_field)
+    if isinstance(found, Reading):
+        return found
+    field = probe.json_field
+    if isinstance(found, bool):
+        return Reading(Outcome.OK, text="true" if found else "false")
+    if isinstance(found, str):
+        return Reading(Outcome.OK, text=found)
+    if isinstance(found, int | float):
+        return _number(found, f"field '{field}'")
+    if found is None:
+        return Reading(Outcome.NO_DATA, detail=f"field '{field}' is null")
+    return Reading(Outcome.BAD_JSON, detail=f"field '{field}' is {_json_kind(found)}")
+
+
+def _interpret_version(probe: Probe, body: bytes) -> Reading:
+    if probe.json_field is None:
+        line = first_line(body.decode("utf-8", errors="replace"))
+        if not line:
+            return Reading(Outcome.NO_DATA, detail="empty body")
+        return Reading(Outcome.OK, text=line)
+    found = _json_field(body, probe.json_field)
+    if isinstance(found, Reading):
+        return found
+    field = probe.json_field
+    if found is None:
+        return Reading(Outcome.NO_DATA, detail=f"field '{field}' is null")
+    if isinstance(found, dict | list):
+        return Reading(Outcome.BAD_JSON, detail=f"field '{field}' is {_json_kind(found)}")
+    text = found if isinstance(found, str) else json.dumps(found)
+    return Reading(Outcome.OK, text=first_line(text))
+
+
+# --- Prometheus ---------------------------------------------------------------------
+
+
+def interpret_prometheus(status: int, body: bytes, reduce: Reduce | None = None) -> Reading:
+    """Read an instant query's answer: a scalar, or a vector of one series (or `reduce`d)."""
+    document: object = None
+    invalid: str | None = None
+    try:
+        document = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        invalid = _json_error(exc)
+    if isinstance(document, dict) and document.get("status") == "error":
+        kind = document.get("errorType")
+        message = str(document.get("error") or "no message")
+        prefix = f"Prometheus error ({kind})" if isinstance(kind, str) and kind else "Prometheus"
+        return Reading(Outcome.ERROR, detail=f"{prefix}: {message}")
+    if status in (400, 422):
+        return Reading(Outcome.ERROR, detail=f"Prometheus rejected the query (HTTP {status})")
+    if status != 200:
+        return Reading(Outcome.HTTP_STATUS, detail=f"HTTP {status} (expected 200)")
+    if invalid is not None:
+        return Reading(Outcome.BAD_JSON, detail=invalid)
+    if not isinstance(document, dict) or document.get("status") != "success":
+        return Reading(Outcome.BAD_JSON, detail="not a Prometheus answer: no status 'success'")
+    data = document.get("data")
+    if not isinstance(data, dict):
+        return Reading(Outcome.BAD_JSON, detail="not a Prometheus answer: no 'data'")
+    result_type, result = data.get("resultType"), data.get("result")
+    if result_type == "scalar":
+        return _finite(_sample_value(result))
+    if result_type == "vector":
+        return _vector(result, reduce)
+    if result_type in ("matrix", "string"):
+        return Reading(
+            Outcome.ERROR, detail=f"query returned a {result_type}; expected a vector or scalar"
+        )
+    return Reading(Outcome.BAD_JSON, detail="not a Prometheus answer: unknown resultType")
+
+
+def _vector(result: object, reduce: Reduce | None) -> Reading:
+    if not isinstance(result, list):
+        return Reading(Outcome.BAD_JSON, detail="vector result is not a list")
+    if not result:
+        return Reading(Outcome.NO_DATA, detail="query returned no series")
+    if len(result) > 1 and reduce is None:
+        return Reading(Outcome.ERROR, detail=f"{len(result)} series; {REDUCE_HINT}")
+    values: list[float] = []
+    for series in result:
+        value = _sample_value(series.get("value") if isinstance(series, dict) else None)
+        if isinstance(value, Reading):
+            return value
+        values.append(value)
+    if reduce is None:
+        return _finite(values[0])
+    return _finite(reduce_values(values, reduce))
+
+
+def reduce_values(values: list[float], reduce: Reduce) -> float:
+    """`values` folded by `reduce`, NaN left out (NaN when nothing else is left).
+
+    Leaving NaN out makes the result independent of the order Prometheus lists
+    series in (Python's max and min are not, with NaN among the values).
+    """
+    numbers = [value for value in values if not math.isnan(value)]
+    if not numbers:
+        return math.nan
+    if reduce is Reduce.MAX:
+        return max(numbers)
+    if reduce is Reduce.MIN:
+        return min(numbers)
+    total = math.fsum(numbers)
+    return total if reduce is Reduce.SUM else total / len(numbers)
+
+
+def _sample_value(pair: object) -> float | Reading:
+    if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str)):
+        return Reading(Outcome.BAD_JSON, detail='malformed sample: expected [time, "value"]')
+    try:
+        return float(pair[1])
+    except ValueError:
+        return Reading(Outcome.BAD_JSON, detail=f"sample value {pair[1]!r} is not a number")
+
+
+def _finite(value: float | Reading) -> Reading:
+    if isinstance(value, Reading):
+        return value
+    if math.isnan(value):
+        return Reading(Outcome.NO_DATA, detail="query returned NaN")
+    if math.isinf(value):
+        return Reading(Outcome.NO_DATA, detail=f"query returned {'+' if value > 0 else '-'}Inf")
+    return Reading(Outcome.OK, value=value)
+
+
+# --- JSON ---------------------------------------------------------------------------
+
+
+def _json_field(body: bytes, path: str) -> object:
+    """The value at dotted `path` (list items by index), or a BAD_JSON reading."""
+    try:
+        node: object = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return Reading(Outcome.BAD_JSON, detail=_json_error(exc))
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return Reading(Outcome.BAD_JSON, detail=f"no field '{path}' in the JSON")
+    return node
+
+
+def _number(raw: int | float, what: str) -> Reading:
+    try:
+        value = float(raw)
+    except OverflowError:
+        value = math.inf
+    if math.isnan(value):
+        return Reading(Outcome.NO_DATA, detail=f"{what} is NaN")
+    if math.isinf(value):
+        return Reading(Outcome.NO_DATA, detail=f"{what} is not finite")
+    return Reading(Outcome.OK, value=value)
+
+
+def _json_error(exc: BaseException) -> str:
+    if isinstance(exc, json.JSONDecodeError):
+        return f"invalid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    if isinstance(exc, UnicodeDecodeError):
+        return "invalid JSON: not UTF-8 text"
+    if isinstance(exc, RecursionError):
+        return "invalid JSON: nested too deeply"
+    return f"invalid JSON: {exc}"
+
+
+def _json_kind(value: object) -> str:
+    return "an object, not a value" if isinstance(value, dict) else "an array, not a value"

@@ -1,0 +1,179 @@
+"""Reading production from samples: trigger verdicts, baselines and evidence.
+
+Pure functions of recorded samples, so the live screen, `monitor`, the report and
+replay all reach the same verdict from the same record.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from incident.core.phase_clocks import format_offset
+from incident.core.samples import Sample
+from incident.core.state import IncidentState
+from runbooks.model import Probe, ProbeKind, Step, Trigger, TriggerKind
+
+OPERATORS: dict[str, Callable[[float, float], bool]] = {
+    ">": operator.gt,
+    ">=": operator.ge,
+    "<": operator.lt,
+    "<=": operator.le,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+EVIDENCE_SAMPLES = 5
+"""Consecutive healthy samples that count as "back to baseline"."""
+
+BASELINE_SAMPLES = 10
+"""Samples whose median becomes a captured baseline."""
+
+
+def format_value(value: float | None, unit: str = "") -> str:
+    if value is None:
+        return "—"
+    if unit == "ratio":
+        return f"{value * 100:.1f}%"
+    if unit in ("ms", "s"):
+        return f"{value:.3g} {unit}"
+    return f"{value:.4g}"
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """A trigger decided from samples: True met, False clear, None undecided."""
+
+    met: bool | None
+    detail: str
+
+
+def trigger_verdict(
+    trigger: Trigger, samples: Sequence[Sample], probe: Probe | None = None
+) -> Verdict:
+    """Met when the last N readings all breach; clear when the last N all do not."""
+    unit = probe.unit if probe else ""
+    if trigger.kind == TriggerKind.CONSECUTIVE_FAILURES:
+        count = trigger.count or 1
+        recent = samples[-count:]
+        if not recent:
+            return Verdict(None, "no samples yet")
+        failures = sum(1 for s in recent if not s.ok)
+        if len(recent) == count and failures == count:
+            return Verdict(True, f"{count} failed checks in a row ({recent[-1].outcome})")
+        if recent[-1].ok:
+            return Verdict(False, f"latest check ok ({failures}/{len(recent)} recent failed)")
+        return Verdict(None, f"{failures} failed in a row, {count} needed")
+    if trigger.kind != TriggerKind.METRIC or trigger.op is None or trigger.threshold is None:
+        return Verdict(None, "")
+    compare = OPERATORS[trigger.op]
+    readings = [s.value for s in samples if s.ok and s.value is not None]
+    needed = max(trigger.for_samples, 1)
+    if len(readings) < needed:
+        return Verdict(None, f"{len(readings)} of {needed} readings so far")
+    window = readings[-needed:]
+    shown = f"{format_value(window[-1], unit)} {trigger.op} {format_value(trigger.threshold, unit)}"
+    if all(compare(v, trigger.threshold) for v in window):
+        span = f" for {needed} samples" if needed > 1 else ""
+        return Verdict(True, f"{trigger.probe} {shown}{span}")
+    if not any(compare(v, trigger.threshold) for v in window):
+        return Verdict(False, f"{trigger.probe} {format_value(window[-1], unit)}")
+    return Verdict(None, f"{trigger.probe} {format_value(window[-1], unit)}, mixed readings")
+
+
+def probe_verdicts(
+    state: IncidentState, samples: Mapping[str, Sequence[Sample]] | None = None
+) -> dict[str, Verdict]:
+    """Verdicts for every probe-backed trigger of the runbook."""
+    history = state.samples if samples is None else samples
+    verdicts = {}
+    for trigger in state.runbook.triggers:
+        if trigger.kind == TriggerKind.MANUAL or trigger.probe is None:
+            continue
+        probe = state.runbook.probe(trigger.probe)
+        verdicts[trigger.id] = trigger_verdict(trigger, history.get(trigger.probe, ()), probe)
+    return verdicts
+
+
+def baseline_of(state: IncidentState, probe_name: str) -> float | None:
+    baseline = state.baselines.get(probe_name)
+    return baseline.value if baseline else None
+
+
+def baseline_from_samples(samples: Sequence[Sample]) -> float | None:
+    """The median of the last readings: robust to one bad scrape."""
+    readings = [s.value for s in samples if s.ok and s.value is not None]
+    if not readings:
+        return None
+    return float(median(readings[-BASELINE_SAMPLES:]))
+
+
+def baseline_ceiling(baseline: float) -> float:
+    """How close to baseline counts as back: twice it, or half a point above it."""
+    return max(baseline * 2, baseline + 0.005)
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Whether a verification step's probe shows what the step claims."""
+
+    holds: bool | None
+    """True holds, False contradicted, None no samples to judge by."""
+    detail: str
+
+
+def evidence_for(state: IncidentState, step: Step) -> Evidence:
+    """Evidence for a probe-backed verification step, from recorded samples."""
+    if step.probe is None:
+        return Evidence(None, "no probe backs this step")
+    probe = state.runbook.probe(step.probe)
+    samples = state.samples.get(step.probe, [])
+    if probe is None or not samples:
+        return Evidence(None, f"no samples from {step.probe} yet")
+    latest = samples[-1]
+    offset = format_offset(latest.at - state.started_at)
+    if probe.kind == ProbeKind.VERSION:
+        expected = state.last_good_version
+        if not latest.ok or latest.text is None:
+            return Evidence(False, f"version unknown: {latest.detail or latest.outcome}")
+        if not expected:
+            return Evidence(None, f"version {latest.text} seen; no last-good version declared")
+        if latest.text == expected:
+            return Evidence(True, f"version {expected} confirmed at {offset}")
+        return Evidence(False, f"version {latest.text} running, expected {expected}")
+    still_met = [trigger_id for trigger_id, verdict in probe_verdicts(state).items() if verdict.met]
+    if still_met:
+        return Evidence(False, f"rollback trigger still met: {', '.join(still_met)}")
+    recent = samples[-EVIDENCE_SAMPLES:]
+    if len(recent) < EVIDENCE_SAMPLES:
+        return Evidence(None, f"{len(recent)} of {EVIDENCE_SAMPLES} samples so far")
+    if any(not s.ok for s in recent):
+        failed = next(s for s in reversed(recent) if not s.ok)
+        return Evidence(False, f"{step.probe} failing: {failed.detail or failed.outcome}")
+    values = [s.value for s in recent]
+    if any(v is None for v in values):
+        return Evidence(True, f"{step.probe} healthy for {EVIDENCE_SAMPLES} consecutive checks")
+    baseline = baseline_of(state, step.probe)
+    worst = max(v for v in values if v is not None)
+    shown = format_value(worst, probe.unit)
+    if baseline is None:
+        if probe.threshold is not None and worst <= probe.threshold:
+            return Evidence(
+                True,
+                f"{step.probe} at most {shown} for {EVIDENCE_SAMPLES} samples "
+                f"(under {format_value(probe.threshold, probe.unit)}; no baseline captured)",
+            )
+        return Evidence(None, f"{step.probe} {shown}; no baseline to compare with")
+    ceiling = baseline_ceiling(baseline)
+    if worst <= ceiling:
+        return Evidence(
+            True,
+            f"{step.probe} {format_value(values[-1], probe.unit)} for {EVIDENCE_SAMPLES} "
+            f"consecutive samples (baseline {format_value(baseline, probe.unit)}) at {offset}",
+        )
+    return Evidence(
+        False,
+        f"{step.probe} {shown}, above baseline {format_value(baseline, probe.unit)}",
+    )

@@ -1,0 +1,71 @@
+"""Rollback triggers as the coordinator sees them: met, not met, or no data yet.
+
+Manual triggers are whatever was last recorded by a person. Probe-backed triggers
+are decided from recorded probe readings; until a reading exists they show "no
+data", never "not met", so silence is not mistaken for health.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from incident.core.state import IncidentState
+from incident.health.readings import probe_verdicts
+from runbooks.model import Trigger, TriggerKind
+
+
+class TriggerState(StrEnum):
+    MET = "met"
+    NOT_MET = "not met"
+    NO_DATA = "no data"
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerReading:
+    trigger: Trigger
+    state: TriggerState
+    detail: str
+
+
+def describe_condition(trigger: Trigger) -> str:
+    """The rule in words: "error-rate > 0.05 for 3 samples"."""
+    match trigger.kind:
+        case TriggerKind.METRIC:
+            samples = f" for {trigger.for_samples} samples" if trigger.for_samples > 1 else ""
+            return f"{trigger.probe} {trigger.op} {trigger.threshold:g}{samples}"
+        case TriggerKind.CONSECUTIVE_FAILURES:
+            return f"{trigger.count} consecutive failed checks of {trigger.probe}"
+    return "judged by the incident team"
+
+
+def read_triggers(state: IncidentState) -> list[TriggerReading]:
+    """Each trigger now: probe triggers from live samples, manual ones from their marks."""
+    verdicts = probe_verdicts(state)
+    readings = []
+    for trigger in state.runbook.triggers:
+        mark = state.triggers.get(trigger.id)
+        if trigger.id in verdicts:
+            verdict = verdicts[trigger.id]
+            if verdict.met is None:
+                if mark is not None:
+                    # undecided now: the last recorded transition still stands
+                    state_now = TriggerState.MET if mark.met else TriggerState.NOT_MET
+                    readings.append(TriggerReading(trigger, state_now, verdict.detail))
+                else:
+                    detail = verdict.detail or describe_condition(trigger)
+                    readings.append(TriggerReading(trigger, TriggerState.NO_DATA, detail))
+                continue
+            state_now = TriggerState.MET if verdict.met else TriggerState.NOT_MET
+            readings.append(TriggerReading(trigger, state_now, verdict.detail))
+            continue
+        if mark is None:
+            readings.append(TriggerReading(trigger, TriggerState.NOT_MET, "not marked"))
+        else:
+            verdict_state = TriggerState.MET if mark.met else TriggerState.NOT_MET
+            readings.append(TriggerReading(trigger, verdict_state, mark.detail))
+    return readings
+
+
+def met_triggers(state: IncidentState) -> list[Trigger]:
+    return [r.trigger for r in read_triggers(state) if r.state == TriggerState.MET]

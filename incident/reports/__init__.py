@@ -1,0 +1,1 @@
+"""What the record says afterwards: report, timeline, impact, calendar, status."""

@@ -1,0 +1,101 @@
+"""What every section of the report reads: the record, its figures, and how to print times."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+
+from incident.core.events import Event
+from incident.core.phase_clocks import format_offset
+from incident.core.state import IncidentState
+from incident.core.timefmt import LocalZone, utc_time
+from incident.reports.impact import (
+    MetricFigures,
+    Milestone,
+    PhaseResult,
+    SeverityPeriod,
+    metric_figures,
+    milestones,
+    phase_results,
+    severity_periods,
+)
+from incident.reports.markdown import fence, inline, is_multiline
+
+
+@dataclass(frozen=True, slots=True)
+class ReportContext:
+    state: IncidentState
+    events: Sequence[Event]
+    now: datetime
+    """The report's moment; a closed incident's figures stop at its close."""
+    zone: LocalZone
+    moments: list[Milestone]
+    phases: list[PhaseResult]
+    metrics: list[MetricFigures]
+    severities: list[SeverityPeriod]
+
+    @classmethod
+    def build(
+        cls, state: IncidentState, events: Sequence[Event], now: datetime, tz: tzinfo | None
+    ) -> ReportContext:
+        return cls(
+            state,
+            events,
+            now,
+            LocalZone(tz),
+            milestones(state, events),
+            phase_results(state, now),
+            metric_figures(state, events),
+            severity_periods(state, now),
+        )
+
+    @property
+    def end(self) -> datetime:
+        return self.state.closed_at or self.now
+
+    @property
+    def head_hash(self) -> str:
+        return self.events[-1].hash if self.events else ""
+
+    @property
+    def show_local(self) -> bool:
+        return self.zone.differs(self.state.started_at)
+
+    def moment(self, key: str) -> Milestone:
+        return next(m for m in self.moments if m.key == key)
+
+    def offset(self, moment: datetime | None) -> str:
+        return format_offset(moment - self.state.started_at) if moment is not None else "—"
+
+    def when(self, moment: datetime) -> str:
+        """`T+04:16 · 09:04:16 UTC (10:04:16 CET)`, with the date when it is another day."""
+        same_day = moment.date() == self.state.started_at.date()
+        return f"{self.offset(moment)} · {self.zone.alongside(moment, date=not same_day)}"
+
+    def utc(self, moment: datetime) -> str:
+        """A timeline's UTC column: the time, or date and time on another day."""
+        if moment.date() == self.state.started_at.date():
+            return utc_time(moment)
+        return moment.strftime("%Y-%m-%d %H:%M:%S")
+
+
+def entry(meta: str, text: str) -> list[str]:
+    """One recorded piece of text under its `meta` line (already Markdown).
+
+    A single line stays a list item; several lines go in a fenced block below it,
+    kept exactly. Callers separate entries with blank lines.
+    """
+    if is_multiline(text.strip()):
+        return [f"- {meta}:", "", *fence(text.strip("\n"))]
+    return [f"- {meta}: {inline(text)}"]
+
+
+def join_blocks(blocks: Sequence[list[str]]) -> list[str]:
+    """Blocks of lines separated by one blank line each."""
+    lines: list[str] = []
+    for block in blocks:
+        if lines:
+            lines.append("")
+        lines.extend(block)
+    return lines

@@ -1,0 +1,190 @@
+"""The report's second half: action items and the post-mortem meeting, lessons
+learned, the timeline, and supporting information (roles, messages, notes, record).
+"""
+
+from __future__ import annotations
+
+from incident.core.events import Kind
+from incident.reports.context import ReportContext, entry, join_blocks
+from incident.reports.describe import describe
+from incident.reports.impact import sample_count
+from incident.reports.markdown import cell, code_span, fence, inline, table
+from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
+
+KEY_MARK = "★"
+PIN_MARK = "📌"
+
+
+def action_items(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    lines = ["## Action Items", ""]
+    if state.action_items:
+        rows = [
+            [
+                str(item.number),
+                cell(item.text),
+                cell(item.owner) if item.owner else "unassigned",
+                item.due.isoformat() if item.due else "—",
+                "open",
+            ]
+            for item in state.action_items
+        ]
+        lines += table(["#", "Action item", "Owner", "Due", "Status"], rows)
+    else:
+        add = code_span(f"lastgood action {state.id} TEXT --owner NAME --due YYYY-MM-DD")
+        lines.append(f"No action items recorded yet: {add}.")
+    return [*lines, "", *postmortem_meeting(ctx)]
+
+
+def postmortem_meeting(ctx: ReportContext) -> list[str]:
+    state, zone = ctx.state, ctx.zone
+    lines = ["### Post-mortem meeting", ""]
+    window = meeting_window(state)
+    meeting = state.postmortem
+    if meeting is None:
+        if window is None:
+            lines.append(
+                "To book once the incident is closed, within 24–48 h of resolution: "
+                + code_span(f"lastgood schedule-postmortem {state.id} --at ISO8601")
+                + "."
+            )
+        else:
+            lines.append(
+                f"Not booked yet. It should start {window_text(window)}: "
+                + code_span(f"lastgood schedule-postmortem {state.id} --at ISO8601")
+                + "."
+            )
+        return lines
+    attendees = ", ".join(meeting.attendees) if meeting.attendees else "attendees to be invited"
+    lines += [
+        f"- When: {zone.alongside(meeting.starts_at, date=True)}, "
+        f"{meeting.duration_min} minutes, until {zone.alongside(meeting.ends_at)}.",
+        f"- Attendees: {inline(attendees)}.",
+        f"- Booked by {inline(meeting.by)} at {ctx.when(meeting.at)}.",
+    ]
+    if meeting.forced:
+        lines.append(
+            f"- Outside the 24–48 h window ({window_text(window) if window else 'unknown'}): "
+            f"{inline(meeting.reason)}."
+        )
+    elif window is not None:
+        lines.append(f"- Within the 24–48 h window after resolution ({window_text(window)}).")
+    if len(state.postmortem_history) > 1:
+        lines.append(f"- Booked {len(state.postmortem_history)} times; the latest booking holds.")
+    lines += [
+        "",
+        "Calendar invitation (iCalendar): "
+        + code_span(f"lastgood ics {state.id} -o postmortem.ics")
+        + ".",
+    ]
+    return lines
+
+
+def lessons(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    if not state.lessons:
+        add = code_span(f"lastgood lesson {state.id} TEXT --kind went-well|went-wrong|lucky")
+        return ["## Lessons Learned", "", f"No lessons recorded yet: {add}."]
+    blocks: list[list[str]] = [["## Lessons Learned"]]
+    titles = {**LESSON_CATEGORIES, "": "Other lessons"}
+    for category, title in titles.items():
+        chosen = [lesson for lesson in state.lessons if lesson.category == category]
+        if not chosen:
+            continue
+        blocks.append([f"### {title}"])
+        blocks += [entry(f"{inline(lesson.by)}", lesson.text) for lesson in chosen]
+    return join_blocks(blocks)
+
+
+def timeline(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    marks = {m.seq: m.label for m in ctx.moments if m.seq is not None and m.at is not None}
+    rows = []
+    for event in ctx.events:
+        if event.kind == Kind.PROBE_SAMPLES:
+            continue
+        what = cell(describe(event))
+        if event.seq in marks and event.kind != Kind.DECLARED:
+            what = f"{KEY_MARK} **{cell(marks[event.seq])}**: {what}"
+        elif event.kind == Kind.NOTE_ADDED and event.payload.get("pinned") is True:
+            what = f"{PIN_MARK} {what}"
+        rows.append([ctx.offset(event.at), ctx.utc(event.at), cell(event.actor), what])
+    samples, polls = sample_count(ctx.events)
+    lead = (
+        f"All times UTC. {KEY_MARK} marks a key moment, {PIN_MARK} a pinned note. "
+        f"{samples} probe readings in {polls} polls are summarised under Impact, not listed; "
+        f"they are in {code_span(f'lastgood export {state.id} --format json')}, and "
+        f"{code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
+    )
+    return ["## Timeline", "", lead, "", *table(["T+", "UTC", "Actor", "What happened"], rows)]
+
+
+def supporting(ctx: ReportContext) -> list[str]:
+    return join_blocks(
+        [
+            ["## Supporting information"],
+            _roles(ctx),
+            _communications(ctx),
+            _notes(ctx),
+            _record(ctx),
+        ]
+    )
+
+
+def _roles(ctx: ReportContext) -> list[str]:
+    history = ctx.state.role_history
+    rows = []
+    for position, change in enumerate(history):
+        later = [c for c in history[position + 1 :] if c.role == change.role]
+        until = ctx.offset(later[0].at) if later else "close" if ctx.state.is_closed else "now"
+        rows.append(
+            [cell(change.role), cell(change.person), ctx.offset(change.at), until, cell(change.by)]
+        )
+    headers = ["Role", "Person", "From", "Until", "Recorded by"]
+    return ["### Roles", "", "Who held each role, and when.", "", *table(headers, rows)]
+
+
+def _communications(ctx: ReportContext) -> list[str]:
+    messages = ctx.state.communications
+    lines = ["### Communications log", ""]
+    if not messages:
+        return [*lines, "No messages were recorded."]
+    lines.append(f"{len(messages)} message(s), each with its exact text as sent.")
+    for number, message in enumerate(messages, 1):
+        meta = f"**{number}.** {ctx.when(message.at)} · by {inline(message.by)}"
+        if message.channel:
+            meta += f" · to {inline(message.channel)}"
+        if message.template:
+            meta += f" · template {inline(message.template)}"
+        lines += ["", meta, "", *fence(message.text)]
+    return lines
+
+
+def _notes(ctx: ReportContext) -> list[str]:
+    notes = ctx.state.notes
+    if not notes:
+        return ["### Notes", "", "No notes were recorded."]
+    ordered = [n for n in notes if n.pinned] + [n for n in notes if not n.pinned]
+    entries = [
+        entry(
+            f"{PIN_MARK + ' ' if note.pinned else ''}{ctx.when(note.at)} · {inline(note.by)}",
+            note.text,
+        )
+        for note in ordered
+    ]
+    pinned = sum(1 for n in notes if n.pinned)
+    lead = f"{len(notes)} note(s), {pinned} pinned ({PIN_MARK}, listed first)."
+    return join_blocks([["### Notes"], [lead], *entries])
+
+
+def _record(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    expected = f"{state.id}: ok, {len(ctx.events)} events, head {ctx.head_hash}"
+    return [
+        "### Record",
+        "",
+        f"This report was generated from {len(ctx.events)} events of incident "
+        f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record has "
+        f"not changed since, run {code_span(f'lastgood verify {state.id}')}; it should print "
+        f"{code_span(expected)}.",
+    ]

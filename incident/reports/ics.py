@@ -1,0 +1,134 @@
+"""The post-mortem meeting as an RFC 5545 calendar file (`.ics`).
+
+One VEVENT per incident: its UID is stable, so booking the meeting again and
+re-importing the file moves the same event (SEQUENCE counts the bookings).
+DTSTAMP is when the booking was recorded, so the file is a function of the record.
+Text values are escaped (backslash, semicolon, comma, newline) and every content
+line is folded at 75 octets with CRLF line breaks.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from incident.core.events import Event
+from incident.core.phase_clocks import format_offset
+from incident.core.state import IncidentState
+from incident.core.text import visible, visible_block
+from incident.reports.impact import milestones
+from incident.reports.postmortem import meeting_window, summary_line, utc_text
+
+PRODID = "-//lastgood//post-mortem invitation//EN"
+MAX_OCTETS = 75
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
+
+class NotScheduled(LookupError):
+    """The incident has no post-mortem booked, so there is nothing to export."""
+
+
+def escape_text(value: str) -> str:
+    """An RFC 5545 TEXT value: `\\`, `;`, `,` and newlines escaped, controls shown."""
+    out = []
+    for char in visible_block(value.replace("\r\n", "\n").replace("\r", "\n")):
+        if char == "\\":
+            out.append("\\\\")
+        elif char in ";,":
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _param(value: str) -> str:
+    """A quoted parameter value: no DQUOTE, and control characters shown."""
+    cleaned = visible(value).replace('"', "")
+    return f'"{cleaned}"'
+
+
+def fold(line: str) -> str:
+    """Fold one content line: at most 75 octets per physical line, never inside a
+    UTF-8 character; continuation lines start with a space."""
+    pieces: list[bytes] = []
+    current = b""
+    limit = MAX_OCTETS
+    for char in line:
+        encoded = char.encode("utf-8")
+        if len(current) + len(encoded) > limit:
+            pieces.append(current)
+            current = encoded
+            limit = MAX_OCTETS - 1
+        else:
+            current += encoded
+    pieces.append(current)
+    return "\r\n ".join(piece.decode("utf-8") for piece in pieces)
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def description(state: IncidentState, events: Sequence[Event]) -> str:
+    """The invitation's text: what happened, the key moments, where the record is."""
+    meeting = state.postmortem
+    lines = [f"Blameless post-mortem for incident {state.id}.", summary_line(state)]
+    if state.issue:
+        lines.append(f"Issue: {state.issue}")
+    lines.append(f"Impact start (T+0): {utc_text(state.started_at)}")
+    for moment in milestones(state, events):
+        if moment.key in ("impact_start", "declared") or moment.at is None:
+            continue
+        lines.append(f"{moment.label}: {format_offset(moment.at - state.started_at)}")
+    if meeting is not None and meeting.attendees:
+        lines.append(f"Attendees: {', '.join(meeting.attendees)}")
+    if meeting is not None and meeting.forced:
+        window = meeting_window(state)
+        where = f" ({utc_text(window[0])} to {utc_text(window[1])})" if window else ""
+        lines.append(f"Booked outside the 24-48 h window{where}: {meeting.reason}")
+    lines += [
+        f"Report: lastgood export {state.id} -o report.md",
+        f"Timeline: lastgood timeline {state.id}",
+        f"Record: {len(events)} events (lastgood verify {state.id})",
+    ]
+    return "\n".join(lines)
+
+
+def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
+    """The calendar file for the booked post-mortem; `NotScheduled` when there is none."""
+    meeting = state.postmortem
+    if meeting is None:
+        raise NotScheduled(
+            f"no post-mortem booked for {state.id} "
+            f"(lastgood schedule-postmortem {state.id} --at ISO8601)"
+        )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        f"PRODID:{PRODID}",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        "BEGIN:VEVENT",
+        f"UID:{escape_text(f'postmortem-{state.id}@lastgood')}",
+        f"DTSTAMP:{_stamp(meeting.at)}",
+        f"DTSTART:{_stamp(meeting.starts_at)}",
+        f"DTEND:{_stamp(meeting.ends_at)}",
+        f"SEQUENCE:{len(state.postmortem_history) - 1}",
+        f"SUMMARY:{escape_text(f'Post-mortem: {state.title} ({state.id})')}",
+        f"DESCRIPTION:{escape_text(description(state, events))}",
+    ]
+    if state.channel:
+        lines.append(f"LOCATION:{escape_text(state.channel)}")
+    for attendee in meeting.attendees:
+        if _EMAIL.fullmatch(attendee):
+            lines.append(f"ATTENDEE;CN={_param(attendee)};ROLE=REQ-PARTICIPANT:mailto:{attendee}")
+    lines += [
+        "STATUS:CONFIRMED",
+        "TRANSP:OPAQUE",
+        "END:VEVENT",
+        "END:VCALENDAR",
+    ]
+    return "".join(fold(line) + "\r\n" for line in lines)

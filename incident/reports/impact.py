@@ -1,0 +1,389 @@
+"""The figures a post-mortem asks for, computed from the record.
+
+Key moments (decision, application rolled back, service verified, close) and the
+time to each, the time spent at each severity, the error rate while it was over
+its trigger's threshold (from every recorded sample, not the recent ones kept in
+state), and each phase against its target window. Pure functions of the state and
+the events, so the report, the JSON export and the timeline agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import fmean
+
+from incident.core.events import Event, Kind
+from incident.core.phase_clocks import PhaseClock, PhaseState, phase_clocks
+from incident.core.samples import Sample
+from incident.core.state import IncidentState, StepRecord
+from incident.core.timefmt import exact_duration
+from incident.health.readings import OPERATORS
+from runbooks.model import Probe, StepKind, Trigger, TriggerKind
+
+
+@dataclass(frozen=True, slots=True)
+class Milestone:
+    """A key moment of the incident, and the event that recorded it."""
+
+    key: str
+    """impact_start, declared, trigger_met, rollback_decision, app_rolled_back,
+    service_verified or closed: stable names for JSON."""
+    label: str
+    at: datetime | None
+    """None when it has not happened (or was not recorded)."""
+    seq: int | None = None
+    detail: str = ""
+
+
+MILESTONE_KEYS = (
+    "impact_start",
+    "declared",
+    "trigger_met",
+    "rollback_decision",
+    "app_rolled_back",
+    "service_verified",
+    "closed",
+)
+
+
+def decision_gate(state: IncidentState) -> StepRecord | None:
+    """The phase-1 approval gate ("decide to initiate the rollback")."""
+    gates = [r for r in state.steps.values() if r.step.approver or r.step.kind == StepKind.APPROVAL]
+    if not gates:
+        return None
+    first_phase = state.runbook.phases[0].id if state.runbook.phases else None
+    in_first = [r for r in gates if r.step.phase_id == first_phase]
+    return (in_first or gates)[0]
+
+
+def app_rollback_step(state: IncidentState) -> StepRecord | None:
+    """The step that reverts the application for this deployment pattern.
+
+    The runbook's pattern-specific step (switch the load balancer, re-deploy); for a
+    runbook without one, the first required action of the second phase.
+    """
+    for record in state.steps.values():
+        if record.step.patterns:
+            return record
+    if len(state.runbook.phases) < 2:
+        return None
+    execute = state.runbook.phases[1].id
+    for record in state.phase_steps(execute):
+        if record.step.required and record.step.kind in (StepKind.CHECK, StepKind.COMMAND):
+            return record
+    return None
+
+
+def verification_steps(state: IncidentState) -> list[StepRecord]:
+    return [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
+
+
+@dataclass(frozen=True, slots=True)
+class _EventIndex:
+    last_check: dict[str, int]
+    approval: dict[str, int]
+    closed: int | None
+    first_met: Event | None
+
+
+def _index(events: Sequence[Event]) -> _EventIndex:
+    last_check: dict[str, int] = {}
+    approval: dict[str, int] = {}
+    closed = None
+    first_met = None
+    for event in events:
+        kind = event.kind
+        if kind == Kind.STEP_CHECKED:
+            last_check[str(event.payload.get("step", ""))] = event.seq
+        elif kind == Kind.APPROVAL_GRANTED:
+            approval[str(event.payload.get("target", ""))] = event.seq
+        elif kind == Kind.CLOSED:
+            closed = event.seq
+        elif (
+            kind == Kind.TRIGGER_CHANGED and first_met is None and event.payload.get("met") is True
+        ):
+            first_met = event
+    return _EventIndex(last_check, approval, closed, first_met)
+
+
+def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]:
+    """The key moments, in `MILESTONE_KEYS` order; absent ones have `at` None."""
+    index = _index(events)
+    declared_seq = events[0].seq if events else None
+    found = [
+        Milestone("impact_start", "Impact start (T+0)", state.started_at),
+        Milestone("declared", "Incident declared", state.declared_at, declared_seq),
+    ]
+    met = index.first_met
+    if met is not None:
+        trigger = str(met.payload.get("trigger", ""))
+        found.append(
+            Milestone(
+                "trigger_met",
+                "Rollback trigger met",
+                met.at,
+                met.seq,
+                f"{trigger} ({met.payload.get('source', 'manual')})",
+            )
+        )
+    else:
+        found.append(Milestone("trigger_met", "Rollback trigger met", None))
+    found.append(_decision(state, index))
+    found.append(_app_rolled_back(state, index))
+    found.append(_verified(state, index))
+    found.append(
+        Milestone("closed", "Incident closed", state.closed_at, index.closed, state.closed_by or "")
+    )
+    return found
+
+
+def _decision(state: IncidentState, index: _EventIndex) -> Milestone:
+    label = "Rollback decision"
+    gate = decision_gate(state)
+    if gate is None:
+        return Milestone("rollback_decision", label, None, detail="no approval gate in the runbook")
+    approval = state.approvals.get(gate.step.id)
+    if approval is not None:
+        return Milestone(
+            "rollback_decision",
+            label,
+            approval.at,
+            index.approval.get(gate.step.id),
+            f"{gate.step.id} approved by {approval.by}",
+        )
+    if gate.done and gate.at is not None:
+        return Milestone(
+            "rollback_decision",
+            label,
+            gate.at,
+            index.last_check.get(gate.step.id),
+            f"{gate.step.id} checked by {gate.by}",
+        )
+    return Milestone("rollback_decision", label, None, detail=f"{gate.step.id} not decided")
+
+
+def _app_rolled_back(state: IncidentState, index: _EventIndex) -> Milestone:
+    label = "Application rolled back"
+    record = app_rollback_step(state)
+    if record is None:
+        return Milestone("app_rolled_back", label, None, detail="no application rollback step")
+    if record.done and record.at is not None:
+        return Milestone(
+            "app_rolled_back",
+            label,
+            record.at,
+            index.last_check.get(record.step.id),
+            f"{record.step.id} checked by {record.by}",
+        )
+    status = "skipped" if record.skipped else "not done"
+    return Milestone("app_rolled_back", label, None, detail=f"{record.step.id} {status}")
+
+
+def _verified(state: IncidentState, index: _EventIndex) -> Milestone:
+    label = "Service verified"
+    records = verification_steps(state)
+    done = [r for r in records if r.done and r.at is not None]
+    if not records:
+        return Milestone("service_verified", label, None, detail="no verification steps")
+    if not done or any(not (r.done or r.skipped) for r in records):
+        open_ids = ", ".join(r.step.id for r in records if not (r.done or r.skipped))
+        return Milestone("service_verified", label, None, detail=f"still open: {open_ids}")
+    last = max(done, key=lambda r: r.at or state.started_at)
+    return Milestone(
+        "service_verified",
+        label,
+        last.at,
+        index.last_check.get(last.step.id),
+        f"{last.step.id} checked by {last.by}",
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class SeverityPeriod:
+    severity: str
+    start: datetime
+    end: datetime
+    ongoing: bool
+    """Still running at `end` (the report's moment), the incident being open."""
+
+    @property
+    def duration(self) -> timedelta:
+        return max(self.end - self.start, timedelta(0))
+
+
+def severity_periods(state: IncidentState, now: datetime) -> list[SeverityPeriod]:
+    """Each stretch at one severity, from declaration to close (or `now`)."""
+    end_of_all = state.closed_at or now
+    history = state.severity_history
+    periods = []
+    for position, (start, severity) in enumerate(history):
+        last = position == len(history) - 1
+        end = end_of_all if last else history[position + 1][0]
+        periods.append(SeverityPeriod(severity, start, end, last and not state.is_closed))
+    return periods
+
+
+def severity_totals(periods: Sequence[SeverityPeriod]) -> dict[str, timedelta]:
+    """Total time at each severity, in order of first appearance."""
+    totals: dict[str, timedelta] = {}
+    for period in periods:
+        totals[period.severity] = totals.get(period.severity, timedelta(0)) + period.duration
+    return totals
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFigures:
+    """One metric trigger's probe over the whole incident."""
+
+    trigger: Trigger
+    probe: Probe | None
+    readings: int
+    above: int
+    """Readings that breached the threshold (over it, for a `>` trigger)."""
+    peak: float | None
+    """The worst breaching reading (the highest, for `>` and `>=`)."""
+    mean: float | None
+    """The mean of the breaching readings."""
+    worst_overall: float | None
+    first_above_at: datetime | None
+    last_above_at: datetime | None
+    time_above: timedelta
+    """From each first breaching reading to the next reading that did not breach."""
+    last_value: float | None
+    baseline: float | None
+
+    @property
+    def unit(self) -> str:
+        return self.probe.unit if self.probe else ""
+
+
+def all_samples(events: Sequence[Event], probe: str) -> Iterator[Sample]:
+    """Every recorded sample of `probe`, in order, from the probe.samples events."""
+    for event in events:
+        if event.kind != Kind.PROBE_SAMPLES:
+            continue
+        raw = event.payload.get("samples")
+        if not isinstance(raw, list):
+            continue
+        for item in raw:
+            if not isinstance(item, dict) or item.get("probe") != probe:
+                continue
+            try:
+                yield Sample.from_payload(item)
+            except ValueError:
+                continue
+
+
+def metric_figures(state: IncidentState, events: Sequence[Event]) -> list[MetricFigures]:
+    """Figures for each metric trigger (the error rate, in the bundled runbook)."""
+    figures = []
+    for trigger in state.runbook.triggers:
+        if trigger.kind != TriggerKind.METRIC or trigger.probe is None:
+            continue
+        if trigger.op is None or trigger.threshold is None:
+            continue
+        figures.append(_figures(state, events, trigger, trigger.op, trigger.threshold))
+    return figures
+
+
+def _figures(
+    state: IncidentState, events: Sequence[Event], trigger: Trigger, op: str, threshold: float
+) -> MetricFigures:
+    name = trigger.probe or ""
+    breaches = OPERATORS[op]
+    lower_is_worse = op in ("<", "<=")
+    worst = min if lower_is_worse else max
+    readings = [(s.at, s.value) for s in all_samples(events, name) if s.ok and s.value is not None]
+    above_values: list[float] = []
+    time_above = timedelta(0)
+    run_start: datetime | None = None
+    first_above = last_above = None
+    for at, value in readings:
+        if breaches(value, threshold):
+            above_values.append(value)
+            first_above = first_above or at
+            last_above = at
+            if run_start is None:
+                run_start = at
+        elif run_start is not None:
+            time_above += at - run_start
+            run_start = None
+    if run_start is not None and last_above is not None:
+        time_above += last_above - run_start
+    values = [value for _, value in readings]
+    baseline = state.baselines.get(name)
+    return MetricFigures(
+        trigger=trigger,
+        probe=state.runbook.probe(name),
+        readings=len(readings),
+        above=len(above_values),
+        peak=worst(above_values) if above_values else None,
+        mean=fmean(above_values) if above_values else None,
+        worst_overall=worst(values) if values else None,
+        first_above_at=first_above,
+        last_above_at=last_above,
+        time_above=time_above,
+        last_value=values[-1] if values else None,
+        baseline=baseline.value if baseline else None,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseResult:
+    """A phase as it ran, against its target window."""
+
+    clock: PhaseClock
+    on_time: bool | None
+    """True finished by its window's end; False overdue; None not judged yet."""
+    result: str
+
+
+def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
+    results = []
+    for clock in phase_clocks(state, now):
+        if clock.state == PhaseState.DONE:
+            if clock.overdue_by:
+                results.append(
+                    PhaseResult(clock, False, f"overdue by {exact_duration(clock.overdue_by)}")
+                )
+            else:
+                results.append(PhaseResult(clock, True, "on time"))
+        elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:
+            text = f"not finished, overdue by {exact_duration(clock.overdue_by)}"
+            results.append(PhaseResult(clock, False, text))
+        elif state.is_closed:
+            started = clock.started_at is not None
+            text = "not finished at close" if started else "not started at close"
+            results.append(PhaseResult(clock, None, text))
+        else:
+            results.append(PhaseResult(clock, None, str(clock.state).replace("_", " ")))
+    return results
+
+
+def by_people(event: Event) -> bool:
+    """Whether a person recorded this (not a probe tick or a probe-decided trigger)."""
+    if event.kind == Kind.PROBE_SAMPLES:
+        return False
+    return not (event.kind == Kind.TRIGGER_CHANGED and event.payload.get("source") == "probe")
+
+
+def authors(events: Sequence[Event]) -> list[str]:
+    """Everyone who recorded something by hand, in order of first appearance."""
+    names: list[str] = []
+    for event in events:
+        if by_people(event) and event.actor not in names:
+            names.append(event.actor)
+    return names
+
+
+def sample_count(events: Sequence[Event]) -> tuple[int, int]:
+    """(samples, polls): how many probe readings, in how many probe.samples events."""
+    samples = polls = 0
+    for event in events:
+        if event.kind == Kind.PROBE_SAMPLES:
+            polls += 1
+            raw = event.payload.get("samples")
+            samples += len(raw) if isinstance(raw, list) else 0
+    return samples, polls

@@ -1,0 +1,195 @@
+"""The incident at a moment, as plain data (`status --json`) and as text.
+
+The JSON shape is a public interface for scripts (and for replay's `--at --json`):
+add to it, never rename.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from incident.comms.due import due_messages
+from incident.core.events import JSONValue, format_timestamp
+from incident.core.phase_clocks import (
+    PhaseClock,
+    current_phase,
+    elapsed,
+    format_duration,
+    format_offset,
+    next_update_due,
+    phase_clocks,
+)
+from incident.core.state import IncidentState, StepStatus
+from incident.core.text import visible
+
+
+def _ts(moment: datetime | None) -> str | None:
+    return format_timestamp(moment) if moment is not None else None
+
+
+def _seconds(clock: PhaseClock, attr: str) -> float | None:
+    value = getattr(clock, attr)
+    return round(value.total_seconds(), 3) if value is not None else None
+
+
+def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
+    clocks = phase_clocks(state, now)
+    current = current_phase(state, now)
+    phases: list[JSONValue] = []
+    for clock in clocks:
+        window = clock.phase.window
+        phases.append(
+            {
+                "id": clock.phase.id,
+                "title": clock.phase.title,
+                "window_min": [window.start_min, window.end_min] if window else None,
+                "state": str(clock.state),
+                "opens_at": _ts(clock.opens_at),
+                "due_at": _ts(clock.due_at),
+                "started_at": _ts(clock.started_at),
+                "finished_at": _ts(clock.finished_at),
+                "remaining_s": _seconds(clock, "remaining"),
+                "overdue_s": _seconds(clock, "overdue_by"),
+            }
+        )
+    steps: list[JSONValue] = []
+    for step_id, record in state.steps.items():
+        approval = state.approvals.get(step_id)
+        steps.append(
+            {
+                "id": step_id,
+                "phase": record.step.phase_id,
+                "title": record.step.title,
+                "kind": str(record.step.kind),
+                "required": record.step.required,
+                "owner": record.step.owner,
+                "state": str(state.status_of(step_id)),
+                "requires_approval": record.step.requires_approval,
+                "approver": record.step.approver,
+                "template": record.step.template,
+                "approved_by": approval.by if approval else None,
+                "blocker": state.blocker(step_id) or None,
+                "by": record.by,
+                "at": _ts(record.at),
+                "note": record.note or None,
+                "reason": record.reason or None,
+                "evidence": record.evidence or None,
+            }
+        )
+    next_update = next_update_due(state)
+    return {
+        "id": state.id,
+        "title": state.title,
+        "severity": state.severity,
+        "status": "closed" if state.is_closed else "open",
+        "issue": state.issue,
+        "runbook": state.runbook.id,
+        "pattern": str(state.pattern) if state.pattern else None,
+        "from_version": state.from_version or None,
+        "last_good_version": state.last_good_version or None,
+        "eta_min": state.eta_min,
+        "channel": state.channel or None,
+        "declared_at": _ts(state.declared_at),
+        "started_at": _ts(state.started_at),
+        "closed_at": _ts(state.closed_at),
+        "as_of": _ts(now),
+        "elapsed_s": round(elapsed(state, now).total_seconds(), 3),
+        "elapsed": format_offset(elapsed(state, now)),
+        "commander": state.commander,
+        "roles": dict(state.roles),
+        "current_phase": current.phase.id if current else None,
+        "phases": phases,
+        "steps": steps,
+        "approvals": [
+            {"target": a.target, "by": a.by, "reason": a.reason, "at": _ts(a.at)}
+            for a in state.approvals.values()
+        ],
+        "database_tier": state.tier_choice.tier if state.tier_choice else None,
+        "next_update_due": _ts(next_update),
+        "communications": len(state.communications),
+        "messages_due": [
+            {
+                "template": m.template,
+                "moment": m.moment,
+                "mode": str(m.rule.mode),
+                "due_at": _ts(m.due_at),
+            }
+            for m in due_messages(state, now)
+        ],
+        "deliveries": _delivery_counts(state),
+        "notes": len(state.notes),
+        "events": state.last_seq,
+    }
+
+
+def _delivery_counts(state: IncidentState) -> dict[str, JSONValue]:
+    statuses = [d.status for d in state.deliveries.values()]
+    return {name: statuses.count(name) for name in ("pending", "delivered", "failed")}
+
+
+def _message_lines(state: IncidentState, now: datetime) -> list[str]:
+    lines = [
+        f"message due: {m.template} ({m.moment}, {m.rule.mode})" for m in due_messages(state, now)
+    ]
+    counts = _delivery_counts(state)
+    if any(counts.values()):
+        lines.append("webhooks: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+    return lines
+
+
+_MARKS = {
+    StepStatus.DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+    StepStatus.BLOCKED: "[!]",
+    StepStatus.OPEN: "[ ]",
+}
+
+
+def status_text(state: IncidentState, now: datetime) -> str:
+    """A plain-text view for a terminal or a chat paste; marks, not colours."""
+    lines = [
+        f"{state.id}  {state.severity}  {state.title}",
+        f"{'CLOSED' if state.is_closed else 'OPEN'}  {format_offset(elapsed(state, now))}"
+        f"  commander: {state.commander or 'unassigned'}"
+        + (f"  pattern: {state.pattern}" if state.pattern else ""),
+    ]
+    if state.from_version or state.last_good_version:
+        lines.append(
+            f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
+        )
+    next_update = next_update_due(state)
+    if next_update is not None:
+        delta = next_update - now
+        when = (
+            f"in {format_duration(delta)}"
+            if delta.total_seconds() >= 0
+            else (f"OVERDUE by {format_duration(delta)}")
+        )
+        lines.append(f"next stakeholder update {when}")
+    lines += _message_lines(state, now)
+    for clock in phase_clocks(state, now):
+        window = clock.phase.window
+        span = ""
+        if window is not None:
+            end = f"{window.end_min}" if window.end_min is not None else ""
+            span = f"T+{window.start_min}-{end}" if end else f"T+{window.start_min}+"
+        timing = ""
+        if clock.remaining is not None and clock.state != "upcoming":
+            timing = f"{format_duration(clock.remaining)} left"
+        elif clock.overdue_by is not None:
+            timing = f"overdue by {format_duration(clock.overdue_by)}"
+        label = str(clock.state).upper().replace("_", " ")
+        lines.append("")
+        lines.append(f"{clock.phase.title}  ({span})  {label}  {timing}".rstrip())
+        for record in state.phase_steps(clock.phase.id):
+            step_state = state.status_of(record.step.id)
+            extra = ""
+            if step_state == StepStatus.BLOCKED:
+                extra = f"  ({state.blocker(record.step.id)})"
+            elif step_state == StepStatus.SKIPPED:
+                extra = f"  (skipped: {record.reason})"
+            optional = "" if record.step.required else " (optional)"
+            lines.append(
+                f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
+            )
+    return "\n".join(visible(line) for line in lines)

@@ -1,0 +1,223 @@
+"""The post-mortem timeline: what happened, phase by phase, with the silences.
+
+Each event is placed in a phase: a step's own phase for step events (checks,
+skips, approvals, the database tier, commands), otherwise the phase current at
+that moment (the first one not yet done). Work recorded after close (root cause,
+action items, the meeting) has its own section. Probe samples are counted, not
+listed. A stretch longer than the threshold with no action recorded by a person
+is called out where it ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, tzinfo
+
+from incident.core.events import Event, Kind
+from incident.core.phase_clocks import current_phase
+from incident.core.state import IncidentState, new_state
+from incident.core.timefmt import exact_duration
+from incident.reports.context import ReportContext, entry, join_blocks
+from incident.reports.describe import describe
+from incident.reports.impact import by_people
+from incident.reports.markdown import heading, inline
+from runbooks.model import StepKind
+
+AFTER_CLOSE = "after-close"
+KEY_MARK = "★"
+PIN_MARK = "📌"
+GAP_MARK = "⚠"
+DEFAULT_GAP = timedelta(minutes=5)
+
+_STEP_KINDS = {Kind.STEP_CHECKED, Kind.STEP_SKIPPED, Kind.STEP_REOPENED, Kind.COMMAND_RAN}
+
+
+@dataclass(slots=True)
+class _Section:
+    lines: list[str] = field(default_factory=list)
+    samples: int = 0
+    polls: int = 0
+    first_sample: datetime | None = None
+    last_sample: datetime | None = None
+
+
+def phase_of_events(state: IncidentState, events: Sequence[Event]) -> dict[int, str]:
+    """Each event's phase id (or `AFTER_CLOSE`), by sequence number."""
+    if not events:
+        return {}
+    partial = new_state(events[0])
+    phases = [p.id for p in partial.runbook.phases]
+    fallback = phases[-1] if phases else AFTER_CLOSE
+    database = next(
+        (r.step.phase_id for r in state.steps.values() if r.step.kind == StepKind.DATABASE),
+        None,
+    )
+    current = _current(partial, fallback)
+    placed: dict[int, str] = {}
+    for event in events:
+        if event.seq != events[0].seq:
+            if partial.is_closed:
+                placed[event.seq] = AFTER_CLOSE
+                continue
+            if event.kind != Kind.PROBE_SAMPLES:
+                partial.apply(event)
+                current = _current(partial, fallback)
+        placed[event.seq] = _own_phase(state, event, database) or current
+    return placed
+
+
+def _current(partial: IncidentState, fallback: str) -> str:
+    phase = current_phase(partial, partial.last_event_at or partial.declared_at)
+    return phase.phase.id if phase is not None else fallback
+
+
+def _own_phase(state: IncidentState, event: Event, database: str | None) -> str | None:
+    payload = event.payload
+    if event.kind in _STEP_KINDS or event.kind == Kind.APPROVAL_GRANTED:
+        target = str(payload.get("step", payload.get("target", "")))
+        if target.startswith("tier:"):
+            return database
+        record = state.steps.get(target)
+        return record.step.phase_id if record is not None else None
+    if event.kind == Kind.DATABASE_TIER_CHOSEN:
+        return database
+    return None
+
+
+def key_moments(ctx: ReportContext) -> dict[int, str]:
+    """Sequence number -> label, for every event that is a key moment."""
+    marks = {
+        m.seq: m.label
+        for m in ctx.moments
+        if m.seq is not None and m.at is not None and m.key != "declared"
+    }
+    for event in ctx.events:
+        if event.kind == Kind.TRIGGER_CHANGED and event.payload.get("met") is True:
+            marks.setdefault(event.seq, "Rollback trigger met")
+    return marks
+
+
+def markdown_timeline(
+    state: IncidentState,
+    events: Sequence[Event],
+    now: datetime,
+    *,
+    gap: timedelta = DEFAULT_GAP,
+    tz: tzinfo | None = None,
+) -> str:
+    """The timeline as Markdown; `gap` is the silence worth calling out."""
+    ctx = ReportContext.build(state, events, now, tz)
+    placed = phase_of_events(state, events)
+    marks = key_moments(ctx)
+    sections: dict[str, _Section] = {p.id: _Section() for p in state.runbook.phases}
+    sections[AFTER_CLOSE] = _Section()
+    last_action = state.declared_at
+    for event in events:
+        section = sections[placed.get(event.seq, AFTER_CLOSE)]
+        if event.kind == Kind.PROBE_SAMPLES:
+            raw = event.payload.get("samples")
+            section.samples += len(raw) if isinstance(raw, list) else 0
+            section.polls += 1
+            section.first_sample = section.first_sample or event.at
+            section.last_sample = event.at
+            continue
+        counts = placed.get(event.seq) != AFTER_CLOSE
+        if counts and by_people(event):
+            silence = event.at - last_action
+            if silence > gap:
+                section.lines.append(_gap_line(ctx, last_action, event.at, silence))
+            last_action = max(last_action, event.at)
+        section.lines.append(_event_line(ctx, event, marks))
+    if not state.is_closed and now - last_action > gap:
+        phase = current_phase(state, now)
+        where = phase.phase.id if phase else (state.runbook.phases[-1].id)
+        line = _gap_line(ctx, last_action, now, now - last_action) + " so far"
+        sections[where].lines.append(line)
+    return "\n".join(_document(ctx, sections, gap)) + "\n"
+
+
+def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
+    what = inline(describe(event))
+    if event.seq in marks:
+        what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
+    elif event.kind == Kind.NOTE_ADDED and event.payload.get("pinned") is True:
+        what = f"{PIN_MARK} {what}"
+    return f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
+
+
+def _gap_line(ctx: ReportContext, start: datetime, end: datetime, silence: timedelta) -> str:
+    return (
+        f"- {GAP_MARK} no action recorded for {exact_duration(silence)} "
+        f"({ctx.offset(start)} → {ctx.offset(end)})"
+    )
+
+
+def _document(ctx: ReportContext, sections: dict[str, _Section], gap: timedelta) -> list[str]:
+    state = ctx.state
+    intro = (
+        f"{inline(state.id)} · {inline(state.severity)} · T+0 is "
+        f"{ctx.zone.alongside(state.started_at, date=True)}. Times are UTC. "
+        f"{KEY_MARK} key moment, {PIN_MARK} pinned note, {GAP_MARK} more than "
+        f"{exact_duration(gap)} with no action recorded by a person."
+    )
+    blocks: list[list[str]] = [[f"# Post-mortem timeline: {heading(state.title)}", "", intro]]
+    blocks.append(_pinned(ctx))
+    blocks.append(_key_moments(ctx))
+    results = {r.clock.phase.id: r for r in ctx.phases}
+    for phase in state.runbook.phases:
+        result = results[phase.id]
+        clock = result.clock
+        window = phase.window
+        target = "no target window"
+        if window is not None:
+            end = f"T+{window.end_min}m" if window.end_min is not None else "close"
+            target = f"target T+{window.start_min}m to {end}"
+        ran = "not started"
+        if clock.started_at is not None:
+            ran = f"ran {ctx.offset(clock.started_at)} to {ctx.offset(clock.finished_at)}"
+        summary = f"{target}; {ran}; {result.result}."
+        blocks.append(_section(ctx, f"## {heading(phase.title)}", summary, sections[phase.id]))
+    after = sections[AFTER_CLOSE]
+    if after.lines or after.samples:
+        blocks.append(
+            _section(ctx, "## After close", "Post-mortem work recorded after resolution.", after)
+        )
+    return join_blocks(blocks)
+
+
+def _section(ctx: ReportContext, title: str, summary: str, section: _Section) -> list[str]:
+    lines = [title, "", summary, ""]
+    body = list(section.lines)
+    if section.samples:
+        body.append(
+            f"- {section.samples} samples recorded in {section.polls} polls "
+            f"({ctx.offset(section.first_sample)} to {ctx.offset(section.last_sample)}), "
+            "not listed one by one"
+        )
+    return lines + (body or ["Nothing recorded in this phase."])
+
+
+def _pinned(ctx: ReportContext) -> list[str]:
+    pinned = [note for note in ctx.state.notes if note.pinned]
+    if not pinned:
+        return ["## Pinned notes", "", "No pinned notes."]
+    entries = [
+        entry(f"{PIN_MARK} {ctx.when(note.at)} · {inline(note.by)}", note.text) for note in pinned
+    ]
+    return join_blocks([["## Pinned notes"], *entries])
+
+
+def _key_moments(ctx: ReportContext) -> list[str]:
+    lines = ["## Key moments", ""]
+    for moment in ctx.moments:
+        if moment.key == "impact_start":
+            continue
+        if moment.at is None:
+            lines.append(f"- {inline(moment.label)}: not recorded ({inline(moment.detail)})")
+        else:
+            lines.append(
+                f"- {KEY_MARK} {inline(moment.label)}: {ctx.when(moment.at)}"
+                + (f" ({inline(moment.detail)})" if moment.detail else "")
+            )
+    return lines

@@ -1,0 +1,207 @@
+"""The lastgood Textual app: finds or declares the incident, then hands over.
+
+Routing only: which incident to open (the open one, a picker when several, a
+declare form when none). The work happens on `IncidentScreen`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import httpx
+from textual.app import SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.commands import CommandError, Declaration
+from incident.core.chain import DamagedRecord
+from incident.core.clock import Clock, SystemClock
+from incident.core.log import EventLog
+from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.state import IncidentState, fold
+from runbooks.model import Runbook
+from store.outbox import Outbox
+from tui.app.help import help_sections
+from tui.app.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
+from tui.app.plain import PlainToasts
+from tui.app.screens.incident import IncidentScreen
+from tui.net.probing import make_client
+
+
+class LastGoodApp(PlainToasts):
+    """Opens the incident where it was left, or helps declare one."""
+
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    TITLE = "lastgood"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        log: EventLog,
+        runbook: Runbook,
+        *,
+        clock: Clock | None = None,
+        actor: str = "coordinator",
+        incident_id: str | None = None,
+        new_incident_id: str | None = None,
+        poll_probes: bool = True,
+    ) -> None:
+        super().__init__()
+        self.event_log = log
+        self.runbook = runbook
+        """The runbook new incidents are declared with."""
+        self.clock: Clock = clock or SystemClock()
+        self.actor = actor
+        self.requested_incident = incident_id
+        self.new_incident_id = new_incident_id
+        """A fixed id for the next declaration, for tests and screenshots."""
+        self.poll_probes = poll_probes
+        """Network on: poll the runbook's probes and deliver its webhook messages."""
+        self.http: httpx.AsyncClient | None = None
+        """The one HTTP client of the app's lifetime, shared by probes and webhooks."""
+        self.outbox: Outbox | None = None
+        """Messages waiting for their webhooks, in the same database file as the log."""
+        self.delivery_attempts: int | None = None
+        """Tries before a message fails for good (None: the deliverer's default)."""
+        self.refusal: str | None = None
+        """Why the app closed without opening the incident (a damaged record): one line."""
+
+    async def on_unmount(self) -> None:
+        if self.http is not None:
+            await self.http.aclose()
+        if self.outbox is not None:
+            self.outbox.close()
+
+    def on_mount(self) -> None:
+        if self.poll_probes:
+            self.http = make_client()
+            path = getattr(self.event_log, "path", None)
+            if path is not None:
+                self.outbox = Outbox.open(path)
+        if self.requested_incident is not None:
+            self.open_incident(self.requested_incident)
+            return
+        open_states = [s for s in self._states() if not s.is_closed]
+        if len(open_states) == 1:
+            self.open_incident(open_states[0].id)
+        elif open_states:
+            self.show_picker(open_states)
+        else:
+            self.show_declare()
+
+    def _states(self) -> Iterable[IncidentState]:
+        for incident_id in self.event_log.incident_ids():
+            yield fold(self.event_log.events(incident_id))
+
+    def show_picker(self, states: list[IncidentState]) -> None:
+        now = self.clock.now()
+        rows = [
+            IncidentRow(
+                id=s.id,
+                severity=s.severity,
+                title=s.title,
+                elapsed=format_offset(elapsed(s, now)),
+                status="closed" if s.is_closed else "open",
+            )
+            for s in states
+        ]
+
+        def picked(choice: str | None) -> None:
+            if choice is None:
+                self.exit()
+            elif choice == "new":
+                self.show_declare()
+            else:
+                self.open_incident(choice)
+
+        self.push_screen(IncidentPicker(rows), picked)
+
+    def show_declare(self) -> None:
+        patterns = [str(p.id) for p in self.runbook.patterns]
+        default = str(self.runbook.default_pattern) if self.runbook.default_pattern else None
+
+        def declared(form: DeclareForm | None) -> None:
+            if form is None:
+                self.exit()
+                return
+            self.declare(form)
+
+        self.push_screen(
+            DeclareModal(
+                runbook_title=self.runbook.title, patterns=patterns, default_pattern=default
+            ),
+            declared,
+        )
+
+    def declare(self, form: DeclareForm) -> None:
+        details = Declaration(
+            title=form.title,
+            severity=form.severity,
+            commander=form.commander,
+            issue=form.issue,
+            eta_min=form.eta_min,
+            pattern=form.pattern,
+            channel=form.channel,
+            from_version=form.from_version,
+            last_good_version=form.last_good_version,
+        )
+        try:
+            event = commands.declare(
+                self.runbook,
+                details,
+                actor=self.actor,
+                clock=self.clock,
+                taken_ids=self.event_log.incident_ids(),
+                incident_id=self.new_incident_id,
+            )
+        except CommandError as error:
+            self.notify(str(error), title="Not declared", severity="error")
+            self.show_declare()
+            return
+        self.event_log.append([event])
+        self.open_incident(event.incident_id)
+
+    def open_incident(self, incident_id: str) -> None:
+        session = IncidentSession(self.event_log, incident_id, self.clock)
+        if session.damage is not None:
+            # The coordinator's screen records; on a damaged chain it must not open.
+            self.refusal = str(DamagedRecord(session.damage))
+            self.exit(return_code=1)
+            return
+        self.switch_or_push(IncidentScreen(session, self.event_log.events(incident_id), self.actor))
+
+    def switch_or_push(self, screen: Screen[None]) -> None:
+        if isinstance(self.screen, IncidentScreen):
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+
+    @property
+    def incident_screen(self) -> IncidentScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, IncidentScreen):
+                return screen
+        return None
+
+    def action_help(self) -> None:
+        self.push_screen(HelpModal(help_sections()))
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        incident = self.incident_screen
+        if incident is None:
+            return
+        for binding in IncidentScreen.BINDINGS:
+            if isinstance(binding, Binding) and not binding.action.startswith("phase"):
+                action = binding.action
+                yield SystemCommand(
+                    binding.description,
+                    f"{binding.description} (key: {binding.key_display or binding.key})",
+                    lambda action=action: self.call_later(incident.run_action, action),
+                )

@@ -1,0 +1,207 @@
+"""Shared pieces of the lastgood modal screens.
+
+Every modal in this package is a small, pure form: it is built from plain data,
+returns a plain result through ``dismiss`` and never touches the store or the
+domain. This module holds what they all share so each modal only describes its
+own fields:
+
+* :class:`LastgoodModal` -- the dialog frame CSS, ``escape`` to cancel
+  (dismissing ``None``) and the inline error line.
+* :class:`FormModal` -- adds ``ctrl+s`` to submit, Enter moving through the
+  Inputs (Enter in the last Input submits) and the Submit / Cancel buttons.
+* Small compose helpers (:func:`title_line`, :func:`hint_line`,
+  :func:`error_line`, :func:`field`, :func:`button_row`) so every modal has the
+  same title line, key hint line and error line.
+
+All text that may come from a user or a runbook is rendered with
+``markup=False`` (or as ``Content``) so a ``[`` is never read as markup.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, TypeVar
+
+from textual import on
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Input, Label
+from textual.widgets.button import ButtonVariant
+
+from incident.core.text import visible
+
+ResultT = TypeVar("ResultT")
+
+MODAL_WIDTH = 76
+"""Widest a dialog gets: fits an 80-column terminal with a margin."""
+
+ERROR_ID = "error"
+"""DOM id of the inline error line of every modal."""
+
+
+def title_line(text: str) -> Label:
+    """The bold first line of a dialog, naming what it is for."""
+    return Label(visible(text), classes="title", markup=False)
+
+
+def hint_line(text: str) -> Label:
+    """The last line of a dialog: the keys that work here, on one line."""
+    return Label(visible(text), classes="hint", markup=False)
+
+
+def error_line() -> Label:
+    """The inline validation message; hidden until :meth:`LastgoodModal.show_error`."""
+    return Label("", id=ERROR_ID, classes="error", markup=False)
+
+
+def field(label: str, widget: Widget, *, required: bool = False, id: str | None = None) -> Vertical:
+    """A form field: a one-line label above a compact input widget.
+
+    Required fields are marked with ``*`` in the label (not by colour alone).
+    """
+    text = f"{label} *" if required else label
+    label_widget = Label(visible(text), classes="field-label", markup=False)
+    return Vertical(label_widget, widget, classes="field", id=id)
+
+
+def text_input(value: str = "", *, id: str, placeholder: str = "") -> Input:
+    """A compact one-line Input; focusing it keeps the cursor at the end of a prefill."""
+    return Input(value, placeholder=placeholder, id=id, compact=True, select_on_focus=False)
+
+
+def button_row(*buttons: Button) -> Horizontal:
+    """A right-aligned row of compact buttons."""
+    return Horizontal(*buttons, classes="buttons")
+
+
+class LastgoodModal(ModalScreen[ResultT]):
+    """Base of every lastgood modal: the dialog frame, cancel and the error line.
+
+    Subclasses compose a ``Vertical(classes="dialog")`` holding a
+    :func:`title_line`, their own widgets, an :func:`error_line` and a
+    :func:`hint_line`. ``escape`` always cancels by dismissing ``None`` so the
+    push-screen callback learns about it (never ``pop_screen``).
+    """
+
+    DEFAULT_CSS = """
+    LastgoodModal {
+        align: center middle;
+    }
+    LastgoodModal > .dialog {
+        width: 76;
+        max-width: 100%;
+        height: auto;
+        max-height: 100%;
+        border: round $accent;
+        background: $panel;
+        padding: 0 1;
+    }
+    LastgoodModal .title {
+        width: 100%;
+        text-style: bold;
+        color: $text-accent;
+    }
+    LastgoodModal .hint {
+        width: 100%;
+        color: $text-muted;
+    }
+    LastgoodModal .error {
+        width: 100%;
+        color: $text-error;
+        text-style: bold;
+        display: none;
+    }
+    LastgoodModal .field {
+        height: auto;
+    }
+    LastgoodModal .field-label {
+        color: $text-muted;
+    }
+    LastgoodModal .field:focus-within > .field-label {
+        color: $text;
+        text-style: bold;
+    }
+    LastgoodModal Input.-textual-compact:focus {
+        background-tint: $accent 25%;
+    }
+    LastgoodModal .buttons {
+        height: auto;
+        width: 100%;
+        align-horizontal: right;
+    }
+    LastgoodModal .buttons > Button {
+        margin-left: 2;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+
+    def action_cancel(self) -> None:
+        """Close without a result: the callback receives ``None``."""
+        self.dismiss(None)
+
+    @property
+    def error_message(self) -> str:
+        """The validation message currently shown, or ``""`` when there is none."""
+        label = self.query_one(f"#{ERROR_ID}", Label)
+        return str(label.content) if label.display else ""
+
+    def show_error(self, message: str, *, focus: Widget | None = None) -> None:
+        """Show a one-line validation message and optionally focus the culprit."""
+        label = self.query_one(f"#{ERROR_ID}", Label)
+        label.update(message)
+        label.display = True
+        if focus is not None:
+            focus.focus()
+
+    def clear_error(self) -> None:
+        """Hide the validation message."""
+        label = self.query_one(f"#{ERROR_ID}", Label)
+        label.update("")
+        label.display = False
+
+
+class FormModal(LastgoodModal[ResultT]):
+    """A modal with fields: ``ctrl+s`` submits, Enter walks through the Inputs.
+
+    Enter in an Input moves to the next field, and in the last Input submits.
+    A button with id ``submit`` submits and one with id ``cancel`` cancels.
+    Subclasses implement :meth:`action_submit`: validate, then either
+    :meth:`show_error` (and stay open) or ``dismiss(result)``.
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Submit")]
+
+    def action_submit(self) -> None:
+        """Validate the fields and dismiss with the result."""
+        raise NotImplementedError
+
+    @on(Input.Submitted)
+    def _enter_in_input(self, event: Input.Submitted) -> None:
+        event.stop()
+        inputs = list(self.query(Input))
+        if inputs and event.input is inputs[-1]:
+            self.action_submit()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+
+def submit_button(label: str, *, variant: ButtonVariant = "primary") -> Button:
+    """The compact submit button (id ``submit``) of a form."""
+    return Button(label, id="submit", variant=variant, compact=True)
+
+
+def cancel_button() -> Button:
+    """The compact cancel button (id ``cancel``) of a form."""
+    return Button("Cancel", id="cancel", compact=True)

@@ -1,0 +1,139 @@
+"""Compose a stakeholder message from a template.
+
+Why it exists: the guide asks for prompt, regular communication ("Initiating
+rollback due to {issue}. ETA {eta}."). The app renders each template from the
+incident; here the coordinator picks one, edits it freely and sends it. The
+result is recorded and copied by the app, so what was told to whom is never lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Label, Select, TextArea
+
+from incident.core.text import visible, visible_block
+from tui.app.modals.base import (
+    FormModal,
+    button_row,
+    cancel_button,
+    error_line,
+    hint_line,
+    submit_button,
+    title_line,
+)
+
+
+class ComposerModal(FormModal[tuple[str | None, str] | None]):
+    """Pick a template, edit its text; dismiss with ``(template_id, text)``.
+
+    ``templates`` are ``(template id, label, rendered text)``. Choosing a template
+    replaces the text with its rendering (ctrl+z undoes the replacement). The
+    returned id is the selected template even if the text was edited, or ``None``
+    when no template is selected. The text is returned stripped; empty text is an
+    error.
+    """
+
+    DEFAULT_CSS = """
+    ComposerModal .channel {
+        width: 100%;
+        color: $text-muted;
+    }
+    ComposerModal #template-row {
+        height: auto;
+        margin: 1 0;
+    }
+    ComposerModal #template-row > Label {
+        width: 10;
+    }
+    ComposerModal #template {
+        width: 1fr;
+    }
+    ComposerModal #text {
+        height: 10;
+    }
+    ComposerModal #count {
+        width: 100%;
+        text-align: right;
+        color: $text-muted;
+    }
+    """
+
+    def __init__(
+        self,
+        templates: Sequence[tuple[str, str, str]],
+        *,
+        template: str | None = None,
+        channel: str = "",
+    ) -> None:
+        super().__init__()
+        self.templates = {tid: (label, text) for tid, label, text in templates}
+        """Template id -> (label, rendered text), in the given order."""
+        self.channel = channel
+        """Where the message goes, shown when given."""
+        self.loaded_template: str | None = template if template in self.templates else None
+        """The template whose text was last loaded into the editor."""
+
+    def compose(self) -> ComposeResult:
+        options = [(Text(label), tid) for tid, (label, _) in self.templates.items()]
+        select: Select[str] = Select(
+            options,
+            prompt="Free text (no template)",
+            value=self.loaded_template if self.loaded_template is not None else Select.NULL,
+            id="template",
+            compact=True,
+        )
+        initial = self.templates[self.loaded_template][1] if self.loaded_template else ""
+        with Vertical(classes="dialog"):
+            yield title_line("Compose message")
+            if self.channel:
+                yield Label(visible(f"channel: {self.channel}"), classes="channel", markup=False)
+            with Horizontal(id="template-row"):
+                yield Label("Template")
+                yield select
+            yield TextArea(visible_block(initial), id="text", soft_wrap=True)
+            yield Label(self._count_text(initial), id="count")
+            yield error_line()
+            yield button_row(submit_button("Send & copy"), cancel_button())
+            yield hint_line("ctrl+s send & copy · Tab next field · Esc cancel")
+
+    def on_mount(self) -> None:
+        if self.loaded_template is not None:
+            text_area = self.query_one("#text", TextArea)
+            text_area.focus()
+            text_area.move_cursor(text_area.document.end)
+
+    @staticmethod
+    def _count_text(text: str) -> str:
+        count = len(text)
+        return f"{count} character{'s' if count != 1 else ''}"
+
+    @on(Select.Changed, "#template")
+    def _template_changed(self, event: Select.Changed) -> None:
+        value = event.value if isinstance(event.value, str) else None
+        if value == self.loaded_template:
+            return  # the initial selection, or the same template again
+        self.loaded_template = value
+        if value is None:
+            return  # back to free text: keep what is written
+        text_area = self.query_one("#text", TextArea)
+        document = text_area.document
+        text_area.replace(visible_block(self.templates[value][1]), document.start, document.end)
+
+    @on(TextArea.Changed, "#text")
+    def _text_changed(self, event: TextArea.Changed) -> None:
+        self.query_one("#count", Label).update(self._count_text(event.text_area.text))
+
+    def action_submit(self) -> None:
+        text_area = self.query_one("#text", TextArea)
+        text = text_area.text.strip()
+        if not text:
+            self.show_error("The message is empty.", focus=text_area)
+            return
+        select: Select[str] = self.query_one("#template", Select)
+        template_id = None if select.is_blank() else str(select.value)
+        self.dismiss((template_id, text))

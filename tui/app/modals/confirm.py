@@ -1,0 +1,61 @@
+"""Confirm running a shell command before anything runs.
+
+Why it exists: a runbook's command steps act on production (switching a load
+balancer back); the guide says follow the plan, not improvise, so the exact
+command is shown and nothing runs until the coordinator says yes.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Label
+
+from incident.core.text import visible
+from tui.app.modals.base import LastgoodModal, button_row, hint_line, title_line
+
+
+class ConfirmCommand(LastgoodModal[bool]):
+    """Show a command; `y` runs it, `n` or Escape does not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Run"),
+        Binding("n", "answer(False)", "Don't run"),
+    ]
+
+    DEFAULT_CSS = """
+    ConfirmCommand .command {
+        width: 100%;
+        background: $boost;
+        padding: 0 1;
+        margin: 1 0;
+    }
+    """
+
+    def __init__(self, step_title: str, command: str) -> None:
+        super().__init__()
+        self.step_title = step_title
+        self.command = command
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line(f"Run: {self.step_title}")
+            yield Label("This runs on your machine, now:", markup=False)
+            yield Label(visible(self.command), classes="command", markup=False)
+            yield button_row(
+                Button("Run it (y)", id="submit", variant="error"),
+                Button("Cancel (n)", id="cancel"),
+            )
+            yield hint_line("y run · n/Esc cancel")
+
+    def action_answer(self, run: bool) -> None:
+        self.dismiss(run)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "submit")

@@ -1,0 +1,171 @@
+"""Choose how the database is rolled back.
+
+Why it exists: the guide's database step has three tiers -- backward compatible
+(no action), down migrations (possible data loss) and restore from backup
+(certain data loss, leadership approval). It is the most dangerous choice of the
+rollback, so each tier states its data loss in words and a marker (never colour
+alone), its risk and its guidance, and the choice needs a written reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from incident.core.text import visible
+from tui.app.modals.base import (
+    FormModal,
+    button_row,
+    cancel_button,
+    error_line,
+    field,
+    hint_line,
+    submit_button,
+    text_input,
+    title_line,
+)
+
+
+@dataclass(frozen=True)
+class TierView:
+    """What the modal shows of one database rollback tier."""
+
+    id: str
+    """Tier id, returned when chosen."""
+    title: str
+    """Short name, e.g. "Restore from backup"."""
+    risk: str
+    """One-line risk statement."""
+    data_loss: str
+    """``none``, ``possible`` or ``certain``."""
+    guidance: str
+    """What to do and check for this tier."""
+    approver: str | None
+    """Role whose approval this tier needs, if any."""
+    approved_by: str | None
+    """Who approved it, once recorded."""
+
+    @property
+    def blocked(self) -> bool:
+        """Needs an approval that has not been recorded yet."""
+        return self.approver is not None and not self.approved_by
+
+
+DATA_LOSS_MARKERS: dict[str, tuple[str, str]] = {
+    "none": ("  DATA LOSS: NONE", "$text-success"),
+    "possible": ("! DATA LOSS: POSSIBLE", "bold $text-warning"),
+    "certain": ("!! DATA LOSS: CERTAIN", "bold $text-error"),
+}
+"""Marker text (words and ``!`` marks, readable without colour) and style per level."""
+
+
+def data_loss_marker(level: str) -> tuple[str, str]:
+    """The marker text and style for a data-loss level (unknown levels shown as-is)."""
+    return DATA_LOSS_MARKERS.get(level, (f"? DATA LOSS: {level.upper()}", "bold"))
+
+
+def tier_prompt(tier: TierView) -> Content:
+    """The option shown for a tier: title and data loss, risk, approval state."""
+    marker, style = data_loss_marker(tier.data_loss)
+    parts: list[str | tuple[str, str]] = [
+        (visible(tier.title), "bold"),
+        "  ",
+        (marker, style),
+        "\n  ",
+        (visible(tier.risk), "italic"),
+    ]
+    if tier.blocked:
+        parts += [
+            "\n  ",
+            (f"BLOCKED until approved by {visible(tier.approver or '')}", "bold reverse"),
+        ]
+    elif tier.approver is not None:
+        parts += ["\n  ", f"Approved by {visible(tier.approved_by or '')}"]
+    return Content.assemble(*parts)
+
+
+class DatabaseTierModal(FormModal[tuple[str, str] | None]):
+    """Pick a database rollback tier and give a reason; dismiss with ``(tier_id, reason)``.
+
+    The highlighted tier is the choice. A tier still waiting for its approval is
+    selectable: the choice is recorded, and the app keeps the step blocked until
+    the approval is recorded too.
+    """
+
+    DEFAULT_CSS = """
+    DatabaseTierModal #tiers {
+        height: auto;
+        max-height: 9;
+        margin-bottom: 1;
+    }
+    DatabaseTierModal #guidance-box {
+        height: auto;
+        max-height: 3;
+        margin-bottom: 1;
+    }
+    """
+
+    def __init__(self, tiers: Sequence[TierView], *, chosen: str | None = None) -> None:
+        super().__init__()
+        self.tiers = list(tiers)
+        """The tiers, in the runbook's order."""
+        ids = [t.id for t in self.tiers]
+        self.initial_index = ids.index(chosen) if chosen in ids else 0
+        """Index of the tier highlighted when the modal opens."""
+
+    def compose(self) -> ComposeResult:
+        options = [Option(tier_prompt(t), id=t.id) for t in self.tiers]
+        with Vertical(classes="dialog"):
+            yield title_line("Database rollback: choose a tier")
+            yield OptionList(*options, id="tiers", compact=True)
+            with VerticalScroll(id="guidance-box"):
+                yield Static("", id="guidance", markup=False)
+            yield field(
+                "Reason", text_input(id="reason", placeholder="why this tier"), required=True
+            )
+            yield error_line()
+            yield button_row(submit_button("Choose tier", variant="warning"), cancel_button())
+            yield hint_line("↑↓ tier · Enter to reason/submit · ctrl+s choose · Esc cancel")
+
+    def on_mount(self) -> None:
+        tiers = self.query_one("#tiers", OptionList)
+        if self.tiers:
+            tiers.highlighted = self.initial_index
+            self._show_guidance(self.tiers[self.initial_index])
+        tiers.focus()
+
+    @property
+    def highlighted_tier(self) -> TierView | None:
+        """The tier that would be chosen now."""
+        index = self.query_one("#tiers", OptionList).highlighted
+        return self.tiers[index] if index is not None else None
+
+    def _show_guidance(self, tier: TierView) -> None:
+        self.query_one("#guidance", Static).update(visible(f"{tier.title}: {tier.guidance}"))
+
+    @on(OptionList.OptionHighlighted, "#tiers")
+    def _tier_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        self._show_guidance(self.tiers[event.option_index])
+
+    @on(OptionList.OptionSelected, "#tiers")
+    def _tier_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#reason", Input).focus()
+
+    def action_submit(self) -> None:
+        tier = self.highlighted_tier
+        reason = self.query_one("#reason", Input)
+        if tier is None:
+            self.show_error("Choose a tier.", focus=self.query_one("#tiers", OptionList))
+            return
+        if not reason.value.strip():
+            self.show_error("Reason is required.", focus=reason)
+            return
+        self.dismiss((tier.id, reason.value.strip()))

@@ -1,0 +1,213 @@
+"""The Phase 1 decision gate: roll back or not.
+
+Why it exists: the guide's first principle is to act decisively -- "When
+rollback criteria are met, do not hesitate. A bad deployment rarely gets better
+on its own." This gate puts the rollback triggers and their live state in front
+of the commander, lets them set the manual ones (e.g. "core functionality
+broken"), and records the decision with a reason prefilled from the evidence.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Input, Label, OptionList
+from textual.widgets.option_list import Option
+
+from incident.core.text import visible
+from tui.app.modals.base import (
+    FormModal,
+    button_row,
+    cancel_button,
+    error_line,
+    field,
+    hint_line,
+    submit_button,
+    text_input,
+    title_line,
+)
+
+PRINCIPLE = (
+    "When rollback criteria are met, do not hesitate. "
+    "A bad deployment rarely gets better on its own."
+)
+"""The guide's principle, quoted on the gate."""
+
+
+@dataclass(frozen=True)
+class TriggerView:
+    """What the gate shows of one rollback trigger."""
+
+    id: str
+    """Trigger id, passed to ``toggle_manual``."""
+    title: str
+    """e.g. "Error rate above 5%"."""
+    kind: str
+    """``metric``, ``consecutive_failures`` or ``manual``."""
+    state: str
+    """``met``, ``not met`` or ``no data``."""
+    detail: str
+    """The evidence, e.g. "error rate 12.0% > 5.0% for 3 samples"."""
+
+
+STATE_MARKERS: dict[str, tuple[str, str]] = {
+    "met": ("● MET    ", "bold $text-error"),
+    "not met": ("○ not met", "$text-success"),
+    "no data": ("? no data", "$text-warning"),
+}
+"""Symbol + words (readable without colour) and style per trigger state."""
+
+
+def state_marker(state: str) -> tuple[str, str]:
+    """Marker text and style for a trigger state (unknown states shown as-is)."""
+    return STATE_MARKERS.get(state, (f"? {state}", "bold"))
+
+
+def trigger_prompt(trigger: TriggerView) -> Content:
+    """Two lines per trigger: state and title, then the evidence."""
+    marker, style = state_marker(trigger.state)
+    parts: list[str | tuple[str, str]] = [(marker, style), "  ", (visible(trigger.title), "bold")]
+    if trigger.kind == "manual":
+        parts.append(("  (manual: space toggles)", "dim"))
+    detail = trigger.detail or "—"
+    parts += ["\n           ", (visible(detail), "italic")]
+    return Content.assemble(*parts)
+
+
+def met_reason(triggers: Sequence[TriggerView]) -> str:
+    """The reason prefill: the titles of the met triggers, or ``""`` if none is met."""
+    met = [t.title for t in triggers if t.state == "met"]
+    return f"Rollback triggers met: {', '.join(met)}" if met else ""
+
+
+class DecisionModal(FormModal[str | None]):
+    """Show the triggers, toggle manual ones, and decide; dismiss with the reason.
+
+    ``toggle_manual(trigger_id)`` is called for a manual trigger on ``space`` or
+    ``m`` (the app records the change durably) and returns the new views, which
+    are shown at once. While the reason still reads as the prefill, it follows
+    the met triggers. "Initiate rollback" (``ctrl+s``) needs a reason; Escape
+    dismisses ``None``.
+    """
+
+    DEFAULT_CSS = """
+    DecisionModal .principle {
+        width: 100%;
+        text-style: italic;
+        margin-bottom: 1;
+    }
+    DecisionModal .commander {
+        width: 100%;
+        color: $text-muted;
+    }
+    DecisionModal #triggers {
+        height: auto;
+        max-height: 9;
+        margin-bottom: 1;
+    }
+    DecisionModal .empty {
+        width: 100%;
+        margin-bottom: 1;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "toggle_trigger", "Toggle manual trigger"),
+        Binding("m", "toggle_trigger", "Toggle manual trigger", show=False),
+    ]
+
+    def __init__(
+        self,
+        triggers: Sequence[TriggerView],
+        *,
+        toggle_manual: Callable[[str], Sequence[TriggerView]],
+        commander: str,
+    ) -> None:
+        super().__init__()
+        self.triggers = list(triggers)
+        """The triggers as last rendered."""
+        self.toggle_manual = toggle_manual
+        """Called with a manual trigger's id; returns the new views of all triggers."""
+        self.commander = commander
+        """Who decides (shown on the gate)."""
+        self._prefill = met_reason(self.triggers)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line("Decision gate: roll back now?")
+            yield Label(f"“{PRINCIPLE}”", classes="principle")
+            if self.commander:
+                yield Label(
+                    visible(f"Decision by: {self.commander}"), classes="commander", markup=False
+                )
+            yield OptionList(
+                *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
+                id="triggers",
+                compact=True,
+            )
+            if not self.triggers:
+                yield Label("No rollback triggers in this runbook.", classes="empty")
+            yield field(
+                "Reason",
+                text_input(self._prefill, id="reason", placeholder="why roll back"),
+                required=True,
+            )
+            yield error_line()
+            yield button_row(submit_button("Initiate rollback", variant="error"), cancel_button())
+            yield hint_line("space/m toggle manual · ctrl+s initiate rollback · Esc cancel")
+
+    def on_mount(self) -> None:
+        if not self.triggers:
+            self.query_one("#triggers", OptionList).display = False
+            self.query_one("#reason", Input).focus()
+
+    def action_toggle_trigger(self) -> None:
+        """Toggle the highlighted trigger if it is manual."""
+        trigger_list = self.query_one("#triggers", OptionList)
+        index = trigger_list.highlighted
+        if index is None or not self.triggers:
+            return
+        trigger = self.triggers[index]
+        if trigger.kind != "manual":
+            self.show_error(f"{trigger.title} is measured, not set: only manual triggers toggle.")
+            return
+        self.clear_error()
+        self.show_triggers(self.toggle_manual(trigger.id))
+
+    def show_triggers(self, triggers: Sequence[TriggerView]) -> None:
+        """Re-render with new views, keeping the highlight on the same trigger."""
+        trigger_list = self.query_one("#triggers", OptionList)
+        index = trigger_list.highlighted
+        current_id = self.triggers[index].id if index is not None and self.triggers else None
+        self.triggers = list(triggers)
+        trigger_list.clear_options()
+        trigger_list.add_options(Option(trigger_prompt(t), id=t.id) for t in self.triggers)
+        ids = [t.id for t in self.triggers]
+        if current_id in ids:
+            trigger_list.highlighted = ids.index(current_id)
+        elif self.triggers:
+            trigger_list.highlighted = 0
+        reason = self.query_one("#reason", Input)
+        new_prefill = met_reason(self.triggers)
+        if reason.value.strip() == self._prefill.strip():
+            reason.value = new_prefill  # not edited by hand: follow the evidence
+        self._prefill = new_prefill
+
+    @on(OptionList.OptionSelected, "#triggers")
+    def _trigger_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.query_one("#reason", Input).focus()
+
+    def action_submit(self) -> None:
+        reason = self.query_one("#reason", Input)
+        if not reason.value.strip():
+            self.show_error("Reason is required.", focus=reason)
+            return
+        self.dismiss(reason.value.strip())

@@ -1,0 +1,88 @@
+"""Confirm a message the runbook made due: send it (perhaps edited), decline it, or wait.
+
+Why it exists: a `mode: confirm` rule means the runbook wants the message sent at
+this moment but a person must see it first. The text is ready and editable; sending
+is one key, and saying no is a recorded decision rather than a silent omission.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar, Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.widgets import Button, Label, TextArea
+
+from incident.core.text import visible, visible_block
+from tui.app.modals.base import LastgoodModal, button_row, error_line, hint_line, title_line
+
+DueChoice = tuple[Literal["send", "decline"], str]
+"""("send", the text to send) or ("decline", "")."""
+
+
+class DueMessageModal(LastgoodModal[DueChoice | None]):
+    """`ctrl+s` sends the (edited) text, `ctrl+d` declines, Escape leaves it for later."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "send", "Send"),
+        # priority: the text area would otherwise take ctrl+d as "delete right"
+        Binding("ctrl+d", "decline", "Don't send", priority=True),
+    ]
+
+    DEFAULT_CSS = """
+    DueMessageModal .why {
+        width: 100%;
+        color: $text-muted;
+    }
+    DueMessageModal #text {
+        height: 8;
+        margin: 1 0 0 0;
+    }
+    """
+
+    def __init__(self, title: str, why: str, text: str, *, targets: str = "") -> None:
+        super().__init__()
+        self.heading = title
+        self.why = why
+        self.text = text
+        self.targets = targets
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line(self.heading)
+            yield Label(visible(self.why), classes="why", markup=False)
+            if self.targets:
+                yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
+            yield TextArea(visible_block(self.text), id="text", soft_wrap=True)
+            yield error_line()
+            yield button_row(
+                Button("Send (ctrl+s)", id="send", variant="primary", compact=True),
+                Button("Don't send (ctrl+d)", id="decline", compact=True),
+                Button("Later (esc)", id="later", compact=True),
+            )
+            yield hint_line("ctrl+s send · ctrl+d don't send (asks why) · Esc decide later")
+
+    def on_mount(self) -> None:
+        text_area = self.query_one("#text", TextArea)
+        text_area.focus()
+        text_area.move_cursor(text_area.document.end)
+
+    def action_send(self) -> None:
+        text = self.query_one("#text", TextArea).text.strip()
+        if not text:
+            self.show_error("The message is empty.")
+            return
+        self.dismiss(("send", text))
+
+    def action_decline(self) -> None:
+        self.dismiss(("decline", ""))
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "send":
+            self.action_send()
+        elif event.button.id == "decline":
+            self.action_decline()
+        else:
+            self.action_cancel()

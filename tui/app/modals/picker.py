@@ -1,0 +1,126 @@
+"""Pick which open incident to resume, or declare a new one.
+
+Why it exists: lastgood never loses an incident -- after a crash, a reboot or
+on another coordinator's laptop the app starts again where it was. When more
+than one incident is open, the coordinator must say which one to resume; this
+list shows enough (severity, title, elapsed time, status) to pick the right one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from incident.core.text import visible
+from tui.app.modals.base import LastgoodModal, hint_line, title_line
+
+NEW = "new"
+"""Result meaning "declare a new incident"."""
+
+
+@dataclass(frozen=True)
+class IncidentRow:
+    """One open incident as the picker lists it."""
+
+    id: str
+    """Incident id, returned when picked."""
+    severity: str
+    """e.g. "SEV2"."""
+    title: str
+    """Incident title."""
+    elapsed: str
+    """Time since declaration, already formatted (e.g. "T+12:34")."""
+    status: str
+    """Current phase or state, already formatted."""
+
+
+ROW_WIDTH = 70
+"""Cells available to one incident line inside the dialog."""
+
+
+def _cell(text: str, width: int, style: str = "", *, right: bool = False) -> Content:
+    """``text`` truncated (with an ellipsis) and padded to exactly ``width`` cells."""
+    content = Content(visible(text)).truncate(width, ellipsis=True)
+    gap = width - content.cell_length
+    content = content.pad(gap, 0) if right else content.pad_right(gap)
+    return content.stylize(style) if style else content
+
+
+def row_prompts(rows: Sequence[IncidentRow], width: int = ROW_WIDTH) -> list[Content]:
+    """One aligned line per incident: severity, title, elapsed time and status."""
+    if not rows:
+        return []
+    sev_w = max(cell_len(r.severity) for r in rows)
+    elapsed_w = max(cell_len(r.elapsed) for r in rows)
+    status_w = min(24, max(cell_len(r.status) for r in rows))
+    title_w = max(10, width - sev_w - elapsed_w - status_w - 6)
+    return [
+        Content.assemble(
+            _cell(r.severity, sev_w, "bold"),
+            "  ",
+            _cell(r.title, title_w),
+            "  ",
+            _cell(r.elapsed, elapsed_w, "bold", right=True),
+            "  ",
+            _cell(r.status, status_w, "italic"),
+        )
+        for r in rows
+    ]
+
+
+class IncidentPicker(LastgoodModal[str | None]):
+    """List open incidents; dismiss with the chosen id, ``"new"``, or ``None``."""
+
+    DEFAULT_CSS = """
+    IncidentPicker #incidents {
+        height: auto;
+        max-height: 16;
+        margin: 1 0;
+    }
+    IncidentPicker .empty {
+        width: 100%;
+        margin: 1 0;
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("n", "new", "New incident")]
+
+    def __init__(self, rows: Sequence[IncidentRow]) -> None:
+        super().__init__()
+        self.rows = list(rows)
+        """The open incidents, most relevant first."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line("Open incidents")
+            if self.rows:
+                yield OptionList(
+                    *(
+                        Option(prompt, id=row.id)
+                        for row, prompt in zip(self.rows, row_prompts(self.rows), strict=True)
+                    ),
+                    id="incidents",
+                    compact=True,
+                )
+            else:
+                yield Label("No open incidents. Press n to declare one.", classes="empty")
+            yield hint_line("↑↓ choose · Enter resume · n new incident · Esc cancel")
+
+    def action_new(self) -> None:
+        """Declare a new incident instead."""
+        self.dismiss(NEW)
+
+    @on(OptionList.OptionSelected, "#incidents")
+    def _picked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option_id)

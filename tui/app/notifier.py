@@ -1,0 +1,136 @@
+"""Webhook delivery for the incident on screen: queue durably, send in the background.
+
+The coordinator never waits on a webhook: `queue` writes to the outbox and returns;
+`run` (an async worker) delivers with retries and records each outcome as an event,
+through the same session, so the timeline and the record show it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from datetime import datetime
+
+import httpx
+
+from incident.app.session import IncidentSession
+from incident.comms.notifications import (
+    delivery_outcome,
+    failed_keys,
+    queued,
+    requeued,
+    unqueued,
+    webhook_target,
+)
+from incident.comms.routing import OutboxMessage
+from incident.core.events import Event
+from store.outbox import Outbox, Status
+from tui.net.delivery import Deliverer, DeliveryResult
+
+
+class IncidentOutbox:
+    """The shared outbox, seen through one incident: it claims only that incident's mail."""
+
+    def __init__(self, outbox: Outbox, incident_id: str) -> None:
+        self.outbox = outbox
+        self.incident_id = incident_id
+
+    def claim(self, now: datetime, lease_until: datetime, limit: int = 50) -> list[OutboxMessage]:
+        return self.outbox.claim(now, lease_until, limit, incident_id=self.incident_id)
+
+    def status(self, key: str) -> tuple[Status, int, str] | None:
+        return self.outbox.status(key)
+
+    def mark_delivered(self, key: str, at: datetime) -> int:
+        return self.outbox.mark_delivered(key, at)
+
+    def mark_attempt_failed(self, key: str, error: str, next_attempt_at: datetime | None) -> int:
+        return self.outbox.mark_attempt_failed(key, error, next_attempt_at)
+
+
+class Notifier:
+    def __init__(
+        self,
+        session: IncidentSession,
+        outbox: Outbox,
+        client: httpx.AsyncClient,
+        *,
+        actor: str,
+        on_recorded: Callable[[list[Event]], None],
+        max_attempts: int | None = None,
+    ) -> None:
+        self.session = session
+        self.outbox = outbox
+        self.actor = actor
+        self.on_recorded = on_recorded
+        targets = {t.name: webhook_target(t) for t in session.state.runbook.notify_targets}
+        extra = {} if max_attempts is None else {"max_attempts": max_attempts}
+        self.deliverer = Deliverer(
+            targets,
+            IncidentOutbox(outbox, session.state.id),
+            client,
+            session.clock,
+            os.environ,
+            **extra,
+        )
+        self.stop = asyncio.Event()
+
+    def sync(self) -> list[Event]:
+        """Hand every recorded message that has targets to the outbox; returns the events.
+
+        Messages recorded by this screen, by the CLI or by another terminal are all
+        picked up here; each key is enqueued at most once, so a second deliverer
+        doing the same is harmless.
+        """
+        messages = unqueued(self.session.state)
+        if not messages:
+            return []
+        for item in messages:
+            self.outbox.enqueue(item)
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(lambda s: queued(s, messages, actor=actor, clock=clock))
+        self.deliverer.wake()
+        return recorded
+
+    def requeue(self, keys: list[str]) -> list[Event]:
+        """Try messages that failed for good again, with a fresh round of attempts.
+
+        The event goes first: a delivery is recorded only for a message the record
+        shows as pending.
+        """
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(
+            lambda s: [
+                event
+                for key in keys
+                if key in failed_keys(s)
+                for event in requeued(s, key, actor=actor, clock=clock)
+            ]
+        )
+        now = clock.now()
+        for event in recorded:
+            self.outbox.requeue(str(event.payload["key"]), now)
+        self.deliverer.wake()
+        return recorded
+
+    def record(self, result: DeliveryResult) -> None:
+        clock, actor = self.session.clock, self.actor
+        recorded = self.session.run_many(
+            lambda s: delivery_outcome(
+                s,
+                key=result.key,
+                target=result.target,
+                delivered=result.delivered,
+                attempts=result.attempts,
+                error=result.error,
+                final=result.final,
+                actor=actor,
+                clock=clock,
+            )
+        )
+        if recorded:
+            self.on_recorded(recorded)
+
+    async def run(self) -> None:
+        await self.deliverer.run(self.stop, self.record)

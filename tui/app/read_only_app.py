@@ -1,0 +1,27 @@
+"""What the read-only apps (attach, replay) share: styles, quit and help."""
+
+from __future__ import annotations
+
+from textual.binding import Binding
+
+from tui.app.help import EXTRA_KEYS
+from tui.app.modals import HelpModal
+from tui.app.plain import PlainToasts
+
+
+class ReadOnlyApp(PlainToasts):
+    """An app that shows a record and can never write to it."""
+
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("q", "quit", "Quit"),
+    ]
+    HELP_TITLE = "Keys"
+    SCREEN_BINDINGS: list[Binding] = []
+    """The main screen's bindings, listed by the help screen."""
+
+    def action_help(self) -> None:
+        keys = [(b.key_display or b.key, b.description) for b in self.SCREEN_BINDINGS]
+        self.push_screen(HelpModal([(self.HELP_TITLE, keys), ("Moving around", EXTRA_KEYS)]))

@@ -1,0 +1,302 @@
+"""The coordinator screen's communication: composing, due messages, cadence, delivery.
+
+Kept apart from the checklist actions because it changes for its own reasons (the
+runbook's `notify` rules, the update cadence, webhook delivery). Everything here is
+recorded through the same `IncidentSession` as a keypress, so what the screen shows
+about a message is what the log holds.
+
+Three things run without a key being pressed, once a second and after every
+recorded action: due `mode: auto` messages are sent, recorded messages are handed to
+the outbox (whichever process recorded them), and a missed update is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from incident import commands
+from incident.app.autosend import record_auto_sends, record_overdue
+from incident.app.session import IncidentSession
+from incident.commands import CommandError
+from incident.commands.messages import decline as decline_event
+from incident.commands.messages import send_due
+from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation
+from incident.comms.notifications import failed_keys
+from incident.comms.templates import render_template, template_context
+from incident.core.events import Event, Kind, NewEvent
+from incident.core.phase_clocks import next_update_due
+from incident.core.state import IncidentState, StepStatus
+from incident.reports.describe import describe
+from runbooks.model import MomentKind, StepKind
+from store.errors import StoreError
+from tui.app.modals import ComposerModal, TextPrompt
+from tui.app.modals.due_message import DueChoice, DueMessageModal
+from tui.app.notifier import Notifier
+from tui.app.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from textual.app import App
+
+UPDATE_REMINDER = CONFIRM_LEAD
+"""How long before a stakeholder update is due the coordinator is reminded."""
+
+AUTO_ACTOR = "lastgood"
+"""Who records what happens without a key: auto-sends and delivery outcomes."""
+
+
+class CommsActions:
+    """Mixed into `IncidentScreen`; uses its session, actor, record and redraw."""
+
+    session: IncidentSession
+    actor: str
+    notifier: Notifier | None
+    app: App[Any]
+    _reminded_for: datetime | None
+    _waiting: set[tuple[str, object]]
+
+    # Provided by the screen.
+    state: IncidentState
+    selected_step: str | None
+    now: Callable[[], datetime]
+    notify: Callable[..., None]
+    query_one: Callable[..., Any]
+    record: Callable[..., bool]
+    record_many: Callable[..., list[Event]]
+    redraw_clocks: Callable[[], None]
+    refresh_bindings: Callable[[], None]
+
+    # --- set-up ------------------------------------------------------------------
+
+    def start_notifier(self) -> Notifier | None:
+        """Deliver to the runbook's webhooks, when it has any and the app can send."""
+        client = getattr(self.app, "http", None)
+        outbox = getattr(self.app, "outbox", None)
+        if client is None or outbox is None or not self.state.runbook.notify_targets:
+            return None
+        return Notifier(
+            self.session,
+            outbox,
+            client,
+            actor=AUTO_ACTOR,
+            on_recorded=self.show_recorded,
+            max_attempts=getattr(self.app, "delivery_attempts", None),
+        )
+
+    def show_recorded(self, events: list[Event]) -> None:
+        """Events recorded off the keyboard (deliveries): into the timeline and the bar."""
+        if events:
+            self.query_one(Timeline).append(self.state, events)
+            self.redraw_clocks()
+        for event in events:
+            if event.kind == Kind.NOTIFICATION_FAILED:
+                self.notify(
+                    describe(event) + " (f re-sends)",
+                    title="Message not delivered",
+                    severity="error",
+                    timeout=10,
+                )
+
+    # --- without a key -----------------------------------------------------------
+
+    def record_background(self) -> list[Event]:
+        """Auto-sends, outbox hand-over and the update cadence; returns what was recorded."""
+        recorded = self._send_automatic()
+        if self.notifier is not None:
+            recorded += self.notifier.sync()
+        recorded += self.check_update_cadence()
+        self._offer_due()
+        return recorded
+
+    def _send_automatic(self) -> list[Event]:
+        recorded = record_auto_sends(self.session, actor=AUTO_ACTOR)
+        for event in recorded:
+            if event.kind == Kind.COMMUNICATION_SENT:
+                self.notify(describe(event), title="Sent automatically", timeout=6)
+        return recorded
+
+    def _offer_due(self) -> None:
+        """Tell the coordinator, once each, that a message waits for confirmation."""
+        due = awaiting_confirmation(self.state, self.now())
+        waiting = {(m.template, m.due_at) for m in due} | {("failed", len(failed_keys(self.state)))}
+        if waiting == self._waiting:
+            return  # the usual tick: nothing new, the footer stays as it is
+        fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
+        self._waiting = waiting
+        for message in fresh:
+            self.notify(
+                f"The {_label(message.template)} message is ready: m reviews and sends it",
+                title="Message due",
+                severity="warning",
+                timeout=10,
+            )
+        self.refresh_bindings()
+
+    def check_update_cadence(self) -> list[Event]:
+        """Remind once when the next stakeholder update is a minute away; record a miss."""
+        due = next_update_due(self.state)
+        if due is None:
+            return []
+        if timedelta(0) < due - self.now() <= UPDATE_REMINDER and due != self._reminded_for:
+            self._reminded_for = due
+            if not self._update_is_offered():
+                self.notify(
+                    f"Next stakeholder update due at {due:%H:%M} UTC (c composes it)",
+                    title="Update due soon",
+                    severity="warning",
+                    timeout=10,
+                )
+        recorded = record_overdue(self.session, actor=self.actor)
+        if recorded:
+            self.notify(
+                describe(recorded[-1]) + " (c composes it)",
+                title="Stakeholder update overdue",
+                severity="error",
+                timeout=15,
+            )
+        return recorded
+
+    def _update_is_offered(self) -> bool:
+        return any(
+            rule.on is not None and rule.on.kind is MomentKind.UPDATE_DUE
+            for rule in self.state.runbook.timed_rules()
+        )
+
+    # --- keys ----------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`m` is in the footer only while a message waits for confirmation."""
+        if action == "due_message":
+            return bool(awaiting_confirmation(self.state, self.now()))
+        if action == "resend_failed":
+            return bool(failed_keys(self.state)) and self.notifier is not None
+        return True
+
+    def action_due_message(self) -> None:
+        """Review the first message waiting for confirmation: send, decline or wait."""
+        due = awaiting_confirmation(self.state, self.now())
+        if not due:
+            self.notify("No message is waiting to be sent.")
+            return
+        message = due[0]
+        text = commands.compose_message(self.state, message.template, self.now())
+        targets = ", ".join(t.name for t in self.state.runbook.targets_for(message.template))
+        clock, actor = self.session.clock, self.actor
+
+        def chosen(choice: DueChoice | None) -> None:
+            if choice is None:
+                return
+            if choice[0] == "send":
+                self._record_due(
+                    lambda s: send_due(
+                        s, message.template, actor=actor, clock=clock, text=choice[1]
+                    )
+                )
+                return
+            self._ask_decline_reason(message)
+
+        self.app.push_screen(
+            DueMessageModal(
+                f"Send: {_label(message.template)}",
+                _why(message),
+                text,
+                targets=targets,
+            ),
+            chosen,
+        )
+
+    def _ask_decline_reason(self, message: DueMessage) -> None:
+        clock, actor = self.session.clock, self.actor
+
+        def declined(reason: str | None) -> None:
+            if reason:
+                self._record_due(
+                    lambda s: [decline_event(s, message.template, reason, actor=actor, clock=clock)]
+                )
+
+        self.app.push_screen(
+            TextPrompt(f"Not sending: {_label(message.template)}", "Why is it not being sent?"),
+            declined,
+        )
+
+    def _record_due(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> None:
+        recorded = self.record_many(command)
+        if recorded:
+            sent = [e for e in recorded if e.kind == Kind.COMMUNICATION_SENT]
+            if sent:
+                self.app.copy_to_clipboard(str(sent[0].payload.get("text", "")))
+                self.notify("Message recorded and copied to the clipboard", timeout=3)
+
+    def action_resend_failed(self) -> None:
+        """Try again every message whose delivery failed for good."""
+        if self.notifier is None:
+            self.notify("This incident has no webhook targets to send to.")
+            return
+        try:
+            recorded = self.notifier.requeue(failed_keys(self.state))
+        except (StoreError, CommandError) as error:
+            self.notify(str(error), title="Not re-sent", severity="error")
+            return
+        self.show_recorded(recorded)
+        self.notify(f"Re-sending {len(recorded)} message(s)", timeout=3)
+        self.refresh_bindings()
+
+    def action_compose(self) -> None:
+        step_id = self.selected_step
+        template = None
+        check_step = None
+        if step_id is not None:
+            step = self.state.steps[step_id].step
+            if step.kind == StepKind.COMMUNICATION and self.state.status_of(step_id) in (
+                StepStatus.OPEN,
+                StepStatus.BLOCKED,
+            ):
+                template, check_step = step.template, step_id
+        self._open_composer(template, check_step=check_step)
+
+    def _open_composer(self, template: str | None, *, check_step: str | None) -> None:
+        context = template_context(self.state, self.now())
+        templates = [
+            (name, name.replace("-", " ").capitalize(), render_template(text, context))
+            for name, text in self.state.runbook.templates
+        ]
+        if not templates:
+            self.notify("This runbook has no message templates.")
+            return
+        clock, actor = self.session.clock, self.actor
+
+        def send(result: tuple[str | None, str] | None) -> None:
+            if not result:
+                return
+            template_id, text = result
+            sent = self.record(
+                lambda s: commands.send_communication(
+                    s, actor=actor, clock=clock, template=template_id, text=text
+                ),
+                "Message recorded and copied to the clipboard",
+            )
+            if sent:
+                self.app.copy_to_clipboard(text)
+                if check_step and self.state.status_of(check_step) == StepStatus.OPEN:
+                    self._check(check_step, note="message sent")
+
+        self.app.push_screen(
+            ComposerModal(templates, template=template, channel=self.state.channel), send
+        )
+
+    _check: Callable[..., None]
+
+
+def _label(template: str) -> str:
+    return template.replace("-", " ")
+
+
+def _why(message: DueMessage) -> str:
+    moment = message.rule.on
+    when = f"{message.due_at:%H:%M:%S} UTC"
+    if moment is None or moment.kind is MomentKind.DECLARED:
+        return f"Due since the incident was declared ({when})."
+    if moment.kind is MomentKind.UPDATE_DUE:
+        return f"The next stakeholder update is due at {when}."
+    return f"Due since {moment.kind} {moment.ref} was done ({when})."

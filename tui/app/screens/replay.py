@@ -1,0 +1,160 @@
+"""Replay: the main screen, read-only, driven through the recorded timestamps.
+
+The same widgets as live, fed by a `ReplaySession` instead of the log, so the
+clocks, checklist, timeline, health panels and triggers read as they did at each
+moment. Nothing here can record: the recording actions are not bound, and the
+session refuses them anyway.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from incident.core.events import Event
+from incident.core.phase_clocks import format_offset
+from incident.core.replay import ReplaySession, parse_offset
+from tui.app.modals import TextPrompt
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.timeline import Timeline
+
+SPEEDS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 32, 64, 128)
+FRAME_S = 0.1
+"""How often playback moves the replay clock."""
+
+
+class ReplayBar(Static):
+    DEFAULT_CSS = """
+    ReplayBar { height: 1; background: $warning-muted; color: $text; padding: 0 1; }
+    """
+
+
+class ReplayScreen(IncidentScreen, inherit_bindings=False):
+    """An incident as it unfolded: pause, speed, step, jump."""
+
+    BINDINGS = [
+        Binding("space", "toggle_play", "Play/pause"),
+        Binding("plus,equals_sign", "speed(1)", "Faster", key_display="+"),
+        Binding("minus", "speed(-1)", "Slower", key_display="-"),
+        Binding("n", "next_event", "Next event"),
+        Binding("g", "go_to", "Go to T+"),
+        Binding("home", "restart", "Start", show=False),
+        Binding("end", "to_end", "End", show=False),
+        Binding("left,[", "phase(-1)", "Prev phase", show=False),
+        Binding("right,]", "phase(1)", "Next phase", show=False),
+    ]
+
+    def __init__(self, session: ReplaySession, *, speed: float = 1.0, playing: bool = True) -> None:
+        super().__init__(session, session.visible_events(), actor="replay")  # type: ignore[arg-type]
+        self.replay = session
+        self.speed = speed
+        self.playing = playing
+
+    def compose(self) -> ComposeResult:
+        yield ReplayBar(id="replay-bar")
+        yield from super().compose()
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.set_interval(FRAME_S, self.frame)
+        self.sync()
+
+    def record_background(self) -> list[Event]:
+        """A replay shows what happened; it sends, offers and records nothing."""
+        return []
+
+    def tick(self) -> None:
+        """Live polling of the log has no place in a replay; `frame` moves time."""
+
+    def frame(self) -> None:
+        if not self.playing:
+            return
+        clock = self.replay.clock
+        moment = clock.now() + timedelta(seconds=FRAME_S * self.speed)
+        last = self.replay.replayer.last_at
+        if moment >= last:
+            moment = last
+            self.playing = False
+        clock.jump(moment)
+        self.sync()
+
+    def sync(self) -> None:
+        """Bring the widgets to the replay clock's moment."""
+        applied = self.replay.refresh()
+        timeline = self.query_one(Timeline)
+        if self.replay.rewound:
+            timeline.reset()
+            timeline.append(self.state, self.replay.visible_events())
+        elif applied:
+            timeline.append(self.state, applied)
+        self.redraw()
+        if applied or self.replay.rewound:
+            self.redraw_health()
+        self.show_bar()
+
+    def show_bar(self) -> None:
+        replayer = self.replay.replayer
+        offset = format_offset(self.replay.clock.now() - self.state.started_at)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("REPLAY ", style="bold")
+        text.append("▶ playing" if self.playing else "■ paused", style="bold")
+        text.append(f"  {self.speed:g}×  {offset}")
+        text.append(f"  event {replayer.position}/{len(replayer.events)}")
+        text.append(f"  {self.replay.clock.now():%Y-%m-%d %H:%M:%S} UTC  (read-only)")
+        if self.replay.damage is not None:
+            text.append(f"  DAMAGED at event {self.replay.damage.first_bad_seq}", style="bold")
+        self.query_one(ReplayBar).update(text)
+
+    # --- playback ------------------------------------------------------------------
+
+    def action_toggle_play(self) -> None:
+        if not self.playing and self.replay.clock.now() >= self.replay.replayer.last_at:
+            self.action_restart()
+        self.playing = not self.playing
+        self.show_bar()
+
+    def action_speed(self, direction: int) -> None:
+        index = min(range(len(SPEEDS)), key=lambda i: abs(SPEEDS[i] - self.speed))
+        self.speed = SPEEDS[max(0, min(len(SPEEDS) - 1, index + direction))]
+        self.show_bar()
+
+    def action_next_event(self) -> None:
+        """Pause and move to the next recorded event."""
+        self.playing = False
+        upcoming = self.replay.replayer.next_event_at()
+        if upcoming is not None:
+            self.replay.clock.jump(upcoming)
+        self.sync()
+
+    def action_restart(self) -> None:
+        self.replay.clock.jump(self.replay.replayer.first_at)
+        self.sync()
+
+    def action_to_end(self) -> None:
+        self.playing = False
+        self.replay.clock.jump(self.replay.replayer.last_at)
+        self.sync()
+
+    def action_go_to(self) -> None:
+        def go(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                offset = parse_offset(text)
+            except ValueError as error:
+                self.notify(str(error), severity="error")
+                return
+            self.seek_offset(offset)
+
+        self.app.push_screen(
+            TextPrompt("Go to", "Jump to which moment?", placeholder="T+12:30"), go
+        )
+
+    def seek_offset(self, offset: timedelta) -> None:
+        self.playing = False
+        self.replay.clock.jump(self.state.started_at + offset)
+        self.sync()

@@ -1,0 +1,76 @@
+"""The checklist of one phase: each step with a mark that reads without colour."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+from incident.core.state import IncidentState, StepStatus
+from incident.core.text import visible
+
+MARKS: dict[StepStatus, str] = {
+    StepStatus.OPEN: "[ ]",
+    StepStatus.DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+    StepStatus.BLOCKED: "[!]",
+}
+
+STYLES: dict[StepStatus, str] = {
+    StepStatus.OPEN: "",
+    StepStatus.DONE: "dim",
+    StepStatus.SKIPPED: "dim italic",
+    StepStatus.BLOCKED: "bold",
+}
+
+
+def step_prompt(state: IncidentState, step_id: str) -> Text:
+    record = state.steps[step_id]
+    status = state.status_of(step_id)
+    text = Text(no_wrap=False)
+    text.append(MARKS[status] + " ", style="bold")
+    text.append(visible(record.step.title), style=STYLES[status])
+    if not record.step.required:
+        text.append(" (optional)", style="dim")
+    if status == StepStatus.BLOCKED:
+        text.append(" (blocked)", style="bold")
+    return text
+
+
+class Checklist(OptionList):
+    """Steps of the phase on show; the highlighted one is the step acted on."""
+
+    DEFAULT_CSS = """
+    Checklist { height: 1fr; border: round $primary-muted; }
+    Checklist:focus { border: round $primary; }
+    """
+
+    def show(self, state: IncidentState, phase_id: str) -> None:
+        """Rebuild the list, keeping the highlighted step where it was."""
+        highlighted = self.highlighted_step
+        step_ids = [r.step.id for r in state.phase_steps(phase_id)]
+        self.clear_options()
+        self.add_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
+        if highlighted in step_ids:
+            self.highlighted = step_ids.index(highlighted)
+        else:
+            self.highlight_next_open(state)
+
+    def highlight_next_open(self, state: IncidentState) -> None:
+        """Move to the first step still to do, so the next key acts on it."""
+        for index in range(self.option_count):
+            step_id = self.get_option_at_index(index).id
+            if step_id is not None and state.status_of(step_id) in (
+                StepStatus.OPEN,
+                StepStatus.BLOCKED,
+            ):
+                self.highlighted = index
+                return
+        if self.option_count and self.highlighted is None:
+            self.highlighted = 0
+
+    @property
+    def highlighted_step(self) -> str | None:
+        if self.highlighted is None or self.option_count == 0:
+            return None
+        return self.get_option_at_index(self.highlighted).id

@@ -1,0 +1,151 @@
+"""The phase clocks: each phase's window as a countdown, plus the next update due.
+
+State is carried by words and symbols (DUE SOON, OVERDUE, DONE), with colour only
+as emphasis, so it reads the same with NO_COLOR or on a monochrome terminal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Static
+
+from incident.core.phase_clocks import PhaseClock, PhaseState, format_duration, next_update_due
+from incident.core.state import IncidentState
+from incident.core.text import visible
+from runbooks.model import Phase
+
+STATE_WORDS: dict[PhaseState, str] = {
+    PhaseState.UPCOMING: "· UPCOMING",
+    PhaseState.ACTIVE: "▶ ACTIVE",
+    PhaseState.DUE_SOON: "⚠ DUE SOON",
+    PhaseState.OVERDUE: "✖ OVERDUE",
+    PhaseState.DONE: "✓ DONE",
+}
+
+
+def window_label(phase: Phase) -> str:
+    window = phase.window
+    if window is None:
+        return "no window"
+    if window.end_min is None:
+        return f"T+{window.start_min}m →"
+    return f"T+{window.start_min}–{window.end_min}m"
+
+
+def time_line(clock: PhaseClock, now: datetime) -> str:
+    """The number that matters for the phase's state, short enough for 80 columns."""
+    match clock.state:
+        case PhaseState.UPCOMING:
+            return f"in {format_duration(clock.opens_at - now)}" if clock.opens_at else ""
+        case PhaseState.ACTIVE | PhaseState.DUE_SOON:
+            if clock.remaining is None:
+                return window_label(clock.phase)
+            return f"{format_duration(clock.remaining)} left"
+        case PhaseState.OVERDUE:
+            return f"+{format_duration(clock.overdue_by)}" if clock.overdue_by else ""
+        case PhaseState.DONE:
+            if clock.overdue_by:
+                return f"+{format_duration(clock.overdue_by)} late"
+            return "on time" if clock.due_at else ""
+    return ""
+
+
+class PhaseCell(Static):
+    """One phase: number and title, target window, state and time."""
+
+    DEFAULT_CSS = """
+    PhaseCell {
+        width: 1fr;
+        height: 3;
+        padding: 0 1;
+        background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    PhaseCell.current { background: $primary-muted; text-style: bold; }
+    PhaseCell.due_soon { color: $warning; }
+    PhaseCell.overdue { color: $error; text-style: bold; }
+    PhaseCell.done { color: $success; }
+    PhaseCell.upcoming { color: $text-muted; }
+    """
+
+    def show(self, number: int, clock: PhaseClock, now: datetime, *, current: bool) -> None:
+        for state in PhaseState:
+            self.set_class(clock.state == state, str(state))
+        self.set_class(current, "current")
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f"{number} {visible(clock.phase.title)}\n")
+        text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
+        text.append(time_line(clock, now))
+        self.update(text)
+
+
+class UpdateCell(Static):
+    """When the next stakeholder update is due, under the runbook's cadence."""
+
+    DEFAULT_CSS = """
+    UpdateCell {
+        width: 16;
+        height: 3;
+        padding: 0 1;
+        background: $boost;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    UpdateCell.overdue { color: $error; text-style: bold; }
+    UpdateCell.due_soon { color: $warning; }
+    """
+
+    def show(self, state: IncidentState, now: datetime) -> None:
+        due = next_update_due(state)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append("Next update\n")
+        overdue = due_soon = False
+        if due is None:
+            text.append("none due\n")
+        else:
+            delta = due - now
+            if delta.total_seconds() < 0:
+                overdue = True
+                text.append("✖ OVERDUE\n", style="bold")
+                text.append(f"+{format_duration(delta)}")
+            else:
+                due_soon = delta.total_seconds() <= 60
+                text.append("⚠ DUE SOON\n" if due_soon else f"at {due:%H:%M} UTC\n")
+                text.append(f"in {format_duration(delta)}")
+        self.set_class(overdue, "overdue")
+        self.set_class(due_soon, "due_soon")
+        self.update(text)
+
+
+class PhaseStrip(Horizontal):
+    """All the clocks in one row."""
+
+    DEFAULT_CSS = """
+    PhaseStrip { height: 3; }
+    PhaseStrip > PhaseCell { margin-right: 1; }
+    """
+
+    def __init__(self, phase_count: int) -> None:
+        super().__init__()
+        self._cells = [PhaseCell(id=f"phase-{n}") for n in range(1, phase_count + 1)]
+        self._update = UpdateCell(id="next-update")
+
+    def compose(self) -> ComposeResult:
+        yield from self._cells
+        yield self._update
+
+    def show(
+        self,
+        state: IncidentState,
+        now: datetime,
+        clocks: list[PhaseClock],
+        current_phase_id: str | None,
+    ) -> None:
+        for number, (cell, clock) in enumerate(zip(self._cells, clocks, strict=True), start=1):
+            cell.show(number, clock, now, current=clock.phase.id == current_phase_id)
+        self._update.show(state, now)

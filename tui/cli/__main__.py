@@ -1,0 +1,5 @@
+"""`python -m tui.cli`: how `serve` starts each browser's `attach`."""
+
+from tui.cli.main.main import run
+
+run()

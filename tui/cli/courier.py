@@ -1,0 +1,149 @@
+"""Messages without a screen: what `lastgood deliver`, `send` and `monitor` share.
+
+The TUI sends due `mode: auto` messages, hands recorded messages to the outbox and
+delivers them while it is open. A coordinator working from the CLI, or a bastion
+running `monitor`, needs the same without a terminal UI; this is that, printing a
+line per outcome instead of drawing a timeline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import Callable
+from pathlib import Path
+from types import TracebackType
+
+import httpx
+
+from incident.app.autosend import record_auto_sends, record_overdue
+from incident.app.session import IncidentSession
+from incident.comms.due import awaiting_confirmation
+from incident.comms.notifications import failed_keys
+from incident.core.events import Event, Kind
+from incident.reports.describe import describe
+from store.outbox import Outbox
+from tui.app.notifier import Notifier
+from tui.net.probing import make_client
+
+AUTO_ACTOR = "lastgood"
+_SHOWN = (Kind.COMMUNICATION_SENT, Kind.STEP_CHECKED, Kind.UPDATE_OVERDUE)
+
+
+class Courier:
+    """Auto-sends, outbox hand-over and delivery for one incident, printed as lines.
+
+    Use as an async context manager: it owns its HTTP client and outbox connection.
+    """
+
+    def __init__(
+        self,
+        session: IncidentSession,
+        db: Path,
+        *,
+        say: Callable[[str], None],
+        max_attempts: int | None = None,
+    ) -> None:
+        self.session = session
+        self.db = db
+        self.say = say
+        self.max_attempts = max_attempts
+        self.notifier: Notifier | None = None
+        self._outbox: Outbox | None = None
+        self._client: httpx.AsyncClient | None = None
+
+    async def __aenter__(self) -> Courier:
+        if self.session.state.runbook.notify_targets:
+            self._outbox = Outbox.open(self.db)
+            self._client = make_client()
+            self.notifier = Notifier(
+                self.session,
+                self._outbox,
+                self._client,
+                actor=AUTO_ACTOR,
+                on_recorded=self._print_events,
+                max_attempts=self.max_attempts,
+            )
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        if self._client is not None:
+            await self._client.aclose()
+        if self._outbox is not None:
+            self._outbox.close()
+
+    def catch_up(self) -> list[Event]:
+        """Send what is due by itself and hand every recorded message to the outbox."""
+        recorded = record_auto_sends(self.session, actor=AUTO_ACTOR)
+        self._print_events(recorded)
+        if self.notifier is not None:
+            recorded += self.notifier.sync()
+        return recorded
+
+    def resend_failed(self) -> int:
+        if self.notifier is None:
+            return 0
+        recorded = self.notifier.requeue(failed_keys(self.session.state))
+        self._print_events(recorded)
+        return len(recorded)
+
+    def pending(self) -> int:
+        if self._outbox is None:
+            return 0
+        return self._outbox.pending_count(self.session.state.id)
+
+    async def deliver_round(self) -> None:
+        """One attempt at every due message, each bounded by the delivery timeout."""
+        if self.notifier is None:
+            return
+        for result in await self.notifier.deliverer.deliver_due():
+            self.notifier.record(result)
+            if not result.delivered and not result.final:
+                self.say(f"Delivery to {result.target} failed ({result.error}); will retry")
+
+    async def deliver_until_settled(self, wait_s: float) -> None:
+        """Deliver, with retries, until nothing is pending or `wait_s` has passed."""
+        deadline = time.monotonic() + wait_s
+        while self.pending() and time.monotonic() < deadline:
+            await self.deliver_round()
+            if self.pending():
+                await asyncio.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
+
+    async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
+        """Until `stop`: once a tick, pick up other writers' events, send what is due and
+        record a missed update; deliveries run alongside with their own retries."""
+        deliveries = None
+        if self.notifier is not None:
+            deliveries = asyncio.create_task(self.notifier.run())
+        try:
+            while not stop.is_set():
+                self.session.refresh()
+                self.catch_up()
+                self._print_events(record_overdue(self.session, actor=AUTO_ACTOR))
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(stop.wait(), tick_s)
+        finally:
+            if deliveries is not None and self.notifier is not None:
+                self.notifier.stop.set()
+                await deliveries
+
+    def awaiting_lines(self, incident_id: str) -> list[str]:
+        """How to act on messages that wait for the coordinator's confirmation."""
+        due = awaiting_confirmation(self.session.state, self.session.clock.now())
+        return [
+            f"due: the {m.template} message ({m.moment}); send it with "
+            f"`lastgood send {incident_id} --template {m.template}` or decline with "
+            f"`lastgood decline {incident_id} {m.template} --reason ...`"
+            for m in due
+        ]
+
+    def _print_events(self, events: list[Event]) -> None:
+        for event in events:
+            if event.kind in _SHOWN or event.kind.startswith("notification."):
+                self.say(describe(event))

@@ -1,0 +1,197 @@
+"""Where a `lastgood` process meets the system: bytes, pipes, terminals, its own version.
+
+Arguments and environment values reach Python as text even when they are not
+UTF-8 (undecodable bytes become surrogate escapes), and would only fail deep in
+a write; a reader that closes the pipe early (`lastgood list | head -1`) makes the
+next write fail. Both end here as one line, or quietly, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import io
+import os
+import re
+import sys
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+CLOSED_PIPE_EXIT = 141
+"""The status of a tool killed by SIGPIPE (128 + 13), what `cat | head -1` gives too."""
+
+NOT_A_TERMINAL = "not a terminal: the TUI needs one; use `lastgood status` or `monitor` in scripts"
+
+_COMMAND_NAME = re.compile(r"[a-z][a-z-]*")
+_GLOBAL_OPTIONS_WITH_VALUE = ("--db",)
+
+Main = Callable[[Sequence[str] | None], int]
+
+
+def utf8_problem(text: str) -> str | None:
+    """Where `text` stops being UTF-8 (`byte 0xff at position 0`), or None if it is."""
+    try:
+        text.encode("utf-8")
+        return None
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError as error:
+        return f"character U+{ord(text[error.start]):04X} at position {error.start}"
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        return f"byte 0x{raw[error.start]:02x} at position {error.start}"
+    return "not UTF-8"  # pragma: no cover - a surrogate escape always decodes badly
+
+
+def argv_problem(argv: Sequence[str]) -> str | None:
+    """The one-line error for the first argument that is not UTF-8, or None.
+
+    Arguments after the command are numbered from it, as in its usage line
+    (`lastgood note: error: argument 2 ...` for `lastgood note ID $'\\xff'`).
+    """
+    command_at = _command_index(argv)
+    for index, arg in enumerate(argv):
+        problem = utf8_problem(arg)
+        if problem is None:
+            continue
+        if command_at is not None and index > command_at:
+            where = f"lastgood {argv[command_at]}: error: argument {index - command_at}"
+        else:
+            where = f"lastgood: error: argument {index + 1}"
+        return f"{where} is not valid UTF-8 ({problem})"
+    return None
+
+
+def _command_index(argv: Sequence[str]) -> int | None:
+    """The position of the subcommand: the first word that is not an option or its value."""
+    skip_value = False
+    for index, arg in enumerate(argv):
+        if skip_value:
+            skip_value = False
+        elif arg in _GLOBAL_OPTIONS_WITH_VALUE:
+            skip_value = True
+        elif not arg.startswith("-"):
+            return index if _COMMAND_NAME.fullmatch(arg) else None
+    return None
+
+
+def guarded(main: Main) -> Main:
+    """`main`, refusing undecodable arguments and ending quietly when stdout is closed.
+
+    stdout is flushed before returning, so a closed pipe fails here, where it is
+    caught, and not in the interpreter's last flush at exit.
+    """
+
+    @functools.wraps(main)
+    def run(argv: Sequence[str] | None = None) -> int:
+        args = list(sys.argv[1:] if argv is None else argv)
+        try:
+            if problem := argv_problem(args):
+                print(problem, file=sys.stderr)
+                return 2
+            with _buffered_stdout():
+                try:
+                    return main(args)
+                finally:
+                    sys.stdout.flush()
+        except BrokenPipeError:
+            _discard_output()
+            return CLOSED_PIPE_EXIT
+
+    return run
+
+
+@contextmanager
+def _buffered_stdout() -> Iterator[None]:
+    """A buffered stdout even under `python -u` / $PYTHONUNBUFFERED.
+
+    Unbuffered, stdout is a text layer straight on the file, which drops the rest
+    of a partial write (a reader closing mid-export) without an error; a buffered
+    writer finishes the write or raises BrokenPipeError. Line buffering keeps
+    what `-u` is for: each line shows as soon as it is printed.
+    """
+    original = sys.stdout
+    if not isinstance(getattr(original, "buffer", None), io.RawIOBase):
+        yield
+        return
+    buffered = open(  # noqa: SIM115 - closed below; the file descriptor stays open
+        original.fileno(),
+        "w",
+        buffering=1,  # line-buffered
+        encoding=original.encoding,
+        errors=original.errors,
+        closefd=False,
+    )
+    sys.stdout = buffered
+    try:
+        yield
+    finally:
+        sys.stdout = original
+        buffered.close()
+
+
+def _discard_output() -> None:
+    """Point stdout and stderr at /dev/null: what is still buffered must not raise again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    for fd in (1, 2):
+        os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def has_terminal() -> bool:
+    """Whether a TUI can run: a terminal on stdin and stdout, or a driver that needs none.
+
+    `lastgood serve` runs `attach` behind pipes with Textual's web driver, named in
+    $TEXTUAL_DRIVER; that is the one way to run the TUI without a terminal.
+    """
+    if os.environ.get("TEXTUAL_DRIVER"):
+        return True
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+def package_version() -> str:
+    """The installed distribution's version; in a source checkout, its pyproject.toml's."""
+    from importlib import metadata  # about 30 ms: only for --version
+
+    try:
+        return metadata.version("lastgood")
+    except metadata.PackageNotFoundError:
+        pass
+    pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
+    try:
+        with pyproject.open("rb") as handle:
+            project = tomllib.load(handle).get("project", {})
+    except (OSError, tomllib.TOMLDecodeError):
+        return "unknown"
+    if project.get("name") != "lastgood":
+        return "unknown"
+    return str(project.get("version", "unknown"))
+
+
+class VersionAction(argparse.Action):
+    """`--version`: prints `lastgood X.Y.Z` on stdout; the version is looked up only then."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="print the version and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"lastgood {package_version()}")
+        parser.exit()

@@ -1,0 +1,81 @@
+"""`verify` and the damage warnings that read-only verbs print: the record's integrity.
+
+Kept apart from `tui.cli.verbs` (already long) because these read the chain's
+report, not the incident's state.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+
+from incident.core.chain import ChainReport, head_problem
+from incident.core.events import JSONValue
+from tui.cli.verbs import CliError, open_log
+
+_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+
+def damage_warning(report: ChainReport) -> str:
+    """The one line a read-only view prints above an incident whose chain does not verify."""
+    return (
+        f"WARNING: the record of {report.incident_id} is damaged at event "
+        f"{report.first_bad_seq} ({report.problem}); run `lastgood verify "
+        f"{report.incident_id}`; nothing can be recorded until it is resolved"
+    )
+
+
+def damage_data(report: ChainReport | None) -> JSONValue:
+    """The `damage` field of `status --json`: null when the chain verifies."""
+    if report is None:
+        return None
+    return {
+        "first_bad_seq": report.first_bad_seq,
+        "problem": report.problem,
+        "verified_events": report.count,
+        "verified_head": report.head_hash,
+    }
+
+
+def _expected_head(args: argparse.Namespace) -> str | None:
+    given: str | None = args.expect_head
+    if given is None:
+        return None
+    if args.all:
+        raise CliError("--expect-head checks one incident: give its ID, not --all")
+    digest = given.strip().lower()
+    if not _SHA256.fullmatch(digest):
+        raise CliError(f"--expect-head: {given!r} is not a head hash (64 hex digits)")
+    return digest
+
+
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Exit 1 if any chain is broken, or if its head is not the one kept elsewhere."""
+    if args.all == bool(args.id):
+        raise CliError("give an incident ID or --all")
+    expected = _expected_head(args)
+    failed = 0
+    with open_log(args, read_only=True) as log:
+        ids = log.incident_ids() if args.all else [args.id]
+        if not ids:
+            print("no incidents to verify")
+        for incident_id in ids:
+            report = log.verify(incident_id)
+            mismatch = ""
+            if report.ok and expected is not None:
+                found_at = log.seq_of_hash(incident_id, expected)
+                mismatch = head_problem(report, expected, found_at)
+            if not report.ok:
+                failed += 1
+                where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
+                print(
+                    f"{incident_id}: BROKEN at {where}: {report.problem} "
+                    f"({report.count} events verified before it)"
+                )
+            elif mismatch:
+                failed += 1
+                print(f"{incident_id}: NOT THE EXPECTED HEAD: {mismatch}")
+            else:
+                matched = ", the expected head" if expected is not None else ""
+                print(f"{incident_id}: ok, {report.count} events, head {report.head_hash}{matched}")
+    return 1 if failed else 0

@@ -1,0 +1,64 @@
+"""The CLI's stdout and stderr, made unable to carry a raw control character.
+
+Everything the commands print (status lines, `monitor` readings, a command
+step's output, error messages quoting what someone typed) passes through here,
+so a title holding ESC or an OSC 52 clipboard write is shown as text in the
+terminal and never obeyed. Newline and tab pass; every other control is shown
+by `incident.core.text.visible_block`. Single-line fields are made visible where
+their lines are assembled, so one field cannot forge another line; this is the
+backstop that makes a forgotten field harmless.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TextIO
+
+from incident.core.text import visible_block
+
+
+class ShownStream:
+    """A text stream that writes `visible_block(text)` to the stream it wraps."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        # CRLF passes as a pair (an .ics file is CRLF by RFC 5545); a lone CR,
+        # which could overwrite the line before it, is shown.
+        self._stream.write("\r\n".join(visible_block(part) for part in text.split("\r\n")))
+        return len(text)
+
+    def writelines(self, lines: list[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def flush(self) -> None:
+        self._stream.flush()
+
+    def isatty(self) -> bool:
+        return self._stream.isatty()
+
+    def fileno(self) -> int:
+        return self._stream.fileno()
+
+    @property
+    def encoding(self) -> str:
+        return self._stream.encoding
+
+    @property
+    def wrapped(self) -> TextIO:
+        """The stream written to."""
+        return self._stream
+
+
+def show_control_characters() -> None:
+    """Wrap sys.stdout and sys.stderr for the rest of this process.
+
+    Textual draws on `sys.__stderr__`, the original stream, so the TUI is
+    unaffected; its widgets follow the same rule through `tui.app.plain`.
+    """
+    if not isinstance(sys.stdout, ShownStream):
+        sys.stdout = ShownStream(sys.stdout)  # type: ignore[assignment]
+    if not isinstance(sys.stderr, ShownStream):
+        sys.stderr = ShownStream(sys.stderr)  # type: ignore[assignment]

@@ -1,0 +1,1 @@
+"""The demo: a shop with a bad release on loopback, its script and scenarios."""

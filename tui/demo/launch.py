@@ -1,0 +1,72 @@
+"""`lastgood demo`: a real rollback to try in a minute, against a real HTTP service.
+
+Starts the built-in shop (`tui.demo.shop`) on loopback playing a bad 2.4.1
+release, writes a runbook whose probes and rollback switch point at it, declares
+an incident in a scratch database and opens the TUI on it.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+from incident import commands
+from incident.commands import Declaration
+from incident.core.clock import SystemClock
+from runbooks import load_runbook
+from runbooks.model import Runbook
+from runbooks.resolve import BUNDLED_DIR
+from store.sqlite_log import SqliteEventLog
+from tui.demo.shop import DemoService
+
+TEMPLATE = BUNDLED_DIR / "demo.yaml.in"
+PLACEHOLDER = "{{SERVICE_URL}}"
+
+DEMO_DECLARATION = Declaration(
+    title="Checkout errors after shop 2.4.1",
+    severity="SEV2",
+    commander="you",
+    issue="checkout failing for about 12% of requests after release 2.4.1",
+    eta_min=20,
+    pattern="blue-green",
+    channel="#inc-shop-checkout",
+    from_version="2.4.1",
+    last_good_version="2.4.0",
+)
+
+
+def write_demo_runbook(service_url: str, directory: Path) -> Runbook:
+    """The demo runbook, its probes and rollback switch pointed at `service_url`."""
+    text = TEMPLATE.read_text(encoding="utf-8").replace(PLACEHOLDER, service_url)
+    path = directory / "demo.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_runbook(path)
+
+
+def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
+    clock = SystemClock()
+    details = replace(DEMO_DECLARATION, started_at=clock.now() - timedelta(minutes=2))
+    event = commands.declare(
+        runbook, details, actor=actor, clock=clock, taken_ids=log.incident_ids()
+    )
+    log.append([event])
+    return event.incident_id
+
+
+def run_demo(*, actor: str) -> int:
+    from tui.app.app import LastGoodApp
+
+    workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
+    db = workdir / "demo.db"
+    with DemoService() as service:
+        runbook = write_demo_runbook(service.url, workdir)
+        with SqliteEventLog.open(db) as log:
+            incident_id = declare_demo(log, runbook, actor)
+            LastGoodApp(log, runbook, actor=actor, incident_id=incident_id).run()
+    print(f"The demo shop has stopped. The record is in {db}:")
+    print(f"  lastgood --db {db} status {incident_id}")
+    print(f"  lastgood --db {db} export {incident_id}")
+    print(f"  lastgood --db {db} verify {incident_id}")
+    return 0

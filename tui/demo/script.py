@@ -1,0 +1,90 @@
+"""`lastgood demo`: a whole rollback with the bundled runbook, in a scratch database.
+
+It drives the same domain commands the CLI and TUI use, so a newcomer sees in a few
+seconds what gets recorded, what the report looks like and that the log verifies.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import SystemClock
+from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.state import StepStatus
+from incident.reports.report import markdown_report
+from incident.reports.status import status_text
+from runbooks import load_runbook, resolve_runbook
+from runbooks.model import StepKind
+from store.sqlite_log import SqliteEventLog
+from tui.demo.scenarios import DECLARATION
+
+
+def run_demo() -> int:
+    workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
+    db = workdir / "demo.db"
+    clock = SystemClock()
+    actor = "demo"
+    runbook = load_runbook(resolve_runbook("rollback"))
+    declaration = DECLARATION
+    with SqliteEventLog.open(db) as log:
+        session = IncidentSession.declare(
+            log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
+        )
+        state = session.state
+        print(f"Declared {state.id} in {db}")
+        for step_id, record in list(state.steps.items()):
+            if not record.step.required:
+                continue
+            step = record.step
+            if step.approver:
+                session.run(
+                    lambda s, target=step_id, role=step.approver: commands.approve(
+                        s,
+                        target,
+                        by=f"the {role}",
+                        reason="rollback criteria met",
+                        actor=actor,
+                        clock=clock,
+                    )
+                )
+            if step.kind == StepKind.DATABASE:
+                session.run(
+                    lambda s: commands.choose_database_tier(
+                        s,
+                        "none",
+                        reason="expand-contract: old code reads the new schema",
+                        actor=actor,
+                        clock=clock,
+                    )
+                )
+            if step.kind == StepKind.COMMUNICATION and step.template:
+                session.run(
+                    lambda s, template=step.template: commands.send_communication(
+                        s, actor=actor, clock=clock, template=template
+                    )
+                )
+                print(f"  sent: {session.state.communications[-1].text}")
+            if session.state.status_of(step_id) == StepStatus.OPEN:
+                session.run(
+                    lambda s, target=step_id: commands.check_step(
+                        s, target, actor=actor, clock=clock
+                    )
+                )
+                offset = format_offset(elapsed(session.state, clock.now()))
+                print(f"  {offset}  checked {step_id}: {step.title}")
+        session.run(lambda s: commands.close(s, actor=actor, clock=clock))
+        print()
+        print(status_text(session.state, clock.now()))
+        report = workdir / "report.md"
+        report.write_text(
+            markdown_report(session.state, log.events(state.id), clock.now()), encoding="utf-8"
+        )
+        verdict = log.verify(state.id)
+        print()
+        print(f"Report: {report}")
+        print(f"Log verifies: {verdict.ok}, {verdict.count} events, head {verdict.head_hash}")
+    print(f"Look around: lastgood --db {db} status {state.id}")
+    return 0

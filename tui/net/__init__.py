@@ -1,0 +1,1 @@
+"""The one network adapter: httpx behind probes and webhook delivery."""

@@ -1,0 +1,292 @@
+"""Background delivery of the outbox to webhooks, with retries that never block.
+
+`Deliverer.deliver_due` claims the messages that are due, POSTs each one's body
+with an `Idempotency-Key` header, concurrently and under a per-request total
+deadline (`asyncio.timeout`), so a hanging receiver costs one slot for at most
+`timeout_s` and never delays the others. A 2xx marks the message delivered; any
+other answer or failure is recorded as a one-line, classified error (never a URL,
+header value or environment secret) and the message is tried again after
+`backoff_s(attempts)`, until `MAX_ATTEMPTS` fail it for good.
+
+Delivery is at least once, made exactly once where receivers honour the key: if
+the process dies after the receiver answered 2xx but before the outbox recorded
+it, the next start sends the message again with the same `Idempotency-Key`.
+
+httpx is imported lazily, as in `tui.net.probing` (it would pull Rich in).
+The outbox is synchronous SQLite; its calls run in a worker thread so an fsync
+never stalls the event loop the TUI draws from.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import json
+import socket
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Literal, Protocol
+
+from incident.comms.routing import MAX_ATTEMPTS, OutboxMessage, Target, backoff_s, body_for
+from incident.core.clock import Clock
+from incident.core.secrets import (
+    RequestSetupError,
+    exception_chain,
+    expand_request,
+    host_of,
+    safe_line,
+    secrets_for,
+)
+
+if TYPE_CHECKING:
+    import httpx
+
+RESPONSE_PEEK_BYTES = 4096
+"""How much of a receiver's answer is read (for an error line); the rest is dropped."""
+LEASE_MARGIN_S = 30.0
+"""A claim lasts the request deadline plus this, so a dead deliverer's claims expire."""
+
+_DNS_MESSAGES = (
+    "name or service not known",
+    "nodename nor servname",
+    "temporary failure in name resolution",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+    "name resolution",
+)
+
+
+class OutboxLike(Protocol):
+    """What the deliverer needs from the store (`store.outbox.Outbox` is one)."""
+
+    def claim(
+        self, now: datetime, lease_until: datetime, limit: int = 50
+    ) -> list[OutboxMessage]: ...
+
+    def status(
+        self, key: str
+    ) -> tuple[Literal["pending", "delivered", "failed"], int, str] | None: ...
+
+    def mark_delivered(self, key: str, at: datetime) -> int: ...
+
+    def mark_attempt_failed(
+        self, key: str, error: str, next_attempt_at: datetime | None
+    ) -> int: ...
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What one attempt came to; `final` when the message will not be tried again."""
+
+    key: str
+    incident_id: str
+    target: str
+    delivered: bool
+    attempts: int
+    error: str
+    """One classified line without secrets; empty when delivered."""
+    final: bool
+    next_attempt_at: datetime | None = None
+
+
+OnResult = Callable[[DeliveryResult], object]
+
+
+class _Refused(Exception):
+    """Not sent, for a reason already phrased safely."""
+
+
+class Deliverer:
+    """Sends due outbox messages to their targets; one per app, on the shared client."""
+
+    def __init__(
+        self,
+        targets: Mapping[str, Target],
+        outbox: OutboxLike,
+        client: httpx.AsyncClient,
+        clock: Clock,
+        env: Mapping[str, str],
+        *,
+        timeout_s: float = 5.0,
+        concurrency: int = 8,
+        batch: int = 50,
+        max_attempts: int = MAX_ATTEMPTS,
+    ) -> None:
+        if timeout_s <= 0 or concurrency < 1 or batch < 1 or max_attempts < 1:
+            raise ValueError("timeout, concurrency, batch and max_attempts must be positive")
+        self._targets = dict(targets)
+        self._outbox = outbox
+        self._client = client
+        self._clock = clock
+        self._env = env
+        self._timeout_s = timeout_s
+        self._slots = asyncio.Semaphore(concurrency)
+        self._batch = batch
+        self._max_attempts = max_attempts
+        self._wake = asyncio.Event()
+
+    def wake(self) -> None:
+        """Ask `run` to look at the outbox now (call after enqueueing)."""
+        self._wake.set()
+
+    async def deliver_due(self) -> list[DeliveryResult]:
+        """Try every due message once, concurrently; returns one result per message.
+
+        Returns within about `timeout_s` per `concurrency` messages however the
+        receivers behave. Store failures (StoreError) propagate.
+        """
+        now = self._clock.now()
+        lease = now + timedelta(seconds=self._timeout_s + LEASE_MARGIN_S)
+        messages = await asyncio.to_thread(self._outbox.claim, now, lease, self._batch)
+        if not messages:
+            return []
+        return list(await asyncio.gather(*(self._deliver(m) for m in messages)))
+
+    async def run(
+        self,
+        stop: asyncio.Event,
+        on_result: Callable[[DeliveryResult], object] | None = None,
+        idle_s: float = 0.5,
+    ) -> None:
+        """Deliver until `stop` is set, checking every `idle_s` or when woken.
+
+        `on_result` (plain or async) sees every result, to record events and
+        refresh the status shown.
+        """
+        while not stop.is_set():
+            self._wake.clear()
+            for result in await self.deliver_due():
+                if on_result is not None:
+                    outcome = on_result(result)
+                    if inspect.isawaitable(outcome):
+                        await outcome
+            if stop.is_set():
+                break
+            await _first_of(stop, self._wake, idle_s)
+
+    # --- one message ------------------------------------------------------------------
+
+    async def _deliver(self, message: OutboxMessage) -> DeliveryResult:
+        async with self._slots:
+            error = await self._attempt(message)
+        if error is None:
+            attempts = await asyncio.to_thread(
+                self._outbox.mark_delivered, message.key, self._clock.now()
+            )
+            return DeliveryResult(
+                message.key, message.incident_id, message.target, True, attempts, "", True
+            )
+        state = await asyncio.to_thread(self._outbox.status, message.key)
+        tried = (state[1] if state is not None else 0) + 1
+        final = tried >= self._max_attempts
+        next_at = None if final else self._clock.now() + timedelta(seconds=backoff_s(tried))
+        attempts = await asyncio.to_thread(
+            self._outbox.mark_attempt_failed, message.key, error, next_at
+        )
+        return DeliveryResult(
+            message.key,
+            message.incident_id,
+            message.target,
+            False,
+            attempts,
+            error,
+            final,
+            next_at,
+        )
+
+    async def _attempt(self, message: OutboxMessage) -> str | None:
+        """None when the receiver took it (2xx); otherwise a safe one-line error."""
+        target = self._targets.get(message.target)
+        if target is None:
+            return f"no target named {message.target!r} is configured"
+        problem = await self._send(target, message)
+        if problem is None:
+            return None
+        return safe_line(problem, secrets_for(target.url, target.headers, self._env))
+
+    async def _send(self, target: Target, message: OutboxMessage) -> str | None:
+        """None on a 2xx; otherwise what went wrong, raw: `_attempt` makes it safe."""
+        try:
+            outgoing = expand_request(target.url, target.headers, self._env)
+        except RequestSetupError as problem:
+            return str(problem)
+        headers = [
+            *outgoing.headers,
+            ("Idempotency-Key", message.key),
+            ("Content-Type", "application/json"),
+        ]
+        body = json.dumps(body_for(target, message)).encode()
+        try:
+            async with asyncio.timeout(self._timeout_s):
+                status, said = await self._post(outgoing.url, headers, body)
+        except Exception as exc:  # every failure is an answer; CancelledError propagates
+            return _classify(exc, outgoing.url, self._timeout_s)
+        if 200 <= status < 300:
+            return None
+        return f"HTTP {status}: {said}" if said.strip() else f"HTTP {status}"
+
+    async def _post(self, url: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, str]:
+        """The status and the start of the answer, in whole words: a token that the
+        peek limit cut through is dropped, not kept in part."""
+        async with self._client.stream(
+            "POST",
+            url,
+            headers=headers,
+            content=body,
+            follow_redirects=False,
+            timeout=self._timeout_s,
+        ) as response:
+            peek = bytearray()
+            async for chunk in response.aiter_bytes():
+                peek += chunk
+                if len(peek) >= RESPONSE_PEEK_BYTES:
+                    break
+            said = bytes(peek[:RESPONSE_PEEK_BYTES]).decode("utf-8", errors="replace")
+            if len(peek) >= RESPONSE_PEEK_BYTES and not said[-1:].isspace():
+                said = said[: len(said) - len(said.split()[-1])]
+            return response.status_code, said
+
+
+async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> None:
+    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
+    try:
+        await asyncio.wait(waits, timeout=idle_s, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in waits:
+            task.cancel()
+        await asyncio.gather(*waits, return_exceptions=True)
+
+
+# --- classification -------------------------------------------------------------------
+
+
+def _classify(exc: BaseException, url: str, timeout_s: float) -> str:
+    import httpx
+
+    for link in exception_chain(exc):
+        if isinstance(link, TimeoutError | httpx.TimeoutException):
+            return f"timeout: no answer within {timeout_s:g} s"
+        if isinstance(link, ssl.SSLCertVerificationError):
+            why = link.verify_message or link.reason or "verification failed"
+            return f"TLS certificate not trusted: {why}"
+        if isinstance(link, ssl.SSLError):
+            return f"TLS handshake failed: {link.reason or link}"
+        if isinstance(link, socket.gaierror) or (
+            isinstance(link, httpx.ConnectError | OSError)
+            and any(message in str(link).lower() for message in _DNS_MESSAGES)
+        ):
+            return f"DNS: cannot resolve host {host_of(url)}"
+        if isinstance(link, ConnectionRefusedError):
+            return f"refused: connection refused by {host_of(url)}"
+    # Only when no cause above was found: these httpx errors wrap the real cause.
+    for link in exception_chain(exc):
+        if isinstance(link, httpx.RemoteProtocolError):
+            return "protocol: the receiver closed the connection or answered garbage"
+        if isinstance(link, httpx.UnsupportedProtocol | httpx.InvalidURL):
+            return "config: the target URL is not a valid http(s) URL"
+        if isinstance(link, httpx.ConnectError):
+            return f"connect: cannot connect to {host_of(url)}"
+    # Exception text may quote the URL; only the type name is kept.
+    return f"error: {type(exc).__name__}"

@@ -1,0 +1,257 @@
+"""One poll of one probe: ask production a question, classify the answer as a `Sample`.
+
+`poll_probe` never raises (cancellation aside): a refused connection, a slow server,
+a 50 MB body or a broken JSON document are all answers, recorded by their class.
+`${NAME}` in the URL and header values is expanded for the request alone; a sample's
+`detail` and `text` leave through `incident.core.secrets.safe_line`, so they never hold
+a header value or 8 characters of a secret expanded from the environment.
+
+httpx is imported lazily: importing httpx eagerly loads its optional command-line
+client, which pulls in Rich whenever Rich is installed, and the domain must stay free
+of Rich at import time (see tests/test_boundaries.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import ssl
+import weakref
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from incident.core.clock import Clock
+from incident.core.samples import Outcome, Sample
+from incident.core.secrets import (
+    RequestSetupError,
+    Secrets,
+    exception_chain,
+    expand_request,
+    host_of,
+    safe_line,
+    secrets_for,
+)
+from incident.health.probe_answers import Reading, interpret
+from runbooks.model import Probe, ProbeKind
+
+if TYPE_CHECKING:
+    import httpx
+
+DEFAULT_MAX_BODY_BYTES = 1_048_576
+"""Bodies past this are cut off and classified TOO_LARGE."""
+DEFAULT_CLIENT_TIMEOUT_S = 10.0
+"""The shared client's fallback timeout; each probe passes its own, shorter one."""
+TEXT_MAX_CHARS = 200
+"""Longest textual reading (a version string) a sample records."""
+PROMETHEUS_QUERY_PATH = "/api/v1/query"
+
+_DNS_MESSAGES = (
+    "name or service not known",
+    "nodename nor servname",
+    "temporary failure in name resolution",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+    "name resolution",
+)
+_pool_sizes: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
+
+
+# --- the shared client --------------------------------------------------------------
+
+
+def user_agent() -> str:
+    """`lastgood/<version>`, from the installed distribution when there is one."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"lastgood/{version('lastgood')}"
+    except PackageNotFoundError:
+        return "lastgood/dev"
+
+
+def make_client(*, max_connections: int = 32) -> httpx.AsyncClient:
+    """The one `AsyncClient` the app keeps for its lifetime; close it on exit."""
+    import httpx
+
+    if max_connections < 1:
+        raise ValueError("max_connections must be at least 1")
+    client = httpx.AsyncClient(
+        limits=httpx.Limits(
+            max_connections=max_connections, max_keepalive_connections=max_connections
+        ),
+        follow_redirects=False,
+        timeout=httpx.Timeout(DEFAULT_CLIENT_TIMEOUT_S),
+        headers={"User-Agent": user_agent()},
+    )
+    _pool_sizes[client] = max_connections
+    return client
+
+
+def client_pool_size(client: httpx.AsyncClient) -> int | None:
+    """How many connections `client` may open at once, or None if it cannot be told.
+
+    Known exactly for clients from `make_client`; for others, read from httpx's
+    default transport when it has one.
+    """
+    known = _pool_sizes.get(client)
+    if known is not None:
+        return known
+    pool = getattr(getattr(client, "_transport", None), "_pool", None)
+    size = getattr(pool, "_max_connections", None)
+    return size if isinstance(size, int) else None
+
+
+# --- one poll -----------------------------------------------------------------------
+
+
+class _BodyTooLarge(Exception):
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    status: int
+    body: bytes
+
+
+async def poll_probe(
+    client: httpx.AsyncClient,
+    probe: Probe,
+    *,
+    clock: Clock,
+    env: Mapping[str, str],
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+) -> Sample:
+    """Poll `probe` once and classify what happened. Never raises but CancelledError."""
+    at = clock.now()
+    secrets = secrets_for(probe.url, probe.headers, env)
+    try:
+        outgoing = expand_request(probe.url, probe.headers, env)
+        url = _request_target(probe, outgoing.url)
+    except RequestSetupError as problem:
+        return _sample(probe, at, Reading(Outcome.ERROR, detail=str(problem)), secrets)
+
+    start = clock.monotonic_ns()
+    status: int | None = None
+    try:
+        async with asyncio.timeout(probe.timeout_s):
+            answer = await _fetch(client, url, outgoing.headers, probe.timeout_s, max_body_bytes)
+    except _BodyTooLarge as too_large:
+        status = too_large.status
+        reading = Reading(Outcome.TOO_LARGE, detail=f"body over {_size(max_body_bytes)}")
+    except Exception as exc:  # every failure is an answer; CancelledError still propagates
+        reading = _classify_failure(exc, probe, url)
+    else:
+        status = answer.status
+        reading = interpret(probe, answer.status, answer.body)
+    latency_ms = (clock.monotonic_ns() - start) / 1_000_000
+    return _sample(probe, at, reading, secrets, latency_ms=latency_ms, status=status)
+
+
+async def _fetch(
+    client: httpx.AsyncClient,
+    url: str,
+    headers: list[tuple[str, str]],
+    timeout_s: float,
+    max_body_bytes: int,
+) -> _Answer:
+    async with client.stream(
+        "GET", url, headers=headers, follow_redirects=False, timeout=timeout_s
+    ) as response:
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > max_body_bytes:
+            raise _BodyTooLarge(response.status_code)
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) > max_body_bytes:
+                raise _BodyTooLarge(response.status_code)
+        return _Answer(response.status_code, bytes(body))
+
+
+def _sample(
+    probe: Probe,
+    at: datetime,
+    reading: Reading,
+    secrets: Secrets,
+    *,
+    latency_ms: float | None = None,
+    status: int | None = None,
+) -> Sample:
+    """The one way out of a poll: every line from the network goes through `safe_line`."""
+    text = reading.text
+    return Sample(
+        probe=probe.name,
+        at=at,
+        outcome=reading.outcome,
+        latency_ms=latency_ms,
+        http_status=status,
+        value=reading.value,
+        text=None if text is None else safe_line(text, secrets, TEXT_MAX_CHARS),
+        detail=safe_line(reading.detail, secrets),
+    )
+
+
+def _request_target(probe: Probe, url: str) -> str:
+    """Where to send the GET: a Prometheus probe's URL is its server's base, and the
+    query joins whatever query string that URL already has."""
+    if probe.kind != ProbeKind.PROMETHEUS:
+        return url
+    if not probe.query:
+        raise RequestSetupError("prometheus probe has no query")
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise RequestSetupError("the probe's URL is not a valid URL") from None
+    path = parts.path.rstrip("/")
+    if not path.endswith(PROMETHEUS_QUERY_PATH):
+        path += PROMETHEUS_QUERY_PATH
+    query = "&".join(q for q in (parts.query, urlencode({"query": probe.query})) if q)
+    return urlunsplit(parts._replace(path=path, query=query))
+
+
+# --- failures -----------------------------------------------------------------------
+
+
+def _classify_failure(exc: BaseException, probe: Probe, url: str) -> Reading:
+    import httpx
+
+    for link in exception_chain(exc):
+        if isinstance(link, TimeoutError | httpx.TimeoutException):
+            return Reading(Outcome.TIMEOUT, detail=f"no answer within {_seconds(probe)} s")
+        if isinstance(link, ssl.SSLCertVerificationError):
+            why = link.verify_message or link.reason or "verification failed"
+            return Reading(Outcome.TLS, detail=f"TLS certificate not trusted: {why}")
+        if isinstance(link, ssl.SSLError):
+            why = link.reason or str(link)
+            return Reading(Outcome.TLS, detail=f"TLS handshake failed: {why}")
+        if isinstance(link, socket.gaierror) or (
+            isinstance(link, httpx.ConnectError | OSError)
+            and any(message in str(link).lower() for message in _DNS_MESSAGES)
+        ):
+            return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
+        if isinstance(link, ConnectionRefusedError):
+            return Reading(Outcome.REFUSED, detail="connection refused")
+    message = str(exc).strip()
+    name = type(exc).__name__
+    return Reading(Outcome.ERROR, detail=f"{name}: {message}" if message else name)
+
+
+# --- small text helpers -------------------------------------------------------------
+
+
+def _seconds(probe: Probe) -> str:
+    t = probe.timeout_s
+    return f"{t:.1f}" if round(t, 1) == t else f"{t:g}"
+
+
+def _size(n: int) -> str:
+    for unit, scale in (("MiB", 1 << 20), ("KiB", 1 << 10)):
+        if n >= scale and n % scale == 0:
+            return f"{n // scale} {unit}"
+    return f"{n} bytes"
