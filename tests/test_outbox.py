@@ -41,8 +41,8 @@ from tests.webhook_receivers import (
     hang_forever,
     unused_port,
 )
+from tui.net.client import make_client
 from tui.net.delivery import RESPONSE_PEEK_BYTES, Deliverer, DeliveryResult
-from tui.net.probing import make_client
 
 ROOT = Path(__file__).resolve().parent.parent
 INCIDENT = "INC-7"

@@ -15,8 +15,8 @@ from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 from tests.conftest import T0
 from tests.http_servers import LoopbackServer, standard_routes, unused_port
+from tui.net.client import make_client
 from tui.net.poller import ProbePoller
-from tui.net.probing import make_client
 
 
 @pytest.fixture

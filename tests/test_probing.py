@@ -23,7 +23,8 @@ from tests.http_servers import (
     standard_routes,
     unused_port,
 )
-from tui.net.probing import client_pool_size, make_client, poll_probe
+from tui.net.client import client_pool_size, make_client
+from tui.net.probing import poll_probe
 
 SECRET = "s3cr3t-t0ken-value"
 

@@ -18,7 +18,8 @@ from tests.prometheus_helpers import (  # the fixture is imported for pytest to 
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
-from tui.net.probing import make_client, poll_probe
+from tui.net.client import make_client
+from tui.net.probing import poll_probe
 
 ERROR_RATIO = (
     'sum(rate(demo_requests_total{status="500"}[15s])) / sum(rate(demo_requests_total[15s]))'

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import httpx
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,7 +26,7 @@ from tui.app.help import help_sections
 from tui.app.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
-from tui.net.probing import make_client
+from tui.net.client import HttpClient, close_client, make_client
 
 
 class LastGoodApp(PlainToasts):
@@ -63,7 +62,7 @@ class LastGoodApp(PlainToasts):
         """A fixed id for the next declaration, for tests and screenshots."""
         self.poll_probes = poll_probes
         """Network on: poll the runbook's probes and deliver its webhook messages."""
-        self.http: httpx.AsyncClient | None = None
+        self.http: HttpClient | None = None
         """The one HTTP client of the app's lifetime, shared by probes and webhooks."""
         self.outbox: Outbox | None = None
         """Messages waiting for their webhooks, in the same database file as the log."""
@@ -74,7 +73,7 @@ class LastGoodApp(PlainToasts):
 
     async def on_unmount(self) -> None:
         if self.http is not None:
-            await self.http.aclose()
+            await close_client(self.http)
         if self.outbox is not None:
             self.outbox.close()
 

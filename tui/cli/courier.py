@@ -15,8 +15,6 @@ from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
 
-import httpx
-
 from incident.app.autosend import record_auto_sends, record_overdue
 from incident.app.session import IncidentSession
 from incident.comms.due import awaiting_confirmation
@@ -24,8 +22,8 @@ from incident.comms.notifications import failed_keys
 from incident.core.events import Event, Kind
 from incident.reports.describe import describe
 from store.outbox import Outbox
-from tui.app.notifier import Notifier
-from tui.net.probing import make_client
+from tui.net.client import HttpClient, close_client, make_client
+from tui.net.notifier import Notifier
 
 AUTO_ACTOR = "lastgood"
 _SHOWN = (Kind.COMMUNICATION_SENT, Kind.STEP_CHECKED, Kind.UPDATE_OVERDUE)
@@ -51,7 +49,7 @@ class Courier:
         self.max_attempts = max_attempts
         self.notifier: Notifier | None = None
         self._outbox: Outbox | None = None
-        self._client: httpx.AsyncClient | None = None
+        self._client: HttpClient | None = None
 
     async def __aenter__(self) -> Courier:
         if self.session.state.runbook.notify_targets:
@@ -74,7 +72,7 @@ class Courier:
         traceback: TracebackType | None,
     ) -> None:
         if self._client is not None:
-            await self._client.aclose()
+            await close_client(self._client)
         if self._outbox is not None:
             self._outbox.close()
 

@@ -22,8 +22,8 @@ from incident.core.text import visible
 from incident.health.readings import format_value
 from incident.reports.describe import describe
 from tui.cli.courier import Courier
+from tui.net.client import close_client, make_client
 from tui.net.poller import ProbePoller
-from tui.net.probing import make_client
 
 
 def sample_summary(session: IncidentSession, sample: Sample) -> str:
@@ -78,7 +78,7 @@ def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None,
 
             await poller.run(on_batch, stop=stop, until_s=duration_s)
         finally:
-            await client.aclose()
+            await close_client(client)
 
     try:
         asyncio.run(monitor())

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING
 from incident.core.clock import Clock
 from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe
-from tui.net.probing import DEFAULT_MAX_BODY_BYTES, client_pool_size, poll_probe
+from tui.net.client import client_pool_size
+from tui.net.probing import DEFAULT_MAX_BODY_BYTES, poll_probe
 
 if TYPE_CHECKING:
     import httpx

@@ -6,9 +6,9 @@ a 50 MB body or a broken JSON document are all answers, recorded by their class.
 `detail` and `text` leave through `incident.core.secrets.safe_line`, so they never hold
 a header value or 8 characters of a secret expanded from the environment.
 
-httpx is imported lazily: importing httpx eagerly loads its optional command-line
-client, which pulls in Rich whenever Rich is installed, and the domain must stay free
-of Rich at import time (see tests/test_boundaries.py).
+The client comes from `tui.net.client`. httpx is imported lazily here: importing it
+loads its optional command-line client, which pulls in Rich, and nothing in this
+module needs it until a poll fails.
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from __future__ import annotations
 import asyncio
 import socket
 import ssl
-import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -42,8 +41,6 @@ if TYPE_CHECKING:
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576
 """Bodies past this are cut off and classified TOO_LARGE."""
-DEFAULT_CLIENT_TIMEOUT_S = 10.0
-"""The shared client's fallback timeout; each probe passes its own, shorter one."""
 TEXT_MAX_CHARS = 200
 """Longest textual reading (a version string) a sample records."""
 PROMETHEUS_QUERY_PATH = "/api/v1/query"
@@ -56,52 +53,6 @@ _DNS_MESSAGES = (
     "getaddrinfo failed",
     "name resolution",
 )
-_pool_sizes: weakref.WeakKeyDictionary[object, int] = weakref.WeakKeyDictionary()
-
-
-# --- the shared client --------------------------------------------------------------
-
-
-def user_agent() -> str:
-    """`lastgood/<version>`, from the installed distribution when there is one."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return f"lastgood/{version('lastgood')}"
-    except PackageNotFoundError:
-        return "lastgood/dev"
-
-
-def make_client(*, max_connections: int = 32) -> httpx.AsyncClient:
-    """The one `AsyncClient` the app keeps for its lifetime; close it on exit."""
-    import httpx
-
-    if max_connections < 1:
-        raise ValueError("max_connections must be at least 1")
-    client = httpx.AsyncClient(
-        limits=httpx.Limits(
-            max_connections=max_connections, max_keepalive_connections=max_connections
-        ),
-        follow_redirects=False,
-        timeout=httpx.Timeout(DEFAULT_CLIENT_TIMEOUT_S),
-        headers={"User-Agent": user_agent()},
-    )
-    _pool_sizes[client] = max_connections
-    return client
-
-
-def client_pool_size(client: httpx.AsyncClient) -> int | None:
-    """How many connections `client` may open at once, or None if it cannot be told.
-
-    Known exactly for clients from `make_client`; for others, read from httpx's
-    default transport when it has one.
-    """
-    known = _pool_sizes.get(client)
-    if known is not None:
-        return known
-    pool = getattr(getattr(client, "_transport", None), "_pool", None)
-    size = getattr(pool, "_max_connections", None)
-    return size if isinstance(size, int) else None
 
 
 # --- one poll -----------------------------------------------------------------------

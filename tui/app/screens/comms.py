@@ -33,8 +33,8 @@ from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
 from tui.app.modals import ComposerModal, TextPrompt
 from tui.app.modals.due_message import DueChoice, DueMessageModal
-from tui.app.notifier import Notifier
 from tui.app.widgets.timeline import Timeline
+from tui.net.notifier import Notifier
 
 if TYPE_CHECKING:
     from textual.app import App

@@ -12,7 +12,6 @@ import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
-import httpx
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -42,7 +41,6 @@ from tui.app.modals import (
     TierView,
     TriggerView,
 )
-from tui.app.notifier import Notifier
 from tui.app.plain import plain
 from tui.app.screens.comms import CommsActions
 from tui.app.widgets.checklist import Checklist
@@ -51,6 +49,8 @@ from tui.app.widgets.health import HealthPanels
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.timeline import Timeline
+from tui.net.client import HttpClient
+from tui.net.notifier import Notifier
 from tui.net.poller import ProbePoller
 
 Command = Callable[[IncidentState], NewEvent]
@@ -127,7 +127,7 @@ class IncidentScreen(CommsActions, Screen[None]):
             self.notifier.stop.set()
 
     @work(exclusive=True, group="probes")
-    async def poll_probes(self, client: httpx.AsyncClient) -> None:
+    async def poll_probes(self, client: HttpClient) -> None:
         """Poll production for as long as the screen lives; never blocks a key."""
         poller = ProbePoller(
             self.state.runbook.probes, client=client, clock=self.session.clock, env=os.environ

@@ -1,8 +1,10 @@
-"""Webhook delivery for the incident on screen: queue durably, send in the background.
+"""Webhook delivery for one incident: queue durably, send in the background.
 
 The coordinator never waits on a webhook: `queue` writes to the outbox and returns;
 `run` (an async worker) delivers with retries and records each outcome as an event,
-through the same session, so the timeline and the record show it.
+through the same session, so the timeline and the record show it. The Textual app
+runs it for the incident on screen, the CLI's courier for `send`, `deliver` and
+`monitor`: it lives here, beside the deliverer, so neither face imports the other.
 """
 
 from __future__ import annotations
@@ -11,8 +13,6 @@ import asyncio
 import os
 from collections.abc import Callable
 from datetime import datetime
-
-import httpx
 
 from incident.app.session import IncidentSession
 from incident.comms.notifications import (
@@ -26,6 +26,7 @@ from incident.comms.notifications import (
 from incident.comms.routing import OutboxMessage
 from incident.core.events import Event
 from store.outbox import Outbox, Status
+from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
 
 
@@ -54,7 +55,7 @@ class Notifier:
         self,
         session: IncidentSession,
         outbox: Outbox,
-        client: httpx.AsyncClient,
+        client: HttpClient,
         *,
         actor: str,
         on_recorded: Callable[[list[Event]], None],
