@@ -38,6 +38,7 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
+from tui.cli import launch
 from tui.cli.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
 
 
@@ -348,12 +349,10 @@ def cmd_monitor(args: argparse.Namespace) -> int:
 def cmd_attach(args: argparse.Namespace) -> int:
     """A second terminal on the same database: sees new events within a second."""
     require_terminal()
-    from tui.app.follow_app import FollowApp
-
     with open_log(args, read_only=True) as log:
         if args.id not in log.incident_ids():
             raise CliError(f"no incident '{args.id}' in {log.path}")
-        FollowApp(log, args.id).run()
+        launch.run_follow(log, args.id)
     return 0
 
 
@@ -409,11 +408,9 @@ def cmd_replay(args: argparse.Namespace) -> int:
         data["damage"] = damage_data(damage)
         print(json_text(data))
         return 0
-    from tui.app.replay_app import ReplayApp
-
-    ReplayApp(
+    launch.run_replay(
         events, speed=args.speed, playing=not args.paused, start_offset=offset, damage=damage
-    ).run()
+    )
     return 0
 
 
@@ -573,24 +570,21 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    """Open the TUI; Textual is imported only in `tui.cli.launch`, so scripts stay fast."""
     runbook = runbook_for(args.runbook)
     require_terminal()
-    from tui.app.app import LastGoodApp
-
     with open_log(args) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
-        app = LastGoodApp(
+        refusal = launch.run_coordinator(
             log,
             runbook,
             actor=actor_name(),
             incident_id=args.incident,
             poll_probes=not args.no_probes,
         )
-        app.run()
-    if app.refusal is not None:
-        raise CliError(app.refusal, exit_code=1)
+    if refusal is not None:
+        raise CliError(refusal, exit_code=1)
     return 0
 
 
@@ -600,9 +594,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
         return run_headless()
     require_terminal()
-    from tui.demo.launch import run_demo
-
-    return run_demo(actor=actor_name())
+    return launch.run_demo(actor=actor_name())
 
 
 _VERBS: dict[str, Callable[[argparse.Namespace], int]] = {

@@ -2,13 +2,15 @@
 
 Starts the built-in shop (`tui.demo.shop`) on loopback playing a bad 2.4.1
 release, writes a runbook whose probes and rollback switch point at it, declares
-an incident in a scratch database and opens the TUI on it.
+an incident in a scratch database; `tui.cli.launch` opens the TUI on it.
 """
 
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -55,18 +57,38 @@ def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
     return event.incident_id
 
 
-def run_demo(*, actor: str) -> int:
-    from tui.app.app import LastGoodApp
+@dataclass(frozen=True)
+class DemoIncident:
+    """A declared demo incident, its shop running, ready for the app to open."""
 
+    log: SqliteEventLog
+    runbook: Runbook
+    incident_id: str
+    db: Path
+
+
+@contextmanager
+def demo_incident(*, actor: str) -> Iterator[DemoIncident]:
+    """Start the shop, write its runbook, declare the incident; stop the shop after.
+
+    The Textual app is not imported here: `tui.cli.launch` opens it on what this yields,
+    so the demo and the app stay independent packages.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
     db = workdir / "demo.db"
     with DemoService() as service:
         runbook = write_demo_runbook(service.url, workdir)
         with SqliteEventLog.open(db) as log:
             incident_id = declare_demo(log, runbook, actor)
-            LastGoodApp(log, runbook, actor=actor, incident_id=incident_id).run()
-    print(f"The demo shop has stopped. The record is in {db}:")
-    print(f"  lastgood --db {db} status {incident_id}")
-    print(f"  lastgood --db {db} export {incident_id}")
-    print(f"  lastgood --db {db} verify {incident_id}")
-    return 0
+            yield DemoIncident(log, runbook, incident_id, db)
+
+
+def farewell(demo: DemoIncident) -> str:
+    """What to try on the record once the demo is over."""
+    db, incident_id = demo.db, demo.incident_id
+    return (
+        f"The demo shop has stopped. The record is in {db}:\n"
+        f"  lastgood --db {db} status {incident_id}\n"
+        f"  lastgood --db {db} export {incident_id}\n"
+        f"  lastgood --db {db} verify {incident_id}"
+    )
