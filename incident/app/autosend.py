@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.commands import (
     auto_send,
     record_overdue_update,
@@ -12,7 +12,7 @@ from incident.core.events import (
 )
 
 
-def record_auto_sends(session: IncidentSession, *, actor: str) -> list[Event]:
+def record_auto_sends(session: Session, *, actor: str) -> list[Event]:
     """Send what is due by itself, deciding inside the append; usually writes nothing."""
     clock = session.clock
     if not auto_send(session.state, actor=actor, clock=clock):
@@ -20,7 +20,7 @@ def record_auto_sends(session: IncidentSession, *, actor: str) -> list[Event]:
     return session.run_many(lambda s: auto_send(s, actor=actor, clock=clock))
 
 
-def record_overdue(session: IncidentSession, *, actor: str) -> list[Event]:
+def record_overdue(session: Session, *, actor: str) -> list[Event]:
     """Record, once, a stakeholder update that came due unsent; usually writes nothing."""
     clock = session.clock
     if not record_overdue_update(session.state, actor=actor, clock=clock):

@@ -12,12 +12,36 @@ damaged chain still shows the incident (status, attach) but records nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from incident.core.chain import ChainHead, ChainReport, DamagedRecord
 from incident.core.clock import Clock
 from incident.core.events import Event, NewEvent
 from incident.core.log import EventLog
 from incident.core.state import IncidentState, fold
+
+
+class Session(Protocol):
+    """What the screens and the background senders need of a session.
+
+    `IncidentSession` records; `incident.core.replay.ReplaySession` moves a cursor
+    through a finished record and refuses to record. The same screens show both.
+    """
+
+    @property
+    def state(self) -> IncidentState: ...
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def damage(self) -> ChainReport | None: ...
+
+    def refresh(self) -> list[Event]: ...
+
+    def run(self, command: Callable[[IncidentState], NewEvent]) -> Event: ...
+
+    def run_many(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> list[Event]: ...
 
 
 class UnknownIncident(LookupError):

@@ -7,6 +7,7 @@ seconds what gets recorded, what the report looks like and that the log verifies
 from __future__ import annotations
 
 import tempfile
+from functools import partial
 from pathlib import Path
 
 from incident import commands
@@ -41,10 +42,10 @@ def run_demo() -> int:
             step = record.step
             if step.approver:
                 session.run(
-                    lambda s, target=step_id, role=step.approver: commands.approve(
-                        s,
-                        target,
-                        by=f"the {role}",
+                    partial(
+                        commands.approve,
+                        target=step_id,
+                        by=f"the {step.approver}",
                         reason="rollback criteria met",
                         actor=actor,
                         clock=clock,
@@ -62,17 +63,16 @@ def run_demo() -> int:
                 )
             if step.kind == StepKind.COMMUNICATION and step.template:
                 session.run(
-                    lambda s, template=step.template: commands.send_communication(
-                        s, actor=actor, clock=clock, template=template
+                    partial(
+                        commands.send_communication,
+                        actor=actor,
+                        clock=clock,
+                        template=step.template,
                     )
                 )
                 print(f"  sent: {session.state.communications[-1].text}")
             if session.state.status_of(step_id) == StepStatus.OPEN:
-                session.run(
-                    lambda s, target=step_id: commands.check_step(
-                        s, target, actor=actor, clock=clock
-                    )
-                )
+                session.run(partial(commands.check_step, step_id=step_id, actor=actor, clock=clock))
                 offset = format_offset(elapsed(session.state, clock.now()))
                 print(f"  {offset}  checked {step_id}: {step.title}")
         session.run(lambda s: commands.close(s, actor=actor, clock=clock))

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from datetime import datetime
 
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.comms.notifications import (
     delivery_outcome,
     failed_keys,
@@ -53,7 +53,7 @@ class IncidentOutbox:
 class Notifier:
     def __init__(
         self,
-        session: IncidentSession,
+        session: Session,
         outbox: Outbox,
         client: HttpClient,
         *,

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from incident import commands
 from incident.app.autosend import record_auto_sends, record_overdue
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.commands import CommandError
 from incident.commands.messages import decline as decline_event
 from incident.commands.messages import send_due
@@ -37,7 +37,11 @@ from tui.app.widgets.timeline import Timeline
 from tui.net.notifier import Notifier
 
 if TYPE_CHECKING:
-    from textual.app import App
+    from textual.screen import Screen
+
+    _Screen = Screen[None]
+else:
+    _Screen = object
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
@@ -46,26 +50,32 @@ AUTO_ACTOR = "lastgood"
 """Who records what happens without a key: auto-sends and delivery outcomes."""
 
 
-class CommsActions:
-    """Mixed into `IncidentScreen`; uses its session, actor, record and redraw."""
+class CommsActions(_Screen):
+    """Mixed into `IncidentScreen`; uses its session, actor, record and redraw.
 
-    session: IncidentSession
+    A plain class at run time; mypy sees it as the `Screen` it is mixed into, so
+    `self.app`, `self.notify` and `self.query_one` are checked as Textual types them.
+    """
+
+    session: Session
     actor: str
     notifier: Notifier | None
-    app: App[Any]
     _reminded_for: datetime | None
     _waiting: set[tuple[str, object]]
 
     # Provided by the screen.
-    state: IncidentState
-    selected_step: str | None
+    if TYPE_CHECKING:
+
+        @property
+        def state(self) -> IncidentState: ...
+
+        @property
+        def selected_step(self) -> str | None: ...
+
     now: Callable[[], datetime]
-    notify: Callable[..., None]
-    query_one: Callable[..., Any]
     record: Callable[..., bool]
     record_many: Callable[..., list[Event]]
     redraw_clocks: Callable[[], None]
-    refresh_bindings: Callable[[], None]
 
     # --- set-up ------------------------------------------------------------------
 
@@ -119,7 +129,8 @@ class CommsActions:
     def _offer_due(self) -> None:
         """Tell the coordinator, once each, that a message waits for confirmation."""
         due = awaiting_confirmation(self.state, self.now())
-        waiting = {(m.template, m.due_at) for m in due} | {("failed", len(failed_keys(self.state)))}
+        waiting: set[tuple[str, object]] = {(m.template, m.due_at) for m in due}
+        waiting.add(("failed", len(failed_keys(self.state))))
         if waiting == self._waiting:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
 from incident.core.events import Event, Kind, NewEvent
 from incident.core.phase_clocks import PhaseState, current_phase, phase_clocks
@@ -78,7 +78,7 @@ class IncidentScreen(CommsActions, Screen[None]):
         Binding("X", "close_incident", "Close incident", show=False),
     ]
 
-    def __init__(self, session: IncidentSession, events: list[Event], actor: str) -> None:
+    def __init__(self, session: Session, events: list[Event], actor: str) -> None:
         super().__init__()
         self.session = session
         self.actor = actor

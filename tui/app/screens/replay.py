@@ -49,7 +49,7 @@ class ReplayScreen(IncidentScreen, inherit_bindings=False):
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 1.0, playing: bool = True) -> None:
-        super().__init__(session, session.visible_events(), actor="replay")  # type: ignore[arg-type]
+        super().__init__(session, session.visible_events(), actor="replay")
         self.replay = session
         self.speed = speed
         self.playing = playing

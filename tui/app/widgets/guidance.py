@@ -56,7 +56,11 @@ class Guidance(VerticalScroll):
         text.append("\n")
         if status == StepStatus.BLOCKED:
             text.append(f"BLOCKED: {visible(state.blocker(step_id) or '')}\n", style="bold")
-        if status in (StepStatus.DONE, StepStatus.SKIPPED) and record.at is not None:
+        if (
+            status in (StepStatus.DONE, StepStatus.SKIPPED)
+            and record.at is not None
+            and record.by is not None
+        ):
             verb = "Done" if status == StepStatus.DONE else "Skipped"
             text.append(
                 f"{verb} by {visible(record.by)} at {format_offset(record.at - state.started_at)}",

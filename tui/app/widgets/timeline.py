@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.text import Text
 from textual.widgets import DataTable
 
 from incident.core.events import Event, Kind
@@ -13,7 +14,7 @@ from incident.reports.describe import describe
 from tui.app.plain import plain
 
 
-class Timeline(DataTable[str]):
+class Timeline(DataTable[str | Text]):
     """The incident's events; rows are only ever appended, like the log."""
 
     DEFAULT_CSS = """
