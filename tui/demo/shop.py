@@ -19,19 +19,18 @@ synthetic traffic uses real time. Standard library only.
 
 from __future__ import annotations
 
-import json
 import random
-import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
+
+from tui.demo.shop_http import Answer, ShopServer, json_answer, metrics_answer
 
 BAD_VERSION = "2.4.1"
 GOOD_VERSION = "2.4.0"
@@ -52,9 +51,6 @@ _MAX_WINDOW_ENTRIES = 100_000
 """A cap on the rolling window, for a clock that never moves (tests)."""
 _TICK_S = 0.25
 """How often the synthetic traffic thread wakes up."""
-
-JSON_TYPE = "application/json"
-METRICS_TYPE = "text/plain; version=0.0.4; charset=utf-8"
 
 
 class DemoService:
@@ -103,7 +99,7 @@ class DemoService:
         self._by_status: dict[int, int] = {200: 0, 500: 0}
         self._buckets = [0] * len(DURATION_BUCKETS)
         self._duration_sum = 0.0
-        self._server: _Server | None = None
+        self._server: ShopServer | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
         self.webhook_messages = 0
@@ -115,8 +111,7 @@ class DemoService:
         """Serve on 127.0.0.1:`port` (an ephemeral port by default) and start traffic."""
         if self._server is not None:
             raise RuntimeError("demo service already started")
-        server = _Server(("127.0.0.1", port), _Handler)
-        server.service = self
+        server = ShopServer(("127.0.0.1", port), self._route)
         self._server = server
         self._stopping = threading.Event()
         self._threads = [
@@ -347,8 +342,7 @@ class DemoService:
             return 500, {"status": "error", "error": "checkout failed", "version": version}
         return 200, {"status": "ok", "version": version}
 
-    def _route(self, method: str, target: str) -> tuple[int, str, bytes, dict[str, str]]:
-        """(status, content type, body, extra headers) for one request."""
+    def _route(self, method: str, target: str) -> Answer:
         path = urlsplit(target).path
         routes: dict[str, dict[str, Callable[[], tuple[int, Any]]]] = {
             "/healthz": {"GET": self.health},
@@ -361,54 +355,14 @@ class DemoService:
         }
         methods = routes.get(path)
         if methods is None:
-            return _json(404, {"error": "not found", "path": path})
+            return json_answer(404, {"error": "not found", "path": path})
         handler = methods.get("GET" if method == "HEAD" else method)
         if handler is None:
             allowed = ", ".join(methods)
-            status, ctype, body, _ = _json(405, {"error": "method not allowed", "allow": allowed})
+            refusal = {"error": "method not allowed", "allow": allowed}
+            status, ctype, body, _ = json_answer(405, refusal)
             return status, ctype, body, {"Allow": allowed}
         status, payload = handler()
         if isinstance(payload, str):
-            return status, METRICS_TYPE, payload.encode(), {}
-        return _json(status, payload)
-
-
-def _json(status: int, payload: Any) -> tuple[int, str, bytes, dict[str, str]]:
-    return status, JSON_TYPE, json.dumps(payload).encode(), {}
-
-
-class _Server(ThreadingHTTPServer):
-    daemon_threads = True
-    service: DemoService
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-response is not worth a traceback on stderr.
-        if not isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
-            super().handle_error(request, client_address)
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: _Server
-    server_version = "lastgood-demo"
-    sys_version = ""
-    timeout = 10
-
-    def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length:
-            self.rfile.read(min(length, 65536))
-        status, ctype, body, extra = self.server.service._route(self.command, self.path)
-        self.send_response(status)
-        self.send_header("Content-Type", ctype)
-        self.send_header("Content-Length", str(len(body)))
-        self.send_header("Cache-Control", "no-store")
-        for name, value in extra.items():
-            self.send_header(name, value)
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = _serve
-
-    def log_message(self, format: str, *args: Any) -> None:
-        """Quiet: no request log on stderr."""
+            return metrics_answer(status, payload)
+        return json_answer(status, payload)
