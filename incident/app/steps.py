@@ -112,15 +112,22 @@ def choose_tier(session: IncidentSession, actor: str, tier: str, *, reason: str)
     return Done(events, f"database tier: {tier}")
 
 
+VERDICTS = ("met", "cleared")
+"""What a manual trigger can be marked."""
+
+
 def mark_trigger(
-    session: IncidentSession, actor: str, trigger: str, *, met: bool, note: str = ""
+    session: IncidentSession, actor: str, trigger: str, verdict: str, *, note: str = ""
 ) -> Done:
     """A manual rollback trigger (core functionality broken, say) marked met or cleared."""
+    if verdict not in VERDICTS:
+        raise CommandError(f"a trigger is marked met or cleared, not '{verdict}'")
+    met = verdict == "met"
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.mark_trigger(s, trigger, met, actor=actor, clock=clock, note=note)]
     )
-    return Done(events, f"trigger {trigger} {'met' if met else 'cleared'}")
+    return Done(events, f"trigger {trigger} {verdict}")
 
 
 def command_to_run(session: IncidentSession, step: str) -> str:
