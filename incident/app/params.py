@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from incident.core.events import parse_timestamp
 
@@ -31,13 +32,19 @@ class Kind(StrEnum):
     FLAG = "flag"
     """On or off."""
     NUMBER = "number"
+    COUNT = "count"
+    """A whole number, one or more."""
     MINUTES = "minutes"
+    DURATION = "duration"
+    """A number of minutes, one or more (a meeting's length)."""
     SECONDS = "seconds"
     DATE = "date"
     MOMENT = "moment"
     """A time with a timezone (ISO 8601)."""
     NAMES = "names"
     """A comma-separated list of names."""
+    ZONE = "zone"
+    """A time zone name, e.g. Europe/Paris."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,11 +63,15 @@ class Param:
     """A one-letter CLI option (`-o`), besides `--name`."""
     cli_only: bool = False
     """Only the command line has it (`--preview`, `-o FILE`): the TUI does it another way."""
+    default: object = None
+    """The value when not given, where the use case's own default does not apply."""
+    spelling: str = ""
+    """The CLI option when it is not `--name` (`--for` for `duration`)."""
 
     @property
     def option(self) -> str:
         """The CLI spelling: `--last-good` for `last_good`."""
-        return "--" + self.name.replace("_", "-")
+        return self.spelling or "--" + self.name.replace("_", "-")
 
     def parse(self, text: str) -> object:
         """The value of `text` for this parameter, or ValueError saying why not."""
@@ -81,6 +92,13 @@ def parse_minutes(text: str) -> int:
     return value
 
 
+def parse_duration(text: str) -> int:
+    value = parse_minutes(text)
+    if value == 0:
+        raise ValueError("it needs at least one minute")
+    return value
+
+
 def parse_seconds(text: str) -> float:
     try:
         value = float(text)
@@ -88,6 +106,16 @@ def parse_seconds(text: str) -> float:
         raise ValueError(f"'{text}' is not a number of seconds") from None
     if not value > 0:
         raise ValueError("seconds must be more than zero")
+    return value
+
+
+def parse_count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise ValueError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise ValueError("it must be at least 1")
     return value
 
 
@@ -114,15 +142,25 @@ def parse_moment(text: str) -> datetime:
         ) from None
 
 
+def parse_zone(text: str) -> tzinfo:
+    try:
+        return ZoneInfo(text)
+    except (ValueError, KeyError, OSError):
+        raise ValueError(f"unknown time zone '{text}'") from None
+
+
 def parse_names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
 
 
 PARSERS: dict[Kind, Callable[[str], object]] = {
     Kind.MINUTES: parse_minutes,
+    Kind.DURATION: parse_duration,
     Kind.SECONDS: parse_seconds,
     Kind.NUMBER: parse_number,
+    Kind.COUNT: parse_count,
     Kind.DATE: parse_date,
     Kind.MOMENT: parse_moment,
     Kind.NAMES: parse_names,
+    Kind.ZONE: parse_zone,
 }

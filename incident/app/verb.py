@@ -68,6 +68,7 @@ OUTPUT = Param("output", "write to FILE instead of stdout", metavar="FILE", shor
 TZ = Param(
     "tz",
     "local time shown beside UTC, e.g. Europe/Paris (default: this machine's zone)",
+    Kind.ZONE,
     metavar="ZONE",
     cli_only=True,
 )

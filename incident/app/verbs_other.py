@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from incident.app.params import Kind, Param
 from incident.app.verb import JSON, OUTPUT, RD, TZ, G, Verb
-from incident.core.state import SEVERITIES
 
 OTHER_VERBS: tuple[Verb, ...] = (
     # --- reading -------------------------------------------------------------------
@@ -30,6 +29,7 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 Kind.CHOICE,
                 choices=("markdown", "json", "ics"),
                 cli_only=True,
+                default="markdown",
             ),
             OUTPUT,
             TZ,
@@ -48,6 +48,7 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 Kind.NUMBER,
                 metavar="MINUTES",
                 cli_only=True,
+                default=5.0,
             ),
             OUTPUT,
             TZ,
@@ -68,7 +69,7 @@ OTHER_VERBS: tuple[Verb, ...] = (
         "Play a recorded incident back, read-only, from its timestamps.",
         RD,
         (
-            Param("speed", "playback speed", Kind.NUMBER, metavar="X", cli_only=True),
+            Param("speed", "playback speed", Kind.NUMBER, metavar="X", cli_only=True, default=1.0),
             Param(
                 "at",
                 "start at (or, with --json, print) this moment",
@@ -88,11 +89,12 @@ OTHER_VERBS: tuple[Verb, ...] = (
         RD,
         (
             Param(
-                "for",
+                "duration",
                 "stop after this long (default: until Ctrl-C)",
                 Kind.SECONDS,
                 metavar="SECONDS",
                 cli_only=True,
+                spelling="--for",
             ),
             JSON,
         ),
@@ -112,8 +114,10 @@ OTHER_VERBS: tuple[Verb, ...] = (
         "Serve the read-only follow view to browsers (textual-serve).",
         RD,
         (
-            Param("host", "address to bind (default: loopback)", cli_only=True),
-            Param("port", "port (default 8000)", Kind.NUMBER, cli_only=True),
+            Param(
+                "host", "address to bind (default: loopback)", cli_only=True, default="127.0.0.1"
+            ),
+            Param("port", "port (default 8000)", Kind.COUNT, cli_only=True, default=8000),
             Param(
                 "public_url", "the URL browsers use, behind a proxy", metavar="URL", cli_only=True
             ),
@@ -127,7 +131,7 @@ OTHER_VERBS: tuple[Verb, ...] = (
         "Open the coordinator's TUI (the default when no command is given).",
         G,
         (
-            Param("runbook", "for new incidents (default: rollback)", metavar="NAME|PATH"),
+            Param("runbook", "for new incidents", metavar="NAME|PATH", default="rollback"),
             Param("incident", "open this incident", metavar="ID"),
             Param("no_probes", "do not poll the runbook's probes", Kind.FLAG),
         ),
@@ -143,16 +147,15 @@ OTHER_VERBS: tuple[Verb, ...] = (
             Param(
                 "severity",
                 "SEV1..SEV4",
-                Kind.CHOICE,
+                Kind.NAME,
                 True,
                 metavar="SEV1..SEV4",
-                choices=SEVERITIES,
             ),
             Param("commander", "the incident commander", Kind.NAME, True, metavar="NAME"),
             Param("issue", "what is wrong, for messages", metavar="TEXT"),
             Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),
             Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),
-            Param("runbook", "the runbook (default: rollback)", metavar="NAME|PATH"),
+            Param("runbook", "the runbook", metavar="NAME|PATH", default="rollback"),
             Param(
                 "started_at", "back-date T+0 to the impact start", Kind.MOMENT, metavar="ISO8601"
             ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 from incident.app import health, lifecycle, messages, people, postmortem, steps
 from incident.app.params import Kind, Param
 from incident.app.verb import BY, OPTIONAL_REASON, REASON, STEP, R, Verb
-from incident.core.state import SEVERITIES
 from incident.reports.postmortem import DEFAULT_DURATION_MIN, LESSON_CATEGORIES
 
 RECORDING_VERBS: tuple[Verb, ...] = (
@@ -168,9 +167,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Change the incident's severity.",
         R,
         (
-            Param(
-                "severity", "the new severity", Kind.CHOICE, True, True, "SEV1..SEV4", SEVERITIES
-            ),
+            Param("severity", "the new severity", Kind.NAME, True, True, "SEV1..SEV4"),
             OPTIONAL_REASON,
         ),
         lifecycle.severity,
@@ -221,13 +218,17 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (
             Param(
-                "wait", "give up retrying after this long (default 60)", Kind.SECONDS, cli_only=True
+                "wait",
+                "give up retrying after this long (default 60)",
+                Kind.SECONDS,
+                cli_only=True,
+                default=60.0,
             ),
             Param("resend_failed", "try messages that failed for good again", Kind.FLAG),
             Param(
                 "attempts",
                 "tries per message (default 8)",
-                Kind.MINUTES,
+                Kind.COUNT,
                 metavar="N",
                 cli_only=True,
             ),
@@ -297,7 +298,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param(
                 "duration",
                 f"minutes (default: {DEFAULT_DURATION_MIN})",
-                Kind.MINUTES,
+                Kind.DURATION,
                 metavar="MIN",
             ),
             Param("attendees", "comma-separated names", Kind.NAMES, metavar="A,B"),

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from incident import commands
+from incident.app.health import record_samples
 from incident.app.session import IncidentSession
 from incident.core.events import Kind
 from incident.core.phase_clocks import elapsed, format_offset
@@ -38,7 +38,7 @@ def sample_summary(session: IncidentSession, sample: Sample) -> str:
     return f"{sample.probe} OK{latency}"
 
 
-def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None, actor: str) -> int:
+def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates)."""
 
     async def monitor() -> None:
@@ -64,9 +64,7 @@ def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None,
             )
 
             def on_batch(batch: list[Sample]) -> None:
-                events = session.run_many(
-                    lambda s: commands.record_samples(s, batch, actor=actor, clock=session.clock)
-                )
+                events = record_samples(session, batch).events
                 offset = format_offset(elapsed(session.state, session.clock.now()))
                 print(
                     visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))

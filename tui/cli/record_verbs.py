@@ -11,7 +11,7 @@ import re
 
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
-from tui.cli.verbs import CliError, open_log
+from tui.cli.context import CliError, open_log
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -1,0 +1,119 @@
+"""The verbs that open a screen or run for a while: start, attach, serve, replay, demo,
+monitor. Textual, textual-serve and httpx are imported only inside them, so the
+other verbs start like a script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tui.cli.context import (
+    CliError,
+    actor_name,
+    db_path,
+    open_log,
+    open_session,
+    require_terminal,
+    runbook_for,
+)
+from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
+
+
+def cmd_start(args: argparse.Namespace) -> int:
+    """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    runbook = runbook_for(args.runbook)
+    require_terminal()
+    from tui.app.app import LastGoodApp
+
+    with open_log(args) as log:
+        if args.incident and args.incident not in log.incident_ids():
+            raise CliError(f"no incident '{args.incident}' in {log.path}")
+        app = LastGoodApp(
+            log,
+            runbook,
+            actor=actor_name(),
+            incident_id=args.incident,
+            poll_probes=not args.no_probes,
+        )
+        app.run()
+    if app.refusal is not None:
+        raise CliError(app.refusal, exit_code=1)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.headless:
+        from tui.demo.script import run_demo as run_headless
+
+        return run_headless()
+    require_terminal()
+    from tui.demo.launch import run_demo
+
+    return run_demo(actor=actor_name())
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    """Headless probes for a bastion or a pipeline: same polling, same record."""
+    from tui.cli.monitor import run_monitor
+
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        runbook = session.state.runbook
+        if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
+            raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
+        if session.state.is_closed:
+            raise CliError(f"incident {args.id} is closed")
+        return run_monitor(session, db_path(args), duration_s=args.duration)
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    """A second terminal on the same database: sees new events within a second."""
+    require_terminal()
+    from tui.app.follow_app import FollowApp
+
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+        FollowApp(log, args.id).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Each browser gets its own `lastgood attach` process: read-only by construction."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    path = db_path(args)
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port: {args.port} is not a TCP port")
+    command = shlex.join([sys.executable, "-m", "tui.cli", "--db", str(path), "attach", args.id])
+    print(f"Serving {args.id} read-only at http://{args.host}:{args.port} (Ctrl+C stops)")
+    Server(
+        command,
+        host=args.host,
+        port=args.port,
+        title=f"lastgood · {args.id}",
+        public_url=args.public_url,
+    ).serve()
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Play the record back from memory, read-only; `--json` prints one moment instead."""
+    if args.json:
+        return cmd_replay_json(args)
+    offset = replay_offset(args)
+    require_terminal()
+    events, report = replay_events(args)
+    from tui.app.replay_app import ReplayApp
+
+    damage = None if report.ok else report
+    ReplayApp(
+        events, speed=args.speed, playing=not args.paused, start_offset=offset, damage=damage
+    ).run()
+    return 0
