@@ -64,7 +64,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
             raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
         if session.state.is_closed:
             raise CliError(f"incident {args.id} is closed")
-        return run_monitor(session, db_path(args), duration_s=args.duration)
+        return run_monitor(session, db_path(args), duration_s=args.duration, as_json=args.json)
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
