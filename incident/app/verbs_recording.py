@@ -180,7 +180,12 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (
             Param("probe", "the probe's name", Kind.CHOICE, True, True, "PROBE"),
-            Param("value", "the baseline (default: the median of recent samples)", Kind.NUMBER),
+            Param(
+                "value",
+                "the baseline (default: the median of recent samples)",
+                Kind.NUMBER,
+                metavar="NUMBER",
+            ),
         ),
         health.baseline,
     ),
