@@ -38,7 +38,7 @@ def test_monitor_records_samples_and_the_trigger(tmp_path):
         "version",
         "error-rate",
     }
-    assert all(e["actor"] == "bastion" for e in ticks)
+    assert all(e["actor"] == "probes" for e in ticks)  # the same actor as in the TUI
     assert "ok," in cli.ok("verify", incident_id)
 
 

@@ -53,7 +53,8 @@ def test_meeting_outside_24_to_48_hours_is_refused(closed_session, clock, after)
         book(closed_session, clock, CLOSED_AT + after)
     message = str(refused.value)
     assert "between 2026-11-29 09:30:00 UTC and 2026-11-30 09:30:00 UTC" in message
-    assert "--force --reason" in message
+    assert "needs force and a reason" in message and "--" not in message  # domain words
+    assert refused.value.needs == ("force", "reason")  # each face phrases the remedy
     assert closed_session.state.postmortem is None
 
 

@@ -73,7 +73,10 @@ def declare(
     started_at = None
     if details.started_at is not None:
         if details.started_at.tzinfo is None:
-            raise CommandError("--started-at needs a timezone, e.g. 2026-11-28T13:02:00Z")
+            raise CommandError(
+                "the impact start needs a timezone, e.g. 2026-11-28T13:02:00Z",
+                needs=("started_at",),
+            )
         if details.started_at > now + timedelta(seconds=5):
             raise CommandError("the impact cannot start in the future")
         started_at = truncate_to_millis(details.started_at)
@@ -140,10 +143,11 @@ def close(
         listed = ", ".join(open_steps[:5]) + (" ..." if len(open_steps) > 5 else "")
         raise CommandError(
             f"{len(open_steps)} required step(s) still open ({listed}); "
-            "close with --force --reason to override"
+            "closing anyway needs force and a reason",
+            needs=("force", "reason"),
         )
     if force and not reason.strip():
-        raise CommandError("a forced close needs a reason")
+        raise CommandError("a forced close needs a reason", needs=("reason",))
     payload: dict[str, JSONValue] = {
         "reason": reason.strip(),
         "forced": bool(force and open_steps),

@@ -98,14 +98,15 @@ def schedule_postmortem(
     if not 0 < duration_min <= MAX_DURATION_MIN:
         raise CommandError(f"the meeting lasts 1 to {MAX_DURATION_MIN} minutes, not {duration_min}")
     if force and not reason.strip():
-        raise CommandError("booking with --force needs a reason (--reason)")
+        raise CommandError("a forced booking needs a reason", needs=("reason",))
     starts_at = truncate_to_millis(starts_at.astimezone(UTC))
     inside = window[0] <= starts_at <= window[1]
     if not inside and not force:
         raise CommandError(
             f"the post-mortem must start within 24–48 h of resolution "
             f"({utc_text(resolved_at(state) or window[0])}): {window_text(window)}, "
-            f"not {utc_text(starts_at)}; use --force --reason to book it outside that window"
+            f"not {utc_text(starts_at)}; booking outside it needs force and a reason",
+            needs=("force", "reason"),
         )
     names: list[str] = []
     for name in attendees:

@@ -35,14 +35,16 @@ def check_step(
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
     payload: dict[str, JSONValue] = {"step": step_id, "by": by or actor, "note": note}
-    if record.step.kind == StepKind.VERIFICATION and record.step.probe and not evidence:
+    if record.step.kind == StepKind.VERIFICATION and record.step.probe:
+        # Evidence typed by hand does not outweigh samples that contradict it.
         found = evidence_for(state, record.step)
         if found.holds is False and not override.strip():
             raise CommandError(
                 f"the evidence does not hold: {found.detail}; "
-                "check with an override reason to record it anyway"
+                "checking it anyway needs an override reason",
+                needs=("override",),
             )
-        if found.holds:
+        if found.holds and not evidence:
             evidence = found.detail
     if override.strip():
         payload["override"] = override.strip()
@@ -82,7 +84,7 @@ def approve(
     """Approve a gated step, or a database tier that needs approval."""
     refuse_if_closed(state)
     if not by.strip():
-        raise CommandError("an approval needs the approver's name (--by)")
+        raise CommandError("an approval needs the approver's name", needs=("by",))
     if not reason.strip():
         raise CommandError("an approval needs a reason")
     approval_target, role = _approval_target(state, target)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.core.events import JSONValue, format_timestamp
+from incident.core.gates import decision_gate
 from incident.core.state import tier_target
 from incident.core.timefmt import seconds
 from incident.reports.context import ReportContext
-from incident.reports.impact import authors, decision_gate, sample_count, severity_totals
+from incident.reports.impact import authors, sample_count, severity_totals
 from incident.reports.postmortem import meeting_window
 from runbooks.model import StepKind
 

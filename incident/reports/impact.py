@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from statistics import fmean
 
 from incident.core.events import Event, Kind
+from incident.core.gates import decision_gate
 from incident.core.phase_clocks import PhaseClock, PhaseState, phase_clocks
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, StepRecord
@@ -46,16 +47,6 @@ MILESTONE_KEYS = (
     "service_verified",
     "closed",
 )
-
-
-def decision_gate(state: IncidentState) -> StepRecord | None:
-    """The phase-1 approval gate ("decide to initiate the rollback")."""
-    gates = [r for r in state.steps.values() if r.step.approver or r.step.kind == StepKind.APPROVAL]
-    if not gates:
-        return None
-    first_phase = state.runbook.phases[0].id if state.runbook.phases else None
-    in_first = [r for r in gates if r.step.phase_id == first_phase]
-    return (in_first or gates)[0]
 
 
 def app_rollback_step(state: IncidentState) -> StepRecord | None:

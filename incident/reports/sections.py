@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, tier_target
 from incident.core.timefmt import exact_duration, utc_stamp
 from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gantt import mermaid_gantt
-from incident.reports.impact import MetricFigures, authors, decision_gate
+from incident.reports.impact import MetricFigures, authors
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
 from runbooks.model import StepKind, TriggerKind

@@ -1,4 +1,4 @@
-"""The CLI's messaging verbs (`send`, `decline`, `deliver`) and what follows any recording.
+"""The CLI's delivery: `deliver`, and what follows any recording.
 
 After a verb records something, the moment a runbook rule waits for may have come
 (`lastgood check ID decide-rollback`): `follow_up` sends what is due by itself, hands
@@ -16,16 +16,12 @@ import sys
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, TextIO
 
-from incident import commands
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.commands.messages import decline, send_due
-from incident.comms.due import due_messages
-from incident.core.events import Kind
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import visible
 from store.errors import StoreError
-from tui.cli.verbs import CliError, actor_name, db_path, open_log, open_session
+from tui.cli.context import CliError, db_path, open_log, open_session
 
 if TYPE_CHECKING:
     from tui.cli.courier import Courier
@@ -50,62 +46,6 @@ def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
             )
 
     _with_courier(args, session, go, out=sys.stderr)
-
-
-def cmd_send(args: argparse.Namespace) -> int:
-    """Record a message; a template that a rule made due also completes its moment.
-
-    `--preview` prints the rendered template and records nothing.
-    """
-    if args.preview:
-        return _preview(args)
-    actor = actor_name()
-    with open_log(args) as log:
-        session = open_session(log, args.id)
-        clock = session.clock
-        due = {m.template for m in due_messages(session.state, clock.now())}
-        try:
-            if args.template is not None and args.template in due:
-                recorded = session.run_many(
-                    lambda s: send_due(s, args.template, actor=actor, clock=clock, text=args.text)
-                )
-            else:
-                recorded = [
-                    session.run(
-                        lambda s: commands.send_communication(
-                            s,
-                            actor=actor,
-                            clock=clock,
-                            template=args.template,
-                            text=args.text,
-                            channel=args.channel,
-                        )
-                    )
-                ]
-        except CommandError as error:
-            raise CliError(str(error)) from None
-        print(f"{_offset(session)}  message recorded as sent")
-        for event in recorded:
-            if event.kind == Kind.STEP_CHECKED:
-                print(
-                    f"{_offset(session)}  checked {event.payload.get('step')}: the message was due"
-                )
-        follow_up(args, session)
-    return 0
-
-
-def cmd_decline(args: argparse.Namespace) -> int:
-    """Say no to a message a rule made due; the reason goes in the record."""
-    actor = actor_name()
-    with open_log(args) as log:
-        session = open_session(log, args.id)
-        clock = session.clock
-        try:
-            session.run(lambda s: decline(s, args.template, args.reason, actor=actor, clock=clock))
-        except CommandError as error:
-            raise CliError(str(error)) from None
-        print(f"{_offset(session)}  not sending the {args.template} message: {args.reason}")
-    return 0
 
 
 def cmd_deliver(args: argparse.Namespace) -> int:
@@ -168,18 +108,6 @@ def _with_courier(
         asyncio.run(run())
     except (StoreError, CommandError) as error:
         raise CliError(str(error)) from None
-
-
-def _preview(args: argparse.Namespace) -> int:
-    if args.template is None:
-        raise CliError("--preview needs --template")
-    with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
-        try:
-            print(commands.compose_message(session.state, args.template, session.clock.now()))
-        except CommandError as error:
-            raise CliError(str(error)) from None
-    return 0
 
 
 def _offset(session: IncidentSession) -> str:

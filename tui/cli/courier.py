@@ -16,6 +16,7 @@ from pathlib import Path
 from types import TracebackType
 
 from incident.app.autosend import record_auto_sends, record_overdue
+from incident.app.outcome import SYSTEM_ACTOR
 from incident.app.session import IncidentSession
 from incident.comms.due import awaiting_confirmation
 from incident.comms.notifications import failed_keys
@@ -25,7 +26,7 @@ from store.outbox import Outbox
 from tui.net.client import HttpClient, close_client, make_client
 from tui.net.notifier import Notifier
 
-AUTO_ACTOR = "lastgood"
+AUTO_ACTOR = SYSTEM_ACTOR
 _SHOWN = (Kind.COMMUNICATION_SENT, Kind.STEP_CHECKED, Kind.UPDATE_OVERDUE)
 
 
@@ -78,7 +79,7 @@ class Courier:
 
     def catch_up(self) -> list[Event]:
         """Send what is due by itself and hand every recorded message to the outbox."""
-        recorded = record_auto_sends(self.session, actor=AUTO_ACTOR)
+        recorded = record_auto_sends(self.session)
         self._print_events(recorded)
         if self.notifier is not None:
             recorded += self.notifier.sync()
@@ -123,7 +124,7 @@ class Courier:
             while not stop.is_set():
                 self.session.refresh()
                 self.catch_up()
-                self._print_events(record_overdue(self.session, actor=AUTO_ACTOR))
+                self._print_events(record_overdue(self.session))
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:

@@ -1,64 +1,127 @@
-"""The CLI's one door into the Textual app.
+"""The verbs that open a screen or run for a while: start, attach, serve, replay, demo,
+monitor. Textual, textual-serve and httpx are imported only inside them, so the
+other verbs start like a script.
 
-Every verb that opens a screen comes through here, and each function imports the app
-only when it is called: the other verbs never load Textual or Rich, so scripts stay
-fast. import-linter holds the rest of `tui.cli` to that (see pyproject.toml).
+This is the CLI's one door into the Textual app: import-linter holds the rest of
+`tui.cli` to never importing `tui.app`, Textual or Rich (see pyproject.toml).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+import argparse
+import sys
 
-from incident.core.chain import ChainReport
-from incident.core.events import Event
-from incident.core.log import EventLog
-from runbooks.model import Runbook
-from store.sqlite_log import SqliteEventLog
+from tui.cli.context import (
+    CliError,
+    actor_name,
+    db_path,
+    open_log,
+    open_session,
+    require_terminal,
+    runbook_for,
+)
+from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
 
 
-def run_coordinator(
-    log: EventLog,
-    runbook: Runbook,
-    *,
-    actor: str,
-    incident_id: str | None,
-    poll_probes: bool,
-) -> str | None:
-    """The coordinator's app, until it quits; returns why it refused to open, if it did."""
+def cmd_start(args: argparse.Namespace) -> int:
+    """Open the TUI; Textual is imported only here, so scripts stay fast."""
+    runbook = runbook_for(args.runbook)
+    require_terminal()
     from tui.app.app import LastGoodApp
 
-    app = LastGoodApp(log, runbook, actor=actor, incident_id=incident_id, poll_probes=poll_probes)
-    app.run()
-    return app.refusal
+    with open_log(args) as log:
+        if args.incident and args.incident not in log.incident_ids():
+            raise CliError(f"no incident '{args.incident}' in {log.path}")
+        app = LastGoodApp(
+            log,
+            runbook,
+            actor=actor_name(),
+            incident_id=args.incident,
+            poll_probes=not args.no_probes,
+        )
+        app.run()
+    if app.refusal is not None:
+        raise CliError(app.refusal, exit_code=1)
+    return 0
 
 
-def run_follow(log: SqliteEventLog, incident_id: str) -> None:
-    """A second, read-only terminal on an incident another one is recording."""
-    from tui.app.follow_app import FollowApp
+def cmd_demo(args: argparse.Namespace) -> int:
+    if args.headless:
+        from tui.demo.script import run_demo as run_headless
 
-    FollowApp(log, incident_id).run()
-
-
-def run_replay(
-    events: list[Event],
-    *,
-    speed: float,
-    playing: bool,
-    start_offset: timedelta | None,
-    damage: ChainReport | None,
-) -> None:
-    """The record played back through the same screens, from memory."""
-    from tui.app.replay_app import ReplayApp
-
-    ReplayApp(events, speed=speed, playing=playing, start_offset=start_offset, damage=damage).run()
-
-
-def run_demo(*, actor: str) -> int:
-    """The app on a demo incident against the built-in shop; prints where the record is."""
+        return run_headless()
+    require_terminal()
     from tui.app.app import LastGoodApp
     from tui.demo.launch import demo_incident, farewell
 
+    actor = actor_name()
     with demo_incident(actor=actor) as demo:
         LastGoodApp(demo.log, demo.runbook, actor=actor, incident_id=demo.incident_id).run()
     print(farewell(demo))
+    return 0
+
+
+def cmd_monitor(args: argparse.Namespace) -> int:
+    """Headless probes for a bastion or a pipeline: same polling, same record."""
+    from tui.cli.monitor import run_monitor
+
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        runbook = session.state.runbook
+        if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
+            raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
+        if session.state.is_closed:
+            raise CliError(f"incident {args.id} is closed")
+        return run_monitor(session, db_path(args), duration_s=args.duration, as_json=args.json)
+
+
+def cmd_attach(args: argparse.Namespace) -> int:
+    """A second terminal on the same database: sees new events within a second."""
+    require_terminal()
+    from tui.app.follow_app import FollowApp
+
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+        FollowApp(log, args.id).run()
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Each browser gets its own `lastgood attach` process: read-only by construction."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    path = db_path(args)
+    with open_log(args, read_only=True) as log:
+        if args.id not in log.incident_ids():
+            raise CliError(f"no incident '{args.id}' in {log.path}")
+    if not 0 < args.port < 65536:
+        raise CliError(f"--port: {args.port} is not a TCP port")
+    command = shlex.join([sys.executable, "-m", "tui.cli", "--db", str(path), "attach", args.id])
+    print(f"Serving {args.id} read-only at http://{args.host}:{args.port} (Ctrl+C stops)")
+    Server(
+        command,
+        host=args.host,
+        port=args.port,
+        title=f"lastgood · {args.id}",
+        public_url=args.public_url,
+    ).serve()
+    return 0
+
+
+def cmd_replay(args: argparse.Namespace) -> int:
+    """Play the record back from memory, read-only; `--json` prints one moment instead."""
+    if args.json:
+        return cmd_replay_json(args)
+    offset = replay_offset(args)
+    require_terminal()
+    events, report = replay_events(args)
+    from tui.app.replay_app import ReplayApp
+
+    damage = None if report.ok else report
+    ReplayApp(
+        events, speed=args.speed, playing=not args.paused, start_offset=offset, damage=damage
+    ).run()
     return 0

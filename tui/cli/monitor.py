@@ -13,12 +13,12 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from incident import commands
+from incident.app.health import record_samples
 from incident.app.session import IncidentSession
-from incident.core.events import Kind
+from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.samples import Sample
-from incident.core.text import visible
+from incident.core.text import json_text, visible
 from incident.health.readings import format_value
 from incident.reports.describe import describe
 from tui.cli.courier import Courier
@@ -38,12 +38,18 @@ def sample_summary(session: IncidentSession, sample: Sample) -> str:
     return f"{sample.probe} OK{latency}"
 
 
-def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None, actor: str) -> int:
-    """Probes, and the incident's messages (auto-sends, delivery, missed updates)."""
+def run_monitor(
+    session: IncidentSession, db: Path, *, duration_s: float | None, as_json: bool = False
+) -> int:
+    """Probes, and the incident's messages (auto-sends, delivery, missed updates).
+
+    With `as_json`, each line is one JSON object (docs/schemas/monitor-line.schema.json).
+    """
+    say = _json_say(session) if as_json else _say(session)
 
     async def monitor() -> None:
         stop = asyncio.Event()
-        async with Courier(session, db, say=_say(session)) as courier:
+        async with Courier(session, db, say=say) as courier:
             messages = asyncio.create_task(courier.run(stop))
             try:
                 if session.state.runbook.probes:
@@ -64,9 +70,10 @@ def run_monitor(session: IncidentSession, db: Path, *, duration_s: float | None,
             )
 
             def on_batch(batch: list[Sample]) -> None:
-                events = session.run_many(
-                    lambda s: commands.record_samples(s, batch, actor=actor, clock=session.clock)
-                )
+                events = record_samples(session, batch).events
+                if as_json:
+                    _print_json_batch(session, batch, events)
+                    return
                 offset = format_offset(elapsed(session.state, session.clock.now()))
                 print(
                     visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))
@@ -91,5 +98,32 @@ def _say(session: IncidentSession) -> Callable[[str], None]:
     def say(line: str) -> None:
         offset = format_offset(elapsed(session.state, session.clock.now()))
         print(visible(f"{offset}  {line}"), flush=True)
+
+    return say
+
+
+def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
+    now = session.clock.now()
+    line: dict[str, JSONValue] = {
+        "at": format_timestamp(now),
+        "elapsed": format_offset(elapsed(session.state, now)),
+        "kind": kind,
+        **fields,
+    }
+    return json_text(line, indent=None)
+
+
+def _print_json_batch(session: IncidentSession, batch: list[Sample], events: list[Event]) -> None:
+    samples: list[JSONValue] = [sample.to_payload() for sample in batch]
+    print(_line(session, "samples", samples=samples))
+    for event in events:
+        if event.kind == Kind.TRIGGER_CHANGED:
+            print(_line(session, "event", seq=event.seq, event=event.kind, text=describe(event)))
+    sys.stdout.flush()
+
+
+def _json_say(session: IncidentSession) -> Callable[[str], None]:
+    def say(line: str) -> None:
+        print(_line(session, "message", text=line), flush=True)
 
     return say

@@ -11,7 +11,8 @@ import re
 
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
-from tui.cli.verbs import CliError, open_log
+from incident.core.text import json_text
+from tui.cli.context import CliError, open_log
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 
@@ -55,9 +56,10 @@ def cmd_verify(args: argparse.Namespace) -> int:
         raise CliError("give an incident ID or --all")
     expected = _expected_head(args)
     failed = 0
+    results: list[JSONValue] = []
     with open_log(args, read_only=True) as log:
         ids = log.incident_ids() if args.all else [args.id]
-        if not ids:
+        if not ids and not args.json:
             print("no incidents to verify")
         for incident_id in ids:
             report = log.verify(incident_id)
@@ -65,17 +67,33 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if report.ok and expected is not None:
                 found_at = log.seq_of_hash(incident_id, expected)
                 mismatch = head_problem(report, expected, found_at)
-            if not report.ok:
-                failed += 1
+            failed += bool(not report.ok or mismatch)
+            if args.json:
+                results.append(_verdict(report, expected, mismatch))
+            elif not report.ok:
                 where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
                 print(
                     f"{incident_id}: BROKEN at {where}: {report.problem} "
                     f"({report.count} events verified before it)"
                 )
             elif mismatch:
-                failed += 1
                 print(f"{incident_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
                 matched = ", the expected head" if expected is not None else ""
                 print(f"{incident_id}: ok, {report.count} events, head {report.head_hash}{matched}")
+    if args.json:
+        print(json_text(results))
     return 1 if failed else 0
+
+
+def _verdict(report: ChainReport, expected: str | None, mismatch: str) -> JSONValue:
+    """One incident's `verify --json` entry (docs/schemas/verify.schema.json)."""
+    return {
+        "id": report.incident_id,
+        "ok": report.ok and not mismatch,
+        "events": report.count,
+        "head": report.head_hash,
+        "first_bad_seq": report.first_bad_seq,
+        "problem": report.problem or mismatch or None,
+        "expected_head": expected,
+    }

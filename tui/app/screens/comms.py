@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from incident import commands
 from incident.app.autosend import record_auto_sends, record_overdue
+from incident.app.outcome import SYSTEM_ACTOR
 from incident.app.session import Session
 from incident.commands import CommandError
 from incident.commands.messages import decline as decline_event
@@ -45,9 +46,6 @@ else:
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
-
-AUTO_ACTOR = "lastgood"
-"""Who records what happens without a key: auto-sends and delivery outcomes."""
 
 
 class CommsActions(_Screen):
@@ -89,7 +87,7 @@ class CommsActions(_Screen):
             self.session,
             outbox,
             client,
-            actor=AUTO_ACTOR,
+            actor=SYSTEM_ACTOR,
             on_recorded=self.show_recorded,
             max_attempts=getattr(self.app, "delivery_attempts", None),
         )
@@ -120,7 +118,7 @@ class CommsActions(_Screen):
         return recorded
 
     def _send_automatic(self) -> list[Event]:
-        recorded = record_auto_sends(self.session, actor=AUTO_ACTOR)
+        recorded = record_auto_sends(self.session)
         for event in recorded:
             if event.kind == Kind.COMMUNICATION_SENT:
                 self.notify(describe(event), title="Sent automatically", timeout=6)
@@ -158,7 +156,7 @@ class CommsActions(_Screen):
                     severity="warning",
                     timeout=10,
                 )
-        recorded = record_overdue(self.session, actor=self.actor)
+        recorded = record_overdue(self.session)
         if recorded:
             self.notify(
                 describe(recorded[-1]) + " (c composes it)",

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Label, OptionList
 
 from incident import commands
+from incident.app.health import record_samples
 from incident.app.session import Session
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
 from incident.core.events import Event, Kind, NewEvent
@@ -140,11 +141,8 @@ class IncidentScreen(CommsActions, Screen[None]):
 
     def record_samples(self, batch: list[Sample]) -> None:
         """One tick of samples (and any trigger they flip), in one transaction."""
-        clock = self.session.clock
         try:
-            events = self.session.run_many(
-                lambda s: commands.record_samples(s, batch, actor="probes", clock=clock)
-            )
+            events = record_samples(self.session, batch).events
         except (CommandError, StoreError) as error:
             self.notify(str(error), title="Samples not recorded", severity="error")
             return

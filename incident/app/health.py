@@ -1,0 +1,31 @@
+"""Use cases fed by production: probe samples (and the triggers they flip), baselines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from incident import commands
+from incident.app.outcome import PROBE_ACTOR, Done
+from incident.app.session import IncidentSession, Session
+from incident.core.samples import Sample
+
+
+def record_samples(session: Session, samples: Sequence[Sample]) -> Done:
+    """One poll's samples, and any trigger they flip, in one transaction; recorded as
+    the probes, whichever process polled (the TUI or `monitor`)."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: commands.record_samples(s, samples, actor=PROBE_ACTOR, clock=clock)
+    )
+    return Done(events, f"{len(samples)} sample(s) recorded")
+
+
+def baseline(
+    session: IncidentSession, actor: str, probe: str, *, value: float | None = None
+) -> Done:
+    """A probe's baseline: a value given, or the median of its recent samples."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.capture_baseline(s, probe, actor=actor, clock=clock, value=value)]
+    )
+    return Done(events, f"baseline for {probe} recorded")

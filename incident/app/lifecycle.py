@@ -1,0 +1,47 @@
+"""Use cases that begin, rate and end an incident: declare, severity, close."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+from incident import commands
+from incident.app.outcome import Done
+from incident.app.session import IncidentSession
+from incident.commands import Declaration
+from incident.core.clock import Clock
+from incident.core.log import EventLog
+from runbooks.model import Runbook
+
+
+def declare(
+    log: EventLog,
+    runbook: Runbook,
+    details: Declaration,
+    *,
+    actor: str,
+    clock: Clock,
+    incident_id: str | None = None,
+) -> IncidentSession:
+    """A new incident in `log`, with the runbook snapshotted into its first event."""
+    taken: Collection[str] = log.incident_ids()
+    event = commands.declare(
+        runbook, details, actor=actor, clock=clock, taken_ids=taken, incident_id=incident_id
+    )
+    return IncidentSession.declare(log, event, clock)
+
+
+def severity(session: IncidentSession, actor: str, severity: str, *, reason: str = "") -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.change_severity(s, severity, reason=reason, actor=actor, clock=clock)]
+    )
+    return Done(events, f"severity is now {severity}")
+
+
+def close(session: IncidentSession, actor: str, *, force: bool = False, reason: str = "") -> Done:
+    """Close; with required steps still open only when forced, with a reason."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.close(s, actor=actor, clock=clock, force=force, reason=reason)]
+    )
+    return Done(events, f"closed {session.state.id}")

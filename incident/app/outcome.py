@@ -1,0 +1,27 @@
+"""What a use case hands back to the face that called it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from incident.core.events import Event
+
+SYSTEM_ACTOR = "lastgood"
+"""Who records what happens without a key: auto-sends, missed updates, deliveries."""
+
+PROBE_ACTOR = "probes"
+"""Who records probe samples and the trigger changes they cause, in every face."""
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """The events a use case recorded, and one line saying so in the domain's words.
+
+    Each face shows `said` its own way: the CLI prints it after the T+ offset, the
+    TUI raises it as a toast. `notes` are further lines worth showing (a step the
+    message completed, a command's exit code).
+    """
+
+    events: list[Event]
+    said: str
+    notes: list[str] = field(default_factory=list)

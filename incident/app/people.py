@@ -1,0 +1,40 @@
+"""Use cases about people and the record's prose: notes, pages, roles, command."""
+
+from __future__ import annotations
+
+from incident import commands
+from incident.app.outcome import Done
+from incident.app.session import IncidentSession
+
+
+def note(session: IncidentSession, actor: str, text: str, *, pin: bool = False) -> Done:
+    """A note on the timeline; pinned ones are called out in the post-mortem."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.add_note(s, text, actor=actor, clock=clock, pinned=pin)]
+    )
+    return Done(events, "pinned note recorded" if pin else "note recorded")
+
+
+def page(session: IncidentSession, actor: str, target: str, *, note: str = "") -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.record_page(s, target, actor=actor, clock=clock, note=note)]
+    )
+    return Done(events, f"paged {target}")
+
+
+def assign(session: IncidentSession, actor: str, role: str, person: str) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.assign_role(s, role, person, actor=actor, clock=clock)]
+    )
+    return Done(events, f"{person} is {role}")
+
+
+def hand_off(session: IncidentSession, actor: str, to: str, *, reason: str = "") -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.hand_off(s, to, actor=actor, clock=clock, reason=reason)]
+    )
+    return Done(events, f"incident command handed to {to}")

@@ -1,0 +1,71 @@
+"""Post-mortem use cases, open also after close: root cause, action items, lessons, meeting."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from incident import commands
+from incident.app.outcome import Done
+from incident.app.session import IncidentSession
+from incident.reports.postmortem import DEFAULT_DURATION_MIN, utc_text
+
+
+def rca(session: IncidentSession, actor: str, text: str) -> Done:
+    clock = session.clock
+    events = session.run_many(lambda s: [commands.note_rca(s, text, actor=actor, clock=clock)])
+    return Done(events, "root cause recorded")
+
+
+def action_item(
+    session: IncidentSession,
+    actor: str,
+    text: str,
+    *,
+    owner: str = "",
+    due: date | None = None,
+) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [
+            commands.add_action_item(s, text, actor=actor, clock=clock, owner=owner, due=due)
+        ]
+    )
+    return Done(events, "action item recorded")
+
+
+def lesson(session: IncidentSession, actor: str, text: str, *, kind: str = "") -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.note_lesson(s, text, actor=actor, clock=clock, category=kind)]
+    )
+    return Done(events, "lesson recorded")
+
+
+def schedule(
+    session: IncidentSession,
+    actor: str,
+    at: datetime,
+    *,
+    duration: int = DEFAULT_DURATION_MIN,
+    attendees: Sequence[str] = (),
+    force: bool = False,
+    reason: str = "",
+) -> Done:
+    """Book the blameless post-mortem within 24-48 h (outside it only when forced)."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [
+            commands.schedule_postmortem(
+                s,
+                at,
+                actor=actor,
+                clock=clock,
+                duration_min=duration,
+                attendees=attendees,
+                force=force,
+                reason=reason,
+            )
+        ]
+    )
+    return Done(events, f"post-mortem booked for {utc_text(at)} ({duration} min)")

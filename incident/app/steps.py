@@ -1,0 +1,179 @@
+"""Use cases on the checklist: check, skip, reopen, approve, the decision, the database
+tier, and recording what a command step printed.
+
+Each one decides on fresh state inside the append (`IncidentSession.run_many`), so
+the CLI, the TUI and `monitor` record the same events for the same request.
+"""
+
+from __future__ import annotations
+
+from incident import commands
+from incident.app.outcome import Done
+from incident.app.session import IncidentSession
+from incident.core.errors import CommandError
+from incident.core.events import Event, NewEvent
+from incident.core.gates import decision_gate
+from incident.core.state import IncidentState, StepStatus
+from incident.core.text import visible
+
+OUTPUT_TAIL_CHARS = commands.OUTPUT_TAIL_CHARS
+
+
+def check(
+    session: IncidentSession,
+    actor: str,
+    step: str,
+    *,
+    by: str = "",
+    note: str = "",
+    evidence: str = "",
+    override: str = "",
+) -> Done:
+    """Mark a step done. Evidence typed by hand does not stand in for samples that
+    contradict a verification step: that still needs an override reason."""
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [
+            commands.check_step(
+                s,
+                step,
+                actor=actor,
+                clock=clock,
+                by=by,
+                note=note,
+                evidence=evidence,
+                override=override,
+            )
+        ]
+    )
+    return Done(events, f"checked {step}")
+
+
+def skip(session: IncidentSession, actor: str, step: str, *, reason: str, by: str = "") -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.skip_step(s, step, reason=reason, actor=actor, clock=clock, by=by)]
+    )
+    return Done(events, f"skipped {step}")
+
+
+def reopen(session: IncidentSession, actor: str, step: str, *, reason: str) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.reopen_step(s, step, reason=reason, actor=actor, clock=clock)]
+    )
+    return Done(events, f"reopened {step}")
+
+
+def approve(session: IncidentSession, actor: str, target: str, *, by: str, reason: str) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.approve(s, target, by=by, reason=reason, actor=actor, clock=clock)]
+    )
+    return Done(events, f"approved {target} (by {by})")
+
+
+def decide(session: IncidentSession, actor: str, *, reason: str, by: str = "") -> Done:
+    """The phase 1 decision: approve the decision gate (as the commander unless `by`
+    names someone else) and check it. Without a gate in the runbook, the decision is
+    recorded as a note."""
+    clock = session.clock
+    if not reason.strip():
+        raise CommandError("the decision to roll back needs a reason")
+    gate = decision_gate(session.state)
+    if gate is None:
+        text = f"Decision: initiate rollback. {reason}"
+        noted = session.run_many(lambda s: [commands.add_note(s, text, actor=actor, clock=clock)])
+        return Done(noted, "rollback decided (recorded as a note: the runbook has no gate)")
+    step_id = gate.step.id
+    if session.state.status_of(step_id) is StepStatus.DONE:
+        raise CommandError(f"the rollback was already decided ({step_id} is done)")
+    events: list[Event] = []
+    if step_id not in session.state.approvals:
+        approver = by.strip() or session.state.commander or actor
+        events += session.run_many(
+            lambda s: [
+                commands.approve(s, step_id, by=approver, reason=reason, actor=actor, clock=clock)
+            ]
+        )
+    events += session.run_many(
+        lambda s: [
+            commands.check_step(s, step_id, actor=actor, clock=clock, note="initiate rollback")
+        ]
+    )
+    return Done(events, f"rollback decided: {step_id} approved and checked")
+
+
+def choose_tier(session: IncidentSession, actor: str, tier: str, *, reason: str) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.choose_database_tier(s, tier, reason=reason, actor=actor, clock=clock)]
+    )
+    return Done(events, f"database tier: {tier}")
+
+
+VERDICTS = ("met", "cleared")
+"""What a manual trigger can be marked."""
+
+
+def mark_trigger(
+    session: IncidentSession, actor: str, trigger: str, verdict: str, *, note: str = ""
+) -> Done:
+    """A manual rollback trigger (core functionality broken, say) marked met or cleared."""
+    if verdict not in VERDICTS:
+        raise CommandError(f"a trigger is marked met or cleared, not '{verdict}'")
+    met = verdict == "met"
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.mark_trigger(s, trigger, met, actor=actor, clock=clock, note=note)]
+    )
+    return Done(events, f"trigger {trigger} {verdict}")
+
+
+def command_to_run(session: IncidentSession, step: str) -> str:
+    """The shell command a command step runs; refused if the step cannot run now."""
+    return commands.command_for(session.state, step)
+
+
+def output_tail(output: bytes | str) -> str:
+    """What the record keeps of a command's merged stdout and stderr: its tail."""
+    text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else output
+    return text[-OUTPUT_TAIL_CHARS:]
+
+
+def record_command_result(
+    session: IncidentSession,
+    actor: str,
+    step: str,
+    *,
+    command: str,
+    exit_code: int,
+    output: bytes | str,
+) -> Done:
+    """Record what a command step's command did; on exit 0, check the step with it.
+
+    Each face runs the command its own way (the CLI waits, the TUI keeps drawing),
+    both with stderr merged into stdout, and hands the result here.
+    """
+    clock = session.clock
+    tail = output_tail(output)
+
+    def recorded(state: IncidentState) -> list[NewEvent]:
+        ran = commands.record_command(
+            state,
+            step,
+            command=command,
+            exit_code=exit_code,
+            output_tail=tail,
+            actor=actor,
+            clock=clock,
+        )
+        if exit_code != 0:
+            return [ran]
+        note = f"`{command}` exited 0"
+        return [ran, commands.check_step(state, step, actor=actor, clock=clock, note=note)]
+
+    events = session.run_many(recorded)
+    if exit_code != 0:
+        return Done(events, f"`{visible(command)}` exited {exit_code}; step {step} left open")
+    return Done(events, f"checked {step}")

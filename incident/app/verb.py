@@ -1,0 +1,75 @@
+"""What a verb is: the data every face builds its commands, keys and help from."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from incident.app.outcome import Done
+from incident.app.params import Kind, Param
+
+
+class Scope(StrEnum):
+    """What a verb works on, which decides how a face opens the record for it."""
+
+    RECORD = "record"
+    """Records on one incident (the CLI takes its ID first; the TUI, the open one)."""
+    READ = "read"
+    """Shows one incident and records nothing."""
+    GLOBAL = "global"
+    """The whole database, or no incident yet."""
+
+
+UseCase = Callable[..., Done]
+"""`run(session, actor, **parameters)`: the application-layer use case."""
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    """One thing a person can do, as every face offers it."""
+
+    name: str
+    """The CLI command and the palette's id: `check`, `db-tier`."""
+    title: str
+    """A short label for the footer and the palette: "Check", "DB tier"."""
+    help: str
+    """One line, in the domain's words."""
+    scope: Scope
+    params: tuple[Param, ...] = ()
+    run: UseCase | None = None
+    key: str | None = None
+    """The TUI's key(s), comma-separated as Textual writes them; None: palette only."""
+    footer: bool = False
+    """Shown in the TUI's footer (the most frequent verbs), besides the palette."""
+    confirm: str | None = None
+    """Asked before running: the CLI wants `--yes` off a terminal, the TUI a dialog."""
+    tui: bool = True
+    """Offered in the coordinator's TUI (False: a command-line verb only)."""
+    json: bool = False
+    """A read verb that can answer as JSON (`--json`)."""
+
+    @property
+    def key_display(self) -> str | None:
+        """The first key, as the footer shows it."""
+        return self.key.split(",")[0] if self.key else None
+
+    def param(self, name: str) -> Param:
+        return next(p for p in self.params if p.name == name)
+
+
+R, RD, G = Scope.RECORD, Scope.READ, Scope.GLOBAL
+
+STEP = Param("step", "the step's id (see `status`)", Kind.STEP, required=True, positional=True)
+BY = Param("by", "who did it, if not you", Kind.NAME, metavar="NAME")
+REASON = Param("reason", "why", required=True, metavar="TEXT")
+OPTIONAL_REASON = Param("reason", "why", metavar="TEXT")
+OUTPUT = Param("output", "write to FILE instead of stdout", metavar="FILE", short="-o")
+TZ = Param(
+    "tz",
+    "local time shown beside UTC, e.g. Europe/Paris (default: this machine's zone)",
+    Kind.ZONE,
+    metavar="ZONE",
+    cli_only=True,
+)
+JSON = Param("json", "answer as JSON (shapes in docs/schemas/)", Kind.FLAG, cli_only=True)

@@ -1,0 +1,31 @@
+"""Every verb of lastgood, once: its name, parameters, help, key and confirmation.
+
+The command line's parser, the TUI's bindings, footer, help screen and command
+palette, and the README's verb tables are all built from `VERBS`, and each verb that
+records something names the one use case every face calls. A verb whose work is a
+face's own (opening a screen, serving browsers, polling the network) has `run=None`
+and a handler in that face.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from incident.app.outcome import Done
+from incident.app.verb import Scope, Verb
+from incident.app.verbs_other import OTHER_VERBS
+from incident.app.verbs_recording import RECORDING_VERBS
+
+VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *OTHER_VERBS)
+"""Every verb, in the order help lists them."""
+
+BY_NAME: dict[str, Verb] = {verb.name: verb for verb in VERBS}
+
+__all__ = ["BY_NAME", "VERBS", "Scope", "Verb", "run"]
+
+
+def run(verb: Verb, session: Any, actor: str, values: dict[str, object]) -> Done:
+    """Call `verb`'s use case with the parameter values a face gathered."""
+    if verb.run is None:
+        raise ValueError(f"{verb.name} has no use case: a face runs it")
+    return verb.run(session, actor, **values)

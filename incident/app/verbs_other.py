@@ -1,0 +1,211 @@
+"""The verbs that read an incident, and those about the database as a whole."""
+
+from __future__ import annotations
+
+from incident.app.params import Kind, Param
+from incident.app.verb import JSON, OUTPUT, RD, TZ, G, Verb
+
+OTHER_VERBS: tuple[Verb, ...] = (
+    # --- reading -------------------------------------------------------------------
+    Verb(
+        "status",
+        "Status",
+        "Show an incident: phases, clocks, steps.",
+        RD,
+        (JSON,),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "export",
+        "Export report",
+        "Export the incident report (Markdown), the whole record (JSON), or the post-mortem "
+        "invitation (ics).",
+        RD,
+        (
+            Param(
+                "format",
+                "what to write",
+                Kind.CHOICE,
+                choices=("markdown", "json", "ics"),
+                cli_only=True,
+                default="markdown",
+            ),
+            OUTPUT,
+            TZ,
+        ),
+        key="e",
+    ),
+    Verb(
+        "timeline",
+        "Timeline",
+        "Print the post-mortem timeline (Markdown), grouped by phase.",
+        RD,
+        (
+            Param(
+                "gap",
+                "call out stretches longer than this with no action recorded (default: 5)",
+                Kind.NUMBER,
+                metavar="MINUTES",
+                cli_only=True,
+                default=5.0,
+            ),
+            OUTPUT,
+            TZ,
+        ),
+        tui=False,
+    ),
+    Verb(
+        "ics",
+        "Calendar file",
+        "Export the booked post-mortem meeting as an iCalendar (.ics) file.",
+        RD,
+        (OUTPUT,),
+        tui=False,
+    ),
+    Verb(
+        "replay",
+        "Replay",
+        "Play a recorded incident back, read-only, from its timestamps.",
+        RD,
+        (
+            Param("speed", "playback speed", Kind.NUMBER, metavar="X", cli_only=True, default=1.0),
+            Param(
+                "at",
+                "start at (or, with --json, print) this moment",
+                metavar="T+MM:SS",
+                cli_only=True,
+            ),
+            Param("json", "print the state at --at as JSON", Kind.FLAG, cli_only=True),
+            Param("paused", "open paused", Kind.FLAG, cli_only=True),
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "monitor",
+        "Monitor",
+        "Headless: poll probes, send and deliver messages, record it all.",
+        RD,
+        (
+            Param(
+                "duration",
+                "stop after this long (default: until Ctrl-C)",
+                Kind.SECONDS,
+                metavar="SECONDS",
+                cli_only=True,
+                spelling="--for",
+            ),
+            JSON,
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "attach",
+        "Attach",
+        "Follow an incident live from another terminal, read-only.",
+        RD,
+        tui=False,
+    ),
+    Verb(
+        "serve",
+        "Serve",
+        "Serve the read-only follow view to browsers (textual-serve).",
+        RD,
+        (
+            Param(
+                "host", "address to bind (default: loopback)", cli_only=True, default="127.0.0.1"
+            ),
+            Param("port", "port (default 8000)", Kind.COUNT, cli_only=True, default=8000),
+            Param(
+                "public_url", "the URL browsers use, behind a proxy", metavar="URL", cli_only=True
+            ),
+        ),
+        tui=False,
+    ),
+    # --- the database --------------------------------------------------------------
+    Verb(
+        "start",
+        "Start",
+        "Open the coordinator's TUI (the default when no command is given).",
+        G,
+        (
+            Param("runbook", "for new incidents", metavar="NAME|PATH", default="rollback"),
+            Param("incident", "open this incident", metavar="ID"),
+            Param("no_probes", "do not poll the runbook's probes", Kind.FLAG),
+        ),
+        tui=False,
+    ),
+    Verb(
+        "declare",
+        "Declare",
+        "Declare an incident; prints its id alone on stdout.",
+        G,
+        (
+            Param("title", "what is broken, in a few words", required=True),
+            Param(
+                "severity",
+                "SEV1..SEV4",
+                Kind.NAME,
+                True,
+                metavar="SEV1..SEV4",
+            ),
+            Param("commander", "the incident commander", Kind.NAME, True, metavar="NAME"),
+            Param("issue", "what is wrong, for messages", metavar="TEXT"),
+            Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),
+            Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),
+            Param("runbook", "the runbook", metavar="NAME|PATH", default="rollback"),
+            Param(
+                "started_at", "back-date T+0 to the impact start", Kind.MOMENT, metavar="ISO8601"
+            ),
+            Param("channel", "the incident channel", metavar="NAME"),
+            Param("from_version", "the bad release", metavar="VERSION"),
+            Param("last_good", "the last known good release", metavar="VERSION"),
+        ),
+        tui=False,
+    ),
+    Verb("list", "List", "List incidents.", G, (JSON,), json=True, tui=False),
+    Verb(
+        "verify",
+        "Verify",
+        "Recompute an incident's hash chain; exit 1 if it is broken.",
+        G,
+        (
+            Param("id", "the incident", positional=True, metavar="ID"),
+            Param("all", "verify every incident", Kind.FLAG),
+            Param(
+                "expect_head",
+                "the head hash kept elsewhere (the report prints it): exit 1 if the stored "
+                "head is not it (events cut from the end)",
+                metavar="HASH",
+            ),
+            JSON,
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "validate",
+        "Validate",
+        "Check runbook files; one FILE:LINE:COL line per problem.",
+        G,
+        (Param("files", "runbook files", required=True, positional=True, metavar="FILE"),),
+        tui=False,
+    ),
+    Verb(
+        "demo",
+        "Demo",
+        "Start a demo shop with a bad release on loopback and open the TUI on its incident.",
+        G,
+        (
+            Param(
+                "headless",
+                "instead, walk a scripted rollback end to end and print the report's path",
+                Kind.FLAG,
+            ),
+        ),
+        tui=False,
+    ),
+)
+"""Reading one incident, then the database as a whole."""

@@ -1,0 +1,316 @@
+"""The verbs that record on an incident: the checklist, people, messages, post-mortem."""
+
+from __future__ import annotations
+
+from incident.app import health, lifecycle, messages, people, postmortem, steps
+from incident.app.params import Kind, Param
+from incident.app.verb import BY, OPTIONAL_REASON, REASON, STEP, R, Verb
+from incident.reports.postmortem import DEFAULT_DURATION_MIN, LESSON_CATEGORIES
+
+RECORDING_VERBS: tuple[Verb, ...] = (
+    # --- the checklist -------------------------------------------------------------
+    Verb(
+        "check",
+        "Check",
+        "Mark a step done (a verification step carries its evidence).",
+        R,
+        (
+            STEP,
+            BY,
+            Param("note", "what was done", metavar="TEXT"),
+            Param("evidence", "what shows it, if not the probes' samples", metavar="TEXT"),
+            Param(
+                "override",
+                "why to check it although the samples contradict it",
+                metavar="TEXT",
+            ),
+        ),
+        steps.check,
+        key="space,x",
+        footer=True,
+    ),
+    Verb(
+        "skip",
+        "Skip",
+        "Skip a step, with a reason.",
+        R,
+        (STEP, REASON, BY),
+        steps.skip,
+        key="s",
+        footer=True,
+    ),
+    Verb(
+        "reopen",
+        "Reopen",
+        "Reopen a done or skipped step (a correction, recorded).",
+        R,
+        (STEP, REASON),
+        steps.reopen,
+        key="u",
+    ),
+    Verb(
+        "approve",
+        "Approve",
+        "Approve a gated step or a database tier, with who and why.",
+        R,
+        (
+            Param("target", "the gated step or tier", Kind.STEP, True, True, "STEP|TIER"),
+            Param("by", "the approver", Kind.NAME, required=True, metavar="NAME"),
+            REASON,
+        ),
+        steps.approve,
+        key="a",
+        footer=True,
+    ),
+    Verb(
+        "decide",
+        "Decide",
+        "Record the decision to initiate the rollback: the phase 1 gate, approved and checked.",
+        R,
+        (
+            REASON,
+            Param("by", "who decides (default: the incident commander)", Kind.NAME, metavar="NAME"),
+        ),
+        steps.decide,
+        key="d",
+        footer=True,
+    ),
+    Verb(
+        "db-tier",
+        "DB tier",
+        "Choose the database rollback tier, with a reason.",
+        R,
+        (
+            Param("tier", "none, down-migrations or restore-backup", Kind.CHOICE, True, True),
+            REASON,
+        ),
+        steps.choose_tier,
+        key="b",
+        footer=True,
+    ),
+    Verb(
+        "trigger",
+        "Mark trigger",
+        "Mark a manual rollback trigger (core functionality broken) met or cleared.",
+        R,
+        (
+            Param("trigger", "the trigger's id", Kind.CHOICE, True, True, "TRIGGER"),
+            Param(
+                "verdict", "met or cleared", Kind.CHOICE, True, True, "met|cleared", steps.VERDICTS
+            ),
+            Param("note", "what shows it", metavar="TEXT"),
+        ),
+        steps.mark_trigger,
+        key="t",
+    ),
+    Verb(
+        "run",
+        "Run command",
+        "Run a command step's shell command, record its exit code and output, check it on 0.",
+        R,
+        (STEP, Param("yes", "do not ask for confirmation", Kind.FLAG, cli_only=True)),
+        confirm="This runs the step's command on your machine, now.",
+    ),
+    # --- people and the record -----------------------------------------------------
+    Verb(
+        "note",
+        "Note",
+        "Add a note to the timeline (pinned notes are called out in the post-mortem).",
+        R,
+        (
+            Param("text", "the note", Kind.LONG_TEXT, True, True, "TEXT"),
+            Param("pin", "pin it for the post-mortem", Kind.FLAG),
+        ),
+        people.note,
+        key="n",
+        footer=True,
+    ),
+    Verb(
+        "page",
+        "Page",
+        "Record that a person or team was paged.",
+        R,
+        (
+            Param("target", "who was paged", Kind.NAME, True, True, "WHO"),
+            Param("note", "why, or how", metavar="TEXT"),
+        ),
+        people.page,
+        key="p",
+    ),
+    Verb(
+        "assign",
+        "Assign role",
+        "Give a role to a person.",
+        R,
+        (
+            Param("role", "one of the runbook's roles", Kind.CHOICE, True, True, "ROLE"),
+            Param("person", "who takes it", Kind.NAME, True, True, "NAME"),
+        ),
+        people.assign,
+        key="r",
+    ),
+    Verb(
+        "handoff",
+        "Hand off",
+        "Hand incident command to someone else.",
+        R,
+        (
+            Param("to", "the new incident commander", Kind.NAME, True, True, "NAME"),
+            OPTIONAL_REASON,
+        ),
+        people.hand_off,
+        key="h",
+    ),
+    Verb(
+        "severity",
+        "Severity",
+        "Change the incident's severity.",
+        R,
+        (
+            Param("severity", "the new severity", Kind.NAME, True, True, "SEV1..SEV4"),
+            OPTIONAL_REASON,
+        ),
+        lifecycle.severity,
+        key="v",
+    ),
+    Verb(
+        "baseline",
+        "Baseline",
+        "Record a probe's baseline: a value, or the median of its recent samples.",
+        R,
+        (
+            Param("probe", "the probe's name", Kind.CHOICE, True, True, "PROBE"),
+            Param(
+                "value",
+                "the baseline (default: the median of recent samples)",
+                Kind.NUMBER,
+                metavar="NUMBER",
+            ),
+        ),
+        health.baseline,
+    ),
+    # --- messages ------------------------------------------------------------------
+    Verb(
+        "send",
+        "Compose",
+        "Record a stakeholder message, from a template or as written; delivered to its webhooks.",
+        R,
+        (
+            Param("template", "the runbook template", Kind.CHOICE, metavar="NAME"),
+            Param("text", "the exact text (overrides the template)", Kind.LONG_TEXT),
+            Param("channel", "where it was posted", metavar="NAME"),
+            Param("preview", "print the message, record nothing", Kind.FLAG, cli_only=True),
+        ),
+        messages.send,
+        key="c",
+        footer=True,
+    ),
+    Verb(
+        "decline",
+        "Decline message",
+        "Record that a message the runbook made due will not be sent, and why.",
+        R,
+        (
+            Param("template", "the due message's template", Kind.CHOICE, True, True, "TEMPLATE"),
+            Param("reason", "why it is not being sent", required=True, metavar="TEXT"),
+        ),
+        messages.decline,
+    ),
+    Verb(
+        "deliver",
+        "Re-send failed",
+        "Deliver the incident's messages to its webhooks, with retries.",
+        R,
+        (
+            Param(
+                "wait",
+                "give up retrying after this long (default 60)",
+                Kind.SECONDS,
+                cli_only=True,
+                default=60.0,
+            ),
+            Param("resend_failed", "try messages that failed for good again", Kind.FLAG),
+            Param(
+                "attempts",
+                "tries per message (default 8)",
+                Kind.COUNT,
+                metavar="N",
+                cli_only=True,
+            ),
+        ),
+        key="f",
+    ),
+    Verb(
+        "close",
+        "Close incident",
+        "Close the incident (required steps still open need force and a reason).",
+        R,
+        (Param("force", "close with required steps open", Kind.FLAG), OPTIONAL_REASON),
+        lifecycle.close,
+        key="X",
+        confirm="Close the incident? Closing ends the rollback's clocks.",
+    ),
+    # --- post-mortem (also after close) --------------------------------------------
+    Verb(
+        "rca",
+        "Root cause",
+        "Record the preliminary root-cause analysis (also after close).",
+        R,
+        (Param("text", "the root cause as understood now", Kind.LONG_TEXT, True, True, "TEXT"),),
+        postmortem.rca,
+    ),
+    Verb(
+        "action",
+        "Action item",
+        "Add a post-mortem action item (also after close).",
+        R,
+        (
+            Param("text", "what is to be done", Kind.LONG_TEXT, True, True, "TEXT"),
+            Param("owner", "who owns it", Kind.NAME, metavar="NAME"),
+            Param("due", "by when", Kind.DATE, metavar="YYYY-MM-DD"),
+        ),
+        postmortem.action_item,
+    ),
+    Verb(
+        "lesson",
+        "Lesson",
+        "Record a lesson learned (also after close).",
+        R,
+        (
+            Param("text", "the lesson", Kind.LONG_TEXT, True, True, "TEXT"),
+            Param(
+                "kind",
+                "what went well, what went wrong, or where we got lucky",
+                Kind.CHOICE,
+                choices=tuple(LESSON_CATEGORIES),
+            ),
+        ),
+        postmortem.lesson,
+    ),
+    Verb(
+        "schedule-postmortem",
+        "Book post-mortem",
+        "Book the blameless post-mortem, within 24-48 h of the resolution.",
+        R,
+        (
+            Param(
+                "at",
+                "start time with a timezone, e.g. 2026-11-29T14:00:00Z",
+                Kind.MOMENT,
+                required=True,
+                metavar="ISO8601",
+            ),
+            Param(
+                "duration",
+                f"minutes (default: {DEFAULT_DURATION_MIN})",
+                Kind.DURATION,
+                metavar="MIN",
+            ),
+            Param("attendees", "comma-separated names", Kind.NAMES, metavar="A,B"),
+            Param("force", "book outside the 24-48 h window", Kind.FLAG),
+            Param("reason", "why, when forced", metavar="TEXT"),
+        ),
+        postmortem.schedule,
+    ),
+)
+"""In the order help lists them: the checklist, people, messages, post-mortem."""

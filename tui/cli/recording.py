@@ -1,0 +1,159 @@
+"""The verbs that record: each calls its use case from the verb table, then says what
+was recorded and sends whatever that made due.
+
+The CLI only gathers the parameter values and phrases the outcome; what is decided
+and recorded is the application layer's, the same for the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+
+from incident.app import messages, steps
+from incident.app.lifecycle import declare
+from incident.app.outcome import Done
+from incident.app.params import Kind
+from incident.app.session import IncidentSession
+from incident.app.verb import Verb
+from incident.app.verbs import BY_NAME, run
+from incident.commands import Declaration
+from incident.core.clock import SystemClock
+from incident.core.errors import CommandError
+from incident.core.text import visible
+from tui.cli.context import (
+    CliError,
+    actor_name,
+    offset,
+    open_log,
+    open_session,
+    refused,
+    runbook_for,
+)
+
+FOLLOW_HINTS: dict[str, str] = {
+    "schedule-postmortem": "invitation: lastgood ics {id} -o postmortem.ics",
+}
+"""What to do next, after a verb whose outcome a file completes."""
+
+
+def values_for(verb: Verb, args: argparse.Namespace) -> dict[str, object]:
+    """The use case's keyword arguments: what was given on the command line."""
+    values: dict[str, object] = {}
+    for param in verb.params:
+        if param.cli_only:
+            continue
+        value = getattr(args, param.name, None)
+        if param.kind is Kind.FLAG:
+            values[param.name] = bool(value)
+        elif value is not None:
+            values[param.name] = value
+    return values
+
+
+def say(session: IncidentSession, done: Done, *, hint: str = "") -> None:
+    """The outcome on stdout, one line each, after T+ now."""
+    line = done.said + (f"; {hint}" if hint else "")
+    print(visible(f"{offset(session)}  {line}"))
+    for note in done.notes:
+        print(visible(f"{offset(session)}  {note}"))
+
+
+def cmd_record(args: argparse.Namespace) -> int:
+    """Any verb with a use case: decide on fresh state, append, confirm, follow up."""
+    verb = BY_NAME[args.command]
+    actor = actor_name()
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            done = run(verb, session, actor, values_for(verb, args))
+        except CommandError as error:
+            raise refused(error, verb) from None
+        say(session, done, hint=FOLLOW_HINTS.get(verb.name, "").format(id=args.id))
+        follow_up(args, session)
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    """`send`, or with `--preview` the message a template would send, recording nothing."""
+    if not args.preview:
+        return cmd_record(args)
+    if args.template is None:
+        raise CliError("--preview needs --template")
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        try:
+            print(messages.preview(session, args.template))
+        except CommandError as error:
+            raise refused(error, BY_NAME["send"]) from None
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run a command step: confirm, run with stderr merged, record, check it on exit 0."""
+    actor = actor_name()
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            command = steps.command_to_run(session, args.step)
+        except CommandError as error:
+            raise refused(error) from None
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise CliError("not a terminal: confirm with --yes to run the command")
+            answer = input(f"Run `{command}`? [y/N] ").strip().lower()
+            if answer not in ("y", "yes"):
+                raise CliError("not run", exit_code=1)
+        result = subprocess.run(
+            command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+        )
+        sys.stdout.write(steps.output_tail(result.stdout))
+        try:
+            done = steps.record_command_result(
+                session,
+                actor,
+                args.step,
+                command=command,
+                exit_code=result.returncode,
+                output=result.stdout,
+            )
+        except CommandError as error:
+            raise refused(error) from None
+        if result.returncode != 0:
+            raise CliError(done.said, exit_code=1)
+        say(session, done)
+        follow_up(args, session)
+    return 0
+
+
+def cmd_declare(args: argparse.Namespace) -> int:
+    """A new incident; its id alone on stdout, so `id=$(lastgood declare ...)` works."""
+    runbook = runbook_for(args.runbook)
+    details = Declaration(
+        title=args.title,
+        severity=args.severity,
+        commander=args.commander,
+        issue=args.issue or "",
+        eta_min=args.eta,
+        pattern=args.pattern,
+        started_at=args.started_at,
+        channel=args.channel or "",
+        from_version=args.from_version or "",
+        last_good_version=args.last_good or "",
+    )
+    with open_log(args) as log:
+        try:
+            session = declare(log, runbook, details, actor=actor_name(), clock=SystemClock())
+        except CommandError as error:
+            raise refused(error, BY_NAME["declare"]) from None
+        print(session.state.id)
+        follow_up(args, session)
+    return 0
+
+
+def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
+    """Auto-sends and one delivery round after a recording; on stderr, quiet when none."""
+    from tui.cli.comms_verbs import follow_up as send_what_is_due
+
+    send_what_is_due(args, session)
