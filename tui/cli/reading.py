@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from incident.core.chain import ChainReport
 from incident.core.clock import SystemClock
-from incident.core.events import Event, format_timestamp
+from incident.core.events import Event, JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.replay import parse_offset, state_at
 from incident.core.state import IncidentState, fold
@@ -51,7 +51,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not path.exists():
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
-    rows = []
+    rows: list[dict[str, str]] = []
     with open_log(args, read_only=True) as log:
         clock = SystemClock()
         for incident_id in log.incident_ids():
@@ -67,7 +67,8 @@ def cmd_list(args: argparse.Namespace) -> int:
                 }
             )
     if args.json:
-        print(json_text(rows))
+        listing: list[JSONValue] = [dict(row) for row in rows]
+        print(json_text(listing))
     elif not rows:
         print(f"no incidents yet ({path})")
     else:

@@ -59,6 +59,6 @@ def show_control_characters() -> None:
     unaffected; its widgets follow the same rule through `tui.app.plain`.
     """
     if not isinstance(sys.stdout, ShownStream):
-        sys.stdout = ShownStream(sys.stdout)  # type: ignore[assignment]
+        sys.stdout = ShownStream(sys.stdout)
     if not isinstance(sys.stderr, ShownStream):
-        sys.stderr = ShownStream(sys.stderr)  # type: ignore[assignment]
+        sys.stderr = ShownStream(sys.stderr)
