@@ -220,3 +220,17 @@ def test_json_export_carries_the_figures(record):
     assert data["postmortem"]["scheduled"] is False
     assert data["postmortem"]["window"] == ["2026-11-29T09:20:00.000Z", "2026-11-30T09:20:00.000Z"]
     assert data["rca"] == [] and data["action_items"] == [] and data["lessons"] == []
+
+
+def test_authors_are_the_people_not_what_lastgood_recorded_by_itself():
+    from incident.app.autosend import record_overdue
+    from incident.reports.impact import authors
+
+    record = Record()
+    record.sample(130, 0.02)
+    record.clock.set(T0 + timedelta(minutes=30))  # the first update was due at T+5 min
+    assert [e.actor for e in record_overdue(record.session)] == ["lastgood"]
+    record.at(
+        1900, lambda s: commands.add_note(s, "still rolling back", actor="bo", clock=record.clock)
+    )
+    assert authors(record.events) == ["ada", "bo"]

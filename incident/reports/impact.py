@@ -353,9 +353,24 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
     return results
 
 
+_RECORDED_BY_ITSELF = frozenset(
+    {
+        Kind.PROBE_SAMPLES,
+        Kind.UPDATE_OVERDUE,
+        Kind.NOTIFICATION_QUEUED,
+        Kind.NOTIFICATION_DELIVERED,
+        Kind.NOTIFICATION_FAILED,
+    }
+)
+"""Kinds lastgood records without a key: probe ticks, missed updates, deliveries."""
+
+
 def by_people(event: Event) -> bool:
-    """Whether a person recorded this (not a probe tick or a probe-decided trigger)."""
-    if event.kind == Kind.PROBE_SAMPLES:
+    """Whether a person recorded this: not a probe tick, a probe-decided trigger, a
+    missed update, a delivery outcome or a message sent by itself."""
+    if event.kind in _RECORDED_BY_ITSELF:
+        return False
+    if event.kind == Kind.COMMUNICATION_SENT and event.payload.get("auto") is True:
         return False
     return not (event.kind == Kind.TRIGGER_CHANGED and event.payload.get("source") == "probe")
 
