@@ -62,3 +62,35 @@ def test_the_readme_tables_are_the_verb_table():
         README.write_text(expected, encoding="utf-8")
         text = expected
     assert text == expected, "README verb tables drifted: rerun with LASTGOOD_UPDATE_README=1"
+
+
+def test_choices_and_defaults_written_in_the_table_are_the_domains():
+    from incident.app.steps import VERDICTS
+    from incident.reports.postmortem import DEFAULT_DURATION_MIN, LESSON_CATEGORIES
+
+    assert BY_NAME["trigger"].param("verdict").choices == VERDICTS
+    assert BY_NAME["lesson"].param("kind").choices == tuple(LESSON_CATEGORIES)
+    assert (
+        f"default: {DEFAULT_DURATION_MIN})" in BY_NAME["schedule-postmortem"].param("duration").help
+    )
+
+
+def test_parsing_arguments_loads_no_domain_logic():
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from tui.cli.parser import build_parser\n"
+        "build_parser().parse_args(['check', 'INC-1', 'assess', '--note', 'x'])\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('incident.', 'store', 'yaml'))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    )
+    loaded = eval(done.stdout)  # a list literal printed by the child
+    assert [
+        m
+        for m in loaded
+        if m.startswith(("incident.commands", "incident.core.state", "store", "yaml"))
+    ] == []

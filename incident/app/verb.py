@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -37,7 +38,9 @@ class Verb:
     """One line, in the domain's words."""
     scope: Scope
     params: tuple[Param, ...] = ()
-    run: UseCase | None = None
+    use_case: str = ""
+    """Where its use case lives, `module:function`; imported only when the verb runs,
+    so the CLI parses its arguments before loading the domain."""
     key: str | None = None
     """The TUI's key(s), comma-separated as Textual writes them; None: palette only."""
     footer: bool = False
@@ -48,6 +51,15 @@ class Verb:
     """Offered in the coordinator's TUI (False: a command-line verb only)."""
     json: bool = False
     """A read verb that can answer as JSON (`--json`)."""
+
+    @property
+    def run(self) -> UseCase | None:
+        """The use case every face calls, or None for a verb a face runs itself."""
+        if not self.use_case:
+            return None
+        module, name = self.use_case.split(":")
+        found: UseCase = getattr(importlib.import_module(module), name)
+        return found
 
     @property
     def key_display(self) -> str | None:

@@ -1,11 +1,14 @@
-"""The verbs that record on an incident: the checklist, people, messages, post-mortem."""
+"""The verbs that record on an incident: the checklist, people, messages, post-mortem.
+
+Nothing of the domain is imported here (use cases are named, choices and defaults
+written out; `tests/test_verbs.py` holds them to the domain's), so the command line
+can parse its arguments before loading the domain.
+"""
 
 from __future__ import annotations
 
-from incident.app import health, lifecycle, messages, people, postmortem, steps
 from incident.app.params import Kind, Param
 from incident.app.verb import BY, OPTIONAL_REASON, REASON, STEP, R, Verb
-from incident.reports.postmortem import DEFAULT_DURATION_MIN, LESSON_CATEGORIES
 
 RECORDING_VERBS: tuple[Verb, ...] = (
     # --- the checklist -------------------------------------------------------------
@@ -25,7 +28,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
                 metavar="TEXT",
             ),
         ),
-        steps.check,
+        use_case="incident.app.steps:check",
         key="space,x",
         footer=True,
     ),
@@ -35,7 +38,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Skip a step, with a reason.",
         R,
         (STEP, REASON, BY),
-        steps.skip,
+        use_case="incident.app.steps:skip",
         key="s",
         footer=True,
     ),
@@ -45,7 +48,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Reopen a done or skipped step (a correction, recorded).",
         R,
         (STEP, REASON),
-        steps.reopen,
+        use_case="incident.app.steps:reopen",
         key="u",
     ),
     Verb(
@@ -58,7 +61,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("by", "the approver", Kind.NAME, required=True, metavar="NAME"),
             REASON,
         ),
-        steps.approve,
+        use_case="incident.app.steps:approve",
         key="a",
         footer=True,
     ),
@@ -71,7 +74,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             REASON,
             Param("by", "who decides (default: the incident commander)", Kind.NAME, metavar="NAME"),
         ),
-        steps.decide,
+        use_case="incident.app.steps:decide",
         key="d",
         footer=True,
     ),
@@ -84,7 +87,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("tier", "none, down-migrations or restore-backup", Kind.CHOICE, True, True),
             REASON,
         ),
-        steps.choose_tier,
+        use_case="incident.app.steps:choose_tier",
         key="b",
         footer=True,
     ),
@@ -96,11 +99,17 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         (
             Param("trigger", "the trigger's id", Kind.CHOICE, True, True, "TRIGGER"),
             Param(
-                "verdict", "met or cleared", Kind.CHOICE, True, True, "met|cleared", steps.VERDICTS
+                "verdict",
+                "met or cleared",
+                Kind.CHOICE,
+                True,
+                True,
+                "met|cleared",
+                ("met", "cleared"),
             ),
             Param("note", "what shows it", metavar="TEXT"),
         ),
-        steps.mark_trigger,
+        use_case="incident.app.steps:mark_trigger",
         key="t",
     ),
     Verb(
@@ -121,7 +130,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("text", "the note", Kind.LONG_TEXT, True, True, "TEXT"),
             Param("pin", "pin it for the post-mortem", Kind.FLAG),
         ),
-        people.note,
+        use_case="incident.app.people:note",
         key="n",
         footer=True,
     ),
@@ -134,7 +143,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("target", "who was paged", Kind.NAME, True, True, "WHO"),
             Param("note", "why, or how", metavar="TEXT"),
         ),
-        people.page,
+        use_case="incident.app.people:page",
         key="p",
     ),
     Verb(
@@ -146,7 +155,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("role", "one of the runbook's roles", Kind.CHOICE, True, True, "ROLE"),
             Param("person", "who takes it", Kind.NAME, True, True, "NAME"),
         ),
-        people.assign,
+        use_case="incident.app.people:assign",
         key="r",
     ),
     Verb(
@@ -158,7 +167,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("to", "the new incident commander", Kind.NAME, True, True, "NAME"),
             OPTIONAL_REASON,
         ),
-        people.hand_off,
+        use_case="incident.app.people:hand_off",
         key="h",
     ),
     Verb(
@@ -170,7 +179,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("severity", "the new severity", Kind.NAME, True, True, "SEV1..SEV4"),
             OPTIONAL_REASON,
         ),
-        lifecycle.severity,
+        use_case="incident.app.lifecycle:severity",
         key="v",
     ),
     Verb(
@@ -187,7 +196,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
                 metavar="NUMBER",
             ),
         ),
-        health.baseline,
+        use_case="incident.app.health:baseline",
     ),
     # --- messages ------------------------------------------------------------------
     Verb(
@@ -201,7 +210,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("channel", "where it was posted", metavar="NAME"),
             Param("preview", "print the message, record nothing", Kind.FLAG, cli_only=True),
         ),
-        messages.send,
+        use_case="incident.app.messages:send",
         key="c",
         footer=True,
     ),
@@ -214,7 +223,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("template", "the due message's template", Kind.CHOICE, True, True, "TEMPLATE"),
             Param("reason", "why it is not being sent", required=True, metavar="TEXT"),
         ),
-        messages.decline,
+        use_case="incident.app.messages:decline",
     ),
     Verb(
         "deliver",
@@ -246,7 +255,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Close the incident (required steps still open need force and a reason).",
         R,
         (Param("force", "close with required steps open", Kind.FLAG), OPTIONAL_REASON),
-        lifecycle.close,
+        use_case="incident.app.lifecycle:close",
         key="X",
         confirm="Close the incident? Closing ends the rollback's clocks.",
     ),
@@ -257,7 +266,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Record the preliminary root-cause analysis (also after close).",
         R,
         (Param("text", "the root cause as understood now", Kind.LONG_TEXT, True, True, "TEXT"),),
-        postmortem.rca,
+        use_case="incident.app.postmortem:rca",
     ),
     Verb(
         "action",
@@ -269,7 +278,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("owner", "who owns it", Kind.NAME, metavar="NAME"),
             Param("due", "by when", Kind.DATE, metavar="YYYY-MM-DD"),
         ),
-        postmortem.action_item,
+        use_case="incident.app.postmortem:action_item",
     ),
     Verb(
         "lesson",
@@ -282,10 +291,10 @@ RECORDING_VERBS: tuple[Verb, ...] = (
                 "kind",
                 "what went well, what went wrong, or where we got lucky",
                 Kind.CHOICE,
-                choices=tuple(LESSON_CATEGORIES),
+                choices=("went-well", "went-wrong", "lucky"),
             ),
         ),
-        postmortem.lesson,
+        use_case="incident.app.postmortem:lesson",
     ),
     Verb(
         "schedule-postmortem",
@@ -302,7 +311,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             ),
             Param(
                 "duration",
-                f"minutes (default: {DEFAULT_DURATION_MIN})",
+                "minutes (default: 60)",
                 Kind.DURATION,
                 metavar="MIN",
             ),
@@ -310,7 +319,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("force", "book outside the 24-48 h window", Kind.FLAG),
             Param("reason", "why, when forced", metavar="TEXT"),
         ),
-        postmortem.schedule,
+        use_case="incident.app.postmortem:schedule",
     ),
 )
 """In the order help lists them: the checklist, people, messages, post-mortem."""

@@ -21,7 +21,8 @@ from incident.commands import CommandError
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import visible
 from store.errors import StoreError
-from tui.cli.context import CliError, db_path, open_log, open_session
+from tui.cli.context import db_path, open_log, open_session
+from tui.cli.errors import CliError
 
 if TYPE_CHECKING:
     from tui.cli.courier import Courier

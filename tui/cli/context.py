@@ -25,14 +25,7 @@ from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
 from tui.cli.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
-
-
-class CliError(Exception):
-    """A one-line failure to report; `exit_code` 2 for usage/input, 1 for findings."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+from tui.cli.errors import CliError
 
 
 def actor_name() -> str:

@@ -12,7 +12,6 @@ import argparse
 import sys
 
 from tui.cli.context import (
-    CliError,
     actor_name,
     db_path,
     open_log,
@@ -20,6 +19,7 @@ from tui.cli.context import (
     require_terminal,
     runbook_for,
 )
+from tui.cli.errors import CliError
 from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
 
 

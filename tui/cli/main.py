@@ -11,9 +11,9 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from tui.cli.context import CliError
 from tui.cli.dispatch import dispatch
 from tui.cli.edges import guarded
+from tui.cli.errors import CliError
 from tui.cli.parser import build_parser
 from tui.cli.shown_stream import show_control_characters
 

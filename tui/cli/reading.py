@@ -27,7 +27,8 @@ from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_data, status_text
 from incident.reports.timeline import markdown_timeline
 from runbooks import RunbookError, load_runbook, validate_runbook_file
-from tui.cli.context import CliError, db_path, open_log, open_session
+from tui.cli.context import db_path, open_log, open_session
+from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data, damage_warning
 
 

@@ -12,7 +12,8 @@ import re
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import json_text
-from tui.cli.context import CliError, open_log
+from tui.cli.context import open_log
+from tui.cli.errors import CliError
 
 _SHA256 = re.compile(r"[0-9a-f]{64}")
 

@@ -22,15 +22,8 @@ from incident.commands import Declaration
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.text import visible
-from tui.cli.context import (
-    CliError,
-    actor_name,
-    offset,
-    open_log,
-    open_session,
-    refused,
-    runbook_for,
-)
+from tui.cli.context import actor_name, offset, open_log, open_session, refused, runbook_for
+from tui.cli.errors import CliError
 
 FOLLOW_HINTS: dict[str, str] = {
     "schedule-postmortem": "invitation: lastgood ics {id} -o postmortem.ics",

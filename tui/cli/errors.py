@@ -1,0 +1,14 @@
+"""The CLI's one failure: a line for stderr and an exit status.
+
+Kept apart, and light, so `main` can catch it without loading the domain first.
+"""
+
+from __future__ import annotations
+
+
+class CliError(Exception):
+    """A one-line failure to report; `exit_code` 2 for usage/input, 1 for findings."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
