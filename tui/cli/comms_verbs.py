@@ -21,7 +21,7 @@ from incident.app.session import IncidentSession
 from incident.commands import CommandError
 from incident.commands.messages import decline, send_due
 from incident.comms.due import due_messages
-from incident.core.events import Kind
+from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import visible
 from store.errors import StoreError
@@ -86,10 +86,8 @@ def cmd_send(args: argparse.Namespace) -> int:
             raise CliError(str(error)) from None
         print(f"{_offset(session)}  message recorded as sent")
         for event in recorded:
-            if event.kind == Kind.STEP_CHECKED:
-                print(
-                    f"{_offset(session)}  checked {event.payload.get('step')}: the message was due"
-                )
+            if isinstance(event.data, StepChecked):
+                print(f"{_offset(session)}  checked {event.data.step}: the message was due")
         follow_up(args, session)
     return 0
 
