@@ -151,6 +151,9 @@ def test_a_bad_sample_is_named_by_its_place() -> None:
     broken = [samples[0], {**samples[1], "at": "yesterday"}]
     message = _refused("probe.samples", {"samples": broken})
     assert message == "probe.samples field 'samples[1].at' is not a timestamp: 'yesterday'"
+    broken = [{**samples[0], "value": None}, samples[1]]  # left out when absent, never null
+    message = _refused("probe.samples", {"samples": broken})
+    assert message == "probe.samples field 'samples[0].value' is null, not a number"
 
 
 def test_an_unknown_kind_is_refused() -> None:

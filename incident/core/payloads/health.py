@@ -81,19 +81,22 @@ def sample_to_json(sample: Sample) -> dict[str, JSONValue]:
     return data
 
 
+_OUTCOMES = {str(outcome): outcome for outcome in Outcome}
+
+
 def _sample(data: Mapping[str, JSONValue], where: str) -> Sample:
     f = Fields(Kind.PROBE_SAMPLES, data, where)
-    outcome = f.text("outcome")
-    if outcome not in {str(o) for o in Outcome}:
-        f.fail("outcome", f"is not a probe outcome: {outcome!r}")
+    outcome = _OUTCOMES.get(f.text("outcome"))
+    if outcome is None:
+        f.fail("outcome", f"is not a probe outcome: {data['outcome']!r}")
     sample = Sample(
         probe=f.text("probe"),
         at=f.moment("at"),
-        outcome=Outcome(outcome),
-        latency_ms=f.number("latency_ms") if f.has("latency_ms") else None,
-        http_status=f.integer("http_status") if f.has("http_status") else None,
-        value=f.number("value") if f.has("value") else None,
-        text=f.text("text") if f.has("text") else None,
+        outcome=outcome,
+        latency_ms=f.number_if_given("latency_ms"),
+        http_status=f.integer_if_given("http_status"),
+        value=f.number_if_given("value"),
+        text=f.text_if_given("text"),
         detail=f.text("detail", ""),
     )
     f.done()
