@@ -27,7 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from incident import commands  # noqa: E402
-from incident.core.events import Kind, NewEvent  # noqa: E402
+from incident.core.events import NewEvent  # noqa: E402
+from incident.core.payloads import ProbeSamples  # noqa: E402
 from incident.core.samples import Outcome, Sample  # noqa: E402
 from store.sqlite_log import SqliteEventLog  # noqa: E402
 from tui.demo.scenarios import ACTOR, SCENARIO_ID, closed  # noqa: E402
@@ -51,20 +52,13 @@ def build(db: Path, size: int) -> int:
                 commands.add_note(scenario_state(log), f"observation {n}", actor=ACTOR, clock=clock)
             )
         else:
-            samples = [
+            samples = (
                 Sample("health", now, Outcome.OK, 12.0, 200, text="ok"),
                 Sample("version", now, Outcome.OK, 6.0, 200, text="2.4.0"),
                 Sample("error-rate", now, Outcome.OK, 30.0, 200, value=0.004),
-            ]
+            )
             batch.append(
-                NewEvent(
-                    SCENARIO_ID,
-                    str(Kind.PROBE_SAMPLES),
-                    "probes",
-                    now,
-                    clock.monotonic_ns(),
-                    {"samples": [s.to_payload() for s in samples]},
-                )
+                NewEvent(SCENARIO_ID, "probes", now, clock.monotonic_ns(), ProbeSamples(samples))
             )
         n += 1
         if len(batch) >= 1000:

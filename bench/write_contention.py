@@ -36,6 +36,7 @@ import json, os, sqlite3, sys, time
 from datetime import UTC, datetime
 import store.sqlite_file
 from incident.core.events import NewEvent
+from incident.core.payloads import NoteAdded
 from store import SqliteEventLog, StoreError
 
 db, name, count, go, mode = sys.argv[1:6]
@@ -51,7 +52,7 @@ with SqliteEventLog.open(db) as log:
     for n in range(int(count)):
         started = time.perf_counter()
         try:
-            log.append([NewEvent("inc-1", "note.added", name, datetime.now(UTC), n, {"n": n})])
+            log.append([NewEvent("inc-1", name, datetime.now(UTC), n, NoteAdded(str(n), name))])
         except StoreError:
             refused += 1
         waits.append(time.perf_counter() - started)

@@ -2,7 +2,9 @@
 
 Decoding is strict because a row edited by hand (the very thing `verify`
 exists to catch) may hold anything; a clear "event N is not readable" beats a
-`KeyError` three layers up in the state fold.
+`KeyError` three layers up in the state fold. The payload is decoded here, once,
+into its typed class: a payload that is not what its kind records is a BadRow
+like any other.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from incident.core.chain import (
     text_hash,
 )
 from incident.core.events import Event, NewEvent, format_timestamp, parse_timestamp
+from incident.core.payloads import PAYLOAD_TYPES, PayloadError, decode_payload
 
 Row = tuple[str, int, str, int, str, str, str, str, str]
 """One `events` row, in `schema.EVENT_COLUMNS` order."""
@@ -37,9 +40,10 @@ class BadRow(Exception):
 
 def check_new_event(event: NewEvent) -> None:
     """Fail before the write lock is taken on anything that cannot be stored."""
-    for name, value in (("incident_id", event.incident_id), ("kind", event.kind)):
-        if not isinstance(value, str) or not value:
-            raise ValueError(f"{name} must be a non-empty string, not {value!r}")
+    if not isinstance(event.incident_id, str) or not event.incident_id:
+        raise ValueError(f"incident_id must be a non-empty string, not {event.incident_id!r}")
+    if not isinstance(event.data, PAYLOAD_TYPES):
+        raise ValueError(f"data must be an event payload, not {type(event.data).__name__}")
     if not isinstance(event.actor, str):
         raise ValueError(f"actor must be a string, not {event.actor!r}")
     format_timestamp(event.at)
@@ -54,25 +58,19 @@ def chain_rows(
     """Number and hash `events` after (`last_seq`, `last_hash`).
 
     Returns the rows to insert and the Events as a later read would return
-    them: millisecond timestamps and the payload as decoded from its JSON.
+    them: millisecond timestamps and the payload as decoded from its JSON. The
+    payload is encoded once; the row stores, and the hash covers, that text.
     """
     rows: list[Row] = []
     recorded: list[Event] = []
     prev = last_hash
     for offset, event in enumerate(events, start=1):
         seq = last_seq + offset
-        digest = event_hash(event, seq, prev)
-        row: Row = (
-            event.incident_id,
-            seq,
-            format_timestamp(event.at),
-            event.mono_ns,
-            event.actor,
-            event.kind,
-            canonical_json(event.payload),
-            prev,
-            digest,
-        )
+        at_text = format_timestamp(event.at)
+        payload_text = canonical_json(event.payload)
+        fields = (event.incident_id, seq, at_text, event.mono_ns, event.actor, event.kind)
+        digest = text_hash(*fields, payload_text, prev)
+        row: Row = (*fields, payload_text, prev, digest)
         rows.append(row)
         recorded.append(decode(row))
         prev = digest
@@ -109,6 +107,10 @@ def decode(row: Sequence[Any]) -> Event:
         raise BadRow(seq, "payload is not JSON") from None
     if not isinstance(data, dict):
         raise BadRow(seq, "payload is not a JSON object")
+    try:
+        typed = decode_payload(kind, data)
+    except PayloadError as error:
+        raise BadRow(seq, str(error)) from None
     return Event(
         incident_id=incident_id,
         seq=seq,
@@ -117,6 +119,7 @@ def decode(row: Sequence[Any]) -> Event:
         at=moment,
         mono_ns=mono_ns,
         payload=data,
+        data=typed,
         prev_hash=prev_hash,
         hash=digest,
     )

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
-from incident.core.chain import GENESIS, GENESIS_HASH, DamagedRecord, event_hash, verify_chain
+from incident.core.chain import (
+    GENESIS,
+    GENESIS_HASH,
+    DamagedRecord,
+    canonical_json,
+    event_hash,
+    verify_chain,
+)
 from incident.core.events import Event, NewEvent
+from incident.core.payloads import decode_payload
 
 
 class MemoryLog:
@@ -18,6 +27,7 @@ class MemoryLog:
             chain = self._events.setdefault(new.incident_id, [])
             prev = chain[-1].hash if chain else GENESIS_HASH
             seq = len(chain) + 1
+            stored = json.loads(canonical_json(new.payload))  # as the store reads it back
             event = Event(
                 new.incident_id,
                 seq,
@@ -25,7 +35,8 @@ class MemoryLog:
                 new.actor,
                 new.at,
                 new.mono_ns,
-                new.payload,
+                stored,
+                decode_payload(new.kind, stored),
                 prev,
                 event_hash(new, seq, prev),
             )

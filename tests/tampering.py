@@ -19,7 +19,17 @@ from pathlib import Path
 from typing import Protocol, TypeVar
 
 from incident.core.chain import canonical_json, event_hash, head_problem
-from incident.core.events import Event, NewEvent, format_timestamp
+from incident.core.events import Event, JSONValue, NewEvent, format_timestamp
+from incident.core.payloads import (
+    ApprovalGranted,
+    Declared,
+    EventData,
+    NoteAdded,
+    ProbeSamples,
+    StepChecked,
+)
+from incident.core.samples import Outcome as SampleOutcome
+from incident.core.samples import Sample
 from store import SqliteEventLog
 
 INCIDENT = "inc-tamper"
@@ -62,33 +72,30 @@ class Tamper:
 
 def _events() -> list[NewEvent]:
     """Varied payloads: nested, unicode, several keys, and times on whole seconds."""
-    declared = NewEvent(
-        INCIDENT,
-        "incident.declared",
-        "alice",
-        START,
-        0,
-        {"title": "Checkout 500s — 回滚", "severity": "SEV1", "roles": {"ic": "alice"}},
-    )
-    notes = [
-        NewEvent(
-            INCIDENT,
-            "note.added" if n % 3 else "step.checked",
-            "alice" if n % 2 else "bob",
-            START + timedelta(seconds=n * 7, milliseconds=0 if n % 4 == 0 else n * 13),
-            n * 7_000_000_000,
-            {"text": f"observation {n}", "n": n, "tags": ["a", n], "pinned": n % 5 == 0},
-        )
-        for n in range(1, 16)
-    ]
-    return [declared, *notes]
+    snapshot: dict[str, JSONValue] = {"roles": {"ic": "alice"}, "tags": ["a", 1, None]}
+    declared = Declared("Checkout 500s — 回滚", "SEV1", "alice", "rollback", "", snapshot)
+    events = [NewEvent(INCIDENT, "alice", START, 0, declared)]
+    for n in range(1, 16):
+        at = START + timedelta(seconds=n * 7, milliseconds=0 if n % 4 == 0 else n * 13)
+        by = "alice" if n % 2 else "bob"
+        data: EventData = NoteAdded(f"observation {n} — ✓", by, pinned=n % 4 == 0)
+        if n % 3 == 0:
+            data = StepChecked(f"step-{n}", by, f"observation {n}", evidence="ok" * (n % 2))
+        elif n % 5 == 0:
+            readings = (
+                Sample("error-rate", at, SampleOutcome.OK, 12.5, 200, value=n / 100),
+                Sample("version", at, SampleOutcome.HTTP_STATUS, 3.0, 503, detail="HTTP 503"),
+            )
+            data = ProbeSamples(readings)
+        events.append(NewEvent(INCIDENT, by, at, n * 7_000_000_000, data))
+    return events
 
 
 def record_intact(path: Path) -> list[Event]:
     """An intact incident and a bystander, in one file with no `-wal` and no triggers."""
     with SqliteEventLog.open(path) as log:
         events = [log.append([event])[0] for event in _events()]
-        log.append([NewEvent(BYSTANDER, "note.added", "carol", START, 1, {"text": "x"})])
+        log.append([NewEvent(BYSTANDER, "carol", START, 1, NoteAdded("x", "carol"))])
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
@@ -188,14 +195,8 @@ def _swap(p: Picker, events: list[Event]) -> Tamper:
 def _insert(p: Picker, events: list[Event]) -> Tamper:
     position = p.integer(1, len(events) + 1)
     prev = events[position - 2].hash if position > 1 else "0" * 64
-    forged = NewEvent(
-        INCIDENT,
-        "approval.granted",
-        "mallory",
-        START + timedelta(seconds=position),
-        5,
-        {"by": "cto"},
-    )
+    approval = ApprovalGranted("decide-rollback", "incident-commander", "cto", "")
+    forged = NewEvent(INCIDENT, "mallory", START + timedelta(seconds=position), 5, approval)
     valid = p.pick([True, False])
     digest = event_hash(forged, position, prev) if valid else _flip_hex(events[0].hash, position)
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from incident import commands
 from incident.core.clock import SystemClock
 from incident.core.events import NewEvent
+from incident.core.payloads import NoteAdded
 from runbooks import load_runbook, resolve_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import ROOT
@@ -83,7 +84,7 @@ def test_two_processes_append_thousands_and_the_chain_stays_linear(tmp_path):
     assert report.ok, report
     assert report.count == 1 + 2 * per_writer
     assert [e.seq for e in events] == list(range(1, 2 * per_writer + 2))
-    texts = [e.payload["text"] for e in events[1:]]
+    texts = [e.data.text for e in events[1:] if isinstance(e.data, NoteAdded)]
     assert len(set(texts)) == len(texts) == 2 * per_writer
     for name in ("alice", "bob"):
         mine = [int(t.split()[1]) for t in texts if t.startswith(name)]
@@ -128,6 +129,7 @@ APPENDER = textwrap.dedent(
     import sys
     from datetime import UTC, datetime
     from incident.core.events import NewEvent
+    from incident.core.payloads import NoteAdded
     from store import SqliteEventLog, StoreError
 
     db, name, count, go = sys.argv[1:5]
@@ -137,7 +139,7 @@ APPENDER = textwrap.dedent(
         while not os.path.exists(go):
             pass
         for n in range(int(count)):  # a tight loop: the file is never idle
-            event = NewEvent("inc-1", "note.added", name, datetime.now(UTC), n, {"n": n})
+            event = NewEvent("inc-1", name, datetime.now(UTC), n, NoteAdded(str(n), name))
             try:
                 log.append([event])
             except StoreError as error:
@@ -181,7 +183,8 @@ def test_eight_writers_in_tight_loops_are_never_refused(tmp_path: Path) -> None:
     assert report.ok, report
     assert [e.seq for e in events] == list(range(1, 8 * per_writer + 1))
     for name in names:
-        assert [e.payload["n"] for e in events if e.actor == name] == list(range(per_writer))
+        notes = [e.data.text for e in events if isinstance(e.data, NoteAdded) and e.actor == name]
+        assert notes == [str(n) for n in range(per_writer)]
     switches = sum(1 for a, b in itertools.pairwise(e.actor for e in events) if a != b)
     assert switches > 8, "the writers did not overlap"
 
@@ -232,7 +235,8 @@ def test_appends_get_their_turn_beside_a_writer_that_lets_go_only_briefly(
                 hog.stdin.write("hold on\n")
                 hog.stdin.flush()
                 assert hog.stdout.readline() == "held\n"
-                log.append([NewEvent("inc-1", "note.added", "ada", datetime.now(UTC), n, {})])
+                note = NoteAdded(str(n), "ada")
+                log.append([NewEvent("inc-1", "ada", datetime.now(UTC), n, note)])
             assert log.last_seq("inc-1") == 5
     finally:
         _, err = hog.communicate(timeout=120)  # closes its stdin: it stops

@@ -9,10 +9,12 @@ import pytest
 from incident import commands
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
+from incident.core.payloads import StepChecked
 from incident.core.samples import Outcome, Sample
 from incident.core.state import fold
 from incident.health.readings import evidence_for, format_value, trigger_verdict
 from incident.health.triggers import TriggerState, read_triggers
+from incident.reports.report import markdown_report
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Trigger, TriggerKind
 from tests.memory_log import MemoryLog
@@ -109,7 +111,33 @@ def test_override_is_recorded_when_evidence_is_contradicted(session, clock):
             s, "confirm-version", actor="a", clock=clock, override="canary pods still draining"
         )
     )
-    assert event.payload["override"] == "canary pods still draining"
+    assert event.data == StepChecked("confirm-version", "a", override="canary pods still draining")
+    events = session.log.events(session.state.id)
+    state = fold(events)
+    assert state.steps["confirm-version"].override == "canary pods still draining"
+    row = _evidence_row(markdown_report(state, events, clock.now()), "confirm-version")
+    assert row.endswith("| canary pods still draining |")
+
+    session.run(
+        lambda s: commands.reopen_step(
+            s, "confirm-version", reason="recheck", actor="a", clock=clock
+        )
+    )
+    reopened = session.state.steps["confirm-version"]
+    assert (reopened.override, reopened.seq) == ("", None)
+    tick(session, clock, version="2.4.0")
+    session.run(lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock))
+    events = session.log.events(session.state.id)
+    state = fold(events)
+    assert state.steps["confirm-version"].override == ""
+    row = _evidence_row(markdown_report(state, events, clock.now()), "confirm-version")
+    assert "version 2.4.0 confirmed" in row and "canary" not in row
+
+
+def _evidence_row(report: str, step: str) -> str:
+    """The step's row in the report's "Verification evidence" table."""
+    table = report.split("### Verification evidence", 1)[1]
+    return next(line for line in table.splitlines() if line.startswith(f"| {step} |"))
 
 
 def test_back_to_baseline_evidence(session, clock):

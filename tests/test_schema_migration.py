@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 from incident.core.events import Event, NewEvent
+from incident.core.payloads import NoteAdded
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, schema
 from store.outbox import Outbox
 from store.rows import chain_rows
@@ -141,7 +142,7 @@ def digest(path: Path) -> str:
 
 
 def note(n: int) -> NewEvent:
-    return NewEvent(INCIDENT, "note.added", "alice", T0 + timedelta(seconds=n), n, {"n": n})
+    return NewEvent(INCIDENT, "alice", T0 + timedelta(seconds=n), n, NoteAdded(str(n), "alice"))
 
 
 def make_v1(path: Path, outbox: tuple[str, ...] = OLD_OUTBOX) -> list[Event]:

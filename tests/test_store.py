@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import os
 import sqlite3
@@ -18,24 +19,28 @@ from pathlib import Path
 import pytest
 
 from incident.core.chain import GENESIS_HASH, event_hash
-from incident.core.events import JSONValue, NewEvent, truncate_to_millis
+from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.payloads import Declared, EventData, NoteAdded, ProbeSamples
+from incident.core.samples import Outcome, Sample
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, default_db_path
 
 REPO = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
 
 
-def new_event(
-    incident: str = "inc-1", n: int = 1, payload: dict[str, JSONValue] | None = None
-) -> NewEvent:
+def new_event(incident: str = "inc-1", n: int = 1, data: EventData | None = None) -> NewEvent:
     return NewEvent(
         incident_id=incident,
-        kind="note.added",
         actor="alice",
         at=START + timedelta(seconds=n, microseconds=n),
         mono_ns=n * 1_000_000_007,
-        payload={"n": n} if payload is None else payload,
+        data=NoteAdded(f"note {n}", "alice") if data is None else data,
     )
+
+
+def truncated(sample: Sample) -> Sample:
+    """A sample as read back: its time to the millisecond."""
+    return dataclasses.replace(sample, at=truncate_to_millis(sample.at))
 
 
 @contextlib.contextmanager
@@ -67,16 +72,15 @@ def log(db_path: Path) -> Iterator[SqliteEventLog]:
 
 
 def test_round_trip_keeps_unicode_and_nested_payloads(log: SqliteEventLog) -> None:
-    payload: dict[str, JSONValue] = {
-        "title": "Rücknahme — 回滚 🚨",
-        "nested": {"list": [1, 2.5, None, True, {"deep": "ñ"}], "empty": {}},
-        "quote": 'say "no"\n',
-    }
-    declared = new_event(payload=payload)
-    recorded = log.append([declared, new_event(n=2)])
+    note = NoteAdded('Rücknahme — 回滚 🚨, say "no"\n', "ñ", pinned=True)
+    sample = Sample("ñ", START, Outcome.OK, 2.5, 200, value=-0.0, text="回滚", detail="\x1b[2J")
+    declared = new_event(data=note)
+    recorded = log.append([declared, new_event(n=2, data=ProbeSamples((sample, sample)))])
 
     assert [e.seq for e in recorded] == [1, 2]
-    assert recorded[0].payload == payload
+    assert recorded[0].data == note
+    assert recorded[0].payload == {"text": note.text, "by": "ñ", "pinned": True}
+    assert recorded[1].data == ProbeSamples((truncated(sample), truncated(sample)))
     assert recorded[0].at == truncate_to_millis(declared.at)
     assert recorded[0].prev_hash == GENESIS_HASH
     assert recorded[1].prev_hash == recorded[0].hash
@@ -113,10 +117,12 @@ _WRITER = """
 import sys
 from datetime import UTC, datetime
 from incident.core.events import NewEvent
+from incident.core.payloads import NoteAdded
 from store import SqliteEventLog
 with SqliteEventLog.open(sys.argv[1]) as log:
     for n in range(int(sys.argv[3])):
-        log.append([NewEvent("inc-1", "note.added", sys.argv[2], datetime.now(UTC), n, {"n": n})])
+        note = NoteAdded(str(n), sys.argv[2])
+        log.append([NewEvent("inc-1", sys.argv[2], datetime.now(UTC), n, note)])
 """
 
 
@@ -198,9 +204,10 @@ def test_batch_is_all_or_nothing(log: SqliteEventLog) -> None:
     with raw(log.path) as conn:
         conn.execute(
             "CREATE TRIGGER test_boom BEFORE INSERT ON events "
-            "WHEN json_extract(NEW.payload, '$.boom') BEGIN SELECT RAISE(ABORT, 'boom'); END"
+            "WHEN json_extract(NEW.payload, '$.pinned') BEGIN SELECT RAISE(ABORT, 'boom'); END"
         )
-    batch = [new_event(n=2), new_event(n=3, payload={"boom": True}), new_event(n=4)]
+    boom = NoteAdded("boom", "alice", pinned=True)
+    batch = [new_event(n=2), new_event(n=3, data=boom), new_event(n=4)]
     with pytest.raises(StoreError, match="boom"):
         log.append(batch)
     assert log.last_seq("inc-1") == 1
@@ -211,7 +218,7 @@ def test_batch_is_all_or_nothing(log: SqliteEventLog) -> None:
 def test_append_rejects_mixed_incidents_and_bad_events(log: SqliteEventLog) -> None:
     with pytest.raises(ValueError, match="one incident"):
         log.append([new_event("a"), new_event("b")])
-    naive = NewEvent("a", "note.added", "alice", datetime(2026, 1, 1), 0, {})
+    naive = NewEvent("a", "alice", datetime(2026, 1, 1), 0, NoteAdded("x", "alice"))
     with pytest.raises(ValueError, match="timezone"):
         log.append([new_event("a"), naive])
     assert log.incident_ids() == []
@@ -236,7 +243,8 @@ def test_queries_on_several_incidents(log: SqliteEventLog) -> None:
 
 
 def test_incidents_view_summarises_each_incident(log: SqliteEventLog) -> None:
-    log.append([new_event(payload={"title": "Checkout 500s"}), new_event(n=2), new_event(n=3)])
+    declared = Declared("Checkout 500s", "SEV2", "ada", "r", "", {})
+    log.append([new_event(data=declared), new_event(n=2), new_event(n=3)])
     with raw(log.path) as conn:
         rows = conn.execute(
             "SELECT incident_id, declared_at, title, event_count, last_at FROM incidents"
@@ -363,7 +371,7 @@ def test_garbage_file_is_a_store_error_naming_it(tmp_path: Path, read_only: bool
 def test_truncated_database_is_a_store_error(tmp_path: Path, db_path: Path) -> None:
     with SqliteEventLog.open(db_path) as log:
         for n in range(1, 51):
-            log.append([new_event(n=n, payload={"text": "x" * 2000})])
+            log.append([new_event(n=n, data=NoteAdded("x" * 2000, "alice"))])
     truncated = tmp_path / "truncated.db"
     data = db_path.read_bytes()
     truncated.write_bytes(data[: len(data) // 2])
@@ -487,7 +495,7 @@ def test_hundred_thousand_events_append_read_back_and_verify(db_path: Path) -> N
         for batch in range(100):
             log.append(
                 [
-                    new_event("big", n, {"sample": n, "status": "ok", "latency_ms": 12.5})
+                    new_event("big", n, NoteAdded(f"sample {n} ok 12.5 ms", "alice"))
                     for n in range(batch * 1000 + 1, batch * 1000 + 1001)
                 ]
             )

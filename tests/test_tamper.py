@@ -17,6 +17,7 @@ import pytest
 
 from incident.core.chain import ChainReport, canonical_json, event_hash
 from incident.core.events import Event, NewEvent, format_timestamp
+from incident.core.payloads import ApprovalGranted, Declared, NoteAdded
 from store import SqliteEventLog, StoreError
 
 INCIDENT = "inc-2026-03-14"
@@ -38,20 +39,14 @@ def intact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Event]]
 
 
 def _declared() -> NewEvent:
-    return NewEvent(
-        INCIDENT, "incident.declared", "alice", START, 0, {"title": "Checkout 500s after v2.5.0"}
-    )
+    declared = Declared("Checkout 500s after v2.5.0", "SEV2", "alice", "rollback", "", {})
+    return NewEvent(INCIDENT, "alice", START, 0, declared)
 
 
 def _note(n: int) -> NewEvent:
-    return NewEvent(
-        INCIDENT,
-        "note.added",
-        "alice" if n % 2 else "bob",
-        START + timedelta(minutes=n),
-        n * 60_000_000_000,
-        {"text": f"observation {n}", "n": n},
-    )
+    by = "alice" if n % 2 else "bob"
+    note = NoteAdded(f"observation {n}", by)
+    return NewEvent(INCIDENT, by, START + timedelta(minutes=n), n * 60_000_000_000, note)
 
 
 @pytest.fixture
@@ -146,11 +141,10 @@ def _swap(a: int, b: int, columns: tuple[str, ...]) -> Tamper:
 
 _FORGED = NewEvent(
     INCIDENT,
-    "approval.granted",
     "mallory",
     START + timedelta(minutes=4, seconds=30),
     270_000_000_000,
-    {"by": "cto", "reason": "looked fine to me"},
+    ApprovalGranted("decide-rollback", "incident-commander", "cto", "looked fine to me"),
 )
 
 
@@ -175,7 +169,7 @@ def _forge_over_other_prev(conn: sqlite3.Connection, events: list[Event]) -> Non
     ("tamper", "first_bad_seq", "problem"),
     [
         pytest.param(
-            _set("payload", '{"n":4,"text":"nothing to see"}', 4),
+            _set("payload", '{"by":"bob","pinned":false,"text":"nothing to see"}', 4),
             4,
             "content does not match its hash",
             id="edit-payload",
@@ -209,6 +203,36 @@ def _forge_over_other_prev(conn: sqlite3.Connection, events: list[Event]) -> Non
         ),
         pytest.param(
             _set("payload", "{not json", 8), 8, "unreadable event: payload is not JSON", id="junk"
+        ),
+        pytest.param(
+            _set("payload", '{"by":"bob","pinned":false,"text":4}', 4),
+            4,
+            "unreadable event: note.added field 'text' is int, not text",
+            id="wrong-type",
+        ),
+        pytest.param(
+            _set("payload", '{"by":"alice","text":"observation 5"}', 5),
+            5,
+            "unreadable event: note.added field 'pinned' is missing",
+            id="missing-field",
+        ),
+        pytest.param(
+            _set("payload", '{"by":"bob","n":6,"pinned":false,"text":"observation 6"}', 6),
+            6,
+            "unreadable event: note.added has an unknown field 'n'",
+            id="unknown-field",
+        ),
+        pytest.param(
+            _set("kind", "note.deleted", 7),
+            7,
+            "unreadable event: unknown event kind 'note.deleted'",
+            id="unknown-kind",
+        ),
+        pytest.param(
+            _set("kind", "rca.noted", 7),
+            7,
+            "unreadable event: rca.noted has an unknown field 'pinned'",
+            id="other-kind",
         ),
     ],
 )
@@ -264,7 +288,8 @@ def test_rewriting_the_whole_tail_shows_only_in_the_head_hash(
         prev = originals[2].hash
         for event in originals[3:]:
             if event.seq == 4:
-                event = dataclasses.replace(event, payload={"text": "all good", "n": 4})
+                note = NoteAdded("all good", "bob")
+                event = dataclasses.replace(event, payload=note.to_json(), data=note)
             digest = event_hash(event, event.seq, prev)
             _insert(conn, _row(event, event.seq, prev, digest))
             prev = digest
@@ -280,10 +305,14 @@ def test_unreadable_event_is_a_store_error_when_read(
 ) -> None:
     _, events = intact
     _tamper_and_verify(copy, events, _set("payload", "[1, 2]", 3))
+    _tamper_and_verify(copy, events, _set("payload", '{"by":"bob","text":"x","pinned":1}', 6))
     with SqliteEventLog.open(copy, read_only=True) as log:
-        assert len(log.events(INCIDENT, after_seq=3)) == 7
+        assert len(log.events(INCIDENT, after_seq=6)) == 4
         with pytest.raises(StoreError, match="event 3: payload is not a JSON object"):
             log.events(INCIDENT)
+        pinned = "event 6: note.added field 'pinned' is int, not true or false"
+        with pytest.raises(StoreError, match=pinned):
+            log.events(INCIDENT, after_seq=3)
 
 
 # Stored text that is not the encoding its hash covers
@@ -294,31 +323,31 @@ def test_unreadable_event_is_a_store_error_when_read(
     [
         pytest.param(
             "payload",
-            '{"text":"nothing to see","n":4,"text":"observation 4"}',
+            '{"text":"nothing to see","by":"bob","pinned":false,"text":"observation 4"}',
             "payload repeats the key 'text'",
             id="duplicate-key-first",
         ),
         pytest.param(
             "payload",
-            '{"n":4,"text":"observation 4","n":4}',
-            "payload repeats the key 'n'",
+            '{"by":"bob","pinned":false,"text":"observation 4","by":"bob"}',
+            "payload repeats the key 'by'",
             id="duplicate-key-same-value",
         ),
         pytest.param(
             "payload",
-            '{"text":"observation 4","n":4}',
+            '{"text":"observation 4","by":"bob","pinned":false}',
             "payload is not its canonical encoding (key order, spacing or escapes)",
             id="reordered-keys",
         ),
         pytest.param(
             "payload",
-            '{"n": 4, "text": "observation 4"}',
+            '{"by": "bob", "pinned": false, "text": "observation 4"}',
             "payload is not its canonical encoding (key order, spacing or escapes)",
             id="whitespace",
         ),
         pytest.param(
             "payload",
-            '{"n":4,"text":"observation \\u0034"}',
+            '{"by":"bob","pinned":false,"text":"observation \\u0034"}',
             "payload is not its canonical encoding (key order, spacing or escapes)",
             id="escaped",
         ),
@@ -361,7 +390,7 @@ def test_a_repeated_key_is_what_sqlite_reads_and_verify_refuses(
 ) -> None:
     """Why the spelling matters: SQLite's JSON functions take the first of two keys."""
     _, events = intact
-    forged = '{"text":"nothing to see","n":4,"text":"observation 4"}'
+    forged = '{"text":"nothing to see","by":"bob","pinned":false,"text":"observation 4"}'
     report = _tamper_and_verify(copy, events, _set("payload", forged, 4))
     conn = sqlite3.connect(copy)
     try:
@@ -372,5 +401,5 @@ def test_a_repeated_key_is_what_sqlite_reads_and_verify_refuses(
     finally:
         conn.close()
     assert seen_by_sqlite == "nothing to see"
-    assert events[3].payload["text"] == "observation 4"
+    assert events[3].data == NoteAdded("observation 4", "bob")
     assert report.problem == "payload repeats the key 'text'"

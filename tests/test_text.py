@@ -95,6 +95,7 @@ def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
                 at=declared.at,
                 mono_ns=0,
                 payload=declared.payload,
+                data=declared.data,
                 prev_hash="0" * 64,
                 hash="1" * 64,
             )

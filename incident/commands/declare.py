@@ -12,7 +12,8 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
 from runbooks import runbook_to_data
@@ -84,22 +85,22 @@ def declare(
         incident_id = new_incident_id(now, taken_ids)
     elif incident_id in taken_ids:
         raise CommandError(f"incident id '{incident_id}' is taken")
-    payload: dict[str, JSONValue] = {
-        "title": title,
-        "severity": details.severity,
-        "commander": details.commander.strip(),
-        "issue": details.issue.strip(),
-        "eta_min": details.eta_min,
-        "pattern": str(pattern) if pattern else None,
-        "started_at": format_timestamp(started_at) if started_at else None,
-        "channel": details.channel.strip(),
-        "from_version": details.from_version.strip(),
-        "last_good_version": details.last_good_version.strip(),
-        "runbook_id": runbook.id,
-        "runbook_source": runbook.source,
-        "runbook": runbook_to_data(runbook),
-    }
-    return make_event(incident_id, Kind.DECLARED, actor, clock, payload)
+    declared = Declared(
+        title=title,
+        severity=details.severity,
+        commander=details.commander.strip(),
+        runbook_id=runbook.id,
+        runbook_source=runbook.source,
+        runbook=runbook_to_data(runbook),
+        issue=details.issue.strip(),
+        eta_min=details.eta_min,
+        pattern=pattern,
+        started_at=started_at,
+        channel=details.channel.strip(),
+        from_version=details.from_version.strip(),
+        last_good_version=details.last_good_version.strip(),
+    )
+    return make_event(incident_id, actor, clock, declared)
 
 
 def _pattern(runbook: Runbook, name: str | None) -> DeploymentPattern | None:
@@ -125,12 +126,7 @@ def change_severity(
         raise CommandError(f"unknown severity '{severity}' (choose {', '.join(SEVERITIES)})")
     if severity == state.severity:
         raise CommandError(f"the incident is already {severity}")
-    payload: dict[str, JSONValue] = {
-        "severity": severity,
-        "previous": state.severity,
-        "reason": reason,
-    }
-    return make_event(state.id, Kind.SEVERITY_CHANGED, actor, clock, payload)
+    return make_event(state.id, actor, clock, SeverityChanged(severity, state.severity, reason))
 
 
 def close(
@@ -148,10 +144,10 @@ def close(
         )
     if force and not reason.strip():
         raise CommandError("a forced close needs a reason", needs=("reason",))
-    payload: dict[str, JSONValue] = {
-        "reason": reason.strip(),
-        "forced": bool(force and open_steps),
-        "open_required_steps": list(open_steps),
-        "elapsed": format_offset(elapsed(state, clock.now())),
-    }
-    return make_event(state.id, Kind.CLOSED, actor, clock, payload)
+    closed = Closed(
+        reason=reason.strip(),
+        forced=bool(force and open_steps),
+        open_required_steps=tuple(open_steps),
+        elapsed=format_offset(elapsed(state, clock.now())),
+    )
+    return make_event(state.id, actor, clock, closed)

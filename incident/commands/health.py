@@ -9,7 +9,8 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.events import NewEvent
+from incident.core.payloads import BaselineCaptured, ProbeSamples, TriggerChanged
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.health.readings import baseline_from_samples, probe_verdicts
@@ -30,14 +31,10 @@ def mark_trigger(
     current = state.triggers.get(trigger_id)
     if (current.met if current else False) == met:
         raise CommandError(f"trigger '{trigger_id}' is already {'met' if met else 'not met'}")
-    payload: dict[str, JSONValue] = {
-        "trigger": trigger_id,
-        "met": met,
-        "source": "manual",
-        "by": actor,
-        "detail": note or ("marked met" if met else "marked not met"),
-    }
-    return make_event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload)
+    detail = note or ("marked met" if met else "marked not met")
+    return make_event(
+        state.id, actor, clock, TriggerChanged(trigger_id, met, "manual", actor, detail)
+    )
 
 
 def record_samples(
@@ -49,15 +46,7 @@ def record_samples(
     """
     if not samples:
         return []
-    events = [
-        make_event(
-            state.id,
-            Kind.PROBE_SAMPLES,
-            actor,
-            clock,
-            {"samples": [sample.to_payload() for sample in samples]},
-        )
-    ]
+    events = [make_event(state.id, actor, clock, ProbeSamples(tuple(samples)))]
     merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}
     for sample in samples:
         merged.setdefault(sample.probe, []).append(sample)
@@ -67,14 +56,8 @@ def record_samples(
         mark = state.triggers.get(trigger_id)
         was_met = mark.met if mark else False
         if verdict.met != was_met:
-            payload: dict[str, JSONValue] = {
-                "trigger": trigger_id,
-                "met": verdict.met,
-                "source": "probe",
-                "by": actor,
-                "detail": verdict.detail,
-            }
-            events.append(make_event(state.id, Kind.TRIGGER_CHANGED, actor, clock, payload))
+            change = TriggerChanged(trigger_id, verdict.met, "probe", actor, verdict.detail)
+            events.append(make_event(state.id, actor, clock, change))
     return events
 
 
@@ -97,5 +80,4 @@ def capture_baseline(
         source = "samples"
         if value is None:
             raise CommandError(f"no readings from '{probe_name}' to take a baseline from")
-    payload: dict[str, JSONValue] = {"probe": probe_name, "value": value, "source": source}
-    return make_event(state.id, Kind.BASELINE_CAPTURED, actor, clock, payload)
+    return make_event(state.id, actor, clock, BaselineCaptured(probe_name, value, source))

@@ -10,13 +10,8 @@ from incident.comms.due import DueMessage, communication_step, due_messages
 from incident.comms.templates import render_template, template_context
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
-from incident.core.events import (
-    JSONValue,
-    Kind,
-    NewEvent,
-    format_timestamp,
-    truncate_to_millis,
-)
+from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.payloads import CommunicationDeclined, CommunicationSent, UpdateOverdue
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import IncidentState
 
@@ -50,17 +45,8 @@ def send_communication(
         compose_message(state, template, clock.now())  # raises the unknown-template error
     if not text.strip():
         raise CommandError("a message cannot be empty")
-    payload: dict[str, JSONValue] = {
-        "text": text,
-        "template": template,
-        "channel": channel or state.channel,
-        "by": actor,
-    }
-    if moment:
-        payload["moment"] = moment
-    if auto:
-        payload["auto"] = True
-    return make_event(state.id, Kind.COMMUNICATION_SENT, actor, clock, payload)
+    sent = CommunicationSent(text, template, channel or state.channel, actor, moment, auto)
+    return make_event(state.id, actor, clock, sent)
 
 
 def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
@@ -71,14 +57,13 @@ def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> 
     due = next_update_due(state)
     if due is None or clock.now() <= due or due in state.overdue_updates:
         return []
-    payload: dict[str, JSONValue] = {
-        "due_at": format_timestamp(due),
-        "cadence_min": state.runbook.cadence.every_min
-        if state.communications
-        else state.runbook.cadence.first_update_min,
-        "first": not state.communications,
-    }
-    return [make_event(state.id, Kind.UPDATE_OVERDUE, actor, clock, payload)]
+    cadence = state.runbook.cadence
+    missed = UpdateOverdue(
+        due_at=due,
+        cadence_min=cadence.every_min if state.communications else cadence.first_update_min,
+        first=not state.communications,
+    )
+    return [make_event(state.id, actor, clock, missed)]
 
 
 def auto_send(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
@@ -110,20 +95,11 @@ def decline(
     if not reason.strip():
         raise CommandError("say why the message is not being sent")
     message = _find(state, template, clock.now())
-    payload: dict[str, JSONValue] = {
-        "template": template,
-        "moment": message.moment,
-        "due_at": format_timestamp(message.due_at),
-        "reason": reason.strip(),
-        "by": actor,
-    }
+    declined = CommunicationDeclined(
+        template, message.moment, message.due_at, reason.strip(), actor
+    )
     return NewEvent(
-        state.id,
-        str(Kind.COMMUNICATION_DECLINED),
-        actor,
-        truncate_to_millis(clock.now()),
-        clock.monotonic_ns(),
-        payload,
+        state.id, actor, truncate_to_millis(clock.now()), clock.monotonic_ns(), declined
     )
 
 

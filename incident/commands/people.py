@@ -7,7 +7,8 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.events import NewEvent
+from incident.core.payloads import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.state import IncidentState
 
 
@@ -17,8 +18,7 @@ def add_note(
     """Notes stay possible after close: the post-mortem keeps adding to the record."""
     if not text.strip():
         raise CommandError("a note cannot be empty")
-    payload: dict[str, JSONValue] = {"text": text, "by": actor, "pinned": pinned}
-    return make_event(state.id, Kind.NOTE_ADDED, actor, clock, payload)
+    return make_event(state.id, actor, clock, NoteAdded(text, actor, pinned))
 
 
 def assign_role(
@@ -31,8 +31,7 @@ def assign_role(
         raise CommandError(f"who takes the role '{role}'?")
     if role == "incident-commander":
         return hand_off(state, person, actor=actor, clock=clock, reason=reason)
-    payload: dict[str, JSONValue] = {"role": role, "person": person.strip()}
-    return make_event(state.id, Kind.ROLE_ASSIGNED, actor, clock, payload)
+    return make_event(state.id, actor, clock, RoleAssigned(role, person.strip()))
 
 
 def hand_off(
@@ -45,8 +44,7 @@ def hand_off(
         raise CommandError("hand off to whom?")
     if to == state.commander:
         raise CommandError(f"{to} is already the incident commander")
-    payload: dict[str, JSONValue] = {"from": state.commander, "to": to, "reason": reason}
-    return make_event(state.id, Kind.COMMANDER_HANDED_OFF, actor, clock, payload)
+    return make_event(state.id, actor, clock, CommanderHandedOff(state.commander, to, reason))
 
 
 def record_page(
@@ -55,5 +53,4 @@ def record_page(
     refuse_if_closed(state)
     if not target.strip():
         raise CommandError("who was paged?")
-    payload: dict[str, JSONValue] = {"target": target.strip(), "by": actor, "note": note}
-    return make_event(state.id, Kind.PAGE_SENT, actor, clock, payload)
+    return make_event(state.id, actor, clock, PageSent(target.strip(), actor, note))

@@ -10,7 +10,8 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent, format_timestamp, truncate_to_millis
+from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.payloads import ActionItemAdded, LessonNoted, PostmortemScheduled, RcaNoted
 from incident.core.state import IncidentState
 from incident.reports.postmortem import (
     DEFAULT_DURATION_MIN,
@@ -27,8 +28,7 @@ def note_rca(state: IncidentState, text: str, *, actor: str, clock: Clock) -> Ne
     """Preliminary root-cause text; allowed after close (it is post-mortem work)."""
     if not text.strip():
         raise CommandError("the root-cause text cannot be empty")
-    payload: dict[str, JSONValue] = {"text": text, "by": actor}
-    return make_event(state.id, Kind.RCA_NOTED, actor, clock, payload)
+    return make_event(state.id, actor, clock, RcaNoted(text, actor))
 
 
 def add_action_item(
@@ -48,13 +48,7 @@ def add_action_item(
             f"due date {due.isoformat()} is before the incident "
             f"({state.declared_at.date().isoformat()})"
         )
-    payload: dict[str, JSONValue] = {
-        "text": text,
-        "owner": owner.strip(),
-        "due": due.isoformat() if due else None,
-        "by": actor,
-    }
-    return make_event(state.id, Kind.ACTION_ITEM_ADDED, actor, clock, payload)
+    return make_event(state.id, actor, clock, ActionItemAdded(text, owner.strip(), due, actor))
 
 
 def note_lesson(
@@ -67,8 +61,7 @@ def note_lesson(
         raise CommandError(
             f"unknown lesson kind '{category}' (choose {', '.join(LESSON_CATEGORIES)})"
         )
-    payload: dict[str, JSONValue] = {"text": text, "category": category, "by": actor}
-    return make_event(state.id, Kind.LESSON_NOTED, actor, clock, payload)
+    return make_event(state.id, actor, clock, LessonNoted(text, category, actor))
 
 
 def schedule_postmortem(
@@ -113,15 +106,14 @@ def schedule_postmortem(
         name = " ".join(name.split())
         if name and name not in names:
             names.append(name)
-    payload: dict[str, JSONValue] = {
-        "starts_at": format_timestamp(starts_at),
-        "duration_min": duration_min,
-        "attendees": list(names),
-        "forced": not inside,
-        "reason": reason.strip(),
-        "window": [format_timestamp(window[0]), format_timestamp(window[1])],
-        "by": actor,
-    }
-    if state.postmortem is not None:
-        payload["previous_starts_at"] = format_timestamp(state.postmortem.starts_at)
-    return make_event(state.id, Kind.POSTMORTEM_SCHEDULED, actor, clock, payload)
+    booked = PostmortemScheduled(
+        starts_at=starts_at,
+        duration_min=duration_min,
+        attendees=tuple(names),
+        forced=not inside,
+        reason=reason.strip(),
+        window=window,
+        by=actor,
+        previous_starts_at=state.postmortem.starts_at if state.postmortem is not None else None,
+    )
+    return make_event(state.id, actor, clock, booked)

@@ -9,25 +9,24 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.limits import TextRefused, check_payload_text
+from incident.core.payloads import EventData
 from incident.core.state import IncidentState, StepRecord
 
 
-def make_event(
-    incident_id: str, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
-) -> NewEvent:
+def make_event(incident_id: str, actor: str, clock: Clock, data: EventData) -> NewEvent:
+    """The event recording `data` now; refused if its text cannot be recorded."""
     try:
-        check_payload_text(payload)
+        check_payload_text(data.to_json())
     except TextRefused as error:
         raise CommandError(str(error)) from None
     return NewEvent(
         incident_id=incident_id,
-        kind=str(kind),
         actor=actor,
         at=truncate_to_millis(clock.now()),
         mono_ns=clock.monotonic_ns(),
-        payload=payload,
+        data=data,
     )
 
 

@@ -7,7 +7,15 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import JSONValue, Kind, NewEvent
+from incident.core.events import NewEvent
+from incident.core.payloads import (
+    ApprovalGranted,
+    CommandRan,
+    DatabaseTierChosen,
+    StepChecked,
+    StepReopened,
+    StepSkipped,
+)
 from incident.core.state import IncidentState, tier_target
 from incident.health.readings import evidence_for
 from runbooks.model import StepKind
@@ -34,7 +42,6 @@ def check_step(
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
-    payload: dict[str, JSONValue] = {"step": step_id, "by": by or actor, "note": note}
     if record.step.kind == StepKind.VERIFICATION and record.step.probe:
         # Evidence typed by hand does not outweigh samples that contradict it.
         found = evidence_for(state, record.step)
@@ -46,13 +53,11 @@ def check_step(
             )
         if found.holds and not evidence:
             evidence = found.detail
-    if override.strip():
-        payload["override"] = override.strip()
-    if evidence:
-        payload["evidence"] = evidence
+    tier = None
     if record.step.kind == StepKind.DATABASE and state.tier_choice is not None:
-        payload["tier"] = state.tier_choice.tier
-    return make_event(state.id, Kind.STEP_CHECKED, actor, clock, payload)
+        tier = state.tier_choice.tier
+    checked = StepChecked(step_id, by or actor, note, override.strip(), evidence, tier)
+    return make_event(state.id, actor, clock, checked)
 
 
 def skip_step(
@@ -61,8 +66,7 @@ def skip_step(
     open_step(state, step_id)
     if not reason.strip():
         raise CommandError(f"skipping '{step_id}' needs a reason")
-    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip(), "by": by or actor}
-    return make_event(state.id, Kind.STEP_SKIPPED, actor, clock, payload)
+    return make_event(state.id, actor, clock, StepSkipped(step_id, reason.strip(), by or actor))
 
 
 def reopen_step(
@@ -74,8 +78,7 @@ def reopen_step(
         raise CommandError(f"step '{step_id}' is already open")
     if not reason.strip():
         raise CommandError(f"reopening '{step_id}' needs a reason")
-    payload: dict[str, JSONValue] = {"step": step_id, "reason": reason.strip()}
-    return make_event(state.id, Kind.STEP_REOPENED, actor, clock, payload)
+    return make_event(state.id, actor, clock, StepReopened(step_id, reason.strip()))
 
 
 def approve(
@@ -91,13 +94,8 @@ def approve(
     if approval_target in state.approvals:
         earlier = state.approvals[approval_target]
         raise CommandError(f"'{target}' was already approved by {earlier.by}")
-    payload: dict[str, JSONValue] = {
-        "target": approval_target,
-        "role": role,
-        "by": by.strip(),
-        "reason": reason.strip(),
-    }
-    return make_event(state.id, Kind.APPROVAL_GRANTED, actor, clock, payload)
+    approval = ApprovalGranted(approval_target, role, by.strip(), reason.strip())
+    return make_event(state.id, actor, clock, approval)
 
 
 def choose_database_tier(
@@ -115,13 +113,8 @@ def choose_database_tier(
             )
     if not reason.strip():
         raise CommandError("choosing a database tier needs a reason")
-    payload: dict[str, JSONValue] = {
-        "tier": tier.id,
-        "data_loss": str(tier.data_loss),
-        "reason": reason.strip(),
-        "by": by or actor,
-    }
-    return make_event(state.id, Kind.DATABASE_TIER_CHOSEN, actor, clock, payload)
+    chosen = DatabaseTierChosen(tier.id, str(tier.data_loss), reason.strip(), by or actor)
+    return make_event(state.id, actor, clock, chosen)
 
 
 def record_command(
@@ -134,13 +127,8 @@ def record_command(
     actor: str,
     clock: Clock,
 ) -> NewEvent:
-    payload: dict[str, JSONValue] = {
-        "step": step_id,
-        "command": command,
-        "exit_code": exit_code,
-        "output_tail": output_tail,
-    }
-    return make_event(state.id, Kind.COMMAND_RAN, actor, clock, payload)
+    ran = CommandRan(step_id, command, exit_code, output_tail)
+    return make_event(state.id, actor, clock, ran)
 
 
 def command_for(state: IncidentState, step_id: str) -> str:

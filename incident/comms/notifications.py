@@ -11,7 +11,14 @@ from __future__ import annotations
 from incident.comms.routing import OutboxMessage, Target, message_key
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
-from incident.core.events import JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.payloads import (
+    EventData,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationQueued,
+    NotificationRequeued,
+)
 from incident.core.records import Communication
 from incident.core.state import IncidentState
 from runbooks.model import NotifyTarget
@@ -51,19 +58,15 @@ def unqueued(state: IncidentState) -> list[OutboxMessage]:
     ]
 
 
-def _event(
-    state: IncidentState, kind: Kind, actor: str, clock: Clock, payload: dict[str, JSONValue]
-) -> NewEvent:
-    return NewEvent(
-        state.id, str(kind), actor, truncate_to_millis(clock.now()), clock.monotonic_ns(), payload
-    )
+def _event(state: IncidentState, actor: str, clock: Clock, data: EventData) -> NewEvent:
+    return NewEvent(state.id, actor, truncate_to_millis(clock.now()), clock.monotonic_ns(), data)
 
 
 def queued(
     state: IncidentState, messages: list[OutboxMessage], *, actor: str, clock: Clock
 ) -> list[NewEvent]:
     return [
-        _event(state, Kind.NOTIFICATION_QUEUED, actor, clock, {"key": m.key, "target": m.target})
+        _event(state, actor, clock, NotificationQueued(m.key, m.target))
         for m in messages
         if m.key not in state.deliveries
     ]
@@ -86,11 +89,9 @@ def delivery_outcome(
     if current is not None and current.status != "pending":
         return []
     if delivered:
-        payload: dict[str, JSONValue] = {"key": key, "target": target, "attempts": attempts}
-        return [_event(state, Kind.NOTIFICATION_DELIVERED, actor, clock, payload)]
+        return [_event(state, actor, clock, NotificationDelivered(key, target, attempts))]
     if final:
-        payload = {"key": key, "target": target, "attempts": attempts, "error": error}
-        return [_event(state, Kind.NOTIFICATION_FAILED, actor, clock, payload)]
+        return [_event(state, actor, clock, NotificationFailed(key, target, attempts, error))]
     return []
 
 
@@ -101,8 +102,7 @@ def requeued(state: IncidentState, key: str, *, actor: str, clock: Clock) -> lis
         raise CommandError(f"no message with key '{key}'")
     if current.status != "failed":
         raise CommandError(f"message {key} is {current.status}, not failed")
-    payload: dict[str, JSONValue] = {"key": key, "target": current.target, "by": actor}
-    return [_event(state, Kind.NOTIFICATION_REQUEUED, actor, clock, payload)]
+    return [_event(state, actor, clock, NotificationRequeued(key, current.target, actor))]
 
 
 def failed_keys(state: IncidentState) -> list[str]:

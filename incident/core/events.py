@@ -1,9 +1,10 @@
 """The event vocabulary: everything that can happen in an incident.
 
 Events are facts. Commands decide whether something may happen and produce
-`NewEvent`s; the store gives them a sequence number and a place in the hash chain
-and hands back `Event`s; the fold turns events into state. Corrections are new
-events, never edits.
+`NewEvent`s carrying a typed payload (`incident.core.payloads`); the store encodes
+it, gives it a sequence number and a place in the hash chain, and hands back
+`Event`s with the payload decoded again; the fold turns events into state.
+Corrections are new events, never edits.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TypeAlias
+from typing import TYPE_CHECKING, TypeAlias
+
+if TYPE_CHECKING:
+    from incident.core.payloads import EventData
 
 JSONValue: TypeAlias = str | int | float | bool | list["JSONValue"] | dict[str, "JSONValue"] | None
 Payload: TypeAlias = Mapping[str, JSONValue]
@@ -55,11 +59,19 @@ class NewEvent:
     """An event a command wants recorded; the store assigns `seq` and the hashes."""
 
     incident_id: str
-    kind: str
     actor: str
     at: datetime
     mono_ns: int
-    payload: Payload
+    data: EventData
+
+    @property
+    def kind(self) -> str:
+        return str(self.data.KIND)
+
+    @property
+    def payload(self) -> Payload:
+        """The payload as it will be stored: `data` in its stored field names."""
+        return self.data.to_json()
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +85,10 @@ class Event:
     at: datetime
     mono_ns: int
     payload: Payload
+    """The payload as stored: what the hash covers, `verify` checks and the export
+    copies. Read `data` instead; this is never read field by field."""
+    data: EventData
+    """The payload, decoded and checked when the event was read."""
     prev_hash: str
     hash: str
 

@@ -34,7 +34,24 @@ class StepRecord:
     note: str = ""
     reason: str = ""
     evidence: str = ""
+    override: str = ""
+    """Why it was checked although its evidence did not hold, if it was."""
     first_touched_at: datetime | None = None
+    seq: int | None = None
+    """The event that checked or skipped it (None while open)."""
+
+
+@dataclass(frozen=True, slots=True)
+class StepChange:
+    """A step skipped or reopened: a change of plan the report lists, with its reason."""
+
+    step: str
+    what: str
+    """`skipped` or `reopened`."""
+    by: str
+    """Who recorded it (the event's actor)."""
+    reason: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +61,8 @@ class Approval:
     by: str
     reason: str
     at: datetime
+    seq: int = 0
+    """The event that recorded it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +134,8 @@ class TriggerMark:
     by: str
     detail: str = ""
     source: str = "manual"
+    seq: int = 0
+    """The event that recorded it."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,118 +2,132 @@
 
 from __future__ import annotations
 
-from incident.core.events import Event, Kind, Payload, parse_timestamp
+from typing import assert_never
+
+from incident.core.events import Event, format_timestamp
+from incident.core.payloads import (
+    ActionItemAdded,
+    ApprovalGranted,
+    BaselineCaptured,
+    Closed,
+    CommanderHandedOff,
+    CommandRan,
+    CommunicationDeclined,
+    CommunicationSent,
+    DatabaseTierChosen,
+    Declared,
+    LessonNoted,
+    NoteAdded,
+    NotificationDelivered,
+    NotificationFailed,
+    NotificationQueued,
+    NotificationRequeued,
+    PageSent,
+    PostmortemScheduled,
+    ProbeSamples,
+    RcaNoted,
+    RoleAssigned,
+    SeverityChanged,
+    StepChecked,
+    StepReopened,
+    StepSkipped,
+    TriggerChanged,
+    UpdateOverdue,
+)
 from incident.core.text import visible
+from incident.core.timefmt import utc_stamp
 
 
-def _get(payload: Payload, key: str) -> str:
-    """A payload field as one line of shown text: stored text is data, never obeyed.
+def _line(value: object) -> str:
+    """A field as one line of shown text: stored text is data, never obeyed.
 
     Line breaks and tabs fold to spaces, as in any one-line summary; every other
     control character is shown.
     """
-    value = payload.get(key)
-    return "" if value is None else visible(" ".join(str(value).split()))
+    return visible(" ".join(str(value).split()))
 
 
-def _when(text: str) -> str:
-    try:
-        return parse_timestamp(text).strftime("%Y-%m-%d %H:%M:%S UTC")
-    except ValueError:
-        return text
+def _then(text: str) -> str:
+    """`: text` after a description, or nothing when `text` is empty."""
+    line = _line(text)
+    return f": {line}" if line else ""
 
 
 def describe(event: Event) -> str:
-    p = event.payload
-    match event.kind:
-        case Kind.DECLARED:
-            text = f'Declared {_get(p, "severity")} "{_get(p, "title")}"'
-            if _get(p, "commander"):
-                text += f", commander {_get(p, 'commander')}"
+    match event.data:
+        case Declared() as d:
+            text = f'Declared {_line(d.severity)} "{_line(d.title)}"'
+            return text + (f", commander {_line(d.commander)}" if _line(d.commander) else "")
+        case StepChecked() as d:
+            text = f"Checked {_line(d.step)}"
+            if _line(d.by) and _line(d.by) != event.actor:
+                text += f" (by {_line(d.by)})"
+            text += _then(d.note)
+            return text + (f" [evidence: {_line(d.evidence)}]" if _line(d.evidence) else "")
+        case StepSkipped() as d:
+            return f"Skipped {_line(d.step)}: {_line(d.reason)}"
+        case StepReopened() as d:
+            return f"Reopened {_line(d.step)}: {_line(d.reason)}"
+        case ApprovalGranted() as d:
+            return f"Approved {_line(d.target)} by {_line(d.by)}: {_line(d.reason)}"
+        case DatabaseTierChosen() as d:
+            return f"Database tier chosen: {_line(d.tier)}: {_line(d.reason)}"
+        case NoteAdded() as d:
+            return f"{'Pinned note' if d.pinned else 'Note'}: {_line(d.text)}"
+        case RoleAssigned() as d:
+            return f"{_line(d.person)} is {_line(d.role)}"
+        case CommanderHandedOff() as d:
+            handed = f"from {_line(d.from_) or 'nobody'} to {_line(d.to)}"
+            return f"Incident command handed {handed}{_then(d.reason)}"
+        case PageSent() as d:
+            return f"Paged {_line(d.target)}{_then(d.note)}"
+        case CommunicationSent() as d:
+            how = "Message sent automatically" if d.auto else "Message sent"
+            return f"{how}: {_line(d.text)}"
+        case CommunicationDeclined() as d:
+            what = f"the {_line(d.template)} message due at {_line(d.moment)}"
+            return f"Chose not to send {what}{_then(d.reason)}"
+        case CommandRan() as d:
+            return f"Ran `{_line(d.command)}` for {_line(d.step)}: exit {d.exit_code}"
+        case TriggerChanged() as d:
+            verdict = "met" if d.met else "cleared"
+            return f"Trigger {_line(d.trigger)} {verdict}{_then(d.detail)}"
+        case SeverityChanged() as d:
+            return f"Severity {_line(d.previous)} -> {_line(d.severity)}{_then(d.reason)}"
+        case UpdateOverdue() as d:
+            which = "first stakeholder update" if d.first else "stakeholder update"
+            return f"The {which} due at {format_timestamp(d.due_at)[11:19]} UTC was not sent"
+        case NotificationQueued() as d:
+            return f"Queued for {_line(d.target)}"
+        case NotificationDelivered() as d:
+            tries = f" after {d.attempts} tries" if d.attempts != 1 else ""
+            return f"Delivered to {_line(d.target)}{tries}"
+        case NotificationFailed() as d:
+            failed = f"FAILED after {d.attempts} tries: {_line(d.error)}"
+            return f"Delivery to {_line(d.target)} {failed}"
+        case NotificationRequeued() as d:
+            return f"Re-sending to {_line(d.target)} (by {_line(d.by) or event.actor})"
+        case Closed() as d:
+            if d.forced:
+                return f"Closed (forced: {_line(d.reason)})"
+            return f"Closed{_then(d.reason)}"
+        case RcaNoted() as d:
+            return f"Root cause noted: {_line(d.text)}"
+        case ActionItemAdded() as d:
+            details = [f"owner {_line(d.owner)}"] if _line(d.owner) else []
+            details += [f"due {d.due.isoformat()}"] if d.due else []
+            return f"Action item: {_line(d.text)}" + (f" ({', '.join(details)})" if details else "")
+        case LessonNoted() as d:
+            kind = _line(d.category)
+            return f"Lesson{f' ({kind})' if kind else ''}: {_line(d.text)}"
+        case PostmortemScheduled() as d:
+            text = f"Post-mortem booked for {utc_stamp(d.starts_at)} ({d.duration_min} min)"
+            if d.attendees:
+                text += f" with {visible(', '.join(d.attendees))}"
+            if d.forced:
+                text += f", outside the 24–48 h window: {_line(d.reason)}"
             return text
-        case Kind.STEP_CHECKED:
-            text = f"Checked {_get(p, 'step')}"
-            if _get(p, "by") and _get(p, "by") != event.actor:
-                text += f" (by {_get(p, 'by')})"
-            if _get(p, "note"):
-                text += f": {_get(p, 'note')}"
-            if _get(p, "evidence"):
-                text += f" [evidence: {_get(p, 'evidence')}]"
-            return text
-        case Kind.STEP_SKIPPED:
-            return f"Skipped {_get(p, 'step')}: {_get(p, 'reason')}"
-        case Kind.STEP_REOPENED:
-            return f"Reopened {_get(p, 'step')}: {_get(p, 'reason')}"
-        case Kind.APPROVAL_GRANTED:
-            return f"Approved {_get(p, 'target')} by {_get(p, 'by')}: {_get(p, 'reason')}"
-        case Kind.DATABASE_TIER_CHOSEN:
-            return f"Database tier chosen: {_get(p, 'tier')}: {_get(p, 'reason')}"
-        case Kind.NOTE_ADDED:
-            prefix = "Pinned note" if p.get("pinned") is True else "Note"
-            return f"{prefix}: {_get(p, 'text')}"
-        case Kind.ROLE_ASSIGNED:
-            return f"{_get(p, 'person')} is {_get(p, 'role')}"
-        case Kind.COMMANDER_HANDED_OFF:
-            text = f"Incident command handed from {_get(p, 'from') or 'nobody'} to {_get(p, 'to')}"
-            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
-        case Kind.PAGE_SENT:
-            text = f"Paged {_get(p, 'target')}"
-            return text + (f": {_get(p, 'note')}" if _get(p, "note") else "")
-        case Kind.COMMUNICATION_SENT:
-            how = "Message sent automatically" if p.get("auto") is True else "Message sent"
-            return f"{how}: {_get(p, 'text')}"
-        case Kind.COMMUNICATION_DECLINED:
-            text = f"Chose not to send the {_get(p, 'template')} message due at {_get(p, 'moment')}"
-            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
-        case Kind.COMMAND_RAN:
-            return f"Ran `{_get(p, 'command')}` for {_get(p, 'step')}: exit {_get(p, 'exit_code')}"
-        case Kind.TRIGGER_CHANGED:
-            verdict = "met" if p.get("met") is True else "cleared"
-            text = f"Trigger {_get(p, 'trigger')} {verdict}"
-            return text + (f": {_get(p, 'detail')}" if _get(p, "detail") else "")
-        case Kind.SEVERITY_CHANGED:
-            text = f"Severity {_get(p, 'previous')} -> {_get(p, 'severity')}"
-            return text + (f": {_get(p, 'reason')}" if _get(p, "reason") else "")
-        case Kind.UPDATE_OVERDUE:
-            which = "first stakeholder update" if p.get("first") is True else "stakeholder update"
-            due = _get(p, "due_at")[11:19]
-            return f"The {which} due at {due} UTC was not sent"
-        case Kind.NOTIFICATION_QUEUED:
-            return f"Queued for {_get(p, 'target')}"
-        case Kind.NOTIFICATION_DELIVERED:
-            tries = _get(p, "attempts")
-            return f"Delivered to {_get(p, 'target')}" + (
-                f" after {tries} tries" if tries not in ("", "1") else ""
-            )
-        case Kind.NOTIFICATION_FAILED:
-            tries = _get(p, "attempts")
-            return f"Delivery to {_get(p, 'target')} FAILED after {tries} tries: {_get(p, 'error')}"
-        case Kind.NOTIFICATION_REQUEUED:
-            return f"Re-sending to {_get(p, 'target')} (by {_get(p, 'by') or event.actor})"
-        case Kind.CLOSED:
-            text = "Closed"
-            if p.get("forced") is True:
-                text += f" (forced: {_get(p, 'reason')})"
-            elif _get(p, "reason"):
-                text += f": {_get(p, 'reason')}"
-            return text
-        case Kind.RCA_NOTED:
-            return f"Root cause noted: {_get(p, 'text')}"
-        case Kind.ACTION_ITEM_ADDED:
-            text = f"Action item: {_get(p, 'text')}"
-            details = [f"owner {_get(p, 'owner')}"] if _get(p, "owner") else []
-            details += [f"due {_get(p, 'due')}"] if _get(p, "due") else []
-            return text + (f" ({', '.join(details)})" if details else "")
-        case Kind.LESSON_NOTED:
-            kind = _get(p, "category")
-            return f"Lesson{f' ({kind})' if kind else ''}: {_get(p, 'text')}"
-        case Kind.POSTMORTEM_SCHEDULED:
-            when = _when(_get(p, "starts_at"))
-            text = f"Post-mortem booked for {when} ({_get(p, 'duration_min')} min)"
-            attendees = p.get("attendees")
-            if isinstance(attendees, list) and attendees:
-                text += f" with {visible(', '.join(str(a) for a in attendees))}"
-            if p.get("forced") is True:
-                text += f", outside the 24–48 h window: {_get(p, 'reason')}"
-            return text
-    return visible(event.kind)
+        case ProbeSamples() | BaselineCaptured():
+            return visible(event.kind)
+        case _:
+            assert_never(event.data)

@@ -5,6 +5,7 @@ learned, the timeline, and supporting information (roles, messages, notes, recor
 from __future__ import annotations
 
 from incident.core.events import Kind
+from incident.core.payloads import NoteAdded
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.describe import describe
 from incident.reports.impact import sample_count
@@ -106,7 +107,7 @@ def timeline(ctx: ReportContext) -> list[str]:
         what = cell(describe(event))
         if event.seq in marks and event.kind != Kind.DECLARED:
             what = f"{KEY_MARK} **{cell(marks[event.seq])}**: {what}"
-        elif event.kind == Kind.NOTE_ADDED and event.payload.get("pinned") is True:
+        elif isinstance(event.data, NoteAdded) and event.data.pinned:
             what = f"{PIN_MARK} {what}"
         rows.append([ctx.offset(event.at), ctx.utc(event.at), cell(event.actor), what])
     samples, polls = sample_count(ctx.events)

@@ -16,6 +16,7 @@ from statistics import fmean
 
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
+from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
 from incident.core.phase_clocks import PhaseClock, PhaseState, phase_clocks
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, StepRecord
@@ -71,66 +72,32 @@ def verification_steps(state: IncidentState) -> list[StepRecord]:
     return [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
 
 
-@dataclass(frozen=True, slots=True)
-class _EventIndex:
-    last_check: dict[str, int]
-    approval: dict[str, int]
-    closed: int | None
-    first_met: Event | None
-
-
-def _index(events: Sequence[Event]) -> _EventIndex:
-    last_check: dict[str, int] = {}
-    approval: dict[str, int] = {}
-    closed = None
-    first_met = None
-    for event in events:
-        kind = event.kind
-        if kind == Kind.STEP_CHECKED:
-            last_check[str(event.payload.get("step", ""))] = event.seq
-        elif kind == Kind.APPROVAL_GRANTED:
-            approval[str(event.payload.get("target", ""))] = event.seq
-        elif kind == Kind.CLOSED:
-            closed = event.seq
-        elif (
-            kind == Kind.TRIGGER_CHANGED and first_met is None and event.payload.get("met") is True
-        ):
-            first_met = event
-    return _EventIndex(last_check, approval, closed, first_met)
-
-
 def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]:
     """The key moments, in `MILESTONE_KEYS` order; absent ones have `at` None."""
-    index = _index(events)
     declared_seq = events[0].seq if events else None
     found = [
         Milestone("impact_start", "Impact start (T+0)", state.started_at),
         Milestone("declared", "Incident declared", state.declared_at, declared_seq),
     ]
-    met = index.first_met
+    met = next(((t, mark) for t, mark in state.trigger_history if mark.met), None)
     if met is not None:
-        trigger = str(met.payload.get("trigger", ""))
-        found.append(
-            Milestone(
-                "trigger_met",
-                "Rollback trigger met",
-                met.at,
-                met.seq,
-                f"{trigger} ({met.payload.get('source', 'manual')})",
-            )
-        )
+        trigger, mark = met
+        detail = f"{trigger} ({mark.source})"
+        found.append(Milestone("trigger_met", "Rollback trigger met", mark.at, mark.seq, detail))
     else:
         found.append(Milestone("trigger_met", "Rollback trigger met", None))
-    found.append(_decision(state, index))
-    found.append(_app_rolled_back(state, index))
-    found.append(_verified(state, index))
+    found.append(_decision(state))
+    found.append(_app_rolled_back(state))
+    found.append(_verified(state))
     found.append(
-        Milestone("closed", "Incident closed", state.closed_at, index.closed, state.closed_by or "")
+        Milestone(
+            "closed", "Incident closed", state.closed_at, state.closed_seq, state.closed_by or ""
+        )
     )
     return found
 
 
-def _decision(state: IncidentState, index: _EventIndex) -> Milestone:
+def _decision(state: IncidentState) -> Milestone:
     label = "Rollback decision"
     gate = decision_gate(state)
     if gate is None:
@@ -141,7 +108,7 @@ def _decision(state: IncidentState, index: _EventIndex) -> Milestone:
             "rollback_decision",
             label,
             approval.at,
-            index.approval.get(gate.step.id),
+            approval.seq,
             f"{gate.step.id} approved by {approval.by}",
         )
     if gate.done and gate.at is not None:
@@ -149,13 +116,13 @@ def _decision(state: IncidentState, index: _EventIndex) -> Milestone:
             "rollback_decision",
             label,
             gate.at,
-            index.last_check.get(gate.step.id),
+            gate.seq,
             f"{gate.step.id} checked by {gate.by}",
         )
     return Milestone("rollback_decision", label, None, detail=f"{gate.step.id} not decided")
 
 
-def _app_rolled_back(state: IncidentState, index: _EventIndex) -> Milestone:
+def _app_rolled_back(state: IncidentState) -> Milestone:
     label = "Application rolled back"
     record = app_rollback_step(state)
     if record is None:
@@ -165,14 +132,14 @@ def _app_rolled_back(state: IncidentState, index: _EventIndex) -> Milestone:
             "app_rolled_back",
             label,
             record.at,
-            index.last_check.get(record.step.id),
+            record.seq,
             f"{record.step.id} checked by {record.by}",
         )
     status = "skipped" if record.skipped else "not done"
     return Milestone("app_rolled_back", label, None, detail=f"{record.step.id} {status}")
 
 
-def _verified(state: IncidentState, index: _EventIndex) -> Milestone:
+def _verified(state: IncidentState) -> Milestone:
     label = "Service verified"
     records = verification_steps(state)
     done = [r for r in records if r.done and r.at is not None]
@@ -186,7 +153,7 @@ def _verified(state: IncidentState, index: _EventIndex) -> Milestone:
         "service_verified",
         label,
         last.at,
-        index.last_check.get(last.step.id),
+        last.seq,
         f"{last.step.id} checked by {last.by}",
     )
 
@@ -253,18 +220,8 @@ class MetricFigures:
 def all_samples(events: Sequence[Event], probe: str) -> Iterator[Sample]:
     """Every recorded sample of `probe`, in order, from the probe.samples events."""
     for event in events:
-        if event.kind != Kind.PROBE_SAMPLES:
-            continue
-        raw = event.payload.get("samples")
-        if not isinstance(raw, list):
-            continue
-        for item in raw:
-            if not isinstance(item, dict) or item.get("probe") != probe:
-                continue
-            try:
-                yield Sample.from_payload(item)
-            except ValueError:
-                continue
+        if isinstance(event.data, ProbeSamples):
+            yield from (sample for sample in event.data.samples if sample.probe == probe)
 
 
 def metric_figures(state: IncidentState, events: Sequence[Event]) -> list[MetricFigures]:
@@ -368,11 +325,11 @@ _RECORDED_BY_ITSELF = frozenset(
 def by_people(event: Event) -> bool:
     """Whether a person recorded this: not a probe tick, a probe-decided trigger, a
     missed update, a delivery outcome or a message sent by itself."""
-    if event.kind in _RECORDED_BY_ITSELF:
+    if event.kind in _RECORDED_BY_ITSELF or isinstance(event.data, ProbeSamples):
         return False
-    if event.kind == Kind.COMMUNICATION_SENT and event.payload.get("auto") is True:
+    if isinstance(event.data, CommunicationSent) and event.data.auto:
         return False
-    return not (event.kind == Kind.TRIGGER_CHANGED and event.payload.get("source") == "probe")
+    return not (isinstance(event.data, TriggerChanged) and event.data.source == "probe")
 
 
 def authors(events: Sequence[Event]) -> list[str]:
@@ -388,8 +345,7 @@ def sample_count(events: Sequence[Event]) -> tuple[int, int]:
     """(samples, polls): how many probe readings, in how many probe.samples events."""
     samples = polls = 0
     for event in events:
-        if event.kind == Kind.PROBE_SAMPLES:
+        if isinstance(event.data, ProbeSamples):
             polls += 1
-            raw = event.payload.get("samples")
-            samples += len(raw) if isinstance(raw, list) else 0
+            samples += len(event.data.samples)
     return samples, polls

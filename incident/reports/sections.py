@@ -380,20 +380,10 @@ def _approvals(ctx: ReportContext) -> list[str]:
 
 
 def _skips(ctx: ReportContext) -> list[str]:
-    rows = []
-    for event in ctx.events:
-        if event.kind not in ("step.skipped", "step.reopened"):
-            continue
-        what = "skipped" if event.kind == "step.skipped" else "reopened"
-        rows.append(
-            [
-                ctx.offset(event.at),
-                cell(str(event.payload.get("step", ""))),
-                what,
-                cell(event.actor),
-                cell(str(event.payload.get("reason", ""))),
-            ]
-        )
+    rows = [
+        [ctx.offset(c.at), cell(c.step), c.what, cell(c.by), cell(c.reason)]
+        for c in ctx.state.step_changes
+    ]
     if not rows:
         return ["### Steps skipped or reopened", "", "None: every step was done as planned."]
     headers = ["T+", "Step", "What", "By", "Reason"]
@@ -412,11 +402,6 @@ def _commands(ctx: ReportContext) -> list[str]:
 
 
 def _evidence(ctx: ReportContext) -> list[str]:
-    overrides: dict[str, str] = {}
-    for event in ctx.events:
-        if event.kind == "step.checked":
-            step = str(event.payload.get("step", ""))
-            overrides[step] = str(event.payload.get("override", "") or "")
     rows = []
     for step_id, record in ctx.state.steps.items():
         verifying = record.step.kind == StepKind.VERIFICATION
@@ -424,7 +409,7 @@ def _evidence(ctx: ReportContext) -> list[str]:
             continue
         status = "done" if record.done else "skipped" if record.skipped else "open"
         evidence = record.evidence or record.note or ("—" if not record.skipped else record.reason)
-        override = overrides.get(step_id, "") if record.done else ""
+        override = record.override if record.done else ""
         rows.append(
             [
                 cell(step_id),

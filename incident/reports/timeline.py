@@ -15,6 +15,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 
 from incident.core.events import Event, Kind
+from incident.core.payloads import (
+    ApprovalGranted,
+    CommandRan,
+    DatabaseTierChosen,
+    NoteAdded,
+    ProbeSamples,
+    StepChecked,
+    StepReopened,
+    StepSkipped,
+)
 from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.timefmt import exact_duration
@@ -29,8 +39,6 @@ KEY_MARK = "★"
 PIN_MARK = "📌"
 GAP_MARK = "⚠"
 DEFAULT_GAP = timedelta(minutes=5)
-
-_STEP_KINDS = {Kind.STEP_CHECKED, Kind.STEP_SKIPPED, Kind.STEP_REOPENED, Kind.COMMAND_RAN}
 
 
 @dataclass(slots=True)
@@ -73,16 +81,19 @@ def _current(partial: IncidentState, fallback: str) -> str:
 
 
 def _own_phase(state: IncidentState, event: Event, database: str | None) -> str | None:
-    payload = event.payload
-    if event.kind in _STEP_KINDS or event.kind == Kind.APPROVAL_GRANTED:
-        target = str(payload.get("step", payload.get("target", "")))
-        if target.startswith("tier:"):
+    match event.data:
+        case StepChecked(step=target) | StepSkipped(step=target) | StepReopened(step=target):
+            pass
+        case CommandRan(step=target) | ApprovalGranted(target=target):
+            pass
+        case DatabaseTierChosen():
             return database
-        record = state.steps.get(target)
-        return record.step.phase_id if record is not None else None
-    if event.kind == Kind.DATABASE_TIER_CHOSEN:
+        case _:
+            return None
+    if target.startswith("tier:"):
         return database
-    return None
+    record = state.steps.get(target)
+    return record.step.phase_id if record is not None else None
 
 
 def key_moments(ctx: ReportContext) -> dict[int, str]:
@@ -92,9 +103,9 @@ def key_moments(ctx: ReportContext) -> dict[int, str]:
         for m in ctx.moments
         if m.seq is not None and m.at is not None and m.key != "declared"
     }
-    for event in ctx.events:
-        if event.kind == Kind.TRIGGER_CHANGED and event.payload.get("met") is True:
-            marks.setdefault(event.seq, "Rollback trigger met")
+    for _, mark in ctx.state.trigger_history:
+        if mark.met:
+            marks.setdefault(mark.seq, "Rollback trigger met")
     return marks
 
 
@@ -115,9 +126,8 @@ def markdown_timeline(
     last_action = state.declared_at
     for event in events:
         section = sections[placed.get(event.seq, AFTER_CLOSE)]
-        if event.kind == Kind.PROBE_SAMPLES:
-            raw = event.payload.get("samples")
-            section.samples += len(raw) if isinstance(raw, list) else 0
+        if isinstance(event.data, ProbeSamples):
+            section.samples += len(event.data.samples)
             section.polls += 1
             section.first_sample = section.first_sample or event.at
             section.last_sample = event.at
@@ -141,7 +151,7 @@ def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
     what = inline(describe(event))
     if event.seq in marks:
         what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
-    elif event.kind == Kind.NOTE_ADDED and event.payload.get("pinned") is True:
+    elif isinstance(event.data, NoteAdded) and event.data.pinned:
         what = f"{PIN_MARK} {what}"
     return f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from incident.app.health import record_samples
 from incident.app.session import IncidentSession
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
+from incident.core.payloads.health import sample_to_json
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.samples import Sample
 from incident.core.text import json_text, visible
@@ -114,7 +115,7 @@ def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
 
 
 def _print_json_batch(session: IncidentSession, batch: list[Sample], events: list[Event]) -> None:
-    samples: list[JSONValue] = [sample.to_payload() for sample in batch]
+    samples: list[JSONValue] = [sample_to_json(sample) for sample in batch]
     print(_line(session, "samples", samples=samples))
     for event in events:
         if event.kind == Kind.TRIGGER_CHANGED:

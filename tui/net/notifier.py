@@ -25,6 +25,7 @@ from incident.comms.notifications import (
 )
 from incident.comms.routing import OutboxMessage
 from incident.core.events import Event
+from incident.core.payloads import NotificationRequeued
 from store.outbox import Outbox, Status
 from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
@@ -111,7 +112,8 @@ class Notifier:
         )
         now = clock.now()
         for event in recorded:
-            self.outbox.requeue(str(event.payload["key"]), now)
+            if isinstance(event.data, NotificationRequeued):
+                self.outbox.requeue(event.data.key, now)
         self.deliverer.wake()
         return recorded
 

@@ -27,6 +27,7 @@ from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation
 from incident.comms.notifications import failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.events import Event, Kind, NewEvent
+from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import IncidentState, StepStatus
 from incident.reports.describe import describe
@@ -232,9 +233,9 @@ class CommsActions(_Screen):
     def _record_due(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> None:
         recorded = self.record_many(command)
         if recorded:
-            sent = [e for e in recorded if e.kind == Kind.COMMUNICATION_SENT]
+            sent = [e.data.text for e in recorded if isinstance(e.data, CommunicationSent)]
             if sent:
-                self.app.copy_to_clipboard(str(sent[0].payload.get("text", "")))
+                self.app.copy_to_clipboard(sent[0])
                 self.notify("Message recorded and copied to the clipboard", timeout=3)
 
     def action_resend_failed(self) -> None:

@@ -23,7 +23,8 @@ from incident import commands
 from incident.app.health import record_samples
 from incident.app.session import Session
 from incident.commands import OUTPUT_TAIL_CHARS, CommandError
-from incident.core.events import Event, Kind, NewEvent
+from incident.core.events import Event, NewEvent
+from incident.core.payloads import TriggerChanged
 from incident.core.phase_clocks import PhaseState, current_phase, phase_clocks
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, StepStatus, tier_target
@@ -148,8 +149,8 @@ class IncidentScreen(CommsActions, Screen[None]):
             return
         self.query_one(Timeline).append(self.state, events)
         for event in events:
-            if event.kind == Kind.TRIGGER_CHANGED:
-                met = event.payload.get("met") is True
+            if isinstance(event.data, TriggerChanged):
+                met = event.data.met
                 self.notify(
                     describe(event),
                     title="Rollback trigger met" if met else "Trigger cleared",

@@ -1,0 +1,124 @@
+"""What production says: probe samples, rollback triggers, baselines."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from incident.core.events import JSONValue, Kind, format_timestamp
+from incident.core.payloads.base import Fields
+from incident.core.samples import Outcome, Sample
+
+
+@dataclass(frozen=True, slots=True)
+class TriggerChanged:
+    """A rollback trigger turned met or cleared, by a probe's verdict or a person."""
+
+    KIND: ClassVar[Kind] = Kind.TRIGGER_CHANGED
+    trigger: str
+    met: bool
+    source: str
+    """`probe` (decided from samples) or `manual` (a person's judgement)."""
+    by: str
+    detail: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "trigger": self.trigger,
+            "met": self.met,
+            "source": self.source,
+            "by": self.by,
+            "detail": self.detail,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> TriggerChanged:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("trigger"), f.flag("met"), f.text("source"), f.text("by"), f.text("detail")
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ProbeSamples:
+    """One tick of probe samples."""
+
+    KIND: ClassVar[Kind] = Kind.PROBE_SAMPLES
+    samples: tuple[Sample, ...]
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"samples": [sample_to_json(sample) for sample in self.samples]}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ProbeSamples:
+        f = Fields(cls.KIND, data)
+        items = f.objects("samples")
+        f.done()
+        return cls(tuple(_sample(item, f"samples[{n}].") for n, item in enumerate(items)))
+
+
+def sample_to_json(sample: Sample) -> dict[str, JSONValue]:
+    """A sample as stored: latency to the microsecond, absent readings left out."""
+    data: dict[str, JSONValue] = {
+        "probe": sample.probe,
+        "at": format_timestamp(sample.at),
+        "outcome": str(sample.outcome),
+    }
+    if sample.latency_ms is not None:
+        data["latency_ms"] = round(sample.latency_ms, 3)
+    if sample.http_status is not None:
+        data["http_status"] = sample.http_status
+    if sample.value is not None and math.isfinite(sample.value):
+        data["value"] = sample.value
+    if sample.text is not None:
+        data["text"] = sample.text
+    if sample.detail:
+        data["detail"] = sample.detail
+    return data
+
+
+_OUTCOMES = {str(outcome): outcome for outcome in Outcome}
+
+
+def _sample(data: Mapping[str, JSONValue], where: str) -> Sample:
+    f = Fields(Kind.PROBE_SAMPLES, data, where)
+    outcome = _OUTCOMES.get(f.text("outcome"))
+    if outcome is None:
+        f.fail("outcome", f"is not a probe outcome: {data['outcome']!r}")
+    sample = Sample(
+        probe=f.text("probe"),
+        at=f.moment("at"),
+        outcome=outcome,
+        latency_ms=f.number_if_given("latency_ms"),
+        http_status=f.integer_if_given("http_status"),
+        value=f.number_if_given("value"),
+        text=f.text_if_given("text"),
+        detail=f.text("detail", ""),
+    )
+    f.done()
+    return sample
+
+
+@dataclass(frozen=True, slots=True)
+class BaselineCaptured:
+    """A probe's healthy value: given by a person, or the median of its samples."""
+
+    KIND: ClassVar[Kind] = Kind.BASELINE_CAPTURED
+    probe: str
+    value: float
+    source: str
+    """`given` or `samples`."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"probe": self.probe, "value": self.value, "source": self.source}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> BaselineCaptured:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("probe"), f.number("value"), f.text("source"))
+        f.done()
+        return decoded

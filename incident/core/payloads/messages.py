@@ -1,0 +1,187 @@
+"""What was said and to whom: messages sent or declined, missed updates, deliveries."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from incident.core.events import JSONValue, Kind, format_timestamp
+from incident.core.payloads.base import Fields
+
+
+@dataclass(frozen=True, slots=True)
+class CommunicationSent:
+    KIND: ClassVar[Kind] = Kind.COMMUNICATION_SENT
+    text: str
+    """Exactly what was sent."""
+    template: str | None
+    channel: str
+    by: str
+    moment: str = ""
+    """The runbook moment that made it due (`step:decide-rollback`); stored only if one did."""
+    auto: bool = False
+    """Sent by lastgood under a `mode: auto` rule; stored only then."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        data: dict[str, JSONValue] = {
+            "text": self.text,
+            "template": self.template,
+            "channel": self.channel,
+            "by": self.by,
+        }
+        if self.moment:
+            data["moment"] = self.moment
+        if self.auto:
+            data["auto"] = True
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> CommunicationSent:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            text=f.text("text"),
+            template=f.text_or_none("template"),
+            channel=f.text("channel"),
+            by=f.text("by"),
+            moment=f.text("moment", ""),
+            auto=f.flag("auto", False),
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class CommunicationDeclined:
+    """A due message the coordinator chose not to send, and why."""
+
+    KIND: ClassVar[Kind] = Kind.COMMUNICATION_DECLINED
+    template: str
+    moment: str
+    due_at: datetime
+    reason: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "template": self.template,
+            "moment": self.moment,
+            "due_at": format_timestamp(self.due_at),
+            "reason": self.reason,
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> CommunicationDeclined:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("template"), f.text("moment"), f.moment("due_at"), f.text("reason"), f.text("by")
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class UpdateOverdue:
+    """A stakeholder update that came due under the cadence without being sent."""
+
+    KIND: ClassVar[Kind] = Kind.UPDATE_OVERDUE
+    due_at: datetime
+    cadence_min: int
+    first: bool
+    """The first update (nothing had been sent yet)."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "due_at": format_timestamp(self.due_at),
+            "cadence_min": self.cadence_min,
+            "first": self.first,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> UpdateOverdue:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.moment("due_at"), f.integer("cadence_min"), f.flag("first"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationQueued:
+    KIND: ClassVar[Kind] = Kind.NOTIFICATION_QUEUED
+    key: str
+    """The delivery's idempotency key: incident, message seq and target."""
+    target: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"key": self.key, "target": self.target}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> NotificationQueued:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("key"), f.text("target"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationDelivered:
+    KIND: ClassVar[Kind] = Kind.NOTIFICATION_DELIVERED
+    key: str
+    target: str
+    attempts: int
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"key": self.key, "target": self.target, "attempts": self.attempts}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> NotificationDelivered:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("key"), f.text("target"), f.integer("attempts"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationFailed:
+    """A delivery that failed for good (every retry spent)."""
+
+    KIND: ClassVar[Kind] = Kind.NOTIFICATION_FAILED
+    key: str
+    target: str
+    attempts: int
+    error: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "key": self.key,
+            "target": self.target,
+            "attempts": self.attempts,
+            "error": self.error,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> NotificationFailed:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("key"), f.text("target"), f.integer("attempts"), f.text("error"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class NotificationRequeued:
+    KIND: ClassVar[Kind] = Kind.NOTIFICATION_REQUEUED
+    key: str
+    target: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"key": self.key, "target": self.target, "by": self.by}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> NotificationRequeued:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("key"), f.text("target"), f.text("by"))
+        f.done()
+        return decoded

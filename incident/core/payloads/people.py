@@ -1,0 +1,82 @@
+"""Who does what: notes, roles, the hand-off of command, pages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from incident.core.events import JSONValue, Kind
+from incident.core.payloads.base import Fields
+
+
+@dataclass(frozen=True, slots=True)
+class NoteAdded:
+    KIND: ClassVar[Kind] = Kind.NOTE_ADDED
+    text: str
+    by: str
+    pinned: bool = False
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"text": self.text, "by": self.by, "pinned": self.pinned}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> NoteAdded:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("text"), f.text("by"), f.flag("pinned"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class RoleAssigned:
+    KIND: ClassVar[Kind] = Kind.ROLE_ASSIGNED
+    role: str
+    person: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"role": self.role, "person": self.person}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> RoleAssigned:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("role"), f.text("person"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class CommanderHandedOff:
+    KIND: ClassVar[Kind] = Kind.COMMANDER_HANDED_OFF
+    from_: str
+    """Stored as `from`; "" when nobody held command."""
+    to: str
+    reason: str = ""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"from": self.from_, "to": self.to, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> CommanderHandedOff:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("from"), f.text("to"), f.text("reason"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class PageSent:
+    KIND: ClassVar[Kind] = Kind.PAGE_SENT
+    target: str
+    by: str
+    note: str = ""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"target": self.target, "by": self.by, "note": self.note}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> PageSent:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("target"), f.text("by"), f.text("note"))
+        f.done()
+        return decoded

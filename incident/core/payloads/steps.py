@@ -1,0 +1,156 @@
+"""The checklist: steps checked, skipped and reopened, approvals, the tier, commands."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar
+
+from incident.core.events import JSONValue, Kind
+from incident.core.payloads.base import Fields
+
+
+@dataclass(frozen=True, slots=True)
+class StepChecked:
+    KIND: ClassVar[Kind] = Kind.STEP_CHECKED
+    step: str
+    by: str
+    note: str = ""
+    override: str = ""
+    """Why it was checked although the probes' evidence did not hold; stored only if given."""
+    evidence: str = ""
+    """What the probes showed (a verification step); stored only if there is some."""
+    tier: str | None = None
+    """The database tier in force, for the database step; stored only then."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        data: dict[str, JSONValue] = {"step": self.step, "by": self.by, "note": self.note}
+        if self.override:
+            data["override"] = self.override
+        if self.evidence:
+            data["evidence"] = self.evidence
+        if self.tier is not None:
+            data["tier"] = self.tier
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> StepChecked:
+        f = Fields(cls.KIND, data)
+        tier = f.text("tier", "") if "tier" in data else None
+        decoded = cls(
+            step=f.text("step"),
+            by=f.text("by"),
+            note=f.text("note"),
+            override=f.text("override", ""),
+            evidence=f.text("evidence", ""),
+            tier=tier,
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class StepSkipped:
+    KIND: ClassVar[Kind] = Kind.STEP_SKIPPED
+    step: str
+    reason: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"step": self.step, "reason": self.reason, "by": self.by}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> StepSkipped:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("step"), f.text("reason"), f.text("by"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class StepReopened:
+    KIND: ClassVar[Kind] = Kind.STEP_REOPENED
+    step: str
+    reason: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"step": self.step, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> StepReopened:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("step"), f.text("reason"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovalGranted:
+    KIND: ClassVar[Kind] = Kind.APPROVAL_GRANTED
+    target: str
+    """A step id, or `tier:<id>` for a database tier."""
+    role: str
+    """The role the runbook names as approver."""
+    by: str
+    reason: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"target": self.target, "role": self.role, "by": self.by, "reason": self.reason}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ApprovalGranted:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("target"), f.text("role"), f.text("by"), f.text("reason"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class DatabaseTierChosen:
+    KIND: ClassVar[Kind] = Kind.DATABASE_TIER_CHOSEN
+    tier: str
+    data_loss: str
+    """The tier's data loss as the runbook said it then (none, possible, certain)."""
+    reason: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "tier": self.tier,
+            "data_loss": self.data_loss,
+            "reason": self.reason,
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> DatabaseTierChosen:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("tier"), f.text("data_loss"), f.text("reason"), f.text("by"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class CommandRan:
+    KIND: ClassVar[Kind] = Kind.COMMAND_RAN
+    step: str
+    command: str
+    exit_code: int
+    output_tail: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "step": self.step,
+            "command": self.command,
+            "exit_code": self.exit_code,
+            "output_tail": self.output_tail,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> CommandRan:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("step"), f.text("command"), f.integer("exit_code"), f.text("output_tail")
+        )
+        f.done()
+        return decoded
