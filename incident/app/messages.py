@@ -13,7 +13,8 @@ from incident.app.session import IncidentSession
 from incident.commands.messages import decline as decline_message
 from incident.commands.messages import send_due
 from incident.comms.due import communication_step, due_messages
-from incident.core.events import Kind, NewEvent
+from incident.core.events import NewEvent
+from incident.core.payloads import StepChecked
 from incident.core.state import IncidentState
 
 
@@ -47,9 +48,9 @@ def send(
     events = session.run_many(sent)
     why = "the message was due" if was_due else "the message was sent"
     notes = [
-        f"checked {event.payload.get('step')}: {why}"
+        f"checked {event.data.step}: {why}"
         for event in events
-        if event.kind == Kind.STEP_CHECKED
+        if isinstance(event.data, StepChecked)
     ]
     return Done(events, "message recorded as sent", notes)
 
