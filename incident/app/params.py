@@ -1,5 +1,8 @@
 """What a verb's parameters hold, and how typed text becomes their values.
 
+The parsers import what they need when they run: the CLI builds its parser from
+these before anything else is loaded.
+
 Shared by the faces: the CLI uses these as argparse types, the TUI to check a form
 field, so "30" means 30 minutes and "2026-12-04" a date in both. A bad value raises
 `ValueError` with a message in the domain's words.
@@ -8,12 +11,11 @@ field, so "30" means 30 minutes and "2026-12-04" a date in both. A bad value rai
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import date, datetime, tzinfo
 from enum import StrEnum
-from zoneinfo import ZoneInfo
+from typing import TYPE_CHECKING, NamedTuple
 
-from incident.core.events import parse_timestamp
+if TYPE_CHECKING:
+    from datetime import date, datetime, tzinfo
 
 
 class Kind(StrEnum):
@@ -47,8 +49,7 @@ class Kind(StrEnum):
     """A time zone name, e.g. Europe/Paris."""
 
 
-@dataclass(frozen=True, slots=True)
-class Param:
+class Param(NamedTuple):
     """One parameter of a verb, named as the use case's keyword argument."""
 
     name: str
@@ -127,6 +128,8 @@ def parse_number(text: str) -> float:
 
 
 def parse_date(text: str) -> date:
+    from datetime import date
+
     try:
         return date.fromisoformat(text)
     except ValueError:
@@ -134,6 +137,8 @@ def parse_date(text: str) -> date:
 
 
 def parse_moment(text: str) -> datetime:
+    from incident.core.events import parse_timestamp
+
     try:
         return parse_timestamp(text)
     except ValueError:
@@ -143,6 +148,8 @@ def parse_moment(text: str) -> datetime:
 
 
 def parse_zone(text: str) -> tzinfo:
+    from zoneinfo import ZoneInfo
+
     try:
         return ZoneInfo(text)
     except (ValueError, KeyError, OSError):

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, NamedTuple
 
-from incident.app.outcome import Done
 from incident.app.params import Kind, Param
+
+if TYPE_CHECKING:
+    from incident.app.outcome import Done
 
 
 class Scope(StrEnum):
@@ -22,12 +24,11 @@ class Scope(StrEnum):
     """The whole database, or no incident yet."""
 
 
-UseCase = Callable[..., Done]
+UseCase = Callable[..., "Done"]
 """`run(session, actor, **parameters)`: the application-layer use case."""
 
 
-@dataclass(frozen=True, slots=True)
-class Verb:
+class Verb(NamedTuple):
     """One thing a person can do, as every face offers it."""
 
     name: str

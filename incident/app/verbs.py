@@ -9,12 +9,14 @@ and a handler in that face.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from incident.app.outcome import Done
 from incident.app.verb import Scope, Verb
 from incident.app.verbs_other import OTHER_VERBS
 from incident.app.verbs_recording import RECORDING_VERBS
+
+if TYPE_CHECKING:
+    from incident.app.outcome import Done
 
 VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *OTHER_VERBS)
 """Every verb, in the order help lists them."""

@@ -20,9 +20,10 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
-from incident.core.events import JSONValue
+if TYPE_CHECKING:
+    from incident.core.events import JSONValue
 
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL: Final = {0x7F: "\u2421"}

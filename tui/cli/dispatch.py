@@ -8,6 +8,7 @@ verb of the table has exactly one way to run.
 from __future__ import annotations
 
 import argparse
+import importlib
 from collections.abc import Callable
 
 from incident.app.verbs import BY_NAME
@@ -15,40 +16,41 @@ from incident.app.verbs import BY_NAME
 Handler = Callable[[argparse.Namespace], int]
 
 
-def _handlers() -> dict[str, Handler]:
-    from tui.cli import comms_verbs, launch, reading, record_verbs, recording
+HANDLERS: dict[str, str] = {
+    "declare": "tui.cli.recording:cmd_declare",
+    "send": "tui.cli.recording:cmd_send",
+    "run": "tui.cli.recording:cmd_run",
+    "deliver": "tui.cli.comms_verbs:cmd_deliver",
+    "status": "tui.cli.reading:cmd_status",
+    "list": "tui.cli.reading:cmd_list",
+    "export": "tui.cli.reading:cmd_export",
+    "timeline": "tui.cli.reading:cmd_timeline",
+    "ics": "tui.cli.reading:cmd_ics",
+    "validate": "tui.cli.reading:cmd_validate",
+    "verify": "tui.cli.record_verbs:cmd_verify",
+    "replay": "tui.cli.launch:cmd_replay",
+    "start": "tui.cli.launch:cmd_start",
+    "demo": "tui.cli.launch:cmd_demo",
+    "monitor": "tui.cli.launch:cmd_monitor",
+    "attach": "tui.cli.launch:cmd_attach",
+    "serve": "tui.cli.launch:cmd_serve",
+}
+"""The face verbs' handlers, `module:function`: only the one that runs is imported."""
 
-    return {
-        "declare": recording.cmd_declare,
-        "send": recording.cmd_send,
-        "run": recording.cmd_run,
-        "deliver": comms_verbs.cmd_deliver,
-        "status": reading.cmd_status,
-        "list": reading.cmd_list,
-        "export": reading.cmd_export,
-        "timeline": reading.cmd_timeline,
-        "ics": reading.cmd_ics,
-        "validate": reading.cmd_validate,
-        "verify": record_verbs.cmd_verify,
-        "replay": launch.cmd_replay,
-        "start": launch.cmd_start,
-        "demo": launch.cmd_demo,
-        "monitor": launch.cmd_monitor,
-        "attach": launch.cmd_attach,
-        "serve": launch.cmd_serve,
-    }
+
+def _load(target: str) -> Handler:
+    module, name = target.split(":")
+    handler: Handler = getattr(importlib.import_module(module), name)
+    return handler
 
 
 def handler_for(name: str) -> Handler:
     """The handler of a face verb, else the table's use case through `cmd_record`."""
-    handlers = _handlers()
-    if name in handlers:
-        return handlers[name]
-    if BY_NAME[name].run is None:
+    if name in HANDLERS:
+        return _load(HANDLERS[name])
+    if not BY_NAME[name].use_case:
         raise LookupError(f"verb {name!r} has neither a use case nor a handler")
-    from tui.cli.recording import cmd_record
-
-    return cmd_record
+    return _load("tui.cli.recording:cmd_record")
 
 
 def dispatch(args: argparse.Namespace) -> int:

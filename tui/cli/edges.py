@@ -14,10 +14,8 @@ import io
 import os
 import re
 import sys
-import tomllib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 CLOSED_PIPE_EXIT = 141
@@ -163,6 +161,9 @@ def package_version() -> str:
         return metadata.version("lastgood")
     except metadata.PackageNotFoundError:
         pass
+    import tomllib
+    from pathlib import Path
+
     pyproject = Path(__file__).resolve().parents[2] / "pyproject.toml"
     try:
         with pyproject.open("rb") as handle:
