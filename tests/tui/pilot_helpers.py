@@ -22,3 +22,25 @@ async def wait_until(
 async def wait_for_screen(pilot: Pilot[object], screen_type: type[Screen[object]]) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
     await pilot.pause()
+
+
+async def fill_form(pilot: Pilot[object], submit: str = "ctrl+s", **values: object) -> None:
+    """Fill the generic verb form's fields by parameter name, then submit it."""
+    from textual.widgets import Checkbox, Input, Select, TextArea
+
+    from tui.app.modals.verb_form import VerbForm
+
+    await wait_for_screen(pilot, VerbForm)
+    form = pilot.app.screen
+    for name, value in values.items():
+        widget = form.query_one(f"#param-{name}")
+        if isinstance(widget, Checkbox):
+            widget.value = bool(value)
+        elif isinstance(widget, Select):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.load_text(str(value))
+        else:
+            assert isinstance(widget, Input)
+            widget.value = str(value)
+    await pilot.press(submit)
