@@ -197,17 +197,15 @@ class LastGoodApp(PlainToasts):
         incident = self.incident_screen
         if incident is None:
             return
-        for verb in TUI_VERBS:
+        for verb in TUI_VERBS:  # the palette runs the callback once it has closed
             yield SystemCommand(
                 verb.title,
                 verb.help,
-                lambda name=verb.name: self.call_later(
-                    incident.start_verb, name, from_palette=True
-                ),
+                lambda name=verb.name: incident.start_verb(name, from_palette=True),
             )
         if incident.check_action("due_message", ()):
             yield SystemCommand(
                 "Send due",
                 "Review the message the runbook made due",
-                lambda: self.call_later(incident.action_due_message),
+                incident.action_due_message,
             )

@@ -13,13 +13,13 @@ from collections.abc import Callable
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from tui.app.screens.checking import ChecklistScreen
-from tui.app.screens.verb_keys import NAVIGATION, verb_bindings
+from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
 
 
 class IncidentScreen(ChecklistScreen):
     """Where the coordinator lives for the length of the rollback."""
 
-    BINDINGS = [*verb_bindings(), *NAVIGATION]
+    BINDINGS = [HELP_FIRST, *verb_bindings(), *NAVIGATION]
 
     def forms(self, *, from_palette: bool) -> dict[str, Callable[[], None]]:
         """The verbs with a form or a flow of their own; the rest get the generic form."""

@@ -51,6 +51,10 @@ NAVIGATION: list[Binding] = [
 ]
 """The screen's keys that are not verbs: they show something rather than record it."""
 
+HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
+"""The app's help key, bound again first so the footer shows it first: at 80 columns
+the verbs fill the footer, and `?` is how the rest are found."""
+
 MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
     ("tab", "Move between checklist and timeline"),
