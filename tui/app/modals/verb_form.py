@@ -92,9 +92,6 @@ class VerbForm(FormModal[Values | None]):
     VerbForm TextArea {
         height: 4;
     }
-    VerbForm Checkbox {
-        margin-top: 1;
-    }
     """
 
     def __init__(
