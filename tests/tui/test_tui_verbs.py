@@ -265,3 +265,13 @@ async def test_a_verification_step_the_samples_contradict_asks_for_an_override(t
     with SqliteEventLog.open(db, read_only=True) as log:
         [checked] = [e for e in log.events(incident_id) if e.kind == "step.checked"]
     assert checked.payload["override"] == "dashboards lag; customers confirm"
+
+
+async def test_a_choice_with_nothing_to_choose_says_so_instead_of_an_empty_form(tmp_path):
+    app, _ = app_on(tmp_path, "declared")  # no message is due yet
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await from_palette(pilot, "Decline message")
+        said = "Decline message: no template to choose from now."
+        await wait_until(pilot, lambda: any(n.message == said for n in app._notifications))
+        assert isinstance(app.screen, IncidentScreen)

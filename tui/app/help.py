@@ -6,8 +6,15 @@ from collections.abc import Sequence
 
 from tui.app.screens.verb_keys import MOVING_AROUND, help_rows
 
-EXTRA_KEYS: tuple[tuple[str, str], ...] = tuple(row for row in MOVING_AROUND if row[0] != "m")
-"""The read-only views' moving-around keys: no message waits for them."""
+EXTRA_KEYS: tuple[tuple[str, str], ...] = (
+    ("↑ ↓", "Move through the checklist"),
+    ("tab", "Move between checklist and timeline"),
+    ("← → [ ]", "Show the previous / next phase"),
+    ("ctrl+p", "Command palette"),
+    ("?", "This help"),
+    ("q", "Quit"),
+)
+"""The read-only views' moving-around keys (attach, replay): they have no verbs."""
 
 
 def help_sections() -> list[tuple[str, Sequence[tuple[str, str]]]]:

@@ -123,6 +123,11 @@ class RecordingScreen(IncidentView):
         elif given:
             context = " · ".join(f"{name}: {value}" for name, value in given.items())
         shown = [p for p in verb.params if not p.cli_only and p.name not in given]
+        choices = choices_for(verb, self.state, self.now())
+        for param in shown:
+            if param.kind is Kind.CHOICE and param.required and not choices.get(param.name):
+                self.notify(f"{verb.title}: no {param.name} to choose from now.")
+                return
 
         def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
@@ -137,7 +142,7 @@ class RecordingScreen(IncidentView):
                 shown,
                 attempt=attempt,
                 context=context,
-                choices=choices_for(verb, self.state, self.now()),
+                choices=choices,
                 initial=initial,
             )
         )
