@@ -242,6 +242,9 @@ async def test_export_writes_the_markdown_report_where_asked(tmp_path):
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         await pilot.press("e")
+        await fill_form(pilot, "enter", output=str(tmp_path / "missing" / "incident.md"))
+        form = app.screen
+        await wait_until(pilot, lambda: "cannot write: No such file" in form.error_message)
         await fill_form(pilot, "enter", output=str(target))
         await wait_for_screen(pilot, IncidentScreen)
         incident_id = app.screen.state.id

@@ -199,10 +199,10 @@ class FormModal(LastgoodModal[ResultT]):
         event.stop()
         self.enter_pressed(event.input)
 
-    def enter_pressed(self, field: Input) -> None:
-        """Enter in `field`: on to the next field, or submit from the last Input."""
+    def enter_pressed(self, widget: Input) -> None:
+        """Enter in `widget`: on to the next field, or submit from the last Input."""
         inputs = list(self.query(Input))
-        if inputs and field is inputs[-1]:
+        if inputs and widget is inputs[-1]:
             self.action_submit()
         else:
             self.focus_next()

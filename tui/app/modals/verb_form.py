@@ -67,6 +67,7 @@ def remedy(needs: Sequence[str], params: Sequence[Param]) -> str:
 
 
 def field_id(param: Param) -> str:
+    """The DOM id of a parameter's widget (tests fill forms by it)."""
     return f"param-{param.name}"
 
 
@@ -141,12 +142,7 @@ class VerbForm(FormModal[Values | None]):
     def _field(self, param: Param) -> Widget:
         initial = self.initial.get(param.name, "")
         if param.kind is Kind.FLAG:
-            return Checkbox(
-                f"{label(param)}: {param.help}",
-                initial == "yes",
-                id=field_id(param),
-                compact=True,
-            )
+            return Checkbox(f"{label(param)}: {param.help}", id=field_id(param), compact=True)
         widget: Widget
         if param.kind is Kind.CHOICE:
             options = self.choices.get(param.name) or [(c, c) for c in param.choices]
@@ -187,7 +183,7 @@ class VerbForm(FormModal[Values | None]):
             return not widget.value.strip()
         return False
 
-    def enter_pressed(self, field: Input) -> None:
+    def enter_pressed(self, widget: Input) -> None:
         """Submit once the required fields are filled; else on to the first empty one."""
         for param in self.params:
             if param.required and self._is_empty(param):

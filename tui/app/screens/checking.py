@@ -117,7 +117,7 @@ class ChecklistScreen(CommsScreen):
         output, _ = await process.communicate()
         code = process.returncode if process.returncode is not None else -1
 
-        def failed(done: Done) -> None:
+        def outcome(done: Done) -> None:
             if code == 0:
                 self.advance()
                 return
@@ -133,7 +133,7 @@ class ChecklistScreen(CommsScreen):
                 self.session, self.actor, step_id, command=command, exit_code=code, output=output
             ),
             BY_NAME["run"],
-            after=failed,
+            after=outcome,
             quiet=code != 0,
         )
 

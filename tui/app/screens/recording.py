@@ -101,7 +101,6 @@ class RecordingScreen(IncidentView):
         verb: Verb,
         *,
         fixed: Mapping[str, object] | None = None,
-        initial: Mapping[str, str] | None = None,
         after: After | None = None,
     ) -> None:
         """The generic form for `verb`: a field for each parameter not `fixed` here.
@@ -143,7 +142,6 @@ class RecordingScreen(IncidentView):
                 attempt=attempt,
                 context=context,
                 choices=choices,
-                initial=initial,
             )
         )
 
@@ -159,11 +157,13 @@ class RecordingScreen(IncidentView):
         def write(values: Values) -> Refusal | None:
             if not isinstance(self.session, IncidentSession):
                 return Refusal("this screen has no record to export")
-            path = Path(str(values["output"]))
-            events = self.session.log.events(self.state.id)
-            text = markdown_report(self.state, events, self.now(), tz=machine_zone())
+            path = Path(str(values["output"])).expanduser()
             try:
+                events = self.session.log.events(self.state.id)
+                text = markdown_report(self.state, events, self.now(), tz=machine_zone())
                 write_atomically(path, text)
+            except StoreError as error:
+                return Refusal(str(error))
             except OSError as error:
                 return Refusal(f"{path}: cannot write: {error.strerror or error}")
             self.notify(f"Report written to {path}", timeout=6)
