@@ -57,6 +57,8 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("database-tiers", "mid-phase-2", (120, 40), highlight_then("database-rollback", "b")),
     ("message-due", "mid-phase-2", (120, 40), highlight_then("database-rollback", "m")),
     ("closed", "closed", (120, 40), nothing),
+    ("help", "declared", (120, 40), highlight_then("assess-severity", "question_mark")),
+    ("close-form", "declared", (120, 40), highlight_then("assess-severity", "X")),
 ]
 
 

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from incident import commands
 from incident.app.outcome import PROBE_ACTOR, Done
-from incident.app.session import IncidentSession, Session
+from incident.app.session import Session
 from incident.core.samples import Sample
 
 
@@ -20,9 +20,7 @@ def record_samples(session: Session, samples: Sequence[Sample]) -> Done:
     return Done(events, f"{len(samples)} sample(s) recorded")
 
 
-def baseline(
-    session: IncidentSession, actor: str, probe: str, *, value: float | None = None
-) -> Done:
+def baseline(session: Session, actor: str, probe: str, *, value: float | None = None) -> Done:
     """A probe's baseline: a value given, or the median of its recent samples."""
     clock = session.clock
     events = session.run_many(

@@ -6,8 +6,8 @@ from collections.abc import Collection
 
 from incident import commands
 from incident.app.outcome import Done
-from incident.app.session import IncidentSession
-from incident.commands import Declaration
+from incident.app.session import IncidentSession, Session
+from incident.commands import Declaration as Declaration  # the faces build one to declare
 from incident.core.clock import Clock
 from incident.core.log import EventLog
 from runbooks.model import Runbook
@@ -30,7 +30,7 @@ def declare(
     return IncidentSession.declare(log, event, clock)
 
 
-def severity(session: IncidentSession, actor: str, severity: str, *, reason: str = "") -> Done:
+def severity(session: Session, actor: str, severity: str, *, reason: str = "") -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.change_severity(s, severity, reason=reason, actor=actor, clock=clock)]
@@ -38,7 +38,7 @@ def severity(session: IncidentSession, actor: str, severity: str, *, reason: str
     return Done(events, f"severity is now {severity}")
 
 
-def close(session: IncidentSession, actor: str, *, force: bool = False, reason: str = "") -> Done:
+def close(session: Session, actor: str, *, force: bool = False, reason: str = "") -> Done:
     """Close; with required steps still open only when forced, with a reason."""
     clock = session.clock
     events = session.run_many(

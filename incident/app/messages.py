@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from incident import commands
 from incident.app.outcome import Done
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.commands.messages import decline as decline_message
 from incident.commands.messages import send_due
 from incident.comms.due import communication_step, due_messages
@@ -19,7 +19,7 @@ from incident.core.state import IncidentState
 
 
 def send(
-    session: IncidentSession,
+    session: Session,
     actor: str,
     *,
     template: str | None = None,
@@ -55,7 +55,7 @@ def send(
     return Done(events, "message recorded as sent", notes)
 
 
-def decline(session: IncidentSession, actor: str, template: str, *, reason: str) -> Done:
+def decline(session: Session, actor: str, template: str, *, reason: str) -> Done:
     """A message the runbook made due will not be sent; the reason is recorded."""
     clock = session.clock
     events = session.run_many(
@@ -64,6 +64,6 @@ def decline(session: IncidentSession, actor: str, template: str, *, reason: str)
     return Done(events, f"not sending the {template} message: {reason}")
 
 
-def preview(session: IncidentSession, template: str) -> str:
+def preview(session: Session, template: str) -> str:
     """The message a template would send now; records nothing."""
     return commands.compose_message(session.state, template, session.clock.now())

@@ -10,6 +10,7 @@ field, so "30" means 30 minutes and "2026-12-04" a date in both. A bad value rai
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
@@ -154,6 +155,25 @@ def parse_zone(text: str) -> tzinfo:
         return ZoneInfo(text)
     except (ValueError, KeyError, OSError):
         raise ValueError(f"unknown time zone '{text}'") from None
+
+
+def machine_zone() -> tzinfo | None:
+    """A ZONE parameter's default, the same in every face: this machine's zone ($TZ,
+    /etc/localtime, or else the current UTC offset)."""
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    name = os.environ.get("TZ", "").lstrip(":")
+    candidates = [name] if name else []
+    target = os.path.realpath("/etc/localtime")
+    if "/zoneinfo/" in target:
+        candidates.append(target.split("/zoneinfo/", 1)[1])
+    for candidate in candidates:
+        try:
+            return ZoneInfo(candidate)
+        except (ValueError, KeyError, OSError):
+            continue
+    return datetime.now().astimezone().tzinfo
 
 
 def parse_names(text: str) -> list[str]:

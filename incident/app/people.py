@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from incident import commands
 from incident.app.outcome import Done
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 
 
-def note(session: IncidentSession, actor: str, text: str, *, pin: bool = False) -> Done:
+def note(session: Session, actor: str, text: str, *, pin: bool = False) -> Done:
     """A note on the timeline; pinned ones are called out in the post-mortem."""
     clock = session.clock
     events = session.run_many(
@@ -16,7 +16,7 @@ def note(session: IncidentSession, actor: str, text: str, *, pin: bool = False) 
     return Done(events, "pinned note recorded" if pin else "note recorded")
 
 
-def page(session: IncidentSession, actor: str, target: str, *, note: str = "") -> Done:
+def page(session: Session, actor: str, target: str, *, note: str = "") -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.record_page(s, target, actor=actor, clock=clock, note=note)]
@@ -24,7 +24,7 @@ def page(session: IncidentSession, actor: str, target: str, *, note: str = "") -
     return Done(events, f"paged {target}")
 
 
-def assign(session: IncidentSession, actor: str, role: str, person: str) -> Done:
+def assign(session: Session, actor: str, role: str, person: str) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.assign_role(s, role, person, actor=actor, clock=clock)]
@@ -32,7 +32,7 @@ def assign(session: IncidentSession, actor: str, role: str, person: str) -> Done
     return Done(events, f"{person} is {role}")
 
 
-def hand_off(session: IncidentSession, actor: str, to: str, *, reason: str = "") -> Done:
+def hand_off(session: Session, actor: str, to: str, *, reason: str = "") -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.hand_off(s, to, actor=actor, clock=clock, reason=reason)]

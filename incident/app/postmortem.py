@@ -7,18 +7,18 @@ from datetime import date, datetime
 
 from incident import commands
 from incident.app.outcome import Done
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.reports.postmortem import DEFAULT_DURATION_MIN, utc_text
 
 
-def rca(session: IncidentSession, actor: str, text: str) -> Done:
+def rca(session: Session, actor: str, text: str) -> Done:
     clock = session.clock
     events = session.run_many(lambda s: [commands.note_rca(s, text, actor=actor, clock=clock)])
     return Done(events, "root cause recorded")
 
 
 def action_item(
-    session: IncidentSession,
+    session: Session,
     actor: str,
     text: str,
     *,
@@ -34,7 +34,7 @@ def action_item(
     return Done(events, "action item recorded")
 
 
-def lesson(session: IncidentSession, actor: str, text: str, *, kind: str = "") -> Done:
+def lesson(session: Session, actor: str, text: str, *, kind: str = "") -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.note_lesson(s, text, actor=actor, clock=clock, category=kind)]
@@ -43,7 +43,7 @@ def lesson(session: IncidentSession, actor: str, text: str, *, kind: str = "") -
 
 
 def schedule(
-    session: IncidentSession,
+    session: Session,
     actor: str,
     at: datetime,
     *,

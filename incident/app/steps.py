@@ -1,7 +1,7 @@
 """Use cases on the checklist: check, skip, reopen, approve, the decision, the database
 tier, and recording what a command step printed.
 
-Each one decides on fresh state inside the append (`IncidentSession.run_many`), so
+Each one decides on fresh state inside the append (`Session.run_many`), so
 the CLI, the TUI and `monitor` record the same events for the same request.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from incident import commands
 from incident.app.outcome import Done
-from incident.app.session import IncidentSession
+from incident.app.session import Session
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
 from incident.core.gates import decision_gate
@@ -20,7 +20,7 @@ OUTPUT_TAIL_CHARS = commands.OUTPUT_TAIL_CHARS
 
 
 def check(
-    session: IncidentSession,
+    session: Session,
     actor: str,
     step: str,
     *,
@@ -49,7 +49,7 @@ def check(
     return Done(events, f"checked {step}")
 
 
-def skip(session: IncidentSession, actor: str, step: str, *, reason: str, by: str = "") -> Done:
+def skip(session: Session, actor: str, step: str, *, reason: str, by: str = "") -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.skip_step(s, step, reason=reason, actor=actor, clock=clock, by=by)]
@@ -57,7 +57,7 @@ def skip(session: IncidentSession, actor: str, step: str, *, reason: str, by: st
     return Done(events, f"skipped {step}")
 
 
-def reopen(session: IncidentSession, actor: str, step: str, *, reason: str) -> Done:
+def reopen(session: Session, actor: str, step: str, *, reason: str) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.reopen_step(s, step, reason=reason, actor=actor, clock=clock)]
@@ -65,7 +65,7 @@ def reopen(session: IncidentSession, actor: str, step: str, *, reason: str) -> D
     return Done(events, f"reopened {step}")
 
 
-def approve(session: IncidentSession, actor: str, target: str, *, by: str, reason: str) -> Done:
+def approve(session: Session, actor: str, target: str, *, by: str, reason: str) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.approve(s, target, by=by, reason=reason, actor=actor, clock=clock)]
@@ -73,7 +73,7 @@ def approve(session: IncidentSession, actor: str, target: str, *, by: str, reaso
     return Done(events, f"approved {target} (by {by})")
 
 
-def decide(session: IncidentSession, actor: str, *, reason: str, by: str = "") -> Done:
+def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     """The phase 1 decision: approve the decision gate (as the commander unless `by`
     names someone else) and check it. Without a gate in the runbook, the decision is
     recorded as a note."""
@@ -104,7 +104,7 @@ def decide(session: IncidentSession, actor: str, *, reason: str, by: str = "") -
     return Done(events, f"rollback decided: {step_id} approved and checked")
 
 
-def choose_tier(session: IncidentSession, actor: str, tier: str, *, reason: str) -> Done:
+def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.choose_database_tier(s, tier, reason=reason, actor=actor, clock=clock)]
@@ -117,7 +117,7 @@ VERDICTS = ("met", "cleared")
 
 
 def mark_trigger(
-    session: IncidentSession, actor: str, trigger: str, verdict: str, *, note: str = ""
+    session: Session, actor: str, trigger: str, verdict: str, *, note: str = ""
 ) -> Done:
     """A manual rollback trigger (core functionality broken, say) marked met or cleared."""
     if verdict not in VERDICTS:
@@ -130,7 +130,7 @@ def mark_trigger(
     return Done(events, f"trigger {trigger} {verdict}")
 
 
-def command_to_run(session: IncidentSession, step: str) -> str:
+def command_to_run(session: Session, step: str) -> str:
     """The shell command a command step runs; refused if the step cannot run now."""
     return commands.command_for(session.state, step)
 
@@ -142,7 +142,7 @@ def output_tail(output: bytes | str) -> str:
 
 
 def record_command_result(
-    session: IncidentSession,
+    session: Session,
     actor: str,
     step: str,
     *,

@@ -22,3 +22,67 @@ async def wait_until(
 async def wait_for_screen(pilot: Pilot[object], screen_type: type[Screen[object]]) -> None:
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
     await pilot.pause()
+
+
+async def fill_form(pilot: Pilot[object], submit: str = "ctrl+s", **values: object) -> None:
+    """Fill the generic verb form's fields by parameter name, then submit it."""
+    from textual.widgets import Checkbox, Input, Select, TextArea
+
+    from tui.app.modals.verb_form import VerbForm
+
+    await wait_for_screen(pilot, VerbForm)
+    form = pilot.app.screen
+    for name, value in values.items():
+        widget = form.query_one(f"#param-{name}")
+        if isinstance(widget, Checkbox):
+            widget.value = bool(value)
+        elif isinstance(widget, Select):
+            widget.value = value
+        elif isinstance(widget, TextArea):
+            widget.load_text(str(value))
+        else:
+            assert isinstance(widget, Input)
+            widget.value = str(value)
+    await pilot.press(submit)
+
+
+async def from_palette(pilot: Pilot[object], title: str) -> None:
+    """Run a command by its title through the command palette, as a person would."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_for_screen(pilot, CommandPalette)
+    await pilot.press(*("space" if ch == " " else ch for ch in title))
+    results = pilot.app.screen.query_one(CommandList)
+
+    def first_is_title() -> bool:
+        if not results.option_count:
+            return False
+        first = results.get_option_at_index(0).prompt
+        return str(getattr(first, "plain", first)).split("\n")[0] == title
+
+    await wait_until(pilot, first_is_title)
+    palette = pilot.app.screen
+    await pilot.press("down", "enter")  # selects the command, and may run it at once
+    await wait_until(
+        pilot,
+        lambda: palette not in pilot.app.screen_stack or not results.has_class("--visible"),
+    )
+    if pilot.app.screen is palette:
+        await pilot.press("enter")  # runs the selected command
+    await wait_until(pilot, lambda: pilot.app.screen is not palette)
+
+
+def highlight(screen: object, step_id: str) -> None:
+    """Show the step's phase and highlight the step, as arrows and ← → would."""
+    from tui.app.screens.incident import IncidentScreen
+    from tui.app.widgets.checklist import Checklist
+
+    assert isinstance(screen, IncidentScreen)
+    phase = screen.state.steps[step_id].step.phase_id
+    while screen.phase_id != phase:
+        screen.action_phase(1)
+    checklist = screen.query_one(Checklist)
+    checklist.highlighted = next(
+        i for i in range(checklist.option_count) if checklist.get_option_at_index(i).id == step_id
+    )

@@ -5,15 +5,16 @@ Each action is checked in the store, through a second reader, not on screen only
 
 from __future__ import annotations
 
-from textual.widgets import Input, OptionList, Select
+from textual.widgets import OptionList
 
 from incident import commands
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
-from tui.app.modals import IncidentPicker, RoleModal, TextPrompt
+from tui.app.modals import IncidentPicker
+from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
@@ -25,10 +26,8 @@ def stored(db, incident_id):
         return fold(log.events(incident_id))
 
 
-async def answer(pilot, text: str) -> None:
-    await wait_for_screen(pilot, TextPrompt)
-    pilot.app.screen.query_one(Input).value = text
-    await pilot.press("enter")
+async def answer(pilot, **values: object) -> None:
+    await fill_form(pilot, "enter", **values)
     await wait_for_screen(pilot, IncidentScreen)
 
 
@@ -43,23 +42,21 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
         screen = app.screen
 
         await pilot.press("r")
-        await wait_for_screen(pilot, RoleModal)
-        app.screen.query_one("#role", Select).value = "comms-lead"
-        app.screen.query_one("#person", Input).value = "Cy"
-        await pilot.press("ctrl+s")
+        await fill_form(pilot, role="comms-lead", person="Cy")
         await wait_for_screen(pilot, IncidentScreen)
 
         await pilot.press("p")
-        await answer(pilot, "payments on-call")
+        await answer(pilot, target="payments on-call")
         await pilot.press("h")
-        await answer(pilot, "Bo")
+        await answer(pilot, to="Bo")
         await pilot.press("n")
-        await answer(pilot, "error rate falling after the switch")
+        await fill_form(pilot, text="error rate falling after the switch")
+        await wait_for_screen(pilot, IncidentScreen)
 
         checklist = screen.query_one(Checklist)
         checklist.highlighted = 0  # assess-severity, done in the scenario
         await pilot.press("u")
-        await answer(pilot, "numbers were from the wrong dashboard")
+        await answer(pilot, reason="numbers were from the wrong dashboard")
         await wait_until(pilot, lambda: not screen.state.steps["assess-severity"].done)
 
         await pilot.press("right")
@@ -82,11 +79,11 @@ async def test_command_palette_offers_every_incident_action(tmp_path):
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         titles = {command.title for command in app.get_system_commands(app.screen)}
-        for action in ("Check", "Skip", "Approve", "Note", "Comms", "Decide", "Roles", "Page"):
+        for action in ("Check", "Skip", "Approve", "Note", "Compose", "Decide", "Assign role"):
             assert action in titles
         note = next(c for c in app.get_system_commands(app.screen) if c.title == "Note")
         note.callback()
-        await wait_for_screen(pilot, TextPrompt)
+        await wait_for_screen(pilot, VerbForm)
 
 
 async def test_picker_when_several_incidents_are_open(tmp_path):

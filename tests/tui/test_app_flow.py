@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, TextArea
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import (
     ApprovalModal,
@@ -21,7 +21,6 @@ from tui.app.modals import (
     DecisionModal,
     DeclareModal,
     HelpModal,
-    TextPrompt,
 )
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
@@ -112,9 +111,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         # Phase 2: the optional command step is skipped with a reason.
         assert highlighted(app) == "record-running-version"
         await pilot.press("s")
-        await wait_for_screen(pilot, TextPrompt)
-        app.screen.query_one(Input).value = "version already in the deploy log"
-        await pilot.press("enter")
+        await fill_form(pilot, "enter", reason="version already in the deploy log")
         await wait_for_screen(pilot, IncidentScreen)
         await check_highlighted(pilot, "app-rollback-blue-green", clock)
 
@@ -149,6 +146,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         for step in ("document-incident", "preliminary-rca", "schedule-post-mortem"):
             await check_highlighted(pilot, step, clock)
         await pilot.press("X")
+        await fill_form(pilot)
         await wait_until(pilot, lambda: screen.state.is_closed)
 
         await pilot.press("question_mark")
@@ -188,8 +186,10 @@ async def test_refused_command_shows_why_and_records_nothing(tmp_path):
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         before = app.screen.state.last_seq
-        await pilot.press("X")  # close with required steps open asks for a reason
-        await wait_for_screen(pilot, TextPrompt)
+        await pilot.press("X")  # close asks first; with required steps open, for a reason
+        await fill_form(pilot, reason="done enough")  # without force: refused in the form
+        await wait_until(pilot, lambda: "tick: force" in app.screen.error_message)
+        assert "required step(s) still open" in app.screen.error_message
         await pilot.press("escape")
         await wait_for_screen(pilot, IncidentScreen)
         await pilot.press("a")  # nothing to approve on the first step

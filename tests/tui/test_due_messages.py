@@ -30,10 +30,10 @@ from incident.core.events import Event
 from runbooks import load_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
 from tests.webhook_receivers import Answers, WebhookReceiver, hang_forever
 from tui.app.app import LastGoodApp
-from tui.app.modals import ApprovalModal, TextPrompt
+from tui.app.modals import ApprovalModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
@@ -300,9 +300,7 @@ async def decline_from_the_modal(pilot, screen: IncidentScreen, how: str) -> Non
         await pilot.press("ctrl+d")
     else:
         await pilot.click("#decline")
-    await wait_for_screen(pilot, TextPrompt)
-    pilot.app.screen.query_one(Input).value = "customers already told on the status page"
-    await pilot.press("enter")
+    await fill_form(pilot, "enter", reason="customers already told on the status page")
     await wait_for_screen(pilot, IncidentScreen)
 
 
@@ -407,10 +405,10 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
             async with app.run_test(size=(100, 30)) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
-                assert screen.check_action("resend_failed", ()) is False
+                assert screen.check_action("verb", ("deliver",)) is False
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
                 await wait_until(pilot, lambda: "f" in screen.active_bindings)
-                assert screen.check_action("resend_failed", ())
+                assert screen.check_action("verb", ("deliver",))
                 assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
                 assert notified(app, "Message not delivered")
 

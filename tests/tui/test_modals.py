@@ -31,7 +31,6 @@ from tui.app.modals import (
     HelpModal,
     IncidentPicker,
     IncidentRow,
-    RoleModal,
     TextPrompt,
     TierView,
     TriggerView,
@@ -211,7 +210,6 @@ MANY_TRIGGERS = tuple(
 ALL_MODALS: dict[str, Callable[[], Screen[Any]]] = {
     "text": lambda: TextPrompt("Skip step", "Why skip? " * 30),
     "approval": lambda: ApprovalModal("Restore from backup " * 5, "leadership"),
-    "role": lambda: RoleModal(["Incident commander", "Comms lead"], {"Comms lead": "bo"}),
     "tier": lambda: DatabaseTierModal(TIERS),
     "composer": lambda: ComposerModal(TEMPLATES, channel="#inc-42"),
     "declare": lambda: declare_modal(commander=""),
@@ -344,57 +342,6 @@ async def test_approval_requires_both_fields() -> None:
         await pilot.pause()
         assert error_text(app) == "Reason is required."
         assert focused_id(app) == "reason"
-        assert_still_open(app, modal)
-
-
-# --- RoleModal -------------------------------------------------------------------------------
-
-ROLES = ("Incident commander", "Comms lead", "Database owner")
-HOLDERS = {"Incident commander": "alice", "Comms lead": "bo"}
-
-
-async def test_role_preselected_then_person() -> None:
-    modal = RoleModal(ROLES, HOLDERS, role="Comms lead")
-    async with opened(modal) as (app, pilot):
-        assert focused_id(app) == "person"
-        await type_text(pilot, "cy")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert app.results == [("Comms lead", "cy")]
-
-
-async def test_role_lists_current_holders_and_picks_by_keys() -> None:
-    modal = RoleModal(ROLES, HOLDERS)
-    async with opened(modal) as (app, pilot):
-        select = app.screen.query_one("#role", Select)
-        assert app.screen.focused is select
-        overlay = select.query_one(OptionList)
-        assert prompts(overlay)[1:] == [
-            "Incident commander — alice",
-            "Comms lead — bo",
-            "Database owner — (vacant)",
-        ]
-        await pilot.press("enter", "down", "down", "down", "enter")
-        await pilot.pause()
-        assert select.value == "Database owner"
-        await pilot.press("tab")
-        await type_text(pilot, "di")
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert app.results == [("Database owner", "di")]
-
-
-async def test_role_requires_role_and_person() -> None:
-    modal = RoleModal(ROLES, HOLDERS)
-    async with opened(modal) as (app, pilot):
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert error_text(app) == "Choose a role."
-        assert_still_open(app, modal)
-        app.screen.query_one("#role", Select).value = "Comms lead"
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert error_text(app) == "Person is required."
         assert_still_open(app, modal)
 
 

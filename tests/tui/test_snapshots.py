@@ -86,3 +86,21 @@ def test_no_color_keeps_urgency_visible(snap_compare, tmp_path, monkeypatch):
     app = app_for(tmp_path, "mid-phase-2")
     assert app.no_color
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_help_lists_the_verbs(snap_compare, tmp_path, size):
+    assert snap_compare(
+        app_for(tmp_path, "declared"),
+        terminal_size=size,
+        run_before=highlight_then("assess-severity", "question_mark"),
+    )
+
+
+def test_verb_form_built_from_the_verb(snap_compare, tmp_path):
+    """The close form: the verb's confirmation, a checkbox for force, a field for reason."""
+    assert snap_compare(
+        app_for(tmp_path, "declared"),
+        terminal_size=(80, 24),
+        run_before=highlight_then("assess-severity", "X"),
+    )

@@ -230,7 +230,7 @@ def test_checklist_survives_sigkill(tmp_path: Path) -> None:
         tmux.keys(pane, *_to_step(1), "Space")
         tmux.wait_for(pane, f"'{titles[1]}' checked", lambda s: _mark(s, titles[1]) == "x")
         tmux.keys(pane, *_to_step(2), "s")
-        prompt = f"skip '{titles[2].lower()}'"
+        prompt = f"step: {titles[2].lower()}"
         tmux.wait_for(pane, "the skip reason prompt", lambda s: prompt in s.lower())
         tmux.keys(pane, SKIP_REASON, literal=True)
         tmux.wait_for(pane, "the typed reason", lambda s: SKIP_REASON in s)

@@ -12,11 +12,11 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from incident import commands
+from incident.app.lifecycle import Declaration, declare
 from incident.app.session import IncidentSession
-from incident.commands import CommandError, Declaration
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
+from incident.core.errors import CommandError
 from incident.core.log import EventLog
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
@@ -26,6 +26,7 @@ from tui.app.help import help_sections
 from tui.app.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.verb_keys import TUI_VERBS
 from tui.net.client import HttpClient, close_client, make_client
 
 
@@ -151,20 +152,19 @@ class LastGoodApp(PlainToasts):
             last_good_version=form.last_good_version,
         )
         try:
-            event = commands.declare(
+            session = declare(
+                self.event_log,
                 self.runbook,
                 details,
                 actor=self.actor,
                 clock=self.clock,
-                taken_ids=self.event_log.incident_ids(),
                 incident_id=self.new_incident_id,
             )
         except CommandError as error:
             self.notify(str(error), title="Not declared", severity="error")
             self.show_declare()
             return
-        self.event_log.append([event])
-        self.open_incident(event.incident_id)
+        self.open_incident(session.state.id)
 
     def open_incident(self, incident_id: str) -> None:
         session = IncidentSession(self.event_log, incident_id, self.clock)
@@ -192,15 +192,20 @@ class LastGoodApp(PlainToasts):
         self.push_screen(HelpModal(help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """Textual's own commands, then every verb of the coordinator by title and help."""
         yield from super().get_system_commands(screen)
         incident = self.incident_screen
         if incident is None:
             return
-        for binding in IncidentScreen.BINDINGS:
-            if isinstance(binding, Binding) and not binding.action.startswith("phase"):
-                action = binding.action
-                yield SystemCommand(
-                    binding.description,
-                    f"{binding.description} (key: {binding.key_display or binding.key})",
-                    lambda action=action: self.call_later(incident.run_action, action),
-                )
+        for verb in TUI_VERBS:  # the palette runs the callback once it has closed
+            yield SystemCommand(
+                verb.title,
+                verb.help,
+                lambda name=verb.name: incident.start_verb(name, from_palette=True),
+            )
+        if incident.check_action("due_message", ()):
+            yield SystemCommand(
+                "Send due",
+                "Review the message the runbook made due",
+                incident.action_due_message,
+            )

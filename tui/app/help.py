@@ -1,27 +1,22 @@
-"""The help screen's content, built from the bindings so it can never drift."""
+"""The help screen's content, built from the verb table so it can never drift."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from textual.binding import Binding
-
-from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.verb_keys import MOVING_AROUND, help_rows
 
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
     ("tab", "Move between checklist and timeline"),
     ("← → [ ]", "Show the previous / next phase"),
-    ("ctrl+p", "Command palette: every action by name"),
+    ("ctrl+p", "Command palette"),
     ("?", "This help"),
-    ("q", "Quit (everything is already recorded)"),
+    ("q", "Quit"),
 )
+"""The read-only views' moving-around keys (attach, replay): they have no verbs."""
 
 
 def help_sections() -> list[tuple[str, Sequence[tuple[str, str]]]]:
-    incident = [
-        (binding.key_display or binding.key, binding.description)
-        for binding in IncidentScreen.BINDINGS
-        if isinstance(binding, Binding) and not binding.action.startswith("phase")
-    ]
-    return [("Incident", incident), ("Moving around", EXTRA_KEYS)]
+    """The coordinator's verbs (key, or `palette`), then the keys that move around."""
+    return [("Verbs", help_rows()), ("Moving around", MOVING_AROUND)]

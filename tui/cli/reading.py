@@ -8,13 +8,12 @@ one timestamp format (`incident.core.events.format_timestamp`).
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import tempfile
-from datetime import datetime, timedelta, tzinfo
+from datetime import timedelta, tzinfo
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
+from incident.app.params import machine_zone
 from incident.core.chain import ChainReport
 from incident.core.clock import SystemClock
 from incident.core.events import Event, JSONValue, format_timestamp
@@ -135,21 +134,9 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 
 def _zone(args: argparse.Namespace) -> tzinfo | None:
-    """`--tz`, else this machine's zone: $TZ, /etc/localtime, or the current offset."""
+    """`--tz`, else this machine's zone."""
     given: tzinfo | None = getattr(args, "tz", None)
-    if given is not None:
-        return given
-    name = os.environ.get("TZ", "").lstrip(":")
-    candidates = [name] if name else []
-    target = os.path.realpath("/etc/localtime")
-    if "/zoneinfo/" in target:
-        candidates.append(target.split("/zoneinfo/", 1)[1])
-    for candidate in candidates:
-        try:
-            return ZoneInfo(candidate)
-        except (ValueError, KeyError, OSError):
-            continue
-    return datetime.now().astimezone().tzinfo
+    return given if given is not None else machine_zone()
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -14,8 +14,8 @@ from tui.app.modals.decision import PRINCIPLE, DecisionModal, TriggerView
 from tui.app.modals.declare import DeclareForm, DeclareModal
 from tui.app.modals.help import HelpModal
 from tui.app.modals.picker import NEW, IncidentPicker, IncidentRow
-from tui.app.modals.role import RoleModal
 from tui.app.modals.text_prompt import TextPrompt
+from tui.app.modals.verb_form import Refusal, VerbForm
 
 __all__ = [
     "NEW",
@@ -32,8 +32,9 @@ __all__ = [
     "IncidentPicker",
     "IncidentRow",
     "LastgoodModal",
-    "RoleModal",
+    "Refusal",
     "TextPrompt",
     "TierView",
     "TriggerView",
+    "VerbForm",
 ]

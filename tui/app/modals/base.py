@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import on
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
@@ -137,6 +138,22 @@ class LastgoodModal(ModalScreen[ResultT]):
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
 
+    _dismissed = False
+
+    @property
+    def is_dismissed(self) -> bool:
+        """Closing already: what a late key asks of the dialog is ignored."""
+        return self._dismissed
+
+    def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
+        """Close once: a second Enter typed before the first closed the dialog is queued
+        to it, and would otherwise pop the screen beneath (the incident, with its probes).
+        """
+        if self._dismissed:
+            return AwaitComplete()  # nothing to wait for
+        self._dismissed = True
+        return super().dismiss(result)
+
     def action_cancel(self) -> None:
         """Close without a result: the callback receives ``None``."""
         self.dismiss(None)
@@ -180,8 +197,12 @@ class FormModal(LastgoodModal[ResultT]):
     @on(Input.Submitted)
     def _enter_in_input(self, event: Input.Submitted) -> None:
         event.stop()
+        self.enter_pressed(event.input)
+
+    def enter_pressed(self, widget: Input) -> None:
+        """Enter in `widget`: on to the next field, or submit from the last Input."""
         inputs = list(self.query(Input))
-        if inputs and event.input is inputs[-1]:
+        if inputs and widget is inputs[-1]:
             self.action_submit()
         else:
             self.focus_next()

@@ -27,7 +27,7 @@ class HelpModal(LastgoodModal[None]):
     DEFAULT_CSS = """
     HelpModal #keys {
         height: auto;
-        max-height: 18;
+        max-height: 75vh;
     }
     HelpModal .section {
         width: 100%;

@@ -12,71 +12,53 @@ the outbox (whichever process recorded them), and a missed update is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
 
-from incident import commands
+from incident.app import messages
 from incident.app.autosend import record_auto_sends, record_overdue
-from incident.app.outcome import SYSTEM_ACTOR
-from incident.app.session import Session
-from incident.commands import CommandError
-from incident.commands.messages import decline as decline_event
-from incident.commands.messages import send_due
+from incident.app.outcome import SYSTEM_ACTOR, Done
+from incident.app.verbs import BY_NAME
 from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation
 from incident.comms.notifications import failed_keys
 from incident.comms.templates import render_template, template_context
-from incident.core.events import Event, Kind, NewEvent
+from incident.core.errors import CommandError
+from incident.core.events import Event, Kind
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
-from incident.core.state import IncidentState, StepStatus
+from incident.core.state import StepStatus
 from incident.reports.describe import describe
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
-from tui.app.modals import ComposerModal, TextPrompt
+from tui.app.modals import ComposerModal
 from tui.app.modals.due_message import DueChoice, DueMessageModal
+from tui.app.screens.recording import RecordingScreen
 from tui.app.widgets.timeline import Timeline
 from tui.net.notifier import Notifier
-
-if TYPE_CHECKING:
-    from textual.screen import Screen
-
-    _Screen = Screen[None]
-else:
-    _Screen = object
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
 
 
-class CommsActions(_Screen):
-    """Mixed into `IncidentScreen`; uses its session, actor, record and redraw.
+class CommsScreen(RecordingScreen):
+    """The coordinator's messages: the composer, due messages, cadence, delivery."""
 
-    A plain class at run time; mypy sees it as the `Screen` it is mixed into, so
-    `self.app`, `self.notify` and `self.query_one` are checked as Textual types them.
-    """
-
-    session: Session
-    actor: str
-    notifier: Notifier | None
-    _reminded_for: datetime | None
-    _waiting: set[tuple[str, object]]
-
-    # Provided by the screen.
-    if TYPE_CHECKING:
-
-        @property
-        def state(self) -> IncidentState: ...
-
-        @property
-        def selected_step(self) -> str | None: ...
-
-    now: Callable[[], datetime]
-    record: Callable[..., bool]
-    record_many: Callable[..., list[Event]]
-    redraw_clocks: Callable[[], None]
+    _reminded_for: datetime | None = None
+    _waiting: frozenset[tuple[str, object]] = frozenset()
+    """What waited at the last tick (due messages, failed count): the footer's input."""
+    notifier: Notifier | None = None
+    """Delivers messages to the runbook's webhooks, when it has any."""
 
     # --- set-up ------------------------------------------------------------------
+
+    def start_background(self) -> None:
+        super().start_background()
+        self.notifier = self.start_notifier()
+        if self.notifier is not None:
+            self.run_worker(self.notifier.run(), group="deliveries", exclusive=True)
+
+    def on_unmount(self) -> None:
+        if self.notifier is not None:
+            self.notifier.stop.set()
 
     def start_notifier(self) -> Notifier | None:
         """Deliver to the runbook's webhooks, when it has any and the app can send."""
@@ -133,7 +115,7 @@ class CommsActions(_Screen):
         if waiting == self._waiting:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
-        self._waiting = waiting
+        self._waiting = frozenset(waiting)
         for message in fresh:
             self.notify(
                 f"The {_label(message.template)} message is ready: m reviews and sends it",
@@ -175,13 +157,9 @@ class CommsActions(_Screen):
 
     # --- keys ----------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`m` is in the footer only while a message waits for confirmation."""
-        if action == "due_message":
-            return bool(awaiting_confirmation(self.state, self.now()))
-        if action == "resend_failed":
-            return bool(failed_keys(self.state)) and self.notifier is not None
-        return True
+    def can_resend(self) -> bool:
+        """`f` works only while a message failed for good and there is a webhook to retry."""
+        return bool(failed_keys(self.state)) and self.notifier is not None
 
     def action_due_message(self) -> None:
         """Review the first message waiting for confirmation: send, decline or wait."""
@@ -190,21 +168,20 @@ class CommsActions(_Screen):
             self.notify("No message is waiting to be sent.")
             return
         message = due[0]
-        text = commands.compose_message(self.state, message.template, self.now())
+        try:
+            text = messages.preview(self.session, message.template)
+        except CommandError as error:
+            self.notify(str(error), title="Not ready", severity="error")
+            return
         targets = ", ".join(t.name for t in self.state.runbook.targets_for(message.template))
-        clock, actor = self.session.clock, self.actor
 
         def chosen(choice: DueChoice | None) -> None:
             if choice is None:
                 return
             if choice[0] == "send":
-                self._record_due(
-                    lambda s: send_due(
-                        s, message.template, actor=actor, clock=clock, text=choice[1]
-                    )
-                )
+                self.send_message(message.template, choice[1])
                 return
-            self._ask_decline_reason(message)
+            self.open_form(BY_NAME["decline"], fixed={"template": message.template})
 
         self.app.push_screen(
             DueMessageModal(
@@ -216,27 +193,20 @@ class CommsActions(_Screen):
             chosen,
         )
 
-    def _ask_decline_reason(self, message: DueMessage) -> None:
-        clock, actor = self.session.clock, self.actor
+    def send_message(self, template: str | None, text: str | None) -> bool:
+        """Record a message as sent (completing its step, settling what made it due)."""
 
-        def declined(reason: str | None) -> None:
-            if reason:
-                self._record_due(
-                    lambda s: [decline_event(s, message.template, reason, actor=actor, clock=clock)]
-                )
-
-        self.app.push_screen(
-            TextPrompt(f"Not sending: {_label(message.template)}", "Why is it not being sent?"),
-            declined,
-        )
-
-    def _record_due(self, command: Callable[[IncidentState], Sequence[NewEvent]]) -> None:
-        recorded = self.record_many(command)
-        if recorded:
-            sent = [e.data.text for e in recorded if isinstance(e.data, CommunicationSent)]
+        def copied(done: Done) -> None:
+            sent = [e.data.text for e in done.events if isinstance(e.data, CommunicationSent)]
             if sent:
                 self.app.copy_to_clipboard(sent[0])
-                self.notify("Message recorded and copied to the clipboard", timeout=3)
+            self.advance()  # past the message step it completed, if it did
+
+        return self.record(
+            lambda: messages.send(self.session, self.actor, template=template, text=text),
+            BY_NAME["send"],
+            after=copied,
+        )
 
     def action_resend_failed(self) -> None:
         """Try again every message whose delivery failed for good."""
@@ -253,49 +223,43 @@ class CommsActions(_Screen):
         self.refresh_bindings()
 
     def action_compose(self) -> None:
+        """The composer, on the highlighted message step's template if it is still to do."""
         step_id = self.selected_step
         template = None
-        check_step = None
         if step_id is not None:
             step = self.state.steps[step_id].step
             if step.kind == StepKind.COMMUNICATION and self.state.status_of(step_id) in (
                 StepStatus.OPEN,
                 StepStatus.BLOCKED,
             ):
-                template, check_step = step.template, step_id
-        self._open_composer(template, check_step=check_step)
+                template = step.template
+        self.open_composer(template)
 
-    def _open_composer(self, template: str | None, *, check_step: str | None) -> None:
+    def open_composer(self, template: str | None) -> None:
         context = template_context(self.state, self.now())
-        templates = [
-            (name, name.replace("-", " ").capitalize(), render_template(text, context))
-            for name, text in self.state.runbook.templates
-        ]
-        if not templates:
+        rendered = {
+            name: render_template(text, context) for name, text in self.state.runbook.templates
+        }
+        if not rendered:
             self.notify("This runbook has no message templates.")
             return
-        clock, actor = self.session.clock, self.actor
 
         def send(result: tuple[str | None, str] | None) -> None:
             if not result:
                 return
             template_id, text = result
-            sent = self.record(
-                lambda s: commands.send_communication(
-                    s, actor=actor, clock=clock, template=template_id, text=text
-                ),
-                "Message recorded and copied to the clipboard",
-            )
-            if sent:
-                self.app.copy_to_clipboard(text)
-                if check_step and self.state.status_of(check_step) == StepStatus.OPEN:
-                    self._check(check_step, note="message sent")
+            # As written unless it is the template's own text: then the use case renders it.
+            as_written = template_id is None or text != rendered[template_id].strip()
+            self.send_message(template_id, text if as_written else None)
 
         self.app.push_screen(
-            ComposerModal(templates, template=template, channel=self.state.channel), send
+            ComposerModal(
+                [(name, _label(name).capitalize(), text) for name, text in rendered.items()],
+                template=template,
+                channel=self.state.channel,
+            ),
+            send,
         )
-
-    _check: Callable[..., None]
 
 
 def _label(template: str) -> str:

@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from incident.core.events import Event
 from incident.core.phase_clocks import elapsed, format_offset
-from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.incident_view import IncidentView
 
 
 class FollowBar(Static):
@@ -23,7 +23,7 @@ class FollowBar(Static):
     """
 
 
-class FollowScreen(IncidentScreen, inherit_bindings=False):
+class FollowScreen(IncidentView, inherit_bindings=False):
     """Watch, don't touch: every recording action is unbound here."""
 
     BINDINGS = [

@@ -19,7 +19,7 @@ from incident.core.events import Event
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
 from tui.app.modals import TextPrompt
-from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.incident_view import IncidentView
 from tui.app.widgets.timeline import Timeline
 
 SPEEDS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 32, 64, 128)
@@ -33,7 +33,7 @@ class ReplayBar(Static):
     """
 
 
-class ReplayScreen(IncidentScreen, inherit_bindings=False):
+class ReplayScreen(IncidentView, inherit_bindings=False):
     """An incident as it unfolded: pause, speed, step, jump."""
 
     BINDINGS = [

@@ -1,0 +1,134 @@
+"""The generic verb form, built from each verb's parameters, on a tiny host app.
+
+It fits 80x24 for every verb that uses it, parses values with the parameters' own
+parsers (errors inline, the form stays open), stays open on a refusal naming the
+fields that would resolve it, and hands the use case exactly its arguments.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import pytest
+from textual.widgets import Checkbox, OptionList, Select, TextArea
+
+from incident.app.params import Kind
+from incident.app.verbs import BY_NAME
+from tests.tui.test_modals import assert_fits, assert_still_open, error_text, opened, type_text
+from tui.app.modals.verb_form import Refusal, Values, VerbForm, remedy
+from tui.app.screens.verb_keys import TUI_VERBS
+
+ROLES = [
+    ("incident-commander", "incident-commander — Ada"),
+    ("comms-lead", "comms-lead — (vacant)"),
+]
+
+
+class Attempts:
+    """Stands in for the screen: records each attempt, refusing with `refusal` if set."""
+
+    def __init__(self, refusal: Refusal | None = None) -> None:
+        self.calls: list[Values] = []
+        self.refusal = refusal
+
+    def __call__(self, values: Values) -> Refusal | None:
+        self.calls.append(values)
+        return self.refusal
+
+
+def form_for(name: str, attempt: Attempts, **kwargs: Any) -> VerbForm:
+    verb = BY_NAME[name]
+    params = [p for p in verb.params if not p.cli_only]
+    choices = {p.name: ROLES for p in params if p.kind is Kind.CHOICE and not p.choices}
+    return VerbForm(
+        verb.title, verb.help, params, attempt=attempt, choices=choices, context="Step: x", **kwargs
+    )
+
+
+GENERIC = sorted(
+    verb.name
+    for verb in TUI_VERBS
+    if any(not p.cli_only and p.kind is not Kind.STEP for p in verb.params)
+)
+
+
+@pytest.mark.parametrize("name", GENERIC)
+async def test_every_verbs_form_fits_80x24_with_its_error(name: str) -> None:
+    modal = form_for(name, Attempts(Refusal("refused: " + "because " * 12)))
+    async with opened(modal) as (app, pilot):
+        assert_fits(app)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app)
+        assert_still_open(app, modal)
+        assert_fits(app)
+
+
+async def test_assign_lists_the_roles_with_their_holders_and_enter_submits() -> None:
+    attempt = Attempts()
+    modal = form_for("assign", attempt)
+    async with opened(modal) as (app, pilot):
+        select = app.screen.query_one("#param-role", Select)
+        assert app.screen.focused is select
+        overlay = select.query_one(OptionList)
+        labels = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        assert labels[1:] == ["incident-commander — Ada", "comms-lead — (vacant)"]
+        await pilot.press("enter", "down", "down", "enter")
+        await pilot.pause()
+        assert select.value == "comms-lead"
+        await pilot.press("tab")
+        await type_text(pilot, "cy")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert attempt.calls == [{"role": "comms-lead", "person": "cy"}]
+    assert app.results == [{"role": "comms-lead", "person": "cy"}]
+
+
+async def test_required_fields_then_parsed_values_with_the_parsers_error_inline() -> None:
+    attempt = Attempts()
+    modal = form_for("action", attempt)
+    async with opened(modal) as (app, pilot):
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app) == "Fill in text: it is required."
+        app.screen.query_one("#param-text", TextArea).load_text("rehearse the rollback")
+        app.screen.query_one("#param-due").value = "friday"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app) == "Due: 'friday' is not a date (YYYY-MM-DD)"
+        assert app.screen.focused is app.screen.query_one("#param-due")
+        assert_still_open(app, modal)
+        assert attempt.calls == []
+        app.screen.query_one("#param-due").value = "2026-12-04"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    # Empty optional fields are left out: the use case's defaults apply.
+    assert attempt.calls == [{"text": "rehearse the rollback", "due": date(2026, 12, 4)}]
+
+
+async def test_a_refusal_stays_open_and_names_the_fields_in_the_forms_terms() -> None:
+    needs = Refusal("2 required step(s) still open", ("force", "reason"))
+    attempt = Attempts(needs)
+    modal = form_for("close", attempt)
+    async with opened(modal) as (app, pilot):
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app) == "2 required step(s) still open (tick: force; fill in: reason)"
+        assert "--" not in error_text(app)  # never a CLI flag
+        assert app.screen.focused is app.screen.query_one("#param-force", Checkbox)
+        assert_still_open(app, modal)
+        await pilot.press("space")  # tick it
+        attempt.refusal = None
+        app.screen.query_one("#param-reason").value = "rest is paperwork"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+    assert attempt.calls[-1] == {"force": True, "reason": "rest is paperwork"}
+    assert app.results == [{"force": True, "reason": "rest is paperwork"}]
+
+
+def test_remedy_phrases_needs_as_fields_and_ignores_others() -> None:
+    params = BY_NAME["schedule-postmortem"].params
+    assert remedy(("reason",), params) == "fill in: reason"
+    assert remedy(("force", "reason"), params) == "tick: force; fill in: reason"
+    assert remedy(("started_at",), params) == ""

@@ -1,0 +1,237 @@
+"""One form for every verb without a form of its own, built from the verb's parameters.
+
+Why it exists: a verb is defined once (`incident.app.verbs`), so its form must be too.
+Each parameter the screen cannot fill itself becomes a field of its kind: a Select
+for a choice, a checkbox for a flag, a text area for long text, an Input for the
+rest, checked with the parameter's own parser so "30" means the same here as on the
+command line. The form stays open on a refusal, says which field would resolve it,
+and closes once the verb is recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.widget import Widget
+from textual.widgets import Checkbox, Input, Label, Select, TextArea
+
+from incident.app.params import Kind, Param
+from incident.core.text import visible
+from tui.app.modals.base import (
+    FormModal,
+    button_row,
+    cancel_button,
+    error_line,
+    field,
+    hint_line,
+    submit_button,
+    text_input,
+    title_line,
+)
+
+Values = dict[str, object]
+"""The use case's keyword arguments, as the form gathered them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why the verb was not recorded, and the parameters that would resolve it."""
+
+    message: str
+    needs: tuple[str, ...] = ()
+
+
+Attempt = Callable[[Values], Refusal | None]
+"""Runs the verb with the form's values: None once recorded, else why not."""
+
+
+def label(param: Param) -> str:
+    """A parameter as a form names it: `resend_failed` is "Resend failed"."""
+    return param.name.replace("_", " ").capitalize()
+
+
+def remedy(needs: Sequence[str], params: Sequence[Param]) -> str:
+    """What would resolve a refusal, in the form's terms: "tick: force; fill in: reason"."""
+    known = {p.name: p for p in params}
+    named = [known[name] for name in needs if name in known]
+    ticks = [p.name.replace("_", " ") for p in named if p.kind is Kind.FLAG]
+    fills = [p.name.replace("_", " ") for p in named if p.kind is not Kind.FLAG]
+    parts = ([f"tick: {', '.join(ticks)}"] if ticks else []) + (
+        [f"fill in: {', '.join(fills)}"] if fills else []
+    )
+    return "; ".join(parts)
+
+
+def field_id(param: Param) -> str:
+    """The DOM id of a parameter's widget (tests fill forms by it)."""
+    return f"param-{param.name}"
+
+
+class VerbForm(FormModal[Values | None]):
+    """A field per parameter; submit runs `attempt` and closes once it is recorded.
+
+    `choices` gives each CHOICE parameter its (value, label) options, read from the
+    incident by the screen; `initial` prefills fields by parameter name. Enter submits
+    once every required field is filled (else it moves to the next empty one); ctrl+s
+    always tries; Escape dismisses ``None``.
+    """
+
+    DEFAULT_CSS = """
+    VerbForm .about, VerbForm .context {
+        width: 100%;
+        color: $text-muted;
+    }
+    VerbForm #fields {
+        height: auto;
+        max-height: 14;
+        margin-top: 1;
+    }
+    VerbForm TextArea {
+        height: 4;
+    }
+    """
+
+    def __init__(
+        self,
+        title: str,
+        about: str,
+        params: Sequence[Param],
+        *,
+        attempt: Attempt,
+        context: str = "",
+        choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
+        initial: Mapping[str, str] | None = None,
+    ) -> None:
+        super().__init__()
+        self.heading = title
+        """The verb's title."""
+        self.about = about
+        """One line on what submitting does (the verb's help, or what it asks to confirm)."""
+        self.params = [p for p in params if p.kind is not Kind.STEP]
+        """The parameters shown as fields, in the verb's order."""
+        self.attempt = attempt
+        """Records the verb; returns a `Refusal` when the domain says no."""
+        self.context = context
+        """What the screen filled in itself (the highlighted step), shown above the fields."""
+        self.choices = {name: list(options) for name, options in (choices or {}).items()}
+        self.initial = dict(initial or {})
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line(self.heading)
+            yield Label(visible(self.about), classes="about", markup=False)
+            if self.context:
+                yield Label(visible(self.context), classes="context", markup=False)
+            with VerticalScroll(id="fields", can_focus=False):
+                for param in self.params:
+                    yield self._field(param)
+            yield error_line()
+            yield button_row(submit_button(self.heading), cancel_button())
+            yield hint_line(self._keys())
+
+    def _keys(self) -> str:
+        """The hint line: Enter in a text area is a new line, so it names ctrl+s."""
+        if any(p.kind is Kind.LONG_TEXT for p in self.params):
+            return "ctrl+s submit · Tab next field · Esc cancel"
+        return "Enter/ctrl+s submit · Tab next field · Esc cancel"
+
+    def _field(self, param: Param) -> Widget:
+        initial = self.initial.get(param.name, "")
+        if param.kind is Kind.FLAG:
+            return Checkbox(f"{label(param)}: {param.help}", id=field_id(param), compact=True)
+        widget: Widget
+        if param.kind is Kind.CHOICE:
+            options = self.choices.get(param.name) or [(c, c) for c in param.choices]
+            values = [value for value, _ in options]
+            preset = initial if initial in values else None
+            if preset is None and param.required and len(values) == 1:
+                preset = values[0]
+            widget = Select(
+                [(Text(text), value) for value, text in options],
+                prompt=f"({param.help})",
+                value=preset if preset is not None else Select.NULL,
+                id=field_id(param),
+                compact=True,
+            )
+        elif param.kind is Kind.LONG_TEXT:
+            widget = TextArea(
+                initial, id=field_id(param), soft_wrap=True, compact=True, placeholder=param.help
+            )
+        else:
+            widget = text_input(initial, id=field_id(param), placeholder=param.help)
+        return field(label(param), widget, required=param.required)
+
+    def on_mount(self) -> None:
+        for param in self.params:
+            if param.required and self._is_empty(param):
+                self.query_one(f"#{field_id(param)}").focus()
+                return
+        if self.params:
+            self.query_one(f"#{field_id(self.params[0])}").focus()
+
+    def _is_empty(self, param: Param) -> bool:
+        widget = self.query_one(f"#{field_id(param)}")
+        if isinstance(widget, Select):
+            return widget.is_blank()
+        if isinstance(widget, TextArea):
+            return not widget.text.strip()
+        if isinstance(widget, Input):
+            return not widget.value.strip()
+        return False
+
+    def enter_pressed(self, widget: Input) -> None:
+        """Submit once the required fields are filled; else on to the first empty one."""
+        for param in self.params:
+            if param.required and self._is_empty(param):
+                self.query_one(f"#{field_id(param)}").focus()
+                return
+        self.action_submit()
+
+    def values(self) -> Values | None:
+        """The fields as the use case's arguments; None (and an error shown) if one is bad."""
+        values: Values = {}
+        for param in self.params:
+            widget = self.query_one(f"#{field_id(param)}")
+            if isinstance(widget, Checkbox):
+                values[param.name] = widget.value
+                continue
+            if isinstance(widget, Select):
+                text = "" if widget.is_blank() else str(widget.value)
+            elif isinstance(widget, TextArea):
+                text = widget.text.strip()
+            else:
+                assert isinstance(widget, Input)
+                text = widget.value.strip()
+            if not text:
+                if param.required:
+                    verb = "Choose" if isinstance(widget, Select) else "Fill in"
+                    self.show_error(f"{verb} {label(param).lower()}: it is required.", focus=widget)
+                    return None
+                if param.default is not None:
+                    values[param.name] = param.default
+                continue
+            try:
+                values[param.name] = param.parse(text)
+            except ValueError as error:
+                self.show_error(f"{label(param)}: {error}", focus=widget)
+                return None
+        return values
+
+    def action_submit(self) -> None:
+        if self.is_dismissed:
+            return  # a second Enter queued before the form closed
+        values = self.values()
+        if values is None:
+            return
+        refusal = self.attempt(values)
+        if refusal is None:
+            self.dismiss(values)
+            return
+        hint = remedy(refusal.needs, self.params)
+        needed = [p for p in self.params if p.name in refusal.needs]
+        focus = self.query_one(f"#{field_id(needed[0])}") if needed else None
+        self.show_error(f"{refusal.message} ({hint})" if hint else refusal.message, focus=focus)

@@ -1,0 +1,108 @@
+"""The coordinator's keys, footer, help and palette, read from the verb table.
+
+A verb offered in the TUI (`Verb.tui`) is bound to its key when it has one, shown in
+the footer when it is frequent (`Verb.footer`), listed by the help screen and offered
+by the command palette under its title and help. Keys that move around rather than
+record (phases, the due message) are the screen's own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from textual.binding import Binding
+
+from incident.app.params import Kind, Param
+from incident.app.verb import Verb
+from incident.app.verbs import VERBS
+from incident.comms.due import due_messages
+from incident.core.state import IncidentState
+from runbooks.model import TriggerKind
+
+TUI_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.tui)
+"""What the coordinator can do from the TUI, in the order help lists them."""
+
+
+def verb_action(verb: Verb) -> str:
+    """The screen action that starts `verb`: `verb('db-tier')`."""
+    return f"verb({verb.name!r})"
+
+
+def verb_bindings() -> list[Binding]:
+    """A binding for each TUI verb with a key; in the footer when the verb says so."""
+    return [
+        Binding(
+            verb.key,
+            verb_action(verb),
+            verb.title,
+            show=verb.footer,
+            key_display=verb.key_display if "," in verb.key else None,
+        )
+        for verb in TUI_VERBS
+        if verb.key
+    ]
+
+
+NAVIGATION: list[Binding] = [
+    Binding("m", "due_message", "Send due"),
+    Binding("left,[", "phase(-1)", "Prev phase", show=False),
+    Binding("right,]", "phase(1)", "Next phase", show=False),
+]
+"""The screen's keys that are not verbs: they show something rather than record it."""
+
+HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
+"""The app's help key, bound again first so the footer shows it first: at 80 columns
+the verbs fill the footer, and `?` is how the rest are found."""
+
+MOVING_AROUND: tuple[tuple[str, str], ...] = (
+    ("↑ ↓", "Move through the checklist"),
+    ("tab", "Move between checklist and timeline"),
+    ("← → [ ]", "Show the previous / next phase"),
+    ("m", "Review a message the runbook made due (while one waits)"),
+    ("ctrl+p", "Command palette: every verb by name"),
+    ("?", "This help"),
+    ("q", "Quit (everything is already recorded)"),
+)
+
+
+def keys_of(verb: Verb) -> str:
+    """How help shows a verb's keys: `space / x`, or `palette` when it has none."""
+    return " / ".join(verb.key.split(",")) if verb.key else "palette"
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """One row per TUI verb: its keys, then its title and help."""
+    return [(keys_of(verb), f"{verb.title}: {verb.help}") for verb in TUI_VERBS]
+
+
+def choices_for(
+    verb: Verb, state: IncidentState, now: datetime
+) -> dict[str, Sequence[tuple[str, str]]]:
+    """Each choice parameter's (value, label) options, read from the incident."""
+    return {
+        param.name: _choices(verb, param, state, now)
+        for param in verb.params
+        if param.kind is Kind.CHOICE
+    }
+
+
+def _choices(
+    verb: Verb, param: Param, state: IncidentState, now: datetime
+) -> Sequence[tuple[str, str]]:
+    runbook = state.runbook
+    if param.name == "role":
+        return [(role, f"{role} — {state.roles.get(role) or '(vacant)'}") for role in runbook.roles]
+    if param.name == "probe":
+        return [(probe.name, probe.name) for probe in runbook.probes]
+    if param.name == "trigger":
+        manual = [t for t in runbook.triggers if t.kind == TriggerKind.MANUAL]
+        return [(t.id, t.title) for t in manual]
+    if param.name == "tier":
+        return [(tier.id, tier.title) for tier in runbook.database_tiers]
+    if param.name == "template" and verb.name == "decline":
+        due = sorted({m.template for m in due_messages(state, now)})
+        return [(name, name.replace("-", " ")) for name in due]
+    if param.name == "template":
+        return [(name, name.replace("-", " ")) for name, _ in runbook.templates]
+    return [(choice, choice) for choice in param.choices]
