@@ -122,6 +122,37 @@ def test_a_second_terminal_deciding_on_stale_state_is_refused_not_duplicated(tmp
     second_log.close()
 
 
+def test_events_read_inside_a_refused_append_are_folded_once(tmp_path):
+    """A refusal after reading another writer's events: the next refresh must not fold
+    them again (it once did: the session's head stayed behind them)."""
+    import pytest
+
+    from incident.app.session import IncidentSession
+    from incident.commands import CommandError
+
+    db = tmp_path / "twice.db"
+    clock = SystemClock()
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = commands.Declaration(title="t", severity="SEV2", commander="A")
+    first_log, second_log = SqliteEventLog.open(db), SqliteEventLog.open(db)
+    declared = commands.declare(runbook, details, actor="a", clock=clock)
+    first_log.append([declared])
+    first = IncidentSession(first_log, declared.incident_id, clock)
+    second = IncidentSession(second_log, declared.incident_id, clock, journal=True)
+    assert [e.seq for e in second.take_applied()] == [1]
+    first.run(lambda s: commands.add_note(s, "from the pipeline", actor="bot", clock=clock))
+    first.run(lambda s: commands.check_step(s, "assess-severity", actor="alice", clock=clock))
+    with pytest.raises(CommandError, match="already done"):
+        second.run(lambda s: commands.check_step(s, "assess-severity", actor="bob", clock=clock))
+    assert second.refresh() == []
+    assert [n.text for n in second.state.notes] == ["from the pipeline"]
+    assert second.state.last_seq == 3
+    assert [e.seq for e in second.take_applied()] == [2, 3]
+    assert second.take_applied() == []
+    first_log.close()
+    second_log.close()
+
+
 APPENDER = textwrap.dedent(
     """
     import json

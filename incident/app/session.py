@@ -51,7 +51,11 @@ class UnknownIncident(LookupError):
 class IncidentSession:
     """An incident's live state, kept in step with its log."""
 
-    def __init__(self, log: EventLog, incident_id: str, clock: Clock) -> None:
+    def __init__(
+        self, log: EventLog, incident_id: str, clock: Clock, *, journal: bool = False
+    ) -> None:
+        """`journal`: keep every event folded into `state` (those read here first) until
+        `take_applied` hands them over, for a view that keeps a fold of its own."""
         events, report = log.read_chain(incident_id)
         if not events:
             raise UnknownIncident(incident_id)
@@ -62,6 +66,7 @@ class IncidentSession:
         """Why the chain does not verify, if it does not: recording is refused."""
         self._head: ChainHead = report.head
         """The last event verified; appends must extend it."""
+        self._journal: list[Event] | None = list(events) if journal else None
 
     @classmethod
     def declare(cls, log: EventLog, declaration: NewEvent, clock: Clock) -> IncidentSession:
@@ -75,9 +80,20 @@ class IncidentSession:
         else:
             fresh, report = self.log.read_chain(self.state.id, after=self._head)
             self._note(report)
-        for event in fresh:
-            self.state.apply(event)
+        self._fold(fresh)
         return fresh
+
+    def take_applied(self) -> list[Event]:
+        """The events folded into `state` since the last call, in order, without gaps.
+
+        Other writers' events read inside an append are folded there and never
+        returned by `run_many`; a view that must show every event takes them here.
+        Empty unless the session was opened with `journal=True`.
+        """
+        if self._journal is None:
+            return []
+        taken, self._journal = self._journal, []
+        return taken
 
     def run(self, command: Callable[[IncidentState], NewEvent]) -> Event:
         """Decide on fresh state, record durably, then apply to our state."""
@@ -94,21 +110,26 @@ class IncidentSession:
             raise DamagedRecord(self.damage)
 
         def decide(fresh: list[Event]) -> Sequence[NewEvent]:
-            for event in fresh:
-                self.state.apply(event)
+            self._fold(fresh)
+            if fresh:  # verified successors: a refusal below must not fold them twice
+                self._head = ChainHead(fresh[-1].seq, fresh[-1].hash)
             return command(self.state)
 
         try:
-            fresh, recorded = self.log.append_decided(self.state.id, self._head, decide)
+            _, recorded = self.log.append_decided(self.state.id, self._head, decide)
         except DamagedRecord as refusal:
             self.damage = refusal.report
             raise
-        for event in recorded:
-            self.state.apply(event)
-        if fresh or recorded:
-            last = (fresh + recorded)[-1]
-            self._head = ChainHead(last.seq, last.hash)
+        self._fold(recorded)
+        if recorded:
+            self._head = ChainHead(recorded[-1].seq, recorded[-1].hash)
         return recorded
+
+    def _fold(self, events: list[Event]) -> None:
+        for event in events:
+            self.state.apply(event)
+        if self._journal is not None:
+            self._journal.extend(events)
 
     def _note(self, report: ChainReport) -> None:
         if report.ok:
