@@ -19,8 +19,18 @@ async def wait_until(
         await pilot.pause(0.02)
 
 
+def settled(screen: object) -> bool:
+    """No job of the screen's recorder waits to run, or to be shown (true without one)."""
+    recorder = getattr(screen, "recorder", None)
+    return recorder is None or recorder.pending == 0
+
+
 async def wait_for_screen(pilot: Pilot[object], screen_type: type[Screen[object]]) -> None:
-    await wait_until(pilot, lambda: isinstance(pilot.app.screen, screen_type))
+    """`screen_type` on top, with whatever its recorder was asked to record on screen."""
+    await wait_until(
+        pilot,
+        lambda: isinstance(pilot.app.screen, screen_type) and settled(pilot.app.screen),
+    )
     await pilot.pause()
 
 
@@ -80,7 +90,7 @@ def highlight(screen: object, step_id: str) -> None:
 
     assert isinstance(screen, IncidentScreen)
     phase = screen.state.steps[step_id].step.phase_id
-    while screen.phase_id != phase:
+    while screen.view.phase_id != phase:
         screen.action_phase(1)
     checklist = screen.query_one(Checklist)
     checklist.highlighted = next(

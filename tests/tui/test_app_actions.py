@@ -11,7 +11,7 @@ from incident import commands
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, settled, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import IncidentPicker
 from tui.app.modals.verb_form import VerbForm
@@ -60,7 +60,7 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
         await wait_until(pilot, lambda: not screen.state.steps["assess-severity"].done)
 
         await pilot.press("right")
-        await wait_until(pilot, lambda: screen.phase_id == "execute")
+        await wait_until(pilot, lambda: screen.view.phase_id == "execute")
         assert checklist.highlighted_step == "record-running-version"
 
     state = stored(db, scenario.incident_id)
@@ -156,8 +156,9 @@ async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
         assert screen.state.overdue_updates == []
         scenario.clock.set(SCENARIO_T0 + timedelta(minutes=5, seconds=1))
         screen.tick()
+        await wait_until(pilot, lambda: screen.state.overdue_updates != [])
         screen.tick()  # recorded once, not once a second
-        await pilot.pause()
+        await wait_until(pilot, lambda: settled(screen))
         assert screen.state.overdue_updates == [SCENARIO_T0 + timedelta(minutes=5)]
         assert "Stakeholder update overdue" in [n.title for n in app._notifications]
     state = stored(tmp_path / "cadence.db", scenario.incident_id)

@@ -59,7 +59,7 @@ async def test_trigger_rollback_switch_and_evidence(tmp_path):
 
             # The blue-green switch: a command step, run only once confirmed.
             await pilot.press("right")
-            await wait_until(pilot, lambda: screen.phase_id == "execute")
+            await wait_until(pilot, lambda: screen.view.phase_id == "execute")
             highlight(screen, "app-rollback-blue-green")
             await pilot.press("space")
             await wait_for_screen(pilot, ConfirmCommand)
@@ -82,7 +82,7 @@ async def test_trigger_rollback_switch_and_evidence(tmp_path):
                 timeout=40,
             )
             await pilot.press("right")
-            await wait_until(pilot, lambda: screen.phase_id == "verify")
+            await wait_until(pilot, lambda: screen.view.phase_id == "verify")
             for step in ("confirm-version", "check-health"):
                 highlight(screen, step)
                 await pilot.press("space")

@@ -179,7 +179,10 @@ class Toggler:
         self.triggers = list(triggers)
         self.calls: list[str] = []
 
-    def __call__(self, trigger_id: str) -> Sequence[TriggerView]:
+    async def __call__(self, trigger_id: str) -> Sequence[TriggerView]:
+        return self.flip(trigger_id)
+
+    def flip(self, trigger_id: str) -> Sequence[TriggerView]:
         self.calls.append(trigger_id)
         self.triggers = [
             TriggerView(t.id, t.title, t.kind, "not met" if t.state == "met" else "met", t.detail)
@@ -699,7 +702,7 @@ async def test_decision_keeps_an_edited_reason_and_space_types_in_it() -> None:
         reason.cursor_position = len(reason.value)
         await type_text(pilot, " m")  # space and m go to the Input here
         assert toggler.calls == []
-        modal.show_triggers(toggler("core-broken"))
+        modal.show_triggers(toggler.flip("core-broken"))
         await pilot.pause()
         assert reason.value == "customers m"
         await pilot.press("enter")

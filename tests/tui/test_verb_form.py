@@ -32,7 +32,7 @@ class Attempts:
         self.calls: list[Values] = []
         self.refusal = refusal
 
-    def __call__(self, values: Values) -> Refusal | None:
+    async def __call__(self, values: Values) -> Refusal | None:
         self.calls.append(values)
         return self.refusal
 

@@ -7,6 +7,7 @@ declare form when none). The work happens on `IncidentScreen`.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
@@ -21,13 +22,15 @@ from incident.core.log import EventLog
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
-from store.outbox import Outbox
 from tui.app.help import help_sections
 from tui.app.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
-from tui.net.client import HttpClient, close_client, make_client
+
+if TYPE_CHECKING:
+    from store.outbox import Outbox
+    from tui.net.network_loop import NetworkLoop
 
 
 class LastGoodApp(PlainToasts):
@@ -63,27 +66,45 @@ class LastGoodApp(PlainToasts):
         """A fixed id for the next declaration, for tests and screenshots."""
         self.poll_probes = poll_probes
         """Network on: poll the runbook's probes and deliver its webhook messages."""
-        self.http: HttpClient | None = None
-        """The one HTTP client of the app's lifetime, shared by probes and webhooks."""
-        self.outbox: Outbox | None = None
-        """Messages waiting for their webhooks, in the same database file as the log."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
         self.refusal: str | None = None
         """Why the app closed without opening the incident (a damaged record): one line."""
+        self._network: NetworkLoop | None = None
+        self._outbox: Outbox | None = None
 
-    async def on_unmount(self) -> None:
-        if self.http is not None:
-            await close_client(self.http)
-        if self.outbox is not None:
-            self.outbox.close()
+    def network(self) -> NetworkLoop | None:
+        """The thread where probes and webhooks run on the app's one HTTP client.
+
+        Started on first use, which the incident screen makes after its first frame:
+        nothing of httpx or SSL is loaded before the coordinator sees the incident.
+        """
+        if not self.poll_probes:
+            return None
+        if self._network is None:
+            from tui.net.network_loop import NetworkLoop
+
+            self._network = NetworkLoop()
+        return self._network
+
+    def outbox(self) -> Outbox | None:
+        """Messages waiting for their webhooks, in the same database file as the log."""
+        path = getattr(self.event_log, "path", None)
+        if not self.poll_probes or path is None:
+            return None
+        if self._outbox is None:
+            from store.outbox import Outbox
+
+            self._outbox = Outbox.open(path)
+        return self._outbox
+
+    def on_unmount(self) -> None:
+        if self._network is not None:
+            self._network.stop()
+        if self._outbox is not None:
+            self._outbox.close()
 
     def on_mount(self) -> None:
-        if self.poll_probes:
-            self.http = make_client()
-            path = getattr(self.event_log, "path", None)
-            if path is not None:
-                self.outbox = Outbox.open(path)
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return
@@ -167,13 +188,13 @@ class LastGoodApp(PlainToasts):
         self.open_incident(session.state.id)
 
     def open_incident(self, incident_id: str) -> None:
-        session = IncidentSession(self.event_log, incident_id, self.clock)
+        session = IncidentSession(self.event_log, incident_id, self.clock, journal=True)
         if session.damage is not None:
             # The coordinator's screen records; on a damaged chain it must not open.
             self.refusal = str(DamagedRecord(session.damage))
             self.exit(return_code=1)
             return
-        self.switch_or_push(IncidentScreen(session, self.event_log.events(incident_id), self.actor))
+        self.switch_or_push(IncidentScreen(session, self.actor))
 
     def switch_or_push(self, screen: Screen[None]) -> None:
         if isinstance(self.screen, IncidentScreen):

@@ -29,6 +29,5 @@ class FollowApp(ReadOnlyApp):
         self.clock: Clock = clock or SystemClock()
 
     def on_mount(self) -> None:
-        session = IncidentSession(self.event_log, self.incident_id, self.clock)
-        events = self.event_log.events(self.incident_id)
-        self.push_screen(FollowScreen(session, events, actor="follower"))
+        session = IncidentSession(self.event_log, self.incident_id, self.clock, journal=True)
+        self.push_screen(FollowScreen(session))

@@ -126,10 +126,23 @@ class Deliverer:
         self._batch = batch
         self._max_attempts = max_attempts
         self._wake = asyncio.Event()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        """The loop `run` runs on, once it does: `wake` may be called from other threads."""
 
     def wake(self) -> None:
-        """Ask `run` to look at the outbox now (call after enqueueing)."""
-        self._wake.set()
+        """Ask `run` to look at the outbox now (call after enqueueing), from any thread."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            self._wake.set()
+            return
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is loop:
+            self._wake.set()
+        else:
+            loop.call_soon_threadsafe(self._wake.set)
 
     async def deliver_due(self) -> list[DeliveryResult]:
         """Try every due message once, concurrently; returns one result per message.
@@ -155,6 +168,7 @@ class Deliverer:
         `on_result` (plain or async) sees every result, to record events and
         refresh the status shown.
         """
+        self._loop = asyncio.get_running_loop()
         while not stop.is_set():
             self._wake.clear()
             for result in await self.deliver_due():

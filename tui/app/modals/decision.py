@@ -9,7 +9,7 @@ broken"), and records the decision with a reason prefilled from the evidence.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -127,14 +127,14 @@ class DecisionModal(FormModal[str | None]):
         self,
         triggers: Sequence[TriggerView],
         *,
-        toggle_manual: Callable[[str], Sequence[TriggerView]],
+        toggle_manual: Callable[[str], Awaitable[Sequence[TriggerView]]],
         commander: str,
     ) -> None:
         super().__init__()
         self.triggers = list(triggers)
         """The triggers as last rendered."""
         self.toggle_manual = toggle_manual
-        """Called with a manual trigger's id; returns the new views of all triggers."""
+        """Records a manual trigger's toggle (by id); returns the new views of all triggers."""
         self.commander = commander
         """Who decides (shown on the gate)."""
         self._prefill = met_reason(self.triggers)
@@ -179,7 +179,11 @@ class DecisionModal(FormModal[str | None]):
             self.show_error(f"{trigger.title} is measured, not set: only manual triggers toggle.")
             return
         self.clear_error()
-        self.show_triggers(self.toggle_manual(trigger.id))
+        self.run_worker(self._toggle(trigger.id), group="toggle")
+
+    async def _toggle(self, trigger_id: str) -> None:
+        """Recorded off the UI loop: the list follows once it is on record."""
+        self.show_triggers(await self.toggle_manual(trigger_id))
 
     def show_triggers(self, triggers: Sequence[TriggerView]) -> None:
         """Re-render with new views, keeping the highlight on the same trigger."""

@@ -10,7 +10,7 @@ and closes once the verb is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -45,8 +45,9 @@ class Refusal:
     needs: tuple[str, ...] = ()
 
 
-Attempt = Callable[[Values], Refusal | None]
-"""Runs the verb with the form's values: None once recorded, else why not."""
+Attempt = Callable[[Values], Awaitable[Refusal | None]]
+"""Records the verb with the form's values (off the UI loop): None once recorded,
+else why not."""
 
 
 def label(param: Param) -> str:
@@ -119,6 +120,7 @@ class VerbForm(FormModal[Values | None]):
         """What the screen filled in itself (the highlighted step), shown above the fields."""
         self.choices = {name: list(options) for name, options in (choices or {}).items()}
         self.initial = dict(initial or {})
+        self._recording = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -222,12 +224,19 @@ class VerbForm(FormModal[Values | None]):
         return values
 
     def action_submit(self) -> None:
-        if self.is_dismissed:
-            return  # a second Enter queued before the form closed
+        if self.is_dismissed or self._recording:
+            return  # a second Enter queued before the form closed, or while it records
         values = self.values()
         if values is None:
             return
-        refusal = self.attempt(values)
+        self._recording = True
+        self.run_worker(self._submit(values), group="submit")
+
+    async def _submit(self, values: Values) -> None:
+        try:
+            refusal = await self.attempt(values)
+        finally:
+            self._recording = False
         if refusal is None:
             self.dismiss(values)
             return

@@ -12,16 +12,15 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 
-from textual import work
-
 from incident.app import steps
 from incident.app.outcome import Done
-from incident.app.verbs import BY_NAME
+from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
 from runbooks.model import StepKind, TriggerKind
+from store.errors import StoreError
 from tui.app.modals import (
     ApprovalModal,
     ConfirmCommand,
@@ -31,14 +30,17 @@ from tui.app.modals import (
     TierView,
     TriggerView,
 )
-from tui.app.screens.comms import CommsScreen
+from tui.app.screens.comms import Comms
+from tui.app.screens.desk import Desk
+from tui.app.screens.recorder import Outcome
 
 
-class ChecklistScreen(CommsScreen):
-    """The coordinator's screen with its step verbs; `IncidentScreen` binds the keys."""
+class StepVerbs:
+    """Check, run, approve, decide and choose a tier, on the highlighted step."""
 
-    def _advance(self, done: Done) -> None:
-        self.advance()
+    def __init__(self, desk: Desk, comms: Comms) -> None:
+        self.desk = desk
+        self.comms = comms
 
     def check_step(self, *, form: bool = False) -> None:
         """Check the highlighted step, first asking for whatever it still needs.
@@ -46,41 +48,45 @@ class ChecklistScreen(CommsScreen):
         `form` (from the palette): a plain step opens the check form, for a note or
         evidence, instead of being checked at once.
         """
-        step_id = self.selected_step
+        desk = self.desk
+        state = desk.state
+        step_id = desk.view.selected_step
         if step_id is None:
             return
-        record = self.state.steps[step_id]
-        status = self.state.status_of(step_id)
+        record = state.steps[step_id]
+        status = state.status_of(step_id)
         if status in (StepStatus.DONE, StepStatus.SKIPPED):
-            self.notify(f"'{record.step.title}' is already {status}; u reopens it")
+            desk.notify(f"'{record.step.title}' is already {status}; u reopens it")
             return
         step = record.step
         if step.kind == StepKind.COMMUNICATION and step.template:
-            self.open_composer(step.template)
-        elif step.kind == StepKind.DATABASE and self.state.tier_choice is None:
+            self.comms.open_composer(step.template)
+        elif step.kind == StepKind.DATABASE and state.tier_choice is None:
             self.open_tiers()
         elif status == StepStatus.BLOCKED:
             self.approve_highlighted()
         elif step.kind == StepKind.COMMAND and step.command:
             self.confirm_and_run(step_id)
         elif form:
-            self.open_form(BY_NAME["check"], fixed={"step": step_id}, after=self._advance)
+            desk.open_form(BY_NAME["check"], fixed={"step": step_id}, after=desk.advance)
         elif step.kind == StepKind.VERIFICATION and step.probe:
-            found = evidence_for(self.state, step)
+            found = evidence_for(state, step)
             if found.holds is False:
                 self._ask_override(step_id, found.detail)
             else:
-                self.run_verb("check", {"step": step_id}, after=self._advance)
+                desk.run_verb("check", {"step": step_id}, after=desk.advance)
         else:
-            self.run_verb("check", {"step": step_id}, after=self._advance)
+            desk.run_verb("check", {"step": step_id}, after=desk.advance)
 
     def _ask_override(self, step_id: str, detail: str) -> None:
+        desk = self.desk
+
         def override(reason: str | None) -> None:
             if reason:
                 values: dict[str, object] = {"step": step_id, "override": reason}
-                self.run_verb("check", values, after=self._advance)
+                desk.run_verb("check", values, after=desk.advance)
 
-        self.app.push_screen(
+        desk.screen.app.push_screen(
             TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
             override,
         )
@@ -89,28 +95,35 @@ class ChecklistScreen(CommsScreen):
 
     def run_highlighted(self) -> None:
         """The `run` verb: the highlighted command step, once confirmed."""
-        if self.selected_step is not None:
-            self.confirm_and_run(self.selected_step)
+        step_id = self.desk.view.selected_step
+        if step_id is not None:
+            self.confirm_and_run(step_id)
 
     def confirm_and_run(self, step_id: str) -> None:
-        try:
-            command = steps.command_to_run(self.session, step_id)
-        except CommandError as error:
-            self.notify(str(error), title="Not run", severity="error")
-            return
+        desk = self.desk
 
-        def confirmed(run: bool | None) -> None:
-            if run:
-                self.run_command_step(step_id, command)
+        def confirm(outcome: Outcome[str]) -> None:
+            if isinstance(outcome.error, CommandError | StoreError):
+                desk.notify(str(outcome.error), title="Not run", severity="error")
+                return
+            command = outcome.unwrap()
 
-        self.app.push_screen(
-            ConfirmCommand(self.state.steps[step_id].step.title, command), confirmed
-        )
+            def confirmed(run: bool | None) -> None:
+                if run:
+                    desk.screen.run_worker(
+                        self.run_command_step(step_id, command), group="command", exclusive=True
+                    )
 
-    @work(exclusive=True, group="command")
+            desk.screen.app.push_screen(
+                ConfirmCommand(desk.state.steps[step_id].step.title, command), confirmed
+            )
+
+        desk.recorder.submit(lambda s: steps.command_to_run(s, step_id), confirm)
+
     async def run_command_step(self, step_id: str, command: str) -> None:
         """Run a confirmed command without freezing the screen; record its exit code."""
-        self.notify(f"Running: {command}", timeout=3)
+        desk = self.desk
+        desk.notify(f"Running: {command}", timeout=3)
         process = await asyncio.create_subprocess_shell(
             command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
         )
@@ -119,18 +132,19 @@ class ChecklistScreen(CommsScreen):
 
         def outcome(done: Done) -> None:
             if code == 0:
-                self.advance()
+                desk.advance()
                 return
-            self.notify(
+            desk.notify(
                 f"{done.said}\n{steps.output_tail(output)[-300:]}",
                 title="Command failed",
                 severity="error",
                 timeout=15,
             )
 
-        self.record(
-            lambda: steps.record_command_result(
-                self.session, self.actor, step_id, command=command, exit_code=code, output=output
+        actor = desk.actor
+        desk.record(
+            lambda s: steps.record_command_result(
+                s, actor, step_id, command=command, exit_code=code, output=output
             ),
             BY_NAME["run"],
             after=outcome,
@@ -141,33 +155,35 @@ class ChecklistScreen(CommsScreen):
 
     def _approval_target(self) -> tuple[str, str, str] | None:
         """(target, what, role) the approve key acts on for the highlighted step."""
-        step_id = self.selected_step
+        state = self.desk.state
+        step_id = self.desk.view.selected_step
         if step_id is None:
             return None
-        step = self.state.steps[step_id].step
-        if step.approver and step_id not in self.state.approvals:
+        step = state.steps[step_id].step
+        if step.approver and step_id not in state.approvals:
             return step_id, step.title, step.approver
-        choice = self.state.tier_choice
+        choice = state.tier_choice
         if step.kind == StepKind.DATABASE and choice is not None:
-            tier = self.state.runbook.database_tier(choice.tier)
-            if tier and tier.approver and tier_target(tier.id) not in self.state.approvals:
+            tier = state.runbook.database_tier(choice.tier)
+            if tier and tier.approver and tier_target(tier.id) not in state.approvals:
                 return tier.id, f"database tier: {tier.title}", tier.approver
         return None
 
     def approve_highlighted(self) -> None:
+        desk = self.desk
         target = self._approval_target()
         if target is None:
-            self.notify("Nothing to approve on this step.")
+            desk.notify("Nothing to approve on this step.")
             return
         target_id, what, role = target
 
         def approve(result: tuple[str, str] | None) -> None:
             if result:
                 by, reason = result
-                self.run_verb("approve", {"target": target_id, "by": by, "reason": reason})
+                desk.run_verb("approve", {"target": target_id, "by": by, "reason": reason})
 
-        default = self.state.roles.get(role, "")
-        self.app.push_screen(ApprovalModal(what, role, approver=default), approve)
+        default = desk.state.roles.get(role, "")
+        desk.screen.app.push_screen(ApprovalModal(what, role, approver=default), approve)
 
     def _trigger_views(self) -> list[TriggerView]:
         return [
@@ -178,39 +194,50 @@ class ChecklistScreen(CommsScreen):
                 state=str(r.state),
                 detail=r.detail,
             )
-            for r in read_triggers(self.state)
+            for r in read_triggers(self.desk.state)
         ]
 
     def open_decision(self) -> None:
         """The phase 1 decision gate: triggers, then an explicit 'initiate rollback'."""
+        desk = self.desk
+        actor = desk.actor
 
-        def toggle(trigger_id: str) -> Sequence[TriggerView]:
-            trigger = next(t for t in self.state.runbook.triggers if t.id == trigger_id)
+        async def toggle(trigger_id: str) -> Sequence[TriggerView]:
+            state = desk.state
+            trigger = next(t for t in state.runbook.triggers if t.id == trigger_id)
             if trigger.kind == TriggerKind.MANUAL:
-                mark = self.state.triggers.get(trigger_id)
-                verdict = "cleared" if mark is not None and mark.met else "met"
-                self.run_verb("trigger", {"trigger": trigger_id, "verdict": verdict}, quiet=True)
+                mark = state.triggers.get(trigger_id)
+                values: dict[str, object] = {
+                    "trigger": trigger_id,
+                    "verdict": "cleared" if mark is not None and mark.met else "met",
+                }
+                verb = BY_NAME["trigger"]
+                refusal = await desk.attempt(lambda s: run(verb, s, actor, values), quiet=True)
+                if refusal is not None:
+                    desk.notify(refusal.message, title="Not recorded", severity="error")
             return self._trigger_views()
 
         def decide(reason: str | None) -> None:
             if reason:
-                self.record(
-                    lambda: steps.decide(self.session, self.actor, reason=reason),
+                desk.record(
+                    lambda s: steps.decide(s, actor, reason=reason),
                     BY_NAME["decide"],
-                    after=self._advance,
+                    after=desk.advance,
                 )
 
-        self.app.push_screen(
+        desk.screen.app.push_screen(
             DecisionModal(
-                self._trigger_views(), toggle_manual=toggle, commander=self.state.commander
+                self._trigger_views(), toggle_manual=toggle, commander=desk.state.commander
             ),
             decide,
         )
 
     def open_tiers(self) -> None:
-        runbook = self.state.runbook
+        desk = self.desk
+        state = desk.state
+        runbook = state.runbook
         if not runbook.database_tiers:
-            self.notify("This runbook has no database tiers.")
+            desk.notify("This runbook has no database tiers.")
             return
         views = [
             TierView(
@@ -221,18 +248,18 @@ class ChecklistScreen(CommsScreen):
                 guidance=tier.guidance,
                 approver=tier.approver,
                 approved_by=(
-                    self.state.approvals[tier_target(tier.id)].by
-                    if tier_target(tier.id) in self.state.approvals
+                    state.approvals[tier_target(tier.id)].by
+                    if tier_target(tier.id) in state.approvals
                     else None
                 ),
             )
             for tier in runbook.database_tiers
         ]
-        chosen = self.state.tier_choice.tier if self.state.tier_choice else None
+        chosen = state.tier_choice.tier if state.tier_choice else None
 
         def choose(result: tuple[str, str] | None) -> None:
             if result:
                 tier_id, reason = result
-                self.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+                desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
 
-        self.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)
+        desk.screen.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)

@@ -1,179 +1,169 @@
-"""The coordinator screen's communication: composing, due messages, cadence, delivery.
+"""The coordinator's communication: composing, due messages, cadence, delivery.
 
-Kept apart from the checklist actions because it changes for its own reasons (the
+Kept apart from the checklist verbs because it changes for its own reasons (the
 runbook's `notify` rules, the update cadence, webhook delivery). Everything here is
-recorded through the same `IncidentSession` as a keypress, so what the screen shows
-about a message is what the log holds.
+recorded through the same recorder as a keypress, so what the screen shows about a
+message is what the log holds.
 
 Three things run without a key being pressed, once a second and after every
-recorded action: due `mode: auto` messages are sent, recorded messages are handed to
-the outbox (whichever process recorded them), and a missed update is recorded.
+recorded action, as one job on the recorder's thread (`background`): due
+`mode: auto` messages are sent, recorded messages are handed to the outbox
+(whichever process recorded them), and a missed update is recorded.
 """
 
 from __future__ import annotations
 
+import asyncio
+import concurrent.futures
 from datetime import datetime, timedelta
 
 from incident.app import messages
 from incident.app.autosend import record_auto_sends, record_overdue
 from incident.app.outcome import SYSTEM_ACTOR, Done
+from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
 from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation
 from incident.comms.notifications import failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
-from incident.core.events import Event, Kind
+from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import StepStatus
-from incident.reports.describe import describe
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
+from store.outbox import Outbox
 from tui.app.modals import ComposerModal
 from tui.app.modals.due_message import DueChoice, DueMessageModal
-from tui.app.screens.recording import RecordingScreen
-from tui.app.widgets.timeline import Timeline
+from tui.app.screens.desk import Desk
+from tui.app.screens.recorder import Outcome
+from tui.net.client import HttpClient
+from tui.net.delivery import DeliveryResult
+from tui.net.network_loop import NetworkLoop
 from tui.net.notifier import Notifier
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
 
 
-class CommsScreen(RecordingScreen):
+class Comms:
     """The coordinator's messages: the composer, due messages, cadence, delivery."""
 
-    _reminded_for: datetime | None = None
-    _waiting: frozenset[tuple[str, object]] = frozenset()
-    """What waited at the last tick (due messages, failed count): the footer's input."""
-    notifier: Notifier | None = None
-    """Delivers messages to the runbook's webhooks, when it has any."""
+    def __init__(self, desk: Desk) -> None:
+        self.desk = desk
+        self.notifier: Notifier | None = None
+        """Delivers messages to the runbook's webhooks, once the network is up (if it has any)."""
+        self.deliveries: concurrent.futures.Future[None] | None = None
+        """The delivery loop on the network thread; cancelled with the screen."""
+        self._reminded_for: datetime | None = None
+        self._waiting: frozenset[tuple[str, object]] = frozenset()
+        """What waited at the last look (due messages, failed count, a notifier to re-send
+        with): the footer's input."""
 
-    # --- set-up ------------------------------------------------------------------
+    # --- without a key -----------------------------------------------------------------
 
-    def start_background(self) -> None:
-        super().start_background()
-        self.notifier = self.start_notifier()
-        if self.notifier is not None:
-            self.run_worker(self.notifier.run(), group="deliveries", exclusive=True)
+    def background(self, session: IncidentSession) -> list[Event]:
+        """Auto-sends, outbox hand-over and a missed update; on the recorder's thread."""
+        recorded = record_auto_sends(session)
+        notifier = self.notifier
+        if notifier is not None:
+            recorded += notifier.sync()
+        return recorded + record_overdue(session)
 
-    def on_unmount(self) -> None:
-        if self.notifier is not None:
-            self.notifier.stop.set()
+    def start_deliveries(
+        self, network: NetworkLoop, outbox: Outbox, max_attempts: int | None
+    ) -> None:
+        """Deliver to the runbook's webhooks on the network loop, recording each outcome."""
+        if not self.desk.state.runbook.notify_targets:
+            return
+        recorder = self.desk.recorder
 
-    def start_notifier(self) -> Notifier | None:
-        """Deliver to the runbook's webhooks, when it has any and the app can send."""
-        client = getattr(self.app, "http", None)
-        outbox = getattr(self.app, "outbox", None)
-        if client is None or outbox is None or not self.state.runbook.notify_targets:
-            return None
-        return Notifier(
-            self.session,
-            outbox,
-            client,
-            actor=SYSTEM_ACTOR,
-            on_recorded=self.show_recorded,
-            max_attempts=getattr(self.app, "delivery_attempts", None),
-        )
+        async def deliver(client: HttpClient) -> None:
+            notifier = Notifier(
+                recorder.session,
+                outbox,
+                client,
+                actor=SYSTEM_ACTOR,
+                on_recorded=lambda events: None,  # shown from the recorder's messages
+                max_attempts=max_attempts,
+            )
+            self.notifier = notifier
 
-    def show_recorded(self, events: list[Event]) -> None:
-        """Events recorded off the keyboard (deliveries): into the timeline and the bar."""
-        if events:
-            self.query_one(Timeline).append(self.state, events)
-            self.redraw_clocks()
-        for event in events:
-            if event.kind == Kind.NOTIFICATION_FAILED:
-                self.notify(
-                    describe(event) + " (f re-sends)",
-                    title="Message not delivered",
-                    severity="error",
-                    timeout=10,
-                )
+            async def record(result: DeliveryResult) -> None:
+                job = recorder.submit(lambda s: notifier.record(result), kind="delivery")
+                await asyncio.wrap_future(job)
 
-    # --- without a key -----------------------------------------------------------
+            await notifier.deliverer.run(notifier.stop, record)
 
-    def record_background(self) -> list[Event]:
-        """Auto-sends, outbox hand-over and the update cadence; returns what was recorded."""
-        recorded = self._send_automatic()
-        if self.notifier is not None:
-            recorded += self.notifier.sync()
-        recorded += self.check_update_cadence()
-        self._offer_due()
-        return recorded
+        self.deliveries = network.submit(deliver)
 
-    def _send_automatic(self) -> list[Event]:
-        recorded = record_auto_sends(self.session)
-        for event in recorded:
-            if event.kind == Kind.COMMUNICATION_SENT:
-                self.notify(describe(event), title="Sent automatically", timeout=6)
-        return recorded
-
-    def _offer_due(self) -> None:
+    def offer_due(self) -> None:
         """Tell the coordinator, once each, that a message waits for confirmation."""
-        due = awaiting_confirmation(self.state, self.now())
+        state = self.desk.state
+        due = awaiting_confirmation(state, self.desk.now())
         waiting: set[tuple[str, object]] = {(m.template, m.due_at) for m in due}
-        waiting.add(("failed", len(failed_keys(self.state))))
+        waiting.add(("failed", len(failed_keys(state))))
+        waiting.add(("notifier", self.notifier is not None))
         if waiting == self._waiting:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
         for message in fresh:
-            self.notify(
+            self.desk.notify(
                 f"The {_label(message.template)} message is ready: m reviews and sends it",
                 title="Message due",
                 severity="warning",
                 timeout=10,
             )
-        self.refresh_bindings()
+        self.desk.screen.refresh_bindings()
 
-    def check_update_cadence(self) -> list[Event]:
-        """Remind once when the next stakeholder update is a minute away; record a miss."""
-        due = next_update_due(self.state)
+    def remind(self) -> None:
+        """Once, a minute before the next stakeholder update is due (unless it is offered)."""
+        due = next_update_due(self.desk.state)
         if due is None:
-            return []
-        if timedelta(0) < due - self.now() <= UPDATE_REMINDER and due != self._reminded_for:
+            return
+        if timedelta(0) < due - self.desk.now() <= UPDATE_REMINDER and due != self._reminded_for:
             self._reminded_for = due
             if not self._update_is_offered():
-                self.notify(
+                self.desk.notify(
                     f"Next stakeholder update due at {due:%H:%M} UTC (c composes it)",
                     title="Update due soon",
                     severity="warning",
                     timeout=10,
                 )
-        recorded = record_overdue(self.session)
-        if recorded:
-            self.notify(
-                describe(recorded[-1]) + " (c composes it)",
-                title="Stakeholder update overdue",
-                severity="error",
-                timeout=15,
-            )
-        return recorded
 
     def _update_is_offered(self) -> bool:
         return any(
             rule.on is not None and rule.on.kind is MomentKind.UPDATE_DUE
-            for rule in self.state.runbook.timed_rules()
+            for rule in self.desk.state.runbook.timed_rules()
         )
 
-    # --- keys ----------------------------------------------------------------------
+    # --- keys ----------------------------------------------------------------------------
 
     def can_resend(self) -> bool:
         """`f` works only while a message failed for good and there is a webhook to retry."""
-        return bool(failed_keys(self.state)) and self.notifier is not None
+        return bool(failed_keys(self.desk.state)) and self.notifier is not None
 
-    def action_due_message(self) -> None:
+    def review_due(self) -> None:
         """Review the first message waiting for confirmation: send, decline or wait."""
-        due = awaiting_confirmation(self.state, self.now())
+        desk = self.desk
+        due = awaiting_confirmation(desk.state, desk.now())
         if not due:
-            self.notify("No message is waiting to be sent.")
+            desk.notify("No message is waiting to be sent.")
             return
         message = due[0]
-        try:
-            text = messages.preview(self.session, message.template)
-        except CommandError as error:
-            self.notify(str(error), title="Not ready", severity="error")
-            return
-        targets = ", ".join(t.name for t in self.state.runbook.targets_for(message.template))
+
+        def previewed(outcome: Outcome[str]) -> None:
+            if isinstance(outcome.error, CommandError | StoreError):
+                desk.notify(str(outcome.error), title="Not ready", severity="error")
+                return
+            self._open_due(message, outcome.unwrap())
+
+        desk.recorder.submit(lambda s: messages.preview(s, message.template), previewed)
+
+    def _open_due(self, message: DueMessage, text: str) -> None:
+        desk = self.desk
+        targets = ", ".join(t.name for t in desk.state.runbook.targets_for(message.template))
 
         def chosen(choice: DueChoice | None) -> None:
             if choice is None:
@@ -181,54 +171,56 @@ class CommsScreen(RecordingScreen):
             if choice[0] == "send":
                 self.send_message(message.template, choice[1])
                 return
-            self.open_form(BY_NAME["decline"], fixed={"template": message.template})
+            desk.open_form(BY_NAME["decline"], fixed={"template": message.template})
 
-        self.app.push_screen(
+        desk.screen.app.push_screen(
             DueMessageModal(
-                f"Send: {_label(message.template)}",
-                _why(message),
-                text,
-                targets=targets,
+                f"Send: {_label(message.template)}", _why(message), text, targets=targets
             ),
             chosen,
         )
 
-    def send_message(self, template: str | None, text: str | None) -> bool:
+    def send_message(self, template: str | None, text: str | None) -> None:
         """Record a message as sent (completing its step, settling what made it due)."""
+        desk = self.desk
 
         def copied(done: Done) -> None:
             sent = [e.data.text for e in done.events if isinstance(e.data, CommunicationSent)]
             if sent:
-                self.app.copy_to_clipboard(sent[0])
-            self.advance()  # past the message step it completed, if it did
+                desk.screen.app.copy_to_clipboard(sent[0])
+            desk.advance()  # past the message step it completed, if it did
 
-        return self.record(
-            lambda: messages.send(self.session, self.actor, template=template, text=text),
+        actor = desk.actor
+        desk.record(
+            lambda s: messages.send(s, actor, template=template, text=text),
             BY_NAME["send"],
             after=copied,
         )
 
-    def action_resend_failed(self) -> None:
+    def resend_failed(self) -> None:
         """Try again every message whose delivery failed for good."""
-        if self.notifier is None:
-            self.notify("This incident has no webhook targets to send to.")
+        desk, notifier = self.desk, self.notifier
+        if notifier is None:
+            desk.notify("This incident has no webhook targets to send to.")
             return
-        try:
-            recorded = self.notifier.requeue(failed_keys(self.state))
-        except (StoreError, CommandError) as error:
-            self.notify(str(error), title="Not re-sent", severity="error")
-            return
-        self.show_recorded(recorded)
-        self.notify(f"Re-sending {len(recorded)} message(s)", timeout=3)
-        self.refresh_bindings()
 
-    def action_compose(self) -> None:
+        def requeued(outcome: Outcome[list[Event]]) -> None:
+            if isinstance(outcome.error, CommandError | StoreError):
+                desk.notify(str(outcome.error), title="Not re-sent", severity="error")
+                return
+            desk.notify(f"Re-sending {len(outcome.unwrap())} message(s)", timeout=3)
+            desk.screen.refresh_bindings()
+
+        desk.recorder.submit(lambda s: notifier.requeue(failed_keys(s.state)), requeued)
+
+    def compose(self) -> None:
         """The composer, on the highlighted message step's template if it is still to do."""
-        step_id = self.selected_step
+        state = self.desk.state
+        step_id = self.desk.view.selected_step
         template = None
         if step_id is not None:
-            step = self.state.steps[step_id].step
-            if step.kind == StepKind.COMMUNICATION and self.state.status_of(step_id) in (
+            step = state.steps[step_id].step
+            if step.kind == StepKind.COMMUNICATION and state.status_of(step_id) in (
                 StepStatus.OPEN,
                 StepStatus.BLOCKED,
             ):
@@ -236,12 +228,11 @@ class CommsScreen(RecordingScreen):
         self.open_composer(template)
 
     def open_composer(self, template: str | None) -> None:
-        context = template_context(self.state, self.now())
-        rendered = {
-            name: render_template(text, context) for name, text in self.state.runbook.templates
-        }
+        state = self.desk.state
+        context = template_context(state, self.desk.now())
+        rendered = {name: render_template(text, context) for name, text in state.runbook.templates}
         if not rendered:
-            self.notify("This runbook has no message templates.")
+            self.desk.notify("This runbook has no message templates.")
             return
 
         def send(result: tuple[str | None, str] | None) -> None:
@@ -252,11 +243,11 @@ class CommsScreen(RecordingScreen):
             as_written = template_id is None or text != rendered[template_id].strip()
             self.send_message(template_id, text if as_written else None)
 
-        self.app.push_screen(
+        self.desk.screen.app.push_screen(
             ComposerModal(
                 [(name, _label(name).capitalize(), text) for name, text in rendered.items()],
                 template=template,
-                channel=self.state.channel,
+                channel=state.channel,
             ),
             send,
         )

@@ -1,8 +1,9 @@
 """Following an incident from another terminal: live, read-only.
 
-The coordinator's screen without its recording keys, fed by a read-only
-connection; the once-a-second tick folds in whatever the coordinator's terminal
-(or a pipeline) recorded, so a second terminal sees new events within a second.
+The incident view, fed by a read-only connection: once a second a job on the
+recorder's thread reads whatever the coordinator's terminal (or a pipeline)
+recorded and posts it, so a second terminal sees new events within a second.
+There are no verbs to bind, and the connection could not record them anyway.
 """
 
 from __future__ import annotations
@@ -10,11 +11,18 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
-from incident.core.events import Event
+from incident.app.session import IncidentSession
 from incident.core.phase_clocks import elapsed, format_offset
-from tui.app.screens.incident_view import IncidentView
+from incident.core.state import IncidentState, fold
+from store.errors import StoreError
+from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.incident_view import IncidentView
+
+TICK_S = 1.0
 
 
 class FollowBar(Static):
@@ -23,28 +31,72 @@ class FollowBar(Static):
     """
 
 
-class FollowScreen(IncidentView, inherit_bindings=False):
-    """Watch, don't touch: every recording action is unbound here."""
+class FollowScreen(Screen[None]):
+    """Watch, don't touch: only the keys that move around are bound."""
 
     BINDINGS = [
         Binding("left,[", "phase(-1)", "Prev phase"),
         Binding("right,]", "phase(1)", "Next phase"),
     ]
 
+    def __init__(self, session: IncidentSession) -> None:
+        super().__init__()
+        opening = session.take_applied()
+        if not opening:
+            raise ValueError("following needs a session opened with journal=True")
+        self.session = session
+        """Read by the recorder's thread; here only for whether its chain is damaged."""
+        self.recorder = Recorder(session, self)
+        self.view = IncidentView(fold(opening), session.clock, id="incident")
+        self._opening = opening
+
+    @property
+    def state(self) -> IncidentState:
+        return self.view.state
+
     def compose(self) -> ComposeResult:
         yield FollowBar(id="follow-bar")
-        yield from super().compose()
+        yield self.view
+        yield Footer(compact=True, show_command_palette=False)
 
-    def record_background(self) -> list[Event]:
-        """A follower sends nothing, offers nothing and records nothing."""
-        return []
+    def on_mount(self) -> None:
+        self.view.update(self.view.state, self._opening, reset=True)
+        self._opening = []
+        self.view.query_one(Checklist).focus()
+        self.draw_bar()
+        self.set_interval(TICK_S, self.tick)
 
-    def redraw_clocks(self) -> None:
-        super().redraw_clocks()
+    def on_unmount(self) -> None:
+        self.recorder.close()
+
+    def tick(self) -> None:
+        self.view.tick()
+        self.draw_bar()
+        if not self.recorder.busy("tick"):
+            self.recorder.submit(lambda s: s.refresh(), self._read, kind="tick")
+
+    def _read(self, outcome: Outcome[object]) -> None:
+        if isinstance(outcome.error, StoreError):
+            self.notify(str(outcome.error), severity="error", timeout=10)
+        elif outcome.error is not None:
+            raise outcome.error
+
+    def on_events_recorded(self, message: EventsRecorded) -> None:
+        if self.view.fold_in(message.events):
+            self.draw_bar()
+        if message.reply is not None:
+            message.reply()
+
+    def draw_bar(self) -> None:
+        state = self.state
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("FOLLOWING ", style="bold")
-        text.append(f"{self.state.id}  {format_offset(elapsed(self.state, self.now()))}")
-        text.append(f"  {self.state.last_seq} events  read-only: nothing is recorded here")
-        if self.session.damage is not None:
-            text.append(f"  DAMAGED at event {self.session.damage.first_bad_seq}", style="bold")
+        text.append(f"{state.id}  {format_offset(elapsed(state, self.view.now()))}")
+        text.append(f"  {state.last_seq} events  read-only: nothing is recorded here")
+        damage = self.session.damage
+        if damage is not None:
+            text.append(f"  DAMAGED at event {damage.first_bad_seq}", style="bold")
         self.query_one(FollowBar).update(text)
+
+    def action_phase(self, delta: int) -> None:
+        self.view.show_phase(delta)

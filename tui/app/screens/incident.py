@@ -1,37 +1,169 @@
-"""The coordinator's main screen: every verb of the table, by key or by palette.
+"""The coordinator's main screen: the incident view, and every verb of the table.
 
-A thin adapter: a key (or a palette entry) starts a verb; the verb's use case
-records it through the session, durably, before the screen redraws from the new
-state. A refused verb shows its message and changes nothing. The bindings come
-from `incident.app.verbs.VERBS`; only keys that move around are the screen's own.
+A thin screen: it composes the `IncidentView` and binds the verbs (from
+`incident.app.verbs.VERBS`) to the handlers that run them (`Desk`, `StepVerbs`,
+`Comms`). A verb's use case runs on the recorder's thread; the events it records
+come back as `EventsRecorded`, like those of the probes, the deliveries and other
+writers, and are folded into the view's state before anything shows them.
 """
 
 from __future__ import annotations
 
+import concurrent.futures
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
-from tui.app.screens.checking import ChecklistScreen
+from incident.core.errors import CommandError
+from incident.core.events import Event
+from incident.core.state import IncidentState, fold
+from store.errors import StoreError
+from store.outbox import Outbox
+from tui.app.screens.announcements import announcements
+from tui.app.screens.checking import StepVerbs
+from tui.app.screens.comms import Comms
+from tui.app.screens.desk import Desk
+from tui.app.screens.production import start_polling
+from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.incident_view import IncidentView
+from tui.net.network_loop import NetworkLoop
+
+TICK_S = 1.0
+"""How often the clocks move and other writers' events are read."""
 
 
-class IncidentScreen(ChecklistScreen):
+@runtime_checkable
+class Services(Protocol):
+    """What the app lends the screen once its first frame is up: the network, the outbox."""
+
+    delivery_attempts: int | None
+
+    def network(self) -> NetworkLoop | None: ...
+
+    def outbox(self) -> Outbox | None: ...
+
+
+class IncidentScreen(Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
 
     BINDINGS = [HELP_FIRST, *verb_bindings(), *NAVIGATION]
 
+    def __init__(self, session: IncidentSession, actor: str) -> None:
+        super().__init__()
+        opening = session.take_applied()
+        if not opening:
+            raise ValueError("the coordinator's screen needs a session opened with journal=True")
+        self.actor = actor
+        self.recorder = Recorder(session, self)
+        self.view = IncidentView(fold(opening), session.clock, id="incident")
+        self.desk = Desk(self, self.view, self.recorder, actor, catch_up=self.catch_up)
+        self.comms = Comms(self.desk)
+        self.steps = StepVerbs(self.desk, self.comms)
+        self.polling: concurrent.futures.Future[None] | None = None
+        """The probe polling loop on the network thread, while it runs."""
+        self._opening: list[Event] = opening
+
+    @property
+    def state(self) -> IncidentState:
+        """What the screen shows: every event recorded and handed to it, folded."""
+        return self.view.state
+
+    def compose(self) -> ComposeResult:
+        yield self.view
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.view.update(self.view.state, self._opening, reset=True)
+        self._opening = []
+        self.view.query_one(Checklist).focus()
+        self.set_interval(TICK_S, self.tick)
+        self.call_after_refresh(self.start_background)
+
+    def start_background(self) -> None:
+        """After the first frame: what is due at once, then the network (if the app has one)."""
+        self.catch_up()
+        services = self.app if isinstance(self.app, Services) else None
+        network = services.network() if services is not None else None
+        if services is None or network is None:
+            return
+        state = self.state
+        if state.runbook.probes and not state.is_closed:
+            self.polling = start_polling(
+                network,
+                self.recorder,
+                state.runbook.probes,
+                self.view.clock,
+                on_error=self._samples_refused,
+            )
+        outbox = services.outbox()
+        if outbox is not None:
+            self.comms.start_deliveries(network, outbox, services.delivery_attempts)
+
+    def on_unmount(self) -> None:
+        for loop in (self.polling, self.comms.deliveries):
+            if loop is not None:
+                loop.cancel()
+        self.recorder.close()
+
+    # --- keeping up ------------------------------------------------------------------
+
+    def tick(self) -> None:
+        """Once a second: the clocks move; other writers' events and what time makes due
+        are read and recorded off the UI loop (unless the last tick's job still runs)."""
+        self.view.tick()
+        self.comms.remind()
+        self.comms.offer_due()
+        if not self.recorder.busy("tick"):
+            comms = self.comms
+            self.recorder.submit(
+                lambda s: s.refresh() + comms.background(s), self._background_done, kind="tick"
+            )
+
+    def catch_up(self) -> None:
+        """After a recorded action: whatever it made due (an auto-send), recorded next."""
+        self.recorder.submit(self.comms.background, self._background_done, kind="catch-up")
+
+    def _background_done(self, outcome: Outcome[list[Event]]) -> None:
+        if isinstance(outcome.error, CommandError | StoreError):
+            self.notify(str(outcome.error), severity="error", timeout=10)
+        elif outcome.error is not None:
+            raise outcome.error
+
+    def _samples_refused(self, outcome: Outcome[bool]) -> None:
+        if isinstance(outcome.error, CommandError | StoreError):
+            self.notify(str(outcome.error), title="Samples not recorded", severity="error")
+
+    def on_events_recorded(self, message: EventsRecorded) -> None:
+        """Fold what the record accepted, redraw what it changed, say what is news."""
+        fresh = self.view.fold_in(message.events)
+        if fresh:
+            for text, title, severity, timeout in announcements(fresh):
+                self.notify(text, title=title, severity=severity, timeout=timeout)
+            self.comms.offer_due()
+        if message.reply is not None:
+            message.reply()
+
+    # --- keys ------------------------------------------------------------------------
+
     def forms(self, *, from_palette: bool) -> dict[str, Callable[[], None]]:
         """The verbs with a form or a flow of their own; the rest get the generic form."""
         return {
-            "check": lambda: self.check_step(form=from_palette),
-            "run": self.run_highlighted,
-            "approve": self.approve_highlighted,
-            "decide": self.open_decision,
-            "db-tier": self.open_tiers,
-            "send": self.action_compose,
-            "deliver": self.action_resend_failed,
-            "export": self.export_report,
+            "check": lambda: self.steps.check_step(form=from_palette),
+            "run": self.steps.run_highlighted,
+            "approve": self.steps.approve_highlighted,
+            "decide": self.steps.open_decision,
+            "db-tier": self.steps.open_tiers,
+            "send": self.comms.compose,
+            "deliver": self.comms.resend_failed,
+            "export": self.desk.export_report,
         }
 
     def action_verb(self, name: str) -> None:
@@ -43,13 +175,19 @@ class IncidentScreen(ChecklistScreen):
         if own is not None:
             own()
             return
-        after = self._advance if name == "skip" else None
-        self.open_form(BY_NAME[name], after=after)
+        after = self.desk.advance if name == "skip" else None
+        self.desk.open_form(BY_NAME[name], after=after)
+
+    def action_due_message(self) -> None:
+        self.comms.review_due()
+
+    def action_phase(self, delta: int) -> None:
+        self.view.show_phase(delta)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """`m` only while a message waits for confirmation, `f` while one failed for good."""
         if action == "due_message":
-            return bool(awaiting_confirmation(self.state, self.now()))
+            return bool(awaiting_confirmation(self.state, self.view.now()))
         if action == "verb" and parameters == ("deliver",):
-            return self.can_resend()
+            return self.comms.can_resend()
         return True

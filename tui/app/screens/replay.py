@@ -1,9 +1,9 @@
-"""Replay: the main screen, read-only, driven through the recorded timestamps.
+"""Replay: the incident view, read-only, driven through the recorded timestamps.
 
-The same widgets as live, fed by a `ReplaySession` instead of the log, so the
-clocks, checklist, timeline, health panels and triggers read as they did at each
-moment. Nothing here can record: the recording actions are not bound, and the
-session refuses them anyway.
+The same view as live, fed by a `ReplaySession` instead of the log, so the
+clocks, checklist, timeline, health panel and triggers read as they did at each
+moment. Everything is in memory, so playback moves on the UI loop. Nothing here
+can record: no verb is bound, and the session refuses them anyway.
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
+from textual.screen import Screen
+from textual.widgets import Footer, Static
 
-from incident.core.events import Event
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
+from incident.core.state import IncidentState
 from tui.app.modals import TextPrompt
-from tui.app.screens.incident_view import IncidentView
-from tui.app.widgets.timeline import Timeline
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.incident_view import IncidentView
 
 SPEEDS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 32, 64, 128)
 FRAME_S = 0.1
@@ -33,7 +34,7 @@ class ReplayBar(Static):
     """
 
 
-class ReplayScreen(IncidentView, inherit_bindings=False):
+class ReplayScreen(Screen[None]):
     """An incident as it unfolded: pause, speed, step, jump."""
 
     BINDINGS = [
@@ -49,26 +50,26 @@ class ReplayScreen(IncidentView, inherit_bindings=False):
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 1.0, playing: bool = True) -> None:
-        super().__init__(session, session.visible_events(), actor="replay")
+        super().__init__()
         self.replay = session
         self.speed = speed
         self.playing = playing
+        self.view = IncidentView(session.state, session.clock, id="incident")
+
+    @property
+    def state(self) -> IncidentState:
+        return self.view.state
 
     def compose(self) -> ComposeResult:
         yield ReplayBar(id="replay-bar")
-        yield from super().compose()
+        yield self.view
+        yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
-        super().on_mount()
+        self.view.update(self.replay.state, self.replay.visible_events(), reset=True)
+        self.view.query_one(Checklist).focus()
         self.set_interval(FRAME_S, self.frame)
         self.sync()
-
-    def record_background(self) -> list[Event]:
-        """A replay shows what happened; it sends, offers and records nothing."""
-        return []
-
-    def tick(self) -> None:
-        """Live polling of the log has no place in a replay; `frame` moves time."""
 
     def frame(self) -> None:
         if not self.playing:
@@ -83,17 +84,13 @@ class ReplayScreen(IncidentView, inherit_bindings=False):
         self.sync()
 
     def sync(self) -> None:
-        """Bring the widgets to the replay clock's moment."""
+        """Bring the view to the replay clock's moment."""
         applied = self.replay.refresh()
-        timeline = self.query_one(Timeline)
         if self.replay.rewound:
-            timeline.reset()
-            timeline.append(self.state, self.replay.visible_events())
-        elif applied:
-            timeline.append(self.state, applied)
-        self.redraw()
-        if applied or self.replay.rewound:
-            self.redraw_health()
+            self.view.update(self.replay.state, self.replay.visible_events(), reset=True)
+        else:
+            self.view.update(self.replay.state, applied)
+            self.view.tick()
         self.show_bar()
 
     def show_bar(self) -> None:
@@ -158,3 +155,6 @@ class ReplayScreen(IncidentView, inherit_bindings=False):
         self.playing = False
         self.replay.clock.jump(self.state.started_at + offset)
         self.sync()
+
+    def action_phase(self, delta: int) -> None:
+        self.view.show_phase(delta)

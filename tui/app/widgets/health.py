@@ -1,15 +1,21 @@
-"""Live health panels: one row per probe with status, latency, value and sparkline.
+"""Live health: one line per probe with status, latency, value and a text sparkline.
 
 A failure is shown by its class (TIMEOUT, REFUSED, HTTP 500...) in words, so the
 coordinator can tell "production is down" from "my probe cannot reach it".
+
+One widget draws every probe, and only the rows on show: with 200 probes polled
+every second, a widget per probe (and a Sparkline each) cost a phase switch about
+90 ms of layout and rendering; a Line API widget renders the six visible rows.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Sparkline, Static
+from textual.geometry import Size
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
@@ -17,7 +23,13 @@ from incident.core.text import visible
 from incident.health.readings import baseline_of, format_value
 from runbooks.model import Probe, ProbeKind
 
-SPARK_POINTS = 30
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+"""From lowest to highest: a value's bar is its place between the points' min and max."""
+SPARK_WIDE = 16
+SPARK_NARROW = 6
+NARROW_BELOW = 50
+"""Rows narrower than this (an 80-column terminal) get the short sparkline."""
+
 OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.OK: "OK",
     Outcome.NO_DATA: "NO DATA",
@@ -55,14 +67,34 @@ def reading(probe: Probe, sample: Sample, state: IncidentState) -> tuple[str, bo
     return shown, False
 
 
-def status_line(probe: Probe, samples: list[Sample], state: IncidentState) -> Text:
-    """Mark, name, then what matters most first: the value, or what failed."""
+def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
+    """A failed poll or a reading past its threshold (or not the last good version)."""
+    if not sample.ok:
+        return True
+    if probe.kind == ProbeKind.VERSION:
+        want = state.last_good_version
+        return bool(want) and sample.text is not None and sample.text != want
+    return (
+        probe.threshold is not None
+        and sample.value is not None
+        and (sample.value > probe.threshold)
+    )
+
+
+def waiting_line(probe: Probe) -> Text:
+    """A probe not polled yet."""
     text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("? ", style="bold")
+    text.append(f"{visible(probe.name):<10} ", style="bold")
+    text.append("waiting for first poll")
+    return text
+
+
+def status_line(probe: Probe, samples: Sequence[Sample], state: IncidentState) -> Text:
+    """Mark, name, then what matters most first: the value, or what failed."""
     if not samples:
-        text.append("? ", style="bold")
-        text.append(f"{visible(probe.name):<10} ", style="bold")
-        text.append("waiting for first poll")
-        return text
+        return waiting_line(probe)
+    text = Text(no_wrap=True, overflow="ellipsis")
     latest = samples[-1]
     value, breach = reading(probe, latest, state)
     bad = not latest.ok or breach
@@ -82,65 +114,102 @@ def status_line(probe: Probe, samples: list[Sample], state: IncidentState) -> Te
     return text
 
 
-class ProbeRow(Horizontal):
-    DEFAULT_CSS = """
-    ProbeRow { height: 1; }
-    ProbeRow > Static { width: 1fr; }
-    ProbeRow > Sparkline { width: 16; margin-left: 1; }
-    ProbeRow.bad > Static { color: $error; }
+def sparkline(samples: Sequence[Sample], width: int) -> str:
+    """The last `width` good readings (value, else latency) as bars; "" with none."""
+    points = [s.value if s.value is not None else (s.latency_ms or 0.0) for s in samples if s.ok][
+        -width:
+    ]
+    if not points:
+        return ""
+    low, high = min(points), max(points)
+    if high == low:
+        return SPARK_BARS[0] * len(points)
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round((p - low) / (high - low) * top)] for p in points)
+
+
+class HealthPanel(ScrollView, can_focus=True):
+    """Every probe of the runbook, one line each; scrolls past 6, counts what fails.
+
+    `show` takes the state and repaints; lines are built when Textual asks for
+    them, so only the rows on show cost anything.
     """
 
-    def __init__(self, probe: Probe) -> None:
-        super().__init__(id=f"probe-{probe.name}")
-        self.probe = probe
-
-    def compose(self) -> ComposeResult:
-        yield Static()
-        yield Sparkline([])
-
-    def show(self, samples: list[Sample], state: IncidentState) -> None:
-        line = status_line(self.probe, samples, state)
-        latest_bad = bool(samples) and str(line).startswith("✖")
-        self.set_class(latest_bad, "bad")
-        self.query_one(Static).update(line)
-        points = [
-            (s.value if s.value is not None else (s.latency_ms or 0.0))
-            for s in samples[-SPARK_POINTS:]
-            if s.ok
-        ]
-        sparkline = self.query_one(Sparkline)
-        sparkline.data = points
-        sparkline.display = bool(points)
-
-
-class HealthPanels(VerticalScroll):
-    """Every probe of the runbook; scrolls past 6 rows, with a count of what is failing."""
-
     DEFAULT_CSS = """
-    HealthPanels {
+    HealthPanel {
         height: auto;
         max-height: 8;
+        overflow-x: hidden;
         scrollbar-size-vertical: 1;
-        border-subtitle-align: right;
         border: round $primary-muted;
         border-title-align: left;
+        border-subtitle-align: right;
         padding: 0 1;
     }
+    HealthPanel:focus { border: round $primary; }
+    HealthPanel > .health-panel--bad { color: $error; }
+    HealthPanel > .health-panel--spark { color: $accent; }
     """
+
+    COMPONENT_CLASSES = {"health-panel--bad", "health-panel--spark"}
 
     def __init__(self, probes: tuple[Probe, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.probes = probes
+        """The runbook's probes, one row each, in its order."""
+        self.state: IncidentState | None = None
+        """What the rows show; None until the first `show`."""
+        self.failing = 0
+        """How many probes' latest sample is bad (counted on every `show`)."""
+        self._lines: dict[tuple[int, int], Strip] = {}
         self.border_title = "Production"
-
-    def compose(self) -> ComposeResult:
-        for probe in self.probes:
-            yield ProbeRow(probe)
+        self.border_subtitle = f"{len(probes)} probes"
+        self.virtual_size = Size(0, len(probes))
 
     def show(self, state: IncidentState) -> None:
+        """New samples (or baselines, versions): count the failing, repaint the rows."""
+        self.state = state
         failing = 0
-        for row in self.query(ProbeRow):
-            row.show(state.samples.get(row.probe.name, []), state)
-            failing += row.has_class("bad")
+        for probe in self.probes:
+            samples = state.samples.get(probe.name)
+            if samples and is_bad(probe, samples[-1], state):
+                failing += 1
+        self.failing = failing
         total = len(self.probes)
         self.border_subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
+        self._lines.clear()
+        self.refresh()
+
+    def row_text(self, index: int, width: int) -> Text:
+        """Row `index` as it reads at `width` cells: status, then the sparkline."""
+        probe = self.probes[index]
+        state = self.state
+        samples = state.samples.get(probe.name, []) if state is not None else []
+        if state is None or not samples:
+            status = waiting_line(probe)
+        else:
+            status = status_line(probe, samples, state)
+        spark = sparkline(samples, SPARK_NARROW if width < NARROW_BELOW else SPARK_WIDE)
+        room = max(width - (len(spark) + 1 if spark else 0), 0)
+        status.truncate(room, overflow="ellipsis", pad=True)
+        if state is not None and samples and is_bad(probe, samples[-1], state):
+            status.stylize(self.get_component_rich_style("health-panel--bad"), 0, room)
+        if spark:
+            status.append(" ")
+            status.append(spark, style=self.get_component_rich_style("health-panel--spark"))
+        return status
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.probes) or width <= 0:
+            return Strip.blank(width, base)
+        line = self._lines.get((index, width))
+        if line is None:
+            text = self.row_text(index, width)
+            line = Strip(list(text.render(self.app.console)), text.cell_len)
+            line = line.crop_extend(0, width, base).apply_style(base)
+            self._lines[(index, width)] = line
+        return line.apply_offsets(scroll_x, index)

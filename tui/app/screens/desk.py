@@ -1,0 +1,244 @@
+"""How the coordinator's screen records: one path from a verb to the timeline.
+
+Every verb goes through `record` or `attempt`: its use case (from the verb table,
+or the named one in `incident.app`) runs as a job on the recorder's thread, which
+decides on fresh state and appends; the screen shows the events once they are
+committed, and a refusal changes nothing. Verbs without a form of their own get
+the generic `VerbForm`, built from their parameters.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Mapping
+from datetime import datetime
+from pathlib import Path
+
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+
+from incident.app.outcome import Done
+from incident.app.params import Kind, machine_zone
+from incident.app.session import IncidentSession
+from incident.app.verb import Verb
+from incident.app.verbs import BY_NAME, run
+from incident.core.errors import CommandError
+from incident.core.state import IncidentState
+from store.errors import StoreError
+from tui.app.modals.verb_form import Refusal, Values, VerbForm, remedy
+from tui.app.screens.recorder import Outcome, Recorder
+from tui.app.screens.verb_keys import choices_for
+from tui.app.widgets.incident_view import IncidentView
+
+After = Callable[[Done], None]
+"""What the screen does once a verb is recorded and shown (move to the next step)."""
+Job = Callable[[IncidentSession], Done]
+"""A use case, bound to everything but the session it runs on."""
+
+
+def refusal_of(outcome: Outcome[Done]) -> Refusal | None:
+    """Why a job recorded nothing, in the form's terms; None if it recorded.
+
+    Anything but a refusal (a bug) is raised again, on the UI loop.
+    """
+    error = outcome.error
+    if error is None:
+        return None
+    if isinstance(error, CommandError):
+        return Refusal(str(error), error.needs)
+    if isinstance(error, StoreError):
+        return Refusal(str(error))
+    raise error
+
+
+class Desk:
+    """The coordinator's verbs, recorded through the recorder and shown by the view."""
+
+    def __init__(
+        self,
+        screen: Screen[None],
+        view: IncidentView,
+        recorder: Recorder,
+        actor: str,
+        *,
+        catch_up: Callable[[], None],
+    ) -> None:
+        self.screen = screen
+        self.view = view
+        self.recorder = recorder
+        self.actor = actor
+        self._catch_up = catch_up
+
+    @property
+    def state(self) -> IncidentState:
+        """What the screen shows; a use case decides on the session's own, fresher one."""
+        return self.view.state
+
+    def now(self) -> datetime:
+        return self.view.now()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+    ) -> None:
+        self.screen.notify(message, title=title, severity=severity, timeout=timeout)
+
+    def advance(self, done: Done | None = None) -> None:
+        """On to the next step still to do (an `After`)."""
+        self.view.advance()
+
+    # --- recording -------------------------------------------------------------------
+
+    def shown(self, outcome: Outcome[Done], *, after: After | None, quiet: bool) -> Refusal | None:
+        """A job's outcome, its events already on screen: say so, then `after`."""
+        refusal = refusal_of(outcome)
+        if refusal is not None:
+            return refusal
+        done = outcome.unwrap()
+        if not quiet:
+            said = "\n".join([done.said, *done.notes])
+            self.notify(said[:1].upper() + said[1:], timeout=4)
+        if after is not None:
+            after(done)
+        return None
+
+    async def attempt(
+        self, job: Job, *, after: After | None = None, quiet: bool = False
+    ) -> Refusal | None:
+        """Record through `job` and wait until it is on screen; or why it was refused."""
+        outcome = await self.recorder.call(job, kind="verb")
+        self._catch_up()
+        return self.shown(outcome, after=after, quiet=quiet)
+
+    def record(
+        self, job: Job, verb: Verb | None = None, *, after: After | None = None, quiet: bool = False
+    ) -> None:
+        """Record through `job` without waiting; a refusal is a toast (its remedy in this
+        face's terms)."""
+
+        def reply(outcome: Outcome[Done]) -> None:
+            refusal = self.shown(outcome, after=after, quiet=quiet)
+            if refusal is None:
+                return
+            hint = remedy(refusal.needs, verb.params) if verb is not None else ""
+            message = f"{refusal.message} ({hint})" if hint else refusal.message
+            self.notify(message, title="Not recorded", severity="error", timeout=10)
+
+        self.recorder.submit(job, reply, kind="verb")
+        self._catch_up()
+
+    def run_verb(
+        self, name: str, values: Values, *, after: After | None = None, quiet: bool = False
+    ) -> None:
+        """Record verb `name` with `values` through its use case in the verb table."""
+        verb = BY_NAME[name]
+        actor = self.actor
+        self.record(lambda s: run(verb, s, actor, values), verb, after=after, quiet=quiet)
+
+    def open_form(
+        self,
+        verb: Verb,
+        *,
+        fixed: Mapping[str, object] | None = None,
+        after: After | None = None,
+    ) -> None:
+        """The generic form for `verb`: a field for each parameter not `fixed` here.
+
+        A step parameter takes the highlighted step; the form stays open on a refusal.
+        """
+        given = dict(fixed or {})
+        context = ""
+        for param in verb.params:
+            if param.kind is Kind.STEP and param.name not in given:
+                step_id = self.view.selected_step
+                if step_id is None:
+                    self.notify("Highlight a step first.")
+                    return
+                given[param.name] = step_id
+        step = given.get("step")
+        if isinstance(step, str) and step in self.state.steps:
+            context = f"Step: {self.state.steps[step].step.title}"
+        elif given:
+            context = " · ".join(f"{name}: {value}" for name, value in given.items())
+        shown = [p for p in verb.params if not p.cli_only and p.name not in given]
+        choices = choices_for(verb, self.state, self.now())
+        for param in shown:
+            if param.kind is Kind.CHOICE and param.required and not choices.get(param.name):
+                self.notify(f"{verb.title}: no {param.name} to choose from now.")
+                return
+        actor = self.actor
+
+        async def attempt(values: Values) -> Refusal | None:
+            call_values = {**given, **values}
+            return await self.attempt(lambda s: run(verb, s, actor, call_values), after=after)
+
+        self.screen.app.push_screen(
+            VerbForm(
+                verb.title,
+                verb.confirm or verb.help,
+                shown,
+                attempt=attempt,
+                context=context,
+                choices=choices,
+            )
+        )
+
+    # --- export ----------------------------------------------------------------------
+
+    def export_report(self) -> None:
+        """Ask where, then write the Markdown report there (as `export` does)."""
+        verb = BY_NAME["export"]
+        output = verb.param("output")._replace(
+            help="the file to write the Markdown report to", required=True
+        )
+
+        async def write(values: Values) -> Refusal | None:
+            path = Path(str(values["output"])).expanduser()
+            outcome = await self.recorder.call(lambda s: write_report(s, path), kind="export")
+            if isinstance(outcome.error, OSError):
+                return Refusal(f"{path}: cannot write: {outcome.error.strerror or outcome.error}")
+            refusal = refusal_of(outcome)
+            if refusal is None:
+                self.notify(f"Report written to {path}", timeout=6)
+            return refusal
+
+        self.screen.app.push_screen(
+            VerbForm(
+                verb.title,
+                "Write the incident report (Markdown) to a file.",
+                [output],
+                attempt=write,
+                initial={"output": f"./{self.state.id}-report.md"},
+            )
+        )
+
+
+def write_report(session: IncidentSession, path: Path) -> Done:
+    """The Markdown report of the session's incident, written to `path` atomically."""
+    from incident.reports.report import markdown_report  # only when exporting
+
+    events = session.log.events(session.state.id)
+    text = markdown_report(session.state, events, session.clock.now(), tz=machine_zone())
+    write_atomically(path, text)
+    return Done([], f"report written to {path}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """The whole file or none of it: written beside `path`, then renamed over it."""
+    directory = path.parent if str(path.parent) else Path(".")
+    temp: Path | None = None
+    try:
+        with tempfile.NamedTemporaryFile(
+            "w", encoding="utf-8", newline="", dir=directory, delete=False, suffix=".tmp"
+        ) as handle:
+            temp = Path(handle.name)
+            handle.write(text)
+        temp.replace(path)
+    except OSError:
+        if temp is not None:
+            temp.unlink(missing_ok=True)
+        raise

@@ -1,0 +1,68 @@
+"""Polling production for the coordinator's screen, off the UI loop.
+
+The probes are polled on the network loop (`tui.net.network_loop`); each round's
+samples, and any trigger they flip, are recorded as one job on the recorder's
+thread, which posts them to the screen like any other events. The UI loop runs
+neither the HTTP requests nor the append.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import os
+from collections.abc import Callable, Sequence
+
+from incident.app.health import record_samples
+from incident.app.session import IncidentSession
+from incident.core.clock import Clock
+from incident.core.samples import Sample
+from runbooks.model import Probe
+from tui.app.screens.recorder import Outcome, Recorder
+from tui.net.client import HttpClient
+from tui.net.network_loop import NetworkLoop
+from tui.net.poller import ProbePoller
+
+
+def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
+    """Record one round in one transaction; whether polling should stop (closed)."""
+    if session.state.is_closed:
+        return True
+    record_samples(session, batch)
+    return session.state.is_closed
+
+
+def start_polling(
+    network: NetworkLoop,
+    recorder: Recorder,
+    probes: tuple[Probe, ...],
+    clock: Clock,
+    *,
+    on_error: Callable[[Outcome[bool]], None],
+) -> concurrent.futures.Future[None]:
+    """Poll `probes` on the network loop until the incident closes; cancel to stop.
+
+    A round waits for its samples to be recorded before the next is due, so a slow
+    append holds the polling back instead of queueing rounds behind it.
+    """
+
+    def reply(outcome: Outcome[bool]) -> None:
+        if outcome.error is not None:
+            on_error(outcome)
+
+    async def poll(client: HttpClient) -> None:
+        poller = ProbePoller(probes, client=client, clock=clock, env=os.environ)
+        stop = asyncio.Event()
+
+        async def record(batch: list[Sample]) -> None:
+            try:
+                job = recorder.submit(lambda s: record_round(s, batch), reply, kind="samples")
+                closed = await asyncio.wrap_future(job)
+            except Exception:  # shown by `reply`; the next round tries again
+                return
+            if closed:
+                stop.set()
+
+        await poller.run(record, stop=stop)
+
+    return network.submit(poll)

@@ -1,0 +1,162 @@
+"""One incident on screen: clocks, phases, checklist, guidance, health, timeline.
+
+The coordinator's screen, `attach` and replay all compose this one widget; they
+differ in where its events come from and which keys they bind, not in what it
+shows. It records nothing. Its inputs are the folded state with the events just
+folded into it (`update`), the passing of time (`tick`) and the phase on show
+(`phase_id`, reactive); each redraws only the widgets it changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.widgets import Label, OptionList
+
+from incident.core.clock import Clock
+from incident.core.events import Event, Kind
+from incident.core.phase_clocks import PhaseState, current_phase, phase_clocks
+from incident.core.state import IncidentState
+from tui.app.plain import plain
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.guidance import Guidance
+from tui.app.widgets.health import HealthPanel
+from tui.app.widgets.incident_bar import IncidentBar
+from tui.app.widgets.phase_strip import PhaseStrip, window_label
+from tui.app.widgets.timeline import Timeline
+
+
+class IncidentView(Vertical):
+    """The incident as a fold of its events, at the moment its clock says."""
+
+    DEFAULT_CSS = """
+    IncidentView { height: 1fr; }
+    """
+
+    phase_id: reactive[str] = reactive("", init=False)
+    """The phase whose checklist is on show; follows progress unless moved by hand."""
+
+    def __init__(self, state: IncidentState, clock: Clock, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.state = state
+        """What is shown: the fold of every event given to `update`."""
+        self.clock = clock
+        """Where `now` comes from: the system's, a test's, or replay's moving clock."""
+        self._pinned = False
+        self.set_reactive(
+            IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
+        )
+
+    def compose(self) -> ComposeResult:
+        runbook = self.state.runbook
+        yield IncidentBar(id="bar")
+        yield PhaseStrip(len(runbook.phases))
+        with Horizontal(id="body"):
+            with Vertical(id="left"):
+                yield Label(id="phase-title")
+                yield Checklist(id="checklist")
+            with Vertical(id="right"):
+                if runbook.probes:
+                    yield HealthPanel(runbook.probes, id="health")
+                yield Guidance(id="guidance")
+                yield Timeline(id="timeline")
+
+    def now(self) -> datetime:
+        return self.clock.now()
+
+    @property
+    def selected_step(self) -> str | None:
+        """The highlighted step: the one a verb acts on."""
+        return self.query_one(Checklist).highlighted_step
+
+    # --- inputs ------------------------------------------------------------------------
+
+    def update(self, state: IncidentState, events: Sequence[Event], *, reset: bool = False) -> None:
+        """`events` were just folded into `state`: redraw what they change.
+
+        `reset`: draw everything from scratch (the first draw, a replay that went back).
+        """
+        self.state = state
+        timeline = self.query_one(Timeline)
+        if reset:
+            timeline.reset()
+        timeline.append(state, events)
+        progressed = reset or any(e.kind != Kind.PROBE_SAMPLES for e in events)
+        if progressed:
+            self.draw_clocks()
+            if not self._pinned:
+                self.set_reactive(IncidentView.phase_id, self._progress_phase() or self.phase_id)
+            self.draw_phase()
+        if events or reset:
+            for panel in self.query(HealthPanel):
+                panel.show(state)
+
+    def fold_in(self, events: Sequence[Event]) -> list[Event]:
+        """Fold events the record holds into the state shown, then redraw; the new ones.
+
+        For the live screens, whose state is a fold of their own (replay hands over
+        the replayer's). Events already folded are passed over.
+        """
+        fresh = [e for e in events if e.seq > self.state.last_seq]
+        for event in fresh:
+            self.state.apply(event)
+        if fresh:
+            self.update(self.state, fresh)
+        return fresh
+
+    def tick(self) -> None:
+        """Time passed: the clocks move, nothing else changes."""
+        self.draw_clocks()
+
+    def show_phase(self, delta: int) -> None:
+        """The previous (-1) or next (+1) phase, wrapping; pinned until progress catches up."""
+        phases = [p.id for p in self.state.runbook.phases]
+        shown = phases[(phases.index(self.phase_id) + delta) % len(phases)]
+        self._pinned = shown != self._progress_phase()
+        self.phase_id = shown
+
+    def advance(self) -> None:
+        """On to the first step still to do, so the next key acts on it."""
+        checklist = self.query_one(Checklist)
+        checklist.highlight_next_open(self.state)
+        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
+
+    # --- drawing -----------------------------------------------------------------------
+
+    def watch_phase_id(self) -> None:
+        self.draw_phase()
+
+    def _progress_phase(self) -> str | None:
+        clock = current_phase(self.state, self.now())
+        return clock.phase.id if clock else None
+
+    def draw_clocks(self) -> None:
+        """The bar and the phase strip: the phase clocks are computed once for both."""
+        now = self.now()
+        clocks = phase_clocks(self.state, now)
+        current = next((c.phase.id for c in clocks if c.state != PhaseState.DONE), None)
+        self.query_one(IncidentBar).show(self.state, now)
+        self.query_one(PhaseStrip).show(self.state, now, clocks, current)
+
+    def draw_phase(self) -> None:
+        """The phase on show: its title, its checklist, the highlighted step's guidance."""
+        phases = self.state.runbook.phases
+        index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
+        phase = phases[index]
+        self.query_one("#phase-title", Label).update(
+            plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}")
+        )
+        checklist = self.query_one(Checklist)
+        checklist.show(self.state, self.phase_id)
+        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
+
+    @on(OptionList.OptionHighlighted, "#checklist")
+    def _step_highlighted(self) -> None:
+        self.query_one(Guidance).show(
+            self.state, self.query_one(Checklist).highlighted_step, self.now()
+        )
