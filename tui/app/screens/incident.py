@@ -69,6 +69,8 @@ class IncidentScreen(Screen[None]):
         self.steps = StepVerbs(self.desk, self.comms)
         self.polling: concurrent.futures.Future[None] | None = None
         """The probe polling loop on the network thread, while it runs."""
+        self.reads = 0
+        """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
 
     @property
@@ -123,6 +125,7 @@ class IncidentScreen(Screen[None]):
         self.comms.offer_due()
         if not self.recorder.busy("tick"):
             comms = self.comms
+            self.reads += 1
             self.recorder.submit(
                 lambda s: s.refresh() + comms.background(s), self._background_done, kind="tick"
             )

@@ -1,0 +1,238 @@
+"""What runs on the UI event loop: keys and drawing, never an append or an HTTP request.
+
+A real SQLite file, real probes on a loopback server, a real `lastgood` process.
+Other writers' events reach the coordinator's screen with the first read after they
+committed, while probes are polled; a key still changes the screen while an append
+is stuck waiting for a lock or a probe waits for an answer that does not come, and
+what was stuck lands once when it is let go. Every wait is on a condition.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from textual.widgets import Label
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import SystemClock
+from runbooks import load_runbook
+from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import Cli
+from tests.http_servers import LoopbackServer, Received, Reply, json_route
+from tests.tui.pilot_helpers import settled, wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.timeline import Timeline
+from tui.demo.scenarios import declared
+
+RUNBOOK = """\
+runbook: loop-test
+title: Loop test
+probes:
+  - {{name: health, kind: http, url: "{base}/health", expect_status: 200,
+     interval_s: 1, timeout_s: 20}}
+  - {{name: error-rate, kind: http, url: "{base}/metrics", json_field: error_rate,
+     threshold: 0.05, unit: ratio, interval_s: 1, timeout_s: 20}}
+phases:
+  - id: decide
+    title: Decide
+    window: [0, 5]
+    steps:
+      - {{id: look, title: Look at the dashboards}}
+      - {{id: think, title: Think it over}}
+  - id: act
+    title: Act
+    window: [5, 30]
+    steps:
+      - {{id: roll-back, title: Roll back}}
+"""
+
+
+def open_incident(tmp_path: Path, base: str) -> tuple[Path, str]:
+    """A file with one incident declared on a runbook whose probes point at `base`."""
+    path = tmp_path / "loop.yaml"
+    path.write_text(RUNBOOK.format(base=base))
+    runbook = load_runbook(path)
+    db = tmp_path / "loop.db"
+    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
+    event = commands.declare(runbook, details, actor="ada", clock=SystemClock())
+    with SqliteEventLog.open(db) as log:
+        log.append([event])
+    return db, event.incident_id
+
+
+def phase_title(screen: IncidentScreen) -> str:
+    return str(screen.query_one("#phase-title", Label).content)
+
+
+def checklist_lines(screen: IncidentScreen) -> list[str]:
+    checklist = screen.query_one(Checklist)
+    return [
+        str(checklist.get_option_at_index(i).prompt).split("\n")[0]
+        for i in range(checklist.option_count)
+    ]
+
+
+def timeline_texts(screen: IncidentScreen) -> list[str]:
+    timeline = screen.query_one(Timeline)
+    return [str(timeline.get_row_at(i)[2]) for i in range(timeline.row_count)]
+
+
+def note_by_cli(db: Path, incident_id: str) -> Callable[[], None]:
+    cli = Cli(db, actor="deploy-bot")
+
+    def write() -> None:
+        cli.ok("note", incident_id, "from the pipeline")
+
+    return write
+
+
+def note_by_second_log(db: Path, incident_id: str) -> Callable[[], None]:
+    def write() -> None:
+        clock = SystemClock()
+        with SqliteEventLog.open(db) as other:
+            session = IncidentSession(other, incident_id, clock)
+            session.run(
+                lambda s: commands.add_note(s, "from the pipeline", actor="deploy-bot", clock=clock)
+            )
+
+    return write
+
+
+@pytest.mark.parametrize("writer", [note_by_cli, note_by_second_log], ids=["cli", "second-log"])
+async def test_other_writers_events_show_by_the_next_read_while_probes_are_polled(tmp_path, writer):
+    routes = {
+        "/health": json_route({"status": "ok"}),
+        "/metrics": json_route({"error_rate": 0.01}),
+    }
+    async with LoopbackServer(routes) as server:
+        db, incident_id = open_incident(tmp_path, server.url("").rstrip("/"))
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+
+                def rounds() -> int:
+                    return len(screen.state.samples.get("health", []))
+
+                await wait_until(pilot, lambda: rounds() >= 2, timeout=15)  # polling
+                await asyncio.to_thread(writer(db, incident_id))  # committed on return
+                reads_at_commit = screen.reads
+                await wait_until(
+                    pilot, lambda: "from the pipeline" in " ".join(timeline_texts(screen)), 10
+                )
+                # The first read that started after the commit brought it, if a round of
+                # samples (whose append reads what others wrote) did not bring it first.
+                assert screen.reads <= reads_at_commit + 1
+                assert [n.text for n in screen.state.notes] == ["from the pipeline"]
+                polled = rounds()
+                await wait_until(pilot, lambda: rounds() > polled, timeout=15)  # still polling
+    assert len(server.requests) >= 2 * 3
+
+
+class GatedLog:
+    """A SqliteEventLog whose next `append_decided`, once armed, waits for the test."""
+
+    def __init__(self, inner: SqliteEventLog) -> None:
+        self.inner = inner
+        self.armed = False
+        self.entered = threading.Event()
+        self.release = threading.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.inner, name)
+
+    def append_decided(self, incident_id, after, decide):  # type: ignore[no-untyped-def]
+        if self.armed:
+            self.armed = False
+            self.entered.set()
+            assert self.release.wait(30), "the test never released the append"
+        return self.inner.append_decided(incident_id, after, decide)
+
+
+async def test_a_stuck_append_does_not_hold_up_a_key_and_lands_once(tmp_path):
+    scenario = declared(tmp_path / "gated.db")
+    gated = GatedLog(scenario.log)
+    app = LastGoodApp(
+        gated,  # type: ignore[arg-type]
+        scenario.runbook,
+        clock=scenario.clock,
+        actor="ada",
+        incident_id=scenario.incident_id,
+        poll_probes=False,
+    )
+    try:
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            assert screen.view.selected_step == "assess-severity"
+            assert phase_title(screen).startswith("Phase 1/4")
+
+            gated.armed = True
+            await pilot.press("space")
+            await asyncio.to_thread(gated.entered.wait, 10)
+            assert gated.entered.is_set()
+            # Recorded before shown: the append has not committed, the step is not [x].
+            assert "[ ] Assess severity" in checklist_lines(screen)
+            await pilot.press("right")
+            await wait_until(pilot, lambda: phase_title(screen).startswith("Phase 2/4"))
+            assert not screen.state.steps["assess-severity"].done
+
+            gated.release.set()
+            await wait_until(pilot, lambda: screen.state.steps["assess-severity"].done)
+            await pilot.press("left")
+            await wait_until(pilot, lambda: "[x] Assess severity" in checklist_lines(screen))
+            await wait_until(pilot, lambda: settled(screen))
+    finally:
+        gated.release.set()
+    events = SqliteEventLog.open(tmp_path / "gated.db", read_only=True).events(scenario.incident_id)
+    checked = [e for e in events if e.kind == "step.checked"]
+    assert [e.payload["step"] for e in checked] == ["assess-severity"]
+
+
+async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_path):
+    asked = asyncio.Event()
+    answer = asyncio.Event()
+
+    async def hanging(request: Received, reply: Reply) -> None:
+        asked.set()
+        await answer.wait()
+        await reply.json({"error_rate": 0.01})
+
+    routes = {"/health": json_route({"status": "ok"}), "/metrics": hanging}
+    async with LoopbackServer(routes) as server:
+        db, incident_id = open_incident(tmp_path, server.url("").rstrip("/"))
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+                await wait_until(pilot, asked.is_set, timeout=10)
+                assert server.in_flight == 1  # the round waits on it
+                assert screen.state.samples == {}
+
+                await pilot.press("right")
+                await wait_until(pilot, lambda: phase_title(screen).startswith("Phase 2/2"))
+                await pilot.press("space")  # Roll back: recorded while the probe hangs
+                await wait_until(pilot, lambda: "[x] Roll back" in checklist_lines(screen))
+                assert server.in_flight == 1 and screen.state.samples == {}
+
+                answer.set()
+                await wait_until(pilot, lambda: "error-rate" in screen.state.samples, 10)
+                first = screen.state.samples["error-rate"][0]
+                assert first.ok and first.value == 0.01
+                await wait_until(pilot, lambda: settled(screen))
+    events = SqliteEventLog.open(db, read_only=True).events(incident_id)
+    assert [e.payload["step"] for e in events if e.kind == "step.checked"] == ["roll-back"]
+    first_round = next(e for e in events if e.kind == "probe.samples")
+    assert sorted(s["probe"] for s in first_round.payload["samples"]) == ["error-rate", "health"]
