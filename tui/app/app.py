@@ -23,13 +23,13 @@ from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
 from tui.app.help import help_sections
-from tui.app.modals import DeclareForm, DeclareModal, HelpModal, IncidentPicker, IncidentRow
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 
 if TYPE_CHECKING:
     from store.outbox import Outbox
+    from tui.app.modals.declare import DeclareForm
     from tui.net.network_loop import NetworkLoop
 
 
@@ -47,7 +47,7 @@ class LastGoodApp(PlainToasts):
     def __init__(
         self,
         log: EventLog,
-        runbook: Runbook,
+        runbook: Runbook | None,
         *,
         clock: Clock | None = None,
         actor: str = "coordinator",
@@ -58,7 +58,8 @@ class LastGoodApp(PlainToasts):
         super().__init__()
         self.event_log = log
         self.runbook = runbook
-        """The runbook new incidents are declared with."""
+        """The runbook new incidents are declared with; None when `incident_id` names the
+        incident to open (it carries its own runbook), so none is loaded."""
         self.clock: Clock = clock or SystemClock()
         self.actor = actor
         self.requested_incident = incident_id
@@ -121,6 +122,8 @@ class LastGoodApp(PlainToasts):
             yield fold(self.event_log.events(incident_id))
 
     def show_picker(self, states: list[IncidentState]) -> None:
+        from tui.app.modals.picker import IncidentPicker, IncidentRow
+
         now = self.clock.now()
         rows = [
             IncidentRow(
@@ -144,6 +147,10 @@ class LastGoodApp(PlainToasts):
         self.push_screen(IncidentPicker(rows), picked)
 
     def show_declare(self) -> None:
+        from tui.app.modals.declare import DeclareModal
+
+        if self.runbook is None:
+            raise ValueError("declaring needs a runbook")
         patterns = [str(p.id) for p in self.runbook.patterns]
         default = str(self.runbook.default_pattern) if self.runbook.default_pattern else None
 
@@ -161,6 +168,8 @@ class LastGoodApp(PlainToasts):
         )
 
     def declare(self, form: DeclareForm) -> None:
+        if self.runbook is None:
+            raise ValueError("declaring needs a runbook")
         details = Declaration(
             title=form.title,
             severity=form.severity,
@@ -210,6 +219,8 @@ class LastGoodApp(PlainToasts):
         return None
 
     def action_help(self) -> None:
+        from tui.app.modals.help import HelpModal
+
         self.push_screen(HelpModal(help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui.app.help import EXTRA_KEYS
-from tui.app.modals import HelpModal
 from tui.app.plain import PlainToasts
 
 
@@ -23,5 +22,7 @@ class ReadOnlyApp(PlainToasts):
     """The main screen's bindings, listed by the help screen."""
 
     def action_help(self) -> None:
+        from tui.app.modals.help import HelpModal
+
         keys = [(b.key_display or b.key, b.description) for b in self.SCREEN_BINDINGS]
         self.push_screen(HelpModal([(self.HELP_TITLE, keys), ("Moving around", EXTRA_KEYS)]))

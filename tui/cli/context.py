@@ -19,8 +19,8 @@ from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.phase_clocks import elapsed, format_offset
-from runbooks import RunbookError, load_runbook, resolve_runbook
 from runbooks.model import Runbook
+from runbooks.problems import RunbookError
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
@@ -83,6 +83,9 @@ def open_log(
 
 
 def runbook_for(name_or_path: str) -> Runbook:
+    from runbooks.loading import load_runbook  # the YAML and Markdown loaders, when needed
+    from runbooks.resolve import resolve_runbook
+
     try:
         return load_runbook(resolve_runbook(name_or_path))
     except RunbookError as error:

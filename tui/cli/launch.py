@@ -20,12 +20,14 @@ from tui.cli.context import (
     runbook_for,
 )
 from tui.cli.errors import CliError
-from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
 
 
 def cmd_start(args: argparse.Namespace) -> int:
-    """Open the TUI; Textual is imported only here, so scripts stay fast."""
-    runbook = runbook_for(args.runbook)
+    """Open the TUI; Textual is imported only here, so scripts stay fast.
+
+    With `--incident` no runbook is loaded: the incident carries its own.
+    """
+    runbook = None if args.incident else runbook_for(args.runbook)
     require_terminal()
     from tui.app.app import LastGoodApp
 
@@ -113,6 +115,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_replay(args: argparse.Namespace) -> int:
     """Play the record back from memory, read-only; `--json` prints one moment instead."""
+    from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
+
     if args.json:
         return cmd_replay_json(args)
     offset = replay_offset(args)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from incident.app import steps
 from incident.app.outcome import Done
@@ -21,18 +22,12 @@ from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
 from runbooks.model import StepKind, TriggerKind
 from store.errors import StoreError
-from tui.app.modals import (
-    ApprovalModal,
-    ConfirmCommand,
-    DatabaseTierModal,
-    DecisionModal,
-    TextPrompt,
-    TierView,
-    TriggerView,
-)
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
+
+if TYPE_CHECKING:
+    from tui.app.modals.decision import TriggerView
 
 
 class StepVerbs:
@@ -86,6 +81,8 @@ class StepVerbs:
                 values: dict[str, object] = {"step": step_id, "override": reason}
                 desk.run_verb("check", values, after=desk.advance)
 
+        from tui.app.modals.text_prompt import TextPrompt
+
         desk.screen.app.push_screen(
             TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
             override,
@@ -113,6 +110,8 @@ class StepVerbs:
                     desk.screen.run_worker(
                         self.run_command_step(step_id, command), group="command", exclusive=True
                     )
+
+            from tui.app.modals.confirm import ConfirmCommand
 
             desk.screen.app.push_screen(
                 ConfirmCommand(desk.state.steps[step_id].step.title, command), confirmed
@@ -182,10 +181,14 @@ class StepVerbs:
                 by, reason = result
                 desk.run_verb("approve", {"target": target_id, "by": by, "reason": reason})
 
+        from tui.app.modals.approval import ApprovalModal
+
         default = desk.state.roles.get(role, "")
         desk.screen.app.push_screen(ApprovalModal(what, role, approver=default), approve)
 
     def _trigger_views(self) -> list[TriggerView]:
+        from tui.app.modals.decision import TriggerView
+
         return [
             TriggerView(
                 id=r.trigger.id,
@@ -225,6 +228,8 @@ class StepVerbs:
                     after=desk.advance,
                 )
 
+        from tui.app.modals.decision import DecisionModal
+
         desk.screen.app.push_screen(
             DecisionModal(
                 self._trigger_views(), toggle_manual=toggle, commander=desk.state.commander
@@ -239,6 +244,8 @@ class StepVerbs:
         if not runbook.database_tiers:
             desk.notify("This runbook has no database tiers.")
             return
+        from tui.app.modals.database_tier import DatabaseTierModal, TierView
+
         views = [
             TierView(
                 id=tier.id,

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from incident.app import messages
 from incident.app.autosend import record_auto_sends, record_overdue
@@ -33,14 +34,15 @@ from incident.core.state import StepStatus
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
 from store.outbox import Outbox
-from tui.app.modals import ComposerModal
-from tui.app.modals.due_message import DueChoice, DueMessageModal
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
-from tui.net.client import HttpClient
-from tui.net.delivery import DeliveryResult
-from tui.net.network_loop import NetworkLoop
-from tui.net.notifier import Notifier
+
+if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
+    from tui.app.modals.due_message import DueChoice
+    from tui.net.client import HttpClient
+    from tui.net.delivery import DeliveryResult
+    from tui.net.network_loop import NetworkLoop
+    from tui.net.notifier import Notifier
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
@@ -76,6 +78,8 @@ class Comms:
         """Deliver to the runbook's webhooks on the network loop, recording each outcome."""
         if not self.desk.state.runbook.notify_targets:
             return
+        from tui.net.notifier import Notifier
+
         recorder = self.desk.recorder
 
         async def deliver(client: HttpClient) -> None:
@@ -173,6 +177,8 @@ class Comms:
                 return
             desk.open_form(BY_NAME["decline"], fixed={"template": message.template})
 
+        from tui.app.modals.due_message import DueMessageModal
+
         desk.screen.app.push_screen(
             DueMessageModal(
                 f"Send: {_label(message.template)}", _why(message), text, targets=targets
@@ -242,6 +248,8 @@ class Comms:
             # As written unless it is the template's own text: then the use case renders it.
             as_written = template_id is None or text != rendered[template_id].strip()
             self.send_message(template_id, text if as_written else None)
+
+        from tui.app.modals.composer import ComposerModal
 
         self.desk.screen.app.push_screen(
             ComposerModal(

@@ -13,6 +13,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -25,10 +26,12 @@ from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from store.errors import StoreError
-from tui.app.modals.verb_form import Refusal, Values, VerbForm, remedy
 from tui.app.screens.recorder import Outcome, Recorder
 from tui.app.screens.verb_keys import choices_for
 from tui.app.widgets.incident_view import IncidentView
+
+if TYPE_CHECKING:  # the forms are loaded when one first opens
+    from tui.app.modals.verb_form import Refusal, Values
 
 After = Callable[[Done], None]
 """What the screen does once a verb is recorded and shown (move to the next step)."""
@@ -44,6 +47,8 @@ def refusal_of(outcome: Outcome[Done]) -> Refusal | None:
     error = outcome.error
     if error is None:
         return None
+    from tui.app.modals.verb_form import Refusal
+
     if isinstance(error, CommandError):
         return Refusal(str(error), error.needs)
     if isinstance(error, StoreError):
@@ -124,6 +129,8 @@ class Desk:
             refusal = self.shown(outcome, after=after, quiet=quiet)
             if refusal is None:
                 return
+            from tui.app.modals.verb_form import remedy
+
             hint = remedy(refusal.needs, verb.params) if verb is not None else ""
             message = f"{refusal.message} ({hint})" if hint else refusal.message
             self.notify(message, title="Not recorded", severity="error", timeout=10)
@@ -171,6 +178,7 @@ class Desk:
                 self.notify(f"{verb.title}: no {param.name} to choose from now.")
                 return
         actor = self.actor
+        from tui.app.modals.verb_form import VerbForm
 
         async def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
@@ -191,6 +199,8 @@ class Desk:
 
     def export_report(self) -> None:
         """Ask where, then write the Markdown report there (as `export` does)."""
+        from tui.app.modals.verb_form import Refusal, VerbForm
+
         verb = BY_NAME["export"]
         output = verb.param("output")._replace(
             help="the file to write the Markdown report to", required=True

@@ -96,7 +96,7 @@ class FollowScreen(Screen[None]):
         damage = self.session.damage
         if damage is not None:
             text.append(f"  DAMAGED at event {damage.first_bad_seq}", style="bold")
-        self.query_one(FollowBar).update(text)
+        self.query_one(FollowBar).update(text, layout=False)
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import concurrent.futures
 from collections.abc import Callable
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -34,7 +34,9 @@ from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
-from tui.net.network_loop import NetworkLoop
+
+if TYPE_CHECKING:  # the network is loaded after the first frame
+    from tui.net.network_loop import NetworkLoop
 
 TICK_S = 1.0
 """How often the clocks move and other writers' events are read."""

@@ -12,6 +12,7 @@ import asyncio
 import concurrent.futures
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from incident.app.health import record_samples
 from incident.app.session import IncidentSession
@@ -19,9 +20,10 @@ from incident.core.clock import Clock
 from incident.core.samples import Sample
 from runbooks.model import Probe
 from tui.app.screens.recorder import Outcome, Recorder
-from tui.net.client import HttpClient
-from tui.net.network_loop import NetworkLoop
-from tui.net.poller import ProbePoller
+
+if TYPE_CHECKING:  # the network is loaded after the first frame
+    from tui.net.client import HttpClient
+    from tui.net.network_loop import NetworkLoop
 
 
 def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
@@ -51,6 +53,8 @@ def start_polling(
             on_error(outcome)
 
     async def poll(client: HttpClient) -> None:
+        from tui.net.poller import ProbePoller
+
         poller = ProbePoller(probes, client=client, clock=clock, env=os.environ)
         stop = asyncio.Event()
 

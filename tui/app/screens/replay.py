@@ -19,7 +19,6 @@ from textual.widgets import Footer, Static
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
-from tui.app.modals import TextPrompt
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -104,7 +103,7 @@ class ReplayScreen(Screen[None]):
         text.append(f"  {self.replay.clock.now():%Y-%m-%d %H:%M:%S} UTC  (read-only)")
         if self.replay.damage is not None:
             text.append(f"  DAMAGED at event {self.replay.damage.first_bad_seq}", style="bold")
-        self.query_one(ReplayBar).update(text)
+        self.query_one(ReplayBar).update(text, layout=False)
 
     # --- playback ------------------------------------------------------------------
 
@@ -146,6 +145,8 @@ class ReplayScreen(Screen[None]):
                 self.notify(str(error), severity="error")
                 return
             self.seek_offset(offset)
+
+        from tui.app.modals.text_prompt import TextPrompt
 
         self.app.push_screen(
             TextPrompt("Go to", "Jump to which moment?", placeholder="T+12:30"), go

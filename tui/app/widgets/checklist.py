@@ -49,8 +49,7 @@ class Checklist(OptionList):
         """Rebuild the list, keeping the highlighted step where it was."""
         highlighted = self.highlighted_step
         step_ids = [r.step.id for r in state.phase_steps(phase_id)]
-        self.clear_options()
-        self.add_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
+        self.set_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
         else:

@@ -39,4 +39,4 @@ class IncidentBar(Static):
             parts = [f"{pending} pending"] if pending else []
             parts += [f"{failed} FAILED"] if failed else []
             line.append(f"  ·  ✉ {', '.join(parts) or 'all delivered'}")
-        self.update(line)
+        self.update(line, layout=False)  # one line: its size never changes

@@ -48,6 +48,7 @@ class IncidentView(Vertical):
         self.clock = clock
         """Where `now` comes from: the system's, a test's, or replay's moving clock."""
         self._pinned = False
+        self._guided: tuple[str | None, int, int] | None = None
         self.set_reactive(
             IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
         )
@@ -124,7 +125,7 @@ class IncidentView(Vertical):
         """On to the first step still to do, so the next key acts on it."""
         checklist = self.query_one(Checklist)
         checklist.highlight_next_open(self.state)
-        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
+        self.guide(checklist.highlighted_step)
 
     # --- drawing -----------------------------------------------------------------------
 
@@ -149,14 +150,25 @@ class IncidentView(Vertical):
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
         self.query_one("#phase-title", Label).update(
-            plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}")
+            plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}"),
+            layout=False,  # one line, as wide as its column: its size never changes
         )
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
-        self.query_one(Guidance).show(self.state, checklist.highlighted_step, self.now())
+        self.guide(checklist.highlighted_step)
+
+    def guide(self, step_id: str | None) -> None:
+        """The guidance for `step_id`, unless it already shows it as recorded now.
+
+        Its height follows its text, so each redraw costs a layout of the screen:
+        a phase switch highlights a step twice (rebuilt list, then the highlight
+        message), and only the first needs drawing.
+        """
+        key = (step_id, id(self.state), self.state.last_seq)
+        if key != self._guided:
+            self._guided = key
+            self.query_one(Guidance).show(self.state, step_id, self.now())
 
     @on(OptionList.OptionHighlighted, "#checklist")
     def _step_highlighted(self) -> None:
-        self.query_one(Guidance).show(
-            self.state, self.query_one(Checklist).highlighted_step, self.now()
-        )
+        self.guide(self.query_one(Checklist).highlighted_step)

@@ -81,7 +81,7 @@ class PhaseCell(Static):
         text.append(f"{number} {visible(clock.phase.title)}\n")
         text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
         text.append(time_line(clock, now))
-        self.update(text)
+        self.update(text, layout=False)  # a fixed size: no layout on every tick
 
 
 class UpdateCell(Static):
@@ -119,7 +119,7 @@ class UpdateCell(Static):
                 text.append(f"in {format_duration(delta)}")
         self.set_class(overdue, "overdue")
         self.set_class(due_soon, "due_soon")
-        self.update(text)
+        self.update(text, layout=False)  # a fixed size: no layout on every tick
 
 
 class PhaseStrip(Horizontal):

@@ -1,0 +1,145 @@
+"""What the terminal benchmarks share: a private tmux server, a fixed environment, /proc.
+
+`startup.py` and `keypress_latency.py` run `lastgood` in fresh tmux windows of a
+server of their own (own socket, no user config) and read the program's CPU time
+and memory from /proc. Importing this module puts the repository root on sys.path.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import secrets
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WIDTH, HEIGHT = 120, 40
+
+
+class BenchError(Exception):
+    """Something that stops the benchmark; one line for the user."""
+
+
+def child_env() -> dict[str, str]:
+    """The environment every measured program starts with: the same, fixed terminal."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("TEXTUAL", "TMUX", "LASTGOOD_")) and k not in ("COLUMNS", "LINES")
+    }
+    env.update(
+        TERM="xterm-256color",
+        COLUMNS=str(WIDTH),
+        LINES=str(HEIGHT),
+        PYTHONPATH=str(ROOT),
+        LASTGOOD_ACTOR="bench",
+    )
+    return env
+
+
+class Tmux:
+    """A private tmux server for the benchmark's windows."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.socket = f"lastgood-bench-{secrets.token_hex(6)}"
+        self.env = env
+
+    def __call__(self, *args: str) -> str:
+        done = subprocess.run(
+            ["tmux", "-L", self.socket, "-f", os.devnull, *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=False,
+        )
+        if done.returncode != 0:
+            raise BenchError(f"tmux {args[0]} failed: {done.stderr.strip()}")
+        return done.stdout
+
+    def start(self) -> None:
+        # A window that waits, so the session outlives every measured window.
+        self("new-session", "-d", "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT), "cat")
+
+    def version(self) -> str:
+        return subprocess.run(
+            ["tmux", "-V"], capture_output=True, text=True, check=False
+        ).stdout.strip()
+
+    def spawn(self, command: list[str]) -> tuple[str, int]:
+        """A fresh window running `command` (exec'd, no shell): its pane id and pid."""
+        out = self(
+            "new-window", "-d", "-t", "bench:", "-P", "-F", "#{pane_id} #{pane_pid}",
+            "-c", str(ROOT), "--", *command,
+        )  # fmt: skip
+        pane, pid = out.split()
+        return pane, int(pid)
+
+    def check_size(self, pane: str) -> None:
+        size = self("display-message", "-p", "-t", pane, "#{window_width}x#{window_height}")
+        if size.strip() != f"{WIDTH}x{HEIGHT}":
+            raise BenchError(f"tmux gave a {size.strip()} window, not {WIDTH}x{HEIGHT}")
+
+    def quietly(self, *args: str) -> None:
+        """A tmux command whose failure does not matter (cleaning up)."""
+        subprocess.run(
+            ["tmux", "-L", self.socket, *args],
+            env=self.env,
+            capture_output=True,
+            timeout=10,
+            check=False,
+        )
+
+    def kill_server(self) -> None:
+        self.quietly("kill-server")
+        # tmux leaves its socket file behind; it lives where tmux puts `-L` sockets.
+        where = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
+        (where / self.socket).unlink(missing_ok=True)
+
+
+def wait_gone(pid: int, timeout: float = 10.0) -> None:
+    """Let a killed program exit before the next run starts (no overlap)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        if time.monotonic() > deadline:
+            os.kill(pid, 9)
+            return
+        time.sleep(0.01)
+
+
+def cpu_seconds(pid: int) -> float:
+    """utime + stime of `pid`, from /proc/PID/stat."""
+    stat = Path(f"/proc/{pid}/stat").read_text()
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mib(pid: int) -> float:
+    """Resident memory of `pid` now (VmRSS), in MiB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    raise BenchError(f"no VmRSS for process {pid}")
+
+
+def rank(values: list[float], q: float) -> float:
+    """Nearest-rank percentile: with fewer than 100 values, p99 is the largest."""
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
+
+
+def positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
