@@ -18,6 +18,7 @@ from incident.app.session import IncidentSession
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from store.errors import StoreError
+from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
@@ -63,11 +64,13 @@ class FollowScreen(Screen[None]):
         self.view.update(self.view.state, self._opening, reset=True)
         self._opening = []
         self.view.query_one(Checklist).focus()
+        self.call_after_refresh(settle_heap)
         self.draw_bar()
         self.set_interval(TICK_S, self.tick)
 
     def on_unmount(self) -> None:
         self.recorder.close()
+        release_heap()
 
     def tick(self) -> None:
         self.view.tick()

@@ -25,6 +25,7 @@ from incident.core.events import Event
 from incident.core.state import IncidentState, fold
 from store.errors import StoreError
 from store.outbox import Outbox
+from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.announcements import announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
@@ -93,6 +94,7 @@ class IncidentScreen(Screen[None]):
 
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""
+        settle_heap()
         self.catch_up()
         services = self.app if isinstance(self.app, Services) else None
         network = services.network() if services is not None else None
@@ -116,6 +118,7 @@ class IncidentScreen(Screen[None]):
             if loop is not None:
                 loop.cancel()
         self.recorder.close()
+        release_heap()
 
     # --- keeping up ------------------------------------------------------------------
 

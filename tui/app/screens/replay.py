@@ -19,6 +19,7 @@ from textual.widgets import Footer, Static
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
+from tui.app.heap import release_heap, settle_heap
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -67,8 +68,12 @@ class ReplayScreen(Screen[None]):
     def on_mount(self) -> None:
         self.view.update(self.replay.state, self.replay.visible_events(), reset=True)
         self.view.query_one(Checklist).focus()
+        self.call_after_refresh(settle_heap)
         self.set_interval(FRAME_S, self.frame)
         self.sync()
+
+    def on_unmount(self) -> None:
+        release_heap()
 
     def frame(self) -> None:
         if not self.playing:

@@ -45,11 +45,28 @@ class Checklist(OptionList):
     Checklist:focus { border: round $primary; }
     """
 
+    _shown: tuple[list[str], list[Text]] = ([], [])
+    """The step ids and prompts on show, to redraw only the prompts that changed."""
+
     def show(self, state: IncidentState, phase_id: str) -> None:
-        """Rebuild the list, keeping the highlighted step where it was."""
+        """Show the phase's steps, keeping the highlighted step where it was.
+
+        The same steps as before (a step checked, say): only the changed prompts are
+        replaced, with no new layout; another phase: the list is rebuilt.
+        """
         highlighted = self.highlighted_step
         step_ids = [r.step.id for r in state.phase_steps(phase_id)]
-        self.set_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
+        prompts = [step_prompt(state, step_id) for step_id in step_ids]
+        shown_ids, shown_prompts = self._shown
+        self._shown = (step_ids, prompts)
+        if step_ids == shown_ids and self.option_count == len(step_ids):
+            for index, (prompt, before) in enumerate(zip(prompts, shown_prompts, strict=True)):
+                if prompt != before:
+                    self.replace_option_prompt_at_index(index, prompt)
+            return
+        self.set_options(
+            Option(prompt, id=step_id) for step_id, prompt in zip(step_ids, prompts, strict=True)
+        )
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
         else:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
+from tui.app.widgets.lines import set_line_count
 
 KIND_HINTS: dict[str, str] = {
     "check": "Do it, then check it (space).",
@@ -23,8 +23,12 @@ KIND_HINTS: dict[str, str] = {
 }
 
 
-class Guidance(VerticalScroll):
-    """The selected step's guidance, owner, gate and record."""
+class Guidance(ScrollView, can_focus=True):
+    """The selected step's guidance, owner, gate and record.
+
+    A Line API widget: its text is wrapped once per step shown and its lines drawn
+    as they scroll into view, without a layout of the screen on every step.
+    """
 
     DEFAULT_CSS = """
     Guidance {
@@ -32,17 +36,50 @@ class Guidance(VerticalScroll):
         border: round $primary-muted;
         padding: 0 1;
         scrollbar-size-vertical: 1;
+        overflow-x: hidden;
     }
-    Guidance > Static { width: 1fr; }
+    Guidance:focus { border: round $primary; }
     """
 
-    def compose(self) -> ComposeResult:
-        yield Static(id="guidance-text")
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._text = Text()
+        self._lines: list[Strip] = []
+        self._width = 0
+
+    def set_text(self, text: Text) -> None:
+        """Show `text` from its top, wrapped to the panel's width."""
+        self._text = text
+        self._width = 0  # wrap again at the next draw
+        self.scroll_to(y=0, animate=False, immediate=True)
+        self._wrap(self.scrollable_content_region.width)
+        self.refresh()
+
+    def _wrap(self, width: int) -> None:
+        if width <= 0 or width == self._width:
+            return
+        self._width = width
+        console = self.app.console
+        lines = self._text.wrap(console, width)
+        self._lines = [Strip(list(line.render(console)), line.cell_len) for line in lines]
+        set_line_count(self, len(self._lines))
+
+    def on_resize(self) -> None:
+        self._width = 0
+        self._wrap(self.scrollable_content_region.width)
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        width = self.scrollable_content_region.width
+        self._wrap(width)
+        base = self.rich_style
+        if index >= len(self._lines) or width <= 0:
+            return Strip.blank(width, base)
+        return self._lines[index].crop_extend(0, width, base).apply_style(base)
 
     def show(self, state: IncidentState, step_id: str | None, now: datetime) -> None:
-        body = self.query_one("#guidance-text", Static)
         if step_id is None or step_id not in state.steps:
-            body.update("No step selected.")
+            self.set_text(Text("No step selected."))
             return
         record = state.steps[step_id]
         step = record.step
@@ -73,4 +110,4 @@ class Guidance(VerticalScroll):
         hint = KIND_HINTS.get(str(step.kind))
         if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
             text.append(f"\n\n{hint}", style="italic")
-        body.update(text)
+        self.set_text(text)

@@ -24,6 +24,8 @@ class IncidentBar(Static):
     }
     """
 
+    _shown: Text | None = None
+
     def show(self, state: IncidentState, now: datetime) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(format_offset(elapsed(state, now)), style="bold")
@@ -39,4 +41,6 @@ class IncidentBar(Static):
             parts = [f"{pending} pending"] if pending else []
             parts += [f"{failed} FAILED"] if failed else []
             line.append(f"  ·  ✉ {', '.join(parts) or 'all delivered'}")
-        self.update(line, layout=False)  # one line: its size never changes
+        if line != self._shown:
+            self._shown = line
+            self.update(line, layout=False)  # one line: its size never changes

@@ -73,14 +73,20 @@ class PhaseCell(Static):
     PhaseCell.upcoming { color: $text-muted; }
     """
 
+    _shown: tuple[object, ...] = ()
+
     def show(self, number: int, clock: PhaseClock, now: datetime, *, current: bool) -> None:
+        shown = (number, clock.phase.title, clock.state, time_line(clock, now), current)
+        if shown == self._shown:
+            return  # most ticks and keys change no cell: nothing to redraw
+        self._shown = shown
         for state in PhaseState:
             self.set_class(clock.state == state, str(state))
         self.set_class(current, "current")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{number} {visible(clock.phase.title)}\n")
         text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
-        text.append(time_line(clock, now))
+        text.append(shown[3])
         self.update(text, layout=False)  # a fixed size: no layout on every tick
 
 
@@ -100,6 +106,8 @@ class UpdateCell(Static):
     UpdateCell.due_soon { color: $warning; }
     """
 
+    _shown: tuple[object, ...] = ()
+
     def show(self, state: IncidentState, now: datetime) -> None:
         due = next_update_due(state)
         text = Text(no_wrap=True, overflow="ellipsis")
@@ -117,6 +125,9 @@ class UpdateCell(Static):
                 due_soon = delta.total_seconds() <= 60
                 text.append("⚠ DUE SOON\n" if due_soon else f"at {due:%H:%M} UTC\n")
                 text.append(f"in {format_duration(delta)}")
+        if (text, overdue, due_soon) == self._shown:
+            return
+        self._shown = (text, overdue, due_soon)
         self.set_class(overdue, "overdue")
         self.set_class(due_soon, "due_soon")
         self.update(text, layout=False)  # a fixed size: no layout on every tick

@@ -1,20 +1,38 @@
-"""Everything recorded, newest at the bottom, as it lands in the log."""
+"""Everything recorded, newest at the bottom, as it lands in the log.
+
+A Line API widget: each row is drawn once into a cached strip and only the rows
+on show are asked for, so a new event costs one row, not a table. (A DataTable
+re-rendered every visible cell on each event and each layout: about a third of
+a key press's drawing.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
 from rich.text import Text
-from textual.widgets import DataTable
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState
 from incident.reports.describe import describe
 from tui.app.plain import plain
+from tui.app.widgets.lines import set_line_count
+
+Row = tuple[str, Text, Text]
+"""(T+ offset, who, what)."""
+GAP = "  "
+"""Between the columns."""
 
 
-class Timeline(DataTable[str | Text]):
+class Timeline(ScrollView, can_focus=True):
     """The incident's events; rows are only ever appended, like the log."""
 
     DEFAULT_CSS = """
@@ -23,39 +41,152 @@ class Timeline(DataTable[str | Text]):
         border: round $primary-muted;
         scrollbar-size-vertical: 1;
         overflow-x: hidden;
+        background: $surface;
     }
-    Timeline:focus { border: round $primary; }
+    Timeline:focus { border: round $primary; background-tint: $foreground 5%; }
+    Timeline > .timeline--even-row { background: $surface-lighten-1 50%; }
+    Timeline:dark > .timeline--even-row { background: $surface-darken-1 40%; }
+    Timeline > .timeline--cursor {
+        background: $block-cursor-blurred-background;
+        color: $block-cursor-blurred-foreground;
+        text-style: $block-cursor-blurred-text-style;
+    }
+    Timeline:focus > .timeline--cursor {
+        background: $block-cursor-background;
+        color: $block-cursor-foreground;
+        text-style: $block-cursor-text-style;
+    }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, cursor_type="row", zebra_stripes=True, show_header=False)
-        self.shown_seq = 0
+    COMPONENT_CLASSES = {"timeline--even-row", "timeline--cursor"}
 
-    def on_mount(self) -> None:
-        self.add_column("T+", key="offset")
-        self.add_column("who", key="actor")
-        self.add_column("what", key="what")
+    BINDINGS = [
+        Binding("up", "cursor(-1)", "Up", show=False),
+        Binding("down", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home", "cursor_to(0)", "First", show=False),
+        Binding("end", "cursor_to(-1)", "Last", show=False),
+    ]
+
+    cursor_row: reactive[int] = reactive(0, init=False)
+    """The highlighted row: the newest, unless moved by hand."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.shown_seq = 0
+        """The last event appended (or passed over): the log's seq, not a row number."""
+        self._rows: list[Row] = []
+        self._widths = (0, 0)
+        self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._rows)
+
+    def get_row_at(self, index: int) -> list[str | Text]:
+        """Row `index`'s cells: T+ offset, who, what."""
+        return list(self._rows[index])
 
     def reset(self) -> None:
         """Forget every row, for a replay that went back in time."""
-        self.clear()
+        self._rows.clear()
+        self._widths = (0, 0)
+        self._strips.clear()
         self.shown_seq = 0
+        self.virtual_size = Size(0, 0)
+        self.set_reactive(Timeline.cursor_row, 0)
+        self.refresh()
 
     def append(self, state: IncidentState, events: Iterable[Event]) -> None:
         added = False
         for event in events:
             if event.seq <= self.shown_seq:
                 continue
-            if event.kind == Kind.PROBE_SAMPLES:
-                self.shown_seq = event.seq  # samples live in the health panels
-                continue
-            self.add_row(
-                format_offset(event.at - state.started_at),
-                plain(event.actor),
-                plain(describe(event)),
-                key=str(event.seq),
-            )
             self.shown_seq = event.seq
+            if event.kind == Kind.PROBE_SAMPLES:
+                continue  # samples live in the health panel
+            self._rows.append(
+                (
+                    format_offset(event.at - state.started_at),
+                    plain(event.actor),
+                    plain(describe(event)),
+                )
+            )
             added = True
-        if added:
-            self.move_cursor(row=self.row_count - 1)
+        if not added:
+            return
+        widths = (
+            max(len(offset) for offset, _, _ in self._rows),
+            max(actor.cell_len for _, actor, _ in self._rows),
+        )
+        if widths != self._widths:
+            self._widths = widths
+            self._strips.clear()
+        set_line_count(self, len(self._rows))
+        self.cursor_row = len(self._rows) - 1
+        self.scroll_end(animate=False, immediate=True)
+
+    # --- moving ------------------------------------------------------------------------
+
+    def action_cursor(self, delta: int) -> None:
+        self.cursor_row = max(0, min(len(self._rows) - 1, self.cursor_row + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.scrollable_content_region.height - 1))
+
+    def action_cursor_to(self, row: int) -> None:
+        self.cursor_row = max(0, row if row >= 0 else len(self._rows) + row)
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is not None and self._rows:
+            self.cursor_row = min(len(self._rows) - 1, int(self.scroll_y) + offset.y)
+
+    def watch_cursor_row(self) -> None:
+        top = int(self.scroll_y)
+        height = self.scrollable_content_region.height
+        if self.cursor_row < top:
+            self.scroll_to(y=self.cursor_row, animate=False)
+        elif height and self.cursor_row >= top + height:
+            self.scroll_to(y=self.cursor_row - height + 1, animate=False)
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    # --- drawing -----------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_x, scroll_y = self.scroll_offset
+        index = scroll_y + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self._rows) or width <= 0:
+            return Strip.blank(width, base)
+        key = (index, width, index == self.cursor_row, self.has_focus)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._row_strip(index, width, key[2])
+            self._strips[key] = strip
+        return strip.apply_offsets(scroll_x, index)
+
+    def _row_strip(self, index: int, width: int, cursor: bool) -> Strip:
+        offset, actor, what = self._rows[index]
+        offset_width, actor_width = self._widths
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(f" {offset:<{offset_width}}{GAP}")
+        text.append_text(actor)
+        text.append(" " * (actor_width - actor.cell_len) + GAP)
+        text.append_text(what)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        base = self.rich_style
+        if cursor:
+            text.stylize(self.get_component_rich_style("timeline--cursor"))
+        elif index % 2 == 0:
+            text.stylize(self.get_component_rich_style("timeline--even-row"))
+        strip = Strip(list(text.render(self.app.console)), text.cell_len)
+        return strip.crop_extend(0, width, base).apply_style(base)
