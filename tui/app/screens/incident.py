@@ -95,6 +95,8 @@ class IncidentScreen(Screen[None]):
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""
         settle_heap()
+        self.comms.remind()
+        self.comms.offer_due()
         self.catch_up()
         services = self.app if isinstance(self.app, Services) else None
         network = services.network() if services is not None else None

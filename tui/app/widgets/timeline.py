@@ -125,7 +125,12 @@ class Timeline(ScrollView, can_focus=True):
             self._strips.clear()
         set_line_count(self, len(self._rows))
         self.cursor_row = len(self._rows) - 1
-        self.scroll_end(animate=False, immediate=True)
+        self.scroll_end(animate=False, immediate=bool(self.scrollable_content_region.height))
+
+    def on_resize(self) -> None:
+        """Sized (the first time, or the terminal changed): the cursor row in view."""
+        self._strips.clear()
+        self.watch_cursor_row()
 
     # --- moving ------------------------------------------------------------------------
 
