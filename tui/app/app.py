@@ -6,14 +6,13 @@ declare form when none). The work happens on `IncidentScreen`.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from incident.app.lifecycle import Declaration, declare
 from incident.app.session import IncidentSession
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
@@ -73,6 +72,23 @@ class LastGoodApp(PlainToasts):
         """Why the app closed without opening the incident (a damaged record): one line."""
         self._network: NetworkLoop | None = None
         self._outbox: Outbox | None = None
+        self._after_frame: list[tuple[object, Callable[[], object]]] = []
+
+    def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
+        """Run `callback` once a frame of `screen` has been written to the terminal.
+
+        What the first frame does not need (the network, the outbox, the probes) waits
+        for it: `call_after_refresh` would run during start-up, before anything shows.
+        """
+        self._after_frame.append((screen, callback))
+
+    def post_display_hook(self) -> None:
+        if self._batch_count or not self._after_frame:
+            return  # a batched refresh writes nothing
+        shown = [(s, c) for s, c in self._after_frame if s is self.screen]
+        self._after_frame = [(s, c) for s, c in self._after_frame if s is not self.screen]
+        for _, callback in shown:
+            self.call_later(callback)
 
     def network(self) -> NetworkLoop | None:
         """The thread where probes and webhooks run on the app's one HTTP client.
@@ -106,6 +122,12 @@ class LastGoodApp(PlainToasts):
             self._outbox.close()
 
     def on_mount(self) -> None:
+        # After start-up's batch: a screen pushed inside it renders a frame that is never
+        # written, and its first written frame then lacks what that one drew (the bar).
+        self.call_later(self.route)
+
+    def route(self) -> None:
+        """Open the incident asked for, the one open, a picker, or the declare form."""
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return
@@ -168,6 +190,8 @@ class LastGoodApp(PlainToasts):
         )
 
     def declare(self, form: DeclareForm) -> None:
+        from incident.app.lifecycle import Declaration, declare  # the commands, when declaring
+
         if self.runbook is None:
             raise ValueError("declaring needs a runbook")
         details = Declaration(

@@ -49,6 +49,8 @@ class Services(Protocol):
 
     delivery_attempts: int | None
 
+    def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None: ...
+
     def network(self) -> NetworkLoop | None: ...
 
     def outbox(self) -> Outbox | None: ...
@@ -90,7 +92,10 @@ class IncidentScreen(Screen[None]):
         self._opening = []
         self.view.query_one(Checklist).focus()
         self.set_interval(TICK_S, self.tick)
-        self.call_after_refresh(self.start_background)
+        if isinstance(self.app, Services):
+            self.app.after_first_frame(self, self.start_background)
+        else:
+            self.call_after_refresh(self.start_background)
 
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""
