@@ -45,6 +45,7 @@ _PAGE = (
     "ORDER BY seq LIMIT ?"
 )
 _LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
+_ANY = "SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"
 _HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
 PAGE_ROWS = 2000
 """Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
@@ -237,6 +238,12 @@ class SqliteEventLog(SqliteFile):
             raise StoreError(
                 self._path, f"incident {incident_id}: {exc}; run verify for details"
             ) from exc
+
+    def has_incident(self, incident_id: str) -> bool:
+        """Whether the log holds any event of the incident (one index lookup)."""
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            row = connection.execute(_ANY, (incident_id,)).fetchone()
+        return row is not None
 
     def incident_ids(self) -> list[str]:
         """Every incident in the log, in the order it was first recorded."""

@@ -119,7 +119,7 @@ COPY_CHARS = 1024 * 1024
 
 
 def require_incident(log: SqliteEventLog, incident_id: str) -> None:
-    if incident_id not in log.incident_ids():
+    if not log.has_incident(incident_id):
         raise CliError(f"no incident '{incident_id}' in {log.path}")
 
 
@@ -229,7 +229,7 @@ def open_state(events: list[Event]) -> IncidentState:
 def replay_events(args: argparse.Namespace) -> tuple[list[Event], ChainReport]:
     """The incident's events and their chain report, read once, leaving the file as it was."""
     with open_log(args, read_only=True, snapshot=True) as log:
-        if args.id not in log.incident_ids():
+        if not log.has_incident(args.id):
             raise CliError(f"no incident '{args.id}' in {log.path}")
         return log.read_chain(args.id)
 
