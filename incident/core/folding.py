@@ -133,24 +133,33 @@ class Fold:
     def runbook(self) -> Runbook:
         return self._state.runbook
 
+    def add_tick(self, tick: ProbeTick) -> None:
+        """`add` for a tick read undecoded: the common case, kept short."""
+        recent = self._recent
+        for sample in tick.samples:
+            ticks = recent.get(sample[PROBE])
+            if ticks is None:
+                ticks = recent[sample[PROBE]] = deque(maxlen=RECENT_SAMPLES)
+            ticks.append(tick)
+        self._count += len(tick.samples)
+        self._last_tick = tick
+
     def add(self, item: Item) -> None:
         if isinstance(item, ProbeTick):
-            probes: Iterable[str] = [sample[PROBE] for sample in item.samples]
-            self._count += len(item.samples)
-        elif isinstance(item.data, ProbeSamples):
-            probes = [sample.probe for sample in item.data.samples]
+            self.add_tick(item)
+            return
+        if isinstance(item.data, ProbeSamples):
+            recent = self._recent
+            for sample in item.data.samples:
+                ticks = recent.get(sample.probe)
+                if ticks is None:
+                    ticks = recent[sample.probe] = deque(maxlen=RECENT_SAMPLES)
+                ticks.append(item)
             self._count += len(item.data.samples)
+            self._last_tick = item
         else:
             self._state.apply(item)
             self._last_tick = None
-            return
-        recent = self._recent
-        for probe in probes:
-            ticks = recent.get(probe)
-            if ticks is None:
-                ticks = recent[probe] = deque(maxlen=RECENT_SAMPLES)
-            ticks.append(item)
-        self._last_tick = item
 
     def add_all(self, items: Iterable[Item]) -> Fold:
         for item in items:
