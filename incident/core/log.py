@@ -49,6 +49,17 @@ class EventLog(Protocol):
         """Every incident in the log, oldest first."""
         ...
 
+    def scan(
+        self,
+        incident_id: str,
+        *,
+        after_seq: int = 0,
+        upto_seq: int | None = None,
+        walk: ChainWalk | None = None,
+    ) -> Iterator[Event | ProbeTick]:
+        """As `RecordReader.scan`: the record streamed, for one too long to hold decoded."""
+        ...
+
 
 class RecordReader(Protocol):
     """A record read a stretch at a time, for incidents too long to hold decoded."""
