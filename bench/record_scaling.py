@@ -135,10 +135,12 @@ def measure(db: Path, operation: str) -> dict[str, object]:
     """One operation's seconds (several for replay), and the process's peak RSS."""
     from incident.core.chain import ChainWalk
     from incident.core.replay import Recording, ReplaySession
-    from tui.cli import launch, reading, record_verbs  # noqa: F401  (the handlers, loaded untimed)
+    from tui.cli import comms_verbs, launch, reading, record_verbs, recording  # noqa: F401
     from tui.cli.main import main
     from tui.cli.reading import replay_events
 
+    # The handlers' modules are imported above, untimed, as the CLI imports them all
+    # on every command (asyncio among them, some 30 ms): a cost of starting, not of size.
     cli = ["--db", str(db)]
     started_at, first_at, last_at = span(db)
     result: dict[str, object] = {}
