@@ -11,14 +11,16 @@ damaged chain still shows the incident (status, attach) but records nothing.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from typing import Protocol
 
-from incident.core.chain import ChainHead, ChainReport, DamagedRecord
+from incident.core.chain import ChainHead, ChainReport, ChainWalk, DamagedRecord
 from incident.core.clock import Clock
 from incident.core.events import Event, NewEvent
+from incident.core.folding import fold_items
 from incident.core.log import EventLog
-from incident.core.state import IncidentState, fold
+from incident.core.state import IncidentState
 
 
 class Session(Protocol):
@@ -52,12 +54,16 @@ class IncidentSession:
     """An incident's live state, kept in step with its log."""
 
     def __init__(self, log: EventLog, incident_id: str, clock: Clock) -> None:
-        events, report = log.read_chain(incident_id)
-        if not events:
+        walk = ChainWalk(incident_id)
+        items = iter(log.scan(incident_id, walk=walk))
+        first = next(items, None)
+        if first is None:
             raise UnknownIncident(incident_id)
         self.log = log
         self.clock = clock
-        self.state: IncidentState = fold(events)
+        self.state: IncidentState = fold_items(itertools.chain([first], items))
+        """Folded as the record streams: a long one is never held decoded."""
+        report = walk.report()
         self.damage: ChainReport | None = None if report.ok else report
         """Why the chain does not verify, if it does not: recording is refused."""
         self._head: ChainHead = report.head
