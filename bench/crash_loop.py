@@ -30,7 +30,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--kills", type=int, default=200, help="SIGKILLs to land (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the kill delays")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds, to show it still runs (CI)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.kills = 5
     if args.kills < 1:
         parser.error("--kills must be at least 1")
     workdir = Path(tempfile.mkdtemp(prefix="lastgood-crash-"))

@@ -152,7 +152,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 2000, 4000, 8000])
     parser.add_argument("--runs", type=int, default=5, help="validations per file (best counts)")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds, to show it still runs (CI)"
+    )
     args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.runs = [100, 200], 1
     if args.runs < 1 or any(size < 1 for size in args.sizes):
         parser.error("--runs and --sizes must be positive")
     with tempfile.TemporaryDirectory(prefix="lastgood-validate-") as scratch:

@@ -30,7 +30,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds, to show it still runs (CI)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.trials = 50
     picker = RandomPicker(args.seed)
     drawn: Counter[str] = Counter()
     by_verify: Counter[str] = Counter()

@@ -107,7 +107,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--writers", type=int, default=8)
     parser.add_argument("--appends", type=int, default=3000)
+    parser.add_argument(
+        "--quick", action="store_true", help="a few seconds, to show it still runs (CI)"
+    )
     args = parser.parse_args()
+    if args.quick:
+        args.writers, args.appends = 2, 50
     total = args.writers * args.appends
     print(f"{args.writers} writers x {args.appends} appends, {os.cpu_count()} CPUs")
     print(

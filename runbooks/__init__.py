@@ -1,14 +1,14 @@
 """Runbooks: the model, the loaders and the bundled runbook files.
 
-The names below are imported when first used, so reading the model (as folding an
-incident does) does not load the YAML and Markdown loaders: `lastgood start` on an
-existing incident never parses a runbook file.
+The names below load their module on first use (PEP 562): reading an incident needs
+the model and `runbook_from_data`, not the YAML parser, and `lastgood status` should
+not pay for PyYAML.
 """
 
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from runbooks.checks import env_references, template_placeholders
@@ -18,27 +18,18 @@ if TYPE_CHECKING:
     from runbooks.serialize import runbook_from_data, runbook_to_data
 
 _HOMES = {
-    "env_references": "checks",
-    "template_placeholders": "checks",
-    "load_runbook": "loading",
-    "validate_runbook_file": "loading",
-    "Problem": "problems",
-    "RunbookError": "problems",
-    "BUNDLED_DIR": "resolve",
-    "bundled_runbooks": "resolve",
-    "resolve_runbook": "resolve",
-    "runbook_from_data": "serialize",
-    "runbook_to_data": "serialize",
+    "env_references": "runbooks.checks",
+    "template_placeholders": "runbooks.checks",
+    "load_runbook": "runbooks.loading",
+    "validate_runbook_file": "runbooks.loading",
+    "Problem": "runbooks.problems",
+    "RunbookError": "runbooks.problems",
+    "BUNDLED_DIR": "runbooks.resolve",
+    "bundled_runbooks": "runbooks.resolve",
+    "resolve_runbook": "runbooks.resolve",
+    "runbook_from_data": "runbooks.serialize",
+    "runbook_to_data": "runbooks.serialize",
 }
-"""Where each name lives, for the lazy `__getattr__` below."""
-
-
-def __getattr__(name: str) -> object:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f"{__name__}.{home}"), name)
-
 
 __all__ = [
     "BUNDLED_DIR",
@@ -53,3 +44,9 @@ __all__ = [
     "template_placeholders",
     "validate_runbook_file",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module 'runbooks' has no attribute {name!r}")
+    return getattr(importlib.import_module(_HOMES[name]), name)

@@ -10,7 +10,7 @@ like any other.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from incident.core.chain import (
@@ -22,8 +22,9 @@ from incident.core.chain import (
     event_hash,
     text_hash,
 )
-from incident.core.events import Event, NewEvent, format_timestamp, parse_timestamp
+from incident.core.events import Event, Kind, NewEvent, format_timestamp, parse_timestamp
 from incident.core.payloads import PAYLOAD_TYPES, PayloadError, decode_payload
+from incident.core.ticks import ProbeTick, is_stored_at, read_samples
 
 Row = tuple[str, int, str, int, str, str, str, str, str]
 """One `events` row, in `schema.EVENT_COLUMNS` order."""
@@ -123,6 +124,62 @@ def decode(row: Sequence[Any]) -> Event:
         prev_hash=prev_hash,
         hash=digest,
     )
+
+
+def read_item(row: Sequence[Any]) -> Event | ProbeTick:
+    """A probe tick read without decoding when its stored text allows, else `decode`."""
+    if row[5] == _TICK:
+        tick = _tick(row)
+        if tick is not None:
+            return tick
+    return decode(row)
+
+
+_TICK = str(Kind.PROBE_SAMPLES)
+
+
+def _tick(row: Sequence[Any]) -> ProbeTick | None:
+    """The row as a ProbeTick, if every column is what `decode` accepts and the time and
+    payload are the canonical text this release writes; None leaves it to `decode`."""
+    incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, digest = row
+    if not (
+        type(seq) is int
+        and type(mono_ns) is int
+        and type(incident_id) is str
+        and type(at) is str
+        and type(actor) is str
+        and type(payload) is str
+        and type(prev_hash) is str
+        and type(digest) is str
+        and is_stored_at(at)
+    ):
+        return None
+    samples = read_samples(payload)
+    if samples is None:
+        return None
+    return ProbeTick(incident_id, seq, at, mono_ns, actor, payload, prev_hash, digest, samples)
+
+
+def checked_items(rows: Iterable[Sequence[Any]], walk: ChainWalk) -> Iterator[Event | ProbeTick]:
+    """`rows` read (`read_item`) and verified into `walk` as they stream, from genesis.
+
+    The same checks as `check_rows`: a probe tick read from its text has no
+    encoding problem to find, only its hash to recompute. An unreadable row is
+    failed in `walk` and raised as BadRow; nothing after it can be folded.
+    """
+    for row in rows:
+        try:
+            item = read_item(row)
+        except BadRow as exc:
+            walk.fail(walk.head.seq + 1, f"unreadable event: {exc.reason}")
+            raise
+        if walk.failure is None:
+            if isinstance(item, ProbeTick):
+                walk.add(item, "", _stored_hash(row))
+            else:
+                encoding = encoding_problem(row[2], row[6], item.at, item.payload)
+                walk.add(item, encoding, None if encoding else _stored_hash(row))
+        yield item
 
 
 def check_rows(

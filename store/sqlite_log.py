@@ -11,20 +11,45 @@ from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
-from incident.core.chain import GENESIS, GENESIS_HASH, ChainHead, ChainReport, DamagedRecord
+from incident.core.chain import (
+    GENESIS,
+    GENESIS_HASH,
+    ChainHead,
+    ChainReport,
+    ChainWalk,
+    DamagedRecord,
+)
 from incident.core.events import Event, NewEvent
+from incident.core.ticks import ProbeTick
 from store.errors import StoreError
-from store.rows import BadRow, chain_rows, check_new_event, check_rows, decode
+from store.rows import (
+    BadRow,
+    chain_rows,
+    check_new_event,
+    check_rows,
+    checked_items,
+    decode,
+    read_item,
+)
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 _SELECT = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq"
+_PAGE = (
+    f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? AND seq > ? AND seq <= ? "
+    "ORDER BY seq LIMIT ?"
+)
+_LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
+_ANY = "SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"
 _HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
+PAGE_ROWS = 2000
+"""Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
+_MAX_SEQ = 2**63 - 1
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
 
 
@@ -159,6 +184,67 @@ class SqliteEventLog(SqliteFile):
                 self._path, f"incident {incident_id}: {exc}; run verify for details"
             ) from exc
 
+    def scan(
+        self,
+        incident_id: str,
+        *,
+        after_seq: int = 0,
+        upto_seq: int | None = None,
+        walk: ChainWalk | None = None,
+    ) -> Iterator[Event | ProbeTick]:
+        """The incident's events with `after_seq < seq <= upto_seq`, as they are read.
+
+        For a record too long to hold decoded: read a page at a time, a probe
+        tick as a `ProbeTick` when its stored text allows (`store.rows.read_item`),
+        every other event decoded. With `walk` (from genesis: `after_seq` 0), each
+        is verified into it as it passes, as `read_chain` does. An unreadable row
+        is a StoreError, as in `events`.
+        """
+        rows = self._pages(incident_id, after_seq, upto_seq)
+        try:
+            if walk is None:
+                for row in rows:
+                    yield read_item(row)
+            else:
+                yield from checked_items(rows, walk)
+        except BadRow as exc:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {exc}; run verify for details"
+            ) from exc
+
+    def _pages(
+        self, incident_id: str, after_seq: int, upto_seq: int | None
+    ) -> Iterator[tuple[object, ...]]:
+        """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
+        last = after_seq
+        upper = _MAX_SEQ if upto_seq is None else upto_seq
+        while True:
+            with self._using(f"cannot read incident {incident_id}") as connection:
+                page = connection.execute(_PAGE, (incident_id, last, upper, PAGE_ROWS)).fetchall()
+            yield from page
+            if len(page) < PAGE_ROWS:
+                return
+            last = page[-1][1]
+
+    def last_event(self, incident_id: str) -> Event | ProbeTick | None:
+        """The incident's last event (by seq), read as `scan` reads it; None if it has none."""
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            row = connection.execute(_LAST, (incident_id,)).fetchone()
+        if row is None:
+            return None
+        try:
+            return read_item(row)
+        except BadRow as exc:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {exc}; run verify for details"
+            ) from exc
+
+    def has_incident(self, incident_id: str) -> bool:
+        """Whether the log holds any event of the incident (one index lookup)."""
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            row = connection.execute(_ANY, (incident_id,)).fetchone()
+        return row is not None
+
     def incident_ids(self) -> list[str]:
         """Every incident in the log, in the order it was first recorded."""
         with self._using("cannot list incidents") as connection:
@@ -177,10 +263,17 @@ class SqliteEventLog(SqliteFile):
         exactly the canonical encoding the hash covers (see `incident.core.chain`).
         A clean report proves the stored events are the ones that were hashed,
         not that none were cut from the end: compare `head_hash` with one
-        recorded elsewhere (a report, a ticket) to detect truncation.
+        recorded elsewhere (a report, a ticket) to detect truncation. The rows
+        stream through, and reading stops at the first problem.
         """
-        _, report, _ = check_rows(incident_id, self._rows(incident_id, 0), GENESIS)
-        return report
+        walk = ChainWalk(incident_id)
+        try:
+            for _ in checked_items(self._pages(incident_id, 0, None), walk):
+                if walk.failure is not None:
+                    break
+        except BadRow:
+            pass  # failed in `walk` already
+        return walk.report()
 
     def seq_of_hash(self, incident_id: str, digest: str) -> int | None:
         """The seq of the incident's event whose hash is `digest`, if there is one."""

@@ -59,3 +59,11 @@ class MemoryLog:
 
     def incident_ids(self) -> list[str]:
         return list(self._events)
+
+    def scan(self, incident_id, *, after_seq=0, upto_seq=None, walk=None):
+        for event in self.events(incident_id, after_seq):
+            if upto_seq is not None and event.seq > upto_seq:
+                return
+            if walk is not None:
+                walk.add(event)
+            yield event

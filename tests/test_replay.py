@@ -10,11 +10,25 @@ from datetime import timedelta
 
 import pytest
 
+import incident.core.recording as recording_module
+import incident.core.replay as replay_module
+from incident import commands
 from incident.app.session import IncidentSession
-from incident.core.replay import ReadOnlyReplay, Replayer, ReplaySession, parse_offset, state_at
+from incident.core.chain import ChainWalk
+from incident.core.clock import ManualClock
+from incident.core.replay import (
+    ReadOnlyReplay,
+    Recording,
+    Replayer,
+    ReplaySession,
+    parse_offset,
+    state_at,
+)
+from incident.core.state import fold
 from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
+from tests.golden.sampled import sampled_record
 from tui.demo import scenarios
 from tui.demo.scenarios import SCENARIO_ID, SCENARIO_T0
 
@@ -131,3 +145,86 @@ def test_read_only_store_open_does_not_touch_the_file(recorded):
     with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
         assert log.events(SCENARIO_ID) == events
     assert fingerprint(db) == before
+
+
+# A long record: checkpoints, and a Recording read from the store
+
+
+@pytest.fixture(params=[1000, 7], ids=["default-checkpoints", "every-7"])
+def checkpoint_every(request, monkeypatch):
+    """The default spacing, and one that puts many checkpoints in a short record."""
+    monkeypatch.setattr(recording_module, "CHECKPOINT_EVERY", request.param)
+    monkeypatch.setattr(replay_module, "CHECKPOINT_EVERY", request.param)
+    return request.param
+
+
+def _moves(snapshots):
+    moments = sorted(snapshots)
+    return moments + moments[::-3] + moments[::5] + [moments[-1], moments[0], moments[-1]]
+
+
+def test_replayer_from_a_list_reaches_every_live_state_any_way(recorded, checkpoint_every):
+    _, events, snapshots = recorded
+    replayer = Replayer(events)
+    for moment in _moves(snapshots):
+        applied_before = replayer.position
+        applied = replayer.seek(moment)
+        assert replayer.state == snapshots[moment], moment
+        if replayer.position > applied_before:
+            assert applied == events[applied_before : replayer.position]
+
+
+def test_replayer_from_a_recording_reaches_every_live_state_any_way(recorded, checkpoint_every):
+    db, events, snapshots = recorded
+    with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
+        walk = ChainWalk(SCENARIO_ID)
+        kept = Recording(log, SCENARIO_ID, walk=walk)
+        assert walk.report().ok
+        assert len(kept) == len(events) and kept.times == [e.at for e in events]
+        assert list(kept) == events and kept[3:9] == events[3:9] and kept[-1] == events[-1]
+        replayer = Replayer(kept)
+        for moment in _moves(snapshots):
+            before = replayer.position
+            applied = replayer.seek(moment)
+            assert replayer.state == snapshots[moment], moment
+            shown = [e for e in events[before : replayer.position] if e.kind != "probe.samples"]
+            if replayer.position > before:
+                assert [e for e in applied if e.kind != "probe.samples"] == shown
+                assert applied[-1] == events[replayer.position - 1]
+            session = ReplaySession(kept)
+            session.clock.jump(moment)
+            session.refresh()
+            assert session.visible_events() == [
+                e for e in events[: session.replayer.position] if e.kind != "probe.samples"
+            ]
+
+
+def test_replay_json_of_a_sampled_record_at_many_moments(tmp_path):
+    record = sampled_record(tmp_path / "sampled.db")
+    cli = Cli(record.db)
+    started = record.state.started_at
+    for offset in ("T+0:00", "T+0:07", "T+3:20", "T+10:41", "T+1:00:00"):
+        moment = started + parse_offset(offset)
+        data = json.loads(cli.ok("replay", record.incident_id, "--at", offset, "--json"))
+        assert data == {**status_data(state_at(record.events, moment), moment), "damage": None}
+    end = json.loads(cli.ok("replay", record.incident_id, "--json"))
+    last = record.events[-1].at
+    assert end == {**status_data(state_at(record.events, last), last), "damage": None}
+
+
+def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
+    """A wall clock set back: `--at` still means every event recorded at or before it."""
+    db = tmp_path / "clock.db"
+    declared = scenarios.declared(db, at=timedelta(seconds=30))
+    log = declared.log
+    state = fold(log.events(SCENARIO_ID))
+    for minutes, text in ((10, "ten"), (5, "five, written after ten"), (12, "twelve")):
+        clock = ManualClock(SCENARIO_T0 + timedelta(minutes=minutes))  # set back for "five"
+        log.append([commands.add_note(state, text, actor="ada", clock=clock)])
+    events = log.events(SCENARIO_ID)
+    log.close()
+    cli = Cli(db)
+    for offset in ("T+6:00", "T+11:00", "T+12:00"):
+        moment = SCENARIO_T0 + parse_offset(offset)
+        data = json.loads(cli.ok("replay", SCENARIO_ID, "--at", offset, "--json"))
+        assert data == {**status_data(state_at(events, moment), moment), "damage": None}

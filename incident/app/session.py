@@ -11,14 +11,16 @@ damaged chain still shows the incident (status, attach) but records nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import itertools
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from incident.core.chain import ChainHead, ChainReport, DamagedRecord
+from incident.core.chain import ChainHead, ChainReport, ChainWalk, DamagedRecord
 from incident.core.clock import Clock
 from incident.core.events import Event, NewEvent
+from incident.core.folding import Item, fold_items
 from incident.core.log import EventLog
-from incident.core.state import IncidentState, fold
+from incident.core.state import IncidentState
 
 
 class Session(Protocol):
@@ -54,19 +56,34 @@ class IncidentSession:
     def __init__(
         self, log: EventLog, incident_id: str, clock: Clock, *, journal: bool = False
     ) -> None:
-        """`journal`: keep every event folded into `state` (those read here first) until
-        `take_applied` hands them over, for a view that keeps a fold of its own."""
-        events, report = log.read_chain(incident_id)
-        if not events:
+        """`journal`: keep the events folded into `state` until `take_applied` hands them
+        over, for a view that shows them (a timeline). At opening that is every event
+        read but the probe ticks, which a long record holds undecoded."""
+        walk = ChainWalk(incident_id)
+        self._journal: list[Event] | None = [] if journal else None
+        items = iter(log.scan(incident_id, walk=walk))
+        if self._journal is not None:
+            items = self._journaled(items)
+        first = next(items, None)
+        if first is None:
             raise UnknownIncident(incident_id)
         self.log = log
         self.clock = clock
-        self.state: IncidentState = fold(events)
+        self.state: IncidentState = fold_items(itertools.chain([first], items))
+        """Folded as the record streams: a long one is never held decoded."""
+        report = walk.report()
         self.damage: ChainReport | None = None if report.ok else report
         """Why the chain does not verify, if it does not: recording is refused."""
         self._head: ChainHead = report.head
         """The last event verified; appends must extend it."""
-        self._journal: list[Event] | None = list(events) if journal else None
+
+    def _journaled(self, items: Iterator[Item]) -> Iterator[Item]:
+        journal = self._journal
+        assert journal is not None
+        for item in items:
+            if isinstance(item, Event):
+                journal.append(item)
+            yield item
 
     @classmethod
     def declare(cls, log: EventLog, declaration: NewEvent, clock: Clock) -> IncidentSession:
@@ -84,7 +101,8 @@ class IncidentSession:
         return fresh
 
     def take_applied(self) -> list[Event]:
-        """The events folded into `state` since the last call, in order, without gaps.
+        """The events folded into `state` since the last call, in order, without gaps
+        (but the probe ticks read at opening, which are not decoded).
 
         Other writers' events read inside an append are folded there and never
         returned by `run_many`; a view that must show every event takes them here.

@@ -20,6 +20,7 @@ from datetime import datetime
 
 from incident.core.errors import CommandError
 from incident.core.events import Event, JSONValue, NewEvent, Payload, format_timestamp
+from incident.core.ticks import ProbeTick
 
 GENESIS_HASH = "0" * 64
 """The `prev_hash` of every incident's first event."""
@@ -63,15 +64,23 @@ def text_hash(
     one definition of the hash.
     """
     body = (
-        f'{{"actor":{_string(actor)},"at":{_string(at_text)},'
-        f'"incident":{_string(incident_id)},"kind":{_string(kind)},'
+        f'{{"actor":{json_string(actor)},"at":{json_string(at_text)},'
+        f'"incident":{json_string(incident_id)},"kind":{json_string(kind)},'
         f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
-        f'"prev":{_string(prev_hash)},"seq":{int(seq)}}}'
+        f'"prev":{json_string(prev_hash)},"seq":{int(seq)}}}'
     )
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def _string(text: str) -> str:
+def json_string(text: str) -> str:
+    """`text` as the canonical encoding writes a string (`json.dumps`, not ASCII-escaped).
+
+    Most stored strings (hashes, kinds, times, actors) need no escape, and quoting
+    them directly is several times cheaper than `json.dumps`, which hashing and
+    exporting every event would otherwise call for each of them.
+    """
+    if text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
     return json.dumps(text, ensure_ascii=False)
 
 
@@ -167,12 +176,13 @@ class ChainWalk:
         self.failure: tuple[int, str] | None = None
         """(first bad seq, problem), once found; later events are not checked."""
 
-    def add(self, event: Event, encoding: str = "", digest: str | None = None) -> None:
+    def add(self, event: Event | ProbeTick, encoding: str = "", digest: str | None = None) -> None:
         """Check `event` as the successor of the head.
 
         `encoding` is a problem with its stored text, found by the caller;
         `digest` its hash recomputed from that text (`text_hash`), if the caller
-        has it, else it is recomputed here from the event.
+        has it, else it is recomputed here from the event (a probe tick's stored
+        text is its canonical encoding, so that is hashed as it is).
         """
         if self.failure is not None:
             return
@@ -183,7 +193,7 @@ class ChainWalk:
             self.fail(event.seq, "previous-hash link broken")
         elif encoding:
             self.fail(event.seq, encoding)
-        elif (digest or event_hash(event, event.seq, self.head.hash)) != event.hash:
+        elif (digest or _recomputed(event, self.head.hash)) != event.hash:
             self.fail(event.seq, "content does not match its hash")
         else:
             self.head = ChainHead(event.seq, event.hash)
@@ -201,6 +211,21 @@ class ChainWalk:
         if head.seq == 0:
             return ChainReport(self.incident_id, False, 0, GENESIS_HASH, 1, "no events")
         return ChainReport(self.incident_id, True, head.seq, head.hash)
+
+
+def _recomputed(event: Event | ProbeTick, prev_hash: str) -> str:
+    if isinstance(event, Event):
+        return event_hash(event, event.seq, prev_hash)
+    return text_hash(
+        event.incident_id,
+        event.seq,
+        event.at_text,
+        event.mono_ns,
+        event.actor,
+        event.kind,
+        event.text,
+        prev_hash,
+    )
 
 
 def verify_chain(

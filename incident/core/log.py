@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
-from incident.core.chain import GENESIS, ChainHead, ChainReport
+from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event, NewEvent
+from incident.core.ticks import ProbeTick
 
 
 class EventLog(Protocol):
@@ -46,4 +47,35 @@ class EventLog(Protocol):
 
     def incident_ids(self) -> list[str]:
         """Every incident in the log, oldest first."""
+        ...
+
+    def scan(
+        self,
+        incident_id: str,
+        *,
+        after_seq: int = 0,
+        upto_seq: int | None = None,
+        walk: ChainWalk | None = None,
+    ) -> Iterator[Event | ProbeTick]:
+        """As `RecordReader.scan`: the record streamed, for one too long to hold decoded."""
+        ...
+
+
+class RecordReader(Protocol):
+    """A record read a stretch at a time, for incidents too long to hold decoded."""
+
+    def scan(
+        self,
+        incident_id: str,
+        *,
+        after_seq: int = 0,
+        upto_seq: int | None = None,
+        walk: ChainWalk | None = None,
+    ) -> Iterator[Event | ProbeTick]:
+        """The incident's events with `after_seq < seq <= upto_seq`, in order, as read.
+
+        A probe tick whose stored text is canonical comes as a `ProbeTick` (not
+        decoded); every other event decoded. With `walk` (from genesis), each is
+        verified into it as it passes.
+        """
         ...

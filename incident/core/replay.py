@@ -1,24 +1,35 @@
 """Replay: the incident as it was at any moment, from the same fold as live.
 
 The state at a moment is the fold of the events recorded up to it, so replay
-cannot disagree with what the coordinator saw. Seeking forwards applies only the
-new events; seeking backwards restarts from the nearest checkpoint before it.
+cannot disagree with what the coordinator saw. Seeking forwards a little applies
+only the new events; seeking backwards, or far forwards, restarts from the nearest
+checkpoint before the target.
 """
 
 from __future__ import annotations
 
 import bisect
-import copy
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from incident.core.chain import ChainReport
 from incident.core.events import Event
+from incident.core.folding import Fold, Item, copy_state, fold_items
+from incident.core.recording import CHECKPOINT_EVERY, Recording
 from incident.core.state import IncidentState, fold, new_state
 
-CHECKPOINT_EVERY = 2000
-"""Events between saved states: bounds the cost of a backwards seek."""
+__all__ = [
+    "CHECKPOINT_EVERY",
+    "ReadOnlyReplay",
+    "Recording",
+    "ReplayClock",
+    "ReplaySession",
+    "Replayer",
+    "parse_offset",
+    "state_at",
+    "state_at_items",
+]
 
 _OFFSET = re.compile(r"^\s*(?:T\s*)?\+?\s*(?:(\d+):)?(\d{1,3}):(\d{2})\s*$")
 
@@ -39,18 +50,37 @@ def state_at(events: Sequence[Event], moment: datetime) -> IncidentState:
     return fold(event for event in events if event.at <= moment)
 
 
+def state_at_items(items: Iterable[Item], moment: datetime) -> IncidentState:
+    """As `state_at`, from a record as it streams; every item is read (to be verified)."""
+    return fold_items(item for item in items if item.at <= moment)
+
+
 class Replayer:
-    """A cursor over a recorded incident that can move to any moment."""
+    """A cursor over a recorded incident that can move to any moment.
+
+    Checkpoints (the state every `CHECKPOINT_EVERY` events, copied cheaply) bound
+    what any move folds: backwards, or forwards past a checkpoint, it starts from
+    the nearest one before the target. `events` may be a list, or a `Recording`
+    read from the store, which keeps its own checkpoints and folds what it reads
+    back without decoding probe ticks.
+    """
 
     def __init__(self, events: Sequence[Event]) -> None:
         if not events:
             raise ValueError("nothing to replay: the incident has no events")
-        self.events = list(events)
-        self._times = [event.at for event in self.events]
+        self.events: Sequence[Event]
+        if isinstance(events, Recording):
+            self.events = events
+            self._times = events.times
+            self._checkpoints = events.checkpoints
+        else:
+            self.events = list(events)
+            self._times = [event.at for event in self.events]
+            self._checkpoints = _checkpoints(self.events)
+        self._bases = sorted(self._checkpoints)
         self.position = 1
         """How many events are folded into `state`."""
-        self.state = new_state(self.events[0])
-        self._checkpoints: dict[int, IncidentState] = {1: copy.deepcopy(self.state)}
+        self.state = copy_state(self._checkpoints[1])
 
     @property
     def started_at(self) -> datetime:
@@ -65,15 +95,21 @@ class Replayer:
         return self._times[-1]
 
     def seek(self, moment: datetime) -> list[Event]:
-        """Move to `moment`; returns the events newly applied (empty after a rewind)."""
+        """Move to `moment`; returns the events newly applied (empty after a rewind).
+
+        From a `Recording`, the probe ticks applied are left out (their samples are
+        in `state`; a timeline does not list them) but for the last one.
+        """
         target = max(bisect.bisect_right(self._times, moment), 1)
-        if target < self.position:
-            base = max(p for p in self._checkpoints if p <= target)
-            self.state = copy.deepcopy(self._checkpoints[base])
-            self.position = base
-            self._advance_to(target)
+        before = self.position
+        if target == before:
             return []
-        return self._advance_to(target)
+        base = self._bases[bisect.bisect_right(self._bases, target) - 1]
+        if target < before or base > before:
+            self.state = copy_state(self._checkpoints[base])
+            self.position = base
+        self._fold_to(target)
+        return [] if target < before else self._applied(before, target)
 
     def seek_offset(self, offset: timedelta) -> list[Event]:
         return self.seek(self.started_at + offset)
@@ -84,14 +120,41 @@ class Replayer:
             return None
         return self._times[self.position]
 
-    def _advance_to(self, target: int) -> list[Event]:
-        applied = self.events[self.position : target]
-        for event in applied:
-            self.state.apply(event)
-            self.position += 1
-            if self.position % CHECKPOINT_EVERY == 0 and self.position not in self._checkpoints:
-                self._checkpoints[self.position] = copy.deepcopy(self.state)
+    def visible(self) -> list[Event]:
+        """The events applied so far (from a `Recording`, all but the probe ticks)."""
+        if isinstance(self.events, Recording):
+            return self.events.shown(0, self.position)
+        return list(self.events[: self.position])
+
+    def _fold_to(self, target: int) -> None:
+        if isinstance(self.events, Recording):
+            fold = Fold.resume(self.state)
+            fold.add_all(self.events.items(self.position, target))
+            self.state = fold.settled()
+        else:
+            for event in self.events[self.position : target]:
+                self.state.apply(event)
+        self.position = target
+
+    def _applied(self, start: int, stop: int) -> list[Event]:
+        if not isinstance(self.events, Recording):
+            return list(self.events[start:stop])
+        applied = self.events.shown(start, stop)
+        last = stop - 1
+        if not applied or applied[-1].seq != self.state.last_seq:
+            applied.append(self.events[last])
         return applied
+
+
+def _checkpoints(events: Sequence[Event]) -> dict[int, IncidentState]:
+    """The state after the first event, then after every `CHECKPOINT_EVERY`: one fold."""
+    state = new_state(events[0])
+    found = {1: copy_state(state)}
+    for position in range(1, len(events)):
+        state.apply(events[position])
+        if (position + 1) % CHECKPOINT_EVERY == 0:
+            found[position + 1] = copy_state(state)
+    return found
 
 
 class ReplayClock:
@@ -140,7 +203,7 @@ class ReplaySession:
         return applied
 
     def visible_events(self) -> list[Event]:
-        return self.replayer.events[: self.replayer.position]
+        return self.replayer.visible()
 
     def run(self, command: object) -> Event:
         raise ReadOnlyReplay("this is a replay: nothing can be recorded")

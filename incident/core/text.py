@@ -70,4 +70,9 @@ def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = Fal
     dumped = json.dumps(
         value, indent=indent, ensure_ascii=False, sort_keys=sort_keys, separators=separators
     )
+    return escape_raw_controls(dumped)
+
+
+def escape_raw_controls(dumped: str) -> str:
+    """JSON text with DEL and the C1 controls escaped, as `json_text` writes them."""
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)

@@ -11,44 +11,52 @@ from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
 from incident.reports.impact import (
-    MetricFigures,
     Milestone,
     PhaseResult,
     SeverityPeriod,
-    metric_figures,
     milestones,
     phase_results,
     severity_periods,
 )
 from incident.reports.markdown import fence, inline, is_multiline
+from incident.reports.metrics import MetricFigures
+from incident.reports.record import ReportRecord
 
 
 @dataclass(frozen=True, slots=True)
 class ReportContext:
-    state: IncidentState
-    events: Sequence[Event]
+    record: ReportRecord
     now: datetime
     """The report's moment; a closed incident's figures stop at its close."""
     zone: LocalZone
     moments: list[Milestone]
     phases: list[PhaseResult]
-    metrics: list[MetricFigures]
     severities: list[SeverityPeriod]
 
     @classmethod
-    def build(
-        cls, state: IncidentState, events: Sequence[Event], now: datetime, tz: tzinfo | None
-    ) -> ReportContext:
+    def build(cls, record: ReportRecord, now: datetime, tz: tzinfo | None) -> ReportContext:
+        state = record.state
         return cls(
-            state,
-            events,
+            record,
             now,
             LocalZone(tz),
-            milestones(state, events),
+            milestones(state, record.entries),
             phase_results(state, now),
-            metric_figures(state, events),
             severity_periods(state, now),
         )
+
+    @property
+    def state(self) -> IncidentState:
+        return self.record.state
+
+    @property
+    def events(self) -> Sequence[Event]:
+        """Every event but the probe ticks (`record` counts those)."""
+        return self.record.entries
+
+    @property
+    def metrics(self) -> list[MetricFigures]:
+        return self.record.metrics
 
     @property
     def end(self) -> datetime:
@@ -56,7 +64,7 @@ class ReportContext:
 
     @property
     def head_hash(self) -> str:
-        return self.events[-1].hash if self.events else ""
+        return self.record.head_hash
 
     @property
     def show_local(self) -> bool:

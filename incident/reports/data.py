@@ -13,7 +13,7 @@ from incident.core.gates import decision_gate
 from incident.core.state import tier_target
 from incident.core.timefmt import seconds
 from incident.reports.context import ReportContext
-from incident.reports.impact import authors, sample_count, severity_totals
+from incident.reports.impact import authors, severity_totals
 from incident.reports.postmortem import meeting_window
 from runbooks.model import StepKind
 
@@ -24,7 +24,7 @@ def _ts(moment: datetime | None) -> str | None:
 
 def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
     state = ctx.state
-    samples, polls = sample_count(ctx.events)
+    samples, polls = ctx.record.samples, ctx.record.polls
     return {
         "authors": list(authors(ctx.events)),
         "impact": _impact(ctx),

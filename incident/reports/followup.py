@@ -8,7 +8,6 @@ from incident.core.events import Kind
 from incident.core.payloads import NoteAdded
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.describe import describe
-from incident.reports.impact import sample_count
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
 
@@ -110,7 +109,7 @@ def timeline(ctx: ReportContext) -> list[str]:
         elif isinstance(event.data, NoteAdded) and event.data.pinned:
             what = f"{PIN_MARK} {what}"
         rows.append([ctx.offset(event.at), ctx.utc(event.at), cell(event.actor), what])
-    samples, polls = sample_count(ctx.events)
+    samples, polls = ctx.record.samples, ctx.record.polls
     lead = (
         f"All times UTC. {KEY_MARK} marks a key moment, {PIN_MARK} a pinned note. "
         f"{samples} probe readings in {polls} polls are summarised under Impact, not listed; "
@@ -180,11 +179,12 @@ def _notes(ctx: ReportContext) -> list[str]:
 
 def _record(ctx: ReportContext) -> list[str]:
     state = ctx.state
-    expected = f"{state.id}: ok, {len(ctx.events)} events, head {ctx.head_hash}"
+    count = ctx.record.event_count
+    expected = f"{state.id}: ok, {count} events, head {ctx.head_hash}"
     return [
         "### Record",
         "",
-        f"This report was generated from {len(ctx.events)} events of incident "
+        f"This report was generated from {count} events of incident "
         f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record has "
         f"not changed since, run {code_span(f'lastgood verify {state.id}')}; it should print "
         f"{code_span(expected)}.",

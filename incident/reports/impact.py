@@ -1,28 +1,27 @@
 """The figures a post-mortem asks for, computed from the record.
 
 Key moments (decision, application rolled back, service verified, close) and the
-time to each, the time spent at each severity, the error rate while it was over
-its trigger's threshold (from every recorded sample, not the recent ones kept in
-state), and each phase against its target window. Pure functions of the state and
-the events, so the report, the JSON export and the timeline agree.
+time to each, the time spent at each severity, and each phase against its target
+window; the error rate while it was over its trigger's threshold is in
+`incident.reports.metrics`. Pure functions of the state and the events, so the
+report, the JSON export and the timeline agree.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from statistics import fmean
 
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
 from incident.core.phase_clocks import PhaseClock, PhaseState, phase_clocks
-from incident.core.samples import Sample
 from incident.core.state import IncidentState, StepRecord
 from incident.core.timefmt import exact_duration
-from incident.health.readings import OPERATORS
-from runbooks.model import Probe, StepKind, Trigger, TriggerKind
+from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
+from incident.reports.metrics import metric_figures as metric_figures
+from runbooks.model import StepKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,93 +188,6 @@ def severity_totals(periods: Sequence[SeverityPeriod]) -> dict[str, timedelta]:
     for period in periods:
         totals[period.severity] = totals.get(period.severity, timedelta(0)) + period.duration
     return totals
-
-
-@dataclass(frozen=True, slots=True)
-class MetricFigures:
-    """One metric trigger's probe over the whole incident."""
-
-    trigger: Trigger
-    probe: Probe | None
-    readings: int
-    above: int
-    """Readings that breached the threshold (over it, for a `>` trigger)."""
-    peak: float | None
-    """The worst breaching reading (the highest, for `>` and `>=`)."""
-    mean: float | None
-    """The mean of the breaching readings."""
-    worst_overall: float | None
-    first_above_at: datetime | None
-    last_above_at: datetime | None
-    time_above: timedelta
-    """From each first breaching reading to the next reading that did not breach."""
-    last_value: float | None
-    baseline: float | None
-
-    @property
-    def unit(self) -> str:
-        return self.probe.unit if self.probe else ""
-
-
-def all_samples(events: Sequence[Event], probe: str) -> Iterator[Sample]:
-    """Every recorded sample of `probe`, in order, from the probe.samples events."""
-    for event in events:
-        if isinstance(event.data, ProbeSamples):
-            yield from (sample for sample in event.data.samples if sample.probe == probe)
-
-
-def metric_figures(state: IncidentState, events: Sequence[Event]) -> list[MetricFigures]:
-    """Figures for each metric trigger (the error rate, in the bundled runbook)."""
-    figures = []
-    for trigger in state.runbook.triggers:
-        if trigger.kind != TriggerKind.METRIC or trigger.probe is None:
-            continue
-        if trigger.op is None or trigger.threshold is None:
-            continue
-        figures.append(_figures(state, events, trigger, trigger.op, trigger.threshold))
-    return figures
-
-
-def _figures(
-    state: IncidentState, events: Sequence[Event], trigger: Trigger, op: str, threshold: float
-) -> MetricFigures:
-    name = trigger.probe or ""
-    breaches = OPERATORS[op]
-    lower_is_worse = op in ("<", "<=")
-    worst = min if lower_is_worse else max
-    readings = [(s.at, s.value) for s in all_samples(events, name) if s.ok and s.value is not None]
-    above_values: list[float] = []
-    time_above = timedelta(0)
-    run_start: datetime | None = None
-    first_above = last_above = None
-    for at, value in readings:
-        if breaches(value, threshold):
-            above_values.append(value)
-            first_above = first_above or at
-            last_above = at
-            if run_start is None:
-                run_start = at
-        elif run_start is not None:
-            time_above += at - run_start
-            run_start = None
-    if run_start is not None and last_above is not None:
-        time_above += last_above - run_start
-    values = [value for _, value in readings]
-    baseline = state.baselines.get(name)
-    return MetricFigures(
-        trigger=trigger,
-        probe=state.runbook.probe(name),
-        readings=len(readings),
-        above=len(above_values),
-        peak=worst(above_values) if above_values else None,
-        mean=fmean(above_values) if above_values else None,
-        worst_overall=worst(values) if values else None,
-        first_above_at=first_above,
-        last_above_at=last_above,
-        time_above=time_above,
-        last_value=values[-1] if values else None,
-        baseline=baseline.value if baseline else None,
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,9 @@
 """The incident report and JSON export, as pure functions of the record.
 
+Each comes two ways: from events in memory (`markdown_report`, `json_export`), and
+from a record as it streams from the store, read once (`markdown_report_from` a
+`read_record`, `json_export_streamed`); both write the same bytes.
+
 The Markdown report follows the shape of Google SRE's example postmortem: a title
 and metadata table, then Summary, Impact, Root Causes, Trigger, Resolution,
 Detection, Action Items, Lessons Learned, Timeline and Supporting information.
@@ -7,15 +11,19 @@ Detection, Action Items, Lessons Learned, Timeline and Supporting information.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 
+from incident.core.chain import json_string
 from incident.core.events import Event, JSONValue, format_timestamp
+from incident.core.folding import Item
 from incident.core.state import IncidentState
-from incident.core.text import json_text
+from incident.core.text import escape_raw_controls, json_text
+from incident.core.ticks import ProbeTick
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.data import derived_data
 from incident.reports.followup import action_items, lessons, supporting, timeline
+from incident.reports.record import ReportRecord, read_record
 from incident.reports.sections import (
     detection,
     header,
@@ -46,7 +54,12 @@ def markdown_report(
     state: IncidentState, events: Sequence[Event], now: datetime, *, tz: tzinfo | None = None
 ) -> str:
     """The incident report; `tz` adds the coordinator's local time beside UTC."""
-    ctx = ReportContext.build(state, events, now, tz)
+    return markdown_report_from(ReportRecord.of(state, events), now, tz=tz)
+
+
+def markdown_report_from(record: ReportRecord, now: datetime, *, tz: tzinfo | None = None) -> str:
+    """The incident report of a record read with `read_record`."""
+    ctx = ReportContext.build(record, now, tz)
     blocks = [
         header(ctx),
         summary(ctx),
@@ -65,26 +78,105 @@ def markdown_report(
 
 def json_export(state: IncidentState, events: Sequence[Event], now: datetime) -> str:
     """The whole record, the derived status and the post-mortem figures, for machines."""
-    ctx = ReportContext.build(state, events, now, None)
+    parts: list[str] = []
+    JsonEvents(parts.append).write(events)
+    head, tail = json_frame(ReportRecord.of(state, events), now)
+    return head + "".join(parts) + tail
+
+
+def json_export_streamed(
+    items: Iterable[Item], now: datetime, write_events: Callable[[str], object]
+) -> tuple[str, str]:
+    """The JSON export of a record as it streams, read once.
+
+    The events go to `write_events` as they pass (a file to copy from, say), since
+    the figures that come before them in the document are known only at the end;
+    returns the text before and after them.
+    """
+    events = JsonEvents(write_events)
+    return json_frame(read_record(events.passing(items)), now)
+
+
+def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
+    """The export's text before and after the `events` array (keys sorted, as one dump)."""
+    state = record.state
+    ctx = ReportContext.build(record, now, None)
     data: dict[str, JSONValue] = {
         "format": "lastgood-incident/1",
         "status": status_data(state, now),
-        "head_hash": events[-1].hash if events else None,
-        "event_count": len(events),
+        "head_hash": record.head_hash or None,
+        "event_count": record.event_count,
         "verify": f"lastgood verify {state.id}",
         **derived_data(ctx),
-        "events": [
-            {
-                "seq": e.seq,
-                "at": format_timestamp(e.at),
-                "mono_ns": e.mono_ns,
-                "actor": e.actor,
-                "kind": e.kind,
-                "payload": dict(e.payload),
-                "prev_hash": e.prev_hash,
-                "hash": e.hash,
-            }
-            for e in events
-        ],
     }
-    return json_text(data, indent=None, sort_keys=True) + "\n"
+    before = {key: value for key, value in data.items() if key < _EVENTS}
+    after = {key: value for key, value in data.items() if key > _EVENTS}
+    head = json_text(before, indent=None, sort_keys=True)[:-1]
+    head += ("," if before else "") + f'"{_EVENTS}":['
+    tail = "]" + ("," + json_text(after, indent=None, sort_keys=True)[1:] if after else "}")
+    return head, tail + "\n"
+
+
+_EVENTS = "events"
+_CHUNK = 1000
+"""Events per piece of text handed on."""
+
+
+class JsonEvents:
+    """The export's events, each as the whole document's dump would write it, comma-separated.
+
+    A probe tick read from its canonical text is written from that text; any
+    other event is dumped from its decoded payload, as it always was.
+    """
+
+    def __init__(self, write: Callable[[str], object]) -> None:
+        self._write = write
+        self._pending: list[str] = []
+        self._started = False
+
+    def write(self, items: Iterable[Item]) -> None:
+        for _ in self.passing(items):
+            pass
+
+    def passing(self, items: Iterable[Item]) -> Iterator[Item]:
+        """`items`, each written as it passes on."""
+        pending = self._pending
+        for item in items:
+            pending.append(_tick_text(item) if isinstance(item, ProbeTick) else _event_text(item))
+            if len(pending) >= _CHUNK:
+                self._flush()
+            yield item
+        self._flush()
+
+    def _flush(self) -> None:
+        if not self._pending:
+            return
+        text = ",".join(self._pending)
+        if not text.isascii() or "\x7f" in text:  # C1 is not ASCII; most records are
+            text = escape_raw_controls(text)
+        self._write("," + text if self._started else text)
+        self._started = True
+        self._pending.clear()
+
+
+def _event_text(event: Event) -> str:
+    envelope: dict[str, JSONValue] = {
+        "seq": event.seq,
+        "at": format_timestamp(event.at),
+        "mono_ns": event.mono_ns,
+        "actor": event.actor,
+        "kind": event.kind,
+        "payload": dict(event.payload),
+        "prev_hash": event.prev_hash,
+        "hash": event.hash,
+    }
+    return json_text(envelope, indent=None, sort_keys=True)
+
+
+def _tick_text(tick: ProbeTick) -> str:
+    """As `_event_text` writes it: the stored time and payload are their canonical text."""
+    return (
+        f'{{"actor":{json_string(tick.actor)},"at":"{tick.at_text}",'
+        f'"hash":{json_string(tick.hash)},"kind":"{tick.kind}","mono_ns":{tick.mono_ns},'
+        f'"payload":{tick.text},"prev_hash":{json_string(tick.prev_hash)},"seq":{tick.seq}}}'
+    )

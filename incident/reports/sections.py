@@ -17,8 +17,9 @@ from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gantt import mermaid_gantt
-from incident.reports.impact import MetricFigures, authors
+from incident.reports.impact import authors
 from incident.reports.markdown import cell, code_span, heading, inline, table
+from incident.reports.metrics import MetricFigures
 from incident.reports.postmortem import summary_line
 from runbooks.model import StepKind, TriggerKind
 
@@ -59,7 +60,7 @@ def header(ctx: ReportContext) -> list[str]:
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
         ["Post-mortem", meeting],
-        ["Record", f"{len(ctx.events)} events, head hash `{ctx.head_hash}`"],
+        ["Record", f"{ctx.record.event_count} events, head hash `{ctx.head_hash}`"],
     ]
     lines = [f"# Incident report: {heading(state.title)}", "", *table(["", ""], rows), ""]
     note = "Times are UTC"

@@ -20,7 +20,6 @@ from incident.core.payloads import (
     CommandRan,
     DatabaseTierChosen,
     NoteAdded,
-    ProbeSamples,
     StepChecked,
     StepReopened,
     StepSkipped,
@@ -32,6 +31,7 @@ from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.describe import describe
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
+from incident.reports.record import ReportRecord, TickCount, tick_time
 from runbooks.model import StepKind
 
 AFTER_CLOSE = "after-close"
@@ -46,33 +46,57 @@ class _Section:
     lines: list[str] = field(default_factory=list)
     samples: int = 0
     polls: int = 0
-    first_sample: datetime | None = None
-    last_sample: datetime | None = None
+    first_sample: datetime | str | None = None
+    last_sample: datetime | str | None = None
+
+    def count(self, tick: TickCount) -> None:
+        _, at, samples = tick
+        self.samples += samples
+        self.polls += 1
+        self.first_sample = self.first_sample or at
+        self.last_sample = at
 
 
 def phase_of_events(state: IncidentState, events: Sequence[Event]) -> dict[int, str]:
     """Each event's phase id (or `AFTER_CLOSE`), by sequence number."""
     if not events:
         return {}
-    partial = new_state(events[0])
-    phases = [p.id for p in partial.runbook.phases]
-    fallback = phases[-1] if phases else AFTER_CLOSE
-    database = next(
-        (r.step.phase_id for r in state.steps.values() if r.step.kind == StepKind.DATABASE),
-        None,
-    )
-    current = _current(partial, fallback)
-    placed: dict[int, str] = {}
-    for event in events:
-        if event.seq != events[0].seq:
-            if partial.is_closed:
-                placed[event.seq] = AFTER_CLOSE
-                continue
+    placer = _Placer(state, events[0])
+    return {event.seq: placer.place(event) for event in events}
+
+
+class _Placer:
+    """Places events in phases in the order they were recorded.
+
+    An event's own phase if it has one (a step's), else the phase current after the
+    events before it, replayed without the probe ticks (which move no phase); after
+    the close, `AFTER_CLOSE`.
+    """
+
+    def __init__(self, state: IncidentState, first: Event) -> None:
+        self._state = state
+        self._first_seq = first.seq
+        self._partial = new_state(first)
+        phases = [p.id for p in self._partial.runbook.phases]
+        self._fallback = phases[-1] if phases else AFTER_CLOSE
+        self._database = next(
+            (r.step.phase_id for r in state.steps.values() if r.step.kind == StepKind.DATABASE),
+            None,
+        )
+        self._current = _current(self._partial, self._fallback)
+
+    def place(self, event: Event) -> str:
+        if event.seq != self._first_seq:
+            if self._partial.is_closed:
+                return AFTER_CLOSE
             if event.kind != Kind.PROBE_SAMPLES:
-                partial.apply(event)
-                current = _current(partial, fallback)
-        placed[event.seq] = _own_phase(state, event, database) or current
-    return placed
+                self._partial.apply(event)
+                self._current = _current(self._partial, self._fallback)
+        return _own_phase(self._state, event, self._database) or self._current
+
+    def place_tick(self) -> str:
+        """Where a probe tick recorded after the events placed so far goes."""
+        return AFTER_CLOSE if self._partial.is_closed else self._current
 
 
 def _current(partial: IncidentState, fallback: str) -> str:
@@ -118,30 +142,45 @@ def markdown_timeline(
     tz: tzinfo | None = None,
 ) -> str:
     """The timeline as Markdown; `gap` is the silence worth calling out."""
-    ctx = ReportContext.build(state, events, now, tz)
-    placed = phase_of_events(state, events)
+    return timeline_from(ReportRecord.of(state, events), now, gap=gap, tz=tz)
+
+
+def timeline_from(
+    record: ReportRecord,
+    now: datetime,
+    *,
+    gap: timedelta = DEFAULT_GAP,
+    tz: tzinfo | None = None,
+) -> str:
+    """The timeline of a record read with `read_record`."""
+    state = record.state
+    ctx = ReportContext.build(record, now, tz)
     marks = key_moments(ctx)
     sections: dict[str, _Section] = {p.id: _Section() for p in state.runbook.phases}
     sections[AFTER_CLOSE] = _Section()
     last_action = state.declared_at
-    for event in events:
-        section = sections[placed.get(event.seq, AFTER_CLOSE)]
-        if isinstance(event.data, ProbeSamples):
-            section.samples += len(event.data.samples)
-            section.polls += 1
-            section.first_sample = section.first_sample or event.at
-            section.last_sample = event.at
-            continue
-        counts = placed.get(event.seq) != AFTER_CLOSE
-        if counts and by_people(event):
+    entries, ticks = record.entries, record.ticks
+    placer = _Placer(state, entries[0]) if entries else None
+    next_tick = 0
+    for event in entries:
+        assert placer is not None
+        while next_tick < len(ticks) and ticks[next_tick][0] < event.seq:
+            sections[placer.place_tick()].count(ticks[next_tick])
+            next_tick += 1
+        phase = placer.place(event)
+        section = sections[phase]
+        if phase != AFTER_CLOSE and by_people(event):
             silence = event.at - last_action
             if silence > gap:
                 section.lines.append(_gap_line(ctx, last_action, event.at, silence))
             last_action = max(last_action, event.at)
         section.lines.append(_event_line(ctx, event, marks))
+    for tick in ticks[next_tick:]:
+        if placer is not None:
+            sections[placer.place_tick()].count(tick)
     if not state.is_closed and now - last_action > gap:
-        phase = current_phase(state, now)
-        where = phase.phase.id if phase else (state.runbook.phases[-1].id)
+        phase_now = current_phase(state, now)
+        where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
         line = _gap_line(ctx, last_action, now, now - last_action) + " so far"
         sections[where].lines.append(line)
     return "\n".join(_document(ctx, sections, gap)) + "\n"
@@ -202,10 +241,15 @@ def _section(ctx: ReportContext, title: str, summary: str, section: _Section) ->
     if section.samples:
         body.append(
             f"- {section.samples} samples recorded in {section.polls} polls "
-            f"({ctx.offset(section.first_sample)} to {ctx.offset(section.last_sample)}), "
+            f"({ctx.offset(_time(section.first_sample))} to "
+            f"{ctx.offset(_time(section.last_sample))}), "
             "not listed one by one"
         )
     return lines + (body or ["Nothing recorded in this phase."])
+
+
+def _time(at: datetime | str | None) -> datetime | None:
+    return None if at is None else tick_time(at)
 
 
 def _pinned(ctx: ReportContext) -> list[str]:

@@ -9,6 +9,9 @@ import pytest
 
 from runbooks import Problem, validate_runbook_file
 
+Problems = Callable[..., list[Problem]]
+"""The `problems` fixture: a runbook text in, its problems out."""
+
 MINIMAL = """\
 runbook: mini
 title: Mini rollback
@@ -40,7 +43,7 @@ def write(tmp_path: Path) -> WriteFile:
 
 
 @pytest.fixture
-def problems(write: WriteFile) -> Callable[..., list[Problem]]:
+def problems(write: WriteFile) -> Problems:
     """The problems of a runbook given as text."""
 
     def _problems(text: str | bytes, name: str = "runbook.yaml") -> list[Problem]:

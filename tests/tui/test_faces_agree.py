@@ -170,7 +170,9 @@ async def through_the_tui(db: Path, report: Path) -> str:
 
 MOMENTS = [
     (re.compile(r"\bT\+\d+(:\d\d)+"), "T+<offset>"),
-    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<moment>"),
+    # A time on the incident's first day is written without its date, so the two runs
+    # write a moment either way depending on how close to midnight (UTC) they ran.
+    (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
     (re.compile(r"\b\d\d:\d\d(:\d\d)?\b"), "<time>"),
     (re.compile(r"\b\d{8}T\d{6}Z\b"), "<moment>"),
     (re.compile(r"\b(\d+h\d\dm\d\ds|\d+m\d\ds|[1-5]?\ds)\b"), "<duration>"),

@@ -95,7 +95,7 @@ def runbook_for(name_or_path: str) -> Runbook:
 
 def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
     """The incident's session; on a writable log, refused if its chain does not verify."""
-    if incident_id not in log.incident_ids():
+    if not log.has_incident(incident_id):
         raise CliError(f"no incident '{incident_id}' in {log.path}")
     try:
         session = IncidentSession(log, incident_id, SystemClock())

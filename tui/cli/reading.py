@@ -8,24 +8,29 @@ one timestamp format (`incident.core.events.format_timestamp`).
 from __future__ import annotations
 
 import argparse
+import itertools
 import sys
 import tempfile
+from collections.abc import Callable, Iterable
 from datetime import timedelta, tzinfo
 from pathlib import Path
+from typing import TypeVar
 
 from incident.app.params import machine_zone
-from incident.core.chain import ChainReport
+from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.events import Event, JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
-from incident.core.replay import parse_offset, state_at
+from incident.core.replay import parse_offset, state_at_items
 from incident.core.state import IncidentState, fold
 from incident.core.text import json_text, visible
 from incident.reports.ics import NotScheduled, postmortem_ics
-from incident.reports.report import json_export, markdown_report
+from incident.reports.record import read_record
+from incident.reports.report import json_export_streamed, markdown_report_from
 from incident.reports.status import status_data, status_text
-from incident.reports.timeline import markdown_timeline
+from incident.reports.timeline import timeline_from
 from runbooks import RunbookError, load_runbook, validate_runbook_file
+from store.sqlite_log import SqliteEventLog
 from tui.cli.context import db_path, open_log, open_session
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data, damage_warning
@@ -86,29 +91,56 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "ics":
         return cmd_ics(args)
     with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
-        events = log.events(args.id)
-        now = session.clock.now()
+        require_incident(log, args.id)
+        now = SystemClock().now()
         if args.format == "json":
-            text = json_export(session.state, events, now)
-        else:
-            text = markdown_report(session.state, events, now, tz=_zone(args))
+            # The figures come before the events in the document and are known only
+            # once every event has passed: the events wait in a spool, not in memory.
+            with tempfile.SpooledTemporaryFile(
+                SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
+            ) as spool:
+                head, tail = readable(
+                    log, args.id, lambda: json_export_streamed(log.scan(args.id), now, spool.write)
+                )
+                spool.seek(0)
+                events = iter(lambda: spool.read(COPY_CHARS), "")
+                _emit_parts(args, itertools.chain([head], events, [tail]))
+            return 0
+        record = readable(log, args.id, lambda: read_record(log.scan(args.id)))
+        text = markdown_report_from(record, now, tz=_zone(args))
     _emit(args, text)
     return 0
+
+
+SPOOL_IN_MEMORY = 8 * 1024 * 1024
+"""Characters of a JSON export's events kept in memory before they spill to a temporary file."""
+COPY_CHARS = 1024 * 1024
+
+
+def require_incident(log: SqliteEventLog, incident_id: str) -> None:
+    if not log.has_incident(incident_id):
+        raise CliError(f"no incident '{incident_id}' in {log.path}")
+
+
+T = TypeVar("T")
+
+
+def readable(log: SqliteEventLog, incident_id: str, read: Callable[[], T]) -> T:
+    """What `read` makes of the incident, or the one line `open_session` would give."""
+    try:
+        return read()
+    except (ValueError, RunbookError) as error:
+        raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
 
 
 def cmd_timeline(args: argparse.Namespace) -> int:
     if not args.gap > 0:
         raise CliError("--gap must be more than zero minutes")
     with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
-        text = markdown_timeline(
-            session.state,
-            log.events(args.id),
-            session.clock.now(),
-            gap=timedelta(minutes=args.gap),
-            tz=_zone(args),
-        )
+        require_incident(log, args.id)
+        now = SystemClock().now()
+        record = readable(log, args.id, lambda: read_record(log.scan(args.id)))
+        text = timeline_from(record, now, gap=timedelta(minutes=args.gap), tz=_zone(args))
     _emit(args, text)
     return 0
 
@@ -125,11 +157,16 @@ def cmd_ics(args: argparse.Namespace) -> int:
 
 
 def _emit(args: argparse.Namespace, text: str) -> None:
+    _emit_parts(args, [text])
+
+
+def _emit_parts(args: argparse.Namespace, parts: Iterable[str]) -> None:
     if args.output:
-        _write_atomically(Path(args.output), text)
+        _write_atomically(Path(args.output), parts)
         print(f"wrote {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        for part in parts:
+            sys.stdout.write(part)
         sys.stdout.flush()
 
 
@@ -139,13 +176,14 @@ def _zone(args: argparse.Namespace) -> tzinfo | None:
     return given if given is not None else machine_zone()
 
 
-def _write_atomically(path: Path, text: str) -> None:
+def _write_atomically(path: Path, parts: Iterable[str]) -> None:
     try:
         directory = path.parent if str(path.parent) else Path(".")
         with tempfile.NamedTemporaryFile(
             "w", encoding="utf-8", newline="", dir=directory, delete=False, suffix=".tmp"
         ) as handle:
-            handle.write(text)
+            for part in parts:
+                handle.write(part)
             temp = Path(handle.name)
         temp.replace(path)
     except OSError as error:
@@ -178,7 +216,7 @@ def open_state(events: list[Event]) -> IncidentState:
 def replay_events(args: argparse.Namespace) -> tuple[list[Event], ChainReport]:
     """The incident's events and their chain report, read once, leaving the file as it was."""
     with open_log(args, read_only=True, snapshot=True) as log:
-        if args.id not in log.incident_ids():
+        if not log.has_incident(args.id):
             raise CliError(f"no incident '{args.id}' in {log.path}")
         return log.read_chain(args.id)
 
@@ -196,12 +234,26 @@ def replay_offset(args: argparse.Namespace) -> timedelta | None:
 
 
 def cmd_replay_json(args: argparse.Namespace) -> int:
-    """The state at `--at` (default: the end) in `status --json`'s shape."""
+    """The state at `--at` (default: the end) in `status --json`'s shape.
+
+    One pass over the record, verifying it (for `damage`) and folding the events
+    up to the moment as they stream; the moment comes first, from the declaration
+    (or from the last event, without `--at`).
+    """
     offset = replay_offset(args)
-    events, report = replay_events(args)
-    first = open_state(events)
-    moment = first.started_at + offset if offset is not None else events[-1].at
-    data = status_data(state_at(events, moment), moment)
+    with open_log(args, read_only=True, snapshot=True) as log:
+        require_incident(log, args.id)
+        first = next(iter(log.scan(args.id)))
+        if offset is not None:
+            declared = open_state([first if isinstance(first, Event) else first.event()])
+            moment = declared.started_at + offset
+        else:
+            last = log.last_event(args.id)
+            moment = first.at if last is None else last.at
+        walk = ChainWalk(args.id)
+        state = readable(log, args.id, lambda: state_at_items(log.scan(args.id, walk=walk), moment))
+        report = walk.report()
+    data = status_data(state, moment)
     data["damage"] = damage_data(None if report.ok else report)
     print(json_text(data))
     return 0

@@ -15,8 +15,9 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from incident.app.session import IncidentSession
+from incident.core.folding import copy_state
 from incident.core.phase_clocks import elapsed, format_offset
-from incident.core.state import IncidentState, fold
+from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
@@ -48,7 +49,7 @@ class FollowScreen(Screen[None]):
         self.session = session
         """Read by the recorder's thread; here only for whether its chain is damaged."""
         self.recorder = Recorder(session, self)
-        self.view = IncidentView(fold(opening), session.clock, id="incident")
+        self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
         self._opening = opening
 
     @property

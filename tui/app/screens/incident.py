@@ -22,7 +22,8 @@ from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.errors import CommandError
 from incident.core.events import Event
-from incident.core.state import IncidentState, fold
+from incident.core.folding import copy_state
+from incident.core.state import IncidentState
 from store.errors import StoreError
 from store.outbox import Outbox
 from tui.app.heap import release_heap, settle_heap
@@ -68,7 +69,7 @@ class IncidentScreen(Screen[None]):
             raise ValueError("the coordinator's screen needs a session opened with journal=True")
         self.actor = actor
         self.recorder = Recorder(session, self)
-        self.view = IncidentView(fold(opening), session.clock, id="incident")
+        self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
         self.desk = Desk(self, self.view, self.recorder, actor, catch_up=self.catch_up)
         self.comms = Comms(self.desk)
         self.steps = StepVerbs(self.desk, self.comms)

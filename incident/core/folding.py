@@ -1,0 +1,218 @@
+"""Folding a long record cheaply: probe ticks counted as they pass, decoded only at the end.
+
+Nine events in ten of a long incident are probe ticks, and all a tick does to the
+state is add its samples to each probe's recent history (the last `RECENT_SAMPLES`)
+and to the count; no other transition reads either. So `Fold` applies every other
+event as it comes, and for ticks keeps only the count and, per probe, references to
+its latest samples; `settled()` then decodes just those and gives the state the
+plain fold (`incident.core.state.fold`) would have built from the same events.
+
+`copy_state` is the cheap copy that replay keeps as checkpoints: the records in a
+state are frozen, so only the containers (and the one mutable record, `StepRecord`)
+are copied, not what they hold.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import fields
+from typing import Final
+
+from incident.core.events import Event
+from incident.core.payloads import ProbeSamples
+from incident.core.records import RECENT_SAMPLES
+from incident.core.samples import Sample
+from incident.core.state import IncidentState, new_state
+from incident.core.ticks import PROBE, ProbeTick
+from runbooks.model import Runbook
+
+Item = Event | ProbeTick
+"""What a fold reads: an event, or a probe tick read without decoding."""
+
+_SHARED: Final = frozenset(
+    {
+        "id",
+        "runbook",
+        "title",
+        "severity",
+        "declared_at",
+        "started_at",
+        "declared_by",
+        "issue",
+        "eta_min",
+        "pattern",
+        "channel",
+        "from_version",
+        "last_good_version",
+        "tier_choice",
+        "sample_count",
+        "closed_at",
+        "closed_by",
+        "closed_seq",
+        "close_reason",
+        "forced_close",
+        "last_seq",
+        "last_event_at",
+        "postmortem",
+    }
+)
+"""Fields holding immutable values: a copy shares them."""
+_LISTS: Final = frozenset(
+    {
+        "role_history",
+        "step_changes",
+        "notes",
+        "pages",
+        "communications",
+        "severity_history",
+        "commands_run",
+        "overdue_updates",
+        "declined",
+        "trigger_history",
+        "rca",
+        "action_items",
+        "lessons",
+        "postmortem_history",
+    }
+)
+"""Fields holding lists of immutable values: a copy copies the list."""
+_DICTS: Final = frozenset({"roles", "approvals", "deliveries", "triggers", "baselines"})
+"""Fields holding dicts of immutable values: a copy copies the dict."""
+COPIED_FIELDS: Final = _SHARED | _LISTS | _DICTS | {"steps", "samples"}
+"""Every field of `IncidentState`, each copied as its kind needs (a test holds this)."""
+
+
+def copy_state(state: IncidentState) -> IncidentState:
+    """A state that later events can change without touching `state`."""
+    copied = copy.copy(state)
+    for name in _LISTS:
+        setattr(copied, name, list(getattr(state, name)))
+    for name in _DICTS:
+        setattr(copied, name, dict(getattr(state, name)))
+    copied.steps = {step_id: copy.copy(record) for step_id, record in state.steps.items()}
+    copied.samples = {probe: list(history) for probe, history in state.samples.items()}
+    return copied
+
+
+def state_fields() -> frozenset[str]:
+    """The names of `IncidentState`'s fields, for the test that `copy_state` knows them all."""
+    return frozenset(f.name for f in fields(IncidentState))
+
+
+Tick = Event | ProbeTick
+"""A probe tick, decoded (an `Event` of `ProbeSamples`) or not."""
+
+
+class Fold:
+    """The state after some items; `settled()` is it, exactly as the plain fold."""
+
+    def __init__(self, first: Event) -> None:
+        self._start(new_state(first))
+
+    @classmethod
+    def resume(cls, state: IncidentState) -> Fold:
+        """Go on from `state`, which this fold then changes."""
+        fold = cls.__new__(cls)
+        fold._start(state)
+        return fold
+
+    def _start(self, state: IncidentState) -> None:
+        self._state = state
+        self._count = 0
+        """Samples added since the last settling."""
+        self._recent: dict[str, deque[Tick]] = {}
+        """Per probe, in order of first appearance, the ticks of its latest samples
+        since then: one entry per sample, so a tick is there as often as it has one."""
+        self._last_tick: Tick | None = None
+        """The last item, if it was a tick not yet settled."""
+
+    @property
+    def runbook(self) -> Runbook:
+        return self._state.runbook
+
+    def add_tick(self, tick: ProbeTick) -> None:
+        """`add` for a tick read undecoded: the common case, kept short."""
+        recent = self._recent
+        for sample in tick.samples:
+            ticks = recent.get(sample[PROBE])
+            if ticks is None:
+                ticks = recent[sample[PROBE]] = deque(maxlen=RECENT_SAMPLES)
+            ticks.append(tick)
+        self._count += len(tick.samples)
+        self._last_tick = tick
+
+    def add(self, item: Item) -> None:
+        if isinstance(item, ProbeTick):
+            self.add_tick(item)
+            return
+        if isinstance(item.data, ProbeSamples):
+            recent = self._recent
+            for sample in item.data.samples:
+                ticks = recent.get(sample.probe)
+                if ticks is None:
+                    ticks = recent[sample.probe] = deque(maxlen=RECENT_SAMPLES)
+                ticks.append(item)
+            self._count += len(item.data.samples)
+            self._last_tick = item
+        else:
+            self._state.apply(item)
+            self._last_tick = None
+
+    def add_all(self, items: Iterable[Item]) -> Fold:
+        for item in items:
+            self.add(item)
+        return self
+
+    def settled(self) -> IncidentState:
+        """The state, its samples brought up to date (the ticks they come from decoded once)."""
+        state = self._state
+        decoded: dict[int, tuple[Sample, ...]] = {}
+        for probe, ticks in self._recent.items():
+            history = state.samples.setdefault(probe, [])
+            history.extend(_latest(probe, ticks, decoded))
+            if len(history) > RECENT_SAMPLES:
+                del history[: len(history) - RECENT_SAMPLES]
+        state.sample_count += self._count
+        last = self._last_tick
+        if last is not None:
+            state.last_seq, state.last_event_at = last.seq, last.at
+        self._count, self._recent, self._last_tick = 0, {}, None
+        return state
+
+    def copy(self) -> Fold:
+        """A fold that goes on from here independently of this one."""
+        return Fold.resume(copy_state(self.settled()))
+
+
+def _latest(
+    probe: str, ticks: Iterable[Tick], decoded: dict[int, tuple[Sample, ...]]
+) -> Iterator[Sample]:
+    """The samples of `probe` that `ticks` (one entry per sample) stand for, in order.
+
+    A tick holding the probe k times is there k times in a row, but the oldest may
+    have been cut by the deque's length: from it, only its last ones count.
+    """
+    for _, run in itertools.groupby(ticks, key=id):
+        group = list(run)
+        source = group[0]
+        samples = decoded.get(id(source))
+        if samples is None:
+            data = source.decode() if isinstance(source, ProbeTick) else source.data
+            assert isinstance(data, ProbeSamples)
+            samples = decoded[id(source)] = data.samples
+        own = [sample for sample in samples if sample.probe == probe]
+        yield from own[len(own) - len(group) :]
+
+
+def fold_items(items: Iterable[Item]) -> IncidentState:
+    """The state after `items`, which start with the declaration (as `fold`)."""
+    iterator = iter(items)
+    first = next(iterator, None)
+    if first is None:
+        raise ValueError("no events to fold")
+    if isinstance(first, ProbeTick):
+        raise ValueError(f"incident {first.incident_id} does not start with a declaration")
+    return Fold(first).add_all(iterator).settled()

@@ -1,0 +1,155 @@
+"""Each metric trigger's probe over the whole incident: readings, breaches, time above.
+
+The figures come from every recorded sample, not the recent ones kept in state, so
+they are gathered as the record is read, one reading at a time (`MetricTally`): a
+long incident's samples are never all held, and a time is parsed only where a run
+above the threshold starts or ends.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from statistics import fmean
+
+from incident.core.events import Event
+from incident.core.payloads import ProbeSamples
+from incident.core.state import IncidentState
+from incident.health.readings import OPERATORS
+from runbooks.model import Probe, Runbook, Trigger, TriggerKind
+
+Moment = datetime | str
+"""A reading's time: a datetime, or its stored text (read only when needed)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MetricFigures:
+    """One metric trigger's probe over the whole incident."""
+
+    trigger: Trigger
+    probe: Probe | None
+    readings: int
+    above: int
+    """Readings that breached the threshold (over it, for a `>` trigger)."""
+    peak: float | None
+    """The worst breaching reading (the highest, for `>` and `>=`)."""
+    mean: float | None
+    """The mean of the breaching readings."""
+    worst_overall: float | None
+    first_above_at: datetime | None
+    last_above_at: datetime | None
+    time_above: timedelta
+    """From each first breaching reading to the next reading that did not breach."""
+    last_value: float | None
+    baseline: float | None
+
+    @property
+    def unit(self) -> str:
+        return self.probe.unit if self.probe else ""
+
+
+def _moment(at: Moment) -> datetime:
+    return at if isinstance(at, datetime) else datetime.fromisoformat(at)
+
+
+class MetricTally:
+    """One metric trigger's figures so far, from its probe's OK numeric readings in order."""
+
+    def __init__(self, trigger: Trigger, op: str, threshold: float) -> None:
+        self.trigger = trigger
+        self._breaches = OPERATORS[op]
+        self._threshold = threshold
+        self._lower_is_worse = op in ("<", "<=")
+        self.readings = 0
+        self._above: list[float] = []
+        self._peak: float | None = None
+        self._worst: float | None = None
+        self._last: float | None = None
+        self._first_above: Moment | None = None
+        self._last_above: Moment | None = None
+        self._run_start: Moment | None = None
+        self._time_above = timedelta(0)
+
+    def _worse(self, value: float, than: float | None) -> bool:
+        """As `max` (or `min`) picks: the first of equals stays."""
+        if than is None:
+            return True
+        return value < than if self._lower_is_worse else value > than
+
+    def add(self, at: Moment, value: float) -> None:
+        self.readings += 1
+        self._last = value
+        if self._worse(value, self._worst):
+            self._worst = value
+        if self._breaches(value, self._threshold):
+            self._above.append(value)
+            if self._worse(value, self._peak):
+                self._peak = value
+            if self._first_above is None:
+                self._first_above = at
+            self._last_above = at
+            if self._run_start is None:
+                self._run_start = at
+        elif self._run_start is not None:
+            self._time_above += _moment(at) - _moment(self._run_start)
+            self._run_start = None
+
+    def figures(self, state: IncidentState) -> MetricFigures:
+        name = self.trigger.probe or ""
+        time_above = self._time_above
+        if self._run_start is not None and self._last_above is not None:
+            time_above += _moment(self._last_above) - _moment(self._run_start)
+        baseline = state.baselines.get(name)
+        return MetricFigures(
+            trigger=self.trigger,
+            probe=state.runbook.probe(name),
+            readings=self.readings,
+            above=len(self._above),
+            peak=self._peak,
+            mean=fmean(self._above) if self._above else None,
+            worst_overall=self._worst,
+            first_above_at=None if self._first_above is None else _moment(self._first_above),
+            last_above_at=None if self._last_above is None else _moment(self._last_above),
+            time_above=time_above,
+            last_value=self._last,
+            baseline=baseline.value if baseline else None,
+        )
+
+
+class Tallies:
+    """A tally for each metric trigger (the error rate, in the bundled runbook)."""
+
+    def __init__(self, runbook: Runbook) -> None:
+        self.ordered: list[MetricTally] = []
+        """In the runbook's order of triggers."""
+        self.by_probe: dict[str, list[MetricTally]] = {}
+        for trigger in runbook.triggers:
+            if trigger.kind != TriggerKind.METRIC or trigger.probe is None:
+                continue
+            if trigger.op is None or trigger.threshold is None:
+                continue
+            tally = MetricTally(trigger, trigger.op, trigger.threshold)
+            self.ordered.append(tally)
+            self.by_probe.setdefault(trigger.probe, []).append(tally)
+
+    def add_event(self, event: Event) -> None:
+        """Count a decoded `probe.samples` event's readings; any other event has none."""
+        if not isinstance(event.data, ProbeSamples):
+            return
+        for sample in event.data.samples:
+            found = self.by_probe.get(sample.probe)
+            if found and sample.ok and sample.value is not None:
+                for tally in found:
+                    tally.add(sample.at, sample.value)
+
+    def figures(self, state: IncidentState) -> list[MetricFigures]:
+        return [tally.figures(state) for tally in self.ordered]
+
+
+def metric_figures(state: IncidentState, events: Iterable[Event]) -> list[MetricFigures]:
+    """Figures for each metric trigger, from decoded events."""
+    tallies = Tallies(state.runbook)
+    for event in events:
+        tallies.add_event(event)
+    return tallies.figures(state)
