@@ -21,12 +21,14 @@ def test_keypress_latency_runbooks_validate(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The `on:` keys of `notify.send` survive PyYAML's round trip (it reads `on` as True)."""
-    bench = bench_module("keypress_latency", monkeypatch)
-    with_probes, bare = bench.runbooks(tmp_path, 8099, 200)  # raises if either is invalid
+    bench = bench_module("keypress_setup", monkeypatch)
+    with_probes, bare = bench.runbooks(tmp_path, 8099, 200, 12)  # raises if either is invalid
     probes = load_runbook(with_probes)
     assert len(probes.probes) == 200
     assert len([rule for rule in probes.notify_rules if rule.on is not None]) == 5
+    assert len(probes.phases[-1].steps) == 12
     assert load_runbook(bare).probes == ()
+    assert len(load_runbook(bare).phases[-1].steps) == 12
 
 
 @pytest.mark.parametrize("phases", [1, 7, 64])
