@@ -299,7 +299,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
     Verb(
         "schedule-postmortem",
         "Book post-mortem",
-        "Book the blameless post-mortem, within 24-48 h of the resolution.",
+        "Book the blameless post-mortem, to start within 48 h of the resolution.",
         R,
         (
             Param(
@@ -316,8 +316,13 @@ RECORDING_VERBS: tuple[Verb, ...] = (
                 metavar="MIN",
             ),
             Param("attendees", "comma-separated names", Kind.NAMES, metavar="A,B"),
-            Param("force", "book outside the 24-48 h window", Kind.FLAG),
-            Param("reason", "why, when forced", metavar="TEXT"),
+            Param("force", "start more than 48 h after resolution (needs --reason)", Kind.FLAG),
+            Param("reason", "why, for a start more than 48 h after resolution", metavar="TEXT"),
+            Param(
+                "organizer",
+                "your email: the calendar file becomes an invitation (METHOD:REQUEST)",
+                metavar="EMAIL",
+            ),
         ),
         use_case="incident.app.postmortem:schedule",
     ),

@@ -213,8 +213,10 @@ class PostmortemMeeting:
     at: datetime
     """When it was booked."""
     forced: bool = False
-    """Booked outside the 24-48 h window, with `reason`."""
+    """Booked outside its window (more than 48 h after resolution), with `reason`."""
     reason: str = ""
+    organizer: str = ""
+    """The organizer's email, when given: the calendar file is then an invitation."""
 
     @property
     def ends_at(self) -> datetime:

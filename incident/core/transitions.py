@@ -161,6 +161,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 at,
                 data.forced,
                 data.reason,
+                data.organizer,
             )
             state.postmortem = meeting
             state.postmortem_history.append(meeting)
