@@ -58,7 +58,13 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (
             Param("target", "the gated step or tier", Kind.STEP, True, True, "STEP|TIER"),
-            Param("by", "the approver", Kind.NAME, required=True, metavar="NAME"),
+            Param(
+                "by",
+                "the approver, when someone else records their word (default: the approver "
+                "is whoever runs this, e.g. with --as NAME from their own terminal)",
+                Kind.NAME,
+                metavar="NAME",
+            ),
             REASON,
         ),
         use_case="incident.app.steps:approve",

@@ -8,6 +8,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
+from incident.core.names import not_a_person
 from incident.core.payloads import (
     ApprovalGranted,
     CommandRan,
@@ -88,6 +89,8 @@ def approve(
     refuse_if_closed(state)
     if not by.strip():
         raise CommandError("an approval needs the approver's name", needs=("by",))
+    if problem := not_a_person(by):
+        raise CommandError(f"the approver: {problem}", needs=("by",))
     if not reason.strip():
         raise CommandError("an approval needs a reason")
     approval_target, role = _approval_target(state, target)

@@ -63,6 +63,14 @@ class Approval:
     at: datetime
     seq: int = 0
     """The event that recorded it."""
+    recorded_by: str = ""
+    """Who recorded it (the event's actor): the approver, when they confirmed from
+    their own terminal, or the coordinator recording their word."""
+
+    @property
+    def own_word(self) -> bool:
+        """The approver recorded it themself (`lastgood approve ... --as NAME`)."""
+        return self.recorded_by == self.by
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,17 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who is acting, for the record (default: $LASTGOOD_USER, else git's "
+        "user.name, else the login)",
+    )
+
+
 def _type(param: Param) -> Callable[[str], object]:
     """argparse's `type=`: the parameter kind's parser, its ValueError a usage error."""
 
@@ -82,6 +93,7 @@ def _add_verb(
 def build_parser() -> OneLineParser:
     common = OneLineParser(add_help=False)
     _db_option(common)
+    _as_option(common)
     parser = OneLineParser(
         prog="lastgood",
         description="A terminal companion for emergency production rollbacks.",
@@ -89,6 +101,7 @@ def build_parser() -> OneLineParser:
     )
     parser.add_argument("--version", action=VersionAction)
     _db_option(parser)
+    _as_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for verb in VERBS:
         _add_verb(sub, verb, common)
