@@ -9,13 +9,17 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
 from tui.cli.edges import VersionAction
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -23,6 +27,11 @@ class OneLineParser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """argparse drops a failed write; a closed pipe must reach `edges.guarded` (141)."""
+        if message:
+            (file or sys.stderr).write(message)
 
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
