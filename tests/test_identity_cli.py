@@ -186,3 +186,13 @@ def test_git_without_a_name_falls_back_to_the_login(cli: Cli, tmp_path: Path) ->
     done = run(cli, env, "note", incident_id, "no git name")
     assert done.returncode == 0, done.stderr
     assert events(cli, incident_id)[-1]["actor"] == "margaret"
+
+
+def test_a_step_done_by_someone_else_names_a_person(cli: Cli) -> None:
+    incident_id = declare(cli)
+    refused = cli.run("check", incident_id, "assess-severity", "--by", "root")
+    assert refused.code == 2 and "who did it: 'root' names no one" in refused.err
+    assert "(--by)" in refused.err
+    cli.ok("check", incident_id, "assess-severity", "--by", "Bo Diddley")
+    checked = events(cli, incident_id)[-1]
+    assert (checked["actor"], checked["payload"]["by"]) == ("Ada Lovelace", "Bo Diddley")  # type: ignore[index]

@@ -40,6 +40,7 @@ def check_step(
     samples contradict it, checking needs an `override` reason, which is recorded.
     """
     record = open_step(state, step_id)
+    _refuse_nobody(by)
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
@@ -65,6 +66,7 @@ def skip_step(
     state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
 ) -> NewEvent:
     open_step(state, step_id)
+    _refuse_nobody(by)
     if not reason.strip():
         raise CommandError(f"skipping '{step_id}' needs a reason")
     return make_event(state.id, actor, clock, StepSkipped(step_id, reason.strip(), by or actor))
@@ -161,3 +163,9 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
     gated = [r.step.id for r in state.steps.values() if r.step.approver]
     gated += [t.id for t in state.runbook.database_tiers if t.approver]
     raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")
+
+
+def _refuse_nobody(by: str) -> None:
+    """`by` names who did it when someone else records it: a person, if given."""
+    if by.strip() and (problem := not_a_person(by)):
+        raise CommandError(f"who did it: {problem}", needs=("by",))
