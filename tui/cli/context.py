@@ -43,7 +43,7 @@ def known_actor(args: argparse.Namespace) -> str | None:
         ("$LASTGOOD_USER", environment("LASTGOOD_USER")),
         ("$LASTGOOD_ACTOR", environment("LASTGOOD_ACTOR")),
     ):
-        name = " ".join((name or "").split())
+        name = (name or "").strip()  # kept as written: the record shows it, controls visible
         if name:
             if problem := not_a_person(name):
                 raise CliError(f"{source}: {problem}")
