@@ -218,7 +218,7 @@ def test_json_export_carries_the_figures(record):
     assert data["decisions"]["rollback"]["approved_by"] == "Ada"
     assert data["decisions"]["rollback"]["triggers_met"] == ["error-rate"]
     assert data["postmortem"]["scheduled"] is False
-    assert data["postmortem"]["window"] == ["2026-11-29T09:20:00.000Z", "2026-11-30T09:20:00.000Z"]
+    assert data["postmortem"]["window"] == ["2026-11-28T09:20:00.000Z", "2026-11-30T09:20:00.000Z"]
     assert data["rca"] == [] and data["action_items"] == [] and data["lessons"] == []
 
 

@@ -82,7 +82,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
             _reopened(state, data, event)
         case ApprovalGranted() as data:
             state.approvals[data.target] = Approval(
-                data.target, data.by or actor, data.reason, at, event.seq
+                data.target, data.by or actor, data.reason, at, event.seq, actor
             )
             _touch(state, data.target, at)
         case DatabaseTierChosen() as data:
@@ -161,6 +161,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 at,
                 data.forced,
                 data.reason,
+                data.organizer,
             )
             state.postmortem = meeting
             state.postmortem_history.append(meeting)

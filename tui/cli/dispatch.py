@@ -22,6 +22,7 @@ HANDLERS: dict[str, str] = {
     "run": "tui.cli.recording:cmd_run",
     "deliver": "tui.cli.comms_verbs:cmd_deliver",
     "status": "tui.cli.reading:cmd_status",
+    "brief": "tui.cli.brief_verb:cmd_brief",
     "list": "tui.cli.reading:cmd_list",
     "export": "tui.cli.reading:cmd_export",
     "timeline": "tui.cli.reading:cmd_timeline",
