@@ -1,9 +1,9 @@
 """Opening the SQLite file with the settings the record's guarantees depend on.
 
 Every connection gets `synchronous=FULL` (a commit is on disk when it returns),
-`foreign_keys=ON` and a busy timeout. Writable connections also switch the file
-to WAL, so readers such as a live "attach" view never block the writer and the
-writer never blocks them.
+`foreign_keys=ON`, `recursive_triggers=ON` and a busy timeout. Writable
+connections also switch the file to WAL, so readers such as a live "attach" view
+never block the writer and the writer never blocks them.
 
 Writers take turns through `begin_immediate`, not through SQLite's busy
 handler: that handler sleeps in steps growing to 100 ms, so a writer waiting
@@ -98,6 +98,9 @@ def connect(path: Path, *, read_only: bool, snapshot: bool = False) -> sqlite3.C
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
+        # The delete trigger fires on the delete inside INSERT OR REPLACE only with
+        # this on (sqlite-utils' Database set it when every opening went through it).
+        connection.execute("PRAGMA recursive_triggers = ON")
         if read_only:
             connection.execute("PRAGMA query_only = ON")
     except BaseException:

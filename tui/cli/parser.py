@@ -9,8 +9,8 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from typing import NoReturn
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
@@ -69,14 +69,58 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
     parser.add_argument(*names, dest=param.name, required=param.required, **options)  # type: ignore[arg-type]
 
 
-def _add_verb(
-    sub: argparse._SubParsersAction[OneLineParser], verb: Verb, common: OneLineParser
-) -> None:
-    parser = sub.add_parser(verb.name, help=verb.help, description=verb.help, parents=[common])
+def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     for param in verb.params:
         _add(parser, param)
+
+
+if TYPE_CHECKING:
+    _Commands = argparse._SubParsersAction[OneLineParser]
+else:  # generic only to the type checker
+    _Commands = argparse._SubParsersAction
+
+
+class VerbCommands(_Commands):
+    """The COMMAND argument: every verb listed in `--help`, each parser built when chosen.
+
+    Building all 36 verbs' parsers took longer than the rest of `lastgood --help`,
+    and a command needs only its own; `lastgood VERB --help` builds that one.
+    `choices` names every verb, in the table's order.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verbs: dict[str, Verb] = {}
+        self._parents: list[OneLineParser] = []
+
+    def add_verbs(self, verbs: Iterable[Verb], parents: list[OneLineParser]) -> None:
+        """List `verbs`; each one's parser, when built, takes `parents`' options too."""
+        self._parents = parents
+        for verb in verbs:
+            self._verbs[verb.name] = verb
+            self._choices_actions.append(self._ChoicesPseudoAction(verb.name, (), verb.help))
+        # Names, for argparse's check of the word given; the parsers are in
+        # `_name_parser_map` once built.
+        self.choices = tuple(self._verbs)  # type: ignore[assignment]
+
+    def parser_for(self, name: str) -> OneLineParser:
+        """The verb's parser, built the first time it is asked for."""
+        if name not in self._name_parser_map:
+            verb = self._verbs[name]
+            _fill(self.add_parser(name, description=verb.help, parents=self._parents), verb)
+        return self._name_parser_map[name]
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        self.parser_for(values[0])
+        super().__call__(parser, namespace, values, option_string)
 
 
 def build_parser() -> OneLineParser:
@@ -89,7 +133,9 @@ def build_parser() -> OneLineParser:
     )
     parser.add_argument("--version", action=VersionAction)
     _db_option(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for verb in VERBS:
-        _add_verb(sub, verb, common)
+    commands = parser.add_subparsers(
+        action=VerbCommands, dest="command", metavar="COMMAND", parser_class=OneLineParser
+    )
+    assert isinstance(commands, VerbCommands)
+    commands.add_verbs(VERBS, parents=[common])
     return parser
