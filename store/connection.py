@@ -17,10 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import random
-import shutil
 import sqlite3
-import tempfile
 import time
 from pathlib import Path
 
@@ -143,6 +140,9 @@ def _private_snapshot(path: Path) -> sqlite3.Connection:
     them: the file and its `-wal` are copied to a private temporary directory,
     SQLite reads them there into memory, and the copies are removed at once.
     """
+    import shutil  # here: with tempfile, a tenth of `lastgood status` otherwise
+    import tempfile
+
     uri = f"{path.absolute().as_uri()}?mode=ro&immutable=1"
     wal = _wal(path)
     if not wal.exists() or wal.stat().st_size == 0:
@@ -177,6 +177,8 @@ def begin_immediate(connection: sqlite3.Connection) -> None:
     next comes soon) and restored after. Raises WriteLockTimeout past
     `WRITE_WAIT_S`; other sqlite3 errors pass through.
     """
+    import random  # here: only a writer waits
+
     wait_s = WRITE_WAIT_S
     deadline = time.monotonic() + wait_s
     connection.execute("PRAGMA busy_timeout = 0")

@@ -7,7 +7,6 @@ usage and input, 1 for findings such as a damaged record), never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +32,8 @@ def actor_name() -> str:
     name = environment("LASTGOOD_ACTOR").strip()
     if name:
         return name
+    import getpass  # here: the reading verbs act as nobody
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

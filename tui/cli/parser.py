@@ -9,6 +9,8 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -18,8 +20,48 @@ from incident.app.verbs import VERBS
 from tui.cli.edges import VersionAction
 
 
+def terminal_columns() -> int:
+    """The width help is wrapped to, as `shutil.get_terminal_size` finds it: $COLUMNS,
+    else the terminal on stdout, else 80.
+
+    argparse asks shutil, whose import (with bz2, lzma and zlib) costs `--help` as
+    much as building its parser; this is the same rule without it.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    if stdout is None:
+        return 80
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns or 80
+    except (ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, wrapped to `terminal_columns()`."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        columns = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, columns)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but its errors are one line: `lastgood check: error: ...`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
@@ -70,6 +112,7 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
 
 
 def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
+    _db_option(parser)
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     for param in verb.params:
@@ -93,11 +136,8 @@ class VerbCommands(_Commands):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._verbs: dict[str, Verb] = {}
-        self._parents: list[OneLineParser] = []
 
-    def add_verbs(self, verbs: Iterable[Verb], parents: list[OneLineParser]) -> None:
-        """List `verbs`; each one's parser, when built, takes `parents`' options too."""
-        self._parents = parents
+    def add_verbs(self, verbs: Iterable[Verb]) -> None:
         for verb in verbs:
             self._verbs[verb.name] = verb
             self._choices_actions.append(self._ChoicesPseudoAction(verb.name, (), verb.help))
@@ -109,7 +149,7 @@ class VerbCommands(_Commands):
         """The verb's parser, built the first time it is asked for."""
         if name not in self._name_parser_map:
             verb = self._verbs[name]
-            _fill(self.add_parser(name, description=verb.help, parents=self._parents), verb)
+            _fill(self.add_parser(name, description=verb.help), verb)
         return self._name_parser_map[name]
 
     def __call__(
@@ -124,8 +164,6 @@ class VerbCommands(_Commands):
 
 
 def build_parser() -> OneLineParser:
-    common = OneLineParser(add_help=False)
-    _db_option(common)
     parser = OneLineParser(
         prog="lastgood",
         description="A terminal companion for emergency production rollbacks.",
@@ -137,5 +175,5 @@ def build_parser() -> OneLineParser:
         action=VerbCommands, dest="command", metavar="COMMAND", parser_class=OneLineParser
     )
     assert isinstance(commands, VerbCommands)
-    commands.add_verbs(VERBS, parents=[common])
+    commands.add_verbs(VERBS)
     return parser
