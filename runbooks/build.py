@@ -14,9 +14,9 @@ from pathlib import Path
 from runbooks.build_context import RUNBOOK_KEYS
 from runbooks.build_notify import NotifyRules
 from runbooks.build_phases import PhaseRules
+from runbooks.data_path import INVALID
 from runbooks.fields import Fields, Reporter
 from runbooks.model import Runbook
-from runbooks.yaml_nodes import INVALID
 
 
 def build_runbook(data: object, rep: Reporter, base_dir: Path, source: str) -> Runbook | None:

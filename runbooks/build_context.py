@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, Reporter, parse_choice
 from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
 from runbooks.limits import MAX_COUNT as MAX_COUNT
@@ -22,7 +23,6 @@ from runbooks.model import (
     PatternInfo,
     ProbeKind,
 )
-from runbooks.yaml_nodes import INVALID, DataPath
 
 RUNBOOK_KEYS = (
     "runbook",

@@ -25,9 +25,9 @@ from collections.abc import Mapping
 from runbooks.build_context import NOTIFY_KEYS, SEND_KEYS
 from runbooks.build_sections import SectionRules
 from runbooks.checks import allowed, url_problem
+from runbooks.data_path import DataPath
 from runbooks.fields import Fields
 from runbooks.model import Moment, MomentKind, NotifyTarget, Phase, SendMode, SendRule
-from runbooks.yaml_nodes import DataPath
 
 TARGET_KINDS = ("slack", "json")
 MOMENT_FORMS = "declared, update-due, step:<step id> or phase:<phase id>"

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
 from runbooks.checks import UniqueIds
+from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, is_list
 from runbooks.limits import MAX_STEPS, MAX_WINDOW_MIN
-from runbooks.markdown_loader import MarkdownDoc, MarkdownTask, parse_markdown
-from runbooks.markdown_runbook import assign_step_ids, task_step
 from runbooks.model import (
     DeploymentPattern,
     Phase,
@@ -21,7 +21,9 @@ from runbooks.model import (
 )
 from runbooks.problems import Problem
 from runbooks.source_text import read_source
-from runbooks.yaml_nodes import INVALID, DataPath
+
+if TYPE_CHECKING:
+    from runbooks.markdown_loader import MarkdownDoc, MarkdownTask
 
 WINDOW_SHAPE = "'window' must be a list of two integers [start, end]"
 
@@ -289,6 +291,8 @@ class PhaseRules(BuildContext):
         if len(self.step_ids) + len(tasks) > MAX_STEPS:
             self.rep.report(path, f"steps_from: the runbook would have more than {MAX_STEPS} steps")
             return []
+        from runbooks.markdown_runbook import assign_step_ids, task_step
+
         # Ids claimed here go to step_ids; ids written later in the file are avoided.
         taken = ChainMap(self.step_ids, self.explicit_step_ids)
         ids, duplicates = assign_step_ids(tasks, taken, self.step_slugs, md_file)
@@ -300,8 +304,13 @@ class PhaseRules(BuildContext):
         ]
 
     def markdown_doc(self, md_file: str) -> tuple[MarkdownDoc | None, list[Problem]]:
-        """The parsed file (its syntax problems reported once), or why it cannot be read."""
+        """The parsed file (its syntax problems reported once), or why it cannot be read.
+
+        The Markdown reader is imported here, by the runbooks that use it: an
+        incident's snapshot has its steps inline and is rebuilt without it."""
         if md_file not in self.markdown_docs:
+            from runbooks.markdown_loader import parse_markdown
+
             text, problems = read_source(Path(md_file), md_file)
             doc = None if text is None else parse_markdown(text, md_file)
             if doc is not None:

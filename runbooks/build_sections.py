@@ -22,6 +22,7 @@ from runbooks.checks import (
     template_problems,
     url_problem,
 )
+from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, parse_choice
 from runbooks.model import (
     Cadence,
@@ -35,7 +36,6 @@ from runbooks.model import (
     Trigger,
     TriggerKind,
 )
-from runbooks.yaml_nodes import INVALID, DataPath
 
 
 class SectionRules(BuildContext):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 import string
 import unicodedata
@@ -22,6 +21,8 @@ _LISTED = 12
 
 def closest(word: str, choices: Iterable[str]) -> str | None:
     """The choice most like `word`, if any is close enough to be a likely typo."""
+    import difflib  # here: only a mistake needs a suggestion
+
     matches = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     return matches[0] if matches else None
 

@@ -15,9 +15,9 @@ from enum import StrEnum
 from typing import TypeVar
 
 from runbooks.checks import choices_hint, closest, id_problem
+from runbooks.data_path import INVALID, DataPath, Positions
 from runbooks.limits import MAX_HINT_COMPARISONS
 from runbooks.problems import Problem
-from runbooks.yaml_nodes import INVALID, DataPath, Positions
 
 E = TypeVar("E", bound=StrEnum)
 

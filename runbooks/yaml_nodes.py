@@ -9,14 +9,14 @@ aliases stop at a bound instead of exhausting memory or the stack.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass
 
 import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.scanner import Scanner
 
+from runbooks.data_path import INVALID, DataPath, Positions
 from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
 from runbooks.printable import FORBIDDEN_IN_STRINGS, control_message
 from runbooks.problems import Problem
@@ -33,35 +33,6 @@ _MAP = _STANDARD + "map"
 _SEQ = _STANDARD + "seq"
 _MERGE = _STANDARD + "merge"
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE})
-
-DataPath = tuple[str | int, ...]
-"""Keys and indexes from the top of the document to a value."""
-
-
-class Invalid:
-    """Stands for a value already reported as a problem, so it is not reported twice."""
-
-    def __repr__(self) -> str:
-        return "INVALID"
-
-
-INVALID: Final = Invalid()
-
-
-@dataclass(slots=True)
-class Positions:
-    """1-based (line, column) of values and keys, by path, plus the source text of scalars.
-
-    `raw` holds the text of plain scalars YAML read as something other than a
-    string (`404`, `yes`, `1.0`), so a field that wants text can take them as written.
-    """
-
-    values: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
-    raw: dict[DataPath, str] = field(default_factory=dict)
-    breaks: dict[DataPath, tuple[int, int]] = field(default_factory=dict)
-    """Where the first line break of a multi-line string is written (its `\\n` escape)
-    or, for a literal one, where the string starts: for fields that must be one line."""
 
 
 @dataclass(slots=True)

@@ -9,11 +9,14 @@ The stored version lives in the `meta` table (what the code trusts) and in
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Mapping
-
-from sqlite_utils import Database
+from typing import TYPE_CHECKING
 
 from incident.core.chain import GENESIS_HASH
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
 
 SCHEMA_VERSION = 2
 """The newest layout this code can read and write."""
@@ -184,11 +187,11 @@ MIGRATIONS: Mapping[int, Callable[[Database], None]] = {1: _create_v1, 2: _add_o
 """Target version -> the step that reaches it from the version before."""
 
 
-def stored_version(db: Database) -> int:
+def stored_version(connection: sqlite3.Connection) -> int:
     """0 for an empty file; refuses files that hold something other than our log."""
     names = {
         str(row[0])
-        for row in db.execute(
+        for row in connection.execute(
             "SELECT name FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'"
         ).fetchall()
     }
@@ -196,7 +199,7 @@ def stored_version(db: Database) -> int:
         return 0
     if "meta" not in names:
         raise SchemaProblem("not a lastgood database (it has no meta table)")
-    row = db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
     if row is None:
         raise SchemaProblem("not a lastgood database (meta has no schema_version)")
     try:
@@ -213,10 +216,20 @@ def _refuse_newer(version: int) -> None:
         )
 
 
-def upgrade(db: Database) -> None:
-    """Create or migrate the schema; call inside a write transaction."""
-    version = stored_version(db)
+def upgrade(connection: sqlite3.Connection) -> None:
+    """Create or migrate the schema; call inside a write transaction.
+
+    sqlite-utils (about 40 ms to import) is loaded only when there is a step to run,
+    so opening a current file costs a command nothing.
+    """
+    version = stored_version(connection)
     _refuse_newer(version)
+    if version == SCHEMA_VERSION:
+        return
+    from sqlite_utils import Database
+
+    # Plugins are off: nothing but this package configures our connection.
+    db = Database(connection, execute_plugins=False)
     for target in range(version + 1, SCHEMA_VERSION + 1):
         MIGRATIONS[target](db)
         db.execute(
@@ -227,12 +240,12 @@ def upgrade(db: Database) -> None:
         db.execute(f"PRAGMA user_version = {int(target)}")
 
 
-def check_readable(db: Database) -> None:
+def check_readable(connection: sqlite3.Connection) -> None:
     """Refuse what a read-only opening cannot use, since it may not migrate.
 
     Any version from EVENTS_READABLE_SINCE to SCHEMA_VERSION is read as it is.
     """
-    version = stored_version(db)
+    version = stored_version(connection)
     if version == 0:
         raise SchemaProblem("not a lastgood database (it is empty)")
     _refuse_newer(version)

@@ -18,8 +18,6 @@ from pathlib import Path
 from types import TracebackType
 from typing import ClassVar, Self
 
-from sqlite_utils import Database
-
 from store.connection import (
     WriteLockTimeout,
     begin_immediate,
@@ -53,12 +51,10 @@ def open_file(
     except sqlite3.Error as exc:
         raise _open_error(location, exc) from exc
     try:
-        # Plugins are off: nothing but this package configures our connection.
-        db = Database(connection, execute_plugins=False)
         if read_only:
-            check_readable(db)
+            check_readable(connection)
         else:
-            _prepare(location, connection, db)
+            _prepare(location, connection)
     except BaseException as exc:
         connection.close()
         if isinstance(exc, SchemaProblem):
@@ -71,7 +67,7 @@ def open_file(
     return location, connection
 
 
-def _prepare(path: Path, connection: sqlite3.Connection, db: Database) -> None:
+def _prepare(path: Path, connection: sqlite3.Connection) -> None:
     """Create or migrate the schema, then switch to WAL.
 
     The schema check comes first so that a file we must refuse (someone
@@ -79,7 +75,7 @@ def _prepare(path: Path, connection: sqlite3.Connection, db: Database) -> None:
     """
     begin_immediate(connection)
     try:
-        upgrade(db)
+        upgrade(connection)
         connection.execute("COMMIT")
     except BaseException:
         _rollback_quietly(connection)

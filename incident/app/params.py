@@ -8,7 +8,9 @@ field, so "30" means 30 minutes and "2026-12-04" a date in both. A bad value rai
 `ValueError` with a message in the domain's words.
 """
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles every
+# string annotation (a quarter of `lastgood --help` went on it), and the CLI
+# builds its parser from these classes before anything else.
 
 import os
 from collections.abc import Callable
@@ -128,7 +130,7 @@ def parse_number(text: str) -> float:
         raise ValueError(f"'{text}' is not a number") from None
 
 
-def parse_date(text: str) -> date:
+def parse_date(text: str) -> "date":
     from datetime import date
 
     try:
@@ -137,7 +139,7 @@ def parse_date(text: str) -> date:
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def parse_moment(text: str) -> datetime:
+def parse_moment(text: str) -> "datetime":
     from incident.core.events import parse_timestamp
 
     try:
@@ -148,7 +150,7 @@ def parse_moment(text: str) -> datetime:
         ) from None
 
 
-def parse_zone(text: str) -> tzinfo:
+def parse_zone(text: str) -> "tzinfo":
     from zoneinfo import ZoneInfo
 
     try:
@@ -157,7 +159,7 @@ def parse_zone(text: str) -> tzinfo:
         raise ValueError(f"unknown time zone '{text}'") from None
 
 
-def machine_zone() -> tzinfo | None:
+def machine_zone() -> "tzinfo | None":
     """A ZONE parameter's default, the same in every face: this machine's zone ($TZ,
     /etc/localtime, or else the current UTC offset)."""
     from datetime import datetime

@@ -1,6 +1,8 @@
 """What a verb is: the data every face builds its commands, keys and help from."""
 
-from __future__ import annotations
+# No `from __future__ import annotations` here: typing.NamedTuple compiles every
+# string annotation (a quarter of `lastgood --help` went on it), and the CLI
+# builds its parser from these classes before anything else.
 
 import importlib
 from collections.abc import Callable

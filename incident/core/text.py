@@ -18,7 +18,6 @@ JSON keeps the exact text, escaped: `json_text`.
 
 from __future__ import annotations
 
-import json
 import re
 from typing import TYPE_CHECKING, Final
 
@@ -66,6 +65,8 @@ def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = Fal
     strings, where `\\u00XX` means the same character). Without `indent` the
     output is compact.
     """
+    import json  # here, not above: every CLI line passes through this module
+
     separators = (",", ":") if indent is None else None
     dumped = json.dumps(
         value, indent=indent, ensure_ascii=False, sort_keys=sort_keys, separators=separators

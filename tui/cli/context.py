@@ -7,7 +7,6 @@ usage and input, 1 for findings such as a damaged record), never a traceback.
 from __future__ import annotations
 
 import argparse
-import getpass
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -88,6 +87,8 @@ def _git_user_name() -> str:
 
 
 def _login() -> str:
+    import getpass  # here: the reading verbs act as nobody
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -9,9 +9,10 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
-from typing import TYPE_CHECKING, NoReturn
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
@@ -22,8 +23,48 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 
+def terminal_columns() -> int:
+    """The width help is wrapped to, as `shutil.get_terminal_size` finds it: $COLUMNS,
+    else the terminal on stdout, else 80.
+
+    argparse asks shutil, whose import (with bz2, lzma and zlib) costs `--help` as
+    much as building its parser; this is the same rule without it.
+    """
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    stdout = sys.__stdout__
+    if stdout is None:
+        return 80
+    try:
+        return os.get_terminal_size(stdout.fileno()).columns or 80
+    except (ValueError, OSError):
+        return 80
+
+
+class HelpFormatter(argparse.HelpFormatter):
+    """argparse's help layout, wrapped to `terminal_columns()`."""
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        columns = terminal_columns() - 2 if width is None else width
+        super().__init__(prog, indent_increment, max_help_position, columns)
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but its errors are one line: `lastgood check: error: ...`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
@@ -89,20 +130,60 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
     parser.add_argument(*names, dest=param.name, required=param.required, **options)  # type: ignore[arg-type]
 
 
-def _add_verb(
-    sub: argparse._SubParsersAction[OneLineParser], verb: Verb, common: OneLineParser
-) -> None:
-    parser = sub.add_parser(verb.name, help=verb.help, description=verb.help, parents=[common])
+def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
+    _db_option(parser)
+    _as_option(parser)
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     for param in verb.params:
         _add(parser, param)
 
 
+if TYPE_CHECKING:
+    _Commands = argparse._SubParsersAction[OneLineParser]
+else:  # generic only to the type checker
+    _Commands = argparse._SubParsersAction
+
+
+class VerbCommands(_Commands):
+    """The COMMAND argument: every verb listed in `--help`, each parser built when chosen.
+
+    Building all 36 verbs' parsers took longer than the rest of `lastgood --help`,
+    and a command needs only its own; `lastgood VERB --help` builds that one.
+    `choices` names every verb, in the table's order.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._verbs: dict[str, Verb] = {}
+
+    def add_verbs(self, verbs: Iterable[Verb]) -> None:
+        for verb in verbs:
+            self._verbs[verb.name] = verb
+            self._choices_actions.append(self._ChoicesPseudoAction(verb.name, (), verb.help))
+        # Names, for argparse's check of the word given; the parsers are in
+        # `_name_parser_map` once built.
+        self.choices = tuple(self._verbs)  # type: ignore[assignment]
+
+    def parser_for(self, name: str) -> OneLineParser:
+        """The verb's parser, built the first time it is asked for."""
+        if name not in self._name_parser_map:
+            verb = self._verbs[name]
+            _fill(self.add_parser(name, description=verb.help), verb)
+        return self._name_parser_map[name]
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        self.parser_for(values[0])
+        super().__call__(parser, namespace, values, option_string)
+
+
 def build_parser() -> OneLineParser:
-    common = OneLineParser(add_help=False)
-    _db_option(common)
-    _as_option(common)
     parser = OneLineParser(
         prog="lastgood",
         description="A terminal companion for emergency production rollbacks.",
@@ -111,7 +192,9 @@ def build_parser() -> OneLineParser:
     parser.add_argument("--version", action=VersionAction)
     _db_option(parser)
     _as_option(parser)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
-    for verb in VERBS:
-        _add_verb(sub, verb, common)
+    commands = parser.add_subparsers(
+        action=VerbCommands, dest="command", metavar="COMMAND", parser_class=OneLineParser
+    )
+    assert isinstance(commands, VerbCommands)
+    commands.add_verbs(VERBS)
     return parser

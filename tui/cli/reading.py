@@ -19,72 +19,20 @@ from typing import TypeVar
 from incident.app.params import machine_zone
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
-from incident.core.events import Event, JSONValue, format_timestamp
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.events import Event
 from incident.core.replay import parse_offset, state_at_items
 from incident.core.state import IncidentState, fold
-from incident.core.text import json_text, visible
+from incident.core.text import json_text
 from incident.reports.ics import NotScheduled, postmortem_ics
 from incident.reports.record import read_record
 from incident.reports.report import json_export_streamed, markdown_report_from
-from incident.reports.status import status_data, status_text
+from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from runbooks import RunbookError
 from store.sqlite_log import SqliteEventLog
-from tui.cli.context import db_path, open_log, open_session
+from tui.cli.context import open_log, open_session
 from tui.cli.errors import CliError
-from tui.cli.record_verbs import damage_data, damage_warning
-
-
-def cmd_status(args: argparse.Namespace) -> int:
-    with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
-        now = session.clock.now()
-        if args.json:
-            data = status_data(session.state, now)
-            data["damage"] = damage_data(session.damage)
-            print(json_text(data))
-        else:
-            if session.damage is not None:
-                print(damage_warning(session.damage))
-            print(status_text(session.state, now))
-    return 0
-
-
-def cmd_list(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
-        print("[]" if args.json else f"no incidents yet ({path})")
-        return 0
-    rows: list[dict[str, str]] = []
-    with open_log(args, read_only=True) as log:
-        clock = SystemClock()
-        for incident_id in log.incident_ids():
-            state = open_session(log, incident_id).state
-            rows.append(
-                {
-                    "id": state.id,
-                    "severity": state.severity,
-                    "status": "closed" if state.is_closed else "open",
-                    "title": state.title,
-                    "declared_at": format_timestamp(state.declared_at),
-                    "elapsed": format_offset(elapsed(state, clock.now())),
-                }
-            )
-    if args.json:
-        listing: list[JSONValue] = [dict(row) for row in rows]
-        print(json_text(listing))
-    elif not rows:
-        print(f"no incidents yet ({path})")
-    else:
-        for row in rows:
-            print(
-                visible(
-                    f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
-                    f"{row['title']}"
-                )
-            )
-    return 0
+from tui.cli.record_verbs import damage_data
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -1,0 +1,194 @@
+"""What `lastgood` has loaded when it has read its arguments, and what a command never loads.
+
+Scripts call `lastgood status` and `lastgood --help` often, so they must start about
+as fast as Python does (`bench/cli_startup.py` has the figures; no test times
+anything). What is shown here is what makes that possible: the arguments are
+parsed, or refused, with nothing of the domain loaded but the verb table the parser
+is built from and the text rule every printed line goes through; and neither the
+help nor a `status` loads sqlite-utils, PyYAML, Textual, Rich or httpx.
+
+Each case runs the CLI's real `main` in a fresh interpreter, with two hooks that
+write `sorted(sys.modules)` down: one where `main` hands the parsed arguments to
+their handler, one where the parser refuses them.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT
+
+HARNESS = """
+import sys
+import tui.cli.main as cli
+from tui.cli.parser import OneLineParser
+
+out, mode, argv = sys.argv[1], sys.argv[2], sys.argv[3:]
+seen = {}
+refuse = OneLineParser.error
+def error(self, message):
+    seen.setdefault("refused", sorted(sys.modules))
+    refuse(self, message)
+OneLineParser.error = error
+run = cli.dispatch
+def dispatch(args):
+    seen["parsed"] = sorted(sys.modules)
+    return run(args) if mode == "run" else 0
+cli.dispatch = dispatch
+try:
+    code = cli.main(argv)
+except SystemExit as exit:
+    code = exit.code
+seen["exit"] = sorted(sys.modules)
+import json
+with open(out, "w") as f:
+    json.dump({"code": code, **seen}, f)
+"""
+
+PARSER_TABLE = {
+    "incident",
+    "incident.app",
+    "incident.app.params",
+    "incident.app.verb",
+    "incident.app.verbs",
+    "incident.app.verbs_other",
+    "incident.app.verbs_recording",
+}
+"""The verb table, which the parser is built from."""
+TEXT_RULE = {"incident.core", "incident.core.text"}
+"""`visible_block`, which every line the CLI prints passes through."""
+
+NEVER = ("sqlite_utils", "yaml", "textual", "rich", "httpx")
+"""Not on the path of `--help`, of parsing, or of `status`."""
+
+NOT_BEFORE_PARSING = (*NEVER, "store", "sqlite3", "json", "dataclasses")
+
+
+def loaded(tmp_path: Path, mode: str, *args: str, db: Path | None = None) -> dict[str, object]:
+    out = tmp_path / "modules.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(db or tmp_path / "none.db")}
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, str(out), mode, *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert out.exists(), done.stderr
+    result: dict[str, object] = json.loads(out.read_text())
+    result["stderr"] = done.stderr
+    return result
+
+
+def modules(result: dict[str, object], moment: str) -> list[str]:
+    names = result[moment]
+    assert isinstance(names, list)
+    return names
+
+
+def among(names: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [name for name in names if name.split(".")[0] in prefixes]
+
+
+def domain(names: list[str]) -> set[str]:
+    return {name for name in names if name.split(".")[0] in ("incident", "runbooks")}
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "INC-20261202-0001"),
+        ("status", "INC-20261202-0001", "--json", "--db", "elsewhere.db"),
+        ("check", "INC-20261202-0001", "assess-severity", "--note", "done"),
+        ("declare", "--title", "t", "--severity", "SEV2", "--commander", "A"),
+    ],
+    ids=lambda args: args[0] if args[0] != "status" or len(args) == 2 else "status-json",
+)
+def test_arguments_are_parsed_before_the_domain_is_loaded(tmp_path, args):
+    result = loaded(tmp_path, "parse", *args)
+    assert result["code"] == 0, result["stderr"]
+    names = modules(result, "parsed")
+    assert among(names, NOT_BEFORE_PARSING) == []
+    assert domain(names) <= PARSER_TABLE | TEXT_RULE
+    assert domain(names) >= PARSER_TABLE  # the table really was what the parser used
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("status",), "the following arguments are required: ID"),
+        (("export", "INC-1", "--tz", "Nowhere/Else"), "unknown time zone 'Nowhere/Else'"),
+        (("check", "INC-1"), "the following arguments are required: STEP"),
+        (("bogus",), "invalid choice: 'bogus'"),
+    ],
+    ids=["missing-id", "bad-zone", "missing-step", "unknown-verb"],
+)
+def test_bad_arguments_are_refused_before_the_domain_is_loaded(tmp_path, args, message):
+    result = loaded(tmp_path, "parse", *args)
+    assert result["code"] == 2
+    assert message in str(result["stderr"])
+    assert "parsed" not in result
+    names = modules(result, "refused")
+    assert among(names, NOT_BEFORE_PARSING) == []
+    assert domain(names) <= PARSER_TABLE | TEXT_RULE
+
+
+def test_a_moment_is_read_by_the_timestamp_reader_alone(tmp_path):
+    """A MOMENT value is read by the one timestamp parser (`incident.core.events`):
+    that module comes with it, and nothing else of the domain or the store."""
+    result = loaded(tmp_path, "parse", "schedule-postmortem", "INC-1", "--at", "tomorrow")
+    assert result["code"] == 2
+    assert "is not an ISO 8601 time" in str(result["stderr"])
+    names = modules(result, "refused")
+    assert among(names, (*NEVER, "store", "sqlite3")) == []
+    assert domain(names) - PARSER_TABLE - TEXT_RULE == {"incident.core.events"}
+
+
+@pytest.mark.parametrize("args", [("--help",), ("status", "--help"), ("--version",)])
+def test_help_loads_only_the_verb_table(tmp_path, args):
+    result = loaded(tmp_path, "parse", *args)
+    assert result["code"] == 0, result["stderr"]
+    names = modules(result, "exit")
+    assert among(names, NOT_BEFORE_PARSING) == []
+    assert domain(names) <= PARSER_TABLE | TEXT_RULE
+
+
+def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
+    db = tmp_path / "real.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(db)}
+    declared = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "tui.cli",
+            "declare",
+            "--title",
+            "t",
+            "--severity",
+            "SEV2",
+            "--commander",
+            "A",
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    incident_id = declared.stdout.strip()
+    result = loaded(tmp_path, "run", "status", incident_id, db=db)
+    assert result["code"] == 0, result["stderr"]
+    names = modules(result, "exit")
+    assert "incident.core.state" in names and "sqlite3" in names  # it did read the record
+    assert among(names, NEVER) == []
+    assert [name for name in names if name.startswith("runbooks.yaml")] == []
+    assert [name for name in names if name.startswith("incident.reports.report")] == []
