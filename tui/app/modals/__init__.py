@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from tui.app.modals.approval import ApprovalModal
     from tui.app.modals.base import FormModal, LastgoodModal
     from tui.app.modals.composer import ComposerModal
-    from tui.app.modals.confirm import ConfirmCommand
+    from tui.app.modals.confirm import ConfirmCommand, ConfirmModal
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
     from tui.app.modals.decision import PRINCIPLE, DecisionModal, TriggerView
     from tui.app.modals.declare import DeclareForm, DeclareModal
@@ -32,6 +32,7 @@ _HOMES = {
     "LastgoodModal": "base",
     "ComposerModal": "composer",
     "ConfirmCommand": "confirm",
+    "ConfirmModal": "confirm",
     "DatabaseTierModal": "database_tier",
     "TierView": "database_tier",
     "PRINCIPLE": "decision",
@@ -63,6 +64,7 @@ __all__ = [
     "ApprovalModal",
     "ComposerModal",
     "ConfirmCommand",
+    "ConfirmModal",
     "DatabaseTierModal",
     "DecisionModal",
     "DeclareForm",

@@ -31,6 +31,7 @@ from tui.app.screens.announcements import announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
+from tui.app.screens.postmortem import close_incident
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
@@ -180,6 +181,7 @@ class IncidentScreen(Screen[None]):
             "send": self.comms.compose,
             "deliver": self.comms.resend_failed,
             "export": self.desk.export_report,
+            "close": lambda: close_incident(self.desk),
         }
 
     def action_verb(self, name: str) -> None:
@@ -197,6 +199,12 @@ class IncidentScreen(Screen[None]):
     def action_due_message(self) -> None:
         self.comms.review_due()
 
+    def action_postmortem(self) -> None:
+        """The post-mortem screen, over this one (its verbs record through this desk)."""
+        from tui.app.screens.postmortem import PostmortemScreen
+
+        self.app.push_screen(PostmortemScreen(self.desk))
+
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)
 
@@ -204,6 +212,8 @@ class IncidentScreen(Screen[None]):
         """`m` only while a message waits for confirmation, `f` while one failed for good."""
         if action == "due_message":
             return bool(awaiting_confirmation(self.state, self.view.now()))
+        if action == "postmortem":  # the key shows in phase 4; the palette has it always
+            return self.view.phase_id == self.state.runbook.phases[-1].id
         if action == "verb" and parameters == ("deliver",):
             return self.comms.can_resend()
         return True

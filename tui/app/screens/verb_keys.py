@@ -46,6 +46,7 @@ def verb_bindings() -> list[Binding]:
 
 NAVIGATION: list[Binding] = [
     Binding("m", "due_message", "Send due"),
+    Binding("P", "postmortem", "Post-mortem"),
     Binding("left,[", "phase(-1)", "Prev phase", show=False),
     Binding("right,]", "phase(1)", "Next phase", show=False),
 ]
@@ -60,6 +61,7 @@ MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("tab", "Move between checklist and timeline"),
     ("← → [ ]", "Show the previous / next phase"),
     ("m", "Review a message the runbook made due (while one waits)"),
+    ("P", "Post-mortem: root cause, action items, lessons, meeting, report, close"),
     ("ctrl+p", "Command palette: every verb by name"),
     ("?", "This help"),
     ("q", "Quit (everything is already recorded)"),
