@@ -67,7 +67,13 @@ class PostmortemScreen(Screen[None]):
     DEFAULT_CSS = """
     PostmortemScreen #pm-title { height: 1; padding: 0 1; text-style: bold; width: 1fr; }
     PostmortemScreen #pm-scroll { height: 1fr; border: round $primary-muted; }
-    PostmortemScreen #pm-verbs { height: auto; max-height: 7; border: round $primary-muted; }
+    PostmortemScreen #pm-verbs {
+        height: auto;
+        max-height: 7;
+        border: round $primary-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
     PostmortemScreen #pm-verbs:focus { border: round $primary; }
     PostmortemScreen #pm-closing { height: auto; padding: 0 1; }
     """
@@ -85,11 +91,14 @@ class PostmortemScreen(Screen[None]):
             id="pm-title",
             markup=False,
         )
-        with VerticalScroll(id="pm-scroll", can_focus=False):
+        with VerticalScroll(id="pm-scroll"):  # tab reaches it, to scroll a long one
             yield PostmortemBody(id="pm-body")
         yield OptionList(
             *(
-                Option(Text.assemble((verb.title, "bold"), f"  {verb.help}"), id=verb.name)
+                Option(
+                    Text.assemble((verb.title, "bold"), f"  {verb.help}"),
+                    id=verb.name,
+                )
                 for verb in POSTMORTEM_VERBS
             ),
             id="pm-verbs",
