@@ -152,7 +152,7 @@ def checked_notes(done: Done) -> Done:
     return Done(done.events, done.said, [*done.notes, *notes]) if notes else done
 
 
-Write = Callable[[str], None]
+Write = Callable[[str], object]
 """Writes the report's text where the face was asked to (the file I/O is the face's)."""
 
 
