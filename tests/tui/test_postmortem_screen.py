@@ -183,6 +183,8 @@ async def test_closing_from_the_screen_asks_first(tmp_path):
         await pilot.press("y")
         await wait_until(pilot, lambda: incident.state.is_closed)
         await wait_until(pilot, lambda: closing(app).startswith("Closed."))
+        await pilot.press("escape")  # back to the coordinator's screen
+        await wait_for_screen(pilot, IncidentScreen)
     state = recorded(db)
     assert state.is_closed and not state.forced_close
 

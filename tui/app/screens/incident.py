@@ -34,7 +34,7 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.postmortem import close_incident
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
-from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
+from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -61,7 +61,7 @@ class Services(Protocol):
 class IncidentScreen(Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
 
-    BINDINGS = [HELP_FIRST, *verb_bindings(), *NAVIGATION]
+    BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, *verb_bindings(), *NAVIGATION]
 
     def __init__(self, session: IncidentSession, actor: str) -> None:
         super().__init__()

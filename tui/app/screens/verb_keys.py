@@ -46,11 +46,14 @@ def verb_bindings() -> list[Binding]:
 
 NAVIGATION: list[Binding] = [
     Binding("m", "due_message", "Send due"),
-    Binding("P", "postmortem", "Post-mortem"),
     Binding("left,[", "phase(-1)", "Prev phase", show=False),
     Binding("right,]", "phase(1)", "Next phase", show=False),
 ]
 """The screen's keys that are not verbs: they show something rather than record it."""
+
+POSTMORTEM_KEY = Binding("P", "postmortem", "Post-mortem")
+"""Opens the post-mortem screen; in the footer (right after help) only in the last
+phase, the close-out, where it is what is left to do."""
 
 HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
 """The app's help key, bound again first so the footer shows it first: at 80 columns

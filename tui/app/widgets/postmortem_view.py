@@ -55,7 +55,7 @@ def steps_text(state: IncidentState, text: Text) -> None:
                 text.append(f": {visible(shown)}", style="dim")
         elif status is StepStatus.OPEN and artefact is not None:
             if artefact_evidence(state, artefact):
-                text.append(f": {DONE_NOTE[artefact]}, check it (space)", style="italic")
+                text.append(f": {DONE_NOTE[artefact]}; check it on the checklist", style="italic")
             else:
                 text.append(f": {HOW[artefact]}", style="italic")
         text.append("\n")
