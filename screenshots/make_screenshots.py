@@ -47,6 +47,14 @@ async def nothing(pilot: Pilot[None]) -> None:
     return None
 
 
+def press(*keys: str) -> Steer:
+    async def steer(pilot: Pilot[None]) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return steer
+
+
 SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("just-declared", "declared", (120, 40), nothing),
     ("mid-phase-2-overdue", "mid-phase-2", (120, 40), nothing),
@@ -59,6 +67,8 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("closed", "closed", (120, 40), nothing),
     ("help", "declared", (120, 40), highlight_then("assess-severity", "question_mark")),
     ("close-form", "declared", (120, 40), highlight_then("assess-severity", "X")),
+    ("post-mortem", "close-out", (120, 40), press("P")),
+    ("post-mortem-80x24", "close-out", (80, 24), press("P")),
 ]
 
 

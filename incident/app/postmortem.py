@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 
 from incident import commands
+from incident.app import closeout
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.reports.postmortem import DEFAULT_DURATION_MIN, utc_text
@@ -13,8 +14,15 @@ from incident.reports.postmortem import DEFAULT_DURATION_MIN, utc_text
 
 def rca(session: Session, actor: str, text: str) -> Done:
     clock = session.clock
-    events = session.run_many(lambda s: [commands.note_rca(s, text, actor=actor, clock=clock)])
-    return Done(events, "root cause recorded")
+    events = session.run_many(
+        lambda s: [
+            commands.note_rca(s, text, actor=actor, clock=clock),
+            *closeout.artefact_checks(
+                s, closeout.Artefact.RCA, closeout.one_line(text), actor=actor, clock=clock
+            ),
+        ]
+    )
+    return closeout.checked_notes(Done(events, "root cause recorded"))
 
 
 def action_item(
@@ -67,7 +75,16 @@ def schedule(
                 force=force,
                 reason=reason,
                 organizer=organizer,
-            )
+            ),
+            *closeout.artefact_checks(  # the booking checks its close-out step
+                s,
+                closeout.Artefact.BOOKING,
+                closeout.booking_text(at, duration),
+                actor=actor,
+                clock=clock,
+            ),
         ]
     )
-    return Done(events, f"post-mortem booked for {utc_text(at)} ({duration} min)")
+    return closeout.checked_notes(
+        Done(events, f"post-mortem booked for {utc_text(at)} ({duration} min)")
+    )

@@ -8,6 +8,7 @@ the CLI, the TUI and `monitor` record the same events for the same request.
 from __future__ import annotations
 
 from incident import commands
+from incident.app import closeout
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.errors import CommandError
@@ -30,7 +31,8 @@ def check(
     override: str = "",
 ) -> Done:
     """Mark a step done. Evidence typed by hand does not stand in for samples that
-    contradict a verification step: that still needs an override reason."""
+    contradict a verification step, nor for a close-out step's artefact (the report,
+    the root cause, the booking): either still needs an override reason."""
     clock = session.clock
     events = session.run_many(
         lambda s: [
@@ -41,7 +43,7 @@ def check(
                 clock=clock,
                 by=by,
                 note=note,
-                evidence=evidence,
+                evidence=closeout.hand_check_evidence(s, step, evidence, override),
                 override=override,
             )
         ]

@@ -54,6 +54,8 @@ class Verb(NamedTuple):
     """Offered in the coordinator's TUI (False: a command-line verb only)."""
     json: bool = False
     """A read verb that can answer as JSON (`--json`)."""
+    postmortem: bool = False
+    """Offered on the post-mortem screen, which lists every verb that has it."""
 
     @property
     def run(self) -> UseCase | None:

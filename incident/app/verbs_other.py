@@ -43,8 +43,16 @@ OTHER_VERBS: tuple[Verb, ...] = (
             ),
             OUTPUT,
             TZ,
+            Param(
+                "check_step",
+                "with -o: check the close-out step it completes (Document the incident), "
+                "the file's path and head hash as evidence",
+                Kind.FLAG,
+                cli_only=True,
+            ),
         ),
         key="e",
+        postmortem=True,
     ),
     Verb(
         "timeline",

@@ -24,7 +24,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("evidence", "what shows it, if not the probes' samples", metavar="TEXT"),
             Param(
                 "override",
-                "why to check it although the samples contradict it",
+                "why to check it although the samples contradict it, or without its artefact",
                 metavar="TEXT",
             ),
         ),
@@ -273,6 +273,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (Param("text", "the root cause as understood now", Kind.LONG_TEXT, True, True, "TEXT"),),
         use_case="incident.app.postmortem:rca",
+        postmortem=True,
     ),
     Verb(
         "action",
@@ -285,6 +286,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("due", "by when", Kind.DATE, metavar="YYYY-MM-DD"),
         ),
         use_case="incident.app.postmortem:action_item",
+        postmortem=True,
     ),
     Verb(
         "lesson",
@@ -301,6 +303,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             ),
         ),
         use_case="incident.app.postmortem:lesson",
+        postmortem=True,
     ),
     Verb(
         "schedule-postmortem",
@@ -331,6 +334,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             ),
         ),
         use_case="incident.app.postmortem:schedule",
+        postmortem=True,
     ),
 )
 """In the order help lists them: the checklist, people, messages, post-mortem."""

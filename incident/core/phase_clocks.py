@@ -134,13 +134,27 @@ def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     return None
 
 
+RESOLVED_TEMPLATE = "resolved"
+"""The template whose message says the service is restored."""
+
+
+def resolved_at(state: IncidentState) -> datetime | None:
+    """When the incident was resolved: the resolution message, else the close."""
+    for message in state.communications:
+        if message.template == RESOLVED_TEMPLATE:
+            return message.at
+    return state.closed_at
+
+
 def next_update_due(state: IncidentState) -> datetime | None:
     """When the next stakeholder update is due under the runbook's cadence.
 
     The first update is due `first_update_min` after declaration; each update sent
-    moves the next one to `every_min` after it. Closed incidents owe no updates.
+    moves the next one to `every_min` after it. Once resolved (the resolution
+    message sent, or the incident closed) no more updates are owed: the cadence
+    is "until resolved", and a clock still counting would ask for one.
     """
-    if state.is_closed:
+    if resolved_at(state) is not None:
         return None
     cadence = state.runbook.cadence
     if not state.communications:

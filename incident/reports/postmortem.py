@@ -18,6 +18,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from incident.core.phase_clocks import (  # re-exported: the cadence stops there too
+    RESOLVED_TEMPLATE as RESOLVED_TEMPLATE,
+)
+from incident.core.phase_clocks import resolved_at as resolved_at
 from incident.core.state import IncidentState
 
 REMIND_AFTER = timedelta(hours=24)
@@ -42,18 +46,6 @@ LESSON_CATEGORIES: dict[str, str] = {
 def utc_text(moment: datetime) -> str:
     """`2026-11-29 10:00:00 UTC`: a moment as people read it in an error or a report."""
     return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
-
-
-RESOLVED_TEMPLATE = "resolved"
-"""The template whose message says the service is restored."""
-
-
-def resolved_at(state: IncidentState) -> datetime | None:
-    """When the incident was resolved: the resolution message, else the close."""
-    for message in state.communications:
-        if message.template == RESOLVED_TEMPLATE:
-            return message.at
-    return state.closed_at
 
 
 def meeting_window(state: IncidentState) -> tuple[datetime, datetime] | None:

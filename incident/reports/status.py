@@ -18,6 +18,7 @@ from incident.core.phase_clocks import (
     format_offset,
     next_update_due,
     phase_clocks,
+    resolved_at,
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
@@ -170,6 +171,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
             else (f"OVERDUE by {format_duration(delta)}")
         )
         lines.append(f"next stakeholder update {when}")
+    elif not state.is_closed and (resolved := resolved_at(state)) is not None:
+        lines.append(f"resolved at {resolved:%H:%M:%S} UTC: no more stakeholder updates due")
     lines += _message_lines(state, now)
     for clock in phase_clocks(state, now):
         window = clock.phase.window

@@ -7,6 +7,8 @@ database file and check what was recorded, not just what was on screen.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from textual.widgets import Input, OptionList, TextArea
 
 from incident.core.clock import ManualClock
@@ -17,6 +19,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import (
     ApprovalModal,
     ComposerModal,
+    ConfirmModal,
     DatabaseTierModal,
     DecisionModal,
     DeclareModal,
@@ -143,10 +146,22 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         for step in ("confirm-version", "check-health", "smoke-test"):
             await check_highlighted(pilot, step, clock)
         await send_from_composer(pilot, "communicate-resolution", clock)
-        for step in ("document-incident", "preliminary-rca", "schedule-post-mortem"):
-            await check_highlighted(pilot, step, clock)
-        await pilot.press("X")
-        await fill_form(pilot)
+        # Close-out steps are done by doing them: space opens what makes the artefact.
+        report = tmp_path / "report.md"
+        tomorrow = (clock.now() + timedelta(hours=25)).isoformat()
+        for step, values in (
+            ("document-incident", {"output": str(report)}),
+            ("preliminary-rca", {"text": "2.4.1 retried 502s without backoff"}),
+            ("schedule-post-mortem", {"at": tomorrow}),
+        ):
+            assert highlighted(app) == step
+            await pilot.press("space")
+            await fill_form(pilot, **values)
+            await wait_until(pilot, lambda step=step: screen.state.steps[step].done)
+        assert report.read_text(encoding="utf-8").startswith("# Incident report")
+        await pilot.press("X")  # every required step done: a plain question first
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
         await wait_until(pilot, lambda: screen.state.is_closed)
 
         await pilot.press("question_mark")

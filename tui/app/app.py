@@ -294,6 +294,11 @@ class LastGoodApp(PlainToasts):
                 verb.help,
                 lambda name=verb.name: incident.start_verb(name, from_palette=True),
             )
+        yield SystemCommand(
+            "Post-mortem",
+            "Root cause, action items, lessons, the meeting, the report; then close",
+            incident.action_postmortem,
+        )
         if incident.check_action("due_message", ()):
             yield SystemCommand(
                 "Send due",

@@ -16,9 +16,11 @@ from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
+from incident.app.closeout import export_report
 from incident.app.params import machine_zone
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
+from incident.core.errors import CommandError
 from incident.core.events import Event
 from incident.core.replay import parse_offset, state_at_items
 from incident.core.state import IncidentState, fold
@@ -30,14 +32,17 @@ from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from runbooks import RunbookError
 from store.sqlite_log import SqliteEventLog
-from tui.cli.context import open_log, open_session
+from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
+from tui.cli.recording import say
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "ics":
         return cmd_ics(args)
+    if args.check_step:
+        return cmd_export_checked(args)
     with open_log(args, read_only=True) as log:
         require_incident(log, args.id)
         now = SystemClock().now()
@@ -57,6 +62,28 @@ def cmd_export(args: argparse.Namespace) -> int:
         record = readable(log, args.id, lambda: read_record(log.scan(args.id)))
         text = markdown_report_from(record, now, tz=_zone(args))
     _emit(args, text)
+    return 0
+
+
+def cmd_export_checked(args: argparse.Namespace) -> int:
+    """`export -o FILE --check-step`: the report written as above, then the close-out
+    step it completes checked with the file's path and head hash (this one records)."""
+    if args.format != "markdown" or not args.output:
+        raise CliError("--check-step needs the Markdown report written to a file (-o FILE)")
+    path = Path(args.output)
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        try:
+            done = export_report(
+                session,
+                actor_name(args),
+                str(path),
+                lambda text: _write_atomically(path, [text]),
+                tz=_zone(args),
+            )
+        except CommandError as error:
+            raise refused(error) from None
+        say(session, done)
     return 0
 
 

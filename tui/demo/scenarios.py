@@ -10,10 +10,11 @@ from __future__ import annotations
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from incident import commands
+from incident.app import closeout
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
@@ -165,8 +166,8 @@ def mid_phase_two(db: Path) -> Scenario:
     return scenario
 
 
-def closed(db: Path) -> Scenario:
-    """T+38: every required step done, incident closed."""
+def resolved(db: Path) -> Scenario:
+    """T+36: rolled back, verified, the resolution sent; the rest of close-out to do."""
     scenario = mid_phase_two(db)
     clock = scenario.clock
     scenario.advance(10)
@@ -182,8 +183,51 @@ def closed(db: Path) -> Scenario:
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="resolved")
     )
+    _check(scenario, "communicate-resolution", after=120)
+    return scenario
+
+
+def close_out(db: Path) -> Scenario:
+    """Resolved, with the root cause (which checked its step), an action item and a
+    lesson recorded: what the post-mortem screen shows mid-way."""
+    scenario = resolved(db)
+    clock = scenario.clock
+    scenario.advance(90)
+    cause = "2.4.1 retried payment-gateway 502s without backoff, tripling the load."
+    IncidentSession(scenario.log, scenario.incident_id, clock).run_many(
+        lambda s: [
+            commands.note_rca(s, cause, actor=ACTOR, clock=clock),
+            *closeout.artefact_checks(s, closeout.Artefact.RCA, cause, actor=ACTOR, clock=clock),
+        ]
+    )
+    scenario.advance(60)
+    scenario.run(
+        lambda s: commands.add_action_item(
+            s,
+            "Add backoff and a retry budget to the gateway client",
+            actor=ACTOR,
+            clock=clock,
+            owner="Bo",
+            due=date(2026, 12, 4),
+        )
+    )
+    scenario.run(
+        lambda s: commands.note_lesson(
+            s,
+            "The error-rate trigger fired within 15 s",
+            actor=ACTOR,
+            clock=clock,
+            category="went-well",
+        )
+    )
+    return scenario
+
+
+def closed(db: Path) -> Scenario:
+    """T+38: every required step done, incident closed."""
+    scenario = resolved(db)
+    clock = scenario.clock
     for step in (
-        "communicate-resolution",
         "document-incident",
         "preliminary-rca",
         "schedule-post-mortem",
@@ -198,4 +242,6 @@ SCENARIOS: dict[str, Callable[[Path], Scenario]] = {
     "declared": declared,
     "mid-phase-2": mid_phase_two,
     "closed": closed,
+    "resolved": resolved,
+    "close-out": close_out,
 }

@@ -7,13 +7,15 @@ seconds what gets recorded, what the report looks like and that the log verifies
 from __future__ import annotations
 
 import tempfile
+from datetime import timedelta
 from functools import partial
 from pathlib import Path
 
 from incident import commands
+from incident.app import closeout, postmortem
 from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.phase_clocks import elapsed, format_offset, resolved_at
 from incident.core.state import StepStatus
 from incident.reports.report import markdown_report
 from incident.reports.status import status_text
@@ -71,10 +73,17 @@ def run_demo() -> int:
                     )
                 )
                 print(f"  sent: {session.state.communications[-1].text}")
+            artefact = closeout.artefact_of(session.state, step_id)
+            if artefact is not None:  # close-out is done by doing it
+                make_artefact(session, actor, artefact, workdir / "report-draft.md")
             if session.state.status_of(step_id) == StepStatus.OPEN:
                 session.run(partial(commands.check_step, step_id=step_id, actor=actor, clock=clock))
+            if session.state.status_of(step_id) == StepStatus.DONE:
                 offset = format_offset(elapsed(session.state, clock.now()))
                 print(f"  {offset}  checked {step_id}: {step.title}")
+                evidence = session.state.steps[step_id].evidence
+                if artefact is not None and evidence:
+                    print(f"           evidence: {evidence}")
         session.run(lambda s: commands.close(s, actor=actor, clock=clock))
         print()
         print(status_text(session.state, clock.now()))
@@ -88,3 +97,19 @@ def run_demo() -> int:
         print(f"Log verifies: {verdict.ok}, {verdict.count} events, head {verdict.head_hash}")
     print(f"Look around: lastgood --db {db} status {state.id}")
     return 0
+
+
+def make_artefact(
+    session: IncidentSession, actor: str, artefact: closeout.Artefact, draft: Path
+) -> None:
+    """Record what a close-out step asks for, through the use cases every face calls."""
+    if artefact is closeout.Artefact.RCA:
+        postmortem.rca(session, actor, "2.4.1 retried payment-gateway 502s without backoff.")
+    elif artefact is closeout.Artefact.BOOKING:
+        resolved = resolved_at(session.state) or session.clock.now()
+        at = (resolved + timedelta(hours=25)).replace(minute=0, second=0, microsecond=0)
+        postmortem.schedule(session, actor, at, attendees=["Ada", "Bo"])
+    else:
+        closeout.export_report(
+            session, actor, str(draft), lambda text: draft.write_text(text, encoding="utf-8")
+        )

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from tui.app.modals.base import FormModal, LastgoodModal
     from tui.app.modals.brief import BriefModal
     from tui.app.modals.composer import ComposerModal
-    from tui.app.modals.confirm import ConfirmCommand
+    from tui.app.modals.confirm import ConfirmCommand, ConfirmModal
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
     from tui.app.modals.decision import PRINCIPLE, DecisionModal, TriggerView
     from tui.app.modals.declare import DeclareForm, DeclareModal
@@ -34,6 +34,7 @@ _HOMES = {
     "BriefModal": "brief",
     "ComposerModal": "composer",
     "ConfirmCommand": "confirm",
+    "ConfirmModal": "confirm",
     "DatabaseTierModal": "database_tier",
     "TierView": "database_tier",
     "PRINCIPLE": "decision",
@@ -66,6 +67,7 @@ __all__ = [
     "BriefModal",
     "ComposerModal",
     "ConfirmCommand",
+    "ConfirmModal",
     "DatabaseTierModal",
     "DecisionModal",
     "DeclareForm",

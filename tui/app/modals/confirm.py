@@ -59,3 +59,38 @@ class ConfirmCommand(LastgoodModal[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "submit")
+
+
+class ConfirmModal(LastgoodModal[bool]):
+    """Ask before something that cannot be taken back; `y` goes ahead, `n` or Escape not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Yes"),
+        Binding("n", "answer(False)", "No"),
+    ]
+
+    def __init__(self, title: str, question: str, yes: str) -> None:
+        super().__init__()
+        self.heading = title
+        self.question = question
+        self.yes = yes
+        """The yes button's label: what it does ("Close it")."""
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield title_line(self.heading)
+            yield Label(visible(self.question), markup=False)
+            yield button_row(
+                Button(f"{self.yes} (y)", id="submit", variant="error"),
+                Button("Cancel (n)", id="cancel"),
+            )
+            yield hint_line("y yes · n/Esc cancel")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(False)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "submit")

@@ -13,7 +13,7 @@ import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from incident.app import steps
+from incident.app import closeout, steps
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
@@ -62,6 +62,8 @@ class StepVerbs:
             self.approve_highlighted()
         elif step.kind == StepKind.COMMAND and step.command:
             self.confirm_and_run(step_id)
+        elif not form and self._artefact_missing(step_id):
+            self.make_artefact(step_id)
         elif form:
             desk.open_form(BY_NAME["check"], fixed={"step": step_id}, after=desk.advance)
         elif step.kind == StepKind.VERIFICATION and step.probe:
@@ -72,6 +74,23 @@ class StepVerbs:
                 desk.run_verb("check", {"step": step_id}, after=desk.advance)
         else:
             desk.run_verb("check", {"step": step_id}, after=desk.advance)
+
+    def _artefact_missing(self, step_id: str) -> bool:
+        artefact = closeout.artefact_of(self.desk.state, step_id)
+        return artefact is not None and not closeout.artefact_evidence(self.desk.state, artefact)
+
+    def make_artefact(self, step_id: str) -> None:
+        """A close-out step is done by doing it: the form that makes its artefact
+        (the report, the root cause, the booking), which checks the step once recorded.
+        The palette's Check ticks it by hand instead, with an override reason."""
+        desk = self.desk
+        artefact = closeout.artefact_of(desk.state, step_id)
+        assert artefact is not None
+        name = closeout.VERB[artefact]
+        if name == "export":
+            desk.export_report(after=desk.advance)
+        else:
+            desk.open_form(BY_NAME[name], after=desk.advance)
 
     def _ask_override(self, step_id: str, detail: str) -> None:
         desk = self.desk

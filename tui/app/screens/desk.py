@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
+from incident.app.closeout import export_report
 from incident.app.outcome import Done
 from incident.app.params import Kind, machine_zone
 from incident.app.session import IncidentSession
@@ -197,24 +198,33 @@ class Desk:
 
     # --- export ----------------------------------------------------------------------
 
-    def export_report(self) -> None:
-        """Ask where, then write the Markdown report there (as `export` does)."""
+    def export_report(self, *, after: After | None = None) -> None:
+        """Ask where, then write the Markdown report there (as `export` does); the
+        close-out step it completes is checked with the file's path and head hash."""
         from tui.app.modals.verb_form import Refusal, VerbForm
 
         verb = BY_NAME["export"]
         output = verb.param("output")._replace(
             help="the file to write the Markdown report to", required=True
         )
+        actor = self.actor
 
         async def write(values: Values) -> Refusal | None:
             path = Path(str(values["output"])).expanduser()
-            outcome = await self.recorder.call(lambda s: write_report(s, path), kind="export")
+            outcome = await self.recorder.call(
+                lambda s: export_report(
+                    s,
+                    actor,
+                    str(path),
+                    lambda text: write_atomically(path, text),
+                    tz=machine_zone(),
+                ),
+                kind="export",
+            )
+            self._catch_up()
             if isinstance(outcome.error, OSError):
                 return Refusal(f"{path}: cannot write: {outcome.error.strerror or outcome.error}")
-            refusal = refusal_of(outcome)
-            if refusal is None:
-                self.notify(f"Report written to {path}", timeout=6)
-            return refusal
+            return self.shown(outcome, after=after, quiet=False)
 
         self.screen.app.push_screen(
             VerbForm(
@@ -225,16 +235,6 @@ class Desk:
                 initial={"output": f"./{self.state.id}-report.md"},
             )
         )
-
-
-def write_report(session: IncidentSession, path: Path) -> Done:
-    """The Markdown report of the session's incident, written to `path` atomically."""
-    from incident.reports.report import markdown_report  # only when exporting
-
-    events = session.log.events(session.state.id)
-    text = markdown_report(session.state, events, session.clock.now(), tz=machine_zone())
-    write_atomically(path, text)
-    return Done([], f"report written to {path}")
 
 
 def write_atomically(path: Path, text: str) -> None:

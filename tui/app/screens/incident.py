@@ -31,9 +31,10 @@ from tui.app.screens.announcements import announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
+from tui.app.screens.postmortem import close_incident
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
-from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, verb_bindings
+from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -60,7 +61,7 @@ class Services(Protocol):
 class IncidentScreen(Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
 
-    BINDINGS = [HELP_FIRST, *verb_bindings(), *NAVIGATION]
+    BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, *verb_bindings(), *NAVIGATION]
 
     def __init__(self, session: IncidentSession, actor: str) -> None:
         super().__init__()
@@ -181,6 +182,7 @@ class IncidentScreen(Screen[None]):
             "deliver": self.comms.resend_failed,
             "export": self.desk.export_report,
             "brief": self.show_brief,
+            "close": lambda: close_incident(self.desk),
         }
 
     def action_verb(self, name: str) -> None:
@@ -205,6 +207,12 @@ class IncidentScreen(Screen[None]):
     def action_due_message(self) -> None:
         self.comms.review_due()
 
+    def action_postmortem(self) -> None:
+        """The post-mortem screen, over this one (its verbs record through this desk)."""
+        from tui.app.screens.postmortem import PostmortemScreen
+
+        self.app.push_screen(PostmortemScreen(self.desk))
+
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)
 
@@ -212,6 +220,8 @@ class IncidentScreen(Screen[None]):
         """`m` only while a message waits for confirmation, `f` while one failed for good."""
         if action == "due_message":
             return bool(awaiting_confirmation(self.state, self.view.now()))
+        if action == "postmortem":  # the key shows in phase 4; the palette has it always
+            return self.view.phase_id == self.state.runbook.phases[-1].id
         if action == "verb" and parameters == ("deliver",):
             return self.comms.can_resend()
         return True

@@ -51,6 +51,10 @@ NAVIGATION: list[Binding] = [
 ]
 """The screen's keys that are not verbs: they show something rather than record it."""
 
+POSTMORTEM_KEY = Binding("P", "postmortem", "Post-mortem")
+"""Opens the post-mortem screen; in the footer (right after help) only in the last
+phase, the close-out, where it is what is left to do."""
+
 HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
 """The app's help key, bound again first so the footer shows it first: at 80 columns
 the verbs fill the footer, and `?` is how the rest are found."""
@@ -60,6 +64,7 @@ MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("tab", "Move between checklist and timeline"),
     ("← → [ ]", "Show the previous / next phase"),
     ("m", "Review a message the runbook made due (while one waits)"),
+    ("P", "Post-mortem: root cause, action items, lessons, meeting, report, close"),
     ("ctrl+p", "Command palette: every verb by name"),
     ("?", "This help"),
     ("q", "Quit (everything is already recorded)"),

@@ -8,6 +8,7 @@ from rich.text import Text
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from incident.app import closeout
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
@@ -108,6 +109,9 @@ class Guidance(ScrollView, can_focus=True):
         text.append("\n")
         text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
         hint = KIND_HINTS.get(str(step.kind))
+        artefact = closeout.artefact_of(state, step_id)
+        if artefact is not None:
+            hint = f"Done by doing it: {closeout.HOW[artefact]} (space); P opens the post-mortem."
         if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
             text.append(f"\n\n{hint}", style="italic")
         self.set_text(text)

@@ -13,7 +13,13 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal
 from textual.widgets import Static
 
-from incident.core.phase_clocks import PhaseClock, PhaseState, format_duration, next_update_due
+from incident.core.phase_clocks import (
+    PhaseClock,
+    PhaseState,
+    format_duration,
+    next_update_due,
+    resolved_at,
+)
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from runbooks.model import Phase
@@ -113,7 +119,11 @@ class UpdateCell(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("Next update\n")
         overdue = due_soon = False
-        if due is None:
+        resolved = resolved_at(state) if due is None and not state.is_closed else None
+        if resolved is not None:
+            text.append("none: resolved\n")
+            text.append(f"at {resolved:%H:%M} UTC")
+        elif due is None:
             text.append("none due\n")
         else:
             delta = due - now

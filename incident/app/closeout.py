@@ -1,0 +1,180 @@
+"""Close-out done by doing it: the steps whose proof is an artefact in the record.
+
+The guide's close-out asks for things that leave something behind: an incident
+report, a preliminary root cause, a booked post-mortem. A tick proves none of
+them, so those steps are checked by recording the artefact (the report exported,
+`rca`, `schedule-postmortem`), with the artefact as the check's evidence: the
+report's path and the head hash it covers, the root cause's text, the booking.
+Checking one by hand, with no artefact in the record, needs an override reason,
+recorded like any other. These rules are the application's, so the CLI and the
+TUI obey them alike; records written by other means (fixtures, older releases)
+read as they were written.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from enum import StrEnum
+
+from incident import commands
+from incident.app.outcome import Done
+from incident.app.session import IncidentSession
+from incident.core.clock import Clock
+from incident.core.errors import CommandError
+from incident.core.events import NewEvent
+from incident.core.payloads import StepChecked
+from incident.core.state import IncidentState, StepStatus
+from incident.reports.postmortem import utc_text
+
+
+class Artefact(StrEnum):
+    """What a close-out step leaves in the record when it is really done."""
+
+    REPORT = "report"
+    RCA = "rca"
+    BOOKING = "booking"
+
+
+ARTEFACT_STEPS: dict[str, Artefact] = {
+    "document-incident": Artefact.REPORT,
+    "preliminary-rca": Artefact.RCA,
+    "schedule-post-mortem": Artefact.BOOKING,
+    # The same steps as `runbooks/examples/rollback-checklist.md` names them.
+    "document-the-incident": Artefact.REPORT,
+}
+"""Close-out steps by their ids in the bundled runbooks, and the artefact each needs."""
+
+HOW: dict[Artefact, str] = {
+    Artefact.REPORT: "export the incident report to a file",
+    Artefact.RCA: "record the root cause (rca)",
+    Artefact.BOOKING: "book the post-mortem (schedule-postmortem)",
+}
+"""How each artefact is made, in the words a refusal uses."""
+
+VERB: dict[Artefact, str] = {
+    Artefact.REPORT: "export",
+    Artefact.RCA: "rca",
+    Artefact.BOOKING: "schedule-postmortem",
+}
+"""The verb that makes each artefact (and so checks its step)."""
+
+DONE_NOTE: dict[Artefact, str] = {
+    Artefact.REPORT: "report exported",
+    Artefact.RCA: "root cause recorded",
+    Artefact.BOOKING: "post-mortem booked",
+}
+
+EVIDENCE_CHARS = 300
+"""How much of a root cause a check keeps as its evidence (the record keeps it all)."""
+
+
+def artefact_of(state: IncidentState, step_id: str) -> Artefact | None:
+    """The artefact `step_id` needs, or None for a step checked by hand."""
+    if step_id not in state.steps:
+        return None
+    return ARTEFACT_STEPS.get(step_id)
+
+
+def step_for(state: IncidentState, artefact: Artefact) -> str | None:
+    """This incident's close-out step that `artefact` completes, if it has one."""
+    return next((s for s in state.steps if ARTEFACT_STEPS.get(s) is artefact), None)
+
+
+def artefact_evidence(state: IncidentState, artefact: Artefact) -> str:
+    """What the record already holds of `artefact`, as a check's evidence; "" if nothing.
+
+    A report is evidence only as it is exported: nothing in the record says a file
+    still holds it, so it never stands in for a later check.
+    """
+    if artefact is Artefact.RCA and state.rca:
+        return one_line(state.rca[-1].text)
+    if artefact is Artefact.BOOKING and state.postmortem is not None:
+        return booking_text(state.postmortem.starts_at, state.postmortem.duration_min)
+    return ""
+
+
+def one_line(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= EVIDENCE_CHARS else flat[: EVIDENCE_CHARS - 1] + "…"
+
+
+def booking_text(starts_at: datetime, duration_min: int) -> str:
+    return f"post-mortem booked for {utc_text(starts_at)} ({duration_min} min)"
+
+
+def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, override: str) -> str:
+    """The evidence a check by hand records on `step_id`, or the refusal.
+
+    The artefact already in the record is the evidence when none is typed; with no
+    artefact, only an override reason lets the step be ticked.
+    """
+    artefact = artefact_of(state, step_id)
+    if artefact is None:
+        return evidence
+    found = artefact_evidence(state, artefact)
+    if found:
+        return evidence or found
+    if override.strip():
+        return evidence
+    raise CommandError(
+        f"'{step_id}' is done by doing it: {HOW[artefact]}, which checks it; "
+        "checking it without that needs an override reason",
+        needs=("override",),
+    )
+
+
+def artefact_checks(
+    state: IncidentState, artefact: Artefact, evidence: str, *, actor: str, clock: Clock
+) -> list[NewEvent]:
+    """The check of the step `artefact` completes, if that step is open; else nothing.
+
+    Decided on the state before the artefact's own event, like a message's step.
+    """
+    step_id = step_for(state, artefact)
+    if step_id is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
+        return []
+    note = DONE_NOTE[artefact]
+    return [
+        commands.check_step(state, step_id, actor=actor, clock=clock, note=note, evidence=evidence)
+    ]
+
+
+def checked_notes(done: Done) -> Done:
+    """`done`, with a line for each close-out step its artefact checked."""
+    notes = [
+        f"checked {event.data.step} ({event.data.note})"
+        for event in done.events
+        if isinstance(event.data, StepChecked)
+        and event.data.step in ARTEFACT_STEPS
+        and event.data.note in DONE_NOTE.values()
+    ]
+    return Done(done.events, done.said, [*done.notes, *notes]) if notes else done
+
+
+Write = Callable[[str], object]
+"""Writes the report's text where the face was asked to (the file I/O is the face's)."""
+
+
+def export_report(
+    session: IncidentSession,
+    actor: str,
+    path: str,
+    write: Write,
+    *,
+    tz: tzinfo | None = None,
+) -> Done:
+    """Write the Markdown report, as `lastgood export` writes it, then check the
+    close-out step it completes with the file's path and the head hash it covers."""
+    from incident.reports.record import read_record  # only when exporting
+    from incident.reports.report import markdown_report_from
+
+    record = read_record(session.log.scan(session.state.id))
+    write(markdown_report_from(record, session.clock.now(), tz=tz))
+    shown = path if len(path) <= EVIDENCE_CHARS else "…" + path[-EVIDENCE_CHARS:]
+    evidence = f"report {shown}, head {record.head_hash}"
+    clock = session.clock
+    events = session.run_many(
+        lambda s: artefact_checks(s, Artefact.REPORT, evidence, actor=actor, clock=clock)
+    )
+    return checked_notes(Done(events, f"report written to {path} (head {record.head_hash[:12]})"))

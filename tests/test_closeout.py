@@ -1,0 +1,125 @@
+"""Close-out from the command line: each step done by its artefact, a tick refused without
+one unless overridden, and the update cadence stopped by the resolution message.
+
+Separate processes on a real SQLite file, as a pipeline or a coordinator would run them.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.cli_helpers import Cli
+from tests.test_cli import declare
+
+
+@pytest.fixture
+def cli(tmp_path):
+    return Cli(tmp_path / "incidents.db")
+
+
+def step(cli: Cli, incident_id: str, step_id: str) -> dict:
+    data = json.loads(cli.ok("status", incident_id, "--json"))
+    return next(s for s in data["steps"] if s["id"] == step_id)
+
+
+@pytest.mark.parametrize(
+    "step_id", ["document-incident", "preliminary-rca", "schedule-post-mortem"]
+)
+def test_a_close_out_step_is_not_ticked_without_its_artefact(cli, step_id):
+    incident_id = declare(cli)
+    refused = cli.run("check", incident_id, step_id)
+    assert refused.code == 2
+    assert f"'{step_id}' is done by doing it" in refused.err
+    assert "(--override)" in refused.err and "Traceback" not in refused.err
+    assert step(cli, incident_id, step_id)["state"] == "open"
+
+    cli.ok("check", incident_id, step_id, "--override", "done on the wiki, link in #inc")
+    checked = step(cli, incident_id, step_id)
+    assert checked["state"] == "done"
+    events = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    assert events[-1]["payload"]["override"] == "done on the wiki, link in #inc"
+
+
+def test_an_ordinary_step_is_still_ticked_by_hand(cli):
+    incident_id = declare(cli)
+    cli.ok("check", incident_id, "assess-severity")
+    assert step(cli, incident_id, "assess-severity")["state"] == "done"
+
+
+def test_recording_the_root_cause_checks_its_step_with_the_text(cli):
+    incident_id = declare(cli)
+    said = cli.ok("rca", incident_id, "2.4.1 retried 502s\nwithout backoff")
+    assert "root cause recorded" in said and "checked preliminary-rca" in said
+    checked = step(cli, incident_id, "preliminary-rca")
+    assert checked["evidence"] == "2.4.1 retried 502s without backoff"
+    # Reopened, it may be ticked by hand again: the root cause is in the record.
+    cli.ok("reopen", incident_id, "preliminary-rca", "--reason", "re-check after review")
+    cli.ok("check", incident_id, "preliminary-rca")
+    assert step(cli, incident_id, "preliminary-rca")["evidence"].startswith("2.4.1 retried")
+
+
+def test_the_booking_checks_its_step(cli):
+    incident_id = declare(cli)
+    cli.ok("send", incident_id, "--template", "resolved")
+    at = (datetime.now(UTC) + timedelta(hours=25)).replace(microsecond=0)
+    said = cli.ok("schedule-postmortem", incident_id, "--at", at.isoformat())
+    assert "checked schedule-post-mortem" in said
+    evidence = step(cli, incident_id, "schedule-post-mortem")["evidence"]
+    assert evidence == f"post-mortem booked for {at:%Y-%m-%d %H:%M:%S} UTC (60 min)"
+
+
+def test_export_check_step_records_the_file_and_the_head_hash(cli, tmp_path):
+    incident_id = declare(cli)
+    report = tmp_path / "report.md"
+    said = cli.ok("export", incident_id, "-o", str(report), "--check-step")
+    assert "checked document-incident" in said
+    evidence = step(cli, incident_id, "document-incident")["evidence"]
+    match = re.fullmatch(r"report (.+), head ([0-9a-f]{64})", evidence)
+    assert match is not None and match.group(1) == str(report)
+    assert f"head hash `{match.group(2)}`" in report.read_text(encoding="utf-8")
+    # The hash is the record's head when the report was written: verify agrees with it
+    # up to that event (the check came after).
+    events = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    assert events[-2]["hash"] == match.group(2)
+
+    to_stdout = cli.run("export", incident_id, "--check-step")
+    assert to_stdout.code != 0 and "needs the Markdown report written to a file" in to_stdout.err
+
+
+def test_the_update_cadence_stops_at_the_resolution_message(cli):
+    incident_id = declare(cli)
+    before = json.loads(cli.ok("status", incident_id, "--json"))
+    assert before["next_update_due"] is not None
+    assert "next stakeholder update" in cli.ok("status", incident_id)
+
+    cli.ok("send", incident_id, "--template", "resolved")
+    after = json.loads(cli.ok("status", incident_id, "--json"))
+    assert after["status"] == "open" and after["next_update_due"] is None
+    assert [m for m in after["messages_due"] if m["moment"] == "update-due"] == []
+    text = cli.ok("status", incident_id)
+    assert "next stakeholder update" not in text
+    assert re.search(r"resolved at \d\d:\d\d:\d\d UTC: no more stakeholder updates due", text)
+
+
+@pytest.mark.parametrize(("scenario", "owed"), [("mid-phase-2", True), ("resolved", False)])
+def test_no_update_is_owed_once_resolved_however_long_it_stays_open(tmp_path, scenario, owed):
+    from incident import commands
+    from incident.app.session import IncidentSession
+    from incident.comms.due import due_messages
+    from incident.core.phase_clocks import next_update_due
+    from tui.demo.scenarios import SCENARIOS
+
+    recorded = SCENARIOS[scenario](tmp_path / "s.db")
+    clock = recorded.clock
+    clock.advance(2 * 3600)
+    state = IncidentSession(recorded.log, recorded.incident_id, clock).state
+    assert not state.is_closed
+    assert (next_update_due(state) is not None) is owed
+    assert ("update" in {m.template for m in due_messages(state, clock.now())}) is owed
+    missed = commands.record_overdue_update(state, actor="lastgood", clock=clock)
+    assert bool(missed) is owed
+    recorded.log.close()

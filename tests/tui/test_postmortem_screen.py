@@ -1,0 +1,212 @@
+"""The post-mortem screen, driven by keys: close-out done by doing it, then the close.
+
+Each recording is read back from the database file by a second reader: the root
+cause, the action item, the lesson, the booking and the exported report each
+check their close-out step with the artefact as evidence.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from textual.widgets import Label, OptionList
+
+from incident.app.verbs import VERBS
+from incident.core.state import IncidentState, fold
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.modals import ConfirmModal, VerbForm
+from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.postmortem import PostmortemScreen
+from tui.app.widgets.phase_strip import UpdateCell
+from tui.demo.scenarios import SCENARIOS
+
+
+def app_on(tmp_path: Path, scenario_name: str) -> tuple[LastGoodApp, Path]:
+    db = tmp_path / f"{scenario_name}.db"
+    scenario = SCENARIOS[scenario_name](db)
+    app = LastGoodApp(
+        scenario.log,
+        scenario.runbook,
+        clock=scenario.clock,
+        actor="ada",
+        incident_id=scenario.incident_id,
+        poll_probes=False,
+    )
+    return app, db
+
+
+def recorded(db: Path) -> IncidentState:
+    """The incident as a second reader finds it in the file."""
+    with SqliteEventLog.open(db, read_only=True) as log:
+        (incident_id,) = log.incident_ids()
+        return fold(log.events(incident_id))
+
+
+async def open_verb(pilot, name: str) -> None:
+    """Move through the screen's verb list with the arrows to `name`, then Enter."""
+    verbs = pilot.app.screen.query_one("#pm-verbs", OptionList)
+    assert verbs.has_focus
+    ids = [verbs.get_option_at_index(i).id for i in range(verbs.option_count)]
+    target = ids.index(name)
+    while verbs.highlighted != target:
+        await pilot.press("down" if (verbs.highlighted or 0) < target else "up")
+    await pilot.press("enter")
+    await wait_for_screen(pilot, VerbForm)
+
+
+async def from_palette_first(pilot, title: str) -> None:
+    """Type `title` in the command palette and run the first result, by keys."""
+    from textual.command import CommandList, CommandPalette
+
+    await pilot.press("ctrl+p")
+    await wait_for_screen(pilot, CommandPalette)
+    await pilot.press(*title)
+    results = pilot.app.screen.query_one(CommandList)
+
+    def first_is(title: str) -> bool:
+        if not results.option_count:
+            return False
+        prompt = results.get_option_at_index(0).prompt
+        return str(getattr(prompt, "plain", prompt)).split("\n")[0] == title
+
+    await wait_until(pilot, lambda: first_is(title))
+    if results.highlighted is None:
+        await pilot.press("down")
+    assert results.highlighted == 0
+    await pilot.press("enter")
+
+
+def closing(app: LastGoodApp) -> str:
+    return str(app.screen.query_one("#pm-closing", Label).content)
+
+
+def test_the_screen_lists_every_verb_flagged_for_it():
+    from tui.app.screens.postmortem import POSTMORTEM_VERBS
+
+    assert [v.name for v in POSTMORTEM_VERBS] == [v.name for v in VERBS if v.postmortem]
+    assert {"rca", "action", "lesson", "schedule-postmortem", "export"} <= {
+        v.name for v in POSTMORTEM_VERBS
+    }
+
+
+async def test_close_out_by_keys_records_each_artefact_and_checks_its_step(tmp_path):
+    app, db = app_on(tmp_path, "resolved")
+    clock = app.clock
+    report = tmp_path / "out" / "report.md"
+    report.parent.mkdir()
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        await pilot.press("P")  # phase 4 is on show: P opens the post-mortem
+        await wait_for_screen(pilot, PostmortemScreen)
+        assert "Not ready to close" in closing(app)
+
+        await open_verb(pilot, "rca")
+        await fill_form(pilot, text="2.4.1 retried 502s\nwithout backoff")
+        await wait_until(pilot, lambda: incident.state.steps["preliminary-rca"].done)
+
+        await open_verb(pilot, "action")
+        await fill_form(pilot, text="Add a retry budget", owner="Bo", due="2026-12-04")
+        await wait_until(pilot, lambda: len(incident.state.action_items) == 1)
+
+        await open_verb(pilot, "lesson")
+        await fill_form(pilot, text="The trigger fired in 15 s", kind="went-well")
+        await wait_until(pilot, lambda: len(incident.state.lessons) == 1)
+
+        at = (clock.now() + timedelta(hours=25)).replace(microsecond=0)
+        await open_verb(pilot, "schedule-postmortem")
+        await fill_form(pilot, at=at.isoformat(), attendees="Ada, Bo")
+        await wait_until(pilot, lambda: incident.state.steps["schedule-post-mortem"].done)
+
+        await open_verb(pilot, "export")
+        await fill_form(pilot, output=str(report))
+        await wait_until(pilot, lambda: incident.state.steps["document-incident"].done)
+        await wait_for_screen(pilot, PostmortemScreen)
+        await wait_until(pilot, lambda: "can be closed" in closing(app))
+        body = str(app.screen.query_one("#pm-body").content)
+        assert "2.4.1 retried 502s" in body and "Add a retry budget" in body
+        assert "What went well: The trigger fired in 15 s" in body
+
+    state = recorded(db)
+    assert [r.text for r in state.rca] == ["2.4.1 retried 502s\nwithout backoff"]
+    rca = state.steps["preliminary-rca"]
+    assert rca.evidence == "2.4.1 retried 502s without backoff" and rca.by == "ada"
+    (item,) = state.action_items
+    assert (item.text, item.owner, str(item.due)) == ("Add a retry budget", "Bo", "2026-12-04")
+    assert [(x.text, x.category) for x in state.lessons] == [
+        ("The trigger fired in 15 s", "went-well")
+    ]
+    assert state.postmortem is not None and state.postmortem.starts_at == at
+    assert state.postmortem.attendees == ("Ada", "Bo")
+    assert state.steps["schedule-post-mortem"].evidence.startswith("post-mortem booked for")
+    # The export's evidence: the file written, and the head hash its report covers.
+    evidence = state.steps["document-incident"].evidence
+    match = re.fullmatch(r"report (.+), head ([0-9a-f]{64})", evidence)
+    assert match is not None and match.group(1) == str(report)
+    text = report.read_text(encoding="utf-8")
+    assert text.startswith("# Incident report") and f"head hash `{match.group(2)}`" in text
+    assert state.open_required_steps() == [] and not state.is_closed
+
+
+async def test_closing_from_the_screen_asks_first(tmp_path):
+    app, db = app_on(tmp_path, "close-out")
+    clock = app.clock
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        await from_palette_first(pilot, "Post-mortem")  # "Book post-mortem" comes second
+        await wait_for_screen(pilot, PostmortemScreen)
+        await pilot.press("X")  # required steps open: the close form, force and reason
+        await wait_for_screen(pilot, VerbForm)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, PostmortemScreen)
+        await open_verb(pilot, "schedule-postmortem")
+        at = (clock.now() + timedelta(hours=25)).replace(microsecond=0)
+        await fill_form(pilot, at=at.isoformat())
+        await wait_until(pilot, lambda: incident.state.steps["schedule-post-mortem"].done)
+        await open_verb(pilot, "export")
+        await fill_form(pilot, output=str(tmp_path / "r.md"))
+        await wait_until(pilot, lambda: "can be closed" in closing(app))
+        assert f"lastgood close {incident.state.id}" in closing(app)
+
+        await pilot.press("X")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("n")  # not yet: nothing recorded
+        await wait_for_screen(pilot, PostmortemScreen)
+        assert not incident.state.is_closed
+        await pilot.press("X")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: incident.state.is_closed)
+        await wait_until(pilot, lambda: closing(app).startswith("Closed."))
+        await pilot.press("escape")  # back to the coordinator's screen
+        await wait_for_screen(pilot, IncidentScreen)
+    state = recorded(db)
+    assert state.is_closed and not state.forced_close
+
+
+async def test_the_update_clock_stops_once_resolved(tmp_path):
+    app, _ = app_on(tmp_path, "resolved")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        cell = app.screen.query_one(UpdateCell)
+        app.clock.advance(3600)  # an hour on: no update owed, none counted
+        await wait_until(pilot, lambda: "none: resolved" in str(cell.content))
+        assert "OVERDUE" not in str(cell.content) and "in " not in str(cell.content)
+
+
+def test_post_mortem_screen_80x24(snap_compare, tmp_path):
+    """Mid close-out: the root cause recorded (its step checked), one action item, one
+    lesson; the report and the booking still to do, so not ready to close."""
+    app, _ = app_on(tmp_path, "close-out")
+
+    async def run_before(pilot) -> None:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("P")
+        await wait_for_screen(pilot, PostmortemScreen)
+
+    assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)

@@ -1,0 +1,138 @@
+"""The post-mortem screen: close-out done by doing it, then the close.
+
+A thin screen over the coordinator's `Desk`: it shows the post-mortem from the
+folded state and lists every verb the table offers on it (`Verb.postmortem`), each
+opened by name through the same forms and use cases as everywhere else, so it
+records exactly what the command line would. Recording the root cause, the
+booking or the exported report checks the close-out step it completes
+(`incident.app.closeout`). Once every required step is done it says the incident
+can be closed, and `X` closes it after asking.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Label, OptionList
+from textual.widgets.option_list import Option
+
+from incident.app.outcome import Done
+from incident.app.verb import Verb
+from incident.app.verbs import BY_NAME, VERBS
+from incident.core.text import visible
+from tui.app.screens.desk import After, Desk
+from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
+
+POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)
+"""What the post-mortem screen offers, in the verb table's order."""
+
+REDRAW_S = 1.0
+"""How often other writers' post-mortem work is looked for (the desk reads it)."""
+
+
+def close_incident(desk: Desk, *, after: After | None = None) -> None:
+    """`X`: with required steps open, the close form (force and a reason); else a
+    plain question first, since closing ends the rollback's clocks."""
+    verb = BY_NAME["close"]
+    if desk.state.open_required_steps():
+        desk.open_form(verb, after=after)
+        return
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            desk.run_verb("close", {}, after=after)
+
+    from tui.app.modals.confirm import ConfirmModal
+
+    question = f"{verb.confirm} Every required step is done."
+    desk.screen.app.push_screen(
+        ConfirmModal(f"Close {desk.state.id}?", question, "Close it"), answered
+    )
+
+
+class PostmortemScreen(Screen[None]):
+    """Root cause, contributing factors, action items, lessons, the meeting, the report."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "back", "Back"),
+        Binding("X", "close_incident", "Close incident"),
+        Binding("question_mark", "app.help", "Help", key_display="?"),
+    ]
+
+    DEFAULT_CSS = """
+    PostmortemScreen #pm-title { height: 1; padding: 0 1; text-style: bold; width: 1fr; }
+    PostmortemScreen #pm-scroll { height: 1fr; border: round $primary-muted; }
+    PostmortemScreen #pm-verbs {
+        height: auto;
+        max-height: 7;
+        border: round $primary-muted;
+        text-wrap: nowrap;
+        text-overflow: ellipsis;
+    }
+    PostmortemScreen #pm-verbs:focus { border: round $primary; }
+    PostmortemScreen #pm-closing { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self, desk: Desk) -> None:
+        super().__init__()
+        self.desk = desk
+        """The coordinator's desk: what it records goes through the recorder thread."""
+        self._shown_seq = -1
+
+    def compose(self) -> ComposeResult:
+        state = self.desk.state
+        yield Label(
+            visible(f"Post-mortem · {state.id} · {state.severity} {state.title}"),
+            id="pm-title",
+            markup=False,
+        )
+        with VerticalScroll(id="pm-scroll"):  # tab reaches it, to scroll a long one
+            yield PostmortemBody(id="pm-body")
+        yield OptionList(
+            *(
+                Option(
+                    Text.assemble((verb.title, "bold"), f"  {verb.help}"),
+                    id=verb.name,
+                )
+                for verb in POSTMORTEM_VERBS
+            ),
+            id="pm-verbs",
+        )
+        yield Label(id="pm-closing")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.redraw()
+        self.query_one(OptionList).focus()
+        self.set_interval(REDRAW_S, self.redraw)
+
+    def redraw(self, done: Done | None = None) -> None:
+        """Show the state as the desk has it, if it changed since last shown."""
+        state = self.desk.state
+        if state.last_seq == self._shown_seq:
+            return
+        self._shown_seq = state.last_seq
+        self.query_one(PostmortemBody).show(state)
+        self.query_one("#pm-closing", Label).update(closing_text(state))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.start_verb(event.option.id)
+
+    def start_verb(self, name: str) -> None:
+        """A post-mortem verb by name: the report export's own flow, or its form."""
+        if name == "export":
+            self.desk.export_report(after=self.redraw)
+        else:
+            self.desk.open_form(BY_NAME[name], after=self.redraw)
+
+    def action_close_incident(self) -> None:
+        close_incident(self.desk, after=self.redraw)
+
+    def action_back(self) -> None:
+        self.dismiss(None)

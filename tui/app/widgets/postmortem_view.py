@@ -1,0 +1,148 @@
+"""The post-mortem as the record holds it: close-out steps, root cause, actions, lessons.
+
+Read from the folded state only; every piece of text people wrote is shown as
+text, its control characters made visible. Fields the state does not have (an
+older fold, or one without contributing factors or an action item's priority)
+are simply not shown.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.widgets import Static
+
+from incident.app.closeout import DONE_NOTE, HOW, artefact_evidence, artefact_of
+from incident.core.phase_clocks import resolved_at
+from incident.core.state import IncidentState, StepStatus
+from incident.core.text import visible
+from incident.reports.postmortem import LESSON_CATEGORIES, utc_text
+
+MARKS = {
+    StepStatus.DONE: "[x]",
+    StepStatus.SKIPPED: "[-]",
+    StepStatus.BLOCKED: "[!]",
+    StepStatus.OPEN: "[ ]",
+}
+
+ITEM_FIELDS: tuple[tuple[str, str], ...] = (
+    ("priority", "priority"),
+    ("type", "type"),
+    ("kind", "type"),
+    ("ticket", "ticket"),
+    ("ticket_url", "ticket"),
+)
+"""An action item's optional fields, by attribute name, and how they are labelled."""
+
+
+def _close_out_steps(state: IncidentState) -> list[str]:
+    """The steps of the last phase: the guide's close-out."""
+    last = state.runbook.phases[-1].id
+    return [r.step.id for r in state.phase_steps(last)]
+
+
+def steps_text(state: IncidentState, text: Text) -> None:
+    text.append("Close-out steps\n", style="bold")
+    for step_id in _close_out_steps(state):
+        record = state.steps[step_id]
+        status = state.status_of(step_id)
+        text.append(f" {MARKS[status]} {visible(record.step.title)}")
+        artefact = artefact_of(state, step_id)
+        if status is StepStatus.DONE:
+            shown = record.evidence or record.note
+            if shown:
+                text.append(f": {visible(shown)}", style="dim")
+        elif status is StepStatus.OPEN and artefact is not None:
+            if artefact_evidence(state, artefact):
+                text.append(f": {DONE_NOTE[artefact]}; check it on the checklist", style="italic")
+            else:
+                text.append(f": {HOW[artefact]}", style="italic")
+        text.append("\n")
+
+
+def _texts(items: Sequence[object]) -> list[str]:
+    return [str(getattr(item, "text", item)) for item in items]
+
+
+def findings_text(state: IncidentState, text: Text) -> None:
+    text.append("\nRoot cause", style="bold")
+    if state.rca:
+        latest = state.rca[-1]
+        text.append(f" (by {visible(latest.by)})\n")
+        text.append(f"  {visible(latest.text)}\n")
+    else:
+        text.append("\n  none recorded yet\n", style="dim")
+    factors = _texts(getattr(state, "contributing_factors", ()))
+    if factors:
+        text.append("Contributing factors\n", style="bold")
+        for factor in factors:
+            text.append(f"  - {visible(factor)}\n")
+    text.append(f"\nAction items ({len(state.action_items)})\n", style="bold")
+    for item in state.action_items:
+        done = bool(getattr(item, "done", False) or getattr(item, "done_at", None))
+        text.append(f"  {'[x]' if done else '[ ]'} {item.number}. {visible(item.text)}")
+        details = [f"owner {item.owner}" if item.owner else "no owner"]
+        if item.due is not None:
+            details.append(f"due {item.due.isoformat()}")
+        for attribute, label in ITEM_FIELDS:
+            value = getattr(item, attribute, None)
+            if value:
+                details.append(f"{label} {value}")
+        text.append(f"  ({visible(', '.join(details))})\n", style="dim")
+    text.append(f"\nLessons ({len(state.lessons)})\n", style="bold")
+    for lesson in state.lessons:
+        kind = LESSON_CATEGORIES.get(lesson.category, "Unsorted")
+        text.append(f"  - {kind}: {visible(lesson.text)}\n")
+
+
+def meeting_text(state: IncidentState, text: Text) -> None:
+    text.append("\nPost-mortem meeting: ", style="bold")
+    meeting = state.postmortem
+    if meeting is None:
+        resolved = resolved_at(state)
+        if resolved is None:
+            text.append("booked once resolved (the resolved message, or the close)\n")
+        else:
+            text.append(f"not booked (resolved {utc_text(resolved)})\n")
+        return
+    text.append(f"{utc_text(meeting.starts_at)}, {meeting.duration_min} min")
+    if meeting.attendees:
+        text.append(f", with {visible(', '.join(meeting.attendees))}")
+    text.append("\n")
+
+
+def postmortem_text(state: IncidentState) -> Text:
+    text = Text()
+    steps_text(state, text)
+    findings_text(state, text)
+    meeting_text(state, text)
+    return text
+
+
+def closing_text(state: IncidentState) -> Text:
+    """Whether the incident can be closed now, and how."""
+    if state.is_closed:
+        return Text(
+            "Closed. Root cause, action items, lessons and the meeting can still be recorded."
+        )
+    still = [state.steps[s].step.title for s in state.open_required_steps()]
+    if still:
+        names = ", ".join(still[:3]) + (f" and {len(still) - 3} more" if len(still) > 3 else "")
+        return Text(f"Not ready to close: {visible(names)} still open.", style="bold")
+    return Text(
+        f"Every required step is done: the incident can be closed. X closes it "
+        f"(asks first), or: lastgood close {visible(state.id)}",
+        style="bold",
+    )
+
+
+class PostmortemBody(Static):
+    """The post-mortem, redrawn from the state when it changes."""
+
+    DEFAULT_CSS = """
+    PostmortemBody { padding: 0 1; }
+    """
+
+    def show(self, state: IncidentState) -> None:
+        self.update(postmortem_text(state))
