@@ -106,7 +106,7 @@ def cmd_export(args: argparse.Namespace) -> int:
                 events = iter(lambda: spool.read(COPY_CHARS), "")
                 _emit_parts(args, itertools.chain([head], events, [tail]))
             return 0
-        record = readable(log, args.id, lambda: read_record(log.scan(args.id)))
+        record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
         text = markdown_report_from(record, now, tz=_zone(args))
     _emit(args, text)
     return 0
@@ -139,7 +139,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     with open_log(args, read_only=True) as log:
         require_incident(log, args.id)
         now = SystemClock().now()
-        record = readable(log, args.id, lambda: read_record(log.scan(args.id)))
+        record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
         text = timeline_from(record, now, gap=timedelta(minutes=args.gap), tz=_zone(args))
     _emit(args, text)
     return 0
