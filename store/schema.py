@@ -14,20 +14,22 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from incident.core.chain import GENESIS_HASH
+from store.derived import add_tick_samples_v3
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """The newest layout this code can read and write."""
 
 EVENTS_READABLE_SINCE = 1
 """The oldest version whose `events` table and triggers are laid out as today's.
 
 A read-only opening may not migrate the file (it may be evidence, or someone
-else's), and it reads nothing but `events`. Versions from this one up to
-SCHEMA_VERSION differ only in tables it never touches (version 2 added the
-outbox), so it reads them as they are. A migration that changes the columns of
+else's), and it needs nothing but `events`. Versions from this one up to
+SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
+version 3 the tick summaries, used only where they are found), so it reads them
+as they are. A migration that changes the columns of
 `events` or its triggers must raise this to its own version.
 """
 
@@ -183,7 +185,11 @@ def _check_outbox_columns(db: Database) -> None:
     )
 
 
-MIGRATIONS: Mapping[int, Callable[[Database], None]] = {1: _create_v1, 2: _add_outbox_v2}
+MIGRATIONS: Mapping[int, Callable[[Database], None]] = {
+    1: _create_v1,
+    2: _add_outbox_v2,
+    3: add_tick_samples_v3,
+}
 """Target version -> the step that reaches it from the version before."""
 
 

@@ -23,7 +23,10 @@ from incident.core.chain import (
     DamagedRecord,
 )
 from incident.core.events import Event, NewEvent
-from incident.core.ticks import ProbeTick
+from incident.core.payloads import ProbeSamples
+from incident.core.ticks import ProbeTick, SampledTick
+from store.derived import INSERT as INSERT_SUMMARY
+from store.derived import has_summaries, summary_rows
 from store.errors import StoreError
 from store.rows import (
     BadRow,
@@ -36,6 +39,12 @@ from store.rows import (
 )
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
+from store.summarised import (
+    entries_and_ticks,
+    stored_summaries,
+    summary_problem,
+    with_summaries,
+)
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
@@ -75,6 +84,8 @@ class SqliteEventLog(SqliteFile):
     def __init__(self, path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
         super().__init__(path, connection)
         self._read_only = read_only
+        self._summaries = has_summaries(connection)
+        """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
 
     @classmethod
     def open(
@@ -164,11 +175,13 @@ class SqliteEventLog(SqliteFile):
     def _insert(
         connection: sqlite3.Connection, incident_id: str, batch: Sequence[NewEvent]
     ) -> list[Event]:
-        """Chain `batch` onto the incident's head; inside the caller's write transaction."""
+        """Chain `batch` onto the incident's head, and summarise its ticks beside it;
+        inside the caller's write transaction (a writable file has the table)."""
         head = connection.execute(_HEAD, (incident_id,)).fetchone()
         last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
         rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
         connection.executemany(_INSERT, rows)
+        connection.executemany(INSERT_SUMMARY, summary_rows(rows))
         return recorded
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
@@ -200,28 +213,82 @@ class SqliteEventLog(SqliteFile):
         is verified into it as it passes, as `read_chain` does. An unreadable row
         is a StoreError, as in `events`.
         """
-        rows = self._pages(incident_id, after_seq, upto_seq)
         try:
             if walk is None:
-                for row in rows:
-                    yield read_item(row)
+                yield from self._read_pages(incident_id, after_seq, upto_seq)
             else:
-                yield from checked_items(rows, walk)
+                yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
         except BadRow as exc:
             raise StoreError(
                 self._path, f"incident {incident_id}: {exc}; run verify for details"
             ) from exc
 
+    def _read_pages(
+        self, incident_id: str, after_seq: int, upto_seq: int | None
+    ) -> Iterator[Event | ProbeTick]:
+        """As `_pages`, each row read (`read_item`); a tick from its summary where one names it."""
+        if not self._summaries:
+            for row in self._pages(incident_id, after_seq, upto_seq):
+                yield read_item(row)
+            return
+        for page in self._page_lists(incident_id, after_seq, upto_seq):
+            yield from with_summaries(self._query, incident_id, page)
+
+    def report_items(self, incident_id: str) -> Iterator[Event | ProbeTick | SampledTick]:
+        """The record as a report reads it: what `scan` gives, but each tick that has a
+        summary given from the summary alone (`SampledTick`), its row left unread.
+
+        The events that are not ticks come through their own index, so a long
+        record's ticks cost a report a small row each. Without summaries (a
+        version 2 file), this is `scan`.
+        """
+        if not self._summaries:
+            yield from self.scan(incident_id)
+            return
+
+        def rows_between(after: int, upto: int | None) -> Iterator[tuple[object, ...]]:
+            return self._pages(incident_id, after, upto)
+
+        try:
+            yield from entries_and_ticks(
+                self._query,
+                incident_id,
+                rows_between,
+                lambda seq: self._tick_data(incident_id, seq),
+            )
+        except BadRow as exc:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {exc}; run verify for details"
+            ) from exc
+
+    def _tick_data(self, incident_id: str, seq: int) -> ProbeSamples:
+        """The samples of one tick, read from its row (for a `SampledTick` a state keeps)."""
+        for item in self.scan(incident_id, after_seq=seq - 1, upto_seq=seq):
+            data = item.decode() if isinstance(item, ProbeTick) else item.data
+            if isinstance(data, ProbeSamples):
+                return data
+        raise StoreError(self._path, f"incident {incident_id}: event {seq} is not a probe tick")
+
+    def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
+        with self._using("cannot read the log") as connection:
+            return connection.execute(sql, parameters).fetchall()
+
     def _pages(
         self, incident_id: str, after_seq: int, upto_seq: int | None
     ) -> Iterator[tuple[object, ...]]:
+        for page in self._page_lists(incident_id, after_seq, upto_seq):
+            yield from page
+
+    def _page_lists(
+        self, incident_id: str, after_seq: int, upto_seq: int | None
+    ) -> Iterator[list[tuple[object, ...]]]:
         """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
         last = after_seq
         upper = _MAX_SEQ if upto_seq is None else upto_seq
         while True:
             with self._using(f"cannot read incident {incident_id}") as connection:
                 page = connection.execute(_PAGE, (incident_id, last, upper, PAGE_ROWS)).fetchall()
-            yield from page
+            yield page
             if len(page) < PAGE_ROWS:
                 return
             last = page[-1][1]
@@ -265,14 +332,32 @@ class SqliteEventLog(SqliteFile):
         not that none were cut from the end: compare `head_hash` with one
         recorded elsewhere (a report, a ticket) to detect truncation. The rows
         stream through, and reading stops at the first problem.
+
+        The tick summaries kept beside the events are derived again from each
+        verified tick and compared: one that says something else than its event,
+        or that stands for an event that is no tick, is a problem at that event
+        (readers would not misread the record, but someone wrote it); one that
+        stands for no recorded event is a problem past the head.
         """
         walk = ChainWalk(incident_id)
+        summaries = stored_summaries(self._query, incident_id) if self._summaries else iter(())
+        pending = next(summaries, None)
         try:
-            for _ in checked_items(self._pages(incident_id, 0, None), walk):
+            for item in checked_items(self._pages(incident_id, 0, None), walk):
                 if walk.failure is not None:
+                    break
+                stored = None
+                if pending is not None and pending[0] == item.seq:
+                    stored, pending = pending, next(summaries, None)
+                if problem := summary_problem(stored, item):
+                    walk.fail(item.seq, problem)
                     break
         except BadRow:
             pass  # failed in `walk` already
+        if walk.failure is None and pending is not None:
+            walk.fail(
+                int(pending[0]), f"a tick summary stands for event {pending[0]}, not recorded"
+            )
         return walk.report()
 
     def seq_of_hash(self, incident_id: str, digest: str) -> int | None:

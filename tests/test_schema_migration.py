@@ -189,8 +189,8 @@ OPENERS: list[Opener] = [SqliteEventLog.open, Outbox.open]
 OPENER_IDS = ["log", "outbox"]
 
 
-def test_the_current_version_is_two() -> None:
-    assert SCHEMA_VERSION == 2
+def test_the_current_version_is_three() -> None:
+    assert SCHEMA_VERSION == 3
 
 
 @pytest.mark.parametrize("opener", OPENERS, ids=OPENER_IDS)
@@ -200,7 +200,7 @@ def test_old_file_with_its_outbox_is_upgraded_keeping_everything(
     recorded = make_v1(db_path)
     opener(db_path).close()
 
-    assert versions(db_path) == ("2", 2)
+    assert versions(db_path) == ("3", 3)
     with SqliteEventLog.open(db_path, read_only=True) as log:
         assert log.events(INCIDENT) == recorded
         report = log.verify(INCIDENT)
@@ -225,7 +225,7 @@ def test_old_file_without_an_outbox_gets_one(db_path: Path) -> None:
 
     SqliteEventLog.open(db_path).close()
 
-    assert versions(db_path) == ("2", 2)
+    assert versions(db_path) == ("3", 3)
     assert {"outbox", "outbox_due"} <= names(db_path)
     with Outbox.open(db_path) as box:
         assert box.pending_count() == 0
@@ -265,16 +265,16 @@ def test_old_file_with_someone_elses_outbox_is_refused_untouched(
 def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
     SqliteEventLog.open(db_path).close()
     with raw(db_path) as conn:
-        conn.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'")
-        conn.execute("PRAGMA user_version = 3")
+        conn.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 4")
 
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=read_only)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 3 is newer than this lastgood supports (2)" in message
+    assert "schema version 4 is newer than this lastgood supports (3)" in message
     with pytest.raises(StoreError, match="newer"):
         Outbox.open(db_path)
-    assert versions(db_path) == ("3", 3)
+    assert versions(db_path) == ("4", 4)
 
 
 def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path) -> None:
@@ -296,8 +296,12 @@ def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path
         return {str(name): " ".join(str(sql).split()) for name, sql in rows}
 
     assert EVENTS_READABLE_SINCE == 1  # the version make_v1 builds
-    assert events_ddl(new) == events_ddl(old)
-    assert set(events_ddl(new)) == {
+    laid_out = events_ddl(new)
+    # Version 3's partial index of the events that are not ticks: neither a column
+    # nor a trigger, so a reader of any version reads `events` as it is.
+    assert laid_out.pop("events_entries").startswith("CREATE INDEX events_entries ON events")
+    assert laid_out == events_ddl(old)
+    assert set(laid_out) == {
         "events",
         "events_no_update",
         "events_no_delete",
@@ -350,7 +354,7 @@ def test_read_only_refuses_a_version_older_than_the_events_layout(
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 2)" in message
+    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 3)" in message
     assert message.endswith("open it once for writing to upgrade it")
     assert digest(db_path) == before
 
@@ -375,7 +379,7 @@ def test_two_writers_opening_an_old_file_at_once_upgrade_it_once(db_path: Path) 
     for thread in threads:
         thread.join()
     assert problems == []
-    assert versions(db_path) == ("2", 2)
+    assert versions(db_path) == ("3", 3)
     with Outbox.open(db_path) as box:
         assert len(box.messages("INC-1")) == len(OLD_ROWS)
 
@@ -401,6 +405,6 @@ def test_cli_reads_an_old_file_without_upgrading_it(tmp_path: Path) -> None:
     assert "outbox" not in names(cli.db)
 
     cli.ok("note", incident_id, "recorded by this release")  # a writer upgrades it
-    assert versions(cli.db) == ("2", 2)
+    assert versions(cli.db) == ("3", 3)
     assert "outbox" in names(cli.db)
     assert "ok," in cli.ok("verify", incident_id)

@@ -26,11 +26,13 @@ from incident.core.payloads import ProbeSamples
 from incident.core.records import RECENT_SAMPLES
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, new_state
-from incident.core.ticks import PROBE, ProbeTick
+from incident.core.ticks import PROBE, ProbeTick, SampledTick
 from runbooks.model import Runbook
 
 Item = Event | ProbeTick
-"""What a fold reads: an event, or a probe tick read without decoding."""
+"""What the store's `scan` gives: an event, or a probe tick read without decoding."""
+Summarised = Item | SampledTick
+"""What a fold reads: that, or a probe tick known from the store's summary of it."""
 
 _SHARED: Final = frozenset(
     {
@@ -102,7 +104,7 @@ def state_fields() -> frozenset[str]:
     return frozenset(f.name for f in fields(IncidentState))
 
 
-Tick = Event | ProbeTick
+Tick = Event | ProbeTick | SampledTick
 """A probe tick, decoded (an `Event` of `ProbeSamples`) or not."""
 
 
@@ -133,7 +135,7 @@ class Fold:
     def runbook(self) -> Runbook:
         return self._state.runbook
 
-    def add_tick(self, tick: ProbeTick) -> None:
+    def add_tick(self, tick: ProbeTick | SampledTick) -> None:
         """`add` for a tick read undecoded: the common case, kept short."""
         recent = self._recent
         for sample in tick.samples:
@@ -144,8 +146,8 @@ class Fold:
         self._count += len(tick.samples)
         self._last_tick = tick
 
-    def add(self, item: Item) -> None:
-        if isinstance(item, ProbeTick):
+    def add(self, item: Summarised) -> None:
+        if isinstance(item, ProbeTick | SampledTick):
             self.add_tick(item)
             return
         if isinstance(item.data, ProbeSamples):
@@ -161,7 +163,7 @@ class Fold:
             self._state.apply(item)
             self._last_tick = None
 
-    def add_all(self, items: Iterable[Item]) -> Fold:
+    def add_all(self, items: Iterable[Summarised]) -> Fold:
         for item in items:
             self.add(item)
         return self
@@ -200,7 +202,7 @@ def _latest(
         source = group[0]
         samples = decoded.get(id(source))
         if samples is None:
-            data = source.decode() if isinstance(source, ProbeTick) else source.data
+            data = source.data if isinstance(source, Event) else source.decode()
             assert isinstance(data, ProbeSamples)
             samples = decoded[id(source)] = data.samples
         own = [sample for sample in samples if sample.probe == probe]
@@ -213,6 +215,6 @@ def fold_items(items: Iterable[Item]) -> IncidentState:
     first = next(iterator, None)
     if first is None:
         raise ValueError("no events to fold")
-    if isinstance(first, ProbeTick):
+    if not isinstance(first, Event):
         raise ValueError(f"incident {first.incident_id} does not start with a declaration")
     return Fold(first).add_all(iterator).settled()

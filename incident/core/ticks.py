@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Final, NamedTuple
 
@@ -205,3 +206,90 @@ def read_samples(text: str) -> tuple[TickSample, ...] | None:
         if text[position] != ",":
             return None
         position += 1
+
+
+# --- a tick's samples as the store keeps them beside it -----------------------------
+
+_ENTRY = "\x1e"
+_FIELD = "\x1f"
+
+
+def summary_text(samples: tuple[TickSample, ...]) -> str | None:
+    """What the store keeps of a tick's samples, so that reading them needs no pattern.
+
+    Per sample, in order: its probe, and for an OK numeric reading also its time and
+    value as stored (the only samples a report's figures read one by one). None if a
+    probe's name holds a separator (it never does in a tick `read_samples` accepts).
+    """
+    entries = []
+    for sample in samples:
+        probe = sample[PROBE]
+        if _ENTRY in probe or _FIELD in probe:
+            return None
+        if sample[OUTCOME] == "ok" and sample[VALUE] is not None:
+            entries.append(f"{probe}{_FIELD}{sample[AT]}{_FIELD}{sample[VALUE]}")
+        else:
+            entries.append(probe)
+    return _ENTRY.join(entries)
+
+
+def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
+    """`TickSample`s from `summary_text` of `count` samples; None if the text is not that.
+
+    Only the fields the fold and the reports read are filled: `PROBE`, and `AT`,
+    `OUTCOME` ("ok") and `VALUE` for an OK numeric reading; the rest are empty.
+    """
+    if count == 0:
+        return () if text == "" else None
+    entries = text.split(_ENTRY)
+    if len(entries) != count:
+        return None
+    found: list[TickSample] = []
+    for entry in entries:
+        if _FIELD in entry:
+            fields = entry.split(_FIELD)
+            if len(fields) != 3:
+                return None
+            probe, at, value = fields
+            found.append((at, "", None, "ok", probe, value))
+        else:
+            found.append(("", "", None, "", entry, None))
+    return tuple(found)
+
+
+class SampledTick:
+    """A probe tick known only from the store's summary of it, its row left unread.
+
+    What a report reads of nine events in ten: the sequence number, the time, and
+    each sample's probe and OK numeric reading (`summary_samples`). `decode` reads
+    the event itself, for the few ticks whose samples a state keeps.
+    """
+
+    __slots__ = ("_load", "at_text", "hash", "incident_id", "samples", "seq")
+
+    def __init__(
+        self,
+        incident_id: str,
+        seq: int,
+        at_text: str,
+        digest: str,
+        samples: tuple[TickSample, ...],
+        load: Callable[[int], ProbeSamples],
+    ) -> None:
+        self.incident_id = incident_id
+        self.seq = seq
+        self.at_text = at_text
+        self.hash = digest
+        self.samples = samples
+        self._load = load
+
+    @property
+    def kind(self) -> str:
+        return _KIND
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromisoformat(self.at_text)
+
+    def decode(self) -> ProbeSamples:
+        return self._load(self.seq)

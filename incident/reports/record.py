@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from incident.core.events import Event
-from incident.core.folding import Fold, Item
+from incident.core.folding import Fold, Summarised
 from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
-from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, reading
+from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, SampledTick, reading
 from incident.reports.metrics import MetricFigures, Tallies
 
 TickCount = tuple[int, datetime | str, int]
@@ -65,13 +65,13 @@ class ReportRecord:
         return cls(state, entries, len(events), head, ticks, samples, tallies.figures(state))
 
 
-def read_record(items: Iterable[Item]) -> ReportRecord:
+def read_record(items: Iterable[Summarised]) -> ReportRecord:
     """Read a record as it streams, starting with its declaration; ticks are only counted."""
     iterator = iter(items)
     first = next(iterator, None)
     if first is None:
         raise ValueError("no events to fold")
-    if isinstance(first, ProbeTick):
+    if not isinstance(first, Event):
         raise ValueError(f"incident {first.incident_id} does not start with a declaration")
     fold = Fold(first)
     tallies = Tallies(fold.runbook)
@@ -80,12 +80,12 @@ def read_record(items: Iterable[Item]) -> ReportRecord:
     ticks: list[TickCount] = []
     samples = 0
     count = 1
-    last: Item = first
+    last: Summarised = first
     add_tick = fold.add_tick
     for item in iterator:
         count += 1
         last = item
-        if type(item) is ProbeTick:  # nine items in ten: the loop is kept short for them
+        if type(item) is ProbeTick or type(item) is SampledTick:  # nine items in ten: kept short
             add_tick(item)
             read = item.samples
             ticks.append((item.seq, item.at_text, len(read)))

@@ -88,3 +88,48 @@ def test_replay_from_a_read_only_snapshot_open(tmp_path):
     asyncio.run(play())
     assert path.read_bytes() == before
     assert not path.with_name("r.db-wal").exists()
+
+
+async def test_the_cli_replays_from_the_file_as_from_a_list(tmp_path):
+    """`lastgood replay` builds the screen on a `Recording` (the events stay in the file);
+    at the same moment it shows what a replay of the events read into a list shows."""
+    import argparse
+
+    from tui.cli.context import open_log
+    from tui.cli.reading import replay_recording
+
+    path = tmp_path / "r.db"
+    scenario = closed(path)
+    listed = scenario.log.events(SCENARIO_ID)
+    scenario.log.close()
+    args = argparse.Namespace(db=str(path))
+    offset = timedelta(minutes=12, seconds=5)
+    with open_log(args, read_only=True, snapshot=True) as log:
+        recording, report = replay_recording(log, SCENARIO_ID)
+        assert report.ok and report.count == len(listed)
+        assert type(recording).__name__ == "Recording"
+        shown = []
+        for app in (
+            ReplayApp(recording, playing=False, start_offset=offset),
+            replay_at(listed, offset),
+        ):
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_for_screen(pilot, ReplayScreen)
+                screen = app.screen
+                await wait_until(
+                    pilot, lambda screen=screen: screen.query_one(Timeline).row_count > 0
+                )
+                shown.append(
+                    (
+                        screen.replay.replayer.position,
+                        screen.state,
+                        [
+                            event.seq
+                            for event in screen.replay.visible_events()
+                            if event.kind != "probe.samples"  # a timeline does not list them
+                        ],
+                        screen.query_one(Timeline).row_count,
+                    )
+                )
+    assert shown[0] == shown[1]
+    assert shown[0][0] < len(listed)

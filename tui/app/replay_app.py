@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from textual.binding import Binding
@@ -14,7 +15,8 @@ from tui.app.screens.replay import ReplayScreen
 
 
 class ReplayApp(ReadOnlyApp):
-    """Read-only: built from events already read, it never holds a writable store."""
+    """Read-only: built from events already read (a list, or a `Recording` over a
+    read-only log), it never holds a writable store."""
 
     TITLE = "lastgood replay"
     HELP_TITLE = "Replay"
@@ -22,7 +24,7 @@ class ReplayApp(ReadOnlyApp):
 
     def __init__(
         self,
-        events: list[Event],
+        events: Sequence[Event],
         *,
         speed: float = 1.0,
         playing: bool = True,

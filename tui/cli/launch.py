@@ -114,18 +114,28 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_replay(args: argparse.Namespace) -> int:
-    """Play the record back from memory, read-only; `--json` prints one moment instead."""
-    from tui.cli.reading import cmd_replay_json, replay_events, replay_offset
+    """Play the record back, read-only; `--json` prints one moment instead.
+
+    The screen replays a `Recording`: the record indexed once (and verified in the
+    same pass) and read back from the file as the replay moves, so a long incident
+    is never held decoded; the file stays open, read-only, while the screen is up.
+    """
+    from tui.cli.reading import cmd_replay_json, replay_offset, replay_recording
 
     if args.json:
         return cmd_replay_json(args)
     offset = replay_offset(args)
     require_terminal()
-    events, report = replay_events(args)
-    from tui.app.replay_app import ReplayApp
+    with open_log(args, read_only=True, snapshot=True) as log:
+        recording, report = replay_recording(log, args.id)
+        from tui.app.replay_app import ReplayApp
 
-    damage = None if report.ok else report
-    ReplayApp(
-        events, speed=args.speed, playing=not args.paused, start_offset=offset, damage=damage
-    ).run()
+        damage = None if report.ok else report
+        ReplayApp(
+            recording,
+            speed=args.speed,
+            playing=not args.paused,
+            start_offset=offset,
+            damage=damage,
+        ).run()
     return 0

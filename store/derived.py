@@ -1,0 +1,104 @@
+"""What the store keeps beside the events so that reading a long record skips its ticks.
+
+Nine events in ten of a long incident are probe ticks, and what a report needs of
+each (its time, how many samples, which probes, the OK numeric readings) is a few
+bytes of a 300-byte payload that takes a pattern to read. So every append writes,
+in the same transaction, one `tick_samples` row per tick: that summary
+(`incident.core.ticks.summary_text`) and the tick's hash.
+
+These rows are a cache, never evidence. Each names the event it describes by its
+hash, and a reader uses a row only for the event that still has that hash (a
+changed event is read from its own text, as if it had no summary); `verify`
+derives every row again from the event's text and reports one that differs, is
+missing or is extra (`SqliteEventLog.verify`). Whoever can write the file can forge
+a summary as they can forge events; the same `verify` and head hash catch both.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any, Protocol
+
+from incident.core.events import Kind
+from incident.core.ticks import read_samples, summary_text
+
+TICK_KIND = str(Kind.PROBE_SAMPLES)
+
+TICK_SAMPLES_TABLE = """
+CREATE TABLE IF NOT EXISTS tick_samples (
+    incident_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    samples INTEGER NOT NULL,
+    readings TEXT NOT NULL,
+    PRIMARY KEY (incident_id, seq)
+) WITHOUT ROWID
+"""
+"""One row per probe tick: its hash, how many samples, and `summary_text` of them."""
+
+ENTRIES_INDEX = (
+    "CREATE INDEX IF NOT EXISTS events_entries ON events (incident_id, seq) "
+    f"WHERE kind != '{TICK_KIND}'"
+)
+"""The events that are not probe ticks, found without visiting the ticks.
+
+A partial index: SQLite uses it for a query whose WHERE has the same term, and a
+tick appended costs it nothing. It changes neither the columns nor the triggers
+of `events`, so older releases and read-only openings read the table as before."""
+
+INSERT = "INSERT OR REPLACE INTO tick_samples VALUES (?, ?, ?, ?, ?)"
+
+SummaryRow = tuple[str, int, str, int, str]
+"""(incident_id, seq, hash, samples, readings): one `tick_samples` row."""
+
+
+class Executes(Protocol):
+    """What a migration runs its statements on (a sqlite3 connection, or a wrapper)."""
+
+    def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
+
+
+def summary_row(row: Sequence[Any]) -> SummaryRow | None:
+    """The `tick_samples` row of an `events` row; None if it is not a tick whose text
+    `read_samples` reads (that one is read from its own text whenever it is read)."""
+    incident_id, seq, _, _, _, kind, payload, _, digest = row
+    if kind != TICK_KIND or type(payload) is not str:
+        return None
+    samples = read_samples(payload)
+    if samples is None:
+        return None
+    text = summary_text(samples)
+    if text is None:
+        return None
+    return (incident_id, seq, digest, len(samples), text)
+
+
+def summary_rows(rows: Iterable[Sequence[Any]]) -> list[SummaryRow]:
+    return [found for row in rows if (found := summary_row(row)) is not None]
+
+
+def add_tick_samples_v3(db: Executes) -> None:
+    """Version 3: the summaries and the index of entries, filled from the events there are.
+
+    Runs in the upgrade's transaction: a crash leaves version 2, not half the rows.
+    """
+    db.execute(TICK_SAMPLES_TABLE)
+    db.execute(ENTRIES_INDEX)
+    rows = db.execute(
+        "SELECT incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, hash "
+        "FROM events WHERE kind = ?",
+        [TICK_KIND],
+    )
+    for row in rows:  # streamed: a long record is not held
+        found = summary_row(row)
+        if found is not None:
+            db.execute(INSERT, found)
+
+
+def has_summaries(connection: sqlite3.Connection) -> bool:
+    """Whether the file has the `tick_samples` table (a version 2 file read as it is has not)."""
+    row = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'tick_samples'"
+    ).fetchone()
+    return row is not None

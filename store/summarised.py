@@ -1,0 +1,199 @@
+"""Reading a record with its tick summaries (`store.derived`), and checking them.
+
+Three readers, each given the log's rows a page at a time:
+
+- `with_summaries`: every row, a tick whose summary still names it (same hash,
+  and the row's text still hashes to it) made a `ProbeTick` from the summary
+  instead of from its text: the JSON export, which copies every event.
+- `entries_and_ticks`: the events that are not ticks, read through their index,
+  and the ticks from their summaries alone (`SampledTick`), their rows unread; a
+  tick with no summary that names it is read from its row: the Markdown report.
+- `summary_problem`: what `verify` finds wrong with the summaries, the events
+  already checked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
+
+from incident.core.chain import json_string
+from incident.core.events import Event
+from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
+from store.derived import TICK_KIND
+from store.rows import read_item
+
+Rows = list[tuple[Any, ...]]
+Page = Callable[[str, Sequence[object]], Rows]
+"""Runs one query (under the log's lock) and returns its rows."""
+
+PAGE_ROWS = 2000
+COLUMNS = "incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, hash"
+_SUMMARIES = (
+    "SELECT seq, hash, samples, readings FROM tick_samples "
+    "WHERE incident_id = ? AND seq > ? AND seq <= ? ORDER BY seq"
+)
+_ENTRIES = (
+    f"SELECT {COLUMNS} FROM events WHERE incident_id = ? AND kind != '{TICK_KIND}' "
+    "AND seq > ? ORDER BY seq LIMIT ?"
+)
+_SAMPLED = (
+    "SELECT t.seq, e.at, t.hash, t.samples, t.readings FROM tick_samples AS t "
+    "JOIN events AS e ON e.incident_id = t.incident_id AND e.seq = t.seq "
+    f"WHERE t.incident_id = ? AND t.seq > ? AND e.hash = t.hash AND e.kind = '{TICK_KIND}' "
+    "ORDER BY t.seq LIMIT ?"
+)
+_ALL_SUMMARIES = (
+    "SELECT seq, hash, samples, readings FROM tick_samples "
+    "WHERE incident_id = ? AND seq > ? ORDER BY seq LIMIT ?"
+)
+
+
+def with_summaries(page: Page, incident_id: str, rows: Rows) -> Iterator[Event | ProbeTick]:
+    """One page of `events` rows read as `scan` reads them, ticks from their summaries."""
+    if not rows:
+        return
+    found = {
+        seq: (digest, samples, readings)
+        for seq, digest, samples, readings in page(
+            _SUMMARIES, (incident_id, rows[0][1] - 1, rows[-1][1])
+        )
+    }
+    quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
+    for row in rows:
+        summary = found.get(row[1]) if row[5] == TICK_KIND else None
+        tick = None if summary is None else _tick(row, *summary, quoted)
+        yield read_item(row) if tick is None else tick
+
+
+def _tick(
+    row: tuple[Any, ...],
+    digest: object,
+    count: object,
+    readings: object,
+    quoted: dict[tuple[object, object], tuple[str, str] | None],
+) -> ProbeTick | None:
+    """The row as a ProbeTick from its summary, if the summary names it and the row's
+    text still hashes to that name (a row edited since is read from its text, as ever).
+
+    The hash is `incident.core.chain.text_hash`, written out with the few strings
+    that repeat from row to row (incident, actor, kind) quoted once.
+    """
+    incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, stored = row
+    if digest != stored or type(count) is not int or type(readings) is not str:
+        return None
+    if not (type(mono_ns) is int and type(payload) is str and type(seq) is int):
+        return None
+    key = (incident_id, actor)
+    names = quoted[key] if key in quoted else quoted.setdefault(key, _quote(incident_id, actor))
+    if names is None or not (_plain(at) and _plain(prev_hash)):
+        return None
+    who, incident = names
+    body = (
+        f'{{"actor":{who},"at":"{at}","incident":{incident},"kind":"{TICK_KIND}",'
+        f'"mono_ns":{mono_ns},"payload":{payload},"prev":"{prev_hash}","seq":{seq}}}'
+    )
+    if hashlib.sha256(body.encode("utf-8")).hexdigest() != stored:
+        return None
+    samples = summary_samples(count, readings)
+    if samples is None:
+        return None
+    return ProbeTick(incident_id, seq, at, mono_ns, actor, payload, prev_hash, stored, samples)
+
+
+def _plain(text: object) -> bool:
+    """A string `json_string` writes between quotes as it is."""
+    return type(text) is str and text.isprintable() and '"' not in text and "\\" not in text
+
+
+def _quote(incident_id: object, actor: object) -> tuple[str, str] | None:
+    if type(incident_id) is not str or type(actor) is not str:
+        return None
+    return json_string(actor), json_string(incident_id)
+
+
+def entries_and_ticks(
+    page: Page,
+    incident_id: str,
+    rows_between: Callable[[int, int | None], Iterator[tuple[Any, ...]]],
+    load: Callable[[int], Any],
+) -> Iterator[Event | ProbeTick | SampledTick]:
+    """The record in order: entries decoded, ticks from their summaries, the rest from rows.
+
+    `rows_between(after, upto)` reads `events` rows in that range (for the ticks no
+    summary names); `load(seq)` decodes one tick's samples (`SampledTick.decode`).
+    """
+    entries = _paged(page, _ENTRIES, incident_id)
+    sampled = _paged(page, _SAMPLED, incident_id)
+    entry, tick = next(entries, None), next(sampled, None)
+    expected = 1
+    while entry is not None or tick is not None:
+        if entry is not None and entry[1] == expected:
+            yield read_item(entry)
+            entry = next(entries, None)
+        elif tick is not None and tick[0] == expected:
+            sampled_tick = _sampled(incident_id, tick, load)
+            if sampled_tick is not None:
+                yield sampled_tick
+            else:  # a summary that does not read: the row is read instead
+                yield from (read_item(row) for row in rows_between(expected - 1, expected))
+            tick = next(sampled, None)
+        else:
+            known = [found for found in (entry and entry[1], tick and tick[0]) if found]
+            upto = min(known) - 1
+            for row in rows_between(expected - 1, upto):
+                yield read_item(row)
+            expected = upto
+        expected += 1
+    for row in rows_between(expected - 1, None):
+        yield read_item(row)
+
+
+def _sampled(
+    incident_id: str, tick: tuple[Any, ...], load: Callable[[int], Any]
+) -> SampledTick | None:
+    seq, at, digest, count, readings = tick
+    if type(at) is not str or type(count) is not int or type(readings) is not str:
+        return None
+    samples = summary_samples(count, readings)
+    if samples is None:
+        return None
+    return SampledTick(incident_id, seq, at, digest, samples, load)
+
+
+def _paged(page: Page, query: str, incident_id: str) -> Iterator[tuple[Any, ...]]:
+    """The rows of `query` (seq the second column, or the first), a page at a time."""
+    last = 0
+    key = 1 if query is _ENTRIES else 0
+    while True:
+        rows = page(query, (incident_id, last, PAGE_ROWS))
+        yield from rows
+        if len(rows) < PAGE_ROWS:
+            return
+        last = rows[-1][key]
+
+
+def stored_summaries(page: Page, incident_id: str) -> Iterator[tuple[Any, ...]]:
+    """Every summary row of the incident, in order: (seq, hash, samples, readings)."""
+    return _paged(page, _ALL_SUMMARIES, incident_id)
+
+
+def expected_summary(item: Event | ProbeTick) -> tuple[str, int, str] | None:
+    """(hash, samples, readings) the writer stores for a verified event; None for none."""
+    if not isinstance(item, ProbeTick):
+        return None  # not a tick, or one whose text `read_samples` does not read
+    text = summary_text(item.samples)
+    return None if text is None else (item.hash, len(item.samples), text)
+
+
+def summary_problem(stored: tuple[Any, ...] | None, item: Event | ProbeTick) -> str:
+    """Why the summary stored for `item` (None: there is none) is not the one it has."""
+    expected = expected_summary(item)
+    if stored is None:
+        return ""  # a tick without a summary is read from its text: nothing is misread
+    if expected is None:
+        return f"a tick summary is stored for event {item.seq}, which has none"
+    if tuple(stored[1:]) != expected:
+        return f"the tick summary of event {item.seq} is not the event's (forged or stale)"
+    return ""
