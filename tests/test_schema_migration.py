@@ -7,13 +7,10 @@ the current schema cannot quietly change what "an old file" means.
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from store.outbox import Outbox
 from store.rows import chain_rows
 from store.schema import EVENTS_READABLE_SINCE
 from tests.cli_helpers import Cli
+from tests.store_helpers import digest, one_line_naming, raw
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 INCIDENT = "INC-20261128-0001"
@@ -128,19 +126,6 @@ OLD_ROWS = (
 """Outbox rows of incident INC-1 in each status, as the old release stored them."""
 
 
-@contextlib.contextmanager
-def raw(path: Path) -> Iterator[sqlite3.Connection]:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def note(n: int) -> NewEvent:
     return NewEvent(INCIDENT, "alice", T0 + timedelta(seconds=n), n, NoteAdded(str(n), "alice"))
 
@@ -175,13 +160,6 @@ def versions(path: Path) -> tuple[str, int]:
 def names(path: Path) -> set[str]:
     with raw(path) as conn:
         return {str(row[0]) for row in conn.execute("SELECT name FROM sqlite_master")}
-
-
-def one_line_naming(error: StoreError, path: Path) -> str:
-    message = str(error)
-    assert "\n" not in message
-    assert message.startswith(f"{path}: ")
-    return message
 
 
 Opener = Callable[[Path], SqliteEventLog | Outbox]
