@@ -23,16 +23,11 @@ from incident.core.ticks import ProbeTick
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.data import derived_data
 from incident.reports.followup import action_items, lessons, supporting, timeline
+from incident.reports.impact_section import impact
 from incident.reports.record import ReportRecord, read_record
-from incident.reports.sections import (
-    detection,
-    header,
-    impact,
-    resolution,
-    root_causes,
-    summary,
-    trigger,
-)
+from incident.reports.report_head import header, summary
+from incident.reports.resolution import resolution
+from incident.reports.sections import detection, root_causes, trigger
 from incident.reports.status import status_data
 
 REPORT_SECTIONS = (
