@@ -17,7 +17,15 @@ from incident.commands.messages import (
     send_due,
 )
 from incident.commands.people import add_note, assign_role, hand_off, record_page
-from incident.commands.postmortem import add_action_item, note_lesson, note_rca, schedule_postmortem
+from incident.commands.postmortem import (
+    add_action_item,
+    mark_action_done,
+    note_contributing_factor,
+    note_lesson,
+    note_rca,
+    schedule_postmortem,
+    set_report_status,
+)
 from incident.commands.steps import (
     OUTPUT_TAIL_CHARS,
     approve,
@@ -49,8 +57,10 @@ __all__ = [
     "declare",
     "decline",
     "hand_off",
+    "mark_action_done",
     "mark_trigger",
     "new_incident_id",
+    "note_contributing_factor",
     "note_lesson",
     "note_rca",
     "record_command",
@@ -61,5 +71,6 @@ __all__ = [
     "schedule_postmortem",
     "send_communication",
     "send_due",
+    "set_report_status",
     "skip_step",
 ]

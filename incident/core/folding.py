@@ -57,6 +57,7 @@ _SHARED: Final = frozenset(
         "last_seq",
         "last_event_at",
         "postmortem",
+        "document",
     }
 )
 """Fields holding immutable values: a copy shares them."""
@@ -73,6 +74,7 @@ _LISTS: Final = frozenset(
         "declined",
         "trigger_history",
         "rca",
+        "contributing_factors",
         "action_items",
         "lessons",
         "postmortem_history",

@@ -190,6 +190,37 @@ class ActionItem:
     due: date | None
     by: str
     at: datetime
+    priority: str = ""
+    type: str = ""
+    ticket: str = ""
+    done_at: datetime | None = None
+    """When it was marked done; None while open."""
+    done_by: str = ""
+    done_note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ContributingFactor:
+    """Something that made the incident possible or worse, as written."""
+
+    text: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    """The post-mortem document's status (draft or reviewed), owner and reviewers."""
+
+    status: str
+    owner: str
+    reviewers: tuple[str, ...]
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from incident.core.records import (
     Baseline,
     CommandRun,
     Communication,
+    ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
     Lesson,
@@ -28,6 +29,7 @@ from incident.core.records import (
     Page,
     PostmortemMeeting,
     RcaNote,
+    ReportDocument,
     RoleChange,
     StepChange,
     StepRecord,
@@ -48,6 +50,7 @@ __all__ = [
     "Baseline",
     "CommandRun",
     "Communication",
+    "ContributingFactor",
     "DeliveryRecord",
     "IncidentState",
     "Lesson",
@@ -55,6 +58,7 @@ __all__ = [
     "Page",
     "PostmortemMeeting",
     "RcaNote",
+    "ReportDocument",
     "RoleChange",
     "StepChange",
     "StepRecord",
@@ -120,11 +124,14 @@ class IncidentState:
     last_seq: int = 0
     last_event_at: datetime | None = None
     rca: list[RcaNote] = field(default_factory=list)
+    contributing_factors: list[ContributingFactor] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
     postmortem: PostmortemMeeting | None = None
     postmortem_history: list[PostmortemMeeting] = field(default_factory=list)
     """Every booking, oldest first; `postmortem` is the last one."""
+    document: ReportDocument | None = None
+    """The post-mortem document's status, owner and reviewers, as last set."""
 
     @property
     def is_closed(self) -> bool:

@@ -7,6 +7,7 @@ from typing import assert_never
 from incident.core.events import Event, format_timestamp
 from incident.core.payloads import (
     ActionItemAdded,
+    ActionItemDone,
     ApprovalGranted,
     BaselineCaptured,
     Closed,
@@ -14,6 +15,7 @@ from incident.core.payloads import (
     CommandRan,
     CommunicationDeclined,
     CommunicationSent,
+    ContributingFactorNoted,
     DatabaseTierChosen,
     Declared,
     LessonNoted,
@@ -26,6 +28,7 @@ from incident.core.payloads import (
     PostmortemScheduled,
     ProbeSamples,
     RcaNoted,
+    ReportStatusSet,
     RoleAssigned,
     SeverityChanged,
     StepChecked,
@@ -116,7 +119,17 @@ def describe(event: Event) -> str:
         case ActionItemAdded() as d:
             details = [f"owner {_line(d.owner)}"] if _line(d.owner) else []
             details += [f"due {d.due.isoformat()}"] if d.due else []
+            details += [_line(value) for value in (d.priority, d.type) if _line(value)]
+            details += [f"ticket {_line(d.ticket)}"] if _line(d.ticket) else []
             return f"Action item: {_line(d.text)}" + (f" ({', '.join(details)})" if details else "")
+        case ActionItemDone() as d:
+            return f"Action item {d.number} done{_then(d.note)}"
+        case ContributingFactorNoted() as d:
+            return f"Contributing factor noted: {_line(d.text)}"
+        case ReportStatusSet() as d:
+            text = f"Report {_line(d.status)}, owner {_line(d.owner) or 'unset'}"
+            reviewers = _line(", ".join(d.reviewers))
+            return text + (f", reviewers {reviewers}" if reviewers else "")
         case LessonNoted() as d:
             kind = _line(d.category)
             return f"Lesson{f' ({kind})' if kind else ''}: {_line(d.text)}"

@@ -33,9 +33,12 @@ from incident.core.payloads.messages import (
 from incident.core.payloads.people import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.payloads.postmortem import (
     ActionItemAdded,
+    ActionItemDone,
+    ContributingFactorNoted,
     LessonNoted,
     PostmortemScheduled,
     RcaNoted,
+    ReportStatusSet,
 )
 from incident.core.payloads.steps import (
     ApprovalGranted,
@@ -74,6 +77,9 @@ EventData: TypeAlias = (
     | NotificationDelivered
     | NotificationFailed
     | NotificationRequeued
+    | ContributingFactorNoted
+    | ActionItemDone
+    | ReportStatusSet
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -105,6 +111,9 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     NotificationDelivered,
     NotificationFailed,
     NotificationRequeued,
+    ContributingFactorNoted,
+    ActionItemDone,
+    ReportStatusSet,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -123,6 +132,7 @@ def decode_payload(kind: str, data: Mapping[str, JSONValue]) -> EventData:
 __all__ = [
     "PAYLOAD_TYPES",
     "ActionItemAdded",
+    "ActionItemDone",
     "ApprovalGranted",
     "BaselineCaptured",
     "Closed",
@@ -130,6 +140,7 @@ __all__ = [
     "CommanderHandedOff",
     "CommunicationDeclined",
     "CommunicationSent",
+    "ContributingFactorNoted",
     "DatabaseTierChosen",
     "Declared",
     "EventData",
@@ -145,6 +156,7 @@ __all__ = [
     "PostmortemScheduled",
     "ProbeSamples",
     "RcaNoted",
+    "ReportStatusSet",
     "RoleAssigned",
     "SeverityChanged",
     "StepChecked",
