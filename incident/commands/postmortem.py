@@ -88,7 +88,7 @@ def _is_web_link(text: str) -> bool:
     scheme, _, rest = text.partition("://")
     if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
         return False
-    return text.isprintable() and not any(c.isspace() or c in "<>`" for c in text)
+    return text.isprintable() and not any(c.isspace() or c in '<>`|\\"' for c in text)
 
 
 def mark_action_done(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from incident.core.timefmt import exact_duration
 from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
+from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.gantt import mermaid_gantt
 from incident.reports.markdown import cell, inline, table
@@ -18,12 +19,39 @@ def impact(ctx: ReportContext) -> list[str]:
     return join_blocks(
         [
             ["## Impact"],
+            _users(ctx),
             _milestones(ctx),
             _severities(ctx),
             _error_rate(ctx),
             _phases(ctx),
         ]
     )
+
+
+def _users(ctx: ReportContext) -> list[str]:
+    """Impact in users' terms: how long, and how many requests failed or how often."""
+    state = ctx.state
+    resolved = resolution(state)
+    end = resolved or ctx.end
+    span = f"{exact_duration(end - state.started_at)}, from the impact start (T+0) to "
+    span += f"the resolution ({ctx.offset(resolved)})" if resolved else "now (not resolved)"
+    lines = ["### User impact", "", f"Users were affected for {span}."]
+    lines += ["", "Failed requests: not measured (no request counts were recorded)."]
+    for figures in ctx.metrics:
+        probe = inline(figures.trigger.probe or "")
+        condition = inline(describe_condition(figures.trigger))
+        if figures.peak is None:
+            seen = "never above the threshold" if figures.readings else "no readings recorded"
+            lines += ["", f"Error rate ({probe}, {condition}): {seen}."]
+            continue
+        unit = figures.unit
+        lines += [
+            "",
+            f"Error rate ({probe}, {condition}): peak {format_value(figures.peak, unit)}, "
+            f"mean {format_value(figures.mean, unit)} over the {figures.above} readings above "
+            f"the threshold ({exact_duration(figures.time_above)} above it).",
+        ]
+    return lines
 
 
 def _milestones(ctx: ReportContext) -> list[str]:

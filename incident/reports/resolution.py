@@ -3,10 +3,9 @@ run and the verification evidence."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from incident.core.gates import decision_gate
 from incident.core.state import tier_target
+from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.markdown import cell, inline, table
 from runbooks.model import StepKind
@@ -48,19 +47,13 @@ def _decisions(ctx: ReportContext) -> list[str]:
             text += inline(approval.reason)
         else:
             text += f"{inline(gate.step.title)}, checked by {inline(gate.by or '')}"
-        met_then = _met_at(ctx, decision.at)
-        text += f". Triggers met then: {inline(', '.join(met_then)) if met_then else 'none'}."
+        met_then = met_at(state, decision.at)
+        text += f". Rollback triggers met then: {inline(', '.join(met_then)) or 'none'}."
+        if approval is not None and claims_unmet_trigger(state, approval):
+            text += " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
         items.append(text)
     items.append(_tier_line(ctx))
     return ["### Decisions and approvals", "", *items]
-
-
-def _met_at(ctx: ReportContext, moment: datetime) -> list[str]:
-    latest: dict[str, bool] = {}
-    for trigger_id, mark in ctx.state.trigger_history:
-        if mark.at <= moment:
-            latest[trigger_id] = mark.met
-    return [trigger_id for trigger_id, met in latest.items() if met]
 
 
 def _tier_line(ctx: ReportContext) -> str:

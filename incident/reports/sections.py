@@ -1,5 +1,5 @@
-"""The report's root causes, trigger and detection sections. Each function returns the
-lines of one `##` section.
+"""The report's root causes (with contributing factors) and trigger sections, and the
+rollback criteria that the detection section shows. Each function returns lines.
 
 Every piece of user text goes through `incident.reports.markdown` (escaped inline, or
 fenced), so nothing typed during the incident can add a heading, a table cell or
@@ -8,11 +8,10 @@ HTML to the report.
 
 from __future__ import annotations
 
-from incident.core.timefmt import exact_duration
 from incident.health.triggers import describe_condition
+from incident.reports.analysis import impact_start_known
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, inline, table
-from runbooks.model import TriggerKind
 
 
 def root_causes(ctx: ReportContext) -> list[str]:
@@ -27,10 +26,49 @@ def root_causes(ctx: ReportContext) -> list[str]:
         ]
     entries = [entry(f"{ctx.when(note.at)} · {inline(note.by)}", note.text) for note in state.rca]
     lead = "Preliminary root-cause analysis, as recorded (latest last):"
-    return join_blocks([["## Root Causes"], [lead], *entries])
+    return join_blocks([["## Root Causes"], [lead], *entries, _factors(ctx)])
+
+
+def _factors(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    lines = ["### Contributing factors", ""]
+    if not state.contributing_factors:
+        add = code_span(f"lastgood factor {state.id} TEXT")
+        return [*lines, f"No contributing factors recorded yet: {add}."]
+    entries = [
+        entry(f"{ctx.when(factor.at)} · {inline(factor.by)}", factor.text)
+        for factor in state.contributing_factors
+    ]
+    return join_blocks([["### Contributing factors"], *entries])
 
 
 def trigger(ctx: ReportContext) -> list[str]:
+    """What set the incident off: the release, with when impact began."""
+    state = ctx.state
+    start = ctx.zone.alongside(state.started_at, date=True)
+    if state.from_version:
+        release = f"The release of {inline(state.from_version)}"
+        if state.last_good_version:
+            release += f", replacing {inline(state.last_good_version)}"
+        release += f" ({inline(str(state.pattern))} pattern)" if state.pattern else ""
+    else:
+        release = "The release (its version was not recorded)"
+    if impact_start_known(state):
+        when = f"Impact started at {start} (T+0), as given at the declaration."
+    else:
+        when = (
+            f"No impact start was given apart from the declaration ({start}, T+0), so times "
+            "from the release are not known; declare with the release time as the impact "
+            "start to measure them."
+        )
+    lines = ["## Trigger", "", f"{release}.", "", when]
+    if state.issue:
+        lines += ["", f"Reported as: {inline(state.issue)}"]
+    return lines
+
+
+def rollback_criteria(ctx: ReportContext) -> list[str]:
+    """The runbook's rollback triggers, when each was first met, and every change."""
     state = ctx.state
     rows = []
     for rule in state.runbook.triggers:
@@ -46,7 +84,7 @@ def trigger(ctx: ReportContext) -> list[str]:
                 cell(first.detail) if first else " ",
             ]
         )
-    lines = ["## Trigger", ""]
+    lines = ["### Rollback criteria", ""]
     if rows:
         headers = ["Rollback trigger", "Condition", "First met", "Source", "Reading"]
         lines += [*table(headers, rows)]
@@ -64,41 +102,10 @@ def trigger(ctx: ReportContext) -> list[str]:
         ]
         for trigger_id, mark in state.trigger_history
     ]
-    lines += ["", "### Trigger changes", ""]
+    lines += ["", "### Rollback criteria changes", ""]
     if changes:
         headers = ["T+", "UTC", "Trigger", "Change", "Source", "By", "Detail"]
         lines += table(headers, changes)
     else:
         lines.append("No trigger changed state during the incident.")
-    return lines
-
-
-def detection(ctx: ReportContext) -> list[str]:
-    state = ctx.state
-    lag = state.declared_at - state.started_at
-    lines = [
-        "## Detection",
-        "",
-        f"- Impact started at {ctx.zone.alongside(state.started_at, date=True)} (T+0).",
-        f"- Declared by {inline(state.declared_by)} at {ctx.when(state.declared_at)}, "
-        f"{exact_duration(lag)} after the impact started.",
-    ]
-    met = ctx.moment("trigger_met")
-    if met.at is not None:
-        lines.append(f"- First rollback trigger met at {ctx.when(met.at)}: {inline(met.detail)}.")
-    else:
-        lines.append("- No rollback trigger was recorded as met.")
-    probes = [t for t in state.runbook.triggers if t.kind != TriggerKind.MANUAL]
-    if probes:
-        watched = ", ".join(inline(describe_condition(t)) for t in probes)
-        lines.append(f"- Watched by probes: {watched}.")
-    pages = [
-        [ctx.offset(p.at), ctx.utc(p.at), cell(p.target), cell(p.by), cell(p.note)]
-        for p in state.pages
-    ]
-    lines += ["", "### Pages", ""]
-    if pages:
-        lines += table(["T+", "UTC", "Paged", "By", "Note"], pages)
-    else:
-        lines.append("No pages were recorded.")
     return lines
