@@ -86,8 +86,15 @@ def responders(state: IncidentState, events: Sequence[Event]) -> list[Responder]
         approver = person(approval.by)
         approver.part(f"approved {approval.target}")
         approver.acted(approval.at)
+    for trigger_id, mark in state.trigger_history:
+        if mark.source == "manual":
+            person(mark.by).part(f"marked {trigger_id}")
     for page in state.pages:
         person(page.by).part("paged responders")
+    for note in state.rca:
+        person(note.by).part("root cause")
+    for factor in state.contributing_factors:
+        person(factor.by).part("contributing factors")
     for message in state.communications:
         if not message.auto:
             person(message.by).part("sent messages")

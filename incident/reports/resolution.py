@@ -7,7 +7,7 @@ from incident.core.gates import decision_gate
 from incident.core.state import tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
-from incident.reports.markdown import cell, inline, table
+from incident.reports.markdown import cell, cell_code, inline, table
 from runbooks.model import StepKind
 
 
@@ -109,7 +109,7 @@ def _commands(ctx: ReportContext) -> list[str]:
     if not runs:
         return ["### Commands run", "", "No runbook commands were run through lastgood."]
     rows = [
-        [ctx.offset(r.at), ctx.utc(r.at), cell(r.step), cell(r.command), str(r.exit_code)]
+        [ctx.offset(r.at), ctx.utc(r.at), cell(r.step), cell_code(r.command), str(r.exit_code)]
         for r in runs
     ]
     return ["### Commands run", "", *table(["T+", "UTC", "Step", "Command", "Exit code"], rows)]
