@@ -9,9 +9,11 @@ the report marked reviewed.
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from incident.reports.report import REPORT_SECTIONS, markdown_report
+from incident.reports.report import REPORT_SECTIONS, json_export, markdown_report
 from tests.golden.incidents import PARIS, normalise
 from tests.golden.markdown_checks import (
     check_golden,
@@ -25,6 +27,7 @@ from tests.golden.markdown_checks import (
     tokens,
 )
 from tests.golden.reviewed import reviewed_record
+from tests.test_json_schemas import assert_valid
 
 CURL = "curl -fsS http://127.0.0.1:8080/version"
 
@@ -154,3 +157,27 @@ def test_the_parser_sees_the_broken_autolink_the_old_timeline_made():
     old = f"| T+01 | Ran \\`{CURL}\\` for record-running-version: exit 0 |"
     found = tokens(f"| T+ | What |\n|---|---|\n{old}\n")
     assert links(found) == ["http://127.0.0.1:8080/version%5C%60"]
+
+
+def test_the_json_export_says_what_the_report_says():
+    record = reviewed_record()
+    exported = json.loads(json_export(record.state, record.events, record.now))
+    assert_valid("export", exported)
+    assert exported["document"] == {
+        "status": "reviewed",
+        "owner": "Ada Lovelace",
+        "reviewers": ["Bo", "Di"],
+        "set_by": "ada",
+        "set_at": exported["document"]["set_at"],
+    }
+    assert exported["resolution"] == {
+        "resolved_at": "2026-11-28T09:15:20.000Z",
+        "impact_start_given": True,
+        "from_impact_start_s": 2120.0,
+    }
+    assert exported["detection"]["from_impact_start_s"] == 1200.0
+    assert [p["how"] for p in exported["paged"]] == ["paging message"]
+    assert [i["status"] for i in exported["action_items"]] == ["done", "open"]
+    assert exported["action_items"][0]["ticket"] == "https://tracker.example/CHK-12"
+    assert len(exported["inconsistencies"]) == 3
+    assert [f["by"] for f in exported["contributing_factors"]] == ["ada", "bo"]
