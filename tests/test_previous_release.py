@@ -214,6 +214,11 @@ def _the_other_kinds() -> list[Event]:
     )
     session.run(lambda s: commands.mark_action_done(s, 1, actor="bo", clock=clock))
     session.run(lambda s: commands.set_report_status(s, actor="bo", clock=clock, owner="bo"))
+    session.run(
+        lambda s: commands.send_communication(s, actor="bo", clock=clock, template="resolved")
+    )
+    queries = commands.impact_queries(session.state, "req{code='5xx'}", "req")
+    session.run(lambda s: commands.record_impact(s, queries, 3.0, 40.5, actor="bo", clock=clock))
     return log.events(sent.incident_id)
 
 
@@ -221,7 +226,12 @@ WRITTEN_ONLY_BY_THE_TUI = {("step.checked", "override")}
 """Fields the previous release's CLI could not write (an override is typed in the TUI);
 its `check_step` wrote it as a plain string beside the others, as this one does."""
 
-NEW_KINDS = {"contributing_factor.noted", "action_item.done", "report.status_set"}
+NEW_KINDS = {
+    "contributing_factor.noted",
+    "action_item.done",
+    "report.status_set",
+    "impact.measured",
+}
 """Kinds this release added: the previous release's file cannot hold them."""
 
 NEW_OPTIONAL_FIELDS = {

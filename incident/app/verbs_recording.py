@@ -325,6 +325,27 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.followup:report_status",
     ),
     Verb(
+        "measure-impact",
+        "Measure impact",
+        "Count failed and all requests over the impact window with Prometheus' increase().",
+        R,
+        (
+            Param(
+                "failed",
+                "counter selector of failed requests",
+                required=True,
+                metavar="PROMQL",
+            ),
+            Param("total", "counter selector of all requests", required=True, metavar="PROMQL"),
+            Param(
+                "prometheus",
+                "Prometheus' URL (default: the runbook's first prometheus probe's)",
+                metavar="URL",
+            ),
+        ),
+        tui=False,
+    ),
+    Verb(
         "lesson",
         "Lesson",
         "Record a lesson learned (also after close).",

@@ -8,6 +8,7 @@ re-exported here, so callers write `commands.check_step(...)`.
 
 from incident.commands.declare import Declaration, change_severity, close, declare, new_incident_id
 from incident.commands.health import capture_baseline, mark_trigger, record_samples
+from incident.commands.impact import ImpactQueries, impact_queries, record_impact
 from incident.commands.messages import (
     auto_send,
     compose_message,
@@ -42,6 +43,7 @@ __all__ = [
     "OUTPUT_TAIL_CHARS",
     "CommandError",
     "Declaration",
+    "ImpactQueries",
     "add_action_item",
     "add_note",
     "approve",
@@ -57,6 +59,7 @@ __all__ = [
     "declare",
     "decline",
     "hand_off",
+    "impact_queries",
     "mark_action_done",
     "mark_trigger",
     "new_incident_id",
@@ -64,6 +67,7 @@ __all__ = [
     "note_lesson",
     "note_rca",
     "record_command",
+    "record_impact",
     "record_overdue_update",
     "record_page",
     "record_samples",

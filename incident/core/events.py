@@ -55,6 +55,7 @@ class Kind(StrEnum):
     CONTRIBUTING_FACTOR_NOTED = "contributing_factor.noted"
     ACTION_ITEM_DONE = "action_item.done"
     REPORT_STATUS_SET = "report.status_set"
+    IMPACT_MEASURED = "impact.measured"
 
 
 @dataclass(frozen=True, slots=True)

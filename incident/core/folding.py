@@ -58,6 +58,7 @@ _SHARED: Final = frozenset(
         "last_event_at",
         "postmortem",
         "document",
+        "impact",
     }
 )
 """Fields holding immutable values: a copy shares them."""

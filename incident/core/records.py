@@ -213,6 +213,25 @@ class ContributingFactor:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpactFigure:
+    """Requests failed and served over the impact window, from Prometheus."""
+
+    failed_query: str
+    total_query: str
+    start: datetime
+    end: datetime
+    failed: float
+    total: float
+    by: str
+    at: datetime
+
+    @property
+    def share(self) -> float | None:
+        """The failed requests' share of the traffic, or None with no traffic."""
+        return self.failed / self.total if self.total > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
 class ReportDocument:
     """The post-mortem document's status (draft or reviewed), owner and reviewers."""
 

@@ -24,6 +24,7 @@ from incident.core.records import (
     ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    ImpactFigure,
     Lesson,
     Note,
     Page,
@@ -52,6 +53,7 @@ __all__ = [
     "Communication",
     "ContributingFactor",
     "DeliveryRecord",
+    "ImpactFigure",
     "IncidentState",
     "Lesson",
     "Note",
@@ -132,6 +134,8 @@ class IncidentState:
     """Every booking, oldest first; `postmortem` is the last one."""
     document: ReportDocument | None = None
     """The post-mortem document's status, owner and reviewers, as last set."""
+    impact: ImpactFigure | None = None
+    """Failed and total requests over the impact window, as last measured."""
 
     @property
     def is_closed(self) -> bool:

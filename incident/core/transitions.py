@@ -25,6 +25,7 @@ from incident.core.payloads import (
     ContributingFactorNoted,
     DatabaseTierChosen,
     Declared,
+    ImpactMeasured,
     LessonNoted,
     NoteAdded,
     NotificationDelivered,
@@ -54,6 +55,7 @@ from incident.core.records import (
     ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    ImpactFigure,
     Lesson,
     Note,
     Page,
@@ -174,6 +176,17 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 )
         case ContributingFactorNoted() as data:
             state.contributing_factors.append(ContributingFactor(data.text, data.by or actor, at))
+        case ImpactMeasured() as data:
+            state.impact = ImpactFigure(
+                data.failed_query,
+                data.total_query,
+                data.start,
+                data.end,
+                data.failed,
+                data.total,
+                data.by or actor,
+                at,
+            )
         case ReportStatusSet() as data:
             state.document = ReportDocument(
                 data.status, data.owner, data.reviewers, data.by or actor, at

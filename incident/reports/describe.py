@@ -18,6 +18,7 @@ from incident.core.payloads import (
     ContributingFactorNoted,
     DatabaseTierChosen,
     Declared,
+    ImpactMeasured,
     LessonNoted,
     NoteAdded,
     NotificationDelivered,
@@ -54,6 +55,11 @@ def _then(text: str) -> str:
     """`: text` after a description, or nothing when `text` is empty."""
     line = _line(text)
     return f": {line}" if line else ""
+
+
+def _count(value: float) -> str:
+    """A request count as people read it: `1,234`, or `12.5` when not whole."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def describe(event: Event) -> str:
@@ -126,6 +132,9 @@ def describe(event: Event) -> str:
             return f"Action item {d.number} done{_then(d.note)}"
         case ContributingFactorNoted() as d:
             return f"Contributing factor noted: {_line(d.text)}"
+        case ImpactMeasured() as d:
+            failed, total = _count(d.failed), _count(d.total)
+            return f"Impact measured: {failed} of {total} requests failed"
         case ReportStatusSet() as d:
             text = f"Report {_line(d.status)}, owner {_line(d.owner) or 'unset'}"
             reviewers = _line(", ".join(d.reviewers))

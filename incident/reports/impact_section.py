@@ -11,7 +11,7 @@ from incident.health.triggers import describe_condition
 from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.gantt import mermaid_gantt
-from incident.reports.markdown import cell, inline, table
+from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.metrics import MetricFigures
 
 
@@ -36,7 +36,7 @@ def _users(ctx: ReportContext) -> list[str]:
     span = f"{exact_duration(end - state.started_at)}, from the impact start (T+0) to "
     span += f"the resolution ({ctx.offset(resolved)})" if resolved else "now (not resolved)"
     lines = ["### User impact", "", f"Users were affected for {span}."]
-    lines += ["", "Failed requests: not measured (no request counts were recorded)."]
+    lines += ["", *_failed_requests(ctx)]
     for figures in ctx.metrics:
         probe = inline(figures.trigger.probe or "")
         condition = inline(describe_condition(figures.trigger))
@@ -51,6 +51,26 @@ def _users(ctx: ReportContext) -> list[str]:
             f"mean {format_value(figures.mean, unit)} over the {figures.above} readings above "
             f"the threshold ({exact_duration(figures.time_above)} above it).",
         ]
+    return lines
+
+
+def _failed_requests(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    figure = state.impact
+    if figure is None:
+        how = code_span(f"lastgood measure-impact {state.id} --failed PROMQL --total PROMQL")
+        return [f"Failed requests: not measured; where Prometheus counts requests: {how}."]
+    share = f" ({figure.share:.1%} of traffic)" if figure.share is not None else ""
+    lines = [
+        f"Failed requests: {figure.failed:,.0f} of {figure.total:,.0f}{share} from "
+        f"{ctx.offset(figure.start)} to {ctx.offset(figure.end)}, counted by Prometheus "
+        f"with increase() at {ctx.utc(figure.end)} UTC (measured by {inline(figure.by)} at "
+        f"{ctx.offset(figure.at)}):",
+        "",
+        *fence(f"{figure.failed_query}\n{figure.total_query}", "promql"),
+    ]
+    if (figure.start, figure.end) != (state.started_at, resolution(state)):
+        lines += ["", "⚠ The impact window has changed since: measure it again."]
     return lines
 
 

@@ -21,6 +21,20 @@ from incident.reports.context import ReportContext
 def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
     state = ctx.state
     document = state.document
+    figure = state.impact
+    measured: JSONValue = None
+    if figure is not None:
+        measured = {
+            "failed": figure.failed,
+            "total": figure.total,
+            "share": figure.share,
+            "failed_query": figure.failed_query,
+            "total_query": figure.total_query,
+            "start": format_timestamp(figure.start),
+            "end": format_timestamp(figure.end),
+            "by": figure.by,
+            "at": format_timestamp(figure.at),
+        }
     resolved = resolution(state)
     signal = detection(state)
     return {
@@ -56,6 +70,7 @@ def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
             }
             for r in responders(state, ctx.events)
         ],
+        "requests": measured,
         "contributing_factors": [
             {"at": format_timestamp(f.at), "by": f.by, "text": f.text}
             for f in state.contributing_factors

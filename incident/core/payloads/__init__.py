@@ -35,6 +35,7 @@ from incident.core.payloads.postmortem import (
     ActionItemAdded,
     ActionItemDone,
     ContributingFactorNoted,
+    ImpactMeasured,
     LessonNoted,
     PostmortemScheduled,
     RcaNoted,
@@ -80,6 +81,7 @@ EventData: TypeAlias = (
     | ContributingFactorNoted
     | ActionItemDone
     | ReportStatusSet
+    | ImpactMeasured
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -114,6 +116,7 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     ContributingFactorNoted,
     ActionItemDone,
     ReportStatusSet,
+    ImpactMeasured,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -144,6 +147,7 @@ __all__ = [
     "DatabaseTierChosen",
     "Declared",
     "EventData",
+    "ImpactMeasured",
     "Kind",
     "LessonNoted",
     "NoteAdded",

@@ -112,6 +112,51 @@ class ActionItemDone:
 
 
 @dataclass(frozen=True, slots=True)
+class ImpactMeasured:
+    """Requests failed and served over the impact window, as Prometheus counted them.
+
+    The queries are stored as they were run (`sum(increase(SELECTOR[Ns]))` at the
+    window's end), so the report shows how each figure was got; the Prometheus URL
+    is not stored (it may carry credentials).
+    """
+
+    KIND: ClassVar[Kind] = Kind.IMPACT_MEASURED
+    failed_query: str
+    total_query: str
+    start: datetime
+    end: datetime
+    failed: float
+    total: float
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "failed_query": self.failed_query,
+            "total_query": self.total_query,
+            "start": format_timestamp(self.start),
+            "end": format_timestamp(self.end),
+            "failed": self.failed,
+            "total": self.total,
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ImpactMeasured:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("failed_query"),
+            f.text("total_query"),
+            f.moment("start"),
+            f.moment("end"),
+            f.number("failed"),
+            f.number("total"),
+            f.text("by"),
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
 class ReportStatusSet:
     """The post-mortem document's status (draft or reviewed), owner and reviewers.
 
