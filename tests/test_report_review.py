@@ -14,6 +14,7 @@ import json
 import pytest
 
 from incident.reports.report import REPORT_SECTIONS, json_export, markdown_report
+from incident.reports.timeline import markdown_timeline
 from tests.golden.incidents import PARIS, normalise
 from tests.golden.markdown_checks import (
     check_golden,
@@ -181,3 +182,22 @@ def test_the_json_export_says_what_the_report_says():
     assert exported["action_items"][0]["ticket"] == "https://tracker.example/CHK-12"
     assert len(exported["inconsistencies"]) == 3
     assert [f["by"] for f in exported["contributing_factors"]] == ["ada", "bo"]
+
+
+def test_the_phase_timeline_is_compact_too():
+    record = reviewed_record()
+    timeline = markdown_timeline(record.state, record.events, record.now, tz=PARIS)
+    found = tokens(timeline)
+    lines = [
+        inline_text(t) for t in found if t.type == "inline" and inline_text(t).startswith("T+")
+    ]
+    (ran,) = [line for line in lines if CURL in line]
+    assert ran.endswith(f"Ran {CURL} for record-running-version: exit 0; step checked")
+    assert code_spans(found).count(CURL) == 1 and links(found) == [
+        "https://tracker.example/CHK-12"  # the action item's ticket, in its line
+    ]
+    assert not any("Queued" in line or "Delivered to" in line for line in lines)
+    assert any(line.endswith("(delivered to team-webhook after 3 tries)") for line in lines)
+    assert timeline.endswith(
+        "Webhook deliveries: 1 to 1 target(s): 1 delivered (1 after retries).\n"
+    )

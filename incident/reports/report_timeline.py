@@ -23,7 +23,7 @@ from incident.reports.postmortem import RESOLVED_TEMPLATE
 KEY_MARK = "★"
 PIN_MARK = "📌"
 
-_NOT_LISTED = frozenset(
+NOT_LISTED = frozenset(
     {
         Kind.PROBE_SAMPLES,
         Kind.NOTIFICATION_QUEUED,
@@ -39,14 +39,14 @@ def timeline(ctx: ReportContext) -> list[str]:
     state = ctx.state
     marks = _key_moments(ctx)
     lines: list[str] = []
-    events = [e for e in ctx.events if e.kind not in _NOT_LISTED]
+    events = [e for e in ctx.events if e.kind not in NOT_LISTED]
     previous: Event | None = None
     for event in events:
-        if _checked_by_its_command(previous, event):
+        if checked_by_its_command(previous, event):
             lines[-1] += "; step checked"
             previous = event
             continue
-        what = _what(ctx, event)
+        what = event_text(ctx, event)
         if event.seq in marks:
             what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
         elif isinstance(event.data, NoteAdded) and event.data.pinned:
@@ -62,7 +62,7 @@ def timeline(ctx: ReportContext) -> list[str]:
         f"not listed; they are in {code_span(f'lastgood export {state.id} --format json')}, "
         f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
     )
-    return ["## Timeline", "", lead, "", *lines, "", _deliveries(state.deliveries.values())]
+    return ["## Timeline", "", lead, "", *lines, "", deliveries(state.deliveries.values())]
 
 
 def _key_moments(ctx: ReportContext) -> dict[int, str]:
@@ -78,7 +78,7 @@ def _key_moments(ctx: ReportContext) -> dict[int, str]:
     return marks
 
 
-def _checked_by_its_command(previous: Event | None, event: Event) -> bool:
+def checked_by_its_command(previous: Event | None, event: Event) -> bool:
     """A step check that only says its command exited 0, right after that command."""
     if previous is None or not isinstance(previous.data, CommandRan):
         return False
@@ -92,7 +92,9 @@ def _checked_by_its_command(previous: Event | None, event: Event) -> bool:
     )
 
 
-def _what(ctx: ReportContext, event: Event) -> str:
+def event_text(ctx: ReportContext, event: Event) -> str:
+    """One event as Markdown: its description, a command in a code span, a message
+    with its deliveries' outcome."""
     match event.data:
         case CommandRan() as ran:
             return f"Ran {code_span(ran.command)} for {inline(ran.step)}: exit {ran.exit_code}"
@@ -124,7 +126,7 @@ def _outcome(record: DeliveryRecord) -> str:
     return f"delivery to {target} pending"
 
 
-def _deliveries(records: Iterable[DeliveryRecord]) -> str:
+def deliveries(records: Iterable[DeliveryRecord]) -> str:
     found = list(records)
     if not found:
         return "No messages were delivered to webhooks."
