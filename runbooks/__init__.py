@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from runbooks.checks import env_references, template_placeholders
-    from runbooks.loading import load_runbook, validate_runbook_file
+    from runbooks.loading import inspect_runbook_file, load_runbook, validate_runbook_file
     from runbooks.problems import Problem, RunbookError
     from runbooks.resolve import BUNDLED_DIR, bundled_runbooks, resolve_runbook
     from runbooks.serialize import runbook_from_data, runbook_to_data
@@ -22,6 +22,7 @@ _HOMES = {
     "template_placeholders": "runbooks.checks",
     "load_runbook": "runbooks.loading",
     "validate_runbook_file": "runbooks.loading",
+    "inspect_runbook_file": "runbooks.loading",
     "Problem": "runbooks.problems",
     "RunbookError": "runbooks.problems",
     "BUNDLED_DIR": "runbooks.resolve",
@@ -37,6 +38,7 @@ __all__ = [
     "RunbookError",
     "bundled_runbooks",
     "env_references",
+    "inspect_runbook_file",
     "load_runbook",
     "resolve_runbook",
     "runbook_from_data",

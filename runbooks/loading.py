@@ -25,6 +25,12 @@ def validate_runbook_file(path: str | Path) -> list[Problem]:
     return _load(path)[1]
 
 
+def inspect_runbook_file(path: str | Path) -> tuple[Runbook | None, list[Problem]]:
+    """The runbook (None when it has problems) and every problem, from one read of the file."""
+    runbook, problems = _load(path)
+    return (None if problems else runbook), problems
+
+
 def _load(path: str | Path) -> tuple[Runbook | None, list[Problem]]:
     file = str(path)
     try:

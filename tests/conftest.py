@@ -1,6 +1,8 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,7 @@ from runbooks.model import (
     StepKind,
     Window,
 )
+from store import SqliteEventLog
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
@@ -91,3 +94,14 @@ def small_runbook() -> Runbook:
             ),
         ),
     )
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "lastgood.db"
+
+
+@pytest.fixture
+def log(db_path: Path) -> Iterator[SqliteEventLog]:
+    with SqliteEventLog.open(db_path) as opened:
+        yield opened

@@ -99,14 +99,20 @@ def record_intact(path: Path) -> list[Event]:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
         conn.execute("PRAGMA journal_mode = DELETE")
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            conn.execute(f'DROP TRIGGER "{name}"')
+        drop_triggers(conn)
     finally:
         conn.close()
     return events
 
 
-def _row(event: Event | NewEvent, seq: int, prev_hash: str, digest: str) -> tuple[object, ...]:
+def drop_triggers(conn: sqlite3.Connection) -> None:
+    """What anyone with write access to the file can do first: lift the append-only rule."""
+    for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall():
+        conn.execute(f'DROP TRIGGER "{name}"')
+
+
+def event_row(event: Event | NewEvent, seq: int, prev_hash: str, digest: str) -> tuple[object, ...]:
+    """An `events` row as the log would have written it, with the hashes the caller chose."""
     at = format_timestamp(event.at)
     payload = canonical_json(event.payload)
     return (
@@ -208,7 +214,7 @@ def _insert(p: Picker, events: list[Event]) -> Tamper:
         conn.execute("UPDATE events SET seq = -seq WHERE incident_id = ? AND seq < 0", (INCIDENT,))
         conn.execute(
             f"INSERT INTO events VALUES ({', '.join('?' * 9)})",
-            _row(forged, position, prev, digest),
+            event_row(forged, position, prev, digest),
         )
 
     tail = valid and position == len(events) + 1

@@ -19,13 +19,13 @@ from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from store import SqliteEventLog
 from tests.cli_helpers import Cli
+from tests.tampering import drop_triggers
 
 
 def tamper(db: Path, statement: str, *args: object) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            conn.execute(f'DROP TRIGGER "{name}"')
+        drop_triggers(conn)
         conn.execute(statement, args)
     finally:
         conn.close()

@@ -99,6 +99,11 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     found["verify"] = json.loads(cli.ok("verify", incident_id, "--json"))
     found["verify-all"] = json.loads(cli.ok("verify", "--all", "--json"))
     found["export"] = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    broken = tmp / "broken.yaml"
+    broken.write_text("runbook: x\nphases: 3\n", encoding="utf-8")
+    checked = cli.run("validate", runbook.source, str(broken), "--json")
+    assert checked.code == 2, checked.err
+    found["validate"] = json.loads(checked.out)
     return found
 
 
@@ -111,6 +116,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         ("verify", "verify"),
         ("verify-all", "verify"),
         ("export", "export"),
+        ("validate", "validate"),
     ],
 )
 def test_each_json_answer_matches_its_schema(outputs, output, schema):
@@ -130,6 +136,16 @@ def test_every_time_is_written_one_way(outputs):
     times = [t for document in outputs.values() for t in time_strings(document)]
     assert len(times) > 50
     assert [t for t in times if not TIMESTAMP.match(t)] == []
+
+
+def test_validate_json_holds_what_the_lines_say(outputs):
+    answer = outputs["validate"]
+    assert isinstance(answer, dict)
+    good, bad = answer["files"]
+    assert answer["ok"] is False
+    assert (good["ok"], good["problems"], good["phases"]) == (True, [], 4)
+    assert bad["ok"] is False and bad["runbook"] is None
+    assert {"line": 2, "col": 9, "message": "'phases' must be a list"} in bad["problems"]
 
 
 def test_a_schema_rejects_what_it_should():

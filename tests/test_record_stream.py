@@ -41,6 +41,7 @@ from tests.golden.digests import check_golden_digest, placeholders
 from tests.golden.incidents import PARIS, Record, closed_record, hostile_record, normalise
 from tests.golden.markdown_checks import check_golden
 from tests.golden.sampled import SampledRecord, sampled_record
+from tests.tampering import drop_triggers
 from tui.cli.main import main
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
@@ -186,8 +187,7 @@ def _copy(source: Path, target: Path) -> Path:
 def _tamper(db: Path, incident_id: str, seq: int, column: str, value: str) -> None:
     conn = sqlite3.connect(db, isolation_level=None)
     try:
-        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
-            conn.execute(f'DROP TRIGGER "{name}"')
+        drop_triggers(conn)
         conn.execute(
             f"UPDATE events SET {column} = ? WHERE incident_id = ? AND seq = ?",
             (value, incident_id, seq),

@@ -189,11 +189,6 @@ OPENERS: list[Opener] = [SqliteEventLog.open, Outbox.open]
 OPENER_IDS = ["log", "outbox"]
 
 
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "lastgood.db"
-
-
 def test_the_current_version_is_two() -> None:
     assert SCHEMA_VERSION == 2
 

@@ -2,71 +2,23 @@
 
 from __future__ import annotations
 
-import contextlib
-import dataclasses
-import hashlib
 import os
 import sqlite3
-import stat
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 
 from incident.core.chain import GENESIS_HASH, event_hash
 from incident.core.events import NewEvent, truncate_to_millis
-from incident.core.payloads import Declared, EventData, NoteAdded, ProbeSamples
+from incident.core.payloads import Declared, NoteAdded, ProbeSamples
 from incident.core.samples import Outcome, Sample
-from store import SCHEMA_VERSION, SqliteEventLog, StoreError, default_db_path
-
-REPO = Path(__file__).resolve().parent.parent
-START = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
-
-
-def new_event(incident: str = "inc-1", n: int = 1, data: EventData | None = None) -> NewEvent:
-    return NewEvent(
-        incident_id=incident,
-        actor="alice",
-        at=START + timedelta(seconds=n, microseconds=n),
-        mono_ns=n * 1_000_000_007,
-        data=NoteAdded(f"note {n}", "alice") if data is None else data,
-    )
-
-
-def truncated(sample: Sample) -> Sample:
-    """A sample as read back: its time to the millisecond."""
-    return dataclasses.replace(sample, at=truncate_to_millis(sample.at))
-
-
-@contextlib.contextmanager
-def raw(path: Path) -> Iterator[sqlite3.Connection]:
-    """A plain sqlite3 connection, as another tool (or an attacker) would have."""
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        yield conn
-    finally:
-        conn.close()
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-@pytest.fixture
-def db_path(tmp_path: Path) -> Path:
-    return tmp_path / "lastgood.db"
-
-
-@pytest.fixture
-def log(db_path: Path) -> Iterator[SqliteEventLog]:
-    with SqliteEventLog.open(db_path) as opened:
-        yield opened
-
+from store import SqliteEventLog, StoreError
+from tests.store_helpers import REPO, START, new_event, one_line_naming, raw, truncated
 
 # Round trip and numbering
 
@@ -174,7 +126,7 @@ def test_a_writer_kept_out_past_the_bounded_wait_gets_one_line(
         with pytest.raises(StoreError) as caught:
             log.append([new_event(n=2)])
         other.execute("COMMIT")
-    assert _one_line_naming(caught.value, log.path) == (
+    assert one_line_naming(caught.value, log.path) == (
         f"{log.path}: cannot append to incident inc-1: other writers held the database "
         "for 0.2 s; nothing was written"
     )
@@ -286,203 +238,13 @@ def test_pragmas_in_effect_on_every_connection(db_path: Path, read_only: bool) -
         }
 
 
-def _mode(path: Path) -> int:
-    return stat.S_IMODE(path.stat().st_mode)
-
-
-def test_new_database_is_private_whatever_the_umask(tmp_path: Path) -> None:
-    db_path = tmp_path / "fresh" / "lastgood.db"
-    previous = os.umask(0)
-    try:
-        with SqliteEventLog.open(db_path) as log:
-            log.append([new_event()])
-            wal = db_path.with_name(db_path.name + "-wal")
-            assert wal.exists()
-            assert _mode(wal) & 0o077 == 0
-    finally:
-        os.umask(previous)
-    assert _mode(db_path) == 0o600
-    assert _mode(db_path.parent) == 0o700
-
-
-def test_triggers_refuse_update_delete_and_out_of_chain_inserts(log: SqliteEventLog) -> None:
-    (event,) = log.append([new_event()])
-    with raw(log.path) as conn:
-        for statement, refusal in (
-            ("UPDATE events SET actor = 'mallory'", "append-only"),
-            ("DELETE FROM events", "append-only"),
-            ("INSERT OR REPLACE INTO events SELECT * FROM events", "extend the chain"),
-        ):
-            with pytest.raises(sqlite3.IntegrityError, match=refusal):
-                conn.execute(statement)
-        with pytest.raises(sqlite3.IntegrityError, match="extend the chain"):
-            conn.execute(
-                "INSERT INTO events VALUES ('inc-1', 3, '', 0, 'x', 'k', '{}', ?, ?)",
-                (event.hash, "f" * 64),
-            )
-        with pytest.raises(sqlite3.IntegrityError, match="extend the chain"):
-            conn.execute(
-                "INSERT INTO events VALUES ('inc-1', 2, '', 0, 'x', 'k', '{}', ?, ?)",
-                (GENESIS_HASH, "f" * 64),
-            )
-    assert log.events("inc-1") == [event]
-
-
-def test_schema_version_is_stored(log: SqliteEventLog) -> None:
-    with raw(log.path) as conn:
-        meta = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
-        user_version = conn.execute("PRAGMA user_version").fetchone()
-    assert meta == (str(SCHEMA_VERSION),)
-    assert user_version == (SCHEMA_VERSION,)
-
-
-@pytest.mark.parametrize("read_only", [False, True])
-def test_newer_schema_is_refused(db_path: Path, read_only: bool) -> None:
-    SqliteEventLog.open(db_path).close()
-    with raw(db_path) as conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION + 1])
-    with pytest.raises(StoreError, match="newer") as caught:
-        SqliteEventLog.open(db_path, read_only=read_only)
-    assert str(caught.value).startswith(f"{db_path}: ")
-
-
 # Bad files
-
-
-def _one_line_naming(error: StoreError, path: Path) -> str:
-    message = str(error)
-    assert "\n" not in message
-    assert message.startswith(f"{path}: ")
-    return message
-
-
-@pytest.mark.parametrize("read_only", [False, True])
-def test_garbage_file_is_a_store_error_naming_it(tmp_path: Path, read_only: bool) -> None:
-    garbage = tmp_path / "notes.txt"
-    garbage.write_bytes(b"this is not a database\n" * 200)
-    before = digest(garbage)
-    with pytest.raises(StoreError) as caught:
-        SqliteEventLog.open(garbage, read_only=read_only)
-    message = _one_line_naming(caught.value, garbage)
-    assert "not a lastgood database (file is not a database)" in message
-    assert digest(garbage) == before
-
-
-def test_truncated_database_is_a_store_error(tmp_path: Path, db_path: Path) -> None:
-    with SqliteEventLog.open(db_path) as log:
-        for n in range(1, 51):
-            log.append([new_event(n=n, data=NoteAdded("x" * 2000, "alice"))])
-    truncated = tmp_path / "truncated.db"
-    data = db_path.read_bytes()
-    truncated.write_bytes(data[: len(data) // 2])
-    with pytest.raises(StoreError) as caught, SqliteEventLog.open(truncated, read_only=True) as log:
-        log.verify("inc-1")
-    assert "malformed" in _one_line_naming(caught.value, truncated)
-
-
-@pytest.mark.parametrize("read_only", [False, True])
-def test_foreign_sqlite_file_is_refused(tmp_path: Path, read_only: bool) -> None:
-    foreign = tmp_path / "other.db"
-    with raw(foreign) as conn:
-        conn.execute("CREATE TABLE bookmarks (url TEXT)")
-    with pytest.raises(StoreError, match="not a lastgood database") as caught:
-        SqliteEventLog.open(foreign, read_only=read_only)
-    _one_line_naming(caught.value, foreign)
-    with raw(foreign) as conn:
-        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
-
-
-def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
-    blocker = tmp_path / "a-file"
-    blocker.write_text("")
-    with pytest.raises(StoreError) as caught:
-        SqliteEventLog.open(blocker / "lastgood.db")
-    _one_line_naming(caught.value, blocker / "lastgood.db")
 
 
 # Read-only opening
 
 
-def test_read_only_needs_an_existing_file(db_path: Path) -> None:
-    with pytest.raises(StoreError, match="no such database file"):
-        SqliteEventLog.open(db_path, read_only=True)
-    assert not db_path.exists()
-
-
-def test_read_only_refuses_an_empty_file_without_changing_it(db_path: Path) -> None:
-    db_path.touch()
-    with pytest.raises(StoreError, match="empty"):
-        SqliteEventLog.open(db_path, read_only=True)
-    assert db_path.stat().st_size == 0
-
-
-def test_read_only_never_modifies_the_database_file(db_path: Path) -> None:
-    with SqliteEventLog.open(db_path) as log:
-        log.append([new_event(n=n) for n in range(1, 11)])
-    before, mtime = digest(db_path), db_path.stat().st_mtime_ns
-    time.sleep(0.01)  # a write would now change the mtime visibly
-    with SqliteEventLog.open(db_path, read_only=True) as reader:
-        for incident in reader.incident_ids():
-            assert len(reader.events(incident)) == 10
-            assert reader.verify(incident).ok
-            assert reader.last_seq(incident) == 10
-    assert digest(db_path) == before
-    assert db_path.stat().st_mtime_ns == mtime
-
-
-def test_read_only_beside_a_live_writer_leaves_the_file_alone(db_path: Path) -> None:
-    with SqliteEventLog.open(db_path) as writer:
-        writer.append([new_event(n=1)])
-        before, mtime = digest(db_path), db_path.stat().st_mtime_ns
-        with SqliteEventLog.open(db_path, read_only=True) as reader:
-            assert len(reader.events("inc-1")) == 1
-        assert digest(db_path) == before
-        assert db_path.stat().st_mtime_ns == mtime
-
-
-def test_read_only_sees_later_appends_and_refuses_its_own(db_path: Path) -> None:
-    SqliteEventLog.open(db_path).close()
-    with SqliteEventLog.open(db_path, read_only=True) as reader:
-        assert reader.incident_ids() == []
-        with SqliteEventLog.open(db_path) as writer:
-            writer.append([new_event(n=1)])
-            assert [e.seq for e in reader.events("inc-1")] == [1]
-            writer.append([new_event(n=2)])
-        assert reader.last_seq("inc-1") == 2
-        assert reader.read_only
-        with pytest.raises(StoreError, match="read-only"):
-            reader.append([new_event(n=3)])
-
-
 # Default location
-
-
-@pytest.mark.parametrize(
-    ("env", "expected"),
-    [
-        (
-            {"LASTGOOD_DB": "/srv/inc.db", "XDG_DATA_HOME": "/xdg", "HOME": "/home/u"},
-            "/srv/inc.db",
-        ),
-        ({"LASTGOOD_DB": "~/inc.db", "HOME": "/home/u"}, "/home/u/inc.db"),
-        ({"XDG_DATA_HOME": "/xdg", "HOME": "/home/u"}, "/xdg/lastgood/lastgood.db"),
-        (
-            {"LASTGOOD_DB": "", "XDG_DATA_HOME": "", "HOME": "/home/u"},
-            "/home/u/.local/share/lastgood/lastgood.db",
-        ),
-        (
-            {"XDG_DATA_HOME": "relative/dir", "HOME": "/home/u"},
-            "/home/u/.local/share/lastgood/lastgood.db",
-        ),
-    ],
-)
-def test_default_db_path_precedence(env: dict[str, str], expected: str) -> None:
-    assert default_db_path(env) == Path(expected)
-
-
-def test_default_db_path_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("LASTGOOD_DB", "/from/env.db")
-    assert default_db_path() == Path("/from/env.db")
 
 
 # Scale

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from incident.core.chain import ChainReport, canonical_json, event_hash
-from incident.core.events import Event, NewEvent, format_timestamp
+from incident.core.chain import ChainReport, event_hash
+from incident.core.events import Event, NewEvent
 from incident.core.payloads import ApprovalGranted, Declared, NoteAdded
 from store import SqliteEventLog, StoreError
+from tests.tampering import drop_triggers, event_row
 
 INCIDENT = "inc-2026-03-14"
 START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
@@ -62,36 +63,16 @@ def copy(intact: tuple[Path, list[Event]], tmp_path: Path) -> Path:
     return target
 
 
-def _drop_triggers(conn: sqlite3.Connection) -> None:
-    names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'").fetchall()
-    for (name,) in names:
-        conn.execute(f'DROP TRIGGER "{name}"')
-
-
 def _tamper_and_verify(path: Path, events: list[Event], tamper: Tamper) -> ChainReport:
     conn = sqlite3.connect(path, isolation_level=None)
     try:
-        _drop_triggers(conn)
+        drop_triggers(conn)
         tamper(conn, events)
     finally:
         conn.close()
     with SqliteEventLog.open(path, read_only=True) as log:
         assert log.verify("bystander").ok
         return log.verify(INCIDENT)
-
-
-def _row(event: Event | NewEvent, seq: int, prev_hash: str, digest: str) -> tuple[object, ...]:
-    return (
-        event.incident_id,
-        seq,
-        format_timestamp(event.at),
-        event.mono_ns,
-        event.actor,
-        event.kind,
-        canonical_json(event.payload),
-        prev_hash,
-        digest,
-    )
 
 
 def _insert(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
@@ -150,19 +131,19 @@ _FORGED = NewEvent(
 
 def _forge_with_junk_hash(conn: sqlite3.Connection, events: list[Event]) -> None:
     _make_room_at(conn, 5)
-    _insert(conn, _row(_FORGED, 5, events[3].hash, "f" * 64))
+    _insert(conn, event_row(_FORGED, 5, events[3].hash, "f" * 64))
 
 
 def _forge_linked(conn: sqlite3.Connection, events: list[Event]) -> None:
     """A perfect forged event 5; the genuine event after it still names event 4."""
     _make_room_at(conn, 5)
-    _insert(conn, _row(_FORGED, 5, events[3].hash, event_hash(_FORGED, 5, events[3].hash)))
+    _insert(conn, event_row(_FORGED, 5, events[3].hash, event_hash(_FORGED, 5, events[3].hash)))
 
 
 def _forge_over_other_prev(conn: sqlite3.Connection, events: list[Event]) -> None:
     """A self-consistent hash, computed over the wrong predecessor (event 3)."""
     _make_room_at(conn, 5)
-    _insert(conn, _row(_FORGED, 5, events[2].hash, event_hash(_FORGED, 5, events[2].hash)))
+    _insert(conn, event_row(_FORGED, 5, events[2].hash, event_hash(_FORGED, 5, events[2].hash)))
 
 
 @pytest.mark.parametrize(
@@ -291,7 +272,7 @@ def test_rewriting_the_whole_tail_shows_only_in_the_head_hash(
                 note = NoteAdded("all good", "bob")
                 event = dataclasses.replace(event, payload=note.to_json(), data=note)
             digest = event_hash(event, event.seq, prev)
-            _insert(conn, _row(event, event.seq, prev, digest))
+            _insert(conn, event_row(event, event.seq, prev, digest))
             prev = digest
 
     report = _tamper_and_verify(copy, events, rechain)

@@ -190,7 +190,8 @@ OTHER_VERBS: tuple[Verb, ...] = (
         "Validate",
         "Check runbook files; one FILE:LINE:COL line per problem.",
         G,
-        (Param("files", "runbook files", required=True, positional=True, metavar="FILE"),),
+        (Param("files", "runbook files", required=True, positional=True, metavar="FILE"), JSON),
+        json=True,
         tui=False,
     ),
     Verb(

@@ -15,164 +15,37 @@ receivers actually got:
 
 from __future__ import annotations
 
-import asyncio
-import socket
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.widgets import Input, TextArea
-from textual.widgets._footer import FooterKey
+from textual.widgets import TextArea
 
 from incident import commands
 from incident.app.session import IncidentSession
-from incident.core.clock import Clock, ManualClock, SystemClock
-from incident.core.events import Event
-from runbooks import load_runbook
-from runbooks.model import Runbook
+from incident.core.clock import ManualClock, SystemClock
 from store.sqlite_log import SqliteEventLog
+from tests.tui.due_harness import (
+    ANNOUNCED,
+    AUTO_ON_DECLARED,
+    CONFIRM_ON_GATE,
+    GATE,
+    approve_and_check_gate,
+    declare,
+    delivery_statuses,
+    hides_due,
+    kinds,
+    make_app,
+    notified,
+    offers_due,
+    stored,
+    write_runbook,
+)
 from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
-from tests.webhook_receivers import Answers, WebhookReceiver, hang_forever
+from tests.webhook_receivers import WebhookReceiver
 from tui.app.app import LastGoodApp
-from tui.app.modals import ApprovalModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
-from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_bar import IncidentBar
-
-RUNBOOK = """\
-runbook: due-demo
-title: Due messages demo
-roles: [incident-commander]
-templates:
-  initiating: "Initiating rollback due to {{issue}}. ETA {{eta}}."
-  announce: "Rollback decided for {{title}} ({{severity}}). Incident commander: {{commander}}."
-notify:
-  targets:
-{targets}
-  send:
-{send}
-phases:
-  - id: decide
-    title: Decision and Communication
-    window: [0, 5]
-    steps:
-      - id: assess
-        title: Assess severity
-      - id: page-team
-        title: Page the team
-      - id: notify-stakeholders
-        title: Notify stakeholders
-        kind: communication
-        template: initiating
-      - id: decide-rollback
-        title: Decide to roll back
-        kind: approval
-        approver: incident-commander
-      - id: announce-rollback
-        title: Announce the rollback
-        kind: communication
-        template: announce
-"""
-
-GATE = "decide-rollback"
-ANNOUNCED = "Rollback decided for Checkout errors (SEV2). Incident commander: Ada."
-DETAILS = commands.Declaration(
-    title="Checkout errors", severity="SEV2", commander="Ada", issue="checkout 500s"
-)
-AUTO_ON_DECLARED = "initiating: {to: [team], on: declared, mode: auto}"
-CONFIRM_ON_GATE = f'announce: {{to: [team], on: "step:{GATE}"}}'
-
-
-def write_runbook(tmp_path: Path, targets: dict[str, str], *send: str) -> Runbook:
-    lines = [f'    - {{name: {name}, kind: slack, url: "{url}"}}' for name, url in targets.items()]
-    path = tmp_path / "due.yaml"
-    path.write_text(
-        RUNBOOK.format(targets="\n".join(lines), send="\n".join(f"    {s}" for s in send))
-    )
-    return load_runbook(path)
-
-
-def declare(db: Path, runbook: Runbook, clock: Clock, incident_id: str | None = None) -> str:
-    event = commands.declare(runbook, DETAILS, actor="ada", clock=clock, incident_id=incident_id)
-    with SqliteEventLog.open(db) as log:
-        log.append([event])
-    return event.incident_id
-
-
-def make_app(log: SqliteEventLog, runbook: Runbook, incident_id: str) -> LastGoodApp:
-    return LastGoodApp(log, runbook, clock=SystemClock(), actor="ada", incident_id=incident_id)
-
-
-def stored(db: Path, incident_id: str) -> list[Event]:
-    with SqliteEventLog.open(db, read_only=True) as reader:
-        return reader.events(incident_id)
-
-
-def kinds(events: list[Event]) -> list[str]:
-    return [e.kind for e in events]
-
-
-def offers_due(screen: IncidentScreen) -> bool:
-    """`m` as the coordinator sees it: allowed by check_action and shown in the footer."""
-    allowed = screen.check_action("due_message", ()) is True
-    shown = "due_message" in {key.action for key in screen.query(FooterKey)}
-    return allowed and shown
-
-
-def hides_due(screen: IncidentScreen) -> bool:
-    """Neither allowed nor shown (the footer redraws a moment after check_action changes)."""
-    allowed = screen.check_action("due_message", ()) is True
-    shown = "due_message" in {key.action for key in screen.query(FooterKey)}
-    return not allowed and not shown
-
-
-def delivery_statuses(screen: IncidentScreen) -> list[str]:
-    return sorted(d.status for d in screen.state.deliveries.values())
-
-
-def notified(app: LastGoodApp, title: str) -> list[str]:
-    return [str(n.message) for n in app._notifications if n.title == title]
-
-
-def highlight(screen: IncidentScreen, step_id: str) -> None:
-    checklist = screen.query_one(Checklist)
-    checklist.highlighted = next(
-        i for i in range(checklist.option_count) if checklist.get_option_at_index(i).id == step_id
-    )
-
-
-async def approve_and_check_gate(pilot, screen: IncidentScreen) -> None:
-    """From the keyboard: space on the blocked gate asks for approval, space again checks."""
-    app = pilot.app
-    highlight(screen, GATE)
-    await pilot.press("space")
-    await wait_for_screen(pilot, ApprovalModal)
-    app.screen.query_one("#approver", Input).value = "Ada"
-    app.screen.query_one("#reason", Input).value = "error rate above the trigger"
-    await pilot.press("ctrl+s")
-    await wait_for_screen(pilot, IncidentScreen)
-    await wait_until(pilot, lambda: GATE in screen.state.approvals)
-    assert hides_due(screen)  # approved is not done: the moment has not come
-    highlight(screen, GATE)
-    await pilot.press("space")
-    await wait_until(pilot, lambda: screen.state.steps[GATE].done)
-
-
-class ReceiverOnSocket(WebhookReceiver):
-    """A `WebhookReceiver` that starts listening on a socket bound beforehand.
-
-    Until then the bound, non-listening port refuses connections, and no other
-    process can take the port in between.
-    """
-
-    def __init__(self, sock: socket.socket, answers: Answers | None = None) -> None:
-        super().__init__(answers)
-        self._sock = sock
-
-    async def __aenter__(self) -> ReceiverOnSocket:
-        self._server = await asyncio.start_server(self._connection, sock=self._sock)
-        return self
-
 
 # --- 1. mode: auto on declared ---------------------------------------------------------
 
@@ -348,91 +221,6 @@ async def test_declining_with_ctrl_d_records_the_reason_and_sends_nothing(tmp_pa
 
 async def test_declining_with_the_button_records_the_reason_and_sends_nothing(tmp_path):
     await check_declined(tmp_path, "button")
-
-
-# --- 4. a receiver that never answers ----------------------------------------------------
-
-
-async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
-    async with WebhookReceiver(hang_forever) as team:
-        runbook = write_runbook(tmp_path, {"team": team.url()}, AUTO_ON_DECLARED)
-        db = tmp_path / "hang.db"
-        incident_id = declare(db, runbook, SystemClock())
-
-        with SqliteEventLog.open(db) as log:
-            app = make_app(log, runbook, incident_id)
-            async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                await wait_until(pilot, lambda: len(team.requests) == 1, 10)
-                assert team.requests[0].answered is None  # in flight, never answered
-                assert delivery_statuses(screen) == ["pending"]
-
-                highlight(screen, "assess")
-                await pilot.press("space")
-                await wait_until(pilot, lambda: screen.state.steps["assess"].done)
-                assert screen.query_one(Checklist).highlighted_step == "page-team"
-                await pilot.press("space")
-                await wait_until(pilot, lambda: screen.state.steps["page-team"].done)
-
-                assert delivery_statuses(screen) == ["pending"]
-                assert "✉ 1 pending" in str(screen.query_one(IncidentBar).render())
-
-    events = stored(db, incident_id)
-    checked = [e.payload["step"] for e in events if e.kind == "step.checked"]
-    assert checked == ["notify-stakeholders", "assess", "page-team"]
-    assert "notification.queued" in kinds(events)
-    assert "notification.delivered" not in kinds(events)
-    assert "notification.failed" not in kinds(events)
-
-
-# --- 5. re-sending a message that failed for good ----------------------------------------
-
-
-async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
-        port = int(sock.getsockname()[1])
-        runbook = write_runbook(
-            tmp_path, {"team": f"http://127.0.0.1:{port}/hook"}, AUTO_ON_DECLARED
-        )
-        db = tmp_path / "resend.db"
-        incident_id = declare(db, runbook, SystemClock())
-
-        with SqliteEventLog.open(db) as log:
-            app = make_app(log, runbook, incident_id)
-            app.delivery_attempts = 2
-            async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert screen.check_action("verb", ("deliver",)) is False
-                await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
-                await wait_until(pilot, lambda: "f" in screen.active_bindings)
-                assert screen.check_action("verb", ("deliver",))
-                assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
-                assert notified(app, "Message not delivered")
-
-                async with ReceiverOnSocket(sock) as team:
-                    await pilot.press("f")
-                    await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
-                    await wait_until(pilot, lambda: "f" not in screen.active_bindings)
-                    await pilot.pause(1.2)  # a tick: nothing more goes out
-                    [message] = screen.state.communications
-
-    assert [r.document for r in team.requests] == [{"text": message.text}]
-    assert len(team.accepted_keys()) == 1
-    events = stored(db, incident_id)
-    notes = [e for e in events if e.kind.startswith("notification.")]
-    assert [e.kind for e in notes] == [
-        "notification.queued",
-        "notification.failed",
-        "notification.requeued",
-        "notification.delivered",
-    ]
-    assert len({e.payload["key"] for e in notes}) == 1
-    assert notes[1].payload["attempts"] == 2
-    assert "refused" in str(notes[1].payload["error"])
-    assert notes[0].payload["key"] == team.accepted_keys()[0]
 
 
 # --- the modal, frozen ----------------------------------------------------------------------

@@ -27,7 +27,7 @@ HANDLERS: dict[str, str] = {
     "export": "tui.cli.reading:cmd_export",
     "timeline": "tui.cli.reading:cmd_timeline",
     "ics": "tui.cli.reading:cmd_ics",
-    "validate": "tui.cli.reading:cmd_validate",
+    "validate": "tui.cli.validate:cmd_validate",
     "verify": "tui.cli.record_verbs:cmd_verify",
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",

@@ -29,7 +29,7 @@ from incident.reports.record import read_record
 from incident.reports.report import json_export_streamed, markdown_report_from
 from incident.reports.status import status_data, status_text
 from incident.reports.timeline import timeline_from
-from runbooks import RunbookError, load_runbook, validate_runbook_file
+from runbooks import RunbookError
 from store.sqlite_log import SqliteEventLog
 from tui.cli.context import db_path, open_log, open_session
 from tui.cli.errors import CliError
@@ -188,22 +188,6 @@ def _write_atomically(path: Path, parts: Iterable[str]) -> None:
         temp.replace(path)
     except OSError as error:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
-
-
-def cmd_validate(args: argparse.Namespace) -> int:
-    problems = 0
-    for name in args.files:
-        found = validate_runbook_file(name)
-        for problem in found:
-            print(problem, file=sys.stderr)
-        problems += len(found)
-        if not found:
-            runbook = load_runbook(name)
-            print(
-                f"{name}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
-                f"{len(runbook.steps())} steps)"
-            )
-    return 2 if problems else 0
 
 
 def open_state(events: list[Event]) -> IncidentState:

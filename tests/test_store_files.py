@@ -1,0 +1,200 @@
+"""The SQLite file itself: private on creation, schema versions, damaged or foreign files,
+read-only media, and where it lives by default."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+import time
+from pathlib import Path
+
+import pytest
+
+from incident.core.chain import GENESIS_HASH
+from incident.core.payloads import NoteAdded
+from store import SCHEMA_VERSION, SqliteEventLog, StoreError, default_db_path
+from tests.store_helpers import digest, new_event, one_line_naming, raw
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_new_database_is_private_whatever_the_umask(tmp_path: Path) -> None:
+    db_path = tmp_path / "fresh" / "lastgood.db"
+    previous = os.umask(0)
+    try:
+        with SqliteEventLog.open(db_path) as log:
+            log.append([new_event()])
+            wal = db_path.with_name(db_path.name + "-wal")
+            assert wal.exists()
+            assert _mode(wal) & 0o077 == 0
+    finally:
+        os.umask(previous)
+    assert _mode(db_path) == 0o600
+    assert _mode(db_path.parent) == 0o700
+
+
+def test_triggers_refuse_update_delete_and_out_of_chain_inserts(log: SqliteEventLog) -> None:
+    (event,) = log.append([new_event()])
+    with raw(log.path) as conn:
+        for statement, refusal in (
+            ("UPDATE events SET actor = 'mallory'", "append-only"),
+            ("DELETE FROM events", "append-only"),
+            ("INSERT OR REPLACE INTO events SELECT * FROM events", "extend the chain"),
+        ):
+            with pytest.raises(sqlite3.IntegrityError, match=refusal):
+                conn.execute(statement)
+        with pytest.raises(sqlite3.IntegrityError, match="extend the chain"):
+            conn.execute(
+                "INSERT INTO events VALUES ('inc-1', 3, '', 0, 'x', 'k', '{}', ?, ?)",
+                (event.hash, "f" * 64),
+            )
+        with pytest.raises(sqlite3.IntegrityError, match="extend the chain"):
+            conn.execute(
+                "INSERT INTO events VALUES ('inc-1', 2, '', 0, 'x', 'k', '{}', ?, ?)",
+                (GENESIS_HASH, "f" * 64),
+            )
+    assert log.events("inc-1") == [event]
+
+
+def test_schema_version_is_stored(log: SqliteEventLog) -> None:
+    with raw(log.path) as conn:
+        meta = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        user_version = conn.execute("PRAGMA user_version").fetchone()
+    assert meta == (str(SCHEMA_VERSION),)
+    assert user_version == (SCHEMA_VERSION,)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_newer_schema_is_refused(db_path: Path, read_only: bool) -> None:
+    SqliteEventLog.open(db_path).close()
+    with raw(db_path) as conn:
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [SCHEMA_VERSION + 1])
+    with pytest.raises(StoreError, match="newer") as caught:
+        SqliteEventLog.open(db_path, read_only=read_only)
+    assert str(caught.value).startswith(f"{db_path}: ")
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_garbage_file_is_a_store_error_naming_it(tmp_path: Path, read_only: bool) -> None:
+    garbage = tmp_path / "notes.txt"
+    garbage.write_bytes(b"this is not a database\n" * 200)
+    before = digest(garbage)
+    with pytest.raises(StoreError) as caught:
+        SqliteEventLog.open(garbage, read_only=read_only)
+    message = one_line_naming(caught.value, garbage)
+    assert "not a lastgood database (file is not a database)" in message
+    assert digest(garbage) == before
+
+
+def test_truncated_database_is_a_store_error(tmp_path: Path, db_path: Path) -> None:
+    with SqliteEventLog.open(db_path) as log:
+        for n in range(1, 51):
+            log.append([new_event(n=n, data=NoteAdded("x" * 2000, "alice"))])
+    truncated = tmp_path / "truncated.db"
+    data = db_path.read_bytes()
+    truncated.write_bytes(data[: len(data) // 2])
+    with pytest.raises(StoreError) as caught, SqliteEventLog.open(truncated, read_only=True) as log:
+        log.verify("inc-1")
+    assert "malformed" in one_line_naming(caught.value, truncated)
+
+
+@pytest.mark.parametrize("read_only", [False, True])
+def test_foreign_sqlite_file_is_refused(tmp_path: Path, read_only: bool) -> None:
+    foreign = tmp_path / "other.db"
+    with raw(foreign) as conn:
+        conn.execute("CREATE TABLE bookmarks (url TEXT)")
+    with pytest.raises(StoreError, match="not a lastgood database") as caught:
+        SqliteEventLog.open(foreign, read_only=read_only)
+    one_line_naming(caught.value, foreign)
+    with raw(foreign) as conn:
+        assert conn.execute("PRAGMA journal_mode").fetchone() == ("delete",)
+
+
+def test_unwritable_location_is_a_store_error(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(StoreError) as caught:
+        SqliteEventLog.open(blocker / "lastgood.db")
+    one_line_naming(caught.value, blocker / "lastgood.db")
+
+
+def test_read_only_needs_an_existing_file(db_path: Path) -> None:
+    with pytest.raises(StoreError, match="no such database file"):
+        SqliteEventLog.open(db_path, read_only=True)
+    assert not db_path.exists()
+
+
+def test_read_only_refuses_an_empty_file_without_changing_it(db_path: Path) -> None:
+    db_path.touch()
+    with pytest.raises(StoreError, match="empty"):
+        SqliteEventLog.open(db_path, read_only=True)
+    assert db_path.stat().st_size == 0
+
+
+def test_read_only_never_modifies_the_database_file(db_path: Path) -> None:
+    with SqliteEventLog.open(db_path) as log:
+        log.append([new_event(n=n) for n in range(1, 11)])
+    before, mtime = digest(db_path), db_path.stat().st_mtime_ns
+    time.sleep(0.01)  # a write would now change the mtime visibly
+    with SqliteEventLog.open(db_path, read_only=True) as reader:
+        for incident in reader.incident_ids():
+            assert len(reader.events(incident)) == 10
+            assert reader.verify(incident).ok
+            assert reader.last_seq(incident) == 10
+    assert digest(db_path) == before
+    assert db_path.stat().st_mtime_ns == mtime
+
+
+def test_read_only_beside_a_live_writer_leaves_the_file_alone(db_path: Path) -> None:
+    with SqliteEventLog.open(db_path) as writer:
+        writer.append([new_event(n=1)])
+        before, mtime = digest(db_path), db_path.stat().st_mtime_ns
+        with SqliteEventLog.open(db_path, read_only=True) as reader:
+            assert len(reader.events("inc-1")) == 1
+        assert digest(db_path) == before
+        assert db_path.stat().st_mtime_ns == mtime
+
+
+def test_read_only_sees_later_appends_and_refuses_its_own(db_path: Path) -> None:
+    SqliteEventLog.open(db_path).close()
+    with SqliteEventLog.open(db_path, read_only=True) as reader:
+        assert reader.incident_ids() == []
+        with SqliteEventLog.open(db_path) as writer:
+            writer.append([new_event(n=1)])
+            assert [e.seq for e in reader.events("inc-1")] == [1]
+            writer.append([new_event(n=2)])
+        assert reader.last_seq("inc-1") == 2
+        assert reader.read_only
+        with pytest.raises(StoreError, match="read-only"):
+            reader.append([new_event(n=3)])
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        (
+            {"LASTGOOD_DB": "/srv/inc.db", "XDG_DATA_HOME": "/xdg", "HOME": "/home/u"},
+            "/srv/inc.db",
+        ),
+        ({"LASTGOOD_DB": "~/inc.db", "HOME": "/home/u"}, "/home/u/inc.db"),
+        ({"XDG_DATA_HOME": "/xdg", "HOME": "/home/u"}, "/xdg/lastgood/lastgood.db"),
+        (
+            {"LASTGOOD_DB": "", "XDG_DATA_HOME": "", "HOME": "/home/u"},
+            "/home/u/.local/share/lastgood/lastgood.db",
+        ),
+        (
+            {"XDG_DATA_HOME": "relative/dir", "HOME": "/home/u"},
+            "/home/u/.local/share/lastgood/lastgood.db",
+        ),
+    ],
+)
+def test_default_db_path_precedence(env: dict[str, str], expected: str) -> None:
+    assert default_db_path(env) == Path(expected)
+
+
+def test_default_db_path_reads_the_process_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("LASTGOOD_DB", "/from/env.db")
+    assert default_db_path() == Path("/from/env.db")

@@ -1,0 +1,110 @@
+"""A due message whose receiver hangs keeps the keyboard live; one that failed for good is
+re-sent with `f` and delivered once."""
+
+from __future__ import annotations
+
+import socket
+
+from incident.core.clock import SystemClock
+from store.sqlite_log import SqliteEventLog
+from tests.tui.due_harness import (
+    AUTO_ON_DECLARED,
+    ReceiverOnSocket,
+    declare,
+    delivery_statuses,
+    highlight,
+    kinds,
+    make_app,
+    notified,
+    stored,
+    write_runbook,
+)
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.webhook_receivers import WebhookReceiver, hang_forever
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.incident_bar import IncidentBar
+
+# --- 4. a receiver that never answers ----------------------------------------------------
+
+
+async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
+    async with WebhookReceiver(hang_forever) as team:
+        runbook = write_runbook(tmp_path, {"team": team.url()}, AUTO_ON_DECLARED)
+        db = tmp_path / "hang.db"
+        incident_id = declare(db, runbook, SystemClock())
+
+        with SqliteEventLog.open(db) as log:
+            app = make_app(log, runbook, incident_id)
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                await wait_until(pilot, lambda: len(team.requests) == 1, 10)
+                assert team.requests[0].answered is None  # in flight, never answered
+                assert delivery_statuses(screen) == ["pending"]
+
+                highlight(screen, "assess")
+                await pilot.press("space")
+                await wait_until(pilot, lambda: screen.state.steps["assess"].done)
+                assert screen.query_one(Checklist).highlighted_step == "page-team"
+                await pilot.press("space")
+                await wait_until(pilot, lambda: screen.state.steps["page-team"].done)
+
+                assert delivery_statuses(screen) == ["pending"]
+                assert "✉ 1 pending" in str(screen.query_one(IncidentBar).render())
+
+    events = stored(db, incident_id)
+    checked = [e.payload["step"] for e in events if e.kind == "step.checked"]
+    assert checked == ["notify-stakeholders", "assess", "page-team"]
+    assert "notification.queued" in kinds(events)
+    assert "notification.delivered" not in kinds(events)
+    assert "notification.failed" not in kinds(events)
+
+
+# --- 5. re-sending a message that failed for good ----------------------------------------
+
+
+async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+        port = int(sock.getsockname()[1])
+        runbook = write_runbook(
+            tmp_path, {"team": f"http://127.0.0.1:{port}/hook"}, AUTO_ON_DECLARED
+        )
+        db = tmp_path / "resend.db"
+        incident_id = declare(db, runbook, SystemClock())
+
+        with SqliteEventLog.open(db) as log:
+            app = make_app(log, runbook, incident_id)
+            app.delivery_attempts = 2
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert screen.check_action("verb", ("deliver",)) is False
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
+                await wait_until(pilot, lambda: "f" in screen.active_bindings)
+                assert screen.check_action("verb", ("deliver",))
+                assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
+                assert notified(app, "Message not delivered")
+
+                async with ReceiverOnSocket(sock) as team:
+                    await pilot.press("f")
+                    await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                    await wait_until(pilot, lambda: "f" not in screen.active_bindings)
+                    await pilot.pause(1.2)  # a tick: nothing more goes out
+                    [message] = screen.state.communications
+
+    assert [r.document for r in team.requests] == [{"text": message.text}]
+    assert len(team.accepted_keys()) == 1
+    events = stored(db, incident_id)
+    notes = [e for e in events if e.kind.startswith("notification.")]
+    assert [e.kind for e in notes] == [
+        "notification.queued",
+        "notification.failed",
+        "notification.requeued",
+        "notification.delivered",
+    ]
+    assert len({e.payload["key"] for e in notes}) == 1
+    assert notes[1].payload["attempts"] == 2
+    assert "refused" in str(notes[1].payload["error"])
+    assert notes[0].payload["key"] == team.accepted_keys()[0]

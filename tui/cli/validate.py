@@ -1,0 +1,50 @@
+"""`lastgood validate`: check runbook files before an incident needs them.
+
+Problems go to stderr as FILE:LINE:COL lines, which editors jump to; `--json` puts
+the same findings on stdout as one document, for CI jobs that gate a runbook change.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from incident.core.events import JSONValue
+from incident.core.text import json_text
+from runbooks import Problem, inspect_runbook_file
+from runbooks.model import Runbook
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    files: list[JSONValue] = []
+    problems = 0
+    for name in args.files:
+        runbook, found = inspect_runbook_file(name)
+        problems += len(found)
+        if args.json:
+            files.append(_file_data(name, runbook, found))
+            continue
+        for problem in found:
+            print(problem, file=sys.stderr)
+        if runbook is not None:
+            print(
+                f"{name}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
+                f"{len(runbook.steps())} steps)"
+            )
+    if args.json:
+        print(json_text({"ok": problems == 0, "files": files}))
+    return 2 if problems else 0
+
+
+def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> JSONValue:
+    return {
+        "file": name,
+        "ok": runbook is not None,
+        "runbook": None if runbook is None else runbook.id,
+        "phases": None if runbook is None else len(runbook.phases),
+        "steps": None if runbook is None else len(runbook.steps()),
+        "problems": [
+            {"line": problem.line, "col": problem.col, "message": problem.message}
+            for problem in problems
+        ],
+    }
