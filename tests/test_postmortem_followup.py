@@ -7,6 +7,7 @@ back by a second reader, as a face would.
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 
 import pytest
@@ -14,18 +15,29 @@ import pytest
 from incident.app import followup, postmortem
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
+from incident.core.clock import ManualClock
 from incident.core.state import fold
 from incident.reports.describe import describe
 from store.sqlite_log import SqliteEventLog
 from tui.demo.scenarios import ACTOR, closed, declared
 
 
-@pytest.fixture
-def closed_db(tmp_path):
-    db = tmp_path / "incidents.db"
+@pytest.fixture(scope="module")
+def closed_scenario(tmp_path_factory):
+    """The `closed` scenario, recorded once (it samples probes for half an hour)."""
+    db = tmp_path_factory.mktemp("closed") / "incidents.db"
     scenario = closed(db)
     scenario.log.close()
     return db, scenario.incident_id, scenario.clock
+
+
+@pytest.fixture
+def closed_db(closed_scenario, tmp_path):
+    """A copy of it for each test, with a clock of its own."""
+    original, incident_id, clock = closed_scenario
+    db = tmp_path / "incidents.db"
+    shutil.copyfile(original, db)
+    return db, incident_id, ManualClock(clock.now())
 
 
 def session_on(db, incident_id, clock) -> IncidentSession:
