@@ -34,7 +34,7 @@ class Cli:
         self.env = {
             **os.environ,
             "LASTGOOD_DB": str(db),
-            "LASTGOOD_ACTOR": actor,
+            "LASTGOOD_USER": actor,
             "PYTHONPATH": str(ROOT),
         }
 

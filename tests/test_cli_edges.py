@@ -241,11 +241,11 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_nothing_is_recorded(
     assert "ok, 1 events" in cli.ok("verify", incident_id)
 
 
-@pytest.mark.parametrize("variable", ["LASTGOOD_ACTOR", "LASTGOOD_DB"])
+@pytest.mark.parametrize("variable", ["LASTGOOD_USER", "LASTGOOD_DB"])
 def test_an_environment_value_that_is_not_utf8_is_one_line(tmp_path: Path, variable: str) -> None:
     cli = Cli(tmp_path / "env.db")
     incident_id = declare(cli)
-    if variable == "LASTGOOD_ACTOR":
+    if variable == "LASTGOOD_USER":
         raw, args = b"ad\xffa", ["--db", str(cli.db), "note", incident_id, "hello"]
     else:
         raw, args = os.fsencode(tmp_path) + b"/x\xff.db", ["note", incident_id, "hello"]

@@ -94,6 +94,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     cli.ok("factor", incident_id, "no canary stage")
     cli.ok("report-status", incident_id, "--owner", "Ada", "--reviewers", "Bo,Cy")
     found["status"] = json.loads(cli.ok("status", incident_id, "--json"))
+    found["brief"] = json.loads(cli.ok("brief", incident_id, "--json"))
     found["replay"] = json.loads(cli.ok("replay", incident_id, "--json", "--at", "T+00:01"))
     found["list"] = json.loads(cli.ok("list", "--json"))
     found["verify"] = json.loads(cli.ok("verify", incident_id, "--json"))
@@ -111,6 +112,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     ("output", "schema"),
     [
         ("status", "status"),
+        ("brief", "brief"),
         ("replay", "status"),
         ("list", "list"),
         ("verify", "verify"),
@@ -132,6 +134,16 @@ def test_monitor_writes_one_schema_valid_object_per_line(outputs):
         assert_valid("monitor-line", line)
 
 
+def test_the_brief_says_what_was_decided_and_by_whom(outputs):
+    brief = outputs["brief"]
+    assert isinstance(brief, dict)
+    (decision,) = brief["decisions"]
+    assert decision["what"] == "approved decide-rollback" and decision["by"] == "Ada"
+    assert decision["why"] == "error-rate trigger met"
+    assert 8 <= len(brief["lines"]) <= 20
+    assert brief["roles"]["incident-commander"] == "Ada"
+
+
 def test_every_time_is_written_one_way(outputs):
     times = [t for document in outputs.values() for t in time_strings(document)]
     assert len(times) > 50
@@ -151,4 +163,5 @@ def test_validate_json_holds_what_the_lines_say(outputs):
 def test_a_schema_rejects_what_it_should():
     bad = {"id": "x", "status": "paused"}
     assert list(validator("status").iter_errors(bad))
+    assert list(validator("brief").iter_errors(bad))
     assert list(validator("list").iter_errors([{"declared_at": "2026-11-28T09:00:00+00:00"}]))

@@ -178,4 +178,9 @@ def test_optional_fields_are_left_out_as_before() -> None:
     moment = datetime(2026, 11, 29, 9, 30, tzinfo=UTC)
     booked = PostmortemScheduled(moment, 60, (), False, "", (moment, moment), "ada")
     assert "previous_starts_at" not in booked.to_json()
+    assert "organizer" not in booked.to_json()  # older readers never meet the new field
+    invited = PostmortemScheduled(
+        moment, 60, (), False, "", (moment, moment), "ada", None, "a@b.io"
+    )
+    assert PostmortemScheduled.from_json(invited.to_json()) == invited
     assert booked.to_json()["window"] == ["2026-11-29T09:30:00.000Z"] * 2

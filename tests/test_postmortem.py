@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import icalendar
 import pytest
 
 from incident import commands
@@ -13,6 +14,7 @@ from incident.core.clock import ManualClock
 from incident.core.state import fold as fold_events
 from incident.reports.describe import describe
 from incident.reports.ics import MAX_OCTETS, NotScheduled, escape_text, fold, postmortem_ics
+from incident.reports.postmortem import booking_reminder
 from runbooks.model import Runbook
 from tests.conftest import T0
 from tests.memory_log import MemoryLog
@@ -43,23 +45,29 @@ def book(session, clock, starts_at: datetime, **options):
     )
 
 
-@pytest.mark.parametrize(
-    "after",
-    [timedelta(hours=23, minutes=59), timedelta(hours=48, minutes=1), timedelta(hours=-1)],
-    ids=["23h59m", "48h01m", "before-close"],
-)
-def test_meeting_outside_24_to_48_hours_is_refused(closed_session, clock, after):
+def test_meeting_more_than_48_hours_after_resolution_needs_a_reason(closed_session, clock):
     with pytest.raises(CommandError) as refused:
-        book(closed_session, clock, CLOSED_AT + after)
+        book(closed_session, clock, CLOSED_AT + timedelta(hours=48, minutes=1))
     message = str(refused.value)
-    assert "between 2026-11-29 09:30:00 UTC and 2026-11-30 09:30:00 UTC" in message
-    assert "needs force and a reason" in message and "--" not in message  # domain words
-    assert refused.value.needs == ("force", "reason")  # each face phrases the remedy
+    assert "within 48 h of resolution (2026-11-28 09:30:00 UTC)" in message
+    assert "by 2026-11-30 09:30:00 UTC, not 2026-11-30 09:31:00 UTC" in message
+    assert "needs a reason" in message and "--" not in message  # domain words
+    assert refused.value.needs == ("reason",)  # each face phrases the remedy
     assert closed_session.state.postmortem is None
 
 
-@pytest.mark.parametrize("after", [timedelta(hours=24), timedelta(hours=48)], ids=["24h", "48h"])
-def test_meeting_at_either_end_of_the_window_is_booked(closed_session, clock, after):
+def test_meeting_before_the_resolution_is_refused_even_with_a_reason(closed_session, clock):
+    with pytest.raises(CommandError, match="cannot start before the resolution"):
+        book(closed_session, clock, CLOSED_AT - timedelta(minutes=1), reason="x", force=True)
+    assert closed_session.state.postmortem is None
+
+
+@pytest.mark.parametrize(
+    "after",
+    [timedelta(0), timedelta(hours=14), timedelta(hours=24), timedelta(hours=48)],
+    ids=["at-resolution", "next-morning-14h", "24h", "48h"],
+)
+def test_meeting_from_resolution_to_48_hours_is_booked(closed_session, clock, after):
     event = book(closed_session, clock, CLOSED_AT + after, attendees=["Ada", " Bo ", "", "Ada"])
     meeting = closed_session.state.postmortem
     assert meeting is not None
@@ -67,7 +75,7 @@ def test_meeting_at_either_end_of_the_window_is_booked(closed_session, clock, af
     assert meeting.ends_at == CLOSED_AT + after + timedelta(minutes=60)
     assert meeting.attendees == ("Ada", "Bo")
     assert not meeting.forced
-    assert event.payload["window"] == ["2026-11-29T09:30:00.000Z", "2026-11-30T09:30:00.000Z"]
+    assert event.payload["window"] == ["2026-11-28T09:30:00.000Z", "2026-11-30T09:30:00.000Z"]
 
 
 def test_forced_booking_outside_the_window_records_its_reason(closed_session, clock):
@@ -84,7 +92,34 @@ def test_forced_booking_outside_the_window_records_its_reason(closed_session, cl
     assert meeting.reason == "half the team is at a conference"
     assert meeting.duration_min == 90
     assert event.payload["forced"] is True
-    assert "outside the 24–48 h window: half the team" in describe(event)
+    assert "outside its window: half the team" in describe(event)
+
+
+def test_a_reason_alone_books_a_late_meeting(closed_session, clock):
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=60), reason="Bo is away")
+    meeting = closed_session.state.postmortem
+    assert meeting is not None and meeting.forced and meeting.reason == "Bo is away"
+
+
+# --- the +24 h reminder (clock injected) -------------------------------------------
+
+
+def test_reminder_comes_24_hours_after_resolution_while_nothing_is_booked(closed_session, clock):
+    state = closed_session.state
+    assert booking_reminder(state, CLOSED_AT + timedelta(hours=23, minutes=59)) is None
+    due = booking_reminder(state, CLOSED_AT + timedelta(hours=24))
+    assert due is not None and not due.late
+    assert due.due_at == CLOSED_AT + timedelta(hours=24)
+    assert due.text == "Post-mortem not booked yet: book it to start by 2026-11-30 09:30:00 UTC"
+    late = booking_reminder(state, CLOSED_AT + timedelta(hours=48, seconds=1))
+    assert late is not None and late.late and "now needs a reason" in late.text
+
+
+def test_no_reminder_before_resolution_or_once_booked(small_runbook, clock, closed_session):
+    still_open = open_incident(small_runbook, clock).state
+    assert booking_reminder(still_open, T0 + timedelta(days=3)) is None
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=30))
+    assert booking_reminder(closed_session.state, CLOSED_AT + timedelta(hours=40)) is None
 
 
 @pytest.mark.parametrize("reason", ["", "   "])
@@ -247,8 +282,77 @@ def test_ics_unfolds_to_the_meeting(ics_text):
     description = unescape(props["DESCRIPTION"]).split("\n")
     assert description[0] == "Blameless post-mortem for incident INC-PM-1."
     assert "Attendees: Ada, the IC, bo@example.com" in description
-    attendees = [line for line in lines if line.startswith("ATTENDEE")]
-    assert attendees == ['ATTENDEE;CN="bo@example.com";ROLE=REQ-PARTICIPANT:mailto:bo@example.com']
+    assert props["METHOD"] == "PUBLISH"  # no organizer: an event to add, not an invitation
+    assert not [line for line in lines if line.startswith(("ATTENDEE", "ORGANIZER"))]
+
+
+def parsed(text: str) -> tuple[icalendar.Calendar, icalendar.Event]:
+    """The file as a calendar client reads it (the icalendar library)."""
+    calendar = icalendar.Calendar.from_ical(text)
+    events = [c for c in calendar.walk() if c.name == "VEVENT"]
+    assert len(events) == 1
+    return calendar, events[0]
+
+
+def test_ics_without_organizer_parses_as_a_published_event(ics_text):
+    calendar, event = parsed(ics_text)
+    assert calendar["METHOD"] == "PUBLISH" and calendar["VERSION"] == "2.0"
+    assert "ATTENDEE" not in event and "ORGANIZER" not in event
+    assert event.decoded("DTSTART") == CLOSED_AT + timedelta(hours=26)
+    assert event.decoded("DTEND") - event.decoded("DTSTART") == timedelta(minutes=45)
+    assert str(event["SUMMARY"]) == f"Post-mortem: {TRICKY_TITLE} (INC-PM-1)"
+    assert "Attendees: Ada, the IC, bo@example.com" in str(event["DESCRIPTION"])
+    assert str(event["UID"]) == "postmortem-INC-PM-1@lastgood"
+
+
+def test_ics_with_an_organizer_is_an_invitation_clients_can_answer(closed_session, clock):
+    book(
+        closed_session,
+        clock,
+        CLOSED_AT + timedelta(hours=20),
+        attendees=["Ada", "bo@example.com", "cy@example.org"],
+        organizer="ada@example.com",
+    )
+    calendar, event = parsed(
+        postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    )
+    assert calendar["METHOD"] == "REQUEST"
+    organizer = event["ORGANIZER"]
+    assert str(organizer) == "mailto:ada@example.com" and organizer.params["CN"] == "ada"
+    attendees = event["ATTENDEE"]
+    assert [str(a) for a in attendees] == ["mailto:bo@example.com", "mailto:cy@example.org"]
+    assert {a.params["RSVP"] for a in attendees} == {"TRUE"}
+    assert {a.params["PARTSTAT"] for a in attendees} == {"NEEDS-ACTION"}
+
+
+def test_an_organizer_without_email_attendees_publishes(closed_session, clock):
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=20), organizer="ada@example.com")
+    calendar, event = parsed(
+        postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    )
+    assert calendar["METHOD"] == "PUBLISH" and "ATTENDEE" not in event
+    assert str(event["ORGANIZER"]) == "mailto:ada@example.com"
+
+
+def test_an_organizer_must_be_an_email_address(closed_session, clock):
+    with pytest.raises(CommandError, match="organizer is an email address, not 'Ada'"):
+        book(closed_session, clock, CLOSED_AT + timedelta(hours=20), organizer="Ada")
+
+
+def test_ics_changes_only_with_a_booking_and_then_sequence_and_dtstamp_go_up(closed_session, clock):
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=20), attendees=["Ada"])
+    first = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    clock.advance(120)
+    closed_session.run(lambda s: commands.note_rca(s, "retry storm", actor="ada", clock=clock))
+    later = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    assert later == first  # the record grew, the booking did not: the same file
+    clock.advance(60)
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=20), attendees=["Ada", "Bo"])
+    moved = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    (_, before), (_, after) = parsed(first), parsed(moved)
+    assert (before["SEQUENCE"], after["SEQUENCE"]) == (0, 1)
+    assert after.decoded("DTSTAMP") - before.decoded("DTSTAMP") == timedelta(seconds=180)
+    assert "Attendees: Ada, Bo" in str(after["DESCRIPTION"])
 
 
 def test_ics_needs_a_booked_meeting(closed_session):

@@ -209,8 +209,8 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
     assert ran.endswith("Ran echo '|' `date` <x> # done for record-running-version: exit 3")
     approvals = by_header[("Approved", "By", "Reason", "T+", "UTC")]
     assert [row[:3] for row in approvals] == [
-        ["decide-rollback", "Ada `|` Lovelace", flat(NASTY)],
-        ["tier:restore-backup", "Boss <b>", flat(NASTY)],
+        ["decide-rollback", "Ada `|` Lovelace, recorded by eve | <script>x</script>", flat(NASTY)],
+        ["tier:restore-backup", "Boss <b>, recorded by eve | <script>x</script>", flat(NASTY)],
     ]
     pages = by_header[("T+", "UTC", "Paged", "How", "By", "Note")]
     assert pages[0][2:] == [

@@ -108,6 +108,7 @@ def test_the_approval_that_claims_a_trigger_is_flagged(report):
         for t in found
         if t.type == "inline" and t.content.startswith("**Rollback decision** at")
     )
+    assert "approved by Bo, recorded by ada: error-rate trigger met" in decision
     assert "Rollback triggers met then: none. ⚠ Its reason says a trigger was met" in decision
 
 

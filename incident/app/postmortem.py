@@ -64,8 +64,9 @@ def schedule(
     attendees: Sequence[str] = (),
     force: bool = False,
     reason: str = "",
+    organizer: str = "",
 ) -> Done:
-    """Book the blameless post-mortem within 24-48 h (outside it only when forced)."""
+    """Book the blameless post-mortem: from resolution to +48 h, later with a reason."""
     clock = session.clock
     events = session.run_many(
         lambda s: [
@@ -78,6 +79,7 @@ def schedule(
                 attendees=attendees,
                 force=force,
                 reason=reason,
+                organizer=organizer,
             )
         ]
     )

@@ -65,12 +65,19 @@ def reopen(session: Session, actor: str, step: str, *, reason: str) -> Done:
     return Done(events, f"reopened {step}")
 
 
-def approve(session: Session, actor: str, target: str, *, by: str, reason: str) -> Done:
+def approve(session: Session, actor: str, target: str, *, reason: str, by: str = "") -> Done:
+    """Record an approval: the approver's own (no `by`: the approver runs it from their
+    terminal) or their word recorded by the coordinator (`by` names the approver)."""
     clock = session.clock
+    approver = " ".join(by.split()) or actor
     events = session.run_many(
-        lambda s: [commands.approve(s, target, by=by, reason=reason, actor=actor, clock=clock)]
+        lambda s: [
+            commands.approve(s, target, by=approver, reason=reason, actor=actor, clock=clock)
+        ]
     )
-    return Done(events, f"approved {target} (by {by})")
+    if approver == actor:
+        return Done(events, f"approved {target} by {approver} (their own confirmation)")
+    return Done(events, f"approved {target} by {approver}, recorded by {actor}")
 
 
 def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:

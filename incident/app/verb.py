@@ -74,7 +74,7 @@ class Verb(NamedTuple):
 R, RD, G = Scope.RECORD, Scope.READ, Scope.GLOBAL
 
 STEP = Param("step", "the step's id (see `status`)", Kind.STEP, required=True, positional=True)
-BY = Param("by", "who did it, if not you", Kind.NAME, metavar="NAME")
+BY = Param("by", "who did it, when someone else records it", Kind.NAME, metavar="NAME")
 REASON = Param("reason", "why", required=True, metavar="TEXT")
 OPTIONAL_REASON = Param("reason", "why", metavar="TEXT")
 OUTPUT = Param("output", "write to FILE instead of stdout", metavar="FILE", short="-o")

@@ -17,6 +17,16 @@ OTHER_VERBS: tuple[Verb, ...] = (
         tui=False,
     ),
     Verb(
+        "brief",
+        "Handoff brief",
+        "The incident in 20 lines for a new incident commander: phase and time left, "
+        "decisions and why, open gates, triggers, messages, roles.",
+        RD,
+        (JSON,),
+        key="i",
+        json=True,
+    ),
+    Verb(
         "export",
         "Export report",
         "Export the incident report (Markdown), the whole record (JSON), or the post-mortem "

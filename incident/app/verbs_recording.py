@@ -58,7 +58,13 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (
             Param("target", "the gated step or tier", Kind.STEP, True, True, "STEP|TIER"),
-            Param("by", "the approver", Kind.NAME, required=True, metavar="NAME"),
+            Param(
+                "by",
+                "the approver, when someone else records their word (default: the approver "
+                "is whoever runs this, e.g. with --as NAME from their own terminal)",
+                Kind.NAME,
+                metavar="NAME",
+            ),
             REASON,
         ),
         use_case="incident.app.steps:approve",
@@ -364,7 +370,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
     Verb(
         "schedule-postmortem",
         "Book post-mortem",
-        "Book the blameless post-mortem, within 24-48 h of the resolution.",
+        "Book the blameless post-mortem, to start within 48 h of the resolution.",
         R,
         (
             Param(
@@ -381,8 +387,13 @@ RECORDING_VERBS: tuple[Verb, ...] = (
                 metavar="MIN",
             ),
             Param("attendees", "comma-separated names", Kind.NAMES, metavar="A,B"),
-            Param("force", "book outside the 24-48 h window", Kind.FLAG),
-            Param("reason", "why, when forced", metavar="TEXT"),
+            Param("force", "start more than 48 h after resolution (needs --reason)", Kind.FLAG),
+            Param("reason", "why, for a start more than 48 h after resolution", metavar="TEXT"),
+            Param(
+                "organizer",
+                "your email: the calendar file becomes an invitation (METHOD:REQUEST)",
+                metavar="EMAIL",
+            ),
         ),
         use_case="incident.app.postmortem:schedule",
     ),

@@ -13,6 +13,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.names import not_a_person
 from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
@@ -68,6 +69,8 @@ def declare(
         )
     if not details.commander.strip():
         raise CommandError("an incident commander is required")
+    if problem := not_a_person(details.commander):
+        raise CommandError(f"the incident commander: {problem}", needs=("commander",))
     if details.eta_min is not None and details.eta_min < 0:
         raise CommandError("ETA must be zero or more minutes")
     pattern = _pattern(runbook, details.pattern)

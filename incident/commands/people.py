@@ -8,6 +8,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
+from incident.core.names import not_a_person
 from incident.core.payloads import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.state import IncidentState
 
@@ -29,6 +30,8 @@ def assign_role(
         raise CommandError(f"unknown role '{role}'{suggestion(role, state.runbook.roles)}")
     if not person.strip():
         raise CommandError(f"who takes the role '{role}'?")
+    if problem := not_a_person(person):
+        raise CommandError(f"the role '{role}': {problem}")
     if role == "incident-commander":
         return hand_off(state, person, actor=actor, clock=clock, reason=reason)
     return make_event(state.id, actor, clock, RoleAssigned(role, person.strip()))
@@ -42,6 +45,8 @@ def hand_off(
     to = to.strip()
     if not to:
         raise CommandError("hand off to whom?")
+    if problem := not_a_person(to):
+        raise CommandError(f"the new incident commander: {problem}")
     if to == state.commander:
         raise CommandError(f"{to} is already the incident commander")
     return make_event(state.id, actor, clock, CommanderHandedOff(state.commander, to, reason))

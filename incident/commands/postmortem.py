@@ -25,13 +25,13 @@ from incident.reports.postmortem import (
     ACTION_PRIORITIES,
     ACTION_TYPES,
     DEFAULT_DURATION_MIN,
+    EMAIL,
     LESSON_CATEGORIES,
     MAX_DURATION_MIN,
     REPORT_STATUSES,
     meeting_window,
     resolved_at,
     utc_text,
-    window_text,
 )
 
 
@@ -169,17 +169,19 @@ def schedule_postmortem(
     attendees: Sequence[str] = (),
     force: bool = False,
     reason: str = "",
+    organizer: str = "",
 ) -> NewEvent:
-    """Book the blameless post-mortem: it must start 24-48 h after resolution.
+    """Book the blameless post-mortem: from the resolution up to 48 h after it.
 
-    Outside that window it takes `force` and a reason, both recorded. Booking again
-    moves the meeting; the record keeps every booking.
+    A later start needs a reason, which is recorded (`forced`); `force` is accepted
+    and changes nothing else. Booking again moves the meeting; the record keeps
+    every booking.
     """
     window = meeting_window(state)
     if window is None:
         raise CommandError(
-            f"incident {state.id} is still open: the post-mortem is booked 24–48 h after "
-            "resolution, so send the resolution message or close the incident first"
+            f"incident {state.id} is still open: the post-mortem is booked once it is "
+            "resolved, so send the resolution message or close the incident first"
         )
     if starts_at.tzinfo is None:
         raise CommandError("the meeting time needs a timezone, e.g. 2026-11-29T14:00:00Z")
@@ -188,14 +190,22 @@ def schedule_postmortem(
     if force and not reason.strip():
         raise CommandError("a forced booking needs a reason", needs=("reason",))
     starts_at = truncate_to_millis(starts_at.astimezone(UTC))
-    inside = window[0] <= starts_at <= window[1]
-    if not inside and not force:
+    resolved = utc_text(resolved_at(state) or window[0])
+    if starts_at < window[0]:
         raise CommandError(
-            f"the post-mortem must start within 24–48 h of resolution "
-            f"({utc_text(resolved_at(state) or window[0])}): {window_text(window)}, "
-            f"not {utc_text(starts_at)}; booking outside it needs force and a reason",
-            needs=("force", "reason"),
+            f"the post-mortem cannot start before the resolution ({resolved}), "
+            f"not {utc_text(starts_at)}"
         )
+    late = starts_at > window[1]
+    if late and not reason.strip():
+        raise CommandError(
+            f"the post-mortem should start within 48 h of resolution ({resolved}): "
+            f"by {utc_text(window[1])}, not {utc_text(starts_at)}; a later start needs a reason",
+            needs=("reason",),
+        )
+    organizer = organizer.strip()
+    if organizer and not EMAIL.fullmatch(organizer):
+        raise CommandError(f"the organizer is an email address, not '{organizer}'")
     names: list[str] = []
     for name in attendees:
         name = " ".join(name.split())
@@ -205,10 +215,11 @@ def schedule_postmortem(
         starts_at=starts_at,
         duration_min=duration_min,
         attendees=tuple(names),
-        forced=not inside,
+        forced=late,
         reason=reason.strip(),
         window=window,
         by=actor,
         previous_starts_at=state.postmortem.starts_at if state.postmortem is not None else None,
+        organizer=organizer,
     )
     return make_event(state.id, actor, clock, booked)

@@ -8,6 +8,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
+from incident.core.names import not_a_person
 from incident.core.payloads import (
     ApprovalGranted,
     CommandRan,
@@ -39,6 +40,7 @@ def check_step(
     samples contradict it, checking needs an `override` reason, which is recorded.
     """
     record = open_step(state, step_id)
+    _refuse_nobody(by)
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
@@ -64,6 +66,7 @@ def skip_step(
     state: IncidentState, step_id: str, *, reason: str, actor: str, clock: Clock, by: str = ""
 ) -> NewEvent:
     open_step(state, step_id)
+    _refuse_nobody(by)
     if not reason.strip():
         raise CommandError(f"skipping '{step_id}' needs a reason")
     return make_event(state.id, actor, clock, StepSkipped(step_id, reason.strip(), by or actor))
@@ -88,6 +91,8 @@ def approve(
     refuse_if_closed(state)
     if not by.strip():
         raise CommandError("an approval needs the approver's name", needs=("by",))
+    if problem := not_a_person(by):
+        raise CommandError(f"the approver: {problem}", needs=("by",))
     if not reason.strip():
         raise CommandError("an approval needs a reason")
     approval_target, role = _approval_target(state, target)
@@ -158,3 +163,9 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
     gated = [r.step.id for r in state.steps.values() if r.step.approver]
     gated += [t.id for t in state.runbook.database_tiers if t.approver]
     raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")
+
+
+def _refuse_nobody(by: str) -> None:
+    """`by` names who did it when someone else records it: a person, if given."""
+    if by.strip() and (problem := not_a_person(by)):
+        raise CommandError(f"who did it: {problem}", needs=("by",))

@@ -63,6 +63,14 @@ class Approval:
     at: datetime
     seq: int = 0
     """The event that recorded it."""
+    recorded_by: str = ""
+    """Who recorded it (the event's actor): the approver, when they confirmed from
+    their own terminal, or the coordinator recording their word."""
+
+    @property
+    def own_word(self) -> bool:
+        """The approver recorded it themself (`lastgood approve ... --as NAME`)."""
+        return self.recorded_by == self.by
 
 
 @dataclass(frozen=True, slots=True)
@@ -263,8 +271,10 @@ class PostmortemMeeting:
     at: datetime
     """When it was booked."""
     forced: bool = False
-    """Booked outside the 24-48 h window, with `reason`."""
+    """Booked outside its window (more than 48 h after resolution), with `reason`."""
     reason: str = ""
+    organizer: str = ""
+    """The organizer's email, when given: the calendar file is then an invitation."""
 
     @property
     def ends_at(self) -> datetime:

@@ -90,7 +90,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
             _reopened(state, data, event)
         case ApprovalGranted() as data:
             state.approvals[data.target] = Approval(
-                data.target, data.by or actor, data.reason, at, event.seq
+                data.target, data.by or actor, data.reason, at, event.seq, actor
             )
             _touch(state, data.target, at)
         case DatabaseTierChosen() as data:
@@ -202,6 +202,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 at,
                 data.forced,
                 data.reason,
+                data.organizer,
             )
             state.postmortem = meeting
             state.postmortem_history.append(meeting)

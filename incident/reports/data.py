@@ -229,7 +229,13 @@ def _decisions(ctx: ReportContext) -> dict[str, JSONValue]:
             "approved_at": _ts(approval.at) if approval else None,
         }
     approvals: list[JSONValue] = [
-        {"target": a.target, "by": a.by, "reason": a.reason, "at": _ts(a.at)}
+        {
+            "target": a.target,
+            "by": a.by,
+            "recorded_by": a.recorded_by,
+            "reason": a.reason,
+            "at": _ts(a.at),
+        }
         for a in sorted(state.approvals.values(), key=lambda a: a.at)
     ]
     return {"rollback": rollback, "database_tier": tier, "approvals": approvals}

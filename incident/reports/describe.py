@@ -147,7 +147,7 @@ def describe(event: Event) -> str:
             if d.attendees:
                 text += f" with {visible(', '.join(d.attendees))}"
             if d.forced:
-                text += f", outside the 24–48 h window: {_line(d.reason)}"
+                text += f", outside its window: {_line(d.reason)}"
             return text
         case ProbeSamples() | BaselineCaptured():
             return visible(event.kind)

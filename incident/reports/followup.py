@@ -53,7 +53,7 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
     if meeting is None:
         if window is None:
             lines.append(
-                "To book once the incident is closed, within 24–48 h of resolution: "
+                "To book once the incident is resolved, to start within 48 h of resolution: "
                 + code_span(f"lastgood schedule-postmortem {state.id} --at ISO8601")
                 + "."
             )
@@ -73,11 +73,11 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
     ]
     if meeting.forced:
         lines.append(
-            f"- Outside the 24–48 h window ({window_text(window) if window else 'unknown'}): "
+            f"- Outside its window ({window_text(window) if window else 'unknown'}): "
             f"{inline(meeting.reason)}."
         )
     elif window is not None:
-        lines.append(f"- Within the 24–48 h window after resolution ({window_text(window)}).")
+        lines.append(f"- Within 48 h of resolution ({window_text(window)}).")
     if len(state.postmortem_history) > 1:
         lines.append(f"- Booked {len(state.postmortem_history)} times; the latest booking holds.")
     lines += [

@@ -1,28 +1,35 @@
 """The post-mortem meeting as an RFC 5545 calendar file (`.ics`).
 
+Two shapes, as RFC 5546 allows and calendar clients expect: an invitation
+(METHOD:REQUEST, with the ORGANIZER who books it and an ATTENDEE line for each
+attendee with an email address) when the booking names an organizer's email and
+someone to invite; otherwise an event to add to a calendar (METHOD:PUBLISH, no
+attendees: they are listed in the description).
+
 One VEVENT per incident: its UID is stable, so booking the meeting again and
-re-importing the file moves the same event (SEQUENCE counts the bookings).
-DTSTAMP is when the booking was recorded, so the file is a function of the record.
-Text values are escaped (backslash, semicolon, comma, newline) and every content
-line is folded at 75 octets with CRLF line breaks.
+re-importing the file moves the same event. The file is a function of the record
+as it stood at the latest booking: SEQUENCE counts the bookings before it, DTSTAMP
+is when it was recorded, and the description is written from the events up to it,
+so what a client sees changes only with a new booking, and then SEQUENCE and
+DTSTAMP go up with it. Text values are escaped (backslash, semicolon, comma,
+newline) and every content line is folded at 75 octets with CRLF line breaks.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from incident.core.events import Event
+from incident.core.events import Event, Kind
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState
+from incident.core.state import fold as fold_events
 from incident.core.text import visible, visible_block
 from incident.reports.impact import milestones
-from incident.reports.postmortem import meeting_window, summary_line, utc_text
+from incident.reports.postmortem import EMAIL, meeting_window, summary_line, utc_text
 
 PRODID = "-//lastgood//post-mortem invitation//EN"
 MAX_OCTETS = 75
-_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
 
 
 class NotScheduled(LookupError):
@@ -88,7 +95,7 @@ def description(state: IncidentState, events: Sequence[Event]) -> str:
     if meeting is not None and meeting.forced:
         window = meeting_window(state)
         where = f" ({utc_text(window[0])} to {utc_text(window[1])})" if window else ""
-        lines.append(f"Booked outside the 24-48 h window{where}: {meeting.reason}")
+        lines.append(f"Booked outside the 48 h after resolution{where}: {meeting.reason}")
     lines += [
         f"Report: lastgood export {state.id} -o report.md",
         f"Timeline: lastgood timeline {state.id}",
@@ -97,20 +104,31 @@ def description(state: IncidentState, events: Sequence[Event]) -> str:
     return "\n".join(lines)
 
 
+def as_booked(events: Sequence[Event]) -> list[Event]:
+    """The record up to and including the latest booking: what the file is written from."""
+    last = max((n for n, e in enumerate(events) if e.kind == Kind.POSTMORTEM_SCHEDULED), default=-1)
+    return list(events[: last + 1])
+
+
 def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
     """The calendar file for the booked post-mortem; `NotScheduled` when there is none."""
-    meeting = state.postmortem
-    if meeting is None:
+    if state.postmortem is None:
         raise NotScheduled(
             f"no post-mortem booked for {state.id} "
             f"(lastgood schedule-postmortem {state.id} --at ISO8601)"
         )
+    booked = as_booked(events)
+    state = fold_events(booked)
+    meeting = state.postmortem
+    assert meeting is not None  # the booking is among the events up to it
+    invited = [a for a in meeting.attendees if EMAIL.fullmatch(a)]
+    request = bool(meeting.organizer and invited)
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         f"PRODID:{PRODID}",
         "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
+        f"METHOD:{'REQUEST' if request else 'PUBLISH'}",
         "BEGIN:VEVENT",
         f"UID:{escape_text(f'postmortem-{state.id}@lastgood')}",
         f"DTSTAMP:{_stamp(meeting.at)}",
@@ -118,13 +136,18 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
         f"DTEND:{_stamp(meeting.ends_at)}",
         f"SEQUENCE:{len(state.postmortem_history) - 1}",
         f"SUMMARY:{escape_text(f'Post-mortem: {state.title} ({state.id})')}",
-        f"DESCRIPTION:{escape_text(description(state, events))}",
+        f"DESCRIPTION:{escape_text(description(state, booked))}",
     ]
     if state.channel:
         lines.append(f"LOCATION:{escape_text(state.channel)}")
-    for attendee in meeting.attendees:
-        if _EMAIL.fullmatch(attendee):
-            lines.append(f"ATTENDEE;CN={_param(attendee)};ROLE=REQ-PARTICIPANT:mailto:{attendee}")
+    if meeting.organizer:
+        lines.append(f"ORGANIZER;CN={_param(meeting.by)}:mailto:{meeting.organizer}")
+    if request:
+        lines += [
+            f"ATTENDEE;CN={_param(address)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
+            f"RSVP=TRUE:mailto:{address}"
+            for address in invited
+        ]
     lines += [
         "STATUS:CONFIRMED",
         "TRANSP:OPAQUE",

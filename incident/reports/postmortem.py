@@ -1,22 +1,32 @@
 """After the incident: the post-mortem's rules and the words the documents share.
 
-The guide says: "Book a blameless post-mortem meeting within 24-48 hours". Here
-that is a window measured from resolution: the moment the resolution was
-communicated (the guide's "Communicate Resolution", a message from the `resolved`
-template), or else the moment the incident was closed. So the close-out step
-"Schedule post-mortem" can be done, with a real booking, before closing.
+The guide says: "Book a blameless post-mortem meeting within 24-48 hours". Read as
+an incident commander reads it: the meeting is held at the latest 48 h after the
+resolution, and if nothing is booked after 24 h someone is reminded. So the meeting
+may start any time from the resolution up to +48 h (the next morning included);
+a later start is allowed with a reason, which is recorded.
+
+Resolution is the moment the resolution was communicated (the guide's "Communicate
+Resolution", a message from the `resolved` template), or else the moment the
+incident was closed. So the close-out step "Schedule post-mortem" can be done, with
+a real booking, before closing.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from incident.core.state import IncidentState
 
-EARLIEST = timedelta(hours=24)
-"""The post-mortem starts no sooner than this after resolution..."""
+REMIND_AFTER = timedelta(hours=24)
+"""With nothing booked this long after resolution, the coordinator is reminded."""
 LATEST = timedelta(hours=48)
-"""...and no later than this."""
+"""The post-mortem starts no later than this after resolution, unless a reason is given."""
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+"""An address a calendar client can invite (attendees) or answer (the organizer)."""
 
 DEFAULT_DURATION_MIN = 60
 MAX_DURATION_MIN = 8 * 60
@@ -54,19 +64,53 @@ def resolved_at(state: IncidentState) -> datetime | None:
 
 
 def meeting_window(state: IncidentState) -> tuple[datetime, datetime] | None:
-    """When the post-mortem may start (both ends allowed), or None before resolution.
+    """When the post-mortem may start without a reason (both ends allowed), or None
+    before resolution.
 
-    The earliest start is rounded down to the second, as it is shown.
+    The earliest start is the resolution rounded down to the second, as it is shown.
     """
     resolved = resolved_at(state)
     if resolved is None:
         return None
-    earliest = (resolved + EARLIEST).replace(microsecond=0)
-    return earliest, resolved + LATEST
+    return resolved.replace(microsecond=0), resolved + LATEST
+
+
+@dataclass(frozen=True, slots=True)
+class BookingReminder:
+    """Nothing is booked 24 h after resolution: say so, and by when to book."""
+
+    due_at: datetime
+    """Resolution + 24 h: when the reminder came."""
+    deadline: datetime
+    """Resolution + 48 h: a meeting starting later needs a reason."""
+    late: bool
+    """The 48 h are past: any booking now needs a reason."""
+
+    @property
+    def text(self) -> str:
+        if self.late:
+            return (
+                f"Post-mortem not booked, and the 48 h after resolution ended "
+                f"{utc_text(self.deadline)}: booking it now needs a reason"
+            )
+        return f"Post-mortem not booked yet: book it to start by {utc_text(self.deadline)}"
+
+
+def booking_reminder(state: IncidentState, now: datetime) -> BookingReminder | None:
+    """The reminder due at `now`: from resolution + 24 h while nothing is booked."""
+    resolved = resolved_at(state)
+    if resolved is None or state.postmortem is not None or now < resolved + REMIND_AFTER:
+        return None
+    deadline = resolved + LATEST
+    return BookingReminder(resolved + REMIND_AFTER, deadline, now > deadline)
 
 
 def window_text(window: tuple[datetime, datetime]) -> str:
     return f"between {utc_text(window[0])} and {utc_text(window[1])}"
+
+
+WINDOW_WORDS = "within 48 h of resolution"
+"""How documents name the rule, in one place."""
 
 
 def summary_line(state: IncidentState) -> str:

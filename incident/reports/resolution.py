@@ -3,8 +3,10 @@ run and the verification evidence."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from incident.core.gates import decision_gate
-from incident.core.state import tier_target
+from incident.core.state import Approval, tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.markdown import cell, cell_code, inline, table
@@ -43,7 +45,7 @@ def _decisions(ctx: ReportContext) -> list[str]:
         approval = state.approvals.get(gate.step.id)
         text = f"- **Rollback decision** at {ctx.when(decision.at)}: "
         if approval is not None:
-            text += f"{inline(gate.step.title)}, approved by {inline(approval.by)}: "
+            text += f"{inline(gate.step.title)}, approved by {_approver(approval, inline)}: "
             text += inline(approval.reason)
         else:
             text += f"{inline(gate.step.title)}, checked by {inline(gate.by or '')}"
@@ -74,7 +76,7 @@ def _tier_line(ctx: ReportContext) -> str:
             text += f" Needs approval by {inline(tier.approver)}: **not approved**."
         else:
             text += (
-                f" Approved by {inline(approval.by)} ({inline(tier.approver)}) at "
+                f" Approved by {_approver(approval, inline)} ({inline(tier.approver)}) at "
                 f"{ctx.offset(approval.at)}: {inline(approval.reason)}."
             )
     else:
@@ -87,7 +89,7 @@ def _approvals(ctx: ReportContext) -> list[str]:
     if not approvals:
         return ["No approvals were recorded."]
     rows = [
-        [cell(a.target), cell(a.by), cell(a.reason), ctx.offset(a.at), ctx.utc(a.at)]
+        [cell(a.target), _approver(a, cell), cell(a.reason), ctx.offset(a.at), ctx.utc(a.at)]
         for a in approvals
     ]
     return table(["Approved", "By", "Reason", "T+", "UTC"], rows)
@@ -138,3 +140,10 @@ def _evidence(ctx: ReportContext) -> list[str]:
         return ["### Verification evidence", "", "The runbook has no verification steps."]
     headers = ["Step", "Status", "Checked", "By", "Evidence", "Override reason"]
     return ["### Verification evidence", "", *table(headers, rows)]
+
+
+def _approver(approval: Approval, escape: Callable[[str], str]) -> str:
+    """`Bo`, or `Bo, recorded by ada` when someone else recorded the approver's word."""
+    if not approval.recorded_by or approval.own_word:
+        return escape(approval.by)
+    return f"{escape(approval.by)}, recorded by {escape(approval.recorded_by)}"

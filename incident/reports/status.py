@@ -21,6 +21,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from incident.reports.postmortem import booking_reminder
 
 
 def _ts(moment: datetime | None) -> str | None:
@@ -131,6 +132,9 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
     lines = [
         f"message due: {m.template} ({m.moment}, {m.rule.mode})" for m in due_messages(state, now)
     ]
+    reminder = booking_reminder(state, now)
+    if reminder is not None:
+        lines.append(f"reminder: {reminder.text}")
     counts = _delivery_counts(state)
     if any(counts.values()):
         lines.append("webhooks: " + ", ".join(f"{n} {name}" for name, n in counts.items()))

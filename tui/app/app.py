@@ -18,6 +18,7 @@ from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
 from incident.core.errors import CommandError
 from incident.core.log import EventLog
+from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
@@ -49,10 +50,11 @@ class LastGoodApp(PlainToasts):
         runbook: Runbook | None,
         *,
         clock: Clock | None = None,
-        actor: str = "coordinator",
+        actor: str | None = "coordinator",
         incident_id: str | None = None,
         new_incident_id: str | None = None,
         poll_probes: bool = True,
+        prepare: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
         self.event_log = log
@@ -60,7 +62,11 @@ class LastGoodApp(PlainToasts):
         """The runbook new incidents are declared with; None when `incident_id` names the
         incident to open (it carries its own runbook), so none is loaded."""
         self.clock: Clock = clock or SystemClock()
-        self.actor = actor
+        self.actor: str = actor or ""
+        """Who records from this terminal; "" until the coordinator has said their name."""
+        self.prepare = prepare
+        """Makes the incident to open once the coordinator is named (the demo declares
+        its incident with them as commander); returns its id."""
         self.requested_incident = incident_id
         self.new_incident_id = new_incident_id
         """A fixed id for the next declaration, for tests and screenshots."""
@@ -127,7 +133,14 @@ class LastGoodApp(PlainToasts):
         self.call_later(self.route)
 
     def route(self) -> None:
-        """Open the incident asked for, the one open, a picker, or the declare form."""
+        """Ask who is coordinating if nothing said it, then open the incident asked for,
+        the one open, a picker, or the declare form."""
+        if not self.actor:
+            self.ask_name()
+            return
+        if self.prepare is not None:
+            self.requested_incident = self.prepare(self.actor)
+            self.prepare = None
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return
@@ -138,6 +151,28 @@ class LastGoodApp(PlainToasts):
             self.show_picker(open_states)
         else:
             self.show_declare()
+
+    def ask_name(self) -> None:
+        """Once, when neither --as, $LASTGOOD_USER, git nor the login names a person."""
+        from tui.app.modals.text_prompt import TextPrompt
+
+        def named(name: str | None) -> None:
+            if name is None:
+                self.exit()
+                return
+            self.actor = " ".join(name.split())
+            self.route()
+
+        self.push_screen(
+            TextPrompt(
+                "Who is coordinating?",
+                "Your name, as the record, the messages and the report will show it. "
+                "(--as NAME or $LASTGOOD_USER skips this question.)",
+                placeholder="e.g. Ada Lovelace",
+                check=not_a_person,
+            ),
+            named,
+        )
 
     def _states(self) -> Iterable[IncidentState]:
         for incident_id in self.event_log.incident_ids():

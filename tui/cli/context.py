@@ -18,6 +18,7 @@ from incident.app.verb import Verb
 from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
+from incident.core.names import is_person, not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
@@ -28,15 +29,69 @@ from tui.cli.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
 from tui.cli.errors import CliError
 
 
-def actor_name() -> str:
-    """Who is at the keyboard: $LASTGOOD_ACTOR, else the login name."""
-    name = environment("LASTGOOD_ACTOR").strip()
-    if name:
-        return name
+def known_actor(args: argparse.Namespace) -> str | None:
+    """Who is at the keyboard, or None when nothing names a person.
+
+    `--as NAME`, else $LASTGOOD_USER ($LASTGOOD_ACTOR, its older spelling), else git's
+    `user.name`, else the login. A name given on purpose that names no one ("root",
+    "you") is refused; a login or git name that does is passed over, so "root" on a
+    bastion never signs the record.
+    """
+    given = getattr(args, "as_name", None)
+    for source, name in (
+        ("--as", given),
+        ("$LASTGOOD_USER", environment("LASTGOOD_USER")),
+        ("$LASTGOOD_ACTOR", environment("LASTGOOD_ACTOR")),
+    ):
+        name = (name or "").strip()  # kept as written: the record shows it, controls visible
+        if name:
+            if problem := not_a_person(name):
+                raise CliError(f"{source}: {problem}")
+            return name
+    for name in (_git_user_name(), _login()):
+        if is_person(name):
+            return name
+    return None
+
+
+NO_NAME = (
+    "who is recording? Nothing names a person here (the login is '{login}'): "
+    "give --as NAME or set LASTGOOD_USER"
+)
+
+
+def actor_name(args: argparse.Namespace) -> str:
+    """The person recording; a one-line refusal when nothing names one."""
+    name = known_actor(args)
+    if name is None:
+        raise CliError(NO_NAME.format(login=_login() or "unknown"))
+    return name
+
+
+def _git_user_name() -> str:
+    """git's `user.name`, if git is installed and has one; quickly, or not at all."""
+    import subprocess
+
+    try:
+        found = subprocess.run(
+            ["git", "config", "--get", "user.name"],
+            capture_output=True,
+            encoding="utf-8",
+            timeout=2,
+            check=False,
+        )
+    except (OSError, subprocess.SubprocessError, ValueError):  # ValueError: not UTF-8
+        return ""
+    if found.returncode != 0:
+        return ""
+    return " ".join(found.stdout.split())
+
+
+def _login() -> str:
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        return ""
 
 
 def db_path(args: argparse.Namespace) -> Path:

@@ -23,6 +23,7 @@ HANDLERS: dict[str, str] = {
     "deliver": "tui.cli.comms_verbs:cmd_deliver",
     "measure-impact": "tui.cli.impact_verb:cmd_measure_impact",
     "status": "tui.cli.reading:cmd_status",
+    "brief": "tui.cli.brief_verb:cmd_brief",
     "list": "tui.cli.reading:cmd_list",
     "export": "tui.cli.reading:cmd_export",
     "timeline": "tui.cli.reading:cmd_timeline",

@@ -23,6 +23,7 @@ def cmd_measure_impact(args: argparse.Namespace) -> int:
     from tui.net.client import close_client, make_client
     from tui.net.impact_query import instant_query, prometheus_at
 
+    actor = actor_name(args)
     with open_log(args) as log:
         session = open_session(log, args.id)
         if args.prometheus:
@@ -41,7 +42,7 @@ def cmd_measure_impact(args: argparse.Namespace) -> int:
             try:
                 query = instant_query(client, server)
                 done = await measure_impact(
-                    session, actor_name(), failed=args.failed, total=args.total, query=query
+                    session, actor, failed=args.failed, total=args.total, query=query
                 )
             finally:
                 await close_client(client)

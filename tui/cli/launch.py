@@ -12,8 +12,8 @@ import argparse
 import sys
 
 from tui.cli.context import (
-    actor_name,
     db_path,
+    known_actor,
     open_log,
     open_session,
     require_terminal,
@@ -37,7 +37,7 @@ def cmd_start(args: argparse.Namespace) -> int:
         app = LastGoodApp(
             log,
             runbook,
-            actor=actor_name(),
+            actor=known_actor(args),
             incident_id=args.incident,
             poll_probes=not args.no_probes,
         )
@@ -56,9 +56,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from tui.app.app import LastGoodApp
     from tui.demo.launch import demo_incident, farewell
 
-    actor = actor_name()
-    with demo_incident(actor=actor) as demo:
-        LastGoodApp(demo.log, demo.runbook, actor=actor, incident_id=demo.incident_id).run()
+    with demo_incident() as demo:
+        # The commander is the coordinator: named now, or asked for by the app first.
+        LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare).run()
     print(farewell(demo))
     return 0
 

@@ -9,13 +9,17 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
 from tui.cli.edges import VersionAction
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 
 class OneLineParser(argparse.ArgumentParser):
@@ -24,6 +28,11 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
 
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        """argparse drops a failed write; a closed pipe must reach `edges.guarded` (141)."""
+        if message:
+            (file or sys.stderr).write(message)
+
 
 def _db_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
@@ -31,6 +40,17 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         default=argparse.SUPPRESS,
         help="the event database (default: $LASTGOOD_DB, else the XDG data directory)",
+    )
+
+
+def _as_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="who is acting, for the record (default: $LASTGOOD_USER, else git's "
+        "user.name, else the login)",
     )
 
 
@@ -82,6 +102,7 @@ def _add_verb(
 def build_parser() -> OneLineParser:
     common = OneLineParser(add_help=False)
     _db_option(common)
+    _as_option(common)
     parser = OneLineParser(
         prog="lastgood",
         description="A terminal companion for emergency production rollbacks.",
@@ -89,6 +110,7 @@ def build_parser() -> OneLineParser:
     )
     parser.add_argument("--version", action=VersionAction)
     _db_option(parser)
+    _as_option(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     for verb in VERBS:
         _add_verb(sub, verb, common)

@@ -56,7 +56,7 @@ def say(session: IncidentSession, done: Done, *, hint: str = "") -> None:
 def cmd_record(args: argparse.Namespace) -> int:
     """Any verb with a use case: decide on fresh state, append, confirm, follow up."""
     verb = BY_NAME[args.command]
-    actor = actor_name()
+    actor = actor_name(args)
     with open_log(args) as log:
         session = open_session(log, args.id)
         try:
@@ -85,7 +85,7 @@ def cmd_send(args: argparse.Namespace) -> int:
 
 def cmd_run(args: argparse.Namespace) -> int:
     """Run a command step: confirm, run with stderr merged, record, check it on exit 0."""
-    actor = actor_name()
+    actor = actor_name(args)
     with open_log(args) as log:
         session = open_session(log, args.id)
         try:
@@ -137,7 +137,7 @@ def cmd_declare(args: argparse.Namespace) -> int:
     )
     with open_log(args) as log:
         try:
-            session = declare(log, runbook, details, actor=actor_name(), clock=SystemClock())
+            session = declare(log, runbook, details, actor=actor_name(args), clock=SystemClock())
         except CommandError as error:
             raise refused(error, BY_NAME["declare"]) from None
         print(session.state.id)

@@ -29,7 +29,7 @@ PLACEHOLDER = "{{SERVICE_URL}}"
 DEMO_DECLARATION = Declaration(
     title="Checkout errors after shop 2.4.1",
     severity="SEV2",
-    commander="you",
+    commander="",  # the coordinator running the demo, by name (`declare_demo`)
     issue="checkout failing for about 12% of requests after release 2.4.1",
     eta_min=20,
     pattern="blue-green",
@@ -48,8 +48,11 @@ def write_demo_runbook(service_url: str, directory: Path) -> Runbook:
 
 
 def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
+    """Declare the demo incident with the coordinator, `actor`, as its commander."""
     clock = SystemClock()
-    details = replace(DEMO_DECLARATION, started_at=clock.now() - timedelta(minutes=2))
+    details = replace(
+        DEMO_DECLARATION, commander=actor, started_at=clock.now() - timedelta(minutes=2)
+    )
     event = commands.declare(
         runbook, details, actor=actor, clock=clock, taken_ids=log.incident_ids()
     )
@@ -57,19 +60,25 @@ def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
     return event.incident_id
 
 
-@dataclass(frozen=True)
+@dataclass
 class DemoIncident:
-    """A declared demo incident, its shop running, ready for the app to open."""
+    """The demo's shop running and its runbook written; the incident is declared once
+    the coordinator's name is known (`declare`), which the app may have to ask for."""
 
     log: SqliteEventLog
     runbook: Runbook
-    incident_id: str
     db: Path
+    incident_id: str | None = None
+
+    def declare(self, commander: str) -> str:
+        """Declare the demo incident, `commander` in command; its id."""
+        self.incident_id = declare_demo(self.log, self.runbook, commander)
+        return self.incident_id
 
 
 @contextmanager
-def demo_incident(*, actor: str) -> Iterator[DemoIncident]:
-    """Start the shop, write its runbook, declare the incident; stop the shop after.
+def demo_incident() -> Iterator[DemoIncident]:
+    """Start the shop, write its runbook; stop the shop after.
 
     The Textual app is not imported here: `tui.cli.launch` opens it on what this yields,
     so the demo and the app stay independent packages.
@@ -79,13 +88,14 @@ def demo_incident(*, actor: str) -> Iterator[DemoIncident]:
     with DemoService() as service:
         runbook = write_demo_runbook(service.url, workdir)
         with SqliteEventLog.open(db) as log:
-            incident_id = declare_demo(log, runbook, actor)
-            yield DemoIncident(log, runbook, incident_id, db)
+            yield DemoIncident(log, runbook, db)
 
 
 def farewell(demo: DemoIncident) -> str:
     """What to try on the record once the demo is over."""
     db, incident_id = demo.db, demo.incident_id
+    if incident_id is None:
+        return "The demo shop has stopped; no incident was declared."
     return (
         f"The demo shop has stopped. The record is in {db}:\n"
         f"  lastgood --db {db} status {incident_id}\n"

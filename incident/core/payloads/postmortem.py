@@ -213,13 +213,18 @@ class PostmortemScheduled:
     duration_min: int
     attendees: tuple[str, ...]
     forced: bool
-    """Booked outside the 24-48 h window, with `reason`."""
+    """Starts outside the window (`window`), with `reason`: more than 48 h after
+    resolution (older records: outside the 24-48 h window they stored)."""
     reason: str
     window: tuple[datetime, datetime]
-    """The 24-48 h window as it stood when booked."""
+    """The window without a reason, as it stood when booked: from the resolution to
+    +48 h (older records: +24 h to +48 h)."""
     by: str
     previous_starts_at: datetime | None = None
     """The booking this one moved; stored only for a move."""
+    organizer: str = ""
+    """The organizer's email, so the calendar file is an invitation clients can answer
+    (METHOD:REQUEST); stored only when given."""
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {
@@ -233,6 +238,8 @@ class PostmortemScheduled:
         }
         if self.previous_starts_at is not None:
             data["previous_starts_at"] = format_timestamp(self.previous_starts_at)
+        if self.organizer:
+            data["organizer"] = self.organizer
         return data
 
     @classmethod
@@ -250,6 +257,7 @@ class PostmortemScheduled:
             window=(f.timestamp("window", window[0]), f.timestamp("window", window[1])),
             by=f.text("by"),
             previous_starts_at=f.moment_or_none("previous_starts_at", optional=True),
+            organizer=f.text("organizer", ""),
         )
         f.done()
         return decoded

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from tui.app.modals.approval import ApprovalModal
     from tui.app.modals.base import FormModal, LastgoodModal
+    from tui.app.modals.brief import BriefModal
     from tui.app.modals.composer import ComposerModal
     from tui.app.modals.confirm import ConfirmCommand
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
@@ -30,6 +31,7 @@ _HOMES = {
     "ApprovalModal": "approval",
     "FormModal": "base",
     "LastgoodModal": "base",
+    "BriefModal": "brief",
     "ComposerModal": "composer",
     "ConfirmCommand": "confirm",
     "DatabaseTierModal": "database_tier",
@@ -61,6 +63,7 @@ __all__ = [
     "NEW",
     "PRINCIPLE",
     "ApprovalModal",
+    "BriefModal",
     "ComposerModal",
     "ConfirmCommand",
     "DatabaseTierModal",

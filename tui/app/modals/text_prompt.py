@@ -8,6 +8,8 @@ prompt serves them all, so the coordinator meets the same keys every time.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
@@ -48,6 +50,7 @@ class TextPrompt(FormModal[str | None]):
         placeholder: str = "",
         initial: str = "",
         required: bool = True,
+        check: Callable[[str], str | None] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -60,6 +63,8 @@ class TextPrompt(FormModal[str | None]):
         """Initial value of the Input."""
         self.required = required
         """Whether an empty answer is refused."""
+        self.check = check
+        """Why an answer is refused (shown, the prompt stays open), or None to accept it."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -75,5 +80,8 @@ class TextPrompt(FormModal[str | None]):
         text = answer.value.strip()
         if self.required and not text:
             self.show_error("An answer is required (Esc to cancel).", focus=answer)
+            return
+        if self.check is not None and (problem := self.check(text)):
+            self.show_error(problem[:1].upper() + problem[1:] + ".", focus=answer)
             return
         self.dismiss(text)

@@ -31,6 +31,7 @@ from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import StepStatus
+from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
 from store.outbox import Outbox
@@ -58,6 +59,8 @@ class Comms:
         self.deliveries: concurrent.futures.Future[None] | None = None
         """The delivery loop on the network thread; cancelled with the screen."""
         self._reminded_for: datetime | None = None
+        self._postmortem_reminded: tuple[datetime, bool] | None = None
+        """The post-mortem reminder said last: (when it came, whether late)."""
         self._waiting: frozenset[tuple[str, object]] = frozenset()
         """What waited at the last look (due messages, failed count, a notifier to re-send
         with): the footer's input."""
@@ -122,7 +125,12 @@ class Comms:
         self.desk.screen.refresh_bindings()
 
     def remind(self) -> None:
-        """Once, a minute before the next stakeholder update is due (unless it is offered)."""
+        """Once, a minute before the next stakeholder update is due (unless it is offered);
+        once, from 24 h after resolution while no post-mortem is booked (again once late)."""
+        reminder = booking_reminder(self.desk.state, self.desk.now())
+        if reminder is not None and (reminder.due_at, reminder.late) != self._postmortem_reminded:
+            self._postmortem_reminded = (reminder.due_at, reminder.late)
+            self.desk.notify(reminder.text, title="Post-mortem", severity="warning", timeout=15)
         due = next_update_due(self.desk.state)
         if due is None:
             return

@@ -180,6 +180,7 @@ class IncidentScreen(Screen[None]):
             "send": self.comms.compose,
             "deliver": self.comms.resend_failed,
             "export": self.desk.export_report,
+            "brief": self.show_brief,
         }
 
     def action_verb(self, name: str) -> None:
@@ -193,6 +194,13 @@ class IncidentScreen(Screen[None]):
             return
         after = self.desk.advance if name == "skip" else None
         self.desk.open_form(BY_NAME[name], after=after)
+
+    def show_brief(self) -> None:
+        """The handoff brief of the state this screen shows, at the screen's now."""
+        from incident.app.handoff import handoff_brief
+        from tui.app.modals.brief import BriefModal
+
+        self.app.push_screen(BriefModal(handoff_brief(self.state, self.view.now()).lines))
 
     def action_due_message(self) -> None:
         self.comms.review_due()

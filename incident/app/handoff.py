@@ -1,0 +1,32 @@
+"""The handoff brief: what a new incident commander reads first (`brief`, a TUI key).
+
+One use case for every face: the CLI prints it (or its JSON), the TUI shows it in a
+dialog; both from the folded record at the session's now.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import NamedTuple
+
+from incident.app.session import Session
+from incident.core.events import JSONValue
+from incident.core.state import IncidentState
+from incident.reports.brief import brief_data, brief_lines
+
+
+class HandoffBrief(NamedTuple):
+    lines: list[str]
+    """At most 20 lines, controls made visible: what a terminal shows."""
+    data: dict[str, JSONValue]
+    """The same as data, for `brief --json` (docs/schemas/brief.schema.json)."""
+
+
+def handoff_brief(state: IncidentState, now: datetime) -> HandoffBrief:
+    """The brief of `state` at `now`: for a face that already holds the folded state."""
+    return HandoffBrief(brief_lines(state, now), brief_data(state, now))
+
+
+def brief(session: Session) -> HandoffBrief:
+    """The brief of the session's incident, now."""
+    return handoff_brief(session.state, session.clock.now())

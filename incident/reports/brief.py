@@ -1,0 +1,284 @@
+"""The handoff brief: the incident's state for a new incident commander, in 20 lines.
+
+Someone taking over mid-rollback needs, in the order they act on it: where the
+incident stands against its clock, what was decided and why, what waits on someone's
+approval, what the rollback triggers say now, what stakeholders last heard and when
+they must hear again, and who holds each role. Everything comes from the folded
+record at `now`, so the brief is the same from every terminal and in replay.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from incident.comms.due import due_messages
+from incident.core.events import JSONValue, format_timestamp
+from incident.core.phase_clocks import (
+    PhaseClock,
+    current_phase,
+    elapsed,
+    format_duration,
+    format_offset,
+    next_update_due,
+)
+from incident.core.records import StepStatus
+from incident.core.state import IncidentState, tier_target
+from incident.core.text import visible
+from incident.reports.postmortem import booking_reminder
+
+MAX_LINES = 20
+"""The brief is read in one glance, on one screen of a 24-line terminal."""
+LINE_WIDTH = 100
+"""Longer lines are cut with an ellipsis: text people typed can be long."""
+MAX_DECISIONS = 4
+"""Decisions shown: approvals and the tier first, then the latest skips."""
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """Something decided during the incident, who decided it, and why."""
+
+    what: str
+    by: str
+    recorded_by: str
+    why: str
+    at: datetime
+
+
+def decisions(state: IncidentState) -> list[Decision]:
+    """Approvals, the database tier and skipped steps, oldest first."""
+    found: list[Decision] = []
+    for approval in state.approvals.values():
+        found.append(
+            Decision(
+                f"approved {approval.target}",
+                approval.by,
+                approval.recorded_by or approval.by,
+                approval.reason,
+                approval.at,
+            )
+        )
+    if state.tier_choice is not None:
+        choice = state.tier_choice
+        found.append(
+            Decision(f"database tier {choice.tier}", choice.by, choice.by, choice.reason, choice.at)
+        )
+    for change in state.step_changes:
+        if change.what == "skipped":
+            found.append(
+                Decision(f"skipped {change.step}", change.by, change.by, change.reason, change.at)
+            )
+    return sorted(found, key=lambda d: d.at)
+
+
+def open_gates(state: IncidentState) -> list[tuple[str, str]]:
+    """(what, whose approval it waits for) for each gate not yet approved."""
+    gates: list[tuple[str, str]] = []
+    for step_id, record in state.steps.items():
+        step = record.step
+        if step.approver and step_id not in state.approvals and not (record.done or record.skipped):
+            gates.append((step_id, step.approver))
+    choice = state.tier_choice
+    tier = state.runbook.database_tier(choice.tier) if choice is not None else None
+    if tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
+        gates.append((tier_target(tier.id), tier.approver))
+    return gates
+
+
+def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
+    """The brief as data (`brief --json`, docs/schemas/brief.schema.json)."""
+    clock = None if state.is_closed else current_phase(state, now)
+    last = state.communications[-1] if state.communications else None
+    due = next_update_due(state)
+    reminder = booking_reminder(state, now)
+    return {
+        "id": state.id,
+        "title": state.title,
+        "severity": state.severity,
+        "status": "closed" if state.is_closed else "open",
+        "now": format_timestamp(now),
+        "elapsed_s": round(elapsed(state, now).total_seconds(), 3),
+        "phase": _phase_data(clock),
+        "next_step": _next_step(state, clock),
+        "decisions": [
+            {
+                "what": d.what,
+                "by": d.by,
+                "recorded_by": d.recorded_by,
+                "why": d.why,
+                "at": format_timestamp(d.at),
+            }
+            for d in decisions(state)
+        ],
+        "open_gates": [{"target": t, "approver": a} for t, a in open_gates(state)],
+        "triggers": [
+            {
+                "id": trigger.id,
+                "title": trigger.title,
+                "met": mark.met if (mark := state.triggers.get(trigger.id)) else False,
+                "since": format_timestamp(mark.at) if mark else None,
+                "detail": mark.detail if mark else "",
+            }
+            for trigger in state.runbook.triggers
+        ],
+        "last_message": None
+        if last is None
+        else {
+            "text": last.text,
+            "template": last.template,
+            "by": last.by,
+            "at": format_timestamp(last.at),
+        },
+        "next_update_due": format_timestamp(due) if due is not None else None,
+        "messages_due": [m.template for m in due_messages(state, now)],
+        "roles": {role: state.roles.get(role) or None for role in _roles(state)},
+        "postmortem_reminder": reminder.text if reminder is not None else None,
+        "lines": list[JSONValue](brief_lines(state, now)),
+    }
+
+
+def brief_text(state: IncidentState, now: datetime) -> str:
+    return "\n".join(brief_lines(state, now))
+
+
+def brief_lines(state: IncidentState, now: datetime) -> list[str]:
+    """At most `MAX_LINES` lines, each at most `LINE_WIDTH` characters, controls shown.
+
+    Decisions get what the other sections leave (at most `MAX_DECISIONS`).
+    """
+    at = format_offset(elapsed(state, now))
+    head = [f"{state.id}  {state.severity}  {state.title}"]
+    clock = None if state.is_closed else current_phase(state, now)
+    if state.is_closed:
+        head.append(f"CLOSED at {_offset(state, state.closed_at)}; now {at}")
+    elif clock is None:
+        head.append(f"OPEN {at}: every phase is done; close when the close-out is")
+    else:
+        head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
+    step = _next_step(state, clock)
+    if step is not None:
+        head.append(f"Next step: {step}")
+    gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
+    tail = _wrapped("Open gates: ", gates or ["none"], "; ")
+    tail += _wrapped("Triggers now: ", _trigger_parts(state), "; ")
+    tail += _message_lines(state, now)
+    roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
+    tail += _wrapped("Roles: ", roles, " · ")
+    reminder = booking_reminder(state, now)
+    if reminder is not None:
+        tail.append(reminder.text)
+    room = MAX_LINES - len(head) - len(tail)
+    lines = [*head, *_decision_lines(state, room), *tail]
+    return [_clip(line) for line in lines[:MAX_LINES]]
+
+
+def _decision_lines(state: IncidentState, room: int) -> list[str]:
+    found = decisions(state)
+    if not found or room < 2:
+        return ["Decided: nothing yet"] if not found and room >= 1 else []
+    # Approvals and the tier before skips, the latest first; then shown in order.
+    ranked = sorted(found, key=lambda d: (d.what.startswith("skipped"), -d.at.timestamp()))
+    shown = sorted(ranked[: min(MAX_DECISIONS, room - 1)], key=lambda d: d.at)
+    more = f" ({len(shown)} of {len(found)}, the rest in the timeline)"
+    lines = ["Decided:" + (more if len(shown) < len(found) else "")]
+    for d in shown:
+        who = d.by if d.recorded_by == d.by else f"{d.by}, recorded by {d.recorded_by}"
+        lines.append(f"  {_offset(state, d.at)} {d.what} ({who}): {d.why}")
+    return lines
+
+
+def _wrapped(label: str, parts: list[str], joiner: str) -> list[str]:
+    """`label` then the parts, over as many lines as `LINE_WIDTH` needs (at most 3)."""
+    lines = [label]
+    for part in parts:
+        if lines[-1] not in (label, " " * len(label)):
+            if len(visible(lines[-1] + joiner + part)) > LINE_WIDTH:
+                lines.append(" " * len(label))
+            else:
+                lines[-1] += joiner
+        lines[-1] += part
+    return lines[:3]
+
+
+def _message_lines(state: IncidentState, now: datetime) -> list[str]:
+    lines: list[str] = []
+    if state.communications:
+        last = state.communications[-1]
+        name = f" [{last.template}]" if last.template else ""
+        lines.append(f"Last message {_offset(state, last.at)}{name} by {last.by}: {last.text}")
+    else:
+        lines.append("Last message: none sent yet")
+    due = next_update_due(state)
+    if due is not None:
+        delta = due - now
+        when = (
+            f"in {format_duration(delta)}"
+            if delta.total_seconds() >= 0
+            else f"OVERDUE by {format_duration(delta)}"
+        )
+        lines.append(f"Next update due {when} ({_offset(state, due)})")
+    waiting = sorted({m.template for m in due_messages(state, now)})
+    if waiting:
+        lines.append("Messages due now: " + ", ".join(waiting))
+    return lines
+
+
+def _trigger_parts(state: IncidentState) -> list[str]:
+    parts: list[str] = []
+    for trigger in state.runbook.triggers:
+        mark = state.triggers.get(trigger.id)
+        if mark is not None and mark.met:
+            detail = f", {mark.detail}" if mark.detail else ""
+            parts.append(f"{trigger.id} MET since {_offset(state, mark.at)}{detail}")
+        else:
+            parts.append(f"{trigger.id} not met")
+    return parts or ["none defined"]
+
+
+def _phase_data(clock: PhaseClock | None) -> JSONValue:
+    if clock is None:
+        return None
+    return {
+        "id": clock.phase.id,
+        "title": clock.phase.title,
+        "state": str(clock.state),
+        "due_at": format_timestamp(clock.due_at) if clock.due_at else None,
+        "remaining_s": round(clock.remaining.total_seconds(), 3) if clock.remaining else None,
+        "overdue_s": round(clock.overdue_by.total_seconds(), 3) if clock.overdue_by else None,
+    }
+
+
+def _time_left(clock: PhaseClock) -> str:
+    if clock.overdue_by is not None:
+        return f"OVERDUE by {format_duration(clock.overdue_by)}"
+    if clock.remaining is not None:
+        return f"{format_duration(clock.remaining)} left"
+    return "no deadline"
+
+
+def _next_step(state: IncidentState, clock: PhaseClock | None) -> str | None:
+    """The first open step of the current phase, required ones first."""
+    if clock is None:
+        return None
+    records = [r for r in state.phase_steps(clock.phase.id) if not (r.done or r.skipped)]
+    records.sort(key=lambda r: not r.step.required)
+    if not records:
+        return None
+    record = records[0]
+    blocked = state.status_of(record.step.id) is StepStatus.BLOCKED
+    note = f" ({state.blocker(record.step.id)})" if blocked else ""
+    return f"{record.step.id}: {record.step.title}{note}"
+
+
+def _roles(state: IncidentState) -> list[str]:
+    return list(dict.fromkeys([*state.runbook.roles, *state.roles]))
+
+
+def _offset(state: IncidentState, moment: datetime | None) -> str:
+    return format_offset(moment - state.started_at) if moment is not None else "?"
+
+
+def _clip(line: str) -> str:
+    shown = visible(line.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+    return shown if len(shown) <= LINE_WIDTH else shown[: LINE_WIDTH - 1] + "…"

@@ -1,0 +1,39 @@
+"""`lastgood brief` as a new incident commander runs it: a process, a real SQLite file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import Cli
+
+
+def test_brief_prints_the_incident_in_at_most_20_lines(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
+    args = ("declare", "--title", "Checkout errors", "--severity", "SEV2", "--issue", "500s")
+    incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
+    cli.ok("trigger", incident_id, "core-broken", "met", "--note", "checkout 500s")
+    cli.ok("decide", incident_id, "--reason", "core broken", "--by", "Bo Diddley")
+    cli.ok("send", incident_id, "--template", "initiating")
+    cli.ok("db-tier", incident_id, "restore-backup", "--reason", "a column was dropped")
+    cli.ok("assign", incident_id, "comms-lead", "Cy Young")
+
+    lines = cli.ok("brief", incident_id).splitlines()
+    assert 10 <= len(lines) <= 20 and all(len(line) <= 100 for line in lines)
+    assert lines[0] == f"{incident_id}  SEV2  Checkout errors"
+    assert lines[1].startswith("OPEN T+") and "Decision and Communication: " in lines[1]
+    text = "\n".join(lines)
+    assert "approved decide-rollback (Bo Diddley, recorded by Ada Lovelace): core broken" in text
+    assert "Open gates: tier:restore-backup (needs leadership)" in lines
+    assert "core-broken MET since T+" in text
+    assert "[initiating] by Ada Lovelace: Initiating rollback due to 500s." in text
+    assert any(line.startswith("Next update due in ") for line in lines)
+    assert "comms-lead Cy Young" in text
+
+    data = json.loads(cli.ok("brief", incident_id, "--json"))
+    assert data["lines"][0] == lines[0] and data["damage"] is None
+    assert data["roles"]["comms-lead"] == "Cy Young"
+
+    missing = cli.run("brief", "INC-NOPE")
+    assert missing.code == 2 and missing.err.count("\n") == 1
+    assert missing.err.startswith("lastgood brief: no incident 'INC-NOPE' in ")

@@ -1,0 +1,23 @@
+"""`lastgood brief ID`: the handoff brief, as text or (`--json`) as data."""
+
+from __future__ import annotations
+
+import argparse
+
+from incident.app.handoff import brief
+from incident.core.text import json_text
+from tui.cli.context import open_log, open_session
+from tui.cli.record_verbs import damage_data, damage_warning
+
+
+def cmd_brief(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        found = brief(session)
+        if args.json:
+            print(json_text({**found.data, "damage": damage_data(session.damage)}))
+            return 0
+        if session.damage is not None:
+            print(damage_warning(session.damage))
+        print("\n".join(found.lines))
+    return 0
