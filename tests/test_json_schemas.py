@@ -79,6 +79,20 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             for line in cli.ok("monitor", incident_id, "--for", "2.5", "--json").splitlines()
         ]
     cli.ok("action", incident_id, "Restore the canary", "--owner", "Bo", "--due", "2026-12-24")
+    cli.ok(
+        "action",
+        incident_id,
+        "Alert on retries",
+        "--priority",
+        "P2",
+        "--type",
+        "detect",
+        "--ticket",
+        "https://tracker.example/CHK-13",
+    )
+    cli.ok("action-done", incident_id, "1", "--note", "canary back")
+    cli.ok("factor", incident_id, "no canary stage")
+    cli.ok("report-status", incident_id, "--owner", "Ada", "--reviewers", "Bo,Cy")
     found["status"] = json.loads(cli.ok("status", incident_id, "--json"))
     found["brief"] = json.loads(cli.ok("brief", incident_id, "--json"))
     found["replay"] = json.loads(cli.ok("replay", incident_id, "--json", "--at", "T+00:01"))

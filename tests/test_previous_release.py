@@ -78,7 +78,7 @@ def test_every_kind_is_in_the_file_and_decodes_to_its_class(
     recorded: dict[str, list[Event]],
 ) -> None:
     events = _all(recorded)
-    assert {event.kind for event in events} == {str(kind) for kind in Kind}
+    assert {event.kind for event in events} == {str(kind) for kind in Kind} - NEW_KINDS
     for event in events:
         assert isinstance(event.data, PAYLOAD_TYPES)
         assert str(event.data.KIND) == event.kind
@@ -198,12 +198,49 @@ def _the_other_kinds() -> list[Event]:
     )  # type: ignore[arg-type]
     session.run_many(lambda s: requeued(s, key, actor="bo", clock=clock))
     session.run_many(lambda s: delivery_outcome(s, delivered=True, error="", final=True, **outcome))  # type: ignore[arg-type]
+    session.run(
+        lambda s: commands.note_contributing_factor(s, "no canary", actor="bo", clock=clock)
+    )
+    session.run(
+        lambda s: commands.add_action_item(
+            s,
+            "canary",
+            actor="bo",
+            clock=clock,
+            priority="P1",
+            type="prevent",
+            ticket="https://tracker.example/T-1",
+        )
+    )
+    session.run(lambda s: commands.mark_action_done(s, 1, actor="bo", clock=clock))
+    session.run(lambda s: commands.set_report_status(s, actor="bo", clock=clock, owner="bo"))
+    session.run(
+        lambda s: commands.send_communication(s, actor="bo", clock=clock, template="resolved")
+    )
+    queries = commands.impact_queries(session.state, "req{code='5xx'}", "req")
+    session.run(lambda s: commands.record_impact(s, queries, 3.0, 40.5, actor="bo", clock=clock))
     return log.events(sent.incident_id)
 
 
 WRITTEN_ONLY_BY_THE_TUI = {("step.checked", "override")}
 """Fields the previous release's CLI could not write (an override is typed in the TUI);
 its `check_step` wrote it as a plain string beside the others, as this one does."""
+
+NEW_KINDS = {
+    "contributing_factor.noted",
+    "action_item.done",
+    "report.status_set",
+    "impact.measured",
+}
+"""Kinds this release added: the previous release's file cannot hold them."""
+
+NEW_OPTIONAL_FIELDS = {
+    ("action_item.added", "priority"),
+    ("action_item.added", "type"),
+    ("action_item.added", "ticket"),
+}
+"""Fields this release added to a kind, stored only when given: without them, an event
+has the shape the previous release wrote."""
 
 
 def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(
@@ -219,10 +256,12 @@ def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(
                 types[event.kind, key] |= _shapes(value)
     now = [*closed_record().events, *hostile_record().events, *_the_other_kinds()]
     for event in now:
+        if event.kind in NEW_KINDS:
+            continue
         payload = {
             key: value
             for key, value in event.data.to_json().items()
-            if (event.kind, key) not in WRITTEN_ONLY_BY_THE_TUI
+            if (event.kind, key) not in WRITTEN_ONLY_BY_THE_TUI | NEW_OPTIONAL_FIELDS
         }
         assert frozenset(payload) in names[event.kind], (event.kind, sorted(payload))
         for key, value in payload.items():

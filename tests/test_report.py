@@ -4,6 +4,8 @@ and user text that tries everything to break the document.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from incident.core.events import Kind
@@ -23,8 +25,11 @@ from tests.golden.markdown_checks import (
     fences,
     headings,
     html_tokens,
+    inline_text,
+    links,
     raw_table_cell_counts,
     render,
+    section_items,
     tables,
     tokens,
 )
@@ -32,19 +37,20 @@ from tests.hostile import raw_controls
 
 COMMON_SUBSECTIONS = {
     "Impact": [
+        "User impact",
         "Time to recovery",
         "Time at each severity",
         "Error rate",
         "Phases against targets",
     ],
-    "Trigger": ["Trigger changes"],
+    "Root Causes": ["Contributing factors"],
     "Resolution": [
         "Decisions and approvals",
         "Steps skipped or reopened",
         "Commands run",
         "Verification evidence",
     ],
-    "Detection": ["Pages"],
+    "Detection": ["Pages", "Rollback criteria", "Rollback criteria changes"],
     "Action Items": ["Post-mortem meeting"],
     "Supporting information": ["Roles", "Communications log", "Notes", "Record"],
 }
@@ -88,20 +94,22 @@ def test_closed_report_tables_have_their_rows_and_cells(closed_report):
     listed = [e for e in record.events if e.kind != Kind.PROBE_SAMPLES]
     # (body rows, cells per row) per table, in document order
     expected = [
-        (17, 2),  # metadata
+        (21, 2),  # metadata
         (7, 6),  # time to recovery (with the local-time column)
         (1, 4),  # severity
         (1, 9),  # error rate
         (4, 6),  # phases
-        (3, 5),  # triggers
-        (2, 7),  # trigger changes: met, cleared
         (1, 5),  # approvals
         (2, 6),  # verification evidence
-        (1, 5),  # pages
-        (2, 5),  # action items
-        (len(listed), 4),  # timeline
+        (1, 6),  # pages
+        (3, 5),  # rollback criteria
+        (2, 7),  # rollback criteria changes: met, cleared
+        (2, 5),  # responders: the login and the commander's full name
+        (2, 8),  # action items
         (1, 5),  # roles
     ]
+    timeline = section_items(tokens(closed_report), "Timeline")
+    assert len(timeline) == len(listed)  # no command ran, no delivery: one line per event
     parsed = tables(tokens(closed_report))
     assert [(len(t) - 1, len(t[0])) for t in parsed] == expected
     assert all(len(row) == len(table[0]) for table in parsed for row in table)
@@ -113,8 +121,16 @@ def test_closed_report_tables_have_their_rows_and_cells(closed_report):
 def test_closed_report_figures(closed_report):
     parsed = tables(tokens(closed_report))
     metadata = dict(parsed[0][1:])
-    assert metadata["Status"] == "Closed (resolved 2026-11-28 09:35:36 UTC)"
-    assert metadata["Impact start (T+0)"] == "2026-11-28 09:00:00 UTC (10:00:00 CET)"
+    assert metadata["Incident status"] == (
+        "Resolved at 2026-11-28 09:26:36 UTC, closed at 2026-11-28 09:35:36 UTC"
+    )
+    assert metadata["Resolved"] == "2026-11-28 09:26:36 UTC (10:26:36 CET)"  # the message
+    assert metadata["Duration"] == "26m36s (impact start to resolution)"
+    assert (metadata["Report status"], metadata["Reviewers"]) == ("Draft", "none yet")
+    assert metadata["Report owner"] == "Ada Lovelace (the commander)"
+    assert metadata["Impact start (T+0)"] == (
+        "2026-11-28 09:00:00 UTC (10:00:00 CET) (the declaration: no earlier start given)"
+    )
     assert metadata["Post-mortem"] == "2026-11-29 11:00:00 UTC (12:00:00 CET), 45 min"
     assert metadata["Roles"] == "incident-commander: Ada Lovelace"
     recovery = {row[0]: row for row in parsed[1][1:]}
@@ -166,7 +182,9 @@ def test_hostile_text_never_becomes_html(hostile_report):
     assert "<script" not in rendered
     assert "</details>" not in rendered
     assert "<b>" not in rendered and "<i>" not in rendered
-    assert "href=" not in rendered and "<img" not in rendered
+    assert "<img" not in rendered
+    # GFM links a bare URL in text; the only one the hostile text holds is plain http
+    assert set(links(tokens(hostile_report))) == {"http://example.com"}
     assert "<em>" not in rendered and "<del>" not in rendered
 
 
@@ -179,21 +197,28 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
         assert set(rows) == {len(table[0])}, table[0]
 
     by_header = {tuple(t[0]): t[1:] for t in parsed}
-    items = by_header[("#", "Action item", "Owner", "Due", "Status")]
+    items = by_header[("#", "Action item", "Type", "Priority", "Owner", "Due", "Ticket", "Status")]
     assert items == [
-        ["1", flat(NASTY), "Bo | <b>", "2026-12-24", "open"],
-        ["2", flat(NASTY_LINES_SHOWN), "unassigned", "—", "open"],
+        ["1", flat(NASTY), "—", "—", "Bo | <b>", "2026-12-24", "none", "open"],
+        ["2", flat(NASTY_LINES_SHOWN), "—", "—", "unassigned", "—", "none", "open"],
     ]
-    timeline = by_header[("T+", "UTC", "Actor", "What happened")]
+    timeline = [inline_text(item) for item in section_items(tokens(hostile_report), "Timeline")]
     assert len(timeline) == len(record.events)
-    assert {row[2] for row in timeline} == {"eve | <script>x</script>"}
+    assert {line.split(" · ")[2] for line in timeline} == {"eve | <script>x</script>"}
+    (ran,) = [line for line in timeline if " · Ran " in line]
+    assert ran.endswith("Ran echo '|' `date` <x> # done for record-running-version: exit 3")
     approvals = by_header[("Approved", "By", "Reason", "T+", "UTC")]
     assert [row[:3] for row in approvals] == [
-        ["decide-rollback", "Ada `|` Lovelace", flat(NASTY)],
-        ["tier:restore-backup", "Boss <b>", flat(NASTY)],
+        ["decide-rollback", "Ada `|` Lovelace, recorded by eve | <script>x</script>", flat(NASTY)],
+        ["tier:restore-backup", "Boss <b>, recorded by eve | <script>x</script>", flat(NASTY)],
     ]
-    pages = by_header[("T+", "UTC", "Paged", "By", "Note")]
-    assert pages[0][2:] == [flat(NASTY), "eve | <script>x</script>", flat(NASTY_LINES_SHOWN)]
+    pages = by_header[("T+", "UTC", "Paged", "How", "By", "Note")]
+    assert pages[0][2:] == [
+        flat(NASTY),
+        "page",
+        "eve | <script>x</script>",
+        flat(NASTY_LINES_SHOWN),
+    ]
     commands_run = by_header[("T+", "UTC", "Step", "Command", "Exit code")]
     assert commands_run[0][2:] == ["record-running-version", "echo '|' `date` <x> # done", "3"]
     metadata = dict(parsed[0][1:])
@@ -220,7 +245,8 @@ def test_hostile_multiline_text_is_fenced_exactly(hostile_report):
 
 def test_hostile_text_round_trips_visibly(hostile_report):
     record = hostile_record()
-    rendered = render(hostile_report)
+    # GFM links the bare http://example.com; the text around the link is what is checked
+    rendered = re.sub(r'<a href="[^"]*">|</a>', "", render(hostile_report))
     single_line = [
         flat(record.state.title),
         flat(NASTY),

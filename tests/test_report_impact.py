@@ -193,7 +193,8 @@ def test_report_shows_the_figures(record):
     assert "In total: SEV2 8m00s, SEV1 10m00s." in report
     error_rate = parsed[3][1]
     assert error_rate[2:8] == ["7", "4 (T+02:20 to T+03:00)", "40s", "12.0%", "9.8%", "1.0%"]
-    assert "- Declared by ada at T+02:00 · 09:02:00 UTC, 2m00s after the impact started." in report
+    assert "- When: T+02:00 · 09:02:00 UTC; 2m00s after the impact started." in report
+    assert "- Declared by ada at T+02:00 · 09:02:00 UTC." in report
 
 
 def test_json_export_carries_the_figures(record):

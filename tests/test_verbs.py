@@ -66,10 +66,19 @@ def test_the_readme_tables_are_the_verb_table():
 
 def test_choices_and_defaults_written_in_the_table_are_the_domains():
     from incident.app.steps import VERDICTS
-    from incident.reports.postmortem import DEFAULT_DURATION_MIN, LESSON_CATEGORIES
+    from incident.reports.postmortem import (
+        ACTION_PRIORITIES,
+        ACTION_TYPES,
+        DEFAULT_DURATION_MIN,
+        LESSON_CATEGORIES,
+        REPORT_STATUSES,
+    )
 
     assert BY_NAME["trigger"].param("verdict").choices == VERDICTS
     assert BY_NAME["lesson"].param("kind").choices == tuple(LESSON_CATEGORIES)
+    assert BY_NAME["action"].param("priority").choices == ACTION_PRIORITIES
+    assert BY_NAME["action"].param("type").choices == ACTION_TYPES
+    assert BY_NAME["report-status"].param("status").choices == REPORT_STATUSES
     assert (
         f"default: {DEFAULT_DURATION_MIN})" in BY_NAME["schedule-postmortem"].param("duration").help
     )

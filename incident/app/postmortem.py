@@ -32,14 +32,27 @@ def action_item(
     *,
     owner: str = "",
     due: date | None = None,
+    priority: str = "",
+    type: str = "",
+    ticket: str = "",
 ) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [
-            commands.add_action_item(s, text, actor=actor, clock=clock, owner=owner, due=due)
+            commands.add_action_item(
+                s,
+                text,
+                actor=actor,
+                clock=clock,
+                owner=owner,
+                due=due,
+                priority=priority,
+                type=type,
+                ticket=ticket,
+            )
         ]
     )
-    return Done(events, "action item recorded")
+    return Done(events, f"action item {len(session.state.action_items)} recorded")
 
 
 def lesson(session: Session, actor: str, text: str, *, kind: str = "") -> Done:

@@ -8,6 +8,7 @@ re-exported here, so callers write `commands.check_step(...)`.
 
 from incident.commands.declare import Declaration, change_severity, close, declare, new_incident_id
 from incident.commands.health import capture_baseline, mark_trigger, record_samples
+from incident.commands.impact import ImpactQueries, impact_queries, record_impact
 from incident.commands.messages import (
     auto_send,
     compose_message,
@@ -17,7 +18,15 @@ from incident.commands.messages import (
     send_due,
 )
 from incident.commands.people import add_note, assign_role, hand_off, record_page
-from incident.commands.postmortem import add_action_item, note_lesson, note_rca, schedule_postmortem
+from incident.commands.postmortem import (
+    add_action_item,
+    mark_action_done,
+    note_contributing_factor,
+    note_lesson,
+    note_rca,
+    schedule_postmortem,
+    set_report_status,
+)
 from incident.commands.steps import (
     OUTPUT_TAIL_CHARS,
     approve,
@@ -34,6 +43,7 @@ __all__ = [
     "OUTPUT_TAIL_CHARS",
     "CommandError",
     "Declaration",
+    "ImpactQueries",
     "add_action_item",
     "add_note",
     "approve",
@@ -49,11 +59,15 @@ __all__ = [
     "declare",
     "decline",
     "hand_off",
+    "impact_queries",
+    "mark_action_done",
     "mark_trigger",
     "new_incident_id",
+    "note_contributing_factor",
     "note_lesson",
     "note_rca",
     "record_command",
+    "record_impact",
     "record_overdue_update",
     "record_page",
     "record_samples",
@@ -61,5 +75,6 @@ __all__ = [
     "schedule_postmortem",
     "send_communication",
     "send_due",
+    "set_report_status",
     "skip_step",
 ]

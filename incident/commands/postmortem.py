@@ -11,13 +11,24 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent, truncate_to_millis
-from incident.core.payloads import ActionItemAdded, LessonNoted, PostmortemScheduled, RcaNoted
+from incident.core.payloads import (
+    ActionItemAdded,
+    ActionItemDone,
+    ContributingFactorNoted,
+    LessonNoted,
+    PostmortemScheduled,
+    RcaNoted,
+    ReportStatusSet,
+)
 from incident.core.state import IncidentState
 from incident.reports.postmortem import (
+    ACTION_PRIORITIES,
+    ACTION_TYPES,
     DEFAULT_DURATION_MIN,
     EMAIL,
     LESSON_CATEGORIES,
     MAX_DURATION_MIN,
+    REPORT_STATUSES,
     meeting_window,
     resolved_at,
     utc_text,
@@ -31,6 +42,15 @@ def note_rca(state: IncidentState, text: str, *, actor: str, clock: Clock) -> Ne
     return make_event(state.id, actor, clock, RcaNoted(text, actor))
 
 
+def note_contributing_factor(
+    state: IncidentState, text: str, *, actor: str, clock: Clock
+) -> NewEvent:
+    """Something besides the root cause that made the incident possible or worse."""
+    if not text.strip():
+        raise CommandError("a contributing factor cannot be empty")
+    return make_event(state.id, actor, clock, ContributingFactorNoted(text, actor))
+
+
 def add_action_item(
     state: IncidentState,
     text: str,
@@ -39,8 +59,12 @@ def add_action_item(
     clock: Clock,
     owner: str = "",
     due: date | None = None,
+    priority: str = "",
+    type: str = "",
+    ticket: str = "",
 ) -> NewEvent:
-    """A follow-up for the post-mortem's action items, with an owner and a due date."""
+    """A follow-up for the post-mortem's action items: owner, due date, priority, type
+    and the ticket that tracks it."""
     if not text.strip():
         raise CommandError("an action item cannot be empty")
     if due is not None and due < state.declared_at.date():
@@ -48,7 +72,78 @@ def add_action_item(
             f"due date {due.isoformat()} is before the incident "
             f"({state.declared_at.date().isoformat()})"
         )
-    return make_event(state.id, actor, clock, ActionItemAdded(text, owner.strip(), due, actor))
+    if priority and priority not in ACTION_PRIORITIES:
+        raise CommandError(f"unknown priority '{priority}' (choose {', '.join(ACTION_PRIORITIES)})")
+    if type and type not in ACTION_TYPES:
+        raise CommandError(f"unknown action type '{type}' (choose {', '.join(ACTION_TYPES)})")
+    ticket = ticket.strip()
+    if ticket and not _is_web_link(ticket):
+        raise CommandError(f"the ticket must be an http(s) URL, not '{ticket}'")
+    item = ActionItemAdded(text, owner.strip(), due, actor, priority, type, ticket)
+    return make_event(state.id, actor, clock, item)
+
+
+def _is_web_link(text: str) -> bool:
+    """An absolute http(s) URL with a host and nothing a link could not hold."""
+    scheme, _, rest = text.partition("://")
+    if scheme.lower() not in ("http", "https") or not rest or rest.startswith("/"):
+        return False
+    return text.isprintable() and not any(c.isspace() or c in '<>`|\\"' for c in text)
+
+
+def mark_action_done(
+    state: IncidentState, number: int, *, actor: str, clock: Clock, note: str = ""
+) -> NewEvent:
+    """Action item `number` (1, 2... as the report numbers them) is done."""
+    items = state.action_items
+    if not 0 < number <= len(items):
+        have = f"1 to {len(items)}" if items else "none yet"
+        raise CommandError(f"no action item {number} (action items: {have})")
+    item = items[number - 1]
+    if item.done:
+        raise CommandError(f"action item {number} is already done")
+    return make_event(state.id, actor, clock, ActionItemDone(number, note.strip(), actor))
+
+
+def set_report_status(
+    state: IncidentState,
+    *,
+    actor: str,
+    clock: Clock,
+    status: str | None = None,
+    owner: str | None = None,
+    reviewers: Sequence[str] | None = None,
+) -> NewEvent:
+    """The post-mortem document's status, owner and reviewers; what is not given stays.
+
+    A report is a draft owned by the incident commander until set otherwise; it can
+    be marked reviewed only once the incident is closed and someone other than its
+    owner is named to review it.
+    """
+    current = state.document
+    status = status if status is not None else current.status if current else "draft"
+    if status not in REPORT_STATUSES:
+        raise CommandError(f"unknown report status '{status}' (choose draft or reviewed)")
+    if owner is None:
+        owner = current.owner if current else state.commander
+    owner = " ".join(owner.split())
+    names = list(current.reviewers) if current and reviewers is None else []
+    for name in reviewers or ():
+        name = " ".join(name.split())
+        if name and name not in names:
+            names.append(name)
+    if status == "reviewed":
+        if not state.is_closed:
+            raise CommandError("the report can be marked reviewed once the incident is closed")
+        if not [name for name in names if name != owner]:
+            raise CommandError(
+                "a reviewed report needs a reviewer other than its owner",
+                needs=("reviewers",),
+            )
+    if not owner:
+        raise CommandError("the report needs an owner", needs=("owner",))
+    document = ReportStatusSet(status, owner, tuple(names), actor)
+    return make_event(state.id, actor, clock, document)
 
 
 def note_lesson(

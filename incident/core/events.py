@@ -52,6 +52,10 @@ class Kind(StrEnum):
     NOTIFICATION_DELIVERED = "notification.delivered"
     NOTIFICATION_FAILED = "notification.failed"
     NOTIFICATION_REQUEUED = "notification.requeued"
+    CONTRIBUTING_FACTOR_NOTED = "contributing_factor.noted"
+    ACTION_ITEM_DONE = "action_item.done"
+    REPORT_STATUS_SET = "report.status_set"
+    IMPACT_MEASURED = "impact.measured"
 
 
 @dataclass(frozen=True, slots=True)

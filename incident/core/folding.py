@@ -59,6 +59,8 @@ _SHARED: Final = frozenset(
         "last_seq",
         "last_event_at",
         "postmortem",
+        "document",
+        "impact",
     }
 )
 """Fields holding immutable values: a copy shares them."""
@@ -75,6 +77,7 @@ _LISTS: Final = frozenset(
         "declined",
         "trigger_history",
         "rca",
+        "contributing_factors",
         "action_items",
         "lessons",
         "postmortem_history",

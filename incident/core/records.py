@@ -198,6 +198,56 @@ class ActionItem:
     due: date | None
     by: str
     at: datetime
+    priority: str = ""
+    type: str = ""
+    ticket: str = ""
+    done_at: datetime | None = None
+    """When it was marked done; None while open."""
+    done_by: str = ""
+    done_note: str = ""
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ContributingFactor:
+    """Something that made the incident possible or worse, as written."""
+
+    text: str
+    by: str
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactFigure:
+    """Requests failed and served over the impact window, from Prometheus."""
+
+    failed_query: str
+    total_query: str
+    start: datetime
+    end: datetime
+    failed: float
+    total: float
+    by: str
+    at: datetime
+
+    @property
+    def share(self) -> float | None:
+        """The failed requests' share of the traffic, or None with no traffic."""
+        return self.failed / self.total if self.total > 0 else None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDocument:
+    """The post-mortem document's status (draft or reviewed), owner and reviewers."""
+
+    status: str
+    owner: str
+    reviewers: tuple[str, ...]
+    by: str
+    at: datetime
 
 
 @dataclass(frozen=True, slots=True)

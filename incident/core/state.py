@@ -21,13 +21,16 @@ from incident.core.records import (
     Baseline,
     CommandRun,
     Communication,
+    ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    ImpactFigure,
     Lesson,
     Note,
     Page,
     PostmortemMeeting,
     RcaNote,
+    ReportDocument,
     RoleChange,
     StepChange,
     StepRecord,
@@ -48,13 +51,16 @@ __all__ = [
     "Baseline",
     "CommandRun",
     "Communication",
+    "ContributingFactor",
     "DeliveryRecord",
+    "ImpactFigure",
     "IncidentState",
     "Lesson",
     "Note",
     "Page",
     "PostmortemMeeting",
     "RcaNote",
+    "ReportDocument",
     "RoleChange",
     "StepChange",
     "StepRecord",
@@ -120,11 +126,16 @@ class IncidentState:
     last_seq: int = 0
     last_event_at: datetime | None = None
     rca: list[RcaNote] = field(default_factory=list)
+    contributing_factors: list[ContributingFactor] = field(default_factory=list)
     action_items: list[ActionItem] = field(default_factory=list)
     lessons: list[Lesson] = field(default_factory=list)
     postmortem: PostmortemMeeting | None = None
     postmortem_history: list[PostmortemMeeting] = field(default_factory=list)
     """Every booking, oldest first; `postmortem` is the last one."""
+    document: ReportDocument | None = None
+    """The post-mortem document's status, owner and reviewers, as last set."""
+    impact: ImpactFigure | None = None
+    """Failed and total requests over the impact window, as last measured."""
 
     @property
     def is_closed(self) -> bool:

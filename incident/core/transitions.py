@@ -7,12 +7,14 @@ class, so a new kind that the fold forgets is a type error, not a silent gap.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, assert_never
 
 from incident.core.events import Event
 from incident.core.payloads import (
     ActionItemAdded,
+    ActionItemDone,
     ApprovalGranted,
     BaselineCaptured,
     Closed,
@@ -20,8 +22,10 @@ from incident.core.payloads import (
     CommandRan,
     CommunicationDeclined,
     CommunicationSent,
+    ContributingFactorNoted,
     DatabaseTierChosen,
     Declared,
+    ImpactMeasured,
     LessonNoted,
     NoteAdded,
     NotificationDelivered,
@@ -32,6 +36,7 @@ from incident.core.payloads import (
     PostmortemScheduled,
     ProbeSamples,
     RcaNoted,
+    ReportStatusSet,
     RoleAssigned,
     SeverityChanged,
     StepChecked,
@@ -47,13 +52,16 @@ from incident.core.records import (
     Baseline,
     CommandRun,
     Communication,
+    ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    ImpactFigure,
     Lesson,
     Note,
     Page,
     PostmortemMeeting,
     RcaNote,
+    ReportDocument,
     RoleChange,
     StepChange,
     StepRecord,
@@ -148,7 +156,40 @@ def apply_event(state: IncidentState, event: Event) -> None:
         case ActionItemAdded() as data:
             number = len(state.action_items) + 1
             state.action_items.append(
-                ActionItem(number, data.text, data.owner, data.due, data.by or actor, at)
+                ActionItem(
+                    number,
+                    data.text,
+                    data.owner,
+                    data.due,
+                    data.by or actor,
+                    at,
+                    data.priority,
+                    data.type,
+                    data.ticket,
+                )
+            )
+        case ActionItemDone() as data:
+            if 0 < data.number <= len(state.action_items):
+                item = state.action_items[data.number - 1]
+                state.action_items[data.number - 1] = replace(
+                    item, done_at=at, done_by=data.by or actor, done_note=data.note
+                )
+        case ContributingFactorNoted() as data:
+            state.contributing_factors.append(ContributingFactor(data.text, data.by or actor, at))
+        case ImpactMeasured() as data:
+            state.impact = ImpactFigure(
+                data.failed_query,
+                data.total_query,
+                data.start,
+                data.end,
+                data.failed,
+                data.total,
+                data.by or actor,
+                at,
+            )
+        case ReportStatusSet() as data:
+            state.document = ReportDocument(
+                data.status, data.owner, data.reviewers, data.by or actor, at
             )
         case LessonNoted() as data:
             state.lessons.append(Lesson(data.text, data.category, data.by or actor, at))

@@ -15,6 +15,7 @@ from incident.core.timefmt import seconds
 from incident.reports.context import ReportContext
 from incident.reports.impact import authors, severity_totals
 from incident.reports.postmortem import meeting_window
+from incident.reports.review_data import review_data
 from runbooks.model import StepKind
 
 
@@ -81,9 +82,14 @@ def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
                 "text": a.text,
                 "owner": a.owner or None,
                 "due": a.due.isoformat() if a.due else None,
-                "status": "open",
+                "status": "done" if a.done else "open",
                 "by": a.by,
                 "at": _ts(a.at),
+                "priority": a.priority or None,
+                "type": a.type or None,
+                "ticket": a.ticket or None,
+                "done_at": _ts(a.done_at),
+                "done_by": a.done_by or None,
             }
             for a in state.action_items
         ],
@@ -92,6 +98,7 @@ def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
             for x in state.lessons
         ],
         "postmortem": _postmortem(ctx),
+        **review_data(ctx),
     }
 
 

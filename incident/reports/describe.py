@@ -7,6 +7,7 @@ from typing import assert_never
 from incident.core.events import Event, format_timestamp
 from incident.core.payloads import (
     ActionItemAdded,
+    ActionItemDone,
     ApprovalGranted,
     BaselineCaptured,
     Closed,
@@ -14,8 +15,10 @@ from incident.core.payloads import (
     CommandRan,
     CommunicationDeclined,
     CommunicationSent,
+    ContributingFactorNoted,
     DatabaseTierChosen,
     Declared,
+    ImpactMeasured,
     LessonNoted,
     NoteAdded,
     NotificationDelivered,
@@ -26,6 +29,7 @@ from incident.core.payloads import (
     PostmortemScheduled,
     ProbeSamples,
     RcaNoted,
+    ReportStatusSet,
     RoleAssigned,
     SeverityChanged,
     StepChecked,
@@ -51,6 +55,11 @@ def _then(text: str) -> str:
     """`: text` after a description, or nothing when `text` is empty."""
     line = _line(text)
     return f": {line}" if line else ""
+
+
+def _count(value: float) -> str:
+    """A request count as people read it: `1,234`, or `12.5` when not whole."""
+    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
 
 
 def describe(event: Event) -> str:
@@ -116,7 +125,20 @@ def describe(event: Event) -> str:
         case ActionItemAdded() as d:
             details = [f"owner {_line(d.owner)}"] if _line(d.owner) else []
             details += [f"due {d.due.isoformat()}"] if d.due else []
+            details += [_line(value) for value in (d.priority, d.type) if _line(value)]
+            details += [f"ticket {_line(d.ticket)}"] if _line(d.ticket) else []
             return f"Action item: {_line(d.text)}" + (f" ({', '.join(details)})" if details else "")
+        case ActionItemDone() as d:
+            return f"Action item {d.number} done{_then(d.note)}"
+        case ContributingFactorNoted() as d:
+            return f"Contributing factor noted: {_line(d.text)}"
+        case ImpactMeasured() as d:
+            failed, total = _count(d.failed), _count(d.total)
+            return f"Impact measured: {failed} of {total} requests failed"
+        case ReportStatusSet() as d:
+            text = f"Report {_line(d.status)}, owner {_line(d.owner) or 'unset'}"
+            reviewers = _line(", ".join(d.reviewers))
+            return text + (f", reviewers {reviewers}" if reviewers else "")
         case LessonNoted() as d:
             kind = _line(d.category)
             return f"Lesson{f' ({kind})' if kind else ''}: {_line(d.text)}"

@@ -1,13 +1,11 @@
 """The report's second half: action items and the post-mortem meeting, lessons
-learned, the timeline, and supporting information (roles, messages, notes, record).
+learned, and supporting information (roles, messages, notes, record).
 """
 
 from __future__ import annotations
 
-from incident.core.events import Kind
-from incident.core.payloads import NoteAdded
+from incident.core.state import ActionItem
 from incident.reports.context import ReportContext, entry, join_blocks
-from incident.reports.describe import describe
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
 
@@ -23,17 +21,28 @@ def action_items(ctx: ReportContext) -> list[str]:
             [
                 str(item.number),
                 cell(item.text),
+                cell(item.type) if item.type else "—",
+                cell(item.priority) if item.priority else "—",
                 cell(item.owner) if item.owner else "unassigned",
                 item.due.isoformat() if item.due else "—",
-                "open",
+                f"<{item.ticket}>" if item.ticket else "none",
+                _item_status(ctx, item),
             ]
             for item in state.action_items
         ]
-        lines += table(["#", "Action item", "Owner", "Due", "Status"], rows)
+        headers = ["#", "Action item", "Type", "Priority", "Owner", "Due", "Ticket", "Status"]
+        lines += table(headers, rows)
     else:
         add = code_span(f"lastgood action {state.id} TEXT --owner NAME --due YYYY-MM-DD")
         lines.append(f"No action items recorded yet: {add}.")
     return [*lines, "", *postmortem_meeting(ctx)]
+
+
+def _item_status(ctx: ReportContext, item: ActionItem) -> str:
+    if item.done_at is None:
+        return "open"
+    text = f"done {ctx.utc(item.done_at)} by {cell(item.done_by)}"
+    return text + (f": {cell(item.done_note)}" if item.done_note else "")
 
 
 def postmortem_meeting(ctx: ReportContext) -> list[str]:
@@ -94,29 +103,6 @@ def lessons(ctx: ReportContext) -> list[str]:
         blocks.append([f"### {title}"])
         blocks += [entry(f"{inline(lesson.by)}", lesson.text) for lesson in chosen]
     return join_blocks(blocks)
-
-
-def timeline(ctx: ReportContext) -> list[str]:
-    state = ctx.state
-    marks = {m.seq: m.label for m in ctx.moments if m.seq is not None and m.at is not None}
-    rows = []
-    for event in ctx.events:
-        if event.kind == Kind.PROBE_SAMPLES:
-            continue
-        what = cell(describe(event))
-        if event.seq in marks and event.kind != Kind.DECLARED:
-            what = f"{KEY_MARK} **{cell(marks[event.seq])}**: {what}"
-        elif isinstance(event.data, NoteAdded) and event.data.pinned:
-            what = f"{PIN_MARK} {what}"
-        rows.append([ctx.offset(event.at), ctx.utc(event.at), cell(event.actor), what])
-    samples, polls = ctx.record.samples, ctx.record.polls
-    lead = (
-        f"All times UTC. {KEY_MARK} marks a key moment, {PIN_MARK} a pinned note. "
-        f"{samples} probe readings in {polls} polls are summarised under Impact, not listed; "
-        f"they are in {code_span(f'lastgood export {state.id} --format json')}, and "
-        f"{code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
-    )
-    return ["## Timeline", "", lead, "", *table(["T+", "UTC", "Actor", "What happened"], rows)]
 
 
 def supporting(ctx: ReportContext) -> list[str]:

@@ -77,6 +77,12 @@ def code_span(text: str) -> str:
     return f"{marks}{pad}{flat}{pad}{marks}"
 
 
+def cell_code(text: str) -> str:
+    """Inline code for a table cell: a GFM table splits cells at every unescaped pipe,
+    even inside a code span, and drops the backslash of an escaped one."""
+    return code_span(text).replace("|", "\\|")
+
+
 def row(*cells: str) -> str:
     """A table row from cells already made safe (with `cell` or our own syntax)."""
     return "| " + " | ".join(c or " " for c in cells) + " |"

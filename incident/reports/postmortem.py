@@ -42,6 +42,13 @@ LESSON_CATEGORIES: dict[str, str] = {
 }
 """The lesson categories of a classic post-mortem, by their CLI name."""
 
+ACTION_PRIORITIES = ("P1", "P2", "P3")
+"""An action item's priority, most urgent first."""
+ACTION_TYPES = ("mitigate", "prevent", "detect", "process", "other")
+"""An action item's type, as SRE's example postmortem sorts them."""
+REPORT_STATUSES = ("draft", "reviewed")
+"""The post-mortem document's status; it is a draft until someone has reviewed it."""
+
 
 def utc_text(moment: datetime) -> str:
     """`2026-11-29 10:00:00 UTC`: a moment as people read it in an error or a report."""

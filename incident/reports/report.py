@@ -4,9 +4,11 @@ Each comes two ways: from events in memory (`markdown_report`, `json_export`), a
 from a record as it streams from the store, read once (`markdown_report_from` a
 `read_record`, `json_export_streamed`); both write the same bytes.
 
-The Markdown report follows the shape of Google SRE's example postmortem: a title
-and metadata table, then Summary, Impact, Root Causes, Trigger, Resolution,
-Detection, Action Items, Lessons Learned, Timeline and Supporting information.
+The Markdown report follows the shape of Google SRE's example postmortem (Appendix
+D) and PagerDuty's template: a title and metadata table (the report's status, owner
+and reviewers among it), then Summary, Impact, Root Causes (with contributing
+factors), Trigger, Resolution, Detection, Responders, Inconsistencies, Action Items,
+Lessons Learned, Timeline and Supporting information.
 """
 
 from __future__ import annotations
@@ -22,17 +24,14 @@ from incident.core.text import escape_raw_controls, json_text
 from incident.core.ticks import ProbeTick
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.data import derived_data
-from incident.reports.followup import action_items, lessons, supporting, timeline
+from incident.reports.followup import action_items, lessons, supporting
+from incident.reports.impact_section import impact
 from incident.reports.record import ReportRecord, read_record
-from incident.reports.sections import (
-    detection,
-    header,
-    impact,
-    resolution,
-    root_causes,
-    summary,
-    trigger,
-)
+from incident.reports.report_head import header, summary
+from incident.reports.report_timeline import timeline
+from incident.reports.resolution import resolution
+from incident.reports.response import detection, inconsistencies_section, responders_section
+from incident.reports.sections import root_causes, trigger
 from incident.reports.status import status_data
 
 REPORT_SECTIONS = (
@@ -42,6 +41,8 @@ REPORT_SECTIONS = (
     "Trigger",
     "Resolution",
     "Detection",
+    "Responders",
+    "Inconsistencies",
     "Action Items",
     "Lessons Learned",
     "Timeline",
@@ -68,6 +69,8 @@ def markdown_report_from(record: ReportRecord, now: datetime, *, tz: tzinfo | No
         trigger(ctx),
         resolution(ctx),
         detection(ctx),
+        responders_section(ctx),
+        inconsistencies_section(ctx),
         action_items(ctx),
         lessons(ctx),
         timeline(ctx),

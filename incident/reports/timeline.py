@@ -4,8 +4,9 @@ Each event is placed in a phase: a step's own phase for step events (checks,
 skips, approvals, the database tier, commands), otherwise the phase current at
 that moment (the first one not yet done). Work recorded after close (root cause,
 action items, the meeting) has its own section. Probe samples are counted, not
-listed. A stretch longer than the threshold with no action recorded by a person
-is called out where it ends.
+listed; webhook deliveries are the outcome beside each message, summed up at the
+end; a command step's run and the check it made are one line. A stretch longer
+than the threshold with no action recorded by a person is called out where it ends.
 """
 
 from __future__ import annotations
@@ -28,10 +29,15 @@ from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.timefmt import exact_duration
 from incident.reports.context import ReportContext, entry, join_blocks
-from incident.reports.describe import describe
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
+from incident.reports.report_timeline import (
+    NOT_LISTED,
+    checked_by_its_command,
+    deliveries,
+    event_text,
+)
 from runbooks.model import StepKind
 
 AFTER_CLOSE = "after-close"
@@ -162,19 +168,26 @@ def timeline_from(
     entries, ticks = record.entries, record.ticks
     placer = _Placer(state, entries[0]) if entries else None
     next_tick = 0
+    previous: Event | None = None
     for event in entries:
         assert placer is not None
         while next_tick < len(ticks) and ticks[next_tick][0] < event.seq:
             sections[placer.place_tick()].count(ticks[next_tick])
             next_tick += 1
         phase = placer.place(event)
+        if event.kind in NOT_LISTED:
+            continue
         section = sections[phase]
         if phase != AFTER_CLOSE and by_people(event):
             silence = event.at - last_action
             if silence > gap:
                 section.lines.append(_gap_line(ctx, last_action, event.at, silence))
             last_action = max(last_action, event.at)
-        section.lines.append(_event_line(ctx, event, marks))
+        if checked_by_its_command(previous, event) and section.lines:
+            section.lines[-1] += "; step checked"
+        else:
+            section.lines.append(_event_line(ctx, event, marks))
+        previous = event
     for tick in ticks[next_tick:]:
         if placer is not None:
             sections[placer.place_tick()].count(tick)
@@ -183,11 +196,14 @@ def timeline_from(
         where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
         line = _gap_line(ctx, last_action, now, now - last_action) + " so far"
         sections[where].lines.append(line)
-    return "\n".join(_document(ctx, sections, gap)) + "\n"
+    return (
+        "\n".join([*_document(ctx, sections, gap), "", deliveries(state.deliveries.values())])
+        + "\n"
+    )
 
 
 def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
-    what = inline(describe(event))
+    what = event_text(ctx, event)
     if event.seq in marks:
         what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
     elif isinstance(event.data, NoteAdded) and event.data.pinned:

@@ -19,7 +19,10 @@ UPDATE_ENV = "LASTGOOD_UPDATE_GOLDEN"
 
 
 def parser() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable("table")
+    """CommonMark with GitHub's extensions: tables, strikethrough and extended autolinks
+    (a bare URL in text becomes a link, as on GitHub), so a command's URL that is not
+    in a code span shows up as a link here too."""
+    return MarkdownIt("gfm-like")
 
 
 def tokens(text: str) -> list[Token]:
@@ -39,6 +42,45 @@ def inline_text(token: Token) -> str:
         elif child.type in ("softbreak", "hardbreak"):
             parts.append(" ")
     return "".join(parts)
+
+
+def links(found: list[Token]) -> list[str]:
+    """Every link's target, autolinks and extended autolinks included."""
+    return [
+        str(child.attrs.get("href", ""))
+        for token in found
+        for child in token.children or []
+        if child.type == "link_open"
+    ]
+
+
+def code_spans(found: list[Token]) -> list[str]:
+    return [
+        child.content
+        for token in found
+        for child in token.children or []
+        if child.type == "code_inline"
+    ]
+
+
+def section_items(found: list[Token], title: str) -> list[Token]:
+    """The inline token of each top-level list item in the `##` section `title`."""
+    items: list[Token] = []
+    inside = False
+    depth = 0
+    for position, token in enumerate(found):
+        if token.type == "heading_open":
+            if token.tag == "h2":
+                inside = found[position + 1].content == title
+            elif inside:
+                inside = token.tag > "h2"
+        elif inside and token.type == "list_item_open":
+            depth += 1
+        elif inside and token.type == "list_item_close":
+            depth -= 1
+        elif inside and depth == 1 and token.type == "inline":
+            items.append(token)
+    return items
 
 
 def headings(found: list[Token]) -> list[tuple[int, str]]:

@@ -15,6 +15,7 @@ import pytest
 from textual.widgets import Input, OptionList, Static
 from textual.widgets._footer import FooterKey
 
+from incident import commands
 from incident.app.verbs import BY_NAME, VERBS
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import (
@@ -35,14 +36,18 @@ from tui.app.modals import (
     TextPrompt,
 )
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import SCENARIOS
+from tui.demo.scenarios import ACTOR, SCENARIOS, Scenario
 
 TUI = [verb for verb in VERBS if verb.tui]
 
 
-def app_on(tmp_path: Path, scenario_name: str) -> tuple[LastGoodApp, Path]:
+def app_on(
+    tmp_path: Path, scenario_name: str, prepare: Callable[[Scenario], None] | None = None
+) -> tuple[LastGoodApp, Path]:
     db = tmp_path / f"{scenario_name}.db"
     scenario = SCENARIOS[scenario_name](db)
+    if prepare is not None:
+        prepare(scenario)
     app = LastGoodApp(
         scenario.log,
         scenario.runbook,
@@ -155,6 +160,14 @@ class Case:
     recorded: tuple[str, ...]
     """The kinds of the events the verb records, in order."""
     step: str | None = None
+    prepare: Callable[[Scenario], None] | None = None
+    """Recorded before the app starts: what the verb needs to act on."""
+
+
+def an_action_item(scenario: Scenario) -> None:
+    scenario.run(
+        lambda s: commands.add_action_item(s, "rehearse", actor=ACTOR, clock=scenario.clock)
+    )
 
 
 CASES: dict[str, Case] = {
@@ -192,6 +205,13 @@ CASES: dict[str, Case] = {
     "action": Case(
         "closed", form(text="rehearse", owner="Bo", due="2026-12-04"), ("action_item.added",)
     ),
+    "factor": Case(
+        "closed", form(text="no canary stage for 2.4.1"), ("contributing_factor.noted",)
+    ),
+    "action-done": Case(
+        "closed", form(number="1", note="rehearsed"), ("action_item.done",), None, an_action_item
+    ),
+    "report-status": Case("closed", form(owner="Bo", reviewers="Cy, Di"), ("report.status_set",)),
     "lesson": Case("closed", form(text="the trigger fired", kind="went-well"), ("lesson.noted",)),
     "schedule-postmortem": Case(
         "closed", form(at="2026-11-29T14:00:00Z", attendees="Ada, Bo"), ("postmortem.scheduled",)
@@ -213,7 +233,7 @@ def test_every_tui_verb_has_a_case():
 async def test_every_tui_verb_records_from_the_tui(tmp_path, name):
     case = CASES[name]
     verb = BY_NAME[name]
-    app, db = app_on(tmp_path, case.scenario)
+    app, db = app_on(tmp_path, case.scenario, case.prepare)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen

@@ -21,6 +21,7 @@ HANDLERS: dict[str, str] = {
     "send": "tui.cli.recording:cmd_send",
     "run": "tui.cli.recording:cmd_run",
     "deliver": "tui.cli.comms_verbs:cmd_deliver",
+    "measure-impact": "tui.cli.impact_verb:cmd_measure_impact",
     "status": "tui.cli.status_verbs:cmd_status",
     "brief": "tui.cli.brief_verb:cmd_brief",
     "list": "tui.cli.status_verbs:cmd_list",

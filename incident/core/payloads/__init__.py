@@ -33,9 +33,13 @@ from incident.core.payloads.messages import (
 from incident.core.payloads.people import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.payloads.postmortem import (
     ActionItemAdded,
+    ActionItemDone,
+    ContributingFactorNoted,
+    ImpactMeasured,
     LessonNoted,
     PostmortemScheduled,
     RcaNoted,
+    ReportStatusSet,
 )
 from incident.core.payloads.steps import (
     ApprovalGranted,
@@ -74,6 +78,10 @@ EventData: TypeAlias = (
     | NotificationDelivered
     | NotificationFailed
     | NotificationRequeued
+    | ContributingFactorNoted
+    | ActionItemDone
+    | ReportStatusSet
+    | ImpactMeasured
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -105,6 +113,10 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     NotificationDelivered,
     NotificationFailed,
     NotificationRequeued,
+    ContributingFactorNoted,
+    ActionItemDone,
+    ReportStatusSet,
+    ImpactMeasured,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -123,6 +135,7 @@ def decode_payload(kind: str, data: Mapping[str, JSONValue]) -> EventData:
 __all__ = [
     "PAYLOAD_TYPES",
     "ActionItemAdded",
+    "ActionItemDone",
     "ApprovalGranted",
     "BaselineCaptured",
     "Closed",
@@ -130,9 +143,11 @@ __all__ = [
     "CommanderHandedOff",
     "CommunicationDeclined",
     "CommunicationSent",
+    "ContributingFactorNoted",
     "DatabaseTierChosen",
     "Declared",
     "EventData",
+    "ImpactMeasured",
     "Kind",
     "LessonNoted",
     "NoteAdded",
@@ -145,6 +160,7 @@ __all__ = [
     "PostmortemScheduled",
     "ProbeSamples",
     "RcaNoted",
+    "ReportStatusSet",
     "RoleAssigned",
     "SeverityChanged",
     "StepChecked",

@@ -29,25 +29,158 @@ class RcaNoted:
 
 
 @dataclass(frozen=True, slots=True)
+class ContributingFactorNoted:
+    """Something that made the incident possible or worse, besides the root cause."""
+
+    KIND: ClassVar[Kind] = Kind.CONTRIBUTING_FACTOR_NOTED
+    text: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"text": self.text, "by": self.by}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ContributingFactorNoted:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("text"), f.text("by"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
 class ActionItemAdded:
     KIND: ClassVar[Kind] = Kind.ACTION_ITEM_ADDED
     text: str
     owner: str
     due: date | None
     by: str
+    priority: str = ""
+    """P1, P2 or P3; stored only when given (records before it have none)."""
+    type: str = ""
+    """mitigate, prevent, detect, process or other; stored only when given."""
+    ticket: str = ""
+    """The tracker's URL; stored only when given."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "text": self.text,
             "owner": self.owner,
             "due": self.due.isoformat() if self.due else None,
             "by": self.by,
         }
+        for name, value in (("priority", self.priority), ("type", self.type)):
+            if value:
+                data[name] = value
+        if self.ticket:
+            data["ticket"] = self.ticket
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> ActionItemAdded:
         f = Fields(cls.KIND, data)
-        decoded = cls(f.text("text"), f.text("owner"), f.day_or_none("due"), f.text("by"))
+        decoded = cls(
+            f.text("text"),
+            f.text("owner"),
+            f.day_or_none("due"),
+            f.text("by"),
+            f.text("priority", ""),
+            f.text("type", ""),
+            f.text("ticket", ""),
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ActionItemDone:
+    """An action item finished; `number` is its place in the record (1, 2...)."""
+
+    KIND: ClassVar[Kind] = Kind.ACTION_ITEM_DONE
+    number: int
+    note: str
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"number": self.number, "note": self.note, "by": self.by}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ActionItemDone:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.integer("number"), f.text("note"), f.text("by"))
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ImpactMeasured:
+    """Requests failed and served over the impact window, as Prometheus counted them.
+
+    The queries are stored as they were run (`sum(increase(SELECTOR[Ns]))` at the
+    window's end), so the report shows how each figure was got; the Prometheus URL
+    is not stored (it may carry credentials).
+    """
+
+    KIND: ClassVar[Kind] = Kind.IMPACT_MEASURED
+    failed_query: str
+    total_query: str
+    start: datetime
+    end: datetime
+    failed: float
+    total: float
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "failed_query": self.failed_query,
+            "total_query": self.total_query,
+            "start": format_timestamp(self.start),
+            "end": format_timestamp(self.end),
+            "failed": self.failed,
+            "total": self.total,
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ImpactMeasured:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("failed_query"),
+            f.text("total_query"),
+            f.moment("start"),
+            f.moment("end"),
+            f.number("failed"),
+            f.number("total"),
+            f.text("by"),
+        )
+        f.done()
+        return decoded
+
+
+@dataclass(frozen=True, slots=True)
+class ReportStatusSet:
+    """The post-mortem document's status (draft or reviewed), owner and reviewers.
+
+    Each one states all three as they now stand; the latest holds.
+    """
+
+    KIND: ClassVar[Kind] = Kind.REPORT_STATUS_SET
+    status: str
+    owner: str
+    reviewers: tuple[str, ...]
+    by: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "status": self.status,
+            "owner": self.owner,
+            "reviewers": list(self.reviewers),
+            "by": self.by,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ReportStatusSet:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("status"), f.text("owner"), f.texts("reviewers"), f.text("by"))
         f.done()
         return decoded
 

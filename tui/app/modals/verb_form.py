@@ -88,7 +88,7 @@ class VerbForm(FormModal[Values | None]):
     }
     VerbForm #fields {
         height: auto;
-        max-height: 14;
+        max-height: 13;  /* with the title, about, context, error, buttons and hint: 22 rows */
         margin-top: 1;
     }
     VerbForm TextArea {

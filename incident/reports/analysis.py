@@ -1,0 +1,236 @@
+"""What the post-mortem reads into the record: who responded, how the incident was
+detected, who was paged, when it was resolved, and where the record contradicts itself.
+
+Pure functions of the folded state and the events a person recorded, shared by the
+Markdown report and the JSON export so that both say the same.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from incident.core.events import Event
+from incident.core.payloads import StepChecked
+from incident.core.state import Approval, IncidentState
+from incident.reports.impact import by_people, verification_steps
+from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
+
+PAGING_TEMPLATE = "paging"
+"""The runbook template whose message pages people (besides the `page` verb)."""
+
+
+def impact_start_known(state: IncidentState) -> bool:
+    """Whether the impact start (the release time) was given, not taken from the declaration."""
+    return state.started_at < state.declared_at
+
+
+def met_at(state: IncidentState, moment: datetime) -> list[str]:
+    """The rollback triggers met at `moment`, by id."""
+    latest: dict[str, bool] = {}
+    for trigger_id, mark in state.trigger_history:
+        if mark.at <= moment:
+            latest[trigger_id] = mark.met
+    return [trigger_id for trigger_id, met in latest.items() if met]
+
+
+@dataclass(slots=True)
+class Responder:
+    """A person who acted during the incident, and the parts they had in it."""
+
+    name: str
+    roles: list[str] = field(default_factory=list)
+    """Roles held (`incident-commander`) and parts played (`approved decide-rollback`)."""
+    actions: int = 0
+    """Events they recorded themselves."""
+    first_at: datetime | None = None
+    last_at: datetime | None = None
+
+    def acted(self, at: datetime) -> None:
+        self.first_at = at if self.first_at is None else min(self.first_at, at)
+        self.last_at = at if self.last_at is None else max(self.last_at, at)
+
+    def part(self, text: str) -> None:
+        if text not in self.roles:
+            self.roles.append(text)
+
+
+def responders(state: IncidentState, events: Sequence[Event]) -> list[Responder]:
+    """Everyone who recorded something, held a role, approved or checked a step,
+    in order of first appearance."""
+    found: dict[str, Responder] = {}
+
+    def person(name: str) -> Responder:
+        name = " ".join(name.split())
+        return found.setdefault(name, Responder(name))
+
+    for position, event in enumerate(events):
+        if position == 0:
+            person(event.actor).part("declared the incident")
+        if not by_people(event):
+            continue
+        who = person(event.actor)
+        who.actions += 1
+        who.acted(event.at)
+        if isinstance(event.data, StepChecked) and event.data.by and event.data.by != event.actor:
+            other = person(event.data.by)
+            other.part(f"did {event.data.step}")
+            other.acted(event.at)
+    for change in state.role_history:
+        holder = person(change.person)
+        holder.part(change.role)
+        holder.acted(change.at)
+    for approval in sorted(state.approvals.values(), key=lambda a: a.at):
+        approver = person(approval.by)
+        approver.part(f"approved {approval.target}")
+        approver.acted(approval.at)
+    for trigger_id, mark in state.trigger_history:
+        if mark.source == "manual":
+            person(mark.by).part(f"marked {trigger_id}")
+    for page in state.pages:
+        person(page.by).part("paged responders")
+    for note in state.rca:
+        person(note.by).part("root cause")
+    for factor in state.contributing_factors:
+        person(factor.by).part("contributing factors")
+    for message in state.communications:
+        if not message.auto:
+            person(message.by).part("sent messages")
+    return [r for r in found.values() if r.name]
+
+
+@dataclass(frozen=True, slots=True)
+class PageRecord:
+    """Someone paged: by the `page` verb or by a paging message."""
+
+    at: datetime
+    target: str
+    by: str
+    how: str
+    """"page" (recorded with `page`) or "paging message" (sent from its template)."""
+    note: str = ""
+
+
+def pages(state: IncidentState) -> list[PageRecord]:
+    """Every page, in time order: recorded pages and paging messages alike."""
+    found = [PageRecord(p.at, p.target, p.by, "page", p.note) for p in state.pages]
+    for message in state.communications:
+        if message.template == PAGING_TEMPLATE:
+            target = message.channel or "the incident channel"
+            found.append(PageRecord(message.at, target, message.by, "paging message"))
+    return sorted(found, key=lambda p: p.at)
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """How the incident came to light: the first signal recorded."""
+
+    at: datetime
+    how: str
+    """In words: `rollback trigger error-rate met (probe)`, `declared`."""
+    by: str
+    lag: timedelta | None
+    """From the impact start to the signal; None when the impact start is not known
+    apart from the declaration (it would always read 0 s)."""
+
+
+def detection(state: IncidentState) -> Detection:
+    """The earlier of the first rollback trigger met and the declaration."""
+    lag_known = impact_start_known(state)
+    first = next(((t, mark) for t, mark in state.trigger_history if mark.met), None)
+    if first is not None and first[1].at < state.declared_at:
+        trigger, mark = first
+        how = f"rollback trigger {trigger} met ({mark.source})"
+        lag = mark.at - state.started_at if lag_known else None
+        return Detection(mark.at, how, mark.by, lag)
+    lag = state.declared_at - state.started_at if lag_known else None
+    return Detection(state.declared_at, "incident declared", state.declared_by, lag)
+
+
+def resolution(state: IncidentState) -> datetime | None:
+    """The one resolution time: the resolution message, else the close."""
+    return resolved_at(state)
+
+
+@dataclass(frozen=True, slots=True)
+class Inconsistency:
+    """A place where the record contradicts itself, to be looked at in the review."""
+
+    at: datetime
+    text: str
+
+
+_CLAIMS_TRIGGER = re.compile(r"\btriggers?\b.*\b(met|fired|hit|breached)\b", re.IGNORECASE)
+
+
+def claims_unmet_trigger(state: IncidentState, approval: Approval) -> bool:
+    """Whether an approval's reason says a trigger was met when none was."""
+    if not state.runbook.triggers or not _CLAIMS_TRIGGER.search(approval.reason):
+        return False
+    return not met_at(state, approval.at)
+
+
+def inconsistencies(state: IncidentState) -> list[Inconsistency]:
+    """What the record says that the record itself does not bear out, in time order."""
+    found: list[Inconsistency] = []
+    for approval in state.approvals.values():
+        if claims_unmet_trigger(state, approval):
+            found.append(
+                Inconsistency(
+                    approval.at,
+                    f"{approval.target} was approved by {approval.by} as "
+                    f'"{approval.reason}", but no rollback trigger was met then.',
+                )
+            )
+    resolved = resolution(state)
+    message = next((m for m in state.communications if m.template == RESOLVED_TEMPLATE), None)
+    if message is not None:
+        open_then = [
+            r.step.id
+            for r in verification_steps(state)
+            if not (r.done or r.skipped) or (r.at is not None and r.at > message.at)
+        ]
+        if open_then:
+            found.append(
+                Inconsistency(
+                    message.at,
+                    "The resolution message went out before the service was verified "
+                    f"({', '.join(open_then)} not done then).",
+                )
+            )
+        still_met = met_at(state, message.at)
+        if still_met:
+            found.append(
+                Inconsistency(
+                    message.at,
+                    "The resolution message went out while rollback triggers were met: "
+                    f"{', '.join(still_met)}.",
+                )
+            )
+    if resolved is not None:
+        for trigger_id, mark in state.trigger_history:
+            if mark.met and mark.at > resolved:
+                found.append(
+                    Inconsistency(
+                        mark.at, f"Rollback trigger {trigger_id} was met again after resolution."
+                    )
+                )
+    for record in state.steps.values():
+        if record.done and record.override and record.at is not None:
+            found.append(
+                Inconsistency(
+                    record.at,
+                    f"{record.step.id} was checked although the probes' samples contradicted "
+                    f"it (override: {record.override}).",
+                )
+            )
+    if state.forced_close and state.closed_at is not None:
+        found.append(
+            Inconsistency(
+                state.closed_at,
+                f"The incident was closed with required steps open (forced: {state.close_reason}).",
+            )
+        )
+    return sorted(found, key=lambda i: i.at)

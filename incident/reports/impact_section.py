@@ -1,0 +1,196 @@
+"""The report's Impact section: time to recovery, time at each severity, the error
+rate and the phases against their targets."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from incident.core.timefmt import exact_duration
+from incident.health.readings import format_value
+from incident.health.triggers import describe_condition
+from incident.reports.analysis import resolution
+from incident.reports.context import ReportContext, join_blocks
+from incident.reports.gantt import mermaid_gantt
+from incident.reports.markdown import cell, code_span, fence, inline, table
+from incident.reports.metrics import MetricFigures
+
+
+def impact(ctx: ReportContext) -> list[str]:
+    return join_blocks(
+        [
+            ["## Impact"],
+            _users(ctx),
+            _milestones(ctx),
+            _severities(ctx),
+            _error_rate(ctx),
+            _phases(ctx),
+        ]
+    )
+
+
+def _users(ctx: ReportContext) -> list[str]:
+    """Impact in users' terms: how long, and how many requests failed or how often."""
+    state = ctx.state
+    resolved = resolution(state)
+    end = resolved or ctx.end
+    span = f"{exact_duration(end - state.started_at)}, from the impact start (T+0) to "
+    span += f"the resolution ({ctx.offset(resolved)})" if resolved else "now (not resolved)"
+    lines = ["### User impact", "", f"Users were affected for {span}."]
+    lines += ["", *_failed_requests(ctx)]
+    for figures in ctx.metrics:
+        probe = inline(figures.trigger.probe or "")
+        condition = inline(describe_condition(figures.trigger))
+        if figures.peak is None:
+            seen = "never above the threshold" if figures.readings else "no readings recorded"
+            lines += ["", f"Error rate ({probe}, {condition}): {seen}."]
+            continue
+        unit = figures.unit
+        lines += [
+            "",
+            f"Error rate ({probe}, {condition}): peak {format_value(figures.peak, unit)}, "
+            f"mean {format_value(figures.mean, unit)} over the {figures.above} readings above "
+            f"the threshold ({exact_duration(figures.time_above)} above it).",
+        ]
+    return lines
+
+
+def _failed_requests(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    figure = state.impact
+    if figure is None:
+        how = code_span(f"lastgood measure-impact {state.id} --failed PROMQL --total PROMQL")
+        return [f"Failed requests: not measured; where Prometheus counts requests: {how}."]
+    share = f" ({figure.share:.1%} of traffic)" if figure.share is not None else ""
+    lines = [
+        f"Failed requests: {figure.failed:,.0f} of {figure.total:,.0f}{share} from "
+        f"{ctx.offset(figure.start)} to {ctx.offset(figure.end)}, counted by Prometheus "
+        f"with increase() at {ctx.utc(figure.end)} UTC (measured by {inline(figure.by)} at "
+        f"{ctx.offset(figure.at)}):",
+        "",
+        *fence(f"{figure.failed_query}\n{figure.total_query}", "promql"),
+    ]
+    if (figure.start, figure.end) != (state.started_at, resolution(state)):
+        lines += ["", "⚠ The impact window has changed since: measure it again."]
+    return lines
+
+
+def _milestones(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    headers = ["Milestone", "UTC"]
+    if ctx.show_local:
+        headers.append(f"Local ({cell(ctx.zone.name)})")
+    headers += ["T+ (from impact start)", "From declaration", "Recorded"]
+    rows = []
+    for moment in ctx.moments:
+        if moment.at is None:
+            cells = [cell(moment.label), "—"]
+            if ctx.show_local:
+                cells.append("—")
+            rows.append([*cells, "—", "—", cell(moment.detail or "not recorded")])
+            continue
+        cells = [cell(moment.label), ctx.utc(moment.at)]
+        if ctx.show_local:
+            cells.append(ctx.zone.time(moment.at))
+        since_declared = moment.at - state.declared_at
+        rows.append(
+            [
+                *cells,
+                ctx.offset(moment.at),
+                exact_duration(since_declared) if since_declared.total_seconds() >= 0 else "—",
+                cell(moment.detail) if moment.detail else " ",
+            ]
+        )
+    return ["### Time to recovery", "", *table(headers, rows)]
+
+
+def _severities(ctx: ReportContext) -> list[str]:
+    rows = [
+        [
+            cell(period.severity),
+            ctx.offset(period.start),
+            ctx.offset(period.end) + (" (still open)" if period.ongoing else ""),
+            exact_duration(period.duration),
+        ]
+        for period in ctx.severities
+    ]
+    lines = ["### Time at each severity", "", *table(["Severity", "From", "To", "Time"], rows)]
+    totals: dict[str, float] = {}
+    for period in ctx.severities:
+        totals[period.severity] = totals.get(period.severity, 0) + period.duration.total_seconds()
+    if len(ctx.severities) > 1:
+        listed = ", ".join(
+            f"{inline(sev)} {exact_duration(timedelta(seconds=s))}" for sev, s in totals.items()
+        )
+        lines += ["", f"In total: {listed}."]
+    return lines
+
+
+def _error_rate(ctx: ReportContext) -> list[str]:
+    lines = ["### Error rate", ""]
+    if not ctx.metrics:
+        return [*lines, "The runbook has no metric trigger, so there is no error rate to report."]
+    lines.append(
+        "From every recorded sample of each metric trigger's probe; "
+        "peak and mean are over the readings above the threshold."
+    )
+    rows = [_metric_row(ctx, figures) for figures in ctx.metrics]
+    headers = [
+        "Probe",
+        "Trigger",
+        "Readings",
+        "Above threshold",
+        "Time above",
+        "Peak while above",
+        "Mean while above",
+        "Last reading",
+        "Baseline",
+    ]
+    return [*lines, "", *table(headers, rows)]
+
+
+def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
+    unit = figures.unit
+    above = str(figures.above)
+    if figures.first_above_at is not None and figures.last_above_at is not None:
+        above += f" ({ctx.offset(figures.first_above_at)} to {ctx.offset(figures.last_above_at)})"
+    return [
+        cell(figures.trigger.probe or ""),
+        cell(describe_condition(figures.trigger)),
+        str(figures.readings),
+        above,
+        exact_duration(figures.time_above),
+        format_value(figures.peak, unit),
+        format_value(figures.mean, unit),
+        format_value(figures.last_value, unit),
+        format_value(figures.baseline, unit),
+    ]
+
+
+def _phases(ctx: ReportContext) -> list[str]:
+    rows = []
+    for result in ctx.phases:
+        clock = result.clock
+        window = clock.phase.window
+        target = "—"
+        if window is not None:
+            end = f"T+{window.end_min}m" if window.end_min is not None else "close"
+            target = f"T+{window.start_min}m to {end}"
+        due = ctx.utc(clock.due_at) if clock.due_at is not None else "—"
+        rows.append(
+            [
+                cell(clock.phase.title),
+                target,
+                due,
+                ctx.offset(clock.started_at),
+                ctx.offset(clock.finished_at),
+                result.result,
+            ]
+        )
+    headers = ["Phase", "Target window", "Due (UTC)", "Started", "Finished", "Result"]
+    return [
+        "### Phases against targets",
+        "",
+        *table(headers, rows),
+        "",
+        *mermaid_gantt(ctx.phases, ctx.moments, ctx.end),
+    ]

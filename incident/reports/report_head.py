@@ -1,0 +1,103 @@
+"""The report's head: the metadata table and the summary."""
+
+from __future__ import annotations
+
+from incident.core.state import SEVERITIES
+from incident.core.timefmt import exact_duration, utc_stamp
+from incident.health.readings import format_value
+from incident.reports.analysis import impact_start_known, resolution
+from incident.reports.context import ReportContext
+from incident.reports.impact import authors
+from incident.reports.markdown import cell, heading, inline, table
+from incident.reports.postmortem import summary_line
+
+
+def header(ctx: ReportContext) -> list[str]:
+    state, zone = ctx.state, ctx.zone
+    resolved = resolution(state)
+    status = "Open"
+    if resolved is not None:
+        status = f"Resolved at {utc_stamp(resolved)}"
+        status += f", closed at {utc_stamp(state.closed_at)}" if state.closed_at else ", still open"
+        if state.forced_close:
+            status += f" (forced: {cell(state.close_reason)})"
+    severities = [s for _, s in state.severity_history]
+    severity = cell(state.severity)
+    if len(set(severities)) > 1:
+        peak = min(severities, key=lambda s: SEVERITIES.index(s) if s in SEVERITIES else 99)
+        severity += f" (peak {cell(peak)}; was {' → '.join(cell(s) for s in severities)})"
+    roles = "; ".join(f"{cell(role)}: {cell(person)}" for role, person in state.roles.items())
+    meeting = "not booked yet"
+    if state.postmortem is not None:
+        meeting = (
+            f"{zone.alongside(state.postmortem.starts_at, date=True)}, "
+            f"{state.postmortem.duration_min} min"
+        )
+    document = state.document
+    owner = cell(document.owner) if document else f"{cell(state.commander)} (the commander)"
+    reviewers = ", ".join(cell(r) for r in document.reviewers) if document else ""
+    start_note = "" if impact_start_known(state) else " (the declaration: no earlier start given)"
+    duration = f"{exact_duration(ctx.end - state.started_at)} (impact start to now, unresolved)"
+    if resolved is not None:
+        duration = f"{exact_duration(resolved - state.started_at)} (impact start to resolution)"
+    rows = [
+        ["Incident", cell(state.id)],
+        ["Date", state.started_at.strftime("%Y-%m-%d")],
+        ["Report status", (document.status if document else "draft").capitalize()],
+        ["Report owner", owner],
+        ["Reviewers", reviewers or "none yet"],
+        ["Authors", cell(", ".join(authors(ctx.events)))],
+        ["Roles", roles or "—"],
+        ["Incident status", status],
+        ["Severity", severity],
+        ["Issue", cell(state.issue)],
+        ["Impact start (T+0)", zone.alongside(state.started_at, date=True) + start_note],
+        ["Declared", zone.alongside(state.declared_at, date=True)],
+        ["Resolved", zone.alongside(resolved, date=True) if resolved else "not yet"],
+        ["Closed", zone.alongside(state.closed_at, date=True) if state.closed_at else "—"],
+        ["Duration", duration],
+        ["Deployment pattern", cell(str(state.pattern or ""))],
+        ["Rolled back", f"{cell(state.from_version)} → {cell(state.last_good_version)}"],
+        ["Channel", cell(state.channel)],
+        ["Runbook", cell(state.runbook.id)],
+        ["Post-mortem", meeting],
+        ["Record", f"{ctx.record.event_count} events, head hash `{ctx.head_hash}`"],
+    ]
+    lines = [f"# Incident report: {heading(state.title)}", "", *table(["", ""], rows), ""]
+    note = "Times are UTC"
+    if ctx.show_local:
+        note += f"; local times (in brackets) are {inline(zone.name)}"
+    return [*lines, note + ". T+ is time since the impact start."]
+
+
+def summary(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    lines = ["## Summary", "", inline(summary_line(state))]
+    if state.issue:
+        lines += ["", f"Issue: {inline(state.issue)}"]
+    steps = []
+    for key, words in (
+        ("rollback_decision", "the rollback was decided at"),
+        ("app_rolled_back", "the application was rolled back at"),
+        ("service_verified", "service was verified at"),
+    ):
+        moment = ctx.moment(key)
+        if moment.at is not None:
+            steps.append(f"{words} {ctx.offset(moment.at)}")
+    resolved = resolution(state)
+    if resolved is not None:
+        steps.append(f"the incident was resolved at {ctx.offset(resolved)}")
+    if steps:
+        lines += ["", "Impact started at T+0; " + ", ".join(steps) + "."]
+    for figures in ctx.metrics:
+        if figures.peak is not None:
+            lines += [
+                "",
+                f"Probe {inline(figures.trigger.probe or '')} peaked at "
+                f"{format_value(figures.peak, figures.unit)} "
+                f"(threshold {format_value(figures.trigger.threshold, figures.unit)}), "
+                f"above it for {exact_duration(figures.time_above)}.",
+            ]
+    if not state.is_closed:
+        lines += ["", f"The incident is still open (report as of {utc_stamp(ctx.now)})."]
+    return lines

@@ -1,0 +1,143 @@
+"""The report's timeline: one line per thing done, as SRE's example postmortem lists it.
+
+A command step's run and the check it made on exit 0 are one line, the command in
+a code span (so a URL in it stays code, not a link); webhook deliveries are not
+lines of their own but the outcome beside each message, summed up once; probe
+readings are counted. Key moments are starred.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from incident.comms.routing import message_key
+from incident.core.events import Event, Kind
+from incident.core.payloads import CommandRan, CommunicationSent, NoteAdded, StepChecked
+from incident.core.records import DeliveryRecord
+from incident.reports.context import ReportContext
+from incident.reports.describe import describe
+from incident.reports.markdown import code_span, inline
+from incident.reports.postmortem import RESOLVED_TEMPLATE
+
+KEY_MARK = "★"
+PIN_MARK = "📌"
+
+NOT_LISTED = frozenset(
+    {
+        Kind.PROBE_SAMPLES,
+        Kind.NOTIFICATION_QUEUED,
+        Kind.NOTIFICATION_DELIVERED,
+        Kind.NOTIFICATION_FAILED,
+        Kind.NOTIFICATION_REQUEUED,
+    }
+)
+"""Kinds counted or summarised, not listed one by one."""
+
+
+def timeline(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    marks = _key_moments(ctx)
+    lines: list[str] = []
+    events = [e for e in ctx.events if e.kind not in NOT_LISTED]
+    previous: Event | None = None
+    for event in events:
+        if checked_by_its_command(previous, event):
+            lines[-1] += "; step checked"
+            previous = event
+            continue
+        what = event_text(ctx, event)
+        if event.seq in marks:
+            what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
+        elif isinstance(event.data, NoteAdded) and event.data.pinned:
+            what = f"{PIN_MARK} {what}"
+        lines.append(
+            f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
+        )
+        previous = event
+    samples, polls = ctx.record.samples, ctx.record.polls
+    lead = (
+        f"All times UTC; one line per action. {KEY_MARK} marks a key moment, {PIN_MARK} a "
+        f"pinned note. {samples} probe readings in {polls} polls are summarised under Impact, "
+        f"not listed; they are in {code_span(f'lastgood export {state.id} --format json')}, "
+        f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
+    )
+    return ["## Timeline", "", lead, "", *lines, "", deliveries(state.deliveries.values())]
+
+
+def _key_moments(ctx: ReportContext) -> dict[int, str]:
+    marks = {
+        m.seq: m.label
+        for m in ctx.moments
+        if m.seq is not None and m.at is not None and m.key != "declared"
+    }
+    for message in ctx.state.communications:
+        if message.template == RESOLVED_TEMPLATE:
+            marks.setdefault(message.seq, "Resolved")
+            break
+    return marks
+
+
+def checked_by_its_command(previous: Event | None, event: Event) -> bool:
+    """A step check that only says its command exited 0, right after that command."""
+    if previous is None or not isinstance(previous.data, CommandRan):
+        return False
+    ran, checked = previous.data, event.data
+    return (
+        isinstance(checked, StepChecked)
+        and ran.exit_code == 0
+        and checked.step == ran.step
+        and checked.note == f"`{ran.command}` exited 0"
+        and not checked.evidence
+    )
+
+
+def event_text(ctx: ReportContext, event: Event) -> str:
+    """One event as Markdown: its description, a command in a code span, a message
+    with its deliveries' outcome."""
+    match event.data:
+        case CommandRan() as ran:
+            return f"Ran {code_span(ran.command)} for {inline(ran.step)}: exit {ran.exit_code}"
+        case CommunicationSent():
+            return inline(describe(event)) + _delivered(ctx, event.seq)
+        case _:
+            return inline(describe(event))
+
+
+def _delivered(ctx: ReportContext, seq: int) -> str:
+    state = ctx.state
+    outcomes = [
+        record
+        for record in state.deliveries.values()
+        if record.key == message_key(state.id, seq, record.target)
+    ]
+    if not outcomes:
+        return ""
+    return " (" + "; ".join(_outcome(record) for record in outcomes) + ")"
+
+
+def _outcome(record: DeliveryRecord) -> str:
+    target = inline(record.target)
+    if record.status == "delivered":
+        tries = f" after {record.attempts} tries" if record.attempts > 1 else ""
+        return f"delivered to {target}{tries}"
+    if record.status == "failed":
+        return f"delivery to {target} failed: {inline(record.error)}"
+    return f"delivery to {target} pending"
+
+
+def deliveries(records: Iterable[DeliveryRecord]) -> str:
+    found = list(records)
+    if not found:
+        return "No messages were delivered to webhooks."
+    counts = Counter(record.status for record in found)
+    retried = sum(1 for r in found if r.status == "delivered" and r.attempts > 1)
+    parts = [
+        f"{counts['delivered']} delivered" + (f" ({retried} after retries)" if retried else "")
+    ]
+    if counts["failed"]:
+        parts.append(f"{counts['failed']} failed")
+    if counts["pending"]:
+        parts.append(f"{counts['pending']} pending")
+    targets = len({record.target for record in found})
+    return f"Webhook deliveries: {len(found)} to {targets} target(s): {', '.join(parts)}."

@@ -1,0 +1,149 @@
+"""The report's Resolution section: decisions and approvals, skipped steps, commands
+run and the verification evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from incident.core.gates import decision_gate
+from incident.core.state import Approval, tier_target
+from incident.reports.analysis import claims_unmet_trigger, met_at
+from incident.reports.context import ReportContext, join_blocks
+from incident.reports.markdown import cell, cell_code, inline, table
+from runbooks.model import StepKind
+
+
+def resolution(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    opening = (
+        f"Rolled back {inline(state.from_version or 'the new release')} to "
+        f"{inline(state.last_good_version or 'the last good version')}"
+        + (f" ({inline(str(state.pattern))} pattern)." if state.pattern else ".")
+    )
+    return join_blocks(
+        [
+            ["## Resolution", "", opening],
+            _decisions(ctx),
+            _approvals(ctx),
+            _skips(ctx),
+            _commands(ctx),
+            _evidence(ctx),
+        ]
+    )
+
+
+def _decisions(ctx: ReportContext) -> list[str]:
+    state = ctx.state
+    items = []
+    gate = decision_gate(state)
+    decision = ctx.moment("rollback_decision")
+    if gate is None:
+        items.append("- **Rollback decision**: the runbook has no approval gate.")
+    elif decision.at is None:
+        items.append(f"- **Rollback decision**: {inline(gate.step.id)} not decided.")
+    else:
+        approval = state.approvals.get(gate.step.id)
+        text = f"- **Rollback decision** at {ctx.when(decision.at)}: "
+        if approval is not None:
+            text += f"{inline(gate.step.title)}, approved by {_approver(approval, inline)}: "
+            text += inline(approval.reason)
+        else:
+            text += f"{inline(gate.step.title)}, checked by {inline(gate.by or '')}"
+        met_then = met_at(state, decision.at)
+        text += f". Rollback triggers met then: {inline(', '.join(met_then)) or 'none'}."
+        if approval is not None and claims_unmet_trigger(state, approval):
+            text += " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
+        items.append(text)
+    items.append(_tier_line(ctx))
+    return ["### Decisions and approvals", "", *items]
+
+
+def _tier_line(ctx: ReportContext) -> str:
+    state = ctx.state
+    if not any(r.step.kind == StepKind.DATABASE for r in state.steps.values()):
+        return "- **Database**: the runbook has no database step."
+    choice = state.tier_choice
+    if choice is None:
+        return "- **Database tier**: not chosen."
+    tier = state.runbook.database_tier(choice.tier)
+    text = f"- **Database tier** at {ctx.when(choice.at)}: {inline(choice.tier)}"
+    if tier is not None:
+        text += f" ({inline(tier.title)}; data loss: {tier.data_loss})"
+    text += f", chosen by {inline(choice.by)}: {inline(choice.reason)}."
+    if tier is not None and tier.approver:
+        approval = state.approvals.get(tier_target(tier.id))
+        if approval is None:
+            text += f" Needs approval by {inline(tier.approver)}: **not approved**."
+        else:
+            text += (
+                f" Approved by {_approver(approval, inline)} ({inline(tier.approver)}) at "
+                f"{ctx.offset(approval.at)}: {inline(approval.reason)}."
+            )
+    else:
+        text += " No approval needed."
+    return text
+
+
+def _approvals(ctx: ReportContext) -> list[str]:
+    approvals = sorted(ctx.state.approvals.values(), key=lambda a: a.at)
+    if not approvals:
+        return ["No approvals were recorded."]
+    rows = [
+        [cell(a.target), _approver(a, cell), cell(a.reason), ctx.offset(a.at), ctx.utc(a.at)]
+        for a in approvals
+    ]
+    return table(["Approved", "By", "Reason", "T+", "UTC"], rows)
+
+
+def _skips(ctx: ReportContext) -> list[str]:
+    rows = [
+        [ctx.offset(c.at), cell(c.step), c.what, cell(c.by), cell(c.reason)]
+        for c in ctx.state.step_changes
+    ]
+    if not rows:
+        return ["### Steps skipped or reopened", "", "None: every step was done as planned."]
+    headers = ["T+", "Step", "What", "By", "Reason"]
+    return ["### Steps skipped or reopened", "", *table(headers, rows)]
+
+
+def _commands(ctx: ReportContext) -> list[str]:
+    runs = ctx.state.commands_run
+    if not runs:
+        return ["### Commands run", "", "No runbook commands were run through lastgood."]
+    rows = [
+        [ctx.offset(r.at), ctx.utc(r.at), cell(r.step), cell_code(r.command), str(r.exit_code)]
+        for r in runs
+    ]
+    return ["### Commands run", "", *table(["T+", "UTC", "Step", "Command", "Exit code"], rows)]
+
+
+def _evidence(ctx: ReportContext) -> list[str]:
+    rows = []
+    for step_id, record in ctx.state.steps.items():
+        verifying = record.step.kind == StepKind.VERIFICATION
+        if not (verifying or record.evidence):
+            continue
+        status = "done" if record.done else "skipped" if record.skipped else "open"
+        evidence = record.evidence or record.note or ("—" if not record.skipped else record.reason)
+        override = record.override if record.done else ""
+        rows.append(
+            [
+                cell(step_id),
+                status,
+                ctx.offset(record.at),
+                cell(record.by or ""),
+                cell(evidence),
+                cell(override) if override else " ",
+            ]
+        )
+    if not rows:
+        return ["### Verification evidence", "", "The runbook has no verification steps."]
+    headers = ["Step", "Status", "Checked", "By", "Evidence", "Override reason"]
+    return ["### Verification evidence", "", *table(headers, rows)]
+
+
+def _approver(approval: Approval, escape: Callable[[str], str]) -> str:
+    """`Bo`, or `Bo, recorded by ada` when someone else recorded the approver's word."""
+    if not approval.recorded_by or approval.own_word:
+        return escape(approval.by)
+    return f"{escape(approval.by)}, recorded by {escape(approval.recorded_by)}"

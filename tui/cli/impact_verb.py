@@ -1,0 +1,58 @@
+"""`lastgood measure-impact`: failed requests and their share of traffic, from Prometheus.
+
+The one recording verb that asks the network before it records: the application
+layer's `measure_impact` runs with the HTTP client of `tui.net` (loaded only here).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from incident.app.impact import measure_impact
+from incident.app.verbs import BY_NAME
+from incident.commands import CommandError
+from incident.core.text import visible
+from runbooks.model import ProbeKind
+from store.errors import StoreError
+from tui.cli.context import actor_name, offset, open_log, open_session, refused
+from tui.cli.errors import CliError
+
+
+def cmd_measure_impact(args: argparse.Namespace) -> int:
+    from tui.net.client import close_client, make_client
+    from tui.net.impact_query import instant_query, prometheus_at
+
+    actor = actor_name(args)
+    with open_log(args) as log:
+        session = open_session(log, args.id)
+        if args.prometheus:
+            server = prometheus_at(args.prometheus)
+        else:
+            probes = [p for p in session.state.runbook.probes if p.kind == ProbeKind.PROMETHEUS]
+            if not probes:
+                raise CliError(
+                    f"runbook '{session.state.runbook.id}' has no prometheus probe: "
+                    "give --prometheus URL"
+                )
+            server = probes[0]
+
+        async def run() -> str:
+            client = make_client(max_connections=2)
+            try:
+                query = instant_query(client, server)
+                done = await measure_impact(
+                    session, actor, failed=args.failed, total=args.total, query=query
+                )
+            finally:
+                await close_client(client)
+            return done.said
+
+        try:
+            said = asyncio.run(run())
+        except CommandError as error:
+            raise refused(error, BY_NAME["measure-impact"]) from None
+        except StoreError as error:
+            raise CliError(str(error)) from None
+        print(visible(f"{offset(session)}  {said}"))
+    return 0
