@@ -282,6 +282,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (Param("text", "what made it possible or worse", Kind.LONG_TEXT, True, True, "TEXT"),),
         use_case="incident.app.followup:factor",
+        postmortem=True,
     ),
     Verb(
         "action",
@@ -314,6 +315,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("note", "what was done", metavar="TEXT"),
         ),
         use_case="incident.app.followup:action_done",
+        postmortem=True,
     ),
     Verb(
         "report-status",
@@ -331,6 +333,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("reviewers", "comma-separated names", Kind.NAMES, metavar="A,B"),
         ),
         use_case="incident.app.followup:report_status",
+        postmortem=True,
     ),
     Verb(
         "measure-impact",

@@ -1,14 +1,11 @@
 """The post-mortem as the record holds it: close-out steps, root cause, actions, lessons.
 
 Read from the folded state only; every piece of text people wrote is shown as
-text, its control characters made visible. Fields the state does not have (an
-older fold, or one without contributing factors or an action item's priority)
-are simply not shown.
+text, its control characters made visible. What was never recorded (contributing
+factors, an action item's priority, type or ticket) is left out, not shown empty.
 """
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 from rich.text import Text
 from textual.widgets import Static
@@ -25,15 +22,6 @@ MARKS = {
     StepStatus.BLOCKED: "[!]",
     StepStatus.OPEN: "[ ]",
 }
-
-ITEM_FIELDS: tuple[tuple[str, str], ...] = (
-    ("priority", "priority"),
-    ("type", "type"),
-    ("kind", "type"),
-    ("ticket", "ticket"),
-    ("ticket_url", "ticket"),
-)
-"""An action item's optional fields, by attribute name, and how they are labelled."""
 
 
 def _close_out_steps(state: IncidentState) -> list[str]:
@@ -61,11 +49,14 @@ def steps_text(state: IncidentState, text: Text) -> None:
         text.append("\n")
 
 
-def _texts(items: Sequence[object]) -> list[str]:
-    return [str(getattr(item, "text", item)) for item in items]
-
-
 def findings_text(state: IncidentState, text: Text) -> None:
+    document = state.document
+    if document is not None:
+        reviewers = ", ".join(document.reviewers) or "none yet"
+        text.append("Report: ", style="bold")
+        text.append(
+            visible(f"{document.status}, owner {document.owner or 'none'}, reviewers {reviewers}\n")
+        )
     text.append("\nRoot cause", style="bold")
     if state.rca:
         latest = state.rca[-1]
@@ -73,22 +64,17 @@ def findings_text(state: IncidentState, text: Text) -> None:
         text.append(f"  {visible(latest.text)}\n")
     else:
         text.append("\n  none recorded yet\n", style="dim")
-    factors = _texts(getattr(state, "contributing_factors", ()))
-    if factors:
+    if state.contributing_factors:
         text.append("Contributing factors\n", style="bold")
-        for factor in factors:
-            text.append(f"  - {visible(factor)}\n")
+        for factor in state.contributing_factors:
+            text.append(f"  - {visible(factor.text)}\n")
     text.append(f"\nAction items ({len(state.action_items)})\n", style="bold")
     for item in state.action_items:
-        done = bool(getattr(item, "done", False) or getattr(item, "done_at", None))
-        text.append(f"  {'[x]' if done else '[ ]'} {item.number}. {visible(item.text)}")
+        text.append(f"  {'[x]' if item.done else '[ ]'} {item.number}. {visible(item.text)}")
         details = [f"owner {item.owner}" if item.owner else "no owner"]
         if item.due is not None:
             details.append(f"due {item.due.isoformat()}")
-        for attribute, label in ITEM_FIELDS:
-            value = getattr(item, attribute, None)
-            if value:
-                details.append(f"{label} {value}")
+        details += [value for value in (item.priority, item.type, item.ticket) if value]
         text.append(f"  ({visible(', '.join(details))})\n", style="dim")
     text.append(f"\nLessons ({len(state.lessons)})\n", style="bold")
     for lesson in state.lessons:

@@ -1,0 +1,28 @@
+"""The post-mortem screen's text shows what the report shows: contributing factors, each
+action item's priority, type, ticket and whether it is done, and the document's status."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from tests.golden.reviewed import reviewed_record
+from tui.app.widgets.postmortem_view import findings_text
+
+
+def test_findings_show_factors_action_fields_and_the_document() -> None:
+    state = reviewed_record().state
+    assert state.contributing_factors and state.document is not None
+    text = Text()
+    findings_text(state, text)
+    shown = text.plain
+    for factor in state.contributing_factors:
+        assert f"  - {factor.text}\n" in shown
+    for item in state.action_items:
+        line = next(row for row in shown.splitlines() if f" {item.number}. {item.text}" in row)
+        assert line.startswith("  [x]" if item.done else "  [ ]")
+        for value in (item.priority, item.type, item.ticket):
+            if value:
+                assert value in line
+    assert any(item.done for item in state.action_items)
+    assert any(not item.done for item in state.action_items)
+    assert f"Report: {state.document.status}, owner {state.document.owner}" in shown
