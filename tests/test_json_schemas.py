@@ -100,6 +100,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     found["verify"] = json.loads(cli.ok("verify", incident_id, "--json"))
     found["verify-all"] = json.loads(cli.ok("verify", "--all", "--json"))
     found["export"] = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    found["timeline"] = json.loads(cli.ok("timeline", incident_id, "--json", "--gap", "0.01"))
     broken = tmp / "broken.yaml"
     broken.write_text("runbook: x\nphases: 3\n", encoding="utf-8")
     checked = cli.run("validate", runbook.source, str(broken), "--json")
@@ -119,6 +120,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         ("verify-all", "verify"),
         ("export", "export"),
         ("validate", "validate"),
+        ("timeline", "timeline"),
     ],
 )
 def test_each_json_answer_matches_its_schema(outputs, output, schema):

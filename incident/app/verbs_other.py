@@ -70,7 +70,9 @@ OTHER_VERBS: tuple[Verb, ...] = (
             ),
             OUTPUT,
             TZ,
+            JSON,
         ),
+        json=True,
         tui=False,
     ),
     Verb(

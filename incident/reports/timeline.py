@@ -47,9 +47,31 @@ GAP_MARK = "⚠"
 DEFAULT_GAP = timedelta(minutes=5)
 
 
+@dataclass(frozen=True, slots=True)
+class Listed:
+    """An event listed on its own line; `checked` when its command step's check joins it."""
+
+    event: Event
+    checked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Silence:
+    """A stretch with no action recorded by a person; `so_far` when it runs until now."""
+
+    start: datetime
+    end: datetime
+    so_far: bool = False
+
+
+Item = Listed | Silence
+
+
 @dataclass(slots=True)
-class _Section:
-    lines: list[str] = field(default_factory=list)
+class Section:
+    """What one phase (or the time after close) lists, and the probe ticks it counts."""
+
+    items: list[Item] = field(default_factory=list)
     samples: int = 0
     polls: int = 0
     first_sample: datetime | str | None = None
@@ -151,19 +173,22 @@ def markdown_timeline(
     return timeline_from(ReportRecord.of(state, events), now, gap=gap, tz=tz)
 
 
-def timeline_from(
-    record: ReportRecord,
-    now: datetime,
-    *,
-    gap: timedelta = DEFAULT_GAP,
-    tz: tzinfo | None = None,
-) -> str:
-    """The timeline of a record read with `read_record`."""
+@dataclass(frozen=True, slots=True)
+class Walk:
+    """The timeline before it is written out: each phase's items, in record order."""
+
+    ctx: ReportContext
+    marks: dict[int, str]
+    sections: dict[str, Section]
+    gap: timedelta
+
+
+def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinfo | None) -> Walk:
+    """One pass over a record read with `read_record`, for the Markdown and the JSON."""
     state = record.state
     ctx = ReportContext.build(record, now, tz)
-    marks = key_moments(ctx)
-    sections: dict[str, _Section] = {p.id: _Section() for p in state.runbook.phases}
-    sections[AFTER_CLOSE] = _Section()
+    sections: dict[str, Section] = {p.id: Section() for p in state.runbook.phases}
+    sections[AFTER_CLOSE] = Section()
     last_action = state.declared_at
     entries, ticks = record.entries, record.ticks
     placer = _Placer(state, entries[0]) if entries else None
@@ -179,14 +204,14 @@ def timeline_from(
             continue
         section = sections[phase]
         if phase != AFTER_CLOSE and by_people(event):
-            silence = event.at - last_action
-            if silence > gap:
-                section.lines.append(_gap_line(ctx, last_action, event.at, silence))
+            if event.at - last_action > gap:
+                section.items.append(Silence(last_action, event.at))
             last_action = max(last_action, event.at)
-        if checked_by_its_command(previous, event) and section.lines:
-            section.lines[-1] += "; step checked"
+        last = section.items[-1] if section.items else None
+        if checked_by_its_command(previous, event) and isinstance(last, Listed):
+            section.items[-1] = Listed(last.event, checked=True)
         else:
-            section.lines.append(_event_line(ctx, event, marks))
+            section.items.append(Listed(event))
         previous = event
     for tick in ticks[next_tick:]:
         if placer is not None:
@@ -194,12 +219,29 @@ def timeline_from(
     if not state.is_closed and now - last_action > gap:
         phase_now = current_phase(state, now)
         where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
-        line = _gap_line(ctx, last_action, now, now - last_action) + " so far"
-        sections[where].lines.append(line)
-    return (
-        "\n".join([*_document(ctx, sections, gap), "", deliveries(state.deliveries.values())])
-        + "\n"
-    )
+        sections[where].items.append(Silence(last_action, now, so_far=True))
+    return Walk(ctx, key_moments(ctx), sections, gap)
+
+
+def timeline_from(
+    record: ReportRecord,
+    now: datetime,
+    *,
+    gap: timedelta = DEFAULT_GAP,
+    tz: tzinfo | None = None,
+) -> str:
+    """The timeline of a record read with `read_record`, as Markdown."""
+    walk = walk_timeline(record, now, gap, tz)
+    deliveries_line = deliveries(walk.ctx.state.deliveries.values())
+    return "\n".join([*_document(walk), "", deliveries_line]) + "\n"
+
+
+def _item_line(ctx: ReportContext, item: Item, marks: dict[int, str]) -> str:
+    if isinstance(item, Silence):
+        line = _gap_line(ctx, item.start, item.end, item.end - item.start)
+        return line + " so far" if item.so_far else line
+    line = _event_line(ctx, item.event, marks)
+    return line + "; step checked" if item.checked else line
 
 
 def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
@@ -218,7 +260,8 @@ def _gap_line(ctx: ReportContext, start: datetime, end: datetime, silence: timed
     )
 
 
-def _document(ctx: ReportContext, sections: dict[str, _Section], gap: timedelta) -> list[str]:
+def _document(walk: Walk) -> list[str]:
+    ctx, sections, gap = walk.ctx, walk.sections, walk.gap
     state = ctx.state
     intro = (
         f"{inline(state.id)} · {inline(state.severity)} · T+0 is "
@@ -242,18 +285,20 @@ def _document(ctx: ReportContext, sections: dict[str, _Section], gap: timedelta)
         if clock.started_at is not None:
             ran = f"ran {ctx.offset(clock.started_at)} to {ctx.offset(clock.finished_at)}"
         summary = f"{target}; {ran}; {result.result}."
-        blocks.append(_section(ctx, f"## {heading(phase.title)}", summary, sections[phase.id]))
+        section = sections[phase.id]
+        blocks.append(_section(walk, f"## {heading(phase.title)}", summary, section))
     after = sections[AFTER_CLOSE]
-    if after.lines or after.samples:
+    if after.items or after.samples:
         blocks.append(
-            _section(ctx, "## After close", "Post-mortem work recorded after resolution.", after)
+            _section(walk, "## After close", "Post-mortem work recorded after resolution.", after)
         )
     return join_blocks(blocks)
 
 
-def _section(ctx: ReportContext, title: str, summary: str, section: _Section) -> list[str]:
+def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str]:
+    ctx = walk.ctx
     lines = [title, "", summary, ""]
-    body = list(section.lines)
+    body = [_item_line(ctx, item, walk.marks) for item in section.items]
     if section.samples:
         body.append(
             f"- {section.samples} samples recorded in {section.polls} polls "

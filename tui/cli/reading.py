@@ -30,6 +30,7 @@ from incident.reports.record import read_record
 from incident.reports.report import json_export_streamed, markdown_report_from
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
+from incident.reports.timeline_json import timeline_data
 from runbooks import RunbookError
 from store.sqlite_log import SqliteEventLog
 from tui.cli.context import actor_name, open_log, open_session, refused
@@ -115,7 +116,11 @@ def cmd_timeline(args: argparse.Namespace) -> int:
         require_incident(log, args.id)
         now = SystemClock().now()
         record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
-        text = timeline_from(record, now, gap=timedelta(minutes=args.gap), tz=_zone(args))
+        gap = timedelta(minutes=args.gap)
+        if args.json:
+            text = json_text(timeline_data(record, now, gap=gap)) + "\n"
+        else:
+            text = timeline_from(record, now, gap=gap, tz=_zone(args))
     _emit(args, text)
     return 0
 
