@@ -11,6 +11,7 @@ import json
 import os
 import pty
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -57,6 +58,7 @@ def test_headless_demo_without_a_database_names_its_scratch_file(cli: Cli, tmp_p
     assert scratch.is_file() and not scratch.is_relative_to(tmp_path / "xdg")
     assert [i["id"] for i in _incidents(cli, scratch)] == [found.group(2)]
     assert not (tmp_path / "xdg").exists(), "the demo wrote to the default database"
+    shutil.rmtree(scratch.parent)
 
 
 @pytest.mark.parametrize(
