@@ -217,7 +217,8 @@ OTHER_VERBS: tuple[Verb, ...] = (
     Verb(
         "demo",
         "Demo",
-        "Start a demo shop with a bad release on loopback and open the TUI on its incident.",
+        "Start a demo shop with a bad release on loopback and open the TUI on its incident "
+        "(recorded in --db or $LASTGOOD_DB, else a scratch database it names).",
         G,
         (
             Param(

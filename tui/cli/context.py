@@ -103,6 +103,14 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
+def chosen_db(args: argparse.Namespace) -> Path | None:
+    """The database `--db` or $LASTGOOD_DB names; None when neither does (the demo
+    then keeps a scratch one, and says where)."""
+    if getattr(args, "db", None) or environment("LASTGOOD_DB"):
+        return db_path(args)
+    return None
+
+
 def environment(name: str) -> str:
     """An environment variable lastgood reads; one line if it holds bytes that are not UTF-8."""
     value = os.environ.get(name, "")
@@ -121,7 +129,15 @@ def require_terminal() -> None:
 def open_log(
     args: argparse.Namespace, *, read_only: bool = False, snapshot: bool = False
 ) -> Iterator[SqliteEventLog]:
-    path = db_path(args)
+    with open_log_at(db_path(args), read_only=read_only, snapshot=snapshot) as log:
+        yield log
+
+
+@contextmanager
+def open_log_at(
+    path: Path, *, read_only: bool = False, snapshot: bool = False
+) -> Iterator[SqliteEventLog]:
+    """`open_log` on a path already chosen; its failures one line."""
     if read_only and not path.exists():
         raise CliError(f"{path}: no database here yet (declare an incident first)")
     try:

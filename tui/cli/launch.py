@@ -12,9 +12,11 @@ import argparse
 import sys
 
 from tui.cli.context import (
+    chosen_db,
     db_path,
     known_actor,
     open_log,
+    open_log_at,
     open_session,
     require_terminal,
     runbook_for,
@@ -48,18 +50,30 @@ def cmd_start(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
+    """The demo records into `--db` or $LASTGOOD_DB when one is named, else into a
+    scratch database whose path, and how to reopen the incident, it prints after."""
+    from tui.demo.launch import scratch_db
+
+    chosen = chosen_db(args)
+    if not args.headless:
+        require_terminal()  # before a scratch directory is made for nothing
+    path = chosen or scratch_db()
     if args.headless:
         from tui.demo.script import run_demo as run_headless
 
-        return run_headless()
-    require_terminal()
+        with open_log_at(path) as log:
+            return run_headless(log)
     from tui.app.app import LastGoodApp
     from tui.demo.launch import demo_incident, farewell
 
-    with demo_incident() as demo:
+    with open_log_at(path) as log, demo_incident(log) as demo:
         # The commander is the coordinator: named now, or asked for by the app first.
         LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare).run()
-    print(farewell(demo))
+    if demo.incident_id is None and chosen is None:
+        import shutil
+
+        shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
+    print(farewell(path, demo.incident_id), file=sys.stderr)
     return 0
 
 

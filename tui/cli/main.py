@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from tui.cli.dispatch import dispatch
 from tui.cli.edges import guarded
 from tui.cli.errors import CliError
-from tui.cli.parser import build_parser
+from tui.cli.parser import build_parser, implied_start
 from tui.cli.shown_stream import show_control_characters
 
 
@@ -22,7 +22,7 @@ from tui.cli.shown_stream import show_control_characters
 def main(argv: Sequence[str] | None = None) -> int:
     show_control_characters()
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(implied_start(list(argv if argv is not None else sys.argv[1:])))
     if args.command is None:
         args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
     try:

@@ -183,6 +183,32 @@ class VerbCommands(_Commands):
         super().__call__(parser, namespace, values, option_string)
 
 
+TOP_LEVEL_VALUES = ("--db", "--as")
+TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
+
+
+def implied_start(words: list[str]) -> list[str]:
+    """`words` with `start` put first when they name no verb but give an option.
+
+    Bare `lastgood` means `lastgood start`, so `lastgood --no-probes` and
+    `lastgood --db PATH --incident ID` are start's options. The top-level options
+    (--db, --as, --help, --version) are passed over to find the first other word: an
+    option means start; a word is the verb, left for argparse to check.
+    """
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word in TOP_LEVEL_VALUES:
+            index += 2
+        elif word in TOP_LEVEL_FLAGS or word.startswith(tuple(f"{o}=" for o in TOP_LEVEL_VALUES)):
+            index += 1
+        elif word.startswith("-") and word != "--":
+            return ["start", *words]
+        else:
+            return words
+    return words
+
+
 def build_parser() -> OneLineParser:
     parser = OneLineParser(
         prog="lastgood",

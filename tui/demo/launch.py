@@ -7,6 +7,7 @@ an incident in a scratch database; `tui.cli.launch` opens the TUI on it.
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -76,29 +77,28 @@ class DemoIncident:
         return self.incident_id
 
 
+def scratch_db() -> Path:
+    """A database of the demo's own, for when the coordinator named none."""
+    return Path(tempfile.mkdtemp(prefix="lastgood-demo-")) / "demo.db"
+
+
 @contextmanager
-def demo_incident() -> Iterator[DemoIncident]:
+def demo_incident(log: SqliteEventLog) -> Iterator[DemoIncident]:
     """Start the shop, write its runbook; stop the shop after.
 
+    The incident records into `log`, the file the coordinator named or a scratch one.
+    The runbook file goes with the shop: the incident carries its own copy.
     The Textual app is not imported here: `tui.cli.launch` opens it on what this yields,
     so the demo and the app stay independent packages.
     """
-    workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
-    db = workdir / "demo.db"
-    with DemoService() as service:
-        runbook = write_demo_runbook(service.url, workdir)
-        with SqliteEventLog.open(db) as log:
-            yield DemoIncident(log, runbook, db)
+    with DemoService() as service, tempfile.TemporaryDirectory(prefix="lastgood-demo-") as work:
+        runbook = write_demo_runbook(service.url, Path(work))
+        yield DemoIncident(log, runbook, log.path)
 
 
-def farewell(demo: DemoIncident) -> str:
-    """What to try on the record once the demo is over."""
-    db, incident_id = demo.db, demo.incident_id
+def farewell(db: Path, incident_id: str | None) -> str:
+    """One line for after the TUI: where the record is and how to open it again."""
     if incident_id is None:
         return "The demo shop has stopped; no incident was declared."
-    return (
-        f"The demo shop has stopped. The record is in {db}:\n"
-        f"  lastgood --db {db} status {incident_id}\n"
-        f"  lastgood --db {db} export {incident_id}\n"
-        f"  lastgood --db {db} verify {incident_id}"
-    )
+    reopen = shlex.join(["lastgood", "--db", str(db), "start", "--incident", incident_id])
+    return f"The demo shop has stopped; its incident is in {db}. Reopen it: {reopen}"

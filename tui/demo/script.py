@@ -6,6 +6,7 @@ seconds what gets recorded, what the report looks like and that the log verifies
 
 from __future__ import annotations
 
+import shlex
 import tempfile
 from datetime import timedelta
 from functools import partial
@@ -25,77 +26,78 @@ from store.sqlite_log import SqliteEventLog
 from tui.demo.scenarios import DECLARATION
 
 
-def run_demo() -> int:
+def run_demo(log: SqliteEventLog) -> int:
+    """Walk the rollback into `log` (the coordinator's database or the demo's own);
+    the reports go to a directory of their own, printed."""
     workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
-    db = workdir / "demo.db"
+    db = log.path
     clock = SystemClock()
     actor = "demo"
     runbook = load_runbook(resolve_runbook("rollback"))
     declaration = DECLARATION
-    with SqliteEventLog.open(db) as log:
-        session = IncidentSession.declare(
-            log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
-        )
-        state = session.state
-        print(f"Declared {state.id} in {db}")
-        for step_id, record in list(state.steps.items()):
-            if not record.step.required:
-                continue
-            step = record.step
-            if step.approver:
-                session.run(
-                    partial(
-                        commands.approve,
-                        target=step_id,
-                        by=f"the {step.approver}",
-                        reason="rollback criteria met",
-                        actor=actor,
-                        clock=clock,
-                    )
+    session = IncidentSession.declare(
+        log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
+    )
+    state = session.state
+    print(f"Declared {state.id} in {db}")
+    for step_id, record in list(state.steps.items()):
+        if not record.step.required:
+            continue
+        step = record.step
+        if step.approver:
+            session.run(
+                partial(
+                    commands.approve,
+                    target=step_id,
+                    by=f"the {step.approver}",
+                    reason="rollback criteria met",
+                    actor=actor,
+                    clock=clock,
                 )
-            if step.kind == StepKind.DATABASE:
-                session.run(
-                    lambda s: commands.choose_database_tier(
-                        s,
-                        "none",
-                        reason="expand-contract: old code reads the new schema",
-                        actor=actor,
-                        clock=clock,
-                    )
+            )
+        if step.kind == StepKind.DATABASE:
+            session.run(
+                lambda s: commands.choose_database_tier(
+                    s,
+                    "none",
+                    reason="expand-contract: old code reads the new schema",
+                    actor=actor,
+                    clock=clock,
                 )
-            if step.kind == StepKind.COMMUNICATION and step.template:
-                session.run(
-                    partial(
-                        commands.send_communication,
-                        actor=actor,
-                        clock=clock,
-                        template=step.template,
-                    )
+            )
+        if step.kind == StepKind.COMMUNICATION and step.template:
+            session.run(
+                partial(
+                    commands.send_communication,
+                    actor=actor,
+                    clock=clock,
+                    template=step.template,
                 )
-                print(f"  sent: {session.state.communications[-1].text}")
-            artefact = closeout.artefact_of(session.state, step_id)
-            if artefact is not None:  # close-out is done by doing it
-                make_artefact(session, actor, artefact, workdir / "report-draft.md")
-            if session.state.status_of(step_id) == StepStatus.OPEN:
-                session.run(partial(commands.check_step, step_id=step_id, actor=actor, clock=clock))
-            if session.state.status_of(step_id) == StepStatus.DONE:
-                offset = format_offset(elapsed(session.state, clock.now()))
-                print(f"  {offset}  checked {step_id}: {step.title}")
-                evidence = session.state.steps[step_id].evidence
-                if artefact is not None and evidence:
-                    print(f"           evidence: {evidence}")
-        session.run(lambda s: commands.close(s, actor=actor, clock=clock))
-        print()
-        print(status_text(session.state, clock.now()))
-        report = workdir / "report.md"
-        report.write_text(
-            markdown_report(session.state, log.events(state.id), clock.now()), encoding="utf-8"
-        )
-        verdict = log.verify(state.id)
-        print()
-        print(f"Report: {report}")
-        print(f"Log verifies: {verdict.ok}, {verdict.count} events, head {verdict.head_hash}")
-    print(f"Look around: lastgood --db {db} status {state.id}")
+            )
+            print(f"  sent: {session.state.communications[-1].text}")
+        artefact = closeout.artefact_of(session.state, step_id)
+        if artefact is not None:  # close-out is done by doing it
+            make_artefact(session, actor, artefact, workdir / "report-draft.md")
+        if session.state.status_of(step_id) == StepStatus.OPEN:
+            session.run(partial(commands.check_step, step_id=step_id, actor=actor, clock=clock))
+        if session.state.status_of(step_id) == StepStatus.DONE:
+            offset = format_offset(elapsed(session.state, clock.now()))
+            print(f"  {offset}  checked {step_id}: {step.title}")
+            evidence = session.state.steps[step_id].evidence
+            if artefact is not None and evidence:
+                print(f"           evidence: {evidence}")
+    session.run(lambda s: commands.close(s, actor=actor, clock=clock))
+    print()
+    print(status_text(session.state, clock.now()))
+    report = workdir / "report.md"
+    report.write_text(
+        markdown_report(session.state, log.events(state.id), clock.now()), encoding="utf-8"
+    )
+    verdict = log.verify(state.id)
+    print()
+    print(f"Report: {report}")
+    print(f"Log verifies: {verdict.ok}, {verdict.count} events, head {verdict.head_hash}")
+    print(f"Look around: {shlex.join(['lastgood', '--db', str(db), 'status', state.id])}")
     return 0
 
 

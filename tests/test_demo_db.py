@@ -1,0 +1,112 @@
+"""Which database the demo records into, and bare `lastgood` taking start's options.
+
+`lastgood demo --headless` is the demo without a terminal: it records into `--db` or
+$LASTGOOD_DB when one is named, else into a scratch file it names. The TUI demo's
+farewell line is tested in a real terminal in tests/tui/test_demo_terminal.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tui.cli.parser import implied_start
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> Cli:
+    return Cli(tmp_path / "incidents.db")
+
+
+def _incidents(cli: Cli, db: Path) -> list[dict[str, object]]:
+    listed: list[dict[str, object]] = json.loads(cli.ok("--db", str(db), "list", "--json"))
+    return listed
+
+
+def test_headless_demo_records_into_lastgood_db(cli: Cli) -> None:
+    out = cli.ok("demo", "--headless")
+    (incident,) = _incidents(cli, cli.db)
+    assert incident["status"] == "closed"
+    assert f"Look around: lastgood --db {cli.db} status {incident['id']}" in out
+
+
+def test_headless_demo_records_into_db_option_over_the_environment(
+    cli: Cli, tmp_path: Path
+) -> None:
+    chosen = tmp_path / "chosen.db"
+    cli.ok("demo", "--headless", "--db", str(chosen))
+    (incident,) = _incidents(cli, chosen)
+    assert incident["title"] == "Checkout errors after 2.4.1"
+    assert not cli.db.exists(), "$LASTGOOD_DB was written although --db named another file"
+
+
+def test_headless_demo_without_a_database_names_its_scratch_file(cli: Cli, tmp_path: Path) -> None:
+    del cli.env["LASTGOOD_DB"]
+    cli.env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    out = cli.ok("demo", "--headless")
+    found = re.search(r"^Look around: lastgood --db (\S+) status (\S+)$", out, re.MULTILINE)
+    assert found, out
+    scratch = Path(found.group(1))
+    assert scratch.is_file() and not scratch.is_relative_to(tmp_path / "xdg")
+    assert [i["id"] for i in _incidents(cli, scratch)] == [found.group(2)]
+    assert not (tmp_path / "xdg").exists(), "the demo wrote to the default database"
+    shutil.rmtree(scratch.parent)
+
+
+@pytest.mark.parametrize(
+    ("words", "parsed"),
+    [
+        ([], []),
+        (["--no-probes"], ["start", "--no-probes"]),
+        (["--db", "x.db", "--incident", "I"], ["start", "--db", "x.db", "--incident", "I"]),
+        (
+            ["--db=x.db", "--as", "Bo", "--no-probes"],
+            ["start", "--db=x.db", "--as", "Bo", "--no-probes"],
+        ),
+        (["--db", "--odd.db", "status", "I"], ["--db", "--odd.db", "status", "I"]),
+        (["status", "I", "--json"], ["status", "I", "--json"]),
+        (["--help"], ["--help"]),
+        (["nonsense"], ["nonsense"]),
+    ],
+)
+def test_bare_lastgood_is_start_with_its_options(words: list[str], parsed: list[str]) -> None:
+    assert implied_start(words) == parsed
+
+
+def test_lastgood_no_probes_is_accepted_as_start(cli: Cli) -> None:
+    """Without a terminal start refuses after parsing: the option was taken as start's."""
+    result = cli.run("--no-probes")
+    assert result.code == 2
+    assert result.err.startswith("lastgood start: not a terminal"), result.err
+
+
+def test_lastgood_incident_option_reaches_start_in_a_terminal(cli: Cli) -> None:
+    """On a terminal (a pty), bare `lastgood --no-probes --incident NOPE` is start's own
+    refusal of an unknown incident, one line, before any screen is drawn."""
+    cli.ok("declare", "--title", "T", "--severity", "SEV3", "--commander", "Ada")
+    primary, secondary = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*lastgood_command(), "--no-probes", "--incident", "NOPE"],
+            stdin=secondary,
+            stdout=secondary,
+            stderr=subprocess.PIPE,
+            env=cli.env,
+            cwd=ROOT,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(secondary)
+        os.close(primary)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr == f"lastgood start: no incident 'NOPE' in {cli.db}\n"

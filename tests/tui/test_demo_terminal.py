@@ -1,0 +1,121 @@
+"""`lastgood demo` in a real terminal (tmux): where it records, and how to come back.
+
+Without `--db` the demo keeps a scratch database and, once the TUI is gone, says in
+one line where it is and the command that reopens the incident; that command, run as
+printed, opens it. With `--db` the demo records into that file, and a bare
+`lastgood --db FILE --no-probes` opens the incident there. Every wait polls the pane
+against a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, lastgood_command
+from tests.tui.test_tmux_e2e import Tmux, tmux_server
+
+WIDTH, HEIGHT = 100, 30
+DEADLINE_S = 30.0
+FAREWELL = re.compile(r"Reopen it: (lastgood --db .+ start --incident (INC-\S+))$", re.MULTILINE)
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    """A coordinator's shell: named, no database chosen, a data home of the test's own."""
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("TEXTUAL", "TMUX", "LASTGOOD_")) and key not in ("COLUMNS", "LINES")
+    }
+    env.update(
+        TERM="xterm-256color",
+        LASTGOOD_USER="Ada",
+        PYTHONPATH=str(ROOT),
+        XDG_DATA_HOME=str(tmp_path / "xdg"),
+    )
+    return env
+
+
+def _run(tmux: Tmux, tmp_path: Path, name: str, words: list[str], shows: str = "INC-") -> str:
+    """`lastgood WORDS` in a new window; q once `shows` is on screen; the pane after."""
+    env = {k: tmux.env[k] for k in ("TERM", "LASTGOOD_USER", "PYTHONPATH", "XDG_DATA_HOME")}
+    command = shlex.join(["env", *(f"{k}={v}" for k, v in env.items()), *words])
+    status = tmp_path / f"{name}.status"
+    shell = ["sh", "-c", f'{command}; echo $? > "$0"', str(status)]
+    if _has_session(tmux):
+        pane = tmux("new-window", "-d", "-P", "-F", "#{pane_id}", "-t", "lg:", "--", *shell)
+    else:
+        pane = tmux(
+            "new-session", "-d", "-s", "lg", "-x", str(WIDTH), "-y", str(HEIGHT),
+            "-P", "-F", "#{pane_id}", "--", *shell,
+        )  # fmt: skip
+        tmux("set-option", "-g", "-w", "remain-on-exit", "on")
+    pane = pane.strip()
+    tmux.wait_for(pane, f"{shows} on screen", lambda s: shows in s, timeout=DEADLINE_S)
+    tmux.keys(pane, "q")
+    deadline = time.monotonic() + DEADLINE_S
+    while not status.exists() or not status.read_text().strip():
+        if time.monotonic() > deadline:
+            pytest.fail(f"lastgood {words[1:]} did not quit; screen:\n{tmux.screen(pane)}")
+        time.sleep(0.05)
+    assert status.read_text().strip() == "0", tmux.screen(pane)
+    return tmux("capture-pane", "-p", "-J", "-S", "-", "-t", pane)  # the history too
+
+
+def _has_session(tmux: Tmux) -> bool:
+    done = subprocess.run(
+        ["tmux", "-L", tmux.socket, "has-session", "-t", "lg"],
+        env=tmux.env,
+        capture_output=True,
+        check=False,
+    )
+    return done.returncode == 0
+
+
+def _list(env: dict[str, str], db: Path) -> list[dict[str, object]]:
+    done = subprocess.run(
+        [*lastgood_command(), "--db", str(db), "list", "--json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    listed: list[dict[str, object]] = json.loads(done.stdout)
+    return listed
+
+
+def test_demo_without_db_says_where_and_the_printed_command_reopens_it(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    with tmux_server(env) as tmux:
+        after = _run(tmux, tmp_path, "demo", [*lastgood_command(), "demo"])
+        found = FAREWELL.search(after)
+        assert found, f"no reopen line after the demo:\n{after}"
+        reopen, incident_id = shlex.split(found.group(1)), found.group(2)
+        db = Path(reopen[2])
+        assert db.name == "demo.db" and db.parent.name.startswith("lastgood-demo-")
+        assert [i["id"] for i in _list(env, db)] == [incident_id]
+        assert not (tmp_path / "xdg").exists(), "the demo wrote to the default database"
+        again = _run(tmux, tmp_path, "reopen", [*lastgood_command(), *reopen[1:]], incident_id)
+        assert "Reopen it" not in again  # start, not the demo
+    shutil.rmtree(db.parent)
+
+
+def test_demo_records_into_db_and_bare_lastgood_no_probes_opens_it(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    db = tmp_path / "team.db"
+    with tmux_server(env) as tmux:
+        after = _run(tmux, tmp_path, "demo", [*lastgood_command(), "demo", "--db", str(db)])
+        (incident,) = _list(env, db)
+        assert f"Reopen it: lastgood --db {db} start --incident {incident['id']}" in after
+        bare = [*lastgood_command(), "--db", str(db), "--no-probes"]
+        _run(tmux, tmp_path, "bare", bare, str(incident["id"]))
+    assert not (tmp_path / "xdg").exists()
