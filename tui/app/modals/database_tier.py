@@ -31,6 +31,7 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+from tui.app.widgets.marked_list import MarkedOptionList
 
 
 @dataclass(frozen=True)
@@ -124,7 +125,7 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
         options = [Option(tier_prompt(t), id=t.id) for t in self.tiers]
         with Vertical(classes="dialog"):
             yield title_line("Database rollback: choose a tier")
-            yield OptionList(*options, id="tiers", compact=True)
+            yield MarkedOptionList(*options, id="tiers", compact=True)
             with VerticalScroll(id="guidance-box"):
                 yield Static("", id="guidance", markup=False)
             yield field(

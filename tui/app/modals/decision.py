@@ -33,6 +33,7 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+from tui.app.widgets.marked_list import MarkedOptionList
 
 PRINCIPLE = (
     "When rollback criteria are met, do not hesitate. "
@@ -147,7 +148,7 @@ class DecisionModal(FormModal[str | None]):
                 yield Label(
                     visible(f"Decision by: {self.commander}"), classes="commander", markup=False
                 )
-            yield OptionList(
+            yield MarkedOptionList(
                 *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
                 id="triggers",
                 compact=True,
