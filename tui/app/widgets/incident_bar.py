@@ -48,26 +48,36 @@ TITLE_AT_LEAST = 12
 
 
 def fitted(state: IncidentState, now: datetime, width: int) -> Text:
-    """The bar's line in `width` cells, most important parts kept."""
-    head = Text(no_wrap=True)
-    head.append(format_offset(elapsed(state, now)), style="bold")
-    head.append(f"  {state.severity}  ", style="bold")
-    commander = Text(f"  ·  IC {visible(state.commander) or 'unassigned'}")
-    tail = Text(f"  ·  {visible(state.id)}")
-    if state.is_closed:
-        tail.append("  ·  CLOSED", style="bold")
-    statuses = [d.status for d in state.deliveries.values()]
-    if statuses:
-        pending, failed = statuses.count("pending"), statuses.count("failed")
-        parts = [f"{pending} pending"] if pending else []
-        parts += [f"{failed} FAILED"] if failed else []
-        tail.append(f"  ·  ✉ {', '.join(parts) or 'all delivered'}", style="bold" if failed else "")
-    title = Text(visible(state.title))
-    room = width - head.cell_len - commander.cell_len - tail.cell_len
-    if room < min(TITLE_AT_LEAST, title.cell_len):
-        commander = Text()
-        room = width - head.cell_len - tail.cell_len
+    """The bar's line in `width` cells, most important parts kept: the commander goes
+    when the title would shrink below TITLE_AT_LEAST, then the separators tighten."""
+    for sep in ("  ·  ", " · "):
+        head, commander, tail = parts(state, now, sep)
+        title = Text(visible(state.title))
+        room = width - head.cell_len - commander.cell_len - tail.cell_len
+        if room < min(TITLE_AT_LEAST, title.cell_len):
+            commander = Text()
+            room = width - head.cell_len - tail.cell_len
+        if room >= min(TITLE_AT_LEAST, title.cell_len):
+            break
     title.truncate(max(room, 0), overflow="ellipsis")
     line = Text.assemble(head, title, commander, tail, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
+
+
+def parts(state: IncidentState, now: datetime, sep: str) -> tuple[Text, Text, Text]:
+    """T+ and severity; the commander; the id and the state (CLOSED, deliveries)."""
+    head = Text(no_wrap=True)
+    head.append(format_offset(elapsed(state, now)), style="bold")
+    head.append(f"  {state.severity}  ", style="bold")
+    commander = Text(f"{sep}IC {visible(state.commander) or 'unassigned'}")
+    tail = Text(f"{sep}{visible(state.id)}")
+    if state.is_closed:
+        tail.append(f"{sep}CLOSED", style="bold")
+    statuses = [d.status for d in state.deliveries.values()]
+    if statuses:
+        pending, failed = statuses.count("pending"), statuses.count("failed")
+        shown = [f"{pending} pending"] if pending else []
+        shown += [f"{failed} FAILED"] if failed else []
+        tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
+    return head, commander, tail
