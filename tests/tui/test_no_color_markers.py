@@ -114,15 +114,22 @@ async def test_modals_mark_the_focused_field_or_the_selected_option(
             assert not any(f"{MARK} " in line and "*" in line for line in lines)
 
 
-async def test_the_close_form_marks_its_reason_once_tabbed_to(tmp_path: Path) -> None:
+async def test_the_close_form_shows_the_tick_and_the_focus_in_words(tmp_path: Path) -> None:
+    """The force checkbox holds an X only when ticked, and carries the mark while focused."""
     app = app_for(tmp_path, "declared")
     async with app.run_test(size=(80, 24)) as pilot:
         await on_screen(app, pilot, "assess-severity", "X")
         await wait_until(pilot, lambda: not isinstance(app.screen, IncidentScreen))
-        assert f"{MARK} Reason" not in "\n".join(screen_lines(app))
+        await pilot.pause()
+        assert f"▐ ▌ {MARK} Force" in line_with(screen_lines(app), "Force")
+        await pilot.press("space")
+        await pilot.pause()
+        assert f"▐X▌ {MARK} Force" in line_with(screen_lines(app), "Force")
         await pilot.press("tab")
         await pilot.pause()
-        assert f"{MARK} Reason" in line_with(screen_lines(app), "Reason")
+        lines = screen_lines(app)
+        assert "▐X▌ Force" in line_with(lines, "Force")
+        assert f"{MARK} Reason" in line_with(lines, "Reason")
 
 
 async def test_tabbing_moves_the_field_mark(tmp_path: Path) -> None:

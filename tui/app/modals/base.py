@@ -25,9 +25,10 @@ from textual import events, on
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label
 from textual.widgets.button import ButtonVariant
 
 from incident.core.text import visible
@@ -72,6 +73,27 @@ class FieldLabel(Label):
 
     def mark(self, focused: bool) -> None:
         self.update(f"{FOCUS_MARK if focused else '  '}{self.text}")
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox that reads without colour: X in the box only when ticked (Textual's
+    box always holds an X, ticked or not, and tells them apart by shade), and the
+    focus mark before its label while it has the focus."""
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(Content(visible(label)), id=id, compact=True)
+        self._plain_label = Content(visible(label))
+        self.BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+    def on_focus(self) -> None:
+        self.label = Content.assemble(FOCUS_MARK, self._plain_label)
+
+    def on_blur(self) -> None:
+        self.label = self._plain_label
 
 
 def field(label: str, widget: Widget, *, required: bool = False, id: str | None = None) -> Vertical:
