@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -31,7 +32,6 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
-from tui.app.widgets.marked_list import MarkedOptionList
 
 
 @dataclass(frozen=True)

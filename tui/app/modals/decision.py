@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -33,7 +34,6 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
-from tui.app.widgets.marked_list import MarkedOptionList
 
 PRINCIPLE = (
     "When rollback criteria are met, do not hesitate. "

@@ -22,8 +22,8 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import LastgoodModal, hint_line, title_line
-from tui.app.widgets.marked_list import MarkedOptionList
 
 NEW = "new"
 """Result meaning "declare a new incident"."""

@@ -25,8 +25,8 @@ from incident.app.outcome import Done
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
-from tui.app.widgets.marked_list import MarkedOptionList
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
 
 POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)

@@ -7,7 +7,7 @@ from textual.widgets.option_list import Option
 
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
-from tui.app.widgets.marked_list import MarkedOptionList
+from tui.app.marked_list import MarkedOptionList
 
 MARKS: dict[StepStatus, str] = {
     StepStatus.OPEN: "[ ]",
