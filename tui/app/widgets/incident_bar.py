@@ -44,7 +44,8 @@ class IncidentBar(Static):
 
 
 TITLE_AT_LEAST = 12
-"""Narrower than this, the title is dropped before the commander goes too."""
+"""The room the title keeps (or its whole length, if shorter) before the commander
+gives way, then the separators tighten."""
 
 
 def fitted(state: IncidentState, now: datetime, width: int) -> Text:
