@@ -21,13 +21,14 @@ from __future__ import annotations
 
 from typing import ClassVar, TypeVar
 
-from textual import on
+from textual import events, on
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Checkbox, Input, Label
 from textual.widgets.button import ButtonVariant
 
 from incident.core.text import visible
@@ -56,14 +57,52 @@ def error_line() -> Label:
     return Label("", id=ERROR_ID, classes="error", markup=False)
 
 
+FOCUS_MARK = "› "
+"""Before the label of the field that has the focus; two spaces before the others."""
+
+
+class FieldLabel(Label):
+    """A field's label, marked while its field has the focus: the tint of a focused
+    compact Input is all but invisible under NO_COLOR, and typing into the wrong
+    field is how a reason once landed in the approver's name.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = visible(text)
+        super().__init__(f"  {self.text}", classes="field-label", markup=False)
+
+    def mark(self, focused: bool) -> None:
+        self.update(f"{FOCUS_MARK if focused else '  '}{self.text}")
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox that reads without colour: X in the box only when ticked (Textual's
+    box always holds an X, ticked or not, and tells them apart by shade), and the
+    focus mark before its label while it has the focus."""
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(Content(visible(label)), id=id, compact=True)
+        self._plain_label = Content(visible(label))
+        self.BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+    def on_focus(self) -> None:
+        self.label = Content.assemble(FOCUS_MARK, self._plain_label)
+
+    def on_blur(self) -> None:
+        self.label = self._plain_label
+
+
 def field(label: str, widget: Widget, *, required: bool = False, id: str | None = None) -> Vertical:
     """A form field: a one-line label above a compact input widget.
 
     Required fields are marked with ``*`` in the label (not by colour alone).
     """
     text = f"{label} *" if required else label
-    label_widget = Label(visible(text), classes="field-label", markup=False)
-    return Vertical(label_widget, widget, classes="field", id=id)
+    return Vertical(FieldLabel(text), widget, classes="field", id=id)
 
 
 def text_input(value: str = "", *, id: str, placeholder: str = "") -> Input:
@@ -153,6 +192,12 @@ class LastgoodModal(ModalScreen[ResultT]):
             return AwaitComplete()  # nothing to wait for
         self._dismissed = True
         return super().dismiss(result)
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Mark the label of the field the focus moved into, and only that one."""
+        for label in self.query(FieldLabel):
+            parent = label.parent
+            label.mark(parent is not None and event.widget in parent.walk_children())
 
     def action_cancel(self) -> None:
         """Close without a result: the callback receives ``None``."""

@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -124,7 +125,7 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
         options = [Option(tier_prompt(t), id=t.id) for t in self.tiers]
         with Vertical(classes="dialog"):
             yield title_line("Database rollback: choose a tier")
-            yield OptionList(*options, id="tiers", compact=True)
+            yield MarkedOptionList(*options, id="tiers", compact=True)
             with VerticalScroll(id="guidance-box"):
                 yield Static("", id="guidance", markup=False)
             yield field(

@@ -22,6 +22,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -147,7 +148,7 @@ class DecisionModal(FormModal[str | None]):
                 yield Label(
                     visible(f"Decision by: {self.commander}"), classes="commander", markup=False
                 )
-            yield OptionList(
+            yield MarkedOptionList(
                 *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
                 id="triggers",
                 compact=True,

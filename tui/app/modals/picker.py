@@ -22,6 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import LastgoodModal, hint_line, title_line
 
 NEW = "new"
@@ -104,7 +105,7 @@ class IncidentPicker(LastgoodModal[str | None]):
         with Vertical(classes="dialog"):
             yield title_line("Open incidents")
             if self.rows:
-                yield OptionList(
+                yield MarkedOptionList(
                     *(
                         Option(prompt, id=row.id)
                         for row, prompt in zip(self.rows, row_prompts(self.rows), strict=True)

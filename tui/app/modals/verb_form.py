@@ -23,6 +23,7 @@ from incident.app.params import Kind, Param
 from incident.core.text import visible
 from tui.app.modals.base import (
     FormModal,
+    MarkedCheckbox,
     button_row,
     cancel_button,
     error_line,
@@ -144,7 +145,7 @@ class VerbForm(FormModal[Values | None]):
     def _field(self, param: Param) -> Widget:
         initial = self.initial.get(param.name, "")
         if param.kind is Kind.FLAG:
-            return Checkbox(f"{label(param)}: {param.help}", id=field_id(param), compact=True)
+            return MarkedCheckbox(f"{label(param)}: {param.help}", id=field_id(param))
         widget: Widget
         if param.kind is Kind.CHOICE:
             options = self.choices.get(param.name) or [(c, c) for c in param.choices]

@@ -25,6 +25,7 @@ from incident.app.outcome import Done
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
 
@@ -93,7 +94,7 @@ class PostmortemScreen(Screen[None]):
         )
         with VerticalScroll(id="pm-scroll"):  # tab reaches it, to scroll a long one
             yield PostmortemBody(id="pm-body")
-        yield OptionList(
+        yield MarkedOptionList(
             *(
                 Option(
                     Text.assemble((verb.title, "bold"), f"  {verb.help}"),

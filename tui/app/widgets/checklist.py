@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from tui.app.marked_list import MarkedOptionList
 
 MARKS: dict[StepStatus, str] = {
     StepStatus.OPEN: "[ ]",
@@ -37,7 +37,7 @@ def step_prompt(state: IncidentState, step_id: str) -> Text:
     return text
 
 
-class Checklist(OptionList):
+class Checklist(MarkedOptionList):
     """Steps of the phase on show; the highlighted one is the step acted on."""
 
     DEFAULT_CSS = """

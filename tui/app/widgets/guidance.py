@@ -87,6 +87,13 @@ class Guidance(ScrollView, can_focus=True):
         status = state.status_of(step_id)
         text = Text()
         text.append(visible(step.title), style="bold")
+        hint = KIND_HINTS.get(str(step.kind))
+        artefact = closeout.artefact_of(state, step_id)
+        if artefact is not None:
+            hint = f"Done by doing it: {closeout.HOW[artefact]} (space); P opens the post-mortem."
+        if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
+            # Right under the title: at 80x24 the panel shows four lines.
+            text.append(f"\n▸ {hint}", style="italic")
         text.append(f"\n{step.kind}")
         text.append(" · required" if step.required else " · optional")
         if step.owner:
@@ -108,10 +115,4 @@ class Guidance(ScrollView, can_focus=True):
             text.append(f": {visible(detail)}\n" if detail else "\n")
         text.append("\n")
         text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
-        hint = KIND_HINTS.get(str(step.kind))
-        artefact = closeout.artefact_of(state, step_id)
-        if artefact is not None:
-            hint = f"Done by doing it: {closeout.HOW[artefact]} (space); P opens the post-mortem."
-        if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
-            text.append(f"\n\n{hint}", style="italic")
         self.set_text(text)

@@ -23,6 +23,8 @@ from incident.core.text import visible
 from incident.health.readings import baseline_of, format_value
 from runbooks.model import Probe, ProbeKind
 
+FAILING = "FAILING"
+"""The word on every failing row: under NO_COLOR the red is gone, the word is not."""
 SPARK_BARS = "▁▂▃▄▅▆▇█"
 """From lowest to highest: a value's bar is its place between the points' min and max."""
 SPARK_WIDE = 16
@@ -100,11 +102,14 @@ def status_line(probe: Probe, samples: Sequence[Sample], state: IncidentState) -
     bad = not latest.ok or breach
     text.append("✖ " if bad else "● ", style="bold")
     text.append(f"{visible(probe.name):<10} ", style="bold")
+    if bad:
+        text.append(FAILING, style="bold reverse")
+        text.append(" ")
     if not latest.ok:
         word = OUTCOME_WORDS[latest.outcome]
         if latest.outcome == Outcome.HTTP_STATUS and latest.http_status:
             word = f"HTTP {latest.http_status}"
-        text.append(word, style="bold reverse")
+        text.append(word, style="bold")
         if latest.detail:
             text.append(f" {visible(latest.detail)}")
         return text
@@ -148,6 +153,7 @@ class HealthPanel(ScrollView, can_focus=True):
     }
     HealthPanel:focus { border: round $primary; }
     HealthPanel > .health-panel--bad { color: $error; }
+    App:nocolor HealthPanel > .health-panel--bad { color: $foreground; text-style: bold; }
     HealthPanel > .health-panel--spark { color: $accent; }
     """
 

@@ -25,22 +25,60 @@ class IncidentBar(Static):
     """
 
     _shown: Text | None = None
+    _last: tuple[IncidentState, datetime] | None = None
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(format_offset(elapsed(state, now)), style="bold")
-        line.append(f"  {state.severity}  ", style="bold")
-        line.append(visible(state.title))
-        line.append(f"  ·  IC {visible(state.commander) or 'unassigned'}")
-        line.append(f"  ·  {visible(state.id)}")
-        if state.is_closed:
-            line.append("  ·  CLOSED", style="bold")
-        statuses = [d.status for d in state.deliveries.values()]
-        if statuses:
-            pending, failed = statuses.count("pending"), statuses.count("failed")
-            parts = [f"{pending} pending"] if pending else []
-            parts += [f"{failed} FAILED"] if failed else []
-            line.append(f"  ·  ✉ {', '.join(parts) or 'all delivered'}")
+        """Fit the line to the bar: the title gives way first, then the commander,
+        so T+, severity, id and state (CLOSED, deliveries) survive 80 columns.
+        """
+        self._last = (state, now)
+        width = self.content_region.width or self.app.size.width - 2
+        line = fitted(state, now, width)
         if line != self._shown:
             self._shown = line
             self.update(line, layout=False)  # one line: its size never changes
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
+
+
+TITLE_AT_LEAST = 12
+"""The room the title keeps (or its whole length, if shorter) before the commander
+gives way, then the separators tighten."""
+
+
+def fitted(state: IncidentState, now: datetime, width: int) -> Text:
+    """The bar's line in `width` cells, most important parts kept: the commander goes
+    when the title would shrink below TITLE_AT_LEAST, then the separators tighten."""
+    for sep in ("  ·  ", " · "):
+        head, commander, tail = parts(state, now, sep)
+        title = Text(visible(state.title))
+        room = width - head.cell_len - commander.cell_len - tail.cell_len
+        if room < min(TITLE_AT_LEAST, title.cell_len):
+            commander = Text()
+            room = width - head.cell_len - tail.cell_len
+        if room >= min(TITLE_AT_LEAST, title.cell_len):
+            break
+    title.truncate(max(room, 0), overflow="ellipsis")
+    line = Text.assemble(head, title, commander, tail, no_wrap=True, overflow="ellipsis")
+    line.truncate(width, overflow="ellipsis")
+    return line
+
+
+def parts(state: IncidentState, now: datetime, sep: str) -> tuple[Text, Text, Text]:
+    """T+ and severity; the commander; the id and the state (CLOSED, deliveries)."""
+    head = Text(no_wrap=True)
+    head.append(format_offset(elapsed(state, now)), style="bold")
+    head.append(f"  {state.severity}  ", style="bold")
+    commander = Text(f"{sep}IC {visible(state.commander) or 'unassigned'}")
+    tail = Text(f"{sep}{visible(state.id)}")
+    if state.is_closed:
+        tail.append(f"{sep}CLOSED", style="bold")
+    statuses = [d.status for d in state.deliveries.values()]
+    if statuses:
+        pending, failed = statuses.count("pending"), statuses.count("failed")
+        shown = [f"{pending} pending"] if pending else []
+        shown += [f"{failed} FAILED"] if failed else []
+        tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
+    return head, commander, tail

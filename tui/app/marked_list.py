@@ -1,0 +1,35 @@
+"""An OptionList whose highlighted option carries a mark (MARK), not only a shade.
+
+Under NO_COLOR (or a washed-out terminal over SSH) the highlight bar is a grey on
+grey; the coordinator must still see which step, tier or incident a key acts on.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual.strip import Strip
+from textual.widgets import OptionList
+
+MARK = "› "
+"""Before the first line of the highlighted option."""
+GUTTER = len(MARK)
+
+
+class MarkedOptionList(OptionList):
+    """Options drawn after a two-cell gutter that holds the mark of the highlighted one."""
+
+    def _get_left_gutter_width(self) -> int:
+        return GUTTER
+
+    def render_line(self, y: int) -> Strip:
+        strip = super().render_line(y)
+        line_number = self.scroll_offset.y + y
+        lines = self._lines
+        if line_number >= len(lines):
+            return strip  # a blank line, already the full width
+        index, line_offset = lines[line_number]
+        segments = list(strip)
+        style = segments[0].style if segments else None
+        marked = index == self.highlighted and line_offset == 0
+        gutter = Segment(MARK if marked else " " * GUTTER, style)
+        return Strip([gutter, *segments], strip.cell_length + GUTTER)
