@@ -59,6 +59,7 @@ PARSER_TABLE = {
     "incident.app.verbs",
     "incident.app.verbs_other",
     "incident.app.verbs_recording",
+    "incident.app.verbs_postmortem",
 }
 """The verb table, which the parser is built from."""
 TEXT_RULE = {"incident.core", "incident.core.text"}

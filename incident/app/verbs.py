@@ -13,12 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from incident.app.verb import Scope, Verb
 from incident.app.verbs_other import OTHER_VERBS
+from incident.app.verbs_postmortem import POSTMORTEM_VERBS
 from incident.app.verbs_recording import RECORDING_VERBS
 
 if TYPE_CHECKING:
     from incident.app.outcome import Done
 
-VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *OTHER_VERBS)
+VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *POSTMORTEM_VERBS, *OTHER_VERBS)
 """Every verb, in the order help lists them."""
 
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in VERBS}
