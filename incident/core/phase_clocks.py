@@ -6,7 +6,7 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -123,7 +123,17 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
 
 
 def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
-    return [phase_clock(state, phase, now) for phase in state.runbook.phases]
+    """Every phase's clock. The phase being worked in (the first not done) is active
+    even before its window opens: the coordinator is in it, and "upcoming" there
+    would tell them they are early for work they are doing."""
+    clocks = [phase_clock(state, phase, now) for phase in state.runbook.phases]
+    for index, clock in enumerate(clocks):
+        if clock.state is PhaseState.DONE:
+            continue
+        if clock.state is PhaseState.UPCOMING and not state.is_closed:
+            clocks[index] = replace(clock, state=PhaseState.ACTIVE)
+        break
+    return clocks
 
 
 def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:

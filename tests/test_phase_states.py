@@ -1,0 +1,71 @@
+"""Phase clocks: each phase's state from its window, its steps and the phases before it."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from incident.core.phase_clocks import (
+    PhaseState,
+    current_phase,
+    phase_clock,
+    phase_clocks,
+)
+from tests.conftest import T0
+from tests.test_incident_core import complete_phase_one, start
+
+
+def states_at(
+    session: IncidentSession, clock: ManualClock, minutes: float
+) -> dict[str, PhaseState]:
+    clock.set(T0 + timedelta(minutes=minutes))
+    return {c.phase.id: c.state for c in phase_clocks(session.state, clock.now())}
+
+
+def test_phase_states_follow_the_windows(small_runbook, clock):
+    session = start(small_runbook, clock)
+    assert states_at(session, clock, 0) == {
+        "decide": PhaseState.ACTIVE,
+        "execute": PhaseState.UPCOMING,
+        "verify": PhaseState.UPCOMING,
+        "closeout": PhaseState.UPCOMING,
+    }
+    assert states_at(session, clock, 4.5)["decide"] == PhaseState.DUE_SOON
+    at_six = states_at(session, clock, 6)
+    assert at_six["decide"] == PhaseState.OVERDUE and at_six["execute"] == PhaseState.ACTIVE
+    clock_six = phase_clock(session.state, small_runbook.phases[0], clock.now())
+    assert clock_six.overdue_by == timedelta(minutes=1)
+    assert states_at(session, clock, 26)["execute"] == PhaseState.DUE_SOON
+    assert states_at(session, clock, 50)["closeout"] == PhaseState.ACTIVE  # open-ended
+
+
+def test_phase_done_records_lateness(small_runbook, clock):
+    session = start(small_runbook, clock)
+    clock.advance(7 * 60)
+    complete_phase_one(session, clock)
+    decide = phase_clock(session.state, small_runbook.phases[0], clock.now())
+    assert decide.state == PhaseState.DONE
+    assert decide.overdue_by == timedelta(minutes=2)
+    assert current_phase(session.state, clock.now()).phase.id == "execute"
+
+
+def test_work_started_early_makes_a_phase_active(small_runbook, clock):
+    session = start(small_runbook, clock)
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    execute = phase_clock(session.state, small_runbook.phases[1], clock.now())
+    assert execute.state == PhaseState.ACTIVE
+    assert execute.remaining == timedelta(minutes=30)
+
+
+def test_the_phase_worked_in_is_active_before_its_window_opens(small_runbook, clock):
+    """Phase 1 done at T+3: the coordinator works in phase 2, whose window opens at T+5."""
+    session = start(small_runbook, clock)
+    clock.advance(3 * 60)
+    complete_phase_one(session, clock)
+    states = states_at(session, clock, 3.5)
+    assert states["decide"] == PhaseState.DONE
+    assert states["execute"] == PhaseState.ACTIVE  # was UPCOMING, as the window says
+    assert states["verify"] == PhaseState.UPCOMING  # not worked in yet
+    assert current_phase(session.state, clock.now()).phase.id == "execute"
