@@ -17,7 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import tui.cli.reading as reading
@@ -240,6 +240,9 @@ EDITS = st.sampled_from(list('0123456789.eE+-",:{}[] \\aZ'))
     how=st.sampled_from(["insert", "delete", "replace"]),
     char=EDITS,
 )
+# Year 2026 made 0026: glibc's strftime wrote year 26 as "26", so the decoding reading
+# called the edit a respelling while the streamed one called it a hash mismatch.
+@example(seq=2, column="at", where=0, how="replace", char="0")
 def test_a_tick_edited_anywhere_is_reported_as_the_decoding_reading_reports_it(
     small: tuple[Path, str],
     tmp_path_factory: pytest.TempPathFactory,

@@ -98,11 +98,16 @@ class Event:
 
 
 def format_timestamp(moment: datetime) -> str:
-    """ISO 8601 UTC with milliseconds and a `Z`: the one stored time format."""
+    """ISO 8601 UTC with milliseconds and a `Z`: the one stored time format.
+
+    The year is written with four digits whatever the platform's `strftime` does
+    (glibc writes year 26 as `26`), so every moment has one spelling and a stored
+    time that was edited reads back as what it says.
+    """
     if moment.tzinfo is None:
         raise ValueError("timestamps must be timezone-aware")
     utc = moment.astimezone(UTC)
-    return utc.strftime("%Y-%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
+    return f"{utc.year:04d}-" + utc.strftime("%m-%dT%H:%M:%S.") + f"{utc.microsecond // 1000:03d}Z"
 
 
 def parse_timestamp(text: str) -> datetime:
