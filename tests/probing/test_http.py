@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 
 import httpx
 import pytest
@@ -123,12 +122,10 @@ async def test_redirect_is_not_followed_even_by_a_client_that_would(server):
 
 
 async def test_streamed_50mb_body_is_cut_off_as_too_large(server, client):
-    started = time.monotonic()
     sample = await poll(client, http(server.url("/huge"), timeout_s=20.0))
-    assert sample.outcome == Outcome.TOO_LARGE
+    assert sample.outcome == Outcome.TOO_LARGE  # not TIMEOUT: it stopped reading early
     assert sample.detail == "body over 1 MiB"
     assert sample.http_status == 200
-    assert time.monotonic() - started < 10.0
     await asyncio.sleep(0.1)  # let the server notice the hang-up
     assert server.body_bytes_sent < 25 * 1024 * 1024  # far from all 50 MB
 
@@ -148,23 +145,20 @@ async def test_body_limit_is_configurable(server, client):
 
 
 async def test_a_server_that_never_answers_times_out(server, client):
-    started = time.monotonic()
-    sample = await poll(client, http(server.url("/hang"), timeout_s=0.5))
-    elapsed = time.monotonic() - started
+    # The probe's own deadline ends the poll; the outer one only keeps a broken
+    # deadline from hanging the suite (it raises instead of giving a sample).
+    sample = await asyncio.wait_for(poll(client, http(server.url("/hang"), timeout_s=0.5)), 30)
     assert sample.outcome == Outcome.TIMEOUT
     assert sample.detail == "no answer within 0.5 s"
     assert sample.latency_ms is not None and sample.latency_ms >= 400
-    assert elapsed < 0.5 + 1.5
 
 
 async def test_a_server_that_drips_its_body_hits_the_total_deadline(server, client):
     # Each byte arrives well within httpx's per-read timeout; only the total deadline
     # around the whole exchange, body included, can stop it.
-    started = time.monotonic()
-    sample = await poll(client, http(server.url("/drip"), timeout_s=1.0))
+    sample = await asyncio.wait_for(poll(client, http(server.url("/drip"), timeout_s=1.0)), 30)
     assert sample.outcome == Outcome.TIMEOUT
     assert sample.detail == "no answer within 1.0 s"
-    assert time.monotonic() - started < 1.0 + 1.5
 
 
 async def test_a_server_that_hangs_up_mid_body_is_an_error_named_by_class(server, client):
