@@ -18,49 +18,6 @@ from incident.core.text import visible
 from tui.app.modals.base import LastgoodModal, button_row, hint_line, title_line
 
 
-class ConfirmCommand(LastgoodModal[bool]):
-    """Show a command; `y` runs it, `n` or Escape does not."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Run"),
-        Binding("n", "answer(False)", "Don't run"),
-    ]
-
-    DEFAULT_CSS = """
-    ConfirmCommand .command {
-        width: 100%;
-        background: $boost;
-        padding: 0 1;
-        margin: 1 0;
-    }
-    """
-
-    def __init__(self, step_title: str, command: str) -> None:
-        super().__init__()
-        self.step_title = step_title
-        self.command = command
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog"):
-            yield title_line(f"Run: {self.step_title}")
-            yield Label("This runs on your machine, now:", markup=False)
-            yield Label(visible(self.command), classes="command", markup=False)
-            yield button_row(
-                Button("Run it (y)", id="submit", variant="error"),
-                Button("Cancel (n)", id="cancel"),
-            )
-            yield hint_line("y run · n/Esc cancel")
-
-    def action_answer(self, run: bool) -> None:
-        self.dismiss(run)
-
-    def action_cancel(self) -> None:
-        self.dismiss(False)
-
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "submit")
-
-
 class ConfirmModal(LastgoodModal[bool]):
     """Ask before something that cannot be taken back; `y` goes ahead, `n` or Escape not."""
 
@@ -69,22 +26,38 @@ class ConfirmModal(LastgoodModal[bool]):
         Binding("n", "answer(False)", "No"),
     ]
 
-    def __init__(self, title: str, question: str, yes: str) -> None:
+    DEFAULT_CSS = """
+    ConfirmModal .command {
+        width: 100%;
+        background: $boost;
+        padding: 0 1;
+        margin: 1 0;
+    }
+    """
+
+    def __init__(
+        self, title: str, question: str, yes: str, *, detail: str = "", hint: str = "yes"
+    ) -> None:
         super().__init__()
         self.heading = title
         self.question = question
         self.yes = yes
         """The yes button's label: what it does ("Close it")."""
+        self.detail = detail
+        """Shown as it is, set apart under the question (the command to run)."""
+        self.hint = hint
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line(self.heading)
             yield Label(visible(self.question), markup=False)
+            if self.detail:
+                yield Label(visible(self.detail), classes="command", markup=False)
             yield button_row(
                 Button(f"{self.yes} (y)", id="submit", variant="error"),
                 Button("Cancel (n)", id="cancel"),
             )
-            yield hint_line("y yes · n/Esc cancel")
+            yield hint_line(f"y {self.hint} · n/Esc cancel")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -94,3 +67,23 @@ class ConfirmModal(LastgoodModal[bool]):
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "submit")
+
+
+class ConfirmCommand(ConfirmModal):
+    """Show a command; `y` runs it, `n` or Escape does not."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "answer(True)", "Run"),
+        Binding("n", "answer(False)", "Don't run"),
+    ]
+
+    def __init__(self, step_title: str, command: str) -> None:
+        super().__init__(
+            f"Run: {step_title}",
+            "This runs on your machine, now:",
+            "Run it",
+            detail=command,
+            hint="run",
+        )
+        self.step_title = step_title
+        self.command = command
