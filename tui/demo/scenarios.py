@@ -57,9 +57,18 @@ class Scenario:
     rolled_back_at: datetime | None = None
     next_sample_at: datetime | None = None
     rng: random.Random = field(default_factory=lambda: random.Random(241))
+    _session: IncidentSession | None = field(default=None, init=False, repr=False)
+
+    @property
+    def session(self) -> IncidentSession:
+        """One session for the whole scenario: it folds each append in, where opening
+        a fresh one per command re-read the record each time (quadratic in its length)."""
+        if self._session is None:
+            self._session = IncidentSession(self.log, self.incident_id, self.clock)
+        return self._session
 
     def run(self, command: Callable[[IncidentState], NewEvent]) -> None:
-        IncidentSession(self.log, self.incident_id, self.clock).run(command)
+        self.session.run(command)
 
     def advance(self, seconds: float) -> None:
         """Move the clock, recording a tick of probe samples every 5 s on the way."""
@@ -92,7 +101,7 @@ class Scenario:
             Sample("error-rate", now, Outcome.OK, 30.0 + noise, 200, value=error_rate),
         ]
         clock = self.clock
-        IncidentSession(self.log, self.incident_id, clock).run_many(
+        self.session.run_many(
             lambda s: commands.record_samples(s, batch, actor="probes", clock=clock)
         )
 
@@ -194,7 +203,7 @@ def close_out(db: Path) -> Scenario:
     clock = scenario.clock
     scenario.advance(90)
     cause = "2.4.1 retried payment-gateway 502s without backoff, tripling the load."
-    IncidentSession(scenario.log, scenario.incident_id, clock).run_many(
+    scenario.session.run_many(
         lambda s: [
             commands.note_rca(s, cause, actor=ACTOR, clock=clock),
             *closeout.artefact_checks(s, closeout.Artefact.RCA, cause, actor=ACTOR, clock=clock),
