@@ -13,7 +13,6 @@ import pytest
 import incident.core.recording as recording_module
 import incident.core.replay as replay_module
 from incident import commands
-from incident.app.session import IncidentSession
 from incident.core.chain import ChainWalk
 from incident.core.clock import ManualClock
 from incident.core.replay import (
@@ -41,8 +40,7 @@ def recorded(tmp_path, monkeypatch):
 
     def run_and_remember(self, command):
         original(self, command)
-        live = IncidentSession(self.log, self.incident_id, self.clock).state
-        snapshots[self.clock.now()] = copy.deepcopy(live)
+        snapshots[self.clock.now()] = copy.deepcopy(self.session.state)
 
     monkeypatch.setattr(scenarios.Scenario, "run", run_and_remember)
     scenario = scenarios.closed(tmp_path / "replay.db")
