@@ -12,7 +12,8 @@ from urllib.parse import urlsplit
 from runbooks.model import TEMPLATE_PLACEHOLDERS
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
-ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
+"""`${NAME}`, or `${NAME:-default}` as in the shell: the default when NAME is unset."""
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _SLUG_LIMIT = 48
 _LISTED = 12
@@ -121,8 +122,20 @@ def template_placeholders(text: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(names))
 
 
+def with_defaults(template: str) -> str:
+    """`template` with each `${NAME:-default}` read as its default: what a runbook's
+    URL is when nothing is set, and so what the loader can check."""
+    return ENV_REFERENCE.sub(lambda m: m.group(0) if m.group(2) is None else m.group(2), template)
+
+
 def url_problem(url: str) -> str | None:
-    """Why `url` cannot be probed, or None: http(s) with a host, nothing else."""
+    """Why `url` cannot be probed, or None: http(s) with a host, nothing else.
+
+    References with a default are checked as their default; a URL that is one
+    reference without a default (`${HEALTH_URL}`) is only known when it is sent."""
+    url = with_defaults(url)
+    if ENV_REFERENCE.fullmatch(url):
+        return None
     if not url.strip():
         return "'url' must not be empty"
     if any(ch.isspace() for ch in url):

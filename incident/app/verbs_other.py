@@ -5,6 +5,13 @@ from __future__ import annotations
 from incident.app.params import Kind, Param
 from incident.app.verb import JSON, OUTPUT, RD, TZ, G, Verb
 
+INIT_METHODS = ("kubectl", "helm", "argo-rollouts", "load-balancer", "custom")
+"""`runbooks.starter.RollbackMethod`, spelled out so `--help` needs no domain import."""
+INIT_MIGRATIONS = (
+    "none", "alembic", "django", "rails", "flyway", "liquibase", "golang-migrate", "knex", "prisma",
+)  # fmt: skip
+"""`runbooks.starter.MigrationTool`, likewise (a test holds the two equal)."""
+
 OTHER_VERBS: tuple[Verb, ...] = (
     # --- reading -------------------------------------------------------------------
     Verb(
@@ -212,6 +219,35 @@ OTHER_VERBS: tuple[Verb, ...] = (
         G,
         (Param("files", "runbook files", required=True, positional=True, metavar="FILE"), JSON),
         json=True,
+        tui=False,
+    ),
+    Verb(
+        "init",
+        "Init",
+        "Write a runbook for your service (lastgood.yaml): the bundled plan with your probes, "
+        "rollback command and migration tool; asks at a terminal for what the options omit.",
+        G,
+        (
+            Param("service", "the service's name", metavar="NAME"),
+            Param(
+                "health_url", "the URL answering 200 while the service is healthy", metavar="URL"
+            ),
+            Param("version_url", "the URL whose JSON names the running version", metavar="URL"),
+            Param("version_field", "the JSON field holding the version", metavar="FIELD"),
+            Param(
+                "prometheus_url", "the Prometheus server (tried once if reachable)", metavar="URL"
+            ),
+            Param("error_query", "PromQL for the error ratio (0-1)", metavar="PROMQL"),
+            Param("method", "how a release is rolled back", Kind.CHOICE, choices=INIT_METHODS),
+            Param("target", "the Deployment, Helm release or Rollout (default: the service)"),
+            Param("namespace", "its Kubernetes namespace", metavar="NS"),
+            Param("rollback_command", "the command, for load-balancer or custom", metavar="CMD"),
+            Param("migrations", "the migration tool", Kind.CHOICE, choices=INIT_MIGRATIONS),
+            Param(
+                "output", "where to write it", short="-o", metavar="FILE", default="lastgood.yaml"
+            ),
+            Param("force", "overwrite the file if it exists", Kind.FLAG),
+        ),
         tui=False,
     ),
     Verb(

@@ -63,8 +63,8 @@ class Target:
         """The environment variables this target needs, in order of first use."""
         names: list[str] = []
         for template in (self.url, *(value for _name, value in self.headers)):
-            for name in ENV_REFERENCE.findall(template):
-                if name not in names:
+            for match in ENV_REFERENCE.finditer(template):
+                if (name := match.group(1)) not in names:
                     names.append(name)
         return names
 

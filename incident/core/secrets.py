@@ -76,7 +76,8 @@ class Secrets:
 def secrets_for(url: str, headers: Iterable[tuple[str, str]], env: Mapping[str, str]) -> Secrets:
     """The secrets of a request whose URL and header values are `${NAME}` templates."""
     templates = [url, *(value for _name, value in headers)]
-    values = [env[name] for t in templates for name in ENV_REFERENCE.findall(t) if name in env]
+    names = [match.group(1) for t in templates for match in ENV_REFERENCE.finditer(t)]
+    values = [env[name] for name in names if name in env]
     return Secrets(_worth_hiding(values), _worth_hiding(templates))
 
 
@@ -271,10 +272,13 @@ class MissingEnvironment(RequestSetupError):
 
 
 def expand_env(template: str, env: Mapping[str, str]) -> str:
-    """`template` with each `${NAME}` replaced from `env`, at the moment of sending only."""
+    """`template` with each `${NAME}` replaced from `env`, at the moment of sending only;
+    `${NAME:-default}` is the default when NAME is unset or empty, as in the shell."""
 
     def substitute(match: re.Match[str]) -> str:
-        name = match.group(1)
+        name, default = match.group(1), match.group(2)
+        if default is not None and not env.get(name):
+            return default
         if name not in env:
             raise MissingEnvironment(f"environment variable {name} is not set")
         return env[name]

@@ -114,3 +114,16 @@ async def test_an_echoed_token_straddling_the_cut_leaves_no_part_of_itself(clien
     assert sample.outcome == Outcome.ERROR
     assert sample.detail.endswith("Bearer ***")
     assert_clean(sample, SECRET, SECRET[:4])
+
+
+async def test_a_reference_with_a_default_uses_it_only_when_unset_or_empty(server, client):
+    """`${NAME:-default}` as in the shell: what `lastgood init` writes for a URL that
+    differs between staging and production."""
+    elsewhere = "http://127.0.0.1:9/nowhere"
+    probe = http("${HEALTH_URL:-" + server.url("/health") + "}", json_field="error_rate")
+    for env in ({}, {"HEALTH_URL": ""}):
+        sample = await poll(client, probe, env=env)
+        assert sample.outcome == Outcome.OK, env
+    overridden = await poll(client, probe, env={"HEALTH_URL": elsewhere})
+    assert overridden.outcome == Outcome.REFUSED
+    assert len(server.requests) == 2

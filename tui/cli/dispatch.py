@@ -29,6 +29,7 @@ HANDLERS: dict[str, str] = {
     "timeline": "tui.cli.reading:cmd_timeline",
     "ics": "tui.cli.reading:cmd_ics",
     "validate": "tui.cli.validate:cmd_validate",
+    "init": "tui.cli.init_verb:cmd_init",
     "verify": "tui.cli.record_verbs:cmd_verify",
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",

@@ -1,0 +1,276 @@
+"""A starter runbook for one service: the bundled rollback plan, pointed at it.
+
+`lastgood init` asks for a handful of answers (where the service answers health and
+version checks, where Prometheus is, how a release is rolled back, which migration
+tool it uses) and writes the bundled runbook with those filled in: its probes point
+at the service, the application-rollback step runs the service's own rollback
+command and reads back that it took, and the database step names the migration
+tool's down command. Everything else (the guide's phases, windows, triggers,
+database tiers and messages) is the bundled runbook's, unchanged.
+
+The file is written as commented YAML so a team can keep editing it; what it says is
+checked by loading it back before it is written.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from dataclasses import dataclass
+from enum import StrEnum
+
+import yaml
+
+from runbooks.checks import ENV_REFERENCE, url_problem
+from runbooks.loading import load_runbook
+from runbooks.model import DeploymentPattern
+from runbooks.resolve import resolve_runbook
+from runbooks.serialize import JSONValue, runbook_to_data
+
+DEFAULT_ERROR_QUERY = (
+    'sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))'
+)
+ROLLOUT_TIMEOUT = "5m"
+"""How long a rollback command waits for the rollout to finish before it fails."""
+
+
+class RollbackMethod(StrEnum):
+    """How this service's release is rolled back, which fixes the guide's pattern."""
+
+    KUBECTL = "kubectl"
+    HELM = "helm"
+    ARGO_ROLLOUTS = "argo-rollouts"
+    LOAD_BALANCER = "load-balancer"
+    CUSTOM = "custom"
+
+
+class MigrationTool(StrEnum):
+    NONE = "none"
+    ALEMBIC = "alembic"
+    DJANGO = "django"
+    RAILS = "rails"
+    FLYWAY = "flyway"
+    LIQUIBASE = "liquibase"
+    GOLANG_MIGRATE = "golang-migrate"
+    KNEX = "knex"
+    PRISMA = "prisma"
+
+
+METHOD_PATTERN = {
+    RollbackMethod.KUBECTL: DeploymentPattern.ROLLING,
+    RollbackMethod.HELM: DeploymentPattern.ROLLING,
+    RollbackMethod.ARGO_ROLLOUTS: DeploymentPattern.BLUE_GREEN,
+    RollbackMethod.LOAD_BALANCER: DeploymentPattern.BLUE_GREEN,
+    RollbackMethod.CUSTOM: DeploymentPattern.ROLLING,
+}
+"""The guide's pattern each method is (an Argo rollout is undone by promoting back)."""
+
+DOWN_STEP = {
+    MigrationTool.NONE: "",
+    MigrationTool.ALEMBIC: "With alembic: `alembic downgrade <last good revision>`.",
+    MigrationTool.DJANGO: "With Django: `python manage.py migrate <app> <last good migration>`.",
+    MigrationTool.RAILS: "With Rails: `bin/rails db:rollback STEP=<migrations since last good>`.",
+    MigrationTool.FLYWAY: "With Flyway: `flyway undo` (undo scripts must exist for each version).",
+    MigrationTool.LIQUIBASE: "With Liquibase: `liquibase rollback <tag of the last good release>`.",
+    MigrationTool.GOLANG_MIGRATE: "With golang-migrate: `migrate ... down <count>`.",
+    MigrationTool.KNEX: "With knex: `knex migrate:rollback`.",
+    MigrationTool.PRISMA: (
+        "Prisma has no down migrations: write and apply a reverting migration, or take the "
+        "restore-backup tier."
+    ),
+}
+
+_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")
+"""A Kubernetes object name (DNS subdomain, shortened): safe in a shell word as is."""
+_SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,47}")
+_FIELD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+
+@dataclass(frozen=True)
+class StarterAnswers:
+    """What `lastgood init` needs to know about the service."""
+
+    service: str
+    health_url: str
+    version_url: str
+    prometheus_url: str
+    version_field: str = "version"
+    error_query: str = DEFAULT_ERROR_QUERY
+    method: RollbackMethod = RollbackMethod.KUBECTL
+    target: str = ""
+    """The Deployment, Helm release or Argo Rollout; empty: the service's name."""
+    namespace: str = "default"
+    command: str = ""
+    """The rollback command itself, for a load-balancer switch or a custom method."""
+    migrations: MigrationTool = MigrationTool.NONE
+
+    @property
+    def object_name(self) -> str:
+        return self.target or self.service
+
+
+def starter_problems(answers: StarterAnswers) -> list[str]:
+    """Why these answers cannot make a runbook, one line each naming the answer."""
+    problems: list[str] = []
+    if not _SERVICE.fullmatch(answers.service):
+        problems.append(
+            f"service name {answers.service!r}: use letters, digits, '.', '_' and '-' "
+            "(at most 48, starting with a letter or digit)"
+        )
+    for label, url in (
+        ("health URL", answers.health_url),
+        ("version URL", answers.version_url),
+        ("Prometheus URL", answers.prometheus_url),
+    ):
+        if problem := url_problem(url):
+            problems.append(f"{label}: {problem}")
+    if not _FIELD.fullmatch(answers.version_field):
+        problems.append(f"version field {answers.version_field!r}: a JSON field name, like version")
+    if not answers.error_query.strip() or "\n" in answers.error_query:
+        problems.append("error-rate query: one line of PromQL")
+    if answers.method in (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM):
+        if not answers.command.strip() or "\n" in answers.command:
+            problems.append(f"rollback command: one line, needed for the {answers.method} method")
+    else:
+        for label, name in (("target", answers.object_name), ("namespace", answers.namespace)):
+            if not _NAME.fullmatch(name):
+                problems.append(f"{label} {name!r}: a Kubernetes name (lower case, digits, '-')")
+    return problems
+
+
+def rollback_command(answers: StarterAnswers) -> str:
+    """The command that rolls the release back and waits until the rollout is done."""
+    name, namespace = answers.object_name, answers.namespace
+    match answers.method:
+        case RollbackMethod.KUBECTL:
+            deployment = f"deployment/{name} -n {namespace}"
+            return (
+                f"kubectl rollout undo {deployment} && "
+                f"kubectl rollout status {deployment} --timeout={ROLLOUT_TIMEOUT}"
+            )
+        case RollbackMethod.HELM:
+            return f"helm rollback {name} -n {namespace} --wait --timeout {ROLLOUT_TIMEOUT}"
+        case RollbackMethod.ARGO_ROLLOUTS:
+            rollout = f"{name} -n {namespace}"
+            return (
+                f"kubectl argo rollouts undo {rollout} && "
+                f"kubectl argo rollouts status {rollout} --timeout {ROLLOUT_TIMEOUT}"
+            )
+        case _:
+            return answers.command.strip()
+
+
+def starter_text(answers: StarterAnswers) -> str:
+    """The runbook file for `answers` (which `starter_problems` found nothing wrong with)."""
+    data = runbook_to_data(load_runbook(resolve_runbook("rollback")))
+    pattern = METHOD_PATTERN[answers.method]
+    data["runbook"] = f"{answers.service}-rollback"
+    data["title"] = f"Emergency rollback: {answers.service}"
+    patterns = data["patterns"]
+    assert isinstance(patterns, dict)
+    data["patterns"] = {pattern.value: patterns[pattern.value]}
+    data["default_pattern"] = pattern.value
+    data["probes"] = _probes(answers, data["probes"])
+    data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
+    sections = [
+        _HEADER.format(service=answers.service, method=answers.method),
+        *(_section(key, value) for key, value in data.items()),
+    ]
+    return "\n".join(sections)
+
+
+def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
+    urls = {
+        "health": answers.health_url,
+        "version": answers.version_url,
+        "error-rate": answers.prometheus_url,
+    }
+    written: list[JSONValue] = []
+    for probe in _list(probes):
+        assert isinstance(probe, dict)
+        name = probe["name"]
+        assert isinstance(name, str)
+        probe = {**probe, "url": urls[name]}
+        if name == "version":
+            probe["json_field"] = answers.version_field
+        if name == "error-rate":
+            probe["query"] = answers.error_query.strip()
+        written.append({key: value for key, value in probe.items() if value != ""})
+    return written
+
+
+def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue) -> JSONValue:
+    assert isinstance(phase, dict)
+    steps: list[JSONValue] = []
+    for step in _list(phase["steps"]):
+        assert isinstance(step, dict)
+        patterns = step.get("patterns")
+        if isinstance(patterns, list) and pattern.value not in patterns:
+            continue
+        step = dict(step)
+        if isinstance(patterns, list):
+            step["patterns"] = [pattern.value]
+            step["kind"] = "command"
+            step["title"] = f"Roll back with {answers.method}"
+            step["command"] = rollback_command(answers)
+        elif step["id"] == "record-running-version":
+            step["command"] = f"curl -fsS {_shell_url(answers.version_url)}"
+        elif step["id"] == "database-rollback" and (down := DOWN_STEP[answers.migrations]):
+            step["guidance"] = f"{step['guidance']} {down}"
+        steps.append(step)
+    return {**phase, "steps": steps}
+
+
+def _shell_url(url: str) -> str:
+    """`url` as one shell word; `${NAME:-default}` is left for the shell to expand the
+    way lastgood's probes do, which only double quotes allow."""
+    if ENV_REFERENCE.search(url) and not re.search(r'["`\\]|\$(?!\{)', url):
+        return f'"{url}"'
+    return shlex.quote(url)
+
+
+def _list(value: JSONValue) -> list[JSONValue]:
+    assert isinstance(value, list)
+    return value
+
+
+class _Dumper(yaml.SafeDumper):
+    """Writes text with line breaks as a `|-` block, as a person would."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = "|" if "\n" in value else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
+def _section(key: str, value: JSONValue) -> str:
+    text = yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+    comment = _COMMENTS.get(key)
+    return f"{comment}\n{text}" if comment else text
+
+
+_HEADER = """\
+# The emergency rollback runbook for {service}, written by `lastgood init`.
+#
+# It is the runbook bundled with lastgood (rollback-guide.md as a plan) with this
+# service's probes, its rollback command ({method}) and its migration tool filled in.
+# Edit it freely, then check it:   lastgood validate lastgood.yaml
+# Use it when you declare:         lastgood declare --runbook ./lastgood.yaml ...
+"""
+
+_COMMENTS = {
+    "patterns": "# How a release of this service is rolled back (the guide's deployment patterns).",
+    "triggers": "# The pre-defined rollback triggers (e.g., error rate > 5%, core functionality"
+    " broken).",
+    "database_tiers": "# The three database tiers of the guide, safest first.",
+    "templates": "# The messages the coordinator confirms and sends; {placeholders} are filled in.",
+    "cadence": "# Keep stakeholders informed with concise, regular updates.",
+    "notify": "# When each message is due; add `to:` and `targets:` to deliver to Slack or a"
+    " webhook.",
+    "probes": "# Where lastgood watches the service. A URL may read the environment with\n"
+    '# ${NAME} or ${NAME:-default}, e.g. url: "${CHECKOUT_URL:-https://checkout.example}/healthz".',
+    "phases": "# The guide's four phases, their windows (minutes after T+0) and steps.",
+}

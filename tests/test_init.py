@@ -1,0 +1,224 @@
+"""`lastgood init` as a user runs it: a runbook for their service, in one command.
+
+Each run is a real process in a scratch directory; the file it writes is then
+validated and declared with, as the README says to. Prometheus is tried for real:
+the one `.ci/run` installs, and a loopback port nobody listens on.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from incident.app.verbs_other import INIT_METHODS, INIT_MIGRATIONS
+from runbooks import load_runbook
+from runbooks.starter import MigrationTool, RollbackMethod
+from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.http_servers import unused_port
+from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
+    PrometheusStack,
+    prometheus_stack_fixture,  # noqa: F401
+)
+
+SERVICE = ["--service", "checkout"]
+URLS = [
+    *("--health-url", "https://checkout.example/healthz"),
+    *("--version-url", "${CHECKOUT_URL:-https://checkout.example}/version"),
+]
+
+
+def init(tmp_path: Path, *args: str, prometheus: str | None = None) -> tuple[int, str, str]:
+    """`lastgood init ARGS` in `tmp_path`, off a terminal (stdin is empty)."""
+    url = prometheus or f"http://127.0.0.1:{unused_port()}"
+    done = subprocess.run(
+        [*lastgood_command(), "init", *args, "--prometheus-url", url],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    return done.returncode, done.stdout, done.stderr
+
+
+def test_the_verb_table_offers_exactly_the_methods_and_tools_there_are():
+    assert tuple(RollbackMethod) == INIT_METHODS
+    assert tuple(MigrationTool) == INIT_MIGRATIONS
+
+
+@pytest.mark.parametrize(
+    ("method", "extra", "command"),
+    [
+        (
+            "kubectl",
+            ["--namespace", "shop"],
+            "kubectl rollout undo deployment/checkout -n shop && "
+            "kubectl rollout status deployment/checkout -n shop --timeout=5m",
+        ),
+        (
+            "helm",
+            ["--target", "checkout-web"],
+            "helm rollback checkout-web -n default --wait --timeout 5m",
+        ),
+        (
+            "argo-rollouts",
+            [],
+            "kubectl argo rollouts undo checkout -n default && "
+            "kubectl argo rollouts status checkout -n default --timeout 5m",
+        ),
+        ("load-balancer", ["--rollback-command", "./lb switch blue"], "./lb switch blue"),
+        ("custom", ["--rollback-command", "make rollback"], "make rollback"),
+    ],
+)
+def test_each_method_writes_a_commented_runbook_whose_rollback_step_runs_it(
+    tmp_path, method, extra, command
+):
+    code, out, err = init(tmp_path, *SERVICE, *URLS, "--method", method, *extra)
+    assert (code, err) == (0, "")
+    assert f"rollback: {command}" in out
+    text = (tmp_path / "lastgood.yaml").read_text()
+    assert text.startswith("# The emergency rollback runbook for checkout")
+    assert "\n# Where lastgood watches the service." in text
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    (rollback,) = [step for step in runbook.steps() if step.patterns]
+    assert (rollback.kind, rollback.command) == ("command", command)
+    health, version, errors = runbook.probes
+    assert (health.url, version.url) == (
+        "https://checkout.example/healthz",
+        "${CHECKOUT_URL:-https://checkout.example}/version",
+    )
+    assert errors.url.startswith("http://127.0.0.1:") and errors.query.startswith("sum(rate(")
+    assert len(runbook.phases) == 4  # the guide's phases, as bundled
+
+
+def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
+    code, _, err = init(tmp_path, *SERVICE, *URLS, "--migrations", "alembic")
+    assert (code, err) == (0, "")
+    cli = Cli(tmp_path / "record.db")
+    runbook = str(tmp_path / "lastgood.yaml")
+    assert "ok (runbook 'checkout-rollback', 4 phases, 17 steps)" in cli.ok("validate", runbook)
+    incident = cli.ok(
+        "declare",
+        "--runbook",
+        runbook,
+        "--title",
+        "Checkout 500s",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+    ).strip()
+    status = cli.ok("status", incident)
+    assert "Roll back with kubectl" in status
+    assert "record-running-version" in status
+    guidance = {step.id: step.guidance for step in load_runbook(runbook).steps()}
+    assert "alembic downgrade <last good revision>" in guidance["database-rollback"]
+
+
+def test_prometheus_is_tried_once_and_its_answer_shown(tmp_path, prometheus_stack: PrometheusStack):
+    code, out, _ = init(
+        tmp_path,
+        *SERVICE,
+        *URLS,
+        "--error-query",
+        "vector(0.0042)",
+        prometheus=prometheus_stack.url,
+    )
+    assert code == 0
+    assert "Prometheus answered the error query: 0.0042" in out
+
+
+def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_path):
+    code, out, _ = init(tmp_path, *SERVICE, *URLS)
+    assert code == 0
+    assert "Prometheus was not reached (connection refused)" in out
+    assert (tmp_path / "lastgood.yaml").exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--service", "checkout"], "--health-url, --version-url needed"),
+        (["--service", "check out", *URLS], "service name 'check out': use letters"),
+        ([*SERVICE, *URLS, "--method", "custom"], "rollback command: one line, needed"),
+        ([*SERVICE, *URLS, "--namespace", "Prod_1"], "namespace 'Prod_1': a Kubernetes name"),
+        (
+            [*SERVICE, "--health-url", "checkout/healthz", "--version-url", "https://v"],
+            "health URL: URL 'checkout/healthz' needs a scheme",
+        ),
+        ([*SERVICE, *URLS, "--method", "ssh"], "invalid choice: 'ssh'"),
+    ],
+)
+def test_bad_answers_get_one_line_and_no_file(tmp_path, args, message):
+    code, _out, err = init(tmp_path, *args)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert not list(tmp_path.iterdir())
+
+
+def test_an_existing_runbook_is_kept_unless_overwritten(tmp_path):
+    edited = tmp_path / "lastgood.yaml"
+    edited.write_text("# the team's edited runbook\n")
+    code, _, err = init(tmp_path, *SERVICE, *URLS)
+    assert code == 2
+    assert "lastgood.yaml already exists" in err
+    assert edited.read_text() == "# the team's edited runbook\n"
+    assert init(tmp_path, *SERVICE, *URLS, "--force")[0] == 0
+    assert edited.read_text().startswith("# The emergency rollback runbook for checkout")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lastgood.yaml"]  # no scratch left
+
+
+def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
+    """A real pseudo-terminal: the questions appear, Enter takes the default."""
+    answers = iter(
+        [
+            ("Service name", "payments"),
+            ("Health URL", "http://127.0.0.1:8080/healthz"),
+            ("Version URL", "http://127.0.0.1:8080/version"),
+            ("JSON field", ""),
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "helm"),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", "pay"),
+            ("Migration tool", "django"),
+        ]
+    )
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [*lastgood_command(), "init"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    screen = ""
+    expected = next(answers)
+    try:
+        while expected is not None:
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, f"no question {expected[0]!r} within 30 s; screen: {screen!r}"
+            screen += os.read(leader, 4096).decode(errors="replace")
+            if expected[0] in screen.rsplit("\n", 1)[-1]:
+                os.write(leader, f"{expected[1]}\n".encode())
+                screen += "\n"
+                expected = next(answers, None)
+        assert process.wait(timeout=60) == 0
+    finally:
+        process.kill()
+        os.close(leader)
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    (rollback,) = [step for step in runbook.steps() if step.patterns]
+    assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
+    assert runbook.probes[1].json_field == "version"
+    assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
