@@ -17,7 +17,8 @@ import pytest
 
 from incident.app.verbs_other import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
-from runbooks.starter import MigrationTool, RollbackMethod
+from runbooks.resolve import resolve_runbook
+from runbooks.starter import BUNDLED_PROBE_URLS, MigrationTool, RollbackMethod
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 from tests.http_servers import unused_port
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
@@ -222,3 +223,27 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
     assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
     assert runbook.probes[1].json_field == "version"
     assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
+
+
+def test_the_bundled_urls_named_are_the_bundled_runbooks():
+    bundled = load_runbook(resolve_runbook("rollback"))
+    assert {probe.name: probe.url for probe in bundled.probes} == BUNDLED_PROBE_URLS
+
+
+def test_declaring_with_unpointed_probes_says_how_to_point_them(tmp_path):
+    cli = Cli(tmp_path / "record.db")
+    declared = cli.run(
+        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
+    )
+    assert declared.code == 0
+    assert declared.err.splitlines()[0] == (
+        "lastgood declare: the runbook's probes (health, version, error-rate) still point at "
+        "the bundled 127.0.0.1 defaults: `lastgood init` writes a runbook for your service "
+        "(then declare with --runbook ./lastgood.yaml)"
+    )
+    assert init(tmp_path, *SERVICE, *URLS)[0] == 0
+    pointed = cli.run(
+        "declare", "--runbook", str(tmp_path / "lastgood.yaml"), "--title", "T", "--severity",
+        "SEV2", "--commander", "Ada",
+    )  # fmt: skip
+    assert pointed.code == 0 and "lastgood init" not in pointed.err

@@ -141,6 +141,10 @@ def cmd_declare(args: argparse.Namespace) -> int:
         except CommandError as error:
             raise refused(error, BY_NAME["declare"]) from None
         print(session.state.id)
+        from runbooks.starter import unpointed_hint
+
+        if hint := unpointed_hint(runbook):
+            print(f"lastgood declare: {hint}", file=sys.stderr)
         follow_up(args, session)
     return 0
 
