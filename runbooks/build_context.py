@@ -75,7 +75,9 @@ STEP_KEYS = (
     "evidence",
     "command",
     "patterns",
+    "verify",
 )
+VERIFY_KEYS = ("command", "exit_code", "regex", "json_path", "equals", "within_s", "every_s")
 STEPS_FROM_KEYS = ("file", "section")
 OPS = (">", ">=", "<", "<=", "==", "!=")
 

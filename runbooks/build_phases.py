@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
+from runbooks.build_verify import read_verify
 from runbooks.checks import UniqueIds
 from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, is_list
@@ -32,6 +33,7 @@ KIND_ONLY: dict[str, tuple[StepKind, ...]] = {
     "probe": (StepKind.VERIFICATION,),
     "evidence": (StepKind.VERIFICATION,),
     "command": (StepKind.COMMAND,),
+    "verify": (StepKind.COMMAND,),
 }
 
 
@@ -159,6 +161,7 @@ class PhaseRules(BuildContext):
                 if kind not in kinds:
                     fields.not_for((key,), f"only applies to {kinds[0].value} steps")
             template, probe, evidence, command = self.kind_rules(fields, kind, step_id)
+        verify = read_verify(fields) if kind is StepKind.COMMAND else None
         if step_id is None or title is None or kind is None:
             return None
         return Step(
@@ -175,6 +178,7 @@ class PhaseRules(BuildContext):
             evidence=evidence,
             command=command,
             patterns=patterns,
+            verify=verify,
         )
 
     def kind_rules(

@@ -138,10 +138,41 @@ class Step:
     """Shell command, for command steps; run only on confirmation."""
     patterns: tuple[DeploymentPattern, ...] = ()
     """Deployment patterns this step applies to; empty means all."""
+    verify: CommandCheck | None = None
+    """For a command step: how to read back that the command took."""
 
     @property
     def requires_approval(self) -> bool:
         return self.approver is not None
+
+
+@dataclass(frozen=True, slots=True)
+class CommandCheck:
+    """How a command step reads back that its command took: another command, run
+    until its output shows what is expected or the deadline passes.
+
+    Exactly one expectation: `regex` (searched in the merged output), `json_path`
+    with `equals` (the output is JSON; the value at the dotted path, as text), or
+    else `exit_code` (0 by default)."""
+
+    command: str
+    exit_code: int = 0
+    regex: str | None = None
+    json_path: str | None = None
+    equals: str | None = None
+    within_s: float = 300.0
+    """Give up once this long has passed since the first try."""
+    every_s: float = 5.0
+    """Wait this long between tries."""
+
+    @property
+    def expectation(self) -> str:
+        """What must show, in the words the evidence uses."""
+        if self.regex is not None:
+            return f"output matches /{self.regex}/"
+        if self.json_path is not None:
+            return f"{self.json_path} == {self.equals}"
+        return f"exit {self.exit_code}"
 
 
 @dataclass(frozen=True, slots=True)

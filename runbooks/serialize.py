@@ -14,6 +14,7 @@ from typing import TypeAlias
 from runbooks.build import build_runbook
 from runbooks.fields import Reporter
 from runbooks.model import (
+    CommandCheck,
     DatabaseTier,
     Phase,
     Probe,
@@ -173,5 +174,18 @@ def _step(step: Step) -> dict[str, JSONValue]:
             "evidence": step.evidence,
             "command": step.command,
             "patterns": [pattern.value for pattern in step.patterns] or None,
+            "verify": None if step.verify is None else _verify(step.verify),
         }
     )
+
+
+def _verify(check: CommandCheck) -> dict[str, JSONValue]:
+    data: dict[str, JSONValue] = {"command": check.command}
+    if check.regex is not None:
+        data["regex"] = check.regex
+    elif check.json_path is not None:
+        data["json_path"], data["equals"] = check.json_path, check.equals
+    else:
+        data["exit_code"] = check.exit_code
+    data["within_s"], data["every_s"] = check.within_s, check.every_s
+    return data

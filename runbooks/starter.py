@@ -170,25 +170,36 @@ def starter_problems(answers: StarterAnswers) -> list[str]:
 
 
 def rollback_command(answers: StarterAnswers) -> str:
-    """The command that rolls the release back and waits until the rollout is done."""
+    """The command that rolls the release back."""
     name, namespace = answers.object_name, answers.namespace
     match answers.method:
         case RollbackMethod.KUBECTL:
-            deployment = f"deployment/{name} -n {namespace}"
-            return (
-                f"kubectl rollout undo {deployment} && "
-                f"kubectl rollout status {deployment} --timeout={ROLLOUT_TIMEOUT}"
-            )
+            return f"kubectl rollout undo deployment/{name} -n {namespace}"
         case RollbackMethod.HELM:
             return f"helm rollback {name} -n {namespace} --wait --timeout {ROLLOUT_TIMEOUT}"
         case RollbackMethod.ARGO_ROLLOUTS:
-            rollout = f"{name} -n {namespace}"
-            return (
-                f"kubectl argo rollouts undo {rollout} && "
-                f"kubectl argo rollouts status {rollout} --timeout {ROLLOUT_TIMEOUT}"
-            )
+            return f"kubectl argo rollouts undo {name} -n {namespace}"
         case _:
             return answers.command.strip()
+
+
+def rollback_check(answers: StarterAnswers) -> dict[str, JSONValue] | None:
+    """The step's `verify` block: what reads back that the rollback took, retried for
+    up to five minutes (None for a command only the team knows how to read)."""
+    name, namespace = answers.object_name, answers.namespace
+    match answers.method:
+        case RollbackMethod.KUBECTL:
+            status = f"kubectl rollout status deployment/{name} -n {namespace} --timeout=30s"
+            expect: dict[str, JSONValue] = {"regex": "successfully rolled out"}
+        case RollbackMethod.HELM:
+            status = f"helm status {name} -n {namespace} -o json"
+            expect = {"json_path": "info.status", "equals": "deployed"}
+        case RollbackMethod.ARGO_ROLLOUTS:
+            status = f"kubectl argo rollouts status {name} -n {namespace} --timeout 30s"
+            expect = {"regex": "Healthy"}
+        case _:
+            return None
+    return {"command": status, **expect, "within_s": 300, "every_s": 5}
 
 
 def starter_text(answers: StarterAnswers) -> str:
@@ -244,6 +255,8 @@ def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue
             step["kind"] = "command"
             step["title"] = f"Roll back with {answers.method}"
             step["command"] = rollback_command(answers)
+            if (check := rollback_check(answers)) is not None:
+                step["verify"] = check
         elif step["id"] == "record-running-version":
             step["command"] = f"curl -fsS {_shell_url(answers.version_url)}"
         elif step["id"] == "database-rollback" and (down := DOWN_STEP[answers.migrations]):

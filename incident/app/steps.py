@@ -7,6 +7,8 @@ the CLI, the TUI and `monitor` record the same events for the same request.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from incident import commands
 from incident.app import closeout
 from incident.app.outcome import Done
@@ -16,6 +18,10 @@ from incident.core.events import Event, NewEvent
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+
+if TYPE_CHECKING:
+    from incident.app.command_step import Verification
+    from runbooks.model import CommandCheck
 
 OUTPUT_TAIL_CHARS = commands.OUTPUT_TAIL_CHARS
 
@@ -158,31 +164,63 @@ def record_command_result(
     command: str,
     exit_code: int,
     output: bytes | str,
+    verification: Verification | None = None,
 ) -> Done:
     """Record what a command step's command did; on exit 0, check the step with it.
 
     Each face runs the command its own way (the CLI waits, the TUI keeps drawing),
-    both with stderr merged into stdout, and hands the result here.
+    both with stderr merged into stdout, and hands the result here. A step with a
+    `verify` command is checked only once that command showed the rollback took;
+    its answer is recorded too, and is the step's evidence.
     """
     clock = session.clock
     tail = output_tail(output)
 
     def recorded(state: IncidentState) -> list[NewEvent]:
-        ran = commands.record_command(
-            state,
-            step,
-            command=command,
-            exit_code=exit_code,
-            output_tail=tail,
-            actor=actor,
-            clock=clock,
-        )
+        def ran(text: str, code: int, out: bytes | str) -> NewEvent:
+            return commands.record_command(
+                state,
+                step,
+                command=text,
+                exit_code=code,
+                output_tail=output_tail(out),
+                actor=actor,
+                clock=clock,
+            )
+
+        events = [ran(command, exit_code, tail)]
         if exit_code != 0:
-            return [ran]
+            return events
         note = f"`{command}` exited 0"
-        return [ran, commands.check_step(state, step, actor=actor, clock=clock, note=note)]
+        if verification is None:
+            return [*events, commands.check_step(state, step, actor=actor, clock=clock, note=note)]
+        events.append(ran(verification.check.command, verification.exit_code, verification.output))
+        if not verification.passed:
+            return events
+        evidence = verification.evidence
+        check = commands.check_step(
+            state, step, actor=actor, clock=clock, note=note, evidence=evidence
+        )
+        return [*events, check]
 
     events = session.run_many(recorded)
     if exit_code != 0:
         return Done(events, f"`{visible(command)}` exited {exit_code}; step {step} left open")
+    if verification is not None and not verification.passed:
+        within = f"{verification.check.within_s:g} s"
+        return Done(
+            events,
+            f"`{visible(command)}` exited 0 but did not verify within {within}: "
+            f"{visible(verification.evidence)}; step {step} left open",
+        )
     return Done(events, f"checked {step}")
+
+
+def command_check(session: Session, step: str) -> CommandCheck | None:
+    """How the step reads back that its command took, if the runbook says."""
+    return command_check_of(session.state, step)
+
+
+def command_check_of(state: IncidentState, step: str) -> CommandCheck | None:
+    record = state.steps.get(step)
+    return None if record is None else record.step.verify

@@ -69,6 +69,8 @@ async def test_trigger_rollback_switch_and_evidence(tmp_path):
                 pilot, lambda: screen.state.steps["app-rollback-blue-green"].done, timeout=20
             )
             assert service.version == "2.4.0"
+            switched = screen.state.steps["app-rollback-blue-green"]
+            assert "version is '2.4.0' (1 try" in switched.evidence  # read back, not assumed
 
             # Verification: the probes must show it, then the checks carry the evidence.
             confirm = screen.state.steps["confirm-version"].step

@@ -21,6 +21,7 @@ from runbooks.starter import (
     MigrationTool,
     RollbackMethod,
     StarterAnswers,
+    rollback_check,
     rollback_command,
 )
 from tui.cli.errors import CliError
@@ -53,6 +54,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     shown = visible(str(path))
     print(f"wrote {shown}: the bundled rollback plan for {answers.service}")
     print(f"  rollback: {visible(rollback_command(answers))}")
+    if (check := rollback_check(answers)) is not None:
+        print(f"  verified: {visible(str(check['command']))}")
     print(f"  {prometheus_line(answers)}")
     print(f"check it:  lastgood validate {shown}")
     runbook = shown if path.is_absolute() else f"./{shown}"

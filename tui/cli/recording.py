@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
+from typing import TYPE_CHECKING
 
 from incident.app import messages, steps
 from incident.app.lifecycle import declare
@@ -24,6 +25,10 @@ from incident.core.errors import CommandError
 from incident.core.text import visible
 from tui.cli.context import actor_name, offset, open_log, open_session, refused, runbook_for
 from tui.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from incident.app.command_step import Verification
+    from runbooks.model import CommandCheck
 
 FOLLOW_HINTS: dict[str, str] = {
     "schedule-postmortem": "invitation: lastgood ics {id} -o postmortem.ics",
@@ -102,6 +107,10 @@ def cmd_run(args: argparse.Namespace) -> int:
             command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
         )
         sys.stdout.write(steps.output_tail(result.stdout))
+        verification = None
+        check = steps.command_check(session, args.step)
+        if result.returncode == 0 and check is not None:
+            verification = _verify(check)
         try:
             done = steps.record_command_result(
                 session,
@@ -110,14 +119,30 @@ def cmd_run(args: argparse.Namespace) -> int:
                 command=command,
                 exit_code=result.returncode,
                 output=result.stdout,
+                verification=verification,
             )
         except CommandError as error:
             raise refused(error) from None
-        if result.returncode != 0:
+        if result.returncode != 0 or (verification is not None and not verification.passed):
             raise CliError(done.said, exit_code=1)
         say(session, done)
         follow_up(args, session)
     return 0
+
+
+def _verify(check: CommandCheck) -> Verification:
+    """Run the step's verify command until it shows the rollback took, saying so on
+    stderr first: a rollout can take minutes, and silence reads as a hang."""
+    import asyncio
+
+    from incident.app.command_step import verify_command
+
+    print(
+        f"verifying: `{visible(check.command)}` until {check.expectation} "
+        f"(every {check.every_s:g} s, up to {check.within_s:g} s)",
+        file=sys.stderr,
+    )
+    return asyncio.run(verify_command(check, clock=SystemClock()))
 
 
 def cmd_declare(args: argparse.Namespace) -> int:

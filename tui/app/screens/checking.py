@@ -9,7 +9,6 @@ decided by the application layer (`incident.app.steps`), as for the command line
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -140,16 +139,22 @@ class StepVerbs:
 
     async def run_command_step(self, step_id: str, command: str) -> None:
         """Run a confirmed command without freezing the screen; record its exit code."""
+        from incident.app.command_step import run_shell, verify_command
+        from incident.core.clock import SystemClock
+
         desk = self.desk
         desk.notify(f"Running: {command}", timeout=3)
-        process = await asyncio.create_subprocess_shell(
-            command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
-        )
-        output, _ = await process.communicate()
-        code = process.returncode if process.returncode is not None else -1
+        code, output = await run_shell(command)
+        check = steps.command_check_of(desk.state, step_id)
+        verification = None
+        if code == 0 and check is not None:
+            desk.notify(f"Verifying: {check.command} until {check.expectation}", timeout=5)
+            # Real time: the rollout waited on runs outside, whatever clock the screen keeps.
+            verification = await verify_command(check, clock=SystemClock())
+        verified = verification is None or verification.passed
 
         def outcome(done: Done) -> None:
-            if code == 0:
+            if code == 0 and verified:
                 desk.advance()
                 return
             desk.notify(
@@ -162,11 +167,17 @@ class StepVerbs:
         actor = desk.actor
         desk.record(
             lambda s: steps.record_command_result(
-                s, actor, step_id, command=command, exit_code=code, output=output
+                s,
+                actor,
+                step_id,
+                command=command,
+                exit_code=code,
+                output=output,
+                verification=verification,
             ),
             BY_NAME["run"],
             after=outcome,
-            quiet=code != 0,
+            quiet=not (code == 0 and verified),
         )
 
     # --- approvals, the decision, the database -------------------------------------------

@@ -1,0 +1,66 @@
+"""Running a command step and reading back that it took, the same way in every face.
+
+The CLI waits on `asyncio.run(...)`; the TUI awaits the same coroutine in a worker,
+so its screen keeps drawing while a rollout finishes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from incident.core.clock import Clock
+from incident.health.command_check import judge
+from runbooks.model import CommandCheck
+
+Shell = Callable[[str], Awaitable[tuple[int, bytes]]]
+"""Runs a shell command, stderr merged into stdout: (exit code, output)."""
+Sleep = Callable[[float], Awaitable[None]]
+
+
+async def run_shell(command: str) -> tuple[int, bytes]:
+    process = await asyncio.create_subprocess_shell(
+        command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    output, _ = await process.communicate()
+    return (process.returncode if process.returncode is not None else -1), output
+
+
+@dataclass(frozen=True)
+class Verification:
+    """How a verify command answered, at its last try."""
+
+    check: CommandCheck
+    passed: bool
+    tries: int
+    seconds: float
+    exit_code: int
+    output: bytes
+    why: str
+    """What the last answer showed, one line: `output matched /rolled out/: '...'`."""
+
+    @property
+    def evidence(self) -> str:
+        tries = "1 try" if self.tries == 1 else f"{self.tries} tries"
+        return f"`{self.check.command}`: {self.why} ({tries}, {self.seconds:.0f} s)"
+
+
+async def verify_command(
+    check: CommandCheck, *, clock: Clock, shell: Shell = run_shell, sleep: Sleep = asyncio.sleep
+) -> Verification:
+    """Run `check`'s command until it shows what is expected or `within_s` has passed.
+
+    A try that would start after the deadline is not made, so the wait is bounded by
+    `within_s` plus one command's run.
+    """
+    start = clock.monotonic_ns()
+    tries = 0
+    while True:
+        tries += 1
+        code, output = await shell(check.command)
+        passed, why = judge(check, code, output.decode("utf-8", errors="replace"))
+        seconds = (clock.monotonic_ns() - start) / 1e9
+        if passed or seconds + check.every_s > check.within_s:
+            return Verification(check, passed, tries, seconds, code, output, why)
+        await sleep(check.every_s)

@@ -1,0 +1,61 @@
+"""Judging a verify command's answer against what the runbook expects it to show."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from incident.core.text import visible
+from runbooks.model import CommandCheck
+
+SHOWN_CHARS = 80
+"""Longest piece of output quoted in the evidence."""
+
+
+def judge(check: CommandCheck, exit_code: int, output: str) -> tuple[bool, str]:
+    """Whether the answer shows what `check` expects, and what it showed, in one line."""
+    if check.regex is not None:
+        found = re.search(check.regex, output)
+        if found is None:
+            return False, f"no match for /{check.regex}/ (exit {exit_code})"
+        return True, f"output matched /{check.regex}/: {_quoted(found.group(0))}"
+    if check.json_path is not None:
+        return _json_check(check.json_path, check.equals or "", output)
+    if exit_code == check.exit_code:
+        return True, f"exit {exit_code}"
+    return False, f"exit {exit_code}, expected {check.exit_code}"
+
+
+def _json_check(path: str, equals: str, output: str) -> tuple[bool, str]:
+    try:
+        node: object = json.loads(output)
+    except (ValueError, RecursionError):
+        return False, f"output is not JSON: {_quoted(output.strip())}"
+    for part in path.split("."):
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+            node = node[int(part)]
+        else:
+            return False, f"no {path} in the JSON"
+    text = _scalar(node)
+    if text is None:
+        return False, f"{path} is an object or a list, not a value"
+    if text == equals:
+        return True, f"{path} is {_quoted(text)}"
+    return False, f"{path} is {_quoted(text)}, expected {_quoted(equals)}"
+
+
+def _scalar(value: object) -> str | None:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return "null"
+    if isinstance(value, str | int | float):
+        return str(value)
+    return None
+
+
+def _quoted(text: str) -> str:
+    line = visible(" ".join(text.split()))
+    return repr(line if len(line) <= SHOWN_CHARS else line[: SHOWN_CHARS - 1] + "…")

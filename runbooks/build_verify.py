@@ -1,0 +1,87 @@
+"""A command step's `verify:` block: how lastgood reads back that the command took.
+
+```yaml
+- id: app-rollback
+  kind: command
+  command: kubectl rollout undo deployment/checkout -n shop
+  verify:
+    command: kubectl rollout status deployment/checkout -n shop --timeout=30s
+    regex: successfully rolled out     # or exit_code: 0, or json_path + equals
+    within_s: 300                      # give up after (default 300)
+    every_s: 5                         # between tries (default 5)
+```
+"""
+
+from __future__ import annotations
+
+import re
+
+from runbooks.build_context import VERIFY_KEYS
+from runbooks.fields import Fields
+from runbooks.limits import MAX_SECONDS
+from runbooks.model import CommandCheck
+
+_PATH = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+_EXPECTATIONS = ("exit_code", "regex", "json_path")
+
+
+def read_verify(step: Fields) -> CommandCheck | None:
+    """The step's `verify` block, every problem in it reported where it is."""
+    block = step.mapping("verify")
+    if block is None:
+        return None
+    fields = Fields(step.rep, step.at("verify"), block, VERIFY_KEYS, f"{step.what}'s verify")
+    command = fields.text("command", required=True)
+    given = [key for key in _EXPECTATIONS if fields.given(key)]
+    if len(given) > 1:
+        fields.report(given[1], f"say one of {', '.join(_EXPECTATIONS)}, not {' and '.join(given)}")
+    exit_code = fields.integer(
+        "exit_code", minimum=0, maximum=255, message="'exit_code' must be 0-255"
+    )
+    regex = fields.text("regex")
+    if regex is not None:
+        try:
+            re.compile(regex)
+        except re.error as error:
+            fields.report("regex", f"invalid regular expression: {error}")
+            regex = None
+    json_path = fields.text("json_path")
+    if json_path is not None and not _PATH.fullmatch(json_path):
+        fields.report("json_path", "a dotted path of fields and list indexes, like status.phase")
+        json_path = None
+    equals = _scalar_text(fields)
+    paired = fields.given("json_path") == fields.given("equals")
+    if not paired:
+        lone = "json_path" if fields.given("json_path") else "equals"
+        fields.report(lone, "json_path and equals go together: the value at the path, and what")
+    seconds = f"a positive number of seconds (at most {MAX_SECONDS:g})"
+    within = fields.number(
+        "within_s", message=f"'within_s' must be {seconds}", positive=True, maximum=MAX_SECONDS
+    )
+    every = fields.number(
+        "every_s", message=f"'every_s' must be {seconds}", positive=True, maximum=MAX_SECONDS
+    )
+    if command is None or len(given) > 1 or not paired:
+        return None
+    return CommandCheck(
+        command=command,
+        exit_code=0 if exit_code is None else exit_code,
+        regex=regex,
+        json_path=json_path,
+        equals=equals if json_path is not None else None,
+        within_s=300.0 if within is None else within,
+        every_s=5.0 if every is None else every,
+    )
+
+
+def _scalar_text(fields: Fields) -> str | None:
+    """`equals` as the text a JSON scalar reads as: `true`, `3`, `Healthy`."""
+    value = fields.get("equals")
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float | str):
+        return str(value)
+    fields.report("equals", "'equals' must be a string, a number or true/false")
+    return None
