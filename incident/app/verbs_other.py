@@ -251,6 +251,20 @@ OTHER_VERBS: tuple[Verb, ...] = (
         tui=False,
     ),
     Verb(
+        "changes",
+        "What changed",
+        "What rolling back undoes: the commits, files and migrations between the bad and "
+        "the last good release (git refs), migrations without a down step or dropping data "
+        "flagged, and the database tier they suggest.",
+        G,
+        (
+            Param("repo", "the service's git repository", metavar="PATH", default="."),
+            Param("bad", "the bad release (tag, branch or SHA)", required=True, metavar="REF"),
+            Param("good", "the last good release", required=True, metavar="REF"),
+        ),
+        tui=False,
+    ),
+    Verb(
         "demo",
         "Demo",
         "Start a demo shop with a bad release on loopback and open the TUI on its incident "

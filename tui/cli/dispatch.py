@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "ics": "tui.cli.reading:cmd_ics",
     "validate": "tui.cli.validate:cmd_validate",
     "init": "tui.cli.init_verb:cmd_init",
+    "changes": "tui.cli.changes_verb:cmd_changes",
     "verify": "tui.cli.record_verbs:cmd_verify",
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",

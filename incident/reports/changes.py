@@ -1,0 +1,172 @@
+"""What a rollback undoes: the commits, files and migrations between two releases.
+
+The list of migrations added since the last good release is what decides the
+database tier. Each one is read for the two things that make a database rollback
+dangerous: no way down (no down step), and data that a way down cannot bring back
+(a dropped or renamed column or table). From those, a tier is suggested; the
+coordinator still chooses.
+
+Pure: the git adapter (`tui.repo`) reads the repository and hands the texts here.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+
+
+@dataclass(frozen=True)
+class Commit:
+    sha: str
+    subject: str
+
+
+@dataclass(frozen=True)
+class ChangedFile:
+    status: str
+    """Git's letter: A added, M modified, D deleted, R renamed."""
+    path: str
+
+
+@dataclass(frozen=True)
+class Migration:
+    path: str
+    tool: str
+    has_down: bool
+    destructive: tuple[str, ...]
+    """What it drops or renames, as written: `DROP COLUMN legacy_total`."""
+
+    @property
+    def flags(self) -> list[str]:
+        flags = [] if self.has_down else ["no down step"]
+        return flags + list(self.destructive)
+
+
+@dataclass(frozen=True)
+class ReleaseChanges:
+    bad: str
+    good: str
+    commits: tuple[Commit, ...]
+    files: tuple[ChangedFile, ...]
+    migrations: tuple[Migration, ...]
+
+    @property
+    def suggested_tier(self) -> tuple[str, str]:
+        """(tier id, why): the bundled runbook's tiers, safest that fits."""
+        if not self.migrations:
+            return "none", "no migrations between the releases: the old code reads the schema"
+        destructive = [m for m in self.migrations if m.destructive]
+        if destructive:
+            named = ", ".join(PurePosixPath(m.path).name for m in destructive)
+            if any(not m.has_down for m in destructive):
+                return "restore-backup", (
+                    f"{named} drops or renames data and has no down step: only the "
+                    "pre-deployment backup brings it back"
+                )
+            return "down-migrations", (
+                f"{named} drops or renames data: its down step recreates the structure "
+                "but not the data (risky)"
+            )
+        return "none", (
+            "expand-only migrations (nothing dropped or renamed): the old code ignores "
+            "what they added"
+        )
+
+
+_MIGRATION_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("alembic", re.compile(r"(^|/)(alembic|migrations)/versions/[^/]+\.py$")),
+    ("django", re.compile(r"(^|/)migrations/\d{4}_[^/]+\.py$")),
+    ("rails", re.compile(r"(^|/)db/migrate/\d+_[^/]+\.rb$")),
+    ("flyway", re.compile(r"(^|/)V\d+(_\d+)*__[^/]+\.sql$")),
+    ("golang-migrate", re.compile(r"(^|/)\d+_[^/]+\.up\.sql$")),
+    ("prisma", re.compile(r"(^|/)prisma/migrations/[^/]+/migration\.sql$")),
+    ("knex", re.compile(r"(^|/)migrations/\d+_[^/]+\.(js|ts)$")),
+    ("sql", re.compile(r"(^|/)migrations?/[^/]+\.sql$")),
+)
+
+_DESTRUCTIVE = re.compile(
+    r"\b(DROP\s+(?:TABLE|COLUMN)(?:\s+IF\s+EXISTS)?\s+[\w.\"`]+"
+    r"|RENAME\s+(?:COLUMN\s+)?[\w.\"`]+\s+TO\s+[\w.\"`]+"
+    r"|ALTER\s+TABLE\s+[\w.\"`]+\s+DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?[\w.\"`]+)"
+    r"|\b(op\.drop_(?:column|table)\([^)]*\)"
+    r"|op\.alter_column\([^)]*new_column_name[^)]*\)"
+    r"|remove_column\s+[^\n]+|drop_table\s+[^\n]+|rename_column\s+[^\n]+"
+    r"|migrations\.(?:RemoveField|DeleteModel|RenameField|RenameModel)\([^)]*\)"
+    r"|\.dropColumn\([^)]*\)|\.dropTable\([^)]*\)|\.renameColumn\([^)]*\))",
+    re.IGNORECASE,
+)
+
+
+_WAY_DOWN_FILE = re.compile(r"(\.down\.sql$|(^|/)U\d+(_\d+)*__[^/]+\.sql$)")
+"""golang-migrate's down files and Flyway's undo scripts: a way down, not a change."""
+
+
+def migration_tool(path: str) -> str | None:
+    """Which tool `path` is a migration of, or None when it is not one."""
+    if _WAY_DOWN_FILE.search(path):
+        return None
+    for tool, pattern in _MIGRATION_PATHS:
+        if pattern.search(path):
+            return tool
+    return None
+
+
+def read_migration(path: str, tool: str, text: str, siblings: frozenset[str]) -> Migration:
+    """`text` read for a down step and for what it drops or renames.
+
+    `siblings` are the other paths in the bad release, where a separate down file
+    (golang-migrate's `.down.sql`, Flyway's `U` undo script) would be.
+    """
+    upward = _way_up(tool, text)
+    destructive = tuple(
+        dict.fromkeys(
+            " ".join(found.group(0).split())[:80] for found in _DESTRUCTIVE.finditer(upward)
+        )
+    )
+    return Migration(path, tool, _has_down(path, tool, text, siblings), destructive)
+
+
+_DOWN_PART = {
+    "alembic": re.compile(r"^def downgrade\b", re.MULTILINE),
+    "rails": re.compile(r"^\s*def down\b", re.MULTILINE),
+    "knex": re.compile(r"exports\.down|export\s+(async\s+)?function\s+down"),
+}
+
+
+def _way_up(tool: str, text: str) -> str:
+    """The part of `text` that runs on the way up: a down step that drops what the up
+    step added is the way back, not lost data."""
+    pattern = _DOWN_PART.get(tool)
+    found = pattern.search(text) if pattern else None
+    return text if found is None else text[: found.start()]
+
+
+def _has_down(path: str, tool: str, text: str, siblings: frozenset[str]) -> bool:
+    name = PurePosixPath(path)
+    match tool:
+        case "alembic":
+            body = re.search(r"def downgrade\(\)[^:]*:\s*\n((?:[ \t]+.*\n?|\s*\n)+)", text)
+            return body is not None and _does_something(body.group(1))
+        case "django":
+            return "RunPython(" not in text or "reverse_code" in text
+        case "rails":
+            return (
+                bool(re.search(r"def (down|change)\b", text))
+                and "IrreversibleMigration" not in text
+            )
+        case "flyway":
+            undo = name.with_name("U" + name.name[1:])
+            return str(undo) in siblings
+        case "golang-migrate":
+            return path.removesuffix(".up.sql") + ".down.sql" in siblings
+        case "knex":
+            return bool(re.search(r"exports\.down|export\s+(async\s+)?function\s+down", text))
+        case _:  # prisma and plain SQL files have no down step
+            return False
+
+
+def _does_something(body: str) -> bool:
+    lines = [line.strip() for line in body.splitlines()]
+    meaningful = [line for line in lines if line and not line.startswith(("#", '"""', "'''"))]
+    return any(line not in ("pass", "...") for line in meaningful)

@@ -1,0 +1,210 @@
+"""What a rollback undoes, read from real git repositories built for each case."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from incident.reports.changes import migration_tool, read_migration
+from tests.cli_helpers import Cli
+
+ALEMBIC_ADD = """\
+def upgrade():
+    op.add_column("orders", sa.Column("points", sa.Integer()))
+
+
+def downgrade():
+    op.drop_column("orders", "points")
+"""
+ALEMBIC_DROP = """\
+def upgrade():
+    op.drop_column("orders", "legacy_total")
+
+
+def downgrade():
+    op.add_column("orders", sa.Column("legacy_total", sa.Numeric()))
+"""
+ALEMBIC_NO_DOWN = """\
+def upgrade():
+    op.create_table("points_ledger")
+
+
+def downgrade():
+    pass
+"""
+
+
+class Repo:
+    """A scratch repository: commit files, tag releases."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.env = {
+            **os.environ,
+            "GIT_AUTHOR_NAME": "Ada",
+            "GIT_AUTHOR_EMAIL": "ada@example.test",
+            "GIT_COMMITTER_NAME": "Ada",
+            "GIT_COMMITTER_EMAIL": "ada@example.test",
+            "GIT_CONFIG_GLOBAL": os.devnull,
+        }
+        self.git("init", "-q", "-b", "main")
+
+    def git(self, *args: str) -> None:
+        subprocess.run(["git", *args], cwd=self.path, env=self.env, check=True, timeout=30)
+
+    def commit(self, subject: str, files: dict[str, str], *, tag: str | None = None) -> None:
+        for name, text in files.items():
+            target = self.path / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text)
+            self.git("add", name)
+        self.git("commit", "-q", "-m", subject)
+        if tag:
+            self.git("tag", tag)
+
+
+def changes(tmp_path: Path, repo: Path, bad: str = "v2.4.1", good: str = "v2.4.0"):
+    return Cli(tmp_path / "unused.db").run(
+        "changes", "--repo", str(repo), f"--bad={bad}", "--good", good
+    )
+
+
+def released(tmp_path: Path, migrations: dict[str, str]) -> Path:
+    path = tmp_path / "service"
+    path.mkdir()
+    repo = Repo(path)
+    repo.commit("2.4.0", {"app.py": "v = '2.4.0'\n"}, tag="v2.4.0")
+    repo.commit("Loyalty points", {"app.py": "v = '2.4.1'\n", **migrations})
+    repo.commit("Bump version", {"VERSION": "2.4.1\n"}, tag="v2.4.1")
+    return path
+
+
+def test_expand_only_migrations_suggest_no_database_rollback(tmp_path):
+    path = released(tmp_path, {"alembic/versions/1a_add_points.py": ALEMBIC_ADD})
+    shown = changes(tmp_path, path)
+    assert shown.code == 0, shown.err
+    lines = shown.out.splitlines()
+    assert lines[0] == (
+        "Rolling back v2.4.1 to v2.4.0 undoes 2 commits, 3 changed files and 1 migration."
+    )
+    commits = lines[lines.index("commits:") + 1 : lines.index("commits:") + 3]
+    assert [line.split("  ")[2] for line in commits] == ["Bump version", "Loyalty points"]
+    assert "  A  alembic/versions/1a_add_points.py" in lines
+    assert "  1a_add_points.py (alembic): expand only" in lines
+    assert lines[-1].startswith("suggested database tier: none (expand-only migrations")
+
+
+def test_a_dropped_column_with_a_down_step_makes_down_migrations_risky(tmp_path):
+    path = released(tmp_path, {"alembic/versions/2b_drop_legacy.py": ALEMBIC_DROP})
+    shown = changes(tmp_path, path)
+    assert '  2b_drop_legacy.py (alembic): op.drop_column("orders", "legacy_total")' in shown.out
+    assert shown.out.splitlines()[-1] == (
+        "suggested database tier: down-migrations (2b_drop_legacy.py drops or renames data: "
+        "its down step recreates the structure but not the data (risky))"
+    )
+
+
+def test_a_drop_without_a_way_down_suggests_the_backup(tmp_path):
+    path = released(
+        tmp_path,
+        {
+            "db/migrations/000042_drop_legacy.up.sql": "ALTER TABLE orders DROP COLUMN legacy;\n",
+            "alembic/versions/3c_ledger.py": ALEMBIC_NO_DOWN,
+        },
+    )
+    shown = changes(tmp_path, path)
+    assert (
+        "  000042_drop_legacy.up.sql (golang-migrate): no down step; "
+        "ALTER TABLE orders DROP COLUMN legacy" in shown.out
+    )
+    assert "  3c_ledger.py (alembic): no down step" in shown.out
+    assert shown.out.splitlines()[-1].startswith(
+        "suggested database tier: restore-backup (000042_drop_legacy.up.sql drops or renames"
+    )
+
+
+def test_no_migrations_no_database_rollback(tmp_path):
+    path = released(tmp_path, {})
+    assert changes(tmp_path, path).out.splitlines()[-1] == (
+        "suggested database tier: none (no migrations between the releases: the old code "
+        "reads the schema)"
+    )
+
+
+def test_commit_subjects_are_shown_as_data(tmp_path):
+    path = tmp_path / "service"
+    path.mkdir()
+    repo = Repo(path)
+    repo.commit("2.4.0", {"a": "1\n"}, tag="v2.4.0")
+    repo.commit("fix \x1b]52;c;aGk=\x07 [bold]x[/bold]", {"a": "2\n"}, tag="v2.4.1")
+    shown = changes(tmp_path, path)
+    assert "fix ␛]52;c;aGk=␇ [bold]x[/bold]" in shown.out
+    assert "\x1b" not in shown.out and "\x07" not in shown.out
+
+
+@pytest.mark.parametrize(
+    ("where", "bad", "message"),
+    [
+        ("plain", "v2.4.1", "is not a git repository"),
+        ("missing", "v2.4.1", "is not a directory"),
+        ("repo", "v9.9.9", "'v9.9.9' is not a commit, tag or branch in"),
+        ("repo", "--output=/tmp/x", "'--output=/tmp/x' is not a git ref"),  # passed as --bad=…
+    ],
+)
+def test_bad_places_and_refs_get_one_line(tmp_path, where, bad, message):
+    places = {
+        "plain": tmp_path / "plain",
+        "missing": tmp_path / "missing",
+        "repo": released(tmp_path, {}),
+    }
+    places["plain"].mkdir()
+    shown = changes(tmp_path, places[where], bad=bad)
+    assert shown.code == 2
+    assert message in shown.err and len(shown.err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    ("path", "tool"),
+    [
+        ("alembic/versions/1a_add.py", "alembic"),
+        ("shop/migrations/0042_remove_total.py", "django"),
+        ("db/migrate/20261201093000_drop_legacy.rb", "rails"),
+        ("sql/V7__drop_legacy.sql", "flyway"),
+        ("db/migrations/000042_x.up.sql", "golang-migrate"),
+        ("prisma/migrations/20261201_x/migration.sql", "prisma"),
+        ("migrations/20261201_x.js", "knex"),
+        ("app/models/order.py", None),
+        ("db/migrations/000042_x.down.sql", None),
+    ],
+)
+def test_migration_files_are_recognised_by_tool(path, tool):
+    assert migration_tool(path) == tool
+
+
+REMOVE_FIELD = "migrations.RemoveField(model_name='order', name='total')"
+KNEX_UP = "exports.up = k => k.schema.table('o', t => t.dropColumn('a'))"
+
+
+@pytest.mark.parametrize(
+    ("path", "tool", "text", "siblings", "has_down", "destructive"),
+    [
+        ("m/0042_x.py", "django", REMOVE_FIELD, (), True, (REMOVE_FIELD,)),
+        ("m/0043_x.py", "django", "migrations.RunPython(fill)", (), False, ()),
+        ("db/migrate/1_x.rb", "rails", "def change\n  rename_column :orders, :total, :amount\nend",
+         (), True, ("rename_column :orders, :total, :amount",)),
+        ("db/migrate/2_x.rb", "rails", "def up\n  drop_table :legacy\nend", (), False,
+         ("drop_table :legacy",)),
+        ("sql/V7__x.sql", "flyway", "ALTER TABLE o RENAME COLUMN a TO b;", ("sql/U7__x.sql",), True,
+         ("RENAME COLUMN a TO b",)),
+        ("migrations/1_x.js", "knex", KNEX_UP, (), False, (".dropColumn('a')",)),
+        ("p/migration.sql", "prisma", "DROP TABLE legacy;", (), False, ("DROP TABLE legacy",)),
+    ],
+)  # fmt: skip
+def test_each_tool_is_read_for_a_way_down_and_for_dropped_data(
+    path, tool, text, siblings, has_down, destructive
+):
+    migration = read_migration(path, tool, text, frozenset(siblings))
+    assert (migration.has_down, migration.destructive) == (has_down, destructive)

@@ -1,0 +1,70 @@
+"""Reading a git repository for what a rollback undoes (`git` itself, run read-only).
+
+Only `git log`, `git diff` and `git show` run, never anything that writes; a ref
+that does not resolve or a directory that is not a repository is a one-line error.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from incident.core.errors import CommandError
+from incident.reports.changes import (
+    ChangedFile,
+    Commit,
+    ReleaseChanges,
+    migration_tool,
+    read_migration,
+)
+
+MAX_COMMITS = 500
+"""More than this between two releases is listed by count, not one by one."""
+
+
+def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
+    """What rolling `bad` back to `good` undoes, read from the repository at `repo`."""
+    if not repo.is_dir():
+        raise CommandError(f"{repo} is not a directory")
+    _git(repo, "rev-parse", "--is-inside-work-tree", missing=f"{repo} is not a git repository")
+    for ref in (bad, good):
+        if ref.startswith("-"):
+            raise CommandError(f"{ref!r} is not a git ref")
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+    log = _git(repo, "log", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}")
+    commits = tuple(
+        Commit(sha[:12], subject) for sha, _, subject in (line.partition("\0") for line in log)
+    )
+    diff = _git(repo, "diff", "--name-status", "--no-renames", good, bad)
+    files = tuple(ChangedFile(*line.split("\t", 1)) for line in diff if "\t" in line)
+    in_bad = frozenset(_git(repo, "ls-tree", "-r", "--name-only", bad))
+    migrations = []
+    for changed in files:
+        tool = migration_tool(changed.path)
+        if changed.status != "A" or tool is None:
+            continue
+        text = "\n".join(_git(repo, "show", f"{bad}:{changed.path}"))
+        migrations.append(read_migration(changed.path, tool, text, in_bad))
+    return ReleaseChanges(bad, good, commits, files, tuple(migrations))
+
+
+def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> list[str]:
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(repo), *args],
+            capture_output=True,
+            text=True,
+            errors="replace",
+            timeout=60,
+            check=False,
+        )
+    except FileNotFoundError as error:
+        raise CommandError("git is not installed (needed to read what changed)") from error
+    if done.returncode != 0:
+        if missing:
+            raise CommandError(missing)
+        if what:
+            raise CommandError(f"{what!r} is not a commit, tag or branch in {repo}")
+        first = (done.stderr.strip().splitlines() or ["git failed"])[0]
+        raise CommandError(f"git {args[0]} in {repo}: {first}")
+    return done.stdout.splitlines()
