@@ -208,3 +208,47 @@ def test_each_tool_is_read_for_a_way_down_and_for_dropped_data(
 ):
     migration = read_migration(path, tool, text, frozenset(siblings))
     assert (migration.has_down, migration.destructive) == (has_down, destructive)
+
+
+def test_recorded_on_the_incident_it_is_the_database_steps_evidence(tmp_path):
+    """`--incident ID` reads the releases the incident was declared with (tagged v2.4.1
+    and v2.4.0 here) and records what going back undoes: status, timeline and report."""
+    path = released(tmp_path, {"alembic/versions/2b_drop_legacy.py": ALEMBIC_DROP})
+    cli = Cli(tmp_path / "record.db")
+    incident = cli.ok(
+        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada",
+        "--from-version", "2.4.1", "--last-good", "2.4.0",
+    ).strip()  # fmt: skip
+    recorded = cli.run("changes", "--repo", str(path), "--incident", incident)
+    assert recorded.code == 0, recorded.err
+    assert recorded.out.splitlines()[-1] == (
+        "recorded what the rollback undoes (suggested tier: down-migrations)"
+    )
+    summary = (
+        "v2.4.1 → v2.4.0 undoes 2 commits and 1 migration (1 flagged); suggested tier "
+        "down-migrations: 2b_drop_legacy.py drops or renames data: its down step recreates "
+        "the structure but not the data (risky)"
+    )
+    status = cli.ok("status", incident).splitlines()
+    (at,) = [i for i, line in enumerate(status) if " database-rollback: " in line]
+    assert status[at + 1] == f"      what the rollback undoes: {summary}"
+    assert status[at + 2] == (
+        '        2b_drop_legacy.py (alembic): op.drop_column("orders", "legacy_total")'
+    )
+    report = cli.ok("export", incident)
+    assert "- **What the rollback undoes**: v2.4.1 → v2.4.0 undoes 2 commits" in report
+    timeline = cli.ok("timeline", incident)  # Markdown: the file name's _ are escaped
+    assert (
+        f"What the rollback undoes: {summary.split(': 2b')[0]}: 2b\\_drop\\_legacy.py" in timeline
+    )
+
+
+def test_an_incident_without_releases_asks_for_the_refs(tmp_path):
+    path = released(tmp_path, {})
+    cli = Cli(tmp_path / "record.db")
+    incident = cli.ok("declare", "--title", "T", "--severity", "SEV2", "--commander", "A").strip()
+    shown = cli.run("changes", "--repo", str(path), "--incident", incident)
+    assert shown.code == 2
+    assert shown.err == (
+        "lastgood changes: the incident does not name the bad release: give --bad REF\n"
+    )

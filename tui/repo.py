@@ -48,6 +48,22 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
     return ReleaseChanges(bad, good, commits, files, tuple(migrations))
 
 
+def resolve_ref(repo: Path, version: str) -> str:
+    """The ref a release is tagged as: `version` itself, else `v` + it (`2.4.1`, `v2.4.1`)."""
+    for ref in (version, f"v{version}"):
+        if not ref.startswith("-") and _resolves(repo, ref):
+            return ref
+    raise CommandError(f"neither {version!r} nor 'v{version}' is a commit, tag or branch in {repo}")
+
+
+def _resolves(repo: Path, ref: str) -> bool:
+    try:
+        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+    except CommandError:
+        return False
+    return True
+
+
 def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> list[str]:
     try:
         done = subprocess.run(

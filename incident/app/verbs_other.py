@@ -259,8 +259,17 @@ OTHER_VERBS: tuple[Verb, ...] = (
         G,
         (
             Param("repo", "the service's git repository", metavar="PATH", default="."),
-            Param("bad", "the bad release (tag, branch or SHA)", required=True, metavar="REF"),
-            Param("good", "the last good release", required=True, metavar="REF"),
+            Param(
+                "bad",
+                "the bad release (tag, branch or SHA; default: the incident's, or v + it)",
+                metavar="REF",
+            ),
+            Param("good", "the last good release (default: the incident's)", metavar="REF"),
+            Param(
+                "incident",
+                "record it on this incident, as evidence for its database tier",
+                metavar="ID",
+            ),
         ),
         tui=False,
     ),

@@ -6,6 +6,7 @@ command records nothing. One module per area of the guide; every command is
 re-exported here, so callers write `commands.check_step(...)`.
 """
 
+from incident.commands.changes import record_changes
 from incident.commands.declare import Declaration, change_severity, close, declare, new_incident_id
 from incident.commands.health import capture_baseline, mark_trigger, record_samples
 from incident.commands.impact import ImpactQueries, impact_queries, record_impact
@@ -66,6 +67,7 @@ __all__ = [
     "note_contributing_factor",
     "note_lesson",
     "note_rca",
+    "record_changes",
     "record_command",
     "record_impact",
     "record_overdue_update",

@@ -56,6 +56,7 @@ class Kind(StrEnum):
     ACTION_ITEM_DONE = "action_item.done"
     REPORT_STATUS_SET = "report.status_set"
     IMPACT_MEASURED = "impact.measured"
+    CHANGES_READ = "changes.read"
 
 
 @dataclass(frozen=True, slots=True)

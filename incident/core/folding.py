@@ -61,6 +61,7 @@ _SHARED: Final = frozenset(
         "postmortem",
         "document",
         "impact",
+        "changes",
     }
 )
 """Fields holding immutable values: a copy shares them."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from incident.core.events import Event
-from incident.core.payloads import Declared
+from incident.core.payloads import ChangesRead, Declared
 from incident.core.records import (
     RECENT_SAMPLES,
     SEVERITIES,
@@ -136,6 +136,8 @@ class IncidentState:
     """The post-mortem document's status, owner and reviewers, as last set."""
     impact: ImpactFigure | None = None
     """Failed and total requests over the impact window, as last measured."""
+    changes: ChangesRead | None = None
+    """What the rollback undoes, as last read from the repository."""
 
     @property
     def is_closed(self) -> bool:

@@ -17,6 +17,7 @@ from incident.core.payloads import (
     ActionItemDone,
     ApprovalGranted,
     BaselineCaptured,
+    ChangesRead,
     Closed,
     CommanderHandedOff,
     CommandRan,
@@ -176,6 +177,8 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 )
         case ContributingFactorNoted() as data:
             state.contributing_factors.append(ContributingFactor(data.text, data.by or actor, at))
+        case ChangesRead() as data:
+            state.changes = data
         case ImpactMeasured() as data:
             state.impact = ImpactFigure(
                 data.failed_query,

@@ -10,6 +10,7 @@ from incident.core.payloads import (
     ActionItemDone,
     ApprovalGranted,
     BaselineCaptured,
+    ChangesRead,
     Closed,
     CommanderHandedOff,
     CommandRan,
@@ -132,6 +133,8 @@ def describe(event: Event) -> str:
             return f"Action item {d.number} done{_then(d.note)}"
         case ContributingFactorNoted() as d:
             return f"Contributing factor noted: {_line(d.text)}"
+        case ChangesRead() as d:
+            return f"What the rollback undoes: {_line(d.summary)}"
         case ImpactMeasured() as d:
             failed, total = _count(d.failed), _count(d.total)
             return f"Impact measured: {failed} of {total} requests failed"

@@ -55,6 +55,9 @@ def _decisions(ctx: ReportContext) -> list[str]:
             text += " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
         items.append(text)
     items.append(_tier_line(ctx))
+    if (changes := state.changes) is not None:
+        items.append(f"- **What the rollback undoes**: {inline(changes.summary)}")
+        items += [f"  - {inline(migration)}" for migration in changes.migrations]
     return ["### Decisions and approvals", "", *items]
 
 

@@ -23,6 +23,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from incident.reports.postmortem import booking_reminder
+from runbooks.model import StepKind
 
 
 def _ts(moment: datetime | None) -> str | None:
@@ -199,4 +200,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
             lines.append(
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
             )
+            if record.step.kind == StepKind.DATABASE and state.changes is not None:
+                lines.append(f"      what the rollback undoes: {state.changes.summary}")
+                lines += [f"        {migration}" for migration in state.changes.migrations]
     return "\n".join(visible(line) for line in lines)

@@ -18,6 +18,7 @@ from datetime import datetime, timedelta, tzinfo
 from incident.core.events import Event, Kind
 from incident.core.payloads import (
     ApprovalGranted,
+    ChangesRead,
     CommandRan,
     DatabaseTierChosen,
     NoteAdded,
@@ -138,7 +139,7 @@ def _own_phase(state: IncidentState, event: Event, database: str | None) -> str 
             pass
         case CommandRan(step=target) | ApprovalGranted(target=target):
             pass
-        case DatabaseTierChosen():
+        case DatabaseTierChosen() | ChangesRead():
             return database
         case _:
             return None

@@ -1,4 +1,9 @@
-"""`lastgood changes`: what a rollback undoes, before the database tier is chosen."""
+"""`lastgood changes`: what a rollback undoes, before the database tier is chosen.
+
+With `--incident ID` it is recorded on the incident, where the database step, the
+TUI's tier dialog, `status` and the report show it; the releases default to the
+ones the incident was declared with (`2.4.1`, or the tag `v2.4.1`).
+"""
 
 from __future__ import annotations
 
@@ -8,17 +13,49 @@ from pathlib import Path, PurePosixPath
 from incident.core.errors import CommandError
 from incident.core.text import visible
 from incident.reports.changes import ReleaseChanges
+from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
-from tui.repo import release_changes
+from tui.repo import release_changes, resolve_ref
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    repo = Path(args.repo)
+    if args.incident is None:
+        if args.bad is None or args.good is None:
+            raise CliError("--bad and --good needed (or --incident ID, to use its releases)")
+        print("\n".join(changes_text(_read(repo, args.bad, args.good))))
+        return 0
+    from incident.app.changes import record_changes
+
+    with open_log(args) as log:
+        session = open_session(log, args.incident)
+        state = session.state
+        bad = args.bad or _release(repo, state.from_version, "the bad release", "--bad")
+        good = args.good or _release(repo, state.last_good_version, "the last good", "--good")
+        changes = _read(repo, bad, good)
+        print("\n".join(changes_text(changes)))
+        try:
+            done = record_changes(session, actor_name(args), changes)
+        except CommandError as error:
+            raise refused(error) from None
+        print(done.said)
+    return 0
+
+
+def _read(repo: Path, bad: str, good: str) -> ReleaseChanges:
     try:
-        changes = release_changes(Path(args.repo), args.bad, args.good)
+        return release_changes(repo, bad, good)
     except CommandError as error:
         raise CliError(str(error)) from error
-    print("\n".join(changes_text(changes)))
-    return 0
+
+
+def _release(repo: Path, version: str, what: str, option: str) -> str:
+    if not version:
+        raise CliError(f"the incident does not name {what}: give {option} REF")
+    try:
+        return resolve_ref(repo, version)
+    except CommandError as error:
+        raise CliError(f"{error} (give {option} REF)") from error
 
 
 def changes_text(changes: ReleaseChanges) -> list[str]:

@@ -43,6 +43,7 @@ from incident.core.payloads.postmortem import (
 )
 from incident.core.payloads.steps import (
     ApprovalGranted,
+    ChangesRead,
     CommandRan,
     DatabaseTierChosen,
     StepChecked,
@@ -82,6 +83,7 @@ EventData: TypeAlias = (
     | ActionItemDone
     | ReportStatusSet
     | ImpactMeasured
+    | ChangesRead
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -117,6 +119,7 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     ActionItemDone,
     ReportStatusSet,
     ImpactMeasured,
+    ChangesRead,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -138,6 +141,7 @@ __all__ = [
     "ActionItemDone",
     "ApprovalGranted",
     "BaselineCaptured",
+    "ChangesRead",
     "Closed",
     "CommandRan",
     "CommanderHandedOff",

@@ -131,6 +131,61 @@ class DatabaseTierChosen:
 
 
 @dataclass(frozen=True, slots=True)
+class ChangesRead:
+    """What the rollback undoes, read from the service's repository: the evidence the
+    database tier is chosen on. Lines, not structure: it is read by people."""
+
+    KIND: ClassVar[Kind] = Kind.CHANGES_READ
+    bad: str
+    good: str
+    commits: int
+    files: int
+    migrations: tuple[str, ...]
+    """One line per migration added: `2b_drop_legacy.py (alembic): no down step; ...`."""
+    suggested_tier: str
+    why: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "bad": self.bad,
+            "good": self.good,
+            "commits": self.commits,
+            "files": self.files,
+            "migrations": list(self.migrations),
+            "suggested_tier": self.suggested_tier,
+            "why": self.why,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ChangesRead:
+        f = Fields(cls.KIND, data)
+        decoded = cls(
+            f.text("bad"),
+            f.text("good"),
+            f.integer("commits"),
+            f.integer("files"),
+            f.texts("migrations"),
+            f.text("suggested_tier"),
+            f.text("why"),
+        )
+        f.done()
+        return decoded
+
+    @property
+    def summary(self) -> str:
+        """One line: what going back undoes and the tier it suggests."""
+        flagged = sum(1 for line in self.migrations if not line.endswith(": expand only"))
+        migrations = f"{len(self.migrations)} migration{'s' if len(self.migrations) != 1 else ''}"
+        if flagged:
+            migrations += f" ({flagged} flagged)"
+        commits = f"{self.commits} commit{'s' if self.commits != 1 else ''}"
+        return (
+            f"{self.bad} → {self.good} undoes {commits} and {migrations}; "
+            f"suggested tier {self.suggested_tier}: {self.why}"
+        )
+
+
+@dataclass(frozen=True, slots=True)
 class CommandRan:
     KIND: ClassVar[Kind] = Kind.COMMAND_RAN
     step: str

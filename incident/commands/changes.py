@@ -1,0 +1,26 @@
+"""Recording what the rollback undoes, as evidence for the database tier."""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from incident.commands.rules import make_event
+from incident.core.clock import Clock
+from incident.core.events import NewEvent
+from incident.core.payloads import ChangesRead
+from incident.core.state import IncidentState
+from incident.reports.changes import ReleaseChanges
+
+
+def record_changes(
+    state: IncidentState, changes: ReleaseChanges, *, actor: str, clock: Clock
+) -> NewEvent:
+    tier, why = changes.suggested_tier
+    lines = tuple(
+        f"{PurePosixPath(m.path).name} ({m.tool}): {'; '.join(m.flags) or 'expand only'}"
+        for m in changes.migrations
+    )
+    read = ChangesRead(
+        changes.bad, changes.good, len(changes.commits), len(changes.files), lines, tier, why
+    )
+    return make_event(state.id, actor, clock, read)
