@@ -23,7 +23,7 @@ from tests.cli_helpers import ROOT
 from tui.demo.scenarios import mid_phase_two
 
 HARNESS = """
-import json, sys
+import gc, json, sys
 from pathlib import Path
 from store.sqlite_log import SqliteEventLog
 from tui.app.app import LastGoodApp
@@ -34,10 +34,13 @@ seen = {}
 start_background = IncidentScreen.start_background
 def after_first_frame(self):
     seen["first frame"] = sorted(sys.modules)
+    seen["collecting"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
     start_background(self)
     seen["network started"] = sorted(sys.modules)
     self.app.exit()
 IncidentScreen.start_background = after_first_frame
+gc.disable()  # as `lastgood start` hands over to the app
 with SqliteEventLog.open(Path(db)) as log:
     app = LastGoodApp(log, None, actor="Ada", incident_id=incident_id)
     app.run(headless=True, size=(120, 40))
@@ -59,7 +62,7 @@ AFTER_THE_FIRST_FRAME = (
 """Loaded when a verb runs, a message is delivered or a probe polled; never before."""
 
 
-def loaded_at_first_frame(tmp_path: Path) -> dict[str, list[str]]:
+def loaded_at_first_frame(tmp_path: Path) -> dict[str, object]:
     db = tmp_path / "incident.db"
     scenario = mid_phase_two(db)
     incident_id = scenario.incident_id
@@ -75,7 +78,7 @@ def loaded_at_first_frame(tmp_path: Path) -> dict[str, list[str]]:
         check=False,
     )
     assert out.exists(), done.stderr
-    seen: dict[str, list[str]] = json.loads(out.read_text())
+    seen: dict[str, object] = json.loads(out.read_text())
     return seen
 
 
@@ -85,8 +88,13 @@ def among(names: list[str], prefixes: tuple[str, ...]) -> list[str]:
 
 def test_the_first_frame_loads_no_command_outbox_or_network(tmp_path):
     seen = loaded_at_first_frame(tmp_path)
-    first = seen["first frame"]
+    first, started = seen["first frame"], seen["network started"]
+    assert isinstance(first, list) and isinstance(started, list)
     assert "incident.core.state" in first and "tui.app.widgets.health" in first  # it drew
     assert among(first, AFTER_THE_FIRST_FRAME) == []
     # Deferred, not gone: the network starts right after the frame.
-    assert "tui.net.network_loop" in seen["network started"]
+    assert "tui.net.network_loop" in started
+    # The collector, paused by `lastgood start`, runs again from the first frame, with
+    # what start-up made frozen out of its passes.
+    assert seen["collecting"] is True
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
