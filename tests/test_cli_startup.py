@@ -25,7 +25,9 @@ import pytest
 from tests.cli_helpers import ROOT
 
 HARNESS = """
+import gc
 import sys
+import tui.cli.dispatch
 import tui.cli.main as cli
 from tui.cli.parser import OneLineParser
 
@@ -39,13 +41,23 @@ OneLineParser.error = error
 run = cli.dispatch
 def dispatch(args):
     seen["parsed"] = sorted(sys.modules)
+    seen["collecting while parsing"] = gc.isenabled()
     return run(args) if mode == "run" else 0
 cli.dispatch = dispatch
+handler_for = tui.cli.dispatch.handler_for
+def traced(name):
+    handler = handler_for(name)
+    def handle(args):
+        seen["collecting in the handler"] = gc.isenabled()
+        return handler(args)
+    return handle
+tui.cli.dispatch.handler_for = traced
 try:
     code = cli.main(argv)
 except SystemExit as exit:
     code = exit.code
 seen["exit"] = sorted(sys.modules)
+seen["collecting at exit"] = gc.isenabled()
 import json
 with open(out, "w") as f:
     json.dump({"code": code, **seen}, f)
@@ -192,4 +204,38 @@ def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
     assert "incident.core.state" in names and "sqlite3" in names  # it did read the record
     assert among(names, NEVER) == []
     assert [name for name in names if name.startswith("runbooks.yaml")] == []
-    assert [name for name in names if name.startswith("incident.reports.report")] == []
+    assert [name for name in names if name.startswith(NOT_FOR_STATUS)] == []
+
+
+NOT_FOR_STATUS = (
+    "incident.commands",
+    "incident.app.closeout",
+    "incident.app.steps",
+    "incident.app.messages",
+    "incident.reports.report",
+    "incident.reports.timeline",
+    "incident.reports.analysis",
+    "incident.reports.impact",
+    "incident.reports.ics",
+    "incident.comms.routing",
+    "store.outbox",
+    "tui.net",
+    "tui.cli.reading",
+    "tui.cli.launch",
+)
+"""What `status` reads the record without: the commands that decide events, the
+use cases that record them, the reports and exports, the outbox and the network."""
+
+
+def test_the_collector_rests_while_a_command_starts(tmp_path):
+    """Loading the parser and the domain makes objects that live as long as the process:
+    no garbage collection walks them while the command starts; the handler of every
+    verb but `start` (whose app does it at its first frame) runs with the collector on,
+    and `main` leaves it as it found it."""
+    parsed = loaded(tmp_path, "parse", "status", "INC-20261202-0001")
+    assert parsed["collecting while parsing"] is False
+    assert parsed["collecting at exit"] is True
+    ran = loaded(tmp_path, "run", "status", "INC-20261202-0001")
+    assert ran["code"] == 2  # no database there: refused in the handler, one line
+    assert ran["collecting in the handler"] is True
+    assert ran["collecting at exit"] is True

@@ -17,7 +17,6 @@ from collections.abc import Callable
 from datetime import datetime, tzinfo
 from enum import StrEnum
 
-from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession
 from incident.core.clock import Clock
@@ -131,6 +130,8 @@ def artefact_checks(
 
     Decided on the state before the artefact's own event, like a message's step.
     """
+    from incident import commands  # here: the TUI's guidance reads this module at start-up
+
     step_id = step_for(state, artefact)
     if step_id is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return []

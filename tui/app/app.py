@@ -6,6 +6,7 @@ declare form when none). The work happens on `IncidentScreen`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -22,6 +23,7 @@ from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
+from tui.app.heap import settle_heap
 from tui.app.help import help_sections
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
@@ -79,6 +81,10 @@ class LastGoodApp(PlainToasts):
         self._network: NetworkLoop | None = None
         self._outbox: Outbox | None = None
         self._after_frame: list[tuple[object, Callable[[], object]]] = []
+        self._collector_paused = not gc.isenabled()
+        """`lastgood start` pauses the garbage collector while it starts (imports, the
+        record's fold, the first layout make objects to keep, not garbage); it runs again
+        from the first frame of the screen the app opens, once that heap is settled."""
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
         """Run `callback` once a frame of `screen` has been written to the terminal.
@@ -89,8 +95,16 @@ class LastGoodApp(PlainToasts):
         self._after_frame.append((screen, callback))
 
     def post_display_hook(self) -> None:
-        if self._batch_count or not self._after_frame:
+        if self._batch_count:
             return  # a batched refresh writes nothing
+        if self._collector_paused and len(self.screen_stack) > 1:
+            # One full collection, then the survivors frozen: turned on as it was, the
+            # collector's first pass would walk every object made while it was off.
+            self._collector_paused = False
+            settle_heap()
+            gc.enable()
+        if not self._after_frame:
+            return
         shown = [(s, c) for s, c in self._after_frame if s is self.screen]
         self._after_frame = [(s, c) for s, c in self._after_frame if s is not self.screen]
         for _, callback in shown:

@@ -8,6 +8,7 @@ verb of the table has exactly one way to run.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 from collections.abc import Callable
 
@@ -57,5 +58,19 @@ def handler_for(name: str) -> Handler:
     return _load("tui.cli.recording:cmd_record")
 
 
+COLLECTS_AFTER_FIRST_FRAME = frozenset({"start"})
+"""Verbs whose app turns the garbage collector back on once its first screen is drawn
+(`LastGoodApp`); every other verb gets it back before its handler runs."""
+
+
 def dispatch(args: argparse.Namespace) -> int:
-    return handler_for(args.command)(args)
+    """Run the verb's handler, the collector paused (by `main`) while its modules load.
+
+    Importing the domain (and Textual) makes some 100,000 objects that live as long
+    as the process and no garbage; the collections they set off walked them all, the
+    last one whole, for 40-100 ms of `lastgood start` before its first frame.
+    """
+    handler = handler_for(args.command)
+    if args.command not in COLLECTS_AFTER_FIRST_FRAME:
+        gc.enable()
+    return handler(args)

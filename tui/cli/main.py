@@ -8,6 +8,7 @@ status of a tool killed by SIGPIPE (see `tui.cli.edges`).
 
 from __future__ import annotations
 
+import gc
 import sys
 from collections.abc import Sequence
 
@@ -20,19 +21,25 @@ from tui.cli.shown_stream import show_control_characters
 
 @guarded
 def main(argv: Sequence[str] | None = None) -> int:
-    show_control_characters()
-    parser = build_parser()
-    args = parser.parse_args(implied_start(list(argv if argv is not None else sys.argv[1:])))
-    if args.command is None:
-        args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
+    collecting = gc.isenabled()
+    gc.disable()  # start-up makes objects to keep, not garbage: see `dispatch`
     try:
-        return dispatch(args)
-    except CliError as error:
-        print(f"lastgood {args.command}: {error}", file=sys.stderr)
-        return error.exit_code
-    except KeyboardInterrupt:
-        print(f"lastgood {args.command}: interrupted", file=sys.stderr)
-        return 130
+        show_control_characters()
+        parser = build_parser()
+        args = parser.parse_args(implied_start(list(argv if argv is not None else sys.argv[1:])))
+        if args.command is None:
+            args = parser.parse_args([*(argv if argv is not None else sys.argv[1:]), "start"])
+        try:
+            return dispatch(args)
+        except CliError as error:
+            print(f"lastgood {args.command}: {error}", file=sys.stderr)
+            return error.exit_code
+        except KeyboardInterrupt:
+            print(f"lastgood {args.command}: interrupted", file=sys.stderr)
+            return 130
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def run() -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from incident.app import closeout, steps
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
@@ -75,6 +74,8 @@ class StepVerbs:
             desk.run_verb("check", {"step": step_id}, after=desk.advance)
 
     def _artefact_missing(self, step_id: str) -> bool:
+        from incident.app import closeout  # the commands load after the first frame
+
         artefact = closeout.artefact_of(self.desk.state, step_id)
         return artefact is not None and not closeout.artefact_evidence(self.desk.state, artefact)
 
@@ -82,6 +83,8 @@ class StepVerbs:
         """A close-out step is done by doing it: the form that makes its artefact
         (the report, the root cause, the booking), which checks the step once recorded.
         The palette's Check ticks it by hand instead, with an override reason."""
+        from incident.app import closeout
+
         desk = self.desk
         artefact = closeout.artefact_of(desk.state, step_id)
         assert artefact is not None
@@ -115,6 +118,8 @@ class StepVerbs:
             self.confirm_and_run(step_id)
 
     def confirm_and_run(self, step_id: str) -> None:
+        from incident.app import steps
+
         desk = self.desk
 
         def confirm(outcome: Outcome[str]) -> None:
@@ -139,6 +144,7 @@ class StepVerbs:
 
     async def run_command_step(self, step_id: str, command: str) -> None:
         """Run a confirmed command without freezing the screen; record its exit code."""
+        from incident.app import steps
         from incident.app.command_step import run_shell, verify_command
         from incident.core.clock import SystemClock
 
@@ -251,6 +257,8 @@ class StepVerbs:
             return self._trigger_views()
 
         def decide(reason: str | None) -> None:
+            from incident.app import steps
+
             if reason:
                 desk.record(
                     lambda s: steps.decide(s, actor, reason=reason),

@@ -18,8 +18,6 @@ import concurrent.futures
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
-from incident.app import messages
-from incident.app.autosend import record_auto_sends, record_overdue
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -34,11 +32,11 @@ from incident.core.state import StepStatus
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
-from store.outbox import Outbox
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
+    from store.outbox import Outbox
     from tui.app.modals.due_message import DueChoice
     from tui.net.client import HttpClient
     from tui.net.delivery import DeliveryResult
@@ -69,6 +67,8 @@ class Comms:
 
     def background(self, session: IncidentSession) -> list[Event]:
         """Auto-sends, outbox hand-over and a missed update; on the recorder's thread."""
+        from incident.app.autosend import record_auto_sends, record_overdue
+
         recorded = record_auto_sends(session)
         notifier = self.notifier
         if notifier is not None:
@@ -158,6 +158,8 @@ class Comms:
 
     def review_due(self) -> None:
         """Review the first message waiting for confirmation: send, decline or wait."""
+        from incident.app import messages  # the use cases load after the first frame
+
         desk = self.desk
         due = awaiting_confirmation(desk.state, desk.now())
         if not due:
@@ -196,6 +198,8 @@ class Comms:
 
     def send_message(self, template: str | None, text: str | None) -> None:
         """Record a message as sent (completing its step, settling what made it due)."""
+        from incident.app import messages
+
         desk = self.desk
 
         def copied(done: Done) -> None:

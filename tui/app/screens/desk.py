@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from incident.app.closeout import export_report
 from incident.app.outcome import Done
 from incident.app.params import Kind, machine_zone
 from incident.app.session import IncidentSession
@@ -201,6 +200,7 @@ class Desk:
     def export_report(self, *, after: After | None = None) -> None:
         """Ask where, then write the Markdown report there (as `export` does); the
         close-out step it completes is checked with the file's path and head hash."""
+        from incident.app.closeout import export_report
         from tui.app.modals.verb_form import Refusal, VerbForm
 
         verb = BY_NAME["export"]

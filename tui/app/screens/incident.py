@@ -25,7 +25,6 @@ from incident.core.events import Event
 from incident.core.folding import copy_state
 from incident.core.state import IncidentState
 from store.errors import StoreError
-from store.outbox import Outbox
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.announcements import announcements
 from tui.app.screens.checking import StepVerbs
@@ -38,7 +37,8 @@ from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, ve
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
-if TYPE_CHECKING:  # the network is loaded after the first frame
+if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
+    from store.outbox import Outbox
     from tui.net.network_loop import NetworkLoop
 
 TICK_S = 1.0

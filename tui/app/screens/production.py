@@ -14,7 +14,6 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from incident.app.health import record_samples
 from incident.app.session import IncidentSession
 from incident.core.clock import Clock
 from incident.core.samples import Sample
@@ -28,6 +27,8 @@ if TYPE_CHECKING:  # the network is loaded after the first frame
 
 def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
     """Record one round in one transaction; whether polling should stop (closed)."""
+    from incident.app.health import record_samples  # on the recorder's thread
+
     if session.state.is_closed:
         return True
     record_samples(session, batch)

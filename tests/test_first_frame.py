@@ -1,0 +1,100 @@
+"""What the coordinator's screen has loaded when its first frame is on the terminal.
+
+The first frame shows the incident: the fold of its record, the checklist, the
+clocks, the timeline and the health panel. The verbs' use cases (and through them
+every command), the outbox and the network run only once something is done, so
+they are imported after that frame (`bench/startup.py` has the figures; no test
+times anything). Done in a fresh interpreter, as `lastgood start` would be, on a
+real SQLite file holding a mid-rollback incident whose runbook has probes:
+Textual's headless driver writes its frames like a terminal's, and the screen's
+after-the-first-frame hook writes `sorted(sys.modules)` down before and after it
+starts the network.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.cli_helpers import ROOT
+from tui.demo.scenarios import mid_phase_two
+
+HARNESS = """
+import gc, json, sys
+from pathlib import Path
+from store.sqlite_log import SqliteEventLog
+from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
+
+out, db, incident_id = sys.argv[1:4]
+seen = {}
+start_background = IncidentScreen.start_background
+def after_first_frame(self):
+    seen["first frame"] = sorted(sys.modules)
+    seen["collecting"] = gc.isenabled()
+    seen["frozen"] = gc.get_freeze_count()
+    start_background(self)
+    seen["network started"] = sorted(sys.modules)
+    self.app.exit()
+IncidentScreen.start_background = after_first_frame
+gc.disable()  # as `lastgood start` hands over to the app
+with SqliteEventLog.open(Path(db)) as log:
+    app = LastGoodApp(log, None, actor="Ada", incident_id=incident_id)
+    app.run(headless=True, size=(120, 40))
+with open(out, "w") as f:
+    json.dump(seen, f)
+"""
+
+AFTER_THE_FIRST_FRAME = (
+    "incident.commands",
+    "incident.app.steps",
+    "incident.app.messages",
+    "incident.app.autosend",
+    "incident.app.health",
+    "incident.reports.analysis",
+    "store.outbox",
+    "tui.net",
+    "httpx",
+)
+"""Loaded when a verb runs, a message is delivered or a probe polled; never before."""
+
+
+def loaded_at_first_frame(tmp_path: Path) -> dict[str, object]:
+    db = tmp_path / "incident.db"
+    scenario = mid_phase_two(db)
+    incident_id = scenario.incident_id
+    scenario.log.close()
+    out = tmp_path / "modules.json"
+    done = subprocess.run(
+        [sys.executable, "-c", HARNESS, str(out), str(db), incident_id],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert out.exists(), done.stderr
+    seen: dict[str, object] = json.loads(out.read_text())
+    return seen
+
+
+def among(names: list[str], prefixes: tuple[str, ...]) -> list[str]:
+    return [n for n in names if any(n == p or n.startswith(p + ".") for p in prefixes)]
+
+
+def test_the_first_frame_loads_no_command_outbox_or_network(tmp_path):
+    seen = loaded_at_first_frame(tmp_path)
+    first, started = seen["first frame"], seen["network started"]
+    assert isinstance(first, list) and isinstance(started, list)
+    assert "incident.core.state" in first and "tui.app.widgets.health" in first  # it drew
+    assert among(first, AFTER_THE_FIRST_FRAME) == []
+    # Deferred, not gone: the network starts right after the frame.
+    assert "tui.net.network_loop" in started
+    # The collector, paused by `lastgood start`, runs again from the first frame, with
+    # what start-up made frozen out of its passes.
+    assert seen["collecting"] is True
+    assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
