@@ -9,13 +9,18 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, TypeAlias
 
+from store.outbox import Outbox
 from store.sqlite_log import SqliteEventLog
 
 if TYPE_CHECKING:
     from store.postgres_log import PostgresEventLog
+    from store.postgres_outbox import PostgresOutbox
 
 EventRecord: TypeAlias = "SqliteEventLog | PostgresEventLog"
 """The record a command works on, whichever backend holds it."""
+
+OutboxRecord: TypeAlias = "Outbox | PostgresOutbox"
+"""The outbox beside that record."""
 
 URL_PREFIXES = ("postgresql://", "postgres://")
 """What a `--db` or $LASTGOOD_DB starts with to name a PostgreSQL database."""
@@ -35,3 +40,12 @@ def open_event_log(
 
         return PostgresEventLog.open(str(location), read_only=read_only, snapshot=snapshot)
     return SqliteEventLog.open(location, read_only=read_only, snapshot=snapshot)
+
+
+def open_outbox(location: str | os.PathLike[str]) -> OutboxRecord:
+    """The outbox in the database at `location` (a URL or a file's path); or a StoreError."""
+    if is_postgres_url(location):
+        from store.postgres_outbox import PostgresOutbox
+
+        return PostgresOutbox.open(str(location))
+    return Outbox.open(location)

@@ -204,5 +204,5 @@ def check_readable(connection: psycopg.Connection[Any]) -> None:
     """Refuse, for a read-only opening, what it cannot read as it is."""
     version = stored_version(connection)
     if version == 0:
-        raise SchemaProblem("not a lastgood database (it has no lastgood tables)")
+        raise SchemaProblem("no lastgood record here yet (declare an incident first)")
     _refuse_other(version)

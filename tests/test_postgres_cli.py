@@ -1,0 +1,140 @@
+"""`lastgood` on a PostgreSQL record: chosen by `--db` or $LASTGOOD_DB, and each way of
+not reaching it said in one line with a non-zero exit.
+
+Separate processes, as a user runs them, against this worker's real cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, Cli
+from tests.postgres_server import PASSWORD, PASSWORD_ROLE, Cluster, free_port
+from tests.store_backends import postgres_backend
+from tests.test_cli import declare
+
+
+@pytest.fixture
+def cli(pg_url: str) -> Cli:
+    return Cli(pg_url)  # type: ignore[arg-type]  # LASTGOOD_DB holds the URL
+
+
+def test_the_verbs_record_and_read_on_postgresql(cli: Cli, pg_url: str, pg_cluster: Cluster):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "from the pipeline")
+    cli.ok("check", incident_id, "assess-severity", "--by", "Bo")
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert status["id"] == incident_id
+    assert incident_id in cli.ok("list")
+    exported = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    kinds = [event["kind"] for event in exported["events"]]
+    assert kinds[0] == "incident.declared" and "step.checked" in kinds
+    assert f"head {exported['head_hash']}" in cli.ok("verify", incident_id)
+    # the events are in the database, not in a file somewhere
+    backend = postgres_backend(pg_cluster, pg_url)
+    stored = backend.owner_sql(f"SELECT COUNT(*) FROM events WHERE incident_id = '{incident_id}'")
+    assert int(stored) == len(exported["events"])
+
+
+def test_db_option_names_postgresql_over_the_environment(
+    pg_url: str, tmp_path: Path, pg_cluster: Cluster
+) -> None:
+    file_cli = Cli(tmp_path / "elsewhere.db")
+    incident_id = file_cli.ok(
+        "--db", pg_url, "declare", "--title", "t", "--severity", "SEV2", "--commander", "A"
+    ).strip()
+    assert not (tmp_path / "elsewhere.db").exists()
+    assert incident_id in file_cli.ok("--db", pg_url, "list")
+    assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == "1"
+
+
+def test_verify_finds_a_forged_event_as_on_sqlite(cli: Cli, pg_url: str, pg_cluster: Cluster):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "first")
+    cli.ok("note", incident_id, "second")
+    postgres_backend(pg_cluster, pg_url).forge_sql(
+        "UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 2"
+    )
+    result = cli.run("verify", incident_id)
+    assert result.code == 1
+    assert "BROKEN at event 2" in result.out
+    assert cli.run("verify", "--all").code == 1
+    refused = cli.run("note", incident_id, "on top")
+    assert refused.code == 1 and "verify" in refused.err
+
+
+def _one_line(result_err: str) -> str:
+    lines = result_err.strip().splitlines()
+    assert len(lines) == 1, result_err
+    assert "Traceback" not in result_err
+    return lines[0]
+
+
+def test_a_refused_connection_is_one_line() -> None:
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/lastgood"
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert line == (
+        f"lastgood list: {url}: cannot connect: connection refused (is PostgreSQL running there?)"
+    )
+
+
+def test_wrong_credentials_are_one_line_without_the_password(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    database = postgres_backend(pg_cluster, pg_url).database
+    url = pg_cluster.tcp_url(database, PASSWORD_ROLE, "not-" + PASSWORD)
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert "wrong credentials" in line
+    assert "not-" + PASSWORD not in result.err
+    right = Cli(pg_cluster.tcp_url(database, PASSWORD_ROLE, PASSWORD))  # type: ignore[arg-type]
+    empty = right.run("list").err
+    assert empty.endswith("no lastgood record here yet (declare an incident first)\n")
+    incident_id = declare(right)
+    assert incident_id in right.ok("list")
+
+
+@pytest.mark.parametrize(
+    "url", ["postgresql://[::1/x", "postgresql://a@h/db?bogus=1"], ids=["ipv6", "parameter"]
+)
+def test_a_bad_url_is_one_line(url: str) -> None:
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    assert "not a usable PostgreSQL URL" in _one_line(result.err)
+
+
+def test_without_psycopg_the_error_says_how_to_install_it(pg_url: str) -> None:
+    import subprocess
+
+    blocked = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from tui.cli.main import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, "--db", pg_url, "list"],
+        cwd=ROOT,
+        env={**Cli(pg_url).env},  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "pip install 'lastgood[postgres]'" in _one_line(done.stderr)
+
+
+@pytest.mark.parametrize("verb", [("serve", "x"), ("demo", "--headless")])
+def test_what_runs_on_a_file_only_says_so(verb: tuple[str, ...]) -> None:
+    result = Cli("postgresql://a:secret@h/db").run(*verb)  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert "keeps its record in a SQLite file for now (give --db PATH)" in line
+    assert "secret" not in line
