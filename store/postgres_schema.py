@@ -124,7 +124,12 @@ _CREATE = (
 )
 """Version 3, the first PostgreSQL layout, whole."""
 
-_TABLES = "SELECT to_regclass('meta') IS NOT NULL, to_regclass('events') IS NOT NULL"
+_TABLES = (
+    "SELECT bool_or(relname = 'meta'), bool_or(relname = 'events') FROM pg_class "
+    "WHERE relnamespace = current_schema()::regnamespace AND relname IN ('meta', 'events')"
+)
+"""Read from the catalog as a query (not `to_regclass`, whose cache can miss a table
+another connection created while this one waited for `SCHEMA_LOCK`)."""
 _VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
 
 
