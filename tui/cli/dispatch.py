@@ -30,6 +30,7 @@ HANDLERS: dict[str, str] = {
     "ics": "tui.cli.reading:cmd_ics",
     "validate": "tui.cli.validate:cmd_validate",
     "verify": "tui.cli.record_verbs:cmd_verify",
+    "migrate": "tui.cli.migrate_verb:cmd_migrate",
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",
     "demo": "tui.cli.launch:cmd_demo",
