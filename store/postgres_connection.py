@@ -31,7 +31,7 @@ CONNECT_TIMEOUT_S = 10
 """How long reaching the server may take when the URL does not say (`connect_timeout`)."""
 
 
-def _psycopg() -> Any:
+def load_psycopg() -> Any:
     """psycopg, or a StoreError saying how to install it (it is an optional extra)."""
     try:
         import psycopg
@@ -48,7 +48,7 @@ def shown_url(url: str) -> str:
     A URL psycopg cannot parse is shown as its scheme alone, since what follows
     may hold a password.
     """
-    psycopg = _psycopg()
+    psycopg = load_psycopg()
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
@@ -85,7 +85,7 @@ def _connect_problem(exc: BaseException) -> str:
 
 def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]:
     """The shown URL and a connection with our settings; every failure a StoreError."""
-    psycopg = _psycopg()
+    psycopg = load_psycopg()
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error as exc:
@@ -117,7 +117,7 @@ class PostgresDatabase:
         self._where = where
         self._connection: psycopg.Connection[Any] | None = connection
         self._lock = threading.Lock()
-        self._error: type[Exception] = _psycopg().Error
+        self._error: type[Exception] = load_psycopg().Error
 
     @property
     def path(self) -> str:
