@@ -34,6 +34,8 @@ def test_the_verbs_record_and_read_on_postgresql(cli: Cli, pg_url: str, pg_clust
     kinds = [event["kind"] for event in exported["events"]]
     assert kinds[0] == "incident.declared" and "step.checked" in kinds
     assert f"head {exported['head_hash']}" in cli.ok("verify", incident_id)
+    replayed = json.loads(cli.ok("replay", incident_id, "--at", "T+0:01", "--json"))
+    assert replayed["id"] == incident_id
     # the events are in the database, not in a file somewhere
     backend = postgres_backend(pg_cluster, pg_url)
     stored = backend.owner_sql(f"SELECT COUNT(*) FROM events WHERE incident_id = '{incident_id}'")
@@ -101,6 +103,15 @@ def test_wrong_credentials_are_one_line_without_the_password(
     assert incident_id in right.ok("list")
 
 
+def test_tls_settings_in_the_url_reach_libpq(pg_cluster: Cluster, pg_url: str) -> None:
+    """This server has no TLS: asking for it must be refused, not quietly ignored."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    url = pg_cluster.tcp_url(database) + "?sslmode=require"
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    assert "server does not support SSL" in _one_line(result.err)
+
+
 @pytest.mark.parametrize(
     "url", ["postgresql://[::1/x", "postgresql://a@h/db?bogus=1"], ids=["ipv6", "parameter"]
 )
@@ -138,3 +149,56 @@ def test_what_runs_on_a_file_only_says_so(verb: tuple[str, ...]) -> None:
     line = _one_line(result.err)
     assert "keeps its record in a SQLite file for now (give --db PATH)" in line
     assert "secret" not in line
+
+
+async def test_messages_are_queued_and_delivered_through_the_database(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """The CLI's courier on PostgreSQL: declare sends the auto message, `deliver` retries
+    and re-sends, the outbox rows are in the database (as tests/test_cli_messages.py on a file)."""
+    from tests.test_cli_messages import RUNBOOK, run
+    from tests.test_cli_messages import declare as declare_with
+    from tests.webhook_receivers import WebhookReceiver, fail_first
+
+    async with WebhookReceiver(fail_first(2)) as hook:
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(RUNBOOK)
+        cli = Cli(pg_url, actor="ada")  # type: ignore[arg-type]
+        cli.env["HOOK"] = hook.url()
+        declared = await declare_with(cli, str(runbook))
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        assert "1 message(s) not delivered yet" in declared.err
+        failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
+        assert failed.code == 1
+        assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out
+        resent = await run(cli, "deliver", incident_id, "--resend-failed", "--wait", "5")
+        assert resent.code == 0, resent.err
+        assert "every message is delivered" in resent.out
+        assert len(hook.accepted_keys()) == 1
+    stored = postgres_backend(pg_cluster, pg_url).owner_sql(
+        "SELECT status || ' ' || attempts FROM outbox"
+    )
+    assert stored == "delivered 1"
+
+
+def test_monitor_records_ticks_and_their_summaries_in_the_database(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    from tui.demo.launch import write_demo_runbook
+    from tui.demo.shop import DemoService
+
+    cli = Cli(pg_url, actor="bastion")  # type: ignore[arg-type]
+    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = cli.ok(
+            *("declare", "--title", "t", "--severity", "SEV2", "--commander", "A"),
+            *("--runbook", runbook.source, "--last-good", "2.4.0"),
+        ).strip()
+        out = cli.ok("monitor", incident_id, "--for", "2.5")
+    assert any("version 2.4.1" in line for line in out.splitlines())
+    backend = postgres_backend(pg_cluster, pg_url)
+    ticks = backend.owner_sql("SELECT COUNT(*) FROM events WHERE kind = 'probe.samples'")
+    assert int(ticks) >= 2
+    assert backend.owner_sql("SELECT COUNT(*) FROM tick_samples") == ticks
+    assert "ok," in cli.ok("verify", incident_id)

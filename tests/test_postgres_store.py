@@ -16,20 +16,32 @@ from store.postgres_log import PostgresEventLog
 from store.postgres_schema import writer_grants
 from tests.postgres_server import WRITER_ROLE, Cluster
 from tests.store_backends import postgres_backend
-from tests.store_helpers import new_event
+from tests.store_helpers import REPO, new_event
+
+TEST_WRITER = "test_writer"
+"""A writer role of the tests' own; the README's names are left to the README's test."""
 
 
-def _as_writer(pg_url: str) -> str:
-    return pg_url.replace("lastgood_admin@", f"{WRITER_ROLE}@")
+@pytest.fixture
+def writer_role(pg_cluster: Cluster) -> str:
+    pg_cluster.admin(
+        f"DO $$ BEGIN CREATE ROLE {TEST_WRITER} LOGIN; "
+        "EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    return TEST_WRITER
+
+
+def _as_writer(pg_url: str, role: str = TEST_WRITER) -> str:
+    return pg_url.replace("lastgood_admin@", f"{role}@")
 
 
 def test_the_writer_role_appends_but_cannot_change_or_unguard_the_record(
-    pg_cluster: Cluster, pg_url: str
+    pg_cluster: Cluster, pg_url: str, writer_role: str
 ) -> None:
     backend = postgres_backend(pg_cluster, pg_url)
     with PostgresEventLog.open(pg_url) as owner:  # the owner creates the schema
         owner.append([new_event(n=1)])
-    for grant in writer_grants(WRITER_ROLE):
+    for grant in writer_grants(TEST_WRITER):
         backend.owner_sql(grant)
     with PostgresEventLog.open(_as_writer(pg_url)) as writer:
         (event,) = writer.append([new_event(n=2)])
@@ -52,7 +64,7 @@ def test_the_writer_role_appends_but_cannot_change_or_unguard_the_record(
 
 
 def test_a_writer_role_without_create_opens_a_current_database(
-    pg_cluster: Cluster, pg_url: str
+    pg_cluster: Cluster, pg_url: str, writer_role: str
 ) -> None:
     """Opening looks before it locks: only the first opening, by the owner, creates."""
     backend = postgres_backend(pg_cluster, pg_url)
@@ -61,7 +73,7 @@ def test_a_writer_role_without_create_opens_a_current_database(
     with pytest.raises(StoreError, match="permission denied"):
         PostgresEventLog.open(_as_writer(pg_url))  # and so cannot create the schema
     PostgresEventLog.open(pg_url).close()
-    for grant in writer_grants(WRITER_ROLE):
+    for grant in writer_grants(TEST_WRITER):
         backend.owner_sql(grant)
     with PostgresEventLog.open(_as_writer(pg_url)) as writer:
         assert writer.append([new_event()])[0].seq == 1
@@ -127,3 +139,39 @@ def test_two_machines_opening_an_empty_database_at_once_create_it_once(pg_url: s
     for opener in openers:
         opener.join(timeout=60)
     assert errors == []
+
+
+def _readme_sql_blocks() -> list[str]:
+    from markdown_it import MarkdownIt
+
+    text = (REPO / "README.md").read_text(encoding="utf-8")
+    tokens = MarkdownIt("commonmark").parse(text)
+    return [token.content for token in tokens if token.type == "fence" and token.info == "sql"]
+
+
+def test_the_readmes_role_and_schema_set_up_works_as_written(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    """The README's two blocks, run as written: the owner creates the tables on its first
+    write, the writer records and cannot change what is recorded."""
+    roles, grants = _readme_sql_blocks()
+    assert grants.strip().splitlines() == [f"{g};" for g in writer_grants(WRITER_ROLE, "lastgood")]
+    backend = postgres_backend(pg_cluster, pg_url)
+    backend.owner_sql(roles)
+    as_owner = pg_url.replace("lastgood_admin@", "lastgood_owner@")
+    with PostgresEventLog.open(as_owner) as owner:
+        owner.append([new_event(n=1)])
+    found = backend.owner_sql(
+        "SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables "
+        "WHERE schemaname = 'lastgood'"
+    )
+    assert found == "events,meta,outbox,tick_samples"
+    with psycopg.connect(as_owner, autocommit=True) as raw:
+        raw.execute(grants)
+    with PostgresEventLog.open(_as_writer(pg_url, WRITER_ROLE)) as writer:
+        assert writer.append([new_event(n=2)])[0].seq == 2
+    with psycopg.connect(_as_writer(pg_url, WRITER_ROLE), autocommit=True) as raw:
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("DELETE FROM events")
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            raw.execute("ALTER TABLE events DISABLE TRIGGER USER")
