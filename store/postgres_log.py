@@ -180,6 +180,42 @@ class PostgresEventLog(PostgresDatabase):
         connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {rows[-1][1]}"))
         return recorded
 
+    def adopt(self, incident_id: str, rows: Iterator[Sequence[Any]]) -> tuple[int | None, int]:
+        """Take in an incident's rows as another store keeps them (`lastgood migrate`).
+
+        One transaction under the incident's lock. The events already here must be
+        the first of `rows`, exactly: then the rest is inserted as it is (the hashes
+        still cover the same text) with its tick summaries. Returns (the seq of the
+        first event here that differs, None if none does; how many were inserted),
+        and inserts nothing when one differs.
+        """
+        self._refuse_read_only(incident_id)
+        with self._writing(f"cannot copy incident {incident_id}") as connection:
+            connection.execute(_LOCK, (incident_id,))
+            last = 0
+            while True:
+                page = connection.execute(
+                    _PAGE, (incident_id, last, _MAX_SEQ, PAGE_ROWS)
+                ).fetchall()
+                for stored in page:
+                    theirs = next(rows, None)
+                    if theirs is None or tuple(theirs) != tuple(stored):
+                        return int(stored[1]), 0
+                if len(page) < PAGE_ROWS:
+                    break
+                last = page[-1][1]
+            inserted, head = 0, last
+            for batch in _batches(rows, PAGE_ROWS):
+                with connection.cursor() as cursor:
+                    cursor.executemany(_INSERT, batch)
+                    summaries = summary_rows(batch)
+                    if summaries:
+                        cursor.executemany(_INSERT_SUMMARY, summaries)
+                inserted, head = inserted + len(batch), batch[-1][1]
+            if inserted:
+                connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {head}"))
+        return None, inserted
+
     def _fail(self, incident_id: str, exc: BadRow) -> StoreError:
         return StoreError(self._where, f"incident {incident_id}: {exc}; run verify for details")
 
@@ -311,3 +347,14 @@ class PostgresEventLog(PostgresDatabase):
     def __repr__(self) -> str:
         mode = "read-only" if self._read_only else "writable"
         return f"<PostgresEventLog {self._where!r} {mode}>"
+
+
+def _batches(rows: Iterator[Sequence[Any]], size: int) -> Iterator[list[tuple[Any, ...]]]:
+    batch: list[tuple[Any, ...]] = []
+    for row in rows:
+        batch.append(tuple(row))
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -23,14 +23,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
 
-from store.derived import summary_rows
-from store.postgres_log import _INSERT, _INSERT_SUMMARY, _LOCK, _SELECT, PostgresEventLog
+from store.postgres_log import PostgresEventLog
 from store.sqlite_log import SqliteEventLog
-
-COPY_ROWS = 2000
-"""Rows inserted per statement batch: a long record is never held whole."""
 
 
 @dataclass(frozen=True)
@@ -57,21 +52,19 @@ def copy_incident(source: SqliteEventLog, target: PostgresEventLog, incident_id:
             f"{incident_id}: REFUSED: the source does not verify (event "
             f"{report.first_bad_seq}: {report.problem}); nothing copied",
         )
-    with target._writing(f"cannot copy incident {incident_id}") as connection:
-        connection.execute(_LOCK, (incident_id,))
-        present = connection.execute(_SELECT, (incident_id, 0)).fetchall()
-        source_rows = source.stored_rows(incident_id)
-        differs = _first_difference(present, source_rows)
-        if differs is not None:
-            return Copied(
-                incident_id,
-                False,
-                f"{incident_id}: REFUSED: the target already holds other events "
-                f"(event {differs} differs); nothing copied",
-            )
-        copied = _insert_rest(connection, source_rows)
+    differs, copied = target.adopt(incident_id, source.stored_rows(incident_id))
+    if differs is not None:
+        return Copied(
+            incident_id,
+            False,
+            f"{incident_id}: REFUSED: the target already holds other events "
+            f"(event {differs} differs); nothing copied",
+        )
     after = target.verify(incident_id)
-    if not after.ok or after.head_hash != report.head_hash:
+    # The file may have grown while it was copied: the copy's head must be the file's
+    # event at that seq, and at least the head verified before.
+    same = source.seq_of_hash(incident_id, after.head_hash) == after.count >= report.count
+    if not after.ok or not same:
         return Copied(
             incident_id,
             False,
@@ -84,37 +77,3 @@ def copy_incident(source: SqliteEventLog, target: PostgresEventLog, incident_id:
         True,
         f"{incident_id}: {done}; {after.count} events verify, head {after.head_hash}",
     )
-
-
-def _first_difference(
-    present: list[tuple[Any, ...]], source_rows: Iterator[tuple[Any, ...]]
-) -> int | None:
-    """The seq of the first target event that is not the source's; None if the target's
-    events are the source's first ones. Consumes from `source_rows` only as many
-    rows as the target has."""
-    for stored in present:
-        theirs = next(source_rows, None)
-        if theirs is None or tuple(theirs) != tuple(stored):
-            return int(stored[1])
-    return None
-
-
-def _insert_rest(connection: Any, rows: Iterator[tuple[Any, ...]]) -> int:
-    """Insert what is left of `rows`, a batch at a time; how many."""
-    count = 0
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(tuple(row))
-        if len(batch) == COPY_ROWS:
-            count += _insert(connection, batch)
-            batch = []
-    return count + (_insert(connection, batch) if batch else 0)
-
-
-def _insert(connection: Any, batch: list[tuple[Any, ...]]) -> int:
-    with connection.cursor() as cursor:
-        cursor.executemany(_INSERT, batch)
-        summaries = summary_rows(batch)
-        if summaries:
-            cursor.executemany(_INSERT_SUMMARY, summaries)
-    return len(batch)
