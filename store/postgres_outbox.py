@@ -16,7 +16,7 @@ from typing import Any
 
 from incident.comms.routing import OutboxMessage
 from store.errors import StoreError
-from store.outbox import _STATUSES, OutboxRow, Status, _message, _moment, stamp
+from store.outbox import STATUSES, OutboxRow, Status, message_from_row, moment_or_none, stamp
 from store.postgres_connection import PostgresDatabase, connect
 from store.postgres_schema import upgrade
 from store.schema import SchemaProblem
@@ -80,7 +80,7 @@ class PostgresOutbox(PostgresDatabase):
             rows = connection.execute(
                 _DUE, (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     def claim(
         self,
@@ -100,7 +100,7 @@ class PostgresOutbox(PostgresDatabase):
                     "UPDATE outbox SET next_attempt_at = %s WHERE key = ANY(%s)",
                     (stamp(lease_until), [row[0] for row in rows]),
                 )
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     def mark_delivered(self, key: str, at: datetime) -> int:
         """Record a successful attempt; returns the attempts made. Idempotent."""
@@ -152,7 +152,7 @@ class PostgresOutbox(PostgresDatabase):
         return self._status(key, row[0]), int(row[1]), str(row[2])
 
     def _status(self, key: str, stored: object) -> Status:
-        status = _STATUSES.get(str(stored))
+        status = STATUSES.get(str(stored))
         if status is None:
             raise StoreError(self._where, f"message {key} has unknown status {stored!r}")
         return status
@@ -172,8 +172,8 @@ class PostgresOutbox(PostgresDatabase):
             attempts=int(attempts),
             last_error=str(last_error),
             created_at=datetime.fromisoformat(created_at),
-            delivered_at=_moment(delivered_at),
-            next_attempt_at=_moment(next_attempt),
+            delivered_at=moment_or_none(delivered_at),
+            next_attempt_at=moment_or_none(next_attempt),
         )
 
     def pending_count(self, incident_id: str | None = None) -> int:
