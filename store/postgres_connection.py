@@ -89,7 +89,8 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error as exc:
-        raise StoreError("postgresql://…", f"not a usable PostgreSQL URL ({exc})") from None
+        reason = error_text(exc).replace(url, "the URL")  # libpq quotes it, password and all
+        raise StoreError("postgresql://…", f"not a usable PostgreSQL URL ({reason})") from None
     where = shown_url(url)
     parts.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     parts.setdefault("application_name", "lastgood")
