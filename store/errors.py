@@ -8,12 +8,13 @@ from pathlib import Path
 class StoreError(Exception):
     """The log cannot be opened, read or written.
 
-    The message is a single line starting with the database path, because the
-    CLI prints it as-is and a coordinator with several incident files open must
-    see at once which one is at fault.
+    The message is a single line starting with the database path (or, for
+    PostgreSQL, its URL without the password), because the CLI prints it as-is
+    and a coordinator with several incident files open must see at once which
+    one is at fault.
     """
 
-    def __init__(self, path: Path, reason: str) -> None:
+    def __init__(self, path: Path | str, reason: str) -> None:
         self.path = path
         self.reason = " ".join(reason.split())
         super().__init__(f"{path}: {self.reason}")

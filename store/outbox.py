@@ -31,7 +31,8 @@ from store.errors import StoreError
 from store.sqlite_file import SqliteFile, open_file
 
 Status = Literal["pending", "delivered", "failed"]
-_STATUSES: dict[str, Status] = {"pending": "pending", "delivered": "delivered", "failed": "failed"}
+STATUSES: dict[str, Status] = {"pending": "pending", "delivered": "delivered", "failed": "failed"}
+"""Each stored status; one not here is a damaged row (shared with `store.postgres_outbox`)."""
 
 _COLUMNS = "key, incident_id, target, text, created_at"
 _DUE = (
@@ -69,7 +70,7 @@ class OutboxRow:
     """Pending: not before this (or the end of a claim's lease); None otherwise."""
 
 
-def _message(row: tuple[object, ...]) -> OutboxMessage:
+def message_from_row(row: tuple[object, ...]) -> OutboxMessage:
     key, incident_id, target, text, created_at = row
     return OutboxMessage(
         key=str(key),
@@ -80,7 +81,7 @@ def _message(row: tuple[object, ...]) -> OutboxMessage:
     )
 
 
-def _moment(value: str | None) -> datetime | None:
+def moment_or_none(value: str | None) -> datetime | None:
     return None if value is None else datetime.fromisoformat(value)
 
 
@@ -124,7 +125,7 @@ class Outbox(SqliteFile):
             rows = connection.execute(
                 _DUE, (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     def claim(
         self,
@@ -146,7 +147,7 @@ class Outbox(SqliteFile):
                 "UPDATE outbox SET next_attempt_at = ? WHERE key = ? AND status = 'pending'",
                 [(stamp(lease_until), row[0]) for row in rows],
             )
-        return [_message(row) for row in rows]
+        return [message_from_row(row) for row in rows]
 
     def mark_delivered(self, key: str, at: datetime) -> int:
         """Record a successful attempt; returns the attempts made. Idempotent."""
@@ -209,7 +210,7 @@ class Outbox(SqliteFile):
         return self._status(key, row[0]), int(row[1]), str(row[2])
 
     def _status(self, key: str, stored: object) -> Status:
-        status = _STATUSES.get(str(stored))
+        status = STATUSES.get(str(stored))
         if status is None:
             raise StoreError(self._path, f"message {key} has unknown status {stored!r}")
         return status
@@ -229,8 +230,8 @@ class Outbox(SqliteFile):
             attempts=int(attempts),
             last_error=str(last_error),
             created_at=datetime.fromisoformat(created_at),
-            delivered_at=_moment(delivered_at),
-            next_attempt_at=_moment(next_attempt),
+            delivered_at=moment_or_none(delivered_at),
+            next_attempt_at=moment_or_none(next_attempt),
         )
 
     def pending_count(self, incident_id: str | None = None) -> int:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -20,6 +21,7 @@ from runbooks.model import (
     Window,
 )
 from store import SqliteEventLog
+from tests.postgres_server import Cluster, ClusterFailed, running_cluster
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
 
@@ -105,3 +107,21 @@ def db_path(tmp_path: Path) -> Path:
 def log(db_path: Path) -> Iterator[SqliteEventLog]:
     with SqliteEventLog.open(db_path) as opened:
         yield opened
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """This worker's own PostgreSQL cluster (tests/postgres_server.py); never skipped:
+    if it cannot start, every test that needs it fails with the reason."""
+    try:
+        with running_cluster() as cluster:
+            yield cluster
+    except ClusterFailed as failure:
+        pytest.fail(str(failure), pytrace=False)
+
+
+@pytest.fixture
+def pg_url(pg_cluster: Cluster, request: pytest.FixtureRequest) -> str:
+    """A URL to an empty database of its own for this test."""
+    name = "t_" + hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:24]
+    return pg_cluster.fresh_database(name)

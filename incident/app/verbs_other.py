@@ -213,6 +213,24 @@ OTHER_VERBS: tuple[Verb, ...] = (
         tui=False,
     ),
     Verb(
+        "migrate",
+        "Migrate",
+        "Copy every incident of a SQLite file into a PostgreSQL database with its hashes, "
+        "verifying each after; one line per incident, exit 1 if any is refused.",
+        G,
+        (
+            Param("source", "the SQLite file", required=True, metavar="PATH", spelling="--from"),
+            Param(
+                "target",
+                "the database (an incident it holds with other events is refused)",
+                required=True,
+                metavar="URL",
+                spelling="--to",
+            ),
+        ),
+        tui=False,
+    ),
+    Verb(
         "validate",
         "Validate",
         "Check runbook files; one FILE:LINE:COL line per problem.",

@@ -21,7 +21,7 @@ from incident.commands import CommandError
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import visible
 from store.errors import StoreError
-from tui.cli.context import db_path, open_log, open_session
+from tui.cli.context import db_location, open_log, open_session
 from tui.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -99,7 +99,7 @@ def _with_courier(
         offset = _offset(session)
         async with Courier(
             session,
-            db_path(args),
+            db_location(args),
             say=lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True),
             max_attempts=max_attempts,
         ) as courier:

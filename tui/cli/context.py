@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import argparse
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from incident.app.session import IncidentSession
 from incident.app.verb import Verb
@@ -21,6 +22,7 @@ from incident.core.names import is_person, not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
+from store.backends import EventRecord, is_postgres_url, open_event_log
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
@@ -95,11 +97,28 @@ def _login() -> str:
         return ""
 
 
+def db_location(args: argparse.Namespace) -> Path | str:
+    """The record `--db` or $LASTGOOD_DB names: a `postgresql://` URL, or a file's path."""
+    named = getattr(args, "db", None) or environment("LASTGOOD_DB")
+    if is_postgres_url(named):
+        return str(named)
+    return db_path(args)
+
+
+SQLITE_ONLY = (
+    "{location}: this command keeps its record in a SQLite file for now "
+    "(give --db PATH); the other verbs read and record on PostgreSQL"
+)
+
+
 def db_path(args: argparse.Namespace) -> Path:
+    """The SQLite file named; refused for a PostgreSQL URL, for what reads only files."""
     explicit = getattr(args, "db", None)
+    named = explicit or environment("LASTGOOD_DB")  # refused here if it is not UTF-8
+    if is_postgres_url(named):
+        raise CliError(SQLITE_ONLY.format(location=named.split("://", 1)[0] + "://…"))
     if explicit:
         return Path(explicit)
-    environment("LASTGOOD_DB")  # refused here if it is not UTF-8
     return default_db_path()
 
 
@@ -128,20 +147,39 @@ def require_terminal() -> None:
 @contextmanager
 def open_log(
     args: argparse.Namespace, *, read_only: bool = False, snapshot: bool = False
-) -> Iterator[SqliteEventLog]:
-    with open_log_at(db_path(args), read_only=read_only, snapshot=snapshot) as log:
+) -> Iterator[EventRecord]:
+    with open_log_at(db_location(args), read_only=read_only, snapshot=snapshot) as log:
         yield log
 
 
 @contextmanager
 def open_log_at(
-    path: Path, *, read_only: bool = False, snapshot: bool = False
-) -> Iterator[SqliteEventLog]:
-    """`open_log` on a path already chosen; its failures one line."""
+    path: Path | str, *, read_only: bool = False, snapshot: bool = False
+) -> Iterator[EventRecord]:
+    """`open_log` on a location already chosen (a file or a URL); its failures one line."""
+    if isinstance(path, Path) and read_only and not path.exists():
+        raise CliError(f"{path}: no database here yet (declare an incident first)")
+    with _one_line(lambda: open_event_log(path, read_only=read_only, snapshot=snapshot)) as log:
+        yield log
+
+
+@contextmanager
+def open_file_at(path: Path, *, read_only: bool = False) -> Iterator[SqliteEventLog]:
+    """`open_log_at` for what works on a SQLite file only (the TUI, for now)."""
     if read_only and not path.exists():
         raise CliError(f"{path}: no database here yet (declare an incident first)")
+    with _one_line(lambda: SqliteEventLog.open(path, read_only=read_only)) as log:
+        yield log
+
+
+L = TypeVar("L", SqliteEventLog, EventRecord)
+
+
+@contextmanager
+def _one_line(opener: Callable[[], L]) -> Iterator[L]:
+    """The log `opener` opens, closed after; its store failures and refusals one line."""
     try:
-        log = SqliteEventLog.open(path, read_only=read_only, snapshot=snapshot)
+        log = opener()
     except StoreError as error:
         raise CliError(str(error)) from None
     try:
@@ -165,7 +203,7 @@ def runbook_for(name_or_path: str) -> Runbook:
         raise CliError(f"runbook: {first}") from None
 
 
-def open_session(log: SqliteEventLog, incident_id: str) -> IncidentSession:
+def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
     """The incident's session; on a writable log, refused if its chain does not verify."""
     if not log.has_incident(incident_id):
         raise CliError(f"no incident '{incident_id}' in {log.path}")

@@ -22,7 +22,7 @@ from incident.comms.due import awaiting_confirmation
 from incident.comms.notifications import failed_keys
 from incident.core.events import Event, Kind
 from incident.reports.describe import describe
-from store.outbox import Outbox
+from store.backends import OutboxRecord, open_outbox
 from tui.net.client import HttpClient, close_client, make_client
 from tui.net.notifier import Notifier
 
@@ -39,7 +39,7 @@ class Courier:
     def __init__(
         self,
         session: IncidentSession,
-        db: Path,
+        db: Path | str,
         *,
         say: Callable[[str], None],
         max_attempts: int | None = None,
@@ -49,12 +49,12 @@ class Courier:
         self.say = say
         self.max_attempts = max_attempts
         self.notifier: Notifier | None = None
-        self._outbox: Outbox | None = None
+        self._outbox: OutboxRecord | None = None
         self._client: HttpClient | None = None
 
     async def __aenter__(self) -> Courier:
         if self.session.state.runbook.notify_targets:
-            self._outbox = Outbox.open(self.db)
+            self._outbox = open_outbox(self.db)
             self._client = make_client()
             self.notifier = Notifier(
                 self.session,

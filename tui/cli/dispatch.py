@@ -33,6 +33,7 @@ HANDLERS: dict[str, str] = {
     "init": "tui.cli.init_verb:cmd_init",
     "changes": "tui.cli.changes_verb:cmd_changes",
     "verify": "tui.cli.record_verbs:cmd_verify",
+    "migrate": "tui.cli.migrate_verb:cmd_migrate",
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",
     "demo": "tui.cli.launch:cmd_demo",

@@ -13,8 +13,10 @@ import sys
 
 from tui.cli.context import (
     chosen_db,
+    db_location,
     db_path,
     known_actor,
+    open_file_at,
     open_log,
     open_log_at,
     open_session,
@@ -33,7 +35,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     require_terminal()
     from tui.app.app import LastGoodApp
 
-    with open_log(args) as log:
+    with open_file_at(db_path(args)) as log:
         if args.incident and args.incident not in log.incident_ids():
             raise CliError(f"no incident '{args.incident}' in {log.path}")
         app = LastGoodApp(
@@ -61,12 +63,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.headless:
         from tui.demo.script import run_demo as run_headless
 
-        with open_log_at(path) as log:
+        with open_file_at(path) as log:
             return run_headless(log)
     from tui.app.app import LastGoodApp
     from tui.demo.launch import demo_incident, farewell
 
-    with open_log_at(path) as log, demo_incident(log) as demo:
+    with open_file_at(path) as log, demo_incident(log) as demo:
         # The commander is the coordinator: named now, or asked for by the app first.
         LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare).run()
     if demo.incident_id is None and chosen is None:
@@ -81,14 +83,15 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     """Headless probes for a bastion or a pipeline: same polling, same record."""
     from tui.cli.monitor import run_monitor
 
-    with open_log(args) as log:
+    db = db_location(args)
+    with open_log_at(db) as log:
         session = open_session(log, args.id)
         runbook = session.state.runbook
         if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
             raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
         if session.state.is_closed:
             raise CliError(f"incident {args.id} is closed")
-        return run_monitor(session, db_path(args), duration_s=args.duration, as_json=args.json)
+        return run_monitor(session, db, duration_s=args.duration, as_json=args.json)
 
 
 def cmd_attach(args: argparse.Namespace) -> int:
@@ -96,7 +99,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
     require_terminal()
     from tui.app.follow_app import FollowApp
 
-    with open_log(args, read_only=True) as log:
+    with open_file_at(db_path(args), read_only=True) as log:
         if args.id not in log.incident_ids():
             raise CliError(f"no incident '{args.id}' in {log.path}")
         FollowApp(log, args.id).run()

@@ -40,7 +40,7 @@ def sample_summary(session: IncidentSession, sample: Sample) -> str:
 
 
 def run_monitor(
-    session: IncidentSession, db: Path, *, duration_s: float | None, as_json: bool = False
+    session: IncidentSession, db: Path | str, *, duration_s: float | None, as_json: bool = False
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 

@@ -32,7 +32,7 @@ from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
 from runbooks import RunbookError
-from store.sqlite_log import SqliteEventLog
+from store.backends import EventRecord
 from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
@@ -93,7 +93,7 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024
 COPY_CHARS = 1024 * 1024
 
 
-def require_incident(log: SqliteEventLog, incident_id: str) -> None:
+def require_incident(log: EventRecord, incident_id: str) -> None:
     if not log.has_incident(incident_id):
         raise CliError(f"no incident '{incident_id}' in {log.path}")
 
@@ -101,7 +101,7 @@ def require_incident(log: SqliteEventLog, incident_id: str) -> None:
 T = TypeVar("T")
 
 
-def readable(log: SqliteEventLog, incident_id: str, read: Callable[[], T]) -> T:
+def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
     """What `read` makes of the incident, or the one line `open_session` would give."""
     try:
         return read()
@@ -185,7 +185,7 @@ def replay_events(args: argparse.Namespace) -> tuple[list[Event], ChainReport]:
         return log.read_chain(args.id)
 
 
-def replay_recording(log: SqliteEventLog, incident_id: str) -> tuple[Recording, ChainReport]:
+def replay_recording(log: EventRecord, incident_id: str) -> tuple[Recording, ChainReport]:
     """The incident indexed for replay from the open `log`, verified as it is read.
 
     Unlike `replay_events`, the events stay in the file: a `Recording` keeps their

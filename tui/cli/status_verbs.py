@@ -7,13 +7,14 @@ the reports, the exports or the runbook loaders (`tui.cli.reading` has those).
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import json_text, visible
 from incident.reports.status import status_data, status_text
-from tui.cli.context import db_path, open_log, open_session
+from tui.cli.context import db_location, open_log, open_session
 from tui.cli.record_verbs import damage_data, damage_warning
 
 
@@ -33,12 +34,13 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    path = db_path(args)
-    if not path.exists():
+    path = db_location(args)
+    if isinstance(path, Path) and not path.exists():
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
     rows: list[dict[str, str]] = []
     with open_log(args, read_only=True) as log:
+        path = log.path  # a URL shown without its password
         clock = SystemClock()
         for incident_id in log.incident_ids():
             state = open_session(log, incident_id).state

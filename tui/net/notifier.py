@@ -26,7 +26,8 @@ from incident.comms.notifications import (
 from incident.comms.routing import OutboxMessage
 from incident.core.events import Event
 from incident.core.payloads import NotificationRequeued
-from store.outbox import Outbox, Status
+from store.backends import OutboxRecord
+from store.outbox import Status
 from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
 
@@ -34,7 +35,7 @@ from tui.net.delivery import Deliverer, DeliveryResult
 class IncidentOutbox:
     """The shared outbox, seen through one incident: it claims only that incident's mail."""
 
-    def __init__(self, outbox: Outbox, incident_id: str) -> None:
+    def __init__(self, outbox: OutboxRecord, incident_id: str) -> None:
         self.outbox = outbox
         self.incident_id = incident_id
 
@@ -55,7 +56,7 @@ class Notifier:
     def __init__(
         self,
         session: Session,
-        outbox: Outbox,
+        outbox: OutboxRecord,
         client: HttpClient,
         *,
         actor: str,

@@ -1,0 +1,166 @@
+"""One connection to a lastgood PostgreSQL database: reaching it, guarding it, closing it.
+
+The PostgreSQL counterpart of `store.sqlite_file`: how the URL is checked and shown
+(never with its password), how psycopg is loaded (only here, only when a
+`postgresql://` URL is given, so the SQLite path never pays for it), which
+settings every connection gets, and how psycopg failures become a one-line
+`StoreError` naming the database. The log and the outbox add only their queries.
+
+Every connection runs in autocommit, with `synchronous_commit = on` set
+explicitly (a commit is durable on the server when it returns, whatever the
+server's default) and a `lock_timeout` as long as SQLite's write wait; a write
+is one explicit transaction (`_writing`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator, Sequence
+from types import TracebackType
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
+from store.connection import WRITE_WAIT_S
+from store.errors import StoreError
+
+if TYPE_CHECKING:
+    import psycopg
+
+INSTALL_HINT = "pip install 'lastgood[postgres]'"
+CONNECT_TIMEOUT_S = 10
+"""How long reaching the server may take when the URL does not say (`connect_timeout`)."""
+
+
+def load_psycopg() -> Any:
+    """psycopg, or a StoreError saying how to install it (it is an optional extra)."""
+    try:
+        import psycopg
+    except ImportError:
+        raise StoreError(
+            "postgresql", f"psycopg is not installed; {INSTALL_HINT} to use PostgreSQL"
+        ) from None
+    return psycopg
+
+
+def shown_url(url: str) -> str:
+    """The URL as messages show it: user, host, port and database, never the password.
+
+    A URL psycopg cannot parse is shown as its scheme alone, since what follows
+    may hold a password.
+    """
+    psycopg = load_psycopg()
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error:
+        return url.split("://", 1)[0] + "://…"
+    user = parts.get("user")
+    host = parts.get("host") or "localhost"
+    port = parts.get("port")
+    where = f"{host}:{port}" if port else str(host)
+    return f"postgresql://{user + '@' if user else ''}{where}/{parts.get('dbname') or ''}"
+
+
+def error_text(exc: BaseException) -> str:
+    """The first line of what the server or libpq said, without its DETAIL/HINT lines."""
+    diag = getattr(exc, "diag", None)
+    primary = getattr(diag, "message_primary", None)
+    text = str(primary) if primary else str(exc)
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    return lines[0] if lines else type(exc).__name__
+
+
+def _connect_problem(exc: BaseException) -> str:
+    """Why a connection failed, in words a coordinator can act on."""
+    text = " ".join(str(exc).split())
+    lowered = text.lower()
+    if "password authentication failed" in lowered or "no password supplied" in lowered:
+        return "wrong credentials (password authentication failed)"
+    if "connection refused" in lowered:
+        return "connection refused (is PostgreSQL running there?)"
+    if "does not exist" in lowered:
+        return error_text(exc).removeprefix("FATAL:").strip()
+    # libpq puts "connection to server at ... failed:" before the reason; keep the reason.
+    return text.rsplit("failed:", 1)[-1].strip() or text
+
+
+def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]:
+    """The shown URL and a connection with our settings; every failure a StoreError."""
+    psycopg = load_psycopg()
+    try:
+        parts = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.Error as exc:
+        reason = error_text(exc).replace(url, "the URL")  # libpq quotes it, password and all
+        raise StoreError("postgresql://…", f"not a usable PostgreSQL URL ({reason})") from None
+    where = shown_url(url)
+    parts.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    parts.setdefault("application_name", "lastgood")
+    try:
+        connection = psycopg.connect(**parts, autocommit=True)
+    except psycopg.Error as exc:
+        raise StoreError(where, f"cannot connect: {_connect_problem(exc)}") from None
+    try:
+        connection.execute("SET synchronous_commit = on")
+        connection.execute(f"SET lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'")
+        if read_only:
+            connection.execute("SET default_transaction_read_only = on")
+    except psycopg.Error as exc:
+        connection.close()
+        raise StoreError(where, f"cannot open: {error_text(exc)}") from None
+    return where, connection
+
+
+class PostgresDatabase:
+    """A view of the database over one connection; calls from several threads take turns."""
+
+    _noun: ClassVar[str] = "database"
+
+    def __init__(self, where: str, connection: psycopg.Connection[Any]) -> None:
+        self._where = where
+        self._connection: psycopg.Connection[Any] | None = connection
+        self._lock = threading.Lock()
+        self._error: type[Exception] = load_psycopg().Error
+
+    @property
+    def path(self) -> str:
+        """Where the record is, as messages show it (the URL without its password)."""
+        return self._where
+
+    @contextlib.contextmanager
+    def _using(self, action: str) -> Iterator[psycopg.Connection[Any]]:
+        """The connection, under the lock, with psycopg errors made StoreErrors."""
+        with self._lock:
+            if self._connection is None:
+                raise StoreError(self._where, f"{action}: the {self._noun} is closed")
+            try:
+                yield self._connection
+            except self._error as exc:
+                raise StoreError(self._where, f"{action}: {error_text(exc)}") from None
+
+    @contextlib.contextmanager
+    def _writing(self, action: str) -> Iterator[psycopg.Connection[Any]]:
+        """One transaction, committed (durably: `synchronous_commit = on`) on leaving."""
+        with self._using(action) as connection, connection.transaction():
+            yield connection
+
+    def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[Any, ...]]:
+        """One query with SQLite-style `?` placeholders (the shared SQL in `store.summarised`)."""
+        with self._using("cannot read the log") as connection:
+            return connection.execute(sql.replace("?", "%s"), parameters).fetchall()
+
+    def close(self) -> None:
+        """Close the connection; further calls raise StoreError. Safe to repeat."""
+        with self._lock:
+            connection, self._connection = self._connection, None
+        if connection is not None:
+            connection.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()

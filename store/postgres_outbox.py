@@ -1,0 +1,195 @@
+"""The notification outbox on PostgreSQL: what `store.outbox.Outbox` does, for several machines.
+
+The same table, columns and answers as the SQLite outbox, beside the events in the
+same database. What changes is how deliverers on different machines (several TUIs,
+`monitor`s, `deliver`s) keep from sending one message twice: `claim` selects the
+due messages `FOR UPDATE SKIP LOCKED` and leases them in the same transaction, so a
+message another deliverer is claiming is skipped, not waited for, and once that
+claim commits its lease makes it not due. A deliverer that dies mid-send leaves a
+lease that expires, as on SQLite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from incident.comms.routing import OutboxMessage
+from store.errors import StoreError
+from store.outbox import STATUSES, OutboxRow, Status, message_from_row, moment_or_none, stamp
+from store.postgres_connection import PostgresDatabase, connect
+from store.postgres_schema import upgrade
+from store.schema import SchemaProblem
+
+_COLUMNS = "key, incident_id, target, text, created_at"
+_DUE = (
+    f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= %s "
+    "AND (%s::text IS NULL OR incident_id = %s) "
+    "ORDER BY next_attempt_at, created_at, queued LIMIT %s"
+)
+_MESSAGES = (
+    "SELECT key, target, status, attempts, last_error, created_at, delivered_at, "
+    "next_attempt_at FROM outbox WHERE incident_id = %s ORDER BY created_at, queued"
+)
+
+
+class PostgresOutbox(PostgresDatabase):
+    """Durable queue of outgoing notifications; thread-safe (calls are serialised)."""
+
+    _noun = "outbox"
+
+    @classmethod
+    def open(cls, url: str) -> PostgresOutbox:
+        """Connect to the outbox in the database at `url`, creating the schema if it has none."""
+        where, connection = connect(url, read_only=False)
+        outbox = cls(where, connection)
+        try:
+            with outbox._using("cannot open") as opened:
+                upgrade(opened)
+        except SchemaProblem as exc:
+            outbox.close()
+            raise StoreError(where, str(exc)) from None
+        except BaseException:
+            outbox.close()
+            raise
+        return outbox
+
+    def enqueue(self, message: OutboxMessage) -> bool:
+        """Record `message` as pending, due at once; False if its key was recorded already."""
+        with self._writing(f"cannot enqueue message {message.key}") as connection:
+            cursor = connection.execute(
+                "INSERT INTO outbox (key, incident_id, target, text, created_at, "
+                "status, attempts, last_error, next_attempt_at) "
+                "VALUES (%s, %s, %s, %s, %s, 'pending', 0, '', %s) ON CONFLICT (key) DO NOTHING",
+                (
+                    message.key,
+                    message.incident_id,
+                    message.target,
+                    message.text,
+                    stamp(message.created_at),
+                    stamp(message.created_at),
+                ),
+            )
+            return cursor.rowcount == 1
+
+    def due(
+        self, now: datetime, limit: int = 50, incident_id: str | None = None
+    ) -> list[OutboxMessage]:
+        """Pending messages whose next attempt is at or before `now`, oldest first."""
+        with self._using("cannot read the outbox") as connection:
+            rows = connection.execute(
+                _DUE, (stamp(now), incident_id, incident_id, limit)
+            ).fetchall()
+        return [message_from_row(row) for row in rows]
+
+    def claim(
+        self,
+        now: datetime,
+        lease_until: datetime,
+        limit: int = 50,
+        incident_id: str | None = None,
+    ) -> list[OutboxMessage]:
+        """Like `due`, but leases the messages until `lease_until`, skipping any that
+        another deliverer is claiming at this moment (`FOR UPDATE SKIP LOCKED`)."""
+        with self._writing("cannot claim outbox messages") as connection:
+            rows = connection.execute(
+                _DUE + " FOR UPDATE SKIP LOCKED", (stamp(now), incident_id, incident_id, limit)
+            ).fetchall()
+            if rows:
+                connection.execute(
+                    "UPDATE outbox SET next_attempt_at = %s WHERE key = ANY(%s)",
+                    (stamp(lease_until), [row[0] for row in rows]),
+                )
+        return [message_from_row(row) for row in rows]
+
+    def mark_delivered(self, key: str, at: datetime) -> int:
+        """Record a successful attempt; returns the attempts made. Idempotent."""
+        with self._writing(f"cannot update message {key}") as connection:
+            connection.execute(
+                "UPDATE outbox SET status = 'delivered', attempts = attempts + 1, "
+                "last_error = '', next_attempt_at = NULL, delivered_at = %s "
+                "WHERE key = %s AND status = 'pending'",
+                (stamp(at), key),
+            )
+            return _attempts(connection, key)
+
+    def mark_attempt_failed(self, key: str, error: str, next_attempt_at: datetime | None) -> int:
+        """Record a failed attempt; `None` fails the message for good. Returns attempts."""
+        line = " ".join(error.split())
+        with self._writing(f"cannot update message {key}") as connection:
+            if next_attempt_at is None:
+                connection.execute(
+                    "UPDATE outbox SET status = 'failed', attempts = attempts + 1, "
+                    "last_error = %s, next_attempt_at = NULL WHERE key = %s AND status = 'pending'",
+                    (line, key),
+                )
+            else:
+                connection.execute(
+                    "UPDATE outbox SET attempts = attempts + 1, last_error = %s, "
+                    "next_attempt_at = %s WHERE key = %s AND status = 'pending'",
+                    (line, stamp(next_attempt_at), key),
+                )
+            return _attempts(connection, key)
+
+    def requeue(self, key: str, now: datetime) -> bool:
+        """Give a message that failed for good a fresh set of attempts, due at `now`."""
+        with self._writing(f"cannot requeue message {key}") as connection:
+            cursor = connection.execute(
+                "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = %s "
+                "WHERE key = %s AND status = 'failed'",
+                (stamp(now), key),
+            )
+            return cursor.rowcount == 1
+
+    def status(self, key: str) -> tuple[Status, int, str] | None:
+        """(status, attempts, last error) of the message, or None if there is none."""
+        with self._using(f"cannot read message {key}") as connection:
+            row = connection.execute(
+                "SELECT status, attempts, last_error FROM outbox WHERE key = %s", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        return self._status(key, row[0]), int(row[1]), str(row[2])
+
+    def _status(self, key: str, stored: object) -> Status:
+        status = STATUSES.get(str(stored))
+        if status is None:
+            raise StoreError(self._where, f"message {key} has unknown status {stored!r}")
+        return status
+
+    def messages(self, incident_id: str) -> list[OutboxRow]:
+        """Every message of the incident, oldest first, whatever its status."""
+        with self._using(f"cannot read the outbox of incident {incident_id}") as connection:
+            rows = connection.execute(_MESSAGES, (incident_id,)).fetchall()
+        return [self._row(row) for row in rows]
+
+    def _row(self, row: tuple[Any, ...]) -> OutboxRow:
+        key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
+        return OutboxRow(
+            key=str(key),
+            target=str(target),
+            status=self._status(str(key), status),
+            attempts=int(attempts),
+            last_error=str(last_error),
+            created_at=datetime.fromisoformat(created_at),
+            delivered_at=moment_or_none(delivered_at),
+            next_attempt_at=moment_or_none(next_attempt),
+        )
+
+    def pending_count(self, incident_id: str | None = None) -> int:
+        """How many messages still wait for delivery (for one incident, or all)."""
+        with self._using("cannot read the outbox") as connection:
+            row = connection.execute(
+                "SELECT COUNT(*) FROM outbox WHERE status = 'pending' "
+                "AND (%s::text IS NULL OR incident_id = %s)",
+                (incident_id, incident_id),
+            ).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def __repr__(self) -> str:
+        return f"<PostgresOutbox {self._where!r}>"
+
+
+def _attempts(connection: Any, key: str) -> int:
+    row = connection.execute("SELECT attempts FROM outbox WHERE key = %s", (key,)).fetchone()
+    return 0 if row is None else int(row[0])

@@ -1,0 +1,213 @@
+"""The PostgreSQL layout: the same tables, columns and version as the SQLite file.
+
+`events`, `tick_samples`, `outbox` and `meta` hold what they hold in SQLite
+(`store.schema`, `store.derived`, `SCHEMA.md`), so a record copied from one to the
+other keeps every byte its hashes cover. What differs is how the database
+itself refuses what lastgood never does:
+
+- triggers refuse UPDATE, DELETE and TRUNCATE of `events`, and an INSERT that does
+  not extend the incident's chain (next seq, the head's hash as `prev_hash`);
+- `writer_grants` gives the role the coordinators connect as SELECT and INSERT on
+  the record and no UPDATE or DELETE, and it does not own the tables, so it can
+  neither disable the triggers nor drop them. The owner (who ran the first open
+  or `lastgood migrate`) can; `verify` still finds what it changed.
+
+A database is created at the current version in one transaction, under an
+advisory lock, so two machines opening an empty database at once create it once.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from incident.core.chain import GENESIS_HASH
+from store.derived import TICK_KIND
+from store.schema import APPEND_ONLY_MESSAGE, CHAIN_MESSAGE, SCHEMA_VERSION, SchemaProblem
+
+if TYPE_CHECKING:
+    import psycopg
+
+SCHEMA_LOCK = 0x1A57_600D
+"""The advisory lock key that serialises creating the schema."""
+
+NOTIFY_CHANNEL = "lastgood_events"
+"""Each append notifies here with "INCIDENT_ID SEQ" (the new head), for live readers."""
+
+_CREATE = (
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+    """
+    CREATE TABLE events (
+        incident_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        at TEXT NOT NULL,
+        mono_ns BIGINT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        recorded BIGINT GENERATED ALWAYS AS IDENTITY,
+        PRIMARY KEY (incident_id, seq)
+    )
+    """,
+    "CREATE UNIQUE INDEX events_recorded ON events (recorded)",
+    f"CREATE INDEX events_entries ON events (incident_id, seq) WHERE kind <> '{TICK_KIND}'",
+    """
+    CREATE TABLE tick_samples (
+        incident_id TEXT NOT NULL,
+        seq BIGINT NOT NULL,
+        hash TEXT NOT NULL,
+        samples BIGINT NOT NULL,
+        readings TEXT NOT NULL,
+        PRIMARY KEY (incident_id, seq)
+    )
+    """,
+    """
+    CREATE TABLE outbox (
+        key TEXT PRIMARY KEY,
+        incident_id TEXT NOT NULL,
+        target TEXT NOT NULL,
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed')),
+        attempts BIGINT NOT NULL DEFAULT 0,
+        last_error TEXT NOT NULL DEFAULT '',
+        next_attempt_at TEXT,
+        delivered_at TEXT,
+        queued BIGINT GENERATED ALWAYS AS IDENTITY
+    )
+    """,
+    "CREATE INDEX outbox_due ON outbox (status, next_attempt_at)",
+    f"""
+    CREATE FUNCTION lastgood_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '{APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+    END $$
+    """,
+    f"""
+    CREATE FUNCTION lastgood_extend_chain() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
+    DECLARE
+        head_seq BIGINT := 0;
+        head_hash TEXT := '{GENESIS_HASH}';
+    BEGIN
+        SELECT seq, hash INTO head_seq, head_hash FROM events
+        WHERE incident_id = NEW.incident_id ORDER BY seq DESC LIMIT 1;
+        IF NOT FOUND THEN
+            head_seq := 0;
+            head_hash := '{GENESIS_HASH}';
+        END IF;
+        IF NEW.seq <> head_seq + 1 OR NEW.prev_hash <> head_hash THEN
+            RAISE EXCEPTION '{CHAIN_MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER events_no_update BEFORE UPDATE ON events "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_append_only()",
+    "CREATE TRIGGER events_no_delete BEFORE DELETE ON events "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_append_only()",
+    "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON events "
+    "FOR EACH STATEMENT EXECUTE FUNCTION lastgood_append_only()",
+    "CREATE TRIGGER events_extend_chain BEFORE INSERT ON events "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_extend_chain()",
+    """
+    CREATE VIEW incidents AS
+    SELECT first.incident_id, first.at AS declared_at,
+        (first.payload::json ->> 'title') AS title,
+        (SELECT COUNT(*) FROM events AS e WHERE e.incident_id = first.incident_id)
+            AS event_count,
+        (SELECT e.at FROM events AS e WHERE e.incident_id = first.incident_id
+         ORDER BY e.seq DESC LIMIT 1) AS last_at
+    FROM events AS first WHERE first.seq = 1 ORDER BY first.recorded
+    """,
+)
+"""Version 3, the first PostgreSQL layout, whole."""
+
+_TABLES = (
+    "SELECT bool_or(relname = 'meta'), bool_or(relname = 'events') FROM pg_class "
+    "WHERE relnamespace = current_schema()::regnamespace AND relname IN ('meta', 'events')"
+)
+"""Read from the catalog as a query (not `to_regclass`, whose cache can miss a table
+another connection created while this one waited for `SCHEMA_LOCK`)."""
+_VERSION = "SELECT value FROM meta WHERE key = 'schema_version'"
+
+
+def writer_grants(role: str, schema: str = "public") -> list[str]:
+    """What the role coordinators connect as needs: read and append, never change.
+
+    UPDATE on `outbox` only (a message's status moves on); nothing may UPDATE or
+    DELETE `events` or `tick_samples`. `role` and `schema` are identifiers the
+    administrator chose; they are quoted here.
+    """
+    who, where = _identifier(role), _identifier(schema)
+    return [
+        f"GRANT USAGE ON SCHEMA {where} TO {who}",
+        f"GRANT SELECT ON {where}.meta, {where}.events, {where}.tick_samples, "
+        f"{where}.outbox, {where}.incidents TO {who}",
+        f"GRANT INSERT ON {where}.events, {where}.tick_samples, {where}.outbox TO {who}",
+        f"GRANT UPDATE (status, attempts, last_error, next_attempt_at, delivered_at) "
+        f"ON {where}.outbox TO {who}",
+    ]
+
+
+def _identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def stored_version(connection: psycopg.Connection[Any]) -> int:
+    """0 for a database without lastgood's tables; refuses someone else's `events`."""
+    row = connection.execute(_TABLES).fetchone()
+    has_meta, has_events = (False, False) if row is None else (bool(row[0]), bool(row[1]))
+    if not has_meta:
+        if has_events:
+            raise SchemaProblem("not a lastgood database (an events table, but no meta table)")
+        return 0
+    found = connection.execute(_VERSION).fetchone()
+    if found is None:
+        raise SchemaProblem("not a lastgood database (meta has no schema_version)")
+    try:
+        return int(found[0])
+    except (TypeError, ValueError):
+        raise SchemaProblem(f"unreadable schema_version {found[0]!r}") from None
+
+
+def _refuse_other(version: int) -> None:
+    if version > SCHEMA_VERSION:
+        raise SchemaProblem(
+            f"schema version {version} is newer than this lastgood supports "
+            f"({SCHEMA_VERSION}); upgrade lastgood to open it"
+        )
+    if 0 < version < SCHEMA_VERSION:
+        raise SchemaProblem(f"schema version {version} is not one lastgood ever wrote here")
+
+
+def upgrade(connection: psycopg.Connection[Any]) -> None:
+    """Create the schema if the database has none; refuse one this code cannot use.
+
+    Looks first without a transaction, so a current database (every opening but
+    the first) takes no lock and a writer role without CREATE never needs it.
+    """
+    version = stored_version(connection)
+    _refuse_other(version)
+    if version == SCHEMA_VERSION:
+        return
+    with connection.transaction():
+        connection.execute("SELECT pg_advisory_xact_lock(%s)", (SCHEMA_LOCK,))
+        version = stored_version(connection)  # another machine may have created it
+        _refuse_other(version)
+        if version == SCHEMA_VERSION:
+            return
+        for statement in _CREATE:
+            connection.execute(statement)
+        connection.execute(
+            "INSERT INTO meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),)
+        )
+
+
+def check_readable(connection: psycopg.Connection[Any]) -> None:
+    """Refuse, for a read-only opening, what it cannot read as it is."""
+    version = stored_version(connection)
+    if version == 0:
+        raise SchemaProblem("no lastgood record here yet (declare an incident first)")
+    _refuse_other(version)

@@ -1,0 +1,212 @@
+"""`lastgood` on a PostgreSQL record: chosen by `--db` or $LASTGOOD_DB, and each way of
+not reaching it said in one line with a non-zero exit.
+
+Separate processes, as a user runs them, against this worker's real cluster.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import ROOT, Cli
+from tests.postgres_server import PASSWORD, PASSWORD_ROLE, Cluster, free_port
+from tests.store_backends import postgres_backend
+from tests.test_cli import declare
+
+
+@pytest.fixture
+def cli(pg_url: str) -> Cli:
+    return Cli(pg_url)  # type: ignore[arg-type]  # LASTGOOD_DB holds the URL
+
+
+def test_the_verbs_record_and_read_on_postgresql(cli: Cli, pg_url: str, pg_cluster: Cluster):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "from the pipeline")
+    cli.ok("check", incident_id, "assess-severity", "--by", "Bo")
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert status["id"] == incident_id
+    assert incident_id in cli.ok("list")
+    exported = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    kinds = [event["kind"] for event in exported["events"]]
+    assert kinds[0] == "incident.declared" and "step.checked" in kinds
+    assert f"head {exported['head_hash']}" in cli.ok("verify", incident_id)
+    replayed = json.loads(cli.ok("replay", incident_id, "--at", "T+0:01", "--json"))
+    assert replayed["id"] == incident_id
+    # the events are in the database, not in a file somewhere
+    backend = postgres_backend(pg_cluster, pg_url)
+    stored = backend.owner_sql(f"SELECT COUNT(*) FROM events WHERE incident_id = '{incident_id}'")
+    assert int(stored) == len(exported["events"])
+
+
+def test_db_option_names_postgresql_over_the_environment(
+    pg_url: str, tmp_path: Path, pg_cluster: Cluster
+) -> None:
+    file_cli = Cli(tmp_path / "elsewhere.db")
+    incident_id = file_cli.ok(
+        "--db", pg_url, "declare", "--title", "t", "--severity", "SEV2", "--commander", "A"
+    ).strip()
+    assert not (tmp_path / "elsewhere.db").exists()
+    assert incident_id in file_cli.ok("--db", pg_url, "list")
+    assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == "1"
+
+
+def test_verify_finds_a_forged_event_as_on_sqlite(cli: Cli, pg_url: str, pg_cluster: Cluster):
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "first")
+    cli.ok("note", incident_id, "second")
+    postgres_backend(pg_cluster, pg_url).forge_sql(
+        "UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 2"
+    )
+    result = cli.run("verify", incident_id)
+    assert result.code == 1
+    assert "BROKEN at event 2" in result.out
+    assert cli.run("verify", "--all").code == 1
+    refused = cli.run("note", incident_id, "on top")
+    assert refused.code == 1 and "verify" in refused.err
+
+
+def _one_line(result_err: str) -> str:
+    lines = result_err.strip().splitlines()
+    assert len(lines) == 1, result_err
+    assert "Traceback" not in result_err
+    return lines[0]
+
+
+def test_a_refused_connection_is_one_line() -> None:
+    url = f"postgresql://nobody@127.0.0.1:{free_port()}/lastgood"
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert line == (
+        f"lastgood list: {url}: cannot connect: connection refused (is PostgreSQL running there?)"
+    )
+
+
+def test_wrong_credentials_are_one_line_without_the_password(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    database = postgres_backend(pg_cluster, pg_url).database
+    url = pg_cluster.tcp_url(database, PASSWORD_ROLE, "not-" + PASSWORD)
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert "wrong credentials" in line
+    assert "not-" + PASSWORD not in result.err
+    right = Cli(pg_cluster.tcp_url(database, PASSWORD_ROLE, PASSWORD))  # type: ignore[arg-type]
+    empty = right.run("list").err
+    assert empty.endswith("no lastgood record here yet (declare an incident first)\n")
+    incident_id = declare(right)
+    assert incident_id in right.ok("list")
+
+
+def test_tls_settings_in_the_url_reach_libpq(pg_cluster: Cluster, pg_url: str) -> None:
+    """This server has no TLS: asking for it must be refused, not quietly ignored."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    url = pg_cluster.tcp_url(database) + "?sslmode=require"
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    assert "server does not support SSL" in _one_line(result.err)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "postgresql://a:hunter2@[::1/x",
+        "postgresql://a:hunter2@h/db?bogus=1",
+        "postgresql://a:hunter2@127.0.0.1:notaport/db",
+    ],
+    ids=["ipv6", "parameter", "port"],
+)
+def test_a_bad_url_is_one_line_without_the_password(url: str) -> None:
+    result = Cli(url).run("list")  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert "not a usable PostgreSQL URL" in line or "invalid integer value" in line
+    assert "hunter2" not in result.err
+
+
+def test_without_psycopg_the_error_says_how_to_install_it(pg_url: str) -> None:
+    import subprocess
+
+    blocked = (
+        "import sys; sys.modules['psycopg'] = None\n"
+        "from tui.cli.main import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", blocked, "--db", pg_url, "list"],
+        cwd=ROOT,
+        env={**Cli(pg_url).env},  # type: ignore[arg-type]
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode != 0
+    assert "pip install 'lastgood[postgres]'" in _one_line(done.stderr)
+
+
+@pytest.mark.parametrize("verb", [("serve", "x"), ("demo", "--headless")])
+def test_what_runs_on_a_file_only_says_so(verb: tuple[str, ...]) -> None:
+    result = Cli("postgresql://a:secret@h/db").run(*verb)  # type: ignore[arg-type]
+    assert result.code != 0
+    line = _one_line(result.err)
+    assert "keeps its record in a SQLite file for now (give --db PATH)" in line
+    assert "secret" not in line
+
+
+async def test_messages_are_queued_and_delivered_through_the_database(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """The CLI's courier on PostgreSQL: declare sends the auto message, `deliver` retries
+    and re-sends, the outbox rows are in the database (as tests/test_cli_messages.py on a file)."""
+    from tests.test_cli_messages import RUNBOOK, run
+    from tests.test_cli_messages import declare as declare_with
+    from tests.webhook_receivers import WebhookReceiver, fail_first
+
+    async with WebhookReceiver(fail_first(2)) as hook:
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(RUNBOOK)
+        cli = Cli(pg_url, actor="ada")  # type: ignore[arg-type]
+        cli.env["HOOK"] = hook.url()
+        declared = await declare_with(cli, str(runbook))
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        assert "1 message(s) not delivered yet" in declared.err
+        failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
+        assert failed.code == 1
+        assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out
+        resent = await run(cli, "deliver", incident_id, "--resend-failed", "--wait", "5")
+        assert resent.code == 0, resent.err
+        assert "every message is delivered" in resent.out
+        assert len(hook.accepted_keys()) == 1
+    stored = postgres_backend(pg_cluster, pg_url).owner_sql(
+        "SELECT status || ' ' || attempts FROM outbox"
+    )
+    assert stored == "delivered 1"
+
+
+def test_monitor_records_ticks_and_their_summaries_in_the_database(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    from tui.demo.launch import write_demo_runbook
+    from tui.demo.shop import DemoService
+
+    cli = Cli(pg_url, actor="bastion")  # type: ignore[arg-type]
+    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = cli.ok(
+            *("declare", "--title", "t", "--severity", "SEV2", "--commander", "A"),
+            *("--runbook", runbook.source, "--last-good", "2.4.0"),
+        ).strip()
+        out = cli.ok("monitor", incident_id, "--for", "2.5")
+    assert any("version 2.4.1" in line for line in out.splitlines())
+    backend = postgres_backend(pg_cluster, pg_url)
+    ticks = backend.owner_sql("SELECT COUNT(*) FROM events WHERE kind = 'probe.samples'")
+    assert int(ticks) >= 2
+    assert backend.owner_sql("SELECT COUNT(*) FROM tick_samples") == ticks
+    assert "ok," in cli.ok("verify", incident_id)
