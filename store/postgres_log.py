@@ -44,6 +44,9 @@ from store.summarised import entries_and_ticks, stored_summaries, summary_proble
 if TYPE_CHECKING:
     import psycopg
 
+    from store.postgres_listen import PostgresListener
+    from store.postgres_outbox import PostgresOutbox
+
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
 _INSERT_SUMMARY = "INSERT INTO tick_samples VALUES (%s, %s, %s, %s, %s)"
@@ -81,9 +84,13 @@ class PostgresEventLog(PostgresDatabase):
 
     _noun = "log"
 
-    def __init__(self, where: str, connection: psycopg.Connection[Any], *, read_only: bool):
+    def __init__(
+        self, where: str, connection: psycopg.Connection[Any], *, read_only: bool, url: str = ""
+    ):
         super().__init__(where, connection)
         self._read_only = read_only
+        self._url = url
+        """Kept to open the outbox and live feed beside this log; never shown (`where` is)."""
 
     @classmethod
     def open(cls, url: str, *, read_only: bool = False, snapshot: bool = False) -> PostgresEventLog:
@@ -94,7 +101,7 @@ class PostgresEventLog(PostgresDatabase):
         files beside it to leave alone.
         """
         where, connection = connect(url, read_only=read_only)
-        log = cls(where, connection, read_only=read_only)
+        log = cls(where, connection, read_only=read_only, url=url)
         try:
             with log._using("cannot open") as opened:
                 (check_readable if read_only else upgrade)(opened)
@@ -110,6 +117,19 @@ class PostgresEventLog(PostgresDatabase):
     def read_only(self) -> bool:
         """Whether this log refuses appends."""
         return self._read_only
+
+    def listen(self, incident_id: str) -> PostgresListener:
+        """A live feed of the incident's appends, on a connection of its own: a screen
+        learns of other machines' events when they commit, not on its next poll."""
+        from store.postgres_listen import PostgresListener
+
+        return PostgresListener.open(self._url, incident_id)
+
+    def open_outbox(self) -> PostgresOutbox:
+        """The outbox in the same database."""
+        from store.postgres_outbox import PostgresOutbox
+
+        return PostgresOutbox.open(self._url)
 
     def _refuse_read_only(self, incident_id: str) -> None:
         if self._read_only:

@@ -13,6 +13,7 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from incident.core.chain import (
     GENESIS,
@@ -72,6 +73,10 @@ def _check_batch(incident_id: str, batch: Sequence[NewEvent]) -> None:
         check_new_event(event)
 
 
+if TYPE_CHECKING:
+    from store.outbox import Outbox
+
+
 class SqliteEventLog(SqliteFile):
     """An append-only, hash-chained event log in one SQLite file.
 
@@ -104,6 +109,12 @@ class SqliteEventLog(SqliteFile):
     def read_only(self) -> bool:
         """Whether this log refuses appends."""
         return self._read_only
+
+    def open_outbox(self) -> Outbox:
+        """The outbox in the same file."""
+        from store.outbox import Outbox
+
+        return Outbox.open(self.path)
 
     def append(self, events: Sequence[NewEvent]) -> list[Event]:
         """Record `events` in one transaction; durable when this returns.

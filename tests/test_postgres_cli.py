@@ -150,7 +150,7 @@ def test_without_psycopg_the_error_says_how_to_install_it(pg_url: str) -> None:
     assert "pip install 'lastgood[postgres]'" in _one_line(done.stderr)
 
 
-@pytest.mark.parametrize("verb", [("serve", "x"), ("demo", "--headless")])
+@pytest.mark.parametrize("verb", [("demo", "--headless")])
 def test_what_runs_on_a_file_only_says_so(verb: tuple[str, ...]) -> None:
     result = Cli("postgresql://a:secret@h/db").run(*verb)  # type: ignore[arg-type]
     assert result.code != 0

@@ -30,7 +30,7 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 
 if TYPE_CHECKING:
-    from store.outbox import Outbox
+    from store.backends import OutboxRecord
     from tui.app.modals.declare import DeclareForm
     from tui.net.network_loop import NetworkLoop
 
@@ -79,7 +79,7 @@ class LastGoodApp(PlainToasts):
         self.refusal: str | None = None
         """Why the app closed without opening the incident (a damaged record): one line."""
         self._network: NetworkLoop | None = None
-        self._outbox: Outbox | None = None
+        self._outbox: OutboxRecord | None = None
         self._after_frame: list[tuple[object, Callable[[], object]]] = []
         self._collector_paused = not gc.isenabled()
         """`lastgood start` pauses the garbage collector while it starts (imports, the
@@ -124,15 +124,14 @@ class LastGoodApp(PlainToasts):
             self._network = NetworkLoop()
         return self._network
 
-    def outbox(self) -> Outbox | None:
-        """Messages waiting for their webhooks, in the same database file as the log."""
-        path = getattr(self.event_log, "path", None)
-        if not self.poll_probes or path is None:
+    def outbox(self) -> OutboxRecord | None:
+        """Messages waiting for their webhooks, in the same database as the log (its
+        SQLite file or its PostgreSQL database)."""
+        opener: Callable[[], OutboxRecord] | None = getattr(self.event_log, "open_outbox", None)
+        if not self.poll_probes or opener is None:
             return None
         if self._outbox is None:
-            from store.outbox import Outbox
-
-            self._outbox = Outbox.open(path)
+            self._outbox = opener()
         return self._outbox
 
     def on_unmount(self) -> None:

@@ -6,7 +6,7 @@ from textual.binding import Binding
 
 from incident.app.session import IncidentSession
 from incident.core.clock import Clock, SystemClock
-from store.sqlite_log import SqliteEventLog
+from store.backends import EventRecord
 from tui.app.read_only_app import ReadOnlyApp
 from tui.app.screens.follow import FollowScreen
 
@@ -18,9 +18,7 @@ class FollowApp(ReadOnlyApp):
     HELP_TITLE = "Following"
     SCREEN_BINDINGS = [b for b in FollowScreen.BINDINGS if isinstance(b, Binding)]
 
-    def __init__(
-        self, log: SqliteEventLog, incident_id: str, *, clock: Clock | None = None
-    ) -> None:
+    def __init__(self, log: EventRecord, incident_id: str, *, clock: Clock | None = None) -> None:
         super().__init__()
         if not log.read_only:
             raise ValueError("attach needs a read-only log")

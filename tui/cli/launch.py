@@ -14,7 +14,6 @@ import sys
 from tui.cli.context import (
     chosen_db,
     db_location,
-    db_path,
     known_actor,
     open_file_at,
     open_log,
@@ -35,8 +34,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     require_terminal()
     from tui.app.app import LastGoodApp
 
-    with open_file_at(db_path(args)) as log:
-        if args.incident and args.incident not in log.incident_ids():
+    with open_log_at(db_location(args)) as log:
+        if args.incident and not log.has_incident(args.incident):
             raise CliError(f"no incident '{args.incident}' in {log.path}")
         app = LastGoodApp(
             log,
@@ -99,8 +98,8 @@ def cmd_attach(args: argparse.Namespace) -> int:
     require_terminal()
     from tui.app.follow_app import FollowApp
 
-    with open_file_at(db_path(args), read_only=True) as log:
-        if args.id not in log.incident_ids():
+    with open_log_at(db_location(args), read_only=True) as log:
+        if not log.has_incident(args.id):
             raise CliError(f"no incident '{args.id}' in {log.path}")
         FollowApp(log, args.id).run()
     return 0
@@ -108,17 +107,21 @@ def cmd_attach(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Each browser gets its own `lastgood attach` process: read-only by construction."""
+    import os
     import shlex
 
     from textual_serve.server import Server
 
-    path = db_path(args)
-    with open_log(args, read_only=True) as log:
-        if args.id not in log.incident_ids():
+    location = db_location(args)
+    with open_log_at(location, read_only=True) as log:
+        if not log.has_incident(args.id):
             raise CliError(f"no incident '{args.id}' in {log.path}")
     if not 0 < args.port < 65536:
         raise CliError(f"--port: {args.port} is not a TCP port")
-    command = shlex.join([sys.executable, "-m", "tui.cli", "--db", str(path), "attach", args.id])
+    # The attach processes find the record in their environment: a PostgreSQL URL may
+    # carry a password, which a command line would show to everyone on the machine.
+    os.environ["LASTGOOD_DB"] = str(location)
+    command = shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
     print(f"Serving {args.id} read-only at http://{args.host}:{args.port} (Ctrl+C stops)")
     Server(
         command,

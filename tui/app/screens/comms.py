@@ -36,7 +36,7 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
-    from store.outbox import Outbox
+    from store.backends import OutboxRecord
     from tui.app.modals.due_message import DueChoice
     from tui.net.client import HttpClient
     from tui.net.delivery import DeliveryResult
@@ -76,7 +76,7 @@ class Comms:
         return recorded + record_overdue(session)
 
     def start_deliveries(
-        self, network: NetworkLoop, outbox: Outbox, max_attempts: int | None
+        self, network: NetworkLoop, outbox: OutboxRecord, max_attempts: int | None
     ) -> None:
         """Deliver to the runbook's webhooks on the network loop, recording each outcome."""
         if not self.desk.state.runbook.notify_targets:

@@ -20,6 +20,7 @@ from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
+from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
@@ -51,6 +52,9 @@ class FollowScreen(Screen[None]):
         self.recorder = Recorder(session, self)
         self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
         self._opening = opening
+        self.live = False
+        """Told of each commit (PostgreSQL): the tick only moves the clocks."""
+        self._read_again = False
 
     @property
     def state(self) -> IncidentState:
@@ -68,6 +72,7 @@ class FollowScreen(Screen[None]):
         self.call_after_refresh(settle_heap)
         self.draw_bar()
         self.set_interval(TICK_S, self.tick)
+        self.live = start_live_feed(self, self.session.log, self.state.id, self.read_now)
 
     def on_unmount(self) -> None:
         self.recorder.close()
@@ -76,14 +81,25 @@ class FollowScreen(Screen[None]):
     def tick(self) -> None:
         self.view.tick()
         self.draw_bar()
-        if not self.recorder.busy("tick"):
-            self.recorder.submit(lambda s: s.refresh(), self._read, kind="tick")
+        if not self.live:
+            self.read_now()
+
+    def read_now(self) -> None:
+        """Fold in what other writers recorded; once more after a read under way, which
+        may have begun before the commit that asked for this one."""
+        if self.recorder.busy("tick"):
+            self._read_again = True
+            return
+        self.recorder.submit(lambda s: s.refresh(), self._read, kind="tick")
 
     def _read(self, outcome: Outcome[object]) -> None:
         if isinstance(outcome.error, StoreError):
             self.notify(str(outcome.error), severity="error", timeout=10)
         elif outcome.error is not None:
             raise outcome.error
+        if self._read_again:
+            self._read_again = False
+            self.read_now()
 
     def on_events_recorded(self, message: EventsRecorded) -> None:
         if self.view.fold_in(message.events):

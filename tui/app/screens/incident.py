@@ -30,6 +30,7 @@ from tui.app.screens.announcements import announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
+from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.postmortem import close_incident
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
@@ -38,7 +39,7 @@ from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
-    from store.outbox import Outbox
+    from store.backends import OutboxRecord
     from tui.net.network_loop import NetworkLoop
 
 TICK_S = 1.0
@@ -55,7 +56,7 @@ class Services(Protocol):
 
     def network(self) -> NetworkLoop | None: ...
 
-    def outbox(self) -> Outbox | None: ...
+    def outbox(self) -> OutboxRecord | None: ...
 
 
 class IncidentScreen(Screen[None]):
@@ -79,6 +80,9 @@ class IncidentScreen(Screen[None]):
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
+        self._log = session.log
+        self.live = False
+        """Told of each commit (PostgreSQL): the tick reads no events, the feed does."""
 
     @property
     def state(self) -> IncidentState:
@@ -94,6 +98,7 @@ class IncidentScreen(Screen[None]):
         self._opening = []
         self.view.query_one(Checklist).focus()
         self.set_interval(TICK_S, self.tick)
+        self.live = start_live_feed(self, self._log, self.state.id, self.read_now)
         if isinstance(self.app, Services):
             self.app.after_first_frame(self, self.start_background)
         else:
@@ -132,17 +137,24 @@ class IncidentScreen(Screen[None]):
     # --- keeping up ------------------------------------------------------------------
 
     def tick(self) -> None:
-        """Once a second: the clocks move; other writers' events and what time makes due
-        are read and recorded off the UI loop (unless the last tick's job still runs)."""
+        """Once a second: the clocks move; other writers' events (unless a live feed
+        brings them) and what time makes due are read and recorded off the UI loop
+        (unless the last tick's job still runs)."""
         self.view.tick()
         self.comms.remind()
         self.comms.offer_due()
         if not self.recorder.busy("tick"):
-            comms = self.comms
+            comms, live = self.comms, self.live
             self.reads += 1
             self.recorder.submit(
-                lambda s: s.refresh() + comms.background(s), self._background_done, kind="tick"
+                lambda s: (s.refresh() if not live else []) + comms.background(s),
+                self._background_done,
+                kind="tick",
             )
+
+    def read_now(self) -> None:
+        """Another machine committed: fold its events in now, not at the next tick."""
+        self.recorder.submit(lambda s: s.refresh(), self._background_done, kind="feed")
 
     def catch_up(self) -> None:
         """After a recorded action: whatever it made due (an auto-send), recorded next."""
