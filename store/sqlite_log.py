@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 
 from incident.core.chain import (
@@ -38,6 +39,8 @@ from store.rows import (
     read_item,
 )
 from store.schema import EVENT_COLUMNS
+from store.snapshot_check import SnapshotCheck
+from store.snapshots import ReplayStart, before_moment, has_snapshots, write_due
 from store.sqlite_file import SqliteFile, open_file
 from store.summarised import (
     entries_and_ticks,
@@ -86,6 +89,8 @@ class SqliteEventLog(SqliteFile):
         self._read_only = read_only
         self._summaries = has_summaries(connection)
         """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
+        self._snapshots = has_snapshots(lambda sql, args: connection.execute(sql, args).fetchall())
+        """Whether the file keeps state snapshots (`store.snapshots`; not a version 3 file)."""
 
     @classmethod
     def open(
@@ -182,6 +187,7 @@ class SqliteEventLog(SqliteFile):
         rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
         connection.executemany(_INSERT, rows)
         connection.executemany(INSERT_SUMMARY, summary_rows(rows))
+        write_due(connection, incident_id, int(last_seq), int(last_seq) + len(rows))
         return recorded
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
@@ -269,6 +275,13 @@ class SqliteEventLog(SqliteFile):
                 return data
         raise StoreError(self._path, f"incident {incident_id}: event {seq} is not a probe tick")
 
+    def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None:
+        """Where folding the events up to `moment` may start, if the record's times never
+        go back (`store.snapshots.before_moment`); None: read the whole record."""
+        if not self._snapshots:
+            return None
+        return before_moment(self._query, incident_id, moment)
+
     def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
         with self._using("cannot read the log") as connection:
             return connection.execute(sql, parameters).fetchall()
@@ -342,6 +355,7 @@ class SqliteEventLog(SqliteFile):
         walk = ChainWalk(incident_id)
         summaries = stored_summaries(self._query, incident_id) if self._summaries else iter(())
         pending = next(summaries, None)
+        states = SnapshotCheck(self._query, incident_id) if self._snapshots else None
         try:
             for item in checked_items(self._pages(incident_id, 0, None), walk):
                 if walk.failure is not None:
@@ -349,7 +363,8 @@ class SqliteEventLog(SqliteFile):
                 stored = None
                 if pending is not None and pending[0] == item.seq:
                     stored, pending = pending, next(summaries, None)
-                if problem := summary_problem(stored, item):
+                problem = summary_problem(stored, item) or (states and states.add(item))
+                if problem:
                     walk.fail(item.seq, problem)
                     break
         except BadRow:
@@ -358,6 +373,9 @@ class SqliteEventLog(SqliteFile):
             walk.fail(
                 int(pending[0]), f"a tick summary stands for event {pending[0]}, not recorded"
             )
+        left = states.left_over() if states is not None else None
+        if walk.failure is None and left is not None:
+            walk.fail(*left)
         return walk.report()
 
     def seq_of_hash(self, incident_id: str, digest: str) -> int | None:

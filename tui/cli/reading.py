@@ -18,11 +18,12 @@ from typing import TypeVar
 
 from incident.app.closeout import export_report
 from incident.app.params import machine_zone
+from incident.app.replay import state_at_moment
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import Event
-from incident.core.replay import Recording, parse_offset, state_at_items
+from incident.core.replay import Recording, parse_offset
 from incident.core.state import IncidentState, fold
 from incident.core.text import json_text
 from incident.reports.ics import NotScheduled, postmortem_ics
@@ -213,24 +214,23 @@ def replay_offset(args: argparse.Namespace) -> timedelta | None:
 def cmd_replay_json(args: argparse.Namespace) -> int:
     """The state at `--at` (default: the end) in `status --json`'s shape.
 
-    One pass over the record, verifying it (for `damage`) and folding the events
-    up to the moment as they stream; the moment comes first, from the declaration
-    (or from the last event, without `--at`).
+    From the nearest state stored at or before the moment, the events after it
+    folded and their links verified (`incident.app.replay` says what that checks,
+    and what only `verify` does). The moment comes first, from the
+    declaration (or from the last event, without `--at`).
     """
     offset = replay_offset(args)
     with open_log(args, read_only=True, snapshot=True) as log:
         require_incident(log, args.id)
-        first = next(iter(log.scan(args.id)))
+        first = next(iter(log.scan(args.id, upto_seq=1)))
         if offset is not None:
             declared = open_state([first if isinstance(first, Event) else first.event()])
             moment = declared.started_at + offset
         else:
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
-        walk = ChainWalk(args.id)
-        state = readable(log, args.id, lambda: state_at_items(log.scan(args.id, walk=walk), moment))
-        report = walk.report()
-    data = status_data(state, moment)
-    data["damage"] = damage_data(None if report.ok else report)
+        replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
+    data = status_data(replayed.state, moment)
+    data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     print(json_text(data))
     return 0
