@@ -48,15 +48,15 @@ class SnapshotCheck:
         """Fold `item` (a verified event); the problem with its row, if it has one."""
         if self._pending is None:
             return ""
-        if self._fold is None:
-            if not isinstance(item, Event):
-                return self._unfoldable()
-            try:
+        try:  # a record that verifies folds; whatever else, it is one line here
+            if self._fold is None:
+                if not isinstance(item, Event):
+                    return self._unfoldable()
                 self._fold = Fold(item)
-            except ValueError:
-                return self._unfoldable()
-        else:
-            self._fold.add(item)
+            else:
+                self._fold.add(item)
+        except Exception:
+            return self._unfoldable()
         self._ordered = self._ordered and (self._at is None or item.at >= self._at)
         self._at = item.at
         if item.seq != self._pending[0]:
@@ -64,16 +64,20 @@ class SnapshotCheck:
         row, self._pending = self._pending, next(self._rows, None)
         return self._check(row, item)
 
-    def _unfoldable(self) -> str:
-        assert self._pending is not None
-        return (
-            f"a state snapshot is stored for event {self._pending[0]}, but the record does not fold"
-        )
+    def _unfoldable(self, seq: object = None) -> str:
+        if seq is None:
+            assert self._pending is not None
+            seq = self._pending[0]
+        self._pending = None  # nothing after it can be checked
+        return f"a state snapshot is stored for event {seq}, but the record does not fold"
 
     def _check(self, row: tuple[Any, ...], item: Event | Any) -> str:
         assert self._fold is not None
         seq, digest, base, _, at, ordered, lists, rest = row
-        state = self._fold.settled()
+        try:
+            state = self._fold.settled()
+        except Exception:
+            return self._unfoldable(seq)
         expected = self._expected_lists(state)
         wrong = (
             f"the state snapshot at event {seq} is not the fold of the events up to it "

@@ -208,57 +208,61 @@ def before_moment(query: Query, incident_id: str, moment: datetime) -> ReplaySta
 
 
 def write_due(db: Executes, incident_id: str, after_seq: int, last_seq: int) -> None:
-    """Write the snapshots due for events `after_seq` + 1 to `last_seq` (just appended)."""
+    """Write the snapshots due for events `after_seq` + 1 to `last_seq` (just appended).
+
+    A snapshot is a cache: one that cannot be made is left out, and the append goes on.
+    """
     first = (after_seq // SNAPSHOT_EVERY + 1) * SNAPSHOT_EVERY
     for seq in range(first, last_seq + 1, SNAPSHOT_EVERY):
-        row = snapshot_row(db, incident_id, seq)
+        try:
+            row = snapshot_row(db, incident_id, seq)
+        except Exception:  # whatever went wrong, the events are recorded all the same
+            row = None
         if row is not None:
             db.execute(_INSERT, row)
 
 
 def snapshot_row(db: Executes, incident_id: str, seq: int) -> tuple[object, ...] | None:
     """The row of the state after event `seq`, on top of the last usable row before it;
-    None if the events up to it do not fold (a damaged record: `verify` says why)."""
+    None if the events up to it do not fold (a damaged record: `verify` says why).
+    The events are streamed: without a row to start from, the whole record is read."""
 
     def query(sql: str, parameters: Sequence[object]) -> list[tuple[Any, ...]]:
         return db.execute(sql, parameters).fetchall()
 
     heads = query(_HEADS, (incident_id, seq - 1))
-    whole = (seq // SNAPSHOT_EVERY) % WHOLE_EVERY == 0
     stored = load(query, incident_id, heads)
+    rows = db.execute(_ROWS, (incident_id, 0 if stored is None else stored.seq, seq))
     try:
         if stored is None:
-            rows = query(_ROWS, (incident_id, 0, seq))
-            items = [read_item(row) for row in rows]
-            first = items[0] if items else None
+            first = read_item(next(rows))
             if not isinstance(first, Event):
                 return None
             fold, lists, base, ordered, at = Fold(first), {}, 0, True, first.at
-            items = items[1:]
         else:
-            rows = query(_ROWS, (incident_id, stored.seq, seq))
-            items = [read_item(row) for row in rows]
             fold, lists, base = Fold.resume(stored.state), stored.lists, stored.seq
             ordered, at = heads[-1][5] == 1, stored.at
-            if whole:
-                lists, base = {}, 0
+        if (seq // SNAPSHOT_EVERY) % WHOLE_EVERY == 0:
+            lists, base = {}, 0
         before = fold.settled()  # nothing pending: the state as it starts
         kept = _held((name, getattr(before, name)) for name in list_fields())
-        for item in items:
+        digest = None
+        for row in rows:
+            item = read_item(row)
             ordered = ordered and item.at >= at
-            at = item.at
+            at, digest = item.at, item.hash
             fold.add(item)
         state = fold.settled()
-    except (BadRow, ValueError, TypeError):
+    except (BadRow, ValueError, TypeError, StopIteration):
         return None
-    if state.last_seq != seq:
+    if state.last_seq != seq or digest is None:
         return None
     changes = _changes(state, kept, lists)
     rest = encode_fields(state, [name for name in stored_fields() if name not in changes])
     return (
         incident_id,
         seq,
-        rows[-1][8],
+        digest,
         base,
         layout(),
         format_timestamp(at),

@@ -358,3 +358,24 @@ def test_upgrading_a_version_3_file_stores_the_snapshots_the_appends_would_have(
         patch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
         SqliteEventLog.open(copy).close()  # a writer upgrades it
     assert _rows(copy, sampled.incident_id) == written
+
+
+def test_a_snapshot_that_cannot_be_made_never_stops_an_append(
+    sampled: SampledRecord, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot is a cache: whatever goes wrong making one, the events are recorded."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug in the codec")
+
+    monkeypatch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
+    monkeypatch.setattr(snapshots, "encode_fields", broken)
+    before = _rows(copy, sampled.incident_id)
+    with SqliteEventLog.open(copy) as log:
+        state = fold(log.events(sampled.incident_id))
+        clock = ManualClock(sampled.events[-1].at)
+        for n in range(EVERY):
+            log.append([commands.add_note(state, f"note {n}", actor="ada", clock=clock)])
+        assert log.last_seq(sampled.incident_id) == len(sampled.events) + EVERY
+        assert log.verify(sampled.incident_id).ok
+    assert _rows(copy, sampled.incident_id) == before
