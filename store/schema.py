@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 from incident.core.chain import GENESIS_HASH
 from store.derived import add_tick_samples_v3
-from store.snapshots import add_snapshots_v4
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -187,11 +186,18 @@ def _check_outbox_columns(db: Database) -> None:
     )
 
 
+def _add_snapshots_v4(db: Database) -> None:
+    """Version 4: the state snapshots (`store.snapshots`, which folds: imported only here)."""
+    from store.snapshots import add_snapshots_v4
+
+    add_snapshots_v4(db)
+
+
 MIGRATIONS: Mapping[int, Callable[[Database], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
-    4: add_snapshots_v4,
+    4: _add_snapshots_v4,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -101,14 +101,6 @@ def as_text(value: object) -> str:
     return json.dumps(value, separators=(",", ":"))
 
 
-def has_snapshots(query: Query) -> bool:
-    """Whether the file has the table (a version 3 file read as it is has not)."""
-    found = query(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_snapshots'", ()
-    )
-    return bool(found)
-
-
 # --- reading ------------------------------------------------------------------------
 
 
