@@ -65,7 +65,7 @@ _HEADS = (
     "WHERE incident_id = ? AND seq <= ? ORDER BY seq"
 )
 _LISTS = (
-    "SELECT s.seq, s.lists, s.hash = e.hash FROM state_snapshots AS s "
+    "SELECT s.seq, s.lists, s.hash = e.hash AND s.at = e.at FROM state_snapshots AS s "
     "LEFT JOIN events AS e ON e.incident_id = s.incident_id AND e.seq = s.seq "
     "WHERE s.incident_id = ? AND s.seq >= ? AND s.seq <= ? ORDER BY s.seq"
 )

@@ -259,6 +259,21 @@ def test_a_snapshot_whose_event_changed_is_not_used(sampled: SampledRecord, copy
     assert "state snapshot at event" in report.problem
 
 
+def test_a_snapshot_moved_to_an_earlier_time_is_not_used(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    """Its `at` says which moments it may stand for: one that is not its event's is ignored."""
+    rows = _rows(copy, sampled.incident_id)
+    whole = next(row for row in rows[2:] if row[2] == 0)  # read without the rows before it
+    seq, early = whole[0], rows[1][4]
+    _raw(copy, "UPDATE state_snapshots SET at = ? WHERE seq = ?", (early, seq))
+    moment = sampled.events[rows[1][0] + 3].at
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        replayed = state_at_moment(log, sampled.incident_id, moment)
+    assert replayed.state == state_at(sampled.events, moment)
+    assert replayed.snapshot_seq < seq
+
+
 def test_an_event_edited_after_the_snapshot_is_reported_by_replay(
     sampled: SampledRecord, copy: Path
 ) -> None:

@@ -5,8 +5,8 @@ the state at a moment is the nearest stored state at or before it, and the event
 after it up to the moment folded on top. What that checks is less than `verify`:
 
 - the stored state belongs to this chain: every snapshot it is built from names the
-  hash its event has now (so an edit of that event, or a snapshot written for another
-  record, is not used);
+  hash and time its event has now (so an edit of that event, or a snapshot written
+  for another record or moved to another time, is not used);
 - the events folded after it: each links to the one before, from the snapshot's
   event on, and hashes to what it says (as a session checks what others appended).
 
