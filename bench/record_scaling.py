@@ -93,6 +93,19 @@ def build(db: Path, size: int, *, quick: bool) -> int:
     return count
 
 
+def stored_sizes(db: Path) -> str:
+    """The file's size and what its state snapshots take of it (their JSON text)."""
+    connection = sqlite3.connect(db)
+    try:
+        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row = connection.execute(
+            "SELECT COUNT(*), COALESCE(SUM(LENGTH(lists) + LENGTH(rest)), 0) FROM state_snapshots"
+        ).fetchone()
+    finally:
+        connection.close()
+    return f"file {db.stat().st_size / 1e6:.1f} MB, {row[0]} state snapshots {row[1] / 1e6:.2f} MB"
+
+
 def span(db: Path) -> tuple[datetime, datetime, datetime]:
     """The incident's T+0, first and last event times."""
     with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
@@ -298,7 +311,7 @@ def main() -> int:
             db = Path(scratch) / f"incident-{size}.db"
             began = time.perf_counter()
             count = build(db, size, quick=args.quick)
-            print(f"{count:>8} (built in {time.perf_counter() - began:.1f} s)")
+            print(f"{count:>8} (built in {time.perf_counter() - began:.1f} s; {stored_sizes(db)})")
             report_size(db, count, runs, growth)
     report_growth(growth)
     return 0

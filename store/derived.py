@@ -96,6 +96,14 @@ def add_tick_samples_v3(db: Executes) -> None:
             db.execute(INSERT, found)
 
 
+def has_snapshots(connection: sqlite3.Connection) -> bool:
+    """Whether the file has the `state_snapshots` table (not a version 3 file read as it is)."""
+    row = connection.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'state_snapshots'"
+    ).fetchone()
+    return row is not None
+
+
 def has_summaries(connection: sqlite3.Connection) -> bool:
     """Whether the file has the `tick_samples` table (a version 2 file read as it is has not)."""
     row = connection.execute(

@@ -22,7 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS_HASH
 from store.derived import TICK_KIND
-from store.schema import APPEND_ONLY_MESSAGE, CHAIN_MESSAGE, SCHEMA_VERSION, SchemaProblem
+from store.schema import APPEND_ONLY_MESSAGE, CHAIN_MESSAGE, SchemaProblem
+
+SCHEMA_VERSION = 3
+"""A PostgreSQL record's own version: a SQLite file's 4 added state snapshots, which a
+PostgreSQL record does not keep (its replay folds from the declaration)."""
 
 if TYPE_CHECKING:
     import psycopg

@@ -19,7 +19,7 @@ from store.derived import add_tick_samples_v3
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """The newest layout this code can read and write."""
 
 EVENTS_READABLE_SINCE = 1
@@ -28,7 +28,8 @@ EVENTS_READABLE_SINCE = 1
 A read-only opening may not migrate the file (it may be evidence, or someone
 else's), and it needs nothing but `events`. Versions from this one up to
 SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
-version 3 the tick summaries, used only where they are found), so it reads them
+version 3 the tick summaries, version 4 the state snapshots, each used only
+where it is found), so it reads them
 as they are. A migration that changes the columns of
 `events` or its triggers must raise this to its own version.
 """
@@ -185,10 +186,18 @@ def _check_outbox_columns(db: Database) -> None:
     )
 
 
+def _add_snapshots_v4(db: Database) -> None:
+    """Version 4: the state snapshots (`store.snapshots`, which folds: imported only here)."""
+    from store.snapshots import add_snapshots_v4
+
+    add_snapshots_v4(db)
+
+
 MIGRATIONS: Mapping[int, Callable[[Database], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
+    4: _add_snapshots_v4,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import sqlite3
 from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,7 +28,7 @@ from incident.core.events import Event, NewEvent
 from incident.core.payloads import ProbeSamples
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import INSERT as INSERT_SUMMARY
-from store.derived import has_summaries, summary_rows
+from store.derived import has_snapshots, has_summaries, summary_rows
 from store.errors import StoreError
 from store.rows import (
     BadRow,
@@ -42,10 +43,12 @@ from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
 from store.summarised import (
     entries_and_ticks,
-    stored_summaries,
-    summary_problem,
     with_summaries,
 )
+from store.verifying import verify_record
+
+if TYPE_CHECKING:
+    from store.snapshots import ReplayStart
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
@@ -91,6 +94,8 @@ class SqliteEventLog(SqliteFile):
         self._read_only = read_only
         self._summaries = has_summaries(connection)
         """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
+        self._snapshots = has_snapshots(connection)
+        """Whether the file keeps state snapshots (`store.snapshots`; not a version 3 file)."""
 
     @classmethod
     def open(
@@ -193,6 +198,9 @@ class SqliteEventLog(SqliteFile):
         rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
         connection.executemany(_INSERT, rows)
         connection.executemany(INSERT_SUMMARY, summary_rows(rows))
+        from store.snapshots import write_due  # the fold's modules: not for every command
+
+        write_due(connection, incident_id, int(last_seq), int(last_seq) + len(rows))
         return recorded
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
@@ -280,6 +288,15 @@ class SqliteEventLog(SqliteFile):
                 return data
         raise StoreError(self._path, f"incident {incident_id}: event {seq} is not a probe tick")
 
+    def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None:
+        """Where folding the events up to `moment` may start, if the record's times never
+        go back (`store.snapshots.before_moment`); None: read the whole record."""
+        if not self._snapshots:
+            return None
+        from store.snapshots import before_moment
+
+        return before_moment(self._query, incident_id, moment)
+
     def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
         with self._using("cannot read the log") as connection:
             return connection.execute(sql, parameters).fetchall()
@@ -340,41 +357,15 @@ class SqliteEventLog(SqliteFile):
         return 0 if row is None else int(row[0])
 
     def verify(self, incident_id: str) -> ChainReport:
-        """Recompute the incident's chain; an unreadable row is reported, not raised.
-
-        Besides the links and hashes, each row's `at` and `payload` text must be
-        exactly the canonical encoding the hash covers (see `incident.core.chain`).
-        A clean report proves the stored events are the ones that were hashed,
-        not that none were cut from the end: compare `head_hash` with one
-        recorded elsewhere (a report, a ticket) to detect truncation. The rows
-        stream through, and reading stops at the first problem.
-
-        The tick summaries kept beside the events are derived again from each
-        verified tick and compared: one that says something else than its event,
-        or that stands for an event that is no tick, is a problem at that event
-        (readers would not misread the record, but someone wrote it); one that
-        stands for no recorded event is a problem past the head.
-        """
-        walk = ChainWalk(incident_id)
-        summaries = stored_summaries(self._query, incident_id) if self._summaries else iter(())
-        pending = next(summaries, None)
-        try:
-            for item in checked_items(self._pages(incident_id, 0, None), walk):
-                if walk.failure is not None:
-                    break
-                stored = None
-                if pending is not None and pending[0] == item.seq:
-                    stored, pending = pending, next(summaries, None)
-                if problem := summary_problem(stored, item):
-                    walk.fail(item.seq, problem)
-                    break
-        except BadRow:
-            pass  # failed in `walk` already
-        if walk.failure is None and pending is not None:
-            walk.fail(
-                int(pending[0]), f"a tick summary stands for event {pending[0]}, not recorded"
-            )
-        return walk.report()
+        """Recompute the incident's chain, and check what is kept beside it
+        (`store.verifying.verify_record`); an unreadable row is reported, not raised."""
+        return verify_record(
+            self._query,
+            lambda: self._pages(incident_id, 0, None),
+            incident_id,
+            summaries=self._summaries,
+            snapshots=self._snapshots,
+        )
 
     def seq_of_hash(self, incident_id: str, digest: str) -> int | None:
         """The seq of the incident's event whose hash is `digest`, if there is one."""

@@ -25,6 +25,17 @@ class Backend:
     cluster: Cluster | None = None
     database: str = ""
 
+    @property
+    def schema_version(self) -> int:
+        """The version this backend writes (a SQLite file keeps state snapshots too)."""
+        if self.cluster is None:
+            from store.schema import SCHEMA_VERSION
+
+            return SCHEMA_VERSION
+        from store.postgres_schema import SCHEMA_VERSION as POSTGRES_VERSION
+
+        return POSTGRES_VERSION
+
     def open(self, *, read_only: bool = False) -> EventRecord:
         return open_event_log(self.location, read_only=read_only)
 

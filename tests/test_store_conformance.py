@@ -25,7 +25,7 @@ from incident.core.payloads import Declared, NoteAdded, ProbeSamples
 from incident.core.samples import Outcome, Sample
 from incident.core.ticks import ProbeTick, SampledTick
 from runbooks import load_runbook, resolve_runbook
-from store import SCHEMA_VERSION, StoreError
+from store import StoreError
 from tests.postgres_server import Cluster
 from tests.store_backends import Backend, opened, postgres_backend, sqlite_backend
 from tests.store_helpers import REPO, START, new_event, truncated
@@ -132,8 +132,8 @@ def test_schema_version_is_recorded_and_a_newer_one_refused(backend: Backend) ->
     with opened(backend) as log:
         log.append([new_event()])
     stored = "SELECT value FROM meta WHERE key = 'schema_version'"
-    assert backend.owner_sql(stored) == str(SCHEMA_VERSION)
-    backend.owner_sql(f"UPDATE meta SET value = '{SCHEMA_VERSION + 1}'")
+    assert backend.owner_sql(stored) == str(backend.schema_version)
+    backend.owner_sql(f"UPDATE meta SET value = '{backend.schema_version + 1}'")
     for read_only in (False, True):
         with pytest.raises(StoreError, match="newer than this lastgood supports") as caught:
             backend.open(read_only=read_only)

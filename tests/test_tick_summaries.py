@@ -182,7 +182,7 @@ def test_the_previous_release_is_summarised_when_a_writer_opens_it(tmp_path: Pat
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         summaries = conn.execute("SELECT COUNT(*) FROM tick_samples").fetchone()[0]
         ticks = conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'probe.samples'").fetchone()
-    assert version == 3 and 0 < summaries <= ticks[0]
+    assert version == 4 and 0 < summaries <= ticks[0]
     assert documents() == before
     assert all(text.startswith(f"{i}: ok") for i, (text, _, _) in before.items())
     assert closed

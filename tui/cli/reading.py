@@ -8,21 +8,24 @@ one timestamp format (`incident.core.events.format_timestamp`).
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import sys
 import tempfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report
 from incident.app.params import machine_zone
+from incident.app.replay import state_at_moment
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import Event
-from incident.core.replay import Recording, parse_offset, state_at_items
+from incident.core.replay import Recording, parse_offset
 from incident.core.state import IncidentState, fold
 from incident.core.text import json_text
 from incident.reports.ics import NotScheduled, postmortem_ics
@@ -39,12 +42,30 @@ from tui.cli.record_verbs import damage_data
 from tui.cli.recording import say
 
 
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector paused while a whole record is read.
+
+    Reading one keeps hundreds of thousands of small objects (a tuple per probe tick,
+    the fold's deques) and makes no cycles, yet each of the collector's full passes
+    walks every one of them: a fifth of a 100,000-event export's time
+    (`bench/README.md`). What it would collect is collected once, after.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     if args.format == "ics":
         return cmd_ics(args)
     if args.check_step:
         return cmd_export_checked(args)
-    with open_log(args, read_only=True) as log:
+    with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()
         if args.format == "json":
@@ -112,7 +133,7 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
 def cmd_timeline(args: argparse.Namespace) -> int:
     if not args.gap > 0:
         raise CliError("--gap must be more than zero minutes")
-    with open_log(args, read_only=True) as log:
+    with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()
         record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
@@ -213,24 +234,23 @@ def replay_offset(args: argparse.Namespace) -> timedelta | None:
 def cmd_replay_json(args: argparse.Namespace) -> int:
     """The state at `--at` (default: the end) in `status --json`'s shape.
 
-    One pass over the record, verifying it (for `damage`) and folding the events
-    up to the moment as they stream; the moment comes first, from the declaration
-    (or from the last event, without `--at`).
+    From the nearest state stored at or before the moment, the events after it
+    folded and their links verified (`incident.app.replay` says what that checks,
+    and what only `verify` does). The moment comes first, from the
+    declaration (or from the last event, without `--at`).
     """
     offset = replay_offset(args)
     with open_log(args, read_only=True, snapshot=True) as log:
         require_incident(log, args.id)
-        first = next(iter(log.scan(args.id)))
+        first = next(iter(log.scan(args.id, upto_seq=1)))
         if offset is not None:
             declared = open_state([first if isinstance(first, Event) else first.event()])
             moment = declared.started_at + offset
         else:
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
-        walk = ChainWalk(args.id)
-        state = readable(log, args.id, lambda: state_at_items(log.scan(args.id, walk=walk), moment))
-        report = walk.report()
-    data = status_data(state, moment)
-    data["damage"] = damage_data(None if report.ok else report)
+        replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
+    data = status_data(replayed.state, moment)
+    data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     print(json_text(data))
     return 0

@@ -1,0 +1,396 @@
+"""States stored every N events: the codec, the rows the appends write, replay from them, verify.
+
+Real SQLite files. The sampled record (about 1,150 events, most of them probe ticks) is
+written with a snapshot every 50 events (and its lists whole every tenth), so that one
+small record has rows of every kind; `replay --at`'s answer is compared with the plain
+fold of the events up to each moment, and `verify` is shown the forgeries it must find.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from incident import commands
+from incident.app.replay import state_at_moment
+from incident.core.clock import ManualClock
+from incident.core.events import Event
+from incident.core.records import ActionItem, Communication, Note
+from incident.core.replay import state_at
+from incident.core.samples import Outcome, Sample
+from incident.core.state import IncidentState, fold
+from incident.core.state_codec import SnapshotError, decode_state, encode_state
+from store import SqliteEventLog, snapshots
+from tests.golden.incidents import closed_record, hostile_record
+from tests.golden.sampled import SampledRecord, sampled_record
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
+EVERY = 50
+
+
+@pytest.fixture(scope="module")
+def sampled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[SampledRecord]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
+        record = sampled_record(tmp_path_factory.mktemp("snapshots") / "sampled.db")
+        with sqlite3.connect(record.db) as conn:  # the -wal folded in: one file is the record
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        yield record
+
+
+@pytest.fixture
+def copy(sampled: SampledRecord, tmp_path: Path) -> Path:
+    target = tmp_path / "copy.db"
+    shutil.copyfile(sampled.db, target)
+    return target
+
+
+def _rows(db: Path, incident_id: str) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT seq, hash, base, layout, at, ordered, lists, rest FROM state_snapshots "
+            "WHERE incident_id = ? ORDER BY seq",
+            (incident_id,),
+        ).fetchall()
+
+
+def _raw(db: Path, sql: str, parameters: tuple[object, ...]) -> None:
+    """Edit the file as another tool would (the append-only triggers dropped first)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            conn.execute(f'DROP TRIGGER "{name}"')
+        conn.execute(sql, parameters)
+    finally:
+        conn.close()
+
+
+def _recorded() -> dict[str, list[Event]]:
+    found = {"closed": closed_record().events, "hostile": hostile_record().events}
+    with SqliteEventLog.open(FIXTURE, read_only=True) as log:
+        for incident_id in log.incident_ids():
+            found[f"previous release {incident_id}"] = log.events(incident_id)
+    return found
+
+
+RECORDED = _recorded()
+
+
+# --- the codec ------------------------------------------------------------------------
+
+
+def _through_json(state: IncidentState, declaration: Event) -> IncidentState:
+    text = json.dumps(encode_state(state))
+    return decode_state(declaration, json.loads(text))
+
+
+@settings(max_examples=60, deadline=None)
+@given(name=st.sampled_from(sorted(RECORDED)), where=st.floats(0, 1))
+def test_a_state_stored_and_read_back_goes_on_as_the_fold_from_the_start(
+    name: str, where: float
+) -> None:
+    events = RECORDED[name]
+    split = max(1, round(where * len(events)))
+    stored = _through_json(fold(events[:split]), events[0])
+    assert stored == fold(events[:split])
+    for event in events[split:]:
+        stored.apply(event)
+    assert stored == fold(events)
+
+
+AWARE = st.datetimes(
+    min_value=datetime(1, 1, 2), max_value=datetime(9999, 12, 30), timezones=st.just(UTC)
+)
+TEXT = st.text(max_size=40)
+NUMBER = st.floats(allow_nan=False) | st.integers(-(2**53), 2**53)
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    notes=st.lists(st.builds(Note, TEXT, TEXT, AWARE, st.booleans()), max_size=5),
+    messages=st.lists(
+        st.builds(Communication, TEXT, TEXT, AWARE, st.none() | TEXT, st.none() | TEXT),
+        max_size=3,
+    ),
+    items=st.lists(
+        st.builds(
+            ActionItem,
+            st.integers(1, 99),
+            TEXT,
+            TEXT,
+            st.none() | st.dates(min_value=date(1, 1, 1)),
+            TEXT,
+            AWARE,
+        ),
+        max_size=3,
+    ),
+    samples=st.lists(
+        st.builds(
+            Sample,
+            TEXT,
+            AWARE,
+            st.sampled_from(Outcome),
+            st.none() | NUMBER,
+            st.none() | st.integers(100, 599),
+            st.none() | NUMBER,
+            st.none() | TEXT,
+            TEXT,
+        ),
+        max_size=4,
+    ),
+    roles=st.dictionaries(TEXT, TEXT, max_size=3),
+    severities=st.lists(st.tuples(AWARE, TEXT), max_size=3),
+)
+def test_any_values_the_records_hold_are_read_back_as_they_were(
+    notes: list[Note],
+    messages: list[Communication],
+    items: list[ActionItem],
+    samples: list[Sample],
+    roles: dict[str, str],
+    severities: list[tuple[datetime, str]],
+) -> None:
+    declaration = RECORDED["closed"][0]
+    state = fold([declaration])
+    state.notes, state.communications, state.action_items = notes, messages, items
+    state.samples = {"health": samples} if samples else {}
+    state.roles, state.severity_history = roles, severities
+    assert _through_json(state, declaration) == state
+
+
+def _encoded() -> dict[str, Any]:
+    events = RECORDED["closed"]
+    return json.loads(json.dumps(encode_state(fold(events))))
+
+
+def _set(path: list[object], value: object) -> dict[str, Any]:
+    data = _encoded()
+    target: Any = data
+    for key in path[:-1]:
+        target = target[key]  # type: ignore[index]
+    target[path[-1]] = value  # type: ignore[index]
+    return data
+
+
+@pytest.mark.parametrize(
+    ("data", "problem"),
+    [
+        (_set(["title"], 7), "field 'title': expected str, found int"),
+        (_set(["closed_at"], "2026-11-28T09:00:00"), "time without a zone"),
+        (_set(["closed_at"], "yesterday"), "unreadable time"),
+        (_set(["notes", 0], ["text", "by"]), "a Note of 4 fields"),
+        (_set(["notes", 0, 3], 1), "expected bool, found int"),
+        (_set(["severity_history", 0], ["2026-11-28T09:00:00+00:00"]), "an array of 2"),
+        (_set(["pattern"], "sideways"), "'sideways' is no DeploymentPattern"),
+        (_set(["roles"], ["commander", "Ada"]), "expected an object"),
+        (_set(["sample_count"], 1.5), "expected int, found float"),
+        ({k: v for k, v in _encoded().items() if k != "notes"}, "missing ['notes']"),
+        ({**_encoded(), "extra": 1}, "extra ['extra']"),
+        (_set(["steps"], {}), "not the steps the runbook applies"),
+    ],
+)
+def test_a_snapshot_that_is_not_a_state_is_refused_with_the_reason(
+    data: dict[str, Any], problem: str
+) -> None:
+    with pytest.raises(SnapshotError) as caught:
+        decode_state(RECORDED["closed"][0], data)
+    assert problem in str(caught.value)
+
+
+# --- the rows the appends write, and replay from them ----------------------------------
+
+
+def test_each_nth_event_appended_stores_the_state_after_it(sampled: SampledRecord) -> None:
+    rows = _rows(sampled.db, sampled.incident_id)
+    count = len(sampled.events)
+    assert [row[0] for row in rows] == list(range(EVERY, count + 1, EVERY))
+    assert [row[2] for row in rows] == [
+        0 if seq % (EVERY * snapshots.WHOLE_EVERY) == 0 or seq == EVERY else seq - EVERY
+        for seq, *_ in rows
+    ]
+    for seq, digest, *_ in rows:
+        assert digest == sampled.events[seq - 1].hash
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        for seq, *_ in rows:
+            start = log.replay_start(sampled.incident_id, sampled.events[seq - 1].at)
+            assert start is not None and start.stored is not None
+            assert start.stored.seq == seq
+            assert start.stored.state == fold(sampled.events[:seq])
+
+
+def _moments(events: list[Event]) -> list[datetime]:
+    """Every 23rd event's time, a moment between it and the next, and the ends."""
+    picked = events[::23] + events[-2:]
+    return [e.at for e in picked] + [e.at + timedelta(milliseconds=1) for e in picked]
+
+
+def test_replay_at_any_moment_is_the_fold_of_the_events_up_to_it(sampled: SampledRecord) -> None:
+    events = sampled.events
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        for moment in _moments(events):
+            replayed = state_at_moment(log, sampled.incident_id, moment)
+            assert replayed.state == state_at(events, moment), moment
+            assert replayed.report.ok
+            upto = sum(1 for e in events if e.at <= moment)
+            assert replayed.snapshot_seq == upto // EVERY * EVERY
+            assert replayed.report.count >= upto  # the links checked reach the moment
+
+
+def test_a_snapshot_whose_event_changed_is_not_used(sampled: SampledRecord, copy: Path) -> None:
+    """A row names its event's hash: once it is not the event's, replay starts before it."""
+    rows = _rows(copy, sampled.incident_id)
+    seq = rows[3][0]
+    _raw(copy, "UPDATE state_snapshots SET hash = ? WHERE seq = ?", ("0" * 64, seq))
+    moment = sampled.events[seq + 5].at
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        replayed = state_at_moment(log, sampled.incident_id, moment)
+        assert replayed.snapshot_seq < seq
+        assert replayed.state == state_at(sampled.events, moment)
+        report = log.verify(sampled.incident_id)
+    assert (report.ok, report.first_bad_seq) == (False, seq)
+    assert "state snapshot at event" in report.problem
+
+
+def test_a_snapshot_moved_to_an_earlier_time_is_not_used(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    """Its `at` says which moments it may stand for: one that is not its event's is ignored."""
+    rows = _rows(copy, sampled.incident_id)
+    whole = next(row for row in rows[2:] if row[2] == 0)  # read without the rows before it
+    seq, early = whole[0], rows[1][4]
+    _raw(copy, "UPDATE state_snapshots SET at = ? WHERE seq = ?", (early, seq))
+    moment = sampled.events[rows[1][0] + 3].at
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        replayed = state_at_moment(log, sampled.incident_id, moment)
+    assert replayed.state == state_at(sampled.events, moment)
+    assert replayed.snapshot_seq < seq
+
+
+def test_an_event_edited_after_the_snapshot_is_reported_by_replay(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    seq = EVERY * 3 + 7
+    _raw(copy, "UPDATE events SET actor = 'mallory' WHERE seq = ?", (seq,))
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        replayed = state_at_moment(log, sampled.incident_id, sampled.events[seq + 2].at)
+    assert replayed.snapshot_seq == EVERY * 3
+    assert (replayed.report.ok, replayed.report.first_bad_seq) == (False, seq)
+    assert replayed.report.problem == "content does not match its hash"
+
+
+FORGED_NOTE = '["x","y","2026-11-28T09:00:00+00:00",false]'
+
+
+@pytest.mark.parametrize(
+    ("column", "edit"),
+    [
+        ("rest", lambda text: text.replace('"title":"', '"title":"not ', 1)),
+        ("lists", lambda text: text.replace('"notes":[3,[', f'"notes":[3,[{FORGED_NOTE},', 1)),
+        ("lists", lambda text: text.replace('"severity_history":[1,', '"severity_history":[0,', 1)),
+        ("at", lambda text: text.replace("Z", "1Z")),
+        ("ordered", lambda value: 0),
+    ],
+)
+def test_verify_reports_a_forged_snapshot_at_its_event(
+    sampled: SampledRecord, copy: Path, column: str, edit: Any
+) -> None:
+    rows = _rows(copy, sampled.incident_id)
+    names = ["seq", "hash", "base", "layout", "at", "ordered", "lists", "rest"]
+    at = names.index(column)
+    forged = next(row for row in rows if row[2] != 0 and edit(row[at]) != row[at])
+    value = edit(forged[at])
+    _raw(copy, f"UPDATE state_snapshots SET {column} = ? WHERE seq = ?", (value, forged[0]))
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        report = log.verify(sampled.incident_id)
+    assert (report.ok, report.first_bad_seq) == (False, forged[0])
+    assert report.problem == (
+        f"the state snapshot at event {forged[0]} is not the fold of the events up to it "
+        "(forged or stale)"
+    )
+
+
+def test_verify_reports_a_snapshot_of_an_event_not_recorded(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    last = _rows(copy, sampled.incident_id)[-1]
+    beyond = len(sampled.events) + 10
+    _raw(
+        copy,
+        "INSERT INTO state_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sampled.incident_id, beyond, *last[1:]),
+    )
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        report = log.verify(sampled.incident_id)
+    assert (report.ok, report.first_bad_seq) == (False, beyond)
+    assert report.problem == f"a state snapshot stands for event {beyond}, not recorded"
+
+
+def test_an_intact_record_with_snapshots_verifies(sampled: SampledRecord) -> None:
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        assert log.verify(sampled.incident_id).ok
+
+
+def test_a_time_that_goes_back_makes_replay_read_the_whole_record(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    """A wall clock set back: an event after the snapshot may be at or before the moment."""
+    with (
+        pytest.MonkeyPatch.context() as patch,
+        SqliteEventLog.open(copy) as log,
+    ):
+        patch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
+        state = fold(log.events(sampled.incident_id))
+        clock = ManualClock(sampled.events[100].at)  # before most of the record
+        log.append([commands.add_note(state, "written late", actor="ada", clock=clock)])
+        events = log.events(sampled.incident_id)
+    moment = events[400].at
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        assert log.replay_start(sampled.incident_id, moment) is None
+        replayed = state_at_moment(log, sampled.incident_id, moment)
+    assert replayed.snapshot_seq == 0
+    assert replayed.state == state_at(events, moment)
+    assert any(note.text == "written late" for note in replayed.state.notes)
+
+
+def test_upgrading_a_version_3_file_stores_the_snapshots_the_appends_would_have(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    written = _rows(copy, sampled.incident_id)
+    _raw(copy, "DROP TABLE state_snapshots", ())
+    _raw(copy, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", ())
+    with SqliteEventLog.open(copy, read_only=True) as log:  # read as it is: no snapshots
+        moment = sampled.events[-1].at
+        assert state_at_moment(log, sampled.incident_id, moment).state == sampled.state
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
+        SqliteEventLog.open(copy).close()  # a writer upgrades it
+    assert _rows(copy, sampled.incident_id) == written
+
+
+def test_a_snapshot_that_cannot_be_made_never_stops_an_append(
+    sampled: SampledRecord, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A snapshot is a cache: whatever goes wrong making one, the events are recorded."""
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a bug in the codec")
+
+    monkeypatch.setattr(snapshots, "SNAPSHOT_EVERY", EVERY)
+    monkeypatch.setattr(snapshots, "encode_fields", broken)
+    before = _rows(copy, sampled.incident_id)
+    with SqliteEventLog.open(copy) as log:
+        state = fold(log.events(sampled.incident_id))
+        clock = ManualClock(sampled.events[-1].at)
+        for n in range(EVERY):
+            log.append([commands.add_note(state, f"note {n}", actor="ada", clock=clock)])
+        assert log.last_seq(sampled.incident_id) == len(sampled.events) + EVERY
+        assert log.verify(sampled.incident_id).ok
+    assert _rows(copy, sampled.incident_id) == before
