@@ -42,10 +42,13 @@ from store.schema import EVENT_COLUMNS, SchemaProblem
 from store.summarised import entries_and_ticks, stored_summaries, summary_problem, with_summaries
 
 if TYPE_CHECKING:
+    from datetime import datetime
+
     import psycopg
 
     from store.postgres_listen import PostgresListener
     from store.postgres_outbox import PostgresOutbox
+    from store.snapshots import ReplayStart
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
@@ -117,6 +120,11 @@ class PostgresEventLog(PostgresDatabase):
     def read_only(self) -> bool:
         """Whether this log refuses appends."""
         return self._read_only
+
+    def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None:
+        """None: a PostgreSQL record keeps no state snapshots, so a replay folds from the
+        declaration (a server-side snapshot table is work not done yet)."""
+        return None
 
     def listen(self, incident_id: str) -> PostgresListener:
         """A live feed of the incident's appends, on a connection of its own: a screen
