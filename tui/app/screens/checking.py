@@ -17,6 +17,7 @@ from incident.app import closeout, steps
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
+from incident.core.gates import decision_gate
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
@@ -54,7 +55,9 @@ class StepVerbs:
             desk.notify(f"'{record.step.title}' is already {status}; u reopens it")
             return
         step = record.step
-        if step.kind == StepKind.COMMUNICATION and step.template:
+        if self._is_decision(step_id) and step_id not in state.approvals:
+            self.open_decision()
+        elif step.kind == StepKind.COMMUNICATION and step.template:
             self.comms.open_composer(step.template)
         elif step.kind == StepKind.DATABASE and state.tier_choice is None:
             self.open_tiers()
@@ -186,6 +189,13 @@ class StepVerbs:
             if tier and tier.approver and tier_target(tier.id) not in state.approvals:
                 return tier.id, f"database tier: {tier.title}", tier.approver
         return None
+
+    def _is_decision(self, step_id: str | None) -> bool:
+        """The decision gate's way in from the checklist is the decision screen, which
+        shows each trigger's state (`a`, the approve verb, still records a bare approval,
+        as `lastgood approve` does)."""
+        gate = decision_gate(self.desk.state)
+        return gate is not None and gate.step.id == step_id
 
     def approve_highlighted(self) -> None:
         desk = self.desk

@@ -157,13 +157,16 @@ class Comms:
         return bool(failed_keys(self.desk.state)) and self.notifier is not None
 
     def review_due(self) -> None:
-        """Review the first message waiting for confirmation: send, decline or wait."""
+        """Review a message waiting for confirmation (the highlighted step's, if it waits;
+        else the first): send, decline or wait."""
         desk = self.desk
         due = awaiting_confirmation(desk.state, desk.now())
         if not due:
             desk.notify("No message is waiting to be sent.")
             return
-        message = due[0]
+        step_id = desk.view.selected_step
+        template = desk.state.steps[step_id].step.template if step_id is not None else None
+        message = next((m for m in due if m.template == template), due[0])
 
         def previewed(outcome: Outcome[str]) -> None:
             if isinstance(outcome.error, CommandError | StoreError):
