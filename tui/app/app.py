@@ -38,6 +38,8 @@ class LastGoodApp(PlainToasts):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
+    """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
     TITLE = "lastgood"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),

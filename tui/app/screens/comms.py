@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from incident.app import messages
 from incident.app.autosend import record_auto_sends, record_overdue
+from incident.app.next_key import DUE_KEY
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -115,13 +116,8 @@ class Comms:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
-        for message in fresh:
-            self.desk.notify(
-                f"The {_label(message.template)} message is ready: m reviews and sends it",
-                title="Message due",
-                severity="warning",
-                timeout=10,
-            )
+        if fresh:
+            self.desk.notify(due_notice(due), title="Message due", severity="warning", timeout=10)
         self.desk.screen.refresh_bindings()
 
     def remind(self) -> None:
@@ -270,6 +266,14 @@ class Comms:
             ),
             send,
         )
+
+
+def due_notice(due: list[DueMessage]) -> str:
+    """One toast for every message waiting, however many fell due at once."""
+    if len(due) == 1:
+        return f"The {_label(due[0].template)} message is ready: {DUE_KEY} reviews and sends it"
+    names = ", ".join(_label(m.template) for m in due)
+    return f"{len(due)} messages due — press {DUE_KEY}: {names}"
 
 
 def _label(template: str) -> str:
