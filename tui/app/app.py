@@ -26,6 +26,7 @@ from tui.app.help import help_sections
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
+from tui.app.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from store.outbox import Outbox
@@ -33,7 +34,7 @@ if TYPE_CHECKING:
     from tui.net.network_loop import NetworkLoop
 
 
-class LastGoodApp(PlainToasts):
+class LastGoodApp(TypeAhead, PlainToasts):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"
