@@ -292,10 +292,38 @@ class StepVerbs:
             for tier in runbook.database_tiers
         ]
         chosen = state.tier_choice.tier if state.tier_choice else None
+        step_id = desk.view.selected_step
+        if step_id is not None and state.steps[step_id].step.kind != StepKind.DATABASE:
+            step_id = None  # `b` elsewhere: the tier alone, the step left as it is
+
+        def record(tier_id: str, reason: str) -> None:
+            if step_id is None:
+                desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+                return
+            actor, step = desk.actor, step_id
+            desk.record(
+                lambda s: steps.settle_database(s, actor, step, tier_id, reason=reason),
+                BY_NAME["db-tier"],
+                after=desk.advance,
+            )
 
         def choose(result: tuple[str, str] | None) -> None:
-            if result:
-                tier_id, reason = result
-                desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+            if not result:
+                return
+            tier_id, reason = result
+            warning = steps.tier_warning(desk.state, tier_id)
+            if warning is None:
+                record(tier_id, reason)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    record(tier_id, reason)
+
+            from tui.app.modals.confirm import ConfirmModal
+
+            desk.screen.app.push_screen(
+                ConfirmModal("Data loss before the decision", warning, "Choose it"), confirmed
+            )
 
         desk.screen.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)
