@@ -17,6 +17,8 @@ from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus, tier_target
+from incident.health.readings import evidence_for
+from incident.health.triggers import TriggerState, read_triggers
 from runbooks.model import StepKind
 
 
@@ -61,7 +63,10 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
     step = record.step
     gate = decision_gate(state)
     if gate is not None and gate.step.id == step_id and step_id not in state.approvals:
-        return NextKey(DECIDE_KEY, "the decision screen, each trigger's state, then decide")
+        triggers = read_triggers(state)
+        met = sum(1 for t in triggers if t.state is TriggerState.MET)
+        counted = f" ({met} of {len(triggers)} triggers met)" if triggers else ""
+        return NextKey(DECIDE_KEY, f"the decision screen{counted}, then decide")
     if step.approver or step.kind == StepKind.APPROVAL:
         if step_id not in state.approvals:
             return NextKey(APPROVE_KEY, "record who approves this gate and why")
@@ -84,6 +89,11 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
         return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")
     if step.kind == StepKind.COMMAND and step.command:
         return NextKey(CHECK_KEY, "confirm the command, which runs and checks this")
+    if step.kind == StepKind.VERIFICATION and step.probe:
+        found = evidence_for(state, step)
+        if found.holds:
+            return NextKey(CHECK_KEY, f"check it, the evidence holds ({found.detail})")
+        return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
     if step.kind == StepKind.VERIFICATION:
         return NextKey(CHECK_KEY, "check it once the evidence holds")
     return NextKey(CHECK_KEY, "check it once done")

@@ -71,3 +71,11 @@ class PlainToasts(App[None]):
             self._unnotify(notification, refresh=False)
         if stale:
             self._refresh_notifications()
+
+    def withdraw(self, title: str) -> None:
+        """Take down the live toasts titled `title`: what they said no longer holds."""
+        stale = [n for n in self._notifications if n.title == visible(title)]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()

@@ -36,6 +36,7 @@ from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
 from store.outbox import Outbox
+from tui.app.plain import PlainToasts
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
@@ -45,6 +46,9 @@ if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
     from tui.net.delivery import DeliveryResult
     from tui.net.network_loop import NetworkLoop
     from tui.net.notifier import Notifier
+
+DUE_TITLE = "Message due"
+"""The title of the one toast that says messages wait (`due_notice`)."""
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
@@ -117,7 +121,9 @@ class Comms:
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
         if fresh:
-            self.desk.notify(due_notice(due), title="Message due", severity="warning", timeout=10)
+            self.desk.notify(due_notice(due), title=DUE_TITLE, severity="warning", timeout=10)
+        elif not due and isinstance(self.desk.screen.app, PlainToasts):
+            self.desk.screen.app.withdraw(DUE_TITLE)  # sent or declined: nothing waits now
         self.desk.screen.refresh_bindings()
 
     def remind(self) -> None:
