@@ -10,6 +10,7 @@ phases 1 to 3 done; the record must agree.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
@@ -28,9 +29,11 @@ def test_the_demo_reaches_verified_in_at_most_20_keys(tmp_path: Path) -> None:
         keys = "\n".join(driver.log)
         assert driver.total <= MAX_KEYS, f"{driver.total} keys to verified:\n{keys}"
         assert screen.count("✓ DONE") >= 3, screen
+        found = re.search(r"INC-[0-9]{8}-[0-9A-F]{4}", screen)
+        assert found is not None, screen
         tmux.keys(pane, "q")
         tmux.wait_for(pane, "the demo gone", lambda s: "Reopen it" in s or "INC-" not in s)
 
-    status = json.loads(Cli(db, actor="Ada").ok("status", "--json"))
+    status = json.loads(Cli(db, actor="Ada").ok("status", found.group(0), "--json"))
     verify = {s["id"]: s["state"] for s in status["steps"] if s["phase"] == "verify"}
     assert verify == {"confirm-version": "done", "check-health": "done", "smoke-test": "done"}

@@ -69,6 +69,7 @@ async def test_before_the_decision_a_data_losing_tier_asks_first(tmp_path: Path)
         state = fold(log.events(incident_id))
     assert state.tier_choice is not None
     assert (state.tier_choice.tier, state.tier_choice.reason) == ("down-migrations", REASON)
+    assert state.steps["database-rollback"].done  # chosen from its step, nothing left to ask
 
 
 async def test_after_the_decision_or_without_data_loss_nothing_is_asked(tmp_path: Path) -> None:
@@ -83,6 +84,8 @@ async def test_after_the_decision_or_without_data_loss_nothing_is_asked(tmp_path
         assert isinstance(app.screen, IncidentScreen)
         assert screen.state.tier_choice is not None
         assert screen.state.tier_choice.tier == "restore-backup"
+        # Leadership has still to approve this tier: the step waits, unchecked.
+        assert not screen.state.steps["database-rollback"].done
 
 
 def test_the_rule_reads_the_decision_and_the_tier(tmp_path: Path) -> None:
