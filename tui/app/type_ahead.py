@@ -23,7 +23,7 @@ from textual import events
 from textual.app import App
 from textual.timer import Timer
 
-LANDING_S = 0.5
+LANDING_S = 1.0
 """How long a key on a `serial_keys` screen holds the next before it is given up on:
 a widget that consumes a key (it never comes back up) must not stop the keyboard."""
 
@@ -93,7 +93,10 @@ class TypeAhead(App[None]):
                 released = any(e is event for e in self._released)
                 if released:
                     self._released.remove(event)
-                if not released and (self.holding_keys or self._held):
+                    if self.holding_keys:  # a hold began after it was handed on
+                        self._held.insert(0, event)
+                        return
+                elif self.holding_keys or self._held:
                     self._held.append(event)
                     return
                 if getattr(self._top(), "serial_keys", False):
