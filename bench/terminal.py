@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import secrets
 import subprocess
 import sys
 import time
@@ -18,6 +17,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from tests.tmux import Tmux as SharedTmux  # noqa: E402  (the root is on sys.path now)
+from tests.tmux import TmuxError  # noqa: E402
+from tests.tmux import child_env as shared_env  # noqa: E402
 
 WIDTH, HEIGHT = 120, 40
 
@@ -28,40 +31,29 @@ class BenchError(Exception):
 
 def child_env() -> dict[str, str]:
     """The environment every measured program starts with: the same, fixed terminal."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TEXTUAL", "TMUX", "LASTGOOD_")) and k not in ("COLUMNS", "LINES")
-    }
-    env.update(
-        TERM="xterm-256color",
-        COLUMNS=str(WIDTH),
-        LINES=str(HEIGHT),
-        PYTHONPATH=str(ROOT),
-        LASTGOOD_ACTOR="bench",
+    return shared_env(
+        {
+            "TERM": "xterm-256color",
+            "COLUMNS": str(WIDTH),
+            "LINES": str(HEIGHT),
+            "PYTHONPATH": str(ROOT),
+            "LASTGOOD_ACTOR": "bench",
+        }
     )
-    return env
 
 
-class Tmux:
-    """A private tmux server for the benchmark's windows."""
+class Tmux(SharedTmux):
+    """A private tmux server for the benchmark's windows (`tests/tmux.py`), whose
+    failures are the benchmark's one-line errors."""
 
     def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"lastgood-bench-{secrets.token_hex(6)}"
-        self.env = env
+        super().__init__(env, name="lastgood-bench")
 
     def __call__(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", os.devnull, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise BenchError(f"tmux {args[0]} failed: {done.stderr.strip()}")
-        return done.stdout
+        try:
+            return super().__call__(*args)
+        except TmuxError as error:
+            raise BenchError(str(error)) from None
 
     def start(self) -> None:
         # A window that waits, so the session outlives every measured window.
@@ -85,22 +77,6 @@ class Tmux:
         size = self("display-message", "-p", "-t", pane, "#{window_width}x#{window_height}")
         if size.strip() != f"{WIDTH}x{HEIGHT}":
             raise BenchError(f"tmux gave a {size.strip()} window, not {WIDTH}x{HEIGHT}")
-
-    def quietly(self, *args: str) -> None:
-        """A tmux command whose failure does not matter (cleaning up)."""
-        subprocess.run(
-            ["tmux", "-L", self.socket, *args],
-            env=self.env,
-            capture_output=True,
-            timeout=10,
-            check=False,
-        )
-
-    def kill_server(self) -> None:
-        self.quietly("kill-server")
-        # tmux leaves its socket file behind; it lives where tmux puts `-L` sockets.
-        where = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
-        (where / self.socket).unlink(missing_ok=True)
 
 
 def wait_gone(pid: int, timeout: float = 10.0) -> None:

@@ -18,6 +18,7 @@ from incident.core.events import Event, NewEvent
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from runbooks.model import DataLoss
 
 if TYPE_CHECKING:
     from incident.app.command_step import Verification
@@ -88,6 +89,10 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
     return Done(events, f"approved {target} by {approver}, recorded by {actor}")
 
 
+DECISION_NOTE = "Decision: initiate rollback."
+"""How `decide` records the decision in a runbook without a gate."""
+
+
 def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     """The phase 1 decision: approve the decision gate (as the commander unless `by`
     names someone else) and check it. Without a gate in the runbook, the decision is
@@ -97,7 +102,7 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         raise CommandError("the decision to roll back needs a reason")
     gate = decision_gate(session.state)
     if gate is None:
-        text = f"Decision: initiate rollback. {reason}"
+        text = f"{DECISION_NOTE} {reason}"
         noted = session.run_many(lambda s: [commands.add_note(s, text, actor=actor, clock=clock)])
         return Done(noted, "rollback decided (recorded as a note: the runbook has no gate)")
     step_id = gate.step.id
@@ -119,12 +124,51 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     return Done(events, f"rollback decided: {step_id} approved and checked")
 
 
+def decision_recorded(state: IncidentState) -> bool:
+    """Whether the rollback decision is in the record: its gate checked, or (without a
+    gate in the runbook) the note `decide` writes."""
+    gate = decision_gate(state)
+    if gate is not None:
+        return state.status_of(gate.step.id) is StepStatus.DONE
+    return any(note.text.startswith(DECISION_NOTE) for note in state.notes)
+
+
+def tier_warning(state: IncidentState, tier: str) -> str | None:
+    """What to ask before choosing `tier`: a tier that may lose data, chosen before
+    the decision to roll back is recorded. None when nothing needs asking.
+
+    The faces ask; the use case itself records the choice either way, as the CLI's
+    `db-tier` always has (a pipeline that chose it knows what it did)."""
+    chosen = state.runbook.database_tier(tier)
+    if chosen is None or chosen.data_loss == DataLoss.NONE or decision_recorded(state):
+        return None
+    return (
+        f"The rollback decision is not recorded yet, and '{visible(chosen.title)}' "
+        f"{'will' if chosen.data_loss == DataLoss.CERTAIN else 'may'} lose data. "
+        "Choose it anyway?"
+    )
+
+
 def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
     clock = session.clock
     events = session.run_many(
         lambda s: [commands.choose_database_tier(s, tier, reason=reason, actor=actor, clock=clock)]
     )
     return Done(events, f"database tier: {tier}")
+
+
+def settle_database(session: Session, actor: str, step: str, tier: str, *, reason: str) -> Done:
+    """Choose the database tier from its step, and check the step when nothing else is
+    needed: the choice, with its reason, is what the step asks for. A tier awaiting
+    approval leaves the step blocked until it is approved."""
+    chosen = choose_tier(session, actor, tier, reason=reason)
+    if session.state.status_of(step) is not StepStatus.OPEN:
+        return chosen
+    clock = session.clock
+    checked = session.run_many(
+        lambda s: [commands.check_step(s, step, actor=actor, clock=clock, note=f"tier: {tier}")]
+    )
+    return Done([*chosen.events, *checked], f"{chosen.said}; {step} checked")
 
 
 VERDICTS = ("met", "cleared")

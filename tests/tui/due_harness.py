@@ -126,10 +126,10 @@ def highlight(screen: IncidentScreen, step_id: str) -> None:
 
 
 async def approve_and_check_gate(pilot, screen: IncidentScreen) -> None:
-    """From the keyboard: space on the blocked gate asks for approval, space again checks."""
+    """From the keyboard: `a` on the gate asks for a bare approval, then space checks it."""
     app = pilot.app
     highlight(screen, GATE)
-    await pilot.press("space")
+    await pilot.press("a")
     await wait_for_screen(pilot, ApprovalModal)
     app.screen.query_one("#approver", Input).value = "Ada"
     app.screen.query_one("#reason", Input).value = "error rate above the trigger"

@@ -61,7 +61,8 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
 
         await pilot.press("right")
         await wait_until(pilot, lambda: screen.view.phase_id == "execute")
-        assert checklist.highlighted_step == "record-running-version"
+        # The first required step still to do; the optional one above it stays in view.
+        assert checklist.highlighted_step == "database-rollback"
 
     state = stored(db, scenario.incident_id)
     assert state.roles["comms-lead"] == "Cy"

@@ -111,8 +111,11 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
             await send_from_composer(pilot, step, clock)
         assert app.clipboard.startswith("Initiating rollback due to checkout 500s. ETA ")
 
-        # Phase 2: the optional command step is skipped with a reason.
-        assert highlighted(app) == "record-running-version"
+        # Phase 2: the highlight passes over the optional command step; going back up
+        # to it, the coordinator skips it with a reason.
+        assert highlighted(app) == "app-rollback-blue-green"
+        await pilot.press("up")
+        await wait_until(pilot, lambda: highlighted(app) == "record-running-version")
         await pilot.press("s")
         await fill_form(pilot, "enter", reason="version already in the deploy log")
         await wait_for_screen(pilot, IncidentScreen)

@@ -21,7 +21,8 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import ROOT, lastgood_command
-from tests.tui.test_tmux_e2e import Tmux, tmux_server
+from tests.tmux import Tmux
+from tests.tui.tmux_server import tmux_server
 
 WIDTH, HEIGHT = 100, 30
 DEADLINE_S = 30.0

@@ -42,5 +42,6 @@ async def test_the_booking_reminder_comes_once_at_24_hours(tmp_path: Path) -> No
         assert len(reminders(app)) == 1
         assert reminders(app)[0].startswith("Post-mortem not booked yet: book it to start by ")
         scenario.clock.set(resolved + timedelta(hours=49))
-        await wait_until(pilot, lambda: len(reminders(app)) == 2)
-        assert "now needs a reason" in reminders(app)[1]
+        # The late reminder replaces the first (toasts with one title are merged).
+        await wait_until(pilot, lambda: any("now needs a reason" in r for r in reminders(app)))
+        assert len(reminders(app)) == 1

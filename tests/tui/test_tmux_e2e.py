@@ -11,20 +11,18 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import shlex
-import shutil
 import signal
-import subprocess
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.tmux import Tmux, child_env
+from tests.tui.tmux_server import tmux_server
 
 WIDTH, HEIGHT = 100, 30
 ACTOR = "tmux-tester"
@@ -32,92 +30,18 @@ SKIP_REASON = "channel already open from the deploy"
 DEADLINE_S = 15.0
 
 
-class Tmux:
-    """A tmux server of our own: private socket, no user config, killed at the end."""
-
-    def __init__(self, env: dict[str, str]) -> None:
-        self.socket = f"lastgood-test-{secrets.token_hex(6)}"
-        self.env = env
-
-    def __call__(self, *args: str) -> str:
-        done = subprocess.run(
-            ["tmux", "-L", self.socket, "-f", os.devnull, *args],
-            env=self.env,
-            capture_output=True,
-            text=True,
-            timeout=10,
-            check=False,
-        )
-        assert done.returncode == 0, f"tmux {' '.join(args)} failed: {done.stderr.strip()}"
-        return done.stdout
-
-    def screen(self, target: str) -> str:
-        return self("capture-pane", "-p", "-t", target)
-
-    def show(self, target: str, fmt: str) -> str:
-        return self("display-message", "-p", "-t", target, fmt).strip()
-
-    def keys(self, target: str, *keys: str, literal: bool = False) -> None:
-        self("send-keys", "-t", target, *(["-l"] if literal else []), *keys)
-
-    def wait_for(
-        self, target: str, what: str, ready: Callable[[str], bool], timeout: float = DEADLINE_S
-    ) -> str:
-        """Poll the pane until `ready(screen)`; fail with the last screen otherwise."""
-        deadline = time.monotonic() + timeout
-        while True:
-            screen = self.screen(target)
-            if ready(screen):
-                return screen
-            if time.monotonic() > deadline:
-                pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}; screen:\n{screen}")
-            time.sleep(0.05)
-
-    def kill_server(self) -> None:
-        subprocess.run(
-            ["tmux", "-L", self.socket, "kill-server"],
-            env=self.env,
-            capture_output=True,
-            timeout=10,
-            check=False,
-        )
-        # tmux leaves its socket file behind; it lives where tmux puts `-L` sockets.
-        where = Path(self.env.get("TMUX_TMPDIR") or "/tmp") / f"tmux-{os.getuid()}"
-        (where / self.socket).unlink(missing_ok=True)
-
-
 def _terminal_env(db: Path) -> dict[str, str]:
     """What the pane runs with: this test's choices, nothing inherited that could differ."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("TEXTUAL", "TMUX", "LASTGOOD_")) and k not in ("COLUMNS", "LINES")
-    }
-    env.update(
-        TERM="xterm-256color",
-        COLUMNS=str(WIDTH),
-        LINES=str(HEIGHT),
-        LASTGOOD_DB=str(db),
-        LASTGOOD_ACTOR=ACTOR,
-        PYTHONPATH=str(ROOT),
+    return child_env(
+        {
+            "TERM": "xterm-256color",
+            "COLUMNS": str(WIDTH),
+            "LINES": str(HEIGHT),
+            "LASTGOOD_DB": str(db),
+            "LASTGOOD_ACTOR": ACTOR,
+            "PYTHONPATH": str(ROOT),
+        }
     )
-    return env
-
-
-@contextmanager
-def tmux_server(env: dict[str, str]) -> Iterator[Tmux]:
-    """A private tmux server, killed however the test ends. No tmux is a failure."""
-    if shutil.which("tmux", path=env.get("PATH")) is None:
-        pytest.fail(
-            "tmux is not installed: this end-to-end test drives lastgood in a real terminal "
-            "and cannot run without it (apt-get install tmux / brew install tmux)",
-            pytrace=False,
-        )
-    server = Tmux(env)
-    try:
-        yield server
-    finally:
-        server.kill_server()
 
 
 def _start_lastgood(tmux: Tmux, cwd: Path, *, first: bool) -> str:

@@ -30,6 +30,7 @@ from tui.app.modals import (
     ApprovalModal,
     ComposerModal,
     ConfirmCommand,
+    ConfirmModal,
     DatabaseTierModal,
     DecisionModal,
     HelpModal,
@@ -151,6 +152,9 @@ async def choose_restore(pilot) -> None:
     tiers.highlighted = 2
     pilot.app.screen.query_one("#reason", Input).value = "the migration dropped a column"
     await pilot.press("ctrl+s")
+    # Before the decision, a tier that loses data asks first (test_tier_confirmation.py).
+    await wait_for_screen(pilot, ConfirmModal)
+    await pilot.press("y")
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ from tui.app.help import help_sections
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
+from tui.app.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
     from store.backends import OutboxRecord
@@ -35,11 +36,13 @@ if TYPE_CHECKING:
     from tui.net.network_loop import NetworkLoop
 
 
-class LastGoodApp(PlainToasts):
+class LastGoodApp(TypeAhead, PlainToasts):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
+    """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
     TITLE = "lastgood"
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),

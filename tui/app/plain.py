@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App
-from textual.notifications import SeverityLevel
+from textual.notifications import Notify, SeverityLevel
 
 from incident.core.text import visible, visible_block
 
@@ -26,8 +26,18 @@ def plain_block(text: str, style: str = "") -> Text:
     return Text(visible_block(text), style=style)
 
 
+MAX_TOASTS = 2
+"""Toasts on screen at once. With `app.tcss`'s compact toasts, two fit in the timeline's
+rows at 80x24 and 120x40, so toasts never cover the checklist or the guidance."""
+
+
 class PlainToasts(App[None]):
-    """An app whose toasts show their message as text: messages quote what people typed."""
+    """An app whose toasts show their message as text: messages quote what people typed.
+
+    Toasts are merged: a new one replaces a live one with the same title (the newest
+    says it best: "3 messages due" after "2 messages due"), and only the newest
+    `MAX_TOASTS` stay, so a burst of news never stacks up over the work.
+    """
 
     def notify(
         self,
@@ -45,3 +55,27 @@ class PlainToasts(App[None]):
             timeout=timeout,
             markup=False,
         )
+
+    def on_notify(self, event: Notify) -> None:
+        """After Textual has taken the toast in: drop what it supersedes.
+
+        Textual keeps its toasts in `_notifications` and removes one with `_unnotify`;
+        it has no public way to withdraw a toast early.
+        """
+        new = event.notification
+        live = [n for n in self._notifications if n is not new]
+        stale = [n for n in live if n.title == new.title]
+        kept = [n for n in live if n not in stale]
+        stale += kept[: max(0, len(kept) - (MAX_TOASTS - 1))]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()
+
+    def withdraw(self, title: str) -> None:
+        """Take down the live toasts titled `title`: what they said no longer holds."""
+        stale = [n for n in self._notifications if n.title == visible(title)]
+        for notification in stale:
+            self._unnotify(notification, refresh=False)
+        if stale:
+            self._refresh_notifications()

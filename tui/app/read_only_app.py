@@ -13,6 +13,8 @@ class ReadOnlyApp(PlainToasts):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
+    """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
     BINDINGS = [
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),

@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import ClassVar, TypeVar
 
 from textual import events, on
+from textual.actions import SkipAction
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -32,6 +33,7 @@ from textual.widgets import Button, Checkbox, Input, Label
 from textual.widgets.button import ButtonVariant
 
 from incident.core.text import visible
+from tui.app.type_ahead import TypeAhead
 
 ResultT = TypeVar("ResultT")
 
@@ -179,6 +181,20 @@ class LastgoodModal(ModalScreen[ResultT]):
 
     _dismissed = False
 
+    takes_keys = False
+    """Whether keys typed now reach the field meant for them: not until `on_mount` has
+    put the focus there. Until then the app holds them (`tui/app/type_ahead.py`)."""
+
+    def on_mount(self) -> None:
+        # Queued behind every `on_mount` of the class's line (which focus the first
+        # field, itself queued on the app), so the held keys follow the focus.
+        self.call_later(self._take_keys)
+
+    def _take_keys(self) -> None:
+        self.takes_keys = True
+        if isinstance(self.app, TypeAhead):
+            self.app.screen_takes_keys()
+
     @property
     def is_dismissed(self) -> bool:
         """Closing already: what a late key asks of the dialog is ignored."""
@@ -233,11 +249,35 @@ class FormModal(LastgoodModal[ResultT]):
     :meth:`show_error` (and stay open) or ``dismiss(result)``.
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("ctrl+s", "submit", "Submit")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "submit", "Submit"),
+        Binding("enter", "enter", show=False, priority=True),
+    ]
 
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""
         raise NotImplementedError
+
+    def action_enter(self) -> None:
+        """Enter in an Input, taken as it arrives rather than when the field gets to it:
+        the keys typed after it are held, the field first takes in the keys typed
+        before it, then Enter moves on (or submits), then the held keys follow."""
+        widget = self.focused
+        if not isinstance(widget, Input):
+            raise SkipAction()  # a button, a list, a text area: Enter is theirs
+        app = self.app
+        if not isinstance(app, TypeAhead):
+            raise SkipAction()  # an app that does not hold keys: Input's own Enter
+
+        def enter() -> None:
+            try:
+                if not self.is_dismissed:
+                    self.enter_pressed(widget)
+            finally:
+                app.release_keys()
+
+        app.hold_keys()
+        widget.call_later(enter)
 
     @on(Input.Submitted)
     def _enter_in_input(self, event: Input.Submitted) -> None:

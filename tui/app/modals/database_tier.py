@@ -11,9 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual import on
+from textual.actions import SkipAction
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, OptionList, Static
@@ -113,6 +116,11 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
     }
     """
 
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up", "tier(-1)", show=False),
+        Binding("down", "tier(1)", show=False),
+    ]
+
     def __init__(self, tiers: Sequence[TierView], *, chosen: str | None = None) -> None:
         super().__init__()
         self.tiers = list(tiers)
@@ -133,14 +141,23 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
             )
             yield error_line()
             yield button_row(submit_button("Choose tier", variant="warning"), cancel_button())
-            yield hint_line("↑↓ tier · Enter to reason/submit · ctrl+s choose · Esc cancel")
+            yield hint_line("↑↓ tier · type the reason · Enter/ctrl+s choose · Esc cancel")
 
     def on_mount(self) -> None:
         tiers = self.query_one("#tiers", OptionList)
         if self.tiers:
             tiers.highlighted = self.initial_index
             self._show_guidance(self.tiers[self.initial_index])
-        tiers.focus()
+        # Typing goes to the reason at once; ↑↓ still move the tier from there.
+        self.query_one("#reason", Input).focus()
+
+    def action_tier(self, delta: int) -> None:
+        """↑/↓ in the reason field: the previous or next tier."""
+        tiers = self.query_one("#tiers", OptionList)
+        if tiers.has_focus or not self.tiers:
+            raise SkipAction()  # the list moves itself
+        current = tiers.highlighted or 0
+        tiers.highlighted = max(0, min(len(self.tiers) - 1, current + delta))
 
     @property
     def highlighted_tier(self) -> TierView | None:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
+from incident.core.gates import decision_gate
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
@@ -52,7 +53,9 @@ class StepVerbs:
             desk.notify(f"'{record.step.title}' is already {status}; u reopens it")
             return
         step = record.step
-        if step.kind == StepKind.COMMUNICATION and step.template:
+        if self._is_decision(step_id) and step_id not in state.approvals:
+            self.open_decision()
+        elif step.kind == StepKind.COMMUNICATION and step.template:
             self.comms.open_composer(step.template)
         elif step.kind == StepKind.DATABASE and state.tier_choice is None:
             self.open_tiers()
@@ -204,6 +207,13 @@ class StepVerbs:
                 return tier.id, f"database tier: {tier.title}", tier.approver
         return None
 
+    def _is_decision(self, step_id: str | None) -> bool:
+        """The decision gate's way in from the checklist is the decision screen, which
+        shows each trigger's state (`a`, the approve verb, still records a bare approval,
+        as `lastgood approve` does)."""
+        gate = decision_gate(self.desk.state)
+        return gate is not None and gate.step.id == step_id
+
     def approve_highlighted(self) -> None:
         desk = self.desk
         target = self._approval_target()
@@ -276,6 +286,8 @@ class StepVerbs:
         )
 
     def open_tiers(self) -> None:
+        from incident.app import steps  # the use cases load after the first frame
+
         desk = self.desk
         state = desk.state
         runbook = state.runbook
@@ -301,10 +313,38 @@ class StepVerbs:
             for tier in runbook.database_tiers
         ]
         chosen = state.tier_choice.tier if state.tier_choice else None
+        step_id = desk.view.selected_step
+        if step_id is not None and state.steps[step_id].step.kind != StepKind.DATABASE:
+            step_id = None  # `b` elsewhere: the tier alone, the step left as it is
+
+        def record(tier_id: str, reason: str) -> None:
+            if step_id is None:
+                desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+                return
+            actor, step = desk.actor, step_id
+            desk.record(
+                lambda s: steps.settle_database(s, actor, step, tier_id, reason=reason),
+                BY_NAME["db-tier"],
+                after=desk.advance,
+            )
 
         def choose(result: tuple[str, str] | None) -> None:
-            if result:
-                tier_id, reason = result
-                desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+            if not result:
+                return
+            tier_id, reason = result
+            warning = steps.tier_warning(desk.state, tier_id)
+            if warning is None:
+                record(tier_id, reason)
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    record(tier_id, reason)
+
+            from tui.app.modals.confirm import ConfirmModal
+
+            desk.screen.app.push_screen(
+                ConfirmModal("Data loss before the decision", warning, "Choose it"), confirmed
+            )
 
         desk.screen.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)

@@ -18,6 +18,7 @@ import concurrent.futures
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
+from incident.app.next_key import DUE_KEY
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -32,6 +33,7 @@ from incident.core.state import StepStatus
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
+from tui.app.plain import PlainToasts
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
@@ -42,6 +44,9 @@ if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
     from tui.net.delivery import DeliveryResult
     from tui.net.network_loop import NetworkLoop
     from tui.net.notifier import Notifier
+
+DUE_TITLE = "Message due"
+"""The title of the one toast that says messages wait (`due_notice`)."""
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
@@ -115,13 +120,10 @@ class Comms:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
-        for message in fresh:
-            self.desk.notify(
-                f"The {_label(message.template)} message is ready: m reviews and sends it",
-                title="Message due",
-                severity="warning",
-                timeout=10,
-            )
+        if fresh:
+            self.desk.notify(due_notice(due), title=DUE_TITLE, severity="warning", timeout=10)
+        elif not due and isinstance(self.desk.screen.app, PlainToasts):
+            self.desk.screen.app.withdraw(DUE_TITLE)  # sent or declined: nothing waits now
         self.desk.screen.refresh_bindings()
 
     def remind(self) -> None:
@@ -157,7 +159,8 @@ class Comms:
         return bool(failed_keys(self.desk.state)) and self.notifier is not None
 
     def review_due(self) -> None:
-        """Review the first message waiting for confirmation: send, decline or wait."""
+        """Review a message waiting for confirmation (the highlighted step's, if it waits;
+        else the first): send, decline or wait."""
         from incident.app import messages  # the use cases load after the first frame
 
         desk = self.desk
@@ -165,7 +168,9 @@ class Comms:
         if not due:
             desk.notify("No message is waiting to be sent.")
             return
-        message = due[0]
+        step_id = desk.view.selected_step
+        template = desk.state.steps[step_id].step.template if step_id is not None else None
+        message = next((m for m in due if m.template == template), due[0])
 
         def previewed(outcome: Outcome[str]) -> None:
             if isinstance(outcome.error, CommandError | StoreError):
@@ -271,6 +276,14 @@ class Comms:
             ),
             send,
         )
+
+
+def due_notice(due: list[DueMessage]) -> str:
+    """One toast for every message waiting, however many fell due at once."""
+    if len(due) == 1:
+        return f"The {_label(due[0].template)} message is ready: {DUE_KEY} reviews and sends it"
+    names = ", ".join(_label(m.template) for m in due)
+    return f"{len(due)} messages due — press {DUE_KEY}: {names}"
 
 
 def _label(template: str) -> str:

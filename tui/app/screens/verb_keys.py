@@ -13,6 +13,7 @@ from datetime import datetime
 
 from textual.binding import Binding
 
+from incident.app.next_key import DUE_KEY
 from incident.app.params import Kind, Param
 from incident.app.verb import Verb
 from incident.app.verbs import VERBS
@@ -45,7 +46,7 @@ def verb_bindings() -> list[Binding]:
 
 
 NAVIGATION: list[Binding] = [
-    Binding("m", "due_message", "Send due"),
+    Binding(DUE_KEY, "due_message", "Send due"),
     Binding("left,[", "phase(-1)", "Prev phase", show=False),
     Binding("right,]", "phase(1)", "Next phase", show=False),
 ]

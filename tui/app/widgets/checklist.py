@@ -73,15 +73,25 @@ class Checklist(MarkedOptionList):
             self.highlight_next_open(state)
 
     def highlight_next_open(self, state: IncidentState) -> None:
-        """Move to the first step still to do, so the next key acts on it."""
-        for index in range(self.option_count):
-            step_id = self.get_option_at_index(index).id
-            if step_id is not None and state.status_of(step_id) in (
-                StepStatus.OPEN,
-                StepStatus.BLOCKED,
-            ):
-                self.highlighted = index
-                return
+        """Move to the first required step still to do, so the next key acts on it; to
+        the first optional one only when no required step is left. An optional step
+        ("record the version, then move on") is there to be seen, not to be in the way:
+        it stays in the list, a key away."""
+        to_do = [
+            index
+            for index in range(self.option_count)
+            if (step_id := self.get_option_at_index(index).id) is not None
+            and state.status_of(step_id) in (StepStatus.OPEN, StepStatus.BLOCKED)
+        ]
+        required = [
+            index
+            for index in to_do
+            if (step_id := self.get_option_at_index(index).id) is not None
+            and state.steps[step_id].step.required
+        ]
+        if required or to_do:
+            self.highlighted = (required or to_do)[0]
+            return
         if self.option_count and self.highlighted is None:
             self.highlighted = 0
 

@@ -8,20 +8,11 @@ from rich.text import Text
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from incident.app import closeout
+from incident.app.next_key import next_key
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
 from tui.app.widgets.lines import set_line_count
-
-KIND_HINTS: dict[str, str] = {
-    "check": "Do it, then check it (space).",
-    "approval": "A gate: record the approval (a), then check it.",
-    "communication": "Compose and send the message (c); sending checks it.",
-    "verification": "Confirm the evidence, then check it with a note.",
-    "command": "Runs a shell command on confirmation (CLI: lastgood run).",
-    "database": "Choose a database tier (b) with a reason, then check it.",
-}
 
 
 class Guidance(ScrollView, can_focus=True):
@@ -87,13 +78,10 @@ class Guidance(ScrollView, can_focus=True):
         status = state.status_of(step_id)
         text = Text()
         text.append(visible(step.title), style="bold")
-        hint = KIND_HINTS.get(str(step.kind))
-        artefact = closeout.artefact_of(state, step_id)
-        if artefact is not None:
-            hint = f"Done by doing it: {closeout.HOW[artefact]} (space); P opens the post-mortem."
-        if hint and status not in (StepStatus.DONE, StepStatus.SKIPPED):
-            # Right under the title: at 80x24 the panel shows four lines.
-            text.append(f"\n▸ {hint}", style="italic")
+        key = next_key(state, step_id, now)
+        if key is not None:
+            # Right under the title: at 80x24 the panel shows few lines.
+            text.append(f"\n▸ {key.hint}", style="italic")
         text.append(f"\n{step.kind}")
         text.append(" · required" if step.required else " · optional")
         if step.owner:

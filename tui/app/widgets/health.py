@@ -11,12 +11,14 @@ every second, a widget per probe (and a Sparkline each) cost a phase switch abou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from incident.core.phase_clocks import format_duration
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
 from incident.core.text import visible
@@ -31,6 +33,11 @@ SPARK_WIDE = 16
 SPARK_NARROW = 6
 NARROW_BELOW = 50
 """Rows narrower than this (an 80-column terminal) get the short sparkline."""
+
+STALE_AFTER_INTERVALS = 3
+"""A probe's latest reading is stale once this many of its intervals have passed
+without a newer one: polling is off (`--no-probes`), stuck, or done elsewhere and
+stopped. Old readings must not pass for live ones."""
 
 OUTCOME_WORDS: dict[Outcome, str] = {
     Outcome.OK: "OK",
@@ -83,6 +90,14 @@ def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
     )
 
 
+def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta | None:
+    """How old `sample` is, if it is too old to pass for live; None while it is fresh."""
+    if now is None:
+        return None
+    age = now - sample.at
+    return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
+
+
 def waiting_line(probe: Probe) -> Text:
     """A probe not polled yet."""
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -92,8 +107,11 @@ def waiting_line(probe: Probe) -> Text:
     return text
 
 
-def status_line(probe: Probe, samples: Sequence[Sample], state: IncidentState) -> Text:
-    """Mark, name, then what matters most first: the value, or what failed."""
+def status_line(
+    probe: Probe, samples: Sequence[Sample], state: IncidentState, now: datetime | None = None
+) -> Text:
+    """Mark, name, then what matters most first: the value, or what failed; a reading
+    too old to be live says so, with its age, before its value."""
     if not samples:
         return waiting_line(probe)
     text = Text(no_wrap=True, overflow="ellipsis")
@@ -104,6 +122,10 @@ def status_line(probe: Probe, samples: Sequence[Sample], state: IncidentState) -
     text.append(f"{visible(probe.name):<10} ", style="bold")
     if bad:
         text.append(FAILING, style="bold reverse")
+        text.append(" ")
+    age = stale_age(probe, latest, now)
+    if age is not None:
+        text.append(f"stale {format_duration(age)}", style="bold italic")
         text.append(" ")
     if not latest.ok:
         word = OUTCOME_WORDS[latest.outcome]
@@ -165,6 +187,10 @@ class HealthPanel(ScrollView, can_focus=True):
         """The runbook's probes, one row each, in its order."""
         self.state: IncidentState | None = None
         """What the rows show; None until the first `show`."""
+        self.now: datetime | None = None
+        """The moment the rows' ages are told at; None: ages are not told."""
+        self.stale = 0
+        """How many probes' latest reading is stale (counted on every `show` and `tick`)."""
         self.failing = 0
         """How many probes' latest sample is bad (counted on every `show`)."""
         self._lines: dict[tuple[int, int], Strip] = {}
@@ -172,19 +198,39 @@ class HealthPanel(ScrollView, can_focus=True):
         self.border_subtitle = f"{len(probes)} probes"
         self.virtual_size = Size(0, len(probes))
 
-    def show(self, state: IncidentState) -> None:
+    def show(self, state: IncidentState, now: datetime | None = None) -> None:
         """New samples (or baselines, versions): count the failing, repaint the rows."""
         self.state = state
-        failing = 0
+        self.now = now
+        self._count()
+        self._lines.clear()
+        self.refresh()
+
+    def tick(self, now: datetime) -> None:
+        """Time passed: the ages of stale readings move, and fresh ones may go stale."""
+        was_stale = self.stale
+        self.now = now
+        if self.state is None:
+            return
+        self._count()
+        if self.stale or was_stale:
+            self._lines.clear()
+            self.refresh()
+
+    def _count(self) -> None:
+        state = self.state
+        assert state is not None
+        failing = stale = 0
         for probe in self.probes:
             samples = state.samples.get(probe.name)
             if samples and is_bad(probe, samples[-1], state):
                 failing += 1
-        self.failing = failing
+            if samples and stale_age(probe, samples[-1], self.now) is not None:
+                stale += 1
+        self.failing, self.stale = failing, stale
         total = len(self.probes)
-        self.border_subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
-        self._lines.clear()
-        self.refresh()
+        subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
+        self.border_subtitle = subtitle + (f" · {stale} stale" if stale else "")
 
     def row_text(self, index: int, width: int) -> Text:
         """Row `index` as it reads at `width` cells: status, then the sparkline."""
@@ -194,8 +240,10 @@ class HealthPanel(ScrollView, can_focus=True):
         if state is None or not samples:
             status = waiting_line(probe)
         else:
-            status = status_line(probe, samples, state)
+            status = status_line(probe, samples, state, self.now)
         spark = sparkline(samples, SPARK_NARROW if width < NARROW_BELOW else SPARK_WIDE)
+        if samples and stale_age(probe, samples[-1], self.now) is not None:
+            spark = ""  # a trend that stopped: the room goes to its age
         room = max(width - (len(spark) + 1 if spark else 0), 0)
         status.truncate(room, overflow="ellipsis", pad=True)
         if state is not None and samples and is_bad(probe, samples[-1], state):

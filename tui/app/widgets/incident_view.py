@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import Label, OptionList
 
+from incident.app.next_key import next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseState, current_phase, phase_clocks
@@ -49,6 +50,8 @@ class IncidentView(Vertical):
         """Where `now` comes from: the system's, a test's, or replay's moving clock."""
         self._pinned = False
         self._guided: tuple[str | None, int, int] | None = None
+        self._hint: str | None = None
+        """The key hint the guidance shows (`incident.app.next_key`)."""
         self.set_reactive(
             IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
         )
@@ -93,9 +96,11 @@ class IncidentView(Vertical):
             if not self._pinned:
                 self.set_reactive(IncidentView.phase_id, self._progress_phase() or self.phase_id)
             self.draw_phase()
+        elif events:
+            self._rehint()
         if events or reset:
             for panel in self.query(HealthPanel):
-                panel.show(state)
+                panel.show(state, self.now())
 
     def fold_in(self, events: Sequence[Event]) -> list[Event]:
         """Fold events the record holds into the state shown, then redraw; the new ones.
@@ -111,8 +116,10 @@ class IncidentView(Vertical):
         return fresh
 
     def tick(self) -> None:
-        """Time passed: the clocks move, nothing else changes."""
+        """Time passed: the clocks move, and readings age."""
         self.draw_clocks()
+        for panel in self.query(HealthPanel):
+            panel.tick(self.now())
 
     def show_phase(self, delta: int) -> None:
         """The previous (-1) or next (+1) phase, wrapping; pinned until progress catches up."""
@@ -167,7 +174,19 @@ class IncidentView(Vertical):
         key = (step_id, id(self.state), self.state.last_seq)
         if key != self._guided:
             self._guided = key
+            self._hint = self._hint_for(step_id)
             self.query_one(Guidance).show(self.state, step_id, self.now())
+
+    def _hint_for(self, step_id: str | None) -> str | None:
+        found = next_key(self.state, step_id, self.now()) if step_id is not None else None
+        return found.hint if found is not None else None
+
+    def _rehint(self) -> None:
+        """Samples alone: the guidance is drawn again only if its key's hint changed
+        (evidence now holds, a trigger met), not on every tick of the probes."""
+        step_id = self.query_one(Checklist).highlighted_step
+        if self._hint_for(step_id) != self._hint:
+            self.guide(step_id)
 
     @on(OptionList.OptionHighlighted, "#checklist")
     def _step_highlighted(self) -> None:

@@ -1,0 +1,99 @@
+"""The one key that moves a step forward, as the guidance panel names it.
+
+Under pressure the coordinator reads one line and presses one key. Two ways into
+the same thing, with no signpost between them, cost keys: the decision gate said
+`a` (a bare approval form) while the footer and the README said `d` (the decision
+screen, which shows each trigger's state). So the rule lives here, once: a face
+names the key this returns, and its handler for that key opens what `what` says.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from incident.app import closeout
+from incident.app.verbs import BY_NAME
+from incident.comms.due import awaiting_confirmation
+from incident.core.gates import decision_gate
+from incident.core.state import IncidentState, StepStatus, tier_target
+from incident.health.readings import evidence_for
+from incident.health.triggers import TriggerState, read_triggers
+from runbooks.model import StepKind
+
+
+def _key_of(verb: str) -> str:
+    """A verb's first key in the verb table, so the hint and the binding agree."""
+    key = BY_NAME[verb].key
+    assert key, f"the {verb} verb has no key"
+    return key.split(",")[0]
+
+
+DECIDE_KEY = _key_of("decide")
+"""Opens the decision screen."""
+APPROVE_KEY = _key_of("approve")
+"""Opens the approval of a gate other than the decision."""
+COMPOSE_KEY = _key_of("send")
+"""Opens the composer."""
+TIER_KEY = _key_of("db-tier")
+"""Opens the database tiers."""
+CHECK_KEY = _key_of("check")
+"""Checks the step, asking first for whatever it still needs."""
+DUE_KEY = "m"
+"""Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
+
+
+@dataclass(frozen=True)
+class NextKey:
+    """The key to press on a step, and what pressing it does, in a few words."""
+
+    key: str
+    what: str
+
+    @property
+    def hint(self) -> str:
+        return f"Press {self.key}: {self.what}."
+
+
+def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | None:
+    """The key that moves `step_id` forward now; None once it is done or skipped."""
+    record = state.steps.get(step_id)
+    if record is None or state.status_of(step_id) in (StepStatus.DONE, StepStatus.SKIPPED):
+        return None
+    step = record.step
+    gate = decision_gate(state)
+    if gate is not None and gate.step.id == step_id and step_id not in state.approvals:
+        triggers = read_triggers(state)
+        met = sum(1 for t in triggers if t.state is TriggerState.MET)
+        counted = f" ({met} of {len(triggers)} triggers met)" if triggers else ""
+        return NextKey(DECIDE_KEY, f"the decision screen{counted}, then decide")
+    if step.approver or step.kind == StepKind.APPROVAL:
+        if step_id not in state.approvals:
+            return NextKey(APPROVE_KEY, "record who approves this gate and why")
+        return NextKey(CHECK_KEY, "check it, the gate approved")
+    if step.kind == StepKind.COMMUNICATION:
+        waiting = {m.template for m in awaiting_confirmation(state, now)}
+        if step.template in waiting:
+            return NextKey(DUE_KEY, "review the due message and send it; sending checks this")
+        return NextKey(COMPOSE_KEY, "compose and send the message; sending checks this")
+    if step.kind == StepKind.DATABASE:
+        choice = state.tier_choice
+        if choice is None:
+            return NextKey(TIER_KEY, "choose a database tier, with a reason")
+        tier = state.runbook.database_tier(choice.tier)
+        if tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
+            return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
+        return NextKey(CHECK_KEY, "check it, the tier chosen")
+    artefact = closeout.artefact_of(state, step_id)
+    if artefact is not None:
+        return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")
+    if step.kind == StepKind.COMMAND and step.command:
+        return NextKey(CHECK_KEY, "confirm the command, which runs and checks this")
+    if step.kind == StepKind.VERIFICATION and step.probe:
+        found = evidence_for(state, step)
+        if found.holds:
+            return NextKey(CHECK_KEY, f"check it, the evidence holds ({found.detail})")
+        return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
+    if step.kind == StepKind.VERIFICATION:
+        return NextKey(CHECK_KEY, "check it once the evidence holds")
+    return NextKey(CHECK_KEY, "check it once done")

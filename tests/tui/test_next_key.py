@@ -1,0 +1,127 @@
+"""The guidance names one key per step, and that key opens what the guidance says.
+
+On the bundled rollback runbook, a real SQLite file, the real app: for each kind of
+step the test reads the key from the guidance panel's text (not from the rule that
+wrote it) and presses it, then checks what opened.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.screen import Screen
+
+from incident import commands
+from incident.app import messages, steps
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
+from tests.tui.due_harness import DETAILS, highlight
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.modals import ComposerModal, DatabaseTierModal, DecisionModal
+from tui.app.modals.confirm import ConfirmModal
+from tui.app.modals.due_message import DueMessageModal
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.guidance import Guidance
+from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
+
+PRESS = re.compile(r"▸ Press (\S+):")
+
+
+def declared(db: Path, clock: ManualClock, *, decided: bool) -> str:
+    runbook = bundled_runbook()
+    with SqliteEventLog.open(db) as log:
+        event = commands.declare(runbook, DETAILS, actor="ada", clock=clock)
+        log.append([event])
+        if decided:
+            session = IncidentSession(log, event.incident_id, clock)
+            steps.decide(session, "ada", reason="error rate 12% > 5%")
+            messages.decline(session, "ada", "paging", reason="team already paged")
+    return event.incident_id
+
+
+def guidance_key(screen: IncidentScreen) -> str:
+    text = screen.query_one(Guidance)._text.plain
+    keys = PRESS.findall(text)
+    assert len(keys) == 1, f"the guidance names {keys}, not one key:\n{text}"
+    return keys[0]
+
+
+async def guide(pilot: Pilot[None], screen: IncidentScreen, step: str) -> None:
+    """Highlight `step` and wait for the guidance panel to show it."""
+    highlight(screen, step)
+    title = screen.state.steps[step].step.title
+    guidance = screen.query_one(Guidance)
+    await wait_until(pilot, lambda: guidance._text.plain.startswith(title))
+
+
+async def press_named(
+    pilot: Pilot[None], screen: IncidentScreen, step: str, opens: type[Screen[object]]
+) -> str:
+    """Highlight `step`, press the key its guidance names, wait for `opens` on top."""
+    await guide(pilot, screen, step)
+    key = guidance_key(screen)
+    await pilot.press(key)
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, opens))
+    return key
+
+
+async def back(pilot: Pilot[None]) -> None:
+    await pilot.press("escape")
+    await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_each_kind_of_step_opens_what_its_key_names(tmp_path: Path) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "keys.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "keys.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+
+            # The decision gate: the decision screen, by its key or by checking it.
+            assert await press_named(pilot, screen, "decide-rollback", DecisionModal) == "d"
+            await back(pilot)
+            await pilot.press("space")
+            await wait_until(pilot, lambda: isinstance(app.screen, DecisionModal))
+            await back(pilot)
+
+            # A plain step: the named key checks it.
+            await guide(pilot, screen, "assess-severity")
+            key = guidance_key(screen)
+            assert key == "space"
+            await pilot.press(key)
+            await wait_until(pilot, lambda: screen.state.steps["assess-severity"].done)
+
+            # A message step with nothing due yet: the composer, on its template.
+            assert await press_named(pilot, screen, "announce-rollback", ComposerModal) == "c"
+            await back(pilot)
+
+            # Phase 2: the command step confirms its command; the database step its tiers.
+            await pilot.press("]")
+            assert await press_named(pilot, screen, "record-running-version", ConfirmModal)
+            await back(pilot)
+            assert await press_named(pilot, screen, "database-rollback", DatabaseTierModal) == "b"
+            await back(pilot)
+
+
+async def test_a_due_message_step_names_m_and_m_opens_that_message(tmp_path: Path) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "due.db", clock, decided=True)
+    with SqliteEventLog.open(tmp_path / "due.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            # `initiating` is due (the second of two): m opens it, not the first due.
+            assert await press_named(pilot, screen, "notify-stakeholders", DueMessageModal) == "m"
+            assert "initiating" in app.screen.heading.lower()
+            await back(pilot)
+            # `paging` was declined: nothing waits for its step, so it is the composer.
+            assert await press_named(pilot, screen, "assemble-team", ComposerModal) == "c"

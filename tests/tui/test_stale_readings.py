@@ -1,0 +1,61 @@
+"""Readings too old to be live say so, in words, with their age.
+
+With probes off (`--no-probes`, here `poll_probes=False`) the Production panel shows
+the last readings in the record. A manual clock moves on with no new samples: each
+row must then read "stale 4m12s" at 80x24, without colour; fresh samples recorded
+by another writer make the word go.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from incident.core.samples import Outcome, Sample
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
+from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import declared
+
+PROBES = ("health", "version", "error-rate")
+
+
+def probe_rows(app: LastGoodApp) -> list[str]:
+    lines = screen_lines(app)
+    return [next(line for line in lines if f" {name} " in line) for name in PROBES]
+
+
+async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> None:
+    scenario = declared(tmp_path / "stale.db")
+    clock = scenario.clock
+    assert isinstance(clock, ManualClock)
+    app = LastGoodApp(
+        scenario.log,
+        scenario.runbook,
+        clock=clock,
+        actor="ada",
+        incident_id=scenario.incident_id,
+        poll_probes=False,
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        latest = max(s[-1].at for s in screen.state.samples.values())
+        assert not any("stale" in row for row in probe_rows(app))
+
+        clock.set(latest + timedelta(minutes=4, seconds=12))
+        await wait_until(pilot, lambda: all("stale 4m12s" in row for row in probe_rows(app)))
+        assert "3 stale" in " ".join(screen_lines(app))
+
+        # Another writer records fresh samples: the word goes, row by row.
+        now = clock.now()
+        fresh = [Sample(name, now, Outcome.OK, 10.0, 200, text="ok") for name in PROBES]
+        IncidentSession(scenario.log, scenario.incident_id, clock).run_many(
+            lambda s: commands.record_samples(s, fresh, actor="monitor", clock=clock)
+        )
+        await wait_until(pilot, lambda: not any("stale" in row for row in probe_rows(app)))

@@ -1,0 +1,103 @@
+"""A data-losing database tier chosen before the rollback decision asks first.
+
+The rule ("is the decision recorded?") is the application's (`steps.tier_warning`);
+the TUI asks it and shows the existing ConfirmModal. Both ways: before the
+decision, `n` records nothing and `y` records the choice; after it, no question.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList
+
+from incident.app import steps
+from incident.core.clock import ManualClock
+from incident.core.state import fold
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.test_next_key import declared, guide
+from tui.app.app import LastGoodApp
+from tui.app.modals import ConfirmModal, DatabaseTierModal
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import SCENARIO_T0
+
+REASON = "the new column is already written to"
+
+
+async def choose(pilot: Pilot[None], screen: IncidentScreen, tier: str) -> None:
+    """From the database step: b, the tier, a reason, ctrl+s."""
+    await guide(pilot, screen, "database-rollback")
+    await pilot.press("b")
+    await wait_for_screen(pilot, DatabaseTierModal)
+    tiers = pilot.app.screen.query_one("#tiers", OptionList)
+    tiers.highlighted = next(
+        i for i in range(tiers.option_count) if tiers.get_option_at_index(i).id == tier
+    )
+    pilot.app.screen.query_one("#reason", Input).value = REASON
+    await pilot.press("ctrl+s")
+
+
+def opened(db: Path, *, decided: bool) -> tuple[LastGoodApp, str]:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(db, clock, decided=decided)
+    log = SqliteEventLog.open(db)
+    return LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id), incident_id
+
+
+async def test_before_the_decision_a_data_losing_tier_asks_first(tmp_path: Path) -> None:
+    db = tmp_path / "tier.db"
+    app, incident_id = opened(db, decided=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await pilot.press("]")
+        await choose(pilot, screen, "down-migrations")
+        await wait_for_screen(pilot, ConfirmModal)
+        assert "not recorded yet" in app.screen.question
+        await pilot.press("n")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert screen.state.tier_choice is None
+
+        await choose(pilot, screen, "down-migrations")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: screen.state.tier_choice is not None)
+    with SqliteEventLog.open(db, read_only=True) as log:
+        state = fold(log.events(incident_id))
+    assert state.tier_choice is not None
+    assert (state.tier_choice.tier, state.tier_choice.reason) == ("down-migrations", REASON)
+    assert state.steps["database-rollback"].done  # chosen from its step, nothing left to ask
+
+
+async def test_after_the_decision_or_without_data_loss_nothing_is_asked(tmp_path: Path) -> None:
+    app, _ = opened(tmp_path / "decided.db", decided=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await pilot.press("]")
+        await choose(pilot, screen, "restore-backup")
+        await wait_until(pilot, lambda: screen.state.tier_choice is not None)
+        assert isinstance(app.screen, IncidentScreen)
+        assert screen.state.tier_choice is not None
+        assert screen.state.tier_choice.tier == "restore-backup"
+        # Leadership has still to approve this tier: the step waits, unchecked.
+        assert not screen.state.steps["database-rollback"].done
+
+
+def test_the_rule_reads_the_decision_and_the_tier(tmp_path: Path) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    before = declared(tmp_path / "before.db", clock, decided=False)
+    after = declared(tmp_path / "after.db", clock, decided=True)
+    with SqliteEventLog.open(tmp_path / "before.db", read_only=True) as log:
+        undecided = fold(log.events(before))
+    with SqliteEventLog.open(tmp_path / "after.db", read_only=True) as log:
+        decided = fold(log.events(after))
+    assert not steps.decision_recorded(undecided) and steps.decision_recorded(decided)
+    assert steps.tier_warning(undecided, "none") is None
+    assert "may lose data" in (steps.tier_warning(undecided, "down-migrations") or "")
+    assert "will lose data" in (steps.tier_warning(undecided, "restore-backup") or "")
+    assert steps.tier_warning(decided, "restore-backup") is None

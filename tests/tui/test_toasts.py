@@ -1,0 +1,83 @@
+"""Toasts are merged and stay off the checklist and the guidance.
+
+Recording the rollback decision on the bundled runbook makes three messages due at
+once and says what was recorded: it used to raise four toasts over the whole right
+column. Now the three due messages are one toast naming the key, at most two toasts
+show, and every toast lies clear of the checklist's and the guidance's regions.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.geometry import Region
+from textual.widgets import OptionList
+from textual.widgets._toast import Toast
+
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.test_next_key import declared, guide
+from tui.app.app import LastGoodApp
+from tui.app.modals import DecisionModal
+from tui.app.plain import MAX_TOASTS
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import SCENARIO_T0
+
+
+def toasts(app: LastGoodApp) -> list[Toast]:
+    return list(app.screen.query(Toast))
+
+
+def clear_of(region: Region, *others: Region) -> bool:
+    return not any(region.overlaps(other) for other in others)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
+async def test_the_decision_raises_one_due_toast_clear_of_the_work(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "toasts.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "toasts.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=size, notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            for step in ("assess-severity", "create-channel"):  # a toast each
+                await guide(pilot, screen, step)
+                await pilot.press("space")
+                await wait_until(pilot, lambda step=step: screen.state.steps[step].done)
+            await guide(pilot, screen, "decide-rollback")
+            await pilot.press("d")
+            await wait_for_screen(pilot, DecisionModal)
+            triggers = app.screen.query_one("#triggers", OptionList)
+            triggers.focus()
+            triggers.highlighted = next(
+                i
+                for i in range(triggers.option_count)
+                if triggers.get_option_at_index(i).id == "core-broken"
+            )
+            await pilot.press("space")
+            await wait_until(pilot, lambda: "core-broken" in screen.state.triggers)
+            await pilot.press("ctrl+s")
+            await wait_for_screen(pilot, IncidentScreen)
+            await wait_until(pilot, lambda: screen.state.steps["decide-rollback"].done)
+
+            def due_toast_shown() -> bool:
+                return any("Message due" in str(t.render()) for t in toasts(app))
+
+            await wait_until(pilot, due_toast_shown)
+            await pilot.pause()
+            shown = toasts(app)
+            texts = [str(t.render()) for t in shown]
+            assert 1 <= len(shown) <= MAX_TOASTS, texts
+            due = [text for text in texts if "Message due" in text]
+            assert len(due) == 1, texts
+            assert "3 messages due — press m" in due[0]
+            checklist = screen.query_one("#checklist").region
+            guidance = screen.query_one("#guidance").region
+            for toast in shown:
+                assert clear_of(toast.region, checklist, guidance), (toast.region, texts)

@@ -1,0 +1,83 @@
+"""Typing ahead lands where it was meant: every key of a burst reaches the app before
+the first is handled, as when a coordinator types "a Bo Enter reason Enter" without
+looking, or a terminal multiplexer delivers a pasted line at once.
+
+The approval used to put the reason into the approver's field: Enter moved the focus
+only once the field's `Submitted` message was handled, after the next keys had gone
+to the field Enter left. Keys that arrive while a dialog is being pushed must go to
+the dialog, not to the screen beneath (where `s` skips and `space` checks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import events
+from textual.pilot import Pilot
+
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.test_next_key import declared, guide
+from tui.app.app import LastGoodApp
+from tui.app.modals import ApprovalModal
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import SCENARIO_T0
+
+NAMED = {"enter": "\r", "space": " ", "escape": "\x1b"}
+
+
+def burst(pilot: Pilot[None], *parts: str) -> None:
+    """Queue every key of `parts` at once: named keys as they are, text char by char."""
+    for part in parts:
+        if part in NAMED:
+            pilot.app.post_message(events.Key(part, NAMED[part]))
+            continue
+        for char in part:
+            key = "space" if char == " " else char
+            pilot.app.post_message(events.Key(key, char))
+
+
+async def test_approver_then_reason_typed_in_one_burst(tmp_path: Path) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "burst.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "burst.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await guide(pilot, screen, "decide-rollback")
+            # `a` opens the approval with the commander's name filled in and the
+            # focus on the approver; the burst clears it and types another name.
+            burst(pilot, "a")
+            await wait_for_screen(pilot, ApprovalModal)
+            approver = app.screen.query_one("#approver")
+            approver.value = ""  # type: ignore[attr-defined]
+            approver.focus()
+            await pilot.pause()
+            burst(pilot, "Bo Smith", "enter", "error rate 12% over 5%", "enter")
+            await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
+            approval = screen.state.approvals["decide-rollback"]
+            assert (approval.by, approval.reason) == ("Bo Smith", "error rate 12% over 5%")
+
+
+async def test_keys_typed_while_the_dialog_opens_go_to_the_dialog(tmp_path: Path) -> None:
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "open.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "open.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await guide(pilot, screen, "assess-severity")
+            # `s` opens the skip form; the reason follows before the form is up.
+            reason = "assessed in the deploy channel"
+            burst(pilot, "s", reason, "enter")
+            await wait_until(pilot, lambda: screen.state.steps["assess-severity"].skipped)
+            record = screen.state.steps["assess-severity"]
+            assert record.reason == reason
+            assert [s for s, r in screen.state.steps.items() if r.done or r.skipped] == [
+                "assess-severity"
+            ]
