@@ -81,3 +81,26 @@ async def test_keys_typed_while_the_dialog_opens_go_to_the_dialog(tmp_path: Path
             assert [s for s, r in screen.state.steps.items() if r.done or r.skipped] == [
                 "assess-severity"
             ]
+
+
+async def test_an_answer_typed_right_after_space_on_a_command_step_answers_its_dialog(
+    tmp_path: Path,
+) -> None:
+    """Space on a command step asks the record for the command first (a job off the UI
+    loop), then opens the confirmation: the `n` typed meanwhile must answer it, not
+    reach the checklist (where `n` is the note verb)."""
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "run.db", clock, decided=True)
+    with SqliteEventLog.open(tmp_path / "run.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await pilot.press("right")
+            await guide(pilot, screen, "record-running-version")
+            burst(pilot, "space", "n")
+            await wait_until(pilot, lambda: app.screen is screen and not app.holding_keys)
+            await pilot.pause()
+            assert app.screen is screen  # the dialog was answered (no), and no note form opened
+            assert screen.state.commands_run == []

@@ -143,7 +143,7 @@ class StepVerbs:
                 ConfirmCommand(desk.state.steps[step_id].step.title, command), confirmed
             )
 
-        desk.recorder.submit(lambda s: steps.command_to_run(s, step_id), confirm)
+        desk.submit_for_dialog(lambda s: steps.command_to_run(s, step_id), confirm)
 
     async def run_command_step(self, step_id: str, command: str) -> None:
         """Run a confirmed command without freezing the screen; record its exit code."""

@@ -178,7 +178,7 @@ class Comms:
                 return
             self._open_due(message, outcome.unwrap())
 
-        desk.recorder.submit(lambda s: messages.preview(s, message.template), previewed)
+        desk.submit_for_dialog(lambda s: messages.preview(s, message.template), previewed)
 
     def _open_due(self, message: DueMessage, text: str) -> None:
         desk = self.desk

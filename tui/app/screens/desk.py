@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
@@ -36,6 +36,7 @@ if TYPE_CHECKING:  # the forms are loaded when one first opens
 After = Callable[[Done], None]
 """What the screen does once a verb is recorded and shown (move to the next step)."""
 Job = Callable[[IncidentSession], Done]
+T = TypeVar("T")
 """A use case, bound to everything but the session it runs on."""
 
 
@@ -118,6 +119,29 @@ class Desk:
         outcome = await self.recorder.call(job, kind="verb")
         self._catch_up()
         return self.shown(outcome, after=after, quiet=quiet)
+
+    def submit_for_dialog(
+        self, job: Callable[[IncidentSession], T], reply: Callable[[Outcome[T]], None]
+    ) -> None:
+        """Run `job` off the UI loop; its `reply` may open a dialog. Keys typed meanwhile
+        wait for that dialog (or, if none opens, go on once the reply has run): typed
+        straight after `m` or space on a command step, they used to reach the checklist,
+        where letters are verbs."""
+        app = self.screen.app
+        hold = getattr(app, "hold_keys", None)
+        release = getattr(app, "release_keys", None)
+        if hold is None or release is None:
+            self.recorder.submit(job, reply)
+            return
+        hold()
+
+        def replied(outcome: Outcome[T]) -> None:
+            try:
+                reply(outcome)
+            finally:
+                release()
+
+        self.recorder.submit(job, replied)
 
     def record(
         self, job: Job, verb: Verb | None = None, *, after: After | None = None, quiet: bool = False
