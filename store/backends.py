@@ -9,10 +9,10 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING, TypeAlias
 
-from store.outbox import Outbox
 from store.sqlite_log import SqliteEventLog
 
 if TYPE_CHECKING:
+    from store.outbox import Outbox
     from store.postgres_log import PostgresEventLog
     from store.postgres_outbox import PostgresOutbox
 
@@ -48,4 +48,6 @@ def open_outbox(location: str | os.PathLike[str]) -> OutboxRecord:
         from store.postgres_outbox import PostgresOutbox
 
         return PostgresOutbox.open(str(location))
+    from store.outbox import Outbox  # loaded when a message is first delivered
+
     return Outbox.open(location)

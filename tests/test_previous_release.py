@@ -39,6 +39,7 @@ from incident.core.payloads import (
 from incident.core.state import fold
 from incident.core.text import visible
 from incident.reports.describe import describe
+from incident.reports.changes import ReleaseChanges
 from incident.reports.ics import postmortem_ics
 from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_text
@@ -219,6 +220,8 @@ def _the_other_kinds() -> list[Event]:
     )
     queries = commands.impact_queries(session.state, "req{code='5xx'}", "req")
     session.run(lambda s: commands.record_impact(s, queries, 3.0, 40.5, actor="bo", clock=clock))
+    changes = ReleaseChanges("v2.4.1", "v2.4.0", (), (), ())
+    session.run(lambda s: commands.record_changes(s, changes, actor="bo", clock=clock))
     return log.events(sent.incident_id)
 
 
@@ -231,6 +234,7 @@ NEW_KINDS = {
     "action_item.done",
     "report.status_set",
     "impact.measured",
+    "changes.read",
 }
 """Kinds this release added: the previous release's file cannot hold them."""
 
