@@ -38,8 +38,8 @@ from incident.core.payloads import (
 )
 from incident.core.state import fold
 from incident.core.text import visible
-from incident.reports.describe import describe
 from incident.reports.changes import ReleaseChanges
+from incident.reports.describe import describe
 from incident.reports.ics import postmortem_ics
 from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_text
