@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import httpx
+import pytest
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 
@@ -17,8 +18,11 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def test_serve_answers_browsers_on_loopback(tmp_path):
-    cli = Cli(tmp_path / "serve.db")
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+def test_serve_answers_browsers_on_loopback(tmp_path, backend, request):
+    """On PostgreSQL the URL reaches the attach processes in their environment."""
+    location = request.getfixturevalue("pg_url") if backend == "postgres" else None
+    cli = Cli(location or tmp_path / "serve.db")
     incident_id = cli.ok(
         "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
     ).strip()
