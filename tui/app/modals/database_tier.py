@@ -121,18 +121,35 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
         Binding("down", "tier(1)", show=False),
     ]
 
-    def __init__(self, tiers: Sequence[TierView], *, chosen: str | None = None) -> None:
+    def __init__(
+        self,
+        tiers: Sequence[TierView],
+        *,
+        chosen: str | None = None,
+        evidence: str = "",
+        suggested: str | None = None,
+    ) -> None:
         super().__init__()
         self.tiers = list(tiers)
         """The tiers, in the runbook's order."""
         ids = [t.id for t in self.tiers]
-        self.initial_index = ids.index(chosen) if chosen in ids else 0
-        """Index of the tier highlighted when the modal opens."""
+        start = chosen if chosen in ids else suggested
+        self.initial_index = ids.index(start) if start in ids else 0
+        """Index of the tier highlighted when the modal opens: the one chosen, else the
+        one what the rollback undoes suggests."""
+        self.evidence = evidence
+        """What the rollback undoes (`lastgood changes --incident`), if it was read."""
 
     def compose(self) -> ComposeResult:
         options = [Option(tier_prompt(t), id=t.id) for t in self.tiers]
         with Vertical(classes="dialog"):
             yield title_line("Database rollback: choose a tier")
+            if self.evidence:
+                yield Static(
+                    visible(f"What the rollback undoes: {self.evidence}"),
+                    id="evidence",
+                    markup=False,
+                )
             yield MarkedOptionList(*options, id="tiers", compact=True)
             with VerticalScroll(id="guidance-box"):
                 yield Static("", id="guidance", markup=False)

@@ -313,6 +313,7 @@ class StepVerbs:
             for tier in runbook.database_tiers
         ]
         chosen = state.tier_choice.tier if state.tier_choice else None
+        changes = state.changes
         step_id = desk.view.selected_step
         if step_id is not None and state.steps[step_id].step.kind != StepKind.DATABASE:
             step_id = None  # `b` elsewhere: the tier alone, the step left as it is
@@ -347,4 +348,12 @@ class StepVerbs:
                 ConfirmModal("Data loss before the decision", warning, "Choose it"), confirmed
             )
 
-        desk.screen.app.push_screen(DatabaseTierModal(views, chosen=chosen), choose)
+        desk.screen.app.push_screen(
+            DatabaseTierModal(
+                views,
+                chosen=chosen,
+                evidence=changes.summary if changes is not None else "",
+                suggested=changes.suggested_tier if changes is not None else None,
+            ),
+            choose,
+        )

@@ -39,6 +39,7 @@ from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
+    from runbooks.model import Probe
     from store.backends import OutboxRecord
     from tui.net.network_loop import NetworkLoop
 
@@ -119,17 +120,31 @@ class IncidentScreen(Screen[None]):
         if services is None or network is None:
             return
         state = self.state
-        if state.runbook.probes and not state.is_closed:
+        probes = self.pointed_probes()
+        if probes and not state.is_closed:
             self.polling = start_polling(
                 network,
                 self.recorder,
-                state.runbook.probes,
+                probes,
                 self.view.clock,
                 on_error=self._samples_refused,
             )
         outbox = services.outbox()
         if outbox is not None:
             self.comms.start_deliveries(network, outbox, services.delivery_attempts)
+
+    def pointed_probes(self) -> tuple[Probe, ...]:
+        """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
+        would only show REFUSED, so they are left out and the coordinator is told how to
+        point them (`lastgood init`)."""
+        from runbooks.starter import unpointed_hint, unpointed_probes
+
+        runbook = self.state.runbook
+        unpointed = set(unpointed_probes(runbook))
+        hint = unpointed_hint(runbook)
+        if hint is not None:
+            self.notify(hint[0].upper() + hint[1:], title="Probes not polled", timeout=30)
+        return tuple(probe for probe in runbook.probes if probe.name not in unpointed)
 
     def on_unmount(self) -> None:
         for loop in (self.polling, self.comms.deliveries):
