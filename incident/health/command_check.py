@@ -6,6 +6,7 @@ import json
 import re
 
 from incident.core.text import visible
+from incident.health.probe_answers import ABSENT, value_at
 from runbooks.model import CommandCheck
 
 SHOWN_CHARS = 80
@@ -31,13 +32,9 @@ def _json_check(path: str, equals: str, output: str) -> tuple[bool, str]:
         node: object = json.loads(output)
     except (ValueError, RecursionError):
         return False, f"output is not JSON: {_quoted(output.strip())}"
-    for part in path.split("."):
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
-            node = node[int(part)]
-        else:
-            return False, f"no {path} in the JSON"
+    node = value_at(node, path)
+    if node is ABSENT:
+        return False, f"no {path} in the JSON"
     text = _scalar(node)
     if text is None:
         return False, f"{path} is an object or a list, not a value"

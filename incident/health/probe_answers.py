@@ -166,20 +166,38 @@ def _finite(value: float | Reading) -> Reading:
 # --- JSON ---------------------------------------------------------------------------
 
 
-def _json_field(body: bytes, path: str) -> object:
-    """The value at dotted `path` (list items by index), or a BAD_JSON reading."""
-    try:
-        node: object = json.loads(body)
-    except (ValueError, RecursionError) as exc:
-        return Reading(Outcome.BAD_JSON, detail=_json_error(exc))
+class Absent:
+    """What `value_at` finds where the path leads nowhere (JSON's null is None)."""
+
+
+ABSENT = Absent()
+
+
+def value_at(node: object, path: str) -> object:
+    """The value at dotted `path` in parsed JSON (list items by index), or `ABSENT`.
+
+    One reading of a path for the probes' `json_field` and the verify commands'
+    `json_path`, so a runbook's path means the same in both."""
     for part in path.split("."):
         if isinstance(node, dict) and part in node:
             node = node[part]
         elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
             node = node[int(part)]
         else:
-            return Reading(Outcome.BAD_JSON, detail=f"no field '{path}' in the JSON")
+            return ABSENT
     return node
+
+
+def _json_field(body: bytes, path: str) -> object:
+    """The value at dotted `path` (list items by index), or a BAD_JSON reading."""
+    try:
+        node: object = json.loads(body)
+    except (ValueError, RecursionError) as exc:
+        return Reading(Outcome.BAD_JSON, detail=_json_error(exc))
+    found = value_at(node, path)
+    if found is ABSENT:
+        return Reading(Outcome.BAD_JSON, detail=f"no field '{path}' in the JSON")
+    return found
 
 
 def _number(raw: int | float, what: str) -> Reading:
