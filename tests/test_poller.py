@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import math
-import time
 from collections.abc import AsyncIterator
 
 import httpx
@@ -107,14 +106,15 @@ async def test_a_hanging_probe_never_holds_up_the_others(server, client):
     poller = ProbePoller([hanging, healthy, refused], client, clock=SystemClock(), env={})
 
     for _ in range(2):
-        started = time.monotonic()
-        batch = by_name(await poller.poll_due())
-        elapsed = time.monotonic() - started
+        # The 30 s bound only keeps a broken timeout from hanging the suite.
+        batch = by_name(await asyncio.wait_for(poller.poll_due(), 30))
         assert set(batch) == {"hanging", "healthy", "refused"}
         assert batch["hanging"].outcome == Outcome.TIMEOUT
         assert (batch["healthy"].outcome, batch["healthy"].value) == (Outcome.OK, 0.12)
         assert batch["refused"].outcome == Outcome.REFUSED
-        assert elapsed < 0.5 + 1.5
+        hung, answered = batch["hanging"].latency_ms, batch["healthy"].latency_ms
+        assert hung is not None and answered is not None
+        assert answered < hung  # the healthy answer did not wait for the hanging one
 
 
 async def test_the_server_never_sees_more_than_max_concurrency(server, client):
@@ -135,9 +135,9 @@ async def test_run_delivers_batches_until_the_time_is_up(server, client):
         [probe("api", server.url("/health"), interval_s=0.1)], client, clock=SystemClock(), env={}
     )
     batches: list[list[Sample]] = []
-    started = time.monotonic()
-    await poller.run(batches.append, stop=asyncio.Event(), until_s=0.45)
-    assert time.monotonic() - started < 0.45 + 1.5
+    # It returns by itself once `until_s` is up; the 30 s bound only keeps a broken
+    # loop from hanging the suite (nothing sets the stop event).
+    await asyncio.wait_for(poller.run(batches.append, stop=asyncio.Event(), until_s=0.45), 30)
     assert len(batches) >= 2
     assert all(len(batch) == 1 and batch[0].ok for batch in batches)
 
