@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS_HASH
 from store.derived import TICK_KIND
-from store.schema import APPEND_ONLY_MESSAGE, CHAIN_MESSAGE, SchemaProblem
+from store.schema import (
+    APPEND_ONLY_MESSAGE,
+    CHAIN_MESSAGE,
+    SchemaProblem,
+    read_version,
+    refuse_newer,
+)
 
 SCHEMA_VERSION = 3
 """A PostgreSQL record's own version: a SQLite file's 4 added state snapshots, which a
@@ -167,21 +173,11 @@ def stored_version(connection: psycopg.Connection[Any]) -> int:
         if has_events:
             raise SchemaProblem("not a lastgood database (an events table, but no meta table)")
         return 0
-    found = connection.execute(_VERSION).fetchone()
-    if found is None:
-        raise SchemaProblem("not a lastgood database (meta has no schema_version)")
-    try:
-        return int(found[0])
-    except (TypeError, ValueError):
-        raise SchemaProblem(f"unreadable schema_version {found[0]!r}") from None
+    return read_version(connection.execute(_VERSION).fetchone())
 
 
 def _refuse_other(version: int) -> None:
-    if version > SCHEMA_VERSION:
-        raise SchemaProblem(
-            f"schema version {version} is newer than this lastgood supports "
-            f"({SCHEMA_VERSION}); upgrade lastgood to open it"
-        )
+    refuse_newer(version, SCHEMA_VERSION)
     if 0 < version < SCHEMA_VERSION:
         raise SchemaProblem(f"schema version {version} is not one lastgood ever wrote here")
 

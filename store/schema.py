@@ -10,7 +10,7 @@ The stored version lives in the `meta` table (what the code trusts) and in
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from incident.core.chain import GENESIS_HASH
@@ -214,20 +214,28 @@ def stored_version(connection: sqlite3.Connection) -> int:
         return 0
     if "meta" not in names:
         raise SchemaProblem("not a lastgood database (it has no meta table)")
-    row = connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    return read_version(
+        connection.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+    )
+
+
+def read_version(row: Sequence[object] | None) -> int:
+    """The version in meta's `schema_version` row, read alike by both backends."""
     if row is None:
         raise SchemaProblem("not a lastgood database (meta has no schema_version)")
     try:
-        return int(row[0])
+        return int(str(row[0]))
     except (TypeError, ValueError):
         raise SchemaProblem(f"unreadable schema_version {row[0]!r}") from None
 
 
-def _refuse_newer(version: int) -> None:
-    if version > SCHEMA_VERSION:
+def refuse_newer(version: int, supported: int = SCHEMA_VERSION) -> None:
+    """A record written by a later lastgood is never opened: it may mean more than
+    this one can read."""
+    if version > supported:
         raise SchemaProblem(
             f"schema version {version} is newer than this lastgood supports "
-            f"({SCHEMA_VERSION}); upgrade lastgood to open it"
+            f"({supported}); upgrade lastgood to open it"
         )
 
 
@@ -238,7 +246,7 @@ def upgrade(connection: sqlite3.Connection) -> None:
     so opening a current file costs a command nothing.
     """
     version = stored_version(connection)
-    _refuse_newer(version)
+    refuse_newer(version)
     if version == SCHEMA_VERSION:
         return
     from sqlite_utils import Database
@@ -263,7 +271,7 @@ def check_readable(connection: sqlite3.Connection) -> None:
     version = stored_version(connection)
     if version == 0:
         raise SchemaProblem("not a lastgood database (it is empty)")
-    _refuse_newer(version)
+    refuse_newer(version)
     if version < EVENTS_READABLE_SINCE:
         raise SchemaProblem(
             f"schema version {version} is too old to read as it is (this lastgood "
