@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from incident.commands.rules import make_event
 from incident.core.clock import Clock
 from incident.core.events import NewEvent
@@ -16,11 +14,14 @@ def record_changes(
     state: IncidentState, changes: ReleaseChanges, *, actor: str, clock: Clock
 ) -> NewEvent:
     tier, why = changes.suggested_tier
-    lines = tuple(
-        f"{PurePosixPath(m.path).name} ({m.tool}): {'; '.join(m.flags) or 'expand only'}"
-        for m in changes.migrations
-    )
     read = ChangesRead(
-        changes.bad, changes.good, len(changes.commits), len(changes.files), lines, tier, why
+        changes.bad,
+        changes.good,
+        len(changes.commits),
+        len(changes.files),
+        tuple(migration.line for migration in changes.migrations),
+        sum(1 for migration in changes.migrations if migration.flags),
+        tier,
+        why,
     )
     return make_event(state.id, actor, clock, read)

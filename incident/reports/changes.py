@@ -42,6 +42,12 @@ class Migration:
         flags = [] if self.has_down else ["no down step"]
         return flags + list(self.destructive)
 
+    @property
+    def line(self) -> str:
+        """`2b_drop.py (alembic): no down step; op.drop_column(...)`, as every face says it."""
+        name = PurePosixPath(self.path).name
+        return f"{name} ({self.tool}): {'; '.join(self.flags) or 'expand only'}"
+
 
 @dataclass(frozen=True)
 class ReleaseChanges:

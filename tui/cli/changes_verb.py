@@ -8,7 +8,7 @@ ones the incident was declared with (`2.4.1`, or the tag `v2.4.1`).
 from __future__ import annotations
 
 import argparse
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from incident.core.errors import CommandError
 from incident.core.text import visible
@@ -73,10 +73,7 @@ def changes_text(changes: ReleaseChanges) -> list[str]:
         lines += [f"  {f.status}  {visible(f.path)}" for f in changes.files]
     if changes.migrations:
         lines += ["", "migrations added:"]
-        for migration in changes.migrations:
-            flags = "; ".join(visible(flag) for flag in migration.flags) or "expand only"
-            name = visible(PurePosixPath(migration.path).name)
-            lines.append(f"  {name} ({migration.tool}): {flags}")
+        lines += [f"  {visible(migration.line)}" for migration in changes.migrations]
     tier, why = changes.suggested_tier
     lines += ["", f"suggested database tier: {tier} ({visible(why)})"]
     return lines

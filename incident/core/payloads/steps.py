@@ -142,6 +142,8 @@ class ChangesRead:
     files: int
     migrations: tuple[str, ...]
     """One line per migration added: `2b_drop_legacy.py (alembic): no down step; ...`."""
+    flagged: int
+    """How many of them have no down step or drop or rename data."""
     suggested_tier: str
     why: str
 
@@ -152,6 +154,7 @@ class ChangesRead:
             "commits": self.commits,
             "files": self.files,
             "migrations": list(self.migrations),
+            "flagged": self.flagged,
             "suggested_tier": self.suggested_tier,
             "why": self.why,
         }
@@ -165,6 +168,7 @@ class ChangesRead:
             f.integer("commits"),
             f.integer("files"),
             f.texts("migrations"),
+            f.integer("flagged"),
             f.text("suggested_tier"),
             f.text("why"),
         )
@@ -174,10 +178,9 @@ class ChangesRead:
     @property
     def summary(self) -> str:
         """One line: what going back undoes and the tier it suggests."""
-        flagged = sum(1 for line in self.migrations if not line.endswith(": expand only"))
         migrations = f"{len(self.migrations)} migration{'s' if len(self.migrations) != 1 else ''}"
-        if flagged:
-            migrations += f" ({flagged} flagged)"
+        if self.flagged:
+            migrations += f" ({self.flagged} flagged)"
         commits = f"{self.commits} commit{'s' if self.commits != 1 else ''}"
         return (
             f"{self.bad} → {self.good} undoes {commits} and {migrations}; "
