@@ -260,11 +260,7 @@ def record_command_result(
     return Done(events, f"checked {step}")
 
 
-def command_check(session: Session, step: str) -> CommandCheck | None:
+def command_check(state: IncidentState, step: str) -> CommandCheck | None:
     """How the step reads back that its command took, if the runbook says."""
-    return command_check_of(session.state, step)
-
-
-def command_check_of(state: IncidentState, step: str) -> CommandCheck | None:
     record = state.steps.get(step)
     return None if record is None else record.step.verify

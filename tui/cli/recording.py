@@ -108,7 +108,7 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(steps.output_tail(result.stdout))
         verification = None
-        check = steps.command_check(session, args.step)
+        check = steps.command_check(session.state, args.step)
         if result.returncode == 0 and check is not None:
             verification = _verify(check)
         try:

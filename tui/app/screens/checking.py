@@ -154,7 +154,7 @@ class StepVerbs:
         desk = self.desk
         desk.notify(f"Running: {command}", timeout=3)
         code, output = await run_shell(command)
-        check = steps.command_check_of(desk.state, step_id)
+        check = steps.command_check(desk.state, step_id)
         verification = None
         if code == 0 and check is not None:
             desk.notify(f"Verifying: {check.command} until {check.expectation}", timeout=5)
