@@ -22,9 +22,11 @@ from __future__ import annotations
 
 import os
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 from incident.comms.routing import OutboxMessage
 from store.errors import StoreError
@@ -40,8 +42,6 @@ _DUE = (
     "AND (? IS NULL OR incident_id = ?) "
     "ORDER BY next_attempt_at, created_at, rowid LIMIT ?"
 )
-_ListedRow = tuple[str, str, str, int, str, str, str | None, str | None]
-"""A row of `_MESSAGES`, in its column order."""
 _MESSAGES = (
     "SELECT key, target, status, attempts, last_error, created_at, delivered_at, "
     "next_attempt_at FROM outbox WHERE incident_id = ? ORDER BY created_at, rowid"
@@ -78,6 +78,29 @@ def message_from_row(row: tuple[object, ...]) -> OutboxMessage:
         target=str(target),
         text=str(text),
         created_at=datetime.fromisoformat(str(created_at)),
+    )
+
+
+def status_of(key: str, stored: object, where: Path | str) -> Status:
+    """A stored status, or a StoreError naming the record (`where`) that holds another."""
+    status = STATUSES.get(str(stored))
+    if status is None:
+        raise StoreError(where, f"message {key} has unknown status {stored!r}")
+    return status
+
+
+def listed_row(row: Sequence[Any], where: Path | str) -> OutboxRow:
+    """A row of the messages query (`_MESSAGES`' columns), read alike by both backends."""
+    key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
+    return OutboxRow(
+        key=str(key),
+        target=str(target),
+        status=status_of(str(key), status, where),
+        attempts=int(attempts),
+        last_error=str(last_error),
+        created_at=datetime.fromisoformat(created_at),
+        delivered_at=moment_or_none(delivered_at),
+        next_attempt_at=moment_or_none(next_attempt),
     )
 
 
@@ -207,32 +230,13 @@ class Outbox(SqliteFile):
             ).fetchone()
         if row is None:
             return None
-        return self._status(key, row[0]), int(row[1]), str(row[2])
-
-    def _status(self, key: str, stored: object) -> Status:
-        status = STATUSES.get(str(stored))
-        if status is None:
-            raise StoreError(self._path, f"message {key} has unknown status {stored!r}")
-        return status
+        return status_of(key, row[0], self._path), int(row[1]), str(row[2])
 
     def messages(self, incident_id: str) -> list[OutboxRow]:
         """Every message of the incident, oldest first, whatever its status."""
         with self._using(f"cannot read the outbox of incident {incident_id}") as connection:
             rows = connection.execute(_MESSAGES, (incident_id,)).fetchall()
-        return [self._row(row) for row in rows]
-
-    def _row(self, row: _ListedRow) -> OutboxRow:
-        key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
-        return OutboxRow(
-            key=str(key),
-            target=str(target),
-            status=self._status(str(key), status),
-            attempts=int(attempts),
-            last_error=str(last_error),
-            created_at=datetime.fromisoformat(created_at),
-            delivered_at=moment_or_none(delivered_at),
-            next_attempt_at=moment_or_none(next_attempt),
-        )
+        return [listed_row(row, self._path) for row in rows]
 
     def pending_count(self, incident_id: str | None = None) -> int:
         """How many messages still wait for delivery (for one incident, or all)."""

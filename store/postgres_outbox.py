@@ -16,7 +16,7 @@ from typing import Any
 
 from incident.comms.routing import OutboxMessage
 from store.errors import StoreError
-from store.outbox import STATUSES, OutboxRow, Status, message_from_row, moment_or_none, stamp
+from store.outbox import OutboxRow, Status, listed_row, message_from_row, stamp, status_of
 from store.postgres_connection import PostgresDatabase, connect
 from store.postgres_schema import upgrade
 from store.schema import SchemaProblem
@@ -149,32 +149,13 @@ class PostgresOutbox(PostgresDatabase):
             ).fetchone()
         if row is None:
             return None
-        return self._status(key, row[0]), int(row[1]), str(row[2])
-
-    def _status(self, key: str, stored: object) -> Status:
-        status = STATUSES.get(str(stored))
-        if status is None:
-            raise StoreError(self._where, f"message {key} has unknown status {stored!r}")
-        return status
+        return status_of(key, row[0], self._where), int(row[1]), str(row[2])
 
     def messages(self, incident_id: str) -> list[OutboxRow]:
         """Every message of the incident, oldest first, whatever its status."""
         with self._using(f"cannot read the outbox of incident {incident_id}") as connection:
             rows = connection.execute(_MESSAGES, (incident_id,)).fetchall()
-        return [self._row(row) for row in rows]
-
-    def _row(self, row: tuple[Any, ...]) -> OutboxRow:
-        key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
-        return OutboxRow(
-            key=str(key),
-            target=str(target),
-            status=self._status(str(key), status),
-            attempts=int(attempts),
-            last_error=str(last_error),
-            created_at=datetime.fromisoformat(created_at),
-            delivered_at=moment_or_none(delivered_at),
-            next_attempt_at=moment_or_none(next_attempt),
-        )
+        return [listed_row(row, self._where) for row in rows]
 
     def pending_count(self, incident_id: str | None = None) -> int:
         """How many messages still wait for delivery (for one incident, or all)."""
