@@ -20,7 +20,6 @@ record is read and verified, as before.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -28,9 +27,9 @@ from typing import Protocol
 from incident.core.chain import ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event
 from incident.core.folding import Fold
+from incident.core.log import RecordReader
 from incident.core.replay import state_at_items
 from incident.core.state import IncidentState
-from incident.core.ticks import ProbeTick
 
 
 class StoredState(Protocol):
@@ -55,17 +54,8 @@ class ReplayStart(Protocol):
         ...
 
 
-class SnapshotReader(Protocol):
-    """A record that can be streamed and that may keep stored states."""
-
-    def scan(
-        self,
-        incident_id: str,
-        *,
-        after_seq: int = 0,
-        upto_seq: int | None = None,
-        walk: ChainWalk | None = None,
-    ) -> Iterator[Event | ProbeTick]: ...
+class SnapshotReader(RecordReader, Protocol):
+    """A record that can be streamed (`RecordReader.scan`) and may keep stored states."""
 
     def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None: ...
 
