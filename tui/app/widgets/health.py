@@ -202,7 +202,8 @@ class HealthPanel(ScrollView, can_focus=True):
         """New samples (or baselines, versions): count the failing, repaint the rows."""
         self.state = state
         self.now = now
-        self._count()
+        self._count_failing()
+        self._count_stale()
         self._lines.clear()
         self.refresh()
 
@@ -212,23 +213,30 @@ class HealthPanel(ScrollView, can_focus=True):
         self.now = now
         if self.state is None:
             return
-        self._count()
+        self._count_stale()  # only samples change what fails; time only what is stale
         if self.stale or was_stale:
             self._lines.clear()
             self.refresh()
 
-    def _count(self) -> None:
+    def _count_failing(self) -> None:
         state = self.state
         assert state is not None
-        failing = stale = 0
-        for probe in self.probes:
-            samples = state.samples.get(probe.name)
-            if samples and is_bad(probe, samples[-1], state):
-                failing += 1
-            if samples and stale_age(probe, samples[-1], self.now) is not None:
-                stale += 1
-        self.failing, self.stale = failing, stale
-        total = len(self.probes)
+        self.failing = sum(
+            1
+            for probe in self.probes
+            if (samples := state.samples.get(probe.name)) and is_bad(probe, samples[-1], state)
+        )
+
+    def _count_stale(self) -> None:
+        state = self.state
+        assert state is not None
+        self.stale = sum(
+            1
+            for probe in self.probes
+            if (samples := state.samples.get(probe.name))
+            and stale_age(probe, samples[-1], self.now) is not None
+        )
+        failing, stale, total = self.failing, self.stale, len(self.probes)
         subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
         self.border_subtitle = subtitle + (f" · {stale} stale" if stale else "")
 
