@@ -21,9 +21,9 @@ from enum import StrEnum
 
 import yaml
 
-from runbooks.checks import ENV_REFERENCE, url_problem, with_defaults
+from runbooks.checks import ENV_REFERENCE, url_problem
 from runbooks.loading import load_runbook
-from runbooks.model import DeploymentPattern, Runbook
+from runbooks.model import DeploymentPattern
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
 
@@ -32,37 +32,6 @@ DEFAULT_ERROR_QUERY = (
 )
 ROLLOUT_TIMEOUT = "5m"
 """How long a rollback command waits for the rollout to finish before it fails."""
-
-
-BUNDLED_PROBE_URLS = {
-    "health": "http://127.0.0.1:8080/healthz",
-    "version": "http://127.0.0.1:8080/version",
-    "error-rate": "http://127.0.0.1:9090",
-}
-"""Where the bundled runbook's probes point until someone points them at a service
-(a test holds these equal to `rollback.yaml`)."""
-
-
-def unpointed_probes(runbook: Runbook) -> list[str]:
-    """The probes still at the bundled runbook's loopback defaults: declaring with
-    them would show refused probes where the user expects their service."""
-    return [
-        probe.name
-        for probe in runbook.probes
-        if BUNDLED_PROBE_URLS.get(probe.name) == with_defaults(probe.url)
-    ]
-
-
-def unpointed_hint(runbook: Runbook) -> str | None:
-    """One line saying how to point the probes, or None when they are pointed."""
-    names = unpointed_probes(runbook)
-    if not names:
-        return None
-    return (
-        f"the runbook's probes ({', '.join(names)}) still point at the bundled 127.0.0.1 "
-        "defaults: `lastgood init` writes a runbook for your service "
-        "(then declare with --runbook ./lastgood.yaml)"
-    )
 
 
 class RollbackMethod(StrEnum):

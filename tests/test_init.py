@@ -18,7 +18,8 @@ import pytest
 from incident.app.verbs_other import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
 from runbooks.resolve import resolve_runbook
-from runbooks.starter import BUNDLED_PROBE_URLS, MigrationTool, RollbackMethod
+from runbooks.starter import MigrationTool, RollbackMethod
+from runbooks.unpointed import BUNDLED_PROBE_URLS
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 from tests.http_servers import unused_port
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find

@@ -166,9 +166,9 @@ def cmd_declare(args: argparse.Namespace) -> int:
         except CommandError as error:
             raise refused(error, BY_NAME["declare"]) from None
         print(session.state.id)
-        from runbooks.starter import unpointed_hint
+        from runbooks.unpointed import unpointed_hint, unpointed_probes
 
-        if hint := unpointed_hint(runbook):
+        if hint := unpointed_hint(unpointed_probes(runbook)):
             print(f"lastgood declare: {hint}", file=sys.stderr)
         follow_up(args, session)
     return 0

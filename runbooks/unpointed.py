@@ -1,0 +1,39 @@
+"""Probes nobody pointed at a service: the bundled runbook's loopback defaults.
+
+Kept apart from `runbooks.starter` (which renders YAML) so that the coordinator's
+screen and `declare` can ask without loading it.
+"""
+
+from __future__ import annotations
+
+from runbooks.checks import with_defaults
+from runbooks.model import Runbook
+
+BUNDLED_PROBE_URLS = {
+    "health": "http://127.0.0.1:8080/healthz",
+    "version": "http://127.0.0.1:8080/version",
+    "error-rate": "http://127.0.0.1:9090",
+}
+"""Where the bundled runbook's probes point until someone points them at a service
+(a test holds these equal to `rollback.yaml`)."""
+
+
+def unpointed_probes(runbook: Runbook) -> list[str]:
+    """The probes still at the bundled runbook's loopback defaults: declaring with
+    them would show refused probes where the user expects their service."""
+    return [
+        probe.name
+        for probe in runbook.probes
+        if BUNDLED_PROBE_URLS.get(probe.name) == with_defaults(probe.url)
+    ]
+
+
+def unpointed_hint(names: list[str]) -> str | None:
+    """One line saying how to point the `unpointed_probes`, or None when there are none."""
+    if not names:
+        return None
+    return (
+        f"the runbook's probes ({', '.join(names)}) still point at the bundled 127.0.0.1 "
+        "defaults: `lastgood init` writes a runbook for your service "
+        "(then declare with --runbook ./lastgood.yaml)"
+    )
