@@ -22,8 +22,7 @@ def write_starter(answers: StarterAnswers, path: Path, *, overwrite: bool = Fals
     if path.exists() and not overwrite:
         raise CommandError(f"{path} already exists; choose another file or overwrite it")
     text = starter_text(answers)
-    directory = path.parent if str(path.parent) else Path(".")
-    handle, scratch = tempfile.mkstemp(prefix=".lastgood-init-", suffix=".yaml", dir=directory)
+    handle, scratch = tempfile.mkstemp(prefix=".lastgood-init-", suffix=".yaml", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
             out.write(text)
