@@ -28,6 +28,20 @@ SCRAPES_IN_WINDOW = 'count_over_time(demo_requests_total{status="200"}[15s])'
 LATEST_SCRAPE = 'max(timestamp(demo_requests_total{status="200"}))'
 
 
+def measure(incident_id: str, url: str, *, failed: str = FAILED) -> tuple[str, ...]:
+    """`lastgood measure-impact` on the demo's request counters, asking `url`."""
+    return (
+        "measure-impact",
+        incident_id,
+        "--failed",
+        failed,
+        "--total",
+        TOTAL,
+        "--prometheus",
+        url,
+    )
+
+
 def value_at(stack: PrometheusStack, promql: str, at: str) -> float:
     moment = datetime.fromisoformat(at.replace("Z", "+00:00")).timestamp()
     response = httpx.get(
@@ -56,16 +70,7 @@ def resolved(prometheus_stack: PrometheusStack, tmp_path_factory: pytest.TempPat
         "--started-at",
         started,
     ).strip()
-    open_result = cli.run(
-        "measure-impact",
-        incident_id,
-        "--failed",
-        FAILED,
-        "--total",
-        TOTAL,
-        "--prometheus",
-        prometheus_stack.url,
-    )
+    open_result = cli.run(*measure(incident_id, prometheus_stack.url))
     cli.ok("close", incident_id, "--force", "--reason", "measured in a test")
     closed_at = json.loads(cli.ok("status", incident_id, "--json"))["closed_at"]
     end = datetime.fromisoformat(closed_at.replace("Z", "+00:00")).timestamp()
@@ -85,16 +90,7 @@ def test_before_resolution_the_window_has_no_end(resolved):
 
 def test_failed_requests_and_their_share_come_from_increase(resolved, prometheus_stack):
     cli, incident_id, _ = resolved
-    said = cli.ok(
-        "measure-impact",
-        incident_id,
-        "--failed",
-        FAILED,
-        "--total",
-        TOTAL,
-        "--prometheus",
-        prometheus_stack.url,
-    )
+    said = cli.ok(*measure(incident_id, prometheus_stack.url))
     assert "impact measured: " in said
     requests = json.loads(cli.ok("export", incident_id, "--format", "json"))["requests"]
     seconds = requests["failed_query"].rsplit("[", 1)[1].split("s]")[0]
@@ -126,16 +122,7 @@ def test_failed_requests_and_their_share_come_from_increase(resolved, prometheus
 def test_an_unreachable_prometheus_is_one_line_and_records_nothing(resolved):
     cli, incident_id, _ = resolved
     before = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
-    result = cli.run(
-        "measure-impact",
-        incident_id,
-        "--failed",
-        FAILED,
-        "--total",
-        TOTAL,
-        "--prometheus",
-        f"http://127.0.0.1:{free_port()}",
-    )
+    result = cli.run(*measure(incident_id, f"http://127.0.0.1:{free_port()}"))
     assert result.code != 0
     assert "Prometheus (prometheus) could not answer" in result.err
     assert "connection refused" in result.err and "Traceback" not in result.err
@@ -146,15 +133,6 @@ def test_an_unreachable_prometheus_is_one_line_and_records_nothing(resolved):
 
 def test_a_selector_prometheus_refuses_is_its_error(resolved, prometheus_stack):
     cli, incident_id, _ = resolved
-    result = cli.run(
-        "measure-impact",
-        incident_id,
-        "--failed",
-        "demo_requests_total{",
-        "--total",
-        TOTAL,
-        "--prometheus",
-        prometheus_stack.url,
-    )
+    result = cli.run(*measure(incident_id, prometheus_stack.url, failed="demo_requests_total{"))
     assert result.code != 0 and "Traceback" not in result.err
     assert "Prometheus error (bad_data)" in result.err
