@@ -65,8 +65,16 @@ async def from_palette(pilot: Pilot[object], title: str) -> None:
     await pilot.press(*("space" if ch == " " else ch for ch in title))
     results = pilot.app.screen.query_one(CommandList)
 
+    palette_screen = pilot.app.screen
+
     def first_is_title() -> bool:
-        if not results.option_count:
+        """The search has finished (results stream in, and may reorder until it has)
+        and its first hit is the command asked for."""
+        gathering = any(
+            worker.group == CommandPalette._GATHER_COMMANDS_GROUP and not worker.is_finished
+            for worker in palette_screen.workers
+        )
+        if gathering or not results.option_count:
             return False
         first = results.get_option_at_index(0).prompt
         return str(getattr(first, "plain", first)).split("\n")[0] == title
