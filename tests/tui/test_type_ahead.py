@@ -13,7 +13,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import events
+from textual.app import ComposeResult
 from textual.pilot import Pilot
+from textual.screen import ModalScreen
+from textual.widgets import Input
 
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
@@ -22,6 +25,7 @@ from tests.tui.test_next_key import declared, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import ApprovalModal
 from tui.app.screens.incident import IncidentScreen
+from tui.app.type_ahead import TypeAhead
 from tui.demo.scenarios import SCENARIO_T0
 
 NAMED = {"enter": "\r", "space": " ", "escape": "\x1b"}
@@ -104,3 +108,49 @@ async def test_an_answer_typed_right_after_space_on_a_command_step_answers_its_d
             await pilot.pause()
             assert app.screen is screen  # the dialog was answered (no), and no note form opened
             assert screen.state.commands_run == []
+
+
+class TypingApp(TypeAhead):
+    """Only the typing-ahead machinery: a field, and a dialog pushed when asked."""
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="field")
+
+
+class SlowDialog(ModalScreen[None]):
+    """A dialog whose field takes keys only when the test says so."""
+
+    takes_keys = False
+
+    def compose(self) -> ComposeResult:
+        yield Input(id="dialog-field")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+
+async def test_held_keys_keep_their_order_when_a_hold_begins_while_they_are_handed_on() -> None:
+    """Two holds ending at once (Enter in a form, a dialog taking keys) used to hand on
+    two held keys before either arrived; a dialog opening in between held each again at
+    the front, so they reached it swapped ("2026-..." booked as "026-...2" in CI)."""
+    app = TypingApp()
+    async with app.run_test() as pilot:
+        app.hold_keys()
+        burst(pilot, "abc")
+        await pilot.pause()
+        dialog = SlowDialog()
+
+        def open_dialog() -> None:
+            app.push_screen(dialog)
+
+        app.release_keys()
+        app.screen_takes_keys()
+        app.call_later(open_dialog)
+        await wait_until(pilot, lambda: app.screen is dialog and dialog.is_mounted)
+        await pilot.pause()
+        dialog.takes_keys = True
+        app.screen_takes_keys()
+        field = dialog.query_one(Input)
+        await wait_until(pilot, lambda: len(field.value) == 3)
+        assert field.value == "abc"
+        assert app.query_one("#field", Input).value == ""
