@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from textual.strip import Strip
+from textual.visual import VisualType
 from textual.widgets import OptionList
 
 MARK = "› "
@@ -33,3 +34,17 @@ class MarkedOptionList(OptionList):
         marked = index == self.highlighted and line_offset == 0
         gutter = Segment(MARK if marked else " " * GUTTER, style)
         return Strip([gutter, *segments], strip.cell_length + GUTTER)
+
+    def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
+        """Forget only this option's drawn lines. Textual's version forgets every
+        option's, so checking a step redrew each visible line of the checklist (29 at
+        120x40) in the frame the key is waiting for; the line map is rebuilt because
+        the new prompt may wrap differently."""
+        option = self.get_option_at_index(index)
+        option._set_prompt(prompt)
+        cache = self._option_render_cache
+        drawn = cache.keys()  # an LRUCache: no iteration of its own
+        for key in [key for key in drawn if key[0] is option]:
+            cache.discard(key)
+        self._line_cache.clear()
+        self.refresh()

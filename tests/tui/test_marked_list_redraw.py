@@ -1,0 +1,46 @@
+"""A changed prompt redraws that option alone: checking a step used to throw away the
+drawn lines of every option in the checklist, so the frame a key waits for drew each
+visible line again."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import App, ComposeResult
+from textual.widgets.option_list import Option
+
+from tests.tui.pilot_helpers import wait_until
+from tui.app.marked_list import MarkedOptionList
+
+
+class ListApp(App[None]):
+    def compose(self) -> ComposeResult:
+        yield MarkedOptionList(*(Option(Text(f"[ ] step {n}"), id=f"s{n}") for n in range(10)))
+
+
+def drawn_options(options: MarkedOptionList) -> set[str | None]:
+    drawn = options._option_render_cache.keys()
+    return {key[0].id for key in drawn}
+
+
+async def test_replacing_a_prompt_forgets_only_that_options_lines() -> None:
+    app = ListApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        options = app.query_one(MarkedOptionList)
+        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        options.replace_option_prompt_at_index(3, Text("[x] step 3"))
+        assert drawn_options(options) == {f"s{n}" for n in range(10)} - {"s3"}
+        await wait_until(pilot, lambda: "s3" in drawn_options(options))
+        line = options.render_line(3).text
+        assert "[x] step 3" in line
+        assert "[ ] step 4" in options.render_line(4).text
+
+
+async def test_a_prompt_that_wraps_differently_moves_the_lines_below() -> None:
+    app = ListApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        options = app.query_one(MarkedOptionList)
+        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        options.replace_option_prompt_at_index(0, Text("[x] " + "a long title " * 5))
+        await wait_until(pilot, lambda: "s0" in drawn_options(options))
+        assert "[ ] step 1" not in options.render_line(1).text
+        assert any("[ ] step 1" in options.render_line(y).text for y in range(2, 5))
