@@ -222,7 +222,7 @@ def test_people_text_in_the_card_is_shown_not_obeyed(clock: ManualClock) -> None
     )
     text = score_text(score_card(session.state, clock.now()))
     assert "\x1b" not in text
-    assert "checked over its evidence ([bold]ok[/]" in text
+    assert "checked on an override ([bold]ok[/]" in text
 
 
 def test_the_drill_mark_survives_the_record_and_old_declarations_read() -> None:
@@ -270,3 +270,10 @@ def test_cadence_counts_each_message_against_the_update_it_was_due_by(gaps: list
         at(session, clock, seconds / 60, send("update"))
     tally = cadence_tally(session.state, clock.now())
     assert (tally.sent, tally.late) == (len(gaps), late)
+
+
+def test_the_drill_verb_names_every_fault() -> None:
+    """`--help` spells the faults out (no domain import); held to the domain's table."""
+    from incident.app.verbs_other import DRILL_FAULTS
+
+    assert tuple(FAULTS) == DRILL_FAULTS

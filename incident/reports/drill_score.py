@@ -33,9 +33,12 @@ class ScoreLine:
     measured: str
     """What was measured against what, e.g. "done at T+04:10 of its T+0-5m window"."""
     verdict: Verdict
+    timed: bool = False
+    """A time against a window: said "within" or "late" rather than "met" or "missed"."""
 
     def text(self) -> str:
-        word = "within" if self.verdict is Verdict.MET else "missed"
+        met = self.verdict is Verdict.MET
+        word = ("within" if met else "late") if self.timed else ("met" if met else "missed")
         return f"{self.name}: {self.measured} - {word}"
 
 
@@ -86,14 +89,15 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     name = f"Phase {number} {phase.title}"
     window = _window(phase)
     if clock.finished_at is None:
-        return ScoreLine(name, f"not finished by {_offset(state, end)} ({window})", Verdict.MISSED)
+        unfinished = f"not finished by {_offset(state, end)} ({window})"
+        return ScoreLine(name, unfinished, Verdict.MISSED, timed=True)
     done = f"done at {_offset(state, clock.finished_at)}"
     if clock.due_at is None:
-        return ScoreLine(name, f"{done} ({window})", Verdict.MET)
+        return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
     if clock.finished_at > clock.due_at:
         late = format_duration(clock.finished_at - clock.due_at)
-        return ScoreLine(name, f"{done} of its {window}, {late} late", Verdict.MISSED)
-    return ScoreLine(name, f"{done} of its {window}", Verdict.MET)
+        return ScoreLine(name, f"{done} of its {window}, {late} late", Verdict.MISSED, timed=True)
+    return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
 
 
 def decision_line(state: IncidentState) -> ScoreLine:
@@ -111,11 +115,12 @@ def decision_line(state: IncidentState) -> ScoreLine:
     if fired:
         trigger = f"; first trigger met at {_offset(state, min(m.at for m in fired))}"
     if not record.done or record.at is None:
-        return ScoreLine(name, f"{record.step.id} not checked ({target}){trigger}", Verdict.MISSED)
+        unchecked = f"{record.step.id} not checked ({target}){trigger}"
+        return ScoreLine(name, unchecked, Verdict.MISSED, timed=True)
     taken = record.at - state.started_at
     measured = f"{format_duration(taken)} of {target}{trigger}"
     within = limit is not None and taken <= timedelta(minutes=limit)
-    return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED)
+    return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED, timed=True)
 
 
 def tier_line(state: IncidentState, fault: Fault) -> ScoreLine:
@@ -189,13 +194,11 @@ def evidence_line(state: IncidentState) -> ScoreLine:
     shown = []
     backed = 0
     for record in records:
-        if record.done and record.evidence and not record.override:
+        if record.done and record.evidence:
             backed += 1
             shown.append(f"{record.step.id}: {visible(record.evidence)}")
         elif record.done and record.override:
-            shown.append(
-                f"{record.step.id}: checked over its evidence ({visible(record.override)})"
-            )
+            shown.append(f"{record.step.id}: checked on an override ({visible(record.override)})")
         elif record.done:
             shown.append(f"{record.step.id}: ticked without evidence")
         else:
@@ -209,7 +212,7 @@ def score_text(card: ScoreCard) -> str:
     status = "closed" if card.closed else "still open"
     head = [
         f"Drill {card.incident_id} ({status}): {card.fault.title} [{card.fault.name}]",
-        f"Score: {card.met} of {len(card.lines)} within target",
+        f"Score: {card.met} of {len(card.lines)} met",
     ]
     return "\n".join(visible(line) for line in [*head, *(line.text() for line in card.lines)])
 
