@@ -159,7 +159,7 @@ def test_a_slow_drill_misses_the_windows_and_cadence(clock: ManualClock) -> None
     lines = {line.name: line for line in score_card(session.state, clock.now()).lines}
     assert lines["Time to decision"].verdict is Verdict.MISSED
     assert lines["Time to decision"].measured.startswith("6m36s of the 5m")
-    assert lines["Phase 1 Decision and Communication"].measured.endswith("3m24s late")
+    assert lines["Phase 1 Decision and Communication"].measured.endswith("(3m24s over)")
     assert lines["Phase 2 Execute Rollback"].verdict is Verdict.MISSED
     assert lines["Phase 4 Communication and Post-Mortem Prep"].verdict is Verdict.MET
     cadence = lines["Messages on cadence"]

@@ -96,7 +96,7 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
     if clock.finished_at > clock.due_at:
         late = format_duration(clock.finished_at - clock.due_at)
-        return ScoreLine(name, f"{done} of its {window}, {late} late", Verdict.MISSED, timed=True)
+        return ScoreLine(name, f"{done} of its {window} ({late} over)", Verdict.MISSED, timed=True)
     return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
 
 
