@@ -10,13 +10,22 @@ from textual.widgets import Static
 
 from incident import commands
 from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
 from incident.reports.drill_score import score_card, score_text
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen
 from tui.app.app import LastGoodApp
+from tui.app.modals.picker import IncidentPicker
 from tui.app.modals.score_card import ScoreCardModal
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import ACTOR, DECLARATION, SCENARIO_ID, closing
+from tui.demo.scenarios import (
+    ACTOR,
+    DECLARATION,
+    SCENARIO_ID,
+    SCENARIO_T0,
+    bundled_runbook,
+    closing,
+)
 
 
 async def test_closing_a_drill_shows_its_score_card(tmp_path: Path) -> None:
@@ -55,3 +64,39 @@ async def test_closing_a_drill_shows_its_score_card(tmp_path: Path) -> None:
         assert any(line.startswith("✓ Database tier: none fits the fault") for line in lines)
         await pilot.press("q")
         await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_the_picker_leaves_drills_out(tmp_path: Path) -> None:
+    """Two real incidents and two drills open: the picker lists the two real ones; with
+    one real incident beside a drill, the app opens it without asking."""
+    clock = ManualClock(SCENARIO_T0)
+    log = SqliteEventLog.open(tmp_path / "mixed.db")
+    runbook = bundled_runbook()
+    drill = replace(DECLARATION, drill="flapping-health")
+    for incident_id, details in (
+        ("INC-20261128-AAAA", DECLARATION),
+        ("INC-20261128-DRL1", drill),
+        ("INC-20261128-BBBB", DECLARATION),
+        ("INC-20261128-DRL2", drill),
+    ):
+        event = commands.declare(
+            runbook, details, actor=ACTOR, clock=clock, incident_id=incident_id
+        )
+        log.append([event])
+    app = LastGoodApp(log, runbook, clock=clock, actor=ACTOR, poll_probes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentPicker)
+        assert [row.id for row in app.screen.rows] == ["INC-20261128-AAAA", "INC-20261128-BBBB"]
+    with log:
+        session = IncidentSession(log, "INC-20261128-BBBB", clock)
+        session.run(lambda s: commands.close(s, actor=ACTOR, clock=clock, force=True, reason="dup"))
+    alone = LastGoodApp(
+        SqliteEventLog.open(tmp_path / "mixed.db"),
+        runbook,
+        clock=clock,
+        actor=ACTOR,
+        poll_probes=False,
+    )
+    async with alone.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        assert alone.screen.state.id == "INC-20261128-AAAA"

@@ -86,7 +86,11 @@ def farewell(db: str, incident_id: str, state: IncidentState) -> str:
     if state.is_closed:
         return score_text(score_card(state, state.closed_at or SystemClock().now()))
     score = shlex.join(["lastgood", "--db", db, "score", incident_id])
-    return visible(f"Drill {incident_id} is still open; its score so far: {score}")
+    reopen = shlex.join(["lastgood", "--db", db, "start", "--incident", incident_id])
+    return visible(
+        f"Drill {incident_id} is still open; its score so far: {score}; go on: {reopen} "
+        "(the shop has stopped: its probes will fail)"
+    )
 
 
 def cmd_score(args: argparse.Namespace) -> int:
