@@ -79,6 +79,8 @@ def test_a_headless_drill_driven_to_closed_prints_its_score_card(cli: Cli, tmp_p
     assert evidence.endswith(
         "check-health: checked on an override (drill: not waiting for the settle)) - missed"
     )
+    status = cli.ok("status", incident_id).splitlines()
+    assert status[2] == f"drill: a rehearsal; its score card: lastgood score {incident_id}"
     data = json.loads(cli.ok("score", incident_id, "--json"))
     assert (data["fault"], data["closed"], data["met"], data["of"]) == (
         "slow-release",

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incident import commands
+from incident.app.drill import pick_fault
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
@@ -277,3 +278,10 @@ def test_the_drill_verb_names_every_fault() -> None:
     from incident.app.verbs_other import DRILL_FAULTS
 
     assert tuple(FAULTS) == DRILL_FAULTS
+
+
+def test_a_seed_replays_the_same_draw() -> None:
+    drawn = {seed: pick_fault(None, seed).name for seed in range(1, 40)}
+    assert drawn == {seed: pick_fault(None, seed).name for seed in range(1, 40)}
+    assert set(drawn.values()) == set(FAULTS)  # every fault can come up
+    assert pick_fault("flapping-health", 3).name is FaultName.FLAPPING_HEALTH
