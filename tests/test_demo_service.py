@@ -14,6 +14,7 @@ import pytest
 
 from runbooks import load_runbook, validate_runbook_file
 from runbooks.model import DeploymentPattern, ProbeKind, StepKind
+from tui.demo.faults import ShopFault
 from tui.demo.shop import DemoService
 
 TEMPLATE = Path(__file__).resolve().parent.parent / "runbooks" / "demo.yaml.in"
@@ -153,7 +154,7 @@ def test_rolling_rate_forgets_requests_older_than_the_window(
 
 
 def test_health_answers_503_above_twenty_percent(clock: FakeMonotonic) -> None:
-    with DemoService(monotonic=clock, synthetic_rps=0, bad_error_rate=0.3) as svc:
+    with DemoService(monotonic=clock, synthetic_rps=0, fault=ShopFault(error_rate=0.3)) as svc:
         svc.simulate(200)
         response = httpx.get(f"{svc.url}/healthz")
     assert response.status_code == 503

@@ -11,6 +11,8 @@ INIT_MIGRATIONS = (
     "none", "alembic", "django", "rails", "flyway", "liquibase", "golang-migrate", "knex", "prisma",
 )  # fmt: skip
 """`runbooks.starter.MigrationTool`, likewise (a test holds the two equal)."""
+DRILL_FAULTS = ("bad-release", "slow-release", "irreversible-migration", "flapping-health")
+"""`incident.reports.drill_faults.FaultName`, likewise."""
 
 OTHER_VERBS: tuple[Verb, ...] = (
     # --- reading -------------------------------------------------------------------
@@ -79,6 +81,16 @@ OTHER_VERBS: tuple[Verb, ...] = (
             TZ,
             JSON,
         ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "score",
+        "Drill score",
+        "A drill's score card: each phase against its window, time to decision, the "
+        "database tier against the fault, messages on cadence, evidence on verification.",
+        RD,
+        (JSON,),
         json=True,
         tui=False,
     ),
@@ -192,7 +204,15 @@ OTHER_VERBS: tuple[Verb, ...] = (
         ),
         tui=False,
     ),
-    Verb("list", "List", "List incidents.", G, (JSON,), json=True, tui=False),
+    Verb(
+        "list",
+        "List",
+        "List incidents (drills left out).",
+        G,
+        (Param("drills", "list drills too", Kind.FLAG, cli_only=True), JSON),
+        json=True,
+        tui=False,
+    ),
     Verb(
         "verify",
         "Verify",
@@ -302,6 +322,32 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 "headless",
                 "instead, walk a scripted rollback end to end and print the report's path",
                 Kind.FLAG,
+            ),
+        ),
+        tui=False,
+    ),
+    Verb(
+        "drill",
+        "Drill",
+        "Rehearse a rollback against the demo shop playing a fault (at random unless named), "
+        "recorded as an incident marked drill; its score card shows when it is closed.",
+        G,
+        (
+            Param("fault", "the fault to rehearse", Kind.CHOICE, choices=DRILL_FAULTS),
+            Param("seed", "draw the fault and the shop's errors from this seed", Kind.COUNT),
+            Param("list_faults", "name the faults and what the shop shows for each", Kind.FLAG),
+            Param(
+                "headless",
+                "no TUI: print the incident's id, serve the shop until the drill is closed "
+                "(drive it with the other verbs), then print its score card",
+                Kind.FLAG,
+            ),
+            Param(
+                "duration",
+                "with --headless: stop after this long, closed or not",
+                Kind.SECONDS,
+                metavar="SECONDS",
+                spelling="--for",
             ),
         ),
         tui=False,

@@ -35,6 +35,8 @@ class Declaration:
     channel: str = ""
     from_version: str = ""
     last_good_version: str = ""
+    drill: str = ""
+    """The fault a rehearsal plays (`lastgood drill`); "" for a real incident."""
 
 
 def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
@@ -102,6 +104,7 @@ def declare(
         channel=details.channel.strip(),
         from_version=details.from_version.strip(),
         last_good_version=details.last_good_version.strip(),
+        drill=details.drill,
     )
     return make_event(incident_id, actor, clock, declared)
 

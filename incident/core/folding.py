@@ -49,6 +49,7 @@ _SHARED: Final = frozenset(
         "channel",
         "from_version",
         "last_good_version",
+        "drill",
         "tier_choice",
         "sample_count",
         "closed_at",

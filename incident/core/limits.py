@@ -54,6 +54,7 @@ FIELD_LIMITS: Final[Mapping[str, TextLimit]] = {
             "probe",
             "severity",
             "category",
+            "drill",
         ),
         NAME,
     ),

@@ -93,6 +93,9 @@ class IncidentState:
     channel: str = ""
     from_version: str = ""
     last_good_version: str = ""
+    drill: str = ""
+    """The fault a rehearsal plays; "" for a real incident (`list` and the picker
+    leave drills out)."""
     roles: dict[str, str] = field(default_factory=dict)
     role_history: list[RoleChange] = field(default_factory=list)
     steps: dict[str, StepRecord] = field(default_factory=dict)
@@ -221,6 +224,7 @@ def new_state(event: Event) -> IncidentState:
         channel=data.channel,
         from_version=data.from_version,
         last_good_version=data.last_good_version,
+        drill=data.drill,
     )
     steps = applicable_steps(runbook, data.pattern)
     state.steps = {step.id: StepRecord(step) for step in steps}

@@ -159,6 +159,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
         f"  commander: {state.commander or 'unassigned'}"
         + (f"  pattern: {state.pattern}" if state.pattern else ""),
     ]
+    if state.drill:
+        lines.append(f"drill: a rehearsal; its score card: lastgood score {state.id}")
     if state.from_version or state.last_good_version:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"

@@ -14,6 +14,7 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from incident.app.listing import listed
 from incident.app.session import IncidentSession
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
@@ -160,7 +161,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         if self.requested_incident is not None:
             self.open_incident(self.requested_incident)
             return
-        open_states = [s for s in self._states() if not s.is_closed]
+        # Drills stay out of the picker: `start --incident ID` opens one.
+        open_states = [s for s in listed(self._states()) if not s.is_closed]
         if len(open_states) == 1:
             self.open_incident(open_states[0].id)
         elif open_states:

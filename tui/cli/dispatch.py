@@ -37,6 +37,8 @@ HANDLERS: dict[str, str] = {
     "replay": "tui.cli.launch:cmd_replay",
     "start": "tui.cli.launch:cmd_start",
     "demo": "tui.cli.launch:cmd_demo",
+    "drill": "tui.cli.drill_verb:cmd_drill",
+    "score": "tui.cli.drill_verb:cmd_score",
     "monitor": "tui.cli.launch:cmd_monitor",
     "attach": "tui.cli.launch:cmd_attach",
     "serve": "tui.cli.launch:cmd_serve",

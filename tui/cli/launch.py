@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from tui.cli.context import (
     chosen_db,
@@ -23,6 +24,12 @@ from tui.cli.context import (
     runbook_for,
 )
 from tui.cli.errors import CliError
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from incident.core.state import IncidentState
+    from incident.reports.drill_faults import Fault
 
 
 def cmd_start(args: argparse.Namespace) -> int:
@@ -76,6 +83,29 @@ def cmd_demo(args: argparse.Namespace) -> int:
         shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
     print(farewell(path, demo.incident_id), file=sys.stderr)
     return 0
+
+
+def open_drill(args: argparse.Namespace, fault: Fault) -> tuple[Path, IncidentState | None]:
+    """The demo's screen on a drill of `fault`: where it was recorded, and its state
+    when the TUI closed (None if the coordinator quit before it was declared)."""
+    from incident.core.state import fold
+    from tui.demo.launch import demo_incident, scratch_db
+
+    require_terminal()
+    chosen = chosen_db(args)
+    path = chosen or scratch_db()
+    from tui.app.app import LastGoodApp
+
+    state = None
+    with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
+        LastGoodApp(drill.log, drill.runbook, actor=known_actor(args), prepare=drill.declare).run()
+        if drill.incident_id is not None:
+            state = fold(log.events(drill.incident_id))
+    if state is None and chosen is None:
+        import shutil
+
+        shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
+    return path, state
 
 
 def cmd_monitor(args: argparse.Namespace) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from incident.app.listing import listed
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
@@ -38,12 +39,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     if isinstance(path, Path) and not path.exists():
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
-    rows: list[dict[str, str]] = []
+    rows: list[dict[str, str | None]] = []
     with open_log(args, read_only=True) as log:
         path = log.path  # a URL shown without its password
         clock = SystemClock()
-        for incident_id in log.incident_ids():
-            state = open_session(log, incident_id).state
+        ids = log.incident_ids()
+        states = (open_session(log, incident_id).state for incident_id in ids)
+        for state in listed(states, drills=args.drills):
             rows.append(
                 {
                     "id": state.id,
@@ -52,19 +54,23 @@ def cmd_list(args: argparse.Namespace) -> int:
                     "title": state.title,
                     "declared_at": format_timestamp(state.declared_at),
                     "elapsed": format_offset(elapsed(state, clock.now())),
+                    "drill": state.drill or None,
                 }
             )
     if args.json:
         listing: list[JSONValue] = [dict(row) for row in rows]
         print(json_text(listing))
     elif not rows:
-        print(f"no incidents yet ({path})")
+        hidden = len(ids) - len(rows)
+        drills = f"; {hidden} drill(s): lastgood list --drills" if hidden else ""
+        print(f"no incidents yet ({path}{drills})")
     else:
         for row in rows:
+            drill = f"  [drill: {row['drill']}]" if row["drill"] else ""
             print(
                 visible(
                     f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
-                    f"{row['title']}"
+                    f"{row['title']}{drill}"
                 )
             )
     return 0

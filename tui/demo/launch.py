@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import shlex
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
 
 from incident import commands
+from incident.app.drill import drill_declaration
 from incident.commands import Declaration
 from incident.core.clock import SystemClock
+from incident.reports.drill_faults import Fault
 from runbooks import load_runbook
 from runbooks.model import Runbook
 from runbooks.resolve import BUNDLED_DIR
 from store.sqlite_log import SqliteEventLog
+from tui.demo.faults import DEMO, SHOP_FAULTS
 from tui.demo.shop import DemoService
 
 TEMPLATE = BUNDLED_DIR / "demo.yaml.in"
@@ -61,6 +65,20 @@ def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
     return event.incident_id
 
 
+def declare_drill(log: SqliteEventLog, runbook: Runbook, actor: str, *, fault: Fault) -> str:
+    """Declare a drill of `fault`, `actor` in command; T+0 is now, so the clocks it is
+    scored by start when the coordinator does."""
+    event = drill_declaration(
+        runbook, fault, actor, clock=SystemClock(), taken_ids=log.incident_ids()
+    )
+    log.append([event])
+    return event.incident_id
+
+
+Declarer = Callable[[SqliteEventLog, Runbook, str], str]
+"""Declares the incident in a log with a runbook, a commander; returns its id."""
+
+
 @dataclass
 class DemoIncident:
     """The demo's shop running and its runbook written; the incident is declared once
@@ -69,11 +87,14 @@ class DemoIncident:
     log: SqliteEventLog
     runbook: Runbook
     db: Path
+    declarer: Declarer = declare_demo
     incident_id: str | None = None
+    shop_url: str = ""
+    """The shop's base URL, http://127.0.0.1:PORT."""
 
     def declare(self, commander: str) -> str:
-        """Declare the demo incident, `commander` in command; its id."""
-        self.incident_id = declare_demo(self.log, self.runbook, commander)
+        """Declare the demo incident (or drill), `commander` in command; its id."""
+        self.incident_id = self.declarer(self.log, self.runbook, commander)
         return self.incident_id
 
 
@@ -83,17 +104,27 @@ def scratch_db() -> Path:
 
 
 @contextmanager
-def demo_incident(log: SqliteEventLog) -> Iterator[DemoIncident]:
+def demo_incident(
+    log: SqliteEventLog, fault: Fault | None = None, seed: int | None = None
+) -> Iterator[DemoIncident]:
     """Start the shop, write its runbook; stop the shop after.
 
     The incident records into `log`, the file the coordinator named or a scratch one.
     The runbook file goes with the shop: the incident carries its own copy.
     The Textual app is not imported here: `tui.cli.launch` opens it on what this yields,
     so the demo and the app stay independent packages.
+
+    With a `fault` it is a drill: the same shop plays that fault and the incident is
+    declared marked with it. `seed` seeds the shop's draws.
     """
-    with DemoService() as service, tempfile.TemporaryDirectory(prefix="lastgood-demo-") as work:
+    play = DEMO if fault is None else SHOP_FAULTS[fault.name]
+    service = DemoService(fault=play) if seed is None else DemoService(fault=play, seed=seed)
+    with service, tempfile.TemporaryDirectory(prefix="lastgood-demo-") as work:
         runbook = write_demo_runbook(service.url, Path(work))
-        yield DemoIncident(log, runbook, log.path)
+        declarer: Declarer = declare_demo
+        if fault is not None:
+            declarer = partial(declare_drill, fault=fault)
+        yield DemoIncident(log, runbook, log.path, declarer, shop_url=service.url)
 
 
 def farewell(db: Path, incident_id: str | None) -> str:

@@ -110,14 +110,15 @@ def bundled_runbook() -> Runbook:
     return load_runbook(resolve_runbook("rollback"))
 
 
-def declared(db: Path, *, at: timedelta = timedelta(seconds=42)) -> Scenario:
-    """Just declared: nothing done yet, T+ ticking."""
+def declared(
+    db: Path, *, at: timedelta = timedelta(seconds=42), details: Declaration = DECLARATION
+) -> Scenario:
+    """Just declared: nothing done yet, T+ ticking. `details` with `drill` set makes it
+    a drill (the same moments, scored)."""
     clock = ManualClock(SCENARIO_T0)
     runbook = bundled_runbook()
     log = SqliteEventLog.open(db)
-    event = commands.declare(
-        runbook, DECLARATION, actor=ACTOR, clock=clock, incident_id=SCENARIO_ID
-    )
+    event = commands.declare(runbook, details, actor=ACTOR, clock=clock, incident_id=SCENARIO_ID)
     log.append([event])
     scenario = Scenario(log, clock, runbook, SCENARIO_ID)
     scenario.advance(at.total_seconds())
@@ -130,9 +131,9 @@ def _check(scenario: Scenario, step: str, note: str = "", *, after: float = 20) 
     scenario.run(lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=note))
 
 
-def mid_phase_two(db: Path) -> Scenario:
+def mid_phase_two(db: Path, details: Declaration = DECLARATION) -> Scenario:
     """T+12: phase 1 overdue (stakeholders not yet notified), phase 2 under way."""
-    scenario = declared(db, at=timedelta(0))
+    scenario = declared(db, at=timedelta(0), details=details)
     clock = scenario.clock
     _check(scenario, "assess-severity", "5xx at 12%, over the 5% trigger", after=40)
     _check(scenario, "create-channel", "#inc-checkout")
@@ -175,9 +176,9 @@ def mid_phase_two(db: Path) -> Scenario:
     return scenario
 
 
-def resolved(db: Path) -> Scenario:
+def resolved(db: Path, details: Declaration = DECLARATION) -> Scenario:
     """T+36: rolled back, verified, the resolution sent; the rest of close-out to do."""
-    scenario = mid_phase_two(db)
+    scenario = mid_phase_two(db, details)
     clock = scenario.clock
     scenario.advance(10)
     scenario.run(
@@ -232,16 +233,22 @@ def close_out(db: Path) -> Scenario:
     return scenario
 
 
-def closed(db: Path) -> Scenario:
-    """T+38: every required step done, incident closed."""
-    scenario = resolved(db)
-    clock = scenario.clock
+def closing(db: Path, details: Declaration = DECLARATION) -> Scenario:
+    """T+37: every required step done, the incident not yet closed."""
+    scenario = resolved(db, details)
     for step in (
         "document-incident",
         "preliminary-rca",
         "schedule-post-mortem",
     ):
         _check(scenario, step, after=120)
+    return scenario
+
+
+def closed(db: Path) -> Scenario:
+    """T+38: every required step done, incident closed."""
+    scenario = closing(db)
+    clock = scenario.clock
     scenario.advance(60)
     scenario.run(lambda s: commands.close(s, actor=ACTOR, clock=clock))
     return scenario

@@ -1,7 +1,9 @@
 """Production after a bad release, on loopback: the service `lastgood demo` rolls back.
 
 `DemoService` serves a small shop over real HTTP on 127.0.0.1. It starts on the bad
-release 2.4.1: about 12% of checkouts fail and `/checkout` is slow. `POST
+release 2.4.1: about 12% of checkouts fail and `/checkout` is slow; a drill's `fault`
+(`tui.demo.faults`) changes how: errors rising, only latency, a migration without a down
+step on /version, or /healthz flapping. `POST
 /admin/rollback` switches it to 2.4.0 at once (blue-green), after which the error
 probability decays to the 0.4% baseline over `settle_s` seconds.
 
@@ -30,13 +32,12 @@ from types import TracebackType
 from typing import Any
 from urllib.parse import urlsplit
 
+from tui.demo.faults import DEMO, ShopFault
 from tui.demo.shop_http import Answer, ShopServer, json_answer, metrics_answer
 
 BAD_VERSION = "2.4.1"
 GOOD_VERSION = "2.4.0"
-BAD_ERROR_RATE = 0.12
 BASELINE_ERROR_RATE = 0.004
-BAD_LATENCY_S = 0.6
 GOOD_LATENCY_S = 0.04
 WINDOW_S = 10.0
 """The rolling window, in seconds, behind `error_rate` on /stats and /healthz."""
@@ -64,7 +65,7 @@ class DemoService:
             rate to the baseline after a rollback.
         synthetic_rps: background checkouts per second (0 turns them off).
         seed: seeds the pseudo-random error draws and latency jitter.
-        bad_error_rate: error probability of the bad release.
+        fault: what the bad release does (`tui.demo.faults`); the demo's by default.
         baseline_error_rate: error probability once settled after a rollback.
         window_s: length of the rolling error-rate window, in seconds.
     """
@@ -77,7 +78,7 @@ class DemoService:
         settle_s: float = 20.0,
         synthetic_rps: float = 20.0,
         seed: int = 241,
-        bad_error_rate: float = BAD_ERROR_RATE,
+        fault: ShopFault = DEMO,
         baseline_error_rate: float = BASELINE_ERROR_RATE,
         window_s: float = WINDOW_S,
     ) -> None:
@@ -85,7 +86,7 @@ class DemoService:
         self.latency_scale = max(0.0, latency_scale)
         self.settle_s = max(0.0, settle_s)
         self.synthetic_rps = max(0.0, synthetic_rps)
-        self.bad_error_rate = bad_error_rate
+        self.fault = fault
         self.baseline_error_rate = baseline_error_rate
         self.window_s = window_s
         self._lock = threading.Lock()
@@ -94,6 +95,8 @@ class DemoService:
         self._version = BAD_VERSION
         self._switched_at: float | None = None
         self._switched_wall: str | None = None
+        self._started_at = monotonic()
+        """When the bad release began serving: a rising fault climbs from here."""
         self._window: deque[tuple[float, bool]] = deque()
         self._window_errors = 0
         self._by_status: dict[int, int] = {200: 0, 500: 0}
@@ -175,6 +178,15 @@ class DemoService:
         with self._lock:
             return self._version
 
+    def version_info(self) -> dict[str, Any]:
+        """What /version answers: the version, and the bad release's schema changes."""
+        with self._lock:
+            bad = self._switched_at is None
+            info: dict[str, Any] = {"version": self._version}
+        if bad and self.fault.migrations:
+            info["migrations"] = [dict(m) for m in self.fault.migrations]
+        return info
+
     def error_probability(self) -> float:
         """The chance that a checkout fails right now."""
         with self._lock:
@@ -234,8 +246,16 @@ class DemoService:
         with self._lock:
             rate = self._rolling_rate(self._monotonic())
             version = self._version
+            bad = self._switched_at is None
+            serving_s = self._monotonic() - self._started_at
+            latency = self._latency() if bad and self.fault.slow_health else 0.0
+        if latency > 0:
+            self._stopping.wait(latency)
         status = "degraded" if rate > DEGRADED_ABOVE else "ok"
-        code = HTTPStatus.SERVICE_UNAVAILABLE if rate > FAILING_ABOVE else HTTPStatus.OK
+        failing = rate > FAILING_ABOVE or (bad and self.fault.health_down(serving_s))
+        if failing and rate <= FAILING_ABOVE:
+            status = "failing"
+        code = HTTPStatus.SERVICE_UNAVAILABLE if failing else HTTPStatus.OK
         return int(code), {"status": status, "version": version, "error_rate": rate}
 
     def metrics_text(self) -> str:
@@ -274,15 +294,16 @@ class DemoService:
 
     def _probability(self, now: float) -> float:
         if self._switched_at is None:
-            return self.bad_error_rate
+            return self.fault.bad_rate(now - self._started_at)
         if self.settle_s <= 0:
             return self.baseline_error_rate
         progress = min(1.0, max(0.0, (now - self._switched_at) / self.settle_s))
-        bad, base = self.bad_error_rate, self.baseline_error_rate
+        bad = self.fault.bad_rate(self._switched_at - self._started_at)
+        base = self.baseline_error_rate
         return bad + (base - bad) * progress
 
     def _latency(self) -> float:
-        nominal = BAD_LATENCY_S if self._version == BAD_VERSION else GOOD_LATENCY_S
+        nominal = self.fault.latency_s if self._version == BAD_VERSION else GOOD_LATENCY_S
         return nominal * self.latency_scale * self._rng.uniform(0.8, 1.2)
 
     def _draw(self, now: float) -> tuple[bool, float]:
@@ -346,7 +367,7 @@ class DemoService:
         path = urlsplit(target).path
         routes: dict[str, dict[str, Callable[[], tuple[int, Any]]]] = {
             "/healthz": {"GET": self.health},
-            "/version": {"GET": lambda: (200, {"version": self.version})},
+            "/version": {"GET": lambda: (200, self.version_info())},
             "/checkout": {"GET": self._checkout},
             "/stats": {"GET": lambda: (200, self.stats())},
             "/metrics": {"GET": lambda: (200, self.metrics_text())},

@@ -32,9 +32,12 @@ class Declared:
     channel: str = ""
     from_version: str = ""
     last_good_version: str = ""
+    drill: str = ""
+    """The fault a rehearsal (`lastgood drill`) plays; "" for a real incident. Written
+    only when set, so a real incident's declaration reads and hashes as before."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "title": self.title,
             "severity": self.severity,
             "commander": self.commander,
@@ -49,6 +52,9 @@ class Declared:
             "runbook_source": self.runbook_source,
             "runbook": self.runbook,
         }
+        if self.drill:
+            data["drill"] = self.drill
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> Declared:
@@ -74,6 +80,7 @@ class Declared:
             channel=f.text("channel"),
             from_version=f.text("from_version"),
             last_good_version=f.text("last_good_version"),
+            drill=f.text("drill", ""),
         )
         f.done()
         return decoded

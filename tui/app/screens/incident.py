@@ -21,7 +21,7 @@ from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.errors import CommandError
-from incident.core.events import Event
+from incident.core.events import Event, Kind
 from incident.core.folding import copy_state
 from incident.core.state import IncidentState
 from store.errors import StoreError
@@ -195,6 +195,8 @@ class IncidentScreen(Screen[None]):
             for text, title, severity, timeout in announcements(fresh):
                 self.notify(text, title=title, severity=severity, timeout=timeout)
             self.comms.offer_due()
+            if self.state.drill and any(event.kind == Kind.CLOSED for event in fresh):
+                self.show_score()
         if message.reply is not None:
             message.reply()
 
@@ -233,6 +235,13 @@ class IncidentScreen(Screen[None]):
         from tui.app.modals.brief import BriefModal
 
         self.app.push_screen(BriefModal(handoff_brief(self.state, self.view.now()).lines))
+
+    def show_score(self) -> None:
+        """A drill's score card, as `lastgood score` prints it; shown when it closes."""
+        from incident.reports.drill_score import score_card
+        from tui.app.modals.score_card import ScoreCardModal
+
+        self.app.push_screen(ScoreCardModal(score_card(self.state, self.view.now())))
 
     def action_due_message(self) -> None:
         self.comms.review_due()

@@ -1,0 +1,233 @@
+"""The score card of a drill: the rehearsal measured against the runbook's own numbers.
+
+Every figure comes from the folded state and the runbook the incident carries:
+the phases' windows, the decision step and its phase's window, the cadence of
+stakeholder updates, the database tiers and the verification steps. Nothing here
+holds a target of its own, so a team that changes its runbook is scored by it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from incident.core.events import JSONValue
+from incident.core.phase_clocks import format_duration, format_offset, phase_clock, resolved_at
+from incident.core.state import IncidentState
+from incident.core.text import visible
+from incident.reports.drill_faults import Fault, fault_named
+from runbooks.model import Phase, StepKind
+
+
+class Verdict(StrEnum):
+    MET = "met"
+    MISSED = "missed"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreLine:
+    """One thing measured, against what, and whether it was met."""
+
+    name: str
+    measured: str
+    """What was measured against what, e.g. "done at T+04:10 of its T+0-5m window"."""
+    verdict: Verdict
+    timed: bool = False
+    """A time against a window: said "within" or "late" rather than "met" or "missed"."""
+
+    def text(self) -> str:
+        met = self.verdict is Verdict.MET
+        word = ("within" if met else "late") if self.timed else ("met" if met else "missed")
+        return f"{self.name}: {self.measured} - {word}"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreCard:
+    incident_id: str
+    fault: Fault
+    closed: bool
+    lines: tuple[ScoreLine, ...]
+
+    @property
+    def met(self) -> int:
+        return sum(line.verdict is Verdict.MET for line in self.lines)
+
+
+def score_card(state: IncidentState, now: datetime) -> ScoreCard:
+    """The drill's score at `now` (frozen at the close); ValueError if it is no drill."""
+    if not state.drill:
+        raise ValueError(f"{state.id} is not a drill")
+    fault = fault_named(state.drill)
+    end = state.closed_at or now
+    lines = [
+        *(phase_line(state, phase, end) for phase in state.runbook.phases),
+        decision_line(state),
+        tier_line(state, fault),
+        cadence_line(state, end),
+        evidence_line(state),
+    ]
+    return ScoreCard(state.id, fault, state.is_closed, tuple(lines))
+
+
+def _offset(state: IncidentState, moment: datetime) -> str:
+    return format_offset(moment - state.started_at)
+
+
+def _window(phase: Phase) -> str:
+    if phase.window is None:
+        return "no window"
+    if phase.window.end_min is None:
+        return f"window from T+{phase.window.start_min}m"
+    return f"T+{phase.window.start_min}-{phase.window.end_min}m window"
+
+
+def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
+    """When the phase's steps were all done, against the end of its window."""
+    clock = phase_clock(state, phase, end)
+    number = state.runbook.phases.index(phase) + 1
+    name = f"Phase {number} {phase.title}"
+    window = _window(phase)
+    if clock.finished_at is None:
+        unfinished = f"not finished by {_offset(state, end)} ({window})"
+        return ScoreLine(name, unfinished, Verdict.MISSED, timed=True)
+    done = f"done at {_offset(state, clock.finished_at)}"
+    if clock.due_at is None:
+        return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
+    if clock.finished_at > clock.due_at:
+        late = format_duration(clock.finished_at - clock.due_at)
+        return ScoreLine(name, f"{done} of its {window} ({late} over)", Verdict.MISSED, timed=True)
+    return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
+
+
+def decision_line(state: IncidentState) -> ScoreLine:
+    """Time from T+0 to the approved decision step, against its phase's window."""
+    name = "Time to decision"
+    decisions = [r for r in state.steps.values() if r.step.kind is StepKind.APPROVAL]
+    if not decisions:
+        return ScoreLine(name, "the runbook has no decision step", Verdict.MISSED)
+    record = decisions[0]
+    phase = state.runbook.phase(record.step.phase_id)
+    limit = phase.window.end_min if phase is not None and phase.window is not None else None
+    target = f"the {limit}m {phase.title} window" if phase and limit is not None else "no window"
+    fired = [mark for _, mark in state.trigger_history if mark.met]
+    trigger = ""
+    if fired:
+        trigger = f"; first trigger met at {_offset(state, min(m.at for m in fired))}"
+    if not record.done or record.at is None:
+        unchecked = f"{record.step.id} not checked ({target}){trigger}"
+        return ScoreLine(name, unchecked, Verdict.MISSED, timed=True)
+    taken = record.at - state.started_at
+    measured = f"{format_duration(taken)} of {target}{trigger}"
+    within = limit is not None and taken <= timedelta(minutes=limit)
+    return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED, timed=True)
+
+
+def tier_line(state: IncidentState, fault: Fault) -> ScoreLine:
+    """The database tier chosen, against the tiers that fit the fault."""
+    name = "Database tier"
+    fits = ", ".join(fault.fitting_tiers)
+    choice = state.tier_choice
+    if choice is None:
+        return ScoreLine(name, f"none chosen; {fits} fits: {fault.tier_reason}", Verdict.MISSED)
+    if choice.tier in fault.fitting_tiers:
+        return ScoreLine(name, f"{choice.tier} fits the fault: {fault.tier_reason}", Verdict.MET)
+    measured = f"{choice.tier} does not fit; {fits} does: {fault.tier_reason}"
+    return ScoreLine(name, measured, Verdict.MISSED)
+
+
+@dataclass(frozen=True, slots=True)
+class CadenceTally:
+    """Messages sent before the resolution, each against the update it was due by."""
+
+    sent: int
+    late: int
+    worst: timedelta
+    """The latest a message came past its due time (0 when none was late)."""
+    overdue_now: timedelta
+    """How far past due the next update is at the end, while unresolved."""
+
+
+def cadence_tally(state: IncidentState, end: datetime) -> CadenceTally:
+    """The runbook's cadence replayed over the messages: the first update due
+    `first_update_min` after the declaration, each next `every_min` after the last
+    message, until the resolution (as `next_update_due` counts it)."""
+    cadence = state.runbook.cadence
+    resolved = resolved_at(state)
+    due = state.declared_at + timedelta(minutes=cadence.first_update_min)
+    sent = late = 0
+    worst = timedelta(0)
+    for message in state.communications:
+        if resolved is not None and message.at > resolved:
+            break
+        sent += 1
+        if message.at > due:
+            late += 1
+            worst = max(worst, message.at - due)
+        due = message.at + timedelta(minutes=cadence.every_min)
+    overdue_now = max(end - due, timedelta(0)) if resolved is None else timedelta(0)
+    return CadenceTally(sent, late, worst, overdue_now)
+
+
+def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:
+    cadence = state.runbook.cadence
+    name = "Messages on cadence"
+    target = f"first within {cadence.first_update_min}m, then every {cadence.every_min}m"
+    tally = cadence_tally(state, end)
+    if tally.sent == 0:
+        return ScoreLine(name, f"none sent ({target})", Verdict.MISSED)
+    parts = [f"{tally.sent - tally.late} of {tally.sent} on time ({target})"]
+    if tally.late:
+        parts.append(f"latest {format_duration(tally.worst)} past due")
+    if tally.overdue_now:
+        parts.append(f"an update {format_duration(tally.overdue_now)} overdue, never resolved")
+    met = tally.late == 0 and not tally.overdue_now
+    return ScoreLine(name, "; ".join(parts), Verdict.MET if met else Verdict.MISSED)
+
+
+def evidence_line(state: IncidentState) -> ScoreLine:
+    """The verification steps checked on detected evidence, not ticked over it."""
+    name = "Evidence on verification steps"
+    records = [r for r in state.steps.values() if r.step.kind is StepKind.VERIFICATION]
+    if not records:
+        return ScoreLine(name, "the runbook has no verification step", Verdict.MET)
+    shown = []
+    backed = 0
+    for record in records:
+        if record.done and record.evidence:
+            backed += 1
+            shown.append(f"{record.step.id}: {visible(record.evidence)}")
+        elif record.done and record.override:
+            shown.append(f"{record.step.id}: checked on an override ({visible(record.override)})")
+        elif record.done:
+            shown.append(f"{record.step.id}: ticked without evidence")
+        else:
+            shown.append(f"{record.step.id}: {'skipped' if record.skipped else 'not checked'}")
+    measured = f"{backed} of {len(records)} on evidence ({'; '.join(shown)})"
+    return ScoreLine(name, measured, Verdict.MET if backed == len(records) else Verdict.MISSED)
+
+
+def score_text(card: ScoreCard) -> str:
+    """The card as plain text, every line safe for a terminal."""
+    status = "closed" if card.closed else "still open"
+    head = [
+        f"Drill {card.incident_id} ({status}): {card.fault.title} [{card.fault.name}]",
+        f"Score: {card.met} of {len(card.lines)} met",
+    ]
+    return "\n".join(visible(line) for line in [*head, *(line.text() for line in card.lines)])
+
+
+def score_data(card: ScoreCard) -> dict[str, JSONValue]:
+    """The card for `--json`: add to it, never rename."""
+    return {
+        "id": card.incident_id,
+        "fault": str(card.fault.name),
+        "fault_title": card.fault.title,
+        "closed": card.closed,
+        "met": card.met,
+        "of": len(card.lines),
+        "lines": [
+            {"name": line.name, "measured": line.measured, "verdict": str(line.verdict)}
+            for line in card.lines
+        ],
+    }

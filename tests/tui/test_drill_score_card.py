@@ -1,0 +1,102 @@
+"""A drill's score card shows on the coordinator's screen when the drill is closed,
+here by another writer (a second terminal's `lastgood close`), with `score`'s lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from textual.widgets import Static
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from incident.reports.drill_score import score_card, score_text
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import wait_for_screen
+from tui.app.app import LastGoodApp
+from tui.app.modals.picker import IncidentPicker
+from tui.app.modals.score_card import ScoreCardModal
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import (
+    ACTOR,
+    DECLARATION,
+    SCENARIO_ID,
+    SCENARIO_T0,
+    bundled_runbook,
+    closing,
+)
+
+
+async def test_closing_a_drill_shows_its_score_card(tmp_path: Path) -> None:
+    db = tmp_path / "drill.db"
+    scenario = closing(db, replace(DECLARATION, drill="irreversible-migration"))
+    app = LastGoodApp(
+        scenario.log,
+        None,
+        clock=scenario.clock,
+        actor=ACTOR,
+        incident_id=SCENARIO_ID,
+        poll_probes=False,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        with SqliteEventLog.open(db) as other:
+            elsewhere = IncidentSession(other, SCENARIO_ID, scenario.clock)
+            elsewhere.run(lambda s: commands.close(s, actor="Bo", clock=scenario.clock))
+            expected = score_text(score_card(elsewhere.state, scenario.clock.now()))
+        await wait_for_screen(pilot, ScoreCardModal)  # the screen's tick read the close
+        modal = app.screen
+        head = str(modal.query_one("#score-head", Static).render())
+        total = str(modal.query_one("#score-total", Static).render())
+        lines = str(modal.query_one("#score-lines", Static).render()).splitlines()
+        head_line, total_line, *card_lines = expected.splitlines()
+        assert head == head_line
+        assert head.endswith(
+            "(closed): A release with an irreversible migration [irreversible-migration]"
+        )
+        assert total == total_line == "Score: 7 of 8 met"
+        assert [line[2:] for line in lines] == card_lines
+        assert lines[0] == (
+            "✗ Phase 1 Decision and Communication: done at T+12:16 of its T+0-5m window "
+            "(7m16s over) - late"
+        )
+        assert any(line.startswith("✓ Database tier: none fits the fault") for line in lines)
+        await pilot.press("q")
+        await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_the_picker_leaves_drills_out(tmp_path: Path) -> None:
+    """Two real incidents and two drills open: the picker lists the two real ones; with
+    one real incident beside a drill, the app opens it without asking."""
+    clock = ManualClock(SCENARIO_T0)
+    log = SqliteEventLog.open(tmp_path / "mixed.db")
+    runbook = bundled_runbook()
+    drill = replace(DECLARATION, drill="flapping-health")
+    for incident_id, details in (
+        ("INC-20261128-AAAA", DECLARATION),
+        ("INC-20261128-DRL1", drill),
+        ("INC-20261128-BBBB", DECLARATION),
+        ("INC-20261128-DRL2", drill),
+    ):
+        event = commands.declare(
+            runbook, details, actor=ACTOR, clock=clock, incident_id=incident_id
+        )
+        log.append([event])
+    app = LastGoodApp(log, runbook, clock=clock, actor=ACTOR, poll_probes=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentPicker)
+        assert [row.id for row in app.screen.rows] == ["INC-20261128-AAAA", "INC-20261128-BBBB"]
+    with log:
+        session = IncidentSession(log, "INC-20261128-BBBB", clock)
+        session.run(lambda s: commands.close(s, actor=ACTOR, clock=clock, force=True, reason="dup"))
+    alone = LastGoodApp(
+        SqliteEventLog.open(tmp_path / "mixed.db"),
+        runbook,
+        clock=clock,
+        actor=ACTOR,
+        poll_probes=False,
+    )
+    async with alone.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        assert alone.screen.state.id == "INC-20261128-AAAA"

@@ -1,0 +1,104 @@
+"""`lastgood drill` and `lastgood score`: a scored rehearsal against the demo shop.
+
+The TUI side opens through `tui.cli.launch` (the CLI's one door into Textual); here
+are the fault list, the headless drill a script or a test drives with the other
+verbs, and the score card as text or JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import time
+
+from incident.app.drill import pick_fault
+from incident.app.session import IncidentSession
+from incident.core.clock import SystemClock
+from incident.core.state import IncidentState
+from incident.core.text import json_text, visible
+from incident.reports.drill_faults import FAULTS
+from incident.reports.drill_score import score_card, score_data, score_text
+from tui.cli.context import chosen_db, known_actor, open_file_at, open_log, open_session
+from tui.cli.errors import CliError
+
+POLL_S = 0.2
+"""How often the headless drill looks for the close another process records."""
+
+
+def cmd_drill(args: argparse.Namespace) -> int:
+    if args.list_faults:
+        for fault in FAULTS.values():
+            print(f"{fault.name:<24}{fault.title}: {fault.symptom}")
+        return 0
+    if args.duration is not None and not args.headless:
+        raise CliError("--for needs --headless (the TUI runs until you quit it)")
+    try:
+        fault = pick_fault(args.fault, args.seed)
+    except ValueError as error:
+        raise CliError(str(error)) from None
+    if not args.headless:
+        from tui.cli.launch import open_drill
+
+        path, opened = open_drill(args, fault)
+        if opened is not None:
+            print(farewell(str(path), opened.id, opened))
+        return 0
+    actor = known_actor(args)
+    if actor is None:
+        raise CliError("--as NAME needed: the drill's incident commander")
+    from tui.demo.launch import demo_incident, scratch_db
+
+    path = chosen_db(args) or scratch_db()
+    with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
+        incident_id = drill.declare(actor)
+        print(incident_id, flush=True)
+        where = shlex.join(["lastgood", "--db", str(path)])
+        print(
+            f"drill {incident_id}: the shop serves at {drill.shop_url} until the drill is "
+            f"closed; drive it with `{where} ...` (monitor records its probes)",
+            file=sys.stderr,
+            flush=True,
+        )
+        session = IncidentSession(log, incident_id, SystemClock())
+        state = wait_for_close(session, args.duration)
+        print(score_text(score_card(state, session.clock.now())))
+    return 0
+
+
+def wait_for_close(session: IncidentSession, duration_s: float | None) -> IncidentState:
+    """The drill's state once another process has closed it, `duration_s` has passed
+    or Ctrl-C was pressed: the score card is shown in every case."""
+    deadline = None if duration_s is None else time.monotonic() + duration_s
+    try:
+        while not session.state.is_closed:
+            if deadline is not None and time.monotonic() >= deadline:
+                break
+            time.sleep(POLL_S)
+            session.refresh()
+    except KeyboardInterrupt:
+        pass
+    return session.state
+
+
+def farewell(db: str, incident_id: str, state: IncidentState) -> str:
+    """After the TUI: the score card once closed, else how to see it later."""
+    if state.is_closed:
+        return score_text(score_card(state, state.closed_at or SystemClock().now()))
+    score = shlex.join(["lastgood", "--db", db, "score", incident_id])
+    reopen = shlex.join(["lastgood", "--db", db, "start", "--incident", incident_id])
+    return visible(
+        f"Drill {incident_id} is still open; its score so far: {score}; go on: {reopen} "
+        "(the shop has stopped: its probes will fail)"
+    )
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    with open_log(args, read_only=True) as log:
+        session = open_session(log, args.id)
+        state = session.state
+        if not state.drill:
+            raise CliError(f"{args.id} is not a drill (lastgood drill rehearses one)")
+        card = score_card(state, session.clock.now())
+    print(json_text(score_data(card)) if args.json else score_text(card))
+    return 0
