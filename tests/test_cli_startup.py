@@ -250,3 +250,34 @@ def test_the_collector_rests_while_a_command_starts(tmp_path):
     assert ran["code"] == 2  # no database there: refused in the handler, one line
     assert ran["collecting in the handler"] is True
     assert ran["collecting at exit"] is True
+
+
+UNDOCUMENTED = """
+import dataclasses, json, sys
+import tui.cli.status_verbs, tui.app.app, tui.app.screens.incident
+print(json.dumps(sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name.split(".")[0] in ("incident", "runbooks", "store", "tui")
+    for value in vars(module).values()
+    if isinstance(value, type)
+    and dataclasses.is_dataclass(value)
+    and value.__module__ == name
+    and (value.__doc__ or "").startswith(value.__name__ + "(")
+)))
+"""
+
+
+def test_the_dataclasses_made_at_start_up_have_docstrings():
+    """`dataclasses` writes a missing docstring from `inspect.signature` as it makes
+    the class: 33 such classes cost `status` and the first frame some 3 ms of CPU
+    (bench/README.md). Checked for what `status` and the coordinator's screen import."""
+    done = subprocess.run(
+        [sys.executable, "-c", UNDOCUMENTED],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout) == []
