@@ -177,6 +177,8 @@ class CommandCheck:
 
 @dataclass(frozen=True, slots=True)
 class Phase:
+    """A stage of the rollback with its time window, the steps done in it."""
+
     id: str
     title: str
     window: Window | None
@@ -268,6 +270,8 @@ class MomentKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Moment:
+    """When a message rule fires: a step done, a phase entered, an update due."""
+
     kind: MomentKind
     ref: str = ""
     """The step or phase id, for `step:` and `phase:` moments."""
@@ -308,6 +312,8 @@ class Cadence:
 
 @dataclass(frozen=True, slots=True)
 class PatternInfo:
+    """How the runbook names and explains one deployment pattern."""
+
     id: DeploymentPattern
     title: str
     description: str = ""
@@ -315,6 +321,8 @@ class PatternInfo:
 
 @dataclass(frozen=True, slots=True)
 class Runbook:
+    """The whole plan an incident follows, as validated from its file or its snapshot."""
+
     id: str
     title: str
     phases: tuple[Phase, ...]

@@ -82,6 +82,9 @@ NEVER = ("sqlite_utils", "yaml", "textual", "rich", "httpx")
 
 NOT_BEFORE_PARSING = (*NEVER, "store", "sqlite3", "json", "dataclasses")
 
+NOT_FOR_HELP = (*NOT_BEFORE_PARSING, "typing")
+"""`typing` costs `--help` a sixth of starting Python: the parser's path goes without it."""
+
 
 def loaded(tmp_path: Path, mode: str, *args: str, db: Path | None = None) -> dict[str, object]:
     out = tmp_path / "modules.json"
@@ -129,7 +132,7 @@ def test_arguments_are_parsed_before_the_domain_is_loaded(tmp_path, args):
     result = loaded(tmp_path, "parse", *args)
     assert result["code"] == 0, result["stderr"]
     names = modules(result, "parsed")
-    assert among(names, NOT_BEFORE_PARSING) == []
+    assert among(names, NOT_FOR_HELP) == []
     assert domain(names) <= PARSER_TABLE | TEXT_RULE
     assert domain(names) >= PARSER_TABLE  # the table really was what the parser used
 
@@ -165,12 +168,20 @@ def test_a_moment_is_read_by_the_timestamp_reader_alone(tmp_path):
     assert domain(names) - PARSER_TABLE - TEXT_RULE == {"incident.core.events"}
 
 
-@pytest.mark.parametrize("args", [("--help",), ("status", "--help"), ("--version",)])
-def test_help_loads_only_the_verb_table(tmp_path, args):
+@pytest.mark.parametrize(
+    ("args", "unwanted"),
+    [
+        (("--help",), NOT_FOR_HELP),
+        (("status", "--help"), NOT_FOR_HELP),
+        (("--version",), NOT_BEFORE_PARSING),  # importlib.metadata brings typing
+    ],
+    ids=["help", "status-help", "version"],
+)
+def test_help_loads_only_the_verb_table(tmp_path, args, unwanted):
     result = loaded(tmp_path, "parse", *args)
     assert result["code"] == 0, result["stderr"]
     names = modules(result, "exit")
-    assert among(names, NOT_BEFORE_PARSING) == []
+    assert among(names, unwanted) == []
     assert domain(names) <= PARSER_TABLE | TEXT_RULE
 
 
@@ -239,3 +250,34 @@ def test_the_collector_rests_while_a_command_starts(tmp_path):
     assert ran["code"] == 2  # no database there: refused in the handler, one line
     assert ran["collecting in the handler"] is True
     assert ran["collecting at exit"] is True
+
+
+UNDOCUMENTED = """
+import dataclasses, json, sys
+import tui.cli.status_verbs, tui.app.app, tui.app.screens.incident
+print(json.dumps(sorted(
+    f"{name}.{value.__qualname__}"
+    for name, module in list(sys.modules.items())
+    if name.split(".")[0] in ("incident", "runbooks", "store", "tui")
+    for value in vars(module).values()
+    if isinstance(value, type)
+    and dataclasses.is_dataclass(value)
+    and value.__module__ == name
+    and (value.__doc__ or "").startswith(value.__name__ + "(")
+)))
+"""
+
+
+def test_the_dataclasses_made_at_start_up_have_docstrings():
+    """`dataclasses` writes a missing docstring from `inspect.signature` as it makes
+    the class: 33 such classes cost `status` and the first frame some 3 ms of CPU
+    (bench/README.md). Checked for what `status` and the coordinator's screen import."""
+    done = subprocess.run(
+        [sys.executable, "-c", UNDOCUMENTED],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert json.loads(done.stdout) == []

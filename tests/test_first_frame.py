@@ -56,10 +56,13 @@ AFTER_THE_FIRST_FRAME = (
     "incident.app.health",
     "incident.reports.analysis",
     "store.outbox",
+    "tui.app.screens.postmortem",
+    "tui.app.widgets.postmortem_view",
     "tui.net",
     "httpx",
 )
-"""Loaded when a verb runs, a message is delivered or a probe polled; never before."""
+"""Loaded when a verb runs, a message is delivered, a probe polled or the post-mortem
+screen opened; never before."""
 
 
 def loaded_at_first_frame(tmp_path: Path) -> dict[str, object]:

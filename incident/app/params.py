@@ -8,17 +8,19 @@ field, so "30" means 30 minutes and "2026-12-04" a date in both. A bad value rai
 `ValueError` with a message in the domain's words.
 """
 
-# No `from __future__ import annotations` here: typing.NamedTuple compiles every
-# string annotation (a quarter of `lastgood --help` went on it), and the CLI
-# builds its parser from these classes before anything else.
+from __future__ import annotations
 
 import os
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
+
+TYPE_CHECKING = False
+"""`typing` is not imported on the way to parsing arguments: it costs `lastgood --help`
+a sixth of what starting Python does (mypy reads any `TYPE_CHECKING` as true)."""
 
 if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
+    from typing import Final
 
 
 class Kind(StrEnum):
@@ -52,25 +54,97 @@ class Kind(StrEnum):
     """A time zone name, e.g. Europe/Paris."""
 
 
-class Param(NamedTuple):
-    """One parameter of a verb, named as the use case's keyword argument."""
+class Param:
+    """One parameter of a verb, named as the use case's keyword argument.
 
-    name: str
-    help: str
-    kind: Kind = Kind.TEXT
-    required: bool = False
-    positional: bool = False
+    A plain class, not a `NamedTuple`: that needs `typing`, which the CLI does not
+    load before its arguments are parsed. Compared and hashed by value all the same.
+    """
+
+    __slots__ = (
+        "choices",
+        "cli_only",
+        "default",
+        "help",
+        "kind",
+        "metavar",
+        "name",
+        "positional",
+        "required",
+        "short",
+        "spelling",
+    )
+
+    name: Final[str]
+    help: Final[str]
+    kind: Final[Kind]
+    required: Final[bool]
+    positional: Final[bool]
     """On the command line: an argument in order, not an `--option`."""
-    metavar: str = ""
-    choices: tuple[str, ...] = ()
-    short: str = ""
+    metavar: Final[str]
+    choices: Final[tuple[str, ...]]
+    short: Final[str]
     """A one-letter CLI option (`-o`), besides `--name`."""
-    cli_only: bool = False
+    cli_only: Final[bool]
     """Only the command line has it (`--preview`, `-o FILE`): the TUI does it another way."""
-    default: object = None
+    default: Final[object]
     """The value when not given, where the use case's own default does not apply."""
-    spelling: str = ""
+    spelling: Final[str]
     """The CLI option when it is not `--name` (`--for` for `duration`)."""
+
+    def __init__(
+        self,
+        name: str,
+        help: str,
+        kind: Kind = Kind.TEXT,
+        required: bool = False,
+        positional: bool = False,
+        metavar: str = "",
+        choices: tuple[str, ...] = (),
+        short: str = "",
+        cli_only: bool = False,
+        default: object = None,
+        spelling: str = "",
+    ) -> None:
+        self.name = name
+        self.help = help
+        self.kind = kind
+        self.required = required
+        self.positional = positional
+        self.metavar = metavar
+        self.choices = choices
+        self.short = short
+        self.cli_only = cli_only
+        self.default = default
+        self.spelling = spelling
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Param) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"Param({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
+
+    def but(self, *, help: str, required: bool) -> Param:
+        """This parameter with other help and requiredness (a face asking for it anew)."""
+        return Param(
+            self.name,
+            help,
+            self.kind,
+            required,
+            self.positional,
+            self.metavar,
+            self.choices,
+            self.short,
+            self.cli_only,
+            self.default,
+            self.spelling,
+        )
 
     @property
     def option(self) -> str:
@@ -130,7 +204,7 @@ def parse_number(text: str) -> float:
         raise ValueError(f"'{text}' is not a number") from None
 
 
-def parse_date(text: str) -> "date":
+def parse_date(text: str) -> date:
     from datetime import date
 
     try:
@@ -139,7 +213,7 @@ def parse_date(text: str) -> "date":
         raise ValueError(f"'{text}' is not a date (YYYY-MM-DD)") from None
 
 
-def parse_moment(text: str) -> "datetime":
+def parse_moment(text: str) -> datetime:
     from incident.core.events import parse_timestamp
 
     try:
@@ -150,7 +224,7 @@ def parse_moment(text: str) -> "datetime":
         ) from None
 
 
-def parse_zone(text: str) -> "tzinfo":
+def parse_zone(text: str) -> tzinfo:
     from zoneinfo import ZoneInfo
 
     try:
@@ -159,7 +233,7 @@ def parse_zone(text: str) -> "tzinfo":
         raise ValueError(f"unknown time zone '{text}'") from None
 
 
-def machine_zone() -> "tzinfo | None":
+def machine_zone() -> tzinfo | None:
     """A ZONE parameter's default, the same in every face: this machine's zone ($TZ,
     /etc/localtime, or else the current UTC offset)."""
     from datetime import datetime

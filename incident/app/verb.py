@@ -1,17 +1,18 @@
 """What a verb is: the data every face builds its commands, keys and help from."""
 
-# No `from __future__ import annotations` here: typing.NamedTuple compiles every
-# string annotation (a quarter of `lastgood --help` went on it), and the CLI
-# builds its parser from these classes before anything else.
+from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, NamedTuple
 
 from incident.app.params import Kind, Param
 
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `params`)
+
 if TYPE_CHECKING:
+    from typing import Final
+
     from incident.app.outcome import Done
 
 
@@ -30,32 +31,90 @@ UseCase = Callable[..., "Done"]
 """`run(session, actor, **parameters)`: the application-layer use case."""
 
 
-class Verb(NamedTuple):
-    """One thing a person can do, as every face offers it."""
+class Verb:
+    """One thing a person can do, as every face offers it.
 
-    name: str
+    A plain class, not a `NamedTuple`, for the reason `Param` gives.
+    """
+
+    __slots__ = (
+        "confirm",
+        "footer",
+        "help",
+        "json",
+        "key",
+        "name",
+        "params",
+        "postmortem",
+        "scope",
+        "title",
+        "tui",
+        "use_case",
+    )
+
+    name: Final[str]
     """The CLI command and the palette's id: `check`, `db-tier`."""
-    title: str
+    title: Final[str]
     """A short label for the footer and the palette: "Check", "DB tier"."""
-    help: str
+    help: Final[str]
     """One line, in the domain's words."""
-    scope: Scope
-    params: tuple[Param, ...] = ()
-    use_case: str = ""
+    scope: Final[Scope]
+    params: Final[tuple[Param, ...]]
+    use_case: Final[str]
     """Where its use case lives, `module:function`; imported only when the verb runs,
     so the CLI parses its arguments before loading the domain."""
-    key: str | None = None
+    key: Final[str | None]
     """The TUI's key(s), comma-separated as Textual writes them; None: palette only."""
-    footer: bool = False
+    footer: Final[bool]
     """Shown in the TUI's footer (the most frequent verbs), besides the palette."""
-    confirm: str | None = None
+    confirm: Final[str | None]
     """Asked before running: the CLI wants `--yes` off a terminal, the TUI a dialog."""
-    tui: bool = True
+    tui: Final[bool]
     """Offered in the coordinator's TUI (False: a command-line verb only)."""
-    json: bool = False
+    json: Final[bool]
     """A read verb that can answer as JSON (`--json`)."""
-    postmortem: bool = False
+    postmortem: Final[bool]
     """Offered on the post-mortem screen, which lists every verb that has it."""
+
+    def __init__(
+        self,
+        name: str,
+        title: str,
+        help: str,
+        scope: Scope,
+        params: tuple[Param, ...] = (),
+        use_case: str = "",
+        key: str | None = None,
+        footer: bool = False,
+        confirm: str | None = None,
+        tui: bool = True,
+        json: bool = False,
+        postmortem: bool = False,
+    ) -> None:
+        self.name = name
+        self.title = title
+        self.help = help
+        self.scope = scope
+        self.params = params
+        self.use_case = use_case
+        self.key = key
+        self.footer = footer
+        self.confirm = confirm
+        self.tui = tui
+        self.json = json
+        self.postmortem = postmortem
+
+    def _values(self) -> tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Verb) and self._values() == other._values()
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        return f"Verb({', '.join(f'{n}={getattr(self, n)!r}' for n in self.__slots__)})"
 
     @property
     def run(self) -> UseCase | None:

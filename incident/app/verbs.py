@@ -9,14 +9,16 @@ and a handler in that face.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-
 from incident.app.verb import Scope, Verb
 from incident.app.verbs_other import OTHER_VERBS
 from incident.app.verbs_postmortem import POSTMORTEM_VERBS
 from incident.app.verbs_recording import RECORDING_VERBS
 
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
+
 if TYPE_CHECKING:
+    from typing import Any
+
     from incident.app.outcome import Done
 
 VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *POSTMORTEM_VERBS, *OTHER_VERBS)

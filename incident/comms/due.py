@@ -29,6 +29,8 @@ CONFIRM_LEAD = timedelta(minutes=1)
 
 @dataclass(frozen=True, slots=True)
 class DueMessage:
+    """A message the runbook says is owed now, and since when."""
+
     rule: SendRule
     due_at: datetime
     """When the moment came (for an update: when it is due)."""

@@ -56,6 +56,8 @@ class StepChange:
 
 @dataclass(frozen=True, slots=True)
 class Approval:
+    """An approval as the state keeps it, for the gates and the report."""
+
     target: str
     """A step id, or `tier:<id>` for a database tier."""
     by: str
@@ -75,6 +77,8 @@ class Approval:
 
 @dataclass(frozen=True, slots=True)
 class RoleChange:
+    """A role given to someone, for the report's list of who held what."""
+
     role: str
     person: str
     at: datetime
@@ -83,6 +87,8 @@ class RoleChange:
 
 @dataclass(frozen=True, slots=True)
 class Note:
+    """A note as the timeline and the report show it."""
+
     text: str
     by: str
     at: datetime
@@ -91,6 +97,8 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class Page:
+    """A page as the report lists it."""
+
     target: str
     by: str
     at: datetime
@@ -99,6 +107,8 @@ class Page:
 
 @dataclass(frozen=True, slots=True)
 class Communication:
+    """A message sent, as the comms log and the report show it."""
+
     text: str
     by: str
     at: datetime
@@ -126,6 +136,8 @@ class DeclinedMessage:
 
 @dataclass(frozen=True, slots=True)
 class CommandRun:
+    """A step's command and how it ended, the step's evidence."""
+
     step: str
     command: str
     exit_code: int
@@ -173,6 +185,8 @@ class DeliveryRecord:
 
 @dataclass(frozen=True, slots=True)
 class TierChoice:
+    """The database tier chosen, for the database step and the report."""
+
     tier: str
     by: str
     reason: str

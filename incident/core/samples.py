@@ -30,6 +30,8 @@ class Outcome(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class Sample:
+    """One probe's reading at one moment, as the health panel shows and the record keeps it."""
+
     probe: str
     at: datetime
     outcome: Outcome

@@ -19,9 +19,12 @@ JSON keeps the exact text, escaped: `json_text`.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Final
+
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
 if TYPE_CHECKING:
+    from typing import Final
+
     from incident.core.events import JSONValue
 
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}

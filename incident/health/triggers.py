@@ -23,6 +23,8 @@ class TriggerState(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class TriggerReading:
+    """Where a rollback trigger stands on the latest samples, and why."""
+
     trigger: Trigger
     state: TriggerState
     detail: str

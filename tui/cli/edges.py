@@ -16,7 +16,11 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
+
+if TYPE_CHECKING:
+    from typing import Any
 
 CLOSED_PIPE_EXIT = 141
 """The status of a tool killed by SIGPIPE (128 + 13), what `cat | head -1` gives too."""

@@ -12,14 +12,17 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any, NoReturn
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
 from tui.cli.edges import VersionAction
 
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
+
 if TYPE_CHECKING:
+    from typing import Any, NoReturn
+
     from _typeshed import SupportsWrite
 
 

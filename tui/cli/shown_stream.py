@@ -12,9 +12,13 @@ backstop that makes a forgotten field harmless.
 from __future__ import annotations
 
 import sys
-from typing import TextIO
 
 from incident.core.text import visible_block
+
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
+
+if TYPE_CHECKING:
+    from typing import TextIO
 
 
 class ShownStream:

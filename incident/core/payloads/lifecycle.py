@@ -88,6 +88,8 @@ class Declared:
 
 @dataclass(frozen=True, slots=True)
 class SeverityChanged:
+    """The incident's severity raised or lowered, with the one before."""
+
     KIND: ClassVar[Kind] = Kind.SEVERITY_CHANGED
     severity: str
     previous: str
@@ -106,6 +108,8 @@ class SeverityChanged:
 
 @dataclass(frozen=True, slots=True)
 class Closed:
+    """The incident closed: its clocks stop, and what was still open is kept."""
+
     KIND: ClassVar[Kind] = Kind.CLOSED
     reason: str
     forced: bool

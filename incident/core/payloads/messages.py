@@ -13,6 +13,8 @@ from incident.core.payloads.base import Fields
 
 @dataclass(frozen=True, slots=True)
 class CommunicationSent:
+    """A message told to people, exactly as sent."""
+
     KIND: ClassVar[Kind] = Kind.COMMUNICATION_SENT
     text: str
     """Exactly what was sent."""
@@ -109,6 +111,8 @@ class UpdateOverdue:
 
 @dataclass(frozen=True, slots=True)
 class NotificationQueued:
+    """A webhook delivery of a message put in the outbox."""
+
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_QUEUED
     key: str
     """The delivery's idempotency key: incident, message seq and target."""
@@ -127,6 +131,8 @@ class NotificationQueued:
 
 @dataclass(frozen=True, slots=True)
 class NotificationDelivered:
+    """A webhook delivery that the receiver accepted."""
+
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_DELIVERED
     key: str
     target: str
@@ -171,6 +177,8 @@ class NotificationFailed:
 
 @dataclass(frozen=True, slots=True)
 class NotificationRequeued:
+    """A delivery that had failed for good, given to the outbox again."""
+
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_REQUEUED
     key: str
     target: str

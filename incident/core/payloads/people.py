@@ -12,6 +12,8 @@ from incident.core.payloads.base import Fields
 
 @dataclass(frozen=True, slots=True)
 class NoteAdded:
+    """A note for the record and the timeline."""
+
     KIND: ClassVar[Kind] = Kind.NOTE_ADDED
     text: str
     by: str
@@ -30,6 +32,8 @@ class NoteAdded:
 
 @dataclass(frozen=True, slots=True)
 class RoleAssigned:
+    """Someone given a role of the runbook."""
+
     KIND: ClassVar[Kind] = Kind.ROLE_ASSIGNED
     role: str
     person: str
@@ -47,6 +51,8 @@ class RoleAssigned:
 
 @dataclass(frozen=True, slots=True)
 class CommanderHandedOff:
+    """Command of the incident handed from one person to another."""
+
     KIND: ClassVar[Kind] = Kind.COMMANDER_HANDED_OFF
     from_: str
     """Stored as `from`; "" when nobody held command."""
@@ -66,6 +72,8 @@ class CommanderHandedOff:
 
 @dataclass(frozen=True, slots=True)
 class PageSent:
+    """Someone or a team paged to join."""
+
     KIND: ClassVar[Kind] = Kind.PAGE_SENT
     target: str
     by: str

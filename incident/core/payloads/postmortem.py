@@ -13,6 +13,8 @@ from incident.core.payloads.base import Fields
 
 @dataclass(frozen=True, slots=True)
 class RcaNoted:
+    """A piece of the preliminary root-cause analysis."""
+
     KIND: ClassVar[Kind] = Kind.RCA_NOTED
     text: str
     by: str
@@ -49,6 +51,8 @@ class ContributingFactorNoted:
 
 @dataclass(frozen=True, slots=True)
 class ActionItemAdded:
+    """Follow-up work for after the incident, with its owner."""
+
     KIND: ClassVar[Kind] = Kind.ACTION_ITEM_ADDED
     text: str
     owner: str
@@ -187,6 +191,8 @@ class ReportStatusSet:
 
 @dataclass(frozen=True, slots=True)
 class LessonNoted:
+    """A lesson for the post-mortem, sorted or not."""
+
     KIND: ClassVar[Kind] = Kind.LESSON_NOTED
     text: str
     category: str

@@ -12,6 +12,8 @@ from incident.core.payloads.base import Fields
 
 @dataclass(frozen=True, slots=True)
 class StepChecked:
+    """A step done, with what showed it."""
+
     KIND: ClassVar[Kind] = Kind.STEP_CHECKED
     step: str
     by: str
@@ -51,6 +53,8 @@ class StepChecked:
 
 @dataclass(frozen=True, slots=True)
 class StepSkipped:
+    """A step passed over, and why."""
+
     KIND: ClassVar[Kind] = Kind.STEP_SKIPPED
     step: str
     reason: str
@@ -69,6 +73,8 @@ class StepSkipped:
 
 @dataclass(frozen=True, slots=True)
 class StepReopened:
+    """A step done or skipped, opened again."""
+
     KIND: ClassVar[Kind] = Kind.STEP_REOPENED
     step: str
     reason: str
@@ -86,6 +92,8 @@ class StepReopened:
 
 @dataclass(frozen=True, slots=True)
 class ApprovalGranted:
+    """The approval a step or a database tier waits for."""
+
     KIND: ClassVar[Kind] = Kind.APPROVAL_GRANTED
     target: str
     """A step id, or `tier:<id>` for a database tier."""
@@ -107,6 +115,8 @@ class ApprovalGranted:
 
 @dataclass(frozen=True, slots=True)
 class DatabaseTierChosen:
+    """Which database rollback tier the team chose, knowing its data loss."""
+
     KIND: ClassVar[Kind] = Kind.DATABASE_TIER_CHOSEN
     tier: str
     data_loss: str
@@ -190,6 +200,8 @@ class ChangesRead:
 
 @dataclass(frozen=True, slots=True)
 class CommandRan:
+    """A step's command run, with how it ended."""
+
     KIND: ClassVar[Kind] = Kind.COMMAND_RAN
     step: str
     command: str

@@ -228,7 +228,7 @@ class Desk:
         from tui.app.modals.verb_form import Refusal, VerbForm
 
         verb = BY_NAME["export"]
-        output = verb.param("output")._replace(
+        output = verb.param("output").but(
             help="the file to write the Markdown report to", required=True
         )
         actor = self.actor

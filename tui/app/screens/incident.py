@@ -31,7 +31,6 @@ from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.live_feed import start_live_feed
-from tui.app.screens.postmortem import close_incident
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
@@ -214,7 +213,7 @@ class IncidentScreen(Screen[None]):
             "deliver": self.comms.resend_failed,
             "export": self.desk.export_report,
             "brief": self.show_brief,
-            "close": lambda: close_incident(self.desk),
+            "close": self.close_incident,
         }
 
     def action_verb(self, name: str) -> None:
@@ -245,6 +244,13 @@ class IncidentScreen(Screen[None]):
 
     def action_due_message(self) -> None:
         self.comms.review_due()
+
+    def close_incident(self) -> None:
+        """`X`: the close-out flow the post-mortem screen has too (loaded when asked for:
+        the first frame does without that screen)."""
+        from tui.app.screens.postmortem import close_incident
+
+        close_incident(self.desk)
 
     def action_postmortem(self) -> None:
         """The post-mortem screen, over this one (its verbs record through this desk)."""
