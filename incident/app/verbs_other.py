@@ -135,6 +135,18 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 cli_only=True,
                 spelling="--for",
             ),
+            Param(
+                "probes_only",
+                "poll and record the probes only; messages are left to another face",
+                Kind.FLAG,
+                cli_only=True,
+            ),
+            Param(
+                "exit_on_eof",
+                "stop when standard input closes (how the TUI runs its probes)",
+                Kind.FLAG,
+                cli_only=True,
+            ),
             JSON,
         ),
         json=True,

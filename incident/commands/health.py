@@ -42,9 +42,11 @@ def record_samples(
 ) -> list[NewEvent]:
     """One tick of probe samples, plus any trigger that they turn met or clear.
 
-    Returned together so the store writes them in one transaction.
+    Returned together so the store writes them in one transaction. None once the
+    incident is closed: a poller that has not heard yet (another process's) records
+    nothing after the close.
     """
-    if not samples:
+    if not samples or state.is_closed:
         return []
     events = [make_event(state.id, actor, clock, ProbeSamples(tuple(samples)))]
     merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}

@@ -60,6 +60,7 @@ class LastGoodApp(TypeAhead, PlainToasts):
         incident_id: str | None = None,
         new_incident_id: str | None = None,
         poll_probes: bool = True,
+        probes_in_child: str | None = None,
         prepare: Callable[[str], str] | None = None,
     ) -> None:
         super().__init__()
@@ -78,6 +79,10 @@ class LastGoodApp(TypeAhead, PlainToasts):
         """A fixed id for the next declaration, for tests and screenshots."""
         self.poll_probes = poll_probes
         """Network on: poll the runbook's probes and deliver its webhook messages."""
+        self.probes_in_child = probes_in_child if poll_probes else None
+        """Where the record is (a file or a PostgreSQL URL) for a child `lastgood
+        monitor` to poll the probes into (`tui/app/probe_child.py`); None: the network
+        thread polls them, in this process."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
         self.refusal: str | None = None

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from tui.cli.context import (
@@ -41,7 +42,8 @@ def cmd_start(args: argparse.Namespace) -> int:
     require_terminal()
     from tui.app.app import LastGoodApp
 
-    with open_log_at(db_location(args)) as log:
+    location = db_location(args)
+    with open_log_at(location) as log:
         if args.incident and not log.has_incident(args.incident):
             raise CliError(f"no incident '{args.incident}' in {log.path}")
         app = LastGoodApp(
@@ -50,6 +52,7 @@ def cmd_start(args: argparse.Namespace) -> int:
             actor=known_actor(args),
             incident_id=args.incident,
             poll_probes=not args.no_probes,
+            probes_in_child=str(location.resolve() if isinstance(location, Path) else location),
         )
         app.run()
     if app.refusal is not None:
@@ -116,11 +119,20 @@ def cmd_monitor(args: argparse.Namespace) -> int:
     with open_log_at(db) as log:
         session = open_session(log, args.id)
         runbook = session.state.runbook
+        if args.probes_only and not runbook.probes:
+            raise CliError(f"runbook '{runbook.id}' defines no probes")
         if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
             raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
         if session.state.is_closed:
             raise CliError(f"incident {args.id} is closed")
-        return run_monitor(session, db, duration_s=args.duration, as_json=args.json)
+        return run_monitor(
+            session,
+            db,
+            duration_s=args.duration,
+            as_json=args.json,
+            probes_only=args.probes_only,
+            exit_on_eof=args.exit_on_eof,
+        )
 
 
 def cmd_attach(args: argparse.Namespace) -> int:

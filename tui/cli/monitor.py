@@ -2,7 +2,9 @@
 
 Prints one line per poll and every trigger change, records samples through the
 same domain command as the TUI, sends and delivers the incident's messages as an
-open TUI would, and stops cleanly on Ctrl-C or after `--for`.
+open TUI would, and stops cleanly on Ctrl-C, after `--for`, or once the incident is
+closed. The coordinator's screen runs it as `--probes-only --exit-on-eof` to poll in
+a process of its own (`tui/app/probe_child.py`).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -22,6 +25,8 @@ from incident.core.samples import Sample
 from incident.core.text import json_text, visible
 from incident.health.readings import format_value
 from incident.reports.describe import describe
+from runbooks.model import Probe
+from runbooks.unpointed import unpointed_hint, unpointed_probes
 from tui.cli.courier import Courier
 from tui.net.client import close_client, make_client
 from tui.net.poller import ProbePoller
@@ -40,25 +45,43 @@ def sample_summary(session: IncidentSession, sample: Sample) -> str:
 
 
 def run_monitor(
-    session: IncidentSession, db: Path | str, *, duration_s: float | None, as_json: bool = False
+    session: IncidentSession,
+    db: Path | str,
+    *,
+    duration_s: float | None,
+    as_json: bool = False,
+    probes_only: bool = False,
+    exit_on_eof: bool = False,
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 
     With `as_json`, each line is one JSON object (docs/schemas/monitor-line.schema.json).
+    `probes_only` leaves the messages to whoever else has the incident open;
+    `exit_on_eof` stops when standard input closes, so a parent that dies, even by
+    SIGKILL, takes its monitor with it.
     """
     say = _json_say(session) if as_json else _say(session)
+    probes = pointed_probes(session)
 
     async def monitor() -> None:
         stop = asyncio.Event()
+        if exit_on_eof:
+            stop_at_eof(stop)
+        if probes_only:
+            if probes:
+                await poll(stop)
+            return
         async with Courier(session, db, say=say) as courier:
             messages = asyncio.create_task(courier.run(stop))
             try:
-                if session.state.runbook.probes:
+                if probes:
                     await poll(stop)
                 elif duration_s is not None:
-                    await asyncio.sleep(duration_s)
+                    await asyncio.wait_for(stop.wait(), duration_s)
                 else:
                     await stop.wait()
+            except TimeoutError:
+                pass
             finally:
                 stop.set()
                 await messages
@@ -66,12 +89,14 @@ def run_monitor(
     async def poll(stop: asyncio.Event) -> None:
         client = make_client()
         try:
-            poller = ProbePoller(
-                session.state.runbook.probes, client, clock=session.clock, env=os.environ
-            )
+            poller = ProbePoller(probes, client, clock=session.clock, env=os.environ)
 
             def on_batch(batch: list[Sample]) -> None:
                 events = record_samples(session, batch).events
+                if session.state.is_closed:  # nothing was recorded: the close came first
+                    print(f"incident {session.state.id} closed: monitor stopped", file=sys.stderr)
+                    stop.set()
+                    return
                 if as_json:
                     _print_json_batch(session, batch, events)
                     return
@@ -93,6 +118,33 @@ def run_monitor(
     except KeyboardInterrupt:
         print("monitor stopped", file=sys.stderr)
     return 0
+
+
+def pointed_probes(session: IncidentSession) -> tuple[Probe, ...]:
+    """The probes to poll: as on the coordinator's screen, those still at the bundled
+    runbook's loopback defaults are left out, and stderr says how to point them."""
+    runbook = session.state.runbook
+    unpointed = unpointed_probes(runbook)
+    if (hint := unpointed_hint(unpointed)) is not None:
+        print(f"not polled: {hint}", file=sys.stderr)
+    return tuple(probe for probe in runbook.probes if probe.name not in unpointed)
+
+
+def stop_at_eof(stop: asyncio.Event) -> None:
+    """Set `stop` once standard input is closed (read on a thread of its own)."""
+    loop = asyncio.get_running_loop()
+
+    def wait_for_eof() -> None:
+        # `os.read`, not `sys.stdin.buffer`: a thread blocked in a buffered read holds
+        # its lock, and the interpreter aborts if it is still held at exit.
+        try:
+            while os.read(0, 4096):
+                pass
+        except OSError:  # no stdin at all: as good as closed
+            pass
+        loop.call_soon_threadsafe(stop.set)
+
+    threading.Thread(target=wait_for_eof, name="lastgood-eof", daemon=True).start()
 
 
 def _say(session: IncidentSession) -> Callable[[str], None]:

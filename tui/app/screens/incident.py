@@ -40,6 +40,7 @@ from tui.app.widgets.incident_view import IncidentView
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
     from runbooks.model import Probe
     from store.backends import OutboxRecord
+    from tui.app.probe_child import ProbeChild
     from tui.net.network_loop import NetworkLoop
 
 TICK_S = 1.0
@@ -51,6 +52,7 @@ class Services(Protocol):
     """What the app lends the screen once its first frame is up: the network, the outbox."""
 
     delivery_attempts: int | None
+    probes_in_child: str | None
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None: ...
 
@@ -81,6 +83,8 @@ class IncidentScreen(Screen[None]):
         self.steps = StepVerbs(self.desk, self.comms)
         self.polling: concurrent.futures.Future[None] | None = None
         """The probe polling loop on the network thread, while it runs."""
+        self.probe_child: ProbeChild | None = None
+        """The child process polling the probes instead, while it runs."""
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -120,7 +124,11 @@ class IncidentScreen(Screen[None]):
             return
         state = self.state
         probes = self.pointed_probes()
-        if probes and not state.is_closed:
+        if probes and not state.is_closed and services.probes_in_child is not None:
+            from tui.app.probe_child import ProbeChild
+
+            self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
+        elif probes and not state.is_closed:
             self.polling = start_polling(
                 network,
                 self.recorder,
@@ -148,6 +156,8 @@ class IncidentScreen(Screen[None]):
         for loop in (self.polling, self.comms.deliveries):
             if loop is not None:
                 loop.cancel()
+        if self.probe_child is not None:
+            self.probe_child.stop()
         self.recorder.close()
         release_heap()
 
@@ -160,6 +170,7 @@ class IncidentScreen(Screen[None]):
         self.view.tick()
         self.comms.remind()
         self.comms.offer_due()
+        self._watch_probe_child()
         if not self.recorder.busy("tick"):
             comms, live = self.comms, self.live
             self.reads += 1
@@ -168,6 +179,14 @@ class IncidentScreen(Screen[None]):
                 self._background_done,
                 kind="tick",
             )
+
+    def _watch_probe_child(self) -> None:
+        """A child poller that stopped by itself says why, once."""
+        child = self.probe_child
+        if child is None or (failure := child.failure()) is None:
+            return
+        self.probe_child = None
+        self.notify(failure, title="Probes stopped", severity="error", timeout=30)
 
     def read_now(self) -> None:
         """Another machine committed: fold its events in now, not at the next tick."""

@@ -1,0 +1,182 @@
+"""The coordinator's probes polled by a child `lastgood monitor`, as `lastgood start` runs them.
+
+A real shop on loopback, a real SQLite file, a real child process: the screen shows
+what the child records, polls nothing itself, and the child goes when the screen
+goes, when its parent is killed outright, or when the incident closes; a child that
+cannot poll says why on the screen.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import Cli
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.probe_child import ProbeChild
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.launch import write_demo_runbook
+from tui.demo.shop import DemoService
+
+ROOT = Path(__file__).resolve().parents[2]
+CHILD_WAIT_S = 30.0
+"""How long a child may take to start and poll, or to go, on a loaded machine."""
+
+
+def declare(cli: Cli, runbook: str) -> str:
+    return cli.ok(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
+        "--runbook", runbook, "--last-good", "2.4.0",
+    ).strip()  # fmt: skip
+
+
+def kinds(cli: Cli, incident_id: str) -> list[str]:
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    return [event["kind"] for event in record["events"]]
+
+
+def wait_for_samples(cli: Cli, incident_id: str) -> None:
+    deadline = time.monotonic() + CHILD_WAIT_S
+    while "probe.samples" not in kinds(cli, incident_id):
+        assert time.monotonic() < deadline, "the child recorded no samples"
+        time.sleep(0.2)
+
+
+def gone(pid: int) -> bool:
+    """Exited: no such process, or a zombie nobody has reaped yet."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except FileNotFoundError:
+        return True
+    return "State:\tZ" in status
+
+
+def wait_gone(pid: int) -> None:
+    deadline = time.monotonic() + CHILD_WAIT_S
+    while not gone(pid):
+        assert time.monotonic() < deadline, f"process {pid} is still there"
+        time.sleep(0.05)
+
+
+async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "child.db"
+    cli = Cli(db, actor="ada")
+    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = declare(cli, runbook.source)
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(
+                log, None, actor="ada", incident_id=incident_id, probes_in_child=str(db)
+            )
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+                await wait_until(pilot, lambda: screen.probe_child is not None)
+                assert screen.probe_child is not None
+                child = screen.probe_child.process
+                await wait_until(
+                    pilot,
+                    lambda: {"health", "version", "error-rate"} <= set(screen.state.samples),
+                    timeout=CHILD_WAIT_S,
+                )
+                assert screen.polling is None  # nothing polled in the screen's process
+            wait_gone(child.pid)
+        assert child.returncode == 0
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    ticks = [e for e in record["events"] if e["kind"] == "probe.samples"]
+    assert ticks and all(e["actor"] == "probes" for e in ticks)
+
+
+def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:
+    db = tmp_path / "orphan.db"
+    cli = Cli(db)
+    with DemoService(latency_scale=0) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = declare(cli, runbook.source)
+        parent_code = (
+            "import sys\n"
+            "from tui.app.probe_child import ProbeChild\n"
+            f"child = ProbeChild.start({str(db)!r}, {incident_id!r})\n"
+            "print(child.process.pid, flush=True)\n"
+            "sys.stdin.read()\n"
+        )
+        parent = subprocess.Popen(
+            [sys.executable, "-c", parent_code],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
+            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        )
+        assert parent.stdout is not None
+        child_pid = int(parent.stdout.readline())
+        wait_for_samples(cli, incident_id)
+        assert not gone(child_pid)
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+        wait_gone(child_pid)
+
+
+async def test_a_child_that_cannot_poll_says_why_on_the_screen(tmp_path: Path) -> None:
+    db = tmp_path / "real.db"
+    cli = Cli(db, actor="ada")
+    with DemoService(latency_scale=0) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = declare(cli, runbook.source)
+        elsewhere = tmp_path / "elsewhere.db"
+        Cli(elsewhere).ok("list")  # an empty record: the child finds no such incident there
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(
+                log, None, actor="ada", incident_id=incident_id, probes_in_child=str(elsewhere)
+            )
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+
+                def stopped() -> list[str]:
+                    return [
+                        str(n.message) for n in app._notifications if n.title == "Probes stopped"
+                    ]
+
+                await wait_until(pilot, lambda: bool(stopped()), timeout=CHILD_WAIT_S)
+                assert stopped() == [f"no incident '{incident_id}' in {elsewhere}"]
+                assert screen.probe_child is None
+
+
+def test_monitor_for_a_screen_stops_when_its_input_closes_and_when_the_incident_closes(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "eof.db"
+    cli = Cli(db, actor="ada")
+    with DemoService(latency_scale=0) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        first = declare(cli, runbook.source)
+        child = ProbeChild.start(str(db), first)
+        wait_for_samples(cli, first)
+        assert child.process.stdin is not None
+        child.process.stdin.close()
+        assert child.process.wait(CHILD_WAIT_S) == 0
+
+        second = declare(cli, runbook.source)
+        monitor = ProbeChild.start(str(db), second)
+        wait_for_samples(cli, second)
+        cli.ok("close", second, "--force", "--reason", "drill over")
+        assert monitor.process.wait(CHILD_WAIT_S) == 0
+        assert monitor.process.stderr is not None
+        assert (
+            f"incident {second} closed: monitor stopped" in monitor.process.stderr.read().decode()
+        )
+    recorded = kinds(cli, second)
+    closed_at = recorded.index("incident.closed")
+    assert "probe.samples" not in recorded[closed_at:]  # nothing recorded after the close

@@ -1,0 +1,83 @@
+"""The coordinator's probes, polled by `lastgood monitor` in a child process.
+
+Polling 200 probes a second costs about 1.5 ms of Python per request in httpx, a
+third of a core. On the app's own network thread that work competed with the UI
+thread for the GIL, and a key pressed during a polling round waited for it: the
+probes case answered keys 1.4-1.6x slower (p99) than the same screen without
+probes. In a process of its own it competes for a core at most, and the screen
+reads the samples from the record like any other writer's events (its tick on
+SQLite, the live feed on PostgreSQL).
+
+The child is `monitor --probes-only --exit-on-eof`: the screen keeps its
+standard input open and closes it to stop it, so a screen killed outright still
+takes its poller with it. Messages stay with the screen.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+
+from incident.core.text import visible
+
+STOP_WAIT_S = 5.0
+"""How long `stop` waits for the child to finish its round before killing it."""
+
+
+class ProbeChild:
+    """One `lastgood monitor --probes-only` for one incident, owned by one screen."""
+
+    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+        self.process = process
+        self._stopping = False
+
+    @classmethod
+    def start(cls, location: str, incident_id: str) -> ProbeChild:
+        """Start polling `incident_id`'s probes into the record at `location`.
+
+        The location goes in the environment, not the arguments: a PostgreSQL URL
+        may hold a password, and any user can read a process's arguments.
+        """
+        command = [sys.executable, "-m", "tui.cli", "monitor", "--probes-only", "--exit-on-eof"]
+        environment = dict(os.environ, LASTGOOD_DB=location)
+        process = subprocess.Popen(
+            [*command, incident_id],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            env=environment,
+        )
+        return cls(process)
+
+    def failure(self) -> str | None:
+        """Why the child stopped by itself, or None while it polls (or it stopped
+        because the incident closed, or because `stop` asked it to)."""
+        code = self.process.poll()
+        if code is None or code == 0 or self._stopping:
+            return None
+        said = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+        lines = [line for line in said.splitlines() if line.strip()]
+        reason = lines[-1] if lines else f"exit status {code}"
+        if reason.startswith("lastgood") and ": " in reason:  # "lastgood monitor: ..."
+            reason = reason.split(": ", 1)[1]
+        return visible(reason)
+
+    def stop(self) -> None:
+        """Close the child's input: it finishes its round and exits. Not waited for
+        here (a round may take a probe's timeout; the screen is going now): a thread
+        kills it if it is still there after `STOP_WAIT_S`."""
+        self._stopping = True
+        if self.process.stdin is not None:
+            self.process.stdin.close()
+        threading.Thread(target=self._reap, name="lastgood-probe-child", daemon=True).start()
+
+    def _reap(self) -> None:
+        try:
+            self.process.wait(STOP_WAIT_S)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        if self.process.stderr is not None:
+            self.process.stderr.close()
