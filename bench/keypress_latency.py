@@ -51,6 +51,7 @@ from terminal import (
     BenchError,
     Tmux,
     child_env,
+    children_cpu_seconds,
     cpu_seconds,
     positive,
     rank,
@@ -76,6 +77,8 @@ class Case:
     check: list[float] = field(default_factory=list)
     """Seconds from `space` to the step's [x] on screen (or `echo` to its output)."""
     cpu_s: float | None = None
+    child_cpu_s: float = 0.0
+    """CPU of the app's child processes over the window: `start` polls in one."""
     window_s: float = 0.0
     window: tuple[datetime, datetime] | None = None
     db: Path | None = None
@@ -184,7 +187,7 @@ def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
                 time.sleep(0.5)
         else:
             time.sleep(settle_s)  # settle, as the probes case does while it waits for rounds
-        cpu_before = cpu_seconds(pid)
+        cpu_before, child_cpu_before = cpu_seconds(pid), children_cpu_seconds(pid)
         served_before = farm.served() if farm else None
         wall_start, mono_start = datetime.now(UTC), time.perf_counter()
         phase_presses(tmux, pane, case, presses, rng, timeout)
@@ -192,6 +195,7 @@ def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
         case.window_s = time.perf_counter() - mono_start
         case.window = (wall_start, datetime.now(UTC))
         case.cpu_s = cpu_seconds(pid) - cpu_before
+        case.child_cpu_s = children_cpu_seconds(pid) - child_cpu_before
         if farm is not None and served_before is not None:
             case.served = farm.served() - served_before
         return tmux("capture-pane", "-p", "-t", pane)
@@ -291,6 +295,9 @@ def report(cases: list[Case], args: argparse.Namespace, tmux_version: str, captu
             f"{case.name}: measured window {case.window_s:.1f} s, app CPU {case.cpu_s:.2f} s "
             f"({100 * (case.cpu_s or 0) / case.window_s:.0f}% of one CPU)"
         )
+        if case.child_cpu_s:
+            share = 100 * case.child_cpu_s / case.window_s
+            text += f", its probe poller {case.child_cpu_s:.2f} s ({share:.0f}%)"
         if case.sample_events:
             per_s = (case.samples or 0) / case.window_s
             text += (

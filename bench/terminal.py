@@ -8,6 +8,7 @@ and memory from /proc. Importing this module puts the repository root on sys.pat
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import subprocess
@@ -98,6 +99,16 @@ def cpu_seconds(pid: int) -> float:
     stat = Path(f"/proc/{pid}/stat").read_text()
     fields = stat[stat.rindex(")") + 2 :].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds(pid: int) -> float:
+    """utime + stime of `pid`'s live child processes (the probe poller `start` runs)."""
+    total = 0.0
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        for child in (task / "children").read_text().split():
+            with contextlib.suppress(FileNotFoundError):  # gone meanwhile
+                total += cpu_seconds(int(child))
+    return total
 
 
 def rss_mib(pid: int) -> float:
