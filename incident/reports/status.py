@@ -92,6 +92,7 @@ def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "last_good_version": state.last_good_version or None,
         "eta_min": state.eta_min,
         "channel": state.channel or None,
+        "drill": state.drill or None,
         "declared_at": _ts(state.declared_at),
         "started_at": _ts(state.started_at),
         "closed_at": _ts(state.closed_at),
