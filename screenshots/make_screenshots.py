@@ -47,6 +47,17 @@ async def nothing(pilot: Pilot[None]) -> None:
     return None
 
 
+async def close_the_drill(pilot: Pilot[None]) -> None:
+    """`X`, then `y` in the confirmation: the drill closes and its score card shows."""
+    from tui.app.modals.score_card import ScoreCardModal
+
+    await pilot.press("X")
+    await pilot.pause()
+    await pilot.press("y")
+    while not isinstance(pilot.app.screen, ScoreCardModal):
+        await pilot.pause(0.05)
+
+
 def press(*keys: str) -> Steer:
     async def steer(pilot: Pilot[None]) -> None:
         await pilot.press(*keys)
@@ -69,6 +80,7 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("close-form", "declared", (120, 40), highlight_then("assess-severity", "X")),
     ("post-mortem", "close-out", (120, 40), press("P")),
     ("post-mortem-80x24", "close-out", (80, 24), press("P")),
+    ("drill-score-card", "drill-closing", (120, 40), close_the_drill),
 ]
 
 

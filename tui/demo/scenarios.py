@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -254,10 +254,16 @@ def closed(db: Path) -> Scenario:
     return scenario
 
 
+def drill_closing(db: Path) -> Scenario:
+    """A drill of an irreversible migration at T+37, every required step done, to close."""
+    return closing(db, replace(DECLARATION, drill="irreversible-migration"))
+
+
 SCENARIOS: dict[str, Callable[[Path], Scenario]] = {
     "declared": declared,
     "mid-phase-2": mid_phase_two,
     "closed": closed,
     "resolved": resolved,
     "close-out": close_out,
+    "drill-closing": drill_closing,
 }
