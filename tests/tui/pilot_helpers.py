@@ -81,7 +81,12 @@ async def from_palette(pilot: Pilot[object], title: str) -> None:
 
     await wait_until(pilot, first_is_title)
     palette = pilot.app.screen
-    await pilot.press("down", "enter")  # selects the command, and may run it at once
+    # The palette highlights the first hit itself when it redraws its list, or leaves
+    # none highlighted: a blind `down` then picked the second hit ("Action item" for
+    # "Action done"). Move until the first is highlighted, whichever it did.
+    while results.highlighted != 0:
+        await pilot.press("down" if results.highlighted is None else "up")
+    await pilot.press("enter")  # selects the command, and may run it at once
     await wait_until(
         pilot,
         lambda: palette not in pilot.app.screen_stack or not results.has_class("--visible"),
