@@ -15,12 +15,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
+from operator import itemgetter
 
 from incident.core.chain import json_string
-from incident.core.events import Event, JSONValue, format_timestamp
+from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.folding import Item
 from incident.core.state import IncidentState
 from incident.core.text import escape_raw_controls, json_text
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.data import derived_data
@@ -88,7 +90,7 @@ def json_export(state: IncidentState, events: Sequence[Event], now: datetime) ->
 
 
 def json_export_streamed(
-    items: Iterable[Item], now: datetime, write_events: Callable[[str], object]
+    items: Iterable[Item | TickRun], now: datetime, write_events: Callable[[str], object]
 ) -> tuple[str, str]:
     """The JSON export of a record as it streams, read once.
 
@@ -137,15 +139,20 @@ class JsonEvents:
         self._pending: list[str] = []
         self._started = False
 
-    def write(self, items: Iterable[Item]) -> None:
+    def write(self, items: Iterable[Item | TickRun]) -> None:
         for _ in self.passing(items):
             pass
 
-    def passing(self, items: Iterable[Item]) -> Iterator[Item]:
+    def passing(self, items: Iterable[Item | TickRun]) -> Iterator[Item | TickRun]:
         """`items`, each written as it passes on."""
         pending = self._pending
         for item in items:
-            pending.append(_tick_text(item) if isinstance(item, ProbeTick) else _event_text(item))
+            if isinstance(item, TickRun):
+                pending += _run_texts(item)
+            else:
+                pending.append(
+                    _tick_text(item) if isinstance(item, ProbeTick) else _event_text(item)
+                )
             if len(pending) >= _CHUNK:
                 self._flush()
             yield item
@@ -183,3 +190,34 @@ def _tick_text(tick: ProbeTick) -> str:
         f'"hash":{json_string(tick.hash)},"kind":"{tick.kind}","mono_ns":{tick.mono_ns},'
         f'"payload":{tick.text},"prev_hash":{json_string(tick.prev_hash)},"seq":{tick.seq}}}'
     )
+
+
+def _run_texts(run: TickRun) -> list[str]:
+    """As `_tick_text` writes each tick of `run`, from the stored columns the run carries,
+    and the events between them in their places.
+
+    The store gave them only for ticks whose text hashed to their summary's hash, so the
+    time and previous hash are plain text, written between quotes as they are."""
+    quoted = {actor: json_string(actor) for actor in set(run.actors)}
+    texts = [
+        f'{{"actor":{quoted[actor]},"at":"{at}","hash":"{digest}","kind":"{_KIND}",'
+        f'"mono_ns":{mono_ns},"payload":{payload},"prev_hash":"{prev}","seq":{seq}}}'
+        for seq, at, mono_ns, actor, payload, prev, digest in zip(
+            run.seqs,
+            run.ats,
+            run.mono_ns,
+            run.actors,
+            run.payloads,
+            run.prev_hashes,
+            run.hashes,
+            strict=True,
+        )
+    ]
+    if not run.between:
+        return texts
+    placed = [*zip(run.seqs, texts, strict=True), *((e.seq, _event_text(e)) for e in run.between)]
+    placed.sort(key=itemgetter(0))
+    return [text for _, text in placed]
+
+
+_KIND = str(Kind.PROBE_SAMPLES)
