@@ -34,9 +34,9 @@ from store.summarised import (
     SAMPLED,
     Page,
     Rows,
-    hashes_to_it,
     paged,
     sampled_tick,
+    served,
 )
 
 Item = Event | ProbeTick | SampledTick | TickRun
@@ -152,8 +152,8 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     while True:
         rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
         gathering = _Gathering()
-        for row in rows:
-            if row[9] is not None and hashes_to_it(row, row[9], row[10], quoted):
+        for row, summarised in zip(rows, served(rows, quoted), strict=True):
+            if summarised:
                 gathering.tick(row)
                 continue
             item = read_item(row[:9])

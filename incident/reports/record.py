@@ -105,10 +105,9 @@ def read_record(items: Iterable[Summarised]) -> ReportRecord:
             ticks.extend(zip(item.seqs, item.ats, item.counts, strict=True))
             samples += item.samples
             for probe, found in by_probe.items():
-                for at, value in item.readings_of(probe):
-                    number = reading(value)
-                    for tally in found:
-                        tally.add(at, number)
+                stored = item.readings_of(probe)
+                for tally in found:
+                    tally.add_stored(stored)
             continue
         assert isinstance(item, Event)
         fold.add(item)

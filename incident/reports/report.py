@@ -13,6 +13,7 @@ Lessons Learned, Timeline and Supporting information.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
 from operator import itemgetter
@@ -170,17 +171,18 @@ class JsonEvents:
 
 
 def _event_text(event: Event) -> str:
-    envelope: dict[str, JSONValue] = {
-        "seq": event.seq,
-        "at": format_timestamp(event.at),
-        "mono_ns": event.mono_ns,
-        "actor": event.actor,
-        "kind": event.kind,
-        "payload": dict(event.payload),
-        "prev_hash": event.prev_hash,
-        "hash": event.hash,
-    }
-    return json_text(envelope, indent=None, sort_keys=True)
+    """The event as `json_text(..., indent=None, sort_keys=True)` of its envelope writes it
+    (keys sorted; DEL and C1 controls are escaped by `JsonEvents` for the whole chunk)."""
+    return (
+        f'{{"actor":{json_string(event.actor)},"at":"{format_timestamp(event.at)}",'
+        f'"hash":{json_string(event.hash)},"kind":{json_string(event.kind)},'
+        f'"mono_ns":{event.mono_ns},"payload":{_PAYLOAD(dict(event.payload))},'
+        f'"prev_hash":{json_string(event.prev_hash)},"seq":{event.seq}}}'
+    )
+
+
+_PAYLOAD = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+"""What `json_text` writes of a payload, less its escape of DEL and C1 (see `_event_text`)."""
 
 
 def _tick_text(tick: ProbeTick) -> str:
