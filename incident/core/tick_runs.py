@@ -61,6 +61,7 @@ class TickRun:
     __slots__ = (
         "_load",
         "_made",
+        "_text",
         "actors",
         "ats",
         "between",
@@ -101,6 +102,7 @@ class TickRun:
         """The events that are not ticks between the first tick and the last, in order."""
         self._load = load
         self._made: dict[int, SampledTick | ProbeTick] = {}
+        self._text: str | None = None
 
     def __len__(self) -> int:
         return len(self.seqs)
@@ -124,11 +126,12 @@ class TickRun:
 
     def probes(self) -> dict[str, int]:
         """Each probe sampled in the run, in the order it first appears, and its samples."""
-        text = ENTRY.join(
-            text for count, text in zip(self.counts, self.readings, strict=True) if count
-        )
-        if not text:
+        if not self.samples:
             return {}
+        if 0 in self.counts:  # a tick without samples: its empty summary is no probe's
+            text = ENTRY.join(t for c, t in zip(self.counts, self.readings, strict=True) if c)
+        else:
+            text = self._joined()[1:]
         each = _TIME_AND_VALUE.sub("", text).split(ENTRY)
         return {probe: each.count(probe) for probe in dict.fromkeys(each)}
 
@@ -138,10 +141,16 @@ class TickRun:
         if pattern is None:
             if len(_READINGS) > 1024:
                 _READINGS.clear()
-            pattern = _READINGS[probe] = re.compile(
-                f"(?:^|(?<={ENTRY})){re.escape(probe)}{FIELD}([^{ENTRY}{FIELD}]*){FIELD}([^{ENTRY}]*)"
+            pattern = _READINGS[probe] = re.compile(  # a literal first: searched for, not tried
+                f"{ENTRY}{re.escape(probe)}{FIELD}([^{ENTRY}{FIELD}]*){FIELD}([^{ENTRY}]*)"
             )
-        return pattern.findall(ENTRY.join(self.readings))
+        return pattern.findall(self._joined())
+
+    def _joined(self) -> str:
+        """Every summary, each after an `ENTRY`: read by a pattern, once per run."""
+        if self._text is None:
+            self._text = ENTRY + ENTRY.join(self.readings)
+        return self._text
 
     def last_ticks_of(self, probe: str, wanted: int) -> list[SampledTick | ProbeTick]:
         """The run's last ticks holding `probe`, each once per sample of it, in order:
