@@ -14,9 +14,9 @@ Lessons Learned, Timeline and Supporting information.
 from __future__ import annotations
 
 import json
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import datetime, tzinfo
-from operator import itemgetter
 
 from incident.core.chain import json_string
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
@@ -217,9 +217,15 @@ def _run_texts(run: TickRun) -> list[str]:
     ]
     if not run.between:
         return texts
-    placed = [*zip(run.seqs, texts, strict=True), *((e.seq, _event_text(e)) for e in run.between)]
-    placed.sort(key=itemgetter(0))
-    return [text for _, text in placed]
+    placed: list[str] = []
+    start = 0
+    for event in run.between:
+        stop = bisect_left(run.seqs, event.seq)
+        placed += texts[start:stop]
+        placed.append(_event_text(event))
+        start = stop
+    placed += texts[start:]
+    return placed
 
 
 _KIND = str(Kind.PROBE_SAMPLES)
