@@ -142,10 +142,13 @@ def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | Non
 
 def _plain_columns(rows: Rows) -> bool:
     """Whether the rows' numbers are ints and their texts strings `json_string` leaves alone."""
-    for column, kind in ((1, int), (3, int), (6, str), (9, int), (10, str)):
-        if {type(row[column]) for row in rows} - {kind}:
+    columns = list(zip(*rows, strict=True))
+    if not columns:
+        return False
+    for column, kind in ((1, int), (2, str), (3, int), (6, str), (7, str), (9, int), (10, str)):
+        if set(map(type, columns[column])) != {kind}:
             return False
-    return all(_plain("".join([row[column] for row in rows])) for column in (2, 7))
+    return all(_plain("".join(columns[column])) for column in (2, 7))
 
 
 def _plain(text: object) -> bool:

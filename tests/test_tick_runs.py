@@ -29,6 +29,7 @@ from incident.reports.report import json_export_streamed, markdown_report_from
 from incident.reports.timeline import timeline_from
 from runbooks.model import Trigger, TriggerKind
 from store import SqliteEventLog
+from store.summarised import hashes_to_it, served
 from tests.golden.incidents import PARIS
 from tests.golden.sampled import SampledRecord, sampled_record
 from tests.tampering import drop_triggers
@@ -227,3 +228,21 @@ def test_a_tally_takes_a_runs_readings_as_it_takes_them_one_by_one(
     ):
         assert getattr(runs, name) == getattr(one, name), name
         assert type(getattr(runs, name)) is type(getattr(one, name)), name
+
+
+def test_a_pages_hashes_checked_at_once_are_those_checked_one_by_one(
+    sampled: SampledRecord,
+) -> None:
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        rows = log._query(store.tick_runs._EXPORT, (sampled.incident_id, 0, 10**6))
+    edited = [list(row) for row in rows]
+    named = [i for i, row in enumerate(rows) if row[9] is not None]
+    edited[named[5]][6] = edited[named[5]][6].replace("1", "2", 1)  # no longer hashes
+    edited[named[9]][2] = 'not "plain"'  # a time no summary's text can have
+    two_actors = [list(row) for row in rows]
+    two_actors[named[3]][4] = "someone else"
+    for page in (rows, [tuple(row) for row in edited], [tuple(row) for row in two_actors]):
+        one_by_one = [row[9] is not None and hashes_to_it(row, row[9], row[10], {}) for row in page]
+        assert served(page, {}) == one_by_one
+        assert sum(one_by_one) > 0.9 * len(named) - 3
+    assert not served([tuple(row) for row in edited], {})[named[5]]

@@ -26,10 +26,9 @@ from incident.core.ticks import ENTRY, FIELD, ProbeTick, SampledTick, summary_sa
 
 _KIND: Final = str(Kind.PROBE_SAMPLES)
 _TIME_AND_VALUE: Final = re.compile(f"{FIELD}[^{ENTRY}]*")
-_SHAPE: Final = re.compile(
-    f"[^{ENTRY}{FIELD}]*(?:{FIELD}[^{ENTRY}{FIELD}]*{FIELD}[^{ENTRY}{FIELD}]*)?"
-)
-_SHAPES: Final = re.compile(f"{_SHAPE.pattern}(?:{ENTRY}{_SHAPE.pattern})*")
+_SHAPE: Final = f"[^{ENTRY}{FIELD}]*+(?:{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+)?+"
+"""One sample's summary: a probe, or a probe, time and value (possessive: one way to match)."""
+_SHAPES: Final = re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
 Stored = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[str]]
 """Each tick's `mono_ns`, actor, payload and previous hash, as stored."""
 _READINGS: dict[str, re.Pattern[str]] = {}
