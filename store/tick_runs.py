@@ -151,19 +151,54 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
     while True:
         rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
-        gathering = _Gathering()
-        for row, summarised in zip(rows, served(rows, quoted), strict=True):
-            if summarised:
-                gathering.tick(row)
-                continue
-            item = read_item(row[:9])
-            if row[5] == TICK_KIND or not gathering.hold(item):
-                yield from gathering.end(run)
-                yield item
-        yield from gathering.end(run)
+        flags = served(rows, quoted)
+        unserved = (not ok and row[5] == TICK_KIND for row, ok in zip(rows, flags, strict=True))
+        if any(unserved):
+            yield from _tick_by_tick(rows, flags, run)  # a tick its summary does not serve
+        else:  # the usual page: the run of its ticks, the other events around and among them
+            yield from _one_run(rows, flags, run)
         if len(rows) < PAGE_ROWS:
             return
         last = rows[-1][1]
+
+
+def _tick_by_tick(
+    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+) -> Iterator[Copied]:
+    """A page in order, its served ticks in runs that each unserved tick ends."""
+    gathering = _Gathering()
+    for row, summarised in zip(rows, flags, strict=True):
+        if summarised:
+            gathering.tick(row)
+            continue
+        item = read_item(row[:9])
+        if row[5] == TICK_KIND or not gathering.hold(item):
+            yield from gathering.end(run)
+            yield item
+    yield from gathering.end(run)
+
+
+def _one_run(
+    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+) -> Iterator[Copied]:
+    """A page whose every tick its summary serves: the events before its first tick,
+    one run (with the events between), the events after its last."""
+    ticks = [row for row, summarised in zip(rows, flags, strict=True) if summarised]
+    others = [
+        read_item(row[:9]) for row, summarised in zip(rows, flags, strict=True) if not summarised
+    ]
+    if not ticks:
+        yield from others
+        return
+    first, last = ticks[0][1], ticks[-1][1]
+    between: list[Event] = []
+    for item in others:
+        if first < item.seq < last:
+            assert isinstance(item, Event)  # not a tick: `read_item` decoded it
+            between.append(item)
+    yield from (item for item in others if item.seq < first)
+    yield from run(ticks, between)
+    yield from (item for item in others if item.seq > last)
 
 
 def _typed(
