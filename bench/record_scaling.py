@@ -10,7 +10,9 @@ each operation runs in a fresh process, so its peak RSS is its own:
 
 Every figure is printed with its ratio to the baseline measured in the same run at
 the same size: a raw sqlite3 read of the incident's rows plus `json.loads` of each
-payload. Asserts nothing; bench/README.md says how to read it.
+payload; for the exports, `verify` and `status` also the ratio of their CPU time to
+the baseline's (each the least of the runs), steadier when others share the machine.
+Asserts nothing; bench/README.md says how to read it.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ import argparse
 import contextlib
 import itertools
 import json
+import math
 import os
 import resource
 import sqlite3
@@ -123,12 +126,13 @@ def offset_text(offset: timedelta) -> str:
 # --- in the child process: one operation -------------------------------------------
 
 
-def _quiet(run: Callable[[], object]) -> float:
-    """Seconds `run` takes with its stdout thrown away (the CLI prints what it exports)."""
+def _quiet(run: Callable[[], object]) -> tuple[float, float]:
+    """Seconds `run` takes with its stdout thrown away (the CLI prints what it exports),
+    on the clock and in this process's CPU time (steadier on a machine others share)."""
     with open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         run()
-        return time.perf_counter() - started
+        return time.perf_counter() - started, time.process_time() - cpu
 
 
 def baseline(db: Path) -> None:
@@ -157,21 +161,29 @@ def measure(db: Path, operation: str) -> dict[str, object]:
     started_at, first_at, last_at = span(db)
     result: dict[str, object] = {}
     if operation == "baseline":
-        result["seconds"] = _quiet(lambda: baseline(db))
+        result["seconds"], result["cpu_seconds"] = _quiet(lambda: baseline(db))
     elif operation == "export-markdown":
-        result["seconds"] = _quiet(lambda: main([*cli, "export", SCENARIO_ID, "--tz", "UTC"]))
+        result["seconds"], result["cpu_seconds"] = _quiet(
+            lambda: main([*cli, "export", SCENARIO_ID, "--tz", "UTC"])
+        )
     elif operation == "export-json":
-        result["seconds"] = _quiet(lambda: main([*cli, "export", SCENARIO_ID, "--format", "json"]))
+        result["seconds"], result["cpu_seconds"] = _quiet(
+            lambda: main([*cli, "export", SCENARIO_ID, "--format", "json"])
+        )
     elif operation == "verify":
-        result["seconds"] = _quiet(lambda: main([*cli, "verify", SCENARIO_ID]))
+        result["seconds"], result["cpu_seconds"] = _quiet(
+            lambda: main([*cli, "verify", SCENARIO_ID])
+        )
     elif operation == "status":
-        result["seconds"] = _quiet(lambda: main([*cli, "status", SCENARIO_ID, "--json"]))
+        result["seconds"], result["cpu_seconds"] = _quiet(
+            lambda: main([*cli, "status", SCENARIO_ID, "--json"])
+        )
     elif operation == "replay-at":
         times = []
         for fraction in REPLAY_AT_FRACTIONS:
             at = offset_text((first_at - started_at) + (last_at - first_at) * fraction)
             replay = [*cli, "replay", SCENARIO_ID, "--at", at, "--json"]
-            times.append(_quiet(lambda replay=replay: main(replay)))
+            times.append(_quiet(lambda replay=replay: main(replay))[0])
         result["seconds"] = max(times)
     elif operation == "replay-seek":
         with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
@@ -224,8 +236,12 @@ def run_child(db: Path, operation: str, runs: int) -> dict[str, object]:
         if done.returncode != 0:
             raise SystemExit(f"{operation} failed on {db.name}:\n{done.stderr}")
         figures = json.loads(done.stdout)
+        cpu = min(
+            float(figures.get("cpu_seconds", "inf")), float((best or {}).get("cpu_seconds", "inf"))
+        )
         if best is None or float(figures["seconds"]) < float(best["seconds"]):
             best = figures
+        best["cpu_seconds"] = cpu  # the least of the runs, as the time is
     assert best is not None
     return best
 
@@ -237,20 +253,25 @@ Growth = dict[str, dict[int, float]]
 def report_size(db: Path, count: int, runs: int, growth: Growth) -> None:
     base = run_child(db, "baseline", runs)
     base_s = float(base["seconds"])  # type: ignore[arg-type]
+    base_cpu = float(base["cpu_seconds"])  # type: ignore[arg-type]
 
-    def row(label: str, seconds: float, rss: object, per_event: bool = True) -> None:
+    def row(
+        label: str, seconds: float, rss: object, per_event: bool = True, cpu: float = math.inf
+    ) -> None:
         if per_event:
             growth.setdefault(label, {})[count] = seconds
         us = f"{seconds / count * 1e6:9.2f}" if per_event else f"{'':>9}"
+        by_cpu = f"{cpu / base_cpu:8.2f}" if math.isfinite(cpu) else f"{'':>8}"
         print(
             f"{count:>8} {label:<32} {seconds * 1000:10.1f} {us} "
-            f"{seconds / base_s:10.2f} {float(rss):10.1f}"  # type: ignore[arg-type]
+            f"{seconds / base_s:10.2f} {by_cpu} {float(rss):10.1f}"  # type: ignore[arg-type]
         )
 
-    row("baseline (sqlite3 + json.loads)", base_s, base["peak_rss_mb"])
+    row("baseline (sqlite3 + json.loads)", base_s, base["peak_rss_mb"], cpu=base_cpu)
     for operation in OPERATIONS[1:]:
         figures = run_child(db, operation, runs)
         seconds = float(figures["seconds"])  # type: ignore[arg-type]
+        cpu = float(figures["cpu_seconds"])  # type: ignore[arg-type]
         rss = figures["peak_rss_mb"]
         if operation == "replay-at":
             row(f"replay --at --json (worst of {len(REPLAY_AT_FRACTIONS)})", seconds, rss)
@@ -263,9 +284,9 @@ def report_size(db: Path, count: int, runs: int, growth: Growth) -> None:
             seek = float(figures["seek_seconds"])  # type: ignore[arg-type]
             row("  its seek (worst)", seek, rss, per_event=False)
         elif operation == "status":
-            row("status --json (opens the session)", seconds, rss)
+            row("status --json (opens the session)", seconds, rss, cpu=cpu)
         else:
-            row(operation, seconds, rss)
+            row(operation, seconds, rss, cpu=cpu)
 
 
 def report_growth(growth: Growth) -> None:
@@ -303,7 +324,7 @@ def main() -> int:
     )
     print(
         f"{'events':>8} {'operation':<32} {'ms':>10} {'µs/event':>9} "
-        f"{'× baseline':>10} {'peak RSS MB':>10}"
+        f"{'× baseline':>10} {'CPU ×':>8} {'peak RSS MB':>10}"
     )
     growth: Growth = {}
     with tempfile.TemporaryDirectory(prefix="lastgood-scaling-") as scratch:

@@ -24,7 +24,9 @@ from incident.core.chain import (
 )
 from incident.core.events import Event, NewEvent
 from incident.core.payloads import ProbeSamples
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
+from store import summarised, tick_runs
 from store.derived import summary_rows
 from store.errors import StoreError
 from store.postgres_connection import PostgresDatabase, connect
@@ -39,7 +41,6 @@ from store.rows import (
     read_item,
 )
 from store.schema import EVENT_COLUMNS, SchemaProblem
-from store.summarised import entries_and_ticks, stored_summaries, summary_problem, with_summaries
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -268,24 +269,31 @@ class PostgresEventLog(PostgresDatabase):
         try:
             if walk is None:
                 for page in self._page_lists(incident_id, after_seq, upto_seq):
-                    yield from with_summaries(self._query, incident_id, page)
+                    yield from summarised.with_summaries(self._query, incident_id, page)
             else:
                 yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
-    def report_items(self, incident_id: str) -> Iterator[Event | ProbeTick | SampledTick]:
+    def report_items(
+        self, incident_id: str, *, runs: bool = False
+    ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
         """As `SqliteEventLog.report_items`: entries by their index, ticks from summaries."""
-
-        def rows_between(after: int, upto: int | None) -> Iterator[tuple[Any, ...]]:
-            return self._pages(incident_id, after, upto)
-
         try:
-            yield from entries_and_ticks(
+            yield from (tick_runs.report_runs if runs else summarised.entries_and_ticks)(
                 self._query,
                 incident_id,
-                rows_between,
+                lambda after, upto: self._pages(incident_id, after, upto),
                 lambda seq: self._tick_data(incident_id, seq),
+            )
+        except BadRow as exc:
+            raise self._fail(incident_id, exc) from exc
+
+    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
+        """As `SqliteEventLog.export_items`: ticks whose text hashes to their summary's in runs."""
+        try:
+            yield from tick_runs.export_runs(
+                self._query, incident_id, lambda s: self._tick_data(incident_id, s)
             )
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
@@ -346,7 +354,7 @@ class PostgresEventLog(PostgresDatabase):
     def verify(self, incident_id: str) -> ChainReport:
         """Recompute the incident's chain and its tick summaries, as `SqliteEventLog.verify`."""
         walk = ChainWalk(incident_id)
-        summaries = stored_summaries(self._query, incident_id)
+        summaries = summarised.stored_summaries(self._query, incident_id)
         pending = next(summaries, None)
         try:
             for item in checked_items(self._pages(incident_id, 0, None), walk):
@@ -355,7 +363,7 @@ class PostgresEventLog(PostgresDatabase):
                 stored = None
                 if pending is not None and pending[0] == item.seq:
                     stored, pending = pending, next(summaries, None)
-                if problem := summary_problem(stored, item):
+                if problem := summarised.summary_problem(stored, item):
                     walk.fail(item.seq, problem)
                     break
         except BadRow:

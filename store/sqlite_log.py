@@ -26,6 +26,7 @@ from incident.core.chain import (
 )
 from incident.core.events import Event, NewEvent
 from incident.core.payloads import ProbeSamples
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import INSERT as INSERT_SUMMARY
 from store.derived import has_snapshots, has_summaries, summary_rows
@@ -41,10 +42,8 @@ from store.rows import (
 )
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
-from store.summarised import (
-    entries_and_ticks,
-    with_summaries,
-)
+from store.summarised import entries_and_ticks, with_summaries
+from store.tick_runs import export_runs, report_runs
 from store.verifying import verify_record
 
 if TYPE_CHECKING:
@@ -253,9 +252,12 @@ class SqliteEventLog(SqliteFile):
         for page in self._page_lists(incident_id, after_seq, upto_seq):
             yield from with_summaries(self._query, incident_id, page)
 
-    def report_items(self, incident_id: str) -> Iterator[Event | ProbeTick | SampledTick]:
+    def report_items(
+        self, incident_id: str, *, runs: bool = False
+    ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
         """The record as a report reads it: what `scan` gives, but each tick that has a
-        summary given from the summary alone (`SampledTick`), its row left unread.
+        summary given from the summary alone (`SampledTick`; with `runs`, ticks in a
+        row as one `TickRun`), its row left unread.
 
         The events that are not ticks come through their own index, so a long
         record's ticks cost a report a small row each. Without summaries (a
@@ -264,16 +266,27 @@ class SqliteEventLog(SqliteFile):
         if not self._summaries:
             yield from self.scan(incident_id)
             return
-
-        def rows_between(after: int, upto: int | None) -> Iterator[tuple[object, ...]]:
-            return self._pages(incident_id, after, upto)
-
         try:
-            yield from entries_and_ticks(
+            yield from (report_runs if runs else entries_and_ticks)(
                 self._query,
                 incident_id,
-                rows_between,
+                lambda after, upto: self._pages(incident_id, after, upto),
                 lambda seq: self._tick_data(incident_id, seq),
+            )
+        except BadRow as exc:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {exc}; run verify for details"
+            ) from exc
+
+    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
+        """The record as the JSON export copies it (`store.tick_runs.export_runs`):
+        ticks whose text hashes to their summary's hash in runs; without summaries, `scan`."""
+        if not self._summaries:
+            yield from self.scan(incident_id)
+            return
+        try:
+            yield from export_runs(
+                self._query, incident_id, lambda seq: self._tick_data(incident_id, seq)
             )
         except BadRow as exc:
             raise StoreError(

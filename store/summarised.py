@@ -1,13 +1,14 @@
 """Reading a record with its tick summaries (`store.derived`), and checking them.
 
-Three readers, each given the log's rows a page at a time:
+Two readers, each given the log's rows a page at a time:
 
 - `with_summaries`: every row, a tick whose summary still names it (same hash,
   and the row's text still hashes to it) made a `ProbeTick` from the summary
-  instead of from its text: the JSON export, which copies every event.
+  instead of from its text: `scan`, which replay reads.
 - `entries_and_ticks`: the events that are not ticks, read through their index,
-  and the ticks from their summaries alone (`SampledTick`), their rows unread; a
-  tick with no summary that names it is read from its row: the Markdown report.
+  and the ticks from their summaries alone (`SampledTick`, or a `TickRun` of those
+  in a row: `store.tick_runs`, which also reads the JSON export's), their rows
+  unread; a tick with no summary that names it is read from its row: the reports.
 - `summary_problem`: what `verify` finds wrong with the summaries, the events
   already checked.
 """
@@ -34,11 +35,11 @@ _SUMMARIES = (
     "SELECT seq, hash, samples, readings FROM tick_samples "
     "WHERE incident_id = ? AND seq > ? AND seq <= ? ORDER BY seq"
 )
-_ENTRIES = (
+ENTRIES = (
     f"SELECT {COLUMNS} FROM events WHERE incident_id = ? AND kind != '{TICK_KIND}' "
     "AND seq > ? ORDER BY seq LIMIT ?"
 )
-_SAMPLED = (
+SAMPLED = (
     "SELECT t.seq, e.at, t.hash, t.samples, t.readings FROM tick_samples AS t "
     "JOIN events AS e ON e.incident_id = t.incident_id AND e.seq = t.seq "
     f"WHERE t.incident_id = ? AND t.seq > ? AND e.hash = t.hash AND e.kind = '{TICK_KIND}' "
@@ -80,26 +81,74 @@ def _tick(
     The hash is `incident.core.chain.text_hash`, written out with the few strings
     that repeat from row to row (incident, actor, kind) quoted once.
     """
+    if type(count) is not int or type(readings) is not str or digest != row[8]:
+        return None
+    if not hashes_to_it(row, count, readings, quoted):
+        return None
+    samples = summary_samples(count, readings)
+    if samples is None:
+        return None
     incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, stored = row
-    if digest != stored or type(count) is not int or type(readings) is not str:
-        return None
+    return ProbeTick(incident_id, seq, at, mono_ns, actor, payload, prev_hash, stored, samples)
+
+
+def hashes_to_it(
+    row: tuple[Any, ...],
+    count: object,
+    readings: object,
+    quoted: dict[tuple[object, object], tuple[str, str] | None],
+) -> bool:
+    """Whether the row's text still hashes to its stored hash, a summary's typed beside it."""
+    incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, stored = row[:9]
+    if type(count) is not int or type(readings) is not str:
+        return False
     if not (type(mono_ns) is int and type(payload) is str and type(seq) is int):
-        return None
+        return False
     key = (incident_id, actor)
     names = quoted[key] if key in quoted else quoted.setdefault(key, _quote(incident_id, actor))
     if names is None or not (_plain(at) and _plain(prev_hash)):
-        return None
+        return False
     who, incident = names
     body = (
         f'{{"actor":{who},"at":"{at}","incident":{incident},"kind":"{TICK_KIND}",'
         f'"mono_ns":{mono_ns},"payload":{payload},"prev":"{prev_hash}","seq":{seq}}}'
     )
-    if hashlib.sha256(body.encode("utf-8")).hexdigest() != stored:
-        return None
-    samples = summary_samples(count, readings)
-    if samples is None:
-        return None
-    return ProbeTick(incident_id, seq, at, mono_ns, actor, payload, prev_hash, stored, samples)
+    return bool(hashlib.sha256(body.encode("utf-8")).hexdigest() == stored)
+
+
+def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | None]) -> list[bool]:
+    """`hashes_to_it` for each row of a page of `events` rows with their summary's count
+    and readings joined (None where no summary names the row's hash): in one pass over
+    the page where its columns are all plain text and numbers, as this release writes."""
+    named = [row for row in rows if row[9] is not None]
+    pairs = {(row[0], row[4]) for row in named}
+    names = _quote(*next(iter(pairs))) if len(pairs) == 1 else None
+    if names is None or not _plain_columns(named):
+        return [row[9] is not None and hashes_to_it(row, row[9], row[10], quoted) for row in rows]
+    who, incident = names
+    start = f'{{"actor":{who},"at":"'
+    middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
+    sha256 = hashlib.sha256
+    good = {
+        row[1]
+        for row in named
+        if sha256(
+            f'{start}{row[2]}{middle}{row[3]},"payload":{row[6]},"prev":"{row[7]}","seq":{row[1]}}}'.encode()
+        ).hexdigest()
+        == row[8]
+    }
+    return [row[9] is not None and row[1] in good for row in rows]
+
+
+def _plain_columns(rows: Rows) -> bool:
+    """Whether the rows' numbers are ints and their texts strings `json_string` leaves alone."""
+    columns = list(zip(*rows, strict=True))
+    if not columns:
+        return False
+    for column, kind in ((1, int), (2, str), (3, int), (6, str), (7, str), (9, int), (10, str)):
+        if set(map(type, columns[column])) != {kind}:
+            return False
+    return all(_plain("".join(columns[column])) for column in (2, 7))
 
 
 def _plain(text: object) -> bool:
@@ -124,8 +173,8 @@ def entries_and_ticks(
     `rows_between(after, upto)` reads `events` rows in that range (for the ticks no
     summary names); `load(seq)` decodes one tick's samples (`SampledTick.decode`).
     """
-    entries = _paged(page, _ENTRIES, incident_id)
-    sampled = _paged(page, _SAMPLED, incident_id)
+    entries = paged(page, ENTRIES, incident_id)
+    sampled = paged(page, SAMPLED, incident_id)
     entry, tick = next(entries, None), next(sampled, None)
     expected = 1
     while entry is not None or tick is not None:
@@ -133,9 +182,9 @@ def entries_and_ticks(
             yield read_item(entry)
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
-            sampled_tick = _sampled(incident_id, tick, load)
-            if sampled_tick is not None:
-                yield sampled_tick
+            made = sampled_tick(incident_id, tick, load)
+            if made is not None:
+                yield made
             else:  # a summary that does not read: the row is read instead
                 yield from (read_item(row) for row in rows_between(expected - 1, expected))
             tick = next(sampled, None)
@@ -150,7 +199,7 @@ def entries_and_ticks(
         yield read_item(row)
 
 
-def _sampled(
+def sampled_tick(
     incident_id: str, tick: tuple[Any, ...], load: Callable[[int], Any]
 ) -> SampledTick | None:
     seq, at, digest, count, readings = tick
@@ -162,10 +211,10 @@ def _sampled(
     return SampledTick(incident_id, seq, at, digest, samples, load)
 
 
-def _paged(page: Page, query: str, incident_id: str) -> Iterator[tuple[Any, ...]]:
+def paged(page: Page, query: str, incident_id: str) -> Iterator[tuple[Any, ...]]:
     """The rows of `query` (seq the second column, or the first), a page at a time."""
     last = 0
-    key = 1 if query is _ENTRIES else 0
+    key = 1 if query is ENTRIES else 0
     while True:
         rows = page(query, (incident_id, last, PAGE_ROWS))
         yield from rows
@@ -176,7 +225,7 @@ def _paged(page: Page, query: str, incident_id: str) -> Iterator[tuple[Any, ...]
 
 def stored_summaries(page: Page, incident_id: str) -> Iterator[tuple[Any, ...]]:
     """Every summary row of the incident, in order: (seq, hash, samples, readings)."""
-    return _paged(page, _ALL_SUMMARIES, incident_id)
+    return paged(page, _ALL_SUMMARIES, incident_id)
 
 
 def expected_summary(item: Event | ProbeTick) -> tuple[str, int, str] | None:

@@ -23,6 +23,7 @@ from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.payloads import Declared, NoteAdded, ProbeSamples
 from incident.core.samples import Outcome, Sample
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
 from runbooks import load_runbook, resolve_runbook
 from store import StoreError
@@ -115,6 +116,25 @@ def test_ticks_are_summarised_and_read_back_the_same(backend: Backend) -> None:
         assert [e.data for e in log.events("inc-1")][1] == items[1].decode()
         assert backend.owner_sql("SELECT seq FROM tick_samples ORDER BY seq") == "2\n3"
         assert log.verify("inc-1").ok
+
+
+def test_the_exports_read_ticks_in_the_same_runs(backend: Backend) -> None:
+    """`report_items(runs=True)` and `export_items` (store/tick_runs.py) on both: the
+    ticks in one run with the event between them, the export's carrying their text."""
+    with opened(backend) as log:
+        log.append([new_event(n=1), _tick(2, 0.25), _tick(3, 0.5), new_event(n=4), _tick(5, 1)])
+        declared = list(log.scan("inc-1", upto_seq=1))
+        for items, copied in (
+            (list(log.report_items("inc-1", runs=True)), False),
+            (list(log.export_items("inc-1")), True),
+        ):
+            assert items[0] == declared[0] and len(items) == 2
+            run = items[1]
+            assert isinstance(run, TickRun)
+            assert (list(run.seqs), [event.seq for event in run.between]) == ([2, 3, 5], [4])
+            assert [value for _, value in run.readings_of("error-rate")] == ["0.25", "0.5", "1"]
+            assert bool(run.payloads) is copied
+            assert run.tick(1).decode() == log.events("inc-1")[2].data
 
 
 def test_read_only_open_refuses_appends_and_sees_later_writes(backend: Backend) -> None:

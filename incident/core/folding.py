@@ -26,13 +26,14 @@ from incident.core.payloads import ProbeSamples
 from incident.core.records import RECENT_SAMPLES
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, new_state
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import PROBE, ProbeTick, SampledTick
 from runbooks.model import Runbook
 
 Item = Event | ProbeTick
 """What the store's `scan` gives: an event, or a probe tick read without decoding."""
-Summarised = Item | SampledTick
-"""What a fold reads: that, or a probe tick known from the store's summary of it."""
+Summarised = Item | SampledTick | TickRun
+"""What a fold reads: that, or probe ticks known from the store's summaries of them."""
 
 _SHARED: Final = frozenset(
     {
@@ -130,10 +131,11 @@ class Fold:
         self._state = state
         self._count = 0
         """Samples added since the last settling."""
-        self._recent: dict[str, deque[Tick]] = {}
+        self._recent: dict[str, deque[Tick | TickRun]] = {}
         """Per probe, in order of first appearance, the ticks of its latest samples
-        since then: one entry per sample, so a tick is there as often as it has one."""
-        self._last_tick: Tick | None = None
+        since then: one entry per sample, so a tick is there as often as it has one;
+        a run once, for its ticks that hold the probe (one sample at least)."""
+        self._last_tick: Tick | TickRun | None = None
         """The last item, if it was a tick not yet settled."""
 
     @property
@@ -151,9 +153,28 @@ class Fold:
         self._count += len(tick.samples)
         self._last_tick = tick
 
+    def add_run(self, run: TickRun) -> None:
+        """`add` for each event of `run` (the others first: no transition reads the
+        samples), its ticks' probes read once for the whole run."""
+        for event in run.between:
+            self._state.apply(event)
+        recent = self._recent
+        for probe, held in run.probes().items():
+            ticks = recent.get(probe)
+            if ticks is None:
+                ticks = recent[probe] = deque(maxlen=RECENT_SAMPLES)
+            elif held >= RECENT_SAMPLES:
+                ticks.clear()  # the run holds all the fold keeps: older runs may go
+            ticks.append(run)
+        self._count += run.samples
+        self._last_tick = run
+
     def add(self, item: Summarised) -> None:
         if isinstance(item, ProbeTick | SampledTick):
             self.add_tick(item)
+            return
+        if isinstance(item, TickRun):
+            self.add_run(item)
             return
         if isinstance(item.data, ProbeSamples):
             recent = self._recent
@@ -179,7 +200,7 @@ class Fold:
         decoded: dict[int, tuple[Sample, ...]] = {}
         for probe, ticks in self._recent.items():
             history = state.samples.setdefault(probe, [])
-            history.extend(_latest(probe, ticks, decoded))
+            history.extend(_latest(probe, _one_per_sample(probe, ticks), decoded))
             if len(history) > RECENT_SAMPLES:
                 del history[: len(history) - RECENT_SAMPLES]
         state.sample_count += self._count
@@ -192,6 +213,22 @@ class Fold:
     def copy(self) -> Fold:
         """A fold that goes on from here independently of this one."""
         return Fold.resume(copy_state(self.settled()))
+
+
+def _one_per_sample(probe: str, entries: deque[Tick | TickRun]) -> list[Tick]:
+    """The fold's entries for `probe` with each run made its ticks again (one entry per
+    sample of the probe), the last `RECENT_SAMPLES` of them, in order."""
+    found: list[Tick] = []
+    for entry in reversed(entries):
+        if isinstance(entry, TickRun):
+            found.extend(reversed(entry.last_ticks_of(probe, RECENT_SAMPLES - len(found))))
+        else:
+            found.append(entry)
+        if len(found) >= RECENT_SAMPLES:
+            break
+    del found[RECENT_SAMPLES:]
+    found.reverse()
+    return found
 
 
 def _latest(

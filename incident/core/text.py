@@ -36,17 +36,36 @@ _BLOCK: Final = str.maketrans(
     {code: picture for code, picture in {**_C0, **_DEL, **_C1}.items() if code not in (9, 10)}
 )
 _CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
+_BLOCK_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""What `visible_block` changes: every control but tab and newline (CR among them)."""
+_ASCII_BLOCK_CONTROL: Final = str.maketrans(dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F]))
+"""The same among ASCII characters, to delete: a translation of ASCII text runs in C."""
 _JSON_RAW: Final = re.compile("[\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
     """`text` on one line, every control character replaced by a visible stand-in."""
-    return text.translate(_LINE)
+    # A printable string holds no control (they are all category Cc), and a table
+    # translation walks the text a character at a time: a report makes 100,000 calls.
+    return text if text.isprintable() else text.translate(_LINE)
 
 
 def visible_block(text: str) -> str:
     """`text` with its lines kept: CRLF read as a newline, every other control shown."""
+    if block_is_visible(text):
+        return text
     return text.replace("\r\n", "\n").translate(_BLOCK)
+
+
+def block_is_visible(text: str) -> bool:
+    """Whether `visible_block` leaves `text` as it is: the usual case, checked in C.
+
+    An export is tens of MB: ASCII text is checked by deleting its controls (a
+    translation CPython runs without a lookup per character), other text by a pattern.
+    """
+    if text.isascii():
+        return len(text.translate(_ASCII_BLOCK_CONTROL)) == len(text)
+    return _BLOCK_CONTROL.search(text) is None
 
 
 def has_control(text: str) -> bool:

@@ -210,8 +210,10 @@ def read_samples(text: str) -> tuple[TickSample, ...] | None:
 
 # --- a tick's samples as the store keeps them beside it -----------------------------
 
-_ENTRY = "\x1e"
-_FIELD = "\x1f"
+ENTRY = "\x1e"
+"""Between two samples in a summary."""
+FIELD = "\x1f"
+"""Between the probe, time and value of an OK numeric reading in a summary."""
 
 
 def summary_text(samples: tuple[TickSample, ...]) -> str | None:
@@ -224,13 +226,13 @@ def summary_text(samples: tuple[TickSample, ...]) -> str | None:
     entries = []
     for sample in samples:
         probe = sample[PROBE]
-        if _ENTRY in probe or _FIELD in probe:
+        if ENTRY in probe or FIELD in probe:
             return None
         if sample[OUTCOME] == "ok" and sample[VALUE] is not None:
-            entries.append(f"{probe}{_FIELD}{sample[AT]}{_FIELD}{sample[VALUE]}")
+            entries.append(f"{probe}{FIELD}{sample[AT]}{FIELD}{sample[VALUE]}")
         else:
             entries.append(probe)
-    return _ENTRY.join(entries)
+    return ENTRY.join(entries)
 
 
 def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
@@ -241,13 +243,13 @@ def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
     """
     if count == 0:
         return () if text == "" else None
-    entries = text.split(_ENTRY)
+    entries = text.split(ENTRY)
     if len(entries) != count:
         return None
     found: list[TickSample] = []
     for entry in entries:
-        if _FIELD in entry:
-            fields = entry.split(_FIELD)
+        if FIELD in entry:
+            fields = entry.split(FIELD)
             if len(fields) != 3:
                 return None
             probe, at, value = fields

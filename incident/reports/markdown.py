@@ -18,6 +18,7 @@ from incident.core.text import visible, visible_block
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _BLOCK_START = re.compile(r"^([#+\-=>])")
+_BLOCK_CHARS = "#+-=>"
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _BACKTICK_RUN = re.compile(r"`+")
 _LINE_BREAK = re.compile(r"\r\n?")
@@ -33,8 +34,11 @@ def inline(text: str) -> str:
     Safe at the start of a line too: `#`, `-`, `+`, `=`, `>` and `1. ` cannot open a
     block (a version such as `2.4.1` is left alone: it cannot start a list).
     """
-    escaped = _BLOCK_START.sub(r"\\\1", _escape(text))
-    return _ORDERED_START.sub(r"\1\\\2", escaped)
+    escaped = _escape(text)
+    first = escaped[:1]  # both patterns look at the start only: most text is left alone
+    if first and first in _BLOCK_CHARS:
+        return _BLOCK_START.sub(r"\\\1", escaped)
+    return _ORDERED_START.sub(r"\1\\\2", escaped) if first.isdecimal() else escaped
 
 
 def cell(text: str) -> str:

@@ -8,9 +8,11 @@ above the threshold starts or ends.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import repeat
 from statistics import fmean
 
 from incident.core.events import Event
@@ -94,6 +96,27 @@ class MetricTally:
         elif self._run_start is not None:
             self._time_above += _moment(at) - _moment(self._run_start)
             self._run_start = None
+
+    def add_stored(self, readings: Sequence[tuple[str, str]]) -> None:
+        """`add` for each (time, value) in order, as a tick summary stores them.
+
+        A long incident's readings mostly stay on one side of the threshold: with none
+        breaching and no breach run open, they change only the count, the worst and
+        the last, found in a few calls. The values are the canonical encoding's
+        numbers, so `json` reads each as `incident.core.ticks.reading` does.
+        """
+        if not readings:
+            return
+        values: list[float] = json.loads("[" + ",".join([value for _, value in readings]) + "]")
+        if self._run_start is not None or any(map(self._breaches, values, repeat(self._threshold))):
+            for (at, _), value in zip(readings, values, strict=True):
+                self.add(at, value)
+            return
+        self.readings += len(values)
+        self._last = values[-1]
+        worst = min(values) if self._lower_is_worse else max(values)  # the first of equals
+        if self._worse(worst, self._worst):
+            self._worst = worst
 
     def figures(self, state: IncidentState) -> MetricFigures:
         name = self.trigger.probe or ""

@@ -18,6 +18,7 @@ from incident.core.events import Event
 from incident.core.folding import Fold, Summarised
 from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, SampledTick, reading
 from incident.reports.metrics import MetricFigures, Tallies
 
@@ -66,7 +67,8 @@ class ReportRecord:
 
 
 def read_record(items: Iterable[Summarised]) -> ReportRecord:
-    """Read a record as it streams, starting with its declaration; ticks are only counted."""
+    """Read a record as it streams, starting with its declaration; ticks are only counted
+    (a `TickRun` of them at once: the probes' readings taken from its summaries joined)."""
     iterator = iter(items)
     first = next(iterator, None)
     if first is None:
@@ -95,6 +97,17 @@ def read_record(items: Iterable[Summarised]) -> ReportRecord:
                 if found is not None and sample[OUTCOME] == "ok" and sample[VALUE] is not None:
                     for tally in found:
                         tally.add(sample[AT], reading(sample[VALUE]))
+            continue
+        if type(item) is TickRun:  # a page of ticks, read as columns, and the events among them
+            fold.add_run(item)
+            entries += item.between
+            count += len(item) + len(item.between) - 1
+            ticks.extend(zip(item.seqs, item.ats, item.counts, strict=True))
+            samples += item.samples
+            for probe, found in by_probe.items():
+                stored = item.readings_of(probe)
+                for tally in found:
+                    tally.add_stored(stored)
             continue
         assert isinstance(item, Event)
         fold.add(item)

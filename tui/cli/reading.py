@@ -75,13 +75,15 @@ def cmd_export(args: argparse.Namespace) -> int:
                 SPOOL_IN_MEMORY, mode="w+", encoding="utf-8", newline=""
             ) as spool:
                 head, tail = readable(
-                    log, args.id, lambda: json_export_streamed(log.scan(args.id), now, spool.write)
+                    log,
+                    args.id,
+                    lambda: json_export_streamed(log.export_items(args.id), now, spool.write),
                 )
                 spool.seek(0)
                 events = iter(lambda: spool.read(COPY_CHARS), "")
                 _emit_parts(args, itertools.chain([head], events, [tail]))
             return 0
-        record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
+        record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
         text = markdown_report_from(record, now, tz=_zone(args))
     _emit(args, text)
     return 0
@@ -136,7 +138,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()
-        record = readable(log, args.id, lambda: read_record(log.report_items(args.id)))
+        record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
         gap = timedelta(minutes=args.gap)
         if args.json:
             text = json_text(timeline_data(record, now, gap=gap)) + "\n"

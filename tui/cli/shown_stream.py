@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sys
 
-from incident.core.text import visible_block
+from incident.core.text import block_is_visible, visible_block
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
@@ -30,7 +30,10 @@ class ShownStream:
     def write(self, text: str) -> int:
         # CRLF passes as a pair (an .ics file is CRLF by RFC 5545); a lone CR,
         # which could overwrite the line before it, is shown.
-        self._stream.write("\r\n".join(visible_block(part) for part in text.split("\r\n")))
+        if block_is_visible(text):  # nothing to show: an export's MBs go as they are
+            self._stream.write(text)
+        else:
+            self._stream.write("\r\n".join(visible_block(part) for part in text.split("\r\n")))
         return len(text)
 
     def writelines(self, lines: list[str]) -> None:

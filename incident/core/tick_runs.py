@@ -1,0 +1,200 @@
+"""Probe ticks one after another, known from the store's summaries, read as columns.
+
+A long record is nine events in ten probe ticks, and reading each into an object
+(`SampledTick`, `ProbeTick`), splitting its summary into tuples and handing it to a
+fold and a tally is what a report spent most of its time on: several microseconds
+a tick, against one for a raw read of the row. A `TickRun` holds a run of ticks as
+lists, one entry per tick, so that a report counts them, takes a probe's readings
+from them and keeps a reference for the fold in a few calls per run; only the ticks
+whose samples a state keeps are ever made into objects (`last_ticks_of`).
+
+The summaries are those of `summary_text`: per sample its probe, and for an OK
+numeric reading also `FIELD` time `FIELD` value. `whole` says whether a run's
+summaries have exactly that shape; a store hands over only runs that have.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from typing import Final
+
+from incident.core.events import Event, Kind
+from incident.core.payloads import ProbeSamples
+from incident.core.ticks import ENTRY, FIELD, ProbeTick, SampledTick, summary_samples
+
+_KIND: Final = str(Kind.PROBE_SAMPLES)
+_TIME_AND_VALUE: Final = re.compile(f"{FIELD}[^{ENTRY}]*")
+_SHAPE: Final = f"[^{ENTRY}{FIELD}]*+(?:{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+)?+"
+"""One sample's summary: a probe, or a probe, time and value (possessive: one way to match)."""
+_SHAPES: Final = re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
+Stored = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[str]]
+"""Each tick's `mono_ns`, actor, payload and previous hash, as stored."""
+_READINGS: dict[str, re.Pattern[str]] = {}
+"""Per probe, the pattern of its readings in a run's summaries joined by `ENTRY`."""
+
+
+def whole(counts: Sequence[int], readings: Sequence[str]) -> bool:
+    """Whether each summary holds `count` samples, each a probe or probe, time and value
+    (what `summary_samples` reads; anything else is left to the tick's own row)."""
+    held = [
+        text.count(ENTRY) + 1 if count else len(text)
+        for count, text in zip(counts, readings, strict=True)
+    ]
+    if held != list(counts):
+        return False
+    return _SHAPES.fullmatch(ENTRY.join(readings)) is not None
+
+
+class TickRun:
+    """Ticks that follow one another in the record, as columns (one entry per tick),
+    and the other events among them (`between`): a reader takes those first, as the
+    run comes after every event before its last tick and before every one after it.
+
+    `payloads`, `mono_ns`, `actors` and `prev_hashes` are filled only for the JSON
+    export, which copies each tick's stored text; the store gives those only when
+    the text still hashes to the hash its summary names.
+    """
+
+    __slots__ = (
+        "_load",
+        "_made",
+        "_text",
+        "actors",
+        "ats",
+        "between",
+        "counts",
+        "hashes",
+        "incident_id",
+        "mono_ns",
+        "payloads",
+        "prev_hashes",
+        "readings",
+        "samples",
+        "seqs",
+    )
+
+    def __init__(
+        self,
+        incident_id: str,
+        seqs: Sequence[int],
+        ats: Sequence[str],
+        hashes: Sequence[str],
+        counts: Sequence[int],
+        readings: Sequence[str],
+        load: Callable[[int], ProbeSamples],
+        stored: Stored = ((), (), (), ()),
+        *,
+        between: Sequence[Event] = (),
+    ) -> None:
+        self.incident_id = incident_id
+        self.seqs = seqs
+        self.ats = ats
+        self.hashes = hashes
+        self.counts = counts
+        self.readings = readings
+        self.samples = sum(counts)
+        """Samples in all the run's ticks."""
+        self.mono_ns, self.actors, self.payloads, self.prev_hashes = stored
+        self.between = between
+        """The events that are not ticks between the first tick and the last, in order."""
+        self._load = load
+        self._made: dict[int, SampledTick | ProbeTick] = {}
+        self._text: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.seqs)
+
+    @property
+    def kind(self) -> str:
+        return _KIND
+
+    @property
+    def seq(self) -> int:
+        """The last tick's: a run stands where its last tick does."""
+        return self.seqs[-1]
+
+    @property
+    def hash(self) -> str:
+        return self.hashes[-1]
+
+    @property
+    def at(self) -> datetime:
+        return datetime.fromisoformat(self.ats[-1])
+
+    def probes(self) -> dict[str, int]:
+        """Each probe sampled in the run, in the order it first appears, and its samples."""
+        if not self.samples:
+            return {}
+        if 0 in self.counts:  # a tick without samples: its empty summary is no probe's
+            text = ENTRY.join(t for c, t in zip(self.counts, self.readings, strict=True) if c)
+        else:
+            text = self._joined()[1:]
+        each = _TIME_AND_VALUE.sub("", text).split(ENTRY)
+        return {probe: each.count(probe) for probe in dict.fromkeys(each)}
+
+    def readings_of(self, probe: str) -> list[tuple[str, str]]:
+        """(time, value) of each OK numeric reading of `probe`, in order, as stored."""
+        pattern = _READINGS.get(probe)
+        if pattern is None:
+            if len(_READINGS) > 1024:
+                _READINGS.clear()
+            pattern = _READINGS[probe] = re.compile(  # a literal first: searched for, not tried
+                f"{ENTRY}{re.escape(probe)}{FIELD}([^{ENTRY}{FIELD}]*){FIELD}([^{ENTRY}]*)"
+            )
+        return pattern.findall(self._joined())
+
+    def _joined(self) -> str:
+        """Every summary, each after an `ENTRY`: read by a pattern, once per run."""
+        if self._text is None:
+            self._text = ENTRY + ENTRY.join(self.readings)
+        return self._text
+
+    def last_ticks_of(self, probe: str, wanted: int) -> list[SampledTick | ProbeTick]:
+        """The run's last ticks holding `probe`, each once per sample of it, in order:
+        at least `wanted` entries if the run has them (what a fold keeps of it)."""
+        found: list[SampledTick | ProbeTick] = []
+        for index in range(len(self.seqs) - 1, -1, -1):
+            if not self.counts[index]:
+                continue
+            held = sum(
+                1
+                for entry in self.readings[index].split(ENTRY)
+                if entry.partition(FIELD)[0] == probe
+            )
+            found.extend([self.tick(index)] * held)
+            if len(found) >= wanted:
+                break
+        found.reverse()
+        return found
+
+    def tick(self, index: int) -> SampledTick | ProbeTick:
+        """The tick at `index`, the same object each time asked: a `ProbeTick` when the
+        run carries its stored text (decoded from it), else a `SampledTick`."""
+        made = self._made.get(index)
+        if made is None:
+            count, text = self.counts[index], self.readings[index]
+            samples = summary_samples(count, text) or ()
+            if self.payloads:
+                made = self._made[index] = ProbeTick(
+                    self.incident_id,
+                    self.seqs[index],
+                    self.ats[index],
+                    self.mono_ns[index],
+                    self.actors[index],
+                    self.payloads[index],
+                    self.prev_hashes[index],
+                    self.hashes[index],
+                    samples,
+                )
+                return made
+            made = self._made[index] = SampledTick(
+                self.incident_id,
+                self.seqs[index],
+                self.ats[index],
+                self.hashes[index],
+                samples,
+                self._load,
+            )
+        return made

@@ -1,0 +1,216 @@
+"""The record as the exports read it: probe ticks a page at a time, as `TickRun`s.
+
+Reading a long record one object per tick cost the exports several microseconds a
+tick against about one for a raw read of its row; `incident.core.tick_runs` says
+what a run saves. Here the store hands over ticks in runs of up to a page:
+
+- `report_runs` (the Markdown report and the timeline): the events that are not
+  ticks through their index, the ticks from their summaries alone, as
+  `entries_and_ticks` reads them (`store.summarised`);
+- `export_runs` (the JSON export, which copies every event): every row, its
+  summary joined, a tick in a run only while its text still hashes to the hash its
+  summary names (as `scan` takes a summary), so each text copied is one whose
+  summary was made from it.
+
+A run holds the events that are not ticks between its first and last tick
+(`TickRun.between`) and is handed over after the events before it and before the
+events after it. Any tick its summary does not serve ends the run and is read from
+its row, exactly as before; a run whose summaries do not read is given tick by tick.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
+
+from incident.core.events import Event
+from incident.core.tick_runs import TickRun, whole
+from incident.core.ticks import ProbeTick, SampledTick
+from store.derived import TICK_KIND
+from store.rows import read_item
+from store.summarised import (
+    ENTRIES,
+    PAGE_ROWS,
+    SAMPLED,
+    Page,
+    Rows,
+    paged,
+    sampled_tick,
+    served,
+)
+
+Item = Event | ProbeTick | SampledTick | TickRun
+Copied = Event | ProbeTick | TickRun
+"""What the JSON export reads: no tick is known from its summary alone."""
+T = TypeVar("T", Item, Copied)
+Load = Callable[[int], Any]
+"""Decodes one tick's samples from its row (`SampledTick.decode`)."""
+
+_EXPORT = (
+    "SELECT e.incident_id, e.seq, e.at, e.mono_ns, e.actor, e.kind, e.payload, e.prev_hash, "
+    "e.hash, t.samples, t.readings FROM events AS e LEFT JOIN tick_samples AS t "
+    "ON t.incident_id = e.incident_id AND t.seq = e.seq AND t.hash = e.hash "
+    f"AND e.kind = '{TICK_KIND}' WHERE e.incident_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"
+)
+
+
+class _Gathering:
+    """Tick rows gathered into one run, and the events read while it was open."""
+
+    def __init__(self) -> None:
+        self.rows: Rows = []
+        self.between: list[Event] = []
+        self.after: list[Event] = []
+        """Events after the last tick so far: between, if another tick follows."""
+
+    def tick(self, row: tuple[Any, ...]) -> None:
+        if self.after:
+            self.between += self.after
+            self.after = []
+        self.rows.append(row)
+
+    def hold(self, item: Event | ProbeTick) -> bool:
+        """Keep an event read while a run is open; False (not kept) if none is."""
+        if not self.rows or not isinstance(item, Event):
+            return False
+        self.after.append(item)
+        return True
+
+    def end(self, run: Callable[[Rows, list[Event]], Iterator[T]]) -> Iterator[T | Event]:
+        """The run (`run` makes it of the rows and the events between), then the events after."""
+        if self.rows:
+            yield from run(self.rows, self.between)
+        yield from self.after
+        self.rows, self.between, self.after = [], [], []
+
+
+def report_runs(
+    page: Page,
+    incident_id: str,
+    rows_between: Callable[[int, int | None], Iterator[tuple[Any, ...]]],
+    load: Load,
+) -> Iterator[Item]:
+    """As `store.summarised.entries_and_ticks`, the summarised ticks in runs."""
+
+    def run(rows: Rows, between: list[Event]) -> Iterator[Item]:
+        seqs, ats, digests, counts, readings = zip(*rows, strict=True)
+        if _typed(ats, counts, readings) and whole(counts, readings):
+            yield TickRun(incident_id, seqs, ats, digests, counts, readings, load, between=between)
+            return
+        one_by_one: list[Item] = list(between)
+        for row in rows:  # a summary that does not read: the tick is read as it was
+            made = sampled_tick(incident_id, row, load)
+            one_by_one += [made] if made else map(read_item, rows_between(row[0] - 1, row[0]))
+        yield from sorted(one_by_one, key=_seq)
+
+    entries = paged(page, ENTRIES, incident_id)
+    sampled = paged(page, SAMPLED, incident_id)
+    entry, tick = next(entries, None), next(sampled, None)
+    gathering = _Gathering()
+    expected = 1
+    while entry is not None or tick is not None:
+        if entry is not None and entry[1] == expected:
+            item = read_item(entry)
+            if not gathering.hold(item):
+                yield item
+            entry = next(entries, None)
+        elif tick is not None and tick[0] == expected:
+            gathering.tick(tick)
+            tick = next(sampled, None)
+            if len(gathering.rows) >= PAGE_ROWS:
+                yield from gathering.end(run)
+        else:  # rows no summary serves: read as they are, after the run so far
+            yield from gathering.end(run)
+            known = [found for found in (entry and entry[1], tick and tick[0]) if found]
+            upto = min(known) - 1
+            yield from map(read_item, rows_between(expected - 1, upto))
+            expected = upto
+        expected += 1
+    yield from gathering.end(run)
+    yield from map(read_item, rows_between(expected - 1, None))
+
+
+def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
+    """Every row in order, as `scan` reads it, but the ticks its summaries serve in runs
+    that carry their stored text; one query a page, the summaries joined."""
+
+    def run(rows: Rows, between: list[Event]) -> Iterator[Copied]:
+        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = zip(
+            *rows, strict=True
+        )
+        if whole(counts, readings):
+            stored = (mono_ns, actors, payloads, prevs)
+            yield TickRun(
+                incident_id, seqs, ats, digests, counts, readings, load, stored, between=between
+            )
+            return
+        # A summary that does not read: each tick from its text, as `scan` reads it.
+        yield from sorted([*between, *(read_item(row[:9]) for row in rows)], key=_seq)
+
+    last = 0
+    quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
+    while True:
+        rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
+        flags = served(rows, quoted)
+        unserved = (not ok and row[5] == TICK_KIND for row, ok in zip(rows, flags, strict=True))
+        if any(unserved):
+            yield from _tick_by_tick(rows, flags, run)  # a tick its summary does not serve
+        else:  # the usual page: the run of its ticks, the other events around and among them
+            yield from _one_run(rows, flags, run)
+        if len(rows) < PAGE_ROWS:
+            return
+        last = rows[-1][1]
+
+
+def _tick_by_tick(
+    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+) -> Iterator[Copied]:
+    """A page in order, its served ticks in runs that each unserved tick ends."""
+    gathering = _Gathering()
+    for row, summarised in zip(rows, flags, strict=True):
+        if summarised:
+            gathering.tick(row)
+            continue
+        item = read_item(row[:9])
+        if row[5] == TICK_KIND or not gathering.hold(item):
+            yield from gathering.end(run)
+            yield item
+    yield from gathering.end(run)
+
+
+def _one_run(
+    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+) -> Iterator[Copied]:
+    """A page whose every tick its summary serves: the events before its first tick,
+    one run (with the events between), the events after its last."""
+    ticks = [row for row, summarised in zip(rows, flags, strict=True) if summarised]
+    others = [
+        read_item(row[:9]) for row, summarised in zip(rows, flags, strict=True) if not summarised
+    ]
+    if not ticks:
+        yield from others
+        return
+    first, last = ticks[0][1], ticks[-1][1]
+    between: list[Event] = []
+    for item in others:
+        if first < item.seq < last:
+            assert isinstance(item, Event)  # not a tick: `read_item` decoded it
+            between.append(item)
+    yield from (item for item in others if item.seq < first)
+    yield from run(ticks, between)
+    yield from (item for item in others if item.seq > last)
+
+
+def _typed(
+    ats: tuple[object, ...], counts: tuple[object, ...], readings: tuple[object, ...]
+) -> bool:
+    """Whether the columns hold what a summary's do (a file edited by hand may not)."""
+    return (
+        set(map(type, ats)) == {str}
+        and set(map(type, counts)) == {int}
+        and set(map(type, readings)) == {str}
+    )
+
+
+def _seq(item: Item | Copied) -> int:
+    return item.seq
