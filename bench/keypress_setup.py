@@ -9,6 +9,7 @@ child process; and the `lastgood` commands that declare and read the incidents.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import urllib.request
@@ -174,6 +175,10 @@ class ProbeFarm:
             stdout=subprocess.PIPE,
             text=True,
         )  # fmt: skip
+        # The farm stands in for production, which runs elsewhere, not on the
+        # coordinator's cores: at the lowest priority it takes only what the app and
+        # its poller leave, as remote services would.
+        os.setpriority(os.PRIO_PROCESS, self.process.pid, 19)
         assert self.process.stdout is not None
         line = self.process.stdout.readline().split()
         if len(line) != 3 or line[0] != "listening":

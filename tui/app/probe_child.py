@@ -15,12 +15,17 @@ takes its poller with it. Messages stay with the screen.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
 import threading
 
 from incident.core.text import visible
+
+NICENESS = 10
+"""How much lower the child's CPU priority is than the screen's: on a machine short of
+cores, a key waits for no polling round."""
 
 STOP_WAIT_S = 5.0
 """How long `stop` waits for the child to finish its round before killing it."""
@@ -49,6 +54,11 @@ class ProbeChild:
             stderr=subprocess.PIPE,
             env=environment,
         )
+        # Set at once, while the child is one thread: the threads it starts inherit it.
+        with contextlib.suppress(OSError):
+            os.setpriority(
+                os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS
+            )
         return cls(process)
 
     def failure(self) -> str | None:

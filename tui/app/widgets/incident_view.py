@@ -31,6 +31,10 @@ from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.timeline import Timeline
 
+PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED})
+"""What the health panel draws from besides time (the last good version is the
+declaration's): a step checked used to repaint every probe's row too."""
+
 
 class IncidentView(Vertical):
     """The incident as a fold of its events, at the moment its clock says."""
@@ -98,7 +102,7 @@ class IncidentView(Vertical):
             self.draw_phase()
         elif events:
             self._rehint()
-        if events or reset:
+        if reset or any(e.kind in PANEL_KINDS for e in events):
             for panel in self.query(HealthPanel):
                 panel.show(state, self.now())
 
