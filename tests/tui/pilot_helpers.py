@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+
+if TYPE_CHECKING:
+    from tui.app.app import LastGoodApp
+    from tui.demo.scenarios import Scenario
 
 
 async def wait_until(
@@ -108,4 +113,19 @@ def highlight(screen: object, step_id: str) -> None:
     checklist = screen.query_one(Checklist)
     checklist.highlighted = next(
         i for i in range(checklist.option_count) if checklist.get_option_at_index(i).id == step_id
+    )
+
+
+def scenario_app(scenario: Scenario) -> LastGoodApp:
+    """The app as `lastgood start --incident ID --no-probes` opens a scenario's record,
+    on the scenario's clock, with Ada at the keyboard."""
+    from tui.app.app import LastGoodApp
+
+    return LastGoodApp(
+        scenario.log,
+        scenario.runbook,
+        clock=scenario.clock,
+        actor="ada",
+        incident_id=scenario.incident_id,
+        poll_probes=False,
     )

@@ -10,9 +10,8 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tests.tui.test_next_key import guide
-from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.health import HealthPanel
 from tui.demo.scenarios import declared
@@ -21,14 +20,7 @@ from tui.demo.scenarios import declared
 async def test_a_checked_step_leaves_the_panel_and_samples_repaint_it(tmp_path: Path) -> None:
     scenario = declared(tmp_path / "panel.db")
     clock = scenario.clock
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen

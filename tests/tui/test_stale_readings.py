@@ -15,7 +15,7 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.core.samples import Outcome, Sample
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
@@ -33,14 +33,7 @@ async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> N
     scenario = declared(tmp_path / "stale.db")
     clock = scenario.clock
     assert isinstance(clock, ManualClock)
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
