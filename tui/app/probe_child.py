@@ -27,8 +27,9 @@ NICENESS = 10
 """How much lower the child's CPU priority is than the screen's: on a machine short of
 cores, a key waits for no polling round."""
 
-STOP_WAIT_S = 5.0
-"""How long `stop` waits for the child to finish its round before killing it."""
+STOP_WAIT_S = 10.0
+"""How long the child has to finish its round (a probe's timeout at most) and exit
+before it is killed."""
 
 
 class ProbeChild:
