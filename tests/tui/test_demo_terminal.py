@@ -120,3 +120,52 @@ def test_demo_records_into_db_and_bare_lastgood_no_probes_opens_it(tmp_path: Pat
         bare = [*lastgood_command(), "--db", str(db), "--no-probes"]
         _run(tmux, tmp_path, "bare", bare, str(incident["id"]))
     assert not (tmp_path / "xdg").exists()
+
+
+def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
+    tmp_path: Path,
+) -> None:
+    """`lastgood drill` against the demo's shop: a second terminal closes the drill, the
+    screen shows the score card, and after the TUI the card is printed; `list` leaves
+    the drill out."""
+    env = _env(tmp_path)
+    db = tmp_path / "drills.db"
+    words = [*lastgood_command(), "drill", "--fault", "bad-release", "--db", str(db)]
+    command = shlex.join(["env", *(f"{k}={env[k]}" for k in ("TERM", "LASTGOOD_USER",
+                                                             "PYTHONPATH", "XDG_DATA_HOME")),
+                          *words])  # fmt: skip
+    status = tmp_path / "drill.status"
+    with tmux_server(env) as tmux:
+        pane = tmux(
+            "new-session", "-d", "-s", "lg", "-x", str(WIDTH), "-y", str(HEIGHT),
+            "-P", "-F", "#{pane_id}", "--", "sh", "-c", f'{command}; echo $? > "$0"', str(status),
+        ).strip()  # fmt: skip
+        tmux("set-option", "-g", "-w", "remain-on-exit", "on")
+        tmux.wait_for(pane, "the drill's screen", lambda s: "INC-" in s, timeout=DEADLINE_S)
+        assert _list(env, db) == []  # drills are left out of `list`
+        listed = subprocess.run(
+            [*lastgood_command(), "--db", str(db), "list", "--drills", "--json"],
+            env=env, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        [drill] = json.loads(listed.stdout)
+        assert drill["drill"] == "bad-release"
+        subprocess.run(
+            [*lastgood_command(), "--db", str(db), "--as", "Bo", "close", str(drill["id"]),
+             "--force", "--reason", "rehearsal over"],
+            env=env, capture_output=True, text=True, timeout=60, check=True,
+        )  # fmt: skip
+        tmux.wait_for(pane, "the score card", lambda s: "Drill score card" in s, timeout=DEADLINE_S)
+        tmux.keys(pane, "q")  # the card
+        tmux.wait_for(
+            pane, "the card closed", lambda s: "Drill score card" not in s, timeout=DEADLINE_S
+        )
+        tmux.keys(pane, "q")  # the app
+        deadline = time.monotonic() + DEADLINE_S
+        while not status.exists() or not status.read_text().strip():
+            if time.monotonic() > deadline:
+                pytest.fail(f"lastgood drill did not quit; screen:\n{tmux.screen(pane)}")
+            time.sleep(0.05)
+        assert status.read_text().strip() == "0", tmux.screen(pane)
+        after = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", pane)
+    assert f"Drill {drill['id']} (closed): A bad release with rising errors" in after, after
+    assert re.search(r"Score: \d of 8 met", after), after
