@@ -46,7 +46,9 @@ async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
                 highlight(screen, "assess")
                 await pilot.press("space")
                 await wait_until(pilot, lambda: screen.state.steps["assess"].done)
-                assert screen.query_one(Checklist).highlighted_step == "page-team"
+                # The highlight moves on in the check's reply, after the fold.
+                checklist = screen.query_one(Checklist)
+                await wait_until(pilot, lambda: checklist.highlighted_step == "page-team")
                 await pilot.press("space")
                 await wait_until(pilot, lambda: screen.state.steps["page-team"].done)
 
