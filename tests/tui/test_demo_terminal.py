@@ -23,6 +23,7 @@ import pytest
 from tests.cli_helpers import ROOT, lastgood_command
 from tests.tmux import Tmux
 from tests.tui.tmux_server import tmux_server
+from tests.waiting import poll_until
 
 WIDTH, HEIGHT = 100, 30
 DEADLINE_S = 30.0
@@ -160,11 +161,8 @@ def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
             pane, "the card closed", lambda s: "Drill score card" not in s, timeout=DEADLINE_S
         )
         tmux.keys(pane, "q")  # the app
-        deadline = time.monotonic() + DEADLINE_S
-        while not status.exists() or not status.read_text().strip():
-            if time.monotonic() > deadline:
-                pytest.fail(f"lastgood drill did not quit; screen:\n{tmux.screen(pane)}")
-            time.sleep(0.05)
+        poll_until(lambda: status.exists() and bool(status.read_text().strip()), "the quit",
+                   DEADLINE_S)  # fmt: skip
         assert status.read_text().strip() == "0", tmux.screen(pane)
         after = tmux("capture-pane", "-p", "-J", "-S", "-", "-t", pane)
     assert f"Drill {drill['id']} (closed): A bad release with rising errors" in after, after

@@ -13,12 +13,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.waiting import poll_until
 from tui.app.app import LastGoodApp
 from tui.app.probe_child import ProbeChild
 from tui.app.screens.incident import IncidentScreen
@@ -43,10 +43,7 @@ def kinds(cli: Cli, incident_id: str) -> list[str]:
 
 
 def wait_for_samples(cli: Cli, incident_id: str) -> None:
-    deadline = time.monotonic() + CHILD_WAIT_S
-    while "probe.samples" not in kinds(cli, incident_id):
-        assert time.monotonic() < deadline, "the child recorded no samples"
-        time.sleep(0.2)
+    poll_until(lambda: "probe.samples" in kinds(cli, incident_id), "samples", CHILD_WAIT_S)
 
 
 def gone(pid: int) -> bool:
@@ -59,10 +56,7 @@ def gone(pid: int) -> bool:
 
 
 def wait_gone(pid: int) -> None:
-    deadline = time.monotonic() + CHILD_WAIT_S
-    while not gone(pid):
-        assert time.monotonic() < deadline, f"process {pid} is still there"
-        time.sleep(0.05)
+    poll_until(lambda: gone(pid), f"process {pid} to exit", CHILD_WAIT_S)
 
 
 async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
