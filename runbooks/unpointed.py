@@ -7,7 +7,7 @@ screen and `declare` can ask without loading it.
 from __future__ import annotations
 
 from runbooks.checks import with_defaults
-from runbooks.model import Runbook
+from runbooks.model import Probe, Runbook
 
 BUNDLED_PROBE_URLS = {
     "health": "http://127.0.0.1:8080/healthz",
@@ -37,3 +37,11 @@ def unpointed_hint(names: list[str]) -> str | None:
         "defaults: `lastgood init` writes a runbook for your service "
         "(then declare with --runbook ./lastgood.yaml)"
     )
+
+
+def pointed_probes(runbook: Runbook) -> tuple[tuple[Probe, ...], str | None]:
+    """The probes worth polling (every face leaves the unpointed ones out), and the hint
+    to show when some were left out."""
+    unpointed = unpointed_probes(runbook)
+    probes = tuple(probe for probe in runbook.probes if probe.name not in unpointed)
+    return probes, unpointed_hint(unpointed)

@@ -78,3 +78,19 @@ def test_monitor_refuses_a_runbook_without_probes_and_unreachable_is_recorded(tm
     assert "health REFUSED connection refused" in out
     status = json.loads(cli.ok("status", down, "--json"))
     assert status["events"] >= 3
+
+
+def test_monitor_leaves_unpointed_probes_out_and_says_how_to_point_them(tmp_path):
+    """As on the coordinator's screen: the bundled runbook's loopback defaults are not
+    polled (they could only be refused), and stderr says how to point them."""
+    cli = Cli(tmp_path / "unpointed.db")
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV3", "--commander", "A",
+    ).strip()  # fmt: skip
+    done = cli.run("monitor", incident_id, "--probes-only", "--for", "1")
+    assert done.code == 0, done.err
+    assert "not polled: the runbook's probes (health, version, error-rate)" in done.err
+    assert "lastgood init" in done.err
+    assert "REFUSED" not in done.out
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert status["events"] == 1  # the declaration alone: nothing was polled

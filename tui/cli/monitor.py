@@ -26,7 +26,7 @@ from incident.core.text import json_text, visible
 from incident.health.readings import format_value
 from incident.reports.describe import describe
 from runbooks.model import Probe
-from runbooks.unpointed import unpointed_hint, unpointed_probes
+from runbooks.unpointed import pointed_probes
 from tui.cli.courier import Courier
 from tui.net.client import close_client, make_client
 from tui.net.poller import ProbePoller
@@ -61,7 +61,7 @@ def run_monitor(
     SIGKILL, takes its monitor with it.
     """
     say = _json_say(session) if as_json else _say(session)
-    probes = pointed_probes(session)
+    probes = probes_to_poll(session)
 
     async def monitor() -> None:
         stop = asyncio.Event()
@@ -120,14 +120,13 @@ def run_monitor(
     return 0
 
 
-def pointed_probes(session: IncidentSession) -> tuple[Probe, ...]:
+def probes_to_poll(session: IncidentSession) -> tuple[Probe, ...]:
     """The probes to poll: as on the coordinator's screen, those still at the bundled
     runbook's loopback defaults are left out, and stderr says how to point them."""
-    runbook = session.state.runbook
-    unpointed = unpointed_probes(runbook)
-    if (hint := unpointed_hint(unpointed)) is not None:
+    probes, hint = pointed_probes(session.state.runbook)
+    if hint is not None:
         print(f"not polled: {hint}", file=sys.stderr)
-    return tuple(probe for probe in runbook.probes if probe.name not in unpointed)
+    return probes
 
 
 def stop_at_eof(stop: asyncio.Event) -> None:

@@ -144,13 +144,12 @@ class IncidentScreen(Screen[None]):
         """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
         would only show REFUSED, so they are left out and the coordinator is told how to
         point them (`lastgood init`)."""
-        from runbooks.unpointed import unpointed_hint, unpointed_probes
+        from runbooks.unpointed import pointed_probes
 
-        runbook = self.state.runbook
-        unpointed = unpointed_probes(runbook)
-        if (hint := unpointed_hint(unpointed)) is not None:
+        probes, hint = pointed_probes(self.state.runbook)
+        if hint is not None:
             self.notify(hint[0].upper() + hint[1:], title="Probes not polled", timeout=30)
-        return tuple(probe for probe in runbook.probes if probe.name not in unpointed)
+        return probes
 
     def on_unmount(self) -> None:
         for loop in (self.polling, self.comms.deliveries):
