@@ -31,18 +31,17 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+from keypress_report import Case, count_window_events, table
 from keypress_setup import (
     CHECK_STEP_TITLE,
     NAMED_PROBES,
     ProbeFarm,
     declare,
     event_count,
-    events_between,
     runbooks,
 )
 from terminal import (
@@ -54,7 +53,6 @@ from terminal import (
     children_cpu_seconds,
     cpu_seconds,
     positive,
-    rank,
     wait_gone,
 )
 
@@ -67,26 +65,6 @@ ROUNDS_BEFORE = 3
 """Polling rounds the app must have recorded before the presses start."""
 WARMUP_PRESSES = 2
 PHASE_TITLE = re.compile(r"^ ?Phase (\d+)/(\d+) ·", re.MULTILINE)
-
-
-@dataclass
-class Case:
-    name: str
-    phase: list[float] = field(default_factory=list)
-    """Seconds from `right`/`left` to the new phase title on screen."""
-    check: list[float] = field(default_factory=list)
-    """Seconds from `space` to the step's [x] on screen (or `echo` to its output)."""
-    cpu_s: float | None = None
-    child_cpu_s: float = 0.0
-    """CPU of the app's child processes over the window: `start` polls in one."""
-    window_s: float = 0.0
-    window: tuple[datetime, datetime] | None = None
-    db: Path | None = None
-    incident_id: str = ""
-    sample_events: int | None = None
-    samples: int | None = None
-    other_events: int | None = None
-    served: int | None = None
 
 
 # --- presses --------------------------------------------------------------------------
@@ -232,29 +210,12 @@ def run_floor(tmux: Tmux, case: Case, *, presses: int, rng: random.Random, timeo
 # --- report ---------------------------------------------------------------------------
 
 
-def count_window_events(env: dict[str, str], case: Case) -> None:
-    assert case.db is not None and case.window is not None
-    events = events_between(env, case.db, case.incident_id, *case.window)
-    samples = [e for e in events if e["kind"] == "probe.samples"]
-    case.sample_events = len(samples)
-    case.samples = sum(len(e["payload"].get("samples", [])) for e in samples)
-    case.other_events = len(events) - len(samples)
-
-
 def capture_pane_cost(tmux: Tmux, calls: int = 50) -> float:
     """Mean seconds of one `capture-pane` of the (idle) session window."""
     started = time.perf_counter()
     for _ in range(calls):
         tmux("capture-pane", "-p", "-t", "bench:0")
     return (time.perf_counter() - started) / calls
-
-
-def line(name: str, key: str, times: list[float]) -> str:
-    t = [x * 1000 for x in times]
-    return (
-        f"{name:<34}{key:<7}{len(t):>7}{min(t):>8.1f}{rank(t, 0.5):>8.1f}"
-        f"{rank(t, 0.9):>8.1f}{rank(t, 0.99):>8.1f}{max(t):>8.1f}"
-    )
 
 
 def report(cases: list[Case], args: argparse.Namespace, tmux_version: str, capture_s: float,
@@ -271,42 +232,7 @@ def report(cases: list[Case], args: argparse.Namespace, tmux_version: str, captu
     print("'no probes' is a runbook without probes (no panel, nothing polled), not --no-probes")
     print("phase: right/left until the new 'Phase N/5' title shows; check: space until [x]")
     print()
-    print(f"{'case':<34}{'key':<7}{'presses':>7}{'min':>8}{'p50':>8}{'p90':>8}{'p99':>8}"
-          f"{'max':>8}  ms")  # fmt: skip
-    floor, *apps = cases
-    print(line(floor.name, "echo", floor.check))
-    for case in apps:
-        print(line(case.name, "phase", case.phase))
-        print(line(case.name, "check", case.check))
-    print("(nearest-rank percentiles: with fewer than 100 presses p99 is the max)")
-    print(f"one capture-pane call: {capture_s * 1000:.1f} ms on average")
-    bare, probes = apps[0], apps[-1]
-    print()
-    for key in ("phase", "check"):
-        mine, base = getattr(probes, key), getattr(bare, key)
-        ratios = "   ".join(
-            f"{label} {rank(mine, q) / rank(base, q):.2f}"
-            for label, q in (("p50", 0.5), ("p99", 0.99))
-        )
-        print(f"ratio {key} (probes / no probes): {ratios}")
-    print()
-    for case in apps:
-        text = (
-            f"{case.name}: measured window {case.window_s:.1f} s, app CPU {case.cpu_s:.2f} s "
-            f"({100 * (case.cpu_s or 0) / case.window_s:.0f}% of one CPU)"
-        )
-        if case.child_cpu_s:
-            share = 100 * case.child_cpu_s / case.window_s
-            text += f", its probe poller {case.child_cpu_s:.2f} s ({share:.0f}%)"
-        if case.sample_events:
-            per_s = (case.samples or 0) / case.window_s
-            text += (
-                f", {case.sample_events} sample events, {case.samples} samples recorded "
-                f"({per_s:.0f} per second) + {case.other_events} other events"
-            )
-        if case.served is not None:
-            text += f", farm served {case.served} requests ({case.served / case.window_s:.0f}/s)"
-        print(text)
+    table(cases, capture_s)
 
 
 # --- main -----------------------------------------------------------------------------
