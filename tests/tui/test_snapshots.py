@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, TextArea
 
+from tests.tui.pilot_helpers import scenario_app
 from tui.app.app import LastGoodApp
 from tui.app.widgets.checklist import Checklist
 from tui.demo.scenarios import SCENARIOS
@@ -18,15 +19,7 @@ SIZES = [(80, 24), (120, 40)]
 
 def app_for(tmp_path, scenario_name: str) -> LastGoodApp:
     """The app as `lastgood start --incident ID` opens it on a scenario's record."""
-    scenario = SCENARIOS[scenario_name](tmp_path / f"{scenario_name}.db")
-    return LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=scenario.clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    return scenario_app(SCENARIOS[scenario_name](tmp_path / f"{scenario_name}.db"))
 
 
 def highlight_then(step_id: str, *keys: str):

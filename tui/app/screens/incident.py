@@ -124,18 +124,15 @@ class IncidentScreen(Screen[None]):
             return
         state = self.state
         probes = self.pointed_probes()
-        if probes and not state.is_closed and services.probes_in_child is not None:
-            from tui.app.probe_child import ProbeChild
+        if probes and not state.is_closed:
+            if services.probes_in_child is not None:
+                from tui.app.probe_child import ProbeChild
 
-            self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
-        elif probes and not state.is_closed:
-            self.polling = start_polling(
-                network,
-                self.recorder,
-                probes,
-                self.view.clock,
-                on_error=self._samples_refused,
-            )
+                self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
+            else:
+                self.polling = start_polling(
+                    network, self.recorder, probes, self.view.clock, on_error=self._samples_refused
+                )
         outbox = services.outbox()
         if outbox is not None:
             self.comms.start_deliveries(network, outbox, services.delivery_attempts)
