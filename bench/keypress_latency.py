@@ -5,10 +5,11 @@ runbooks are generated from `runbooks/rollback.yaml` (`keypress_setup.py`): one
 whose probes are 200 http probes of the farm, polled every second, and one
 without probes; both end with a phase of plain steps. An incident is declared
 with each through the CLI and `lastgood start` opens it in a 120x40 tmux window.
-Two keys are timed, each from `tmux send-keys` to the moment `capture-pane` shows
-its effect: `right` / `left` in turn (a phase switch: the `Phase N/5` title
-changes), then `space` on the last phase's steps (a step check: the step shows
-`[x]`, which it does only once its append has committed). The same loop against
+Two keys are timed, each from `send-keys` to the arrival of the output after which
+the screen shows its effect (one tmux control-mode client, `tmux_control.py`):
+`right` / `left` in turn (a phase switch: the `Phase N/5` title changes), then
+`space` on the last phase's steps (a step check: the step shows `[x]`, which it
+does only once its append has committed). The same loop against
 `echo` in a plain bash pane gives the measurement floor.
 
     python bench/keypress_latency.py [--presses 60] [--probes 200] [--panels-case]
@@ -55,9 +56,8 @@ from terminal import (
     positive,
     wait_gone,
 )
+from tmux_control import ControlClient
 
-POLL_S = 0.002
-"""Sleep between two `capture-pane` calls while waiting for a press to show."""
 GAP_S = 0.1
 JITTER_S = 0.15
 """After a press shows, wait GAP_S plus up to JITTER_S (uniform) before the next."""
@@ -70,29 +70,9 @@ PHASE_TITLE = re.compile(r"^ ?Phase (\d+)/(\d+) ·", re.MULTILINE)
 # --- presses --------------------------------------------------------------------------
 
 
-def wait_for(
-    tmux: Tmux, pane: str, seen: Callable[[str], bool], started: float, timeout: float, what: str
-) -> float:
-    """Poll `capture-pane` until `seen(screen)`; seconds since `started`."""
-    while True:
-        screen = tmux("capture-pane", "-p", "-t", pane)
-        if seen(screen):
-            return time.perf_counter() - started
-        if time.perf_counter() - started > timeout:
-            raise BenchError(f"no {what} on screen after {timeout:.0f}s; last screen:\n{screen}")
-        time.sleep(POLL_S)
-
-
 def phase_shown(screen: str) -> tuple[int, int] | None:
     found = PHASE_TITLE.findall(screen)
     return (int(found[0][0]), int(found[0][1])) if len(found) == 1 else None
-
-
-def press(tmux: Tmux, pane: str, key: str, seen: Callable[[str], bool], what: str,
-          timeout: float) -> float:  # fmt: skip
-    started = time.perf_counter()
-    tmux("send-keys", "-t", pane, key)
-    return wait_for(tmux, pane, seen, started, timeout, what)
 
 
 def to_phase(want: int) -> Callable[[str], bool]:
@@ -108,40 +88,41 @@ def pause(rng: random.Random) -> None:
     time.sleep(GAP_S + rng.uniform(0, JITTER_S))
 
 
-def phase_presses(tmux: Tmux, pane: str, case: Case, presses: int, rng: random.Random,
-                  timeout: float) -> None:  # fmt: skip
-    shown = phase_shown(tmux("capture-pane", "-p", "-t", pane))
+def phase_presses(control: ControlClient, pane: str, case: Case, presses: int,
+                  rng: random.Random, timeout: float) -> None:  # fmt: skip
+    shown = phase_shown(control.screen(pane))
     assert shown is not None
     current, total = shown
     for n in range(WARMUP_PRESSES + presses):
         key = "right" if n % 2 == 0 else "left"
         want = current % total + 1 if key == "right" else (current - 2) % total + 1
         pause(rng)
-        elapsed = press(tmux, pane, key, to_phase(want), f"'Phase {want}/…' after {key}", timeout)
+        what = f"'Phase {want}/…' after {key}"
+        elapsed = control.press(pane, [key], to_phase(want), timeout, what)
         if n >= WARMUP_PRESSES:
             case.phase.append(elapsed)
         current = want
 
 
-def check_presses(tmux: Tmux, pane: str, case: Case, presses: int, rng: random.Random,
-                  timeout: float) -> None:  # fmt: skip
-    shown = phase_shown(tmux("capture-pane", "-p", "-t", pane))
+def check_presses(control: ControlClient, pane: str, case: Case, presses: int,
+                  rng: random.Random, timeout: float) -> None:  # fmt: skip
+    shown = phase_shown(control.screen(pane))
     assert shown is not None
     current, total = shown
     while current != total:  # on to the last phase: the steps to check
         want = (current - 2) % total + 1
-        press(tmux, pane, "left", to_phase(want), f"'Phase {want}/…' after left", timeout)
+        control.press(pane, ["left"], to_phase(want), timeout, f"'Phase {want}/…' after left")
         current = want
     for n in range(1, WARMUP_PRESSES + presses + 1):
         pause(rng)
         step = CHECK_STEP_TITLE.format(n)
-        elapsed = press(tmux, pane, "space", checked(n), f"'[x] {step}'", timeout)
+        elapsed = control.press(pane, ["space"], checked(n), timeout, f"'[x] {step}'")
         if n > WARMUP_PRESSES:
             case.check.append(elapsed)
 
 
-def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
-                 rng: random.Random, timeout: float, settle_s: float,
+def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: Case, *,
+                 presses: int, rng: random.Random, timeout: float, settle_s: float,
                  no_probes_flag: bool = False, farm: ProbeFarm | None = None, rounds: int = 0,
                  pids: list[int]) -> str:  # fmt: skip
     """Open the incident, wait until ready, time the presses. Returns the last screen."""
@@ -153,8 +134,8 @@ def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
     pane, pid = tmux.spawn(command)
     pids.append(pid)
     try:
-        wait_for(tmux, pane, lambda s: phase_shown(s) is not None, time.perf_counter(),
-                 timeout, "phase title")  # fmt: skip
+        control.wait_for(pane, lambda s: phase_shown(s) is not None, time.perf_counter(),
+                         timeout, "phase title")  # fmt: skip
         tmux.check_size(pane)
         if rounds:
             first = event_count(env, case.db, case.incident_id)
@@ -168,15 +149,15 @@ def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
         cpu_before, child_cpu_before = cpu_seconds(pid), children_cpu_seconds(pid)
         served_before = farm.served() if farm else None
         wall_start, mono_start = datetime.now(UTC), time.perf_counter()
-        phase_presses(tmux, pane, case, presses, rng, timeout)
-        check_presses(tmux, pane, case, presses, rng, timeout)
+        phase_presses(control, pane, case, presses, rng, timeout)
+        check_presses(control, pane, case, presses, rng, timeout)
         case.window_s = time.perf_counter() - mono_start
         case.window = (wall_start, datetime.now(UTC))
         case.cpu_s = cpu_seconds(pid) - cpu_before
         case.child_cpu_s = children_cpu_seconds(pid) - child_cpu_before
         if farm is not None and served_before is not None:
             case.served = farm.served() - served_before
-        return tmux("capture-pane", "-p", "-t", pane)
+        return control.screen(pane)
     finally:
         # `q` quits the app cleanly (closing its HTTP client); the window goes with it.
         tmux.quietly("send-keys", "-t", pane, "q")
@@ -185,20 +166,18 @@ def run_app_case(tmux: Tmux, env: dict[str, str], case: Case, *, presses: int,
         tmux.quietly("kill-window", "-t", pane)
 
 
-def run_floor(tmux: Tmux, case: Case, *, presses: int, rng: random.Random, timeout: float,
-              pids: list[int]) -> None:  # fmt: skip
+def run_floor(tmux: Tmux, control: ControlClient, case: Case, *, presses: int,
+              rng: random.Random, timeout: float, pids: list[int]) -> None:  # fmt: skip
     """The same loop against `echo` in a plain bash: what tmux and polling cost alone."""
     pane, pid = tmux.spawn(["env", "PS1=$ ", "bash", "--norc", "--noprofile", "-i"])
     pids.append(pid)
     try:
-        wait_for(tmux, pane, lambda s: "$" in s, time.perf_counter(), timeout, "bash prompt")
+        control.wait_for(pane, lambda s: "$" in s, time.perf_counter(), timeout, "bash prompt")
         for n in range(WARMUP_PRESSES + presses):
             marker = f"m{n:04d}"
             pause(rng)
-            started = time.perf_counter()
-            tmux("send-keys", "-t", pane, f"echo {marker}", "Enter")
             lines = lambda screen, m=marker: m in screen.split("\n")  # noqa: E731
-            elapsed = wait_for(tmux, pane, lines, started, timeout, marker)
+            elapsed = control.press(pane, [f"echo {marker}", "Enter"], lines, timeout, marker)
             if n >= WARMUP_PRESSES:
                 case.check.append(elapsed)
     finally:
@@ -210,19 +189,11 @@ def run_floor(tmux: Tmux, case: Case, *, presses: int, rng: random.Random, timeo
 # --- report ---------------------------------------------------------------------------
 
 
-def capture_pane_cost(tmux: Tmux, calls: int = 50) -> float:
-    """Mean seconds of one `capture-pane` of the (idle) session window."""
-    started = time.perf_counter()
-    for _ in range(calls):
-        tmux("capture-pane", "-p", "-t", "bench:0")
-    return (time.perf_counter() - started) / calls
-
-
-def report(cases: list[Case], args: argparse.Namespace, tmux_version: str, capture_s: float,
+def report(cases: list[Case], args: argparse.Namespace, tmux_version: str,
            port: int) -> None:  # fmt: skip
     print(
         f"Keypress to screen, {WIDTH}x{HEIGHT} tmux window, {WARMUP_PRESSES} untimed presses "
-        f"of each key first, capture-pane every {POLL_S * 1000:.0f} ms, "
+        f"of each key first, the screen read after each output (tmux control mode), "
         f"{GAP_S * 1000:.0f}+0..{JITTER_S * 1000:.0f} ms between presses (seed {args.seed})"
     )
     print(
@@ -232,7 +203,7 @@ def report(cases: list[Case], args: argparse.Namespace, tmux_version: str, captu
     print("'no probes' is a runbook without probes (no panel, nothing polled), not --no-probes")
     print("phase: right/left until the new 'Phase N/5' title shows; check: space until [x]")
     print()
-    table(cases, capture_s)
+    table(cases)
 
 
 # --- main -----------------------------------------------------------------------------
@@ -271,6 +242,7 @@ def main(argv: list[str] | None = None) -> int:
     tmux = Tmux(env)
     pids: list[int] = []
     farm: ProbeFarm | None = None
+    control: ControlClient | None = None
     scratch = tempfile.TemporaryDirectory(prefix="lastgood-keys-")
     try:
         farm = ProbeFarm(args.probes)
@@ -289,16 +261,18 @@ def main(argv: list[str] | None = None) -> int:
             case.incident_id = declare(env, case.db, runbook)
 
         tmux.start()
-        run_floor(tmux, floor, presses=args.presses, rng=rng, timeout=args.timeout, pids=pids)
+        control = ControlClient(tmux, "bench")
+        run_floor(
+            tmux, control, floor, presses=args.presses, rng=rng, timeout=args.timeout, pids=pids
+        )
         screen = ""
         for case, _ in app_cases:
             polled = case is probes
             screen = run_app_case(
-                tmux, env, case, presses=args.presses, rng=rng, timeout=args.timeout,
+                tmux, control, env, case, presses=args.presses, rng=rng, timeout=args.timeout,
                 settle_s=settle_s, no_probes_flag=case is panels,
                 farm=farm if polled else None, rounds=rounds if polled else 0, pids=pids,
             )  # fmt: skip
-        capture_s = capture_pane_cost(tmux)
         for case, _ in app_cases:
             count_window_events(env, case)
     except BenchError as error:
@@ -309,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     finally:
         signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        if control is not None:
+            control.close()
         tmux.kill_server()
         for pid in pids:
             wait_gone(pid)
@@ -316,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
             farm.stop()
         scratch.cleanup()
 
-    report([floor, *(case for case, _ in app_cases)], args, tmux.version(), capture_s, farm.port)
+    report([floor, *(case for case, _ in app_cases)], args, tmux.version(), farm.port)
     if args.show_screen:
         print()
         print(screen)

@@ -48,7 +48,7 @@ def line(name: str, key: str, times: list[float]) -> str:
     )
 
 
-def table(cases: list[Case], capture_s: float) -> None:
+def table(cases: list[Case]) -> None:
     """The presses of each case, the ratios of the probes case to the bare one, and what
     each case cost: CPU (the app's, its poller's), samples, the farm's requests."""
     print(f"{'case':<34}{'key':<7}{'presses':>7}{'min':>8}{'p50':>8}{'p90':>8}{'p99':>8}"
@@ -59,7 +59,6 @@ def table(cases: list[Case], capture_s: float) -> None:
         print(line(case.name, "phase", case.phase))
         print(line(case.name, "check", case.check))
     print("(nearest-rank percentiles: with fewer than 100 presses p99 is the max)")
-    print(f"one capture-pane call: {capture_s * 1000:.1f} ms on average")
     bare, probes = apps[0], apps[-1]
     print()
     for key in ("phase", "check"):
