@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
+from textual.reactive import Reactive
 from textual.widgets.option_list import Option
 
 from incident.core.state import IncidentState, StepStatus
@@ -43,6 +45,15 @@ class Checklist(MarkedOptionList):
     DEFAULT_CSS = """
     Checklist { height: 1fr; border: round $primary-muted; }
     Checklist:focus { border: round $primary; }
+    """
+
+    virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+    """The list's length, redrawn without a layout of the screen.
+
+    Its height is the column's (`1fr`), so another phase's longer or shorter list
+    changes nothing else on screen; Textual's own `virtual_size` laid the whole
+    screen out again and repainted all of it on each phase switch. A scrollbar that
+    comes or goes is a layout still (`show_vertical_scrollbar`).
     """
 
     _shown: tuple[list[str], list[Text]] = ([], [])
