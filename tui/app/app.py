@@ -36,6 +36,14 @@ if TYPE_CHECKING:
     from tui.app.modals.declare import DeclareForm
     from tui.net.network_loop import NetworkLoop
 
+FRAME_WRITTEN_S = 0.05
+"""How long what follows a first frame waits, so that the frame reaches the terminal first.
+
+Textual writes frames from a thread of its own. A full garbage collection is C code
+that holds the interpreter's lock throughout (25-28 ms at start-up), so started at
+once it kept the first frame from the terminal until it ended; 50 ms is ten times
+the interpreter's switch interval, ample for the writer to take its turn."""
+
 
 class LastGoodApp(TypeAhead, PlainToasts):
     """Opens the incident where it was left, or helps declare one."""
@@ -107,17 +115,20 @@ class LastGoodApp(TypeAhead, PlainToasts):
         if self._batch_count:
             return  # a batched refresh writes nothing
         if self._collector_paused and len(self.screen_stack) > 1:
-            # One full collection, then the survivors frozen: turned on as it was, the
-            # collector's first pass would walk every object made while it was off.
             self._collector_paused = False
-            settle_heap()
-            gc.enable()
+            self.set_timer(FRAME_WRITTEN_S, self._resume_collector)
         if not self._after_frame:
             return
         shown = [(s, c) for s, c in self._after_frame if s is self.screen]
         self._after_frame = [(s, c) for s, c in self._after_frame if s is not self.screen]
         for _, callback in shown:
-            self.call_later(callback)
+            self.set_timer(FRAME_WRITTEN_S, callback)
+
+    def _resume_collector(self) -> None:
+        """One full collection, then the survivors frozen: turned on as it was, the
+        collector's first pass would walk every object made while it was off."""
+        settle_heap()
+        gc.enable()
 
     def network(self) -> NetworkLoop | None:
         """The thread where probes and webhooks run on the app's one HTTP client.
