@@ -33,12 +33,14 @@ from store.postgres_connection import PostgresDatabase, connect
 from store.postgres_schema import NOTIFY_CHANNEL, check_readable, upgrade
 from store.rows import (
     BadRow,
-    chain_rows,
-    check_new_event,
+    Row,
     check_rows,
+    checked_batch,
     checked_items,
     decode,
+    hashed_rows,
     read_item,
+    recorded,
 )
 from store.schema import EVENT_COLUMNS, SchemaProblem
 
@@ -68,15 +70,6 @@ PAGE_ROWS = 2000
 _MAX_SEQ = 2**63 - 1
 
 Rows = list[tuple[Any, ...]]
-
-
-def _check_batch(incident_id: str, batch: Sequence[NewEvent]) -> None:
-    for event in batch:
-        if event.incident_id != incident_id:
-            raise ValueError(
-                f"one append holds one incident: {incident_id!r} and {event.incident_id!r}"
-            )
-        check_new_event(event)
 
 
 class PostgresEventLog(PostgresDatabase):
@@ -151,29 +144,36 @@ class PostgresEventLog(PostgresDatabase):
             return []
         incident_id = batch[0].incident_id
         self._refuse_read_only(incident_id)
-        _check_batch(incident_id, batch)
+        texts = checked_batch(incident_id, batch)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
             connection.execute(_LOCK, (incident_id,))
-            return self._insert(connection, incident_id, batch)
+            rows = self._insert(connection, incident_id, batch, texts)
+        return recorded(rows)
 
     def append_decided(
         self,
         incident_id: str,
         after: ChainHead,
         decide: Callable[[list[Event]], Sequence[NewEvent]],
+        proposal: Sequence[NewEvent] | None = None,
     ) -> tuple[list[Event], list[Event]]:
         """Read what others appended after `after`, decide, and append: one transaction,
         under the incident's lock, as `SqliteEventLog.append_decided`."""
         self._refuse_read_only(incident_id)
+        rows: list[Row] = []
+        batch = list(proposal or ())
+        texts = checked_batch(incident_id, batch)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
             connection.execute(_LOCK, (incident_id,))
             fresh, report = self._read_verified(connection, incident_id, after)
             if not report.ok:
                 raise DamagedRecord(report)
-            batch = list(decide(fresh))
-            _check_batch(incident_id, batch)
-            recorded = self._insert(connection, incident_id, batch) if batch else []
-        return fresh, recorded
+            if fresh or proposal is None:
+                batch = list(decide(fresh))
+                texts = checked_batch(incident_id, batch)
+            if batch:
+                rows = self._insert(connection, incident_id, batch, texts)
+        return fresh, recorded(rows)
 
     def read_chain(
         self, incident_id: str, after: ChainHead = GENESIS
@@ -195,19 +195,22 @@ class PostgresEventLog(PostgresDatabase):
 
     @staticmethod
     def _insert(
-        connection: psycopg.Connection[Any], incident_id: str, batch: Sequence[NewEvent]
-    ) -> list[Event]:
+        connection: psycopg.Connection[Any],
+        incident_id: str,
+        batch: Sequence[NewEvent],
+        payload_texts: Sequence[str],
+    ) -> list[Row]:
         """Chain `batch` onto the head, summarise its ticks, notify: in the caller's transaction."""
         head = connection.execute(_HEAD, (incident_id,)).fetchone()
         last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
-        rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
+        rows = hashed_rows(batch, payload_texts, int(last_seq), str(last_hash))
         with connection.cursor() as cursor:
             cursor.executemany(_INSERT, rows)
             summaries = summary_rows(rows)
             if summaries:
                 cursor.executemany(_INSERT_SUMMARY, summaries)
         connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {rows[-1][1]}"))
-        return recorded
+        return rows
 
     def adopt(self, incident_id: str, rows: Iterator[Sequence[Any]]) -> tuple[int | None, int]:
         """Take in an incident's rows as another store keeps them (`lastgood migrate`).

@@ -33,12 +33,14 @@ from store.derived import has_snapshots, has_summaries, summary_rows
 from store.errors import StoreError
 from store.rows import (
     BadRow,
-    chain_rows,
-    check_new_event,
+    Row,
     check_rows,
+    checked_batch,
     checked_items,
     decode,
+    hashed_rows,
     read_item,
+    recorded,
 )
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
@@ -63,16 +65,6 @@ PAGE_ROWS = 2000
 """Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
 _MAX_SEQ = 2**63 - 1
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
-
-
-def _check_batch(incident_id: str, batch: Sequence[NewEvent]) -> None:
-    """Refuse, before writing, a batch that is not one incident's storable events."""
-    for event in batch:
-        if event.incident_id != incident_id:
-            raise ValueError(
-                f"one append holds one incident: {incident_id!r} and {event.incident_id!r}"
-            )
-        check_new_event(event)
 
 
 if TYPE_CHECKING:
@@ -132,16 +124,17 @@ class SqliteEventLog(SqliteFile):
         incident_id = batch[0].incident_id
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
-        _check_batch(incident_id, batch)
+        texts = checked_batch(incident_id, batch)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
-            recorded = self._insert(connection, incident_id, batch)
-        return recorded
+            rows = self._insert(connection, incident_id, batch, texts)
+        return recorded(rows)
 
     def append_decided(
         self,
         incident_id: str,
         after: ChainHead,
         decide: Callable[[list[Event]], Sequence[NewEvent]],
+        proposal: Sequence[NewEvent] | None = None,
     ) -> tuple[list[Event], list[Event]]:
         """Read what others appended after `after`, decide, and append: one transaction.
 
@@ -154,14 +147,19 @@ class SqliteEventLog(SqliteFile):
         """
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
+        rows: list[Row] = []
+        batch = list(proposal or ())
+        texts = checked_batch(incident_id, batch)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
             fresh, report = self._read_verified(connection, incident_id, after)
             if not report.ok:
                 raise DamagedRecord(report)
-            batch = list(decide(fresh))
-            _check_batch(incident_id, batch)
-            recorded = self._insert(connection, incident_id, batch) if batch else []
-        return fresh, recorded
+            if fresh or proposal is None:
+                batch = list(decide(fresh))
+                texts = checked_batch(incident_id, batch)
+            if batch:
+                rows = self._insert(connection, incident_id, batch, texts)
+        return fresh, recorded(rows)
 
     def read_chain(
         self, incident_id: str, after: ChainHead = GENESIS
@@ -188,19 +186,22 @@ class SqliteEventLog(SqliteFile):
 
     @staticmethod
     def _insert(
-        connection: sqlite3.Connection, incident_id: str, batch: Sequence[NewEvent]
-    ) -> list[Event]:
+        connection: sqlite3.Connection,
+        incident_id: str,
+        batch: Sequence[NewEvent],
+        payload_texts: Sequence[str],
+    ) -> list[Row]:
         """Chain `batch` onto the incident's head, and summarise its ticks beside it;
         inside the caller's write transaction (a writable file has the table)."""
         head = connection.execute(_HEAD, (incident_id,)).fetchone()
         last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
-        rows, recorded = chain_rows(batch, int(last_seq), str(last_hash))
+        rows = hashed_rows(batch, payload_texts, int(last_seq), str(last_hash))
         connection.executemany(_INSERT, rows)
         connection.executemany(INSERT_SUMMARY, summary_rows(rows))
         from store.snapshots import write_due  # the fold's modules: not for every command
 
         write_due(connection, incident_id, int(last_seq), int(last_seq) + len(rows))
-        return recorded
+        return rows
 
     def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
         with self._using(f"cannot read incident {incident_id}") as connection:

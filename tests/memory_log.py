@@ -44,11 +44,13 @@ class MemoryLog:
             recorded.append(event)
         return recorded
 
-    def append_decided(self, incident_id, after, decide):
+    def append_decided(self, incident_id, after, decide, proposal=None):
         fresh, report = self.read_chain(incident_id, after)
         if not report.ok:
             raise DamagedRecord(report)
-        return fresh, self.append(decide(fresh))
+        if fresh or proposal is None:
+            return fresh, self.append(decide(fresh))
+        return fresh, self.append(proposal)
 
     def read_chain(self, incident_id, after=GENESIS):
         fresh = self.events(incident_id, after.seq)

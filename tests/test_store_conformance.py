@@ -20,7 +20,7 @@ from incident.app.session import IncidentSession
 from incident.core.chain import GENESIS, GENESIS_HASH, ChainHead, DamagedRecord, event_hash
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
-from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.events import Event, NewEvent, truncate_to_millis
 from incident.core.payloads import Declared, NoteAdded, ProbeSamples
 from incident.core.samples import Outcome, Sample
 from incident.core.tick_runs import TickRun
@@ -183,6 +183,43 @@ def test_a_second_writer_deciding_on_stale_state_is_refused_not_duplicated(
         assert second.state.steps["assess-severity"].by == "alice"
         kinds = [e.kind for e in first_log.events(declared.incident_id)]
     assert kinds.count("step.checked") == 1
+
+
+def test_a_proposal_stands_when_nothing_was_appended_and_is_decided_again_when_something_was(
+    backend: Backend,
+) -> None:
+    """What a writer decided before taking the lock is appended as it is only if the
+    head it decided on is still the head; else `decide` sees the fresh events."""
+    asked: list[list[int]] = []
+
+    def decide(fresh: list[Event]) -> list[NewEvent]:
+        asked.append([e.seq for e in fresh])
+        return [new_event(n=10 + len(fresh))]
+
+    with opened(backend) as log:
+        (first,) = log.append([_tick(1, 0.01)])
+        head = ChainHead(first.seq, first.hash)
+        _, stood = log.append_decided("inc-1", head, decide, [new_event(n=2)])
+        assert asked == []
+        assert [e.data for e in stood] == [new_event(n=2).data]
+        _, decided = log.append_decided("inc-1", head, decide, [new_event(n=3)])
+        assert asked == [[2]]  # the proposal's head had moved on: decided on event 2
+        assert [e.data for e in decided] == [new_event(n=11).data]
+        assert [e.seq for e in log.events("inc-1")] == [1, 2, 3]
+
+
+def test_an_append_after_a_tick_whose_stored_text_was_respelled_is_refused(
+    backend: Backend,
+) -> None:
+    """The head is rechecked from its stored text, undecoded: a tick of the same samples
+    spelled another way (spaces after the colons) no longer hashes to what was verified."""
+    with opened(backend) as log:
+        (tick,) = log.append([_tick(1, 0.01)])
+        backend.forge_sql(
+            "UPDATE events SET payload = replace(payload, '\":', '\": ') WHERE seq = 1"
+        )
+        with pytest.raises(DamagedRecord, match="event 1 changed after it was verified"):
+            log.append_decided("inc-1", ChainHead(tick.seq, tick.hash), lambda fresh: [])
 
 
 _WRITER = """

@@ -17,6 +17,7 @@ from typing import Protocol
 
 from incident.core.chain import ChainHead, ChainReport, ChainWalk, DamagedRecord
 from incident.core.clock import Clock
+from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
 from incident.core.folding import Item, fold_items
 from incident.core.log import EventLog
@@ -133,8 +134,16 @@ class IncidentSession:
                 self._head = ChainHead(fresh[-1].seq, fresh[-1].hash)
             return command(self.state)
 
+        # Decided on the state as it is, before the store's lock: if no one appends
+        # meanwhile, that stands, and the lock is held for the write alone. A refusal
+        # may not stand once others' events are read, so it is decided again there.
+        proposal: Sequence[NewEvent] | None
         try:
-            _, recorded = self.log.append_decided(self.state.id, self._head, decide)
+            proposal = command(self.state)
+        except CommandError:
+            proposal = None
+        try:
+            _, recorded = self.log.append_decided(self.state.id, self._head, decide, proposal)
         except DamagedRecord as refusal:
             self.damage = refusal.report
             raise

@@ -26,9 +26,15 @@ class EventLog(Protocol):
         incident_id: str,
         after: ChainHead,
         decide: Callable[[list[Event]], Sequence[NewEvent]],
+        proposal: Sequence[NewEvent] | None = None,
     ) -> tuple[list[Event], list[Event]]:
         """Atomically: read events after `after`, let `decide` look at them and
         say what to append, append it. Returns (fresh events, recorded events).
+
+        `proposal` is what `decide` would say if nothing follows `after`, decided
+        before the call: it is checked and encoded before the write lock is taken
+        and appended as it is when nothing does, so a writer holds the lock for the
+        write alone; `decide` is called only when others appended meanwhile.
 
         Raises `incident.core.chain.DamagedRecord`, appending nothing, if the event at
         `after` changed or what follows it does not extend the chain from it.

@@ -150,12 +150,12 @@ class GatedLog:
     def __getattr__(self, name: str) -> object:
         return getattr(self.inner, name)
 
-    def append_decided(self, incident_id, after, decide):  # type: ignore[no-untyped-def]
+    def append_decided(self, incident_id, after, decide, proposal=None):  # type: ignore[no-untyped-def]
         if self.armed:
             self.armed = False
             self.entered.set()
             assert self.release.wait(30), "the test never released the append"
-        return self.inner.append_decided(incident_id, after, decide)
+        return self.inner.append_decided(incident_id, after, decide, proposal)
 
 
 async def test_a_stuck_append_does_not_hold_up_a_key_and_lands_once(tmp_path):
