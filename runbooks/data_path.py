@@ -8,8 +8,9 @@ incident's runbook (every `lastgood status`) does not load the YAML parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Final
+
+from msgspec import Struct, field
 
 DataPath = tuple[str | int, ...]
 """Keys and indexes from the top of the document to a value."""
@@ -25,8 +26,7 @@ class Invalid:
 INVALID: Final = Invalid()
 
 
-@dataclass(slots=True)
-class Positions:
+class Positions(Struct):
     """1-based (line, column) of values and keys, by path, plus the source text of scalars.
 
     `raw` holds the text of plain scalars YAML read as something other than a

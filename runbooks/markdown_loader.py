@@ -23,7 +23,8 @@ from __future__ import annotations
 
 import re
 import textwrap
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from runbooks.checks import id_problem
 from runbooks.limits import MAX_WINDOW_MIN
@@ -51,8 +52,7 @@ _PHASE_PREFIX = re.compile(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class MarkdownTask:
+class MarkdownTask(Struct, frozen=True):
     """One `- [ ] task` line and what belongs to it."""
 
     title: str
@@ -63,8 +63,7 @@ class MarkdownTask:
     col: int
 
 
-@dataclass(slots=True)
-class MarkdownSection:
+class MarkdownSection(Struct):
     """A `## ` heading and the tasks under it."""
 
     heading: str
@@ -78,9 +77,11 @@ class MarkdownSection:
     tasks: list[MarkdownTask] = field(default_factory=list)
 
 
-@dataclass(slots=True)
-class MarkdownDoc:
-    """A parsed Markdown task list; `problems` holds mistakes in its syntax."""
+class MarkdownDoc(Struct, eq=False):
+    """A parsed Markdown task list; `problems` holds mistakes in its syntax.
+
+    Compared by identity (`eq=False`): a parse result is never compared, and its
+    `by_name` cache must not make two parses of one file differ."""
 
     file: str
     title: str | None = None
@@ -90,7 +91,7 @@ class MarkdownDoc:
     sections: list[MarkdownSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     empty: bool = False
-    by_name: dict[str, MarkdownSection] | None = field(default=None, repr=False, compare=False)
+    by_name: dict[str, MarkdownSection] | None = None
     """Sections by casefolded title and heading, made on first use (after parsing):
     a YAML runbook may look a section up once per phase."""
 
@@ -111,8 +112,7 @@ class MarkdownDoc:
         return dict.fromkeys(section.title for section in self.sections)
 
 
-@dataclass(slots=True)
-class _OpenTask:
+class _OpenTask(Struct):
     line: int
     col: int
     text: str

@@ -7,8 +7,9 @@ declared with even if the file on disk changes afterwards.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import StrEnum
+
+from msgspec import Struct, field
 
 
 class StepKind(StrEnum):
@@ -106,16 +107,14 @@ DEFAULT_ROLES: tuple[str, ...] = (
 """Roles every runbook knows, whether or not it lists them."""
 
 
-@dataclass(frozen=True, slots=True)
-class Window:
+class Window(Struct, frozen=True):
     """A phase's target window in minutes after T+0; `end_min` None means open-ended."""
 
     start_min: int
     end_min: int | None
 
 
-@dataclass(frozen=True, slots=True)
-class Step:
+class Step(Struct, frozen=True):
     """One thing to do in a phase."""
 
     id: str
@@ -146,8 +145,7 @@ class Step:
         return self.approver is not None
 
 
-@dataclass(frozen=True, slots=True)
-class CommandCheck:
+class CommandCheck(Struct, frozen=True):
     """How a command step reads back that its command took: another command, run
     until its output shows what is expected or the deadline passes.
 
@@ -175,8 +173,7 @@ class CommandCheck:
         return f"exit {self.exit_code}"
 
 
-@dataclass(frozen=True, slots=True)
-class Phase:
+class Phase(Struct, frozen=True):
     """A stage of the rollback with its time window, the steps done in it."""
 
     id: str
@@ -186,8 +183,7 @@ class Phase:
     steps: tuple[Step, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Trigger:
+class Trigger(Struct, frozen=True):
     """A condition that, when met, says: roll back now."""
 
     id: str
@@ -203,8 +199,7 @@ class Trigger:
     """Consecutive failures, for consecutive_failures triggers."""
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseTier:
+class DatabaseTier(Struct, frozen=True):
     """One of the guide's three ways to deal with the database."""
 
     id: str
@@ -216,8 +211,7 @@ class DatabaseTier:
     """Role whose approval is required before this tier may be executed."""
 
 
-@dataclass(frozen=True, slots=True)
-class Probe:
+class Probe(Struct, frozen=True):
     """A question asked of production on an interval.
 
     The URL and header values may reference `${ENV_VAR}`; they are expanded only at
@@ -242,8 +236,7 @@ class Probe:
     """Prometheus only: how several series become one value; None means exactly one."""
 
 
-@dataclass(frozen=True, slots=True)
-class NotifyTarget:
+class NotifyTarget(Struct, frozen=True):
     """Where messages can be delivered: a Slack-compatible or a generic JSON webhook.
 
     The URL and header values may reference `${ENV_VAR}`; they are expanded only
@@ -268,8 +261,7 @@ class MomentKind(StrEnum):
     """Every required step of a named phase is done (`phase:verify`)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Moment:
+class Moment(Struct, frozen=True):
     """When a message rule fires: a step done, a phase entered, an update due."""
 
     kind: MomentKind
@@ -292,8 +284,7 @@ class SendMode(StrEnum):
     """Offered to the coordinator, who sends, edits or declines it."""
 
 
-@dataclass(frozen=True, slots=True)
-class SendRule:
+class SendRule(Struct, frozen=True):
     """Where a template's messages are delivered and, optionally, when they are due."""
 
     template: str
@@ -302,16 +293,14 @@ class SendRule:
     mode: SendMode = SendMode.CONFIRM
 
 
-@dataclass(frozen=True, slots=True)
-class Cadence:
+class Cadence(Struct, frozen=True):
     """When stakeholder updates are due: first within N minutes, then every M."""
 
     first_update_min: int = 5
     every_min: int = 20
 
 
-@dataclass(frozen=True, slots=True)
-class PatternInfo:
+class PatternInfo(Struct, frozen=True):
     """How the runbook names and explains one deployment pattern."""
 
     id: DeploymentPattern
@@ -319,8 +308,7 @@ class PatternInfo:
     description: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Runbook:
+class Runbook(Struct, frozen=True):
     """The whole plan an incident follows, as validated from its file or its snapshot."""
 
     id: str

@@ -8,7 +8,9 @@ and never a traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from runbooks.printable import visible
 
@@ -16,8 +18,7 @@ MESSAGE_CHARS = 500
 """Longest problem message shown; longer ones quote a value nobody can read on a terminal."""
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(Struct, frozen=True):
     """One thing wrong with a runbook file."""
 
     file: str
@@ -36,7 +37,7 @@ class Problem:
             message = (
                 f"{message[:MESSAGE_CHARS]}... ({len(message) - MESSAGE_CHARS} more characters)"
             )
-        object.__setattr__(self, "message", message)
+        force_setattr(self, "message", message)
 
     def __str__(self) -> str:
         return f"{visible(self.file)}:{self.line}:{self.col}: {self.message}"

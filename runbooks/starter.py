@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import re
 import shlex
-from dataclasses import dataclass
 from enum import StrEnum
 
 import yaml
+from msgspec import Struct
 
 from runbooks.checks import ENV_REFERENCE, url_problem
 from runbooks.loading import load_runbook
@@ -86,8 +86,7 @@ _SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,47}")
 _FIELD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
-@dataclass(frozen=True)
-class StarterAnswers:
+class StarterAnswers(Struct, frozen=True):
     """What `lastgood init` needs to know about the service."""
 
     service: str

@@ -9,9 +9,9 @@ aliases stop at a bound instead of exhausting memory or the stack.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import yaml
+from msgspec import Struct
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.scanner import Scanner
@@ -35,8 +35,7 @@ _MERGE = _STANDARD + "merge"
 _SCALAR_TAGS = frozenset({_STR, _INT, _FLOAT, _BOOL, _NULL, _TIMESTAMP, _MERGE})
 
 
-@dataclass(slots=True)
-class ParsedYaml:
+class ParsedYaml(Struct):
     data: object
     """Plain data (dicts, lists, str, int, float, bool, None, INVALID); None if empty."""
     positions: Positions

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import hashlib
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+
+import msgspec.structs
 
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.payloads import EventData, NoteAdded
@@ -31,7 +32,7 @@ def new_event(incident: str = "inc-1", n: int = 1, data: EventData | None = None
 
 def truncated(sample: Sample) -> Sample:
     """A sample as read back: its time to the millisecond."""
-    return dataclasses.replace(sample, at=truncate_to_millis(sample.at))
+    return msgspec.structs.replace(sample, at=truncate_to_millis(sample.at))
 
 
 @contextlib.contextmanager

@@ -6,11 +6,11 @@ meet: that uses two connections to one real SQLite file.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from incident import commands
 from incident.app.session import IncidentSession

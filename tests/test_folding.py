@@ -9,10 +9,10 @@ golden ones, the sampled one, and the previous release's record (every kind of e
 from __future__ import annotations
 
 import copy
-import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec
 import pytest
 
 import incident.core.records as records
@@ -142,10 +142,10 @@ def test_records_in_a_state_are_frozen_but_the_step_record() -> None:
         value
         for value in vars(records).values()
         if isinstance(value, type)
-        and dataclasses.is_dataclass(value)
+        and issubclass(value, msgspec.Struct)
         and value.__module__ == records.__name__
     ]
     assert records.StepRecord in classes and len(classes) > 10
     for cls in classes:
-        frozen = cls.__dataclass_params__.frozen  # type: ignore[attr-defined]
+        frozen = cls.__struct_config__.frozen
         assert frozen is (cls is not records.StepRecord), cls

@@ -7,9 +7,8 @@ order: the rollback test comes last because it changes the service for good. The
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import httpx
+from msgspec.structs import replace
 
 from incident.core.clock import SystemClock
 from incident.core.samples import Outcome

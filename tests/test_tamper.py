@@ -7,12 +7,12 @@ write access to the file could.
 
 from __future__ import annotations
 
-import dataclasses
 import sqlite3
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import msgspec.structs
 import pytest
 
 from incident.core.chain import ChainReport, event_hash
@@ -34,7 +34,7 @@ def intact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Event]]
         log.append([_declared()])
         for n in range(2, 11):
             log.append([_note(n)])
-        log.append([dataclasses.replace(_note(1), incident_id="bystander")])
+        log.append([msgspec.structs.replace(_note(1), incident_id="bystander")])
         events = log.events(INCIDENT)
     return path, events
 
@@ -270,7 +270,7 @@ def test_rewriting_the_whole_tail_shows_only_in_the_head_hash(
         for event in originals[3:]:
             if event.seq == 4:
                 note = NoteAdded("all good", "bob")
-                event = dataclasses.replace(event, payload=note.to_json(), data=note)
+                event = msgspec.structs.replace(event, payload=note.to_json(), data=note)
             digest = event_hash(event, event.seq, prev)
             _insert(conn, event_row(event, event.seq, prev, digest))
             prev = digest

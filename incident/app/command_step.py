@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from incident.core.clock import Clock
 from incident.health.command_check import judge
@@ -27,8 +28,7 @@ async def run_shell(command: str) -> tuple[int, bytes]:
     return (process.returncode if process.returncode is not None else -1), output
 
 
-@dataclass(frozen=True)
-class Verification:
+class Verification(Struct, frozen=True):
     """How a verify command answered, at its last try."""
 
     check: CommandCheck

@@ -9,8 +9,9 @@ names the key this returns, and its handler for that key opens what `what` says.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from incident.app import closeout
 from incident.app.verbs import BY_NAME
@@ -43,8 +44,7 @@ DUE_KEY = "m"
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
 
 
-@dataclass(frozen=True)
-class NextKey:
+class NextKey(Struct, frozen=True):
     """The key to press on a step, and what pressing it does, in a few words."""
 
     key: str

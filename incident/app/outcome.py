@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 from incident.core.events import Event
 
@@ -13,8 +13,7 @@ PROBE_ACTOR = "probes"
 """Who records probe samples and the trigger changes they cause, in every face."""
 
 
-@dataclass(frozen=True, slots=True)
-class Done:
+class Done(Struct, frozen=True):
     """The events a use case recorded, and one line saying so in the domain's words.
 
     Each face shows `said` its own way: the CLI prints it after the T+ offset, the

@@ -20,9 +20,10 @@ record is read and verified, as before.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from msgspec import Struct
 
 from incident.core.chain import ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event
@@ -60,8 +61,7 @@ class SnapshotReader(RecordReader, Protocol):
     def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None: ...
 
 
-@dataclass(frozen=True, slots=True)
-class Replayed:
+class Replayed(Struct, frozen=True):
     """The state at a moment, and what was checked to give it."""
 
     state: IncidentState

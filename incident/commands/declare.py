@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Collection
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from incident.commands.rules import make_event, refuse_if_closed
 from incident.core.clock import Clock
@@ -21,8 +22,7 @@ from runbooks import runbook_to_data
 from runbooks.model import DeploymentPattern, Runbook
 
 
-@dataclass(frozen=True, slots=True)
-class Declaration:
+class Declaration(Struct, frozen=True):
     """What the coordinator knows when declaring an incident."""
 
     title: str

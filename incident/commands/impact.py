@@ -10,8 +10,9 @@ report can show how they were got.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from incident.commands.rules import make_event
 from incident.core.clock import Clock
@@ -22,8 +23,7 @@ from incident.core.state import IncidentState
 from incident.reports.analysis import resolution
 
 
-@dataclass(frozen=True, slots=True)
-class ImpactQueries:
+class ImpactQueries(Struct, frozen=True):
     """The two instant queries that measure the impact window, and where it lies."""
 
     start: datetime

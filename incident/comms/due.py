@@ -15,8 +15,9 @@ the next update comes due.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from incident.core.phase_clocks import next_update_due
 from incident.core.records import StepStatus
@@ -27,8 +28,7 @@ CONFIRM_LEAD = timedelta(minutes=1)
 """How long before an update is due it is offered for confirmation, so it can go on time."""
 
 
-@dataclass(frozen=True, slots=True)
-class DueMessage:
+class DueMessage(Struct, frozen=True):
     """A message the runbook says is owed now, and since when."""
 
     rule: SendRule

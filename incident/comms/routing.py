@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
+
+from msgspec import Struct
 
 from runbooks.checks import ENV_REFERENCE
 
@@ -36,8 +37,7 @@ class NotifyConfigError(ValueError):
     """A target cannot be used as configured; the message is one line, safe to show."""
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(Struct, frozen=True):
     """A webhook the runbook names.
 
     `url` and header values are templates: `${NAME}` is read from the environment
@@ -69,8 +69,7 @@ class Target:
         return names
 
 
-@dataclass(frozen=True)
-class OutboxMessage:
+class OutboxMessage(Struct, frozen=True):
     """One message for one target; `key` makes a resend recognisable as the same."""
 
     key: str

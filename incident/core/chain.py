@@ -15,8 +15,9 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from incident.core.errors import CommandError
 from incident.core.events import Event, JSONValue, NewEvent, Payload, format_timestamp
@@ -84,8 +85,7 @@ def json_string(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-@dataclass(frozen=True, slots=True)
-class ChainHead:
+class ChainHead(Struct, frozen=True):
     """The last event a reader has verified: where the next one must link."""
 
     seq: int
@@ -96,8 +96,7 @@ GENESIS = ChainHead(0, GENESIS_HASH)
 """The head before an incident's first event."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChainReport:
+class ChainReport(Struct, frozen=True):
     """The outcome of recomputing one incident's chain."""
 
     incident_id: str

@@ -10,10 +10,11 @@ Corrections are new events, never edits.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING, TypeAlias
+
+from msgspec import Struct
 
 if TYPE_CHECKING:
     from incident.core.payloads import EventData
@@ -59,8 +60,7 @@ class Kind(StrEnum):
     CHANGES_READ = "changes.read"
 
 
-@dataclass(frozen=True, slots=True)
-class NewEvent:
+class NewEvent(Struct, frozen=True):
     """An event a command wants recorded; the store assigns `seq` and the hashes."""
 
     incident_id: str
@@ -79,8 +79,7 @@ class NewEvent:
         return self.data.to_json()
 
 
-@dataclass(frozen=True, slots=True)
-class Event:
+class Event(Struct, frozen=True):
     """An event as recorded: numbered within its incident and chained by hash."""
 
     incident_id: str

@@ -18,8 +18,9 @@ import copy
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
-from dataclasses import fields
 from typing import Final
+
+from msgspec.structs import fields
 
 from incident.core.events import Event
 from incident.core.payloads import ProbeSamples

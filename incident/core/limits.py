@@ -11,14 +11,14 @@ docs/RELIABILITY.md, and a test keeps the two in step.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Final
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue
 
 
-@dataclass(frozen=True, slots=True)
-class TextLimit:
+class TextLimit(Struct, frozen=True):
     """The longest text of one kind, in characters, and what the kind is called."""
 
     kind: str

@@ -6,9 +6,11 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from incident.core.state import IncidentState
 from runbooks.model import Phase
@@ -31,8 +33,7 @@ def due_soon_margin(window_length: timedelta) -> timedelta:
     return min(max(window_length / 5, DUE_SOON_MIN), DUE_SOON_MAX)
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseClock:
+class PhaseClock(Struct, frozen=True):
     """One phase's window against the clock."""
 
     phase: Phase

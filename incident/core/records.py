@@ -4,9 +4,10 @@ approved what, what was said, and so on. Plain values, built only by the fold.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from runbooks.model import Step
 
@@ -22,8 +23,7 @@ class StepStatus(StrEnum):
 SEVERITIES: tuple[str, ...] = ("SEV1", "SEV2", "SEV3", "SEV4")
 
 
-@dataclass(slots=True)
-class StepRecord:
+class StepRecord(Struct):
     """What has happened to one step."""
 
     step: Step
@@ -41,8 +41,7 @@ class StepRecord:
     """The event that checked or skipped it (None while open)."""
 
 
-@dataclass(frozen=True, slots=True)
-class StepChange:
+class StepChange(Struct, frozen=True):
     """A step skipped or reopened: a change of plan the report lists, with its reason."""
 
     step: str
@@ -54,8 +53,7 @@ class StepChange:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Approval:
+class Approval(Struct, frozen=True):
     """An approval as the state keeps it, for the gates and the report."""
 
     target: str
@@ -75,8 +73,7 @@ class Approval:
         return self.recorded_by == self.by
 
 
-@dataclass(frozen=True, slots=True)
-class RoleChange:
+class RoleChange(Struct, frozen=True):
     """A role given to someone, for the report's list of who held what."""
 
     role: str
@@ -85,8 +82,7 @@ class RoleChange:
     by: str
 
 
-@dataclass(frozen=True, slots=True)
-class Note:
+class Note(Struct, frozen=True):
     """A note as the timeline and the report show it."""
 
     text: str
@@ -95,8 +91,7 @@ class Note:
     pinned: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(Struct, frozen=True):
     """A page as the report lists it."""
 
     target: str
@@ -105,8 +100,7 @@ class Page:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Communication:
+class Communication(Struct, frozen=True):
     """A message sent, as the comms log and the report show it."""
 
     text: str
@@ -122,8 +116,7 @@ class Communication:
     """The event that recorded it: with a target, it makes the delivery's key."""
 
 
-@dataclass(frozen=True, slots=True)
-class DeclinedMessage:
+class DeclinedMessage(Struct, frozen=True):
     """A due message the coordinator chose not to send, and why."""
 
     template: str
@@ -134,8 +127,7 @@ class DeclinedMessage:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class CommandRun:
+class CommandRun(Struct, frozen=True):
     """A step's command and how it ended, the step's evidence."""
 
     step: str
@@ -145,8 +137,7 @@ class CommandRun:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class TriggerMark:
+class TriggerMark(Struct, frozen=True):
     """The last recorded state of a rollback trigger, and what decided it."""
 
     met: bool
@@ -158,8 +149,7 @@ class TriggerMark:
     """The event that recorded it."""
 
 
-@dataclass(frozen=True, slots=True)
-class Baseline:
+class Baseline(Struct, frozen=True):
     """A probe's healthy value, and where it came from (runbook or samples)."""
 
     value: float
@@ -171,8 +161,7 @@ RECENT_SAMPLES = 120
 """Samples kept per probe in state: enough for panels, triggers and evidence."""
 
 
-@dataclass(frozen=True, slots=True)
-class DeliveryRecord:
+class DeliveryRecord(Struct, frozen=True):
     """Where one message to one webhook target stands."""
 
     key: str
@@ -183,8 +172,7 @@ class DeliveryRecord:
     at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class TierChoice:
+class TierChoice(Struct, frozen=True):
     """The database tier chosen, for the database step and the report."""
 
     tier: str
@@ -193,8 +181,7 @@ class TierChoice:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class RcaNote:
+class RcaNote(Struct, frozen=True):
     """A piece of the preliminary root-cause analysis, as written."""
 
     text: str
@@ -202,8 +189,7 @@ class RcaNote:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItem:
+class ActionItem(Struct, frozen=True):
     """A follow-up from the post-mortem; `number` is its place in the record (1, 2...)."""
 
     number: int
@@ -225,8 +211,7 @@ class ActionItem:
         return self.done_at is not None
 
 
-@dataclass(frozen=True, slots=True)
-class ContributingFactor:
+class ContributingFactor(Struct, frozen=True):
     """Something that made the incident possible or worse, as written."""
 
     text: str
@@ -234,8 +219,7 @@ class ContributingFactor:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class ImpactFigure:
+class ImpactFigure(Struct, frozen=True):
     """Requests failed and served over the impact window, from Prometheus."""
 
     failed_query: str
@@ -253,8 +237,7 @@ class ImpactFigure:
         return self.failed / self.total if self.total > 0 else None
 
 
-@dataclass(frozen=True, slots=True)
-class ReportDocument:
+class ReportDocument(Struct, frozen=True):
     """The post-mortem document's status (draft or reviewed), owner and reviewers."""
 
     status: str
@@ -264,8 +247,7 @@ class ReportDocument:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class Lesson:
+class Lesson(Struct, frozen=True):
     """A lesson learned; `category` is went-well, went-wrong, lucky, or "" (unsorted)."""
 
     text: str
@@ -274,8 +256,7 @@ class Lesson:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
-class PostmortemMeeting:
+class PostmortemMeeting(Struct, frozen=True):
     """The blameless post-mortem as booked (the latest booking wins)."""
 
     starts_at: datetime

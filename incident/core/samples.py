@@ -7,9 +7,10 @@ stored is `incident.core.payloads.health` (a `probe.samples` payload).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 
 class Outcome(StrEnum):
@@ -28,8 +29,7 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
-@dataclass(frozen=True, slots=True)
-class Sample:
+class Sample(Struct, frozen=True):
     """One probe's reading at one moment, as the health panel shows and the record keeps it."""
 
     probe: str

@@ -12,7 +12,8 @@ import json
 import re
 import string
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from runbooks.checks import ENV_REFERENCE
 
@@ -62,8 +63,7 @@ the start of a token that something upstream cut off is still part of the token.
 _ASCII_LOWER = str.maketrans(string.ascii_uppercase, string.ascii_lowercase)
 
 
-@dataclass(frozen=True, slots=True)
-class Secrets:
+class Secrets(Struct, frozen=True):
     """What must never reach a recorded or shown line, for one probe or webhook."""
 
     values: tuple[str, ...] = ()
@@ -162,8 +162,7 @@ def _occurrences(text: str, sought: str) -> Iterator[int]:
         at = text.find(sought, at + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class _Forms:
+class _Forms(Struct, frozen=True):
     """Lower-cased strings to look for in one reading of a text."""
 
     whole: frozenset[str]
@@ -171,8 +170,7 @@ class _Forms:
     """Runs of exactly `PIECE_CHARS` characters."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Search:
+class _Search(Struct, frozen=True):
     written: _Forms
     as_bytes: _Forms
     either: _Forms
@@ -286,8 +284,7 @@ def expand_env(template: str, env: Mapping[str, str]) -> str:
     return ENV_REFERENCE.sub(substitute, template)
 
 
-@dataclass(frozen=True, slots=True)
-class Outgoing:
+class Outgoing(Struct, frozen=True):
     """A request's URL and headers with `${NAME}` expanded: for the wire only."""
 
     url: str

@@ -8,8 +8,9 @@ state. It never rejects an event; deciding what may happen is the commands' job.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from datetime import datetime
+
+from msgspec import Struct, field
 
 from incident.core.events import Event
 from incident.core.payloads import ChangesRead, Declared
@@ -75,8 +76,7 @@ __all__ = [
 ]
 
 
-@dataclass(slots=True)
-class IncidentState:
+class IncidentState(Struct):
     """Everything known about one incident after some events."""
 
     id: str

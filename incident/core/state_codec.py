@@ -6,7 +6,7 @@ is explicit and strict: JSON values only (never pickle), each field checked agai
 the type its class declares, a wrong type or a missing or extra field refused with
 `SnapshotError` (the reader then folds from the declaration, as without a snapshot).
 
-The codec is derived from the dataclass fields (`dataclasses.fields` and their type
+The codec is derived from the record fields (`msgspec.structs.fields` and their type
 hints) of `IncidentState` and the records it holds, so a field added there is encoded
 without a change here; `LAYOUT` names the shapes it was derived from, and a snapshot
 written under another layout is not read. Records are written as arrays, their
@@ -16,7 +16,6 @@ the declaration (as the fold builds it), and each step record names its step by 
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import hashlib
 import types
@@ -25,6 +24,9 @@ from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from enum import Enum
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import fields, replace
 
 from incident.core.events import Event, JSONValue
 from incident.core.records import StepRecord
@@ -189,7 +191,7 @@ def _hints(kind: type) -> dict[str, Any]:
 
 def _fields(kind: type, skip: frozenset[str]) -> tuple[list[str], list[tuple[Encode, Decode]]]:
     hints = _hints(kind)
-    names = [f.name for f in dataclasses.fields(kind) if f.name not in skip]
+    names = [f.name for f in fields(kind) if f.name not in skip]
     return names, [_codec(hints[name]) for name in names]
 
 
@@ -224,7 +226,7 @@ def _codec(hint: Any) -> tuple[Encode, Decode]:
         return _iso, _day
     if isinstance(hint, type) and issubclass(hint, Enum):
         return _enum(hint)
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+    if isinstance(hint, type) and issubclass(hint, Struct):
         return _record(hint)
     raise TypeError(f"no snapshot codec for {hint}")
 
@@ -234,7 +236,7 @@ def _state_codecs() -> dict[str, tuple[Encode, Decode]]:
     """Per state field, its codec; built on first use (reading the type hints costs)."""
     hints = _hints(IncidentState)
     codecs: dict[str, tuple[Encode, Decode]] = {}
-    for f in dataclasses.fields(IncidentState):
+    for f in fields(IncidentState):
         if f.name in NOT_STORED:
             continue
         if f.name == _STEPS:
@@ -250,14 +252,14 @@ _NOT_VALUES = frozenset({(IncidentState, "runbook"), (StepRecord, "step")})
 
 def _shape(hint: Any, seen: set[type]) -> str:
     """`hint` spelled out with the fields of every record in it, for `layout`."""
-    if dataclasses.is_dataclass(hint) and isinstance(hint, type):
+    if isinstance(hint, type) and issubclass(hint, Struct):
         if hint in seen:
             return hint.__name__
         seen.add(hint)
         hints = _hints(hint)
         inner = ",".join(
             f"{f.name}:{_shape(hints[f.name], seen)}"
-            for f in dataclasses.fields(hint)
+            for f in fields(hint)
             if (hint, f.name) not in _NOT_VALUES
         )
         return f"{hint.__name__}({inner})"
@@ -335,6 +337,6 @@ def _steps(state: IncidentState, decode: Decode, value: Any) -> dict[str, StepRe
     if list(records) != list(state.steps):
         raise SnapshotError("field 'steps': not the steps the runbook applies")
     return {
-        step_id: dataclasses.replace(record, step=state.steps[step_id].step)
+        step_id: replace(record, step=state.steps[step_id].step)
         for step_id, record in records.items()
     }

@@ -7,8 +7,9 @@ wall clock (declaration, decision, close, messages, the meeting).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+
+from msgspec import Struct
 
 
 def utc_stamp(moment: datetime) -> str:
@@ -36,8 +37,7 @@ def seconds(delta: timedelta | None) -> float | None:
     return round(delta.total_seconds(), 3) if delta is not None else None
 
 
-@dataclass(frozen=True, slots=True)
-class LocalZone:
+class LocalZone(Struct, frozen=True):
     """The coordinator's zone for "local time alongside"; `tz` None shows UTC only."""
 
     tz: tzinfo | None = None

@@ -7,9 +7,10 @@ class, so a new kind that the fold forgets is a type error, not a silent gap.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, assert_never
+
+from msgspec.structs import replace
 
 from incident.core.events import Event
 from incident.core.payloads import (

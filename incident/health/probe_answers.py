@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from incident.core.samples import Outcome
 from incident.core.secrets import first_line
@@ -18,8 +19,7 @@ from runbooks.model import Probe, ProbeKind, Reduce
 REDUCE_HINT = "add `reduce: max|min|sum|avg` to the probe"
 
 
-@dataclass(frozen=True, slots=True)
-class Reading:
+class Reading(Struct, frozen=True):
     outcome: Outcome
     value: float | None = None
     text: str | None = None

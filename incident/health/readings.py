@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from statistics import median
+
+from msgspec import Struct
 
 from incident.core.phase_clocks import format_offset
 from incident.core.samples import Sample
@@ -42,8 +43,7 @@ def format_value(value: float | None, unit: str = "") -> str:
     return f"{value:.4g}"
 
 
-@dataclass(frozen=True, slots=True)
-class Verdict:
+class Verdict(Struct, frozen=True):
     """A trigger decided from samples: True met, False clear, None undecided."""
 
     met: bool | None
@@ -115,8 +115,7 @@ def baseline_ceiling(baseline: float) -> float:
     return max(baseline * 2, baseline + 0.005)
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """Whether a verification step's probe shows what the step claims."""
 
     holds: bool | None

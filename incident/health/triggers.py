@@ -7,8 +7,9 @@ data", never "not met", so silence is not mistaken for health.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from incident.core.state import IncidentState
 from incident.health.readings import probe_verdicts
@@ -21,8 +22,7 @@ class TriggerState(StrEnum):
     NO_DATA = "no data"
 
 
-@dataclass(frozen=True, slots=True)
-class TriggerReading:
+class TriggerReading(Struct, frozen=True):
     """Where a rollback trigger stands on the latest samples, and why."""
 
     trigger: Trigger

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+
+from msgspec import Struct, field
 
 from incident.core.events import Event
 from incident.core.payloads import StepChecked
@@ -36,8 +37,7 @@ def met_at(state: IncidentState, moment: datetime) -> list[str]:
     return [trigger_id for trigger_id, met in latest.items() if met]
 
 
-@dataclass(slots=True)
-class Responder:
+class Responder(Struct):
     """A person who acted during the incident, and the parts they had in it."""
 
     name: str
@@ -101,8 +101,7 @@ def responders(state: IncidentState, events: Sequence[Event]) -> list[Responder]
     return [r for r in found.values() if r.name]
 
 
-@dataclass(frozen=True, slots=True)
-class PageRecord:
+class PageRecord(Struct, frozen=True):
     """Someone paged: by the `page` verb or by a paging message."""
 
     at: datetime
@@ -123,8 +122,7 @@ def pages(state: IncidentState) -> list[PageRecord]:
     return sorted(found, key=lambda p: p.at)
 
 
-@dataclass(frozen=True, slots=True)
-class Detection:
+class Detection(Struct, frozen=True):
     """How the incident came to light: the first signal recorded."""
 
     at: datetime
@@ -154,8 +152,7 @@ def resolution(state: IncidentState) -> datetime | None:
     return resolved_at(state)
 
 
-@dataclass(frozen=True, slots=True)
-class Inconsistency:
+class Inconsistency(Struct, frozen=True):
     """A place where the record contradicts itself, to be looked at in the review."""
 
     at: datetime

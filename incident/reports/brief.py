@@ -9,8 +9,9 @@ record at `now`, so the brief is the same from every terminal and in replay.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from incident.comms.due import due_messages
 from incident.core.events import JSONValue, format_timestamp
@@ -35,8 +36,7 @@ MAX_DECISIONS = 4
 """Decisions shown: approvals and the tier first, then the latest skips."""
 
 
-@dataclass(frozen=True, slots=True)
-class Decision:
+class Decision(Struct, frozen=True):
     """Something decided during the incident, who decided it, and why."""
 
     what: str

@@ -12,25 +12,23 @@ Pure: the git adapter (`tui.repo`) reads the repository and hands the texts here
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from msgspec import Struct
 
-@dataclass(frozen=True)
-class Commit:
+
+class Commit(Struct, frozen=True):
     sha: str
     subject: str
 
 
-@dataclass(frozen=True)
-class ChangedFile:
+class ChangedFile(Struct, frozen=True):
     status: str
     """Git's letter: A added, M modified, D deleted, R renamed."""
     path: str
 
 
-@dataclass(frozen=True)
-class Migration:
+class Migration(Struct, frozen=True):
     path: str
     tool: str
     has_down: bool
@@ -49,8 +47,7 @@ class Migration:
         return f"{name} ({self.tool}): {'; '.join(self.flags) or 'expand only'}"
 
 
-@dataclass(frozen=True)
-class ReleaseChanges:
+class ReleaseChanges(Struct, frozen=True):
     bad: str
     good: str
     commits: tuple[Commit, ...]

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
+
+from msgspec import Struct
 
 from incident.core.events import Event
 from incident.core.phase_clocks import format_offset
@@ -23,8 +24,7 @@ from incident.reports.metrics import MetricFigures
 from incident.reports.record import ReportRecord
 
 
-@dataclass(frozen=True, slots=True)
-class ReportContext:
+class ReportContext(Struct, frozen=True):
     record: ReportRecord
     now: datetime
     """The report's moment; a closed incident's figures stop at its close."""

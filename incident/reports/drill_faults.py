@@ -8,8 +8,9 @@ not tiers of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 
 class FaultName(StrEnum):
@@ -19,8 +20,7 @@ class FaultName(StrEnum):
     FLAPPING_HEALTH = "flapping-health"
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
+class Fault(Struct, frozen=True):
     """One rehearsable fault: what the shop shows, and what a coordinator should choose."""
 
     name: FaultName

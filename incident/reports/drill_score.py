@@ -8,9 +8,10 @@ holds a target of its own, so a team that changes its runbook is scored by it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue
 from incident.core.phase_clocks import format_duration, format_offset, phase_clock, resolved_at
@@ -25,8 +26,7 @@ class Verdict(StrEnum):
     MISSED = "missed"
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreLine:
+class ScoreLine(Struct, frozen=True):
     """One thing measured, against what, and whether it was met."""
 
     name: str
@@ -42,8 +42,7 @@ class ScoreLine:
         return f"{self.name}: {self.measured} - {word}"
 
 
-@dataclass(frozen=True, slots=True)
-class ScoreCard:
+class ScoreCard(Struct, frozen=True):
     incident_id: str
     fault: Fault
     closed: bool
@@ -136,8 +135,7 @@ def tier_line(state: IncidentState, fault: Fault) -> ScoreLine:
     return ScoreLine(name, measured, Verdict.MISSED)
 
 
-@dataclass(frozen=True, slots=True)
-class CadenceTally:
+class CadenceTally(Struct, frozen=True):
     """Messages sent before the resolution, each against the update it was due by."""
 
     sent: int

@@ -10,8 +10,9 @@ report, the JSON export and the timeline agree.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+from msgspec import Struct
 
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
@@ -24,8 +25,7 @@ from incident.reports.metrics import metric_figures as metric_figures
 from runbooks.model import StepKind
 
 
-@dataclass(frozen=True, slots=True)
-class Milestone:
+class Milestone(Struct, frozen=True):
     """A key moment of the incident, and the event that recorded it."""
 
     key: str
@@ -157,8 +157,7 @@ def _verified(state: IncidentState) -> Milestone:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class SeverityPeriod:
+class SeverityPeriod(Struct, frozen=True):
     severity: str
     start: datetime
     end: datetime
@@ -190,8 +189,7 @@ def severity_totals(periods: Sequence[SeverityPeriod]) -> dict[str, timedelta]:
     return totals
 
 
-@dataclass(frozen=True, slots=True)
-class PhaseResult:
+class PhaseResult(Struct, frozen=True):
     """A phase as it ran, against its target window."""
 
     clock: PhaseClock

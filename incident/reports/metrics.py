@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from itertools import repeat
 from statistics import fmean
+
+from msgspec import Struct
 
 from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
@@ -25,8 +26,7 @@ Moment = datetime | str
 """A reading's time: a datetime, or its stored text (read only when needed)."""
 
 
-@dataclass(frozen=True, slots=True)
-class MetricFigures:
+class MetricFigures(Struct, frozen=True):
     """One metric trigger's probe over the whole incident."""
 
     trigger: Trigger

@@ -15,8 +15,9 @@ a real booking, before closing.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from msgspec import Struct
 
 from incident.core.phase_clocks import (  # re-exported: the cadence stops there too
     RESOLVED_TEMPLATE as RESOLVED_TEMPLATE,
@@ -67,8 +68,7 @@ def meeting_window(state: IncidentState) -> tuple[datetime, datetime] | None:
     return resolved.replace(microsecond=0), resolved + LATEST
 
 
-@dataclass(frozen=True, slots=True)
-class BookingReminder:
+class BookingReminder(Struct, frozen=True):
     """Nothing is booked 24 h after resolution: say so, and by when to book."""
 
     due_at: datetime

@@ -11,8 +11,9 @@ events already in memory.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from incident.core.events import Event
 from incident.core.folding import Fold, Summarised
@@ -31,8 +32,7 @@ def tick_time(at: datetime | str) -> datetime:
     return at if isinstance(at, datetime) else datetime.fromisoformat(at)
 
 
-@dataclass(frozen=True, slots=True)
-class ReportRecord:
+class ReportRecord(Struct, frozen=True):
     state: IncidentState
     entries: list[Event]
     """Every event but the probe ticks, in order, the declaration first."""

@@ -12,8 +12,9 @@ than the threshold with no action recorded by a person is called out where it en
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
+
+from msgspec import Struct, field
 
 from incident.core.events import Event, Kind
 from incident.core.payloads import (
@@ -48,16 +49,14 @@ GAP_MARK = "⚠"
 DEFAULT_GAP = timedelta(minutes=5)
 
 
-@dataclass(frozen=True, slots=True)
-class Listed:
+class Listed(Struct, frozen=True):
     """An event listed on its own line; `checked` when its command step's check joins it."""
 
     event: Event
     checked: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Silence:
+class Silence(Struct, frozen=True):
     """A stretch with no action recorded by a person; `so_far` when it runs until now."""
 
     start: datetime
@@ -68,8 +67,7 @@ class Silence:
 Item = Listed | Silence
 
 
-@dataclass(slots=True)
-class Section:
+class Section(Struct):
     """What one phase (or the time after close) lists, and the probe ticks it counts."""
 
     items: list[Item] = field(default_factory=list)
@@ -174,8 +172,7 @@ def markdown_timeline(
     return timeline_from(ReportRecord.of(state, events), now, gap=gap, tz=tz)
 
 
-@dataclass(frozen=True, slots=True)
-class Walk:
+class Walk(Struct, frozen=True):
     """The timeline before it is written out: each phase's items, in record order."""
 
     ctx: ReportContext

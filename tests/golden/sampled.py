@@ -14,12 +14,13 @@ and the clock is frozen, so two builds write the same bytes.
 
 from __future__ import annotations
 
-import dataclasses
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
+
+import msgspec.structs
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -65,7 +66,7 @@ def _samples(tick: int, now: datetime, rolled_back: bool, rng: random.Random) ->
     if tick % 43 == 0:
         version_text += " \x7f\x9b31m été 🚀"  # DEL and C1 stay raw in the payload
     version = Sample("version", now - timedelta(milliseconds=250), Outcome.OK, 6.5, 200)
-    version = dataclasses.replace(version, text=version_text)
+    version = msgspec.structs.replace(version, text=version_text)
     if rolled_back:
         value: float = 0.004 + 0.001 * noise
     else:
@@ -89,7 +90,7 @@ def _samples(tick: int, now: datetime, rolled_back: bool, rng: random.Random) ->
 def sampled_record(db: Path) -> SampledRecord:
     """Write the incident to `db` (a new file) and read it back."""
     clock = ManualClock(SCENARIO_T0)
-    runbook = dataclasses.replace(bundled_runbook(), source="rollback.yaml")
+    runbook = msgspec.structs.replace(bundled_runbook(), source="rollback.yaml")
     log = SqliteEventLog.open(db)
     try:
         declaration = commands.declare(

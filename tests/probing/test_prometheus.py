@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from incident.core.payloads import sample_to_json
 from incident.core.samples import Outcome

@@ -171,7 +171,7 @@ def test_snapshot_written_as_yaml_loads_as_a_file(write: WriteFile) -> None:
 
 
 def _fields(runbook: Runbook) -> dict[str, object]:
-    return {name: getattr(runbook, name) for name in Runbook.__dataclass_fields__}
+    return {name: getattr(runbook, name) for name in Runbook.__struct_fields__}
 
 
 def test_data_is_plain_json() -> None:
@@ -221,7 +221,7 @@ def test_notify_section_round_trips(tmp_path: Path) -> None:
 
 
 def test_timed_send_rules_round_trip(tmp_path: Path) -> None:
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from runbooks import load_runbook, runbook_from_data, runbook_to_data
     from runbooks.model import Moment, MomentKind, SendMode, SendRule

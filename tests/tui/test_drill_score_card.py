@@ -3,9 +3,9 @@ here by another writer (a second terminal's `lastgood close`), with `score`'s li
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
+from msgspec.structs import replace
 from textual.widgets import Static
 
 from incident import commands

@@ -8,10 +8,10 @@ incident unopenable for good.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from msgspec.structs import replace
 from textual.app import App
 
 from incident import commands

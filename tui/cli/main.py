@@ -38,6 +38,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"lastgood {args.command}: interrupted", file=sys.stderr)
             return 130
     finally:
+        gc.unfreeze()  # what `dispatch` froze, for a caller that goes on (a test)
         if collecting:
             gc.enable()
 

@@ -11,10 +11,12 @@ import shlex
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from incident import commands
 from incident.app.drill import drill_declaration

@@ -8,9 +8,10 @@ moment in the URL's query string beside the query itself.
 from __future__ import annotations
 
 import os
-from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from msgspec.structs import replace
 
 from incident.app.impact import InstantQuery
 from incident.core.clock import SystemClock

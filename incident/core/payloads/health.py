@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 from incident.core.samples import Outcome, Sample
 
 
-@dataclass(frozen=True, slots=True)
-class TriggerChanged:
+class TriggerChanged(Struct, frozen=True):
     """A rollback trigger turned met or cleared, by a probe's verdict or a person."""
 
     KIND: ClassVar[Kind] = Kind.TRIGGER_CHANGED
@@ -43,8 +43,7 @@ class TriggerChanged:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ProbeSamples:
+class ProbeSamples(Struct, frozen=True):
     """One tick of probe samples."""
 
     KIND: ClassVar[Kind] = Kind.PROBE_SAMPLES
@@ -103,8 +102,7 @@ def _sample(data: Mapping[str, JSONValue], where: str) -> Sample:
     return sample
 
 
-@dataclass(frozen=True, slots=True)
-class BaselineCaptured:
+class BaselineCaptured(Struct, frozen=True):
     """A probe's healthy value: given by a person, or the median of its samples."""
 
     KIND: ClassVar[Kind] = Kind.BASELINE_CAPTURED

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 from runbooks.model import DeploymentPattern
 
 
-@dataclass(frozen=True, slots=True)
-class Declared:
+class Declared(Struct, frozen=True):
     """The first event: what was known, and the runbook as it was (a snapshot)."""
 
     KIND: ClassVar[Kind] = Kind.DECLARED
@@ -22,7 +22,7 @@ class Declared:
     commander: str
     runbook_id: str
     runbook_source: str
-    runbook: dict[str, JSONValue] = field(hash=False)
+    runbook: dict[str, JSONValue]
     """The runbook's data (`runbooks.runbook_to_data`), read back by the fold."""
     issue: str = ""
     eta_min: int | None = None
@@ -35,6 +35,10 @@ class Declared:
     drill: str = ""
     """The fault a rehearsal (`lastgood drill`) plays; "" for a real incident. Written
     only when set, so a real incident's declaration reads and hashes as before."""
+
+    def __hash__(self) -> int:
+        """Leaves out the runbook, a dict: compared, never hashed."""
+        return hash((self.title, self.severity, self.commander, self.runbook_id, self.started_at))
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {
@@ -86,8 +90,7 @@ class Declared:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class SeverityChanged:
+class SeverityChanged(Struct, frozen=True):
     """The incident's severity raised or lowered, with the one before."""
 
     KIND: ClassVar[Kind] = Kind.SEVERITY_CHANGED
@@ -106,8 +109,7 @@ class SeverityChanged:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class Closed:
+class Closed(Struct, frozen=True):
     """The incident closed: its clocks stop, and what was still open is kept."""
 
     KIND: ClassVar[Kind] = Kind.CLOSED

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 
 
-@dataclass(frozen=True, slots=True)
-class CommunicationSent:
+class CommunicationSent(Struct, frozen=True):
     """A message told to people, exactly as sent."""
 
     KIND: ClassVar[Kind] = Kind.COMMUNICATION_SENT
@@ -54,8 +54,7 @@ class CommunicationSent:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class CommunicationDeclined:
+class CommunicationDeclined(Struct, frozen=True):
     """A due message the coordinator chose not to send, and why."""
 
     KIND: ClassVar[Kind] = Kind.COMMUNICATION_DECLINED
@@ -84,8 +83,7 @@ class CommunicationDeclined:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class UpdateOverdue:
+class UpdateOverdue(Struct, frozen=True):
     """A stakeholder update that came due under the cadence without being sent."""
 
     KIND: ClassVar[Kind] = Kind.UPDATE_OVERDUE
@@ -109,8 +107,7 @@ class UpdateOverdue:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationQueued:
+class NotificationQueued(Struct, frozen=True):
     """A webhook delivery of a message put in the outbox."""
 
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_QUEUED
@@ -129,8 +126,7 @@ class NotificationQueued:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationDelivered:
+class NotificationDelivered(Struct, frozen=True):
     """A webhook delivery that the receiver accepted."""
 
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_DELIVERED
@@ -149,8 +145,7 @@ class NotificationDelivered:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationFailed:
+class NotificationFailed(Struct, frozen=True):
     """A delivery that failed for good (every retry spent)."""
 
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_FAILED
@@ -175,8 +170,7 @@ class NotificationFailed:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class NotificationRequeued:
+class NotificationRequeued(Struct, frozen=True):
     """A delivery that had failed for good, given to the outbox again."""
 
     KIND: ClassVar[Kind] = Kind.NOTIFICATION_REQUEUED

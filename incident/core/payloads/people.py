@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind
 from incident.core.payloads.base import Fields
 
 
-@dataclass(frozen=True, slots=True)
-class NoteAdded:
+class NoteAdded(Struct, frozen=True):
     """A note for the record and the timeline."""
 
     KIND: ClassVar[Kind] = Kind.NOTE_ADDED
@@ -30,8 +30,7 @@ class NoteAdded:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class RoleAssigned:
+class RoleAssigned(Struct, frozen=True):
     """Someone given a role of the runbook."""
 
     KIND: ClassVar[Kind] = Kind.ROLE_ASSIGNED
@@ -49,8 +48,7 @@ class RoleAssigned:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class CommanderHandedOff:
+class CommanderHandedOff(Struct, frozen=True):
     """Command of the incident handed from one person to another."""
 
     KIND: ClassVar[Kind] = Kind.COMMANDER_HANDED_OFF
@@ -70,8 +68,7 @@ class CommanderHandedOff:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class PageSent:
+class PageSent(Struct, frozen=True):
     """Someone or a team paged to join."""
 
     KIND: ClassVar[Kind] = Kind.PAGE_SENT

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 
 
-@dataclass(frozen=True, slots=True)
-class RcaNoted:
+class RcaNoted(Struct, frozen=True):
     """A piece of the preliminary root-cause analysis."""
 
     KIND: ClassVar[Kind] = Kind.RCA_NOTED
@@ -30,8 +30,7 @@ class RcaNoted:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ContributingFactorNoted:
+class ContributingFactorNoted(Struct, frozen=True):
     """Something that made the incident possible or worse, besides the root cause."""
 
     KIND: ClassVar[Kind] = Kind.CONTRIBUTING_FACTOR_NOTED
@@ -49,8 +48,7 @@ class ContributingFactorNoted:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItemAdded:
+class ActionItemAdded(Struct, frozen=True):
     """Follow-up work for after the incident, with its owner."""
 
     KIND: ClassVar[Kind] = Kind.ACTION_ITEM_ADDED
@@ -95,8 +93,7 @@ class ActionItemAdded:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ActionItemDone:
+class ActionItemDone(Struct, frozen=True):
     """An action item finished; `number` is its place in the record (1, 2...)."""
 
     KIND: ClassVar[Kind] = Kind.ACTION_ITEM_DONE
@@ -115,8 +112,7 @@ class ActionItemDone:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ImpactMeasured:
+class ImpactMeasured(Struct, frozen=True):
     """Requests failed and served over the impact window, as Prometheus counted them.
 
     The queries are stored as they were run (`sum(increase(SELECTOR[Ns]))` at the
@@ -160,8 +156,7 @@ class ImpactMeasured:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ReportStatusSet:
+class ReportStatusSet(Struct, frozen=True):
     """The post-mortem document's status (draft or reviewed), owner and reviewers.
 
     Each one states all three as they now stand; the latest holds.
@@ -189,8 +184,7 @@ class ReportStatusSet:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class LessonNoted:
+class LessonNoted(Struct, frozen=True):
     """A lesson for the post-mortem, sorted or not."""
 
     KIND: ClassVar[Kind] = Kind.LESSON_NOTED
@@ -210,8 +204,7 @@ class LessonNoted:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class PostmortemScheduled:
+class PostmortemScheduled(Struct, frozen=True):
     """A booking of the blameless post-mortem; booking again moves it."""
 
     KIND: ClassVar[Kind] = Kind.POSTMORTEM_SCHEDULED

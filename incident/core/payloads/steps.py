@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import ClassVar
+
+from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind
 from incident.core.payloads.base import Fields
 
 
-@dataclass(frozen=True, slots=True)
-class StepChecked:
+class StepChecked(Struct, frozen=True):
     """A step done, with what showed it."""
 
     KIND: ClassVar[Kind] = Kind.STEP_CHECKED
@@ -51,8 +51,7 @@ class StepChecked:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class StepSkipped:
+class StepSkipped(Struct, frozen=True):
     """A step passed over, and why."""
 
     KIND: ClassVar[Kind] = Kind.STEP_SKIPPED
@@ -71,8 +70,7 @@ class StepSkipped:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class StepReopened:
+class StepReopened(Struct, frozen=True):
     """A step done or skipped, opened again."""
 
     KIND: ClassVar[Kind] = Kind.STEP_REOPENED
@@ -90,8 +88,7 @@ class StepReopened:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ApprovalGranted:
+class ApprovalGranted(Struct, frozen=True):
     """The approval a step or a database tier waits for."""
 
     KIND: ClassVar[Kind] = Kind.APPROVAL_GRANTED
@@ -113,8 +110,7 @@ class ApprovalGranted:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class DatabaseTierChosen:
+class DatabaseTierChosen(Struct, frozen=True):
     """Which database rollback tier the team chose, knowing its data loss."""
 
     KIND: ClassVar[Kind] = Kind.DATABASE_TIER_CHOSEN
@@ -140,8 +136,7 @@ class DatabaseTierChosen:
         return decoded
 
 
-@dataclass(frozen=True, slots=True)
-class ChangesRead:
+class ChangesRead(Struct, frozen=True):
     """What the rollback undoes, read from the service's repository: the evidence the
     database tier is chosen on. Lines, not structure: it is read by people."""
 
@@ -198,8 +193,7 @@ class ChangesRead:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class CommandRan:
+class CommandRan(Struct, frozen=True):
     """A step's command run, with how it ended."""
 
     KIND: ClassVar[Kind] = Kind.COMMAND_RAN

@@ -19,9 +19,9 @@ import asyncio
 import concurrent.futures
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from msgspec import Struct, field
 from textual.message import Message
 from textual.message_pump import MessagePump
 
@@ -31,8 +31,7 @@ from incident.core.events import Event
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Outcome(Generic[T]):
+class Outcome(Struct, Generic[T], frozen=True):
     """How a job ended: its value, or the exception it raised."""
 
     value: T | None = None
