@@ -12,13 +12,13 @@ compares the stored text with the encoding it hashed, not only the decoded value
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Iterable
 from datetime import datetime
 
 from msgspec import Struct
 
+from incident.core.digest import sha256_hex
 from incident.core.errors import CommandError
 from incident.core.events import Event, JSONValue, NewEvent, Payload, format_timestamp
 from incident.core.ticks import ProbeTick
@@ -70,7 +70,7 @@ def text_hash(
         f'"mono_ns":{int(mono_ns)},"payload":{payload_text},'
         f'"prev":{json_string(prev_hash)},"seq":{int(seq)}}}'
     )
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return sha256_hex(body.encode("utf-8"))
 
 
 def json_string(text: str) -> str:

@@ -17,7 +17,6 @@ the declaration (as the fold builds it), and each step record names its step by 
 from __future__ import annotations
 
 import functools
-import hashlib
 import types
 import typing
 from collections.abc import Callable, Mapping
@@ -28,6 +27,7 @@ from typing import Any
 from msgspec import Struct
 from msgspec.structs import fields, replace
 
+from incident.core.digest import sha256_hex
 from incident.core.events import Event, JSONValue
 from incident.core.records import StepRecord
 from incident.core.state import IncidentState, new_state
@@ -272,7 +272,7 @@ def _shape(hint: Any, seen: set[type]) -> str:
 @functools.cache
 def layout() -> str:
     """A fingerprint of the shapes the codec writes: snapshots of another layout are not read."""
-    return hashlib.sha256(_shape(IncidentState, set()).encode()).hexdigest()[:16]
+    return sha256_hex(_shape(IncidentState, set()).encode())[:16]
 
 
 def encode_fields(state: IncidentState, names: typing.Iterable[str]) -> dict[str, JSONValue]:
