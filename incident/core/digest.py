@@ -11,6 +11,7 @@ still go to OpenSSL, loaded the first time one comes.
 from __future__ import annotations
 
 import importlib
+import sys
 from collections.abc import Callable
 from typing import Protocol
 
@@ -34,12 +35,20 @@ def _builtin() -> Callable[[bytes], _Hash] | None:
 
 
 _BUILTIN = _builtin()
+_openssl: Callable[[bytes], _Hash] | None = None
 
 
 def sha256_hex(data: bytes) -> str:
-    """The SHA-256 of `data`, in hex: the same digest whichever implementation runs."""
-    if _BUILTIN is not None and len(data) < LONG:
-        return _BUILTIN(data).hexdigest()
-    import hashlib  # loads OpenSSL: only once a long text comes
+    """The SHA-256 of `data`, in hex: the same digest whichever implementation runs.
 
-    return hashlib.sha256(data).hexdigest()
+    Once OpenSSL is loaded (here, or by anything else: an export, the network),
+    it hashes everything, being the faster at every length.
+    """
+    global _openssl
+    if _openssl is None:
+        if _BUILTIN is not None and len(data) < LONG and "hashlib" not in sys.modules:
+            return _BUILTIN(data).hexdigest()
+        import hashlib  # loads OpenSSL: only once a long text comes, or it is loaded
+
+        _openssl = hashlib.sha256
+    return _openssl(data).hexdigest()
