@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 from textual.widgets.option_list import Option
 
 from tests.tui.pilot_helpers import wait_until
-from tui.app.marked_list import MarkedOptionList
+from tui.app.marked_list import MARK, MarkedOptionList
 
 
 class ListApp(App[None]):
@@ -44,3 +45,29 @@ async def test_a_prompt_that_wraps_differently_moves_the_lines_below() -> None:
         await wait_until(pilot, lambda: "s0" in drawn_options(options))
         assert "[ ] step 1" not in options.render_line(1).text
         assert any("[ ] step 1" in options.render_line(y).text for y in range(2, 5))
+
+
+async def test_a_moved_highlight_and_a_replaced_prompt_draw_only_their_lines_again() -> None:
+    """The frame after a check draws the checked step's line and the two lines the mark
+    left and reached: Textual's OptionList drew every visible line (12 here)."""
+    app = ListApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        options = app.query_one(MarkedOptionList)
+        options.highlighted = 2
+        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = options.render_line
+
+        def recording(y: int) -> Strip:
+            drawn.append(y)
+            return render_line(y)
+
+        options.render_line = recording  # type: ignore[method-assign]
+        options.replace_option_prompt_at_index(2, Text("[x] step 2"))
+        options.highlighted = 3
+        await wait_until(pilot, lambda: bool(drawn))
+        await pilot.pause()
+        assert sorted(set(drawn)) == [2, 3]
+        assert "[x] step 2" in render_line(2).text and MARK not in render_line(2).text
+        assert render_line(3).text.startswith(MARK)

@@ -7,6 +7,7 @@ grey; the coordinator must still see which step, tier or incident a key acts on.
 from __future__ import annotations
 
 from rich.segment import Segment
+from textual.reactive import reactive
 from textual.strip import Strip
 from textual.visual import VisualType
 from textual.widgets import OptionList
@@ -17,7 +18,31 @@ GUTTER = len(MARK)
 
 
 class MarkedOptionList(OptionList):
-    """Options drawn after a two-cell gutter that holds the mark of the highlighted one."""
+    """Options drawn after a two-cell gutter that holds the mark of the highlighted one.
+
+    A change of highlight or of one option's prompt redraws that option's lines, not
+    the list: Textual's OptionList repainted all of it, so checking a step sent every
+    visible line of the checklist to the terminal again in the frame the key waits for.
+    """
+
+    highlighted: reactive[int | None] = reactive(None, repaint=False)
+    """As OptionList's; the lines of the options it leaves and reaches are redrawn."""
+
+    def _watch_highlighted(self, old: int | None, new: int | None) -> None:
+        """Runs before OptionList's own watcher, which scrolls to the new highlight."""
+        for index in {old, new}:
+            self._refresh_option(index)
+
+    def _refresh_option(self, index: int | None) -> None:
+        """Redraw the lines of the option at `index` (all of them if the map is stale)."""
+        if index is None or index >= self.option_count:
+            return
+        first = self._index_to_line.get(index)
+        height = self._heights.get(index)
+        if first is None or height is None:
+            self.refresh()
+        else:
+            self.refresh_lines(first, height)
 
     def _get_left_gutter_width(self) -> int:
         return GUTTER
@@ -36,15 +61,19 @@ class MarkedOptionList(OptionList):
         return Strip([gutter, *segments], strip.cell_length + GUTTER)
 
     def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
-        """Forget only this option's drawn lines. Textual's version forgets every
-        option's, so checking a step redrew each visible line of the checklist (29 at
-        120x40) in the frame the key is waiting for; the line map is rebuilt because
-        the new prompt may wrap differently."""
+        """Forget and redraw only this option's lines. Textual's version forgets every
+        option's, so checking a step drew each visible line of the checklist (29 at
+        120x40) again in the frame the key is waiting for; the line map is rebuilt
+        because the new prompt may wrap differently."""
         option = self.get_option_at_index(index)
         option._set_prompt(prompt)
         cache = self._option_render_cache
         drawn = cache.keys()  # an LRUCache: no iteration of its own
         for key in [key for key in drawn if key[0] is option]:
             cache.discard(key)
+        height = self._heights.get(index)
         self._line_cache.clear()
-        self.refresh()
+        if self._heights.get(index) == height:
+            self._refresh_option(index)
+        else:  # it wraps to another height: the options after it move
+            self.refresh()
