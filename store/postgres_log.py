@@ -33,6 +33,7 @@ from store.postgres_connection import PostgresDatabase, connect
 from store.postgres_schema import NOTIFY_CHANNEL, check_readable, upgrade
 from store.rows import (
     BadRow,
+    Decision,
     Row,
     check_rows,
     checked_batch,
@@ -161,16 +162,13 @@ class PostgresEventLog(PostgresDatabase):
         under the incident's lock, as `SqliteEventLog.append_decided`."""
         self._refuse_read_only(incident_id)
         rows: list[Row] = []
-        batch = list(proposal or ())
-        texts = checked_batch(incident_id, batch)
+        decision = Decision(incident_id, decide, proposal)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
             connection.execute(_LOCK, (incident_id,))
             fresh, report = self._read_verified(connection, incident_id, after)
             if not report.ok:
                 raise DamagedRecord(report)
-            if fresh or proposal is None:
-                batch = list(decide(fresh))
-                texts = checked_batch(incident_id, batch)
+            batch, texts = decision.batch(fresh)
             if batch:
                 rows = self._insert(connection, incident_id, batch, texts)
         return fresh, recorded(rows)

@@ -10,7 +10,7 @@ like any other.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from incident.core.chain import (
@@ -65,6 +65,30 @@ def checked_batch(incident_id: str, batch: Sequence[NewEvent]) -> list[str]:
             )
         texts.append(check_new_event(event))
     return texts
+
+
+class Decision:
+    """What an `append_decided` appends: the proposal, checked and encoded before the
+    lock, when nothing was appended since it was decided; else what `decide` says on
+    the events others appended meanwhile."""
+
+    def __init__(
+        self,
+        incident_id: str,
+        decide: Callable[[list[Event]], Sequence[NewEvent]],
+        proposal: Sequence[NewEvent] | None,
+    ) -> None:
+        self._incident_id = incident_id
+        self._decide = decide
+        self._proposal = None if proposal is None else list(proposal)
+        self._texts = checked_batch(incident_id, self._proposal or [])
+
+    def batch(self, fresh: list[Event]) -> tuple[list[NewEvent], list[str]]:
+        """The events to append after `fresh`, and their payload texts."""
+        if fresh or self._proposal is None:
+            batch = list(self._decide(fresh))
+            return batch, checked_batch(self._incident_id, batch)
+        return self._proposal, self._texts
 
 
 def hashed_rows(

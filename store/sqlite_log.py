@@ -33,6 +33,7 @@ from store.derived import has_snapshots, has_summaries, summary_rows
 from store.errors import StoreError
 from store.rows import (
     BadRow,
+    Decision,
     Row,
     check_rows,
     checked_batch,
@@ -148,15 +149,12 @@ class SqliteEventLog(SqliteFile):
         if self._read_only:
             raise StoreError(self._path, f"opened read-only; cannot append to {incident_id}")
         rows: list[Row] = []
-        batch = list(proposal or ())
-        texts = checked_batch(incident_id, batch)
+        decision = Decision(incident_id, decide, proposal)
         with self._writing(f"cannot append to incident {incident_id}") as connection:
             fresh, report = self._read_verified(connection, incident_id, after)
             if not report.ok:
                 raise DamagedRecord(report)
-            if fresh or proposal is None:
-                batch = list(decide(fresh))
-                texts = checked_batch(incident_id, batch)
+            batch, texts = decision.batch(fresh)
             if batch:
                 rows = self._insert(connection, incident_id, batch, texts)
         return fresh, recorded(rows)
