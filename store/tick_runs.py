@@ -20,11 +20,11 @@ its row, exactly as before; a run whose summaries do not read is given tick by t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from incident.core.events import Event
-from incident.core.tick_runs import TickRun, whole
+from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
 from store.rows import read_item
@@ -34,6 +34,7 @@ from store.summarised import (
     SAMPLED,
     Page,
     Rows,
+    all_served,
     paged,
     sampled_tick,
     served,
@@ -43,6 +44,8 @@ Item = Event | ProbeTick | SampledTick | TickRun
 Copied = Event | ProbeTick | TickRun
 """What the JSON export reads: no tick is known from its summary alone."""
 T = TypeVar("T", Item, Copied)
+Columns = tuple[tuple[Any, ...], ...]
+"""A page's tick rows as columns (`store.summarised.all_served`)."""
 Load = Callable[[int], Any]
 """Decodes one tick's samples from its row (`SampledTick.decode`)."""
 
@@ -134,14 +137,30 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     """Every row in order, as `scan` reads it, but the ticks its summaries serve in runs
     that carry their stored text; one query a page, the summaries joined."""
 
-    def run(rows: Rows, between: list[Event]) -> Iterator[Copied]:
-        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = zip(
-            *rows, strict=True
+    def run(
+        rows: Rows,
+        between: list[Event],
+        columns: Columns | None = None,
+        between_text: Sequence[tuple[str, str]] = (),
+    ) -> Iterator[Copied]:
+        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = (
+            columns or tuple(zip(*rows, strict=True))
         )
-        if whole(counts, readings):
+        joined = whole_text(counts, readings)
+        if joined is not None:
             stored = (mono_ns, actors, payloads, prevs)
             yield TickRun(
-                incident_id, seqs, ats, digests, counts, readings, load, stored, between=between
+                incident_id,
+                seqs,
+                ats,
+                digests,
+                counts,
+                readings,
+                load,
+                stored,
+                between=between,
+                between_text=between_text,
+                joined=joined,
             )
             return
         # A summary that does not read: each tick from its text, as `scan` reads it.
@@ -151,12 +170,15 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
     while True:
         rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
-        flags = served(rows, quoted)
-        unserved = (not ok and row[5] == TICK_KIND for row, ok in zip(rows, flags, strict=True))
-        if any(unserved):
-            yield from _tick_by_tick(rows, flags, run)  # a tick its summary does not serve
-        else:  # the usual page: the run of its ticks, the other events around and among them
-            yield from _one_run(rows, flags, run)
+        named = [row for row in rows if row[9] is not None]
+        columns = all_served(named)  # the usual page: every summarised tick checked at once
+        flags = served(rows, quoted) if columns is None else None
+        unsummarised = any(row[5] == TICK_KIND for row in rows if row[9] is None)
+        if unsummarised or (flags is not None and sum(flags) < len(named)):
+            # a tick its summary does not serve: read from its row, ending the run so far
+            yield from _tick_by_tick(rows, flags or served(rows, quoted), run)
+        else:  # the run of its ticks, the other events around and among them
+            yield from _one_run(rows, named, columns, run)
         if len(rows) < PAGE_ROWS:
             return
         last = rows[-1][1]
@@ -179,25 +201,27 @@ def _tick_by_tick(
 
 
 def _one_run(
-    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+    rows: Rows,
+    ticks: Rows,
+    columns: Columns | None,
+    run: Callable[[Rows, list[Event], Columns | None, list[tuple[str, str]]], Iterator[Copied]],
 ) -> Iterator[Copied]:
-    """A page whose every tick its summary serves: the events before its first tick,
-    one run (with the events between), the events after its last."""
-    ticks = [row for row, summarised in zip(rows, flags, strict=True) if summarised]
-    others = [
-        read_item(row[:9]) for row, summarised in zip(rows, flags, strict=True) if not summarised
-    ]
+    """A page whose every tick its summary serves (`ticks`, in `columns` if known): the
+    events before its first tick, one run (with the events between), the events after."""
+    others = [read_item(row[:9]) for row in rows if row[9] is None]
     if not ticks:
         yield from others
         return
     first, last = ticks[0][1], ticks[-1][1]
     between: list[Event] = []
-    for item in others:
+    texts: list[tuple[str, str]] = []
+    for row, item in zip((row for row in rows if row[9] is None), others, strict=True):
         if first < item.seq < last:
             assert isinstance(item, Event)  # not a tick: `read_item` decoded it
             between.append(item)
+            texts.append((row[2], row[6]))  # strings: `read_item` refuses a row without
     yield from (item for item in others if item.seq < first)
-    yield from run(ticks, between)
+    yield from run(ticks, between, columns, texts)
     yield from (item for item in others if item.seq > last)
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import repeat
 from typing import Final
 
 from incident.core.events import Event, Kind
@@ -38,13 +39,23 @@ _READINGS: dict[str, re.Pattern[str]] = {}
 def whole(counts: Sequence[int], readings: Sequence[str]) -> bool:
     """Whether each summary holds `count` samples, each a probe or probe, time and value
     (what `summary_samples` reads; anything else is left to the tick's own row)."""
-    held = [
-        text.count(ENTRY) + 1 if count else len(text)
-        for count, text in zip(counts, readings, strict=True)
-    ]
-    if held != list(counts):
-        return False
-    return _SHAPES.fullmatch(ENTRY.join(readings)) is not None
+    return whole_text(counts, readings) is not None
+
+
+def whole_text(counts: Sequence[int], readings: Sequence[str]) -> str | None:
+    """The summaries, each after an `ENTRY` (what `TickRun` reads its probes from), if
+    they are `whole`; else None."""
+    if 0 in counts:  # an empty summary holds no ENTRY, as a summary of one sample does
+        held = [
+            text.count(ENTRY) + 1 if count else len(text)
+            for count, text in zip(counts, readings, strict=True)
+        ]
+        if held != list(counts):
+            return None
+    elif list(map(str.count, readings, repeat(ENTRY))) != [count - 1 for count in counts]:
+        return None
+    text = ENTRY + ENTRY.join(readings)
+    return text if _SHAPES.fullmatch(text, 1) is not None else None
 
 
 class TickRun:
@@ -64,6 +75,7 @@ class TickRun:
         "actors",
         "ats",
         "between",
+        "between_text",
         "counts",
         "hashes",
         "incident_id",
@@ -87,6 +99,8 @@ class TickRun:
         stored: Stored = ((), (), (), ()),
         *,
         between: Sequence[Event] = (),
+        between_text: Sequence[tuple[str, str]] = (),
+        joined: str | None = None,
     ) -> None:
         self.incident_id = incident_id
         self.seqs = seqs
@@ -99,9 +113,12 @@ class TickRun:
         self.mono_ns, self.actors, self.payloads, self.prev_hashes = stored
         self.between = between
         """The events that are not ticks between the first tick and the last, in order."""
+        self.between_text = between_text
+        """For the JSON export, each of `between`'s time and payload as stored (if given)."""
         self._load = load
         self._made: dict[int, SampledTick | ProbeTick] = {}
-        self._text: str | None = None
+        self._text = joined
+        """Every summary, each after an `ENTRY` (`whole_text`), once made."""
 
     def __len__(self) -> int:
         return len(self.seqs)
