@@ -44,6 +44,10 @@ Item = Event | ProbeTick | SampledTick | TickRun
 Copied = Event | ProbeTick | TickRun
 """What the JSON export reads: no tick is known from its summary alone."""
 T = TypeVar("T", Item, Copied)
+Stored = tuple[str, str]
+"""An event's time and payload as stored, for the JSON export to copy (`TickRun.between_text`)."""
+MakeRun = Callable[[Rows, list[Event], Sequence[Stored]], Iterator[T]]
+"""Makes a run of tick rows, the events between them and those events' `Stored` text."""
 Columns = tuple[tuple[Any, ...], ...]
 """A page's tick rows as columns (`store.summarised.all_served`)."""
 Load = Callable[[int], Any]
@@ -63,28 +67,33 @@ class _Gathering:
     def __init__(self) -> None:
         self.rows: Rows = []
         self.between: list[Event] = []
+        self.texts: list[Stored] = []
+        """Each of `between`'s time and payload as stored."""
         self.after: list[Event] = []
         """Events after the last tick so far: between, if another tick follows."""
+        self.after_texts: list[Stored] = []
 
     def tick(self, row: tuple[Any, ...]) -> None:
         if self.after:
             self.between += self.after
-            self.after = []
+            self.texts += self.after_texts
+            self.after, self.after_texts = [], []
         self.rows.append(row)
 
-    def hold(self, item: Event | ProbeTick) -> bool:
-        """Keep an event read while a run is open; False (not kept) if none is."""
+    def hold(self, item: Event | ProbeTick, row: tuple[Any, ...]) -> bool:
+        """Keep an event read (from `row`) while a run is open; False (not kept) if none is."""
         if not self.rows or not isinstance(item, Event):
             return False
         self.after.append(item)
+        self.after_texts.append((row[2], row[6]))  # strings: `read_item` refuses a row without
         return True
 
-    def end(self, run: Callable[[Rows, list[Event]], Iterator[T]]) -> Iterator[T | Event]:
+    def end(self, run: MakeRun[T]) -> Iterator[T | Event]:
         """The run (`run` makes it of the rows and the events between), then the events after."""
         if self.rows:
-            yield from run(self.rows, self.between)
+            yield from run(self.rows, self.between, self.texts)
         yield from self.after
-        self.rows, self.between, self.after = [], [], []
+        self.rows, self.between, self.texts, self.after, self.after_texts = [], [], [], [], []
 
 
 def report_runs(
@@ -95,7 +104,7 @@ def report_runs(
 ) -> Iterator[Item]:
     """As `store.summarised.entries_and_ticks`, the summarised ticks in runs."""
 
-    def run(rows: Rows, between: list[Event]) -> Iterator[Item]:
+    def run(rows: Rows, between: list[Event], _: Sequence[Stored]) -> Iterator[Item]:
         seqs, ats, digests, counts, readings = zip(*rows, strict=True)
         if _typed(ats, counts, readings) and whole(counts, readings):
             yield TickRun(incident_id, seqs, ats, digests, counts, readings, load, between=between)
@@ -114,7 +123,7 @@ def report_runs(
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
             item = read_item(entry)
-            if not gathering.hold(item):
+            if not gathering.hold(item, entry):
                 yield item
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
@@ -140,8 +149,8 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     def run(
         rows: Rows,
         between: list[Event],
+        between_text: Sequence[Stored],
         columns: Columns | None = None,
-        between_text: Sequence[tuple[str, str]] = (),
     ) -> Iterator[Copied]:
         _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = (
             columns or tuple(zip(*rows, strict=True))
@@ -184,9 +193,7 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
         last = rows[-1][1]
 
 
-def _tick_by_tick(
-    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
-) -> Iterator[Copied]:
+def _tick_by_tick(rows: Rows, flags: list[bool], run: MakeRun[Copied]) -> Iterator[Copied]:
     """A page in order, its served ticks in runs that each unserved tick ends."""
     gathering = _Gathering()
     for row, summarised in zip(rows, flags, strict=True):
@@ -194,7 +201,7 @@ def _tick_by_tick(
             gathering.tick(row)
             continue
         item = read_item(row[:9])
-        if row[5] == TICK_KIND or not gathering.hold(item):
+        if row[5] == TICK_KIND or not gathering.hold(item, row):
             yield from gathering.end(run)
             yield item
     yield from gathering.end(run)
@@ -204,7 +211,7 @@ def _one_run(
     rows: Rows,
     ticks: Rows,
     columns: Columns | None,
-    run: Callable[[Rows, list[Event], Columns | None, list[tuple[str, str]]], Iterator[Copied]],
+    run: Callable[[Rows, list[Event], Sequence[Stored], Columns | None], Iterator[Copied]],
 ) -> Iterator[Copied]:
     """A page whose every tick its summary serves (`ticks`, in `columns` if known): the
     events before its first tick, one run (with the events between), the events after."""
@@ -214,14 +221,14 @@ def _one_run(
         return
     first, last = ticks[0][1], ticks[-1][1]
     between: list[Event] = []
-    texts: list[tuple[str, str]] = []
+    texts: list[Stored] = []
     for row, item in zip((row for row in rows if row[9] is None), others, strict=True):
         if first < item.seq < last:
             assert isinstance(item, Event)  # not a tick: `read_item` decoded it
             between.append(item)
             texts.append((row[2], row[6]))  # strings: `read_item` refuses a row without
     yield from (item for item in others if item.seq < first)
-    yield from run(ticks, between, columns, texts)
+    yield from run(ticks, between, texts, columns)
     yield from (item for item in others if item.seq > last)
 
 
