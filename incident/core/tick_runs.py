@@ -144,12 +144,37 @@ class TickRun:
         """Each probe sampled in the run, in the order it first appears, and its samples."""
         if not self.samples:
             return {}
+        if 0 not in self.counts:
+            counted = self._probes_counted()
+            if counted is not None:
+                return counted
         if 0 in self.counts:  # a tick without samples: its empty summary is no probe's
             text = ENTRY.join(t for c, t in zip(self.counts, self.readings, strict=True) if c)
         else:
             text = self._joined()[1:]
         each = _TIME_AND_VALUE.sub("", text).split(ENTRY)
         return {probe: each.count(probe) for probe in dict.fromkeys(each)}
+
+    def _probes_counted(self) -> dict[str, int] | None:
+        """`probes` found by counting, in C, each probe of the first and last ticks: a run
+        usually samples the same probes throughout. Each count is of whole entries (an
+        `ENTRY`, the probe, then a `FIELD`, another `ENTRY` or the end) and so at most
+        the probe's samples; if they add up to the run's samples there is no other
+        probe, else (another probe, or two bare entries of one probe in a row, which
+        one count does not see apart) None."""
+        text = self._joined()
+        ends = (self.readings[0] + ENTRY + self.readings[-1]).split(ENTRY)
+        first: dict[str, int] = {}
+        held: dict[str, int] = {}
+        for probe in dict.fromkeys(entry.partition(FIELD)[0] for entry in ends):
+            timed, bare = f"{ENTRY}{probe}{FIELD}", f"{ENTRY}{probe}{ENTRY}"
+            last = text.endswith(f"{ENTRY}{probe}")
+            held[probe] = text.count(timed) + text.count(bare) + last
+            found = [at for at in (text.find(timed), text.find(bare)) if at >= 0]
+            first[probe] = min(found) if found else len(text)
+        if sum(held.values()) != self.samples:
+            return None
+        return {probe: held[probe] for probe in sorted(held, key=first.__getitem__)}
 
     def readings_of(self, probe: str) -> list[tuple[str, str]]:
         """(time, value) of each OK numeric reading of `probe`, in order, as stored."""

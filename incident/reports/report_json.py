@@ -94,12 +94,14 @@ def _stored_texts(events: Sequence[Event], stored: Sequence[tuple[str, str]]) ->
     payloads = [payload for _, payload in stored]
     if _PAYLOAD([dict(event.payload) for event in events]) != f"[{','.join(payloads)}]":
         return [_event_text(event) for event in events]
+    strings = "".join([f"{e.actor}{e.hash}{e.kind}{e.prev_hash}" for e in events])
+    if not (strings.isprintable() and '"' not in strings and "\\" not in strings):
+        return [_event_text(event) for event in events]  # one to quote: `json_string` does
     return [
         (
-            f'{{"actor":{json_string(event.actor)},"at":"{at}",'
-            f'"hash":{json_string(event.hash)},"kind":{json_string(event.kind)},'
-            f'"mono_ns":{event.mono_ns},"payload":{payload},'
-            f'"prev_hash":{json_string(event.prev_hash)},"seq":{event.seq}}}'
+            f'{{"actor":"{event.actor}","at":"{at}","hash":"{event.hash}",'
+            f'"kind":"{event.kind}","mono_ns":{event.mono_ns},"payload":{payload},'
+            f'"prev_hash":"{event.prev_hash}","seq":{event.seq}}}'
         )
         if is_stored_at(at)
         else _event_text(event)
