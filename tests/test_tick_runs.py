@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import store.summarised
 import store.tick_runs
+from incident.core import tick_runs
 from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, reading, summary_samples
@@ -243,6 +244,13 @@ def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int
         assert [tick.seq for tick in held] == [
             seq for seq, one in enumerate(read, 1) for sample in one or () if sample[PROBE] == probe
         ]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(["\x1e", "\x1f", "a", "é", "\x1d", "\x9e", "\ud800"]), max_size=40))
+def test_a_runs_shape_is_checked_in_its_separators_as_the_pattern_checks_it(text: str) -> None:
+    joined = "\x1e" + text
+    assert tick_runs._shaped(joined) == (tick_runs._SHAPES.fullmatch(joined, 1) is not None)
 
 
 def test_a_summary_of_another_shape_is_not_a_whole_run() -> None:

@@ -19,6 +19,7 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from itertools import repeat
+from operator import sub
 from typing import Final
 
 from incident.core.events import Event, Kind
@@ -52,10 +53,24 @@ def whole_text(counts: Sequence[int], readings: Sequence[str]) -> str | None:
         ]
         if held != list(counts):
             return None
-    elif list(map(str.count, readings, repeat(ENTRY))) != [count - 1 for count in counts]:
+    elif list(map(str.count, readings, repeat(ENTRY))) != list(map(sub, counts, repeat(1))):
         return None
     text = ENTRY + ENTRY.join(readings)
-    return text if _SHAPES.fullmatch(text, 1) is not None else None
+    return text if _shaped(text) else None
+
+
+def _shaped(text: str) -> bool:
+    """`_SHAPES.fullmatch(text, 1)` for `text` starting with an `ENTRY`, in a few C calls:
+    each sample (what lies between two `ENTRY`s) holds no `FIELD` or two, so in the
+    text's separators alone every run of `FIELD`s has two. UTF-8 writes no other
+    character with the bytes of these two, so the separators are found in its bytes."""
+    skeleton = text.encode("utf-8", "surrogatepass").translate(None, _NOT_SEPARATORS)
+    return _THREE not in skeleton and _ONE not in skeleton and not skeleton.endswith(_ONE[:2])
+
+
+_NOT_SEPARATORS: Final = bytes(byte for byte in range(256) if chr(byte) not in (ENTRY, FIELD))
+_THREE: Final = (3 * FIELD).encode()
+_ONE: Final = (ENTRY + FIELD + ENTRY).encode()
 
 
 class TickRun:
