@@ -56,10 +56,12 @@ class JsonEvents:
     def _flush(self) -> None:
         if not self._pending:
             return
+        if self._started:
+            self._pending.insert(0, "")  # the comma after the events already written
         text = ",".join(self._pending)
         if not text.isascii() or "\x7f" in text:  # C1 is not ASCII; most records are
             text = escape_raw_controls(text)
-        self._write("," + text if self._started else text)
+        self._write(text)
         self._started = True
         self._pending.clear()
 
