@@ -140,7 +140,7 @@ def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | Non
     return [row[9] is not None and row[1] in good for row in rows]
 
 
-def all_served(named: Rows) -> tuple[tuple[Any, ...], ...] | None:
+def all_served(incident_id: str, named: Rows) -> tuple[tuple[Any, ...], ...] | None:
     """The columns of a page's rows that have a summary joined, if each row's text still
     hashes to its stored hash: the usual page, checked column-wise (its hashes compared
     as one list) and handed on as columns; None: leave it to `served`, row by row.
@@ -151,10 +151,10 @@ def all_served(named: Rows) -> tuple[tuple[Any, ...], ...] | None:
     if not named:
         return None
     columns = tuple(zip(*named, strict=True))
-    incidents, seqs, ats, mono_ns, actors, _, payloads, prevs, digests = columns[:9]
-    if len(set(incidents)) != 1 or len(set(actors)) != 1:
+    _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests = columns[:9]
+    if len(set(actors)) != 1:
         return None
-    names = _quote(incidents[0], actors[0])
+    names = _quote(incident_id, actors[0])
     if names is None or not _plain_column_types(columns):
         return None
     who, incident = names

@@ -53,9 +53,10 @@ Columns = tuple[tuple[Any, ...], ...]
 Load = Callable[[int], Any]
 """Decodes one tick's samples from its row (`SampledTick.decode`)."""
 
-_EXPORT = (
-    "SELECT e.incident_id, e.seq, e.at, e.mono_ns, e.actor, e.kind, e.payload, e.prev_hash, "
-    "e.hash, t.samples, t.readings FROM events AS e LEFT JOIN tick_samples AS t "
+_EXPORT = (  # no incident id (the query's own) and no kind for a summarised tick: see `_full`
+    "SELECT NULL, e.seq, e.at, e.mono_ns, e.actor, CASE WHEN t.samples IS NULL THEN e.kind END, "
+    "e.payload, e.prev_hash, e.hash, t.samples, t.readings FROM events AS e "
+    "LEFT JOIN tick_samples AS t "
     "ON t.incident_id = e.incident_id AND t.seq = e.seq AND t.hash = e.hash "
     f"AND e.kind = '{TICK_KIND}' WHERE e.incident_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"
 )
@@ -173,24 +174,36 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
             )
             return
         # A summary that does not read: each tick from its text, as `scan` reads it.
-        yield from sorted([*between, *(read_item(row[:9]) for row in rows)], key=_seq)
+        ticks = (read_item(_full(incident_id, row)[:9]) for row in rows)
+        yield from sorted([*between, *ticks], key=_seq)
 
     last = 0
     quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
     while True:
         rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
         named = [row for row in rows if row[9] is not None]
-        columns = all_served(named)  # the usual page: every summarised tick checked at once
-        flags = served(rows, quoted) if columns is None else None
         unsummarised = any(row[5] == TICK_KIND for row in rows if row[9] is None)
-        if unsummarised or (flags is not None and sum(flags) < len(named)):
-            # a tick its summary does not serve: read from its row, ending the run so far
-            yield from _tick_by_tick(rows, flags or served(rows, quoted), run)
-        else:  # the run of its ticks, the other events around and among them
-            yield from _one_run(rows, named, columns, run)
+        columns = None if unsummarised else all_served(incident_id, named)
+        if columns is not None:  # the usual page: every tick summarised and checked at once
+            yield from _one_run(incident_id, rows, named, columns, run)
+        else:  # checked row by row (`served`), each row whole
+            whole_rows = [_full(incident_id, row) for row in rows]
+            flags = served(whole_rows, quoted)
+            named = [row for row in whole_rows if row[9] is not None]
+            if unsummarised or sum(flags) < len(named):
+                # a tick its summary does not serve: read from its row, ending the run so far
+                yield from _tick_by_tick(whole_rows, flags, run)
+            else:
+                yield from _one_run(incident_id, whole_rows, named, None, run)
         if len(rows) < PAGE_ROWS:
             return
         last = rows[-1][1]
+
+
+def _full(incident_id: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An `_EXPORT` row with the columns the query leaves out: the incident's id, and the
+    kind of a tick with a summary joined (the join names only ticks)."""
+    return (incident_id, *row[1:5], TICK_KIND if row[9] is not None else row[5], *row[6:])
 
 
 def _tick_by_tick(rows: Rows, flags: list[bool], run: MakeRun[Copied]) -> Iterator[Copied]:
@@ -208,6 +221,7 @@ def _tick_by_tick(rows: Rows, flags: list[bool], run: MakeRun[Copied]) -> Iterat
 
 
 def _one_run(
+    incident_id: str,
     rows: Rows,
     ticks: Rows,
     columns: Columns | None,
@@ -215,7 +229,7 @@ def _one_run(
 ) -> Iterator[Copied]:
     """A page whose every tick its summary serves (`ticks`, in `columns` if known): the
     events before its first tick, one run (with the events between), the events after."""
-    others = [read_item(row[:9]) for row in rows if row[9] is None]
+    others = [read_item((incident_id, *row[1:9])) for row in rows if row[9] is None]
     if not ticks:
         yield from others
         return

@@ -298,7 +298,8 @@ def test_a_pages_hashes_checked_at_once_are_those_checked_one_by_one(
     sampled: SampledRecord,
 ) -> None:
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        rows = log._query(store.tick_runs._EXPORT, (sampled.incident_id, 0, 10**6))
+        stored = log._query(store.tick_runs._EXPORT, (sampled.incident_id, 0, 10**6))
+    rows = [store.tick_runs._full(sampled.incident_id, row) for row in stored]
     edited = [list(row) for row in rows]
     named = [i for i, row in enumerate(rows) if row[9] is not None]
     edited[named[5]][6] = edited[named[5]][6].replace("1", "2", 1)  # no longer hashes
