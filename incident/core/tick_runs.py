@@ -171,21 +171,25 @@ class TickRun:
         return {probe: each.count(probe) for probe in dict.fromkeys(each)}
 
     def _probes_counted(self) -> dict[str, int] | None:
-        """`probes` found by counting, in C, each probe of the first and last ticks: a run
-        usually samples the same probes throughout. Each count is of whole entries (an
-        `ENTRY`, the probe, then a `FIELD`, another `ENTRY` or the end) and so at most
-        the probe's samples; if they add up to the run's samples there is no other
-        probe, else (another probe, or two bare entries of one probe in a row, which
-        one count does not see apart) None."""
+        """`probes` found by counting, in C, the entries of each probe of the first and
+        last ticks in the forms they have there (`ENTRY`, the probe, then a `FIELD`; or
+        then another `ENTRY` or the end): a run usually samples the same probes the
+        same way throughout. Each count is of whole entries of that probe, so if they
+        add up to the run's samples every entry is counted; else (another probe, another
+        form, or two bare entries of one probe in a row, which one count does not see
+        apart) None."""
         text = self._joined()
-        ends = (self.readings[0] + ENTRY + self.readings[-1]).split(ENTRY)
+        forms: dict[str, set[str]] = {}
+        for entry in (self.readings[0] + ENTRY + self.readings[-1]).split(ENTRY):
+            probe, timed, _ = entry.partition(FIELD)
+            forms.setdefault(probe, set()).add(timed or ENTRY)
         first: dict[str, int] = {}
         held: dict[str, int] = {}
-        for probe in dict.fromkeys(entry.partition(FIELD)[0] for entry in ends):
-            timed, bare = f"{ENTRY}{probe}{FIELD}", f"{ENTRY}{probe}{ENTRY}"
-            last = text.endswith(f"{ENTRY}{probe}")
-            held[probe] = text.count(timed) + text.count(bare) + last
-            found = [at for at in (text.find(timed), text.find(bare)) if at >= 0]
+        for probe, ends in forms.items():
+            needles = [f"{ENTRY}{probe}{end}" for end in ends]
+            last = ENTRY in ends and text.endswith(f"{ENTRY}{probe}")
+            held[probe] = sum(map(text.count, needles)) + last
+            found = [at for at in map(text.find, needles) if at >= 0]
             first[probe] = min(found) if found else len(text)
         if sum(held.values()) != self.samples:
             return None
