@@ -20,11 +20,11 @@ its row, exactly as before; a run whose summaries do not read is given tick by t
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
 from incident.core.events import Event
-from incident.core.tick_runs import TickRun, whole
+from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
 from store.rows import read_item
@@ -34,6 +34,7 @@ from store.summarised import (
     SAMPLED,
     Page,
     Rows,
+    all_served,
     paged,
     sampled_tick,
     served,
@@ -43,12 +44,19 @@ Item = Event | ProbeTick | SampledTick | TickRun
 Copied = Event | ProbeTick | TickRun
 """What the JSON export reads: no tick is known from its summary alone."""
 T = TypeVar("T", Item, Copied)
+Stored = tuple[str, str]
+"""An event's time and payload as stored, for the JSON export to copy (`TickRun.between_text`)."""
+MakeRun = Callable[[Rows, list[Event], Sequence[Stored]], Iterator[T]]
+"""Makes a run of tick rows, the events between them and those events' `Stored` text."""
+Columns = tuple[tuple[Any, ...], ...]
+"""A page's tick rows as columns (`store.summarised.all_served`)."""
 Load = Callable[[int], Any]
 """Decodes one tick's samples from its row (`SampledTick.decode`)."""
 
-_EXPORT = (
-    "SELECT e.incident_id, e.seq, e.at, e.mono_ns, e.actor, e.kind, e.payload, e.prev_hash, "
-    "e.hash, t.samples, t.readings FROM events AS e LEFT JOIN tick_samples AS t "
+_EXPORT = (  # no incident id (the query's own) and no kind for a summarised tick: see `_full`
+    "SELECT NULL, e.seq, e.at, e.mono_ns, e.actor, CASE WHEN t.samples IS NULL THEN e.kind END, "
+    "e.payload, e.prev_hash, e.hash, t.samples, t.readings FROM events AS e "
+    "LEFT JOIN tick_samples AS t "
     "ON t.incident_id = e.incident_id AND t.seq = e.seq AND t.hash = e.hash "
     f"AND e.kind = '{TICK_KIND}' WHERE e.incident_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"
 )
@@ -60,28 +68,33 @@ class _Gathering:
     def __init__(self) -> None:
         self.rows: Rows = []
         self.between: list[Event] = []
+        self.texts: list[Stored] = []
+        """Each of `between`'s time and payload as stored."""
         self.after: list[Event] = []
         """Events after the last tick so far: between, if another tick follows."""
+        self.after_texts: list[Stored] = []
 
     def tick(self, row: tuple[Any, ...]) -> None:
         if self.after:
             self.between += self.after
-            self.after = []
+            self.texts += self.after_texts
+            self.after, self.after_texts = [], []
         self.rows.append(row)
 
-    def hold(self, item: Event | ProbeTick) -> bool:
-        """Keep an event read while a run is open; False (not kept) if none is."""
+    def hold(self, item: Event | ProbeTick, row: tuple[Any, ...]) -> bool:
+        """Keep an event read (from `row`) while a run is open; False (not kept) if none is."""
         if not self.rows or not isinstance(item, Event):
             return False
         self.after.append(item)
+        self.after_texts.append((row[2], row[6]))  # strings: `read_item` refuses a row without
         return True
 
-    def end(self, run: Callable[[Rows, list[Event]], Iterator[T]]) -> Iterator[T | Event]:
+    def end(self, run: MakeRun[T]) -> Iterator[T | Event]:
         """The run (`run` makes it of the rows and the events between), then the events after."""
         if self.rows:
-            yield from run(self.rows, self.between)
+            yield from run(self.rows, self.between, self.texts)
         yield from self.after
-        self.rows, self.between, self.after = [], [], []
+        self.rows, self.between, self.texts, self.after, self.after_texts = [], [], [], [], []
 
 
 def report_runs(
@@ -92,7 +105,7 @@ def report_runs(
 ) -> Iterator[Item]:
     """As `store.summarised.entries_and_ticks`, the summarised ticks in runs."""
 
-    def run(rows: Rows, between: list[Event]) -> Iterator[Item]:
+    def run(rows: Rows, between: list[Event], _: Sequence[Stored]) -> Iterator[Item]:
         seqs, ats, digests, counts, readings = zip(*rows, strict=True)
         if _typed(ats, counts, readings) and whole(counts, readings):
             yield TickRun(incident_id, seqs, ats, digests, counts, readings, load, between=between)
@@ -111,7 +124,7 @@ def report_runs(
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
             item = read_item(entry)
-            if not gathering.hold(item):
+            if not gathering.hold(item, entry):
                 yield item
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
@@ -134,37 +147,66 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
     """Every row in order, as `scan` reads it, but the ticks its summaries serve in runs
     that carry their stored text; one query a page, the summaries joined."""
 
-    def run(rows: Rows, between: list[Event]) -> Iterator[Copied]:
-        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = zip(
-            *rows, strict=True
+    def run(
+        rows: Rows,
+        between: list[Event],
+        between_text: Sequence[Stored],
+        columns: Columns | None = None,
+    ) -> Iterator[Copied]:
+        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = (
+            columns or tuple(zip(*rows, strict=True))
         )
-        if whole(counts, readings):
+        joined = whole_text(counts, readings)
+        if joined is not None:
             stored = (mono_ns, actors, payloads, prevs)
             yield TickRun(
-                incident_id, seqs, ats, digests, counts, readings, load, stored, between=between
+                incident_id,
+                seqs,
+                ats,
+                digests,
+                counts,
+                readings,
+                load,
+                stored,
+                between=between,
+                between_text=between_text,
+                joined=joined,
             )
             return
         # A summary that does not read: each tick from its text, as `scan` reads it.
-        yield from sorted([*between, *(read_item(row[:9]) for row in rows)], key=_seq)
+        ticks = (read_item(_full(incident_id, row)[:9]) for row in rows)
+        yield from sorted([*between, *ticks], key=_seq)
 
     last = 0
     quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
     while True:
         rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
-        flags = served(rows, quoted)
-        unserved = (not ok and row[5] == TICK_KIND for row, ok in zip(rows, flags, strict=True))
-        if any(unserved):
-            yield from _tick_by_tick(rows, flags, run)  # a tick its summary does not serve
-        else:  # the usual page: the run of its ticks, the other events around and among them
-            yield from _one_run(rows, flags, run)
+        named = [row for row in rows if row[9] is not None]
+        unsummarised = any(row[5] == TICK_KIND for row in rows if row[9] is None)
+        columns = None if unsummarised else all_served(incident_id, named)
+        if columns is not None:  # the usual page: every tick summarised and checked at once
+            yield from _one_run(incident_id, rows, named, columns, run)
+        else:  # checked row by row (`served`), each row whole
+            whole_rows = [_full(incident_id, row) for row in rows]
+            flags = served(whole_rows, quoted)
+            named = [row for row in whole_rows if row[9] is not None]
+            if unsummarised or sum(flags) < len(named):
+                # a tick its summary does not serve: read from its row, ending the run so far
+                yield from _tick_by_tick(whole_rows, flags, run)
+            else:
+                yield from _one_run(incident_id, whole_rows, named, None, run)
         if len(rows) < PAGE_ROWS:
             return
         last = rows[-1][1]
 
 
-def _tick_by_tick(
-    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
-) -> Iterator[Copied]:
+def _full(incident_id: str, row: tuple[Any, ...]) -> tuple[Any, ...]:
+    """An `_EXPORT` row with the columns the query leaves out: the incident's id, and the
+    kind of a tick with a summary joined (the join names only ticks)."""
+    return (incident_id, *row[1:5], TICK_KIND if row[9] is not None else row[5], *row[6:])
+
+
+def _tick_by_tick(rows: Rows, flags: list[bool], run: MakeRun[Copied]) -> Iterator[Copied]:
     """A page in order, its served ticks in runs that each unserved tick ends."""
     gathering = _Gathering()
     for row, summarised in zip(rows, flags, strict=True):
@@ -172,32 +214,35 @@ def _tick_by_tick(
             gathering.tick(row)
             continue
         item = read_item(row[:9])
-        if row[5] == TICK_KIND or not gathering.hold(item):
+        if row[5] == TICK_KIND or not gathering.hold(item, row):
             yield from gathering.end(run)
             yield item
     yield from gathering.end(run)
 
 
 def _one_run(
-    rows: Rows, flags: list[bool], run: Callable[[Rows, list[Event]], Iterator[Copied]]
+    incident_id: str,
+    rows: Rows,
+    ticks: Rows,
+    columns: Columns | None,
+    run: Callable[[Rows, list[Event], Sequence[Stored], Columns | None], Iterator[Copied]],
 ) -> Iterator[Copied]:
-    """A page whose every tick its summary serves: the events before its first tick,
-    one run (with the events between), the events after its last."""
-    ticks = [row for row, summarised in zip(rows, flags, strict=True) if summarised]
-    others = [
-        read_item(row[:9]) for row, summarised in zip(rows, flags, strict=True) if not summarised
-    ]
+    """A page whose every tick its summary serves (`ticks`, in `columns` if known): the
+    events before its first tick, one run (with the events between), the events after."""
+    others = [read_item((incident_id, *row[1:9])) for row in rows if row[9] is None]
     if not ticks:
         yield from others
         return
     first, last = ticks[0][1], ticks[-1][1]
     between: list[Event] = []
-    for item in others:
+    texts: list[Stored] = []
+    for row, item in zip((row for row in rows if row[9] is None), others, strict=True):
         if first < item.seq < last:
             assert isinstance(item, Event)  # not a tick: `read_item` decoded it
             between.append(item)
+            texts.append((row[2], row[6]))  # strings: `read_item` refuses a row without
     yield from (item for item in others if item.seq < first)
-    yield from run(ticks, between)
+    yield from run(ticks, between, texts, columns)
     yield from (item for item in others if item.seq > last)
 
 

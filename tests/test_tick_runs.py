@@ -20,9 +20,11 @@ from hypothesis import strategies as st
 
 import store.summarised
 import store.tick_runs
+from incident.core import tick_runs
 from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, reading, summary_samples
+from incident.reports import report_json
 from incident.reports.metrics import OPERATORS, MetricTally
 from incident.reports.record import ReportRecord, read_record
 from incident.reports.report import json_export_streamed, markdown_report_from
@@ -141,6 +143,61 @@ def test_a_tick_whose_text_no_longer_hashes_is_copied_from_its_row(
     assert by_run == scanned and edited in by_run
 
 
+def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
+    sampled: SampledRecord, tmp_path: Path
+) -> None:
+    """The events between a run's ticks are written from their stored time and payload
+    when those are what the export would write of them; an event whose text was edited
+    into another spelling of the same values (a space, a time with an offset, its hash
+    left alone) is written as the export always wrote it, from what it decodes to."""
+    db = tmp_path / "respelled.db"
+    with sqlite3.connect(sampled.db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(sampled.db, db)
+    with SqliteEventLog.open(db, read_only=True) as log:
+        runs = [item for item in log.export_items(sampled.incident_id) if isinstance(item, TickRun)]
+    among = [event for run in runs for event in run.between]
+    spaced, offset = among[len(among) // 3], among[2 * len(among) // 3]
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        drop_triggers(conn)
+        payload = conn.execute("SELECT payload FROM events WHERE seq = ?", (spaced.seq,))
+        respelled = payload.fetchone()[0].replace('":', '": ', 1)
+        conn.execute("UPDATE events SET payload = ? WHERE seq = ?", (respelled, spaced.seq))
+        at = conn.execute("SELECT at FROM events WHERE seq = ?", (offset.seq,)).fetchone()[0]
+        conn.execute(
+            "UPDATE events SET at = ? WHERE seq = ?", (at.replace("Z", "+00:00"), offset.seq)
+        )
+    finally:
+        conn.close()
+    with SqliteEventLog.open(db, read_only=True) as log:
+        items = list(log.export_items(sampled.incident_id))
+        by_run = _json(log.export_items(sampled.incident_id), sampled)
+        scanned = _json(log.scan(sampled.incident_id), sampled)
+    still_among = {
+        event.seq for item in items if isinstance(item, TickRun) for event in item.between
+    }
+    assert {spaced.seq, offset.seq} <= still_among  # read with the run, not apart from it
+    assert by_run == scanned
+    assert respelled not in by_run and at.replace("Z", "+00:00") not in by_run
+    assert f'"at":"{at}"' in by_run
+
+
+def test_the_events_among_ticks_are_not_encoded_again(
+    sampled: SampledRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In a record as written, only the events outside runs are encoded from their payload."""
+    encoded: list[int] = []
+    encode = report_json._event_text
+    monkeypatch.setattr(report_json, "_event_text", lambda e: encoded.append(e.seq) or encode(e))
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        items = list(log.export_items(sampled.incident_id))
+        _json(items, sampled)
+    among = [event.seq for item in items if isinstance(item, TickRun) for event in item.between]
+    outside = [item.seq for item in items if isinstance(item, Event)]
+    assert among and sorted(encoded) == outside
+
+
 # --- a run's summaries read by patterns, against `summary_samples` --------------------
 
 PROBES = st.sampled_from(["health", "error-rate", "a.b*c", "(x)", "", "v+1", "error"])
@@ -189,6 +246,13 @@ def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int
         ]
 
 
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.sampled_from(["\x1e", "\x1f", "a", "é", "\x1d", "\x9e", "\ud800"]), max_size=40))
+def test_a_runs_shape_is_checked_in_its_separators_as_the_pattern_checks_it(text: str) -> None:
+    joined = "\x1e" + text
+    assert tick_runs._shaped(joined) == (tick_runs._SHAPES.fullmatch(joined, 1) is not None)
+
+
 def test_a_summary_of_another_shape_is_not_a_whole_run() -> None:
     assert not whole([1], ["health\x1f2026-11-28T09:00:00.000Z"])  # a time and no value
     assert not whole([2], ["health"])  # fewer samples than it says
@@ -234,7 +298,8 @@ def test_a_pages_hashes_checked_at_once_are_those_checked_one_by_one(
     sampled: SampledRecord,
 ) -> None:
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        rows = log._query(store.tick_runs._EXPORT, (sampled.incident_id, 0, 10**6))
+        stored = log._query(store.tick_runs._EXPORT, (sampled.incident_id, 0, 10**6))
+    rows = [store.tick_runs._full(sampled.incident_id, row) for row in stored]
     edited = [list(row) for row in rows]
     named = [i for i, row in enumerate(rows) if row[9] is not None]
     edited[named[5]][6] = edited[named[5]][6].replace("1", "2", 1)  # no longer hashes

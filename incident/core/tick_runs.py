@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from itertools import repeat
+from operator import sub
 from typing import Final
 
 from incident.core.events import Event, Kind
@@ -38,13 +40,37 @@ _READINGS: dict[str, re.Pattern[str]] = {}
 def whole(counts: Sequence[int], readings: Sequence[str]) -> bool:
     """Whether each summary holds `count` samples, each a probe or probe, time and value
     (what `summary_samples` reads; anything else is left to the tick's own row)."""
-    held = [
-        text.count(ENTRY) + 1 if count else len(text)
-        for count, text in zip(counts, readings, strict=True)
-    ]
-    if held != list(counts):
-        return False
-    return _SHAPES.fullmatch(ENTRY.join(readings)) is not None
+    return whole_text(counts, readings) is not None
+
+
+def whole_text(counts: Sequence[int], readings: Sequence[str]) -> str | None:
+    """The summaries, each after an `ENTRY` (what `TickRun` reads its probes from), if
+    they are `whole`; else None."""
+    if 0 in counts:  # an empty summary holds no ENTRY, as a summary of one sample does
+        held = [
+            text.count(ENTRY) + 1 if count else len(text)
+            for count, text in zip(counts, readings, strict=True)
+        ]
+        if held != list(counts):
+            return None
+    elif list(map(str.count, readings, repeat(ENTRY))) != list(map(sub, counts, repeat(1))):
+        return None
+    text = ENTRY + ENTRY.join(readings)
+    return text if _shaped(text) else None
+
+
+def _shaped(text: str) -> bool:
+    """`_SHAPES.fullmatch(text, 1)` for `text` starting with an `ENTRY`, in a few C calls:
+    each sample (what lies between two `ENTRY`s) holds no `FIELD` or two, so in the
+    text's separators alone every run of `FIELD`s has two. UTF-8 writes no other
+    character with the bytes of these two, so the separators are found in its bytes."""
+    skeleton = text.encode("utf-8", "surrogatepass").translate(None, _NOT_SEPARATORS)
+    return _THREE not in skeleton and _ONE not in skeleton and not skeleton.endswith(_ONE[:2])
+
+
+_NOT_SEPARATORS: Final = bytes(byte for byte in range(256) if chr(byte) not in (ENTRY, FIELD))
+_THREE: Final = (3 * FIELD).encode()
+_ONE: Final = (ENTRY + FIELD + ENTRY).encode()
 
 
 class TickRun:
@@ -64,6 +90,7 @@ class TickRun:
         "actors",
         "ats",
         "between",
+        "between_text",
         "counts",
         "hashes",
         "incident_id",
@@ -87,6 +114,8 @@ class TickRun:
         stored: Stored = ((), (), (), ()),
         *,
         between: Sequence[Event] = (),
+        between_text: Sequence[tuple[str, str]] = (),
+        joined: str | None = None,
     ) -> None:
         self.incident_id = incident_id
         self.seqs = seqs
@@ -99,9 +128,12 @@ class TickRun:
         self.mono_ns, self.actors, self.payloads, self.prev_hashes = stored
         self.between = between
         """The events that are not ticks between the first tick and the last, in order."""
+        self.between_text = between_text
+        """For the JSON export, each of `between`'s time and payload as stored (if given)."""
         self._load = load
         self._made: dict[int, SampledTick | ProbeTick] = {}
-        self._text: str | None = None
+        self._text = joined
+        """Every summary, each after an `ENTRY` (`whole_text`), once made."""
 
     def __len__(self) -> int:
         return len(self.seqs)
@@ -127,12 +159,41 @@ class TickRun:
         """Each probe sampled in the run, in the order it first appears, and its samples."""
         if not self.samples:
             return {}
+        if 0 not in self.counts:
+            counted = self._probes_counted()
+            if counted is not None:
+                return counted
         if 0 in self.counts:  # a tick without samples: its empty summary is no probe's
             text = ENTRY.join(t for c, t in zip(self.counts, self.readings, strict=True) if c)
         else:
             text = self._joined()[1:]
         each = _TIME_AND_VALUE.sub("", text).split(ENTRY)
         return {probe: each.count(probe) for probe in dict.fromkeys(each)}
+
+    def _probes_counted(self) -> dict[str, int] | None:
+        """`probes` found by counting, in C, the entries of each probe of the first and
+        last ticks in the forms they have there (`ENTRY`, the probe, then a `FIELD`; or
+        then another `ENTRY` or the end): a run usually samples the same probes the
+        same way throughout. Each count is of whole entries of that probe, so if they
+        add up to the run's samples every entry is counted; else (another probe, another
+        form, or two bare entries of one probe in a row, which one count does not see
+        apart) None."""
+        text = self._joined()
+        forms: dict[str, set[str]] = {}
+        for entry in (self.readings[0] + ENTRY + self.readings[-1]).split(ENTRY):
+            probe, timed, _ = entry.partition(FIELD)
+            forms.setdefault(probe, set()).add(timed or ENTRY)
+        first: dict[str, int] = {}
+        held: dict[str, int] = {}
+        for probe, ends in forms.items():
+            needles = [f"{ENTRY}{probe}{end}" for end in ends]
+            last = ENTRY in ends and text.endswith(f"{ENTRY}{probe}")
+            held[probe] = sum(map(text.count, needles)) + last
+            found = [at for at in map(text.find, needles) if at >= 0]
+            first[probe] = min(found) if found else len(text)
+        if sum(held.values()) != self.samples:
+            return None
+        return {probe: held[probe] for probe in sorted(held, key=first.__getitem__)}
 
     def readings_of(self, probe: str) -> list[tuple[str, str]]:
         """(time, value) of each OK numeric reading of `probe`, in order, as stored."""
