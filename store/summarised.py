@@ -15,11 +15,11 @@ Two readers, each given the log's rows a page at a time:
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from incident.core.chain import json_string
+from incident.core.digest import openssl_sha256, sha256_hex
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
@@ -113,7 +113,7 @@ def hashes_to_it(
         f'{{"actor":{who},"at":"{at}","incident":{incident},"kind":"{TICK_KIND}",'
         f'"mono_ns":{mono_ns},"payload":{payload},"prev":"{prev_hash}","seq":{seq}}}'
     )
-    return bool(hashlib.sha256(body.encode("utf-8")).hexdigest() == stored)
+    return bool(sha256_hex(body.encode("utf-8")) == stored)
 
 
 def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | None]) -> list[bool]:
@@ -128,7 +128,7 @@ def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | Non
     who, incident = names
     start = f'{{"actor":{who},"at":"'
     middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
-    sha256 = hashlib.sha256
+    sha256 = openssl_sha256()
     good = {
         row[1]
         for row in named
@@ -160,7 +160,7 @@ def all_served(incident_id: str, named: Rows) -> tuple[tuple[Any, ...], ...] | N
     who, incident = names
     start = f'{{"actor":{who},"at":"'
     middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
-    sha256 = hashlib.sha256
+    sha256 = openssl_sha256()
     computed = [
         sha256(
             f'{start}{at}{middle}{mono},"payload":{payload},"prev":"{prev}","seq":{seq}}}'.encode()

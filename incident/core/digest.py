@@ -54,3 +54,10 @@ def sha256_hex(data: bytes) -> str:
 
         _openssl = hashlib.sha256
     return _openssl(data).hexdigest()
+
+
+def openssl_sha256() -> Callable[[bytes], _Hash]:
+    """OpenSSL's SHA-256, loaded now if it was not: for a page of ticks hashed at once."""
+    import hashlib
+
+    return hashlib.sha256
