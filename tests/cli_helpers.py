@@ -8,10 +8,12 @@ every call paid it. Each verb family keeps tests that run it as a process.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
@@ -83,6 +85,15 @@ class InProcessCli(Cli):
         verb = next((a for a in args if not a.startswith("-")), "")
         if verb in NEEDS_A_PROCESS and "--help" not in args:
             raise ValueError(f"lastgood {verb} runs only as a process: use Cli")
+        if _loop_running():
+            # A verb that delivers runs its own event loop (asyncio.run), which cannot
+            # start inside an async test's: run it on a thread, this one waiting as
+            # it would on a process.
+            with ThreadPoolExecutor(1) as pool:
+                return pool.submit(self._call, args, stdin).result()
+        return self._call(args, stdin)
+
+    def _call(self, args: tuple[str, ...], stdin: str | None) -> Result:
         from tui.cli.main import main
 
         out, err = io.StringIO(), io.StringIO()
@@ -101,6 +112,14 @@ class InProcessCli(Cli):
                 sys.stdin = saved_stdin
                 os.chdir(cwd)
         return Result(code, out.getvalue(), err.getvalue())
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _exit_status(exit: SystemExit, err: io.StringIO) -> int:
