@@ -48,12 +48,14 @@ class Cli:
             "LASTGOOD_USER": actor,
             "PYTHONPATH": str(ROOT),
         }
+        self.cwd = ROOT
+        """The directory each call runs in."""
 
     def run(self, *args: str, stdin: str | None = None) -> Result:
         done = subprocess.run(
             [*lastgood_command(), *args],
             env=self.env,
-            cwd=ROOT,
+            cwd=self.cwd,
             capture_output=True,
             text=True,
             input=stdin,
@@ -100,7 +102,7 @@ class InProcessCli(Cli):
         cwd = Path.cwd()
         saved_stdin = sys.stdin
         with mock.patch.dict(os.environ, self.env, clear=True):
-            os.chdir(ROOT)
+            os.chdir(self.cwd)
             sys.stdin = io.StringIO(stdin or "")
             try:
                 with redirect_stdout(out), redirect_stderr(err):
