@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.cli_helpers import Cli, InProcessCli
+from tests.scenario_copies import scenario_copy
 from tests.test_cli import declare
 
 
@@ -113,9 +114,8 @@ def test_no_update_is_owed_once_resolved_however_long_it_stays_open(tmp_path, sc
     from incident.app.session import IncidentSession
     from incident.comms.due import due_messages
     from incident.core.phase_clocks import next_update_due
-    from tui.demo.scenarios import SCENARIOS
 
-    recorded = SCENARIOS[scenario](tmp_path / "s.db")
+    recorded = scenario_copy(scenario, tmp_path / "s.db")
     clock = recorded.clock
     clock.advance(2 * 3600)
     state = IncidentSession(recorded.log, recorded.incident_id, clock).state
