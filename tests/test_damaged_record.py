@@ -144,7 +144,9 @@ def _note(session: IncidentSession, text: str) -> None:
             "event 2 changed after it was verified",
         ),
         (
-            "UPDATE events SET hash = 'f' || substr(hash, 2) WHERE incident_id = ? AND seq = 2",
+            # another first hex digit: 'f' alone left a hash starting with f as it was
+            "UPDATE events SET hash = (CASE WHEN hash LIKE 'f%' THEN 'e' ELSE 'f' END) "
+            "|| substr(hash, 2) WHERE incident_id = ? AND seq = 2",
             "event 2 changed after it was verified",
         ),
         ("DELETE FROM events WHERE incident_id = ? AND seq = 2", "event 2 is gone"),
