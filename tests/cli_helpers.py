@@ -1,12 +1,23 @@
-"""Run `lastgood` as a user would: a separate process, the installed entry point."""
+"""Run `lastgood` as a user would: a separate process, the installed entry point.
+
+`InProcessCli` calls the same `main` in the test's own process, for tests about
+what a verb records and prints rather than about the process around it: a
+`python -m tui.cli` costs 100-300 ms of CPU to start, most of the suite's CPU when
+every call paid it. Each verb family keeps tests that run it as a process.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import io
 import os
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
+from unittest import mock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -37,12 +48,14 @@ class Cli:
             "LASTGOOD_USER": actor,
             "PYTHONPATH": str(ROOT),
         }
+        self.cwd = ROOT
+        """The directory each call runs in."""
 
     def run(self, *args: str, stdin: str | None = None) -> Result:
         done = subprocess.run(
             [*lastgood_command(), *args],
             env=self.env,
-            cwd=ROOT,
+            cwd=self.cwd,
             capture_output=True,
             text=True,
             input=stdin,
@@ -55,3 +68,67 @@ class Cli:
         result = self.run(*args)
         assert result.code == 0, f"lastgood {' '.join(args)} failed: {result.err}"
         return result.out
+
+
+NEEDS_A_PROCESS = frozenset({"start", "demo", "attach", "monitor", "serve", "drill"})
+"""Verbs that open a screen, run until signalled or start children: only as a process."""
+
+
+class InProcessCli(Cli):
+    """A `lastgood` whose calls run `tui.cli.main.main` in this process.
+
+    What a process gives each call is given here too: the environment and working
+    directory of `Cli`, its own stdin, stdout and stderr, and the exit status (also
+    argparse's `SystemExit`). An exception escaping `main` fails the test, as the
+    traceback it would print is a defect.
+    """
+
+    def run(self, *args: str, stdin: str | None = None) -> Result:
+        verb = next((a for a in args if not a.startswith("-")), "")
+        if verb in NEEDS_A_PROCESS and "--help" not in args:
+            raise ValueError(f"lastgood {verb} runs only as a process: use Cli")
+        if _loop_running():
+            # A verb that delivers runs its own event loop (asyncio.run), which cannot
+            # start inside an async test's: run it on a thread, this one waiting as
+            # it would on a process.
+            with ThreadPoolExecutor(1) as pool:
+                return pool.submit(self._call, args, stdin).result()
+        return self._call(args, stdin)
+
+    def _call(self, args: tuple[str, ...], stdin: str | None) -> Result:
+        from tui.cli.main import main
+
+        out, err = io.StringIO(), io.StringIO()
+        cwd = Path.cwd()
+        saved_stdin = sys.stdin
+        with mock.patch.dict(os.environ, self.env, clear=True):
+            os.chdir(self.cwd)
+            sys.stdin = io.StringIO(stdin or "")
+            try:
+                with redirect_stdout(out), redirect_stderr(err):
+                    try:
+                        code = main(list(args))
+                    except SystemExit as exit:
+                        code = _exit_status(exit, err)
+            finally:
+                sys.stdin = saved_stdin
+                os.chdir(cwd)
+        return Result(code, out.getvalue(), err.getvalue())
+
+
+def _loop_running() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
+def _exit_status(exit: SystemExit, err: io.StringIO) -> int:
+    """The status a process would exit with: an int, 0 for None, 1 with a message."""
+    if exit.code is None:
+        return 0
+    if isinstance(exit.code, int):
+        return exit.code
+    err.write(f"{exit.code}\n")
+    return 1

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from incident.reports.changes import migration_tool, read_migration
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 
 ALEMBIC_ADD = """\
 def upgrade():
@@ -67,7 +67,7 @@ class Repo:
 
 
 def changes(tmp_path: Path, repo: Path, bad: str = "v2.4.1", good: str = "v2.4.0"):
-    return Cli(tmp_path / "unused.db").run(
+    return InProcessCli(tmp_path / "unused.db").run(
         "changes", "--repo", str(repo), f"--bad={bad}", "--good", good
     )
 
@@ -214,7 +214,7 @@ def test_recorded_on_the_incident_it_is_the_database_steps_evidence(tmp_path):
     """`--incident ID` reads the releases the incident was declared with (tagged v2.4.1
     and v2.4.0 here) and records what going back undoes: status, timeline and report."""
     path = released(tmp_path, {"alembic/versions/2b_drop_legacy.py": ALEMBIC_DROP})
-    cli = Cli(tmp_path / "record.db")
+    cli = Cli(tmp_path / "record.db")  # as a user runs it; the other tests call `main` here
     incident = cli.ok(
         "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada",
         "--from-version", "2.4.1", "--last-good", "2.4.0",
@@ -245,7 +245,7 @@ def test_recorded_on_the_incident_it_is_the_database_steps_evidence(tmp_path):
 
 def test_an_incident_without_releases_asks_for_the_refs(tmp_path):
     path = released(tmp_path, {})
-    cli = Cli(tmp_path / "record.db")
+    cli = InProcessCli(tmp_path / "record.db")
     incident = cli.ok("declare", "--title", "T", "--severity", "SEV2", "--commander", "A").strip()
     shown = cli.run("changes", "--repo", str(path), "--incident", incident)
     assert shown.code == 2

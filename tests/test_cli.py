@@ -1,4 +1,9 @@
-"""The CLI as a user and a pipeline run it: separate processes, a real SQLite file."""
+"""The CLI as a user and a pipeline run it, on a real SQLite file.
+
+The whole incident and the demo run `lastgood` as separate processes; the other
+tests call the same `main` in this process (`InProcessCli`), as what they check is
+what a verb records and prints, not the process around it.
+"""
 
 from __future__ import annotations
 
@@ -8,11 +13,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 
 
 @pytest.fixture
 def cli(tmp_path):
+    return InProcessCli(tmp_path / "incidents.db")
+
+
+@pytest.fixture
+def process_cli(tmp_path):
     return Cli(tmp_path / "incidents.db")
 
 
@@ -60,7 +70,8 @@ CLOSE_OUT_BY_DOING = {
 """The close-out steps, each done by recording what it asks for."""
 
 
-def test_whole_incident_with_the_bundled_runbook(cli, tmp_path):
+def test_whole_incident_with_the_bundled_runbook(process_cli, tmp_path):
+    cli = process_cli
     incident_id = declare(cli)
     assert incident_id.startswith("INC-") and "\n" not in incident_id
     data = status(cli, incident_id)
@@ -320,8 +331,8 @@ def test_list_on_a_fresh_machine(cli):
     assert json.loads(cli.ok("list", "--json")) == []
 
 
-def test_demo_walks_a_whole_rollback_and_verifies(cli):
-    out = cli.ok("demo", "--headless")
+def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
+    out = process_cli.ok("demo", "--headless")
     assert "Initiating rollback due to checkout failing for 12% of requests" in out
     assert "CLOSED" in out
     assert "Log verifies: True" in out

@@ -1,7 +1,8 @@
-"""Messages from the CLI as a team runs it: real processes, real receivers, a real file.
+"""Messages from the CLI as a team runs it: real receivers, a real file.
 
-Each `lastgood` call is a separate process run in a thread, so the receivers (served
-from this test's event loop) can answer while it runs.
+Each `lastgood` call runs in a thread, so the receivers (served from this test's event
+loop) can answer while it runs: a separate process for the auto message and `monitor`,
+the CLI's `main` in this process (`InProcessCli`) for declining and re-delivering.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import asyncio
 import json
 from pathlib import Path
 
-from tests.cli_helpers import Cli, Result
+from tests.cli_helpers import Cli, InProcessCli, Result
 from tests.webhook_receivers import WebhookReceiver, fail_first
 
 RUNBOOK = """\
@@ -36,10 +37,10 @@ phases:
 """
 
 
-def setup(tmp_path: Path, hook: WebhookReceiver) -> tuple[Cli, str]:
+def setup(tmp_path: Path, hook: WebhookReceiver, face: type[Cli] = Cli) -> tuple[Cli, str]:
     runbook = tmp_path / "runbook.yaml"
     runbook.write_text(RUNBOOK)
-    cli = Cli(tmp_path / "incident.db", actor="ada")
+    cli = face(tmp_path / "incident.db", actor="ada")
     cli.env["HOOK"] = hook.url()
     return cli, str(runbook)
 
@@ -110,7 +111,7 @@ async def test_declare_sends_and_delivers_the_auto_message_then_a_confirmed_one(
 
 async def test_decline_is_recorded_and_refused_when_nothing_is_due(tmp_path: Path) -> None:
     async with WebhookReceiver() as hook:
-        cli, runbook = setup(tmp_path, hook)
+        cli, runbook = setup(tmp_path, hook, InProcessCli)
         incident_id = (await declare(cli, runbook)).out.splitlines()[0]
         early = await run(cli, "decline", incident_id, "announce", "--reason", "not yet")
         assert early.code == 2
@@ -133,7 +134,7 @@ async def test_decline_is_recorded_and_refused_when_nothing_is_due(tmp_path: Pat
 
 async def test_deliver_retries_reports_failure_and_resends_it_once(tmp_path: Path) -> None:
     async with WebhookReceiver(fail_first(2)) as hook:
-        cli, runbook = setup(tmp_path, hook)
+        cli, runbook = setup(tmp_path, hook, InProcessCli)
         declared = await declare(cli, runbook)
         incident_id = declared.out.splitlines()[0]
         assert "1 message(s) not delivered yet" in declared.err
@@ -174,7 +175,7 @@ async def test_monitor_delivers_what_the_cli_could_not(tmp_path: Path) -> None:
 
 
 async def test_deliver_refuses_a_runbook_without_targets(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "bare.db")
+    cli = InProcessCli(tmp_path / "bare.db")
     bare = tmp_path / "bare.md"
     bare.write_text("# Bare\n\n## Execute (T+0 to T+30 minutes)\n\n- [ ] Roll back\n")
     incident_id = cli.ok(

@@ -1,7 +1,9 @@
 """Close-out from the command line: each step done by its artefact, a tick refused without
 one unless overridden, and the update cadence stopped by the resolution message.
 
-Separate processes on a real SQLite file, as a pipeline or a coordinator would run them.
+On a real SQLite file, through the same `main` a pipeline or a coordinator runs, called
+in this process (`InProcessCli`); tests/test_report_cli.py runs the post-mortem verbs
+as separate processes.
 """
 
 from __future__ import annotations
@@ -12,13 +14,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
+from tests.scenario_copies import scenario_copy
 from tests.test_cli import declare
 
 
 @pytest.fixture
 def cli(tmp_path):
-    return Cli(tmp_path / "incidents.db")
+    return InProcessCli(tmp_path / "incidents.db")
 
 
 def step(cli: Cli, incident_id: str, step_id: str) -> dict:
@@ -111,9 +114,8 @@ def test_no_update_is_owed_once_resolved_however_long_it_stays_open(tmp_path, sc
     from incident.app.session import IncidentSession
     from incident.comms.due import due_messages
     from incident.core.phase_clocks import next_update_due
-    from tui.demo.scenarios import SCENARIOS
 
-    recorded = SCENARIOS[scenario](tmp_path / "s.db")
+    recorded = scenario_copy(scenario, tmp_path / "s.db")
     clock = recorded.clock
     clock.advance(2 * 3600)
     state = IncidentSession(recorded.log, recorded.incident_id, clock).state

@@ -20,7 +20,7 @@ from incident.health.command_check import judge
 from runbooks import load_runbook
 from runbooks.model import CommandCheck
 from runbooks.serialize import runbook_from_data, runbook_to_data
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 
 ROLLED = 'deployment "checkout" successfully rolled out\n'
 
@@ -169,7 +169,7 @@ def test_the_verify_block_loads_and_round_trips(tmp_path):
     ],
 )
 def test_a_bad_verify_block_is_refused_where_it_is(tmp_path, verify, problem):
-    cli = Cli(tmp_path / "unused.db")
+    cli = InProcessCli(tmp_path / "unused.db")
     path = runbook_file(tmp_path, "true", verify)
     checked = cli.run("validate", str(path))
     assert checked.code == 2
@@ -228,7 +228,7 @@ def test_a_rollback_that_never_verifies_leaves_the_step_open_and_says_why(tmp_pa
         'command: "echo Waiting for 1 old replica"\nregex: rolled out\n'
         "within_s: 0.2\nevery_s: 0.05",
     )
-    cli = Cli(tmp_path / "record.db")
+    cli = InProcessCli(tmp_path / "record.db")  # the test above runs `lastgood run` as a process
     incident = declared(cli, runbook)
     ran = cli.run("run", incident, "rollback", "--yes")
     assert ran.code == 1

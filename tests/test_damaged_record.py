@@ -1,8 +1,8 @@
 """A chain that does not verify: nothing more is recorded on it, and every view says so.
 
-Real files, real `lastgood` processes; the damage is done the way anyone with
-write access to the file could, through a plain sqlite3 connection that drops
-the append-only triggers first.
+Real files, `lastgood`'s `main` called in this process (`InProcessCli`); the damage
+is done the way anyone with write access to the file could, through a plain sqlite3
+connection that drops the append-only triggers first.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from incident.app.session import IncidentSession
 from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from store import SqliteEventLog
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.tampering import drop_triggers
 
 
@@ -46,7 +46,7 @@ def event_count(db: Path, incident_id: str) -> int:
 @pytest.fixture
 def damaged(tmp_path: Path) -> tuple[Cli, str]:
     """An incident of three events whose second one was edited after the fact."""
-    cli = Cli(tmp_path / "lastgood.db")
+    cli = InProcessCli(tmp_path / "lastgood.db")
     log, session = declared_session(cli.db, title="Checkout 500s")
     with log:
         session.run(lambda s: commands.add_note(s, "rolling back", actor="a", clock=session.clock))
@@ -107,7 +107,7 @@ def test_status_warns_in_text_and_json(damaged: tuple[Cli, str]) -> None:
 
 
 def test_status_of_an_intact_chain_has_no_damage(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "lastgood.db")
+    cli = InProcessCli(tmp_path / "lastgood.db")
     incident_id = cli.ok(
         "declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"
     ).strip()
@@ -144,7 +144,9 @@ def _note(session: IncidentSession, text: str) -> None:
             "event 2 changed after it was verified",
         ),
         (
-            "UPDATE events SET hash = 'f' || substr(hash, 2) WHERE incident_id = ? AND seq = 2",
+            # another first hex digit: 'f' alone left a hash starting with f as it was
+            "UPDATE events SET hash = (CASE WHEN hash LIKE 'f%' THEN 'e' ELSE 'f' END) "
+            "|| substr(hash, 2) WHERE incident_id = ? AND seq = 2",
             "event 2 changed after it was verified",
         ),
         ("DELETE FROM events WHERE incident_id = ? AND seq = 2", "event 2 is gone"),

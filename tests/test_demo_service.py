@@ -14,6 +14,7 @@ import pytest
 
 from runbooks import load_runbook, validate_runbook_file
 from runbooks.model import DeploymentPattern, ProbeKind, StepKind
+from tests.waiting import poll_until
 from tui.demo.faults import ShopFault
 from tui.demo.shop import DemoService
 
@@ -238,10 +239,7 @@ def test_background_traffic_moves_the_counters_until_stopped() -> None:
     svc = DemoService(synthetic_rps=40)
     svc.start()
     try:
-        deadline = time.monotonic() + 5
-        while svc.stats()["requests"] < 20 and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert svc.stats()["requests"] >= 20
+        poll_until(lambda: svc.stats()["requests"] >= 20, "20 background requests", timeout=5)
     finally:
         svc.stop()
     settled = svc.stats()["requests"]

@@ -1,5 +1,8 @@
 """`lastgood drill --headless` driven to closed through the other verbs, as a script would,
-against the real shop on loopback; then `score`, `list` and `list --drills`."""
+against the real shop on loopback; then `score`, `list` and `list --drills`.
+
+The drill and `monitor` run as processes; the other verbs call the CLI's `main` in
+this process (`InProcessCli`), as tests/test_cli.py runs them as processes."""
 
 from __future__ import annotations
 
@@ -10,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.cli_helpers import ROOT, Cli, InProcessCli, lastgood_command
 from tests.test_json_schemas import assert_valid
 
 
@@ -46,6 +49,7 @@ def test_a_headless_drill_driven_to_closed_prints_its_score_card(cli: Cli, tmp_p
         stderr=subprocess.PIPE,
         text=True,
     )
+    cli = InProcessCli(cli.db, actor="Ada")
     try:
         assert drill.stdout is not None
         incident_id = drill.stdout.readline().strip()
@@ -122,7 +126,8 @@ def drive(cli: Cli, incident_id: str, tmp_path: Path) -> None:
     cli.ok("run", incident_id, "app-rollback-blue-green", "--yes")  # POSTs to the shop
     cli.ok("db-tier", incident_id, "down-migrations", "--reason", "undo 2.4.1")
     cli.ok("check", incident_id, "database-rollback")
-    cli.ok("monitor", incident_id, "--for", "2")  # under 5 samples: no health evidence
+    monitor = Cli(cli.db, actor="Ada")
+    monitor.ok("monitor", incident_id, "--for", "2")  # under 5 samples: no health evidence
     cli.ok("check", incident_id, "confirm-version")
     cli.ok(
         "check",

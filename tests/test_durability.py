@@ -18,6 +18,7 @@ import time
 
 from tests.cli_helpers import Cli, lastgood_command
 from tests.crash_loop import CrashLoop
+from tests.waiting import poll_until
 
 
 def test_every_acknowledged_command_survives_sigkill(tmp_path):
@@ -33,11 +34,11 @@ def test_every_acknowledged_command_survives_sigkill(tmp_path):
         "done"
     )
     writer = subprocess.Popen(["bash", "-c", loop], env=cli.env, start_new_session=True)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if acknowledged.exists() and len(acknowledged.read_text().split()) >= 8:
-            break
-        time.sleep(0.05)
+    poll_until(
+        lambda: acknowledged.exists() and len(acknowledged.read_text().split()) >= 8,
+        "eight acknowledged notes",
+        timeout=60,
+    )
     time.sleep(0.13)  # land somewhere inside a later command, not on a boundary
     os.killpg(writer.pid, signal.SIGKILL)
     writer.wait()

@@ -20,7 +20,7 @@ import sys
 from pathlib import Path
 
 from tests.cli_helpers import ROOT
-from tui.demo.scenarios import mid_phase_two
+from tests.scenario_copies import scenario_copy
 
 HARNESS = """
 import gc, json, sys
@@ -69,7 +69,7 @@ frame): an incident's first events are hashed without it (`incident.core.digest`
 
 def loaded_at_first_frame(tmp_path: Path) -> dict[str, object]:
     db = tmp_path / "incident.db"
-    scenario = mid_phase_two(db)
+    scenario = scenario_copy("mid-phase-2", db)
     incident_id = scenario.incident_id
     scenario.log.close()
     out = tmp_path / "modules.json"

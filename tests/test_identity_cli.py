@@ -1,4 +1,8 @@
-"""Who is who, as a user meets it: separate processes, a real SQLite file, real git.
+"""Who is who, as a user meets it: a real SQLite file, real git.
+
+Where the name comes from the process's environment (login, git, $LASTGOOD_ACTOR)
+and from another terminal, `lastgood` runs as a separate process; declaring and
+reading the record back call the same `main` in this process (`InProcessCli`).
 
 The name recorded comes from `--as`, else $LASTGOOD_USER, else git's `user.name`,
 else the login; "root" and "you" never become a name; an approver can confirm from
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 
 GATE = "decide-rollback"
 """The bundled runbook's phase 1 gate, approved by the incident commander's role."""
@@ -61,7 +65,7 @@ def run(cli: Cli, env: dict[str, str], *args: str) -> subprocess.CompletedProces
 
 @pytest.fixture
 def cli(tmp_path: Path) -> Cli:
-    return Cli(tmp_path / "people.db", actor="Ada Lovelace")
+    return InProcessCli(tmp_path / "people.db", actor="Ada Lovelace")
 
 
 def test_as_names_the_actor_before_or_after_the_command(cli: Cli) -> None:

@@ -1,7 +1,8 @@
 """`lastgood init` as a user runs it: a runbook for their service, in one command.
 
-Each run is a real process in a scratch directory; the file it writes is then
-validated and declared with, as the README says to. Prometheus is tried for real:
+Each run is in a scratch directory: a real process at a terminal and where the file
+it writes is then validated and declared with, as the README says to; elsewhere the
+CLI's `main` called in this process (`InProcessCli`). Prometheus is tried for real:
 the one `.ci/run` installs, and a loopback port nobody listens on.
 """
 
@@ -20,7 +21,7 @@ from runbooks import load_runbook
 from runbooks.resolve import resolve_runbook
 from runbooks.starter import MigrationTool, RollbackMethod
 from runbooks.unpointed import BUNDLED_PROBE_URLS
-from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.cli_helpers import ROOT, Cli, InProcessCli, lastgood_command
 from tests.http_servers import unused_port
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
     PrometheusStack,
@@ -34,20 +35,30 @@ URLS = [
 ]
 
 
-def init(tmp_path: Path, *args: str, prometheus: str | None = None) -> tuple[int, str, str]:
-    """`lastgood init ARGS` in `tmp_path`, off a terminal (stdin is empty)."""
+def init(
+    tmp_path: Path, *args: str, prometheus: str | None = None, process: bool = False
+) -> tuple[int, str, str]:
+    """`lastgood init ARGS` in `tmp_path`, off a terminal (stdin is empty): the CLI's
+    `main` in this process, or with `process` a separate one as a user runs it."""
     url = prometheus or f"http://127.0.0.1:{unused_port()}"
-    done = subprocess.run(
-        [*lastgood_command(), "init", *args, "--prometheus-url", url],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        stdin=subprocess.DEVNULL,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
-    return done.returncode, done.stdout, done.stderr
+    command = [*args, "--prometheus-url", url]
+    if process:
+        done = subprocess.run(
+            [*lastgood_command(), "init", *command],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            stdin=subprocess.DEVNULL,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        return done.returncode, done.stdout, done.stderr
+    cli = InProcessCli(tmp_path / "unused.db")
+    cli.env = {**os.environ, "PYTHONPATH": str(ROOT)}  # no $LASTGOOD_DB, as above
+    cli.cwd = tmp_path
+    result = cli.run("init", *command)
+    return result.code, result.out, result.err
 
 
 def test_the_verb_table_offers_exactly_the_methods_and_tools_there_are():
@@ -110,7 +121,7 @@ def test_each_method_writes_a_commented_runbook_whose_rollback_step_runs_it(
 
 
 def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
-    code, _, err = init(tmp_path, *SERVICE, *URLS, "--migrations", "alembic")
+    code, _, err = init(tmp_path, *SERVICE, *URLS, "--migrations", "alembic", process=True)
     assert (code, err) == (0, "")
     cli = Cli(tmp_path / "record.db")
     runbook = str(tmp_path / "lastgood.yaml")

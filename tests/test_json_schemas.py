@@ -1,7 +1,8 @@
 """The JSON the CLI writes is the JSON docs/schemas/ documents, with one timestamp format.
 
-Real processes on a real file: a scripted incident, then every read verb with
-`--json` (and `monitor --json` against the demo shop), each answer validated against
+On a real file, through the CLI's `main` in this process (`InProcessCli`): a scripted
+incident, then every read verb with `--json` (and `monitor --json` against the demo
+shop, a real process), each answer validated against
 its schema. Any string in any of them that looks like a time must be the one stored
 format, UTC with milliseconds and a Z.
 """
@@ -16,7 +17,7 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tui.demo.launch import write_demo_runbook
 from tui.demo.shop import DemoService
 
@@ -54,7 +55,7 @@ def time_strings(document: object) -> list[str]:
 @pytest.fixture(scope="module")
 def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     tmp = tmp_path_factory.mktemp("json")
-    cli = Cli(tmp / "json.db")
+    cli = InProcessCli(tmp / "json.db")
     found: dict[str, object] = {}
     with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
         runbook = write_demo_runbook(service.url, tmp)
@@ -76,7 +77,9 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         cli.ok("note", incident_id, "pinned", "--pin")
         found["monitor"] = [
             json.loads(line)
-            for line in cli.ok("monitor", incident_id, "--for", "2.5", "--json").splitlines()
+            for line in Cli(cli.db)
+            .ok("monitor", incident_id, "--for", "2.5", "--json")
+            .splitlines()
         ]
     cli.ok("action", incident_id, "Restore the canary", "--owner", "Bo", "--due", "2026-12-24")
     cli.ok(

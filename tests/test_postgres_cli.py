@@ -1,7 +1,9 @@
 """`lastgood` on a PostgreSQL record: chosen by `--db` or $LASTGOOD_DB, and each way of
 not reaching it said in one line with a non-zero exit.
 
-Separate processes, as a user runs them, against this worker's real cluster.
+Separate processes, as a user runs them, against this worker's real cluster; finding a
+forged event calls the same `main` in this process (`InProcessCli`), as
+tests/test_cli.py does on SQLite.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT, Cli
+from tests.cli_helpers import ROOT, Cli, InProcessCli
 from tests.postgres_server import PASSWORD, PASSWORD_ROLE, Cluster, free_port
 from tests.store_backends import postgres_backend
 from tests.test_cli import declare
@@ -54,7 +56,8 @@ def test_db_option_names_postgresql_over_the_environment(
     assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == "1"
 
 
-def test_verify_finds_a_forged_event_as_on_sqlite(cli: Cli, pg_url: str, pg_cluster: Cluster):
+def test_verify_finds_a_forged_event_as_on_sqlite(pg_url: str, pg_cluster: Cluster):
+    cli = InProcessCli(pg_url)  # type: ignore[arg-type]  # LASTGOOD_DB holds the URL
     incident_id = declare(cli)
     cli.ok("note", incident_id, "first")
     cli.ok("note", incident_id, "second")

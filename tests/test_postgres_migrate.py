@@ -2,7 +2,8 @@
 
 A real SQLite file written by the code (the golden sampled incident: a rollback
 with about 1,100 probe ticks in every shape, and a second small incident), copied
-into a real PostgreSQL by the CLI in a separate process.
+into a real PostgreSQL by the CLI in a separate process in the first test; the others,
+and the reading back, call the same `main` in this process (`InProcessCli`).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.golden.sampled import SAMPLED_ID, sampled_record
 from tests.postgres_server import Cluster
 from tests.store_backends import postgres_backend
@@ -25,8 +26,8 @@ def source(tmp_path: Path) -> tuple[Path, str]:
     """A SQLite record of two incidents: the sampled one, and one declared by the CLI."""
     db = tmp_path / "laptop.db"
     sampled_record(db)
-    second = declare(Cli(db))
-    Cli(db).ok("note", second, "a second incident, on the same laptop")
+    second = declare(InProcessCli(db))
+    InProcessCli(db).ok("note", second, "a second incident, on the same laptop")
     return db, second
 
 
@@ -34,8 +35,8 @@ def test_migrate_copies_every_incident_and_both_backends_read_alike(
     source: tuple[Path, str], pg_url: str
 ) -> None:
     db, second = source
-    on_file, on_server = Cli(db), Cli(pg_url)  # type: ignore[arg-type]
-    out = on_file.ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
+    on_file, on_server = InProcessCli(db), InProcessCli(pg_url)  # type: ignore[arg-type]
+    out = Cli(db).ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
     assert [line.split(":")[0] for line in out] == [SAMPLED_ID, second]
     assert all("copied" in line and "events verify, head" in line for line in out)
     for incident_id in (SAMPLED_ID, second):
@@ -56,7 +57,7 @@ def test_migrate_copies_every_incident_and_both_backends_read_alike(
 
 def test_migrating_again_changes_nothing(source: tuple[Path, str], pg_url: str) -> None:
     db, _ = source
-    cli = Cli(db)
+    cli = InProcessCli(db)
     cli.ok("migrate", "--from", str(db), "--to", pg_url)
     again = cli.ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
     assert [line.split(": ")[1].split(";")[0] for line in again] == ["already there"] * 2
@@ -66,9 +67,9 @@ def test_a_cut_short_migration_resumes(
     source: tuple[Path, str], pg_url: str, pg_cluster: Cluster
 ) -> None:
     db, second = source
-    Cli(db).ok("migrate", "--from", str(db), "--to", pg_url)
-    Cli(db).ok("note", second, "recorded on the laptop after the copy")
-    (_, line) = Cli(db).ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
+    InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url)
+    InProcessCli(db).ok("note", second, "recorded on the laptop after the copy")
+    (_, line) = InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
     assert line.startswith(f"{second}: copied 1 events;")
 
 
@@ -76,12 +77,12 @@ def test_an_incident_that_differs_in_the_target_is_refused_and_left_alone(
     source: tuple[Path, str], pg_url: str, pg_cluster: Cluster
 ) -> None:
     db, second = source
-    server = Cli(pg_url)  # type: ignore[arg-type]
-    Cli(db).ok("migrate", "--from", str(db), "--to", pg_url)
+    server = InProcessCli(pg_url)  # type: ignore[arg-type]
+    InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url)
     server.ok("note", second, "recorded on the server")
-    Cli(db).ok("note", second, "recorded on the laptop")
+    InProcessCli(db).ok("note", second, "recorded on the laptop")
     before = postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events")
-    result = Cli(db).run("migrate", "--from", str(db), "--to", pg_url)
+    result = InProcessCli(db).run("migrate", "--from", str(db), "--to", pg_url)
     assert result.code == 1
     lines = result.out.splitlines()
     assert lines[0].startswith(f"{SAMPLED_ID}: already there;")
@@ -99,7 +100,7 @@ def test_a_source_that_does_not_verify_is_not_copied(
     with sqlite3.connect(db) as raw:
         raw.execute("DROP TRIGGER events_no_update")
         raw.execute(f"UPDATE events SET actor = 'mallory' WHERE incident_id = '{second}'")
-    result = Cli(db).run("migrate", "--from", str(db), "--to", pg_url)
+    result = InProcessCli(db).run("migrate", "--from", str(db), "--to", pg_url)
     assert result.code == 1
     assert f"{second}: REFUSED: the source does not verify (event 1:" in result.out
     copied = postgres_backend(pg_cluster, pg_url).owner_sql(
@@ -122,7 +123,7 @@ def test_bad_arguments_are_one_line(
 ) -> None:
     db = tmp_path / "x.db"
     filled = [a.format(db=db, missing=tmp_path / "missing.db") for a in arguments]
-    result = Cli(db).run("migrate", *filled)
+    result = InProcessCli(db).run("migrate", *filled)
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1
     assert message in result.err

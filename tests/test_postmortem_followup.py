@@ -19,14 +19,15 @@ from incident.core.clock import ManualClock
 from incident.core.state import fold
 from incident.reports.describe import describe
 from store.sqlite_log import SqliteEventLog
-from tui.demo.scenarios import ACTOR, closed, declared
+from tests.scenario_copies import scenario_copy
+from tui.demo.scenarios import ACTOR
 
 
 @pytest.fixture(scope="module")
 def closed_scenario(tmp_path_factory):
     """The `closed` scenario, recorded once (it samples probes for half an hour)."""
     db = tmp_path_factory.mktemp("closed") / "incidents.db"
-    scenario = closed(db)
+    scenario = scenario_copy("closed", db)
     scenario.log.close()
     return db, scenario.incident_id, scenario.clock
 
@@ -141,7 +142,7 @@ def test_marking_done_needs_an_open_item_that_exists(closed_db):
 
 
 def test_a_reviewed_report_needs_a_closed_incident_and_another_reviewer(tmp_path, closed_db):
-    scenario = declared(tmp_path / "open.db")
+    scenario = scenario_copy("declared", tmp_path / "open.db")
     session = IncidentSession(scenario.log, scenario.incident_id, scenario.clock)
     with pytest.raises(CommandError, match="once the incident is closed"):
         followup.report_status(session, ACTOR, status="reviewed", reviewers=["Bo"])

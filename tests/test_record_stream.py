@@ -36,7 +36,7 @@ from incident.reports.report import (
 from incident.reports.timeline import markdown_timeline, timeline_from
 from store import SqliteEventLog, StoreError
 from store.rows import check_rows
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 from tests.golden.digests import check_golden_digest, placeholders
 from tests.golden.incidents import PARIS, Record, closed_record, hostile_record, normalise
 from tests.golden.markdown_checks import check_golden
@@ -113,7 +113,7 @@ def _with_status_of(cli_text: str, state_now_text: str) -> str:
 
 
 def test_cli_export_writes_what_the_functions_write(sampled: SampledRecord, tmp_path: Path) -> None:
-    cli = Cli(sampled.db)
+    cli = InProcessCli(sampled.db)
     expected = json_export(sampled.state, sampled.events, sampled.now)
     assert (
         _with_status_of(cli.ok("export", sampled.incident_id, "--format", "json"), expected)
@@ -144,7 +144,7 @@ def _fingerprint(directory: Path) -> dict[str, str]:
 
 def test_previous_release_record_exports_through_the_cli_untouched() -> None:
     before = _fingerprint(FIXTURE.parent)
-    cli = Cli(FIXTURE)
+    cli = InProcessCli(FIXTURE)
     with SqliteEventLog.open(FIXTURE, read_only=True) as log:
         incidents = {i: log.events(i) for i in log.incident_ids()}
     closed = 0
@@ -276,7 +276,7 @@ def test_an_unreadable_tick_stops_the_export_as_it_did(
     source, incident_id = small
     db = _copy(source, tmp_path / "unreadable.db")
     _tamper(db, incident_id, 9, "payload", '{"samples":[{"probe":1}]}')
-    cli = Cli(db)
+    cli = InProcessCli(db)
     for args in (("export", incident_id), ("export", incident_id, "--format", "json")):
         result = cli.run(*args)
         assert result.code == 2 and "event 9: probe.samples field" in result.err

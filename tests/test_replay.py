@@ -26,7 +26,7 @@ from incident.core.replay import (
 from incident.core.state import fold
 from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.golden.sampled import sampled_record
 from tui.demo import scenarios
 from tui.demo.scenarios import SCENARIO_ID, SCENARIO_T0
@@ -128,7 +128,7 @@ def test_replay_json_matches_status_shape_and_leaves_the_file_byte_identical(rec
 
 def test_replay_cli_errors(recorded):
     db, _, _ = recorded
-    cli = Cli(db)
+    cli = InProcessCli(db)
     bad = cli.run("replay", SCENARIO_ID, "--at", "yesterday", "--json")
     assert bad.code == 2 and "--at:" in bad.err and "Traceback" not in bad.err
     missing = cli.run("replay", "INC-NOPE", "--json")
@@ -199,7 +199,7 @@ def test_replayer_from_a_recording_reaches_every_live_state_any_way(recorded, ch
 
 def test_replay_json_of_a_sampled_record_at_many_moments(tmp_path):
     record = sampled_record(tmp_path / "sampled.db")
-    cli = Cli(record.db)
+    cli = InProcessCli(record.db)
     started = record.state.started_at
     for offset in ("T+0:00", "T+0:07", "T+3:20", "T+10:41", "T+1:00:00"):
         moment = started + parse_offset(offset)
@@ -221,7 +221,7 @@ def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
         log.append([commands.add_note(state, text, actor="ada", clock=clock)])
     events = log.events(SCENARIO_ID)
     log.close()
-    cli = Cli(db)
+    cli = InProcessCli(db)
     for offset in ("T+6:00", "T+11:00", "T+12:00"):
         moment = SCENARIO_T0 + parse_offset(offset)
         data = json.loads(cli.ok("replay", SCENARIO_ID, "--at", offset, "--json"))

@@ -1,4 +1,8 @@
-"""The post-mortem verbs as a user runs them: separate processes, a real SQLite file."""
+"""The post-mortem verbs as a user runs them, on a real SQLite file.
+
+The whole post-mortem and the machine's time zone run `lastgood` as separate
+processes; the other tests call the same `main` in this process (`InProcessCli`).
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from datetime import timedelta
 import pytest
 
 from incident.core.events import format_timestamp, parse_timestamp
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import Cli, InProcessCli, lastgood_command
 from tests.golden.markdown_checks import headings, html_tokens, tokens
 
 NEW_VERBS = ["rca", "action", "lesson", "schedule-postmortem", "timeline", "ics"]
@@ -17,6 +21,11 @@ NEW_VERBS = ["rca", "action", "lesson", "schedule-postmortem", "timeline", "ics"
 
 @pytest.fixture
 def cli(tmp_path):
+    return InProcessCli(tmp_path / "incidents.db", actor="ada")
+
+
+@pytest.fixture
+def process_cli(tmp_path):
     return Cli(tmp_path / "incidents.db", actor="ada")
 
 
@@ -61,7 +70,8 @@ def test_every_new_verb_has_help(cli):
         assert cli.ok(verb, "--help").startswith(f"usage: lastgood {verb}")
 
 
-def test_post_mortem_work_from_the_command_line(cli, tmp_path):
+def test_post_mortem_work_from_the_command_line(process_cli, tmp_path):
+    cli = process_cli
     incident_id = declare(cli)
     assert "root cause recorded" in cli.ok("rca", incident_id, "retry storm in 2.4.1")
     cli.ok("note", incident_id, "canary was skipped", "--pin")
@@ -224,7 +234,8 @@ def test_bad_input_is_a_one_line_error_and_records_nothing(cli, args, message):
     assert status(cli, incident_id)["events"] == before
 
 
-def test_local_time_defaults_to_this_machines_zone(cli):
+def test_local_time_defaults_to_this_machines_zone(process_cli):
+    cli = process_cli
     incident_id = declare(cli)
     cli.env["TZ"] = "Asia/Tokyo"
     report = cli.ok("export", incident_id)

@@ -20,6 +20,7 @@ from incident.core.events import format_timestamp, parse_timestamp
 from incident.core.payloads import ProbeSamples, decode_payload
 from incident.core.samples import Sample
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, is_stored_at, read_samples, reading
+from tests.depth import examples
 from tests.test_payloads import SAMPLES
 
 KIND = "probe.samples"
@@ -69,7 +70,7 @@ def test_what_the_reader_accepts_it_reads_as_the_decoder_does(samples: list[Samp
 MUTATIONS = st.sampled_from(list('0123456789.eE+-",:{}[] \\aZ'))
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(1500), deadline=None)  # tests/depth.py
 @given(
     st.lists(SAMPLES.filter(_plain), min_size=1, max_size=3),
     st.integers(min_value=0),

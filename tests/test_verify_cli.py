@@ -7,14 +7,14 @@ from pathlib import Path
 import pytest
 
 from incident import commands
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.test_damaged_record import declared_session, tamper
 
 
 @pytest.fixture
 def recorded(tmp_path: Path) -> tuple[Cli, str, list[str]]:
     """An incident of four events, recorded in-process, and the hash of each."""
-    cli = Cli(tmp_path / "lastgood.db")
+    cli = InProcessCli(tmp_path / "lastgood.db")
     log, session = declared_session(cli.db)
     with log:
         for n in (2, 3):

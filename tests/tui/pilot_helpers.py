@@ -39,6 +39,17 @@ async def wait_for_screen(pilot: Pilot[object], screen_type: type[Screen[object]
     await pilot.pause()
 
 
+async def wait_for_ticks(pilot: Pilot[object], screen: object, ticks: int = 1) -> None:
+    """`ticks` more of the coordinator screen's once-a-second reads started and recorded:
+    what a test asserting that a tick changed nothing waits for, rather than a pause
+    that a loaded machine may end before any tick ran."""
+    from tui.app.screens.incident import IncidentScreen
+
+    assert isinstance(screen, IncidentScreen)
+    target = screen.reads + ticks
+    await wait_until(pilot, lambda: screen.reads >= target and settled(screen), timeout=5 + ticks)
+
+
 async def fill_form(pilot: Pilot[object], submit: str = "ctrl+s", **values: object) -> None:
     """Fill the generic verb form's fields by parameter name, then submit it."""
     from textual.widgets import Checkbox, Input, Select, TextArea

@@ -11,6 +11,7 @@ from incident import commands
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import fill_form, settled, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import IncidentPicker
@@ -18,7 +19,7 @@ from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
-from tui.demo.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook, mid_phase_two
+from tui.demo.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook
 
 
 def stored(db, incident_id):
@@ -33,7 +34,7 @@ async def answer(pilot, **values: object) -> None:
 
 async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
     db = tmp_path / "actions.db"
-    scenario = mid_phase_two(db)
+    scenario = scenario_copy("mid-phase-2", db)
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
     )
@@ -73,7 +74,7 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
 
 
 async def test_command_palette_offers_every_incident_action(tmp_path):
-    scenario = mid_phase_two(tmp_path / "palette.db")
+    scenario = scenario_copy("mid-phase-2", tmp_path / "palette.db")
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
     )
@@ -113,7 +114,7 @@ async def test_picker_when_several_incidents_are_open(tmp_path):
 
 async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
     db = tmp_path / "shared.db"
-    scenario = mid_phase_two(db)
+    scenario = scenario_copy("mid-phase-2", db)
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
     )
@@ -138,9 +139,7 @@ async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
 async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
     from datetime import timedelta
 
-    from tui.demo.scenarios import declared
-
-    scenario = declared(tmp_path / "cadence.db")
+    scenario = scenario_copy("declared", tmp_path / "cadence.db")
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
     )

@@ -7,15 +7,15 @@ from pathlib import Path
 from textual.widgets import Static
 
 from incident.reports.brief import brief_lines
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import from_palette, wait_for_screen
 from tui.app.app import LastGoodApp
 from tui.app.modals.brief import BriefModal
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import mid_phase_two
 
 
 async def test_the_brief_key_shows_the_incident_for_a_new_commander(tmp_path: Path) -> None:
-    scenario = mid_phase_two(tmp_path / "brief.db")
+    scenario = scenario_copy("mid-phase-2", tmp_path / "brief.db")
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="Ada", poll_probes=False
     )

@@ -22,6 +22,7 @@ from textual.widgets import Input, OptionList
 from incident import commands
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import from_palette, highlight, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import (
@@ -38,7 +39,7 @@ from tui.app.modals import (
 )
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import DECLARATION, SCENARIO_T0, SCENARIOS, bundled_runbook
+from tui.demo.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook
 
 CHARS = {"enter": "\r", "ctrl+s": "\x13", "escape": "\x1b", "y": "y"}
 
@@ -167,7 +168,7 @@ CASES: dict[str, Case] = {
 @pytest.mark.parametrize("name", sorted(CASES))
 async def test_a_double_submit_records_once_and_keeps_the_incident(tmp_path, name):
     case = CASES[name]
-    scenario = SCENARIOS[case.scenario](tmp_path / "twice.db")
+    scenario = scenario_copy(case.scenario, tmp_path / "twice.db")
     app = LastGoodApp(
         scenario.log,
         scenario.runbook,

@@ -19,7 +19,7 @@ from tests.tui.due_harness import (
     stored,
     write_runbook,
 )
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import wait_for_screen, wait_for_ticks, wait_until
 from tests.webhook_receivers import WebhookReceiver, hang_forever
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
@@ -96,7 +96,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
                     await pilot.press("f")
                     await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
                     await wait_until(pilot, lambda: "f" not in screen.active_bindings)
-                    await pilot.pause(1.2)  # a tick: nothing more goes out
+                    await wait_for_ticks(pilot, screen)  # nothing more goes out
                     [message] = screen.state.communications
 
     assert [r.document for r in team.requests] == [{"text": message.text}]

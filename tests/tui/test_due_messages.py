@@ -40,7 +40,7 @@ from tests.tui.due_harness import (
     stored,
     write_runbook,
 )
-from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_for_ticks, wait_until
 from tests.webhook_receivers import WebhookReceiver
 from tui.app.app import LastGoodApp
 from tui.app.modals.due_message import DueMessageModal
@@ -93,7 +93,7 @@ async def test_auto_message_on_declared_is_sent_once_and_not_again_after_restart
             app = make_app(log, runbook, incident_id)
             async with app.run_test(size=(100, 30)) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
-                await pilot.pause(2.5)  # two ticks, each of which would send a due message
+                await wait_for_ticks(pilot, app.screen, 2)  # each would send a due message
                 assert len(app.screen.state.communications) == 1
                 assert not notified(app, "Sent automatically")
 
@@ -117,7 +117,7 @@ async def test_confirm_message_is_offered_after_the_gate_and_sent_as_edited(tmp_
             async with app.run_test(size=(120, 30)) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
-                await pilot.pause(1.2)  # a tick: still nothing is due
+                await wait_for_ticks(pilot, screen)  # still nothing is due
                 assert hides_due(screen)
                 assert not notified(app, "Message due")
 
@@ -148,7 +148,7 @@ async def test_confirm_message_is_offered_after_the_gate_and_sent_as_edited(tmp_
                 assert screen.state.steps["announce-rollback"].done
                 await wait_until(pilot, lambda: hides_due(screen))
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
-                await pilot.pause(1.2)  # another tick: no second send
+                await wait_for_ticks(pilot, screen)  # no second send
 
         assert [r.document for r in team.requests] == [{"text": message.text}]
         events = stored(db, incident_id)
@@ -201,7 +201,7 @@ async def check_declined(tmp_path, how: str) -> None:
                 await wait_until(pilot, lambda: hides_due(screen))
                 assert screen.state.communications == []
                 assert not screen.state.steps["announce-rollback"].done
-                await pilot.pause(1.2)  # a tick: the declined message stays unsent
+                await wait_for_ticks(pilot, screen)  # the declined message stays unsent
                 assert hides_due(screen)
 
     assert team.requests == []

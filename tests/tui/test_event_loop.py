@@ -24,12 +24,12 @@ from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.http_servers import LoopbackServer, Received, Reply, json_route
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import settled, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
-from tui.demo.scenarios import declared
 
 RUNBOOK = """\
 runbook: loop-test
@@ -159,7 +159,7 @@ class GatedLog:
 
 
 async def test_a_stuck_append_does_not_hold_up_a_key_and_lands_once(tmp_path):
-    scenario = declared(tmp_path / "gated.db")
+    scenario = scenario_copy("declared", tmp_path / "gated.db")
     gated = GatedLog(scenario.log)
     app = LastGoodApp(
         gated,  # type: ignore[arg-type]

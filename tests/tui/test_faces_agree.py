@@ -1,11 +1,12 @@
 """One scripted incident, once through the command line and once through the TUI.
 
-The CLI runs as real processes (`tests/cli_helpers.Cli`); the TUI is driven by keys
-and the command palette. Both use the bundled runbook and record into their own
-database file. Since both faces call the same use cases, the two records must be the
-same: the same events with the same payloads, the same folded status and the same
-exported Markdown report, once incident ids and the moments (the CLI runs on the
-wall clock, the TUI on a test clock) are set aside.
+The CLI's `main` runs in this process (`tests/cli_helpers.InProcessCli`: what it
+records does not depend on the process around it, which tests/test_cli.py covers);
+the TUI is driven by keys and the command palette. Both use the bundled runbook and
+record into their own database file. Since both faces call the same use cases, the two
+records must be the same: the same events with the same payloads, the same folded
+status and the same exported Markdown report, once incident ids and the moments (the
+CLI runs on the wall clock, the TUI on a test clock) are set aside.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from incident.core.events import JSONValue, format_timestamp, parse_timestamp
 from incident.core.state import fold
 from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 from tests.tui.pilot_helpers import fill_form, from_palette, highlight, wait_for_screen
 from tui.app.app import LastGoodApp
 from tui.app.modals import ComposerModal, DatabaseTierModal, DecisionModal, DeclareModal
@@ -58,7 +59,7 @@ def meeting_at(closed_at: datetime) -> str:
 
 
 def through_the_cli(db: Path, report: Path) -> str:
-    cli = Cli(db, actor=ACTOR)
+    cli = InProcessCli(db, actor=ACTOR)
     incident = cli.ok(
         "declare",
         *("--title", DECLARED["title"], "--severity", "SEV2", "--commander", "Ada"),

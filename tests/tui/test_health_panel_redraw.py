@@ -10,15 +10,15 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tests.tui.test_next_key import guide
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.health import HealthPanel
-from tui.demo.scenarios import declared
 
 
 async def test_a_checked_step_leaves_the_panel_and_samples_repaint_it(tmp_path: Path) -> None:
-    scenario = declared(tmp_path / "panel.db")
+    scenario = scenario_copy("declared", tmp_path / "panel.db")
     clock = scenario.clock
     app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:

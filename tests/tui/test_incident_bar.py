@@ -11,14 +11,14 @@ from hypothesis import strategies as st
 
 from incident.core.records import DeliveryRecord
 from incident.core.state import IncidentState, fold
+from tests.scenario_copies import scenario_copy
 from tui.app.widgets.incident_bar import fitted
-from tui.demo.scenarios import SCENARIOS
 
 LONG_TITLE = "Checkout errors after 2.4.1 for every customer paying by card in the EU region"
 
 
 def closed_state(tmp_path: Path) -> tuple[IncidentState, datetime]:
-    scenario = SCENARIOS["closed"](tmp_path / "closed.db")
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
     state = fold(scenario.log.events(scenario.incident_id))
     state.title = LONG_TITLE
     state.deliveries = {

@@ -6,10 +6,10 @@ from datetime import timedelta
 from pathlib import Path
 
 from incident.reports.postmortem import resolved_at
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import closed
 
 
 def reminders(app: LastGoodApp) -> list[str]:
@@ -17,7 +17,7 @@ def reminders(app: LastGoodApp) -> list[str]:
 
 
 async def test_the_booking_reminder_comes_once_at_24_hours(tmp_path: Path) -> None:
-    scenario = closed(tmp_path / "closed.db")
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
     app = LastGoodApp(
         scenario.log,
         scenario.runbook,

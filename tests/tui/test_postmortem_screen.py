@@ -16,18 +16,18 @@ from textual.widgets import Label, OptionList
 from incident.app.verbs import VERBS
 from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.postmortem import PostmortemScreen
 from tui.app.widgets.phase_strip import UpdateCell
-from tui.demo.scenarios import SCENARIOS
 
 
 def app_on(tmp_path: Path, scenario_name: str) -> tuple[LastGoodApp, Path]:
     db = tmp_path / f"{scenario_name}.db"
-    scenario = SCENARIOS[scenario_name](db)
+    scenario = scenario_copy(scenario_name, db)
     app = LastGoodApp(
         scenario.log,
         scenario.runbook,

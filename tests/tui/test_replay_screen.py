@@ -7,18 +7,19 @@ from datetime import timedelta
 import pytest
 
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.modals import TextPrompt
 from tui.app.replay_app import ReplayApp
 from tui.app.screens.replay import ReplayScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
-from tui.demo.scenarios import SCENARIO_ID, closed
+from tui.demo.scenarios import SCENARIO_ID
 
 
 @pytest.fixture(scope="module")
 def events(tmp_path_factory):
-    scenario = closed(tmp_path_factory.mktemp("replay") / "closed.db")
+    scenario = scenario_copy("closed", tmp_path_factory.mktemp("replay") / "closed.db")
     recorded = scenario.log.events(SCENARIO_ID)
     scenario.log.close()
     return recorded
@@ -71,7 +72,7 @@ async def test_keys_pause_step_jump_and_rewind(events):
 
 
 def test_replay_from_a_read_only_snapshot_open(tmp_path):
-    scenario = closed(tmp_path / "r.db")
+    scenario = scenario_copy("closed", tmp_path / "r.db")
     scenario.log.close()
     path = tmp_path / "r.db"
     before = path.read_bytes()
@@ -99,7 +100,7 @@ async def test_the_cli_replays_from_the_file_as_from_a_list(tmp_path):
     from tui.cli.reading import replay_recording
 
     path = tmp_path / "r.db"
-    scenario = closed(path)
+    scenario = scenario_copy("closed", path)
     listed = scenario.log.events(SCENARIO_ID)
     scenario.log.close()
     args = argparse.Namespace(db=str(path))

@@ -9,17 +9,17 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, TextArea
 
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app
 from tui.app.app import LastGoodApp
 from tui.app.widgets.checklist import Checklist
-from tui.demo.scenarios import SCENARIOS
 
 SIZES = [(80, 24), (120, 40)]
 
 
 def app_for(tmp_path, scenario_name: str) -> LastGoodApp:
     """The app as `lastgood start --incident ID` opens it on a scenario's record."""
-    return scenario_app(SCENARIOS[scenario_name](tmp_path / f"{scenario_name}.db"))
+    return scenario_app(scenario_copy(scenario_name, tmp_path / f"{scenario_name}.db"))
 
 
 def highlight_then(step_id: str, *keys: str):

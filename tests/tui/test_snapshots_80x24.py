@@ -13,20 +13,21 @@ from textual.pilot import Pilot
 
 from incident import commands
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.modal_harness import ROWS, Host
 from tests.tui.pilot_helpers import wait_for_screen
 from tests.tui.test_snapshots import app_for, highlight_then
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand, ConfirmModal, IncidentPicker
 from tui.app.modals.declare import DeclareModal
-from tui.demo.scenarios import ACTOR, SCENARIOS, Scenario, bundled_runbook
+from tui.demo.scenarios import ACTOR, Scenario, bundled_runbook
 
 SIZE = (80, 24)
 
 
 def worked_to(tmp_path: Path, *steps: str) -> LastGoodApp:
     """mid-phase-2, then the initiating message sent and `steps` checked."""
-    scenario: Scenario = SCENARIOS["mid-phase-2"](tmp_path / "worked.db")
+    scenario: Scenario = scenario_copy("mid-phase-2", tmp_path / "worked.db")
     clock = scenario.clock
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="initiating")
@@ -84,7 +85,7 @@ def test_handoff_brief_modal(snap_compare, tmp_path):
 
 def test_name_prompt(snap_compare, tmp_path):
     """No name from --as, $LASTGOOD_USER or git: the text prompt asks for one."""
-    scenario = SCENARIOS["declared"](tmp_path / "declared.db")
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="", poll_probes=False
     )

@@ -15,11 +15,11 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.core.samples import Outcome, Sample
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import declared
 
 PROBES = ("health", "version", "error-rate")
 
@@ -30,7 +30,7 @@ def probe_rows(app: LastGoodApp) -> list[str]:
 
 
 async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> None:
-    scenario = declared(tmp_path / "stale.db")
+    scenario = scenario_copy("declared", tmp_path / "stale.db")
     clock = scenario.clock
     assert isinstance(clock, ManualClock)
     app = scenario_app(scenario)

@@ -18,6 +18,7 @@ from textual.widgets._footer import FooterKey
 from incident import commands
 from incident.app.verbs import BY_NAME, VERBS
 from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import (
     fill_form,
     from_palette,
@@ -37,7 +38,7 @@ from tui.app.modals import (
     TextPrompt,
 )
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import ACTOR, SCENARIOS, Scenario
+from tui.demo.scenarios import ACTOR, Scenario
 
 TUI = [verb for verb in VERBS if verb.tui]
 
@@ -46,7 +47,7 @@ def app_on(
     tmp_path: Path, scenario_name: str, prepare: Callable[[Scenario], None] | None = None
 ) -> tuple[LastGoodApp, Path]:
     db = tmp_path / f"{scenario_name}.db"
-    scenario = SCENARIOS[scenario_name](db)
+    scenario = scenario_copy(scenario_name, db)
     if prepare is not None:
         prepare(scenario)
     app = LastGoodApp(
