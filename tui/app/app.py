@@ -10,6 +10,7 @@ import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -24,7 +25,7 @@ from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
-from tui.app.heap import settle_heap
+from tui.app.heap import FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
@@ -102,6 +103,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         """`lastgood start` pauses the garbage collector while it starts (imports, the
         record's fold, the first layout make objects to keep, not garbage); it runs again
         from the first frame of the screen the app opens, once that heap is settled."""
+        self._frozen_collections: FrozenCollections | None = None
+        """From then on, each full collection's survivors are frozen too (`tui.app.heap`)."""
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
         """Run `callback` once a frame of `screen` has been written to the terminal.
@@ -128,7 +131,15 @@ class LastGoodApp(TypeAhead, PlainToasts):
         """One full collection, then the survivors frozen: turned on as it was, the
         collector's first pass would walk every object made while it was off."""
         settle_heap()
+        self._frozen_collections = FrozenCollections()
+        self._frozen_collections.start()
+        self.set_interval(1.0, self._frozen_collections.tick)
         gc.enable()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self._frozen_collections is not None and isinstance(event, events.Key):
+            self._frozen_collections.key()
+        await super().on_event(event)
 
     def network(self) -> NetworkLoop | None:
         """The thread where probes and webhooks run on the app's one HTTP client.
@@ -155,6 +166,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         return self._outbox
 
     def on_unmount(self) -> None:
+        if self._frozen_collections is not None:
+            self._frozen_collections.stop()
         if self._network is not None:
             self._network.stop()
         if self._outbox is not None:

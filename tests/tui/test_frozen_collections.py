@@ -1,0 +1,85 @@
+"""Each full collection's survivors are frozen; frozen garbage is collected when the
+keyboard has been quiet for a second and a minute has passed, or after ten minutes."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+
+import pytest
+
+from tui.app.heap import EVERYTHING_AFTER_S, EVERYTHING_BY_S, QUIET_S, FrozenCollections
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 100.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Node:
+    """Half of a reference cycle: only the collector frees it."""
+
+    other: Node | None = None
+
+
+@pytest.fixture
+def frozen() -> Iterator[tuple[FrozenCollections, Clock]]:
+    clock = Clock()
+    collections = FrozenCollections(clock)
+    collections.start()
+    try:
+        yield collections, clock
+    finally:
+        collections.stop()
+        gc.unfreeze()
+    assert collections._after_collection not in gc.callbacks
+
+
+def frozen_cycle() -> weakref.ref[Node]:
+    """A cycle alive through a full collection, so frozen by it, then dropped."""
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gc.collect()
+    assert gc.get_freeze_count() > 0
+    return weakref.ref(a)
+
+
+def test_a_full_collection_freezes_its_survivors(frozen) -> None:
+    gc.unfreeze()
+    kept = [Node() for _ in range(100)]
+    gc.collect()
+    assert gc.get_freeze_count() >= len(kept)
+
+
+def test_frozen_garbage_waits_for_a_quiet_moment_after_a_minute(frozen) -> None:
+    collections, clock = frozen
+    cycle = frozen_cycle()
+    gc.collect()
+    assert cycle() is not None  # frozen: a full collection does not look at it
+    clock.now += EVERYTHING_AFTER_S
+    collections.key()
+    assert not collections.tick()  # a key just came
+    clock.now += QUIET_S
+    assert collections.tick()
+    assert cycle() is None
+
+
+def test_nothing_is_collected_before_a_minute_however_quiet(frozen) -> None:
+    collections, clock = frozen
+    cycle = frozen_cycle()
+    clock.now += EVERYTHING_AFTER_S - 1
+    assert not collections.tick()
+    assert cycle() is not None
+
+
+def test_after_ten_minutes_it_runs_though_keys_keep_coming(frozen) -> None:
+    collections, clock = frozen
+    cycle = frozen_cycle()
+    clock.now += EVERYTHING_BY_S
+    collections.key()
+    assert collections.tick()
+    assert cycle() is None
