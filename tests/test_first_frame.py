@@ -61,10 +61,12 @@ AFTER_THE_FIRST_FRAME = (
     "tui.net",
     "httpx",
     "_hashlib",
+    "statistics",
 )
 """Loaded when a verb runs, a message is delivered, a probe polled or the post-mortem
 screen opened; never before. `_hashlib` is OpenSSL's hashing (0.7 MiB at the first
-frame): an incident's first events are hashed without it (`incident.core.digest`)."""
+frame): an incident's first events are hashed without it (`incident.core.digest`);
+`statistics` (150 KiB with `fractions`) takes a baseline's median."""
 
 
 def loaded_at_first_frame(tmp_path: Path) -> dict[str, object]:

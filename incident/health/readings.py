@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from statistics import median
 
 from msgspec import Struct
 
@@ -107,6 +106,8 @@ def baseline_from_samples(samples: Sequence[Sample]) -> float | None:
     readings = [s.value for s in samples if s.ok and s.value is not None]
     if not readings:
         return None
+    from statistics import median  # with fractions: 150 KiB the first frame does without
+
     return float(median(readings[-BASELINE_SAMPLES:]))
 
 
