@@ -64,6 +64,15 @@ def _json(items: object, sampled: SampledRecord) -> str:
     return head + "".join(parts) + tail
 
 
+def _exports(db: Path, sampled: SampledRecord) -> tuple[list[object], str, str]:
+    """The export's items, its JSON written by run, and the JSON written from a scan."""
+    with SqliteEventLog.open(db, read_only=True) as log:
+        items: list[object] = list(log.export_items(sampled.incident_id))
+        by_run = _json(log.export_items(sampled.incident_id), sampled)
+        scanned = _json(log.scan(sampled.incident_id), sampled)
+    return items, by_run, scanned
+
+
 def _seqs(items: list[object]) -> list[int]:
     """Each event's seq, a run standing for its ticks and the events between them."""
     seqs: list[int] = []
@@ -132,10 +141,7 @@ def test_a_tick_whose_text_no_longer_hashes_is_copied_from_its_row(
         conn.execute("UPDATE events SET payload = ? WHERE seq = ?", (edited, seq))
     finally:
         conn.close()
-    with SqliteEventLog.open(db, read_only=True) as log:
-        items = list(log.export_items(sampled.incident_id))
-        by_run = _json(log.export_items(sampled.incident_id), sampled)
-        scanned = _json(log.scan(sampled.incident_id), sampled)
+    items, by_run, scanned = _exports(db, sampled)
     alone = [item for item in items if isinstance(item, ProbeTick | Event) and item.seq == seq]
     assert len(alone) == 1 and not any(
         isinstance(item, TickRun) and seq in item.seqs for item in items
@@ -170,10 +176,7 @@ def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
         )
     finally:
         conn.close()
-    with SqliteEventLog.open(db, read_only=True) as log:
-        items = list(log.export_items(sampled.incident_id))
-        by_run = _json(log.export_items(sampled.incident_id), sampled)
-        scanned = _json(log.scan(sampled.incident_id), sampled)
+    items, by_run, scanned = _exports(db, sampled)
     still_among = {
         event.seq for item in items if isinstance(item, TickRun) for event in item.between
     }
