@@ -124,15 +124,6 @@ def recorded(rows: Sequence[Row]) -> list[Event]:
     return [decode(row) for row in rows]
 
 
-def chain_rows(
-    events: Sequence[NewEvent], last_seq: int, last_hash: str
-) -> tuple[list[Row], list[Event]]:
-    """`hashed_rows` and the `recorded` Events, for callers that hold no lock."""
-    texts = [check_new_event(event) for event in events]
-    rows = hashed_rows(events, texts, last_seq, last_hash)
-    return rows, recorded(rows)
-
-
 def _expect(value: Any, kind: type, seq: object, column: str) -> None:
     if not isinstance(value, kind) or isinstance(value, bool):
         raise BadRow(seq, f"{column} is {type(value).__name__}, not {kind.__name__}")
@@ -141,17 +132,7 @@ def _expect(value: Any, kind: type, seq: object, column: str) -> None:
 def decode(row: Sequence[Any]) -> Event:
     """An Event from a row in `EVENT_COLUMNS` order, or BadRow."""
     incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, digest = row
-    if not (
-        type(seq) is int
-        and type(mono_ns) is int
-        and type(incident_id) is str
-        and type(at) is str
-        and type(actor) is str
-        and type(kind) is str
-        and type(payload) is str
-        and type(prev_hash) is str
-        and type(digest) is str
-    ):  # the column that is not says which (a subclass passes, as it always did)
+    if not _all_stored_types(row):  # the column that is not says which
         _expect(seq, int, seq, "seq")
         for column, value in (
             ("incident_id", incident_id),
@@ -208,17 +189,7 @@ def _tick(row: Sequence[Any]) -> ProbeTick | None:
     """The row as a ProbeTick, if every column is what `decode` accepts and the time and
     payload are the canonical text this release writes; None leaves it to `decode`."""
     incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, digest = row
-    if not (
-        type(seq) is int
-        and type(mono_ns) is int
-        and type(incident_id) is str
-        and type(at) is str
-        and type(actor) is str
-        and type(payload) is str
-        and type(prev_hash) is str
-        and type(digest) is str
-        and is_stored_at(at)
-    ):
+    if not (_all_stored_types(row) and is_stored_at(at)):
         return None
     samples = read_samples(payload)
     if samples is None:
@@ -298,9 +269,18 @@ def _recheck_head(walk: ChainWalk, row: Sequence[Any] | None, start: ChainHead) 
 
 
 def _all_stored_types(row: Sequence[Any]) -> bool:
+    """Whether every column has the type `decode` accepts: ints for seq and mono_ns,
+    strings for the rest (exactly those types, the fast way; `decode` then accepts a
+    subclass too, as it always did, and names the column that is neither)."""
     incident_id, seq, at, mono_ns, actor, kind, payload, prev_hash, digest = row
     return (
         type(seq) is int
         and type(mono_ns) is int
-        and all(type(v) is str for v in (incident_id, at, actor, kind, payload, prev_hash, digest))
+        and type(incident_id) is str
+        and type(at) is str
+        and type(actor) is str
+        and type(kind) is str
+        and type(payload) is str
+        and type(prev_hash) is str
+        and type(digest) is str
     )

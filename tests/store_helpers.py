@@ -5,16 +5,17 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import msgspec.structs
 
-from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.events import Event, NewEvent, truncate_to_millis
 from incident.core.payloads import EventData, NoteAdded
 from incident.core.samples import Sample
 from store import StoreError
+from store.rows import Row, checked_batch, hashed_rows, recorded
 
 REPO = Path(__file__).resolve().parent.parent
 START = datetime(2026, 3, 14, 9, 26, 53, 589793, tzinfo=UTC)
@@ -28,6 +29,16 @@ def new_event(incident: str = "inc-1", n: int = 1, data: EventData | None = None
         mono_ns=n * 1_000_000_007,
         data=NoteAdded(f"note {n}", "alice") if data is None else data,
     )
+
+
+def chain_rows(
+    events: Sequence[NewEvent], last_seq: int, last_hash: str
+) -> tuple[list[Row], list[Event]]:
+    """The rows a writer would insert for `events` after (`last_seq`, `last_hash`), and
+    the Events a later read returns of them: what an append does, without a store."""
+    texts = checked_batch(events[0].incident_id, events) if events else []
+    rows = hashed_rows(events, texts, last_seq, last_hash)
+    return rows, recorded(rows)
 
 
 def truncated(sample: Sample) -> Sample:

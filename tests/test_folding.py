@@ -27,9 +27,10 @@ from incident.core.samples import Outcome, Sample
 from incident.core.state import fold, new_state
 from incident.core.ticks import ProbeTick
 from store import SqliteEventLog
-from store.rows import chain_rows, read_item
+from store.rows import read_item
 from tests.golden.incidents import closed_record, hostile_record
 from tests.golden.sampled import SampledRecord, sampled_record
+from tests.store_helpers import chain_rows
 from tui.demo.scenarios import DECLARATION, bundled_runbook
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"

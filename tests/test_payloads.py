@@ -31,7 +31,7 @@ from incident.core.payloads import (
 )
 from incident.core.samples import Outcome, Sample
 from runbooks.model import DeploymentPattern
-from store.rows import chain_rows
+from tests.store_helpers import chain_rows
 
 TEXT = st.text(st.characters(exclude_categories=["Cs"]), max_size=30)
 FINITE = st.floats(allow_nan=False, allow_infinity=False)

@@ -20,10 +20,9 @@ from incident.core.events import Event, NewEvent
 from incident.core.payloads import NoteAdded
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, schema
 from store.outbox import Outbox
-from store.rows import chain_rows
 from store.schema import EVENTS_READABLE_SINCE
 from tests.cli_helpers import Cli
-from tests.store_helpers import digest, one_line_naming, raw
+from tests.store_helpers import chain_rows, digest, one_line_naming, raw
 
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 INCIDENT = "INC-20261128-0001"
