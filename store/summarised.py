@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from incident.core.chain import json_string
-from incident.core.digest import openssl_sha256, sha256_hex
+from incident.core.digest import openssl_sha256
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
@@ -108,12 +108,7 @@ def hashes_to_it(
     names = quoted[key] if key in quoted else quoted.setdefault(key, _quote(incident_id, actor))
     if names is None or not (_plain(at) and _plain(prev_hash)):
         return False
-    who, incident = names
-    body = (
-        f'{{"actor":{who},"at":"{at}","incident":{incident},"kind":"{TICK_KIND}",'
-        f'"mono_ns":{mono_ns},"payload":{payload},"prev":"{prev_hash}","seq":{seq}}}'
-    )
-    return bool(sha256_hex(body.encode("utf-8")) == stored)
+    return _tick_digests(names, [seq], [at], [mono_ns], [payload], [prev_hash]) == [stored]
 
 
 def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | None]) -> list[bool]:
@@ -125,18 +120,10 @@ def served(rows: Rows, quoted: dict[tuple[object, object], tuple[str, str] | Non
     names = _quote(*next(iter(pairs))) if len(pairs) == 1 else None
     if names is None or not _plain_columns(named):
         return [row[9] is not None and hashes_to_it(row, row[9], row[10], quoted) for row in rows]
-    who, incident = names
-    start = f'{{"actor":{who},"at":"'
-    middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
-    sha256 = openssl_sha256()
-    good = {
-        row[1]
-        for row in named
-        if sha256(
-            f'{start}{row[2]}{middle}{row[3]},"payload":{row[6]},"prev":"{row[7]}","seq":{row[1]}}}'.encode()
-        ).hexdigest()
-        == row[8]
-    }
+    _, seqs, ats, monos, _, _, payloads, prevs, digests = tuple(zip(*named, strict=True))[:9]
+    computed = _tick_digests(names, seqs, ats, monos, payloads, prevs)
+    checked = zip(seqs, computed, digests, strict=True)
+    good = {seq for seq, mine, stored in checked if mine == stored}
     return [row[9] is not None and row[1] in good for row in rows]
 
 
@@ -157,17 +144,30 @@ def all_served(incident_id: str, named: Rows) -> tuple[tuple[Any, ...], ...] | N
     names = _quote(incident_id, actors[0])
     if names is None or not _plain_column_types(columns):
         return None
+    computed = _tick_digests(names, seqs, ats, mono_ns, payloads, prevs)
+    return columns if computed == list(digests) else None
+
+
+def _tick_digests(
+    names: tuple[str, str],
+    seqs: Sequence[Any],
+    ats: Sequence[Any],
+    monos: Sequence[Any],
+    payloads: Sequence[Any],
+    prevs: Sequence[Any],
+) -> list[str]:
+    """`incident.core.chain.text_hash` of ticks whose texts are plain (`_plain`) and
+    whose incident and actor are `names` (quoted once), in one comprehension."""
     who, incident = names
     start = f'{{"actor":{who},"at":"'
     middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
     sha256 = openssl_sha256()
-    computed = [
+    return [
         sha256(
             f'{start}{at}{middle}{mono},"payload":{payload},"prev":"{prev}","seq":{seq}}}'.encode()
         ).hexdigest()
-        for seq, at, mono, payload, prev in zip(seqs, ats, mono_ns, payloads, prevs, strict=True)
+        for seq, at, mono, payload, prev in zip(seqs, ats, monos, payloads, prevs, strict=True)
     ]
-    return columns if computed == list(digests) else None
 
 
 def _plain_columns(rows: Rows) -> bool:
