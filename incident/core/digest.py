@@ -50,14 +50,13 @@ def sha256_hex(data: bytes) -> str:
         if _BUILTIN is not None and _spent + len(data) <= BUDGET and "hashlib" not in sys.modules:
             _spent += len(data)
             return _BUILTIN(data).hexdigest()
-        import hashlib  # loads OpenSSL
-
-        _openssl = hashlib.sha256
+        _openssl = openssl_sha256()
     return _openssl(data).hexdigest()
 
 
 def openssl_sha256() -> Callable[[bytes], _Hash]:
-    """OpenSSL's SHA-256, loaded now if it was not: for a page of ticks hashed at once."""
-    import hashlib
+    """OpenSSL's SHA-256, loaded now if it was not (for a page of ticks hashed at once,
+    or once a process has spent its budget)."""
+    import hashlib  # loads OpenSSL
 
     return hashlib.sha256

@@ -48,7 +48,6 @@ class FrozenCollections:
         self._clock = clock
         self._last_key = clock()
         self._everything_at = clock()
-        self._whole = False
 
     def start(self) -> None:
         gc.callbacks.append(self._after_collection)
@@ -58,7 +57,7 @@ class FrozenCollections:
             gc.callbacks.remove(self._after_collection)
 
     def _after_collection(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "stop" and info["generation"] == 2 and not self._whole:
+        if phase == "stop" and info["generation"] == 2:
             gc.freeze()
 
     def key(self) -> None:
@@ -72,12 +71,7 @@ class FrozenCollections:
         quiet = now - self._last_key >= QUIET_S
         if waited < EVERYTHING_BY_S and not (quiet and waited >= EVERYTHING_AFTER_S):
             return False
-        self._whole = True
-        try:
-            gc.unfreeze()
-            gc.collect()
-            gc.freeze()
-        finally:
-            self._whole = False
+        release_heap()
+        settle_heap()
         self._everything_at = now
         return True
