@@ -127,7 +127,7 @@ def highlight(screen: object, step_id: str) -> None:
     )
 
 
-def scenario_app(scenario: Scenario) -> LastGoodApp:
+def scenario_app(scenario: Scenario, actor: str = "ada") -> LastGoodApp:
     """The app as `lastgood start --incident ID --no-probes` opens a scenario's record,
     on the scenario's clock, with Ada at the keyboard."""
     from tui.app.app import LastGoodApp
@@ -136,7 +136,7 @@ def scenario_app(scenario: Scenario) -> LastGoodApp:
         scenario.log,
         scenario.runbook,
         clock=scenario.clock,
-        actor="ada",
+        actor=actor,
         incident_id=scenario.incident_id,
         poll_probes=False,
     )

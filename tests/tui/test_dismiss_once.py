@@ -23,7 +23,13 @@ from incident import commands
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import from_palette, highlight, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import (
+    from_palette,
+    highlight,
+    scenario_app,
+    wait_for_screen,
+    wait_until,
+)
 from tui.app.app import LastGoodApp
 from tui.app.modals import (
     ApprovalModal,
@@ -169,14 +175,7 @@ CASES: dict[str, Case] = {
 async def test_a_double_submit_records_once_and_keeps_the_incident(tmp_path, name):
     case = CASES[name]
     scenario = scenario_copy(case.scenario, tmp_path / "twice.db")
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=scenario.clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from incident.reports.postmortem import resolved_at
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 
@@ -18,14 +18,7 @@ def reminders(app: LastGoodApp) -> list[str]:
 
 async def test_the_booking_reminder_comes_once_at_24_hours(tmp_path: Path) -> None:
     scenario = scenario_copy("closed", tmp_path / "closed.db")
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=scenario.clock,
-        actor="Ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario, "Ada")
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen

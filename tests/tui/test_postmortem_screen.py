@@ -17,7 +17,7 @@ from incident.app.verbs import VERBS
 from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, scenario_app, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
@@ -28,14 +28,7 @@ from tui.app.widgets.phase_strip import UpdateCell
 def app_on(tmp_path: Path, scenario_name: str) -> tuple[LastGoodApp, Path]:
     db = tmp_path / f"{scenario_name}.db"
     scenario = scenario_copy(scenario_name, db)
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=scenario.clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario)
     return app, db
 
 

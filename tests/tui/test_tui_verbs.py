@@ -23,6 +23,7 @@ from tests.tui.pilot_helpers import (
     fill_form,
     from_palette,
     highlight,
+    scenario_app,
     wait_for_screen,
     wait_until,
 )
@@ -50,14 +51,7 @@ def app_on(
     scenario = scenario_copy(scenario_name, db)
     if prepare is not None:
         prepare(scenario)
-    app = LastGoodApp(
-        scenario.log,
-        scenario.runbook,
-        clock=scenario.clock,
-        actor="ada",
-        incident_id=scenario.incident_id,
-        poll_probes=False,
-    )
+    app = scenario_app(scenario)
     return app, db
 
 
