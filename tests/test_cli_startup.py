@@ -215,6 +215,8 @@ def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
     names = modules(result, "exit")
     assert "incident.core.state" in names and "sqlite3" in names  # it did read the record
     assert among(names, (*NEVER, "dataclasses")) == []
+    # msgspec loads without typing_extensions, which would bring `inspect` (8 ms).
+    assert among(names, ("typing_extensions", "inspect")) == []
     assert [name for name in names if name.startswith("runbooks.yaml")] == []
     assert [name for name in names if name.startswith(NOT_FOR_STATUS)] == []
 
