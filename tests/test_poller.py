@@ -119,12 +119,50 @@ async def test_a_hanging_probe_never_holds_up_the_others(server, client):
 
 async def test_the_server_never_sees_more_than_max_concurrency(server, client):
     probes = [probe(f"p{i:02}", server.url("/slow"), interval_s=60.0) for i in range(50)]
-    poller = ProbePoller(probes, client, clock=SystemClock(), env={}, max_concurrency=8)
+    poller = ProbePoller(
+        probes, client, clock=SystemClock(), env={}, max_concurrency=8, round_spread_s=0
+    )  # unpaced: all 50 are due at once, and only the semaphore holds them back
     batch = await poller.poll_due()
     assert [s.probe for s in batch] == [p.name for p in probes]
     assert all(s.outcome == Outcome.OK for s in batch)
     assert len(server.requests) == 50
     assert 2 <= server.peak_in_flight <= 8
+
+
+class StartsRecorded(ProbePoller):
+    """Notes when, into its round, each poll was asked to start."""
+
+    starts: dict[str, float]
+
+    async def _poll_one(self, probe: Probe, *, after_s: float = 0.0) -> Sample:
+        self.starts[probe.name] = after_s
+        return await super()._poll_one(probe, after_s=after_s)
+
+
+async def test_a_large_round_starts_its_polls_one_after_another(server, client):
+    probes = [probe(f"p{i:02}", server.url("/health"), interval_s=1.0) for i in range(40)]
+    poller = StartsRecorded(probes, client, clock=SystemClock(), env={}, round_spread_s=0.2)
+    poller.starts = {}
+    batch = await poller.poll_due()
+    assert [s.probe for s in batch] == [p.name for p in probes]
+    assert all(s.outcome == Outcome.OK for s in batch)
+    assert [poller.starts[p.name] for p in probes] == [pytest.approx(n * 0.005) for n in range(40)]
+
+
+@pytest.mark.parametrize(
+    ("due", "interval_s", "gap_s"),
+    [
+        (3, 1.0, 0.0),  # a runbook's few probes: all at once, as always
+        (20, 1.0, 0.0),
+        (21, 1.0, 0.5 / 21),
+        (200, 1.0, 0.5 / 200),  # over half a second
+        (200, 0.4, 0.2 / 200),  # over half the interval, when that is shorter
+        (50, 60.0, 0.5 / 50),
+    ],
+)
+async def test_how_far_apart_a_rounds_polls_start(client, due, interval_s, gap_s):
+    poller = ProbePoller([], client, clock=SystemClock(), env={})
+    assert poller.pace_s(due, interval_s) == pytest.approx(gap_s)
 
 
 # --- the loop -----------------------------------------------------------------------

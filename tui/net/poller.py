@@ -4,6 +4,11 @@ The poller keeps a next-poll time per probe on the injected clock's monotonic
 counter, polls whatever is due concurrently (bounded by a semaphore, always below
 the shared client's connection pool), and hands back each tick's samples as one
 batch, meant to be recorded in one transaction.
+
+A large round is paced: its polls start one after another over `round_spread_s`
+rather than all at once. 200 probes polled at once took the poller a whole core
+for 0.2 s of every second (`bench/README.md`), which the coordinator's screen then
+shared, and sent production 200 requests in the same instant.
 """
 
 from __future__ import annotations
@@ -23,6 +28,11 @@ if TYPE_CHECKING:
     import httpx
 
 DEFAULT_MAX_CONCURRENCY = 16
+PACED_ABOVE = 20
+"""Rounds of more probes than this are paced; smaller ones start every poll at once."""
+ROUND_SPREAD_S = 0.5
+"""Over how long a paced round starts its polls: at most this, and at most half the
+shortest interval among them, so that a round is over before the next is due."""
 _NS = 1_000_000_000
 
 BatchHandler = Callable[[list[Sample]], Awaitable[None] | None]
@@ -42,8 +52,10 @@ class ProbePoller:
         max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
         pool_size: int | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        round_spread_s: float = ROUND_SPREAD_S,
     ) -> None:
-        """`pool_size` defaults to what `client_pool_size` can tell of `client`.
+        """`pool_size` defaults to what `client_pool_size` can tell of `client`;
+        `round_spread_s` 0 starts every round's polls at once.
 
         Raises ValueError unless 1 <= max_concurrency < pool size, so that probes
         never take every connection the rest of the app (webhooks) shares.
@@ -60,6 +72,8 @@ class ProbePoller:
         """The probes, in the order batches list their samples."""
         self.max_concurrency = max_concurrency
         """How many polls may be in flight at once."""
+        self.round_spread_s = round_spread_s
+        """Over how long a round of more than `PACED_ABOVE` probes starts its polls."""
         self._client = client
         self._clock = clock
         self._env = env
@@ -95,9 +109,19 @@ class ProbePoller:
             self._next_ns[i] = following if following > now else now + interval_ns
         if not indexes:
             return []
+        gap_s = self.pace_s(len(indexes), min(self.probes[i].interval_s for i in indexes))
         async with asyncio.TaskGroup() as group:
-            tasks = [group.create_task(self._poll_one(self.probes[i])) for i in indexes]
+            tasks = [
+                group.create_task(self._poll_one(self.probes[i], after_s=n * gap_s))
+                for n, i in enumerate(indexes)
+            ]
         return [task.result() for task in tasks]
+
+    def pace_s(self, due: int, shortest_interval_s: float) -> float:
+        """Seconds between the starts of a round's polls: 0 unless it is large."""
+        if due <= PACED_ABOVE:
+            return 0.0
+        return min(self.round_spread_s, shortest_interval_s / 2) / due
 
     async def run(
         self,
@@ -127,7 +151,9 @@ class ProbePoller:
             if wait > 0:
                 await _wait_for(stop, wait)
 
-    async def _poll_one(self, probe: Probe) -> Sample:
+    async def _poll_one(self, probe: Probe, *, after_s: float = 0.0) -> Sample:
+        if after_s > 0:
+            await asyncio.sleep(after_s)  # its place in a paced round
         async with self._semaphore:
             try:
                 return await poll_probe(
