@@ -56,28 +56,28 @@ class Checklist(MarkedOptionList):
     comes or goes is a layout still (`show_vertical_scrollbar`).
     """
 
-    _shown: tuple[list[str], list[Text]] = ([], [])
-    """The step ids and prompts on show, to redraw only the prompts that changed."""
+    _shown: tuple[list[str], list[StepStatus]] = ([], [])
+    """The step ids and their statuses on show, to redraw only the steps that changed."""
 
     def show(self, state: IncidentState, phase_id: str) -> None:
         """Show the phase's steps, keeping the highlighted step where it was.
 
-        The same steps as before (a step checked, say): only the changed prompts are
-        replaced, with no new layout; another phase: the list is rebuilt.
+        The same steps as before (a step checked, say): only the prompts of steps
+        whose status changed are made again and replaced, with no new layout (a
+        prompt is its step's, which the runbook fixes, and its status); another
+        phase: the list is rebuilt.
         """
         highlighted = self.highlighted_step
         step_ids = [r.step.id for r in state.phase_steps(phase_id)]
-        prompts = [step_prompt(state, step_id) for step_id in step_ids]
-        shown_ids, shown_prompts = self._shown
-        self._shown = (step_ids, prompts)
+        statuses = [state.status_of(step_id) for step_id in step_ids]
+        shown_ids, shown_statuses = self._shown
+        self._shown = (step_ids, statuses)
         if step_ids == shown_ids and self.option_count == len(step_ids):
-            for index, (prompt, before) in enumerate(zip(prompts, shown_prompts, strict=True)):
-                if prompt != before:
-                    self.replace_option_prompt_at_index(index, prompt)
+            for index, (status, before) in enumerate(zip(statuses, shown_statuses, strict=True)):
+                if status != before:
+                    self.replace_option_prompt_at_index(index, step_prompt(state, step_ids[index]))
             return
-        self.set_options(
-            Option(prompt, id=step_id) for step_id, prompt in zip(step_ids, prompts, strict=True)
-        )
+        self.set_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
         else:
