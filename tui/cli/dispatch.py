@@ -59,10 +59,10 @@ def _import_msgspec_alone() -> None:
 
     msgspec reaches for `typing_extensions` first and falls back to `typing`, which
     on Python 3.11 has all it takes (`get_type_hints(include_extras=True)`,
-    `Required`, `NotRequired`). Importing `typing_extensions` imports `inspect` and
-    costs about 8 ms, half again what Python takes to start, on every command.
-    Textual imports it for itself, later and unhindered: it is hidden only while
-    msgspec loads.
+    `Required`, `NotRequired`). Importing `typing_extensions` imports `inspect`:
+    about 8 ms on every command, as long as Python takes to start in a virtualenv
+    of its own. Textual imports it for itself, later and unhindered: it is hidden
+    only while msgspec loads.
     """
     if "msgspec" in sys.modules or "typing_extensions" in sys.modules:
         return
