@@ -7,6 +7,7 @@ declare form when none). The work happens on `IncidentScreen`.
 from __future__ import annotations
 
 import gc
+import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -43,7 +44,17 @@ FRAME_WRITTEN_S = 0.05
 Textual writes frames from a thread of its own. A full garbage collection is C code
 that holds the interpreter's lock throughout (25-28 ms at start-up), so started at
 once it kept the first frame from the terminal until it ended; 50 ms is ten times
-the interpreter's switch interval, ample for the writer to take its turn."""
+the interpreter's default switch interval, ample for the writer to take its turn."""
+
+SWITCH_INTERVAL_S = 0.001
+"""How long a thread runs Python before it must offer the interpreter's lock, while the app
+is up (`sys.setswitchinterval`; 5 ms by default).
+
+The screen shares the lock with Textual's input and frame-writing threads and with
+the recorder's; a key's work passes through three of them. At 5 ms, a thread that
+had work waited up to 5 ms at each handoff to one that was busy. At 1 ms, step
+checks answered about 1 ms sooner at the median in runs of 200, interleaved with the
+tree before (`bench/README.md`)."""
 
 
 class LastGoodApp(TypeAhead, PlainToasts):
@@ -105,6 +116,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         from the first frame of the screen the app opens, once that heap is settled."""
         self._frozen_collections: FrozenCollections | None = None
         """From then on, each full collection's survivors are frozen too (`tui.app.heap`)."""
+        self._switch_interval_before = sys.getswitchinterval()
+        """The interpreter's switch interval before the app was mounted, given back at unmount."""
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
         """Run `callback` once a frame of `screen` has been written to the terminal.
@@ -166,6 +179,7 @@ class LastGoodApp(TypeAhead, PlainToasts):
         return self._outbox
 
     def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval_before)
         if self._frozen_collections is not None:
             self._frozen_collections.stop()
         if self._network is not None:
@@ -174,6 +188,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
             self._outbox.close()
 
     def on_mount(self) -> None:
+        self._switch_interval_before = sys.getswitchinterval()
+        sys.setswitchinterval(SWITCH_INTERVAL_S)  # until `on_unmount`
         # After start-up's batch: a screen pushed inside it renders a frame that is never
         # written, and its first written frame then lacks what that one drew (the bar).
         self.call_later(self.route)
