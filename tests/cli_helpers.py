@@ -30,6 +30,20 @@ def lastgood_command() -> list[str]:
     return [sys.executable, "-m", "tui.cli"]
 
 
+def fresh_python(script: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """What `script` prints in a fresh interpreter with this checkout importable: for
+    what a process loads or sets at start-up, which the test's own has long done."""
+    done = subprocess.run(
+        [sys.executable, "-c", script, *args],
+        env={**(os.environ if env is None else env), "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return done.stdout
+
+
 @dataclass
 class Result:
     code: int

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT
+from tests.cli_helpers import ROOT, fresh_python
 
 HARNESS = """
 import gc
@@ -278,12 +278,4 @@ def test_no_dataclass_is_made_at_start_up():
     `status`'s path cost it some 35 ms of CPU (docs/PERFORMANCE.md). They are
     `msgspec.Struct`s, made in C; checked for what `status` and the coordinator's
     screen import."""
-    done = subprocess.run(
-        [sys.executable, "-c", MADE_BY_DATACLASSES],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(done.stdout) == []
+    assert json.loads(fresh_python(MADE_BY_DATACLASSES)) == []

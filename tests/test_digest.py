@@ -4,15 +4,12 @@ is loaded only once a process has hashed a megabyte."""
 from __future__ import annotations
 
 import hashlib
-import os
-import subprocess
-import sys
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from incident.core import digest
-from tests.cli_helpers import ROOT
+from tests.cli_helpers import fresh_python
 
 
 @given(st.binary(max_size=30_000))
@@ -31,14 +28,7 @@ print(sha256_hex(b"abc"), "_hashlib" in sys.modules)
 
 
 def test_openssl_is_loaded_once_a_process_has_hashed_its_budget() -> None:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE],
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
+    printed = fresh_python(PROBE)
     abc = hashlib.sha256(b"abc").hexdigest()
     long = hashlib.sha256(b"x" * (digest.BUDGET - 3)).hexdigest()
-    assert done.stdout.split("\n")[:3] == [f"{abc} False", f"{long} False", f"{abc} True"]
+    assert printed.split("\n")[:3] == [f"{abc} False", f"{long} False", f"{abc} True"]

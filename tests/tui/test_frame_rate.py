@@ -3,23 +3,17 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 
 import pytest
 
-from tests.cli_helpers import ROOT
+from tests.cli_helpers import fresh_python
 
 READ_CAP = "import tui.app.app; from textual import constants; print(constants.MAX_FPS)"
 
 
 def cap_seen(extra: dict[str, str]) -> int:
     env = {k: v for k, v in os.environ.items() if k != "TEXTUAL_FPS"}
-    env.update(PYTHONPATH=str(ROOT), **extra)
-    done = subprocess.run(
-        [sys.executable, "-c", READ_CAP], env=env, capture_output=True, text=True, check=True
-    )
-    return int(done.stdout)
+    return int(fresh_python(READ_CAP, env={**env, **extra}))
 
 
 def test_the_app_draws_a_change_within_4_ms_of_the_last_frame():
