@@ -79,14 +79,21 @@ class Group(NamedTuple):
 
 
 def commands_for(
+    script: list[str], env: dict[str, str], incident_id: str, label: str
+) -> dict[str, Command]:
+    """The timed commands, run as `script` in `env`."""
+    return {
+        f"lastgood --help{label}": ([*script, "--help"], env),
+        f"lastgood check --help{label}": ([*script, "check", "--help"], env),
+        f"lastgood status ID{label}": ([*script, "status", incident_id], env),
+    }
+
+
+def tree_commands(
     tree: Path, env: dict[str, str], incident_id: str, label: str
 ) -> dict[str, Command]:
-    tree_env = {**env, "PYTHONPATH": str(tree)}
-    return {
-        f"lastgood --help{label}": ([*lastgood(), "--help"], tree_env),
-        f"lastgood check --help{label}": ([*lastgood(), "check", "--help"], tree_env),
-        f"lastgood status ID{label}": ([*lastgood(), "status", incident_id], tree_env),
-    }
+    """The timed commands with `tree` first on the path, in this checkout's virtualenv."""
+    return commands_for(lastgood(), {**env, "PYTHONPATH": str(tree)}, incident_id, label)
 
 
 NOT_BUILT = (".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache")
@@ -120,15 +127,10 @@ def installed_wheel(scratch: Path, env: dict[str, str], incident_id: str) -> Gro
     pip = (sys.executable, "-m", "pip", "--python", venv / "bin" / "python")
     quietly(*pip, "install", "-q", "--no-deps", "--no-index", wheel)
     wheel_env = {key: value for key, value in env.items() if key != "PYTHONPATH"}
-    script = str(venv / "bin" / "lastgood")
     return Group(
         " (installed wheel)",
         ([str(venv / "bin" / "python"), "-c", "pass"], wheel_env),
-        {
-            "lastgood --help (wheel)": ([script, "--help"], wheel_env),
-            "lastgood check --help (wheel)": ([script, "check", "--help"], wheel_env),
-            "lastgood status ID (wheel)": ([script, "status", incident_id], wheel_env),
-        },
+        commands_for([str(venv / "bin" / "lastgood")], wheel_env, incident_id, " (wheel)"),
     )
 
 
@@ -164,9 +166,9 @@ def main() -> None:
             check=True,
         )
         incident_id = declared.stdout.strip()
-        checkout = commands_for(ROOT, env, incident_id, "")
+        checkout = tree_commands(ROOT, env, incident_id, "")
         if args.also is not None:
-            checkout.update(commands_for(args.also.resolve(), env, incident_id, " (also)"))
+            checkout.update(tree_commands(args.also.resolve(), env, incident_id, " (also)"))
         groups = [Group(" (checkout venv)", ([sys.executable, "-c", "pass"], env), checkout)]
         groups.append(installed_wheel(scratch, env, incident_id))
         timed = [
