@@ -15,13 +15,19 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
 from runbooks.build_context import VERIFY_KEYS
 from runbooks.fields import Fields
 from runbooks.limits import MAX_SECONDS
 from runbooks.model import CommandCheck
 
-_PATH = re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+@cache
+def _json_path() -> re.Pattern[str]:
+    return re.compile(r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*")
+
+
 _EXPECTATIONS = ("exit_code", "regex", "json_path")
 
 
@@ -46,7 +52,7 @@ def read_verify(step: Fields) -> CommandCheck | None:
             fields.report("regex", f"invalid regular expression: {error}")
             regex = None
     json_path = fields.text("json_path")
-    if json_path is not None and not _PATH.fullmatch(json_path):
+    if json_path is not None and not _json_path().fullmatch(json_path):
         fields.report("json_path", "a dotted path of fields and list indexes, like status.phase")
         json_path = None
     equals = _scalar_text(fields)

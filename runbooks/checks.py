@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import string
-import unicodedata
 from collections.abc import Collection, Container, Iterable
+from functools import cache
 from itertools import islice
 from urllib.parse import urlsplit
 
@@ -14,7 +14,13 @@ from runbooks.model import TEMPLATE_PLACEHOLDERS
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::-([^}]*))?\}")
 """`${NAME}`, or `${NAME:-default}` as in the shell: the default when NAME is unset."""
-_HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
+@cache
+def _header_name() -> re.Pattern[str]:
+    return re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+
+
 _SLUG_LIMIT = 48
 _LISTED = 12
 """Choices named in one message at most; a long runbook must not make each message long."""
@@ -64,6 +70,8 @@ def id_problem(value: str, what: str) -> str | None:
 
 def slugify(text: str, fallback: str) -> str:
     """A short lowercase id made from `text`, or `fallback` when nothing usable is left."""
+    import unicodedata  # a shared library to load, for `init` and Markdown runbooks only
+
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     if len(slug) > _SLUG_LIMIT:
@@ -155,7 +163,7 @@ def url_problem(url: str) -> str | None:
 
 
 def header_name_problem(name: str) -> str | None:
-    if _HEADER_NAME.fullmatch(name):
+    if _header_name().fullmatch(name):
         return None
     return f"invalid header name '{name}'"
 

@@ -10,6 +10,7 @@ into the file or written as a YAML escape such as `"\\e"`.
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Final
 
 _C0_NAMES = (  # noqa: SIM905 (a table, easier to read as one string)
@@ -28,19 +29,29 @@ _NAMES: Final = {
     "\u2029": "PARAGRAPH SEPARATOR",
 }
 
-FORBIDDEN_IN_STRINGS: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
-"""Characters no runbook string may hold once read: tab and newline are the only
-controls allowed (a field that must be one line refuses newline as well). Lone
-surrogates (from a `"\\uD800"` escape) are refused too: they cannot be stored or shown."""
 
-FORBIDDEN_IN_FILES: Final = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
-"""Characters no runbook file may hold anywhere, comments included: the same, with
-carriage return allowed only as part of a CRLF line end. A lone CR or a Unicode
-separator would also make YAML and editors disagree on line numbers."""
+@cache
+def forbidden_in_strings() -> re.Pattern[str]:
+    """Characters no runbook string may hold once read: tab and newline are the only
+    controls allowed (a field that must be one line refuses newline as well). Lone
+    surrogates (from a `"\\uD800"` escape) are refused too: they cannot be stored or shown."""
+    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+@cache
+def forbidden_in_files() -> re.Pattern[str]:
+    """Characters no runbook file may hold anywhere, comments included: the same, with
+    carriage return allowed only as part of a CRLF line end. A lone CR or a Unicode
+    separator would also make YAML and editors disagree on line numbers."""
+    return re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
+
 
 PRINTABLE_REASON: Final = "runbook text is shown to people and must be printable"
 
-_VISIBLE: Final = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+@cache
+def _visible() -> re.Pattern[str]:
+    return re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
 def describe(char: str) -> str:
@@ -60,7 +71,7 @@ def control_message(char: str, where: str) -> str:
 def visible(text: str) -> str:
     """`text` with every control character (tab and newline too) written as an escape,
     so that a message quoting runbook text stays one printable line."""
-    return _VISIBLE.sub(_escape, text)
+    return _visible().sub(_escape, text)
 
 
 def _escape(match: re.Match[str]) -> str:

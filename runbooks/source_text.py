@@ -12,7 +12,7 @@ import stat
 from pathlib import Path
 
 from runbooks.limits import MAX_BYTES, MAX_BYTES_TEXT
-from runbooks.printable import FORBIDDEN_IN_FILES, control_message
+from runbooks.printable import control_message, forbidden_in_files
 from runbooks.problems import Problem
 
 _BOM = b"\xef\xbb\xbf"
@@ -63,7 +63,7 @@ def decode_source(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
     if nul >= 0:
         line, col = line_col(text, nul)
         return None, [Problem(file, line, col, "not a text file (NUL byte)")]
-    control = FORBIDDEN_IN_FILES.search(text)
+    control = forbidden_in_files().search(text)
     if control is not None:
         line, col = line_col(text, control.start())
         return None, [Problem(file, line, col, control_message(control.group(), "in the file"))]

@@ -18,7 +18,7 @@ from yaml.scanner import Scanner
 
 from runbooks.data_path import INVALID, DataPath, Positions
 from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
-from runbooks.printable import FORBIDDEN_IN_STRINGS, control_message
+from runbooks.printable import control_message, forbidden_in_strings
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
 
@@ -241,7 +241,7 @@ class _Converter:
         """Whether the scalar's text holds no forbidden character (keys: no line break
         either); otherwise the first one is reported where it is written."""
         value = str(node.value)
-        found = FORBIDDEN_IN_STRINGS.search(value)
+        found = forbidden_in_strings().search(value)
         if found is not None:
             char = found.group()
             where = "in a key" if key else "in a string"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import threading
+from _thread import allocate_lock  # threading's Lock, without loading threading
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
@@ -117,7 +117,7 @@ class SqliteFile:
     def __init__(self, path: Path, connection: sqlite3.Connection) -> None:
         self._path = path
         self._connection: sqlite3.Connection | None = connection
-        self._lock = threading.Lock()
+        self._lock = allocate_lock()
 
     @property
     def path(self) -> Path:

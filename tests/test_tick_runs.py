@@ -253,7 +253,7 @@ def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int
 @given(st.text(st.sampled_from(["\x1e", "\x1f", "a", "é", "\x1d", "\x9e", "\ud800"]), max_size=40))
 def test_a_runs_shape_is_checked_in_its_separators_as_the_pattern_checks_it(text: str) -> None:
     joined = "\x1e" + text
-    assert tick_runs._shaped(joined) == (tick_runs._SHAPES.fullmatch(joined, 1) is not None)
+    assert tick_runs._shaped(joined) == (tick_runs._shapes().fullmatch(joined, 1) is not None)
 
 
 def test_a_summary_of_another_shape_is_not_a_whole_run() -> None:

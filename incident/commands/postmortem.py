@@ -25,10 +25,10 @@ from incident.reports.postmortem import (
     ACTION_PRIORITIES,
     ACTION_TYPES,
     DEFAULT_DURATION_MIN,
-    EMAIL,
     LESSON_CATEGORIES,
     MAX_DURATION_MIN,
     REPORT_STATUSES,
+    email_address,
     meeting_window,
     resolved_at,
     utc_text,
@@ -204,7 +204,7 @@ def schedule_postmortem(
             needs=("reason",),
         )
     organizer = organizer.strip()
-    if organizer and not EMAIL.fullmatch(organizer):
+    if organizer and not email_address().fullmatch(organizer):
         raise CommandError(f"the organizer is an email address, not '{organizer}'")
     names: list[str] = []
     for name in attendees:

@@ -14,13 +14,12 @@ are copied, not what they hold.
 
 from __future__ import annotations
 
-import copy
 import itertools
 from collections import deque
 from collections.abc import Iterable, Iterator
 from typing import Final
 
-from msgspec.structs import fields
+from msgspec.structs import fields, replace
 
 from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
@@ -96,12 +95,12 @@ COPIED_FIELDS: Final = _SHARED | _LISTS | _DICTS | {"steps", "samples"}
 
 def copy_state(state: IncidentState) -> IncidentState:
     """A state that later events can change without touching `state`."""
-    copied = copy.copy(state)
+    copied = replace(state)  # a shallow copy, made in C, without loading `copy`
     for name in _LISTS:
         setattr(copied, name, list(getattr(state, name)))
     for name in _DICTS:
         setattr(copied, name, dict(getattr(state, name)))
-    copied.steps = {step_id: copy.copy(record) for step_id, record in state.steps.items()}
+    copied.steps = {step_id: replace(record) for step_id, record in state.steps.items()}
     copied.samples = {probe: list(history) for probe, history in state.samples.items()}
     return copied
 

@@ -19,6 +19,7 @@ JSON keeps the exact text, escaped: `json_text`.
 from __future__ import annotations
 
 import re
+from functools import cache
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
@@ -35,12 +36,26 @@ _LINE: Final = str.maketrans({**_C0, **_DEL, **_C1})
 _BLOCK: Final = str.maketrans(
     {code: picture for code, picture in {**_C0, **_DEL, **_C1}.items() if code not in (9, 10)}
 )
-_CONTROL: Final = re.compile("[\x00-\x1f\x7f-\x9f]")
-_BLOCK_CONTROL: Final = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-"""What `visible_block` changes: every control but tab and newline (CR among them)."""
+
+
+@cache
+def _control() -> re.Pattern[str]:
+    return re.compile("[\x00-\x1f\x7f-\x9f]")
+
+
+@cache
+def _block_control() -> re.Pattern[str]:
+    """What `visible_block` changes: every control but tab and newline (CR among them)."""
+    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
 _ASCII_BLOCK_CONTROL: Final = str.maketrans(dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F]))
 """The same among ASCII characters, to delete: a translation of ASCII text runs in C."""
-_JSON_RAW: Final = re.compile("[\x7f-\x9f]")
+
+
+@cache
+def _json_raw() -> re.Pattern[str]:
+    return re.compile("[\x7f-\x9f]")
 
 
 def visible(text: str) -> str:
@@ -65,17 +80,17 @@ def block_is_visible(text: str) -> bool:
     """
     if text.isascii():
         return len(text.translate(_ASCII_BLOCK_CONTROL)) == len(text)
-    return _BLOCK_CONTROL.search(text) is None
+    return _block_control().search(text) is None
 
 
 def has_control(text: str) -> bool:
     """Whether `text` holds any C0 control, DEL or C1 control (newline and tab count)."""
-    return _CONTROL.search(text) is not None
+    return _control().search(text) is not None
 
 
 def first_control(text: str) -> int | None:
     """The index of the first control character in `text`, or None."""
-    found = _CONTROL.search(text)
+    found = _control().search(text)
     return None if found is None else found.start()
 
 
@@ -98,4 +113,4 @@ def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = Fal
 
 def escape_raw_controls(dumped: str) -> str:
     """JSON text with DEL and the C1 controls escaped, as `json_text` writes them."""
-    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+    return _json_raw().sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from functools import cache
 from itertools import repeat
 from operator import sub
 from typing import Final
@@ -27,10 +28,22 @@ from incident.core.payloads import ProbeSamples
 from incident.core.ticks import ENTRY, FIELD, ProbeTick, SampledTick, summary_samples
 
 _KIND: Final = str(Kind.PROBE_SAMPLES)
-_TIME_AND_VALUE: Final = re.compile(f"{FIELD}[^{ENTRY}]*")
+
+
+@cache
+def _time_and_value() -> re.Pattern[str]:
+    return re.compile(f"{FIELD}[^{ENTRY}]*")
+
+
 _SHAPE: Final = f"[^{ENTRY}{FIELD}]*+(?:{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+)?+"
 """One sample's summary: a probe, or a probe, time and value (possessive: one way to match)."""
-_SHAPES: Final = re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
+
+
+@cache
+def _shapes() -> re.Pattern[str]:
+    return re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
+
+
 Stored = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[str]]
 """Each tick's `mono_ns`, actor, payload and previous hash, as stored."""
 _READINGS: dict[str, re.Pattern[str]] = {}
@@ -60,7 +73,7 @@ def whole_text(counts: Sequence[int], readings: Sequence[str]) -> str | None:
 
 
 def _shaped(text: str) -> bool:
-    """`_SHAPES.fullmatch(text, 1)` for `text` starting with an `ENTRY`, in a few C calls:
+    """`_shapes().fullmatch(text, 1)` for `text` starting with an `ENTRY`, in a few C calls:
     each sample (what lies between two `ENTRY`s) holds no `FIELD` or two, so in the
     text's separators alone every run of `FIELD`s has two. UTF-8 writes no other
     character with the bytes of these two, so the separators are found in its bytes."""
@@ -167,7 +180,7 @@ class TickRun:
             text = ENTRY.join(t for c, t in zip(self.counts, self.readings, strict=True) if c)
         else:
             text = self._joined()[1:]
-        each = _TIME_AND_VALUE.sub("", text).split(ENTRY)
+        each = _time_and_value().sub("", text).split(ENTRY)
         return {probe: each.count(probe) for probe in dict.fromkeys(each)}
 
     def _probes_counted(self) -> dict[str, int] | None:

@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Callable
 from datetime import date, datetime
+from functools import cache
 from typing import Final, NamedTuple
 
 from incident.core.events import Event, Kind
@@ -34,23 +35,30 @@ _INTEGER = r"(?:0|-?[1-9]\d*+)"
 _NUMBER = r"-?+(?:0|[1-9]\d*+)(?:\.\d++)?+(?:[eE][+-]?+\d++)?+"
 _OUTCOME = "|".join(sorted((str(outcome) for outcome in Outcome), key=len, reverse=True))
 
-STORED_AT: Final = re.compile(f"({_DAY}){_TIME}")
-"""A timestamp exactly as `format_timestamp` writes it (the day is checked apart)."""
 
-_SAMPLE: Final = re.compile(
-    f'{{"at":"(({_DAY}){_TIME})"'
-    f'(?:,"detail":{_TEXT})?+'
-    f'(?:,"http_status":{_INTEGER})?+'
-    f'(?:,"latency_ms":({_NUMBER}))?+'
-    f',"outcome":"({_OUTCOME})"'
-    f',"probe":"({_PLAIN})"'
-    f'(?:,"text":{_TEXT})?+'
-    f'(?:,"value":({_NUMBER}))?+}}'
-)
-"""One sample as `sample_to_json` and the canonical encoding write it: keys sorted.
+@cache
+def _stored_at() -> re.Pattern[str]:
+    """A timestamp exactly as `format_timestamp` writes it (the day is checked apart)."""
+    return re.compile(f"({_DAY}){_TIME}")
 
-Possessive quantifiers: a field that does not fit is not tried another way, since
-the encoding allows only one."""
+
+@cache
+def _sample() -> re.Pattern[str]:
+    """One sample as `sample_to_json` and the canonical encoding write it: keys sorted.
+
+    Possessive quantifiers: a field that does not fit is not tried another way, since
+    the encoding allows only one."""
+    return re.compile(
+        f'{{"at":"(({_DAY}){_TIME})"'
+        f'(?:,"detail":{_TEXT})?+'
+        f'(?:,"http_status":{_INTEGER})?+'
+        f'(?:,"latency_ms":({_NUMBER}))?+'
+        f',"outcome":"({_OUTCOME})"'
+        f',"probe":"({_PLAIN})"'
+        f'(?:,"text":{_TEXT})?+'
+        f'(?:,"value":({_NUMBER}))?+}}'
+    )
+
 
 _KIND: Final = str(Kind.PROBE_SAMPLES)
 _OPEN = '{"samples":['
@@ -162,7 +170,7 @@ def _canonical(token: str) -> bool:
 
 def is_stored_at(text: str) -> bool:
     """Whether `text` is a real moment written exactly as `format_timestamp` writes it."""
-    match = STORED_AT.fullmatch(text)
+    match = _stored_at().fullmatch(text)
     return match is not None and _real_day(match.group(1))
 
 
@@ -186,7 +194,7 @@ def read_samples(text: str) -> tuple[TickSample, ...] | None:
         return None
     found: list[TickSample] = []
     position, end = len(_OPEN), len(text) - len(_CLOSE)
-    match_sample, days, canonical = _SAMPLE.match, _DAYS, _CANONICAL
+    match_sample, days, canonical = _sample().match, _DAYS, _CANONICAL
     while True:
         match = match_sample(text, position, end)
         if match is None:

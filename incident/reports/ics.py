@@ -26,7 +26,7 @@ from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import visible, visible_block
 from incident.reports.impact import milestones
-from incident.reports.postmortem import EMAIL, meeting_window, summary_line, utc_text
+from incident.reports.postmortem import email_address, meeting_window, summary_line, utc_text
 
 PRODID = "-//lastgood//post-mortem invitation//EN"
 MAX_OCTETS = 75
@@ -121,7 +121,7 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
     state = fold_events(booked)
     meeting = state.postmortem
     assert meeting is not None  # the booking is among the events up to it
-    invited = [a for a in meeting.attendees if EMAIL.fullmatch(a)]
+    invited = [a for a in meeting.attendees if email_address().fullmatch(a)]
     request = bool(meeting.organizer and invited)
     lines = [
         "BEGIN:VCALENDAR",

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from functools import cache
 
 from msgspec import Struct
 
@@ -30,8 +31,12 @@ REMIND_AFTER = timedelta(hours=24)
 LATEST = timedelta(hours=48)
 """The post-mortem starts no later than this after resolution, unless a reason is given."""
 
-EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
-"""An address a calendar client can invite (attendees) or answer (the organizer)."""
+
+@cache
+def email_address() -> re.Pattern[str]:
+    """An address a calendar client can invite (attendees) or answer (the organizer)."""
+    return re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+
 
 DEFAULT_DURATION_MIN = 60
 MAX_DURATION_MIN = 8 * 60

@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 
 from runbooks import BUNDLED_DIR, Problem, RunbookError, load_runbook, runbook_to_data
 from runbooks.model import Runbook
-from runbooks.printable import FORBIDDEN_IN_STRINGS
+from runbooks.printable import forbidden_in_strings
 from tests.depth import examples
 
 EXAMPLES = BUNDLED_DIR / "examples"
@@ -236,7 +236,7 @@ class Fuzz:
         else:
             assert isinstance(runbook, Runbook)
             for text in strings(runbook_to_data(runbook)):
-                assert not FORBIDDEN_IN_STRINGS.search(text), repr(text)
+                assert not forbidden_in_strings().search(text), repr(text)
             self.outcomes["valid"] += 1
 
 

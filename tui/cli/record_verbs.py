@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from functools import cache
 
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
@@ -15,7 +16,10 @@ from incident.core.text import json_text
 from tui.cli.context import open_log
 from tui.cli.errors import CliError
 
-_SHA256 = re.compile(r"[0-9a-f]{64}")
+
+@cache
+def _sha256() -> re.Pattern[str]:
+    return re.compile(r"[0-9a-f]{64}")
 
 
 def damage_warning(report: ChainReport) -> str:
@@ -46,7 +50,7 @@ def _expected_head(args: argparse.Namespace) -> str | None:
     if args.all:
         raise CliError("--expect-head checks one incident: give its ID, not --all")
     digest = given.strip().lower()
-    if not _SHA256.fullmatch(digest):
+    if not _sha256().fullmatch(digest):
         raise CliError(f"--expect-head: {given!r} is not a head hash (64 hex digits)")
     return digest
 
