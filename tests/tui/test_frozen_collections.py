@@ -9,7 +9,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from tui.app.heap import EVERYTHING_AFTER_S, EVERYTHING_BY_S, QUIET_S, FrozenCollections
+from tui.app.heap import (
+    EVERYTHING_AFTER_S,
+    EVERYTHING_BY_S,
+    QUIET_S,
+    FrozenCollections,
+    settle_heap,
+)
 
 
 class Clock:
@@ -83,3 +89,24 @@ def test_after_ten_minutes_it_runs_though_keys_keep_coming(frozen) -> None:
     collections.key()
     assert collections.tick()
     assert cycle() is None
+
+
+def test_settling_collects_young_garbage_and_freezes_what_is_kept() -> None:
+    """What start-up made is young (the collector was off): settling frees its garbage
+    and leaves the kept objects out of later collections."""
+    gc.unfreeze()
+    collecting = gc.isenabled()
+    gc.disable()  # as `lastgood start` starts
+    try:
+        a, b = Node(), Node()
+        a.other, b.other = b, a
+        cycle = weakref.ref(a)
+        del a, b
+        kept = [Node() for _ in range(100)]
+        settle_heap()
+        assert cycle() is None
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
+        if collecting:
+            gc.enable()

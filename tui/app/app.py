@@ -141,8 +141,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
             self.set_timer(FRAME_WRITTEN_S, callback)
 
     def _resume_collector(self) -> None:
-        """One full collection, then the survivors frozen: turned on as it was, the
-        collector's first pass would walk every object made while it was off."""
+        """What start-up made collected once, then the survivors frozen: turned on as it
+        was, the collector's first pass would walk every object made while it was off."""
         settle_heap()
         self._frozen_collections = FrozenCollections()
         self._frozen_collections.start()
