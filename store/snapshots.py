@@ -19,9 +19,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+from msgspec import Struct
 
 from incident.core.events import Event, format_timestamp
 from incident.core.folding import Fold
@@ -86,8 +87,7 @@ Lists = dict[str, list[Any]]
 """Each list field of a state, encoded: what a row's `lists` rebuild."""
 
 
-@dataclass(slots=True)
-class StoredState:
+class StoredState(Struct):
     """A state read from a snapshot row: the state after event `seq`, whose hash is `hash`."""
 
     seq: int
@@ -170,8 +170,7 @@ def _declaration(query: Query, incident_id: str) -> Event | None:
         return None
 
 
-@dataclass(frozen=True, slots=True)
-class ReplayStart:
+class ReplayStart(Struct, frozen=True):
     """Where folding the events up to a moment may start."""
 
     stored: StoredState | None

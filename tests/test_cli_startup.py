@@ -279,3 +279,26 @@ def test_no_dataclass_is_made_at_start_up():
     `msgspec.Struct`s, made in C; checked for what `status` and the coordinator's
     screen import."""
     assert json.loads(fresh_python(MADE_BY_DATACLASSES)) == []
+
+
+def test_a_recording_with_nothing_to_deliver_loads_no_network(tmp_path):
+    """The bundled runbook names no webhook: its due messages are recorded, none sent,
+    so `note` runs without the HTTP client, its event loop or `dataclasses`."""
+    db = tmp_path / "real.db"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(db)}
+    declare = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "A")
+    declared = subprocess.run(
+        [sys.executable, "-m", "tui.cli", *declare],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    result = loaded(tmp_path, "run", "note", declared.stdout.strip(), "rolled back", db=db)
+    assert result["code"] == 0, result["stderr"]
+    names = modules(result, "exit")
+    assert "incident.app.messages" in names  # it did look for messages due
+    assert among(names, ("httpx", "asyncio", "ssl", "dataclasses", "secrets")) == []
+    assert [name for name in names if name.startswith("tui.net")] == []

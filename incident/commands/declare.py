@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Collection
 from datetime import datetime, timedelta
 
@@ -41,6 +40,8 @@ class Declaration(Struct, frozen=True):
 
 def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
     """`INC-YYYYMMDD-XXXX`: sortable by day, short enough to type."""
+    import secrets  # here, not at the top: only `declare` pays for loading it (5 ms)
+
     for _ in range(1000):
         candidate = f"INC-{moment:%Y%m%d}-{secrets.token_hex(2).upper()}"
         if candidate not in taken:

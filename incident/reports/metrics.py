@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import repeat
-from statistics import fmean
+from math import fsum
 
 from msgspec import Struct
 
@@ -130,7 +130,7 @@ class MetricTally:
             readings=self.readings,
             above=len(self._above),
             peak=self._peak,
-            mean=fmean(self._above) if self._above else None,
+            mean=fsum(self._above) / len(self._above) if self._above else None,  # fmean's sum
             worst_overall=self._worst,
             first_above_at=None if self._first_above is None else _moment(self._first_above),
             last_above_at=None if self._last_above is None else _moment(self._last_above),

@@ -11,9 +11,9 @@ answer, which scripts read (`id=$(lastgood declare ...)` must get the id alone).
 from __future__ import annotations
 
 import argparse
-import asyncio
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, TextIO
 
 from incident.app.session import IncidentSession
@@ -32,13 +32,20 @@ def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
     """Auto-sends and one delivery round after a recording verb; quiet when there is none."""
     runbook = session.state.runbook
     if not runbook.notify_targets and not runbook.timed_rules():
-        return  # nothing to send: not even the HTTP client is loaded
+        return  # nothing to send: not even the courier is loaded
+    if not runbook.notify_targets:  # messages to record, none to deliver: no event loop
+        from tui.cli.courier import Courier
+
+        courier = Courier(session, db_location(args), say=_say(session, sys.stderr))
+        with _as_cli_errors():
+            courier.catch_up()
+        _print_awaiting(courier, session)
+        return
 
     async def go(courier: Courier) -> None:
         courier.catch_up()
         await courier.deliver_round()
-        for line in courier.awaiting_lines(session.state.id):
-            print(line, file=sys.stderr)
+        _print_awaiting(courier, session)
         if pending := courier.pending():
             print(
                 f"{pending} message(s) not delivered yet; `lastgood deliver {session.state.id}` "
@@ -93,23 +100,36 @@ def _with_courier(
     out: TextIO | None = None,
 ) -> None:
     """Runs `work` with a courier whose lines go to `out` (None: stdout)."""
-    from tui.cli.courier import Courier  # loads httpx: only for incidents that send messages
+    import asyncio
+
+    from tui.cli.courier import Courier
 
     async def run() -> None:
-        offset = _offset(session)
         async with Courier(
-            session,
-            db_location(args),
-            say=lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True),
-            max_attempts=max_attempts,
+            session, db_location(args), say=_say(session, out), max_attempts=max_attempts
         ) as courier:
             await work(courier)
 
-    try:
+    with _as_cli_errors():
         asyncio.run(run())
+
+
+@contextmanager
+def _as_cli_errors() -> Iterator[None]:
+    """The record's and the domain's refusals, as the verb's one-line error."""
+    try:
+        yield
     except (StoreError, CommandError) as error:
         raise CliError(str(error)) from None
 
 
-def _offset(session: IncidentSession) -> str:
-    return format_offset(elapsed(session.state, session.clock.now()))
+def _say(session: IncidentSession, out: TextIO | None) -> Callable[[str], None]:
+    """A courier's line printed to `out` (None: stdout) after the incident's T+ now."""
+    offset = format_offset(elapsed(session.state, session.clock.now()))
+    return lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True)
+
+
+def _print_awaiting(courier: Courier, session: IncidentSession) -> None:
+    """How to send or decline each message that waits for the coordinator, on stderr."""
+    for line in courier.awaiting_lines(session.state.id):
+        print(line, file=sys.stderr)

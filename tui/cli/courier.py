@@ -4,16 +4,20 @@ The TUI sends due `mode: auto` messages, hands recorded messages to the outbox a
 delivers them while it is open. A coordinator working from the CLI, or a bastion
 running `monitor`, needs the same without a terminal UI; this is that, printing a
 line per outcome instead of drawing a timeline.
+
+Only an incident whose runbook names webhook targets has anything to deliver: the
+HTTP client (httpx, with asyncio and its SSL) is loaded when the courier is entered
+for one, so `lastgood note` on any other incident records its due messages without.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from collections.abc import Callable
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from incident.app.autosend import record_auto_sends, record_overdue
 from incident.app.outcome import SYSTEM_ACTOR
@@ -23,8 +27,12 @@ from incident.comms.notifications import failed_keys
 from incident.core.events import Event, Kind
 from incident.reports.describe import describe
 from store.backends import OutboxRecord, open_outbox
-from tui.net.client import HttpClient, close_client, make_client
-from tui.net.notifier import Notifier
+
+if TYPE_CHECKING:
+    import asyncio
+
+    from tui.net.client import HttpClient
+    from tui.net.notifier import Notifier
 
 AUTO_ACTOR = SYSTEM_ACTOR
 _SHOWN = (Kind.COMMUNICATION_SENT, Kind.STEP_CHECKED, Kind.UPDATE_OVERDUE)
@@ -54,6 +62,9 @@ class Courier:
 
     async def __aenter__(self) -> Courier:
         if self.session.state.runbook.notify_targets:
+            from tui.net.client import make_client
+            from tui.net.notifier import Notifier
+
             self._outbox = open_outbox(self.db)
             self._client = make_client()
             self.notifier = Notifier(
@@ -73,6 +84,8 @@ class Courier:
         traceback: TracebackType | None,
     ) -> None:
         if self._client is not None:
+            from tui.net.client import close_client
+
             await close_client(self._client)
         if self._outbox is not None:
             self._outbox.close()
@@ -108,6 +121,8 @@ class Courier:
 
     async def deliver_until_settled(self, wait_s: float) -> None:
         """Deliver, with retries, until nothing is pending or `wait_s` has passed."""
+        import asyncio
+
         deadline = time.monotonic() + wait_s
         while self.pending() and time.monotonic() < deadline:
             await self.deliver_round()
@@ -117,6 +132,8 @@ class Courier:
     async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
         """Until `stop`: once a tick, pick up other writers' events, send what is due and
         record a missed update; deliveries run alongside with their own retries."""
+        import asyncio
+
         deliveries = None
         if self.notifier is not None:
             deliveries = asyncio.create_task(self.notifier.run())
