@@ -1,4 +1,5 @@
-"""How many examples the costliest property tests try: the suite's share, or all of them.
+"""How many examples the costliest randomized tests try (the fuzzers, the tick readers, the
+tamper trials, the crash loop's kills): the suite's share, or all of them.
 
 The README's test command runs half of each count, the same strategies; `.ci/run`
 runs these tests once more with LASTGOOD_TEST_DEPTH=deep for the full counts. A

@@ -1,4 +1,5 @@
-"""A thousand random tampers with a recorded incident, every one caught.
+"""A thousand random tampers with a recorded incident, every one caught (half of them in
+the suite, all in `.ci/run`'s deep pass: `tests/depth.py`).
 
 Hypothesis draws the damage (see `tests/tampering.py`): an edited field, a
 deleted, swapped or forged row, a repeated JSON key, reordered keys, added
@@ -21,10 +22,11 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from incident.core.events import Event
+from tests.depth import examples
 from tests.tampering import TAMPERS, draw, record_intact, trial
 
 T = TypeVar("T")
-TRIALS = 1000
+TRIALS = examples(1000)
 
 
 class DrawPicker:
