@@ -78,22 +78,31 @@ class Group(NamedTuple):
     commands: dict[str, Command]
 
 
+class Incidents(NamedTuple):
+    """What the commands read and write: `status` reads one, `note` appends to the other
+    (so the incident `status` folds does not grow as the rounds go)."""
+
+    read: str
+    noted: str
+
+
 def commands_for(
-    script: list[str], env: dict[str, str], incident_id: str, label: str
+    script: list[str], env: dict[str, str], incidents: Incidents, label: str
 ) -> dict[str, Command]:
     """The timed commands, run as `script` in `env`."""
     return {
         f"lastgood --help{label}": ([*script, "--help"], env),
         f"lastgood check --help{label}": ([*script, "check", "--help"], env),
-        f"lastgood status ID{label}": ([*script, "status", incident_id], env),
+        f"lastgood status ID{label}": ([*script, "status", incidents.read], env),
+        f"lastgood note ID TEXT{label}": ([*script, "note", incidents.noted, "deployed"], env),
     }
 
 
 def tree_commands(
-    tree: Path, env: dict[str, str], incident_id: str, label: str
+    tree: Path, env: dict[str, str], incidents: Incidents, label: str
 ) -> dict[str, Command]:
     """The timed commands with `tree` first on the path, in this checkout's virtualenv."""
-    return commands_for(lastgood(), {**env, "PYTHONPATH": str(tree)}, incident_id, label)
+    return commands_for(lastgood(), {**env, "PYTHONPATH": str(tree)}, incidents, label)
 
 
 NOT_BUILT = (".git", ".venv", "build", "*.egg-info", "__pycache__", ".*_cache")
@@ -105,7 +114,7 @@ def quietly(*command: str | Path) -> None:
         raise SystemExit(f"cli_startup: {' '.join(map(str, command))} failed:\n{done.stderr}")
 
 
-def installed_wheel(scratch: Path, env: dict[str, str], incident_id: str) -> Group:
+def installed_wheel(scratch: Path, env: dict[str, str], incidents: Incidents) -> Group:
     """lastgood as a user has it: its wheel, in a virtualenv of its own.
 
     A checkout's virtualenv (`pip install -e .`) imports an editable finder, and with
@@ -130,7 +139,7 @@ def installed_wheel(scratch: Path, env: dict[str, str], incident_id: str) -> Gro
     return Group(
         " (installed wheel)",
         ([str(venv / "bin" / "python"), "-c", "pass"], wheel_env),
-        commands_for([str(venv / "bin" / "lastgood")], wheel_env, incident_id, " (wheel)"),
+        commands_for([str(venv / "bin" / "lastgood")], wheel_env, incidents, " (wheel)"),
     )
 
 
@@ -139,6 +148,18 @@ def quartiles(values: list[float]) -> tuple[float, float]:
         return values[0], values[0]
     low, _, high = statistics.quantiles(values, n=4)
     return low, high
+
+
+def declare(env: dict[str, str]) -> str:
+    """A new incident's id, declared in the bench's database."""
+    declared = subprocess.run(
+        [*lastgood(), "declare", "--title", "t", "--severity", "SEV2", "--commander", "A"],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return declared.stdout.strip()
 
 
 def main() -> None:
@@ -158,19 +179,12 @@ def main() -> None:
             PYTHONPATH=str(ROOT),
             PYTHONPYCACHEPREFIX=str(scratch / "pycache"),
         )
-        declared = subprocess.run(
-            [*lastgood(), "declare", "--title", "t", "--severity", "SEV2", "--commander", "A"],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=True,
-        )
-        incident_id = declared.stdout.strip()
-        checkout = tree_commands(ROOT, env, incident_id, "")
+        incidents = Incidents(declare(env), declare(env))
+        checkout = tree_commands(ROOT, env, incidents, "")
         if args.also is not None:
-            checkout.update(tree_commands(args.also.resolve(), env, incident_id, " (also)"))
+            checkout.update(tree_commands(args.also.resolve(), env, incidents, " (also)"))
         groups = [Group(" (checkout venv)", ([sys.executable, "-c", "pass"], env), checkout)]
-        groups.append(installed_wheel(scratch, env, incident_id))
+        groups.append(installed_wheel(scratch, env, incidents))
         timed = [
             (group, name, command)
             for group in groups
