@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT, fresh_python
+from tests.cli_helpers import ROOT, Cli, fresh_python
 
 HARNESS = """
 import gc
@@ -186,25 +186,14 @@ def test_help_loads_only_the_verb_table(tmp_path, args, unwanted):
     assert domain(names) <= PARSER_TABLE | TEXT_RULE
 
 
-def declared(tmp_path: Path, db: Path) -> str:
+def declared(db: Path) -> str:
     """The id of an incident declared in `db` with the bundled runbook, by a `lastgood`."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(db)}
-    declare = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "A")
-    done = subprocess.run(
-        [sys.executable, "-m", "tui.cli", *declare],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    return done.stdout.strip()
+    return Cli(db).ok("declare", "--title", "t", "--severity", "SEV2", "--commander", "A").strip()
 
 
 def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
     db = tmp_path / "real.db"
-    result = loaded(tmp_path, "run", "status", declared(tmp_path, db), db=db)
+    result = loaded(tmp_path, "run", "status", declared(db), db=db)
     assert result["code"] == 0, result["stderr"]
     names = modules(result, "exit")
     assert "incident.core.state" in names and "sqlite3" in names  # it did read the record
@@ -279,7 +268,7 @@ def test_a_recording_with_nothing_to_deliver_loads_no_network(tmp_path):
     """The bundled runbook names no webhook: its due messages are recorded, none sent,
     so `note` runs without the HTTP client, its event loop or `dataclasses`."""
     db = tmp_path / "real.db"
-    result = loaded(tmp_path, "run", "note", declared(tmp_path, db), "rolled back", db=db)
+    result = loaded(tmp_path, "run", "note", declared(db), "rolled back", db=db)
     assert result["code"] == 0, result["stderr"]
     names = modules(result, "exit")
     assert "incident.app.messages" in names  # it did look for messages due
