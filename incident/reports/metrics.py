@@ -130,7 +130,8 @@ class MetricTally:
             readings=self.readings,
             above=len(self._above),
             peak=self._peak,
-            mean=fsum(self._above) / len(self._above) if self._above else None,  # fmean's sum
+            # `statistics.fmean`'s arithmetic, without loading `statistics` on every recording
+            mean=fsum(self._above) / len(self._above) if self._above else None,
             worst_overall=self._worst,
             first_above_at=None if self._first_above is None else _moment(self._first_above),
             last_above_at=None if self._last_above is None else _moment(self._last_above),

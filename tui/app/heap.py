@@ -43,16 +43,16 @@ def settle_heap() -> None:
     gc.freeze()
 
 
-def collect_everything() -> None:
-    """Every generation collected, frozen objects included, and the survivors frozen."""
-    gc.unfreeze()
-    gc.collect()
-    gc.freeze()
-
-
 def release_heap() -> None:
     """Give the frozen objects back to the collector (the screen that froze them is going)."""
     gc.unfreeze()
+
+
+def collect_everything() -> None:
+    """Every generation collected, frozen objects included, and the survivors frozen."""
+    release_heap()
+    gc.collect()
+    gc.freeze()
 
 
 class FrozenCollections:
