@@ -5,17 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from incident.app.next_key import next_key
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
-from tui.app.widgets.lines import set_line_count
+from tui.app.widgets.lines import LineView, set_line_count
 
 
-class Guidance(ScrollView, can_focus=True):
+class Guidance(LineView, can_focus=True):
     """The selected step's guidance, owner, gate and record.
 
     A Line API widget: its text is wrapped once per step shown and its lines drawn
@@ -64,7 +63,7 @@ class Guidance(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         width = self.scrollable_content_region.width
         self._wrap(width)
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self._lines) or width <= 0:
             return Strip.blank(width, base)
         return self._lines[index].crop_extend(0, width, base).apply_style(base)

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.geometry import Size
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from incident.core.phase_clocks import format_duration
@@ -24,6 +23,7 @@ from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.health.readings import baseline_of, format_value
 from runbooks.model import Probe, ProbeKind
+from tui.app.widgets.lines import LineView
 
 FAILING = "FAILING"
 """The word on every failing row: under NO_COLOR the red is gone, the word is not."""
@@ -155,7 +155,7 @@ def sparkline(samples: Sequence[Sample], width: int) -> str:
     return "".join(SPARK_BARS[round((p - low) / (high - low) * top)] for p in points)
 
 
-class HealthPanel(ScrollView, can_focus=True):
+class HealthPanel(LineView, can_focus=True):
     """Every probe of the runbook, one line each; scrolls past 6, counts what fails.
 
     `show` takes the state and repaints; lines are built when Textual asks for
@@ -265,7 +265,7 @@ class HealthPanel(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self.probes) or width <= 0:
             return Strip.blank(width, base)
         line = self._lines.get((index, width))

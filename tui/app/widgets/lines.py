@@ -9,8 +9,10 @@ without a layout and the scrollbar told directly.
 
 from __future__ import annotations
 
-from textual.geometry import Size
+from rich.style import Style
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 
 def set_line_count(view: ScrollView, count: int) -> None:
@@ -26,3 +28,27 @@ def set_line_count(view: ScrollView, count: int) -> None:
         view.refresh()
     else:
         view.virtual_size = size
+
+
+class LineView(ScrollView):
+    """A Line API widget whose lines are drawn on the style it has when a draw starts.
+
+    `rich_style` walks every ancestor's styles each time it is read; read once per
+    line it was a tenth of a step check's CPU (the timeline's and the guidance's
+    lines, drawn again on every check).
+    """
+
+    _drawing_style: Style | None = None
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        self._drawing_style = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._drawing_style = None
+
+    @property
+    def base_style(self) -> Style:
+        """The widget's `rich_style`, read once for the draw under way."""
+        drawing = self._drawing_style
+        return self.rich_style if drawing is None else drawing

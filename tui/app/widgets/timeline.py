@@ -16,7 +16,6 @@ from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from incident.core.events import Event, Kind
@@ -24,7 +23,7 @@ from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState
 from incident.reports.describe import describe
 from tui.app.plain import plain
-from tui.app.widgets.lines import set_line_count
+from tui.app.widgets.lines import LineView, set_line_count
 
 Row = tuple[str, Text, Text]
 """(T+ offset, who, what)."""
@@ -32,7 +31,7 @@ GAP = "  "
 """Between the columns."""
 
 
-class Timeline(ScrollView, can_focus=True):
+class Timeline(LineView, can_focus=True):
     """The incident's events; rows are only ever appended, like the log."""
 
     DEFAULT_CSS = """
@@ -169,7 +168,7 @@ class Timeline(ScrollView, can_focus=True):
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self.base_style
         if index >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
         key = (index, width, index == self.cursor_row, self.has_focus)
@@ -188,7 +187,7 @@ class Timeline(ScrollView, can_focus=True):
         text.append(" " * (actor_width - actor.cell_len) + GAP)
         text.append_text(what)
         text.truncate(width, overflow="ellipsis", pad=True)
-        base = self.rich_style
+        base = self.base_style
         if cursor:
             text.stylize(self.get_component_rich_style("timeline--cursor"))
         elif index % 2 == 0:

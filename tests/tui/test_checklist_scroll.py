@@ -1,0 +1,87 @@
+"""After a check, a next step past the list's end is brought up near the top, with
+the steps after it in view: scrolled a line per check, a long phase redrew every
+visible line of the checklist on every check. The arrow keys still move a line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App, ComposeResult
+
+from incident.core.state import IncidentState, fold
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import wait_until
+from tui.app.widgets.checklist import CONTEXT_LINES, Checklist
+
+PHASE = "decide"
+"""Seven one-line steps, all open at declaration."""
+VIEW = 4
+"""Lines the list shows: its height less its border."""
+
+
+class ChecklistApp(App[None]):
+    CSS = f"Checklist {{ height: {VIEW + 2}; }}"
+
+    def __init__(self, state: IncidentState) -> None:
+        super().__init__()
+        self.state = state
+
+    def compose(self) -> ComposeResult:
+        yield Checklist()
+
+    def on_mount(self) -> None:
+        self.query_one(Checklist).show(self.state, PHASE)
+
+
+def declared_state(tmp_path: Path) -> IncidentState:
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
+    return fold(scenario.log.events(scenario.incident_id))
+
+
+def check(state: IncidentState, step_id: str) -> None:
+    state.steps[step_id].done = True
+
+
+def in_view(checklist: Checklist, index: int) -> bool:
+    top = checklist.scroll_offset.y
+    return top <= checklist._index_to_line[index] < top + VIEW
+
+
+async def test_checks_past_the_end_bring_the_next_step_up_with_what_follows(
+    tmp_path: Path,
+) -> None:
+    state = declared_state(tmp_path)
+    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
+    assert len(step_ids) == 7
+    app = ChecklistApp(state)
+    async with app.run_test(size=(70, 12)) as pilot:
+        checklist = app.query_one(Checklist)
+        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+        assert checklist.highlighted == 0
+        tops: list[int] = []
+        for index, step_id in enumerate(step_ids[:-1]):
+            check(state, step_id)
+            checklist.show(state, PHASE)
+            checklist.highlight_next_open(state)
+            await pilot.pause()
+            assert checklist.highlighted == index + 1
+            assert in_view(checklist, index + 1)
+            tops.append(checklist.scroll_offset.y)
+        # Steps 1-4 are in view from the start; step 5 comes up under two done steps,
+        # and step 7 under as many as the end of the list leaves room for.
+        first_jump = VIEW - CONTEXT_LINES
+        assert tops == [0, 0, 0, first_jump, first_jump, len(step_ids) - VIEW]
+
+
+async def test_the_arrow_keys_still_scroll_a_line_at_a_time(tmp_path: Path) -> None:
+    state = declared_state(tmp_path)
+    app = ChecklistApp(state)
+    async with app.run_test(size=(70, 12)) as pilot:
+        checklist = app.query_one(Checklist)
+        await wait_until(pilot, lambda: checklist.option_count == 7)
+        checklist.focus()
+        tops = []
+        for _ in range(6):
+            await pilot.press("down")
+            tops.append(checklist.scroll_offset.y)
+        assert tops == [0, 0, 0, 1, 2, 3]
