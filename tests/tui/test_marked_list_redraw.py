@@ -7,6 +7,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App, ComposeResult
 from textual.strip import Strip
+from textual.visual import Visual
 from textual.widgets.option_list import Option
 
 from tests.tui.pilot_helpers import wait_until
@@ -71,3 +72,26 @@ async def test_a_moved_highlight_and_a_replaced_prompt_draw_only_their_lines_aga
         assert sorted(set(drawn)) == [2, 3]
         assert "[x] step 2" in render_line(2).text and MARK not in render_line(2).text
         assert render_line(3).text.startswith(MARK)
+
+
+async def test_a_prompt_of_the_same_height_measures_that_option_alone() -> None:
+    """The line map stays: rebuilding it measured every option's wrapped height again
+    on each check, a cost that grew with the phase's length."""
+    app = ListApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        options = app.query_one(MarkedOptionList)
+        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        lines_before = list(options._lines)
+        measured: list[str | None] = []
+        get_visual = options._get_visual
+
+        def recording(option: Option) -> Visual:
+            measured.append(option.id)
+            return get_visual(option)
+
+        options._get_visual = recording  # type: ignore[method-assign]
+        options.replace_option_prompt_at_index(3, Text("[x] step 3"))
+        assert measured == ["s3"]
+        assert list(options._lines) == lines_before
+        await wait_until(pilot, lambda: "s3" in drawn_options(options))
+        assert "[x] step 3" in options.render_line(3).text

@@ -6,7 +6,10 @@ grey; the coordinator must still see which step, tier or incident a key acts on.
 
 from __future__ import annotations
 
+from typing import cast
+
 from rich.segment import Segment
+from textual.css.styles import RulesMap
 from textual.reactive import reactive
 from textual.strip import Strip
 from textual.visual import VisualType
@@ -63,17 +66,30 @@ class MarkedOptionList(OptionList):
     def _replace_option_prompt(self, index: int, prompt: VisualType) -> None:
         """Forget and redraw only this option's lines. Textual's version forgets every
         option's, so checking a step drew each visible line of the checklist (29 at
-        120x40) again in the frame the key is waiting for; the line map is rebuilt
-        because the new prompt may wrap differently."""
+        120x40) again in the frame the key is waiting for.
+
+        The line map stays when the new prompt wraps to the old height, which a
+        check's mark does: rebuilt, it measured every option's wrapped height again,
+        a cost that grew with the phase (a check of a 200-step phase spent more on it
+        than on drawing)."""
         option = self.get_option_at_index(index)
+        height = self._heights.get(index)
         option._set_prompt(prompt)
         cache = self._option_render_cache
         drawn = cache.keys()  # an LRUCache: no iteration of its own
         for key in [key for key in drawn if key[0] is option]:
             cache.discard(key)
-        height = self._heights.get(index)
-        self._line_cache.clear()
-        if self._heights.get(index) == height:
+        if height is not None and self._wrapped_height(index) == height:
             self._refresh_option(index)
-        else:  # it wraps to another height: the options after it move
-            self.refresh()
+            return
+        self._line_cache.clear()  # it wraps to another height: the options after it move
+        self.refresh()
+
+    def _wrapped_height(self, index: int) -> int:
+        """The lines the option at `index` takes, as OptionList's line map counts them."""
+        option = self.get_option_at_index(index)
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        padding = self.get_component_styles("option-list--option").padding
+        visual = self._get_visual(option)
+        rules = cast(RulesMap, self.styles)  # what `styles` is read as, typed as Textual reads it
+        return visual.get_height(rules, width - padding.width) + option._divider
