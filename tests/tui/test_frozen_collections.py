@@ -1,5 +1,6 @@
-"""Each full collection's survivors are frozen; frozen garbage is collected when the
-keyboard has been quiet for a second and a minute has passed, or after ten minutes."""
+"""Each full collection's survivors are frozen; the oldest generation is collected when
+the keyboard is quiet, not when a key may be waiting; frozen garbage is collected when
+the keyboard has been quiet for a second and a minute has passed, or after ten minutes."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from collections.abc import Iterator
 import pytest
 
 from tui.app.heap import (
+    BACKSTOP_FACTOR,
     EVERYTHING_AFTER_S,
     EVERYTHING_BY_S,
     QUIET_S,
+    YOUNG_QUIET_S,
     FrozenCollections,
     settle_heap,
 )
@@ -59,6 +62,39 @@ def test_a_full_collection_freezes_its_survivors(frozen) -> None:
     kept = [Node() for _ in range(100)]
     gc.collect()
     assert gc.get_freeze_count() >= len(kept)
+
+
+def old_cycle() -> weakref.ref[Node]:
+    """A cycle that survived into the oldest generation (not frozen), then dropped."""
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gc.collect(1)  # its survivors move to the oldest generation
+    assert gc.get_count()[2] > 0
+    return weakref.ref(a)
+
+
+def test_the_oldest_generation_waits_for_the_keyboard_to_be_quiet(frozen) -> None:
+    collections, clock = frozen
+    cycle = old_cycle()
+    collections.key()
+    assert not collections.tick()
+    assert cycle() is not None  # a key just came: nothing walked
+    clock.now += 2 * YOUNG_QUIET_S
+    assert not collections.tick()  # not everything: the oldest generation alone
+    assert cycle() is None
+    assert gc.get_count()[2] == 0
+
+
+def test_the_collectors_own_trigger_is_a_backstop_until_stopped() -> None:
+    before = gc.get_threshold()
+    collections = FrozenCollections()
+    collections.start()
+    try:
+        assert gc.get_threshold() == (before[0], before[1], before[2] * BACKSTOP_FACTOR)
+    finally:
+        collections.stop()
+        gc.unfreeze()
+    assert gc.get_threshold() == before
 
 
 def test_frozen_garbage_waits_for_a_quiet_moment_after_a_minute(frozen) -> None:

@@ -26,7 +26,7 @@ from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
-from tui.app.heap import FrozenCollections, settle_heap
+from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
@@ -146,7 +146,7 @@ class LastGoodApp(TypeAhead, PlainToasts):
         settle_heap()
         self._frozen_collections = FrozenCollections()
         self._frozen_collections.start()
-        self.set_interval(1.0, self._frozen_collections.tick)
+        self.set_interval(TICK_S, self._frozen_collections.tick)
         gc.enable()
 
     async def on_event(self, event: events.Event) -> None:
