@@ -11,7 +11,6 @@ from collections.abc import Iterator
 import pytest
 
 from tui.app.heap import (
-    BACKSTOP_FACTOR,
     EVERYTHING_AFTER_S,
     EVERYTHING_BY_S,
     QUIET_S,
@@ -83,18 +82,6 @@ def test_the_oldest_generation_waits_for_the_keyboard_to_be_quiet(frozen) -> Non
     assert not collections.tick()  # not everything: the oldest generation alone
     assert cycle() is None
     assert gc.get_count()[2] == 0
-
-
-def test_the_collectors_own_trigger_is_a_backstop_until_stopped() -> None:
-    before = gc.get_threshold()
-    collections = FrozenCollections()
-    collections.start()
-    try:
-        assert gc.get_threshold() == (before[0], before[1], before[2] * BACKSTOP_FACTOR)
-    finally:
-        collections.stop()
-        gc.unfreeze()
-    assert gc.get_threshold() == before
 
 
 def test_frozen_garbage_waits_for_a_quiet_moment_after_a_minute(frozen) -> None:

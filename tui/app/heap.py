@@ -17,7 +17,9 @@ through 200 step checks, each walked 28-43 thousand objects made since the last
 during a check made the slowest checks of the run. So the oldest generation is no
 longer collected when the collector decides but when the keyboard is quiet
 (`YOUNG_QUIET_S`): what a few keys left behind, a few milliseconds at a time,
-between keys. The collector's own trigger stays as a backstop, ten times later.
+between keys. The collector's own trigger stays, for a keyboard never quiet: it
+comes after ten collections of the younger generations, which a quiet moment
+between keys resets.
 
 Frozen objects that become garbage in a cycle later (a dialog's widgets, say) are
 found only by a collection of everything; one runs at the first moment without
@@ -35,9 +37,6 @@ TICK_S = 0.1
 YOUNG_QUIET_S = 0.1
 """No key for this long: the oldest generation (what survived since the last
 collection of it) is collected now, holding nobody up."""
-BACKSTOP_FACTOR = 10
-"""The collector's own collections of the oldest generation come this many times less
-often: only if the keyboard is never quiet."""
 QUIET_S = 1.0
 """No key for this long: a collection of everything now holds nobody up."""
 EVERYTHING_AFTER_S = 60.0
@@ -79,18 +78,13 @@ class FrozenCollections:
         self._clock = clock
         self._last_key = clock()
         self._everything_at = clock()
-        self._thresholds = gc.get_threshold()
 
     def start(self) -> None:
         gc.callbacks.append(self._after_collection)
-        self._thresholds = gc.get_threshold()
-        young, middle, oldest = self._thresholds
-        gc.set_threshold(young, middle, oldest * BACKSTOP_FACTOR)
 
     def stop(self) -> None:
         if self._after_collection in gc.callbacks:
             gc.callbacks.remove(self._after_collection)
-            gc.set_threshold(*self._thresholds)
 
     def _after_collection(self, phase: str, info: dict[str, int]) -> None:
         if phase == "stop" and info["generation"] == 2:
