@@ -91,5 +91,5 @@ class MarkedOptionList(OptionList):
         width = self.scrollable_content_region.width - self._get_left_gutter_width()
         padding = self.get_component_styles("option-list--option").padding
         visual = self._get_visual(option)
-        rules = cast(RulesMap, self.styles)  # what `styles` is read as, typed as Textual reads it
+        rules = cast(RulesMap, self.styles)  # as OptionList passes its styles
         return visual.get_height(rules, width - padding.width) + option._divider
