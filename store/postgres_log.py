@@ -272,7 +272,10 @@ class PostgresEventLog(PostgresDatabase):
                 for page in self._page_lists(incident_id, after_seq, upto_seq):
                     yield from summarised.with_summaries(self._query, incident_id, page)
             else:
-                yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
+                for page in self._page_lists(incident_id, after_seq, upto_seq):
+                    yield from summarised.checked_with_summaries(
+                        self._query, incident_id, page, walk
+                    )
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 

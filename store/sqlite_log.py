@@ -45,7 +45,7 @@ from store.rows import (
 )
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
-from store.summarised import entries_and_ticks, with_summaries
+from store.summarised import checked_with_summaries, entries_and_ticks, with_summaries
 from store.tick_runs import export_runs, report_runs
 from store.verifying import verify_record
 
@@ -233,8 +233,11 @@ class SqliteEventLog(SqliteFile):
         try:
             if walk is None:
                 yield from self._read_pages(incident_id, after_seq, upto_seq)
-            else:
+            elif not self._summaries:
                 yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
+            else:
+                for page in self._page_lists(incident_id, after_seq, upto_seq):
+                    yield from checked_with_summaries(self._query, incident_id, page, walk)
         except BadRow as exc:
             raise StoreError(
                 self._path, f"incident {incident_id}: {exc}; run verify for details"

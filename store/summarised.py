@@ -4,7 +4,8 @@ Two readers, each given the log's rows a page at a time:
 
 - `with_summaries`: every row, a tick whose summary still names it (same hash,
   and the row's text still hashes to it) made a `ProbeTick` from the summary
-  instead of from its text: `scan`, which replay reads.
+  instead of from its text: `scan`, which replay reads; `checked_with_summaries`
+  is the same read verified into a chain walk, as a session opens a record.
 - `entries_and_ticks`: the events that are not ticks, read through their index,
   and the ticks from their summaries alone (`SampledTick`, or a `TickRun` of those
   in a row: `store.tick_runs`, which also reads the JSON export's), their rows
@@ -18,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from incident.core.chain import json_string
-from incident.core.digest import openssl_sha256
+from incident.core.chain import ChainWalk, json_string
+from incident.core.digest import sha256_for
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
-from store.rows import read_item
+from store.rows import checked_items, read_item
 
 Rows = list[tuple[Any, ...]]
 Page = Callable[[str, Sequence[object]], Rows]
@@ -53,43 +54,63 @@ _ALL_SUMMARIES = (
 
 def with_summaries(page: Page, incident_id: str, rows: Rows) -> Iterator[Event | ProbeTick]:
     """One page of `events` rows read as `scan` reads them, ticks from their summaries."""
+    ticks = summarised_ticks(page, incident_id, rows)
+    for row, tick in zip(rows, ticks, strict=True):
+        yield read_item(row) if tick is None else tick
+
+
+def checked_with_summaries(
+    page: Page, incident_id: str, rows: Rows, walk: ChainWalk
+) -> Iterator[Event | ProbeTick]:
+    """`store.rows.checked_items` of one page, a tick its summary serves made from the
+    summary: its text hashed (the walk's check of it), not parsed.
+
+    A session opens a record this way, so a long one costs a hash a tick, not a
+    reading of every sample. The payload of such a tick is not checked to be the
+    canonical encoding, which the hash it still matches says it was when written
+    (a forger who re-hashed the chain from there is `verify`'s to find, as ever).
+    """
+    ticks = summarised_ticks(page, incident_id, rows)
+    for row, tick in zip(rows, ticks, strict=True):
+        if tick is None:
+            yield from checked_items((row,), walk)
+        else:
+            walk.add(tick, "", tick.hash)  # `served` found the text hashes to it
+            yield tick
+
+
+def summarised_ticks(page: Page, incident_id: str, rows: Rows) -> list[ProbeTick | None]:
+    """For each row of a page, the tick its summary makes, if a summary names the row's
+    hash and the row's text still hashes to that (`served`, the page at once); None
+    for the rest (an edited tick among them), which are read from their text as ever.
+
+    The hash is `incident.core.chain.text_hash`, written out with the few strings
+    that repeat from row to row (incident, actor, kind) quoted once.
+    """
     if not rows:
-        return
+        return []
     found = {
         seq: (digest, samples, readings)
         for seq, digest, samples, readings in page(
             _SUMMARIES, (incident_id, rows[0][1] - 1, rows[-1][1])
         )
     }
-    quoted: dict[tuple[object, object], tuple[str, str] | None] = {}
+    joined: Rows = []
     for row in rows:
         summary = found.get(row[1]) if row[5] == TICK_KIND else None
-        tick = None if summary is None else _tick(row, *summary, quoted)
-        yield read_item(row) if tick is None else tick
-
-
-def _tick(
-    row: tuple[Any, ...],
-    digest: object,
-    count: object,
-    readings: object,
-    quoted: dict[tuple[object, object], tuple[str, str] | None],
-) -> ProbeTick | None:
-    """The row as a ProbeTick from its summary, if the summary names it and the row's
-    text still hashes to that name (a row edited since is read from its text, as ever).
-
-    The hash is `incident.core.chain.text_hash`, written out with the few strings
-    that repeat from row to row (incident, actor, kind) quoted once.
-    """
-    if type(count) is not int or type(readings) is not str or digest != row[8]:
-        return None
-    if not hashes_to_it(row, count, readings, quoted):
-        return None
-    samples = summary_samples(count, readings)
-    if samples is None:
-        return None
-    incident_id, seq, at, mono_ns, actor, _, payload, prev_hash, stored = row
-    return ProbeTick(incident_id, seq, at, mono_ns, actor, payload, prev_hash, stored, samples)
+        if summary is None or summary[0] != row[8]:
+            joined.append((*row[:9], None, None))
+        else:
+            joined.append((*row[:9], summary[1], summary[2]))
+    ticks: list[ProbeTick | None] = []
+    for row, good in zip(joined, served(joined, {}), strict=True):
+        samples = summary_samples(row[9], row[10]) if good else None
+        if samples is None:
+            ticks.append(None)
+            continue
+        incident, seq, at, mono, actor, _, payload, prev, digest = row[:9]
+        ticks.append(ProbeTick(incident, seq, at, mono, actor, payload, prev, digest, samples))
+    return ticks
 
 
 def hashes_to_it(
@@ -161,13 +182,12 @@ def _tick_digests(
     who, incident = names
     start = f'{{"actor":{who},"at":"'
     middle = f'","incident":{incident},"kind":"{TICK_KIND}","mono_ns":'
-    sha256 = openssl_sha256()
-    return [
-        sha256(
-            f'{start}{at}{middle}{mono},"payload":{payload},"prev":"{prev}","seq":{seq}}}'.encode()
-        ).hexdigest()
+    texts = [
+        f'{start}{at}{middle}{mono},"payload":{payload},"prev":"{prev}","seq":{seq}}}'.encode()
         for seq, at, mono, payload, prev in zip(seqs, ats, monos, payloads, prevs, strict=True)
     ]
+    sha256 = sha256_for(sum(map(len, texts)))
+    return [sha256(text).hexdigest() for text in texts]
 
 
 def _plain_columns(rows: Rows) -> bool:

@@ -32,3 +32,19 @@ def test_openssl_is_loaded_once_a_process_has_hashed_its_budget() -> None:
     abc = hashlib.sha256(b"abc").hexdigest()
     long = hashlib.sha256(b"x" * (digest.BUDGET - 3)).hexdigest()
     assert printed.split("\n")[:3] == [f"{abc} False", f"{long} False", f"{abc} True"]
+
+
+PAGE = """
+import sys
+from incident.core.digest import BUDGET, sha256_for
+small = sha256_for(100)
+print(small(b"abc").hexdigest(), "_hashlib" in sys.modules)
+page = sha256_for(BUDGET)  # a page of ticks past what is left: OpenSSL from here on
+print(page(b"abc").hexdigest(), "_hashlib" in sys.modules, sha256_for(1) is page)
+"""
+
+
+def test_a_page_hashed_at_once_counts_against_the_budget_as_a_whole() -> None:
+    printed = fresh_python(PAGE)
+    abc = hashlib.sha256(b"abc").hexdigest()
+    assert printed.split("\n")[:2] == [f"{abc} False", f"{abc} True True"]

@@ -15,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from incident.app.session import IncidentSession
+from incident.core.chain import ChainWalk, text_hash
+from incident.core.clock import ManualClock
 from incident.core.state import fold
 from incident.core.ticks import ProbeTick, SampledTick, read_samples
 from incident.reports.record import read_record
@@ -208,3 +211,48 @@ def test_a_tick_appended_later_is_summarised_and_read_alike(
     assert _documents(copy, sampled.incident_id, sampled, summaries=True) == _documents(
         copy, sampled.incident_id, sampled, summaries=False
     )
+
+
+def test_a_session_opens_on_the_summaries_and_folds_what_the_events_give(
+    sampled: SampledRecord,
+) -> None:
+    """`IncidentSession` (every verb, `status`, the screens) verifies the chain as it
+    reads, and takes each summarised tick from its summary: its text hashed, not parsed."""
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        walk = ChainWalk(sampled.incident_id)
+        read = list(log.scan(sampled.incident_id, walk=walk))
+        session = IncidentSession(log, sampled.incident_id, ManualClock(sampled.now))
+    from_summaries = [
+        i for i in read if isinstance(i, ProbeTick) and i.samples and i.samples[0][1] == ""
+    ]
+    assert len(from_summaries) > 800
+    assert [i.event() if isinstance(i, ProbeTick) else i for i in read] == sampled.events
+    assert walk.report().ok and session.damage is None
+    assert session.state == sampled.state
+
+
+@pytest.mark.parametrize("hash_kept", [True, False], ids=["hash-kept", "re-hashed"])
+def test_a_session_finds_a_summarised_tick_edited(
+    sampled: SampledRecord, copy: Path, hash_kept: bool
+) -> None:
+    """A tick's text edited under its summary: the session reads it from its row and
+    reports the break where it is, as it did when it parsed every tick."""
+    with sqlite3.connect(copy) as conn:
+        row = conn.execute(
+            "SELECT e.incident_id, e.seq, e.at, e.mono_ns, e.actor, e.kind, e.payload, "
+            "e.prev_hash, e.hash FROM events AS e JOIN tick_samples AS t "
+            "ON t.incident_id = e.incident_id AND t.seq = e.seq "
+            "ORDER BY e.seq LIMIT 1 OFFSET 300"
+        ).fetchone()
+    seq, payload, digest = row[1], row[6], row[8]
+    edited = payload.replace('"outcome":"ok"', '"outcome":"error"', 1)
+    assert edited != payload
+    new_hash = digest if hash_kept else text_hash(*row[:6], edited, row[7])
+    _raw(copy, ("UPDATE events SET payload = ?, hash = ? WHERE seq = ?", (edited, new_hash, seq)))
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        session = IncidentSession(log, sampled.incident_id, ManualClock(sampled.now))
+    damage = session.damage
+    assert damage is not None
+    problem = "content does not match its hash" if hash_kept else "previous-hash link broken"
+    where = seq if hash_kept else seq + 1
+    assert (damage.first_bad_seq, damage.problem) == (where, problem)

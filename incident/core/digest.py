@@ -45,13 +45,19 @@ _spent = 0
 
 def sha256_hex(data: bytes) -> str:
     """The SHA-256 of `data`, in hex: the same digest whichever implementation runs."""
+    return sha256_for(len(data))(data).hexdigest()
+
+
+def sha256_for(size: int) -> Callable[[bytes], _Hash]:
+    """The SHA-256 to hash `size` more bytes with (a page of ticks at once): the builtin
+    while they fit in what is left of `BUDGET`, else OpenSSL from then on."""
     global _openssl, _spent
     if _openssl is None:
-        if _BUILTIN is not None and _spent + len(data) <= BUDGET and "hashlib" not in sys.modules:
-            _spent += len(data)
-            return _BUILTIN(data).hexdigest()
+        if _BUILTIN is not None and _spent + size <= BUDGET and "hashlib" not in sys.modules:
+            _spent += size
+            return _BUILTIN
         _openssl = openssl_sha256()
-    return _openssl(data).hexdigest()
+    return _openssl
 
 
 def openssl_sha256() -> Callable[[bytes], _Hash]:
