@@ -279,6 +279,15 @@ class PostgresEventLog(PostgresDatabase):
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
+    def opening_items(
+        self, incident_id: str, walk: ChainWalk
+    ) -> Iterator[Event | ProbeTick | TickRun]:
+        """As `SqliteEventLog.opening_items`: verified, ticks in runs."""
+        try:
+            yield from tick_runs.checked_runs(self._query, incident_id, walk)
+        except BadRow as exc:
+            raise self._fail(incident_id, exc) from exc
+
     def report_items(
         self, incident_id: str, *, runs: bool = False
     ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:

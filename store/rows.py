@@ -205,18 +205,23 @@ def checked_items(rows: Iterable[Sequence[Any]], walk: ChainWalk) -> Iterator[Ev
     failed in `walk` and raised as BadRow; nothing after it can be folded.
     """
     for row in rows:
-        try:
-            item = read_item(row)
-        except BadRow as exc:
-            walk.fail(walk.head.seq + 1, f"unreadable event: {exc.reason}")
-            raise
-        if walk.failure is None:
-            if isinstance(item, ProbeTick):
-                walk.add(item, "", _stored_hash(row))
-            else:
-                encoding = encoding_problem(row[2], row[6], item.at, item.payload)
-                walk.add(item, encoding, None if encoding else _stored_hash(row))
-        yield item
+        yield checked_item(row, walk)
+
+
+def checked_item(row: Sequence[Any], walk: ChainWalk) -> Event | ProbeTick:
+    """One row of `checked_items`."""
+    try:
+        item = read_item(row)
+    except BadRow as exc:
+        walk.fail(walk.head.seq + 1, f"unreadable event: {exc.reason}")
+        raise
+    if walk.failure is None:
+        if isinstance(item, ProbeTick):
+            walk.add(item, "", _stored_hash(row))
+        else:
+            encoding = encoding_problem(row[2], row[6], item.at, item.payload)
+            walk.add(item, encoding, None if encoding else _stored_hash(row))
+    return item
 
 
 def check_rows(

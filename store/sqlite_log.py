@@ -46,7 +46,7 @@ from store.rows import (
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
 from store.summarised import checked_with_summaries, entries_and_ticks, with_summaries
-from store.tick_runs import export_runs, report_runs
+from store.tick_runs import checked_runs, export_runs, report_runs
 from store.verifying import verify_record
 
 if TYPE_CHECKING:
@@ -238,6 +238,21 @@ class SqliteEventLog(SqliteFile):
             else:
                 for page in self._page_lists(incident_id, after_seq, upto_seq):
                     yield from checked_with_summaries(self._query, incident_id, page, walk)
+        except BadRow as exc:
+            raise StoreError(
+                self._path, f"incident {incident_id}: {exc}; run verify for details"
+            ) from exc
+
+    def opening_items(
+        self, incident_id: str, walk: ChainWalk
+    ) -> Iterator[Event | ProbeTick | TickRun]:
+        """The record verified into `walk`, ticks in runs (`store.tick_runs.checked_runs`):
+        what a session folds as it opens. Without summaries (a version 2 file), `scan`."""
+        if not self._summaries:
+            yield from self.scan(incident_id, walk=walk)
+            return
+        try:
+            yield from checked_runs(self._query, incident_id, walk)
         except BadRow as exc:
             raise StoreError(
                 self._path, f"incident {incident_id}: {exc}; run verify for details"

@@ -24,7 +24,7 @@ from incident.core.digest import sha256_for
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
-from store.rows import checked_items, read_item
+from store.rows import checked_item, read_item
 
 Rows = list[tuple[Any, ...]]
 Page = Callable[[str, Sequence[object]], Rows]
@@ -73,7 +73,7 @@ def checked_with_summaries(
     ticks = summarised_ticks(page, incident_id, rows)
     for row, tick in zip(rows, ticks, strict=True):
         if tick is None:
-            yield from checked_items((row,), walk)
+            yield checked_item(row, walk)
         else:
             walk.add(tick, "", tick.hash)  # `served` found the text hashes to it
             yield tick

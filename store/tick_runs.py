@@ -10,7 +10,9 @@ what a run saves. Here the store hands over ticks in runs of up to a page:
 - `export_runs` (the JSON export, which copies every event): every row, its
   summary joined, a tick in a run only while its text still hashes to the hash its
   summary names (as `scan` takes a summary), so each text copied is one whose
-  summary was made from it.
+  summary was made from it;
+- `checked_runs` (a session opening the record): the same runs, the chain verified
+  as they are read.
 
 A run holds the events that are not ticks between its first and last tick
 (`TickRun.between`) and is handed over after the events before it and before the
@@ -23,11 +25,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, TypeVar
 
+from incident.core.chain import ChainWalk
 from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
-from store.rows import read_item
+from store.rows import checked_item, read_item
 from store.summarised import (
     ENTRIES,
     PAGE_ROWS,
@@ -35,6 +38,7 @@ from store.summarised import (
     Page,
     Rows,
     all_served,
+    checked_with_summaries,
     paged,
     sampled_tick,
     served,
@@ -198,6 +202,87 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
         if len(rows) < PAGE_ROWS:
             return
         last = rows[-1][1]
+
+
+def checked_runs(page: Page, incident_id: str, walk: ChainWalk) -> Iterator[Copied]:
+    """The record from genesis verified into `walk`, as `scan` with a walk reads it, but
+    each page's ticks in one run that carries their text: what a session folds as it
+    opens (`Fold.add_run` reads a run's probes once, not each tick's samples).
+
+    A page goes this way when its summaries serve every tick on it and read whole
+    (`all_served`, `whole_text`), checked before the walk moves: each tick's text is
+    hashed, with the page's at once, and linked to the event before it; every other
+    row is read and checked as `checked_items` does. Any other page is read as
+    `checked_with_summaries` reads it, tick by tick.
+    """
+    last = 0
+    while True:
+        rows = page(_EXPORT, (incident_id, last, PAGE_ROWS))
+        yield from _checked_page(page, incident_id, rows, walk)
+        if len(rows) < PAGE_ROWS:
+            return
+        last = rows[-1][1]
+
+
+def _checked_page(page: Page, incident_id: str, rows: Rows, walk: ChainWalk) -> Iterator[Copied]:
+    """One page of `checked_runs`: its ticks in runs, each tick without a summary (one
+    whose text the summaries do not read) read from its row between them."""
+    named = [row for row in rows if row[9] is not None]
+    columns = all_served(incident_id, named) if named and walk.failure is None else None
+    if columns is None or not whole(columns[9], columns[10]):
+        whole_rows = [_full(incident_id, row)[:9] for row in rows]
+        yield from checked_with_summaries(page, incident_id, whole_rows, walk)
+        return
+    # Every summarised tick's text hashes to its stored hash, and its summary reads.
+    stretch: Rows = []
+    for row in rows:
+        if row[9] is None and row[5] == TICK_KIND:
+            yield from _checked_run(incident_id, stretch, walk)
+            stretch = []
+            yield checked_item(_full(incident_id, row)[:9], walk)
+        else:
+            stretch.append(row)
+    yield from _checked_run(incident_id, stretch, walk)
+
+
+def _checked_run(incident_id: str, rows: Rows, walk: ChainWalk) -> Iterator[Copied]:
+    """Rows whose ticks are served (hashed already): each linked into `walk` in order,
+    the others read and checked; the events before the first tick, the run, the rest."""
+    others: list[Event] = []
+    ticks: Rows = []
+    for row in rows:
+        if row[9] is None:
+            item = checked_item((incident_id, *row[1:9]), walk)
+            assert isinstance(item, Event)  # not a tick: those are outside `rows`
+            others.append(item)
+        else:
+            walk.add_hashed(row[1], row[7], row[8])
+            ticks.append(row)
+    if not ticks:
+        yield from others
+        return
+    _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = zip(
+        *ticks, strict=True
+    )
+    first, final = seqs[0], seqs[-1]
+    yield from (item for item in others if item.seq < first)
+    yield TickRun(
+        incident_id,
+        seqs,
+        ats,
+        digests,
+        counts,
+        readings,
+        _unused_load,
+        (mono_ns, actors, payloads, prevs),
+        between=[item for item in others if first < item.seq < final],
+    )
+    yield from (item for item in others if item.seq > final)
+
+
+def _unused_load(seq: int) -> Any:
+    """A run that carries its ticks' text decodes them from it (`TickRun.tick`)."""
+    raise AssertionError(f"tick {seq} has its text in the run")
 
 
 def _full(incident_id: str, row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -62,6 +62,9 @@ class MemoryLog:
     def incident_ids(self) -> list[str]:
         return list(self._events)
 
+    def opening_items(self, incident_id, walk):
+        return self.scan(incident_id, walk=walk)
+
     def scan(self, incident_id, *, after_seq=0, upto_seq=None, walk=None):
         for event in self.events(incident_id, after_seq):
             if upto_seq is not None and event.seq > upto_seq:

@@ -18,7 +18,9 @@ import pytest
 from incident.app.session import IncidentSession
 from incident.core.chain import ChainWalk, text_hash
 from incident.core.clock import ManualClock
+from incident.core.events import Event
 from incident.core.state import fold
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick, read_samples
 from incident.reports.record import read_record
 from incident.reports.report import markdown_report_from
@@ -217,18 +219,49 @@ def test_a_session_opens_on_the_summaries_and_folds_what_the_events_give(
     sampled: SampledRecord,
 ) -> None:
     """`IncidentSession` (every verb, `status`, the screens) verifies the chain as it
-    reads, and takes each summarised tick from its summary: its text hashed, not parsed."""
+    reads, and takes each page's summarised ticks as one run: their text hashed, not
+    parsed. `scan` with a walk, tick by tick, takes them from their summaries too."""
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
         walk = ChainWalk(sampled.incident_id)
         read = list(log.scan(sampled.incident_id, walk=walk))
-        session = IncidentSession(log, sampled.incident_id, ManualClock(sampled.now))
+        opening = ChainWalk(sampled.incident_id)
+        items = list(log.opening_items(sampled.incident_id, opening))
+        session = IncidentSession(log, sampled.incident_id, ManualClock(sampled.now), journal=True)
     from_summaries = [
         i for i in read if isinstance(i, ProbeTick) and i.samples and i.samples[0][1] == ""
     ]
     assert len(from_summaries) > 800
     assert [i.event() if isinstance(i, ProbeTick) else i for i in read] == sampled.events
-    assert walk.report().ok and session.damage is None
-    assert session.state == sampled.state
+    assert walk.report() == opening.report() and walk.report().ok
+    runs = [item for item in items if isinstance(item, TickRun)]
+    ticks = [e for e in sampled.events if e.kind == "probe.samples"]
+    assert sum(len(run) for run in runs) > 0.9 * len(ticks)
+    assert session.damage is None and session.state == sampled.state
+    # The journal (a timeline's opening) has every event read decoded, runs' included:
+    # all but the ticks, and those whose text no summary reads (decoded, as before).
+    journal = session.take_applied()
+    assert journal == [item for item in read if isinstance(item, Event)]
+    assert {e.kind for e in sampled.events} - {e.kind for e in journal} == set()
+
+
+def test_a_session_finds_an_entry_edited_among_summarised_ticks(
+    sampled: SampledRecord, copy: Path
+) -> None:
+    """An event that is not a tick, edited on a page whose ticks come as a run, is found
+    where it is: the run's ticks are linked to it, not read past it."""
+    with sqlite3.connect(copy) as conn:
+        seq, payload = conn.execute(
+            "SELECT seq, payload FROM events WHERE kind = 'note.added' "
+            "ORDER BY seq LIMIT 1 OFFSET 3"
+        ).fetchone()
+    _raw(copy, ("UPDATE events SET payload = ? WHERE seq = ?", (payload.replace("a", "4", 1), seq)))
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        session = IncidentSession(log, sampled.incident_id, ManualClock(sampled.now))
+        verified = log.verify(sampled.incident_id)
+    damage = session.damage
+    assert damage is not None and not verified.ok
+    assert (damage.first_bad_seq, damage.problem) == (seq, "content does not match its hash")
+    assert (verified.first_bad_seq, verified.problem) == (damage.first_bad_seq, damage.problem)
 
 
 @pytest.mark.parametrize("hash_kept", [True, False], ids=["hash-kept", "re-hashed"])

@@ -19,9 +19,10 @@ from incident.core.chain import ChainHead, ChainReport, ChainWalk, DamagedRecord
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
-from incident.core.folding import Item, fold_items
+from incident.core.folding import Summarised, fold_items
 from incident.core.log import EventLog
 from incident.core.state import IncidentState
+from incident.core.tick_runs import TickRun
 
 
 class Session(Protocol):
@@ -62,7 +63,7 @@ class IncidentSession:
         read but the probe ticks, which a long record holds undecoded."""
         walk = ChainWalk(incident_id)
         self._journal: list[Event] | None = [] if journal else None
-        items = iter(log.scan(incident_id, walk=walk))
+        items: Iterator[Summarised] = iter(log.opening_items(incident_id, walk))
         if self._journal is not None:
             items = self._journaled(items)
         first = next(items, None)
@@ -78,12 +79,14 @@ class IncidentSession:
         self._head: ChainHead = report.head
         """The last event verified; appends must extend it."""
 
-    def _journaled(self, items: Iterator[Item]) -> Iterator[Item]:
+    def _journaled(self, items: Iterator[Summarised]) -> Iterator[Summarised]:
         journal = self._journal
         assert journal is not None
         for item in items:
             if isinstance(item, Event):
                 journal.append(item)
+            elif isinstance(item, TickRun):
+                journal += item.between
             yield item
 
     @classmethod

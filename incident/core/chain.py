@@ -197,6 +197,19 @@ class ChainWalk:
         else:
             self.head = ChainHead(event.seq, event.hash)
 
+    def add_hashed(self, seq: int, prev_hash: str, digest: str) -> None:
+        """`add` for an event the caller has not read, only found its stored text to
+        hash to `digest`, its stored hash (a page of summarised ticks, hashed at once)."""
+        if self.failure is not None:
+            return
+        expected = self.head.seq + 1
+        if seq != expected:
+            self.fail(expected, f"expected event {expected}, found {seq}")
+        elif prev_hash != self.head.hash:
+            self.fail(seq, "previous-hash link broken")
+        else:
+            self.head = ChainHead(seq, digest)
+
     def fail(self, seq: int, problem: str) -> None:
         """Record a problem found outside `add` (an unreadable row, a changed head)."""
         if self.failure is None:

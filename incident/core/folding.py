@@ -251,7 +251,7 @@ def _latest(
         yield from own[len(own) - len(group) :]
 
 
-def fold_items(items: Iterable[Item]) -> IncidentState:
+def fold_items(items: Iterable[Summarised]) -> IncidentState:
     """The state after `items`, which start with the declaration (as `fold`)."""
     iterator = iter(items)
     first = next(iterator, None)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event, NewEvent
+from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick
 
 
@@ -64,6 +65,13 @@ class EventLog(Protocol):
         walk: ChainWalk | None = None,
     ) -> Iterator[Event | ProbeTick]:
         """As `RecordReader.scan`: the record streamed, for one too long to hold decoded."""
+        ...
+
+    def opening_items(
+        self, incident_id: str, walk: ChainWalk
+    ) -> Iterator[Event | ProbeTick | TickRun]:
+        """What `scan` with `walk` gives, each verified into it, but ticks in a row that the
+        store's summaries serve may come as one `TickRun`: what a session folds as it opens."""
         ...
 
 
