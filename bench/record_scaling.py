@@ -10,7 +10,7 @@ each operation runs in a fresh process, so its peak RSS is its own:
 
 Every figure is printed with its ratio to the baseline measured in the same run at
 the same size: a raw sqlite3 read of the incident's rows plus `json.loads` of each
-payload; for the exports, `verify` and `status` also the ratio of their CPU time to
+payload; for the exports, `verify`, `status` and `note` also the ratio of their CPU time to
 the baseline's (each the least of the runs), steadier when others share the machine.
 Asserts nothing; bench/README.md says how to read it.
 """
@@ -53,8 +53,10 @@ OPERATIONS = (
     "verify",
     "status",
     "replay-open-list",
+    "note",
 )
-"""`baseline` first: the others are divided by it. See bench/README.md for each."""
+"""`baseline` first: the others are divided by it; `note` last, as it adds an event
+to the record (one a run). See bench/README.md for each."""
 
 SEEK_FRACTIONS = (0.25, 0.75, 0.10, 1.0, 0.5, 0.999, 0.0, 0.6, 0.33)
 """Where the replay seeks, as fractions of the record's span, in this order."""
@@ -178,6 +180,10 @@ def measure(db: Path, operation: str) -> dict[str, object]:
         result["seconds"], result["cpu_seconds"] = _quiet(
             lambda: main([*cli, "status", SCENARIO_ID, "--json"])
         )
+    elif operation == "note":
+        result["seconds"], result["cpu_seconds"] = _quiet(
+            lambda: main([*cli, "note", SCENARIO_ID, "from the bench", "--as", ACTOR])
+        )
     elif operation == "replay-at":
         times = []
         for fraction in REPLAY_AT_FRACTIONS:
@@ -285,6 +291,8 @@ def report_size(db: Path, count: int, runs: int, growth: Growth) -> None:
             row("  its seek (worst)", seek, rss, per_event=False)
         elif operation == "status":
             row("status --json (opens the session)", seconds, rss, cpu=cpu)
+        elif operation == "note":
+            row("note (opens it to write, records)", seconds, rss, cpu=cpu)
         else:
             row(operation, seconds, rss, cpu=cpu)
 
