@@ -79,38 +79,42 @@ def checked_with_summaries(
             yield tick
 
 
-def summarised_ticks(page: Page, incident_id: str, rows: Rows) -> list[ProbeTick | None]:
+CHECKED_AT_ONCE = 128
+"""Rows whose ticks are hashed in one comprehension: few enough that a reader that stops
+early (replay, at a moment just past a stored state) hashes little past it."""
+
+
+def summarised_ticks(page: Page, incident_id: str, rows: Rows) -> Iterator[ProbeTick | None]:
     """For each row of a page, the tick its summary makes, if a summary names the row's
-    hash and the row's text still hashes to that (`served`, the page at once); None
-    for the rest (an edited tick among them), which are read from their text as ever.
+    hash and the row's text still hashes to that (`served`, `CHECKED_AT_ONCE` rows at a
+    time); None for the rest (an edited tick among them), read from their text as ever.
 
     The hash is `incident.core.chain.text_hash`, written out with the few strings
     that repeat from row to row (incident, actor, kind) quoted once.
     """
     if not rows:
-        return []
+        return
     found = {
         seq: (digest, samples, readings)
         for seq, digest, samples, readings in page(
             _SUMMARIES, (incident_id, rows[0][1] - 1, rows[-1][1])
         )
     }
-    joined: Rows = []
-    for row in rows:
-        summary = found.get(row[1]) if row[5] == TICK_KIND else None
-        if summary is None or summary[0] != row[8]:
-            joined.append((*row[:9], None, None))
-        else:
-            joined.append((*row[:9], summary[1], summary[2]))
-    ticks: list[ProbeTick | None] = []
-    for row, good in zip(joined, served(joined, {}), strict=True):
-        samples = summary_samples(row[9], row[10]) if good else None
-        if samples is None:
-            ticks.append(None)
-            continue
-        incident, seq, at, mono, actor, _, payload, prev, digest = row[:9]
-        ticks.append(ProbeTick(incident, seq, at, mono, actor, payload, prev, digest, samples))
-    return ticks
+    for start in range(0, len(rows), CHECKED_AT_ONCE):
+        joined: Rows = []
+        for row in rows[start : start + CHECKED_AT_ONCE]:
+            summary = found.get(row[1]) if row[5] == TICK_KIND else None
+            if summary is None or summary[0] != row[8]:
+                joined.append((*row[:9], None, None))
+            else:
+                joined.append((*row[:9], summary[1], summary[2]))
+        for row, good in zip(joined, served(joined, {}), strict=True):
+            samples = summary_samples(row[9], row[10]) if good else None
+            if samples is None:
+                yield None
+                continue
+            incident, seq, at, mono, actor, _, payload, prev, digest = row[:9]
+            yield ProbeTick(incident, seq, at, mono, actor, payload, prev, digest, samples)
 
 
 def hashes_to_it(

@@ -8,10 +8,12 @@ and that `verify` catches one that was forged.
 
 from __future__ import annotations
 
+import itertools
 import shutil
 import sqlite3
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +27,7 @@ from incident.core.ticks import ProbeTick, SampledTick, read_samples
 from incident.reports.record import read_record
 from incident.reports.report import markdown_report_from
 from incident.reports.timeline import timeline_from
-from store import SqliteEventLog
+from store import SqliteEventLog, summarised
 from tests.cli_helpers import Cli
 from tests.golden.incidents import PARIS
 from tests.golden.sampled import SampledRecord, sampled_record
@@ -289,3 +291,23 @@ def test_a_session_finds_a_summarised_tick_edited(
     problem = "content does not match its hash" if hash_kept else "previous-hash link broken"
     where = seq if hash_kept else seq + 1
     assert (damage.first_bad_seq, damage.problem) == (where, problem)
+
+
+def test_a_reader_that_stops_early_hashes_little_past_where_it_stopped(
+    sampled: SampledRecord, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Replay folds from a stored state up to a moment and stops: the ticks after it
+    are hashed `CHECKED_AT_ONCE` rows at a time, not a page (2,000 rows) at once."""
+    hashed: list[int] = []
+    real = summarised._tick_digests
+
+    def counting(*columns: Any) -> list[str]:
+        hashed.append(len(columns[1]))
+        return real(*columns)
+
+    monkeypatch.setattr(summarised, "_tick_digests", counting)
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        walk = ChainWalk(sampled.incident_id)
+        first_ten = list(itertools.islice(log.scan(sampled.incident_id, walk=walk), 10))
+    assert [item.seq for item in first_ten] == list(range(1, 11))
+    assert 0 < sum(hashed) <= summarised.CHECKED_AT_ONCE < len(sampled.events) / 2
