@@ -185,14 +185,15 @@ def _record(kind: type, skip: frozenset[str] = frozenset()) -> tuple[Encode, Dec
 
 
 @functools.cache
-def _hints(kind: type) -> dict[str, Any]:
-    return typing.get_type_hints(kind)
+def _field_types(kind: type) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and type, in declaration order: msgspec resolves the hints on
+    every call, some 20 ms for the state's records, so once per class and process."""
+    return tuple((f.name, f.type) for f in fields(kind))
 
 
 def _fields(kind: type, skip: frozenset[str]) -> tuple[list[str], list[tuple[Encode, Decode]]]:
-    hints = _hints(kind)
-    names = [f.name for f in fields(kind) if f.name not in skip]
-    return names, [_codec(hints[name]) for name in names]
+    hinted = [(name, hint) for name, hint in _field_types(kind) if name not in skip]
+    return [name for name, _ in hinted], [_codec(hint) for _, hint in hinted]
 
 
 def _codec(hint: Any) -> tuple[Encode, Decode]:
@@ -234,15 +235,14 @@ def _codec(hint: Any) -> tuple[Encode, Decode]:
 @functools.cache
 def _state_codecs() -> dict[str, tuple[Encode, Decode]]:
     """Per state field, its codec; built on first use (reading the type hints costs)."""
-    hints = _hints(IncidentState)
     codecs: dict[str, tuple[Encode, Decode]] = {}
-    for f in fields(IncidentState):
-        if f.name in NOT_STORED:
+    for name, hint in _field_types(IncidentState):
+        if name in NOT_STORED:
             continue
-        if f.name == _STEPS:
-            codecs[f.name] = _dict_of(_record(StepRecord, frozenset({"step"})))
+        if name == _STEPS:
+            codecs[name] = _dict_of(_record(StepRecord, frozenset({"step"})))
         else:
-            codecs[f.name] = _codec(hints[f.name])
+            codecs[name] = _codec(hint)
     return codecs
 
 
@@ -256,11 +256,10 @@ def _shape(hint: Any, seen: set[type]) -> str:
         if hint in seen:
             return hint.__name__
         seen.add(hint)
-        hints = _hints(hint)
         inner = ",".join(
-            f"{f.name}:{_shape(hints[f.name], seen)}"
-            for f in fields(hint)
-            if (hint, f.name) not in _NOT_VALUES
+            f"{name}:{_shape(field_type, seen)}"
+            for name, field_type in _field_types(hint)
+            if (hint, name) not in _NOT_VALUES
         )
         return f"{hint.__name__}({inner})"
     args = typing.get_args(hint)
@@ -289,7 +288,7 @@ def stored_fields() -> list[str]:
 @functools.cache
 def list_fields() -> tuple[str, ...]:
     """The stored fields that hold lists (which a snapshot may store as a change)."""
-    hints = _hints(IncidentState)
+    hints = dict(_field_types(IncidentState))
     return tuple(name for name in _state_codecs() if typing.get_origin(hints[name]) is list)
 
 
