@@ -23,6 +23,7 @@ from incident.core.chain import (
     DamagedRecord,
 )
 from incident.core.events import Event, NewEvent
+from incident.core.log import Opened
 from incident.core.payloads import ProbeSamples
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
@@ -272,16 +273,12 @@ class PostgresEventLog(PostgresDatabase):
                 for page in self._page_lists(incident_id, after_seq, upto_seq):
                     yield from summarised.with_summaries(self._query, incident_id, page)
             else:
-                for page in self._page_lists(incident_id, after_seq, upto_seq):
-                    yield from summarised.checked_with_summaries(
-                        self._query, incident_id, page, walk
-                    )
+                pages = self._page_lists(incident_id, after_seq, upto_seq)
+                yield from summarised.checked_pages(self._query, incident_id, pages, walk)
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
-    def opening_items(
-        self, incident_id: str, walk: ChainWalk
-    ) -> Iterator[Event | ProbeTick | TickRun]:
+    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
         """As `SqliteEventLog.opening_items`: verified, ticks in runs."""
         try:
             yield from tick_runs.checked_runs(self._query, incident_id, walk)

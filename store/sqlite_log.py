@@ -25,6 +25,7 @@ from incident.core.chain import (
     DamagedRecord,
 )
 from incident.core.events import Event, NewEvent
+from incident.core.log import Opened
 from incident.core.payloads import ProbeSamples
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
@@ -45,7 +46,7 @@ from store.rows import (
 )
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile, open_file
-from store.summarised import checked_with_summaries, entries_and_ticks, with_summaries
+from store.summarised import checked_pages, entries_and_ticks, with_summaries
 from store.tick_runs import checked_runs, export_runs, report_runs
 from store.verifying import verify_record
 
@@ -177,9 +178,7 @@ class SqliteEventLog(SqliteFile):
         rows = connection.execute(_SELECT, (incident_id, max(after.seq - 1, 0))).fetchall()
         events, report, unreadable = check_rows(incident_id, rows, after)
         if unreadable is not None:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {unreadable}; run verify for details"
-            )
+            raise self._fail(incident_id, unreadable)
         return events, report
 
     @staticmethod
@@ -205,14 +204,15 @@ class SqliteEventLog(SqliteFile):
         with self._using(f"cannot read incident {incident_id}") as connection:
             return connection.execute(_SELECT, (incident_id, after_seq)).fetchall()
 
+    def _fail(self, incident_id: str, problem: BadRow | str) -> StoreError:
+        return StoreError(self._path, f"incident {incident_id}: {problem}; run verify for details")
+
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         """The incident's events with `seq > after_seq`, in order."""
         try:
             return [decode(row) for row in self._rows(incident_id, after_seq)]
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
     def scan(
         self,
@@ -236,16 +236,12 @@ class SqliteEventLog(SqliteFile):
             elif not self._summaries:
                 yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
             else:
-                for page in self._page_lists(incident_id, after_seq, upto_seq):
-                    yield from checked_with_summaries(self._query, incident_id, page, walk)
+                pages = self._page_lists(incident_id, after_seq, upto_seq)
+                yield from checked_pages(self._query, incident_id, pages, walk)
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
-    def opening_items(
-        self, incident_id: str, walk: ChainWalk
-    ) -> Iterator[Event | ProbeTick | TickRun]:
+    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
         """The record verified into `walk`, ticks in runs (`store.tick_runs.checked_runs`):
         what a session folds as it opens. Without summaries (a version 2 file), `scan`."""
         if not self._summaries:
@@ -254,9 +250,7 @@ class SqliteEventLog(SqliteFile):
         try:
             yield from checked_runs(self._query, incident_id, walk)
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
     def _read_pages(
         self, incident_id: str, after_seq: int, upto_seq: int | None
@@ -291,9 +285,7 @@ class SqliteEventLog(SqliteFile):
                 lambda seq: self._tick_data(incident_id, seq),
             )
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
     def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
         """The record as the JSON export copies it (`store.tick_runs.export_runs`):
@@ -306,9 +298,7 @@ class SqliteEventLog(SqliteFile):
                 self._query, incident_id, lambda seq: self._tick_data(incident_id, seq)
             )
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
     def _tick_data(self, incident_id: str, seq: int) -> ProbeSamples:
         """The samples of one tick, read from its row (for a `SampledTick` a state keeps)."""
@@ -365,9 +355,7 @@ class SqliteEventLog(SqliteFile):
         try:
             return read_item(row)
         except BadRow as exc:
-            raise StoreError(
-                self._path, f"incident {incident_id}: {exc}; run verify for details"
-            ) from exc
+            raise self._fail(incident_id, exc) from exc
 
     def has_incident(self, incident_id: str) -> bool:
         """Whether the log holds any event of the incident (one index lookup)."""

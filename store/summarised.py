@@ -16,7 +16,7 @@ Two readers, each given the log's rows a page at a time:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from incident.core.chain import ChainWalk, json_string
@@ -57,6 +57,14 @@ def with_summaries(page: Page, incident_id: str, rows: Rows) -> Iterator[Event |
     ticks = summarised_ticks(page, incident_id, rows)
     for row, tick in zip(rows, ticks, strict=True):
         yield read_item(row) if tick is None else tick
+
+
+def checked_pages(
+    page: Page, incident_id: str, pages: Iterable[Rows], walk: ChainWalk
+) -> Iterator[Event | ProbeTick]:
+    """`checked_with_summaries` of each page in turn: `scan` with a walk."""
+    for rows in pages:
+        yield from checked_with_summaries(page, incident_id, rows, walk)
 
 
 def checked_with_summaries(

@@ -157,25 +157,10 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
         between_text: Sequence[Stored],
         columns: Columns | None = None,
     ) -> Iterator[Copied]:
-        _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = (
-            columns or tuple(zip(*rows, strict=True))
-        )
-        joined = whole_text(counts, readings)
+        columns = columns or tuple(zip(*rows, strict=True))
+        joined = whole_text(columns[9], columns[10])
         if joined is not None:
-            stored = (mono_ns, actors, payloads, prevs)
-            yield TickRun(
-                incident_id,
-                seqs,
-                ats,
-                digests,
-                counts,
-                readings,
-                load,
-                stored,
-                between=between,
-                between_text=between_text,
-                joined=joined,
-            )
+            yield _carrying_text(incident_id, columns, load, between, between_text, joined)
             return
         # A summary that does not read: each tick from its text, as `scan` reads it.
         ticks = (read_item(_full(incident_id, row)[:9]) for row in rows)
@@ -261,28 +246,41 @@ def _checked_run(incident_id: str, rows: Rows, walk: ChainWalk) -> Iterator[Copi
     if not ticks:
         yield from others
         return
-    _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = zip(
-        *ticks, strict=True
-    )
-    first, final = seqs[0], seqs[-1]
+    first, final = ticks[0][1], ticks[-1][1]
     yield from (item for item in others if item.seq < first)
-    yield TickRun(
-        incident_id,
-        seqs,
-        ats,
-        digests,
-        counts,
-        readings,
-        _unused_load,
-        (mono_ns, actors, payloads, prevs),
-        between=[item for item in others if first < item.seq < final],
-    )
+    between = [item for item in others if first < item.seq < final]
+    yield _carrying_text(incident_id, tuple(zip(*ticks, strict=True)), _unused_load, between)
     yield from (item for item in others if item.seq > final)
 
 
 def _unused_load(seq: int) -> Any:
     """A run that carries its ticks' text decodes them from it (`TickRun.tick`)."""
     raise AssertionError(f"tick {seq} has its text in the run")
+
+
+def _carrying_text(
+    incident_id: str,
+    columns: Columns,
+    load: Load,
+    between: list[Event],
+    between_text: Sequence[Stored] = (),
+    joined: str | None = None,
+) -> TickRun:
+    """A run of `_EXPORT` tick rows, given as columns, that carries each tick's stored text."""
+    _, seqs, ats, mono_ns, actors, _, payloads, prevs, digests, counts, readings = columns
+    return TickRun(
+        incident_id,
+        seqs,
+        ats,
+        digests,
+        counts,
+        readings,
+        load,
+        (mono_ns, actors, payloads, prevs),
+        between=between,
+        between_text=between_text,
+        joined=joined,
+    )
 
 
 def _full(incident_id: str, row: tuple[Any, ...]) -> tuple[Any, ...]:

@@ -10,6 +10,9 @@ from incident.core.events import Event, NewEvent
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick
 
+Opened = Event | ProbeTick | TickRun
+"""What a session folds as it opens a record (`EventLog.opening_items`)."""
+
 
 class EventLog(Protocol):
     """An append-only, per-incident, hash-chained event log."""
@@ -67,9 +70,7 @@ class EventLog(Protocol):
         """As `RecordReader.scan`: the record streamed, for one too long to hold decoded."""
         ...
 
-    def opening_items(
-        self, incident_id: str, walk: ChainWalk
-    ) -> Iterator[Event | ProbeTick | TickRun]:
+    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
         """What `scan` with `walk` gives, each verified into it, but ticks in a row that the
         store's summaries serve may come as one `TickRun`: what a session folds as it opens."""
         ...
