@@ -10,12 +10,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import Input, TextArea
 
 from incident import commands
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
 from tests.tui.modal_harness import ROWS, Host
-from tests.tui.pilot_helpers import wait_for_screen
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.tui.test_snapshots import app_for, highlight_then
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand, ConfirmModal, IncidentPicker
@@ -98,10 +99,17 @@ def test_declare_modal(snap_compare, tmp_path):
     app = LastGoodApp(log, bundled_runbook(), actor="ada", poll_probes=False)
 
     async def form_open(pilot: Pilot[object]) -> None:
-        """The form is pushed once the app has looked in the record. This snapshot
-        failed once under -n 3 at load 5 (its report was not kept); waiting for the
-        form rules out a snapshot taken before it is up."""
+        """The form is pushed once the app has looked in the record; waiting for it
+        rules out a snapshot taken before it is up. Its first field's cursor blinks
+        every half second from the moment it has focus, so a snapshot taken later
+        than that under load (-n 6, 2026-12-03) caught it off: with the blink
+        stopped the cursor is drawn in no phase, as in the other forms' snapshots."""
         await wait_for_screen(pilot, DeclareModal)
+        await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+        await pilot.pause()
 
     assert snap_compare(app, terminal_size=SIZE, run_before=form_open)
 
