@@ -183,14 +183,9 @@ class ChainWalk:
         has it, else it is recomputed here from the event (a probe tick's stored
         text is its canonical encoding, so that is hashed as it is).
         """
-        if self.failure is not None:
+        if self.failure is not None or not self._links(event.seq, event.prev_hash):
             return
-        expected = self.head.seq + 1
-        if event.seq != expected:
-            self.fail(expected, f"expected event {expected}, found {event.seq}")
-        elif event.prev_hash != self.head.hash:
-            self.fail(event.seq, "previous-hash link broken")
-        elif encoding:
+        if encoding:
             self.fail(event.seq, encoding)
         elif (digest or _recomputed(event, self.head.hash)) != event.hash:
             self.fail(event.seq, "content does not match its hash")
@@ -200,15 +195,19 @@ class ChainWalk:
     def add_hashed(self, seq: int, prev_hash: str, digest: str) -> None:
         """`add` for an event the caller has not read, only found its stored text to
         hash to `digest`, its stored hash (a page of summarised ticks, hashed at once)."""
-        if self.failure is not None:
-            return
+        if self.failure is None and self._links(seq, prev_hash):
+            self.head = ChainHead(seq, digest)
+
+    def _links(self, seq: int, prev_hash: str) -> bool:
+        """Whether event `seq` follows the head and names its hash; else the failure."""
         expected = self.head.seq + 1
         if seq != expected:
             self.fail(expected, f"expected event {expected}, found {seq}")
-        elif prev_hash != self.head.hash:
+            return False
+        if prev_hash != self.head.hash:
             self.fail(seq, "previous-hash link broken")
-        else:
-            self.head = ChainHead(seq, digest)
+            return False
+        return True
 
     def fail(self, seq: int, problem: str) -> None:
         """Record a problem found outside `add` (an unreadable row, a changed head)."""
