@@ -214,11 +214,15 @@ def _checked_page(page: Page, incident_id: str, rows: Rows, walk: ChainWalk) -> 
     whose text the summaries do not read) read from its row between them."""
     named = [row for row in rows if row[9] is not None]
     columns = all_served(incident_id, named) if named and walk.failure is None else None
-    if columns is None or not whole(columns[9], columns[10]):
+    joined = None if columns is None else whole_text(columns[9], columns[10])
+    if joined is None:
         whole_rows = [_full(incident_id, row)[:9] for row in rows]
         yield from checked_with_summaries(page, incident_id, whole_rows, walk)
         return
     # Every summarised tick's text hashes to its stored hash, and its summary reads.
+    if not any(row[9] is None and row[5] == TICK_KIND for row in rows):
+        yield from _checked_run(incident_id, rows, walk, joined)  # the usual page: one run
+        return
     stretch: Rows = []
     for row in rows:
         if row[9] is None and row[5] == TICK_KIND:
@@ -230,9 +234,12 @@ def _checked_page(page: Page, incident_id: str, rows: Rows, walk: ChainWalk) -> 
     yield from _checked_run(incident_id, stretch, walk)
 
 
-def _checked_run(incident_id: str, rows: Rows, walk: ChainWalk) -> Iterator[Copied]:
+def _checked_run(
+    incident_id: str, rows: Rows, walk: ChainWalk, joined: str | None = None
+) -> Iterator[Copied]:
     """Rows whose ticks are served (hashed already): each linked into `walk` in order,
-    the others read and checked; the events before the first tick, the run, the rest."""
+    the others read and checked; the events before the first tick, the run (`joined`:
+    its summaries' text, if made already), the rest."""
     others: list[Event] = []
     ticks: Rows = []
     for row in rows:
@@ -249,7 +256,8 @@ def _checked_run(incident_id: str, rows: Rows, walk: ChainWalk) -> Iterator[Copi
     first, final = ticks[0][1], ticks[-1][1]
     yield from (item for item in others if item.seq < first)
     between = [item for item in others if first < item.seq < final]
-    yield _carrying_text(incident_id, tuple(zip(*ticks, strict=True)), _unused_load, between)
+    columns = tuple(zip(*ticks, strict=True))
+    yield _carrying_text(incident_id, columns, _unused_load, between, joined=joined)
     yield from (item for item in others if item.seq > final)
 
 
