@@ -11,6 +11,7 @@ notifies `NOTIFY_CHANNEL`, delivered to listeners only once it commits.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -187,9 +188,7 @@ class PostgresEventLog(PostgresDatabase):
         rows = connection.execute(_SELECT, (incident_id, max(after.seq - 1, 0))).fetchall()
         events, report, unreadable = check_rows(incident_id, rows, after)
         if unreadable is not None:
-            raise StoreError(
-                self._where, f"incident {incident_id}: {unreadable}; run verify for details"
-            )
+            raise self._fail(incident_id, unreadable)
         return events, report
 
     @staticmethod
@@ -236,7 +235,7 @@ class PostgresEventLog(PostgresDatabase):
                     break
                 last = page[-1][1]
             inserted, head = 0, last
-            for batch in _batches(rows, PAGE_ROWS):
+            while batch := [tuple(row) for row in itertools.islice(rows, PAGE_ROWS)]:
                 with connection.cursor() as cursor:
                     cursor.executemany(_INSERT, batch)
                     summaries = summary_rows(batch)
@@ -247,8 +246,8 @@ class PostgresEventLog(PostgresDatabase):
                 connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {head}"))
         return None, inserted
 
-    def _fail(self, incident_id: str, exc: BadRow) -> StoreError:
-        return StoreError(self._where, f"incident {incident_id}: {exc}; run verify for details")
+    def _fail(self, incident_id: str, problem: BadRow | str) -> StoreError:
+        return StoreError(self._where, f"incident {incident_id}: {problem}; run verify for details")
 
     def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
         """The incident's events with `seq > after_seq`, in order."""
@@ -393,14 +392,3 @@ class PostgresEventLog(PostgresDatabase):
     def __repr__(self) -> str:
         mode = "read-only" if self._read_only else "writable"
         return f"<PostgresEventLog {self._where!r} {mode}>"
-
-
-def _batches(rows: Iterator[Sequence[Any]], size: int) -> Iterator[list[tuple[Any, ...]]]:
-    batch: list[tuple[Any, ...]] = []
-    for row in rows:
-        batch.append(tuple(row))
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
