@@ -30,7 +30,7 @@ from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
-from store.rows import checked_item, read_item
+from store.rows import checked_item, checked_items, read_item
 from store.summarised import (
     ENTRIES,
     PAGE_ROWS,
@@ -217,7 +217,10 @@ def _checked_page(page: Page, incident_id: str, rows: Rows, walk: ChainWalk) -> 
     joined = None if columns is None else whole_text(columns[9], columns[10])
     if joined is None:
         whole_rows = [_full(incident_id, row)[:9] for row in rows]
-        yield from checked_with_summaries(page, incident_id, whole_rows, walk)
+        if named:  # some summary does not serve: each tick as `scan` takes it
+            yield from checked_with_summaries(page, incident_id, whole_rows, walk)
+        else:  # no summarised tick: nothing to ask the summaries again
+            yield from checked_items(whole_rows, walk)
         return
     # Every summarised tick's text hashes to its stored hash, and its summary reads.
     if not any(row[9] is None and row[5] == TICK_KIND for row in rows):
