@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -28,6 +29,7 @@ from incident.core.records import ActionItem, Communication, Note
 from incident.core.replay import state_at
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState, fold
+from incident.core import state_codec
 from incident.core.state_codec import SnapshotError, decode_state, encode_state
 from store import SqliteEventLog, snapshots
 from tests.golden.incidents import closed_record, hostile_record
@@ -178,6 +180,27 @@ def _set(path: list[object], value: object) -> dict[str, Any]:
         target = target[key]  # type: ignore[index]
     target[path[-1]] = value  # type: ignore[index]
     return data
+
+
+def test_lists_of_plain_records_are_read_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    """What the encoder writes is read by msgspec's `convert` (the one-by-one checks only
+    run, and say why, when it refuses something): the fast path is the path taken."""
+    calls: list[str] = []
+    refused: list[str] = []
+
+    def watched(value: Any, kind: Any) -> Any:
+        calls.append(str(kind))
+        try:
+            return msgspec.convert(value, kind)
+        except msgspec.ValidationError as error:
+            refused.append(str(error))
+            raise
+
+    monkeypatch.setattr(state_codec, "convert", watched)
+    events = RECORDED["closed"]
+    assert decode_state(events[0], _encoded()) == fold(events)
+    assert refused == []
+    assert len(calls) >= 10  # notes, pages, messages, role changes... each a list of records
 
 
 @pytest.mark.parametrize(
