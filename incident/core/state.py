@@ -204,11 +204,21 @@ def applicable_steps(runbook: Runbook, pattern: DeploymentPattern | None) -> lis
     ]
 
 
+def _declared(event: Event) -> Declared:
+    if not isinstance(event.data, Declared):
+        raise ValueError(f"incident {event.incident_id} does not start with a declaration")
+    return event.data
+
+
+def start_of(declaration: Event) -> datetime:
+    """T+0 of the incident `declaration` opens, without building its runbook as
+    `new_state` does: what a `T+` offset is counted from."""
+    return _declared(declaration).started_at or declaration.at
+
+
 def new_state(event: Event) -> IncidentState:
     """The state right after the declaration event."""
-    data = event.data
-    if not isinstance(data, Declared):
-        raise ValueError(f"incident {event.incident_id} does not start with a declaration")
+    data = _declared(event)
     runbook = runbook_from_data(data.runbook, data.runbook_source)
     state = IncidentState(
         id=event.incident_id,
@@ -216,7 +226,7 @@ def new_state(event: Event) -> IncidentState:
         title=data.title,
         severity=data.severity,
         declared_at=event.at,
-        started_at=data.started_at or event.at,
+        started_at=start_of(event),
         declared_by=event.actor,
         issue=data.issue,
         eta_min=data.eta_min,

@@ -14,7 +14,7 @@ import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
@@ -26,7 +26,7 @@ from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import Event
 from incident.core.replay import Recording, parse_offset
-from incident.core.state import IncidentState, fold
+from incident.core.state import start_of
 from incident.core.text import json_text
 from incident.reports.ics import NotScheduled, postmortem_ics
 from incident.reports.record import read_record
@@ -193,10 +193,11 @@ def _write_atomically(path: Path, parts: Iterable[str]) -> None:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def open_state(events: list[Event]) -> IncidentState:
+def started_at(declaration: Event) -> datetime:
+    """T+0 of the incident: what `--at` counts from."""
     try:
-        return fold(events[:1])
-    except (ValueError, RunbookError) as error:
+        return start_of(declaration)
+    except ValueError as error:
         raise CliError(f"incident cannot be read: {error}") from None
 
 
@@ -246,8 +247,7 @@ def cmd_replay_json(args: argparse.Namespace) -> int:
         require_incident(log, args.id)
         first = next(iter(log.scan(args.id, upto_seq=1)))
         if offset is not None:
-            declared = open_state([first if isinstance(first, Event) else first.event()])
-            moment = declared.started_at + offset
+            moment = started_at(first if isinstance(first, Event) else first.event()) + offset
         else:
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
