@@ -23,13 +23,13 @@ from hypothesis import strategies as st
 
 from incident import commands
 from incident.app.replay import state_at_moment
+from incident.core import state_codec
 from incident.core.clock import ManualClock
 from incident.core.events import Event
 from incident.core.records import ActionItem, Communication, Note
 from incident.core.replay import state_at
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState, fold
-from incident.core import state_codec
 from incident.core.state_codec import SnapshotError, decode_state, encode_state
 from store import SqliteEventLog, snapshots
 from tests.golden.incidents import closed_record, hostile_record

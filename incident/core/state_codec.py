@@ -224,7 +224,7 @@ def _records(kind: type, row: Any) -> tuple[Encode, Decode]:
 
     def decode(value: Any) -> Any:
         try:
-            return [kind(*fields) for fields in convert(value, rows)]
+            return [kind(*values) for values in convert(value, rows)]
         except ValidationError:
             return one_by_one(value)
 
