@@ -184,6 +184,17 @@ def _record(kind: type, skip: frozenset[str] = frozenset()) -> tuple[Encode, Dec
     return encode, decode
 
 
+def _unless_none(hint: Any) -> Any:
+    """The type of `X | None` (X); `hint` itself when it is no union. Any other union has
+    no codec."""
+    if typing.get_origin(hint) not in (types.UnionType, typing.Union):
+        return hint
+    rest = [arg for arg in typing.get_args(hint) if arg is not type(None)]
+    if len(rest) != 1 or len(typing.get_args(hint)) != 2:
+        raise TypeError(f"no snapshot codec for {hint}")
+    return rest[0]
+
+
 _AS_CONVERTED: dict[Any, Any] = {
     str: str,
     int: int,
@@ -200,11 +211,9 @@ def _row_type(kind: Any) -> Any:
     if not (isinstance(kind, type) and issubclass(kind, Struct)):
         return None
     parts = []
-    for _, hint in _field_types(kind):
-        args = typing.get_args(hint)
-        optional = typing.get_origin(hint) in (types.UnionType, typing.Union)
-        if optional and len(args) == 2 and args[1] is type(None):
-            hint = args[0]
+    for _, field_type in _field_types(kind):
+        hint = _unless_none(field_type)
+        optional = hint is not field_type
         if hint in _AS_CONVERTED:
             part = _AS_CONVERTED[hint]
         elif isinstance(hint, type) and issubclass(hint, Enum):
@@ -245,13 +254,11 @@ def _fields(kind: type, skip: frozenset[str]) -> tuple[list[str], list[tuple[Enc
 
 def _codec(hint: Any) -> tuple[Encode, Decode]:
     """The encoder and decoder of a value of type `hint` (a field's annotation)."""
+    inner = _unless_none(hint)
+    if inner is not hint:
+        return _optional(_codec(inner))
     origin = typing.get_origin(hint)
     args = typing.get_args(hint)
-    if origin in (types.UnionType, typing.Union):
-        rest = [arg for arg in args if arg is not type(None)]
-        if len(rest) != 1 or len(args) != 2:
-            raise TypeError(f"no snapshot codec for {hint}")
-        return _optional(_codec(rest[0]))
     if origin is list:
         row = _row_type(args[0])
         if row is not None:
