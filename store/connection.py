@@ -95,8 +95,7 @@ def connect(path: Path, *, read_only: bool, snapshot: bool = False) -> sqlite3.C
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         connection.execute("PRAGMA synchronous = FULL")
         connection.execute("PRAGMA foreign_keys = ON")
-        # The delete trigger fires on the delete inside INSERT OR REPLACE only with
-        # this on (sqlite-utils' Database set it when every opening went through it).
+        # The delete trigger fires on the delete inside INSERT OR REPLACE only with this on.
         connection.execute("PRAGMA recursive_triggers = ON")
         if read_only:
             connection.execute("PRAGMA query_only = ON")

@@ -11,13 +11,9 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from incident.core.chain import GENESIS_HASH
-from store.derived import add_tick_samples_v3
-
-if TYPE_CHECKING:
-    from sqlite_utils import Database
+from store.derived import Executes, add_tick_samples_v3
 
 SCHEMA_VERSION = 4
 """The newest layout this code can read and write."""
@@ -49,6 +45,24 @@ EVENT_COLUMNS = (
     "hash",
 )
 """Column order of `events`, shared by the insert and select statements."""
+
+_META_TABLE_V1 = """CREATE TABLE "meta" (
+   "key" TEXT PRIMARY KEY NOT NULL,
+   "value" TEXT NOT NULL
+)"""
+
+_EVENTS_TABLE_V1 = """CREATE TABLE "events" (
+   "incident_id" TEXT NOT NULL,
+   "seq" INTEGER NOT NULL,
+   "at" TEXT NOT NULL,
+   "mono_ns" INTEGER NOT NULL,
+   "actor" TEXT NOT NULL,
+   "kind" TEXT NOT NULL,
+   "payload" TEXT NOT NULL,
+   "prev_hash" TEXT NOT NULL,
+   "hash" TEXT NOT NULL,
+   PRIMARY KEY ("incident_id", "seq")
+)"""
 
 _TRIGGERS_V1 = (
     f"""
@@ -127,31 +141,21 @@ class SchemaProblem(Exception):
     """The file is not a lastgood database this code may use; the caller adds the path."""
 
 
-def _create_v1(db: Database) -> None:
-    db.create_table("meta", {"key": str, "value": str}, pk="key", not_null={"key", "value"})
-    db.create_table(
-        "events",
-        {
-            "incident_id": str,
-            "seq": int,
-            "at": str,
-            "mono_ns": int,
-            "actor": str,
-            "kind": str,
-            "payload": str,
-            "prev_hash": str,
-            "hash": str,
-        },
-        pk=("incident_id", "seq"),
-        not_null=set(EVENT_COLUMNS),
-        column_order=list(EVENT_COLUMNS),
-    )
+def _create_v1(db: Executes) -> None:
+    """Version 1, word for word what that release left in `sqlite_master`.
+
+    Its tables were made by sqlite-utils, whose import alone cost a command 160 ms of
+    CPU (click, dateutil, pluggy): the first `declare` of an incident paid it, for two
+    CREATE statements. The statements are written out instead, in the text it made.
+    """
+    db.execute(_META_TABLE_V1)
+    db.execute(_EVENTS_TABLE_V1)
     for trigger in _TRIGGERS_V1:
         db.execute(trigger)
-    db.create_view("incidents", _INCIDENTS_VIEW_V1)
+    db.execute(f'CREATE VIEW "incidents" AS {_INCIDENTS_VIEW_V1}')
 
 
-def _add_outbox_v2(db: Database) -> None:
+def _add_outbox_v2(db: Executes) -> None:
     """Adopt the outbox table that older releases created outside the numbered schema.
 
     A version 1 file may already hold it (any TUI with network access made it),
@@ -163,7 +167,7 @@ def _add_outbox_v2(db: Database) -> None:
     db.execute(OUTBOX_INDEX)
 
 
-def _check_outbox_columns(db: Database) -> None:
+def _check_outbox_columns(db: Executes) -> None:
     found = tuple(
         (str(name), str(declared).upper(), bool(not_null), bool(pk))
         for _, name, declared, not_null, _, pk in db.execute("PRAGMA table_info(outbox)")
@@ -186,14 +190,14 @@ def _check_outbox_columns(db: Database) -> None:
     )
 
 
-def _add_snapshots_v4(db: Database) -> None:
+def _add_snapshots_v4(db: Executes) -> None:
     """Version 4: the state snapshots (`store.snapshots`, which folds: imported only here)."""
     from store.snapshots import add_snapshots_v4
 
     add_snapshots_v4(db)
 
 
-MIGRATIONS: Mapping[int, Callable[[Database], None]] = {
+MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
@@ -240,27 +244,17 @@ def refuse_newer(version: int, supported: int = SCHEMA_VERSION) -> None:
 
 
 def upgrade(connection: sqlite3.Connection) -> None:
-    """Create or migrate the schema; call inside a write transaction.
-
-    sqlite-utils (about 40 ms to import) is loaded only when there is a step to run,
-    so opening a current file costs a command nothing.
-    """
+    """Create or migrate the schema; call inside a write transaction."""
     version = stored_version(connection)
     refuse_newer(version)
-    if version == SCHEMA_VERSION:
-        return
-    from sqlite_utils import Database
-
-    # Plugins are off: nothing but this package configures our connection.
-    db = Database(connection, execute_plugins=False)
     for target in range(version + 1, SCHEMA_VERSION + 1):
-        MIGRATIONS[target](db)
-        db.execute(
+        MIGRATIONS[target](connection)
+        connection.execute(
             "INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)",
             [str(target)],
         )
         # PRAGMA takes no parameters; `target` is an int from our own table.
-        db.execute(f"PRAGMA user_version = {int(target)}")
+        connection.execute(f"PRAGMA user_version = {int(target)}")
 
 
 def check_readable(connection: sqlite3.Connection) -> None:

@@ -170,6 +170,19 @@ def test_the_current_version_is_four() -> None:
     assert SCHEMA_VERSION == 4
 
 
+def test_a_new_file_begins_with_what_the_version_1_release_wrote(db_path: Path) -> None:
+    """Its version 1 tables, triggers and view in the words that release left in
+    `sqlite_master` (through sqlite-utils then; written out now), whitespace aside."""
+    SqliteEventLog.open(db_path).close()
+    with raw(db_path) as conn:
+        stored = {
+            " ".join(str(sql).split())
+            for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")
+        }
+    missing = [statement for statement in V1_SCHEMA if " ".join(statement.split()) not in stored]
+    assert missing == []
+
+
 @pytest.mark.parametrize("opener", OPENERS, ids=OPENER_IDS)
 def test_old_file_with_its_outbox_is_upgraded_keeping_everything(
     db_path: Path, opener: Opener
