@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gc
 import hashlib
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -24,6 +25,19 @@ from store import SqliteEventLog
 from tests.postgres_server import Cluster, ClusterFailed, running_cluster
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, tzinfo=UTC)
+
+OLDEST_GENERATION_AFTER = 100
+"""Collections of the middle generation before the oldest is collected (10 by default).
+
+A test worker's heap is the session's: 200,000-360,000 objects (Textual, Hypothesis,
+every module, and all that an app's screen gives back to the collector as it closes,
+`tui.app.heap.release_heap`). Collected whole after every tenth collection of the middle
+generation, 149 full collections of up to 250 ms each took 35 s of the suite's CPU;
+after every hundredth, 18 took 4 s, and a worker's peak RSS rose from 180-280 to
+250-450 MB. The app's own collections are explicit (`FrozenCollections`) and its tests
+call the collector themselves, so no test depends on the interpreter's trigger.
+"""
+gc.set_threshold(*gc.get_threshold()[:2], OLDEST_GENERATION_AFTER)
 
 
 @pytest.fixture
