@@ -1,0 +1,124 @@
+"""libyaml's parser gives the composer the document PyYAML's Python parser gives it.
+
+`runbooks.yaml_nodes` composes on libyaml's events and, whenever libyaml refuses a
+text (or anything at all goes wrong), composes it again on the Python parser's, which
+tells the problem. So wherever libyaml accepts a text, the nodes must be the Python
+parser's: the same kinds, tags, values, styles and marks (where each starts, and the index
+where it ends); and no text the Python parser refuses may be accepted by libyaml. Checked
+on the fuzzers' damaged runbooks, on text made of YAML's awkward characters, and on
+every bundled runbook.
+"""
+
+from __future__ import annotations
+
+import yaml
+from hypothesis import given
+from hypothesis import strategies as st
+from yaml.nodes import MappingNode, Node, ScalarNode
+
+from runbooks import BUNDLED_DIR, yaml_nodes
+from runbooks.source_text import decode_source
+from runbooks.yaml_nodes import compose_in_python
+from tests.depth import examples
+from tests.runbooks.test_fuzz import ROLLBACK, byte_damage, fuzz_settings, yaml_structure
+
+Flat = list[tuple[object, ...]]
+
+
+def flat(node: Node | None) -> Flat:
+    """Every node in document order, with everything the converter reads of it."""
+    if node is None:
+        return []
+    start, end = node.start_mark, node.end_mark
+    # A plain scalar's style is None from the Python parser and "" from libyaml, and an
+    # indentless sequence's flow style None or False: the converter reads only whether
+    # a scalar was double-quoted.
+    style = node.style == '"' if isinstance(node, ScalarNode) else None
+    row = (type(node).__name__, node.tag, style, start.line, start.column, start.index)
+    own = (end.index,)  # where a node ends is read only as an index (`_forbidden_at`)
+    if isinstance(node, ScalarNode):
+        return [(*row, *own, node.value)]
+    children: list[Node] = (
+        [part for pair in node.value for part in pair]
+        if isinstance(node, MappingNode)
+        else list(node.value)
+    )
+    return [(*row, *own, len(children)), *(item for child in children for item in flat(child))]
+
+
+def fast_nodes(text: str) -> Flat | None:
+    """libyaml's composition, or None where it is not used or refuses (the Python parser
+    then composes the text, or tells why not)."""
+    if not yaml_nodes.on_libyaml(text):
+        return None
+    assert yaml_nodes._FastLoader is not None
+    loader = yaml_nodes._FastLoader(text)
+    try:
+        return flat(loader.get_single_node())
+    except Exception:
+        return None
+
+
+def python_nodes(text: str) -> Flat | None:
+    try:
+        return flat(compose_in_python(text))
+    except Exception:
+        return None
+
+
+def agree(text: str) -> bool:
+    """Whether libyaml accepted `text` (the nodes are checked to be the Python parser's)."""
+    fast = fast_nodes(text)
+    if fast is None:
+        return False
+    python = python_nodes(text)
+    assert python is not None, f"libyaml accepted what the Python parser refuses: {text!r}"
+    assert fast == python, text
+    return True
+
+
+def test_libyaml_is_there_so_the_fast_path_is_what_these_tests_check() -> None:
+    assert yaml.__with_libyaml__
+    assert yaml_nodes._FastLoader is not None
+
+
+def test_every_bundled_runbook_is_composed_alike() -> None:
+    texts = [path.read_text(encoding="utf-8") for path in sorted(BUNDLED_DIR.rglob("*.yaml"))]
+    assert texts
+    assert all(agree(text) for text in texts)
+
+
+def check_damaged(data: bytes, accepted: list[bool]) -> None:
+    text, _ = decode_source(data, "rollback.yaml")
+    if text is not None:
+        accepted.append(agree(text))
+
+
+def test_damaged_runbooks_are_composed_alike_or_told_by_the_python_parser() -> None:
+    accepted: list[bool] = []
+    damaged = st.one_of(byte_damage(ROLLBACK), yaml_structure())
+
+    @fuzz_settings(examples(600))
+    @given(damaged)
+    def each(data: bytes) -> None:
+        check_damaged(data, accepted)
+
+    each()
+    assert accepted.count(True) > len(accepted) // 4, "libyaml accepted too few to compare"
+
+
+AWKWARD = [
+    *("\r\n", "\r", "\x85", "\u2028", "\u2029", "\ufeff", "\t", " ", "\n", "\\"),
+    *("- ", ": ", "? ", "#", "&a ", "*a", "!!str ", "!x ", "<<: ", "|", ">", "|-", ">+"),
+    *('"', "'", '"\\x41"', '"\\u00e9"', '"\\N"', '"\\_"', '"\\L"', '"\\P"', '"\\e"', '"\\ "'),
+    *("[", "]", "{", "}", ",", "a", "ß", "数", "\U0001f600", "1", "0x1F", "1e3", "~"),
+    *("---\n", "...\n", "%YAML 1.1\n", "%TAG ! tag:x,2026:\n", "k", "v"),
+]
+
+
+@fuzz_settings(examples(600))
+@given(st.lists(st.sampled_from(AWKWARD), max_size=40).map("".join), st.sampled_from(["", "\n"]))
+def test_text_of_awkward_characters_is_composed_alike_or_told_by_the_python_parser(
+    text: str, end: str
+) -> None:
+    agree(text + end)
