@@ -3,28 +3,18 @@
 The text is composed with PyYAML's `SafeLoader` into nodes (which carry their
 marks) and converted here by hand, so that nothing but standard YAML types is
 ever built, duplicate keys are refused, and alias bombs and self-referencing
-aliases stop at a bound instead of exhausting memory or the stack.
-
-PyYAML's scanner and parser in Python took 33 ms of the bundled runbook's 36 ms
-to compose: every `declare`, `init` and `validate` paid them. libyaml's, in C
-(`CParser`, shipped in PyYAML's wheels), feed the same composer the same events in
-3 ms. A document libyaml refuses, or anything it raises, is composed again by the
-Python parser, so every problem is told in the words and at the place it always was
-(`tests/runbooks/test_yaml_fast_path.py` holds the two to the same nodes).
+aliases stop at a bound instead of exhausting memory or the stack (the composing,
+bounded, is `runbooks.yaml_compose`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from typing import Protocol
 
 import yaml
 from msgspec import Struct
-from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
-from yaml.resolver import Resolver
 from yaml.scanner import Scanner
 
 from runbooks.data_path import INVALID, DataPath, Positions
@@ -32,6 +22,7 @@ from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
 from runbooks.printable import control_message, forbidden_in_strings
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
+from runbooks.yaml_compose import TOO_DEEP, TOO_MANY, Limit, compose
 
 _STANDARD = "tag:yaml.org,2002:"
 _STR = _STANDARD + "str"
@@ -64,123 +55,15 @@ def short_tag(tag: str) -> str:
     return "!!" + tag.removeprefix(_STANDARD) if tag.startswith(_STANDARD) else tag
 
 
-class _Limit(Exception):
-    """A problem found while composing (a bound passed, a bad escape), with its place."""
-
-    def __init__(self, message: str, line: int, col: int) -> None:
-        super().__init__(message)
-        self.message, self.line, self.col = message, line, col
-
-
-class _Bounds(Composer):
-    """Refuses to compose more nodes or deeper nesting than a runbook could need, so a
-    hostile file costs a bounded amount of time and stack."""
-
-    node_count = 0
-    node_depth = 0
-
-    def compose_node(self, parent: Node | None, index: int) -> Node | None:
-        self.node_count += 1
-        if self.node_count > MAX_NODES:
-            raise _Limit(_TOO_MANY, 1, 1)
-        if self.node_depth > MAX_DEPTH:
-            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
-            raise _Limit(_TOO_DEEP, mark.line + 1, mark.column + 1)
-        self.node_depth += 1
-        try:
-            return super().compose_node(parent, index)
-        finally:
-            self.node_depth -= 1
-
-
-class _BoundedLoader(_Bounds, yaml.SafeLoader):
-    """PyYAML's SafeLoader, bounded: scanned and parsed in Python."""
-
-
-class _Loader(Protocol):
-    def get_single_node(self) -> Node | None: ...
-    def dispose(self) -> None: ...
-
-
-try:
-    from yaml._yaml import CParser
-except ImportError:  # a PyYAML built without libyaml: the Python parser alone
-    _FastLoader: Callable[[str], _Loader] | None = None
-else:
-
-    class _CLoader(_Bounds, CParser, Resolver):
-        """The same composer on libyaml's events (its own composer, in C, is not used:
-        it would skip the bounds)."""
-
-        def __init__(self, stream: str) -> None:
-            CParser.__init__(self, stream)
-            Resolver.__init__(self)
-            Composer.__init__(self)
-
-        def get_single_node(self) -> Node | None:
-            return Composer.get_single_node(self)
-
-    _FastLoader = _CLoader
-
-
-_TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
-_TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
 _TOO_LONG = f"document expands to more than {MAX_EXPANDED_CHARS} characters of text (alias bomb?)"
-
-
-_READ_OTHERWISE = re.compile(
-    r"[\t\r\x85\u2028\u2029\ufeff]"  # a tab (after an anchor, say), other line breaks
-    r"|[|>][-+0-9]*#"  # a comment straight after a block scalar's header
-    r"|[\[{][^\]}]*\?"  # a `?` in a flow collection
-    r"|:\s*[\]},]"  # an empty value in one (libyaml places it a column on)
-    r"|(?:^|[\s,\[{])!",  # a tag
-    re.MULTILINE,
-)
-"""What libyaml reads otherwise than the Python parser (accepting what it refuses, or
-placing a node elsewhere), found by `tests/runbooks/test_yaml_fast_path.py`."""
-
-
-def on_libyaml(text: str) -> bool:
-    """Whether `text` is composed on libyaml's events: a text ending in a line break
-    (where the end of input is not, libyaml places an empty value on the next line)
-    and free of `_READ_OTHERWISE`, as runbooks are."""
-    return _FastLoader is not None and text.endswith("\n") and not _READ_OTHERWISE.search(text)
-
-
-def _compose(text: str) -> Node | None:
-    """`yaml.compose` with the bounded loader; a bad escape becomes a located `_Limit`."""
-    if _FastLoader is not None and on_libyaml(text):
-        fast = _FastLoader(text)
-        try:
-            return fast.get_single_node()
-        except Exception:  # told again below, as the Python parser tells it
-            pass
-        finally:
-            fast.dispose()
-    return compose_in_python(text)
-
-
-def compose_in_python(text: str) -> Node | None:
-    """The Python parser's nodes, or its error: the reference the fast path is held to."""
-    loader = _BoundedLoader(text)
-    try:
-        return loader.get_single_node()
-    except (ValueError, OverflowError) as exc:  # PyYAML's chr() on "\\UFFFFFFFF"
-        mark = loader.get_mark()
-        raise _Limit(_BAD_ESCAPE, mark.line + 1, _escape_col(mark)) from exc
-    finally:
-        loader.dispose()
-
-
-_BAD_ESCAPE = "YAML syntax error: escape is not a Unicode character (at most \\U0010FFFF)"
 
 
 def parse_yaml(text: str, file: str) -> ParsedYaml:
     """Compose and convert `text`; syntax errors become problems at their mark."""
     positions = Positions()
     try:
-        root = _compose(text)
-    except _Limit as limit:
+        root = compose(text)
+    except Limit as limit:
         return ParsedYaml(None, positions, [Problem(file, limit.line, limit.col, limit.message)])
     except yaml.MarkedYAMLError as exc:
         return ParsedYaml(None, positions, [_syntax_problem(file, exc)])
@@ -191,7 +74,7 @@ def parse_yaml(text: str, file: str) -> ParsedYaml:
         message = " ".join(str(exc).split())
         return ParsedYaml(None, positions, [Problem(file, 1, 1, f"YAML error: {message}")])
     except RecursionError:  # not expected past the depth bound, but never a traceback
-        return ParsedYaml(None, positions, [Problem(file, 1, 1, _TOO_DEEP)])
+        return ParsedYaml(None, positions, [Problem(file, 1, 1, TOO_DEEP)])
     if root is None:
         return ParsedYaml(None, positions, [], empty=True)
     converter = _Converter(file, text, positions)
@@ -217,12 +100,6 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
 
 def _pos(node: Node) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def _escape_col(mark: yaml.Mark) -> int:
-    """The column of the backslash of a `\\xNN`/`\\uNNNN`/`\\UNNNNNNNN` escape whose
-    digits the scanner stopped at (two characters back), at least 1."""
-    return max(1, mark.column - 1)
 
 
 _ESCAPE = re.compile(r"\\(?:x[0-9A-Fa-f]{2}|u[0-9A-Fa-f]{4}|U[0-9A-Fa-f]{8}|.)", re.DOTALL)
@@ -274,10 +151,10 @@ class _Converter:
     def visit(self, node: Node, depth: int) -> None:
         self.visited += 1
         if self.visited > MAX_NODES:
-            raise _Abort(Problem(self.file, 1, 1, _TOO_MANY))
+            raise _Abort(Problem(self.file, 1, 1, TOO_MANY))
         if depth > MAX_DEPTH:
             line, col = _pos(node)
-            raise _Abort(Problem(self.file, line, col, _TOO_DEEP))
+            raise _Abort(Problem(self.file, line, col, TOO_DEEP))
         if id(node) in self.active:
             line, col = _pos(node)
             raise _Abort(Problem(self.file, line, col, "recursive alias: a node contains itself"))

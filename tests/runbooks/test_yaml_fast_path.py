@@ -1,6 +1,6 @@
 """libyaml's parser gives the composer the document PyYAML's Python parser gives it.
 
-`runbooks.yaml_nodes` composes on libyaml's events and, whenever libyaml refuses a
+`runbooks.yaml_compose` composes on libyaml's events and, whenever libyaml refuses a
 text (or anything at all goes wrong), composes it again on the Python parser's, which
 tells the problem. So wherever libyaml accepts a text, the nodes must be the Python
 parser's: the same kinds, tags, values, styles and marks (where each starts, and the index
@@ -16,9 +16,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 from yaml.nodes import MappingNode, Node, ScalarNode
 
-from runbooks import BUNDLED_DIR, yaml_nodes
+from runbooks import BUNDLED_DIR, yaml_compose
 from runbooks.source_text import decode_source
-from runbooks.yaml_nodes import compose_in_python
+from runbooks.yaml_compose import compose_in_python
 from tests.depth import examples
 from tests.runbooks.test_fuzz import ROLLBACK, byte_damage, fuzz_settings, yaml_structure
 
@@ -49,10 +49,10 @@ def flat(node: Node | None) -> Flat:
 def fast_nodes(text: str) -> Flat | None:
     """libyaml's composition, or None where it is not used or refuses (the Python parser
     then composes the text, or tells why not)."""
-    if not yaml_nodes.on_libyaml(text):
+    if not yaml_compose.on_libyaml(text):
         return None
-    assert yaml_nodes._FastLoader is not None
-    loader = yaml_nodes._FastLoader(text)
+    assert yaml_compose._FastLoader is not None
+    loader = yaml_compose._FastLoader(text)
     try:
         return flat(loader.get_single_node())
     except Exception:
@@ -79,7 +79,7 @@ def agree(text: str) -> bool:
 
 def test_libyaml_is_there_so_the_fast_path_is_what_these_tests_check() -> None:
     assert yaml.__with_libyaml__
-    assert yaml_nodes._FastLoader is not None
+    assert yaml_compose._FastLoader is not None
 
 
 def test_every_bundled_runbook_is_composed_alike() -> None:

@@ -1,0 +1,143 @@
+"""YAML text to PyYAML's nodes, bounded, and on libyaml's events wherever it reads
+the text as PyYAML's Python parser does.
+
+The nodes carry their marks, which `runbooks.yaml_nodes` turns into positions. The
+composer refuses more nodes or deeper nesting than a runbook could need, so a
+hostile file costs a bounded amount of time and stack.
+
+PyYAML's scanner and parser in Python took 33 ms of the bundled runbook's 36 ms to
+compose: every `declare`, `init` and `validate` paid them. libyaml's, in C
+(`CParser`, shipped in PyYAML's wheels), feed the same composer the same events in 3
+ms. A text libyaml refuses, anything it raises, and a text holding what it reads
+otherwise (`on_libyaml`) is composed by the Python parser, so every problem is told
+in the words and at the place it always was (`tests/runbooks/test_yaml_fast_path.py`
+holds the two to the same nodes).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Protocol
+
+import yaml
+from yaml.composer import Composer
+from yaml.nodes import Node
+from yaml.resolver import Resolver
+
+from runbooks.limits import MAX_DEPTH, MAX_NODES
+
+
+class Limit(Exception):
+    """A problem found while composing (a bound passed, a bad escape), with its place."""
+
+    def __init__(self, message: str, line: int, col: int) -> None:
+        super().__init__(message)
+        self.message, self.line, self.col = message, line, col
+
+
+class _Bounds(Composer):
+    """Refuses to compose more nodes or deeper nesting than a runbook could need, so a
+    hostile file costs a bounded amount of time and stack."""
+
+    node_count = 0
+    node_depth = 0
+
+    def compose_node(self, parent: Node | None, index: int) -> Node | None:
+        self.node_count += 1
+        if self.node_count > MAX_NODES:
+            raise Limit(TOO_MANY, 1, 1)
+        if self.node_depth > MAX_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+            raise Limit(TOO_DEEP, mark.line + 1, mark.column + 1)
+        self.node_depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.node_depth -= 1
+
+
+class _BoundedLoader(_Bounds, yaml.SafeLoader):
+    """PyYAML's SafeLoader, bounded: scanned and parsed in Python."""
+
+
+class _Loader(Protocol):
+    def get_single_node(self) -> Node | None: ...
+    def dispose(self) -> None: ...
+
+
+try:
+    from yaml._yaml import CParser
+except ImportError:  # a PyYAML built without libyaml: the Python parser alone
+    _FastLoader: Callable[[str], _Loader] | None = None
+else:
+
+    class _CLoader(_Bounds, CParser, Resolver):
+        """The same composer on libyaml's events (its own composer, in C, is not used:
+        it would skip the bounds)."""
+
+        def __init__(self, stream: str) -> None:
+            CParser.__init__(self, stream)
+            Resolver.__init__(self)
+            Composer.__init__(self)
+
+        def get_single_node(self) -> Node | None:
+            return Composer.get_single_node(self)
+
+    _FastLoader = _CLoader
+
+
+TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
+TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
+
+BAD_ESCAPE = "YAML syntax error: escape is not a Unicode character (at most \\U0010FFFF)"
+
+
+_READ_OTHERWISE = re.compile(
+    r"[\t\r\x85\u2028\u2029\ufeff]"  # a tab (after an anchor, say), a BOM, other line breaks
+    r"|[|>][-+0-9]*#"  # a comment straight after a block scalar's header
+    r"|[\[{][^\]}]*\?"  # a `?` in a flow collection
+    r"|:\s*[\]},]"  # an empty value in one (libyaml places it a column on)
+    r"|(?:^|[\s,\[{])!",  # a tag
+    re.MULTILINE,
+)
+"""What libyaml reads otherwise than the Python parser (accepting what it refuses, or
+placing a node elsewhere), found by `tests/runbooks/test_yaml_fast_path.py`."""
+
+
+def on_libyaml(text: str) -> bool:
+    """Whether `text` is composed on libyaml's events: a text ending in a line break
+    (where the end of input is not, libyaml places an empty value on the next line)
+    and free of `_READ_OTHERWISE`, as runbooks are."""
+    return _FastLoader is not None and text.endswith("\n") and not _READ_OTHERWISE.search(text)
+
+
+def compose(text: str) -> Node | None:
+    """`yaml.compose` with the bounded loader; a bad escape becomes a located `Limit`."""
+    if _FastLoader is not None and on_libyaml(text):
+        fast = _FastLoader(text)
+        try:
+            return fast.get_single_node()
+        except Exception:  # told again below, as the Python parser tells it
+            pass
+        finally:
+            fast.dispose()
+    return compose_in_python(text)
+
+
+def compose_in_python(text: str) -> Node | None:
+    """The Python parser's nodes, or its error: the reference the fast path is held to."""
+    loader = _BoundedLoader(text)
+    try:
+        return loader.get_single_node()
+    except (ValueError, OverflowError) as exc:  # PyYAML's chr() on "\\UFFFFFFFF"
+        mark = loader.get_mark()
+        raise Limit(BAD_ESCAPE, mark.line + 1, _escape_col(mark)) from exc
+    finally:
+        loader.dispose()
+
+
+def _escape_col(mark: yaml.Mark) -> int:
+    """The column of the backslash of a `\\xNN`/`\\uNNNN`/`\\UNNNNNNNN` escape whose
+    digits the scanner stopped at (two characters back), at least 1."""
+    return max(1, mark.column - 1)
