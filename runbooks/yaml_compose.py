@@ -106,10 +106,10 @@ placing a node elsewhere), found by `tests/runbooks/test_yaml_fast_path.py`."""
 
 
 def on_libyaml(text: str) -> bool:
-    """Whether `text` is composed on libyaml's events: a text ending in a line break
-    (where the end of input is not, libyaml places an empty value on the next line)
-    and free of `_READ_OTHERWISE`, as runbooks are."""
-    return _FastLoader is not None and text.endswith("\n") and not _READ_OTHERWISE.search(text)
+    """Whether `text` is composed on libyaml's events where PyYAML has them: a text
+    ending in a line break (where the end of input is not, libyaml places an empty value
+    on the next line) and free of `_READ_OTHERWISE`, as runbooks are."""
+    return text.endswith("\n") and not _READ_OTHERWISE.search(text)
 
 
 def compose(text: str) -> Node | None:
