@@ -139,21 +139,27 @@ class CrashLoop:
         self,
         kills: int,
         *,
+        acknowledged: int = 0,
         max_rounds: int | None = None,
         progress: Callable[[int], None] | None = None,
     ) -> Outcome:
         outcome = Outcome(round_s=self.warm_up())
         scale = outcome.round_s
         unacknowledged: list[Action] = []
-        while outcome.kills < kills:
+        # Rounds until `kills` writers died and `acknowledged` finished: under load more of
+        # them die, and an audit of too few acknowledged commands shows nothing.
+        while outcome.kills < kills or len(outcome.acknowledged) < acknowledged:
             if max_rounds is not None and len(outcome.scales_s) >= max_rounds:
-                raise RuntimeError(f"only {outcome.kills} kills in {max_rounds} rounds")
+                raise RuntimeError(
+                    f"only {outcome.kills} kills and {len(outcome.acknowledged)} "
+                    f"acknowledged in {max_rounds} rounds"
+                )
             outcome.scales_s.append(scale)
             killed_now = 0
-            for action, killed, acknowledged in self._round(scale):
+            for action, killed, finished in self._round(scale):
                 outcome.attempts += 1
                 killed_now += killed
-                if acknowledged:
+                if finished:
                     outcome.acknowledged.append(action)
                 else:
                     unacknowledged.append(action)

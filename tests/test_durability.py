@@ -66,7 +66,7 @@ def test_crash_loop_of_note_and_check_writers_loses_nothing_acknowledged(tmp_pat
     """
     kills = examples(50)
     loop = CrashLoop(tmp_path, Cli(tmp_path / "unused.db").env, seed=10, steps=200)
-    outcome = loop.run(kills=kills, max_rounds=8 * kills)
+    outcome = loop.run(kills=kills, acknowledged=10, max_rounds=8 * kills)
     assert outcome.kills >= kills
     assert len(outcome.acknowledged) >= 10, "too few commands finished to show anything"
     assert outcome.lost == []
