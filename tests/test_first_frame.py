@@ -25,12 +25,31 @@ from tests.scenario_copies import scenario_copy
 HARNESS = """
 import gc, json, sys
 from pathlib import Path
+from collections import Counter
+from textual.app import App
+from textual.css.stylesheet import Stylesheet
+from textual.widget import Widget
 from store.sqlite_log import SqliteEventLog
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 
 out, db, incident_id = sys.argv[1:4]
 seen = {}
+passes = Counter()
+apply = Stylesheet.apply
+def counted(self, node, *args, **kwargs):
+    passes[id(node)] += 1
+    return apply(self, node, *args, **kwargs)
+Stylesheet.apply = counted
+display = App._display
+def displayed(self, screen, renderable):
+    display(self, screen, renderable)
+    if isinstance(screen, IncidentScreen) and "styled" not in seen:
+        seen["styled"] = [
+            [type(w).__name__ + (f"#{w.id}" if w.id else ""), passes[id(w)]]
+            for w in screen.walk_children(Widget, with_self=True)
+        ]
+App._display = displayed
 start_background = IncidentScreen.start_background
 def after_first_frame(self):
     seen["first frame"] = sorted(sys.modules)
@@ -105,3 +124,18 @@ def test_the_first_frame_loads_no_command_outbox_or_network(tmp_path):
     # what start-up made frozen out of its passes.
     assert seen["collecting"] is True
     assert isinstance(seen["frozen"], int) and seen["frozen"] > 10_000
+
+
+def test_each_widget_of_the_first_frame_is_styled_once(tmp_path):
+    """Styling a widget matches every rule of the stylesheet against it: a fifth of the
+    work between the imports and the first frame. Textual restyles a whole screen when
+    it resumes, which on its push repeats what mounting did moments before, and a class
+    set on a mounted cell restyles it again; the screen skips the first and the phase
+    strip sets its cells' classes before they mount. The checklist is styled again as
+    it takes the focus (its `:focus` rules)."""
+    styled = loaded_at_first_frame(tmp_path)["styled"]
+    assert isinstance(styled, list)
+    counts = dict(map(tuple, styled))
+    assert "PhaseCell#phase-1" in counts and "HealthPanel#health" in counts  # it drew
+    assert counts.pop("Checklist#checklist") == 2
+    assert {name: n for name, n in counts.items() if n != 1} == {}

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import Label
+from textual.widgets import Static
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -68,7 +68,7 @@ def open_incident(tmp_path: Path, base: str) -> tuple[Path, str]:
 
 
 def phase_title(screen: IncidentScreen) -> str:
-    return str(screen.query_one("#phase-title", Label).content)
+    return str(screen.query_one("#phase-title", Static).content)
 
 
 def checklist_lines(screen: IncidentScreen) -> list[str]:

@@ -16,12 +16,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import Label, OptionList
+from textual.widgets import OptionList, Static
 
 from incident.app.next_key import next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import PhaseState, current_phase, phase_clocks
+from incident.core.phase_clocks import PhaseClock, PhaseState, current_phase, phase_clocks
 from incident.core.state import IncidentState
 from tui.app.plain import plain
 from tui.app.widgets.checklist import Checklist
@@ -63,10 +63,12 @@ class IncidentView(Vertical):
     def compose(self) -> ComposeResult:
         runbook = self.state.runbook
         yield IncidentBar(id="bar")
-        yield PhaseStrip(len(runbook.phases))
+        strip = PhaseStrip(len(runbook.phases))
+        strip.show(self.state, *self._clocks())  # its cells' classes set before they mount
+        yield strip
         with Horizontal(id="body"):
             with Vertical(id="left"):
-                yield Label(id="phase-title")
+                yield Static(id="phase-title")
                 yield Checklist(id="checklist")
             with Vertical(id="right"):
                 if runbook.probes:
@@ -149,18 +151,23 @@ class IncidentView(Vertical):
 
     def draw_clocks(self) -> None:
         """The bar and the phase strip: the phase clocks are computed once for both."""
+        now, clocks, current = self._clocks()
+        self.query_one(IncidentBar).show(self.state, now)
+        self.query_one(PhaseStrip).show(self.state, now, clocks, current)
+
+    def _clocks(self) -> tuple[datetime, list[PhaseClock], str | None]:
+        """Now, every phase's clock, and the phase in progress (the first not done)."""
         now = self.now()
         clocks = phase_clocks(self.state, now)
         current = next((c.phase.id for c in clocks if c.state != PhaseState.DONE), None)
-        self.query_one(IncidentBar).show(self.state, now)
-        self.query_one(PhaseStrip).show(self.state, now, clocks, current)
+        return now, clocks, current
 
     def draw_phase(self) -> None:
         """The phase on show: its title, its checklist, the highlighted step's guidance."""
         phases = self.state.runbook.phases
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
-        self.query_one("#phase-title", Label).update(
+        self.query_one("#phase-title", Static).update(
             plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}"),
             layout=False,  # one line, as wide as its column: its size never changes
         )

@@ -86,9 +86,10 @@ class PhaseCell(Static):
         if shown == self._shown:
             return  # most ticks and keys change no cell: nothing to redraw
         self._shown = shown
-        for state in PhaseState:
-            self.set_class(clock.state == state, str(state))
-        self.set_class(current, "current")
+        # One restyle for the lot (a set_class each restyles per change), and none before
+        # the cell is mounted, which styles it anyway.
+        classes = {str(s): clock.state == s for s in PhaseState} | {"current": current}
+        self.update_classes(classes, update=self.is_attached)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{number} {visible(clock.phase.title)}\n")
         text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
@@ -138,8 +139,7 @@ class UpdateCell(Static):
         if (text, overdue, due_soon) == self._shown:
             return
         self._shown = (text, overdue, due_soon)
-        self.set_class(overdue, "overdue")
-        self.set_class(due_soon, "due_soon")
+        self.update_classes({"overdue": overdue, "due_soon": due_soon}, update=self.is_attached)
         self.update(text, layout=False)  # a fixed size: no layout on every tick
 
 
