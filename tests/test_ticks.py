@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import msgspec
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
@@ -19,6 +20,7 @@ from incident.core.chain import canonical_json
 from incident.core.events import format_timestamp, parse_timestamp
 from incident.core.payloads import ProbeSamples, decode_payload
 from incident.core.samples import Sample
+from incident.core.tick_samples import typed_samples
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, is_stored_at, read_samples, reading
 from tests.depth import examples
 from tests.test_payloads import SAMPLES
@@ -45,6 +47,13 @@ def _agrees(text: str) -> None:
     decoded = decode_payload(KIND, data)
     assert isinstance(decoded, ProbeSamples)
     assert len(found) == len(decoded.samples)
+    typed = typed_samples(text)
+    assert typed == decoded.samples
+    for fast, strict in zip(typed, decoded.samples, strict=True):
+        assert [type(v) for v in msgspec.structs.astuple(fast)] == [
+            type(v) for v in msgspec.structs.astuple(strict)
+        ]
+        assert fast.at.tzinfo is strict.at.tzinfo
     for read, sample, stored in zip(found, decoded.samples, data["samples"], strict=True):
         assert read[PROBE] == sample.probe
         assert read[OUTCOME] == str(sample.outcome)
@@ -150,3 +159,24 @@ def test_is_stored_at(text: str, stored: bool) -> None:
     assert is_stored_at(text) is stored
     if stored:
         assert format_timestamp(parse_timestamp(text)) == text
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"text": None},  # left out is never written as null
+        {"latency_ms": None},
+        {"http_status": True},
+        {"extra": 1},
+        {"outcome": "melted"},
+        {"at": "2026-11-28T10:00:05.000+01:00"},  # the same moment, not as written
+    ],
+)
+def test_what_the_typed_reading_refuses_it_leaves_to_the_decoder(fields: dict[str, object]) -> None:
+    text = _one(**fields)
+    assert typed_samples(text) is None
+    try:
+        decoded = decode_payload(KIND, json.loads(text))
+    except ValueError:
+        return  # the decoder refuses it too, and says why
+    assert isinstance(decoded, ProbeSamples)  # it reads the offset as UTC

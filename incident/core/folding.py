@@ -197,7 +197,7 @@ class Fold:
     def settled(self) -> IncidentState:
         """The state, its samples brought up to date (the ticks they come from decoded once)."""
         state = self._state
-        decoded: dict[int, tuple[Sample, ...]] = {}
+        decoded: dict[int, dict[str, list[Sample]]] = {}
         for probe, ticks in self._recent.items():
             history = state.samples.setdefault(probe, [])
             history.extend(_latest(probe, _one_per_sample(probe, ticks), decoded))
@@ -232,22 +232,26 @@ def _one_per_sample(probe: str, entries: deque[Tick | TickRun]) -> list[Tick]:
 
 
 def _latest(
-    probe: str, ticks: Iterable[Tick], decoded: dict[int, tuple[Sample, ...]]
+    probe: str, ticks: Iterable[Tick], decoded: dict[int, dict[str, list[Sample]]]
 ) -> Iterator[Sample]:
     """The samples of `probe` that `ticks` (one entry per sample) stand for, in order.
 
     A tick holding the probe k times is there k times in a row, but the oldest may
-    have been cut by the deque's length: from it, only its last ones count.
+    have been cut by the deque's length: from it, only its last ones count. Each tick
+    is decoded and sorted by probe once for all its probes: looked through for each
+    one, a tick of 200 probes was read 200 times.
     """
     for _, run in itertools.groupby(ticks, key=id):
         group = list(run)
         source = group[0]
-        samples = decoded.get(id(source))
-        if samples is None:
+        by_probe = decoded.get(id(source))
+        if by_probe is None:
             data = source.data if isinstance(source, Event) else source.decode()
             assert isinstance(data, ProbeSamples)
-            samples = decoded[id(source)] = data.samples
-        own = [sample for sample in samples if sample.probe == probe]
+            by_probe = decoded[id(source)] = {}
+            for sample in data.samples:
+                by_probe.setdefault(sample.probe, []).append(sample)
+        own = by_probe.get(probe, [])
         yield from own[len(own) - len(group) :]
 
 

@@ -16,6 +16,7 @@ summaries have exactly that shape; a store hands over only runs that have.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from functools import cache
@@ -34,6 +35,12 @@ _KIND: Final = str(Kind.PROBE_SAMPLES)
 def _time_and_value() -> re.Pattern[str]:
     return re.compile(f"{FIELD}[^{ENTRY}]*")
 
+
+COUNTED_PROBES: Final = 12
+"""Up to this many probes, a run's samples are counted per probe by searching its whole
+text for each (in C); past it, by reading each entry once. Where the two cost the same,
+measured on runs of equal length: 3 probes 3.6 against 16.9 ms, 12 probes 13.5 against
+13.8, 50 probes 53.3 against 13.5, and 200 probes' 150 ticks 96.8 against 6.8."""
 
 _SHAPE: Final = f"[^{ENTRY}{FIELD}]*+(?:{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+)?+"
 """One sample's summary: a probe, or a probe, time and value (possessive: one way to match)."""
@@ -97,6 +104,7 @@ class TickRun:
     """
 
     __slots__ = (
+        "_held",
         "_load",
         "_made",
         "_text",
@@ -145,6 +153,8 @@ class TickRun:
         """For the JSON export, each of `between`'s time and payload as stored (if given)."""
         self._load = load
         self._made: dict[int, SampledTick | ProbeTick] = {}
+        self._held: dict[int, Counter[str]] = {}
+        """Each tick's samples per probe, counted once when first asked (`last_ticks_of`)."""
         self._text = joined
         """Every summary, each after an `ENTRY` (`whole_text`), once made."""
 
@@ -181,7 +191,7 @@ class TickRun:
         else:
             text = self._joined()[1:]
         each = _time_and_value().sub("", text).split(ENTRY)
-        return {probe: each.count(probe) for probe in dict.fromkeys(each)}
+        return dict(Counter(each))  # in the order each probe first appears
 
     def _probes_counted(self) -> dict[str, int] | None:
         """`probes` found by counting, in C, the entries of each probe of the first and
@@ -196,6 +206,8 @@ class TickRun:
         for entry in (self.readings[0] + ENTRY + self.readings[-1]).split(ENTRY):
             probe, timed, _ = entry.partition(FIELD)
             forms.setdefault(probe, set()).add(timed or ENTRY)
+        if len(forms) > COUNTED_PROBES:
+            return None
         first: dict[str, int] = {}
         held: dict[str, int] = {}
         for probe, ends in forms.items():
@@ -232,12 +244,11 @@ class TickRun:
         for index in range(len(self.seqs) - 1, -1, -1):
             if not self.counts[index]:
                 continue
-            held = sum(
-                1
-                for entry in self.readings[index].split(ENTRY)
-                if entry.partition(FIELD)[0] == probe
-            )
-            found.extend([self.tick(index)] * held)
+            held = self._held.get(index)
+            if held is None:  # asked for each probe in turn: each tick's entries read once
+                entries = self.readings[index].split(ENTRY)
+                held = self._held[index] = Counter(e.partition(FIELD)[0] for e in entries)
+            found.extend([self.tick(index)] * held[probe])
             if len(found) >= wanted:
                 break
         found.reverse()

@@ -24,6 +24,7 @@ from typing import Final, NamedTuple
 from incident.core.events import Event, Kind
 from incident.core.payloads import ProbeSamples, decode_payload
 from incident.core.samples import Outcome
+from incident.core.tick_samples import typed_samples
 
 _DAY = r"\d{4}-\d\d-\d\d"
 """A day's digits; whether it is a real day is asked of `date` (see `_Days`)."""
@@ -103,6 +104,9 @@ class ProbeTick(NamedTuple):
         return datetime.fromisoformat(self.at_text)
 
     def decode(self) -> ProbeSamples:
+        typed = typed_samples(self.text)
+        if typed is not None:
+            return ProbeSamples(typed)
         data = decode_payload(self.kind, json.loads(self.text))
         assert isinstance(data, ProbeSamples)
         return data
