@@ -9,6 +9,7 @@ marker. The two programs take turns, after one untimed warm-up each.
 
     python bench/startup.py [--runs 7] [--events 200] [--warmup 1]
     python bench/startup.py --quick     # 3 runs each, a few seconds: CI runs it
+    python bench/startup.py --probes 200   # an incident of 200 probes, 150 ticks of samples
 
 Prints min / median / p90 of each figure per program and the ratios of the
 medians. Measures; asserts nothing. Needs tmux.
@@ -87,6 +88,35 @@ def build_incident(db: Path, events: int) -> tuple[str, int]:
     return scenario.incident_id, count
 
 
+PROBED_MARKER = "Keypress latency bench"
+"""The title `keypress_setup.declare` gives the incident of `--probes`."""
+
+
+def build_probed_incident(db: Path, probes: int, ticks: int) -> tuple[str, int]:
+    """An incident whose runbook polls `probes` probes, with `ticks` ticks of their
+    samples recorded: what the health panel draws at opening (the last 120 of each)."""
+    from keypress_setup import declare, runbooks
+
+    from incident.app.session import IncidentSession
+    from incident.core.clock import SystemClock
+    from incident.core.samples import Outcome, Sample
+    from store.sqlite_log import SqliteEventLog
+
+    runbook, _ = runbooks(db.parent, 9, probes, 1)  # port 9: never polled before the frame
+    incident_id = declare(child_env(), db, runbook)
+    with SqliteEventLog.open(db) as log:
+        clock = SystemClock()
+        session = IncidentSession(log, incident_id, clock)
+        names = [probe.name for probe in session.state.runbook.probes]
+        for n in range(ticks):
+            now = clock.now()
+            fresh = [Sample(name, now, Outcome.OK, 10.0 + n % 7, 200, value=0.01) for name in names]
+            session.run_many(
+                lambda s, fresh=fresh: commands.record_samples(s, fresh, actor=ACTOR, clock=clock)
+            )
+        return incident_id, len(log.events(incident_id))
+
+
 def first_frame(
     tmux: Tmux, control: ControlClient, program: Program, timeout: float
 ) -> tuple[float, float, float]:
@@ -126,6 +156,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per run")
     parser.add_argument("--quick", action="store_true", help="3 runs each (for CI)")
+    parser.add_argument(
+        "--probes",
+        type=positive,
+        help="instead: an incident whose runbook has this many probes, with --ticks ticks",
+    )
+    parser.add_argument("--ticks", type=positive, default=150, help="with --probes (150)")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs = 3
@@ -135,13 +171,18 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     with tempfile.TemporaryDirectory(prefix="lastgood-bench-") as scratch:
         db = Path(scratch) / "bench.db"
-        incident_id, event_count = build_incident(db, args.events)
+        if args.probes:
+            incident_id, event_count = build_probed_incident(db, args.probes, args.ticks)
+            marker = PROBED_MARKER
+        else:
+            incident_id, event_count = build_incident(db, args.events)
+            marker = LASTGOOD_MARKER
         python = sys.executable
         programs = [
             Program(
                 "lastgood start",
                 [python, "-m", "tui.cli", "start", "--db", str(db), "--incident", incident_id],
-                LASTGOOD_MARKER,
+                marker,
             ),
             Program(
                 "minimal Textual app",
@@ -181,6 +222,8 @@ def main(argv: list[str] | None = None) -> int:
         f"{os.cpu_count()} CPUs"
     )
     print(f"Events in incident {incident_id}: {event_count}")
+    if args.probes:
+        print(f"Its runbook has {args.probes} probes; {args.ticks} ticks of their samples")
     print("CPU and RSS are read from /proc the moment the marker is seen on screen")
     print()
     print(f"{'program':<22}{'':>6}{'runs':>5}{'min':>10}{'median':>10}{'p90':>10}")
