@@ -14,6 +14,7 @@ does only once its append has committed). The same loop against
 
     python bench/keypress_latency.py [--presses 60] [--probes 200] [--panels-case]
     python bench/keypress_latency.py --quick       # 10 presses of each, for CI
+    python bench/keypress_latency.py --trace       # and where each key's time goes in the app
 
 Prints min / p50 / p90 / p99 / max per case and key, the probes / no-probes
 ratios, the samples recorded per second, and the app's CPU time during the
@@ -36,6 +37,7 @@ from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
 
+import app_trace
 from keypress_report import Case, count_window_events, table
 from keypress_setup import (
     CHECK_STEP_TITLE,
@@ -225,6 +227,10 @@ def main(argv: list[str] | None = None) -> int:
         help="also time the probes runbook with `start --no-probes` (panel, no polling)",
     )  # fmt: skip
     parser.add_argument("--show-screen", action="store_true", help="print the probes case's screen")
+    parser.add_argument(
+        "--trace", action="store_true",
+        help="also stamp each key's read, display and flush in the apps (bench/app_trace.py)",
+    )  # fmt: skip
     args = parser.parse_args(argv)
     if args.probes < len(NAMED_PROBES):
         parser.error(f"--probes must be at least {len(NAMED_PROBES)}")
@@ -239,11 +245,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _interrupted)
     rng = random.Random(args.seed)
     env = child_env()
-    tmux = Tmux(env)
     pids: list[int] = []
     farm: ProbeFarm | None = None
     control: ControlClient | None = None
     scratch = tempfile.TemporaryDirectory(prefix="lastgood-keys-")
+    traced: list[str] = []
+    # The panes alone get the hook: the CLI calls made here run without it.
+    tmux = Tmux({**env, **app_trace.install(Path(scratch.name))} if args.trace else env)
     try:
         farm = ProbeFarm(args.probes)
         directory = Path(scratch.name)
@@ -275,6 +283,8 @@ def main(argv: list[str] | None = None) -> int:
             )  # fmt: skip
         for case, _ in app_cases:
             count_window_events(env, case)
+        if args.trace:
+            traced = app_trace.summary(Path(scratch.name), [case.name for case, _ in app_cases])
     except BenchError as error:
         print(f"bench/keypress_latency.py: {error}", file=sys.stderr)
         return 1
@@ -293,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         scratch.cleanup()
 
     report([floor, *(case for case, _ in app_cases)], args, tmux.version(), farm.port)
+    if traced:
+        print()
+        print("in the app (--trace), per key after the untimed ones too:")
+        print("\n".join(traced))
     if args.show_screen:
         print()
         print(screen)

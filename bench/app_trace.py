@@ -1,0 +1,120 @@
+"""Where a key's time goes inside the app: `keypress_latency.py --trace`.
+
+The bench times a key from `send-keys` to the screen through tmux. With `--trace`
+each app it starts also stamps, on the same monotonic clock, the moment its driver
+read each key, the end of each display (the compositor's frame handed to the
+driver) and each flush of Textual's writer thread with the bytes written. A
+`sitecustomize` in the scratch directory installs the stamps, first on the app's
+path, only in the panes the bench starts; each app writes its stamps when it
+exits. The summary puts, per key, the key's read, the first display after it and
+the flush that sent that frame side by side with the bytes in it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+
+from terminal import ROOT
+
+VARIABLE = "LASTGOOD_BENCH_TRACE"
+"""Where the apps write their stamps: one file per process, `trace.PID`."""
+
+HOOK = """
+import os, sys
+_where = os.environ.get("LASTGOOD_BENCH_TRACE")
+if _where and sys.argv[1:2] == ["start"]:  # `python -m tui.cli start`: not its probe child
+    import atexit, time
+    _stamps = []
+    def _stamp(kind, detail=""):
+        _stamps.append(f"{time.monotonic():.6f} {time.process_time():.6f} {kind} {detail}")
+    def _write():
+        with open(os.path.join(_where, f"trace.{os.getpid()}"), "w") as out:
+            out.write("\\n".join(_stamps) + "\\n")
+    atexit.register(_write)
+    import textual.app as _app
+    import textual.driver as _driver
+    import textual.events as _events
+    from textual.drivers import _writer_thread as _writer
+    _process = _driver.Driver.process_message
+    def process_message(self, message):
+        if isinstance(message, _events.Key):
+            _stamp("read", message.key)
+        return _process(self, message)
+    _driver.Driver.process_message = process_message
+    _display = _app.App._display
+    def display(self, screen, renderable):
+        try:
+            return _display(self, screen, renderable)
+        finally:
+            _stamp("display")
+    _app.App._display = display
+    class _Counted:
+        def __init__(self, file):
+            self._file, self._bytes = file, 0
+        def write(self, text):
+            self._bytes += len(text.encode())
+            return self._file.write(text)
+        def flush(self):
+            flushed = self._file.flush()
+            _stamp("flush", str(self._bytes))
+            self._bytes = 0
+            return flushed
+        def __getattr__(self, name):
+            return getattr(self._file, name)
+    _init = _writer.WriterThread.__init__
+    def init(self, file):
+        _init(self, _Counted(file))
+    _writer.WriterThread.__init__ = init
+"""
+
+KEYS = {"right": "phase", "left": "phase", "space": "check"}
+
+
+def install(directory: Path) -> dict[str, str]:
+    """Write the hook under `directory`; the environment that makes an app use it."""
+    hook = directory / "trace-hook"
+    hook.mkdir()
+    (hook / "sitecustomize.py").write_text(HOOK)
+    return {"PYTHONPATH": f"{hook}:{ROOT}", VARIABLE: str(directory)}
+
+
+def _frames(path: Path) -> dict[str, list[tuple[float, float, int]]]:
+    """Per key kind: (ms from the read to the first frame's flush, ms of CPU from the
+    read to that display, bytes flushed with it), one per key read."""
+    stamps = [line.split(" ", 3) for line in path.read_text().splitlines() if line]
+    found: dict[str, list[tuple[float, float, int]]] = {}
+    reads = [i for i, s in enumerate(stamps) if s[2] == "read" and s[3] in KEYS]
+    for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
+        span = stamps[start:end]
+        display = next((s for s in span if s[2] == "display"), None)
+        if display is None:
+            continue
+        flush = next((s for s in span if s[2] == "flush" and s[0] >= display[0]), None)
+        if flush is None:
+            continue
+        read_at, read_cpu = float(span[0][0]), float(span[0][1])
+        found.setdefault(KEYS[span[0][3]], []).append(
+            (
+                (float(flush[0]) - read_at) * 1000,
+                (float(display[1]) - read_cpu) * 1000,
+                int(flush[3]),
+            )
+        )
+    return found
+
+
+def summary(directory: Path, names: list[str]) -> list[str]:
+    """One line per app (in the order they ran, named by `names`) and key kind."""
+    traces = sorted(directory.glob("trace.*"), key=lambda p: p.stat().st_mtime)
+    lines = []
+    for name, path in zip(names, traces, strict=False):
+        for kind, frames in _frames(path).items():
+            flushed, cpu, sent = zip(*frames, strict=True)
+            lines.append(
+                f"{name:<30}{kind:>6}{len(frames):>5}  read to first frame flushed "
+                f"p50 {statistics.median(flushed):5.1f} max {max(flushed):5.1f} ms, "
+                f"CPU p50 {statistics.median(cpu):5.1f} ms, "
+                f"frame p50 {statistics.median(sent):6.0f} bytes"
+            )
+    return lines
