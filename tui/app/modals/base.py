@@ -33,6 +33,7 @@ from textual.widgets import Button, Checkbox, Input, Label
 from textual.widgets.button import ButtonVariant
 
 from incident.core.text import visible
+from tui.app.styled_once import StyledOnce
 from tui.app.type_ahead import TypeAhead
 
 ResultT = TypeVar("ResultT")
@@ -117,7 +118,7 @@ def button_row(*buttons: Button) -> Horizontal:
     return Horizontal(*buttons, classes="buttons")
 
 
-class LastgoodModal(ModalScreen[ResultT]):
+class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     """Base of every lastgood modal: the dialog frame, cancel and the error line.
 
     Subclasses compose a ``Vertical(classes="dialog")`` holding a

@@ -22,6 +22,7 @@ from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
+from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -34,7 +35,7 @@ class FollowBar(Static):
     """
 
 
-class FollowScreen(Screen[None]):
+class FollowScreen(StyledOnce, Screen[None]):
     """Watch, don't touch: only the keys that move around are bound."""
 
     BINDINGS = [

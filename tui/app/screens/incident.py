@@ -13,7 +13,6 @@ import concurrent.futures
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
-from textual import events
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -35,6 +34,7 @@ from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
+from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -62,7 +62,7 @@ class Services(Protocol):
     def outbox(self) -> OutboxRecord | None: ...
 
 
-class IncidentScreen(Screen[None]):
+class IncidentScreen(StyledOnce, Screen[None]):
     """Where the coordinator lives for the length of the rollback."""
 
     BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, *verb_bindings(), *NAVIGATION]
@@ -92,7 +92,6 @@ class IncidentScreen(Screen[None]):
         self._log = session.log
         self.live = False
         """Told of each commit (PostgreSQL): the tick reads no events, the feed does."""
-        self._shown_before = False
 
     @property
     def state(self) -> IncidentState:
@@ -113,15 +112,6 @@ class IncidentScreen(Screen[None]):
             self.app.after_first_frame(self, self.start_background)
         else:
             self.call_after_refresh(self.start_background)
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        """The first resume is the push itself: every widget took its styles as it
-        mounted, moments before, so Textual's restyle of the whole screen on resume
-        would only repeat them (34 of the first frame's 85 style passes). Resumes after
-        a dialog closes restyle as Textual does."""
-        if not self._shown_before:
-            self._shown_before = True
-            event.refresh_styles = False
 
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""

@@ -27,6 +27,7 @@ from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
 from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
+from tui.app.styled_once import StyledOnce
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
 
 POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)
@@ -56,7 +57,7 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     )
 
 
-class PostmortemScreen(Screen[None]):
+class PostmortemScreen(StyledOnce, Screen[None]):
     """Root cause, contributing factors, action items, lessons, the meeting, the report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [

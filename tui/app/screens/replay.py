@@ -20,6 +20,7 @@ from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
+from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
@@ -34,7 +35,7 @@ class ReplayBar(Static):
     """
 
 
-class ReplayScreen(Screen[None]):
+class ReplayScreen(StyledOnce, Screen[None]):
     """An incident as it unfolded: pause, speed, step, jump."""
 
     BINDINGS = [
