@@ -13,6 +13,7 @@ know. Anything it refuses goes to the strict decoder, which reads it or says why
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import TypeVar
 
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
@@ -20,6 +21,7 @@ from msgspec import UNSET, Struct, UnsetType
 from incident.core.samples import Outcome, Sample
 
 Number = int | float | UnsetType
+T = TypeVar("T")
 
 
 class _StoredSample(Struct, forbid_unknown_fields=True):
@@ -42,7 +44,8 @@ class _StoredTick(Struct, forbid_unknown_fields=True):
 _DECODER = msgspec.json.Decoder(_StoredTick)
 
 
-def _given(value: Number) -> float | None:
+def _given(value: T | UnsetType) -> T | None:
+    """The field's value, or None where the text left it out."""
     return None if isinstance(value, UnsetType) else value
 
 
@@ -63,9 +66,9 @@ def typed_samples(text: str) -> tuple[Sample, ...] | None:
                 s.at,
                 s.outcome,
                 _given(s.latency_ms),
-                None if isinstance(s.http_status, UnsetType) else s.http_status,
+                _given(s.http_status),
                 _given(s.value),
-                None if isinstance(s.text, UnsetType) else s.text,
+                _given(s.text),
                 s.detail,
             )
         )

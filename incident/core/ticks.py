@@ -24,7 +24,6 @@ from typing import Final, NamedTuple
 from incident.core.events import Event, Kind
 from incident.core.payloads import ProbeSamples, decode_payload
 from incident.core.samples import Outcome
-from incident.core.tick_samples import typed_samples
 
 _DAY = r"\d{4}-\d\d-\d\d"
 """A day's digits; whether it is a real day is asked of `date` (see `_Days`)."""
@@ -104,6 +103,10 @@ class ProbeTick(NamedTuple):
         return datetime.fromisoformat(self.at_text)
 
     def decode(self) -> ProbeSamples:
+        # Imported when a tick is first decoded: a command that decodes none (`status`
+        # on most records, `note`) does not load it.
+        from incident.core.tick_samples import typed_samples
+
         typed = typed_samples(self.text)
         if typed is not None:
             return ProbeSamples(typed)
