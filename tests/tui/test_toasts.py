@@ -1,9 +1,11 @@
-"""Toasts are merged and stay off the checklist and the guidance.
+"""Toasts are merged, stay off the checklist and the guidance, and do not repeat it.
 
 Recording the rollback decision on the bundled runbook makes three messages due at
 once and says what was recorded: it used to raise four toasts over the whole right
 column. Now the three due messages are one toast naming the key, at most two toasts
 show, and every toast lies clear of the checklist's and the guidance's regions.
+
+A step checked from the checklist raises none: its `[x]` says it.
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ async def test_the_decision_raises_one_due_toast_clear_of_the_work(
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert isinstance(screen, IncidentScreen)
-            for step in ("assess-severity", "create-channel"):  # a toast each
+            for step in ("assess-severity", "create-channel"):
                 await guide(pilot, screen, step)
                 await pilot.press("space")
                 await wait_until(pilot, lambda step=step: screen.state.steps[step].done)
+            for news in ("Earlier news", "Older news"):  # live toasts the new ones displace
+                screen.notify(news, title=news)
             await guide(pilot, screen, "decide-rollback")
             await pilot.press("d")
             await wait_for_screen(pilot, DecisionModal)
@@ -81,3 +85,30 @@ async def test_the_decision_raises_one_due_toast_clear_of_the_work(
             guidance = screen.query_one("#guidance").region
             for toast in shown:
                 assert clear_of(toast.region, checklist, guidance), (toast.region, texts)
+
+
+async def test_a_step_checked_from_the_checklist_raises_no_toast(tmp_path: Path) -> None:
+    """`space` on a plain step: the `[x]` and the highlight moving on say it was done.
+    Each check used to raise "Checked <step>" over the timeline as well, and the
+    toast's mount, scroll and expiry cost the loop about 25 ms of CPU per check."""
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "quiet.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "quiet.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(120, 40), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await guide(pilot, screen, "assess-severity")
+            before = [str(t.render()) for t in toasts(app)]  # "Probes not polled"
+            await pilot.press("space")
+            # The highlight moves on in the same reply that used to raise the toast.
+            await wait_until(pilot, lambda: screen.view.selected_step != "assess-severity")
+            await pilot.pause()
+            assert screen.state.steps["assess-severity"].done
+            assert [str(t.render()) for t in toasts(app)] == before
+
+            await guide(pilot, screen, "assess-severity")
+            await pilot.press("space")  # checked already: that is said
+            await wait_until(pilot, lambda: len(toasts(app)) > len(before))
+            assert "is already done" in str(toasts(app)[-1].render())
