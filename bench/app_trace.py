@@ -7,13 +7,17 @@ driver) and each flush of Textual's writer thread with the bytes written. A
 `sitecustomize` in the scratch directory installs the stamps, first on the app's
 path, only in the panes the bench starts; each app writes its stamps when it
 exits. The summary puts, per key, the key's read, the first display after it and
-the flush that sent that frame side by side with the bytes in it.
+the flush that sent that frame side by side with the bytes in it; then the CPU of
+the event loop's callbacks over a millisecond that ran after that flush and before
+the next key's read: work the key left for later (a toast, say), and whatever the
+app does by itself in between (a second's samples), which the next key may wait for.
 """
 
 from __future__ import annotations
 
 import statistics
 from pathlib import Path
+from typing import NamedTuple
 
 from terminal import ROOT
 
@@ -66,6 +70,16 @@ if _where and sys.argv[1:2] == ["start"]:  # `python -m tui.cli start`: not its 
     def init(self, file):
         _init(self, _Counted(file))
     _writer.WriterThread.__init__ = init
+    import asyncio.events as _events_module
+    _run = _events_module.Handle._run
+    def run(self):
+        started, cpu = time.monotonic(), time.process_time()
+        try:
+            return _run(self)
+        finally:
+            if time.monotonic() - started > 0.001:
+                _stamps.append(f"{started:.6f} {cpu:.6f} loop {time.process_time() - cpu:.6f}")
+    _events_module.Handle._run = run
 """
 
 KEYS = {"right": "phase", "left": "phase", "space": "check"}
@@ -79,11 +93,25 @@ def install(directory: Path) -> dict[str, str]:
     return {"PYTHONPATH": f"{hook}:{ROOT}", VARIABLE: str(directory)}
 
 
-def _frames(path: Path) -> dict[str, list[tuple[float, float, int]]]:
-    """Per key kind: (ms from the read to the first frame's flush, ms of CPU from the
-    read to that display, bytes flushed with it), one per key read."""
+class Frame(NamedTuple):
+    """One key, as its app stamped it."""
+
+    flushed_ms: float
+    """From the key's read to the flush of the first frame after it."""
+    cpu_ms: float
+    """The app's CPU from the read to that frame's display."""
+    sent: int
+    """Bytes flushed with that frame."""
+    after_ms: float
+    """CPU of the loop's callbacks over 1 ms started after that flush and before the
+    next key's read."""
+
+
+def _frames(path: Path) -> dict[str, list[Frame]]:
+    """Per key kind, one `Frame` per key read."""
     stamps = [line.split(" ", 3) for line in path.read_text().splitlines() if line]
-    found: dict[str, list[tuple[float, float, int]]] = {}
+    stamps.sort(key=lambda s: float(s[0]))  # a callback is stamped when it ends
+    found: dict[str, list[Frame]] = {}
     reads = [i for i, s in enumerate(stamps) if s[2] == "read" and s[3] in KEYS]
     for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
         span = stamps[start:end]
@@ -94,11 +122,13 @@ def _frames(path: Path) -> dict[str, list[tuple[float, float, int]]]:
         if flush is None:
             continue
         read_at, read_cpu = float(span[0][0]), float(span[0][1])
+        after = sum(float(s[3]) for s in span if s[2] == "loop" and float(s[0]) > float(flush[0]))
         found.setdefault(KEYS[span[0][3]], []).append(
-            (
+            Frame(
                 (float(flush[0]) - read_at) * 1000,
                 (float(display[1]) - read_cpu) * 1000,
                 int(flush[3]),
+                after * 1000,
             )
         )
     return found
@@ -110,11 +140,13 @@ def summary(directory: Path, names: list[str]) -> list[str]:
     lines = []
     for name, path in zip(names, traces, strict=False):
         for kind, frames in _frames(path).items():
-            flushed, cpu, sent = zip(*frames, strict=True)
+            flushed, cpu, sent, after = zip(*frames, strict=True)
             lines.append(
                 f"{name:<30}{kind:>6}{len(frames):>5}  read to first frame flushed "
                 f"p50 {statistics.median(flushed):5.1f} max {max(flushed):5.1f} ms, "
                 f"CPU p50 {statistics.median(cpu):5.1f} ms, "
-                f"frame p50 {statistics.median(sent):6.0f} bytes"
+                f"frame p50 {statistics.median(sent):6.0f} bytes, "
+                f"then loop CPU to the next key p50 {statistics.median(after):5.1f} "
+                f"mean {statistics.mean(after):5.1f} max {max(after):5.1f} ms"
             )
     return lines
