@@ -1,17 +1,25 @@
 """After a check, a next step past the list's end is brought up near the top, with
 the steps after it in view: scrolled a line per check, a long phase redrew every
-visible line of the checklist on every check. The arrow keys still move a line."""
+visible line of the checklist on every check. The arrow keys still move a line. The
+page a check brings up was rendered after an earlier frame, not in that check's."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.app import App, ComposeResult
 
+from incident.core.clock import ManualClock
 from incident.core.state import IncidentState, fold
+from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import wait_until
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.test_next_key import declared, guide
+from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import CONTEXT_LINES, Checklist
+from tui.demo.scenarios import SCENARIO_T0
 
 PHASE = "decide"
 """Seven one-line steps, all open at declaration."""
@@ -85,3 +93,72 @@ async def test_the_arrow_keys_still_scroll_a_line_at_a_time(tmp_path: Path) -> N
             await pilot.press("down")
             tops.append(checklist.scroll_offset.y)
         assert tops == [0, 0, 0, 1, 2, 3]
+
+
+def rendered_options(checklist: Checklist) -> set[str | None]:
+    """The options OptionList holds a rendering of, in any style."""
+    drawn = checklist._option_render_cache.keys()  # an LRUCache: no iteration of its own
+    return {key[0].id for key in drawn}
+
+
+async def test_the_page_a_check_brings_up_was_rendered_before_the_check(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The check that scrolls draws only the step it checked and the one it highlights
+    afresh: the rest of the new page was rendered after an earlier frame
+    (`render_next_page`, which `IncidentView.advance` schedules after each check).
+    Drawn in the scrolling check's own frame, the page made that check the slowest."""
+    state = declared_state(tmp_path)
+    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
+    app = ChecklistApp(state)
+    async with app.run_test(size=(70, 12)) as pilot:
+        checklist = app.query_one(Checklist)
+        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+        for step_id in step_ids[:3]:  # the first page: no scroll yet
+            check(state, step_id)
+            checklist.show(state, PHASE)
+            checklist.highlight_next_open(state)
+            await pilot.pause()
+        assert checklist.scroll_offset.y == 0
+        assert rendered_options(checklist).isdisjoint(step_ids[VIEW:])
+
+        checklist.render_next_page()
+        assert set(step_ids[VIEW : 2 * VIEW]) <= rendered_options(checklist)
+
+        drawn: list[str | None] = []  # a visual is made for an option not rendered yet
+        made = checklist._get_visual
+        monkeypatch.setattr(checklist, "_get_visual", lambda o: drawn.append(o.id) or made(o))
+        check(state, step_ids[3])
+        checklist.show(state, PHASE)
+        checklist.highlight_next_open(state)
+        await pilot.pause()
+        assert checklist.scroll_offset.y == VIEW - CONTEXT_LINES  # it scrolled
+        assert set(drawn) == {step_ids[3], step_ids[4]}  # checked, and now highlighted
+
+
+async def test_each_check_renders_the_next_page_after_its_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On the coordinator's screen: a step checked, the list renders the page below
+    once the check's frame is up (`IncidentView.advance`)."""
+    rendered: list[str | None] = []
+    render_next_page = Checklist.render_next_page
+
+    def spy(checklist: Checklist) -> None:
+        rendered.append(checklist.highlighted_step)
+        render_next_page(checklist)
+
+    monkeypatch.setattr(Checklist, "render_next_page", spy)
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(tmp_path / "pages.db", clock, decided=False)
+    with SqliteEventLog.open(tmp_path / "pages.db") as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await guide(pilot, screen, "assess-severity")
+            assert rendered == []
+            await pilot.press("space")
+            await wait_until(pilot, lambda: rendered != [])
+            assert rendered == [screen.view.selected_step] != ["assess-severity"]

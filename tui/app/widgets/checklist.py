@@ -141,6 +141,27 @@ class Checklist(MarkedOptionList):
         else:
             super().scroll_to_highlight(top)
 
+    def render_next_page(self) -> None:
+        """Render, ahead of need, the options of the page below the one on show.
+
+        Checking steps in order brings the next page up a page at a time
+        (`scroll_to_highlight`), and that check's frame drew every option on it for
+        the first time: traced through tmux, the one check in thirty that scrolled took
+        25-47 ms against 16 at the median, and made the step check's p99. Rendered
+        here, after a frame and before the key that needs them, they come from
+        OptionList's render cache (keyed by option and style; a check replaces only its
+        own option's entry, a new phase clears it).
+        """
+        if not self.is_mounted or not self.option_count:
+            return
+        view = self.scrollable_content_region.height
+        lines = self._lines
+        first = self.scroll_offset.y + view
+        style = self.get_visual_style("option-list--option")
+        indices = {lines[line][0] for line in range(first, min(first + view, len(lines)))}
+        for index in sorted(indices):
+            self._get_option_render(self.get_option_at_index(index), style)
+
     @property
     def highlighted_step(self) -> str | None:
         if self.highlighted is None or self.option_count == 0:
