@@ -17,7 +17,7 @@ from incident.core.clock import ManualClock
 from incident.reports.changes import Migration, ReleaseChanges
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import declared, guide
+from tests.tui.test_next_key import coordinator, declared, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import DatabaseTierModal
 from tui.app.screens.incident import IncidentScreen
@@ -27,24 +27,17 @@ from tui.demo.scenarios import SCENARIO_T0
 async def test_unpointed_probes_are_not_polled_and_the_screen_says_how_to_point_them(
     tmp_path: Path,
 ) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "probes.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "probes.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
+    async with coordinator(tmp_path / "probes.db", size=(120, 40)) as (app, pilot, screen):
 
-            def told() -> bool:
-                return any(
-                    "lastgood init` writes a runbook for your service" in n.message
-                    for n in app._notifications
-                )
+        def told() -> bool:
+            return any(
+                "lastgood init` writes a runbook for your service" in n.message
+                for n in app._notifications
+            )
 
-            await wait_until(pilot, told)
-            assert screen.polling is None  # all three probes are the bundled defaults
-            assert screen.state.sample_count == 0
+        await wait_until(pilot, told)
+        assert screen.polling is None  # all three probes are the bundled defaults
+        assert screen.state.sample_count == 0
 
 
 async def test_the_tier_dialog_shows_what_the_rollback_undoes_and_its_suggestion(

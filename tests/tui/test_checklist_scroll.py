@@ -10,16 +10,11 @@ from pathlib import Path
 import pytest
 from textual.app import App, ComposeResult
 
-from incident.core.clock import ManualClock
 from incident.core.state import IncidentState, fold
-from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import declared, guide
-from tui.app.app import LastGoodApp
-from tui.app.screens.incident import IncidentScreen
+from tests.tui.pilot_helpers import wait_until
+from tests.tui.test_next_key import coordinator, guide
 from tui.app.widgets.checklist import CONTEXT_LINES, Checklist
-from tui.demo.scenarios import SCENARIO_T0
 
 PHASE = "decide"
 """Seven one-line steps, all open at declaration."""
@@ -149,16 +144,9 @@ async def test_each_check_renders_the_next_page_after_its_frame(
         render_next_page(checklist)
 
     monkeypatch.setattr(Checklist, "render_next_page", spy)
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "pages.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "pages.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            await guide(pilot, screen, "assess-severity")
-            assert rendered == []
-            await pilot.press("space")
-            await wait_until(pilot, lambda: rendered != [])
-            assert rendered == [screen.view.selected_step] != ["assess-severity"]
+    async with coordinator(tmp_path / "pages.db", size=(120, 40)) as (_, pilot, screen):
+        await guide(pilot, screen, "assess-severity")
+        assert rendered == []
+        await pilot.press("space")
+        await wait_until(pilot, lambda: rendered != [])
+        assert rendered == [screen.view.selected_step] != ["assess-severity"]

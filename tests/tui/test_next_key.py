@@ -8,6 +8,8 @@ wrote it) and presses it, then checks what opened.
 from __future__ import annotations
 
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -43,6 +45,27 @@ def declared(db: Path, clock: ManualClock, *, decided: bool) -> str:
     return event.incident_id
 
 
+@asynccontextmanager
+async def coordinator(
+    db: Path,
+    *,
+    decided: bool = False,
+    size: tuple[int, int] = (80, 24),
+    notifications: bool = False,
+) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], IncidentScreen]]:
+    """The real app on a new incident of the bundled runbook in `db` (`declared`),
+    with the coordinator's screen up and what it opened with on screen."""
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(db, clock, decided=decided)
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=size, notifications=notifications) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            yield app, pilot, screen
+
+
 def guidance_key(screen: IncidentScreen) -> str:
     text = screen.query_one(Guidance)._text.plain
     keys = PRESS.findall(text)
@@ -75,53 +98,38 @@ async def back(pilot: Pilot[None]) -> None:
 
 
 async def test_each_kind_of_step_opens_what_its_key_names(tmp_path: Path) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "keys.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "keys.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
+    async with coordinator(tmp_path / "keys.db") as (app, pilot, screen):
+        # The decision gate: the decision screen, by its key or by checking it.
+        assert await press_named(pilot, screen, "decide-rollback", DecisionModal) == "d"
+        await back(pilot)
+        await pilot.press("space")
+        await wait_until(pilot, lambda: isinstance(app.screen, DecisionModal))
+        await back(pilot)
 
-            # The decision gate: the decision screen, by its key or by checking it.
-            assert await press_named(pilot, screen, "decide-rollback", DecisionModal) == "d"
-            await back(pilot)
-            await pilot.press("space")
-            await wait_until(pilot, lambda: isinstance(app.screen, DecisionModal))
-            await back(pilot)
+        # A plain step: the named key checks it.
+        await guide(pilot, screen, "assess-severity")
+        key = guidance_key(screen)
+        assert key == "space"
+        await pilot.press(key)
+        await wait_until(pilot, lambda: screen.state.steps["assess-severity"].done)
 
-            # A plain step: the named key checks it.
-            await guide(pilot, screen, "assess-severity")
-            key = guidance_key(screen)
-            assert key == "space"
-            await pilot.press(key)
-            await wait_until(pilot, lambda: screen.state.steps["assess-severity"].done)
+        # A message step with nothing due yet: the composer, on its template.
+        assert await press_named(pilot, screen, "announce-rollback", ComposerModal) == "c"
+        await back(pilot)
 
-            # A message step with nothing due yet: the composer, on its template.
-            assert await press_named(pilot, screen, "announce-rollback", ComposerModal) == "c"
-            await back(pilot)
-
-            # Phase 2: the command step confirms its command; the database step its tiers.
-            await pilot.press("]")
-            assert await press_named(pilot, screen, "record-running-version", ConfirmModal)
-            await back(pilot)
-            assert await press_named(pilot, screen, "database-rollback", DatabaseTierModal) == "b"
-            await back(pilot)
+        # Phase 2: the command step confirms its command; the database step its tiers.
+        await pilot.press("]")
+        assert await press_named(pilot, screen, "record-running-version", ConfirmModal)
+        await back(pilot)
+        assert await press_named(pilot, screen, "database-rollback", DatabaseTierModal) == "b"
+        await back(pilot)
 
 
 async def test_a_due_message_step_names_m_and_m_opens_that_message(tmp_path: Path) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "due.db", clock, decided=True)
-    with SqliteEventLog.open(tmp_path / "due.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            # `initiating` is due (the second of two): m opens it, not the first due.
-            assert await press_named(pilot, screen, "notify-stakeholders", DueMessageModal) == "m"
-            assert "initiating" in app.screen.heading.lower()
-            await back(pilot)
-            # `paging` was declined: nothing waits for its step, so it is the composer.
-            assert await press_named(pilot, screen, "assemble-team", ComposerModal) == "c"
+    async with coordinator(tmp_path / "due.db", decided=True) as (app, pilot, screen):
+        # `initiating` is due (the second of two): m opens it, not the first due.
+        assert await press_named(pilot, screen, "notify-stakeholders", DueMessageModal) == "m"
+        assert "initiating" in app.screen.heading.lower()
+        await back(pilot)
+        # `paging` was declined: nothing waits for its step, so it is the composer.
+        assert await press_named(pilot, screen, "assemble-team", ComposerModal) == "c"

@@ -17,15 +17,12 @@ from textual.geometry import Region
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
 
-from incident.core.clock import ManualClock
-from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import declared, guide
+from tests.tui.test_next_key import coordinator, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.plain import MAX_TOASTS
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import SCENARIO_T0
 
 
 def toasts(app: LastGoodApp) -> list[Toast]:
@@ -40,75 +37,63 @@ def clear_of(region: Region, *others: Region) -> bool:
 async def test_the_decision_raises_one_due_toast_clear_of_the_work(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "toasts.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "toasts.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=size, notifications=True) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            for step in ("assess-severity", "create-channel"):
-                await guide(pilot, screen, step)
-                await pilot.press("space")
-                await wait_until(pilot, lambda step=step: screen.state.steps[step].done)
-            for news in ("Earlier news", "Older news"):  # live toasts the new ones displace
-                screen.notify(news, title=news)
-            await guide(pilot, screen, "decide-rollback")
-            await pilot.press("d")
-            await wait_for_screen(pilot, DecisionModal)
-            triggers = app.screen.query_one("#triggers", OptionList)
-            triggers.focus()
-            triggers.highlighted = next(
-                i
-                for i in range(triggers.option_count)
-                if triggers.get_option_at_index(i).id == "core-broken"
-            )
+    opened = coordinator(tmp_path / "toasts.db", size=size, notifications=True)
+    async with opened as (app, pilot, screen):
+        for step in ("assess-severity", "create-channel"):
+            await guide(pilot, screen, step)
             await pilot.press("space")
-            await wait_until(pilot, lambda: "core-broken" in screen.state.triggers)
-            await pilot.press("ctrl+s")
-            await wait_for_screen(pilot, IncidentScreen)
-            await wait_until(pilot, lambda: screen.state.steps["decide-rollback"].done)
+            await wait_until(pilot, lambda step=step: screen.state.steps[step].done)
+        for news in ("Earlier news", "Older news"):  # live toasts the new ones displace
+            screen.notify(news, title=news)
+        await guide(pilot, screen, "decide-rollback")
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        triggers = app.screen.query_one("#triggers", OptionList)
+        triggers.focus()
+        triggers.highlighted = next(
+            i
+            for i in range(triggers.option_count)
+            if triggers.get_option_at_index(i).id == "core-broken"
+        )
+        await pilot.press("space")
+        await wait_until(pilot, lambda: "core-broken" in screen.state.triggers)
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: screen.state.steps["decide-rollback"].done)
 
-            def due_toast_shown() -> bool:
-                return any("Message due" in str(t.render()) for t in toasts(app))
+        def due_toast_shown() -> bool:
+            return any("Message due" in str(t.render()) for t in toasts(app))
 
-            await wait_until(pilot, due_toast_shown)
-            await pilot.pause()
-            shown = toasts(app)
-            texts = [str(t.render()) for t in shown]
-            assert 1 <= len(shown) <= MAX_TOASTS, texts
-            due = [text for text in texts if "Message due" in text]
-            assert len(due) == 1, texts
-            assert "3 messages due — press m" in due[0]
-            checklist = screen.query_one("#checklist").region
-            guidance = screen.query_one("#guidance").region
-            for toast in shown:
-                assert clear_of(toast.region, checklist, guidance), (toast.region, texts)
+        await wait_until(pilot, due_toast_shown)
+        await pilot.pause()
+        shown = toasts(app)
+        texts = [str(t.render()) for t in shown]
+        assert 1 <= len(shown) <= MAX_TOASTS, texts
+        due = [text for text in texts if "Message due" in text]
+        assert len(due) == 1, texts
+        assert "3 messages due — press m" in due[0]
+        checklist = screen.query_one("#checklist").region
+        guidance = screen.query_one("#guidance").region
+        for toast in shown:
+            assert clear_of(toast.region, checklist, guidance), (toast.region, texts)
 
 
 async def test_a_step_checked_from_the_checklist_raises_no_toast(tmp_path: Path) -> None:
     """`space` on a plain step: the `[x]` and the highlight moving on say it was done.
     Each check used to raise "Checked <step>" over the timeline as well, and the
     toast's mount, scroll and expiry cost the loop about 25 ms of CPU per check."""
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "quiet.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "quiet.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(120, 40), notifications=True) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            await guide(pilot, screen, "assess-severity")
-            before = [str(t.render()) for t in toasts(app)]  # "Probes not polled"
-            await pilot.press("space")
-            # The highlight moves on in the same reply that used to raise the toast.
-            await wait_until(pilot, lambda: screen.view.selected_step != "assess-severity")
-            await pilot.pause()
-            assert screen.state.steps["assess-severity"].done
-            assert [str(t.render()) for t in toasts(app)] == before
+    opened = coordinator(tmp_path / "quiet.db", size=(120, 40), notifications=True)
+    async with opened as (app, pilot, screen):
+        await guide(pilot, screen, "assess-severity")
+        before = [str(t.render()) for t in toasts(app)]  # "Probes not polled"
+        await pilot.press("space")
+        # The highlight moves on in the same reply that used to raise the toast.
+        await wait_until(pilot, lambda: screen.view.selected_step != "assess-severity")
+        await pilot.pause()
+        assert screen.state.steps["assess-severity"].done
+        assert [str(t.render()) for t in toasts(app)] == before
 
-            await guide(pilot, screen, "assess-severity")
-            await pilot.press("space")  # checked already: that is said
-            await wait_until(pilot, lambda: len(toasts(app)) > len(before))
-            assert "is already done" in str(toasts(app)[-1].render())
+        await guide(pilot, screen, "assess-severity")
+        await pilot.press("space")  # checked already: that is said
+        await wait_until(pilot, lambda: len(toasts(app)) > len(before))
+        assert "is already done" in str(toasts(app)[-1].render())

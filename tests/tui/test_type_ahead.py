@@ -18,15 +18,10 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from incident.core.clock import ManualClock
-from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import declared, guide
-from tui.app.app import LastGoodApp
+from tests.tui.test_next_key import coordinator, guide
 from tui.app.modals import ApprovalModal
-from tui.app.screens.incident import IncidentScreen
 from tui.app.type_ahead import TypeAhead
-from tui.demo.scenarios import SCENARIO_T0
 
 NAMED = {"enter": "\r", "space": " ", "escape": "\x1b"}
 
@@ -43,48 +38,34 @@ def burst(pilot: Pilot[None], *parts: str) -> None:
 
 
 async def test_approver_then_reason_typed_in_one_burst(tmp_path: Path) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "burst.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "burst.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            await guide(pilot, screen, "decide-rollback")
-            # `a` opens the approval with the commander's name filled in and the
-            # focus on the approver; the burst clears it and types another name.
-            burst(pilot, "a")
-            await wait_for_screen(pilot, ApprovalModal)
-            approver = app.screen.query_one("#approver")
-            approver.value = ""  # type: ignore[attr-defined]
-            approver.focus()
-            await pilot.pause()
-            burst(pilot, "Bo Smith", "enter", "error rate 12% over 5%", "enter")
-            await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
-            approval = screen.state.approvals["decide-rollback"]
-            assert (approval.by, approval.reason) == ("Bo Smith", "error rate 12% over 5%")
+    async with coordinator(tmp_path / "burst.db") as (app, pilot, screen):
+        await guide(pilot, screen, "decide-rollback")
+        # `a` opens the approval with the commander's name filled in and the
+        # focus on the approver; the burst clears it and types another name.
+        burst(pilot, "a")
+        await wait_for_screen(pilot, ApprovalModal)
+        approver = app.screen.query_one("#approver")
+        approver.value = ""  # type: ignore[attr-defined]
+        approver.focus()
+        await pilot.pause()
+        burst(pilot, "Bo Smith", "enter", "error rate 12% over 5%", "enter")
+        await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
+        approval = screen.state.approvals["decide-rollback"]
+        assert (approval.by, approval.reason) == ("Bo Smith", "error rate 12% over 5%")
 
 
 async def test_keys_typed_while_the_dialog_opens_go_to_the_dialog(tmp_path: Path) -> None:
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "open.db", clock, decided=False)
-    with SqliteEventLog.open(tmp_path / "open.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            await guide(pilot, screen, "assess-severity")
-            # `s` opens the skip form; the reason follows before the form is up.
-            reason = "assessed in the deploy channel"
-            burst(pilot, "s", reason, "enter")
-            await wait_until(pilot, lambda: screen.state.steps["assess-severity"].skipped)
-            record = screen.state.steps["assess-severity"]
-            assert record.reason == reason
-            assert [s for s, r in screen.state.steps.items() if r.done or r.skipped] == [
-                "assess-severity"
-            ]
+    async with coordinator(tmp_path / "open.db") as (_, pilot, screen):
+        await guide(pilot, screen, "assess-severity")
+        # `s` opens the skip form; the reason follows before the form is up.
+        reason = "assessed in the deploy channel"
+        burst(pilot, "s", reason, "enter")
+        await wait_until(pilot, lambda: screen.state.steps["assess-severity"].skipped)
+        record = screen.state.steps["assess-severity"]
+        assert record.reason == reason
+        assert [s for s, r in screen.state.steps.items() if r.done or r.skipped] == [
+            "assess-severity"
+        ]
 
 
 async def test_an_answer_typed_right_after_space_on_a_command_step_answers_its_dialog(
@@ -93,21 +74,14 @@ async def test_an_answer_typed_right_after_space_on_a_command_step_answers_its_d
     """Space on a command step asks the record for the command first (a job off the UI
     loop), then opens the confirmation: the `n` typed meanwhile must answer it, not
     reach the checklist (where `n` is the note verb)."""
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "run.db", clock, decided=True)
-    with SqliteEventLog.open(tmp_path / "run.db") as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=(80, 24)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            await pilot.press("right")
-            await guide(pilot, screen, "record-running-version")
-            burst(pilot, "space", "n")
-            await wait_until(pilot, lambda: app.screen is screen and not app.holding_keys)
-            await pilot.pause()
-            assert app.screen is screen  # the dialog was answered (no), and no note form opened
-            assert screen.state.commands_run == []
+    async with coordinator(tmp_path / "run.db", decided=True) as (app, pilot, screen):
+        await pilot.press("right")
+        await guide(pilot, screen, "record-running-version")
+        burst(pilot, "space", "n")
+        await wait_until(pilot, lambda: app.screen is screen and not app.holding_keys)
+        await pilot.pause()
+        assert app.screen is screen  # the dialog was answered (no), and no note form opened
+        assert screen.state.commands_run == []
 
 
 class TypingApp(TypeAhead):
