@@ -36,7 +36,10 @@ if _where and sys.argv[1:2] == ["start"]:  # `python -m tui.cli start`: not its 
         with open(os.path.join(_where, f"trace.{os.getpid()}"), "w") as out:
             out.write("\\n".join(_stamps) + "\\n")
     atexit.register(_write)
+    import tui.app  # first: what the app sets before Textual loads (TEXTUAL_FPS) holds
     import textual.app as _app
+    from textual import constants as _constants
+    _stamp("fps", str(_constants.MAX_FPS))
     import textual.driver as _driver
     import textual.events as _events
     from textual.drivers import _writer_thread as _writer
@@ -139,6 +142,10 @@ def summary(directory: Path, names: list[str]) -> list[str]:
     traces = sorted(directory.glob("trace.*"), key=lambda p: p.stat().st_mtime)
     lines = []
     for name, path in zip(names, traces, strict=False):
+        cap = next(
+            (line.split()[3] for line in path.read_text().splitlines() if " fps " in line), "?"
+        )
+        lines.append(f"{name}: Textual drawing at up to {cap} frames a second")
         for kind, frames in _frames(path).items():
             flushed, cpu, sent, after = zip(*frames, strict=True)
             lines.append(
