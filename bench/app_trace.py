@@ -110,27 +110,43 @@ class Frame(NamedTuple):
     next key's read."""
 
 
-def _frames(path: Path) -> dict[str, list[Frame]]:
+class Stamp(NamedTuple):
+    at: float
+    """`time.monotonic()`, the same clock in every process."""
+    cpu: float
+    """The process's CPU time then."""
+    kind: str
+    detail: str
+
+
+def _stamps(path: Path) -> list[Stamp]:
+    """One app's stamps in time order (a loop callback is written when it ends)."""
+    stamps = []
+    for line in path.read_text().splitlines():
+        if line:
+            at, cpu, kind, *detail = line.split(" ", 3)
+            stamps.append(Stamp(float(at), float(cpu), kind, detail[0] if detail else ""))
+    return sorted(stamps)
+
+
+def _frames(stamps: list[Stamp]) -> dict[str, list[Frame]]:
     """Per key kind, one `Frame` per key read."""
-    stamps = [line.split(" ", 3) for line in path.read_text().splitlines() if line]
-    stamps.sort(key=lambda s: float(s[0]))  # a callback is stamped when it ends
     found: dict[str, list[Frame]] = {}
-    reads = [i for i, s in enumerate(stamps) if s[2] == "read" and s[3] in KEYS]
+    reads = [i for i, s in enumerate(stamps) if s.kind == "read" and s.detail in KEYS]
     for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
-        span = stamps[start:end]
-        display = next((s for s in span if s[2] == "display"), None)
+        read, *span = stamps[start:end]
+        display = next((s for s in span if s.kind == "display"), None)
         if display is None:
             continue
-        flush = next((s for s in span if s[2] == "flush" and s[0] >= display[0]), None)
+        flush = next((s for s in span if s.kind == "flush" and s.at >= display.at), None)
         if flush is None:
             continue
-        read_at, read_cpu = float(span[0][0]), float(span[0][1])
-        after = sum(float(s[3]) for s in span if s[2] == "loop" and float(s[0]) > float(flush[0]))
-        found.setdefault(KEYS[span[0][3]], []).append(
+        after = sum(float(s.detail) for s in span if s.kind == "loop" and s.at > flush.at)
+        found.setdefault(KEYS[read.detail], []).append(
             Frame(
-                (float(flush[0]) - read_at) * 1000,
-                (float(display[1]) - read_cpu) * 1000,
-                int(flush[3]),
+                (flush.at - read.at) * 1000,
+                (display.cpu - read.cpu) * 1000,
+                int(flush.detail),
                 after * 1000,
             )
         )
@@ -142,11 +158,10 @@ def summary(directory: Path, names: list[str]) -> list[str]:
     traces = sorted(directory.glob("trace.*"), key=lambda p: p.stat().st_mtime)
     lines = []
     for name, path in zip(names, traces, strict=False):
-        cap = next(
-            (line.split()[3] for line in path.read_text().splitlines() if " fps " in line), "?"
-        )
+        stamps = _stamps(path)
+        cap = next((s.detail for s in stamps if s.kind == "fps"), "?")
         lines.append(f"{name}: Textual drawing at up to {cap} frames a second")
-        for kind, frames in _frames(path).items():
+        for kind, frames in _frames(stamps).items():
             flushed, cpu, sent, after = zip(*frames, strict=True)
             lines.append(
                 f"{name:<30}{kind:>6}{len(frames):>5}  read to first frame flushed "

@@ -72,11 +72,11 @@ class StepVerbs:
             if found.holds is False:
                 self._ask_override(step_id, found.detail)
             else:
-                self._tick(step_id)
+                self._check_quietly(step_id)
         else:
-            self._tick(step_id)
+            self._check_quietly(step_id)
 
-    def _tick(self, step_id: str) -> None:
+    def _check_quietly(self, step_id: str) -> None:
         """Check the step with no toast: its `[x]`, the timeline's row and the highlight
         moving on already say it. A toast for each checked step ("Checked
         freeze-deploys", four seconds over the timeline) repeated that, and mounting,
