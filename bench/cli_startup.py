@@ -23,8 +23,9 @@ load cannot skew.
 Two groups, each against its own `python -c pass`: this checkout's virtualenv, and
 this tree's wheel installed in a virtualenv of its own, as users have it (see
 `installed_wheel`: an editable install's finder makes the first baseline 10 ms
-dearer, so its ratios are the kinder ones). Prints figures and ratios; asserts
-nothing.
+dearer, so its ratios are the kinder ones). Each group also times its libraries'
+floors (`LIBRARY_FLOORS`): Python importing what `--help` and `status` cannot do
+without, and nothing of lastgood. Prints figures and ratios; asserts nothing.
 """
 
 from __future__ import annotations
@@ -86,6 +87,23 @@ class Incidents(NamedTuple):
     noted: str
 
 
+LIBRARY_FLOORS = {
+    "floor: import argparse": "import argparse",
+    "floor: status's libraries": (  # msgspec loaded as `tui.cli.dispatch` loads it
+        "import sys; sys.modules['typing_extensions'] = None; "
+        "import argparse, datetime, json, msgspec, sqlite3"
+    ),
+}
+"""What the libraries alone cost, before any of lastgood: `--help` parses with argparse,
+and `status` also decodes its record with msgspec from sqlite3 through json. A ratio
+target under a floor's ratio cannot be met without leaving that library."""
+
+
+def floors(python: str, env: dict[str, str], label: str) -> dict[str, Command]:
+    """`LIBRARY_FLOORS`, run by `python` in `env`."""
+    return {f"{name}{label}": ([python, "-c", code], env) for name, code in LIBRARY_FLOORS.items()}
+
+
 def commands_for(
     script: list[str], env: dict[str, str], incidents: Incidents, label: str
 ) -> dict[str, Command]:
@@ -136,10 +154,14 @@ def installed_wheel(scratch: Path, env: dict[str, str], incidents: Incidents) ->
     pip = (sys.executable, "-m", "pip", "--python", venv / "bin" / "python")
     quietly(*pip, "install", "-q", "--no-deps", "--no-index", wheel)
     wheel_env = {key: value for key, value in env.items() if key != "PYTHONPATH"}
+    python = str(venv / "bin" / "python")
     return Group(
         " (installed wheel)",
-        ([str(venv / "bin" / "python"), "-c", "pass"], wheel_env),
-        commands_for([str(venv / "bin" / "lastgood")], wheel_env, incidents, " (wheel)"),
+        ([python, "-c", "pass"], wheel_env),
+        {
+            **floors(python, wheel_env, " (wheel)"),
+            **commands_for([str(venv / "bin" / "lastgood")], wheel_env, incidents, " (wheel)"),
+        },
     )
 
 
@@ -180,7 +202,7 @@ def main() -> None:
             PYTHONPYCACHEPREFIX=str(scratch / "pycache"),
         )
         incidents = Incidents(declare(env), declare(env))
-        checkout = tree_commands(ROOT, env, incidents, "")
+        checkout = {**floors(sys.executable, env, ""), **tree_commands(ROOT, env, incidents, "")}
         if args.also is not None:
             checkout.update(tree_commands(args.also.resolve(), env, incidents, " (also)"))
         groups = [Group(" (checkout venv)", ([sys.executable, "-c", "pass"], env), checkout)]
