@@ -45,6 +45,12 @@ def setup(tmp_path: Path, hook: WebhookReceiver, face: type[Cli] = Cli) -> tuple
     return cli, str(runbook)
 
 
+def arrived(hook: WebhookReceiver) -> list[tuple[str, int | None]]:
+    """Each request's idempotency key and answer, for a failure's message: which
+    message was sent how many times."""
+    return [(request.key, request.answered) for request in hook.requests]
+
+
 async def run(cli: Cli, *args: str) -> Result:
     return await asyncio.to_thread(cli.run, *args)
 
@@ -140,7 +146,7 @@ async def test_deliver_retries_reports_failure_and_resends_it_once(tmp_path: Pat
         assert "1 message(s) not delivered yet" in declared.err
 
         failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
-        assert failed.code == 1
+        assert failed.code == 1, (failed, arrived(hook))
         assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out
         assert failed.err.strip() == (
             "lastgood deliver: 0 message(s) pending, 1 failed; "

@@ -5,12 +5,18 @@ run in the test's own loop: `async with WebhookReceiver(...) as hook: ...`. Ever
 request is recorded with its body, headers and the status it was answered with, so
 tests can count what actually arrived. `answers(n)` decides how the n-th request
 (1-based) is answered: a status code, or None to accept it and never answer.
+
+Each receiver's URLs start with a prefix of its own. A port closed at the end of one
+test can be handed to the next receiver, on this or another xdist worker, while a
+deliverer elsewhere still retries a message to it; such a request is answered 404
+and kept in `strays`, and neither counts as one of `requests` nor advances `answers`.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -50,9 +56,13 @@ class Delivery:
 
 
 class WebhookReceiver:
-    def __init__(self, answers: Answers | None = None) -> None:
+    def __init__(self, answers: Answers | None = None, *, prefix: str | None = None) -> None:
+        """`prefix`: where this receiver's paths start; by default a random one of its own."""
         self.answers = answers or always(200)
         self.requests: list[Delivery] = []
+        self.strays: list[Delivery] = []
+        """Requests for a path not under this receiver's prefix: meant for another."""
+        self._prefix = f"/{secrets.token_hex(4)}" if prefix is None else prefix
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._writers: set[asyncio.StreamWriter] = set()
@@ -63,7 +73,7 @@ class WebhookReceiver:
         return int(self._server.sockets[0].getsockname()[1])
 
     def url(self, path: str = "/hook") -> str:
-        return f"http://127.0.0.1:{self.port}{path}"
+        return f"http://127.0.0.1:{self.port}{self._prefix}{path}"
 
     def accepted_keys(self) -> list[str]:
         """Idempotency keys of the requests answered 2xx, in arrival order."""
@@ -111,13 +121,18 @@ class WebhookReceiver:
                 name, value = line.split(":", 1)
                 headers[name.strip().lower()] = value.strip()
         body = await reader.readexactly(int(headers.get("content-length", "0") or 0))
-        received = Delivery(target, headers, body)
+        ours = target.startswith(f"{self._prefix}/")
+        received = Delivery(target.removeprefix(self._prefix), headers, body)
         try:
             received.document = json.loads(body)
         except ValueError:
             received.document = None
-        self.requests.append(received)
-        status = self.answers(len(self.requests))
+        if ours:
+            self.requests.append(received)
+            status = self.answers(len(self.requests))
+        else:
+            self.strays.append(received)
+            status = 404
         if status is None:
             await asyncio.Event().wait()  # accept, never answer
             return False

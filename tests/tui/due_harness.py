@@ -146,11 +146,12 @@ class ReceiverOnSocket(WebhookReceiver):
     """A `WebhookReceiver` that starts listening on a socket bound beforehand.
 
     Until then the bound, non-listening port refuses connections, and no other
-    process can take the port in between.
+    process can take the port in between: its URLs, written before it listens, need
+    no prefix of their own.
     """
 
     def __init__(self, sock: socket.socket, answers: Answers | None = None) -> None:
-        super().__init__(answers)
+        super().__init__(answers, prefix="")
         self._sock = sock
 
     async def __aenter__(self) -> ReceiverOnSocket:
