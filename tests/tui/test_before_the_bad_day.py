@@ -16,8 +16,8 @@ from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.reports.changes import Migration, ReleaseChanges
 from store.sqlite_log import SqliteEventLog
+from tests.tui.coordinator_harness import coordinator, declared, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import coordinator, declared, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import DatabaseTierModal
 from tui.app.screens.incident import IncidentScreen

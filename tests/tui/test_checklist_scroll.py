@@ -12,8 +12,8 @@ from textual.app import App, ComposeResult
 
 from incident.core.state import IncidentState, fold
 from tests.scenario_copies import scenario_copy
+from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_until
-from tests.tui.test_next_key import coordinator, guide
 from tui.app.widgets.checklist import CONTEXT_LINES, Checklist
 
 PHASE = "decide"

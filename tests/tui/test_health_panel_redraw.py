@@ -11,8 +11,8 @@ from incident.app.session import IncidentSession
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
 from tests.scenario_copies import scenario_copy
+from tests.tui.coordinator_harness import guide
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
-from tests.tui.test_next_key import guide
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.health import HealthPanel
 

@@ -8,62 +8,20 @@ wrote it) and presses it, then checks what opened.
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.screen import Screen
 
-from incident import commands
-from incident.app import messages, steps
-from incident.app.session import IncidentSession
-from incident.core.clock import ManualClock
-from store.sqlite_log import SqliteEventLog
-from tests.tui.due_harness import DETAILS, highlight
+from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app.app import LastGoodApp
 from tui.app.modals import ComposerModal, DatabaseTierModal, DecisionModal
 from tui.app.modals.confirm import ConfirmModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
-from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 
 PRESS = re.compile(r"▸ Press (\S+):")
-
-
-def declared(db: Path, clock: ManualClock, *, decided: bool) -> str:
-    runbook = bundled_runbook()
-    with SqliteEventLog.open(db) as log:
-        event = commands.declare(runbook, DETAILS, actor="ada", clock=clock)
-        log.append([event])
-        if decided:
-            session = IncidentSession(log, event.incident_id, clock)
-            steps.decide(session, "ada", reason="error rate 12% > 5%")
-            messages.decline(session, "ada", "paging", reason="team already paged")
-    return event.incident_id
-
-
-@asynccontextmanager
-async def coordinator(
-    db: Path,
-    *,
-    decided: bool = False,
-    size: tuple[int, int] = (80, 24),
-    notifications: bool = False,
-) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], IncidentScreen]]:
-    """The real app on a new incident of the bundled runbook in `db` (`declared`),
-    with the coordinator's screen up and what it opened with on screen."""
-    clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(db, clock, decided=decided)
-    with SqliteEventLog.open(db) as log:
-        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
-        async with app.run_test(size=size, notifications=notifications) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            screen = app.screen
-            assert isinstance(screen, IncidentScreen)
-            yield app, pilot, screen
 
 
 def guidance_key(screen: IncidentScreen) -> str:
@@ -71,14 +29,6 @@ def guidance_key(screen: IncidentScreen) -> str:
     keys = PRESS.findall(text)
     assert len(keys) == 1, f"the guidance names {keys}, not one key:\n{text}"
     return keys[0]
-
-
-async def guide(pilot: Pilot[None], screen: IncidentScreen, step: str) -> None:
-    """Highlight `step` and wait for the guidance panel to show it."""
-    highlight(screen, step)
-    title = screen.state.steps[step].step.title
-    guidance = screen.query_one(Guidance)
-    await wait_until(pilot, lambda: guidance._text.plain.startswith(title))
 
 
 async def press_named(

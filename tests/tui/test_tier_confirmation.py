@@ -16,8 +16,8 @@ from incident.app import steps
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
+from tests.tui.coordinator_harness import declared, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import declared, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmModal, DatabaseTierModal
 from tui.app.screens.incident import IncidentScreen

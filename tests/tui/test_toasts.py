@@ -17,8 +17,8 @@ from textual.geometry import Region
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
 
+from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import coordinator, guide
 from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.plain import MAX_TOASTS

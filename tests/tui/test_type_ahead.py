@@ -18,8 +18,8 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
+from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tests.tui.test_next_key import coordinator, guide
 from tui.app.modals import ApprovalModal
 from tui.app.type_ahead import TypeAhead
 
