@@ -12,7 +12,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from incident.app.session import IncidentSession
 from incident.core.folding import copy_state
@@ -25,6 +25,7 @@ from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
+from tui.app.widgets.steady_footer import SteadyFooter
 
 TICK_S = 1.0
 
@@ -64,7 +65,7 @@ class FollowScreen(StyledOnce, Screen[None]):
     def compose(self) -> ComposeResult:
         yield FollowBar(id="follow-bar")
         yield self.view
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view.update(self.view.state, self._opening, reset=True)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -37,6 +36,7 @@ from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, ve
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
+from tui.app.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
     from runbooks.model import Probe
@@ -100,7 +100,7 @@ class IncidentScreen(StyledOnce, Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield self.view
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view.update(self.view.state, self._opening, reset=True)

@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Label, OptionList
+from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.app.outcome import Done
@@ -29,6 +29,7 @@ from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
+from tui.app.widgets.steady_footer import SteadyFooter
 
 POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)
 """What the post-mortem screen offers, in the verb table's order."""
@@ -106,7 +107,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
             id="pm-verbs",
         )
         yield Label(id="pm-closing")
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.redraw()

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
@@ -23,6 +23,7 @@ from tui.app.heap import release_heap, settle_heap
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
+from tui.app.widgets.steady_footer import SteadyFooter
 
 SPEEDS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 32, 64, 128)
 FRAME_S = 0.1
@@ -64,7 +65,7 @@ class ReplayScreen(StyledOnce, Screen[None]):
     def compose(self) -> ComposeResult:
         yield ReplayBar(id="replay-bar")
         yield self.view
-        yield Footer(compact=True, show_command_palette=False)
+        yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.view.update(self.replay.state, self.replay.visible_events(), reset=True)

@@ -60,6 +60,8 @@ class IncidentView(Vertical):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
+        self._phase_drawn: str | None = None
+        """The phase `draw_phase` last drew: the footer's keys follow it (`P`)."""
         self.set_reactive(
             IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
         )
@@ -179,6 +181,9 @@ class IncidentView(Vertical):
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.guide(checklist.highlighted_step)
+        if self.phase_id != self._phase_drawn and self.is_mounted:
+            self._phase_drawn = self.phase_id
+            self.screen.refresh_bindings()  # keys shown in one phase only: `P` in the last
 
     def guide(self, step_id: str | None) -> None:
         """The guidance for `step_id`, unless it already shows it as recorded now.

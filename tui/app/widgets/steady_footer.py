@@ -1,0 +1,63 @@
+"""The footer, rebuilt only when the keys it shows change.
+
+Textual's `Footer` unmounts its keys and mounts new ones each time its screen's
+bindings may have changed: the screen's push, each resume (every dialog that
+closes), each move of the focus, each `refresh_bindings`. Most of those leave the
+same keys, enabled alike. The coordinator's screen rebuilt its footer four times
+before its first frame settled, and again after every dialog, each time some
+twenty widgets mounted and styled. Here the keys are compared first.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+KeysShown = tuple[tuple[object, ...], ...]
+"""What a footer draws: each shown binding's key, action, label, group, state and tip."""
+
+
+class SteadyFooter(Footer):
+    """A `Footer` that skips a rebuild which would draw the keys it already shows."""
+
+    _shown: KeysShown | None = None
+    """The keys drawn by the last compose; None before the bindings were ready."""
+
+    _rebuild_pending = False
+    """A rebuild is asked for and has not run yet."""
+
+    def keys_to_show(self) -> KeysShown:
+        """The keys `Footer.compose` would draw now, from the screen's active bindings."""
+        active = self.screen.active_bindings
+        keys: list[tuple[object, ...]] = [
+            (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
+            for _, binding, enabled, tooltip in active.values()
+            if binding.show
+        ]
+        if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
+            palette = active.get(self.app.COMMAND_PALETTE_BINDING)
+            if palette is not None:
+                _, binding, enabled, tooltip = palette
+                keys.append(("palette", binding.key, binding.description, enabled, tooltip))
+        return tuple(keys)
+
+    def compose(self) -> ComposeResult:
+        self._rebuild_pending = False
+        if self._bindings_ready:
+            self._shown = self.keys_to_show()
+        yield from super().compose()
+
+    def bindings_changed(self, screen: Screen[object]) -> None:
+        """`Footer.bindings_changed`, less a rebuild already asked for or drawing the same keys.
+
+        A rebuild reads the bindings when it runs, so a second change before it runs
+        (the screen's push, then its focus) is drawn by the first.
+        """
+        self._bindings_ready = True
+        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+            return
+        if self._rebuild_pending or self.keys_to_show() == self._shown:
+            return
+        self._rebuild_pending = True
+        self.call_after_refresh(self.recompose)
