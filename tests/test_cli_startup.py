@@ -274,3 +274,29 @@ def test_a_recording_with_nothing_to_deliver_loads_no_network(tmp_path):
     assert "incident.app.messages" in names  # it did look for messages due
     assert among(names, ("httpx", "asyncio", "ssl", "dataclasses", "secrets")) == []
     assert [name for name in names if name.startswith("tui.net")] == []
+
+
+NOT_FOR_A_NOTE = (
+    "incident.commands.lifecycle",
+    "incident.commands.changes",
+    "incident.commands.health",
+    "incident.commands.impact",
+    "incident.commands.postmortem",
+    "incident.app.lifecycle",
+    "incident.reports.changes",
+    "incident.reports.analysis",
+    "incident.reports.impact",
+)
+"""The other areas' commands, and the reports they import, that `note` records without."""
+
+
+def test_a_recording_loads_its_own_commands_and_no_others(tmp_path):
+    """`incident.commands` imports an area's module when one of its commands is asked
+    for: a note is the people module's. `difflib` is for a refusal's suggestion."""
+    db = tmp_path / "real.db"
+    result = loaded(tmp_path, "run", "note", declared(db), "rolled back", db=db)
+    assert result["code"] == 0, result["stderr"]
+    names = modules(result, "exit")
+    assert "incident.commands.people" in names  # it did record through the command
+    assert [name for name in names if name.startswith(NOT_FOR_A_NOTE)] == []
+    assert among(names, ("difflib",)) == []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Collection
 
 from incident.core.clock import Clock
@@ -58,5 +57,7 @@ def open_step(state: IncidentState, step_id: str) -> StepRecord:
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:
+    import difflib  # here: asked only when a command is refused
+
     close_matches = difflib.get_close_matches(word, list(choices), n=1)
     return f" (did you mean '{close_matches[0]}'?)" if close_matches else ""

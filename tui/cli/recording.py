@@ -8,18 +8,15 @@ and recorded is the application layer's, the same for the TUI.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 from typing import TYPE_CHECKING
 
 from incident.app import messages, steps
-from incident.app.lifecycle import declare
 from incident.app.outcome import Done
 from incident.app.params import Kind
 from incident.app.session import IncidentSession
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, run
-from incident.commands import Declaration
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.text import visible
@@ -103,6 +100,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             answer = input(f"Run `{command}`? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 raise CliError("not run", exit_code=1)
+        import subprocess  # here: only `run` starts a process
+
         result = subprocess.run(
             command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
         )
@@ -148,6 +147,8 @@ def _verify(check: CommandCheck) -> Verification:
 def cmd_declare(args: argparse.Namespace) -> int:
     """A new incident; its id alone on stdout, so `id=$(lastgood declare ...)` works."""
     runbook = runbook_for(args.runbook)
+    from incident.app.lifecycle import Declaration, declare  # here: the other verbs need neither
+
     details = Declaration(
         title=args.title,
         severity=args.severity,
