@@ -176,8 +176,6 @@ def begin_immediate(connection: sqlite3.Connection) -> None:
     next comes soon) and restored after. Raises WriteLockTimeout past
     `WRITE_WAIT_S`; other sqlite3 errors pass through.
     """
-    import random  # here: only a writer waits
-
     wait_s = WRITE_WAIT_S
     deadline = time.monotonic() + wait_s
     connection.execute("PRAGMA busy_timeout = 0")
@@ -193,6 +191,8 @@ def begin_immediate(connection: sqlite3.Connection) -> None:
                 raise WriteLockTimeout(
                     f"other writers held the database for {wait_s:g} s; nothing was written"
                 )
+            import random  # here: only a writer that found the lock taken waits
+
             time.sleep(random.uniform(0.0005, 0.002))  # jitter, so waiters do not poll in step
     finally:
         connection.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
