@@ -29,8 +29,14 @@ class Outcome(StrEnum):
     ERROR = "error"
 
 
-class Sample(Struct, frozen=True):
-    """One probe's reading at one moment, as the health panel shows and the record keeps it."""
+class Sample(Struct, frozen=True, gc=False):
+    """One probe's reading at one moment, as the health panel shows and the record keeps it.
+
+    Not tracked by the garbage collector (`gc=False`): a state holds the last 120 of
+    each probe, 24,000 for 200 probes, and 200 more arrive every second, so every
+    collection walked them. A sample holds only strings, numbers, a time and an
+    outcome, so it can never be part of a reference cycle; keep it that way
+    (`tests/test_untracked_samples.py` checks the fields)."""
 
     probe: str
     at: datetime
