@@ -154,17 +154,23 @@ def _frames(stamps: list[Stamp]) -> dict[str, list[Frame]]:
 
 
 def summary(directory: Path, names: list[str]) -> list[str]:
-    """One line per app (in the order they ran, named by `names`) and key kind."""
+    """One line per case and key kind: `names` names the apps in the order they ran,
+    and the apps of one case (one per block) are summed up together."""
     traces = sorted(directory.glob("trace.*"), key=lambda p: p.stat().st_mtime)
-    lines = []
+    caps: dict[str, set[str]] = {}
+    frames: dict[str, dict[str, list[Frame]]] = {}
     for name, path in zip(names, traces, strict=False):
         stamps = _stamps(path)
-        cap = next((s.detail for s in stamps if s.kind == "fps"), "?")
-        lines.append(f"{name}: Textual drawing at up to {cap} frames a second")
-        for kind, frames in _frames(stamps).items():
-            flushed, cpu, sent, after = zip(*frames, strict=True)
+        caps.setdefault(name, set()).add(next((s.detail for s in stamps if s.kind == "fps"), "?"))
+        for kind, found in _frames(stamps).items():
+            frames.setdefault(name, {}).setdefault(kind, []).extend(found)
+    lines = []
+    for name, cap in caps.items():
+        lines.append(f"{name}: Textual drawing at up to {'/'.join(sorted(cap))} frames a second")
+        for kind, kept in frames.get(name, {}).items():
+            flushed, cpu, sent, after = zip(*kept, strict=True)
             lines.append(
-                f"{name:<30}{kind:>6}{len(frames):>5}  read to first frame flushed "
+                f"{name:<30}{kind:>6}{len(kept):>5}  read to first frame flushed "
                 f"p50 {statistics.median(flushed):5.1f} max {max(flushed):5.1f} ms, "
                 f"CPU p50 {statistics.median(cpu):5.1f} ms, "
                 f"frame p50 {statistics.median(sent):6.0f} bytes, "

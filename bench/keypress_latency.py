@@ -12,15 +12,22 @@ the screen shows its effect (one tmux control-mode client, `tmux_control.py`):
 does only once its append has committed). The same loop against
 `echo` in a plain bash pane gives the measurement floor.
 
-    python bench/keypress_latency.py [--presses 200] [--probes 200] [--panels-case]
-    python bench/keypress_latency.py --quick       # 10 presses of each, for CI
+The presses are taken in blocks, the cases' order mirrored from one block to the
+next (no probes, probes, probes, no probes, ...), each block in an app started
+afresh: a shared machine's load drifts over minutes, and one case timed in full
+before the other carried that drift into the ratio (one run's step-check p50 was
+1.29x, the next run's 1.03x). Mirrored blocks put both cases in every stretch of
+the run alike; the percentiles are of all a case's presses together.
+
+    python bench/keypress_latency.py [--presses 400] [--blocks 4] [--probes 200] [--panels-case]
+    python bench/keypress_latency.py --quick       # 10 presses of each in 2 blocks, for CI
     python bench/keypress_latency.py --trace       # and where each key's time goes in the app
 
 Prints min / p50 / p90 / p99 / max per case and key, the probes / no-probes
 ratios, the samples recorded per second, and the app's CPU time during the
-presses. 200 presses of each key by default: the nearest-rank p99 of fewer than 100
-is their slowest, so one stall of a shared machine decided it. Measures; asserts
-nothing. Needs tmux.
+presses. 400 presses of each key by default: the nearest-rank p99 is then the
+fourth slowest, where with fewer than 100 it is the slowest, and one stall of a
+shared machine decides it. Measures; asserts nothing. Needs tmux.
 """
 
 from __future__ import annotations
@@ -68,8 +75,10 @@ JITTER_S = 0.15
 ROUNDS_BEFORE = 3
 """Polling rounds the app must have recorded before the presses start."""
 WARMUP_PRESSES = 2
-PRESSES = 200
-"""Timed presses of each key: p99 is then the third slowest, not the slowest."""
+PRESSES = 400
+"""Timed presses of each key, over all blocks: p99 is then the fourth slowest."""
+BLOCKS = 4
+"""Blocks the presses are split into, the cases' order mirrored in each next one."""
 PHASE_TITLE = re.compile(r"^ ?Phase (\d+)/(\d+) ·", re.MULTILINE)
 
 
@@ -119,11 +128,13 @@ def check_presses(control: ControlClient, pane: str, case: Case, presses: int,
         want = (current - 2) % total + 1
         control.press(pane, ["left"], to_phase(want), timeout, f"'Phase {want}/…' after left")
         current = want
-    for n in range(1, WARMUP_PRESSES + presses + 1):
+    first = case.checked + 1  # the steps an earlier block checked stay checked
+    for n in range(first, first + WARMUP_PRESSES + presses):
         pause(rng)
         step = CHECK_STEP_TITLE.format(n)
         elapsed = control.press(pane, ["space"], checked(n), timeout, f"'[x] {step}'")
-        if n > WARMUP_PRESSES:
+        case.checked = n
+        if n >= first + WARMUP_PRESSES:
             case.check.append(elapsed)
 
 
@@ -157,12 +168,12 @@ def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: 
         wall_start, mono_start = datetime.now(UTC), time.perf_counter()
         phase_presses(control, pane, case, presses, rng, timeout)
         check_presses(control, pane, case, presses, rng, timeout)
-        case.window_s = time.perf_counter() - mono_start
-        case.window = (wall_start, datetime.now(UTC))
-        case.cpu_s = cpu_seconds(pid) - cpu_before
-        case.child_cpu_s = children_cpu_seconds(pid) - child_cpu_before
+        case.window_s += time.perf_counter() - mono_start
+        case.windows.append((wall_start, datetime.now(UTC)))
+        case.cpu_s += cpu_seconds(pid) - cpu_before
+        case.child_cpu_s += children_cpu_seconds(pid) - child_cpu_before
         if farm is not None and served_before is not None:
-            case.served = farm.served() - served_before
+            case.served = (case.served or 0) + farm.served() - served_before
         return control.screen(pane)
     finally:
         # `q` quits the app cleanly (closing its HTTP client); the window goes with it.
@@ -192,6 +203,12 @@ def run_floor(tmux: Tmux, control: ControlClient, case: Case, *, presses: int,
         pids.remove(pid)
 
 
+def split(presses: int, blocks: int) -> list[int]:
+    """`presses` over `blocks` as evenly as they go, the larger shares first."""
+    share, left = divmod(presses, blocks)
+    return [share + (1 if block < left else 0) for block in range(blocks)]
+
+
 # --- report ---------------------------------------------------------------------------
 
 
@@ -207,6 +224,10 @@ def report(cases: list[Case], args: argparse.Namespace, tmux_version: str,
         f"{os.cpu_count()} CPUs; probe farm 127.0.0.1:{port}, {args.probes} endpoints"
     )
     print("'no probes' is a runbook without probes (no panel, nothing polled), not --no-probes")
+    print(
+        f"the apps' presses in {args.blocks} blocks, each app started afresh for each, "
+        "the cases' order mirrored from one block to the next (A B, B A, A B, ...)"
+    )
     print("phase: right/left until the new 'Phase N/5' title shows; check: space until [x]")
     print()
     table(cases)
@@ -225,10 +246,16 @@ def main(argv: list[str] | None = None) -> int:
         "--presses", type=positive, default=PRESSES,
         help=f"timed presses of each key (default {PRESSES}; under 100, p99 is the max)",
     )  # fmt: skip
+    parser.add_argument(
+        "--blocks", type=positive, default=BLOCKS,
+        help=f"blocks the presses are split into, the cases' order mirrored (default {BLOCKS})",
+    )  # fmt: skip
     parser.add_argument("--probes", type=positive, default=200, help="probes polled (default 200)")
     parser.add_argument("--seed", type=int, default=1, help="seed of the pauses' jitter")
     parser.add_argument("--timeout", type=float, default=30.0, help="seconds per wait")
-    parser.add_argument("--quick", action="store_true", help="10 presses of each key (for CI)")
+    parser.add_argument(
+        "--quick", action="store_true", help="10 presses of each key in 2 blocks (for CI)"
+    )
     parser.add_argument(
         "--panels-case", action="store_true",
         help="also time the probes runbook with `start --no-probes` (panel, no polling)",
@@ -243,7 +270,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"--probes must be at least {len(NAMED_PROBES)}")
     rounds, settle_s = ROUNDS_BEFORE, 2.0
     if args.quick:
-        args.presses, rounds, settle_s = 10, 2, 1.0
+        args.presses, args.blocks, rounds, settle_s = 10, 2, 2, 1.0
+    if args.presses < args.blocks:
+        parser.error("--presses must be at least --blocks")
 
     if shutil.which("tmux") is None:
         print("bench/keypress_latency.py: tmux is not installed (apt-get install tmux)",
@@ -262,7 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         farm = ProbeFarm(args.probes)
         directory = Path(scratch.name)
-        checks = WARMUP_PRESSES + args.presses
+        checks = WARMUP_PRESSES * args.blocks + args.presses
         with_probes, bare = runbooks(directory, farm.port, args.probes, checks)
         floor = Case("floor: echo in bash")
         no_probes = Case("lastgood, no probes", db=directory / "bare.db")
@@ -281,17 +310,22 @@ def main(argv: list[str] | None = None) -> int:
             tmux, control, floor, presses=args.presses, rng=rng, timeout=args.timeout, pids=pids
         )
         screen = ""
-        for case, _ in app_cases:
-            polled = case is probes
-            screen = run_app_case(
-                tmux, control, env, case, presses=args.presses, rng=rng, timeout=args.timeout,
-                settle_s=settle_s, no_probes_flag=case is panels,
-                farm=farm if polled else None, rounds=rounds if polled else 0, pids=pids,
-            )  # fmt: skip
+        ran: list[str] = []  # the apps' cases, in the order they ran
+        for block, presses in enumerate(split(args.presses, args.blocks)):
+            in_order = [case for case, _ in app_cases]
+            for case in in_order if block % 2 == 0 else in_order[::-1]:
+                polled = case is probes
+                ran.append(case.name)
+                shown = run_app_case(
+                    tmux, control, env, case, presses=presses, rng=rng, timeout=args.timeout,
+                    settle_s=settle_s, no_probes_flag=case is panels,
+                    farm=farm if polled else None, rounds=rounds if polled else 0, pids=pids,
+                )  # fmt: skip
+                screen = shown if polled else screen
         for case, _ in app_cases:
             count_window_events(env, case)
         if args.trace:
-            traced = app_trace.summary(Path(scratch.name), [case.name for case, _ in app_cases])
+            traced = app_trace.summary(Path(scratch.name), ran)
     except BenchError as error:
         print(f"bench/keypress_latency.py: {error}", file=sys.stderr)
         return 1

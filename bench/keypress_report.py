@@ -18,13 +18,17 @@ class Case:
     """Seconds from `right`/`left` to the new phase title on screen."""
     check: list[float] = field(default_factory=list)
     """Seconds from `space` to the step's [x] on screen (or `echo` to its output)."""
-    cpu_s: float | None = None
+    cpu_s: float = 0.0
     child_cpu_s: float = 0.0
-    """CPU of the app's child processes over the window: `start` polls in one."""
+    """CPU of the app's child processes over the windows: `start` polls in one."""
     window_s: float = 0.0
-    window: tuple[datetime, datetime] | None = None
+    """The measured windows' length, added up."""
+    windows: list[tuple[datetime, datetime]] = field(default_factory=list)
+    """One per block: from its first timed press to its last."""
     db: Path | None = None
     incident_id: str = ""
+    checked: int = 0
+    """Steps checked so far, over the blocks: the next block checks the next ones."""
     sample_events: int | None = None
     samples: int | None = None
     other_events: int | None = None
@@ -32,8 +36,12 @@ class Case:
 
 
 def count_window_events(env: dict[str, str], case: Case) -> None:
-    assert case.db is not None and case.window is not None
-    events = events_between(env, case.db, case.incident_id, *case.window)
+    assert case.db is not None
+    events = [
+        event
+        for window in case.windows
+        for event in events_between(env, case.db, case.incident_id, *window)
+    ]
     samples = [e for e in events if e["kind"] == "probe.samples"]
     case.sample_events = len(samples)
     case.samples = sum(len(e["payload"].get("samples", [])) for e in samples)
@@ -72,7 +80,7 @@ def table(cases: list[Case]) -> None:
     for case in apps:
         text = (
             f"{case.name}: measured window {case.window_s:.1f} s, app CPU {case.cpu_s:.2f} s "
-            f"({100 * (case.cpu_s or 0) / case.window_s:.0f}% of one CPU)"
+            f"({100 * case.cpu_s / case.window_s:.0f}% of one CPU)"
         )
         if case.child_cpu_s:
             share = 100 * case.child_cpu_s / case.window_s
@@ -85,4 +93,6 @@ def table(cases: list[Case]) -> None:
             )
         if case.served is not None:
             text += f", farm served {case.served} requests ({case.served / case.window_s:.0f}/s)"
+        if len(case.windows) > 1:
+            text += f" (over {len(case.windows)} blocks)"
         print(text)
