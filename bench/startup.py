@@ -33,12 +33,13 @@ from terminal import (
     ROOT,
     WIDTH,
     BenchError,
+    Resident,
     Tmux,
     child_env,
     cpu_seconds,
     positive,
     rank,
-    rss_mib,
+    resident_mib,
     wait_gone,
 )
 from tmux_control import ControlClient
@@ -63,6 +64,10 @@ class Program:
     """CPU seconds the process had used when its marker was seen."""
     rss: list[float] = field(default_factory=list)
     """Its resident memory then, in MiB."""
+    anon: list[float] = field(default_factory=list)
+    """Of which anonymous (its own heap and objects), in MiB."""
+    file: list[float] = field(default_factory=list)
+    """Of which pages of mapped files (shared libraries), in MiB."""
 
 
 def cached_bytecode(env: dict[str, str], cache: Path) -> dict[str, str]:
@@ -119,8 +124,8 @@ def build_probed_incident(db: Path, probes: int, ticks: int) -> tuple[str, int]:
 
 def first_frame(
     tmux: Tmux, control: ControlClient, program: Program, timeout: float
-) -> tuple[float, float, float]:
-    """Spawn `program` in a fresh window: (seconds to its marker, CPU seconds, RSS MiB).
+) -> tuple[float, float, Resident]:
+    """Spawn `program` in a fresh window: (seconds to its marker, CPU seconds, memory).
 
     The CPU and memory are read as soon as the marker is seen, about a millisecond
     after the output that drew it: whatever the program does after its first frame
@@ -132,7 +137,7 @@ def first_frame(
     try:
         seen = lambda screen: program.marker in screen  # noqa: E731
         elapsed = control.wait_for(pane, seen, started, timeout, f"'{program.marker}'")
-        cpu, rss = cpu_seconds(pid), rss_mib(pid)
+        cpu, rss = cpu_seconds(pid), resident_mib(pid)
         tmux.check_size(pane)
     finally:
         tmux.quietly("kill-window", "-t", pane)
@@ -203,7 +208,9 @@ def main(argv: list[str] | None = None) -> int:
                     elapsed, cpu, rss = first_frame(tmux, control, program, args.timeout)
                     program.times.append(elapsed)
                     program.cpu.append(cpu)
-                    program.rss.append(rss)
+                    program.rss.append(rss.total)
+                    program.anon.append(rss.anon)
+                    program.file.append(rss.file)
         except BenchError as error:
             print(f"bench/startup.py: {error}", file=sys.stderr)
             return 1
@@ -231,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
         print(row(program.name, program.times, "wall s", 3))
         print(row("", program.cpu, "cpu s", 3))
         print(row("", program.rss, "MiB", 1))
+        print(row("", program.anon, "  anon", 1))
+        print(row("", program.file, "  file", 1))
+    print("(anon: the process's own memory; file: mapped files' pages, shared libraries)")
     print()
     for label, mine, base in (
         ("wall", lastgood.times, minimal.times),
@@ -239,6 +249,15 @@ def main(argv: list[str] | None = None) -> int:
     ):
         ratio = statistics.median(mine) / statistics.median(base)
         print(f"ratio {label} (median lastgood / median minimal): {ratio:.2f}")
+    extra = [
+        statistics.median(mine) - statistics.median(base)
+        for mine, base in ((lastgood.rss, minimal.rss), (lastgood.anon, minimal.anon),
+                           (lastgood.file, minimal.file))
+    ]  # fmt: skip
+    print(
+        f"rss over the minimal app: {extra[0]:.1f} MiB, {extra[1]:.1f} of it anon, "
+        f"{extra[2]:.1f} mapped files"
+    )
     return 0
 
 

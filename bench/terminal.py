@@ -15,6 +15,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -125,12 +126,32 @@ def children_cpu_seconds(pid: int) -> float:
     return total
 
 
-def rss_mib(pid: int) -> float:
-    """Resident memory of `pid` now (VmRSS), in MiB."""
+class Resident(NamedTuple):
+    """A process's resident memory, in MiB, and the two kinds it is made of."""
+
+    total: float
+    """VmRSS: what the targets are set against."""
+    anon: float
+    """RssAnon: the process's own heap, stacks and Python objects."""
+    file: float
+    """RssFile + RssShmem: pages of files mapped in (shared libraries, the interpreter),
+    which every process mapping the same file shares."""
+
+
+def resident_mib(pid: int) -> Resident:
+    """Resident memory of `pid` now, from /proc/PID/status."""
+    kib: dict[str, int] = {}
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise BenchError(f"no VmRSS for process {pid}")
+        name, _, value = line.partition(":")
+        if name in ("VmRSS", "RssAnon", "RssFile", "RssShmem"):
+            kib[name] = int(value.split()[0])
+    if "VmRSS" not in kib:
+        raise BenchError(f"no VmRSS for process {pid}")
+    return Resident(
+        kib["VmRSS"] / 1024,
+        kib.get("RssAnon", 0) / 1024,
+        (kib.get("RssFile", 0) + kib.get("RssShmem", 0)) / 1024,
+    )
 
 
 def rank(values: list[float], q: float) -> float:
