@@ -1,0 +1,64 @@
+"""The health panel's sparkline reads only the newest samples, and says what all of them say."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incident.core.samples import Outcome, Sample
+from tui.app.widgets.health import SPARK_BARS, sparkline
+
+START = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
+
+readings = st.tuples(
+    st.sampled_from([Outcome.OK, Outcome.OK, Outcome.TIMEOUT, Outcome.HTTP_STATUS]),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=1e6, allow_nan=False)),
+    st.one_of(st.none(), st.floats(min_value=0, max_value=5e3, allow_nan=False)),
+)
+
+
+def samples_of(drawn: list[tuple[Outcome, float | None, float | None]]) -> list[Sample]:
+    return [
+        Sample("p", START + timedelta(seconds=n), outcome, latency_ms=latency, value=value)
+        for n, (outcome, value, latency) in enumerate(drawn)
+    ]
+
+
+def bars_from_every_sample(samples: list[Sample], width: int) -> str:
+    """The definition, read the long way: every good reading, then the last `width`."""
+    points = [s.value if s.value is not None else (s.latency_ms or 0.0) for s in samples if s.ok][
+        -width:
+    ]
+    if not points:
+        return ""
+    low, high = min(points), max(points)
+    if high == low:
+        return SPARK_BARS[0] * len(points)
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round((p - low) / (high - low) * top)] for p in points)
+
+
+@given(st.lists(readings, max_size=150), st.integers(min_value=1, max_value=20))
+def test_the_bars_are_those_of_the_last_good_readings(
+    drawn: list[tuple[Outcome, float | None, float | None]], width: int
+) -> None:
+    samples = samples_of(drawn)
+    assert sparkline(samples, width) == bars_from_every_sample(samples, width)
+
+
+def test_failed_polls_between_good_ones_are_passed_over() -> None:
+    values = [1.0, 2.0, None, 3.0, 4.0]
+    samples = [
+        Sample("p", START + timedelta(seconds=n), Outcome.OK, value=v)
+        if v is not None
+        else Sample("p", START + timedelta(seconds=n), Outcome.TIMEOUT)
+        for n, v in enumerate(values)
+    ]
+    assert sparkline(samples, 3) == SPARK_BARS[0] + SPARK_BARS[4] + SPARK_BARS[7]
+
+
+def test_no_good_reading_draws_nothing() -> None:
+    samples = [Sample("p", START, Outcome.REFUSED)]
+    assert sparkline(samples, 16) == ""
