@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--presses", type=positive, default=PRESSES,
-        help=f"timed presses of each key (default {PRESSES}; under 100, p99 is the max)",
+        help=f"timed presses of each key, all blocks together (default {PRESSES}; under 100, "
+        "p99 is the max)",
     )  # fmt: skip
     parser.add_argument(
         "--blocks", type=positive, default=BLOCKS,
