@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident.core.samples import Outcome, Sample
-from tui.app.widgets.health import SPARK_BARS, sparkline
+from tui.app.widgets.health import SPARK_BARS, last_good_readings, sparkline
 
 START = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 
@@ -26,26 +26,15 @@ def samples_of(drawn: list[tuple[Outcome, float | None, float | None]]) -> list[
     ]
 
 
-def bars_from_every_sample(samples: list[Sample], width: int) -> str:
-    """The definition, read the long way: every good reading, then the last `width`."""
-    points = [s.value if s.value is not None else (s.latency_ms or 0.0) for s in samples if s.ok][
-        -width:
-    ]
-    if not points:
-        return ""
-    low, high = min(points), max(points)
-    if high == low:
-        return SPARK_BARS[0] * len(points)
-    top = len(SPARK_BARS) - 1
-    return "".join(SPARK_BARS[round((p - low) / (high - low) * top)] for p in points)
-
-
 @given(st.lists(readings, max_size=150), st.integers(min_value=1, max_value=20))
-def test_the_bars_are_those_of_the_last_good_readings(
+def test_the_readings_are_the_last_good_ones_of_all(
     drawn: list[tuple[Outcome, float | None, float | None]], width: int
 ) -> None:
     samples = samples_of(drawn)
-    assert sparkline(samples, width) == bars_from_every_sample(samples, width)
+    every_good = [
+        s.value if s.value is not None else (s.latency_ms or 0.0) for s in samples if s.ok
+    ]
+    assert last_good_readings(samples, width) == every_good[-width:]
 
 
 def test_failed_polls_between_good_ones_are_passed_over() -> None:
@@ -57,6 +46,11 @@ def test_failed_polls_between_good_ones_are_passed_over() -> None:
         for n, v in enumerate(values)
     ]
     assert sparkline(samples, 3) == SPARK_BARS[0] + SPARK_BARS[4] + SPARK_BARS[7]
+
+
+def test_a_flat_trend_is_the_lowest_bar() -> None:
+    samples = [Sample("p", START + timedelta(seconds=n), Outcome.OK, value=5.0) for n in range(4)]
+    assert sparkline(samples, 16) == SPARK_BARS[0] * 4
 
 
 def test_no_good_reading_draws_nothing() -> None:

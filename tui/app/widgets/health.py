@@ -141,8 +141,8 @@ def status_line(
     return text
 
 
-def sparkline(samples: Sequence[Sample], width: int) -> str:
-    """The last `width` good readings (value, else latency) as bars; "" with none.
+def last_good_readings(samples: Sequence[Sample], width: int) -> list[float]:
+    """The last `width` good readings (value, else latency), oldest first.
 
     Read from the newest back: a probe keeps 120 samples and shows 16 at most, and the
     rows on show are drawn again with each second's samples. Reading every sample
@@ -154,6 +154,13 @@ def sparkline(samples: Sequence[Sample], width: int) -> str:
         if sample.ok:
             points.append(sample.value if sample.value is not None else (sample.latency_ms or 0.0))
     points.reverse()
+    return points
+
+
+def sparkline(samples: Sequence[Sample], width: int) -> str:
+    """The last `width` good readings as bars, each placed between their min and max;
+    "" with none."""
+    points = last_good_readings(samples, width)
     if not points:
         return ""
     low, high = min(points), max(points)
