@@ -165,10 +165,9 @@ def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: 
             time.sleep(settle_s)  # settle, as the probes case does while it waits for rounds
         cpu_before, child_cpu_before = cpu_seconds(pid), children_cpu_seconds(pid)
         served_before = farm.served() if farm else None
-        wall_start, mono_start = datetime.now(UTC), time.perf_counter()
+        wall_start = datetime.now(UTC)
         phase_presses(control, pane, case, presses, rng, timeout)
         check_presses(control, pane, case, presses, rng, timeout)
-        case.window_s += time.perf_counter() - mono_start
         case.windows.append((wall_start, datetime.now(UTC)))
         case.cpu_s += cpu_seconds(pid) - cpu_before
         case.child_cpu_s += children_cpu_seconds(pid) - child_cpu_before
@@ -312,8 +311,8 @@ def main(argv: list[str] | None = None) -> int:
         )
         screen = ""
         ran: list[str] = []  # the apps' cases, in the order they ran
+        in_order = [case for case, _ in app_cases]
         for block, presses in enumerate(split(args.presses, args.blocks)):
-            in_order = [case for case, _ in app_cases]
             for case in in_order if block % 2 == 0 else in_order[::-1]:
                 polled = case is probes
                 ran.append(case.name)
@@ -322,7 +321,8 @@ def main(argv: list[str] | None = None) -> int:
                     settle_s=settle_s, no_probes_flag=case is panels,
                     farm=farm if polled else None, rounds=rounds if polled else 0, pids=pids,
                 )  # fmt: skip
-                screen = shown if polled else screen
+                if polled:
+                    screen = shown
         for case, _ in app_cases:
             count_window_events(env, case)
         if args.trace:

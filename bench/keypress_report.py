@@ -21,8 +21,6 @@ class Case:
     cpu_s: float = 0.0
     child_cpu_s: float = 0.0
     """CPU of the app's child processes over the windows: `start` polls in one."""
-    window_s: float = 0.0
-    """The measured windows' length, added up."""
     windows: list[tuple[datetime, datetime]] = field(default_factory=list)
     """One per block: from its first timed press to its last."""
     db: Path | None = None
@@ -33,6 +31,11 @@ class Case:
     samples: int | None = None
     other_events: int | None = None
     served: int | None = None
+
+    @property
+    def window_s(self) -> float:
+        """The measured windows' length, added up."""
+        return sum((end - start).total_seconds() for start, end in self.windows)
 
 
 def count_window_events(env: dict[str, str], case: Case) -> None:

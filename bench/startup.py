@@ -27,6 +27,7 @@ import time
 from dataclasses import dataclass, field
 from importlib.metadata import version
 from pathlib import Path
+from typing import Literal
 
 from terminal import (
     HEIGHT,
@@ -62,12 +63,12 @@ class Program:
     """Seconds from spawn to the marker on screen."""
     cpu: list[float] = field(default_factory=list)
     """CPU seconds the process had used when its marker was seen."""
-    rss: list[float] = field(default_factory=list)
-    """Its resident memory then, in MiB."""
-    anon: list[float] = field(default_factory=list)
-    """Of which anonymous (its own heap and objects), in MiB."""
-    file: list[float] = field(default_factory=list)
-    """Of which pages of mapped files (shared libraries), in MiB."""
+    memory: list[Resident] = field(default_factory=list)
+    """Its resident memory then: the whole, and how much of it is anonymous or files'."""
+
+    def resident(self, kind: Literal["total", "anon", "file"]) -> list[float]:
+        """One kind of `memory` ("total", "anon" or "file") over the runs, in MiB."""
+        return [getattr(reading, kind) for reading in self.memory]
 
 
 def cached_bytecode(env: dict[str, str], cache: Path) -> dict[str, str]:
@@ -208,9 +209,7 @@ def main(argv: list[str] | None = None) -> int:
                     elapsed, cpu, rss = first_frame(tmux, control, program, args.timeout)
                     program.times.append(elapsed)
                     program.cpu.append(cpu)
-                    program.rss.append(rss.total)
-                    program.anon.append(rss.anon)
-                    program.file.append(rss.file)
+                    program.memory.append(rss)
         except BenchError as error:
             print(f"bench/startup.py: {error}", file=sys.stderr)
             return 1
@@ -237,26 +236,24 @@ def main(argv: list[str] | None = None) -> int:
     for program in programs:
         print(row(program.name, program.times, "wall s", 3))
         print(row("", program.cpu, "cpu s", 3))
-        print(row("", program.rss, "MiB", 1))
-        print(row("", program.anon, "  anon", 1))
-        print(row("", program.file, "  file", 1))
+        print(row("", program.resident("total"), "MiB", 1))
+        print(row("", program.resident("anon"), "  anon", 1))
+        print(row("", program.resident("file"), "  file", 1))
     print("(anon: the process's own memory; file: mapped files' pages, shared libraries)")
     print()
     for label, mine, base in (
         ("wall", lastgood.times, minimal.times),
         ("cpu", lastgood.cpu, minimal.cpu),
-        ("rss", lastgood.rss, minimal.rss),
+        ("rss", lastgood.resident("total"), minimal.resident("total")),
     ):
         ratio = statistics.median(mine) / statistics.median(base)
         print(f"ratio {label} (median lastgood / median minimal): {ratio:.2f}")
-    extra = [
-        statistics.median(mine) - statistics.median(base)
-        for mine, base in ((lastgood.rss, minimal.rss), (lastgood.anon, minimal.anon),
-                           (lastgood.file, minimal.file))
-    ]  # fmt: skip
+    total, anon, file = (
+        statistics.median(lastgood.resident(kind)) - statistics.median(minimal.resident(kind))
+        for kind in ("total", "anon", "file")
+    )
     print(
-        f"rss over the minimal app: {extra[0]:.1f} MiB, {extra[1]:.1f} of it anon, "
-        f"{extra[2]:.1f} mapped files"
+        f"rss over the minimal app: {total:.1f} MiB, {anon:.1f} of it anon, {file:.1f} mapped files"
     )
     return 0
 
