@@ -130,7 +130,7 @@ def test_a_json_export_larger_than_its_spool_spills_and_is_whole(
 ) -> None:
     target = tmp_path / "export.json"
     monkeypatch.setattr(reading, "SPOOL_IN_MEMORY", 4096)
-    monkeypatch.setattr(reading, "COPY_CHARS", 1000)
+    monkeypatch.setattr(reading, "COPY_BYTES", 1000)
     args = ["--db", str(sampled.db), "export", sampled.incident_id, "--format", "json"]
     assert main([*args, "-o", str(target)]) == 0
     written = target.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ backstop that makes a forgotten field harmless.
 
 from __future__ import annotations
 
+import codecs
 import sys
 
 from incident.core.text import block_is_visible, visible_block
@@ -18,23 +19,63 @@ from incident.core.text import block_is_visible, visible_block
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
 if TYPE_CHECKING:
-    from typing import TextIO
+    from collections.abc import Iterable
+    from typing import BinaryIO, TextIO
+
+
+def shown(text: str) -> str:
+    """`text` as the CLI prints it: newline and tab kept, every other control shown.
+
+    CRLF passes as a pair (an .ics file is CRLF by RFC 5545); a lone CR, which
+    could overwrite the line before it, is shown.
+    """
+    if block_is_visible(text):  # nothing to show: an export's MBs go as they are
+        return text
+    return "\r\n".join(visible_block(part) for part in text.split("\r\n"))
+
+
+def shown_utf8(text: str) -> bytes:
+    """`shown(text)` encoded as UTF-8, for `ShownStream.write_shown`.
+
+    The usual ASCII text is checked once encoded: deleting a byte table's controls
+    from bytes runs faster than the translation of a string, and an export is tens of MB.
+    """
+    data = text.encode()
+    if data.isascii() and len(data.translate(None, _ASCII_BLOCK_CONTROL)) == len(data):
+        return data
+    return shown(text).encode()
+
+
+_ASCII_BLOCK_CONTROL = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+"""What `shown` changes among ASCII bytes: every control but tab and newline (CR among them)."""
 
 
 class ShownStream:
-    """A text stream that writes `visible_block(text)` to the stream it wraps."""
+    """A text stream that writes `shown(text)` to the stream it wraps."""
 
     def __init__(self, stream: TextIO) -> None:
         self._stream = stream
 
     def write(self, text: str) -> int:
-        # CRLF passes as a pair (an .ics file is CRLF by RFC 5545); a lone CR,
-        # which could overwrite the line before it, is shown.
-        if block_is_visible(text):  # nothing to show: an export's MBs go as they are
-            self._stream.write(text)
-        else:
-            self._stream.write("\r\n".join(visible_block(part) for part in text.split("\r\n")))
+        self._stream.write(shown(text))
         return len(text)
+
+    def write_shown(self, parts: Iterable[bytes]) -> None:
+        """Text `shown_utf8` made, in parts, written as it is: to the wrapped stream's
+        bytes beneath its text layer (flushed first) where it has them, else decoded
+        (a part may end inside a character)."""
+        self._stream.flush()
+        raw: BinaryIO | None = getattr(self._stream, "buffer", None)
+        if raw is not None:
+            for part in parts:
+                raw.write(part)
+            raw.flush()
+            return
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        for part in parts:
+            self._stream.write(decoder.decode(part))
+        self._stream.write(decoder.decode(b"", final=True))
+        self._stream.flush()
 
     def writelines(self, lines: list[str]) -> None:
         for line in lines:

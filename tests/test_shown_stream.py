@@ -1,0 +1,52 @@
+"""The CLI's stdout backstop, and the bytes path the JSON export takes through it."""
+
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from incident.core.text import has_control
+from tui.cli.shown_stream import ShownStream, shown, shown_utf8
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
+export_like = ["a", "{", '"', "\t", "\n", "\r", "\x1b", "\x7f", "é", "\x9b"]
+mostly_ascii = st.text(st.sampled_from(export_like))
+
+
+@given(st.one_of(any_text, mostly_ascii))
+def test_shown_utf8_is_shown_text_encoded(text: str) -> None:
+    assert shown_utf8(text) == shown(text).encode()
+
+
+@given(st.one_of(any_text, mostly_ascii))
+def test_shown_text_keeps_only_newline_tab_and_crlf(text: str) -> None:
+    out = shown(text).replace("\r\n", "")
+    assert {c for c in out if has_control(c)} <= {"\n", "\t"}
+
+
+def test_the_usual_export_text_passes_unchanged() -> None:
+    text = '{"actor":"probes","payload":{"text":"ok\\u001b[2J"}}\n'
+    assert shown_utf8(text) == text.encode()
+
+
+def test_a_raw_escape_is_shown_not_written() -> None:
+    assert shown_utf8("a\x1b[2Jb\r\nc\rd") == "a␛[2Jb\r\nc␍d".encode()
+
+
+def test_write_shown_goes_beneath_the_text_layer_after_what_was_written() -> None:
+    raw = io.BytesIO()
+    wrapped = io.TextIOWrapper(raw, encoding="utf-8", write_through=False)
+    stream = ShownStream(wrapped)
+    stream.write("head ")
+    stream.write_shown([shown_utf8("Zoë "), shown_utf8("\x1b]52;c;x\x07")])
+    assert raw.getvalue().decode() == "head Zoë ␛]52;c;x␇"
+
+
+def test_write_shown_decodes_a_character_split_between_parts_for_a_text_only_stream() -> None:
+    out = io.StringIO()
+    encoded = shown_utf8("Zoë wrote ✓")
+    split = encoded.index("ë".encode()) + 1  # inside the two bytes of ë
+    ShownStream(out).write_shown([encoded[:split], encoded[split:]])
+    assert out.getvalue() == "Zoë wrote ✓"
