@@ -227,29 +227,50 @@ def measure(db: Path, operation: str) -> dict[str, object]:
 # --- in the parent: build, run each child, print -----------------------------------
 
 
-def run_child(db: Path, operation: str, runs: int) -> dict[str, object]:
-    """The best of `runs` fresh processes (the least disturbed by other work on the machine)."""
-    best: dict[str, object] | None = None
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    for _ in range(runs):
-        done = subprocess.run(
-            [sys.executable, __file__, "--child", str(db), operation],
-            env=env,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        if done.returncode != 0:
-            raise SystemExit(f"{operation} failed on {db.name}:\n{done.stderr}")
-        figures = json.loads(done.stdout)
-        cpu = min(
-            float(figures.get("cpu_seconds", "inf")), float((best or {}).get("cpu_seconds", "inf"))
-        )
-        if best is None or float(figures["seconds"]) < float(best["seconds"]):
-            best = figures
-        best["cpu_seconds"] = cpu  # the least of the runs, as the time is
-    assert best is not None
+Figures = dict[str, float]
+"""One child's figures in the parent: seconds, CPU seconds, peak RSS and the like."""
+
+
+def run_once(db: Path, operation: str) -> Figures:
+    """One fresh process's figures for `operation` (its lists of times left out)."""
+    done = subprocess.run(
+        [sys.executable, __file__, "--child", str(db), operation],
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{operation} failed on {db.name}:\n{done.stderr}")
+    given: dict[str, object] = json.loads(done.stdout)
+    return {key: float(value) for key, value in given.items() if isinstance(value, int | float)}
+
+
+def best_of(runs: list[Figures]) -> Figures:
+    """The run with the least seconds (the least disturbed by other work on the machine),
+    with the least CPU time of all the runs, as the time is."""
+    best = dict(min(runs, key=lambda figures: figures["seconds"]))
+    best["cpu_seconds"] = min(figures.get("cpu_seconds", math.inf) for figures in runs)
     return best
+
+
+def run_child(db: Path, operation: str, runs: int) -> Figures:
+    """The best of `runs` fresh processes."""
+    return best_of([run_once(db, operation) for _ in range(runs)])
+
+
+def run_paired(db: Path, operation: str, runs: int) -> tuple[Figures, Figures]:
+    """The best of `runs` processes of `operation` and of as many of the baseline, taken
+    in turns (the order mirrored each round), so a ratio is of figures measured in the
+    same minutes: the load of a shared machine drifts over a run of the bench, and a
+    baseline measured once, minutes before, carried that drift into every ratio."""
+    mine: list[Figures] = []
+    baselines: list[Figures] = []
+    for round_ in range(runs):
+        turns = [(baselines, "baseline"), (mine, operation)]
+        for into, name in turns if round_ % 2 == 0 else reversed(turns):
+            into.append(run_once(db, name))
+    return best_of(mine), best_of(baselines)
 
 
 Growth = dict[str, dict[int, float]]
@@ -257,44 +278,45 @@ Growth = dict[str, dict[int, float]]
 
 
 def report_size(db: Path, count: int, runs: int, growth: Growth) -> None:
-    base = run_child(db, "baseline", runs)
-    base_s = float(base["seconds"])  # type: ignore[arg-type]
-    base_cpu = float(base["cpu_seconds"])  # type: ignore[arg-type]
-
     def row(
-        label: str, seconds: float, rss: object, per_event: bool = True, cpu: float = math.inf
+        label: str,
+        seconds: float,
+        figures: Figures,
+        paired: Figures,
+        per_event: bool = True,
+        cpu: float = math.inf,
     ) -> None:
+        """One line: `seconds` of `figures`' run, as a ratio to the `paired` baseline's."""
         if per_event:
             growth.setdefault(label, {})[count] = seconds
         us = f"{seconds / count * 1e6:9.2f}" if per_event else f"{'':>9}"
-        by_cpu = f"{cpu / base_cpu:8.2f}" if math.isfinite(cpu) else f"{'':>8}"
+        by_cpu = f"{cpu / paired['cpu_seconds']:8.2f}" if math.isfinite(cpu) else f"{'':>8}"
         print(
             f"{count:>8} {label:<32} {seconds * 1000:10.1f} {us} "
-            f"{seconds / base_s:10.2f} {by_cpu} {float(rss):10.1f}"  # type: ignore[arg-type]
+            f"{seconds / paired['seconds']:10.2f} {by_cpu} {figures['peak_rss_mb']:10.1f}"
         )
 
-    row("baseline (sqlite3 + json.loads)", base_s, base["peak_rss_mb"], cpu=base_cpu)
+    base = run_child(db, "baseline", runs)
+    row("baseline (sqlite3 + json.loads)", base["seconds"], base, base, cpu=base["cpu_seconds"])
     for operation in OPERATIONS[1:]:
-        figures = run_child(db, operation, runs)
-        seconds = float(figures["seconds"])  # type: ignore[arg-type]
-        cpu = float(figures["cpu_seconds"])  # type: ignore[arg-type]
-        rss = figures["peak_rss_mb"]
+        figures, paired = run_paired(db, operation, runs)
+        seconds, cpu = figures["seconds"], figures["cpu_seconds"]
         if operation == "replay-at":
-            row(f"replay --at --json (worst of {len(REPLAY_AT_FRACTIONS)})", seconds, rss)
+            label = f"replay --at --json (worst of {len(REPLAY_AT_FRACTIONS)})"
+            row(label, seconds, figures, paired)
         elif operation == "replay-seek":
-            opened = float(figures["open_seconds"])  # type: ignore[arg-type]
-            row("lastgood replay: open (Recording)", opened, rss)
-            row(f"replay: seek (worst of {len(SEEK_FRACTIONS)})", seconds, rss, per_event=False)
+            row("lastgood replay: open (Recording)", figures["open_seconds"], figures, paired)
+            label = f"replay: seek (worst of {len(SEEK_FRACTIONS)})"
+            row(label, seconds, figures, paired, per_event=False)
         elif operation == "replay-open-list":
-            row("replay from a list (as before)", seconds, rss)
-            seek = float(figures["seek_seconds"])  # type: ignore[arg-type]
-            row("  its seek (worst)", seek, rss, per_event=False)
+            row("replay from a list (as before)", seconds, figures, paired)
+            row("  its seek (worst)", figures["seek_seconds"], figures, paired, per_event=False)
         elif operation == "status":
-            row("status --json (opens the session)", seconds, rss, cpu=cpu)
+            row("status --json (opens the session)", seconds, figures, paired, cpu=cpu)
         elif operation == "note":
-            row("note (opens it to write, records)", seconds, rss, cpu=cpu)
+            row("note (opens it to write, records)", seconds, figures, paired, cpu=cpu)
         else:
-            row(operation, seconds, rss, cpu=cpu)
+            row(operation, seconds, figures, paired, cpu=cpu)
 
 
 def report_growth(growth: Growth) -> None:
