@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import io
+import json
+import subprocess
+from pathlib import Path
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from incident.core.text import has_control
+from tests.cli_helpers import Cli, lastgood_command
 from tui.cli.shown_stream import ShownStream, shown, shown_utf8
 
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
@@ -50,3 +54,25 @@ def test_write_shown_decodes_a_character_split_between_parts_for_a_text_only_str
     split = encoded.index("ë".encode()) + 1  # inside the two bytes of ë
     ShownStream(out).write_shown([encoded[:split], encoded[split:]])
     assert out.getvalue() == "Zoë wrote ✓"
+
+
+def test_the_json_export_is_utf8_whatever_stdout_encodes(tmp_path: Path) -> None:
+    """The export's bytes go beneath stdout's text layer: an ASCII-only locale
+    (PYTHONIOENCODING=ascii) neither fails on a note's accents nor changes them."""
+    cli = Cli(tmp_path / "record.db")
+    incident_id = cli.ok(
+        "declare", "--title", "Zoë's checkout ✓", "--severity", "SEV2", "--commander", "Zoë"
+    ).strip()
+    cli.ok("note", incident_id, "naïve retry → 502s \x1b[2J cleared?")
+    done = subprocess.run(
+        [*lastgood_command(), "export", incident_id, "--format", "json"],
+        env={**cli.env, "PYTHONIOENCODING": "ascii"},
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"\x1b" not in done.stdout
+    record = json.loads(done.stdout.decode("utf-8"))
+    assert record["status"]["title"] == "Zoë's checkout ✓"
+    assert [n["text"] for n in record["notes_log"]] == ["naïve retry → 502s \x1b[2J cleared?"]
