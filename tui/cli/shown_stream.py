@@ -7,6 +7,10 @@ terminal and never obeyed. Newline and tab pass; every other control is shown
 by `incident.core.text.visible_block`. Single-line fields are made visible where
 their lines are assembled, so one field cannot forge another line; this is the
 backstop that makes a forgotten field harmless.
+
+The JSON export, tens of MB, takes the same rule another way: each chunk is
+checked as it is encoded (`shown_utf8`) and the bytes are written beneath the text
+layer (`ShownStream.write_shown`), so they are not decoded, checked and encoded again.
 """
 
 from __future__ import annotations
