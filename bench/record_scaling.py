@@ -9,9 +9,10 @@ each operation runs in a fresh process, so its peak RSS is its own:
     python bench/record_scaling.py --sizes 1000 10000 --runs 1
 
 Every figure is printed with its ratio to the baseline measured in the same run at
-the same size: a raw sqlite3 read of the incident's rows plus `json.loads` of each
-payload; for the exports, `verify`, `status` and `note` also the ratio of their CPU time to
-the baseline's (each the least of the runs), steadier when others share the machine.
+the same size, its runs taken in turn with the operation's: a raw sqlite3 read of the
+incident's rows plus `json.loads` of each payload; for the exports, `verify`, `status`
+and `note` also the ratio of their CPU time to the baseline's (each the least of the
+runs), steadier when others share the machine.
 Asserts nothing; bench/README.md says how to read it.
 """
 
@@ -352,6 +353,7 @@ def main() -> int:
         f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, SQLite {sqlite3.sqlite_version}; "
         f"each figure a fresh process, best of {runs}"
     )
+    print(f"each ratio is to the best of {runs} baseline runs taken in turn with the operation's")
     print(
         f"{'events':>8} {'operation':<32} {'ms':>10} {'µs/event':>9} "
         f"{'× baseline':>10} {'CPU ×':>8} {'peak RSS MB':>10}"
