@@ -13,7 +13,14 @@ from hypothesis import strategies as st
 from incident import commands
 from incident.commands import CommandError
 from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
-from incident.core.text import has_control, json_text, visible, visible_block
+from incident.core.text import (
+    block_is_visible,
+    has_control,
+    json_text,
+    utf8_block_is_visible,
+    visible,
+    visible_block,
+)
 from incident.reports.markdown import cell, code_span, fence, inline
 
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
@@ -114,3 +121,9 @@ def test_the_documented_limits_are_the_enforced_ones():
     documented = {kind: int(maximum.replace(",", "")) for kind, maximum in rows}
     enforced = {limit.kind: limit.max_chars for limit in {*FIELD_LIMITS.values(), DEFAULT}}
     assert documented == enforced
+
+
+@given(st.one_of(any_text, st.text(st.characters(max_codepoint=0x7F))))
+def test_the_bytes_check_agrees_with_the_text_check_on_ascii_and_never_passes_more(text):
+    encoded_ok = utf8_block_is_visible(text.encode())
+    assert encoded_ok == (text.isascii() and block_is_visible(text))

@@ -49,8 +49,11 @@ def _block_control() -> re.Pattern[str]:
     return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
-_ASCII_BLOCK_CONTROL: Final = str.maketrans(dict.fromkeys([*range(0x09), *range(0x0B, 0x20), 0x7F]))
-"""The same among ASCII characters, to delete: a translation of ASCII text runs in C."""
+_ASCII_BLOCK_CODES: Final = (*range(0x09), *range(0x0B, 0x20), 0x7F)
+"""The same among ASCII characters."""
+_ASCII_BLOCK_CONTROL: Final = str.maketrans(dict.fromkeys(_ASCII_BLOCK_CODES))
+"""`_ASCII_BLOCK_CODES` to delete: a translation of ASCII text runs in C."""
+_ASCII_BLOCK_BYTES: Final = bytes(_ASCII_BLOCK_CODES)
 
 
 @cache
@@ -81,6 +84,13 @@ def block_is_visible(text: str) -> bool:
     if text.isascii():
         return len(text.translate(_ASCII_BLOCK_CONTROL)) == len(text)
     return _block_control().search(text) is None
+
+
+def utf8_block_is_visible(data: bytes) -> bool:
+    """`block_is_visible` of text already encoded as UTF-8, answered for ASCII alone:
+    deleting a byte table's controls from bytes runs faster than translating a string,
+    and a JSON export is tens of MB. False for any other text: decode it and ask again."""
+    return data.isascii() and len(data.translate(None, _ASCII_BLOCK_BYTES)) == len(data)
 
 
 def has_control(text: str) -> bool:

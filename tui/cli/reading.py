@@ -170,12 +170,11 @@ def _emit(args: argparse.Namespace, text: str) -> None:
 
 def _emit_parts(args: argparse.Namespace, parts: Iterable[str]) -> None:
     if args.output:
-        _write_atomically(Path(args.output), (part.encode() for part in parts))
-        print(f"wrote {args.output}", file=sys.stderr)
-    else:
-        for part in parts:
-            sys.stdout.write(part)
-        sys.stdout.flush()
+        _emit_utf8(args, (part.encode() for part in parts))
+        return
+    for part in parts:
+        sys.stdout.write(part)
+    sys.stdout.flush()
 
 
 def _utf8_for(args: argparse.Namespace) -> Callable[[str], bytes]:

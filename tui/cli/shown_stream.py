@@ -18,7 +18,7 @@ from __future__ import annotations
 import codecs
 import sys
 
-from incident.core.text import block_is_visible, visible_block
+from incident.core.text import block_is_visible, utf8_block_is_visible, visible_block
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
@@ -39,19 +39,10 @@ def shown(text: str) -> str:
 
 
 def shown_utf8(text: str) -> bytes:
-    """`shown(text)` encoded as UTF-8, for `ShownStream.write_shown`.
-
-    The usual ASCII text is checked once encoded: deleting a byte table's controls
-    from bytes runs faster than the translation of a string, and an export is tens of MB.
-    """
+    """`shown(text)` encoded as UTF-8, for `ShownStream.write_shown`: the usual ASCII
+    text checked once encoded (`utf8_block_is_visible`)."""
     data = text.encode()
-    if data.isascii() and len(data.translate(None, _ASCII_BLOCK_CONTROL)) == len(data):
-        return data
-    return shown(text).encode()
-
-
-_ASCII_BLOCK_CONTROL = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
-"""What `shown` changes among ASCII bytes: every control but tab and newline (CR among them)."""
+    return data if utf8_block_is_visible(data) else shown(text).encode()
 
 
 class ShownStream:
