@@ -91,8 +91,10 @@ async def test_the_arrow_keys_still_scroll_a_line_at_a_time(tmp_path: Path) -> N
 
 
 def rendered_options(checklist: Checklist) -> set[str | None]:
-    """The options OptionList holds a rendering of, in any style."""
-    drawn = checklist._option_render_cache.keys()  # an LRUCache: no iteration of its own
+    """The options the list holds drawn lines of, in any style."""
+    if checklist._drawn_options is None:
+        return set()
+    drawn = checklist._drawn_options.keys()  # an LRUCache: no iteration of its own
     return {key[0].id for key in drawn}
 
 

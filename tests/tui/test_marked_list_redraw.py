@@ -20,7 +20,9 @@ class ListApp(App[None]):
 
 
 def drawn_options(options: MarkedOptionList) -> set[str | None]:
-    drawn = options._option_render_cache.keys()
+    if options._drawn_options is None:
+        return set()
+    drawn = options._drawn_options.keys()  # an LRUCache: no iteration of its own
     return {key[0].id for key in drawn}
 
 

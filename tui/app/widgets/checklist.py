@@ -9,6 +9,7 @@ from textual.widgets.option_list import Option
 
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from runbooks.model import Step
 from tui.app.marked_list import MarkedOptionList
 
 MARKS: dict[StepStatus, str] = {
@@ -62,8 +63,19 @@ class Checklist(MarkedOptionList):
     _shown: tuple[list[str], list[StepStatus]] = ([], [])
     """The step ids and their statuses on show, to redraw only the steps that changed."""
 
+    _made: dict[str, tuple[Step, StepStatus, Option]]
+    """Each step's option as last made, with the step and status its prompt shows.
+
+    A phase shown again gets the same options back where nothing changed, and with
+    them the lines already drawn of them (`MarkedOptionList._drawn_options`).
+    """
+
     _advancing = False
     """Set while `highlight_next_open` moves the highlight: see `scroll_to_highlight`."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._made = {}
 
     def show(self, state: IncidentState, phase_id: str) -> None:
         """Show the phase's steps, keeping the highlighted step where it was.
@@ -81,13 +93,29 @@ class Checklist(MarkedOptionList):
         if step_ids == shown_ids and self.option_count == len(step_ids):
             for index, (status, before) in enumerate(zip(statuses, shown_statuses, strict=True)):
                 if status != before:
-                    self.replace_option_prompt_at_index(index, step_prompt(state, step_ids[index]))
+                    step_id = step_ids[index]
+                    self.replace_option_prompt_at_index(index, step_prompt(state, step_id))
+                    option = self.get_option_at_index(index)
+                    self._made[step_id] = (state.steps[step_id].step, status, option)
             return
-        self.set_options(Option(step_prompt(state, step_id), id=step_id) for step_id in step_ids)
+        self.set_options(
+            self._option_for(state, step_id, status)
+            for step_id, status in zip(step_ids, statuses, strict=True)
+        )
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
         else:
             self.highlight_next_open(state)
+
+    def _option_for(self, state: IncidentState, step_id: str, status: StepStatus) -> Option:
+        """The step's option: the one made before if its step and status are the same."""
+        step = state.steps[step_id].step
+        made = self._made.get(step_id)
+        if made is not None and made[1] == status and (made[0] is step or made[0] == step):
+            return made[2]
+        option = Option(step_prompt(state, step_id), id=step_id)
+        self._made[step_id] = (step, status, option)
+        return option
 
     def highlight_next_open(self, state: IncidentState) -> None:
         """Move to the first required step still to do, so the next key acts on it; to
@@ -148,19 +176,17 @@ class Checklist(MarkedOptionList):
         (`scroll_to_highlight`), and that check's frame drew every option on it for
         the first time: traced through tmux, the one check in thirty that scrolled took
         25-47 ms against 16 at the median, and made the step check's p99. Rendered
-        here, after a frame and before the key that needs them, they come from
-        OptionList's render cache (keyed by option and style; a check replaces only its
-        own option's entry, a new phase clears it).
+        here, after a frame and before the key that needs them, they come from the
+        list's cache of drawn options (`MarkedOptionList.draw_ahead`; a check forgets
+        only its own option's lines).
         """
         if not self.is_mounted or not self.option_count:
             return
         view = self.scrollable_content_region.height
         lines = self._lines
         first = self.scroll_offset.y + view
-        style = self.get_visual_style("option-list--option")
         indices = {lines[line][0] for line in range(first, min(first + view, len(lines)))}
-        for index in sorted(indices):
-            self._get_option_render(self.get_option_at_index(index), style)
+        self.draw_ahead(sorted(indices))
 
     @property
     def highlighted_step(self) -> str | None:
