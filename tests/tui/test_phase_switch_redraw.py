@@ -12,6 +12,7 @@ from textual.widget import Widget
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.incident_view import IncidentView
 
 
@@ -39,3 +40,26 @@ async def test_a_phase_switch_repaints_the_phase_not_the_view(tmp_path: Path) ->
             Widget.refresh = refresh  # type: ignore[method-assign]
         assert "IncidentView#incident" not in repainted
         assert {"Static#phase-title", "Checklist#checklist", "Guidance#guidance"} <= set(repainted)
+
+
+async def test_a_phase_switched_back_to_shows_its_guidance_as_wrapped_before(
+    tmp_path: Path,
+) -> None:
+    """The step's guidance is the same text at the same width: its wrapped lines are
+    kept (`Guidance._wrapped`), not wrapped again."""
+    scenario = scenario_copy("mid-phase-2", tmp_path / "back.db")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        view = app.screen.query_one(IncidentView)
+        guidance = view.query_one(Guidance)
+        shown = view.phase_id
+        lines_before = guidance._lines
+        await pilot.press("right")
+        await wait_until(pilot, lambda: view.phase_id != shown)
+        await pilot.pause()
+        assert guidance._lines is not lines_before
+        await pilot.press("left")
+        await wait_until(pilot, lambda: view.phase_id == shown)
+        await pilot.pause()
+        assert guidance._lines is lines_before

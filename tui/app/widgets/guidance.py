@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from rich.text import Text
+from rich.text import Span, Text
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from incident.app.next_key import next_key
@@ -12,6 +13,14 @@ from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
 from tui.app.widgets.lines import LineView, set_line_count
+
+WRAPPED_KEPT = 32
+"""Texts kept wrapped, by their text, spans and width: a phase switched back to (or a
+step highlighted again) shows the same guidance, and wrapping it again was about a
+tenth of a phase switch's work on the UI thread (py-spy, headless)."""
+
+Wrapped = tuple[str, str, tuple[Span, ...], int]
+"""A wrapped text's key: its text, its style, its spans and the width."""
 
 
 class Guidance(LineView, can_focus=True):
@@ -37,6 +46,7 @@ class Guidance(LineView, can_focus=True):
         self._text = Text()
         self._lines: list[Strip] = []
         self._width = 0
+        self._wrapped: LRUCache[Wrapped, list[Strip]] = LRUCache(WRAPPED_KEPT)
 
     def set_text(self, text: Text) -> None:
         """Show `text` from its top, wrapped to the panel's width."""
@@ -50,10 +60,16 @@ class Guidance(LineView, can_focus=True):
         if width <= 0 or width == self._width:
             return
         self._width = width
-        console = self.app.console
-        lines = self._text.wrap(console, width)
-        self._lines = [Strip(list(line.render(console)), line.cell_len) for line in lines]
-        set_line_count(self, len(self._lines))
+        text = self._text
+        key = (text.plain, str(text.style), tuple(text.spans), width)
+        lines = self._wrapped.get(key)
+        if lines is None:
+            console = self.app.console
+            wrapped = text.wrap(console, width)
+            lines = [Strip(list(line.render(console)), line.cell_len) for line in wrapped]
+            self._wrapped[key] = lines
+        self._lines = lines
+        set_line_count(self, len(lines))
 
     def on_resize(self) -> None:
         self._width = 0
