@@ -152,3 +152,36 @@ async def test_each_check_renders_the_next_page_after_its_frame(
         await pilot.press("space")
         await wait_until(pilot, lambda: rendered != [])
         assert rendered == [screen.view.selected_step] != ["assess-severity"]
+
+
+async def test_the_step_before_the_end_is_brought_up_before_the_check_that_would_scroll(
+    tmp_path: Path,
+) -> None:
+    """`scroll_ahead`, after the frame of the check that highlighted the last visible
+    step: the list comes up then, so the next check's frame scrolls nothing."""
+    state = declared_state(tmp_path)
+    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
+    app = ChecklistApp(state)
+    async with app.run_test(size=(70, 12)) as pilot:
+        checklist = app.query_one(Checklist)
+        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+        tops_before_key: list[int] = []
+        tops_after_key: list[int] = []
+        for index, step_id in enumerate(step_ids[:-1]):
+            tops_before_key.append(checklist.scroll_offset.y)
+            check(state, step_id)
+            checklist.show(state, PHASE)
+            checklist.highlight_next_open(state)
+            await pilot.pause()
+            tops_after_key.append(checklist.scroll_offset.y)
+            assert in_view(checklist, index + 1)
+            checklist.get_ready_for_next_check()
+            await pilot.pause()
+            assert in_view(checklist, index + 1)
+        # Step 4 (index 3) is highlighted on the last line after the third check and
+        # brought up under CONTEXT_LINES lines before the fourth; in a list of four
+        # lines each step after it is again on the last line, brought up a line at a
+        # time, until the step after it is the list's last.
+        assert tops_before_key == [0, 0, 0, 1, 2, 3]
+        assert tops_after_key == tops_before_key  # no check scrolled in its own frame
+        assert checklist.scroll_offset.y == len(step_ids) - VIEW

@@ -169,6 +169,37 @@ class Checklist(MarkedOptionList):
         else:
             super().scroll_to_highlight(top)
 
+    def get_ready_for_next_check(self) -> None:
+        """After a check's frame and before the next key: the scroll and the drawing the
+        next check's frame would otherwise do (`scroll_ahead`, `render_next_page`)."""
+        self.scroll_ahead()
+        self.render_next_page()
+
+    def scroll_ahead(self) -> None:
+        """Bring the highlighted step up now if the step after it starts below the end.
+
+        Checking it would move the highlight past the end, and that check's frame would
+        scroll the list and draw all of it again: the one check in thirty that scrolled
+        made the step check's p99. Scrolled here, after the frame of the check that
+        highlighted it, the list moves while the coordinator reads the step, to where
+        `scroll_to_highlight` puts a step brought up, and the check that follows draws
+        only its own lines.
+        """
+        highlighted = self.highlighted
+        if not self.is_mounted or highlighted is None or highlighted + 1 >= self.option_count:
+            return
+        first_line = self._index_to_line.get(highlighted)
+        height = self._heights.get(highlighted)
+        next_line = self._index_to_line.get(highlighted + 1)
+        if first_line is None or height is None or next_line is None:
+            return
+        view = self.scrollable_content_region.height
+        top = self.scroll_offset.y
+        if first_line < top or first_line + height > top + view or next_line < top + view:
+            return  # not in view, or the next step is: a check scrolls nothing
+        context = min(CONTEXT_LINES, max(view - height, 0))
+        self.scroll_to(y=first_line - context, animate=False, force=True, immediate=True)
+
     def render_next_page(self) -> None:
         """Render, ahead of need, the options of the page below the one on show.
 

@@ -145,7 +145,7 @@ class IncidentView(Vertical):
         checklist = self.query_one(Checklist)
         checklist.highlight_next_open(self.state)
         self.guide(checklist.highlighted_step)
-        self.call_after_refresh(checklist.render_next_page)
+        self.call_after_refresh(checklist.get_ready_for_next_check)
 
     # --- drawing -----------------------------------------------------------------------
 
