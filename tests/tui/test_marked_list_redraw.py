@@ -97,3 +97,21 @@ async def test_a_prompt_of_the_same_height_measures_that_option_alone() -> None:
         assert list(options._lines) == lines_before
         await wait_until(pilot, lambda: "s3" in drawn_options(options))
         assert "[x] step 3" in options.render_line(3).text
+
+
+async def test_a_disabled_option_drawn_with_its_style_keeps_the_mark_when_highlighted() -> None:
+    app = ListApp()
+    async with app.run_test(size=(40, 14)) as pilot:
+        options = app.query_one(MarkedOptionList)
+        options.disable_option_at_index(2)
+        options.highlighted = 2
+        await pilot.pause()
+        assert options.render_line(2).text.startswith(MARK)
+        assert not options.render_line(3).text.startswith(MARK)
+        disabled = options.get_visual_style("option-list--option", "option-list--option-disabled")
+        drawn = options.render_line(2)._segments[1].style
+        assert drawn is not None
+        assert (drawn.color, drawn.bgcolor) == (
+            disabled.rich_style.color,
+            disabled.rich_style.bgcolor,
+        )

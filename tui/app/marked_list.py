@@ -40,7 +40,7 @@ DRAWN_OPTIONS = 1024
 class Draw(NamedTuple):
     """What every line of one draw shares, read once: OptionList read each of these
     again for every line, blank ones included (most of a short phase's checklist),
-    which was half of the checklist's drawing on a phase switch."""
+    which was about half of the checklist's drawing on a phase switch (py-spy)."""
 
     lines: list[tuple[int, int]]
     scroll_y: int
@@ -141,7 +141,7 @@ class MarkedOptionList(OptionList):
         if line_offset >= len(strips):
             return draw.blank
         strip = strips[line_offset]
-        marked = state == "highlighted" and line_offset == 0
+        marked = index == draw.highlighted and line_offset == 0
         segments = list(strip)
         gutter = Segment(MARK if marked else " " * GUTTER, segments[0].style if segments else None)
         return Strip([gutter, *segments], strip.cell_length + GUTTER)
