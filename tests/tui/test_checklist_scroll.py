@@ -5,10 +5,14 @@ page a check brings up was rendered after an earlier frame, not in that check's.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.pilot import Pilot
 
 from incident.core.state import IncidentState, fold
 from tests.scenario_copies import scenario_copy
@@ -45,6 +49,25 @@ def check(state: IncidentState, step_id: str) -> None:
     state.steps[step_id].done = True
 
 
+class Opened(NamedTuple):
+    pilot: Pilot[None]
+    checklist: Checklist
+    state: IncidentState
+    step_ids: list[str]
+
+
+@asynccontextmanager
+async def opened(tmp_path: Path) -> AsyncIterator[Opened]:
+    """The declared incident's PHASE in a checklist of VIEW lines, every step listed."""
+    state = declared_state(tmp_path)
+    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
+    app = ChecklistApp(state)
+    async with app.run_test(size=(70, 12)) as pilot:
+        checklist = app.query_one(Checklist)
+        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+        yield Opened(pilot, checklist, state, step_ids)
+
+
 def in_view(checklist: Checklist, index: int) -> bool:
     top = checklist.scroll_offset.y
     return top <= checklist._index_to_line[index] < top + VIEW
@@ -53,13 +76,8 @@ def in_view(checklist: Checklist, index: int) -> bool:
 async def test_checks_past_the_end_bring_the_next_step_up_with_what_follows(
     tmp_path: Path,
 ) -> None:
-    state = declared_state(tmp_path)
-    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
-    assert len(step_ids) == 7
-    app = ChecklistApp(state)
-    async with app.run_test(size=(70, 12)) as pilot:
-        checklist = app.query_one(Checklist)
-        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+    async with opened(tmp_path) as (pilot, checklist, state, step_ids):
+        assert len(step_ids) == 7
         assert checklist.highlighted == 0
         tops: list[int] = []
         for index, step_id in enumerate(step_ids[:-1]):
@@ -105,12 +123,7 @@ async def test_the_page_a_check_brings_up_was_rendered_before_the_check(
     afresh: the rest of the new page was rendered after an earlier frame
     (`render_next_page`, which `IncidentView.advance` schedules after each check).
     Drawn in the scrolling check's own frame, the page made that check the slowest."""
-    state = declared_state(tmp_path)
-    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
-    app = ChecklistApp(state)
-    async with app.run_test(size=(70, 12)) as pilot:
-        checklist = app.query_one(Checklist)
-        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+    async with opened(tmp_path) as (pilot, checklist, state, step_ids):
         for step_id in step_ids[:3]:  # the first page: no scroll yet
             check(state, step_id)
             checklist.show(state, PHASE)
@@ -159,12 +172,7 @@ async def test_the_step_before_the_end_is_brought_up_before_the_check_that_would
 ) -> None:
     """`scroll_ahead`, after the frame of the check that highlighted the last visible
     step: the list comes up then, so the next check's frame scrolls nothing."""
-    state = declared_state(tmp_path)
-    step_ids = [record.step.id for record in state.phase_steps(PHASE)]
-    app = ChecklistApp(state)
-    async with app.run_test(size=(70, 12)) as pilot:
-        checklist = app.query_one(Checklist)
-        await wait_until(pilot, lambda: checklist.option_count == len(step_ids))
+    async with opened(tmp_path) as (pilot, checklist, state, step_ids):
         tops_before_key: list[int] = []
         tops_after_key: list[int] = []
         for index, step_id in enumerate(step_ids[:-1]):
