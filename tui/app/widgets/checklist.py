@@ -164,10 +164,14 @@ class Checklist(MarkedOptionList):
             return
         view = self.scrollable_content_region.height
         if first_line + height > self.scroll_offset.y + view:
-            context = min(CONTEXT_LINES, max(view - height, 0))
-            self.scroll_to(y=first_line - context, animate=False, force=True, immediate=True)
+            self._bring_up(first_line, height, view)
         else:
             super().scroll_to_highlight(top)
+
+    def _bring_up(self, first_line: int, height: int, view: int) -> None:
+        """Scroll the step at `first_line` up under the CONTEXT_LINES lines before it."""
+        context = min(CONTEXT_LINES, max(view - height, 0))
+        self.scroll_to(y=first_line - context, animate=False, force=True, immediate=True)
 
     def get_ready_for_next_check(self) -> None:
         """After a check's frame and before the next key: the scroll and the drawing the
@@ -197,8 +201,7 @@ class Checklist(MarkedOptionList):
         top = self.scroll_offset.y
         if first_line < top or first_line + height > top + view or next_line < top + view:
             return  # not in view, or the next step is: a check scrolls nothing
-        context = min(CONTEXT_LINES, max(view - height, 0))
-        self.scroll_to(y=first_line - context, animate=False, force=True, immediate=True)
+        self._bring_up(first_line, height, view)
 
     def render_next_page(self) -> None:
         """Render, ahead of need, the options of the page below the one on show.
