@@ -7,28 +7,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.strip import Strip
-
+from tests.tui.drawn_options import drawn_ids, drawn_lines
 from tests.tui.pilot_helpers import wait_until
 from tests.tui.test_checklist_scroll import PHASE, ChecklistApp, check, declared_state
 from tui.app.marked_list import MARK
 from tui.app.widgets.checklist import Checklist
-
-
-def drawn_ids(checklist: Checklist) -> set[str | None]:
-    if checklist._drawn_options is None:
-        return set()
-    drawn = checklist._drawn_options.keys()  # an LRUCache: no iteration of its own
-    return {key[0].id for key in drawn}
-
-
-def drawn_lines(checklist: Checklist) -> dict[str | None, list[Strip]]:
-    """Each option's lines as drawn, by step id, the unhighlighted style's first."""
-    if checklist._drawn_options is None:
-        return {}
-    drawn = checklist._drawn_options
-    keys = drawn.keys()  # an LRUCache: no iteration of its own
-    return {key[0].id: strips for key in keys if (strips := drawn.get(key)) is not None}
 
 
 async def test_a_phase_shown_again_draws_only_the_steps_whose_status_changed(

@@ -17,6 +17,7 @@ from textual.pilot import Pilot
 from incident.core.state import IncidentState, fold
 from tests.scenario_copies import scenario_copy
 from tests.tui.coordinator_harness import coordinator, guide
+from tests.tui.drawn_options import drawn_ids
 from tests.tui.pilot_helpers import wait_until
 from tui.app.widgets.checklist import CONTEXT_LINES, Checklist
 
@@ -108,14 +109,6 @@ async def test_the_arrow_keys_still_scroll_a_line_at_a_time(tmp_path: Path) -> N
         assert tops == [0, 0, 0, 1, 2, 3]
 
 
-def rendered_options(checklist: Checklist) -> set[str | None]:
-    """The options the list holds drawn lines of, in any style."""
-    if checklist._drawn_options is None:
-        return set()
-    drawn = checklist._drawn_options.keys()  # an LRUCache: no iteration of its own
-    return {key[0].id for key in drawn}
-
-
 async def test_the_page_a_check_brings_up_was_rendered_before_the_check(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -130,10 +123,10 @@ async def test_the_page_a_check_brings_up_was_rendered_before_the_check(
             checklist.highlight_next_open(state)
             await pilot.pause()
         assert checklist.scroll_offset.y == 0
-        assert rendered_options(checklist).isdisjoint(step_ids[VIEW:])
+        assert drawn_ids(checklist).isdisjoint(step_ids[VIEW:])
 
         checklist.render_next_page()
-        assert set(step_ids[VIEW : 2 * VIEW]) <= rendered_options(checklist)
+        assert set(step_ids[VIEW : 2 * VIEW]) <= drawn_ids(checklist)
 
         drawn: list[str | None] = []  # a visual is made for an option not rendered yet
         made = checklist._get_visual

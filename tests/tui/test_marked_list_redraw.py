@@ -10,6 +10,7 @@ from textual.strip import Strip
 from textual.visual import Visual
 from textual.widgets.option_list import Option
 
+from tests.tui.drawn_options import drawn_ids
 from tests.tui.pilot_helpers import wait_until
 from tui.app.marked_list import MARK, MarkedOptionList
 
@@ -19,21 +20,14 @@ class ListApp(App[None]):
         yield MarkedOptionList(*(Option(Text(f"[ ] step {n}"), id=f"s{n}") for n in range(10)))
 
 
-def drawn_options(options: MarkedOptionList) -> set[str | None]:
-    if options._drawn_options is None:
-        return set()
-    drawn = options._drawn_options.keys()  # an LRUCache: no iteration of its own
-    return {key[0].id for key in drawn}
-
-
 async def test_replacing_a_prompt_forgets_only_that_options_lines() -> None:
     app = ListApp()
     async with app.run_test(size=(40, 14)) as pilot:
         options = app.query_one(MarkedOptionList)
-        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        await wait_until(pilot, lambda: len(drawn_ids(options)) == 10)
         options.replace_option_prompt_at_index(3, Text("[x] step 3"))
-        assert drawn_options(options) == {f"s{n}" for n in range(10)} - {"s3"}
-        await wait_until(pilot, lambda: "s3" in drawn_options(options))
+        assert drawn_ids(options) == {f"s{n}" for n in range(10)} - {"s3"}
+        await wait_until(pilot, lambda: "s3" in drawn_ids(options))
         line = options.render_line(3).text
         assert "[x] step 3" in line
         assert "[ ] step 4" in options.render_line(4).text
@@ -43,9 +37,9 @@ async def test_a_prompt_that_wraps_differently_moves_the_lines_below() -> None:
     app = ListApp()
     async with app.run_test(size=(40, 14)) as pilot:
         options = app.query_one(MarkedOptionList)
-        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        await wait_until(pilot, lambda: len(drawn_ids(options)) == 10)
         options.replace_option_prompt_at_index(0, Text("[x] " + "a long title " * 5))
-        await wait_until(pilot, lambda: "s0" in drawn_options(options))
+        await wait_until(pilot, lambda: "s0" in drawn_ids(options))
         assert "[ ] step 1" not in options.render_line(1).text
         assert any("[ ] step 1" in options.render_line(y).text for y in range(2, 5))
 
@@ -57,7 +51,7 @@ async def test_a_moved_highlight_and_a_replaced_prompt_draw_only_their_lines_aga
     async with app.run_test(size=(40, 14)) as pilot:
         options = app.query_one(MarkedOptionList)
         options.highlighted = 2
-        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        await wait_until(pilot, lambda: len(drawn_ids(options)) == 10)
         await pilot.pause()
         drawn: list[int] = []
         render_line = options.render_line
@@ -82,7 +76,7 @@ async def test_a_prompt_of_the_same_height_measures_that_option_alone() -> None:
     app = ListApp()
     async with app.run_test(size=(40, 14)) as pilot:
         options = app.query_one(MarkedOptionList)
-        await wait_until(pilot, lambda: len(drawn_options(options)) == 10)
+        await wait_until(pilot, lambda: len(drawn_ids(options)) == 10)
         lines_before = list(options._lines)
         measured: list[str | None] = []
         get_visual = options._get_visual
@@ -95,7 +89,7 @@ async def test_a_prompt_of_the_same_height_measures_that_option_alone() -> None:
         options.replace_option_prompt_at_index(3, Text("[x] step 3"))
         assert measured == ["s3"]
         assert list(options._lines) == lines_before
-        await wait_until(pilot, lambda: "s3" in drawn_options(options))
+        await wait_until(pilot, lambda: "s3" in drawn_ids(options))
         assert "[x] step 3" in options.render_line(3).text
 
 
