@@ -147,6 +147,14 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 Kind.FLAG,
                 cli_only=True,
             ),
+            Param(
+                "keys_first",
+                "a shared byte, non-zero while the screen draws a key: polls wait "
+                "(how the TUI runs its probes)",
+                Kind.COUNT,
+                metavar="FD",
+                cli_only=True,
+            ),
             JSON,
         ),
         json=True,

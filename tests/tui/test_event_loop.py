@@ -236,3 +236,42 @@ async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_p
     assert [e.payload["step"] for e in events if e.kind == "step.checked"] == ["roll-back"]
     first_round = next(e for e in events if e.kind == "probe.samples")
     assert sorted(s["probe"] for s in first_round.payload["samples"]) == ["error-rate", "health"]
+
+
+async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(tmp_path):
+    """In-process polling gives way as the child does (`tui/app/keys_first.py`): the
+    flag its gate reads is set from the key's arrival to its frame, and polling goes on."""
+    routes = {
+        "/health": json_route({"status": "ok"}),
+        "/metrics": json_route({"error_rate": 0.01}),
+    }
+    async with LoopbackServer(routes) as server:
+        db, _ = open_incident(tmp_path, server.url("").rstrip("/"))
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada")
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+                await wait_until(pilot, lambda: screen.key_flag is not None, timeout=15)
+                flag = screen.key_flag
+                assert flag is not None and screen.probe_child is None
+                said: list[str] = []
+                hold, release = flag.hold, flag.release
+
+                def holding() -> None:
+                    hold()
+                    said.append(f"hold {flag.held()}")
+
+                def releasing() -> None:
+                    release()
+                    said.append(f"release {flag.held()}")
+
+                flag.hold, flag.release = holding, releasing  # type: ignore[method-assign]
+                for key in ("right", "left"):
+                    count = len(said)
+                    await pilot.press(key)
+                    await wait_until(pilot, lambda: len(said) == count + 2)  # noqa: B023
+                assert said == ["hold True", "release False"] * 2
+                polled = len(server.requests)
+                await wait_until(pilot, lambda: len(server.requests) > polled, timeout=15)

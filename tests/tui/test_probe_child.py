@@ -92,6 +92,54 @@ async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
     assert ticks and all(e["actor"] == "probes" for e in ticks)
 
 
+async def test_the_coordinators_keys_hold_the_child_and_its_samples_keep_coming(
+    tmp_path: Path,
+) -> None:
+    """Each key sets the byte the screen shares with its child as it arrives and
+    clears it once its frame is out (`tui/app/keys_first.py`); the child polls on
+    between keys."""
+    db = tmp_path / "keys.db"
+    cli = Cli(db, actor="ada")
+    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        incident_id = declare(cli, runbook.source)
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(
+                log, None, actor="ada", incident_id=incident_id, probes_in_child=str(db)
+            )
+            async with app.run_test(size=(120, 40)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                assert isinstance(screen, IncidentScreen)
+                await wait_until(pilot, lambda: screen.probe_child is not None)
+                child = screen.probe_child
+                assert child is not None
+                said: list[str] = []
+                hold, release = child.hold, child.release
+
+                def holding() -> None:
+                    hold()
+                    said.append(f"hold {child.holding}")
+
+                def releasing() -> None:
+                    release()
+                    said.append(f"release {child.holding}")
+
+                child.hold, child.release = holding, releasing  # type: ignore[method-assign]
+                await wait_until(pilot, lambda: "health" in screen.state.samples, CHILD_WAIT_S)
+                for key in ("right", "left", "right", "left"):
+                    count = len(said)
+                    await pilot.press(key)
+                    await wait_until(pilot, lambda: len(said) == count + 2)  # noqa: B023
+                assert said == ["hold True", "release False"] * 4
+                last = screen.state.samples["health"][-1].at
+                await wait_until(
+                    pilot,
+                    lambda: screen.state.samples["health"][-1].at > last,
+                    timeout=CHILD_WAIT_S,
+                )
+
+
 def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:
     db = tmp_path / "orphan.db"
     cli = Cli(db)

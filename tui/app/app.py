@@ -28,6 +28,7 @@ from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
+from tui.app.keys_first import KeysFirst
 from tui.app.plain import PlainToasts
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
@@ -118,6 +119,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         """From then on, each full collection's survivors are frozen too (`tui.app.heap`)."""
         self._switch_interval_before = sys.getswitchinterval()
         """The interpreter's switch interval before the app was mounted, given back at unmount."""
+        self.keys_first = KeysFirst(lambda delay, callback: self.set_timer(delay, callback))
+        """What gives way from a key's arrival to its frame (the probe poller child)."""
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
         """Run `callback` once a frame of `screen` has been written to the terminal.
@@ -130,6 +133,7 @@ class LastGoodApp(TypeAhead, PlainToasts):
     def post_display_hook(self) -> None:
         if self._batch_count:
             return  # a batched refresh writes nothing
+        self.keys_first.frame_shown()
         if self._collector_paused and len(self.screen_stack) > 1:
             self._collector_paused = False
             self.set_timer(FRAME_WRITTEN_S, self._resume_collector)
@@ -150,8 +154,11 @@ class LastGoodApp(TypeAhead, PlainToasts):
         gc.enable()
 
     async def on_event(self, event: events.Event) -> None:
-        if self._frozen_collections is not None and isinstance(event, events.Key):
-            self._frozen_collections.key()
+        if isinstance(event, events.Key):
+            if not event.is_forwarded:
+                self.keys_first.key_arrived()
+            if self._frozen_collections is not None:
+                self._frozen_collections.key()
         await super().on_event(event)
 
     def network(self) -> NetworkLoop | None:

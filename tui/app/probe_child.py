@@ -8,17 +8,22 @@ probes. In a process of its own it competes for a core at most, and the screen
 reads the samples from the record like any other writer's events (its tick on
 SQLite, the live feed on PostgreSQL).
 
-The child is `monitor --probes-only --exit-on-eof`: the screen keeps its
-standard input open and closes it to stop it, so a screen killed outright still
-takes its poller with it. Messages stay with the screen.
+The child is `monitor --probes-only --exit-on-eof --keys-first FD`: the screen keeps
+its standard input open and closes it to stop it, so a screen killed outright still
+takes its poller with it. FD is a byte the two share (a memfd, mapped by both): the
+screen sets it when a key arrives and clears it once the key's frame is out, and the
+child starts no poll while it is set (`tui/net/gate.py`); at a lower priority alone,
+the child still took a core the key's frame wanted. Messages stay with the screen.
 """
 
 from __future__ import annotations
 
 import contextlib
+import mmap
 import os
 import subprocess
 import sys
+import tempfile
 import threading
 
 from incident.core.text import visible
@@ -32,11 +37,22 @@ STOP_WAIT_S = 10.0
 before it is killed."""
 
 
+def _shared_file() -> int:
+    """A descriptor of a file nobody else can open: a memfd where there are (Linux),
+    else an unlinked temporary file."""
+    if hasattr(os, "memfd_create"):
+        return os.memfd_create("lastgood-keys")
+    with tempfile.TemporaryFile() as file:
+        return os.dup(file.fileno())
+
+
 class ProbeChild:
     """One `lastgood monitor --probes-only` for one incident, owned by one screen."""
 
-    def __init__(self, process: subprocess.Popen[bytes]) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], keys: mmap.mmap) -> None:
         self.process = process
+        self._keys = keys
+        """The byte shared with the child: 1 while a key's frame is being made."""
         self._stopping = False
 
     @classmethod
@@ -46,21 +62,44 @@ class ProbeChild:
         The location goes in the environment, not the arguments: a PostgreSQL URL
         may hold a password, and any user can read a process's arguments.
         """
-        command = [sys.executable, "-m", "tui.cli", "monitor", "--probes-only", "--exit-on-eof"]
-        environment = dict(os.environ, LASTGOOD_DB=location)
-        process = subprocess.Popen(
-            [*command, incident_id],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            env=environment,
-        )
+        shared = _shared_file()
+        try:
+            os.ftruncate(shared, 1)
+            keys = mmap.mmap(shared, 1)
+            command = [
+                *(sys.executable, "-m", "tui.cli", "monitor", "--probes-only"),
+                *("--exit-on-eof", "--keys-first", str(shared)),
+            ]
+            environment = dict(os.environ, LASTGOOD_DB=location)
+            process = subprocess.Popen(
+                [*command, incident_id],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                env=environment,
+                pass_fds=(shared,),
+            )
+        finally:
+            os.close(shared)  # the mapping stays
         # Set at once, while the child is one thread: the threads it starts inherit it.
         with contextlib.suppress(OSError):
             os.setpriority(
                 os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS
             )
-        return cls(process)
+        return cls(process, keys)
+
+    def hold(self) -> None:
+        """A key arrived: the child starts no poll until `release` (or its wait lapses).
+        A write to shared memory: no call into the kernel, and nobody woken."""
+        self._keys[0] = 1
+
+    def release(self) -> None:
+        """The key's frame is out: poll on."""
+        self._keys[0] = 0
+
+    @property
+    def holding(self) -> bool:
+        return self._keys[0] != 0
 
     def failure(self) -> str | None:
         """Why the child stopped by itself, or None while it polls (or it stopped

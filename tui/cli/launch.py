@@ -113,8 +113,9 @@ def open_drill(args: argparse.Namespace, fault: Fault) -> tuple[Path, IncidentSt
 
 def cmd_monitor(args: argparse.Namespace) -> int:
     """Headless probes for a bastion or a pipeline: same polling, same record."""
-    from tui.cli.monitor import run_monitor
+    from tui.cli.monitor import keys_gate, run_monitor
 
+    gate = keys_gate(args.keys_first) if args.keys_first is not None else None
     db = db_location(args)
     with open_log_at(db) as log:
         session = open_session(log, args.id)
@@ -132,6 +133,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
             as_json=args.json,
             probes_only=args.probes_only,
             exit_on_eof=args.exit_on_eof,
+            keys_first=gate,
         )
 
 

@@ -3,13 +3,14 @@
 Prints one line per poll and every trigger change, records samples through the
 same domain command as the TUI, sends and delivers the incident's messages as an
 open TUI would, and stops cleanly on Ctrl-C, after `--for`, or once the incident is
-closed. The coordinator's screen runs it as `--probes-only --exit-on-eof` to poll in
-a process of its own (`tui/app/probe_child.py`).
+closed. The coordinator's screen runs it as `--probes-only --exit-on-eof --keys-first
+FD` to poll in a process of its own (`tui/app/probe_child.py`).
 """
 
 from __future__ import annotations
 
 import asyncio
+import mmap
 import os
 import sys
 import threading
@@ -28,7 +29,9 @@ from incident.reports.describe import describe
 from runbooks.model import Probe
 from runbooks.unpointed import pointed_probes
 from tui.cli.courier import Courier
+from tui.cli.errors import CliError
 from tui.net.client import close_client, make_client
+from tui.net.gate import Gate
 from tui.net.poller import ProbePoller
 
 
@@ -52,13 +55,15 @@ def run_monitor(
     as_json: bool = False,
     probes_only: bool = False,
     exit_on_eof: bool = False,
+    keys_first: Gate | None = None,
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 
     With `as_json`, each line is one JSON object (docs/schemas/monitor-line.schema.json).
     `probes_only` leaves the messages to whoever else has the incident open;
     `exit_on_eof` stops when standard input closes, so a parent that dies, even by
-    SIGKILL, takes its monitor with it.
+    SIGKILL, takes its monitor with it. Polls wait at `keys_first` while the
+    coordinator's screen draws a key (`tui/net/gate.py`).
     """
     say = _json_say(session) if as_json else _say(session)
     probes = probes_to_poll(session)
@@ -89,7 +94,9 @@ def run_monitor(
     async def poll(stop: asyncio.Event) -> None:
         client = make_client()
         try:
-            poller = ProbePoller(probes, client, clock=session.clock, env=os.environ)
+            poller = ProbePoller(
+                probes, client, clock=session.clock, env=os.environ, gate=keys_first
+            )
 
             def on_batch(batch: list[Sample]) -> None:
                 events = record_samples(session, batch).events
@@ -127,6 +134,17 @@ def probes_to_poll(session: IncidentSession) -> tuple[Probe, ...]:
     if hint is not None:
         print(f"not polled: {hint}", file=sys.stderr)
     return probes
+
+
+def keys_gate(fd: int) -> Gate:
+    """The gate over the byte the coordinator's screen shares at `fd`: one byte of a
+    file it passed down, non-zero while it draws a key (`tui/app/probe_child.py`)."""
+    try:
+        shared = mmap.mmap(fd, 1, access=mmap.ACCESS_READ)
+    except (OSError, ValueError) as error:
+        reason = error.strerror if isinstance(error, OSError) and error.strerror else error
+        raise CliError(f"--keys-first {fd}: no shared byte there ({reason})") from None
+    return Gate(lambda: shared[0] != 0)
 
 
 def stop_at_eof(stop: asyncio.Event) -> None:

@@ -22,6 +22,7 @@ from incident.core.clock import Clock
 from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe
 from tui.net.client import client_pool_size
+from tui.net.gate import Gate
 from tui.net.probing import DEFAULT_MAX_BODY_BYTES, poll_probe
 
 if TYPE_CHECKING:
@@ -53,9 +54,11 @@ class ProbePoller:
         pool_size: int | None = None,
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         round_spread_s: float = ROUND_SPREAD_S,
+        gate: Gate | None = None,
     ) -> None:
         """`pool_size` defaults to what `client_pool_size` can tell of `client`;
-        `round_spread_s` 0 starts every round's polls at once.
+        `round_spread_s` 0 starts every round's polls at once; each poll, and each
+        batch's handing over, waits at `gate` while it is held (`tui/net/gate.py`).
 
         Raises ValueError unless 1 <= max_concurrency < pool size, so that probes
         never take every connection the rest of the app (webhooks) shares.
@@ -79,6 +82,7 @@ class ProbePoller:
         self._env = env
         self._max_body_bytes = max_body_bytes
         self._semaphore = asyncio.Semaphore(max_concurrency)
+        self._gate = gate
         self._next_ns: dict[int, int] = {}
         """Probe index -> monotonic time of its next poll; absent means never polled."""
 
@@ -142,6 +146,8 @@ class ProbePoller:
                 return
             batch = await self.poll_due()
             if batch:
+                if self._gate is not None:
+                    await self._gate.passed()
                 pending = on_batch(batch)
                 if pending is not None:
                     await pending
@@ -154,6 +160,8 @@ class ProbePoller:
     async def _poll_one(self, probe: Probe, *, after_s: float = 0.0) -> Sample:
         if after_s > 0:
             await asyncio.sleep(after_s)  # its place in a paced round
+        if self._gate is not None:
+            await self._gate.passed()
         async with self._semaphore:
             try:
                 return await poll_probe(

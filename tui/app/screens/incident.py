@@ -41,6 +41,7 @@ from tui.app.widgets.steady_footer import SteadyFooter
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
     from runbooks.model import Probe
     from store.backends import OutboxRecord
+    from tui.app.keys_first import GivesWay, KeyFlag, KeysFirst
     from tui.app.probe_child import ProbeChild
     from tui.net.network_loop import NetworkLoop
 
@@ -54,6 +55,7 @@ class Services(Protocol):
 
     delivery_attempts: int | None
     probes_in_child: str | None
+    keys_first: KeysFirst
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None: ...
 
@@ -86,6 +88,8 @@ class IncidentScreen(StyledOnce, Screen[None]):
         """The probe polling loop on the network thread, while it runs."""
         self.probe_child: ProbeChild | None = None
         """The child process polling the probes instead, while it runs."""
+        self.key_flag: KeyFlag | None = None
+        """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -130,9 +134,19 @@ class IncidentScreen(StyledOnce, Screen[None]):
                 from tui.app.probe_child import ProbeChild
 
                 self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
+                services.keys_first.add(self.probe_child)
             else:
+                from tui.app.keys_first import KeyFlag
+
+                self.key_flag = KeyFlag()
+                services.keys_first.add(self.key_flag)
                 self.polling = start_polling(
-                    network, self.recorder, probes, self.view.clock, on_error=self._samples_refused
+                    network,
+                    self.recorder,
+                    probes,
+                    self.view.clock,
+                    on_error=self._samples_refused,
+                    key_held=self.key_flag.held,
                 )
         outbox = services.outbox()
         if outbox is not None:
@@ -153,6 +167,9 @@ class IncidentScreen(StyledOnce, Screen[None]):
         for loop in (self.polling, self.comms.deliveries):
             if loop is not None:
                 loop.cancel()
+        for giving_way in (self.probe_child, self.key_flag):
+            if giving_way is not None:
+                self._stop_giving_way(giving_way)
         if self.probe_child is not None:
             self.probe_child.stop()
         self.recorder.close()
@@ -183,7 +200,12 @@ class IncidentScreen(StyledOnce, Screen[None]):
         if child is None or (failure := child.failure()) is None:
             return
         self.probe_child = None
+        self._stop_giving_way(child)
         self.notify(failure, title="Probes stopped", severity="error", timeout=30)
+
+    def _stop_giving_way(self, work: GivesWay) -> None:
+        if isinstance(self.app, Services):
+            self.app.keys_first.remove(work)
 
     def read_now(self) -> None:
         """Another machine committed: fold its events in now, not at the next tick."""

@@ -42,11 +42,13 @@ def start_polling(
     clock: Clock,
     *,
     on_error: Callable[[Outcome[bool]], None],
+    key_held: Callable[[], bool] | None = None,
 ) -> concurrent.futures.Future[None]:
     """Poll `probes` on the network loop until the incident closes; cancel to stop.
 
     A round waits for its samples to be recorded before the next is due, so a slow
-    append holds the polling back instead of queueing rounds behind it.
+    append holds the polling back instead of queueing rounds behind it. While
+    `key_held()` is true (a key's frame is being made), no poll starts.
     """
 
     def reply(outcome: Outcome[bool]) -> None:
@@ -54,9 +56,11 @@ def start_polling(
             on_error(outcome)
 
     async def poll(client: HttpClient) -> None:
+        from tui.net.gate import Gate
         from tui.net.poller import ProbePoller
 
-        poller = ProbePoller(probes, client=client, clock=clock, env=os.environ)
+        gate = Gate(key_held) if key_held is not None else None
+        poller = ProbePoller(probes, client=client, clock=clock, env=os.environ, gate=gate)
         stop = asyncio.Event()
 
         async def record(batch: list[Sample]) -> None:
