@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from incident import commands
@@ -25,6 +27,7 @@ from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.http_servers import LoopbackServer, Received, Reply, json_route
 from tests.scenario_copies import scenario_copy
+from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import settled, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
@@ -105,8 +108,12 @@ def note_by_second_log(db: Path, incident_id: str) -> Callable[[], None]:
     return write
 
 
-@pytest.mark.parametrize("writer", [note_by_cli, note_by_second_log], ids=["cli", "second-log"])
-async def test_other_writers_events_show_by_the_next_read_while_probes_are_polled(tmp_path, writer):
+@asynccontextmanager
+async def polling_app(
+    tmp_path: Path,
+) -> AsyncIterator[tuple[LoopbackServer, Path, str, LastGoodApp]]:
+    """The app on an incident whose two probes a loopback server answers, polled on
+    the app's network thread: the server, the record, the incident's id, the app."""
     routes = {
         "/health": json_route({"status": "ok"}),
         "/metrics": json_route({"error_rate": 0.01}),
@@ -114,27 +121,42 @@ async def test_other_writers_events_show_by_the_next_read_while_probes_are_polle
     async with LoopbackServer(routes) as server:
         db, incident_id = open_incident(tmp_path, server.url("").rstrip("/"))
         with SqliteEventLog.open(db) as log:
-            app = LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada")
-            async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert isinstance(screen, IncidentScreen)
+            yield (
+                server,
+                db,
+                incident_id,
+                LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada"),
+            )
 
-                def rounds() -> int:
-                    return len(screen.state.samples.get("health", []))
 
-                await wait_until(pilot, lambda: rounds() >= 2, timeout=15)  # polling
-                await asyncio.to_thread(writer(db, incident_id))  # committed on return
-                reads_at_commit = screen.reads
-                await wait_until(
-                    pilot, lambda: "from the pipeline" in " ".join(timeline_texts(screen)), 10
-                )
-                # The first read that started after the commit brought it, if a round of
-                # samples (whose append reads what others wrote) did not bring it first.
-                assert screen.reads <= reads_at_commit + 1
-                assert [n.text for n in screen.state.notes] == ["from the pipeline"]
-                polled = rounds()
-                await wait_until(pilot, lambda: rounds() > polled, timeout=15)  # still polling
+async def incident_screen(pilot: Pilot[object]) -> IncidentScreen:
+    await wait_for_screen(pilot, IncidentScreen)
+    screen = pilot.app.screen
+    assert isinstance(screen, IncidentScreen)
+    return screen
+
+
+@pytest.mark.parametrize("writer", [note_by_cli, note_by_second_log], ids=["cli", "second-log"])
+async def test_other_writers_events_show_by_the_next_read_while_probes_are_polled(tmp_path, writer):
+    async with (
+        polling_app(tmp_path) as (server, db, incident_id, app),
+        app.run_test(size=(100, 30)) as pilot,
+    ):
+        screen = await incident_screen(pilot)
+
+        def rounds() -> int:
+            return len(screen.state.samples.get("health", []))
+
+        await wait_until(pilot, lambda: rounds() >= 2, timeout=15)  # polling
+        await asyncio.to_thread(writer(db, incident_id))  # committed on return
+        reads_at_commit = screen.reads
+        await wait_until(pilot, lambda: "from the pipeline" in " ".join(timeline_texts(screen)), 10)
+        # The first read that started after the commit brought it, if a round of
+        # samples (whose append reads what others wrote) did not bring it first.
+        assert screen.reads <= reads_at_commit + 1
+        assert [n.text for n in screen.state.notes] == ["from the pipeline"]
+        polled = rounds()
+        await wait_until(pilot, lambda: rounds() > polled, timeout=15)  # still polling
     assert len(server.requests) >= 2 * 3
 
 
@@ -240,38 +262,14 @@ async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_p
 
 async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(tmp_path):
     """In-process polling gives way as the child does (`tui/app/keys_first.py`): the
-    flag its gate reads is set from the key's arrival to its frame, and polling goes on."""
-    routes = {
-        "/health": json_route({"status": "ok"}),
-        "/metrics": json_route({"error_rate": 0.01}),
-    }
-    async with LoopbackServer(routes) as server:
-        db, _ = open_incident(tmp_path, server.url("").rstrip("/"))
-        with SqliteEventLog.open(db) as log:
-            app = LastGoodApp(log, load_runbook(tmp_path / "loop.yaml"), actor="ada")
-            async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert isinstance(screen, IncidentScreen)
-                await wait_until(pilot, lambda: screen.key_flag is not None, timeout=15)
-                flag = screen.key_flag
-                assert flag is not None and screen.probe_child is None
-                said: list[str] = []
-                hold, release = flag.hold, flag.release
-
-                def holding() -> None:
-                    hold()
-                    said.append(f"hold {flag.held()}")
-
-                def releasing() -> None:
-                    release()
-                    said.append(f"release {flag.held()}")
-
-                flag.hold, flag.release = holding, releasing  # type: ignore[method-assign]
-                for key in ("right", "left"):
-                    count = len(said)
-                    await pilot.press(key)
-                    await wait_until(pilot, lambda: len(said) == count + 2)  # noqa: B023
-                assert said == ["hold True", "release False"] * 2
-                polled = len(server.requests)
-                await wait_until(pilot, lambda: len(server.requests) > polled, timeout=15)
+    flag its gate reads is set from the key's arrival until after its frame, and
+    polling goes on."""
+    async with polling_app(tmp_path) as (server, _, _, app), app.run_test(size=(100, 30)) as pilot:
+        screen = await incident_screen(pilot)
+        await wait_until(pilot, lambda: screen.key_flag is not None, timeout=15)
+        flag = screen.key_flag
+        assert flag is not None and screen.probe_child is None
+        said = await keys_noted(pilot, flag, flag.held, ("right", "left"))
+        assert said == ["hold True", "release False"] * 2
+        polled = len(server.requests)
+        await wait_until(pilot, lambda: len(server.requests) > polled, timeout=15)

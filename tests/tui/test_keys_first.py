@@ -43,12 +43,18 @@ class Timers:
             callback()
 
 
-def test_keys_before_one_frame_hold_once_and_are_let_go_after_it() -> None:
+def watched(*names: str) -> tuple[KeysFirst, Timers, list[str]]:
+    """Keys first on test timers, with one `Said` added per name: what they note."""
     note: list[str] = []
     timers = Timers()
     keys_first = KeysFirst(timers)
-    keys_first.add(Said(note, " a"))
-    keys_first.add(Said(note, " b"))
+    for name in names:
+        keys_first.add(Said(note, name))
+    return keys_first, timers, note
+
+
+def test_keys_before_one_frame_hold_once_and_are_let_go_after_it() -> None:
+    keys_first, timers, note = watched(" a", " b")
     keys_first.frame_shown()  # a frame with no key before it
     assert timers.waiting == []
     keys_first.key_arrived()
@@ -66,10 +72,7 @@ def test_keys_before_one_frame_hold_once_and_are_let_go_after_it() -> None:
 
 
 def test_a_key_after_the_frame_keeps_the_hold_until_its_own_frame() -> None:
-    note: list[str] = []
-    timers = Timers()
-    keys_first = KeysFirst(timers)
-    keys_first.add(Said(note))
+    keys_first, timers, note = watched("")
     keys_first.key_arrived()
     keys_first.frame_shown()
     keys_first.key_arrived()  # before the first frame's hold was let go
@@ -81,10 +84,7 @@ def test_a_key_after_the_frame_keeps_the_hold_until_its_own_frame() -> None:
 
 
 def test_a_second_frame_before_the_let_go_counts_for_the_key_it_shows() -> None:
-    note: list[str] = []
-    timers = Timers()
-    keys_first = KeysFirst(timers)
-    keys_first.add(Said(note))
+    keys_first, timers, note = watched("")
     keys_first.key_arrived()
     keys_first.frame_shown()
     keys_first.key_arrived()
@@ -95,9 +95,7 @@ def test_a_second_frame_before_the_let_go_counts_for_the_key_it_shows() -> None:
 
 
 def test_what_was_removed_is_told_nothing() -> None:
-    note: list[str] = []
-    timers = Timers()
-    keys_first = KeysFirst(timers)
+    keys_first, timers, note = watched()
     said = Said(note)
     keys_first.add(said)
     keys_first.remove(said)

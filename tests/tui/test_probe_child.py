@@ -13,10 +13,15 @@ import os
 import signal
 import subprocess
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
+
+from textual.pilot import Pilot
 
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
+from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.waiting import poll_until
 from tui.app.app import LastGoodApp
@@ -59,34 +64,49 @@ def wait_gone(pid: int) -> None:
     poll_until(lambda: gone(pid), f"process {pid} to exit", CHILD_WAIT_S)
 
 
-async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
-    tmp_path: Path,
-) -> None:
-    db = tmp_path / "child.db"
+@asynccontextmanager
+async def child_app(tmp_path: Path, name: str) -> AsyncIterator[tuple[Cli, str, LastGoodApp]]:
+    """The coordinator's app on an incident whose probes a real demo shop answers, its
+    probes polled by a child as `lastgood start` has them: the record, the id, the app."""
+    db = tmp_path / f"{name}.db"
     cli = Cli(db, actor="ada")
     with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
         runbook = write_demo_runbook(service.url, tmp_path)
         incident_id = declare(cli, runbook.source)
         with SqliteEventLog.open(db) as log:
-            app = LastGoodApp(
-                log, None, actor="ada", incident_id=incident_id, probes_in_child=str(db)
+            yield (
+                cli,
+                incident_id,
+                LastGoodApp(
+                    log, None, actor="ada", incident_id=incident_id, probes_in_child=str(db)
+                ),
             )
-            async with app.run_test(size=(120, 40)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert isinstance(screen, IncidentScreen)
-                await wait_until(pilot, lambda: screen.probe_child is not None)
-                assert screen.probe_child is not None
-                child = screen.probe_child.process
-                await wait_until(
-                    pilot,
-                    lambda: {"health", "version", "error-rate"} <= set(screen.state.samples),
-                    timeout=CHILD_WAIT_S,
-                )
-                assert screen.polling is None  # nothing polled in the screen's process
-            # It finishes its round and exits by itself once its input is closed;
-            # `wait` also covers the moment the screen's reaper has not collected it yet.
-            assert child.wait(CHILD_WAIT_S) == 0
+
+
+async def screen_with_child(pilot: Pilot[object]) -> tuple[IncidentScreen, ProbeChild]:
+    await wait_for_screen(pilot, IncidentScreen)
+    screen = pilot.app.screen
+    assert isinstance(screen, IncidentScreen)
+    await wait_until(pilot, lambda: screen.probe_child is not None)
+    assert screen.probe_child is not None
+    return screen, screen.probe_child
+
+
+async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
+    tmp_path: Path,
+) -> None:
+    async with child_app(tmp_path, "child") as (cli, incident_id, app):
+        async with app.run_test(size=(120, 40)) as pilot:
+            screen, child = await screen_with_child(pilot)
+            await wait_until(
+                pilot,
+                lambda: {"health", "version", "error-rate"} <= set(screen.state.samples),
+                timeout=CHILD_WAIT_S,
+            )
+            assert screen.polling is None  # nothing polled in the screen's process
+        # It finishes its round and exits by itself once its input is closed;
+        # `wait` also covers the moment the screen's reaper has not collected it yet.
+        assert child.process.wait(CHILD_WAIT_S) == 0
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
     ticks = [e for e in record["events"] if e["kind"] == "probe.samples"]
     assert ticks and all(e["actor"] == "probes" for e in ticks)
@@ -96,48 +116,21 @@ async def test_the_coordinators_keys_hold_the_child_and_its_samples_keep_coming(
     tmp_path: Path,
 ) -> None:
     """Each key sets the byte the screen shares with its child as it arrives and
-    clears it once its frame is out (`tui/app/keys_first.py`); the child polls on
+    clears it after its frame is out (`tui/app/keys_first.py`); the child polls on
     between keys."""
-    db = tmp_path / "keys.db"
-    cli = Cli(db, actor="ada")
-    with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
-        runbook = write_demo_runbook(service.url, tmp_path)
-        incident_id = declare(cli, runbook.source)
-        with SqliteEventLog.open(db) as log:
-            app = LastGoodApp(
-                log, None, actor="ada", incident_id=incident_id, probes_in_child=str(db)
-            )
-            async with app.run_test(size=(120, 40)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert isinstance(screen, IncidentScreen)
-                await wait_until(pilot, lambda: screen.probe_child is not None)
-                child = screen.probe_child
-                assert child is not None
-                said: list[str] = []
-                hold, release = child.hold, child.release
-
-                def holding() -> None:
-                    hold()
-                    said.append(f"hold {child.holding}")
-
-                def releasing() -> None:
-                    release()
-                    said.append(f"release {child.holding}")
-
-                child.hold, child.release = holding, releasing  # type: ignore[method-assign]
-                await wait_until(pilot, lambda: "health" in screen.state.samples, CHILD_WAIT_S)
-                for key in ("right", "left", "right", "left"):
-                    count = len(said)
-                    await pilot.press(key)
-                    await wait_until(pilot, lambda: len(said) == count + 2)  # noqa: B023
-                assert said == ["hold True", "release False"] * 4
-                last = screen.state.samples["health"][-1].at
-                await wait_until(
-                    pilot,
-                    lambda: screen.state.samples["health"][-1].at > last,
-                    timeout=CHILD_WAIT_S,
-                )
+    async with child_app(tmp_path, "keys") as (_, _, app), app.run_test(size=(120, 40)) as pilot:
+        screen, child = await screen_with_child(pilot)
+        await wait_until(pilot, lambda: "health" in screen.state.samples, CHILD_WAIT_S)
+        said = await keys_noted(
+            pilot, child, lambda: child.holding, ("right", "left", "right", "left")
+        )
+        assert said == ["hold True", "release False"] * 4
+        last = screen.state.samples["health"][-1].at
+        await wait_until(
+            pilot,
+            lambda: screen.state.samples["health"][-1].at > last,
+            timeout=CHILD_WAIT_S,
+        )
 
 
 def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:

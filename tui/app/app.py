@@ -120,7 +120,8 @@ class LastGoodApp(TypeAhead, PlainToasts):
         self._switch_interval_before = sys.getswitchinterval()
         """The interpreter's switch interval before the app was mounted, given back at unmount."""
         self.keys_first = KeysFirst(lambda delay, callback: self.set_timer(delay, callback))
-        """What gives way from a key's arrival to its frame (the probe poller child)."""
+        """What gives way from a key's arrival until just after its frame: the probe poller,
+        in its child process or on the network thread."""
 
     def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
         """Run `callback` once a frame of `screen` has been written to the terminal.
