@@ -5,6 +5,7 @@ is in `test_poller.py`."""
 from __future__ import annotations
 
 import asyncio
+import errno
 import mmap
 import os
 from pathlib import Path
@@ -12,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.key_byte import BOUND_S, Byte, until
+from tui.app.probe_child import _shared_file
 from tui.cli.errors import CliError
 from tui.cli.monitor import keys_gate
 from tui.net.gate import Gate
@@ -74,3 +76,20 @@ def test_no_shared_byte_at_the_descriptor_is_a_one_line_error(tmp_path: Path) ->
     os.close(unused)
     with pytest.raises(CliError, match=rf"^--keys-first {unused}: no shared byte there \(Bad"):
         keys_gate(unused)
+
+
+def test_where_no_memfd_is_made_the_byte_is_an_unlinked_file(monkeypatch) -> None:
+    def refused(name: str) -> int:
+        raise OSError(errno.ENOSYS, "Function not implemented")
+
+    monkeypatch.setattr(os, "memfd_create", refused)
+    shared = _shared_file()
+    try:
+        assert os.fstat(shared).st_nlink == 0  # nobody else can open it
+        os.ftruncate(shared, 1)
+        screen = mmap.mmap(shared, 1)
+        gate = keys_gate(shared)
+    finally:
+        os.close(shared)
+    screen[0] = 1
+    assert gate.held()

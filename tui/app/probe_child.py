@@ -38,10 +38,11 @@ before it is killed."""
 
 
 def _shared_file() -> int:
-    """A descriptor of a file nobody else can open: a memfd where there are (Linux),
-    else an unlinked temporary file."""
+    """A descriptor of a file nobody else can open: a memfd where the system makes
+    them (Linux), else an unlinked temporary file."""
     if hasattr(os, "memfd_create"):
-        return os.memfd_create("lastgood-keys")
+        with contextlib.suppress(OSError):  # a sandbox may refuse the call
+            return os.memfd_create("lastgood-keys")
     with tempfile.TemporaryFile() as file:
         return os.dup(file.fileno())
 

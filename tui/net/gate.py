@@ -4,14 +4,15 @@ On a machine of two cores, the screen, its poller child, tmux and whatever else 
 coordinator runs share the CPU. A key pressed while the poller was mid-round waited
 for a core behind it: with 200 probes polled, a phase switch's p99 was 1.3-1.6x the
 same screen's without (`docs/PERFORMANCE.md`). The screen keeps a byte the child
-shares, non-zero from a key's arrival to its frame (`tui/app/probe_child.py`); a poll
-due meanwhile, and a round's batch, wait until it is zero again.
+shares, non-zero from a key's arrival until just after its frame
+(`tui/app/keys_first.py`, `tui/app/probe_child.py`); a poll due meanwhile, and a
+round's batch, wait until it is zero again.
 
 The gate reads the byte; nothing is sent, so a key wakes nobody (the first version
-said "hold" and "release" on the child's input: two wake-ups of the child per key,
-at the moment the key's frame wanted the cores). A hold always ends: one wait lasts
-`MAX_WAIT_S` at most, whatever the byte says, so a poll is delayed by about a frame,
-never dropped.
+said "hold" and "release" on the child's input, which woke the child twice per key).
+A hold always ends: one wait lasts
+`MAX_WAIT_S` at most, whatever the byte says, so a poll is delayed by a frame and a
+little more, never dropped.
 """
 
 from __future__ import annotations
