@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.key_byte import BOUND_S, Byte, until
+from tests.gate_waiting import BOUND_S, until
+from tui.app.keys_first import KeyFlag
 from tui.app.probe_child import _shared_file
 from tui.cli.errors import CliError
 from tui.cli.monitor import keys_gate
@@ -22,29 +23,29 @@ from tui.net.gate import Gate
 
 
 async def test_an_open_gate_is_passed_at_once() -> None:
-    gate = Gate(Byte().held)
+    gate = Gate(KeyFlag().held)
     await asyncio.wait_for(gate.passed(), BOUND_S)
     assert (gate.holds, gate.waiting) == (0, 0)
 
 
 async def test_a_held_gate_is_passed_once_the_byte_is_cleared() -> None:
-    byte = Byte()
-    gate = Gate(byte.held, max_wait_s=BOUND_S)
-    byte.value = 1
+    key = KeyFlag()
+    gate = Gate(key.held, max_wait_s=BOUND_S)
+    key.hold()
     passing = [asyncio.create_task(gate.passed()) for _ in range(3)]
     await until(lambda: gate.waiting == 3)
     assert not any(task.done() for task in passing)
-    byte.value = 0
+    key.release()
     await asyncio.wait_for(asyncio.gather(*passing), BOUND_S)
     assert (gate.holds, gate.waiting) == (1, 0)  # the three waited on one watch
 
 
 async def test_a_wait_lapses_by_itself_if_the_byte_stays_set() -> None:
-    byte = Byte()
-    byte.value = 1
-    gate = Gate(byte.held, max_wait_s=0.05)
+    key = KeyFlag()
+    key.hold()
+    gate = Gate(key.held, max_wait_s=0.05)
     await asyncio.wait_for(gate.passed(), BOUND_S)
-    assert byte.held()  # still set: the gate gave up waiting, and the next wait is new
+    assert key.held()  # still set: the gate gave up waiting, and the next wait is new
     await asyncio.wait_for(gate.passed(), BOUND_S)
     assert gate.holds == 2
 

@@ -13,8 +13,9 @@ from incident.core.clock import ManualClock, SystemClock
 from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 from tests.conftest import T0
+from tests.gate_waiting import BOUND_S, until
 from tests.http_servers import LoopbackServer, standard_routes, unused_port
-from tests.key_byte import BOUND_S, Byte, until
+from tui.app.keys_first import KeyFlag
 from tui.net.client import make_client
 from tui.net.gate import Gate
 from tui.net.poller import ProbePoller
@@ -219,22 +220,22 @@ def unpaced(server: LoopbackServer, count: int) -> list[Probe]:
 
 
 async def test_no_poll_reaches_production_while_the_gate_is_held(server, client) -> None:
-    byte = Byte()
-    gate = Gate(byte.held, max_wait_s=BOUND_S)
+    key = KeyFlag()
+    gate = Gate(key.held, max_wait_s=BOUND_S)
     poller = ProbePoller(unpaced(server, 3), client, clock=SystemClock(), env={}, gate=gate)
-    byte.value = 1
+    key.hold()
     round_ = asyncio.create_task(poller.poll_due())
     await until(lambda: gate.waiting == 3)  # every poll of the round is at the gate
     assert server.requests == []
-    byte.value = 0
+    key.release()
     batch = await asyncio.wait_for(round_, BOUND_S)
     assert [sample.outcome for sample in batch] == [Outcome.OK] * 3
     assert len(server.requests) == 3
 
 
 async def test_a_batch_is_handed_over_only_through_the_gate(server, client) -> None:
-    byte = Byte()
-    gate = Gate(byte.held, max_wait_s=BOUND_S)
+    key = KeyFlag()
+    gate = Gate(key.held, max_wait_s=BOUND_S)
     poller = ProbePoller(unpaced(server, 2), client, clock=SystemClock(), env={}, gate=gate)
     handed: list[list[Sample]] = []
     stop = asyncio.Event()
@@ -247,13 +248,13 @@ async def test_a_batch_is_handed_over_only_through_the_gate(server, client) -> N
 
     async def polled_then_a_key() -> list[Sample]:
         batch = await original()
-        byte.value = 1  # a key arrives as the round ends, before its batch is recorded
+        key.hold()  # a key arrives as the round ends, before its batch is recorded
         return batch
 
     poller.poll_due = polled_then_a_key  # type: ignore[method-assign]
     running = asyncio.create_task(poller.run(keep, stop=stop))
     await until(lambda: gate.waiting == 1)
     assert handed == []
-    byte.value = 0
+    key.release()
     await asyncio.wait_for(running, BOUND_S)
     assert [len(batch) for batch in handed] == [2]

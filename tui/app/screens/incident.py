@@ -90,6 +90,8 @@ class IncidentScreen(StyledOnce, Screen[None]):
         """The child process polling the probes instead, while it runs."""
         self.key_flag: KeyFlag | None = None
         """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
+        self._keys_first: KeysFirst | None = None
+        """Where the poller was added to give way to keys, to be taken off again."""
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -134,12 +136,14 @@ class IncidentScreen(StyledOnce, Screen[None]):
                 from tui.app.probe_child import ProbeChild
 
                 self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
-                services.keys_first.add(self.probe_child)
+                self._keys_first = services.keys_first
+                self._keys_first.add(self.probe_child)
             else:
                 from tui.app.keys_first import KeyFlag
 
                 self.key_flag = KeyFlag()
-                services.keys_first.add(self.key_flag)
+                self._keys_first = services.keys_first
+                self._keys_first.add(self.key_flag)
                 self.polling = start_polling(
                     network,
                     self.recorder,
@@ -204,8 +208,8 @@ class IncidentScreen(StyledOnce, Screen[None]):
         self.notify(failure, title="Probes stopped", severity="error", timeout=30)
 
     def _stop_giving_way(self, work: GivesWay) -> None:
-        if isinstance(self.app, Services):
-            self.app.keys_first.remove(work)
+        if self._keys_first is not None:
+            self._keys_first.remove(work)
 
     def read_now(self) -> None:
         """Another machine committed: fold its events in now, not at the next tick."""

@@ -1,4 +1,4 @@
-"""The byte a poller's gate reads (`tui/net/gate.py`), as tests hold and clear it."""
+"""Waiting in the poller gate's tests (`tui/net/gate.py`), on conditions, bounded."""
 
 from __future__ import annotations
 
@@ -7,16 +7,6 @@ from collections.abc import Callable
 
 BOUND_S = 30.0
 """Only keeps a broken gate from hanging the suite."""
-
-
-class Byte:
-    """What the screen shares: set while a key's frame is being made."""
-
-    def __init__(self) -> None:
-        self.value = 0
-
-    def held(self) -> bool:
-        return self.value != 0
 
 
 async def until(condition: Callable[[], bool]) -> None:
