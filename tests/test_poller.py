@@ -14,7 +14,7 @@ from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 from tests.conftest import T0
 from tests.gate_waiting import BOUND_S, until
-from tests.http_servers import LoopbackServer, standard_routes, unused_port
+from tests.http_servers import HEALTH, LoopbackServer, Received, Reply, standard_routes, unused_port
 from tui.app.keys_first import KeyFlag
 from tui.net.client import make_client
 from tui.net.gate import Gate
@@ -258,3 +258,29 @@ async def test_a_batch_is_handed_over_only_through_the_gate(server, client) -> N
     key.release()
     await asyncio.wait_for(running, BOUND_S)
     assert [len(batch) for batch in handed] == [2]
+
+
+async def test_a_poll_queued_for_a_slot_waits_at_the_gate_once_it_has_one(client) -> None:
+    answer = asyncio.Event()
+
+    async def held(request: Received, reply: Reply) -> None:
+        await answer.wait()
+        await reply.json(HEALTH)
+
+    async with LoopbackServer({"/held": held}) as server:
+        key = KeyFlag()
+        gate = Gate(key.held, max_wait_s=BOUND_S)
+        probes = [probe(f"p{n}", server.url("/held"), interval_s=60.0) for n in range(2)]
+        poller = ProbePoller(
+            probes, client, clock=SystemClock(), env={}, max_concurrency=1, gate=gate
+        )
+        round_ = asyncio.create_task(poller.poll_due())
+        await until(lambda: len(server.requests) == 1)  # one in flight, one queued
+        key.hold()  # a key arrives while the second waits for the slot
+        answer.set()
+        await until(lambda: gate.waiting == 1)  # it has the slot, and waits at the gate
+        assert len(server.requests) == 1
+        key.release()
+        batch = await asyncio.wait_for(round_, BOUND_S)
+        assert [sample.outcome for sample in batch] == [Outcome.OK] * 2
+        assert len(server.requests) == 2

@@ -160,9 +160,9 @@ class ProbePoller:
     async def _poll_one(self, probe: Probe, *, after_s: float = 0.0) -> Sample:
         if after_s > 0:
             await asyncio.sleep(after_s)  # its place in a paced round
-        if self._gate is not None:
-            await self._gate.passed()
         async with self._semaphore:
+            if self._gate is not None:  # here, not before the slot: a poll queued for
+                await self._gate.passed()  # a slot while a key was held starts after it
             try:
                 return await poll_probe(
                     self._client,
