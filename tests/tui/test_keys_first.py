@@ -1,6 +1,7 @@
 """What gives way to a key is held as the key arrives and let go a little after the
-next frame is out: once per key however many keys come before that frame, never
-while a key waits for its own frame, and only while added."""
+key's frame is out: once per key however many keys come before that frame, never
+while a key waits for its own frame (a frame drawn before its bindings ran is not
+its), each frame given its whole `AFTER_FRAME_S`, and only while added."""
 
 from __future__ import annotations
 
@@ -29,25 +30,34 @@ class Said:
 
 
 class Timers:
-    """`App.set_timer` for a test: the callbacks wait until the test runs them."""
+    """`App.set_timer` on a clock of the test's: the callbacks wait until the test runs
+    them, and the clock moves on to when each was due."""
 
     def __init__(self) -> None:
+        self.now = 0.0
         self.waiting: list[tuple[float, Callable[[], None]]] = []
+        """(delay, callback), as asked for."""
+        self._due: list[float] = []
 
     def __call__(self, delay: float, callback: Callable[[], None]) -> None:
         self.waiting.append((delay, callback))
+        self._due.append(self.now + delay)
 
     def run(self) -> None:
-        due, self.waiting = self.waiting, []
-        for _, callback in due:
+        waiting, due = self.waiting, self._due
+        self.waiting, self._due = [], []
+        for (_, callback), at in zip(waiting, due, strict=True):
+            self.now = max(self.now, at)
             callback()
 
 
-def watched(*names: str) -> tuple[KeysFirst, Timers, list[str]]:
+def watched(
+    *names: str, on_their_way: Callable[[], bool] = lambda: False
+) -> tuple[KeysFirst, Timers, list[str]]:
     """Keys first on test timers, with one `Said` added per name: what they note."""
     note: list[str] = []
     timers = Timers()
-    keys_first = KeysFirst(timers)
+    keys_first = KeysFirst(timers, on_their_way=on_their_way, now=lambda: timers.now)
     for name in names:
         keys_first.add(Said(note, name))
     return keys_first, timers, note
@@ -83,13 +93,30 @@ def test_a_key_after_the_frame_keeps_the_hold_until_its_own_frame() -> None:
     assert note == ["hold", "release"]
 
 
-def test_a_second_frame_before_the_let_go_counts_for_the_key_it_shows() -> None:
+def test_a_second_frame_before_the_let_go_gets_its_own_wait() -> None:
     keys_first, timers, note = watched("")
     keys_first.key_arrived()
     keys_first.frame_shown()
     keys_first.key_arrived()
+    timers.now += AFTER_FRAME_S * 3 / 4
     keys_first.frame_shown()  # the second key's frame, while the first let-go waits
     assert len(timers.waiting) == 1
+    timers.run()
+    assert note == ["hold"]  # a quarter of the wait after the second frame: too soon
+    assert [round(delay, 6) for delay, _ in timers.waiting] == [round(AFTER_FRAME_S * 3 / 4, 6)]
+    timers.run()
+    assert note == ["hold", "release"]
+    assert timers.now == AFTER_FRAME_S * 7 / 4
+
+
+def test_a_frame_drawn_before_the_key_reached_its_bindings_is_not_its_frame() -> None:
+    on_their_way = [True]
+    keys_first, timers, note = watched("", on_their_way=lambda: on_their_way[0])
+    keys_first.key_arrived()
+    keys_first.frame_shown()  # the clock's refresh, drawn while the key is on its way
+    assert timers.waiting == [] and note == ["hold"]
+    on_their_way[0] = False  # its verb has run
+    keys_first.frame_shown()
     timers.run()
     assert note == ["hold", "release"]
 
@@ -125,3 +152,25 @@ async def test_a_key_holds_until_after_the_frame_that_shows_it(tmp_path: Path) -
         await pilot.press("right")
         await wait_until(pilot, lambda: note == ["hold", "release"])
         assert shown_at_release == [view.phase_id] and view.phase_id != before
+
+
+async def test_a_key_is_on_its_way_until_its_verb_has_run(tmp_path: Path) -> None:
+    """Frames drawn while the verb has yet to run do not let the hold go: the app says
+    the key is on its way until it has come back up to the bindings."""
+    scenario = scenario_copy("mid-phase-2", tmp_path / "on-its-way.db")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        on_its_way: list[bool] = []
+        switch = screen.action_phase
+
+        def watched_switch(delta: int) -> None:
+            on_its_way.append(app.keys_on_their_way)
+            switch(delta)
+
+        screen.action_phase = watched_switch  # type: ignore[method-assign]
+        assert not app.keys_on_their_way
+        await pilot.press("right")
+        await wait_until(pilot, lambda: on_its_way == [True] and not app.keys_on_their_way)

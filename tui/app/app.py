@@ -119,7 +119,10 @@ class LastGoodApp(TypeAhead, PlainToasts):
         """From then on, each full collection's survivors are frozen too (`tui.app.heap`)."""
         self._switch_interval_before = sys.getswitchinterval()
         """The interpreter's switch interval before the app was mounted, given back at unmount."""
-        self.keys_first = KeysFirst(lambda delay, callback: self.set_timer(delay, callback))
+        self.keys_first = KeysFirst(
+            lambda delay, callback: self.set_timer(delay, callback),
+            on_their_way=lambda: self.keys_on_their_way,
+        )
         """What gives way from a key's arrival until just after its frame: the probe poller,
         in its child process or on the network thread."""
 

@@ -2,13 +2,19 @@
 
 A key is what the coordinator waits on; the probes' polling is not. The app tells
 whatever gives way (the probe poller, in its child process or on the network thread)
-when a key arrives, and lets it go a little after the next frame is out: once per
+when a key arrives, and lets it go a little after the key's frame is out: once per
 key, however many arrive before that frame. The poller's gate (`tui/net/gate.py`)
 reads what it was told.
+
+The key's frame is the first one drawn once no key is on its way to its bindings
+(`on_their_way`). A frame drawn before that (the clock's, or a batch of samples',
+from a refresh that was already due) shows the screen as it was: counted, it let the
+polls go while the key's own work (a phase switch, the slowest) had yet to run.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Protocol
 
@@ -32,14 +38,25 @@ class GivesWay(Protocol):
 class KeysFirst:
     """Holds what gives way from a key's arrival until `AFTER_FRAME_S` after its frame."""
 
-    def __init__(self, later: Later) -> None:
+    def __init__(
+        self,
+        later: Later,
+        *,
+        on_their_way: Callable[[], bool] = lambda: False,
+        now: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._later = later
+        self._on_their_way = on_their_way
+        """Whether a key has yet to reach its bindings (`TypeAhead.keys_on_their_way`)."""
+        self._now = now
         self._giving_way: list[GivesWay] = []
         self._held = False
         self._keys = 0
         """Keys arrived so far."""
         self._drawn = 0
-        """Keys arrived before the last frame shown."""
+        """Keys arrived before the last frame that showed them."""
+        self._drawn_at = 0.0
+        """When that frame was shown."""
         self._release_due = False
 
     def add(self, work: GivesWay) -> None:
@@ -58,7 +75,10 @@ class KeysFirst:
             work.hold()
 
     def frame_shown(self) -> None:
+        if self._on_their_way():
+            return  # drawn before a key's bindings ran: not that key's frame
         self._drawn = self._keys
+        self._drawn_at = self._now()
         if self._held and not self._release_due:
             self._release_due = True
             self._later(AFTER_FRAME_S, self._release)
@@ -67,6 +87,11 @@ class KeysFirst:
         self._release_due = False
         if not self._held or self._drawn != self._keys:
             return  # a key came after that frame: the hold waits for the key's own
+        left = self._drawn_at + AFTER_FRAME_S - self._now()
+        if left > 0:  # a later key's frame came while this wait ran: it gets its own
+            self._release_due = True
+            self._later(left, self._release)
+            return
         self._held = False
         for work in self._giving_way:
             work.release()

@@ -49,6 +49,13 @@ class TypeAhead(App[None]):
             return True
         return not getattr(self._top(), "takes_keys", True)
 
+    @property
+    def keys_on_their_way(self) -> bool:
+        """A key handed on that has yet to come back up to the bindings, or one held.
+
+        A frame drawn meanwhile is not that key's (`tui/app/keys_first.py`)."""
+        return self._in_flight is not None or self._handed is not None or bool(self._held)
+
     def _top(self) -> object:
         try:
             return self.screen
