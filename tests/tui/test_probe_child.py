@@ -8,6 +8,7 @@ cannot poll says why on the screen.
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import signal
@@ -17,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
 from store.sqlite_log import SqliteEventLog
@@ -24,6 +26,7 @@ from tests.cli_helpers import Cli
 from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.waiting import poll_until
+from tui.app import probe_child
 from tui.app.app import LastGoodApp
 from tui.app.probe_child import ProbeChild
 from tui.app.screens.incident import IncidentScreen
@@ -131,6 +134,24 @@ async def test_the_coordinators_keys_hold_the_child_and_its_samples_keep_coming(
             lambda: screen.state.samples["health"][-1].at > last,
             timeout=CHILD_WAIT_S,
         )
+
+
+async def test_where_no_byte_can_be_shared_the_child_polls_without_giving_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No memfd and no temporary file to map (a locked-down sandbox): the child starts
+    without `--keys-first`, the keys tell it nothing, and its samples come."""
+
+    def refused() -> int:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(probe_child, "_shared_file", refused)
+    async with child_app(tmp_path, "bare") as (_, _, app), app.run_test(size=(120, 40)) as pilot:
+        screen, child = await screen_with_child(pilot)
+        assert "--keys-first" not in child.process.args
+        await pilot.press("right")
+        assert not child.holding
+        await wait_until(pilot, lambda: "health" in screen.state.samples, CHILD_WAIT_S)
 
 
 def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:

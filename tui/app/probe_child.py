@@ -47,13 +47,30 @@ def _shared_file() -> int:
         return os.dup(file.fileno())
 
 
+def _shared_byte() -> tuple[int, mmap.mmap] | None:
+    """A one-byte file mapped here, and its descriptor to hand the child; None where
+    the system gives neither (no memfd and no temporary directory to write in): the
+    child then polls without giving way to keys, as before it could."""
+    try:
+        shared = _shared_file()
+    except OSError:
+        return None
+    try:
+        os.ftruncate(shared, 1)
+        return shared, mmap.mmap(shared, 1)
+    except OSError:
+        os.close(shared)
+        return None
+
+
 class ProbeChild:
     """One `lastgood monitor --probes-only` for one incident, owned by one screen."""
 
-    def __init__(self, process: subprocess.Popen[bytes], keys: mmap.mmap) -> None:
+    def __init__(self, process: subprocess.Popen[bytes], keys: mmap.mmap | None) -> None:
         self.process = process
         self._keys = keys
-        """The byte shared with the child: 1 while a key's frame is being made."""
+        """The byte shared with the child: 1 while a key's frame is being made (None:
+        none could be made); closed once the child is gone."""
         self._stopping = False
 
     @classmethod
@@ -63,44 +80,49 @@ class ProbeChild:
         The location goes in the environment, not the arguments: a PostgreSQL URL
         may hold a password, and any user can read a process's arguments.
         """
-        shared = _shared_file()
+        shared = _shared_byte()
+        fds = () if shared is None else (shared[0],)
+        command = [
+            *(sys.executable, "-m", "tui.cli", "monitor", "--probes-only", "--exit-on-eof"),
+            *(arg for fd in fds for arg in ("--keys-first", str(fd))),
+        ]
         try:
-            os.ftruncate(shared, 1)
-            keys = mmap.mmap(shared, 1)
-            command = [
-                *(sys.executable, "-m", "tui.cli", "monitor", "--probes-only"),
-                *("--exit-on-eof", "--keys-first", str(shared)),
-            ]
-            environment = dict(os.environ, LASTGOOD_DB=location)
             process = subprocess.Popen(
                 [*command, incident_id],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                env=environment,
-                pass_fds=(shared,),
+                env=dict(os.environ, LASTGOOD_DB=location),
+                pass_fds=fds,
             )
+        except BaseException:
+            if shared is not None:
+                shared[1].close()
+            raise
         finally:
-            os.close(shared)  # the mapping stays
+            for fd in fds:
+                os.close(fd)  # the mapping stays
         # Set at once, while the child is one thread: the threads it starts inherit it.
         with contextlib.suppress(OSError):
             os.setpriority(
                 os.PRIO_PROCESS, process.pid, os.getpriority(os.PRIO_PROCESS, 0) + NICENESS
             )
-        return cls(process, keys)
+        return cls(process, None if shared is None else shared[1])
 
     def hold(self) -> None:
         """A key arrived: the child starts no poll until `release` (or its wait lapses).
         A write to shared memory: no call into the kernel, and nobody woken."""
-        self._keys[0] = 1
+        if self._keys is not None and not self._keys.closed:
+            self._keys[0] = 1
 
     def release(self) -> None:
         """The key's frame is out: poll on."""
-        self._keys[0] = 0
+        if self._keys is not None and not self._keys.closed:
+            self._keys[0] = 0
 
     @property
     def holding(self) -> bool:
-        return self._keys[0] != 0
+        return self._keys is not None and not self._keys.closed and self._keys[0] != 0
 
     def failure(self) -> str | None:
         """Why the child stopped by itself, or None while it polls (or it stopped
@@ -132,3 +154,5 @@ class ProbeChild:
             self.process.wait()
         if self.process.stderr is not None:
             self.process.stderr.close()
+        if self._keys is not None:
+            self._keys.close()  # the screen took this child off its keys before stopping it
