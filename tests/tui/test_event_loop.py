@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from incident import commands
@@ -273,3 +274,17 @@ async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(tmp_p
         assert said == ["hold True", "release False"] * 2
         polled = len(server.requests)
         await wait_until(pilot, lambda: len(server.requests) > polled, timeout=15)
+
+
+async def test_a_screen_gone_before_its_background_starts_starts_nothing(tmp_path) -> None:
+    """The background starts a moment after the screen's first frame, on the app's
+    timer: a screen replaced in that moment must not start polling when it runs."""
+    async with polling_app(tmp_path) as (_, _, _, app), app.run_test(size=(100, 30)) as pilot:
+        screen = await incident_screen(pilot)
+        await wait_until(pilot, lambda: screen.polling is not None)
+        polling = screen.polling
+        assert polling is not None
+        await app.switch_screen(Screen())
+        await wait_until(pilot, polling.done)  # unmounted: its polling cancelled
+        screen.start_background()  # as the timer would run it, late
+        assert screen.polling is polling

@@ -98,6 +98,8 @@ class IncidentScreen(StyledOnce, Screen[None]):
         self._log = session.log
         self.live = False
         """Told of each commit (PostgreSQL): the tick reads no events, the feed does."""
+        self._gone = False
+        """Unmounted: what waited for the first frame (`start_background`) starts nothing."""
 
     @property
     def state(self) -> IncidentState:
@@ -121,6 +123,8 @@ class IncidentScreen(StyledOnce, Screen[None]):
 
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""
+        if self._gone:
+            return  # replaced within the moment after its first frame: nothing to stop later
         settle_heap()
         self.comms.remind()
         self.comms.offer_due()
@@ -168,6 +172,7 @@ class IncidentScreen(StyledOnce, Screen[None]):
         return probes
 
     def on_unmount(self) -> None:
+        self._gone = True
         for loop in (self.polling, self.comms.deliveries):
             if loop is not None:
                 loop.cancel()
