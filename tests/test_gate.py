@@ -9,15 +9,22 @@ import errno
 import mmap
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from tests.cli_helpers import InProcessCli
 from tests.gate_waiting import BOUND_S, until
+from tests.http_servers import unused_port
 from tui.app.keys_first import KeyFlag
 from tui.app.probe_child import _shared_file
+from tui.cli import monitor
 from tui.cli.errors import CliError
+from tui.cli.main import main
 from tui.cli.monitor import keys_gate
+from tui.demo.launch import write_demo_runbook
 from tui.net.gate import Gate
+from tui.net.poller import ProbePoller
 
 # --- the gate -----------------------------------------------------------------------
 
@@ -54,7 +61,7 @@ async def test_a_wait_lapses_by_itself_if_the_byte_stays_set() -> None:
 
 
 async def test_the_gate_reads_the_byte_the_screen_writes() -> None:
-    shared = os.memfd_create("test-keys")
+    shared = _shared_file()
     try:
         os.ftruncate(shared, 1)
         screen = mmap.mmap(shared, 1)
@@ -83,7 +90,7 @@ def test_where_no_memfd_is_made_the_byte_is_an_unlinked_file(monkeypatch) -> Non
     def refused(name: str) -> int:
         raise OSError(errno.ENOSYS, "Function not implemented")
 
-    monkeypatch.setattr(os, "memfd_create", refused)
+    monkeypatch.setattr(os, "memfd_create", refused, raising=False)
     shared = _shared_file()
     try:
         assert os.fstat(shared).st_nlink == 0  # nobody else can open it
@@ -94,3 +101,40 @@ def test_where_no_memfd_is_made_the_byte_is_an_unlinked_file(monkeypatch) -> Non
         os.close(shared)
     screen[0] = 1
     assert gate.held()
+
+
+def test_the_monitor_polls_through_the_gate_over_its_keys_first_byte(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`monitor --keys-first FD` hands its poller the gate over the byte at FD (run in
+    this process, which `InProcessCli` leaves to a real one, to watch the poller)."""
+    gates: list[Gate | None] = []
+
+    class Watched(ProbePoller):
+        def __init__(self, *args: Any, gate: Gate | None = None, **kwargs: Any) -> None:
+            gates.append(gate)
+            super().__init__(*args, gate=gate, **kwargs)
+
+        async def run(self, *args: object, **kwargs: object) -> None:
+            return  # polling through the gate is `test_poller.py`'s
+
+    monkeypatch.setattr(monitor, "ProbePoller", Watched)
+    cli = InProcessCli(tmp_path / "gated.db")
+    runbook = write_demo_runbook(f"http://127.0.0.1:{unused_port()}", tmp_path)
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
+        "--runbook", runbook.source,
+    ).strip()  # fmt: skip
+    shared = _shared_file()
+    try:
+        os.ftruncate(shared, 1)
+        screen = mmap.mmap(shared, 1)
+        monkeypatch.setenv("LASTGOOD_DB", str(tmp_path / "gated.db"))
+        assert main(["monitor", "--probes-only", "--keys-first", str(shared), incident_id]) == 0
+        (gate,) = gates
+        assert gate is not None and not gate.held()
+        screen[0] = 1
+        assert gate.held()
+        screen.close()
+    finally:
+        os.close(shared)
