@@ -14,6 +14,7 @@ import threading
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
@@ -34,6 +35,9 @@ from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
+from tui.net import poller
+from tui.net.gate import Gate
+from tui.net.poller import ProbePoller
 
 RUNBOOK = """\
 runbook: loop-test
@@ -261,15 +265,27 @@ async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_p
     assert sorted(s["probe"] for s in first_round.payload["samples"]) == ["error-rate", "health"]
 
 
-async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(tmp_path):
-    """In-process polling gives way as the child does (`tui/app/keys_first.py`): the
-    flag its gate reads is set from the key's arrival until after its frame, and
-    polling goes on."""
+async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In-process polling gives way as the child does (`tui/app/keys_first.py`): its
+    poller's gate reads the flag that is set from the key's arrival until after its
+    frame, and polling goes on."""
+    gates: list[Gate | None] = []
+
+    class Watched(ProbePoller):
+        def __init__(self, *args: Any, gate: Gate | None = None, **kwargs: Any) -> None:
+            gates.append(gate)
+            super().__init__(*args, gate=gate, **kwargs)
+
+    monkeypatch.setattr(poller, "ProbePoller", Watched)
     async with polling_app(tmp_path) as (server, _, _, app), app.run_test(size=(100, 30)) as pilot:
         screen = await incident_screen(pilot)
-        await wait_until(pilot, lambda: screen.key_flag is not None, timeout=15)
+        await wait_until(pilot, lambda: screen.key_flag is not None and bool(gates), timeout=15)
         flag = screen.key_flag
         assert flag is not None and screen.probe_child is None
+        (gate,) = gates
+        assert gate is not None and gate.held == flag.held
         said = await keys_noted(pilot, flag, flag.held, ("right", "left"))
         assert said == ["hold True", "release False"] * 2
         polled = len(server.requests)
