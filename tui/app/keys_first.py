@@ -54,7 +54,7 @@ class KeysFirst:
         self._keys = 0
         """Keys arrived so far."""
         self._drawn = 0
-        """Keys arrived before the last frame that showed them."""
+        """Keys arrived before the last frame that showed them, while held."""
         self._drawn_at = 0.0
         """When that frame was shown."""
         self._release_due = False
@@ -75,11 +75,12 @@ class KeysFirst:
             work.hold()
 
     def frame_shown(self) -> None:
-        if self._on_their_way():
-            return  # drawn before a key's bindings ran: not that key's frame
+        """Every frame the app writes: one test unless something is held."""
+        if not self._held or self._on_their_way():
+            return  # nothing to let go, or drawn before a key's bindings ran: not its frame
         self._drawn = self._keys
         self._drawn_at = self._now()
-        if self._held and not self._release_due:
+        if not self._release_due:
             self._release_due = True
             self._later(AFTER_FRAME_S, self._release)
 

@@ -70,7 +70,7 @@ class ProbeChild:
         self.process = process
         self._keys = keys
         """The byte shared with the child: 1 while a key's frame is being made (None:
-        none could be made); closed once the child is gone."""
+        none could be made)."""
         self._stopping = False
 
     @classmethod
@@ -112,17 +112,17 @@ class ProbeChild:
     def hold(self) -> None:
         """A key arrived: the child starts no poll until `release` (or its wait lapses).
         A write to shared memory: no call into the kernel, and nobody woken."""
-        if self._keys is not None and not self._keys.closed:
+        if self._keys is not None:
             self._keys[0] = 1
 
     def release(self) -> None:
         """The key's frame is out: poll on."""
-        if self._keys is not None and not self._keys.closed:
+        if self._keys is not None:
             self._keys[0] = 0
 
     @property
     def holding(self) -> bool:
-        return self._keys is not None and not self._keys.closed and self._keys[0] != 0
+        return self._keys is not None and self._keys[0] != 0
 
     def failure(self) -> str | None:
         """Why the child stopped by itself, or None while it polls (or it stopped
@@ -154,5 +154,3 @@ class ProbeChild:
             self.process.wait()
         if self.process.stderr is not None:
             self.process.stderr.close()
-        if self._keys is not None:
-            self._keys.close()  # the screen took this child off its keys before stopping it
