@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING
 
 from textual.pilot import Pilot
@@ -11,6 +12,7 @@ from textual.screen import Screen
 
 if TYPE_CHECKING:
     from tui.app.app import LastGoodApp
+    from tui.app.screens.incident import IncidentScreen
     from tui.demo.scenarios import Scenario
 
 
@@ -140,3 +142,18 @@ def scenario_app(scenario: Scenario, actor: str = "ada") -> LastGoodApp:
         incident_id=scenario.incident_id,
         poll_probes=False,
     )
+
+
+@asynccontextmanager
+async def coordinator_on(
+    scenario: Scenario,
+) -> AsyncIterator[tuple[LastGoodApp, Pilot[object], IncidentScreen]]:
+    """`scenario_app` at 120x40, its coordinator's screen up and settled."""
+    from tui.app.screens.incident import IncidentScreen
+
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        yield app, pilot, screen

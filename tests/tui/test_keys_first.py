@@ -9,9 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import coordinator_on, wait_until
 from tui.app.keys_first import AFTER_FRAME_S, KeysFirst
-from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.incident_view import IncidentView
 
 
@@ -135,10 +134,8 @@ def test_what_was_removed_is_told_nothing() -> None:
 
 async def test_a_key_holds_until_after_the_frame_that_shows_it(tmp_path: Path) -> None:
     scenario = scenario_copy("mid-phase-2", tmp_path / "keys.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        view = app.screen.query_one(IncidentView)
+    async with coordinator_on(scenario) as (app, pilot, screen):
+        view = screen.query_one(IncidentView)
         note: list[str] = []
         shown_at_release: list[str] = []
 
@@ -158,11 +155,7 @@ async def test_a_key_is_on_its_way_until_its_verb_has_run(tmp_path: Path) -> Non
     """Frames drawn while the verb has yet to run do not let the hold go: the app says
     the key is on its way until it has come back up to the bindings."""
     scenario = scenario_copy("mid-phase-2", tmp_path / "on-its-way.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen)
+    async with coordinator_on(scenario) as (app, pilot, screen):
         on_its_way: list[bool] = []
         switch = screen.action_phase
 

@@ -10,18 +10,15 @@ from pathlib import Path
 from textual.widget import Widget
 
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
-from tui.app.screens.incident import IncidentScreen
+from tests.tui.pilot_helpers import coordinator_on, wait_until
 from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.incident_view import IncidentView
 
 
 async def test_a_phase_switch_repaints_the_phase_not_the_view(tmp_path: Path) -> None:
     scenario = scenario_copy("mid-phase-2", tmp_path / "switch.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        view = app.screen.query_one(IncidentView)
+    async with coordinator_on(scenario) as (_, pilot, screen):
+        view = screen.query_one(IncidentView)
         repainted: list[str] = []
         refresh = Widget.refresh
 
@@ -48,10 +45,8 @@ async def test_a_phase_switched_back_to_shows_its_guidance_as_wrapped_before(
     """The step's guidance is the same text at the same width: its wrapped lines are
     kept (`Guidance._wrapped`), not wrapped again."""
     scenario = scenario_copy("mid-phase-2", tmp_path / "back.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        view = app.screen.query_one(IncidentView)
+    async with coordinator_on(scenario) as (_, pilot, screen):
+        view = screen.query_one(IncidentView)
         guidance = view.query_one(Guidance)
         shown = view.phase_id
         lines_before = guidance._lines
