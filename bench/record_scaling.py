@@ -155,6 +155,7 @@ def measure(db: Path, operation: str) -> dict[str, object]:
     """One operation's seconds (several for replay), and the process's peak RSS."""
     from incident.core.replay import ReplaySession
     from tui.cli import comms_verbs, launch, reading, record_verbs, recording  # noqa: F401
+    from tui.cli.arguments import Arguments
     from tui.cli.main import main
     from tui.cli.reading import replay_events, replay_recording
 
@@ -207,7 +208,7 @@ def measure(db: Path, operation: str) -> dict[str, object]:
         result["seconds"] = max(seeks)
         result["seeks"] = seeks
     elif operation == "replay-open-list":
-        args = argparse.Namespace(db=str(db), id=SCENARIO_ID)
+        args = Arguments(db=str(db), id=SCENARIO_ID)
         began = time.perf_counter()
         events, report = replay_events(args)
         session = ReplaySession(events, None if report.ok else report)

@@ -215,7 +215,7 @@ def test_errors_are_one_line_with_exit_2(cli, args, message):
 def test_every_subcommand_has_help(cli):
     import argparse
 
-    from tui.cli.main import build_parser
+    from tui.cli.parser import build_parser
 
     top = cli.ok("--help")
     subparsers = next(

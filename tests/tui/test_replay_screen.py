@@ -97,8 +97,7 @@ def test_replay_from_a_read_only_snapshot_open(tmp_path):
 async def test_the_cli_replays_from_the_file_as_from_a_list(tmp_path):
     """`lastgood replay` builds the screen on a `Recording` (the events stay in the file);
     at the same moment it shows what a replay of the events read into a list shows."""
-    import argparse
-
+    from tui.cli.arguments import Arguments
     from tui.cli.context import open_log
     from tui.cli.reading import replay_recording
 
@@ -106,7 +105,7 @@ async def test_the_cli_replays_from_the_file_as_from_a_list(tmp_path):
     scenario = scenario_copy("closed", path)
     listed = scenario.log.events(SCENARIO_ID)
     scenario.log.close()
-    args = argparse.Namespace(db=str(path))
+    args = Arguments(db=str(path))
     offset = timedelta(minutes=12, seconds=5)
     with open_log(args, read_only=True, snapshot=True) as log:
         recording, report = replay_recording(log, SCENARIO_ID)

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import argparse
-
 from incident.app.handoff import brief
 from incident.core.text import json_text
+from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, open_session
 from tui.cli.record_verbs import damage_data, damage_warning
 
 
-def cmd_brief(args: argparse.Namespace) -> int:
+def cmd_brief(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         found = brief(session)

@@ -7,18 +7,18 @@ ones the incident was declared with (`2.4.1`, or the tag `v2.4.1`).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from incident.core.errors import CommandError
 from incident.core.text import visible
 from incident.reports.changes import ReleaseChanges
+from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
 from tui.repo import release_changes, resolve_ref
 
 
-def cmd_changes(args: argparse.Namespace) -> int:
+def cmd_changes(args: Arguments) -> int:
     repo = Path(args.repo)
     if args.incident is None:
         if args.bad is None or args.good is None:

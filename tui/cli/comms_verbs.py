@@ -10,7 +10,6 @@ answer, which scripts read (`id=$(lastgood declare ...)` must get the id alone).
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -21,6 +20,7 @@ from incident.commands import CommandError
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import visible
 from store.errors import StoreError
+from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session
 from tui.cli.errors import CliError
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from tui.cli.courier import Courier
 
 
-def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
+def follow_up(args: Arguments, session: IncidentSession) -> None:
     """Auto-sends and one delivery round after a recording verb; quiet when there is none."""
     runbook = session.state.runbook
     if not runbook.notify_targets and not runbook.timed_rules():
@@ -56,7 +56,7 @@ def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
     _with_courier(args, session, go, out=sys.stderr)
 
 
-def cmd_deliver(args: argparse.Namespace) -> int:
+def cmd_deliver(args: Arguments) -> int:
     """Deliver this incident's messages now, retrying until done or `--wait` runs out.
 
     Exit 0 when nothing is left pending or failed, 1 otherwise.
@@ -92,7 +92,7 @@ def cmd_deliver(args: argparse.Namespace) -> int:
 
 
 def _with_courier(
-    args: argparse.Namespace,
+    args: Arguments,
     session: IncidentSession,
     work: Callable[[Courier], Awaitable[None]],
     *,

@@ -6,7 +6,6 @@ usage and input, 1 for findings such as a damaged record), never a traceback.
 
 from __future__ import annotations
 
-import argparse
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -26,11 +25,12 @@ from store.backends import EventRecord, is_postgres_url, open_event_log
 from store.errors import StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
+from tui.cli.arguments import Arguments
 from tui.cli.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
 from tui.cli.errors import CliError
 
 
-def known_actor(args: argparse.Namespace) -> str | None:
+def known_actor(args: Arguments) -> str | None:
     """Who is at the keyboard, or None when nothing names a person.
 
     `--as NAME`, else $LASTGOOD_USER ($LASTGOOD_ACTOR, its older spelling), else git's
@@ -61,7 +61,7 @@ NO_NAME = (
 )
 
 
-def actor_name(args: argparse.Namespace) -> str:
+def actor_name(args: Arguments) -> str:
     """The person recording; a one-line refusal when nothing names one."""
     name = known_actor(args)
     if name is None:
@@ -97,7 +97,7 @@ def _login() -> str:
         return ""
 
 
-def db_location(args: argparse.Namespace) -> Path | str:
+def db_location(args: Arguments) -> Path | str:
     """The record `--db` or $LASTGOOD_DB names: a `postgresql://` URL, or a file's path."""
     named = getattr(args, "db", None) or environment("LASTGOOD_DB")
     if is_postgres_url(named):
@@ -111,7 +111,7 @@ SQLITE_ONLY = (
 )
 
 
-def db_path(args: argparse.Namespace) -> Path:
+def db_path(args: Arguments) -> Path:
     """The SQLite file named; refused for a PostgreSQL URL, for what reads only files."""
     explicit = getattr(args, "db", None)
     named = explicit or environment("LASTGOOD_DB")  # refused here if it is not UTF-8
@@ -122,7 +122,7 @@ def db_path(args: argparse.Namespace) -> Path:
     return default_db_path()
 
 
-def chosen_db(args: argparse.Namespace) -> Path | None:
+def chosen_db(args: Arguments) -> Path | None:
     """The database `--db` or $LASTGOOD_DB names; None when neither does (the demo
     then keeps a scratch one, and says where)."""
     if getattr(args, "db", None) or environment("LASTGOOD_DB"):
@@ -146,7 +146,7 @@ def require_terminal() -> None:
 
 @contextmanager
 def open_log(
-    args: argparse.Namespace, *, read_only: bool = False, snapshot: bool = False
+    args: Arguments, *, read_only: bool = False, snapshot: bool = False
 ) -> Iterator[EventRecord]:
     with open_log_at(db_location(args), read_only=read_only, snapshot=snapshot) as log:
         yield log

@@ -7,15 +7,15 @@ verb of the table has exactly one way to run.
 
 from __future__ import annotations
 
-import argparse
 import gc
 import importlib
 import sys
 from collections.abc import Callable
 
 from incident.app.verbs import BY_NAME
+from tui.cli.arguments import Arguments
 
-Handler = Callable[[argparse.Namespace], int]
+Handler = Callable[[Arguments], int]
 
 
 HANDLERS: dict[str, str] = {
@@ -87,7 +87,7 @@ COLLECTS_AFTER_FIRST_FRAME = frozenset({"start"})
 (`LastGoodApp`); every other verb gets it back before its handler runs."""
 
 
-def dispatch(args: argparse.Namespace) -> int:
+def dispatch(args: Arguments) -> int:
     """Run the verb's handler, the collector paused (by `main`) while its modules load.
 
     Importing the domain (and Textual) makes some 100,000 objects that live as long

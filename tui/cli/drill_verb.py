@@ -7,7 +7,6 @@ verbs, and the score card as text or JSON.
 
 from __future__ import annotations
 
-import argparse
 import shlex
 import sys
 import time
@@ -19,6 +18,7 @@ from incident.core.state import IncidentState
 from incident.core.text import json_text, visible
 from incident.reports.drill_faults import FAULTS
 from incident.reports.drill_score import score_card, score_data, score_text
+from tui.cli.arguments import Arguments
 from tui.cli.context import chosen_db, known_actor, open_file_at, open_log, open_session
 from tui.cli.errors import CliError
 
@@ -26,7 +26,7 @@ POLL_S = 0.2
 """How often the headless drill looks for the close another process records."""
 
 
-def cmd_drill(args: argparse.Namespace) -> int:
+def cmd_drill(args: Arguments) -> int:
     if args.list_faults:
         for fault in FAULTS.values():
             print(f"{fault.name:<24}{fault.title}: {fault.symptom}")
@@ -93,7 +93,7 @@ def farewell(db: str, incident_id: str, state: IncidentState) -> str:
     )
 
 
-def cmd_score(args: argparse.Namespace) -> int:
+def cmd_score(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         state = session.state

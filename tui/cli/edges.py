@@ -8,7 +8,6 @@ next write fail. Both end here as one line, or quietly, never as a traceback.
 
 from __future__ import annotations
 
-import argparse
 import functools
 import io
 import os
@@ -20,7 +19,7 @@ from contextlib import contextmanager
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
 if TYPE_CHECKING:
-    from typing import Any
+    pass
 
 CLOSED_PIPE_EXIT = 141
 """The status of a tool killed by SIGPIPE (128 + 13), what `cat | head -1` gives too."""
@@ -177,26 +176,3 @@ def package_version() -> str:
     if project.get("name") != "lastgood":
         return "unknown"
     return str(project.get("version", "unknown"))
-
-
-class VersionAction(argparse.Action):
-    """`--version`: prints `lastgood X.Y.Z` on stdout; the version is looked up only then."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
-        super().__init__(
-            option_strings,
-            dest=argparse.SUPPRESS,
-            default=argparse.SUPPRESS,
-            nargs=0,
-            help="print the version and exit",
-        )
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        print(f"lastgood {package_version()}")
-        parser.exit()

@@ -6,7 +6,6 @@ layer's `measure_impact` runs with the HTTP client of `tui.net` (loaded only her
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 
 from incident.app.impact import measure_impact
@@ -15,11 +14,12 @@ from incident.commands import CommandError
 from incident.core.text import visible
 from runbooks.model import ProbeKind
 from store.errors import StoreError
+from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, offset, open_log, open_session, refused
 from tui.cli.errors import CliError
 
 
-def cmd_measure_impact(args: argparse.Namespace) -> int:
+def cmd_measure_impact(args: Arguments) -> int:
     from tui.net.client import close_client, make_client
     from tui.net.impact_query import instant_query, prometheus_at
 

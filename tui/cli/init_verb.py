@@ -7,7 +7,6 @@ since a question nobody can answer would hang the pipeline.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -24,6 +23,7 @@ from runbooks.starter import (
     rollback_check,
     rollback_command,
 )
+from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
 
 Ask = Callable[[str], str]
@@ -40,7 +40,7 @@ QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
 """(option, question, default): asked in this order; None means no default."""
 
 
-def cmd_init(args: argparse.Namespace) -> int:
+def cmd_init(args: Arguments) -> int:
     answers = gather(args, ask=input if sys.stdin.isatty() else None)
     from incident.app.starter import write_starter
 
@@ -64,7 +64,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     return 0
 
 
-def gather(args: argparse.Namespace, ask: Ask | None) -> StarterAnswers:
+def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
     """The answers: options first, then questions at a terminal, else a one-line error."""
     values: dict[str, str | None] = {}
     for option, question, default in QUESTIONS:

@@ -8,11 +8,11 @@ This is the CLI's one door into the Textual app: import-linter holds the rest of
 
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from tui.cli.arguments import Arguments
 from tui.cli.context import (
     chosen_db,
     db_location,
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
     from incident.reports.drill_faults import Fault
 
 
-def cmd_start(args: argparse.Namespace) -> int:
+def cmd_start(args: Arguments) -> int:
     """Open the TUI; Textual is imported only here, so scripts stay fast.
 
     With `--incident` no runbook is loaded: the incident carries its own.
@@ -60,7 +60,7 @@ def cmd_start(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_demo(args: argparse.Namespace) -> int:
+def cmd_demo(args: Arguments) -> int:
     """The demo records into `--db` or $LASTGOOD_DB when one is named, else into a
     scratch database whose path, and how to reopen the incident, it prints after."""
     from tui.demo.launch import scratch_db
@@ -88,7 +88,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
-def open_drill(args: argparse.Namespace, fault: Fault) -> tuple[Path, IncidentState | None]:
+def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | None]:
     """The demo's screen on a drill of `fault`: where it was recorded, and its state
     when the TUI closed (None if the coordinator quit before it was declared)."""
     from incident.core.state import fold
@@ -111,7 +111,7 @@ def open_drill(args: argparse.Namespace, fault: Fault) -> tuple[Path, IncidentSt
     return path, state
 
 
-def cmd_monitor(args: argparse.Namespace) -> int:
+def cmd_monitor(args: Arguments) -> int:
     """Headless probes for a bastion or a pipeline: same polling, same record."""
     from tui.cli.monitor import keys_gate, run_monitor
 
@@ -137,7 +137,7 @@ def cmd_monitor(args: argparse.Namespace) -> int:
         )
 
 
-def cmd_attach(args: argparse.Namespace) -> int:
+def cmd_attach(args: Arguments) -> int:
     """A second terminal on the same database: sees new events within a second."""
     require_terminal()
     from tui.app.follow_app import FollowApp
@@ -149,7 +149,7 @@ def cmd_attach(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
+def cmd_serve(args: Arguments) -> int:
     """Each browser gets its own `lastgood attach` process: read-only by construction."""
     import os
     import shlex
@@ -177,7 +177,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_replay(args: argparse.Namespace) -> int:
+def cmd_replay(args: Arguments) -> int:
     """Play the record back, read-only; `--json` prints one moment instead.
 
     The screen replays a `Recording`: the record indexed once (and verified in the

@@ -6,18 +6,18 @@ prints its one line per incident and turns a refusal into exit 1.
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from incident.core.text import visible
 from store.backends import is_postgres_url
 from store.postgres_log import PostgresEventLog
 from store.postgres_migrate import migrate
+from tui.cli.arguments import Arguments
 from tui.cli.context import open_file_at, open_log_at
 from tui.cli.errors import CliError
 
 
-def cmd_migrate(args: argparse.Namespace) -> int:
+def cmd_migrate(args: Arguments) -> int:
     if is_postgres_url(args.source):
         raise CliError("--from: give the SQLite file to copy from, not a URL")
     if not is_postgres_url(args.target):

@@ -11,12 +11,13 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
-from tui.cli.edges import VersionAction
+from tui.cli.arguments import Arguments
+from tui.cli.edges import package_version
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
@@ -212,6 +213,29 @@ def implied_start(words: list[str]) -> list[str]:
     return words
 
 
+class VersionAction(argparse.Action):
+    """`--version`: prints `lastgood X.Y.Z` on stdout; the version is looked up only then."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(
+            option_strings,
+            dest=argparse.SUPPRESS,
+            default=argparse.SUPPRESS,
+            nargs=0,
+            help="print the version and exit",
+        )
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        print(f"lastgood {package_version()}")
+        parser.exit()
+
+
 def build_parser() -> OneLineParser:
     parser = OneLineParser(
         prog="lastgood",
@@ -227,3 +251,15 @@ def build_parser() -> OneLineParser:
     assert isinstance(commands, VerbCommands)
     commands.add_verbs(VERBS)
     return parser
+
+
+def parsed_arguments(words: list[str]) -> Arguments:
+    """`words` read by argparse: help, `--version` and a refusal end here (SystemExit).
+
+    Bare `lastgood`, or only top-level options, means `lastgood start`.
+    """
+    parser = build_parser()
+    args = parser.parse_args(implied_start(words))
+    if args.command is None:
+        args = parser.parse_args([*words, "start"])
+    return Arguments(**vars(args))

@@ -7,7 +7,6 @@ one timestamp format (`incident.core.events.format_timestamp`).
 
 from __future__ import annotations
 
-import argparse
 import gc
 import itertools
 import sys
@@ -36,6 +35,7 @@ from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
 from runbooks import RunbookError
 from store.backends import EventRecord
+from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
@@ -61,7 +61,7 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def cmd_export(args: argparse.Namespace) -> int:
+def cmd_export(args: Arguments) -> int:
     if args.format == "ics":
         return cmd_ics(args)
     if args.check_step:
@@ -94,7 +94,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_export_checked(args: argparse.Namespace) -> int:
+def cmd_export_checked(args: Arguments) -> int:
     """`export -o FILE --check-step`: the report written as above, then the close-out
     step it completes checked with the file's path and head hash (this one records)."""
     if args.format != "markdown" or not args.output:
@@ -137,7 +137,7 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
         raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
 
 
-def cmd_timeline(args: argparse.Namespace) -> int:
+def cmd_timeline(args: Arguments) -> int:
     if not args.gap > 0:
         raise CliError("--gap must be more than zero minutes")
     with open_log(args, read_only=True) as log, collector_paused():
@@ -153,7 +153,7 @@ def cmd_timeline(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_ics(args: argparse.Namespace) -> int:
+def cmd_ics(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         try:
@@ -164,11 +164,11 @@ def cmd_ics(args: argparse.Namespace) -> int:
     return 0
 
 
-def _emit(args: argparse.Namespace, text: str) -> None:
+def _emit(args: Arguments, text: str) -> None:
     _emit_parts(args, [text])
 
 
-def _emit_parts(args: argparse.Namespace, parts: Iterable[str]) -> None:
+def _emit_parts(args: Arguments, parts: Iterable[str]) -> None:
     if args.output:
         _emit_utf8(args, (part.encode() for part in parts))
         return
@@ -177,13 +177,13 @@ def _emit_parts(args: argparse.Namespace, parts: Iterable[str]) -> None:
     sys.stdout.flush()
 
 
-def _utf8_for(args: argparse.Namespace) -> Callable[[str], bytes]:
+def _utf8_for(args: Arguments) -> Callable[[str], bytes]:
     """How `_emit_utf8` wants text encoded: for stdout, with what the terminal must not
     obey already shown (`ShownStream`); for a file, as it is."""
     return str.encode if args.output else shown_utf8
 
 
-def _emit_utf8(args: argparse.Namespace, parts: Iterable[bytes]) -> None:
+def _emit_utf8(args: Arguments, parts: Iterable[bytes]) -> None:
     """Text encoded by `_utf8_for(args)` as UTF-8 (JSON's one encoding, RFC 8259),
     written as it is: not decoded and encoded again, nor checked again."""
     if args.output:
@@ -194,7 +194,7 @@ def _emit_utf8(args: argparse.Namespace, parts: Iterable[bytes]) -> None:
     (stdout if isinstance(stdout, ShownStream) else ShownStream(stdout)).write_shown(parts)
 
 
-def _zone(args: argparse.Namespace) -> tzinfo | None:
+def _zone(args: Arguments) -> tzinfo | None:
     """`--tz`, else this machine's zone."""
     given: tzinfo | None = getattr(args, "tz", None)
     return given if given is not None else machine_zone()
@@ -220,7 +220,7 @@ def started_at(declaration: Event) -> datetime:
         raise CliError(f"incident cannot be read: {error}") from None
 
 
-def replay_events(args: argparse.Namespace) -> tuple[list[Event], ChainReport]:
+def replay_events(args: Arguments) -> tuple[list[Event], ChainReport]:
     """The incident's events and their chain report, read once, leaving the file as it was."""
     with open_log(args, read_only=True, snapshot=True) as log:
         if not log.has_incident(args.id):
@@ -241,7 +241,7 @@ def replay_recording(log: EventRecord, incident_id: str) -> tuple[Recording, Cha
     return recording, walk.report()
 
 
-def replay_offset(args: argparse.Namespace) -> timedelta | None:
+def replay_offset(args: Arguments) -> timedelta | None:
     """`--at T+MM:SS` as an offset from the incident's start; `--speed` checked too."""
     if not args.speed > 0:
         raise CliError("--speed must be more than zero")
@@ -253,7 +253,7 @@ def replay_offset(args: argparse.Namespace) -> timedelta | None:
         raise CliError(f"--at: {error}") from None
 
 
-def cmd_replay_json(args: argparse.Namespace) -> int:
+def cmd_replay_json(args: Arguments) -> int:
     """The state at `--at` (default: the end) in `status --json`'s shape.
 
     From the nearest state stored at or before the moment, the events after it

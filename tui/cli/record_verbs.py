@@ -6,13 +6,13 @@ report, not the incident's state.
 
 from __future__ import annotations
 
-import argparse
 import re
 from functools import cache
 
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import json_text
+from tui.cli.arguments import Arguments
 from tui.cli.context import open_log
 from tui.cli.errors import CliError
 
@@ -43,7 +43,7 @@ def damage_data(report: ChainReport | None) -> JSONValue:
     }
 
 
-def _expected_head(args: argparse.Namespace) -> str | None:
+def _expected_head(args: Arguments) -> str | None:
     given: str | None = args.expect_head
     if given is None:
         return None
@@ -55,7 +55,7 @@ def _expected_head(args: argparse.Namespace) -> str | None:
     return digest
 
 
-def cmd_verify(args: argparse.Namespace) -> int:
+def cmd_verify(args: Arguments) -> int:
     """Exit 1 if any chain is broken, or if its head is not the one kept elsewhere."""
     if args.all == bool(args.id):
         raise CliError("give an incident ID or --all")

@@ -7,7 +7,6 @@ and recorded is the application layer's, the same for the TUI.
 
 from __future__ import annotations
 
-import argparse
 import sys
 from typing import TYPE_CHECKING
 
@@ -20,6 +19,7 @@ from incident.app.verbs import BY_NAME, run
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.text import visible
+from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, offset, open_log, open_session, refused, runbook_for
 from tui.cli.errors import CliError
 
@@ -33,7 +33,7 @@ FOLLOW_HINTS: dict[str, str] = {
 """What to do next, after a verb whose outcome a file completes."""
 
 
-def values_for(verb: Verb, args: argparse.Namespace) -> dict[str, object]:
+def values_for(verb: Verb, args: Arguments) -> dict[str, object]:
     """The use case's keyword arguments: what was given on the command line."""
     values: dict[str, object] = {}
     for param in verb.params:
@@ -55,7 +55,7 @@ def say(session: IncidentSession, done: Done, *, hint: str = "") -> None:
         print(visible(f"{offset(session)}  {note}"))
 
 
-def cmd_record(args: argparse.Namespace) -> int:
+def cmd_record(args: Arguments) -> int:
     """Any verb with a use case: decide on fresh state, append, confirm, follow up."""
     verb = BY_NAME[args.command]
     actor = actor_name(args)
@@ -70,7 +70,7 @@ def cmd_record(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_send(args: argparse.Namespace) -> int:
+def cmd_send(args: Arguments) -> int:
     """`send`, or with `--preview` the message a template would send, recording nothing."""
     if not args.preview:
         return cmd_record(args)
@@ -85,7 +85,7 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_run(args: argparse.Namespace) -> int:
+def cmd_run(args: Arguments) -> int:
     """Run a command step: confirm, run with stderr merged, record, check it on exit 0."""
     actor = actor_name(args)
     with open_log(args) as log:
@@ -144,7 +144,7 @@ def _verify(check: CommandCheck) -> Verification:
     return asyncio.run(verify_command(check, clock=SystemClock()))
 
 
-def cmd_declare(args: argparse.Namespace) -> int:
+def cmd_declare(args: Arguments) -> int:
     """A new incident; its id alone on stdout, so `id=$(lastgood declare ...)` works."""
     runbook = runbook_for(args.runbook)
     from incident.app.lifecycle import Declaration, declare  # here: the other verbs need neither
@@ -175,7 +175,7 @@ def cmd_declare(args: argparse.Namespace) -> int:
     return 0
 
 
-def follow_up(args: argparse.Namespace, session: IncidentSession) -> None:
+def follow_up(args: Arguments, session: IncidentSession) -> None:
     """Auto-sends and one delivery round after a recording; on stderr, quiet when none."""
     from tui.cli.comms_verbs import follow_up as send_what_is_due
 

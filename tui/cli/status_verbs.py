@@ -6,7 +6,6 @@ the reports, the exports or the runbook loaders (`tui.cli.reading` has those).
 
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 from incident.app.listing import listed
@@ -15,11 +14,12 @@ from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import json_text, visible
 from incident.reports.status import status_data, status_text
+from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session
 from tui.cli.record_verbs import damage_data, damage_warning
 
 
-def cmd_status(args: argparse.Namespace) -> int:
+def cmd_status(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         now = session.clock.now()
@@ -34,7 +34,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_list(args: argparse.Namespace) -> int:
+def cmd_list(args: Arguments) -> int:
     path = db_location(args)
     if isinstance(path, Path) and not path.exists():
         print("[]" if args.json else f"no incidents yet ({path})")

@@ -6,16 +6,16 @@ the same findings on stdout as one document, for CI jobs that gate a runbook cha
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from incident.core.events import JSONValue
 from incident.core.text import json_text
 from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
+from tui.cli.arguments import Arguments
 
 
-def cmd_validate(args: argparse.Namespace) -> int:
+def cmd_validate(args: Arguments) -> int:
     files: list[JSONValue] = []
     problems = 0
     for name in args.files:

@@ -1,0 +1,224 @@
+"""Plain command lines are read by rule, and always as argparse reads them.
+
+`tui.cli.arguments.plain_arguments` reads `lastgood status ID` and its like without
+loading argparse (what that saves is in `bench/cli_startup.py`). Wherever it gives
+an answer, argparse, given the same words, must give the same one; wherever the
+words are not plain, it must leave them to argparse.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from incident.app.verbs import VERBS
+from tests.cli_helpers import ROOT
+from tui.cli.arguments import Arguments, plain_arguments, reads_by_rule
+from tui.cli.parser import parsed_arguments
+
+BY_RULE = [verb for verb in VERBS if reads_by_rule(verb)]
+FLAGS = sorted({param.option for verb in VERBS for param in verb.params if param.option})
+
+
+def by_argparse(words: list[str]) -> dict[str, object]:
+    try:
+        return vars(parsed_arguments(list(words)))
+    except SystemExit as exit:  # a refusal, or help: the rule should have left these alone
+        raise AssertionError(f"argparse refused {words!r} (exit {exit.code})") from None
+
+
+def test_the_rule_covers_the_read_verbs_scripts_run():
+    assert {"status", "brief", "list"} <= {verb.name for verb in BY_RULE}
+    assert "check" not in {verb.name for verb in BY_RULE}  # a positional step: argparse's
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["status", "INC-1"], {"command": "status", "id": "INC-1", "json": False}),
+        (
+            ["--db", "x.db", "status", "--json", "INC-1"],
+            {"command": "status", "id": "INC-1", "json": True, "db": "x.db"},
+        ),
+        (
+            ["status", "INC-1", "--db=a.db", "--as", "Ann"],
+            {"command": "status", "id": "INC-1", "json": False, "db": "a.db", "as_name": "Ann"},
+        ),
+        (
+            ["--db", "top.db", "brief", "INC-1", "--db", "verb.db"],
+            {"command": "brief", "id": "INC-1", "json": False, "db": "verb.db"},
+        ),
+        (["list", "--drills"], {"command": "list", "drills": True, "json": False}),
+        (
+            ["status", "--json", "INC-1", "--json"],
+            {"command": "status", "id": "INC-1", "json": True},
+        ),
+    ],
+)
+def test_plain_words_are_read_by_rule_as_argparse_reads_them(words, expected):
+    read = plain_arguments(words)
+    assert isinstance(read, Arguments)
+    assert vars(read) == expected
+    assert by_argparse(words) == expected
+
+
+@pytest.mark.parametrize(
+    "words",
+    [
+        [],  # `lastgood`: start
+        ["--no-probes"],
+        ["--help"],
+        ["--version"],
+        ["status"],  # no ID: argparse says so
+        ["status", "-h"],
+        ["status", "INC-1", "--js"],  # an abbreviation argparse would accept
+        ["status", "INC-1", "INC-2"],
+        ["status", "--", "INC-1"],
+        ["status", "-1"],
+        ["status", "INC-1", "--db"],
+        ["status", "INC-1", "--db", "--json"],
+        ["status", "INC-1", "--db", "-x"],
+        ["status", "INC-1", "--db="],
+        ["status", "INC-1", "--json=yes"],
+        ["list", "INC-1"],
+        ["check", "INC-1", "assess-severity"],
+        ["bogus", "INC-1"],
+    ],
+)
+def test_anything_but_plain_words_is_left_to_argparse(words):
+    assert plain_arguments(words) is None
+
+
+WORDS = st.sampled_from(
+    [
+        *(verb.name for verb in VERBS),
+        *FLAGS,
+        "--db",
+        "--as",
+        "--db=x.db",
+        "--as=",
+        "--db=-x",
+        "INC-1",
+        "Ann",
+        "x.db",
+        "-x",
+        "-1",
+        "--",
+        "",
+        "-h",
+        "--help",
+        "--version",
+        "--js",
+        "--json=1",
+        "status=1",
+    ]
+)
+
+
+TRICKY = st.sampled_from(
+    [
+        "--json",
+        "--drills",
+        "--js",
+        "--dr",
+        "-h",
+        "--",
+        "-x",
+        "",
+        "INC-2",
+        "--db",
+        "--as",
+        "--db=",
+        "--as=Bo",
+        "--json=1",
+        "-",
+    ]
+)
+"""Words a plain line is one slip away from."""
+
+
+@st.composite
+def plain_lines(draw: st.DrawFn) -> list[str]:
+    """A plain command line in any order: what the rule must read."""
+    verb = draw(st.sampled_from(BY_RULE))
+    head = draw(st.lists(st.sampled_from([["--db", "a.db"], ["--as=Ann"]]), max_size=2))
+    rest: list[list[str]] = [[param.option] for param in verb.params if draw(st.booleans())]
+    rest += draw(st.lists(st.sampled_from([["--db=b.db"], ["--as", "Bo"]]), max_size=2))
+    if verb.scope != "global":
+        rest.append([draw(st.sampled_from(["INC-20261205-0001", "x", "INC 1"]))])
+    order = draw(st.permutations(rest))
+    return [word for part in [*head, [verb.name], *order] for word in part]
+
+
+@settings(max_examples=300, deadline=None)
+@given(plain_lines())
+def test_every_plain_line_is_read_by_rule_and_as_argparse_reads_it(words):
+    read = plain_arguments(words)
+    assert read is not None, words
+    assert vars(read) == by_argparse(words)
+
+
+@st.composite
+def nearly_plain_lines(draw: st.DrawFn) -> list[str]:
+    """A plain line with a word or two dropped or put in: where the rule could go wrong."""
+    words = draw(plain_lines())
+    for _ in range(draw(st.integers(0, 2))):
+        words.pop(draw(st.integers(0, len(words) - 1))) if words and draw(st.booleans()) else None
+    for _ in range(draw(st.integers(0, 2))):
+        words.insert(draw(st.integers(0, len(words))), draw(st.one_of(TRICKY, WORDS)))
+    return words
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.one_of(nearly_plain_lines(), st.lists(WORDS, max_size=7)))
+def test_whatever_the_rule_reads_argparse_reads_the_same(words):
+    read = plain_arguments(words)
+    if read is not None:
+        assert vars(read) == by_argparse(words)
+
+
+LOADED_AT_DISPATCH = """
+import json, sys
+import tui.cli.main as cli
+seen = {}
+def dispatch(args):
+    seen["argparse"] = "argparse" in sys.modules
+    seen["command"] = args.command
+    return 0
+cli.dispatch = dispatch
+seen["code"] = cli.main(sys.argv[1:])
+print(json.dumps(seen))
+"""
+
+
+@pytest.mark.parametrize(
+    ("words", "argparse_loaded"),
+    [
+        (["status", "INC-20261205-0001"], False),
+        (["--db", "x.db", "list", "--json"], False),
+        (["check", "INC-20261205-0001", "assess-severity"], True),
+    ],
+)
+def test_a_plain_status_runs_without_loading_argparse(tmp_path, words, argparse_loaded):
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run(
+        [sys.executable, "-c", LOADED_AT_DISPATCH, *words],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    seen = json.loads(done.stdout)
+    assert seen == {
+        "argparse": argparse_loaded,
+        "command": words[2 if words[0] == "--db" else 0],
+        "code": 0,
+    }
