@@ -91,12 +91,13 @@ LIBRARY_FLOORS = {
     "floor: import argparse": "import argparse",
     "floor: status's libraries": (  # msgspec loaded as `tui.cli.dispatch` loads it
         "import sys; sys.modules['typing_extensions'] = None; "
-        "import argparse, datetime, json, msgspec, sqlite3"
+        "import datetime, json, msgspec, sqlite3"
     ),
 }
 """What the libraries alone cost, before any of lastgood: `--help` parses with argparse,
-and `status` also decodes its record with msgspec from sqlite3 through json. A ratio
-target under a floor's ratio cannot be met without leaving that library."""
+and `status` decodes its record with msgspec from sqlite3 through json (a plain
+`status ID` is read without argparse: `tui.cli.arguments`). A ratio target under a
+floor's ratio cannot be met without leaving that library."""
 
 
 def floors(python: str, env: dict[str, str], label: str) -> dict[str, Command]:
