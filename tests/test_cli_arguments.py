@@ -12,11 +12,13 @@ import json
 import os
 import subprocess
 import sys
+from zoneinfo import ZoneInfo
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from incident.app.params import Kind, Param
 from incident.app.verbs import VERBS
 from tests.cli_helpers import ROOT
 from tui.cli.arguments import Arguments, plain_arguments, reads_by_rule
@@ -33,8 +35,8 @@ def by_argparse(words: list[str]) -> dict[str, object]:
         raise AssertionError(f"argparse refused {words!r} (exit {exit.code})") from None
 
 
-def test_the_rule_covers_the_read_verbs_scripts_run():
-    assert {"status", "brief", "list"} <= {verb.name for verb in BY_RULE}
+def test_the_rule_covers_what_scripts_and_people_run_most():
+    assert {"status", "brief", "list", "start", "declare", "export"} <= {v.name for v in BY_RULE}
     assert "check" not in {verb.name for verb in BY_RULE}  # a positional step: argparse's
 
 
@@ -55,6 +57,27 @@ def test_the_rule_covers_the_read_verbs_scripts_run():
             {"command": "brief", "id": "INC-1", "json": False, "db": "verb.db"},
         ),
         (["list", "--drills"], {"command": "list", "drills": True, "json": False}),
+        (
+            ["start", "--db", "a.db", "--incident", "INC-1"],
+            {
+                "command": "start",
+                "db": "a.db",
+                "incident": "INC-1",
+                "runbook": "rollback",
+                "no_probes": False,
+            },
+        ),
+        (
+            ["export", "INC-1", "--format=json", "--tz", "Europe/Paris"],
+            {
+                "command": "export",
+                "id": "INC-1",
+                "format": "json",
+                "output": None,
+                "tz": ZoneInfo("Europe/Paris"),
+                "check_step": False,
+            },
+        ),
         (
             ["status", "--json", "INC-1", "--json"],
             {"command": "status", "id": "INC-1", "json": True},
@@ -89,6 +112,13 @@ def test_plain_words_are_read_by_rule_as_argparse_reads_them(words, expected):
         ["list", "INC-1"],
         ["check", "INC-1", "assess-severity"],
         ["bogus", "INC-1"],
+        ["export", "INC-1", "--tz", "Nowhere/Else"],  # argparse names the problem
+        ["export", "INC-1", "--format", "pdf"],
+        ["export", "INC-1", "--format"],
+        ["declare", "--title", "t", "--severity", "SEV2"],  # --commander is required
+        ["start", "--inc", "INC-1"],
+        ["start", "--incident", "-x"],
+        ["start", "--no-probes=yes"],
     ],
 )
 def test_anything_but_plain_words_is_left_to_argparse(words):
@@ -123,6 +153,15 @@ WORDS = st.sampled_from(
 
 TRICKY = st.sampled_from(
     [
+        "--title",
+        "--incident",
+        "--format",
+        "--tz",
+        "--seed",
+        "SEV9",
+        "5",
+        "-5",
+        "Nowhere/Else",
         "--json",
         "--drills",
         "--js",
@@ -143,12 +182,47 @@ TRICKY = st.sampled_from(
 """Words a plain line is one slip away from."""
 
 
+SAMPLE_VALUES = (
+    *(choice for verb in VERBS for param in verb.params for choice in param.choices),
+    "SEV2",
+    "Ann",
+    "Ann,Bo",
+    "5",
+    "2.5",
+    "90",
+    "2026-12-05T10:00:00+00:00",
+    "2026-12-05",
+    "Europe/Paris",
+    "rollback",
+    "a value with spaces",
+)
+"""Values some parameter of each kind reads."""
+
+
+def reads_as(param: Param, text: str) -> bool:
+    try:
+        value = param.parse(text)
+    except ValueError:
+        return False
+    return not (param.kind is Kind.CHOICE and param.choices and value not in param.choices)
+
+
 @st.composite
 def plain_lines(draw: st.DrawFn) -> list[str]:
     """A plain command line in any order: what the rule must read."""
     verb = draw(st.sampled_from(BY_RULE))
     head = draw(st.lists(st.sampled_from([["--db", "a.db"], ["--as=Ann"]]), max_size=2))
-    rest: list[list[str]] = [[param.option] for param in verb.params if draw(st.booleans())]
+    rest: list[list[str]] = []
+    for param in verb.params:
+        if param.kind is Kind.FLAG:
+            if draw(st.booleans()):
+                rest.append([param.option])
+            continue
+        readable = [text for text in SAMPLE_VALUES if reads_as(param, text)]
+        assume(readable or not param.required)
+        if readable and (param.required or draw(st.booleans())):
+            text = draw(st.sampled_from(readable))
+            rest.append(draw(st.sampled_from([[param.option, text], [f"{param.option}={text}"]])))
     rest += draw(st.lists(st.sampled_from([["--db=b.db"], ["--as", "Bo"]]), max_size=2))
     if verb.scope != "global":
         rest.append([draw(st.sampled_from(["INC-20261205-0001", "x", "INC 1"]))])

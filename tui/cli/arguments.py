@@ -1,15 +1,17 @@
 """What a handler reads from the command line, and the plain command lines read without argparse.
 
 `lastgood status ID` is what scripts and pipelines run most. Loading argparse and
-building its parser from the verb table cost `status` about 10 ms of its 64 (with
-`python -c pass` at 23 ms; `docs/PERFORMANCE.md`, "Command line"). A command line of
-plain words has one reading, so it is read here by rule: a verb whose parameters are
-all flags (`status`, `brief`, `list`, ...), its flags by their exact names, the
-incident's id where the verb takes one, and `--db`/`--as` with a value, anywhere.
-Anything else (help, `--version`, an abbreviated option, a value that looks like an
-option, a word too many or too few) goes to argparse, which also says what is wrong
-with it. `tests/test_cli_arguments.py` holds both readings equal wherever this one
-answers.
+building its parser from the verb table cost `status` about 3 ms of its 64 (with
+`python -c pass` at 23 ms; `docs/PERFORMANCE.md`, "Command line"), and `lastgood
+start` some 0.3 MiB before its first frame. A command line of plain words has one
+reading, so it is read here by rule: a verb without positional parameters (`status`,
+`list`, `start`, `declare`, ...), its options by their exact names, each value
+read by the parameter's kind as argparse would read it, the incident's id where
+the verb takes one, and `--db`/`--as` with a value, anywhere. Anything else (help,
+`--version`, an abbreviated or short option, a value that looks like an option or
+does not read, a word too many or too few) goes to argparse, which also says what is
+wrong with it. `tests/test_cli_arguments.py` holds both readings equal wherever
+this one answers.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from types import SimpleNamespace
 
-from incident.app.params import Kind
+from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import BY_NAME
 
@@ -26,13 +28,13 @@ Arguments = SimpleNamespace
 `as_name` when given. argparse's reading is converted to it (`tui.cli.parser`), so
 every handler gets the same kind of object whichever way its words were read."""
 
-VALUE_OPTIONS = {"--db": "db", "--as": "as_name"}
+EVERY_VERB = {"--db": "db", "--as": "as_name"}
 """The options every verb takes, each with a value, and where the value is kept."""
 
 
 def reads_by_rule(verb: Verb) -> bool:
-    """Whether `verb`'s command lines can be read here: all its parameters are flags."""
-    return all(param.kind is Kind.FLAG and not param.positional for param in verb.params)
+    """Whether `verb`'s command lines can be read here: it has only `--options`."""
+    return not any(param.positional for param in verb.params)
 
 
 def _plain(word: str) -> bool:
@@ -40,40 +42,68 @@ def _plain(word: str) -> bool:
     return word != "" and not word.startswith("-")
 
 
+def _default(param: Param) -> object:
+    """The value when `param` is not given: argparse reads a text default as if given."""
+    if param.kind is Kind.FLAG:
+        return False
+    if isinstance(param.default, str):
+        return param.parse(param.default)
+    return param.default
+
+
+def _read(param: Param, text: str) -> object:
+    """`text` read as `param`'s value; ValueError when argparse would refuse it."""
+    value = param.parse(text)
+    if param.kind is Kind.CHOICE and param.choices and value not in param.choices:
+        raise ValueError(f"{value!r} is not one of {param.choices}")
+    return value
+
+
 def plain_arguments(words: Sequence[str]) -> Arguments | None:
     """`words` read by rule, or None when they are for argparse to read (or refuse)."""
     values: dict[str, object] = {}
     verb: Verb | None = None
-    flags: dict[str, str] = {}
+    options: dict[str, Param] = {}
     positionals: list[str] = []
+    given: set[str] = set()
     index = 0
     while index < len(words):
         word = words[index]
-        option, equals, value = word.partition("=")
-        if option in VALUE_OPTIONS:
+        name, equals, text = word.partition("=")
+        param = options.get(name)
+        if name in EVERY_VERB or (param is not None and param.kind is not Kind.FLAG):
             if not equals:
                 index += 1
                 if index == len(words):
                     return None
-                value = words[index]
-            if not _plain(value):
+                text = words[index]
+            if not _plain(text):
                 return None
-            values[VALUE_OPTIONS[option]] = value
+            if param is None:
+                values[EVERY_VERB[name]] = text
+            else:
+                try:
+                    values[param.name] = _read(param, text)
+                except ValueError:
+                    return None
+                given.add(param.name)
         elif verb is None:
             verb = BY_NAME.get(word)
             if verb is None or not reads_by_rule(verb):
                 return None
-            flags = {param.option: param.name for param in verb.params}
+            options = {param.option: param for param in verb.params}
             values["command"] = verb.name
-            values.update(dict.fromkeys(flags.values(), False))
-        elif word in flags:
-            values[flags[word]] = True
+            values.update({param.name: _default(param) for param in verb.params})
+        elif word in options:  # a flag, named alone
+            values[options[word].name] = True
         elif _plain(word):
             positionals.append(word)
         else:
             return None
         index += 1
     if verb is None or len(positionals) != (verb.scope is not Scope.GLOBAL):
+        return None
+    if any(param.required and param.name not in given for param in verb.params):
         return None
     if positionals:
         values["id"] = positionals[0]
