@@ -194,6 +194,21 @@ def test_close_refuses_open_required_steps_until_forced(cli):
             ),
             "--started-at",
         ),
+        (
+            (
+                "declare",
+                "--title",
+                "x",
+                "--severity",
+                "SEV1",
+                "--commander",
+                "A",
+                "--started-at",
+                "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
+            ),
+            "out of range",
+        ),
+        (("schedule-postmortem", "{id}", "--at", "9999-12-31T23:59:59-01:00"), "out of range"),
         (("approve", "{id}", "assess-severity", "--by", "A", "--reason", "r"), "no approval gate"),
         (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),
         (("export", "{id}", "--format", "pdf"), "invalid choice"),

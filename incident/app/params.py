@@ -214,10 +214,14 @@ def parse_date(text: str) -> date:
 
 
 def parse_moment(text: str) -> datetime:
-    from incident.core.events import parse_timestamp
+    from incident.core.events import OutOfRange, parse_timestamp
 
     try:
         return parse_timestamp(text)
+    except OutOfRange:
+        raise ValueError(
+            f"'{text}' is out of range: in UTC it is before year 1 or after 9999"
+        ) from None
     except ValueError:
         raise ValueError(
             f"'{text}' is not an ISO 8601 time with a timezone (e.g. 2026-11-29T14:00:00Z)"

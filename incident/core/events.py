@@ -111,12 +111,19 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
+class OutOfRange(ValueError):
+    """A time written with an offset that has no UTC time: before year 1 or after 9999."""
+
+
 def parse_timestamp(text: str) -> datetime:
     """Read a stored timestamp (or any ISO 8601 time with an offset) as aware UTC."""
     moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
     if moment.tzinfo is None:
         raise ValueError(f"timestamp has no timezone: {text!r}")
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
+        raise OutOfRange(f"timestamp out of range in UTC: {text!r}") from None
 
 
 def truncate_to_millis(moment: datetime) -> datetime:
