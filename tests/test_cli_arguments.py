@@ -21,16 +21,21 @@ from hypothesis import strategies as st
 from incident.app.params import Kind, Param
 from incident.app.verbs import VERBS
 from tests.cli_helpers import ROOT
-from tui.cli.arguments import Arguments, plain_arguments, reads_by_rule
+from tui.cli.arguments import Arguments, default_value, plain_arguments, reads_by_rule
 from tui.cli.parser import parsed_arguments
 
 BY_RULE = [verb for verb in VERBS if reads_by_rule(verb)]
 FLAGS = sorted({param.option for verb in VERBS for param in verb.params if param.option})
 
 
-def by_argparse(words: list[str]) -> dict[str, object]:
+def typed(arguments: Arguments) -> dict[str, tuple[type, object]]:
+    """`arguments` with each value's type beside it: 5 and 5.0, or 1 and True, differ."""
+    return {name: (type(value), value) for name, value in vars(arguments).items()}
+
+
+def by_argparse(words: list[str]) -> dict[str, tuple[type, object]]:
     try:
-        return vars(parsed_arguments(list(words)))
+        return typed(parsed_arguments(list(words)))
     except SystemExit as exit:  # a refusal, or help: the rule should have left these alone
         raise AssertionError(f"argparse refused {words!r} (exit {exit.code})") from None
 
@@ -88,7 +93,16 @@ def test_plain_words_are_read_by_rule_as_argparse_reads_them(words, expected):
     read = plain_arguments(words)
     assert isinstance(read, Arguments)
     assert vars(read) == expected
-    assert by_argparse(words) == expected
+    assert by_argparse(words) == typed(read)
+
+
+def test_a_text_default_is_read_by_the_parameter_s_kind_as_argparse_reads_it():
+    """argparse passes a default given as text through `type=` (`_get_value`)."""
+    assert default_value(Param("gap", "minutes", Kind.NUMBER, default="5")) == 5.0
+    assert isinstance(default_value(Param("gap", "minutes", Kind.NUMBER, default="5")), float)
+    assert default_value(Param("port", "the port", Kind.COUNT, default=8000)) == 8000
+    assert default_value(Param("json", "as JSON", Kind.FLAG)) is False
+    assert default_value(Param("issue", "what is wrong")) is None
 
 
 @pytest.mark.parametrize(
@@ -195,6 +209,8 @@ SAMPLE_VALUES = (
     "Europe/Paris",
     "rollback",
     "a value with spaces",
+    "status",
+    "a=b",
 )
 """Values some parameter of each kind reads."""
 
@@ -220,12 +236,12 @@ def plain_lines(draw: st.DrawFn) -> list[str]:
             continue
         readable = [text for text in SAMPLE_VALUES if reads_as(param, text)]
         assume(readable or not param.required)
-        if readable and (param.required or draw(st.booleans())):
+        for _ in range(draw(st.integers(int(param.required), 2)) if readable else 0):
             text = draw(st.sampled_from(readable))
             rest.append(draw(st.sampled_from([[param.option, text], [f"{param.option}={text}"]])))
     rest += draw(st.lists(st.sampled_from([["--db=b.db"], ["--as", "Bo"]]), max_size=2))
     if verb.scope != "global":
-        rest.append([draw(st.sampled_from(["INC-20261205-0001", "x", "INC 1"]))])
+        rest.append([draw(st.sampled_from(["INC-20261205-0001", "x", "INC 1", "status", "a=b"]))])
     order = draw(st.permutations(rest))
     return [word for part in [*head, [verb.name], *order] for word in part]
 
@@ -235,7 +251,7 @@ def plain_lines(draw: st.DrawFn) -> list[str]:
 def test_every_plain_line_is_read_by_rule_and_as_argparse_reads_it(words):
     read = plain_arguments(words)
     assert read is not None, words
-    assert vars(read) == by_argparse(words)
+    assert typed(read) == by_argparse(words)
 
 
 @st.composite
@@ -254,7 +270,7 @@ def nearly_plain_lines(draw: st.DrawFn) -> list[str]:
 def test_whatever_the_rule_reads_argparse_reads_the_same(words):
     read = plain_arguments(words)
     if read is not None:
-        assert vars(read) == by_argparse(words)
+        assert typed(read) == by_argparse(words)
 
 
 LOADED_AT_DISPATCH = """

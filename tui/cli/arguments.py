@@ -42,7 +42,7 @@ def _plain(word: str) -> bool:
     return word != "" and not word.startswith("-")
 
 
-def _default(param: Param) -> object:
+def default_value(param: Param) -> object:
     """The value when `param` is not given: argparse reads a text default as if given."""
     if param.kind is Kind.FLAG:
         return False
@@ -93,7 +93,7 @@ def plain_arguments(words: Sequence[str]) -> Arguments | None:
                 return None
             options = {param.option: param for param in verb.params}
             values["command"] = verb.name
-            values.update({param.name: _default(param) for param in verb.params})
+            values.update({param.name: default_value(param) for param in verb.params})
         elif word in options:  # a flag, named alone
             values[options[word].name] = True
         elif _plain(word):
