@@ -154,6 +154,9 @@ def test_close_refuses_open_required_steps_until_forced(cli):
     assert status(cli, incident_id)["status"] == "closed"
 
 
+DECLARE_SEV1 = ("declare", "--title", "x", "--severity", "SEV1", "--commander", "A")
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -162,52 +165,10 @@ def test_close_refuses_open_required_steps_until_forced(cli):
         (("check", "INC-0-NOPE", "x"), "no incident 'INC-0-NOPE'"),
         (("declare", "--title", "x", "--severity", "SEV7", "--commander", "A"), "unknown severity"),
         (("declare", "--title", "x", "--severity", "SEV1"), "required: --commander"),
-        (
-            ("declare", "--title", "x", "--severity", "SEV1", "--commander", "A", "--eta", "soon"),
-            "not a whole number",
-        ),
-        (
-            (
-                "declare",
-                "--title",
-                "x",
-                "--severity",
-                "SEV1",
-                "--commander",
-                "A",
-                "--runbook",
-                "nope",
-            ),
-            "runbook",
-        ),
-        (
-            (
-                "declare",
-                "--title",
-                "x",
-                "--severity",
-                "SEV1",
-                "--commander",
-                "A",
-                "--started-at",
-                "yesterday",
-            ),
-            "--started-at",
-        ),
-        (
-            (
-                "declare",
-                "--title",
-                "x",
-                "--severity",
-                "SEV1",
-                "--commander",
-                "A",
-                "--started-at",
-                "0001-01-01T00:00:00+01:00",  # before year 1 in UTC
-            ),
-            "out of range",
-        ),
+        ((*DECLARE_SEV1, "--eta", "soon"), "not a whole number"),
+        ((*DECLARE_SEV1, "--runbook", "nope"), "runbook"),
+        ((*DECLARE_SEV1, "--started-at", "yesterday"), "--started-at"),
+        ((*DECLARE_SEV1, "--started-at", "0001-01-01T00:00:00+01:00"), "out of range"),
         (("schedule-postmortem", "{id}", "--at", "9999-12-31T23:59:59-01:00"), "out of range"),
         (("approve", "{id}", "assess-severity", "--by", "A", "--reason", "r"), "no approval gate"),
         (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),

@@ -9,9 +9,6 @@ words are not plain, it must leave them to argparse.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -20,7 +17,7 @@ from hypothesis import strategies as st
 
 from incident.app.params import Kind, Param
 from incident.app.verbs import VERBS
-from tests.cli_helpers import ROOT
+from tests.cli_helpers import fresh_python
 from tui.cli.arguments import Arguments, default_value, plain_arguments, reads_by_rule
 from tui.cli.parser import parsed_arguments
 
@@ -295,18 +292,9 @@ print(json.dumps(seen))
         (["check", "INC-20261205-0001", "assess-severity"], True),
     ],
 )
-def test_a_plain_status_runs_without_loading_argparse(tmp_path, words, argparse_loaded):
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run(
-        [sys.executable, "-c", LOADED_AT_DISPATCH, *words],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    seen = json.loads(done.stdout)
+def test_a_plain_status_runs_without_loading_argparse(words, argparse_loaded):
+    done = fresh_python(LOADED_AT_DISPATCH, *words)
+    seen = json.loads(done)
     assert seen == {
         "argparse": argparse_loaded,
         "command": words[2 if words[0] == "--db" else 0],

@@ -256,17 +256,8 @@ def test_as_its_own_process_what_loading_made_stays_frozen_to_the_end(tmp_path):
     Python makes as it exits (7 ms of `status`); the verb still ran and answered."""
     db = tmp_path / "real.db"
     incident = declared(db)
-    env = {**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(db)}
-    done = subprocess.run(
-        [sys.executable, "-c", AS_ITS_OWN_PROCESS, "status", incident],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    lines = done.stdout.splitlines()
+    env = {**os.environ, "LASTGOOD_DB": str(db)}
+    lines = fresh_python(AS_ITS_OWN_PROCESS, "status", incident, env=env).splitlines()
     assert lines[0].startswith(incident)  # the status
     assert int(lines[-1]) > 10_000  # frozen, as the exit hooks run
 
