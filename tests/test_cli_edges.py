@@ -230,6 +230,9 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_nothing_is_recorded(
     assert run_bytes(cli, "note", incident_id, "caf\u00e9 ok".encode() + b" \xe9t\xe9")[2] == (
         "lastgood note: error: argument 2 is not valid UTF-8 (byte 0xe9 at position 9)\n"
     )
+    assert run_bytes(cli, "--as", "Ann", "note", incident_id, b"\xff")[2] == (
+        "lastgood note: error: argument 2 is not valid UTF-8 (byte 0xff at position 0)\n"
+    )
     assert run_bytes(cli, "--db", b"/tmp/\xfe.db", "list")[::2] == (
         2,
         "lastgood: error: argument 2 is not valid UTF-8 (byte 0xfe at position 5)\n",

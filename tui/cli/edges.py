@@ -16,10 +16,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
-TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
-
-if TYPE_CHECKING:
-    pass
+from tui.cli.arguments import EVERY_VERB
 
 CLOSED_PIPE_EXIT = 141
 """The status of a tool killed by SIGPIPE (128 + 13), what `cat | head -1` gives too."""
@@ -27,7 +24,6 @@ CLOSED_PIPE_EXIT = 141
 NOT_A_TERMINAL = "not a terminal: the TUI needs one; use `lastgood status` or `monitor` in scripts"
 
 _COMMAND_NAME = re.compile(r"[a-z][a-z-]*")
-_GLOBAL_OPTIONS_WITH_VALUE = ("--db",)
 
 Main = Callable[[Sequence[str] | None], int]
 
@@ -75,7 +71,7 @@ def _command_index(argv: Sequence[str]) -> int | None:
     for index, arg in enumerate(argv):
         if skip_value:
             skip_value = False
-        elif arg in _GLOBAL_OPTIONS_WITH_VALUE:
+        elif arg in EVERY_VERB:
             skip_value = True
         elif not arg.startswith("-"):
             return index if _COMMAND_NAME.fullmatch(arg) else None

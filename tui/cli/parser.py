@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
-from tui.cli.arguments import Arguments
+from tui.cli.arguments import EVERY_VERB, Arguments
 from tui.cli.edges import package_version
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
@@ -187,7 +187,7 @@ class VerbCommands(_Commands):
         super().__call__(parser, namespace, values, option_string)
 
 
-TOP_LEVEL_VALUES = ("--db", "--as")
+TOP_LEVEL_VALUES = tuple(EVERY_VERB)
 TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 
 
