@@ -11,15 +11,21 @@ the flush that sent that frame side by side with the bytes in it; then the CPU o
 the event loop's callbacks over a millisecond that ran after that flush and before
 the next key's read: work the key left for later (a toast, say), and whatever the
 app does by itself in between (a second's samples), which the next key may wait for.
+
+Each job of the screen's recorder thread (`tui/app/screens/recorder.py`) is stamped
+too, with its kind and length: a key during which one ran (the once-a-second read of
+what the poller recorded, say) shared the interpreter with it. Only the timed keys
+are summed up, so the read-to-flush p99 here is the app's own share of the bench's.
 """
 
 from __future__ import annotations
 
 import statistics
+from collections import Counter
 from pathlib import Path
 from typing import NamedTuple
 
-from terminal import ROOT
+from terminal import ROOT, rank
 
 VARIABLE = "LASTGOOD_BENCH_TRACE"
 """Where the apps write their stamps: one file per process, `trace.PID`."""
@@ -83,6 +89,16 @@ if _where and sys.argv[1:2] == ["start"]:  # `python -m tui.cli start`: not its 
             if time.monotonic() - started > 0.001:
                 _stamps.append(f"{started:.6f} {cpu:.6f} loop {time.process_time() - cpu:.6f}")
     _events_module.Handle._run = run
+    from tui.app.screens import recorder as _recorder
+    _job = _recorder.Recorder._run
+    def job(self, work, reply, kind):
+        started, cpu = time.monotonic(), time.process_time()
+        try:
+            return _job(self, work, reply, kind)
+        finally:
+            took = time.monotonic() - started
+            _stamps.append(f"{started:.6f} {cpu:.6f} job {kind or '-'} {took:.6f}")
+    _recorder.Recorder._run = job
 """
 
 KEYS = {"right": "phase", "left": "phase", "space": "check"}
@@ -108,6 +124,8 @@ class Frame(NamedTuple):
     after_ms: float
     """CPU of the loop's callbacks over 1 ms started after that flush and before the
     next key's read."""
+    jobs: tuple[str, ...]
+    """The kinds of the recorder's jobs that ran while the key was on its way."""
 
 
 class Stamp(NamedTuple):
@@ -129,12 +147,20 @@ def _stamps(path: Path) -> list[Stamp]:
     return sorted(stamps)
 
 
-def _frames(stamps: list[Stamp]) -> dict[str, list[Frame]]:
-    """Per key kind, one `Frame` per key read."""
+def _frames(stamps: list[Stamp], untimed: int, timed: int) -> dict[str, list[Frame]]:
+    """Per key kind, one `Frame` per timed key: of each kind, the `timed` presses after
+    the `untimed` first ones (the moves to the last phase after them are not timed)."""
     found: dict[str, list[Frame]] = {}
+    jobs = [(s.at, s.at + float(s.detail.split()[1]), s.detail.split()[0])
+            for s in stamps if s.kind == "job"]  # fmt: skip
     reads = [i for i, s in enumerate(stamps) if s.kind == "read" and s.detail in KEYS]
+    seen: dict[str, int] = {}
     for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
         read, *span = stamps[start:end]
+        kind = KEYS[read.detail]
+        nth = seen[kind] = seen.get(kind, -1) + 1
+        if not untimed <= nth < untimed + timed:
+            continue
         display = next((s for s in span if s.kind == "display"), None)
         if display is None:
             continue
@@ -142,39 +168,50 @@ def _frames(stamps: list[Stamp]) -> dict[str, list[Frame]]:
         if flush is None:
             continue
         after = sum(float(s.detail) for s in span if s.kind == "loop" and s.at > flush.at)
-        found.setdefault(KEYS[read.detail], []).append(
+        during = tuple(name for began, ended, name in jobs if began < flush.at and ended > read.at)
+        found.setdefault(kind, []).append(
             Frame(
                 (flush.at - read.at) * 1000,
                 (display.cpu - read.cpu) * 1000,
                 int(flush.detail),
                 after * 1000,
+                during,
             )
         )
     return found
 
 
-def summary(directory: Path, names: list[str]) -> list[str]:
-    """One line per case and key kind: `names` names the apps in the order they ran,
-    and the apps of one case (one per block) are summed up together."""
+def summary(directory: Path, apps: list[tuple[str, int]], untimed: int) -> list[str]:
+    """One line per case and key kind: `apps` names each app in the order they ran
+    with its timed presses of each kind, made after `untimed` ones; the apps of one
+    case (one per block) are summed up together. Then, per key kind, the p99 of the
+    last case (the one with probes) over that of the first (the bare one)."""
     traces = sorted(directory.glob("trace.*"), key=lambda p: p.stat().st_mtime)
     caps: dict[str, set[str]] = {}
     frames: dict[str, dict[str, list[Frame]]] = {}
-    for name, path in zip(names, traces, strict=False):
+    for (name, timed), path in zip(apps, traces, strict=False):
         stamps = _stamps(path)
         caps.setdefault(name, set()).add(next((s.detail for s in stamps if s.kind == "fps"), "?"))
-        for kind, found in _frames(stamps).items():
+        for kind, found in _frames(stamps, untimed, timed).items():
             frames.setdefault(name, {}).setdefault(kind, []).extend(found)
     lines = []
+    p99: dict[str, list[float]] = {}
     for name, cap in caps.items():
         lines.append(f"{name}: Textual drawing at up to {'/'.join(sorted(cap))} frames a second")
         for kind, kept in frames.get(name, {}).items():
-            flushed, cpu, sent, after = zip(*kept, strict=True)
+            flushed, cpu, sent, after, jobs = zip(*kept, strict=True)
+            p99.setdefault(kind, []).append(rank(list(flushed), 0.99))
+            ran = Counter(job for during in jobs for job in during)
             lines.append(
                 f"{name:<30}{kind:>6}{len(kept):>5}  read to first frame flushed "
-                f"p50 {statistics.median(flushed):5.1f} max {max(flushed):5.1f} ms, "
-                f"CPU p50 {statistics.median(cpu):5.1f} ms, "
+                f"p50 {statistics.median(flushed):5.1f} p99 {rank(list(flushed), 0.99):5.1f} "
+                f"max {max(flushed):5.1f} ms, CPU p50 {statistics.median(cpu):5.1f} ms, "
                 f"frame p50 {statistics.median(sent):6.0f} bytes, "
                 f"then loop CPU to the next key p50 {statistics.median(after):5.1f} "
-                f"mean {statistics.mean(after):5.1f} max {max(after):5.1f} ms"
+                f"mean {statistics.mean(after):5.1f} max {max(after):5.1f} ms; "
+                f"recorder jobs during {sum(1 for d in jobs if d)} of them "
+                f"({', '.join(f'{job} {n}' for job, n in sorted(ran.items())) or 'none'})"
             )
+    for kind, (bare, *_, probes) in ((k, v) for k, v in p99.items() if len(v) > 1):
+        lines.append(f"in-app ratio {kind} p99 (probes / no probes): {probes / bare:.2f}")
     return lines

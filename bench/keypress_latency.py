@@ -310,12 +310,12 @@ def main(argv: list[str] | None = None) -> int:
             tmux, control, floor, presses=args.presses, rng=rng, timeout=args.timeout, pids=pids
         )
         screen = ""
-        ran: list[str] = []  # the apps' cases, in the order they ran
+        ran: list[tuple[str, int]] = []  # the apps' cases and timed presses, in order
         in_order = [case for case, _ in app_cases]
         for block, presses in enumerate(split(args.presses, args.blocks)):
             for case in in_order if block % 2 == 0 else in_order[::-1]:
                 polled = case is probes
-                ran.append(case.name)
+                ran.append((case.name, presses))
                 shown = run_app_case(
                     tmux, control, env, case, presses=presses, rng=rng, timeout=args.timeout,
                     settle_s=settle_s, no_probes_flag=case is panels,
@@ -326,7 +326,7 @@ def main(argv: list[str] | None = None) -> int:
         for case, _ in app_cases:
             count_window_events(env, case)
         if args.trace:
-            traced = app_trace.summary(Path(scratch.name), ran)
+            traced = app_trace.summary(Path(scratch.name), ran, WARMUP_PRESSES)
     except BenchError as error:
         print(f"bench/keypress_latency.py: {error}", file=sys.stderr)
         return 1
@@ -347,7 +347,7 @@ def main(argv: list[str] | None = None) -> int:
     report([floor, *(case for case, _ in app_cases)], args, tmux.version(), farm.port)
     if traced:
         print()
-        print("in the app (--trace), per key after the untimed ones too:")
+        print("in the app (--trace), its timed keys:")
         print("\n".join(traced))
     if args.show_screen:
         print()
