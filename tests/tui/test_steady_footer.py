@@ -3,14 +3,18 @@
 Textual's `Footer` remounted its keys on every change its screen might have had
 (the push, each dialog closing, each focus move): four times before the
 coordinator's first frame settled, again after every dialog. The keys that do
-change (`P` shows in the last phase only) must still reach the footer.
+change (`P` shows in the last phase only) must still reach the footer, and only
+they are mounted or removed: the rest stay as they are.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.widgets._footer import FooterKey
 
 from tests.scenario_copies import scenario_copy
@@ -70,3 +74,72 @@ async def test_the_post_mortem_key_shows_in_the_last_phase_only(tmp_path: Path) 
         await pilot.press("right")
         await wait_until(pilot, lambda: "Post-mortem" not in shown())
         assert "Check" in shown()
+
+
+class KeysApp(App[None]):
+    """Six keys in a footer; the test hides or dims any of them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(key, f"press({key!r})", f"Key {key}") for key in "abcdef"
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden: set[str] = set()
+        self.dimmed: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield SteadyFooter()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "press" and parameters[0] in self.hidden:
+            return False
+        if action == "press" and parameters[0] in self.dimmed:
+            return None
+        return True
+
+    def action_press(self, key: str) -> None:
+        pass
+
+
+async def test_keys_that_come_and_go_are_mounted_and_removed_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rebuilds: list[SteadyFooter] = []
+    recompose = SteadyFooter.recompose
+
+    async def counted(footer: SteadyFooter) -> None:
+        rebuilds.append(footer)
+        await recompose(footer)
+
+    monkeypatch.setattr(SteadyFooter, "recompose", counted)
+    app = KeysApp()
+    steps: list[tuple[set[str], set[str]]] = [
+        ({"a"}, set()),  # the first goes
+        ({"a", "d"}, set()),  # one in the middle
+        ({"f"}, set()),  # two come back, the last goes
+        (set(), {"c"}),  # all shown, one dimmed
+        ({"b", "e"}, {"a", "c"}),  # goes, dims and comes together
+        (set(), set()),
+        (set("abcdef"), set()),  # none left but the palette's
+        ({"c"}, {"e"}),
+    ]
+    async with app.run_test(size=(120, 10)) as pilot:
+        footer = app.query_one(SteadyFooter)
+
+        def drawn() -> list[tuple[str, bool]]:
+            return [(key.key, key.has_class("-disabled")) for key in footer.query(FooterKey)]
+
+        await wait_until(pilot, lambda: len(drawn()) == 7)
+        for hidden, dimmed in steps:
+            before = {(key.key, key.has_class("-disabled")): key for key in footer.query(FooterKey)}
+            app.hidden, app.dimmed = hidden, dimmed
+            app.refresh_bindings()
+            keys = [(key, key in dimmed) for key in "abcdef" if key not in hidden]
+            wanted = [*keys, ("ctrl+p", False)]  # the palette's, docked at the right
+            await wait_until(pilot, lambda wanted=wanted: drawn() == wanted)  # type: ignore[misc]
+            for key in footer.query(FooterKey):
+                kept = before.get((key.key, key.has_class("-disabled")))
+                assert kept is None or kept is key, f"{key.key} mounted again"
+            assert footer.styles.grid_size_columns == len(keys)
+        assert len(rebuilds) == 1  # the first keys only
