@@ -83,13 +83,14 @@ class KeysApp(App[None]):
         Binding(key, f"press({key!r})", f"Key {key}") for key in "abcdef"
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, *, palette: bool) -> None:
         super().__init__()
+        self.palette = palette
         self.hidden: set[str] = set()
         self.dimmed: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield SteadyFooter()
+        yield SteadyFooter(show_command_palette=self.palette)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "press" and parameters[0] in self.hidden:
@@ -102,8 +103,9 @@ class KeysApp(App[None]):
         pass
 
 
+@pytest.mark.parametrize("palette", [True, False], ids=["palette", "no-palette"])
 async def test_keys_that_come_and_go_are_mounted_and_removed_alone(
-    monkeypatch: pytest.MonkeyPatch,
+    palette: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     rebuilds: list[SteadyFooter] = []
     recompose = SteadyFooter.recompose
@@ -113,33 +115,35 @@ async def test_keys_that_come_and_go_are_mounted_and_removed_alone(
         await recompose(footer)
 
     monkeypatch.setattr(SteadyFooter, "recompose", counted)
-    app = KeysApp()
+    app = KeysApp(palette=palette)
     steps: list[tuple[set[str], set[str]]] = [
         ({"a"}, set()),  # the first goes
         ({"a", "d"}, set()),  # one in the middle
         ({"f"}, set()),  # two come back, the last goes
-        (set(), {"c"}),  # all shown, one dimmed
+        (set(), {"c"}),  # the last comes back, one dimmed
         ({"b", "e"}, {"a", "c"}),  # goes, dims and comes together
         (set(), set()),
-        (set("abcdef"), set()),  # none left but the palette's
+        (set("abcdef"), set()),  # none left (but the palette's, when it shows)
         ({"c"}, {"e"}),
     ]
+    after_palette = [("ctrl+p", False)] if palette else []  # docked at the right
     async with app.run_test(size=(120, 10)) as pilot:
         footer = app.query_one(SteadyFooter)
 
         def drawn() -> list[tuple[str, bool]]:
             return [(key.key, key.has_class("-disabled")) for key in footer.query(FooterKey)]
 
-        await wait_until(pilot, lambda: len(drawn()) == 7)
+        await wait_until(pilot, lambda: len(drawn()) == 6 + len(after_palette))
         for hidden, dimmed in steps:
             before = {(key.key, key.has_class("-disabled")): key for key in footer.query(FooterKey)}
             app.hidden, app.dimmed = hidden, dimmed
             app.refresh_bindings()
             keys = [(key, key in dimmed) for key in "abcdef" if key not in hidden]
-            wanted = [*keys, ("ctrl+p", False)]  # the palette's, docked at the right
+            wanted = keys + after_palette
             await wait_until(pilot, lambda wanted=wanted: drawn() == wanted)  # type: ignore[misc]
             for key in footer.query(FooterKey):
                 kept = before.get((key.key, key.has_class("-disabled")))
                 assert kept is None or kept is key, f"{key.key} mounted again"
             assert footer.styles.grid_size_columns == len(keys)
-        assert len(rebuilds) == 1  # the first keys only
+        # The first keys; without the palette's, also the keys after none at all.
+        assert len(rebuilds) == (1 if palette else 2)

@@ -11,7 +11,7 @@ When they do differ, it is mostly by a key or two: `P` comes into the footer wit
 the last phase and leaves with it. Rebuilt, the footer made a switch into or out of
 that phase cost 34-38 ms of CPU where any other switch cost 10-15. So the keys that
 stay are kept, and only the ones that come or go are mounted or removed: 20-28 ms,
-the rest being the screen's layout for the footer's new column.
+the rest being the layout of the screen that a mount or a removal asks for.
 """
 
 from __future__ import annotations
@@ -76,8 +76,10 @@ class SteadyFooter(Footer):
     async def update_keys(self) -> None:
         """Draw the keys the bindings show now, mounting and removing only those that
         changed; everything again when the keys are grouped, or none are shown yet."""
+        if not self.is_attached:
+            return  # the screen is closing: nothing to draw
         shown = list(self.children)
-        wanted = compose(self)  # `compose`, above: reads the bindings, sets the grid's columns
+        wanted = compose(self)  # `compose`, above: reads the bindings
         if not shown or not all(isinstance(key, FooterKey) for key in [*shown, *wanted]):
             await self.recompose()
             return
@@ -99,7 +101,7 @@ class SteadyFooter(Footer):
 
 def _looks(key: Widget) -> tuple[object, ...]:
     """What a footer key draws and does: two keys alike draw the same. (Of its classes,
-    only `-disabled`: a key is dimmed by it, and given `-compact` once mounted.)"""
+    those it is made with: `-compact` is given it once mounted.)"""
     assert isinstance(key, FooterKey)
-    dimmed = key.has_class("-disabled")
-    return (key.key, key.key_display, key.description, key.action, dimmed, key.tooltip)
+    made_with = (key.has_class("-disabled"), key.has_class("-command-palette"))
+    return (key.key, key.key_display, key.description, key.action, key.tooltip, made_with)
