@@ -24,22 +24,28 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.steady_footer import SteadyFooter
 
 
+@pytest.fixture
+def rebuilds(monkeypatch: pytest.MonkeyPatch) -> list[SteadyFooter]:
+    """Each footer rebuilt (`recompose`) while the test runs, in order."""
+    rebuilt: list[SteadyFooter] = []
+    recompose = SteadyFooter.recompose
+
+    async def counted(footer: SteadyFooter) -> None:
+        rebuilt.append(footer)
+        await recompose(footer)
+
+    monkeypatch.setattr(SteadyFooter, "recompose", counted)
+    return rebuilt
+
+
 def footer_keys(screen: object) -> list[FooterKey]:
     assert isinstance(screen, IncidentScreen)
     return list(screen.query(FooterKey))
 
 
 async def test_a_dialog_that_closes_leaves_the_footer_keys_in_place(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, rebuilds: list[SteadyFooter]
 ) -> None:
-    rebuilds: list[SteadyFooter] = []
-    recompose = SteadyFooter.recompose
-
-    async def counted(footer: SteadyFooter) -> None:
-        rebuilds.append(footer)
-        await recompose(footer)
-
-    monkeypatch.setattr(SteadyFooter, "recompose", counted)
     app = scenario_app(scenario_copy("declared", tmp_path / "footer.db"))
     async with app.run_test(size=(160, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
@@ -105,16 +111,8 @@ class KeysApp(App[None]):
 
 @pytest.mark.parametrize("palette", [True, False], ids=["palette", "no-palette"])
 async def test_keys_that_come_and_go_are_mounted_and_removed_alone(
-    palette: bool, monkeypatch: pytest.MonkeyPatch
+    palette: bool, rebuilds: list[SteadyFooter]
 ) -> None:
-    rebuilds: list[SteadyFooter] = []
-    recompose = SteadyFooter.recompose
-
-    async def counted(footer: SteadyFooter) -> None:
-        rebuilds.append(footer)
-        await recompose(footer)
-
-    monkeypatch.setattr(SteadyFooter, "recompose", counted)
     app = KeysApp(palette=palette)
     steps: list[tuple[set[str], set[str]]] = [
         ({"a"}, set()),  # the first goes
