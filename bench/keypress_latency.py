@@ -26,8 +26,8 @@ the run alike; the percentiles are of all a case's presses together.
 Prints min / p50 / p90 / p99 / max per case and key, the probes / no-probes
 ratios, the samples recorded per second, and the app's CPU time during the
 presses. 400 presses of each key by default: the nearest-rank p99 is then the
-fourth slowest, where with fewer than 100 it is the slowest, and one stall of a
-shared machine decides it. Measures; asserts nothing. Needs tmux.
+fifth slowest (four above it), where with fewer than 100 it is the slowest, and one
+stall of a shared machine decides it. Measures; asserts nothing. Needs tmux.
 """
 
 from __future__ import annotations
@@ -76,7 +76,7 @@ ROUNDS_BEFORE = 3
 """Polling rounds the app must have recorded before the presses start."""
 WARMUP_PRESSES = 2
 PRESSES = 400
-"""Timed presses of each key, over all blocks: p99 is then the fourth slowest."""
+"""Timed presses of each key, over all blocks: p99 is then the fifth slowest."""
 BLOCKS = 4
 """Blocks the presses are split into, the cases' order mirrored in each next one."""
 PHASE_TITLE = re.compile(r"^ ?Phase (\d+)/(\d+) ·", re.MULTILINE)
