@@ -158,6 +158,8 @@ def _frames(stamps: list[Stamp], untimed: int, timed: int) -> dict[str, list[Fra
     for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
         read, *span = stamps[start:end]
         kind = KEYS[read.detail]
+        if kind == "phase" and "phase" not in seen and read.detail != "right":
+            continue  # a move to where the switches start (`--into-last`): they start right
         nth = seen[kind] = seen.get(kind, -1) + 1
         if not untimed <= nth < untimed + timed:
             continue

@@ -104,10 +104,12 @@ def pause(rng: random.Random) -> None:
 
 
 def phase_presses(control: ControlClient, pane: str, case: Case, presses: int,
-                  rng: random.Random, timeout: float) -> None:  # fmt: skip
+                  rng: random.Random, timeout: float, into_last: bool) -> None:  # fmt: skip
     shown = phase_shown(control.screen(pane))
     assert shown is not None
     current, total = shown
+    if into_last:
+        current = go_to_phase(control, pane, current, total - 1, total, timeout)
     for n in range(WARMUP_PRESSES + presses):
         key = "right" if n % 2 == 0 else "left"
         want = current % total + 1 if key == "right" else (current - 2) % total + 1
@@ -119,15 +121,22 @@ def phase_presses(control: ControlClient, pane: str, case: Case, presses: int,
         current = want
 
 
+def go_to_phase(control: ControlClient, pane: str, current: int, wanted: int, total: int,
+                timeout: float) -> int:  # fmt: skip
+    """Press `left` (untimed) until phase `wanted` of `total` shows; returns it."""
+    while current != wanted:
+        current = (current - 2) % total + 1
+        what = f"'Phase {current}/…' after left"
+        control.press(pane, ["left"], to_phase(current), timeout, what)
+    return current
+
+
 def check_presses(control: ControlClient, pane: str, case: Case, presses: int,
                   rng: random.Random, timeout: float) -> None:  # fmt: skip
     shown = phase_shown(control.screen(pane))
     assert shown is not None
     current, total = shown
-    while current != total:  # on to the last phase: the steps to check
-        want = (current - 2) % total + 1
-        control.press(pane, ["left"], to_phase(want), timeout, f"'Phase {want}/…' after left")
-        current = want
+    go_to_phase(control, pane, current, total, total, timeout)  # the steps to check
     first = case.checked + 1  # the steps an earlier block checked stay checked
     for n in range(first, first + WARMUP_PRESSES + presses):
         pause(rng)
@@ -141,7 +150,7 @@ def check_presses(control: ControlClient, pane: str, case: Case, presses: int,
 def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: Case, *,
                  presses: int, rng: random.Random, timeout: float, settle_s: float,
                  no_probes_flag: bool = False, farm: ProbeFarm | None = None, rounds: int = 0,
-                 pids: list[int]) -> str:  # fmt: skip
+                 pids: list[int], into_last: bool = False) -> str:  # fmt: skip
     """Open the incident, wait until ready, time the presses. Returns the last screen."""
     assert case.db is not None
     command = [sys.executable, "-m", "tui.cli", "start", "--db", str(case.db),
@@ -166,7 +175,7 @@ def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: 
         cpu_before, child_cpu_before = cpu_seconds(pid), children_cpu_seconds(pid)
         served_before = farm.served() if farm else None
         wall_start = datetime.now(UTC)
-        phase_presses(control, pane, case, presses, rng, timeout)
+        phase_presses(control, pane, case, presses, rng, timeout, into_last)
         check_presses(control, pane, case, presses, rng, timeout)
         case.windows.append((wall_start, datetime.now(UTC)))
         case.cpu_s += cpu_seconds(pid) - cpu_before
@@ -227,7 +236,8 @@ def report(cases: list[Case], args: argparse.Namespace, tmux_version: str,
         f"the apps' presses in {args.blocks} blocks, each app started afresh for each, "
         "the cases' order mirrored from one block to the next (A B, B A, A B, ...)"
     )
-    print("phase: right/left until the new 'Phase N/5' title shows; check: space until [x]")
+    where = " into and out of the last phase" if args.into_last else ""
+    print(f"phase: right/left{where} until the new 'Phase N/5' title shows; check: space until [x]")
     print()
     table(cases)
 
@@ -259,6 +269,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--panels-case", action="store_true",
         help="also time the probes runbook with `start --no-probes` (panel, no polling)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--into-last", action="store_true",
+        help="time the phase switches into and out of the last phase (the footer's `P` "
+        "comes and goes) instead of from the phase shown at start to the next",
     )  # fmt: skip
     parser.add_argument("--show-screen", action="store_true", help="print the probes case's screen")
     parser.add_argument(
