@@ -150,7 +150,7 @@ def check_presses(control: ControlClient, pane: str, case: Case, presses: int,
 def run_app_case(tmux: Tmux, control: ControlClient, env: dict[str, str], case: Case, *,
                  presses: int, rng: random.Random, timeout: float, settle_s: float,
                  no_probes_flag: bool = False, farm: ProbeFarm | None = None, rounds: int = 0,
-                 pids: list[int], into_last: bool = False) -> str:  # fmt: skip
+                 pids: list[int], into_last: bool) -> str:  # fmt: skip
     """Open the incident, wait until ready, time the presses. Returns the last screen."""
     assert case.db is not None
     command = [sys.executable, "-m", "tui.cli", "start", "--db", str(case.db),
@@ -335,6 +335,7 @@ def main(argv: list[str] | None = None) -> int:
                     tmux, control, env, case, presses=presses, rng=rng, timeout=args.timeout,
                     settle_s=settle_s, no_probes_flag=case is panels,
                     farm=farm if polled else None, rounds=rounds if polled else 0, pids=pids,
+                    into_last=args.into_last,
                 )  # fmt: skip
                 if polled:
                     screen = shown
