@@ -108,6 +108,17 @@ def test_a_second_frame_before_the_let_go_gets_its_own_wait() -> None:
     assert timers.now == AFTER_FRAME_S * 7 / 4
 
 
+def test_a_later_frame_of_the_same_keys_does_not_stretch_the_hold() -> None:
+    keys_first, timers, note = watched("")
+    keys_first.key_arrived()
+    keys_first.frame_shown()  # the key's frame
+    timers.now += AFTER_FRAME_S / 2
+    keys_first.frame_shown()  # what the key left for later (the footer's keys), drawn
+    timers.run()
+    assert note == ["hold", "release"]
+    assert timers.now == AFTER_FRAME_S
+
+
 def test_a_frame_drawn_before_the_key_reached_its_bindings_is_not_its_frame() -> None:
     on_their_way = [True]
     keys_first, timers, note = watched("", on_their_way=lambda: on_their_way[0])

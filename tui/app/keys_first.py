@@ -78,6 +78,9 @@ class KeysFirst:
         """Every frame the app writes: one test unless something is held."""
         if not self._held or self._on_their_way():
             return  # nothing to let go, or drawn before a key's bindings ran: not its frame
+        if self._drawn == self._keys:
+            return  # a later frame of keys already shown (what they left for later, say
+            # the footer's keys): their wait runs out as it was
         self._drawn = self._keys
         self._drawn_at = self._now()
         if not self._release_due:
