@@ -151,8 +151,8 @@ def _frames(stamps: list[Stamp], untimed: int, timed: int) -> dict[str, list[Fra
     """Per key kind, one `Frame` per timed key: of each kind, the `timed` presses after
     the `untimed` first ones (the moves to the last phase after them are not timed)."""
     found: dict[str, list[Frame]] = {}
-    jobs = [(s.at, s.at + float(s.detail.split()[1]), s.detail.split()[0])
-            for s in stamps if s.kind == "job"]  # fmt: skip
+    jobs = [(s.at, s.at + float(took), name)
+            for s in stamps if s.kind == "job" for name, took in [s.detail.split()]]  # fmt: skip
     reads = [i for i, s in enumerate(stamps) if s.kind == "read" and s.detail in KEYS]
     seen: dict[str, int] = {}
     for start, end in zip(reads, [*reads[1:], len(stamps)], strict=True):
@@ -202,11 +202,12 @@ def summary(directory: Path, apps: list[tuple[str, int]], untimed: int) -> list[
         lines.append(f"{name}: Textual drawing at up to {'/'.join(sorted(cap))} frames a second")
         for kind, kept in frames.get(name, {}).items():
             flushed, cpu, sent, after, jobs = zip(*kept, strict=True)
-            p99.setdefault(kind, []).append(rank(list(flushed), 0.99))
+            high = rank(list(flushed), 0.99)
+            p99.setdefault(kind, []).append(high)
             ran = Counter(job for during in jobs for job in during)
             lines.append(
                 f"{name:<30}{kind:>6}{len(kept):>5}  read to first frame flushed "
-                f"p50 {statistics.median(flushed):5.1f} p99 {rank(list(flushed), 0.99):5.1f} "
+                f"p50 {statistics.median(flushed):5.1f} p99 {high:5.1f} "
                 f"max {max(flushed):5.1f} ms, CPU p50 {statistics.median(cpu):5.1f} ms, "
                 f"frame p50 {statistics.median(sent):6.0f} bytes, "
                 f"then loop CPU to the next key p50 {statistics.median(after):5.1f} "

@@ -21,7 +21,6 @@ from difflib import SequenceMatcher
 from textual.app import ComposeResult
 from textual.compose import compose
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -78,14 +77,17 @@ class SteadyFooter(Footer):
         changed; everything again when the keys are grouped, or none are shown yet."""
         if not self.is_attached:
             return  # the screen is closing: nothing to draw
-        shown = list(self.children)
-        wanted = compose(self)  # `compose`, above: reads the bindings
-        if not shown or not all(isinstance(key, FooterKey) for key in [*shown, *wanted]):
+        shown = [key for key in self.children if isinstance(key, FooterKey)]
+        if not shown or len(shown) != len(self.children):
             await self.recompose()
             return
-        old, new = [_looks(key) for key in shown], [_looks(key) for key in wanted]
+        composed = compose(self)  # `compose`, above: reads the bindings
+        wanted = [key for key in composed if isinstance(key, FooterKey)]
+        if len(wanted) != len(composed):
+            await self.recompose()  # grouped keys
+            return
+        matcher = SequenceMatcher(a=list(map(_looks, shown)), b=list(map(_looks, wanted)))
         async with self.batch():
-            matcher = SequenceMatcher(a=old, b=new, autojunk=False)
             for tag, gone_from, gone_to, come_from, come_to in matcher.get_opcodes():
                 if tag == "equal":
                     continue
@@ -99,9 +101,8 @@ class SteadyFooter(Footer):
                     await self.remove_children(shown[gone_from:gone_to])
 
 
-def _looks(key: Widget) -> tuple[object, ...]:
+def _looks(key: FooterKey) -> tuple[object, ...]:
     """What a footer key draws and does: two keys alike draw the same. (Of its classes,
     those it is made with: `-compact` is given it once mounted.)"""
-    assert isinstance(key, FooterKey)
     made_with = (key.has_class("-disabled"), key.has_class("-command-palette"))
     return (key.key, key.key_display, key.description, key.action, key.tooltip, made_with)
