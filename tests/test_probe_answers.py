@@ -98,3 +98,19 @@ def test_one_malformed_series_spoils_a_reduction() -> None:
     assert reading.detail.startswith("malformed sample")
     bad = interpret_prometheus(200, vector("1", "many"), Reduce.MAX)
     assert (bad.outcome, bad.detail) == (Outcome.BAD_JSON, "sample value 'many' is not a number")
+
+
+@pytest.mark.parametrize(
+    ("reduce", "outcome", "value", "detail"),
+    [
+        (Reduce.AVG, Outcome.OK, 1e308, ""),
+        (Reduce.MAX, Outcome.OK, 1e308, ""),
+        (Reduce.SUM, Outcome.NO_DATA, None, "query returned +Inf"),
+    ],
+)
+def test_series_too_large_to_add_up_are_a_reading_not_an_overflow(
+    reduce: Reduce, outcome: Outcome, value: float | None, detail: str
+) -> None:
+    """Two series of 1e308: their sum passes the largest float (fsum alone raised)."""
+    reading = interpret_prometheus(200, vector("1e308", "1e308"), reduce)
+    assert (reading.outcome, reading.value, reading.detail) == (outcome, value, detail)

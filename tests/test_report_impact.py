@@ -235,3 +235,17 @@ def test_authors_are_the_people_not_what_lastgood_recorded_by_itself():
         1900, lambda s: commands.add_note(s, "still rolling back", actor="bo", clock=record.clock)
     )
     assert authors(record.events) == ["ada", "bo"]
+
+
+def test_readings_too_large_to_add_up_still_make_the_report():
+    """A Prometheus answering 1e308: the mean over the breach took fsum, which raised
+    OverflowError, and no report or timeline of the incident could be made again."""
+    r = Record(declared_after_s=0)
+    for offset in (1, 2, 3):
+        r.sample(offset, 1e308)
+    state, events = r.session.state, r.events
+    (figures,) = metric_figures(state, events)
+    assert (figures.above, figures.peak, figures.mean) == (3, 1e308, 1e308)
+    assert "error-rate" in markdown_report(state, events, r.clock.now())
+    exported = json.loads(json_export(state, events, r.clock.now()))
+    assert exported["error_rate"][0]["mean"] == 1e308

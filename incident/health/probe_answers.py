@@ -14,6 +14,7 @@ from msgspec import Struct
 
 from incident.core.samples import Outcome
 from incident.core.secrets import first_line
+from incident.core.sums import exact_mean, exact_sum
 from runbooks.model import Probe, ProbeKind, Reduce
 
 REDUCE_HINT = "add `reduce: max|min|sum|avg` to the probe"
@@ -140,8 +141,7 @@ def reduce_values(values: list[float], reduce: Reduce) -> float:
         return max(numbers)
     if reduce is Reduce.MIN:
         return min(numbers)
-    total = math.fsum(numbers)
-    return total if reduce is Reduce.SUM else total / len(numbers)
+    return exact_sum(numbers) if reduce is Reduce.SUM else exact_mean(numbers)
 
 
 def _sample_value(pair: object) -> float | Reading:

@@ -12,13 +12,13 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 from itertools import repeat
-from math import fsum
 
 from msgspec import Struct
 
 from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
+from incident.core.sums import exact_mean
 from incident.health.readings import OPERATORS
 from runbooks.model import Probe, Runbook, Trigger, TriggerKind
 
@@ -130,8 +130,7 @@ class MetricTally:
             readings=self.readings,
             above=len(self._above),
             peak=self._peak,
-            # `statistics.fmean`'s arithmetic, without loading `statistics` on every recording
-            mean=fsum(self._above) / len(self._above) if self._above else None,
+            mean=exact_mean(self._above) if self._above else None,
             worst_overall=self._worst,
             first_above_at=None if self._first_above is None else _moment(self._first_above),
             last_above_at=None if self._last_above is None else _moment(self._last_above),
