@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -174,6 +175,10 @@ DECLARE_SEV1 = ("declare", "--title", "x", "--severity", "SEV1", "--commander", 
         (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),
         (("export", "{id}", "--format", "pdf"), "invalid choice"),
         (("verify",), "give an incident ID or --all"),
+        (("verify", "INC-0-NOPE"), "no incident 'INC-0-NOPE'"),
+        (("check", "{id}", "nope\r\nsecond line"), "unknown step 'nope␍␊second line'"),
+        (("status", "x\rlastgood status: all good"), "no incident 'x␍lastgood status: all good'"),
+        ((*DECLARE_SEV1, "--eta", "so\non"), "'so␊on'"),
         (("frobnicate",), "invalid choice"),
     ],
 )
@@ -316,6 +321,16 @@ def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
     report = report_line.removeprefix("Report: ")
     with open(report, encoding="utf-8") as handle:
         assert handle.read().startswith("# Incident report: Checkout errors after 2.4.1")
+
+
+def test_validate_names_a_file_on_one_line_whatever_its_name(cli, tmp_path):
+    odd = tmp_path / "rollback\nforged.yaml"
+    odd.write_text(Path("runbooks/rollback.yaml").read_text())
+    result = cli.run("validate", str(odd))
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"{tmp_path}/rollback␊forged.yaml: ok (runbook 'rollback', 4 phases, 18 steps)"
+    ]
 
 
 def test_validate_reports_file_line_col_and_exit_2(cli, tmp_path):

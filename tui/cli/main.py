@@ -12,6 +12,7 @@ import gc
 import sys
 from collections.abc import Sequence
 
+from incident.core.text import visible
 from tui.cli.arguments import plain_arguments
 from tui.cli.dispatch import dispatch
 from tui.cli.edges import guarded
@@ -35,7 +36,9 @@ def command(argv: Sequence[str] | None) -> int:
         try:
             return dispatch(args)
         except CliError as error:
-            print(f"lastgood {args.command}: {error}", file=sys.stderr)
+            # One line, whatever the error quotes: a step ID typed with a newline in it
+            # must not start a second line, nor a CR overwrite the first.
+            print(f"lastgood {args.command}: {visible(str(error))}", file=sys.stderr)
             return error.exit_code
         except KeyboardInterrupt:
             print(f"lastgood {args.command}: interrupted", file=sys.stderr)

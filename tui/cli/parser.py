@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
+from incident.core.text import visible
 from tui.cli.arguments import EVERY_VERB, Arguments
 from tui.cli.edges import package_version
 
@@ -71,7 +72,7 @@ class OneLineParser(argparse.ArgumentParser):
         super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see --help)\n")
+        self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         """argparse drops a failed write; a closed pipe must reach `edges.guarded` (141)."""

@@ -11,7 +11,7 @@ from functools import cache
 
 from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
-from incident.core.text import json_text
+from incident.core.text import json_text, visible
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log
 from tui.cli.errors import CliError
@@ -64,10 +64,13 @@ def cmd_verify(args: Arguments) -> int:
     results: list[JSONValue] = []
     with open_log(args, read_only=True) as log:
         ids = log.incident_ids() if args.all else [args.id]
+        if not args.all and not log.has_incident(args.id):
+            raise CliError(f"no incident '{args.id}' in {log.path}")
         if not ids and not args.json:
             print("no incidents to verify")
         for incident_id in ids:
             report = log.verify(incident_id)
+            shown_id = visible(incident_id)
             mismatch = ""
             if report.ok and expected is not None:
                 found_at = log.seq_of_hash(incident_id, expected)
@@ -78,14 +81,14 @@ def cmd_verify(args: Arguments) -> int:
             elif not report.ok:
                 where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
                 print(
-                    f"{incident_id}: BROKEN at {where}: {report.problem} "
+                    f"{shown_id}: BROKEN at {where}: {report.problem} "
                     f"({report.count} events verified before it)"
                 )
             elif mismatch:
-                print(f"{incident_id}: NOT THE EXPECTED HEAD: {mismatch}")
+                print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
                 matched = ", the expected head" if expected is not None else ""
-                print(f"{incident_id}: ok, {report.count} events, head {report.head_hash}{matched}")
+                print(f"{shown_id}: ok, {report.count} events, head {report.head_hash}{matched}")
     if args.json:
         print(json_text(results))
     return 1 if failed else 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from incident.core.events import JSONValue
-from incident.core.text import json_text
+from incident.core.text import json_text, visible
 from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
 from tui.cli.arguments import Arguments
@@ -28,7 +28,7 @@ def cmd_validate(args: Arguments) -> int:
             print(problem, file=sys.stderr)
         if runbook is not None:
             print(
-                f"{name}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
+                f"{visible(name)}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
                 f"{len(runbook.steps())} steps)"
             )
     if args.json:
