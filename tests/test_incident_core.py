@@ -65,7 +65,8 @@ def test_pattern_selects_application_steps(small_runbook, clock):
         ({"title": "  "}, "title is required"),
         ({"severity": "SEV9"}, "unknown severity 'SEV9'"),
         ({"commander": ""}, "incident commander is required"),
-        ({"eta_min": -1}, "ETA must be zero or more"),
+        ({"eta_min": -1}, "ETA must be from 0 to 525,600 minutes (a year)"),
+        ({"eta_min": 525_601}, "ETA must be from 0 to 525,600 minutes (a year)"),
         ({"pattern": "canary"}, "unknown deployment pattern 'canary'"),
         ({"pattern": "recreate"}, "has no 'recreate' pattern"),
         ({"started_at": T0 + timedelta(hours=1)}, "cannot start in the future"),
@@ -223,6 +224,18 @@ def test_communication_renders_template_from_incident(small_runbook, clock):
     message = session.state.communications[-1]
     assert message.text == "Initiating rollback due to checkout 500s. ETA 09:30 UTC."
     assert message.template == "initiating"
+
+
+def test_an_eta_recorded_past_the_calendar_still_fills_a_template(small_runbook, clock):
+    """ETAs were unbounded once: `--eta 6000000000` was recorded, and every template
+    after it failed with OverflowError."""
+    from msgspec.structs import replace
+
+    from incident.comms.templates import template_context
+
+    state = replace(start(small_runbook, clock).state, eta_min=6_000_000_000)
+    context = template_context(state, clock.now())
+    assert context["eta"] == "6,000,000,000 minutes after the declaration"
 
 
 def test_roles_handoff_pages_and_notes(small_runbook, clock):

@@ -160,6 +160,11 @@ def _text(text: str) -> str:
     return text
 
 
+MAX_MINUTES = 525_600
+"""A year: more is a slip of the keyboard, and a time that far on runs off the
+calendar (`--eta 6000000000` was recorded, and every message template failed)."""
+
+
 def parse_minutes(text: str) -> int:
     try:
         value = int(text)
@@ -167,6 +172,8 @@ def parse_minutes(text: str) -> int:
         raise ValueError(f"'{text}' is not a whole number of minutes") from None
     if value < 0:
         raise ValueError("minutes cannot be negative")
+    if value > MAX_MINUTES:
+        raise ValueError(f"{value} minutes is more than a year ({MAX_MINUTES:,})")
     return value
 
 
@@ -198,10 +205,17 @@ def parse_count(text: str) -> int:
 
 
 def parse_number(text: str) -> float:
+    """A finite number: `nan` and `inf` are floats to Python, but no reading, baseline
+    or gap, and JSON has no way to write them."""
+    from math import isfinite
+
     try:
-        return float(text)
+        value = float(text)
     except ValueError:
         raise ValueError(f"'{text}' is not a number") from None
+    if not isfinite(value):
+        raise ValueError(f"'{text}' is not a finite number")
+    return value
 
 
 def parse_date(text: str) -> date:

@@ -20,6 +20,10 @@ from incident.core.state import SEVERITIES, IncidentState
 from runbooks import runbook_to_data
 from runbooks.model import DeploymentPattern, Runbook
 
+ETA_LIMIT_MIN = 525_600
+"""A year of minutes: the ETA is told as a clock time, and much past this the
+time is off the calendar (a record holding one could send no message)."""
+
 
 class Declaration(Struct, frozen=True):
     """What the coordinator knows when declaring an incident."""
@@ -74,8 +78,8 @@ def declare(
         raise CommandError("an incident commander is required")
     if problem := not_a_person(details.commander):
         raise CommandError(f"the incident commander: {problem}", needs=("commander",))
-    if details.eta_min is not None and details.eta_min < 0:
-        raise CommandError("ETA must be zero or more minutes")
+    if details.eta_min is not None and not 0 <= details.eta_min <= ETA_LIMIT_MIN:
+        raise CommandError(f"ETA must be from 0 to {ETA_LIMIT_MIN:,} minutes (a year)")
     pattern = _pattern(runbook, details.pattern)
     started_at = None
     if details.started_at is not None:

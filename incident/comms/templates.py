@@ -21,7 +21,10 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
     """Every placeholder a template may use, as text."""
     eta = "to be confirmed"
     if state.eta_min is not None:
-        eta = _clock_time(state.declared_at + timedelta(minutes=state.eta_min))
+        try:
+            eta = _clock_time(state.declared_at + timedelta(minutes=state.eta_min))
+        except OverflowError:  # recorded before ETAs were bounded: past the calendar
+            eta = f"{state.eta_min:,} minutes after the declaration"
     phase = current_phase(state, now)
     next_update = next_update_due(state)
     return {

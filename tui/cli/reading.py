@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report
-from incident.app.params import machine_zone
+from incident.app.params import MAX_MINUTES, machine_zone
 from incident.app.replay import state_at_moment
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
@@ -138,8 +138,8 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
 
 
 def cmd_timeline(args: Arguments) -> int:
-    if not args.gap > 0:
-        raise CliError("--gap must be more than zero minutes")
+    if not 0 < args.gap <= MAX_MINUTES:
+        raise CliError(f"--gap must be more than zero minutes and at most a year ({MAX_MINUTES:,})")
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()
