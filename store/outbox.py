@@ -70,15 +70,31 @@ class OutboxRow:
     """Pending: not before this (or the end of a claim's lease); None otherwise."""
 
 
-def message_from_row(row: tuple[object, ...]) -> OutboxMessage:
+def message_from_row(row: tuple[object, ...], where: Path | str) -> OutboxMessage:
     key, incident_id, target, text, created_at = row
     return OutboxMessage(
         key=str(key),
         incident_id=str(incident_id),
         target=str(target),
         text=str(text),
-        created_at=datetime.fromisoformat(str(created_at)),
+        created_at=stored_moment(str(key), "created_at", created_at, where),
     )
+
+
+def stored_moment(key: str, column: str, stored: object, where: Path | str) -> datetime:
+    """A stored time, or a StoreError naming the record and the message: the outbox
+    is outside the hash chain, and a row edited by hand is read all the same."""
+    try:
+        return datetime.fromisoformat(str(stored))
+    except ValueError:
+        raise StoreError(where, f"message {key} has {column} {stored!r}, not a time") from None
+
+
+def stored_count(key: str, column: str, stored: object, where: Path | str) -> int:
+    """A stored count, or a StoreError naming the record and the message."""
+    if not isinstance(stored, int):
+        raise StoreError(where, f"message {key} has {column} {stored!r}, not a count")
+    return stored
 
 
 def status_of(key: str, stored: object, where: Path | str) -> Status:
@@ -92,20 +108,21 @@ def status_of(key: str, stored: object, where: Path | str) -> Status:
 def listed_row(row: Sequence[Any], where: Path | str) -> OutboxRow:
     """A row of the messages query (`_MESSAGES`' columns), read alike by both backends."""
     key, target, status, attempts, last_error, created_at, delivered_at, next_attempt = row
+    key = str(key)
+
+    def moment_or_none(column: str, stored: object) -> datetime | None:
+        return None if stored is None else stored_moment(key, column, stored, where)
+
     return OutboxRow(
-        key=str(key),
+        key=key,
         target=str(target),
-        status=status_of(str(key), status, where),
-        attempts=int(attempts),
+        status=status_of(key, status, where),
+        attempts=stored_count(key, "attempts", attempts, where),
         last_error=str(last_error),
-        created_at=datetime.fromisoformat(created_at),
-        delivered_at=moment_or_none(delivered_at),
-        next_attempt_at=moment_or_none(next_attempt),
+        created_at=stored_moment(key, "created_at", created_at, where),
+        delivered_at=moment_or_none("delivered_at", delivered_at),
+        next_attempt_at=moment_or_none("next_attempt_at", next_attempt),
     )
-
-
-def moment_or_none(value: str | None) -> datetime | None:
-    return None if value is None else datetime.fromisoformat(value)
 
 
 class Outbox(SqliteFile):
@@ -148,7 +165,7 @@ class Outbox(SqliteFile):
             rows = connection.execute(
                 _DUE, (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
-        return [message_from_row(row) for row in rows]
+        return [message_from_row(row, self._path) for row in rows]
 
     def claim(
         self,
@@ -170,7 +187,7 @@ class Outbox(SqliteFile):
                 "UPDATE outbox SET next_attempt_at = ? WHERE key = ? AND status = 'pending'",
                 [(stamp(lease_until), row[0]) for row in rows],
             )
-        return [message_from_row(row) for row in rows]
+        return [message_from_row(row, self._path) for row in rows]
 
     def mark_delivered(self, key: str, at: datetime) -> int:
         """Record a successful attempt; returns the attempts made. Idempotent."""
@@ -230,7 +247,8 @@ class Outbox(SqliteFile):
             ).fetchone()
         if row is None:
             return None
-        return status_of(key, row[0], self._path), int(row[1]), str(row[2])
+        attempts = stored_count(key, "attempts", row[1], self._path)
+        return status_of(key, row[0], self._path), attempts, str(row[2])
 
     def messages(self, incident_id: str) -> list[OutboxRow]:
         """Every message of the incident, oldest first, whatever its status."""

@@ -16,7 +16,15 @@ from typing import Any
 
 from incident.comms.routing import OutboxMessage
 from store.errors import StoreError
-from store.outbox import OutboxRow, Status, listed_row, message_from_row, stamp, status_of
+from store.outbox import (
+    OutboxRow,
+    Status,
+    listed_row,
+    message_from_row,
+    stamp,
+    status_of,
+    stored_count,
+)
 from store.postgres_connection import PostgresDatabase, connect
 from store.postgres_schema import upgrade
 from store.schema import SchemaProblem
@@ -80,7 +88,7 @@ class PostgresOutbox(PostgresDatabase):
             rows = connection.execute(
                 _DUE, (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
-        return [message_from_row(row) for row in rows]
+        return [message_from_row(row, self._where) for row in rows]
 
     def claim(
         self,
@@ -100,7 +108,7 @@ class PostgresOutbox(PostgresDatabase):
                     "UPDATE outbox SET next_attempt_at = %s WHERE key = ANY(%s)",
                     (stamp(lease_until), [row[0] for row in rows]),
                 )
-        return [message_from_row(row) for row in rows]
+        return [message_from_row(row, self._where) for row in rows]
 
     def mark_delivered(self, key: str, at: datetime) -> int:
         """Record a successful attempt; returns the attempts made. Idempotent."""
@@ -149,7 +157,8 @@ class PostgresOutbox(PostgresDatabase):
             ).fetchone()
         if row is None:
             return None
-        return status_of(key, row[0], self._where), int(row[1]), str(row[2])
+        attempts = stored_count(key, "attempts", row[1], self._where)
+        return status_of(key, row[0], self._where), attempts, str(row[2])
 
     def messages(self, incident_id: str) -> list[OutboxRow]:
         """Every message of the incident, oldest first, whatever its status."""

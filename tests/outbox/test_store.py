@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import FrozenInstanceError
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -153,3 +154,35 @@ def test_closed_outbox_refuses_calls_naming_the_file(tmp_path: Path):
     with pytest.raises(StoreError, match="the outbox is closed") as caught:
         box.messages(INCIDENT)
     assert str(caught.value).startswith(f"{tmp_path / 'lastgood.db'}: ")
+
+
+@pytest.mark.parametrize(
+    ("column", "stored", "read", "said"),
+    [
+        ("created_at", "zz", lambda box: box.due(T0 + timedelta(hours=1)), "created_at 'zz'"),
+        ("created_at", "zz", lambda box: box.messages(INCIDENT), "created_at 'zz', not a time"),
+        ("delivered_at", "soon", lambda box: box.messages(INCIDENT), "delivered_at 'soon'"),
+        ("attempts", "many", lambda box: box.messages(INCIDENT), "attempts 'many', not a count"),
+        ("attempts", "many", lambda box: box.status("INC-7:1:team"), "attempts 'many'"),
+    ],
+)
+def test_a_row_edited_by_hand_is_a_one_line_error_naming_the_file_and_message(
+    tmp_path: Path, column: str, stored: str, read, said: str
+):
+    """The outbox is outside the hash chain, so its rows are read as they are found:
+    `created_at = 'zz'` ended `lastgood deliver` in a ValueError traceback."""
+    path = tmp_path / "lastgood.db"
+    box = Outbox.open(path)
+    try:
+        box.enqueue(OutboxMessage("INC-7:1:team", INCIDENT, "team", "text", T0))
+        with sqlite3.connect(path) as raw:
+            raw.execute(f"UPDATE outbox SET {column} = ?", (stored,))
+        raw.close()
+        with pytest.raises(StoreError) as caught:
+            read(box)
+    finally:
+        box.close()
+    assert str(caught.value) == f"{path}: message INC-7:1:team has {column} {stored!r}, " + (
+        "not a count" if column == "attempts" else "not a time"
+    )
+    assert said in str(caught.value)

@@ -12,6 +12,7 @@ from incident.app.impact import measure_impact
 from incident.app.verbs import BY_NAME
 from incident.commands import CommandError
 from incident.core.text import visible
+from runbooks.checks import url_problem
 from runbooks.model import ProbeKind
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
@@ -23,6 +24,8 @@ def cmd_measure_impact(args: Arguments) -> int:
     from tui.net.client import close_client, make_client
     from tui.net.impact_query import instant_query, prometheus_at
 
+    if args.prometheus and (problem := url_problem(args.prometheus)):
+        raise CliError(f"--prometheus: {problem}")  # as a runbook's URL would be told
     actor = actor_name(args)
     with open_log(args) as log:
         session = open_session(log, args.id)
