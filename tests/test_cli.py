@@ -354,6 +354,17 @@ def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
         assert handle.read().startswith("# Incident report: Checkout errors after 2.4.1")
 
 
+def test_export_to_a_directory_is_refused_and_leaves_no_scratch_file(cli, tmp_path):
+    incident_id = declare(cli)
+    out = tmp_path / "reports" / "out"
+    out.mkdir(parents=True)
+    for verb in ("export", "timeline"):
+        result = cli.run(verb, incident_id, "-o", str(out))
+        assert result.code == 2, result
+        assert result.err.strip() == f"lastgood {verb}: {out}: cannot write: Is a directory"
+    assert [p.name for p in out.parent.iterdir()] == ["out"] and not any(out.iterdir())
+
+
 def test_validate_names_a_file_on_one_line_whatever_its_name(cli, tmp_path):
     odd = tmp_path / "rollback\nforged.yaml"
     odd.write_text(Path("runbooks/rollback.yaml").read_text())

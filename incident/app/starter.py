@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
+from incident.app.whole_file import write_whole
 from incident.core.errors import CommandError
 from runbooks import Problem, inspect_runbook_file
 from runbooks.starter import StarterAnswers, starter_problems, starter_text
@@ -22,15 +21,7 @@ def write_starter(answers: StarterAnswers, path: Path, *, overwrite: bool = Fals
     if path.exists() and not overwrite:
         raise CommandError(f"{path} already exists; choose another file or overwrite it")
     text = starter_text(answers)
-    handle, scratch = tempfile.mkstemp(prefix=".lastgood-init-", suffix=".yaml", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            out.write(text)
-        _check(Path(scratch), path)
-        os.replace(scratch, path)
-    except BaseException:
-        Path(scratch).unlink(missing_ok=True)
-        raise
+    write_whole(path, [text.encode()], check=lambda scratch: _check(scratch, path))
     return path
 
 

@@ -20,6 +20,7 @@ from typing import TypeVar
 from incident.app.closeout import export_report
 from incident.app.params import MAX_MINUTES, machine_zone
 from incident.app.replay import state_at_moment
+from incident.app.whole_file import write_whole
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
@@ -202,12 +203,7 @@ def _zone(args: Arguments) -> tzinfo | None:
 
 def _write_atomically(path: Path, parts: Iterable[bytes]) -> None:
     try:
-        directory = path.parent if str(path.parent) else Path(".")
-        with tempfile.NamedTemporaryFile(dir=directory, delete=False, suffix=".tmp") as handle:
-            for part in parts:
-                handle.write(part)
-            temp = Path(handle.name)
-        temp.replace(path)
+        write_whole(path, parts)
     except OSError as error:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
 

@@ -9,7 +9,6 @@ the generic `VerbForm`, built from their parameters.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Mapping
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +22,7 @@ from incident.app.params import Kind, machine_zone
 from incident.app.session import IncidentSession
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, run
+from incident.app.whole_file import write_whole
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from store.errors import StoreError
@@ -262,17 +262,5 @@ class Desk:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """The whole file or none of it: written beside `path`, then renamed over it."""
-    directory = path.parent if str(path.parent) else Path(".")
-    temp: Path | None = None
-    try:
-        with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", newline="", dir=directory, delete=False, suffix=".tmp"
-        ) as handle:
-            temp = Path(handle.name)
-            handle.write(text)
-        temp.replace(path)
-    except OSError:
-        if temp is not None:
-            temp.unlink(missing_ok=True)
-        raise
+    """The whole file or none of it (`incident.app.whole_file`)."""
+    write_whole(path, [text.encode()])
