@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from incident.core.chain import GENESIS_HASH, canonical_json
-from incident.core.events import JSONValue, Kind, NewEvent, truncate_to_millis
+from incident.core.events import YEARS, JSONValue, Kind, NewEvent, truncate_to_millis
 from incident.core.payloads import (
     PAYLOAD_TYPES,
     CommunicationSent,
@@ -39,7 +39,7 @@ NUMBERS = st.integers(-(2**53), 2**53) | FINITE
 INTS = st.integers(-(2**63), 2**63)
 MOMENTS = st.datetimes(
     min_value=datetime(1970, 1, 2),
-    max_value=datetime(9999, 12, 30),
+    max_value=datetime(YEARS[-1], 12, 30),  # the last day, not in UTC+05:30
     timezones=st.sampled_from([UTC, timezone(timedelta(hours=5, minutes=30))]),
 ).map(truncate_to_millis)
 """Aware times to the millisecond (what a timestamp keeps), in UTC or not."""

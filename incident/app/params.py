@@ -228,13 +228,13 @@ def parse_date(text: str) -> date:
 
 
 def parse_moment(text: str) -> datetime:
-    from incident.core.events import OutOfRange, parse_timestamp
+    from incident.core.events import YEARS, OutOfRange, parse_timestamp
 
     try:
         return parse_timestamp(text)
     except OutOfRange:
         raise ValueError(
-            f"'{text}' is out of range: in UTC it is before year 1 or after 9999"
+            f"'{text}' is out of range: in UTC it is before year {YEARS[0]} or after {YEARS[-1]}"
         ) from None
     except ValueError:
         raise ValueError(

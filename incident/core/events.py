@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, TypeAlias
+from typing import TYPE_CHECKING, Final, TypeAlias
 
 from msgspec import Struct
 
@@ -111,8 +111,15 @@ def format_timestamp(moment: datetime) -> str:
     return moment.astimezone(UTC).replace(tzinfo=None).isoformat(timespec="milliseconds") + "Z"
 
 
+YEARS: Final = range(1000, 9001)
+"""The years a recorded time may fall in. Clocks add windows, cadences, an ETA or a
+meeting's length to the times they read, and subtract them; a time a little short of
+year 9999 (a record edited by hand, its chain hashed again) made every one of those
+sums fail with OverflowError. A millennium each side leaves room for all of them."""
+
+
 class OutOfRange(ValueError):
-    """A time written with an offset that has no UTC time: before year 1 or after 9999."""
+    """A time outside `YEARS` in UTC, or written with an offset that has no UTC time."""
 
 
 def parse_timestamp(text: str) -> datetime:
@@ -121,9 +128,12 @@ def parse_timestamp(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"timestamp has no timezone: {text!r}")
     try:
-        return moment.astimezone(UTC)
+        utc = moment.astimezone(UTC)
     except OverflowError:  # 0001-01-01T00:00+01:00 is before year 1 in UTC
         raise OutOfRange(f"timestamp out of range in UTC: {text!r}") from None
+    if utc.year not in YEARS:
+        raise OutOfRange(f"timestamp out of range (years {YEARS[0]} to {YEARS[-1]}): {text!r}")
+    return utc
 
 
 def truncate_to_millis(moment: datetime) -> datetime:

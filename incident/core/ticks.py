@@ -21,7 +21,7 @@ from datetime import date, datetime
 from functools import cache
 from typing import Final, NamedTuple
 
-from incident.core.events import Event, Kind
+from incident.core.events import YEARS, Event, Kind
 from incident.core.payloads import ProbeSamples, decode_payload
 from incident.core.samples import Outcome
 
@@ -141,11 +141,11 @@ _CANONICAL: dict[str, bool] = {}
 
 
 def _real_day(text: str) -> bool:
+    """Whether `text` is a day of `YEARS`, as the decoder reads it."""
     known = _DAYS.get(text)
     if known is None:
         try:
-            date.fromisoformat(text)
-            known = True
+            known = date.fromisoformat(text).year in YEARS
         except ValueError:
             known = False
         if len(_DAYS) >= _MEMORY:
