@@ -176,6 +176,8 @@ DECLARE_SEV1 = ("declare", "--title", "x", "--severity", "SEV1", "--commander", 
         (("export", "{id}", "--format", "pdf"), "invalid choice"),
         (("verify",), "give an incident ID or --all"),
         (("verify", "INC-0-NOPE"), "no incident 'INC-0-NOPE'"),
+        (("--db", "", "list"), "--db needs a path or a postgresql:// URL, not an empty string"),
+        (("status", "{id}", "--db="), "--db needs a path"),
         (("check", "{id}", "nope\r\nsecond line"), "unknown step 'nope␍␊second line'"),
         (("status", "x\rlastgood status: all good"), "no incident 'x␍lastgood status: all good'"),
         ((*DECLARE_SEV1, "--eta", "so\non"), "'so␊on'"),
@@ -363,6 +365,19 @@ def test_export_to_a_directory_is_refused_and_leaves_no_scratch_file(cli, tmp_pa
         assert result.code == 2, result
         assert result.err.strip() == f"lastgood {verb}: {out}: cannot write: Is a directory"
     assert [p.name for p in out.parent.iterdir()] == ["out"] and not any(out.iterdir())
+
+
+def test_a_verb_on_an_incident_does_not_make_the_database_it_cannot_find(cli, tmp_path):
+    typo = tmp_path / "incidnets.db"
+    for args in (("check", "INC-1", "assess-severity"), ("note", "INC-1", "x")):
+        result = cli.run("--db", str(typo), *args)
+        assert result.code == 2, result
+        assert result.err.strip().endswith(
+            f"{typo}: no database here yet (declare an incident first)"
+        )
+    assert not typo.exists()
+    declare(cli, "--db", str(typo))
+    assert typo.exists()
 
 
 def test_validate_names_a_file_on_one_line_whatever_its_name(cli, tmp_path):

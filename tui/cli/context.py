@@ -99,10 +99,19 @@ def _login() -> str:
 
 def db_location(args: Arguments) -> Path | str:
     """The record `--db` or $LASTGOOD_DB names: a `postgresql://` URL, or a file's path."""
-    named = getattr(args, "db", None) or environment("LASTGOOD_DB")
+    named = _given_db(args) or environment("LASTGOOD_DB")
     if is_postgres_url(named):
         return str(named)
     return db_path(args)
+
+
+def _given_db(args: Arguments) -> str | None:
+    """`--db` as given, if given; an empty one is refused, not read as 'not given' (it
+    fell back to the default file without a word)."""
+    given: str | None = getattr(args, "db", None)
+    if given == "":
+        raise CliError("--db needs a path or a postgresql:// URL, not an empty string")
+    return given
 
 
 SQLITE_ONLY = (
@@ -113,7 +122,7 @@ SQLITE_ONLY = (
 
 def db_path(args: Arguments) -> Path:
     """The SQLite file named; refused for a PostgreSQL URL, for what reads only files."""
-    explicit = getattr(args, "db", None)
+    explicit = _given_db(args)
     named = explicit or environment("LASTGOOD_DB")  # refused here if it is not UTF-8
     if is_postgres_url(named):
         raise CliError(SQLITE_ONLY.format(location=named.split("://", 1)[0] + "://…"))
@@ -125,7 +134,7 @@ def db_path(args: Arguments) -> Path:
 def chosen_db(args: Arguments) -> Path | None:
     """The database `--db` or $LASTGOOD_DB names; None when neither does (the demo
     then keeps a scratch one, and says where)."""
-    if getattr(args, "db", None) or environment("LASTGOOD_DB"):
+    if _given_db(args) or environment("LASTGOOD_DB"):
         return db_path(args)
     return None
 
@@ -146,18 +155,25 @@ def require_terminal() -> None:
 
 @contextmanager
 def open_log(
-    args: Arguments, *, read_only: bool = False, snapshot: bool = False
+    args: Arguments, *, read_only: bool = False, snapshot: bool = False, creating: bool = False
 ) -> Iterator[EventRecord]:
-    with open_log_at(db_location(args), read_only=read_only, snapshot=snapshot) as log:
+    """The record `--db` names. A file that is not there is made only when `creating`
+    (`declare`): a verb on an incident, given a mistyped path, made an empty database
+    there before it said that the incident was not in it."""
+    location = db_location(args)
+    with open_log_at(
+        location, read_only=read_only, snapshot=snapshot, creating=creating and not read_only
+    ) as log:
         yield log
 
 
 @contextmanager
 def open_log_at(
-    path: Path | str, *, read_only: bool = False, snapshot: bool = False
+    path: Path | str, *, read_only: bool = False, snapshot: bool = False, creating: bool = True
 ) -> Iterator[EventRecord]:
-    """`open_log` on a location already chosen (a file or a URL); its failures one line."""
-    if isinstance(path, Path) and read_only and not path.exists():
+    """`open_log` on a location already chosen (a file or a URL); its failures one line.
+    A file that is not there is made only when `creating` (and not `read_only`)."""
+    if isinstance(path, Path) and (read_only or not creating) and not path.exists():
         raise CliError(f"{path}: no database here yet (declare an incident first)")
     with _one_line(lambda: open_event_log(path, read_only=read_only, snapshot=snapshot)) as log:
         yield log

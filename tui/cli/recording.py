@@ -161,7 +161,7 @@ def cmd_declare(args: Arguments) -> int:
         from_version=args.from_version or "",
         last_good_version=args.last_good or "",
     )
-    with open_log(args) as log:
+    with open_log(args, creating=True) as log:
         try:
             session = declare(log, runbook, details, actor=actor_name(args), clock=SystemClock())
         except CommandError as error:
