@@ -22,11 +22,17 @@ ESCAPES = {
     "del": "x\x7fy",
     "backspace": "ab\x08\x08",
     "cr": "fine\roverwritten",
+    "rlo": "\u202efdp.exe",
+    "isolate": "\u2067ok\u2069",
 }
 
 C1_BYTES = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
-RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES)
-"""What must never appear in any output: ESC, BEL, NUL, DEL and every C1 control."""
+BIDI_BYTES = tuple(
+    chr(code).encode("utf-8") for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+)
+RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES, *BIDI_BYTES)
+"""What must never appear in any output: ESC, BEL, NUL, DEL, every C1 control and every
+bidirectional embedding, override and isolate (they reorder what a terminal draws)."""
 
 
 def hostile(label: str) -> str:

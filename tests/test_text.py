@@ -51,6 +51,10 @@ def test_pictures_for_the_sequences_that_matter():
     assert visible("\x1b]52;c;Y3Vy\x07") == "␛]52;c;Y3Vy␇"
     assert visible("a\x00b\x7fc\x9b1m\r\n\t") == "a␀b␡c\\x9b1m␍␊␉"
     assert visible_block("line\r\nnext\ttab\x1b[2J") == "line\nnext\ttab␛[2J"
+    assert visible("invoice\u202efdp.exe") == "invoice\\u202efdp.exe"
+    assert visible_block("\u2067approved\u2069\n") == "\\u2067approved\\u2069\n"
+    assert visible("שלום\u200f") == "שלום\u200f"  # a mark reorders nothing: it stays
+    assert json_text("\u202e") == '"\\u202e"'
 
 
 @given(any_text)

@@ -13,6 +13,11 @@ the same rule holds in the CLI, the exports and the TUI:
 
 The stand-ins are the Unicode control pictures (``␛`` for ESC, ``␀`` for NUL,
 ``␡`` for DEL); the C1 controls, which have none, are shown as ``\\x9b``.
+The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
+count as controls too, shown as ``\\u202e``: they make a terminal draw the text
+after them in another order than it is stored ("Trojan Source"), so a note could
+read as something it does not say. The marks (LRM, RLM, ALM) stay: right-to-left
+names need them, and they reorder nothing by themselves.
 JSON keeps the exact text, escaped: `json_text`.
 """
 
@@ -31,22 +36,28 @@ if TYPE_CHECKING:
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL: Final = {0x7F: "\u2421"}
 _C1: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
+_BIDI: Final = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+_BIDI_CLASS: Final = "\u202a-\u202e\u2066-\u2069"
 
-_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1})
+_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_BIDI})
 _BLOCK: Final = str.maketrans(
-    {code: picture for code, picture in {**_C0, **_DEL, **_C1}.items() if code not in (9, 10)}
+    {
+        code: picture
+        for code, picture in {**_C0, **_DEL, **_C1, **_BIDI}.items()
+        if code not in (9, 10)
+    }
 )
 
 
 @cache
 def _control() -> re.Pattern[str]:
-    return re.compile("[\x00-\x1f\x7f-\x9f]")
+    return re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CLASS}]")
 
 
 @cache
 def _block_control() -> re.Pattern[str]:
     """What `visible_block` changes: every control but tab and newline (CR among them)."""
-    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
 
 
 _ASCII_BLOCK_CODES: Final = (*range(0x09), *range(0x0B, 0x20), 0x7F)
@@ -58,7 +69,7 @@ _ASCII_BLOCK_BYTES: Final = bytes(_ASCII_BLOCK_CODES)
 
 @cache
 def _json_raw() -> re.Pattern[str]:
-    return re.compile("[\x7f-\x9f]")
+    return re.compile(f"[\x7f-\x9f{_BIDI_CLASS}]")
 
 
 def visible(text: str) -> str:
