@@ -156,6 +156,7 @@ def test_close_refuses_open_required_steps_until_forced(cli):
 
 
 DECLARE_SEV1 = ("declare", "--title", "x", "--severity", "SEV1", "--commander", "A")
+IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--prometheus")
 
 
 @pytest.mark.parametrize(
@@ -186,30 +187,9 @@ DECLARE_SEV1 = ("declare", "--title", "x", "--severity", "SEV1", "--commander", 
         (("timeline", "{id}", "--gap=1e308"), "--gap must be more than zero minutes and at most"),
         (("baseline", "{id}", "error-rate", "--value", "nan"), "'nan' is not a finite number"),
         (("baseline", "{id}", "error-rate", "--value=-inf"), "'-inf' is not a finite number"),
+        ((*IMPACT, "http://[::1"), "--prometheus: invalid URL 'http://[::1': Invalid IPv6 URL"),
         (
-            (
-                "measure-impact",
-                "{id}",
-                "--failed",
-                "f",
-                "--total",
-                "t",
-                "--prometheus",
-                "http://[::1",
-            ),
-            "--prometheus: invalid URL 'http://[::1': Invalid IPv6 URL",
-        ),
-        (
-            (
-                "measure-impact",
-                "{id}",
-                "--failed",
-                "f",
-                "--total",
-                "t",
-                "--prometheus",
-                "http://h:99999",
-            ),
+            (*IMPACT, "http://h:99999"),
             "--prometheus: invalid URL 'http://h:99999': Port out of range",
         ),
         (("frobnicate",), "invalid choice"),
