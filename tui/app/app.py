@@ -30,6 +30,7 @@ from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.keys_first import KeysFirst
 from tui.app.plain import PlainToasts
+from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 from tui.app.type_ahead import TypeAhead
@@ -58,7 +59,7 @@ checks answered about 1 ms sooner at the median in runs of 200, interleaved with
 tree before (`bench/README.md`)."""
 
 
-class LastGoodApp(TypeAhead, PlainToasts):
+class LastGoodApp(TypeAhead, PlainToasts, Refusing):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"
@@ -106,8 +107,6 @@ class LastGoodApp(TypeAhead, PlainToasts):
         thread polls them, in this process."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
-        self.refusal: str | None = None
-        """Why the app closed without opening the incident (a damaged record): one line."""
         self._network: NetworkLoop | None = None
         self._outbox: OutboxRecord | None = None
         self._after_frame: list[tuple[object, Callable[[], object]]] = []
@@ -218,7 +217,11 @@ class LastGoodApp(TypeAhead, PlainToasts):
             self.open_incident(self.requested_incident)
             return
         # Drills stay out of the picker: `start --incident ID` opens one.
-        open_states = [s for s in listed(self._states()) if not s.is_closed]
+        try:
+            open_states = [s for s in listed(self._states()) if not s.is_closed]
+        except Unreadable as error:
+            self.refuse(str(error), 2)
+            return
         if len(open_states) == 1:
             self.open_incident(open_states[0].id)
         elif open_states:
@@ -250,7 +253,10 @@ class LastGoodApp(TypeAhead, PlainToasts):
 
     def _states(self) -> Iterable[IncidentState]:
         for incident_id in self.event_log.incident_ids():
-            yield fold(self.event_log.events(incident_id))
+            try:
+                yield fold(self.event_log.events(incident_id))
+            except UNREADABLE as error:
+                raise Unreadable(unreadable(self.event_log, incident_id, error)) from None
 
     def show_picker(self, states: list[IncidentState]) -> None:
         from tui.app.modals.picker import IncidentPicker, IncidentRow
@@ -330,11 +336,14 @@ class LastGoodApp(TypeAhead, PlainToasts):
         self.open_incident(session.state.id)
 
     def open_incident(self, incident_id: str) -> None:
-        session = IncidentSession(self.event_log, incident_id, self.clock, journal=True)
+        try:
+            session = IncidentSession(self.event_log, incident_id, self.clock, journal=True)
+        except UNREADABLE as error:
+            self.refuse(unreadable(self.event_log, incident_id, error), 2)
+            return
         if session.damage is not None:
             # The coordinator's screen records; on a damaged chain it must not open.
-            self.refusal = str(DamagedRecord(session.damage))
-            self.exit(return_code=1)
+            self.refuse(str(DamagedRecord(session.damage)), 1)
             return
         self.switch_or_push(IncidentScreen(session, self.actor))
 

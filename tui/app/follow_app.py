@@ -8,6 +8,7 @@ from incident.app.session import IncidentSession
 from incident.core.clock import Clock, SystemClock
 from store.backends import EventRecord
 from tui.app.read_only_app import ReadOnlyApp
+from tui.app.refusal import UNREADABLE, unreadable
 from tui.app.screens.follow import FollowScreen
 
 
@@ -27,5 +28,9 @@ class FollowApp(ReadOnlyApp):
         self.clock: Clock = clock or SystemClock()
 
     def on_mount(self) -> None:
-        session = IncidentSession(self.event_log, self.incident_id, self.clock, journal=True)
+        try:
+            session = IncidentSession(self.event_log, self.incident_id, self.clock, journal=True)
+        except UNREADABLE as error:
+            self.refuse(unreadable(self.event_log, self.incident_id, error), 2)
+            return
         self.push_screen(FollowScreen(session))

@@ -6,9 +6,10 @@ from textual.binding import Binding
 
 from tui.app.help import EXTRA_KEYS
 from tui.app.plain import PlainToasts
+from tui.app.refusal import Refusing
 
 
-class ReadOnlyApp(PlainToasts):
+class ReadOnlyApp(PlainToasts, Refusing):
     """An app that shows a record and can never write to it."""
 
     CSS_PATH = "app.tcss"

@@ -56,7 +56,7 @@ def cmd_start(args: Arguments) -> int:
         )
         app.run()
     if app.refusal is not None:
-        raise CliError(app.refusal, exit_code=1)
+        raise CliError(app.refusal, exit_code=app.refusal_code)
     return 0
 
 
@@ -145,7 +145,10 @@ def cmd_attach(args: Arguments) -> int:
     with open_log_at(db_location(args), read_only=True) as log:
         if not log.has_incident(args.id):
             raise CliError(f"no incident '{args.id}' in {log.path}")
-        FollowApp(log, args.id).run()
+        app = FollowApp(log, args.id)
+        app.run()
+    if app.refusal is not None:
+        raise CliError(app.refusal, exit_code=app.refusal_code)
     return 0
 
 

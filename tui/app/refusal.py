@@ -1,0 +1,43 @@
+"""How an app closes without showing an incident: one line for the command to print.
+
+A record the apps cannot read (a row edited by hand, a chain that does not verify)
+used to end the TUI in Textual's traceback, local variables and all, with exit 0;
+the command line said one line and exit 2 for the same file. The apps now close as
+the command line would: `refusal` holds the line and `refusal_code` the exit status,
+and the command that ran the app prints them (`tui.cli.launch`).
+"""
+
+from __future__ import annotations
+
+from textual.app import App
+
+from runbooks.problems import RunbookError
+from store.errors import StoreError
+
+UNREADABLE = (StoreError, ValueError, RunbookError)
+"""What reading an incident raises when its record cannot be read as stored."""
+
+
+class Unreadable(Exception):
+    """An incident's record cannot be read; the message is its one line."""
+
+
+def unreadable(log: object, incident_id: str, error: Exception) -> str:
+    """The line for `error`, as `tui.cli.context.open_session` words it, naming the
+    record by its path or URL where `log` has one (a test's log in memory has none)."""
+    if isinstance(error, StoreError):  # it names the file, the incident and the event
+        return str(error)
+    where = getattr(log, "path", "the record")
+    return f"{where}: incident {incident_id} cannot be read: {error}"
+
+
+class Refusing(App[None]):
+    """An app that can close with a one-line refusal instead of its screen."""
+
+    refusal: str | None = None
+    """Why the app closed without opening the incident: one line."""
+    refusal_code = 0
+
+    def refuse(self, line: str, code: int) -> None:
+        self.refusal, self.refusal_code = line, code
+        self.exit(return_code=code)
