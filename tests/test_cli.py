@@ -187,6 +187,10 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
         (("timeline", "{id}", "--gap=1e308"), "--gap must be more than zero minutes and at most"),
         (("baseline", "{id}", "error-rate", "--value", "nan"), "'nan' is not a finite number"),
         (("baseline", "{id}", "error-rate", "--value=-inf"), "'-inf' is not a finite number"),
+        (
+            ("replay", "{id}", "--speed", "1e14"),
+            "--speed must be more than zero and at most 10,000",
+        ),
         ((*IMPACT, "http://[::1"), "--prometheus: invalid URL 'http://[::1': Invalid IPv6 URL"),
         (
             (*IMPACT, "http://h:99999"),

@@ -237,10 +237,15 @@ def replay_recording(log: EventRecord, incident_id: str) -> tuple[Recording, Cha
     return recording, walk.report()
 
 
+MAX_REPLAY_SPEED = 10_000
+"""Some three hours of incident a second. Faster, each frame's step ran off the
+calendar (`--speed 1e14` ended the replay screen in OverflowError)."""
+
+
 def replay_offset(args: Arguments) -> timedelta | None:
     """`--at T+MM:SS` as an offset from the incident's start; `--speed` checked too."""
-    if not args.speed > 0:
-        raise CliError("--speed must be more than zero")
+    if not 0 < args.speed <= MAX_REPLAY_SPEED:
+        raise CliError(f"--speed must be more than zero and at most {MAX_REPLAY_SPEED:,}")
     if args.at is None:
         return None
     try:
