@@ -96,6 +96,11 @@ class DecisionModal(FormModal[str | None]):
     are shown at once. While the reason still reads as the prefill, it follows
     the met triggers. "Initiate rollback" (``ctrl+s``) needs a reason; Escape
     dismisses ``None``.
+
+    With ``decide``, the decision is recorded from the dialog, which closes only once
+    it is: a refusal (a reason over its limit) is shown in it with the reason as
+    typed. Closing first and refusing in a toast lost the reason, and the keys typed
+    next reached the main screen, where letters are verbs.
     """
 
     DEFAULT_CSS = """
@@ -130,8 +135,12 @@ class DecisionModal(FormModal[str | None]):
         *,
         toggle_manual: Callable[[str], Awaitable[Sequence[TriggerView]]],
         commander: str,
+        decide: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         super().__init__()
+        self.decide = decide
+        """Records the decision with a reason: None once recorded, else why not."""
+        self._deciding = False
         self.triggers = list(triggers)
         """The triggers as last rendered."""
         self.toggle_manual = toggle_manual
@@ -211,8 +220,26 @@ class DecisionModal(FormModal[str | None]):
         self.query_one("#reason", Input).focus()
 
     def action_submit(self) -> None:
+        if self.is_dismissed or self._deciding:
+            return  # a second ctrl+s while the first records
         reason = self.query_one("#reason", Input)
-        if not reason.value.strip():
+        text = reason.value.strip()
+        if not text:
             self.show_error("Reason is required.", focus=reason)
             return
-        self.dismiss(reason.value.strip())
+        if self.decide is None:
+            self.dismiss(text)
+            return
+        self._deciding = True
+        self.run_worker(self._decide(text), group="decide")
+
+    async def _decide(self, text: str) -> None:
+        assert self.decide is not None
+        try:
+            refused = await self.decide(text)
+        finally:
+            self._deciding = False
+        if refused is None:
+            self.dismiss(text)
+            return
+        self.show_error(refused, focus=self.query_one("#reason", Input))

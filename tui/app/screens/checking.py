@@ -274,23 +274,23 @@ class StepVerbs:
                     desk.notify(refusal.message, title="Not recorded", severity="error")
             return self._trigger_views()
 
-        def decide(reason: str | None) -> None:
+        async def decide(reason: str) -> str | None:
             from incident.app import steps
 
-            if reason:
-                desk.record(
-                    lambda s: steps.decide(s, actor, reason=reason),
-                    BY_NAME["decide"],
-                    after=desk.advance,
-                )
+            refusal = await desk.attempt(
+                lambda s: steps.decide(s, actor, reason=reason), after=desk.advance
+            )
+            return None if refusal is None else refusal.message
 
         from tui.app.modals.decision import DecisionModal
 
         desk.screen.app.push_screen(
             DecisionModal(
-                self._trigger_views(), toggle_manual=toggle, commander=desk.state.commander
-            ),
-            decide,
+                self._trigger_views(),
+                toggle_manual=toggle,
+                commander=desk.state.commander,
+                decide=decide,
+            )
         )
 
     def open_tiers(self) -> None:

@@ -1,0 +1,38 @@
+"""A decision refused is told in its dialog, which keeps the reason as typed.
+
+The dialog used to close first and record after: a reason over its limit was
+refused in a toast, the reason was gone, and the keys typed next reached the main
+screen, where letters are verbs (a second review sent a "Resolved" message so).
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from incident.core.limits import LINE
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tui.app.modals import DecisionModal
+from tui.app.screens.incident import IncidentScreen
+
+
+async def test_a_reason_over_its_limit_is_refused_in_the_dialog_and_kept(tmp_path):
+    app = scenario_app(scenario_copy("declared", tmp_path / "declared.db"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        too_long = "x" * (LINE.max_chars + 1)
+        dialog.query_one("#reason", Input).value = too_long
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "limit" in dialog.error_message)
+        assert app.screen is dialog
+        assert dialog.query_one("#reason", Input).value == too_long
+        assert not screen.state.steps["decide-rollback"].done
+
+        dialog.query_one("#reason", Input).value = "core checkout broken"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: screen.state.steps["decide-rollback"].done)
