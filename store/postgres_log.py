@@ -68,7 +68,9 @@ _LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = %s ORDER BY seq DESC
 _HEAD = "SELECT seq, hash FROM events WHERE incident_id = %s ORDER BY seq DESC LIMIT 1"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('lastgood:' || %s, 0))"
 _NOTIFY = "SELECT pg_notify(%s, %s)"
-_IDS = "SELECT incident_id FROM events WHERE seq = 1 ORDER BY recorded"
+_IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(recorded)"
+"""Every incident with a row, in the order first recorded: not the rows of seq 1
+alone, which hid an incident whose declaration was deleted from `verify --all`."""
 PAGE_ROWS = 2000
 _MAX_SEQ = 2**63 - 1
 

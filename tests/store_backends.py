@@ -16,6 +16,7 @@ from pathlib import Path
 
 from store.backends import EventRecord, open_event_log
 from tests.postgres_server import Cluster
+from tests.tampering import drop_triggers
 
 
 @dataclass(frozen=True)
@@ -51,7 +52,7 @@ class Backend:
         """Run `sql` past the append-only triggers, as a superuser or the file's owner can."""
         if self.cluster is None:
             with contextlib.closing(sqlite3.connect(self.location, isolation_level=None)) as conn:
-                conn.execute("DROP TRIGGER events_no_update")
+                drop_triggers(conn)
                 conn.execute(sql)
             return
         self.cluster.admin(f"SET session_replication_role = replica; {sql}", self.database)

@@ -295,6 +295,21 @@ def test_verify_finds_a_row_forged_past_the_triggers(backend: Backend) -> None:
     assert backend.owner_sql("SELECT COUNT(*) FROM events") == "3"
 
 
+def test_an_incident_whose_first_row_was_deleted_is_still_listed_and_found_broken(
+    backend: Backend,
+) -> None:
+    """PostgreSQL listed incidents by their row of seq 1: with it deleted past the
+    triggers, `verify --all` passed over the incident and said ok (a second review)."""
+    with opened(backend) as log:
+        log.append([new_event("a", n=1), new_event("a", n=2)])
+        log.append([new_event("b", n=1), new_event("b", n=2)])
+    backend.forge_sql("DELETE FROM events WHERE incident_id = 'a' AND seq = 1")
+    with opened(backend, read_only=True) as log:
+        assert log.incident_ids() == ["a", "b"]
+        report = log.verify("a")
+        assert (report.ok, report.first_bad_seq) == (False, 1)
+
+
 def test_verify_finds_a_forged_tick_summary(backend: Backend) -> None:
     with opened(backend) as log:
         log.append([new_event(n=1), _tick(2, 0.25)])
