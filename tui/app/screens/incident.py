@@ -191,6 +191,7 @@ class IncidentScreen(StyledOnce, Screen[None]):
         brings them) and what time makes due are read and recorded off the UI loop
         (unless the last tick's job still runs)."""
         self.view.tick()
+        self._redraw_dialogs_between()
         self.comms.remind()
         self.comms.offer_due()
         self._watch_probe_child()
@@ -202,6 +203,16 @@ class IncidentScreen(StyledOnce, Screen[None]):
                 self._background_done,
                 kind="tick",
             )
+
+    def _redraw_dialogs_between(self) -> None:
+        """Dialogs stacked over this screen show it through their translucent backdrop;
+        Textual redraws the top one when this screen changes, but a dialog between
+        keeps the picture of this screen it drew last, so with two stacked the clocks
+        froze until the top one closed. Those in between are redrawn with the clocks."""
+        stack = self.app.screen_stack
+        if self in stack:
+            for dialog in stack[stack.index(self) + 1 : -1]:
+                dialog.refresh()
 
     def _watch_probe_child(self) -> None:
         """A child poller that stopped by itself says why, once."""
