@@ -52,6 +52,12 @@ class UnknownIncident(LookupError):
     """No incident with that id in the log."""
 
 
+def cannot_read(where: object, incident_id: str, error: Exception) -> str:
+    """The one line every face gives for an incident whose record does not read as
+    stored (`where`: the file's path or the database's URL)."""
+    return f"{where}: incident {incident_id} cannot be read: {error}"
+
+
 class IncidentSession:
     """An incident's live state, kept in step with its log."""
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from textual.app import App
 
+from incident.app.session import cannot_read
 from runbooks.problems import RunbookError
 from store.errors import StoreError
 
@@ -23,12 +24,11 @@ class Unreadable(Exception):
 
 
 def unreadable(log: object, incident_id: str, error: Exception) -> str:
-    """The line for `error`, as `tui.cli.context.open_session` words it, naming the
-    record by its path or URL where `log` has one (a test's log in memory has none)."""
+    """The line for `error`, as the command line gives it, naming the record by its
+    path or URL where `log` has one (a test's log in memory has none)."""
     if isinstance(error, StoreError):  # it names the file, the incident and the event
         return str(error)
-    where = getattr(log, "path", "the record")
-    return f"{where}: incident {incident_id} cannot be read: {error}"
+    return cannot_read(getattr(log, "path", "the record"), incident_id, error)
 
 
 class Refusing(App[None]):

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
-from incident.app.session import IncidentSession
+from incident.app.session import IncidentSession, cannot_read
 from incident.app.verb import Verb
 from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
@@ -219,14 +219,19 @@ def runbook_for(name_or_path: str) -> Runbook:
         raise CliError(f"runbook: {first}") from None
 
 
-def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
-    """The incident's session; on a writable log, refused if its chain does not verify."""
+def require_incident(log: EventRecord, incident_id: str) -> None:
+    """Refused, in one line, if the record holds no event of `incident_id`."""
     if not log.has_incident(incident_id):
         raise CliError(f"no incident '{incident_id}' in {log.path}")
+
+
+def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
+    """The incident's session; on a writable log, refused if its chain does not verify."""
+    require_incident(log, incident_id)
     try:
         session = IncidentSession(log, incident_id, SystemClock())
     except (ValueError, RunbookError) as error:
-        raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
+        raise CliError(cannot_read(log.path, incident_id, error)) from None
     if session.damage is not None and not log.read_only:
         raise CliError(str(DamagedRecord(session.damage)), exit_code=1)
     return session

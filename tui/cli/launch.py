@@ -21,6 +21,7 @@ from tui.cli.context import (
     open_log,
     open_log_at,
     open_session,
+    require_incident,
     require_terminal,
     runbook_for,
 )
@@ -44,8 +45,8 @@ def cmd_start(args: Arguments) -> int:
 
     location = db_location(args)
     with open_log_at(location) as log:
-        if args.incident and not log.has_incident(args.incident):
-            raise CliError(f"no incident '{args.incident}' in {log.path}")
+        if args.incident:
+            require_incident(log, args.incident)
         app = LastGoodApp(
             log,
             runbook,
@@ -143,8 +144,7 @@ def cmd_attach(args: Arguments) -> int:
     from tui.app.follow_app import FollowApp
 
     with open_log_at(db_location(args), read_only=True) as log:
-        if not log.has_incident(args.id):
-            raise CliError(f"no incident '{args.id}' in {log.path}")
+        require_incident(log, args.id)
         app = FollowApp(log, args.id)
         app.run()
     if app.refusal is not None:
@@ -161,8 +161,7 @@ def cmd_serve(args: Arguments) -> int:
 
     location = db_location(args)
     with open_log_at(location, read_only=True) as log:
-        if not log.has_incident(args.id):
-            raise CliError(f"no incident '{args.id}' in {log.path}")
+        require_incident(log, args.id)
     if not 0 < args.port < 65536:
         raise CliError(f"--port: {args.port} is not a TCP port")
     # The attach processes find the record in their environment: a PostgreSQL URL may

@@ -20,6 +20,7 @@ from typing import TypeVar
 from incident.app.closeout import export_report
 from incident.app.params import MAX_MINUTES, machine_zone
 from incident.app.replay import state_at_moment
+from incident.app.session import cannot_read
 from incident.app.whole_file import write_whole
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
@@ -37,7 +38,7 @@ from incident.reports.timeline_json import timeline_data
 from runbooks import RunbookError
 from store.backends import EventRecord
 from tui.cli.arguments import Arguments
-from tui.cli.context import actor_name, open_log, open_session, refused
+from tui.cli.context import actor_name, open_log, open_session, refused, require_incident
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
 from tui.cli.recording import say
@@ -122,11 +123,6 @@ SPOOL_IN_MEMORY = 8 * 1024 * 1024
 COPY_BYTES = 1024 * 1024
 
 
-def require_incident(log: EventRecord, incident_id: str) -> None:
-    if not log.has_incident(incident_id):
-        raise CliError(f"no incident '{incident_id}' in {log.path}")
-
-
 T = TypeVar("T")
 
 
@@ -135,7 +131,7 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
     try:
         return read()
     except (ValueError, RunbookError) as error:
-        raise CliError(f"{log.path}: incident {incident_id} cannot be read: {error}") from None
+        raise CliError(cannot_read(log.path, incident_id, error)) from None
 
 
 def cmd_timeline(args: Arguments) -> int:
@@ -219,8 +215,7 @@ def started_at(declaration: Event) -> datetime:
 def replay_events(args: Arguments) -> tuple[list[Event], ChainReport]:
     """The incident's events and their chain report, read once, leaving the file as it was."""
     with open_log(args, read_only=True, snapshot=True) as log:
-        if not log.has_incident(args.id):
-            raise CliError(f"no incident '{args.id}' in {log.path}")
+        require_incident(log, args.id)
         return log.read_chain(args.id)
 
 

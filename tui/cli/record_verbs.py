@@ -13,7 +13,7 @@ from incident.core.chain import ChainReport, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import json_text, visible
 from tui.cli.arguments import Arguments
-from tui.cli.context import open_log
+from tui.cli.context import open_log, require_incident
 from tui.cli.errors import CliError
 
 
@@ -64,8 +64,8 @@ def cmd_verify(args: Arguments) -> int:
     results: list[JSONValue] = []
     with open_log(args, read_only=True) as log:
         ids = log.incident_ids() if args.all else [args.id]
-        if not args.all and not log.has_incident(args.id):
-            raise CliError(f"no incident '{args.id}' in {log.path}")
+        if not args.all:
+            require_incident(log, args.id)
         if not ids and not args.json:
             print("no incidents to verify")
         for incident_id in ids:
