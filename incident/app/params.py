@@ -160,11 +160,6 @@ def _text(text: str) -> str:
     return text
 
 
-MAX_MINUTES = 525_600
-"""A year: more is a slip of the keyboard, and a time that far on runs off the
-calendar (`--eta 6000000000` was recorded, and every message template failed)."""
-
-
 def parse_minutes(text: str) -> int:
     try:
         value = int(text)
@@ -172,8 +167,10 @@ def parse_minutes(text: str) -> int:
         raise ValueError(f"'{text}' is not a whole number of minutes") from None
     if value < 0:
         raise ValueError("minutes cannot be negative")
-    if value > MAX_MINUTES:
-        raise ValueError(f"{value} minutes is more than a year ({MAX_MINUTES:,})")
+    from incident.core.events import LONGEST_SPAN_MIN
+
+    if value > LONGEST_SPAN_MIN:
+        raise ValueError(f"{value} minutes is more than a year ({LONGEST_SPAN_MIN:,})")
     return value
 
 

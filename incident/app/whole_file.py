@@ -34,8 +34,7 @@ def write_whole(path: Path, parts: Iterable[bytes], *, check: Check | None = Non
             with scratch.open("rb") as done:
                 _stream(iter(lambda: done.read(1 << 16), b""), target)
         return
-    directory = target.parent if str(target.parent) else Path(".")
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=directory)
+    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     scratch = Path(name)
     try:
         with os.fdopen(handle, "wb") as out:

@@ -12,17 +12,13 @@ from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
-from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.events import LONGEST_SPAN_MIN, NewEvent, truncate_to_millis
 from incident.core.names import not_a_person
 from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
 from runbooks import runbook_to_data
 from runbooks.model import DeploymentPattern, Runbook
-
-ETA_LIMIT_MIN = 525_600
-"""A year of minutes: the ETA is told as a clock time, and much past this the
-time is off the calendar (a record holding one could send no message)."""
 
 
 class Declaration(Struct, frozen=True):
@@ -78,8 +74,8 @@ def declare(
         raise CommandError("an incident commander is required")
     if problem := not_a_person(details.commander):
         raise CommandError(f"the incident commander: {problem}", needs=("commander",))
-    if details.eta_min is not None and not 0 <= details.eta_min <= ETA_LIMIT_MIN:
-        raise CommandError(f"ETA must be from 0 to {ETA_LIMIT_MIN:,} minutes (a year)")
+    if details.eta_min is not None and not 0 <= details.eta_min <= LONGEST_SPAN_MIN:
+        raise CommandError(f"ETA must be from 0 to {LONGEST_SPAN_MIN:,} minutes (a year)")
     pattern = _pattern(runbook, details.pattern)
     started_at = None
     if details.started_at is not None:

@@ -117,6 +117,11 @@ meeting's length to the times they read, and subtract them; a time a little shor
 year 9999 (a record edited by hand, its chain hashed again) made every one of those
 sums fail with OverflowError. A millennium each side leaves room for all of them."""
 
+LONGEST_SPAN_MIN: Final = 525_600
+"""A year of minutes: the longest span a field may add to a time (an ETA, a meeting's
+length, a timeline's gap). More is a slip of the keyboard, and `--eta 6000000000` was
+recorded once and ran every message template off the calendar."""
+
 
 class OutOfRange(ValueError):
     """A time outside `YEARS` in UTC, or written with an offset that has no UTC time."""

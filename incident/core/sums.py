@@ -20,25 +20,25 @@ def exact_sum(values: Sequence[float]) -> float:
     try:
         return fsum(values)
     except OverflowError:
-        shift = _safe_shift(len(values))
-        return _scaled_back(fsum([ldexp(value, -shift) for value in values]), shift)
+        total, shift = _scaled_sum(values)
+        return _scaled_back(total, shift)
 
 
 def exact_mean(values: Sequence[float]) -> float:
     """`statistics.fmean`'s arithmetic (the exact sum, then one division), finite for
     finite values however large, without loading `statistics`."""
-    count = len(values)
     try:
-        return fsum(values) / count
+        return fsum(values) / len(values)
     except OverflowError:
-        shift = _safe_shift(count)
-        return _scaled_back(fsum([ldexp(value, -shift) for value in values]) / count, shift)
+        total, shift = _scaled_sum(values)
+        return _scaled_back(total / len(values), shift)
 
 
-def _safe_shift(count: int) -> int:
-    """A power of two that `count` values each under the largest float, divided by it,
-    cannot add up past the largest float."""
-    return count.bit_length() + 1
+def _scaled_sum(values: Sequence[float]) -> tuple[float, int]:
+    """The exact sum of `values` divided by 2**shift, and the shift: a power of two by
+    which as many values, each under the largest float, cannot add up past it."""
+    shift = len(values).bit_length() + 1
+    return fsum([ldexp(value, -shift) for value in values]), shift
 
 
 def _scaled_back(value: float, shift: int) -> float:

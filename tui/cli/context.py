@@ -161,9 +161,7 @@ def open_log(
     (`declare`): a verb on an incident, given a mistyped path, made an empty database
     there before it said that the incident was not in it."""
     location = db_location(args)
-    with open_log_at(
-        location, read_only=read_only, snapshot=snapshot, creating=creating and not read_only
-    ) as log:
+    with open_log_at(location, read_only=read_only, snapshot=snapshot, creating=creating) as log:
         yield log
 
 

@@ -18,14 +18,14 @@ from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report
-from incident.app.params import MAX_MINUTES, machine_zone
+from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.session import cannot_read
 from incident.app.whole_file import write_whole
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
-from incident.core.events import Event
+from incident.core.events import LONGEST_SPAN_MIN, Event
 from incident.core.replay import Recording, parse_offset
 from incident.core.state import start_of
 from incident.core.text import json_text
@@ -135,8 +135,10 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
 
 
 def cmd_timeline(args: Arguments) -> int:
-    if not 0 < args.gap <= MAX_MINUTES:
-        raise CliError(f"--gap must be more than zero minutes and at most a year ({MAX_MINUTES:,})")
+    if not 0 < args.gap <= LONGEST_SPAN_MIN:
+        raise CliError(
+            f"--gap must be more than zero minutes and at most a year ({LONGEST_SPAN_MIN:,})"
+        )
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Final, NoReturn, TypeVar
 
-from incident.core.events import YEARS, JSONValue, Kind, OutOfRange, parse_timestamp
+from incident.core.events import JSONValue, Kind, OutOfRange, parse_timestamp
 
 
 class PayloadError(ValueError):
@@ -174,8 +174,8 @@ class Fields:
         """`text`, read from the field `name`, as a timestamp."""
         try:
             return parse_timestamp(text)
-        except OutOfRange:
-            self.fail(name, f"is out of range (years {YEARS[0]} to {YEARS[-1]}): {text!r}")
+        except OutOfRange as error:
+            self.fail(name, f"is a {error}")
         except ValueError:
             self.fail(name, f"is not a timestamp: {text!r}")
 
