@@ -19,6 +19,7 @@ All text that may come from a user or a runbook is rendered with
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import ClassVar, TypeVar
 
 from textual import events, on
@@ -37,6 +38,7 @@ from tui.app.styled_once import StyledOnce
 from tui.app.type_ahead import TypeAhead
 
 ResultT = TypeVar("ResultT")
+RefusalT = TypeVar("RefusalT")
 
 MODAL_WIDTH = 76
 """Widest a dialog gets: fits an 80-column terminal with a margin."""
@@ -255,9 +257,36 @@ class FormModal(LastgoodModal[ResultT]):
         Binding("enter", "enter", show=False, priority=True),
     ]
 
+    _recording = False
+    """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
+
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""
         raise NotImplementedError
+
+    def dismiss_once_recorded(
+        self,
+        recording: Awaitable[RefusalT | None],
+        result: ResultT,
+        refused: Callable[[RefusalT], None],
+    ) -> None:
+        """Dismiss with `result` once `recording` (off the UI loop) answers None; on a
+        refusal, `refused` shows why and the dialog stays open with what was typed.
+        Closing first and refusing in a toast lost it, and the keys typed next reached
+        the screen beneath."""
+        self._recording = True
+
+        async def wait() -> None:
+            try:
+                refusal = await recording
+            finally:
+                self._recording = False
+            if refusal is None:
+                self.dismiss(result)
+            else:
+                refused(refusal)
+
+        self.run_worker(wait(), group="submit")
 
     def action_enter(self) -> None:
         """Enter in an Input, taken as it arrives rather than when the field gets to it:

@@ -140,7 +140,6 @@ class DecisionModal(FormModal[str | None]):
         super().__init__()
         self.decide = decide
         """Records the decision with a reason: None once recorded, else why not."""
-        self._deciding = False
         self.triggers = list(triggers)
         """The triggers as last rendered."""
         self.toggle_manual = toggle_manual
@@ -220,7 +219,7 @@ class DecisionModal(FormModal[str | None]):
         self.query_one("#reason", Input).focus()
 
     def action_submit(self) -> None:
-        if self.is_dismissed or self._deciding:
+        if self.is_dismissed or self._recording:
             return  # a second ctrl+s while the first records
         reason = self.query_one("#reason", Input)
         text = reason.value.strip()
@@ -230,16 +229,6 @@ class DecisionModal(FormModal[str | None]):
         if self.decide is None:
             self.dismiss(text)
             return
-        self._deciding = True
-        self.run_worker(self._decide(text), group="decide")
-
-    async def _decide(self, text: str) -> None:
-        assert self.decide is not None
-        try:
-            refused = await self.decide(text)
-        finally:
-            self._deciding = False
-        if refused is None:
-            self.dismiss(text)
-            return
-        self.show_error(refused, focus=self.query_one("#reason", Input))
+        self.dismiss_once_recorded(
+            self.decide(text), text, lambda why: self.show_error(why, focus=reason)
+        )

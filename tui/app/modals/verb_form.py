@@ -121,7 +121,6 @@ class VerbForm(FormModal[Values | None]):
         """What the screen filled in itself (the highlighted step), shown above the fields."""
         self.choices = {name: list(options) for name, options in (choices or {}).items()}
         self.initial = dict(initial or {})
-        self._recording = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -230,17 +229,9 @@ class VerbForm(FormModal[Values | None]):
         values = self.values()
         if values is None:
             return
-        self._recording = True
-        self.run_worker(self._submit(values), group="submit")
+        self.dismiss_once_recorded(self.attempt(values), values, self._refused)
 
-    async def _submit(self, values: Values) -> None:
-        try:
-            refusal = await self.attempt(values)
-        finally:
-            self._recording = False
-        if refusal is None:
-            self.dismiss(values)
-            return
+    def _refused(self, refusal: Refusal) -> None:
         hint = remedy(refusal.needs, self.params)
         needed = [p for p in self.params if p.name in refusal.needs]
         focus = self.query_one(f"#{field_id(needed[0])}") if needed else None
