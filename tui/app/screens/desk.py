@@ -22,7 +22,6 @@ from incident.app.params import Kind, machine_zone
 from incident.app.session import IncidentSession
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, run
-from incident.app.whole_file import write_whole
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from store.errors import StoreError
@@ -262,5 +261,8 @@ class Desk:
 
 
 def write_atomically(path: Path, text: str) -> None:
-    """The whole file or none of it (`incident.app.whole_file`)."""
+    """The whole file or none of it (`incident.app.whole_file`, loaded when a report
+    is written, not before the first frame)."""
+    from incident.app.whole_file import write_whole
+
     write_whole(path, [text.encode()])
