@@ -33,8 +33,8 @@ from tui.app.plain import PlainToasts
 from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
+from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
-from tui.app.undecodable import LenientInput
 
 if TYPE_CHECKING:
     from store.backends import OutboxRecord
@@ -60,7 +60,7 @@ checks answered about 1 ms sooner at the median in runs of 200, interleaved with
 tree before (`bench/README.md`)."""
 
 
-class LastGoodApp(TypeAhead, PlainToasts, Refusing, LenientInput):
+class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"

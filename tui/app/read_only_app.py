@@ -7,10 +7,10 @@ from textual.binding import Binding
 from tui.app.help import EXTRA_KEYS
 from tui.app.plain import PlainToasts
 from tui.app.refusal import Refusing
-from tui.app.undecodable import LenientInput
+from tui.app.terminal_input import InputAsData
 
 
-class ReadOnlyApp(PlainToasts, Refusing, LenientInput):
+class ReadOnlyApp(PlainToasts, Refusing, InputAsData):
     """An app that shows a record and can never write to it."""
 
     CSS_PATH = "app.tcss"

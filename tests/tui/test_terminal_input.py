@@ -1,0 +1,121 @@
+"""What a real terminal sends is data (`tui/app/terminal_input.py`).
+
+Before: the pasted Latin-1 `é` (0xE9) of "café" killed Textual's input thread, and
+`lastgood start` ended in a traceback with exit 0 and the note's text gone; pasted
+control characters were drawn raw into the terminal and recorded raw.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from textual.drivers import linux_driver
+from textual.drivers.linux_driver import LinuxDriver
+
+from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.tmux import Tmux, child_env
+from tests.tui.tmux_server import tmux_server
+from tui.app.app import LastGoodApp
+from tui.app.read_only_app import ReadOnlyApp
+from tui.app.terminal_input import InputAsData, decode_leniently, replacing_decoder
+
+LATIN1_CAFE = "63 61 66 e9 78 79"
+"""`caf`, Latin-1 `é` (not UTF-8: a lead byte with no continuation), then `xy`."""
+SHOWN = "caf\ufffdxy"
+
+
+PASTED = "ab\x07cd\x01ef\x7fgh\u202eij"
+"""A bell, a start of heading, a delete and a right-to-left override (no ESC: Textual's
+parser reads the rest of an escape sequence inside a paste as keys, before the paste)."""
+PASTED_SHOWN = "ab\u2407cd\u2401ef\u2421gh\\u202eij"
+
+
+def test_a_latin1_byte_in_a_note_is_kept_as_a_replacement_character(tmp_path: Path) -> None:
+    cli, incident = _declared(tmp_path)
+    with _note_dialog(cli, incident, tmp_path) as (tmux, pane):
+        tmux("send-keys", "-t", pane, "-H", *LATIN1_CAFE.split())
+        tmux.wait_for(pane, "the typed text", lambda s: SHOWN in s)
+        _record_and_quit(tmux, pane, SHOWN)
+
+    assert f"Note: {SHOWN}" in cli.ok("timeline", incident)
+
+
+def test_pasted_control_characters_are_shown_and_recorded_as_shown(tmp_path: Path) -> None:
+    cli, incident = _declared(tmp_path)
+    with _note_dialog(cli, incident, tmp_path) as (tmux, pane):
+        tmux("set-buffer", "--", PASTED)
+        tmux("paste-buffer", "-p", "-t", pane)  # bracketed, as the app asked
+        tmux.wait_for(pane, "the pasted text", lambda s: PASTED_SHOWN in s)
+        _record_and_quit(tmux, pane, PASTED_SHOWN)
+
+    events = json.loads(cli.ok("export", incident, "--format", "json"))["events"]
+    notes = [event["payload"]["text"] for event in events if event["kind"] == "note.added"]
+    assert notes == [PASTED_SHOWN]
+
+
+def _declared(tmp_path: Path) -> tuple[Cli, str]:
+    cli = Cli(tmp_path / "incident.db", actor="ada")
+    incident = cli.ok(
+        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    return cli, incident
+
+
+@contextmanager
+def _note_dialog(cli: Cli, incident: str, tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
+    """`lastgood start` in a real 120x40 terminal, its note dialog open."""
+    env = child_env(
+        {
+            "PYTHONPATH": str(ROOT),
+            "TERM": "xterm-256color",
+            "LASTGOOD_DB": str(cli.db),
+            "LASTGOOD_USER": "ada",
+            "XDG_STATE_HOME": str(tmp_path / "xdg"),
+        }
+    )
+    start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
+    with tmux_server(env) as tmux:
+        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
+        pane = "rollback:0"
+        tmux.keys(pane, f"{start}; echo exit=$?", "Enter")
+        tmux.wait_for(pane, "the incident", lambda s: "Checkout errors" in s, timeout=30)
+        tmux.keys(pane, "n")
+        tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
+        yield tmux, pane
+
+
+def _record_and_quit(tmux: Tmux, pane: str, shown: str) -> None:
+    """Submit the note, see it on the timeline, and quit: exit 0, not a traceback."""
+    tmux.keys(pane, "C-s")
+    tmux.wait_for(pane, "the note on the timeline", lambda s: f"Note: {shown}" in s)
+    tmux.keys(pane, "q")
+    tmux.wait_for(pane, "the app closed", lambda s: "exit=0" in s)
+
+
+@pytest.fixture
+def strict_linux_driver(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The Linux driver as Textual ships it, restored after the test."""
+    monkeypatch.setattr(linux_driver, "getincrementaldecoder", codecs.getincrementaldecoder)
+
+
+@pytest.mark.usefixtures("strict_linux_driver")
+def test_the_driver_decodes_leniently_once_and_for_its_subclasses() -> None:
+    class OwnDriver(LinuxDriver):
+        pass
+
+    decode_leniently(OwnDriver)
+    decode_leniently(OwnDriver)
+    assert linux_driver.getincrementaldecoder is replacing_decoder
+    decoder = linux_driver.getincrementaldecoder("utf-8")()
+    assert decoder.decode(b"caf\xe9", final=False) + decoder.decode(b"xy") == SHOWN
+
+
+@pytest.mark.parametrize("app", [LastGoodApp, ReadOnlyApp])
+def test_every_app_takes_its_terminal_input_as_data(app: type[object]) -> None:
+    assert issubclass(app, InputAsData)
