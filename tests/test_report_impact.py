@@ -15,6 +15,7 @@ from incident.core.clock import ManualClock
 from incident.core.events import NewEvent
 from incident.core.samples import Outcome, Sample
 from incident.core.state import RECENT_SAMPLES, IncidentState
+from incident.reports.describe import count_text
 from incident.reports.impact import metric_figures, milestones, severity_periods, severity_totals
 from incident.reports.report import json_export, markdown_report
 from tests.conftest import T0
@@ -246,6 +247,24 @@ def test_readings_too_large_to_add_up_still_make_the_report():
     state, events = r.session.state, r.events
     (figures,) = metric_figures(state, events)
     assert (figures.above, figures.peak, figures.mean) == (3, 1e308, 1e308)
-    assert "error-rate" in markdown_report(state, events, r.clock.now())
+    report = markdown_report(state, events, r.clock.now())
+    assert "peak 1.00e+310%, mean 1.00e+310%" in report  # not `inf%`
     exported = json.loads(json_export(state, events, r.clock.now()))
     assert exported["error_rate"][0]["mean"] == 1e308
+
+
+def test_a_count_past_any_real_one_is_shown_in_powers_of_ten(record):
+    """Prometheus may answer 1e308 requests: the report said it in 309 digits."""
+    queries = commands.impact_queries(record.session.state, "failed_total", "requests_total")
+    c = record.clock
+    record.session.run(
+        lambda s: commands.record_impact(s, queries, 1e308, 1e308, actor="ada", clock=c)
+    )
+    report = markdown_report(record.session.state, record.events, c.now())
+    assert "Failed requests: 1e+308 of 1e+308 (100.0% of traffic) from " in report
+    assert [count_text(n) for n in (1234.0, 12.5, 999_999_999_999_999.0, 1e15)] == [
+        "1,234",
+        "12.5",
+        "999,999,999,999,999",
+        "1e+15",
+    ]

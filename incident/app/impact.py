@@ -14,6 +14,7 @@ from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.errors import CommandError
+from incident.reports.describe import count_text
 
 InstantQuery = Callable[[str, datetime], Awaitable[float | None]]
 """`await query(promql, at)`: the value of `promql` at `at`, None when there is none;
@@ -37,5 +38,8 @@ async def measure_impact(
         ]
     )
     share = counted / total_count
-    said = f"impact measured: {counted:,.0f} of {total_count:,.0f} requests failed ({share:.1%})"
+    said = (
+        f"impact measured: {count_text(counted, whole=True)} of "
+        f"{count_text(total_count, whole=True)} requests failed ({share:.1%})"
+    )
     return Done(events, said)

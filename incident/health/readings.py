@@ -6,6 +6,7 @@ replay all reach the same verdict from the same record.
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 
@@ -36,7 +37,13 @@ def format_value(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
     if unit == "ratio":
-        return f"{value * 100:.1f}%"
+        percent = value * 100
+        if math.isfinite(percent) or not math.isfinite(value):
+            return f"{percent:.1f}%"
+        # A ratio past 1.8e306 (a probe may answer anything): shown, not as `inf%`.
+        from decimal import Decimal
+
+        return f"{Decimal(value) * 100:.3g}%"
     if unit in ("ms", "s"):
         return f"{value:.3g} {unit}"
     return f"{value:.4g}"

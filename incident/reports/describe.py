@@ -58,9 +58,17 @@ def _then(text: str) -> str:
     return f": {line}" if line else ""
 
 
-def _count(value: float) -> str:
-    """A request count as people read it: `1,234`, or `12.5` when not whole."""
-    return f"{value:,.0f}" if float(value).is_integer() else f"{value:,.1f}"
+LONGEST_COUNT = 1e15
+"""A count at or past this is shown in powers of ten (`1e+308`), not as hundreds of
+digits: no real request count comes near it, but Prometheus may answer anything."""
+
+
+def count_text(value: float, *, whole: bool = False) -> str:
+    """A request count as people read it: `1,234`, or `12.5` when not whole (unless
+    `whole`: Prometheus's `increase()` extrapolates, and a summary rounds it)."""
+    if abs(value) >= LONGEST_COUNT:
+        return f"{value:.6g}"
+    return f"{value:,.0f}" if whole or float(value).is_integer() else f"{value:,.1f}"
 
 
 def describe(event: Event) -> str:
@@ -136,7 +144,7 @@ def describe(event: Event) -> str:
         case ChangesRead() as d:
             return f"What the rollback undoes: {_line(d.summary)}"
         case ImpactMeasured() as d:
-            failed, total = _count(d.failed), _count(d.total)
+            failed, total = count_text(d.failed), count_text(d.total)
             return f"Impact measured: {failed} of {total} requests failed"
         case ReportStatusSet() as d:
             text = f"Report {_line(d.status)}, owner {_line(d.owner) or 'unset'}"

@@ -10,6 +10,7 @@ from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
 from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
+from incident.reports.describe import count_text
 from incident.reports.gantt import mermaid_gantt
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.metrics import MetricFigures
@@ -62,7 +63,8 @@ def _failed_requests(ctx: ReportContext) -> list[str]:
         return [f"Failed requests: not measured; where Prometheus counts requests: {how}."]
     share = f" ({figure.share:.1%} of traffic)" if figure.share is not None else ""
     lines = [
-        f"Failed requests: {figure.failed:,.0f} of {figure.total:,.0f}{share} from "
+        f"Failed requests: {count_text(figure.failed, whole=True)} of "
+        f"{count_text(figure.total, whole=True)}{share} from "
         f"{ctx.offset(figure.start)} to {ctx.offset(figure.end)}, counted by Prometheus "
         f"with increase() at {ctx.utc(figure.end)} UTC (measured by {inline(figure.by)} at "
         f"{ctx.offset(figure.at)}):",
