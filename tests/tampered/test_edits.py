@@ -1,9 +1,5 @@
-"""What `verify` catches when someone edits the file behind the log's back.
-
-Each tamper works on a fresh copy of one intact incident, through a plain
-sqlite3 connection that first drops the append-only triggers, as anyone with
-write access to the file could.
-"""
+"""What `verify` catches when someone edits the file behind the log's back: edited,
+deleted, swapped and forged events, a cut or rewritten tail, unreadable rows."""
 
 from __future__ import annotations
 
@@ -15,64 +11,12 @@ from pathlib import Path
 import msgspec.structs
 import pytest
 
-from incident.core.chain import ChainReport, event_hash
+from incident.core.chain import event_hash
 from incident.core.events import Event, NewEvent
-from incident.core.payloads import ApprovalGranted, Declared, NoteAdded
+from incident.core.payloads import ApprovalGranted, NoteAdded
 from store import SqliteEventLog, StoreError
-from tests.tampering import drop_triggers, event_row
-
-INCIDENT = "inc-2026-03-14"
-START = datetime(2026, 3, 14, 9, 0, tzinfo=UTC)
-
-Tamper = Callable[[sqlite3.Connection, list[Event]], None]
-
-
-@pytest.fixture(scope="module")
-def intact(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Event]]:
-    path = tmp_path_factory.mktemp("intact") / "lastgood.db"
-    with SqliteEventLog.open(path) as log:
-        log.append([_declared()])
-        for n in range(2, 11):
-            log.append([_note(n)])
-        log.append([msgspec.structs.replace(_note(1), incident_id="bystander")])
-        events = log.events(INCIDENT)
-    return path, events
-
-
-def _declared() -> NewEvent:
-    declared = Declared("Checkout 500s after v2.5.0", "SEV2", "alice", "rollback", "", {})
-    return NewEvent(INCIDENT, "alice", START, 0, declared)
-
-
-def _note(n: int) -> NewEvent:
-    by = "alice" if n % 2 else "bob"
-    note = NoteAdded(f"observation {n}", by)
-    return NewEvent(INCIDENT, by, START + timedelta(minutes=n), n * 60_000_000_000, note)
-
-
-@pytest.fixture
-def copy(intact: tuple[Path, list[Event]], tmp_path: Path) -> Path:
-    source, _ = intact
-    target = tmp_path / "copy.db"
-    src, dst = sqlite3.connect(source), sqlite3.connect(target)
-    try:
-        src.backup(dst)
-    finally:
-        src.close()
-        dst.close()
-    return target
-
-
-def _tamper_and_verify(path: Path, events: list[Event], tamper: Tamper) -> ChainReport:
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        drop_triggers(conn)
-        tamper(conn, events)
-    finally:
-        conn.close()
-    with SqliteEventLog.open(path, read_only=True) as log:
-        assert log.verify("bystander").ok
-        return log.verify(INCIDENT)
+from tests.tampered.helpers import INCIDENT, START, Tamper, set_column, tamper_and_verify
+from tests.tampering import event_row
 
 
 def _insert(conn: sqlite3.Connection, row: tuple[object, ...]) -> None:
@@ -85,16 +29,6 @@ def _make_room_at(conn: sqlite3.Connection, seq: int) -> None:
         "UPDATE events SET seq = -(seq + 1) WHERE incident_id = ? AND seq >= ?", (INCIDENT, seq)
     )
     conn.execute("UPDATE events SET seq = -seq WHERE incident_id = ? AND seq < 0", (INCIDENT,))
-
-
-def _set(column: str, value: object, seq: int) -> Tamper:
-    def tamper(conn: sqlite3.Connection, _: list[Event]) -> None:
-        conn.execute(
-            f"UPDATE events SET {column} = ? WHERE incident_id = ? AND seq = ?",
-            (value, INCIDENT, seq),
-        )
-
-    return tamper
 
 
 def _delete(seq: int) -> Tamper:
@@ -150,14 +84,16 @@ def _forge_over_other_prev(conn: sqlite3.Connection, events: list[Event]) -> Non
     ("tamper", "first_bad_seq", "problem"),
     [
         pytest.param(
-            _set("payload", '{"by":"bob","pinned":false,"text":"nothing to see"}', 4),
+            set_column("payload", '{"by":"bob","pinned":false,"text":"nothing to see"}', 4),
             4,
             "content does not match its hash",
             id="edit-payload",
         ),
-        pytest.param(_set("actor", "mallory", 6), 6, "content does not match its hash", id="actor"),
         pytest.param(
-            _set("at", "2026-03-14T09:02:59.999Z", 2),
+            set_column("actor", "mallory", 6), 6, "content does not match its hash", id="actor"
+        ),
+        pytest.param(
+            set_column("at", "2026-03-14T09:02:59.999Z", 2),
             2,
             "content does not match its hash",
             id="edit-time",
@@ -183,34 +119,37 @@ def _forge_over_other_prev(conn: sqlite3.Connection, events: list[Event]) -> Non
             _forge_over_other_prev, 5, "previous-hash link broken", id="insert-other-prev"
         ),
         pytest.param(
-            _set("payload", "{not json", 8), 8, "unreadable event: payload is not JSON", id="junk"
+            set_column("payload", "{not json", 8),
+            8,
+            "unreadable event: payload is not JSON",
+            id="junk",
         ),
         pytest.param(
-            _set("payload", '{"by":"bob","pinned":false,"text":4}', 4),
+            set_column("payload", '{"by":"bob","pinned":false,"text":4}', 4),
             4,
             "unreadable event: note.added field 'text' is int, not text",
             id="wrong-type",
         ),
         pytest.param(
-            _set("payload", '{"by":"alice","text":"observation 5"}', 5),
+            set_column("payload", '{"by":"alice","text":"observation 5"}', 5),
             5,
             "unreadable event: note.added field 'pinned' is missing",
             id="missing-field",
         ),
         pytest.param(
-            _set("payload", '{"by":"bob","n":6,"pinned":false,"text":"observation 6"}', 6),
+            set_column("payload", '{"by":"bob","n":6,"pinned":false,"text":"observation 6"}', 6),
             6,
             "unreadable event: note.added has an unknown field 'n'",
             id="unknown-field",
         ),
         pytest.param(
-            _set("kind", "note.deleted", 7),
+            set_column("kind", "note.deleted", 7),
             7,
             "unreadable event: unknown event kind 'note.deleted'",
             id="unknown-kind",
         ),
         pytest.param(
-            _set("kind", "rca.noted", 7),
+            set_column("kind", "rca.noted", 7),
             7,
             "unreadable event: rca.noted has an unknown field 'pinned'",
             id="other-kind",
@@ -225,7 +164,7 @@ def test_tamper_is_reported_at_the_first_bad_event(
     problem: str,
 ) -> None:
     _, events = intact
-    report = _tamper_and_verify(copy, events, tamper)
+    report = tamper_and_verify(copy, events, tamper)
     assert not report.ok
     assert report.first_bad_seq == first_bad_seq
     assert report.problem == problem
@@ -251,7 +190,7 @@ def test_deleting_the_last_event_shows_only_in_the_head_hash(
 ) -> None:
     """The chain alone cannot see a cut tail; the head hash kept elsewhere can."""
     _, events = intact
-    report = _tamper_and_verify(copy, events, _delete(10))
+    report = tamper_and_verify(copy, events, _delete(10))
     assert report.ok
     assert report.count == 9
     assert report.head_hash == events[8].hash
@@ -283,7 +222,7 @@ def test_rewriting_the_whole_tail_shows_only_in_the_head_hash(
     rechain = _rehashed_from_4(
         lambda event: msgspec.structs.replace(event, payload=note.to_json(), data=note)
     )
-    report = _tamper_and_verify(copy, events, rechain)
+    report = tamper_and_verify(copy, events, rechain)
     assert report.ok
     assert report.count == 10
     assert report.head_hash != events[-1].hash
@@ -297,7 +236,7 @@ def test_a_time_edited_far_out_and_rehashed_is_a_store_error_when_read(
     it failed with OverflowError: status, brief, export, timeline and replay."""
     _, events = intact
     far = datetime(year, 12, 31, 23, 59, 59, 999000, tzinfo=UTC)
-    _tamper_and_verify(copy, events, _rehashed_from_4(lambda e: msgspec.structs.replace(e, at=far)))
+    tamper_and_verify(copy, events, _rehashed_from_4(lambda e: msgspec.structs.replace(e, at=far)))
     with SqliteEventLog.open(copy, read_only=True) as log, pytest.raises(StoreError) as caught:
         log.events(INCIDENT)
     assert f"event 4: unreadable timestamp '{far.year:04d}-12-31T23:59:59.999Z'" in str(
@@ -309,8 +248,8 @@ def test_unreadable_event_is_a_store_error_when_read(
     copy: Path, intact: tuple[Path, list[Event]]
 ) -> None:
     _, events = intact
-    _tamper_and_verify(copy, events, _set("payload", "[1, 2]", 3))
-    _tamper_and_verify(copy, events, _set("payload", '{"by":"bob","text":"x","pinned":1}', 6))
+    tamper_and_verify(copy, events, set_column("payload", "[1, 2]", 3))
+    tamper_and_verify(copy, events, set_column("payload", '{"by":"bob","text":"x","pinned":1}', 6))
     with SqliteEventLog.open(copy, read_only=True) as log:
         assert len(log.events(INCIDENT, after_seq=6)) == 4
         with pytest.raises(StoreError, match="event 3: payload is not a JSON object"):
@@ -318,93 +257,3 @@ def test_unreadable_event_is_a_store_error_when_read(
         pinned = "event 6: note.added field 'pinned' is int, not true or false"
         with pytest.raises(StoreError, match=pinned):
             log.events(INCIDENT, after_seq=3)
-
-
-# Stored text that is not the encoding its hash covers
-
-
-@pytest.mark.parametrize(
-    ("column", "value", "problem"),
-    [
-        pytest.param(
-            "payload",
-            '{"text":"nothing to see","by":"bob","pinned":false,"text":"observation 4"}',
-            "payload repeats the key 'text'",
-            id="duplicate-key-first",
-        ),
-        pytest.param(
-            "payload",
-            '{"by":"bob","pinned":false,"text":"observation 4","by":"bob"}',
-            "payload repeats the key 'by'",
-            id="duplicate-key-same-value",
-        ),
-        pytest.param(
-            "payload",
-            '{"text":"observation 4","by":"bob","pinned":false}',
-            "payload is not its canonical encoding (key order, spacing or escapes)",
-            id="reordered-keys",
-        ),
-        pytest.param(
-            "payload",
-            '{"by": "bob", "pinned": false, "text": "observation 4"}',
-            "payload is not its canonical encoding (key order, spacing or escapes)",
-            id="whitespace",
-        ),
-        pytest.param(
-            "payload",
-            '{"by":"bob","pinned":false,"text":"observation \\u0034"}',
-            "payload is not its canonical encoding (key order, spacing or escapes)",
-            id="escaped",
-        ),
-        pytest.param(
-            "at",
-            "2026-03-14T09:04:00.000+00:00",
-            "timestamp '2026-03-14T09:04:00.000+00:00' is not stored as hashed "
-            "('2026-03-14T09:04:00.000Z')",
-            id="time-plus-zero",
-        ),
-        pytest.param(
-            "at",
-            "2026-03-14T09:04:00Z",
-            "timestamp '2026-03-14T09:04:00Z' is not stored as hashed ('2026-03-14T09:04:00.000Z')",
-            id="time-no-millis",
-        ),
-        pytest.param(
-            "at",
-            "2026-03-14T10:04:00.000+01:00",
-            "timestamp '2026-03-14T10:04:00.000+01:00' is not stored as hashed "
-            "('2026-03-14T09:04:00.000Z')",
-            id="time-other-offset",
-        ),
-    ],
-)
-def test_stored_text_must_be_the_canonical_encoding_it_hashed(
-    copy: Path, intact: tuple[Path, list[Event]], column: str, value: str, problem: str
-) -> None:
-    """Each value decodes to what event 4's hash covers; only its spelling differs."""
-    _, events = intact
-    report = _tamper_and_verify(copy, events, _set(column, value, 4))
-    assert (report.ok, report.first_bad_seq, report.problem) == (False, 4, problem)
-    assert (report.count, report.head_hash) == (3, events[2].hash)
-    with SqliteEventLog.open(copy, read_only=True) as log:
-        assert log.events(INCIDENT)[3].hash == events[3].hash  # still readable as it was
-
-
-def test_a_repeated_key_is_what_sqlite_reads_and_verify_refuses(
-    copy: Path, intact: tuple[Path, list[Event]]
-) -> None:
-    """Why the spelling matters: SQLite's JSON functions take the first of two keys."""
-    _, events = intact
-    forged = '{"text":"nothing to see","by":"bob","pinned":false,"text":"observation 4"}'
-    report = _tamper_and_verify(copy, events, _set("payload", forged, 4))
-    conn = sqlite3.connect(copy)
-    try:
-        seen_by_sqlite = conn.execute(
-            "SELECT json_extract(payload, '$.text') FROM events WHERE incident_id = ? AND seq = 4",
-            (INCIDENT,),
-        ).fetchone()[0]
-    finally:
-        conn.close()
-    assert seen_by_sqlite == "nothing to see"
-    assert events[3].data == NoteAdded("observation 4", "bob")
-    assert report.problem == "payload repeats the key 'text'"
