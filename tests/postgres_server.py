@@ -47,10 +47,30 @@ class ClusterFailed(RuntimeError):
 
 @dataclass(frozen=True)
 class Cluster:
-    """A running cluster: its socket directory and TCP port."""
+    """A running cluster: its socket directory and TCP port, and how it was started
+    (to start it again on the same data directory and port)."""
 
     directory: Path
     port: int
+    owner: str | None = None
+    options: str = ""
+
+    def stop(self) -> None:
+        """Shut the server down as an administrator's restart does (`pg_ctl -m fast`):
+        every session is ended, and the call returns once the server has exited."""
+        data = str(self.directory / "data")
+        _run(self.owner, [str(BIN / "pg_ctl"), "-D", data, "-m", "fast", "-w", "stop"], "stop")
+
+    def start(self) -> None:
+        """Start the stopped server again, on the same data directory, socket and port."""
+        data, log = self.directory / "data", self.directory / "server.log"
+        start = [str(BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60"]
+        _run(self.owner, [*start, "-o", self.options, "start"], "pg_ctl start", log)
+
+    def restart(self) -> None:
+        """`stop`, then `start`: what a server's restart does to the connections to it."""
+        self.stop()
+        self.start()
 
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         """A URL over the unix socket (trusted)."""
@@ -136,7 +156,7 @@ def running_cluster(*, durable: bool = False) -> Iterator[Cluster]:
         if owner is not None:
             entry = pwd.getpwnam(owner)
             os.chown(directory, entry.pw_uid, entry.pw_gid)
-        data, log = directory / "data", directory / "server.log"
+        data = directory / "data"
         initdb = [str(BIN / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust"]
         _run(owner, [*initdb, "-E", "UTF8", "--locale=C", "--no-sync"], "initdb")
         (data / "pg_hba.conf").write_text(_HBA)
@@ -145,9 +165,8 @@ def running_cluster(*, durable: bool = False) -> Iterator[Cluster]:
             f"-k {directory} -p {port} -c listen_addresses=127.0.0.1 -c max_connections=100"
             + ("" if durable else " -c fsync=off -c full_page_writes=off")
         )
-        start = [str(BIN / "pg_ctl"), "-D", str(data), "-l", str(log), "-w", "-t", "60"]
-        _run(owner, [*start, "-o", options, "start"], "pg_ctl start", log)
-        cluster = Cluster(directory, port)
+        cluster = Cluster(directory, port, owner, options)
+        cluster.start()
         try:
             cluster.admin(f"CREATE ROLE {PASSWORD_ROLE} LOGIN SUPERUSER PASSWORD '{PASSWORD}'")
             yield cluster
