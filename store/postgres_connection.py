@@ -10,11 +10,16 @@ Every connection runs in autocommit, with `synchronous_commit = on` set
 explicitly (a commit is durable on the server when it returns, whatever the
 server's default) and a `lock_timeout` as long as SQLite's write wait; a write
 is one explicit transaction (`_writing`).
+
+A `PostgresDatabase` outlives its connection: a TUI holds one for hours, and the
+server may restart under it. A connection the server has closed is replaced, with
+the same URL and settings, when the next read or write begins (`_using`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import select
 import threading
 from collections.abc import Iterator, Sequence
 from types import TracebackType
@@ -109,14 +114,42 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     return where, connection
 
 
+def server_left(connection: psycopg.Connection[Any]) -> bool:
+    """Whether the server has closed `connection`, as far as can be told without a round trip.
+
+    psycopg marks a connection closed once a call has found it broken, but one the
+    server closed while it sat idle (a restart, `pg_terminate_backend`) looks open
+    until it is used, and that use fails. The server said goodbye first (a FATAL
+    error, then the end of the stream), so the socket is readable: an idle
+    connection that LISTENs to nothing is otherwise sent only the rare notice or
+    parameter change, and taking one of those for a goodbye costs a new connection.
+    """
+    if connection.closed:
+        return True
+    poller = select.poll()
+    poller.register(connection.fileno(), select.POLLIN)
+    return bool(poller.poll(0))
+
+
 class PostgresDatabase:
-    """A view of the database over one connection; calls from several threads take turns."""
+    """A view of the database over one connection; calls from several threads take turns.
+
+    The connection is replaced when the server has closed it (`_using`), so a view
+    held open for the length of an incident survives the server's restart.
+    """
 
     _noun: ClassVar[str] = "database"
 
-    def __init__(self, where: str, connection: psycopg.Connection[Any]) -> None:
+    def __init__(
+        self, where: str, connection: psycopg.Connection[Any], *, url: str, read_only: bool
+    ) -> None:
         self._where = where
+        self._url = url
+        """Kept to connect again (and to open what lives beside); never shown (`where` is)."""
+        self._read_only = read_only
         self._connection: psycopg.Connection[Any] | None = connection
+        """None once lost (the next call connects) or closed (`_closed`)."""
+        self._closed = False
         self._lock = threading.Lock()
         self._error: type[Exception] = load_psycopg().Error
 
@@ -127,14 +160,38 @@ class PostgresDatabase:
 
     @contextlib.contextmanager
     def _using(self, action: str) -> Iterator[psycopg.Connection[Any]]:
-        """The connection, under the lock, with psycopg errors made StoreErrors."""
+        """The connection, under the lock, with psycopg errors made StoreErrors.
+
+        A connection the server closed is replaced first, so the call after a
+        restart works; while the server cannot be reached each call fails in one
+        line and the next one tries again. A call that fails midway is not run
+        again, read or write: a write whose COMMIT went unanswered may have been
+        recorded, and running it again could record it twice; a read that fails
+        midway is rare once a closed connection is replaced before use, and its
+        caller (a screen's next read, a command run again) asks again anyway.
+        """
         with self._lock:
-            if self._connection is None:
+            if self._closed:
                 raise StoreError(self._where, f"{action}: the {self._noun} is closed")
+            connection = self._reconnected(action)
             try:
-                yield self._connection
+                yield connection
             except self._error as exc:
                 raise StoreError(self._where, f"{action}: {error_text(exc)}") from None
+
+    def _reconnected(self, action: str) -> psycopg.Connection[Any]:
+        """The connection, or a new one with the same settings if the server closed it."""
+        connection = self._connection
+        if connection is not None and not server_left(connection):
+            return connection
+        self._connection = None
+        if connection is not None:
+            connection.close()
+        try:
+            _, self._connection = connect(self._url, read_only=self._read_only)
+        except StoreError as exc:
+            raise StoreError(self._where, f"{action}: {exc.reason}") from None
+        return self._connection
 
     @contextlib.contextmanager
     def _writing(self, action: str) -> Iterator[psycopg.Connection[Any]]:
@@ -150,6 +207,7 @@ class PostgresDatabase:
     def close(self) -> None:
         """Close the connection; further calls raise StoreError. Safe to repeat."""
         with self._lock:
+            self._closed = True
             connection, self._connection = self._connection, None
         if connection is not None:
             connection.close()

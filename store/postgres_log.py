@@ -86,14 +86,6 @@ class PostgresEventLog(PostgresDatabase):
 
     _noun = "log"
 
-    def __init__(
-        self, where: str, connection: psycopg.Connection[Any], *, read_only: bool, url: str = ""
-    ):
-        super().__init__(where, connection)
-        self._read_only = read_only
-        self._url = url
-        """Kept to open the outbox and live feed beside this log; never shown (`where` is)."""
-
     @classmethod
     def open(cls, url: str, *, read_only: bool = False, snapshot: bool = False) -> PostgresEventLog:
         """Connect; a writable opening creates the schema in an empty database.
@@ -103,7 +95,7 @@ class PostgresEventLog(PostgresDatabase):
         files beside it to leave alone.
         """
         where, connection = connect(url, read_only=read_only)
-        log = cls(where, connection, read_only=read_only, url=url)
+        log = cls(where, connection, url=url, read_only=read_only)
         try:
             with log._using("cannot open") as opened:
                 (check_readable if read_only else upgrade)(opened)

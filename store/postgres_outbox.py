@@ -50,7 +50,7 @@ class PostgresOutbox(PostgresDatabase):
     def open(cls, url: str) -> PostgresOutbox:
         """Connect to the outbox in the database at `url`, creating the schema if it has none."""
         where, connection = connect(url, read_only=False)
-        outbox = cls(where, connection)
+        outbox = cls(where, connection, url=url, read_only=False)
         try:
             with outbox._using("cannot open") as opened:
                 upgrade(opened)
