@@ -15,6 +15,7 @@ import psycopg
 import pytest
 
 from store.errors import StoreError
+from store.postgres_listen import PostgresListener
 from store.postgres_log import PostgresEventLog
 from tests.postgres_server import Cluster
 from tests.store_helpers import new_event
@@ -138,3 +139,39 @@ def test_a_write_cut_off_midway_fails_and_is_not_run_again(
 
         assert notes(log) == ["note 1", "note 3"]
         assert log.verify("inc-1").ok
+
+
+def test_the_live_feed_listens_again_after_a_restart_and_misses_nothing(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    with PostgresEventLog.open(pg_url) as log, PostgresListener.open(pg_url, "inc-1") as feed:
+        log.append([new_event(n=1)])
+        assert feed.wait(60) == 1
+        pg_cluster.restart()
+
+        with pytest.raises(StoreError, match="lost the live feed") as lost:
+            feed.wait(60)
+        assert str(lost.value).startswith(f"{log.path}: ")
+        log.append([new_event(n=2)])  # committed while no one listened: its notice is gone
+
+        assert feed.wait(60) == 2  # listening again, it answers with the head at once
+        log.append([new_event(n=3)])
+        assert feed.wait(60) == 3
+
+
+def test_the_live_feed_fails_in_one_line_while_the_server_is_down(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    with PostgresEventLog.open(pg_url) as log, PostgresListener.open(pg_url, "inc-1") as feed:
+        log.append([new_event(n=1)])
+        pg_cluster.stop()
+        try:
+            with pytest.raises(StoreError, match="lost the live feed"):
+                feed.wait(60)
+            with pytest.raises(StoreError, match="cannot connect") as refused:
+                feed.wait(60)
+            assert "\n" not in str(refused.value)
+        finally:
+            pg_cluster.start()
+
+        assert feed.wait(60) == 1
