@@ -4,10 +4,15 @@ A SQLite file has no way to tell a reader it changed, so screens on one read it 
 second. A PostgreSQL record notifies each commit (LISTEN/NOTIFY): a screen on it
 reads only when told, and learns of another machine's event within the notice's
 round trip instead of within a second.
+
+The feed outlives its connection: when the server restarts, the coordinator is told
+once that the connection is lost, the feed tries again every `RETRY_S`, and once it
+listens again it says so and has the screen read what was committed meanwhile.
 """
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -18,6 +23,12 @@ from store.errors import StoreError
 
 WAIT_S = 1.0
 """How long the listener blocks before looking whether its screen went away."""
+RETRY_S = 1.0
+"""How long the feed waits between tries to reach a server it lost."""
+CONNECTION_TITLE = "Connection"
+"""The title of the lost and reconnected toasts: the newer replaces the older."""
+LOST_TOAST_S = 3600.0
+"""The lost toast stays up until the reconnected one replaces it (or an hour passes)."""
 
 
 class Listener(Protocol):
@@ -44,14 +55,40 @@ def start_live_feed(
 
     def watch() -> None:
         worker = get_current_worker()
+        lost: StoreError | None = None
         try:
             while not worker.is_cancelled:
-                if listener.wait(WAIT_S) is not None and not worker.is_cancelled:
+                try:
+                    heard = listener.wait(WAIT_S)
+                except StoreError as error:
+                    if lost is None:
+                        lost = error
+                        screen.app.call_from_thread(say_lost, screen, error)
+                    time.sleep(RETRY_S)
+                    continue
+                if lost is not None:
+                    screen.app.call_from_thread(say_reconnected, screen, lost)
+                    lost = None
+                if heard is not None and not worker.is_cancelled:
                     screen.app.call_from_thread(on_append)
-        except StoreError as error:
-            screen.app.call_from_thread(screen.notify, str(error), severity="error")
         finally:
             listener.close()
 
     screen.run_worker(watch, thread=True, group="live-feed", exit_on_error=False)
     return True
+
+
+def say_lost(screen: Screen[Any], error: StoreError) -> None:
+    """Said once per outage, not at each try: what matters is that recording may fail
+    until the reconnected toast (which replaces this one) says otherwise."""
+    screen.notify(
+        f"Lost the connection to {error.path}; retrying",
+        title=CONNECTION_TITLE,
+        severity="warning",
+        timeout=LOST_TOAST_S,
+        markup=False,
+    )
+
+
+def say_reconnected(screen: Screen[Any], lost: StoreError) -> None:
+    screen.notify(f"Reconnected to {lost.path}", title=CONNECTION_TITLE, markup=False)
