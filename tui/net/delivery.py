@@ -39,6 +39,7 @@ from incident.core.secrets import (
     safe_line,
     secrets_for,
 )
+from store.errors import StoreError
 
 if TYPE_CHECKING:
     import httpx
@@ -162,20 +163,38 @@ class Deliverer:
         stop: asyncio.Event,
         on_result: Callable[[DeliveryResult], object] | None = None,
         idle_s: float = 0.5,
+        on_store: Callable[[StoreError | None], object] | None = None,
     ) -> None:
         """Deliver until `stop` is set, checking every `idle_s` or when woken.
 
         `on_result` (plain or async) sees every result, to record events and
         refresh the status shown.
+
+        A record that cannot be read or written (a PostgreSQL server restarting, a
+        full disk) pauses deliveries instead of ending them for the rest of the
+        session: `on_store` hears the error when a round first fails and None when
+        one works again, and each `idle_s` the round is tried again. A result whose
+        recording failed is kept and handed to `on_result` first when the store is
+        back, so the record learns of every delivery the outbox has made.
         """
         self._loop = asyncio.get_running_loop()
+        unrecorded: list[DeliveryResult] = []
+        trouble: StoreError | None = None
         while not stop.is_set():
             self._wake.clear()
-            for result in await self.deliver_due():
-                if on_result is not None:
-                    outcome = on_result(result)
-                    if inspect.isawaitable(outcome):
-                        await outcome
+            try:
+                unrecorded += await self.deliver_due()
+                while unrecorded:
+                    await _handed(on_result, unrecorded[0])
+                    del unrecorded[0]
+            except StoreError as error:
+                if trouble is None and on_store is not None:
+                    on_store(error)
+                trouble = error
+            else:
+                if trouble is not None and on_store is not None:
+                    on_store(None)
+                trouble = None
             if stop.is_set():
                 break
             await _first_of(stop, self._wake, idle_s)
@@ -261,6 +280,16 @@ class Deliverer:
             if len(peek) >= RESPONSE_PEEK_BYTES and not said[-1:].isspace():
                 said = said[: len(said) - len(said.split()[-1])]
             return response.status_code, said
+
+
+async def _handed(
+    on_result: Callable[[DeliveryResult], object] | None, result: DeliveryResult
+) -> None:
+    """`on_result(result)`, awaited if it is a coroutine."""
+    if on_result is not None:
+        outcome = on_result(result)
+        if inspect.isawaitable(outcome):
+            await outcome
 
 
 async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> None:

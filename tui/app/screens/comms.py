@@ -48,6 +48,11 @@ if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
 DUE_TITLE = "Message due"
 """The title of the one toast that says messages wait (`due_notice`)."""
 
+DELIVERIES_TITLE = "Deliveries"
+"""The title of the toasts that say webhook deliveries paused and resumed."""
+PAUSED_TOAST_S = 3600.0
+"""The paused toast stays until the resumed one replaces it (or an hour passes)."""
+
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
 
@@ -105,9 +110,27 @@ class Comms:
                 job = recorder.submit(lambda s: notifier.record(result), kind="delivery")
                 await asyncio.wrap_future(job)
 
-            await notifier.deliverer.run(notifier.stop, record)
+            def store_trouble(error: StoreError | None) -> None:
+                self.desk.screen.app.call_from_thread(self.say_deliveries, error)
+
+            await notifier.deliverer.run(notifier.stop, record, on_store=store_trouble)
 
         self.deliveries = network.submit(deliver)
+
+    def say_deliveries(self, trouble: StoreError | None) -> None:
+        """Webhook deliveries paused because the record cannot be reached, or resumed.
+
+        The same title, so "resumed" replaces "paused"; the paused toast stays up
+        until then, since until then no message reaches its webhooks."""
+        if trouble is None:
+            self.desk.notify("Webhook deliveries resumed", title=DELIVERIES_TITLE)
+            return
+        self.desk.notify(
+            f"Webhook deliveries paused, retrying: {trouble}",
+            title=DELIVERIES_TITLE,
+            severity="warning",
+            timeout=PAUSED_TOAST_S,
+        )
 
     def offer_due(self) -> None:
         """Tell the coordinator, once each, that a message waits for confirmation."""

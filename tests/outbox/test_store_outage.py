@@ -1,0 +1,99 @@
+"""Webhook deliveries outlive a record that cannot be reached for a while.
+
+A TUI delivers for the length of an incident; its record may be a PostgreSQL
+server that restarts, or a disk that fills. A failed round used to end the delivery
+loop for the rest of the session, leaving every later message pending. Now each
+round is tried again, the caller hears once that deliveries paused and once that
+they resumed, and a delivery whose recording failed is recorded when the store is
+back. Real webhook receivers on loopback; the outage is a real PostgreSQL server
+stopped and started again, or one recording refused.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+
+from incident.comms.routing import Target
+from store.errors import StoreError
+from store.outbox import Outbox
+from store.postgres_outbox import PostgresOutbox
+from tests.outbox.helpers import deliverer, message
+from tests.postgres_server import Cluster
+from tests.webhook_receivers import WebhookReceiver, always
+from tui.net.delivery import DeliveryResult
+
+IDLE_S = 0.05
+"""How often the loop looks again: short, so each test waits on its conditions only."""
+
+
+async def until(done: Callable[[], bool], what: str) -> None:
+    """Poll `done` on the loop the deliverer runs on, against a deadline."""
+    try:
+        async with asyncio.timeout(20):
+            while not done():
+                await asyncio.sleep(0.01)
+    except TimeoutError:
+        raise AssertionError(f"timed out waiting for {what}") from None
+
+
+async def test_a_delivery_whose_recording_failed_is_recorded_once_the_store_is_back(
+    outbox: Outbox, client, clock
+):
+    recorded: list[DeliveryResult] = []
+    refusals = [StoreError("lastgood.db", "database is locked")]
+
+    def record(result: DeliveryResult) -> None:
+        if refusals:
+            raise refusals.pop()
+        recorded.append(result)
+
+    heard: list[StoreError | None] = []
+    async with WebhookReceiver(always(200)) as hook:
+        worker = deliverer([Target("team", "slack", hook.url())], outbox, client, clock)
+        stop = asyncio.Event()
+        running = asyncio.create_task(worker.run(stop, record, IDLE_S, on_store=heard.append))
+        outbox.enqueue(message(1, "team"))
+        worker.wake()
+        await until(lambda: len(recorded) == 1, "the delivery recorded")
+        stop.set()
+        await running
+        assert hook.accepted_keys() == ["INC-7:1:team"]  # sent once, not again for the retry
+    assert [(r.key, r.delivered) for r in recorded] == [("INC-7:1:team", True)]
+    assert [str(e) if e else None for e in heard] == ["lastgood.db: database is locked", None]
+
+
+async def test_deliveries_pause_while_postgresql_is_down_and_resume_after(
+    pg_cluster: Cluster, pg_url: str, client, clock
+):
+    box = PostgresOutbox.open(pg_url)
+    recorded: list[DeliveryResult] = []
+    heard: list[StoreError | None] = []
+    try:
+        async with WebhookReceiver(always(200)) as hook:
+            worker = deliverer([Target("team", "slack", hook.url())], box, client, clock)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                worker.run(stop, recorded.append, IDLE_S, on_store=heard.append)
+            )
+            box.enqueue(message(1, "team"))
+            worker.wake()
+            await until(lambda: len(recorded) == 1, "the first delivery")
+
+            await asyncio.to_thread(pg_cluster.stop)
+            try:
+                await until(lambda: len(heard) == 1, "deliveries to pause")
+            finally:
+                await asyncio.to_thread(pg_cluster.start)
+            box.enqueue(message(2, "team"))
+            worker.wake()
+            await until(lambda: len(recorded) == 2, "the delivery after the restart")
+            stop.set()
+            await running
+            assert hook.accepted_keys() == ["INC-7:1:team", "INC-7:2:team"]
+    finally:
+        box.close()
+    paused, resumed = heard
+    assert paused is not None and "\n" not in str(paused), paused
+    assert str(paused).startswith(f"{box.path}: "), paused
+    assert resumed is None
