@@ -190,3 +190,35 @@ async def test_deliver_refuses_a_runbook_without_targets(tmp_path: Path) -> None
     refused = cli.run("deliver", incident_id)
     assert refused.code == 2
     assert refused.err.strip() == "lastgood deliver: runbook 'bare' defines no notify targets"
+
+
+async def test_an_auto_message_longer_than_a_message_holds_is_sent_cut(tmp_path: Path) -> None:
+    """`{issue}` eleven times with a 2,000-character issue made 22,139 characters: the
+    declaration was recorded, then `declare` (and every later verb) exited 2."""
+    async with WebhookReceiver() as hook:
+        cli, runbook = setup(tmp_path, hook)
+        eleven = '"' + "{issue} " * 11 + '"'
+        Path(runbook).write_text(
+            RUNBOOK.replace('"Initiating rollback due to {issue}. ETA {eta}."', eleven)
+        )
+        issue = "checkout errors " * 125  # 2,000 characters, 1,999 once stripped
+        declared = await run(
+            cli,
+            "declare",
+            *("--title", "Checkout 5xx", "--severity", "SEV1", "--commander", "Ada"),
+            *("--issue", issue.strip(), "--runbook", runbook),
+        )
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        assert "Delivered to team" in declared.err
+        noted = await run(cli, "note", incident_id, "replica lag back under 1s")
+        assert noted.code == 0, noted.err
+
+    (sent,) = [e["payload"] for e in events(cli, incident_id) if e["kind"] == "communication.sent"]
+    text = str(sent["text"])  # type: ignore[index]
+    assert len(text) == 20_000
+    assert text.startswith(issue.strip() + " ")
+    assert text.endswith(
+        "\n… (cut here: the template made 22,000 characters; a message holds at most 20,000)"
+    )
+    assert hook.requests[0].document == {"text": text}

@@ -9,6 +9,7 @@ from __future__ import annotations
 import string
 from datetime import datetime, timedelta
 
+from incident.core.limits import TEXT
 from incident.core.phase_clocks import current_phase, elapsed, format_offset, next_update_due
 from incident.core.state import IncidentState
 
@@ -46,10 +47,27 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
 
 
 def render_template(text: str, context: dict[str, str]) -> str:
-    """Fill `{placeholder}`s; an unknown one is left visible rather than failing."""
+    """Fill `{placeholder}`s; an unknown one is left visible rather than failing.
+
+    The message is cut to what a message can hold (`TEXT`), saying so at its end: a
+    template that names `{issue}` eleven times, with a 2,000-character issue, made a
+    22,139-character message that no one could record. A `mode: auto` message then
+    failed every command that sent it, after that command had recorded its own event.
+    """
     out: list[str] = []
     for literal, name, _spec, _conversion in string.Formatter().parse(text):
         out.append(literal)
         if name is not None:
             out.append(context.get(name, "{" + name + "}"))
-    return "".join(out)
+    return fitted("".join(out))
+
+
+def fitted(message: str) -> str:
+    """`message`, or as much of it as fits in `TEXT` with a line saying it was cut."""
+    if len(message) <= TEXT.max_chars:
+        return message
+    cut = f"\n… (cut here: the template made {len(message):,} characters; {_FITS})"
+    return message[: TEXT.max_chars - len(cut)] + cut
+
+
+_FITS = f"a message holds at most {TEXT.max_chars:,}"

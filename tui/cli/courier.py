@@ -24,9 +24,11 @@ from incident.app.outcome import SYSTEM_ACTOR
 from incident.app.session import IncidentSession
 from incident.comms.due import awaiting_confirmation
 from incident.comms.notifications import failed_keys
+from incident.core.errors import CommandError
 from incident.core.events import Event, Kind
 from incident.reports.describe import describe
 from store.backends import OutboxRecord, open_outbox
+from store.errors import StoreError
 
 if TYPE_CHECKING:
     import asyncio
@@ -131,23 +133,43 @@ class Courier:
 
     async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
         """Until `stop`: once a tick, pick up other writers' events, send what is due and
-        record a missed update; deliveries run alongside with their own retries."""
+        record a missed update; deliveries run alongside with their own retries.
+
+        A tick the record refuses (a PostgreSQL server restarting, a message it will
+        not hold) is said once and tried again at the next: a monitor on a bastion
+        outlives both, where it used to end in a traceback."""
         import asyncio
 
         deliveries = None
         if self.notifier is not None:
-            deliveries = asyncio.create_task(self.notifier.run())
+            deliveries = asyncio.create_task(self.notifier.run(self._say_deliveries))
+        trouble = ""
         try:
             while not stop.is_set():
-                self.session.refresh()
-                self.catch_up()
-                self._print_events(record_overdue(self.session))
+                try:
+                    self.session.refresh()
+                    self.catch_up()
+                    self._print_events(record_overdue(self.session))
+                except (StoreError, CommandError) as error:
+                    if str(error) != trouble:  # said once, not every tick
+                        self.say(f"messages: {error}; trying again every {tick_s:g}s")
+                    trouble = str(error)
+                else:
+                    if trouble:
+                        self.say("messages: working again")
+                    trouble = ""
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
             if deliveries is not None and self.notifier is not None:
                 self.notifier.stop.set()
                 await deliveries
+
+    def _say_deliveries(self, trouble: StoreError | None) -> None:
+        if trouble is None:
+            self.say("deliveries: working again")
+        else:
+            self.say(f"deliveries paused: {trouble}; trying again")
 
     def awaiting_lines(self, incident_id: str) -> list[str]:
         """How to act on messages that wait for the coordinator's confirmation."""

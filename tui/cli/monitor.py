@@ -28,6 +28,7 @@ from incident.health.readings import format_value
 from incident.reports.describe import describe
 from runbooks.model import Probe
 from runbooks.unpointed import pointed_probes
+from store.errors import StoreError
 from tui.cli.courier import Courier
 from tui.cli.errors import CliError
 from tui.net.client import close_client, make_client
@@ -98,8 +99,20 @@ def run_monitor(
                 probes, client, clock=session.clock, env=os.environ, gate=keys_first
             )
 
+            unrecorded = ""
+
             def on_batch(batch: list[Sample]) -> None:
-                events = record_samples(session, batch).events
+                nonlocal unrecorded
+                try:
+                    events = record_samples(session, batch).events
+                except StoreError as error:  # the record is away: poll on, say so once
+                    if str(error) != unrecorded:
+                        print(visible(f"samples not recorded: {error}"), file=sys.stderr)
+                    unrecorded = str(error)
+                    return
+                if unrecorded:
+                    print("samples recorded again", file=sys.stderr)
+                    unrecorded = ""
                 if session.state.is_closed:  # nothing was recorded: the close came first
                     print(f"incident {session.state.id} closed: monitor stopped", file=sys.stderr)
                     stop.set()

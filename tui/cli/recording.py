@@ -176,7 +176,18 @@ def cmd_declare(args: Arguments) -> int:
 
 
 def follow_up(args: Arguments, session: IncidentSession) -> None:
-    """Auto-sends and one delivery round after a recording; on stderr, quiet when none."""
+    """Auto-sends and one delivery round after a recording; on stderr, quiet when none.
+
+    The verb's own event is recorded by now, so a follow-up that fails is a line on
+    stderr, not the verb's failure: exit 2 says nothing was recorded, and a script
+    that believed it would record the same note again.
+    """
     from tui.cli.comms_verbs import follow_up as send_what_is_due
 
-    send_what_is_due(args, session)
+    try:
+        send_what_is_due(args, session)
+    except CliError as error:
+        print(
+            visible(f"lastgood {args.command}: recorded; then sending what is due failed: {error}"),
+            file=sys.stderr,
+        )

@@ -27,6 +27,7 @@ from incident.comms.routing import OutboxMessage
 from incident.core.events import Event
 from incident.core.payloads import NotificationRequeued
 from store.backends import OutboxRecord
+from store.errors import StoreError
 from store.outbox import Status
 from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
@@ -136,5 +137,7 @@ class Notifier:
         if recorded:
             self.on_recorded(recorded)
 
-    async def run(self) -> None:
-        await self.deliverer.run(self.stop, self.record)
+    async def run(self, on_store: Callable[[StoreError | None], object] | None = None) -> None:
+        """Deliver until `stop`; `on_store` hears when the record stops and starts
+        answering (`Deliverer.run`)."""
+        await self.deliverer.run(self.stop, self.record, on_store=on_store)
