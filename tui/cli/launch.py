@@ -159,6 +159,8 @@ def cmd_serve(args: Arguments) -> int:
 
     from textual_serve.server import Server
 
+    from tui.cli.listening import listen_url
+
     location = db_location(args)
     with open_log_at(location, read_only=True) as log:
         require_incident(log, args.id)
@@ -168,14 +170,18 @@ def cmd_serve(args: Arguments) -> int:
     # carry a password, which a command line would show to everyone on the machine.
     os.environ["LASTGOOD_DB"] = str(location)
     command = shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
-    print(f"Serving {args.id} read-only at http://{args.host}:{args.port} (Ctrl+C stops)")
-    Server(
-        command,
-        host=args.host,
-        port=args.port,
-        title=f"lastgood · {args.id}",
-        public_url=args.public_url,
-    ).serve()
+    url = listen_url(args.host, args.port)
+    print(f"Serving {args.id} read-only at {url} (Ctrl+C stops)")
+    try:
+        Server(
+            command,
+            host=args.host,
+            port=args.port,
+            title=f"lastgood · {args.id}",
+            public_url=args.public_url,
+        ).serve()
+    except OSError as error:  # taken between the check and the bind
+        raise CliError(f"--port: cannot listen on {url}: {error.strerror}") from None
     return 0
 
 
