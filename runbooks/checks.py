@@ -140,26 +140,40 @@ def url_problem(url: str) -> str | None:
     """Why `url` cannot be probed, or None: http(s) with a host, nothing else.
 
     References with a default are checked as their default; a URL that is one
-    reference without a default (`${HEALTH_URL}`) is only known when it is sent."""
+    reference without a default (`${HEALTH_URL}`) is only known when it is sent.
+    The URL is quoted without its password (`without_password`)."""
     url = with_defaults(url)
     if ENV_REFERENCE.fullmatch(url):
         return None
     if not url.strip():
         return "'url' must not be empty"
+    shown = without_password(url)
     if any(ch.isspace() for ch in url):
-        return f"URL '{url}' must not contain spaces"
+        return f"URL '{shown}' must not contain spaces"
     try:
         parts = urlsplit(url)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
-        return f"invalid URL '{url}': {exc}"
+        return f"invalid URL '{shown}': {exc}"
     if not parts.scheme:
-        return f"URL '{url}' needs a scheme (http:// or https://)"
+        return f"URL '{shown}' needs a scheme (http:// or https://)"
     if parts.scheme.lower() not in ("http", "https"):
-        return f"unsupported URL scheme '{parts.scheme}' in '{url}' (use http or https)"
+        return f"unsupported URL scheme '{parts.scheme}' in '{shown}' (use http or https)"
     if not parts.hostname:
-        return f"URL '{url}' has no host"
+        return f"URL '{shown}' has no host"
     return None
+
+
+_PASSWORD = re.compile(r"^([^:/?#\s]+://[^/?#@:]*):[^/?#]*@")
+"""`scheme://user:password@`: what comes after the user's colon, up to the last `@`
+before the path."""
+
+
+def without_password(url: str) -> str:
+    """`url` as an error may quote it: a password in it (`http://admin:s3cret@host/`)
+    shown as `…`. Read from the text, not parsed, since the URL quoted is often one
+    that does not parse."""
+    return _PASSWORD.sub(r"\1:…@", url, count=1)
 
 
 def header_name_problem(name: str) -> str | None:

@@ -196,6 +196,10 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
             (*IMPACT, "http://h:99999"),
             "--prometheus: invalid URL 'http://h:99999': Port out of range",
         ),
+        (
+            (*IMPACT, "http://a:hunter2@h:99999"),
+            "--prometheus: invalid URL 'http://a:…@h:99999': Port out of range",
+        ),
         (("frobnicate",), "invalid choice"),
     ],
 )

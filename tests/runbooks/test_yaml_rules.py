@@ -125,6 +125,18 @@ def test_trigger_rules(problems: Problems, trigger: str, message: str) -> None:
         ),
         ("{name: p, kind: http, url: 'http://h:99999/'}", "invalid URL 'http://h:99999/'"),
         ("{name: p, kind: http, url: 'http://h/a b'}", "must not contain spaces"),
+        (  # a password in a URL is a secret: never quoted back
+            "{name: p, kind: http, url: 'htp://admin:hunter2@h/'}",
+            "unsupported URL scheme 'htp' in 'htp://admin:…@h/' (use http or https)",
+        ),
+        (
+            "{name: p, kind: http, url: 'http://admin:hunter2@h:99999/'}",
+            "invalid URL 'http://admin:…@h:99999/': Port out of range",
+        ),
+        (
+            "{name: p, kind: prometheus, url: '${P:-ftp://a:b@c@h/}', query: up}",
+            "unsupported URL scheme 'ftp' in 'ftp://a:…@h/'",
+        ),
         ("{name: p, kind: http, url: ''}", "'url' must not be empty"),
         ("{name: p, kind: http, url: 'http://h', headers: {'Bad Name': x}}", "invalid header name"),
         ("{name: p, kind: http, url: 'http://h', headers: {A: x, a: y}}", "duplicate header 'a'"),
