@@ -148,6 +148,8 @@ def url_problem(url: str) -> str | None:
     if not url.strip():
         return "'url' must not be empty"
     shown = without_password(url)
+    if malformed_reference(url):
+        return f"malformed environment reference in URL '{shown}': {_REFERENCE_FORM}"
     if any(ch.isspace() for ch in url):
         return f"URL '{shown}' must not contain spaces"
     try:
@@ -186,16 +188,35 @@ def header_value_problem(name: str, value: str) -> str | None:
     """Why a header value is unusable, or None; `${NAME}` references are checked."""
     if "\n" in value or "\r" in value:
         return f"header '{name}' must not contain a line break"
+    if malformed_reference(value):
+        return f"malformed environment reference in header '{name}': {_REFERENCE_FORM}"
+    if (at := _first_not_ascii(with_defaults(value))) is not None:
+        # The value may be a secret: say where, never what.
+        return (
+            f"header '{name}' has a character that is not ASCII at position {at + 1}: "
+            "HTTP sends header values as ASCII"
+        )
+    return None
+
+
+_REFERENCE_FORM = "write ${NAME} with letters, digits and '_'"
+
+
+def malformed_reference(value: str) -> bool:
+    """Whether a `${` in `value` starts no `${NAME}` or `${NAME:-default}`."""
     position = 0
     while (start := value.find("${", position)) >= 0:
         match = ENV_REFERENCE.match(value, start)
         if match is None:
-            return (
-                f"malformed environment reference in header '{name}': "
-                "write ${NAME} with letters, digits and '_'"
-            )
+            return True
         position = match.end()
-    return None
+    return False
+
+
+def _first_not_ascii(text: str) -> int | None:
+    if text.isascii():
+        return None
+    return next(index for index, ch in enumerate(text) if not ch.isascii())
 
 
 def env_references(value: str) -> tuple[str, ...]:

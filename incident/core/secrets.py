@@ -300,5 +300,7 @@ def expand_request(
         value = expand_env(template, env)
         if any((ord(ch) < 32 and ch != "\t") or ord(ch) == 127 for ch in value):
             raise RequestSetupError(f"header {name!r} has a control character after expansion")
+        if not value.isascii():  # HTTP sends header values as ASCII; httpx raises
+            raise RequestSetupError(f"header {name!r} is not ASCII after expansion")
         expanded.append((name, value))
     return Outgoing(expand_env(url, env), expanded)

@@ -65,6 +65,15 @@ async def test_a_value_that_would_split_the_header_is_refused_unsent(server, cli
     assert server.requests == []
 
 
+async def test_a_value_that_is_not_ascii_is_refused_unsent_in_words(server, client):
+    """httpx raised UnicodeEncodeError, recorded as Python's own message on every poll."""
+    probe = http(server.url("/health"), headers=(("Authorization", "Bearer ${TOKEN}"),))
+    sample = await poll(client, probe, env={"TOKEN": "ésecret"})
+    assert sample.outcome == Outcome.ERROR
+    assert sample.detail == "header 'Authorization' is not ASCII after expansion"
+    assert server.requests == []
+
+
 async def test_url_references_are_expanded_on_the_wire_only(server, client):
     probe = http(server.url("/health") + "?key=${KEY}", json_field="error_rate")
     sample = await poll(client, probe, env={"KEY": SECRET})

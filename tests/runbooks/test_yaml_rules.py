@@ -146,6 +146,15 @@ def test_trigger_rules(problems: Problems, trigger: str, message: str) -> None:
             "malformed environment reference",
         ),
         ("{name: p, kind: http, url: 'http://h', headers: [a]}", "'headers' must be a mapping"),
+        (  # said where, not what: the value may be a token
+            "{name: p, kind: http, url: 'http://h', headers: {A: 'Bearer ésecret'}}",
+            "header 'A' has a character that is not ASCII at position 8: HTTP sends header "
+            "values as ASCII",
+        ),
+        (
+            "{name: p, kind: http, url: 'http://h/ok${X'}",
+            "malformed environment reference in URL 'http://h/ok${X'",
+        ),
     ],
 )
 def test_probe_rules(problems: Problems, probe: str, message: str) -> None:
