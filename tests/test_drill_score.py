@@ -201,6 +201,28 @@ def test_unchecked_and_ticked_steps_are_missed_while_open(clock: ManualClock) ->
     assert card.met == 0
 
 
+def test_what_is_not_done_while_its_window_is_open_is_not_late(clock: ManualClock) -> None:
+    """Scored at T+3, phase 1 (T+0-5m) and the decision were called late, and so was
+    phase 4, whose window has no end."""
+    session = drill_session(clock)
+    at(session, clock, 2, check("assess-severity"))
+    card = score_card(session.state, T0 + timedelta(minutes=3))
+    got = {line.name: line.text() for line in card.lines}
+    assert got["Phase 1 Decision and Communication"] == (
+        "Phase 1 Decision and Communication: not finished by T+03:00 (T+0-5m window) "
+        "- window still open"
+    )
+    assert got["Time to decision"] == (
+        "Time to decision: decide-rollback not checked (the 5m Decision and Communication "
+        "window) - window still open"
+    )
+    phase_4 = next(line for name, line in got.items() if name.startswith("Phase 4"))
+    assert phase_4.endswith("(window from T+45m) - window still open")
+    data = score_data(card)["lines"]
+    assert [line["verdict"] for line in data][:5] == ["open"] * 5  # type: ignore[index]
+    assert card.met == 0
+
+
 def test_a_real_incident_has_no_score_card(clock: ManualClock) -> None:
     session = drill_session(clock, replace(DRILL, drill=""))
     with pytest.raises(ValueError, match="is not a drill"):

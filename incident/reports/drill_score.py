@@ -24,6 +24,8 @@ from runbooks.model import Phase, StepKind
 class Verdict(StrEnum):
     MET = "met"
     MISSED = "missed"
+    OPEN = "open"
+    """Not done yet, with its window still open when the drill was scored: not late."""
 
 
 class ScoreLine(Struct, frozen=True):
@@ -37,9 +39,14 @@ class ScoreLine(Struct, frozen=True):
     """A time against a window: said "within" or "late" rather than "met" or "missed"."""
 
     def text(self) -> str:
+        return f"{self.name}: {self.measured} - {self.word}"
+
+    @property
+    def word(self) -> str:
+        if self.verdict is Verdict.OPEN:
+            return "window still open"
         met = self.verdict is Verdict.MET
-        word = ("within" if met else "late") if self.timed else ("met" if met else "missed")
-        return f"{self.name}: {self.measured} - {word}"
+        return ("within" if met else "late") if self.timed else ("met" if met else "missed")
 
 
 class ScoreCard(Struct, frozen=True):
@@ -61,7 +68,7 @@ def score_card(state: IncidentState, now: datetime) -> ScoreCard:
     end = state.closed_at or now
     lines = [
         *(phase_line(state, phase, end) for phase in state.runbook.phases),
-        decision_line(state),
+        decision_line(state, end),
         tier_line(state, fault),
         cadence_line(state, end),
         evidence_line(state),
@@ -89,7 +96,8 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     window = _window(phase)
     if clock.finished_at is None:
         unfinished = f"not finished by {_offset(state, end)} ({window})"
-        return ScoreLine(name, unfinished, Verdict.MISSED, timed=True)
+        still_open = clock.due_at is None or end < clock.due_at
+        return ScoreLine(name, unfinished, Verdict.OPEN if still_open else Verdict.MISSED, True)
     done = f"done at {_offset(state, clock.finished_at)}"
     if clock.due_at is None:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
@@ -99,8 +107,9 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
 
 
-def decision_line(state: IncidentState) -> ScoreLine:
-    """Time from T+0 to the approved decision step, against its phase's window."""
+def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
+    """Time from T+0 to the approved decision step, against its phase's window (still
+    open if the step is not checked and the window had not closed by `end`)."""
     name = "Time to decision"
     decisions = [r for r in state.steps.values() if r.step.kind is StepKind.APPROVAL]
     if not decisions:
@@ -115,7 +124,8 @@ def decision_line(state: IncidentState) -> ScoreLine:
         trigger = f"; first trigger met at {_offset(state, min(m.at for m in fired))}"
     if not record.done or record.at is None:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
-        return ScoreLine(name, unchecked, Verdict.MISSED, timed=True)
+        still_open = limit is None or end - state.started_at < timedelta(minutes=limit)
+        return ScoreLine(name, unchecked, Verdict.OPEN if still_open else Verdict.MISSED, True)
     taken = record.at - state.started_at
     measured = f"{format_duration(taken)} of {target}{trigger}"
     within = limit is not None and taken <= timedelta(minutes=limit)

@@ -19,6 +19,9 @@ from textual.widgets import Static
 from incident.reports.drill_score import ScoreCard, Verdict, score_text
 from tui.app.modals.base import LastgoodModal, hint_line, title_line
 
+MARKS = {Verdict.MET: "✓ ", Verdict.MISSED: "✗ ", Verdict.OPEN: "○ "}
+"""Each line's mark: met, missed, or its window still open."""
+
 
 class ScoreCardModal(LastgoodModal[None]):
     """The card's lines as text (never markup), each marked by its verdict."""
@@ -43,7 +46,7 @@ class ScoreCardModal(LastgoodModal[None]):
     def compose(self) -> ComposeResult:
         head, score, *lines = score_text(self.card).splitlines()
         marked = [
-            Content.assemble(("✓ " if line.verdict is Verdict.MET else "✗ "), Content(text))
+            Content.assemble(MARKS[line.verdict], Content(text))
             for line, text in zip(self.card.lines, lines, strict=True)
         ]
         with Vertical(classes="dialog"):
