@@ -24,6 +24,7 @@ from msgspec import Struct
 from runbooks.checks import ENV_REFERENCE, url_problem
 from runbooks.loading import load_runbook
 from runbooks.model import DeploymentPattern
+from runbooks.printable import control_message, forbidden_in_strings
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
 
@@ -111,6 +112,17 @@ class StarterAnswers(Struct, frozen=True):
 def starter_problems(answers: StarterAnswers) -> list[str]:
     """Why these answers cannot make a runbook, one line each naming the answer."""
     problems: list[str] = []
+    for label, text in (
+        ("health URL", answers.health_url),
+        ("version URL", answers.version_url),
+        ("Prometheus URL", answers.prometheus_url),
+        ("error-rate query", answers.error_query),
+        ("rollback command", answers.command),
+    ):
+        if problem := _unprintable(text):
+            problems.append(f"{label}: {problem}")
+    if problems:  # each would also fail the checks below, less clearly
+        return problems
     if not _SERVICE.fullmatch(answers.service):
         problems.append(
             f"service name {answers.service!r}: use letters, digits, '.', '_' and '-' "
@@ -135,6 +147,25 @@ def starter_problems(answers: StarterAnswers) -> list[str]:
             if not _NAME.fullmatch(name):
                 problems.append(f"{label} {name!r}: a Kubernetes name (lower case, digits, '-')")
     return problems
+
+
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates: a command shown with one reads in
+another order than the shell runs it ("Trojan Source")."""
+
+
+def _unprintable(text: str) -> str | None:
+    """What in an answer cannot go into a runbook: a control character (which the
+    runbook would refuse, blaming its file) or a bidirectional control."""
+    if found := forbidden_in_strings().search(text):
+        return control_message(found.group(), f"at position {found.start() + 1}")
+    if found := _BIDI.search(text):
+        char = f"U+{ord(found.group()):04X}"
+        return (
+            f"bidirectional control {char} at position {found.start() + 1}: it would show "
+            "the text in another order than it runs"
+        )
+    return None
 
 
 def rollback_command(answers: StarterAnswers) -> str:

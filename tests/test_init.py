@@ -176,6 +176,15 @@ def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_pat
             "health URL: URL 'checkout/healthz' needs a scheme",
         ),
         ([*SERVICE, *URLS, "--method", "ssh"], "invalid choice: 'ssh'"),
+        (  # the runbook's own refusal blamed the file init was writing, and `\e`
+            [*SERVICE, "--health-url", "https://h/\x1b[31m", "--version-url", "https://v"],
+            "lastgood init: health URL: control character U+001B (ESC) at position 11; "
+            "runbook text is shown to people and must be printable",
+        ),
+        (
+            [*SERVICE, *URLS, "--method", "custom", "--rollback-command", "echo ok \u202e#"],
+            "rollback command: bidirectional control U+202E at position 9",
+        ),
     ],
 )
 def test_bad_answers_get_one_line_and_no_file(tmp_path, args, message):

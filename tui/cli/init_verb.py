@@ -79,8 +79,11 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
     known = {name: value or "" for name, value in values.items()}
     try:
         method = RollbackMethod(known["method"])
-    except ValueError as error:
-        raise CliError(f"{error}; choose one of {', '.join(RollbackMethod)}") from error
+    except ValueError:
+        given = known["method"]
+        raise CliError(
+            f"rollback method {given!r} is not one of {', '.join(RollbackMethod)}"
+        ) from None
     command = args.rollback_command
     target, namespace, migrations = args.target, args.namespace, args.migrations
     if ask is not None:
@@ -93,8 +96,10 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         migrations = migrations or _ask(ask, f"Migration tool ({tools})", "none")
     try:
         migration_tool = MigrationTool(migrations or "none")
-    except ValueError as error:
-        raise CliError(f"{error}; choose one of {', '.join(MigrationTool)}") from error
+    except ValueError:
+        raise CliError(
+            f"migration tool {migrations!r} is not one of {', '.join(MigrationTool)}"
+        ) from None
     return StarterAnswers(
         service=known["service"],
         health_url=known["health_url"],
