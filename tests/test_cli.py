@@ -187,6 +187,9 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
         (("timeline", "{id}", "--gap=1e308"), "--gap must be more than zero minutes and at most"),
         (("baseline", "{id}", "error-rate", "--value", "nan"), "'nan' is not a finite number"),
         (("baseline", "{id}", "error-rate", "--value=-inf"), "'-inf' is not a finite number"),
+        (("deliver", "{id}", "--wait", "inf"), "--wait: 'inf' seconds is more than a year"),
+        (("deliver", "{id}", "--wait", "1_0"), "--wait: '1_0' is not a number of seconds"),
+        ((*DECLARE_SEV1, "--eta", "1_5"), "'1_5' is not a whole number"),
         (
             ("replay", "{id}", "--speed", "1e14"),
             "--speed must be more than zero and at most 10,000",

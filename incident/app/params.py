@@ -162,7 +162,7 @@ def _text(text: str) -> str:
 
 def parse_minutes(text: str) -> int:
     try:
-        value = int(text)
+        value = int(_written_plainly(text))
     except ValueError:
         raise ValueError(f"'{text}' is not a whole number of minutes") from None
     if value < 0:
@@ -182,18 +182,32 @@ def parse_duration(text: str) -> int:
 
 
 def parse_seconds(text: str) -> float:
+    from math import isfinite
+
+    from incident.core.events import LONGEST_SPAN_MIN
+
     try:
-        value = float(text)
+        value = float(_written_plainly(text))
     except ValueError:
         raise ValueError(f"'{text}' is not a number of seconds") from None
     if not value > 0:
         raise ValueError("seconds must be more than zero")
+    if not isfinite(value) or value > LONGEST_SPAN_MIN * 60:
+        raise ValueError(f"'{text}' seconds is more than a year")
     return value
+
+
+def _written_plainly(text: str) -> str:
+    """`text`, or ValueError if it uses Python's digit separators: `int` and `float`
+    read `1_0` as ten, which no one typing a number means."""
+    if "_" in text:
+        raise ValueError(text)
+    return text
 
 
 def parse_count(text: str) -> int:
     try:
-        value = int(text)
+        value = int(_written_plainly(text))
     except ValueError:
         raise ValueError(f"'{text}' is not a whole number") from None
     if value < 1:
@@ -207,7 +221,7 @@ def parse_number(text: str) -> float:
     from math import isfinite
 
     try:
-        value = float(text)
+        value = float(_written_plainly(text))
     except ValueError:
         raise ValueError(f"'{text}' is not a number") from None
     if not isfinite(value):
