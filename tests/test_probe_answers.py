@@ -98,6 +98,11 @@ def test_one_malformed_series_spoils_a_reduction() -> None:
     assert reading.detail.startswith("malformed sample")
     bad = interpret_prometheus(200, vector("1", "many"), Reduce.MAX)
     assert (bad.outcome, bad.detail) == (Outcome.BAD_JSON, "sample value 'many' is not a number")
+    separated = interpret_prometheus(200, vector("1_0"))  # float() reads it as ten
+    assert (separated.outcome, separated.detail) == (
+        Outcome.BAD_JSON,
+        "sample value '1_0' is not a number",
+    )
 
 
 @pytest.mark.parametrize(

@@ -268,3 +268,5 @@ def test_a_count_past_any_real_one_is_shown_in_powers_of_ten(record):
         "999,999,999,999,999",
         "1e+15",
     ]
+    # increase() extrapolates: a summary rounds to whole requests, but never 0.01 to 0
+    assert [count_text(n, whole=True) for n in (25.4, 0.01, 0.0)] == ["25", "0.01", "0"]

@@ -148,6 +148,8 @@ def _sample_value(pair: object) -> float | Reading:
     if not (isinstance(pair, list) and len(pair) == 2 and isinstance(pair[1], str)):
         return Reading(Outcome.BAD_JSON, detail='malformed sample: expected [time, "value"]')
     try:
+        if "_" in pair[1]:  # Python reads "1_0" as ten; Prometheus never writes it
+            raise ValueError(pair[1])
         return float(pair[1])
     except ValueError:
         return Reading(Outcome.BAD_JSON, detail=f"sample value {pair[1]!r} is not a number")

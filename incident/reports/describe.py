@@ -68,7 +68,9 @@ def count_text(value: float, *, whole: bool = False) -> str:
     `whole`: Prometheus's `increase()` extrapolates, and a summary rounds it)."""
     if abs(value) >= LONGEST_COUNT:
         return f"{value:.6g}"
-    return f"{value:,.0f}" if whole or float(value).is_integer() else f"{value:,.1f}"
+    if float(value).is_integer() or (whole and abs(value) >= 1):
+        return f"{value:,.0f}"
+    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"  # 0.01, not "0"
 
 
 def describe(event: Event) -> str:
