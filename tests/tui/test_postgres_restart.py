@@ -12,13 +12,11 @@ screens, which on PostgreSQL can only happen through the live feed listening aga
 
 from __future__ import annotations
 
-import shlex
 from pathlib import Path
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.cli_helpers import Cli
 from tests.postgres_server import Cluster
-from tests.tmux import child_env
-from tests.tui.tmux_server import tmux_server
+from tests.tui.postgres_screens import two_screens
 
 TYPED = "failover done; replica promoted"
 FROM_CLI = "replica lag back under 1s"
@@ -35,29 +33,7 @@ def test_screens_reconnect_after_the_server_restarts(
     # Over TCP, as from another machine: a stopped server refuses the connection.
     url = pg_cluster.tcp_url(database=pg_url.split("@/", 1)[1].split("?", 1)[0])
     cli = Cli(url, actor="dba")  # type: ignore[arg-type]
-    incident = cli.ok(
-        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    env = child_env(
-        {
-            "PYTHONPATH": str(ROOT),
-            "TERM": "xterm-256color",
-            "LASTGOOD_DB": url,
-            "LASTGOOD_USER": "ada",
-            "XDG_STATE_HOME": str(tmp_path / "xdg"),
-        }
-    )
-    lastgood = shlex.join(lastgood_command())
-    with tmux_server(env) as tmux:
-        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
-        coordinator = "rollback:0"
-        tmux.keys(coordinator, f"{lastgood} start --incident {incident} --no-probes", "Enter")
-        tmux("new-window", "-t", "rollback:1")
-        follower = "rollback:1"
-        tmux.keys(follower, f"{lastgood} attach {incident}", "Enter")
-        for pane, ready in ((coordinator, "Checkout errors"), (follower, "FOLLOWING")):
-            tmux.wait_for(pane, f"{ready} on screen", lambda s, r=ready: r in s, timeout=30)
-
+    with two_screens(url, tmp_path) as (tmux, incident, coordinator, follower):
         pg_cluster.stop()
         try:
             tmux.wait_for(coordinator, "the lost toast", lambda s: LOST in s, timeout=15)
