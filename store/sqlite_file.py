@@ -41,6 +41,8 @@ def open_file(
     """
     location = Path(os.path.abspath(os.fspath(path)))
     try:
+        if location.is_dir():
+            raise StoreError(location, "a directory, not a database file")
         if read_only and not location.is_file():
             raise StoreError(location, "no such database file")
         if not read_only:

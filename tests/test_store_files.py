@@ -127,6 +127,14 @@ def test_read_only_needs_an_existing_file(db_path: Path) -> None:
     assert not db_path.exists()
 
 
+@pytest.mark.parametrize("read_only", [True, False])
+def test_a_directory_is_said_to_be_one(tmp_path: Path, read_only: bool) -> None:
+    """Read-only it was "no such database file"; writable, SQLite's "unable to open"."""
+    with pytest.raises(StoreError) as caught:
+        SqliteEventLog.open(tmp_path, read_only=read_only)
+    assert str(caught.value) == f"{tmp_path}: a directory, not a database file"
+
+
 def test_read_only_refuses_an_empty_file_without_changing_it(db_path: Path) -> None:
     db_path.touch()
     with pytest.raises(StoreError, match="empty"):
