@@ -304,6 +304,13 @@ async def prometheus_query(request: Received, reply: Reply) -> None:
     await reply.json(document, status)
 
 
+async def brotli_version(request: Received, reply: Reply) -> None:
+    """A version said in brotli (bytes that are not brotli: only the header is read)."""
+    body = b"\x00\x1b\x0egarbage"
+    await reply.head(200, {"Content-Encoding": "br", "Content-Length": str(len(body))})
+    await reply.send(body)
+
+
 def standard_routes() -> dict[str, Handler]:
     """Every behaviour the probe tests need, on one server."""
     return {
@@ -324,6 +331,7 @@ def standard_routes() -> dict[str, Handler]:
         "/redirect": redirect_route("/health"),
         "/close-mid-body": close_mid_body,
         "/slow": slow_route(0.05),
+        "/brotli": brotli_version,
         "/api/v1/query": prometheus_query,
     }
 

@@ -30,3 +30,11 @@ async def test_version_needs_the_expected_status_and_a_body(server, client):
     assert (empty.outcome, empty.detail) == (Outcome.NO_DATA, "empty body")
     missing = await poll(client, version(server.url("/health"), json_field="build"))
     assert (missing.outcome, missing.detail) == (Outcome.BAD_JSON, "no field 'build' in the JSON")
+
+
+async def test_a_body_in_an_encoding_not_decoded_is_an_error_not_a_version(server, client):
+    """httpx (without brotli) hands `br` bytes over as they came: the version was `␀…`."""
+    sample = await poll(client, version(server.url("/brotli")))
+    assert (sample.outcome, sample.http_status) == (Outcome.ERROR, 200)
+    assert sample.detail == "body in an encoding lastgood cannot decode: 'br'"
+    assert sample.text is None

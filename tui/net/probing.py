@@ -64,6 +64,19 @@ class _BodyTooLarge(Exception):
         self.status = status
 
 
+class _UnknownEncoding(Exception):
+    def __init__(self, status: int, encoding: str) -> None:
+        super().__init__(status, encoding)
+        self.status = status
+        self.encoding = encoding
+
+
+DECODED = frozenset({"identity", "gzip", "x-gzip", "deflate"})
+"""The content encodings httpx always decodes (and so asks for). For any other
+(`br` without brotli installed) it hands over the compressed bytes as they came,
+which a version probe took for the version."""
+
+
 @dataclass(frozen=True, slots=True)
 class _Answer:
     status: int
@@ -95,6 +108,10 @@ async def poll_probe(
     except _BodyTooLarge as too_large:
         status = too_large.status
         reading = Reading(Outcome.TOO_LARGE, detail=f"body over {_size(max_body_bytes)}")
+    except _UnknownEncoding as unknown:
+        status = unknown.status
+        detail = f"body in an encoding lastgood cannot decode: {unknown.encoding!r}"
+        reading = Reading(Outcome.ERROR, detail=detail)
     except Exception as exc:  # every failure is an answer; CancelledError still propagates
         reading = _classify_failure(exc, probe, url)
     else:
@@ -114,6 +131,9 @@ async def _fetch(
     async with client.stream(
         "GET", url, headers=headers, follow_redirects=False, timeout=timeout_s
     ) as response:
+        for encoding in response.headers.get("content-encoding", "").split(","):
+            if encoding.strip() and encoding.strip().lower() not in DECODED:
+                raise _UnknownEncoding(response.status_code, encoding.strip())
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
             raise _BodyTooLarge(response.status_code)
