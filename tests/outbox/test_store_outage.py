@@ -22,9 +22,15 @@ from tests.outbox.helpers import deliverer, message
 from tests.postgres_server import Cluster
 from tests.webhook_receivers import WebhookReceiver, always
 from tui.net.delivery import DeliveryResult
+from tui.net.outage import Outage
 
 IDLE_S = 0.05
 """How often the loop looks again: short, so each test waits on its conditions only."""
+
+
+def said_to(heard: list[StoreError | None]) -> Outage[StoreError]:
+    """An outage that lists what it says: the error that began it, then None."""
+    return Outage(heard.append, lambda _: heard.append(None))
 
 
 async def until(done: Callable[[], bool], what: str) -> None:
@@ -52,7 +58,7 @@ async def test_a_delivery_whose_recording_failed_is_recorded_once_the_store_is_b
     async with WebhookReceiver(always(200)) as hook:
         worker = deliverer([Target("team", "slack", hook.url())], outbox, client, clock)
         stop = asyncio.Event()
-        running = asyncio.create_task(worker.run(stop, record, IDLE_S, on_store=heard.append))
+        running = asyncio.create_task(worker.run(stop, record, IDLE_S, store_outage=said_to(heard)))
         outbox.enqueue(message(1, "team"))
         worker.wake()
         await until(lambda: len(recorded) == 1, "the delivery recorded")
@@ -74,7 +80,7 @@ async def test_deliveries_pause_while_postgresql_is_down_and_resume_after(
             worker = deliverer([Target("team", "slack", hook.url())], box, client, clock)
             stop = asyncio.Event()
             running = asyncio.create_task(
-                worker.run(stop, recorded.append, IDLE_S, on_store=heard.append)
+                worker.run(stop, recorded.append, IDLE_S, store_outage=said_to(heard))
             )
             box.enqueue(message(1, "team"))
             worker.wake()

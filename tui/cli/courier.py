@@ -29,6 +29,7 @@ from incident.core.events import Event, Kind
 from incident.reports.describe import describe
 from store.backends import OutboxRecord, open_outbox
 from store.errors import StoreError
+from tui.net.outage import Outage
 
 if TYPE_CHECKING:
     import asyncio
@@ -142,8 +143,15 @@ class Courier:
 
         deliveries = None
         if self.notifier is not None:
-            deliveries = asyncio.create_task(self.notifier.run(self._say_deliveries))
-        trouble = ""
+            paused = Outage[StoreError](
+                lambda error: self.say(f"deliveries paused: {error}; trying again"),
+                lambda _: self.say("deliveries: working again"),
+            )
+            deliveries = asyncio.create_task(self.notifier.run(paused))
+        refused = Outage[Exception](
+            lambda error: self.say(f"messages: {error}; trying again every {tick_s:g}s"),
+            lambda _: self.say("messages: working again"),
+        )
         try:
             while not stop.is_set():
                 try:
@@ -151,25 +159,15 @@ class Courier:
                     self.catch_up()
                     self._print_events(record_overdue(self.session))
                 except (StoreError, CommandError) as error:
-                    if str(error) != trouble:  # said once, not every tick
-                        self.say(f"messages: {error}; trying again every {tick_s:g}s")
-                    trouble = str(error)
+                    refused.failed(error)
                 else:
-                    if trouble:
-                        self.say("messages: working again")
-                    trouble = ""
+                    refused.worked()
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
             if deliveries is not None and self.notifier is not None:
                 self.notifier.stop.set()
                 await deliveries
-
-    def _say_deliveries(self, trouble: StoreError | None) -> None:
-        if trouble is None:
-            self.say("deliveries: working again")
-        else:
-            self.say(f"deliveries paused: {trouble}; trying again")
 
     def awaiting_lines(self, incident_id: str) -> list[str]:
         """How to act on messages that wait for the coordinator's confirmation."""

@@ -33,6 +33,7 @@ from tui.cli.courier import Courier
 from tui.cli.errors import CliError
 from tui.net.client import close_client, make_client
 from tui.net.gate import Gate
+from tui.net.outage import Outage
 from tui.net.poller import ProbePoller
 
 
@@ -99,20 +100,18 @@ def run_monitor(
                 probes, client, clock=session.clock, env=os.environ, gate=keys_first
             )
 
-            unrecorded = ""
+            unrecorded = Outage[StoreError](
+                lambda error: print(visible(f"samples not recorded: {error}"), file=sys.stderr),
+                lambda _: print("samples recorded again", file=sys.stderr),
+            )
 
             def on_batch(batch: list[Sample]) -> None:
-                nonlocal unrecorded
                 try:
                     events = record_samples(session, batch).events
                 except StoreError as error:  # the record is away: poll on, say so once
-                    if str(error) != unrecorded:
-                        print(visible(f"samples not recorded: {error}"), file=sys.stderr)
-                    unrecorded = str(error)
+                    unrecorded.failed(error)
                     return
-                if unrecorded:
-                    print("samples recorded again", file=sys.stderr)
-                    unrecorded = ""
+                unrecorded.worked()
                 if session.state.is_closed:  # nothing was recorded: the close came first
                     print(f"incident {session.state.id} closed: monitor stopped", file=sys.stderr)
                     stop.set()

@@ -40,6 +40,7 @@ from incident.core.secrets import (
     secrets_for,
 )
 from store.errors import StoreError
+from tui.net.outage import Outage
 
 if TYPE_CHECKING:
     import httpx
@@ -163,7 +164,7 @@ class Deliverer:
         stop: asyncio.Event,
         on_result: Callable[[DeliveryResult], object] | None = None,
         idle_s: float = 0.5,
-        on_store: Callable[[StoreError | None], object] | None = None,
+        store_outage: Outage[StoreError] | None = None,
     ) -> None:
         """Deliver until `stop` is set, checking every `idle_s` or when woken.
 
@@ -172,14 +173,14 @@ class Deliverer:
 
         A record that cannot be read or written (a PostgreSQL server restarting, a
         full disk) pauses deliveries instead of ending them for the rest of the
-        session: `on_store` hears the error when a round first fails and None when
-        one works again, and each `idle_s` the round is tried again. A result whose
-        recording failed is kept and handed to `on_result` first when the store is
-        back, so the record learns of every delivery the outbox has made.
+        session: `store_outage` hears of each round, and each `idle_s` the round is
+        tried again. A result whose recording failed is kept and handed to
+        `on_result` first when the store is back, so the record learns of every
+        delivery the outbox has made.
         """
         self._loop = asyncio.get_running_loop()
+        outage = store_outage or Outage[StoreError](_unsaid, _unsaid)
         unrecorded: list[DeliveryResult] = []
-        trouble: StoreError | None = None
         while not stop.is_set():
             self._wake.clear()
             try:
@@ -188,13 +189,9 @@ class Deliverer:
                     await _handed(on_result, unrecorded[0])
                     del unrecorded[0]
             except StoreError as error:
-                if trouble is None and on_store is not None:
-                    on_store(error)
-                trouble = error
+                outage.failed(error)
             else:
-                if trouble is not None and on_store is not None:
-                    on_store(None)
-                trouble = None
+                outage.worked()
             if stop.is_set():
                 break
             await _first_of(stop, self._wake, idle_s)
@@ -290,6 +287,10 @@ async def _handed(
         outcome = on_result(result)
         if inspect.isawaitable(outcome):
             await outcome
+
+
+def _unsaid(error: StoreError) -> None:
+    """An outage no one asked to hear of."""
 
 
 async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> None:

@@ -31,6 +31,7 @@ from store.errors import StoreError
 from store.outbox import Status
 from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
+from tui.net.outage import Outage
 
 
 class IncidentOutbox:
@@ -137,7 +138,7 @@ class Notifier:
         if recorded:
             self.on_recorded(recorded)
 
-    async def run(self, on_store: Callable[[StoreError | None], object] | None = None) -> None:
-        """Deliver until `stop`; `on_store` hears when the record stops and starts
+    async def run(self, store_outage: Outage[StoreError] | None = None) -> None:
+        """Deliver until `stop`; `store_outage` hears when the record stops and starts
         answering (`Deliverer.run`)."""
-        await self.deliverer.run(self.stop, self.record, on_store=on_store)
+        await self.deliverer.run(self.stop, self.record, store_outage=store_outage)

@@ -110,10 +110,14 @@ class Comms:
                 job = recorder.submit(lambda s: notifier.record(result), kind="delivery")
                 await asyncio.wrap_future(job)
 
-            def store_trouble(error: StoreError | None) -> None:
-                self.desk.screen.app.call_from_thread(self.say_deliveries, error)
+            from tui.net.outage import Outage
 
-            await notifier.deliverer.run(notifier.stop, record, on_store=store_trouble)
+            call = self.desk.screen.app.call_from_thread
+            paused = Outage[StoreError](
+                lambda error: call(self.say_deliveries, error),
+                lambda _: call(self.say_deliveries, None),
+            )
+            await notifier.deliverer.run(notifier.stop, record, store_outage=paused)
 
         self.deliveries = network.submit(deliver)
 

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store.errors import StoreError
+from tui.net.outage import Outage
 
 WAIT_S = 1.0
 """How long the listener blocks before looking whether its screen went away."""
@@ -55,20 +56,19 @@ def start_live_feed(
 
     def watch() -> None:
         worker = get_current_worker()
-        lost: StoreError | None = None
+        lost = Outage[StoreError](
+            lambda error: screen.app.call_from_thread(say_lost, screen, error),
+            lambda error: screen.app.call_from_thread(say_reconnected, screen, error),
+        )
         try:
             while not worker.is_cancelled:
                 try:
                     heard = listener.wait(WAIT_S)
                 except StoreError as error:
-                    if lost is None:
-                        lost = error
-                        screen.app.call_from_thread(say_lost, screen, error)
+                    lost.failed(error)
                     time.sleep(RETRY_S)
                     continue
-                if lost is not None:
-                    screen.app.call_from_thread(say_reconnected, screen, lost)
-                    lost = None
+                lost.worked()
                 if heard is not None and not worker.is_cancelled:
                     screen.app.call_from_thread(on_append)
         finally:
