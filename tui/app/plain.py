@@ -26,6 +26,11 @@ def plain_block(text: str, style: str = "") -> Text:
     return Text(visible_block(text), style=style)
 
 
+UNTIL_REPLACED_S = 3600.0
+"""How long a toast that says something is wrong stays up when the toast that says
+it is right again takes its title and so replaces it ("Lost the connection",
+"Webhook deliveries paused"): as good as until then."""
+
 MAX_TOASTS = 2
 """Toasts on screen at once. With `app.tcss`'s compact toasts, two fit in the timeline's
 rows at 80x24 and 120x40, so toasts never cover the checklist or the guidance."""

@@ -33,7 +33,7 @@ from incident.core.state import StepStatus
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
-from tui.app.plain import PlainToasts
+from tui.app.plain import UNTIL_REPLACED_S, PlainToasts
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
@@ -50,8 +50,6 @@ DUE_TITLE = "Message due"
 
 DELIVERIES_TITLE = "Deliveries"
 """The title of the toasts that say webhook deliveries paused and resumed."""
-PAUSED_TOAST_S = 3600.0
-"""The paused toast stays until the resumed one replaces it (or an hour passes)."""
 
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
@@ -133,7 +131,7 @@ class Comms:
             f"Webhook deliveries paused, retrying: {trouble}",
             title=DELIVERIES_TITLE,
             severity="warning",
-            timeout=PAUSED_TOAST_S,
+            timeout=UNTIL_REPLACED_S,
         )
 
     def offer_due(self) -> None:

@@ -20,6 +20,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store.errors import StoreError
+from tui.app.plain import UNTIL_REPLACED_S
 from tui.net.outage import Outage
 
 WAIT_S = 1.0
@@ -28,8 +29,6 @@ RETRY_S = 1.0
 """How long the feed waits between tries to reach a server it lost."""
 CONNECTION_TITLE = "Connection"
 """The title of the lost and reconnected toasts: the newer replaces the older."""
-LOST_TOAST_S = 3600.0
-"""The lost toast stays up until the reconnected one replaces it (or an hour passes)."""
 
 
 class Listener(Protocol):
@@ -85,7 +84,7 @@ def say_lost(screen: Screen[Any], error: StoreError) -> None:
         f"Lost the connection to {error.path}; retrying",
         title=CONNECTION_TITLE,
         severity="warning",
-        timeout=LOST_TOAST_S,
+        timeout=UNTIL_REPLACED_S,
         markup=False,
     )
 
