@@ -24,7 +24,7 @@ from msgspec import Struct
 from runbooks.checks import ENV_REFERENCE, url_problem
 from runbooks.loading import load_runbook
 from runbooks.model import DeploymentPattern
-from runbooks.printable import control_message, forbidden_in_strings
+from runbooks.printable import control_message, describe, forbidden_in_strings
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
 
@@ -160,10 +160,9 @@ def _unprintable(text: str) -> str | None:
     if found := forbidden_in_strings().search(text):
         return control_message(found.group(), f"at position {found.start() + 1}")
     if found := _BIDI.search(text):
-        char = f"U+{ord(found.group()):04X}"
         return (
-            f"bidirectional control {char} at position {found.start() + 1}: it would show "
-            "the text in another order than it runs"
+            f"bidirectional control {describe(found.group())} at position {found.start() + 1}: "
+            "it would show the text in another order than it runs"
         )
     return None
 

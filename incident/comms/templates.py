@@ -66,8 +66,8 @@ def fitted(message: str) -> str:
     """`message`, or as much of it as fits in `TEXT` with a line saying it was cut."""
     if len(message) <= TEXT.max_chars:
         return message
-    cut = f"\n… (cut here: the template made {len(message):,} characters; {_FITS})"
+    cut = (
+        f"\n… (cut here: the template made {len(message):,} characters; "
+        f"a message holds at most {TEXT.max_chars:,})"
+    )
     return message[: TEXT.max_chars - len(cut)] + cut
-
-
-_FITS = f"a message holds at most {TEXT.max_chars:,}"

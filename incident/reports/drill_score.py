@@ -97,7 +97,8 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     if clock.finished_at is None:
         unfinished = f"not finished by {_offset(state, end)} ({window})"
         still_open = clock.due_at is None or end < clock.due_at
-        return ScoreLine(name, unfinished, Verdict.OPEN if still_open else Verdict.MISSED, True)
+        verdict = Verdict.OPEN if still_open else Verdict.MISSED
+        return ScoreLine(name, unfinished, verdict, timed=True)
     done = f"done at {_offset(state, clock.finished_at)}"
     if clock.due_at is None:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
@@ -125,7 +126,8 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
     if not record.done or record.at is None:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
         still_open = limit is None or end - state.started_at < timedelta(minutes=limit)
-        return ScoreLine(name, unchecked, Verdict.OPEN if still_open else Verdict.MISSED, True)
+        verdict = Verdict.OPEN if still_open else Verdict.MISSED
+        return ScoreLine(name, unchecked, verdict, timed=True)
     taken = record.at - state.started_at
     measured = f"{format_duration(taken)} of {target}{trigger}"
     within = limit is not None and taken <= timedelta(minutes=limit)
