@@ -21,7 +21,6 @@ from textual.worker import get_current_worker
 
 from store.errors import StoreError
 from tui.app.plain import UNTIL_REPLACED_S
-from tui.net.outage import Outage
 
 WAIT_S = 1.0
 """How long the listener blocks before looking whether its screen went away."""
@@ -54,6 +53,8 @@ def start_live_feed(
         return False
 
     def watch() -> None:
+        from tui.net.outage import Outage  # the network package waits past the first frame
+
         worker = get_current_worker()
         lost = Outage[StoreError](
             lambda error: screen.app.call_from_thread(say_lost, screen, error),
