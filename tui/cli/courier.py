@@ -29,7 +29,6 @@ from incident.core.events import Event, Kind
 from incident.reports.describe import describe
 from store.backends import OutboxRecord, open_outbox
 from store.errors import StoreError
-from tui.net.outage import Outage
 
 if TYPE_CHECKING:
     import asyncio
@@ -140,6 +139,8 @@ class Courier:
         not hold) is said once and tried again at the next: a monitor on a bastion
         outlives both, where it used to end in a traceback."""
         import asyncio
+
+        from tui.net.outage import Outage  # a running courier: the network is loaded
 
         deliveries = None
         if self.notifier is not None:
