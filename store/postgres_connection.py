@@ -34,6 +34,25 @@ if TYPE_CHECKING:
 INSTALL_HINT = "pip install 'lastgood[postgres]'"
 CONNECT_TIMEOUT_S = 10
 """How long reaching the server may take when the URL does not say (`connect_timeout`)."""
+LOST_NETWORK_SETTINGS = {
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 3,
+    "tcp_user_timeout": 25_000,
+}
+"""libpq's TCP settings when the URL does not say: a network that goes silent is noticed
+in about 25 seconds, not when the kernel gives up (some 15 minutes).
+
+A server that restarts closes its connections, and the next call sees it; a network
+that drops packets (a partition, a VPN that went away, a host that lost power) closes
+nothing. Without these, a write in flight waited on TCP's retransmissions and a
+listener waited for notices that could not come, while the screen said nothing. An
+idle connection is probed after 10 s and given up after three unanswered probes 5 s
+apart; a request the server has not acknowledged in 25 s fails. Both are far past
+a busy server's answer (the kernel, not PostgreSQL, acknowledges), and far short of an
+incident's patience. Ignored on a unix socket. The URL's own values win.
+"""
 
 
 def load_psycopg() -> Any:
@@ -98,6 +117,8 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
         raise StoreError("postgresql://…", f"not a usable PostgreSQL URL ({reason})") from None
     where = shown_url(url)
     parts.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
+    for name, value in LOST_NETWORK_SETTINGS.items():
+        parts.setdefault(name, value)
     parts.setdefault("application_name", "lastgood")
     try:
         connection = psycopg.connect(**parts, autocommit=True)
