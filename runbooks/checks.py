@@ -9,6 +9,7 @@ from functools import cache
 from itertools import islice
 from urllib.parse import urlsplit
 
+from runbooks.limits import MAX_TEMPLATE_CHARS
 from runbooks.model import TEMPLATE_PLACEHOLDERS
 
 _ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
@@ -121,6 +122,11 @@ def template_problems(text: str) -> list[str]:
             problems.append(f"unknown placeholder '{{{name}}}'{choices_hint(name, names)}")
         elif spec or conversion:
             problems.append(f"placeholder '{{{name}}}' must not have a format spec or conversion")
+    written = sum(len(literal) for literal, _name, _spec, _conversion in parsed)
+    if written > MAX_TEMPLATE_CHARS:
+        problems.append(
+            f"{written:,} characters of text; a message holds at most {MAX_TEMPLATE_CHARS:,}"
+        )
     return problems
 
 

@@ -52,3 +52,9 @@ MAX_SECONDS: Final = 3_600.0
 
 MAX_COUNT: Final = 10_000
 """Largest sample count a trigger may wait for (`for_samples`, `count`)."""
+
+MAX_TEMPLATE_CHARS: Final = 20_000
+"""Characters of a message template's own text, placeholders left out: what one message
+holds (`incident.core.limits.TEXT`, which a test holds this equal to). A longer
+template would be cut every time it is sent, so it is refused when the runbook is
+read; placeholders can still make a message longer, and that one is cut, saying so."""

@@ -11,6 +11,10 @@ import asyncio
 import json
 from pathlib import Path
 
+import pytest
+
+from incident.core.limits import TEXT
+from runbooks.limits import MAX_TEMPLATE_CHARS
 from tests.cli_helpers import Cli, InProcessCli, Result
 from tests.webhook_receivers import WebhookReceiver, fail_first
 
@@ -222,3 +226,27 @@ async def test_an_auto_message_longer_than_a_message_holds_is_sent_cut(tmp_path:
         "\n… (cut here: the template made 22,000 characters; a message holds at most 20,000)"
     )
     assert hook.requests[0].document == {"text": text}
+
+
+@pytest.mark.parametrize("written", [MAX_TEMPLATE_CHARS, MAX_TEMPLATE_CHARS + 1])
+def test_validate_refuses_a_template_whose_own_text_is_longer_than_a_message(
+    tmp_path: Path, written: int
+) -> None:
+    """Placeholders can make a message long, and it is cut when sent; a template whose
+    own words are longer would be cut every time, so the runbook is refused."""
+    runbook = tmp_path / "runbook.yaml"
+    long_one = '"Rolling back {title}: ' + "x" * (written - len("Rolling back : ")) + '"'
+    runbook.write_text(RUNBOOK.replace('"Rolling back {title} now."', long_one))
+    checked = Cli(tmp_path / "incident.db").run("validate", str(runbook))
+    if written <= TEXT.max_chars:
+        assert checked.code == 0, checked.err
+    else:
+        assert checked.code == 2
+        assert checked.err.splitlines()[0] == (
+            f"{runbook}:5:13: template 'announce': 20,001 characters of text; "
+            "a message holds at most 20,000"
+        )
+
+
+def test_a_template_is_held_to_what_a_message_holds() -> None:
+    assert TEXT.max_chars == MAX_TEMPLATE_CHARS
