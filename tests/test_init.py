@@ -207,22 +207,10 @@ def test_an_existing_runbook_is_kept_unless_overwritten(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lastgood.yaml"]  # no scratch left
 
 
-def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
-    """A real pseudo-terminal: the questions appear, Enter takes the default."""
-    answers = iter(
-        [
-            ("Service name", "payments"),
-            ("Health URL", "http://127.0.0.1:8080/healthz"),
-            ("Version URL", "http://127.0.0.1:8080/version"),
-            ("JSON field", ""),
-            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
-            ("Error-ratio query", ""),
-            ("Rollback method", "helm"),
-            ("Deployment / release / rollout [payments]", ""),
-            ("Namespace [default]", "pay"),
-            ("Migration tool", "django"),
-        ]
-    )
+def answered_at_a_terminal(tmp_path: Path, answers: list[tuple[str, str]]) -> tuple[int, str]:
+    """`lastgood init` on a real pseudo-terminal, each answer typed once its question
+    shows: the exit status and everything the terminal showed."""
+    questions = iter(answers)
     leader, follower = pty.openpty()
     process = subprocess.Popen(
         [*lastgood_command(), "init"],
@@ -234,7 +222,7 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
     )
     os.close(follower)
     screen = ""
-    expected = next(answers)
+    expected = next(questions, None)
     try:
         while expected is not None:
             ready, _, _ = select.select([leader], [], [], 30)
@@ -243,16 +231,70 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
             if expected[0] in screen.rsplit("\n", 1)[-1]:
                 os.write(leader, f"{expected[1]}\n".encode())
                 screen += "\n"
-                expected = next(answers, None)
-        assert process.wait(timeout=60) == 0
+                expected = next(questions, None)
+        code = process.wait(timeout=60)
+        while select.select([leader], [], [], 0)[0]:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            screen += chunk.decode(errors="replace")
     finally:
         process.kill()
         os.close(leader)
+    return code, screen
+
+
+FIRST_ANSWERS = [
+    ("Service name", "payments"),
+    ("Health URL", "http://127.0.0.1:8080/healthz"),
+    ("Version URL", "http://127.0.0.1:8080/version"),
+    ("JSON field", ""),
+]
+
+
+def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
+    """A real pseudo-terminal: the questions appear, Enter takes the default."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "helm"),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", "pay"),
+            ("Migration tool", "django"),
+        ],
+    )
+    assert code == 0, screen
     runbook = load_runbook(tmp_path / "lastgood.yaml")
     (rollback,) = [step for step in runbook.steps() if step.patterns]
     assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
     assert runbook.probes[1].json_field == "version"
     assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
+
+
+def test_an_unknown_method_typed_at_a_terminal_is_one_line_and_writes_nothing(tmp_path):
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "helmm\x1b[2J"),
+        ],
+    )
+    assert code == 2, screen
+    last = screen.replace("\r\n", "\n").rstrip("\n").rsplit("\n", 1)[-1]
+    assert last == (
+        "lastgood init: rollback method 'helmm\\x1b[2J' is not one of "
+        "kubectl, helm, argo-rollouts, load-balancer, custom"
+    ), screen
+    assert "\x1b" not in last
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_bundled_urls_named_are_the_bundled_runbooks():
