@@ -19,6 +19,7 @@ from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
 from incident.core.phase_clocks import format_offset
+from incident.core.samples import Outcome, Sample
 from incident.core.text import has_control
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook
@@ -86,7 +87,21 @@ def record_hostile_incident(path: Path, clock: ManualClock) -> tuple[str, Runboo
                 s, text=hostile("message"), actor=ACTOR, clock=clock
             )
         )
+        session.run_many(
+            lambda s: commands.record_samples(
+                s, hostile_answers(clock), actor="monitor", clock=clock
+            )
+        )
     return declared.incident_id, runbook
+
+
+def hostile_answers(clock: ManualClock) -> list[Sample]:
+    """What the probed services said: a version body, and a failure's own words."""
+    now = clock.now()
+    return [
+        Sample("version", now, Outcome.OK, 12.0, 200, text=hostile("version")),
+        Sample("health", now, Outcome.ERROR, 3.0, 500, detail=hostile("health")),
+    ]
 
 
 def screen_text(app: App[None]) -> str:
@@ -157,3 +172,26 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
         assert isinstance(screen, ReplayScreen)
         await wait_until(pilot, lambda: screen.replay.replayer.position == len(events), timeout=3)
         assert_shown_as_written(screen_text(replay))
+
+
+async def test_a_probed_version_in_the_step_hint_is_shown_as_text(tmp_path):
+    """The guidance's hint quotes the version a service answered and the last-good
+    version someone typed ("not yet: version … running, expected …"); both reached
+    the terminal raw, so a version body holding `ESC ]0;` retitled the window and
+    `ESC [2J` blanked the checklist."""
+    clock = ManualClock(T0)
+    incident_id, runbook = record_hostile_incident(tmp_path / "bad.db", clock)
+    clock.advance(30)
+    with SqliteEventLog.open(tmp_path / "bad.db") as log:
+        app = LastGoodApp(
+            log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, poll_probes=False
+        )
+        async with app.run_test(size=(220, 50)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            await pilot.press("right", "right")  # phase 3, Verification: "Confirm version"
+            await wait_until(pilot, lambda: "running, expected good" in screen_text(app), timeout=3)
+            shown = screen_text(app)
+            assert "version ␛[2J␛[H␛]0;pwned␇" in shown
+            hint = shown[shown.index("running, expected good") :]
+            assert "␛[2J␛[H␛]0;pwned␇" in hint  # wrapped onto the next line, as text
+            assert_shown_as_written(shown)  # and no raw control anywhere

@@ -95,8 +95,9 @@ class Guidance(LineView, can_focus=True):
         text.append(visible(step.title), style="bold")
         key = next_key(state, step_id, now)
         if key is not None:
-            # Right under the title: at 80x24 the panel shows few lines.
-            text.append(f"\n▸ {key.hint}", style="italic")
+            # Right under the title: at 80x24 the panel shows few lines. The hint may
+            # quote a probed version and the typed last-good one.
+            text.append(f"\n▸ {visible(key.hint)}", style="italic")
         text.append(f"\n{step.kind}")
         text.append(" · required" if step.required else " · optional")
         if step.owner:
