@@ -23,7 +23,13 @@ from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.modals import ApprovalModal
 from tui.app.type_ahead import TypeAhead
 
-NAMED = {"enter": "\r", "space": " ", "escape": "\x1b"}
+NAMED: dict[str, str | None] = {
+    "enter": "\r",
+    "space": " ",
+    "escape": "\x1b",
+    "tab": "\t",
+    "shift+tab": None,
+}
 
 
 def burst(pilot: Pilot[None], *parts: str) -> None:
@@ -49,6 +55,24 @@ async def test_approver_then_reason_typed_in_one_burst(tmp_path: Path) -> None:
         approver.focus()
         await pilot.pause()
         burst(pilot, "Bo Smith", "enter", "error rate 12% over 5%", "enter")
+        await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
+        approval = screen.state.approvals["decide-rollback"]
+        assert (approval.by, approval.reason) == ("Bo Smith", "error rate 12% over 5%")
+
+
+async def test_keys_typed_right_after_tab_go_to_the_next_field(tmp_path: Path) -> None:
+    """Tab moved the focus only once the field had taken the keys queued before it, and
+    the keys typed after it too: "V1 Tab V0" in the declare form gave From version
+    "V1V0" and an empty Last-good (a hostile review, through tmux)."""
+    async with coordinator(tmp_path / "tab.db") as (app, pilot, screen):
+        await guide(pilot, screen, "decide-rollback")
+        burst(pilot, "a")
+        await wait_for_screen(pilot, ApprovalModal)
+        approver = app.screen.query_one("#approver", Input)
+        approver.value = ""
+        approver.focus()
+        await pilot.pause()
+        burst(pilot, "Bo", "tab", "shift+tab", " Smith", "tab", "error rate 12% over 5%", "enter")
         await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
         approval = screen.state.approvals["decide-rollback"]
         assert (approval.by, approval.reason) == ("Bo Smith", "error rate 12% over 5%")
