@@ -8,11 +8,14 @@ incident unopenable for good.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
 from msgspec.structs import replace
 from textual.app import App
+from textual.pilot import Pilot
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -120,8 +123,11 @@ def assert_shown_as_written(shown: str) -> None:
     assert raw == set()
 
 
-async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
-    clock = ManualClock(T0)
+@asynccontextmanager
+async def coordinator_on_hostile_incident(
+    tmp_path: Path, clock: ManualClock
+) -> AsyncIterator[tuple[LastGoodApp, Pilot[None]]]:
+    """The coordinator's screen on the hostile incident, 30 s after it was declared."""
     incident_id, runbook = record_hostile_incident(tmp_path / "bad.db", clock)
     clock.advance(30)
     with SqliteEventLog.open(tmp_path / "bad.db") as log:
@@ -130,21 +136,27 @@ async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path)
         )
         async with app.run_test(size=(220, 50)) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
-            shown = screen_text(app)
-            assert_shown_as_written(shown)
-            # The clock keeps ticking: nothing froze the screen's timers.
-            clock.advance(125)
-            later = format_offset(clock.now() - T0)
-            await wait_until(pilot, lambda: later in screen_text(app), timeout=3)
-            # A toast quoting the text shows it as text too, whoever raises it.
-            app.screen.notify(hostile("toast"), title="[b]t[/b]" + ESCAPES["bell"])
-            await wait_until(pilot, lambda: len(app._notifications) == 1, timeout=3)
-            toast = next(iter(app._notifications))
-            assert toast.markup is False and toast.title == "[b]t[/b]␇"
-            assert "[@click=app.quit]x[/]" in toast.message and "␛]52;c;" in toast.message
-            assert not has_control(toast.message)
-            assert_shown_as_written(screen_text(app))
-            assert app.screen is not None and isinstance(app.screen, IncidentScreen)
+            yield app, pilot
+
+
+async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
+    clock = ManualClock(T0)
+    async with coordinator_on_hostile_incident(tmp_path, clock) as (app, pilot):
+        shown = screen_text(app)
+        assert_shown_as_written(shown)
+        # The clock keeps ticking: nothing froze the screen's timers.
+        clock.advance(125)
+        later = format_offset(clock.now() - T0)
+        await wait_until(pilot, lambda: later in screen_text(app), timeout=3)
+        # A toast quoting the text shows it as text too, whoever raises it.
+        app.screen.notify(hostile("toast"), title="[b]t[/b]" + ESCAPES["bell"])
+        await wait_until(pilot, lambda: len(app._notifications) == 1, timeout=3)
+        toast = next(iter(app._notifications))
+        assert toast.markup is False and toast.title == "[b]t[/b]␇"
+        assert "[@click=app.quit]x[/]" in toast.message and "␛]52;c;" in toast.message
+        assert not has_control(toast.message)
+        assert_shown_as_written(screen_text(app))
+        assert app.screen is not None and isinstance(app.screen, IncidentScreen)
 
 
 async def test_attach_and_replay_open_the_same_incident(tmp_path):
@@ -179,19 +191,11 @@ async def test_a_probed_version_in_the_step_hint_is_shown_as_text(tmp_path):
     version someone typed ("not yet: version … running, expected …"); both reached
     the terminal raw, so a version body holding `ESC ]0;` retitled the window and
     `ESC [2J` blanked the checklist."""
-    clock = ManualClock(T0)
-    incident_id, runbook = record_hostile_incident(tmp_path / "bad.db", clock)
-    clock.advance(30)
-    with SqliteEventLog.open(tmp_path / "bad.db") as log:
-        app = LastGoodApp(
-            log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, poll_probes=False
-        )
-        async with app.run_test(size=(220, 50)) as pilot:
-            await wait_for_screen(pilot, IncidentScreen)
-            await pilot.press("right", "right")  # phase 3, Verification: "Confirm version"
-            await wait_until(pilot, lambda: "running, expected good" in screen_text(app), timeout=3)
-            shown = screen_text(app)
-            assert "version ␛[2J␛[H␛]0;pwned␇" in shown
-            hint = shown[shown.index("running, expected good") :]
-            assert "␛[2J␛[H␛]0;pwned␇" in hint  # wrapped onto the next line, as text
-            assert_shown_as_written(shown)  # and no raw control anywhere
+    async with coordinator_on_hostile_incident(tmp_path, ManualClock(T0)) as (app, pilot):
+        await pilot.press("right", "right")  # phase 3, Verification: "Confirm version"
+        await wait_until(pilot, lambda: "running, expected good" in screen_text(app), timeout=3)
+        shown = screen_text(app)
+        assert "version ␛[2J␛[H␛]0;pwned␇" in shown
+        hint = shown[shown.index("running, expected good") :]
+        assert "␛[2J␛[H␛]0;pwned␇" in hint  # wrapped onto the next line, as text
+        assert_shown_as_written(shown)  # and no raw control anywhere
