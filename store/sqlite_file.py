@@ -26,6 +26,7 @@ from store.connection import (
     enable_wal,
 )
 from store.errors import StoreError
+from store.file_identity import OpenedFiles
 from store.schema import SchemaProblem, check_readable, upgrade
 
 
@@ -110,6 +111,21 @@ def _os_error(path: Path, exc: OSError) -> StoreError:
     return StoreError(path, f"cannot create: {reason}")
 
 
+def _opened_files(path: Path, connection: sqlite3.Connection) -> OpenedFiles | None:
+    """What to watch at `path`: nothing for a private copy in memory (read-only media,
+    `store.connection._private_snapshot`), the file for a reader, and its `-wal` too
+    for a writer."""
+    try:
+        (_, _, file), *_ = connection.execute("PRAGMA database_list").fetchall()
+        (query_only,) = connection.execute("PRAGMA query_only").fetchone()
+    except sqlite3.Error as exc:
+        connection.close()
+        raise _open_error(path, exc) from exc
+    if not file:
+        return None
+    return OpenedFiles(path, writer=not query_only)
+
+
 class SqliteFile:
     """A view of the file over one connection; calls from several threads take turns."""
 
@@ -120,6 +136,8 @@ class SqliteFile:
         self._path = path
         self._connection: sqlite3.Connection | None = connection
         self._lock = allocate_lock()
+        self._opened: OpenedFiles | None = _opened_files(path, connection)
+        """The files the connection reads, to notice them gone (None: a private copy)."""
 
     @property
     def path(self) -> Path:
@@ -132,6 +150,8 @@ class SqliteFile:
         with self._lock:
             if self._connection is None:
                 raise StoreError(self._path, f"{action}: the {self._noun} is closed")
+            if self._opened is not None and (gone := self._opened.gone()):
+                raise StoreError(self._path, f"{action}: {gone}")
             try:
                 yield self._connection
             except (sqlite3.Error, WriteLockTimeout) as exc:
