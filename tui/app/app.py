@@ -25,7 +25,9 @@ from incident.core.log import EventLog
 from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
+from incident.core.text import visible
 from runbooks.model import Runbook
+from store.errors import StoreError
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.keys_first import KeysFirst
@@ -292,20 +294,37 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         patterns = [str(p.id) for p in self.runbook.patterns]
         default = str(self.runbook.default_pattern) if self.runbook.default_pattern else None
 
-        def declared(form: DeclareForm | None) -> None:
+        declared: list[str] = []  # the incident's id, once recorded
+
+        async def record(form: DeclareForm) -> str | None:
+            """None once recorded; else why not, told in the form, which keeps
+            everything typed (it used to come back empty, or the app to end in a
+            traceback on a store error such as a full disk)."""
+            try:
+                declared.append(self.declare(form))
+            except (CommandError, StoreError) as error:
+                return visible(str(error))
+            return None
+
+        def closed(form: DeclareForm | None) -> None:
             if form is None:
                 self.exit()
-                return
-            self.declare(form)
+            else:
+                self.open_incident(declared[-1])
 
         self.push_screen(
             DeclareModal(
-                runbook_title=self.runbook.title, patterns=patterns, default_pattern=default
+                runbook_title=self.runbook.title,
+                patterns=patterns,
+                default_pattern=default,
+                record=record,
             ),
-            declared,
+            closed,
         )
 
-    def declare(self, form: DeclareForm) -> None:
+    def declare(self, form: DeclareForm) -> str:
+        """Record the declaration; the new incident's id. Raises CommandError or
+        StoreError when it is refused."""
         from incident.app.lifecycle import Declaration, declare  # the commands, when declaring
 
         if self.runbook is None:
@@ -321,20 +340,15 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
             from_version=form.from_version,
             last_good_version=form.last_good_version,
         )
-        try:
-            session = declare(
-                self.event_log,
-                self.runbook,
-                details,
-                actor=self.actor,
-                clock=self.clock,
-                incident_id=self.new_incident_id,
-            )
-        except CommandError as error:
-            self.notify(str(error), title="Not declared", severity="error")
-            self.show_declare()
-            return
-        self.open_incident(session.state.id)
+        session = declare(
+            self.event_log,
+            self.runbook,
+            details,
+            actor=self.actor,
+            clock=self.clock,
+            incident_id=self.new_incident_id,
+        )
+        return session.state.id
 
     def open_incident(self, incident_id: str) -> None:
         try:

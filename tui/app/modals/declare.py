@@ -9,7 +9,7 @@ required. Everything else can be filled in later.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -103,8 +103,12 @@ class DeclareModal(FormModal[DeclareForm | None]):
         patterns: Sequence[str],
         default_pattern: str | None,
         commander: str = "",
+        record: Callable[[DeclareForm], Awaitable[str | None]] | None = None,
     ) -> None:
         super().__init__()
+        self.record = record
+        """Records the declaration and answers None, or why it was refused (the form
+        stays open with that line and everything typed); None: dismiss at once."""
         self.runbook_title = runbook_title
         """Title of the runbook the incident will follow."""
         self.patterns = list(patterns)
@@ -158,6 +162,8 @@ class DeclareModal(FormModal[DeclareForm | None]):
         return self.query_one(f"#{input_id}", Input).value.strip()
 
     def action_submit(self) -> None:
+        if self.is_dismissed or self._recording:
+            return  # a second Enter queued before the form closed, or while it records
         missing = [name for name in ("title", "commander") if not self._value(name)]
         if missing:
             names = " and ".join(name.capitalize() for name in missing)
@@ -173,16 +179,18 @@ class DeclareModal(FormModal[DeclareForm | None]):
             return
         severity: Select[str] = self.query_one("#severity", Select)
         pattern: Select[str] = self.query_one("#pattern", Select)
-        self.dismiss(
-            DeclareForm(
-                title=self._value("title"),
-                severity=str(severity.value),
-                commander=self._value("commander"),
-                issue=self._value("issue"),
-                eta_min=eta,
-                pattern=None if pattern.is_blank() else str(pattern.value),
-                from_version=self._value("from_version"),
-                last_good_version=self._value("last_good_version"),
-                channel=self._value("channel"),
-            )
+        form = DeclareForm(
+            title=self._value("title"),
+            severity=str(severity.value),
+            commander=self._value("commander"),
+            issue=self._value("issue"),
+            eta_min=eta,
+            pattern=None if pattern.is_blank() else str(pattern.value),
+            from_version=self._value("from_version"),
+            last_good_version=self._value("last_good_version"),
+            channel=self._value("channel"),
         )
+        if self.record is None:
+            self.dismiss(form)
+        else:
+            self.dismiss_once_recorded(self.record(form), form, self.show_error)
