@@ -47,6 +47,7 @@ def open_file(
         if read_only and not location.is_file():
             raise StoreError(location, "no such database file")
         if not read_only:
+            _refuse_a_stray_log(location)
             create_private_file(location)
         connection = connect(location, read_only=read_only, snapshot=snapshot)
     except OSError as exc:
@@ -68,6 +69,23 @@ def open_file(
             raise _open_error(location, exc) from exc
         raise
     return location, connection
+
+
+def _refuse_a_stray_log(path: Path) -> None:
+    """Refuse to create a record where another one's write-ahead log is left.
+
+    A `-wal` with no database beside it belongs to a file deleted or moved while it
+    was open; SQLite would apply it to the new file (a `disk I/O error`, or pages of
+    the old record in the new one) and the old record's last writes with it. Only a
+    person can say where it belongs.
+    """
+    stray = Path(f"{path}-wal")
+    if not path.exists() and stray.exists():
+        raise StoreError(
+            path,
+            f"{stray.name} is left here from a record that was deleted or moved while "
+            "open; move it beside that record's file (or away) before creating a new one",
+        )
 
 
 def _prepare(path: Path, connection: sqlite3.Connection) -> None:

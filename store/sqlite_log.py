@@ -85,10 +85,11 @@ class SqliteEventLog(SqliteFile):
     def __init__(self, path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
         super().__init__(path, connection)
         self._read_only = read_only
-        self._summaries = has_summaries(connection)
-        """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
-        self._snapshots = has_snapshots(connection)
-        """Whether the file keeps state snapshots (`store.snapshots`; not a version 3 file)."""
+        with self._using("cannot open") as opened:
+            self._summaries = has_summaries(opened)
+            """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
+            self._snapshots = has_snapshots(opened)
+            """Whether the file keeps state snapshots (`store.snapshots`; not a version 3 file)."""
 
     @classmethod
     def open(
@@ -101,7 +102,11 @@ class SqliteEventLog(SqliteFile):
         still sees events that a writer appends later.
         """
         location, connection = open_file(path, read_only=read_only, snapshot=snapshot)
-        return cls(location, connection, read_only=read_only)
+        try:
+            return cls(location, connection, read_only=read_only)
+        except BaseException:
+            connection.close()
+            raise
 
     @property
     def read_only(self) -> bool:

@@ -104,3 +104,19 @@ def test_a_reader_is_not_stopped_by_a_writer_that_comes_and_goes(tmp_path: Path)
             with SqliteEventLog.open(path) as writer:
                 writer.append([new_event(n=n)])
             assert notes(reader) == ["note 1", "note 2", "note 3"][:n]
+
+
+def test_a_new_record_is_not_made_where_a_deleted_one_left_its_log(tmp_path: Path) -> None:
+    """`rm r.db` under a writer, then `lastgood declare` at the same path: SQLite would
+    apply the old log to the new file (a traceback, `disk I/O error`, in the review)."""
+    path = tmp_path / "r.db"
+    with SqliteEventLog.open(path) as log:
+        log.append([new_event(n=1)])
+        path.unlink()
+        with pytest.raises(StoreError) as refusal:
+            SqliteEventLog.open(path)
+        assert str(refusal.value) == (
+            f"{path}: r.db-wal is left here from a record that was deleted or moved while "
+            "open; move it beside that record's file (or away) before creating a new one"
+        )
+        assert not path.exists()
