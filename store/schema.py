@@ -228,9 +228,12 @@ def read_version(row: Sequence[object] | None) -> int:
     if row is None:
         raise SchemaProblem("not a lastgood database (meta has no schema_version)")
     try:
-        return int(str(row[0]))
+        version = int(str(row[0]))
     except (TypeError, ValueError):
         raise SchemaProblem(f"unreadable schema_version {row[0]!r}") from None
+    if version < 1:  # a file with tables was written by version 1 or later: damage
+        raise SchemaProblem(f"unreadable schema_version {row[0]!r} (versions begin at 1)")
+    return version
 
 
 def refuse_newer(version: int, supported: int = SCHEMA_VERSION) -> None:
