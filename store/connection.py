@@ -99,6 +99,14 @@ def connect(path: Path, *, read_only: bool, snapshot: bool = False) -> sqlite3.C
         connection.execute("PRAGMA recursive_triggers = ON")
         if read_only:
             connection.execute("PRAGMA query_only = ON")
+            connection.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        connection.close()
+        if read_only and exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR:
+            # SQLite could not make its `-shm` beside the file (a full disk): a reader
+            # needs nothing written, so it reads the file as it stands instead.
+            return _private_snapshot(path)
+        raise
     except BaseException:
         connection.close()
         raise

@@ -116,10 +116,21 @@ def _rollback_quietly(connection: sqlite3.Connection) -> None:
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     """Say whether the file is the problem (wrong or damaged) or the access to it."""
     if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR and _disk_full(path):
+            return StoreError(path, f"cannot open: the disk is full ({exc})")
         return StoreError(path, f"cannot open: {exc}")
     if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
         return StoreError(path, f"damaged database ({exc})")
     return StoreError(path, f"not a lastgood database ({exc})")
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the file system holding `path` has no block left for SQLite's `-shm`,
+    which SQLite reports only as a "disk I/O error"."""
+    try:
+        return os.statvfs(path.parent).f_bavail == 0
+    except OSError:
+        return False
 
 
 def _os_error(path: Path, exc: OSError) -> StoreError:

@@ -1,0 +1,37 @@
+"""A record on a full disk: readers still read it, a writer says the disk is full, and
+recording resumes once there is room, with nothing lost or recorded twice.
+
+Before, `status`, `verify` and `export` of a cleanly closed record said "cannot
+open: disk I/O error" (SQLite could not make its `-shm`), and so did a writer,
+which pointed at failing hardware when the disk was only full (a storage review).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli_helpers import Cli
+from tests.full_disk import fill, small_disk
+
+
+def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: Path) -> None:
+    with small_disk(tmp_path / "disk") as disk:
+        cli = Cli(disk / "r.db", actor="Ada")
+        incident_id = cli.ok(
+            "declare", "--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada"
+        ).strip()
+        filler = fill(disk)
+
+        assert "Checkout 5xx" in cli.ok("status", incident_id)
+        assert "ok, 1 events" in cli.ok("verify", incident_id)
+        assert "# " in cli.ok("export", incident_id)
+
+        refused = cli.run("note", incident_id, "LB drained")
+        assert refused.code == 2
+        assert refused.err == (
+            f"lastgood note: {cli.db}: cannot open: the disk is full (disk I/O error)\n"
+        )
+
+        filler.unlink()
+        cli.ok("note", incident_id, "LB drained")
+        assert "ok, 2 events" in cli.ok("verify", incident_id)
