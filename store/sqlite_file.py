@@ -44,6 +44,10 @@ def open_file(
     try:
         if location.is_dir():
             raise StoreError(location, "a directory, not a database file")
+        if location.is_symlink() and not location.exists():
+            raise StoreError(location, "a symbolic link to nothing (or to itself)")
+        if location.exists() and not location.is_file():
+            raise StoreError(location, "not a regular file (a pipe, a socket or a device)")
         if read_only and not location.is_file():
             raise StoreError(location, "no such database file")
         if not read_only:
@@ -118,6 +122,10 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
         if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR and _disk_full(path):
             return StoreError(path, f"cannot open: the disk is full ({exc})")
+        if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN and not os.access(
+            path.parent, os.W_OK
+        ):
+            return StoreError(path, f"cannot open for writing: its directory is read-only ({exc})")
         return StoreError(path, f"cannot open: {exc}")
     if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
         return StoreError(path, f"damaged database ({exc})")

@@ -53,3 +53,8 @@ def fill(disk: Path) -> Path:
             if exc.errno != errno.ENOSPC:
                 raise
     return filler
+
+
+def remount_read_only(disk: Path) -> None:
+    """Make the mounted `disk` read-only, as media mounted for evidence are."""
+    subprocess.run(["mount", "-o", "remount,ro", str(disk)], check=True, capture_output=True)

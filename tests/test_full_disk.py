@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.cli_helpers import Cli
-from tests.full_disk import fill, small_disk
+from tests.full_disk import fill, remount_read_only, small_disk
 
 
 def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: Path) -> None:
@@ -35,3 +35,20 @@ def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: 
         filler.unlink()
         cli.ok("note", incident_id, "LB drained")
         assert "ok, 2 events" in cli.ok("verify", incident_id)
+
+
+def test_a_record_on_a_read_only_mount_is_read_and_a_writer_says_why_not(tmp_path: Path) -> None:
+    """A writer said SQLite's "unable to open database file"."""
+    with small_disk(tmp_path / "disk") as disk:
+        cli = Cli(disk / "r.db", actor="Ada")
+        incident_id = cli.ok(
+            "declare", "--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada"
+        ).strip()
+        remount_read_only(disk)
+        assert "ok, 1 events" in cli.ok("verify", incident_id)
+        refused = cli.run("note", incident_id, "LB drained")
+        assert (refused.code, refused.err) == (
+            2,
+            f"lastgood note: {cli.db}: cannot open for writing: its directory is read-only "
+            "(unable to open database file)\n",
+        )

@@ -7,6 +7,7 @@ import os
 import sqlite3
 import stat
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from incident.core.chain import GENESIS_HASH
 from incident.core.payloads import NoteAdded
 from store import SCHEMA_VERSION, SqliteEventLog, StoreError, default_db_path
+from tests.cli_helpers import Cli
 from tests.store_helpers import digest, new_event, one_line_naming, raw
 
 
@@ -133,6 +135,29 @@ def test_a_directory_is_said_to_be_one(tmp_path: Path, read_only: bool) -> None:
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(tmp_path, read_only=read_only)
     assert str(caught.value) == f"{tmp_path}: a directory, not a database file"
+
+
+@pytest.mark.parametrize(
+    "verb",
+    [("verify", "INC-1"), ("declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada")],
+)
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (os.mkfifo, "not a regular file (a pipe, a socket or a device)"),
+        (lambda path: os.symlink(path.name, path), "a symbolic link to nothing (or to itself)"),
+    ],
+    ids=["fifo", "symlink-loop"],
+)
+def test_a_pipe_or_a_looping_link_is_said_to_be_one(
+    tmp_path: Path, make: Callable[[Path], None], said: str, verb: tuple[str, ...]
+) -> None:
+    """A pipe was "disk I/O error" to a writer and "no such database file" to `verify`;
+    a link to itself was "no database here yet"."""
+    path = tmp_path / "r.db"
+    make(path)
+    done = Cli(path, actor="Ada").run(*verb)
+    assert (done.code, done.err) == (2, f"lastgood {verb[0]}: {path}: {said}\n")
 
 
 def test_read_only_refuses_an_empty_file_without_changing_it(db_path: Path) -> None:
