@@ -14,12 +14,16 @@ from tests.cli_helpers import Cli
 from tests.full_disk import fill, remount_read_only, small_disk
 
 
+def declared_on(disk: Path) -> tuple[Cli, str]:
+    """A record on `disk` holding one declared incident, and the incident's id."""
+    cli = Cli(disk / "r.db", actor="Ada")
+    declared = ("--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada")
+    return cli, cli.ok("declare", *declared).strip()
+
+
 def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: Path) -> None:
     with small_disk(tmp_path / "disk") as disk:
-        cli = Cli(disk / "r.db", actor="Ada")
-        incident_id = cli.ok(
-            "declare", "--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada"
-        ).strip()
+        cli, incident_id = declared_on(disk)
         filler = fill(disk)
 
         assert "Checkout 5xx" in cli.ok("status", incident_id)
@@ -40,10 +44,7 @@ def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: 
 def test_a_record_on_a_read_only_mount_is_read_and_a_writer_says_why_not(tmp_path: Path) -> None:
     """A writer said SQLite's "unable to open database file"."""
     with small_disk(tmp_path / "disk") as disk:
-        cli = Cli(disk / "r.db", actor="Ada")
-        incident_id = cli.ok(
-            "declare", "--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada"
-        ).strip()
+        cli, incident_id = declared_on(disk)
         remount_read_only(disk)
         assert "ok, 1 events" in cli.ok("verify", incident_id)
         refused = cli.run("note", incident_id, "LB drained")

@@ -10,8 +10,11 @@ the app.
 from __future__ import annotations
 
 import os
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from incident.core.clock import ManualClock
@@ -36,31 +39,9 @@ def kept(form: DeclareModal) -> dict[str, str]:
     return {field: form.query_one(f"#{field}", Input).value for field in TYPED}
 
 
-async def test_a_title_over_its_limit_is_refused_in_the_form_and_kept(tmp_path: Path) -> None:
-    with SqliteEventLog.open(tmp_path / "r.db") as log:
-        app = LastGoodApp(
-            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", poll_probes=False
-        )
-        async with app.run_test(size=(120, 40)) as pilot:
-            await wait_for_screen(pilot, DeclareModal)
-            form = app.screen
-            assert isinstance(form, DeclareModal)
-            too_long = "x" * (TITLE.max_chars + 1)
-            fill(form, too_long)
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: "limit for a title is 200" in form.error_message)
-            assert app.screen is form
-            assert form.query_one("#title", Input).value == too_long
-            assert kept(form) == TYPED
-
-            form.query_one("#title", Input).value = "Checkout errors after 2.4.1"
-            await pilot.press("ctrl+s")
-            await wait_for_screen(pilot, IncidentScreen)
-            assert app.screen.state.title == "Checkout errors after 2.4.1"  # type: ignore[attr-defined]
-
-
-async def test_a_store_error_is_refused_in_the_form_and_the_app_goes_on(tmp_path: Path) -> None:
-    path = tmp_path / "r.db"
+@asynccontextmanager
+async def declare_form(path: Path) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], DeclareModal]]:
+    """The app on a record with no incident yet, which opens on the declare form."""
     with SqliteEventLog.open(path) as log:
         app = LastGoodApp(
             log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", poll_probes=False
@@ -69,9 +50,31 @@ async def test_a_store_error_is_refused_in_the_form_and_the_app_goes_on(tmp_path
             await wait_for_screen(pilot, DeclareModal)
             form = app.screen
             assert isinstance(form, DeclareModal)
-            os.rename(path, tmp_path / "moved.db")
-            fill(form, "Checkout errors after 2.4.1")
-            await pilot.press("ctrl+s")
-            await wait_until(pilot, lambda: "moved or replaced" in form.error_message)
-            assert app.screen is form and app.return_code is None
-            assert kept(form) == TYPED
+            yield app, pilot, form
+
+
+async def test_a_title_over_its_limit_is_refused_in_the_form_and_kept(tmp_path: Path) -> None:
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        too_long = "x" * (TITLE.max_chars + 1)
+        fill(form, too_long)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "limit for a title is 200" in form.error_message)
+        assert app.screen is form
+        assert form.query_one("#title", Input).value == too_long
+        assert kept(form) == TYPED
+
+        form.query_one("#title", Input).value = "Checkout errors after 2.4.1"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert app.screen.state.title == "Checkout errors after 2.4.1"  # type: ignore[attr-defined]
+
+
+async def test_a_store_error_is_refused_in_the_form_and_the_app_goes_on(tmp_path: Path) -> None:
+    path = tmp_path / "r.db"
+    async with declare_form(path) as (app, pilot, form):
+        os.rename(path, tmp_path / "moved.db")
+        fill(form, "Checkout errors after 2.4.1")
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "moved or replaced" in form.error_message)
+        assert app.screen is form and app.return_code is None
+        assert kept(form) == TYPED
