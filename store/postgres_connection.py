@@ -93,6 +93,21 @@ def error_text(exc: BaseException) -> str:
     return lines[0] if lines else type(exc).__name__
 
 
+def unquoted(exc: BaseException, url: str) -> str:
+    """libpq's reason a URL could not be read, without what it quotes of it.
+
+    It quotes the whole URL, or only the token it could not read: for an unescaped `%`
+    in a password (`p@ss%word`), that token is the password's tail, which a message
+    must not show. What it quotes is left out, and a hint given for the usual cause.
+    """
+    import re  # psycopg has loaded it already
+
+    reason = error_text(exc).replace(url, "the URL")
+    if "percent-encoded" in reason:
+        reason += "; write a % in a password as %25"
+    return re.sub(r'"[^"]*"', "…", reason)
+
+
 def _connect_problem(exc: BaseException) -> str:
     """Why a connection failed, in words a coordinator can act on."""
     text = " ".join(str(exc).split())
@@ -113,8 +128,9 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error as exc:
-        reason = error_text(exc).replace(url, "the URL")  # libpq quotes it, password and all
-        raise StoreError("postgresql://…", f"not a usable PostgreSQL URL ({reason})") from None
+        raise StoreError(
+            "postgresql://…", f"not a usable PostgreSQL URL ({unquoted(exc, url)})"
+        ) from None
     where = shown_url(url)
     parts.setdefault("connect_timeout", CONNECT_TIMEOUT_S)
     for name, value in LOST_NETWORK_SETTINGS.items():

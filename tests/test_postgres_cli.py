@@ -121,8 +121,10 @@ def test_tls_settings_in_the_url_reach_libpq(pg_cluster: Cluster, pg_url: str) -
         "postgresql://a:hunter2@[::1/x",
         "postgresql://a:hunter2@h/db?bogus=1",
         "postgresql://a:hunter2@127.0.0.1:notaport/db",
+        "postgresql://a:p@ss:w/o%rd#hunter2?y&z=1@127.0.0.1:5432/db",
+        "postgresql://a:abc%zzhunter2@127.0.0.1:5432/db",
     ],
-    ids=["ipv6", "parameter", "port"],
+    ids=["ipv6", "parameter", "port", "unescaped-specials", "bad-escape"],
 )
 def test_a_bad_url_is_one_line_without_the_password(url: str) -> None:
     result = Cli(url).run("list")  # type: ignore[arg-type]
@@ -130,6 +132,30 @@ def test_a_bad_url_is_one_line_without_the_password(url: str) -> None:
     line = _one_line(result.err)
     assert "not a usable PostgreSQL URL" in line or "invalid integer value" in line
     assert "hunter2" not in result.err
+
+
+@pytest.mark.parametrize(
+    "given",
+    [
+        "host=127.0.0.1 port=5432 dbname=inc user=pw password=hunter2",
+        "dbname=inc password=hunter2",
+        " service=lastgood",
+    ],
+)
+def test_a_key_value_connection_string_is_refused_not_made_a_file(
+    tmp_path: Path, given: str
+) -> None:
+    """libpq's key=value form was taken for a SQLite file's name: `declare` made a file
+    called `host=... password=...` and said nothing (a PostgreSQL review)."""
+    cli = Cli(Path(given), actor="Ada")  # as --db, relative: in the test's directory
+    cli.cwd = tmp_path
+    done = cli.run("declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada")
+    assert (done.code, done.err) == (
+        2,
+        "lastgood declare: --db looks like a libpq key=value connection string; "
+        "give it as a postgresql:// URL (postgresql://USER@HOST:PORT/DBNAME)\n",
+    )
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_without_psycopg_the_error_says_how_to_install_it(pg_url: str) -> None:

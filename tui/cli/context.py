@@ -126,9 +126,27 @@ def db_path(args: Arguments) -> Path:
     named = explicit or environment("LASTGOOD_DB")  # refused here if it is not UTF-8
     if is_postgres_url(named):
         raise CliError(SQLITE_ONLY.format(location=named.split("://", 1)[0] + "://…"))
+    if _key_value_conninfo(named):
+        raise CliError(
+            "--db looks like a libpq key=value connection string; give it as a "
+            "postgresql:// URL (postgresql://USER@HOST:PORT/DBNAME)"
+        )
     if explicit:
         return Path(explicit)
     return default_db_path()
+
+
+LIBPQ_KEYWORDS = frozenset(
+    ("host", "hostaddr", "port", "dbname", "user", "password", "passfile", "service", "sslmode")
+)
+"""The keywords a libpq key=value string (what psql takes) most often starts with."""
+
+
+def _key_value_conninfo(named: str) -> bool:
+    """Whether `named` is libpq's `host=... dbname=...` form: taken for a file's name, it
+    made a SQLite file called after the password, and quoted it in every message."""
+    keyword, equals, _ = named.strip().partition("=")
+    return bool(equals) and keyword.strip().lower() in LIBPQ_KEYWORDS
 
 
 def chosen_db(args: Arguments) -> Path | None:
