@@ -32,13 +32,22 @@ def is_postgres_url(location: object) -> bool:
 
 
 def open_event_log(
-    location: str | os.PathLike[str], *, read_only: bool = False, snapshot: bool = False
+    location: str | os.PathLike[str],
+    *,
+    read_only: bool = False,
+    snapshot: bool = False,
+    creating: bool = True,
 ) -> EventRecord:
-    """The log at `location`: a PostgreSQL URL or a SQLite file's path; or a StoreError."""
+    """The log at `location`: a PostgreSQL URL or a SQLite file's path; or a StoreError.
+
+    Not `creating`, a PostgreSQL database without lastgood's tables is refused rather
+    than given them (a SQLite file's absence is the caller's to refuse)."""
     if is_postgres_url(location):
         from store.postgres_log import PostgresEventLog
 
-        return PostgresEventLog.open(str(location), read_only=read_only, snapshot=snapshot)
+        return PostgresEventLog.open(
+            str(location), read_only=read_only, snapshot=snapshot, creating=creating
+        )
     return SqliteEventLog.open(location, read_only=read_only, snapshot=snapshot)
 
 

@@ -87,10 +87,14 @@ class PostgresEventLog(PostgresDatabase):
     _noun = "log"
 
     @classmethod
-    def open(cls, url: str, *, read_only: bool = False, snapshot: bool = False) -> PostgresEventLog:
-        """Connect; a writable opening creates the schema in an empty database.
+    def open(
+        cls, url: str, *, read_only: bool = False, snapshot: bool = False, creating: bool = True
+    ) -> PostgresEventLog:
+        """Connect; a writable opening that is `creating` (a declaration) creates the
+        schema in an empty database.
 
-        A read-only opening runs every transaction READ ONLY and creates nothing.
+        A read-only opening runs every transaction READ ONLY and creates nothing, nor
+        does a writer on an incident (not `creating`): it must find the record.
         `snapshot` is accepted for the SQLite log's signature: a server has no
         files beside it to leave alone.
         """
@@ -98,7 +102,7 @@ class PostgresEventLog(PostgresDatabase):
         log = cls(where, connection, url=url, read_only=read_only)
         try:
             with log._using("cannot open") as opened:
-                (check_readable if read_only else upgrade)(opened)
+                (upgrade if creating and not read_only else check_readable)(opened)
         except SchemaProblem as exc:
             log.close()
             raise StoreError(where, str(exc)) from None

@@ -206,8 +206,42 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
 
 
 def check_readable(connection: psycopg.Connection[Any]) -> None:
-    """Refuse, for a read-only opening, what it cannot read as it is."""
+    """Refuse, for an opening that must find a record (a reader, a verb on an incident),
+    what it cannot use as it is; it never creates the schema."""
     version = stored_version(connection)
     if version == 0:
-        raise SchemaProblem("no lastgood record here yet (declare an incident first)")
+        raise SchemaProblem(no_record(connection))
     _refuse_other(version)
+
+
+_LASTGOOD_SCHEMAS = (
+    "SELECT DISTINCT meta.relnamespace::regnamespace::text FROM pg_class AS meta "
+    "JOIN pg_class AS events ON events.relnamespace = meta.relnamespace "
+    "AND events.relname = 'events' WHERE meta.relname = 'meta' ORDER BY 1"
+)
+"""The schemas holding lastgood's tables, from the catalog, which every role can read
+(so a schema this role has no USAGE on is found too)."""
+
+
+def no_record(connection: psycopg.Connection[Any]) -> str:
+    """Why no record was found, naming where it was looked for and where one is.
+
+    Every message shows the same URL, and a role without the README's `search_path`
+    looks in `public`: a refused `note` used to create an empty record there, and
+    the team then wrote to two records in one database without knowing it.
+    """
+    (schema,) = connection.execute("SELECT current_schema()").fetchone() or (None,)
+    found = [str(row[0]) for row in connection.execute(_LASTGOOD_SCHEMAS).fetchall()]
+    here = (
+        f"in schema {schema}"
+        if schema
+        else "on this role's search_path (no schema on it can be used)"
+    )
+    if not found:
+        return f"no lastgood record {here} yet (declare an incident first)"
+    where = ", ".join(found)
+    return (
+        f"no lastgood record {here}; this database has one in schema {where}: set the "
+        f"role's search_path to it (ALTER ROLE ... SET search_path = {found[0]}) and grant "
+        "USAGE on it"
+    )

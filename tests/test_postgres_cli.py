@@ -101,9 +101,33 @@ def test_wrong_credentials_are_one_line_without_the_password(
     assert "not-" + PASSWORD not in result.err
     right = Cli(pg_cluster.tcp_url(database, PASSWORD_ROLE, PASSWORD))  # type: ignore[arg-type]
     empty = right.run("list").err
-    assert empty.endswith("no lastgood record here yet (declare an incident first)\n")
+    assert empty.endswith("no lastgood record in schema public yet (declare an incident first)\n")
     incident_id = declare(right)
     assert incident_id in right.ok("list")
+
+
+def test_a_role_that_looks_in_another_schema_is_told_where_the_record_is(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    """Without the README's search_path, a role looks in `public`: a refused `note`
+    created an empty record there, and a `declare` then split the team's record in
+    two, every message showing the same URL (a PostgreSQL review)."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    pg_cluster.admin("CREATE SCHEMA lastgood", database)
+    in_schema = Cli(pg_cluster.tcp_url(database) + "?options=-csearch_path%3Dlastgood")  # type: ignore[arg-type]
+    incident_id = declare(in_schema)
+    plain = Cli(pg_cluster.tcp_url(database))  # type: ignore[arg-type]
+    for verb in (("note", incident_id, "LB drained"), ("status", incident_id)):
+        done = plain.run(*verb)
+        assert done.code == 2, done.err
+        assert _one_line(done.err).endswith(
+            "no lastgood record in schema public; this database has one in schema lastgood: "
+            "set the role's search_path to it (ALTER ROLE ... SET search_path = lastgood) "
+            "and grant USAGE on it"
+        )
+    tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
+    assert pg_cluster.admin(tables, database) == "0"
+    assert "LB drained" not in in_schema.ok("timeline", incident_id)
 
 
 def test_tls_settings_in_the_url_reach_libpq(pg_cluster: Cluster, pg_url: str) -> None:

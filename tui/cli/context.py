@@ -191,7 +191,9 @@ def open_log_at(
     A file that is not there is made only when `creating` (and not `read_only`)."""
     if isinstance(path, Path) and (read_only or not creating) and not _there(path):
         raise CliError(f"{path}: no database here yet (declare an incident first)")
-    with _one_line(lambda: open_event_log(path, read_only=read_only, snapshot=snapshot)) as log:
+    with _one_line(
+        lambda: open_event_log(path, read_only=read_only, snapshot=snapshot, creating=creating)
+    ) as log:
         yield log
 
 

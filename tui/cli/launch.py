@@ -44,7 +44,7 @@ def cmd_start(args: Arguments) -> int:
     from tui.app.app import LastGoodApp
 
     location = db_location(args)
-    with open_log_at(location) as log:
+    with open_log_at(location, creating=not args.incident) as log:  # it may declare
         if args.incident:
             require_incident(log, args.incident)
         app = LastGoodApp(
@@ -118,7 +118,7 @@ def cmd_monitor(args: Arguments) -> int:
 
     gate = keys_gate(args.keys_first) if args.keys_first is not None else None
     db = db_location(args)
-    with open_log_at(db) as log:
+    with open_log_at(db, creating=False) as log:
         session = open_session(log, args.id)
         runbook = session.state.runbook
         if args.probes_only and not runbook.probes:
