@@ -19,6 +19,7 @@ the same URL and settings, when the next read or write begins (`_using`).
 from __future__ import annotations
 
 import contextlib
+import os
 import select
 import threading
 from collections.abc import Iterator, Sequence
@@ -67,21 +68,41 @@ def load_psycopg() -> Any:
 
 
 def shown_url(url: str) -> str:
-    """The URL as messages show it: user, host, port and database, never the password.
+    """The database a URL names, as messages show it before connecting: user, host, port
+    and database, never the password; what the URL leaves out, from libpq's
+    environment ($PGHOST, $PGPORT, $PGUSER, $PGDATABASE) as libpq takes it.
 
     A URL psycopg cannot parse is shown as its scheme alone, since what follows
-    may hold a password.
+    may hold a password. Once connected, `shown_connection` says where for sure.
     """
     psycopg = load_psycopg()
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
         return url.split("://", 1)[0] + "://…"
-    user = parts.get("user")
-    host = parts.get("host") or "localhost"
-    port = parts.get("port")
-    where = f"{host}:{port}" if port else str(host)
-    return f"postgresql://{user + '@' if user else ''}{where}/{parts.get('dbname') or ''}"
+    shown = _shown(
+        parts.get("user") or os.environ.get("PGUSER"),
+        parts.get("host") or os.environ.get("PGHOST"),
+        parts.get("port") or os.environ.get("PGPORT"),
+        parts.get("dbname") or os.environ.get("PGDATABASE"),
+    )
+    service = parts.get("service") or os.environ.get("PGSERVICE")
+    return f"{shown}?service={service}" if service else shown
+
+
+def shown_connection(connection: psycopg.Connection[Any]) -> str:
+    """Where `connection` is, as libpq resolved it (a service file, the environment)."""
+    info = connection.info
+    return _shown(info.user, info.host, info.port, info.dbname)
+
+
+def _shown(user: object, host: object, port: object, dbname: object) -> str:
+    """postgresql://USER@HOST:PORT/DBNAME, an IPv6 address in brackets."""
+    place = str(host or "localhost")
+    if ":" in place and not place.startswith("/"):
+        place = f"[{place}]"
+    where = f"{place}:{port}" if port else place
+    return f"postgresql://{f'{user}@' if user else ''}{where}/{dbname or ''}"
 
 
 def error_text(exc: BaseException) -> str:
@@ -109,17 +130,17 @@ def unquoted(exc: BaseException, url: str) -> str:
 
 
 def _connect_problem(exc: BaseException) -> str:
-    """Why a connection failed, in words a coordinator can act on."""
+    """Why a connection failed, in words a coordinator can act on: libpq's reason
+    without its "connection to server at ... failed:" preamble, severity or DETAIL."""
     text = " ".join(str(exc).split())
     lowered = text.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
         return "wrong credentials (password authentication failed)"
     if "connection refused" in lowered:
         return "connection refused (is PostgreSQL running there?)"
-    if "does not exist" in lowered:
-        return error_text(exc).removeprefix("FATAL:").strip()
-    # libpq puts "connection to server at ... failed:" before the reason; keep the reason.
-    return text.rsplit("failed:", 1)[-1].strip() or text
+    reason = text.rsplit("failed:", 1)[-1].strip() or text
+    reason = reason.split(" DETAIL:", 1)[0].split(" HINT:", 1)[0]
+    return reason.removeprefix("FATAL:").strip() or text
 
 
 def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]:
@@ -140,6 +161,7 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
         connection = psycopg.connect(**parts, autocommit=True)
     except psycopg.Error as exc:
         raise StoreError(where, f"cannot connect: {_connect_problem(exc)}") from None
+    where = shown_connection(connection)
     try:
         connection.execute("SET synchronous_commit = on")
         connection.execute(f"SET lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'")

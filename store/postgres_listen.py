@@ -55,7 +55,7 @@ class PostgresListener:
     def _listen(self) -> int:
         """A connection that LISTENs, then the incident's head: everything committed
         after that head is notified on the new connection."""
-        _, connection = connect(self._url, read_only=True)
+        self._where, connection = connect(self._url, read_only=True)
         try:
             connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
             row = connection.execute(_HEAD, (self._incident_id,)).fetchone()

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import ROOT, Cli, InProcessCli
-from tests.postgres_server import PASSWORD, PASSWORD_ROLE, Cluster, free_port
+from tests.postgres_server import PASSWORD, PASSWORD_ROLE, SUPERUSER, Cluster, free_port
 from tests.store_backends import postgres_backend
 from tests.test_cli import declare
 
@@ -128,6 +128,28 @@ def test_a_role_that_looks_in_another_schema_is_told_where_the_record_is(
     tables = "SELECT count(*) FROM pg_tables WHERE schemaname = 'public'"
     assert pg_cluster.admin(tables, database) == "0"
     assert "LB drained" not in in_schema.ok("timeline", incident_id)
+
+
+def test_messages_name_the_database_libpq_connected_to(pg_cluster: Cluster, pg_url: str) -> None:
+    """Host, port, user and database from libpq's environment were shown as
+    `postgresql://localhost/DB`, whatever was connected to (a PostgreSQL review)."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    cli = Cli("postgresql:///" + database)  # type: ignore[arg-type]
+    cli.env.update(PGHOST="127.0.0.1", PGPORT=str(pg_cluster.port), PGUSER=SUPERUSER)
+    done = cli.run("note", "INC-NOPE", "x")
+    where = f"postgresql://{SUPERUSER}@127.0.0.1:{pg_cluster.port}/{database}"
+    assert (done.code, done.err) == (
+        2,
+        f"lastgood note: {where}: no lastgood record in schema public yet "
+        "(declare an incident first)\n",
+    )
+    missing = Cli("postgresql:///no_such_database")  # type: ignore[arg-type]
+    missing.env.update(cli.env, LASTGOOD_DB="postgresql:///no_such_database")
+    done = missing.run("status", "INC-NOPE")
+    assert done.err == (
+        f"lastgood status: postgresql://{SUPERUSER}@127.0.0.1:{pg_cluster.port}/no_such_database: "
+        'cannot connect: database "no_such_database" does not exist\n'
+    )
 
 
 def test_tls_settings_in_the_url_reach_libpq(pg_cluster: Cluster, pg_url: str) -> None:
