@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, lastgood_command
 from tui.demo.launch import write_demo_runbook
 from tui.demo.shop import DemoService
 
@@ -94,3 +96,37 @@ def test_monitor_leaves_unpointed_probes_out_and_says_how_to_point_them(tmp_path
     assert "REFUSED" not in done.out
     status = json.loads(cli.ok("status", incident_id, "--json"))
     assert status["events"] == 1  # the declaration alone: nothing was polled
+
+
+def test_monitor_that_ends_while_its_samples_are_not_recorded_exits_2(tmp_path):
+    """A run of `monitor --for` whose last samples the record did not keep (here its file
+    was moved away mid-run) exited 0, and a pipeline took it for a success (a
+    PostgreSQL review found it on a server that never took a write)."""
+    db = tmp_path / "monitor.db"
+    cli = Cli(db, actor="bastion")
+    with DemoService(latency_scale=0) as service:
+        runbook = write_demo_runbook(service.url, tmp_path)
+        declared = ("--title", "t", "--severity", "SEV2", "--commander", "A")
+        incident_id = cli.ok("declare", *declared, "--runbook", runbook.source).strip()
+        monitor = subprocess.Popen(
+            [*lastgood_command(), "monitor", incident_id, "--for", "6"],
+            env=cli.env,
+            cwd=cli.cwd,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            first = monitor.stdout.readline() if monitor.stdout else ""
+            assert "version" in first, first
+            os.rename(db, tmp_path / "moved.db")
+            _, err = monitor.communicate(timeout=60)
+        finally:
+            monitor.kill()
+    assert monitor.returncode == 2, err
+    lines = err.strip().splitlines()
+    assert lines[0].startswith(f"samples not recorded: {db}: ")
+    assert lines[-1].startswith(
+        f"lastgood monitor: stopped while samples were not recorded: {db}: "
+    )
+    assert "moved or replaced" in lines[-1]

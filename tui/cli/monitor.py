@@ -69,6 +69,10 @@ def run_monitor(
     """
     say = _json_say(session) if as_json else _say(session)
     probes = probes_to_poll(session)
+    unrecorded = Outage[StoreError](
+        lambda error: print(visible(f"samples not recorded: {error}"), file=sys.stderr),
+        lambda _: print("samples recorded again", file=sys.stderr),
+    )
 
     async def monitor() -> None:
         stop = asyncio.Event()
@@ -98,11 +102,6 @@ def run_monitor(
         try:
             poller = ProbePoller(
                 probes, client, clock=session.clock, env=os.environ, gate=keys_first
-            )
-
-            unrecorded = Outage[StoreError](
-                lambda error: print(visible(f"samples not recorded: {error}"), file=sys.stderr),
-                lambda _: print("samples recorded again", file=sys.stderr),
             )
 
             def on_batch(batch: list[Sample]) -> None:
@@ -136,6 +135,9 @@ def run_monitor(
         asyncio.run(monitor())
     except KeyboardInterrupt:
         print("monitor stopped", file=sys.stderr)
+    if unrecorded.cause is not None:
+        # A pipeline reads the status: samples that were never kept are not a success.
+        raise CliError(f"stopped while samples were not recorded: {unrecorded.cause}")
     return 0
 
 
