@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import psycopg
 
 _HEAD = "SELECT COALESCE(MAX(seq), 0) FROM events WHERE incident_id = %s"
+IDLE_SESSION_TIMEOUT_SINCE = 140000
+"""PostgreSQL 14 brought `idle_session_timeout`; an older server has no such setting."""
 
 
 class PostgresListener:
@@ -57,6 +59,11 @@ class PostgresListener:
         after that head is notified on the new connection."""
         self._where, connection = connect(self._url, read_only=True)
         try:
+            if connection.info.server_version >= IDLE_SESSION_TIMEOUT_SINCE:
+                # Waiting for notices is idle by design: a server that ends idle sessions
+                # (a DBA's reaper) cut the feed every few seconds, the screen saying
+                # "Lost the connection" and "Reconnected" over and over.
+                connection.execute("SET idle_session_timeout = 0")
             connection.execute(f"LISTEN {NOTIFY_CHANNEL}")
             row = connection.execute(_HEAD, (self._incident_id,)).fetchone()
         except self._error as exc:

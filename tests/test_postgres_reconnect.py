@@ -175,3 +175,16 @@ def test_the_live_feed_fails_in_one_line_while_the_server_is_down(
             pg_cluster.start()
 
         assert feed.wait(60) == 1
+
+
+def test_a_server_that_ends_idle_sessions_does_not_cut_the_live_feed(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    """With `idle_session_timeout` (a DBA's reaper), the feed's connection, idle by
+    design while it waits for notices, was ended every few seconds: the screen said
+    "Lost the connection" and "Reconnected" over and over (a PostgreSQL review)."""
+    pg_cluster.admin(f"ALTER DATABASE \"{database_of(pg_url)}\" SET idle_session_timeout = '1s'")
+    with PostgresEventLog.open(pg_url) as log, PostgresListener.open(pg_url, "inc-1") as feed:
+        assert feed.wait(2.5) is None  # past the server's second: still listening
+        log.append([new_event(n=1)])  # the log's own idle connection is replaced quietly
+        assert feed.wait(60) == 1
