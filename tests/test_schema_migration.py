@@ -267,25 +267,6 @@ def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
     assert versions(db_path) == ("5", 5)
 
 
-@pytest.mark.parametrize("stored", ["0", "-1"])
-def test_a_version_below_the_first_is_one_line_for_every_verb(tmp_path: Path, stored: str) -> None:
-    """`-1` ended a writer in a traceback (`MIGRATIONS[0]`), and `0` on a file holding an
-    incident was called "empty" by readers and "table meta already exists" by writers."""
-    cli = Cli(tmp_path / "incidents.db")
-    incident_id = cli.ok(
-        "declare", "--title", "Damaged", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    with raw(cli.db) as conn:
-        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [stored])
-    for verb in (("note", incident_id, "x"), ("verify", incident_id), ("status", incident_id)):
-        done = cli.run(*verb)
-        assert done.code == 2, (verb, done.err)
-        assert done.err == (
-            f"lastgood {verb[0]}: {cli.db}: unreadable schema_version '{stored}' "
-            "(versions begin at 1)\n"
-        )
-
-
 def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path) -> None:
     """What EVENTS_READABLE_SINCE promises: `events` and its triggers did not change.
 
