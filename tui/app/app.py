@@ -294,14 +294,15 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         patterns = [str(p.id) for p in self.runbook.patterns]
         default = str(self.runbook.default_pattern) if self.runbook.default_pattern else None
 
-        declared: list[str] = []  # the incident's id, once recorded
+        declared = ""  # the incident's id, once recorded
 
         async def record(form: DeclareForm) -> str | None:
             """None once recorded; else why not, told in the form, which keeps
             everything typed (it used to come back empty, or the app to end in a
             traceback on a store error such as a full disk)."""
+            nonlocal declared
             try:
-                declared.append(self.declare(form))
+                declared = self.declare(form)
             except (CommandError, StoreError) as error:
                 return visible(str(error))
             return None
@@ -310,7 +311,7 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
             if form is None:
                 self.exit()
             else:
-                self.open_incident(declared[-1])
+                self.open_incident(declared)
 
         self.push_screen(
             DeclareModal(
@@ -325,25 +326,14 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
     def declare(self, form: DeclareForm) -> str:
         """Record the declaration; the new incident's id. Raises CommandError or
         StoreError when it is refused."""
-        from incident.app.lifecycle import Declaration, declare  # the commands, when declaring
+        from incident.app.lifecycle import declare  # the commands, when declaring
 
         if self.runbook is None:
             raise ValueError("declaring needs a runbook")
-        details = Declaration(
-            title=form.title,
-            severity=form.severity,
-            commander=form.commander,
-            issue=form.issue,
-            eta_min=form.eta_min,
-            pattern=form.pattern,
-            channel=form.channel,
-            from_version=form.from_version,
-            last_good_version=form.last_good_version,
-        )
         session = declare(
             self.event_log,
             self.runbook,
-            details,
+            form.declaration(),
             actor=self.actor,
             clock=self.clock,
             incident_id=self.new_incident_id,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -29,6 +30,9 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+
+if TYPE_CHECKING:
+    from incident.app.lifecycle import Declaration
 
 SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
 """Severity levels offered, most severe first."""
@@ -59,6 +63,22 @@ class DeclareForm:
     """The version being rolled back to ("" if not given)."""
     channel: str
     """Incident channel ("" if not given)."""
+
+    def declaration(self) -> Declaration:
+        """The declaration these fields make, as the command line's `declare` takes it."""
+        from incident.app.lifecycle import Declaration  # the commands, when declaring
+
+        return Declaration(
+            title=self.title,
+            severity=self.severity,
+            commander=self.commander,
+            issue=self.issue,
+            eta_min=self.eta_min,
+            pattern=self.pattern,
+            channel=self.channel,
+            from_version=self.from_version,
+            last_good_version=self.last_good_version,
+        )
 
 
 def parse_eta(text: str) -> int | None:
