@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import stat
 from _thread import allocate_lock  # threading's Lock, without loading threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -42,14 +43,7 @@ def open_file(
     """
     location = Path(os.path.abspath(os.fspath(path)))
     try:
-        if location.is_dir():
-            raise StoreError(location, "a directory, not a database file")
-        if location.is_symlink() and not location.exists():
-            raise StoreError(location, "a symbolic link to nothing (or to itself)")
-        if location.exists() and not location.is_file():
-            raise StoreError(location, "not a regular file (a pipe, a socket or a device)")
-        if read_only and not location.is_file():
-            raise StoreError(location, "no such database file")
+        _refuse_what_is_no_file(location, read_only=read_only)
         if not read_only:
             _refuse_a_stray_log(location)
             create_private_file(location)
@@ -73,6 +67,23 @@ def open_file(
             raise _open_error(location, exc) from exc
         raise
     return location, connection
+
+
+def _refuse_what_is_no_file(path: Path, *, read_only: bool) -> None:
+    """One line for what is at `path` and cannot be a database file (a directory, a
+    pipe, a link to nothing); nothing at all is refused only for a reader."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as exc:
+        if path.is_symlink():
+            raise StoreError(path, "a symbolic link to nothing (or to itself)") from None
+        if read_only and isinstance(exc, FileNotFoundError):
+            raise StoreError(path, "no such database file") from None
+        return  # not there (a writer creates it), or an error the opening will name
+    if stat.S_ISDIR(mode):
+        raise StoreError(path, "a directory, not a database file")
+    if not stat.S_ISREG(mode):
+        raise StoreError(path, "not a regular file (a pipe, a socket or a device)")
 
 
 def _refuse_a_stray_log(path: Path) -> None:
