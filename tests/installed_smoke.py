@@ -7,7 +7,7 @@ so nothing can come from the source tree:
     VENV/bin/python -I CHECKOUT/tests/installed_smoke.py
 
 It checks every module comes from that virtualenv, runs the installed
-`lastgood --version`, `declare` and `demo --headless`, and opens each app
+`lastgood --version`, `--help`, `declare` and `demo --headless`, and opens each app
 headless (coordinator, attach, replay), waiting for its main screen. Exit 0, or
 1 with one line saying what failed. Standard library and the installed package
 only: it is not a pytest module.
@@ -40,6 +40,7 @@ MODULES = (
 DATA_FILES = {
     "tui": ["py.typed"],
     "tui.app": ["app.tcss"],
+    "tui.cli": ["verb_summaries.txt"],
     "runbooks": ["rollback.yaml", "demo.yaml.in", "py.typed"],
     "incident": ["py.typed"],
     "store": ["py.typed"],
@@ -133,6 +134,16 @@ def smoke(workdir: Path) -> list[str]:
     version = lastgood(workdir, "--version").strip()
     if not version.startswith("lastgood ") or "unknown" in version:
         raise SmokeFailure(f"lastgood --version printed {version!r}")
+    early_help = subprocess.run(
+        [str(Path(sys.executable).parent / "lastgood"), "--help"],
+        cwd=workdir,
+        capture_output=True,
+        text=True,
+        timeout=WAIT_S,
+        check=False,
+    ).stdout
+    if early_help != lastgood(workdir, "--help"):  # with --db: argparse's
+        raise SmokeFailure("lastgood --help differs from argparse's help (`--db X --help`)")
     incident_id = lastgood(
         workdir, "declare", "--title", "Smoke", "--severity", "SEV3", "--commander", "CI"
     )
@@ -142,7 +153,12 @@ def smoke(workdir: Path) -> list[str]:
     demo = lastgood(workdir, "demo", "--headless")
     if "Log verifies: True" not in demo:
         raise SmokeFailure("lastgood demo --headless did not end with a verified log")
-    return [version, "coordinator, attach and replay screens opened", "demo --headless ok"]
+    return [
+        version,
+        "--help as argparse's",
+        "coordinator, attach and replay screens opened",
+        "demo --headless ok",
+    ]
 
 
 def main() -> int:

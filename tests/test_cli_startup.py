@@ -246,7 +246,7 @@ AS_ITS_OWN_PROCESS = """
 import atexit, gc, sys
 atexit.register(lambda: print(gc.get_freeze_count()))
 sys.argv = ["lastgood", *sys.argv[1:]]
-from tui.cli.main import run
+from tui.cli.entry import run
 run()
 """
 

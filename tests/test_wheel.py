@@ -79,4 +79,4 @@ def test_the_wheel_ships_nothing_else(wheel: zipfile.ZipFile) -> None:
     tops = {name.split("/")[0] for name in wheel.namelist()}
     assert tops == {*shipped_packages(), f"lastgood-{version}.dist-info"}
     entry_points = wheel.read(f"lastgood-{version}.dist-info/entry_points.txt").decode()
-    assert "lastgood = tui.cli.main:run" in entry_points
+    assert "lastgood = tui.cli.entry:run" in entry_points

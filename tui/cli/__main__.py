@@ -1,5 +1,5 @@
 """`python -m tui.cli`: how `serve` starts each browser's `attach`."""
 
-from tui.cli.main import run
+from tui.cli.entry import run
 
 run()

@@ -9,17 +9,13 @@ next write fail. Both end here as one line, or quietly, never as a traceback.
 from __future__ import annotations
 
 import functools
-import io
 import os
 import re
 import sys
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 from tui.cli.arguments import EVERY_VERB
-
-CLOSED_PIPE_EXIT = 141
-"""The status of a tool killed by SIGPIPE (128 + 13), what `cat | head -1` gives too."""
+from tui.cli.stdout import CLOSED_PIPE_EXIT, BufferedStdout, discard_output
 
 NOT_A_TERMINAL = "not a terminal: the TUI needs one; use `lastgood status` or `monitor` in scripts"
 
@@ -92,53 +88,16 @@ def guarded(main: Main) -> Main:
             if problem := argv_problem(args):
                 print(problem, file=sys.stderr)
                 return 2
-            with _buffered_stdout():
+            with BufferedStdout():
                 try:
                     return main(args)
                 finally:
                     sys.stdout.flush()
         except BrokenPipeError:
-            _discard_output()
+            discard_output()
             return CLOSED_PIPE_EXIT
 
     return run
-
-
-@contextmanager
-def _buffered_stdout() -> Iterator[None]:
-    """A buffered stdout even under `python -u` / $PYTHONUNBUFFERED.
-
-    Unbuffered, stdout is a text layer straight on the file, which drops the rest
-    of a partial write (a reader closing mid-export) without an error; a buffered
-    writer finishes the write or raises BrokenPipeError. Line buffering keeps
-    what `-u` is for: each line shows as soon as it is printed.
-    """
-    original = sys.stdout
-    if not isinstance(getattr(original, "buffer", None), io.RawIOBase):
-        yield
-        return
-    buffered = open(  # noqa: SIM115 - closed below; the file descriptor stays open
-        original.fileno(),
-        "w",
-        buffering=1,  # line-buffered
-        encoding=original.encoding,
-        errors=original.errors,
-        closefd=False,
-    )
-    sys.stdout = buffered
-    try:
-        yield
-    finally:
-        sys.stdout = original
-        buffered.close()
-
-
-def _discard_output() -> None:
-    """Point stdout and stderr at /dev/null: what is still buffered must not raise again."""
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    for fd in (1, 2):
-        os.dup2(devnull, fd)
-    os.close(devnull)
 
 
 def has_terminal() -> bool:

@@ -56,22 +56,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(argv)
     finally:
         gc.unfreeze()
-
-
-def run() -> None:
-    """`lastgood` as its own process (the installed command, `python -m tui.cli`).
-
-    What loading made stays frozen (`dispatch`) until the process ends, so the
-    collection Python makes as it exits does not walk it: thawed, it took 7 ms of
-    `status`'s 61 (`docs/PERFORMANCE.md`). What a verb makes after its handler
-    starts is collected at exit as always. The screens (`start` and the others)
-    freeze their own heap while they run and give it back as they close
-    (`tui.app.heap`); what a collection froze after that, as the app winds down,
-    is left frozen too. Nothing is lost by it: the record is written and closed,
-    and stdout flushed, before the handler returns (`guarded`).
-    """
-    sys.exit(guarded(command)(None))
-
-
-if __name__ == "__main__":
-    run()

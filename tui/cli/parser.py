@@ -9,7 +9,6 @@ as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
 
@@ -19,6 +18,14 @@ from incident.app.verbs import VERBS
 from incident.core.text import visible
 from tui.cli.arguments import EVERY_VERB, Arguments
 from tui.cli.edges import package_version
+from tui.cli.top_help import (
+    AS_HELP,
+    DB_HELP,
+    DESCRIPTION,
+    EPILOG,
+    VERSION_HELP,
+    terminal_columns,
+)
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
@@ -26,28 +33,6 @@ if TYPE_CHECKING:
     from typing import Any, NoReturn
 
     from _typeshed import SupportsWrite
-
-
-def terminal_columns() -> int:
-    """The width help is wrapped to, as `shutil.get_terminal_size` finds it: $COLUMNS,
-    else the terminal on stdout, else 80.
-
-    argparse asks shutil, whose import (with bz2, lzma and zlib) costs `--help` as
-    much as building its parser; this is the same rule without it.
-    """
-    try:
-        columns = int(os.environ["COLUMNS"])
-    except (KeyError, ValueError):
-        columns = 0
-    if columns > 0:
-        return columns
-    stdout = sys.__stdout__
-    if stdout is None:
-        return 80
-    try:
-        return os.get_terminal_size(stdout.fileno()).columns or 80
-    except (ValueError, OSError):
-        return 80
 
 
 class HelpFormatter(argparse.HelpFormatter):
@@ -85,7 +70,7 @@ def _db_option(parser: argparse.ArgumentParser) -> None:
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="the event database (default: $LASTGOOD_DB, else the XDG data directory)",
+        help=DB_HELP,
     )
 
 
@@ -95,8 +80,7 @@ def _as_option(parser: argparse.ArgumentParser) -> None:
         dest="as_name",
         metavar="NAME",
         default=argparse.SUPPRESS,
-        help="who is acting, for the record (default: $LASTGOOD_USER, else git's "
-        "user.name, else the login)",
+        help=AS_HELP,
     )
 
 
@@ -223,7 +207,7 @@ class VersionAction(argparse.Action):
             dest=argparse.SUPPRESS,
             default=argparse.SUPPRESS,
             nargs=0,
-            help="print the version and exit",
+            help=VERSION_HELP,
         )
 
     def __call__(
@@ -240,8 +224,8 @@ class VersionAction(argparse.Action):
 def build_parser() -> OneLineParser:
     parser = OneLineParser(
         prog="lastgood",
-        description="A terminal companion for emergency production rollbacks.",
-        epilog="Run 'lastgood COMMAND --help' for a command's options.",
+        description=DESCRIPTION,
+        epilog=EPILOG,
     )
     parser.add_argument("--version", action=VersionAction)
     _db_option(parser)
