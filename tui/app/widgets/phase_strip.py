@@ -42,10 +42,16 @@ def window_label(phase: Phase) -> str:
     return f"T+{window.start_min}–{window.end_min}m"
 
 
-def time_line(clock: PhaseClock, now: datetime) -> str:
-    """The number that matters for the phase's state, short enough for 80 columns."""
+def time_line(clock: PhaseClock, now: datetime, *, closed: bool = False) -> str:
+    """The number that matters for the phase's state, short enough for 80 columns.
+
+    Closing ends the clocks: a phase still upcoming then was not reached, and counts
+    down to nothing.
+    """
     match clock.state:
         case PhaseState.UPCOMING:
+            if closed:
+                return "not reached"
             return f"in {format_duration(clock.opens_at - now)}" if clock.opens_at else ""
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
@@ -81,8 +87,11 @@ class PhaseCell(Static):
 
     _shown: tuple[object, ...] = ()
 
-    def show(self, number: int, clock: PhaseClock, now: datetime, *, current: bool) -> None:
-        shown = (number, clock.phase.title, clock.state, time_line(clock, now), current)
+    def show(
+        self, number: int, clock: PhaseClock, now: datetime, *, current: bool, closed: bool
+    ) -> None:
+        line = time_line(clock, now, closed=closed)
+        shown = (number, clock.phase.title, clock.state, line, current)
         if shown == self._shown:
             return  # most ticks and keys change no cell: nothing to redraw
         self._shown = shown
@@ -168,5 +177,6 @@ class PhaseStrip(Horizontal):
         current_phase_id: str | None,
     ) -> None:
         for number, (cell, clock) in enumerate(zip(self._cells, clocks, strict=True), start=1):
-            cell.show(number, clock, now, current=clock.phase.id == current_phase_id)
+            current = clock.phase.id == current_phase_id
+            cell.show(number, clock, now, current=current, closed=state.is_closed)
         self._update.show(state, now)
