@@ -286,6 +286,22 @@ def test_send_preview_records_nothing(cli):
     assert status(cli, incident_id)["communications"] == 0
 
 
+@pytest.mark.parametrize("template", ["initiating", None], ids=["due template", "own words"])
+def test_send_records_the_channel_it_is_given(cli, template):
+    """A due template went to the incident's channel whatever --channel said."""
+    incident_id = declare(cli, "--channel", "#inc-checkout")
+    cli.ok("decide", incident_id, "--reason", "checkout broken")  # makes `initiating` due
+    words = ["--template", template] if template else ["--text", "all fine"]
+    sent = cli.ok("send", incident_id, *words, "--channel", "#ops")
+    assert ("the message was due" in sent) == (template is not None)
+    cli.ok("send", incident_id, "--text", "to the incident's channel")
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    channels = [
+        e["payload"]["channel"] for e in record["events"] if e["kind"] == "communication.sent"
+    ]
+    assert channels == ["#ops", "#inc-checkout"]
+
+
 def test_run_executes_a_command_step_only_when_confirmed(cli, tmp_path):
     runbook = tmp_path / "cmd.yaml"
     marker = tmp_path / "ran.txt"

@@ -32,7 +32,7 @@ def send(
     def sent(state: IncidentState) -> list[NewEvent]:
         due = {m.template for m in due_messages(state, clock.now())}
         if template is not None and template in due:
-            return send_due(state, template, actor=actor, clock=clock, text=text)
+            return send_due(state, template, actor=actor, clock=clock, text=text, channel=channel)
         message = commands.send_communication(
             state, actor=actor, clock=clock, template=template, text=text, channel=channel
         )

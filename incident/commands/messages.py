@@ -82,10 +82,12 @@ def send_due(
     actor: str,
     clock: Clock,
     text: str | None = None,
+    channel: str = "",
 ) -> list[NewEvent]:
-    """Send the due message from `template` (as confirmed, perhaps edited, by `actor`)."""
+    """Send the due message from `template` (as confirmed, perhaps edited, by `actor`),
+    to `channel`, else the incident's."""
     message = _find(state, template, clock.now())
-    return _send(state, message, actor=actor, clock=clock, text=text, auto=False)
+    return _send(state, message, actor=actor, clock=clock, text=text, auto=False, channel=channel)
 
 
 def decline(
@@ -120,6 +122,7 @@ def _send(
     clock: Clock,
     text: str | None,
     auto: bool,
+    channel: str = "",
 ) -> list[NewEvent]:
     if text is None:
         text = compose_message(state, message.template, clock.now())
@@ -132,6 +135,7 @@ def _send(
             text=text,
             moment=message.moment,
             auto=auto,
+            channel=channel,
         )
     ]
     step_id = communication_step(state, message.template)
