@@ -14,7 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from incident import commands
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli
+from tests.tui.due_harness import DETAILS
+from tui.demo.scenarios import bundled_runbook
 
 
 @pytest.fixture
@@ -277,6 +282,31 @@ def test_roles_pages_handoff_and_notes(cli):
     timeline = cli.ok("export", incident_id)
     assert "Paged payments on-call" in timeline
     assert "handed from Ada to Bo" in timeline
+
+
+def declared_minutes_ago(db: Path, minutes: int) -> str:
+    """An incident of the bundled runbook declared `minutes` ago (the CLI declares now)."""
+    clock = ManualClock(datetime.now(UTC) - timedelta(minutes=minutes))
+    with SqliteEventLog.open(db) as log:
+        event = commands.declare(bundled_runbook(), DETAILS, actor="tester", clock=clock)
+        log.append([event])
+    return event.incident_id
+
+
+def test_a_recording_verb_records_the_stakeholder_update_missed_as_the_tui_does(cli):
+    """The first update is due 5 minutes after declaring; an open TUI records its miss
+    on the next tick, and so does the next `lastgood` that records anything."""
+    incident_id = declared_minutes_ago(cli.db, 9)
+    cli.ok("note", incident_id, "still rolling back")
+    cli.ok("note", incident_id, "and again")  # recorded once
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    kinds = [(e["kind"], e["actor"]) for e in record["events"]]
+    assert kinds[1:] == [
+        ("note.added", "tester"),
+        ("update.overdue", "lastgood"),
+        ("note.added", "tester"),
+    ]
+    assert "was not sent" in cli.ok("timeline", incident_id)
 
 
 def test_send_preview_records_nothing(cli):

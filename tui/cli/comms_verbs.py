@@ -29,11 +29,9 @@ if TYPE_CHECKING:
 
 
 def follow_up(args: Arguments, session: IncidentSession) -> None:
-    """Auto-sends and one delivery round after a recording verb; quiet when there is none."""
-    runbook = session.state.runbook
-    if not runbook.notify_targets and not runbook.timed_rules():
-        return  # nothing to send: not even the courier is loaded
-    if not runbook.notify_targets:  # messages to record, none to deliver: no event loop
+    """After a recording verb, what an open TUI would record by now (auto-sends, a
+    stakeholder update missed) and one delivery round; quiet when there is none."""
+    if not session.state.runbook.notify_targets:  # nothing to deliver: no event loop
         from tui.cli.courier import Courier
 
         courier = Courier(session, db_location(args), say=_say(session, sys.stderr))

@@ -93,8 +93,9 @@ class Courier:
             self._outbox.close()
 
     def catch_up(self) -> list[Event]:
-        """Send what is due by itself and hand every recorded message to the outbox."""
-        recorded = record_auto_sends(self.session)
+        """Send what is due by itself, record a stakeholder update missed, and hand every
+        recorded message to the outbox: what an open TUI does on every tick."""
+        recorded = record_auto_sends(self.session) + record_overdue(self.session)
         self._print_events(recorded)
         if self.notifier is not None:
             recorded += self.notifier.sync()
@@ -132,8 +133,8 @@ class Courier:
                 await asyncio.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
     async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
-        """Until `stop`: once a tick, pick up other writers' events, send what is due and
-        record a missed update; deliveries run alongside with their own retries.
+        """Until `stop`: once a tick, pick up other writers' events and catch up;
+        deliveries run alongside with their own retries.
 
         A tick the record refuses (a PostgreSQL server restarting, a message it will
         not hold) is said once and tried again at the next: a monitor on a bastion
@@ -158,7 +159,6 @@ class Courier:
                 try:
                     self.session.refresh()
                     self.catch_up()
-                    self._print_events(record_overdue(self.session))
                 except (StoreError, CommandError) as error:
                     refused.failed(error)
                 else:
