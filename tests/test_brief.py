@@ -170,3 +170,26 @@ def test_a_closed_incident_briefs_the_post_mortem_reminder(
     assert not any(line.startswith("Next update due") for line in before)  # no cadence now
     after = brief_lines(session.state, closed_at + timedelta(hours=24))
     assert after[-1] == "Post-mortem not booked yet: book it to start by 2026-11-30 09:10:00 UTC"
+
+
+def test_a_skip_reopened_since_is_no_longer_a_decision(
+    session: IncidentSession, clock: ManualClock
+) -> None:
+    """The brief listed a reopened skip under "Decided", as if it still stood."""
+    step = "create-channel"
+    run(
+        session,
+        clock,
+        30,
+        lambda s, c: commands.skip_step(s, step, reason="a channel exists", actor="Ada", clock=c),
+    )
+    assert any(f"skipped {step}" in line for line in brief_lines(session.state, clock.now()))
+    run(
+        session,
+        clock,
+        30,
+        lambda s, c: commands.reopen_step(s, step, actor="Ada", clock=c, reason="it does not"),
+    )
+    lines = brief_lines(session.state, clock.now())
+    assert not any(f"skipped {step}" in line for line in lines)
+    assert "Decided: nothing yet" in lines

@@ -47,7 +47,7 @@ class Decision(Struct, frozen=True):
 
 
 def decisions(state: IncidentState) -> list[Decision]:
-    """Approvals, the database tier and skipped steps, oldest first."""
+    """Approvals, the database tier and the skips that stand, oldest first."""
     found: list[Decision] = []
     for approval in state.approvals.values():
         found.append(
@@ -64,7 +64,8 @@ def decisions(state: IncidentState) -> list[Decision]:
         found.append(
             Decision(f"database tier {choice.tier}", choice.by, choice.by, choice.reason, choice.at)
         )
-    for change in state.step_changes:
+    latest = {change.step: change for change in state.step_changes}
+    for change in latest.values():  # a skip reopened since is no longer a decision
         if change.what == "skipped":
             found.append(
                 Decision(f"skipped {change.step}", change.by, change.by, change.reason, change.at)
