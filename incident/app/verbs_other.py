@@ -180,6 +180,14 @@ OTHER_VERBS: tuple[Verb, ...] = (
             Param(
                 "public_url", "the URL browsers use, behind a proxy", metavar="URL", cli_only=True
             ),
+            Param(
+                "max_viewers",
+                "browsers following at once, each an attach process (default 16)",
+                Kind.COUNT,
+                metavar="N",
+                cli_only=True,
+                default=16,
+            ),
         ),
         tui=False,
     ),

@@ -157,8 +157,7 @@ def cmd_serve(args: Arguments) -> int:
     import os
     import shlex
 
-    from textual_serve.server import Server
-
+    from tui.cli.follow_server import FollowServer
     from tui.cli.listening import listen_url
 
     location = db_location(args)
@@ -166,6 +165,8 @@ def cmd_serve(args: Arguments) -> int:
         require_incident(log, args.id)
     if not 0 < args.port < 65536:
         raise CliError(f"--port: {args.port} is not a TCP port")
+    if args.max_viewers < 1:
+        raise CliError("--max-viewers must be at least 1")
     # The attach processes find the record in their environment: a PostgreSQL URL may
     # carry a password, which a command line would show to everyone on the machine.
     os.environ["LASTGOOD_DB"] = str(location)
@@ -173,12 +174,13 @@ def cmd_serve(args: Arguments) -> int:
     url = listen_url(args.host, args.port)
     print(f"Serving {args.id} read-only at {url} (Ctrl+C stops)")
     try:
-        Server(
+        FollowServer(
             command,
             host=args.host,
             port=args.port,
             title=f"lastgood · {args.id}",
             public_url=args.public_url,
+            max_viewers=args.max_viewers,
         ).serve()
     except OSError as error:  # taken between the check and the bind
         raise CliError(f"--port: cannot listen on {url}: {error.strerror}") from None

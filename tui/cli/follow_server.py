@@ -1,0 +1,109 @@
+"""The server behind `lastgood serve`: textual-serve, held to what a browser may ask.
+
+Anyone who can reach the port can open a follow view, and each view is a `lastgood
+attach` process of its own, sized as the browser says. textual-serve passed the
+size on as it came: `?height=100000`, or a resize message of a hundred million
+rows, made one child grow past 7 GB in 20 seconds, and it went on after the
+browser left (a hostile review). So the size is held to a terminal's, the
+number of views at once to `--max-viewers`, and the log to one line a request:
+textual-serve's log printed every bad request as a traceback, with its locals.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from typing import Any, cast
+
+from aiohttp import web
+from textual_serve.app_service import AppService
+from textual_serve.server import Server
+
+from incident.core.text import visible
+
+MAX_COLUMNS = 500
+"""A 4K screen at the smallest font a person reads is about 480 columns."""
+MAX_ROWS = 200
+DEFAULT_SIZE = (80, 24)
+
+
+def terminal_size(width: object, height: object) -> tuple[int, int]:
+    """The size a browser asks for, as whole cells within a terminal's bounds; what is
+    not a number is the default."""
+    return (
+        _within(width, DEFAULT_SIZE[0], MAX_COLUMNS),
+        _within(height, DEFAULT_SIZE[1], MAX_ROWS),
+    )
+
+
+def _within(value: object, default: int, most: int) -> int:
+    if isinstance(value, bool):
+        return default
+    if isinstance(value, str):
+        try:
+            value = int(value)
+        except ValueError:
+            return default
+    if not isinstance(value, int | float) or value != value:  # NaN is not a size
+        return default
+    return int(min(max(value, 1), most))
+
+
+class SizeLimited:
+    """The child's service as the message loop sees it, its resizes held to a terminal's."""
+
+    def __init__(self, service: AppService) -> None:
+        self._service = service
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._service, name)
+
+    async def set_terminal_size(self, width: object, height: object) -> None:
+        await self._service.set_terminal_size(*terminal_size(width, height))
+
+
+class FollowServer(Server):
+    """textual-serve for one incident's follow view, bounded per browser and in number."""
+
+    def __init__(self, *args: Any, max_viewers: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.max_viewers = max_viewers
+        self.viewers = 0
+
+    def initialize_logging(self) -> None:
+        """One plain line a record, controls shown: a request's path is the sender's."""
+        handler = logging.StreamHandler(sys.stdout)
+        handler.setFormatter(OneLineFormatter())
+        logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+    async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        if self.viewers >= self.max_viewers:
+            raise web.HTTPServiceUnavailable(
+                text=f"{self.max_viewers} viewers already follow this incident (--max-viewers)"
+            )
+        width, height = terminal_size(request.query.get("width"), request.query.get("height"))
+        sized = request.clone(rel_url=request.rel_url.update_query(width=width, height=height))
+        self.viewers += 1
+        try:
+            response: web.WebSocketResponse = await super().handle_websocket(sized)
+            return response
+        finally:
+            self.viewers -= 1
+
+    async def _process_messages(
+        self, websocket: web.WebSocketResponse, app_service: AppService
+    ) -> None:
+        # The loop only calls the service's methods: the stand-in has them all.
+        await super()._process_messages(websocket, cast(AppService, SizeLimited(app_service)))
+
+
+class OneLineFormatter(logging.Formatter):
+    """A record as one line: its message, and an error's type and words, no traceback."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            words = str(error)
+            message = f"{type(error).__name__}: {words}" if words else type(error).__name__
+        return visible(message)
