@@ -30,6 +30,7 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
+from tui.app.key_characters import answer_named_keys
 from tui.app.keys_first import KeysFirst
 from tui.app.plain import PlainToasts
 from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
@@ -37,6 +38,8 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
+
+answer_named_keys()  # without reading `unicodedata`'s tables: see tui.app.key_characters
 
 if TYPE_CHECKING:
     from store.backends import OutboxRecord
@@ -74,6 +77,15 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A letter or digit key shown as itself, as Textual ends up showing it, without
+        first looking it up as a character's name in `unicodedata` (a lookup that fails
+        after reading pages of its tables, which stay resident: `tui.app.key_characters`)."""
+        key = binding.key
+        if not binding.key_display and len(key) == 1 and key.isalnum():
+            return key
+        return super().get_key_display(binding)
 
     def __init__(
         self,

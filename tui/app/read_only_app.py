@@ -5,9 +5,12 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui.app.help import EXTRA_KEYS
+from tui.app.key_characters import answer_named_keys
 from tui.app.plain import PlainToasts
 from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
+
+answer_named_keys()  # without reading `unicodedata`'s tables: see tui.app.key_characters
 
 
 class ReadOnlyApp(PlainToasts, Refusing, InputAsData):

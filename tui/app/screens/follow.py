@@ -40,8 +40,8 @@ class FollowScreen(StyledOnce, Screen[None]):
     """Watch, don't touch: only the keys that move around are bound."""
 
     BINDINGS = [
-        Binding("left,[", "phase(-1)", "Prev phase"),
-        Binding("right,]", "phase(1)", "Next phase"),
+        Binding("left,left_square_bracket", "phase(-1)", "Prev phase"),
+        Binding("right,right_square_bracket", "phase(1)", "Next phase"),
     ]
 
     def __init__(self, session: IncidentSession) -> None:

@@ -47,8 +47,8 @@ class ReplayScreen(StyledOnce, Screen[None]):
         Binding("g", "go_to", "Go to T+"),
         Binding("home", "restart", "Start", show=False),
         Binding("end", "to_end", "End", show=False),
-        Binding("left,[", "phase(-1)", "Prev phase", show=False),
-        Binding("right,]", "phase(1)", "Next phase", show=False),
+        Binding("left,left_square_bracket", "phase(-1)", "Prev phase", show=False),
+        Binding("right,right_square_bracket", "phase(1)", "Next phase", show=False),
     ]
 
     def __init__(self, session: ReplaySession, *, speed: float = 1.0, playing: bool = True) -> None:

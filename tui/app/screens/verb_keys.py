@@ -47,10 +47,14 @@ def verb_bindings() -> list[Binding]:
 
 NAVIGATION: list[Binding] = [
     Binding(DUE_KEY, "due_message", "Send due"),
-    Binding("left,[", "phase(-1)", "Prev phase", show=False),
-    Binding("right,]", "phase(1)", "Next phase", show=False),
+    Binding("left,left_square_bracket", "phase(-1)", "Prev phase", show=False),
+    Binding("right,right_square_bracket", "phase(1)", "Next phase", show=False),
 ]
-"""The screen's keys that are not verbs: they show something rather than record it."""
+"""The screen's keys that are not verbs: they show something rather than record it.
+
+`[` and `]` are given by their key names: given as characters, Textual asks
+`unicodedata` for their names, and the pages of its tables it reads stay resident
+(`tui.app.key_characters`)."""
 
 POSTMORTEM_KEY = Binding("P", "postmortem", "Post-mortem")
 """Opens the post-mortem screen; in the footer (right after help) only in the last
