@@ -11,6 +11,7 @@ import os
 import signal
 import subprocess
 import sys
+import tracemalloc
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from incident.comms.routing import (
 )
 from store.outbox import Outbox
 from tests.conftest import T0
-from tests.http_servers import LoopbackServer, Received, Reply
+from tests.http_servers import LoopbackServer, Received, Reply, gzip_bomb
 from tests.outbox.helpers import INCIDENT, ROOT, deliverer, message
 from tests.webhook_receivers import (
     WebhookReceiver,
@@ -278,3 +279,45 @@ async def test_run_delivers_in_the_background_until_stopped(outbox, client, cloc
         async with asyncio.timeout(5):
             await running
     assert [(r.key, r.delivered) for r in seen] == [("INC-7:1:team", True)]
+
+
+async def test_a_2xx_whose_body_trickles_is_delivered_once(outbox, client, clock):
+    """The body of a 2xx was read inside the request's deadline: a receiver that
+    answered 200 and trickled the rest was recorded as a timeout and posted to again
+    (six times in a hostile review), its idempotency key ignored by Slack."""
+    never = asyncio.Event()
+
+    async def answer(request: Received, reply: Reply) -> None:
+        await reply.head(200, {"Content-Type": "application/json", "Content-Length": "100"})
+        await reply.send(b"{")
+        await never.wait()
+
+    async with LoopbackServer({"/hook": answer}) as receiver:
+        target = Target("team", "slack", receiver.url("/hook"))
+        worker = deliverer([target], outbox, client, clock, timeout_s=0.5)
+        outbox.enqueue(message(1, "team"))
+        (result,) = await worker.deliver_due()
+        assert (result.delivered, result.attempts) == (True, 1)
+        assert len(receiver.requests) == 1
+
+
+async def test_a_refusal_in_a_gzip_bomb_is_read_only_as_far_as_its_words(outbox, client, clock):
+    """A receiver's refusal is peeked at for the error line; inflated whole, a bomb's
+    took the coordinator's own process to 2 GB (a hostile review)."""
+    bomb = gzip_bomb(64)
+
+    async def answer(request: Received, reply: Reply) -> None:
+        await reply.head(500, {"Content-Encoding": "gzip", "Content-Length": str(len(bomb))})
+        await reply.send(bomb)
+
+    async with LoopbackServer({"/hook": answer}) as receiver:
+        worker = deliverer([Target("team", "json", receiver.url("/hook"))], outbox, client, clock)
+        outbox.enqueue(message(1, "team"))
+        tracemalloc.start()
+        try:
+            (result,) = await worker.deliver_due()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+    assert (result.delivered, result.error) == (False, "HTTP 500")  # zeros: no words
+    assert peak < 8 << 20, f"{peak / (1 << 20):.1f} MiB held for a 4 KiB peek"

@@ -3,6 +3,8 @@
 Probes and webhooks share one `AsyncClient` (one connection pool, one User-Agent),
 made once the face is up and closed when it goes. The faces (the Textual app, the
 CLI's courier and monitor) hold it as an `HttpClient` and never import httpx
+
+from tui.net.bounded_body import ACCEPTED
 themselves: import-linter keeps httpx inside `tui.net`.
 
 Importing this module loads httpx, which loads Rich: the CLI imports it only in the
@@ -16,6 +18,8 @@ from importlib.metadata import PackageNotFoundError, version
 from typing import TypeAlias
 
 import httpx
+
+from tui.net.bounded_body import ACCEPTED
 
 HttpClient: TypeAlias = httpx.AsyncClient
 """What the faces hold and pass to probes and webhook delivery."""
@@ -44,7 +48,7 @@ def make_client(*, max_connections: int = 32) -> HttpClient:
         ),
         follow_redirects=False,
         timeout=httpx.Timeout(DEFAULT_CLIENT_TIMEOUT_S),
-        headers={"User-Agent": user_agent()},
+        headers={"User-Agent": user_agent(), "Accept-Encoding": ACCEPTED},
     )
     _pool_sizes[client] = max_connections
     return client

@@ -40,13 +40,17 @@ from incident.core.secrets import (
     secrets_for,
 )
 from store.errors import StoreError
+from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 from tui.net.outage import Outage
 
 if TYPE_CHECKING:
     import httpx
 
 RESPONSE_PEEK_BYTES = 4096
-"""How much of a receiver's answer is read (for an error line); the rest is dropped."""
+"""How much of a refusing receiver's answer is read (for an error line); the rest is
+dropped, and a 2xx answer's body is not read at all."""
+PEEK_S = 2.0
+"""How long those words are waited for, within the request's own deadline."""
 LEASE_MARGIN_S = 30.0
 """A claim lasts the request deadline plus this, so a dead deliverer's claims expire."""
 
@@ -268,15 +272,20 @@ class Deliverer:
             follow_redirects=False,
             timeout=self._timeout_s,
         ) as response:
-            peek = bytearray()
-            async for chunk in response.aiter_bytes():
-                peek += chunk
-                if len(peek) >= RESPONSE_PEEK_BYTES:
-                    break
-            said = bytes(peek[:RESPONSE_PEEK_BYTES]).decode("utf-8", errors="replace")
-            if len(peek) >= RESPONSE_PEEK_BYTES and not said[-1:].isspace():
+            status = response.status_code
+            if 200 <= status < 300:
+                # Delivered: the body is not read. A receiver that trickled it out
+                # was taken for a timeout, and the message sent again and again.
+                return status, ""
+            try:
+                async with asyncio.timeout(PEEK_S):
+                    peek, more = await read_at_most(response, RESPONSE_PEEK_BYTES)
+            except (TimeoutError, UnreadableEncoding, CorruptBody):
+                return status, ""  # the status says what went wrong; the words are extra
+            said = peek.decode("utf-8", errors="replace")
+            if more and not said[-1:].isspace():
                 said = said[: len(said) - len(said.split()[-1])]
-            return response.status_code, said
+            return status, said
 
 
 async def _handed(

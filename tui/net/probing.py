@@ -35,6 +35,7 @@ from incident.core.secrets import (
 )
 from incident.health.probe_answers import Reading, interpret
 from runbooks.model import Probe, ProbeKind
+from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 
 if TYPE_CHECKING:
     import httpx
@@ -64,17 +65,13 @@ class _BodyTooLarge(Exception):
         self.status = status
 
 
-class _UnknownEncoding(Exception):
-    def __init__(self, status: int, encoding: str) -> None:
-        super().__init__(status, encoding)
+class _Unreadable(Exception):
+    """An answer whose body cannot be read: its status, and why in words."""
+
+    def __init__(self, status: int, why: str) -> None:
+        super().__init__(status, why)
         self.status = status
-        self.encoding = encoding
-
-
-DECODED = frozenset({"identity", "gzip", "x-gzip", "deflate"})
-"""The content encodings httpx always decodes (and so asks for). For any other
-(`br` without brotli installed) it hands over the compressed bytes as they came,
-which a version probe took for the version."""
+        self.why = why
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +105,9 @@ async def poll_probe(
     except _BodyTooLarge as too_large:
         status = too_large.status
         reading = Reading(Outcome.TOO_LARGE, detail=f"body over {_size(max_body_bytes)}")
-    except _UnknownEncoding as unknown:
-        status = unknown.status
-        detail = f"body in an encoding lastgood cannot decode: {unknown.encoding!r}"
-        reading = Reading(Outcome.ERROR, detail=detail)
+    except _Unreadable as unreadable:
+        status = unreadable.status
+        reading = Reading(Outcome.ERROR, detail=unreadable.why)
     except Exception as exc:  # every failure is an answer; CancelledError still propagates
         reading = _classify_failure(exc, probe, url)
     else:
@@ -131,18 +127,20 @@ async def _fetch(
     async with client.stream(
         "GET", url, headers=headers, follow_redirects=False, timeout=timeout_s
     ) as response:
-        for encoding in response.headers.get("content-encoding", "").split(","):
-            if encoding.strip() and encoding.strip().lower() not in DECODED:
-                raise _UnknownEncoding(response.status_code, encoding.strip())
+        status = response.status_code
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
-            raise _BodyTooLarge(response.status_code)
-        body = bytearray()
-        async for chunk in response.aiter_bytes():
-            body += chunk
-            if len(body) > max_body_bytes:
-                raise _BodyTooLarge(response.status_code)
-        return _Answer(response.status_code, bytes(body))
+            raise _BodyTooLarge(status)
+        try:
+            body, more = await read_at_most(response, max_body_bytes)
+        except UnreadableEncoding as unknown:
+            why = f"body in an encoding lastgood cannot decode: {unknown.encoding!r}"
+            raise _Unreadable(status, why) from None
+        except CorruptBody as corrupt:
+            raise _Unreadable(status, f"body does not decode as sent: {corrupt}") from None
+        if more:
+            raise _BodyTooLarge(status)
+        return _Answer(status, body)
 
 
 def _sample(
