@@ -93,7 +93,7 @@ async def shoot(name: str, scenario_name: str, size: tuple[int, int], steer: Ste
             clock=scenario.clock,
             actor="ada",
             incident_id=scenario.incident_id,
-            poll_probes=False,
+            network=False,
         )
         async with app.run_test(size=size) as pilot:
             await pilot.pause()

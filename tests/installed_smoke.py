@@ -121,7 +121,7 @@ async def open_every_screen(workdir: Path, incident_id: str) -> None:
     db = workdir / "smoke.db"
     runbook = load_runbook(resolve_runbook("rollback"))
     with SqliteEventLog.open(db) as log:
-        app = LastGoodApp(log, runbook, actor="smoke", incident_id=incident_id, poll_probes=False)
+        app = LastGoodApp(log, runbook, actor="smoke", incident_id=incident_id, network=False)
         await open_app("coordinator", app, has(IncidentScreen, Checklist))
     with SqliteEventLog.open(db, read_only=True) as log:
         await open_app("attach", FollowApp(log, incident_id), has(FollowScreen, FollowBar))

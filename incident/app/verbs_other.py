@@ -200,7 +200,11 @@ OTHER_VERBS: tuple[Verb, ...] = (
         (
             Param("runbook", "for new incidents", metavar="NAME|PATH", default="rollback"),
             Param("incident", "open this incident", metavar="ID"),
-            Param("no_probes", "do not poll the runbook's probes", Kind.FLAG),
+            Param(
+                "no_probes",
+                "do not poll the runbook's probes (webhook messages are still delivered)",
+                Kind.FLAG,
+            ),
         ),
         tui=False,
     ),

@@ -140,7 +140,7 @@ def scenario_app(scenario: Scenario, actor: str = "ada") -> LastGoodApp:
         clock=scenario.clock,
         actor=actor,
         incident_id=scenario.incident_id,
-        poll_probes=False,
+        network=False,
     )
 
 

@@ -36,7 +36,7 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
     db = tmp_path / "actions.db"
     scenario = scenario_copy("mid-phase-2", db)
     app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", network=False
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
@@ -76,7 +76,7 @@ async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
 async def test_command_palette_offers_every_incident_action(tmp_path):
     scenario = scenario_copy("mid-phase-2", tmp_path / "palette.db")
     app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", network=False
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
@@ -101,7 +101,7 @@ async def test_picker_when_several_incidents_are_open(tmp_path):
                 )
             ]
         )
-    app = LastGoodApp(log, runbook, clock=clock, actor="ada", poll_probes=False)
+    app = LastGoodApp(log, runbook, clock=clock, actor="ada", network=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentPicker)
         options = app.screen.query_one("#incidents", OptionList)
@@ -116,7 +116,7 @@ async def test_events_from_another_writer_appear_on_the_next_tick(tmp_path):
     db = tmp_path / "shared.db"
     scenario = scenario_copy("mid-phase-2", db)
     app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", network=False
     )
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
@@ -141,7 +141,7 @@ async def test_update_cadence_reminds_then_records_the_miss(tmp_path):
 
     scenario = scenario_copy("declared", tmp_path / "cadence.db")
     app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", poll_probes=False
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", network=False
     )
     async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await wait_for_screen(pilot, IncidentScreen)

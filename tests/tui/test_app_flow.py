@@ -39,7 +39,7 @@ def make_app(db, clock: ManualClock) -> LastGoodApp:
         clock=clock,
         actor="ada",
         new_incident_id=INCIDENT,
-        poll_probes=False,
+        network=False,
     )
 
 

@@ -52,7 +52,7 @@ async def test_the_tier_dialog_shows_what_the_rollback_undoes_and_its_suggestion
         record_changes(IncidentSession(log, incident_id, clock), "dba", changes)
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(
-            log, None, clock=clock, actor="ada", incident_id=incident_id, poll_probes=False
+            log, None, clock=clock, actor="ada", incident_id=incident_id, network=False
         )
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, IncidentScreen)

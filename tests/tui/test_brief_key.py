@@ -17,7 +17,7 @@ from tui.app.screens.incident import IncidentScreen
 async def test_the_brief_key_shows_the_incident_for_a_new_commander(tmp_path: Path) -> None:
     scenario = scenario_copy("mid-phase-2", tmp_path / "brief.db")
     app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="Ada", poll_probes=False
+        scenario.log, scenario.runbook, clock=scenario.clock, actor="Ada", network=False
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)

@@ -37,7 +37,7 @@ async def test_the_coordinators_screen_does_not_open_on_a_damaged_record(
 ) -> None:
     db, incident_id = damaged
     with SqliteEventLog.open(db) as log:
-        app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, poll_probes=False)
+        app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, network=False)
         async with app.run_test(size=(100, 30)) as pilot:
             await wait_until(pilot, lambda: app.refusal is not None)
             assert not any(isinstance(s, IncidentScreen) for s in app.screen_stack)
@@ -84,7 +84,7 @@ async def test_damage_done_while_the_screen_is_open_refuses_the_next_key(tmp_pat
     log.close()
     incident_id = session.state.id
     with SqliteEventLog.open(db) as log:
-        app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, poll_probes=False)
+        app = LastGoodApp(log, bundled_runbook(), incident_id=incident_id, network=False)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             tamper(

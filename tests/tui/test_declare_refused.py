@@ -44,7 +44,7 @@ async def declare_form(path: Path) -> AsyncIterator[tuple[LastGoodApp, Pilot[Non
     """The app on a record with no incident yet, which opens on the declare form."""
     with SqliteEventLog.open(path) as log:
         app = LastGoodApp(
-            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", poll_probes=False
+            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", network=False
         )
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, DeclareModal)

@@ -198,7 +198,7 @@ async def test_a_double_submit_records_once_and_keeps_the_incident(tmp_path, nam
 async def test_declare_and_picker_open_the_incident_once(tmp_path: Path) -> None:
     clock = ManualClock(SCENARIO_T0)
     with SqliteEventLog.open(tmp_path / "new.db") as log:
-        app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", poll_probes=False)
+        app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", network=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, DeclareModal)
             form = app.screen
@@ -216,7 +216,7 @@ async def test_declare_and_picker_open_the_incident_once(tmp_path: Path) -> None
                 )
             ]
         )
-        app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", poll_probes=False)
+        app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", network=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, IncidentPicker)
             app.screen.query_one(OptionList).focus()

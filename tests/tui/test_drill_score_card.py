@@ -37,7 +37,7 @@ async def test_closing_a_drill_shows_its_score_card(tmp_path: Path) -> None:
         clock=scenario.clock,
         actor=ACTOR,
         incident_id=SCENARIO_ID,
-        poll_probes=False,
+        network=False,
     )
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
@@ -83,7 +83,7 @@ async def test_the_picker_leaves_drills_out(tmp_path: Path) -> None:
             runbook, details, actor=ACTOR, clock=clock, incident_id=incident_id
         )
         log.append([event])
-    app = LastGoodApp(log, runbook, clock=clock, actor=ACTOR, poll_probes=False)
+    app = LastGoodApp(log, runbook, clock=clock, actor=ACTOR, network=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentPicker)
         assert [row.id for row in app.screen.rows] == ["INC-20261128-AAAA", "INC-20261128-BBBB"]
@@ -95,7 +95,7 @@ async def test_the_picker_leaves_drills_out(tmp_path: Path) -> None:
         runbook,
         clock=clock,
         actor=ACTOR,
-        poll_probes=False,
+        network=False,
     )
     async with alone.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)

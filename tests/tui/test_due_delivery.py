@@ -21,6 +21,7 @@ from tests.tui.due_harness import (
 )
 from tests.tui.pilot_helpers import wait_for_screen, wait_for_ticks, wait_until
 from tests.webhook_receivers import WebhookReceiver, hang_forever
+from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_bar import IncidentBar
@@ -113,3 +114,31 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
     assert notes[1].payload["attempts"] == 2
     assert "refused" in str(notes[1].payload["error"])
     assert notes[0].payload["key"] == team.accepted_keys()[0]
+
+
+# --- 6. --no-probes ----------------------------------------------------------------------
+
+
+async def test_without_probes_webhook_messages_are_still_delivered(tmp_path):
+    """`lastgood start --no-probes` turned the whole network off: the bar said
+    "✉ 2 pending" for good and `f` did nothing (a hostile review). The flag is about
+    probes; the team still gets its messages."""
+    async with WebhookReceiver() as team:
+        runbook = write_runbook(tmp_path, {"team": team.url()}, AUTO_ON_DECLARED)
+        db = tmp_path / "no-probes.db"
+        incident_id = declare(db, runbook, SystemClock())
+        with SqliteEventLog.open(db) as log:
+            app = LastGoodApp(
+                log,
+                runbook,
+                clock=SystemClock(),
+                actor="ada",
+                incident_id=incident_id,
+                poll_probes=False,
+            )
+            async with app.run_test(size=(100, 30)) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                assert screen.polling is None and screen.probe_child is None
+    assert len(team.accepted_keys()) == 1

@@ -251,7 +251,7 @@ def due_modal_app(tmp_path: Path) -> LastGoodApp:
         clock=clock,
         actor="ada",
         incident_id=incident_id,
-        poll_probes=False,
+        network=False,
     )
 
 

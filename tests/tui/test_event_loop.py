@@ -194,7 +194,7 @@ async def test_a_stuck_append_does_not_hold_up_a_key_and_lands_once(tmp_path):
         clock=scenario.clock,
         actor="ada",
         incident_id=scenario.incident_id,
-        poll_probes=False,
+        network=False,
     )
     try:
         async with app.run_test(size=(100, 30)) as pilot:

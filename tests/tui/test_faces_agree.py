@@ -95,7 +95,7 @@ async def through_the_tui(db: Path, report: Path) -> str:
             clock=clock,
             actor=ACTOR,
             new_incident_id="INC-TUI",
-            poll_probes=False,
+            network=False,
         )
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, DeclareModal)

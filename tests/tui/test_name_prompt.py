@@ -26,7 +26,7 @@ async def test_the_demo_asks_for_a_name_once_and_makes_it_the_commander(tmp_path
     log = SqliteEventLog.open(tmp_path / "demo.db")
     demo = DemoIncident(log, runbook, tmp_path / "demo.db")
     app = LastGoodApp(
-        log, runbook, clock=SystemClock(), actor=None, prepare=demo.declare, poll_probes=False
+        log, runbook, clock=SystemClock(), actor=None, prepare=demo.declare, network=False
     )
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, TextPrompt)
@@ -59,7 +59,7 @@ async def test_a_known_name_is_not_asked_for(tmp_path: Path) -> None:
     log = SqliteEventLog.open(tmp_path / "demo.db")
     demo = DemoIncident(log, runbook, tmp_path / "demo.db")
     app = LastGoodApp(
-        log, runbook, clock=SystemClock(), actor="Ada", prepare=demo.declare, poll_probes=False
+        log, runbook, clock=SystemClock(), actor="Ada", prepare=demo.declare, network=False
     )
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)

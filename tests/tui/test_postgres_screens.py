@@ -41,7 +41,7 @@ async def test_attach_on_postgresql_is_told_of_each_commit(pg_url: str) -> None:
 async def test_the_coordinators_screen_records_and_hears_on_postgresql(pg_url: str) -> None:
     cli, incident = declared(pg_url)
     with PostgresEventLog.open(pg_url) as log:
-        app = LastGoodApp(log, None, actor="ada", incident_id=incident, poll_probes=False)
+        app = LastGoodApp(log, None, actor="ada", incident_id=incident, network=False)
         async with app.run_test(size=(120, 40)) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen

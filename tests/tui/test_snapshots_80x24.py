@@ -42,7 +42,7 @@ def worked_to(tmp_path: Path, *steps: str) -> LastGoodApp:
         clock=clock,
         actor="ada",
         incident_id=scenario.incident_id,
-        poll_probes=False,
+        network=False,
     )
 
 
@@ -87,16 +87,14 @@ def test_handoff_brief_modal(snap_compare, tmp_path):
 def test_name_prompt(snap_compare, tmp_path):
     """No name from --as, $LASTGOOD_USER or git: the text prompt asks for one."""
     scenario = scenario_copy("declared", tmp_path / "declared.db")
-    app = LastGoodApp(
-        scenario.log, scenario.runbook, clock=scenario.clock, actor="", poll_probes=False
-    )
+    app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="", network=False)
     assert snap_compare(app, terminal_size=SIZE)
 
 
 def test_declare_modal(snap_compare, tmp_path):
     """An empty record: the declaration form opens."""
     log = SqliteEventLog.open(tmp_path / "empty.db")
-    app = LastGoodApp(log, bundled_runbook(), actor="ada", poll_probes=False)
+    app = LastGoodApp(log, bundled_runbook(), actor="ada", network=False)
 
     async def form_open(pilot: Pilot[object]) -> None:
         """The form is pushed once the app has looked in the record; waiting for it

@@ -1,6 +1,6 @@
 """Readings too old to be live say so, in words, with their age.
 
-With probes off (`--no-probes`, here `poll_probes=False`) the Production panel shows
+With probes off (`--no-probes`, here `network=False`) the Production panel shows
 the last readings in the record. A manual clock moves on with no new samples: each
 row must then read "stale 4m12s" at 80x24, without colour; fresh samples recorded
 by another writer make the word go.

@@ -132,7 +132,7 @@ async def coordinator_on_hostile_incident(
     clock.advance(30)
     with SqliteEventLog.open(tmp_path / "bad.db") as log:
         app = LastGoodApp(
-            log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, poll_probes=False
+            log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, network=False
         )
         async with app.run_test(size=(220, 50)) as pilot:
             await wait_for_screen(pilot, IncidentScreen)

@@ -37,7 +37,7 @@ async def test_the_coordinator_app_closes_with_the_store_s_line(tmp_path, asked)
     db, incident_id = damaged(tmp_path)
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(
-            log, None, actor="ada", incident_id=incident_id if asked else None, poll_probes=False
+            log, None, actor="ada", incident_id=incident_id if asked else None, network=False
         )
         async with app.run_test() as pilot:
             await pilot.pause()

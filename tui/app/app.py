@@ -96,6 +96,7 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         actor: str | None = "coordinator",
         incident_id: str | None = None,
         new_incident_id: str | None = None,
+        network: bool = True,
         poll_probes: bool = True,
         probes_in_child: str | None = None,
         prepare: Callable[[str], str] | None = None,
@@ -114,9 +115,13 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         self.requested_incident = incident_id
         self.new_incident_id = new_incident_id
         """A fixed id for the next declaration, for tests and screenshots."""
-        self.poll_probes = poll_probes
-        """Network on: poll the runbook's probes and deliver its webhook messages."""
-        self.probes_in_child = probes_in_child if poll_probes else None
+        self.with_network = network
+        """The network on: deliver the runbook's webhook messages, and poll its probes
+        unless `poll_probes` is off (tests and screenshots turn it all off)."""
+        self.poll_probes = network and poll_probes
+        """Poll the runbook's probes (`lastgood start --no-probes` turns this off and
+        leaves webhook delivery on)."""
+        self.probes_in_child = probes_in_child if self.poll_probes else None
         """Where the record is (a file or a PostgreSQL URL) for a child `lastgood
         monitor` to poll the probes into (`tui/app/probe_child.py`); None: the network
         thread polls them, in this process."""
@@ -185,7 +190,7 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         Started on first use, which the incident screen makes after its first frame:
         nothing of httpx or SSL is loaded before the coordinator sees the incident.
         """
-        if not self.poll_probes:
+        if not self.with_network:
             return None
         if self._network is None:
             from tui.net.network_loop import NetworkLoop
@@ -197,7 +202,7 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         """Messages waiting for their webhooks, in the same database as the log (its
         SQLite file or its PostgreSQL database)."""
         opener: Callable[[], OutboxRecord] | None = getattr(self.event_log, "open_outbox", None)
-        if not self.poll_probes or opener is None:
+        if not self.with_network or opener is None:
             return None
         if self._outbox is None:
             self._outbox = opener()

@@ -54,6 +54,7 @@ class Services(Protocol):
     """What the app lends the screen once its first frame is up: the network, the outbox."""
 
     delivery_attempts: int | None
+    poll_probes: bool
     probes_in_child: str | None
     keys_first: KeysFirst
 
@@ -134,7 +135,7 @@ class IncidentScreen(StyledOnce, Screen[None]):
         if services is None or network is None:
             return
         state = self.state
-        probes = self.pointed_probes()
+        probes = self.pointed_probes() if services.poll_probes else ()
         if probes and not state.is_closed:
             if services.probes_in_child is not None:
                 from tui.app.probe_child import ProbeChild
