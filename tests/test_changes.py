@@ -35,6 +35,14 @@ def upgrade():
 def downgrade():
     pass
 """
+ALEMBIC_DROP_NO_DOWN = """\
+def upgrade():
+    op.drop_column("orders", "legacy_total")
+
+
+def downgrade():
+    pass
+"""
 
 
 class Repo:
@@ -252,3 +260,23 @@ def test_an_incident_without_releases_asks_for_the_refs(tmp_path):
     assert shown.err == (
         "lastgood changes: the incident does not name the bad release: give --bad REF\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("0042_drop_müller.py", "0042_drop_müller.py"),
+        ("0042_drop\tlegacy.py", "0042_drop␉legacy.py"),
+        ('0042_drop_"legacy".py', '0042_drop_"legacy".py'),
+        ("0042_drop_\x1b[2Jlegacy.py", "0042_drop_␛[2Jlegacy.py"),
+    ],
+)
+def test_a_migration_named_with_any_character_is_read(tmp_path, name, shown):
+    """Git C-quotes such names unless asked for NUL-separated output: the quoted name
+    matched no migration path, and a migration that drops data went unseen."""
+    path = released(tmp_path, {f"migrations/versions/{name}": ALEMBIC_DROP_NO_DOWN})
+    out = changes(tmp_path, path).out
+    assert f"  A  migrations/versions/{shown}" in out
+    assert f"  {shown} (alembic): no down step; op.drop_column(" in out
+    assert out.splitlines()[-1].startswith(f"suggested database tier: restore-backup ({shown}")
+    assert "\\303" not in out and "\x1b" not in out

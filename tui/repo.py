@@ -1,6 +1,6 @@
 """Reading a git repository for what a rollback undoes (`git` itself, run read-only).
 
-Only `git log`, `git diff` and `git show` run, never anything that writes; a ref
+Only `git log`, `git diff`, `git ls-tree` and `git cat-file` run, never anything that writes; a ref
 that does not resolve or a directory that is not a repository is a one-line error.
 """
 
@@ -33,18 +33,25 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
         _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
     log = _git(repo, "log", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}")
     commits = tuple(
-        Commit(sha[:12], subject) for sha, _, subject in (line.partition("\0") for line in log)
+        Commit(sha[:12], subject)
+        for sha, _, subject in (line.partition("\0") for line in log.splitlines())
     )
-    diff = _git(repo, "diff", "--name-status", "--no-renames", good, bad)
-    files = tuple(ChangedFile(*line.split("\t", 1)) for line in diff if "\t" in line)
-    in_bad = frozenset(_git(repo, "ls-tree", "-r", "--name-only", bad))
+    # -z: names as they are, not C-quoted (`"m\303\274ller.py"`), a tab or newline
+    # in one no longer splits it; --raw gives each added file's blob to read.
+    diff = _git(repo, "diff", "--raw", "-z", "--no-abbrev", "--no-renames", good, bad)
+    fields = diff.split("\0")
+    changed = [(meta.split(), path) for meta, path in zip(fields[0::2], fields[1::2], strict=False)]
+    files = tuple(ChangedFile(meta[-1], path) for meta, path in changed if meta)
+    blobs = {path: meta[3] for meta, path in changed if meta}
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "--name-only", bad)
+    in_bad = frozenset(name for name in listing.split("\0") if name)
     migrations = []
-    for changed in files:
-        tool = migration_tool(changed.path)
-        if changed.status != "A" or tool is None:
+    for file in files:
+        tool = migration_tool(file.path)
+        if file.status != "A" or tool is None:
             continue
-        text = "\n".join(_git(repo, "show", f"{bad}:{changed.path}"))
-        migrations.append(read_migration(changed.path, tool, text, in_bad))
+        text = _git(repo, "cat-file", "blob", blobs[file.path])
+        migrations.append(read_migration(file.path, tool, text, in_bad))
     return ReleaseChanges(bad, good, commits, files, tuple(migrations))
 
 
@@ -64,13 +71,12 @@ def _resolves(repo: Path, ref: str) -> bool:
     return True
 
 
-def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> list[str]:
+def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> str:
+    """Git's output as text: UTF-8 whatever the locale, an undecodable byte shown as U+FFFD."""
     try:
         done = subprocess.run(
             ["git", "-C", str(repo), *args],
             capture_output=True,
-            text=True,
-            errors="replace",
             timeout=60,
             check=False,
         )
@@ -81,6 +87,6 @@ def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> list[str]
             raise CommandError(missing)
         if what:
             raise CommandError(f"{what!r} is not a commit, tag or branch in {repo}")
-        first = (done.stderr.strip().splitlines() or ["git failed"])[0]
+        first = done.stderr.decode("utf-8", "replace").strip().split("\n")[0] or "git failed"
         raise CommandError(f"git {args[0]} in {repo}: {first}")
-    return done.stdout.splitlines()
+    return done.stdout.decode("utf-8", "replace")
