@@ -280,3 +280,29 @@ def test_a_migration_named_with_any_character_is_read(tmp_path, name, shown):
     assert f"  {shown} (alembic): no down step; op.drop_column(" in out
     assert out.splitlines()[-1].startswith(f"suggested database tier: restore-backup ({shown}")
     assert "\\303" not in out and "\x1b" not in out
+
+
+def test_a_subject_with_a_line_separator_is_one_commit(tmp_path):
+    """U+2028, \\x1c and \\x85 end a line for str.splitlines: a subject holding one
+    forged a commit line and inflated the count, on screen and on the incident."""
+    path = tmp_path / "service"
+    path.mkdir()
+    repo = Repo(path)
+    repo.commit("2.4.0", {"a": "0\n"}, tag="v2.4.0")
+    subjects = ["fake\u2028deadbeefcafe forged", "sep\x1cabcdef123456", "nel\x85NEXT"]
+    for n, subject in enumerate(subjects):
+        repo.commit(subject, {"a": f"{n + 1}\n"})
+    repo.git("tag", "v2.4.1")
+    cli = InProcessCli(tmp_path / "record.db")
+    incident = cli.ok(
+        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A",
+        "--from-version", "2.4.1", "--last-good", "2.4.0",
+    ).strip()  # fmt: skip
+    shown = cli.run("changes", "--repo", str(path), "--incident", incident)
+    assert shown.code == 0, shown.err
+    lines = shown.out.split("\n")
+    assert lines[0].startswith("Rolling back v2.4.1 to v2.4.0 undoes 3 commits, ")
+    listed = lines[lines.index("commits:") + 1 : lines.index("files:") - 1]
+    assert len(listed) == 3
+    assert "  sep␜abcdef123456" in listed[1] and "nel\\x85NEXT" in listed[0]
+    assert "v2.4.1 → v2.4.0 undoes 3 commits" in cli.ok("status", incident)

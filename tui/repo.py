@@ -31,10 +31,16 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
         if ref.startswith("-"):
             raise CommandError(f"{ref!r} is not a git ref")
         _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
-    log = _git(repo, "log", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}")
+    # NUL-separated, never split on lines: a subject may hold U+2028, \x1c or \x85,
+    # which str.splitlines takes for line ends, and a forged line counts as a commit.
+    log = _git(
+        repo, "log", "-z", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}"
+    )
+    fields = log.split("\0")
     commits = tuple(
         Commit(sha[:12], subject)
-        for sha, _, subject in (line.partition("\0") for line in log.splitlines())
+        for sha, subject in zip(fields[0::2], fields[1::2], strict=False)
+        if sha
     )
     # -z: names as they are, not C-quoted (`"m\303\274ller.py"`), a tab or newline
     # in one no longer splits it; --raw gives each added file's blob to read.
