@@ -197,24 +197,24 @@ KNEX_UP = "exports.up = k => k.schema.table('o', t => t.dropColumn('a'))"
 
 
 @pytest.mark.parametrize(
-    ("path", "tool", "text", "siblings", "has_down", "destructive"),
+    ("path", "tool", "text", "down", "has_down", "destructive"),
     [
-        ("m/0042_x.py", "django", REMOVE_FIELD, (), True, (REMOVE_FIELD,)),
-        ("m/0043_x.py", "django", "migrations.RunPython(fill)", (), False, ()),
+        ("m/0042_x.py", "django", REMOVE_FIELD, None, True, (REMOVE_FIELD,)),
+        ("m/0043_x.py", "django", "migrations.RunPython(fill)", None, False, ()),
         ("db/migrate/1_x.rb", "rails", "def change\n  rename_column :orders, :total, :amount\nend",
-         (), True, ("rename_column :orders, :total, :amount",)),
-        ("db/migrate/2_x.rb", "rails", "def up\n  drop_table :legacy\nend", (), False,
+         None, True, ("rename_column :orders, :total, :amount",)),
+        ("db/migrate/2_x.rb", "rails", "def up\n  drop_table :legacy\nend", None, False,
          ("drop_table :legacy",)),
-        ("sql/V7__x.sql", "flyway", "ALTER TABLE o RENAME COLUMN a TO b;", ("sql/U7__x.sql",), True,
-         ("RENAME COLUMN a TO b",)),
-        ("migrations/1_x.js", "knex", KNEX_UP, (), False, (".dropColumn('a')",)),
-        ("p/migration.sql", "prisma", "DROP TABLE legacy;", (), False, ("DROP TABLE legacy",)),
+        ("sql/V7__x.sql", "flyway", "ALTER TABLE o RENAME COLUMN a TO b;",
+         "ALTER TABLE o RENAME COLUMN b TO a;", True, ("RENAME COLUMN a TO b",)),
+        ("migrations/1_x.js", "knex", KNEX_UP, None, False, (".dropColumn('a')",)),
+        ("p/migration.sql", "prisma", "DROP TABLE legacy;", None, False, ("DROP TABLE legacy",)),
     ],
 )  # fmt: skip
 def test_each_tool_is_read_for_a_way_down_and_for_dropped_data(
-    path, tool, text, siblings, has_down, destructive
+    path, tool, text, down, has_down, destructive
 ):
-    migration = read_migration(path, tool, text, frozenset(siblings))
+    migration = read_migration(path, tool, text, down)
     assert (migration.has_down, migration.destructive) == (has_down, destructive)
 
 
@@ -306,3 +306,57 @@ def test_a_subject_with_a_line_separator_is_one_commit(tmp_path):
     assert len(listed) == 3
     assert "  sep␜abcdef123456" in listed[1] and "nel\\x85NEXT" in listed[0]
     assert "v2.4.1 → v2.4.0 undoes 3 commits" in cli.ok("status", incident)
+
+
+ALEMBIC_DOCSTRING_DOWN = '''\
+def upgrade():
+    op.drop_column("orders", "legacy_total")
+
+
+def downgrade():
+    """
+    Irreversible: the data is gone.
+    """
+    pass
+'''
+ALEMBIC_RAISING_DOWN = """\
+def upgrade():
+    op.drop_table("invoices")
+
+
+def downgrade():
+    raise NotImplementedError("irreversible")
+"""
+DJANGO_RUNSQL = """\
+from django.db import migrations
+class Migration(migrations.Migration):
+    operations = [migrations.RunSQL("DROP TABLE legacy_orders")]
+"""
+EMPTYING_UP = """\
+TRUNCATE TABLE audit_log;
+DELETE FROM customers;
+ALTER TABLE orders ALTER COLUMN total TYPE integer;
+"""
+
+
+@pytest.mark.parametrize(
+    ("files", "line"),
+    [
+        ({"alembic/versions/4d_doc.py": ALEMBIC_DOCSTRING_DOWN},
+         '4d_doc.py (alembic): no down step; op.drop_column("orders", "legacy_total")'),
+        ({"alembic/versions/5e_raise.py": ALEMBIC_RAISING_DOWN},
+         '5e_raise.py (alembic): no down step; op.drop_table("invoices")'),
+        ({"shop/migrations/0007_sql.py": DJANGO_RUNSQL},
+         "0007_sql.py (django): no down step; DROP TABLE legacy_orders"),
+        ({"sqlm/0003_empty.up.sql": EMPTYING_UP, "sqlm/0003_empty.down.sql": "-- nothing\n"},
+         "0003_empty.up.sql (golang-migrate): no down step; TRUNCATE TABLE audit_log; "
+         "DELETE FROM customers; ALTER COLUMN total TYPE integer"),
+    ],
+)  # fmt: skip
+def test_a_down_step_that_cannot_go_down_leaves_the_backup(tmp_path, files, line):
+    """A docstring and `pass`, a bare `raise`, RunSQL without reverse_sql and an empty
+    .down.sql all passed for a way down; TRUNCATE, DELETE FROM and a column's new type
+    passed for expand-only. Each destroys data with no way back."""
+    shown = changes(tmp_path, released(tmp_path, files))
+    assert f"  {line}" in shown.out.splitlines()
+    assert shown.out.splitlines()[-1].startswith("suggested database tier: restore-backup (")

@@ -16,6 +16,7 @@ from incident.reports.changes import (
     ReleaseChanges,
     migration_tool,
     read_migration,
+    way_down_file,
 )
 
 MAX_COMMITS = 500
@@ -43,21 +44,24 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
         if sha
     )
     # -z: names as they are, not C-quoted (`"m\303\274ller.py"`), a tab or newline
-    # in one no longer splits it; --raw gives each added file's blob to read.
-    diff = _git(repo, "diff", "--raw", "-z", "--no-abbrev", "--no-renames", good, bad)
+    # in one no longer splits it.
+    diff = _git(repo, "diff", "--name-status", "-z", "--no-renames", good, bad)
     fields = diff.split("\0")
-    changed = [(meta.split(), path) for meta, path in zip(fields[0::2], fields[1::2], strict=False)]
-    files = tuple(ChangedFile(meta[-1], path) for meta, path in changed if meta)
-    blobs = {path: meta[3] for meta, path in changed if meta}
-    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", "--name-only", bad)
-    in_bad = frozenset(name for name in listing.split("\0") if name)
+    pairs = zip(fields[0::2], fields[1::2], strict=False)
+    files = tuple(ChangedFile(status, path) for status, path in pairs if status)
+    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", bad)
+    entries = (entry.partition("\t") for entry in listing.split("\0") if entry)
+    in_bad = {path: meta.split()[2] for meta, _, path in entries}
     migrations = []
     for file in files:
         tool = migration_tool(file.path)
         if file.status != "A" or tool is None:
             continue
-        text = _git(repo, "cat-file", "blob", blobs[file.path])
-        migrations.append(read_migration(file.path, tool, text, in_bad))
+        text = _git(repo, "cat-file", "blob", in_bad[file.path])
+        down_file = way_down_file(file.path, tool)
+        down_blob = in_bad.get(down_file) if down_file else None
+        down = _git(repo, "cat-file", "blob", down_blob) if down_blob else None
+        migrations.append(read_migration(file.path, tool, text, down))
     return ReleaseChanges(bad, good, commits, files, tuple(migrations))
 
 

@@ -33,7 +33,7 @@ class Migration(Struct, frozen=True):
     tool: str
     has_down: bool
     destructive: tuple[str, ...]
-    """What it drops or renames, as written: `DROP COLUMN legacy_total`."""
+    """What it drops, renames, empties or retypes, as written: `DROP COLUMN legacy_total`."""
 
     @property
     def flags(self) -> list[str]:
@@ -88,10 +88,16 @@ _MIGRATION_PATHS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("sql", re.compile(r"(^|/)migrations?/[^/]+\.sql$")),
 )
 
+_NAME = r'(?:[\w.]|"[^"\n]+"|`[^`\n]+`)+'
+"""A table or column as SQL writes it, quoted or not: a quote closing a Python string
+around the statement (`RunSQL("DROP TABLE legacy")`) is not part of the name."""
+
 _DESTRUCTIVE = re.compile(
-    r"\b(DROP\s+(?:TABLE|COLUMN)(?:\s+IF\s+EXISTS)?\s+[\w.\"`]+"
-    r"|RENAME\s+(?:COLUMN\s+)?[\w.\"`]+\s+TO\s+[\w.\"`]+"
-    r"|ALTER\s+TABLE\s+[\w.\"`]+\s+DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?[\w.\"`]+)"
+    rf"\b(DROP\s+(?:TABLE|COLUMN)(?:\s+IF\s+EXISTS)?\s+{_NAME}"
+    rf"|RENAME\s+(?:COLUMN\s+)?{_NAME}\s+TO\s+{_NAME}"
+    rf"|ALTER\s+TABLE\s+{_NAME}\s+DROP\s+(?:COLUMN\s+)?(?:IF\s+EXISTS\s+)?{_NAME}"
+    rf"|TRUNCATE\s+(?:TABLE\s+)?{_NAME}|DELETE\s+FROM\s+{_NAME}"
+    rf"|ALTER\s+COLUMN\s+{_NAME}\s+(?:SET\s+DATA\s+)?TYPE\s+{_NAME})"
     r"|\b(op\.drop_(?:column|table)\([^)]*\)"
     r"|op\.alter_column\([^)]*new_column_name[^)]*\)"
     r"|remove_column\s+[^\n]+|drop_table\s+[^\n]+|rename_column\s+[^\n]+"
@@ -105,6 +111,20 @@ _WAY_DOWN_FILE = re.compile(r"(\.down\.sql$|(^|/)U\d+(_\d+)*__[^/]+\.sql$)")
 """golang-migrate's down files and Flyway's undo scripts: a way down, not a change."""
 
 
+def way_down_file(path: str, tool: str) -> str | None:
+    """Where `tool` keeps the down step of `path` in a file of its own (golang-migrate's
+    `.down.sql`, Flyway's `U` undo script): an empty one is no way down, so it is read too.
+    None when the down step, if any, is in the migration itself."""
+    match tool:
+        case "flyway":
+            name = PurePosixPath(path)
+            return str(name.with_name("U" + name.name[1:]))
+        case "golang-migrate":
+            return path.removesuffix(".up.sql") + ".down.sql"
+        case _:
+            return None
+
+
 def migration_tool(path: str) -> str | None:
     """Which tool `path` is a migration of, or None when it is not one."""
     if _WAY_DOWN_FILE.search(path):
@@ -115,11 +135,11 @@ def migration_tool(path: str) -> str | None:
     return None
 
 
-def read_migration(path: str, tool: str, text: str, siblings: frozenset[str]) -> Migration:
-    """`text` read for a down step and for what it drops or renames.
+def read_migration(path: str, tool: str, text: str, down: str | None = None) -> Migration:
+    """`text` read for a down step and for what it drops, renames, empties or retypes.
 
-    `siblings` are the other paths in the bad release, where a separate down file
-    (golang-migrate's `.down.sql`, Flyway's `U` undo script) would be.
+    `down` is the text of the migration's separate down file (`way_down_file`) in the
+    bad release, None when there is none.
     """
     upward = _way_up(tool, text)
     destructive = tuple(
@@ -127,7 +147,7 @@ def read_migration(path: str, tool: str, text: str, siblings: frozenset[str]) ->
             " ".join(found.group(0).split())[:80] for found in _DESTRUCTIVE.finditer(upward)
         )
     )
-    return Migration(path, tool, _has_down(path, tool, text, siblings), destructive)
+    return Migration(path, tool, _has_down(tool, text, down), destructive)
 
 
 _DOWN_PART = {
@@ -145,31 +165,44 @@ def _way_up(tool: str, text: str) -> str:
     return text if found is None else text[: found.start()]
 
 
-def _has_down(path: str, tool: str, text: str, siblings: frozenset[str]) -> bool:
-    name = PurePosixPath(path)
+def _has_down(tool: str, text: str, down: str | None) -> bool:
     match tool:
         case "alembic":
             body = re.search(r"def downgrade\(\)[^:]*:\s*\n((?:[ \t]+.*\n?|\s*\n)+)", text)
             return body is not None and _does_something(body.group(1))
-        case "django":
-            return "RunPython(" not in text or "reverse_code" in text
+        case "django":  # RunPython and RunSQL are irreversible unless told how back
+            return ("RunPython(" not in text or "reverse_code" in text) and (
+                "RunSQL(" not in text or "reverse_sql" in text
+            )
         case "rails":
             return (
                 bool(re.search(r"def (down|change)\b", text))
                 and "IrreversibleMigration" not in text
             )
-        case "flyway":
-            undo = name.with_name("U" + name.name[1:])
-            return str(undo) in siblings
-        case "golang-migrate":
-            return path.removesuffix(".up.sql") + ".down.sql" in siblings
+        case "flyway" | "golang-migrate":
+            return down is not None and _sql_does_something(down)
         case "knex":
             return bool(re.search(r"exports\.down|export\s+(async\s+)?function\s+down", text))
         case _:  # prisma and plain SQL files have no down step
             return False
 
 
+_PY_STRING_BLOCK = re.compile(r'"""[\s\S]*?"""|' + r"'''[\s\S]*?'''")
+"""A docstring, however many lines: it says something, it does nothing."""
+
+_RAISES = re.compile(r"raise\b")
+
+_SQL_COMMENT = re.compile(r"--[^\n]*|/\*[\s\S]*?\*/")
+
+
 def _does_something(body: str) -> bool:
-    lines = [line.strip() for line in body.splitlines()]
-    meaningful = [line for line in lines if line and not line.startswith(("#", '"""', "'''"))]
-    return any(line not in ("pass", "...") for line in meaningful)
+    """Whether a Python down step does more than say it cannot: a docstring, `pass`,
+    `...` or a `raise` (`NotImplementedError("irreversible")`) is no way down."""
+    lines = [line.strip() for line in _PY_STRING_BLOCK.sub("", body).split("\n")]
+    meaningful = [line for line in lines if line and not line.startswith("#")]
+    return any(line not in ("pass", "...") and not _RAISES.match(line) for line in meaningful)
+
+
+def _sql_does_something(text: str) -> bool:
+    """Whether a down file holds a statement: an empty one, or only comments, is none."""
+    return bool(_SQL_COMMENT.sub("", text).replace(";", "").strip())
