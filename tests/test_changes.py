@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -360,3 +361,31 @@ def test_a_down_step_that_cannot_go_down_leaves_the_backup(tmp_path, files, line
     shown = changes(tmp_path, released(tmp_path, files))
     assert f"  {line}" in shown.out.splitlines()
     assert shown.out.splitlines()[-1].startswith("suggested database tier: restore-backup (")
+
+
+def test_a_git_that_hangs_is_stopped_with_one_line(tmp_path, monkeypatch):
+    """A git that outlives the timeout (a held lock, a dead mount) raised
+    TimeoutExpired as a traceback. The fake git on PATH hangs on `diff` only; the
+    timeout is lowered rather than the test waiting a minute."""
+    import tui.repo
+
+    path = released(tmp_path, {})
+    real_git = shutil.which("git")
+    fake = tmp_path / "bin"
+    fake.mkdir()
+    (fake / "git").write_text(
+        "#!/bin/sh\n"
+        'for a in "$@"; do [ "$a" = diff ] && exec sleep 600; done\n'
+        f'exec {real_git} "$@"\n'
+    )
+    (fake / "git").chmod(0o755)
+    monkeypatch.setenv("PATH", f"{fake}{os.pathsep}{os.environ['PATH']}")
+    monkeypatch.setattr(tui.repo, "GIT_TIMEOUT", 0.5, raising=False)
+    monkeypatch.setattr(tui.repo, "PROGRESS_AFTER", 0.0, raising=False)
+    shown = changes(tmp_path, path)
+    assert shown.code == 2
+    assert shown.err.splitlines() == [
+        f"lastgood changes: reading {path} with git ...",
+        f"lastgood changes: git diff in {path} took longer than 0.5 s and was stopped "
+        "(a held lock or a slow disk or network mount?)",
+    ]

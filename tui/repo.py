@@ -1,12 +1,17 @@
 """Reading a git repository for what a rollback undoes (`git` itself, run read-only).
 
-Only `git log`, `git diff`, `git ls-tree` and `git cat-file` run, never anything that writes; a ref
-that does not resolve or a directory that is not a repository is a one-line error.
+Only `git rev-parse`, `log`, `diff`, `ls-tree` and `cat-file` run, never anything
+that writes; a ref that does not resolve, a directory that is not a repository or a
+git that hangs (a held lock, a dead network mount) is a one-line error.
 """
 
 from __future__ import annotations
 
+import os
+import selectors
 import subprocess
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from incident.core.errors import CommandError
@@ -22,20 +27,33 @@ from incident.reports.changes import (
 MAX_COMMITS = 500
 """More than this between two releases is listed by count, not one by one."""
 
+GIT_TIMEOUT = 60.0
+"""Seconds one git command may take before it is stopped: longer is a hang (a held
+lock, a dead network mount), not a large repository. Tests lower it."""
 
-def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
-    """What rolling `bad` back to `good` undoes, read from the repository at `repo`."""
+PROGRESS_AFTER = 1.0
+"""Seconds of reading before saying so: a silent terminal in an incident reads as hung."""
+
+
+def release_changes(
+    repo: Path, bad: str, good: str, progress: Callable[[str], None] | None = None
+) -> ReleaseChanges:
+    """What rolling `bad` back to `good` undoes, read from the repository at `repo`.
+
+    `progress` is told once, with a line to show, when reading takes more than a moment.
+    """
     if not repo.is_dir():
         raise CommandError(f"{repo} is not a directory")
-    _git(repo, "rev-parse", "--is-inside-work-tree", missing=f"{repo} is not a git repository")
+    git = _Git(repo, progress)
+    git.output("rev-parse", "--is-inside-work-tree", missing=f"{repo} is not a git repository")
     for ref in (bad, good):
         if ref.startswith("-"):
             raise CommandError(f"{ref!r} is not a git ref")
-        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+        git.output("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
     # NUL-separated, never split on lines: a subject may hold U+2028, \x1c or \x85,
     # which str.splitlines takes for line ends, and a forged line counts as a commit.
-    log = _git(
-        repo, "log", "-z", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}"
+    log = git.output(
+        "log", "-z", f"--max-count={MAX_COMMITS}", "--format=%H%x00%s", f"{good}..{bad}"
     )
     fields = log.split("\0")
     commits = tuple(
@@ -45,11 +63,11 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
     )
     # -z: names as they are, not C-quoted (`"m\303\274ller.py"`), a tab or newline
     # in one no longer splits it.
-    diff = _git(repo, "diff", "--name-status", "-z", "--no-renames", good, bad)
+    diff = git.output("diff", "--name-status", "-z", "--no-renames", good, bad)
     fields = diff.split("\0")
     pairs = zip(fields[0::2], fields[1::2], strict=False)
     files = tuple(ChangedFile(status, path) for status, path in pairs if status)
-    listing = _git(repo, "ls-tree", "-r", "-z", "--full-tree", bad)
+    listing = git.output("ls-tree", "-r", "-z", "--full-tree", bad)
     entries = (entry.partition("\t") for entry in listing.split("\0") if entry)
     in_bad = {path: meta.split()[2] for meta, _, path in entries}
     migrations = []
@@ -57,46 +75,106 @@ def release_changes(repo: Path, bad: str, good: str) -> ReleaseChanges:
         tool = migration_tool(file.path)
         if file.status != "A" or tool is None:
             continue
-        text = _git(repo, "cat-file", "blob", in_bad[file.path])
+        text = git.output("cat-file", "blob", in_bad[file.path])
         down_file = way_down_file(file.path, tool)
         down_blob = in_bad.get(down_file) if down_file else None
-        down = _git(repo, "cat-file", "blob", down_blob) if down_blob else None
+        down = git.output("cat-file", "blob", down_blob) if down_blob else None
         migrations.append(read_migration(file.path, tool, text, down))
     return ReleaseChanges(bad, good, commits, files, tuple(migrations))
 
 
 def resolve_ref(repo: Path, version: str) -> str:
     """The ref a release is tagged as: `version` itself, else `v` + it (`2.4.1`, `v2.4.1`)."""
+    git = _Git(repo, None)
     for ref in (version, f"v{version}"):
-        if not ref.startswith("-") and _resolves(repo, ref):
+        if not ref.startswith("-") and git.resolves(ref):
             return ref
     raise CommandError(f"neither {version!r} nor 'v{version}' is a commit, tag or branch in {repo}")
 
 
-def _resolves(repo: Path, ref: str) -> bool:
-    try:
-        _git(repo, "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
-    except CommandError:
-        return False
-    return True
+class _Git:
+    """git run in one repository, each command stopped after `GIT_TIMEOUT`; `progress`
+    is told once when the whole reading has taken longer than `PROGRESS_AFTER`."""
 
+    def __init__(self, repo: Path, progress: Callable[[str], None] | None) -> None:
+        self.repo = repo
+        self.progress = progress
+        self.started = time.monotonic()
 
-def _git(repo: Path, *args: str, what: str = "", missing: str = "") -> str:
-    """Git's output as text: UTF-8 whatever the locale, an undecodable byte shown as U+FFFD."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), *args],
-            capture_output=True,
-            timeout=60,
-            check=False,
+    def resolves(self, ref: str) -> bool:
+        try:
+            self.output("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+        except CommandError:
+            return False
+        return True
+
+    def output(self, *args: str, what: str = "", missing: str = "") -> str:
+        """Git's output as text: UTF-8 whatever the locale, an undecodable byte as U+FFFD."""
+        code, out, err = self.run(*args)
+        if code != 0:
+            if missing:
+                raise CommandError(missing)
+            if what:
+                raise CommandError(f"{what!r} is not a commit, tag or branch in {self.repo}")
+            first = err.decode("utf-8", "replace").strip().split("\n")[0] or "git failed"
+            raise CommandError(f"git {args[0]} in {self.repo}: {first}")
+        return out.decode("utf-8", "replace")
+
+    def run(self, *args: str) -> tuple[int, bytes, bytes]:
+        """The exit status, stdout and stderr of `git args`, read together so that
+        neither pipe fills, waking to keep the deadline and to tell of progress."""
+        try:
+            process = subprocess.Popen(
+                ["git", "-C", str(self.repo), *args],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+            )
+        except FileNotFoundError as error:
+            raise CommandError("git is not installed (needed to read what changed)") from error
+        deadline = time.monotonic() + GIT_TIMEOUT
+        out, err = bytearray(), bytearray()
+        with process, selectors.DefaultSelector() as selector:
+            assert process.stdout is not None and process.stderr is not None  # both piped
+            selector.register(process.stdout, selectors.EVENT_READ, out)
+            selector.register(process.stderr, selectors.EVENT_READ, err)
+            while selector.get_map():
+                self._wait(selector, deadline, process, args)
+            try:
+                code = process.wait(max(0.0, deadline - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                process.kill()
+                raise self._too_long(args) from None
+        return code, bytes(out), bytes(err)
+
+    def _wait(
+        self,
+        selector: selectors.BaseSelector,
+        deadline: float,
+        process: subprocess.Popen[bytes],
+        args: tuple[str, ...],
+    ) -> None:
+        now = time.monotonic()
+        if now >= deadline:
+            process.kill()
+            raise self._too_long(args)
+        wake = deadline
+        if self.progress is not None:
+            tell_at = self.started + PROGRESS_AFTER
+            if now >= tell_at:
+                self.progress(f"reading {self.repo} with git ...")
+                self.progress = None
+            else:
+                wake = min(wake, tell_at)
+        for key, _ in selector.select(wake - now):
+            chunk = os.read(key.fd, 65536)
+            if chunk:
+                key.data.extend(chunk)
+            else:
+                selector.unregister(key.fileobj)
+
+    def _too_long(self, args: tuple[str, ...]) -> CommandError:
+        return CommandError(
+            f"git {args[0]} in {self.repo} took longer than {GIT_TIMEOUT:g} s and was stopped "
+            "(a held lock or a slow disk or network mount?)"
         )
-    except FileNotFoundError as error:
-        raise CommandError("git is not installed (needed to read what changed)") from error
-    if done.returncode != 0:
-        if missing:
-            raise CommandError(missing)
-        if what:
-            raise CommandError(f"{what!r} is not a commit, tag or branch in {repo}")
-        first = done.stderr.decode("utf-8", "replace").strip().split("\n")[0] or "git failed"
-        raise CommandError(f"git {args[0]} in {repo}: {first}")
-    return done.stdout.decode("utf-8", "replace")

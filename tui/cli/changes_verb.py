@@ -7,6 +7,7 @@ ones the incident was declared with (`2.4.1`, or the tag `v2.4.1`).
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 from incident.core.errors import CommandError
@@ -44,9 +45,13 @@ def cmd_changes(args: Arguments) -> int:
 
 def _read(repo: Path, bad: str, good: str) -> ReleaseChanges:
     try:
-        return release_changes(repo, bad, good)
+        return release_changes(repo, bad, good, _progress)
     except CommandError as error:
         raise CliError(str(error)) from error
+
+
+def _progress(line: str) -> None:
+    print(f"lastgood changes: {visible(line)}", file=sys.stderr, flush=True)
 
 
 def _release(repo: Path, version: str, what: str, option: str) -> str:
