@@ -389,3 +389,44 @@ def test_a_git_that_hangs_is_stopped_with_one_line(tmp_path, monkeypatch):
         f"lastgood changes: git diff in {path} took longer than 0.5 s and was stopped "
         "(a held lock or a slow disk or network mount?)",
     ]
+
+
+def test_past_the_listed_commits_the_true_count_is_given(tmp_path, monkeypatch):
+    """The list stops at MAX_COMMITS (lowered here to 1, for 2 commits): the count
+    stopped with it, 'undoes 500 commits' for 49,999, on screen and on the incident."""
+    import tui.repo
+
+    monkeypatch.setattr(tui.repo, "MAX_COMMITS", 1)
+    path = released(tmp_path, {})
+    cli = InProcessCli(tmp_path / "record.db")
+    incident = cli.ok(
+        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A",
+        "--from-version", "2.4.1", "--last-good", "2.4.0",
+    ).strip()  # fmt: skip
+    shown = cli.run("changes", "--repo", str(path), "--incident", incident)
+    lines = shown.out.split("\n")
+    assert lines[0].startswith("Rolling back v2.4.1 to v2.4.0 undoes 2 commits, ")
+    at = lines.index("commits (the latest 1 of 2):")
+    assert lines[at + 1].endswith("  Bump version") and lines[at + 2] == ""
+    assert "v2.4.1 → v2.4.0 undoes 2 commits" in cli.ok("status", incident)
+
+
+def test_a_shallow_clone_says_the_count_may_be_short(tmp_path):
+    """A shallow clone lists only the commits within its depth: the count came out
+    short without a word. Git reads `.git/shallow` as the clone's boundary."""
+    path = tmp_path / "service"
+    path.mkdir()
+    repo = Repo(path)
+    repo.commit("2.4.0", {"a": "0\n"}, tag="v2.4.0")
+    repo.commit("first", {"a": "1\n"})
+    repo.commit("second", {"a": "2\n"}, tag="v2.4.1")
+    boundary = subprocess.run(
+        ["git", "rev-parse", "v2.4.1"], cwd=path, capture_output=True, text=True, check=True
+    ).stdout
+    (path / ".git" / "shallow").write_text(boundary)
+    lines = changes(tmp_path, path).out.split("\n")
+    assert lines[0].startswith("Rolling back v2.4.1 to v2.4.0 undoes 1 commit, ")
+    assert lines[1] == (
+        "(read from a shallow clone: commits past its depth are missing, so the count may "
+        "be short; `git fetch --unshallow` reads them all)"
+    )

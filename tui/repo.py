@@ -61,6 +61,10 @@ def release_changes(
         for sha, subject in zip(fields[0::2], fields[1::2], strict=False)
         if sha
     )
+    count = None
+    if len(commits) == MAX_COMMITS:
+        count = int(git.output("rev-list", "--count", f"{good}..{bad}").strip())
+    shallow = git.output("rev-parse", "--is-shallow-repository").strip() == "true"
     # -z: names as they are, not C-quoted (`"m\303\274ller.py"`), a tab or newline
     # in one no longer splits it.
     diff = git.output("diff", "--name-status", "-z", "--no-renames", good, bad)
@@ -80,7 +84,7 @@ def release_changes(
         down_blob = in_bad.get(down_file) if down_file else None
         down = git.output("cat-file", "blob", down_blob) if down_blob else None
         migrations.append(read_migration(file.path, tool, text, down))
-    return ReleaseChanges(bad, good, commits, files, tuple(migrations))
+    return ReleaseChanges(bad, good, commits, files, tuple(migrations), count, shallow)
 
 
 def resolve_ref(repo: Path, version: str) -> str:

@@ -17,7 +17,7 @@ def record_changes(
     read = ChangesRead(
         changes.bad,
         changes.good,
-        len(changes.commits),
+        changes.undone,
         len(changes.files),
         tuple(migration.line for migration in changes.migrations),
         sum(1 for migration in changes.migrations if migration.flags),

@@ -53,6 +53,15 @@ class ReleaseChanges(Struct, frozen=True):
     commits: tuple[Commit, ...]
     files: tuple[ChangedFile, ...]
     migrations: tuple[Migration, ...]
+    commit_count: int | None = None
+    """How many commits it undoes when `commits` lists only the latest; None: all listed."""
+    shallow: bool = False
+    """Read from a shallow clone: commits past its depth are missing, the count may be short."""
+
+    @property
+    def undone(self) -> int:
+        """How many commits rolling back undoes, listed or not."""
+        return len(self.commits) if self.commit_count is None else self.commit_count
 
     @property
     def suggested_tier(self) -> tuple[str, str]:

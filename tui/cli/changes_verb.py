@@ -67,11 +67,18 @@ def changes_text(changes: ReleaseChanges) -> list[str]:
     """The changes as lines: a count first, then each list, then the suggested tier."""
     lines = [
         f"Rolling back {visible(changes.bad)} to {visible(changes.good)} undoes "
-        f"{_count(len(changes.commits), 'commit')}, {_count(len(changes.files), 'changed file')} "
+        f"{_count(changes.undone, 'commit')}, {_count(len(changes.files), 'changed file')} "
         f"and {_count(len(changes.migrations), 'migration')}."
     ]
+    if changes.shallow:
+        lines.append(
+            "(read from a shallow clone: commits past its depth are missing, so the count "
+            "may be short; `git fetch --unshallow` reads them all)"
+        )
     if changes.commits:
-        lines += ["", "commits:"]
+        listed = len(changes.commits)
+        cut = f" (the latest {listed} of {changes.undone})" if listed < changes.undone else ""
+        lines += ["", f"commits{cut}:"]
         lines += [f"  {c.sha}  {visible(c.subject)}" for c in changes.commits]
     if changes.files:
         lines += ["", "files:"]
