@@ -430,3 +430,52 @@ def test_a_shallow_clone_says_the_count_may_be_short(tmp_path):
         "(read from a shallow clone: commits past its depth are missing, so the count may "
         "be short; `git fetch --unshallow` reads them all)"
     )
+
+
+def test_another_users_repository_says_why_git_will_not_read_it(tmp_path, monkeypatch):
+    """Git refuses a repository another user owns ('dubious ownership'); the reason
+    was lost in 'is not a git repository'. Git's own test switch makes it refuse."""
+    path = released(tmp_path, {})
+    monkeypatch.setenv("GIT_TEST_ASSUME_DIFFERENT_OWNER", "1")
+    shown = changes(tmp_path, path)
+    assert shown.code == 2
+    assert shown.err == (
+        f"lastgood changes: git will not read {path}: detected dubious ownership (it belongs "
+        f"to another user); if you trust it: git config --global --add safe.directory {path}\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        ("--bad=", "--bad is empty: give a ref"),
+        ("--good=", "--good is empty: give a ref"),
+        ("--repo=", "--repo is empty: give a path"),
+    ],
+)
+def test_an_empty_option_is_refused_by_name(tmp_path, monkeypatch, option, message):
+    """`--bad ''` got 'git rev-parse in …: git failed'; `--repo ''` read the current
+    directory (here a repository, so it would have answered)."""
+    path = released(tmp_path, {})
+    monkeypatch.chdir(path)
+    given = {"--repo=": str(path), "--bad=": "v2.4.1", "--good=": "v2.4.0"}
+    given[option] = ""
+    shown = InProcessCli(tmp_path / "unused.db").run(
+        "changes", *(f"{name}{value}" for name, value in given.items())
+    )
+    assert (shown.code, shown.err) == (2, f"lastgood changes: {message}\n")
+
+
+@pytest.mark.parametrize(
+    ("bad", "good", "warning"),
+    [
+        ("v2.4.1", "main", "'v2.4.1' and 'main' are the same commit: rolling back undoes nothing"),
+        ("v2.4.0", "v2.4.1", "'v2.4.1' is not an ancestor of 'v2.4.0': is the bad release older "
+         "than the good, or are they swapped? Listed is what 'v2.4.0' has that 'v2.4.1' has not"),
+    ],
+)  # fmt: skip
+def test_refs_the_wrong_way_round_are_warned_of(tmp_path, bad, good, warning):
+    shown = changes(tmp_path, released(tmp_path, {}), bad=bad, good=good)
+    assert shown.code == 0
+    assert shown.err == f"lastgood changes: warning: {warning}\n"
+    assert shown.out.startswith(f"Rolling back {bad} to {good} undoes 0 commits, ")

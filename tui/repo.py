@@ -45,11 +45,21 @@ def release_changes(
     if not repo.is_dir():
         raise CommandError(f"{repo} is not a directory")
     git = _Git(repo, progress)
-    git.output("rev-parse", "--is-inside-work-tree", missing=f"{repo} is not a git repository")
+    git.check_repository()
+    shas = []
     for ref in (bad, good):
         if ref.startswith("-"):
             raise CommandError(f"{ref!r} is not a git ref")
-        git.output("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+        sha = git.output("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
+        shas.append(sha.strip())
+    warnings: tuple[str, ...] = ()
+    if shas[0] == shas[1]:
+        warnings = (f"{bad!r} and {good!r} are the same commit: rolling back undoes nothing",)
+    elif git.run("merge-base", "--is-ancestor", good, bad)[0] != 0:
+        warnings = (
+            f"{good!r} is not an ancestor of {bad!r}: is the bad release older than the good, "
+            f"or are they swapped? Listed is what {bad!r} has that {good!r} has not",
+        )
     # NUL-separated, never split on lines: a subject may hold U+2028, \x1c or \x85,
     # which str.splitlines takes for line ends, and a forged line counts as a commit.
     log = git.output(
@@ -84,7 +94,7 @@ def release_changes(
         down_blob = in_bad.get(down_file) if down_file else None
         down = git.output("cat-file", "blob", down_blob) if down_blob else None
         migrations.append(read_migration(file.path, tool, text, down))
-    return ReleaseChanges(bad, good, commits, files, tuple(migrations), count, shallow)
+    return ReleaseChanges(bad, good, commits, files, tuple(migrations), count, shallow, warnings)
 
 
 def resolve_ref(repo: Path, version: str) -> str:
@@ -105,6 +115,22 @@ class _Git:
         self.progress = progress
         self.started = time.monotonic()
 
+    def check_repository(self) -> None:
+        """A directory git will not read is one line: git's own reason when it is one
+        people can act on (another user's repository), else 'not a git repository'."""
+        code, _, err = self.run("rev-parse", "--is-inside-work-tree")
+        if code == 0:
+            return
+        said = err.decode("utf-8", "replace")
+        if "dubious ownership" not in said:
+            raise CommandError(f"{self.repo} is not a git repository")
+        hint = [line.strip() for line in said.split("\n") if "safe.directory" in line]
+        hint.append(f"git config --global --add safe.directory {self.repo}")
+        raise CommandError(
+            f"git will not read {self.repo}: detected dubious ownership (it belongs to another "
+            f"user); if you trust it: {hint[0]}"
+        )
+
     def resolves(self, ref: str) -> bool:
         try:
             self.output("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", what=ref)
@@ -112,12 +138,10 @@ class _Git:
             return False
         return True
 
-    def output(self, *args: str, what: str = "", missing: str = "") -> str:
+    def output(self, *args: str, what: str = "") -> str:
         """Git's output as text: UTF-8 whatever the locale, an undecodable byte as U+FFFD."""
         code, out, err = self.run(*args)
         if code != 0:
-            if missing:
-                raise CommandError(missing)
             if what:
                 raise CommandError(f"{what!r} is not a commit, tag or branch in {self.repo}")
             first = err.decode("utf-8", "replace").strip().split("\n")[0] or "git failed"

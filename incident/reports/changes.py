@@ -57,6 +57,8 @@ class ReleaseChanges(Struct, frozen=True):
     """How many commits it undoes when `commits` lists only the latest; None: all listed."""
     shallow: bool = False
     """Read from a shallow clone: commits past its depth are missing, the count may be short."""
+    warnings: tuple[str, ...] = ()
+    """What looks wrong with the refs given (the same commit; bad older than good)."""
 
     @property
     def undone(self) -> int:

@@ -20,6 +20,9 @@ from tui.repo import release_changes, resolve_ref
 
 
 def cmd_changes(args: Arguments) -> int:
+    for option, value in (("--repo", args.repo), ("--bad", args.bad), ("--good", args.good)):
+        if value == "":  # git takes '' for the current directory, and no ref as HEAD
+            raise CliError(f"{option} is empty: give a {'path' if option == '--repo' else 'ref'}")
     repo = Path(args.repo)
     if args.incident is None:
         if args.bad is None or args.good is None:
@@ -45,9 +48,12 @@ def cmd_changes(args: Arguments) -> int:
 
 def _read(repo: Path, bad: str, good: str) -> ReleaseChanges:
     try:
-        return release_changes(repo, bad, good, _progress)
+        changes = release_changes(repo, bad, good, _progress)
     except CommandError as error:
         raise CliError(str(error)) from error
+    for warning in changes.warnings:
+        print(f"lastgood changes: warning: {visible(warning)}", file=sys.stderr)
+    return changes
 
 
 def _progress(line: str) -> None:
