@@ -479,3 +479,21 @@ def test_refs_the_wrong_way_round_are_warned_of(tmp_path, bad, good, warning):
     assert shown.code == 0
     assert shown.err == f"lastgood changes: warning: {warning}\n"
     assert shown.out.startswith(f"Rolling back {bad} to {good} undoes 0 commits, ")
+
+
+def test_a_migration_too_large_to_read_whole_is_checked_in_part(tmp_path, monkeypatch):
+    """A 200 MB migration was read whole into memory. Only the first
+    MIGRATION_READ_LIMIT bytes are read now (lowered here to 1000), and the line says
+    that what follows went unchecked."""
+    import tui.repo
+
+    monkeypatch.setattr(tui.repo, "MIGRATION_READ_LIMIT", 1000, raising=False)
+    big = "INSERT INTO t VALUES (1);\n" * 200 + "DROP TABLE legacy;\n"
+    shown = changes(tmp_path, released(tmp_path, {"prisma/migrations/1_x/migration.sql": big}))
+    assert (
+        "  migration.sql (prisma): no down step; checked only in part (its first 1000 bytes)"
+        in shown.out.splitlines()
+    )
+    assert shown.out.splitlines()[-1].endswith(
+        "; only in part: migration.sql, read the rest before trusting this)"
+    )

@@ -31,6 +31,10 @@ GIT_TIMEOUT = 60.0
 """Seconds one git command may take before it is stopped: longer is a hang (a held
 lock, a dead network mount), not a large repository. Tests lower it."""
 
+MIGRATION_READ_LIMIT = 4 * 2**20
+"""Bytes of a migration read for the checks: a 200 MB one (a data dump) is not read
+whole into memory; the rest goes unchecked and the line says so. Tests lower it."""
+
 PROGRESS_AFTER = 1.0
 """Seconds of reading before saying so: a silent terminal in an incident reads as hung."""
 
@@ -89,11 +93,12 @@ def release_changes(
         tool = migration_tool(file.path)
         if file.status != "A" or tool is None:
             continue
-        text = git.output("cat-file", "blob", in_bad[file.path])
+        text, whole = git.head(in_bad[file.path], MIGRATION_READ_LIMIT)
         down_file = way_down_file(file.path, tool)
         down_blob = in_bad.get(down_file) if down_file else None
-        down = git.output("cat-file", "blob", down_blob) if down_blob else None
-        migrations.append(read_migration(file.path, tool, text, down))
+        down = git.head(down_blob, MIGRATION_READ_LIMIT)[0] if down_blob else None
+        checked_only = None if whole else MIGRATION_READ_LIMIT
+        migrations.append(read_migration(file.path, tool, text, down, checked_only))
     return ReleaseChanges(bad, good, commits, files, tuple(migrations), count, shallow, warnings)
 
 
@@ -138,9 +143,19 @@ class _Git:
             return False
         return True
 
+    def head(self, blob: str, limit: int) -> tuple[str, bool]:
+        """At most `limit` bytes of `blob` as text, and whether that is all of it."""
+        code, out, err = self.run("cat-file", "blob", blob, limit=limit)
+        if len(out) > limit:  # stopped reading: git was killed, its status says nothing
+            return out[:limit].decode("utf-8", "replace"), False
+        return self._text(code, out, err, ("cat-file",), ""), True
+
     def output(self, *args: str, what: str = "") -> str:
-        """Git's output as text: UTF-8 whatever the locale, an undecodable byte as U+FFFD."""
         code, out, err = self.run(*args)
+        return self._text(code, out, err, args, what)
+
+    def _text(self, code: int, out: bytes, err: bytes, args: tuple[str, ...], what: str) -> str:
+        """Git's output as text: UTF-8 whatever the locale, an undecodable byte as U+FFFD."""
         if code != 0:
             if what:
                 raise CommandError(f"{what!r} is not a commit, tag or branch in {self.repo}")
@@ -148,9 +163,10 @@ class _Git:
             raise CommandError(f"git {args[0]} in {self.repo}: {first}")
         return out.decode("utf-8", "replace")
 
-    def run(self, *args: str) -> tuple[int, bytes, bytes]:
+    def run(self, *args: str, limit: int | None = None) -> tuple[int, bytes, bytes]:
         """The exit status, stdout and stderr of `git args`, read together so that
-        neither pipe fills, waking to keep the deadline and to tell of progress."""
+        neither pipe fills, waking to keep the deadline and to tell of progress. Past
+        `limit` bytes of stdout git is stopped: what was read is more than `limit`."""
         try:
             process = subprocess.Popen(
                 ["git", "-C", str(self.repo), *args],
@@ -168,6 +184,9 @@ class _Git:
             selector.register(process.stderr, selectors.EVENT_READ, err)
             while selector.get_map():
                 self._wait(selector, deadline, process, args)
+                if limit is not None and len(out) > limit:
+                    process.kill()
+                    break
             try:
                 code = process.wait(max(0.0, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:

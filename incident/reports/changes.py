@@ -34,10 +34,14 @@ class Migration(Struct, frozen=True):
     has_down: bool
     destructive: tuple[str, ...]
     """What it drops, renames, empties or retypes, as written: `DROP COLUMN legacy_total`."""
+    checked_only: int | None = None
+    """Bytes read when the file was too large to read whole (what follows went unchecked)."""
 
     @property
     def flags(self) -> list[str]:
         flags = [] if self.has_down else ["no down step"]
+        if self.checked_only is not None:
+            flags.append(f"checked only in part (its first {_size(self.checked_only)})")
         return flags + list(self.destructive)
 
     @property
@@ -82,9 +86,11 @@ class ReleaseChanges(Struct, frozen=True):
                 f"{named} drops or renames data: its down step recreates the structure "
                 "but not the data (risky)"
             )
+        unread = [m for m in self.migrations if m.checked_only is not None]
+        unsure = "; only in part: " + ", ".join(PurePosixPath(m.path).name for m in unread)
         return "none", (
             "expand-only migrations (nothing dropped or renamed): the old code ignores "
-            "what they added"
+            "what they added" + (unsure + ", read the rest before trusting this" if unread else "")
         )
 
 
@@ -146,11 +152,14 @@ def migration_tool(path: str) -> str | None:
     return None
 
 
-def read_migration(path: str, tool: str, text: str, down: str | None = None) -> Migration:
+def read_migration(
+    path: str, tool: str, text: str, down: str | None = None, checked_only: int | None = None
+) -> Migration:
     """`text` read for a down step and for what it drops, renames, empties or retypes.
 
     `down` is the text of the migration's separate down file (`way_down_file`) in the
-    bad release, None when there is none.
+    bad release, None when there is none. `checked_only` is how many bytes `text` is of
+    a file too large to read whole, None when it is all of it.
     """
     upward = _way_up(tool, text)
     destructive = tuple(
@@ -158,7 +167,7 @@ def read_migration(path: str, tool: str, text: str, down: str | None = None) -> 
             " ".join(found.group(0).split())[:80] for found in _DESTRUCTIVE.finditer(upward)
         )
     )
-    return Migration(path, tool, _has_down(tool, text, down), destructive)
+    return Migration(path, tool, _has_down(tool, text, down), destructive, checked_only)
 
 
 _DOWN_PART = {
@@ -204,6 +213,10 @@ _PY_STRING_BLOCK = re.compile(r'"""[\s\S]*?"""|' + r"'''[\s\S]*?'''")
 _RAISES = re.compile(r"raise\b")
 
 _SQL_COMMENT = re.compile(r"--[^\n]*|/\*[\s\S]*?\*/")
+
+
+def _size(count: int) -> str:
+    return f"{count / 2**20:g} MiB" if count >= 2**20 else f"{count} bytes"
 
 
 def _does_something(body: str) -> bool:
