@@ -55,6 +55,8 @@ def test_pictures_for_the_sequences_that_matter():
     assert visible_block("\u2067approved\u2069\n") == "\\u2067approved\\u2069\n"
     assert visible("שלום\u200f") == "שלום\u200f"  # a mark reorders nothing: it stays
     assert json_text("\u202e") == '"\\u202e"'
+    assert visible("one\u2028two\u2029") == "one\\u2028two\\u2029"  # no second line
+    assert json_text("\u2028") == '"\\u2028"'
 
 
 @given(any_text)

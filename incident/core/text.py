@@ -16,8 +16,10 @@ The stand-ins are the Unicode control pictures (``␛`` for ESC, ``␀`` for NUL
 The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
 count as controls too, shown as ``\\u202e``: they make a terminal draw the text
 after them in another order than it is stored ("Trojan Source"), so a note could
-read as something it does not say. The marks (LRM, RLM, ALM) stay: right-to-left
-names need them, and they reorder nothing by themselves.
+read as something it does not say. So do the line and paragraph separators
+(U+2028, U+2029), which Python's `splitlines` and some renderers take for line
+ends: a commit subject holding one read as two commits. The marks (LRM, RLM, ALM)
+stay: right-to-left names need them, and they reorder nothing by themselves.
 JSON keeps the exact text, escaped: `json_text`.
 """
 
@@ -36,14 +38,16 @@ if TYPE_CHECKING:
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL: Final = {0x7F: "\u2421"}
 _C1: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
-_BIDI: Final = {code: f"\\u{code:04x}" for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
-_BIDI_CLASS: Final = "\u202a-\u202e\u2066-\u2069"
+_SHOWN_AS_CODES: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
+"""The line and paragraph separators, and the bidirectional controls."""
+_ESCAPED: Final = {code: f"\\u{code:04x}" for code in _SHOWN_AS_CODES}
+_ESCAPED_CLASS: Final = "\u2028-\u202e\u2066-\u2069"
 
-_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_BIDI})
+_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_ESCAPED})
 _BLOCK: Final = str.maketrans(
     {
         code: picture
-        for code, picture in {**_C0, **_DEL, **_C1, **_BIDI}.items()
+        for code, picture in {**_C0, **_DEL, **_C1, **_ESCAPED}.items()
         if code not in (9, 10)
     }
 )
@@ -51,13 +55,13 @@ _BLOCK: Final = str.maketrans(
 
 @cache
 def _control() -> re.Pattern[str]:
-    return re.compile(f"[\x00-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+    return re.compile(f"[\x00-\x1f\x7f-\x9f{_ESCAPED_CLASS}]")
 
 
 @cache
 def _block_control() -> re.Pattern[str]:
     """What `visible_block` changes: every control but tab and newline (CR among them)."""
-    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI_CLASS}]")
+    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_ESCAPED_CLASS}]")
 
 
 _ASCII_BLOCK_CODES: Final = (*range(0x09), *range(0x0B, 0x20), 0x7F)
@@ -69,7 +73,7 @@ _ASCII_BLOCK_BYTES: Final = bytes(_ASCII_BLOCK_CODES)
 
 @cache
 def _json_raw() -> re.Pattern[str]:
-    return re.compile(f"[\x7f-\x9f{_BIDI_CLASS}]")
+    return re.compile(f"[\x7f-\x9f{_ESCAPED_CLASS}]")
 
 
 def visible(text: str) -> str:
