@@ -137,6 +137,24 @@ def test_replay_cli_errors(recorded):
     assert speed.code == 2 and "--speed" in speed.err
 
 
+@pytest.mark.parametrize(
+    ("at", "said"),
+    [
+        ("T+999999999:00:00", "'T+999999999:00:00': at most 99,999 hours"),
+        ("T+9999999999999:00:00", "at most 99,999 hours"),  # was an OverflowError
+        ("T+99999:00:00", "--at T+99999:00:00: that moment has not come yet (it is T+"),
+        ("T+\u0660\u0660:\u0661\u0660", "is not an offset like T+12:30"),  # Arabic-Indic
+    ],
+)
+def test_replay_at_a_moment_that_has_not_come_is_one_line(recorded, at, said):
+    """A huge offset ended in a traceback (OverflowError), and one past now showed a
+    future that never happened, every open window OVERDUE (a hostile review)."""
+    db, _, _ = recorded
+    result = InProcessCli(db).run("replay", SCENARIO_ID, "--at", at, "--json")
+    assert (result.code, result.out) == (2, "")
+    assert said in result.err and result.err.count("\n") == 1
+
+
 def test_read_only_store_open_does_not_touch_the_file(recorded):
     db, events, _ = recorded
     before = fingerprint(db)

@@ -31,7 +31,9 @@ __all__ = [
     "state_at_items",
 ]
 
-_OFFSET = re.compile(r"^\s*(?:T\s*)?\+?\s*(?:(\d+):)?(\d{1,3}):(\d{2})\s*$")
+_OFFSET = re.compile(r"^\s*(?:T\s*)?\+?\s*(?:([0-9]+):)?([0-9]{1,3}):([0-9]{2})\s*$")
+MAX_OFFSET_HOURS = 99_999
+"""Past this (eleven years) an offset is a slip of the keyboard, and its datetime overflows."""
 
 
 def parse_offset(text: str) -> timedelta:
@@ -42,6 +44,8 @@ def parse_offset(text: str) -> timedelta:
     hours, minutes, seconds = match.groups()
     if int(seconds) >= 60:
         raise ValueError(f"'{text}': seconds must be below 60")
+    if hours is not None and (len(hours) > 5 or int(hours) > MAX_OFFSET_HOURS):
+        raise ValueError(f"'{text}': at most {MAX_OFFSET_HOURS:,} hours")
     return timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=int(seconds))
 
 

@@ -26,6 +26,7 @@ from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
+from incident.core.phase_clocks import format_offset
 from incident.core.replay import Recording, parse_offset
 from incident.core.state import start_of
 from incident.core.text import json_text
@@ -214,6 +215,20 @@ def started_at(declaration: Event) -> datetime:
         raise CliError(f"incident cannot be read: {error}") from None
 
 
+def replayed_moment(log: EventRecord, args: Arguments, offset: timedelta) -> datetime:
+    """T+0 plus `offset`: a moment that has come. Past now the replay would show a
+    future that never happened, every open window gone OVERDUE."""
+    require_incident(log, args.id)
+    first = next(iter(log.scan(args.id, upto_seq=1)))
+    start = started_at(first if isinstance(first, Event) else first.event())
+    moment = start + offset
+    now = SystemClock().now()
+    if moment > now:
+        at = format_offset(max(now - start, timedelta(0)))
+        raise CliError(f"--at {args.at}: that moment has not come yet (it is {at} now)")
+    return moment
+
+
 def replay_events(args: Arguments) -> tuple[list[Event], ChainReport]:
     """The incident's events and their chain report, read once, leaving the file as it was."""
     with open_log(args, read_only=True, snapshot=True) as log:
@@ -262,10 +277,10 @@ def cmd_replay_json(args: Arguments) -> int:
     offset = replay_offset(args)
     with open_log(args, read_only=True, snapshot=True) as log:
         require_incident(log, args.id)
-        first = next(iter(log.scan(args.id, upto_seq=1)))
         if offset is not None:
-            moment = started_at(first if isinstance(first, Event) else first.event()) + offset
+            moment = replayed_moment(log, args, offset)
         else:
+            first = next(iter(log.scan(args.id, upto_seq=1)))
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
         replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
