@@ -309,6 +309,15 @@ def test_a_recording_verb_records_the_stakeholder_update_missed_as_the_tui_does(
     assert "was not sent" in cli.ok("timeline", incident_id)
 
 
+def test_a_baseline_reads_as_a_sentence_in_the_timeline(cli):
+    """It read `baseline.captured`, the event's kind (a parity review)."""
+    incident_id = declare(cli)
+    cli.ok("baseline", incident_id, "error-rate", "--value", "0.004")
+    timeline = cli.ok("timeline", incident_id)
+    assert "Baseline of error-rate: 0.004 (given)" in timeline
+    assert "baseline.captured" not in timeline
+
+
 def test_send_preview_records_nothing(cli):
     incident_id = declare(cli)
     preview = cli.ok("send", incident_id, "--template", "initiating", "--preview")

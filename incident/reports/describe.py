@@ -162,7 +162,10 @@ def describe(event: Event) -> str:
             if d.forced:
                 text += f", outside its window: {_line(d.reason)}"
             return text
-        case ProbeSamples() | BaselineCaptured():
+        case BaselineCaptured() as d:
+            where = "the median of its samples" if d.source == "samples" else "given"
+            return f"Baseline of {_line(d.probe)}: {d.value:g} ({where})"
+        case ProbeSamples():
             return visible(event.kind)
         case _:
             assert_never(event.data)
