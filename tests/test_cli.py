@@ -318,6 +318,18 @@ def test_a_baseline_reads_as_a_sentence_in_the_timeline(cli):
     assert "baseline.captured" not in timeline
 
 
+def test_text_is_recorded_without_the_spaces_around_it_as_the_tui_records_it(cli):
+    """The TUI's fields dropped the spaces around a note; the CLI kept them, so the
+    brief read 'by Ada:   custom words  ' (a parity review)."""
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, "  pinned one  ", "--pin")
+    cli.ok("check", incident_id, "assess-severity", "--note", "\t5xx at 12%\n")
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    payloads = [e["payload"] for e in record["events"][1:]]
+    assert payloads[0]["text"] == "pinned one"
+    assert payloads[1]["note"] == "5xx at 12%"
+
+
 def test_send_preview_records_nothing(cli):
     incident_id = declare(cli)
     preview = cli.ok("send", incident_id, "--template", "initiating", "--preview")

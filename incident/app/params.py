@@ -157,7 +157,9 @@ class Param:
 
 
 def _text(text: str) -> str:
-    return text
+    """Text as typed, without the spaces and blank lines around it: the TUI's fields
+    dropped them and the CLI kept them, so one note read two ways (a parity review)."""
+    return text.strip()
 
 
 def parse_minutes(text: str) -> int:
