@@ -36,10 +36,12 @@ class Host(App[None]):
 
 
 @asynccontextmanager
-async def opened(modal: Screen[Any]) -> AsyncIterator[tuple[Host, Pilot[None]]]:
+async def opened(
+    modal: Screen[Any], size: tuple[int, int] = SIZE
+) -> AsyncIterator[tuple[Host, Pilot[None]]]:
     app = Host(modal)
     app.animation_level = "none"
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await pilot.pause()
         assert app.screen is modal
         yield app, pilot

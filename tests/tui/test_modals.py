@@ -178,3 +178,23 @@ async def test_approval_requires_both_fields() -> None:
         assert error_text(app) == "Reason is required."
         assert focused_id(app) == "reason"
         assert_still_open(app, modal)
+
+
+# --- ConfirmModal ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("size", [(80, 24), (140, 45)])
+async def test_a_long_question_wraps_inside_its_dialog(size: tuple[int, int]) -> None:
+    """The data-loss question was cut off at the dialog's border, its end ("Choose it
+    anyway?") never shown (a parity review)."""
+    from tests.tui.screen_text import screen_lines
+    from tui.app.modals.confirm import ConfirmModal
+
+    question = (
+        "The rollback decision is not recorded yet, and 'Last resort: restore the "
+        "database from the last backup' will lose data. Choose it anyway?"
+    )
+    async with opened(ConfirmModal("Data loss", question, "Choose it"), size=size) as (app, _):
+        inside = [line.split("│")[1].strip() for line in screen_lines(app) if line.count("│") >= 2]
+        assert question in " ".join(part for part in inside if part)
+        assert_fits(app)

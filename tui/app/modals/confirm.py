@@ -27,6 +27,7 @@ class ConfirmModal(LastgoodModal[bool]):
     ]
 
     DEFAULT_CSS = """
+    ConfirmModal .question { width: 100%; }
     ConfirmModal .command {
         width: 100%;
         background: $boost;
@@ -50,7 +51,9 @@ class ConfirmModal(LastgoodModal[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line(self.heading)
-            yield Label(visible(self.question), markup=False)
+            # The dialog's width, so a long question wraps: sized to itself, a Label
+            # ran past the border and the end of the question was cut off.
+            yield Label(visible(self.question), markup=False, classes="question")
             if self.detail:
                 yield Label(visible(self.detail), classes="command", markup=False)
             yield button_row(
