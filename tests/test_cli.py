@@ -330,6 +330,18 @@ def test_text_is_recorded_without_the_spaces_around_it_as_the_tui_records_it(cli
     assert payloads[1]["note"] == "5xx at 12%"
 
 
+def test_a_tier_that_loses_data_chosen_before_the_decision_is_said(cli):
+    """The TUI asks before it; the CLI recorded it without a word (a parity review).
+    It still records it (a pipeline that chose it knows what it did), and says so."""
+    incident_id = declare(cli)
+    early = cli.ok("db-tier", incident_id, "restore-backup", "--reason", "column dropped")
+    assert "warning: the rollback decision is not recorded yet, and" in early
+    assert "will lose data" in early
+    cli.ok("decide", incident_id, "--reason", "checkout broken")
+    later = cli.ok("db-tier", incident_id, "down-migrations", "--reason", "reversible")
+    assert "warning" not in later
+
+
 def test_send_preview_records_nothing(cli):
     incident_id = declare(cli)
     preview = cli.ok("send", incident_id, "--template", "initiating", "--preview")

@@ -137,24 +137,32 @@ def tier_warning(state: IncidentState, tier: str) -> str | None:
     """What to ask before choosing `tier`: a tier that may lose data, chosen before
     the decision to roll back is recorded. None when nothing needs asking.
 
-    The faces ask; the use case itself records the choice either way, as the CLI's
-    `db-tier` always has (a pipeline that chose it knows what it did)."""
+    The TUI asks; the use case itself records the choice either way, as the CLI's
+    `db-tier` always has (a pipeline that chose it knows what it did), and says so
+    after it (`choose_tier`)."""
+    risk = _data_loss_before_decision(state, tier)
+    return None if risk is None else f"{risk[0].upper()}{risk[1:]}. Choose it anyway?"
+
+
+def _data_loss_before_decision(state: IncidentState, tier: str) -> str | None:
     chosen = state.runbook.database_tier(tier)
     if chosen is None or chosen.data_loss == DataLoss.NONE or decision_recorded(state):
         return None
     return (
-        f"The rollback decision is not recorded yet, and '{visible(chosen.title)}' "
-        f"{'will' if chosen.data_loss == DataLoss.CERTAIN else 'may'} lose data. "
-        "Choose it anyway?"
+        f"the rollback decision is not recorded yet, and '{visible(chosen.title)}' "
+        f"{'will' if chosen.data_loss == DataLoss.CERTAIN else 'may'} lose data"
     )
 
 
 def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
+    """Record the tier; a tier that may lose data, chosen before the decision, is said
+    in a note (the CLI records it unasked, and its user reads no dialog)."""
     clock = session.clock
+    risk = _data_loss_before_decision(session.state, tier)
     events = session.run_many(
         lambda s: [commands.choose_database_tier(s, tier, reason=reason, actor=actor, clock=clock)]
     )
-    return Done(events, f"database tier: {tier}")
+    return Done(events, f"database tier: {tier}", [f"warning: {risk}"] if risk else [])
 
 
 def settle_database(session: Session, actor: str, step: str, tier: str, *, reason: str) -> Done:
@@ -168,7 +176,7 @@ def settle_database(session: Session, actor: str, step: str, tier: str, *, reaso
     checked = session.run_many(
         lambda s: [commands.check_step(s, step, actor=actor, clock=clock, note=f"tier: {tier}")]
     )
-    return Done([*chosen.events, *checked], f"{chosen.said}; {step} checked")
+    return Done([*chosen.events, *checked], f"{chosen.said}; {step} checked", chosen.notes)
 
 
 VERDICTS = ("met", "cleared")

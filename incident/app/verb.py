@@ -68,7 +68,9 @@ class Verb:
     footer: Final[bool]
     """Shown in the TUI's footer (the most frequent verbs), besides the palette."""
     confirm: Final[str | None]
-    """Asked before running: the CLI wants `--yes` off a terminal, the TUI a dialog."""
+    """The TUI's question before its key runs the verb: a key can be pressed by
+    accident, a typed command line not. On the command line only `run` asks (and
+    wants `--yes` off a terminal), as it starts a shell command on this machine."""
     tui: Final[bool]
     """Offered in the coordinator's TUI (False: a command-line verb only)."""
     json: Final[bool]
