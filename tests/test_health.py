@@ -186,3 +186,20 @@ def test_value_formatting():
     assert format_value(0.123, "ratio") == "12.3%"
     assert format_value(None) == "—"
     assert format_value(41.7, "ms") == "41.7 ms"
+
+
+def test_the_next_key_hint_says_what_space_will_do_with_the_evidence(session, clock):
+    """ "checking now asks why" showed with no samples at all, where space checks the
+    step without a question (a parity review): it asks only when readings say no."""
+    from incident.app.next_key import next_key
+
+    def hint() -> str:
+        found = next_key(session.state, "confirm-version", clock.now())
+        assert found is not None
+        return found.what
+
+    assert hint() == "no evidence yet (no samples from version yet); check it once seen working"
+    tick(session, clock, version="2.4.1")
+    assert hint() == "not yet: version 2.4.1 running, expected 2.4.0; checking now asks why"
+    tick(session, clock, version="2.4.0")
+    assert hint().startswith("check it, the evidence holds (version 2.4.0 confirmed")

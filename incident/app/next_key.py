@@ -93,7 +93,9 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
         found = evidence_for(state, step)
         if found.holds:
             return NextKey(CHECK_KEY, f"check it, the evidence holds ({found.detail})")
-        return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
+        if found.holds is False:  # the readings say otherwise: checking asks why
+            return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
+        return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); check it once seen working")
     if step.kind == StepKind.VERIFICATION:
         return NextKey(CHECK_KEY, "check it once the evidence holds")
     return NextKey(CHECK_KEY, "check it once done")
