@@ -237,7 +237,9 @@ class StepVerbs:
 
         from tui.app.modals.approval import ApprovalModal
 
-        default = desk.state.roles.get(role, "")
+        # Whoever holds the role, else whoever records: `lastgood approve` without
+        # --by records the actor too ("their own confirmation"); here it is shown.
+        default = desk.state.roles.get(role, "") or desk.actor
         desk.screen.app.push_screen(ApprovalModal(what, role, approver=default), approve)
 
     def _trigger_views(self) -> list[TriggerView]:
