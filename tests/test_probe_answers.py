@@ -119,3 +119,30 @@ def test_series_too_large_to_add_up_are_a_reading_not_an_overflow(
     """Two series of 1e308: their sum passes the largest float (fsum alone raised)."""
     reading = interpret_prometheus(200, vector("1e308", "1e308"), reduce)
     assert (reading.outcome, reading.value, reading.detail) == (outcome, value, detail)
+
+
+@pytest.mark.parametrize(
+    ("body", "said"),
+    [
+        (b'{"version": NaN}', "field 'version' is NaN, not a version"),
+        (b'{"version": Infinity}', "field 'version' is Infinity, not a version"),
+        (b'{"version": 1e999}', "field 'version' is Infinity, not a version"),
+        (b'{"version": true}', "field 'version' is true, not a version"),
+    ],
+)
+def test_a_version_field_that_names_no_release_is_bad_json(body: bytes, said: str) -> None:
+    """They were OK readings of 'NaN', 'Infinity' and 'true' (a hostile review)."""
+    from incident.health.probe_answers import interpret
+    from runbooks.model import Probe, ProbeKind
+
+    probe = Probe(name="version", kind=ProbeKind.VERSION, url="http://x/", json_field="version")
+    reading = interpret(probe, 200, body)
+    assert (reading.outcome, reading.detail, reading.text) == (Outcome.BAD_JSON, said, None)
+
+
+def test_a_version_field_may_be_a_number() -> None:
+    from incident.health.probe_answers import interpret
+    from runbooks.model import Probe, ProbeKind
+
+    probe = Probe(name="version", kind=ProbeKind.VERSION, url="http://x/", json_field="build")
+    assert interpret(probe, 200, b'{"build": 4217}').text == "4217"

@@ -67,6 +67,11 @@ def _interpret_version(probe: Probe, body: bytes) -> Reading:
         return Reading(Outcome.NO_DATA, detail=f"field '{field}' is null")
     if isinstance(found, dict | list):
         return Reading(Outcome.BAD_JSON, detail=f"field '{field}' is {_json_kind(found)}")
+    if isinstance(found, bool) or (isinstance(found, float) and not math.isfinite(found)):
+        # JSON's true, and the NaN and Infinity Python's parser accepts, name no release.
+        return Reading(
+            Outcome.BAD_JSON, detail=f"field '{field}' is {json.dumps(found)}, not a version"
+        )
     text = found if isinstance(found, str) else json.dumps(found)
     return Reading(Outcome.OK, text=first_line(text))
 
