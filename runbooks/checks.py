@@ -160,7 +160,8 @@ def url_problem(url: str) -> str | None:
         return f"URL '{shown}' must not contain spaces"
     try:
         parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
+        if not ENV_REFERENCE.search(parts.netloc):  # `host:${PORT}`: known when sent
+            parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
         return f"invalid URL '{shown}': {exc}"
     if not parts.scheme:

@@ -303,4 +303,13 @@ def expand_request(
         if not value.isascii():  # HTTP sends header values as ASCII; httpx raises
             raise RequestSetupError(f"header {name!r} is not ASCII after expansion")
         expanded.append((name, value))
-    return Outgoing(expand_env(url, env), expanded)
+    target = expand_env(url, env)
+    from urllib.parse import urlsplit
+
+    try:
+        urlsplit(target).port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:  # not quoted: the value may be a secret's
+        raise RequestSetupError(
+            "the URL's port is not a number from 0 to 65535 after expansion"
+        ) from None
+    return Outgoing(target, expanded)

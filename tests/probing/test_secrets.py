@@ -85,6 +85,32 @@ async def test_url_references_are_expanded_on_the_wire_only(server, client):
     )
 
 
+async def test_a_port_from_the_environment_is_checked_when_sent(server, client):
+    """`host:${PORT}` failed validation ("Port could not be cast to integer"), and a
+    port out of range read 'ExceptionGroup: unhandled errors in a TaskGroup' (a
+    hostile review). It is known only when sent, and refused there in words."""
+    from runbooks.checks import url_problem
+
+    url = "http://127.0.0.1:${PORT}/health"
+    assert url_problem(url) is None
+    good = await poll(client, http(url), env={"PORT": str(server.port)})
+    assert good.outcome == Outcome.OK
+    for port in ("99999", "http", "-1"):
+        bad = await poll(client, http(url), env={"PORT": port})
+        assert (bad.outcome, bad.detail) == (
+            Outcome.ERROR,
+            "the URL's port is not a number from 0 to 65535 after expansion",
+        )
+
+
+def test_a_failure_in_a_group_is_named_by_its_member() -> None:
+    from tui.net.probing import _classify_failure
+
+    group = ExceptionGroup("unhandled errors in a TaskGroup", [OverflowError("port 0-65535")])
+    reading = _classify_failure(group, http("http://h/"), "http://h/")
+    assert reading.detail == "OverflowError: port 0-65535"
+
+
 async def test_a_secret_host_is_not_named_by_the_dns_failure(client):
     host_secret = "Priv4te-Cluster-Name-77"
     probe = http("http://${HOST}.invalid/health", timeout_s=10.0)

@@ -206,8 +206,12 @@ def _classify_failure(exc: BaseException, probe: Probe, url: str) -> Reading:
             return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
         if isinstance(link, ConnectionRefusedError):
             return Reading(Outcome.REFUSED, detail="connection refused")
-    message = str(exc).strip()
-    name = type(exc).__name__
+    # A group (a TaskGroup's) says only how many failed: name the first that did.
+    failed = next(
+        (link for link in exception_chain(exc) if not isinstance(link, BaseExceptionGroup)), exc
+    )
+    message = str(failed).strip()
+    name = type(failed).__name__
     return Reading(Outcome.ERROR, detail=f"{name}: {message}" if message else name)
 
 
