@@ -164,7 +164,10 @@ async def test_secrets_reach_the_wire_and_no_record_export_or_output(tmp_path: P
     }
     assert samples["dns"]["outcome"] == "dns"
     assert samples["dns"]["detail"] == "cannot resolve host ***.invalid"
-    assert samples["port"]["detail"] == "InvalidURL: Invalid port: '***'"
+    assert (
+        samples["port"]["detail"]
+        == "the URL's port is not a number from 0 to 65535 after expansion"
+    )
     assert samples["echo-prom"]["detail"].startswith("Prometheus error (internal): xxx")
     assert " Bearer *** fo" in samples["echo-prom"]["detail"]
     assert samples["echo-version"]["text"].endswith("Bearer ***")
@@ -177,7 +180,7 @@ async def test_secrets_reach_the_wire_and_no_record_export_or_output(tmp_path: P
         r"HTTP 500: x+ Bearer \*\*\* x+ Bearer \*\*\* for /hook/\*\*\*\?", failed["echo"]
     )
     assert failed["dns"] == "DNS: cannot resolve host ***.invalid"
-    assert failed["port"] == "config: the target URL is not a valid http(s) URL"
+    assert failed["port"] == "the URL's port is not a number from 0 to 65535 after expansion"
 
     # Nowhere: not in the database or its -wal, an export, or any output line.
     stored = [p for p in tmp_path.iterdir() if p.name.startswith("incident.db")]
