@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import math
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -14,7 +15,16 @@ from incident.core.samples import Outcome, Sample
 from runbooks.model import Probe, ProbeKind
 from tests.conftest import T0
 from tests.gate_waiting import BOUND_S, until
-from tests.http_servers import HEALTH, LoopbackServer, Received, Reply, standard_routes, unused_port
+from tests.http_servers import (
+    HEALTH,
+    Handler,
+    LoopbackServer,
+    Received,
+    Reply,
+    hang,
+    standard_routes,
+    unused_port,
+)
 from tui.app.keys_first import KeyFlag
 from tui.net.client import make_client
 from tui.net.gate import Gate
@@ -212,6 +222,125 @@ async def test_run_propagates_a_failing_handler(server, client):
         await poller.run(broken, stop=asyncio.Event(), until_s=5.0)
 
 
+class StuckBesideHealthy:
+    """A probe stuck until released, beside a healthy one; each healthy answer takes a
+    second of the test's clock, which nothing else moves."""
+
+    def __init__(self, client: httpx.AsyncClient, server: LoopbackServer) -> None:
+        self.clock = ManualClock(T0)
+        self.release = asyncio.Event()
+        self.healthy = probe("healthy", server.url("/health"), interval_s=1.0)
+        self.slow = probe("slow", server.url("/stuck"), interval_s=1.0, timeout_s=5.0)
+        self.poller = ProbePoller([self.healthy, self.slow], client, clock=self.clock, env={})
+        self.handed: list[list[Sample]] = []
+
+    def routes(self) -> dict[str, Handler]:
+        async def healthy_answer(request: Received, reply: Reply) -> None:
+            self.clock.advance(1.0)
+            await reply.json(HEALTH)
+
+        async def stuck(request: Received, reply: Reply) -> None:
+            await self.release.wait()
+            await reply.json(HEALTH)
+
+        return {"/health": healthy_answer, "/stuck": stuck}
+
+    def names(self) -> list[str]:
+        return [sample.probe for batch in self.handed for sample in batch]
+
+
+async def test_a_hanging_probe_holds_up_no_other_probes_samples(client):
+    async with LoopbackServer({}) as server:
+        setup = StuckBesideHealthy(client, server)
+        server.routes.update(setup.routes())
+        stop = asyncio.Event()
+
+        def keep(batch: list[Sample]) -> None:
+            setup.handed.append(batch)
+            names = setup.names()
+            if names.count("healthy") >= 5:
+                setup.release.set()  # five healthy samples counted: let the slow one end
+            if names.count("slow") == 2 or ("slow" in names and not setup.release.is_set()):
+                stop.set()
+
+        await asyncio.wait_for(setup.poller.run(keep, stop=stop), BOUND_S)
+
+    # Five healthy samples, handed over one batch each, while the slow poll hung
+    # (before, the first batch waited for the slow one, 5 s here, and held both).
+    names = setup.names()
+    assert names[:5] == ["healthy"] * 5, names
+    assert [len(batch) for batch in setup.handed[:5]] == [1, 1, 1, 1, 1]
+    # Once its poll had ended, the slow probe was polled again, at its next due time.
+    first, second = [s for batch in setup.handed for s in batch if s.probe == "slow"]
+    assert first.outcome == second.outcome == Outcome.OK
+    assert first.at == T0
+    assert second.at >= T0 + timedelta(seconds=5)
+    assert server.paths().count("/stuck") == 2
+
+
+async def test_a_probe_in_flight_is_not_polled_again(client):
+    async with LoopbackServer({}) as server:
+        setup = StuckBesideHealthy(client, server)
+        server.routes.update(setup.routes())
+        stop = asyncio.Event()
+        seen: dict[str, object] = {}
+
+        def keep(batch: list[Sample]) -> None:
+            setup.handed.append(batch)
+            if setup.names().count("healthy") == 5 and not seen:
+                seen["stuck asked"] = server.paths().count("/stuck")
+                seen["in flight"] = setup.poller.in_flight()
+                seen["due"] = setup.poller.due()
+                stop.set()
+            elif "slow" in setup.names():
+                stop.set()
+
+        await asyncio.wait_for(setup.poller.run(keep, stop=stop), BOUND_S)
+        # The slow probe was due again at each of the five healthy ticks, and asked once:
+        # its time has come, but only the healthy one is due while its poll is in flight.
+        assert setup.clock.now() == T0 + timedelta(seconds=5)
+        assert seen == {"stuck asked": 1, "in flight": [setup.slow], "due": [setup.healthy]}
+        assert server.paths().count("/stuck") == 1
+        assert setup.poller.in_flight() == []  # cancelled when `run` returned
+
+
+async def test_run_returns_at_its_deadline_with_a_poll_still_in_flight(client):
+    clock = ManualClock(T0)
+
+    async def answer_at_the_deadline(request: Received, reply: Reply) -> None:
+        clock.advance(10.0)
+        await reply.json(HEALTH)
+
+    routes: dict[str, Handler] = {"/health": answer_at_the_deadline, "/hang": hang}
+    async with LoopbackServer(routes) as server:
+        hanging = probe("hanging", server.url("/hang"), interval_s=1.0, timeout_s=5.0)
+        healthy = probe("healthy", server.url("/health"), interval_s=1.0)
+        poller = ProbePoller([hanging, healthy], client, clock=clock, env={})
+        handed: list[list[Sample]] = []
+        await asyncio.wait_for(
+            poller.run(handed.append, stop=asyncio.Event(), until_s=10.0), BOUND_S
+        )
+        # What ended by the deadline is handed over; the hanging poll is cancelled,
+        # not waited for (before, `run` waited for its 5 s timeout and handed it over).
+        assert [[sample.probe for sample in batch] for batch in handed] == [["healthy"]]
+        assert server.paths().count("/hang") == 1
+        assert poller.in_flight() == []
+
+
+async def test_run_hands_a_paced_round_over_as_one_batch(server, client):
+    probes = [probe(f"p{i:02}", server.url("/health"), interval_s=1.0) for i in range(40)]
+    poller = ProbePoller(probes, client, clock=ManualClock(T0), env={}, round_spread_s=0.2)
+    handed: list[list[Sample]] = []
+    stop = asyncio.Event()
+
+    def keep(batch: list[Sample]) -> None:
+        handed.append(batch)
+        stop.set()
+
+    await asyncio.wait_for(poller.run(keep, stop=stop), BOUND_S)
+    assert [[sample.probe for sample in batch] for batch in handed] == [[p.name for p in probes]]
+
+
 # --- giving way to the coordinator's keys (tui/net/gate.py) -------------------------
 
 
@@ -233,31 +362,37 @@ async def test_no_poll_reaches_production_while_the_gate_is_held(server, client)
     assert len(server.requests) == 3
 
 
-async def test_a_batch_is_handed_over_only_through_the_gate(server, client) -> None:
+async def test_a_batch_is_handed_over_only_through_the_gate(client) -> None:
     key = KeyFlag()
     gate = Gate(key.held, max_wait_s=BOUND_S)
-    poller = ProbePoller(unpaced(server, 2), client, clock=SystemClock(), env={}, gate=gate)
-    handed: list[list[Sample]] = []
-    stop = asyncio.Event()
+    both_asked = asyncio.Event()
+    asked = 0
 
-    def keep(batch: list[Sample]) -> None:
-        handed.append(batch)
-        stop.set()
+    async def answer_then_a_key(request: Received, reply: Reply) -> None:
+        nonlocal asked
+        asked += 1
+        if asked == 2:  # both polls are past the gate: a key arrives before the batch
+            key.hold()
+            both_asked.set()
+        await both_asked.wait()
+        await reply.json(HEALTH)
 
-    original = poller.poll_due
+    async with LoopbackServer({"/health": answer_then_a_key}) as server:
+        probes = [probe(f"p{n}", server.url("/health"), interval_s=60.0) for n in range(2)]
+        poller = ProbePoller(probes, client, clock=SystemClock(), env={}, gate=gate)
+        handed: list[list[Sample]] = []
+        stop = asyncio.Event()
 
-    async def polled_then_a_key() -> list[Sample]:
-        batch = await original()
-        key.hold()  # a key arrives as the round ends, before its batch is recorded
-        return batch
+        def keep(batch: list[Sample]) -> None:
+            handed.append(batch)
+            stop.set()
 
-    poller.poll_due = polled_then_a_key  # type: ignore[method-assign]
-    running = asyncio.create_task(poller.run(keep, stop=stop))
-    await until(lambda: gate.waiting == 1)
-    assert handed == []
-    key.release()
-    await asyncio.wait_for(running, BOUND_S)
-    assert [len(batch) for batch in handed] == [2]
+        running = asyncio.create_task(poller.run(keep, stop=stop))
+        await until(lambda: gate.waiting == 1)  # the round's batch, at the gate
+        assert handed == []
+        key.release()
+        await asyncio.wait_for(running, BOUND_S)
+        assert [len(batch) for batch in handed] == [2]
 
 
 async def test_a_poll_queued_for_a_slot_waits_at_the_gate_once_it_has_one(client) -> None:

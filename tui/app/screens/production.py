@@ -1,7 +1,8 @@
 """Polling production for the coordinator's screen, off the UI loop.
 
 The probes are polled on the network loop (`tui.net.network_loop`); each round's
-samples, and any trigger they flip, are recorded as one job on the recorder's
+batch of samples (what ended since the last), and any trigger they flip, are
+recorded as one job on the recorder's
 thread, which posts them to the screen like any other events. The UI loop runs
 neither the HTTP requests nor the append.
 """
@@ -46,8 +47,8 @@ def start_polling(
 ) -> concurrent.futures.Future[None]:
     """Poll `probes` on the network loop until the incident closes; cancel to stop.
 
-    A round waits for its samples to be recorded before the next is due, so a slow
-    append holds the polling back instead of queueing rounds behind it. While
+    No poll starts while a batch is being recorded, so a slow append holds the
+    polling back instead of queueing batches behind it. While
     `key_held()` is true (a key's frame is being made), no poll starts.
     """
 
