@@ -157,6 +157,19 @@ def test_prometheus_is_tried_once_and_its_answer_shown(tmp_path, prometheus_stac
     assert "Prometheus answered the error query: 0.0042" in out
 
 
+def test_a_query_prometheus_refuses_is_not_called_unreachable(
+    tmp_path, prometheus_stack: PrometheusStack
+):
+    """A real Prometheus answered a query it could not parse, and init said it was
+    "not reached" (a hostile review)."""
+    code, out, _ = init(
+        tmp_path, *SERVICE, *URLS, "--error-query", "rate(", prometheus=prometheus_stack.url
+    )
+    assert code == 0
+    assert "Prometheus answered the error query with no number (Prometheus" in out
+    assert "not reached" not in out
+
+
 def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_path):
     code, out, _ = init(tmp_path, *SERVICE, *URLS)
     assert code == 0

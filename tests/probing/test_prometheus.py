@@ -118,3 +118,25 @@ async def test_prometheus_headers_are_expanded_too(server, client):
     assert sample.outcome == Outcome.OK
     assert server.requests[-1].headers["authorization"] == f"Bearer {SECRET}"
     assert_clean(sample, SECRET)
+
+
+async def test_an_impact_query_answered_with_several_series_names_no_probe(client):
+    """measure-impact's queries are sum()s: a server answering several series is not a
+    Prometheus, and "add `reduce:` to the probe" named nothing the user wrote (a
+    hostile review)."""
+    from datetime import UTC, datetime
+
+    from incident.core.errors import CommandError
+    from tests.http_servers import LoopbackServer, Received, Reply
+    from tui.net.impact_query import instant_query, prometheus_at
+
+    async def two_series(request: Received, reply: Reply) -> None:
+        series = [{"metric": {"i": name}, "value": [0, "1"]} for name in ("a", "b")]
+        await reply.json({"status": "success", "data": {"resultType": "vector", "result": series}})
+
+    async with LoopbackServer({"/api/v1/query": two_series}) as server:
+        query = instant_query(client, prometheus_at(server.url("")))
+        with pytest.raises(CommandError) as refused:
+            await query("sum(increase(x[5m]))", datetime.now(UTC))
+    assert str(refused.value).endswith("2 series where a sum() gives one")
+    assert "probe" not in str(refused.value)

@@ -142,4 +142,6 @@ def prometheus_line(answers: StarterAnswers) -> str:
     if sample.outcome is Outcome.NO_DATA:
         return "Prometheus answered the error query with no data: check the query's labels"
     detail = visible(sample.detail or sample.outcome.value)
+    if sample.http_status is not None:  # it answered, with something other than a number
+        return f"Prometheus answered the error query with no number ({detail}); check the query"
     return f"Prometheus was not reached ({detail}); the runbook is written, try it later"

@@ -17,6 +17,7 @@ from incident.app.impact import InstantQuery
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
+from incident.health.probe_answers import REDUCE_HINT
 from runbooks.model import Probe, ProbeKind
 from tui.net.client import HttpClient
 from tui.net.probing import poll_probe
@@ -49,6 +50,9 @@ def instant_query(client: HttpClient, server: Probe) -> InstantQuery:
             return sample.value
         if sample.outcome == Outcome.NO_DATA:
             return None
-        raise CommandError(f"Prometheus ({server.name}) could not answer {promql}: {sample.detail}")
+        # The queries are sum()s, one series from any Prometheus; a probe's hint
+        # ("add reduce: to the probe") would name nothing the user wrote.
+        detail = sample.detail.replace(f"; {REDUCE_HINT}", " where a sum() gives one")
+        raise CommandError(f"Prometheus ({server.name}) could not answer {promql}: {detail}")
 
     return query
