@@ -91,6 +91,16 @@ def released(tmp_path: Path, migrations: dict[str, str]) -> Path:
     return path
 
 
+def declared(tmp_path: Path) -> tuple[InProcessCli, str]:
+    """A record in `tmp_path` with an incident declared from 2.4.1 back to 2.4.0."""
+    cli = InProcessCli(tmp_path / "record.db")
+    incident = cli.ok(
+        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A",
+        "--from-version", "2.4.1", "--last-good", "2.4.0",
+    ).strip()  # fmt: skip
+    return cli, incident
+
+
 def test_expand_only_migrations_suggest_no_database_rollback(tmp_path):
     path = released(tmp_path, {"alembic/versions/1a_add_points.py": ALEMBIC_ADD})
     shown = changes(tmp_path, path)
@@ -294,11 +304,7 @@ def test_a_subject_with_a_line_separator_is_one_commit(tmp_path):
     for n, subject in enumerate(subjects):
         repo.commit(subject, {"a": f"{n + 1}\n"})
     repo.git("tag", "v2.4.1")
-    cli = InProcessCli(tmp_path / "record.db")
-    incident = cli.ok(
-        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A",
-        "--from-version", "2.4.1", "--last-good", "2.4.0",
-    ).strip()  # fmt: skip
+    cli, incident = declared(tmp_path)
     shown = cli.run("changes", "--repo", str(path), "--incident", incident)
     assert shown.code == 0, shown.err
     lines = shown.out.split("\n")
@@ -398,11 +404,7 @@ def test_past_the_listed_commits_the_true_count_is_given(tmp_path, monkeypatch):
 
     monkeypatch.setattr(tui.repo, "MAX_COMMITS", 1)
     path = released(tmp_path, {})
-    cli = InProcessCli(tmp_path / "record.db")
-    incident = cli.ok(
-        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A",
-        "--from-version", "2.4.1", "--last-good", "2.4.0",
-    ).strip()  # fmt: skip
+    cli, incident = declared(tmp_path)
     shown = cli.run("changes", "--repo", str(path), "--incident", incident)
     lines = shown.out.split("\n")
     assert lines[0].startswith("Rolling back v2.4.1 to v2.4.0 undoes 2 commits, ")
