@@ -223,6 +223,20 @@ def test_what_is_not_done_while_its_window_is_open_is_not_late(clock: ManualCloc
     assert card.met == 0
 
 
+def test_tier_cadence_and_evidence_are_not_missed_before_they_are_due(
+    clock: ManualClock,
+) -> None:
+    """Scored at T+00:16 (a drill killed mid-way), no message, no tier and no
+    evidence were called missed, their windows still open (a hostile review)."""
+    session = drill_session(clock)
+    card = score_card(session.state, T0 + timedelta(seconds=16))
+    got = {line.name: line for line in card.lines}
+    for name in ("Database tier", "Messages on cadence", "Evidence on verification steps"):
+        assert got[name].verdict is Verdict.OPEN, name
+        assert got[name].text().endswith("- window still open"), name
+    assert got["Messages on cadence"].measured == "none sent yet (first within 5m, then every 20m)"
+
+
 def test_a_real_incident_has_no_score_card(clock: ManualClock) -> None:
     session = drill_session(clock, replace(DRILL, drill=""))
     with pytest.raises(ValueError, match="is not a drill"):

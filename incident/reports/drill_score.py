@@ -69,11 +69,19 @@ def score_card(state: IncidentState, now: datetime) -> ScoreCard:
     lines = [
         *(phase_line(state, phase, end) for phase in state.runbook.phases),
         decision_line(state, end),
-        tier_line(state, fault),
+        tier_line(state, fault, end),
         cadence_line(state, end),
-        evidence_line(state),
+        evidence_line(state, end),
     ]
     return ScoreCard(state.id, fault, state.is_closed, tuple(lines))
+
+
+def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> bool:
+    """Whether `phase`'s window had not closed by `end` (the close, for a drill closed
+    early): what is not done then is not late."""
+    if phase is None or phase.window is None or phase.window.end_min is None:
+        return True
+    return end - state.started_at < timedelta(minutes=phase.window.end_min)
 
 
 def _offset(state: IncidentState, moment: datetime) -> str:
@@ -96,8 +104,7 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     window = _window(phase)
     if clock.finished_at is None:
         unfinished = f"not finished by {_offset(state, end)} ({window})"
-        still_open = clock.due_at is None or end < clock.due_at
-        verdict = Verdict.OPEN if still_open else Verdict.MISSED
+        verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unfinished, verdict, timed=True)
     done = f"done at {_offset(state, clock.finished_at)}"
     if clock.due_at is None:
@@ -125,8 +132,7 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
         trigger = f"; first trigger met at {_offset(state, min(m.at for m in fired))}"
     if not record.done or record.at is None:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
-        still_open = limit is None or end - state.started_at < timedelta(minutes=limit)
-        verdict = Verdict.OPEN if still_open else Verdict.MISSED
+        verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unchecked, verdict, timed=True)
     taken = record.at - state.started_at
     measured = f"{format_duration(taken)} of {target}{trigger}"
@@ -134,13 +140,17 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
     return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED, timed=True)
 
 
-def tier_line(state: IncidentState, fault: Fault) -> ScoreLine:
-    """The database tier chosen, against the tiers that fit the fault."""
+def tier_line(state: IncidentState, fault: Fault, end: datetime) -> ScoreLine:
+    """The database tier chosen, against the tiers that fit the fault (still open while
+    none is chosen and the database step's phase window is)."""
     name = "Database tier"
     fits = ", ".join(fault.fitting_tiers)
     choice = state.tier_choice
     if choice is None:
-        return ScoreLine(name, f"none chosen; {fits} fits: {fault.tier_reason}", Verdict.MISSED)
+        steps = [r for r in state.steps.values() if r.step.kind is StepKind.DATABASE]
+        phase = state.runbook.phase(steps[0].step.phase_id) if steps else None
+        verdict = Verdict.OPEN if steps and _still_open(state, phase, end) else Verdict.MISSED
+        return ScoreLine(name, f"none chosen; {fits} fits: {fault.tier_reason}", verdict)
     if choice.tier in fault.fitting_tiers:
         return ScoreLine(name, f"{choice.tier} fits the fault: {fault.tier_reason}", Verdict.MET)
     measured = f"{choice.tier} does not fit; {fits} does: {fault.tier_reason}"
@@ -185,6 +195,9 @@ def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:
     target = f"first within {cadence.first_update_min}m, then every {cadence.every_min}m"
     tally = cadence_tally(state, end)
     if tally.sent == 0:
+        first_due = state.declared_at + timedelta(minutes=cadence.first_update_min)
+        if end <= first_due:
+            return ScoreLine(name, f"none sent yet ({target})", Verdict.OPEN)
         return ScoreLine(name, f"none sent ({target})", Verdict.MISSED)
     parts = [f"{tally.sent - tally.late} of {tally.sent} on time ({target})"]
     if tally.late:
@@ -195,8 +208,9 @@ def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:
     return ScoreLine(name, "; ".join(parts), Verdict.MET if met else Verdict.MISSED)
 
 
-def evidence_line(state: IncidentState) -> ScoreLine:
-    """The verification steps checked on detected evidence, not ticked over it."""
+def evidence_line(state: IncidentState, end: datetime) -> ScoreLine:
+    """The verification steps checked on detected evidence, not ticked over it (still
+    open while those not checked yet are in a phase whose window is)."""
     name = "Evidence on verification steps"
     records = [r for r in state.steps.values() if r.step.kind is StepKind.VERIFICATION]
     if not records:
@@ -214,7 +228,13 @@ def evidence_line(state: IncidentState) -> ScoreLine:
         else:
             shown.append(f"{record.step.id}: {'skipped' if record.skipped else 'not checked'}")
     measured = f"{backed} of {len(records)} on evidence ({'; '.join(shown)})"
-    return ScoreLine(name, measured, Verdict.MET if backed == len(records) else Verdict.MISSED)
+    if backed == len(records):
+        return ScoreLine(name, measured, Verdict.MET)
+    waiting = [r for r in records if not (r.done or r.skipped)]
+    awaited = len(waiting) == len(records) - backed and all(
+        _still_open(state, state.runbook.phase(r.step.phase_id), end) for r in waiting
+    )
+    return ScoreLine(name, measured, Verdict.OPEN if awaited else Verdict.MISSED)
 
 
 def score_text(card: ScoreCard) -> str:
