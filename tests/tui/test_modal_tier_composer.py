@@ -79,15 +79,14 @@ async def test_tier_requires_reason() -> None:
 async def test_composer_sends_selected_template_text() -> None:
     modal = ComposerModal(TEMPLATES, template="initiating", channel="#inc-42")
     async with opened(modal) as (app, pilot):
-        texts = [str(label.content) for label in app.screen.query(Label)]
-        assert "channel: #inc-42" in texts
+        assert app.screen.query_one("#channel", Input).value == "#inc-42"
         text_area = app.screen.query_one("#text", TextArea)
         assert text_area.text == TEMPLATES[0][2]
         assert str(app.screen.query_one("#count", Label).content) == "51 characters"
         assert len(TEMPLATES[0][2]) == 51
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.results == [("initiating", TEMPLATES[0][2])]
+        assert app.results == [("initiating", TEMPLATES[0][2], "#inc-42")]
 
 
 async def test_composer_other_template_replaces_text_and_edits_are_returned() -> None:
@@ -107,7 +106,9 @@ async def test_composer_other_template_replaces_text_and_edits_are_returned() ->
         assert str(app.screen.query_one("#count", Label).content) == "50 characters"
         await pilot.click("#submit")
         await pilot.pause()
-        assert app.results == [("resolved", "Resolved: checkout errors. Service is restored. Ok")]
+        assert app.results == [
+            ("resolved", "Resolved: checkout errors. Service is restored. Ok", "")
+        ]
 
 
 async def test_composer_free_text_without_template() -> None:
@@ -119,7 +120,17 @@ async def test_composer_free_text_without_template() -> None:
         await type_text(pilot, "yo")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.results == [(None, "Hi\nyo")]
+        assert app.results == [(None, "Hi\nyo", "")]
+
+
+async def test_composer_sends_to_the_channel_typed() -> None:
+    """`lastgood send --channel` had no field in the TUI (a parity review)."""
+    modal = ComposerModal(TEMPLATES, template="initiating", channel="#inc-42")
+    async with opened(modal) as (app, pilot):
+        app.screen.query_one("#channel", Input).value = "  #ops  "
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == [("initiating", TEMPLATES[0][2], "#ops")]
 
 
 async def test_composer_empty_text_is_an_error() -> None:
@@ -130,3 +141,24 @@ async def test_composer_empty_text_is_an_error() -> None:
         await pilot.pause()
         assert error_text(app) == "The message is empty."
         assert_still_open(app, modal)
+
+
+async def test_the_channel_typed_in_the_composer_is_recorded(tmp_path) -> None:
+    """Through the coordinator's screen, to the record: the message went to the
+    incident's channel whatever was meant (a parity review)."""
+    from textual.widgets import TextArea as Editor
+
+    from tests.tui.coordinator_harness import coordinator
+    from tests.tui.pilot_helpers import wait_for_screen, wait_until
+    from tui.app.screens.incident import IncidentScreen
+
+    async with coordinator(tmp_path / "channel.db") as (app, pilot, screen):
+        screen.comms.open_composer(None)
+        await wait_for_screen(pilot, ComposerModal)
+        app.screen.query_one("#channel", Input).value = "#ops"
+        app.screen.query_one("#text", Editor).text = "rolling back now"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: bool(screen.state.communications))
+        [sent] = screen.state.communications
+        assert (sent.text, sent.channel) == ("rolling back now", "#ops")

@@ -14,7 +14,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Label, Select, TextArea
+from textual.widgets import Input, Label, Select, TextArea
 
 from incident.core.text import visible, visible_block
 from tui.app.modals.base import (
@@ -28,29 +28,29 @@ from tui.app.modals.base import (
 )
 
 
-class ComposerModal(FormModal[tuple[str | None, str] | None]):
-    """Pick a template, edit its text; dismiss with ``(template_id, text)``.
+class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
+    """Pick a template, edit its text and where it goes; dismiss with ``(template_id,
+    text, channel)``.
 
     ``templates`` are ``(template id, label, rendered text)``. Choosing a template
     replaces the text with its rendering (ctrl+z undoes the replacement). The
     returned id is the selected template even if the text was edited, or ``None``
     when no template is selected. The text is returned stripped; empty text is an
-    error.
+    error. The channel starts as the incident's, as `lastgood send --channel` does
+    without the option; emptied, the message goes to the incident's channel.
     """
 
     DEFAULT_CSS = """
-    ComposerModal .channel {
-        width: 100%;
-        color: $text-muted;
+    ComposerModal #channel-row, ComposerModal #template-row {
+        height: auto;
     }
     ComposerModal #template-row {
-        height: auto;
         margin: 1 0;
     }
-    ComposerModal #template-row > Label {
+    ComposerModal #channel-row > Label, ComposerModal #template-row > Label {
         width: 10;
     }
-    ComposerModal #template {
+    ComposerModal #template, ComposerModal #channel {
         width: 1fr;
     }
     ComposerModal #text {
@@ -74,7 +74,7 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
         self.templates = {tid: (label, text) for tid, label, text in templates}
         """Template id -> (label, rendered text), in the given order."""
         self.channel = channel
-        """Where the message goes, shown when given."""
+        """Where the message goes unless changed: the incident's channel."""
         self.loaded_template: str | None = template if template in self.templates else None
         """The template whose text was last loaded into the editor."""
 
@@ -90,8 +90,14 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
         initial = self.templates[self.loaded_template][1] if self.loaded_template else ""
         with Vertical(classes="dialog"):
             yield title_line("Compose message")
-            if self.channel:
-                yield Label(visible(f"channel: {self.channel}"), classes="channel", markup=False)
+            with Horizontal(id="channel-row"):
+                yield Label("Channel")
+                yield Input(
+                    visible(self.channel),
+                    id="channel",
+                    placeholder="the incident's channel",
+                    compact=True,
+                )
             with Horizontal(id="template-row"):
                 yield Label("Template")
                 yield select
@@ -102,10 +108,12 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
             yield hint_line("ctrl+s send & copy · Tab next field · Esc cancel")
 
     def on_mount(self) -> None:
-        if self.loaded_template is not None:
-            text_area = self.query_one("#text", TextArea)
-            text_area.focus()
-            text_area.move_cursor(text_area.document.end)
+        if self.loaded_template is None:  # choose a template first; the channel is set
+            self.query_one("#template", Select).focus()
+            return
+        text_area = self.query_one("#text", TextArea)
+        text_area.focus()
+        text_area.move_cursor(text_area.document.end)
 
     @staticmethod
     def _count_text(text: str) -> str:
@@ -136,4 +144,7 @@ class ComposerModal(FormModal[tuple[str | None, str] | None]):
             return
         select: Select[str] = self.query_one("#template", Select)
         template_id = None if select.is_blank() else str(select.value)
-        self.dismiss((template_id, text))
+        channel = self.query_one("#channel", Input).value.strip()
+        if channel == visible(self.channel).strip():
+            channel = self.channel  # shown with its controls as pictures, meant as it is
+        self.dismiss((template_id, text, channel))

@@ -226,8 +226,9 @@ class Comms:
             chosen,
         )
 
-    def send_message(self, template: str | None, text: str | None) -> None:
-        """Record a message as sent (completing its step, settling what made it due)."""
+    def send_message(self, template: str | None, text: str | None, *, channel: str = "") -> None:
+        """Record a message as sent (completing its step, settling what made it due), to
+        `channel`, else the incident's."""
         from incident.app import messages
 
         desk = self.desk
@@ -240,7 +241,7 @@ class Comms:
 
         actor = desk.actor
         desk.record(
-            lambda s: messages.send(s, actor, template=template, text=text),
+            lambda s: messages.send(s, actor, template=template, text=text, channel=channel),
             BY_NAME["send"],
             after=copied,
         )
@@ -283,13 +284,13 @@ class Comms:
             self.desk.notify("This runbook has no message templates.")
             return
 
-        def send(result: tuple[str | None, str] | None) -> None:
+        def send(result: tuple[str | None, str, str] | None) -> None:
             if not result:
                 return
-            template_id, text = result
+            template_id, text, channel = result
             # As written unless it is the template's own text: then the use case renders it.
             as_written = template_id is None or text != rendered[template_id].strip()
-            self.send_message(template_id, text if as_written else None)
+            self.send_message(template_id, text if as_written else None, channel=channel)
 
         from tui.app.modals.composer import ComposerModal
 
