@@ -6,6 +6,7 @@ from __future__ import annotations
 import socket
 
 from incident.core.clock import SystemClock
+from store.errors import StoreError
 from store.sqlite_log import SqliteEventLog
 from tests.tui.due_harness import (
     AUTO_ON_DECLARED,
@@ -141,4 +142,53 @@ async def test_without_probes_webhook_messages_are_still_delivered(tmp_path):
                 screen = app.screen
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
                 assert screen.polling is None and screen.probe_child is None
+    assert len(team.accepted_keys()) == 1
+
+
+# --- 7. the outbox out of reach ----------------------------------------------------------
+
+
+class OutboxOutOfReach(SqliteEventLog):
+    """The record, with its outbox refused the first `refusals` times it is opened: what
+    a PostgreSQL server restarting as the screen comes up does."""
+
+    refusals = 2
+
+    def open_outbox(self):  # type: ignore[no-untyped-def]
+        if self.refusals:
+            self.refusals -= 1
+            raise StoreError("postgresql://h/db", "cannot connect: connection refused")
+        return super().open_outbox()
+
+
+async def test_an_outbox_out_of_reach_pauses_deliveries_and_they_resume(tmp_path, monkeypatch):
+    """Opening the outbox when the server was down ended the app in a traceback (seen
+    under load in test_postgres_restart.py); now deliveries wait for it."""
+    import tui.app.screens.incident as incident_screen
+    from tui.app.screens.comms import Comms
+
+    monkeypatch.setattr(incident_screen, "OUTBOX_RETRY_S", 0.05, raising=False)
+    said: list[str] = []
+    say = Comms.say_deliveries
+
+    def heard(comms: Comms, trouble: StoreError | None) -> None:
+        said.append("resumed" if trouble is None else f"paused: {trouble}")
+        say(comms, trouble)
+
+    monkeypatch.setattr(Comms, "say_deliveries", heard)
+    async with WebhookReceiver() as team:
+        runbook = write_runbook(tmp_path, {"team": team.url()}, AUTO_ON_DECLARED)
+        db = tmp_path / "outbox.db"
+        incident_id = declare(db, runbook, SystemClock())
+        with OutboxOutOfReach.open(db) as log:
+            app = make_app(log, runbook, incident_id)
+            async with app.run_test(size=(100, 30), notifications=True) as pilot:
+                await wait_for_screen(pilot, IncidentScreen)
+                screen = app.screen
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                assert said == [  # paused once, not once a retry
+                    "paused: postgresql://h/db: cannot connect: connection refused",
+                    "resumed",
+                ]
+                assert notified(app, "Deliveries") == ["Webhook deliveries resumed"]
     assert len(team.accepted_keys()) == 1
