@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import os
+import shlex
 import stat
+import subprocess
 from pathlib import Path
 
 import pytest
 
 from incident.app.whole_file import write_whole
+from tests.cli_helpers import lastgood_command
 
 REPORT = [b"# Incident report\n", b"line two\n"]
 
@@ -76,3 +80,97 @@ def test_a_fifo_is_streamed_into_and_stays_a_fifo(tmp_path, checked):
     assert seen == ([b"".join(REPORT)] if checked else [])
     assert stat.S_ISFIFO(fifo.stat().st_mode)
     assert listing(tmp_path) == ["pipe"]
+
+
+def test_a_rewritten_file_keeps_its_permissions_and_a_new_one_gets_the_umask_s(tmp_path):
+    """The scratch file's 0600 replaced a report's 0640 (a hostile review)."""
+    shared = tmp_path / "shared.md"
+    shared.write_bytes(b"older\n")
+    shared.chmod(0o640)
+    write_whole(shared, iter(REPORT))
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640
+    before = os.umask(0o027)
+    try:
+        write_whole(tmp_path / "new.md", iter(REPORT))
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o640
+
+
+def test_a_link_that_loops_is_an_os_error_not_a_runtime_error(tmp_path):
+    """`Path.resolve` raised RuntimeError, which the CLI showed as a traceback."""
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+        write_whole(loop, iter(REPORT))
+
+
+# --- as a user runs it --------------------------------------------------------------------
+
+
+def shell(command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    """`command` in bash, with `lastgood` on the PATH and a record with one incident
+    declared as `$ID`."""
+    lastgood = shlex.join(lastgood_command())
+    script = (
+        f'lastgood() {{ {lastgood} "$@"; }}\n'
+        "ID=$(lastgood declare --title T --severity SEV2 --commander A 2>/dev/null)\n"
+        f"{command}"
+    )
+    env = {**os.environ, "LASTGOOD_DB": str(tmp_path / "r.db"), "LASTGOOD_USER": "ada"}
+    return subprocess.run(
+        ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_dev_stdout_appended_to_a_file_keeps_what_the_file_held(tmp_path):
+    """`-o /dev/stdout >> log` was followed to the log and a fresh file renamed over
+    it: the log's earlier lines were lost (a hostile review)."""
+    done = shell(
+        'echo "IMPORTANT HEADER" > log.txt\n'
+        'lastgood export "$ID" -o /dev/stdout >> log.txt\n'
+        'lastgood export "$ID" -o /dev/fd/1 >> log.txt',
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = (tmp_path / "log.txt").read_text().splitlines()
+    assert lines[0] == "IMPORTANT HEADER"
+    assert sum(line.startswith("# Incident report") for line in lines) == 2
+
+
+def test_dev_stdout_into_a_pipe_is_written(tmp_path):
+    """It named no file in a pipe ("cannot write: No such file or directory")."""
+    done = shell('lastgood export "$ID" -o /dev/stdout | head -c 17', tmp_path)
+    assert (done.returncode, done.stdout) == (0, "# Incident report")
+
+
+def test_odd_outputs_are_one_line_each(tmp_path):
+    loop = tmp_path / "loop.md"
+    loop.symlink_to(loop)
+    for output, said in (
+        ("loop.md", "loop.md: cannot write: Too many levels of symbolic links"),
+        (".", ".: cannot write: Is a directory"),
+        ("", "--output: the path is empty"),
+    ):
+        done = shell(f'lastgood export "$ID" -o "{output}"', tmp_path)
+        assert done.returncode == 2, done
+        assert said in done.stderr and done.stderr.count("\n") == 1, done.stderr
+        assert "Traceback" not in done.stderr
+
+
+def test_a_dash_prints_as_most_tools_read_it(tmp_path):
+    """`-o -` wrote a file named '-'."""
+    done = shell('lastgood export "$ID" -o -', tmp_path)
+    assert done.returncode == 0 and done.stdout.startswith("# Incident report")
+    assert not (tmp_path / "-").exists()
+
+
+def test_check_step_needs_a_report_that_is_kept(tmp_path):
+    """`--check-step -o /dev/null` ticked "Document the incident" with no report."""
+    done = shell(
+        'lastgood export "$ID" --check-step -o /dev/null\nlastgood status "$ID" --json',
+        tmp_path,
+    )
+    assert "--check-step needs the report kept in a file: /dev/null is not one" in done.stderr
+    steps = {s["id"]: s["state"] for s in json.loads(done.stdout)["steps"]}
+    assert steps["document-incident"] == "open"

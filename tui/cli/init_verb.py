@@ -41,6 +41,8 @@ QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
 
 
 def cmd_init(args: Arguments) -> int:
+    if not args.output:
+        raise CliError("--output: the path is empty (leave the option out for lastgood.yaml)")
     answers = gather(args, ask=input if sys.stdin.isatty() else None)
     from incident.app.starter import write_starter
 

@@ -21,7 +21,7 @@ from incident.app.closeout import export_report
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.session import cannot_read
-from incident.app.whole_file import write_whole
+from incident.app.whole_file import is_kept_file, write_whole
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
@@ -100,9 +100,11 @@ def cmd_export(args: Arguments) -> int:
 def cmd_export_checked(args: Arguments) -> int:
     """`export -o FILE --check-step`: the report written as above, then the close-out
     step it completes checked with the file's path and head hash (this one records)."""
-    if args.format != "markdown" or not args.output:
+    path = output_path(args)
+    if args.format != "markdown" or path is None:
         raise CliError("--check-step needs the Markdown report written to a file (-o FILE)")
-    path = Path(args.output)
+    if not is_kept_file(path):  # /dev/null or a pipe would tick the step with no report
+        raise CliError(f"--check-step needs the report kept in a file: {path} is not one")
     with open_log(args) as log:
         session = open_session(log, args.id)
         try:
@@ -164,12 +166,23 @@ def cmd_ics(args: Arguments) -> int:
     return 0
 
 
+def output_path(args: Arguments) -> Path | None:
+    """`--output`: None to print (left out, or `-`, as most tools read it); an empty
+    path, from an unset variable (`-o "$OUT"`), is refused rather than printed."""
+    given: str | None = args.output
+    if given is None or given == "-":
+        return None
+    if not given:
+        raise CliError("--output: the path is empty (leave the option out, or give -, to print)")
+    return Path(given)
+
+
 def _emit(args: Arguments, text: str) -> None:
     _emit_parts(args, [text])
 
 
 def _emit_parts(args: Arguments, parts: Iterable[str]) -> None:
-    if args.output:
+    if output_path(args) is not None:
         _emit_utf8(args, (part.encode() for part in parts))
         return
     for part in parts:
@@ -180,15 +193,16 @@ def _emit_parts(args: Arguments, parts: Iterable[str]) -> None:
 def _utf8_for(args: Arguments) -> Callable[[str], bytes]:
     """How `_emit_utf8` wants text encoded: for stdout, with what the terminal must not
     obey already shown (`ShownStream`); for a file, as it is."""
-    return str.encode if args.output else shown_utf8
+    return str.encode if output_path(args) is not None else shown_utf8
 
 
 def _emit_utf8(args: Arguments, parts: Iterable[bytes]) -> None:
     """Text encoded by `_utf8_for(args)` as UTF-8 (JSON's one encoding, RFC 8259),
     written as it is: not decoded and encoded again, nor checked again."""
-    if args.output:
-        _write_atomically(Path(args.output), parts)
-        print(f"wrote {args.output}", file=sys.stderr)
+    path = output_path(args)
+    if path is not None:
+        _write_atomically(path, parts)
+        print(f"wrote {path}", file=sys.stderr)
         return
     stdout = sys.stdout
     (stdout if isinstance(stdout, ShownStream) else ShownStream(stdout)).write_shown(parts)
