@@ -216,3 +216,24 @@ def test_refresh_verifies_what_other_writers_appended(tmp_path: Path) -> None:
             4,
             "content does not match its hash",
         )
+
+
+def test_list_names_an_unreadable_incident_and_still_lists_the_others(tmp_path: Path) -> None:
+    """One incident whose payload no longer parses made `list` fail as a whole, and
+    every other incident in the file was unfindable (a hostile review)."""
+    cli = Cli(tmp_path / "two.db")
+    healthy = cli.ok("declare", "--title", "Healthy one", "--severity", "SEV3", "--commander", "A")
+    broken = cli.ok("declare", "--title", "Broken one", "--severity", "SEV2", "--commander", "B")
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = '{' WHERE incident_id = ? AND seq = 1",
+        broken.strip(),
+    )
+    shown = cli.run("list")
+    assert shown.code == 1
+    assert shown.out.startswith(healthy.strip()) and "Healthy one" in shown.out
+    assert shown.err.startswith("lastgood list: ") and broken.strip() in shown.err
+    assert shown.err.count("\n") == 1
+    listing = json.loads(cli.run("list", "--json").out)
+    assert [row["id"] for row in listing] == [healthy.strip(), broken.strip()]
+    assert "unreadable" in listing[1]

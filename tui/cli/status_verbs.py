@@ -6,16 +6,21 @@ the reports, the exports or the runbook loaders (`tui.cli.reading` has those).
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from incident.app.listing import listed
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.state import IncidentState
 from incident.core.text import json_text, visible
 from incident.reports.status import status_data, status_text
+from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session
+from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data, damage_warning
 
 
@@ -35,17 +40,29 @@ def cmd_status(args: Arguments) -> int:
 
 
 def cmd_list(args: Arguments) -> int:
+    """The incidents in the record, one line each; exit 1 when one cannot be read, which
+    is said on stderr while the others are listed."""
     path = db_location(args)
     if isinstance(path, Path) and not path.exists():
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
     rows: list[dict[str, str | None]] = []
+    unreadable: list[tuple[str, str]] = []
     with open_log(args, read_only=True) as log:
         path = log.path  # a URL shown without its password
         clock = SystemClock()
         ids = log.incident_ids()
-        states = (open_session(log, incident_id).state for incident_id in ids)
-        for state in listed(states, drills=args.drills):
+
+        def readable_states() -> Iterator[IncidentState]:
+            """Each incident's state; one that cannot be read is set aside and said, so
+            it does not hide the others (`verify --all` says what is wrong with it)."""
+            for incident_id in ids:
+                try:
+                    yield open_session(log, incident_id).state
+                except (CliError, StoreError) as error:
+                    unreadable.append((incident_id, str(error)))
+
+        for state in listed(readable_states(), drills=args.drills):
             rows.append(
                 {
                     "id": state.id,
@@ -57,10 +74,13 @@ def cmd_list(args: Arguments) -> int:
                     "drill": state.drill or None,
                 }
             )
+    for _, why in unreadable:
+        print(f"lastgood list: {visible(why)}", file=sys.stderr)
     if args.json:
         listing: list[JSONValue] = [dict(row) for row in rows]
+        listing += [{"id": incident_id, "unreadable": why} for incident_id, why in unreadable]
         print(json_text(listing))
-    elif not rows:
+    elif not rows and not unreadable:
         hidden = len(ids) - len(rows)
         drills = f"; {hidden} drill(s): lastgood list --drills" if hidden else ""
         print(f"no incidents yet ({path}{drills})")
@@ -73,4 +93,4 @@ def cmd_list(args: Arguments) -> int:
                     f"{row['title']}{drill}"
                 )
             )
-    return 0
+    return 1 if unreadable else 0
