@@ -115,6 +115,9 @@ def test_an_item_without_the_new_fields_stores_the_previous_shape(closed_db):
         ({"ticket": "javascript:alert(1)"}, "the ticket must be an http(s) URL"),
         ({"ticket": "https://x.example/a b"}, "the ticket must be an http(s) URL"),
         ({"ticket": "https:///nohost"}, "the ticket must be an http(s) URL"),
+        # A bare link in the Markdown timeline ended at `)`: it led to x.example/a.
+        ({"ticket": "https://x.example/a)(b"}, "write them as %28 %29 %5B %5D"),
+        ({"ticket": "https://x.example/a)[x](javascript:alert(1))"}, "write them as %28"),
     ],
 )
 def test_bad_action_item_fields_are_refused(closed_db, options, message):

@@ -79,6 +79,12 @@ def add_action_item(
     ticket = ticket.strip()
     if ticket and not _is_web_link(ticket):
         raise CommandError(f"the ticket must be an http(s) URL, not '{ticket}'")
+    if any(c in "()[]" for c in ticket):
+        # A Markdown reader ends a bare link at `)` (or reads `](` as another link): the
+        # timeline's link would lead elsewhere than the ticket.
+        raise CommandError(
+            f"the ticket URL '{ticket}' holds ( ) [ or ]: write them as %28 %29 %5B %5D"
+        )
     item = ActionItemAdded(text, owner.strip(), due, actor, priority, type, ticket)
     return make_event(state.id, actor, clock, item)
 
