@@ -164,3 +164,26 @@ def test_a_reviewed_report_needs_a_closed_incident_and_another_reviewer(tmp_path
     with pytest.raises(CommandError, match="unknown report status 'final'"):
         followup.report_status(closed_session, ACTOR, status="final")
     closed_session.log.close()
+
+
+def test_the_report_s_people_are_people_and_a_change_changes_something(closed_db):
+    """'me' owned a report reviewed by 'root, you, unknown'; Ada, ada and ADA were three
+    reviewers; a bare report-status recorded the same event again and again (a
+    hostile review)."""
+    db, incident_id, clock = closed_db
+    session = session_on(db, incident_id, clock)
+    with pytest.raises(CommandError, match="the report's owner: 'me' names no one"):
+        followup.report_status(session, ACTOR, owner="me")
+    with pytest.raises(CommandError, match="a reviewer: 'root' names no one"):
+        followup.report_status(session, ACTOR, reviewers=["Bo", "root"])
+    followup.report_status(session, ACTOR, reviewers=["Ada", "ada", "ADA", "Bo"])
+    assert session.state.document is not None
+    assert session.state.document.reviewers == ("Ada", "Bo")
+    recorded = len(read_back(db, incident_id))
+    with pytest.raises(CommandError, match="nothing to record") as refused:
+        followup.report_status(session, ACTOR)
+    assert refused.value.needs == ("status", "owner", "reviewers")
+    with pytest.raises(CommandError, match="nothing to record"):
+        followup.report_status(session, ACTOR, reviewers=["Bo", "ada"])  # the same two
+    assert len(read_back(db, incident_id)) == recorded
+    session.log.close()

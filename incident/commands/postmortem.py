@@ -11,6 +11,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent, truncate_to_millis
+from incident.core.names import not_a_person
 from incident.core.payloads import (
     ActionItemAdded,
     ActionItemDone,
@@ -132,12 +133,24 @@ def set_report_status(
         raise CommandError(f"unknown report status '{status}' (choose draft or reviewed)")
     if owner is None:
         owner = current.owner if current else state.commander
+    elif owner.strip() and (why := not_a_person(owner)) is not None:
+        raise CommandError(f"the report's owner: {why}", needs=("owner",))
     owner = " ".join(owner.split())
     names = list(current.reviewers) if current and reviewers is None else []
     for name in reviewers or ():
         name = " ".join(name.split())
-        if name and name not in names:
-            names.append(name)
+        if not name or name.casefold() in (known.casefold() for known in names):
+            continue  # `Ada,ada` is one reviewer
+        if (why := not_a_person(name)) is not None:
+            raise CommandError(f"a reviewer: {why}", needs=("reviewers",))
+        names.append(name)
+    standing = (current.status, current.owner, current.reviewers) if current else None
+    was_status, was_owner, was_reviewers = standing or ("draft", state.commander, ())
+    if (status, owner, _people(names)) == (was_status, was_owner, _people(was_reviewers)):
+        raise CommandError(
+            f"the report is already {status}, owned by {owner or 'no one'}: nothing to record",
+            needs=("status", "owner", "reviewers"),
+        )
     if status == "reviewed":
         if not state.is_closed:
             raise CommandError("the report can be marked reviewed once the incident is closed")
@@ -150,6 +163,11 @@ def set_report_status(
         raise CommandError("the report needs an owner", needs=("owner",))
     document = ReportStatusSet(status, owner, tuple(names), actor)
     return make_event(state.id, actor, clock, document)
+
+
+def _people(names: Sequence[str]) -> frozenset[str]:
+    """Names as a set of people: in any order, whatever their case."""
+    return frozenset(name.casefold() for name in names)
 
 
 def note_lesson(
