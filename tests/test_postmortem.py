@@ -163,6 +163,25 @@ def test_rebooking_moves_the_same_meeting(closed_session, clock):
     assert properties(second)["DTSTART"] == "20261129T153000Z"
 
 
+def test_a_move_keeps_its_organizer_and_attendees_so_the_invitation_moves(closed_session, clock):
+    """Booked again without --organizer and --attendees, the invitation became a plain
+    published event (METHOD:PUBLISH, no ATTENDEE): the invitees never saw the move (a
+    hostile review). What is not given stays; what is given replaces it."""
+    invited = {"organizer": "ada@example.com", "attendees": ("bo@example.com", "Cy")}
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=25), **invited)
+    clock.advance(60)
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=30))
+    moved = closed_session.state.postmortem
+    assert moved is not None
+    assert (moved.organizer, moved.attendees) == ("ada@example.com", ("bo@example.com", "Cy"))
+    ics = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    assert properties(ics)["METHOD"] == "REQUEST" and "ATTENDEE" in ics
+    clock.advance(60)
+    book(closed_session, clock, CLOSED_AT + timedelta(hours=31), attendees=("Di",))
+    assert closed_session.state.postmortem is not None
+    assert closed_session.state.postmortem.attendees == ("Di",)
+
+
 def test_rca_action_items_and_lessons_are_recorded_after_close(closed_session, clock):
     run = closed_session.run
     run(

@@ -198,8 +198,10 @@ def schedule_postmortem(
     """Book the blameless post-mortem: from the resolution up to 48 h after it.
 
     A later start needs a reason, which is recorded (`forced`); `force` is accepted
-    and changes nothing else. Booking again moves the meeting; the record keeps
-    every booking.
+    and changes nothing else. Booking again moves the meeting, with its organizer
+    and attendees unless others are given: a move without them was published to no
+    one, and the invitees' calendars kept the old time. The record keeps every
+    booking.
     """
     window = meeting_window(state)
     if window is None:
@@ -227,6 +229,10 @@ def schedule_postmortem(
             f"by {utc_text(window[1])}, not {utc_text(starts_at)}; a later start needs a reason",
             needs=("reason",),
         )
+    booked_before = state.postmortem
+    if booked_before is not None:
+        organizer = organizer or booked_before.organizer
+        attendees = attendees or booked_before.attendees
     organizer = organizer.strip()
     if organizer and not email_address().fullmatch(organizer):
         raise CommandError(f"the organizer is an email address, not '{organizer}'")
