@@ -214,7 +214,7 @@ def _the_other_kinds() -> list[Event]:
         )
     )
     session.run(lambda s: commands.mark_action_done(s, 1, actor="bo", clock=clock))
-    session.run(lambda s: commands.set_report_status(s, actor="bo", clock=clock, owner="bo"))
+    session.run(lambda s: commands.set_report_status(s, actor="bo", clock=clock, reviewers=["Cy"]))
     session.run(
         lambda s: commands.send_communication(s, actor="bo", clock=clock, template="resolved")
     )
