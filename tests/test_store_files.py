@@ -139,7 +139,11 @@ def test_a_directory_is_said_to_be_one(tmp_path: Path, read_only: bool) -> None:
 
 @pytest.mark.parametrize(
     "verb",
-    [("verify", "INC-1"), ("declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada")],
+    [
+        ("verify", "INC-1"),
+        ("declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"),
+        ("list",),  # was "no incidents yet", exit 0, for the looping link
+    ],
 )
 @pytest.mark.parametrize(
     ("make", "said"),
@@ -158,6 +162,21 @@ def test_a_pipe_or_a_looping_link_is_said_to_be_one(
     make(path)
     done = Cli(path, actor="Ada").run(*verb)
     assert (done.code, done.err) == (2, f"lastgood {verb[0]}: {path}: {said}\n")
+
+
+def test_migrate_says_what_is_at_its_source_as_the_other_verbs_do(tmp_path: Path) -> None:
+    """A looping link and a directory were both "no such database file" to migrate."""
+    loop, directory = tmp_path / "loop.db", tmp_path / "dir.db"
+    os.symlink(loop.name, loop)
+    directory.mkdir()
+    cli = Cli(tmp_path / "unused.db")
+    for source, said in (
+        (loop, "a symbolic link to nothing (or to itself)"),
+        (directory, "a directory, not a database file"),
+        (tmp_path / "absent.db", "no such database file"),
+    ):
+        done = cli.run("migrate", "--from", str(source), "--to", "postgresql://nowhere/db")
+        assert done.code == 2 and said in done.err and done.err.count("\n") == 1, done.err
 
 
 @pytest.mark.parametrize("stored", ["0", "-1"])

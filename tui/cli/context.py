@@ -189,7 +189,7 @@ def open_log_at(
 ) -> Iterator[EventRecord]:
     """`open_log` on a location already chosen (a file or a URL); its failures one line.
     A file that is not there is made only when `creating` (and not `read_only`)."""
-    if isinstance(path, Path) and (read_only or not creating) and not _there(path):
+    if isinstance(path, Path) and (read_only or not creating) and not something_at(path):
         raise CliError(f"{path}: no database here yet (declare an incident first)")
     with _one_line(
         lambda: open_event_log(path, read_only=read_only, snapshot=snapshot, creating=creating)
@@ -200,14 +200,15 @@ def open_log_at(
 @contextmanager
 def open_file_at(path: Path, *, read_only: bool = False) -> Iterator[SqliteEventLog]:
     """`open_log_at` for what works on a SQLite file only (the TUI, for now)."""
-    if read_only and not _there(path):
+    if read_only and not something_at(path):
         raise CliError(f"{path}: no database here yet (declare an incident first)")
     with _one_line(lambda: SqliteEventLog.open(path, read_only=read_only)) as log:
         yield log
 
 
-def _there(path: Path) -> bool:
-    """Whether anything is at `path`, a link to nothing included (the store says what)."""
+def something_at(path: Path) -> bool:
+    """Whether anything is at `path`, a link to nothing (or to itself) included: the
+    store says what it is, where "no such file" would hide it."""
     return path.exists() or path.is_symlink()
 
 

@@ -13,7 +13,7 @@ from store.backends import is_postgres_url
 from store.postgres_log import PostgresEventLog
 from store.postgres_migrate import migrate
 from tui.cli.arguments import Arguments
-from tui.cli.context import open_file_at, open_log_at
+from tui.cli.context import open_file_at, open_log_at, something_at
 from tui.cli.errors import CliError
 
 
@@ -23,7 +23,7 @@ def cmd_migrate(args: Arguments) -> int:
     if not is_postgres_url(args.target):
         raise CliError("--to: give the PostgreSQL database as a postgresql:// URL")
     source = Path(args.source)
-    if not source.is_file():
+    if not something_at(source):  # a directory or a looping link: the store says which
         raise CliError(f"--from: {source}: no such database file")
     refused = 0
     with open_file_at(source, read_only=True) as origin, open_log_at(args.target) as target:

@@ -19,7 +19,7 @@ from incident.core.text import json_text, visible
 from incident.reports.status import status_data, status_text
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
-from tui.cli.context import db_location, open_log, open_session
+from tui.cli.context import db_location, open_log, open_session, something_at
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data, damage_warning
 
@@ -43,7 +43,7 @@ def cmd_list(args: Arguments) -> int:
     """The incidents in the record, one line each; exit 1 when one cannot be read, which
     is said on stderr while the others are listed."""
     path = db_location(args)
-    if isinstance(path, Path) and not path.exists():
+    if isinstance(path, Path) and not something_at(path):
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
     rows: list[dict[str, str | None]] = []
