@@ -204,6 +204,10 @@ def test_report_and_timeline_from_the_command_line(cli, tmp_path):
     assert (2, "Pinned notes") in headings(found) and html_tokens(found) == []
     assert "📌" in timeline and "★ **Incident closed**" in timeline
 
+    # A gap under a second read "more than 0s" (a hostile review).
+    short = cli.ok("timeline", incident_id, "--gap", "0.01")
+    assert "⚠ more than 0.6s with no action recorded" in short
+
     out_file = tmp_path / "timeline.md"
     cli.ok("timeline", incident_id, "-o", str(out_file), "--tz", "Europe/Paris")
     assert out_file.read_text(encoding="utf-8") == cli.ok(

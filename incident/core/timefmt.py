@@ -21,7 +21,12 @@ def utc_time(moment: datetime) -> str:
 
 
 def exact_duration(delta: timedelta) -> str:
-    """`35m36s`, `2h03m07s`, `12s`: to the second, for figures in a report."""
+    """`35m36s`, `2h03m07s`, `12s`: to the second, for figures in a report; under a
+    second, to the millisecond (`0.6s`), which read as `0s` (a `--gap` of 0.01 minutes
+    was "more than 0s")."""
+    milliseconds = round(abs(delta.total_seconds()) * 1000)
+    if abs(delta.total_seconds()) < 1 and milliseconds:
+        return f"{'-' if delta.total_seconds() < 0 else ''}{milliseconds / 1000:g}s"
     seconds = int(abs(delta.total_seconds()))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)

@@ -176,7 +176,7 @@ MOMENTS = [
     (re.compile(r"\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:?\d\d)?"), "<time>"),
     (re.compile(r"\b\d\d:\d\d(:\d\d)?\b"), "<time>"),
     (re.compile(r"\b\d{8}T\d{6}Z\b"), "<moment>"),
-    (re.compile(r"\b(\d+h\d\dm\d\ds|\d+m\d\ds|[1-5]?\ds)\b"), "<duration>"),
+    (re.compile(r"\b(\d+h\d\dm\d\ds|\d+m\d\ds|[1-5]?\ds|0\.\d+s)(?!\w)"), "<duration>"),
     (re.compile(r"\b[0-9a-f]{64}\b"), "<hash>"),
 ]
 """What differs between a run on the wall clock and one on a test clock."""
