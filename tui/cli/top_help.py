@@ -101,18 +101,28 @@ def top_level_help(verbs: Sequence[tuple[str, str]], columns: int) -> str | None
     if (description := wrapped(DESCRIPTION, width)) is None:
         return None
     parts.append("".join(f"{line}\n" for line in description))
-    parts.append(f"\npositional arguments:\n{' ' * _SECTION_INDENT}COMMAND\n")
-    for indent, entries in ((_VERB_INDENT, verbs), (_SECTION_INDENT, _OPTIONS)):
-        if indent == _SECTION_INDENT:
-            parts.append("\noptions:\n")
-        for invocation, help_text in entries:
-            if not (lines := wrapped(help_text, help_width)):  # none, or argparse's to lay out
-                return None
-            parts.append(_entry(indent, invocation, lines, help_position))
+    verb_lines = _entries(verbs, _VERB_INDENT, help_position, help_width)
+    option_lines = _entries(_OPTIONS, _SECTION_INDENT, help_position, help_width)
+    if verb_lines is None or option_lines is None:
+        return None
+    parts.append(f"\npositional arguments:\n{' ' * _SECTION_INDENT}COMMAND\n{verb_lines}")
+    parts.append(f"\noptions:\n{option_lines}")
     if (epilog := wrapped(EPILOG, width)) is None:
         return None
     parts.append("\n" + "".join(f"{line}\n" for line in epilog))
     return "".join(parts)
+
+
+def _entries(
+    entries: Iterable[tuple[str, str]], indent: int, help_position: int, help_width: int
+) -> str | None:
+    """A section's entries; None if a help text is argparse's to lay out."""
+    shown = []
+    for invocation, help_text in entries:
+        if not (lines := wrapped(help_text, help_width)):
+            return None
+        shown.append(_entry(indent, invocation, lines, help_position))
+    return "".join(shown)
 
 
 def _entry(indent: int, invocation: str, lines: list[str], help_position: int) -> str:
