@@ -43,7 +43,7 @@ class _Inflater:
     def __init__(self, encoding: str) -> None:
         self._deflate = encoding == "deflate"
         # gzip's header and trailer; deflate is zlib-wrapped, or raw from some servers.
-        self._inflate = zlib.decompressobj(16 + zlib.MAX_WBITS if not self._deflate else 15)
+        self._inflate = zlib.decompressobj(zlib.MAX_WBITS if self._deflate else 16 + zlib.MAX_WBITS)
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
