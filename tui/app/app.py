@@ -30,7 +30,7 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
-from tui.app.key_characters import answer_named_keys
+from tui.app.key_characters import NamedKeys
 from tui.app.keys_first import KeysFirst
 from tui.app.plain import PlainToasts
 from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
@@ -38,8 +38,6 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
-
-answer_named_keys()  # without reading `unicodedata`'s tables: see tui.app.key_characters
 
 if TYPE_CHECKING:
     from store.backends import OutboxRecord
@@ -65,7 +63,7 @@ checks answered about 1 ms sooner at the median in runs of 200, interleaved with
 tree before (`bench/README.md`)."""
 
 
-class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
+class LastGoodApp(NamedKeys, TypeAhead, PlainToasts, Refusing, InputAsData):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"
@@ -77,15 +75,6 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         Binding("question_mark", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
-
-    def get_key_display(self, binding: Binding) -> str:
-        """A letter or digit key shown as itself, as Textual ends up showing it, without
-        first looking it up as a character's name in `unicodedata` (a lookup that fails
-        after reading pages of its tables, which stay resident: `tui.app.key_characters`)."""
-        key = binding.key
-        if not binding.key_display and len(key) == 1 and key.isalnum():
-            return key
-        return super().get_key_display(binding)
 
     def __init__(
         self,
@@ -119,8 +108,7 @@ class LastGoodApp(TypeAhead, PlainToasts, Refusing, InputAsData):
         """The network on: deliver the runbook's webhook messages, and poll its probes
         unless `poll_probes` is off (tests and screenshots turn it all off)."""
         self.poll_probes = network and poll_probes
-        """Poll the runbook's probes (`lastgood start --no-probes` turns this off and
-        leaves webhook delivery on)."""
+        """Poll the runbook's probes (off for `start --no-probes`, which still delivers)."""
         self.probes_in_child = probes_in_child if self.poll_probes else None
         """Where the record is (a file or a PostgreSQL URL) for a child `lastgood
         monitor` to poll the probes into (`tui/app/probe_child.py`); None: the network

@@ -18,6 +18,8 @@ Textual's to answer. Textual is pinned exactly, so the table cannot drift unseen
 from __future__ import annotations
 
 import textual.screen
+from textual.app import App
+from textual.binding import Binding
 from textual.keys import key_to_character as textual_key_to_character
 
 CHARACTERS: dict[str, str | None] = {
@@ -56,3 +58,22 @@ def key_to_character(key: str) -> str | None:
 def answer_named_keys() -> None:
     """Have Textual's binding chain ask `key_to_character` here, not its own."""
     textual.screen.key_to_character = key_to_character  # type: ignore[attr-defined,assignment]
+
+
+class NamedKeys(App[None]):
+    """An app whose keys are shown and looked up without `unicodedata`'s name tables.
+
+    Defining it puts the table in Textual's binding chain (`answer_named_keys`), once
+    for every app of lastgood's, before any of them shows a screen."""
+
+    def get_key_display(self, binding: Binding) -> str:
+        """A letter or digit key shown as itself, which is what Textual ends up showing,
+        without first trying it as a character's name in the tables (a failed lookup
+        that reads pages of them)."""
+        key = binding.key
+        if not binding.key_display and len(key) == 1 and key.isalnum():
+            return key
+        return super().get_key_display(binding)
+
+
+answer_named_keys()

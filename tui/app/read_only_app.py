@@ -5,15 +5,13 @@ from __future__ import annotations
 from textual.binding import Binding
 
 from tui.app.help import EXTRA_KEYS
-from tui.app.key_characters import answer_named_keys
+from tui.app.key_characters import NamedKeys
 from tui.app.plain import PlainToasts
 from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
 
-answer_named_keys()  # without reading `unicodedata`'s tables: see tui.app.key_characters
 
-
-class ReadOnlyApp(PlainToasts, Refusing, InputAsData):
+class ReadOnlyApp(NamedKeys, PlainToasts, Refusing, InputAsData):
     """An app that shows a record and can never write to it."""
 
     CSS_PATH = "app.tcss"
