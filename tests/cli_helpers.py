@@ -146,3 +146,28 @@ def _exit_status(exit: SystemExit, err: io.StringIO) -> int:
         return exit.code
     err.write(f"{exit.code}\n")
     return 1
+
+
+def declare(cli: Cli, *extra: str) -> str:
+    """An incident of the bundled runbook, rolling 2.4.1 back to 2.4.0: its id."""
+    out = cli.ok(
+        "declare",
+        "--title",
+        "Checkout errors after 2.4.1",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+        "--issue",
+        "checkout failing",
+        "--eta",
+        "30",
+        "--pattern",
+        "blue-green",
+        "--from-version",
+        "2.4.1",
+        "--last-good",
+        "2.4.0",
+        *extra,
+    )
+    return out.strip()

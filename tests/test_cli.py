@@ -14,12 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from incident import commands
-from incident.core.clock import ManualClock
-from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli, InProcessCli
-from tests.tui.due_harness import DETAILS
-from tui.demo.scenarios import bundled_runbook
+from tests.cli_helpers import Cli, InProcessCli, declare
 
 
 @pytest.fixture
@@ -30,30 +25,6 @@ def cli(tmp_path):
 @pytest.fixture
 def process_cli(tmp_path):
     return Cli(tmp_path / "incidents.db")
-
-
-def declare(cli: Cli, *extra: str) -> str:
-    out = cli.ok(
-        "declare",
-        "--title",
-        "Checkout errors after 2.4.1",
-        "--severity",
-        "SEV2",
-        "--commander",
-        "Ada",
-        "--issue",
-        "checkout failing",
-        "--eta",
-        "30",
-        "--pattern",
-        "blue-green",
-        "--from-version",
-        "2.4.1",
-        "--last-good",
-        "2.4.0",
-        *extra,
-    )
-    return out.strip()
 
 
 def events(cli: Cli, incident_id: str) -> list[dict]:
@@ -284,85 +255,11 @@ def test_roles_pages_handoff_and_notes(cli):
     assert "handed from Ada to Bo" in timeline
 
 
-def declared_minutes_ago(db: Path, minutes: int) -> str:
-    """An incident of the bundled runbook declared `minutes` ago (the CLI declares now)."""
-    clock = ManualClock(datetime.now(UTC) - timedelta(minutes=minutes))
-    with SqliteEventLog.open(db) as log:
-        event = commands.declare(bundled_runbook(), DETAILS, actor="tester", clock=clock)
-        log.append([event])
-    return event.incident_id
-
-
-def test_a_recording_verb_records_the_stakeholder_update_missed_as_the_tui_does(cli):
-    """The first update is due 5 minutes after declaring; an open TUI records its miss
-    on the next tick, and so does the next `lastgood` that records anything."""
-    incident_id = declared_minutes_ago(cli.db, 9)
-    cli.ok("note", incident_id, "still rolling back")
-    cli.ok("note", incident_id, "and again")  # recorded once
-    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
-    kinds = [(e["kind"], e["actor"]) for e in record["events"]]
-    assert kinds[1:] == [
-        ("note.added", "tester"),
-        ("update.overdue", "lastgood"),
-        ("note.added", "tester"),
-    ]
-    assert "was not sent" in cli.ok("timeline", incident_id)
-
-
-def test_a_baseline_reads_as_a_sentence_in_the_timeline(cli):
-    """It read `baseline.captured`, the event's kind (a parity review)."""
-    incident_id = declare(cli)
-    cli.ok("baseline", incident_id, "error-rate", "--value", "0.004")
-    timeline = cli.ok("timeline", incident_id)
-    assert "Baseline of error-rate: 0.004 (given)" in timeline
-    assert "baseline.captured" not in timeline
-
-
-def test_text_is_recorded_without_the_spaces_around_it_as_the_tui_records_it(cli):
-    """The TUI's fields dropped the spaces around a note; the CLI kept them, so the
-    brief read 'by Ada:   custom words  ' (a parity review)."""
-    incident_id = declare(cli)
-    cli.ok("note", incident_id, "  pinned one  ", "--pin")
-    cli.ok("check", incident_id, "assess-severity", "--note", "\t5xx at 12%\n")
-    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
-    payloads = [e["payload"] for e in record["events"][1:]]
-    assert payloads[0]["text"] == "pinned one"
-    assert payloads[1]["note"] == "5xx at 12%"
-
-
-def test_a_tier_that_loses_data_chosen_before_the_decision_is_said(cli):
-    """The TUI asks before it; the CLI recorded it without a word (a parity review).
-    It still records it (a pipeline that chose it knows what it did), and says so."""
-    incident_id = declare(cli)
-    early = cli.ok("db-tier", incident_id, "restore-backup", "--reason", "column dropped")
-    assert "warning: the rollback decision is not recorded yet, and" in early
-    assert "will lose data" in early
-    cli.ok("decide", incident_id, "--reason", "checkout broken")
-    later = cli.ok("db-tier", incident_id, "down-migrations", "--reason", "reversible")
-    assert "warning" not in later
-
-
 def test_send_preview_records_nothing(cli):
     incident_id = declare(cli)
     preview = cli.ok("send", incident_id, "--template", "initiating", "--preview")
     assert preview.startswith("Initiating rollback due to checkout failing. ETA ")
     assert status(cli, incident_id)["communications"] == 0
-
-
-@pytest.mark.parametrize("template", ["initiating", None], ids=["due template", "own words"])
-def test_send_records_the_channel_it_is_given(cli, template):
-    """A due template went to the incident's channel whatever --channel said."""
-    incident_id = declare(cli, "--channel", "#inc-checkout")
-    cli.ok("decide", incident_id, "--reason", "checkout broken")  # makes `initiating` due
-    words = ["--template", template] if template else ["--text", "all fine"]
-    sent = cli.ok("send", incident_id, *words, "--channel", "#ops")
-    assert ("the message was due" in sent) == (template is not None)
-    cli.ok("send", incident_id, "--text", "to the incident's channel")
-    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
-    channels = [
-        e["payload"]["channel"] for e in record["events"] if e["kind"] == "communication.sent"
-    ]
-    assert channels == ["#ops", "#inc-checkout"]
 
 
 def test_run_executes_a_command_step_only_when_confirmed(cli, tmp_path):
