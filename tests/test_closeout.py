@@ -14,9 +14,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.cli_helpers import Cli, InProcessCli
+from tests.cli_helpers import Cli, InProcessCli, declare
 from tests.scenario_copies import scenario_copy
-from tests.test_cli import declare
 
 
 @pytest.fixture

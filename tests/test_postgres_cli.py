@@ -14,10 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT, Cli, InProcessCli
+from tests.cli_helpers import ROOT, Cli, InProcessCli, declare
 from tests.postgres_server import PASSWORD, PASSWORD_ROLE, SUPERUSER, Cluster, free_port
 from tests.store_backends import postgres_backend
-from tests.test_cli import declare
 
 
 @pytest.fixture

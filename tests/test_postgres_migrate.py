@@ -14,11 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import Cli, InProcessCli
+from tests.cli_helpers import Cli, InProcessCli, declare
 from tests.golden.sampled import SAMPLED_ID, sampled_record
 from tests.postgres_server import Cluster
 from tests.store_backends import postgres_backend
-from tests.test_cli import declare
 
 
 @pytest.fixture
