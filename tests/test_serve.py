@@ -16,7 +16,12 @@ import httpx
 import pytest
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
-from tui.cli.follow_server import MAX_COLUMNS, MAX_ROWS, terminal_size
+from tui.cli.follow_server import (
+    MAX_COLUMNS,
+    MAX_ROWS,
+    terminal_size,
+    without_fetches_elsewhere,
+)
 from tui.cli.listening import shown_host
 
 
@@ -72,6 +77,10 @@ def test_serve_answers_browsers_on_loopback(tmp_path, backend, request):
         assert page.status_code == 200
         assert f"lastgood · {incident_id}" in page.text
         assert f"ws://127.0.0.1:{port}/ws" in page.text
+        fetched = re.findall(r"""(?:href|src)=["']?([^"'\s>]+)""", page.text)
+        assert len(fetched) == 2  # xterm.css and textual.js
+        assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in fetched)
+        assert "googleapis" not in page.text  # textual-serve's template fetched a web font
 
 
 CURSOR_ROW = re.compile(r"\x1b\[(\d+);\d+H")
@@ -136,6 +145,21 @@ async def freed(session: aiohttp.ClientSession, url: str) -> aiohttp.ClientWebSo
             if refused.status != 503 or time.monotonic() > deadline:
                 raise
             await asyncio.sleep(0.1)
+
+
+def test_a_page_fetches_no_stylesheet_from_another_host() -> None:
+    page = (
+        '<link rel="stylesheet" href="http://127.0.0.1:8000/static/css/xterm.css" />\n'
+        '    <link\n      rel="stylesheet"\n      href="https://fonts.example/css?f=Mono"\n    />\n'
+        "<link rel=stylesheet href=//cdn.example/x.css>"
+        '<script src="http://127.0.0.1:8000/static/js/textual.js"></script>'
+    )
+    kept = (
+        '<link rel="stylesheet" href="http://127.0.0.1:8000/static/css/xterm.css" />\n'
+        "    "
+        '<script src="http://127.0.0.1:8000/static/js/textual.js"></script>'
+    )
+    assert without_fetches_elsewhere(page, "http://127.0.0.1:8000") == kept
 
 
 def test_the_size_a_browser_asks_for_is_a_terminal_s() -> None:

@@ -7,11 +7,15 @@ rows, made one child grow past 7 GB in 20 seconds, and it went on after the
 browser left (a hostile review). So the size is held to a terminal's, the
 number of views at once to `--max-viewers`, and the log to one line a request:
 textual-serve's log printed every bad request as a traceback, with its locals.
+The page is served whole from here: its template fetched a font from Google's
+servers, which told a third party who opened which incident, and in an outage
+that cuts the way out the page waited on it.
 """
 
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from typing import Any, cast
 
@@ -25,6 +29,23 @@ MAX_COLUMNS = 500
 """A 4K screen at the smallest font a person reads is about 480 columns."""
 MAX_ROWS = 200
 DEFAULT_SIZE = (80, 24)
+
+_STYLESHEET = re.compile(r"<link\b[^>]*>\s*", re.IGNORECASE)
+_HREF = re.compile(r"""\bhref=["']?([^"'\s>]+)""", re.IGNORECASE)
+
+
+def without_fetches_elsewhere(page: str, own_url: str) -> str:
+    """The page without the stylesheets it would load from a host other than
+    `own_url` (textual-serve's web font); its CSS names the system's monospace fonts
+    after the web font, so the view looks as a terminal's."""
+
+    def kept(link: re.Match[str]) -> str:
+        href = _HREF.search(link.group())
+        url = href.group(1) if href is not None else ""
+        elsewhere = "//" in url and not url.startswith(own_url + "/")
+        return "" if elsewhere else link.group()
+
+    return _STYLESHEET.sub(kept, page)
 
 
 def terminal_size(width: object, height: object) -> tuple[int, int]:
@@ -75,6 +96,17 @@ class FollowServer(Server):
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(OneLineFormatter())
         logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
+
+    async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        page = await super().handle_index(request)
+        if not isinstance(page, web.Response) or page.text is None:
+            return page
+        return web.Response(
+            text=without_fetches_elsewhere(page.text, self.public_url),
+            status=page.status,
+            content_type=page.content_type,
+            charset=page.charset,
+        )
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
         if self.viewers >= self.max_viewers:
