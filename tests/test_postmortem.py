@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from urllib.parse import unquote
 
 import icalendar
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -14,7 +17,7 @@ from incident.core.clock import ManualClock
 from incident.core.state import fold as fold_events
 from incident.reports.describe import describe
 from incident.reports.ics import MAX_OCTETS, NotScheduled, escape_text, fold, postmortem_ics
-from incident.reports.postmortem import booking_reminder
+from incident.reports.postmortem import booking_reminder, mailto_uri
 from runbooks.model import Runbook
 from tests.conftest import T0
 from tests.memory_log import MemoryLog
@@ -342,6 +345,41 @@ def test_ics_with_an_organizer_is_an_invitation_clients_can_answer(closed_sessio
     assert [str(a) for a in attendees] == ["mailto:bo@example.com", "mailto:cy@example.org"]
     assert {a.params["RSVP"] for a in attendees} == {"TRUE"}
     assert {a.params["PARTSTAT"] for a in attendees} == {"NEEDS-ACTION"}
+
+
+def test_internationalised_addresses_are_invited_in_the_ascii_a_calendar_holds(
+    closed_session, clock
+):
+    """RFC 6531 addresses: the local part percent-encoded (RFC 6068), the domain in IDNA."""
+    book(
+        closed_session,
+        clock,
+        CLOSED_AT + timedelta(hours=20),
+        attendees=["josé@münchen.de", "用户@例子.广告", "Bo", "ada at example.com"],
+        organizer="zoë@exämple.org",
+    )
+    text = postmortem_ics(closed_session.state, closed_session.log.events("INC-PM-1"))
+    unfolded = text.replace("\r\n ", "").splitlines()
+    addresses = [line.rpartition(":mailto:")[2] for line in unfolded if ":mailto:" in line]
+    assert len(addresses) == 3 and all(address.isascii() for address in addresses)
+    calendar, event = parsed(text)
+    assert calendar["METHOD"] == "REQUEST"
+    assert str(event["ORGANIZER"]) == "mailto:zo%C3%AB@xn--exmple-cua.org"
+    assert [str(a) for a in event["ATTENDEE"]] == [
+        "mailto:jos%C3%A9@xn--mnchen-3ya.de",
+        "mailto:%E7%94%A8%E6%88%B7@xn--fsqu00a.xn--4rr70v",
+    ]
+    assert [a.params["CN"] for a in event["ATTENDEE"]] == ["josé@münchen.de", "用户@例子.广告"]
+
+
+@given(st.text(min_size=1, max_size=40))
+def test_an_address_is_invited_only_as_a_uri_without_spaces_or_controls(address):
+    uri = mailto_uri(address)
+    if uri is not None:
+        assert uri.isascii() and uri.isprintable() and " " not in uri
+        assert uri.startswith("mailto:") and uri.count("@") == 1
+        local = address.rpartition("@")[0]
+        assert unquote(uri.removeprefix("mailto:").rpartition("@")[0]) == local
 
 
 def test_an_organizer_without_email_attendees_publishes(closed_session, clock):

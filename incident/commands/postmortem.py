@@ -29,7 +29,7 @@ from incident.reports.postmortem import (
     LESSON_CATEGORIES,
     MAX_DURATION_MIN,
     REPORT_STATUSES,
-    email_address,
+    mailto_uri,
     meeting_window,
     resolved_at,
     utc_text,
@@ -234,7 +234,7 @@ def schedule_postmortem(
         organizer = organizer or booked_before.organizer
         attendees = attendees or booked_before.attendees
     organizer = organizer.strip()
-    if organizer and not email_address().fullmatch(organizer):
+    if organizer and mailto_uri(organizer) is None:
         raise CommandError(f"the organizer is an email address, not '{organizer}'")
     names: list[str] = []
     for name in attendees:

@@ -26,7 +26,7 @@ from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import visible, visible_block
 from incident.reports.impact import milestones
-from incident.reports.postmortem import email_address, meeting_window, summary_line, utc_text
+from incident.reports.postmortem import mailto_uri, meeting_window, summary_line, utc_text
 
 PRODID = "-//lastgood//post-mortem invitation//EN"
 MAX_OCTETS = 75
@@ -121,7 +121,7 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
     state = fold_events(booked)
     meeting = state.postmortem
     assert meeting is not None  # the booking is among the events up to it
-    invited = [a for a in meeting.attendees if email_address().fullmatch(a)]
+    invited = [(a, uri) for a in meeting.attendees if (uri := mailto_uri(a)) is not None]
     request = bool(meeting.organizer and invited)
     lines = [
         "BEGIN:VCALENDAR",
@@ -141,12 +141,13 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
     if state.channel:
         lines.append(f"LOCATION:{escape_text(state.channel)}")
     if meeting.organizer:
-        lines.append(f"ORGANIZER;CN={_param(meeting.by)}:mailto:{meeting.organizer}")
+        organizer = mailto_uri(meeting.organizer) or f"mailto:{meeting.organizer}"  # older checks
+        lines.append(f"ORGANIZER;CN={_param(meeting.by)}:{organizer}")
     if request:
         lines += [
             f"ATTENDEE;CN={_param(address)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
-            f"RSVP=TRUE:mailto:{address}"
-            for address in invited
+            f"RSVP=TRUE:{uri}"
+            for address, uri in invited
         ]
     lines += [
         "STATUS:CONFIRMED",

@@ -34,8 +34,37 @@ LATEST = timedelta(hours=48)
 
 @cache
 def email_address() -> re.Pattern[str]:
-    """An address a calendar client can invite (attendees) or answer (the organizer)."""
-    return re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9.\-]+\.[A-Za-z]{2,}")
+    """An address a calendar client can invite (attendees) or answer (the organizer):
+    ASCII, or internationalised as RFC 6531 allows (`josé@münchen.de`), which
+    `mailto_uri` writes in the ASCII a calendar file holds."""
+    return re.compile(
+        r"[\w.%+\-!#$&'*/=?^`{|}~]+@(?:[^\W_](?:[\w\-]*[^\W_])?\.)+(?:[^\W\d_]{2,}|xn--[a-z0-9\-]+)",
+        re.IGNORECASE,
+    )
+
+
+_URI_LOCAL_SAFE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.+-_!$&'*=^`{|}~"
+)
+"""What a `mailto:` local part keeps as it is (RFC 6068); the rest is percent-encoded."""
+
+
+def mailto_uri(address: str) -> str | None:
+    """`mailto:` and `address` as a calendar file holds it: the local part's other
+    characters percent-encoded as UTF-8 (RFC 6068), the domain in IDNA's ASCII
+    (`xn--mnchen-3ya.de`); None when it is no address a client can invite."""
+    if not email_address().fullmatch(address):
+        return None
+    local, _, domain = address.rpartition("@")
+    try:
+        ascii_domain = domain.encode("idna").decode("ascii")
+    except UnicodeError:  # a label IDNA cannot write (too long, or not allowed)
+        return None
+    encoded = "".join(
+        char if char in _URI_LOCAL_SAFE else "".join(f"%{byte:02X}" for byte in char.encode())
+        for char in local
+    )
+    return f"mailto:{encoded}@{ascii_domain.lower()}"
 
 
 DEFAULT_DURATION_MIN = 60
