@@ -11,7 +11,6 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from incident.app.session import IncidentSession
@@ -22,6 +21,7 @@ from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
+from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
@@ -36,7 +36,7 @@ class FollowBar(Static):
     """
 
 
-class FollowScreen(StyledOnce, Screen[None]):
+class FollowScreen(StyledOnce, ReadsTimelineEntries):
     """Watch, don't touch: only the keys that move around are bound."""
 
     BINDINGS = [

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
-from textual.screen import Screen
 
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -32,6 +31,7 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
+from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
@@ -69,7 +69,7 @@ OUTBOX_RETRY_S = 5.0
 """How often the outbox is tried again while the record is out of reach."""
 
 
-class IncidentScreen(StyledOnce, Screen[None]):
+class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     """Where the coordinator lives for the length of the rollback."""
 
     BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, *verb_bindings(), *NAVIGATION]

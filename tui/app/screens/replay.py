@@ -13,13 +13,13 @@ from datetime import timedelta
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Static
 
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
+from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
@@ -36,7 +36,7 @@ class ReplayBar(Static):
     """
 
 
-class ReplayScreen(StyledOnce, Screen[None]):
+class ReplayScreen(StyledOnce, ReadsTimelineEntries):
     """An incident as it unfolded: pause, speed, step, jump."""
 
     BINDINGS = [

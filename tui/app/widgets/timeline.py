@@ -4,6 +4,10 @@ A Line API widget: each row is drawn once into a cached strip and only the rows
 on show are asked for, so a new event costs one row, not a table. (A DataTable
 re-rendered every visible cell on each event and each layout: about a third of
 a key press's drawing.)
+
+The name column is as wide as the longest name, but at most `MAX_ACTOR_CELLS` and a
+fifth of the row: one long `--as` name once pushed every row's text out of sight,
+at any width. Enter on a row shows it whole (`Timeline.Read`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
 from textual.geometry import Size
+from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -29,6 +34,8 @@ Row = tuple[str, Text, Text]
 """(T+ offset, who, what)."""
 GAP = "  "
 """Between the columns."""
+MAX_ACTOR_CELLS = 20
+"""The widest the name column gets; a longer name ends in an ellipsis."""
 
 
 class Timeline(LineView, can_focus=True):
@@ -66,6 +73,7 @@ class Timeline(LineView, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "cursor_to(0)", "First", show=False),
         Binding("end", "cursor_to(-1)", "Last", show=False),
+        Binding("enter", "read", "Read entry", show=False),
     ]
 
     cursor_row: reactive[int] = reactive(0, init=False)
@@ -142,6 +150,19 @@ class Timeline(LineView, can_focus=True):
     def action_cursor_to(self, row: int) -> None:
         self.cursor_row = max(0, row if row >= 0 else len(self._rows) + row)
 
+    class Read(Message):
+        """Enter on a row: its screen shows the entry whole (`ReadsTimelineEntries`)."""
+
+        def __init__(self, at: str, actor: Text, what: Text) -> None:
+            super().__init__()
+            self.at = at
+            self.actor = actor
+            self.what = what
+
+    def action_read(self) -> None:
+        if self._rows:
+            self.post_message(Timeline.Read(*self._rows[self.cursor_row]))
+
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is not None and self._rows:
@@ -181,6 +202,10 @@ class Timeline(LineView, can_focus=True):
     def _row_strip(self, index: int, width: int, cursor: bool) -> Strip:
         offset, actor, what = self._rows[index]
         offset_width, actor_width = self._widths
+        actor_width = min(actor_width, MAX_ACTOR_CELLS, max(4, width // 5))
+        if actor.cell_len > actor_width:
+            actor = actor.copy()
+            actor.truncate(actor_width, overflow="ellipsis")
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f" {offset:<{offset_width}}{GAP}")
         text.append_text(actor)
