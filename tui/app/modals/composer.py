@@ -105,12 +105,12 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
             yield Label(self._count_text(initial), id="count")
             yield error_line()
             yield button_row(submit_button("Send & copy"), cancel_button())
-            yield hint_line("ctrl+s send & copy · Tab next field · Esc cancel")
+            yield hint_line("ctrl+s send & copy · shift+Tab template · Esc cancel")
 
     def on_mount(self) -> None:
-        if self.loaded_template is None:  # choose a template first; the channel is set
-            self.query_one("#template", Select).focus()
-            return
+        """The text has the focus, template or none: what is typed as the form opens is
+        the message (with the template list focused, a space opened it and the rest
+        was lost); the template is one shift+Tab away."""
         text_area = self.query_one("#text", TextArea)
         text_area.focus()
         text_area.move_cursor(text_area.document.end)
