@@ -22,7 +22,7 @@ from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
-from tui.app.marked_list import MarkedOptionList
+from tui.app.marked_list import GUTTER, MarkedOptionList
 from tui.app.modals.base import LastgoodModal, hint_line, title_line
 
 NEW = "new"
@@ -46,7 +46,8 @@ class IncidentRow:
 
 
 ROW_WIDTH = 70
-"""Cells available to one incident line inside the dialog."""
+"""Cells for one incident line before the dialog is laid out; then its list's width
+(`IncidentPicker.fit_rows`), so a line never wraps into two at 60 columns."""
 
 
 def _cell(text: str, width: int, style: str = "", *, right: bool = False) -> Content:
@@ -100,6 +101,8 @@ class IncidentPicker(LastgoodModal[str | None]):
         super().__init__()
         self.rows = list(rows)
         """The open incidents, most relevant first."""
+        self._fitted_to = ROW_WIDTH
+        """The width the rows' lines were last made for."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -116,6 +119,23 @@ class IncidentPicker(LastgoodModal[str | None]):
             else:
                 yield Label("No open incidents. Press n to declare one.", classes="empty")
             yield hint_line("↑↓ choose · Enter resume · n new incident · Esc cancel")
+
+    def on_resize(self) -> None:
+        """Laid out, or the terminal resized: the lines made again for the list's width."""
+        self.call_after_refresh(self.fit_rows)
+
+    def fit_rows(self) -> None:
+        if not self.rows or not self.is_attached:
+            return
+        options = self.query_one("#incidents", OptionList)
+        # Room for a scrollbar kept either way: made for the width without one, the
+        # lines wrapped as they came back from a wider terminal, which brought it.
+        width = options.content_region.width - GUTTER - options.styles.scrollbar_size_vertical
+        if width <= 0 or width == self._fitted_to:
+            return
+        self._fitted_to = width
+        for row, prompt in zip(self.rows, row_prompts(self.rows, width), strict=True):
+            options.replace_option_prompt(row.id, prompt)
 
     def action_new(self) -> None:
         """Declare a new incident instead."""

@@ -1,0 +1,28 @@
+"""The incident picker's lines fit its width: at 60 columns each wrapped into two, and
+after a resize the list kept the height of the size it opened at (a review)."""
+
+from __future__ import annotations
+
+from textual.widgets import OptionList
+
+from tests.tui.modal_harness import ROWS, opened
+from tests.tui.pilot_helpers import wait_until
+from tui.app.modals import IncidentPicker
+
+
+def one_line_each(options: OptionList) -> bool:
+    return options.virtual_size.height == options.option_count
+
+
+async def test_each_incident_is_one_line_at_60_columns_and_after_a_resize() -> None:
+    modal = IncidentPicker(ROWS)
+    async with opened(modal, size=(60, 20)) as (app, pilot):
+        options = app.screen.query_one("#incidents", OptionList)
+        await wait_until(pilot, lambda: one_line_each(options))
+        assert options.size.height == len(ROWS)
+
+        await pilot.resize_terminal(100, 30)
+        await wait_until(pilot, lambda: one_line_each(options) and options.size.height == len(ROWS))
+        assert options.size.width > 60
+        await pilot.resize_terminal(60, 20)
+        await wait_until(pilot, lambda: one_line_each(options) and options.size.height == len(ROWS))
