@@ -65,17 +65,24 @@ def declare(
     now = clock.now()
     title = details.title.strip()
     if not title:
-        raise CommandError("a title is required")
+        raise CommandError("a title is required", needs=("title",))
+    if not details.severity.strip():
+        raise CommandError(
+            f"a severity is required (choose {', '.join(SEVERITIES)})", needs=("severity",)
+        )
     if details.severity not in SEVERITIES:
         raise CommandError(
-            f"unknown severity '{details.severity}' (choose {', '.join(SEVERITIES)})"
+            f"unknown severity '{details.severity}' (choose {', '.join(SEVERITIES)})",
+            needs=("severity",),
         )
     if not details.commander.strip():
-        raise CommandError("an incident commander is required")
+        raise CommandError("an incident commander is required", needs=("commander",))
     if problem := not_a_person(details.commander):
         raise CommandError(f"the incident commander: {problem}", needs=("commander",))
     if details.eta_min is not None and not 0 <= details.eta_min <= LONGEST_SPAN_MIN:
-        raise CommandError(f"ETA must be from 0 to {LONGEST_SPAN_MIN:,} minutes (a year)")
+        raise CommandError(
+            f"ETA must be from 0 to {LONGEST_SPAN_MIN:,} minutes (a year)", needs=("eta",)
+        )
     pattern = _pattern(runbook, details.pattern)
     started_at = None
     if details.started_at is not None:
@@ -85,7 +92,7 @@ def declare(
                 needs=("started_at",),
             )
         if details.started_at > now + timedelta(seconds=5):
-            raise CommandError("the impact cannot start in the future")
+            raise CommandError("the impact cannot start in the future", needs=("started_at",))
         started_at = truncate_to_millis(details.started_at)
     if incident_id is None:
         incident_id = new_incident_id(now, taken_ids)
@@ -118,10 +125,15 @@ def _pattern(runbook: Runbook, name: str | None) -> DeploymentPattern | None:
         pattern = DeploymentPattern(name)
     except ValueError:
         allowed = ", ".join(p.value for p in DeploymentPattern)
-        raise CommandError(f"unknown deployment pattern '{name}' (choose {allowed})") from None
+        raise CommandError(
+            f"unknown deployment pattern '{name}' (choose {allowed})", needs=("pattern",)
+        ) from None
     if known and pattern not in known:
         allowed = ", ".join(p.value for p in known)
-        raise CommandError(f"runbook '{runbook.id}' has no '{name}' pattern (choose {allowed})")
+        raise CommandError(
+            f"runbook '{runbook.id}' has no '{name}' pattern (choose {allowed})",
+            needs=("pattern",),
+        )
     return pattern
 
 
