@@ -233,14 +233,12 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
 
 
 def runbook_for(name_or_path: str) -> Runbook:
-    from runbooks.loading import load_runbook  # the YAML and Markdown loaders, when needed
-    from runbooks.resolve import resolve_runbook
+    from incident.app.runbook_lookup import find_runbook  # as the TUI's declare form finds it
 
     try:
-        return load_runbook(resolve_runbook(name_or_path))
-    except RunbookError as error:
-        first = error.problems[0] if error.problems else error
-        raise CliError(f"runbook: {first}") from None
+        return find_runbook(name_or_path)
+    except CommandError as error:
+        raise CliError(str(error)) from None
 
 
 def require_incident(log: EventRecord, incident_id: str) -> None:
