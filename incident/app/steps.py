@@ -93,10 +93,16 @@ DECISION_NOTE = "Decision: initiate rollback."
 """How `decide` records the decision in a runbook without a gate."""
 
 
+def decider(state: IncidentState, actor: str) -> str:
+    """Who decides when `decide` is given no `by`: the incident commander (the gate's
+    approver in the guide), else whoever records. The TUI's decision form shows it."""
+    return state.commander or actor
+
+
 def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     """The phase 1 decision: approve the decision gate (as the commander unless `by`
-    names someone else) and check it. Without a gate in the runbook, the decision is
-    recorded as a note."""
+    names someone else; see `decider`) and check it. Without a gate in the runbook,
+    the decision is recorded as a note."""
     clock = session.clock
     if not reason.strip():
         raise CommandError("the decision to roll back needs a reason")
@@ -110,7 +116,7 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         raise CommandError(f"the rollback was already decided ({step_id} is done)")
     events: list[Event] = []
     if step_id not in session.state.approvals:
-        approver = by.strip() or session.state.commander or actor
+        approver = by.strip() or decider(session.state, actor)
         events += session.run_many(
             lambda s: [
                 commands.approve(s, step_id, by=approver, reason=reason, actor=actor, clock=clock)

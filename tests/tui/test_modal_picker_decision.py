@@ -18,6 +18,7 @@ from tests.tui.modal_harness import (
 )
 from tui.app.modals import (
     PRINCIPLE,
+    DecisionForm,
     DecisionModal,
     HelpModal,
     IncidentPicker,
@@ -87,11 +88,11 @@ async def test_help_scrolls_long_sections() -> None:
 
 
 async def test_decision_shows_principle_states_and_prefilled_reason() -> None:
-    modal = DecisionModal(TRIGGERS, toggle_manual=Toggler(TRIGGERS), commander="alice")
+    modal = DecisionModal(TRIGGERS, toggle_manual=Toggler(TRIGGERS), by="alice")
     async with opened(modal) as (app, pilot):
         texts = " ".join(str(label.content) for label in app.screen.query(Label))
         assert PRINCIPLE in texts
-        assert "Decision by: alice" in texts
+        assert app.screen.query_one("#by", Input).value == "alice"
         met, no_data, not_met = prompts(app.screen.query_one("#triggers", OptionList))
         assert met.startswith("● MET") and "error rate 12.0% > 5.0% for 3 samples" in met
         assert no_data.startswith("? no data")
@@ -101,12 +102,12 @@ async def test_decision_shows_principle_states_and_prefilled_reason() -> None:
         )
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.results == ["Rollback triggers met: Error rate > 5%"]
+        assert app.results == [DecisionForm("alice", "Rollback triggers met: Error rate > 5%")]
 
 
 async def test_decision_toggles_manual_trigger_and_rerenders() -> None:
     toggler = Toggler(TRIGGERS)
-    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, commander="alice")
+    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, by="alice")
     async with opened(modal) as (app, pilot):
         triggers = app.screen.query_one("#triggers", OptionList)
         reason = app.screen.query_one("#reason", Input)
@@ -124,12 +125,12 @@ async def test_decision_toggles_manual_trigger_and_rerenders() -> None:
         assert reason.value == "Rollback triggers met: Error rate > 5%"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert app.results == ["Rollback triggers met: Error rate > 5%"]
+        assert app.results == [DecisionForm("alice", "Rollback triggers met: Error rate > 5%")]
 
 
 async def test_decision_measured_trigger_does_not_toggle() -> None:
     toggler = Toggler(TRIGGERS)
-    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, commander="alice")
+    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, by="alice")
     async with opened(modal) as (app, pilot):
         await pilot.press("space")
         await pilot.pause()
@@ -140,7 +141,7 @@ async def test_decision_measured_trigger_does_not_toggle() -> None:
 
 async def test_decision_keeps_an_edited_reason_and_space_types_in_it() -> None:
     toggler = Toggler(TRIGGERS)
-    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, commander="alice")
+    modal = DecisionModal(TRIGGERS, toggle_manual=toggler, by="alice")
     async with opened(modal) as (app, pilot):
         reason = app.screen.query_one("#reason", Input)
         reason.focus()
@@ -153,12 +154,12 @@ async def test_decision_keeps_an_edited_reason_and_space_types_in_it() -> None:
         assert reason.value == "customers m"
         await pilot.press("enter")
         await pilot.pause()
-        assert app.results == ["customers m"]
+        assert app.results == [DecisionForm("alice", "customers m")]
 
 
 async def test_decision_requires_reason() -> None:
     quiet = [TriggerView(t.id, t.title, t.kind, "not met", t.detail) for t in TRIGGERS]
-    modal = DecisionModal(quiet, toggle_manual=Toggler(quiet), commander="alice")
+    modal = DecisionModal(quiet, toggle_manual=Toggler(quiet), by="alice")
     async with opened(modal) as (app, pilot):
         assert app.screen.query_one("#reason", Input).value == ""
         await pilot.click("#submit")
@@ -166,3 +167,33 @@ async def test_decision_requires_reason() -> None:
         assert error_text(app) == "Reason is required."
         assert focused_id(app) == "reason"
         assert_still_open(app, modal)
+
+
+async def test_decision_by_then_reason_by_keys() -> None:
+    """By before Reason, as in the approval form: Enter in By moves on, Enter in the
+    reason decides (the reason stays the last field, so `d`, reason, Enter still works)."""
+    modal = DecisionModal(TRIGGERS, toggle_manual=Toggler(TRIGGERS), by="alice")
+    async with opened(modal) as (app, pilot):
+        by = app.screen.query_one("#by", Input)
+        by.value = ""
+        by.focus()
+        await type_text(pilot, "Bo Smith")
+        await pilot.press("enter")
+        assert focused_id(app) == "reason"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.results == [DecisionForm("Bo Smith", "Rollback triggers met: Error rate > 5%")]
+
+
+async def test_decision_by_with_a_control_character_is_shown_not_sent() -> None:
+    """A commander's name holding ESC is not put in the field raw: the field is left
+    empty, its placeholder shows the name with the control made visible, and empty
+    is the use case's own default, that same commander."""
+    modal = DecisionModal(TRIGGERS, toggle_manual=Toggler(TRIGGERS), by="Ada\x1b[2J")
+    async with opened(modal) as (app, pilot):
+        by = app.screen.query_one("#by", Input)
+        assert by.value == ""
+        assert by.placeholder == "Ada\u241b[2J"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.results == [DecisionForm("", "Rollback triggers met: Error rate > 5%")]

@@ -53,7 +53,7 @@ ALL_MODALS: dict[str, Callable[[], Screen[Any]]] = {
     ),
     "help": lambda: HelpModal([(f"Section {i}", [("k", "does a thing")] * 6) for i in range(6)]),
     "decision": lambda: DecisionModal(
-        MANY_TRIGGERS, toggle_manual=Toggler(MANY_TRIGGERS), commander="alice"
+        MANY_TRIGGERS, toggle_manual=Toggler(MANY_TRIGGERS), by="alice"
     ),
 }
 

@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from tui.app.modals.composer import ComposerModal
     from tui.app.modals.confirm import ConfirmCommand, ConfirmModal
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
-    from tui.app.modals.decision import PRINCIPLE, DecisionModal, TriggerView
+    from tui.app.modals.decision import PRINCIPLE, DecisionForm, DecisionModal, TriggerView
     from tui.app.modals.declare import DeclareForm, DeclareModal
     from tui.app.modals.help import HelpModal
     from tui.app.modals.picker import NEW, IncidentPicker, IncidentRow
@@ -38,6 +38,7 @@ _HOMES = {
     "DatabaseTierModal": "database_tier",
     "TierView": "database_tier",
     "PRINCIPLE": "decision",
+    "DecisionForm": "decision",
     "DecisionModal": "decision",
     "TriggerView": "decision",
     "DeclareForm": "declare",
@@ -69,6 +70,7 @@ __all__ = [
     "ConfirmCommand",
     "ConfirmModal",
     "DatabaseTierModal",
+    "DecisionForm",
     "DecisionModal",
     "DeclareForm",
     "DeclareModal",

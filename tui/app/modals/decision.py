@@ -4,14 +4,15 @@ Why it exists: the guide's first principle is to act decisively -- "When
 rollback criteria are met, do not hesitate. A bad deployment rarely gets better
 on its own." This gate puts the rollback triggers and their live state in front
 of the commander, lets them set the manual ones (e.g. "core functionality
-broken"), and records the decision with a reason prefilled from the evidence.
+broken"), and records the decision with who decided (as `lastgood decide --by`) and
+a reason prefilled from the evidence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -34,6 +35,9 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+
+if TYPE_CHECKING:
+    from tui.app.modals.verb_form import Refusal
 
 PRINCIPLE = (
     "When rollback criteria are met, do not hesitate. "
@@ -82,20 +86,31 @@ def trigger_prompt(trigger: TriggerView) -> Content:
     return Content.assemble(*parts)
 
 
+@dataclass(frozen=True)
+class DecisionForm:
+    """What the gate was submitted with (text stripped), as `lastgood decide` takes it."""
+
+    by: str
+    """Who decides; "" leaves it to the use case (the incident commander)."""
+    reason: str
+    """Why roll back (required)."""
+
+
 def met_reason(triggers: Sequence[TriggerView]) -> str:
     """The reason prefill: the titles of the met triggers, or ``""`` if none is met."""
     met = [t.title for t in triggers if t.state == "met"]
     return f"Rollback triggers met: {', '.join(met)}" if met else ""
 
 
-class DecisionModal(FormModal[str | None]):
-    """Show the triggers, toggle manual ones, and decide; dismiss with the reason.
+class DecisionModal(FormModal[DecisionForm | None]):
+    """Show the triggers, toggle manual ones, and decide; dismiss with a `DecisionForm`.
 
     ``toggle_manual(trigger_id)`` is called for a manual trigger on ``space`` or
     ``m`` (the app records the change durably) and returns the new views, which
     are shown at once. While the reason still reads as the prefill, it follows
-    the met triggers. "Initiate rollback" (``ctrl+s``) needs a reason; Escape
-    dismisses ``None``.
+    the met triggers. "By" comes prefilled with who decides when no one is named
+    (`incident.app.steps.decider`: the incident commander), to be kept or replaced.
+    "Initiate rollback" (``ctrl+s``) needs a reason; Escape dismisses ``None``.
 
     With ``decide``, the decision is recorded from the dialog, which closes only once
     it is: a refusal (a reason over its limit) is shown in it with the reason as
@@ -109,13 +124,9 @@ class DecisionModal(FormModal[str | None]):
         text-style: italic;
         margin-bottom: 1;
     }
-    DecisionModal .commander {
-        width: 100%;
-        color: $text-muted;
-    }
     DecisionModal #triggers {
         height: auto;
-        max-height: 9;
+        max-height: 8;  /* four triggers; with the By field the dialog still fits 80x24 */
         margin-bottom: 1;
     }
     DecisionModal .empty {
@@ -134,28 +145,24 @@ class DecisionModal(FormModal[str | None]):
         triggers: Sequence[TriggerView],
         *,
         toggle_manual: Callable[[str], Awaitable[Sequence[TriggerView]]],
-        commander: str,
-        decide: Callable[[str], Awaitable[str | None]] | None = None,
+        by: str = "",
+        decide: Callable[[DecisionForm], Awaitable[Refusal | None]] | None = None,
     ) -> None:
         super().__init__()
         self.decide = decide
-        """Records the decision with a reason: None once recorded, else why not."""
+        """Records the decision: None once recorded, else why not."""
         self.triggers = list(triggers)
         """The triggers as last rendered."""
         self.toggle_manual = toggle_manual
         """Records a manual trigger's toggle (by id); returns the new views of all triggers."""
-        self.commander = commander
-        """Who decides (shown on the gate)."""
+        self.by = by
+        """Prefill of the By field: who decides unless someone else is named."""
         self._prefill = met_reason(self.triggers)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line("Decision gate: roll back now?")
             yield Label(f"“{PRINCIPLE}”", classes="principle")
-            if self.commander:
-                yield Label(
-                    visible(f"Decision by: {self.commander}"), classes="commander", markup=False
-                )
             yield MarkedOptionList(
                 *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
                 id="triggers",
@@ -163,6 +170,11 @@ class DecisionModal(FormModal[str | None]):
             )
             if not self.triggers:
                 yield Label("No rollback triggers in this runbook.", classes="empty")
+            # Kept out of the field if it holds a control character (shown, never sent
+            # raw to the terminal): left empty, the use case records that same person.
+            prefill = self.by if visible(self.by) == self.by else ""
+            placeholder = visible(self.by) or "who decides"
+            yield field("By", text_input(prefill, id="by", placeholder=placeholder))
             yield field(
                 "Reason",
                 text_input(self._prefill, id="reason", placeholder="why roll back"),
@@ -226,9 +238,14 @@ class DecisionModal(FormModal[str | None]):
         if not text:
             self.show_error("Reason is required.", focus=reason)
             return
+        form = DecisionForm(by=self.query_one("#by", Input).value.strip(), reason=text)
         if self.decide is None:
-            self.dismiss(text)
+            self.dismiss(form)
             return
-        self.dismiss_once_recorded(
-            self.decide(text), text, lambda why: self.show_error(why, focus=reason)
-        )
+        self.dismiss_once_recorded(self.decide(form), form, self._refused)
+
+    def _refused(self, refusal: Refusal) -> None:
+        """The refusal in the dialog, the focus on the field it is about: a name that
+        names no one is refused as `lastgood decide --by` refuses it."""
+        field_id = "by" if "by" in refusal.needs else "reason"
+        self.show_error(visible(refusal.message), focus=self.query_one(f"#{field_id}", Input))

@@ -26,7 +26,8 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:
-    from tui.app.modals.decision import TriggerView
+    from tui.app.modals.decision import DecisionForm, TriggerView
+    from tui.app.modals.verb_form import Refusal
 
 
 class StepVerbs:
@@ -276,21 +277,21 @@ class StepVerbs:
                     desk.notify(refusal.message, title="Not recorded", severity="error")
             return self._trigger_views()
 
-        async def decide(reason: str) -> str | None:
-            from incident.app import steps
+        async def decide(form: DecisionForm) -> Refusal | None:
+            verb = BY_NAME["decide"]  # its parameters read the text as `lastgood decide`'s
+            values = {
+                name: verb.param(name).parse(getattr(form, name)) for name in ("reason", "by")
+            }
+            return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 
-            refusal = await desk.attempt(
-                lambda s: steps.decide(s, actor, reason=reason), after=desk.advance
-            )
-            return None if refusal is None else refusal.message
-
+        from incident.app.steps import decider
         from tui.app.modals.decision import DecisionModal
 
         desk.screen.app.push_screen(
             DecisionModal(
                 self._trigger_views(),
                 toggle_manual=toggle,
-                commander=desk.state.commander,
+                by=decider(desk.state, actor),
                 decide=decide,
             )
         )

@@ -1,0 +1,123 @@
+"""Who decides: the decision screen's By field records what `lastgood decide --by` does.
+
+The screen had no By field: the decision was always the commander's, where the command
+line could record someone else's word. Each case here decides once through the TUI
+(keys, a real SQLite file) and once through `lastgood decide` on a copy of the same
+record, and the decision gate's approval and check must come out the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from incident.core.events import Event
+from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import InProcessCli
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tui.app.modals import DecisionModal
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import ACTOR
+
+GATE = "decide-rollback"
+REASON = "checkout broken for everyone"
+COMMANDER = "Ada Lovelace"
+"""The `declared` scenario's incident commander (Ada at the keyboard is `ada`)."""
+
+
+def the_decision(db: Path, incident_id: str) -> list[tuple[str, str, dict[str, object]]]:
+    """The gate's approval and check as recorded: kind, who recorded it, payload."""
+    with SqliteEventLog.open(db, read_only=True) as log:
+        events: list[Event] = log.events(incident_id)
+    return [
+        (e.kind, e.actor, dict(e.payload))
+        for e in events
+        if GATE in (e.payload.get("target"), e.payload.get("step"))
+    ]
+
+
+def through_the_cli(db: Path, *by: str) -> tuple[str, list[tuple[str, str, dict[str, object]]]]:
+    scenario = scenario_copy("declared", db)
+    scenario.log.close()
+    cli = InProcessCli(db, actor=ACTOR)
+    said = cli.ok("decide", scenario.incident_id, "--reason", REASON, *by)
+    return said, the_decision(db, scenario.incident_id)
+
+
+async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict[str, object]]]:
+    """`d`, then the By field left as it came (None) or typed over, and the reason."""
+    scenario = scenario_copy("declared", db)
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        assert dialog.query_one("#by", Input).value == COMMANDER  # `decide`'s own default
+        if by is not None:
+            dialog.query_one("#by", Input).value = by
+        dialog.query_one("#reason", Input).value = REASON
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: screen.state.steps[GATE].done)
+    scenario.log.close()
+    return the_decision(db, scenario.incident_id)
+
+
+@pytest.mark.parametrize(
+    ("typed", "cli_args", "decided_by"),
+    [
+        (None, (), COMMANDER),  # left as it came: the commander, as without --by
+        ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
+        ("", ("--by", ""), COMMANDER),  # cleared: the use case's default again
+    ],
+    ids=["default", "someone-else", "cleared"],
+)
+async def test_the_tui_records_the_decision_as_decide_does(
+    tmp_path: Path, typed: str | None, cli_args: tuple[str, ...], decided_by: str
+) -> None:
+    tui = await through_the_tui(tmp_path / "tui.db", typed)
+    _, cli = through_the_cli(tmp_path / "cli.db", *cli_args)
+    approvals = [payload for kind, _, payload in tui if kind == "approval.granted"]
+    assert [a["by"] for a in approvals] == [decided_by]
+    assert [a["reason"] for a in approvals] == [REASON]
+    assert {actor for _, actor, _ in tui} == {ACTOR}
+    assert tui == cli
+
+
+async def test_a_name_that_names_no_one_is_refused_in_the_dialog(tmp_path: Path) -> None:
+    """The one line `lastgood decide --by root` prints, in the dialog, the focus on By;
+    nothing recorded, what was typed kept; the refusal's own words."""
+    said = InProcessCli(tmp_path / "cli.db", actor=ACTOR)
+    scenario = scenario_copy("declared", tmp_path / "cli.db")
+    scenario.log.close()
+    refused = said.run("decide", scenario.incident_id, "--reason", REASON, "--by", "root")
+    assert refused.code != 0
+    why = "the approver: 'root' names no one in particular: give a person's name"
+    assert refused.err.strip() == f"lastgood decide: {why} (--by)"
+
+    app = scenario_app(scenario_copy("declared", tmp_path / "tui.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        dialog.query_one("#by", Input).value = "root"
+        dialog.query_one("#reason", Input).value = REASON
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(dialog.error_message))
+        assert dialog.error_message == why
+        assert app.screen is dialog and dialog.focused is dialog.query_one("#by", Input)
+        assert dialog.query_one("#reason", Input).value == REASON
+        assert not screen.state.steps[GATE].done and GATE not in screen.state.approvals
+
+        dialog.query_one("#by", Input).value = "Bo Smith"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: screen.state.steps[GATE].done)
+        assert screen.state.approvals[GATE].by == "Bo Smith"
