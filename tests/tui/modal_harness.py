@@ -14,11 +14,14 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, OptionList, Select, TextArea
 
 from tui.app.modals import (
+    DeclareForm,
     DeclareModal,
     IncidentRow,
+    Refusal,
     TierView,
     TriggerView,
 )
+from tui.app.modals.declare import RunbookView
 
 SIZE = (80, 24)
 
@@ -155,7 +158,7 @@ ROWS = (
     IncidentRow("inc-2", "SEV3", "Slow [search]", "T+1:02:00", "Phase 1: assess"),
 )
 
-PATTERNS = ("blue-green", "canary", "rolling", "recreate")
+PATTERNS = ("blue-green", "rolling", "recreate")
 
 
 class Toggler:
@@ -179,12 +182,28 @@ class Toggler:
         return self.triggers
 
 
-def declare_modal(**overrides: Any) -> DeclareModal:
-    kwargs: dict[str, Any] = {
-        "runbook_title": "Emergency rollback",
-        "patterns": PATTERNS,
-        "default_pattern": "rolling",
-        "commander": "alice",
-    }
+async def refused_as_declare_would(form: DeclareForm) -> Refusal | None:
+    """What `lastgood declare` would refuse in these fields, by the same use case's
+    checks on the bundled runbook (nothing is recorded: the form alone is on test)."""
+    from incident import commands
+    from incident.core.clock import ManualClock
+    from incident.core.errors import CommandError
+    from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
+
+    try:
+        commands.declare(
+            bundled_runbook(), form.declaration(), actor="ada", clock=ManualClock(SCENARIO_T0)
+        )
+    except CommandError as error:
+        return Refusal(str(error), error.needs)
+    return None
+
+
+def declare_modal(
+    *, default_pattern: str | None = "rolling", commander: str = "alice", **overrides: Any
+) -> DeclareModal:
+    """The form on a runbook shaped like the bundled one, its fields checked by the use case."""
+    runbook = RunbookView("rollback", "Emergency rollback", PATTERNS, default_pattern)
+    kwargs: dict[str, Any] = {"commander": commander, "record": refused_as_declare_would}
     kwargs.update(overrides)
-    return DeclareModal(**kwargs)
+    return DeclareModal(runbook, **kwargs)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from textual.widgets import Input, OptionList, TextArea
+from textual.widgets import Input, OptionList, Select, TextArea
 
 from incident.core.clock import ManualClock
 from incident.core.state import fold
@@ -77,6 +77,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         form = app.screen
         form.query_one("#title", Input).value = "Checkout errors after 2.4.1"
         form.query_one("#commander", Input).value = "Ada"
+        form.query_one("#severity", Select).value = "SEV2"
         form.query_one("#issue", Input).value = "checkout 500s"
         form.query_one("#eta", Input).value = "30"
         form.query_one("#from_version", Input).value = "2.4.1"
@@ -201,6 +202,7 @@ async def test_refused_command_shows_why_and_records_nothing(tmp_path):
         await wait_for_screen(pilot, DeclareModal)
         app.screen.query_one("#title", Input).value = "t"
         app.screen.query_one("#commander", Input).value = "Ada"
+        app.screen.query_one("#severity", Select).value = "SEV2"
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         before = app.screen.state.last_seq
@@ -224,6 +226,7 @@ async def test_restart_shows_the_same_state(tmp_path):
         await wait_for_screen(pilot, DeclareModal)
         app.screen.query_one("#title", Input).value = "t"
         app.screen.query_one("#commander", Input).value = "Ada"
+        app.screen.query_one("#severity", Select).value = "SEV2"
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         await check_highlighted(pilot, "assess-severity", clock)

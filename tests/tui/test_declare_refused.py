@@ -15,7 +15,7 @@ from contextlib import asynccontextmanager
 from pathlib import Path
 
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Input, Select
 
 from incident.core.clock import ManualClock
 from incident.core.limits import TITLE
@@ -31,6 +31,7 @@ TYPED = {"commander": "Ada", "issue": "checkout 500s", "from_version": "2.4.1"}
 
 def fill(form: DeclareModal, title: str) -> None:
     form.query_one("#title", Input).value = title
+    form.query_one("#severity", Select).value = "SEV2"
     for field, value in TYPED.items():
         form.query_one(f"#{field}", Input).value = value
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList
+from textual.widgets import Input, OptionList, Select
 
 from incident import commands
 from incident.core.clock import ManualClock
@@ -204,6 +204,7 @@ async def test_declare_and_picker_open_the_incident_once(tmp_path: Path) -> None
             form = app.screen
             form.query_one("#title", Input).value = "checkout 500s"
             form.query_one("#commander", Input).value = "Ada"
+            form.query_one("#severity", Select).value = "SEV2"
             form.query_one("#channel", Input).focus()  # the last field: Enter submits
             await twice_at_once(pilot, "enter")
             await wait_for_screen(pilot, IncidentScreen)

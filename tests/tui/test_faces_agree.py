@@ -101,6 +101,7 @@ async def through_the_tui(db: Path, report: Path) -> str:
             await wait_for_screen(pilot, DeclareModal)
             for field, value in DECLARED.items():
                 app.screen.query_one(f"#{field}", Input).value = value
+            app.screen.query_one("#severity", Select).value = "SEV2"  # as --severity SEV2
             app.screen.query_one("#pattern", Select).value = "blue-green"
             await pilot.press("ctrl+s")
             await wait_for_screen(pilot, IncidentScreen)

@@ -1,6 +1,9 @@
-"""Pilot tests of the declare form: every field by keys, defaults, required fields, bad ETAs."""
+"""Pilot tests of the declare form: every field by keys, `lastgood declare`'s defaults,
+and its refusals in the same words (the form's record runs the use case's checks)."""
 
 from __future__ import annotations
+
+from datetime import UTC, datetime
 
 import pytest
 from textual.widgets import Input, Select
@@ -27,13 +30,18 @@ async def test_declare_full_form_by_keys() -> None:
         await type_text(pilot, "5xx")
         await pilot.press("enter")  # next field: severity
         assert focused_id(app) == "severity"
-        await pilot.press("enter", "up", "enter")  # SEV2 -> SEV1
+        await pilot.press("enter", "down", "enter")  # (choose) -> SEV1
         await pilot.press("tab")
         assert focused_id(app) == "commander"
         await pilot.press("tab")
         await type_text(pilot, "err")
         await pilot.press("enter")
         await type_text(pilot, "20")
+        await pilot.press("enter")
+        assert focused_id(app) == "started_at"
+        await type_text(pilot, "2026-11-28T08:52:00Z")
+        await pilot.press("enter")
+        assert focused_id(app) == "runbook"
         await pilot.press("enter")
         assert focused_id(app) == "pattern"
         await pilot.press("tab")
@@ -56,42 +64,59 @@ async def test_declare_full_form_by_keys() -> None:
                 from_version="v2",
                 last_good_version="v1",
                 channel="#i",
+                started_at=datetime(2026, 11, 28, 8, 52, tzinfo=UTC),
+                runbook="rollback",
             )
         ]
 
 
-async def test_declare_minimal_form_defaults() -> None:
-    modal = declare_modal(default_pattern=None)
+async def test_declare_defaults_are_the_command_line_s() -> None:
+    """No severity chosen (`--severity` has no default), the runbook `rollback` (as
+    `--runbook`), the pattern the runbook's default, no back-dated start."""
+    modal = declare_modal()
     async with opened(modal) as (app, pilot):
+        assert app.screen.query_one("#severity", Select).is_blank()
+        assert app.screen.query_one("#runbook", Input).value == "rollback"
+        assert app.screen.query_one("#pattern", Select).value == "rolling"
+        assert app.screen.query_one("#started_at", Input).value == ""
         await type_text(pilot, "Bad")
+        app.screen.query_one("#severity", Select).value = "SEV3"
+        app.screen.query_one("#runbook", Input).value = ""  # empty: `declare`'s default
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.results == [
             DeclareForm(
                 title="Bad",
-                severity="SEV2",
+                severity="SEV3",
                 commander="alice",
                 issue="",
                 eta_min=None,
-                pattern=None,
+                pattern="rolling",
                 from_version="",
                 last_good_version="",
                 channel="",
+                started_at=None,
+                runbook="rollback",
             )
         ]
 
 
-async def test_declare_required_fields() -> None:
+async def test_declare_required_fields_in_the_use_case_s_words() -> None:
     modal = declare_modal(commander="")
     async with opened(modal) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "Title and Commander are required."
+        assert error_text(app) == "a title is required"
         assert focused_id(app) == "title"
         await type_text(pilot, "Bad")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "Commander is required."
+        assert error_text(app) == "a severity is required (choose SEV1, SEV2, SEV3, SEV4)"
+        assert focused_id(app) == "severity"
+        app.screen.query_one("#severity", Select).value = "SEV2"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app) == "an incident commander is required"
         assert focused_id(app) == "commander"
         assert_still_open(app, modal)
 
@@ -112,15 +137,26 @@ async def test_declare_escape_closes_an_open_select_first() -> None:
         assert app.results == [None]
 
 
-@pytest.mark.parametrize("eta", ["-3", "abc", "1.5", "²"])
-async def test_declare_rejects_bad_eta(eta: str) -> None:
+@pytest.mark.parametrize(
+    ("eta", "why"),
+    [
+        ("-3", "minutes cannot be negative"),
+        ("abc", "'abc' is not a whole number of minutes"),
+        ("1.5", "'1.5' is not a whole number of minutes"),
+        ("²", "'²' is not a whole number of minutes"),
+        ("1_0", "'1_0' is not a whole number of minutes"),
+        ("600000", "600000 minutes is more than a year (525,600)"),
+    ],
+)
+async def test_declare_rejects_bad_eta_as_the_command_line_does(eta: str, why: str) -> None:
+    """`lastgood declare --eta` reads the ETA with the same parameter: the same words."""
     modal = declare_modal()
     async with opened(modal) as (app, pilot):
         app.screen.query_one("#title", Input).value = "Bad release"
         app.screen.query_one("#eta", Input).value = eta
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "ETA must be whole minutes (0 or more), or empty."
+        assert error_text(app) == f"ETA minutes: {why}"
         assert focused_id(app) == "eta"
         assert_still_open(app, modal)
 
@@ -129,6 +165,7 @@ async def test_declare_accepts_zero_eta() -> None:
     modal = declare_modal()
     async with opened(modal) as (app, pilot):
         app.screen.query_one("#title", Input).value = "Bad release"
+        app.screen.query_one("#severity", Select).value = "SEV2"
         app.screen.query_one("#eta", Input).value = " 0 "
         await pilot.press("ctrl+s")
         await pilot.pause()

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.modal_harness import PATTERNS, ROWS, opened
+from tests.tui.modal_harness import ROWS, declare_modal, opened
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tests.tui.test_snapshots import app_for, highlight_then
 from tui.app.app import LastGoodApp
-from tui.app.modals import DeclareModal, IncidentPicker
+from tui.app.modals import IncidentPicker
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.postmortem import PostmortemScreen
 from tui.app.widgets.health import FAILING
@@ -167,7 +167,7 @@ async def test_the_picker_marks_the_highlighted_incident() -> None:
 
 
 async def test_the_declare_form_marks_its_focused_field() -> None:
-    modal = DeclareModal(runbook_title="Rollback", patterns=list(PATTERNS), default_pattern=None)
+    modal = declare_modal(default_pattern=None)
     async with opened(modal) as (app, pilot):
         assert sum(f"{MARK} " in line for line in screen_lines(app)) == 1
         await pilot.press("tab")

@@ -20,14 +20,11 @@ from incident.app.listing import listed
 from incident.app.session import IncidentSession
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
-from incident.core.errors import CommandError
 from incident.core.log import EventLog
 from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
-from incident.core.text import visible
 from runbooks.model import Runbook
-from store.errors import StoreError
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
@@ -292,58 +289,25 @@ class LastGoodApp(NamedKeys, TypeAhead, PlainToasts, Refusing, InputAsData):
         self.push_screen(IncidentPicker(rows), picked)
 
     def show_declare(self) -> None:
-        from tui.app.modals.declare import DeclareModal
+        from tui.app.declaring import Declaring
 
         if self.runbook is None:
             raise ValueError("declaring needs a runbook")
-        patterns = [str(p.id) for p in self.runbook.patterns]
-        default = str(self.runbook.default_pattern) if self.runbook.default_pattern else None
-
-        declared = ""  # the incident's id, once recorded
-
-        async def record(form: DeclareForm) -> str | None:
-            """None once recorded; else why not, told in the form, which keeps
-            everything typed (it used to come back empty, or the app to end in a
-            traceback on a store error such as a full disk)."""
-            nonlocal declared
-            try:
-                declared = self.declare(form)
-            except (CommandError, StoreError) as error:
-                return visible(str(error))
-            return None
-
-        def closed(form: DeclareForm | None) -> None:
-            if form is None:
-                self.exit()
-            else:
-                self.open_incident(declared)
-
-        self.push_screen(
-            DeclareModal(
-                runbook_title=self.runbook.title,
-                patterns=patterns,
-                default_pattern=default,
-                record=record,
-            ),
-            closed,
-        )
-
-    def declare(self, form: DeclareForm) -> str:
-        """Record the declaration; the new incident's id. Raises CommandError or
-        StoreError when it is refused."""
-        from incident.app.lifecycle import declare  # the commands, when declaring
-
-        if self.runbook is None:
-            raise ValueError("declaring needs a runbook")
-        session = declare(
+        declaring = Declaring(
             self.event_log,
             self.runbook,
-            form.declaration(),
             actor=self.actor,
             clock=self.clock,
             incident_id=self.new_incident_id,
         )
-        return session.state.id
+
+        def closed(form: DeclareForm | None) -> None:
+            if form is None or declaring.declared is None:
+                self.exit()
+            else:
+                self.open_incident(declaring.declared)
+
+        self.push_screen(declaring.modal(), closed)
 
     def open_incident(self, incident_id: str) -> None:
         try:

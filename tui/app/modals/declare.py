@@ -1,23 +1,38 @@
 """Declare a rollback incident.
 
 Why it exists: the clock starts when the incident is declared, so declaring must
-take seconds. One compact form collects what the guide asks for up front --
-title, severity, commander, issue, ETA, deployment pattern, the bad and the
-last-good versions, the channel -- with only title, severity and commander
-required. Everything else can be filled in later.
+take seconds. One compact form collects what the guide asks for up front -- the
+fields of `lastgood declare`, with its defaults: title, severity, commander, issue,
+ETA, a back-dated impact start, the runbook and its deployment pattern, the bad and
+the last-good versions, the channel. Title, severity and commander are required, as
+on the command line; everything else can be filled in later.
+
+Severity has no default, as `lastgood declare --severity` has none: a severity the
+form chose would be recorded, and told to stakeholders, as the coordinator's own.
+
+The form checks nothing itself: each field's text is read by the `declare` verb's
+own parameter (`incident.app.params`, the command line's argument types), and the
+rest is the use case's to refuse, so a bad ETA or a missing title reads the same
+words in both faces.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid, Vertical, VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, Label, Select
+from textual.widgets.select import NoSelection
 
+from incident.app.verbs import BY_NAME
+from incident.core.records import SEVERITIES
 from incident.core.text import visible
 from tui.app.modals.base import (
     FormModal,
@@ -33,12 +48,37 @@ from tui.app.modals.base import (
 
 if TYPE_CHECKING:
     from incident.app.lifecycle import Declaration
+    from tui.app.modals.verb_form import Refusal
 
-SEVERITIES = ("SEV1", "SEV2", "SEV3", "SEV4")
-"""Severity levels offered, most severe first."""
+DECLARE = BY_NAME["declare"]
+"""The verb whose parameters read the form's text, as they read `lastgood declare`'s."""
 
-DEFAULT_SEVERITY = "SEV2"
-"""Severity preselected in the form."""
+TEXT_FIELDS: dict[str, tuple[str, str]] = {
+    "title": ("title", "Title"),
+    "commander": ("commander", "Commander"),
+    "issue": ("issue", "Issue"),
+    "eta": ("eta", "ETA minutes"),
+    "started_at": ("started_at", "Started at"),
+    "runbook": ("runbook", "Runbook"),
+    "from_version": ("from_version", "From version"),
+    "last_good_version": ("last_good", "Last-good version"),
+    "channel": ("channel", "Channel"),
+}
+"""Each Input's id: the `declare` parameter that reads it, and the field's label."""
+
+
+@dataclass(frozen=True)
+class RunbookView:
+    """What the form shows of a runbook."""
+
+    name: str
+    """How it is named in the Runbook field (`rollback`, or a path)."""
+    title: str
+    """e.g. "Emergency rollback"."""
+    patterns: tuple[str, ...]
+    """Deployment patterns the runbook knows."""
+    default_pattern: str | None
+    """The one it uses when none is chosen."""
 
 
 @dataclass(frozen=True)
@@ -48,7 +88,7 @@ class DeclareForm:
     title: str
     """Short incident title."""
     severity: str
-    """One of :data:`SEVERITIES`."""
+    """SEV1..SEV4, or "" if none was chosen (refused by the use case)."""
     commander: str
     """Incident commander's name."""
     issue: str
@@ -56,13 +96,17 @@ class DeclareForm:
     eta_min: int | None
     """Estimated minutes to recovery, or ``None``."""
     pattern: str | None
-    """Deployment pattern id, or ``None``."""
+    """Deployment pattern id, or ``None`` (the runbook's default)."""
     from_version: str
     """The bad version being rolled back ("" if not given)."""
     last_good_version: str
     """The version being rolled back to ("" if not given)."""
     channel: str
     """Incident channel ("" if not given)."""
+    started_at: datetime | None = None
+    """When the impact started, if before the declaration (T+0 is back-dated to it)."""
+    runbook: str = str(DECLARE.param("runbook").default)
+    """The runbook's name or path, as typed (`declare --runbook`'s default if empty)."""
 
     def declaration(self) -> Declaration:
         """The declaration these fields make, as the command line's `declare` takes it."""
@@ -75,24 +119,19 @@ class DeclareForm:
             issue=self.issue,
             eta_min=self.eta_min,
             pattern=self.pattern,
+            started_at=self.started_at,
             channel=self.channel,
             from_version=self.from_version,
             last_good_version=self.last_good_version,
         )
 
 
-def parse_eta(text: str) -> int | None:
-    """Minutes from the ETA field: ``None`` when empty; ``ValueError`` unless an integer >= 0."""
-    text = text.strip()
-    if not text:
-        return None
-    if not text.isascii() or not text.isdigit():
-        raise ValueError(text)
-    return int(text)
-
-
 class DeclareModal(FormModal[DeclareForm | None]):
-    """The declaration form; dismiss with a :class:`DeclareForm`, or ``None`` on Escape."""
+    """The declaration form; dismiss with a :class:`DeclareForm`, or ``None`` on Escape.
+
+    Leaving the Runbook field with another name asks ``find_runbook`` for it: its
+    title and patterns replace the old ones, or the form says why it was not found.
+    """
 
     DEFAULT_CSS = """
     DeclareModal .runbook {
@@ -109,7 +148,6 @@ class DeclareModal(FormModal[DeclareForm | None]):
         grid-rows: 2;
         grid-gutter: 0 2;
         height: auto;
-        margin-top: 1;
     }
     DeclareModal .wide {
         column-span: 2;
@@ -118,44 +156,41 @@ class DeclareModal(FormModal[DeclareForm | None]):
 
     def __init__(
         self,
+        runbook: RunbookView,
         *,
-        runbook_title: str,
-        patterns: Sequence[str],
-        default_pattern: str | None,
         commander: str = "",
-        record: Callable[[DeclareForm], Awaitable[str | None]] | None = None,
+        record: Callable[[DeclareForm], Awaitable[Refusal | None]] | None = None,
+        find_runbook: Callable[[str], Awaitable[RunbookView | Refusal]] | None = None,
     ) -> None:
         super().__init__()
         self.record = record
         """Records the declaration and answers None, or why it was refused (the form
-        stays open with that line and everything typed); None: dismiss at once."""
-        self.runbook_title = runbook_title
-        """Title of the runbook the incident will follow."""
-        self.patterns = list(patterns)
-        """Deployment patterns the runbook knows."""
-        self.default_pattern = default_pattern if default_pattern in self.patterns else None
-        """Pattern preselected in the form."""
+        stays open with that line and everything typed); None: dismiss at once, unchecked."""
+        self.find_runbook = find_runbook
+        """The runbook a name or path finds, or why none; None: the field is not looked up."""
+        self.runbook = runbook
+        """The runbook the incident will follow, as last found."""
         self.commander = commander
         """Prefill of the Commander field."""
+        self._asked = runbook.name
+        """The Runbook field's text as last looked up (or as it came)."""
+        self._runbook_refused = False
+        """The error line says the Runbook field's name found nothing."""
 
     def compose(self) -> ComposeResult:
         severity: Select[str] = Select(
-            [(s, s) for s in SEVERITIES],
-            allow_blank=False,
-            value=DEFAULT_SEVERITY,
-            id="severity",
-            compact=True,
+            [(s, s) for s in SEVERITIES], prompt="(choose)", id="severity", compact=True
         )
         pattern: Select[str] = Select(
-            [(Text(p), p) for p in self.patterns],
+            [(Text(p), p) for p in self.runbook.patterns],
             prompt="(none)",
-            value=self.default_pattern if self.default_pattern is not None else Select.NULL,
+            value=self._default_pattern(self.runbook),
             id="pattern",
             compact=True,
         )
         with Vertical(classes="dialog"):
             yield title_line("Declare incident")
-            yield Label(visible(f"Runbook: {self.runbook_title}"), classes="runbook", markup=False)
+            yield Label(self._runbook_line(), classes="runbook", id="runbook-title")
             with VerticalScroll(id="form", can_focus=False), Grid(id="grid"):
                 yield field(
                     "Title",
@@ -168,6 +203,13 @@ class DeclareModal(FormModal[DeclareForm | None]):
                     "Issue", text_input(id="issue", placeholder="for messages: 'due to …'")
                 ).add_class("wide")
                 yield field("ETA minutes", text_input(id="eta", placeholder="e.g. 20"))
+                yield field(
+                    "Started at",
+                    text_input(id="started_at", placeholder="e.g. 2026-11-29T14:00:00Z"),
+                )
+                yield field(
+                    "Runbook", text_input(self.runbook.name, id="runbook", placeholder="rollback")
+                )
                 yield field("Pattern", pattern)
                 yield field("From version", text_input(id="from_version", placeholder="bad"))
                 yield field(
@@ -178,39 +220,110 @@ class DeclareModal(FormModal[DeclareForm | None]):
             yield button_row(submit_button("Declare", variant="error"), cancel_button())
             yield hint_line("Tab/Enter next · ctrl+s declare · Esc back")
 
-    def _value(self, input_id: str) -> str:
+    def _runbook_line(self) -> Content:
+        return Content(visible(f"Runbook: {self.runbook.title}"))
+
+    @staticmethod
+    def _default_pattern(runbook: RunbookView) -> str | NoSelection:
+        chosen = runbook.default_pattern
+        return chosen if chosen in runbook.patterns else Select.NULL
+
+    # --- the runbook --------------------------------------------------------------------
+
+    def on_descendant_blur(self, event: events.DescendantBlur) -> None:
+        """Leaving the Runbook field with another name: find that runbook."""
+        if event.widget.id != "runbook" or self.find_runbook is None or self.is_dismissed:
+            return
+        name = self._text("runbook") or str(DECLARE.param("runbook").default)
+        if name == self._asked:
+            return
+        self._asked = name
+        if name == self.runbook.name:
+            self.show_runbook(self.runbook)  # put back as it was: any refusal of it is void
+        else:
+            self.run_worker(self._find(self.find_runbook(name)), group="runbook", exclusive=True)
+
+    async def _find(self, finding: Awaitable[RunbookView | Refusal]) -> None:
+        found = await finding
+        if self.is_dismissed:
+            return
+        if isinstance(found, RunbookView):
+            self.show_runbook(found)
+        else:
+            self._runbook_refused = True
+            self.show_error(found.message)
+
+    def show_runbook(self, runbook: RunbookView) -> None:
+        """Show `runbook`'s title and patterns; a pattern chosen stays if it has it. An
+        error line about the runbook field goes."""
+        if self._runbook_refused:
+            self._runbook_refused = False
+            self.clear_error()
+        self.runbook = runbook
+        self.query_one("#runbook-title", Label).update(self._runbook_line())
+        select: Select[str] = self.query_one("#pattern", Select)
+        chosen = None if select.is_blank() else str(select.value)
+        select.set_options([(Text(p), p) for p in runbook.patterns])
+        select.value = chosen if chosen in runbook.patterns else self._default_pattern(runbook)
+
+    # --- submitting ---------------------------------------------------------------------
+
+    def _text(self, input_id: str) -> str:
         return self.query_one(f"#{input_id}", Input).value.strip()
+
+    def _read(self) -> dict[str, object] | None:
+        """Each Input's value as its `declare` parameter reads it; None (and the error
+        shown, the field focused) if one does not read."""
+        values: dict[str, object] = {}
+        for input_id, (name, label) in TEXT_FIELDS.items():
+            param = DECLARE.param(name)
+            text = self._text(input_id)
+            if not text:
+                values[input_id] = param.default  # None, or `--runbook`'s "rollback"
+                continue
+            try:
+                values[input_id] = param.parse(text)
+            except ValueError as error:
+                self.show_error(visible(f"{label}: {error}"), focus=self.query_one(f"#{input_id}"))
+                return None
+        return values
 
     def action_submit(self) -> None:
         if self.is_dismissed or self._recording:
             return  # a second Enter queued before the form closed, or while it records
-        missing = [name for name in ("title", "commander") if not self._value(name)]
-        if missing:
-            names = " and ".join(name.capitalize() for name in missing)
-            verb = "is" if len(missing) == 1 else "are"
-            self.show_error(f"{names} {verb} required.", focus=self.query_one(f"#{missing[0]}"))
-            return
-        try:
-            eta = parse_eta(self._value("eta"))
-        except ValueError:
-            self.show_error(
-                "ETA must be whole minutes (0 or more), or empty.", focus=self.query_one("#eta")
-            )
+        values = self._read()
+        if values is None:
             return
         severity: Select[str] = self.query_one("#severity", Select)
         pattern: Select[str] = self.query_one("#pattern", Select)
+
+        def text(input_id: str) -> str:
+            value = values[input_id]
+            return "" if value is None else str(value)
+
+        eta, started_at = values["eta"], values["started_at"]
         form = DeclareForm(
-            title=self._value("title"),
-            severity=str(severity.value),
-            commander=self._value("commander"),
-            issue=self._value("issue"),
-            eta_min=eta,
+            title=text("title"),
+            severity="" if severity.is_blank() else str(severity.value),
+            commander=text("commander"),
+            issue=text("issue"),
+            eta_min=eta if isinstance(eta, int) else None,
             pattern=None if pattern.is_blank() else str(pattern.value),
-            from_version=self._value("from_version"),
-            last_good_version=self._value("last_good_version"),
-            channel=self._value("channel"),
+            from_version=text("from_version"),
+            last_good_version=text("last_good_version"),
+            channel=text("channel"),
+            started_at=started_at if isinstance(started_at, datetime) else None,
+            runbook=text("runbook"),
         )
         if self.record is None:
             self.dismiss(form)
         else:
-            self.dismiss_once_recorded(self.record(form), form, self.show_error)
+            self.dismiss_once_recorded(self.record(form), form, self._refused)
+
+    def _refused(self, refusal: Refusal) -> None:
+        """The refusal on the error line, the focus on the first field it names."""
+        ids = {name: input_id for input_id, (name, _) in TEXT_FIELDS.items()}
+        ids.update(severity="severity", pattern="pattern")
+        named: Sequence[str] = [ids[name] for name in refusal.needs if name in ids]
+        self._runbook_refused = "runbook" in refusal.needs
+        self.show_error(refusal.message, focus=self.query_one(f"#{named[0]}") if named else None)

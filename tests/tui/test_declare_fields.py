@@ -1,0 +1,188 @@
+"""The declare form's fields that `lastgood declare` had and it had not: the impact's
+start, the runbook, and a severity left for the coordinator to choose.
+
+The form offered SEV2 where `--severity` has no default, had no way to back-date T+0
+(`--started-at`) and declared with whichever runbook the TUI was started on
+(`--runbook`). Each case runs the app on a real SQLite file; a refusal is checked
+against what `lastgood declare` prints for the same text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Label, OptionList, Select
+
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import ROOT, InProcessCli
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.modals import DeclareModal
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
+
+CHECKLIST = str(ROOT / "runbooks" / "examples" / "rollback-checklist.md")
+"""A Markdown runbook: another title, and no deployment patterns."""
+
+
+@asynccontextmanager
+async def declare_form(
+    db: Path, size: tuple[int, int] = (120, 40)
+) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], DeclareModal]]:
+    """The app on an empty record, which opens on the declare form, the fields the
+    command line requires filled in as `--title t --severity SEV2 --commander Ada`."""
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(
+            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", network=False
+        )
+        async with app.run_test(size=size) as pilot:
+            await wait_for_screen(pilot, DeclareModal)
+            form = app.screen
+            assert isinstance(form, DeclareModal)
+            form.query_one("#title", Input).value = "Checkout 500s"
+            form.query_one("#severity", Select).value = "SEV2"
+            form.query_one("#commander", Input).value = "Ada"
+            yield app, pilot, form
+
+
+async def declared(app: LastGoodApp, pilot: Pilot[None]) -> IncidentScreen:
+    await pilot.press("ctrl+s")
+    await wait_for_screen(pilot, IncidentScreen)
+    screen = app.screen
+    assert isinstance(screen, IncidentScreen)
+    return screen
+
+
+def cli_refusal(tmp_path: Path, *args: str) -> str:
+    """What `lastgood declare` prints on stderr for the required fields and `args`."""
+    cli = InProcessCli(tmp_path / "cli.db", actor="ada")
+    result = cli.run(
+        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada", *args
+    )
+    assert result.code == 2 and not result.out
+    return result.err.strip()
+
+
+# --- started at ------------------------------------------------------------------------
+
+
+async def test_started_at_back_dates_t0(tmp_path: Path) -> None:
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        form.query_one("#started_at", Input).value = " 2026-11-28T09:52:00+01:00 "
+        screen = await declared(app, pilot)
+        assert screen.state.started_at == datetime(2026, 11, 28, 8, 52, tzinfo=UTC)
+        assert screen.state.declared_at == SCENARIO_T0
+
+
+@pytest.mark.parametrize("typed", ["yesterday", "2026-11-28T08:52:00", "2026-13-01T00:00Z"])
+async def test_a_started_at_that_does_not_read_is_one_line_in_the_form(
+    tmp_path: Path, typed: str
+) -> None:
+    """Read by `--started-at`'s own parameter: its words, named by the field."""
+    why = f"'{typed}' is not an ISO 8601 time with a timezone (e.g. 2026-11-29T14:00:00Z)"
+    assert cli_refusal(tmp_path, "--started-at", typed) == (
+        f"lastgood declare: error: argument --started-at: {why} (see --help)"
+    )
+    async with declare_form(tmp_path / "r.db", size=(80, 24)) as (app, pilot, form):
+        form.query_one("#started_at", Input).value = typed
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == f"Started at: {why}"
+        assert "\n" not in form.error_message
+        assert form.focused is form.query_one("#started_at", Input)
+        assert app.screen is form and app.event_log.incident_ids() == []
+
+
+async def test_an_impact_start_in_the_future_is_refused_by_the_use_case(tmp_path: Path) -> None:
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        form.query_one("#started_at", Input).value = "2026-11-28T09:10:00Z"  # T0 + 10 min
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == "the impact cannot start in the future"
+        assert form.focused is form.query_one("#started_at", Input)
+        assert app.screen is form and app.event_log.incident_ids() == []
+
+
+# --- the runbook -----------------------------------------------------------------------
+
+
+async def test_the_runbook_defaults_to_the_one_the_app_was_started_on(tmp_path: Path) -> None:
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        assert form.query_one("#runbook", Input).value == "rollback"  # as `--runbook`'s default
+        screen = await declared(app, pilot)
+        assert screen.state.runbook.id == "rollback"
+        assert str(screen.state.pattern) == "rolling"  # the runbook's default pattern
+
+
+async def test_another_runbook_by_path_shows_its_title_and_patterns_then_declares(
+    tmp_path: Path,
+) -> None:
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        runbook = form.query_one("#runbook", Input)
+        runbook.value = CHECKLIST
+        runbook.focus()
+        await pilot.press("tab")  # leaving the field looks the runbook up
+        title = form.query_one("#runbook-title", Label)
+        await wait_until(pilot, lambda: "Rollback checklist" in str(title.content))
+        assert str(title.content) == "Runbook: Rollback checklist"
+        pattern = form.query_one("#pattern", Select)
+        assert pattern.is_blank()
+        assert pattern.query_one(OptionList).option_count == 1  # "(none)" alone
+        screen = await declared(app, pilot)
+        assert screen.state.runbook.id == "rollback-checklist"
+        assert screen.state.pattern is None
+
+
+async def test_a_runbook_that_is_not_found_is_one_line_in_the_form(tmp_path: Path) -> None:
+    """Told on leaving the field, and again (the focus back on it) on declaring: the
+    line `lastgood declare --runbook rolback` prints."""
+    why = (
+        "runbook: rolback:1:1: unknown runbook 'rolback' "
+        "(did you mean 'rollback'? choose: rollback)"
+    )
+    assert cli_refusal(tmp_path, "--runbook", "rolback") == f"lastgood declare: {why}"
+    async with declare_form(tmp_path / "r.db", size=(80, 24)) as (app, pilot, form):
+        runbook = form.query_one("#runbook", Input)
+        runbook.value = "rolback"
+        runbook.focus()
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == why
+        assert str(form.query_one("#runbook-title", Label).content) == "Runbook: Emergency rollback"
+
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: form.focused is runbook)
+        assert form.error_message == why
+        assert app.screen is form and app.event_log.incident_ids() == []
+
+        runbook.value = "rollback"  # put right: the error goes once the field is left
+        await pilot.press("tab")
+        await wait_until(pilot, lambda: not form.error_message)
+        screen = await declared(app, pilot)
+        assert screen.state.runbook.id == "rollback"
+
+
+# --- severity --------------------------------------------------------------------------
+
+
+async def test_no_severity_is_chosen_for_the_coordinator(tmp_path: Path) -> None:
+    """`--severity` has no default, and a blank one is refused in the same words."""
+    why = "a severity is required (choose SEV1, SEV2, SEV3, SEV4)"
+    assert cli_refusal(tmp_path, "--severity", " ") == f"lastgood declare: {why} (--severity)"
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        severity = form.query_one("#severity", Select)
+        severity.clear()
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == why
+        assert form.focused is severity
+        assert app.event_log.incident_ids() == []
+        severity.value = "SEV1"
+        screen = await declared(app, pilot)
+        assert screen.state.severity == "SEV1"
