@@ -186,3 +186,46 @@ async def test_no_severity_is_chosen_for_the_coordinator(tmp_path: Path) -> None
         severity.value = "SEV1"
         screen = await declared(app, pilot)
         assert screen.state.severity == "SEV1"
+
+
+# --- the same declaration through both faces -------------------------------------------
+
+
+async def test_the_form_declares_what_lastgood_declare_does(tmp_path: Path) -> None:
+    """Every field, the new ones among them, once through the form and once through
+    `lastgood declare`: the same first event, payload and actor. The runbook is typed
+    and declared at once, never looked up by leaving its field: the pattern the form
+    preselected for the first runbook ("rolling") was declared with the second, which
+    has none, where `declare` without `--pattern` records none."""
+    started = "2026-11-28T08:52:00Z"
+    cli = InProcessCli(tmp_path / "cli.db", actor="ada")
+    cli_id = cli.ok(
+        *("declare", "--title", "Checkout 500s", "--severity", "SEV1", "--commander", "Ada"),
+        *("--issue", "checkout failing", "--eta", "30", "--started-at", started),
+        *("--runbook", CHECKLIST, "--channel", "#inc", "--from-version", "2.4.1"),
+        *("--last-good", "2.4.0"),
+    ).strip()
+    async with declare_form(tmp_path / "tui.db") as (app, pilot, form):
+        form.query_one("#severity", Select).value = "SEV1"
+        for field, value in {
+            "issue": "checkout failing",
+            "eta": "30",
+            "started_at": started,
+            "runbook": CHECKLIST,
+            "channel": "#inc",
+            "from_version": "2.4.1",
+            "last_good_version": "2.4.0",
+        }.items():
+            form.query_one(f"#{field}", Input).value = value
+        screen = await declared(app, pilot)
+        tui_id = screen.state.id
+
+    def first_event(db: Path, incident_id: str) -> tuple[str, str, dict[str, object]]:
+        with SqliteEventLog.open(db, read_only=True) as log:
+            event = log.events(incident_id)[0]
+        return event.kind, event.actor, dict(event.payload)
+
+    cli_event = first_event(tmp_path / "cli.db", cli_id)
+    assert cli_event[2]["started_at"] == "2026-11-28T08:52:00.000Z"
+    assert cli_event[2]["runbook_id"] == "rollback-checklist"
+    assert first_event(tmp_path / "tui.db", tui_id) == cli_event

@@ -60,7 +60,7 @@ async def test_declare_full_form_by_keys() -> None:
                 commander="alice",
                 issue="err",
                 eta_min=20,
-                pattern="rolling",
+                pattern=None,  # left as preselected: the runbook's default, as without --pattern
                 from_version="v2",
                 last_good_version="v1",
                 channel="#i",
@@ -91,7 +91,7 @@ async def test_declare_defaults_are_the_command_line_s() -> None:
                 commander="alice",
                 issue="",
                 eta_min=None,
-                pattern="rolling",
+                pattern=None,
                 from_version="",
                 last_good_version="",
                 channel="",
@@ -170,3 +170,14 @@ async def test_declare_accepts_zero_eta() -> None:
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert [form.eta_min for form in app.results] == [0]
+
+
+async def test_declare_a_pattern_chosen_is_declared() -> None:
+    modal = declare_modal()
+    async with opened(modal) as (app, pilot):
+        app.screen.query_one("#title", Input).value = "Bad release"
+        app.screen.query_one("#severity", Select).value = "SEV2"
+        app.screen.query_one("#pattern", Select).value = "blue-green"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [form.pattern for form in app.results] == ["blue-green"]

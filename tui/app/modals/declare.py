@@ -96,7 +96,8 @@ class DeclareForm:
     eta_min: int | None
     """Estimated minutes to recovery, or ``None``."""
     pattern: str | None
-    """Deployment pattern id, or ``None`` (the runbook's default)."""
+    """Deployment pattern chosen, or ``None``: the runbook's default, which the form
+    preselects (as `declare` without `--pattern`, even for a runbook not yet looked up)."""
     from_version: str
     """The bad version being rolled back ("" if not given)."""
     last_good_version: str
@@ -172,6 +173,8 @@ class DeclareModal(FormModal[DeclareForm | None]):
         """The runbook the incident will follow, as last found."""
         self.commander = commander
         """Prefill of the Commander field."""
+        self._preset = self._default_pattern(runbook)
+        """The pattern preselected for the runbook shown: declared as None, its default."""
         self._asked = runbook.name
         """The Runbook field's text as last looked up (or as it came)."""
         self._runbook_refused = False
@@ -184,7 +187,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         pattern: Select[str] = Select(
             [(Text(p), p) for p in self.runbook.patterns],
             prompt="(none)",
-            value=self._default_pattern(self.runbook),
+            value=self._preset,
             id="pattern",
             compact=True,
         )
@@ -228,6 +231,13 @@ class DeclareModal(FormModal[DeclareForm | None]):
         chosen = runbook.default_pattern
         return chosen if chosen in runbook.patterns else Select.NULL
 
+    def _chosen_pattern(self) -> str | None:
+        """The pattern the coordinator chose; None if blank or still the one preselected."""
+        select: Select[str] = self.query_one("#pattern", Select)
+        if select.is_blank() or select.value == self._preset:
+            return None
+        return str(select.value)
+
     # --- the runbook --------------------------------------------------------------------
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
@@ -254,17 +264,18 @@ class DeclareModal(FormModal[DeclareForm | None]):
             self.show_error(found.message)
 
     def show_runbook(self, runbook: RunbookView) -> None:
-        """Show `runbook`'s title and patterns; a pattern chosen stays if it has it. An
-        error line about the runbook field goes."""
+        """Show `runbook`'s title and patterns, its default preselected; a pattern chosen
+        stays if it has it. An error line about the runbook field goes."""
         if self._runbook_refused:
             self._runbook_refused = False
             self.clear_error()
+        chosen = self._chosen_pattern()
         self.runbook = runbook
         self.query_one("#runbook-title", Label).update(self._runbook_line())
         select: Select[str] = self.query_one("#pattern", Select)
-        chosen = None if select.is_blank() else str(select.value)
         select.set_options([(Text(p), p) for p in runbook.patterns])
-        select.value = chosen if chosen in runbook.patterns else self._default_pattern(runbook)
+        self._preset = self._default_pattern(runbook)
+        select.value = chosen if chosen in runbook.patterns else self._preset
 
     # --- submitting ---------------------------------------------------------------------
 
@@ -295,7 +306,6 @@ class DeclareModal(FormModal[DeclareForm | None]):
         if values is None:
             return
         severity: Select[str] = self.query_one("#severity", Select)
-        pattern: Select[str] = self.query_one("#pattern", Select)
 
         def text(input_id: str) -> str:
             value = values[input_id]
@@ -308,7 +318,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
             commander=text("commander"),
             issue=text("issue"),
             eta_min=eta if isinstance(eta, int) else None,
-            pattern=None if pattern.is_blank() else str(pattern.value),
+            pattern=self._chosen_pattern(),
             from_version=text("from_version"),
             last_good_version=text("last_good_version"),
             channel=text("channel"),
