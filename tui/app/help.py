@@ -9,12 +9,12 @@ from tui.app.screens.verb_keys import MOVING_AROUND, help_rows
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
     ("tab", "Move between checklist and timeline"),
-    ("← → [ ]", "Show the previous / next phase"),
     ("ctrl+p", "Command palette"),
     ("?", "This help"),
     ("q", "Quit"),
 )
-"""The read-only views' moving-around keys (attach, replay): they have no verbs."""
+"""The read-only views' moving-around keys (attach, replay): they have no verbs. The
+phase keys are their screens' bindings, which help lists above these."""
 
 
 def help_sections() -> list[tuple[str, Sequence[tuple[str, str]]]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from textual.binding import Binding
 
 from tui.app.help import EXTRA_KEYS
@@ -29,5 +31,12 @@ class ReadOnlyApp(NamedKeys, PlainToasts, Refusing, InputAsData):
     def action_help(self) -> None:
         from tui.app.modals.help import HelpModal
 
-        keys = [(b.key_display or b.key, b.description) for b in self.SCREEN_BINDINGS]
+        keys = [(self.keys_shown(b), b.description) for b in self.SCREEN_BINDINGS]
         self.push_screen(HelpModal([(self.HELP_TITLE, keys), ("Moving around", EXTRA_KEYS)]))
+
+    def keys_shown(self, binding: Binding) -> str:
+        """A binding's keys as help shows them: `← [`, not `left,left_square_bracket`."""
+        if binding.key_display:
+            return binding.key_display
+        keys = (key.strip() for key in binding.key.split(","))
+        return " ".join(self.get_key_display(replace(binding, key=key)) for key in keys)

@@ -1,0 +1,55 @@
+"""The read-only views' keys (replay, attach): what help lists is what they do."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from incident.core.clock import ManualClock
+from store.sqlite_log import SqliteEventLog
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import wait_for_screen
+from tui.app.follow_app import FollowApp
+from tui.app.modals import HelpModal
+from tui.app.read_only_app import ReadOnlyApp
+from tui.app.replay_app import ReplayApp
+from tui.app.screens.follow import FollowScreen
+from tui.app.screens.replay import ReplayScreen
+from tui.demo.scenarios import SCENARIO_ID
+
+
+@pytest.fixture
+def closed_db(tmp_path: Path) -> Path:
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
+    scenario.log.close()
+    return tmp_path / "closed.db"
+
+
+async def help_rows(app: ReadOnlyApp, screen: type[object]) -> list[tuple[str, str]]:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, screen)  # type: ignore[arg-type]
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, HelpModal)
+        modal = app.screen
+        assert isinstance(modal, HelpModal)
+        return [row for _, rows in modal.sections for row in rows]
+
+
+@pytest.mark.parametrize("face", ["replay", "attach"])
+async def test_help_shows_the_phase_keys_once_as_keys(closed_db: Path, face: str) -> None:
+    """Help showed `left,left_square_bracket` (the binding's raw names, running into the
+    description column), then the same keys again under "Moving around"."""
+    with SqliteEventLog.open(closed_db, read_only=True) as log:
+        if face == "replay":
+            app: ReadOnlyApp = ReplayApp(log.events(SCENARIO_ID), playing=False)
+            rows = await help_rows(app, ReplayScreen)
+        else:
+            clock = ManualClock(log.events(SCENARIO_ID)[-1].at + timedelta(minutes=1))
+            rows = await help_rows(FollowApp(log, SCENARIO_ID, clock=clock), FollowScreen)
+    keys = [key for key, _ in rows]
+    assert ("← [", "Prev phase") in rows and ("→ ]", "Next phase") in rows
+    assert not [key for key in keys if "," in key or "_" in key]
+    phase_keys = [key for key in keys if "←" in key or "→" in key]
+    assert phase_keys == ["← [", "→ ]"]
