@@ -53,3 +53,29 @@ async def test_help_shows_the_phase_keys_once_as_keys(closed_db: Path, face: str
     assert not [key for key in keys if "," in key or "_" in key]
     phase_keys = [key for key in keys if "←" in key or "→" in key]
     assert phase_keys == ["← [", "→ ]"]
+
+
+async def test_replay_home_and_end_move_the_replay(closed_db: Path) -> None:
+    """Home and End did nothing to the replay (help lists `home Start`, `end End`): the
+    focused checklist took them first, End only moving its highlight to the last step."""
+    from tui.app.widgets.checklist import Checklist
+
+    with SqliteEventLog.open(closed_db, read_only=True) as log:
+        events = log.events(SCENARIO_ID)
+    app = ReplayApp(events, playing=False, start_offset=timedelta(minutes=3))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        replayer = screen.replay.replayer
+        checklist = screen.query_one(Checklist)
+        assert checklist.has_focus and 1 < replayer.position < len(events)
+        await pilot.press("home")
+        assert screen.replay.clock.now() == events[0].at and replayer.position == 1
+        await pilot.press("end")
+        assert screen.replay.clock.now() == events[-1].at
+        assert replayer.position == len(events)
+        # the checklist still moves with the arrows
+        before = checklist.highlighted
+        await pilot.press("down")
+        assert checklist.highlighted != before

@@ -45,8 +45,10 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         Binding("minus", "speed(-1)", "Slower", key_display="-"),
         Binding("n", "next_event", "Next event"),
         Binding("g", "go_to", "Go to T+"),
-        Binding("home", "restart", "Start", show=False),
-        Binding("end", "to_end", "End", show=False),
+        # Before the focused checklist, an OptionList that takes home and end itself:
+        # here they move the replay, as help says; the arrows still move the list.
+        Binding("home", "restart", "Start", show=False, priority=True),
+        Binding("end", "to_end", "End", show=False, priority=True),
         Binding("left,left_square_bracket", "phase(-1)", "Prev phase", show=False),
         Binding("right,right_square_bracket", "phase(1)", "Next phase", show=False),
     ]
