@@ -10,6 +10,7 @@ import pytest
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
+from tests.tui.coordinator_harness import declared
 from tests.tui.pilot_helpers import wait_for_screen
 from tui.app.follow_app import FollowApp
 from tui.app.modals import HelpModal
@@ -17,7 +18,9 @@ from tui.app.read_only_app import ReadOnlyApp
 from tui.app.replay_app import ReplayApp
 from tui.app.screens.follow import FollowScreen
 from tui.app.screens.replay import ReplayScreen
-from tui.demo.scenarios import SCENARIO_ID
+from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.guidance import Guidance
+from tui.demo.scenarios import SCENARIO_ID, SCENARIO_T0
 
 
 @pytest.fixture
@@ -58,8 +61,6 @@ async def test_help_shows_the_phase_keys_once_as_keys(closed_db: Path, face: str
 async def test_replay_home_and_end_move_the_replay(closed_db: Path) -> None:
     """Home and End did nothing to the replay (help lists `home Start`, `end End`): the
     focused checklist took them first, End only moving its highlight to the last step."""
-    from tui.app.widgets.checklist import Checklist
-
     with SqliteEventLog.open(closed_db, read_only=True) as log:
         events = log.events(SCENARIO_ID)
     app = ReplayApp(events, playing=False, start_offset=timedelta(minutes=3))
@@ -79,3 +80,27 @@ async def test_replay_home_and_end_move_the_replay(closed_db: Path) -> None:
         before = checklist.highlighted
         await pilot.press("down")
         assert checklist.highlighted != before
+
+
+@pytest.mark.parametrize("face", ["replay", "attach"])
+async def test_read_only_guidance_names_no_key(tmp_path: Path, face: str) -> None:
+    """The guidance said `▸ Press space: check it once done.` in replay (where space
+    plays and pauses) and attach (where it does nothing): the coordinator's keys. It
+    shows the step's guidance without them; the coordinator's screen keeps them."""
+    db = tmp_path / "open.db"
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(db, clock, decided=False)
+    clock.set(SCENARIO_T0 + timedelta(minutes=1))
+    with SqliteEventLog.open(db, read_only=True) as log:
+        app: ReadOnlyApp
+        if face == "replay":
+            app, screen_type = ReplayApp(log.events(incident_id), playing=False), ReplayScreen
+        else:
+            app, screen_type = FollowApp(log, incident_id, clock=clock), FollowScreen
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_screen(pilot, screen_type)
+            guidance = app.screen.query_one(Guidance)
+            shown = guidance._text.plain
+    assert shown.startswith("Assess severity\n")
+    assert "Press" not in shown and "▸" not in shown
+    assert "(no guidance in the runbook)" not in shown and len(shown.splitlines()) > 3

@@ -52,7 +52,9 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.session = session
         """Read by the recorder's thread; here only for whether its chain is damaged."""
         self.recorder = Recorder(session, self)
-        self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
+        self.view = IncidentView(
+            copy_state(session.state), session.clock, key_hints=False, id="incident"
+        )
         self._opening = opening
         self.live = False
         """Told of each commit (PostgreSQL): the tick only moves the clocks."""

@@ -58,7 +58,7 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         self.replay = session
         self.speed = speed
         self.playing = playing
-        self.view = IncidentView(session.state, session.clock, id="incident")
+        self.view = IncidentView(session.state, session.clock, key_hints=False, id="incident")
 
     @property
     def state(self) -> IncidentState:

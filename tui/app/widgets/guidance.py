@@ -41,8 +41,11 @@ class Guidance(LineView, can_focus=True):
     Guidance:focus { border: round $primary; }
     """
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, key_hints: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
+        self.key_hints = key_hints
+        """Whether to name the key that moves the step forward: not in a read-only view
+        (replay, attach), where that key does nothing, or something else."""
         self._text = Text()
         self._lines: list[Strip] = []
         self._width = 0
@@ -93,7 +96,7 @@ class Guidance(LineView, can_focus=True):
         status = state.status_of(step_id)
         text = Text()
         text.append(visible(step.title), style="bold")
-        key = next_key(state, step_id, now)
+        key = next_key(state, step_id, now) if self.key_hints else None
         if key is not None:
             # Right under the title: at 80x24 the panel shows few lines. The hint may
             # quote a probed version and the typed last-good one.

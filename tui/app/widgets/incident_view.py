@@ -59,8 +59,12 @@ class IncidentView(Horizontal):
     terminal at 120x40) for the three widgets a phase switch changes, which its
     watcher redraws."""
 
-    def __init__(self, state: IncidentState, clock: Clock, *, id: str | None = None) -> None:
+    def __init__(
+        self, state: IncidentState, clock: Clock, *, key_hints: bool = True, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
+        self.key_hints = key_hints
+        """Whether the guidance names the coordinator's keys: not in the read-only views."""
         self.state = state
         """What is shown: the fold of every event given to `update`."""
         self.clock = clock
@@ -88,7 +92,7 @@ class IncidentView(Horizontal):
         with Vertical(id="right"):
             if runbook.probes:
                 yield HealthPanel(runbook.probes, id="health")
-            yield Guidance(id="guidance")
+            yield Guidance(key_hints=self.key_hints, id="guidance")
             yield Timeline(id="timeline")
 
     def now(self) -> datetime:
@@ -208,7 +212,9 @@ class IncidentView(Horizontal):
             self.query_one(Guidance).show(self.state, step_id, self.now())
 
     def _hint_for(self, step_id: str | None) -> str | None:
-        found = next_key(self.state, step_id, self.now()) if step_id is not None else None
+        if step_id is None or not self.key_hints:
+            return None
+        found = next_key(self.state, step_id, self.now())
         return found.hint if found is not None else None
 
     def _rehint(self) -> None:
