@@ -21,6 +21,7 @@ from incident.core.replay import (
     Replayer,
     ReplaySession,
     parse_offset,
+    replay_moment,
     state_at,
 )
 from incident.core.state import fold
@@ -87,6 +88,25 @@ def test_parse_offset_refuses(text):
         parse_offset(text)
 
 
+@pytest.mark.parametrize("text", ["T+1:60:00", "1:999:59", "T+99999:999:59", "0:75:00"])
+def test_parse_offset_refuses_minutes_past_59_after_hours(text):
+    """`T+1:99:00` read as 2h39m: after hours, minutes are a clock's, as seconds are.
+    Without hours they may run on (`T+120:00` is two hours)."""
+    with pytest.raises(ValueError, match="minutes must be below 60"):
+        parse_offset(text)
+    assert parse_offset("T+120:00") == timedelta(hours=2)
+
+
+def test_a_replay_moment_is_one_that_has_come():
+    """The one bound of `replay --at` and the replay screen's Go to."""
+    now = SCENARIO_T0 + timedelta(minutes=7, seconds=58)
+    at = replay_moment(SCENARIO_T0, timedelta(minutes=7, seconds=58), now)
+    assert at == now
+    with pytest.raises(ValueError) as refused:
+        replay_moment(SCENARIO_T0, timedelta(minutes=99), now)
+    assert str(refused.value) == "that moment has not come yet (it is T+07:58 now)"
+
+
 def fingerprint(path):
     """Bytes and mtime of the database and its WAL side files."""
     found = {}
@@ -143,6 +163,7 @@ def test_replay_cli_errors(recorded):
         ("T+999999999:00:00", "'T+999999999:00:00': at most 99,999 hours"),
         ("T+9999999999999:00:00", "at most 99,999 hours"),  # was an OverflowError
         ("T+99999:00:00", "--at T+99999:00:00: that moment has not come yet (it is T+"),
+        ("T+1:99:00", "'T+1:99:00': minutes must be below 60 after hours"),
         ("T+\u0660\u0660:\u0661\u0660", "is not an offset like T+12:30"),  # Arabic-Indic
     ],
 )

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from incident.core.chain import ChainReport
 from incident.core.events import Event
 from incident.core.folding import Fold, Item, copy_state, fold_items
+from incident.core.phase_clocks import format_offset
 from incident.core.recording import CHECKPOINT_EVERY, Recording
 from incident.core.state import IncidentState, fold, new_state
 
@@ -27,6 +28,7 @@ __all__ = [
     "ReplaySession",
     "Replayer",
     "parse_offset",
+    "replay_moment",
     "state_at",
     "state_at_items",
 ]
@@ -44,9 +46,25 @@ def parse_offset(text: str) -> timedelta:
     hours, minutes, seconds = match.groups()
     if int(seconds) >= 60:
         raise ValueError(f"'{text}': seconds must be below 60")
+    if hours is not None and int(minutes) >= 60:
+        raise ValueError(f"'{text}': minutes must be below 60 after hours")
     if hours is not None and (len(hours) > 5 or int(hours) > MAX_OFFSET_HOURS):
         raise ValueError(f"'{text}': at most {MAX_OFFSET_HOURS:,} hours")
     return timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=int(seconds))
+
+
+def replay_moment(started_at: datetime, offset: timedelta, now: datetime) -> datetime:
+    """T+0 plus `offset`, if that moment has come by `now`: past it, a replay would show
+    a future that never happened, every open window OVERDUE and every reading stale.
+
+    The one bound of `replay --at` and of the replay screen's Go to; `now` is when the
+    record was read, which it knows nothing after.
+    """
+    moment = started_at + offset
+    if moment > now:
+        at = format_offset(max(now - started_at, timedelta(0)))
+        raise ValueError(f"that moment has not come yet (it is {at} now)")
+    return moment
 
 
 def state_at(events: Sequence[Event], moment: datetime) -> IncidentState:
@@ -188,9 +206,18 @@ class ReplaySession:
     so a replay can never write to the record it is showing.
     """
 
-    def __init__(self, events: Sequence[Event], damage: ChainReport | None = None) -> None:
+    def __init__(
+        self,
+        events: Sequence[Event],
+        damage: ChainReport | None = None,
+        *,
+        read_at: datetime | None = None,
+    ) -> None:
         self.replayer = Replayer(events)
         self.clock = ReplayClock(self.replayer.first_at)
+        self.read_at = read_at or self.replayer.last_at
+        """When the record was read: a replay knows nothing after it (by default, its
+        last event)."""
         self.damage = damage
         """Why the recorded chain does not verify, if it does not (as `IncidentSession`)."""
         self.rewound = False
@@ -208,6 +235,11 @@ class ReplaySession:
 
     def visible_events(self) -> list[Event]:
         return self.replayer.visible()
+
+    def moment_at(self, offset: timedelta) -> datetime:
+        """T+0 plus `offset`, a moment that had come when the record was read
+        (`replay_moment`); ValueError otherwise."""
+        return replay_moment(self.state.started_at, offset, self.read_at)
 
     def run(self, command: object) -> Event:
         raise ReadOnlyReplay("this is a replay: nothing can be recorded")

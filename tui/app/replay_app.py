@@ -8,6 +8,7 @@ from datetime import timedelta
 from textual.binding import Binding
 
 from incident.core.chain import ChainReport
+from incident.core.clock import Clock, SystemClock
 from incident.core.events import Event
 from incident.core.replay import ReplaySession
 from tui.app.read_only_app import ReadOnlyApp
@@ -30,9 +31,12 @@ class ReplayApp(ReadOnlyApp):
         playing: bool = True,
         start_offset: timedelta | None = None,
         damage: ChainReport | None = None,
+        clock: Clock | None = None,
     ) -> None:
+        """`clock`: the present, read once, as when the record was read (`ReplaySession`)."""
         super().__init__()
-        self.session = ReplaySession(events, damage)
+        read_at = (clock or SystemClock()).now()
+        self.session = ReplaySession(events, damage, read_at=read_at)
         if start_offset is not None:
             self.session.clock.jump(self.session.state.started_at + start_offset)
         self.speed = speed

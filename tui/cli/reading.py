@@ -26,8 +26,7 @@ from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
-from incident.core.phase_clocks import format_offset
-from incident.core.replay import Recording, parse_offset
+from incident.core.replay import Recording, parse_offset, replay_moment
 from incident.core.state import start_of
 from incident.core.text import json_text
 from incident.reports.ics import NotScheduled, postmortem_ics
@@ -230,17 +229,15 @@ def started_at(declaration: Event) -> datetime:
 
 
 def replayed_moment(log: EventRecord, args: Arguments, offset: timedelta) -> datetime:
-    """T+0 plus `offset`: a moment that has come. Past now the replay would show a
-    future that never happened, every open window gone OVERDUE."""
+    """T+0 plus `offset`: a moment that has come (`replay_moment`, which the replay
+    screen's Go to asks too)."""
     require_incident(log, args.id)
     first = next(iter(log.scan(args.id, upto_seq=1)))
     start = started_at(first if isinstance(first, Event) else first.event())
-    moment = start + offset
-    now = SystemClock().now()
-    if moment > now:
-        at = format_offset(max(now - start, timedelta(0)))
-        raise CliError(f"--at {args.at}: that moment has not come yet (it is {at} now)")
-    return moment
+    try:
+        return replay_moment(start, offset, SystemClock().now())
+    except ValueError as error:
+        raise CliError(f"--at {args.at}: {error}") from None
 
 
 def replay_events(args: Arguments) -> tuple[list[Event], ChainReport]:

@@ -8,7 +8,7 @@ can record: no verb is bound, and the session refuses them anyway.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -145,25 +145,39 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         self.sync()
 
     def action_go_to(self) -> None:
+        """Ask for a moment; one that cannot be shown is refused in the prompt, which
+        keeps what was typed (`moment_of`)."""
+
         def go(text: str | None) -> None:
-            if not text:
-                return
+            if text:
+                self.seek(self.moment_of(text))
+
+        def refusal(text: str) -> str | None:
             try:
-                offset = parse_offset(text)
+                self.moment_of(text)
             except ValueError as error:
-                self.notify(str(error), severity="error")
-                return
-            self.seek_offset(offset)
+                return str(error)
+            return None
 
         from tui.app.modals.text_prompt import TextPrompt
 
         self.app.push_screen(
-            TextPrompt("Go to", "Jump to which moment?", placeholder="T+12:30"), go
+            TextPrompt("Go to", "Jump to which moment?", placeholder="T+12:30", check=refusal),
+            go,
         )
 
+    def moment_of(self, text: str) -> datetime:
+        """`T+MM:SS` as a moment that had come when the record was read, as `replay --at`
+        asks (`replay_moment`); ValueError saying why not."""
+        return self.replay.moment_at(parse_offset(text))
+
     def seek_offset(self, offset: timedelta) -> None:
+        """To T+`offset`, within the same bound as Go to (ValueError past it)."""
+        self.seek(self.replay.moment_at(offset))
+
+    def seek(self, moment: datetime) -> None:
         self.playing = False
-        self.replay.clock.jump(self.state.started_at + offset)
+        self.replay.clock.jump(moment)
         self.sync()
 
     def action_phase(self, delta: int) -> None:
