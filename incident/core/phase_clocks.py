@@ -137,6 +137,23 @@ def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
     return clocks
 
 
+class AtClose(StrEnum):
+    """What a phase not done had come to when its incident closed."""
+
+    NOT_STARTED = "not started"
+    NOT_FINISHED = "not finished"
+
+
+def at_close(state: IncidentState, clock: PhaseClock) -> AtClose | None:
+    """What `clock`'s phase came to at the close; None while the incident is open, or
+    for a phase done. Closing stops the clocks: a phase not done is neither active nor
+    counting down any more, nor upcoming. The report, `status` and the phase strip say
+    it in these words."""
+    if not state.is_closed or clock.state is PhaseState.DONE:
+        return None
+    return AtClose.NOT_FINISHED if clock.started_at is not None else AtClose.NOT_STARTED
+
+
 def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     """The first phase not yet done: where the coordinator's attention belongs."""
     for clock in phase_clocks(state, now):

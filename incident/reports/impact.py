@@ -17,7 +17,7 @@ from msgspec import Struct
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
-from incident.core.phase_clocks import PhaseClock, PhaseState, phase_clocks
+from incident.core.phase_clocks import PhaseClock, PhaseState, at_close, phase_clocks
 from incident.core.state import IncidentState, StepRecord
 from incident.core.timefmt import exact_duration
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
@@ -211,10 +211,8 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
         elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:
             text = f"not finished, overdue by {exact_duration(clock.overdue_by)}"
             results.append(PhaseResult(clock, False, text))
-        elif state.is_closed:
-            started = clock.started_at is not None
-            text = "not finished at close" if started else "not started at close"
-            results.append(PhaseResult(clock, None, text))
+        elif (came_to := at_close(state, clock)) is not None:
+            results.append(PhaseResult(clock, None, f"{came_to} at close"))
         else:
             results.append(PhaseResult(clock, None, str(clock.state).replace("_", " ")))
     return results

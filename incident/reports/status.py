@@ -12,6 +12,7 @@ from incident.comms.due import due_messages
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
+    at_close,
     current_phase,
     elapsed,
     format_duration,
@@ -185,11 +186,13 @@ def status_text(state: IncidentState, now: datetime) -> str:
             end = f"{window.end_min}" if window.end_min is not None else ""
             span = f"T+{window.start_min}-{end}" if end else f"T+{window.start_min}+"
         timing = ""
-        if clock.remaining is not None and clock.state != "upcoming":
+        label = str(clock.state).upper().replace("_", " ")
+        if (came_to := at_close(state, clock)) is not None:  # the clocks stopped
+            label, timing = "CLOSED", f"{came_to} at close"
+        elif clock.remaining is not None and clock.state != "upcoming":
             timing = f"{format_duration(clock.remaining)} left"
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"
-        label = str(clock.state).upper().replace("_", " ")
         lines.append("")
         lines.append(f"{clock.phase.title}  ({span})  {label}  {timing}".rstrip())
         for record in state.phase_steps(clock.phase.id):

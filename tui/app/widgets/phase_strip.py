@@ -14,8 +14,10 @@ from textual.containers import Horizontal
 from textual.widgets import Static
 
 from incident.core.phase_clocks import (
+    AtClose,
     PhaseClock,
     PhaseState,
+    at_close,
     format_duration,
     next_update_due,
     resolved_at,
@@ -42,16 +44,14 @@ def window_label(phase: Phase) -> str:
     return f"T+{window.start_min}–{window.end_min}m"
 
 
-def time_line(clock: PhaseClock, now: datetime, *, closed: bool = False) -> str:
-    """The number that matters for the phase's state, short enough for 80 columns.
+CLOSED_WORDS = "■ CLOSED"
+"""A phase not done when the incident closed: its clock stopped (`at_close`)."""
 
-    Closing ends the clocks: a phase still upcoming then was not reached, and counts
-    down to nothing.
-    """
+
+def time_line(clock: PhaseClock, now: datetime) -> str:
+    """The number that matters for the phase's state, short enough for 80 columns."""
     match clock.state:
         case PhaseState.UPCOMING:
-            if closed:
-                return "not reached"
             return f"in {format_duration(clock.opens_at - now)}" if clock.opens_at else ""
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
@@ -83,26 +83,39 @@ class PhaseCell(Static):
     PhaseCell.overdue { color: $error; text-style: bold; }
     PhaseCell.done { color: $success; }
     PhaseCell.upcoming { color: $text-muted; }
+    PhaseCell.closed { color: $text-muted; }
     """
 
     _shown: tuple[object, ...] = ()
 
     def show(
-        self, number: int, clock: PhaseClock, now: datetime, *, current: bool, closed: bool
+        self,
+        number: int,
+        clock: PhaseClock,
+        now: datetime,
+        *,
+        current: bool,
+        came_to: AtClose | None,
     ) -> None:
-        line = time_line(clock, now, closed=closed)
-        shown = (number, clock.phase.title, clock.state, line, current)
+        """`came_to`: what the phase came to at the close (`at_close`), which it shows
+        in place of its clock; None while the incident is open, or once the phase is done."""
+        if came_to is None:
+            words, line, kind = STATE_WORDS[clock.state], time_line(clock, now), str(clock.state)
+        else:
+            words, line, kind = CLOSED_WORDS, str(came_to), "closed"
+        shown = (number, clock.phase.title, words, line, current)
         if shown == self._shown:
             return  # most ticks and keys change no cell: nothing to redraw
         self._shown = shown
         # One restyle for the lot (a set_class each restyles per change), and none before
         # the cell is mounted, which styles it anyway.
-        classes = {str(s): clock.state == s for s in PhaseState} | {"current": current}
+        kinds = [*map(str, PhaseState), "closed"]
+        classes = {name: name == kind for name in kinds} | {"current": current}
         self.update_classes(classes, update=self.is_attached)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(f"{number} {visible(clock.phase.title)}\n")
-        text.append(f"{STATE_WORDS[clock.state]}\n", style="bold")
-        text.append(shown[3])
+        text.append(f"{words}\n", style="bold")
+        text.append(line)
         self.update(text, layout=False)  # a fixed size: no layout on every tick
 
 
@@ -178,5 +191,6 @@ class PhaseStrip(Horizontal):
     ) -> None:
         for number, (cell, clock) in enumerate(zip(self._cells, clocks, strict=True), start=1):
             current = clock.phase.id == current_phase_id
-            cell.show(number, clock, now, current=current, closed=state.is_closed)
+            came_to = at_close(state, clock)
+            cell.show(number, clock, now, current=current and came_to is None, came_to=came_to)
         self._update.show(state, now)
