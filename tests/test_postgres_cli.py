@@ -284,3 +284,61 @@ def test_monitor_records_ticks_and_their_summaries_in_the_database(
     assert int(ticks) >= 2
     assert backend.owner_sql("SELECT COUNT(*) FROM tick_samples") == ticks
     assert "ok," in cli.ok("verify", incident_id)
+
+
+TWO_TARGETS = """\
+runbook: two-targets
+title: Two receivers
+templates:
+  initiating: "Initiating rollback due to {issue}."
+notify:
+  targets:
+    - {name: ops, kind: json, url: "${OPS_HOOK}"}
+    - {name: team, kind: slack, url: "${TEAM_HOOK}"}
+  send:
+    initiating: {to: [ops, team], on: declared, mode: auto}
+phases:
+  - id: decide
+    title: Decide
+    steps:
+      - {id: notify, title: Notify, kind: communication, template: initiating}
+"""
+
+
+async def test_a_nul_in_one_receivers_refusal_costs_neither_message(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """One receiver answers 500 with a NUL in its body, the other 200, in the same round.
+    PostgreSQL refused to store the NUL: the round's results were all thrown away (ops
+    had its 200 and was sent the message again), and team's was re-sent forever."""
+    from tests.http_servers import LoopbackServer, raw_route
+    from tests.test_cli_messages import declare as declare_with
+    from tests.test_cli_messages import events, run
+
+    routes = {"/ops": raw_route(b"ok", 200), "/team": raw_route(b"bad\x00thing happened", 500)}
+    async with LoopbackServer(routes) as hook:
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(TWO_TARGETS)
+        cli = Cli(pg_url, actor="ada")  # type: ignore[arg-type]
+        cli.env.update(OPS_HOOK=hook.url("/ops"), TEAM_HOOK=hook.url("/team"))
+        declared = await declare_with(cli, str(runbook))
+        assert declared.code == 0, declared.err
+        assert "sending what is due failed" not in declared.err, declared.err
+        incident_id = declared.out.splitlines()[0]
+        failed = await run(cli, "deliver", incident_id, "--attempts", "1", "--wait", "10")
+        assert failed.code == 1, failed.err
+        assert "Delivery to team FAILED after 2 tries: HTTP 500: bad\u2400thing happened" in (
+            failed.out
+        )
+    assert [r.path for r in hook.requests].count("/ops") == 1
+    recorded = events(cli, incident_id)
+    outcomes = [
+        (e["kind"], e["payload"]["target"])  # type: ignore[index]
+        for e in recorded
+        if e["kind"] in ("notification.delivered", "notification.failed")
+    ]
+    assert outcomes == [("notification.delivered", "ops"), ("notification.failed", "team")]
+    stored = postgres_backend(pg_cluster, pg_url).owner_sql(
+        "SELECT target || ' ' || status || ' ' || attempts FROM outbox ORDER BY target"
+    )
+    assert stored.splitlines() == ["ops delivered 1", "team failed 2"]

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from msgspec import Struct
 
+from incident.core.text import visible
 from runbooks.checks import ENV_REFERENCE
 
 
@@ -86,11 +87,14 @@ def _worth_hiding(found: Iterable[str]) -> tuple[str, ...]:
 
 
 def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str:
-    """`text` as one line fit for the record and a panel: folded, redacted, then cut.
+    """`text` as one line fit for the record and a panel: folded, redacted, its
+    control characters shown (`visible`: NUL as ␀), then cut.
 
     The only way lines from the network reach the record. The order is the point:
     folding first means no line break can split a secret out of sight, and cutting
-    last means the cut can never leave the start of a secret behind. Only as much of
+    last means the cut can never leave the start of a secret behind. A receiver's
+    words are data: a NUL byte in them is shown, not kept (PostgreSQL refuses to
+    store one, and the failure to record it left a message unrecorded). Only as much of
     `text` is read as the line needs (a body can be a megabyte on one line): a prefix
     four times the limit, longer while redaction leaves the line short.
     """
@@ -103,6 +107,7 @@ def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str
         if complete or len(line) > limit:
             break
         size *= 4
+    line = visible(line)
     if len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line

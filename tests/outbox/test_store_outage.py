@@ -14,12 +14,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from incident.comms.routing import Target
+from incident.comms.routing import Target, backoff_s
 from store.errors import StoreError
 from store.outbox import Outbox
 from store.postgres_outbox import PostgresOutbox
+from tests.http_servers import LoopbackServer, raw_route
 from tests.outbox.helpers import deliverer, message
 from tests.postgres_server import Cluster
+from tests.store_backends import postgres_backend
 from tests.webhook_receivers import WebhookReceiver, always
 from tui.net.delivery import DeliveryResult
 from tui.net.outage import Outage
@@ -103,3 +105,63 @@ async def test_deliveries_pause_while_postgresql_is_down_and_resume_after(
     assert paused is not None and "\n" not in str(paused), paused
     assert str(paused).startswith(f"{box.path}: "), paused
     assert resumed is None
+
+
+# --- what one message's receiver said, or one row's refusal, costs the others --------
+
+
+async def test_a_nul_in_a_receivers_refusal_is_recorded_shown_and_the_attempt_counted(
+    pg_url: str, client, clock
+):
+    """PostgreSQL refuses NUL in text: recording "bad\\0thing" failed, the attempt was
+    never counted and the message was sent again at every lease's end, for good."""
+    said = b"bad\x00thing happened"
+    async with LoopbackServer({"/hook": raw_route(said, 500)}) as hook:
+        with PostgresOutbox.open(pg_url) as box:
+            box.enqueue(message(1, "ops"))
+            worker = deliverer([Target("ops", "json", hook.url("/hook"))], box, client, clock)
+            [first] = await worker.deliver_due()
+            assert (first.delivered, first.final, first.attempts) == (False, False, 1)
+            assert first.error == "HTTP 500: bad\u2400thing happened"
+            assert box.status("INC-7:1:ops") == ("pending", 1, first.error)
+            assert await worker.deliver_due() == []  # backed off, not re-sent
+            clock.advance(backoff_s(1))
+            [second] = await worker.deliver_due()
+            assert second.attempts == 2
+        assert len(hook.requests) == 2
+
+
+async def test_a_round_the_outbox_took_in_part_hands_on_what_it_took(
+    pg_cluster: Cluster, pg_url: str, client, clock
+):
+    """One row the database refuses to update (here a CHECK its owner added) fails that
+    message's outcome alone: the receiver that answered 200 is recorded as delivered,
+    and not sent the message again."""
+    recorded: list[DeliveryResult] = []
+    heard: list[StoreError | None] = []
+    routes = {"/ops": raw_route(b"ok", 200), "/team": raw_route(b"no", 500)}
+    async with LoopbackServer(routes) as hook:
+        with PostgresOutbox.open(pg_url) as box:
+            postgres_backend(pg_cluster, pg_url).owner_sql(
+                "ALTER TABLE outbox ADD CONSTRAINT team_stays "
+                "CHECK (key <> 'INC-7:1:team' OR attempts = 0)"
+            )
+            box.enqueue(message(1, "ops"))
+            box.enqueue(message(1, "team"))
+            targets = [
+                Target("ops", "json", hook.url("/ops")),
+                Target("team", "json", hook.url("/team")),
+            ]
+            worker = deliverer(targets, box, client, clock)
+            stop = asyncio.Event()
+            running = asyncio.create_task(
+                worker.run(stop, recorded.append, IDLE_S, store_outage=said_to(heard))
+            )
+            await until(lambda: bool(recorded), "the delivery to ops recorded")
+            stop.set()
+            await running
+            assert box.status("INC-7:1:ops") == ("delivered", 1, "")
+    assert [(r.key, r.delivered) for r in recorded] == [("INC-7:1:ops", True)]
+    [refused] = heard
+    assert refused is not None and "cannot update message INC-7:1:team" in str(refused)
+    assert sorted(request.path for request in hook.requests) == ["/ops", "/team"]

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     import asyncio
 
     from tui.net.client import HttpClient
+    from tui.net.delivery import DeliveryResult
     from tui.net.notifier import Notifier
 
 AUTO_ACTOR = SYSTEM_ACTOR
@@ -85,12 +86,17 @@ class Courier:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        if self._client is not None:
+        await self._close()
+
+    async def _close(self) -> None:
+        client, self._client = self._client, None
+        outbox, self._outbox = self._outbox, None
+        if client is not None:
             from tui.net.client import close_client
 
-            await close_client(self._client)
-        if self._outbox is not None:
-            self._outbox.close()
+            await close_client(client)
+        if outbox is not None:
+            outbox.close()
 
     def catch_up(self) -> list[Event]:
         """Send what is due by itself, record a stakeholder update missed, and hand every
@@ -117,7 +123,18 @@ class Courier:
         """One attempt at every due message, each bounded by the delivery timeout."""
         if self.notifier is None:
             return
-        for result in await self.notifier.deliverer.deliver_due():
+        from tui.net.delivery import PartlyMarked
+
+        try:
+            results = await self.notifier.deliverer.deliver_due()
+        except PartlyMarked as partly:  # what the outbox took is recorded all the same
+            self._record(partly.results)
+            raise
+        self._record(results)
+
+    def _record(self, results: list[DeliveryResult]) -> None:
+        assert self.notifier is not None
+        for result in results:
             self.notifier.record(result)
             if not result.delivered and not result.final:
                 self.say(f"Delivery to {result.target} failed ({result.error}); will retry")

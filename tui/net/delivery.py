@@ -5,7 +5,8 @@ with an `Idempotency-Key` header, concurrently and under a per-request total
 deadline (`asyncio.timeout`), so a hanging receiver costs one slot for at most
 `timeout_s` and never delays the others. A 2xx marks the message delivered; any
 other answer or failure is recorded as a one-line, classified error (never a URL,
-header value or environment secret) and the message is tried again after
+header value or environment secret; a receiver's words with their control
+characters shown, NUL as ␀) and the message is tried again after
 `backoff_s(attempts)`, until `MAX_ATTEMPTS` fail it for good.
 
 Delivery is at least once, made exactly once where receivers honour the key: if
@@ -100,6 +101,15 @@ class DeliveryResult:
 OnResult = Callable[[DeliveryResult], object]
 
 
+class PartlyMarked(StoreError):
+    """The outbox refused some outcomes of a round (this error's, the first of them)
+    and took the others, `results`: those are to be recorded as any round's are."""
+
+    def __init__(self, first: StoreError, results: list[DeliveryResult]) -> None:
+        super().__init__(first.path, first.reason)
+        self.results = results
+
+
 class _Refused(Exception):
     """Not sent, for a reason already phrased safely."""
 
@@ -154,14 +164,30 @@ class Deliverer:
         """Try every due message once, concurrently; returns one result per message.
 
         Returns within about `timeout_s` per `concurrency` messages however the
-        receivers behave. Store failures (StoreError) propagate.
+        receivers behave. Store failures (StoreError) propagate: when the outbox
+        took some of the round's outcomes and refused others, as `PartlyMarked`,
+        which carries the outcomes it took, so they are recorded all the same (the
+        receiver that answered 200 is not sent the message again for another's
+        failure).
         """
         now = self._clock.now()
         lease = now + timedelta(seconds=self._timeout_s + LEASE_MARGIN_S)
         messages = await asyncio.to_thread(self._outbox.claim, now, lease, self._batch)
         if not messages:
             return []
-        return list(await asyncio.gather(*(self._deliver(m) for m in messages)))
+        outcomes = await asyncio.gather(
+            *(self._deliver(m) for m in messages), return_exceptions=True
+        )
+        results = [outcome for outcome in outcomes if isinstance(outcome, DeliveryResult)]
+        failures = [outcome for outcome in outcomes if not isinstance(outcome, DeliveryResult)]
+        for failure in failures:
+            if not isinstance(failure, StoreError):
+                raise failure  # a defect, or a cancellation: not an outcome to keep
+        if failures:
+            first = failures[0]
+            assert isinstance(first, StoreError)
+            raise PartlyMarked(first, results)
+        return results
 
     async def run(
         self,
@@ -180,22 +206,32 @@ class Deliverer:
         session: `store_outage` hears of each round, and each `idle_s` the round is
         tried again. A result whose recording failed is kept and handed to
         `on_result` first when the store is back, so the record learns of every
-        delivery the outbox has made.
+        delivery the outbox has made; a round the outbox took only in part hands
+        on what it took.
         """
         self._loop = asyncio.get_running_loop()
         outage = store_outage or Outage[StoreError](_unsaid, _unsaid)
         unrecorded: list[DeliveryResult] = []
         while not stop.is_set():
             self._wake.clear()
+            trouble: StoreError | None = None
             try:
                 unrecorded += await self.deliver_due()
+            except PartlyMarked as partly:
+                unrecorded += partly.results
+                trouble = partly
+            except StoreError as error:
+                trouble = error
+            try:
                 while unrecorded:
                     await _handed(on_result, unrecorded[0])
                     del unrecorded[0]
             except StoreError as error:
-                outage.failed(error)
-            else:
+                trouble = trouble or error
+            if trouble is None:
                 outage.worked()
+            else:
+                outage.failed(trouble)
             if stop.is_set():
                 break
             await _first_of(stop, self._wake, idle_s)
