@@ -342,3 +342,24 @@ async def test_a_nul_in_one_receivers_refusal_costs_neither_message(
         "SELECT target || ' ' || status || ' ' || attempts FROM outbox ORDER BY target"
     )
     assert stored.splitlines() == ["ops delivered 1", "team failed 2"]
+
+
+def test_monitor_refuses_at_start_for_a_role_that_cannot_write_the_outbox(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """It said "deliveries paused: … permission denied for table outbox; trying again"
+    and tried every half second for as long as it ran."""
+    runbook = tmp_path / "runbook.yaml"
+    runbook.write_text(TWO_TARGETS)
+    owner = Cli(pg_url, actor="ada")  # type: ignore[arg-type]
+    owner.env.update(OPS_HOOK="http://127.0.0.1:9/ops", TEAM_HOOK="http://127.0.0.1:9/team")
+    incident_id = declare(owner, "--runbook", str(runbook))
+    from tests.outbox.test_store_outage import as_reader
+
+    read_only = Cli(as_reader(pg_cluster, pg_url, "test_monitor_reader"), actor="bo")  # type: ignore[arg-type]
+    read_only.env.update(OPS_HOOK="http://127.0.0.1:9/ops", TEAM_HOOK="http://127.0.0.1:9/team")
+    result = read_only.run("monitor", incident_id, "--for", "20")
+    assert result.code == 2, (result.out, result.err)
+    line = _one_line(result.err)
+    assert "cannot deliver: this role cannot write the outbox" in line
+    assert "deliveries paused" not in result.out + result.err

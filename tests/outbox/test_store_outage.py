@@ -20,7 +20,7 @@ from store.outbox import Outbox
 from store.postgres_outbox import PostgresOutbox
 from tests.http_servers import LoopbackServer, raw_route
 from tests.outbox.helpers import deliverer, message
-from tests.postgres_server import Cluster
+from tests.postgres_server import SUPERUSER, Cluster
 from tests.store_backends import postgres_backend
 from tests.webhook_receivers import WebhookReceiver, always
 from tui.net.delivery import DeliveryResult
@@ -165,3 +165,32 @@ async def test_a_round_the_outbox_took_in_part_hands_on_what_it_took(
     [refused] = heard
     assert refused is not None and "cannot update message INC-7:1:team" in str(refused)
     assert sorted(request.path for request in hook.requests) == ["/ops", "/team"]
+
+
+def as_reader(pg_cluster: Cluster, pg_url: str, role: str) -> str:
+    """`pg_url` as `role`, a role that may read every table of the record and write none."""
+    pg_cluster.admin(
+        f"DO $$ BEGIN CREATE ROLE {role} LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    backend = postgres_backend(pg_cluster, pg_url)
+    backend.owner_sql(f"GRANT USAGE ON SCHEMA public TO {role}")
+    backend.owner_sql(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}")
+    return pg_url.replace(f"{SUPERUSER}@", f"{role}@")
+
+
+async def test_a_role_that_cannot_write_the_outbox_is_said_once_and_ends_the_run(
+    pg_cluster: Cluster, pg_url: str, client, clock
+):
+    """It tried again every `idle_s` for as long as it ran, calling a permanent refusal
+    ("permission denied for table outbox") a passing outage."""
+    PostgresOutbox.open(pg_url).close()  # the owner makes the schema
+    heard: list[StoreError | None] = []
+    with PostgresOutbox.open(as_reader(pg_cluster, pg_url, "test_outbox_reader")) as box:
+        worker = deliverer([Target("team", "slack", "http://127.0.0.1:9/hook")], box, client, clock)
+        stop = asyncio.Event()
+        async with asyncio.timeout(30):  # it used to run until stopped
+            await worker.run(stop, None, IDLE_S, store_outage=said_to(heard))
+    [refused] = heard
+    assert refused is not None
+    assert "cannot deliver: this role cannot write the outbox" in str(refused)
+    assert "permission denied" in str(refused)

@@ -78,6 +78,12 @@ class Courier:
                 on_recorded=self._print_events,
                 max_attempts=self.max_attempts,
             )
+            # A role that can never claim a message is refused here, in one line:
+            # `monitor` took it for an outage and tried every half second for good.
+            refused = await self.notifier.deliverer.refusal()
+            if refused is not None:
+                await self._close()
+                raise refused
         return self
 
     async def __aexit__(

@@ -27,7 +27,7 @@ import socket
 import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Literal, Protocol
 
 from incident.comms.routing import MAX_ATTEMPTS, OutboxMessage, Target, backoff_s, body_for
@@ -110,6 +110,10 @@ class PartlyMarked(StoreError):
         self.results = results
 
 
+_LONG_AGO = datetime(1, 1, 1, tzinfo=UTC)
+"""Before any message is due: a claim of nothing, to learn whether claiming is allowed."""
+
+
 class _Refused(Exception):
     """Not sent, for a reason already phrased safely."""
 
@@ -189,6 +193,26 @@ class Deliverer:
             raise PartlyMarked(first, results)
         return results
 
+    async def refusal(self) -> StoreError | None:
+        """Why this deliverer can never claim a message, or None if it can (or cannot tell).
+
+        A claim of nothing (messages due before the year 1) needs what every claim
+        needs, the right to lock and update outbox rows, and changes nothing. When it
+        fails while a read of the same outbox works, the server is there and says no
+        for good: a role without UPDATE on the outbox, a read-only standby. Trying
+        again every `idle_s` would only say the same forever.
+        """
+        try:
+            await asyncio.to_thread(self._outbox.claim, _LONG_AGO, _LONG_AGO, 1)
+        except StoreError as refused:
+            try:
+                await asyncio.to_thread(self._outbox.status, "")
+            except StoreError:
+                return None  # the record is away: an outage, which `run` rides out
+            why = f"cannot deliver: this role cannot write the outbox ({refused.reason})"
+            return StoreError(refused.path, why)
+        return None
+
     async def run(
         self,
         stop: asyncio.Event,
@@ -208,9 +232,16 @@ class Deliverer:
         `on_result` first when the store is back, so the record learns of every
         delivery the outbox has made; a round the outbox took only in part hands
         on what it took.
+
+        A role that may read the outbox but never claim from it (`refusal`) is said
+        once to `store_outage` and ends the run: it would fail every round alike.
         """
         self._loop = asyncio.get_running_loop()
         outage = store_outage or Outage[StoreError](_unsaid, _unsaid)
+        refused = await self.refusal()
+        if refused is not None:
+            outage.failed(refused)  # said once; no round could ever work
+            return
         unrecorded: list[DeliveryResult] = []
         while not stop.is_set():
             self._wake.clear()
