@@ -240,3 +240,46 @@ def test_a_rollback_that_never_verifies_leaves_the_step_open_and_says_why(tmp_pa
     exported = json.loads(cli.ok("export", incident, "--format", "json"))
     ran_events = [e["payload"] for e in exported["events"] if e["kind"] == "command.ran"]
     assert [r["command"] for r in ran_events] == ["true", "echo Waiting for 1 old replica"]
+
+
+async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
+    tmp_path: Path, log, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the coordinator's screen calls (tui/app/screens/checking.py): `run_shell`,
+    `verify_command`, then `record_command_result` with neither `db` nor `env`."""
+    from incident.app import steps
+    from incident.app.command_step import run_shell
+    from incident.app.lifecycle import Declaration, declare
+    from tests.test_postgres_cli import LEAKY, OPS_TOKEN, PROBE_KEY
+
+    database = "postgresql://coordinator:db-Passw0rd-77@db.example/incidents"
+    for name, value in {
+        "LASTGOOD_DB": database,
+        "DEPLOY_DB_URL": database,
+        "OPS_TOKEN": OPS_TOKEN,
+        "PROBE_KEY": PROBE_KEY,
+    }.items():
+        monkeypatch.setenv(name, value)
+    (tmp_path / "leaky.yaml").write_text(LEAKY)
+    runbook = load_runbook(tmp_path / "leaky.yaml")
+    session = declare(log, runbook, Declaration("t", "SEV2", "Ada"), actor="ada", clock=clock)
+    step = session.state.steps["redeploy"].step
+    assert step.command is not None and step.verify is not None
+    code, output = await run_shell(step.command)
+    assert output.startswith(b"db=\n")  # the shell was not given $LASTGOOD_DB
+    verification = await verify_command(step.verify, clock=clock)
+    done = steps.record_command_result(
+        session,
+        "ada",
+        "redeploy",
+        command=step.command,
+        exit_code=code,
+        output=output,
+        verification=verification,
+    )
+    assert done.said == "checked redeploy"
+    recorded = json.dumps([event.payload for event in log.events(session.state.id)])
+    assert "tok=***" in recorded and "rolled out with ***" in recorded
+    assert "coordinator:***@db.example" in recorded
+    for secret in (OPS_TOKEN, PROBE_KEY, "db-Passw0rd-77"):
+        assert secret not in recorded

@@ -363,3 +363,56 @@ def test_monitor_refuses_at_start_for_a_role_that_cannot_write_the_outbox(
     line = _one_line(result.err)
     assert "cannot deliver: this role cannot write the outbox" in line
     assert "deliveries paused" not in result.out + result.err
+
+
+OPS_TOKEN = "tok-SUPERSECRET-123"
+PROBE_KEY = "prb-HIDDENKEY-456"
+LEAKY = """\
+runbook: leaky
+title: A command that prints what it can see
+notify:
+  targets:
+    - name: ops
+      kind: json
+      url: "http://127.0.0.1:9/hook"
+      headers: {Authorization: "Bearer ${OPS_TOKEN}"}
+probes:
+  - {name: health, kind: http, url: "http://127.0.0.1:9/health?key=${PROBE_KEY}"}
+phases:
+  - id: execute
+    title: Execute
+    steps:
+      - id: redeploy
+        title: Redeploy the last good release
+        kind: command
+        command: >-
+          echo "db=$LASTGOOD_DB"; echo "tok=$OPS_TOKEN"; echo "key=$PROBE_KEY";
+          echo "+ migrate --url $DEPLOY_DB_URL"
+        verify: {command: 'echo "rolled out with $OPS_TOKEN"', regex: "rolled out.*"}
+"""
+
+
+def test_run_gives_the_command_no_database_url_and_records_no_secret_it_prints(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """The step's shell inherited $LASTGOOD_DB (password and all) and its output was
+    printed and recorded as it was: in the append-only record, for good."""
+    backend = postgres_backend(pg_cluster, pg_url)
+    url = pg_cluster.tcp_url(backend.database, PASSWORD_ROLE, PASSWORD)
+    runbook = tmp_path / "leaky.yaml"
+    runbook.write_text(LEAKY)
+    cli = Cli(url, actor="ada")  # type: ignore[arg-type]  # LASTGOOD_DB holds the URL
+    cli.env.update(OPS_TOKEN=OPS_TOKEN, PROBE_KEY=PROBE_KEY, DEPLOY_DB_URL=url)
+    incident_id = declare(cli, "--runbook", str(runbook))
+    ran = cli.run("run", incident_id, "redeploy", "--yes")
+    assert ran.code == 0, ran.err
+    assert "db=\n" in ran.out  # the command was not given the database's URL
+    assert "tok=***\n" in ran.out and "key=***\n" in ran.out
+    assert "--url postgresql://lastgood_pw:***@127.0.0.1:" in ran.out
+    exported = cli.ok("export", incident_id, "--format", "json")
+    assert "rolled out with ***" in exported  # the verify command's evidence too
+    for secret in (OPS_TOKEN, PROBE_KEY, PASSWORD):
+        assert secret not in ran.out + ran.err + exported
+        assert backend.owner_sql(
+            f"SELECT count(*) FROM events WHERE payload LIKE '%{secret}%'"
+        ) == ("0")

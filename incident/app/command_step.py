@@ -7,10 +7,12 @@ so its screen keeps drawing while a rollout finishes.
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable, Callable
 
 from msgspec import Struct
 
+from incident.app.command_output import command_environment
 from incident.core.clock import Clock
 from incident.health.command_check import judge
 from runbooks.model import CommandCheck
@@ -21,8 +23,14 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 async def run_shell(command: str) -> tuple[int, bytes]:
+    """Run `command` in a shell without lastgood's secrets in its environment
+    (`command_environment`); what it printed is redacted when shown or recorded
+    (`incident.app.steps.shown_output`)."""
     process = await asyncio.create_subprocess_shell(
-        command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+        command,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+        env=command_environment(os.environ),
     )
     output, _ = await process.communicate()
     return (process.returncode if process.returncode is not None else -1), output

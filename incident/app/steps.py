@@ -7,6 +7,7 @@ the CLI, the TUI and `monitor` record the same events for the same request.
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from incident import commands
@@ -21,6 +22,8 @@ from incident.core.text import visible
 from runbooks.model import DataLoss
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from incident.app.command_step import Verification
     from runbooks.model import CommandCheck
 
@@ -214,6 +217,22 @@ def output_tail(output: bytes | str) -> str:
     return text[-OUTPUT_TAIL_CHARS:]
 
 
+def shown_output(
+    session: Session,
+    output: bytes | str,
+    *,
+    db: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """What of a command's output is printed, shown and recorded: its tail, without
+    the secrets the incident knows of (`incident.app.command_output`)."""
+    from incident.app.command_output import output_secrets
+    from incident.app.command_output import shown_output as redacted
+
+    secrets = output_secrets(session.state.runbook, os.environ if env is None else env, db)
+    return redacted(output_tail(output), secrets)
+
+
 def record_command_result(
     session: Session,
     actor: str,
@@ -223,16 +242,22 @@ def record_command_result(
     exit_code: int,
     output: bytes | str,
     verification: Verification | None = None,
+    db: str | None = None,
+    env: Mapping[str, str] | None = None,
 ) -> Done:
     """Record what a command step's command did; on exit 0, check the step with it.
 
     Each face runs the command its own way (the CLI waits, the TUI keeps drawing),
     both with stderr merged into stdout, and hands the result here. A step with a
     `verify` command is checked only once that command showed the rollback took;
-    its answer is recorded too, and is the step's evidence.
+    its answer is recorded too, and is the step's evidence. What either command
+    printed is recorded as `shown_output` gives it: without the secrets of `env`
+    (by default this process's) that the runbook reads, nor `db`'s password.
     """
     clock = session.clock
-    tail = output_tail(output)
+    tail = shown_output(session, output, db=db, env=env)
+    if verification is not None:
+        verification = _redacted(session, verification, db=db, env=env)
 
     def recorded(state: IncidentState) -> list[NewEvent]:
         def ran(text: str, code: int, out: bytes | str) -> NewEvent:
@@ -272,6 +297,20 @@ def record_command_result(
             f"{visible(verification.evidence)}; step {step} left open",
         )
     return Done(events, f"checked {step}")
+
+
+def _redacted(
+    session: Session, verification: Verification, *, db: str | None, env: Mapping[str, str] | None
+) -> Verification:
+    """`verification` with its output and its reading (the step's evidence, which may
+    quote the output) as `shown_output` gives them."""
+    from msgspec.structs import replace
+
+    return replace(
+        verification,
+        output=shown_output(session, verification.output, db=db, env=env).encode(),
+        why=shown_output(session, verification.why, db=db, env=env),
+    )
 
 
 def command_check(state: IncidentState, step: str) -> CommandCheck | None:

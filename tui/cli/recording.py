@@ -20,7 +20,15 @@ from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.text import visible
 from tui.cli.arguments import Arguments
-from tui.cli.context import actor_name, offset, open_log, open_session, refused, runbook_for
+from tui.cli.context import (
+    actor_name,
+    db_location,
+    offset,
+    open_log,
+    open_session,
+    refused,
+    runbook_for,
+)
 from tui.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -100,12 +108,21 @@ def cmd_run(args: Arguments) -> int:
             answer = input(f"Run `{command}`? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 raise CliError("not run", exit_code=1)
+        import os
         import subprocess  # here: only `run` starts a process
 
+        from incident.app.command_output import command_environment
+
         result = subprocess.run(
-            command, shell=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, check=False
+            command,
+            shell=True,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            check=False,
+            env=command_environment(os.environ),
         )
-        sys.stdout.write(steps.output_tail(result.stdout))
+        db = str(db_location(args))
+        sys.stdout.write(steps.shown_output(session, result.stdout, db=db))
         verification = None
         check = steps.command_check(session.state, args.step)
         if result.returncode == 0 and check is not None:
@@ -119,6 +136,7 @@ def cmd_run(args: Arguments) -> int:
                 exit_code=result.returncode,
                 output=result.stdout,
                 verification=verification,
+                db=db,
             )
         except CommandError as error:
             raise refused(error) from None

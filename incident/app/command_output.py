@@ -1,0 +1,66 @@
+"""What a command step's shell is given, and what of its output is shown and kept.
+
+A rollback command runs on the coordinator's machine, in lastgood's environment,
+and what it prints goes into the append-only record, where nothing can be taken
+out again. So, the same way in every face:
+
+- its environment lacks lastgood's own secrets (`HIDDEN_VARIABLES`: `$LASTGOOD_DB`
+  holds the database's URL, password and all);
+- its output, before it is printed or recorded, is redacted of every secret the
+  incident knows of: the values the runbook's webhook targets and probes read from
+  the environment (`${NAME}`), and the database URL's password, whole or any
+  8 characters of it, in any spelling `incident.core.secrets.redact` finds.
+
+Variables the runbook reads for webhooks and probes stay in the command's
+environment (a deploy script may need the same token); it is their values in the
+output that are hidden.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+from incident.core.secrets import MIN_SECRET_CHARS, Secrets, redact, secrets_for
+from runbooks.model import Runbook
+
+HIDDEN_VARIABLES = ("LASTGOOD_DB",)
+"""lastgood's variables that hold a secret, which a command step's shell is not given."""
+
+
+def command_environment(env: Mapping[str, str]) -> dict[str, str]:
+    """`env` without lastgood's secrets: the environment a command step runs in."""
+    return {name: value for name, value in env.items() if name not in HIDDEN_VARIABLES}
+
+
+def output_secrets(runbook: Runbook, env: Mapping[str, str], db: str | None = None) -> Secrets:
+    """What must not reach a command's shown or recorded output: the `${NAME}` values
+    of the runbook's webhook targets and probes, and the password of `db` and of
+    `$LASTGOOD_DB` (each a database's URL or a file's path)."""
+    requests = [(t.url, t.headers) for t in runbook.notify_targets]
+    requests += [(p.url, p.headers) for p in runbook.probes]
+    values = [v for url, headers in requests for v in secrets_for(url, headers, env).values]
+    for location in (db, env.get("LASTGOOD_DB")):
+        values += _passwords(location or "")
+    return Secrets(values=tuple(dict.fromkeys(v for v in values if len(v) >= MIN_SECRET_CHARS)))
+
+
+def shown_output(tail: str, secrets: Secrets) -> str:
+    """A command's output tail, redacted: what is printed, shown and recorded."""
+    return redact(tail, secrets)
+
+
+def _passwords(location: str) -> Iterable[str]:
+    """The password a `postgresql://` URL holds, as written and decoded, in its user
+    part or as a `password=` parameter; nothing for a file's path."""
+    if "://" not in location:
+        return []
+    from urllib.parse import parse_qsl, unquote, urlsplit
+
+    try:
+        parts = urlsplit(location)
+        written = parts.password
+    except ValueError:
+        return []
+    found = [] if written is None else [written, unquote(written)]
+    found += [value for key, value in parse_qsl(parts.query) if key == "password"]
+    return found
