@@ -416,3 +416,43 @@ def test_run_gives_the_command_no_database_url_and_records_no_secret_it_prints(
         assert backend.owner_sql(
             f"SELECT count(*) FROM events WHERE payload LIKE '%{secret}%'"
         ) == ("0")
+
+
+def test_run_whose_result_cannot_be_recorded_says_the_command_ran_and_how_to_record_it(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """The step's command stops the server; recording its result then fails. That exited
+    2, which says nothing was recorded, and nothing said the rollback had run."""
+    import shlex
+
+    from tests.postgres_server import BIN
+
+    data = pg_cluster.directory / "data"
+    stop = [str(BIN / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"]
+    if pg_cluster.owner is not None:
+        stop = ["runuser", "-u", pg_cluster.owner, "--", *stop]
+    runbook = tmp_path / "stops.yaml"
+    runbook.write_text(
+        "runbook: stops\ntitle: The record goes away as the rollback runs\nphases:\n"
+        "  - id: execute\n    title: Execute\n    steps:\n"
+        "      - id: redeploy\n        title: Redeploy\n        kind: command\n"
+        f"        command: {json.dumps(shlex.join(stop) + ' >/dev/null && echo rolled-back')}\n"
+    )
+    cli = Cli(pg_url, actor="ada")  # type: ignore[arg-type]
+    incident_id = declare(cli, "--runbook", str(runbook))
+    try:
+        ran = cli.run("run", incident_id, "redeploy", "--yes")
+    finally:
+        pg_cluster.start()
+    assert ran.code == 3, (ran.out, ran.err)
+    assert ran.out == "rolled-back\n"
+    line = _one_line(ran.err)
+    assert line.startswith("lastgood run: the command ran (exit 0) but was not recorded: ")
+    assert "cannot append" in line, line
+    by_hand = line.split("do not run it again, record it with `", 1)[1].rstrip("`")
+    assert by_hand.startswith(f"lastgood check {incident_id} redeploy --note ")
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert {s["id"]: s["state"] for s in status["steps"]}["redeploy"] == "open"
+    cli.ok(*shlex.split(by_hand)[1:])  # as the line says
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert {s["id"]: s["state"] for s in status["steps"]}["redeploy"] == "done"

@@ -1,7 +1,8 @@
 """What every `lastgood` command shares: who is acting, which file, which incident.
 
 A failure anywhere becomes a `CliError`: one line on stderr and an exit status (2 for
-usage and input, 1 for findings such as a damaged record), never a traceback.
+usage and input, 1 for findings such as a damaged record, 3 for a command `run` ran but
+could not record), never a traceback.
 """
 
 from __future__ import annotations

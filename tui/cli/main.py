@@ -1,7 +1,8 @@
 """`lastgood`: the command line, for coordinators, scripts and pipelines.
 
 Every error is one line on stderr and a non-zero exit (2 for usage and input
-errors, 1 for a failed `verify`); never a traceback. A reader that closes stdout
+errors, 1 for a failed `verify`, 3 when `run` ran the step's command but could not
+record it); never a traceback. A reader that closes stdout
 early (`lastgood list | head -1`) ends the command quietly with exit 141, the
 status of a tool killed by SIGPIPE (see `tui.cli.edges`).
 """

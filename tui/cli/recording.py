@@ -16,9 +16,11 @@ from incident.app.params import Kind
 from incident.app.session import IncidentSession
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, run
+from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.text import visible
+from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     actor_name,
@@ -29,7 +31,7 @@ from tui.cli.context import (
     refused,
     runbook_for,
 )
-from tui.cli.errors import CliError
+from tui.cli.errors import RAN_NOT_RECORDED, CliError
 
 if TYPE_CHECKING:
     from incident.app.command_step import Verification
@@ -138,13 +140,30 @@ def cmd_run(args: Arguments) -> int:
                 verification=verification,
                 db=db,
             )
-        except CommandError as error:
-            raise refused(error) from None
+        except (StoreError, CommandError, DamagedRecord) as error:
+            raise _ran_not_recorded(args, result.returncode, verification, error) from None
         if result.returncode != 0 or (verification is not None and not verification.passed):
             raise CliError(done.said, exit_code=1)
         say(session, done)
         follow_up(args, session)
     return 0
+
+
+def _ran_not_recorded(
+    args: Arguments, exit_code: int, verification: Verification | None, error: Exception
+) -> CliError:
+    """The command ran and its result is not in the record: say so, and how to record it
+    by hand, in one line with an exit of its own. Exit 2 says nothing happened, and a
+    script or a coordinator under stress would roll back a second time."""
+    if exit_code == 0 and (verification is None or verification.passed):
+        by_hand = f'lastgood check {args.id} {args.step} --note "command ran, exit 0"'
+    else:
+        by_hand = f'lastgood note {args.id} "{args.step}: command ran, exit {exit_code}"'
+    return CliError(
+        f"the command ran (exit {exit_code}) but was not recorded: {error}; "
+        f"do not run it again, record it with `{by_hand}`",
+        exit_code=RAN_NOT_RECORDED,
+    )
 
 
 def _verify(check: CommandCheck) -> Verification:
