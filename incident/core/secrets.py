@@ -86,17 +86,22 @@ def _worth_hiding(found: Iterable[str]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(s for s in found if len(s) >= MIN_SECRET_CHARS))
 
 
-def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str:
-    """`text` as one line fit for the record and a panel: folded, redacted, its
-    control characters shown (`visible`: NUL as ␀), then cut.
+def safe_line(
+    text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS, *, show_controls: bool = False
+) -> str:
+    """`text` as one line fit for the record and a panel: folded, redacted, then cut.
 
     The only way lines from the network reach the record. The order is the point:
     folding first means no line break can split a secret out of sight, and cutting
-    last means the cut can never leave the start of a secret behind. A receiver's
-    words are data: a NUL byte in them is shown, not kept (PostgreSQL refuses to
-    store one, and the failure to record it left a message unrecorded). Only as much of
+    last means the cut can never leave the start of a secret behind. Only as much of
     `text` is read as the line needs (a body can be a megabyte on one line): a prefix
     four times the limit, longer while redaction leaves the line short.
+
+    `show_controls` shows the control characters left (`visible`: NUL as ␀) before
+    the cut, for a line stored as text rather than inside JSON: PostgreSQL refuses a
+    NUL in a text column, and a webhook error it could not store left its message
+    pending, never counted, sent again and again. A probe's sample keeps the exact
+    text: its JSON escapes what needs escaping, and each face shows it.
     """
     size = 4 * limit
     while True:
@@ -107,7 +112,8 @@ def safe_line(text: str, secrets: Secrets, limit: int = DETAIL_MAX_CHARS) -> str
         if complete or len(line) > limit:
             break
         size *= 4
-    line = visible(line)
+    if show_controls:
+        line = visible(line)
     if len(line) > limit:
         line = line[: limit - 1].rstrip() + "…"
     return line

@@ -305,7 +305,8 @@ class Deliverer:
         problem = await self._send(target, message)
         if problem is None:
             return None
-        return safe_line(problem, secrets_for(target.url, target.headers, self._env))
+        secrets = secrets_for(target.url, target.headers, self._env)
+        return safe_line(problem, secrets, show_controls=True)
 
     async def _send(self, target: Target, message: OutboxMessage) -> str | None:
         """None on a 2xx; otherwise what went wrong, raw: `_attempt` makes it safe."""
