@@ -22,7 +22,20 @@ async def test_each_incident_is_one_line_at_60_columns_and_after_a_resize() -> N
         assert options.size.height == len(ROWS)
 
         await pilot.resize_terminal(100, 30)
-        await wait_until(pilot, lambda: one_line_each(options) and options.size.height == len(ROWS))
-        assert options.size.width > 60
+        await wait_until(
+            pilot,
+            lambda: (
+                options.size.width > 60
+                and one_line_each(options)
+                and options.size.height == len(ROWS)
+            ),
+        )
         await pilot.resize_terminal(60, 20)
-        await wait_until(pilot, lambda: one_line_each(options) and options.size.height == len(ROWS))
+        await wait_until(
+            pilot,
+            lambda: (
+                options.size.width < 60
+                and one_line_each(options)
+                and options.size.height == len(ROWS)
+            ),
+        )
