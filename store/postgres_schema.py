@@ -187,6 +187,10 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
 
     Looks first without a transaction, so a current database (every opening but
     the first) takes no lock and a writer role without CREATE never needs it.
+
+    Refused, as `check_readable` refuses a reader, when another schema of the
+    database holds a record: the role's search_path misses it, and creating one here
+    would split the team's record in two under the same URL.
     """
     version = stored_version(connection)
     _refuse_other(version)
@@ -198,6 +202,8 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         _refuse_other(version)
         if version == SCHEMA_VERSION:
             return
+        if _record_schemas(connection):
+            raise SchemaProblem(no_record(connection))
         for statement in _CREATE:
             connection.execute(statement)
         connection.execute(
@@ -223,6 +229,10 @@ _LASTGOOD_SCHEMAS = (
 (so a schema this role has no USAGE on is found too)."""
 
 
+def _record_schemas(connection: psycopg.Connection[Any]) -> list[str]:
+    return [str(row[0]) for row in connection.execute(_LASTGOOD_SCHEMAS).fetchall()]
+
+
 def no_record(connection: psycopg.Connection[Any]) -> str:
     """Why no record was found, naming where it was looked for and where one is.
 
@@ -231,7 +241,7 @@ def no_record(connection: psycopg.Connection[Any]) -> str:
     the team then wrote to two records in one database without knowing it.
     """
     (schema,) = connection.execute("SELECT current_schema()").fetchone() or (None,)
-    found = [str(row[0]) for row in connection.execute(_LASTGOOD_SCHEMAS).fetchall()]
+    found = _record_schemas(connection)
     here = (
         f"in schema {schema}"
         if schema

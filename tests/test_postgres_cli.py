@@ -129,6 +129,32 @@ def test_a_role_that_looks_in_another_schema_is_told_where_the_record_is(
     assert "LB drained" not in in_schema.ok("timeline", incident_id)
 
 
+def test_declare_and_migrate_refuse_to_start_a_second_record_beside_the_one_found(
+    pg_cluster: Cluster, pg_url: str, tmp_path: Path
+) -> None:
+    """`list` refused a role whose search_path missed the record's schema, but `declare`
+    and `migrate` created a second, empty record in `public` and wrote there, the team
+    then recording into two records in one database (a PostgreSQL review)."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    pg_cluster.admin("CREATE SCHEMA lastgood", database)
+    in_schema = Cli(pg_cluster.tcp_url(database) + "?options=-csearch_path%3Dlastgood")  # type: ignore[arg-type]
+    declare(in_schema)
+    plain_url = pg_cluster.tcp_url(database)
+    plain = Cli(plain_url)  # type: ignore[arg-type]
+    listed = plain.run("list")
+    file_cli = InProcessCli(tmp_path / "laptop.db")
+    declare(file_cli)
+    for done in (
+        plain.run("declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"),
+        file_cli.run("migrate", "--from", str(tmp_path / "laptop.db"), "--to", plain_url),
+    ):
+        assert done.code == 2, done.err
+        assert _one_line(done.err).split(": ", 2)[2] == _one_line(listed.err).split(": ", 2)[2]
+        assert "this database has one in schema lastgood" in done.err
+    tables = "SELECT count(*) FROM pg_class WHERE relnamespace = 'public'::regnamespace"
+    assert pg_cluster.admin(tables, database) == "0"
+
+
 def test_messages_name_the_database_libpq_connected_to(pg_cluster: Cluster, pg_url: str) -> None:
     """Host, port, user and database from libpq's environment were shown as
     `postgresql://localhost/DB`, whatever was connected to (a PostgreSQL review)."""
