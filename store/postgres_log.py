@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import (
@@ -75,6 +76,16 @@ PAGE_ROWS = 2000
 _MAX_SEQ = 2**63 - 1
 
 Rows = list[tuple[Any, ...]]
+
+
+@dataclass(frozen=True)
+class Disagreement:
+    """Where an incident's events here part from the rows offered to `adopt`."""
+
+    seq: int
+    """The first event here that the rows do not hold as it is."""
+    missing: bool
+    """The rows end before `seq`: the event is here only (not a different one)."""
 
 
 class PostgresEventLog(PostgresDatabase):
@@ -208,14 +219,16 @@ class PostgresEventLog(PostgresDatabase):
         connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {rows[-1][1]}"))
         return rows
 
-    def adopt(self, incident_id: str, rows: Iterator[Sequence[Any]]) -> tuple[int | None, int]:
+    def adopt(
+        self, incident_id: str, rows: Iterator[Sequence[Any]]
+    ) -> tuple[Disagreement | None, int]:
         """Take in an incident's rows as another store keeps them (`lastgood migrate`).
 
         One transaction under the incident's lock. The events already here must be
         the first of `rows`, exactly: then the rest is inserted as it is (the hashes
-        still cover the same text) with its tick summaries. Returns (the seq of the
-        first event here that differs, None if none does; how many were inserted),
-        and inserts nothing when one differs.
+        still cover the same text) with its tick summaries. Returns (where the events
+        here part from `rows`, None if they do not; how many were inserted), and
+        inserts nothing when they part.
         """
         self._refuse_read_only(incident_id)
         with self._writing(f"cannot copy incident {incident_id}") as connection:
@@ -228,7 +241,7 @@ class PostgresEventLog(PostgresDatabase):
                 for stored in page:
                     theirs = next(rows, None)
                     if theirs is None or tuple(theirs) != tuple(stored):
-                        return int(stored[1]), 0
+                        return Disagreement(int(stored[1]), missing=theirs is None), 0
                 if len(page) < PAGE_ROWS:
                     break
                 last = page[-1][1]

@@ -12,8 +12,9 @@ What is already in the target decides what happens, one incident at a time:
 - the same events: nothing to do (a migration run twice is harmless);
 - the first events of the source, and no others: the rest is copied (a migration
   cut short resumes);
-- anything else: refused, nothing written: two records disagree, and choosing
-  between them is for a person.
+- anything else: refused, nothing written: two records disagree (an event differs,
+  or the target holds events the file does not), and choosing between them is for a
+  person.
 
 A source incident whose chain does not verify is refused too: copying it would
 spread a damaged record under a database that looks sound.
@@ -52,13 +53,17 @@ def copy_incident(source: SqliteEventLog, target: PostgresEventLog, incident_id:
             f"{incident_id}: REFUSED: the source does not verify (event "
             f"{report.first_bad_seq}: {report.problem}); nothing copied",
         )
-    differs, copied = target.adopt(incident_id, source.stored_rows(incident_id))
-    if differs is not None:
+    parted, copied = target.adopt(incident_id, source.stored_rows(incident_id))
+    if parted is not None:
+        held = (
+            f"events missing from the file (event {parted.seq} on)"
+            if parted.missing
+            else f"other events (event {parted.seq} differs)"
+        )
         return Copied(
             incident_id,
             False,
-            f"{incident_id}: REFUSED: the target already holds other events "
-            f"(event {differs} differs); nothing copied",
+            f"{incident_id}: REFUSED: the target already holds {held}; nothing copied",
         )
     after = target.verify(incident_id)
     # The file may have grown while it was copied: the copy's head must be the file's

@@ -92,6 +92,22 @@ def test_an_incident_that_differs_in_the_target_is_refused_and_left_alone(
     assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == before
 
 
+def test_a_target_ahead_of_the_file_is_refused_as_missing_from_the_file(
+    source: tuple[Path, str], pg_url: str
+) -> None:
+    """The database held event 3 and the file did not: the refusal said "event 3
+    differs", sending a person to compare two events of which only one exists."""
+    db, second = source
+    InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url)
+    InProcessCli(pg_url).ok("note", second, "recorded on the server")  # type: ignore[arg-type]
+    result = InProcessCli(db).run("migrate", "--from", str(db), "--to", pg_url)
+    assert result.code == 1
+    assert result.out.splitlines()[1] == (
+        f"{second}: REFUSED: the target already holds events missing from the file "
+        "(event 3 on); nothing copied"
+    )
+
+
 def test_a_source_that_does_not_verify_is_not_copied(
     source: tuple[Path, str], pg_url: str, pg_cluster: Cluster
 ) -> None:
