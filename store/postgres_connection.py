@@ -67,15 +67,51 @@ def load_psycopg() -> Any:
     return psycopg
 
 
+ESCAPE_HINT = "write / as %2F and @ as %40 in the password"
+"""What to do about a password that holds an unescaped `/` or `@` (`ambiguous`)."""
+
+
+def ambiguous(url: str) -> bool:
+    """Whether libpq may have read part of the URL's password as something else.
+
+    libpq takes the user and password up to the first `@`, and only when no `/`
+    comes before it: a password holding an unescaped `/` (`u:ab/cd@host/db`) becomes
+    the host, port and database, and one holding an `@` (`u:p@ss@host`) leaves its tail
+    in the host. Messages showed that parse, the password with it. So a URL with a `:`
+    before an `@` that is not the one `@` ending the authority is never shown as
+    libpq read it. A few good URLs are caught too (an `@` in a query value after a
+    port): they still connect, and are shown without their user.
+    """
+    rest = url.split("://", 1)[-1]
+    last = rest.rfind("@")
+    if last < 0 or ":" not in rest[:last]:
+        return False
+    first = rest.find("@")
+    return first != last or "/" in rest[:first]
+
+
+def _ambiguous_shown(url: str) -> str:
+    """An ambiguous URL as messages show it: what follows its last `@` (the host, port
+    and database as written, which no password reaches), up to its query."""
+    scheme, _, rest = url.partition("://")
+    before, _, after = rest.rpartition("@")
+    if "?" in before:  # the last @ may be in a query value, a password's among them
+        return f"{scheme}://…"
+    return f"{scheme}://…@{after.split('?', 1)[0]}"
+
+
 def shown_url(url: str) -> str:
     """The database a URL names, as messages show it before connecting: user, host, port
     and database, never the password; what the URL leaves out, from libpq's
     environment ($PGHOST, $PGPORT, $PGUSER, $PGDATABASE) as libpq takes it.
 
     A URL psycopg cannot parse is shown as its scheme alone, since what follows
-    may hold a password. Once connected, `shown_connection` says where for sure.
+    may hold a password; an `ambiguous` one, as written after its last `@`. Once
+    connected, `shown_connection` says where for sure.
     """
     psycopg = load_psycopg()
+    if ambiguous(url):
+        return _ambiguous_shown(url)
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
@@ -121,26 +157,41 @@ def unquoted(exc: BaseException, url: str) -> str:
     in a password (`p@ss%word`), that token is the password's tail, which a message
     must not show. What it quotes is left out, and a hint given for the usual cause.
     """
-    import re  # psycopg has loaded it already
-
-    reason = error_text(exc).replace(url, "the URL")
+    reason = _without_quotes(error_text(exc).replace(url, "the URL"))
     if "percent-encoded" in reason:
         reason += "; write a % in a password as %25"
-    return re.sub(r'"[^"]*"', "…", reason)
+    if ambiguous(url):
+        reason += f"; {ESCAPE_HINT}"
+    return reason
 
 
-def _connect_problem(exc: BaseException) -> str:
+def _without_quotes(text: str) -> str:
+    """`text` with everything from its first quote to its last made `…`: what libpq
+    quotes is a piece of the URL, which may hold a quote itself."""
+    import re  # psycopg has loaded it already
+
+    return re.sub(r"[\"'].*[\"']", "…", text)
+
+
+def _connect_problem(exc: BaseException, *, url_ambiguous: bool = False) -> str:
     """Why a connection failed, in words a coordinator can act on: libpq's reason
-    without its "connection to server at ... failed:" preamble, severity or DETAIL."""
+    without its "connection to server at ... failed:" preamble, severity or DETAIL.
+
+    For an `ambiguous` URL, what libpq quotes (the host it made of a password's
+    tail) is left out, and the remedy added."""
     text = " ".join(str(exc).split())
+    if url_ambiguous:
+        text = _without_quotes(text)
     lowered = text.lower()
     if "password authentication failed" in lowered or "no password supplied" in lowered:
-        return "wrong credentials (password authentication failed)"
-    if "connection refused" in lowered:
-        return "connection refused (is PostgreSQL running there?)"
-    reason = text.rsplit("failed:", 1)[-1].strip() or text
-    reason = reason.split(" DETAIL:", 1)[0].split(" HINT:", 1)[0]
-    return reason.removeprefix("FATAL:").strip() or text
+        reason = "wrong credentials (password authentication failed)"
+    elif "connection refused" in lowered:
+        reason = "connection refused (is PostgreSQL running there?)"
+    else:
+        reason = text.rsplit("failed:", 1)[-1].strip() or text
+        reason = reason.split(" DETAIL:", 1)[0].split(" HINT:", 1)[0]
+        reason = reason.removeprefix("FATAL:").strip() or text
+    return f"{reason}; if the password holds / or @, {ESCAPE_HINT}" if url_ambiguous else reason
 
 
 def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]:
@@ -157,11 +208,14 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     for name, value in LOST_NETWORK_SETTINGS.items():
         parts.setdefault(name, value)
     parts.setdefault("application_name", "lastgood")
+    unclear = ambiguous(url)
     try:
         connection = psycopg.connect(**parts, autocommit=True)
     except psycopg.Error as exc:
-        raise StoreError(where, f"cannot connect: {_connect_problem(exc)}") from None
-    where = shown_connection(connection)
+        problem = _connect_problem(exc, url_ambiguous=unclear)
+        raise StoreError(where, f"cannot connect: {problem}") from None
+    if not unclear:  # else libpq's parse, which may hold a password's tail
+        where = shown_connection(connection)
     try:
         connection.execute("SET synchronous_commit = on")
         connection.execute(f"SET lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'")
