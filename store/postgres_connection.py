@@ -8,8 +8,10 @@ settings every connection gets, and how psycopg failures become a one-line
 
 Every connection runs in autocommit, with `synchronous_commit = on` set
 explicitly (a commit is durable on the server when it returns, whatever the
-server's default) and a `lock_timeout` as long as SQLite's write wait; a write
-is one explicit transaction (`_writing`).
+server's default), a `lock_timeout` as long as SQLite's write wait and a
+`statement_timeout` a little longer; a write is one explicit transaction
+(`_writing`). Every round trip also has a deadline of the client's own
+(`ANSWER_DEADLINE_S`), for a server that cannot enforce its timeouts.
 
 A `PostgresDatabase` outlives its connection: a TUI holds one for hours, and the
 server may restart under it. A connection the server has closed is replaced, with
@@ -19,6 +21,7 @@ the same URL and settings, when the next read or write begins (`_using`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import select
 import threading
@@ -53,6 +56,21 @@ idle connection is probed after 10 s and given up after three unanswered probes 
 apart; a request the server has not acknowledged in 25 s fails. Both are far past
 a busy server's answer (the kernel, not PostgreSQL, acknowledges), and far short of an
 incident's patience. Ignored on a unix socket. The URL's own values win.
+"""
+
+STATEMENT_TIMEOUT_S = 15
+"""The server's limit on one statement (`statement_timeout`): past the lock wait
+(`WRITE_WAIT_S`), so a write waiting its turn is told that first."""
+ANSWER_DEADLINE_S = 20.0
+"""How long the client waits for the server's answer to one request, whatever it is
+(a statement, BEGIN, COMMIT), before closing the connection and failing the call.
+
+A server that is hung rather than down (stopped by a debugger or SIGSTOP, frozen by
+its host, stuck in I/O) answers nothing, enforces none of its own timeouts, and its
+kernel still acknowledges every packet, so neither keepalives nor `tcp_user_timeout`
+fire: `monitor` waited as long as the server did, printing nothing, its probes and
+deliveries stopped with it. Longer than `STATEMENT_TIMEOUT_S`, so a slow statement is
+ended by the server, keeping the connection; the next call connects again.
 """
 
 
@@ -210,7 +228,7 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     parts.setdefault("application_name", "lastgood")
     unclear = ambiguous(url)
     try:
-        connection = psycopg.connect(**parts, autocommit=True)
+        connection = _answered_in_time().connect(**parts, autocommit=True)
     except psycopg.Error as exc:
         problem = _connect_problem(exc, url_ambiguous=unclear)
         raise StoreError(where, f"cannot connect: {problem}") from None
@@ -219,12 +237,43 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
     try:
         connection.execute("SET synchronous_commit = on")
         connection.execute(f"SET lock_timeout = '{int(WRITE_WAIT_S * 1000)}ms'")
+        connection.execute(f"SET statement_timeout = '{STATEMENT_TIMEOUT_S}s'")
         if read_only:
             connection.execute("SET default_transaction_read_only = on")
     except psycopg.Error as exc:
         connection.close()
         raise StoreError(where, f"cannot open: {error_text(exc)}") from None
     return where, connection
+
+
+@functools.cache
+def _answered_in_time() -> type[psycopg.Connection[Any]]:
+    """psycopg's connection, waiting at most `ANSWER_DEADLINE_S` for any one answer.
+
+    Every request psycopg makes goes through `wait`; a caller that gives its own
+    timeout (a listener waiting for notices) keeps it. Past the deadline the
+    connection is closed, its state being unknown mid-exchange, and the call fails
+    as a lost connection does: a StoreError in `_using`, the next call connecting
+    again.
+    """
+    psycopg = load_psycopg()
+    # What `wait` raises past its timeout: private, so the version is pinned (pyproject).
+    waited_too_long: type[Exception] = psycopg.errors._WaitTimeout
+
+    class AnsweredInTime(psycopg.Connection):  # type: ignore[misc,name-defined]
+        def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:
+            if timeout is not None:
+                return super().wait(gen, interval, timeout)
+            try:
+                return super().wait(gen, interval, ANSWER_DEADLINE_S)
+            except waited_too_long:
+                self.pgconn.finish()
+                raise psycopg.OperationalError(
+                    f"the server did not answer for {ANSWER_DEADLINE_S:g} s "
+                    "(hung or overloaded?); the connection is closed"
+                ) from None
+
+    return AnsweredInTime
 
 
 def server_left(connection: psycopg.Connection[Any]) -> bool:

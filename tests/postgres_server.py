@@ -20,6 +20,7 @@ import contextlib
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -72,6 +73,25 @@ class Cluster:
         self.stop()
         self.start()
 
+    @contextlib.contextmanager
+    def hung(self) -> Iterator[None]:
+        """This cluster's server hung, not down: its postmaster and every backend stopped
+        with SIGSTOP (what a debugger, a frozen VM or stuck storage do), continued on
+        leaving. Only this cluster's processes, found from its own postmaster.pid: the
+        kernel still accepts connections and acknowledges what is sent, nothing answers."""
+        postmaster = int((self.directory / "data" / "postmaster.pid").read_text().split()[0])
+        stopped = [postmaster]
+        try:
+            os.kill(postmaster, signal.SIGSTOP)  # first: a stopped postmaster forks no more
+            for child in _children(postmaster):
+                os.kill(child, signal.SIGSTOP)
+                stopped.append(child)
+            yield
+        finally:
+            for pid in reversed(stopped):
+                with contextlib.suppress(ProcessLookupError):
+                    os.kill(pid, signal.SIGCONT)
+
     def url(self, database: str = "postgres", user: str = SUPERUSER) -> str:
         """A URL over the unix socket (trusted)."""
         return f"postgresql://{user}@/{database}?host={self.directory}&port={self.port}"
@@ -115,6 +135,20 @@ class Cluster:
         self.admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         self.admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
+
+
+def _children(parent: int) -> list[int]:
+    """The processes whose parent is `parent`, from /proc."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            # The command name, in parentheses, may hold spaces: the fields after it are plain.
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                found.append(int(entry.name))
+    return found
 
 
 def free_port() -> int:
