@@ -18,6 +18,12 @@ What is already in the target decides what happens, one incident at a time:
 
 A source incident whose chain does not verify is refused too: copying it would
 spread a damaged record under a database that looks sound.
+
+The outbox is not copied. What is still to send is in the record (messages queued
+and neither delivered nor failed for good), which is copied whole; the outbox is the
+deliverers' work list, and the first deliverer on the database rebuilds it from the
+record (`tui.net.notifier.Notifier.restore_waiting`). Copying its rows would keep a
+second account of each message's state beside the record's, outside the chain.
 """
 
 from __future__ import annotations

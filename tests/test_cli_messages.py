@@ -250,3 +250,27 @@ def test_validate_refuses_a_template_whose_own_text_is_longer_than_a_message(
 
 def test_a_template_is_held_to_what_a_message_holds() -> None:
     assert TEXT.max_chars == MAX_TEMPLATE_CHARS
+
+
+async def test_deliver_does_not_say_delivered_while_the_record_says_pending(
+    tmp_path: Path,
+) -> None:
+    """`deliver` judged by the outbox alone: with no outbox row left to send a message
+    the record shows pending (here the row says delivered, as after a deliverer that
+    died between the two), it said "every message is delivered" (a PostgreSQL review)."""
+    import sqlite3
+
+    async with WebhookReceiver(fail_first(1)) as hook:
+        cli, runbook = setup(tmp_path, hook, InProcessCli)
+        incident_id = (await declare(cli, runbook)).out.splitlines()[0]
+        with sqlite3.connect(tmp_path / "incident.db") as raw:
+            raw.execute("UPDATE outbox SET status = 'delivered', next_attempt_at = NULL")
+        done = await run(cli, "deliver", incident_id, "--wait", "2")
+        assert (done.code, done.err.strip()) == (
+            1,
+            "lastgood deliver: 1 message(s) pending, 0 failed",
+        )
+        assert "every message is delivered" not in done.out
+        assert len(hook.requests) == 1
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert status["deliveries"] == {"pending": 1, "delivered": 0, "failed": 0}

@@ -142,3 +142,53 @@ def test_bad_arguments_are_one_line(
     assert result.code == 2
     assert len(result.err.strip().splitlines()) == 1
     assert message in result.err
+
+
+async def test_messages_waiting_in_the_file_are_delivered_from_the_database(
+    tmp_path: Path, pg_url: str, pg_cluster: Cluster
+) -> None:
+    """`migrate` copied the events, not the outbox: a message pending or failed in the file
+    was never sent after the move, `deliver --resend-failed` said "every message is
+    delivered" with nothing sent, and `status` said "pending" forever (a PostgreSQL
+    review). The record says what waits; the first deliverer on the database queues it."""
+    from tests.test_cli_messages import RUNBOOK, run
+    from tests.test_cli_messages import declare as declare_with
+    from tests.webhook_receivers import WebhookReceiver
+
+    answer = [500]
+    async with WebhookReceiver(lambda _n: answer[0]) as hook:
+        runbook = tmp_path / "runbook.yaml"
+        runbook.write_text(RUNBOOK)
+        db = tmp_path / "laptop.db"
+        on_file = InProcessCli(db, actor="ada")
+        on_server = InProcessCli(pg_url, actor="ada")  # type: ignore[arg-type]
+        for cli in (on_file, on_server):
+            cli.env["HOOK"] = hook.url()
+        incident_id = (await declare_with(on_file, str(runbook))).out.splitlines()[0]
+        given_up = await run(on_file, "deliver", incident_id, "--attempts", "1", "--wait", "3")
+        assert "1 failed" in given_up.err, given_up
+        sent = await run(on_file, "send", incident_id, "--template", "announce")
+        assert "1 message(s) not delivered yet" in sent.err, sent
+        keys = [request.key for request in hook.requests]
+        failed_key, pending_key = keys[0], keys[-1]
+        assert failed_key != pending_key
+
+        moved = await run(on_file, "migrate", "--from", str(db), "--to", pg_url)
+        assert moved.code == 0, moved
+        answer[0] = 200
+        delivered = await run(on_server, "deliver", incident_id, "--wait", "5")
+        assert delivered.code == 1, delivered
+        assert delivered.err.strip().endswith(
+            "0 message(s) pending, 1 failed; --resend-failed tries the failed ones again"
+        )
+        assert hook.accepted_keys() == [pending_key]
+        resent = await run(on_server, "deliver", incident_id, "--resend-failed", "--wait", "5")
+        assert (resent.code, resent.out.splitlines()[-1]) == (0, "every message is delivered")
+        assert hook.accepted_keys() == [pending_key, failed_key]
+
+    status = json.loads(on_server.ok("status", incident_id, "--json"))
+    assert status["deliveries"] == {"pending": 0, "delivered": 2, "failed": 0}
+    stored = postgres_backend(pg_cluster, pg_url).owner_sql(
+        "SELECT string_agg(status, ',' ORDER BY key) FROM outbox"
+    )
+    assert stored == "delivered,delivered"

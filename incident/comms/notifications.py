@@ -58,6 +58,30 @@ def unqueued(state: IncidentState) -> list[OutboxMessage]:
     ]
 
 
+def awaiting_delivery(state: IncidentState) -> list[OutboxMessage]:
+    """The messages the record shows queued and not yet delivered or failed for good.
+
+    The record, not the outbox, says what is still to send: the outbox is the
+    deliverers' work list, and a record moved by `lastgood migrate` arrives without
+    one. A deliverer hands the outbox again any of these it does not hold.
+    """
+    return [
+        item
+        for message in state.communications
+        for item in outbox_messages(state, message)
+        if (record := state.deliveries.get(item.key)) is not None and record.status == "pending"
+    ]
+
+
+def outbox_message(state: IncidentState, key: str) -> OutboxMessage | None:
+    """The message for one outbox key, rebuilt from the record; None if none has it."""
+    for message in state.communications:
+        for item in outbox_messages(state, message):
+            if item.key == key:
+                return item
+    return None
+
+
 def _event(state: IncidentState, actor: str, clock: Clock, data: EventData) -> NewEvent:
     return NewEvent(state.id, actor, truncate_to_millis(clock.now()), clock.monotonic_ns(), data)
 

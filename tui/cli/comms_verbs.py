@@ -57,7 +57,9 @@ def follow_up(args: Arguments, session: IncidentSession) -> None:
 def cmd_deliver(args: Arguments) -> int:
     """Deliver this incident's messages now, retrying until done or `--wait` runs out.
 
-    Exit 0 when nothing is left pending or failed, 1 otherwise.
+    Exit 0 when nothing is left pending or failed, 1 otherwise. Pending is what the
+    record says as much as what the outbox holds: a message the record shows waiting
+    is not delivered because no outbox row is left to send it.
     """
     if args.wait < 0:
         raise CliError("--wait must be zero or more seconds")
@@ -74,10 +76,10 @@ def cmd_deliver(args: Arguments) -> int:
                 print("no failed message to re-send", file=sys.stderr)
             courier.catch_up()
             await courier.deliver_until_settled(args.wait)
-            outcome["pending"] = courier.pending()
-            outcome["failed"] = sum(
-                1 for d in session.state.deliveries.values() if d.status == "failed"
-            )
+            session.refresh()  # what other deliverers recorded meanwhile
+            statuses = [d.status for d in session.state.deliveries.values()]
+            outcome["pending"] = max(courier.pending(), statuses.count("pending"))
+            outcome["failed"] = statuses.count("failed")
 
         _with_courier(args, session, go, max_attempts=args.attempts)
     if outcome["pending"] or outcome["failed"]:

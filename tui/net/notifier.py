@@ -16,8 +16,10 @@ from datetime import datetime
 
 from incident.app.session import Session
 from incident.comms.notifications import (
+    awaiting_delivery,
     delivery_outcome,
     failed_keys,
+    outbox_message,
     queued,
     requeued,
     unqueued,
@@ -80,23 +82,51 @@ class Notifier:
             **extra,
         )
         self.stop = asyncio.Event()
+        self._held: set[str] = set()
+        """Keys known to be in the outbox (enqueued here, or seen there)."""
 
     def sync(self) -> list[Event]:
         """Hand every recorded message that has targets to the outbox; returns the events.
 
         Messages recorded by this screen, by the CLI or by another terminal are all
         picked up here; each key is enqueued at most once, so a second deliverer
-        doing the same is harmless.
+        doing the same is harmless. So are messages the record shows still waiting
+        that the outbox does not hold (`restore_waiting`).
         """
+        self.restore_waiting()
         messages = unqueued(self.session.state)
         if not messages:
             return []
         for item in messages:
             self.outbox.enqueue(item)
+            self._held.add(item.key)
         clock, actor = self.session.clock, self.actor
         recorded = self.session.run_many(lambda s: queued(s, messages, actor=actor, clock=clock))
         self.deliverer.wake()
         return recorded
+
+    def restore_waiting(self) -> int:
+        """Enqueue again what the record shows queued and undelivered but the outbox lacks;
+        returns how many.
+
+        The record is what says a message is still to send; the outbox is only the
+        deliverers' work list. A record moved by `lastgood migrate` comes without it:
+        its messages stayed pending in the record forever, and `deliver` said every
+        message was delivered. The outbox is read once for keys not seen yet, so a
+        deliverer running for hours reads it only when another writer queued more.
+        """
+        waiting = [m for m in awaiting_delivery(self.session.state) if m.key not in self._held]
+        if not waiting:
+            return 0
+        held = {row.key for row in self.outbox.messages(self.session.state.id)}
+        restored = 0
+        for item in waiting:
+            if item.key not in held:
+                restored += self.outbox.enqueue(item)
+            self._held.add(item.key)
+        if restored:
+            self.deliverer.wake()
+        return restored
 
     def requeue(self, keys: list[str]) -> list[Event]:
         """Try messages that failed for good again, with a fresh round of attempts.
@@ -116,9 +146,21 @@ class Notifier:
         now = clock.now()
         for event in recorded:
             if isinstance(event.data, NotificationRequeued):
-                self.outbox.requeue(event.data.key, now)
+                self._requeue(event.data.key, now)
         self.deliverer.wake()
         return recorded
+
+    def _requeue(self, key: str, now: datetime) -> None:
+        """The outbox's part of a re-send: its failed row made due, or, when it holds none
+        (a record moved by `lastgood migrate`), the message enqueued from the record. A
+        row in any other state is left; the record then shows the message pending, and
+        `deliver` says so rather than that everything was delivered."""
+        if self.outbox.requeue(key, now) or self.outbox.status(key) is not None:
+            return
+        message = outbox_message(self.session.state, key)
+        if message is not None:
+            self.outbox.enqueue(message)
+            self._held.add(key)
 
     def record(self, result: DeliveryResult) -> None:
         clock, actor = self.session.clock, self.actor
