@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from msgspec.structs import replace
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Static
 
 from incident import commands
@@ -13,11 +15,13 @@ from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.reports.drill_score import score_card, score_text
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import wait_for_screen
+from tests.tui.pilot_helpers import from_palette, scenario_app, wait_for_screen
 from tui.app.app import LastGoodApp
 from tui.app.modals.picker import IncidentPicker
 from tui.app.modals.score_card import ScoreCardModal
+from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.postmortem import PostmortemScreen
 from tui.demo.scenarios import (
     ACTOR,
     DECLARATION,
@@ -25,6 +29,7 @@ from tui.demo.scenarios import (
     SCENARIO_T0,
     bundled_runbook,
     closing,
+    declared,
 )
 
 
@@ -100,3 +105,64 @@ async def test_the_picker_leaves_drills_out(tmp_path: Path) -> None:
     async with alone.run_test(size=(80, 24)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         assert alone.screen.state.id == "INC-20261128-AAAA"
+
+
+def drill_app(tmp_path: Path) -> LastGoodApp:
+    """A drill just declared, its required steps open: closing it needs force."""
+    scenario = declared(tmp_path / "forced.db", details=replace(DECLARATION, drill="bad-release"))
+    return scenario_app(scenario)
+
+
+async def force_close_by_keys(pilot: Pilot[None]) -> VerbForm:
+    """The close form as the coordinator fills it: Force, a reason, ctrl+s."""
+    await wait_for_screen(pilot, VerbForm)
+    form = pilot.app.screen
+    assert isinstance(form, VerbForm)
+    await pilot.press("space", "tab", *"end drill", "ctrl+s")
+    return form
+
+
+async def the_form_closes_then_the_card_shows(
+    pilot: Pilot[None], form: VerbForm, beneath: type[Screen[None]]
+) -> None:
+    """The card is on top, the close form gone for good, and q shows `beneath` again
+    (the form used to stay, dead to every key, with the card popped from under it)."""
+    app = pilot.app
+    await wait_for_screen(pilot, ScoreCardModal)
+    assert form not in app.screen_stack
+    assert [type(s) for s in app.screen_stack].count(ScoreCardModal) == 1
+    await pilot.press("q")
+    await wait_for_screen(pilot, beneath)
+    assert not any(isinstance(s, VerbForm | ScoreCardModal) for s in app.screen_stack)
+
+
+async def test_a_forced_close_by_keys_closes_the_form_and_shows_the_card(tmp_path: Path) -> None:
+    app = drill_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        assert isinstance(incident, IncidentScreen)
+        await pilot.press("X")
+        form = await force_close_by_keys(pilot)
+        await the_form_closes_then_the_card_shows(pilot, form, IncidentScreen)
+        assert incident.state.is_closed and incident.state.forced_close
+
+
+async def test_a_forced_close_from_the_palette_shows_the_card(tmp_path: Path) -> None:
+    app = drill_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await from_palette(pilot, "Close incident")
+        form = await force_close_by_keys(pilot)
+        await the_form_closes_then_the_card_shows(pilot, form, IncidentScreen)
+
+
+async def test_a_forced_close_from_the_postmortem_screen_shows_the_card(tmp_path: Path) -> None:
+    app = drill_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await from_palette(pilot, "Post-mortem")
+        await wait_for_screen(pilot, PostmortemScreen)
+        await pilot.press("X")
+        form = await force_close_by_keys(pilot)
+        await the_form_closes_then_the_card_shows(pilot, form, PostmortemScreen)

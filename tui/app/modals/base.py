@@ -198,6 +198,11 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         if isinstance(self.app, TypeAhead):
             self.app.screen_takes_keys()
 
+    _held: tuple[ResultT | None] | None = None
+    """The result of a dismissal asked for while another screen was on top."""
+
+    _after_closing: list[Callable[[], object]] | None = None
+
     @property
     def is_dismissed(self) -> bool:
         """Closing already: what a late key asks of the dialog is ignored."""
@@ -206,11 +211,39 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     def dismiss(self, result: ResultT | None = None) -> AwaitComplete:
         """Close once: a second Enter typed before the first closed the dialog is queued
         to it, and would otherwise pop the screen beneath (the incident, with its probes).
+
+        Textual's `dismiss` pops the top screen, whichever it is. A screen pushed over
+        this one while it waited for its record (a drill's score card, help) was popped
+        in its place, and this one was left on screen, closed to every key. So a dialog
+        that is not on top closes when it is on top again.
         """
         if self._dismissed:
             return AwaitComplete()  # nothing to wait for
         self._dismissed = True
-        return super().dismiss(result)
+        if self.is_attached and self.app.screen is not self:
+            self._held = (result,)
+            return AwaitComplete()
+        return self._close(result)
+
+    def _close(self, result: ResultT | None) -> AwaitComplete:
+        closing = super().dismiss(result)  # off the stack from here on
+        waiting, self._after_closing = self._after_closing or [], None
+        for callback in waiting:
+            callback()
+        return closing
+
+    @on(events.ScreenResume)
+    def _close_when_on_top(self) -> None:
+        if self._held is not None:
+            (result,), self._held = self._held, None
+            self._close(result)
+
+    def after_closing(self, callback: Callable[[], object]) -> None:
+        """Run `callback` once this dialog is off the screen stack (at once if it is)."""
+        if self.is_attached and self in self.app.screen_stack:
+            self._after_closing = [*(self._after_closing or []), callback]
+        else:
+            callback()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Mark the label of the field the focus moved into, and only that one."""
@@ -264,6 +297,11 @@ class FormModal(LastgoodModal[ResultT]):
 
     _recording = False
     """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
+
+    @property
+    def is_recording(self) -> bool:
+        """A submission is being recorded: the dialog closes once it is (unless refused)."""
+        return self._recording
 
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""

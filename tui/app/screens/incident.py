@@ -320,11 +320,21 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.app.push_screen(BriefModal(handoff_brief(self.state, self.view.now()).lines))
 
     def show_score(self) -> None:
-        """A drill's score card, as `lastgood score` prints it; shown when it closes."""
+        """A drill's score card, as `lastgood score` prints it; shown when it closes.
+
+        Closed from a form of this terminal, the card follows the form: the close is
+        shown while the form still waits for its answer, and closes once it has it.
+        """
         from incident.reports.drill_score import score_card
+        from tui.app.modals.base import FormModal
         from tui.app.modals.score_card import ScoreCardModal
 
-        self.app.push_screen(ScoreCardModal(score_card(self.state, self.view.now())))
+        card = ScoreCardModal(score_card(self.state, self.view.now()))
+        top = self.app.screen
+        if isinstance(top, FormModal) and top.is_recording:
+            top.after_closing(lambda: self.app.push_screen(card))
+        else:
+            self.app.push_screen(card)
 
     def action_due_message(self) -> None:
         self.comms.review_due()
