@@ -9,9 +9,10 @@ own fields:
   (dismissing ``None``) and the inline error line.
 * :class:`FormModal` -- adds ``ctrl+s`` to submit, Enter moving through the
   Inputs (Enter in the last Input submits) and the Submit / Cancel buttons.
-* Small compose helpers (:func:`title_line`, :func:`hint_line`,
-  :func:`error_line`, :func:`field`, :func:`button_row`) so every modal has the
-  same title line, key hint line and error line.
+* The parts they are composed of (:func:`title_line`, :func:`hint_line`,
+  :func:`error_line`, :func:`field`, :func:`button_row`, ...), from
+  `tui.app.modals.parts` and re-exported here, so every modal has the same title
+  line, key hint line and error line.
 
 All text that may come from a user or a runbook is rendered with
 ``markup=False`` (or as ``Content``) so a ``[`` is never read as markup.
@@ -26,98 +27,43 @@ from textual import events, on
 from textual.actions import SkipAction
 from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
-from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Label
-from textual.widgets.button import ButtonVariant
+from textual.widgets import Button, Input, Label
 
-from incident.core.text import visible
+from tui.app.modals.parts import (
+    ERROR_ID,
+    FieldLabel,
+    MarkedCheckbox,
+    button_row,
+    cancel_button,
+    error_line,
+    field,
+    hint_line,
+    submit_button,
+    text_input,
+    title_line,
+)
 from tui.app.styled_once import StyledOnce
 from tui.app.type_ahead import TypeAhead
 
+__all__ = [
+    "FieldLabel",
+    "FormModal",
+    "LastgoodModal",
+    "MarkedCheckbox",
+    "button_row",
+    "cancel_button",
+    "error_line",
+    "field",
+    "hint_line",
+    "submit_button",
+    "text_input",
+    "title_line",
+]
+
 ResultT = TypeVar("ResultT")
 RefusalT = TypeVar("RefusalT")
-
-MODAL_WIDTH = 76
-"""Widest a dialog gets: fits an 80-column terminal with a margin."""
-
-ERROR_ID = "error"
-"""DOM id of the inline error line of every modal."""
-
-
-def title_line(text: str) -> Label:
-    """The bold first line of a dialog, naming what it is for."""
-    return Label(visible(text), classes="title", markup=False)
-
-
-def hint_line(text: str) -> Label:
-    """The last line of a dialog: the keys that work here, on one line."""
-    return Label(visible(text), classes="hint", markup=False)
-
-
-def error_line() -> Label:
-    """The inline validation message; hidden until :meth:`LastgoodModal.show_error`."""
-    return Label("", id=ERROR_ID, classes="error", markup=False)
-
-
-FOCUS_MARK = "› "
-"""Before the label of the field that has the focus; two spaces before the others."""
-
-
-class FieldLabel(Label):
-    """A field's label, marked while its field has the focus: the tint of a focused
-    compact Input is all but invisible under NO_COLOR, and typing into the wrong
-    field is how a reason once landed in the approver's name.
-    """
-
-    def __init__(self, text: str) -> None:
-        self.text = visible(text)
-        super().__init__(f"  {self.text}", classes="field-label", markup=False)
-
-    def mark(self, focused: bool) -> None:
-        self.update(f"{FOCUS_MARK if focused else '  '}{self.text}")
-
-
-class MarkedCheckbox(Checkbox):
-    """A checkbox that reads without colour: X in the box only when ticked (Textual's
-    box always holds an X, ticked or not, and tells them apart by shade), and the
-    focus mark before its label while it has the focus."""
-
-    def __init__(self, label: str, *, id: str | None = None) -> None:
-        super().__init__(Content(visible(label)), id=id, compact=True)
-        self._plain_label = Content(visible(label))
-        self.BUTTON_INNER = " "
-
-    def watch_value(self) -> None:
-        self.BUTTON_INNER = "X" if self.value else " "
-        super().watch_value()
-
-    def on_focus(self) -> None:
-        self.label = Content.assemble(FOCUS_MARK, self._plain_label)
-
-    def on_blur(self) -> None:
-        self.label = self._plain_label
-
-
-def field(label: str, widget: Widget, *, required: bool = False, id: str | None = None) -> Vertical:
-    """A form field: a one-line label above a compact input widget.
-
-    Required fields are marked with ``*`` in the label (not by colour alone).
-    """
-    text = f"{label} *" if required else label
-    return Vertical(FieldLabel(text), widget, classes="field", id=id)
-
-
-def text_input(value: str = "", *, id: str, placeholder: str = "") -> Input:
-    """A compact one-line Input; focusing it keeps the cursor at the end of a prefill."""
-    return Input(value, placeholder=placeholder, id=id, compact=True, select_on_focus=False)
-
-
-def button_row(*buttons: Button) -> Horizontal:
-    """A right-aligned row of compact buttons."""
-    return Horizontal(*buttons, classes="buttons")
 
 
 class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
@@ -396,13 +342,3 @@ class FormModal(LastgoodModal[ResultT]):
     def _cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_cancel()
-
-
-def submit_button(label: str, *, variant: ButtonVariant = "primary") -> Button:
-    """The compact submit button (id ``submit``) of a form."""
-    return Button(label, id="submit", variant=variant, compact=True)
-
-
-def cancel_button() -> Button:
-    """The compact cancel button (id ``cancel``) of a form."""
-    return Button("Cancel", id="cancel", compact=True)

@@ -1,0 +1,102 @@
+"""The parts every lastgood dialog is built from: the title, hint and error lines,
+labelled fields, the checkbox that reads without colour, and the buttons.
+
+Kept apart from the dialog classes (`tui.app.modals.base`), which re-export them, so
+each modal composes the same lines the same way.
+"""
+
+from __future__ import annotations
+
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import Button, Checkbox, Input, Label
+from textual.widgets.button import ButtonVariant
+
+from incident.core.text import visible
+
+ERROR_ID = "error"
+"""DOM id of the inline error line of every modal."""
+
+
+def title_line(text: str) -> Label:
+    """The bold first line of a dialog, naming what it is for."""
+    return Label(visible(text), classes="title", markup=False)
+
+
+def hint_line(text: str) -> Label:
+    """The last line of a dialog: the keys that work here, on one line."""
+    return Label(visible(text), classes="hint", markup=False)
+
+
+def error_line() -> Label:
+    """The inline validation message; hidden until :meth:`LastgoodModal.show_error`."""
+    return Label("", id=ERROR_ID, classes="error", markup=False)
+
+
+FOCUS_MARK = "› "
+"""Before the label of the field that has the focus; two spaces before the others."""
+
+
+class FieldLabel(Label):
+    """A field's label, marked while its field has the focus: the tint of a focused
+    compact Input is all but invisible under NO_COLOR, and typing into the wrong
+    field is how a reason once landed in the approver's name.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = visible(text)
+        super().__init__(f"  {self.text}", classes="field-label", markup=False)
+
+    def mark(self, focused: bool) -> None:
+        self.update(f"{FOCUS_MARK if focused else '  '}{self.text}")
+
+
+class MarkedCheckbox(Checkbox):
+    """A checkbox that reads without colour: X in the box only when ticked (Textual's
+    box always holds an X, ticked or not, and tells them apart by shade), and the
+    focus mark before its label while it has the focus."""
+
+    def __init__(self, label: str, *, id: str | None = None) -> None:
+        super().__init__(Content(visible(label)), id=id, compact=True)
+        self._plain_label = Content(visible(label))
+        self.BUTTON_INNER = " "
+
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "X" if self.value else " "
+        super().watch_value()
+
+    def on_focus(self) -> None:
+        self.label = Content.assemble(FOCUS_MARK, self._plain_label)
+
+    def on_blur(self) -> None:
+        self.label = self._plain_label
+
+
+def field(label: str, widget: Widget, *, required: bool = False, id: str | None = None) -> Vertical:
+    """A form field: a one-line label above a compact input widget.
+
+    Required fields are marked with ``*`` in the label (not by colour alone).
+    """
+    text = f"{label} *" if required else label
+    return Vertical(FieldLabel(text), widget, classes="field", id=id)
+
+
+def text_input(value: str = "", *, id: str, placeholder: str = "") -> Input:
+    """A compact one-line Input; focusing it keeps the cursor at the end of a prefill."""
+    return Input(value, placeholder=placeholder, id=id, compact=True, select_on_focus=False)
+
+
+def button_row(*buttons: Button) -> Horizontal:
+    """A right-aligned row of compact buttons."""
+    return Horizontal(*buttons, classes="buttons")
+
+
+def submit_button(label: str, *, variant: ButtonVariant = "primary") -> Button:
+    """The compact submit button (id ``submit``) of a form."""
+    return Button(label, id="submit", variant=variant, compact=True)
+
+
+def cancel_button() -> Button:
+    """The compact cancel button (id ``cancel``) of a form."""
+    return Button("Cancel", id="cancel", compact=True)
