@@ -21,7 +21,7 @@ All text that may come from a user or a runbook is rendered with
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Protocol, TypeVar, runtime_checkable
 
 from textual import events, on
 from textual.actions import SkipAction
@@ -29,7 +29,7 @@ from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Input, Label
+from textual.widgets import Button, Input, Label, TextArea
 
 from tui.app.modals.parts import (
     ERROR_ID,
@@ -64,6 +64,13 @@ __all__ = [
 
 ResultT = TypeVar("ResultT")
 RefusalT = TypeVar("RefusalT")
+
+
+@runtime_checkable
+class AsksBeforeDiscarding(Protocol):
+    """An app that asks before a form's typed text is thrown away (`tui/app/drafts.py`)."""
+
+    def ask_before_discarding(self, heading: str, discard: Callable[[], object]) -> None: ...
 
 
 class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
@@ -202,6 +209,12 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         self.dismiss(None)
 
     @property
+    def heading_text(self) -> str:
+        """What the dialog's title line says ("Note", "Compose message")."""
+        titles = self.query(".title").results(Label)
+        return next((str(title.content) for title in titles), "the dialog")
+
+    @property
     def error_message(self) -> str:
         """The validation message currently shown, or ``""`` when there is none."""
         label = self.query_one(f"#{ERROR_ID}", Label)
@@ -244,10 +257,51 @@ class FormModal(LastgoodModal[ResultT]):
     _recording = False
     """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
 
+    _untyped: dict[Widget, str] | None = None
+    """What each text field held when the dialog took the keys, or was given since (a
+    prefill, a template's text): what was typed is told from it."""
+
     @property
     def is_recording(self) -> bool:
         """A submission is being recorded: the dialog closes once it is (unless refused)."""
         return self._recording
+
+    def _take_keys(self) -> None:
+        self.mark_untyped()
+        super()._take_keys()
+
+    def mark_untyped(self, *fields: Input | TextArea) -> None:
+        """What `fields` (all, by default) hold now was given, not typed."""
+        untyped = self._untyped or {}
+        for widget in fields or self._text_fields():
+            untyped[widget] = _text_of(widget)
+        self._untyped = untyped
+
+    def _text_fields(self) -> list[Input | TextArea]:
+        return [*self.query(Input), *self.query(TextArea)]
+
+    def typed_fields(self) -> list[Input | TextArea]:
+        """The fields holding text typed here that nothing has recorded: a draft."""
+        if self.is_dismissed or self._recording:
+            return []  # closing, or on its way to the record
+        untyped = self._untyped or {}
+        return [
+            widget
+            for widget in self._text_fields()
+            if (text := _text_of(widget)).strip() and text != untyped.get(widget, "")
+        ]
+
+    def action_cancel(self) -> None:
+        """Esc, or Cancel: close without a result; first asked, in an app that asks,
+        while a text area (a message, a note, a root cause) holds typed text
+        (`tui/app/drafts.py`)."""
+        app = self.app
+        if isinstance(app, AsksBeforeDiscarding) and any(
+            isinstance(widget, TextArea) for widget in self.typed_fields()
+        ):
+            app.ask_before_discarding(self.heading_text, lambda: self.dismiss(None))
+            return
+        self.dismiss(None)
 
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""
@@ -342,3 +396,7 @@ class FormModal(LastgoodModal[ResultT]):
     def _cancel_pressed(self, event: Button.Pressed) -> None:
         event.stop()
         self.action_cancel()
+
+
+def _text_of(widget: Input | TextArea) -> str:
+    return widget.value if isinstance(widget, Input) else widget.text

@@ -131,6 +131,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         text_area = self.query_one("#text", TextArea)
         document = text_area.document
         text_area.replace(visible_block(self.templates[value][1]), document.start, document.end)
+        self.mark_untyped(text_area)  # the template's text, not a draft to ask about
 
     @on(TextArea.Changed, "#text")
     def _text_changed(self, event: TextArea.Changed) -> None:

@@ -73,6 +73,7 @@ MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("ctrl+p", "Command palette: every verb by name"),
     ("?", "This help"),
     ("q", "Quit (everything is already recorded)"),
+    ("ctrl+q", "Quit from anywhere, a dialog too (asks first if it holds typed text)"),
 )
 
 

@@ -1,0 +1,68 @@
+"""Text typed into a dialog is not thrown away without asking.
+
+ctrl+q quits from anywhere, a dialog too (Textual's priority binding), and `q` and
+the palette's Quit do the same. Everything recorded is already in the record, but a
+note or a message typed into an open dialog is not: quitting over it used to lose
+it without a word, and so did Esc in the composer. So the app asks first:
+
+- quitting, while an open form holds typed text: `y` (or ctrl+q again) quits, `n`
+  or Esc goes back to the form as it was;
+- Esc (or Cancel) in a form whose text area holds typed text (a message, a note, a
+  root cause): `y` discards it, `n` or Esc keeps it. A line typed into a one-line
+  field is typed again as quickly as a question is answered, so those forms close.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.app import App
+from textual.screen import Screen
+
+
+class KeepsDrafts(App[None]):
+    """An app that asks before quitting over, or cancelling, text typed and not recorded."""
+
+    _quit_question: Screen[bool] | None = None
+
+    async def action_quit(self) -> None:
+        from tui.app.modals.base import FormModal  # loaded already if a form is open
+
+        drafts = [
+            screen.heading_text
+            for screen in self.screen_stack
+            if isinstance(screen, FormModal) and screen.typed_fields()
+        ]
+        if not drafts or self.screen is self._quit_question:
+            self.exit()
+            return
+        from tui.app.modals.confirm import ConfirmModal
+
+        def answered(quit_now: bool | None) -> None:
+            self._quit_question = None
+            if quit_now:
+                self.exit()
+
+        named = ", ".join(dict.fromkeys(drafts))
+        self._quit_question = ConfirmModal(
+            "Quit lastgood?",
+            f"What you typed in {named} has not been recorded: quitting loses it. "
+            "Everything recorded is kept.",
+            "Quit",
+            hint="(or ctrl+q) quit",
+        )
+        self.push_screen(self._quit_question, answered)
+
+    def ask_before_discarding(self, heading: str, discard: Callable[[], object]) -> None:
+        """Esc in the form titled `heading`, which holds typed text: `discard` once agreed."""
+        from tui.app.modals.confirm import ConfirmModal
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                discard()
+
+        question = f"What you typed in {heading} has not been recorded."
+        self.push_screen(
+            ConfirmModal("Discard what you typed?", question, "Discard it", hint="discard"),
+            answered,
+        )
