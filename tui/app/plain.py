@@ -61,6 +61,14 @@ class PlainToasts(App[None]):
             markup=False,
         )
 
+    def action_help_quit(self) -> None:
+        """ctrl+c: which key quits. Textual says it in markup (`[b]ctrl+q[/b]`), which
+        these toasts show as typed; the same words, as text."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(f"Press {key} to quit the app", title="Do you want to quit?")
+                return
+
     def on_notify(self, event: Notify) -> None:
         """After Textual has taken the toast in: drop what it supersedes.
 
