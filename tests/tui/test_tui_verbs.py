@@ -71,7 +71,14 @@ def test_bindings_are_the_tui_verbs_with_keys_and_the_moving_keys():
             )
         else:
             assert action not in bound, f"{verb.name} is bound but has no key or is CLI-only"
-    assert sorted(bound) == ["app.help", "due_message", "phase(-1)", "phase(1)", "postmortem"]
+    assert sorted(bound) == [
+        "app.help",
+        "due_message",
+        "open_postmortem",
+        "phase(-1)",
+        "phase(1)",
+        "postmortem",
+    ]
 
 
 async def test_footer_palette_and_help_list_exactly_the_tui_verbs(tmp_path):

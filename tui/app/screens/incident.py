@@ -32,7 +32,13 @@ from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
-from tui.app.screens.verb_keys import HELP_FIRST, NAVIGATION, POSTMORTEM_KEY, verb_bindings
+from tui.app.screens.verb_keys import (
+    HELP_FIRST,
+    NAVIGATION,
+    POSTMORTEM_ANY_PHASE,
+    POSTMORTEM_KEY,
+    verb_bindings,
+)
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
@@ -72,7 +78,7 @@ OUTBOX_RETRY_S = 5.0
 class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     """Where the coordinator lives for the length of the rollback."""
 
-    BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, *verb_bindings(), *NAVIGATION]
+    BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, POSTMORTEM_ANY_PHASE, *verb_bindings(), *NAVIGATION]
 
     serial_keys = True
     """Keys are handed out one at a time (`tui/app/type_ahead.py`): a verb's dialog is
@@ -351,6 +357,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         from tui.app.screens.postmortem import PostmortemScreen
 
         self.app.push_screen(PostmortemScreen(self.desk))
+
+    def action_open_postmortem(self) -> None:
+        """`P` when the footer does not show it: the same screen."""
+        self.action_postmortem()
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)

@@ -11,6 +11,7 @@ can be closed, and `X` closes it after asking.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import ClassVar
 
 from rich.text import Text
@@ -40,8 +41,12 @@ REDRAW_S = 1.0
 
 def close_incident(desk: Desk, *, after: After | None = None) -> None:
     """`X`: with required steps open, the close form (force and a reason); else a
-    plain question first, since closing ends the rollback's clocks."""
+    plain question first, since closing ends the rollback's clocks. Closed already,
+    it says so (the question, then "Not recorded", said it late)."""
     verb = BY_NAME["close"]
+    if desk.state.is_closed:
+        desk.notify(f"{desk.state.id} is closed already.")
+        return
     if desk.state.open_required_steps():
         desk.open_form(verb, after=after)
         return
@@ -58,13 +63,31 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     )
 
 
+def help_sections(*, closed: bool) -> list[tuple[str, Sequence[tuple[str, str]]]]:
+    """What `?` lists here: this screen's keys (`X` while open), then its list's verbs."""
+    close = "Close the incident (asks first; force and a reason while steps are open)"
+    keys = [
+        ("↑ ↓", "Move through the post-mortem's verbs"),
+        ("enter", "Open the highlighted verb's form"),
+        ("tab", "Move between the verbs and the post-mortem (to scroll it)"),
+        *([] if closed else [("X", close)]),
+        ("esc / q", "Back to the incident"),
+        ("ctrl+p", "Command palette: every verb by name"),
+        ("?", "This help"),
+        ("ctrl+q", "Quit (asks first if a dialog holds typed text)"),
+    ]
+    listed = [("enter", f"{verb.title}: {verb.help}") for verb in POSTMORTEM_VERBS]
+    return [("On this screen", keys), ("Verbs (highlight one, then Enter)", listed)]
+
+
 class PostmortemScreen(StyledOnce, Screen[None]):
     """Root cause, contributing factors, action items, lessons, the meeting, the report."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
+        Binding("q", "back", "Back", show=False),  # as q closes every other overlay
         Binding("X", "close_incident", "Close incident"),
-        Binding("question_mark", "app.help", "Help", key_display="?"),
+        Binding("question_mark", "help", "Help", key_display="?"),
     ]
 
     DEFAULT_CSS = """
@@ -122,6 +145,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         self._shown_seq = state.last_seq
         self.query_one(PostmortemBody).show(state)
         self.query_one("#pm-closing", Label).update(closing_text(state))
+        self.refresh_bindings()  # `X` leaves the footer once the incident is closed
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -139,3 +163,15 @@ class PostmortemScreen(StyledOnce, Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    def action_help(self) -> None:
+        """This screen's keys and verbs (the coordinator's do nothing here)."""
+        from tui.app.modals.help import HelpModal
+
+        self.app.push_screen(HelpModal(help_sections(closed=self.desk.state.is_closed)))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`X` only while the incident is open."""
+        if action == "close_incident":
+            return not self.desk.state.is_closed
+        return True

@@ -60,6 +60,11 @@ POSTMORTEM_KEY = Binding("P", "postmortem", "Post-mortem")
 """Opens the post-mortem screen; in the footer (right after help) only in the last
 phase, the close-out, where it is what is left to do."""
 
+POSTMORTEM_ANY_PHASE = Binding("P", "open_postmortem", show=False)
+"""`P` in the other phases: the same screen, kept out of the footer. The palette and
+the command line record a root cause or a lesson in any phase; a `P` that did nothing
+there, while help listed it, read as a broken key."""
+
 HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
 """The app's help key, bound again first so the footer shows it first: at 80 columns
 the verbs fill the footer, and `?` is how the rest are found."""
