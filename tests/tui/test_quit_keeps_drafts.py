@@ -17,6 +17,7 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import highlight, scenario_app, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ComposerModal, ConfirmModal, HelpModal, VerbForm
+from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 
 NOTE = "draft note typed before quitting"
@@ -121,3 +122,26 @@ async def test_ctrl_q_twice_quits_over_a_draft(tmp_path: Path) -> None:
         await wait_for_screen(pilot, ConfirmModal)
         await pilot.press("ctrl+q")
         await wait_until(pilot, lambda: app.return_code == 0)
+
+
+async def test_an_edited_due_message_is_asked_about_too(tmp_path: Path) -> None:
+    """The due message's editor is a message like the composer's: ctrl+q and Esc
+    ("decide later") ask before its edits are lost."""
+    app = scenario_app(scenario_copy("mid-phase-2", tmp_path / "due.db"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("m")
+        await wait_for_screen(pilot, DueMessageModal)
+        dialog = app.screen
+        text = dialog.query_one("#text", TextArea)
+        await pilot.press(*keys(" Edited."))
+        await wait_until(pilot, lambda: text.text.endswith(" Edited."))
+        await pilot.press("ctrl+q")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: app.screen is dialog)
+        await pilot.press("escape")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert dialog not in app.screen_stack and app.return_code is None

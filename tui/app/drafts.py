@@ -5,11 +5,12 @@ the palette's Quit do the same. Everything recorded is already in the record, bu
 note or a message typed into an open dialog is not: quitting over it used to lose
 it without a word, and so did Esc in the composer. So the app asks first:
 
-- quitting, while an open form holds typed text: `y` (or ctrl+q again) quits, `n`
-  or Esc goes back to the form as it was;
-- Esc (or Cancel) in a form whose text area holds typed text (a message, a note, a
-  root cause): `y` discards it, `n` or Esc keeps it. A line typed into a one-line
-  field is typed again as quickly as a question is answered, so those forms close.
+- quitting, while an open dialog holds typed text: `y` (or ctrl+q again) quits, `n`
+  or Esc goes back to the dialog as it was;
+- Esc (or Cancel, or Later) in a dialog whose text area holds typed text (a message,
+  a note, a root cause): `y` discards it, `n` or Esc keeps it. A line typed into a
+  one-line field is typed again as quickly as a question is answered, so those
+  dialogs close.
 """
 
 from __future__ import annotations
@@ -26,12 +27,12 @@ class KeepsDrafts(App[None]):
     _quit_question: Screen[bool] | None = None
 
     async def action_quit(self) -> None:
-        from tui.app.modals.base import FormModal  # loaded already if a form is open
+        from tui.app.modals.base import LastgoodModal  # loaded already if one is open
 
         drafts = [
             screen.heading_text
             for screen in self.screen_stack
-            if isinstance(screen, FormModal) and screen.typed_fields()
+            if isinstance(screen, LastgoodModal) and screen.typed_fields()
         ]
         if not drafts or self.screen is self._quit_question:
             self.exit()
@@ -54,7 +55,7 @@ class KeepsDrafts(App[None]):
         self.push_screen(self._quit_question, answered)
 
     def ask_before_discarding(self, heading: str, discard: Callable[[], object]) -> None:
-        """Esc in the form titled `heading`, which holds typed text: `discard` once agreed."""
+        """Esc in the dialog titled `heading`, which holds typed text: `discard` once agreed."""
         from tui.app.modals.confirm import ConfirmModal
 
         def answered(yes: bool | None) -> None:

@@ -147,6 +147,7 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         self.call_later(self._take_keys)
 
     def _take_keys(self) -> None:
+        self.mark_untyped()  # before the keys held meanwhile reach the fields
         self.takes_keys = True
         if isinstance(self.app, TypeAhead):
             self.app.screen_takes_keys()
@@ -204,8 +205,46 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
             parent = label.parent
             label.mark(parent is not None and event.widget in parent.walk_children())
 
+    @property
+    def is_recording(self) -> bool:
+        """What the dialog gave is being recorded (a form's submission): not a draft."""
+        return False
+
+    _untyped: dict[Widget, str] | None = None
+    """What each text field held when the dialog took the keys, or was given since (a
+    prefill, a template's text): what was typed is told from it."""
+
+    def mark_untyped(self, *fields: Input | TextArea) -> None:
+        """What `fields` (all, by default) hold now was given, not typed."""
+        untyped = self._untyped or {}
+        for widget in fields or self._text_fields():
+            untyped[widget] = _text_of(widget)
+        self._untyped = untyped
+
+    def _text_fields(self) -> list[Input | TextArea]:
+        return [*self.query(Input), *self.query(TextArea)]
+
+    def typed_fields(self) -> list[Input | TextArea]:
+        """The fields holding text typed here that nothing has recorded: a draft."""
+        untyped = self._untyped
+        if untyped is None or self.is_dismissed or self.is_recording:
+            return []  # no key taken yet; closing; or on its way to the record
+        return [
+            widget
+            for widget in self._text_fields()
+            if (text := _text_of(widget)).strip() and text != untyped.get(widget, "")
+        ]
+
     def action_cancel(self) -> None:
-        """Close without a result: the callback receives ``None``."""
+        """Esc, or Cancel: close without a result (the callback receives ``None``);
+        first asked, in an app that asks, while a text area (a message, a note, a root
+        cause) holds typed text (`tui/app/drafts.py`)."""
+        app = self.app
+        if isinstance(app, AsksBeforeDiscarding) and any(
+            isinstance(widget, TextArea) for widget in self.typed_fields()
+        ):
+            app.ask_before_discarding(self.heading_text, lambda: self.dismiss(None))
+            return
         self.dismiss(None)
 
     @property
@@ -257,51 +296,10 @@ class FormModal(LastgoodModal[ResultT]):
     _recording = False
     """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
 
-    _untyped: dict[Widget, str] | None = None
-    """What each text field held when the dialog took the keys, or was given since (a
-    prefill, a template's text): what was typed is told from it."""
-
     @property
     def is_recording(self) -> bool:
         """A submission is being recorded: the dialog closes once it is (unless refused)."""
         return self._recording
-
-    def _take_keys(self) -> None:
-        self.mark_untyped()
-        super()._take_keys()
-
-    def mark_untyped(self, *fields: Input | TextArea) -> None:
-        """What `fields` (all, by default) hold now was given, not typed."""
-        untyped = self._untyped or {}
-        for widget in fields or self._text_fields():
-            untyped[widget] = _text_of(widget)
-        self._untyped = untyped
-
-    def _text_fields(self) -> list[Input | TextArea]:
-        return [*self.query(Input), *self.query(TextArea)]
-
-    def typed_fields(self) -> list[Input | TextArea]:
-        """The fields holding text typed here that nothing has recorded: a draft."""
-        if self.is_dismissed or self._recording:
-            return []  # closing, or on its way to the record
-        untyped = self._untyped or {}
-        return [
-            widget
-            for widget in self._text_fields()
-            if (text := _text_of(widget)).strip() and text != untyped.get(widget, "")
-        ]
-
-    def action_cancel(self) -> None:
-        """Esc, or Cancel: close without a result; first asked, in an app that asks,
-        while a text area (a message, a note, a root cause) holds typed text
-        (`tui/app/drafts.py`)."""
-        app = self.app
-        if isinstance(app, AsksBeforeDiscarding) and any(
-            isinstance(widget, TextArea) for widget in self.typed_fields()
-        ):
-            app.ask_before_discarding(self.heading_text, lambda: self.dismiss(None))
-            return
-        self.dismiss(None)
 
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""
