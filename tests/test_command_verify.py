@@ -267,6 +267,8 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
     assert step.command is not None and step.verify is not None
     code, output = await run_shell(step.command)
     assert output.startswith(b"db=\n")  # the shell was not given $LASTGOOD_DB
+    toast = steps.output_shown_for(session.state, output)  # a failed command's toast quotes it
+    assert "tok=***" in toast and OPS_TOKEN not in toast
     verification = await verify_command(step.verify, clock=clock)
     done = steps.record_command_result(
         session,

@@ -226,10 +226,22 @@ def shown_output(
 ) -> str:
     """What of a command's output is printed, shown and recorded: its tail, without
     the secrets the incident knows of (`incident.app.command_output`)."""
+    return output_shown_for(session.state, output, db=db, env=env)
+
+
+def output_shown_for(
+    state: IncidentState,
+    output: bytes | str,
+    *,
+    db: str | None = None,
+    env: Mapping[str, str] | None = None,
+) -> str:
+    """`shown_output` from the state a screen holds: what its toast quotes of a failed
+    command is what the record keeps, the secrets left out."""
     from incident.app.command_output import output_secrets
     from incident.app.command_output import shown_output as redacted
 
-    secrets = output_secrets(session.state.runbook, os.environ if env is None else env, db)
+    secrets = output_secrets(state.runbook, os.environ if env is None else env, db)
     return redacted(output_tail(output), secrets)
 
 

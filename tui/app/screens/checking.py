@@ -176,7 +176,7 @@ class StepVerbs:
                 desk.advance()
                 return
             desk.notify(
-                f"{done.said}\n{steps.output_tail(output)[-300:]}",
+                f"{done.said}\n{steps.output_shown_for(desk.state, output)[-300:]}",
                 title="Command failed",
                 severity="error",
                 timeout=15,
