@@ -147,6 +147,11 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
         ((*DECLARE_SEV1, "--runbook", "nope"), "runbook"),
         ((*DECLARE_SEV1, "--started-at", "yesterday"), "--started-at"),
         ((*DECLARE_SEV1, "--started-at", "0001-01-01T00:00:00+01:00"), "out of range"),
+        (
+            (*DECLARE_SEV1, "--started-at", "1970-01-01T00:00:00Z"),
+            "lastgood declare: the impact cannot start more than 7 days ago "
+            "(the longest phase window) (--started-at)\n",
+        ),
         (("schedule-postmortem", "{id}", "--at", "9999-12-31T23:59:59-01:00"), "out of range"),
         (("approve", "{id}", "assess-severity", "--by", "A", "--reason", "r"), "no approval gate"),
         (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),
@@ -233,10 +238,11 @@ def test_db_flag_overrides_environment(cli, tmp_path):
 
 
 def test_backdated_start_shows_in_elapsed(cli):
-    incident_id = declare(cli, "--started-at", "2020-01-01T00:00:00Z")
+    started = datetime.now(UTC) - timedelta(days=6)
+    incident_id = declare(cli, "--started-at", started.isoformat())
     data = status(cli, incident_id)
-    assert data["started_at"] == "2020-01-01T00:00:00.000Z"
-    assert data["elapsed_s"] > 86400 * 365
+    assert data["started_at"] == started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    assert data["elapsed_s"] > 86400 * 6
     assert {p["state"] for p in data["phases"]} == {"overdue", "active"}
 
 

@@ -9,7 +9,9 @@ import pytest
 
 from incident import commands
 from incident.app.session import IncidentSession
+from incident.app.verbs import BY_NAME
 from incident.commands import CommandError, Declaration
+from incident.commands.lifecycle import OLDEST_START
 from incident.core.clock import ManualClock
 from incident.core.phase_clocks import (
     due_soon_margin,
@@ -70,6 +72,10 @@ def test_pattern_selects_application_steps(small_runbook, clock):
         ({"pattern": "canary"}, "unknown deployment pattern 'canary'"),
         ({"pattern": "recreate"}, "has no 'recreate' pattern"),
         ({"started_at": T0 + timedelta(hours=1)}, "cannot start in the future"),
+        (  # a mistyped year made every phase overdue by 499,035 hours
+            {"started_at": T0 - timedelta(days=7, seconds=1)},
+            "the impact cannot start more than 7 days ago (the longest phase window)",
+        ),
     ],
 )
 def test_declare_refuses_bad_details(small_runbook, clock, overrides, message):
@@ -82,6 +88,13 @@ def test_backdated_start_moves_t0(small_runbook, clock):
     session = start(small_runbook, clock, started_at=T0)
     assert elapsed(session.state, clock.now()) == timedelta(minutes=10)
     assert format_offset(elapsed(session.state, clock.now())) == "T+10:00"
+
+
+def test_an_impact_may_start_as_long_ago_as_the_longest_phase_window(small_runbook, clock):
+    session = start(small_runbook, clock, started_at=T0 - OLDEST_START)
+    assert elapsed(session.state, clock.now()) == timedelta(days=7)
+    said = {param.name: param.help for param in BY_NAME["declare"].params}["started_at"]
+    assert f"(at most {OLDEST_START.days} days ago)" in said
 
 
 def test_checking_records_who_and_when(small_runbook, clock):

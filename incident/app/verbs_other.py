@@ -228,7 +228,10 @@ OTHER_VERBS: tuple[Verb, ...] = (
             Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),
             Param("runbook", "the runbook", metavar="NAME|PATH", default="rollback"),
             Param(
-                "started_at", "back-date T+0 to the impact start", Kind.MOMENT, metavar="ISO8601"
+                "started_at",
+                "back-date T+0 to the impact start (at most 7 days ago)",
+                Kind.MOMENT,
+                metavar="ISO8601",
             ),
             Param("channel", "the incident channel", metavar="NAME"),
             Param("from_version", "the bad release", metavar="VERSION"),

@@ -18,7 +18,14 @@ from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
 from runbooks import runbook_to_data
+from runbooks.limits import MAX_WINDOW_MIN
 from runbooks.model import DeploymentPattern, Runbook
+
+OLDEST_START = timedelta(minutes=MAX_WINDOW_MIN)
+"""How long before its declaration an impact may have started: the longest window a
+phase can have (a week). A start further back leaves every phase overdue from the first
+frame and every clock in hundreds of hours, which is a mistyped date (1970, last year)
+rather than an incident anyone is still rolling back."""
 
 
 class Declaration(Struct, frozen=True):
@@ -93,6 +100,12 @@ def declare(
             )
         if details.started_at > now + timedelta(seconds=5):
             raise CommandError("the impact cannot start in the future", needs=("started_at",))
+        if details.started_at < now - OLDEST_START:
+            raise CommandError(
+                f"the impact cannot start more than {OLDEST_START.days} days ago "
+                "(the longest phase window)",
+                needs=("started_at",),
+            )
         started_at = truncate_to_millis(details.started_at)
     if incident_id is None:
         incident_id = new_incident_id(now, taken_ids)

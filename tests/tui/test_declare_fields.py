@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -33,13 +33,14 @@ CHECKLIST = str(ROOT / "runbooks" / "examples" / "rollback-checklist.md")
 
 @asynccontextmanager
 async def declare_form(
-    db: Path, size: tuple[int, int] = (120, 40)
+    db: Path, size: tuple[int, int] = (120, 40), now: datetime = SCENARIO_T0
 ) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], DeclareModal]]:
-    """The app on an empty record, which opens on the declare form, the fields the
-    command line requires filled in as `--title t --severity SEV2 --commander Ada`."""
+    """The app on an empty record, its clock at `now`, which opens on the declare form,
+    the fields the command line requires filled in as `--title t --severity SEV2
+    --commander Ada`."""
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(
-            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", network=False
+            log, bundled_runbook(), clock=ManualClock(now), actor="ada", network=False
         )
         async with app.run_test(size=size) as pilot:
             await wait_for_screen(pilot, DeclareModal)
@@ -105,6 +106,21 @@ async def test_an_impact_start_in_the_future_is_refused_by_the_use_case(tmp_path
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(form.error_message))
         assert form.error_message == "the impact cannot start in the future"
+        assert form.focused is form.query_one("#started_at", Input)
+        assert app.screen is form and app.event_log.incident_ids() == []
+
+
+async def test_an_impact_start_over_a_week_back_is_refused_by_the_use_case(
+    tmp_path: Path,
+) -> None:
+    """`--started-at 1970-01-01T00:00:00Z` was declared, every phase overdue by 499,035 h."""
+    async with declare_form(tmp_path / "r.db") as (app, pilot, form):
+        form.query_one("#started_at", Input).value = "2026-11-21T08:59:59Z"  # T0 - 7 d - 1 s
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == (
+            "the impact cannot start more than 7 days ago (the longest phase window)"
+        )
         assert form.focused is form.query_one("#started_at", Input)
         assert app.screen is form and app.event_log.incident_ids() == []
 
@@ -197,7 +213,10 @@ async def test_the_form_declares_what_lastgood_declare_does(tmp_path: Path) -> N
     and declared at once, never looked up by leaving its field: the pattern the form
     preselected for the first runbook ("rolling") was declared with the second, which
     has none, where `declare` without `--pattern` records none."""
-    started = "2026-11-28T08:52:00Z"
+    # the command line's clock is the system's, which an impact start may not precede by
+    # more than a week: both faces run on today's
+    now = datetime.now(UTC).replace(microsecond=0)
+    started = (now - timedelta(minutes=8)).isoformat().replace("+00:00", "Z")
     cli = InProcessCli(tmp_path / "cli.db", actor="ada")
     cli_id = cli.ok(
         *("declare", "--title", "Checkout 500s", "--severity", "SEV1", "--commander", "Ada"),
@@ -205,7 +224,7 @@ async def test_the_form_declares_what_lastgood_declare_does(tmp_path: Path) -> N
         *("--runbook", CHECKLIST, "--channel", "#inc", "--from-version", "2.4.1"),
         *("--last-good", "2.4.0"),
     ).strip()
-    async with declare_form(tmp_path / "tui.db") as (app, pilot, form):
+    async with declare_form(tmp_path / "tui.db", now=now) as (app, pilot, form):
         form.query_one("#severity", Select).value = "SEV1"
         for field, value in {
             "issue": "checkout failing",
@@ -226,6 +245,6 @@ async def test_the_form_declares_what_lastgood_declare_does(tmp_path: Path) -> N
         return event.kind, event.actor, dict(event.payload)
 
     cli_event = first_event(tmp_path / "cli.db", cli_id)
-    assert cli_event[2]["started_at"] == "2026-11-28T08:52:00.000Z"
+    assert cli_event[2]["started_at"] == started.replace("Z", ".000Z")
     assert cli_event[2]["runbook_id"] == "rollback-checklist"
     assert first_event(tmp_path / "tui.db", tui_id) == cli_event
