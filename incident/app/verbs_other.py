@@ -11,6 +11,11 @@ INIT_MIGRATIONS = (
     "none", "alembic", "django", "rails", "flyway", "liquibase", "golang-migrate", "knex", "prisma",
 )  # fmt: skip
 """`runbooks.starter.MigrationTool`, likewise (a test holds the two equal)."""
+RUNBOOK_HELP = (
+    "a PATH (with a '/' or a '.', e.g. ./checkout.yaml) is that file; a NAME is a runbook "
+    "bundled with lastgood (default: rollback)"
+)
+"""How `--runbook` is read (`runbooks.resolve`)."""
 DRILL_FAULTS = ("bad-release", "slow-release", "irreversible-migration", "flapping-health")
 """`incident.reports.drill_faults.FaultName`, likewise."""
 
@@ -198,7 +203,12 @@ OTHER_VERBS: tuple[Verb, ...] = (
         "Open the coordinator's TUI (the default when no command is given).",
         G,
         (
-            Param("runbook", "for new incidents", metavar="NAME|PATH", default="rollback"),
+            Param(
+                "runbook",
+                f"for new incidents: {RUNBOOK_HELP}",
+                metavar="NAME|PATH",
+                default="rollback",
+            ),
             Param("incident", "open this incident", metavar="ID"),
             Param(
                 "no_probes",
@@ -226,7 +236,7 @@ OTHER_VERBS: tuple[Verb, ...] = (
             Param("issue", "what is wrong, for messages", metavar="TEXT"),
             Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),
             Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),
-            Param("runbook", "the runbook", metavar="NAME|PATH", default="rollback"),
+            Param("runbook", RUNBOOK_HELP, metavar="NAME|PATH", default="rollback"),
             Param(
                 "started_at",
                 "back-date T+0 to the impact start (at most 7 days ago)",

@@ -117,7 +117,8 @@ class TestResolve:
         assert found == tmp_path / "team" / "rollback.yml"
         write(MINIMAL, "team/checklist.md")
         assert resolve_runbook("checklist", [tmp_path / "team"]).name == "checklist.md"
-        assert resolve_runbook("checklist.md", [tmp_path / "team"]).name == "checklist.md"
+        with pytest.raises(RunbookError):  # a name with a suffix is a path: not searched
+            resolve_runbook("checklist.md", [tmp_path / "team"])
 
     def test_unknown_name_lists_choices(self, tmp_path: Path, write: WriteFile) -> None:
         write(MINIMAL, "team/hotfix.yaml")
@@ -132,4 +133,4 @@ class TestResolve:
     def test_missing_path(self, tmp_path: Path) -> None:
         with pytest.raises(RunbookError) as raised:
             resolve_runbook(str(tmp_path / "nope.yaml"))
-        assert raised.value.problems[0].message == "cannot read runbook: No such file or directory"
+        assert str(raised.value) == f"no runbook file {tmp_path / 'nope.yaml'}"
