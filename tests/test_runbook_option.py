@@ -102,3 +102,19 @@ def test_a_runbook_is_named_so_that_it_is_found_again(tmp_path, monkeypatch, fil
     runbook = load_runbook(resolve_runbook(f"./{file}"))
     assert find_runbook(runbook_name(runbook)).id == "team-plan"
     assert runbook_name(load_runbook(resolve_runbook("rollback"))) == "rollback"
+
+
+def test_declaring_on_a_broken_runbook_counts_the_problems_it_does_not_show(cli):
+    """Only the first problem was shown, and nothing said there were more."""
+    broken = cli.cwd / "our plan.yaml"
+    broken.write_text(
+        "runbook: on\ntitle: off\nphases:\n  - id: p\n    title: P\n    window: [-5, 1e9]\n"
+        "    steps:\n      - {id: null, title: ~}\n"
+    )
+    refused = cli.run(*DECLARE, "--runbook", "./our plan.yaml")
+    assert refused.code == 2
+    assert refused.err == (
+        "lastgood declare: runbook: our plan.yaml:6:18: 'window' must be a list of two "
+        "integers [start, end] (and 2 more: lastgood validate './our plan.yaml')\n"
+    )
+    assert len(cli.run("validate", "./our plan.yaml").err.splitlines()) == 3

@@ -30,7 +30,13 @@ def find_runbook(name_or_path: str) -> Runbook:
         raise CommandError(str(error), needs=("runbook",)) from None
     except RunbookError as error:
         first = error.problems[0] if error.problems else error
-        raise CommandError(f"runbook: {first}", needs=("runbook",)) from None
+        more = ""
+        if len(error.problems) > 1:  # one line here; `validate` lists them all
+            import shlex
+
+            validate = f"lastgood validate {shlex.quote(name_or_path)}"
+            more = f" (and {len(error.problems) - 1} more: {validate})"
+        raise CommandError(f"runbook: {first}{more}", needs=("runbook",)) from None
 
 
 def runbook_name(runbook: Runbook) -> str:
