@@ -24,7 +24,7 @@ from msgspec import Struct
 from runbooks.checks import ENV_REFERENCE, url_problem
 from runbooks.loading import load_runbook
 from runbooks.model import DeploymentPattern
-from runbooks.printable import control_message, describe, forbidden_in_strings
+from runbooks.printable import control_message, describe, forbidden_in_strings, visible
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
 
@@ -200,8 +200,19 @@ def rollback_check(answers: StarterAnswers) -> dict[str, JSONValue] | None:
     return {"command": status, **expect, "within_s": 300, "every_s": 5}
 
 
-def starter_text(answers: StarterAnswers) -> str:
-    """The runbook file for `answers` (which `starter_problems` found nothing wrong with)."""
+def commands_for(path: str) -> tuple[str, str]:
+    """How to check the runbook written at `path` and declare with it: shell commands
+    to paste, the path quoted (a `$(...)` in it is not run, a space does not split it)."""
+    runbook = path if "/" in path else f"./{path}"
+    return (
+        f"lastgood validate {shlex.quote(path)}",
+        f"lastgood declare --runbook {shlex.quote(runbook)}",
+    )
+
+
+def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
+    """The runbook file for `answers` (which `starter_problems` found nothing wrong
+    with), to be written at `path`."""
     data = runbook_to_data(load_runbook(resolve_runbook("rollback")))
     pattern = METHOD_PATTERN[answers.method]
     data["runbook"] = f"{answers.service}-rollback"
@@ -212,8 +223,14 @@ def starter_text(answers: StarterAnswers) -> str:
     data["default_pattern"] = pattern.value
     data["probes"] = _probes(answers, data["probes"])
     data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
+    validate, declare = commands_for(path)
     sections = [
-        _HEADER.format(service=answers.service, method=answers.method),
+        _HEADER.format(
+            service=answers.service,
+            method=answers.method,
+            validate=visible(validate),  # a comment line stays one line
+            declare=visible(declare),
+        ),
         *(_section(key, value) for key, value in data.items()),
     ]
     return "\n".join(sections)
@@ -299,8 +316,8 @@ _HEADER = """\
 #
 # It is the runbook bundled with lastgood (rollback-guide.md as a plan) with this
 # service's probes, its rollback command ({method}) and its migration tool filled in.
-# Edit it freely, then check it:   lastgood validate lastgood.yaml
-# Use it when you declare:         lastgood declare --runbook ./lastgood.yaml ...
+# Edit it freely, then check it:   {validate}
+# Use it when you declare:         {declare} ...
 """
 
 _COMMENTS = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import pty
 import select
+import shlex
 import subprocess
 from pathlib import Path
 
@@ -118,6 +119,36 @@ def test_each_method_writes_a_commented_runbook_whose_rollback_step_runs_it(
     )
     assert errors.url.startswith("http://127.0.0.1:") and errors.query.startswith("sum(rate(")
     assert len(runbook.phases) == 4  # the guide's phases, as bundled
+
+
+@pytest.mark.parametrize("name", ["$(id).yaml", "my runbook.yaml", "other.yaml"])
+def test_the_commands_it_suggests_run_as_pasted_and_name_the_file_written(tmp_path, name):
+    """`-o '$(id).yaml'` suggested `lastgood validate $(id).yaml`, which runs `id`; a
+    space split the path; and the file's own header named lastgood.yaml whatever -o was."""
+    code, out, err = init(tmp_path, *SERVICE, *URLS, "-o", name, process=True)
+    assert (code, err) == (0, "")
+    check = f"lastgood validate {shlex.quote(name)}"
+    use = f"lastgood declare --runbook {shlex.quote('./' + name)}"
+    assert f"\ncheck it:  {check}\n" in out
+    assert f"\nuse it:    {use} --title ... --severity SEV2 --commander NAME\n" in out
+    assert (tmp_path / name).read_text().splitlines()[4:6] == [
+        f"# Edit it freely, then check it:   {check}",
+        f"# Use it when you declare:         {use} ...",
+    ]
+    lastgood = " ".join(shlex.quote(word) for word in lastgood_command())
+    for pasted in (check, f"{use} --title T --severity SEV2 --commander Ada"):
+        done = subprocess.run(
+            ["sh", "-c", pasted.replace("lastgood", lastgood, 1)],
+            cwd=tmp_path,
+            env={**os.environ, "PYTHONPATH": str(ROOT), "LASTGOOD_DB": str(tmp_path / "r.db")},
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("INC-")  # declared on the file written
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "r.db"])
 
 
 def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):

@@ -20,7 +20,7 @@ def write_starter(answers: StarterAnswers, path: Path, *, overwrite: bool = Fals
         raise CommandError("; ".join(problems))
     if path.exists() and not overwrite:
         raise CommandError(f"{path} already exists; choose another file or overwrite it")
-    text = starter_text(answers)
+    text = starter_text(answers, str(path))
     write_whole(path, [text.encode()], check=lambda scratch: _check(scratch, path))
     return path
 

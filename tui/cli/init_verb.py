@@ -20,6 +20,7 @@ from runbooks.starter import (
     MigrationTool,
     RollbackMethod,
     StarterAnswers,
+    commands_for,
     rollback_check,
     rollback_command,
 )
@@ -53,16 +54,14 @@ def cmd_init(args: Arguments) -> int:
         raise CliError(str(refusal)) from refusal
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror or error}") from error
-    shown = visible(str(path))
-    print(f"wrote {shown}: the bundled rollback plan for {answers.service}")
+    validate, declare = commands_for(str(path))
+    print(f"wrote {visible(str(path))}: the bundled rollback plan for {answers.service}")
     print(f"  rollback: {visible(rollback_command(answers))}")
     if (check := rollback_check(answers)) is not None:
         print(f"  verified: {visible(str(check['command']))}")
     print(f"  {prometheus_line(answers)}")
-    print(f"check it:  lastgood validate {shown}")
-    runbook = shown if path.is_absolute() else f"./{shown}"
-    declare = f"lastgood declare --runbook {runbook} --title ... --severity SEV2"
-    print(f"use it:    {declare} --commander NAME")
+    print(f"check it:  {visible(validate)}")
+    print(f"use it:    {visible(declare)} --title ... --severity SEV2 --commander NAME")
     return 0
 
 
