@@ -21,10 +21,10 @@ from enum import StrEnum
 import yaml
 from msgspec import Struct
 
-from runbooks.checks import ENV_REFERENCE, url_problem
+from runbooks.checks import ENV_REFERENCE
 from runbooks.loading import load_runbook
 from runbooks.model import DeploymentPattern
-from runbooks.printable import control_message, describe, forbidden_in_strings, visible
+from runbooks.printable import visible
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
 
@@ -81,11 +81,6 @@ DOWN_STEP = {
     ),
 }
 
-_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")
-"""A Kubernetes object name (DNS subdomain, shortened): safe in a shell word as is."""
-_SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,47}")
-_FIELD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-
 
 class StarterAnswers(Struct, frozen=True):
     """What `lastgood init` needs to know about the service."""
@@ -99,7 +94,8 @@ class StarterAnswers(Struct, frozen=True):
     method: RollbackMethod = RollbackMethod.KUBECTL
     target: str = ""
     """The Deployment, Helm release or Argo Rollout; empty: the service's name."""
-    namespace: str = "default"
+    namespace: str = ""
+    """The Kubernetes namespace; empty: `default`."""
     command: str = ""
     """The rollback command itself, for a load-balancer switch or a custom method."""
     migrations: MigrationTool = MigrationTool.NONE
@@ -108,68 +104,14 @@ class StarterAnswers(Struct, frozen=True):
     def object_name(self) -> str:
         return self.target or self.service
 
-
-def starter_problems(answers: StarterAnswers) -> list[str]:
-    """Why these answers cannot make a runbook, one line each naming the answer."""
-    problems: list[str] = []
-    for label, text in (
-        ("health URL", answers.health_url),
-        ("version URL", answers.version_url),
-        ("Prometheus URL", answers.prometheus_url),
-        ("error-rate query", answers.error_query),
-        ("rollback command", answers.command),
-    ):
-        if problem := _unprintable(text):
-            problems.append(f"{label}: {problem}")
-    if problems:  # each would also fail the checks below, less clearly
-        return problems
-    if not _SERVICE.fullmatch(answers.service):
-        problems.append(
-            f"service name {answers.service!r}: use letters, digits, '.', '_' and '-' "
-            "(at most 48, starting with a letter or digit)"
-        )
-    for label, url in (
-        ("health URL", answers.health_url),
-        ("version URL", answers.version_url),
-        ("Prometheus URL", answers.prometheus_url),
-    ):
-        if problem := url_problem(url):
-            problems.append(f"{label}: {problem}")
-    if not _FIELD.fullmatch(answers.version_field):
-        problems.append(f"version field {answers.version_field!r}: a JSON field name, like version")
-    if not answers.error_query.strip() or "\n" in answers.error_query:
-        problems.append("error-rate query: one line of PromQL")
-    if answers.method in (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM):
-        if not answers.command.strip() or "\n" in answers.command:
-            problems.append(f"rollback command: one line, needed for the {answers.method} method")
-    else:
-        for label, name in (("target", answers.object_name), ("namespace", answers.namespace)):
-            if not _NAME.fullmatch(name):
-                problems.append(f"{label} {name!r}: a Kubernetes name (lower case, digits, '-')")
-    return problems
-
-
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional embeddings, overrides and isolates: a command shown with one reads in
-another order than the shell runs it ("Trojan Source")."""
-
-
-def _unprintable(text: str) -> str | None:
-    """What in an answer cannot go into a runbook: a control character (which the
-    runbook would refuse, blaming its file) or a bidirectional control."""
-    if found := forbidden_in_strings().search(text):
-        return control_message(found.group(), f"at position {found.start() + 1}")
-    if found := _BIDI.search(text):
-        return (
-            f"bidirectional control {describe(found.group())} at position {found.start() + 1}: "
-            "it would show the text in another order than it runs"
-        )
-    return None
+    @property
+    def object_namespace(self) -> str:
+        return self.namespace or "default"
 
 
 def rollback_command(answers: StarterAnswers) -> str:
     """The command that rolls the release back."""
-    name, namespace = answers.object_name, answers.namespace
+    name, namespace = answers.object_name, answers.object_namespace
     match answers.method:
         case RollbackMethod.KUBECTL:
             return f"kubectl rollout undo deployment/{name} -n {namespace}"
@@ -184,7 +126,7 @@ def rollback_command(answers: StarterAnswers) -> str:
 def rollback_check(answers: StarterAnswers) -> dict[str, JSONValue] | None:
     """The step's `verify` block: what reads back that the rollback took, retried for
     up to five minutes (None for a command only the team knows how to read)."""
-    name, namespace = answers.object_name, answers.namespace
+    name, namespace = answers.object_name, answers.object_namespace
     match answers.method:
         case RollbackMethod.KUBECTL:
             status = f"kubectl rollout status deployment/{name} -n {namespace} --timeout=30s"

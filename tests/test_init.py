@@ -9,14 +9,14 @@ the one `.ci/run` installs, and a loopback port nobody listens on.
 from __future__ import annotations
 
 import os
-import pty
-import select
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+from incident.app.verbs import BY_NAME
 from incident.app.verbs_other import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
 from runbooks.resolve import resolve_runbook
@@ -28,6 +28,7 @@ from tests.prometheus_helpers import (  # the fixture is imported for pytest to 
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
+from tui.cli.init_verb import MIGRATIONS, NAMESPACE, QUESTIONS
 
 SERVICE = ["--service", "checkout"]
 URLS = [
@@ -42,7 +43,7 @@ def init(
     """`lastgood init ARGS` in `tmp_path`, off a terminal (stdin is empty): the CLI's
     `main` in this process, or with `process` a separate one as a user runs it."""
     url = prometheus or f"http://127.0.0.1:{unused_port()}"
-    command = [*args, "--prometheus-url", url]
+    command = [*args] if "--prometheus-url" in args else [*args, "--prometheus-url", url]
     if process:
         done = subprocess.run(
             [*lastgood_command(), "init", *command],
@@ -151,6 +152,46 @@ def test_the_commands_it_suggests_run_as_pasted_and_name_the_file_written(tmp_pa
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([name, "r.db"])
 
 
+def test_the_help_shows_the_defaults_applied_when_an_option_is_left_out():
+    said = {param.name: param.help for param in BY_NAME["init"].params}
+    defaults = {field: default for field, _, default in QUESTIONS}
+    assert said["method"].endswith(f"(default: {defaults['method']})")
+    assert said["version_field"].endswith(f"(default: {defaults['version_field']})")
+    assert said["namespace"].endswith(f"(default: {NAMESPACE})")
+    assert said["migrations"].endswith(f"(default: {MIGRATIONS})")
+    assert said["output"].endswith("(default: lastgood.yaml)")
+    shown = subprocess.run(
+        [*lastgood_command(), "init", "--help"],
+        env={**os.environ, "PYTHONPATH": str(ROOT), "COLUMNS": "200"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "how a release is rolled back (default: kubectl)" in shown
+    assert "where to write it (default: lastgood.yaml)" in shown
+
+
+def test_off_a_terminal_line_editing_is_not_loaded(tmp_path):
+    """readline is for the questions; a script's `init` does not pay for loading it."""
+    script = (
+        "import sys; from tui.cli.main import main; "
+        "code = main(sys.argv[1:]); print('readline' in sys.modules, code, file=sys.stderr)"
+    )
+    prometheus = f"http://127.0.0.1:{unused_port()}"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "init", *SERVICE, *URLS, "--prometheus-url", prometheus],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    assert done.stderr.splitlines()[-1] == "False 0"
+
+
 def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
     code, _, err = init(tmp_path, *SERVICE, *URLS, "--migrations", "alembic", process=True)
     assert (code, err) == (0, "")
@@ -212,23 +253,73 @@ def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_pat
     ("args", "message"),
     [
         (["--service", "checkout"], "--health-url, --version-url needed"),
-        (["--service", "check out", *URLS], "service name 'check out': use letters"),
-        ([*SERVICE, *URLS, "--method", "custom"], "rollback command: one line, needed"),
-        ([*SERVICE, *URLS, "--namespace", "Prod_1"], "namespace 'Prod_1': a Kubernetes name"),
+        (["--service", "check out", *URLS], "--service 'check out': use letters"),
+        (
+            [*SERVICE, *URLS, "--method", "custom"],
+            "lastgood init: --rollback-command needed: the custom method runs it\n",
+        ),
+        ([*SERVICE, *URLS, "--namespace", "Prod_1"], "--namespace 'Prod_1': a Kubernetes name"),
+        (
+            ["--service", "Checkout_1", *URLS],
+            "lastgood init: --service 'Checkout_1' is no Kubernetes name (lower case, digits, "
+            "'-'): give --target\n",
+        ),
         (
             [*SERVICE, "--health-url", "checkout/healthz", "--version-url", "https://v"],
-            "health URL: URL 'checkout/healthz' needs a scheme",
+            "--health-url: URL 'checkout/healthz' needs a scheme",
         ),
         ([*SERVICE, *URLS, "--method", "ssh"], "invalid choice: 'ssh'"),
         (  # the runbook's own refusal blamed the file init was writing, and `\e`
             [*SERVICE, "--health-url", "https://h/\x1b[31m", "--version-url", "https://v"],
-            "lastgood init: health URL: control character U+001B (ESC) at position 11; "
+            "lastgood init: --health-url: control character U+001B (ESC) at position 11; "
             "runbook text is shown to people and must be printable",
         ),
         (
             [*SERVICE, *URLS, "--method", "custom", "--rollback-command", "echo ok \u202e#"],
-            "rollback command: bidirectional control U+202E at position 9",
+            "--rollback-command: bidirectional control U+202E at position 9",
         ),
+        (  # the runbook ran `kubectl rollout undo deployment/checkout`, exit 0
+            [*SERVICE, *URLS, "--rollback-command", "./switch-lb.sh blue"],
+            "lastgood init: --rollback-command needs --method load-balancer or custom\n",
+        ),
+        (
+            [*SERVICE, *URLS, "--method", "helm", "--rollback-command", "./switch-lb.sh blue"],
+            "lastgood init: --rollback-command needs --method load-balancer or custom\n",
+        ),
+        (
+            [
+                *SERVICE,
+                *URLS,
+                "--method",
+                "custom",
+                "--rollback-command",
+                "make rollback",
+                "--target",
+                "foo",
+                "--namespace",
+                "prod",
+            ],
+            "lastgood init: --target and --namespace need --method kubectl, helm or "
+            "argo-rollouts\n",
+        ),
+        (
+            [
+                *SERVICE,
+                *URLS,
+                "--method",
+                "load-balancer",
+                "--rollback-command",
+                "./lb",
+                "--namespace",
+                "prod",
+            ],
+            "lastgood init: --namespace needs --method kubectl, helm or argo-rollouts\n",
+        ),
+        (
+            [*SERVICE, *URLS, "--prometheus-url", ""],
+            "lastgood init: --prometheus-url must not be empty\n",
+        ),
+        ([*SERVICE, *URLS, "--target", " "], "lastgood init: --target must not be empty\n"),
     ],
 )
 def test_bad_answers_get_one_line_and_no_file(tmp_path, args, message):
@@ -243,102 +334,15 @@ def test_an_existing_runbook_is_kept_unless_overwritten(tmp_path):
     edited = tmp_path / "lastgood.yaml"
     edited.write_text("# the team's edited runbook\n")
     code, _, err = init(tmp_path, *SERVICE, *URLS)
-    assert code == 2
-    assert "lastgood.yaml already exists" in err
+    assert (code, err) == (
+        2,
+        "lastgood init: lastgood.yaml already exists: choose another file, or overwrite it "
+        "(--force)\n",
+    )
     assert edited.read_text() == "# the team's edited runbook\n"
     assert init(tmp_path, *SERVICE, *URLS, "--force")[0] == 0
     assert edited.read_text().startswith("# The emergency rollback runbook for checkout")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["lastgood.yaml"]  # no scratch left
-
-
-def answered_at_a_terminal(tmp_path: Path, answers: list[tuple[str, str]]) -> tuple[int, str]:
-    """`lastgood init` on a real pseudo-terminal, each answer typed once its question
-    shows: the exit status and everything the terminal showed."""
-    questions = iter(answers)
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(
-        [*lastgood_command(), "init"],
-        cwd=tmp_path,
-        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
-        stdin=follower,
-        stdout=follower,
-        stderr=follower,
-    )
-    os.close(follower)
-    screen = ""
-    expected = next(questions, None)
-    try:
-        while expected is not None:
-            ready, _, _ = select.select([leader], [], [], 30)
-            assert ready, f"no question {expected[0]!r} within 30 s; screen: {screen!r}"
-            screen += os.read(leader, 4096).decode(errors="replace")
-            if expected[0] in screen.rsplit("\n", 1)[-1]:
-                os.write(leader, f"{expected[1]}\n".encode())
-                screen += "\n"
-                expected = next(questions, None)
-        code = process.wait(timeout=60)
-        while select.select([leader], [], [], 0)[0]:
-            try:
-                chunk = os.read(leader, 4096)
-            except OSError:  # the terminal's other end is closed: all was read
-                break
-            if not chunk:
-                break
-            screen += chunk.decode(errors="replace")
-    finally:
-        process.kill()
-        os.close(leader)
-    return code, screen
-
-
-FIRST_ANSWERS = [
-    ("Service name", "payments"),
-    ("Health URL", "http://127.0.0.1:8080/healthz"),
-    ("Version URL", "http://127.0.0.1:8080/version"),
-    ("JSON field", ""),
-]
-
-
-def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
-    """A real pseudo-terminal: the questions appear, Enter takes the default."""
-    code, screen = answered_at_a_terminal(
-        tmp_path,
-        [
-            *FIRST_ANSWERS,
-            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
-            ("Error-ratio query", ""),
-            ("Rollback method", "helm"),
-            ("Deployment / release / rollout [payments]", ""),
-            ("Namespace [default]", "pay"),
-            ("Migration tool", "django"),
-        ],
-    )
-    assert code == 0, screen
-    runbook = load_runbook(tmp_path / "lastgood.yaml")
-    (rollback,) = [step for step in runbook.steps() if step.patterns]
-    assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
-    assert runbook.probes[1].json_field == "version"
-    assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
-
-
-def test_an_unknown_method_typed_at_a_terminal_is_one_line_and_writes_nothing(tmp_path):
-    code, screen = answered_at_a_terminal(
-        tmp_path,
-        [
-            *FIRST_ANSWERS,
-            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
-            ("Error-ratio query", ""),
-            ("Rollback method", "helmm\x1b[2J"),
-        ],
-    )
-    assert code == 2, screen
-    last = screen.replace("\r\n", "\n").rstrip("\n").rsplit("\n", 1)[-1]
-    assert last == (
-        "lastgood init: rollback method 'helmm\\x1b[2J' is not one of "
-        "kubectl, helm, argo-rollouts, load-balancer, custom"
-    ), screen
-    assert "\x1b" not in last
-    assert list(tmp_path.iterdir()) == []
 
 
 def test_the_bundled_urls_named_are_the_bundled_runbooks():
@@ -359,7 +363,14 @@ def test_declaring_with_unpointed_probes_says_how_to_point_them(tmp_path):
     )
     assert init(tmp_path, *SERVICE, *URLS)[0] == 0
     pointed = cli.run(
-        "declare", "--runbook", str(tmp_path / "lastgood.yaml"), "--title", "T", "--severity",
-        "SEV2", "--commander", "Ada",
-    )  # fmt: skip
+        "declare",
+        "--runbook",
+        str(tmp_path / "lastgood.yaml"),
+        "--title",
+        "T",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+    )
     assert pointed.code == 0 and "lastgood init" not in pointed.err

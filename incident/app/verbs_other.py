@@ -316,18 +316,44 @@ OTHER_VERBS: tuple[Verb, ...] = (
                 "health_url", "the URL answering 200 while the service is healthy", metavar="URL"
             ),
             Param("version_url", "the URL whose JSON names the running version", metavar="URL"),
-            Param("version_field", "the JSON field holding the version", metavar="FIELD"),
+            Param(
+                "version_field",
+                "the JSON field holding the version (default: version)",
+                metavar="FIELD",
+            ),
             Param(
                 "prometheus_url", "the Prometheus server (tried once if reachable)", metavar="URL"
             ),
-            Param("error_query", "PromQL for the error ratio (0-1)", metavar="PROMQL"),
-            Param("method", "how a release is rolled back", Kind.CHOICE, choices=INIT_METHODS),
-            Param("target", "the Deployment, Helm release or Rollout (default: the service)"),
-            Param("namespace", "its Kubernetes namespace", metavar="NS"),
-            Param("rollback_command", "the command, for load-balancer or custom", metavar="CMD"),
-            Param("migrations", "the migration tool", Kind.CHOICE, choices=INIT_MIGRATIONS),
             Param(
-                "output", "where to write it", short="-o", metavar="FILE", default="lastgood.yaml"
+                "error_query",
+                "PromQL for the error ratio, 0-1 (default: the 5xx share of http_requests_total)",
+                metavar="PROMQL",
+            ),
+            Param(
+                "method",
+                "how a release is rolled back (default: kubectl)",
+                Kind.CHOICE,
+                choices=INIT_METHODS,
+            ),
+            Param("target", "the Deployment, Helm release or Rollout (default: the service)"),
+            Param("namespace", "its Kubernetes namespace (default: default)", metavar="NS"),
+            Param(
+                "rollback_command",
+                "the command, for --method load-balancer or custom",
+                metavar="CMD",
+            ),
+            Param(
+                "migrations",
+                "the migration tool (default: none)",
+                Kind.CHOICE,
+                choices=INIT_MIGRATIONS,
+            ),
+            Param(
+                "output",
+                "where to write it (default: lastgood.yaml)",
+                short="-o",
+                metavar="FILE",
+                default="lastgood.yaml",
             ),
             Param("force", "overwrite the file if it exists", Kind.FLAG),
         ),

@@ -1,16 +1,28 @@
 """`lastgood init`: the answers for a starter runbook, from options or questions.
 
-At a terminal every answer the options leave out is asked for, with a default where
-one is sensible; in a script the four URLs and the name must be given as options,
-since a question nobody can answer would hang the pipeline.
+At a terminal (stdin and stderr both one) every answer the options leave out is
+asked for on stderr, with a default where one is sensible, and checked as it is
+given: a bad answer is asked again with the reason, and end of input (Ctrl-D) stops
+with nothing written. In a script the four URLs and the name must be given as
+options, since a question nobody can answer would hang the pipeline. Options are
+checked before the first question, and so is the file to write.
 """
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
+from incident.app.starter import (
+    answer_problem,
+    fit_problem,
+    label,
+    refuse_existing,
+    starter_problems,
+    write_starter,
+)
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
 from incident.core.text import visible
@@ -24,10 +36,13 @@ from runbooks.starter import (
     rollback_check,
     rollback_command,
 )
+from runbooks.starter_checks import OWN_COMMAND, Name
 from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
 
 Ask = Callable[[str], str]
+"""Asks one question (its prompt) and gives the line typed; EOFError at end of input."""
+Check = Callable[[str], str | None]
 
 QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("service", "Service name", None),
@@ -38,20 +53,43 @@ QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("error_query", "Error-ratio query (PromQL, 0-1)", DEFAULT_ERROR_QUERY),
     ("method", f"Rollback method ({', '.join(RollbackMethod)})", RollbackMethod.KUBECTL.value),
 )
-"""(option, question, default): asked in this order; None means no default."""
+"""(answer, question, default): asked in this order; None means no default."""
+LATER = ("target", "namespace", "command", "migrations")
+"""The answers asked after the method, as it needs them."""
+NAMESPACE = "default"
+MIGRATIONS = MigrationTool.NONE.value
+"""The defaults of the questions asked after the method."""
+
+ARGUMENT = {"command": "rollback_command"}
+"""The option's name where it is not the answer's (`--rollback-command`)."""
+
+
+def option(field: str) -> str:
+    """The option giving the answer `field`."""
+    return "--" + ARGUMENT.get(field, field).replace("_", "-")
+
+
+class Aborted(CliError):
+    """End of input at a question: nothing is written."""
+
+    def __init__(self) -> None:
+        super().__init__("aborted at end of input; nothing written", exit_code=1)
 
 
 def cmd_init(args: Arguments) -> int:
     if not args.output:
         raise CliError("--output: the path is empty (leave the option out for lastgood.yaml)")
-    answers = gather(args, ask=input if sys.stdin.isatty() else None)
-    from incident.app.starter import write_starter
-
     path = Path(args.output)
+    try:
+        refuse_existing(path, overwrite=args.force)
+    except CommandError as refusal:
+        raise _refused(refusal) from None
+    at_terminal = sys.stdin.isatty() and sys.stderr.isatty()
+    answers = gather(args, ask=terminal_ask() if at_terminal else None)
     try:
         write_starter(answers, path, overwrite=args.force)
     except CommandError as refusal:
-        raise CliError(str(refusal)) from refusal
+        raise _refused(refusal) from None
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror or error}") from error
     validate, declare = commands_for(str(path))
@@ -65,64 +103,139 @@ def cmd_init(args: Arguments) -> int:
     return 0
 
 
+def _refused(refusal: CommandError) -> CliError:
+    from incident.app.verbs import BY_NAME
+    from tui.cli.context import refused  # the store's modules, only to say why not
+
+    return refused(refusal, BY_NAME["init"])
+
+
 def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
-    """The answers: options first, then questions at a terminal, else a one-line error."""
-    values: dict[str, str | None] = {}
-    for option, question, default in QUESTIONS:
-        given: str | None = getattr(args, option)
-        if given is None and ask is not None:
-            given = _ask(ask, question, default)
-        values[option] = default if given is None else given
-    missing = [f"--{name.replace('_', '-')}" for name, value in values.items() if value is None]
-    if missing:
-        needed = ", ".join(missing)
-        raise CliError(f"{needed} needed (or run lastgood init at a terminal to be asked)")
-    known = {name: value or "" for name, value in values.items()}
-    try:
-        method = RollbackMethod(known["method"])
-    except ValueError:
-        given = known["method"]
-        raise CliError(
-            f"rollback method {given!r} is not one of {', '.join(RollbackMethod)}"
-        ) from None
-    command = args.rollback_command
-    target, namespace, migrations = args.target, args.namespace, args.migrations
-    if ask is not None:
-        if method in (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM) and command is None:
-            command = _ask(ask, "Rollback command (one line)", None)
-        elif method not in (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM):
-            target = target or _ask(ask, "Deployment / release / rollout", values["service"])
-            namespace = namespace or _ask(ask, "Namespace", "default")
-        tools = ", ".join(MigrationTool)
-        migrations = migrations or _ask(ask, f"Migration tool ({tools})", "none")
-    try:
-        migration_tool = MigrationTool(migrations or "none")
-    except ValueError:
-        raise CliError(
-            f"migration tool {migrations!r} is not one of {', '.join(MigrationTool)}"
-        ) from None
-    return StarterAnswers(
-        service=known["service"],
-        health_url=known["health_url"],
-        version_url=known["version_url"],
-        prometheus_url=known["prometheus_url"],
-        version_field=known["version_field"],
-        error_query=known["error_query"],
-        method=method,
-        target=target or "",
-        namespace=namespace or "default",
-        command=command or "",
-        migrations=migration_tool,
+    """The answers: options first, checked before anything is asked; then questions
+    at a terminal, each answer checked as it is given; else a one-line error."""
+    fields = (*(field for field, _, _ in QUESTIONS), *LATER)
+    given = {
+        field: value
+        for field in fields
+        if (value := getattr(args, ARGUMENT.get(field, field))) is not None
+    }
+
+    def name(field: str) -> str:  # an option where one gave the answer, else its words
+        return option(field) if ask is None or field in given else label(field)
+
+    problems = [p for field, text in given.items() if (p := answer_problem(field, text, name))]
+    if problems:
+        raise CliError("; ".join(problems))
+    if ask is None or "method" in given:
+        method = RollbackMethod(given.get("method", RollbackMethod.KUBECTL))
+        if problem := fit_problem(method, given, name):
+            raise CliError(problem)
+    values = dict(given)
+    if ask is None:
+        missing = [option(f) for f, _, default in QUESTIONS if default is None and f not in values]
+        if missing:
+            needed = ", ".join(missing)
+            raise CliError(f"{needed} needed (or run lastgood init at a terminal to be asked)")
+        values.update({f: d for f, _, d in QUESTIONS if d is not None and f not in values})
+    else:
+        for field, question, default in QUESTIONS:
+            if field not in values:
+                values[field] = asked(ask, question, default, _check(field, given, name))
+        _ask_after_method(ask, values, name)
+    answers = StarterAnswers(
+        service=values["service"],
+        health_url=values["health_url"],
+        version_url=values["version_url"],
+        prometheus_url=values["prometheus_url"],
+        version_field=values["version_field"],
+        error_query=values["error_query"],
+        method=RollbackMethod(values["method"]),
+        target=values.get("target", ""),
+        namespace=values.get("namespace", ""),
+        command=values.get("command", ""),
+        migrations=MigrationTool(values.get("migrations", MIGRATIONS)),
     )
+    if problems := starter_problems(answers, name):  # found above; kept as the last word
+        raise CliError("; ".join(problems))
+    return answers
 
 
-def _ask(ask: Ask, question: str, default: str | None) -> str | None:
+def _check(field: str, given: Collection[str], name: Name) -> Check:
+    """What an answer typed for `field` is checked with: on its own, and a method
+    against the options given (`--rollback-command` needs load-balancer or custom)."""
+
+    def check(text: str) -> str | None:
+        if problem := answer_problem(field, text, name):
+            return problem
+        if field == "method":
+            return fit_problem(RollbackMethod(text), given, name)
+        return None
+
+    return check
+
+
+def _ask_after_method(ask: Ask, values: dict[str, str], name: Name) -> None:
+    """The questions that depend on the method, then the migration tool."""
+    if RollbackMethod(values["method"]) in OWN_COMMAND:
+        if "command" not in values:
+            question = "Rollback command (one line)"
+            values["command"] = asked(ask, question, None, _check("command", (), name))
+    else:
+        if "target" not in values:
+            question = "Deployment / release / rollout"
+            values["target"] = asked(ask, question, values["service"], _check("target", (), name))
+        if "namespace" not in values:
+            question = "Namespace"
+            values["namespace"] = asked(ask, question, NAMESPACE, _check("namespace", (), name))
+    if "migrations" not in values:
+        question = f"Migration tool ({', '.join(MigrationTool)})"
+        values["migrations"] = asked(ask, question, MIGRATIONS, _check("migrations", (), name))
+
+
+def asked(ask: Ask, question: str, default: str | None, check: Check) -> str:
+    """The answer to `question` once `check` finds nothing wrong with it, each
+    problem said on stderr before asking again; Enter takes `default`."""
     prompt = f"{question} [{default}]: " if default else f"{question}: "
-    try:
-        answer = ask(prompt).strip()
-    except EOFError:
-        return default
-    return answer or default
+    while True:
+        try:
+            answer = ask(prompt).strip() or default or ""
+        except EOFError:
+            print(file=sys.stderr)  # the prompt's line, ended
+            raise Aborted() from None
+        except KeyboardInterrupt:
+            print(file=sys.stderr)
+            raise
+        if (problem := check(answer)) is None:
+            return answer
+        print(visible(problem), file=sys.stderr)
+
+
+def terminal_ask() -> Ask:
+    """`input` on the terminal stderr is, with line editing.
+
+    `input` edits a line (readline) only where stdin and stdout are both terminals
+    and stdout is a plain text stream, and draws its prompt on stdout. While a
+    question waits, stdout is stderr's terminal and the stream beneath the one that
+    shows control characters (`tui.cli.shown_stream`; the prompt is lastgood's own
+    text), so `lastgood init > out.txt` asks on the screen, editing included, and
+    out.txt gets only what init reports.
+    """
+    import readline  # noqa: F401 - line editing for `input`; loaded only to ask
+
+    def ask(prompt: str) -> str:
+        shown = sys.stdout
+        shown.flush()
+        saved = os.dup(1)
+        try:
+            os.dup2(2, 1)
+            sys.stdout = getattr(shown, "wrapped", shown)
+            return input(visible(prompt))
+        finally:
+            sys.stdout = shown
+            os.dup2(saved, 1)
+            os.close(saved)
+
+    return ask
 
 
 def prometheus_line(answers: StarterAnswers) -> str:

@@ -1,0 +1,160 @@
+"""Whether answers can make a starter runbook (`runbooks.starter`), one line each.
+
+Each answer is checked on its own as it is given (`answer_problem`), so a question
+is asked again at once rather than after all of them; then how the rollback method
+fits the others (`fit_problem`): a rollback command the method would not run, or a
+target it would not use, is refused rather than left out of the runbook without a
+word. `starter_problems` is every check over a whole set of answers.
+
+A problem names its answer as the face calls it (`name`): `--health-url` on the
+command line, "health URL" at a question.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Collection
+
+from runbooks.checks import url_problem
+from runbooks.printable import control_message, describe, forbidden_in_strings
+from runbooks.starter import MigrationTool, RollbackMethod, StarterAnswers
+
+Name = Callable[[str], str]
+"""What a face calls the answer held in a `StarterAnswers` field."""
+
+LABELS = {
+    "service": "service name",
+    "health_url": "health URL",
+    "version_url": "version URL",
+    "version_field": "version field",
+    "prometheus_url": "Prometheus URL",
+    "error_query": "error-rate query",
+    "method": "rollback method",
+    "target": "target",
+    "namespace": "namespace",
+    "command": "rollback command",
+    "migrations": "migration tool",
+}
+"""Each answer in words, where no option names it."""
+
+OWN_COMMAND = (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM)
+"""The methods that run the team's rollback command as given."""
+KUBERNETES = tuple(method for method in RollbackMethod if method not in OWN_COMMAND)
+"""The methods that roll a Kubernetes object back: a target in a namespace."""
+
+_NAME = re.compile(r"[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")
+"""A Kubernetes object name (DNS subdomain, shortened): safe in a shell word as is."""
+_SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,47}")
+_FIELD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+"""Bidirectional embeddings, overrides and isolates: a command shown with one reads in
+another order than the shell runs it ("Trojan Source")."""
+
+
+def label(field: str) -> str:
+    """The answer in words: the `Name` for a face that has no option for it."""
+    return LABELS[field]
+
+
+def answer_problem(field: str, text: str, name: Name = label) -> str | None:
+    """Why `text` cannot be the answer `field` on its own, or None."""
+    what = name(field)
+    if not text.strip():
+        return f"{what} must not be empty"
+    if problem := _unprintable(text):  # each check below would fail it, less clearly
+        return f"{what}: {problem}"
+    match field:
+        case "service" if not _SERVICE.fullmatch(text):
+            return (
+                f"{what} {text!r}: use letters, digits, '.', '_' and '-' "
+                "(at most 48, starting with a letter or digit)"
+            )
+        case "health_url" | "version_url" | "prometheus_url":
+            if problem := url_problem(text):
+                return f"{what}: {problem}"
+        case "version_field" if not _FIELD.fullmatch(text):
+            return f"{what} {text!r}: a JSON field name, like version"
+        case "error_query" if "\n" in text:
+            return f"{what}: one line of PromQL"
+        case "command" if "\n" in text:
+            return f"{what}: one line"
+        case "target" | "namespace" if not _NAME.fullmatch(text):
+            return f"{what} {text!r}: a Kubernetes name (lower case, digits, '-')"
+        case "method" if text not in tuple(RollbackMethod):
+            return f"{what} {text!r} is not one of {', '.join(RollbackMethod)}"
+        case "migrations" if text not in tuple(MigrationTool):
+            return f"{what} {text!r} is not one of {', '.join(MigrationTool)}"
+    return None
+
+
+def fit_problem(method: RollbackMethod, given: Collection[str], name: Name = label) -> str | None:
+    """Why the answers `given` (fields) do not go with `method`, or None: the runbook
+    would run a different command than the one asked for."""
+    if method in OWN_COMMAND:
+        unused = [field for field in ("target", "namespace") if field in given]
+        if unused:
+            needs = "needs" if len(unused) == 1 else "need"
+            named = " and ".join(name(field) for field in unused)
+            return f"{named} {needs} {name('method')} {_either(KUBERNETES)}"
+    elif "command" in given:
+        return f"{name('command')} needs {name('method')} {_either(OWN_COMMAND)}"
+    return None
+
+
+def starter_problems(answers: StarterAnswers, name: Name = label) -> list[str]:
+    """Why these answers cannot make a runbook, one line each naming the answer."""
+    optional = {
+        field: value
+        for field, value in (
+            ("target", answers.target),
+            ("namespace", answers.namespace),
+            ("command", answers.command),
+        )
+        if value
+    }
+    texts = {
+        "service": answers.service,
+        "health_url": answers.health_url,
+        "version_url": answers.version_url,
+        "prometheus_url": answers.prometheus_url,
+        "version_field": answers.version_field,
+        "error_query": answers.error_query,
+        **optional,
+    }
+    problems = [
+        problem for field, text in texts.items() if (problem := answer_problem(field, text, name))
+    ]
+    if problem := fit_problem(answers.method, optional, name):
+        problems.append(problem)
+    elif answers.method in OWN_COMMAND and not answers.command:
+        problems.append(f"{name('command')} needed: the {answers.method} method runs it")
+    elif (
+        answers.method in KUBERNETES
+        and not answers.target
+        and _SERVICE.fullmatch(answers.service)
+        and not _NAME.fullmatch(answers.service)
+    ):
+        problems.append(
+            f"{name('service')} {answers.service!r} is no Kubernetes name "
+            f"(lower case, digits, '-'): give {name('target')}"
+        )
+    return problems
+
+
+def _either(methods: Collection[RollbackMethod]) -> str:
+    """`a, b or c`."""
+    *first, last = [str(method) for method in methods]
+    return f"{', '.join(first)} or {last}" if first else last
+
+
+def _unprintable(text: str) -> str | None:
+    """What in an answer cannot go into a runbook: a control character (which the
+    runbook would refuse, blaming its file) or a bidirectional control."""
+    if found := forbidden_in_strings().search(text):
+        return control_message(found.group(), f"at position {found.start() + 1}")
+    if found := _BIDI.search(text):
+        return (
+            f"bidirectional control {describe(found.group())} at position {found.start() + 1}: "
+            "it would show the text in another order than it runs"
+        )
+    return None

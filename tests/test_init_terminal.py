@@ -1,0 +1,217 @@
+"""`lastgood init` at a real pseudo-terminal, each answer typed once its question shows.
+
+The questions are on stderr, each answer is checked as it is typed and asked again
+with the reason, Ctrl-D stops with nothing written, and an existing file is found
+before the first question. A review found every answer checked only after all ten
+questions (and then all thrown away), the questions on stdout (`init > out.txt`
+looked hung), no line editing, and Ctrl-D running through the remaining questions.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import select
+import struct
+import subprocess
+import termios
+from pathlib import Path
+from typing import IO
+
+from runbooks import load_runbook
+from tests.cli_helpers import ROOT, lastgood_command
+from tests.http_servers import unused_port
+
+CTRL_D = "\x04"
+"""Typed alone at a question: end of input."""
+LEFT = "\x1b[D"
+"""The left-arrow key, as a terminal sends it."""
+
+
+def answered_at_a_terminal(
+    tmp_path: Path,
+    answers: list[tuple[str, str]],
+    *args: str,
+    stdout: IO[bytes] | None = None,
+) -> tuple[int, str]:
+    """`lastgood init ARGS` on a pseudo-terminal (stdout too, unless `stdout`): each
+    answer typed (then Enter, but for Ctrl-D) once the terminal's last line is its
+    question's prompt; the exit status and everything the terminal showed."""
+    questions = iter(answers)
+    leader, follower = pty.openpty()
+    # 200 columns: the error query's default makes a prompt of 130, which a dumb
+    # terminal of 80 would scroll sideways instead of wrapping
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 200, 0, 0))
+    process = subprocess.Popen(
+        [*lastgood_command(), "init", *args],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "TERM": "dumb"},
+        stdin=follower,
+        stdout=follower if stdout is None else stdout,
+        stderr=follower,
+    )
+    os.close(follower)
+    screen = ""
+    expected = next(questions, None)
+    try:
+        while expected is not None:
+            ready, _, _ = select.select([leader], [], [], 30)
+            assert ready, f"no question {expected[0]!r} within 30 s; screen: {screen!r}"
+            screen += os.read(leader, 4096).decode(errors="replace")
+            last = screen.rsplit("\n", 1)[-1]
+            if last.startswith(expected[0]) and last.endswith(": "):
+                typed = expected[1]
+                os.write(leader, (typed if typed == CTRL_D else f"{typed}\r").encode())
+                screen += "\n"
+                expected = next(questions, None)
+        code = process.wait(timeout=60)
+        while select.select([leader], [], [], 0)[0]:
+            try:
+                chunk = os.read(leader, 4096)
+            except OSError:  # the terminal's other end is closed: all was read
+                break
+            if not chunk:
+                break
+            screen += chunk.decode(errors="replace")
+    finally:
+        process.kill()
+        os.close(leader)
+    return code, screen.replace("\r\n", "\n")
+
+
+FIRST_ANSWERS = [
+    ("Service name", "payments"),
+    ("Health URL", "http://127.0.0.1:8080/healthz"),
+    ("Version URL", "http://127.0.0.1:8080/version"),
+    ("JSON field", ""),
+]
+
+
+def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
+    """A real pseudo-terminal: the questions appear, Enter takes the default."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "helm"),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", "pay"),
+            ("Migration tool", "django"),
+        ],
+    )
+    assert code == 0, screen
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    (rollback,) = [step for step in runbook.steps() if step.patterns]
+    assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
+    assert runbook.probes[1].json_field == "version"
+    assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
+
+
+def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(tmp_path):
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            ("Service name", "check out"),
+            ("Service name", "payments"),
+            ("Health URL", "http://127.0.0.1:8080/healthz"),
+            ("Version URL", "not a url"),
+            ("Version URL", "http://127.0.0.1:8080/version"),
+            ("JSON field", ""),
+            ("Prometheus URL", ""),
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "helmm"),
+            ("Rollback method", "kubectl"),
+            ("Deployment / release / rollout [payments]", "Payments_1"),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", ""),
+            ("Migration tool", ""),
+        ],
+    )
+    assert code == 0, screen
+    reasons = [
+        "service name 'check out': use letters, digits, '.', '_' and '-' "
+        "(at most 48, starting with a letter or digit)",
+        "version URL: URL 'not a url' must not contain spaces",
+        "Prometheus URL must not be empty",
+        "rollback method 'helmm' is not one of kubectl, helm, argo-rollouts, load-balancer, custom",
+        "target 'Payments_1': a Kubernetes name (lower case, digits, '-')",
+    ]
+    lines = screen.splitlines()
+    for reason in reasons:
+        assert reason in lines, screen
+    assert "--prometheus-url" not in screen and "at a terminal" not in screen
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    (rollback,) = [step for step in runbook.steps() if step.patterns]
+    assert rollback.command == "kubectl rollout undo deployment/payments -n default"
+
+
+def test_a_method_typed_that_would_not_run_the_rollback_command_given_is_asked_again(tmp_path):
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", ""),
+            ("Rollback method", "load-balancer"),
+            ("Migration tool", ""),
+        ],
+        "--rollback-command",
+        "./switch-lb.sh blue",
+    )
+    assert code == 0, screen
+    assert "--rollback-command needs rollback method load-balancer or custom" in screen
+    (rollback,) = [s for s in load_runbook(tmp_path / "lastgood.yaml").steps() if s.patterns]
+    assert rollback.command == "./switch-lb.sh blue"
+
+
+def test_ctrl_d_stops_with_nothing_written(tmp_path):
+    code, screen = answered_at_a_terminal(
+        tmp_path, [("Service name", "payments"), ("Health URL", CTRL_D)]
+    )
+    assert code == 1, screen
+    assert screen.rstrip("\n").splitlines()[-1] == (
+        "lastgood init: aborted at end of input; nothing written"
+    )
+    assert "Version URL" not in screen
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_an_existing_file_is_refused_before_the_first_question(tmp_path):
+    (tmp_path / "lastgood.yaml").write_text("# the team's edited runbook\n")
+    code, screen = answered_at_a_terminal(tmp_path, [])
+    assert code == 2, screen
+    assert screen == (
+        "lastgood init: lastgood.yaml already exists: choose another file, or overwrite it "
+        "(--force)\n"
+    )
+    assert (tmp_path / "lastgood.yaml").read_text() == "# the team's edited runbook\n"
+
+
+def test_with_stdout_redirected_the_questions_are_on_the_terminal_and_lines_edit(tmp_path):
+    """`lastgood init > out.txt`: the questions were written into out.txt and the
+    terminal stayed blank; a mistyped answer could not be edited with the arrows."""
+    with (tmp_path / "out.txt").open("wb") as out:
+        code, screen = answered_at_a_terminal(
+            tmp_path,
+            [
+                ("Service name", f"paymnts{LEFT * 3}e"),  # "payments", with line editing
+                *FIRST_ANSWERS[1:],
+                ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+                ("Error-ratio query", ""),
+                ("Rollback method", ""),
+                ("Deployment / release / rollout [payments]", ""),
+                ("Namespace [default]", ""),
+                ("Migration tool", ""),
+            ],
+            stdout=out,
+        )
+    assert code == 0, screen
+    said = (tmp_path / "out.txt").read_text()
+    assert said.startswith("wrote lastgood.yaml: the bundled rollback plan for payments\n")
+    assert "Service name" not in said and "wrote" not in screen
+    assert load_runbook(tmp_path / "lastgood.yaml").id == "payments-rollback"
