@@ -19,6 +19,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from textual.widgets import TextArea
+from textual.widgets._footer import FooterKey
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -266,3 +267,17 @@ async def open_due_modal(pilot) -> None:
 
 def test_due_message_modal_snapshot(snap_compare, tmp_path):
     assert snap_compare(due_modal_app(tmp_path), terminal_size=(80, 24), run_before=open_due_modal)
+
+
+async def test_send_due_is_in_sight_in_the_footer_at_80_columns(tmp_path):
+    """`m Send due` came after every verb and fell off the footer's edge at 80 columns
+    (a review): it comes right after help now, while a message waits."""
+    app = due_modal_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await wait_until(pilot, lambda: offers_due(screen))
+        await pilot.pause()
+        due = next(key for key in screen.query(FooterKey) if key.action == "due_message")
+        assert 0 < due.region.right <= 80 and due.region.width > 0

@@ -8,7 +8,7 @@ from tui.app.screens.verb_keys import MOVING_AROUND, help_rows
 
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
-    ("tab", "Move between checklist and timeline"),
+    ("tab", "Move between checklist and timeline; enter reads an entry whole"),
     ("ctrl+p", "Command palette"),
     ("?", "This help"),
     ("q", "Quit"),

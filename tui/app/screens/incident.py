@@ -33,6 +33,7 @@ from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
+    DUE_MESSAGE_KEY,
     HELP_FIRST,
     NAVIGATION,
     POSTMORTEM_ANY_PHASE,
@@ -78,7 +79,14 @@ OUTBOX_RETRY_S = 5.0
 class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     """Where the coordinator lives for the length of the rollback."""
 
-    BINDINGS = [HELP_FIRST, POSTMORTEM_KEY, POSTMORTEM_ANY_PHASE, *verb_bindings(), *NAVIGATION]
+    BINDINGS = [
+        HELP_FIRST,
+        POSTMORTEM_KEY,
+        POSTMORTEM_ANY_PHASE,
+        DUE_MESSAGE_KEY,
+        *verb_bindings(),
+        *NAVIGATION,
+    ]
 
     serial_keys = True
     """Keys are handed out one at a time (`tui/app/type_ahead.py`): a verb's dialog is

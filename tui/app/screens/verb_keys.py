@@ -45,8 +45,11 @@ def verb_bindings() -> list[Binding]:
     ]
 
 
+DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
+"""In the footer only while a message waits, and then right after help (and `P`): at
+80 columns the verbs fill the footer, and after them it fell off the edge."""
+
 NAVIGATION: list[Binding] = [
-    Binding(DUE_KEY, "due_message", "Send due"),
     Binding("left,left_square_bracket", "phase(-1)", "Prev phase", show=False),
     Binding("right,right_square_bracket", "phase(1)", "Next phase", show=False),
 ]
@@ -71,7 +74,7 @@ the verbs fill the footer, and `?` is how the rest are found."""
 
 MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
-    ("tab", "Move between checklist and timeline"),
+    ("tab", "Move between checklist and timeline; enter reads an entry whole"),
     ("← → [ ]", "Show the previous / next phase"),
     ("m", "Review a message the runbook made due (while one waits)"),
     ("P", "Post-mortem: root cause, action items, lessons, meeting, report, close"),
