@@ -81,13 +81,19 @@ def read_verify(step: Fields) -> CommandCheck | None:
 
 
 def _scalar_text(fields: Fields) -> str | None:
-    """`equals` as the text a JSON scalar reads as: `true`, `3`, `Healthy`."""
+    """`equals` as written: `2.10`, `yes`, `010` and `1:30` stay that text, where YAML
+    would read 2.1, true, 8 and 90 (the JSON side is read as written too)."""
     value = fields.get("equals")
     if value is None:
         return None
-    if isinstance(value, bool):
+    if isinstance(value, str):
+        return value
+    raw = fields.rep.raw(fields.at("equals"))
+    if isinstance(value, bool | int | float) and raw is not None:
+        return raw
+    if isinstance(value, bool):  # plain data without positions (a snapshot read back)
         return "true" if value else "false"
-    if isinstance(value, int | float | str):
+    if isinstance(value, int | float):
         return str(value)
     fields.report("equals", "'equals' must be a string, a number or true/false")
     return None

@@ -157,6 +157,25 @@ def test_the_verify_block_loads_and_round_trips(tmp_path):
     assert runbook_from_data(runbook_to_data(runbook), runbook.source) == runbook
 
 
+@pytest.mark.parametrize("written", ["2.10", "yes", "010", "1:30", "1e3", "true", "-0"])
+def test_equals_is_the_text_as_written(tmp_path, written):
+    """YAML would read `2.10` as 2.1, `yes` as true, `010` as 8 and `1:30` as 90: a
+    service answering 2.10 then never verified. The text as written is compared, with
+    the JSON's value as written too (a number or a string)."""
+    path = runbook_file(tmp_path, "true", f"command: x\njson_path: v\nequals: {written}")
+    check = load_runbook(path).step("rollback").verify
+    assert check is not None and check.equals == written
+    assert judge(check, 0, f'{{"v": "{written}"}}') == (True, f"v is '{written}'")
+    if written not in ("yes", "010", "1:30"):  # JSON has no such number
+        assert judge(check, 0, f'{{"v": {written}}}') == (True, f"v is '{written}'")
+
+
+def test_a_json_number_is_compared_as_written():
+    check = CommandCheck("s", json_path="v", equals="2.1")
+    assert judge(check, 0, '{"v": 2.10}') == (False, "v is '2.10', expected '2.1'")
+    assert judge(check, 0, '{"v": 2.1}') == (True, "v is '2.1'")
+
+
 @pytest.mark.parametrize(
     ("verify", "problem"),
     [

@@ -28,8 +28,10 @@ def judge(check: CommandCheck, exit_code: int, output: str) -> tuple[bool, str]:
 
 
 def _json_check(path: str, equals: str, output: str) -> tuple[bool, str]:
+    """The value at `path` against `equals`, both as written: a JSON number keeps its
+    text (`2.10`, not 2.1), as the runbook's `equals` does."""
     try:
-        node: object = json.loads(output)
+        node: object = json.loads(output, parse_float=str, parse_int=str, parse_constant=str)
     except (ValueError, RecursionError):
         return False, f"output is not JSON: {_quoted(output.strip())}"
     node = value_at(node, path)
