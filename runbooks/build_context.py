@@ -17,6 +17,8 @@ from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
 from runbooks.limits import MAX_COUNT as MAX_COUNT
 from runbooks.limits import MAX_SECONDS as MAX_SECONDS
 from runbooks.limits import MAX_WINDOW_MIN as MAX_WINDOW_MIN
+from runbooks.limits import MIN_INTERVAL_S as MIN_INTERVAL_S
+from runbooks.limits import MIN_TIMEOUT_S as MIN_TIMEOUT_S
 from runbooks.model import (
     DEFAULT_ROLES,
     DeploymentPattern,
@@ -80,6 +82,12 @@ STEP_KEYS = (
 VERIFY_KEYS = ("command", "exit_code", "regex", "json_path", "equals", "within_s", "every_s")
 STEPS_FROM_KEYS = ("file", "section")
 OPS = (">", ">=", "<", "<=", "==", "!=")
+
+
+def seconds(minimum: float) -> str:
+    """What a field of seconds must be, for its problem: `a number of seconds from 1 to
+    3600`."""
+    return f"a number of seconds from {minimum:g} to {MAX_SECONDS:g}"
 
 
 class BuildContext:

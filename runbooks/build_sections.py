@@ -10,9 +10,12 @@ from runbooks.build_context import (
     MAX_CADENCE_MIN,
     MAX_COUNT,
     MAX_SECONDS,
+    MIN_INTERVAL_S,
+    MIN_TIMEOUT_S,
     OPS,
     PATTERN_KEYS,
     BuildContext,
+    seconds,
 )
 from runbooks.checks import (
     allowed,
@@ -136,17 +139,16 @@ class SectionRules(BuildContext):
                 maximum=599,
                 message="'expect_status' must be an HTTP status code (100-599)",
             )
-            seconds = f"a positive number of seconds (at most {MAX_SECONDS:g})"
             interval = fields.number(
                 "interval_s",
-                message=f"'interval_s' must be {seconds}",
-                positive=True,
+                message=f"'interval_s' must be {seconds(MIN_INTERVAL_S)}",
+                minimum=MIN_INTERVAL_S,
                 maximum=MAX_SECONDS,
             )
             timeout = fields.number(
                 "timeout_s",
-                message=f"'timeout_s' must be {seconds}",
-                positive=True,
+                message=f"'timeout_s' must be {seconds(MIN_TIMEOUT_S)}",
+                minimum=MIN_TIMEOUT_S,
                 maximum=MAX_SECONDS,
             )
             threshold = fields.number("threshold", message="'threshold' must be a number")

@@ -8,7 +8,7 @@
     command: kubectl rollout status deployment/checkout -n shop --timeout=30s
     regex: successfully rolled out     # or exit_code: 0, or json_path + equals
     within_s: 300                      # give up after (default 300)
-    every_s: 5                         # between tries (default 5)
+    every_s: 5                         # between tries (default 5, at least 1)
 ```
 """
 
@@ -17,9 +17,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from runbooks.build_context import VERIFY_KEYS
+from runbooks.build_context import VERIFY_KEYS, seconds
 from runbooks.fields import Fields
-from runbooks.limits import MAX_SECONDS
+from runbooks.limits import MAX_SECONDS, MIN_INTERVAL_S
 from runbooks.model import CommandCheck
 
 
@@ -60,12 +60,17 @@ def read_verify(step: Fields) -> CommandCheck | None:
     if not paired:
         lone = "json_path" if fields.given("json_path") else "equals"
         fields.report(lone, "json_path and equals go together: the value at the path, and what")
-    seconds = f"a positive number of seconds (at most {MAX_SECONDS:g})"
     within = fields.number(
-        "within_s", message=f"'within_s' must be {seconds}", positive=True, maximum=MAX_SECONDS
+        "within_s",
+        message=f"'within_s' must be a positive number of seconds (at most {MAX_SECONDS:g})",
+        positive=True,
+        maximum=MAX_SECONDS,
     )
     every = fields.number(
-        "every_s", message=f"'every_s' must be {seconds}", positive=True, maximum=MAX_SECONDS
+        "every_s",
+        message=f"'every_s' must be {seconds(MIN_INTERVAL_S)}",
+        minimum=MIN_INTERVAL_S,
+        maximum=MAX_SECONDS,
     )
     if command is None or len(given) > 1 or not paired:
         return None

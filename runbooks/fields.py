@@ -204,6 +204,7 @@ class Fields:
         *,
         message: str,
         positive: bool = False,
+        minimum: float | None = None,
         maximum: float | None = None,
         required: bool = False,
     ) -> float | None:
@@ -216,7 +217,11 @@ class Fields:
         if not math.isfinite(value):
             self.report(key, f"{message} (got {value})")
             return None
-        if (positive and value <= 0) or (maximum is not None and value > maximum):
+        if (
+            (positive and value <= 0)
+            or (minimum is not None and value < minimum)
+            or (maximum is not None and value > maximum)
+        ):
             self.report(key, f"{message} (got {value})")
             return None
         return float(value)

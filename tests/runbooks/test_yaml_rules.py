@@ -115,7 +115,15 @@ def test_trigger_rules(problems: Problems, trigger: str, message: str) -> None:
         ),
         (
             "{name: p, kind: http, url: 'http://h', interval_s: 7200}",
-            "'interval_s' must be a positive number of seconds (at most 3600) (got 7200)",
+            "'interval_s' must be a number of seconds from 1 to 3600 (got 7200)",
+        ),
+        (  # 160 requests and recorded events a second
+            "{name: p, kind: http, url: 'http://h', interval_s: 0.001}",
+            "'interval_s' must be a number of seconds from 1 to 3600 (got 0.001)",
+        ),
+        (
+            "{name: p, kind: http, url: 'http://h', timeout_s: 0.1}",
+            "'timeout_s' must be a number of seconds from 0.5 to 3600 (got 0.1)",
         ),
         ("{name: p, kind: http, url: 'http://h', timeout_s: .inf}", "'timeout_s' must be"),
         ("{name: p, kind: http, url: 'http://h', interval_s: true}", "'interval_s' must be"),
