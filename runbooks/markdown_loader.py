@@ -13,10 +13,13 @@ The shape teams already write::
     - [ ] Page on-call {#page-on-call}         <- an explicit step id
 
 This module reads the syntax; `runbooks.markdown_runbook` makes the runbook.
-Windows are read from headings as `(T+0 to T+5 minutes)`, `T+5-30` (hyphen or en dash), `T+5-30m` or
-`T+45+` (open-ended); a leading `Phase 2:` is dropped from phase titles. Step
-and phase ids are slugs of their titles, made unique. Sections without tasks
-are prose and are skipped, unless their heading gives a window.
+Windows are read from headings as `(T+0 to T+5 minutes)`, `T+5-30` (hyphen or en dash),
+`T+5-30m`, `T+45+` or `T+45` (open-ended), in minutes unless the heading says hours or
+days (`T+0 to T+2 hours`, `T+1 day`, `T+30 min to T+2 h`: a unit written once holds for
+both edges); seconds, weeks and other units are refused. A leading `Phase 2:` is dropped
+from phase titles (a heading that is only `Phase 1` keeps it). Step and phase ids are
+slugs of their titles, made unique. Sections without tasks are prose and are skipped,
+unless their heading gives a window.
 """
 
 from __future__ import annotations
@@ -41,12 +44,19 @@ _EXPLICIT_ID = re.compile(r"[ \t]*\{#([^}]*)\}[ \t]*$")
 _OPTIONAL = re.compile(r"[ \t]*\(optional\)[ \t]*$", re.IGNORECASE)
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
+_UNIT = (
+    r"minutes?|mins?|m|hours?|hrs?|hr|h|days?|d"
+    r"|seconds?|secs?|s|weeks?|wks?|w|months?|mo|years?|yrs?|y"
+)
 _WINDOW = re.compile(
-    r"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d{1,9})[ \t]*"
-    r"(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d{1,9})|(?P<open>\+))?"
-    r"[ \t]*(?:minutes?|mins?|m\b)?[ \t]*\)?",
+    rf"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d{{1,9}})(?:[ \t]*(?P<start_unit>{_UNIT})\b)?[ \t]*"
+    r"(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d{1,9})"
+    rf"(?:[ \t]*(?P<end_unit>{_UNIT})\b)?|(?P<open>\+))?"
+    r"[ \t]*\)?",
     re.IGNORECASE,
 )
+_READ_UNITS = re.compile(r"minutes?|mins?|m|hours?|hrs?|hr|h|days?|d", re.IGNORECASE)
+"""The units of `_UNIT` a window may be written in; the others are refused."""
 _PHASE_PREFIX = re.compile(
     r"^(?:(?:phase|stage|step)[ \t]+\d+[ \t]*[:.)\u2013\u2014-]?|\d+[.)])[ \t]*", re.IGNORECASE
 )
@@ -228,31 +238,52 @@ class _Parser:
                 self.text_target().append(text)
             return
         title, window = self.split_window(number, text_col, text)
-        if not title:
+        if not text:
             self.problem(number, col, "empty heading")
+        elif not title:
+            self.problem(number, col, "heading has a window but no title")
         self.doc.sections.append(MarkdownSection(text, title, window, number, col))
 
     def split_window(self, number: int, text_col: int, text: str) -> tuple[str, Window | None]:
         match = _WINDOW.search(text)
         window: Window | None = None
         if match:
-            start = int(match.group("start"))
-            end = None if match.group("end") is None else int(match.group("end"))
-            found = match.group()
-            at = text_col + match.start() + len(found) - len(found.lstrip())
-            if start > MAX_WINDOW_MIN or (end is not None and end > MAX_WINDOW_MIN):
-                self.problem(number, at, f"window minutes must be at most {MAX_WINDOW_MIN}")
-            elif end is not None and end < start:
-                self.problem(number, at, f"window end ({end}) is before start ({start})")
-            elif end is not None and end == start:
-                self.problem(number, at, f"window is empty: end equals start ({start})")
-            else:
-                window = Window(start, end)
+            window = self.window(number, text_col, match)
             text = text[: match.start()] + " " + text[match.end() :]
-        title = _PHASE_PREFIX.sub("", text.strip())
-        title = re.sub(r"\(\s*\)", " ", title)
+        written = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" \t:\u2013\u2014-")
+        title = _PHASE_PREFIX.sub("", written)
         title = re.sub(r"\s+", " ", title).strip(" \t:\u2013\u2014-")
-        return title, window
+        return title or written, window
+
+    def window(self, number: int, text_col: int, match: re.Match[str]) -> Window | None:
+        """The window a heading's `T+...` gives, in minutes, or None after its problem."""
+        found = match.group()
+        at = text_col + match.start() + len(found) - len(found.lstrip())
+        for name in ("start_unit", "end_unit"):
+            unit = match.group(name)
+            if unit is not None and not _READ_UNITS.fullmatch(unit):
+                self.problem(
+                    number,
+                    text_col + match.start(name),
+                    f"window unit '{unit}' not understood: write minutes, hours or days",
+                )
+                return None
+        both = match.group("start_unit") or match.group("end_unit") or "m"  # written once
+        start = _minutes(match.group("start"), match.group("start_unit") or both)
+        end_at = match.group("end")
+        end = None if end_at is None else _minutes(end_at, match.group("end_unit") or both)
+        if start > MAX_WINDOW_MIN or (end is not None and end > MAX_WINDOW_MIN):
+            biggest = max(start, end or 0)
+            self.problem(
+                number, at, f"window minutes must be at most {MAX_WINDOW_MIN} (got {biggest})"
+            )
+        elif end is not None and end < start:
+            self.problem(number, at, f"window end ({end}) is before start ({start})")
+        elif end is not None and end == start:
+            self.problem(number, at, f"window is empty: end equals start ({start})")
+        else:
+            return Window(start, end)
+        return None
 
     def checkbox(self, number: int, line: str, at: int) -> bool:
         """Read a task line; False if it is an ordinary bullet that starts with a link."""
@@ -311,6 +342,11 @@ class _Parser:
             return None
         guidance = reflow([lead, *body] if lead else body)
         return MarkdownTask(title, guidance, not optional, explicit, task.line, task.col)
+
+
+def _minutes(count: str, unit: str) -> int:
+    """`count` of a read unit (`_READ_UNITS`) in minutes."""
+    return int(count) * {"m": 1, "h": 60, "d": 1_440}[unit[0].lower()]
 
 
 def _suffixes(text: str) -> tuple[str, str | None, bool]:

@@ -85,6 +85,14 @@ def test_example_deployment_plan() -> None:
         ("T+15-45: Verification", "Verification", Window(15, 45)),
         ("Close-out (T+45+)", "Close-out", Window(45, None)),
         ("Close-out T+45", "Close-out", Window(45, None)),
+        ("Execute (T+0 to T+2 hours)", "Execute", Window(0, 120)),  # not "Execute hours)"
+        ("Execute (T+0 to T+2h)", "Execute", Window(0, 120)),
+        ("Execute (T+30 min to T+2 hrs)", "Execute", Window(30, 120)),
+        ("Execute (T+1 hour to T+90 minutes)", "Execute", Window(60, 90)),
+        ("Day two (T+1 day)", "Day two", Window(1440, None)),
+        ("Day two (T+1-2 days)", "Day two", Window(1440, 2880)),
+        ("Phase 1 (T+0 to T+5 minutes)", "Phase 1", Window(0, 5)),  # not "empty heading"
+        ("Phase 2: Execute (T+5-30)", "Execute", Window(5, 30)),
         ("Phase 4: Communication and Post-Mortem Prep", "Communication and Post-Mortem Prep", None),
         ("2. Execute", "Execute", None),
         ("Execute ##", "Execute", None),
@@ -222,6 +230,16 @@ def test_crlf_and_bom(write: WriteFile) -> None:
         ("## Do\n- [ ] {#id}\n", "2:3: empty task"),
         ("## Do (T+10 to T+10)\n- [ ] It\n", "1:7: window is empty: end equals start (10)"),
         ("## Do (T+0 to T+20000)\n- [ ] It\n", "1:7: window minutes must be at most 10080"),
+        (
+            "## Do (T+0 to T+8 days)\n- [ ] It\n",
+            "1:7: window minutes must be at most 10080 (got 11520)",
+        ),
+        (
+            "## Next week (T+2 weeks)\n- [ ] It\n",
+            "1:19: window unit 'weeks' not understood: write minutes, hours or days",
+        ),
+        ("## Soon (T+0 to T+30 s)\n- [ ] It\n", "1:22: window unit 's' not understood"),
+        ("## (T+0 to T+5 minutes)\n- [ ] It\n", "1:1: heading has a window but no title"),
         ("#\n## Do\n- [ ] It\n", "1:1: empty heading"),
         (
             "## Do\n- [ ] A {#x}\n## Again\n- [ ] B {#x}\n",
