@@ -142,12 +142,14 @@ class SectionRules(BuildContext):
             interval = fields.number(
                 "interval_s",
                 message=f"'interval_s' must be {seconds(MIN_INTERVAL_S)}",
+                positive=True,
                 minimum=MIN_INTERVAL_S,
                 maximum=MAX_SECONDS,
             )
             timeout = fields.number(
                 "timeout_s",
                 message=f"'timeout_s' must be {seconds(MIN_TIMEOUT_S)}",
+                positive=True,
                 minimum=MIN_TIMEOUT_S,
                 maximum=MAX_SECONDS,
             )

@@ -69,6 +69,7 @@ def read_verify(step: Fields) -> CommandCheck | None:
     every = fields.number(
         "every_s",
         message=f"'every_s' must be {seconds(MIN_INTERVAL_S)}",
+        positive=True,
         minimum=MIN_INTERVAL_S,
         maximum=MAX_SECONDS,
     )

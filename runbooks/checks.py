@@ -69,6 +69,11 @@ def id_problem(value: str, what: str) -> str | None:
     return f"invalid {what} '{value}' (use up to 64 letters, digits, '-', '_' or '.')"
 
 
+def too_long(what: str, length: int, limit: int) -> str:
+    """The problem for text over its limit: `'title' is 900,000 characters (at most 200)`."""
+    return f"{what} is {length:,} characters (at most {limit:,})"
+
+
 def slugify(text: str, fallback: str) -> str:
     """A short lowercase id made from `text`, or `fallback` when nothing usable is left."""
     import unicodedata  # a shared library to load, for `init` and Markdown runbooks only

@@ -14,9 +14,9 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from enum import StrEnum
 from typing import TypeVar
 
-from runbooks.checks import choices_hint, closest, id_problem
+from runbooks.checks import choices_hint, closest, id_problem, too_long
 from runbooks.data_path import INVALID, DataPath, Positions
-from runbooks.limits import MAX_HINT_COMPARISONS
+from runbooks.limits import MAX_HINT_COMPARISONS, MAX_PROSE_CHARS, MAX_TITLE_CHARS
 from runbooks.problems import Problem
 
 E = TypeVar("E", bound=StrEnum)
@@ -31,6 +31,12 @@ SINGLE_LINE_KEYS = frozenset(
 )  # fmt: skip
 """Fields that hold a name, a title or a reference: shown on one line, so a line
 break in them is refused (guidance, summaries, templates and commands may wrap)."""
+
+TEXT_LIMITS = {
+    "title": MAX_TITLE_CHARS,
+    **dict.fromkeys(("guidance", "summary", "description"), MAX_PROSE_CHARS),
+}
+"""The longest text some fields may hold, in characters (`runbooks.limits`)."""
 
 
 def format_path(path: DataPath) -> str:
@@ -50,6 +56,11 @@ class Reporter:
     def __init__(self, file: str, positions: Positions | None) -> None:
         self.file = file
         self.positions = positions
+        self.recorded = positions is None
+        """Whether the data is an incident's snapshot of its runbook, read back from the
+        record: it passed the rules of its day, and the limits added since (`minimum`,
+        `TEXT_LIMITS`) are held to files only, so an incident declared before stays
+        readable."""
         self.problems: list[Problem] = []
         self.hint_budget = MAX_HINT_COMPARISONS
 
@@ -172,6 +183,10 @@ class Fields:
         if key in SINGLE_LINE_KEYS and "\n" in value:
             self.rep.report_line_break(self.at(key), f"'{key}' must be one line (no line break)")
             return None
+        limit = TEXT_LIMITS.get(key)
+        if limit is not None and len(value) > limit and not self.rep.recorded:
+            self.report(key, too_long(f"'{key}'", len(value), limit))
+            return None
         return value
 
     def ident(self, key: str, what: str, *, required: bool = True) -> str | None:
@@ -219,7 +234,7 @@ class Fields:
             return None
         if (
             (positive and value <= 0)
-            or (minimum is not None and value < minimum)
+            or (minimum is not None and value < minimum and not self.rep.recorded)
             or (maximum is not None and value > maximum)
         ):
             self.report(key, f"{message} (got {value})")

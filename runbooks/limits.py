@@ -64,6 +64,15 @@ across a network reads as an outage (the bundled runbooks give 1 to 5 s)."""
 MAX_COUNT: Final = 10_000
 """Largest sample count a trigger may wait for (`for_samples`, `count`)."""
 
+MAX_TITLE_CHARS: Final = 200
+"""Characters of a title (the runbook's, a phase's, a step's, a trigger's, a tier's):
+what an incident's title holds (`incident.core.limits.TITLE`, which a test holds this
+equal to). A 900,000-character step title filled the checklist and hid every other step."""
+
+MAX_PROSE_CHARS: Final = 20_000
+"""Characters of a guidance, a phase summary or a description: a page of text, what a
+note holds (`incident.core.limits.TEXT`, held equal by the same test)."""
+
 MAX_TEMPLATE_CHARS: Final = 20_000
 """Characters of a message template's own text, placeholders left out: what one message
 holds (`incident.core.limits.TEXT`, which a test holds this equal to). A longer

@@ -29,8 +29,8 @@ import textwrap
 
 from msgspec import Struct, field
 
-from runbooks.checks import id_problem
-from runbooks.limits import MAX_WINDOW_MIN
+from runbooks.checks import id_problem, too_long
+from runbooks.limits import MAX_PROSE_CHARS, MAX_TITLE_CHARS, MAX_WINDOW_MIN
 from runbooks.model import Window
 from runbooks.problems import Problem
 
@@ -96,6 +96,8 @@ class MarkdownDoc(Struct, eq=False):
     file: str
     title: str | None = None
     description: list[str] = field(default_factory=list)
+    description_line: int = 1
+    """Where the description starts, for its problem."""
     loose_tasks: list[MarkdownTask] = field(default_factory=list)
     """Tasks before the first `## ` heading."""
     sections: list[MarkdownSection] = field(default_factory=list)
@@ -206,6 +208,8 @@ class _Parser:
             self.continuation(line)
             return
         self.close_task()
+        if not self.doc.sections and not any(self.doc.description):
+            self.doc.description_line = number
         self.text_target().append(line.strip())
 
     def fenced(self, line: str) -> None:
@@ -227,6 +231,7 @@ class _Parser:
             if self.doc.title is None and not self.doc.sections:
                 if not text:
                     self.problem(number, col, "empty heading")
+                self.title_length(number, text_col, "title", text)
                 self.doc.title = text
             else:
                 self.problem(
@@ -242,7 +247,12 @@ class _Parser:
             self.problem(number, col, "empty heading")
         elif not title:
             self.problem(number, col, "heading has a window but no title")
+        self.title_length(number, text_col, "phase title", title)
         self.doc.sections.append(MarkdownSection(text, title, window, number, col))
+
+    def title_length(self, number: int, col: int, what: str, title: str) -> None:
+        if len(title) > MAX_TITLE_CHARS:
+            self.problem(number, col, too_long(what, len(title), MAX_TITLE_CHARS))
 
     def split_window(self, number: int, text_col: int, text: str) -> tuple[str, Window | None]:
         match = _WINDOW.search(text)
@@ -341,6 +351,10 @@ class _Parser:
             self.problem(task.line, task.box_col, "empty task (write its text after '[ ]')")
             return None
         guidance = reflow([lead, *body] if lead else body)
+        self.title_length(task.line, task.box_col + 4, "task title", title)
+        if len(guidance) > MAX_PROSE_CHARS:
+            message = too_long("the task's guidance", len(guidance), MAX_PROSE_CHARS)
+            self.problem(task.line, task.col, message)
         return MarkdownTask(title, guidance, not optional, explicit, task.line, task.col)
 
 

@@ -10,7 +10,8 @@ import re
 from collections.abc import MutableMapping
 from pathlib import Path
 
-from runbooks.checks import UniqueIds, slugify
+from runbooks.checks import UniqueIds, slugify, too_long
+from runbooks.limits import MAX_PROSE_CHARS
 from runbooks.markdown_loader import MarkdownDoc, MarkdownTask, parse_markdown
 from runbooks.model import Phase, Runbook, Step
 from runbooks.problems import Problem
@@ -110,22 +111,30 @@ def runbook_from_markdown(doc: MarkdownDoc, runbook_id: str, title: str) -> Runb
             for task, step_id in zip(section.tasks, section_ids, strict=True)
             if step_id is not None
         ]
+        summary = paragraphs(section.summary)
+        if len(summary) > MAX_PROSE_CHARS:
+            message = too_long("the text under the heading", len(summary), MAX_PROSE_CHARS)
+            doc.problems.append(Problem(file, section.line, section.col, message))
         phases.append(
             Phase(
                 id=phase_id,
                 title=section.title or phase_id,
                 window=section.window,
-                summary=paragraphs(section.summary),
+                summary=summary,
                 steps=tuple(steps),
             )
         )
+    description = paragraphs(doc.description)
+    if len(description) > MAX_PROSE_CHARS:
+        message = too_long("the description", len(description), MAX_PROSE_CHARS)
+        doc.problems.append(Problem(file, doc.description_line, 1, message))
     if doc.problems:
         return None
     return Runbook(
         id=runbook_id,
         title=doc.title or title,
         phases=tuple(phases),
-        description=paragraphs(doc.description),
+        description=description,
         source=file,
     )
 
