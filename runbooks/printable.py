@@ -4,7 +4,8 @@ Runbook text ends up on a coordinator's terminal, in reports and in chat message
 A control character there can move the cursor, rewrite what was shown or hide a
 step, so the loaders refuse C0 controls (except tab and newline), DEL, C1 controls
 and the Unicode line and paragraph separators, wherever they come from: typed
-into the file or written as a YAML escape such as `"\\e"`.
+into the file or written as a YAML escape such as `"\\e"`. A command refuses the
+bidirectional controls as well, which would show it in another order than it runs.
 """
 
 from __future__ import annotations
@@ -30,12 +31,35 @@ _NAMES: Final = {
 }
 
 
+_IN_STRINGS: Final = "\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff"
+
+
 @cache
 def forbidden_in_strings() -> re.Pattern[str]:
     """Characters no runbook string may hold once read: tab and newline are the only
     controls allowed (a field that must be one line refuses newline as well). Lone
     surrogates (from a `"\\uD800"` escape) are refused too: they cannot be stored or shown."""
-    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+    return re.compile(f"[{_IN_STRINGS}]")
+
+
+BIDI_CONTROLS: Final = "\u202a-\u202e\u2066-\u2069"
+"""The bidirectional embeddings, overrides and isolates: a terminal or an editor draws the
+text after one in another order than it is stored ("Trojan Source"), so the output shows
+them as controls (`incident.core.text`). The marks (LRM, RLM, ALM) reorder nothing."""
+
+
+def is_command(path: tuple[str | int, ...]) -> bool:
+    """Whether the value at `path` is run by a shell: a step's `command`, or its verify
+    block's."""
+    return bool(path) and path[-1] == "command" and "steps" in path
+
+
+@cache
+def forbidden_in_commands() -> re.Pattern[str]:
+    """What no command may hold: what no string may, and the bidirectional controls. A
+    reviewer reading `echo ok \\u202e# ; rm -rf /` in the YAML sees it in another order
+    than the shell runs it."""
+    return re.compile(f"[{_IN_STRINGS}{BIDI_CONTROLS}]")
 
 
 @cache
@@ -65,6 +89,11 @@ def control_message(char: str, where: str) -> str:
     """The problem for a control character found `where` (such as "in a string")."""
     if "\ud800" <= char <= "\udfff":
         return f"unpaired surrogate {describe(char)} {where}; runbook text must be valid Unicode"
+    if re.fullmatch(f"[{BIDI_CONTROLS}]", char):
+        return (
+            f"bidirectional control {describe(char)} {where}: "
+            "it would show the command in another order than it runs"
+        )
     return f"control character {describe(char)} {where}; {PRINTABLE_REASON}"
 
 

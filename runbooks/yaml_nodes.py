@@ -19,7 +19,12 @@ from yaml.scanner import Scanner
 
 from runbooks.data_path import INVALID, DataPath, Positions
 from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
-from runbooks.printable import control_message, forbidden_in_strings
+from runbooks.printable import (
+    control_message,
+    forbidden_in_commands,
+    forbidden_in_strings,
+    is_command,
+)
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
 from runbooks.yaml_compose import TOO_DEEP, TOO_MANY, Limit, compose
@@ -118,19 +123,29 @@ def _forbidden_at(text: str, node: ScalarNode, char: str) -> tuple[int, int, str
 
     Raw control characters are refused before parsing, so in a value one can only
     come from a double-quoted escape: the first escape that decodes to `char` is it.
+    A bidirectional control may also be typed as it is (only commands refuse it): the
+    first one, escaped or typed, is it.
     Only the node's own span is scanned, so this costs no more than reading it.
     """
     start, end = node.start_mark.index, node.end_mark.index
+    typed = -1 if char == "\n" else text.find(char, start, end)  # a line break: its escape
     if node.style == '"':
-        for match in _ESCAPE.finditer(text, start, end):
+        for match in _ESCAPE.finditer(text, start, typed if typed >= 0 else end):
             if _decode_escape(match.group()) == char:
-                at = match.start()
-                line = node.start_mark.line + text.count("\n", start, at)
-                newline = text.rfind("\n", start, at)
-                col = at - newline if newline >= 0 else node.start_mark.column + at - start + 1
-                return line + 1, col, f" (written '{match.group()}')"
+                return (*_line_col(text, node, match.start()), f" (written '{match.group()}')")
+    if typed >= 0:
+        return (*_line_col(text, node, typed), "")
     line, col = _pos(node)
     return line, col, ""
+
+
+def _line_col(text: str, node: ScalarNode, at: int) -> tuple[int, int]:
+    """The line and column of `text[at]`, inside `node`'s span."""
+    start = node.start_mark.index
+    line = node.start_mark.line + text.count("\n", start, at)
+    newline = text.rfind("\n", start, at)
+    col = at - newline if newline >= 0 else node.start_mark.column + at - start + 1
+    return line + 1, col
 
 
 class _Converter:
@@ -185,14 +200,15 @@ class _Converter:
         finally:
             self.active.discard(id(node))
 
-    def printable(self, node: ScalarNode, *, key: bool = False) -> bool:
+    def printable(self, node: ScalarNode, *, key: bool = False, command: bool = False) -> bool:
         """Whether the scalar's text holds no forbidden character (keys: no line break
-        either); otherwise the first one is reported where it is written."""
+        either; commands: no bidirectional control); otherwise the first one is reported
+        where it is written."""
         value = str(node.value)
-        found = forbidden_in_strings().search(value)
+        found = (forbidden_in_commands() if command else forbidden_in_strings()).search(value)
         if found is not None:
             char = found.group()
-            where = "in a key" if key else "in a string"
+            where = "in a key" if key else ("in a command" if command else "in a string")
         elif key and "\n" in value:
             char, where = "\n", ""
         else:
@@ -208,7 +224,7 @@ class _Converter:
     def scalar(self, node: ScalarNode, path: DataPath) -> object:
         tag = node.tag
         if tag in (_STR, _TIMESTAMP, _MERGE):
-            if not self.printable(node):
+            if not self.printable(node, command=is_command(path)):
                 return INVALID
             if "\n" in node.value:
                 self.positions.breaks[path] = _forbidden_at(self.text, node, "\n")[:2]

@@ -184,3 +184,48 @@ def test_a_huge_value_quoted_in_a_problem_is_cut(problems: Problems) -> None:
     assert problem.message.startswith("invalid role 'yyyy")
     assert problem.message.endswith("... (2563 more characters)")
     assert len(problem.message) < 600
+
+
+BIDI = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+"""The bidirectional embeddings, overrides and isolates (as `incident.core.text` shows)."""
+
+COMMAND_YAML = """\
+runbook: x
+title: Rollback
+phases:
+  - id: decide
+    title: Decide
+    steps:
+      - id: roll
+        title: Roll back
+        kind: command
+        command: {value}
+        verify: {{command: {verify}}}
+"""
+"""The command is on line 10 from column 18, the verify command on line 11 from 27."""
+
+
+@pytest.mark.parametrize("code", BIDI, ids=lambda code: f"U+{code:04X}")
+def test_a_bidirectional_control_in_a_command_is_refused_where_it_is(
+    problems: Problems, code: int
+) -> None:
+    """`echo ok <RLO># ; rm -rf /tmp/x` reads in review as something other than it runs
+    ("Trojan Source"): typed or escaped, in a step's command or its verify command."""
+    char = chr(code)
+    typed = problems(COMMAND_YAML.format(value=f"echo ok {char}# ; rm x", verify="'true'"))
+    escaped = problems(COMMAND_YAML.format(value="'true'", verify=f'"true \\u{code:04x}"'))
+    assert [(p.line, p.col, p.message) for p in typed + escaped] == [
+        (10, 26, f"bidirectional control U+{code:04X} in a command: "
+         "it would show the command in another order than it runs"),
+        (11, 33, f"bidirectional control U+{code:04X} in a command (written '\\u{code:04x}'): "
+         "it would show the command in another order than it runs"),
+    ]  # fmt: skip
+
+
+def test_bidirectional_text_elsewhere_is_kept(write: WriteFile) -> None:
+    """A title or guidance may hold right-to-left text: shown escaped, never refused."""
+    text = YAML.format(value='"\\u2067\u05e9\u05dc\u05d5\u05dd\\u2069"').replace(
+        "title: Assess", "title: Assess \u202eright to left"
+    )
+    step = load_runbook(write(text)).step("assess")
+    assert step is not None and step.title.endswith("\u202eright to left")
