@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
 from runbooks.build_verify import read_verify
-from runbooks.checks import UniqueIds
+from runbooks.checks import UniqueIds, first_at
 from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, is_list
 from runbooks.limits import MAX_STEPS, MAX_WINDOW_MIN
@@ -97,7 +97,7 @@ class PhaseRules(BuildContext):
             for step_index, step in enumerate(steps):
                 if isinstance(step, Mapping) and isinstance(step.get("id"), str):
                     path = ("phases", phase_index, "steps", step_index, "id")
-                    found.setdefault(step["id"], self.rep.location(path))
+                    found.setdefault(step["id"], self.rep.place(path))
         return found
 
     def read_window(self, fields: Fields) -> Window | None:
@@ -141,11 +141,11 @@ class PhaseRules(BuildContext):
         if step_id is not None:
             fields.what = f"step '{step_id}'"
             if step_id in self.step_ids:
-                first = self.step_ids[step_id]
+                first = first_at(self.step_ids[step_id], self.rep.file)
                 fields.report("id", f"duplicate step id '{step_id}' (first at {first})")
                 step_id = None
             else:
-                self.step_ids[step_id] = self.rep.location(fields.at("id"))
+                self.step_ids[step_id] = self.rep.place(fields.at("id"))
         title = fields.text("title", required=True)
         kind = fields.choice("kind", StepKind, "step kind") or (
             None if fields.given("kind") else StepKind.CHECK

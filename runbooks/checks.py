@@ -69,6 +69,13 @@ def id_problem(value: str, what: str) -> str | None:
     return f"invalid {what} '{value}' (use up to 64 letters, digits, '-', '_' or '.')"
 
 
+def first_at(place: str, file: str) -> str:
+    """`place` (`FILE:LINE`) as a message told in `file` names it: `line 10` in the same
+    file, `dupx.yaml:10` from another."""
+    line = place.removeprefix(f"{file}:")
+    return f"line {line}" if line != place and line.isdigit() else place
+
+
 def too_long(what: str, length: int, limit: int) -> str:
     """The problem for text over its limit: `'title' is 900,000 characters (at most 200)`."""
     return f"{what} is {length:,} characters (at most {limit:,})"

@@ -88,6 +88,13 @@ class Reporter:
             return format_path(path)
         return f"line {self.where(path)[0]}"
 
+    def place(self, path: DataPath) -> str:
+        """Where `path` is, with the file (`rollback.yaml:10`), for a "(first at ...)"
+        message that may be told in another file: `first_at` shortens it in this one."""
+        if self.positions is None:
+            return format_path(path)
+        return f"{self.file}:{self.where(path)[0]}"
+
     def hint(self, word: str, choices: Collection[str], label: str) -> str:
         """`choices_hint` for a reference to something the runbook defines, guessing
         only while the budget lasts (the lists, and the problems, grow with the file)."""

@@ -10,7 +10,7 @@ import re
 from collections.abc import MutableMapping
 from pathlib import Path
 
-from runbooks.checks import UniqueIds, slugify, too_long
+from runbooks.checks import UniqueIds, first_at, slugify, too_long
 from runbooks.limits import MAX_PROSE_CHARS
 from runbooks.markdown_loader import MarkdownDoc, MarkdownTask, parse_markdown
 from runbooks.model import Phase, Runbook, Step
@@ -36,7 +36,7 @@ def assign_step_ids(
 ) -> tuple[list[str | None], list[Problem]]:
     """A step id for each task (None for one whose explicit id is a duplicate).
 
-    `taken` maps ids already in use to where they were defined and is updated;
+    `taken` maps ids already in use to where they were defined (`FILE:LINE`) and is updated;
     `unique` makes slugs unique against it and must be the same for every call
     with the same `taken`. Explicit `{#id}`s are claimed first, so no generated
     slug can take them.
@@ -48,10 +48,7 @@ def assign_step_ids(
         if wanted is None:
             continue
         if wanted in taken:
-            first = taken[wanted]
-            if first.startswith(f"{file}:"):
-                first = "line " + first.removeprefix(f"{file}:")
-            message = f"duplicate step id '{wanted}' (first at {first})"
+            message = f"duplicate step id '{wanted}' (first at {first_at(taken[wanted], file)})"
             problems.append(Problem(file, task.line, task.col, message))
             continue
         taken[wanted] = f"{file}:{task.line}"

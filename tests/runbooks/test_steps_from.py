@@ -61,10 +61,21 @@ class TestStepsFrom:
     def test_explicit_duplicate_points_into_the_markdown(
         self, write: WriteFile, problems: Problems
     ) -> None:
+        """The first is in the YAML file: named, not "line 7" (of plan.md, which has one)."""
         plan = write("- [ ] Assess again {#assess}\n", "plan.md")
         found = problems(self.runbook_text("plan.md"))
         assert [str(p) for p in found] == [
-            f"{plan}:1:1: duplicate step id 'assess' (first at line 7)"
+            f"{plan}:1:1: duplicate step id 'assess' (first at {plan.parent / 'runbook.yaml'}:7)"
+        ]
+
+    def test_a_duplicate_of_a_later_yaml_step_names_the_yaml_file(
+        self, write: WriteFile, problems: Problems
+    ) -> None:
+        plan = write("# P\n## S\n- [ ] Roll back {#roll}\n", "plan.md")
+        later = "  - id: b\n    title: B\n    steps:\n      - {id: roll, title: Roll}\n"
+        found = problems(self.runbook_text("plan.md") + later)
+        assert [str(p) for p in found] == [
+            f"{plan}:3:1: duplicate step id 'roll' (first at {plan.parent / 'runbook.yaml'}:12)"
         ]
 
     def test_markdown_problems_point_into_the_markdown(
