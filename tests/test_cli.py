@@ -380,3 +380,19 @@ def test_validate_reports_file_line_col_and_exit_2(cli, tmp_path):
     assert any(line.startswith(f"{bad}:5:5: unknown key 'titel'") for line in lines), lines
     assert any(line.startswith(f"{garbage}:1:1: ") for line in lines), lines
     assert any(line.startswith(f"{tagged}:1:10: ") and "tag" in line for line in lines), lines
+
+
+def test_validate_json_names_the_file_each_problem_is_in(cli, tmp_path):
+    """A steps_from file's problem was put under the runbook's name alone: a CI annotation
+    landed on the wrong file."""
+    broken = tmp_path / "broken.md"
+    broken.write_text("## Do\n- [ ] fine\n- [] broken\n")
+    runbook = tmp_path / "sfb.yaml"
+    runbook.write_text(
+        "runbook: sfb\ntitle: T\nphases:\n  - {id: a, title: A, steps_from: broken.md}\n"
+    )
+    result = cli.run("validate", "--json", str(runbook))
+    assert result.code == 2
+    (checked,) = json.loads(result.out)["files"]
+    assert checked["file"] == str(runbook)
+    assert [(p["file"], p["line"], p["col"]) for p in checked["problems"]] == [(str(broken), 3, 3)]

@@ -162,7 +162,12 @@ def test_validate_json_holds_what_the_lines_say(outputs):
     assert answer["ok"] is False
     assert (good["ok"], good["problems"], good["phases"]) == (True, [], 4)
     assert bad["ok"] is False and bad["runbook"] is None
-    assert {"line": 2, "col": 9, "message": "'phases' must be a list"} in bad["problems"]
+    assert {
+        "file": bad["file"],
+        "line": 2,
+        "col": 9,
+        "message": "'phases' must be a list",
+    } in bad["problems"]
 
 
 def test_a_schema_rejects_what_it_should():

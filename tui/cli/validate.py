@@ -44,7 +44,12 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "phases": None if runbook is None else len(runbook.phases),
         "steps": None if runbook is None else len(runbook.steps()),
         "problems": [
-            {"line": problem.line, "col": problem.col, "message": problem.message}
+            {
+                "file": problem.file,
+                "line": problem.line,
+                "col": problem.col,
+                "message": problem.message,
+            }
             for problem in problems
         ],
     }
