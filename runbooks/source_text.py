@@ -1,6 +1,6 @@
 """Reading a runbook file as text, refusing what is not a reasonable text file.
 
-Every failure becomes a `Problem` at 1:1 (or at the offending character), with
+Every failure becomes a `Problem` at 1:1 (or at the offending character or byte), with
 the operating system's reason where there is one, never an exception.
 """
 
@@ -58,7 +58,10 @@ def decode_source(data: bytes, file: str) -> tuple[str | None, list[Problem]]:
         text = data[offset:].decode("utf-8")
     except UnicodeDecodeError as exc:
         where = exc.start + offset
-        return None, [Problem(file, 1, 1, f"not a text file (invalid UTF-8 at byte {where})")]
+        before = data[offset:where].decode("utf-8")  # what decoded, up to the bad byte
+        line, col = line_col(before, len(before))
+        message = f"not a text file (invalid UTF-8 at byte {where})"
+        return None, [Problem(file, line, col, message)]
     nul = text.find("\0")
     if nul >= 0:
         line, col = line_col(text, nul)

@@ -23,7 +23,7 @@ _EXPECT = re.compile(r"^(?:# expect: |<!-- expect: )(\d+):(\d+): (.+?)(?: -->)?$
 
 EXPECTED: dict[str, tuple[int, int, str]] = {
     "binary-garbage.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 0)"),
-    "invalid-utf8.yaml": (1, 1, "not a text file (invalid UTF-8 at byte 21)"),
+    "invalid-utf8.yaml": (2, 11, "not a text file (invalid UTF-8 at byte 21)"),  # not 1:1
     "nul-bytes.yaml": (2, 17, "not a text file (NUL byte)"),
     "control-character.yaml": (2, 18, "control character U+0007 (BEL) in the file; runbook"),
     "zero-bytes.yaml": (1, 1, "empty runbook"),
@@ -94,7 +94,14 @@ def test_binary_markdown_file(tmp_path: Path) -> None:
     """Made at test time: ruff reads committed .md files and stops at invalid UTF-8."""
     path = tmp_path / "binary.md"
     path.write_bytes(b"\x00\x01\x02\xff\xfe# not markdown\n")
-    assert_reports(path, 1, 1, "not a text file (invalid UTF-8 at byte 3)")
+    assert_reports(path, 1, 4, "not a text file (invalid UTF-8 at byte 3)")
+
+
+def test_invalid_utf8_is_placed_at_its_line_and_character(tmp_path: Path) -> None:
+    """It was always 1:1; the column counts characters (`é` is one), after a BOM."""
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"\xef\xbb\xbfrunbook: x\ntitle: \xc3\xa9t\xe9\n")
+    assert_reports(path, 2, 10, "not a text file (invalid UTF-8 at byte 24)")
 
 
 def test_missing_file(tmp_path: Path) -> None:
