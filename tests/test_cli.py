@@ -378,7 +378,7 @@ def test_validate_reports_file_line_col_and_exit_2(cli, tmp_path):
     assert "Traceback" not in result.err
     lines = result.err.strip().splitlines()
     assert any(line.startswith(f"{bad}:5:5: unknown key 'titel'") for line in lines), lines
-    assert any(line.startswith(f"{garbage}:1:1: ") for line in lines), lines
+    assert any(line.startswith(f"{garbage}:2:118: not a text file") for line in lines), lines
     assert any(line.startswith(f"{tagged}:1:10: ") and "tag" in line for line in lines), lines
 
 
