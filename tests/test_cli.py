@@ -396,3 +396,11 @@ def test_validate_json_names_the_file_each_problem_is_in(cli, tmp_path):
     (checked,) = json.loads(result.out)["files"]
     assert checked["file"] == str(runbook)
     assert [(p["file"], p["line"], p["col"]) for p in checked["problems"]] == [(str(broken), 3, 3)]
+
+
+def test_validate_counts_in_words(cli, tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "runbook: x\ntitle: X\nphases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
+    )
+    assert cli.ok("validate", str(one)).strip() == f"{one}: ok (runbook 'x', 1 phase, 1 step)"

@@ -27,9 +27,10 @@ def cmd_validate(args: Arguments) -> int:
         for problem in found:
             print(problem, file=sys.stderr)
         if runbook is not None:
+            phases, steps = len(runbook.phases), len(runbook.steps())
             print(
-                f"{visible(name)}: ok (runbook '{runbook.id}', {len(runbook.phases)} phases, "
-                f"{len(runbook.steps())} steps)"
+                f"{visible(name)}: ok (runbook '{runbook.id}', {_counted(phases, 'phase')}, "
+                f"{_counted(steps, 'step')})"
             )
     if args.json:
         print(json_text({"ok": problems == 0, "files": files}))
@@ -53,3 +54,8 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
             for problem in problems
         ],
     }
+
+
+def _counted(count: int, noun: str) -> str:
+    """`1 phase`, `4 phases`."""
+    return f"{count} {noun}{'s' if count != 1 else ''}"
