@@ -76,9 +76,11 @@ class PhaseRules(BuildContext):
             ]
             steps += self.read_steps_from(fields, phase_id or "")
             written = fields.get("steps")  # entries refused while parsing were reported then
+            refused = INVALID in (written, fields.get("steps_from"))  # as was a bad tag
             if (
                 not steps
                 and not (is_list(written) and written)
+                and not refused
                 and len(self.rep.problems) == before
             ):
                 fields.rep.report(fields.path, f"{fields.what} has no steps")

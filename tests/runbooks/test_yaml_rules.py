@@ -214,3 +214,12 @@ def test_open_window_and_invalid_window_shapes(problems: Problems) -> None:
     )
     assert window_problems("[true, 5]") == ["'window' must be a list of two integers [start, end]"]
     assert window_problems("[0.5, 5]") == ["'window' must be a list of two integers [start, end]"]
+
+
+@pytest.mark.parametrize("steps", ["steps: !!omap [{id: s}]", "steps_from: !!set {a.md}"])
+def test_steps_refused_for_their_tag_are_not_also_missing(problems: Problems, steps: str):
+    """The phase was also said to have no steps: a second problem for the one mistake."""
+    found = problems(f"runbook: x\ntitle: X\nphases:\n  - id: a\n    title: A\n    {steps}\n")
+    assert [m.split(": ", 1)[1] for m in messages(found)] == [
+        f"unsupported YAML tag '{steps.split()[1]}'"
+    ]
