@@ -8,7 +8,8 @@ hostile file costs a bounded amount of time and stack.
 PyYAML's scanner and parser in Python took 33 ms of the bundled runbook's 36 ms to
 compose: every `declare`, `init` and `validate` paid them. libyaml's, in C
 (`CParser`, shipped in PyYAML's wheels), feed the same composer the same events in 3
-ms. A text libyaml refuses, anything it raises, and a text holding what it reads
+ms. A text libyaml refuses, anything it raises but a bound passed (which the Python
+parser would pass at the same node, only slower), and a text holding what it reads
 otherwise (`on_libyaml`) is composed by the Python parser, so every problem is told
 in the words and at the place it always was (`tests/runbooks/test_yaml_fast_path.py`
 holds the two to the same nodes).
@@ -46,7 +47,8 @@ class _Bounds(Composer):
     def compose_node(self, parent: Node | None, index: int) -> Node | None:
         self.node_count += 1
         if self.node_count > MAX_NODES:
-            raise Limit(TOO_MANY, 1, 1)
+            mark = self.peek_event().start_mark  # type: ignore[attr-defined]
+            raise Limit(TOO_MANY, mark.line + 1, mark.column + 1)
         if self.node_depth > MAX_DEPTH:
             mark = self.peek_event().start_mark  # type: ignore[attr-defined]
             raise Limit(TOO_DEEP, mark.line + 1, mark.column + 1)
@@ -87,7 +89,7 @@ else:
     _FastLoader = _CLoader
 
 
-TOO_MANY = f"document expands to more than {MAX_NODES} nodes (alias bomb?)"
+TOO_MANY = f"document has more than {MAX_NODES} YAML nodes, too many for a runbook"
 TOO_DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
 
 BAD_ESCAPE = "YAML syntax error: escape is not a Unicode character (at most \\U0010FFFF)"
@@ -118,6 +120,8 @@ def compose(text: str) -> Node | None:
         fast = _FastLoader(text)
         try:
             return fast.get_single_node()
+        except Limit:  # a bound passed: at the same node either way, and not read twice
+            raise
         except Exception:  # told again below, as the Python parser tells it
             pass
         finally:

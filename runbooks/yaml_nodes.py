@@ -18,7 +18,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.scanner import Scanner
 
 from runbooks.data_path import INVALID, DataPath, Positions
-from runbooks.limits import MAX_DEPTH, MAX_EXPANDED_CHARS, MAX_NODES
+from runbooks.limits import MAX_ALIAS_NODES, MAX_DEPTH, MAX_EXPANDED_CHARS
 from runbooks.printable import (
     control_message,
     forbidden_in_commands,
@@ -27,7 +27,7 @@ from runbooks.printable import (
 )
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
-from runbooks.yaml_compose import TOO_DEEP, TOO_MANY, Limit, compose
+from runbooks.yaml_compose import TOO_DEEP, Limit, compose
 
 _STANDARD = "tag:yaml.org,2002:"
 _STR = _STANDARD + "str"
@@ -61,6 +61,7 @@ def short_tag(tag: str) -> str:
 
 
 _TOO_LONG = f"document expands to more than {MAX_EXPANDED_CHARS} characters of text (alias bomb?)"
+_TOO_REPEATED = f"aliases add more than {MAX_ALIAS_NODES} nodes to the document (alias bomb?)"
 
 
 def parse_yaml(text: str, file: str) -> ParsedYaml:
@@ -154,7 +155,8 @@ class _Converter:
         self.text = text
         self.positions = positions
         self.problems: list[Problem] = []
-        self.visited = 0
+        self.seen: set[int] = set()
+        self.repeated = 0
         self.expanded = 0
         self.active: set[int] = set()
         self.constructor = SafeConstructor()
@@ -164,9 +166,13 @@ class _Converter:
         self.problems.append(Problem(self.file, line, col, message))
 
     def visit(self, node: Node, depth: int) -> None:
-        self.visited += 1
-        if self.visited > MAX_NODES:
-            raise _Abort(Problem(self.file, 1, 1, TOO_MANY))
+        if id(node) not in self.seen:  # the nodes as written are bounded as they are composed
+            self.seen.add(id(node))
+        else:  # one that an alias repeats
+            self.repeated += 1
+            if self.repeated > MAX_ALIAS_NODES:
+                line, col = _pos(node)
+                raise _Abort(Problem(self.file, line, col, _TOO_REPEATED))
         if depth > MAX_DEPTH:
             line, col = _pos(node)
             raise _Abort(Problem(self.file, line, col, TOO_DEEP))

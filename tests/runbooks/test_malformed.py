@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from runbooks import Problem, RunbookError, load_runbook, validate_runbook_file
-from runbooks.limits import MAX_BYTES, MAX_EXPANDED_CHARS
+from runbooks.limits import MAX_ALIAS_NODES, MAX_BYTES, MAX_EXPANDED_CHARS, MAX_NODES
 
 CORPUS = Path(__file__).parent / "malformed"
 _EXPECT = re.compile(r"^(?:# expect: |<!-- expect: )(\d+):(\d+): (.+?)(?: -->)?$")
@@ -154,13 +154,40 @@ def test_read_error_reports_the_os_reason(tmp_path: Path, monkeypatch: pytest.Mo
 
 
 def test_huge_document_stops_composing_at_the_node_bound(tmp_path: Path) -> None:
-    """Under 1 MiB but half a million nodes: refused without composing them all."""
+    """Under 1 MiB but half a million nodes: refused without composing them all (nor
+    composing them again with the Python parser), at the node past the bound."""
     path = tmp_path / "many.yaml"
     path.write_text("runbook: x\ndescription: [" + "1," * 500_000 + "1]\n")
     assert path.stat().st_size <= MAX_BYTES
     found = validate_runbook_file(path)
+    col = len("description: [") + 2 * (MAX_NODES - 5) + 1  # 5 nodes before the list's items
     assert [str(p) for p in found] == [
-        f"{path}:1:1: document expands to more than 100000 nodes (alias bomb?)"
+        f"{path}:2:{col}: document has more than {MAX_NODES} YAML nodes, too many for a runbook"
+    ]
+
+
+def test_a_big_runbook_without_aliases_is_no_alias_bomb(tmp_path: Path) -> None:
+    """25,000 one-line steps (under 1 MiB, 125,000 nodes) were refused as "document
+    expands to more than 100000 nodes (alias bomb?)"; they are read."""
+    path = tmp_path / "big.yaml"
+    steps = "".join(f"      - {{id: s{n}, title: S{n}}}\n" for n in range(25_000))
+    path.write_text(
+        f"runbook: big\ntitle: Big\nphases:\n  - id: a\n    title: A\n    steps:\n{steps}"
+    )
+    assert path.stat().st_size <= MAX_BYTES
+    assert len(load_runbook(path).steps()) == 25_000
+
+
+def test_aliases_are_bounded_by_the_nodes_they_add(tmp_path: Path) -> None:
+    """A few lines that repeat a node 100,001 times are refused at the node repeated."""
+    path = tmp_path / "repeats.yaml"
+    path.write_text(
+        "runbook: x\ntitle: X\nroles: &r [a, b, c, d, e, f, g, h, i, j]\n"
+        f"description: [{', '.join(['*r'] * 10_000)}]\n"
+    )
+    found = validate_runbook_file(path)
+    assert [str(p) for p in found] == [
+        f"{path}:3:39: aliases add more than {MAX_ALIAS_NODES} nodes to the document (alias bomb?)"
     ]
 
 
@@ -178,3 +205,23 @@ def test_long_string_aliased_many_times_is_refused_at_the_anchor(tmp_path: Path)
         f"{path}:2:14: document expands to more than {MAX_EXPANDED_CHARS} characters of text "
         "(alias bomb?)"
     ]
+
+
+def test_both_parsers_stop_at_the_same_node(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The node bound passed on libyaml's events is told, not composed again in Python
+    (which took 9 s for a 1 MiB file): at the node the Python parser stops at too."""
+    from runbooks import yaml_compose
+
+    monkeypatch.setattr(yaml_compose, "MAX_NODES", 40)
+    text = "runbook: x\nphases:\n" + "".join(f"  - {{id: p{n}, title: P}}\n" for n in range(20))
+    assert yaml_compose.on_libyaml(text)
+    with pytest.raises(yaml_compose.Limit) as slow:
+        yaml_compose.compose_in_python(text)
+
+    def again(_text: str) -> None:
+        raise AssertionError("composed again by the Python parser")
+
+    monkeypatch.setattr(yaml_compose, "compose_in_python", again)
+    with pytest.raises(yaml_compose.Limit) as fast:
+        yaml_compose.compose(text)
+    assert (fast.value.line, fast.value.col) == (slow.value.line, slow.value.col) == (10, 5)
