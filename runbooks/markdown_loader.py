@@ -30,7 +30,8 @@ import textwrap
 from msgspec import Struct, field
 
 from runbooks.checks import id_problem, too_long
-from runbooks.limits import MAX_PROSE_CHARS, MAX_TITLE_CHARS, MAX_WINDOW_MIN
+from runbooks.limits import MAX_PROSE_CHARS, MAX_TITLE_CHARS
+from runbooks.markdown_window import find_window, read_window
 from runbooks.model import Window
 from runbooks.problems import Problem
 
@@ -44,19 +45,6 @@ _EXPLICIT_ID = re.compile(r"[ \t]*\{#([^}]*)\}[ \t]*$")
 _OPTIONAL = re.compile(r"[ \t]*\(optional\)[ \t]*$", re.IGNORECASE)
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
-_UNIT = (
-    r"minutes?|mins?|m|hours?|hrs?|hr|h|days?|d"
-    r"|seconds?|secs?|s|weeks?|wks?|w|months?|mo|years?|yrs?|y"
-)
-_WINDOW = re.compile(
-    rf"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d{{1,9}})(?:[ \t]*(?P<start_unit>{_UNIT})\b)?[ \t]*"
-    r"(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d{1,9})"
-    rf"(?:[ \t]*(?P<end_unit>{_UNIT})\b)?|(?P<open>\+))?"
-    r"[ \t]*\)?",
-    re.IGNORECASE,
-)
-_READ_UNITS = re.compile(r"minutes?|mins?|m|hours?|hrs?|hr|h|days?|d", re.IGNORECASE)
-"""The units of `_UNIT` a window may be written in; the others are refused."""
 _PHASE_PREFIX = re.compile(
     r"^(?:(?:phase|stage|step)[ \t]+\d+[ \t]*[:.)\u2013\u2014-]?|\d+[.)])[ \t]*", re.IGNORECASE
 )
@@ -255,45 +243,17 @@ class _Parser:
             self.problem(number, col, too_long(what, len(title), MAX_TITLE_CHARS))
 
     def split_window(self, number: int, text_col: int, text: str) -> tuple[str, Window | None]:
-        match = _WINDOW.search(text)
+        match = find_window(text)
         window: Window | None = None
         if match:
-            window = self.window(number, text_col, match)
+            window, problem = read_window(match)
+            if problem is not None:
+                self.problem(number, text_col + problem[0], problem[1])
             text = text[: match.start()] + " " + text[match.end() :]
         written = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" \t:\u2013\u2014-")
         title = _PHASE_PREFIX.sub("", written)
         title = re.sub(r"\s+", " ", title).strip(" \t:\u2013\u2014-")
         return title or written, window
-
-    def window(self, number: int, text_col: int, match: re.Match[str]) -> Window | None:
-        """The window a heading's `T+...` gives, in minutes, or None after its problem."""
-        found = match.group()
-        at = text_col + match.start() + len(found) - len(found.lstrip())
-        for name in ("start_unit", "end_unit"):
-            unit = match.group(name)
-            if unit is not None and not _READ_UNITS.fullmatch(unit):
-                self.problem(
-                    number,
-                    text_col + match.start(name),
-                    f"window unit '{unit}' not understood: write minutes, hours or days",
-                )
-                return None
-        both = match.group("start_unit") or match.group("end_unit") or "m"  # written once
-        start = _minutes(match.group("start"), match.group("start_unit") or both)
-        end_at = match.group("end")
-        end = None if end_at is None else _minutes(end_at, match.group("end_unit") or both)
-        if start > MAX_WINDOW_MIN or (end is not None and end > MAX_WINDOW_MIN):
-            biggest = max(start, end or 0)
-            self.problem(
-                number, at, f"window minutes must be at most {MAX_WINDOW_MIN} (got {biggest})"
-            )
-        elif end is not None and end < start:
-            self.problem(number, at, f"window end ({end}) is before start ({start})")
-        elif end is not None and end == start:
-            self.problem(number, at, f"window is empty: end equals start ({start})")
-        else:
-            return Window(start, end)
-        return None
 
     def checkbox(self, number: int, line: str, at: int) -> bool:
         """Read a task line; False if it is an ordinary bullet that starts with a link."""
@@ -356,11 +316,6 @@ class _Parser:
             message = too_long("the task's guidance", len(guidance), MAX_PROSE_CHARS)
             self.problem(task.line, task.col, message)
         return MarkdownTask(title, guidance, not optional, explicit, task.line, task.col)
-
-
-def _minutes(count: str, unit: str) -> int:
-    """`count` of a read unit (`_READ_UNITS`) in minutes."""
-    return int(count) * {"m": 1, "h": 60, "d": 1_440}[unit[0].lower()]
 
 
 def _suffixes(text: str) -> tuple[str, str | None, bool]:
