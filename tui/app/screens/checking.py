@@ -196,6 +196,7 @@ class StepVerbs:
             BY_NAME["run"],
             after=outcome,
             quiet=not (code == 0 and verified),
+            unrecorded=lambda why: ran_not_recorded(code, why),
         )
 
     # --- approvals, the decision, the database -------------------------------------------
@@ -368,3 +369,14 @@ class StepVerbs:
             ),
             choose,
         )
+
+
+def ran_not_recorded(exit_code: int, why: str) -> str:
+    """The toast for a command that ran and whose result is not in the record: a bare
+    "Not recorded" read as "nothing happened", and a coordinator under stress would
+    roll back a second time (`lastgood run` says the same, with exit 3)."""
+    return (
+        f"The command ran (exit {exit_code}) but was not recorded: {why}. "
+        "Do not run it again: once the record can be written, check the step with a "
+        "note saying it ran (the palette's Check)."
+    )

@@ -143,10 +143,17 @@ class Desk:
         self.recorder.submit(job, replied)
 
     def record(
-        self, job: Job, verb: Verb | None = None, *, after: After | None = None, quiet: bool = False
+        self,
+        job: Job,
+        verb: Verb | None = None,
+        *,
+        after: After | None = None,
+        quiet: bool = False,
+        unrecorded: Callable[[str], str] | None = None,
     ) -> None:
         """Record through `job` without waiting; a refusal is a toast (its remedy in this
-        face's terms)."""
+        face's terms), worded by `unrecorded` when what happened outside the record
+        must be said with it (a command that ran)."""
 
         def reply(outcome: Outcome[Done]) -> None:
             refusal = self.shown(outcome, after=after, quiet=quiet)
@@ -156,6 +163,8 @@ class Desk:
 
             hint = remedy(refusal.needs, verb.params) if verb is not None else ""
             message = f"{refusal.message} ({hint})" if hint else refusal.message
+            if unrecorded is not None:
+                message = unrecorded(message)
             self.notify(message, title="Not recorded", severity="error", timeout=10)
 
         self.recorder.submit(job, reply, kind="verb")

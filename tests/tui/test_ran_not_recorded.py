@@ -1,0 +1,72 @@
+"""A command that ran on the coordinator's screen and whose result could not be
+recorded says that it ran: "Not recorded" alone read as "nothing happened", and the
+rollback would be run a second time (`lastgood run` says the same, exit 3)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident import commands
+from incident.core.clock import SystemClock
+from runbooks.loading import load_runbook
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.modals import ConfirmCommand
+from tui.app.screens.incident import IncidentScreen
+
+RUNBOOK = """\
+runbook: ran-test
+title: Ran test
+phases:
+  - id: act
+    title: Act
+    window: [0, 30]
+    steps:
+      - id: roll-back
+        title: Roll back
+        kind: command
+        command: "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done"
+"""
+
+
+async def test_a_command_whose_result_is_refused_says_it_ran(tmp_path: Path) -> None:
+    started, go = tmp_path / "started", tmp_path / "go"
+    path = tmp_path / "ran.yaml"
+    path.write_text(RUNBOOK.format(started=started, go=go))
+    runbook = load_runbook(path)
+    db = tmp_path / "ran.db"
+    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
+    declared = commands.declare(runbook, details, actor="ada", clock=SystemClock())
+    with SqliteEventLog.open(db) as log:
+        log.append([declared])
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(log, runbook, actor="ada", network=False)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await from_palette(pilot, "Run command")
+            await wait_for_screen(pilot, ConfirmCommand)
+            await pilot.press("y")
+            await wait_until(pilot, started.exists, timeout=10)
+            with SqliteEventLog.open(db) as other:  # another terminal checks it meanwhile
+                other.append(
+                    [
+                        commands.check_step(
+                            screen.recorder.session.state,
+                            "roll-back",
+                            actor="bo",
+                            clock=SystemClock(),
+                        )
+                    ]
+                )
+            go.touch()
+
+            def told() -> list[str]:
+                return [n.message for n in app._notifications if n.title == "Not recorded"]
+
+            await wait_until(pilot, lambda: bool(told()), timeout=10)
+            [message] = told()
+            assert message.startswith("The command ran (exit 0) but was not recorded: ")
+            assert "Do not run it again" in message
