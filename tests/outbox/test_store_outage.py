@@ -23,7 +23,7 @@ from tests.outbox.helpers import deliverer, message
 from tests.postgres_server import SUPERUSER, Cluster
 from tests.store_backends import postgres_backend
 from tests.webhook_receivers import WebhookReceiver, always
-from tui.net.delivery import DeliveryResult
+from tui.net.delivery import CannotDeliver, DeliveryResult
 from tui.net.outage import Outage
 
 IDLE_S = 0.05
@@ -191,6 +191,6 @@ async def test_a_role_that_cannot_write_the_outbox_is_said_once_and_ends_the_run
         async with asyncio.timeout(30):  # it used to run until stopped
             await worker.run(stop, None, IDLE_S, store_outage=said_to(heard))
     [refused] = heard
-    assert refused is not None
+    assert isinstance(refused, CannotDeliver)  # the screen says "stopped", not "retrying"
     assert "cannot deliver: this role cannot write the outbox" in str(refused)
     assert "permission denied" in str(refused)

@@ -33,3 +33,24 @@ async def test_toasts_keep_off_a_dialogs_buttons_and_hint(tmp_path, size):
         for toast in toasts:
             assert not toast.overlaps(buttons), (toast, buttons)
             assert not toast.overlaps(hint), (toast, hint)
+
+
+async def test_deliveries_refused_for_good_are_said_stopped_not_retrying(tmp_path):
+    """A role that cannot write the outbox ends deliveries (`Deliverer.refusal`); the
+    toast said "paused, retrying" though no retry was coming."""
+    from textual.notifications import Notification
+
+    from tui.app.screens.comms import DELIVERIES_TITLE
+    from tui.net.delivery import CannotDeliver
+
+    async with coordinator(tmp_path / "refused.db", notifications=True) as (app, pilot, screen):
+        why = "cannot deliver: this role cannot write the outbox (permission denied)"
+        screen.comms.say_deliveries(CannotDeliver("postgresql://reader@db/x", why))
+
+        def said() -> list[Notification]:
+            return [n for n in app._notifications if n.title == DELIVERIES_TITLE]
+
+        await wait_until(pilot, lambda: bool(said()))
+        [toast] = said()
+        assert toast.message.startswith("Webhook deliveries stopped: ")
+        assert "retrying" not in toast.message and toast.severity == "error"

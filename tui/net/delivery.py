@@ -98,7 +98,6 @@ class DeliveryResult:
     next_attempt_at: datetime | None = None
 
 
-OnResult = Callable[[DeliveryResult], object]
 
 
 class PartlyMarked(StoreError):
@@ -114,8 +113,9 @@ _LONG_AGO = datetime(1, 1, 1, tzinfo=UTC)
 """Before any message is due: a claim of nothing, to learn whether claiming is allowed."""
 
 
-class _Refused(Exception):
-    """Not sent, for a reason already phrased safely."""
+class CannotDeliver(StoreError):
+    """This role may never claim from the outbox (`Deliverer.refusal`): said once, and
+    deliveries end rather than pause."""
 
 
 class Deliverer:
@@ -210,7 +210,7 @@ class Deliverer:
             except StoreError:
                 return None  # the record is away: an outage, which `run` rides out
             why = f"cannot deliver: this role cannot write the outbox ({refused.reason})"
-            return StoreError(refused.path, why)
+            return CannotDeliver(refused.path, why)
         return None
 
     async def run(

@@ -127,6 +127,16 @@ class Comms:
         if trouble is None:
             self.desk.notify("Webhook deliveries resumed", title=DELIVERIES_TITLE)
             return
+        from tui.net.delivery import CannotDeliver  # loaded with the network, by now
+
+        if isinstance(trouble, CannotDeliver):  # for good: no retry is coming
+            self.desk.notify(
+                f"Webhook deliveries stopped: {trouble}",
+                title=DELIVERIES_TITLE,
+                severity="error",
+                timeout=UNTIL_REPLACED_S,
+            )
+            return
         self.desk.notify(
             f"Webhook deliveries paused, retrying: {trouble}",
             title=DELIVERIES_TITLE,
