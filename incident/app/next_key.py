@@ -56,9 +56,12 @@ class NextKey(Struct, frozen=True):
 
 
 def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | None:
-    """The key that moves `step_id` forward now; None once it is done or skipped."""
+    """The key that moves `step_id` forward now; None once it is done or skipped, or
+    the incident closed (no step is checked after the close: `open_step`)."""
     record = state.steps.get(step_id)
-    if record is None or state.status_of(step_id) in (StepStatus.DONE, StepStatus.SKIPPED):
+    if record is None or state.is_closed:
+        return None
+    if state.status_of(step_id) in (StepStatus.DONE, StepStatus.SKIPPED):
         return None
     step = record.step
     gate = decision_gate(state)

@@ -22,6 +22,7 @@ from tests.tui.coordinator_harness import declared
 from tests.tui.pilot_helpers import wait_for_screen
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.phase_strip import PhaseCell
 from tui.demo.scenarios import SCENARIO_T0
 
@@ -101,7 +102,9 @@ async def test_a_closed_incident_shows_no_live_clock(
             assert isinstance(screen, IncidentScreen)
             shown = [cell_lines(screen, n)[1:] for n in range(1, len(phases) + 1)]
             state = screen.state
+            guidance = str(screen.query_one(Guidance)._text)
     assert shown == [["■ CLOSED", said] for said in phases]
+    assert guidance and "▸" not in guidance  # no key moves a step of a closed incident
     status = InProcessCli(db).ok("status", incident_id)
     for phase, said in zip(state.runbook.phases, phases, strict=True):
         line = next(line for line in status.splitlines() if line.startswith(phase.title))
