@@ -98,8 +98,6 @@ class DeliveryResult:
     next_attempt_at: datetime | None = None
 
 
-
-
 class PartlyMarked(StoreError):
     """The outbox refused some outcomes of a round (this error's, the first of them)
     and took the others, `results`: those are to be recorded as any round's are."""
