@@ -281,3 +281,41 @@ async def test_send_due_is_in_sight_in_the_footer_at_80_columns(tmp_path):
         await pilot.pause()
         due = next(key for key in screen.query(FooterKey) if key.action == "due_message")
         assert 0 < due.region.right <= 80 and due.region.width > 0
+
+
+async def test_the_due_toast_says_what_still_waits_once_one_is_sent(tmp_path):
+    """ "2 messages due — press m: announce, initiating" stayed up, unchanged, after
+    announce was sent (a review): it names the one left, for the time it had left."""
+    both = f'initiating: {{to: [team], on: "step:{GATE}"}}'
+    runbook = write_runbook(tmp_path, {"team": "http://127.0.0.1:9/hook"}, CONFIRM_ON_GATE, both)
+    db = tmp_path / "two.db"
+    incident_id = declare(db, runbook, SystemClock())
+    with SqliteEventLog.open(db) as log:
+        app = make_app(log, runbook, incident_id)
+        async with app.run_test(size=(120, 30), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await approve_and_check_gate(pilot, screen)
+            await wait_until(pilot, lambda: offers_due(screen))
+            await wait_until(
+                pilot, lambda: any("2 messages due" in m for m in notified(app, "Message due"))
+            )
+            raised = [n.raised_at for n in app._notifications if n.title == "Message due"]
+
+            await pilot.press("m")
+            await wait_for_screen(pilot, DueMessageModal)
+            await pilot.press("ctrl+s")
+            await wait_for_screen(pilot, IncidentScreen)
+            await wait_until(pilot, lambda: len(screen.state.communications) == 1)
+            sent = screen.state.communications[0].template
+            await wait_until(
+                pilot,
+                lambda: (
+                    len(notified(app, "Message due")) == 1
+                    and "2 messages" not in notified(app, "Message due")[0]
+                ),
+            )
+            [left] = notified(app, "Message due")
+            assert sent not in left and "message is ready" in left
+            assert [n.raised_at for n in app._notifications if n.title == "Message due"] == raised

@@ -85,6 +85,21 @@ class PlainToasts(App[None]):
         if stale:
             self._refresh_notifications()
 
+    def revise(self, title: str, message: str) -> None:
+        """The live toast titled `title` says `message` instead, for the time it had
+        left; with none live, nothing is shown ("3 messages due" stayed up, unchanged,
+        after one of the three was sent). Textual has no public way to change a toast:
+        it is taken down and put up again, with its expiry kept."""
+        from dataclasses import replace
+
+        text = visible_block(message)
+        stale = [n for n in self._notifications if n.title == visible(title) and n.message != text]
+        for old in stale:
+            self._unnotify(old, refresh=False)
+            self._notifications.add(replace(old, message=text, identity=f"{old.identity}-r"))
+        if stale:
+            self._refresh_notifications()
+
     def withdraw(self, title: str) -> None:
         """Take down the live toasts titled `title`: what they said no longer holds."""
         stale = [n for n in self._notifications if n.title == visible(title)]

@@ -155,10 +155,13 @@ class Comms:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
+        app = self.desk.screen.app
         if fresh:
             self.desk.notify(due_notice(due), title=DUE_TITLE, severity="warning", timeout=10)
-        elif not due and isinstance(self.desk.screen.app, PlainToasts):
-            self.desk.screen.app.withdraw(DUE_TITLE)  # sent or declined: nothing waits now
+        elif not due and isinstance(app, PlainToasts):
+            app.withdraw(DUE_TITLE)  # sent or declined: nothing waits now
+        elif isinstance(app, PlainToasts):
+            app.revise(DUE_TITLE, due_notice(due))  # one sent: the others still wait
         self.desk.screen.refresh_bindings()
 
     def remind(self) -> None:
