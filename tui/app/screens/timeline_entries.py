@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual.screen import Screen
 
-from tui.app.modals.entry import EntryModal
 from tui.app.widgets.timeline import Timeline
 
 
@@ -14,4 +13,8 @@ class ReadsTimelineEntries(Screen[None]):
 
     def on_timeline_read(self, message: Timeline.Read) -> None:
         message.stop()
+        # Here, not at the top: the dialogs' package loads TextArea, Checkbox and Button,
+        # 0.8 MiB the first frame does without (bench/startup.py, #12).
+        from tui.app.modals.entry import EntryModal
+
         self.app.push_screen(EntryModal(message.at, message.actor, message.what))
