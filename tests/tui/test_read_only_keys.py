@@ -56,6 +56,7 @@ async def test_help_shows_the_phase_keys_once_as_keys(closed_db: Path, face: str
     assert not [key for key in keys if "," in key or "_" in key]
     phase_keys = [key for key in keys if "←" in key or "→" in key]
     assert phase_keys == ["← [", "→ ]"]
+    assert any("ctrl+q" in key for key in keys)  # it quits here too; help did not say
 
 
 async def test_replay_home_and_end_move_the_replay(closed_db: Path) -> None:

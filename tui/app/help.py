@@ -11,7 +11,7 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("tab", "Move between checklist and timeline; enter reads an entry whole"),
     ("ctrl+p", "Command palette"),
     ("?", "This help"),
-    ("q", "Quit"),
+    ("q / ctrl+q", "Quit (ctrl+q from the help or the palette too)"),
 )
 """The read-only views' moving-around keys (attach, replay): they have no verbs. The
 phase keys are their screens' bindings, which help lists above these."""
