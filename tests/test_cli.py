@@ -404,3 +404,16 @@ def test_validate_counts_in_words(cli, tmp_path):
         "runbook: x\ntitle: X\nphases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
     )
     assert cli.ok("validate", str(one)).strip() == f"{one}: ok (runbook 'x', 1 phase, 1 step)"
+
+
+def test_a_refused_declaration_creates_no_record(tmp_path):
+    """A declaration the use case refuses (a start more than 7 days back, a blank title)
+    left an empty database behind where none was."""
+    db = tmp_path / "never.db"
+    for refused_args in (
+        ("--started-at", "1970-01-01T00:00:00Z"),
+        ("--severity", "SEV1", "--title", " "),
+    ):
+        ran = InProcessCli(db).run(*DECLARE_SEV1, *refused_args)
+        assert ran.code == 2 and ran.err.count("\n") == 1, ran.err
+        assert not db.exists() and not list(tmp_path.iterdir())

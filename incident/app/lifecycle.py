@@ -30,6 +30,14 @@ def declare(
     return IncidentSession.declare(log, event, clock)
 
 
+def check_declaration(runbook: Runbook, details: Declaration, *, actor: str, clock: Clock) -> None:
+    """`declare`'s refusals (`CommandError`) before any record is opened: a face that
+    creates the record to declare into (the CLI's `--db new.db`) creates none for a
+    declaration refused ("started more than 7 days ago" left an empty file behind).
+    Only the id taken by another incident is left for `declare` to find."""
+    commands.declare(runbook, details, actor=actor, clock=clock, taken_ids=())
+
+
 def severity(session: Session, actor: str, severity: str, *, reason: str = "") -> Done:
     clock = session.clock
     events = session.run_many(

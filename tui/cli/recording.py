@@ -184,7 +184,11 @@ def _verify(check: CommandCheck) -> Verification:
 def cmd_declare(args: Arguments) -> int:
     """A new incident; its id alone on stdout, so `id=$(lastgood declare ...)` works."""
     runbook = runbook_for(args.runbook)
-    from incident.app.lifecycle import Declaration, declare  # here: the other verbs need neither
+    from incident.app.lifecycle import (  # here: the other verbs need none of them
+        Declaration,
+        check_declaration,
+        declare,
+    )
 
     details = Declaration(
         title=args.title,
@@ -198,6 +202,10 @@ def cmd_declare(args: Arguments) -> int:
         from_version=args.from_version or "",
         last_good_version=args.last_good or "",
     )
+    try:
+        check_declaration(runbook, details, actor=actor_name(args), clock=SystemClock())
+    except CommandError as error:
+        raise refused(error, BY_NAME["declare"]) from None
     with open_log(args, creating=True) as log:
         try:
             session = declare(log, runbook, details, actor=actor_name(args), clock=SystemClock())
