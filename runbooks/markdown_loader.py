@@ -249,7 +249,12 @@ class _Parser:
             window, problem = read_window(match)
             if problem is not None:
                 self.problem(number, text_col + problem[0], problem[1])
-            text = text[: match.start()] + " " + text[match.end() :]
+            rest = text[match.end() :]
+            found = match.group().strip()
+            if found.startswith("(") and not found.endswith(")") and ")" in rest:
+                # `(T+0 to T+2 hours, in parallel)`: the remark keeps its parentheses
+                rest = "(" + rest.lstrip(" \t,;:")
+            text = text[: match.start()] + " " + rest
         written = re.sub(r"\s+", " ", re.sub(r"\(\s*\)", " ", text)).strip(" \t:\u2013\u2014-")
         title = _PHASE_PREFIX.sub("", written)
         title = re.sub(r"\s+", " ", title).strip(" \t:\u2013\u2014-")

@@ -87,6 +87,8 @@ def test_example_deployment_plan() -> None:
         ("Close-out T+45", "Close-out", Window(45, None)),
         ("Execute (T+0 to T+2 hours)", "Execute", Window(0, 120)),  # not "Execute hours)"
         ("Execute (T+0 to T+2h)", "Execute", Window(0, 120)),
+        # not "Execute , in parallel)"
+        ("Execute (T+0 to T+2 hours, in parallel)", "Execute (in parallel)", Window(0, 120)),
         ("Execute (T+30 min to T+2 hrs)", "Execute", Window(30, 120)),
         ("Execute (T+1 hour to T+90 minutes)", "Execute", Window(60, 90)),
         ("Day two (T+1 day)", "Day two", Window(1440, None)),
