@@ -72,6 +72,15 @@ def test_text_is_recorded_without_the_spaces_around_it_as_the_tui_records_it(cli
     assert payloads[1]["note"] == "5xx at 12%"
 
 
+def test_a_name_is_one_person_whichever_verb_records_it(cli):
+    """`approve --by "Bo  Smith"` recorded "Bo Smith", `decide --by` the same name as
+    typed: one person was two in the record (a review)."""
+    incident_id = declare(cli)
+    cli.ok("decide", incident_id, "--by", "Bo  Smith", "--reason", "5xx at 12%")
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert [a["by"] for a in status["approvals"]] == ["Bo Smith"]
+
+
 def test_a_tier_that_loses_data_chosen_before_the_decision_is_said(cli):
     """The TUI asks before it; the CLI recorded it without a word (a parity review).
     It still records it (a pipeline that chose it knows what it did), and says so."""

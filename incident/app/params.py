@@ -162,6 +162,13 @@ def _text(text: str) -> str:
     return text.strip()
 
 
+def parse_name(text: str) -> str:
+    """A person's name on one line, its runs of spaces one: `approve --by "Bo  Smith"`
+    recorded "Bo Smith" and `decide --by` the same name as typed, so one person was
+    two in the record."""
+    return " ".join(text.split())
+
+
 def parse_minutes(text: str) -> int:
     try:
         value = int(_written_plainly(text))
@@ -295,6 +302,7 @@ PARSERS: dict[Kind, Callable[[str], object]] = {
     Kind.COUNT: parse_count,
     Kind.DATE: parse_date,
     Kind.MOMENT: parse_moment,
+    Kind.NAME: parse_name,
     Kind.NAMES: parse_names,
     Kind.ZONE: parse_zone,
 }
