@@ -257,8 +257,13 @@ def _answered_in_time() -> type[psycopg.Connection[Any]]:
     again.
     """
     psycopg = load_psycopg()
-    # What `wait` raises past its timeout: private, so the version is pinned (pyproject).
-    waited_too_long: type[Exception] = psycopg.errors._WaitTimeout
+    # What `wait` raises past its timeout: private, so the `postgres` extra pins the
+    # version. A psycopg installed otherwise, without it (3.2 and before), gets the
+    # plain connection: the server's `statement_timeout` still bounds each statement.
+    private: type[Exception] | None = getattr(psycopg.errors, "_WaitTimeout", None)
+    if private is None:
+        return psycopg.Connection  # type: ignore[no-any-return]
+    waited_too_long: type[Exception] = private
 
     class AnsweredInTime(psycopg.Connection):  # type: ignore[misc,name-defined]
         def wait(self, gen: Any, interval: float = 0.1, timeout: float | None = None) -> Any:

@@ -103,3 +103,21 @@ def test_every_connection_limits_statements_and_lock_waits_on_the_server(pg_url:
         names = ("statement_timeout", "lock_timeout")
         shown = [connection.execute(f"SHOW {name}").fetchone() for name in names]
     assert shown == [("15s",), ("10s",)]
+
+
+def test_a_psycopg_without_the_private_timeout_still_connects(pg_url: str, monkeypatch) -> None:
+    """The deadline rides on psycopg's private `_WaitTimeout` (3.3); a psycopg installed
+    without the extra's pin (3.2, 3.1) ended every command in an AttributeError."""
+    import psycopg
+
+    from store import postgres_connection
+    from store.postgres_connection import connect
+
+    monkeypatch.delattr(psycopg.errors, "_WaitTimeout")
+    postgres_connection._answered_in_time.cache_clear()
+    try:
+        _, connection = connect(pg_url, read_only=False)
+        with connection:
+            assert connection.execute("SHOW statement_timeout").fetchone() == ("15s",)
+    finally:
+        postgres_connection._answered_in_time.cache_clear()
