@@ -59,6 +59,14 @@ def resolve_runbook(name_or_path: str, search_dirs: Sequence[Path] = ()) -> Path
 
     Raises `RunbookNotFound`, saying what would have been found, when nothing is.
     """
+    try:
+        return _resolved(name_or_path, search_dirs)
+    except OSError as error:  # a name too long for the file system, say
+        shown = name_or_path if len(name_or_path) <= 80 else name_or_path[:77] + "..."
+        raise RunbookNotFound(name_or_path, f"runbook {shown}: {error.strerror}") from None
+
+
+def _resolved(name_or_path: str, search_dirs: Sequence[Path]) -> Path:
     if is_path(name_or_path):
         given = Path(name_or_path)
         if given.exists() or given.is_symlink():  # the loader says what is wrong with it

@@ -56,6 +56,16 @@ def test_a_missing_file_is_refused_not_replaced_by_the_bundled_runbook(cli):
     assert (missing.code, missing.err) == (2, "lastgood declare: no runbook file team/plan.md\n")
 
 
+@pytest.mark.parametrize("given", ["p" * 300 + ".yaml", "n" * 300])
+def test_a_name_too_long_for_the_file_system_is_one_line(cli, given):
+    """A traceback (OSError: File name too long) from the CLI, and from the TUI's
+    declare form as its Runbook field was left (a review)."""
+    refused = cli.run(*DECLARE, "--runbook", given)
+    assert refused.code == 2 and refused.err.count("\n") == 1, refused.err
+    assert refused.err.endswith("...: File name too long\n") and "Traceback" not in refused.err
+    assert not cli.db.exists()
+
+
 def test_a_path_is_the_file_named(cli):
     (cli.cwd / "rollback.yaml").write_text(TEAM)
     assert runbook_of(cli, "--runbook", "rollback.yaml") == "team-plan"
