@@ -60,6 +60,25 @@ ROLLED = 'deployment "checkout" successfully rolled out\n'
             json.dumps({"items": [{"ready": True}]}),
             (True, "items.0.ready is 'true'"),
         ),
+        (  # YAML's spellings of true meet a JSON true (`equals: True` did before it
+            # was kept as written); a JSON *string* is still compared as written
+            CommandCheck("s", json_path="items.0.ready", equals="True"),
+            0,
+            json.dumps({"items": [{"ready": True}]}),
+            (True, "items.0.ready is 'true'"),
+        ),
+        (
+            CommandCheck("s", json_path="ready", equals="yes"),
+            0,
+            json.dumps({"ready": False}),
+            (False, "ready is 'false', expected 'yes'"),
+        ),
+        (
+            CommandCheck("s", json_path="ready", equals="True"),
+            0,
+            json.dumps({"ready": "true"}),
+            (False, "ready is 'true', expected 'True'"),
+        ),
         (
             CommandCheck("s", json_path="info", equals="x"),
             0,

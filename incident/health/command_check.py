@@ -40,9 +40,19 @@ def _json_check(path: str, equals: str, output: str) -> tuple[bool, str]:
     text = _scalar(node)
     if text is None:
         return False, f"{path} is an object or a list, not a value"
-    if text == equals:
+    spelled = _SPELLED.get(text, frozenset()) if node in (True, False, None) else frozenset()
+    if text == equals or equals in spelled:
         return True, f"{path} is {_quoted(text)}"
     return False, f"{path} is {_quoted(text)}, expected {_quoted(equals)}"
+
+
+_SPELLED: dict[str, frozenset[str]] = {
+    "true": frozenset({"true", "True", "TRUE", "yes", "Yes", "YES", "on", "On", "ON"}),
+    "false": frozenset({"false", "False", "FALSE", "no", "No", "NO", "off", "Off", "OFF"}),
+    "null": frozenset({"null", "Null", "NULL", "~", ""}),
+}
+"""How a runbook's YAML writes JSON's true, false and null: `equals: True` (or `yes`)
+met a JSON true before `equals` was kept as written, and must still."""
 
 
 def _scalar(value: object) -> str | None:
