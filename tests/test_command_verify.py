@@ -326,3 +326,23 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
     assert "coordinator:***@db.example" in recorded
     for secret in (OPS_TOKEN, PROBE_KEY, "db-Passw0rd-77"):
         assert secret not in recorded
+
+
+def test_a_secret_across_the_tails_cut_is_hidden_whole(
+    tmp_path: Path, log, clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The output was cut to its tail before it was redacted: a token straddling the
+    cut left its last characters in the record (a review)."""
+    from incident.app import steps
+    from incident.app.lifecycle import Declaration, declare
+    from tests.test_postgres_cli import LEAKY, OPS_TOKEN
+
+    monkeypatch.setenv("OPS_TOKEN", OPS_TOKEN)
+    (tmp_path / "leaky.yaml").write_text(LEAKY)
+    runbook = load_runbook(tmp_path / "leaky.yaml")
+    state = declare(log, runbook, Declaration("t", "SEV2", "Ada"), actor="ada", clock=clock).state
+    for kept in range(1, len(OPS_TOKEN)):  # the token's last `kept` characters in the tail
+        output = "x" * 5_000 + OPS_TOKEN + "y" * (steps.OUTPUT_TAIL_CHARS - kept)
+        shown = steps.output_shown_for(state, output)
+        assert len(shown) <= steps.OUTPUT_TAIL_CHARS
+        assert OPS_TOKEN[-kept:] + "y" not in shown, kept

@@ -211,6 +211,11 @@ def command_to_run(session: Session, step: str) -> str:
     return commands.command_for(session.state, step)
 
 
+SECRET_ROOM_CHARS = 4_096
+"""More than any secret takes to write, percent-encoded or escaped: what is redacted
+beyond the tail kept, so a secret across the cut is found whole."""
+
+
 def output_tail(output: bytes | str) -> str:
     """What the record keeps of a command's merged stdout and stderr: its tail."""
     text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else output
@@ -242,7 +247,10 @@ def output_shown_for(
     from incident.app.command_output import shown_output as redacted
 
     secrets = output_secrets(state.runbook, os.environ if env is None else env, db)
-    return redacted(output_tail(output), secrets)
+    text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else output
+    # Redacted before the cut, with room for any secret across it: cut first, a
+    # secret's last characters were left at the start of the tail (a review).
+    return output_tail(redacted(text[-(OUTPUT_TAIL_CHARS + SECRET_ROOM_CHARS) :], secrets))
 
 
 def record_command_result(

@@ -70,3 +70,14 @@ async def test_a_command_whose_result_is_refused_says_it_ran(tmp_path: Path) -> 
             [message] = told()
             assert message.startswith("The command ran (exit 0) but was not recorded: ")
             assert "Do not run it again" in message
+
+
+def test_a_failed_command_is_told_to_be_noted_not_checked() -> None:
+    """The step stays open after a command that failed or did not verify; the toast
+    said to check it (`lastgood run` says to note it), a review found."""
+    from tui.app.screens.checking import ran_not_recorded
+
+    assert "check the step" in ran_not_recorded(0, True, "database is locked")
+    for code, verified in ((1, True), (0, False)):
+        told = ran_not_recorded(code, verified, "database is locked")
+        assert "add a note" in told and "check the step" not in told

@@ -196,7 +196,7 @@ class StepVerbs:
             BY_NAME["run"],
             after=outcome,
             quiet=not (code == 0 and verified),
-            unrecorded=lambda why: ran_not_recorded(code, why),
+            unrecorded=lambda why: ran_not_recorded(code, verified, why),
         )
 
     # --- approvals, the decision, the database -------------------------------------------
@@ -371,12 +371,17 @@ class StepVerbs:
         )
 
 
-def ran_not_recorded(exit_code: int, why: str) -> str:
+def ran_not_recorded(exit_code: int, verified: bool, why: str) -> str:
     """The toast for a command that ran and whose result is not in the record: a bare
     "Not recorded" read as "nothing happened", and a coordinator under stress would
-    roll back a second time (`lastgood run` says the same, with exit 3)."""
+    roll back a second time (`lastgood run` says the same, with exit 3). A command
+    that failed or did not verify leaves the step open: a note says it ran."""
+    by_hand = (
+        "check the step with a note saying it ran (the palette's Check)"
+        if exit_code == 0 and verified
+        else "add a note saying it ran and how it ended (n)"
+    )
     return (
         f"The command ran (exit {exit_code}) but was not recorded: {why}. "
-        "Do not run it again: once the record can be written, check the step with a "
-        "note saying it ran (the palette's Check)."
+        f"Do not run it again: once the record can be written, {by_hand}."
     )
