@@ -18,3 +18,10 @@ class StoreError(Exception):
         self.path = path
         self.reason = " ".join(reason.split())
         super().__init__(f"{path}: {self.reason}")
+
+
+class NotPermitted(StoreError):
+    """The database refuses this for good, not for now: a PostgreSQL role without the
+    right (SQLSTATE 42501), a read-only transaction or standby (25006), an SQLite file
+    opened read-only. Trying again says the same; a lock wait or a lost connection
+    is a plain `StoreError`, which passes."""

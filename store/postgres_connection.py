@@ -30,7 +30,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from store.connection import WRITE_WAIT_S
-from store.errors import StoreError
+from store.errors import NotPermitted, StoreError
+
+REFUSED_FOR_GOOD = frozenset({"42501", "25006"})
+"""SQLSTATEs that say no for good: insufficient privilege, read-only transaction."""
 
 if TYPE_CHECKING:
     import psycopg
@@ -344,7 +347,9 @@ class PostgresDatabase:
             try:
                 yield connection
             except self._error as exc:
-                raise StoreError(self._where, f"{action}: {error_text(exc)}") from None
+                refused = getattr(exc, "sqlstate", None) in REFUSED_FOR_GOOD
+                error = NotPermitted if refused else StoreError
+                raise error(self._where, f"{action}: {error_text(exc)}") from None
 
     def _reconnected(self, action: str) -> psycopg.Connection[Any]:
         """The connection, or a new one with the same settings if the server closed it."""

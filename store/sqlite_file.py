@@ -26,7 +26,7 @@ from store.connection import (
     create_private_file,
     enable_wal,
 )
-from store.errors import StoreError
+from store.errors import NotPermitted, StoreError
 from store.file_identity import OpenedFiles
 from store.schema import SchemaProblem, check_readable, upgrade
 
@@ -203,7 +203,10 @@ class SqliteFile:
             try:
                 yield self._connection
             except (sqlite3.Error, WriteLockTimeout) as exc:
-                raise StoreError(self._path, f"{action}: {exc}") from exc
+                code = getattr(exc, "sqlite_errorcode", None)  # READONLY and its extended codes
+                refused = code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
+                error = NotPermitted if refused else StoreError
+                raise error(self._path, f"{action}: {exc}") from exc
 
     @contextlib.contextmanager
     def _writing(self, action: str) -> Iterator[sqlite3.Connection]:

@@ -14,8 +14,10 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
+import pytest
+
 from incident.comms.routing import Target, backoff_s
-from store.errors import StoreError
+from store.errors import NotPermitted, StoreError
 from store.outbox import Outbox
 from store.postgres_outbox import PostgresOutbox
 from tests.http_servers import LoopbackServer, raw_route
@@ -194,3 +196,31 @@ async def test_a_role_that_cannot_write_the_outbox_is_said_once_and_ends_the_run
     assert isinstance(refused, CannotDeliver)  # the screen says "stopped", not "retrying"
     assert "cannot deliver: this role cannot write the outbox" in str(refused)
     assert "permission denied" in str(refused)
+
+
+class LockedOutbox:
+    """An outbox whose claims fail as `fails` says: the one thing `refusal` asks."""
+
+    def __init__(self, fails: StoreError) -> None:
+        self.fails = fails
+
+    def claim(self, *args: object) -> list[object]:
+        raise self.fails
+
+
+@pytest.mark.parametrize(
+    ("fails", "for_good"),
+    [
+        (StoreError("x.db", "claim: database is locked (waited 10 s)"), False),
+        (StoreError("pg", "claim: canceling statement due to lock timeout"), False),
+        (NotPermitted("pg", "claim: permission denied for table outbox"), True),
+        (NotPermitted("x.db", "claim: attempt to write a readonly database"), True),
+    ],
+)
+async def test_only_a_refusal_for_good_ends_deliveries(client, clock, fails, for_good):
+    """A lock held past its wait at start-up was taken for a role that may not write,
+    and deliveries stopped for the whole session (a review)."""
+    worker = deliverer([], LockedOutbox(fails), client, clock)  # type: ignore[arg-type]
+    refused = await worker.refusal()
+    assert isinstance(refused, CannotDeliver) is for_good
+    assert (refused is None) is not for_good

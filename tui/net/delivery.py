@@ -40,7 +40,7 @@ from incident.core.secrets import (
     safe_line,
     secrets_for,
 )
-from store.errors import StoreError
+from store.errors import NotPermitted, StoreError
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 from tui.net.outage import Outage
 
@@ -195,20 +195,19 @@ class Deliverer:
         """Why this deliverer can never claim a message, or None if it can (or cannot tell).
 
         A claim of nothing (messages due before the year 1) needs what every claim
-        needs, the right to lock and update outbox rows, and changes nothing. When it
-        fails while a read of the same outbox works, the server is there and says no
-        for good: a role without UPDATE on the outbox, a read-only standby. Trying
-        again every `idle_s` would only say the same forever.
+        needs, the right to lock and update outbox rows, and changes nothing. Only a
+        refusal for good (`NotPermitted`: a role without UPDATE on the outbox, a
+        read-only standby or file) ends deliveries; a lock held past its wait or a
+        server away is an outage, which `run` rides out (taking those for a refusal
+        stopped deliveries for a whole session, a review found).
         """
         try:
             await asyncio.to_thread(self._outbox.claim, _LONG_AGO, _LONG_AGO, 1)
-        except StoreError as refused:
-            try:
-                await asyncio.to_thread(self._outbox.status, "")
-            except StoreError:
-                return None  # the record is away: an outage, which `run` rides out
+        except NotPermitted as refused:
             why = f"cannot deliver: this role cannot write the outbox ({refused.reason})"
             return CannotDeliver(refused.path, why)
+        except StoreError:
+            return None
         return None
 
     async def run(
