@@ -87,6 +87,7 @@ class LastGoodApp(NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, Inpu
         poll_probes: bool = True,
         probes_in_child: str | None = None,
         prepare: Callable[[str], str] | None = None,
+        record_location: str | None = None,
     ) -> None:
         super().__init__()
         self.event_log = log
@@ -111,6 +112,10 @@ class LastGoodApp(NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, Inpu
         """Where the record is (a file or a PostgreSQL URL) for a child `lastgood
         monitor` to poll the probes into (`tui/app/probe_child.py`); None: the network
         thread polls them, in this process."""
+        self.record_location = record_location
+        """The `--db` it was started with (a file or a PostgreSQL URL, password and all):
+        a command step's output is redacted of that password before it is shown or
+        recorded, as `lastgood run` redacts it."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
         self._network: NetworkLoop | None = None

@@ -54,6 +54,7 @@ def cmd_start(args: Arguments) -> int:
             incident_id=args.incident,
             poll_probes=not args.no_probes,
             probes_in_child=str(location.resolve() if isinstance(location, Path) else location),
+            record_location=str(location),
         )
         app.run()
     if app.refusal is not None:

@@ -161,6 +161,7 @@ class StepVerbs:
         from incident.core.clock import SystemClock
 
         desk = self.desk
+        db: str | None = getattr(desk.screen.app, "record_location", None)  # its password
         desk.notify(f"Running: {command}", timeout=3)
         code, output = await run_shell(command)
         check = steps.command_check(desk.state, step_id)
@@ -176,7 +177,7 @@ class StepVerbs:
                 desk.advance()
                 return
             desk.notify(
-                f"{done.said}\n{steps.output_shown_for(desk.state, output)[-300:]}",
+                f"{done.said}\n{steps.output_shown_for(desk.state, output, db=db)[-300:]}",
                 title="Command failed",
                 severity="error",
                 timeout=15,
@@ -192,6 +193,7 @@ class StepVerbs:
                 exit_code=code,
                 output=output,
                 verification=verification,
+                db=db,
             ),
             BY_NAME["run"],
             after=outcome,
