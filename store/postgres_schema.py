@@ -223,10 +223,16 @@ def check_readable(connection: psycopg.Connection[Any]) -> None:
 _LASTGOOD_SCHEMAS = (
     "SELECT DISTINCT meta.relnamespace::regnamespace::text FROM pg_class AS meta "
     "JOIN pg_class AS events ON events.relnamespace = meta.relnamespace "
-    "AND events.relname = 'events' WHERE meta.relname = 'meta' ORDER BY 1"
+    "AND events.relname = 'events' "
+    "JOIN pg_class AS outbox ON outbox.relnamespace = meta.relnamespace "
+    "AND outbox.relname = 'outbox' "
+    "JOIN pg_attribute AS chain ON chain.attrelid = events.oid AND chain.attname = 'prev_hash' "
+    "WHERE meta.relname = 'meta' ORDER BY 1"
 )
 """The schemas holding lastgood's tables, from the catalog, which every role can read
-(so a schema this role has no USAGE on is found too)."""
+(so a schema this role has no USAGE on is found too). Its tables `meta`, `events`
+(with the chain's `prev_hash`) and `outbox` together: an application's own `meta`
+and `events` in `public` were taken for a record and refused the first declaration."""
 
 
 def _record_schemas(connection: psycopg.Connection[Any]) -> list[str]:

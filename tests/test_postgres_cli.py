@@ -155,6 +155,19 @@ def test_declare_and_migrate_refuse_to_start_a_second_record_beside_the_one_foun
     assert pg_cluster.admin(tables, database) == "0"
 
 
+def test_an_applications_own_meta_and_events_are_not_taken_for_a_record(
+    pg_cluster: Cluster, pg_url: str
+) -> None:
+    """A database shared with an application whose schema has tables `meta` and
+    `events` refused the first `declare` as "a record in schema app" (a review)."""
+    database = postgres_backend(pg_cluster, pg_url).database
+    pg_cluster.admin("CREATE SCHEMA app", database)
+    pg_cluster.admin("CREATE TABLE app.meta (k TEXT); CREATE TABLE app.events (id INT)", database)
+    cli = Cli(pg_cluster.tcp_url(database))  # type: ignore[arg-type]
+    incident_id = declare(cli)
+    assert json.loads(cli.ok("status", incident_id, "--json"))["id"] == incident_id
+
+
 def test_messages_name_the_database_libpq_connected_to(pg_cluster: Cluster, pg_url: str) -> None:
     """Host, port, user and database from libpq's environment were shown as
     `postgresql://localhost/DB`, whatever was connected to (a PostgreSQL review)."""
