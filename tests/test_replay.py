@@ -265,3 +265,23 @@ def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
         moment = SCENARIO_T0 + parse_offset(offset)
         data = json.loads(cli.ok("replay", SCENARIO_ID, "--at", offset, "--json"))
         assert data == {**status_data(state_at(events, moment), moment), "damage": None}
+
+
+def test_replay_at_a_moment_of_a_record_without_its_declaration_is_one_line(tmp_path):
+    """Event 1 deleted behind lastgood's back: `replay --at` ended in a StopIteration
+    traceback where every other verb says the record cannot be read (a review)."""
+    import sqlite3
+
+    db = tmp_path / "headless.db"
+    cli = InProcessCli(db)
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    cli.ok("note", incident_id, "second")
+    with sqlite3.connect(db) as raw:
+        for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'"):
+            raw.execute(f'DROP TRIGGER "{name}"')
+        raw.execute("DELETE FROM events WHERE seq = 1")
+    ran = cli.run("replay", incident_id, "--at", "T+00:10", "--json")  # the screen's path too
+    assert ran.code == 2 and ran.err.count("\n") == 1, ran.err
+    assert "does not start with a declaration" in ran.err

@@ -228,12 +228,20 @@ def started_at(declaration: Event) -> datetime:
         raise CliError(f"incident cannot be read: {error}") from None
 
 
+def first_event(log: EventRecord, incident_id: str) -> Event:
+    """The incident's event 1; without one (a row deleted behind lastgood's back), the
+    one line any other verb gives such a record, where `replay --at` gave a traceback."""
+    for item in log.scan(incident_id, upto_seq=1):
+        return item if isinstance(item, Event) else item.event()
+    missing = ValueError(f"incident {incident_id} does not start with a declaration")
+    raise CliError(cannot_read(log.path, incident_id, missing))
+
+
 def replayed_moment(log: EventRecord, args: Arguments, offset: timedelta) -> datetime:
     """T+0 plus `offset`: a moment that has come (`replay_moment`, which the replay
     screen's Go to asks too)."""
     require_incident(log, args.id)
-    first = next(iter(log.scan(args.id, upto_seq=1)))
-    start = started_at(first if isinstance(first, Event) else first.event())
+    start = started_at(first_event(log, args.id))
     try:
         return replay_moment(start, offset, SystemClock().now())
     except ValueError as error:
@@ -291,7 +299,7 @@ def cmd_replay_json(args: Arguments) -> int:
         if offset is not None:
             moment = replayed_moment(log, args, offset)
         else:
-            first = next(iter(log.scan(args.id, upto_seq=1)))
+            first = first_event(log, args.id)
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
         replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
