@@ -224,7 +224,7 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
     metadata = dict(parsed[0][1:])
     assert metadata["Issue"] == flat(NASTY_LINES_SHOWN)
     assert metadata["Channel"] == "#inc|<chan>"
-    assert metadata["Rolled back"] == "2.4.1 | x → 1. <b>"
+    assert metadata["Rollback"].startswith("2.4.1 | x → 1. <b>, ")
     roles = by_header[("Role", "Person", "From", "Until", "Recorded by")]
     assert [row[:2] for row in roles] == [
         ["incident-commander", "Ada | <i>Lovelace</i>"],

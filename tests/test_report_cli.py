@@ -247,3 +247,22 @@ def test_local_time_defaults_to_this_machines_zone(process_cli):
     assert " JST)" in report
     cli.env["TZ"] = "UTC"
     assert "local times" not in cli.ok("export", incident_id)
+
+
+def test_a_rollback_is_reported_done_only_once_its_step_is(cli):
+    """The report, its summary and the invitation said "rolled back 3.0 to 2.9" of an
+    incident whose rollback was skipped, and of one where nothing was done (a review)."""
+    declared = ("--severity", "SEV3", "--commander", "c", "--from-version", "3.0")
+    skipped = cli.ok("declare", "--title", "fixed forward", *declared, "--last-good", "2.9")
+    skipped = skipped.strip()
+    cli.ok("skip", skipped, "app-rollback-redeploy", "--reason", "fixed forward instead")
+    cli.ok("close", skipped, "--force", "--reason", "fixed forward")
+    report = cli.ok("export", skipped)
+    assert "rolled back 3.0 to 2.9" not in report.lower()
+    assert "Not rolled back: the rollback of 3.0 to 2.9" in report and "was skipped" in report
+    assert "| Rollback | 3.0 → 2.9, skipped |" in report
+
+    fresh = cli.ok("declare", "--title", "just declared", *declared, "--last-good", "2.9").strip()
+    report = cli.ok("export", fresh)
+    assert "Rolling back 3.0 to 2.9" in report and "not done yet" in report
+    assert "| Rollback | 3.0 → 2.9, in progress |" in report

@@ -67,6 +67,35 @@ def app_rollback_step(state: IncidentState) -> StepRecord | None:
     return None
 
 
+def rollback_state(state: IncidentState) -> str:
+    """What the record bears out of the application rollback: "done", "in progress",
+    "skipped" or "not done" (closed without it). A report said "rolled back 3.0 to
+    2.9" of an incident whose rollback step was skipped, or never started."""
+    record = app_rollback_step(state)
+    if record is None or record.done:  # no such step: the runbook's own account
+        return "done"
+    if record.skipped:
+        return "skipped"
+    return "not done" if state.is_closed else "in progress"
+
+
+def rollback_sentence(state: IncidentState, pattern: str = "") -> str:
+    """The rollback in words, lower case: `rolled back 3.0 to 2.9 (rolling)`, or what
+    became of it."""
+    versions = (
+        f"{state.from_version or 'the new release'} to "
+        f"{state.last_good_version or 'the last good version'}{pattern}"
+    )
+    said = rollback_state(state)
+    if said == "done":
+        return f"rolled back {versions}"
+    if said == "in progress":
+        return f"rolling back {versions}: not done yet"
+    if said == "skipped":
+        return f"not rolled back: the rollback of {versions} was skipped"
+    return f"not rolled back: the rollback of {versions} was not done before the close"
+
+
 def verification_steps(state: IncidentState) -> list[StepRecord]:
     return [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
 

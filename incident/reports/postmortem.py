@@ -141,12 +141,9 @@ WINDOW_WORDS = "within 48 h of resolution"
 
 def summary_line(state: IncidentState) -> str:
     """One sentence on the incident, for invitations and report summaries."""
+    from incident.reports.impact import rollback_sentence  # the reports', not `status`'s
+
     text = f"{state.severity} {state.title}"
     if state.from_version or state.last_good_version:
-        text += (
-            f": rolled back {state.from_version or 'the new release'} to "
-            f"{state.last_good_version or 'the last good version'}"
-        )
-        if state.pattern:
-            text += f" ({state.pattern})"
+        text += ": " + rollback_sentence(state, f" ({state.pattern})" if state.pattern else "")
     return text + "."

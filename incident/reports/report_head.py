@@ -7,7 +7,7 @@ from incident.core.timefmt import exact_duration, utc_stamp
 from incident.health.readings import format_value
 from incident.reports.analysis import impact_start_known, resolution
 from incident.reports.context import ReportContext
-from incident.reports.impact import authors
+from incident.reports.impact import authors, rollback_state
 from incident.reports.markdown import cell, heading, inline, table
 from incident.reports.postmortem import summary_line
 
@@ -57,7 +57,11 @@ def header(ctx: ReportContext) -> list[str]:
         ["Closed", zone.alongside(state.closed_at, date=True) if state.closed_at else "—"],
         ["Duration", duration],
         ["Deployment pattern", cell(str(state.pattern or ""))],
-        ["Rolled back", f"{cell(state.from_version)} → {cell(state.last_good_version)}"],
+        [
+            "Rollback",
+            f"{cell(state.from_version)} → {cell(state.last_good_version)}, "
+            f"{rollback_state(state)}",
+        ],
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
         ["Post-mortem", meeting],

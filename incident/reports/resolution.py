@@ -9,17 +9,16 @@ from incident.core.gates import decision_gate
 from incident.core.state import Approval, tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
+from incident.reports.impact import rollback_sentence
 from incident.reports.markdown import cell, cell_code, inline, table
 from runbooks.model import StepKind
 
 
 def resolution(ctx: ReportContext) -> list[str]:
     state = ctx.state
-    opening = (
-        f"Rolled back {inline(state.from_version or 'the new release')} to "
-        f"{inline(state.last_good_version or 'the last good version')}"
-        + (f" ({inline(str(state.pattern))} pattern)." if state.pattern else ".")
-    )
+    pattern = f" ({state.pattern} pattern)" if state.pattern else ""
+    said = rollback_sentence(state, pattern)
+    opening = inline(said[0].upper() + said[1:] + ".")
     return join_blocks(
         [
             ["## Resolution", "", opening],
