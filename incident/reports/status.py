@@ -48,6 +48,7 @@ def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
                 "title": clock.phase.title,
                 "window_min": [window.start_min, window.end_min] if window else None,
                 "state": str(clock.state),
+                "at_close": str(closing) if (closing := at_close(state, clock)) else None,
                 "opens_at": _ts(clock.opens_at),
                 "due_at": _ts(clock.due_at),
                 "started_at": _ts(clock.started_at),

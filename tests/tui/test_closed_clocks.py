@@ -8,6 +8,7 @@ to, as `lastgood status` and the report do: no state of a running clock, no time
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -109,3 +110,6 @@ async def test_a_closed_incident_shows_no_live_clock(
     for phase, said in zip(state.runbook.phases, phases, strict=True):
         line = next(line for line in status.splitlines() if line.startswith(phase.title))
         assert line.endswith(f"CLOSED  {said} at close"), line
+    # `status --json` gave "active" with nothing to say the clocks had stopped (a review)
+    as_json = json.loads(InProcessCli(db).ok("status", incident_id, "--json"))
+    assert [p["at_close"] for p in as_json["phases"]] == phases
