@@ -22,7 +22,7 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.cli_helpers import ROOT, Cli, InProcessCli, lastgood_command
 from tests.test_cli_messages import RUNBOOK
 from tests.webhook_receivers import WebhookReceiver
 from tui.cli import edges
@@ -341,3 +341,27 @@ def test_attach_behind_serve_s_web_driver_needs_no_terminal(big: tuple[Cli, str]
         process.kill()
         _, err = process.communicate(timeout=30)
     assert first == b"__GANGLION__\n", err.decode()
+
+
+def test_verify_all_goes_on_past_an_incident_it_cannot_read(tmp_path):
+    """A corrupt page under one incident ended `verify --all` at it (exit 2), never
+    checking the others, and `--json` printed nothing at all (a review)."""
+    import json as json_module
+
+    db = tmp_path / "paged.db"
+    cli = InProcessCli(db)
+    declared = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada")
+    big = cli.ok(*declared).strip()
+    for _ in range(60):  # its rows fill pages of their own
+        cli.ok("note", big, "x" * 3_000)
+    small = cli.ok(*declared).strip()
+    with db.open("r+b") as raw:  # a page in the middle of the first incident's rows
+        raw.seek(20 * 4096 + 1500)
+        raw.write(b"\xff" * 200)
+    text = cli.run("verify", "--all")
+    assert text.code == 1, text.err
+    lines = text.out.splitlines()
+    assert lines[0].startswith(f"{big}: BROKEN at start: unreadable: ")
+    assert lines[1].startswith(f"{small}: ok, 1 events, head ")
+    verdicts = json_module.loads(cli.run("verify", "--all", "--json").out)
+    assert [(v["id"], v["ok"]) for v in verdicts] == [(big, False), (small, True)]

@@ -9,12 +9,17 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from incident.core.chain import ChainReport, head_problem
+from incident.core.chain import GENESIS_HASH, ChainReport, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import json_text, visible
+from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, require_incident
 from tui.cli.errors import CliError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from store.backends import EventRecord
 
 
 @cache
@@ -69,7 +74,7 @@ def cmd_verify(args: Arguments) -> int:
         if not ids and not args.json:
             print("no incidents to verify")
         for incident_id in ids:
-            report = log.verify(incident_id)
+            report = _verified(log, incident_id, alone=not args.all)
             shown_id = visible(incident_id)
             mismatch = ""
             if report.ok and expected is not None:
@@ -92,6 +97,18 @@ def cmd_verify(args: Arguments) -> int:
     if args.json:
         print(json_text(results))
     return 1 if failed else 0
+
+
+def _verified(log: EventRecord, incident_id: str, *, alone: bool) -> ChainReport:
+    """`incident_id`'s chain report; with `--all`, an incident the store cannot read (a
+    corrupt page) is a broken chain at its start, and the others are still verified:
+    the first such one ended `verify --all`, and `--json` printed nothing at all."""
+    try:
+        return log.verify(incident_id)
+    except StoreError as error:
+        if alone:
+            raise
+        return ChainReport(incident_id, False, 0, GENESIS_HASH, None, f"unreadable: {error}")
 
 
 def _verdict(report: ChainReport, expected: str | None, mismatch: str) -> JSONValue:
