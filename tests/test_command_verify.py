@@ -308,7 +308,7 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
     assert step.command is not None and step.verify is not None
     code, output = await run_shell(step.command)
     assert output.startswith(b"db=\n")  # the shell was not given $LASTGOOD_DB
-    toast = steps.output_shown_for(session.state, output)  # a failed command's toast quotes it
+    toast = steps.shown_output(session.state, output)  # a failed command's toast quotes it
     assert "tok=***" in toast and OPS_TOKEN not in toast
     verification = await verify_command(step.verify, clock=clock)
     done = steps.record_command_result(
@@ -343,6 +343,6 @@ def test_a_secret_across_the_tails_cut_is_hidden_whole(
     state = declare(log, runbook, Declaration("t", "SEV2", "Ada"), actor="ada", clock=clock).state
     for kept in range(1, len(OPS_TOKEN)):  # the token's last `kept` characters in the tail
         output = "x" * 5_000 + OPS_TOKEN + "y" * (steps.OUTPUT_TAIL_CHARS - kept)
-        shown = steps.output_shown_for(state, output)
+        shown = steps.shown_output(state, output)
         assert len(shown) <= steps.OUTPUT_TAIL_CHARS
         assert OPS_TOKEN[-kept:] + "y" not in shown, kept

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from incident.core.secrets import MIN_SECRET_CHARS, Secrets, redact, secrets_for
+from incident.core.secrets import MIN_SECRET_CHARS, Secrets, secrets_for
 from runbooks.model import Runbook
 
 HIDDEN_VARIABLES = ("LASTGOOD_DB",)
@@ -42,11 +42,6 @@ def output_secrets(runbook: Runbook, env: Mapping[str, str], db: str | None = No
     for location in (db, env.get("LASTGOOD_DB")):
         values += _passwords(location or "")
     return Secrets(values=tuple(dict.fromkeys(v for v in values if len(v) >= MIN_SECRET_CHARS)))
-
-
-def shown_output(tail: str, secrets: Secrets) -> str:
-    """A command's output tail, redacted: what is printed, shown and recorded."""
-    return redact(tail, secrets)
 
 
 def _passwords(location: str) -> Iterable[str]:

@@ -223,34 +223,23 @@ def output_tail(output: bytes | str) -> str:
 
 
 def shown_output(
-    session: Session,
-    output: bytes | str,
-    *,
-    db: str | None = None,
-    env: Mapping[str, str] | None = None,
-) -> str:
-    """What of a command's output is printed, shown and recorded: its tail, without
-    the secrets the incident knows of (`incident.app.command_output`)."""
-    return output_shown_for(session.state, output, db=db, env=env)
-
-
-def output_shown_for(
     state: IncidentState,
     output: bytes | str,
     *,
     db: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> str:
-    """`shown_output` from the state a screen holds: what its toast quotes of a failed
-    command is what the record keeps, the secrets left out."""
+    """What of a command's output is printed, shown and recorded (a failed command's
+    toast quotes it too): its tail, without the secrets the incident knows of
+    (`incident.app.command_output`)."""
     from incident.app.command_output import output_secrets
-    from incident.app.command_output import shown_output as redacted
+    from incident.core.secrets import redact
 
     secrets = output_secrets(state.runbook, os.environ if env is None else env, db)
     text = output.decode("utf-8", errors="replace") if isinstance(output, bytes) else output
     # Redacted before the cut, with room for any secret across it: cut first, a
     # secret's last characters were left at the start of the tail (a review).
-    return output_tail(redacted(text[-(OUTPUT_TAIL_CHARS + SECRET_ROOM_CHARS) :], secrets))
+    return output_tail(redact(text[-(OUTPUT_TAIL_CHARS + SECRET_ROOM_CHARS) :], secrets))
 
 
 def record_command_result(
@@ -275,7 +264,7 @@ def record_command_result(
     (by default this process's) that the runbook reads, nor `db`'s password.
     """
     clock = session.clock
-    tail = shown_output(session, output, db=db, env=env)
+    tail = shown_output(session.state, output, db=db, env=env)
     if verification is not None:
         verification = _redacted(session, verification, db=db, env=env)
 
@@ -328,8 +317,8 @@ def _redacted(
 
     return replace(
         verification,
-        output=shown_output(session, verification.output, db=db, env=env).encode(),
-        why=shown_output(session, verification.why, db=db, env=env),
+        output=shown_output(session.state, verification.output, db=db, env=env).encode(),
+        why=shown_output(session.state, verification.why, db=db, env=env),
     )
 
 

@@ -124,7 +124,7 @@ def cmd_run(args: Arguments) -> int:
             env=command_environment(os.environ),
         )
         db = str(db_location(args))
-        sys.stdout.write(steps.shown_output(session, result.stdout, db=db))
+        sys.stdout.write(steps.shown_output(session.state, result.stdout, db=db))
         verification = None
         check = steps.command_check(session.state, args.step)
         if result.returncode == 0 and check is not None:

@@ -207,7 +207,7 @@ class Deliverer:
             why = f"cannot deliver: this role cannot write the outbox ({refused.reason})"
             return CannotDeliver(refused.path, why)
         except StoreError:
-            return None
+            pass
         return None
 
     async def run(

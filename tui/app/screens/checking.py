@@ -177,7 +177,7 @@ class StepVerbs:
                 desk.advance()
                 return
             desk.notify(
-                f"{done.said}\n{steps.output_shown_for(desk.state, output, db=db)[-300:]}",
+                f"{done.said}\n{steps.shown_output(desk.state, output, db=db)[-300:]}",
                 title="Command failed",
                 severity="error",
                 timeout=15,
