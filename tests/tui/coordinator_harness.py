@@ -13,6 +13,7 @@ from incident import commands
 from incident.app import messages, steps
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
+from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
 from tests.tui.due_harness import DETAILS, highlight
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
@@ -63,3 +64,20 @@ async def guide(pilot: Pilot[None], screen: IncidentScreen, step: str) -> None:
     title = screen.state.steps[step].step.title
     guidance = screen.query_one(Guidance)
     await wait_until(pilot, lambda: guidance._text.plain.startswith(title))
+
+
+def declared_on(tmp_path: Path, name: str, runbook_text: str) -> tuple[Path, Runbook, str]:
+    """A file `name`.db holding one incident declared on the runbook `runbook_text`
+    (written to `name`.yaml): the file, the runbook and the incident's id."""
+    from incident.core.clock import SystemClock
+    from runbooks.loading import load_runbook
+
+    path = tmp_path / f"{name}.yaml"
+    path.write_text(runbook_text)
+    runbook = load_runbook(path)
+    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
+    declared = commands.declare(runbook, details, actor="ada", clock=SystemClock())
+    db = tmp_path / f"{name}.db"
+    with SqliteEventLog.open(db) as log:
+        log.append([declared])
+    return db, runbook, declared.incident_id

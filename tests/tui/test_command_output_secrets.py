@@ -7,10 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from incident import commands
-from incident.core.clock import SystemClock
-from runbooks.loading import load_runbook
 from store.sqlite_log import SqliteEventLog
+from tests.tui.coordinator_harness import declared_on
 from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand
@@ -34,16 +32,9 @@ phases:
 
 
 async def test_the_database_password_is_not_recorded_from_a_commands_output(tmp_path: Path):
-    path = tmp_path / "echo.yaml"
     url_file = tmp_path / "url.txt"  # what a deploy script might print of its config
     url_file.write_text(STARTED_ON)
-    path.write_text(RUNBOOK.format(url_file=url_file))
-    runbook = load_runbook(path)
-    db = tmp_path / "echo.db"
-    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
-    declared = commands.declare(runbook, details, actor="ada", clock=SystemClock())
-    with SqliteEventLog.open(db) as log:
-        log.append([declared])
+    db, runbook, incident_id = declared_on(tmp_path, "echo", RUNBOOK.format(url_file=url_file))
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(log, runbook, actor="ada", network=False, record_location=STARTED_ON)
         async with app.run_test(size=(100, 30)) as pilot:
@@ -55,6 +46,6 @@ async def test_the_database_password_is_not_recorded_from_a_commands_output(tmp_
             await pilot.press("y")
             await wait_until(pilot, lambda: screen.state.steps["roll-back"].done, timeout=10)
     with SqliteEventLog.open(db, read_only=True) as log:
-        recorded = json.dumps([e.payload for e in log.events(declared.incident_id)])
+        recorded = json.dumps([e.payload for e in log.events(incident_id)])
     assert "connecting to postgresql://coordinator:***@db.example" in recorded
     assert PASSWORD not in recorded

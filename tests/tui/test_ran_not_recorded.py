@@ -8,8 +8,8 @@ from pathlib import Path
 
 from incident import commands
 from incident.core.clock import SystemClock
-from runbooks.loading import load_runbook
 from store.sqlite_log import SqliteEventLog
+from tests.tui.coordinator_harness import declared_on
 from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand
@@ -32,14 +32,7 @@ phases:
 
 async def test_a_command_whose_result_is_refused_says_it_ran(tmp_path: Path) -> None:
     started, go = tmp_path / "started", tmp_path / "go"
-    path = tmp_path / "ran.yaml"
-    path.write_text(RUNBOOK.format(started=started, go=go))
-    runbook = load_runbook(path)
-    db = tmp_path / "ran.db"
-    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
-    declared = commands.declare(runbook, details, actor="ada", clock=SystemClock())
-    with SqliteEventLog.open(db) as log:
-        log.append([declared])
+    db, runbook, _ = declared_on(tmp_path, "ran", RUNBOOK.format(started=started, go=go))
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(log, runbook, actor="ada", network=False)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
