@@ -71,7 +71,8 @@ PARSER_TABLE = {
     "incident.app.params",
     "incident.app.verb",
     "incident.app.verbs",
-    "incident.app.verbs_other",
+    "incident.app.verbs_reading",
+    "incident.app.verbs_database",
     "incident.app.verbs_recording",
     "incident.app.verbs_postmortem",
 }

@@ -311,7 +311,7 @@ def test_cadence_counts_each_message_against_the_update_it_was_due_by(gaps: list
 
 def test_the_drill_verb_names_every_fault() -> None:
     """`--help` spells the faults out (no domain import); held to the domain's table."""
-    from incident.app.verbs_other import DRILL_FAULTS
+    from incident.app.verbs_database import DRILL_FAULTS
 
     assert tuple(FAULTS) == DRILL_FAULTS
 

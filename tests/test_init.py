@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from incident.app.verbs import BY_NAME
-from incident.app.verbs_other import INIT_METHODS, INIT_MIGRATIONS
+from incident.app.verbs_database import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
 from runbooks.resolve import resolve_runbook
 from runbooks.starter import MigrationTool, RollbackMethod

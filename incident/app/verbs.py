@@ -10,8 +10,9 @@ and a handler in that face.
 from __future__ import annotations
 
 from incident.app.verb import Scope, Verb
-from incident.app.verbs_other import OTHER_VERBS
+from incident.app.verbs_database import DATABASE_VERBS
 from incident.app.verbs_postmortem import POSTMORTEM_VERBS
+from incident.app.verbs_reading import READING_VERBS
 from incident.app.verbs_recording import RECORDING_VERBS
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
 
     from incident.app.outcome import Done
 
-VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *POSTMORTEM_VERBS, *OTHER_VERBS)
+VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *POSTMORTEM_VERBS, *READING_VERBS, *DATABASE_VERBS)
 """Every verb, in the order help lists them."""
 
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in VERBS}

@@ -1,0 +1,185 @@
+"""The verbs that read one incident, and those that watch or serve it."""
+
+from __future__ import annotations
+
+from incident.app.params import Kind, Param
+from incident.app.verb import JSON, OUTPUT, RD, TZ, Verb
+
+READING_VERBS: tuple[Verb, ...] = (
+    Verb(
+        "status",
+        "Status",
+        "Show an incident: phases, clocks, steps.",
+        RD,
+        (JSON,),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "brief",
+        "Handoff brief",
+        "The incident in 20 lines for a new incident commander: phase and time left, "
+        "decisions and why, open gates, triggers, messages, roles.",
+        RD,
+        (JSON,),
+        key="i",
+        json=True,
+    ),
+    Verb(
+        "export",
+        "Export report",
+        "Export the incident report (Markdown), the whole record (JSON), or the post-mortem "
+        "invitation (ics).",
+        RD,
+        (
+            Param(
+                "format",
+                "what to write",
+                Kind.CHOICE,
+                choices=("markdown", "json", "ics"),
+                cli_only=True,
+                default="markdown",
+            ),
+            OUTPUT,
+            TZ,
+            Param(
+                "check_step",
+                "with -o: check the close-out step it completes (Document the incident), "
+                "the file's path and head hash as evidence",
+                Kind.FLAG,
+                cli_only=True,
+            ),
+        ),
+        key="e",
+        postmortem=True,
+    ),
+    Verb(
+        "timeline",
+        "Timeline",
+        "Print the post-mortem timeline (Markdown), grouped by phase.",
+        RD,
+        (
+            Param(
+                "gap",
+                "call out stretches longer than this with no action recorded (default: 5)",
+                Kind.NUMBER,
+                metavar="MINUTES",
+                cli_only=True,
+                default=5.0,
+            ),
+            OUTPUT,
+            TZ,
+            JSON,
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "score",
+        "Drill score",
+        "A drill's score card: each phase against its window, time to decision, the "
+        "database tier against the fault, messages on cadence, evidence on verification.",
+        RD,
+        (JSON,),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "ics",
+        "Calendar file",
+        "Export the booked post-mortem meeting as an iCalendar (.ics) file.",
+        RD,
+        (OUTPUT,),
+        tui=False,
+    ),
+    Verb(
+        "replay",
+        "Replay",
+        "Play a recorded incident back, read-only, from its timestamps.",
+        RD,
+        (
+            Param("speed", "playback speed", Kind.NUMBER, metavar="X", cli_only=True, default=1.0),
+            Param(
+                "at",
+                "start at (or, with --json, print) this moment",
+                metavar="T+MM:SS",
+                cli_only=True,
+            ),
+            Param("json", "print the state at --at as JSON", Kind.FLAG, cli_only=True),
+            Param("paused", "open paused", Kind.FLAG, cli_only=True),
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "monitor",
+        "Monitor",
+        "Headless: poll probes, send and deliver messages, record it all.",
+        RD,
+        (
+            Param(
+                "duration",
+                "stop after this long (default: until Ctrl-C)",
+                Kind.SECONDS,
+                metavar="SECONDS",
+                cli_only=True,
+                spelling="--for",
+            ),
+            Param(
+                "probes_only",
+                "poll and record the probes only; messages are left to another face",
+                Kind.FLAG,
+                cli_only=True,
+            ),
+            Param(
+                "exit_on_eof",
+                "stop when standard input closes (how the TUI runs its probes)",
+                Kind.FLAG,
+                cli_only=True,
+            ),
+            Param(
+                "keys_first",
+                "a shared byte, non-zero while the screen draws a key: polls wait "
+                "(how the TUI runs its probes)",
+                Kind.COUNT,
+                metavar="FD",
+                cli_only=True,
+            ),
+            JSON,
+        ),
+        json=True,
+        tui=False,
+    ),
+    Verb(
+        "attach",
+        "Attach",
+        "Follow an incident live from another terminal, read-only.",
+        RD,
+        tui=False,
+    ),
+    Verb(
+        "serve",
+        "Serve",
+        "Serve the read-only follow view to browsers (textual-serve).",
+        RD,
+        (
+            Param(
+                "host", "address to bind (default: loopback)", cli_only=True, default="127.0.0.1"
+            ),
+            Param("port", "port (default 8000)", Kind.COUNT, cli_only=True, default=8000),
+            Param(
+                "public_url", "the URL browsers use, behind a proxy", metavar="URL", cli_only=True
+            ),
+            Param(
+                "max_viewers",
+                "browsers following at once, each an attach process (default 16)",
+                Kind.COUNT,
+                metavar="N",
+                cli_only=True,
+                default=16,
+            ),
+        ),
+        tui=False,
+    ),
+)
+"""Reading one incident: in the order help lists them."""
