@@ -138,6 +138,25 @@ async def test_a_receiver_down_for_good_fails_after_max_attempts(outbox, client,
     assert outbox.pending_count() == 0
 
 
+@pytest.mark.parametrize(
+    ("url", "said"),
+    [
+        ("http://does-not-exist.invalid/hook", "DNS: cannot resolve host does-not-exist.invalid"),
+        ("https://127.0.0.1:{port}/hook", "TLS handshake failed: "),
+    ],
+    ids=["dns", "tls"],
+)
+async def test_a_network_failure_is_named_as_a_probe_names_it(url, said, outbox, client, clock):
+    """Delivery and probing read the cause from one place (`tui.net.failures`)."""
+    async with LoopbackServer({}) as plain_http:
+        target = Target("team", "slack", url.format(port=plain_http.port))
+        worker = deliverer([target], outbox, client, clock)
+        outbox.enqueue(message(1, "team"))
+        [result] = await worker.deliver_due()
+    assert not result.delivered
+    assert result.error.startswith(said), result.error
+
+
 CHILD = """
 import os, sys, time
 from datetime import UTC, datetime

@@ -23,8 +23,6 @@ from __future__ import annotations
 import asyncio
 import inspect
 import json
-import socket
-import ssl
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -42,6 +40,7 @@ from incident.core.secrets import (
 )
 from store.errors import NotPermitted, StoreError
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
+from tui.net.failures import Cause, network_failure
 from tui.net.outage import Outage
 
 if TYPE_CHECKING:
@@ -54,15 +53,6 @@ PEEK_S = 2.0
 """How long those words are waited for, within the request's own deadline."""
 LEASE_MARGIN_S = 30.0
 """A claim lasts the request deadline plus this, so a dead deliverer's claims expire."""
-
-_DNS_MESSAGES = (
-    "name or service not known",
-    "nodename nor servname",
-    "temporary failure in name resolution",
-    "no address associated with hostname",
-    "getaddrinfo failed",
-    "name resolution",
-)
 
 
 class OutboxLike(Protocol):
@@ -383,21 +373,17 @@ async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> 
 def _classify(exc: BaseException, url: str, timeout_s: float) -> str:
     import httpx
 
-    for link in exception_chain(exc):
-        if isinstance(link, TimeoutError | httpx.TimeoutException):
-            return f"timeout: no answer within {timeout_s:g} s"
-        if isinstance(link, ssl.SSLCertVerificationError):
-            why = link.verify_message or link.reason or "verification failed"
-            return f"TLS certificate not trusted: {why}"
-        if isinstance(link, ssl.SSLError):
-            return f"TLS handshake failed: {link.reason or link}"
-        if isinstance(link, socket.gaierror) or (
-            isinstance(link, httpx.ConnectError | OSError)
-            and any(message in str(link).lower() for message in _DNS_MESSAGES)
-        ):
-            return f"DNS: cannot resolve host {host_of(url)}"
-        if isinstance(link, ConnectionRefusedError):
-            return f"refused: connection refused by {host_of(url)}"
+    failure = network_failure(exc)
+    if failure is not None:
+        match failure.cause:
+            case Cause.TIMEOUT:
+                return f"timeout: no answer within {timeout_s:g} s"
+            case Cause.TLS:
+                return failure.tls_words
+            case Cause.DNS:
+                return f"DNS: cannot resolve host {host_of(url)}"
+            case Cause.REFUSED:
+                return f"refused: connection refused by {host_of(url)}"
     # Only when no cause above was found: these httpx errors wrap the real cause.
     for link in exception_chain(exc):
         if isinstance(link, httpx.RemoteProtocolError):

@@ -14,8 +14,6 @@ module needs it until a poll fails.
 from __future__ import annotations
 
 import asyncio
-import socket
-import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -36,6 +34,7 @@ from incident.core.secrets import (
 from incident.health.probe_answers import Reading, interpret
 from runbooks.model import Probe, ProbeKind
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
+from tui.net.failures import Cause, network_failure
 
 if TYPE_CHECKING:
     import httpx
@@ -45,15 +44,6 @@ DEFAULT_MAX_BODY_BYTES = 1_048_576
 TEXT_MAX_CHARS = 200
 """Longest textual reading (a version string) a sample records."""
 PROMETHEUS_QUERY_PATH = "/api/v1/query"
-
-_DNS_MESSAGES = (
-    "name or service not known",
-    "nodename nor servname",
-    "temporary failure in name resolution",
-    "no address associated with hostname",
-    "getaddrinfo failed",
-    "name resolution",
-)
 
 
 # --- one poll -----------------------------------------------------------------------
@@ -188,24 +178,17 @@ def _request_target(probe: Probe, url: str) -> str:
 
 
 def _classify_failure(exc: BaseException, probe: Probe, url: str) -> Reading:
-    import httpx
-
-    for link in exception_chain(exc):
-        if isinstance(link, TimeoutError | httpx.TimeoutException):
-            return Reading(Outcome.TIMEOUT, detail=f"no answer within {_seconds(probe)} s")
-        if isinstance(link, ssl.SSLCertVerificationError):
-            why = link.verify_message or link.reason or "verification failed"
-            return Reading(Outcome.TLS, detail=f"TLS certificate not trusted: {why}")
-        if isinstance(link, ssl.SSLError):
-            why = link.reason or str(link)
-            return Reading(Outcome.TLS, detail=f"TLS handshake failed: {why}")
-        if isinstance(link, socket.gaierror) or (
-            isinstance(link, httpx.ConnectError | OSError)
-            and any(message in str(link).lower() for message in _DNS_MESSAGES)
-        ):
-            return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
-        if isinstance(link, ConnectionRefusedError):
-            return Reading(Outcome.REFUSED, detail="connection refused")
+    failure = network_failure(exc)
+    if failure is not None:
+        match failure.cause:
+            case Cause.TIMEOUT:
+                return Reading(Outcome.TIMEOUT, detail=f"no answer within {_seconds(probe)} s")
+            case Cause.TLS:
+                return Reading(Outcome.TLS, detail=failure.tls_words)
+            case Cause.DNS:
+                return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
+            case Cause.REFUSED:
+                return Reading(Outcome.REFUSED, detail="connection refused")
     # A group (a TaskGroup's) says only how many failed: name the first that did.
     failed = next(
         (link for link in exception_chain(exc) if not isinstance(link, BaseExceptionGroup)), exc

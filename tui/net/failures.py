@@ -1,0 +1,66 @@
+"""What a failed HTTP request came to, read from its exception's causes.
+
+A probe and a webhook delivery fail the same ways (no answer in time, a certificate
+not trusted, a host that does not resolve, a refused connection), and each puts the
+cause in its own words: a probe as a `Reading`, a delivery as an error line. The
+reading of the exception chain lives here once, so the two never disagree on what
+counts as a DNS failure or which cause wins when several are chained.
+
+Nothing here quotes an exception's own text except a TLS library's reason, which
+names no URL: exception text may hold a URL and the secrets in it.
+"""
+
+from __future__ import annotations
+
+import socket
+import ssl
+from dataclasses import dataclass
+from enum import Enum
+
+from incident.core.secrets import exception_chain
+
+_DNS_MESSAGES = (
+    "name or service not known",
+    "nodename nor servname",
+    "temporary failure in name resolution",
+    "no address associated with hostname",
+    "getaddrinfo failed",
+    "name resolution",
+)
+"""How resolvers say a name does not resolve, when the error is not a `gaierror`."""
+
+
+class Cause(Enum):
+    TIMEOUT = "timeout"
+    TLS = "tls"
+    DNS = "dns"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True)
+class NetworkFailure:
+    cause: Cause
+    tls_words: str = ""
+    """For `Cause.TLS`: "TLS certificate not trusted: …" or "TLS handshake failed: …"."""
+
+
+def network_failure(exc: BaseException) -> NetworkFailure | None:
+    """The first network cause in `exc`'s chain, or None when it names none."""
+    import httpx  # lazily, as everywhere in `tui.net`: it pulls Rich in
+
+    for link in exception_chain(exc):
+        if isinstance(link, TimeoutError | httpx.TimeoutException):
+            return NetworkFailure(Cause.TIMEOUT)
+        if isinstance(link, ssl.SSLCertVerificationError):
+            why = link.verify_message or link.reason or "verification failed"
+            return NetworkFailure(Cause.TLS, f"TLS certificate not trusted: {why}")
+        if isinstance(link, ssl.SSLError):
+            return NetworkFailure(Cause.TLS, f"TLS handshake failed: {link.reason or link}")
+        if isinstance(link, socket.gaierror) or (
+            isinstance(link, httpx.ConnectError | OSError)
+            and any(message in str(link).lower() for message in _DNS_MESSAGES)
+        ):
+            return NetworkFailure(Cause.DNS)
+        if isinstance(link, ConnectionRefusedError):
+            return NetworkFailure(Cause.REFUSED)
+    return None
