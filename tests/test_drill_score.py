@@ -83,8 +83,16 @@ def samples(version: str, error_rate: float) -> Command:
     return made
 
 
-def walk(session: IncidentSession, clock: ManualClock, *, tier: str = "none", slow: float = 1.0):
-    """A whole rollback; `slow` stretches every moment after T+0 (2.0 takes twice as long)."""
+def walk(
+    session: IncidentSession,
+    clock: ManualClock,
+    *,
+    tier: str = "none",
+    slow: float = 1.0,
+    close: bool = True,
+):
+    """A whole rollback; `slow` stretches every moment after T+0 (2.0 takes twice as long).
+    With `close` false it stops with every phase done and the incident still open."""
 
     def t(minute: float) -> float:
         return minute * slow
@@ -132,7 +140,8 @@ def walk(session: IncidentSession, clock: ManualClock, *, tier: str = "none", sl
         (22.0, "schedule-post-mortem"),
     ):
         at(session, clock, t(minute), check(step))
-    at(session, clock, t(23.0), lambda s, c: commands.close(s, actor=ACTOR, clock=c))
+    if close:
+        at(session, clock, t(23.0), lambda s, c: commands.close(s, actor=ACTOR, clock=c))
 
 
 def verdicts(state: IncidentState) -> dict[str, Verdict]:

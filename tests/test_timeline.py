@@ -208,3 +208,14 @@ def test_hostile_timeline_keeps_its_structure():
     # every event, the key moments (6 without impact start), the pinned note, one gap
     assert items == len(listed) + 6 + 1 + 1
     assert "- ⚠ no action recorded for 10m00s (T+15:00 → T+25:00)" in text.splitlines()
+
+
+def test_a_moment_not_recorded_has_no_empty_parentheses(small_runbook, clock):
+    """An open incident's close read "Incident closed: not recorded ()" (a review)."""
+    session = declare(small_runbook, clock)
+    clock.advance(60)
+    text = markdown_timeline(session.state, session.log.events("INC-TL"), clock.now())
+    moments = sections(text)["Key moments"]
+    assert "Incident closed: not recorded" in moments
+    assert "Rollback trigger met: not recorded" in moments
+    assert not any(line.endswith("()") for line in moments)

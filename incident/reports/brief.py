@@ -154,7 +154,7 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     if state.is_closed:
         head.append(f"CLOSED at {_offset(state, state.closed_at)}; now {at}")
     elif clock is None:
-        head.append(f"OPEN {at}: every phase is done; close when the close-out is")
+        head.append(f"OPEN {at}: every phase is done; ready to close")
     else:
         head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
     step = _next_step(state, clock)

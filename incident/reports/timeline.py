@@ -327,7 +327,8 @@ def _key_moments(ctx: ReportContext) -> list[str]:
         if moment.key == "impact_start":
             continue
         if moment.at is None:
-            lines.append(f"- {inline(moment.label)}: not recorded ({inline(moment.detail)})")
+            why = f" ({inline(moment.detail)})" if moment.detail else ""
+            lines.append(f"- {inline(moment.label)}: not recorded{why}")
         else:
             lines.append(
                 f"- {KEY_MARK} {inline(moment.label)}: {ctx.when(moment.at)}"
