@@ -70,7 +70,7 @@ class LastGoodApp(NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, Inpu
     """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
     TITLE = "lastgood"
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
 

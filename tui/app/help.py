@@ -10,7 +10,7 @@ EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
     ("tab", "Move between checklist and timeline; enter reads an entry whole"),
     ("ctrl+p", "Command palette"),
-    ("?", "This help"),
+    ("? / F1", "This help"),
     ("q / ctrl+q", "Quit (ctrl+q from the help or the palette too)"),
 )
 """The read-only views' moving-around keys (attach, replay): they have no verbs. The

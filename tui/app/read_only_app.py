@@ -21,7 +21,7 @@ class ReadOnlyApp(NamedKeys, PlainToasts, Refusing, InputAsData):
     VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
     """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
     BINDINGS = [
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),
     ]
     HELP_TITLE = "Keys"

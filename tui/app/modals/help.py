@@ -48,7 +48,7 @@ class HelpModal(LastgoodModal[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q,question_mark", "cancel", "Close", show=False)
+        Binding("q,question_mark,f1", "cancel", "Close", show=False)
     ]
 
     def __init__(self, sections: Sequence[Section]) -> None:

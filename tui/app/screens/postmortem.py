@@ -73,7 +73,7 @@ def help_sections(*, closed: bool) -> list[tuple[str, Sequence[tuple[str, str]]]
         *([] if closed else [("X", close)]),
         ("esc / q", "Back to the incident"),
         ("ctrl+p", "Command palette: every verb by name"),
-        ("?", "This help"),
+        ("? / F1", "This help"),
         ("ctrl+q", "Quit (asks first if a dialog holds typed text)"),
     ]
     listed = [("enter", f"{verb.title}: {verb.help}") for verb in POSTMORTEM_VERBS]
@@ -87,7 +87,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),  # as q closes every other overlay
         Binding("X", "close_incident", "Close incident"),
-        Binding("question_mark", "help", "Help", key_display="?"),
+        Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 
     DEFAULT_CSS = """

@@ -68,7 +68,7 @@ POSTMORTEM_ANY_PHASE = Binding("P", "open_postmortem", show=False)
 the command line record a root cause or a lesson in any phase; a `P` that did nothing
 there, while help listed it, read as a broken key."""
 
-HELP_FIRST = Binding("question_mark", "app.help", "Help", key_display="?")
+HELP_FIRST = Binding("question_mark,f1", "app.help", "Help", key_display="?")
 """The app's help key, bound again first so the footer shows it first: at 80 columns
 the verbs fill the footer, and `?` is how the rest are found."""
 
@@ -79,7 +79,7 @@ MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("m", "Review a message the runbook made due (while one waits)"),
     ("P", "Post-mortem: root cause, action items, lessons, meeting, report, close"),
     ("ctrl+p", "Command palette: every verb by name"),
-    ("?", "This help"),
+    ("? / F1", "This help"),
     ("q", "Quit (everything is already recorded)"),
     ("ctrl+q", "Quit from anywhere, a dialog too (asks first if it holds typed text)"),
 )
