@@ -115,8 +115,9 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         noted = session.run_many(lambda s: [commands.add_note(s, text, actor=actor, clock=clock)])
         return Done(noted, "rollback decided (recorded as a note: the runbook has no gate)")
     step_id = gate.step.id
-    if session.state.status_of(step_id) is StepStatus.DONE:
-        raise CommandError(f"the rollback was already decided ({step_id} is done)")
+    refusal = decision_refusal(session.state)
+    if refusal is not None:
+        raise CommandError(refusal)
     events: list[Event] = []
     if step_id not in session.state.approvals:
         approver = by.strip() or decider(session.state, actor)
@@ -131,6 +132,15 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         ]
     )
     return Done(events, f"rollback decided: {step_id} approved and checked")
+
+
+def decision_refusal(state: IncidentState) -> str | None:
+    """Why `decide` would record nothing: its gate is already checked. The TUI asks
+    before opening the decision dialog, and takes `d` out of the footer."""
+    gate = decision_gate(state)
+    if gate is not None and state.status_of(gate.step.id) is StepStatus.DONE:
+        return f"the rollback was already decided ({gate.step.id} is done)"
+    return None
 
 
 def decision_recorded(state: IncidentState) -> bool:

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from incident.app.outcome import Done
+from incident.app.steps import decision_refusal
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.gates import decision_gate
@@ -264,6 +265,10 @@ class StepVerbs:
         """The phase 1 decision gate: triggers, then an explicit 'initiate rollback'."""
         desk = self.desk
         actor = desk.actor
+        decided = decision_refusal(desk.state)
+        if decided is not None:  # said now, not after the dialog was filled in
+            desk.notify(decided[0].upper() + decided[1:], title="Not recorded", severity="warning")
+            return
 
         async def toggle(trigger_id: str) -> Sequence[TriggerView]:
             state = desk.state

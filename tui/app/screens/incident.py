@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from textual.app import ComposeResult
 
 from incident.app.session import IncidentSession
+from incident.app.steps import decision_refusal
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.errors import CommandError
@@ -33,6 +34,7 @@ from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
+    DECIDED_KEY,
     DUE_MESSAGE_KEY,
     HELP_FIRST,
     NAVIGATION,
@@ -85,6 +87,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         POSTMORTEM_ANY_PHASE,
         DUE_MESSAGE_KEY,
         *verb_bindings(),
+        DECIDED_KEY,
         *NAVIGATION,
     ]
 
@@ -366,6 +369,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
 
         self.app.push_screen(PostmortemScreen(self.desk))
 
+    def action_decided(self) -> None:
+        """`d` once the rollback is decided: says so (`CheckingDesk.open_decision`)."""
+        self.steps.open_decision()
+
     def action_open_postmortem(self) -> None:
         """`P` when the footer does not show it: the same screen."""
         self.action_postmortem()
@@ -381,4 +388,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             return self.view.phase_id == self.state.runbook.phases[-1].id
         if action == "verb" and parameters == ("deliver",):
             return self.comms.can_resend()
+        if action == "verb" and parameters == ("decide",):
+            return decision_refusal(self.state) is None
+        if action == "decided":  # `d` once decided: unlisted, and it says why
+            return decision_refusal(self.state) is not None
         return True

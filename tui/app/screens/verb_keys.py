@@ -16,7 +16,7 @@ from textual.binding import Binding
 from incident.app.next_key import DUE_KEY
 from incident.app.params import Kind, Param
 from incident.app.verb import Verb
-from incident.app.verbs import VERBS
+from incident.app.verbs import BY_NAME, VERBS
 from incident.comms.due import due_messages
 from incident.core.state import IncidentState
 from runbooks.model import TriggerKind
@@ -44,6 +44,17 @@ def verb_bindings() -> list[Binding]:
         if verb.key
     ]
 
+
+def _key_of(verb_name: str) -> str:
+    key = BY_NAME[verb_name].key
+    if key is None:
+        raise ValueError(f"the verb {verb_name} has no key")
+    return key
+
+
+DECIDED_KEY = Binding(_key_of("decide"), "decided", show=False)
+"""`d` once the decision is recorded: out of the footer, and it says so rather than
+open a dialog whose submit is refused (`IncidentScreen.check_action`)."""
 
 DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
 """In the footer only while a message waits, and then right after help (and `P`): at
