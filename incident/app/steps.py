@@ -16,7 +16,7 @@ from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
-from incident.core.gates import decision_gate
+from incident.core.gates import decision_gate, decision_refusal
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from runbooks.model import DataLoss
@@ -132,15 +132,6 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         ]
     )
     return Done(events, f"rollback decided: {step_id} approved and checked")
-
-
-def decision_refusal(state: IncidentState) -> str | None:
-    """Why `decide` would record nothing: its gate is already checked. The TUI asks
-    before opening the decision dialog, and takes `d` out of the footer."""
-    gate = decision_gate(state)
-    if gate is not None and state.status_of(gate.step.id) is StepStatus.DONE:
-        return f"the rollback was already decided ({gate.step.id} is done)"
-    return None
 
 
 def decision_recorded(state: IncidentState) -> bool:

@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from incident.app.outcome import Done
-from incident.app.steps import decision_refusal
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
-from incident.core.gates import decision_gate
+from incident.core.gates import decision_gate, decision_refusal
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from textual.app import ComposeResult
 
 from incident.app.session import IncidentSession
-from incident.app.steps import decision_refusal
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.errors import CommandError
 from incident.core.events import Event, Kind
 from incident.core.folding import copy_state
+from incident.core.gates import decision_refusal
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
