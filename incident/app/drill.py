@@ -2,21 +2,26 @@
 
 Both faces call these: `lastgood drill` (the TUI or headless) declares one; `list`
 and the picker leave drills out unless asked (`incident.app.listing`). The score card is
-`incident.reports.drill_score`, read by `lastgood score` and the coordinator's screen.
+`incident.reports.drill_score`, read through `closed_score` by `lastgood score`, the
+headless drill and the coordinator's screen: it names the fault, so only once the
+drill is closed (`incident.reports.drill_faults.fault_shown`).
 """
 
 from __future__ import annotations
 
 import random
+from datetime import datetime
 
 from incident import commands
 from incident.commands import Declaration
 from incident.core.clock import Clock
 from incident.core.events import NewEvent
-from incident.reports.drill_faults import FAULTS, Fault, fault_named
+from incident.core.state import IncidentState
+from incident.reports.drill_faults import FAULTS, Fault, fault_named, require_fault_shown
+from incident.reports.drill_score import ScoreCard, score_card
 from runbooks.model import Runbook
 
-__all__ = ["drill_declaration", "pick_fault"]
+__all__ = ["closed_score", "drill_declaration", "pick_fault"]
 
 
 def pick_fault(name: str | None, seed: int | None) -> Fault:
@@ -50,3 +55,13 @@ def drill_declaration(
         drill=str(fault.name),
     )
     return commands.declare(runbook, details, actor=commander, clock=clock, taken_ids=taken_ids)
+
+
+def closed_score(state: IncidentState, now: datetime) -> ScoreCard:
+    """The drill's score card, frozen at its close; ValueError if it is no drill, and
+    `FaultHidden` (a CommandError) while it runs: the card names the fault, and how
+    the tier chosen fits it."""
+    if not state.drill:
+        raise ValueError(f"{state.id} is not a drill")
+    require_fault_shown(state, "its score card")
+    return score_card(state, now)

@@ -23,6 +23,7 @@ from incident.core.text import json_text
 from incident.core.tick_runs import TickRun
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.data import derived_data
+from incident.reports.drill_faults import require_fault_shown
 from incident.reports.followup import action_items, lessons, supporting
 from incident.reports.impact_section import impact
 from incident.reports.record import ReportRecord, read_record
@@ -101,8 +102,13 @@ def json_export_streamed(
 
 
 def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
-    """The export's text before and after the `events` array (keys sorted, as one dump)."""
+    """The export's text before and after the `events` array (keys sorted, as one dump).
+
+    `FaultHidden` for a drill still running: its declaration, copied into the events
+    as it was hashed, names the fault the coordinator is looking for.
+    """
     state = record.state
+    require_fault_shown(state, "its JSON export")
     ctx = ReportContext.build(record, now, None)
     data: dict[str, JSONValue] = {
         "format": "lastgood-incident/1",

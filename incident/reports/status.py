@@ -23,6 +23,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import StepKind
 
@@ -36,7 +37,11 @@ def _seconds(clock: PhaseClock, attr: str) -> float | None:
     return round(value.total_seconds(), 3) if value is not None else None
 
 
-def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
+def status_data(
+    state: IncidentState, now: datetime, *, latest: IncidentState | None = None
+) -> dict[str, JSONValue]:
+    """The incident at `now`; `latest` is the incident as its record stands, when
+    `state` is an earlier moment (replay): it decides whether a drill's fault shows."""
     clocks = phase_clocks(state, now)
     current = current_phase(state, now)
     phases: list[JSONValue] = []
@@ -94,7 +99,7 @@ def status_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "last_good_version": state.last_good_version or None,
         "eta_min": state.eta_min,
         "channel": state.channel or None,
-        "drill": state.drill or None,
+        "drill": shown_fault(state, latest=latest),
         "declared_at": _ts(state.declared_at),
         "started_at": _ts(state.started_at),
         "closed_at": _ts(state.closed_at),
@@ -162,8 +167,10 @@ def status_text(state: IncidentState, now: datetime) -> str:
         f"  commander: {state.commander or 'unassigned'}"
         + (f"  pattern: {state.pattern}" if state.pattern else ""),
     ]
-    if state.drill:
+    if state.drill and fault_shown(state):
         lines.append(f"drill: a rehearsal; its score card: lastgood score {state.id}")
+    elif state.drill:
+        lines.append(f"{HIDDEN_TEXT}: a rehearsal; its score card shows once it is closed")
     if state.from_version or state.last_good_version:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"

@@ -143,13 +143,15 @@ def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
         ).strip()  # fmt: skip
         tmux("set-option", "-g", "-w", "remain-on-exit", "on")
         tmux.wait_for(pane, "the drill's screen", lambda s: "INC-" in s, timeout=DEADLINE_S)
+        running = tmux.screen(pane)
+        assert "bad-release" not in running and "bad release" not in running, running
         assert _list(env, db) == []  # drills are left out of `list`
         listed = subprocess.run(
             [*lastgood_command(), "--db", str(db), "list", "--drills", "--json"],
             env=env, capture_output=True, text=True, timeout=60, check=True,
         )  # fmt: skip
         [drill] = json.loads(listed.stdout)
-        assert drill["drill"] == "bad-release"
+        assert drill["drill"] == "hidden"  # the coordinator is still looking for it
         subprocess.run(
             [*lastgood_command(), "--db", str(db), "--as", "Bo", "close", str(drill["id"]),
              "--force", "--reason", "rehearsal over"],

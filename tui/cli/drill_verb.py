@@ -2,7 +2,8 @@
 
 The TUI side opens through `tui.cli.launch` (the CLI's one door into Textual); here
 are the fault list, the headless drill a script or a test drives with the other
-verbs, and the score card as text or JSON.
+verbs, and the score card as text or JSON, once the drill is closed (it names the
+fault: `incident.app.drill.closed_score`).
 """
 
 from __future__ import annotations
@@ -11,15 +12,16 @@ import shlex
 import sys
 import time
 
-from incident.app.drill import pick_fault
+from incident.app.drill import closed_score, pick_fault
 from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
+from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from incident.core.text import json_text, visible
-from incident.reports.drill_faults import FAULTS
-from incident.reports.drill_score import score_card, score_data, score_text
+from incident.reports.drill_faults import FAULTS, fault_shown
+from incident.reports.drill_score import score_data, score_text
 from tui.cli.arguments import Arguments
-from tui.cli.context import chosen_db, known_actor, open_file_at, open_log, open_session
+from tui.cli.context import chosen_db, known_actor, open_file_at, open_log, open_session, refused
 from tui.cli.errors import CliError
 
 POLL_S = 0.2
@@ -62,7 +64,7 @@ def cmd_drill(args: Arguments) -> int:
         )
         session = IncidentSession(log, incident_id, SystemClock())
         state = wait_for_close(session, args.duration)
-        print(score_text(score_card(state, session.clock.now())))
+        print(farewell(str(path), incident_id, state))
     return 0
 
 
@@ -82,14 +84,15 @@ def wait_for_close(session: IncidentSession, duration_s: float | None) -> Incide
 
 
 def farewell(db: str, incident_id: str, state: IncidentState) -> str:
-    """After the TUI: the score card once closed, else how to see it later."""
-    if state.is_closed:
-        return score_text(score_card(state, state.closed_at or SystemClock().now()))
+    """After the TUI or the headless drill: the score card once closed, else how to see
+    it later (not what it says so far: it would name the fault)."""
+    if fault_shown(state):
+        return score_text(closed_score(state, state.closed_at or SystemClock().now()))
     score = shlex.join(["lastgood", "--db", db, "score", incident_id])
     reopen = shlex.join(["lastgood", "--db", db, "start", "--incident", incident_id])
     return visible(
-        f"Drill {incident_id} is still open; its score so far: {score}; go on: {reopen} "
-        "(the shop has stopped: its probes will fail)"
+        f"Drill {incident_id} is still open; its score card, once it is closed: {score}; "
+        f"go on: {reopen} (the shop has stopped: its probes will fail)"
     )
 
 
@@ -99,6 +102,9 @@ def cmd_score(args: Arguments) -> int:
         state = session.state
         if not state.drill:
             raise CliError(f"{args.id} is not a drill (lastgood drill rehearses one)")
-        card = score_card(state, session.clock.now())
+        try:
+            card = closed_score(state, session.clock.now())
+        except CommandError as error:
+            raise refused(error) from None
     print(json_text(score_data(card)) if args.json else score_text(card))
     return 0

@@ -29,6 +29,7 @@ from incident.core.events import LONGEST_SPAN_MIN, Event
 from incident.core.replay import Recording, parse_offset, replay_moment
 from incident.core.state import start_of
 from incident.core.text import json_text
+from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled, postmortem_ics
 from incident.reports.record import read_record
 from incident.reports.report import json_export_streamed, markdown_report_from
@@ -79,13 +80,16 @@ def cmd_export(args: Arguments) -> int:
             # the export).
             encode = _utf8_for(args)
             with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
-                head, tail = readable(
-                    log,
-                    args.id,
-                    lambda: json_export_streamed(
-                        log.export_items(args.id), now, lambda text: spool.write(encode(text))
-                    ),
-                )
+                try:
+                    head, tail = readable(
+                        log,
+                        args.id,
+                        lambda: json_export_streamed(
+                            log.export_items(args.id), now, lambda text: spool.write(encode(text))
+                        ),
+                    )
+                except FaultHidden as error:  # a drill still running: nothing written
+                    raise refused(error) from None
                 spool.seek(0)
                 events = iter(lambda: spool.read(COPY_BYTES), b"")
                 _emit_utf8(args, itertools.chain([encode(head)], events, [encode(tail)]))
@@ -303,7 +307,14 @@ def cmd_replay_json(args: Arguments) -> int:
             last = log.last_event(args.id)
             moment = first.at if last is None else last.at
         replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
-    data = status_data(replayed.state, moment)
+        latest = replayed.state
+        if offset is not None and latest.drill and not fault_shown(latest):
+            # a drill open at the moment: whether its fault shows is the record's to say
+            last = log.last_event(args.id)
+            if last is not None:
+                end = last.at
+                latest = readable(log, args.id, lambda: state_at_moment(log, args.id, end)).state
+    data = status_data(replayed.state, moment, latest=latest)
     data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     print(json_text(data))
     return 0

@@ -16,6 +16,7 @@ from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from incident.core.text import json_text, visible
+from incident.reports.drill_faults import drill_label, shown_fault
 from incident.reports.status import status_data, status_text
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
@@ -47,6 +48,7 @@ def cmd_list(args: Arguments) -> int:
         print("[]" if args.json else f"no incidents yet ({path})")
         return 0
     rows: list[dict[str, str | None]] = []
+    labels: list[str] = []  # each row's drill as a line names it; "" for a real incident
     unreadable: list[tuple[str, str]] = []
     with open_log(args, read_only=True) as log:
         path = log.path  # a URL shown without its password
@@ -71,9 +73,10 @@ def cmd_list(args: Arguments) -> int:
                     "title": state.title,
                     "declared_at": format_timestamp(state.declared_at),
                     "elapsed": format_offset(elapsed(state, clock.now())),
-                    "drill": state.drill or None,
+                    "drill": shown_fault(state),
                 }
             )
+            labels.append(drill_label(state))
     for _, why in unreadable:
         print(f"lastgood list: {visible(why)}", file=sys.stderr)
     if args.json:
@@ -85,8 +88,8 @@ def cmd_list(args: Arguments) -> int:
         drills = f"; {hidden} drill(s): lastgood list --drills" if hidden else ""
         print(f"no incidents yet ({path}{drills})")
     else:
-        for row in rows:
-            drill = f"  [drill: {row['drill']}]" if row["drill"] else ""
+        for row, label in zip(rows, labels, strict=True):
+            drill = f"  [{label}]" if label else ""
             print(
                 visible(
                     f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "

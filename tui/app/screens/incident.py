@@ -342,11 +342,11 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         Closed from a form of this terminal, the card follows the form: the close is
         shown while the form still waits for its answer, and closes once it has it.
         """
-        from incident.reports.drill_score import score_card
+        from incident.app.drill import closed_score
         from tui.app.modals.base import FormModal
         from tui.app.modals.score_card import ScoreCardModal
 
-        card = ScoreCardModal(score_card(self.state, self.view.now()))
+        card = ScoreCardModal(closed_score(self.state, self.view.now()))
         top = self.app.screen
         if isinstance(top, FormModal) and top.is_recording:
             top.after_closing(lambda: self.app.push_screen(card))
