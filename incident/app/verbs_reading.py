@@ -77,7 +77,7 @@ READING_VERBS: tuple[Verb, ...] = (
     Verb(
         "score",
         "Drill score",
-        "A drill's score card: each phase against its window, time to decision, the "
+        "A closed drill's score card: each phase against its window, time to decision, the "
         "database tier against the fault, messages on cadence, evidence on verification.",
         RD,
         (JSON,),
