@@ -22,6 +22,7 @@ from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session, something_at
 from tui.cli.errors import CliError
+from tui.cli.fitted import fitted
 from tui.cli.record_verbs import damage_data, damage_warning
 
 
@@ -35,8 +36,8 @@ def cmd_status(args: Arguments) -> int:
             print(json_text(data))
         else:
             if session.damage is not None:
-                print(damage_warning(session.damage))
-            print(status_text(session.state, now))
+                print(fitted(damage_warning(session.damage)))
+            print(fitted(status_text(session.state, now)))
     return 0
 
 
