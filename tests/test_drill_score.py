@@ -67,6 +67,10 @@ def check(step: str, note: str = "") -> Command:
     return lambda s, c: commands.check_step(s, step, actor=ACTOR, clock=c, note=note)
 
 
+def skip(step: str, reason: str) -> Command:
+    return lambda s, c: commands.skip_step(s, step, reason=reason, actor=ACTOR, clock=c)
+
+
 def send(template: str) -> Command:
     return lambda s, c: commands.send_communication(s, actor=ACTOR, clock=c, template=template)
 
@@ -330,3 +334,17 @@ def test_a_seed_replays_the_same_draw() -> None:
     assert drawn == {seed: pick_fault(None, seed).name for seed in range(1, 40)}
     assert set(drawn.values()) == set(FAULTS)  # every fault can come up
     assert pick_fault("flapping-health", 3).name is FaultName.FLAPPING_HEALTH
+
+
+def test_a_phase_skipped_whole_is_missed_not_done_in_time(clock: ManualClock) -> None:
+    """Verification skipped step by step at T+16, well inside its window, is not a
+    phase rehearsed: "skipped ... missed", never "done at T+16:00 ... within"."""
+    session = drill_session(clock)
+    for step in ("confirm-version", "check-health", "smoke-test"):
+        at(session, clock, 16, skip(step, "not rehearsed"))
+    card = score_card(session.state, T0 + timedelta(minutes=20))
+    line = next(x for x in card.lines if x.name == "Phase 3 Verification")
+    assert line.verdict is Verdict.MISSED
+    assert line.text() == (
+        "Phase 3 Verification: skipped at T+16:00, no step checked (T+15-45m window) - missed"
+    )

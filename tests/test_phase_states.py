@@ -69,3 +69,52 @@ def test_the_phase_worked_in_is_active_before_its_window_opens(small_runbook, cl
     assert states["execute"] == PhaseState.ACTIVE  # was UPCOMING, as the window says
     assert states["verify"] == PhaseState.UPCOMING  # not worked in yet
     assert current_phase(session.state, clock.now()).phase.id == "execute"
+
+
+def skip(session: IncidentSession, clock: ManualClock, *step_ids: str) -> None:
+    for step_id in step_ids:
+        session.run(
+            lambda s, step_id=step_id: commands.skip_step(
+                s, step_id, reason=f"no time for {step_id}", actor="a", clock=clock
+            )
+        )
+
+
+def test_a_phase_whose_steps_were_all_skipped_is_skipped_not_done(small_runbook, clock):
+    """The guide's Verification MUST happen: skipping every step of it is not "done"."""
+    session = start(small_runbook, clock)
+    clock.advance(16 * 60)
+    skip(session, clock, "confirm-version")
+    verify = phase_clock(session.state, small_runbook.phases[2], clock.now())
+    assert verify.state == PhaseState.SKIPPED
+    assert verify.state.finished and not PhaseState.OVERDUE.finished
+    assert verify.finished_at == clock.now() and verify.overdue_by is None
+    # Over all the same: it is not where the coordinator's attention belongs.
+    states = states_at(session, clock, 20)
+    assert states["verify"] == PhaseState.SKIPPED
+    assert current_phase(session.state, clock.now()).phase.id == "decide"
+    # Reopened, it is open work again.
+    session.run(
+        lambda s: commands.reopen_step(
+            s, "confirm-version", reason="verify", actor="a", clock=clock
+        )
+    )
+    assert states_at(session, clock, 20)["verify"] == PhaseState.ACTIVE
+
+
+def test_a_phase_with_a_step_checked_and_the_rest_skipped_is_done(small_runbook, clock):
+    session = start(small_runbook, clock)
+    complete_phase_one(session, clock)
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    skip(session, clock, "database")
+    assert states_at(session, clock, 6)["execute"] == PhaseState.DONE
+
+
+def test_an_optional_step_checked_does_not_make_a_skipped_phase_done(small_runbook, clock):
+    """The required steps decide a phase's end, as they decide when it is over: an
+    optional step done beside them does not make the phase's work done."""
+    session = start(small_runbook, clock)
+    complete_phase_one(session, clock)
+    session.run(lambda s: commands.check_step(s, "extra", actor="a", clock=clock))
+    skip(session, clock, "switch-lb", "database")
+    assert states_at(session, clock, 6)["execute"] == PhaseState.SKIPPED

@@ -22,6 +22,15 @@ class PhaseState(StrEnum):
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
     DONE = "done"
+    SKIPPED = "skipped"
+    """Over, but none of its work done: every step that decides its end was skipped
+    and none checked. A Verification phase skipped whole is not "done, on time": the
+    guide says the service MUST be verified, and no face may say it was."""
+
+    @property
+    def finished(self) -> bool:
+        """Nothing left to do in it: done, or skipped whole. The coordinator moves on."""
+        return self in (PhaseState.DONE, PhaseState.SKIPPED)
 
 
 DUE_SOON_MIN = timedelta(minutes=1)
@@ -81,11 +90,15 @@ def format_duration(delta: timedelta) -> str:
 
 
 def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock:
+    """`phase` against the clock. Its steps decide its end: the required ones (all of
+    them when none is required). Each done or skipped, it is over: DONE when at least
+    one of them was checked, SKIPPED when every one was skipped."""
     records = state.phase_steps(phase.id)
     required = [r for r in records if r.step.required]
     resolved = [r for r in records if r.done or r.skipped]
     deciding = required or records
     is_done = all(r.done or r.skipped for r in deciding)
+    skipped_whole = bool(deciding) and not any(r.done for r in deciding)
     touched = [r.first_touched_at for r in records if r.first_touched_at is not None]
     started_at = min(touched) if touched else None
     finished_at = None
@@ -102,7 +115,7 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
     moment = state.closed_at or now
     remaining = overdue_by = None
     if is_done:
-        phase_state = PhaseState.DONE
+        phase_state = PhaseState.SKIPPED if skipped_whole else PhaseState.DONE
         if due_at is not None and finished_at is not None and finished_at > due_at:
             overdue_by = finished_at - due_at
     elif opens_at is not None and moment < opens_at and started_at is None:
@@ -124,12 +137,12 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
 
 
 def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
-    """Every phase's clock. The phase being worked in (the first not done) is active
-    even before its window opens: the coordinator is in it, and "upcoming" there
-    would tell them they are early for work they are doing."""
+    """Every phase's clock. The phase being worked in (the first not finished) is
+    active even before its window opens: the coordinator is in it, and "upcoming"
+    there would tell them they are early for work they are doing."""
     clocks = [phase_clock(state, phase, now) for phase in state.runbook.phases]
     for index, clock in enumerate(clocks):
-        if clock.state is PhaseState.DONE:
+        if clock.state.finished:
             continue
         if clock.state is PhaseState.UPCOMING and not state.is_closed:
             clocks[index] = replace(clock, state=PhaseState.ACTIVE)
@@ -146,18 +159,18 @@ class AtClose(StrEnum):
 
 def at_close(state: IncidentState, clock: PhaseClock) -> AtClose | None:
     """What `clock`'s phase came to at the close; None while the incident is open, or
-    for a phase done. Closing stops the clocks: a phase not done is neither active nor
-    counting down any more, nor upcoming. The report, `status` and the phase strip say
-    it in these words."""
-    if not state.is_closed or clock.state is PhaseState.DONE:
+    for a phase finished (done or skipped). Closing stops the clocks: a phase not
+    finished is neither active nor counting down any more, nor upcoming. The report,
+    `status` and the phase strip say it in these words."""
+    if not state.is_closed or clock.state.finished:
         return None
     return AtClose.NOT_FINISHED if clock.started_at is not None else AtClose.NOT_STARTED
 
 
 def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
-    """The first phase not yet done: where the coordinator's attention belongs."""
+    """The first phase not yet finished: where the coordinator's attention belongs."""
     for clock in phase_clocks(state, now):
-        if clock.state != PhaseState.DONE:
+        if not clock.state.finished:
             return clock
     return None
 

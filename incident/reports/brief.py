@@ -17,11 +17,13 @@ from incident.comms.due import due_messages
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
+    PhaseState,
     current_phase,
     elapsed,
     format_duration,
     format_offset,
     next_update_due,
+    phase_clocks,
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
@@ -87,6 +89,12 @@ def open_gates(state: IncidentState) -> list[tuple[str, str]]:
     return gates
 
 
+def skipped_phases(state: IncidentState, now: datetime) -> list[PhaseClock]:
+    """The phases skipped whole (every step skipped, none checked): a new commander
+    must not take them for done (the Verification phase above all)."""
+    return [c for c in phase_clocks(state, now) if c.state is PhaseState.SKIPPED]
+
+
 def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
     """The brief as data (`brief --json`, docs/schemas/brief.schema.json)."""
     clock = None if state.is_closed else current_phase(state, now)
@@ -102,6 +110,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "elapsed_s": round(elapsed(state, now).total_seconds(), 3),
         "phase": _phase_data(clock),
         "next_step": _next_step(state, clock),
+        "skipped_phases": [c.phase.id for c in skipped_phases(state, now)],
         "decisions": [
             {
                 "what": d.what,
@@ -151,15 +160,20 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     at = format_offset(elapsed(state, now))
     head = [f"{state.id}  {state.severity}  {state.title}"]
     clock = None if state.is_closed else current_phase(state, now)
+    skipped = skipped_phases(state, now)
     if state.is_closed:
         head.append(f"CLOSED at {_offset(state, state.closed_at)}; now {at}")
     elif clock is None:
-        head.append(f"OPEN {at}: every phase is done; ready to close")
+        over = "done or skipped" if skipped else "done"
+        head.append(f"OPEN {at}: every phase is {over}; ready to close")
     else:
         head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
     step = _next_step(state, clock)
     if step is not None:
         head.append(f"Next step: {step}")
+    if skipped:
+        titles = ", ".join(c.phase.title for c in skipped)
+        head.append(f"Skipped whole, no step checked: {titles}")
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = _wrapped("Open gates: ", gates or ["none"], "; ")
     tail += _wrapped("Triggers now: ", _trigger_parts(state), "; ")

@@ -14,7 +14,13 @@ from enum import StrEnum
 from msgspec import Struct
 
 from incident.core.events import JSONValue
-from incident.core.phase_clocks import format_duration, format_offset, phase_clock, resolved_at
+from incident.core.phase_clocks import (
+    PhaseState,
+    format_duration,
+    format_offset,
+    phase_clock,
+    resolved_at,
+)
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.reports.drill_faults import Fault, fault_named
@@ -97,7 +103,8 @@ def _window(phase: Phase) -> str:
 
 
 def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
-    """When the phase's steps were all done, against the end of its window."""
+    """When the phase's steps were all done, against the end of its window; a phase
+    skipped whole is missed, however early the skips came."""
     clock = phase_clock(state, phase, end)
     number = state.runbook.phases.index(phase) + 1
     name = f"Phase {number} {phase.title}"
@@ -106,6 +113,9 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
         unfinished = f"not finished by {_offset(state, end)} ({window})"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unfinished, verdict, timed=True)
+    if clock.state is PhaseState.SKIPPED:  # not rehearsed: every step of it skipped
+        skipped = f"skipped at {_offset(state, clock.finished_at)}, no step checked"
+        return ScoreLine(name, f"{skipped} ({window})", Verdict.MISSED)
     done = f"done at {_offset(state, clock.finished_at)}"
     if clock.due_at is None:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)

@@ -1,8 +1,9 @@
 """A Mermaid `gantt` chart of the phases as they actually ran, against their targets.
 
 Each phase is a section with its target window and its actual bar (first recorded
-work to last), marked `crit` when it finished (or is still running) past its
-window; the key moments are milestones. Times are UTC, to the second.
+work to last; named "Skipped" for a phase whose steps were all skipped), marked
+`crit` when it finished (or is still running) past its window; the key moments are
+milestones. Times are UTC, to the second.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+from incident.core.phase_clocks import PhaseState
 from incident.reports.impact import Milestone, PhaseResult
 
 _UNSAFE = re.compile(r"[^\w .,()/&+'-]")
@@ -52,8 +54,10 @@ def mermaid_gantt(
         tags = ["crit"] if result.on_time is False else []
         tags.append("done" if finished is not None else "active")
         stop = finished if finished is not None else max(end, clock.started_at)
+        # A phase skipped whole ran no work: its bar says so rather than "Actual".
+        name = "Skipped" if clock.state is PhaseState.SKIPPED else "Actual"
         lines.append(
-            f"    Actual :{', '.join(tags)}, a{number}, {_ts(clock.started_at)}, {_ts(stop)}"
+            f"    {name} :{', '.join(tags)}, a{number}, {_ts(clock.started_at)}, {_ts(stop)}"
         )
     shown = [m for m in moments if m.at is not None and m.key not in ("impact_start", "declared")]
     if shown:

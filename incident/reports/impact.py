@@ -173,9 +173,12 @@ def _verified(state: IncidentState) -> Milestone:
     done = [r for r in records if r.done and r.at is not None]
     if not records:
         return Milestone("service_verified", label, None, detail="no verification steps")
-    if not done or any(not (r.done or r.skipped) for r in records):
-        open_ids = ", ".join(r.step.id for r in records if not (r.done or r.skipped))
+    open_ids = ", ".join(r.step.id for r in records if not (r.done or r.skipped))
+    if open_ids:
         return Milestone("service_verified", label, None, detail=f"still open: {open_ids}")
+    if not done:  # every one skipped: the service was never verified
+        skipped_ids = ", ".join(r.step.id for r in records)
+        return Milestone("service_verified", label, None, detail=f"all skipped: {skipped_ids}")
     last = max(done, key=lambda r: r.at or state.started_at)
     return Milestone(
         "service_verified",
@@ -223,14 +226,27 @@ class PhaseResult(Struct, frozen=True):
 
     clock: PhaseClock
     on_time: bool | None
-    """True finished by its window's end; False overdue; None not judged yet."""
+    """True finished by its window's end; False overdue; None not judged: not over
+    yet, or skipped whole (being quick at skipping is not being on time)."""
     result: str
+
+
+SKIPPED_RESULT = "skipped, no step checked"
+"""A phase skipped whole, in the report's and the timeline's words."""
+
+
+def skipped_steps(state: IncidentState, clock: PhaseClock) -> list[StepRecord]:
+    """The steps of `clock`'s phase that were skipped, in runbook order (their reasons
+    say why a phase skipped whole was)."""
+    return [r for r in state.phase_steps(clock.phase.id) if r.skipped]
 
 
 def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
     results = []
     for clock in phase_clocks(state, now):
-        if clock.state == PhaseState.DONE:
+        if clock.state == PhaseState.SKIPPED:
+            results.append(PhaseResult(clock, None, SKIPPED_RESULT))
+        elif clock.state == PhaseState.DONE:
             if clock.overdue_by:
                 results.append(
                     PhaseResult(clock, False, f"overdue by {exact_duration(clock.overdue_by)}")

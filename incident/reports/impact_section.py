@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from incident.core.phase_clocks import PhaseState
 from incident.core.timefmt import exact_duration
 from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
@@ -12,6 +13,7 @@ from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.describe import count_text
 from incident.reports.gantt import mermaid_gantt
+from incident.reports.impact import skipped_steps
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.metrics import MetricFigures
 
@@ -193,6 +195,25 @@ def _phases(ctx: ReportContext) -> list[str]:
         "### Phases against targets",
         "",
         *table(headers, rows),
+        *_skipped_whole(ctx),
         "",
         *mermaid_gantt(ctx.phases, ctx.moments, ctx.end),
     ]
+
+
+def _skipped_whole(ctx: ReportContext) -> list[str]:
+    """A paragraph for each phase skipped whole: that none of it was done, and why."""
+    lines: list[str] = []
+    for result in ctx.phases:
+        if result.clock.state is not PhaseState.SKIPPED:
+            continue
+        reasons = "; ".join(
+            f"{inline(r.step.id)}: {inline(r.reason)}"
+            for r in skipped_steps(ctx.state, result.clock)
+        )
+        lines += [
+            "",
+            f"⚠ {inline(result.clock.phase.title)} was skipped: none of its steps was "
+            f"checked. The reasons given: {reasons}.",
+        ]
+    return lines

@@ -12,6 +12,7 @@ from incident.comms.due import due_messages
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
+    PhaseState,
     at_close,
     current_phase,
     elapsed,
@@ -197,7 +198,9 @@ def status_text(state: IncidentState, now: datetime) -> str:
         label = str(clock.state).upper().replace("_", " ")
         if (came_to := at_close(state, clock)) is not None:  # the clocks stopped
             label, timing = "CLOSED", f"{came_to} at close"
-        elif clock.remaining is not None and clock.state != "upcoming":
+        elif clock.state is PhaseState.SKIPPED:  # over, but none of it was done
+            timing = "no step checked"
+        elif clock.remaining is not None and clock.state is not PhaseState.UPCOMING:
             timing = f"{format_duration(clock.remaining)} left"
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"

@@ -21,7 +21,7 @@ from textual.widgets import OptionList, Static
 from incident.app.next_key import next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import PhaseClock, PhaseState, current_phase, phase_clocks
+from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
 from tui.app.plain import plain
 from tui.app.widgets.checklist import Checklist
@@ -176,10 +176,10 @@ class IncidentView(Horizontal):
         self.query_one(PhaseStrip).show(self.state, now, clocks, current)
 
     def _clocks(self) -> tuple[datetime, list[PhaseClock], str | None]:
-        """Now, every phase's clock, and the phase in progress (the first not done)."""
+        """Now, every phase's clock, and the phase in progress (the first not finished)."""
         now = self.now()
         clocks = phase_clocks(self.state, now)
-        current = next((c.phase.id for c in clocks if c.state != PhaseState.DONE), None)
+        current = next((c.phase.id for c in clocks if not c.state.finished), None)
         return now, clocks, current
 
     def draw_phase(self) -> None:

@@ -1,7 +1,7 @@
 """The phase clocks: each phase's window as a countdown, plus the next update due.
 
-State is carried by words and symbols (DUE SOON, OVERDUE, DONE), with colour only
-as emphasis, so it reads the same with NO_COLOR or on a monochrome terminal.
+State is carried by words and symbols (DUE SOON, OVERDUE, DONE, SKIPPED), with
+colour only as emphasis, so it reads the same with NO_COLOR or on a monochrome terminal.
 """
 
 from __future__ import annotations
@@ -32,6 +32,7 @@ STATE_WORDS: dict[PhaseState, str] = {
     PhaseState.DUE_SOON: "⚠ DUE SOON",
     PhaseState.OVERDUE: "✖ OVERDUE",
     PhaseState.DONE: "✓ DONE",
+    PhaseState.SKIPPED: "⊘ SKIPPED",
 }
 
 
@@ -63,6 +64,8 @@ def time_line(clock: PhaseClock, now: datetime) -> str:
             if clock.overdue_by:
                 return f"+{format_duration(clock.overdue_by)} late"
             return "on time" if clock.due_at else ""
+        case PhaseState.SKIPPED:  # not "on time": none of its work was done
+            return "none checked"
     return ""
 
 
@@ -82,6 +85,7 @@ class PhaseCell(Static):
     PhaseCell.due_soon { color: $warning; }
     PhaseCell.overdue { color: $error; text-style: bold; }
     PhaseCell.done { color: $success; }
+    PhaseCell.skipped { color: $warning; }
     PhaseCell.upcoming { color: $text-muted; }
     PhaseCell.closed { color: $text-muted; }
     """
