@@ -136,6 +136,12 @@ def test_the_approvers_own_confirmation_reads_apart_from_a_relayed_one(
     run(
         session,
         clock,
+        0,
+        lambda s, c: commands.assign_role(s, "leadership", "Vi", actor="Ada", clock=c),
+    )
+    run(
+        session,
+        clock,
         60,
         lambda s, c: commands.approve(
             s, "restore-backup", by="Vi", reason="data already lost", actor="Vi", clock=c

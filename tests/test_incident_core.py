@@ -201,6 +201,7 @@ def test_restore_from_backup_stays_blocked_until_leadership_approves(small_runbo
     assert session.state.blocker("database") == "tier 'restore-backup' needs approval by leadership"
     with pytest.raises(CommandError, match="needs approval by leadership"):
         commands.check_step(session.state, "database", actor="a", clock=clock)
+    session.run(lambda s: commands.assign_role(s, "leadership", "CTO", actor="a", clock=clock))
     session.run(
         lambda s: commands.approve(
             s, "restore-backup", by="CTO", reason="accept loss", actor="a", clock=clock

@@ -229,6 +229,7 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
     assert [row[:2] for row in roles] == [
         ["incident-commander", "Ada | <i>Lovelace</i>"],
         ["comms-lead", "Cy | </details>"],
+        ["leadership", "Boss <b>"],
     ]
 
 

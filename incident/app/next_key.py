@@ -38,6 +38,8 @@ COMPOSE_KEY = _key_of("send")
 """Opens the composer."""
 TIER_KEY = _key_of("db-tier")
 """Opens the database tiers."""
+ASSIGN_KEY = _key_of("assign")
+"""Opens the role form: a tier's approval waits for someone in its role."""
 CHECK_KEY = _key_of("check")
 """Checks the step, asking first for whatever it still needs."""
 DUE_KEY = "m"
@@ -85,6 +87,8 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
             return NextKey(TIER_KEY, "choose a database tier, with a reason")
         tier = state.runbook.database_tier(choice.tier)
         if tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
+            if not state.roles.get(tier.approver):  # only its holder approves (gates)
+                return NextKey(ASSIGN_KEY, f"assign the {tier.approver} role, to approve the tier")
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
         return NextKey(CHECK_KEY, "check it, the tier chosen")
     artefact = closeout.artefact_of(state, step_id)

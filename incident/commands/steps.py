@@ -8,6 +8,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
+from incident.core.gates import refuse_tier_approver, refuse_tier_chooser
 from incident.core.names import not_a_person
 from incident.core.payloads import (
     ApprovalGranted,
@@ -87,7 +88,8 @@ def reopen_step(
 def approve(
     state: IncidentState, target: str, *, by: str, reason: str, actor: str, clock: Clock
 ) -> NewEvent:
-    """Approve a gated step, or a database tier that needs approval."""
+    """Approve a gated step, or a database tier that needs approval (only from the
+    holder of its role, and not from who chose it: `refuse_tier_approver`)."""
     refuse_if_closed(state)
     if not by.strip():
         raise CommandError("an approval needs the approver's name", needs=("by",))
@@ -99,6 +101,9 @@ def approve(
     if approval_target in state.approvals:
         earlier = state.approvals[approval_target]
         raise CommandError(f"'{target}' was already approved by {earlier.by}")
+    tier = state.runbook.database_tier(approval_target.removeprefix("tier:"))
+    if tier is not None and approval_target == tier_target(tier.id):
+        refuse_tier_approver(state, tier, by.strip())
     approval = ApprovalGranted(approval_target, role, by.strip(), reason.strip())
     return make_event(state.id, actor, clock, approval)
 
@@ -118,6 +123,7 @@ def choose_database_tier(
             )
     if not reason.strip():
         raise CommandError("choosing a database tier needs a reason")
+    refuse_tier_chooser(state, tier, by or actor)
     chosen = DatabaseTierChosen(tier.id, str(tier.data_loss), reason.strip(), by or actor)
     return make_event(state.id, actor, clock, chosen)
 

@@ -27,3 +27,15 @@ def not_a_person(name: str) -> str | None:
 
 def is_person(name: str) -> bool:
     return not_a_person(name) is None
+
+
+def same_person(one: str, other: str) -> bool:
+    """Whether two names in the record name the same person: equal once spaces are
+    collapsed and case is folded ("Bo  Diddley" is "bo diddley"). For the rules that
+    need two people (who chose a tier never approves it), a near-miss in spelling must
+    not pass for someone else."""
+    return bool(one.strip()) and _key(one) == _key(other)
+
+
+def _key(name: str) -> str:
+    return " ".join(name.split()).casefold()

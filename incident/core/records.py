@@ -9,6 +9,7 @@ from enum import StrEnum
 
 from msgspec import Struct
 
+from incident.core.names import same_person
 from runbooks.model import Step
 
 
@@ -66,11 +67,21 @@ class Approval(Struct, frozen=True):
     recorded_by: str = ""
     """Who recorded it (the event's actor): the approver, when they confirmed from
     their own terminal, or the coordinator recording their word."""
+    role: str = ""
+    """The role the runbook names as approver (`leadership`)."""
+    role_holder: str = ""
+    """Who held `role` when it was recorded; "" when no one did."""
 
     @property
     def own_word(self) -> bool:
         """The approver recorded it themself (`lastgood approve ... --as NAME`)."""
         return self.recorded_by == self.by
+
+    @property
+    def by_role(self) -> bool:
+        """The approver held the role the runbook asks for, then: only so may it be
+        called that role's approval ("approved by Bo (leadership)")."""
+        return bool(self.role) and same_person(self.by, self.role_holder)
 
 
 class RoleChange(Struct, frozen=True):

@@ -91,8 +91,9 @@ def apply_event(state: IncidentState, event: Event) -> None:
         case StepReopened() as data:
             _reopened(state, data, event)
         case ApprovalGranted() as data:
+            holder = state.roles.get(data.role, "") if data.role else ""
             state.approvals[data.target] = Approval(
-                data.target, data.by or actor, data.reason, at, event.seq, actor
+                data.target, data.by or actor, data.reason, at, event.seq, actor, data.role, holder
             )
             _touch(state, data.target, at)
         case DatabaseTierChosen() as data:

@@ -225,6 +225,7 @@ def _decisions(ctx: ReportContext) -> dict[str, JSONValue]:
             "at": _ts(choice.at),
             "approval_required_from": info.approver if info else None,
             "approved_by": approval.by if approval else None,
+            "approved_by_role": approval.by_role if approval else None,
             "approval_reason": approval.reason if approval else None,
             "approved_at": _ts(approval.at) if approval else None,
         }

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from incident.core.gates import decision_gate
+from incident.core.names import same_person
 from incident.core.state import Approval, tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
@@ -78,9 +79,12 @@ def _tier_line(ctx: ReportContext) -> str:
             text += f" Needs approval by {inline(tier.approver)}: **not approved**."
         else:
             text += (
-                f" Approved by {_approver(approval, inline)} ({inline(tier.approver)}) at "
-                f"{ctx.offset(approval.at)}: {inline(approval.reason)}."
+                f" Approved by {inline(approval.by)}{_role_held(approval, tier.approver)}"
+                f"{_recorder(approval, inline)} at {ctx.offset(approval.at)}: "
+                f"{inline(approval.reason)}."
             )
+            if same_person(approval.by, choice.by):
+                text += " ⚠ Approved by the person who chose it."
     else:
         text += " No approval needed."
     return text
@@ -144,8 +148,22 @@ def _evidence(ctx: ReportContext) -> list[str]:
     return ["### Verification evidence", "", *table(headers, rows)]
 
 
+def _role_held(approval: Approval, role: str) -> str:
+    """` (leadership)` only when the approver held the role then; else who did, or
+    that no one did: the label must not claim the runbook's approval was given."""
+    if approval.by_role:
+        return f" ({inline(role)})"
+    holder = inline(approval.role_holder) if approval.role_holder else "no one"
+    return f", who did not hold the {inline(role)} role ({holder} held it then)"
+
+
 def _approver(approval: Approval, escape: Callable[[str], str]) -> str:
     """`Bo`, or `Bo, recorded by ada` when someone else recorded the approver's word."""
+    return f"{escape(approval.by)}{_recorder(approval, escape)}"
+
+
+def _recorder(approval: Approval, escape: Callable[[str], str]) -> str:
+    """`, recorded by ada` when someone else recorded the approver's word, else ""."""
     if not approval.recorded_by or approval.own_word:
-        return escape(approval.by)
-    return f"{escape(approval.by)}, recorded by {escape(approval.recorded_by)}"
+        return ""
+    return f", recorded by {escape(approval.recorded_by)}"

@@ -113,7 +113,15 @@ def status_data(
         "phases": phases,
         "steps": steps,
         "approvals": [
-            {"target": a.target, "by": a.by, "reason": a.reason, "at": _ts(a.at)}
+            {
+                "target": a.target,
+                "by": a.by,
+                "reason": a.reason,
+                "at": _ts(a.at),
+                "role": a.role or None,
+                "role_holder": a.role_holder or None,
+                "by_role": a.by_role,
+            }
             for a in state.approvals.values()
         ],
         "database_tier": state.tier_choice.tier if state.tier_choice else None,

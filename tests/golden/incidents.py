@@ -221,6 +221,8 @@ def hostile_record() -> Record:
     run(
         lambda s: commands.assign_role(s, "comms-lead", "Cy | </details>", actor=actor, clock=clock)
     )
+    # The tier's approval below comes from whoever holds leadership (no later time moves).
+    run(lambda s: commands.assign_role(s, "leadership", "Boss <b>", actor=actor, clock=clock), 0)
     run(
         lambda s: commands.change_severity(s, "SEV1", reason=NASTY_LINES, actor=actor, clock=clock),
         60,

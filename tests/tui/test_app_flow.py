@@ -138,9 +138,13 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         assert screen.state.blocker("database-rollback") == (
             "tier 'restore-backup' needs approval by leadership"
         )
+        # Only whoever holds leadership approves the last resort: the role first.
+        await pilot.press("r")
+        await fill_form(pilot, role="leadership", person="Grace (VP Eng)")
+        await wait_until(pilot, lambda: screen.state.roles.get("leadership") == "Grace (VP Eng)")
         await pilot.press("space")  # blocked: asks for the approval instead
         await wait_for_screen(pilot, ApprovalModal)
-        app.screen.query_one("#approver", Input).value = "Grace (VP Eng)"
+        assert app.screen.query_one("#approver", Input).value == "Grace (VP Eng)"
         app.screen.query_one("#reason", Input).value = "accept 4 minutes of order loss"
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
@@ -181,6 +185,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
     assert state.steps["record-running-version"].reason == "version already in the deploy log"
     assert state.approvals["decide-rollback"].by == "Ada"
     assert state.approvals["tier:restore-backup"].by == "Grace (VP Eng)"
+    assert state.approvals["tier:restore-backup"].by_role
     assert state.tier_choice is not None and state.tier_choice.tier == "restore-backup"
     assert state.triggers["core-broken"].met
     assert [c.template for c in state.communications] == [

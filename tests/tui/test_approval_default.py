@@ -1,16 +1,20 @@
-"""Who approves, when the role is vacant: the one recording, as `lastgood approve` has it.
+"""Who approves a database tier when its role is vacant: no one yet, and the dialog says so.
 
 The approval dialog's Approver field came up empty when the role had no holder, and
 Enter refused ("Approver is required"), where `lastgood approve` without --by
-records the person running it, "their own confirmation" (a parity review). The
-field now shows that person, to be kept or replaced.
+records the person running it (a parity review); the field has since shown that
+person. For the last-resort tier that let whoever chose it also approve it, with
+the leadership role vacant, and the report called that "(leadership)" approval (a
+review). The tier's approval is now its role holder's only, and never its
+chooser's (`incident.core.gates`): the dialog says the role is vacant, a refusal
+stays in it with what was typed, and assigning the role is the way on.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Input
+from textual.widgets import Input, Label
 
 from incident.app import steps
 from incident.app.session import IncidentSession
@@ -18,14 +22,20 @@ from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.tui.coordinator_harness import declared
 from tests.tui.due_harness import highlight
-from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import ApprovalModal
+from tui.app.modals.base import ERROR_ID
 from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.guidance import Guidance
 from tui.demo.scenarios import SCENARIO_T0
 
 
-async def test_a_vacant_role_s_approval_defaults_to_whoever_records(tmp_path: Path) -> None:
+def dialog_text(app: LastGoodApp) -> list[str]:
+    return [str(label.render()) for label in app.screen.query(Label) if label.display]
+
+
+async def test_the_chooser_of_the_last_resort_cannot_approve_it(tmp_path: Path) -> None:
     db = tmp_path / "approve.db"
     clock = ManualClock(SCENARIO_T0)
     incident_id = declared(db, clock, decided=True)
@@ -38,13 +48,46 @@ async def test_a_vacant_role_s_approval_defaults_to_whoever_records(tmp_path: Pa
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert isinstance(screen, IncidentScreen)
+
+            def guidance() -> str:
+                return str(screen.query_one(Guidance)._text)
+
             await pilot.press("right")  # the database step is the second phase's
             await wait_until(pilot, lambda: screen.view.phase_id == "execute")
             highlight(screen, "database-rollback")
+            await wait_until(pilot, lambda: "▸ Press r: assign the leadership role" in guidance())
             await pilot.press("a")
             await wait_for_screen(pilot, ApprovalModal)
-            assert app.screen.query_one("#approver", Input).value == "ada"
+            assert "Needs approval by: leadership (no one holds it: assign it first, key r)" in (
+                dialog_text(app)
+            )
+            assert app.screen.query_one("#approver", Input).value == "ada"  # as the CLI has it
+            app.screen.query_one("#reason", Input).value = "accept the loss"
+            await pilot.press("ctrl+s")
+            error = app.screen.query_one(f"#{ERROR_ID}", Label)
+            await wait_until(pilot, lambda: bool(error.display))
+            assert str(error.render()) == (
+                "ada chose the database tier 'restore-backup' and cannot also approve it: it "
+                "needs the approval of someone else in the leadership role; assign the "
+                "leadership role to that person first, then record their approval"
+            )
+            assert isinstance(app.screen, ApprovalModal)  # still open, the reason kept
+            assert app.screen.query_one("#reason", Input).value == "accept the loss"
+            assert "tier:restore-backup" not in screen.state.approvals
+
+            # The way on: give leadership to the person who approves, then approve.
+            await pilot.press("escape")
+            await wait_for_screen(pilot, IncidentScreen)
+            await pilot.press("r")
+            await fill_form(pilot, role="leadership", person="Grace")
+            await wait_until(pilot, lambda: screen.state.roles.get("leadership") == "Grace")
+            await wait_until(pilot, lambda: "▸ Press a: record leadership's" in guidance())
+            await pilot.press("a")
+            await wait_for_screen(pilot, ApprovalModal)
+            assert "Needs approval by: leadership" in dialog_text(app)
+            assert app.screen.query_one("#approver", Input).value == "Grace"
             app.screen.query_one("#reason", Input).value = "accept the loss"
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: "tier:restore-backup" in screen.state.approvals)
-            assert screen.state.approvals["tier:restore-backup"].by == "ada"
+            approval = screen.state.approvals["tier:restore-backup"]
+            assert (approval.by, approval.recorded_by, approval.by_role) == ("Grace", "ada", True)

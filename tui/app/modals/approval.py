@@ -8,6 +8,9 @@ both before it returns.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.widgets import Input, Label
@@ -24,6 +27,12 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+
+if TYPE_CHECKING:
+    from tui.app.modals.verb_form import Refusal
+
+Approve = Callable[[tuple[str, str]], Awaitable["Refusal | None"]]
+"""Records (approver, reason): None once recorded, else why not."""
 
 
 class ApprovalModal(FormModal[tuple[str, str] | None]):
@@ -44,13 +53,25 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
     """
 
     def __init__(
-        self, what: str, approver_role: str, *, approver: str = "", reason: str = ""
+        self,
+        what: str,
+        approver_role: str,
+        *,
+        approver: str = "",
+        reason: str = "",
+        role_note: str = "",
+        approve: Approve | None = None,
     ) -> None:
         super().__init__()
         self.what = what
         """What is being approved (a step title, a tier)."""
         self.approver_role = approver_role
         """The role whose approval is needed."""
+        self.role_note = role_note
+        """Said after the role: that no one holds it, say, before an approval is tried."""
+        self.approve = approve
+        """Records the approval; on a refusal the dialog stays open, what was typed kept,
+        the refusal shown in it. Without it the dialog dismisses with the values."""
         self.approver = approver
         """Prefill of the Approver field."""
         self.reason = reason
@@ -60,8 +81,11 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
         with Vertical(classes="dialog"):
             yield title_line("Record approval")
             yield Label(visible(f"Approve: {self.what}"), classes="what", markup=False)
+            note = f" ({self.role_note})" if self.role_note else ""
             yield Label(
-                visible(f"Needs approval by: {self.approver_role}"), classes="role", markup=False
+                visible(f"Needs approval by: {self.approver_role}{note}"),
+                classes="role",
+                markup=False,
             )
             yield field(
                 "Approver",
@@ -85,6 +109,8 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
                 return
 
     def action_submit(self) -> None:
+        if self.is_dismissed or self._recording:
+            return  # a second ctrl+s while the first records
         approver = self.query_one("#approver", Input)
         reason = self.query_one("#reason", Input)
         missing = [
@@ -97,4 +123,14 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
             verb = "is" if len(missing) == 1 else "are"
             self.show_error(f"{names} {verb} required.", focus=missing[0][1])
             return
-        self.dismiss((approver.value.strip(), reason.value.strip()))
+        result = (approver.value.strip(), reason.value.strip())
+        if self.approve is None:
+            self.dismiss(result)
+            return
+        self.dismiss_once_recorded(self.approve(result), result, self._refused)
+
+    def _refused(self, refusal: Refusal) -> None:
+        """The refusal in the dialog (a tier's approval from its chooser, or with no
+        one in its role), the focus on the approver: the field a way on goes through."""
+        field_id = "reason" if refusal.needs == ("reason",) else "approver"
+        self.show_error(visible(refusal.message), focus=self.query_one(f"#{field_id}", Input))

@@ -233,18 +233,23 @@ class StepVerbs:
             desk.notify("Nothing to approve on this step.")
             return
         target_id, what, role = target
+        actor = desk.actor
 
-        def approve(result: tuple[str, str] | None) -> None:
-            if result:
-                by, reason = result
-                desk.run_verb("approve", {"target": target_id, "by": by, "reason": reason})
+        async def approve(result: tuple[str, str]) -> Refusal | None:
+            values: dict[str, object] = {"target": target_id, "by": result[0], "reason": result[1]}
+            return await desk.attempt(lambda s: run(BY_NAME["approve"], s, actor, values))
 
         from tui.app.modals.approval import ApprovalModal
 
         # Whoever holds the role, else whoever records: `lastgood approve` without
-        # --by records the actor too ("their own confirmation"); here it is shown.
-        default = desk.state.roles.get(role, "") or desk.actor
-        desk.screen.app.push_screen(ApprovalModal(what, role, approver=default), approve)
+        # --by records the actor too ("their own confirmation"); here it is shown. A
+        # tier's approval is its role holder's only (incident.core.gates): said first.
+        holder = desk.state.roles.get(role, "")
+        tiered = desk.state.runbook.database_tier(target_id) is not None
+        note = f"no one holds it: assign it first, key {BY_NAME['assign'].key}"
+        note = "" if holder or not tiered else note
+        modal = ApprovalModal(what, role, approver=holder or actor, role_note=note, approve=approve)
+        desk.screen.app.push_screen(modal)
 
     def _trigger_views(self) -> list[TriggerView]:
         from tui.app.modals.decision import TriggerView
