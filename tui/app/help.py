@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from tui.app.screens.verb_keys import MOVING_AROUND, help_rows
+from tui.app.screens.verb_keys import MOVING_AROUND, PANEL_KEYS, help_rows
 
 EXTRA_KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
-    ("tab", "Move between checklist and timeline; enter reads an entry whole"),
+    PANEL_KEYS,
     ("ctrl+p", "Command palette"),
     ("? / F1", "This help"),
     ("q / ctrl+q", "Quit (ctrl+q from the help or the palette too)"),

@@ -83,9 +83,16 @@ HELP_FIRST = Binding("question_mark,f1", "app.help", "Help", key_display="?")
 """The app's help key, bound again first so the footer shows it first: at 80 columns
 the verbs fill the footer, and `?` is how the rest are found."""
 
+PANEL_KEYS = (
+    "tab",
+    "Next panel: checklist, production, guidance, timeline (shift+tab back); "
+    "enter on a timeline entry reads it whole",
+)
+"""Every screen with the four panels moves through them so (Textual's focus order)."""
+
 MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("↑ ↓", "Move through the checklist"),
-    ("tab", "Move between checklist and timeline; enter reads an entry whole"),
+    PANEL_KEYS,
     ("← → [ ]", "Show the previous / next phase"),
     ("m", "Review a message the runbook made due (while one waits)"),
     ("P", "Post-mortem: root cause, action items, lessons, meeting, report, close"),
