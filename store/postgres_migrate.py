@@ -31,6 +31,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from incident.core.text import counted
 from store.postgres_log import PostgresEventLog
 from store.sqlite_log import SqliteEventLog
 
@@ -82,9 +83,10 @@ def copy_incident(source: SqliteEventLog, target: PostgresEventLog, incident_id:
             f"{incident_id}: COPIED BUT DOES NOT VERIFY in the target "
             f"(event {after.first_bad_seq}: {after.problem})",
         )
-    done = "already there" if copied == 0 else f"copied {copied} events"
+    done = "already there" if copied == 0 else f"copied {counted(copied, 'event')}"
     return Copied(
         incident_id,
         True,
-        f"{incident_id}: {done}; {after.count} events verify, head {after.head_hash}",
+        f"{incident_id}: {done}; {counted(after.count, 'event')} "
+        f"{'verifies' if after.count == 1 else 'verify'}, head {after.head_hash}",
     )

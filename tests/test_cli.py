@@ -123,7 +123,7 @@ def test_close_refuses_open_required_steps_until_forced(cli):
     incident_id = declare(cli)
     refused = cli.run("close", incident_id)
     assert refused.code == 2
-    assert "required step(s) still open" in refused.err
+    assert "required steps still open" in refused.err
     assert len(refused.err.strip().splitlines()) == 1
     no_reason = cli.run("close", incident_id, "--force")
     assert no_reason.code == 2 and "reason" in no_reason.err

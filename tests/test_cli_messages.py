@@ -147,13 +147,13 @@ async def test_deliver_retries_reports_failure_and_resends_it_once(tmp_path: Pat
         cli, runbook = setup(tmp_path, hook, InProcessCli)
         declared = await declare(cli, runbook)
         incident_id = declared.out.splitlines()[0]
-        assert "1 message(s) not delivered yet" in declared.err
+        assert "1 message not delivered yet" in declared.err
 
         failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
         assert failed.code == 1, (failed, arrived(hook))
         assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out
         assert failed.err.strip() == (
-            "lastgood deliver: 0 message(s) pending, 1 failed; "
+            "lastgood deliver: 0 messages pending, 1 failed; "
             "--resend-failed tries the failed ones again"
         )
 
@@ -268,7 +268,7 @@ async def test_deliver_does_not_say_delivered_while_the_record_says_pending(
         done = await run(cli, "deliver", incident_id, "--wait", "2")
         assert (done.code, done.err.strip()) == (
             1,
-            "lastgood deliver: 1 message(s) pending, 0 failed",
+            "lastgood deliver: 1 message pending, 0 failed",
         )
         assert "every message is delivered" not in done.out
         assert len(hook.requests) == 1

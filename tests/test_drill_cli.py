@@ -95,7 +95,7 @@ def test_a_headless_drill_driven_to_closed_prints_its_score_card(cli: Cli, tmp_p
     assert [line["verdict"] for line in data["lines"]].count("missed") == 2
 
     # Drills stay out of `list` unless asked for; a real incident is listed as before.
-    assert cli.ok("list") == f"no incidents yet ({cli.db}; 1 drill(s): lastgood list --drills)\n"
+    assert cli.ok("list") == f"no incidents yet ({cli.db}; 1 drill: lastgood list --drills)\n"
     real = cli.ok(
         "declare", "--title", "Checkout down", "--severity", "SEV1", "--commander", "Ada"
     ).strip()

@@ -144,7 +144,7 @@ REFUSALS = [
         lambda s, c: commands.choose_database_tier(s, "yolo", reason="r", actor="a", clock=c),
         "unknown database tier",
     ),
-    (lambda s, c: commands.close(s, actor="a", clock=c), "required step(s) still open"),
+    (lambda s, c: commands.close(s, actor="a", clock=c), "required steps still open"),
     (lambda s, c: commands.close(s, actor="a", clock=c, force=True), "still open"),
     (lambda s, c: commands.add_note(s, "  ", actor="a", clock=c), "cannot be empty"),
     (lambda s, c: commands.assign_role(s, "chef", "Bo", actor="a", clock=c), "unknown role 'chef'"),

@@ -289,7 +289,7 @@ async def test_messages_are_queued_and_delivered_through_the_database(
         declared = await declare_with(cli, str(runbook))
         assert declared.code == 0, declared.err
         incident_id = declared.out.splitlines()[0]
-        assert "1 message(s) not delivered yet" in declared.err
+        assert "1 message not delivered yet" in declared.err
         failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
         assert failed.code == 1
         assert "Delivery to team FAILED after 2 tries: HTTP 500" in failed.out

@@ -69,7 +69,7 @@ def test_a_cut_short_migration_resumes(
     InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url)
     InProcessCli(db).ok("note", second, "recorded on the laptop after the copy")
     (_, line) = InProcessCli(db).ok("migrate", "--from", str(db), "--to", pg_url).splitlines()
-    assert line.startswith(f"{second}: copied 1 events;")
+    assert line.startswith(f"{second}: copied 1 event;")
 
 
 def test_an_incident_that_differs_in_the_target_is_refused_and_left_alone(
@@ -168,7 +168,7 @@ async def test_messages_waiting_in_the_file_are_delivered_from_the_database(
         given_up = await run(on_file, "deliver", incident_id, "--attempts", "1", "--wait", "3")
         assert "1 failed" in given_up.err, given_up
         sent = await run(on_file, "send", incident_id, "--template", "announce")
-        assert "1 message(s) not delivered yet" in sent.err, sent
+        assert "1 message not delivered yet" in sent.err, sent
         keys = [request.key for request in hook.requests]
         failed_key, pending_key = keys[0], keys[-1]
         assert failed_key != pending_key
@@ -179,7 +179,7 @@ async def test_messages_waiting_in_the_file_are_delivered_from_the_database(
         delivered = await run(on_server, "deliver", incident_id, "--wait", "5")
         assert delivered.code == 1, delivered
         assert delivered.err.strip().endswith(
-            "0 message(s) pending, 1 failed; --resend-failed tries the failed ones again"
+            "0 messages pending, 1 failed; --resend-failed tries the failed ones again"
         )
         assert hook.accepted_keys() == [pending_key]
         resent = await run(on_server, "deliver", incident_id, "--resend-failed", "--wait", "5")

@@ -138,7 +138,7 @@ def test_the_timeline_is_compact_and_its_command_is_code(report):
     assert not any("Queued" in line or "Delivered" in line for line in lines)
     (paging,) = [line for line in lines if "Paging the deployment team" in line]
     assert paging.endswith("(delivered to team-webhook after 3 tries)")
-    assert "Webhook deliveries: 1 to 1 target(s): 1 delivered (1 after retries)." in report
+    assert "Webhook deliveries: 1 to 1 target: 1 delivered (1 after retries)." in report
     starred = [line.split(" · ")[3].split(":")[0] for line in lines if "★" in line]
     assert starred == [
         "★ Rollback decision",
@@ -199,6 +199,4 @@ def test_the_phase_timeline_is_compact_too():
     ]
     assert not any("Queued" in line or "Delivered to" in line for line in lines)
     assert any(line.endswith("(delivered to team-webhook after 3 tries)") for line in lines)
-    assert timeline.endswith(
-        "Webhook deliveries: 1 to 1 target(s): 1 delivered (1 after retries).\n"
-    )
+    assert timeline.endswith("Webhook deliveries: 1 to 1 target: 1 delivered (1 after retries).\n")

@@ -15,6 +15,7 @@ from incident.commands import CommandError
 from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
 from incident.core.text import (
     block_is_visible,
+    counted,
     has_control,
     json_text,
     utf8_block_is_visible,
@@ -133,3 +134,22 @@ def test_the_documented_limits_are_the_enforced_ones():
 def test_the_bytes_check_agrees_with_the_text_check_on_ascii_and_never_passes_more(text):
     encoded_ok = utf8_block_is_visible(text.encode())
     assert encoded_ok == (text.isascii() and block_is_visible(text))
+
+
+def test_a_count_takes_the_singular_for_one_only() -> None:
+    assert [counted(n, "event") for n in (0, 1, 2)] == ["0 events", "1 event", "2 events"]
+    assert [counted(n, "try", "tries") for n in (1, 3)] == ["1 try", "3 tries"]
+
+
+def test_no_count_is_written_with_an_s_in_brackets() -> None:
+    """`{n} message(s)` reads badly for every n: `counted` says it once, rightly."""
+    root = Path(__file__).resolve().parent.parent
+    bracketed = re.compile(r"\}[\w ]*\(s\)")
+    found = [
+        f"{path.relative_to(root)}:{number}"
+        for package in ("incident", "runbooks", "store", "tui")
+        for path in sorted((root / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if bracketed.search(line)
+    ]
+    assert found == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 
 import pytest
@@ -89,3 +91,31 @@ def test_expect_head_usage_errors(
     assert result.code == 2
     assert result.err.startswith(f"lastgood verify: {message}")
     assert result.err.count("\n") == 1
+
+
+def test_one_event_is_said_in_the_singular_and_json_keeps_its_number(tmp_path: Path) -> None:
+    """`verify`'s line keeps its shape (`ID: ok, N event(s), head H`), in good English."""
+    cli = Cli(tmp_path / "one.db")
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"
+    ).strip()
+    out = cli.ok("verify", incident_id)
+    assert re.fullmatch(rf"{incident_id}: ok, 1 event, head [0-9a-f]{{64}}\n", out), out
+    (verdict,) = json.loads(cli.ok("verify", incident_id, "--json"))
+    assert verdict["events"] == 1 and verdict["ok"] is True
+    cli.ok("note", incident_id, "second")
+    assert ": ok, 2 events, head " in cli.ok("verify", incident_id)
+
+
+def test_one_event_verified_before_a_break_is_said_in_the_singular(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    cli, incident_id, _ = recorded
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = ' ' || payload WHERE incident_id = ? AND seq = 2",
+        incident_id,
+    )
+    result = cli.run("verify", incident_id)
+    assert result.code == 1
+    assert result.out.endswith("(1 event verified before it)\n"), result.out

@@ -14,6 +14,7 @@ from msgspec import Struct
 
 from incident.app.command_output import command_environment
 from incident.core.clock import Clock
+from incident.core.text import counted
 from incident.health.command_check import judge
 from runbooks.model import CommandCheck
 
@@ -50,7 +51,7 @@ class Verification(Struct, frozen=True):
 
     @property
     def evidence(self) -> str:
-        tries = "1 try" if self.tries == 1 else f"{self.tries} tries"
+        tries = counted(self.tries, "try", "tries")
         return f"`{self.check.command}`: {self.why} ({tries}, {self.seconds:.0f} s)"
 
 

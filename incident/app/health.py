@@ -8,6 +8,7 @@ from incident import commands
 from incident.app.outcome import PROBE_ACTOR, Done
 from incident.app.session import Session
 from incident.core.samples import Sample
+from incident.core.text import counted
 
 
 def record_samples(session: Session, samples: Sequence[Sample]) -> Done:
@@ -17,7 +18,7 @@ def record_samples(session: Session, samples: Sequence[Sample]) -> Done:
     events = session.run_many(
         lambda s: commands.record_samples(s, samples, actor=PROBE_ACTOR, clock=clock)
     )
-    return Done(events, f"{len(samples)} sample(s) recorded")
+    return Done(events, f"{counted(len(samples), 'sample')} recorded")
 
 
 def baseline(session: Session, actor: str, probe: str, *, value: float | None = None) -> Done:

@@ -17,6 +17,7 @@ from incident.core.names import not_a_person
 from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
+from incident.core.text import counted
 from runbooks import runbook_to_data
 from runbooks.limits import MAX_WINDOW_MIN
 from runbooks.model import DeploymentPattern, Runbook
@@ -170,7 +171,7 @@ def close(
     if open_steps and not (force and reason.strip()):
         listed = ", ".join(open_steps[:5]) + (" ..." if len(open_steps) > 5 else "")
         raise CommandError(
-            f"{len(open_steps)} required step(s) still open ({listed}); "
+            f"{counted(len(open_steps), 'required step')} still open ({listed}); "
             "closing anyway needs force and a reason",
             needs=("force", "reason"),
         )

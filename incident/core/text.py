@@ -21,6 +21,9 @@ read as something it does not say. So do the line and paragraph separators
 ends: a commit subject holding one read as two commits. The marks (LRM, RLM, ALM)
 stay: right-to-left names need them, and they reorder nothing by themselves.
 JSON keeps the exact text, escaped: `json_text`.
+
+Counts are written one way too: `counted` gives `1 event`, `2 events`, never
+`1 events` nor `event(s)`.
 """
 
 from __future__ import annotations
@@ -117,6 +120,12 @@ def first_control(text: str) -> int | None:
     """The index of the first control character in `text`, or None."""
     found = _control().search(text)
     return None if found is None else found.start()
+
+
+def counted(count: int, noun: str, plural: str = "") -> str:
+    """`count` with its noun, singular for one: `1 event`, `0 events`, `3 events`;
+    `plural` for a noun that does not just take an s (`1 try`, `2 tries`)."""
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
 def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = False) -> str:

@@ -15,6 +15,7 @@ from msgspec import Struct
 from incident.core.phase_clocks import format_offset
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
+from incident.core.text import counted
 from runbooks.model import Probe, ProbeKind, Step, Trigger, TriggerKind
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -68,7 +69,9 @@ def trigger_verdict(
             return Verdict(None, "no samples yet")
         failures = sum(1 for s in recent if not s.ok)
         if len(recent) == count and failures == count:
-            return Verdict(True, f"{count} failed checks in a row ({recent[-1].outcome})")
+            return Verdict(
+                True, f"{counted(count, 'failed check')} in a row ({recent[-1].outcome})"
+            )
         if recent[-1].ok:
             return Verdict(False, f"latest check ok ({failures}/{len(recent)} recent failed)")
         return Verdict(None, f"{failures} failed in a row, {count} needed")

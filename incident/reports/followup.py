@@ -5,6 +5,7 @@ learned, and supporting information (roles, messages, notes, record).
 from __future__ import annotations
 
 from incident.core.state import ActionItem
+from incident.core.text import counted
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
@@ -67,7 +68,7 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
     attendees = ", ".join(meeting.attendees) if meeting.attendees else "attendees to be invited"
     lines += [
         f"- When: {zone.alongside(meeting.starts_at, date=True)}, "
-        f"{meeting.duration_min} minutes, until {zone.alongside(meeting.ends_at)}.",
+        f"{counted(meeting.duration_min, 'minute')}, until {zone.alongside(meeting.ends_at)}.",
         f"- Attendees: {inline(attendees)}.",
         f"- Booked by {inline(meeting.by)} at {ctx.when(meeting.at)}.",
     ]
@@ -135,7 +136,7 @@ def _communications(ctx: ReportContext) -> list[str]:
     lines = ["### Communications log", ""]
     if not messages:
         return [*lines, "No messages were recorded."]
-    lines.append(f"{len(messages)} message(s), each with its exact text as sent.")
+    lines.append(f"{counted(len(messages), 'message')}, each with its exact text as sent.")
     for number, message in enumerate(messages, 1):
         meta = f"**{number}.** {ctx.when(message.at)} · by {inline(message.by)}"
         if message.channel:
@@ -159,18 +160,18 @@ def _notes(ctx: ReportContext) -> list[str]:
         for note in ordered
     ]
     pinned = sum(1 for n in notes if n.pinned)
-    lead = f"{len(notes)} note(s), {pinned} pinned ({PIN_MARK}, listed first)."
+    lead = f"{counted(len(notes), 'note')}, {pinned} pinned ({PIN_MARK}, listed first)."
     return join_blocks([["### Notes"], [lead], *entries])
 
 
 def _record(ctx: ReportContext) -> list[str]:
     state = ctx.state
     count = ctx.record.event_count
-    expected = f"{state.id}: ok, {count} events, head {ctx.head_hash}"
+    expected = f"{state.id}: ok, {counted(count, 'event')}, head {ctx.head_hash}"
     return [
         "### Record",
         "",
-        f"This report was generated from {count} events of incident "
+        f"This report was generated from {counted(count, 'event')} of incident "
         f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record has "
         f"not changed since, run {code_span(f'lastgood verify {state.id}')}; it should print "
         f"{code_span(expected)}.",

@@ -24,7 +24,7 @@ from incident.core.events import Event, Kind
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
-from incident.core.text import visible, visible_block
+from incident.core.text import counted, visible, visible_block
 from incident.reports.impact import milestones
 from incident.reports.postmortem import mailto_uri, meeting_window, summary_line, utc_text
 
@@ -99,7 +99,7 @@ def description(state: IncidentState, events: Sequence[Event]) -> str:
     lines += [
         f"Report: lastgood export {state.id} -o report.md",
         f"Timeline: lastgood timeline {state.id}",
-        f"Record: {len(events)} events (lastgood verify {state.id})",
+        f"Record: {counted(len(events), 'event')} (lastgood verify {state.id})",
     ]
     return "\n".join(lines)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from incident.core.phase_clocks import PhaseState
+from incident.core.text import counted
 from incident.core.timefmt import exact_duration
 from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
@@ -51,7 +52,8 @@ def _users(ctx: ReportContext) -> list[str]:
         lines += [
             "",
             f"Error rate ({probe}, {condition}): peak {format_value(figures.peak, unit)}, "
-            f"mean {format_value(figures.mean, unit)} over the {figures.above} readings above "
+            f"mean {format_value(figures.mean, unit)} over the "
+            f"{counted(figures.above, 'reading')} above "
             f"the threshold ({exact_duration(figures.time_above)} above it).",
         ]
     return lines

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from incident.core.state import SEVERITIES
+from incident.core.text import counted
 from incident.core.timefmt import exact_duration, utc_stamp
 from incident.health.readings import format_value
 from incident.reports.analysis import impact_start_known, resolution
@@ -65,7 +66,7 @@ def header(ctx: ReportContext) -> list[str]:
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
         ["Post-mortem", meeting],
-        ["Record", f"{ctx.record.event_count} events, head hash `{ctx.head_hash}`"],
+        ["Record", f"{counted(ctx.record.event_count, 'event')}, head hash `{ctx.head_hash}`"],
     ]
     lines = [f"# Incident report: {heading(state.title)}", "", *table(["", ""], rows), ""]
     note = "Times are UTC"

@@ -15,6 +15,7 @@ from incident.comms.routing import message_key
 from incident.core.events import Event, Kind
 from incident.core.payloads import CommandRan, CommunicationSent, NoteAdded, StepChecked
 from incident.core.records import DeliveryRecord
+from incident.core.text import counted
 from incident.reports.context import ReportContext
 from incident.reports.describe import describe
 from incident.reports.markdown import code_span, inline
@@ -58,7 +59,8 @@ def timeline(ctx: ReportContext) -> list[str]:
     samples, polls = ctx.record.samples, ctx.record.polls
     lead = (
         f"All times UTC; one line per action. {KEY_MARK} marks a key moment, {PIN_MARK} a "
-        f"pinned note. {samples} probe readings in {polls} polls are summarised under Impact, "
+        f"pinned note. {counted(samples, 'probe reading')} in {counted(polls, 'poll')} "
+        f"{'is' if samples == 1 else 'are'} summarised under Impact, "
         f"not listed; they are in {code_span(f'lastgood export {state.id} --format json')}, "
         f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
     )
@@ -140,4 +142,4 @@ def deliveries(records: Iterable[DeliveryRecord]) -> str:
     if counts["pending"]:
         parts.append(f"{counts['pending']} pending")
     targets = len({record.target for record in found})
-    return f"Webhook deliveries: {len(found)} to {targets} target(s): {', '.join(parts)}."
+    return f"Webhook deliveries: {len(found)} to {counted(targets, 'target')}: {', '.join(parts)}."

@@ -29,6 +29,7 @@ from incident.core.payloads import (
 )
 from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
+from incident.core.text import counted
 from incident.core.timefmt import exact_duration
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.impact import by_people
@@ -299,7 +300,7 @@ def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str
     body = [_item_line(ctx, item, walk.marks) for item in section.items]
     if section.samples:
         body.append(
-            f"- {section.samples} samples recorded in {section.polls} polls "
+            f"- {counted(section.samples, 'sample')} recorded in {counted(section.polls, 'poll')} "
             f"({ctx.offset(_time(section.first_sample))} to "
             f"{ctx.offset(_time(section.last_sample))}), "
             "not listed one by one"

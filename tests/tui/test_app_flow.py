@@ -214,7 +214,7 @@ async def test_refused_command_shows_why_and_records_nothing(tmp_path):
         await pilot.press("X")  # close asks first; with required steps open, for a reason
         await fill_form(pilot, reason="done enough")  # without force: refused in the form
         await wait_until(pilot, lambda: "tick: force" in app.screen.error_message)
-        assert "required step(s) still open" in app.screen.error_message
+        assert "required steps still open" in app.screen.error_message
         await pilot.press("escape")
         await wait_for_screen(pilot, IncidentScreen)
         await pilot.press("a")  # nothing to approve on the first step

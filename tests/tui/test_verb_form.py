@@ -108,13 +108,13 @@ async def test_required_fields_then_parsed_values_with_the_parsers_error_inline(
 
 
 async def test_a_refusal_stays_open_and_names_the_fields_in_the_forms_terms() -> None:
-    needs = Refusal("2 required step(s) still open", ("force", "reason"))
+    needs = Refusal("2 required steps still open", ("force", "reason"))
     attempt = Attempts(needs)
     modal = form_for("close", attempt)
     async with opened(modal) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "2 required step(s) still open (tick: force; fill in: reason)"
+        assert error_text(app) == "2 required steps still open (tick: force; fill in: reason)"
         assert "--" not in error_text(app)  # never a CLI flag
         assert app.screen.focused is app.screen.query_one("#param-force", Checkbox)
         assert_still_open(app, modal)

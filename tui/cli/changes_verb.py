@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from incident.core.errors import CommandError
-from incident.core.text import visible
+from incident.core.text import counted, visible
 from incident.reports.changes import ReleaseChanges
 from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused
@@ -73,8 +73,8 @@ def changes_text(changes: ReleaseChanges) -> list[str]:
     """The changes as lines: a count first, then each list, then the suggested tier."""
     lines = [
         f"Rolling back {visible(changes.bad)} to {visible(changes.good)} undoes "
-        f"{_count(changes.undone, 'commit')}, {_count(len(changes.files), 'changed file')} "
-        f"and {_count(len(changes.migrations), 'migration')}."
+        f"{counted(changes.undone, 'commit')}, {counted(len(changes.files), 'changed file')} "
+        f"and {counted(len(changes.migrations), 'migration')}."
     ]
     if changes.shallow:
         lines.append(
@@ -95,7 +95,3 @@ def changes_text(changes: ReleaseChanges) -> list[str]:
     tier, why = changes.suggested_tier
     lines += ["", f"suggested database tier: {tier} ({visible(why)})"]
     return lines
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

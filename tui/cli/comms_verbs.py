@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
 from incident.core.phase_clocks import elapsed, format_offset
-from incident.core.text import visible
+from incident.core.text import counted, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session
@@ -46,7 +46,8 @@ def follow_up(args: Arguments, session: IncidentSession) -> None:
         _print_awaiting(courier, session)
         if pending := courier.pending():
             print(
-                f"{pending} message(s) not delivered yet; `lastgood deliver {session.state.id}` "
+                f"{counted(pending, 'message')} not delivered yet; "
+                f"`lastgood deliver {session.state.id}` "
                 "retries them (so does an open lastgood TUI or `lastgood monitor`)",
                 file=sys.stderr,
             )
@@ -85,7 +86,7 @@ def cmd_deliver(args: Arguments) -> int:
     if outcome["pending"] or outcome["failed"]:
         hint = "; --resend-failed tries the failed ones again" if outcome["failed"] else ""
         raise CliError(
-            f"{outcome['pending']} message(s) pending, {outcome['failed']} failed{hint}", 1
+            f"{counted(outcome['pending'], 'message')} pending, {outcome['failed']} failed{hint}", 1
         )
     print("every message is delivered")
     return 0

@@ -11,7 +11,7 @@ from functools import cache
 
 from incident.core.chain import GENESIS_HASH, ChainReport, head_problem
 from incident.core.events import JSONValue
-from incident.core.text import json_text, visible
+from incident.core.text import counted, json_text, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, require_incident
@@ -87,13 +87,16 @@ def cmd_verify(args: Arguments) -> int:
                 where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
                 print(
                     f"{shown_id}: BROKEN at {where}: {report.problem} "
-                    f"({report.count} events verified before it)"
+                    f"({counted(report.count, 'event')} verified before it)"
                 )
             elif mismatch:
                 print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
                 matched = ", the expected head" if expected is not None else ""
-                print(f"{shown_id}: ok, {report.count} events, head {report.head_hash}{matched}")
+                print(
+                    f"{shown_id}: ok, {counted(report.count, 'event')}, "
+                    f"head {report.head_hash}{matched}"
+                )
     if args.json:
         print(json_text(results))
     return 1 if failed else 0

@@ -15,7 +15,7 @@ from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
-from incident.core.text import json_text, visible
+from incident.core.text import counted, json_text, visible
 from incident.reports.drill_faults import drill_label, shown_fault
 from incident.reports.status import status_data, status_text
 from store.errors import StoreError
@@ -86,7 +86,7 @@ def cmd_list(args: Arguments) -> int:
         print(json_text(listing))
     elif not rows and not unreadable:
         hidden = len(ids) - len(rows)
-        drills = f"; {hidden} drill(s): lastgood list --drills" if hidden else ""
+        drills = f"; {counted(hidden, 'drill')}: lastgood list --drills" if hidden else ""
         print(f"no incidents yet ({path}{drills})")
     else:
         for row, label in zip(rows, labels, strict=True):

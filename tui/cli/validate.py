@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 
 from incident.core.events import JSONValue
-from incident.core.text import json_text, visible
+from incident.core.text import counted, json_text, visible
 from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
 from tui.cli.arguments import Arguments
@@ -29,8 +29,8 @@ def cmd_validate(args: Arguments) -> int:
         if runbook is not None:
             phases, steps = len(runbook.phases), len(runbook.steps())
             print(
-                f"{visible(name)}: ok (runbook '{runbook.id}', {_counted(phases, 'phase')}, "
-                f"{_counted(steps, 'step')})"
+                f"{visible(name)}: ok (runbook '{runbook.id}', {counted(phases, 'phase')}, "
+                f"{counted(steps, 'step')})"
             )
     if args.json:
         print(json_text({"ok": problems == 0, "files": files}))
@@ -54,8 +54,3 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
             for problem in problems
         ],
     }
-
-
-def _counted(count: int, noun: str) -> str:
-    """`1 phase`, `4 phases`."""
-    return f"{count} {noun}{'s' if count != 1 else ''}"

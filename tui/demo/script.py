@@ -18,6 +18,7 @@ from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
 from incident.core.state import StepStatus
+from incident.core.text import counted
 from incident.reports.report import markdown_report
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
@@ -96,7 +97,9 @@ def run_demo(log: SqliteEventLog) -> int:
     verdict = log.verify(state.id)
     print()
     print(f"Report: {report}")
-    print(f"Log verifies: {verdict.ok}, {verdict.count} events, head {verdict.head_hash}")
+    print(
+        f"Log verifies: {verdict.ok}, {counted(verdict.count, 'event')}, head {verdict.head_hash}"
+    )
     print(f"Look around: {shlex.join(['lastgood', '--db', str(db), 'status', state.id])}")
     return 0
 

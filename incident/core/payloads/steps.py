@@ -9,6 +9,7 @@ from msgspec import Struct
 
 from incident.core.events import JSONValue, Kind
 from incident.core.payloads.base import Fields
+from incident.core.text import counted
 
 
 class StepChecked(Struct, frozen=True):
@@ -183,10 +184,10 @@ class ChangesRead(Struct, frozen=True):
     @property
     def summary(self) -> str:
         """One line: what going back undoes and the tier it suggests."""
-        migrations = f"{len(self.migrations)} migration{'s' if len(self.migrations) != 1 else ''}"
+        migrations = counted(len(self.migrations), "migration")
         if self.flagged:
             migrations += f" ({self.flagged} flagged)"
-        commits = f"{self.commits} commit{'s' if self.commits != 1 else ''}"
+        commits = counted(self.commits, "commit")
         return (
             f"{self.bad} → {self.good} undoes {commits} and {migrations}; "
             f"suggested tier {self.suggested_tier}: {self.why}"

@@ -16,7 +16,7 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, TextArea
 
-from incident.core.text import visible, visible_block
+from incident.core.text import counted, visible, visible_block
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -117,8 +117,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
 
     @staticmethod
     def _count_text(text: str) -> str:
-        count = len(text)
-        return f"{count} character{'s' if count != 1 else ''}"
+        return counted(len(text), "character")
 
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:

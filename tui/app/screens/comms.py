@@ -30,6 +30,7 @@ from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import StepStatus
+from incident.core.text import counted
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
@@ -270,7 +271,7 @@ class Comms:
             if isinstance(outcome.error, CommandError | StoreError):
                 desk.notify(str(outcome.error), title="Not re-sent", severity="error")
                 return
-            desk.notify(f"Re-sending {len(outcome.unwrap())} message(s)", timeout=3)
+            desk.notify(f"Re-sending {counted(len(outcome.unwrap()), 'message')}", timeout=3)
             desk.screen.refresh_bindings()
 
         desk.recorder.submit(lambda s: notifier.requeue(failed_keys(s.state)), requeued)

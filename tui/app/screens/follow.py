@@ -17,6 +17,7 @@ from incident.app.session import IncidentSession
 from incident.core.folding import copy_state
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
+from incident.core.text import counted
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.live_feed import start_live_feed
@@ -116,7 +117,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("FOLLOWING ", style="bold")
         text.append(f"{state.id}  {format_offset(elapsed(state, self.view.now()))}")
-        text.append(f"  {state.last_seq} events  read-only: nothing is recorded here")
+        text.append(f"  {counted(state.last_seq, 'event')}  read-only: nothing is recorded here")
         damage = self.session.damage
         if damage is not None:
             text.append(f"  DAMAGED at event {damage.first_bad_seq}", style="bold")

@@ -20,7 +20,7 @@ from textual.strip import Strip
 from incident.core.phase_clocks import format_duration
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
-from incident.core.text import visible
+from incident.core.text import counted, visible
 from incident.health.readings import baseline_of, format_value
 from runbooks.model import Probe, ProbeKind
 from tui.app.widgets.lines import LineView
@@ -210,7 +210,7 @@ class HealthPanel(LineView, can_focus=True):
         """How many probes' latest sample is bad (counted on every `show`)."""
         self._lines: dict[tuple[int, int], Strip] = {}
         self.border_title = "Production"
-        self.border_subtitle = f"{len(probes)} probes"
+        self.border_subtitle = counted(len(probes), "probe")
         self.virtual_size = Size(0, len(probes))
 
     def show(self, state: IncidentState, now: datetime | None = None) -> None:
@@ -252,7 +252,7 @@ class HealthPanel(LineView, can_focus=True):
             and stale_age(probe, samples[-1], self.now) is not None
         )
         failing, stale, total = self.failing, self.stale, len(self.probes)
-        subtitle = f"{failing} of {total} failing" if failing else f"{total} probes"
+        subtitle = f"{failing} of {total} failing" if failing else counted(total, "probe")
         self.border_subtitle = subtitle + (f" · {stale} stale" if stale else "")
 
     def row_text(self, index: int, width: int) -> Text:
