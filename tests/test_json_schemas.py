@@ -17,6 +17,11 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import SystemClock
+from runbooks import load_runbook, resolve_runbook
+from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli
 from tui.demo.launch import write_demo_runbook
 from tui.demo.shop import DemoService
@@ -104,12 +109,25 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     found["verify-all"] = json.loads(cli.ok("verify", "--all", "--json"))
     found["export"] = json.loads(cli.ok("export", incident_id, "--format", "json"))
     found["timeline"] = json.loads(cli.ok("timeline", incident_id, "--json", "--gap", "0.01"))
+    found["score"] = json.loads(cli.ok("score", declare_drill(cli.db), "--json"))
     broken = tmp / "broken.yaml"
     broken.write_text("runbook: x\nphases: 3\n", encoding="utf-8")
     checked = cli.run("validate", runbook.source, str(broken), "--json")
     assert checked.code == 2, checked.err
     found["validate"] = json.loads(checked.out)
     return found
+
+
+def declare_drill(db: Path) -> str:
+    """A drill (as `lastgood drill` declares one, without its shop), just begun."""
+    details = commands.Declaration(
+        title="Drill", severity="SEV2", commander="Ada", drill="bad-release"
+    )
+    clock = SystemClock()
+    runbook = load_runbook(resolve_runbook("rollback"))
+    with SqliteEventLog.open(db) as log:
+        declared = commands.declare(runbook, details, actor="Ada", clock=clock)
+        return IncidentSession.declare(log, declared, clock).state.id
 
 
 @pytest.mark.parametrize(
@@ -124,6 +142,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
         ("export", "export"),
         ("validate", "validate"),
         ("timeline", "timeline"),
+        ("score", "score"),
     ],
 )
 def test_each_json_answer_matches_its_schema(outputs, output, schema):
@@ -170,8 +189,16 @@ def test_validate_json_holds_what_the_lines_say(outputs):
     } in bad["problems"]
 
 
+def test_the_score_card_holds_its_lines(outputs):
+    card = outputs["score"]
+    assert isinstance(card, dict)
+    assert (card["fault"], card["closed"], card["of"]) == ("bad-release", False, len(card["lines"]))
+    assert {line["verdict"] for line in card["lines"]} <= {"met", "missed", "open"}
+
+
 def test_a_schema_rejects_what_it_should():
     bad = {"id": "x", "status": "paused"}
     assert list(validator("status").iter_errors(bad))
     assert list(validator("brief").iter_errors(bad))
     assert list(validator("list").iter_errors([{"declared_at": "2026-11-28T09:00:00+00:00"}]))
+    assert list(validator("score").iter_errors({"id": "x", "lines": [{"verdict": "late"}]}))

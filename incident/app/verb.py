@@ -150,4 +150,9 @@ TZ = Param(
     metavar="ZONE",
     cli_only=True,
 )
-JSON = Param("json", "answer as JSON (shapes in docs/schemas/)", Kind.FLAG, cli_only=True)
+
+
+def json_answer(schema: str, what: str = "answer as JSON") -> Param:
+    """`--json`, naming the schema of the answer (`docs/schemas/SCHEMA.schema.json`, which
+    `tests/test_json_schemas.py` validates each answer against)."""
+    return Param("json", f"{what} (docs/schemas/{schema}.schema.json)", Kind.FLAG, cli_only=True)

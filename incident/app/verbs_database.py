@@ -4,7 +4,7 @@ and the files and drills around it."""
 from __future__ import annotations
 
 from incident.app.params import Kind, Param
-from incident.app.verb import JSON, G, Verb
+from incident.app.verb import G, Verb, json_answer
 
 INIT_METHODS = ("kubectl", "helm", "argo-rollouts", "load-balancer", "custom")
 """`runbooks.starter.RollbackMethod`, spelled out so `--help` needs no domain import."""
@@ -78,7 +78,7 @@ DATABASE_VERBS: tuple[Verb, ...] = (
         "List",
         "List incidents (drills left out).",
         G,
-        (Param("drills", "list drills too", Kind.FLAG, cli_only=True), JSON),
+        (Param("drills", "list drills too", Kind.FLAG, cli_only=True), json_answer("list")),
         json=True,
         tui=False,
     ),
@@ -96,7 +96,7 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 "head is not it (events cut from the end)",
                 metavar="HASH",
             ),
-            JSON,
+            json_answer("verify"),
         ),
         json=True,
         tui=False,
@@ -124,7 +124,10 @@ DATABASE_VERBS: tuple[Verb, ...] = (
         "Validate",
         "Check runbook files; one FILE:LINE:COL line per problem.",
         G,
-        (Param("files", "runbook files", required=True, positional=True, metavar="FILE"), JSON),
+        (
+            Param("files", "runbook files", required=True, positional=True, metavar="FILE"),
+            json_answer("validate"),
+        ),
         json=True,
         tui=False,
     ),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from incident.app.params import Kind, Param
-from incident.app.verb import JSON, OUTPUT, RD, TZ, Verb
+from incident.app.verb import OUTPUT, RD, TZ, Verb, json_answer
 
 READING_VERBS: tuple[Verb, ...] = (
     Verb(
@@ -11,7 +11,7 @@ READING_VERBS: tuple[Verb, ...] = (
         "Status",
         "Show an incident: phases, clocks, steps.",
         RD,
-        (JSON,),
+        (json_answer("status"),),
         json=True,
         tui=False,
     ),
@@ -21,7 +21,7 @@ READING_VERBS: tuple[Verb, ...] = (
         "The incident in 20 lines for a new incident commander: phase and time left, "
         "decisions and why, open gates, triggers, messages, roles.",
         RD,
-        (JSON,),
+        (json_answer("brief"),),
         key="i",
         json=True,
     ),
@@ -34,7 +34,7 @@ READING_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "format",
-                "what to write",
+                "what to write (json: docs/schemas/export.schema.json)",
                 Kind.CHOICE,
                 choices=("markdown", "json", "ics"),
                 cli_only=True,
@@ -69,7 +69,7 @@ READING_VERBS: tuple[Verb, ...] = (
             ),
             OUTPUT,
             TZ,
-            JSON,
+            json_answer("timeline"),
         ),
         json=True,
         tui=False,
@@ -80,7 +80,7 @@ READING_VERBS: tuple[Verb, ...] = (
         "A closed drill's score card: each phase against its window, time to decision, the "
         "database tier against the fault, messages on cadence, evidence on verification.",
         RD,
-        (JSON,),
+        (json_answer("score"),),
         json=True,
         tui=False,
     ),
@@ -105,7 +105,13 @@ READING_VERBS: tuple[Verb, ...] = (
                 metavar="T+MM:SS",
                 cli_only=True,
             ),
-            Param("json", "print the state at --at as JSON", Kind.FLAG, cli_only=True),
+            Param(
+                "json",
+                "print the state at --at as JSON, as status --json does "
+                "(docs/schemas/status.schema.json)",
+                Kind.FLAG,
+                cli_only=True,
+            ),
             Param("paused", "open paused", Kind.FLAG, cli_only=True),
         ),
         json=True,
@@ -145,7 +151,7 @@ READING_VERBS: tuple[Verb, ...] = (
                 metavar="FD",
                 cli_only=True,
             ),
-            JSON,
+            json_answer("monitor-line", "one JSON object per line"),
         ),
         json=True,
         tui=False,
