@@ -7,6 +7,7 @@ processes; the other tests call the same `main` in this process (`InProcessCli`)
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 from datetime import timedelta
 
@@ -266,3 +267,20 @@ def test_a_rollback_is_reported_done_only_once_its_step_is(cli):
     report = cli.ok("export", fresh)
     assert "Rolling back 3.0 to 2.9" in report and "not done yet" in report
     assert "| Rollback | 3.0 → 2.9, in progress |" in report
+
+
+def test_the_timeline_names_the_zone_of_its_local_times(process_cli):
+    """`timeline --tz` showed `12:11:18 IST` beside UTC and never said which zone that
+    was (India's, Israel's or Ireland's?); it says it as the report does (`export --tz`)."""
+    incident_id = declare(process_cli)
+    process_cli.ok("note", incident_id, "pinned for the timeline", "--pin")
+    zone = "Asia/Kolkata"
+    timeline = process_cli.ok("timeline", incident_id, "--tz", zone)
+    report = process_cli.ok("export", incident_id, "--tz", zone)
+    named = f"local times (in brackets) are {zone}"
+    assert named in report
+    intro = timeline.splitlines()[2]
+    assert "Times are UTC; " + named + "." in intro, intro
+    assert re.search(r"\d\d:\d\d:\d\d UTC \(\d\d:\d\d:\d\d IST\)", timeline)
+    in_utc = process_cli.ok("timeline", incident_id, "--tz", "UTC")
+    assert "local times" not in in_utc and "Times are UTC." in in_utc

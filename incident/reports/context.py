@@ -70,6 +70,14 @@ class ReportContext(Struct, frozen=True):
     def show_local(self) -> bool:
         return self.zone.differs(self.state.started_at)
 
+    @property
+    def times_note(self) -> str:
+        """`Times are UTC; local times (in brackets) are Europe/Paris`: the zone named by
+        its name, which `CET` or `IST` beside a time does not tell."""
+        if not self.show_local:
+            return "Times are UTC"
+        return f"Times are UTC; local times (in brackets) are {inline(self.zone.name)}"
+
     def moment(self, key: str) -> Milestone:
         return next(m for m in self.moments if m.key == key)
 

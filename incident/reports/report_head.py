@@ -69,10 +69,7 @@ def header(ctx: ReportContext) -> list[str]:
         ["Record", f"{counted(ctx.record.event_count, 'event')}, head hash `{ctx.head_hash}`"],
     ]
     lines = [f"# Incident report: {heading(state.title)}", "", *table(["", ""], rows), ""]
-    note = "Times are UTC"
-    if ctx.show_local:
-        note += f"; local times (in brackets) are {inline(zone.name)}"
-    return [*lines, note + ". T+ is time since the impact start."]
+    return [*lines, ctx.times_note + ". T+ is time since the impact start."]
 
 
 def summary(ctx: ReportContext) -> list[str]:

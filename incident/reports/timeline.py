@@ -264,7 +264,7 @@ def _document(walk: Walk) -> list[str]:
     state = ctx.state
     intro = (
         f"{inline(state.id)} · {inline(state.severity)} · T+0 is "
-        f"{ctx.zone.alongside(state.started_at, date=True)}. Times are UTC. "
+        f"{ctx.zone.alongside(state.started_at, date=True)}. {ctx.times_note}. "
         f"{KEY_MARK} key moment, {PIN_MARK} pinned note, {GAP_MARK} more than "
         f"{exact_duration(gap)} with no action recorded by a person."
     )
