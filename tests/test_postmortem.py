@@ -67,8 +67,8 @@ def test_meeting_before_the_resolution_is_refused_even_with_a_reason(closed_sess
 
 @pytest.mark.parametrize(
     "after",
-    [timedelta(0), timedelta(hours=14), timedelta(hours=24), timedelta(hours=48)],
-    ids=["at-resolution", "next-morning-14h", "24h", "48h"],
+    [timedelta(hours=1), timedelta(hours=14), timedelta(hours=24), timedelta(hours=48)],
+    ids=["now", "next-morning-14h", "24h", "48h"],
 )
 def test_meeting_from_resolution_to_48_hours_is_booked(closed_session, clock, after):
     event = book(closed_session, clock, CLOSED_AT + after, attendees=["Ada", " Bo ", "", "Ada"])
@@ -79,6 +79,35 @@ def test_meeting_from_resolution_to_48_hours_is_booked(closed_session, clock, af
     assert meeting.attendees == ("Ada", "Bo")
     assert not meeting.forced
     assert event.payload["window"] == ["2026-11-28T09:30:00.000Z", "2026-11-30T09:30:00.000Z"]
+
+
+def test_a_meeting_may_start_at_the_resolution_when_booked_then(small_runbook, clock):
+    session = open_incident(small_runbook, clock)
+    clock.advance(CLOSE_AFTER.total_seconds())
+    session.run(lambda s: commands.close(s, actor="ada", clock=clock, force=True, reason="test"))
+    book(session, clock, CLOSED_AT)
+    assert session.state.postmortem is not None
+    assert session.state.postmortem.starts_at == CLOSED_AT
+
+
+@pytest.mark.parametrize("options", [{}, {"force": True, "reason": "we met already"}])
+def test_a_meeting_in_the_past_is_refused_against_the_clock_when_recorded(
+    closed_session, clock, options
+):
+    """An hour after the close, a start half an hour after it is inside the 48 h window
+    but already past: the booking would be an invitation to a meeting that cannot be
+    held. A reason changes nothing (it excuses a late start, not a past one)."""
+    now = clock.now()
+    with pytest.raises(CommandError) as refused:
+        book(closed_session, clock, now - timedelta(minutes=30), **options)
+    assert str(refused.value) == (
+        "the post-mortem cannot start in the past: 2026-11-28 10:00:00 UTC was given, "
+        "and it is now 2026-11-28 10:30:00 UTC"
+    )
+    assert refused.value.needs == ("at",)
+    assert closed_session.state.postmortem is None
+    book(closed_session, clock, now)  # from now on is fine
+    assert closed_session.state.postmortem is not None
 
 
 def test_forced_booking_outside_the_window_records_its_reason(closed_session, clock):

@@ -284,3 +284,50 @@ def test_the_timeline_names_the_zone_of_its_local_times(process_cli):
     assert re.search(r"\d\d:\d\d:\d\d UTC \(\d\d:\d\d:\d\d IST\)", timeline)
     in_utc = process_cli.ok("timeline", incident_id, "--tz", "UTC")
     assert "local times" not in in_utc and "Times are UTC." in in_utc
+
+
+def closed_hours_ago(db, hours: float) -> str:
+    """An incident recorded earlier on this file and closed `hours` ago (its record
+    back-dated as a replayed or late-entered one is), so its 48 h window opened then."""
+    from datetime import UTC, datetime
+
+    from incident import commands
+    from incident.app.session import IncidentSession
+    from incident.core.clock import ManualClock
+    from runbooks import load_runbook, resolve_runbook
+    from store.sqlite_log import SqliteEventLog
+
+    clock = ManualClock(datetime.now(UTC) - timedelta(hours=hours, minutes=10))
+    details = commands.Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
+    runbook = load_runbook(resolve_runbook("rollback"))
+    with SqliteEventLog.open(db) as log:
+        session = IncidentSession.declare(
+            log, commands.declare(runbook, details, actor="ada", clock=clock), clock
+        )
+        clock.advance(600)
+        session.run(
+            lambda s: commands.close(s, actor="ada", clock=clock, force=True, reason="drill")
+        )
+        return session.state.id
+
+
+def meeting(cli: Cli, incident_id: str) -> dict:
+    return json.loads(cli.ok("export", incident_id, "--format", "json"))["postmortem"]
+
+
+def test_a_meeting_already_past_is_refused_in_one_line_naming_both_times(process_cli):
+    incident_id = closed_hours_ago(process_cli.db, 3)
+    closed_at = parse_timestamp(status(process_cli, incident_id)["closed_at"])
+    past = (closed_at + timedelta(hours=1)).replace(microsecond=0)  # in the window, but gone
+    given = format_timestamp(past)
+    refused = process_cli.run("schedule-postmortem", incident_id, "--at", given)
+    line = one_line_error(refused)
+    assert line.startswith(
+        "lastgood schedule-postmortem: the post-mortem cannot start in the past: "
+        f"{past:%Y-%m-%d %H:%M:%S} UTC was given, and it is now "
+    ), line
+    assert re.search(r"it is now \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC \(--at\)$", line), line
+    assert meeting(process_cli, incident_id)["scheduled"] is False
+    later = format_timestamp(closed_at + timedelta(hours=47))  # later than now: still fine
+    process_cli.ok("schedule-postmortem", incident_id, "--at", later)
+    assert meeting(process_cli, incident_id)["starts_at"] == later

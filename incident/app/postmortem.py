@@ -74,7 +74,8 @@ def schedule(
     reason: str = "",
     organizer: str = "",
 ) -> Done:
-    """Book the blameless post-mortem: from resolution to +48 h, later with a reason."""
+    """Book the blameless post-mortem: from resolution to +48 h, later with a reason,
+    never in the past (the CLI's `schedule-postmortem` and the TUI's booking alike)."""
     clock = session.clock
     events = session.run_many(
         lambda s: [

@@ -195,7 +195,9 @@ def schedule_postmortem(
     reason: str = "",
     organizer: str = "",
 ) -> NewEvent:
-    """Book the blameless post-mortem: from the resolution up to 48 h after it.
+    """Book the blameless post-mortem: from the resolution up to 48 h after it, and not
+    before the clock's now, when it is recorded (an invitation to a meeting already
+    past helps no one, whatever the reason; an incident entered late books from now).
 
     A later start needs a reason, which is recorded (`forced`); `force` is accepted
     and changes nothing else. Booking again moves the meeting, with its organizer
@@ -221,6 +223,13 @@ def schedule_postmortem(
         raise CommandError(
             f"the post-mortem cannot start before the resolution ({resolved}), "
             f"not {utc_text(starts_at)}"
+        )
+    now = clock.now()
+    if starts_at < now:
+        raise CommandError(
+            f"the post-mortem cannot start in the past: {utc_text(starts_at)} was given, "
+            f"and it is now {utc_text(now)}",
+            needs=("at",),
         )
     late = starts_at > window[1]
     if late and not reason.strip():

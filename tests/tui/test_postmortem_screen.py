@@ -145,6 +145,28 @@ async def test_close_out_by_keys_records_each_artefact_and_checks_its_step(tmp_p
     assert state.open_required_steps() == [] and not state.is_closed
 
 
+async def test_a_meeting_already_past_is_refused_in_the_form_and_nothing_recorded(tmp_path):
+    """The TUI books through the same use case as `schedule-postmortem`: a start after
+    the resolution but before the screen's clock is refused there, in the same words."""
+    app, db = app_on(tmp_path, "resolved")
+    clock = app.clock
+    before = recorded(db).last_seq
+    past = (clock.now() - timedelta(minutes=1)).replace(microsecond=0)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("P")
+        await wait_for_screen(pilot, PostmortemScreen)
+        await open_verb(pilot, "schedule-postmortem")
+        await fill_form(pilot, at=past.isoformat(), attendees="Ada, Bo")
+        form = app.screen
+        assert isinstance(form, VerbForm)
+        await wait_until(pilot, lambda: "cannot start in the past" in form.error_message)
+        assert past.strftime("%Y-%m-%d %H:%M:%S UTC was given") in form.error_message
+        assert clock.now().strftime("it is now %Y-%m-%d %H:%M:%S UTC") in form.error_message
+    state = recorded(db)
+    assert state.postmortem is None and state.last_seq == before
+
+
 async def test_closing_from_the_screen_asks_first(tmp_path):
     app, db = app_on(tmp_path, "close-out")
     clock = app.clock
