@@ -313,7 +313,9 @@ class Outcome:
     by_verify: bool
     """`verify` reported the chain broken."""
     by_head: bool
-    """The stored head is not the head kept elsewhere (`verify --expect-head`)."""
+    """`verify --expect-head` with the head kept elsewhere shows the end moved: that
+    head is in no event (exit 1), or events follow it (counted, exit 0: a valid event
+    added at the end is what anyone who can write the file could record with lastgood)."""
     bystander_ok: bool
 
 
@@ -332,5 +334,6 @@ def trial(intact: bytes, scratch: Path, tamper: Tamper, head: str) -> Outcome:
         report = log.verify(INCIDENT)
         bystander_ok = log.verify(BYSTANDER).ok
         found_at = log.seq_of_hash(INCIDENT, head)
-    by_head = bool(head_problem(report, head, found_at)) if report.ok else True
+    moved = bool(head_problem(report, head, found_at)) or found_at != report.count
+    by_head = moved if report.ok else True
     return Outcome(by_verify=not report.ok, by_head=by_head, bystander_ok=bystander_ok)

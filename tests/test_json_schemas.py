@@ -107,6 +107,10 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     found["list"] = json.loads(cli.ok("list", "--json"))
     found["verify"] = json.loads(cli.ok("verify", incident_id, "--json"))
     found["verify-all"] = json.loads(cli.ok("verify", "--all", "--json"))
+    head = found["verify"][0]["head"]  # type: ignore[index]
+    found["verify-head"] = json.loads(
+        cli.ok("verify", incident_id, "--expect-head", head, "--json")
+    )
     found["export"] = json.loads(cli.ok("export", incident_id, "--format", "json"))
     found["timeline"] = json.loads(cli.ok("timeline", incident_id, "--json", "--gap", "0.01"))
     found["score"] = json.loads(cli.ok("score", declare_drill(cli.db), "--json"))
@@ -139,6 +143,7 @@ def declare_drill(db: Path) -> str:
         ("list", "list"),
         ("verify", "verify"),
         ("verify-all", "verify"),
+        ("verify-head", "verify"),
         ("export", "export"),
         ("validate", "validate"),
         ("timeline", "timeline"),

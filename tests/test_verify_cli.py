@@ -52,13 +52,16 @@ def test_a_cut_tail_verifies_alone_but_not_against_the_kept_head(
 def test_a_head_kept_earlier_says_how_many_came_after(
     recorded: tuple[Cli, str, list[str]],
 ) -> None:
+    """The record still holds the kept head, and grew since: not a cut, so exit 0."""
     cli, incident_id, heads = recorded
     result = cli.run("verify", incident_id, "--expect-head", heads[1])
-    assert result.code == 1
+    assert result.code == 0
     assert result.out == (
-        f"{incident_id}: NOT THE EXPECTED HEAD: the stored head is event 4 {heads[-1]}; "
-        "the expected head is event 2: 2 events were recorded after it\n"
+        f"{incident_id}: ok, 4 events, head {heads[-1]}, "
+        "the expected head is event 2 (2 events after it)\n"
     )
+    result = cli.run("verify", incident_id, "--expect-head", heads[2])
+    assert result.out.endswith(", the expected head is event 3 (1 event after it)\n")
 
 
 def test_a_broken_chain_is_reported_before_any_head(recorded: tuple[Cli, str, list[str]]) -> None:
@@ -119,3 +122,49 @@ def test_one_event_verified_before_a_break_is_said_in_the_singular(
     result = cli.run("verify", incident_id)
     assert result.code == 1
     assert result.out.endswith("(1 event verified before it)\n"), result.out
+
+
+def test_the_head_a_checked_export_quotes_verifies_at_once_and_after_more_is_recorded(
+    tmp_path: Path,
+) -> None:
+    """`export -o FILE --check-step` writes the report, then records the check that
+    names it: the record is one event past the head the report quotes. `verify
+    --expect-head` with that head must not call the record cut (it exited 1 at once);
+    it says how many events came after it, and exits 1 only once the head is gone."""
+    cli = Cli(tmp_path / "lastgood.db")
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    cli.ok("note", incident_id, "before the export")
+    report = tmp_path / "report.md"
+    cli.ok("export", incident_id, "-o", str(report), "--check-step")
+    text = report.read_text(encoding="utf-8")
+    quoted = re.search(r"head hash `([0-9a-f]{64})`", text)
+    assert quoted is not None
+    head = quoted.group(1)
+    count = int(re.search(r"\| Record \| (\d+) events?,", text).group(1))  # type: ignore[union-attr]
+
+    result = cli.run("verify", incident_id, "--expect-head", head)
+    assert result.code == 0, result
+    (stored,) = re.findall(r"head ([0-9a-f]{64}),", result.out)
+    assert result.out == (
+        f"{incident_id}: ok, {count + 1} events, head {stored}, "
+        f"the expected head is event {count} (1 event after it)\n"
+    )
+    # What the report says to run prints what the report says it prints.
+    command = re.search(r"run `(lastgood verify [^`]+)`", text).group(1)  # type: ignore[union-attr]
+    assert command == f"lastgood verify {incident_id} --expect-head {head}"
+    cli.ok("note", incident_id, "after the export")
+    later = cli.run(*command.split()[1:])
+    assert later.code == 0
+    assert later.out.endswith(f"the expected head is event {count} (2 events after it)\n")
+    (verdict,) = json.loads(cli.ok("verify", incident_id, "--expect-head", head, "--json"))
+    assert verdict["ok"] is True and verdict["problem"] is None
+    assert (verdict["expected_head"], verdict["expected_seq"]) == (head, count)
+
+    tamper(cli.db, "DELETE FROM events WHERE incident_id = ? AND seq >= ?", incident_id, count)
+    cut = cli.run("verify", incident_id, "--expect-head", head)
+    assert cut.code == 1
+    assert f"not the expected {head}, which is in no event" in cut.out
+    (verdict,) = json.loads(cli.run("verify", incident_id, "--expect-head", head, "--json").out)
+    assert verdict["ok"] is False and verdict["expected_seq"] is None

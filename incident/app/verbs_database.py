@@ -92,8 +92,9 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param("all", "verify every incident", Kind.FLAG),
             Param(
                 "expect_head",
-                "the head hash kept elsewhere (the report prints it): exit 1 if the stored "
-                "head is not it (events cut from the end)",
+                "a head hash kept elsewhere (a report prints the one it covers): exit 1 if "
+                "no event has it (events cut from the end or rewritten); events recorded "
+                "after it are counted ('the expected head is event N (M events after it)')",
                 metavar="HASH",
             ),
             json_answer("verify"),

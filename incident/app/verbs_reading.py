@@ -45,7 +45,9 @@ READING_VERBS: tuple[Verb, ...] = (
             Param(
                 "check_step",
                 "with -o: check the close-out step it completes (Document the incident), "
-                "the file's path and head hash as evidence",
+                "the file's path and head hash as evidence; that check is recorded after "
+                "the report, so verify --expect-head with the report's head counts 1 event "
+                "after it",
                 Kind.FLAG,
                 cli_only=True,
             ),

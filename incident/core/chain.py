@@ -21,6 +21,7 @@ from msgspec import Struct
 from incident.core.digest import sha256_hex
 from incident.core.errors import CommandError
 from incident.core.events import Event, JSONValue, NewEvent, Payload, format_timestamp
+from incident.core.text import counted
 from incident.core.ticks import ProbeTick
 
 GENESIS_HASH = "0" * 64
@@ -255,21 +256,28 @@ def verify_chain(
 
 
 def head_problem(report: ChainReport, expected_hash: str, found_at: int | None) -> str:
-    """Why a verified chain is not the one whose head was kept elsewhere; "" if it is.
+    """Why a verified chain does not hold the head kept elsewhere; "" if it holds it.
 
     The chain alone cannot show events cut from its end (what is left still
-    links); a head hash written down earlier (a report, a ticket) can.
-    `found_at` is the seq of the event whose hash is `expected_hash`, if any.
+    links); a head hash written down earlier (a report, a ticket) can. `found_at`
+    is the seq of the event whose hash is `expected_hash`, if any: a chain that
+    holds it, as its head or with events recorded after it, still holds everything
+    up to it unchanged (each hash covers the ones before). Events recorded since
+    are no damage (a report's own `--check-step` records one), and `head_position`
+    counts them.
     """
-    if report.head_hash == expected_hash:
+    if report.head_hash == expected_hash or found_at is not None:
         return ""
-    stored = f"the stored head is event {report.count} {report.head_hash}"
-    if found_at is not None:
-        return (
-            f"{stored}; the expected head is event {found_at}: "
-            f"{report.count - found_at} events were recorded after it"
-        )
     return (
-        f"{stored}, not the expected {expected_hash}, which is in no event: "
-        "events were cut from the end or rewritten"
+        f"the stored head is event {report.count} {report.head_hash}, not the expected "
+        f"{expected_hash}, which is in no event: events were cut from the end or rewritten"
     )
+
+
+def head_position(report: ChainReport, found_at: int) -> str:
+    """Where the kept head stands in a chain that holds it (`found_at`, its seq):
+    `the expected head`, or `the expected head is event 2 (1 event after it)`."""
+    after = report.count - found_at
+    if after <= 0:
+        return "the expected head"
+    return f"the expected head is event {found_at} ({counted(after, 'event')} after it)"

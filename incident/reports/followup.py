@@ -167,12 +167,16 @@ def _notes(ctx: ReportContext) -> list[str]:
 def _record(ctx: ReportContext) -> list[str]:
     state = ctx.state
     count = ctx.record.event_count
-    expected = f"{state.id}: ok, {counted(count, 'event')}, head {ctx.head_hash}"
+    command = f"lastgood verify {state.id} --expect-head {ctx.head_hash}"
+    expected = f"{state.id}: ok, {counted(count, 'event')}, head {ctx.head_hash}, the expected head"
     return [
         "### Record",
         "",
         f"This report was generated from {counted(count, 'event')} of incident "
-        f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record has "
-        f"not changed since, run {code_span(f'lastgood verify {state.id}')}; it should print "
-        f"{code_span(expected)}.",
+        f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record still "
+        f"holds them unchanged, run {code_span(command)}; it should print "
+        f"{code_span(expected)}, or, once more has been recorded (such as the check an "
+        f"export with {code_span('--check-step')} records), end in "
+        f"{code_span(f'the expected head is event {count} (N events after it)')}. "
+        "It exits 1 if the record no longer holds this head.",
     ]

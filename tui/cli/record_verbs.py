@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from incident.core.chain import GENESIS_HASH, ChainReport, head_problem
+from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import counted, json_text, visible
 from store.errors import StoreError
@@ -61,7 +61,9 @@ def _expected_head(args: Arguments) -> str | None:
 
 
 def cmd_verify(args: Arguments) -> int:
-    """Exit 1 if any chain is broken, or if its head is not the one kept elsewhere."""
+    """Exit 1 if any chain is broken, or if it no longer holds the head kept elsewhere
+    (`--expect-head`: cut from the end or rewritten); events recorded after that head
+    are counted, not refused."""
     if args.all == bool(args.id):
         raise CliError("give an incident ID or --all")
     expected = _expected_head(args)
@@ -77,12 +79,13 @@ def cmd_verify(args: Arguments) -> int:
             report = _verified(log, incident_id, alone=not args.all)
             shown_id = visible(incident_id)
             mismatch = ""
+            found_at: int | None = None
             if report.ok and expected is not None:
                 found_at = log.seq_of_hash(incident_id, expected)
                 mismatch = head_problem(report, expected, found_at)
             failed += bool(not report.ok or mismatch)
             if args.json:
-                results.append(_verdict(report, expected, mismatch))
+                results.append(_verdict(report, expected, mismatch, found_at))
             elif not report.ok:
                 where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
                 print(
@@ -92,7 +95,7 @@ def cmd_verify(args: Arguments) -> int:
             elif mismatch:
                 print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
-                matched = ", the expected head" if expected is not None else ""
+                matched = f", {head_position(report, found_at)}" if found_at is not None else ""
                 print(
                     f"{shown_id}: ok, {counted(report.count, 'event')}, "
                     f"head {report.head_hash}{matched}"
@@ -114,7 +117,9 @@ def _verified(log: EventRecord, incident_id: str, *, alone: bool) -> ChainReport
         return ChainReport(incident_id, False, 0, GENESIS_HASH, None, f"unreadable: {error}")
 
 
-def _verdict(report: ChainReport, expected: str | None, mismatch: str) -> JSONValue:
+def _verdict(
+    report: ChainReport, expected: str | None, mismatch: str, found_at: int | None
+) -> JSONValue:
     """One incident's `verify --json` entry (docs/schemas/verify.schema.json)."""
     return {
         "id": report.incident_id,
@@ -124,4 +129,5 @@ def _verdict(report: ChainReport, expected: str | None, mismatch: str) -> JSONVa
         "first_bad_seq": report.first_bad_seq,
         "problem": report.problem or mismatch or None,
         "expected_head": expected,
+        "expected_seq": found_at,
     }
