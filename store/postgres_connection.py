@@ -1,10 +1,11 @@
 """One connection to a lastgood PostgreSQL database: reaching it, guarding it, closing it.
 
-The PostgreSQL counterpart of `store.sqlite_file`: how the URL is checked and shown
-(never with its password), how psycopg is loaded (only here, only when a
-`postgresql://` URL is given, so the SQLite path never pays for it), which
-settings every connection gets, and how psycopg failures become a one-line
-`StoreError` naming the database. The log and the outbox add only their queries.
+The PostgreSQL counterpart of `store.sqlite_file`: how the URL is shown (never with
+its password; one libpq would misread is refused first, `store.postgres_url`), how
+psycopg is loaded (only here, only when a `postgresql://` URL is given, so the SQLite
+path never pays for it), which settings every connection gets, and how psycopg
+failures become a one-line `StoreError` naming the database. The log and the outbox
+add only their queries.
 
 Every connection runs in autocommit, with `synchronous_commit = on` set
 explicitly (a commit is durable on the server when it returns, whatever the
@@ -31,6 +32,13 @@ from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from store.connection import WRITE_WAIT_S
 from store.errors import NotPermitted, StoreError
+from store.postgres_url import (
+    ESCAPE_HINT,
+    ambiguous,
+    ambiguous_shown,
+    refuse_misread,
+    shown_parts,
+)
 
 REFUSED_FOR_GOOD = frozenset({"42501", "25006"})
 """SQLSTATEs that say no for good: insufficient privilege, read-only transaction."""
@@ -88,39 +96,6 @@ def load_psycopg() -> Any:
     return psycopg
 
 
-ESCAPE_HINT = "write / as %2F and @ as %40 in the password"
-"""What to do about a password that holds an unescaped `/` or `@` (`ambiguous`)."""
-
-
-def ambiguous(url: str) -> bool:
-    """Whether libpq may have read part of the URL's password as something else.
-
-    libpq takes the user and password up to the first `@`, and only when no `/`
-    comes before it: a password holding an unescaped `/` (`u:ab/cd@host/db`) becomes
-    the host, port and database, and one holding an `@` (`u:p@ss@host`) leaves its tail
-    in the host. Messages showed that parse, the password with it. So a URL with a `:`
-    before an `@` that is not the one `@` ending the authority is never shown as
-    libpq read it. A few good URLs are caught too (an `@` in a query value after a
-    port): they still connect, and are shown without their user.
-    """
-    rest = url.split("://", 1)[-1]
-    last = rest.rfind("@")
-    if last < 0 or ":" not in rest[:last]:
-        return False
-    first = rest.find("@")
-    return first != last or "/" in rest[:first]
-
-
-def _ambiguous_shown(url: str) -> str:
-    """An ambiguous URL as messages show it: what follows its last `@` (the host, port
-    and database as written, which no password reaches), up to its query."""
-    scheme, _, rest = url.partition("://")
-    before, _, after = rest.rpartition("@")
-    if "?" in before:  # the last @ may be in a query value, a password's among them
-        return f"{scheme}://…"
-    return f"{scheme}://…@{after.split('?', 1)[0]}"
-
-
 def shown_url(url: str) -> str:
     """The database a URL names, as messages show it before connecting: user, host, port
     and database, never the password; what the URL leaves out, from libpq's
@@ -132,12 +107,12 @@ def shown_url(url: str) -> str:
     """
     psycopg = load_psycopg()
     if ambiguous(url):
-        return _ambiguous_shown(url)
+        return ambiguous_shown(url)
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)
     except psycopg.Error:
         return url.split("://", 1)[0] + "://…"
-    shown = _shown(
+    shown = shown_parts(
         parts.get("user") or os.environ.get("PGUSER"),
         parts.get("host") or os.environ.get("PGHOST"),
         parts.get("port") or os.environ.get("PGPORT"),
@@ -150,16 +125,7 @@ def shown_url(url: str) -> str:
 def shown_connection(connection: psycopg.Connection[Any]) -> str:
     """Where `connection` is, as libpq resolved it (a service file, the environment)."""
     info = connection.info
-    return _shown(info.user, info.host, info.port, info.dbname)
-
-
-def _shown(user: object, host: object, port: object, dbname: object) -> str:
-    """postgresql://USER@HOST:PORT/DBNAME, an IPv6 address in brackets."""
-    place = str(host or "localhost")
-    if ":" in place and not place.startswith("/"):
-        place = f"[{place}]"
-    where = f"{place}:{port}" if port else place
-    return f"postgresql://{f'{user}@' if user else ''}{where}/{dbname or ''}"
+    return shown_parts(info.user, info.host, info.port, info.dbname)
 
 
 def error_text(exc: BaseException) -> str:
@@ -216,7 +182,11 @@ def _connect_problem(exc: BaseException, *, url_ambiguous: bool = False) -> str:
 
 
 def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]:
-    """The shown URL and a connection with our settings; every failure a StoreError."""
+    """The shown URL and a connection with our settings; every failure a StoreError.
+
+    A URL libpq would misread is refused first, before psycopg reads it
+    (`store.postgres_url.misread`)."""
+    refuse_misread(url)
     psycopg = load_psycopg()
     try:
         parts = psycopg.conninfo.conninfo_to_dict(url)

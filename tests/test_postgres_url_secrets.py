@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from store.errors import StoreError
-from store.postgres_connection import ESCAPE_HINT, ambiguous, connect, shown_url
+from store.postgres_connection import connect, shown_url
+from store.postgres_url import ESCAPE_HINT, ambiguous
 from tests.cli_helpers import Cli
 from tests.postgres_server import free_port
 
