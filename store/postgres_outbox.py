@@ -7,10 +7,17 @@ due messages `FOR UPDATE SKIP LOCKED` and leases them in the same transaction, s
 message another deliverer is claiming is skipped, not waited for, and once that
 claim commits its lease makes it not due. A deliverer that dies mid-send leaves a
 lease that expires, as on SQLite.
+
+A message's text is stored as it is, as on SQLite, unless PostgreSQL cannot hold it:
+a text column refuses a NUL, which a record may hold in a message (one recorded
+before lastgood refused NUL in what people type, moved here by `lastgood migrate`).
+Such a text is stored as a JSON string, as the events table stores it, behind a mark
+(`stored_text`); the deliverer is given it back whole.
 """
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
@@ -39,6 +46,38 @@ _MESSAGES = (
     "SELECT key, target, status, attempts, last_error, created_at, delivered_at, "
     "next_attempt_at FROM outbox WHERE incident_id = %s ORDER BY created_at, queued"
 )
+
+
+AS_JSON = "\uffff"
+"""What starts a text stored as a JSON string: U+FFFF, a noncharacter, which Unicode
+keeps for a program's own use and no one types."""
+
+
+def stored_text(text: str) -> str:
+    """`text` as the `text` column holds it: as it is, or after `AS_JSON` as a JSON
+    string when it holds a NUL (or starts with the mark itself, so it reads back as it
+    was). Every other text is stored as before, so rows written by earlier releases
+    and by this one read alike."""
+    if "\x00" in text or text.startswith(AS_JSON):
+        return AS_JSON + json.dumps(text, ensure_ascii=False)
+    return text
+
+
+def read_text(stored: str) -> str:
+    """The text `stored_text` stored."""
+    if stored.startswith(AS_JSON):
+        try:
+            text = json.loads(stored[len(AS_JSON) :])
+        except ValueError:
+            return stored  # not ours: a row written by hand is read as it is
+        if isinstance(text, str):
+            return text
+    return stored
+
+
+def _message(row: tuple[object, ...], where: str) -> OutboxMessage:
+    key, incident_id, target, text, created_at = row
+    return message_from_row((key, incident_id, target, read_text(str(text)), created_at), where)
 
 
 class PostgresOutbox(PostgresDatabase):
@@ -73,7 +112,7 @@ class PostgresOutbox(PostgresDatabase):
                     message.key,
                     message.incident_id,
                     message.target,
-                    message.text,
+                    stored_text(message.text),
                     stamp(message.created_at),
                     stamp(message.created_at),
                 ),
@@ -88,7 +127,7 @@ class PostgresOutbox(PostgresDatabase):
             rows = connection.execute(
                 _DUE, (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
-        return [message_from_row(row, self._where) for row in rows]
+        return [_message(row, self._where) for row in rows]
 
     def claim(
         self,
@@ -108,7 +147,7 @@ class PostgresOutbox(PostgresDatabase):
                     "UPDATE outbox SET next_attempt_at = %s WHERE key = ANY(%s)",
                     (stamp(lease_until), [row[0] for row in rows]),
                 )
-        return [message_from_row(row, self._where) for row in rows]
+        return [_message(row, self._where) for row in rows]
 
     def mark_delivered(self, key: str, at: datetime) -> int:
         """Record a successful attempt; returns the attempts made. Idempotent."""
