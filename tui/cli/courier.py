@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -33,6 +33,7 @@ from store.errors import StoreError
 if TYPE_CHECKING:
     import asyncio
 
+    from tui.cli.store_thread import StoreThread
     from tui.net.client import HttpClient
     from tui.net.delivery import DeliveryResult
     from tui.net.notifier import Notifier
@@ -155,24 +156,40 @@ class Courier:
             if self.pending():
                 await asyncio.sleep(min(0.5, max(0.0, deadline - time.monotonic())))
 
-    async def run(self, stop: asyncio.Event, tick_s: float = 1.0) -> None:
+    async def run(
+        self, stop: asyncio.Event, tick_s: float = 1.0, *, store: StoreThread | None = None
+    ) -> None:
         """Until `stop`: once a tick, pick up other writers' events and catch up;
         deliveries run alongside with their own retries.
 
         A tick the record refuses (a PostgreSQL server restarting, a message it will
         not hold) is said once and tried again at the next: a monitor on a bastion
-        outlives both, where it used to end in a traceback."""
+        outlives both, where it used to end in a traceback.
+
+        With `store`, every use of the session (a tick, a delivery's outcome recorded)
+        is a job on its thread, so a record that takes long to answer holds up nothing
+        else on the loop (`monitor`'s probes)."""
         import asyncio
 
         from tui.net.outage import Outage  # a running courier: the network is loaded
 
+        call: Callable[[Callable[[], object]], Awaitable[object]] = (
+            _inline if store is None else store.call
+        )
         deliveries = None
-        if self.notifier is not None:
+        notifier = self.notifier
+        if notifier is not None:
             paused = Outage[StoreError](
                 lambda error: self.say(f"deliveries paused: {error}; trying again"),
                 lambda _: self.say("deliveries: working again"),
             )
-            deliveries = asyncio.create_task(self.notifier.run(paused))
+
+            async def record(result: DeliveryResult) -> None:
+                await call(lambda: notifier.record(result))
+
+            deliveries = asyncio.create_task(
+                notifier.deliverer.run(notifier.stop, record, store_outage=paused)
+            )
         refused = Outage[Exception](
             lambda error: self.say(f"messages: {error}; trying again every {tick_s:g}s"),
             lambda _: self.say("messages: working again"),
@@ -180,8 +197,7 @@ class Courier:
         try:
             while not stop.is_set():
                 try:
-                    self.session.refresh()
-                    self.catch_up()
+                    await call(self._tick)
                 except (StoreError, CommandError) as error:
                     refused.failed(error)
                 else:
@@ -190,8 +206,14 @@ class Courier:
                     await asyncio.wait_for(stop.wait(), tick_s)
         finally:
             if deliveries is not None and self.notifier is not None:
+                from tui.cli.store_thread import finished
+
                 self.notifier.stop.set()
-                await deliveries
+                await finished(deliveries)
+
+    def _tick(self) -> None:
+        self.session.refresh()
+        self.catch_up()
 
     def awaiting_lines(self, incident_id: str) -> list[str]:
         """How to act on messages that wait for the coordinator's confirmation."""
@@ -207,3 +229,8 @@ class Courier:
         for event in events:
             if event.kind in _SHOWN or event.kind.startswith("notification."):
                 self.say(describe(event))
+
+
+async def _inline(job: Callable[[], object]) -> object:
+    """`job` run where the courier runs (`deliver`, `send`: nothing else waits on the loop)."""
+    return job()

@@ -10,12 +10,15 @@ FD` to poll in a process of its own (`tui/app/probe_child.py`).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import mmap
 import os
+import signal
 import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 from incident.app.health import record_samples
 from incident.app.session import IncidentSession
@@ -31,6 +34,7 @@ from runbooks.unpointed import pointed_probes
 from store.errors import StoreError
 from tui.cli.courier import Courier
 from tui.cli.errors import CliError
+from tui.cli.store_thread import SampleWriter, StoreThread, finished
 from tui.net.client import close_client, make_client
 from tui.net.gate import Gate
 from tui.net.outage import Outage
@@ -66,27 +70,47 @@ def run_monitor(
     `exit_on_eof` stops when standard input closes, so a parent that dies, even by
     SIGKILL, takes its monitor with it. Polls wait at `keys_first` while the
     coordinator's screen draws a key (`tui/net/gate.py`).
+
+    The session is used from a thread of its own (`tui/cli/store_thread.py`), so a
+    record slow to answer holds up no poll. Every stop but a second Ctrl-C (or
+    SIGTERM) waits until the samples polled are recorded; a second one leaves them,
+    and says how many.
     """
     say = _json_say(session) if as_json else _say(session)
     probes = probes_to_poll(session)
     unrecorded = Outage[StoreError](
-        lambda error: print(visible(f"samples not recorded: {error}"), file=sys.stderr),
-        lambda _: print("samples recorded again", file=sys.stderr),
+        lambda error: emit(visible(f"samples not recorded: {error}"), sys.stderr),
+        lambda _: emit("samples recorded again", sys.stderr),
     )
+    left: list[tuple[int, int]] = []
+    """The batches, and their samples, a second signal left unrecorded."""
 
     async def monitor() -> None:
+        loop = asyncio.get_running_loop()
         stop = asyncio.Event()
-        if exit_on_eof:
-            stop_at_eof(stop)
+        store = StoreThread()
+        writer = SampleWriter(store, recorder(loop, stop), unrecorded.failed)
+        stop_on_signals(stop, writer)
+        try:
+            if exit_on_eof:
+                stop_at_eof(stop)
+            await work(stop, store, writer)
+            await writer.drained()
+        except asyncio.CancelledError:  # a second signal: leave what waits
+            left.append(writer.backlog())
+        finally:
+            store.close()
+
+    async def work(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
         if probes_only:
             if probes:
-                await poll(stop)
+                await poll(stop, writer)
             return
         async with Courier(session, db, say=say) as courier:
-            messages = asyncio.create_task(courier.run(stop))
+            messages = asyncio.create_task(courier.run(stop, store=store))
             try:
                 if probes:
-                    await poll(stop)
+                    await poll(stop, writer)
                 elif duration_s is not None:
                     await asyncio.wait_for(stop.wait(), duration_s)
                 else:
@@ -95,50 +119,96 @@ def run_monitor(
                 pass
             finally:
                 stop.set()
-                await messages
+                await finished(messages)
 
-    async def poll(stop: asyncio.Event) -> None:
+    def recorder(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> BatchRecorder:
+        def record(batch: list[Sample]) -> None:
+            """On the store thread: record a batch, then print it. A StoreError passes
+            to the writer, which says it once (`unrecorded`) and polling goes on."""
+            events = record_samples(session, batch).events
+            unrecorded.worked()
+            if session.state.is_closed:  # nothing was recorded: the close came first
+                emit(f"incident {session.state.id} closed: monitor stopped", sys.stderr)
+                with contextlib.suppress(RuntimeError):  # the loop is gone already
+                    loop.call_soon_threadsafe(stop.set)
+                return
+            if as_json:
+                _print_json_batch(session, batch, events)
+                return
+            offset = format_offset(elapsed(session.state, session.clock.now()))
+            lines = [visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))]
+            for event in events:
+                if event.kind == Kind.TRIGGER_CHANGED:
+                    lines.append(f"{offset}  {describe(event)}")
+            emit("\n".join(lines))
+
+        return record
+
+    async def poll(stop: asyncio.Event, writer: SampleWriter) -> None:
         client = make_client()
         try:
             poller = ProbePoller(
                 probes, client, clock=session.clock, env=os.environ, gate=keys_first
             )
-
-            def on_batch(batch: list[Sample]) -> None:
-                try:
-                    events = record_samples(session, batch).events
-                except StoreError as error:  # the record is away: poll on, say so once
-                    unrecorded.failed(error)
-                    return
-                unrecorded.worked()
-                if session.state.is_closed:  # nothing was recorded: the close came first
-                    print(f"incident {session.state.id} closed: monitor stopped", file=sys.stderr)
-                    stop.set()
-                    return
-                if as_json:
-                    _print_json_batch(session, batch, events)
-                    return
-                offset = format_offset(elapsed(session.state, session.clock.now()))
-                print(
-                    visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))
-                )
-                for event in events:
-                    if event.kind == Kind.TRIGGER_CHANGED:
-                        print(f"{offset}  {describe(event)}")
-                sys.stdout.flush()
-
-            await poller.run(on_batch, stop=stop, until_s=duration_s)
+            await poller.run(writer.put, stop=stop, until_s=duration_s)
         finally:
             await close_client(client)
 
     try:
         asyncio.run(monitor())
-    except KeyboardInterrupt:
-        print("monitor stopped", file=sys.stderr)
+    except KeyboardInterrupt:  # before the loop took the signal over
+        emit("monitor stopped", sys.stderr)
+    if left and left[0][0]:
+        batches, samples = left[0]
+        raise CliError(
+            f"stopped with {batches} batch(es) of samples ({samples} samples) not recorded"
+        )
     if unrecorded.cause is not None:
         # A pipeline reads the status: samples that were never kept are not a success.
         raise CliError(f"stopped while samples were not recorded: {unrecorded.cause}")
     return 0
+
+
+BatchRecorder = Callable[[list[Sample]], None]
+
+_OUTPUT = threading.Lock()
+"""Lines come from the loop (messages) and the store thread (samples): one at a time."""
+
+
+def emit(line: str, stream: TextIO | None = None) -> None:
+    """`line` and a newline in one write, flushed, whichever thread says it."""
+    out = sys.stdout if stream is None else stream
+    with _OUTPUT:
+        out.write(line + "\n")
+        out.flush()
+
+
+def stop_on_signals(stop: asyncio.Event, writer: SampleWriter) -> None:
+    """Ctrl-C (SIGINT) or SIGTERM stops polling and waits for the samples polled to be
+    recorded, saying how many wait; a second one leaves them (cancels the monitor)."""
+    loop = asyncio.get_running_loop()
+    main = asyncio.current_task()
+    heard: list[int] = []
+
+    def on_signal() -> None:
+        heard.append(1)
+        if len(heard) > 1:
+            if main is not None:
+                main.cancel()
+            return
+        stop.set()
+        emit("monitor stopped", sys.stderr)
+        batches, samples = writer.backlog()
+        if batches:
+            emit(
+                f"recording the {batches} batch(es) of samples ({samples} samples) still "
+                "queued; a second Ctrl-C (or SIGTERM) leaves them",
+                sys.stderr,
+            )
+
+    for number in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # not on this platform
+            loop.add_signal_handler(number, on_signal)
 
 
 def probes_to_poll(session: IncidentSession) -> tuple[Probe, ...]:
@@ -181,7 +251,7 @@ def stop_at_eof(stop: asyncio.Event) -> None:
 def _say(session: IncidentSession) -> Callable[[str], None]:
     def say(line: str) -> None:
         offset = format_offset(elapsed(session.state, session.clock.now()))
-        print(visible(f"{offset}  {line}"), flush=True)
+        emit(visible(f"{offset}  {line}"))
 
     return say
 
@@ -199,15 +269,17 @@ def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
 
 def _print_json_batch(session: IncidentSession, batch: list[Sample], events: list[Event]) -> None:
     samples: list[JSONValue] = [sample_to_json(sample) for sample in batch]
-    print(_line(session, "samples", samples=samples))
+    lines = [_line(session, "samples", samples=samples)]
     for event in events:
         if event.kind == Kind.TRIGGER_CHANGED:
-            print(_line(session, "event", seq=event.seq, event=event.kind, text=describe(event)))
-    sys.stdout.flush()
+            lines.append(
+                _line(session, "event", seq=event.seq, event=event.kind, text=describe(event))
+            )
+    emit("\n".join(lines))
 
 
 def _json_say(session: IncidentSession) -> Callable[[str], None]:
     def say(line: str) -> None:
-        print(_line(session, "message", text=line), flush=True)
+        emit(_line(session, "message", text=line))
 
     return say

@@ -1,8 +1,10 @@
 """Webhook delivery for one incident: queue durably, send in the background.
 
-The coordinator never waits on a webhook: `queue` writes to the outbox and returns;
-`run` (an async worker) delivers with retries and records each outcome as an event,
-through the same session, so the timeline and the record show it. The Textual app
+The coordinator never waits on a webhook: `sync` writes to the outbox and returns;
+`deliverer.run` (an async worker) delivers with retries and each outcome is recorded
+as an event (`record`), through the same session, so the timeline and the record show
+it; each face runs `record` where it uses its session (a recorder's thread, `monitor`'s
+store thread). The Textual app
 runs it for the incident on screen, the CLI's courier for `send`, `deliver` and
 `monitor`: it lives here, beside the deliverer, so neither face imports the other.
 """
@@ -29,11 +31,9 @@ from incident.comms.routing import OutboxMessage
 from incident.core.events import Event
 from incident.core.payloads import NotificationRequeued
 from store.backends import OutboxRecord
-from store.errors import StoreError
 from store.outbox import Status
 from tui.net.client import HttpClient
 from tui.net.delivery import Deliverer, DeliveryResult
-from tui.net.outage import Outage
 
 
 class IncidentOutbox:
@@ -179,8 +179,3 @@ class Notifier:
         )
         if recorded:
             self.on_recorded(recorded)
-
-    async def run(self, store_outage: Outage[StoreError] | None = None) -> None:
-        """Deliver until `stop`; `store_outage` hears when the record stops and starts
-        answering (`Deliverer.run`)."""
-        await self.deliverer.run(self.stop, self.record, store_outage=store_outage)
