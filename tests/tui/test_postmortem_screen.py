@@ -210,8 +210,11 @@ async def test_the_update_clock_stops_once_resolved(tmp_path):
         await wait_for_screen(pilot, IncidentScreen)
         cell = app.screen.query_one(UpdateCell)
         app.clock.advance(3600)  # an hour on: no update owed, none counted
-        await wait_until(pilot, lambda: "none: resolved" in str(cell.content))
+        await wait_until(pilot, lambda: "none owed" in str(cell.content))
         assert "OVERDUE" not in str(cell.content) and "in " not in str(cell.content)
+        # The resolution's time is not "at HH:MM", which reads as the next update's.
+        assert str(cell.content).splitlines()[2].startswith("resolved ")
+        assert " at " not in str(cell.content)
 
 
 def test_post_mortem_screen_80x24(snap_compare, tmp_path):

@@ -147,9 +147,9 @@ class UpdateCell(Static):
         text.append("Next update\n")
         overdue = due_soon = False
         resolved = resolved_at(state) if due is None and not state.is_closed else None
-        if resolved is not None:
-            text.append("none: resolved\n")
-            text.append(f"at {resolved:%H:%M} UTC")
+        if resolved is not None:  # not "at HH:MM" here: that reads as the next update's
+            text.append("none owed\n")
+            text.append(f"resolved {resolved:%H:%M}")
         elif due is None:
             text.append("none due\n")
         else:
