@@ -25,6 +25,7 @@ from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState, fold
 from runbooks.model import Runbook
+from tui.app.colour_depth import ColourDepth
 from tui.app.drafts import KeepsDrafts
 from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
@@ -61,7 +62,9 @@ checks answered about 1 ms sooner at the median in runs of 200, interleaved with
 tree before (`bench/README.md`)."""
 
 
-class LastGoodApp(NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, InputAsData):
+class LastGoodApp(
+    ColourDepth, NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, InputAsData
+):
     """Opens the incident where it was left, or helps declare one."""
 
     CSS_PATH = "app.tcss"

@@ -6,6 +6,7 @@ from dataclasses import replace
 
 from textual.binding import Binding
 
+from tui.app.colour_depth import ColourDepth
 from tui.app.help import EXTRA_KEYS
 from tui.app.key_characters import NamedKeys
 from tui.app.plain import PlainToasts
@@ -13,7 +14,7 @@ from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
 
 
-class ReadOnlyApp(NamedKeys, PlainToasts, Refusing, InputAsData):
+class ReadOnlyApp(ColourDepth, NamedKeys, PlainToasts, Refusing, InputAsData):
     """An app that shows a record and can never write to it."""
 
     CSS_PATH = "app.tcss"

@@ -81,13 +81,17 @@ class PhaseCell(Static):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    PhaseCell.current { background: $primary-muted; text-style: bold; }
     PhaseCell.due_soon { color: $warning; }
-    PhaseCell.overdue { color: $error; text-style: bold; }
+    PhaseCell.overdue { color: $text-error; text-style: bold; }
     PhaseCell.done { color: $success; }
     PhaseCell.skipped { color: $warning; }
     PhaseCell.upcoming { color: $text-muted; }
     PhaseCell.closed { color: $text-muted; }
+    /* The current phase on a background of its own, each state in a colour that reads
+       on it: red on its blue was 1.65:1 in 256 colours, so overdue goes on dark red. */
+    PhaseCell.current { background: $primary-muted; color: $foreground; text-style: bold; }
+    PhaseCell.current.due_soon { color: $text-warning; }
+    PhaseCell.current.overdue { background: $error-muted; color: $foreground; }
     """
 
     _shown: tuple[object, ...] = ()
@@ -135,7 +139,7 @@ class UpdateCell(Static):
         text-wrap: nowrap;
         text-overflow: ellipsis;
     }
-    UpdateCell.overdue { color: $error; text-style: bold; }
+    UpdateCell.overdue { color: $text-error; text-style: bold; }
     UpdateCell.due_soon { color: $warning; }
     """
 
