@@ -11,8 +11,10 @@ every second, a widget per probe (and a Sparkline each) cost a phase switch abou
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
 from textual.strip import Strip
@@ -53,14 +55,49 @@ OUTCOME_WORDS: dict[Outcome, str] = {
 }
 
 
-def reading(probe: Probe, sample: Sample, state: IncidentState) -> tuple[str, bool]:
-    """The value column and whether it is a breach."""
+NAME_COLUMN = 10
+"""Cells a probe's name is padded to, so that the rows' values line up."""
+NAME_AT_LEAST = 4
+"""Cells a name is cut to at the least (three and an ellipsis) when the room is short."""
+
+
+@dataclass(frozen=True)
+class Fit:
+    """How much of a row's status is drawn. What goes first when the room is short: the
+    sparkline (`HealthPanel.row_text`), then the baseline and the latency, the name's
+    padding, the name's length, then the threshold the value is compared to; the state
+    word and the value stay."""
+
+    minor: bool = True
+    """With the baseline and the latency."""
+    compare: bool = True
+    """With what the value is compared to: the threshold, the last good version."""
+    name_cells: int | None = None
+    """None: the name padded to `NAME_COLUMN`; else cut to this many cells, unpadded."""
+
+    def name(self, name: str) -> Text:
+        if self.name_cells is None:
+            return Text(f"{name:<{NAME_COLUMN}}")
+        text = Text(name)
+        text.truncate(self.name_cells, overflow="ellipsis")
+        return text
+
+
+WHOLE = Fit()
+
+
+def reading(
+    probe: Probe, sample: Sample, state: IncidentState, fit: Fit | None = None
+) -> tuple[str, bool]:
+    """The value column and whether it is a breach; `fit` says whether with what it is
+    compared to (the threshold, the last good version) and the probe's baseline."""
+    fit = fit or WHOLE
     if probe.kind == ProbeKind.VERSION:
         if sample.text is None:
             return "—", False
         want = state.last_good_version
         if want and sample.text != want:
-            return f"{sample.text} (want {want})", True
+            return (f"{sample.text} (want {want})" if fit.compare else sample.text), True
         return sample.text, False
     if sample.value is None:
         return "—", False
@@ -68,10 +105,11 @@ def reading(probe: Probe, sample: Sample, state: IncidentState) -> tuple[str, bo
     if probe.threshold is not None:
         breach = sample.value > probe.threshold
         sign = ">" if breach else "≤"
-        shown = f"{shown} {sign} {format_value(probe.threshold, probe.unit)}"
-        baseline = baseline_of(state, probe.name)
-        if baseline is not None:
-            shown += f" (base {format_value(baseline, probe.unit)})"
+        if fit.compare:
+            shown = f"{shown} {sign} {format_value(probe.threshold, probe.unit)}"
+        base = baseline_of(state, probe.name) if fit.minor else None
+        if base is not None:
+            shown += f" (base {format_value(base, probe.unit)})"
         return shown, breach
     return shown, False
 
@@ -98,28 +136,37 @@ def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta |
     return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
 
 
-def waiting_line(probe: Probe) -> Text:
+def waiting_line(probe: Probe, fit: Fit = WHOLE) -> Text:
     """A probe not polled yet."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("? ", style="bold")
-    text.append(f"{visible(probe.name):<10} ", style="bold")
-    text.append("waiting for first poll")
+    name = fit.name(visible(probe.name))
+    name.stylize("bold")
+    text.append_text(name)
+    text.append(" waiting for first poll")
     return text
 
 
 def status_line(
-    probe: Probe, samples: Sequence[Sample], state: IncidentState, now: datetime | None = None
+    probe: Probe,
+    samples: Sequence[Sample],
+    state: IncidentState,
+    now: datetime | None = None,
+    fit: Fit = WHOLE,
 ) -> Text:
     """Mark, name, then what matters most first: the value, or what failed; a reading
     too old to be live says so, with its age, before its value."""
     if not samples:
-        return waiting_line(probe)
+        return waiting_line(probe, fit)
     text = Text(no_wrap=True, overflow="ellipsis")
     latest = samples[-1]
-    value, breach = reading(probe, latest, state)
+    value, breach = reading(probe, latest, state, fit)
     bad = not latest.ok or breach
     text.append("✖ " if bad else "● ", style="bold")
-    text.append(f"{visible(probe.name):<10} ", style="bold")
+    name = fit.name(visible(probe.name))
+    name.stylize("bold")
+    text.append_text(name)
+    text.append(" ")
     if bad:
         text.append(FAILING, style="bold reverse")
         text.append(" ")
@@ -136,9 +183,37 @@ def status_line(
             text.append(f" {visible(latest.detail)}")
         return text
     text.append(visible(value) if value != "—" else "OK", style="bold" if breach else "")
-    if latest.latency_ms is not None:
+    if latest.latency_ms is not None and fit.minor:
         text.append(f"  {latest.latency_ms:.0f}ms", style="dim")
     return text
+
+
+def fitted_status(
+    probe: Probe,
+    samples: Sequence[Sample],
+    state: IncidentState,
+    now: datetime | None,
+    width: int,
+) -> Text:
+    """The status in `width` cells if it can be, giving up the least that makes it fit
+    (`Fit`); a name is cut to `NAME_AT_LEAST` cells at the least."""
+    status = status_line(probe, samples, state, now)
+    if status.cell_len <= width:
+        return status
+    name = cell_len(visible(probe.name))
+    for compare in (True, False):
+        unpadded = Fit(minor=False, compare=compare, name_cells=name)
+        for fit in (Fit(minor=False, compare=compare), unpadded):
+            status = status_line(probe, samples, state, now, fit)
+            if status.cell_len <= width:
+                return status
+        cells = name - (status.cell_len - width)
+        if cells >= NAME_AT_LEAST or not compare:
+            cut = Fit(minor=False, compare=compare, name_cells=max(cells, NAME_AT_LEAST))
+            status = status_line(probe, samples, state, now, cut)
+            if status.cell_len <= width or not compare:
+                return status
+    return status
 
 
 def last_good_readings(samples: Sequence[Sample], width: int) -> list[float]:
@@ -186,11 +261,18 @@ class HealthPanel(LineView, can_focus=True):
         border: round $primary-muted;
         border-title-align: left;
         border-subtitle-align: right;
+        /* In the border's colour they read 2.5:1, and 1.24:1 under NO_COLOR. */
+        border-title-color: $foreground;
+        border-title-style: bold;
+        border-subtitle-color: $foreground;
         padding: 0 1;
     }
     HealthPanel:focus { border: round $primary; }
-    HealthPanel > .health-panel--bad { color: $error; }
-    App:nocolor HealthPanel > .health-panel--bad { color: $foreground; text-style: bold; }
+    HealthPanel > .health-panel--bad { color: $text-error; }
+    /* Not `App:nocolor HealthPanel ...`: in DEFAULT_CSS a rule that does not start with
+       the widget's type is scoped under it (`HealthPanel App:nocolor ...`), which never
+       matched, and failing rows came out a dim grey under NO_COLOR. */
+    HealthPanel:nocolor > .health-panel--bad { color: $foreground; text-style: bold; }
     HealthPanel > .health-panel--spark { color: $accent; }
     """
 
@@ -256,17 +338,23 @@ class HealthPanel(LineView, can_focus=True):
         self.border_subtitle = subtitle + (f" · {stale} stale" if stale else "")
 
     def row_text(self, index: int, width: int) -> Text:
-        """Row `index` as it reads at `width` cells: status, then the sparkline."""
+        """Row `index` as it reads at `width` cells: status, then the sparkline, which
+        is the first to go when the room is short (then `fitted_status`)."""
         probe = self.probes[index]
         state = self.state
         samples = state.samples.get(probe.name, []) if state is not None else []
+        live = bool(samples) and stale_age(probe, samples[-1], self.now) is None
+        spark_widths = (SPARK_NARROW,) if width < NARROW_BELOW else (SPARK_WIDE, SPARK_NARROW)
+        spark = ""
         if state is None or not samples:
             status = waiting_line(probe)
         else:
             status = status_line(probe, samples, state, self.now)
-        spark = sparkline(samples, SPARK_NARROW if width < NARROW_BELOW else SPARK_WIDE)
-        if samples and stale_age(probe, samples[-1], self.now) is not None:
-            spark = ""  # a trend that stopped: the room goes to its age
+            # A stale reading's trend stopped: its room goes to its age.
+            sparks = [sparkline(samples, w) for w in spark_widths] if live else []
+            spark = next((s for s in sparks if status.cell_len + 1 + len(s) <= width), "")
+            if not spark:
+                status = fitted_status(probe, samples, state, self.now, width)
         room = max(width - (len(spark) + 1 if spark else 0), 0)
         status.truncate(room, overflow="ellipsis", pad=True)
         if state is not None and samples and is_bad(probe, samples[-1], state):
