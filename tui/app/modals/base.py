@@ -123,6 +123,14 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     LastgoodModal Input.-textual-compact:focus {
         background-tint: $accent 25%;
     }
+    /* Textual's $text-disabled read 1.7:1 on that tint in 256 colours, where even the
+       foreground reads 4.8:1: in the field being typed in, the placeholder says what
+       it wants ("why"), so it is drawn as text is, set apart by its slant. (In the
+       other fields it stays dim: empty fields must not read as filled.) */
+    LastgoodModal Input:focus > .input--placeholder {
+        color: $foreground;
+        text-style: italic;
+    }
     LastgoodModal .buttons {
         height: auto;
         width: 100%;

@@ -63,11 +63,16 @@ class TriggerView:
 
 
 STATE_MARKERS: dict[str, tuple[str, str]] = {
-    "met": ("● MET    ", "bold $text-error"),
+    "met": ("● MET", "bold $background on $text-error"),
     "not met": ("○ not met", "$text-success"),
     "no data": ("? no data", "$text-warning"),
 }
-"""Symbol + words (readable without colour) and style per trigger state."""
+"""Symbol + words (readable without colour) and style per trigger state.
+
+MET is drawn on a colour of its own, not in one: pink on the highlight's blue read
+1.41:1, and it is the word the gate is about."""
+MARKER_CELLS = 9
+"""The markers' column: titles start after it, aligned."""
 
 
 def state_marker(state: str) -> tuple[str, str]:
@@ -78,7 +83,8 @@ def state_marker(state: str) -> tuple[str, str]:
 def trigger_prompt(trigger: TriggerView) -> Content:
     """Two lines per trigger: state and title, then the evidence."""
     marker, style = state_marker(trigger.state)
-    parts: list[str | tuple[str, str]] = [(marker, style), "  ", (visible(trigger.title), "bold")]
+    gap = " " * max(MARKER_CELLS - len(marker), 0) + "  "
+    parts: list[str | tuple[str, str]] = [(marker, style), gap, (visible(trigger.title), "bold")]
     if trigger.kind == "manual":
         parts.append(("  (manual: space toggles)", "dim"))
     detail = trigger.detail or "—"
