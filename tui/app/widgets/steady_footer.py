@@ -12,6 +12,10 @@ the last phase and leaves with it. Rebuilt, the footer made a switch into or out
 that phase cost 34-38 ms of CPU where any other switch cost 10-15. So the keys that
 stay are kept, and only the ones that come or go are mounted or removed: 20-28 ms,
 the rest being the layout of the screen that a mount or a removal asks for.
+
+Keys that do not fit are left out whole, the last first (the screen puts `?` first,
+which lists every key, then what is most pressing): Textual's footer cut the key at
+the edge mid-word (`c Compo`) and the ones after it were off the screen.
 """
 
 from __future__ import annotations
@@ -57,6 +61,29 @@ class SteadyFooter(Footer):
         if self._bindings_ready:
             self._shown = self.keys_to_show()
         yield from super().compose()
+        self.call_after_refresh(self.fit_keys)  # once the keys are mounted and styled
+
+    def on_resize(self) -> None:
+        self.fit_keys()
+
+    def fit_keys(self) -> None:
+        """Show the keys that fit whole, in their order; leave out the rest."""
+        if not self.is_attached:
+            return
+        keys = [key for key in self.children if isinstance(key, FooterKey)]
+        docked = [key for key in keys if key.has_class("-command-palette")]
+        room = self.size.width - sum(key.outer_size.width for key in docked)
+        used = 0
+        fits = True
+        for key in keys:
+            if key in docked:
+                continue
+            margin = key.styles.margin
+            width = key.render().cell_len
+            fits = fits and used + margin.left + width <= room
+            used += margin.left + width + margin.right
+            if key.display != fits:
+                key.display = fits
 
     def bindings_changed(self, screen: Screen[object]) -> None:
         """`Footer.bindings_changed`, less a rebuild already asked for or drawing the same keys.
@@ -99,6 +126,7 @@ class SteadyFooter(Footer):
                         await self.mount_all(coming)
                 if gone_to > gone_from:
                     await self.remove_children(shown[gone_from:gone_to])
+        self.fit_keys()
 
 
 def _looks(key: FooterKey) -> tuple[object, ...]:
