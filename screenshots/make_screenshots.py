@@ -8,10 +8,16 @@ the clock frozen, then opened exactly as `lastgood start --incident ID` would.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+
+# The screenshots are in millions of colours whatever terminal makes them: under a
+# plain TERM=xterm the app would take its sixteen-colour styles (tui.app.colour_depth).
+# Read by Textual when it is imported.
+os.environ["TEXTUAL_COLOR_SYSTEM"] = "truecolor"
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
