@@ -11,9 +11,9 @@ every second, a widget per probe (and a Sparkline each) cost a phase switch abou
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from msgspec import Struct
 from rich.cells import cell_len
 from rich.text import Text
 from textual.geometry import Size
@@ -61,8 +61,7 @@ NAME_AT_LEAST = 4
 """Cells a name is cut to at the least (three and an ellipsis) when the room is short."""
 
 
-@dataclass(frozen=True)
-class Fit:
+class Fit(Struct, frozen=True):
     """How much of a row's status is drawn. What goes first when the room is short: the
     sparkline (`HealthPanel.row_text`), then the baseline and the latency, the name's
     padding, the name's length, then the threshold the value is compared to; the state
@@ -75,7 +74,7 @@ class Fit:
     name_cells: int | None = None
     """None: the name padded to `NAME_COLUMN`; else cut to this many cells, unpadded."""
 
-    def name(self, name: str) -> Text:
+    def shown_name(self, name: str) -> Text:
         if self.name_cells is None:
             return Text(f"{name:<{NAME_COLUMN}}")
         text = Text(name)
@@ -140,7 +139,7 @@ def waiting_line(probe: Probe, fit: Fit = WHOLE) -> Text:
     """A probe not polled yet."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("? ", style="bold")
-    name = fit.name(visible(probe.name))
+    name = fit.shown_name(visible(probe.name))
     name.stylize("bold")
     text.append_text(name)
     text.append(" waiting for first poll")
@@ -163,7 +162,7 @@ def status_line(
     value, breach = reading(probe, latest, state, fit)
     bad = not latest.ok or breach
     text.append("✖ " if bad else "● ", style="bold")
-    name = fit.name(visible(probe.name))
+    name = fit.shown_name(visible(probe.name))
     name.stylize("bold")
     text.append_text(name)
     text.append(" ")
