@@ -190,6 +190,27 @@ def test_phase_moment_comes_when_every_required_step_of_the_phase_is_settled(
     assert (due.template, due.due_at) == ("resolved", clock.now())
 
 
+def test_a_phase_skipped_whole_brings_no_moment(clock: ManualClock) -> None:
+    """Skipping every Verification step made "Resolved: service is restored" due while
+    `status` said the phase was SKIPPED, no step checked (a review)."""
+    session = declare(runbook_with(rule("resolved", "phase:verify")), clock)
+    for record in session.state.phase_steps("verify"):
+        clock.advance(60)
+        session.run(
+            lambda s, step_id=record.step.id: commands.skip_step(
+                s, step_id, reason="no time", actor="ada", clock=clock
+            )
+        )
+    assert due_messages(session.state, clock.now()) == []
+    clock.advance(60)  # one step reopened and checked after all: now it is done
+    session.run(
+        lambda s: commands.reopen_step(s, "smoke-test", reason="ran it", actor="ada", clock=clock)
+    )
+    session.run(lambda s: commands.check_step(s, "smoke-test", actor="ada", clock=clock))
+    (due,) = due_messages(session.state, clock.now())
+    assert (due.template, due.due_at) == ("resolved", clock.now())
+
+
 def test_nothing_is_due_once_the_incident_is_closed(clock: ManualClock) -> None:
     session = declare(runbook_with(rule("initiating", "declared", "auto")), clock)
     session.run(

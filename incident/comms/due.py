@@ -7,7 +7,8 @@ out from the incident state alone, so every process (the TUI, `monitor`, `delive
 the CLI verbs) reaches the same answer, and because the commands here are decided
 inside the append transaction, two terminals never both send the same one.
 
-A once-per-incident moment (declared, a step done, a phase done) makes its template
+A once-per-incident moment (declared, a step done, a phase done: a phase skipped
+whole, none of its steps checked, is not done and brings no moment) makes its template
 due until a message from that template is recorded, by any route, or the coordinator
 declines it. The update cadence makes the `update-due` template due again each time
 the next update comes due.
@@ -19,7 +20,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import next_update_due
+from incident.core.phase_clocks import deciding_steps, next_update_due
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
@@ -59,11 +60,14 @@ def moment_at(state: IncidentState, moment: Moment) -> datetime | None:
             record = state.steps.get(moment.ref)
             return record.at if record is not None and record.done else None
         case MomentKind.PHASE:
-            records = state.phase_steps(moment.ref)
-            counted = [r for r in records if r.step.required] or records
-            if not counted or not all(r.done or r.skipped for r in counted):
+            deciding = deciding_steps(state, moment.ref)
+            if not deciding or not all(r.done or r.skipped for r in deciding):
                 return None
-            times = [r.at for r in counted if r.at is not None]
+            if not any(r.done for r in deciding):
+                # Skipped whole (`PhaseState.SKIPPED`): its moment never came.
+                # `phase:verify` means "service restored"; nothing was verified.
+                return None
+            times = [r.at for r in deciding if r.at is not None]
             return max(times) if times else None
 
 

@@ -12,6 +12,7 @@ from enum import StrEnum
 from msgspec import Struct
 from msgspec.structs import replace
 
+from incident.core.records import StepRecord
 from incident.core.state import IncidentState
 from runbooks.model import Phase
 
@@ -89,14 +90,20 @@ def format_duration(delta: timedelta) -> str:
     return f"{secs}s"
 
 
+def deciding_steps(state: IncidentState, phase_id: str) -> list[StepRecord]:
+    """The steps whose end is the phase's end: its required ones, all of them when none
+    is required. The phase clock and a `phase:` message moment read the same ones."""
+    records = state.phase_steps(phase_id)
+    return [r for r in records if r.step.required] or records
+
+
 def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock:
     """`phase` against the clock. Its steps decide its end: the required ones (all of
     them when none is required). Each done or skipped, it is over: DONE when at least
     one of them was checked, SKIPPED when every one was skipped."""
     records = state.phase_steps(phase.id)
-    required = [r for r in records if r.step.required]
     resolved = [r for r in records if r.done or r.skipped]
-    deciding = required or records
+    deciding = deciding_steps(state, phase.id)
     is_done = all(r.done or r.skipped for r in deciding)
     skipped_whole = bool(deciding) and not any(r.done for r in deciding)
     touched = [r.first_touched_at for r in records if r.first_touched_at is not None]
