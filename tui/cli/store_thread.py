@@ -151,11 +151,12 @@ class SampleWriter:
                     return
                 batch = self._in_hand = self._waiting.popleft()
             try:
-                self._record(batch)
-            except StoreError as error:
-                with self._lock:
-                    self._waiting.clear()  # polled while the record was away
-                self._refused(error)
+                try:
+                    self._record(batch)
+                except StoreError as error:
+                    with self._lock:
+                        self._waiting.clear()  # polled while the record was away
+                    self._refused(error)  # what it raises (stderr gone) is a defect too
             except BaseException as defect:
                 self._defect = defect
                 with self._lock:
