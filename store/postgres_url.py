@@ -17,8 +17,9 @@ ESCAPE_HINT = "percent-encode / as %2F and @ as %40 in the password"
 """What to do about a password that holds an unescaped `/` or `@`."""
 
 MISREAD = (
-    "ambiguous URL: an unescaped / or @ before the host would be read as part of the "
-    f"host, port or database; not connected; {ESCAPE_HINT}"
+    "ambiguous URL: an unescaped / or @ in the password, or an @ in the database name, "
+    "leaves libpq to guess where the password ends; not connected; "
+    f"{ESCAPE_HINT}, and @ as %40 in the database name"
 )
 """Why a `misread` URL is refused; it names no part of the URL."""
 

@@ -268,3 +268,11 @@ def test_the_escaped_url_records_and_reads_through_the_cli(
         assert incident.strip() in cli.ok("list")
     finally:
         pg_cluster.admin(f"ALTER ROLE {PASSWORD_ROLE} PASSWORD '{PASSWORD}'")
+
+
+def test_an_at_in_the_database_name_is_refused_in_words_that_name_it() -> None:
+    """`u:p@host:1/my@db` may be the database `my@db` or a password `p@host:1/my`; the
+    refusal blamed only the password, which held neither / nor @ (a review)."""
+    assert misread("postgresql://u:p@127.0.0.1:1/my@db")
+    assert "@ in the database name" in MISREAD
+    assert not misread("postgresql://u:p@127.0.0.1:1/my%40db")
