@@ -71,6 +71,10 @@ def test_a_verification_phase_skipped_whole_says_skipped_everywhere(tmp_path: Pa
     timeline = cli.ok("timeline", incident_id)
     summary = timeline.split("## Verification\n\n", 1)[1].splitlines()[0]
     assert summary.endswith("; skipped, no step checked.")
+    timeline_data = json.loads(cli.ok("timeline", incident_id, "--json"))
+    phase = verify_phase(timeline_data, "phases")
+    assert (phase["state"], phase["result"]) == ("skipped", "skipped, no step checked")
+    assert_valid("timeline", timeline_data)
 
 
 def test_a_verification_phase_partly_skipped_stays_done(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.payloads import NoteAdded
 from incident.reports.describe import describe
+from incident.reports.impact import PhaseResult
 from incident.reports.record import ReportRecord
 from incident.reports.timeline import AFTER_CLOSE, Item, Listed, Section, Walk, walk_timeline
 
@@ -20,13 +21,14 @@ from incident.reports.timeline import AFTER_CLOSE, Item, Listed, Section, Walk, 
 def timeline_data(record: ReportRecord, now: datetime, *, gap: timedelta) -> JSONValue:
     walk = walk_timeline(record, now, gap, UTC)
     state = walk.ctx.state
+    results = {result.clock.phase.id: result for result in walk.ctx.phases}
     phases: list[JSONValue] = [
-        _section(walk, phase.id, phase.title, walk.sections[phase.id])
+        _section(walk, phase.id, phase.title, walk.sections[phase.id], results.get(phase.id))
         for phase in state.runbook.phases
     ]
     after = walk.sections[AFTER_CLOSE]
     if after.items or after.samples:
-        phases.append(_section(walk, AFTER_CLOSE, "After close", after))
+        phases.append(_section(walk, AFTER_CLOSE, "After close", after, None))
     return {
         "id": state.id,
         "title": state.title,
@@ -46,10 +48,16 @@ def timeline_data(record: ReportRecord, now: datetime, *, gap: timedelta) -> JSO
     }
 
 
-def _section(walk: Walk, phase_id: str, title: str, section: Section) -> JSONValue:
+def _section(
+    walk: Walk, phase_id: str, title: str, section: Section, result: PhaseResult | None
+) -> JSONValue:
+    """A phase with what it came to, as the Markdown's summary says it (`state` as
+    `status --json` names it: a phase skipped whole is "skipped", never "done")."""
     return {
         "id": phase_id,
         "title": title,
+        "state": None if result is None else str(result.clock.state),
+        "result": None if result is None else result.result,
         "samples": section.samples,
         "polls": section.polls,
         "items": [_item(walk, item) for item in section.items],
