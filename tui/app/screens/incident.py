@@ -30,7 +30,7 @@ from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.live_feed import start_live_feed
-from tui.app.screens.production import start_polling
+from tui.app.screens.production import not_polled, start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
@@ -159,6 +159,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             return
         state = self.state
         probes = self.pointed_probes() if services.poll_probes else ()
+        if unpolled := not_polled(state.runbook.probes, probes, services.poll_probes):
+            self.view.mark_not_polled(unpolled)
         if probes and not state.is_closed:
             if services.probes_in_child is not None:
                 from tui.app.probe_child import ProbeChild

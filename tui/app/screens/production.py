@@ -36,6 +36,21 @@ def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
     return session.state.is_closed
 
 
+NOT_POLLED_OFF = "not polled (--no-probes)"
+NOT_POLLED_UNPOINTED = "not polled: at the bundled default (lastgood init)"
+
+
+def not_polled(
+    probes: tuple[Probe, ...], polled: tuple[Probe, ...], polling: bool
+) -> dict[str, str]:
+    """Why each of `probes` outside `polled` goes unpolled, by name: polling is off
+    (`start --no-probes`), or it still points at the bundled runbook's loopback default
+    (`runbooks.unpointed`). Its row says so, not "waiting for first poll" for ever."""
+    why = NOT_POLLED_UNPOINTED if polling else NOT_POLLED_OFF
+    names = {probe.name for probe in polled}
+    return {probe.name: why for probe in probes if probe.name not in names}
+
+
 def start_polling(
     network: NetworkLoop,
     recorder: Recorder,

@@ -135,14 +135,18 @@ def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta |
     return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
 
 
-def waiting_line(probe: Probe, fit: Fit = WHOLE) -> Text:
-    """A probe not polled yet."""
+WAITING = "waiting for first poll"
+
+
+def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = WAITING) -> Text:
+    """A probe with no reading yet: waiting for its first poll, or `why` it is not
+    polled at all."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("? ", style="bold")
     name = fit.shown_name(visible(probe.name))
     name.stylize("bold")
     text.append_text(name)
-    text.append(" waiting for first poll")
+    text.append(f" {why}")
     return text
 
 
@@ -289,10 +293,20 @@ class HealthPanel(LineView, can_focus=True):
         """How many probes' latest reading is stale (counted on every `show` and `tick`)."""
         self.failing = 0
         """How many probes' latest sample is bad (counted on every `show`)."""
+        self.not_polled: dict[str, str] = {}
+        """Why a probe is not polled in this session, by name (`--no-probes`, a bundled
+        default address): its row says so instead of waiting for a poll that never
+        comes."""
         self._lines: dict[tuple[int, int], Strip] = {}
         self.border_title = "Production"
         self.border_subtitle = counted(len(probes), "probe")
         self.virtual_size = Size(0, len(probes))
+
+    def mark_not_polled(self, why: dict[str, str]) -> None:
+        """The probes this session does not poll, and why."""
+        self.not_polled = why
+        self._lines.clear()
+        self.refresh()
 
     def show(self, state: IncidentState, now: datetime | None = None) -> None:
         """New samples (or baselines, versions): count the failing, repaint the rows."""
@@ -346,7 +360,7 @@ class HealthPanel(LineView, can_focus=True):
         spark_widths = (SPARK_NARROW,) if width < NARROW_BELOW else (SPARK_WIDE, SPARK_NARROW)
         spark = ""
         if state is None or not samples:
-            status = waiting_line(probe)
+            status = waiting_line(probe, why=self.not_polled.get(probe.name, WAITING))
         else:
             status = status_line(probe, samples, state, self.now)
             # A stale reading's trend stopped: its room goes to its age.

@@ -140,6 +140,11 @@ class IncidentView(Horizontal):
             self.update(self.state, fresh)
         return fresh
 
+    def mark_not_polled(self, why: dict[str, str]) -> None:
+        """The probes this session does not poll, and why (`HealthPanel.not_polled`)."""
+        for panel in self.query(HealthPanel):
+            panel.mark_not_polled(why)
+
     def tick(self) -> None:
         """Time passed: the clocks move, and readings age."""
         self.draw_clocks()

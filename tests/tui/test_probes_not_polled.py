@@ -1,0 +1,55 @@
+"""A probe this session will not poll says so, instead of "waiting for first poll" for
+ever: under `start --no-probes`, or while it points at the bundled runbook's loopback
+default (a review of the TUI in constrained terminals)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.commands import Declaration
+from incident.core.clock import ManualClock
+from runbooks import load_runbook, resolve_runbook
+from store.sqlite_log import SqliteEventLog
+from tests.conftest import T0
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.production import NOT_POLLED_OFF, NOT_POLLED_UNPOINTED, not_polled
+from tui.app.widgets.health import HealthPanel
+
+
+async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
+    clock = ManualClock(T0)
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = Declaration(title="t", severity="SEV2", commander="Ada")
+    log = SqliteEventLog.open(tmp_path / "fresh.db")
+    declared = commands.declare(runbook, details, actor="Ada", clock=clock)
+    incident_id = IncidentSession.declare(log, declared, clock).state.id
+    app = LastGoodApp(
+        log,
+        None,
+        clock=clock,
+        actor="Ada",
+        incident_id=incident_id,
+        network=True,  # the network is up (deliveries): polling alone is off
+        poll_probes=False,
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        panel = app.screen.query_one(HealthPanel)
+
+        def rows() -> list[str]:
+            return [panel.row_text(n, 80).plain for n in range(len(panel.probes))]
+
+        await wait_until(pilot, lambda: all(NOT_POLLED_OFF in row for row in rows()), timeout=15)
+        assert not any("waiting for first poll" in row for row in rows()), rows()
+    log.close()
+
+
+def test_probes_at_the_bundled_defaults_are_named_as_such() -> None:
+    probes = load_runbook(resolve_runbook("rollback")).probes
+    assert set(not_polled(probes, (), True).values()) == {NOT_POLLED_UNPOINTED}
+    assert not_polled(probes, probes, True) == {}
+    assert set(not_polled(probes, (), False).values()) == {NOT_POLLED_OFF}
