@@ -69,7 +69,7 @@ def test_monitor_on_a_hung_server_says_so_and_ends_with_exit_2(
             *("--runbook", runbook.source, "--last-good", "2.4.0"),
         ).strip()
         process = subprocess.Popen(
-            [*lastgood_command(), "monitor", incident_id, "--for", "30"],
+            [*lastgood_command(), "monitor", incident_id, "--for", "8"],
             env=cli.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
