@@ -154,5 +154,7 @@ TZ = Param(
 
 def json_answer(schema: str, what: str = "answer as JSON") -> Param:
     """`--json`, naming the schema of the answer (`docs/schemas/SCHEMA.schema.json`, which
-    `tests/test_json_schemas.py` validates each answer against)."""
-    return Param("json", f"{what} (docs/schemas/{schema}.schema.json)", Kind.FLAG, cli_only=True)
+    `tests/test_json_schemas.py` validates each answer against). Said to be in the
+    source: an installed wheel holds no `docs/`."""
+    shape = f"its JSON Schema, in lastgood's source: docs/schemas/{schema}.schema.json"
+    return Param("json", f"{what} ({shape})", Kind.FLAG, cli_only=True)

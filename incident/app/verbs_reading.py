@@ -34,7 +34,8 @@ READING_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "format",
-                "what to write (json: docs/schemas/export.schema.json)",
+                "what to write (json: its JSON Schema, in lastgood's source: "
+                "docs/schemas/export.schema.json)",
                 Kind.CHOICE,
                 choices=("markdown", "json", "ics"),
                 cli_only=True,
@@ -109,8 +110,8 @@ READING_VERBS: tuple[Verb, ...] = (
             ),
             Param(
                 "json",
-                "print the state at --at as JSON, as status --json does "
-                "(docs/schemas/status.schema.json)",
+                "print the state at --at as JSON, as status --json does (its JSON "
+                "Schema, in lastgood's source: docs/schemas/status.schema.json)",
                 Kind.FLAG,
                 cli_only=True,
             ),

@@ -239,7 +239,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "wait",
-                "give up retrying after this long (default 60)",
+                "give up retrying after this many seconds (default 60)",
                 Kind.SECONDS,
                 cli_only=True,
                 default=60.0,
