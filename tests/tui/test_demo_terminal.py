@@ -27,7 +27,10 @@ from tests.waiting import poll_until
 
 WIDTH, HEIGHT = 100, 30
 DEADLINE_S = 30.0
-FAREWELL = re.compile(r"Reopen it: (lastgood --db .+ start --incident (INC-\S+))$", re.MULTILINE)
+FAREWELL = re.compile(
+    r"Reopen it: (lastgood --db .+ start --incident (INC-\S+) --no-probes)$", re.MULTILINE
+)
+"""The command printed: with the shop gone, its probes off (else their triggers turn met)."""
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -117,7 +120,8 @@ def test_demo_records_into_db_and_bare_lastgood_no_probes_opens_it(tmp_path: Pat
     with tmux_server(env) as tmux:
         after = _run(tmux, tmp_path, "demo", [*lastgood_command(), "demo", "--db", str(db)])
         (incident,) = _list(env, db)
-        assert f"Reopen it: lastgood --db {db} start --incident {incident['id']}" in after
+        reopen = f"lastgood --db {db} start --incident {incident['id']} --no-probes"
+        assert f"Reopen it: {reopen}" in after
         bare = [*lastgood_command(), "--db", str(db), "--no-probes"]
         _run(tmux, tmp_path, "bare", bare, str(incident["id"]))
     assert not (tmp_path / "xdg").exists()

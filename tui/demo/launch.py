@@ -133,5 +133,11 @@ def farewell(db: Path, incident_id: str | None) -> str:
     """One line for after the TUI: where the record is and how to open it again."""
     if incident_id is None:
         return "The demo shop has stopped; no incident was declared."
-    reopen = shlex.join(["lastgood", "--db", str(db), "start", "--incident", incident_id])
-    return f"The demo shop has stopped; its incident is in {db}. Reopen it: {reopen}"
+    # Without --no-probes the shop's probes would fail, and their triggers be recorded
+    # as met: a record of an outage that is only the demo's end.
+    command = ["lastgood", "--db", str(db), "start", "--incident", incident_id, "--no-probes"]
+    reopen = shlex.join(command)
+    return (
+        f"The demo shop has stopped (reopen with its probes off); its incident is in {db}. "
+        f"Reopen it: {reopen}"
+    )
