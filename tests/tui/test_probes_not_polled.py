@@ -15,18 +15,29 @@ from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.replay_app import ReplayApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.production import NOT_POLLED_OFF, NOT_POLLED_UNPOINTED, not_polled
-from tui.app.widgets.health import HealthPanel
+from tui.app.screens.replay import ReplayScreen
+from tui.app.widgets.health import NO_READING, HealthPanel
+
+
+def fresh_incident(db: Path, clock: ManualClock) -> tuple[SqliteEventLog, str]:
+    """An incident just declared on the bundled runbook: no probe has a reading."""
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = Declaration(title="t", severity="SEV2", commander="Ada")
+    log = SqliteEventLog.open(db)
+    declared = commands.declare(runbook, details, actor="Ada", clock=clock)
+    return log, IncidentSession.declare(log, declared, clock).state.id
+
+
+def rows(panel: HealthPanel) -> list[str]:
+    return [panel.row_text(n, 80).plain for n in range(len(panel.probes))]
 
 
 async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
     clock = ManualClock(T0)
-    runbook = load_runbook(resolve_runbook("rollback"))
-    details = Declaration(title="t", severity="SEV2", commander="Ada")
-    log = SqliteEventLog.open(tmp_path / "fresh.db")
-    declared = commands.declare(runbook, details, actor="Ada", clock=clock)
-    incident_id = IncidentSession.declare(log, declared, clock).state.id
+    log, incident_id = fresh_incident(tmp_path / "fresh.db", clock)
     app = LastGoodApp(
         log,
         None,
@@ -39,12 +50,23 @@ async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         panel = app.screen.query_one(HealthPanel)
+        await wait_until(
+            pilot, lambda: all(NOT_POLLED_OFF in row for row in rows(panel)), timeout=15
+        )
+        assert not any("waiting for first poll" in row for row in rows(panel)), rows(panel)
+    log.close()
 
-        def rows() -> list[str]:
-            return [panel.row_text(n, 80).plain for n in range(len(panel.probes))]
 
-        await wait_until(pilot, lambda: all(NOT_POLLED_OFF in row for row in rows()), timeout=15)
-        assert not any("waiting for first poll" in row for row in rows()), rows()
+async def test_replay_says_no_reading_is_recorded_rather_than_waiting_for_a_poll(
+    tmp_path: Path,
+) -> None:
+    """attach and replay poll nothing themselves (a review of the docs against the wheel)."""
+    log, incident_id = fresh_incident(tmp_path / "fresh.db", ManualClock(T0))
+    app = ReplayApp(log.events(incident_id), playing=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        panel = app.screen.query_one(HealthPanel)
+        assert all(row.endswith(NO_READING) for row in (r.rstrip() for r in rows(panel)))
     log.close()
 
 

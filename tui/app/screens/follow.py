@@ -71,6 +71,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.view.mark_read_only()
         self.view.update(self.view.state, self._opening, reset=True)
         self._opening = []
         self.view.query_one(Checklist).focus()

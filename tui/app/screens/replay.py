@@ -70,6 +70,7 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         yield SteadyFooter(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
+        self.view.mark_read_only()
         self.view.update(self.replay.state, self.replay.visible_events(), reset=True)
         self.view.query_one(Checklist).focus()
         self.call_after_refresh(settle_heap)

@@ -136,6 +136,8 @@ def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta |
 
 
 WAITING = "waiting for first poll"
+NO_READING = "no reading recorded yet"
+"""A read-only view's row before a reading (attach, replay): it polls nothing itself."""
 
 
 def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = WAITING) -> Text:

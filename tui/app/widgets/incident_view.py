@@ -26,7 +26,7 @@ from incident.core.state import IncidentState
 from tui.app.plain import plain
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
-from tui.app.widgets.health import HealthPanel
+from tui.app.widgets.health import NO_READING, HealthPanel
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.timeline import Timeline
@@ -139,6 +139,11 @@ class IncidentView(Horizontal):
         if fresh:
             self.update(self.state, fresh)
         return fresh
+
+    def mark_read_only(self) -> None:
+        """A view that polls nothing (attach, replay): a probe without a reading says
+        none is recorded, not that it waits for a poll of its own."""
+        self.mark_not_polled({probe.name: NO_READING for probe in self.state.runbook.probes})
 
     def mark_not_polled(self, why: dict[str, str]) -> None:
         """The probes this session does not poll, and why (`HealthPanel.not_polled`)."""
