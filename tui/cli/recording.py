@@ -19,6 +19,7 @@ from incident.app.verbs import BY_NAME, run
 from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
+from incident.core.gates import undecided_warning
 from incident.core.text import visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
@@ -104,6 +105,9 @@ def cmd_run(args: Arguments) -> int:
             command = steps.command_to_run(session, args.step)
         except CommandError as error:
             raise refused(error) from None
+        warning = undecided_warning(session.state, args.step)
+        if warning is not None:  # said, not refused: the coordinator may have acted first
+            print(f"lastgood run: warning: {warning} (lastgood decide records it)", file=sys.stderr)
         if not args.yes:
             if not sys.stdin.isatty():
                 raise CliError("not a terminal: confirm with --yes to run the command")

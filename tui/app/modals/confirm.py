@@ -80,10 +80,11 @@ class ConfirmCommand(ConfirmModal):
         Binding("n", "answer(False)", "Don't run"),
     ]
 
-    def __init__(self, step_title: str, command: str) -> None:
+    def __init__(self, step_title: str, command: str, *, warning: str | None = None) -> None:
+        ahead = f"⚠ {warning[:1].upper()}{warning[1:]} (d records it). " if warning else ""
         super().__init__(
             f"Run: {step_title}",
-            "This runs on your machine, now:",
+            f"{ahead}This runs on your machine, now:",
             "Run it",
             detail=command,
             hint="run",

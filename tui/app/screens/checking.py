@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
-from incident.core.gates import decision_gate, decision_refusal
+from incident.core.gates import decision_gate, decision_refusal, undecided_warning
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
@@ -148,9 +148,9 @@ class StepVerbs:
 
             from tui.app.modals.confirm import ConfirmCommand
 
-            desk.screen.app.push_screen(
-                ConfirmCommand(desk.state.steps[step_id].step.title, command), confirmed
-            )
+            title = desk.state.steps[step_id].step.title
+            warning = undecided_warning(desk.state, step_id)
+            desk.screen.app.push_screen(ConfirmCommand(title, command, warning=warning), confirmed)
 
         desk.submit_for_dialog(lambda s: steps.command_to_run(s, step_id), confirm)
 
