@@ -74,3 +74,21 @@ async def test_the_screen_says_so_in_the_run_dialog(tmp_path: Path) -> None:
         assert isinstance(dialog, ConfirmCommand)
         assert dialog.question.startswith("⚠ The rollback is not decided yet")
         await pilot.press("n")
+
+
+def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
+    """`send --template resolved` at T+05 told stakeholders the service was restored,
+    checked communicate-resolution and stopped the update cadence, without a word that
+    nothing was verified (the same review)."""
+    cli = Cli(tmp_path / "early.db", actor="Ada")
+    declared = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada")
+    incident_id = cli.ok(*declared).strip()
+    early = cli.ok("send", incident_id, "--template", "resolved")
+    assert (
+        "warning: sent while the service is not verified yet "
+        "(confirm-version, check-health open)"
+    ) in early
+    for step in ("confirm-version", "check-health"):
+        cli.ok("check", incident_id, step, "--override", "checked by hand")
+    again = cli.ok("send", incident_id, "--template", "resolved")
+    assert "warning" not in again, again

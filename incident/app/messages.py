@@ -12,7 +12,7 @@ from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.messages import decline as decline_message
 from incident.commands.messages import send_due
-from incident.comms.due import communication_step, due_messages
+from incident.comms.due import communication_step, due_messages, unverified_resolution
 from incident.core.events import NewEvent
 from incident.core.payloads import StepChecked
 from incident.core.state import IncidentState
@@ -45,6 +45,7 @@ def send(
     was_due = template is not None and any(
         m.template == template for m in due_messages(session.state, clock.now())
     )
+    unverified = unverified_resolution(session.state, template)
     events = session.run_many(sent)
     why = "the message was due" if was_due else "the message was sent"
     notes = [
@@ -52,6 +53,8 @@ def send(
         for event in events
         if isinstance(event.data, StepChecked)
     ]
+    if unverified is not None:
+        notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
     return Done(events, "message recorded as sent", notes)
 
 

@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import deciding_steps, next_update_due
+from incident.core.phase_clocks import RESOLVED_TEMPLATE, deciding_steps, next_update_due
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
@@ -129,3 +129,17 @@ def communication_step(state: IncidentState, template: str) -> str | None:
         ):
             return step_id
     return None
+
+
+def unverified_resolution(state: IncidentState, template: str | None) -> str | None:
+    """Why a `resolved` message would say more than the record shows: the service is
+    not verified yet (a verification step open, or every one skipped). Said alongside
+    the send, not refused: the message may be right, and the coordinator knows more."""
+    if template != RESOLVED_TEMPLATE:
+        return None
+    records = [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
+    open_ids = [r.step.id for r in records if not (r.done or r.skipped)]
+    if not records or (not open_ids and any(r.done for r in records)):
+        return None
+    why = f"{', '.join(open_ids)} open" if open_ids else "every verification step skipped"
+    return f"the service is not verified yet ({why})"
