@@ -10,14 +10,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widgets import Input, Label, Static
 
+from incident.core.limits import LINE
+from tests.scenario_copies import scenario_copy
 from tests.tui.coordinator_harness import coordinator
-from tests.tui.pilot_helpers import wait_until
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
+from tui.app.modals import DecisionModal
 from tui.app.modals.base import LastgoodModal
+from tui.app.modals.database_tier import DatabaseTierModal
+from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.incident_bar import IncidentBar
+from tui.app.widgets.phase_strip import PhaseStrip
 
 
 async def opened(app: LastGoodApp, pilot: Pilot[None], key: str, phase: int = 1) -> LastgoodModal:
@@ -49,3 +58,82 @@ async def test_the_tier_dialog_is_as_tall_as_what_it_holds(tmp_path: Path) -> No
         blank_runs = [i for i in range(len(inner) - 1) if not inner[i] and not inner[i + 1]]
         assert blank_runs == [], "\n".join(rows_of(app, box))
         assert box.height < 24
+
+
+def controls_in_view(dialog: LastgoodModal) -> None:
+    """The buttons and the key hint lie whole inside the dialog and the screen."""
+    box, screen = dialog.query_one(".dialog").region, dialog.region
+    controls = [*dialog.query(".buttons"), *dialog.query(".hint")]
+    assert controls
+    for widget in controls:
+        region = widget.region
+        assert region.area > 0, widget
+        assert box.contains_region(region), (widget, region, box)
+        assert screen.contains_region(region), (widget, region, screen)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+@pytest.mark.parametrize(
+    ("key", "phase", "decided"),
+    [("d", 1, False), ("b", 2, True), ("b", 4, True), ("c", 1, True), ("i", 1, True)],
+)
+async def test_a_dialog_leaves_the_clocks_in_view(
+    tmp_path: Path, size: tuple[int, int], key: str, phase: int, decided: bool
+) -> None:
+    """At 80x24 the incident bar and the phase strip stay above the dialog; under 24
+    rows, the incident bar's T+ at least. At 60x20 these four covered the whole screen."""
+    async with coordinator(tmp_path / "clocks.db", size=size, decided=decided) as opened_on:
+        app, pilot, screen = opened_on
+        dialog = await opened(app, pilot, key, phase)
+        box = dialog.query_one(".dialog").region
+        clocks = [screen.query_one(IncidentBar).region]
+        if size[1] >= 24:
+            clocks.append(screen.query_one(PhaseStrip).region)
+        for region in clocks:
+            assert not box.overlaps(region), (box, region)
+        assert screen_lines(app)[0].lstrip().startswith("T+")
+        controls_in_view(dialog)
+
+
+async def test_a_refusal_keeps_the_decision_dialogs_controls_on_screen(tmp_path: Path) -> None:
+    """At 60x20 the refusal's two lines took the place of `Initiate rollback`, `Cancel`
+    and the key hint. The reason it is about stays in view too."""
+    app = scenario_app(scenario_copy("declared", tmp_path / "declared.db"))
+    async with app.run_test(size=(60, 20)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        assert isinstance(dialog, DecisionModal)
+        reason = dialog.query_one("#reason", Input)
+        reason.value = "x" * (LINE.max_chars + 1)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: "limit" in dialog.error_message)
+        await pilot.pause()
+        controls_in_view(dialog)
+        box = dialog.query_one(".dialog")
+        error = dialog.query_one("#error", Label).region
+        assert error.area > 0 and box.region.contains_region(error)
+        assert reason.has_focus and box.scrollable_content_region.contains_region(reason.region)
+        shown = "\n".join(rows_of(app, box.region))
+        assert "Initiate rollback" in shown and "the limit for a" in shown, shown
+
+
+async def test_the_highlighted_tiers_data_loss_is_shown_whole(tmp_path: Path) -> None:
+    """At 60x20 the last resort's description ended "…cause data loss for any
+    transactions that occurred after", cut at three rows with nothing to say so."""
+    async with coordinator(tmp_path / "tier.db", size=(60, 20), decided=True) as opened_on:
+        app, pilot, _screen = opened_on
+        dialog = await opened(app, pilot, "b", phase=2)
+        assert isinstance(dialog, DatabaseTierModal)
+        await pilot.press("down", "down")  # from the reason, as the coordinator does
+        await wait_until(pilot, lambda: dialog.highlighted_tier is not None)
+        tier = dialog.highlighted_tier
+        assert tier is not None and tier.id == "restore-backup"
+        await pilot.pause()
+        body = dialog.query_one(".dialog").scrollable_content_region
+        guidance = dialog.query_one("#guidance", Static)
+        assert "occurred after the backup was taken" in str(guidance.render())
+        box = dialog.query_one("#guidance-box").region
+        assert box.contains_region(guidance.region), (box, guidance.region)
+        assert body.contains_region(box), (body, box)

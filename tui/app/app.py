@@ -31,7 +31,7 @@ from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
 from tui.app.keys_first import KeysFirst
-from tui.app.plain import PlainToasts
+from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
@@ -69,8 +69,7 @@ class LastGoodApp(
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
-    """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
+    VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
     TITLE = "lastgood"
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),

@@ -35,6 +35,12 @@ MAX_TOASTS = 2
 """Toasts on screen at once. With `app.tcss`'s compact toasts, two fit in the timeline's
 rows at 80x24 and 120x40, so toasts never cover the checklist or the guidance."""
 
+SCREEN_HEIGHTS: list[tuple[int, str]] = [(0, "-cramped"), (24, "-short"), (38, "-tall")]
+"""The screens' classes by height (Textual's vertical breakpoints), the apps' and their
+dialogs' alike: under 24 rows, 24 to 37 (80x24), and tall enough for two seven-line
+toasts over the timeline. Where the toasts go and how many show, and where a dialog
+sits, depend on them (app.tcss, `tui.app.modals.base`)."""
+
 
 class PlainToasts(App[None]):
     """An app whose toasts show their message as text: messages quote what people typed.

@@ -9,7 +9,7 @@ from textual.binding import Binding
 from tui.app.colour_depth import ColourDepth
 from tui.app.help import EXTRA_KEYS
 from tui.app.key_characters import NamedKeys
-from tui.app.plain import PlainToasts
+from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
 
@@ -19,8 +19,7 @@ class ReadOnlyApp(ColourDepth, NamedKeys, PlainToasts, Refusing, InputAsData):
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
-    VERTICAL_BREAKPOINTS = [(0, "-short"), (38, "-tall")]
-    """Tall enough for two seven-line toasts over the timeline (app.tcss)."""
+    VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),
         Binding("q", "quit", "Quit"),

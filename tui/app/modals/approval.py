@@ -20,6 +20,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -97,9 +98,11 @@ class ApprovalModal(FormModal[tuple[str, str] | None]):
                 text_input(self.reason, id="reason", placeholder="why this is approved"),
                 required=True,
             )
-            yield error_line()
-            yield button_row(submit_button("Approve"), cancel_button())
-            yield hint_line("Enter next/submit · ctrl+s approve · Esc cancel")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("Approve"), cancel_button()),
+                hint_line("Enter next/submit · ctrl+s approve · Esc cancel"),
+            )
 
     def on_mount(self) -> None:
         # Start where typing is needed: the first empty field.

@@ -37,6 +37,7 @@ from tui.app.modals.parts import (
     MarkedCheckbox,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -44,6 +45,7 @@ from tui.app.modals.parts import (
     text_input,
     title_line,
 )
+from tui.app.plain import SCREEN_HEIGHTS
 from tui.app.styled_once import StyledOnce
 from tui.app.type_ahead import TypeAhead
 
@@ -54,6 +56,7 @@ __all__ = [
     "MarkedCheckbox",
     "button_row",
     "cancel_button",
+    "dialog_foot",
     "error_line",
     "field",
     "hint_line",
@@ -83,10 +86,15 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     """
 
     DEFAULT_CSS = """
+    /* Below the clocks: the incident bar and the phase strip (4 rows) stay in view
+       while the coordinator decides, at 80x24 as on a tall screen (centred there as
+       before, as high as the rows under the strip and as many above the foot), and
+       under 24 rows the incident bar's T+ at least. */
     LastgoodModal {
         align: center middle;
     }
     LastgoodModal > .dialog {
+        margin: 4 0 0 0;
         width: 76;
         max-width: 100%;
         height: auto;
@@ -94,6 +102,36 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         border: round $accent;
         background: $panel;
         padding: 0 1;
+        overflow-y: auto;
+        scrollbar-size-vertical: 1;
+    }
+    LastgoodModal.-tall > .dialog {
+        margin: 4 0 4 0;
+    }
+    LastgoodModal.-cramped > .dialog {
+        margin: 1 0 0 0;
+    }
+    /* The error, the buttons and the key hint, docked: what the dialog asks scrolls
+       above them, and no refusal however long pushes them off the screen (at 60x20 a
+       refusal took the place of `Initiate rollback`, `Cancel` and the hint). */
+    LastgoodModal > .dialog > .foot {
+        dock: bottom;
+        height: auto;
+    }
+    /* What a reading dialog (the brief, help, an entry) shows, in a scroller of its
+       own as tall as the screen's rows under the clocks allow with the title, the
+       hint and the border (66% of 24 rows is 15 of 16; of 40, 26 of 28). */
+    LastgoodModal .reading {
+        height: auto;
+        max-height: 66vh;
+    }
+    LastgoodModal.-cramped .reading {
+        max-height: 70vh;
+    }
+    LastgoodModal .error-box {
+        height: auto;
+        max-height: 4;
+        scrollbar-size-vertical: 1;
     }
     LastgoodModal .title {
         width: 100%;
@@ -142,6 +180,8 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
+    """A dialog's own, whatever app shows it: its place depends on the height."""
 
     _dismissed = False
 
@@ -274,6 +314,8 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         label.display = True
         if focus is not None:
             focus.focus()
+            # Once the foot has grown by the message: the field it is about, in view.
+            self.call_after_refresh(focus.scroll_visible, animate=False)
 
     def clear_error(self) -> None:
         """Hide the validation message."""

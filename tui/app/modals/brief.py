@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from tui.app.modals.base import LastgoodModal, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 
 class BriefModal(LastgoodModal[None]):
@@ -26,10 +26,6 @@ class BriefModal(LastgoodModal[None]):
     BriefModal .dialog {
         width: 90%;
         max-width: 104;
-    }
-    BriefModal #brief {
-        height: auto;
-        max-height: 80vh;
     }
     """
 
@@ -43,6 +39,6 @@ class BriefModal(LastgoodModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line("Handoff brief")
-            with VerticalScroll(id="brief"):
+            with VerticalScroll(id="brief", classes="reading"):
                 yield Static("\n".join(self.lines), id="brief-text", markup=False)
-            yield hint_line("Esc/q/i close · lastgood brief ID prints the same")
+            yield dialog_foot(hint_line("Esc/q/i close · lastgood brief ID prints the same"))

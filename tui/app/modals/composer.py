@@ -21,6 +21,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     hint_line,
     submit_button,
@@ -55,6 +56,9 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
     }
     ComposerModal #text {
         height: 10;
+    }
+    ComposerModal.-cramped #text {
+        height: 8;  /* the title in view under 24 rows, the foot below */
     }
     ComposerModal #count {
         width: 100%;
@@ -103,9 +107,11 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
                 yield select
             yield TextArea(visible_block(initial), id="text", soft_wrap=True)
             yield Label(self._count_text(initial), id="count")
-            yield error_line()
-            yield button_row(submit_button("Send & copy"), cancel_button())
-            yield hint_line("ctrl+s send & copy · shift+Tab template · Esc cancel")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("Send & copy"), cancel_button()),
+                hint_line("ctrl+s send & copy · shift+Tab template · Esc cancel"),
+            )
 
     def on_mount(self) -> None:
         """The text has the focus, template or none: what is typed as the form opens is

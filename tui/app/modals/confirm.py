@@ -15,7 +15,7 @@ from textual.containers import Vertical
 from textual.widgets import Button, Label
 
 from incident.core.text import visible
-from tui.app.modals.base import LastgoodModal, button_row, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, button_row, dialog_foot, hint_line, title_line
 
 
 class ConfirmModal(LastgoodModal[bool]):
@@ -56,11 +56,13 @@ class ConfirmModal(LastgoodModal[bool]):
             yield Label(visible(self.question), markup=False, classes="question")
             if self.detail:
                 yield Label(visible(self.detail), classes="command", markup=False)
-            yield button_row(
-                Button(f"{self.yes} (y)", id="submit", variant="error"),
-                Button("Cancel (n)", id="cancel"),
+            yield dialog_foot(
+                button_row(
+                    Button(f"{self.yes} (y)", id="submit", variant="error"),
+                    Button("Cancel (n)", id="cancel"),
+                ),
+                hint_line(f"y {self.hint} · n/Esc cancel"),
             )
-            yield hint_line(f"y {self.hint} · n/Esc cancel")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)

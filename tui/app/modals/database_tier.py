@@ -28,6 +28,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -109,9 +110,10 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
         max-height: 9;
         margin-bottom: 1;
     }
+    /* Whole: it says what the tier loses. Where the screen is short the dialog's
+       body scrolls, never this text cut at three rows. */
     DatabaseTierModal #guidance-box {
         height: auto;
-        max-height: 3;
         margin-bottom: 1;
     }
     """
@@ -156,9 +158,11 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
             yield field(
                 "Reason", text_input(id="reason", placeholder="why this tier"), required=True
             )
-            yield error_line()
-            yield button_row(submit_button("Choose tier", variant="warning"), cancel_button())
-            yield hint_line("↑↓ tier · type the reason · Enter/ctrl+s choose · Esc cancel")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("Choose tier", variant="warning"), cancel_button()),
+                hint_line("↑↓ tier · type the reason · Enter/ctrl+s choose · Esc cancel"),
+            )
 
     def on_mount(self) -> None:
         tiers = self.query_one("#tiers", OptionList)

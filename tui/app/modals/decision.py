@@ -28,6 +28,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -186,9 +187,11 @@ class DecisionModal(FormModal[DecisionForm | None]):
                 text_input(self._prefill, id="reason", placeholder="why roll back"),
                 required=True,
             )
-            yield error_line()
-            yield button_row(submit_button("Initiate rollback", variant="error"), cancel_button())
-            yield hint_line("space/m toggle manual · ctrl+s initiate rollback · Esc cancel")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("Initiate rollback", variant="error"), cancel_button()),
+                hint_line("space/m toggle manual · ctrl+s initiate rollback · Esc cancel"),
+            )
 
     def on_mount(self) -> None:
         if not self.triggers:

@@ -38,6 +38,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -219,9 +220,11 @@ class DeclareModal(FormModal[DeclareForm | None]):
                     "Last-good version", text_input(id="last_good_version", placeholder="target")
                 )
                 yield field("Channel", text_input(id="channel", placeholder="#incident"))
-            yield error_line()
-            yield button_row(submit_button("Declare", variant="error"), cancel_button())
-            yield hint_line("Tab/Enter next · ctrl+s declare · Esc back")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("Declare", variant="error"), cancel_button()),
+                hint_line("Tab/Enter next · ctrl+s declare · Esc back"),
+            )
 
     def _runbook_line(self) -> Content:
         return Content(visible(f"Runbook: {self.runbook.title}"))

@@ -15,7 +15,14 @@ from textual.containers import Vertical
 from textual.widgets import Button, Label, TextArea
 
 from incident.core.text import visible, visible_block
-from tui.app.modals.base import LastgoodModal, button_row, error_line, hint_line, title_line
+from tui.app.modals.base import (
+    LastgoodModal,
+    button_row,
+    dialog_foot,
+    error_line,
+    hint_line,
+    title_line,
+)
 
 DueChoice = tuple[Literal["send", "decline"], str]
 """("send", the text to send) or ("decline", "")."""
@@ -55,13 +62,15 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
             if self.targets:
                 yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
             yield TextArea(visible_block(self.text), id="text", soft_wrap=True)
-            yield error_line()
-            yield button_row(
-                Button("Send (ctrl+s)", id="send", variant="primary", compact=True),
-                Button("Don't send (ctrl+d)", id="decline", compact=True),
-                Button("Later (esc)", id="later", compact=True),
+            yield dialog_foot(
+                error_line(),
+                button_row(
+                    Button("Send (ctrl+s)", id="send", variant="primary", compact=True),
+                    Button("Don't send (ctrl+d)", id="decline", compact=True),
+                    Button("Later (esc)", id="later", compact=True),
+                ),
+                hint_line("ctrl+s send · ctrl+d don't send (asks why) · Esc decide later"),
             )
-            yield hint_line("ctrl+s send · ctrl+d don't send (asks why) · Esc decide later")
 
     def on_mount(self) -> None:
         text_area = self.query_one("#text", TextArea)

@@ -16,7 +16,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
-from tui.app.modals.base import LastgoodModal, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 
 class EntryModal(LastgoodModal[None]):
@@ -26,10 +26,6 @@ class EntryModal(LastgoodModal[None]):
     EntryModal .dialog {
         width: 90%;
         max-width: 104;
-    }
-    EntryModal #entry {
-        height: auto;
-        max-height: 80vh;
     }
     EntryModal #entry-actor {
         color: $text-muted;
@@ -48,7 +44,9 @@ class EntryModal(LastgoodModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line(f"Timeline · {self.at}")
-            with VerticalScroll(id="entry"):
+            with VerticalScroll(id="entry", classes="reading"):
                 yield Static(self.actor, id="entry-actor")
                 yield Static(self.what, id="entry-text")
-            yield hint_line("Esc/q/enter close · lastgood timeline ID prints every entry")
+            yield dialog_foot(
+                hint_line("Esc/q/enter close · lastgood timeline ID prints every entry")
+            )

@@ -15,7 +15,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Static
 
-from tui.app.modals.base import LastgoodModal, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 Section = tuple[str, Sequence[tuple[str, str]]]
 """A section title and its (key display, description) rows."""
@@ -25,10 +25,6 @@ class HelpModal(LastgoodModal[None]):
     """Show key sections in a scrollable two-column table; Escape, q or ? closes."""
 
     DEFAULT_CSS = """
-    HelpModal #keys {
-        height: auto;
-        max-height: 75vh;
-    }
     HelpModal .section {
         width: 100%;
         text-style: bold underline;
@@ -59,11 +55,11 @@ class HelpModal(LastgoodModal[None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield title_line("Keys")
-            with VerticalScroll(id="keys"):
+            with VerticalScroll(id="keys", classes="reading"):
                 for title, rows in self.sections:
                     yield Static(title, classes="section", markup=False)
                     for key, description in rows:
                         with Horizontal(classes="row"):
                             yield Static(key, classes="key", markup=False)
                             yield Static(description, classes="desc", markup=False)
-            yield hint_line("↑↓ scroll · Esc/q/? close")
+            yield dialog_foot(hint_line("↑↓ scroll · Esc/q/? close"))

@@ -7,7 +7,7 @@ each modal composes the same lines the same way.
 
 from __future__ import annotations
 
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Label
@@ -29,9 +29,17 @@ def hint_line(text: str) -> Label:
     return Label(visible(text), classes="hint", markup=False)
 
 
-def error_line() -> Label:
-    """The inline validation message; hidden until :meth:`LastgoodModal.show_error`."""
-    return Label("", id=ERROR_ID, classes="error", markup=False)
+def error_line() -> VerticalScroll:
+    """The inline validation message (the Label of id `ERROR_ID`), hidden until
+    :meth:`LastgoodModal.show_error`; a long one scrolls in a few rows of its own, so it
+    never takes the buttons' place. Not a stop for Tab."""
+    label = Label("", id=ERROR_ID, classes="error", markup=False)
+    return VerticalScroll(label, classes="error-box", can_focus=False)
+
+
+def dialog_foot(*widgets: Widget) -> Vertical:
+    """The error line, the buttons and the key hint of a dialog, docked at its foot."""
+    return Vertical(*widgets, classes="foot")
 
 
 FOCUS_MARK = "› "

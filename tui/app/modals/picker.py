@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 
 from incident.core.text import visible
 from tui.app.marked_list import GUTTER, MarkedOptionList
-from tui.app.modals.base import LastgoodModal, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 NEW = "new"
 """Result meaning "declare a new incident"."""
@@ -118,7 +118,7 @@ class IncidentPicker(LastgoodModal[str | None]):
                 )
             else:
                 yield Label("No open incidents. Press n to declare one.", classes="empty")
-            yield hint_line("↑↓ choose · Enter resume · n new incident · Esc cancel")
+            yield dialog_foot(hint_line("↑↓ choose · Enter resume · n new incident · Esc cancel"))
 
     def on_resize(self) -> None:
         """Laid out, or the terminal resized: the lines made again for the list's width."""

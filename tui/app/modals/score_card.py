@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from incident.reports.drill_score import ScoreCard, Verdict, score_text
-from tui.app.modals.base import LastgoodModal, hint_line, title_line
+from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 MARKS = {Verdict.MET: "✓ ", Verdict.MISSED: "✗ ", Verdict.OPEN: "○ "}
 """Each line's mark: met, missed, or its window still open."""
@@ -30,10 +30,6 @@ class ScoreCardModal(LastgoodModal[None]):
     ScoreCardModal .dialog {
         width: 90%;
         max-width: 110;
-    }
-    ScoreCardModal #score {
-        height: auto;
-        max-height: 80vh;
     }
     """
 
@@ -51,8 +47,8 @@ class ScoreCardModal(LastgoodModal[None]):
         ]
         with Vertical(classes="dialog"):
             yield title_line("Drill score card")
-            with VerticalScroll(id="score"):
+            with VerticalScroll(id="score", classes="reading"):
                 yield Static(Content(head), id="score-head")
                 yield Static(Content(score).stylize("bold"), id="score-total")
                 yield Static(Content("\n").join(marked), id="score-lines")
-            yield hint_line("Esc/q close · lastgood score ID prints the same")
+            yield dialog_foot(hint_line("Esc/q close · lastgood score ID prints the same"))

@@ -19,6 +19,7 @@ from tui.app.modals.base import (
     FormModal,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     hint_line,
     submit_button,
@@ -71,9 +72,11 @@ class TextPrompt(FormModal[str | None]):
             yield title_line(self.title_text)
             yield Label(visible(self.prompt_text), classes="prompt", markup=False)
             yield text_input(self.initial, id="answer", placeholder=self.placeholder)
-            yield error_line()
-            yield button_row(submit_button("OK"), cancel_button())
-            yield hint_line("Enter/ctrl+s submit · Esc cancel")
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button("OK"), cancel_button()),
+                hint_line("Enter/ctrl+s submit · Esc cancel"),
+            )
 
     def action_submit(self) -> None:
         answer = self.query_one("#answer", Input)

@@ -26,6 +26,7 @@ from tui.app.modals.base import (
     MarkedCheckbox,
     button_row,
     cancel_button,
+    dialog_foot,
     error_line,
     field,
     hint_line,
@@ -131,9 +132,11 @@ class VerbForm(FormModal[Values | None]):
             with VerticalScroll(id="fields", can_focus=False):
                 for param in self.params:
                     yield self._field(param)
-            yield error_line()
-            yield button_row(submit_button(self.heading), cancel_button())
-            yield hint_line(self._keys())
+            yield dialog_foot(
+                error_line(),
+                button_row(submit_button(self.heading), cancel_button()),
+                hint_line(self._keys()),
+            )
 
     def _keys(self) -> str:
         """The hint line: Enter in a text area is a new line, so it names ctrl+s."""
