@@ -32,8 +32,9 @@ it is right again takes its title and so replaces it ("Lost the connection",
 "Webhook deliveries paused"): as good as until then."""
 
 MAX_TOASTS = 2
-"""Toasts on screen at once. With `app.tcss`'s compact toasts, two fit in the timeline's
-rows at 80x24 and 120x40, so toasts never cover the checklist or the guidance."""
+"""Toasts live at once. With `app.tcss`'s compact toasts, two fit in the timeline's rows
+at 120x40, so toasts never cover the checklist or the guidance; under 38 rows only the
+newest shows, and the one before it once the newest is gone, if it is still live."""
 
 SCREEN_HEIGHTS: list[tuple[int, str]] = [(0, "-cramped"), (24, "-short"), (38, "-tall")]
 """The screens' classes by height (Textual's vertical breakpoints), the apps' and their
