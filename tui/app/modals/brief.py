@@ -4,19 +4,89 @@ Why it exists: a new incident commander arriving mid-rollback asks the same six
 questions (where are we, what was decided, what waits on whom, what do the triggers
 say, what were stakeholders told, who does what). `i` answers them in one screen,
 from the record, in the words `lastgood brief` prints; Escape, q or i closes it.
+
+The brief's lines are made for 100 columns, a list's second line indented under its
+label (`Roles: ` then seven spaces). Narrower, each line is wrapped here with a
+hanging indent: what wraps goes under the label, as the brief's own second line does,
+rather than back to the margin with that second line seven spaces in for no reason.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import ClassVar
 
+from rich.cells import cell_len
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
+
+LABEL = re.compile(r"[A-Z][A-Za-z ]{0,24}: ")
+"""A line's label ("Roles: ", "Triggers now: "): what wraps goes under its end."""
+ITEM_INDENT = 2
+"""Under a line with no label (a decision, the title line): what wraps, this far in."""
+
+
+def hanging(lines: Sequence[str], width: int) -> list[str]:
+    """`lines` wrapped at `width` cells, each with a hanging indent: under its label, or
+    under the list it continues (its own leading spaces), else `ITEM_INDENT` in."""
+    shown: list[str] = []
+    label = 0
+    for line in lines:
+        lead = len(line) - len(line.lstrip(" "))
+        if lead and lead == label:  # the brief's own continuation of a labelled list
+            indent = min(label, width // 3)
+            line = " " * indent + line.lstrip(" ")
+        else:
+            found = LABEL.match(line) if not lead else None
+            label = len(found.group()) if found else 0
+            indent = min(label or lead + ITEM_INDENT, width // 3)
+        shown += wrapped(line, width, indent)
+    return shown
+
+
+def wrapped(line: str, width: int, indent: int) -> list[str]:
+    """One line at `width` cells, broken at spaces (inside a word too long for a row),
+    its rows after the first `indent` spaces in; its own leading spaces are kept."""
+    if width <= 0 or cell_len(line) <= width:
+        return [line]
+    rows: list[str] = []
+    row = ""
+    for word in re.findall(r"\s*\S+", line):  # each word with the spaces before it
+        if row.strip() and cell_len(row + word) > width:
+            rows.append(row)
+            row, word = " " * indent, word.lstrip()
+        row += word
+        while cell_len(row) > width:  # a word longer than a row: folded
+            cut = _fitting(row, width, indent + 1)
+            rows.append(row[:cut])
+            row = " " * indent + row[cut:]
+    rows.append(row)
+    return rows
+
+
+def _fitting(row: str, width: int, least: int) -> int:
+    """How many of `row`'s characters fit in `width` cells (`least` at least)."""
+    cut = 0
+    while cut < len(row) and cell_len(row[: cut + 1]) <= width:
+        cut += 1
+    return max(cut, least)
+
+
+class BriefText(Static):
+    """The brief's lines, wrapped for the width it is given (`hanging`)."""
+
+    def __init__(self, lines: Sequence[str]) -> None:
+        self.lines = list(lines)
+        super().__init__("\n".join(self.lines), id="brief-text", markup=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.update("\n".join(hanging(self.lines, self.content_size.width)))
 
 
 class BriefModal(LastgoodModal[None]):
@@ -40,5 +110,5 @@ class BriefModal(LastgoodModal[None]):
         with Vertical(classes="dialog"):
             yield title_line("Handoff brief")
             with VerticalScroll(id="brief", classes="reading"):
-                yield Static("\n".join(self.lines), id="brief-text", markup=False)
+                yield BriefText(self.lines)
             yield dialog_foot(hint_line("Esc/q/i close · lastgood brief ID prints the same"))
