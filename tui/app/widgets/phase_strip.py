@@ -6,8 +6,10 @@ colour only as emphasis, so it reads the same with NO_COLOR or on a monochrome t
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal
@@ -35,6 +37,18 @@ STATE_WORDS: dict[PhaseState, str] = {
     PhaseState.SKIPPED: "⊘ SKIPPED",
 }
 
+SHORT_WORDS: dict[PhaseState, str] = {
+    PhaseState.UPCOMING: "· AHEAD",
+    PhaseState.ACTIVE: "▶ NOW",
+    PhaseState.DUE_SOON: "⚠ DUE",
+    PhaseState.OVERDUE: "✖ LATE",
+    PhaseState.DONE: "✓ DONE",
+    PhaseState.SKIPPED: "⊘ SKIP",
+}
+"""The states in a cell too narrow for their words (at 60 columns a cell holds eight):
+whole words, where `✖ OVERD…` and `⚠ DUE S…` were cut. Late is what the strip says of
+a phase done after its window (`+3m late`)."""
+
 
 def window_label(phase: Phase) -> str:
     window = phase.window
@@ -51,22 +65,56 @@ CLOSED_WORDS = "■ CLOSED"
 
 def time_line(clock: PhaseClock, now: datetime) -> str:
     """The number that matters for the phase's state, short enough for 80 columns."""
+    return time_forms(clock, now)[0]
+
+
+def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
+    """The phase's time line, longest first: the first that fits its cell is shown.
+    Shorter, a countdown drops its seconds (`in 11m`) and then its last word, so a
+    number is never cut in the middle (`in 11m3…`, read as eleven minutes and thirty)."""
     match clock.state:
         case PhaseState.UPCOMING:
-            return f"in {format_duration(clock.opens_at - now)}" if clock.opens_at else ""
+            if clock.opens_at is None:
+                return ("",)
+            when = format_duration(clock.opens_at - now)
+            return (f"in {when}", f"in {minutes(when)}", minutes(when))
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
-                return window_label(clock.phase)
-            return f"{format_duration(clock.remaining)} left"
+                return (window_label(clock.phase),)
+            left = format_duration(clock.remaining)
+            return (f"{left} left", f"{minutes(left)} left", minutes(left))
         case PhaseState.OVERDUE:
-            return f"+{format_duration(clock.overdue_by)}" if clock.overdue_by else ""
+            if not clock.overdue_by:
+                return ("",)
+            over = format_duration(clock.overdue_by)
+            return (f"+{over}", f"+{minutes(over)}")
         case PhaseState.DONE:
             if clock.overdue_by:
-                return f"+{format_duration(clock.overdue_by)} late"
-            return "on time" if clock.due_at else ""
+                late = format_duration(clock.overdue_by)
+                return (f"+{late} late", f"+{minutes(late)} late", f"+{minutes(late)}")
+            return ("on time" if clock.due_at else "",)
         case PhaseState.SKIPPED:  # not "on time": none of its work was done
-            return "none checked"
-    return ""
+            return ("none checked", "none")
+    return ("",)
+
+
+def minutes(duration: str) -> str:
+    """`11m03s` as `11m`: a duration without its seconds (`45s` and `1h02m` as they are)."""
+    return re.sub(r"^(\d+m)\d\ds$", r"\1", duration)
+
+
+CLOSED_FORMS: dict[AtClose, tuple[str, ...]] = {
+    AtClose.NOT_FINISHED: ("not finished", "not done"),
+    AtClose.NOT_STARTED: ("not started", "unstarted", "not run"),
+}
+
+
+def fitting(forms: tuple[str, ...], width: int) -> str:
+    """The first of `forms` that fits in `width` cells (the last if none does); all of
+    them fit while the width is not known yet (0: not laid out)."""
+    if width <= 0:
+        return forms[0]
+    return next((form for form in forms if cell_len(form) <= width), forms[-1])
 
 
 class PhaseCell(Static):
@@ -108,9 +156,10 @@ class PhaseCell(Static):
         """`came_to`: what the phase came to at the close (`at_close`), which it shows
         in place of its clock; None while the incident is open, or once the phase is done."""
         if came_to is None:
-            words, line, kind = STATE_WORDS[clock.state], time_line(clock, now), str(clock.state)
+            words = (STATE_WORDS[clock.state], SHORT_WORDS[clock.state])
+            line, kind = time_forms(clock, now), str(clock.state)
         else:
-            words, line, kind = CLOSED_WORDS, str(came_to), "closed"
+            words, line, kind = (CLOSED_WORDS,), CLOSED_FORMS[came_to], "closed"
         shown = (number, clock.phase.title, words, line, current)
         if shown == self._shown:
             return  # most ticks and keys change no cell: nothing to redraw
@@ -120,11 +169,27 @@ class PhaseCell(Static):
         kinds = [*map(str, PhaseState), "closed"]
         classes = {name: name == kind for name in kinds} | {"current": current}
         self.update_classes(classes, update=self.is_attached)
+        self._title = f"{number} {visible(clock.phase.title)}"
+        self._forms = (words, line)
+        self._draw()
+
+    _title = ""
+    _forms: tuple[tuple[str, ...], tuple[str, ...]] = (("",), ("",))
+
+    def _draw(self) -> None:
+        """The state and the time in the forms that fit the cell's width: whole words
+        and whole numbers; only the title may be cut."""
+        width = self.content_size.width
+        words, line = (fitting(forms, width) for forms in self._forms)
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{number} {visible(clock.phase.title)}\n")
+        text.append(f"{self._title}\n")
         text.append(f"{words}\n", style="bold")
         text.append(line)
         self.update(text, layout=False)  # a fixed size: no layout on every tick
+
+    def on_resize(self) -> None:
+        if self._shown:
+            self._draw()
 
 
 class UpdateCell(Static):
