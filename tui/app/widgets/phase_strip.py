@@ -155,6 +155,7 @@ class PhaseCell(Static):
     ) -> None:
         """`came_to`: what the phase came to at the close (`at_close`), which it shows
         in place of its clock; None while the incident is open, or once the phase is done."""
+        words: tuple[str, ...]
         if came_to is None:
             words = (STATE_WORDS[clock.state], SHORT_WORDS[clock.state])
             line, kind = time_forms(clock, now), str(clock.state)
