@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from rich.segment import Segment
 from rich.text import Span, Text
 from textual.cache import LRUCache
 from textual.strip import Strip
@@ -22,12 +23,20 @@ tenth of a phase switch's work on the UI thread (py-spy, headless)."""
 Wrapped = tuple[str, str, tuple[Span, ...], int]
 """A wrapped text's key: its text, its style, its spans and the width."""
 
+Head = tuple[int, int]
+"""Where the title and the key hint end in a text's plain characters (0, 0: no hint)."""
+
 
 class Guidance(LineView, can_focus=True):
     """The selected step's guidance, owner, gate and record.
 
     A Line API widget: its text is wrapped once per step shown and its lines drawn
     as they scroll into view, without a layout of the screen on every step.
+
+    The key that moves the step on is always in view: the title and the key hint stay
+    at the top while the rest scrolls under them, and in a panel too short for both
+    (60x20: two or three rows) the hint alone, the title being the checklist's
+    highlighted row. It was cut to `▸ Press space:`, or not shown at all.
     """
 
     DEFAULT_CSS = """
@@ -47,45 +56,83 @@ class Guidance(LineView, can_focus=True):
         """Whether to name the key that moves the step forward: not in a read-only view
         (replay, attach), where that key does nothing, or something else."""
         self._text = Text()
+        self._head: Head = (0, 0)
         self._lines: list[Strip] = []
-        self._width = 0
-        self._wrapped: LRUCache[Wrapped, list[Strip]] = LRUCache(WRAPPED_KEPT)
+        self._heads = (0, 0)
+        """How many of `_lines` are the title's and the key hint's."""
+        self._rows: list[int] = []
+        """Which of `_lines` the panel shows, in order: the pinned ones first."""
+        self._pinned = 0
+        self._cut_short = False
+        """The panel is shorter than the key hint: its last row ends in `…`."""
+        self._width = self._height = 0
+        self._wrapped: LRUCache[Wrapped, tuple[list[Strip], tuple[int, int]]] = LRUCache(
+            WRAPPED_KEPT
+        )
 
-    def set_text(self, text: Text) -> None:
-        """Show `text` from its top, wrapped to the panel's width."""
+    def set_text(self, text: Text, head: Head = (0, 0)) -> None:
+        """Show `text` from its top, wrapped to the panel's width; `head`: where its
+        title and its key hint end, kept in view (`Head`)."""
         self._text = text
+        self._head = head
         self._width = 0  # wrap again at the next draw
         self.scroll_to(y=0, animate=False, immediate=True)
-        self._wrap(self.scrollable_content_region.width)
+        region = self.scrollable_content_region
+        self._wrap(region.width, region.height)
         self.refresh()
 
-    def _wrap(self, width: int) -> None:
-        if width <= 0 or width == self._width:
+    def _wrap(self, width: int, height: int) -> None:
+        if width <= 0 or (width, height) == (self._width, self._height):
             return
-        self._width = width
+        if width != self._width:
+            self._width = width
+            text = self._text
+            key = (text.plain, str(text.style), tuple(text.spans), width)
+            wrapped = self._wrapped.get(key)
+            if wrapped is None:
+                wrapped = self._wrapped[key] = self._wrap_text(width)
+            self._lines, self._heads = wrapped
+        self._height = height
+        title, hint = self._heads
+        if not hint:
+            self._rows, self._pinned = list(range(len(self._lines))), 0
+        else:
+            pinned = range(title + hint) if title + hint <= height else range(title, title + hint)
+            self._rows = [*pinned[: max(height, 1)], *range(title + hint, len(self._lines))]
+            self._pinned = min(len(pinned), max(height, 1))
+        self._cut_short = bool(hint) and hint > height
+        set_line_count(self, len(self._rows))
+
+    def _wrap_text(self, width: int) -> tuple[list[Strip], tuple[int, int]]:
+        console = self.app.console
         text = self._text
-        key = (text.plain, str(text.style), tuple(text.spans), width)
-        lines = self._wrapped.get(key)
-        if lines is None:
-            console = self.app.console
-            wrapped = text.wrap(console, width)
-            lines = [Strip(list(line.render(console)), line.cell_len) for line in wrapped]
-            self._wrapped[key] = lines
-        self._lines = lines
-        set_line_count(self, len(lines))
+        lines = [
+            Strip(list(line.render(console)), line.cell_len) for line in text.wrap(console, width)
+        ]
+        title_end, hint_end = self._head
+        if not hint_end:
+            return lines, (0, 0)
+        title = len(text[:title_end].wrap(console, width))
+        hint = len(text[title_end + 1 : hint_end].wrap(console, width))
+        return lines, (title, hint)
 
     def on_resize(self) -> None:
         self._width = 0
-        self._wrap(self.scrollable_content_region.width)
+        region = self.scrollable_content_region
+        self._wrap(region.width, region.height)
 
     def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        width = self.scrollable_content_region.width
-        self._wrap(width)
+        region = self.scrollable_content_region
+        width = region.width
+        self._wrap(width, region.height)
+        row = y if y < self._pinned else self.scroll_offset.y + y
         base = self.base_style
-        if index >= len(self._lines) or width <= 0:
+        if row >= len(self._rows) or width <= 0:
             return Strip.blank(width, base)
-        return self._lines[index].crop_extend(0, width, base).apply_style(base)
+        line = self._lines[self._rows[row]]
+        if y == self._pinned - 1 and self._cut_short:  # the hint goes on: say so
+            line = Strip.join([line.crop_extend(0, width - 1, base), Strip([Segment("…")])])
+        return line.crop_extend(0, width, base).apply_style(base)
 
     def show(self, state: IncidentState, step_id: str | None, now: datetime) -> None:
         if step_id is None or step_id not in state.steps:
@@ -97,10 +144,13 @@ class Guidance(LineView, can_focus=True):
         text = Text()
         text.append(visible(step.title), style="bold")
         key = next_key(state, step_id, now) if self.key_hints else None
+        head: Head = (0, 0)
         if key is not None:
             # Right under the title: at 80x24 the panel shows few lines. The hint may
             # quote a probed version and the typed last-good one.
+            title_end = len(text)
             text.append(f"\n▸ {visible(key.hint)}", style="italic")
+            head = (title_end, len(text))
         text.append(f"\n{step.kind}")
         text.append(" · required" if step.required else " · optional")
         if step.owner:
@@ -122,4 +172,4 @@ class Guidance(LineView, can_focus=True):
             text.append(f": {visible(detail)}\n" if detail else "\n")
         text.append("\n")
         text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
-        self.set_text(text)
+        self.set_text(text, head)
