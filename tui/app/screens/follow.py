@@ -8,10 +8,8 @@ There are no verbs to bind, and the connection could not record them anyway.
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from incident.app.session import IncidentSession
 from incident.core.folding import copy_state
@@ -24,6 +22,7 @@ from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.styled_once import StyledOnce
+from tui.app.widgets.bar import FittedBar, Piece
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 from tui.app.widgets.steady_footer import SteadyFooter
@@ -31,7 +30,7 @@ from tui.app.widgets.steady_footer import SteadyFooter
 TICK_S = 1.0
 
 
-class FollowBar(Static):
+class FollowBar(FittedBar):
     DEFAULT_CSS = """
     FollowBar { height: 1; background: $success-muted; color: $text; padding: 0 1; }
     """
@@ -115,14 +114,16 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
 
     def draw_bar(self) -> None:
         state = self.state
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("FOLLOWING ", style="bold")
-        text.append(f"{state.id}  {format_offset(elapsed(state, self.view.now()))}")
-        text.append(f"  {counted(state.last_seq, 'event')}  read-only: nothing is recorded here")
         damage = self.session.damage
-        if damage is not None:
-            text.append(f"  DAMAGED at event {damage.first_bad_seq}", style="bold")
-        self.query_one(FollowBar).update(text, layout=False)
+        pieces = [
+            Piece(("FOLLOWING ",), "bold"),
+            Piece((f"{state.id}  {format_offset(elapsed(state, self.view.now()))}",)),
+            Piece((f"  {counted(state.last_seq, 'event')}", "")),
+            Piece(("  read-only: nothing is recorded here", "  read-only")),
+            Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
+        ]
+        # The sentence to its first word, then the count of events.
+        self.query_one(FollowBar).show(pieces, (3, 2))
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)

@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Static
 
 from incident.core.phase_clocks import format_offset
 from incident.core.replay import ReplaySession, parse_offset
@@ -21,6 +19,7 @@ from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.styled_once import StyledOnce
+from tui.app.widgets.bar import FittedBar, Piece
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 from tui.app.widgets.steady_footer import SteadyFooter
@@ -30,7 +29,7 @@ FRAME_S = 0.1
 """How often playback moves the replay clock."""
 
 
-class ReplayBar(Static):
+class ReplayBar(FittedBar):
     DEFAULT_CSS = """
     ReplayBar { height: 1; background: $warning-muted; color: $text; padding: 0 1; }
     """
@@ -104,16 +103,25 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
 
     def show_bar(self) -> None:
         replayer = self.replay.replayer
-        offset = format_offset(self.replay.clock.now() - self.state.started_at)
-        text = Text(no_wrap=True, overflow="ellipsis")
-        text.append("REPLAY ", style="bold")
-        text.append("▶ playing" if self.playing else "■ paused", style="bold")
-        text.append(f"  {self.speed:g}×  {offset}")
-        text.append(f"  event {replayer.position}/{len(replayer.events)}")
-        text.append(f"  {self.replay.clock.now():%Y-%m-%d %H:%M:%S} UTC  (read-only)")
-        if self.replay.damage is not None:
-            text.append(f"  DAMAGED at event {self.replay.damage.first_bad_seq}", style="bold")
-        self.query_one(ReplayBar).update(text, layout=False)
+        now = self.replay.clock.now()
+        offset = format_offset(now - self.state.started_at)
+        damage = self.replay.damage
+        at = f"event {replayer.position}/{len(replayer.events)}"
+        pieces = [
+            Piece(("REPLAY ",), "bold"),
+            Piece(("▶ playing" if self.playing else "■ paused",), "bold"),
+            Piece((f"  {self.speed:g}×", "")),
+            Piece((f"  {offset}",)),
+            Piece((f"  {at}", f"  {replayer.position}/{len(replayer.events)}", "")),
+            Piece(
+                (f"  {now:%Y-%m-%d %H:%M:%S} UTC", f"  {now:%H:%M:%S} UTC", f"  {now:%H:%M}", "")
+            ),
+            Piece(("  (read-only)", "")),
+            Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
+        ]
+        # The read-only mark, the date, the word "event", the speed, the time's seconds,
+        # the event count, then the time: at 60 columns the time stays.
+        self.query_one(ReplayBar).show(pieces, (6, 5, 4, 2, 5, 4, 5))
 
     # --- playback ------------------------------------------------------------------
 
