@@ -32,6 +32,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
 
 from tui.app.modals.parts import (
+    DIALOG_CSS,
     ERROR_ID,
     FieldLabel,
     MarkedCheckbox,
@@ -85,99 +86,7 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     push-screen callback learns about it (never ``pop_screen``).
     """
 
-    DEFAULT_CSS = """
-    /* Below the clocks: the incident bar and the phase strip (4 rows) stay in view
-       while the coordinator decides, at 80x24 as on a tall screen (centred there as
-       before, as high as the rows under the strip and as many above the foot), and
-       under 24 rows the incident bar's T+ at least. */
-    LastgoodModal {
-        align: center middle;
-    }
-    LastgoodModal > .dialog {
-        margin: 4 0 0 0;
-        width: 76;
-        max-width: 100%;
-        height: auto;
-        max-height: 100%;
-        border: round $accent;
-        background: $panel;
-        padding: 0 1;
-        overflow-y: auto;
-        scrollbar-size-vertical: 1;
-    }
-    LastgoodModal.-tall > .dialog {
-        margin: 4 0 4 0;
-    }
-    LastgoodModal.-cramped > .dialog {
-        margin: 1 0 0 0;
-    }
-    /* The error, the buttons and the key hint, docked: what the dialog asks scrolls
-       above them, and no refusal however long pushes them off the screen (at 60x20 a
-       refusal took the place of `Initiate rollback`, `Cancel` and the hint). */
-    LastgoodModal > .dialog > .foot {
-        dock: bottom;
-        height: auto;
-    }
-    /* What a reading dialog (the brief, help, an entry) shows, in a scroller of its
-       own as tall as the screen's rows under the clocks allow with the title, the
-       hint and the border (66% of 24 rows is 15 of 16; of 40, 26 of 28). */
-    LastgoodModal .reading {
-        height: auto;
-        max-height: 66vh;
-    }
-    LastgoodModal.-cramped .reading {
-        max-height: 70vh;
-    }
-    LastgoodModal .error-box {
-        height: auto;
-        max-height: 4;
-        scrollbar-size-vertical: 1;
-    }
-    LastgoodModal .title {
-        width: 100%;
-        text-style: bold;
-        color: $text-accent;
-    }
-    LastgoodModal .hint {
-        width: 100%;
-        color: $text-muted;
-    }
-    LastgoodModal .error {
-        width: 100%;
-        color: $text-error;
-        text-style: bold;
-        display: none;
-    }
-    LastgoodModal .field {
-        height: auto;
-    }
-    LastgoodModal .field-label {
-        color: $text-muted;
-    }
-    LastgoodModal .field:focus-within > .field-label {
-        color: $text;
-        text-style: bold;
-    }
-    LastgoodModal Input.-textual-compact:focus {
-        background-tint: $accent 25%;
-    }
-    /* Textual's $text-disabled read 1.7:1 on that tint in 256 colours, where even the
-       foreground reads 4.8:1: in the field being typed in, the placeholder says what
-       it wants ("why"), so it is drawn as text is, set apart by its slant. (In the
-       other fields it stays dim: empty fields must not read as filled.) */
-    LastgoodModal Input:focus > .input--placeholder {
-        color: $foreground;
-        text-style: italic;
-    }
-    LastgoodModal .buttons {
-        height: auto;
-        width: 100%;
-        align-horizontal: right;
-    }
-    LastgoodModal .buttons > Button {
-        margin-left: 2;
-    }
-    """
+    DEFAULT_CSS = DIALOG_CSS
 
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
     VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
