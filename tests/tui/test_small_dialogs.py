@@ -93,6 +93,10 @@ async def test_a_dialog_leaves_the_clocks_in_view(
             assert not box.overlaps(region), (box, region)
         assert screen_lines(app)[0].lstrip().startswith("T+")
         controls_in_view(dialog)
+        if key != "b":  # the tiers' reason, focused, is below them: the title scrolls away
+            body = dialog.query_one(".dialog").scrollable_content_region
+            title = dialog.query_one(".title").region
+            assert body.contains_region(title), (body, title)  # opened at its top
 
 
 async def test_a_refusal_keeps_the_decision_dialogs_controls_on_screen(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ All text that may come from a user or a runbook is rendered with
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import ClassVar, Protocol, TypeVar, runtime_checkable
+from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 
 from textual import events, on
 from textual.actions import SkipAction
@@ -108,6 +108,14 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
         self.takes_keys = True
         if isinstance(self.app, TypeAhead):
             self.app.screen_takes_keys()
+
+    def scroll_to_center(self, widget: Widget, *args: Any, **kwargs: Any) -> None:
+        """A field given the focus comes into view, not to the middle of the dialog.
+
+        Textual centres a widget it takes for out of view as it focuses it, and on a
+        dialog's first frame it takes every widget for out of view: at 60x20 the
+        decision dialog opened scrolled past its title and the principle."""
+        self.call_after_refresh(self.scroll_to_widget, widget, animate=False, origin_visible=True)
 
     _held: tuple[ResultT | None] | None = None
     """The result of a dismissal asked for while another screen was on top."""
