@@ -60,6 +60,13 @@ async def test_the_tier_dialog_is_as_tall_as_what_it_holds(tmp_path: Path) -> No
         assert box.height < 24
 
 
+def body_of(dialog: LastgoodModal) -> Region:
+    """What the dialog shows of what it asks: its rows above the docked foot."""
+    box = dialog.query_one(".dialog").scrollable_content_region
+    foot = dialog.query_one(".foot").region
+    return Region(box.x, box.y, box.width, foot.y - box.y)
+
+
 def controls_in_view(dialog: LastgoodModal) -> None:
     """The buttons and the key hint lie whole inside the dialog and the screen."""
     box, screen = dialog.query_one(".dialog").region, dialog.region
@@ -94,7 +101,7 @@ async def test_a_dialog_leaves_the_clocks_in_view(
         assert screen_lines(app)[0].lstrip().startswith("T+")
         controls_in_view(dialog)
         if key != "b":  # the tiers' reason, focused, is below them: the title scrolls away
-            body = dialog.query_one(".dialog").scrollable_content_region
+            body = body_of(dialog)
             title = dialog.query_one(".title").region
             assert body.contains_region(title), (body, title)  # opened at its top
 
@@ -118,7 +125,7 @@ async def test_a_refusal_keeps_the_decision_dialogs_controls_on_screen(tmp_path:
         box = dialog.query_one(".dialog")
         error = dialog.query_one("#error", Label).region
         assert error.area > 0 and box.region.contains_region(error)
-        assert reason.has_focus and box.scrollable_content_region.contains_region(reason.region)
+        assert reason.has_focus and body_of(dialog).contains_region(reason.region)
         shown = "\n".join(rows_of(app, box.region))
         assert "Initiate rollback" in shown and "the limit for a" in shown, shown
 
@@ -135,9 +142,11 @@ async def test_the_highlighted_tiers_data_loss_is_shown_whole(tmp_path: Path) ->
         tier = dialog.highlighted_tier
         assert tier is not None and tier.id == "restore-backup"
         await pilot.pause()
-        body = dialog.query_one(".dialog").scrollable_content_region
+        body = body_of(dialog)
         guidance = dialog.query_one("#guidance", Static)
         assert "occurred after the backup was taken" in str(guidance.render())
         box = dialog.query_one("#guidance-box").region
         assert box.contains_region(guidance.region), (box, guidance.region)
         assert body.contains_region(box), (body, box)
+        reason = dialog.query_one("#reason", Input)  # still in view, to be typed in
+        assert reason.has_focus and body.contains_region(reason.region), (body, reason.region)

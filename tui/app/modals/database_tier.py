@@ -96,6 +96,17 @@ def tier_prompt(tier: TierView) -> Content:
     return Content.assemble(*parts)
 
 
+class TierGuidance(Static):
+    """The highlighted tier's guidance. A longer text pushes the reason down: where the
+    dialog scrolls (60x20), the field being typed in is kept in view, the text just
+    above it (the reason went under the buttons as the last resort's text came up)."""
+
+    def on_resize(self) -> None:
+        focused = self.screen.focused
+        if focused is not None:
+            focused.scroll_visible(animate=False)
+
+
 class DatabaseTierModal(FormModal[tuple[str, str] | None]):
     """Pick a database rollback tier and give a reason; dismiss with ``(tier_id, reason)``.
 
@@ -154,7 +165,7 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
                 )
             yield MarkedOptionList(*options, id="tiers", compact=True)
             with VerticalScroll(id="guidance-box"):
-                yield Static("", id="guidance", markup=False)
+                yield TierGuidance("", id="guidance", markup=False)
             yield field(
                 "Reason", text_input(id="reason", placeholder="why this tier"), required=True
             )
