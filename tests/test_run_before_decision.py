@@ -85,8 +85,7 @@ def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
     incident_id = cli.ok(*declared).strip()
     early = cli.ok("send", incident_id, "--template", "resolved")
     assert (
-        "warning: sent while the service is not verified yet "
-        "(confirm-version, check-health open)"
+        "warning: sent while the service is not verified yet (confirm-version, check-health open)"
     ) in early
     for step in ("confirm-version", "check-health"):
         cli.ok("check", incident_id, step, "--override", "checked by hand")
