@@ -49,25 +49,28 @@ async def test_the_coordinators_screen_does_not_open_on_a_damaged_record(
         assert log.last_seq(incident_id) == 2
 
 
-async def test_attach_opens_and_says_damaged(damaged: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("width", [60, 80, 120])
+async def test_attach_opens_and_says_damaged(damaged: tuple[Path, str], width: int) -> None:
+    """At 80 columns the mark came last and was cut off (a review of the docs)."""
     db, incident_id = damaged
     with SqliteEventLog.open(db, read_only=True) as log:
         app = FollowApp(log, incident_id)
-        async with app.run_test(size=(120, 30)) as pilot:
+        async with app.run_test(size=(width, 24)) as pilot:
             await wait_for_screen(pilot, FollowScreen)
             bar = app.screen.query_one(FollowBar)
-            await wait_until(pilot, lambda: "DAMAGED at event 2" in str(bar.content))
+            await wait_until(pilot, lambda: "DAMAGED at event 2" in bar.render_line(0).text)
 
 
-async def test_replay_opens_and_says_damaged(damaged: tuple[Path, str]) -> None:
+@pytest.mark.parametrize("width", [60, 80, 160])
+async def test_replay_opens_and_says_damaged(damaged: tuple[Path, str], width: int) -> None:
     db, incident_id = damaged
     with SqliteEventLog.open(db, read_only=True) as log:
         events, report = log.read_chain(incident_id, GENESIS)
     app = ReplayApp(events, playing=False, damage=report)
-    async with app.run_test(size=(160, 30)) as pilot:
+    async with app.run_test(size=(width, 24)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         bar = app.screen.query_one(ReplayBar)
-        await wait_until(pilot, lambda: "DAMAGED at event 2" in str(bar.content))
+        await wait_until(pilot, lambda: "DAMAGED at event 2" in bar.render_line(0).text)
     intact = ReplayApp(events, playing=False)
     async with intact.run_test(size=(160, 30)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)

@@ -118,12 +118,13 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         pieces = [
             Piece(("FOLLOWING ",), "bold"),
             Piece((f"{state.id}  {format_offset(elapsed(state, self.view.now()))}",)),
-            Piece((f"  {counted(state.last_seq, 'event')}", "")),
-            Piece(("  read-only: nothing is recorded here", "  read-only")),
+            # Before what may give way: cut at the edge, it went unseen at 80 columns.
             Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
+            Piece((f"  {counted(state.last_seq, 'event')}", "")),
+            Piece(("  read-only: nothing is recorded here", "  read-only", "")),
         ]
-        # The sentence to its first word, then the count of events.
-        self.query_one(FollowBar).show(pieces, (3, 2))
+        # The sentence to its first word, then the count of events, then the word.
+        self.query_one(FollowBar).show(pieces, (4, 3, 4))
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)

@@ -110,6 +110,8 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         pieces = [
             Piece(("REPLAY ",), "bold"),
             Piece(("▶ playing" if self.playing else "■ paused",), "bold"),
+            # Before what may give way: cut at the edge, it went unseen at 80 columns.
+            Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
             Piece((f"  {self.speed:g}×", "")),
             Piece((f"  {offset}",)),
             Piece((f"  {at}", f"  {replayer.position}/{len(replayer.events)}", "")),
@@ -117,11 +119,10 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
                 (f"  {now:%Y-%m-%d %H:%M:%S} UTC", f"  {now:%H:%M:%S} UTC", f"  {now:%H:%M}", "")
             ),
             Piece(("  (read-only)", "")),
-            Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
         ]
         # The read-only mark, the date, the word "event", the speed, the time's seconds,
         # the event count, then the time: at 60 columns the time stays.
-        self.query_one(ReplayBar).show(pieces, (6, 5, 4, 2, 5, 4, 5))
+        self.query_one(ReplayBar).show(pieces, (7, 6, 5, 3, 6, 5, 6))
 
     # --- playback ------------------------------------------------------------------
 
