@@ -91,10 +91,6 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         *NAVIGATION,
     ]
 
-    serial_keys = True
-    """Keys are handed out one at a time (`tui/app/type_ahead.py`): a verb's dialog is
-    on top before the keys typed after the verb's key are."""
-
     def __init__(self, session: IncidentSession, actor: str) -> None:
         super().__init__()
         opening = session.take_applied()
