@@ -13,10 +13,10 @@ from datetime import datetime
 
 from textual.binding import Binding
 
-from incident.app.next_key import DUE_KEY
+from incident.app.next_key import DECIDE_KEY, DUE_KEY
 from incident.app.params import Kind, Param
 from incident.app.verb import Verb
-from incident.app.verbs import BY_NAME, VERBS
+from incident.app.verbs import VERBS
 from incident.comms.due import due_messages
 from incident.core.state import IncidentState
 from runbooks.model import TriggerKind
@@ -45,14 +45,7 @@ def verb_bindings() -> list[Binding]:
     ]
 
 
-def _key_of(verb_name: str) -> str:
-    key = BY_NAME[verb_name].key
-    if key is None:
-        raise ValueError(f"the verb {verb_name} has no key")
-    return key
-
-
-DECIDED_KEY = Binding(_key_of("decide"), "decided", show=False)
+DECIDED_KEY = Binding(DECIDE_KEY, "decided", show=False)
 """`d` once the decision is recorded: out of the footer, and it says so rather than
 open a dialog whose submit is refused (`IncidentScreen.check_action`)."""
 
