@@ -3,8 +3,6 @@
 Probes and webhooks share one `AsyncClient` (one connection pool, one User-Agent),
 made once the face is up and closed when it goes. The faces (the Textual app, the
 CLI's courier and monitor) hold it as an `HttpClient` and never import httpx
-
-from tui.net.bounded_body import ACCEPTED
 themselves: import-linter keeps httpx inside `tui.net`.
 
 Importing this module loads httpx, which loads Rich: the CLI imports it only in the
