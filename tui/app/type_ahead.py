@@ -117,7 +117,8 @@ class TypeAhead(App[None]):
         if self._landing is not None:
             self._landing.cancel()
             self._landing = None
-        self.call_later(self._hand_on)
+        if self._held:  # a key typed alone hands nothing on: no callback for it
+            self.call_later(self._hand_on)
 
     def _follow(self, event: Typed, node: DOMNode) -> None:
         """Queued behind `event` at `node`, so `node` is done with it. Queued again at
