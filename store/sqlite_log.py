@@ -5,91 +5,47 @@ head and inserts the batch, so two writers (TUI and CLI, two terminals) take
 turns and each extends the chain the other left; the file's triggers refuse
 anything else. Every sqlite3 failure leaves here as a `StoreError` whose
 message names the file, because callers print it as the whole explanation.
+
+This module opens the file and appends to it; what reads the record (pages,
+report and export items, `verify`) is `store.sqlite_reading.SqliteReading`,
+which `SqliteEventLog` extends.
 """
 
 from __future__ import annotations
 
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from incident.core.chain import (
-    GENESIS,
-    GENESIS_HASH,
-    ChainHead,
-    ChainReport,
-    ChainWalk,
-    DamagedRecord,
-)
+from incident.core.chain import GENESIS_HASH, ChainHead, DamagedRecord
 from incident.core.events import Event, NewEvent
-from incident.core.log import Opened
-from incident.core.payloads import ProbeSamples
-from incident.core.tick_runs import TickRun
-from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import INSERT as INSERT_SUMMARY
-from store.derived import has_snapshots, has_summaries, summary_rows
+from store.derived import summary_rows
 from store.errors import StoreError
-from store.rows import (
-    BadRow,
-    Decision,
-    Row,
-    check_rows,
-    checked_batch,
-    checked_items,
-    decode,
-    hashed_rows,
-    read_item,
-    recorded,
-)
+from store.rows import Decision, Row, checked_batch, hashed_rows, recorded
 from store.schema import EVENT_COLUMNS
-from store.sqlite_file import SqliteFile, open_file
-from store.summarised import checked_pages, entries_and_ticks, with_summaries
-from store.tick_runs import checked_runs, export_runs, report_runs
-from store.verifying import verify_record
-
-if TYPE_CHECKING:
-    from store.snapshots import ReplayStart
-
-_COLUMNS = ", ".join(EVENT_COLUMNS)
-_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
-_SELECT = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? AND seq > ? ORDER BY seq"
-_PAGE = (
-    f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? AND seq > ? AND seq <= ? "
-    "ORDER BY seq LIMIT ?"
-)
-_LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
-_ANY = "SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"
-_HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
-PAGE_ROWS = 2000
-"""Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
-_MAX_SEQ = 2**63 - 1
-_IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
-
+from store.sqlite_file import open_file
+from store.sqlite_reading import HEAD, SqliteReading
 
 if TYPE_CHECKING:
     from store.outbox import Outbox
 
+_COLUMNS = ", ".join(EVENT_COLUMNS)
+_INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join('?' * len(EVENT_COLUMNS))})"
 
-class SqliteEventLog(SqliteFile):
+
+class SqliteEventLog(SqliteReading):
     """An append-only, hash-chained event log in one SQLite file.
 
     Build it with `SqliteEventLog.open`. An instance may be shared between
     threads (a Textual thread worker, say): calls are serialised by a lock.
     """
 
-    _noun = "log"
-
     def __init__(self, path: Path, connection: sqlite3.Connection, *, read_only: bool) -> None:
-        super().__init__(path, connection)
         self._read_only = read_only
-        with self._using("cannot open") as opened:
-            self._summaries = has_summaries(opened)
-            """Whether the file keeps tick summaries (`store.derived`; not a version 2 file)."""
-            self._snapshots = has_snapshots(opened)
-            """Whether the file keeps state snapshots (`store.snapshots`; not a version 3 file)."""
+        super().__init__(path, connection)
 
     @classmethod
     def open(
@@ -165,27 +121,6 @@ class SqliteEventLog(SqliteFile):
                 rows = self._insert(connection, incident_id, batch, texts)
         return fresh, recorded(rows)
 
-    def read_chain(
-        self, incident_id: str, after: ChainHead = GENESIS
-    ) -> tuple[list[Event], ChainReport]:
-        """The events after `after` and the report of verifying them as its successors.
-
-        One pass serves a session that folds every event and must know whether
-        the chain holds. An unreadable row is a StoreError here, since nothing
-        after it can be folded; `verify` reports it instead.
-        """
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            return self._read_verified(connection, incident_id, after)
-
-    def _read_verified(
-        self, connection: sqlite3.Connection, incident_id: str, after: ChainHead
-    ) -> tuple[list[Event], ChainReport]:
-        rows = connection.execute(_SELECT, (incident_id, max(after.seq - 1, 0))).fetchall()
-        events, report, unreadable = check_rows(incident_id, rows, after)
-        if unreadable is not None:
-            raise self._fail(incident_id, unreadable)
-        return events, report
-
     @staticmethod
     def _insert(
         connection: sqlite3.Connection,
@@ -195,7 +130,7 @@ class SqliteEventLog(SqliteFile):
     ) -> list[Row]:
         """Chain `batch` onto the incident's head, and summarise its ticks beside it;
         inside the caller's write transaction (a writable file has the table)."""
-        head = connection.execute(_HEAD, (incident_id,)).fetchone()
+        head = connection.execute(HEAD, (incident_id,)).fetchone()
         last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
         rows = hashed_rows(batch, payload_texts, int(last_seq), str(last_hash))
         connection.executemany(_INSERT, rows)
@@ -204,199 +139,6 @@ class SqliteEventLog(SqliteFile):
 
         write_due(connection, incident_id, int(last_seq), int(last_seq) + len(rows))
         return rows
-
-    def _rows(self, incident_id: str, after_seq: int) -> list[tuple[object, ...]]:
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            return connection.execute(_SELECT, (incident_id, after_seq)).fetchall()
-
-    def _fail(self, incident_id: str, problem: BadRow | str) -> StoreError:
-        return StoreError(self._path, f"incident {incident_id}: {problem}; run verify for details")
-
-    def events(self, incident_id: str, after_seq: int = 0) -> list[Event]:
-        """The incident's events with `seq > after_seq`, in order."""
-        try:
-            return [decode(row) for row in self._rows(incident_id, after_seq)]
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def scan(
-        self,
-        incident_id: str,
-        *,
-        after_seq: int = 0,
-        upto_seq: int | None = None,
-        walk: ChainWalk | None = None,
-    ) -> Iterator[Event | ProbeTick]:
-        """The incident's events with `after_seq < seq <= upto_seq`, as they are read.
-
-        For a record too long to hold decoded: read a page at a time, a probe
-        tick as a `ProbeTick` when its stored text allows (`store.rows.read_item`),
-        every other event decoded. With `walk` (from genesis: `after_seq` 0), each
-        is verified into it as it passes, as `read_chain` does. An unreadable row
-        is a StoreError, as in `events`.
-        """
-        try:
-            if walk is None:
-                yield from self._read_pages(incident_id, after_seq, upto_seq)
-            elif not self._summaries:
-                yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
-            else:
-                pages = self._page_lists(incident_id, after_seq, upto_seq)
-                yield from checked_pages(self._query, incident_id, pages, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
-        """The record verified into `walk`, ticks in runs (`store.tick_runs.checked_runs`):
-        what a session folds as it opens. Without summaries (a version 2 file), `scan`."""
-        if not self._summaries:
-            yield from self.scan(incident_id, walk=walk)
-            return
-        try:
-            yield from checked_runs(self._query, incident_id, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def _read_pages(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[Event | ProbeTick]:
-        """As `_pages`, each row read (`read_item`); a tick from its summary where one names it."""
-        if not self._summaries:
-            for row in self._pages(incident_id, after_seq, upto_seq):
-                yield read_item(row)
-            return
-        for page in self._page_lists(incident_id, after_seq, upto_seq):
-            yield from with_summaries(self._query, incident_id, page)
-
-    def report_items(
-        self, incident_id: str, *, runs: bool = False
-    ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
-        """The record as a report reads it: what `scan` gives, but each tick that has a
-        summary given from the summary alone (`SampledTick`; with `runs`, ticks in a
-        row as one `TickRun`), its row left unread.
-
-        The events that are not ticks come through their own index, so a long
-        record's ticks cost a report a small row each. Without summaries (a
-        version 2 file), this is `scan`.
-        """
-        if not self._summaries:
-            yield from self.scan(incident_id)
-            return
-        try:
-            yield from (report_runs if runs else entries_and_ticks)(
-                self._query,
-                incident_id,
-                lambda after, upto: self._pages(incident_id, after, upto),
-                lambda seq: self._tick_data(incident_id, seq),
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
-        """The record as the JSON export copies it (`store.tick_runs.export_runs`):
-        ticks whose text hashes to their summary's hash in runs; without summaries, `scan`."""
-        if not self._summaries:
-            yield from self.scan(incident_id)
-            return
-        try:
-            yield from export_runs(
-                self._query, incident_id, lambda seq: self._tick_data(incident_id, seq)
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def _tick_data(self, incident_id: str, seq: int) -> ProbeSamples:
-        """The samples of one tick, read from its row (for a `SampledTick` a state keeps)."""
-        for item in self.scan(incident_id, after_seq=seq - 1, upto_seq=seq):
-            data = item.decode() if isinstance(item, ProbeTick) else item.data
-            if isinstance(data, ProbeSamples):
-                return data
-        raise StoreError(self._path, f"incident {incident_id}: event {seq} is not a probe tick")
-
-    def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None:
-        """Where folding the events up to `moment` may start, if the record's times never
-        go back (`store.snapshots.before_moment`); None: read the whole record."""
-        if not self._snapshots:
-            return None
-        from store.snapshots import before_moment
-
-        return before_moment(self._query, incident_id, moment)
-
-    def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
-        with self._using("cannot read the log") as connection:
-            return connection.execute(sql, parameters).fetchall()
-
-    def stored_rows(self, incident_id: str) -> Iterator[tuple[object, ...]]:
-        """The incident's rows as stored, in `EVENT_COLUMNS` order, a page at a time
-        (`lastgood migrate` copies them as they are, so the hashes still cover them)."""
-        return self._pages(incident_id, 0, None)
-
-    def _pages(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[tuple[object, ...]]:
-        for page in self._page_lists(incident_id, after_seq, upto_seq):
-            yield from page
-
-    def _page_lists(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[list[tuple[object, ...]]]:
-        """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
-        last = after_seq
-        upper = _MAX_SEQ if upto_seq is None else upto_seq
-        while True:
-            with self._using(f"cannot read incident {incident_id}") as connection:
-                page = connection.execute(_PAGE, (incident_id, last, upper, PAGE_ROWS)).fetchall()
-            yield page
-            if len(page) < PAGE_ROWS:
-                return
-            last = page[-1][1]
-
-    def last_event(self, incident_id: str) -> Event | ProbeTick | None:
-        """The incident's last event (by seq), read as `scan` reads it; None if it has none."""
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            row = connection.execute(_LAST, (incident_id,)).fetchone()
-        if row is None:
-            return None
-        try:
-            return read_item(row)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def has_incident(self, incident_id: str) -> bool:
-        """Whether the log holds any event of the incident (one index lookup)."""
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            row = connection.execute(_ANY, (incident_id,)).fetchone()
-        return row is not None
-
-    def incident_ids(self) -> list[str]:
-        """Every incident in the log, in the order it was first recorded."""
-        with self._using("cannot list incidents") as connection:
-            return [str(row[0]) for row in connection.execute(_IDS).fetchall()]
-
-    def last_seq(self, incident_id: str) -> int:
-        """The incident's highest sequence number; 0 if it has no events."""
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            row = connection.execute(_HEAD, (incident_id,)).fetchone()
-        return 0 if row is None else int(row[0])
-
-    def verify(self, incident_id: str) -> ChainReport:
-        """Recompute the incident's chain, and check what is kept beside it
-        (`store.verifying.verify_record`); an unreadable row is reported, not raised."""
-        return verify_record(
-            self._query,
-            lambda: self._pages(incident_id, 0, None),
-            incident_id,
-            summaries=self._summaries,
-            snapshots=self._snapshots,
-        )
-
-    def seq_of_hash(self, incident_id: str, digest: str) -> int | None:
-        """The seq of the incident's event whose hash is `digest`, if there is one."""
-        with self._using(f"cannot read incident {incident_id}") as connection:
-            row = connection.execute(
-                "SELECT seq FROM events WHERE incident_id = ? AND hash = ?", (incident_id, digest)
-            ).fetchone()
-        return None if row is None else int(row[0])
 
     def __repr__(self) -> str:
         mode = "read-only" if self._read_only else "writable"
