@@ -1,0 +1,69 @@
+"""`lastgood validate`: each runbook file checked, each problem named by file, line and
+column, on one line whatever the file's name."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import InProcessCli
+
+
+@pytest.fixture
+def cli(tmp_path):
+    return InProcessCli(tmp_path / "incidents.db")
+
+
+def test_validate_names_a_file_on_one_line_whatever_its_name(cli, tmp_path):
+    odd = tmp_path / "rollback\nforged.yaml"
+    odd.write_text(Path("runbooks/rollback.yaml").read_text())
+    result = cli.run("validate", str(odd))
+    assert result.code == 0, result.err
+    assert result.out.splitlines() == [
+        f"{tmp_path}/rollback␊forged.yaml: ok (runbook 'rollback', 4 phases, 18 steps)"
+    ]
+
+
+def test_validate_reports_file_line_col_and_exit_2(cli, tmp_path):
+    good = cli.run("validate", "runbooks/rollback.yaml", "runbooks/examples/rollback-checklist.md")
+    assert good.code == 0, good.err
+    assert "runbooks/rollback.yaml: ok (runbook 'rollback', 4 phases" in good.out
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("runbook: x\ntitle: X\nphases:\n  - id: p\n    titel: P\n")
+    garbage = tmp_path / "garbage.yaml"
+    garbage.write_bytes(bytes(range(256)) * 4)
+    tagged = tmp_path / "tagged.yaml"
+    tagged.write_text("runbook: !!python/object:os.system x\n")
+    result = cli.run("validate", str(bad), str(garbage), str(tagged), "runbooks/rollback.yaml")
+    assert result.code == 2
+    assert "Traceback" not in result.err
+    lines = result.err.strip().splitlines()
+    assert any(line.startswith(f"{bad}:5:5: unknown key 'titel'") for line in lines), lines
+    assert any(line.startswith(f"{garbage}:2:118: not a text file") for line in lines), lines
+    assert any(line.startswith(f"{tagged}:1:10: ") and "tag" in line for line in lines), lines
+
+
+def test_validate_json_names_the_file_each_problem_is_in(cli, tmp_path):
+    """A steps_from file's problem was put under the runbook's name alone: a CI annotation
+    landed on the wrong file."""
+    broken = tmp_path / "broken.md"
+    broken.write_text("## Do\n- [ ] fine\n- [] broken\n")
+    runbook = tmp_path / "sfb.yaml"
+    runbook.write_text(
+        "runbook: sfb\ntitle: T\nphases:\n  - {id: a, title: A, steps_from: broken.md}\n"
+    )
+    result = cli.run("validate", "--json", str(runbook))
+    assert result.code == 2
+    (checked,) = json.loads(result.out)["files"]
+    assert checked["file"] == str(runbook)
+    assert [(p["file"], p["line"], p["col"]) for p in checked["problems"]] == [(str(broken), 3, 3)]
+
+
+def test_validate_counts_in_words(cli, tmp_path):
+    one = tmp_path / "one.yaml"
+    one.write_text(
+        "runbook: x\ntitle: X\nphases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
+    )
+    assert cli.ok("validate", str(one)).strip() == f"{one}: ok (runbook 'x', 1 phase, 1 step)"
