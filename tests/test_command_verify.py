@@ -291,7 +291,7 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
     from incident.app import steps
     from incident.app.command_step import run_shell
     from incident.app.lifecycle import Declaration, declare
-    from tests.test_postgres_cli import LEAKY, OPS_TOKEN, PROBE_KEY
+    from tests.leaky_runbook import LEAKY, OPS_TOKEN, PROBE_KEY
 
     database = "postgresql://coordinator:db-Passw0rd-77@db.example/incidents"
     for name, value in {
@@ -335,7 +335,7 @@ def test_a_secret_across_the_tails_cut_is_hidden_whole(
     cut left its last characters in the record (a review)."""
     from incident.app import steps
     from incident.app.lifecycle import Declaration, declare
-    from tests.test_postgres_cli import LEAKY, OPS_TOKEN
+    from tests.leaky_runbook import LEAKY, OPS_TOKEN
 
     monkeypatch.setenv("OPS_TOKEN", OPS_TOKEN)
     (tmp_path / "leaky.yaml").write_text(LEAKY)
