@@ -1,6 +1,6 @@
 """The gate the poller's polls wait at while the coordinator's key is drawn, and the
 byte the screen shares with its child for it (a real memfd). The poller at the gate
-is in `test_poller.py`."""
+is in `tests/probing/test_poller_gate.py`."""
 
 from __future__ import annotations
 
@@ -118,7 +118,7 @@ def test_the_monitor_polls_through_the_gate_over_its_keys_first_byte(
             super().__init__(*args, gate=gate, **kwargs)
 
         async def run(self, *args: object, **kwargs: object) -> None:
-            return  # polling through the gate is `test_poller.py`'s
+            return  # polling through the gate is `tests/probing/test_poller_gate.py`'s
 
     monkeypatch.setattr(monitor, "ProbePoller", Watched)
     cli = InProcessCli(tmp_path / "gated.db")
