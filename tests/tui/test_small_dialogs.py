@@ -24,6 +24,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.modals.base import LastgoodModal
 from tui.app.modals.database_tier import DatabaseTierModal
+from tui.app.modals.decision import MARKER_CELLS
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip
@@ -150,3 +151,40 @@ async def test_the_highlighted_tiers_data_loss_is_shown_whole(tmp_path: Path) ->
         assert body.contains_region(box), (body, box)
         reason = dialog.query_one("#reason", Input)  # still in view, to be typed in
         assert reason.has_focus and body.contains_region(reason.region), (body, reason.region)
+
+
+@pytest.mark.parametrize(
+    ("size", "hint"), [((60, 20), "(manual)"), ((80, 24), "(manual: space toggles)")]
+)
+async def test_a_manual_triggers_line_wraps_under_its_own_text(
+    tmp_path: Path, size: tuple[int, int], hint: str
+) -> None:
+    """At 60x20 "(manual: space toggles)" wrapped to a line starting under the checkbox's
+    marker (`   toggles)`), where it read as another trigger. Every line of the list now
+    starts with a state marker, or as far in as the title after it."""
+    async with coordinator(tmp_path / "gate.db", size=size) as (app, pilot, _screen):
+        dialog = await opened(app, pilot, "d")
+        triggers = dialog.query_one("#triggers").content_region
+        rows = [row.rstrip() for row in rows_of(app, triggers) if row.strip()]
+        markers = ("› ", "  ")  # the highlight's mark, or its gutter
+        titles = [row for row in rows if row[2:].startswith(("●", "○", "?"))]
+        assert len(titles) == 3, rows
+        indent = 2 + MARKER_CELLS + 2
+        for row in rows:
+            assert row.startswith(markers), rows
+            if row not in titles:
+                assert row[:indent].strip() in ("", "›") and row[indent] != " ", rows
+        [manual] = [row for row in titles if "Core functionality broken" in row]
+        assert manual.endswith(f"broken  {hint}"), rows
+
+
+def test_a_title_too_long_for_any_form_wraps_under_itself() -> None:
+    from textual.content import Content
+
+    from tui.app.hanging import Hanging, Row
+
+    title = Content("Checkout and payments return errors for most shoppers")
+    laid = Hanging([Row(Content("○ not met"), (title,)), Row(Content(""), (Content("x"),))], 11)
+    lines = laid.laid_out(30).plain.split("\n")
+    assert lines[0] == "○ not met  Checkout and"
+    assert all(line.startswith(" " * 11) and line[11] != " " for line in lines[1:]), lines

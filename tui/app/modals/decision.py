@@ -23,6 +23,7 @@ from textual.widgets import Input, Label, OptionList
 from textual.widgets.option_list import Option
 
 from incident.core.text import visible
+from tui.app.hanging import Hanging, Row
 from tui.app.marked_list import MarkedOptionList
 from tui.app.modals.base import (
     FormModal,
@@ -81,16 +82,21 @@ def state_marker(state: str) -> tuple[str, str]:
     return STATE_MARKERS.get(state, (f"? {state}", "bold"))
 
 
-def trigger_prompt(trigger: TriggerView) -> Content:
-    """Two lines per trigger: state and title, then the evidence."""
+MANUAL_HINTS = ("  (manual: space toggles)", "  (manual)")
+"""After a manual trigger's title, longest first: the short one where the long one would
+wrap (at 60 columns), the key being in the dialog's hint line too."""
+
+
+def trigger_prompt(trigger: TriggerView) -> Hanging:
+    """Two rows per trigger: state and title, then the evidence, both under the title's
+    first word however they wrap (never under the state marker, as another item)."""
     marker, style = state_marker(trigger.state)
-    gap = " " * max(MARKER_CELLS - len(marker), 0) + "  "
-    parts: list[str | tuple[str, str]] = [(marker, style), gap, (visible(trigger.title), "bold")]
-    if trigger.kind == "manual":
-        parts.append(("  (manual: space toggles)", "dim"))
-    detail = trigger.detail or "—"
-    parts += ["\n           ", (visible(detail), "italic")]
-    return Content.assemble(*parts)
+    title = Content.styled(visible(trigger.title), "bold")
+    hints = MANUAL_HINTS if trigger.kind == "manual" else ("",)
+    forms = tuple(title + Content.styled(hint, "dim") for hint in hints)
+    detail = Content.styled(visible(trigger.detail or "—"), "italic")
+    lead = Content.styled(marker, style)
+    return Hanging([Row(lead, forms), Row(Content(""), (detail,))], MARKER_CELLS + 2)
 
 
 @dataclass(frozen=True)
