@@ -36,7 +36,9 @@ async def test_a_phase_switch_repaints_the_phase_not_the_view(tmp_path: Path) ->
         finally:
             Widget.refresh = refresh  # type: ignore[method-assign]
         assert "IncidentView#incident" not in repainted
-        assert {"Static#phase-title", "Checklist#checklist", "Guidance#guidance"} <= set(repainted)
+        assert {"PhaseTitle#phase-title", "Checklist#checklist", "Guidance#guidance"} <= set(
+            repainted
+        )
 
 
 async def test_a_phase_switched_back_to_shows_its_guidance_as_wrapped_before(

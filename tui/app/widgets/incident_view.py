@@ -16,19 +16,19 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from incident.app.next_key import next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
-from tui.app.plain import plain
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.health import NO_READING, HealthPanel
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
+from tui.app.widgets.phase_title import PhaseTitle
 from tui.app.widgets.timeline import Timeline
 
 PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED})
@@ -87,7 +87,7 @@ class IncidentView(Horizontal):
             strip.show(self.state, *self._clocks())  # its cells' classes set before they mount
             yield strip
         with Vertical(id="left"):
-            yield Static(id="phase-title")
+            yield PhaseTitle(id="phase-title")
             yield Checklist(id="checklist")
         with Vertical(id="right"):
             if runbook.probes:
@@ -197,10 +197,7 @@ class IncidentView(Horizontal):
         phases = self.state.runbook.phases
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
-        self.query_one("#phase-title", Static).update(
-            plain(f"Phase {index + 1}/{len(phases)} · {phase.title} · {window_label(phase)}"),
-            layout=False,  # one line, as wide as its column: its size never changes
-        )
+        self.query_one(PhaseTitle).show(index + 1, len(phases), phase.title, window_label(phase))
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.guide(checklist.highlighted_step)

@@ -27,6 +27,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from runbooks.model import Phase
+from tui.app.widgets.phase_title import given_way
 
 STATE_WORDS: dict[PhaseState, str] = {
     PhaseState.UPCOMING: "· UPCOMING",
@@ -170,20 +171,22 @@ class PhaseCell(Static):
         kinds = [*map(str, PhaseState), "closed"]
         classes = {name: name == kind for name in kinds} | {"current": current}
         self.update_classes(classes, update=self.is_attached)
-        self._title = f"{number} {visible(clock.phase.title)}"
+        self._title = (str(number), visible(clock.phase.title))
         self._forms = (words, line)
         self._draw()
 
-    _title = ""
+    _title: tuple[str, str] = ("", "")
     _forms: tuple[tuple[str, ...], tuple[str, ...]] = (("",), ("",))
 
     def _draw(self) -> None:
-        """The state and the time in the forms that fit the cell's width: whole words
-        and whole numbers; only the title may be cut."""
+        """The title, the state and the time in the forms that fit the cell's width:
+        whole words and whole numbers; a title's word is cut (marked) only where not
+        even its first fits."""
         width = self.content_size.width
         words, line = (fitting(forms, width) for forms in self._forms)
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(f"{self._title}\n")
+        number, title = self._title
+        text.append(f"{number} {given_way(title, width - cell_len(number) - 1)}\n")
         text.append(f"{words}\n", style="bold")
         text.append(line)
         self.update(text, layout=False)  # a fixed size: no layout on every tick
