@@ -17,6 +17,7 @@ from textual.widgets._toast import Toast
 from tests.scenario_copies import scenario_copy
 from tests.tui.coordinator_harness import coordinator
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals.base import LastgoodModal
 from tui.app.screens.incident import IncidentScreen
@@ -84,3 +85,31 @@ async def test_on_the_post_mortem_screen_a_toast_keeps_off_the_verbs(tmp_path: P
         closing = app.screen.query_one("#pm-closing").region
         for toast in regions:
             assert not toast.overlaps(verbs) and not toast.overlaps(closing), (toast, verbs)
+
+
+@pytest.mark.parametrize("size", [(60, 20), (80, 24)])
+@pytest.mark.parametrize("key", ["d", "c"])
+async def test_over_a_dialog_under_38_rows_a_toast_covers_none_of_its_body(
+    tmp_path: Path, size: tuple[int, int], key: str
+) -> None:
+    """At 60x20 the decision gate fills the screen under the incident bar, and the toast
+    at its top hid three rows of it (the principle, the first trigger) while it showed.
+    Now one line, its title, off the dialog's body, its buttons and its key hint."""
+    opened = coordinator(tmp_path / "t.db", size=size, notifications=True, decided=key == "c")
+    async with opened as (app, pilot, screen):
+        await pilot.press(key)
+        await wait_until(pilot, lambda: isinstance(app.screen, LastgoodModal))
+        dialog = app.screen
+        app.notify(f"news: {NEWS}", title="Samples not recorded", severity="error")
+        await wait_until(pilot, lambda: bool(shown(app)))
+        await pilot.pause()
+        [toast] = shown(app)
+        box = dialog.query_one(".dialog")
+        body = box.scrollable_content_region
+        foot = dialog.query_one(".foot").region
+        assert not toast.overlaps(body.intersection(box.region)), (toast, body)
+        assert not toast.overlaps(foot), (toast, foot)
+        assert not toast.overlaps(screen.query_one(IncidentBar).region)
+        assert toast.height == 1 and toast.bottom == size[1], toast
+        last_row = screen_lines(app)[-1]
+        assert "Samples not recorded" in last_row, last_row
