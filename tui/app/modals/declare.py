@@ -212,14 +212,16 @@ class DeclareModal(FormModal[DeclareForm | None]):
                     text_input(id="started_at", placeholder="e.g. 2026-11-29T14:00:00Z"),
                 )
                 yield field(
-                    "Runbook", text_input(self.runbook.name, id="runbook", placeholder="rollback")
+                    "Runbook",
+                    text_input(self.runbook.name, id="runbook", placeholder="default: rollback"),
                 )
                 yield field("Pattern", pattern)
-                yield field("From version", text_input(id="from_version", placeholder="bad"))
+                yield field("From version", text_input(id="from_version", placeholder="e.g. 2.4.1"))
                 yield field(
-                    "Last-good version", text_input(id="last_good_version", placeholder="target")
+                    "Last-good version",
+                    text_input(id="last_good_version", placeholder="e.g. 2.4.0"),
                 )
-                yield field("Channel", text_input(id="channel", placeholder="#incident"))
+                yield field("Channel", text_input(id="channel", placeholder="e.g. #inc-checkout"))
             yield dialog_foot(
                 error_line(),
                 button_row(submit_button("Declare", variant="error"), cancel_button()),

@@ -94,13 +94,18 @@ DIALOG_CSS = """
     LastgoodModal Input.-textual-compact:focus {
         background-tint: $accent 25%;
     }
-    /* Textual's $text-disabled read 1.7:1 on that tint in 256 colours, where even the
-       foreground reads 4.8:1: in the field being typed in, the placeholder says what
-       it wants ("why"), so it is drawn as text is, set apart by its slant. (In the
-       other fields it stays dim: empty fields must not read as filled.) */
+    /* A placeholder is a hint, not a value: slanted, and in the other fields dimmer
+       than what is typed (Textual's $text-disabled read 3.25:1, and at 80x24 the
+       declare form's `bad` and `target` read as versions typed in; the hints now say
+       "e.g."). On the focused field's tint, where even the foreground reads 4.8:1
+       (Textual's grey 1.7:1 in 256 colours), it is drawn as text is, set apart by its
+       slant and its words. */
+    LastgoodModal Input > .input--placeholder {
+        color: $foreground 60%;
+        text-style: italic;
+    }
     LastgoodModal Input:focus > .input--placeholder {
         color: $foreground;
-        text-style: italic;
     }
     LastgoodModal .buttons {
         height: auto;
