@@ -23,6 +23,7 @@ from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
 from incident.core.payloads import StepChecked
+from incident.core.phase_clocks import PhaseState, phase_clocks
 from incident.core.state import IncidentState, StepStatus
 from incident.reports.postmortem import utc_text
 
@@ -80,6 +81,32 @@ def step_for(state: IncidentState, artefact: Artefact) -> str | None:
     return next((s for s in state.steps if ARTEFACT_STEPS.get(s) is artefact), None)
 
 
+def open_step_for(state: IncidentState, artefact: Artefact) -> str | None:
+    """The close-out step `artefact` would check now: this incident's, open (not done,
+    skipped nor blocked), in an incident not closed; else None."""
+    step_id = step_for(state, artefact)
+    if step_id is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
+        return None
+    return step_id
+
+
+def report_checks_step(state: IncidentState, now: datetime) -> bool | None:
+    """Whether exporting the report checks "Document the incident" unless told otherwise.
+
+    True while that step is open and its phase has begun (its clock, as the faces show
+    it, is not upcoming); False while it waits in a phase still to come: a report shared
+    in Phase 1 is a snapshot, not the incident documented. None when there is nothing to
+    check (no such step, the step done, skipped or blocked, the incident closed): a face
+    offers no choice then, and an export records nothing.
+    """
+    step_id = open_step_for(state, Artefact.REPORT)
+    if step_id is None:
+        return None
+    phase_id = state.steps[step_id].step.phase_id
+    clock = next((c for c in phase_clocks(state, now) if c.phase.id == phase_id), None)
+    return clock is None or clock.state is not PhaseState.UPCOMING
+
+
 def artefact_evidence(state: IncidentState, artefact: Artefact) -> str:
     """What the record already holds of `artefact`, as a check's evidence; "" if nothing.
 
@@ -132,8 +159,8 @@ def artefact_checks(
     """
     from incident import commands  # here: the TUI's guidance reads this module at start-up
 
-    step_id = step_for(state, artefact)
-    if step_id is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
+    step_id = open_step_for(state, artefact)
+    if step_id is None:
         return []
     note = DONE_NOTE[artefact]
     return [
@@ -163,19 +190,37 @@ def export_report(
     path: str,
     write: Write,
     *,
+    check_step: bool,
     tz: tzinfo | None = None,
 ) -> Done:
-    """Write the Markdown report, as `lastgood export` writes it, then check the
-    close-out step it completes with the file's path and the head hash it covers."""
+    """Write the Markdown report, as `lastgood export` writes it; with `check_step`,
+    then check the close-out step it completes (if open) with the file's path and the
+    head hash it covers. Without, nothing is recorded, and the `Done` says so."""
     from incident.reports.record import read_record  # only when exporting
     from incident.reports.report import markdown_report_from
 
     record = read_record(session.log.scan(session.state.id))
     write(markdown_report_from(record, session.clock.now(), tz=tz))
+    if not check_step:
+        return report_written(record.state, path, record.head_hash)
     shown = path if len(path) <= EVIDENCE_CHARS else "…" + path[-EVIDENCE_CHARS:]
     evidence = f"report {shown}, head {record.head_hash}"
     clock = session.clock
     events = session.run_many(
         lambda s: artefact_checks(s, Artefact.REPORT, evidence, actor=actor, clock=clock)
     )
-    return checked_notes(Done(events, f"report written to {path} (head {record.head_hash[:12]})"))
+    return checked_notes(Done(events, written_line(path, record.head_hash)))
+
+
+def written_line(path: str, head_hash: str) -> str:
+    """How every face says a report was written: where, and the head it covers."""
+    return f"report written to {path} (head {head_hash[:12]})"
+
+
+def report_written(state: IncidentState, path: str, head_hash: str) -> Done:
+    """A report written and nothing recorded, as `export` without `--check-step` says it
+    (whichever face wrote it, and however it read the record): with the step it could
+    have checked, when that is open, named as left so."""
+    step_id = open_step_for(state, Artefact.REPORT)
+    notes = [f"{step_id} left open (not checked by this export)"] if step_id else []
+    return Done([], f"{written_line(path, head_hash)}; nothing recorded", notes)

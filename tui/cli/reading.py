@@ -17,7 +17,7 @@ from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
-from incident.app.closeout import export_report
+from incident.app.closeout import export_report, report_written
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.session import cannot_read
@@ -26,6 +26,7 @@ from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
+from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.replay import Recording, parse_offset, replay_moment
 from incident.core.state import start_of
 from incident.core.text import json_text
@@ -42,7 +43,7 @@ from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused, require_incident
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
-from tui.cli.recording import say
+from tui.cli.recording import say, say_at
 from tui.cli.shown_stream import ShownStream, shown_utf8
 
 
@@ -96,13 +97,23 @@ def cmd_export(args: Arguments) -> int:
             return 0
         record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
         text = markdown_report_from(record, now, tz=_zone(args))
-    _emit(args, text)
+    path = output_path(args)
+    if path is None:
+        _emit(args, text)
+        return 0
+    _write_atomically(path, [text.encode()])
+    # Said as `--check-step` says it (`closeout.report_written`), on stderr like it.
+    when = format_offset(elapsed(record.state, now))
+    say_at(when, report_written(record.state, str(path), record.head_hash), stream=sys.stderr)
     return 0
 
 
 def cmd_export_checked(args: Arguments) -> int:
     """`export -o FILE --check-step`: the report written as above, then the close-out
-    step it completes checked with the file's path and head hash (this one records)."""
+    step it completes checked with the file's path and head hash (this one records).
+
+    Said on stderr, in the words the export without it uses: stdout stays for reports.
+    """
     path = output_path(args)
     if args.format != "markdown" or path is None:
         raise CliError("--check-step needs the Markdown report written to a file (-o FILE)")
@@ -116,11 +127,12 @@ def cmd_export_checked(args: Arguments) -> int:
                 actor_name(args),
                 str(path),
                 lambda text: _write_atomically(path, [text.encode()]),
+                check_step=True,
                 tz=_zone(args),
             )
         except CommandError as error:
             raise refused(error) from None
-        say(session, done)
+        say(session, done, stream=sys.stderr)
     return 0
 
 

@@ -8,7 +8,7 @@ and recorded is the application layer's, the same for the TUI.
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from incident.app import messages, steps
 from incident.app.outcome import Done
@@ -58,12 +58,23 @@ def values_for(verb: Verb, args: Arguments) -> dict[str, object]:
     return values
 
 
-def say(session: IncidentSession, done: Done, *, hint: str = "") -> None:
-    """The outcome on stdout, one line each, after T+ now."""
+def say(
+    session: IncidentSession, done: Done, *, hint: str = "", stream: TextIO | None = None
+) -> None:
+    """The outcome on stdout (or `stream`), one line each, after T+ now."""
+    say_at(offset(session), done, hint=hint, stream=stream)
+
+
+def say_at(when: str, done: Done, *, hint: str = "", stream: TextIO | None = None) -> None:
+    """`say`, after the T+ given: for a verb that read the record without a session.
+
+    On stderr (`stream`) when stdout may carry what the verb wrote (`export -o
+    /dev/stdout`), as `declare` keeps stdout for the incident's id.
+    """
     line = done.said + (f"; {hint}" if hint else "")
-    print(visible(f"{offset(session)}  {line}"))
+    print(visible(f"{when}  {line}"), file=stream or sys.stdout)
     for note in done.notes:
-        print(visible(f"{offset(session)}  {note}"))
+        print(visible(f"{when}  {note}"), file=stream or sys.stdout)
 
 
 def cmd_record(args: Arguments) -> int:

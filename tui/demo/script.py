@@ -116,5 +116,9 @@ def make_artefact(
         postmortem.schedule(session, actor, at, attendees=["Ada", "Bo"])
     else:
         closeout.export_report(
-            session, actor, str(draft), lambda text: draft.write_text(text, encoding="utf-8")
+            session,
+            actor,
+            str(draft),
+            lambda text: draft.write_text(text, encoding="utf-8"),
+            check_step=True,
         )

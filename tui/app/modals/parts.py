@@ -166,10 +166,10 @@ class MarkedCheckbox(Checkbox):
     box always holds an X, ticked or not, and tells them apart by shade), and the
     focus mark before its label while it has the focus."""
 
-    def __init__(self, label: str, *, id: str | None = None) -> None:
-        super().__init__(Content(visible(label)), id=id, compact=True)
+    def __init__(self, label: str, *, value: bool = False, id: str | None = None) -> None:
+        super().__init__(Content(visible(label)), value, id=id, compact=True)
         self._plain_label = Content(visible(label))
-        self.BUTTON_INNER = " "
+        self.BUTTON_INNER = "X" if value else " "  # the value set above calls no watcher
 
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "

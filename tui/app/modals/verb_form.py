@@ -10,7 +10,7 @@ and closes once the verb is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -78,7 +78,8 @@ class VerbForm(FormModal[Values | None]):
     """A field per parameter; submit runs `attempt` and closes once it is recorded.
 
     `choices` gives each CHOICE parameter its (value, label) options, read from the
-    incident by the screen; `initial` prefills fields by parameter name. Enter submits
+    incident by the screen; `initial` prefills fields by parameter name, and the flags
+    named in `ticked` start ticked. Enter submits
     once every required field is filled (else it moves to the next empty one); ctrl+s
     always tries; Escape dismisses ``None``.
     """
@@ -108,6 +109,7 @@ class VerbForm(FormModal[Values | None]):
         context: str = "",
         choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
         initial: Mapping[str, str] | None = None,
+        ticked: Collection[str] = (),
     ) -> None:
         super().__init__()
         self.heading = title
@@ -122,6 +124,7 @@ class VerbForm(FormModal[Values | None]):
         """What the screen filled in itself (the highlighted step), shown above the fields."""
         self.choices = {name: list(options) for name, options in (choices or {}).items()}
         self.initial = dict(initial or {})
+        self.ticked = frozenset(ticked)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -147,7 +150,11 @@ class VerbForm(FormModal[Values | None]):
     def _field(self, param: Param) -> Widget:
         initial = self.initial.get(param.name, "")
         if param.kind is Kind.FLAG:
-            return MarkedCheckbox(f"{label(param)}: {param.help}", id=field_id(param))
+            return MarkedCheckbox(
+                f"{label(param)}: {param.help}",
+                value=param.name in self.ticked,
+                id=field_id(param),
+            )
         widget: Widget
         if param.kind is Kind.CHOICE:
             options = self.choices.get(param.name) or [(c, c) for c in param.choices]

@@ -229,26 +229,47 @@ class Desk:
 
     # --- export ----------------------------------------------------------------------
 
-    def export_report(self, *, after: After | None = None) -> None:
-        """Ask where, then write the Markdown report there (as `export` does); the
-        close-out step it completes is checked with the file's path and head hash."""
-        from incident.app.closeout import export_report
+    def export_report(self, *, after: After | None = None, check_step: bool | None = None) -> None:
+        """Ask where, then write the Markdown report there (as `export` does).
+
+        Whether it also checks the close-out step it completes ("Document the incident",
+        with the file's path and head hash) is a box on the form, ticked as
+        `closeout.report_checks_step` says (not in a phase still to come), and absent
+        when there is no open step to check. `check_step` given decides it without a box:
+        checking that step itself (space on it) passes True.
+        """
+        from incident.app import closeout
         from tui.app.modals.verb_form import Refusal, VerbForm
 
         verb = BY_NAME["export"]
         output = verb.param("output").but(
             help="the file to write the Markdown report to", required=True
         )
+        params = [output]
+        ticked: list[str] = []
+        open_step = closeout.open_step_for(self.state, closeout.Artefact.REPORT)
+        if check_step is None and open_step is not None:
+            title = self.state.steps[open_step].step.title
+            params.append(
+                verb.param("check_step").but(
+                    help=f'check "{title}" with this report (its path and head hash)',
+                    required=False,
+                )
+            )
+            if closeout.report_checks_step(self.state, self.now()):
+                ticked.append("check_step")
         actor = self.actor
 
         async def write(values: Values) -> Refusal | None:
             path = Path(str(values["output"])).expanduser()
+            checks = check_step if check_step is not None else values.get("check_step") is True
             outcome = await self.recorder.call(
-                lambda s: export_report(
+                lambda s: closeout.export_report(
                     s,
                     actor,
                     str(path),
                     lambda text: write_atomically(path, text),
+                    check_step=checks,
                     tz=machine_zone(),
                 ),
                 kind="export",
@@ -262,9 +283,10 @@ class Desk:
             VerbForm(
                 verb.title,
                 "Write the incident report (Markdown) to a file.",
-                [output],
+                params,
                 attempt=write,
                 initial={"output": f"./{self.state.id}-report.md"},
+                ticked=ticked,
             )
         )
 

@@ -3,9 +3,10 @@
 A thin screen over the coordinator's `Desk`: it shows the post-mortem from the
 folded state and lists every verb the table offers on it (`Verb.postmortem`), each
 opened by name through the same forms and use cases as everywhere else, so it
-records exactly what the command line would. Recording the root cause, the
-booking or the exported report checks the close-out step it completes
-(`incident.app.closeout`). Once every required step is done it says the incident
+records exactly what the command line would. Recording the root cause or the
+booking checks the close-out step it completes (`incident.app.closeout`), and so does
+the exported report with its form's Check step box ticked (as it opens once the
+step's phase has begun). Once every required step is done it says the incident
 can be closed, and `X` closes it after asking.
 """
 
