@@ -53,7 +53,7 @@ async def test_e_in_phase_one_writes_the_report_and_leaves_the_step_open(tmp_pat
         await wait_for_screen(pilot, VerbForm)
         check = box(app)
         assert check is not None and check.value is False
-        assert 'Check step: check "Document the incident"' in str(check.label)
+        assert 'Check step: mark "Document the incident" done by this report' in str(check.label)
         await fill_form(pilot, "enter", output=str(report))
         await wait_for_screen(pilot, IncidentScreen)
         await wait_until(pilot, lambda: "nothing recorded" in said(app))

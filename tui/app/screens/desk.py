@@ -246,16 +246,18 @@ class Desk:
             help="the file to write the Markdown report to", required=True
         )
         params = [output]
+        about = "Write the incident report (Markdown) to a file."
         ticked: list[str] = []
         open_step = closeout.open_step_for(self.state, closeout.Artefact.REPORT)
         if check_step is None and open_step is not None:
             title = self.state.steps[open_step].step.title
             params.append(
                 verb.param("check_step").but(
-                    help=f'check "{title}" with this report (its path and head hash)',
+                    help=f'mark "{title}" done by this report',
                     required=False,
                 )
             )
+            about += " Check step records its path and head hash as the step's evidence."
             if closeout.report_checks_step(self.state, self.now()):
                 ticked.append("check_step")
         actor = self.actor
@@ -282,7 +284,7 @@ class Desk:
         self.screen.app.push_screen(
             VerbForm(
                 verb.title,
-                "Write the incident report (Markdown) to a file.",
+                about,
                 params,
                 attempt=write,
                 initial={"output": f"./{self.state.id}-report.md"},
