@@ -79,9 +79,8 @@ class VerbForm(FormModal[Values | None]):
 
     `choices` gives each CHOICE parameter its (value, label) options, read from the
     incident by the screen; `initial` prefills fields by parameter name, and the flags
-    named in `ticked` start ticked. Enter submits
-    once every required field is filled (else it moves to the next empty one); ctrl+s
-    always tries; Escape dismisses ``None``.
+    named in `ticked` start ticked. Enter submits once every required field is filled
+    (else it moves to the next empty one); ctrl+s always tries; Escape dismisses ``None``.
     """
 
     DEFAULT_CSS = """
