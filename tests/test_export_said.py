@@ -1,6 +1,7 @@
 """`export -o FILE` and `export -o FILE --check-step` say the report was written the
-same way: after T+, in the use case's words, on stderr, so that stdout carries
-nothing but a report (`export` alone, `-o /dev/stdout`).
+same way: after T+, in the use case's words, on stdout as every recording verb says
+what it did (`tui.cli.recording.say`), except when the report itself is on stdout
+(`export` alone, `-o /dev/stdout`): then stdout carries the report and nothing else.
 
 Before, the first said `wrote FILE` on stderr and the second `report written to FILE
 (head …)` on stdout. Run as a user runs `lastgood`: separate processes on a real
@@ -34,18 +35,18 @@ def test_with_and_without_check_step_the_report_is_said_written_alike(cli, tmp_p
     snapshot = cli.run("export", incident_id, "-o", str(plain))
     documented = cli.run("export", incident_id, "-o", str(checked), "--check-step")
 
-    assert (snapshot.code, snapshot.out) == (0, "")
-    first, left = snapshot.err.splitlines()
+    assert (snapshot.code, snapshot.err) == (0, "")
+    first, left = snapshot.out.splitlines()
     found = re.fullmatch(written(plain) + "; nothing recorded", first)
-    assert found is not None, snapshot.err
+    assert found is not None, snapshot.out
     assert re.fullmatch(
         f"{OFFSET}  document-incident left open \\(not checked by this export\\)", left
     )
 
-    assert (documented.code, documented.out) == (0, "")
-    first, check = documented.err.splitlines()
+    assert (documented.code, documented.err) == (0, "")
+    first, check = documented.out.splitlines()
     found_checked = re.fullmatch(written(checked), first)
-    assert found_checked is not None, documented.err
+    assert found_checked is not None, documented.out
     assert re.fullmatch(f"{OFFSET}  checked document-incident \\(report exported\\)", check)
 
     # The first recorded nothing: both reports cover the same head, the one they quote.
@@ -75,5 +76,5 @@ def test_a_file_name_with_control_bytes_is_said_without_them(cli, tmp_path):
     done = cli.run("export", incident_id, "-o", str(hostile))
 
     assert done.code == 0 and hostile.exists()
-    assert "report written to" in done.err
-    assert not any(ch in done.err for ch in "\x1b\x07"), repr(done.err)
+    assert "report written to" in done.out
+    assert not any(ch in done.out for ch in "\x1b\x07"), repr(done.out)

@@ -21,7 +21,7 @@ from incident.app.closeout import export_report, report_written
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.session import cannot_read
-from incident.app.whole_file import is_kept_file, write_whole
+from incident.app.whole_file import is_kept_file, named_descriptor, write_whole
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
@@ -102,9 +102,11 @@ def cmd_export(args: Arguments) -> int:
         _emit(args, text)
         return 0
     _write_atomically(path, [text.encode()])
-    # Said as `--check-step` says it (`closeout.report_written`), on stderr like it.
+    # Said as `--check-step` says it (`closeout.report_written`): on stdout, as every
+    # recording verb says what it did, unless the report itself went there.
+    stream = sys.stderr if named_descriptor(path) == STDOUT_FD else None
     when = format_offset(elapsed(record.state, now))
-    say_at(when, report_written(record.state, str(path), record.head_hash), stream=sys.stderr)
+    say_at(when, report_written(record.state, str(path), record.head_hash), stream=stream)
     return 0
 
 
@@ -112,7 +114,7 @@ def cmd_export_checked(args: Arguments) -> int:
     """`export -o FILE --check-step`: the report written as above, then the close-out
     step it completes checked with the file's path and head hash (this one records).
 
-    Said on stderr, in the words the export without it uses: stdout stays for reports.
+    Said as the export without it says it, after T+ on stdout (the report is in a file).
     """
     path = output_path(args)
     if args.format != "markdown" or path is None:
@@ -132,9 +134,12 @@ def cmd_export_checked(args: Arguments) -> int:
             )
         except CommandError as error:
             raise refused(error) from None
-        say(session, done, stream=sys.stderr)
+        say(session, done)
     return 0
 
+
+STDOUT_FD = 1
+"""`-o /dev/stdout` (or `/dev/fd/1`): the report is on stdout, its confirmation is not."""
 
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 """Bytes of a JSON export's events kept in memory before they spill to a temporary file."""

@@ -68,8 +68,8 @@ def say(
 def say_at(when: str, done: Done, *, hint: str = "", stream: TextIO | None = None) -> None:
     """`say`, after the T+ given: for a verb that read the record without a session.
 
-    On stderr (`stream`) when stdout may carry what the verb wrote (`export -o
-    /dev/stdout`), as `declare` keeps stdout for the incident's id.
+    On stderr (`stream`) when stdout carries what the verb wrote (`export -o
+    /dev/stdout`), as `declare` keeps its stdout for the incident's id.
     """
     line = done.said + (f"; {hint}" if hint else "")
     print(visible(f"{when}  {line}"), file=stream or sys.stdout)
