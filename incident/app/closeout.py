@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 from enum import StrEnum
+from pathlib import Path
 
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession
@@ -196,9 +197,13 @@ def export_report(
     """Write the Markdown report, as `lastgood export` writes it; with `check_step`,
     then check the close-out step it completes (if open) with the file's path and the
     head hash it covers. Without, nothing is recorded, and the `Done` says so."""
+    from incident.app.whole_file import is_kept_file  # `tempfile`: not on the first frame
     from incident.reports.record import read_record  # only when exporting
     from incident.reports.report import markdown_report_from
 
+    if check_step and not is_kept_file(Path(path)):
+        # /dev/null or a pipe would tick the step with no report left to read
+        raise CommandError(f"checking the step needs the report kept in a file: {path} is not one")
     record = read_record(session.log.scan(session.state.id))
     write(markdown_report_from(record, session.clock.now(), tz=tz))
     if not check_step:

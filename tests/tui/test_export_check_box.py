@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import Label
+
 from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
@@ -132,3 +134,22 @@ async def test_space_on_the_step_in_phase_one_still_writes_and_checks_it(tmp_pat
         await fill_form(pilot, "enter", output=str(report))
         await wait_until(pilot, lambda: screen.state.steps[STEP].done)
     assert recorded(db).steps[STEP].evidence.startswith(f"report {report}, head ")
+
+
+async def test_a_ticked_box_with_the_report_sent_nowhere_is_refused(tmp_path):
+    """/dev/null keeps no report to read: the step is not checked on its word, in the TUI
+    as with `export --check-step` (the rule is the use case's, `export_report`)."""
+    app, db = app_on(tmp_path, "resolved")
+    before = recorded(db).last_seq
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("e")
+        await wait_for_screen(pilot, VerbForm)
+        assert (check := box(app)) is not None and check.value is True
+        form = app.screen
+        await fill_form(pilot, "enter", output="/dev/null")
+        error = form.query_one("#error", Label)
+        await wait_until(pilot, lambda: "kept in a file" in str(error.content))
+        assert "/dev/null is not one" in str(error.content)
+        assert app.screen is form  # still asking: another file, or the box unticked
+    assert recorded(db).last_seq == before
