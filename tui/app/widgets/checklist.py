@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rich.text import Text
+from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets.option_list import Option
@@ -10,6 +10,7 @@ from textual.widgets.option_list import Option
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from runbooks.model import Step
+from tui.app.hanging import Hanging, Row
 from tui.app.marked_list import MarkedOptionList
 
 MARKS: dict[StepStatus, str] = {
@@ -30,17 +31,26 @@ STYLES: dict[StepStatus, str] = {
 }
 
 
-def step_prompt(state: IncidentState, step_id: str) -> Text:
+LEAD_CELLS = 4
+"""The mark and a space: a title's wrapped lines start this far in, under its first word."""
+
+
+def step_prompt(state: IncidentState, step_id: str) -> Hanging:
+    """The step's mark, then its title and what it is (optional, blocked), the title's
+    wrapped lines under its first word: wrapped back under the mark (`[ ] Create a
+    dedicated` / `communication channel` at 60 columns), a line read as a step of its own.
+
+    Laid out only at the width it is drawn at, once per width (`Hanging`), and made
+    again only when the step's status changes (`Checklist.show`)."""
     record = state.steps[step_id]
     status = state.status_of(step_id)
-    text = Text(no_wrap=False)
-    text.append(MARKS[status] + " ", style="bold")
-    text.append(visible(record.step.title), style=STYLES[status])
+    body = Content.styled(visible(record.step.title), STYLES[status])
     if not record.step.required:
-        text.append(" (optional)", style="dim")
+        body += Content.styled(" (optional)", "dim")
     if status == StepStatus.BLOCKED:
-        text.append(" (blocked)", style="bold")
-    return text
+        body += Content.styled(" (blocked)", "bold")
+    mark = Content.styled(MARKS[status] + " ", "bold")
+    return Hanging([Row(mark, (body,))], LEAD_CELLS)
 
 
 class Checklist(MarkedOptionList):
