@@ -90,3 +90,14 @@ def test_the_forms_give_way_word_by_word() -> None:
         "Phase 1/4 · Decision and Communication"  # the window gives way first
     )
     assert heading(4, 4, title, "T+45m →", 38) == "Phase 4/4 · Communication… · T+45m →"
+
+
+async def test_at_80_columns_a_title_takes_the_whole_cell(tmp_path: Path) -> None:
+    """At 80 columns a cell is 15 wide (64 cells for four, each with a margin, beside
+    the next update's 16): a cell of padding on each side left 13 for the title, and
+    `3 Verification` (14) was cut to `3 Verificati…`. The margin parts the cells; the
+    title now runs to the cell's right edge. `4 Communication…` (16) fits no cell of 15."""
+    async with coordinator(tmp_path / "strip.db", size=(80, 24)) as (app, _pilot, screen):
+        cells = list(screen.query(PhaseCell))
+        titles = [text_of(app, c.region.y, c.region.x, c.region.right).strip() for c in cells]
+        assert titles == ["1 Decision…", "2 Execute…", "3 Verification", "4 Communicati…"]

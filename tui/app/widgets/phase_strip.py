@@ -46,8 +46,9 @@ SHORT_WORDS: dict[PhaseState, str] = {
     PhaseState.DONE: "✓ DONE",
     PhaseState.SKIPPED: "⊘ SKIP",
 }
-"""The states in a cell too narrow for their words (at 60 columns a cell holds eight):
-whole words, where `✖ OVERD…` and `⚠ DUE S…` were cut. Late is what the strip says of
+"""The states in a cell too narrow for their words (at 60 columns a cell holds nine,
+`⚠ DUE SOON` and `· UPCOMING` ten): whole words, where `✖ OVERD…` and `⚠ DUE S…` were
+cut in a cell of eight. Late is what the strip says of
 a phase done after its window (`+3m late`)."""
 
 
@@ -119,13 +120,17 @@ def fitting(forms: tuple[str, ...], width: int) -> str:
 
 
 class PhaseCell(Static):
-    """One phase: number and title, target window, state and time."""
+    """One phase: number and title, target window, state and time.
+
+    Padded on the left only: the strip's margin parts a cell from the next. At 80
+    columns a cell is 15 wide (four, each with its margin, beside the next update's 16),
+    and a cell of padding on its right too cut `3 Verification` to `3 Verificati…`."""
 
     DEFAULT_CSS = """
     PhaseCell {
         width: 1fr;
         height: 3;
-        padding: 0 1;
+        padding: 0 0 0 1;
         background: $boost;
         text-wrap: nowrap;
         text-overflow: ellipsis;
