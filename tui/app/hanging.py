@@ -10,8 +10,8 @@ is drawn at, so it wraps as the list is wide, whatever the terminal.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
+from msgspec import Struct
 from rich.cells import cell_len
 from textual.content import Content
 from textual.css.styles import RulesMap
@@ -20,12 +20,13 @@ from textual.style import Style
 from textual.visual import RenderOptions, Visual
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     """One paragraph: `lead` in the indent's cells, then the body.
 
     `forms` are the body's forms, longest first: the first that fits on one line is
-    shown; when none does, the first, wrapped under itself."""
+    shown; when none does, the first, wrapped under itself. A Struct, made in C: the
+    checklist's prompts bring this module into start-up, where a dataclass's generated
+    methods cost their compiling (`test_no_dataclass_is_made_at_start_up`)."""
 
     lead: Content
     forms: tuple[Content, ...]
