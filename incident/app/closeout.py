@@ -20,6 +20,7 @@ from pathlib import Path
 
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession
+from incident.app.written import REPORT, written_line
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -214,12 +215,7 @@ def export_report(
     events = session.run_many(
         lambda s: artefact_checks(s, Artefact.REPORT, evidence, actor=actor, clock=clock)
     )
-    return checked_notes(Done(events, written_line(path, record.head_hash)))
-
-
-def written_line(path: str, head_hash: str) -> str:
-    """How every face says a report was written: where, and the head it covers."""
-    return f"report written to {path} (head {head_hash[:12]})"
+    return checked_notes(Done(events, written_line(REPORT, path, record.head_hash)))
 
 
 def report_written(state: IncidentState, path: str, head_hash: str) -> Done:
@@ -228,4 +224,4 @@ def report_written(state: IncidentState, path: str, head_hash: str) -> Done:
     have checked, when that is open, named as left so."""
     step_id = open_step_for(state, Artefact.REPORT)
     notes = [f"{step_id} left open (not checked by this export)"] if step_id else []
-    return Done([], f"{written_line(path, head_hash)}; nothing recorded", notes)
+    return Done([], f"{written_line(REPORT, path, head_hash)}; nothing recorded", notes)

@@ -84,6 +84,15 @@ def named_descriptor(path: Path) -> int | None:
     return None
 
 
+STDOUT_FD = 1
+
+
+def is_stdout(path: Path) -> bool:
+    """Whether `path` is this process's stdout (`/dev/stdout`, `/dev/fd/1`): a verb
+    writing there says what it wrote on stderr, so that stdout holds the file alone."""
+    return named_descriptor(path) == STDOUT_FD
+
+
 def _mode(path: Path) -> int | None:
     """`path`'s mode, links followed; None if nothing is there (a dangling link included).
     A link that loops is an OSError, ELOOP."""

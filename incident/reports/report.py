@@ -97,8 +97,17 @@ def json_export_streamed(
     the figures that come before them in the document are known only at the end;
     returns the text before and after them.
     """
-    events = JsonEvents(write_events)
-    return json_frame(read_record(events.passing(items)), now)
+    _, head, tail = json_export_read(items, now, write_events)
+    return head, tail
+
+
+def json_export_read(
+    items: Iterable[Item | TickRun], now: datetime, write_events: Callable[[str], object]
+) -> tuple[ReportRecord, str, str]:
+    """`json_export_streamed`, with the record it read: its head hash, its state."""
+    record = read_record(JsonEvents(write_events).passing(items))
+    head, tail = json_frame(record, now)
+    return record, head, tail
 
 
 def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:

@@ -18,29 +18,38 @@ from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report, report_written
+from incident.app.outcome import Done
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.session import cannot_read
-from incident.app.whole_file import is_kept_file, named_descriptor, write_whole
+from incident.app.whole_file import is_kept_file, is_stdout, write_whole
+from incident.app.written import INVITATION, RECORD, TIMELINE, file_written
 from incident.core.chain import ChainReport, ChainWalk
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.replay import Recording, parse_offset, replay_moment
-from incident.core.state import start_of
+from incident.core.state import IncidentState, start_of
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled, postmortem_ics
 from incident.reports.record import read_record
-from incident.reports.report import json_export_streamed, markdown_report_from
+from incident.reports.report import json_export_read, markdown_report_from
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
 from runbooks import RunbookError
 from store.backends import EventRecord
 from tui.cli.arguments import Arguments
-from tui.cli.context import actor_name, open_log, open_session, refused, require_incident
+from tui.cli.context import (
+    actor_name,
+    offset,
+    open_log,
+    open_session,
+    refused,
+    require_incident,
+)
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_data
 from tui.cli.recording import say, say_at
@@ -82,10 +91,10 @@ def cmd_export(args: Arguments) -> int:
             encode = _utf8_for(args)
             with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
                 try:
-                    head, tail = readable(
+                    whole, head, tail = readable(
                         log,
                         args.id,
-                        lambda: json_export_streamed(
+                        lambda: json_export_read(
                             log.export_items(args.id), now, lambda text: spool.write(encode(text))
                         ),
                     )
@@ -93,20 +102,22 @@ def cmd_export(args: Arguments) -> int:
                     raise refused(error) from None
                 spool.seek(0)
                 events = iter(lambda: spool.read(COPY_BYTES), b"")
-                _emit_utf8(args, itertools.chain([encode(head)], events, [encode(tail)]))
+                _emit_utf8(
+                    args,
+                    itertools.chain([encode(head)], events, [encode(tail)]),
+                    when_in(whole.state, now),
+                    lambda path: file_written(RECORD, path, whole.head_hash),
+                )
             return 0
         record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
         text = markdown_report_from(record, now, tz=_zone(args))
-    path = output_path(args)
-    if path is None:
-        _emit(args, text)
-        return 0
-    _write_atomically(path, [text.encode()])
-    # Said as `--check-step` says it (`closeout.report_written`): on stdout, as every
-    # recording verb says what it did, unless the report itself went there.
-    stream = sys.stderr if named_descriptor(path) == STDOUT_FD else None
-    when = format_offset(elapsed(record.state, now))
-    say_at(when, report_written(record.state, str(path), record.head_hash), stream=stream)
+    # Said as `--check-step` says it (`closeout.report_written`).
+    _emit(
+        args,
+        text,
+        when_in(record.state, now),
+        lambda path: report_written(record.state, path, record.head_hash),
+    )
     return 0
 
 
@@ -138,9 +149,6 @@ def cmd_export_checked(args: Arguments) -> int:
     return 0
 
 
-STDOUT_FD = 1
-"""`-o /dev/stdout` (or `/dev/fd/1`): the report is on stdout, its confirmation is not."""
-
 SPOOL_IN_MEMORY = 8 * 1024 * 1024
 """Bytes of a JSON export's events kept in memory before they spill to a temporary file."""
 COPY_BYTES = 1024 * 1024
@@ -171,7 +179,7 @@ def cmd_timeline(args: Arguments) -> int:
             text = json_text(timeline_data(record, now, gap=gap)) + "\n"
         else:
             text = timeline_from(record, now, gap=gap, tz=_zone(args))
-    _emit(args, text)
+    _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
     return 0
 
 
@@ -182,7 +190,8 @@ def cmd_ics(args: Arguments) -> int:
             text = postmortem_ics(session.state, log.events(args.id))
         except NotScheduled as error:
             raise CliError(str(error)) from None
-    _emit(args, text)
+        when = offset(session)
+    _emit(args, text, when, lambda path: file_written(INVITATION, path))
     return 0
 
 
@@ -197,16 +206,21 @@ def output_path(args: Arguments) -> Path | None:
     return Path(given)
 
 
-def _emit(args: Arguments, text: str) -> None:
-    _emit_parts(args, [text])
+Written = Callable[[str], Done]
+"""What a verb says it wrote, given the file's name: `incident.app.written`'s words."""
 
 
-def _emit_parts(args: Arguments, parts: Iterable[str]) -> None:
+def when_in(state: IncidentState, now: datetime) -> str:
+    """T+ `now` in the incident: where the line saying a file was written starts."""
+    return format_offset(elapsed(state, now))
+
+
+def _emit(args: Arguments, text: str, when: str, written: Written) -> None:
+    """`text` in the file `-o` names (then said written, after T+ `when`), else printed."""
     if output_path(args) is not None:
-        _emit_utf8(args, (part.encode() for part in parts))
+        _emit_utf8(args, [text.encode()], when, written)
         return
-    for part in parts:
-        sys.stdout.write(part)
+    sys.stdout.write(text)
     sys.stdout.flush()
 
 
@@ -216,16 +230,26 @@ def _utf8_for(args: Arguments) -> Callable[[str], bytes]:
     return str.encode if output_path(args) is not None else shown_utf8
 
 
-def _emit_utf8(args: Arguments, parts: Iterable[bytes]) -> None:
+def _emit_utf8(args: Arguments, parts: Iterable[bytes], when: str, written: Written) -> None:
     """Text encoded by `_utf8_for(args)` as UTF-8 (JSON's one encoding, RFC 8259),
-    written as it is: not decoded and encoded again, nor checked again."""
+    written as it is: not decoded and encoded again, nor checked again.
+
+    Into the file `-o` names, then said written (`say_written`); else on stdout.
+    """
     path = output_path(args)
     if path is not None:
         _write_atomically(path, parts)
-        print(f"wrote {path}", file=sys.stderr)
+        say_written(path, when, written(str(path)))
         return
     stdout = sys.stdout
     (stdout if isinstance(stdout, ShownStream) else ShownStream(stdout)).write_shown(parts)
+
+
+def say_written(path: Path, when: str, done: Done) -> None:
+    """A file written, said after T+ as every recording verb says what it did
+    (`say_at`, which shows control characters in its name): on stdout, unless the
+    file is stdout itself (`-o /dev/stdout`), which then carries the file alone."""
+    say_at(when, done, stream=sys.stderr if is_stdout(path) else None)
 
 
 def _zone(args: Arguments) -> tzinfo | None:
