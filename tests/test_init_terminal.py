@@ -212,6 +212,8 @@ def test_with_stdout_redirected_the_questions_are_on_the_terminal_and_lines_edit
         )
     assert code == 0, screen
     said = (tmp_path / "out.txt").read_text()
-    assert said.startswith("wrote lastgood.yaml: the bundled rollback plan for payments\n")
-    assert "Service name" not in said and "wrote" not in screen
+    assert said.startswith(
+        "runbook written to lastgood.yaml: the bundled rollback plan for payments\n"
+    )
+    assert "Service name" not in said and "written to" not in screen
     assert load_runbook(tmp_path / "lastgood.yaml").id == "payments-rollback"

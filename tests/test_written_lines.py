@@ -14,11 +14,13 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 
 from incident.core.events import format_timestamp, parse_timestamp
 from tests.cli_helpers import Cli, declare
+from tests.http_servers import unused_port
 
 OFFSET = r"T\+\d\d:\d\d"
 HEAD = r" \(head ([0-9a-f]{12})\)"
@@ -120,3 +122,27 @@ def test_the_json_exports_head_is_the_one_verify_takes_back(booked, tmp_path):
     assert head.startswith(found.group(1))
     kept = cli.run("verify", incident_id, "--expect-head", head)
     assert kept.code == 0, kept.err
+
+
+def test_init_says_the_runbook_written_the_same_way(tmp_path):
+    """`init` has no incident, so no T+; the rest of the line reads as the exports do."""
+    cli = Cli(tmp_path / "unused.db")
+    cli.cwd = tmp_path
+    given = (
+        *("--service", "checkout", "--prometheus-url", f"http://127.0.0.1:{unused_port()}"),
+        *("--health-url", "https://checkout.example/healthz"),
+        *("--version-url", "https://checkout.example/version"),
+    )
+
+    into_file = cli.run("init", *given, "-o", "plan.yaml", stdin="")
+    onto_stdout = cli.run("init", *given, "-o", "/dev/stdout", "--force", stdin="")
+
+    said = "runbook written to {}: the bundled rollback plan for checkout"
+    assert (into_file.code, into_file.err) == (0, "")
+    assert into_file.out.splitlines()[0] == said.format("plan.yaml")
+    assert Path(tmp_path / "plan.yaml").exists()
+    assert onto_stdout.code == 0, onto_stdout.err
+    assert onto_stdout.out.startswith("# The emergency rollback runbook for checkout")
+    summary = ("runbook written to ", "  rollback: ", "check it:  ", "use it:    ")
+    assert not [line for line in onto_stdout.out.splitlines() if line.startswith(summary)]
+    assert onto_stdout.err.splitlines()[0] == said.format("/dev/stdout")

@@ -23,6 +23,8 @@ from incident.app.starter import (
     starter_problems,
     write_starter,
 )
+from incident.app.whole_file import is_stdout
+from incident.app.written import RUNBOOK, written_line
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
 from incident.core.text import visible
@@ -93,13 +95,16 @@ def cmd_init(args: Arguments) -> int:
     except OSError as error:
         raise CliError(f"cannot write {path}: {error.strerror or error}") from error
     validate, declare = commands_for(str(path))
-    print(f"wrote {visible(str(path))}: the bundled rollback plan for {answers.service}")
-    print(f"  rollback: {visible(rollback_command(answers))}")
+    written = written_line(RUNBOOK, str(path))
+    # On stdout, as the exports say what they wrote; on stderr when the runbook is there.
+    out = sys.stderr if is_stdout(path) else sys.stdout
+    print(visible(f"{written}: the bundled rollback plan for {answers.service}"), file=out)
+    print(f"  rollback: {visible(rollback_command(answers))}", file=out)
     if (check := rollback_check(answers)) is not None:
-        print(f"  verified: {visible(str(check['command']))}")
-    print(f"  {prometheus_line(answers)}")
-    print(f"check it:  {visible(validate)}")
-    print(f"use it:    {visible(declare)} --title ... --severity SEV2 --commander NAME")
+        print(f"  verified: {visible(str(check['command']))}", file=out)
+    print(f"  {prometheus_line(answers)}", file=out)
+    print(f"check it:  {visible(validate)}", file=out)
+    print(f"use it:    {visible(declare)} --title ... --severity SEV2 --commander NAME", file=out)
     return 0
 
 
