@@ -20,7 +20,12 @@ meanwhile and hands them on, in order, once the focus is where they were meant t
   top), or once a widget on its way up took it (a letter in a field), which a
   callback queued behind it at each widget it passes tells;
 - while a dialog on top has not `takes_keys` yet (`LastgoodModal`);
-- between `hold_keys` and `release_keys` (Enter in a form, `FormModal`).
+- between `hold_keys` and `release_keys` (a job whose reply may open a dialog,
+  `Desk.submit_for_dialog`).
+
+Enter, Tab and shift+Tab in a form (`FormModal`) need no hold of their own: handed on
+after the keys typed before them are in the field, they move the focus at once, and
+the keys typed after them follow to the field it moved to.
 """
 
 from __future__ import annotations
@@ -101,7 +106,7 @@ class TypeAhead(App[None]):
 
     def release_keys(self) -> None:
         """Undo one `hold_keys`; the held keys go on after what is queued already
-        (the focus moving, from `Widget.focus`)."""
+        (a dialog the reply pushed, say)."""
         self._holds = max(0, self._holds - 1)
         self.call_later(self._hand_on)
 

@@ -245,9 +245,9 @@ class FormModal(LastgoodModal[ResultT]):
     """A modal with fields: ``ctrl+s`` submits, Enter walks through the Inputs.
 
     Enter in an Input moves to the next field, and in the last Input submits. Enter,
-    Tab and shift+Tab move the focus only after the field has taken the keys typed
-    before them, and the keys typed after them wait for the next field
-    (`tui/app/type_ahead.py`).
+    Tab and shift+Tab move the focus at once: the app hands a key on only once the
+    one before it is done (`tui/app/type_ahead.py`), so the field has taken the keys
+    typed before them, and those typed after them reach the next field.
     A button with id ``submit`` submits and one with id ``cancel`` cancels.
     Subclasses implement :meth:`action_submit`: validate, then either
     :meth:`show_error` (and stay open) or ``dismiss(result)``.
@@ -297,47 +297,23 @@ class FormModal(LastgoodModal[ResultT]):
         self.run_worker(wait(), group="submit")
 
     def action_enter(self) -> None:
-        """Enter in an Input, taken as it arrives rather than when the field gets to it:
-        the keys typed after it are held, the field first takes in the keys typed
-        before it, then Enter moves on (or submits), then the held keys follow."""
+        """Enter in an Input (a priority binding, taken before the field's own): on to
+        the next field, or submit from the last."""
         widget = self.focused
         if not isinstance(widget, Input):
             raise SkipAction()  # a button, a list, a text area: Enter is theirs
-        self._after_typed(widget, lambda: self.enter_pressed(widget))
+        if not self.is_dismissed:  # a late Enter, after the one that closed it
+            self.enter_pressed(widget)
 
     def action_next_field(self) -> None:
-        """Tab, taken as it arrives, as Enter is: "V1 Tab V0" typed at once put "V1V0"
-        in the first field, since the focus moved only after all four keys."""
-        self._step_focus(self.focus_next)
+        """Tab, in every field (a text area's own Tab included)."""
+        if not self.is_dismissed:
+            self.focus_next()
 
     def action_previous_field(self) -> None:
-        """shift+Tab, taken as it arrives (see `action_next_field`)."""
-        self._step_focus(self.focus_previous)
-
-    def _step_focus(self, move: Callable[[], object]) -> None:
-        # These bindings replace the screen's own Tab and shift+Tab, so an app that
-        # does not hold keys gets the move at once rather than a skipped key.
-        if isinstance(self.app, TypeAhead):
-            self._after_typed(self.focused, move)
-        else:
-            move()
-
-    def _after_typed(self, widget: Widget | None, move: Callable[[], object]) -> None:
-        """`move` once `widget` has taken the keys typed before it; those typed after
-        are held meanwhile and follow it."""
-        app = self.app
-        if not isinstance(app, TypeAhead):
-            raise SkipAction()  # an app that does not hold keys: the widget's own key
-
-        def moved() -> None:
-            try:
-                if not self.is_dismissed:
-                    move()
-            finally:
-                app.release_keys()
-
-        app.hold_keys()
-        (widget or self).call_later(moved)
+        """shift+Tab, in every field."""
+        if not self.is_dismissed:
+            self.focus_previous()
 
     @on(Input.Submitted)
     def _enter_in_input(self, event: Input.Submitted) -> None:
