@@ -14,12 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event
-from incident.core.log import Opened
-from incident.core.payloads import ProbeSamples
-from incident.core.tick_runs import TickRun
-from incident.core.ticks import ProbeTick, SampledTick
-from store import summarised, tick_runs
+from incident.core.ticks import ProbeTick
+from store import summarised
 from store.errors import StoreError
+from store.paged_reading import PagedReading, Rows
 from store.postgres_connection import PostgresDatabase
 from store.rows import BadRow, check_rows, checked_items, decode, read_item
 from store.schema import EVENT_COLUMNS
@@ -47,10 +45,8 @@ alone, which hid an incident whose declaration was deleted from `verify --all`."
 PAGE_ROWS = 2000
 MAX_SEQ = 2**63 - 1
 
-Rows = list[tuple[Any, ...]]
 
-
-class PostgresReading(PostgresDatabase):
+class PostgresReading(PostgresDatabase, PagedReading):
     """The queries on the incident record in a PostgreSQL database; `PostgresEventLog`
     adds opening and appending. Calls are serialised by `PostgresDatabase`'s lock."""
 
@@ -88,68 +84,6 @@ class PostgresReading(PostgresDatabase):
             return [decode(row) for row in rows]
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
-
-    def scan(
-        self,
-        incident_id: str,
-        *,
-        after_seq: int = 0,
-        upto_seq: int | None = None,
-        walk: ChainWalk | None = None,
-    ) -> Iterator[Event | ProbeTick]:
-        """As `SqliteEventLog.scan`: a page at a time, ticks from their summaries."""
-        try:
-            if walk is None:
-                for page in self._page_lists(incident_id, after_seq, upto_seq):
-                    yield from summarised.with_summaries(self._query, incident_id, page)
-            else:
-                pages = self._page_lists(incident_id, after_seq, upto_seq)
-                yield from summarised.checked_pages(self._query, incident_id, pages, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
-        """As `SqliteEventLog.opening_items`: verified, ticks in runs."""
-        try:
-            yield from tick_runs.checked_runs(self._query, incident_id, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def report_items(
-        self, incident_id: str, *, runs: bool = False
-    ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
-        """As `SqliteEventLog.report_items`: entries by their index, ticks from summaries."""
-        try:
-            yield from (tick_runs.report_runs if runs else summarised.entries_and_ticks)(
-                self._query,
-                incident_id,
-                lambda after, upto: self._pages(incident_id, after, upto),
-                lambda seq: self._tick_data(incident_id, seq),
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
-        """As `SqliteEventLog.export_items`: ticks whose text hashes to their summary's in runs."""
-        try:
-            yield from tick_runs.export_runs(
-                self._query, incident_id, lambda s: self._tick_data(incident_id, s)
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def _tick_data(self, incident_id: str, seq: int) -> ProbeSamples:
-        for item in self.scan(incident_id, after_seq=seq - 1, upto_seq=seq):
-            data = item.decode() if isinstance(item, ProbeTick) else item.data
-            if isinstance(data, ProbeSamples):
-                return data
-        raise StoreError(self._where, f"incident {incident_id}: event {seq} is not a probe tick")
-
-    def _pages(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[tuple[Any, ...]]:
-        for page in self._page_lists(incident_id, after_seq, upto_seq):
-            yield from page
 
     def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
         last = after_seq

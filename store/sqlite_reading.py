@@ -16,19 +16,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
+from incident.core.chain import GENESIS, ChainHead, ChainReport
 from incident.core.events import Event
-from incident.core.log import Opened
-from incident.core.payloads import ProbeSamples
-from incident.core.tick_runs import TickRun
-from incident.core.ticks import ProbeTick, SampledTick
+from incident.core.ticks import ProbeTick
 from store.derived import has_snapshots, has_summaries
 from store.errors import StoreError
-from store.rows import BadRow, check_rows, checked_items, decode, read_item
+from store.paged_reading import PagedReading, Rows
+from store.rows import BadRow, check_rows, decode, read_item
 from store.schema import EVENT_COLUMNS
 from store.sqlite_file import SqliteFile
-from store.summarised import checked_pages, entries_and_ticks, with_summaries
-from store.tick_runs import checked_runs, export_runs, report_runs
 from store.verifying import verify_record
 
 if TYPE_CHECKING:
@@ -50,7 +46,7 @@ _MAX_SEQ = 2**63 - 1
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
 
 
-class SqliteReading(SqliteFile):
+class SqliteReading(SqliteFile, PagedReading):
     """The queries on the incident record in one SQLite file; `SqliteEventLog` adds
     opening and appending. Calls are serialised by `SqliteFile`'s lock."""
 
@@ -99,100 +95,6 @@ class SqliteReading(SqliteFile):
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
-    def scan(
-        self,
-        incident_id: str,
-        *,
-        after_seq: int = 0,
-        upto_seq: int | None = None,
-        walk: ChainWalk | None = None,
-    ) -> Iterator[Event | ProbeTick]:
-        """The incident's events with `after_seq < seq <= upto_seq`, as they are read.
-
-        For a record too long to hold decoded: read a page at a time, a probe
-        tick as a `ProbeTick` when its stored text allows (`store.rows.read_item`),
-        every other event decoded. With `walk` (from genesis: `after_seq` 0), each
-        is verified into it as it passes, as `read_chain` does. An unreadable row
-        is a StoreError, as in `events`.
-        """
-        try:
-            if walk is None:
-                yield from self._read_pages(incident_id, after_seq, upto_seq)
-            elif not self._summaries:
-                yield from checked_items(self._pages(incident_id, after_seq, upto_seq), walk)
-            else:
-                pages = self._page_lists(incident_id, after_seq, upto_seq)
-                yield from checked_pages(self._query, incident_id, pages, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
-        """The record verified into `walk`, ticks in runs (`store.tick_runs.checked_runs`):
-        what a session folds as it opens. Without summaries (a version 2 file), `scan`."""
-        if not self._summaries:
-            yield from self.scan(incident_id, walk=walk)
-            return
-        try:
-            yield from checked_runs(self._query, incident_id, walk)
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def _read_pages(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[Event | ProbeTick]:
-        """As `_pages`, each row read (`read_item`); a tick from its summary where one names it."""
-        if not self._summaries:
-            for row in self._pages(incident_id, after_seq, upto_seq):
-                yield read_item(row)
-            return
-        for page in self._page_lists(incident_id, after_seq, upto_seq):
-            yield from with_summaries(self._query, incident_id, page)
-
-    def report_items(
-        self, incident_id: str, *, runs: bool = False
-    ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
-        """The record as a report reads it: what `scan` gives, but each tick that has a
-        summary given from the summary alone (`SampledTick`; with `runs`, ticks in a
-        row as one `TickRun`), its row left unread.
-
-        The events that are not ticks come through their own index, so a long
-        record's ticks cost a report a small row each. Without summaries (a
-        version 2 file), this is `scan`.
-        """
-        if not self._summaries:
-            yield from self.scan(incident_id)
-            return
-        try:
-            yield from (report_runs if runs else entries_and_ticks)(
-                self._query,
-                incident_id,
-                lambda after, upto: self._pages(incident_id, after, upto),
-                lambda seq: self._tick_data(incident_id, seq),
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
-        """The record as the JSON export copies it (`store.tick_runs.export_runs`):
-        ticks whose text hashes to their summary's hash in runs; without summaries, `scan`."""
-        if not self._summaries:
-            yield from self.scan(incident_id)
-            return
-        try:
-            yield from export_runs(
-                self._query, incident_id, lambda seq: self._tick_data(incident_id, seq)
-            )
-        except BadRow as exc:
-            raise self._fail(incident_id, exc) from exc
-
-    def _tick_data(self, incident_id: str, seq: int) -> ProbeSamples:
-        """The samples of one tick, read from its row (for a `SampledTick` a state keeps)."""
-        for item in self.scan(incident_id, after_seq=seq - 1, upto_seq=seq):
-            data = item.decode() if isinstance(item, ProbeTick) else item.data
-            if isinstance(data, ProbeSamples):
-                return data
-        raise StoreError(self._path, f"incident {incident_id}: event {seq} is not a probe tick")
-
     def replay_start(self, incident_id: str, moment: datetime) -> ReplayStart | None:
         """Where folding the events up to `moment` may start, if the record's times never
         go back (`store.snapshots.before_moment`); None: read the whole record."""
@@ -202,7 +104,7 @@ class SqliteReading(SqliteFile):
 
         return before_moment(self._query, incident_id, moment)
 
-    def _query(self, sql: str, parameters: Sequence[object]) -> list[tuple[object, ...]]:
+    def _query(self, sql: str, parameters: Sequence[object]) -> Rows:
         with self._using("cannot read the log") as connection:
             return connection.execute(sql, parameters).fetchall()
 
@@ -211,15 +113,7 @@ class SqliteReading(SqliteFile):
         (`lastgood migrate` copies them as they are, so the hashes still cover them)."""
         return self._pages(incident_id, 0, None)
 
-    def _pages(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[tuple[object, ...]]:
-        for page in self._page_lists(incident_id, after_seq, upto_seq):
-            yield from page
-
-    def _page_lists(
-        self, incident_id: str, after_seq: int, upto_seq: int | None
-    ) -> Iterator[list[tuple[object, ...]]]:
+    def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
         """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
         last = after_seq
         upper = _MAX_SEQ if upto_seq is None else upto_seq
