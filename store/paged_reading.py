@@ -4,7 +4,7 @@ A session opening, a report, an export and a replay read an incident through the
 same few paths (`scan`, `opening_items`, `report_items`, `export_items`), built on
 `store.summarised` and `store.tick_runs` over pages of rows. SQLite and PostgreSQL
 differ only in how a page is fetched (their SQL, their placeholders) and in what a
-failure names, so those are theirs (`_page_lists`, `_query`, `_fail`) and the paths
+failure names, so those are theirs (`_page`, `_query`, `_fail`) and the paths
 are written once, here: two copies had to be kept saying the same thing.
 """
 
@@ -26,6 +26,11 @@ from store.tick_runs import checked_runs, export_runs, report_runs
 
 Rows = list[tuple[Any, ...]]
 
+PAGE_ROWS = 2000
+"""Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
+MAX_SEQ = 2**63 - 1
+"""The highest seq a store can hold: "no upper bound" in a page's query."""
+
 
 class PagedReading:
     """The reads made alike over a store's pages; a store supplies the pages."""
@@ -34,8 +39,9 @@ class PagedReading:
     """Whether the store keeps tick summaries: a version 2 SQLite file does not, and is
     read row by row."""
 
-    def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
-        """The incident's rows in (after_seq, upto_seq], in pages, in order."""
+    def _page(self, incident_id: str, after_seq: int, upto_seq: int, limit: int) -> Rows:
+        """The incident's first `limit` rows in (after_seq, upto_seq], in order: one query,
+        the store's lock held for it alone."""
         raise NotImplementedError
 
     def _query(self, sql: str, parameters: Sequence[object]) -> Rows:
@@ -45,6 +51,17 @@ class PagedReading:
     def _fail(self, incident_id: str, problem: BadRow | str) -> StoreError:
         """An unreadable record, said as this store says it."""
         raise NotImplementedError
+
+    def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
+        """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
+        last = after_seq
+        upper = MAX_SEQ if upto_seq is None else upto_seq
+        while True:
+            page = self._page(incident_id, last, upper, PAGE_ROWS)
+            yield page
+            if len(page) < PAGE_ROWS:
+                return
+            last = page[-1][1]
 
     def _pages(
         self, incident_id: str, after_seq: int, upto_seq: int | None

@@ -24,8 +24,9 @@ from incident.core.chain import GENESIS_HASH, ChainHead, DamagedRecord
 from incident.core.events import Event, NewEvent
 from store.derived import summary_rows
 from store.errors import StoreError
+from store.paged_reading import MAX_SEQ, PAGE_ROWS
 from store.postgres_connection import connect
-from store.postgres_reading import HEAD, MAX_SEQ, PAGE, PAGE_ROWS, PostgresReading
+from store.postgres_reading import HEAD, PAGE, PostgresReading
 from store.postgres_schema import NOTIFY_CHANNEL, check_readable, upgrade
 from store.rows import Decision, Row, checked_batch, hashed_rows, recorded
 from store.schema import EVENT_COLUMNS, SchemaProblem

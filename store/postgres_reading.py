@@ -9,7 +9,7 @@ for different reasons; psycopg is loaded only when a URL is opened
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
@@ -42,8 +42,6 @@ HEAD = "SELECT seq, hash FROM events WHERE incident_id = %s ORDER BY seq DESC LI
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(recorded)"
 """Every incident with a row, in the order first recorded: not the rows of seq 1
 alone, which hid an incident whose declaration was deleted from `verify --all`."""
-PAGE_ROWS = 2000
-MAX_SEQ = 2**63 - 1
 
 
 class PostgresReading(PostgresDatabase, PagedReading):
@@ -85,16 +83,12 @@ class PostgresReading(PostgresDatabase, PagedReading):
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
-    def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
-        last = after_seq
-        upper = MAX_SEQ if upto_seq is None else upto_seq
-        while True:
-            with self._using(f"cannot read incident {incident_id}") as connection:
-                page = connection.execute(PAGE, (incident_id, last, upper, PAGE_ROWS)).fetchall()
-            yield page
-            if len(page) < PAGE_ROWS:
-                return
-            last = page[-1][1]
+    def _page(self, incident_id: str, after_seq: int, upto_seq: int, limit: int) -> Rows:
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            rows: Rows = connection.execute(
+                PAGE, (incident_id, after_seq, upto_seq, limit)
+            ).fetchall()
+            return rows
 
     def _one(self, incident_id: str, sql: str, parameters: Sequence[object]) -> Any:
         with self._using(f"cannot read incident {incident_id}") as connection:

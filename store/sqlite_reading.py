@@ -40,9 +40,6 @@ _LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = ? ORDER BY seq DESC 
 _ANY = "SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"
 HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
 """The incident's last (seq, hash): its head, which an append also chains onto."""
-PAGE_ROWS = 2000
-"""Rows read at once by `scan`: enough to amortise the query, few enough to hold."""
-_MAX_SEQ = 2**63 - 1
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
 
 
@@ -113,17 +110,9 @@ class SqliteReading(SqliteFile, PagedReading):
         (`lastgood migrate` copies them as they are, so the hashes still cover them)."""
         return self._pages(incident_id, 0, None)
 
-    def _page_lists(self, incident_id: str, after_seq: int, upto_seq: int | None) -> Iterator[Rows]:
-        """Rows in pages of `PAGE_ROWS`, the lock held for each page only."""
-        last = after_seq
-        upper = _MAX_SEQ if upto_seq is None else upto_seq
-        while True:
-            with self._using(f"cannot read incident {incident_id}") as connection:
-                page = connection.execute(_PAGE, (incident_id, last, upper, PAGE_ROWS)).fetchall()
-            yield page
-            if len(page) < PAGE_ROWS:
-                return
-            last = page[-1][1]
+    def _page(self, incident_id: str, after_seq: int, upto_seq: int, limit: int) -> Rows:
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            return connection.execute(_PAGE, (incident_id, after_seq, upto_seq, limit)).fetchall()
 
     def last_event(self, incident_id: str) -> Event | ProbeTick | None:
         """The incident's last event (by seq), read as `scan` reads it; None if it has none."""
