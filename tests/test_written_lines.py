@@ -146,3 +146,6 @@ def test_init_says_the_runbook_written_the_same_way(tmp_path):
     summary = ("runbook written to ", "  rollback: ", "check it:  ", "use it:    ")
     assert not [line for line in onto_stdout.out.splitlines() if line.startswith(summary)]
     assert onto_stdout.err.splitlines()[0] == said.format("/dev/stdout")
+    assert "keep it:   save it to a file (-o lastgood.yaml)" in onto_stdout.err
+    assert "validate /dev/stdout" not in onto_stdout.err  # it would read nothing back
+    assert "check it:  lastgood validate plan.yaml" in into_file.out

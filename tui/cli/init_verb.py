@@ -23,7 +23,7 @@ from incident.app.starter import (
     starter_problems,
     write_starter,
 )
-from incident.app.whole_file import is_stdout
+from incident.app.whole_file import is_kept_file, is_stdout
 from incident.app.written import RUNBOOK, written_line
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
@@ -103,6 +103,9 @@ def cmd_init(args: Arguments) -> int:
     if (check := rollback_check(answers)) is not None:
         print(f"  verified: {visible(str(check['command']))}", file=out)
     print(f"  {prometheus_line(answers)}", file=out)
+    if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back
+        print("keep it:   save it to a file (-o lastgood.yaml) to check it and use it", file=out)
+        return 0
     print(f"check it:  {visible(validate)}", file=out)
     print(f"use it:    {visible(declare)} --title ... --severity SEV2 --commander NAME", file=out)
     return 0
