@@ -78,3 +78,17 @@ def test_a_file_name_with_control_bytes_is_said_without_them(cli, tmp_path):
     assert done.code == 0 and hostile.exists()
     assert "report written to" in done.out
     assert not any(ch in done.out for ch in "\x1b\x07"), repr(done.out)
+
+
+def test_check_step_on_a_step_checked_already_says_so(cli, tmp_path):
+    """Asked to check a step that is done, the export records nothing, and says why."""
+    incident_id = declare(cli)
+    first, again = tmp_path / "first.md", tmp_path / "again.md"
+    assert cli.run("export", incident_id, "-o", str(first), "--check-step").code == 0
+
+    repeated = cli.run("export", incident_id, "-o", str(again), "--check-step")
+
+    assert (repeated.code, repeated.err) == (0, "")
+    line, why = repeated.out.splitlines()
+    assert re.fullmatch(written(again) + "; nothing recorded", line), repeated.out
+    assert re.fullmatch(f"{OFFSET}  document-incident was checked already", why)

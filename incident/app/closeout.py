@@ -215,13 +215,32 @@ def export_report(
     events = session.run_many(
         lambda s: artefact_checks(s, Artefact.REPORT, evidence, actor=actor, clock=clock)
     )
+    if not events:  # asked to check a step that was not open: say why nothing was
+        return report_written(session.state, path, record.head_hash, asked=True)
     return checked_notes(Done(events, written_line(REPORT, path, record.head_hash)))
 
 
-def report_written(state: IncidentState, path: str, head_hash: str) -> Done:
+def report_written(state: IncidentState, path: str, head_hash: str, *, asked: bool = False) -> Done:
     """A report written and nothing recorded, as `export` without `--check-step` says it
     (whichever face wrote it, and however it read the record): with the step it could
-    have checked, when that is open, named as left so."""
-    step_id = open_step_for(state, Artefact.REPORT)
-    notes = [f"{step_id} left open (not checked by this export)"] if step_id else []
+    have checked, when that is open, named as left so; `asked` (the check was asked
+    for), with why it was not made."""
+    notes = [note] if (note := _unchecked(state, asked=asked)) else []
     return Done([], f"{written_line(REPORT, path, head_hash)}; nothing recorded", notes)
+
+
+def _unchecked(state: IncidentState, *, asked: bool) -> str:
+    """Why the report's step was not checked; "" when there is nothing worth saying."""
+    step_id = step_for(state, Artefact.REPORT)
+    if step_id is None:
+        return ""
+    if open_step_for(state, Artefact.REPORT) is not None:
+        return f"{step_id} left open (not checked by this export)"
+    if not asked:
+        return ""
+    if state.is_closed:
+        return f"{step_id} not checked: the incident is closed"
+    status = state.status_of(step_id)
+    if status is StepStatus.BLOCKED:
+        return f"{step_id} not checked: {state.blocker(step_id)}"
+    return f"{step_id} was {'skipped' if status is StepStatus.SKIPPED else 'checked already'}"
