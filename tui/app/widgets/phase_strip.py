@@ -27,6 +27,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from runbooks.model import Phase
+from tui.app.widgets.fitting import fitting
 from tui.app.widgets.phase_title import given_way
 
 STATE_WORDS: dict[PhaseState, str] = {
@@ -109,14 +110,6 @@ CLOSED_FORMS: dict[AtClose, tuple[str, ...]] = {
     AtClose.NOT_FINISHED: ("not finished", "not done"),
     AtClose.NOT_STARTED: ("not started", "unstarted", "not run"),
 }
-
-
-def fitting(forms: tuple[str, ...], width: int) -> str:
-    """The first of `forms` that fits in `width` cells (the last if none does); all of
-    them fit while the width is not known yet (0: not laid out)."""
-    if width <= 0:
-        return forms[0]
-    return next((form for form in forms if cell_len(form) <= width), forms[-1])
 
 
 class PhaseCell(Static):

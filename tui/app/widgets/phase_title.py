@@ -9,12 +9,16 @@ even the first one fits the cell (`1 Decis…` in a cell of eight at 60 columns)
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from functools import lru_cache
+
 from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Static
 
 from incident.core.text import visible
 from tui.app.plain import plain
+from tui.app.widgets.fitting import fitting
 
 ELLIPSIS = "…"
 
@@ -22,21 +26,28 @@ DANGLING = frozenset({"a", "an", "and", "&", "for", "in", "of", "on", "or", "the
 """Words a title is not left ending on: they promise a word the ellipsis hides."""
 
 
+@lru_cache(maxsize=256)
 def given_way(title: str, width: int) -> str:
     """`title` in `width` cells: whole, else its first words and an ellipsis, else its
-    first word cut with the ellipsis; whole while the width is not known (0)."""
-    if width <= 0 or cell_len(title) <= width:
+    first word cut with the ellipsis; whole while the width is not known (0).
+
+    Kept once made: the strip's cells redraw on every one-second tick, at a width that
+    changes only when the terminal does."""
+    if width <= 0:
         return title
-    words = title.split()
-    for count in range(len(words) - 1, 0, -1):
-        if words[count - 1].lower() in DANGLING and count > 1:
-            continue  # `Decision…`, not `Decision and…`
-        shorter = " ".join(words[:count]).rstrip(",;:·-–—&") + ELLIPSIS
-        if cell_len(shorter) <= width:
-            return shorter
     cut = Text(title, no_wrap=True, overflow="ellipsis")
     cut.truncate(width, overflow="ellipsis")
-    return cut.plain
+    return fitting((title, *_first_words(title), cut.plain), width)
+
+
+def _first_words(title: str) -> Iterator[str]:
+    """`title`'s first words and an ellipsis, the longest first; never ending on a word
+    that promises another (`Decision…`, not `Decision and…`)."""
+    words = title.split()
+    for count in range(len(words) - 1, 0, -1):
+        if count > 1 and words[count - 1].lower() in DANGLING:
+            continue
+        yield " ".join(words[:count]).rstrip(",;:·-–—&") + ELLIPSIS
 
 
 def heading(number: int, count: int, title: str, window: str, width: int) -> str:
