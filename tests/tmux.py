@@ -17,6 +17,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.cli_helpers import ROOT
+
 POLL_S = 0.05
 """How often a wait looks at the pane again."""
 
@@ -36,6 +38,20 @@ def child_env(extra: dict[str, str]) -> dict[str, str]:
     }
     env.update(extra)
     return env
+
+
+def app_env(db: str | Path, tmp_path: Path) -> dict[str, str]:
+    """What `lastgood start` runs with in a pane: this checkout, a 256-colour terminal,
+    the record at `db`, Ada acting, and a state directory of the test's own."""
+    return child_env(
+        {
+            "PYTHONPATH": str(ROOT),
+            "TERM": "xterm-256color",
+            "LASTGOOD_DB": str(db),
+            "LASTGOOD_USER": "ada",
+            "XDG_STATE_HOME": str(tmp_path / "xdg"),
+        }
+    )
 
 
 def have_tmux(env: dict[str, str]) -> bool:

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
-from tests.tmux import Tmux, child_env
+from tests.cli_helpers import Cli, lastgood_command
+from tests.tmux import Tmux, app_env
 from tests.tui.tmux_server import tmux_server
 
 TITLE = "Checkout errors"
@@ -31,15 +31,7 @@ def two_screens(url: str, tmp_path: Path) -> Iterator[Screens]:
     incident = cli.ok(
         "declare", "--title", TITLE, "--severity", "SEV2", "--commander", "Ada"
     ).strip()
-    env = child_env(
-        {
-            "PYTHONPATH": str(ROOT),
-            "TERM": "xterm-256color",
-            "LASTGOOD_DB": url,
-            "LASTGOOD_USER": "ada",
-            "XDG_STATE_HOME": str(tmp_path / "xdg"),
-        }
-    )
+    env = app_env(url, tmp_path)
     lastgood = shlex.join(lastgood_command())
     with tmux_server(env) as tmux:
         tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")

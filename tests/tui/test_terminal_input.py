@@ -18,8 +18,8 @@ import pytest
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
-from tests.tmux import Tmux, child_env
+from tests.cli_helpers import Cli, lastgood_command
+from tests.tmux import Tmux, app_env
 from tests.tui.tmux_server import tmux_server
 from tui.app.app import LastGoodApp
 from tui.app.read_only_app import ReadOnlyApp
@@ -70,15 +70,7 @@ def _declared(tmp_path: Path) -> tuple[Cli, str]:
 @contextmanager
 def _note_dialog(cli: Cli, incident: str, tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
     """`lastgood start` in a real 120x40 terminal, its note dialog open."""
-    env = child_env(
-        {
-            "PYTHONPATH": str(ROOT),
-            "TERM": "xterm-256color",
-            "LASTGOOD_DB": str(cli.db),
-            "LASTGOOD_USER": "ada",
-            "XDG_STATE_HOME": str(tmp_path / "xdg"),
-        }
-    )
+    env = app_env(cli.db, tmp_path)
     start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
     with tmux_server(env) as tmux:
         tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")

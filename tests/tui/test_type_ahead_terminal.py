@@ -20,8 +20,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
-from tests.tmux import Tmux, child_env
+from tests.cli_helpers import Cli, lastgood_command
+from tests.tmux import Tmux, app_env
 from tests.tui.tmux_server import tmux_server
 
 STARTED = (datetime.now(UTC) - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:00Z")
@@ -54,15 +54,7 @@ def test_editing_keys_in_a_burst_apply_in_order_to_the_field_they_were_typed_in(
     tmp_path: Path,
 ) -> None:
     cli = Cli(tmp_path / "typed.db", actor="ada")
-    env = child_env(
-        {
-            "PYTHONPATH": str(ROOT),
-            "TERM": "xterm-256color",
-            "LASTGOOD_DB": str(cli.db),
-            "LASTGOOD_USER": "ada",
-            "XDG_STATE_HOME": str(tmp_path / "xdg"),
-        }
-    )
+    env = app_env(cli.db, tmp_path)
     start = shlex.join([*lastgood_command(), "start", "--no-probes"])
     with tmux_server(env) as tmux:
         tmux("new-session", "-d", "-s", "declare", "-x", "80", "-y", "24")
