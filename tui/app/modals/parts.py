@@ -169,7 +169,7 @@ class MarkedCheckbox(Checkbox):
     def __init__(self, label: str, *, value: bool = False, id: str | None = None) -> None:
         super().__init__(Content(visible(label)), value, id=id, compact=True)
         self._plain_label = Content(visible(label))
-        self.BUTTON_INNER = "X" if value else " "  # the value set above calls no watcher
+        self.watch_value()  # the value given above calls no watcher
 
     def watch_value(self) -> None:
         self.BUTTON_INNER = "X" if self.value else " "
