@@ -198,15 +198,14 @@ def export_report(
     """Write the Markdown report, as `lastgood export` writes it; with `check_step`,
     then check the close-out step it completes (if open) with the file's path and the
     head hash it covers. Without, nothing is recorded, and the `Done` says so."""
+    from incident.app.report_document import report_document  # only when exporting
     from incident.app.whole_file import is_kept_file  # `tempfile`: not on the first frame
-    from incident.reports.record import read_record  # only when exporting
-    from incident.reports.report import markdown_report_from
 
     if check_step and not is_kept_file(Path(path)):
         # /dev/null or a pipe would tick the step with no report left to read
         raise CommandError(f"checking the step needs the report kept in a file: {path} is not one")
-    record = read_record(session.log.scan(session.state.id))
-    write(markdown_report_from(record, session.clock.now(), tz=tz))
+    record, text = report_document(session.log, session.state.id, session.clock.now(), tz=tz)
+    write(text)
     if not check_step:
         return report_written(record.state, path, record.head_hash)
     shown = path if len(path) <= EVIDENCE_CHARS else "…" + path[-EVIDENCE_CHARS:]

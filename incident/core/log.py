@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from incident.core.chain import GENESIS, ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event, NewEvent
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick
+
+if TYPE_CHECKING:
+    from incident.core.folding import Summarised  # the fold's modules: not the store's to load
 
 Opened = Event | ProbeTick | TickRun
 """What a session folds as it opens a record (`EventLog.opening_items`)."""
@@ -73,6 +76,11 @@ class EventLog(Protocol):
     def opening_items(self, incident_id: str, walk: ChainWalk) -> Iterator[Opened]:
         """What `scan` with `walk` gives, each verified into it, but ticks in a row that the
         store's summaries serve may come as one `TickRun`: what a session folds as it opens."""
+        ...
+
+    def report_items(self, incident_id: str, *, runs: bool = False) -> Iterator[Summarised]:
+        """What `scan` gives, but a tick the store keeps a summary of given from it alone
+        (with `runs`, ticks in a row as one `TickRun`): what the documents read."""
         ...
 
 

@@ -21,6 +21,7 @@ from incident.app.closeout import export_report, report_written
 from incident.app.outcome import Done
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
+from incident.app.report_document import report_document, report_record
 from incident.app.session import cannot_read
 from incident.app.whole_file import is_kept_file, is_stdout, write_whole
 from incident.app.written import INVITATION, RECORD, TIMELINE, file_written
@@ -34,8 +35,7 @@ from incident.core.state import IncidentState, start_of
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled, postmortem_ics
-from incident.reports.record import read_record
-from incident.reports.report import json_export_read, markdown_report_from
+from incident.reports.report import json_export_read
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
@@ -109,8 +109,9 @@ def cmd_export(args: Arguments) -> int:
                     lambda path: file_written(RECORD, path, whole.head_hash),
                 )
             return 0
-        record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
-        text = markdown_report_from(record, now, tz=_zone(args))
+        record, text = readable(
+            log, args.id, lambda: report_document(log, args.id, now, tz=_zone(args))
+        )
     # Said as `--check-step` says it (`closeout.report_written`).
     _emit(
         args,
@@ -173,7 +174,7 @@ def cmd_timeline(args: Arguments) -> int:
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, args.id)
         now = SystemClock().now()
-        record = readable(log, args.id, lambda: read_record(log.report_items(args.id, runs=True)))
+        record = readable(log, args.id, lambda: report_record(log, args.id))
         gap = timedelta(minutes=args.gap)
         if args.json:
             text = json_text(timeline_data(record, now, gap=gap)) + "\n"
