@@ -9,7 +9,6 @@ and what this release writes must have a shape that release wrote.
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections import defaultdict
 from collections.abc import Iterator
@@ -45,6 +44,7 @@ from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_text
 from incident.reports.timeline import PIN_MARK, markdown_timeline
 from store import SqliteEventLog
+from tests.fixture_files import fingerprint
 from tests.golden.incidents import closed_record, hostile_record
 from tests.memory_log import MemoryLog
 from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
@@ -52,14 +52,10 @@ from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
 
 
-def _digest(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
-
-
 @pytest.fixture(scope="module")
 def recorded() -> Iterator[dict[str, list[Event]]]:
     """Every incident's events, read through the store as `lastgood verify` reads them."""
-    before = _digest(FIXTURE.parent)
+    before = fingerprint(FIXTURE.parent)
     with SqliteEventLog.open(FIXTURE, read_only=True) as log:
         incidents = log.incident_ids()
         for incident_id in incidents:
@@ -67,7 +63,7 @@ def recorded() -> Iterator[dict[str, list[Event]]]:
             assert report.ok, report
         events = {incident_id: log.events(incident_id) for incident_id in incidents}
         assert all(report.count == len(events[i]) for i in incidents for report in [log.verify(i)])
-    assert _digest(FIXTURE.parent) == before, "a read-only open changed the fixtures directory"
+    assert fingerprint(FIXTURE.parent) == before, "a read-only open changed the fixtures directory"
     yield events
 
 

@@ -8,7 +8,6 @@ before the record streamed), through the functions and through the CLI.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import sqlite3
@@ -37,6 +36,7 @@ from incident.reports.timeline import markdown_timeline, timeline_from
 from store import SqliteEventLog, StoreError
 from store.rows import check_rows
 from tests.cli_helpers import InProcessCli
+from tests.fixture_files import fingerprint
 from tests.golden.digests import check_golden_digest, placeholders
 from tests.golden.incidents import PARIS, Record, closed_record, hostile_record, normalise
 from tests.golden.markdown_checks import check_golden
@@ -138,12 +138,8 @@ def test_a_json_export_larger_than_its_spool_spills_and_is_whole(
     assert _with_status_of(written, expected) == expected
 
 
-def _fingerprint(directory: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in directory.iterdir()}
-
-
 def test_previous_release_record_exports_through_the_cli_untouched() -> None:
-    before = _fingerprint(FIXTURE.parent)
+    before = fingerprint(FIXTURE.parent)
     cli = InProcessCli(FIXTURE)
     with SqliteEventLog.open(FIXTURE, read_only=True) as log:
         incidents = {i: log.events(i) for i in log.incident_ids()}
@@ -162,7 +158,7 @@ def test_previous_release_record_exports_through_the_cli_untouched() -> None:
         assert cli.ok("export", incident_id, "--tz", "UTC").startswith("# Incident report")
         assert cli.ok("verify", incident_id).startswith(f"{incident_id}: ok")
     assert closed > 0
-    assert _fingerprint(FIXTURE.parent) == before
+    assert fingerprint(FIXTURE.parent) == before
 
 
 # Tampering with probe ticks: the streamed reading says what the decoding one says

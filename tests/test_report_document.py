@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,32 +21,12 @@ from store.sqlite_log import SqliteEventLog
 from tests.golden.incidents import PARIS
 from tests.golden.markdown_checks import check_golden
 from tests.golden.sampled import SampledRecord, sampled_record
+from tests.reads_seen import ReadsSeen
 
 
 @pytest.fixture(scope="module")
 def sampled(tmp_path_factory: pytest.TempPathFactory) -> SampledRecord:
     return sampled_record(tmp_path_factory.mktemp("sampled") / "sampled.db")
-
-
-class ReadsSeen:
-    """A real log, with the name of each read made through it kept in `reads`."""
-
-    READS = ("scan", "events", "read_chain", "report_items", "export_items")
-
-    def __init__(self, log: SqliteEventLog) -> None:
-        self._log = log
-        self.reads: list[tuple[str, dict[str, Any]]] = []
-
-    def __getattr__(self, name: str) -> Any:
-        found = getattr(self._log, name)
-        if name not in self.READS:
-            return found
-
-        def read(*args: Any, **kwargs: Any) -> Any:
-            self.reads.append((name, kwargs))
-            return found(*args, **kwargs)
-
-        return read
 
 
 def exported(sampled: SampledRecord, write: Callable[[str], object]) -> list[str]:
@@ -57,7 +36,7 @@ def exported(sampled: SampledRecord, write: Callable[[str], object]) -> list[str
         seen = ReadsSeen(log)
         session = IncidentSession(seen, sampled.incident_id, ManualClock(sampled.now))  # type: ignore[arg-type]
         export_report(session, "ana", "report.md", write, check_step=False, tz=PARIS)
-        return [f"{name}{'(runs)' if kwargs.get('runs') else ''}" for name, kwargs in seen.reads]
+        return seen.names()
 
 
 def test_the_tuis_export_reads_the_ticks_from_their_summaries(sampled: SampledRecord) -> None:

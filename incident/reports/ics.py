@@ -79,14 +79,14 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def description(state: IncidentState, events: Sequence[Event]) -> str:
+def description(state: IncidentState, event_count: int) -> str:
     """The invitation's text: what happened, the key moments, where the record is."""
     meeting = state.postmortem
     lines = [f"Blameless post-mortem for incident {state.id}.", summary_line(state)]
     if state.issue:
         lines.append(f"Issue: {state.issue}")
     lines.append(f"Impact start (T+0): {utc_text(state.started_at)}")
-    for moment in milestones(state, events):
+    for moment in milestones(state, ()):  # the declaration's seq, the one it reads, not shown
         if moment.key in ("impact_start", "declared") or moment.at is None:
             continue
         lines.append(f"{moment.label}: {format_offset(moment.at - state.started_at)}")
@@ -99,7 +99,7 @@ def description(state: IncidentState, events: Sequence[Event]) -> str:
     lines += [
         f"Report: lastgood export {state.id} -o report.md",
         f"Timeline: lastgood timeline {state.id}",
-        f"Record: {counted(len(events), 'event')} (lastgood verify {state.id})",
+        f"Record: {counted(event_count, 'event')} (lastgood verify {state.id})",
     ]
     return "\n".join(lines)
 
@@ -110,17 +110,29 @@ def as_booked(events: Sequence[Event]) -> list[Event]:
     return list(events[: last + 1])
 
 
-def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
-    """The calendar file for the booked post-mortem; `NotScheduled` when there is none."""
+def require_booking(state: IncidentState) -> None:
+    """`NotScheduled` when no post-mortem is booked: asked before the record is read."""
     if state.postmortem is None:
         raise NotScheduled(
             f"no post-mortem booked for {state.id} "
             f"(lastgood schedule-postmortem {state.id} --at ISO8601)"
         )
+
+
+def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
+    """The calendar file for the booked post-mortem, from the record held in memory;
+    `NotScheduled` when there is none."""
+    require_booking(state)
     booked = as_booked(events)
-    state = fold_events(booked)
+    return booked_ics(fold_events(booked), len(booked))
+
+
+def booked_ics(state: IncidentState, event_count: int) -> str:
+    """The calendar file from the state the latest booking left, `event_count` events
+    into the record (`incident.app.invitation` streams a long record to them)."""
+    require_booking(state)
     meeting = state.postmortem
-    assert meeting is not None  # the booking is among the events up to it
+    assert meeting is not None
     invited = [(a, uri) for a in meeting.attendees if (uri := mailto_uri(a)) is not None]
     request = bool(meeting.organizer and invited)
     lines = [
@@ -136,7 +148,7 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
         f"DTEND:{_stamp(meeting.ends_at)}",
         f"SEQUENCE:{len(state.postmortem_history) - 1}",
         f"SUMMARY:{escape_text(f'Post-mortem: {state.title} ({state.id})')}",
-        f"DESCRIPTION:{escape_text(description(state, booked))}",
+        f"DESCRIPTION:{escape_text(description(state, event_count))}",
     ]
     if state.channel:
         lines.append(f"LOCATION:{escape_text(state.channel)}")

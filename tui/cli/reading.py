@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report, report_written
+from incident.app.invitation import invitation
 from incident.app.outcome import Done
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
@@ -34,7 +35,7 @@ from incident.core.replay import Recording, parse_offset, replay_moment
 from incident.core.state import IncidentState, start_of
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
-from incident.reports.ics import NotScheduled, postmortem_ics
+from incident.reports.ics import NotScheduled
 from incident.reports.report import json_export_read
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
@@ -188,7 +189,7 @@ def cmd_ics(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         try:
-            text = postmortem_ics(session.state, log.events(args.id))
+            text = readable(log, args.id, lambda: invitation(log, session.state))
         except NotScheduled as error:
             raise CliError(str(error)) from None
         when = offset(session)
