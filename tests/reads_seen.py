@@ -11,7 +11,7 @@ from store.sqlite_log import SqliteEventLog
 class ReadsSeen:
     """A real log, with the name of each read made through it kept in `reads`."""
 
-    READS = ("scan", "events", "read_chain", "report_items", "export_items")
+    READS = ("scan", "events", "read_chain", "opening_items", "report_items", "export_items")
 
     def __init__(self, log: SqliteEventLog) -> None:
         self._log = log

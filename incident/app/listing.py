@@ -3,13 +3,28 @@
 Drills are rehearsals: listed beside real incidents they would crowd out the one a
 coordinator is looking for under stress, so both faces leave them out unless asked.
 Kept light (no commands, no reports): `list` must start fast.
+
+Both read each incident one way, `incident_state`: the picker folded every incident's
+record decoded, each probe tick's samples too, on the TUI's event loop before its
+first screen, where `list` streamed it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 
+from incident.core.chain import ChainWalk
+from incident.core.folding import fold_items
+from incident.core.log import EventLog
 from incident.core.state import IncidentState
+
+
+def incident_state(log: EventLog, incident_id: str) -> IncidentState:
+    """The incident's state as a session opens it: the record streamed, ticks in runs
+    from the store's summaries, never held decoded. `ValueError` (or the runbook's or
+    the store's error) when it cannot be read; a chain that does not verify still
+    reads, as `status` shows it."""
+    return fold_items(log.opening_items(incident_id, ChainWalk(incident_id)))
 
 
 def listed(states: Iterable[IncidentState], *, drills: bool = False) -> Iterator[IncidentState]:

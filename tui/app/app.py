@@ -16,14 +16,14 @@ from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from incident.app.listing import listed
+from incident.app.listing import incident_state, listed
 from incident.app.session import IncidentSession
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
 from incident.core.log import EventLog
 from incident.core.names import not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
-from incident.core.state import IncidentState, fold
+from incident.core.state import IncidentState
 from runbooks.model import Runbook
 from tui.app.colour_depth import ColourDepth
 from tui.app.drafts import KeepsDrafts
@@ -267,7 +267,7 @@ class LastGoodApp(
     def _states(self) -> Iterable[IncidentState]:
         for incident_id in self.event_log.incident_ids():
             try:
-                yield fold(self.event_log.events(incident_id))
+                yield incident_state(self.event_log, incident_id)
             except UNREADABLE as error:
                 raise Unreadable(unreadable(self.event_log, incident_id, error)) from None
 

@@ -10,7 +10,8 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from incident.app.listing import listed
+from incident.app.listing import incident_state, listed
+from incident.app.session import cannot_read
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
@@ -18,10 +19,10 @@ from incident.core.state import IncidentState
 from incident.core.text import counted, json_text, visible
 from incident.reports.drill_faults import drill_label, shown_fault
 from incident.reports.status import status_data, status_text
+from runbooks.problems import RunbookError
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session, something_at
-from tui.cli.errors import CliError
 from tui.cli.fitted import fitted
 from tui.cli.record_verbs import damage_data, damage_warning
 
@@ -61,9 +62,11 @@ def cmd_list(args: Arguments) -> int:
             it does not hide the others (`verify --all` says what is wrong with it)."""
             for incident_id in ids:
                 try:
-                    yield open_session(log, incident_id).state
-                except (CliError, StoreError) as error:
+                    yield incident_state(log, incident_id)
+                except StoreError as error:  # it names the file, the incident and the event
                     unreadable.append((incident_id, str(error)))
+                except (ValueError, RunbookError) as error:
+                    unreadable.append((incident_id, cannot_read(path, incident_id, error)))
 
         for state in listed(readable_states(), drills=args.drills):
             rows.append(
