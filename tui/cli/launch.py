@@ -93,7 +93,7 @@ def cmd_demo(args: Arguments) -> int:
 def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | None]:
     """The demo's screen on a drill of `fault`: where it was recorded, and its state
     when the TUI closed (None if the coordinator quit before it was declared)."""
-    from incident.core.state import fold
+    from incident.app.listing import incident_state
     from tui.demo.launch import demo_incident, scratch_db
 
     require_terminal()
@@ -105,7 +105,7 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
     with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
         LastGoodApp(drill.log, drill.runbook, actor=known_actor(args), prepare=drill.declare).run()
         if drill.incident_id is not None:
-            state = fold(log.events(drill.incident_id))
+            state = incident_state(log, drill.incident_id)
     if state is None and chosen is None:
         import shutil
 

@@ -14,12 +14,12 @@ from pathlib import Path
 
 from incident import commands
 from incident.app import closeout, postmortem
+from incident.app.report_document import report_document
 from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
 from incident.core.state import StepStatus
 from incident.core.text import counted
-from incident.reports.report import markdown_report
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import StepKind
@@ -91,9 +91,7 @@ def run_demo(log: SqliteEventLog) -> int:
     print()
     print(status_text(session.state, clock.now()))
     report = workdir / "report.md"
-    report.write_text(
-        markdown_report(session.state, log.events(state.id), clock.now()), encoding="utf-8"
-    )
+    report.write_text(report_document(log, state.id, clock.now())[1], encoding="utf-8")
     verdict = log.verify(state.id)
     print()
     print(f"Report: {report}")
