@@ -203,3 +203,26 @@ def test_the_next_key_hint_says_what_space_will_do_with_the_evidence(session, cl
     assert hint() == "not yet: version 2.4.1 running, expected 2.4.0; checking now asks why"
     tick(session, clock, version="2.4.0")
     assert hint().startswith("check it, the evidence holds (version 2.4.0 confirmed")
+
+
+def test_check_health_needs_the_health_checks_passing(session, clock):
+    """The guide's Check Health: "Verify that health checks are passing and error rates
+    are returning to baseline levels". Error rates back under the threshold do not make
+    the evidence hold while the health check's latest reading fails (two failures in a
+    row: not yet the three of the health-failing trigger)."""
+    step = session.state.steps["check-health"].step
+    for _ in range(5):
+        tick(session, clock, error_rate=0.003, health=200.0)
+    assert evidence_for(session.state, step).holds is True
+    tick(session, clock, error_rate=0.003, health=Outcome.HTTP_STATUS)
+    tick(session, clock, error_rate=0.003, health=Outcome.HTTP_STATUS)
+    assert trigger_states(session)["health-failing"] == TriggerState.NO_DATA
+    evidence = evidence_for(session.state, step)
+    assert (evidence.holds, evidence.detail) == (
+        False,
+        "health check health failing: HTTP 500 (expected 200)",
+    )
+    with pytest.raises(CommandError, match="evidence does not hold: health check health failing"):
+        commands.check_step(session.state, "check-health", actor="a", clock=clock)
+    tick(session, clock, error_rate=0.003, health=200.0)
+    assert evidence_for(session.state, step).holds is True

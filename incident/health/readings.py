@@ -156,6 +156,8 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
     still_met = [trigger_id for trigger_id, verdict in probe_verdicts(state).items() if verdict.met]
     if still_met:
         return Evidence(False, f"rollback trigger still met: {', '.join(still_met)}")
+    if failing := failing_health_check(state, step.probe):
+        return Evidence(False, failing)
     recent = samples[-EVIDENCE_SAMPLES:]
     if len(recent) < EVIDENCE_SAMPLES:
         return Evidence(None, f"{len(recent)} of {EVIDENCE_SAMPLES} samples so far")
@@ -187,3 +189,18 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
         False,
         f"{step.probe} {shown}, above baseline {format_value(baseline, probe.unit)}",
     )
+
+
+def failing_health_check(state: IncidentState, besides: str) -> str:
+    """Why "health checks are passing" (the guide's Check Health) does not hold: an HTTP
+    health check, other than the probe `besides` (judged on its own samples), whose
+    latest reading failed; "" when none did. One failure is enough: the health-failing
+    trigger waits for several in a row, the service is not shown healthy meanwhile."""
+    for probe in state.runbook.probes:
+        if probe.kind != ProbeKind.HTTP or probe.name == besides:
+            continue
+        samples = state.samples.get(probe.name)
+        if samples and not samples[-1].ok:
+            latest = samples[-1]
+            return f"health check {probe.name} failing: {latest.detail or latest.outcome}"
+    return ""
