@@ -42,13 +42,15 @@ def test_the_default_follows_the_steps_phase(tmp_path, scenario, expected):
     recorded.log.close()
 
 
-def test_the_phase_begun_by_its_window_alone_ticks_it(tmp_path):
-    """Phase 4 opens at T+45 by the bundled runbook's window: from then on its clock
-    is not upcoming, even with nobody in it yet."""
+def test_the_close_out_window_alone_does_not_tick_it(tmp_path):
+    """Phase 4 opens at T+45 by the bundled runbook's window, but the guide begins it
+    "once the service is stable": past T+45 with the rollback still in Phase 1, a
+    report is the same snapshot it was at T+44, not the incident documented."""
     recorded = scenario_copy("declared", tmp_path / "s.db")
     state = recorded.session.state
     assert report_checks_step(state, SCENARIO_T0 + timedelta(minutes=44)) is False
-    assert report_checks_step(state, SCENARIO_T0 + timedelta(minutes=45)) is True
+    assert report_checks_step(state, SCENARIO_T0 + timedelta(minutes=45)) is False
+    assert report_checks_step(state, SCENARIO_T0 + timedelta(minutes=90)) is False
     recorded.log.close()
 
 

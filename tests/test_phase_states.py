@@ -38,7 +38,8 @@ def test_phase_states_follow_the_windows(small_runbook, clock):
     clock_six = phase_clock(session.state, small_runbook.phases[0], clock.now())
     assert clock_six.overdue_by == timedelta(minutes=1)
     assert states_at(session, clock, 26)["execute"] == PhaseState.DUE_SOON
-    assert states_at(session, clock, 50)["closeout"] == PhaseState.ACTIVE  # open-ended
+    # Open-ended: no clock opens it (see the test below); its turn, or work in it, does.
+    assert states_at(session, clock, 50)["closeout"] == PhaseState.UPCOMING
 
 
 def test_phase_done_records_lateness(small_runbook, clock):
@@ -118,3 +119,34 @@ def test_an_optional_step_checked_does_not_make_a_skipped_phase_done(small_runbo
     session.run(lambda s: commands.check_step(s, "extra", actor="a", clock=clock))
     skip(session, clock, "switch-lb", "database")
     assert states_at(session, clock, 6)["execute"] == PhaseState.SKIPPED
+
+
+def test_close_out_waits_for_the_service_not_for_its_window(small_runbook, clock):
+    """The guide's Phase 4 has no window: "Once the service is stable, close out the
+    incident." Its runbook window opens at T+45 and never ends; at T+50, with the
+    rollback still in phase 1, close-out is not active (a strip showing it ACTIVE
+    beside three late phases read as if close-out were under way). It becomes active
+    when it is the phase worked in, or when work in it is recorded."""
+    session = start(small_runbook, clock)
+    states = states_at(session, clock, 50)
+    assert states["decide"] == PhaseState.OVERDUE
+    assert states["closeout"] == PhaseState.UPCOMING
+    closeout = phase_clock(session.state, small_runbook.phases[3], clock.now())
+    assert (closeout.remaining, closeout.overdue_by) == (None, None)
+
+    session.run(lambda s: commands.check_step(s, "resolution", actor="a", clock=clock))
+    assert states_at(session, clock, 51)["closeout"] == PhaseState.DONE
+    session.run(
+        lambda s: commands.reopen_step(s, "resolution", reason="not yet", actor="a", clock=clock)
+    )
+    assert states_at(session, clock, 52)["closeout"] == PhaseState.ACTIVE  # worked in
+
+    fresh = start(small_runbook, clock)
+    complete_phase_one(fresh, clock)
+    fresh.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    skip(fresh, clock, "database")
+    fresh.run(lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock))
+    states = {c.phase.id: c.state for c in phase_clocks(fresh.state, clock.now())}
+    assert states["verify"] == PhaseState.DONE
+    assert states["closeout"] == PhaseState.ACTIVE  # its turn: the service is verified
+    assert current_phase(fresh.state, clock.now()).phase.id == "closeout"

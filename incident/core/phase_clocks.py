@@ -128,6 +128,11 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
     elif opens_at is not None and moment < opens_at and started_at is None:
         phase_state = PhaseState.UPCOMING
         remaining = due_at - moment if due_at is not None else None
+    elif due_at is None and started_at is None:
+        # No deadline, nothing recorded in it: its turn starts it, not the clock
+        # (`phase_clocks` makes the phase worked in active). The guide's Phase 4 has
+        # no window: "Once the service is stable, close out the incident."
+        phase_state = PhaseState.UPCOMING
     elif due_at is None:
         phase_state = PhaseState.ACTIVE
     elif moment > due_at:

@@ -79,6 +79,8 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
         case PhaseState.UPCOMING:
             if clock.opens_at is None:
                 return ("",)
+            if clock.opens_at <= now:  # opened, waiting for its turn (close-out)
+                return (window_label(clock.phase),)
             when = format_duration(clock.opens_at - now)
             return (f"in {when}", f"in {minutes(when)}", minutes(when))
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:

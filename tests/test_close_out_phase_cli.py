@@ -1,0 +1,54 @@
+"""Close-out is not under way while the rollback is: `status` as a user runs it.
+
+The guide's Phase 4 has no window ("Once the service is stable, close out the
+incident"); the bundled runbook opens it at T+45. An incident back-dated 50 minutes,
+nothing done yet, showed three phases OVERDUE and "Communication and Post-Mortem
+Prep  (T+45+)  ACTIVE" below them, as if close-out had begun.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from tests.cli_helpers import Cli
+
+CLOSE_OUT = "Communication and Post-Mortem Prep  "
+
+
+def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "close-out.db", actor="Ada")
+    started = (datetime.now(UTC) - timedelta(minutes=50)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    incident_id = cli.ok(
+        "declare",
+        *("--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"),
+        *("--last-good", "2.4.0", "--started-at", started),
+    ).strip()
+
+    status = cli.ok("status", incident_id)
+    assert "Decision and Communication  (T+0-5)  OVERDUE" in status
+    line = next(row for row in status.splitlines() if row.startswith(CLOSE_OUT))
+    assert line == f"{CLOSE_OUT}(T+45+)  UPCOMING"
+    phases = json.loads(cli.ok("status", incident_id, "--json"))["phases"]
+    assert [p["state"] for p in phases][-1] == "upcoming"
+
+    for step in ("confirm-version", "check-health", "smoke-test"):
+        cli.ok("check", incident_id, step, "--note", "seen working")
+    line = next(
+        row for row in cli.ok("status", incident_id).splitlines() if row.startswith(CLOSE_OUT)
+    )
+    assert line == f"{CLOSE_OUT}(T+45+)  UPCOMING"  # the rollback itself is still open
+
+    cli.ok("decide", incident_id, "--reason", "error rate 12% > 5%")
+    for step in ("assess-severity", "create-channel", "assign-commander"):
+        cli.ok("check", incident_id, step)
+    for template in ("announce", "paging", "initiating"):
+        cli.ok("send", incident_id, "--template", template)
+    cli.ok("check", incident_id, "app-rollback-redeploy")
+    cli.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
+    cli.ok("check", incident_id, "database-rollback")
+    line = next(
+        row for row in cli.ok("status", incident_id).splitlines() if row.startswith(CLOSE_OUT)
+    )
+    assert line == f"{CLOSE_OUT}(T+45+)  ACTIVE"
