@@ -37,3 +37,16 @@ def test_brief_prints_the_incident_in_at_most_20_lines(tmp_path: Path) -> None:
     missing = cli.run("brief", "INC-NOPE")
     assert missing.code == 2 and missing.err.count("\n") == 1
     assert missing.err.startswith("lastgood brief: no incident 'INC-NOPE' in ")
+
+
+def test_brief_says_no_data_for_a_trigger_no_reading_has_decided(tmp_path: Path) -> None:
+    """The guide's first step is to "determine if the issue meets the pre-defined
+    rollback triggers". With no probe reading recorded, the brief told a new commander
+    "error-rate not met", where the TUI says "no data" (silence is not health); a
+    manual trigger nobody marked is not met, as everywhere."""
+    cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
+    args = ("declare", "--title", "Checkout errors", "--severity", "SEV2")
+    incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
+
+    lines = cli.ok("brief", incident_id).splitlines()
+    assert "Triggers now: error-rate no data; health-failing no data; core-broken not met" in lines

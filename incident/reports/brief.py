@@ -28,6 +28,7 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import visible
+from incident.health.triggers import TriggerState, read_triggers
 from incident.reports.postmortem import booking_reminder
 
 MAX_LINES = 20
@@ -240,12 +241,17 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
 
 
 def _trigger_parts(state: IncidentState) -> list[str]:
+    """Each trigger as recorded; one no reading has decided yet says "no data", as the
+    coordinator's screen does, never "not met": silence is not health."""
+    no_data = {r.trigger.id for r in read_triggers(state) if r.state is TriggerState.NO_DATA}
     parts: list[str] = []
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)
         if mark is not None and mark.met:
             detail = f", {mark.detail}" if mark.detail else ""
             parts.append(f"{trigger.id} MET since {_offset(state, mark.at)}{detail}")
+        elif trigger.id in no_data:
+            parts.append(f"{trigger.id} no data")
         else:
             parts.append(f"{trigger.id} not met")
     return parts or ["none defined"]
