@@ -13,6 +13,8 @@ raw control byte.
   friends; the fields drew them raw into the terminal, and the note recorded them.
   A paste is now shown as `visible_block` shows recorded text (ESC as ␛, a line
   break kept), before any field takes it, so the field shows what will be recorded.
+  A terminal sends a pasted line break as a carriage return (tmux, xterm, VTE and
+  Alacritty do), so in a paste a lone CR is a line break, not a `␍`.
 
 `tests/tui/test_terminal_input.py` sends both through a real terminal, so a Textual
 upgrade that decodes or pastes differently fails there rather than in an incident.
@@ -50,6 +52,11 @@ def decode_leniently(driver_class: type[Driver]) -> None:
             vars(module)[_FACTORY] = replacing_decoder
 
 
+def pasted_lines(text: str) -> str:
+    """`text` as pasted, its line breaks as LF: CRLF, or the CR a terminal sends."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
 class InputAsData(App[None]):
     """An app whose terminal input survives bytes that are not UTF-8, and whose fields
     are pasted into with control characters shown."""
@@ -61,5 +68,5 @@ class InputAsData(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            event.text = visible_block(event.text)
+            event.text = visible_block(pasted_lines(event.text))
         await super().on_event(event)
