@@ -31,8 +31,8 @@ SHOWN = "caf\ufffdxy"
 
 
 PASTED = "ab\x07cd\x01ef\x7fgh\u202eij"
-"""A bell, a start of heading, a delete and a right-to-left override (no ESC: Textual's
-parser reads the rest of an escape sequence inside a paste as keys, before the paste)."""
+"""A bell, a start of heading, a delete and a right-to-left override (an ESC inside a
+paste: `test_paste_with_escapes.py`)."""
 PASTED_SHOWN = "ab\u2407cd\u2401ef\u2421gh\\u202eij"
 
 

@@ -15,9 +15,16 @@ raw control byte.
   break kept), before any field takes it, so the field shows what will be recorded.
   A terminal sends a pasted line break as a carriage return (tmux, xterm, VTE and
   Alacritty do), so in a paste a lone CR is a line break, not a `␍`.
+- **An ESC inside a paste.** Textual's parser read what followed an ESC inside a
+  bracketed paste as key presses (the ESC itself as `^`), sent before the paste: a
+  pasted line break after a colour code was an Enter that submitted the form, a tab
+  moved the focus, and the text came out of order. `PasteAsData` shows such an ESC
+  as ␛ before the parser reads it, so the paste stays one paste, in order; tmux sends
+  a pasted ESC as it is.
 
-`tests/tui/test_terminal_input.py` sends both through a real terminal, so a Textual
-upgrade that decodes or pastes differently fails there rather than in an incident.
+`tests/tui/test_terminal_input.py` and `test_paste_with_escapes.py` send these through
+a real terminal, so a Textual upgrade that decodes or pastes differently fails there
+rather than in an incident.
 """
 
 from __future__ import annotations
@@ -25,15 +32,22 @@ from __future__ import annotations
 import codecs
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from textual import events
+from textual._xterm_parser import XTermParser
 from textual.app import App
 from textual.driver import Driver
+from textual.message import Message
 
 from incident.core.text import visible_block
 
 _FACTORY = "getincrementaldecoder"
+_PARSER = "XTermParser"
+_PASTE_START = "\x1b[200~"
+_PASTE_END = "\x1b[201~"
+_ESC = "\x1b"
+_ESC_SHOWN = visible_block(_ESC)
 
 
 def replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
@@ -52,6 +66,72 @@ def decode_leniently(driver_class: type[Driver]) -> None:
             vars(module)[_FACTORY] = replacing_decoder
 
 
+class PasteAsData(XTermParser):
+    """Textual's parser, fed each ESC inside a bracketed paste shown as ␛: the only
+    ESC it reads between the paste's start and end markers is the end marker's.
+
+    The terminal's input comes in reads of any size, so a start marker is looked for
+    across the end of the last read, and the end of a read inside a paste that could
+    be the start of the end marker is held back until the next one."""
+
+    def __init__(self, debug: bool = False) -> None:
+        super().__init__(debug)
+        self._in_paste = False
+        self._tail = ""
+        """Outside a paste, the last characters passed on (a start marker's first part)."""
+        self._held = ""
+        """Inside a paste, the end of the last read that may begin the end marker."""
+
+    def feed(self, data: str) -> Iterable[Message]:
+        if not data:  # the end of input: what was held back goes first
+            held, self._held = self._held, ""
+            return [*(super().feed(held) if held else ()), *super().feed("")]
+        shown = self._shown(self._held + data)
+        return super().feed(shown) if shown else ()
+
+    def _shown(self, text: str) -> str:
+        self._held = ""
+        out: list[str] = []
+        at = 0
+        while at < len(text):
+            if not self._in_paste:
+                window = self._tail + text[at:]
+                found = window.find(_PASTE_START)
+                if found < 0:
+                    out.append(text[at:])
+                    self._tail = window[-(len(_PASTE_START) - 1) :]
+                    break
+                end = at + found + len(_PASTE_START) - len(self._tail)
+                out.append(text[at:end])
+                at, self._in_paste, self._tail = end, True, ""
+                continue
+            esc = text.find(_ESC, at)
+            if esc < 0:
+                out.append(text[at:])
+                break
+            out.append(text[at:esc])
+            rest = text[esc : esc + len(_PASTE_END)]
+            if rest == _PASTE_END:
+                out.append(_PASTE_END)
+                at, self._in_paste = esc + len(_PASTE_END), False
+            elif _PASTE_END.startswith(rest) and esc + len(rest) == len(text):
+                self._held = rest
+                break
+            else:
+                out.append(_ESC_SHOWN)
+                at = esc + 1
+        return "".join(out)
+
+
+def parse_pastes_whole(driver_class: type[Driver]) -> None:
+    """Make `driver_class` (and the drivers it derives from) read input with
+    `PasteAsData`; as `decode_leniently`, only a module using Textual's parser."""
+    for cls in driver_class.__mro__:
+        module = sys.modules.get(cls.__module__)
+        if module is not None and vars(module).get(_PARSER) is XTermParser:
+            vars(module)[_PARSER] = PasteAsData
+
+
 def pasted_lines(text: str) -> str:
     """`text` as pasted, its line breaks as LF: CRLF, or the CR a terminal sends."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
@@ -64,6 +144,7 @@ class InputAsData(App[None]):
     def get_driver_class(self) -> type[Driver]:
         driver_class = super().get_driver_class()
         decode_leniently(driver_class)
+        parse_pastes_whole(driver_class)
         return driver_class
 
     async def on_event(self, event: events.Event) -> None:

@@ -1,0 +1,121 @@
+"""A paste that carries ESC (coloured log output, through tmux) is one paste, in order.
+
+Before: Textual's parser read whatever followed an ESC inside a bracketed paste as
+key presses, sent before the paste itself (the ESC as `^`). Pasting
+`not needed ␛[0mtoday⏎more` into the Skip dialog's reason skipped the step at once
+with the reason `^[0mtoday` (the pasted line break was an Enter), `not needed ` came
+after, and `more` was typed as keys into whatever had the focus then; pasted into a
+note, `before ␛[31mERR` came out as `^[31mERRbefore `.
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from tests.cli_helpers import Cli, lastgood_command
+from tests.tmux import Tmux, app_env
+from tests.tui.tmux_server import tmux_server
+from tui.app.terminal_input import PasteAsData
+
+
+def test_a_pasted_colour_code_stays_inside_the_note_in_place(tmp_path: Path) -> None:
+    cli, incident = _declared(tmp_path)
+    pasted = "before \x1b[31mERR\x1b[0m after"
+    shown = "before \u241b[31mERR\u241b[0m after"
+    with _open(cli, incident, tmp_path) as (tmux, pane):
+        tmux.keys(pane, "n")
+        tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
+        _paste(tmux, pane, pasted)
+        tmux.wait_for(pane, "the pasted text", lambda s: shown in s)
+        tmux.keys(pane, "C-s")
+        tmux.wait_for(pane, "the note on the timeline", lambda s: f"Note: {shown}" in s)
+        _quit(tmux, pane)
+
+    assert _payloads(cli, incident, "note.added", "text") == [shown]
+
+
+def test_a_paste_with_escapes_and_a_line_break_does_not_submit_the_skip(
+    tmp_path: Path,
+) -> None:
+    cli, incident = _declared(tmp_path)
+    with _open(cli, incident, tmp_path) as (tmux, pane):
+        tmux.keys(pane, "s")
+        tmux.wait_for(pane, "the skip dialog", lambda s: "Reason *" in s)
+        _paste(tmux, pane, "not needed \x1b[0mtoday\nmore")
+        tmux.wait_for(pane, "the pasted reason", lambda s: "not needed \u241b[0mtoday" in s)
+        # Still open, nothing recorded: the reason is the user's to finish and submit.
+        assert "step.skipped" not in _kinds(cli, incident)
+        tmux.keys(pane, " by hand", literal=True)
+        tmux.keys(pane, "Enter")
+        tmux.wait_for(pane, "the skip recorded", lambda s: "Skipped assess-severity" in s)
+        _quit(tmux, pane)
+
+    assert _payloads(cli, incident, "step.skipped", "reason") == [
+        "not needed \u241b[0mtoday by hand"
+    ]
+
+
+def test_the_parser_keeps_a_paste_whole_across_reads() -> None:
+    """The terminal's bytes come in reads of any size: an ESC inside the paste, or the
+    paste's end marker, cut between two reads still ends the paste once, in place."""
+    stream = "a\x1b[200~x\x1b[31my\x1b[201~b\x1b[200~\x1b\x1b[201~"
+    for cut in range(1, len(stream)):
+        parser = PasteAsData()
+        events = [*parser.feed(stream[:cut]), *parser.feed(stream[cut:]), *parser.feed("")]
+        seen = [getattr(e, "text", None) or getattr(e, "character", None) for e in events]
+        assert seen == ["a", "x\u241b[31my", "b", "\u241b"], cut
+
+
+def _declared(tmp_path: Path) -> tuple[Cli, str]:
+    cli = Cli(tmp_path / "incident.db", actor="ada")
+    incident = cli.ok(
+        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    return cli, incident
+
+
+@contextmanager
+def _open(cli: Cli, incident: str, tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
+    """`lastgood start` in a real 120x40 terminal, on the incident."""
+    env = app_env(cli.db, tmp_path)
+    start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
+    with tmux_server(env) as tmux:
+        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
+        pane = "rollback:0"
+        tmux.keys(pane, f"{start}; echo exit=$?", "Enter")
+        tmux.wait_for(pane, "the incident", lambda s: "Checkout errors" in s, timeout=30)
+        yield tmux, pane
+
+
+def _paste(tmux: Tmux, pane: str, text: str) -> None:
+    """Paste `text` bracketed, as the app asked: tmux sends its ESC as it is."""
+    tmux("set-buffer", "--", text)
+    tmux("paste-buffer", "-p", "-t", pane)
+
+
+def _quit(tmux: Tmux, pane: str) -> None:
+    tmux.keys(pane, "q")
+    tmux.wait_for(pane, "the app closed", lambda s: "exit=0" in s)
+
+
+def _events(cli: Cli, incident: str) -> list[dict[str, object]]:
+    events: list[dict[str, object]] = json.loads(cli.ok("export", incident, "--format", "json"))[
+        "events"
+    ]
+    return events
+
+
+def _kinds(cli: Cli, incident: str) -> list[object]:
+    return [event["kind"] for event in _events(cli, incident)]
+
+
+def _payloads(cli: Cli, incident: str, kind: str, field: str) -> list[object]:
+    return [
+        payload[field]
+        for event in _events(cli, incident)
+        if event["kind"] == kind and isinstance(payload := event["payload"], dict)
+    ]
