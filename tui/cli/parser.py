@@ -23,6 +23,7 @@ from tui.cli.top_help import (
     DB_HELP,
     DESCRIPTION,
     EPILOG,
+    SCRATCH_DB_HELP,
     VERSION_HELP,
     terminal_columns,
 )
@@ -65,12 +66,16 @@ class OneLineParser(argparse.ArgumentParser):
             (file or sys.stderr).write(message)
 
 
-def _db_option(parser: argparse.ArgumentParser) -> None:
+_SCRATCH_DB_VERBS = frozenset({"demo", "drill"})
+"""Verbs that record into a scratch database of their own when none is named."""
+
+
+def _db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
     parser.add_argument(
         "--db",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help=DB_HELP,
+        help=help_text,
     )
 
 
@@ -120,7 +125,7 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
 
 
 def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
-    _db_option(parser)
+    _db_option(parser, SCRATCH_DB_HELP if verb.name in _SCRATCH_DB_VERBS else DB_HELP)
     _as_option(parser)
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 DESCRIPTION = "A terminal companion for emergency production rollbacks."
 EPILOG = "Run 'lastgood COMMAND --help' for a command's options."
 DB_HELP = "the event database (default: $LASTGOOD_DB, else the XDG data directory)"
+SCRATCH_DB_HELP = "the event database (default: $LASTGOOD_DB, else a scratch database it names)"
+"""`--db` of the verbs that, given none, record into a scratch database (`demo`, `drill`)."""
 AS_HELP = (
     "who is acting, for the record (default: $LASTGOOD_USER, else git's user.name, else the login)"
 )
