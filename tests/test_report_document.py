@@ -35,6 +35,7 @@ def exported(sampled: SampledRecord, write: Callable[[str], object]) -> list[str
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
         seen = ReadsSeen(log)
         session = IncidentSession(seen, sampled.incident_id, ManualClock(sampled.now))  # type: ignore[arg-type]
+        seen.reads.clear()  # the session's opening read
         export_report(session, "ana", "report.md", write, check_step=False, tz=PARIS)
         return seen.names()
 
