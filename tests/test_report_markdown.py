@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 import pytest
 
 from incident.core.text import visible, visible_block
@@ -12,6 +14,7 @@ from tests.golden.markdown_checks import (
     headings,
     html_tokens,
     inline_text,
+    links,
     tables,
     tokens,
 )
@@ -114,3 +117,41 @@ def test_code_span_holds_its_text(text):
     found = tokens(code_span(text) + "\n")
     (child,) = found[1].children or []
     assert child.type == "code_inline" and child.content == text
+
+
+@pytest.mark.parametrize("text", ["# heading", "#1 checkout", "## two ##", "+ plus #"])
+def test_heading_shows_a_leading_hash_once(text):
+    # a leading `#` was escaped twice (`\\#`): the heading showed a backslash
+    assert headings(tokens("# " + heading(text) + "\n")) == [(1, text)]
+
+
+ADDRESSES = [
+    ("https://grafana.example/d/x?var-env=prod&from=now-1h", "", ""),
+    ("https://wiki.example/Checkout_rollback", "see ", "."),
+    ("https://wiki.example/Foo_(bar)", "(", ")"),
+    ("https://x.example/a*b~c[1]", "", ", then"),
+    ("https://x.example/#frag_1", "# ", ""),
+    ("http://example.com", "<", ">"),
+]
+
+
+@pytest.mark.parametrize(("address", "before", "after"), ADDRESSES)
+@pytest.mark.parametrize("where", ["inline", "cell", "heading"])
+def test_a_web_address_links_where_it_says_and_shows_as_typed(where, address, before, after):
+    """GFM links a bare address as it stands in the file: an escaped `&` or `_` in it
+    made a link to `...%5C&...`, a page that does not exist, shown with backslashes."""
+    text = before + address + after
+    if where == "inline":
+        found = tokens("Before\n\n" + inline(text) + "\n")
+        shown = inline_text(found[4])
+    elif where == "heading":
+        found = tokens("# " + heading(text) + "\n")
+        (_, shown) = headings(found)[0]
+    else:
+        found = tokens("\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]])))
+        (parsed,) = tables(found)
+        assert [parsed[1][0], parsed[1][2]] == ["x", "y"]
+        shown = parsed[1][1]
+    assert shown == text
+    assert [unquote(link) for link in links(found)] == [address]  # `[` is sent as %5B
+    assert html_tokens(found) == []

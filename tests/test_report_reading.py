@@ -1,0 +1,70 @@
+"""The documents of an incident driven from the shell, read back as a reviewer reads them.
+
+Each test runs `lastgood` as separate processes on a real SQLite file, exports what
+a finished incident has, and reads it with a CommonMark+GFM parser or as JSON: a
+link goes where the text said, a heading shows the title as typed, one fact is
+said the same way in each document.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import Cli
+from tests.golden.markdown_checks import headings, inline_text, links, section_items, tokens
+
+GRAFANA = "https://grafana.example/d/checkout?var-env=prod&from=now-1h&to=now"
+WIKI = "https://wiki.example/Checkout_rollback_(blue*green)"
+TICKET = "https://jira.example/browse/PAY-1?focused=1&tab=all"
+
+
+@pytest.fixture
+def cli(tmp_path) -> Cli:
+    return Cli(tmp_path / "incidents.db", actor="ada")
+
+
+def declare(cli: Cli, title: str, *extra: str) -> str:
+    return cli.ok(
+        "declare",
+        "--title",
+        title,
+        "--severity",
+        "SEV2",
+        "--commander",
+        "Ada",
+        "--pattern",
+        "blue-green",
+        "--from-version",
+        "2.4.1",
+        "--last-good",
+        "2.4.0",
+        *extra,
+    ).strip()
+
+
+def test_web_addresses_in_notes_link_where_they_say_and_show_no_backslash(cli):
+    incident = declare(cli, "Checkout errors after 2.4.1")
+    cli.ok("note", incident, f"dashboard: {GRAFANA}, runbook ({WIKI}).")
+    cli.ok("action", incident, "Add backoff", "--ticket", TICKET)
+    for document in (
+        cli.ok("export", incident),
+        cli.ok("timeline", incident),
+    ):
+        found = tokens(document)
+        assert not [link for link in links(found) if "%5C" in link or "\\" in link]
+        assert {GRAFANA, WIKI, TICKET} <= set(links(found))
+        shown = [inline_text(t) for t in found if t.type == "inline"]
+        assert any(f"dashboard: {GRAFANA}, runbook ({WIKI})." in text for text in shown)
+        assert any(f"ticket {TICKET})" in text for text in shown)
+    report = tokens(cli.ok("export", incident))
+    timeline = [inline_text(t) for t in section_items(report, "Timeline")]
+    assert any(line.endswith(f"Note: dashboard: {GRAFANA}, runbook ({WIKI}).") for line in timeline)
+
+
+def test_a_title_starting_with_a_hash_heads_each_document_as_typed(cli):
+    title = "#inc-42 checkout 502s ##"
+    incident = declare(cli, title)
+    report = headings(tokens(cli.ok("export", incident)))
+    timeline = headings(tokens(cli.ok("timeline", incident)))
+    assert report[0] == (1, f"Incident report: {title}")
+    assert timeline[0] == (1, f"Post-mortem timeline: {title}")
