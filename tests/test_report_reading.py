@@ -8,6 +8,9 @@ said the same way in each document.
 
 from __future__ import annotations
 
+import json
+from datetime import datetime, timedelta
+
 import pytest
 
 from tests.cli_helpers import Cli
@@ -68,3 +71,20 @@ def test_a_title_starting_with_a_hash_heads_each_document_as_typed(cli):
     timeline = headings(tokens(cli.ok("timeline", incident)))
     assert report[0] == (1, f"Incident report: {title}")
     assert timeline[0] == (1, f"Post-mortem timeline: {title}")
+
+
+def test_time_to_detect_is_unknown_in_the_json_as_in_the_report_without_an_impact_start(cli):
+    incident = declare(cli, "Checkout errors after 2.4.1")
+    data = json.loads(cli.ok("export", incident, "--format", "json"))
+    assert data["detection"]["from_impact_start_s"] is None
+    assert data["impact"]["detection_s"] is None  # was 0.0: "detected at once"
+    assert "time to detect not measured" in cli.ok("export", incident)
+
+
+def test_time_to_detect_from_a_given_impact_start_agrees_across_the_json(cli):
+    started = (datetime.now().astimezone() - timedelta(minutes=7)).isoformat(timespec="seconds")
+    incident = declare(cli, "Checkout errors after 2.4.1", "--started-at", started)
+    data = json.loads(cli.ok("export", incident, "--format", "json"))
+    lag = data["detection"]["from_impact_start_s"]
+    assert lag is not None and 7 * 60 - 1 <= lag < 8 * 60
+    assert data["impact"]["detection_s"] == lag

@@ -12,6 +12,7 @@ from incident.core.events import JSONValue, format_timestamp
 from incident.core.gates import decision_gate
 from incident.core.state import tier_target
 from incident.core.timefmt import seconds
+from incident.reports.analysis import impact_start_known
 from incident.reports.context import ReportContext
 from incident.reports.impact import authors, severity_totals
 from incident.reports.postmortem import meeting_window
@@ -134,7 +135,11 @@ def _impact(ctx: ReportContext) -> dict[str, JSONValue]:
         "started_at": _ts(state.started_at),
         "declared_at": _ts(state.declared_at),
         "closed_at": _ts(state.closed_at),
-        "detection_s": seconds(state.declared_at - state.started_at),
+        # unknown (null), not 0, when no impact start was given apart from the
+        # declaration, as `detection.from_impact_start_s` and the report say
+        "detection_s": (
+            seconds(state.declared_at - state.started_at) if impact_start_known(state) else None
+        ),
         "duration_s": seconds(ctx.end - state.started_at),
         "milestones": moments,
         "severity_periods": periods,
