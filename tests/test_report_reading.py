@@ -9,10 +9,12 @@ said the same way in each document.
 from __future__ import annotations
 
 import json
+import re
 from datetime import datetime, timedelta
 
 import pytest
 
+from incident.core.events import parse_timestamp
 from tests.cli_helpers import Cli
 from tests.golden.markdown_checks import headings, inline_text, links, section_items, tokens
 
@@ -88,3 +90,25 @@ def test_time_to_detect_from_a_given_impact_start_agrees_across_the_json(cli):
     lag = data["detection"]["from_impact_start_s"]
     assert lag is not None and 7 * 60 - 1 <= lag < 8 * 60
     assert data["impact"]["detection_s"] == lag
+
+
+def _clock_minutes(text: str) -> int:
+    hours, minutes = text.split(":")
+    return int(hours) * 60 + int(minutes)
+
+
+def test_an_update_promises_the_next_one_when_the_cadence_will_ask_for_it(cli):
+    """The bundled cadence: the first update within 5 minutes of the declaration,
+    then every 20 after the last message. The update sent now moves the next one to
+    20 minutes from now; it said "Next update by" the time it was itself due."""
+    incident = declare(cli, "Checkout errors after 2.4.1")
+    cli.ok("send", incident, "--template", "update")
+    status = json.loads(cli.ok("status", incident, "--json"))
+    sent = json.loads(cli.ok("export", incident, "--format", "json"))["communications"][-1]
+    promised = re.search(r"Next update by (\d\d:\d\d) UTC", sent["text"])
+    assert promised is not None, sent["text"]
+    due = parse_timestamp(status["next_update_due"])
+    assert due - parse_timestamp(sent["at"]) == timedelta(minutes=20)
+    # the message says the minute (rounded down) of the moment status counts to
+    gap = _clock_minutes(due.strftime("%H:%M")) - _clock_minutes(promised.group(1))
+    assert gap % (24 * 60) in (0, 1), (promised.group(1), status["next_update_due"])

@@ -28,6 +28,11 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
             eta = f"{state.eta_min:,} minutes after the declaration"
     phase = current_phase(state, now)
     next_update = next_update_due(state)
+    if next_update is not None:
+        # this message, once sent, moves the cadence on: the next update is owed
+        # `every_min` after it, not at the time this one was (an update sent late
+        # said "Next update by" a time already past)
+        next_update = now + timedelta(minutes=state.runbook.cadence.every_min)
     return {
         "id": state.id,
         "title": state.title,
