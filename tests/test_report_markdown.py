@@ -132,6 +132,8 @@ ADDRESSES = [
     ("https://x.example/a*b~c[1]", "", ", then"),
     ("https://x.example/#frag_1", "# ", ""),
     ("http://example.com", "<", ">"),
+    ("https://x.example/a_b", "`curl -fsS ", "` exited 0"),
+    ("https://x.example/a_b", '"', '"'),
 ]
 
 

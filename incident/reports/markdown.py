@@ -24,7 +24,10 @@ from incident.core.text import visible, visible_block
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _HEADING_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_URL = re.compile(r"https?://[^\s<>|]+", re.IGNORECASE)
+_URL = re.compile(r"https?://[^\s<>|`\"\\]+", re.IGNORECASE)
+"""A web address: up to a character no address holds (a quote, a backtick, a space)."""
+_URL_ESCAPED = re.compile(r"https?://[^\s<>|`\"\\]*?[*_\[\]~&#]", re.IGNORECASE)
+"""An address holding a character that `_SPECIAL` or `_HEADING_SPECIAL` escapes."""
 _URL_TRAILING = ".,:;!?'\"*_~"
 _OPENING = {")": "(", "]": "["}
 _BLOCK_START = re.compile(r"^([#+\-=>])")
@@ -36,7 +39,7 @@ _LINE_BREAK = re.compile(r"\r\n?")
 
 def _escape(text: str, special: re.Pattern[str] = _SPECIAL) -> str:
     flat = visible(" ".join(text.split()))
-    if "://" not in flat:  # most text: no address to keep whole
+    if "://" not in flat or not _URL_ESCAPED.search(flat):  # most text: no address to keep
         return special.sub(r"\\\1", flat)
     out: list[str] = []
     start = 0
@@ -75,9 +78,14 @@ def _block_safe(escaped: str) -> str:
 def inline(text: str) -> str:
     """One line of literal text: Markdown and HTML characters escaped, newlines folded.
 
-    Safe at the start of a line too (`_block_safe`).
+    Safe at the start of a line too (`_block_safe`, written out: this is called for
+    every line of a report).
     """
-    return _block_safe(_escape(text))
+    escaped = _escape(text)
+    first = escaped[:1]
+    if first and first in _BLOCK_CHARS:
+        return _BLOCK_START.sub(r"\\\1", escaped)
+    return _ORDERED_START.sub(r"\1\\\2", escaped) if first.isdecimal() else escaped
 
 
 def cell(text: str) -> str:
