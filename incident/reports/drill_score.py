@@ -23,6 +23,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState
 from incident.core.text import visible
+from incident.reports.cadence import updates_due
 from incident.reports.drill_faults import Fault, fault_named
 from runbooks.model import Phase, StepKind
 
@@ -179,24 +180,15 @@ class CadenceTally(Struct, frozen=True):
 
 
 def cadence_tally(state: IncidentState, end: datetime) -> CadenceTally:
-    """The runbook's cadence replayed over the messages: the first update due
-    `first_update_min` after the declaration, each next `every_min` after the last
-    message, until the resolution (as `next_update_due` counts it)."""
-    cadence = state.runbook.cadence
-    resolved = resolved_at(state)
-    due = state.declared_at + timedelta(minutes=cadence.first_update_min)
-    sent = late = 0
-    worst = timedelta(0)
-    for message in state.communications:
-        if resolved is not None and message.at > resolved:
-            break
-        sent += 1
-        if message.at > due:
-            late += 1
-            worst = max(worst, message.at - due)
-        due = message.at + timedelta(minutes=cadence.every_min)
-    overdue_now = max(end - due, timedelta(0)) if resolved is None else timedelta(0)
-    return CadenceTally(sent, late, worst, overdue_now)
+    """The runbook's cadence replayed over the messages (`updates_due`)."""
+    updates = updates_due(state, end)
+    answered = [u for u in updates if u.sent is not None]
+    late = [lag for u in answered if (lag := u.late_by) is not None]
+    unanswered = updates[-1] if updates and updates[-1].sent is None else None
+    overdue_now = timedelta(0)
+    if unanswered is not None and resolved_at(state) is None:
+        overdue_now = end - unanswered.due
+    return CadenceTally(len(answered), len(late), max(late, default=timedelta(0)), overdue_now)
 
 
 def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:

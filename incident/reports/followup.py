@@ -4,8 +4,11 @@ learned, and supporting information (roles, messages, notes, record).
 
 from __future__ import annotations
 
+from incident.core.phase_clocks import resolved_at
 from incident.core.state import ActionItem
 from incident.core.text import counted
+from incident.core.timefmt import exact_duration
+from incident.reports.cadence import updates_due
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
@@ -137,6 +140,7 @@ def _communications(ctx: ReportContext) -> list[str]:
     if not messages:
         return [*lines, "No messages were recorded."]
     lines.append(f"{counted(len(messages), 'message')}, each with its exact text as sent.")
+    lines += _cadence(ctx)
     for number, message in enumerate(messages, 1):
         meta = f"**{number}.** {ctx.when(message.at)} · by {inline(message.by)}"
         if message.channel:
@@ -144,6 +148,41 @@ def _communications(ctx: ReportContext) -> list[str]:
         if message.template:
             meta += f" · template {inline(message.template)}"
         lines += ["", meta, "", *fence(message.text)]
+    return lines
+
+
+def _cadence(ctx: ReportContext) -> list[str]:
+    """The messages against the runbook's update cadence: each late or missing update
+    by its due time. The report said nothing of an update sent late."""
+    state = ctx.state
+    updates = updates_due(state, ctx.end)
+    if not updates:
+        return []
+    cadence = state.runbook.cadence
+    late = [u for u in updates if u.late_by is not None]
+    missing = [u for u in updates if u.sent is None]
+    answered = len(updates) - len(missing)
+    upto = "up to the resolution" if resolved_at(state) else "so far"
+    said = "all on time" if not late else f"{answered - len(late)} on time, {len(late)} late"
+    lines = [
+        "",
+        f"Against the runbook's update cadence (the first within "
+        f"{counted(cadence.first_update_min, 'minute')} of the declaration, then every "
+        f"{counted(cadence.every_min, 'minute')} after the last message, until resolved): "
+        f"{counted(answered, 'message')} {upto}, {said}"
+        + (f"; {counted(len(missing), 'update')} not sent." if missing else "."),
+    ]
+    if late or missing:
+        lines.append("")
+    for update in updates:
+        if (lag := update.late_by) is not None and update.sent is not None:
+            lines.append(
+                f"- Due {ctx.when(update.due)}; sent at {ctx.offset(update.sent)}, "
+                f"{exact_duration(lag)} late."
+            )
+        elif update.sent is None:
+            until = "the resolution" if resolved_at(state) else "the time of this report"
+            lines.append(f"- Due {ctx.when(update.due)}; no message by {until}.")
     return lines
 
 

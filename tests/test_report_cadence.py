@@ -1,0 +1,83 @@
+"""The report says how the stakeholder messages kept the runbook's update cadence.
+
+An incident on the bundled runbook (first update within 5 minutes of the
+declaration, then every 20 after the last message), recorded in a real SQLite file
+on a manual clock, read back with a CommonMark parser. The drill's score card
+replays the same cadence (`updates_due`) and must count the same.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.commands import Declaration
+from incident.core.clock import ManualClock
+from incident.reports.drill_score import cadence_tally
+from incident.reports.report import markdown_report
+from store.sqlite_log import SqliteEventLog
+from tests.conftest import T0
+from tests.golden.markdown_checks import inline_text, tokens
+from tui.demo.scenarios import bundled_runbook
+
+
+def _incident(db: Path) -> tuple[IncidentSession, ManualClock, SqliteEventLog]:
+    clock = ManualClock(T0)
+    details = Declaration(title="Checkout errors", severity="SEV2", commander="Ada")
+    event = commands.declare(bundled_runbook(), details, actor="ada", clock=clock)
+    log = SqliteEventLog.open(db)
+    return IncidentSession.declare(log, event, clock), clock, log
+
+
+def _send(session: IncidentSession, clock: ManualClock, at_min: float, template: str) -> None:
+    clock.set(T0 + timedelta(minutes=at_min))
+    session.run(
+        lambda s: commands.send_communication(s, actor="ada", clock=clock, template=template)
+    )
+
+
+def _cadence_paragraphs(report: str) -> list[str]:
+    found = tokens(report)
+    texts = [inline_text(t) for t in found if t.type == "inline"]
+    start = texts.index("Communications log")
+    return [t for t in texts[start:] if "cadence" in t or t.startswith("Due T+")]
+
+
+def test_an_update_sent_late_is_said_late_with_its_due_time(tmp_path):
+    session, clock, log = _incident(tmp_path / "incidents.db")
+    with log:
+        _send(session, clock, 3, "announce")  # on time: the first was due at T+5
+        _send(session, clock, 26.5, "update")  # due at T+23 (3 + 20): 3m30s late
+        _send(session, clock, 40, "resolved")  # due at T+46.5: on time
+        clock.advance(60)
+        session.run(
+            lambda s: commands.close(s, actor="ada", clock=clock, force=True, reason="test")
+        )
+        state, events = session.state, log.events(session.state.id)
+    report = markdown_report(state, events, clock.now())
+    assert _cadence_paragraphs(report) == [
+        "Against the runbook's update cadence (the first within 5 minutes of the "
+        "declaration, then every 20 minutes after the last message, until resolved): "
+        "3 messages up to the resolution, 2 on time, 1 late.",
+        "Due T+23:00 · 09:23:00 UTC; sent at T+26:30, 3m30s late.",
+    ]
+    tally = cadence_tally(state, clock.now())
+    assert (tally.sent, tally.late, tally.worst) == (3, 1, timedelta(minutes=3, seconds=30))
+
+
+def test_an_update_never_sent_is_said_missing_while_the_incident_is_open(tmp_path):
+    session, clock, log = _incident(tmp_path / "incidents.db")
+    with log:
+        _send(session, clock, 2, "announce")
+        clock.set(T0 + timedelta(minutes=30))  # the next was due at T+22
+        state, events = session.state, log.events(session.state.id)
+    report = markdown_report(state, events, clock.now())
+    assert _cadence_paragraphs(report) == [
+        "Against the runbook's update cadence (the first within 5 minutes of the "
+        "declaration, then every 20 minutes after the last message, until resolved): "
+        "1 message so far, all on time; 1 update not sent.",
+        "Due T+22:00 · 09:22:00 UTC; no message by the time of this report.",
+    ]
+    assert cadence_tally(state, clock.now()).overdue_now == timedelta(minutes=8)
