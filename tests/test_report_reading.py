@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
+import icalendar
 import pytest
 
 from incident.core.events import parse_timestamp
@@ -112,3 +113,20 @@ def test_an_update_promises_the_next_one_when_the_cadence_will_ask_for_it(cli):
     # the message says the minute (rounded down) of the moment status counts to
     gap = _clock_minutes(due.strftime("%H:%M")) - _clock_minutes(promised.group(1))
     assert gap % (24 * 60) in (0, 1), (promised.group(1), status["next_update_due"])
+
+
+def test_the_invitation_counts_the_record_as_booked_not_as_the_report_does(cli):
+    """The invitation is written from the record up to its booking (so re-importing
+    it moves nothing until a new booking); its count is that record's, said so, not
+    a second figure for the record the report counts."""
+    incident = declare(cli, "Checkout errors after 2.4.1")
+    cli.ok("close", incident, "--force", "--reason", "drill")
+    meeting = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:00:00Z")
+    cli.ok("schedule-postmortem", incident, "--at", meeting)
+    cli.ok("lesson", incident, "the runbook was out of date")
+    data = json.loads(cli.ok("export", incident, "--format", "json"))
+    booked = [e["seq"] for e in data["events"] if e["kind"] == "postmortem.scheduled"]
+    description = icalendar.Calendar.from_ical(cli.ok("ics", incident)).walk("VEVENT")[0]
+    text = str(description["DESCRIPTION"])
+    assert f"Record when booked: {booked[-1]} events" in text
+    assert f"{data['event_count']} events" not in text

@@ -99,7 +99,7 @@ def description(state: IncidentState, event_count: int) -> str:
     lines += [
         f"Report: lastgood export {state.id} -o report.md",
         f"Timeline: lastgood timeline {state.id}",
-        f"Record: {counted(event_count, 'event')} (lastgood verify {state.id})",
+        f"Record when booked: {counted(event_count, 'event')} (lastgood verify {state.id})",
     ]
     return "\n".join(lines)
 
