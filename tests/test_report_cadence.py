@@ -3,7 +3,8 @@
 An incident on the bundled runbook (first update within 5 minutes of the
 declaration, then every 20 after the last message), recorded in a real SQLite file
 on a manual clock, read back with a CommonMark parser. The drill's score card
-replays the same cadence (`updates_due`) and must count the same.
+replays the same cadence (`updates_due`) and must count the same. The last test
+reads the key moment those checks make, on the same kind of record.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
 from incident.reports.drill_score import cadence_tally
+from incident.reports.impact import milestones
 from incident.reports.report import markdown_report
 from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0
@@ -81,3 +83,22 @@ def test_an_update_never_sent_is_said_missing_while_the_incident_is_open(tmp_pat
         "Due T+22:00 · 09:22:00 UTC; no message by the time of this report.",
     ]
     assert cadence_tally(state, clock.now()).overdue_now == timedelta(minutes=8)
+
+
+def test_service_verified_is_the_last_verification_recorded_when_two_share_a_moment(tmp_path):
+    """The headless demo checks its verification steps within one millisecond: the
+    first was taken for the last, and the timeline starred it "Service verified"
+    above the check that came after it."""
+    session, clock, log = _incident(tmp_path / "incidents.db")
+    with log:
+        clock.advance(600)
+        for step in ("confirm-version", "check-health"):
+            session.run(
+                lambda s, step=step: commands.check_step(
+                    s, step, actor="ada", clock=clock, evidence="seen", override="test"
+                )
+            )
+        state, events = session.state, log.events(session.state.id)
+    verified = next(m for m in milestones(state, events) if m.key == "service_verified")
+    assert verified.detail == "check-health checked by ada"
+    assert verified.seq == events[-1].seq
