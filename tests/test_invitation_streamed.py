@@ -45,7 +45,7 @@ def test_the_file_is_the_in_memory_ones_with_ticks_around_two_bookings(tmp_path:
     text = invitation(seen, state)  # type: ignore[arg-type]
     assert text == postmortem_ics(state, events)
     assert seen.names() == ["report_items"]  # before: every event, decoded
-    assert f"Record: {first_file_events} events" in text.replace("\r\n ", "")
+    assert f"Record when booked: {first_file_events} events" in text.replace("\r\n ", "")
     assert "SEQUENCE:1" in text
     scenario.log.close()
 
