@@ -28,8 +28,8 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import visible
-from incident.health.triggers import TriggerState, read_triggers
 from incident.reports.postmortem import booking_reminder
+from incident.reports.trigger_view import trigger_data, trigger_parts
 
 MAX_LINES = 20
 """The brief is read in one glance, on one screen of a 24-line terminal."""
@@ -123,16 +123,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
             for d in decisions(state)
         ],
         "open_gates": [{"target": t, "approver": a} for t, a in open_gates(state)],
-        "triggers": [
-            {
-                "id": trigger.id,
-                "title": trigger.title,
-                "met": mark.met if (mark := state.triggers.get(trigger.id)) else False,
-                "since": format_timestamp(mark.at) if mark else None,
-                "detail": mark.detail if mark else "",
-            }
-            for trigger in state.runbook.triggers
-        ],
+        "triggers": trigger_data(state),
         "last_message": None
         if last is None
         else {
@@ -177,7 +168,7 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
         head.append(f"Skipped whole, no step checked: {titles}")
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = _wrapped("Open gates: ", gates or ["none"], "; ")
-    tail += _wrapped("Triggers now: ", _trigger_parts(state), "; ")
+    tail += _wrapped("Triggers now: ", trigger_parts(state), "; ")
     tail += _message_lines(state, now)
     roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
     tail += _wrapped("Roles: ", roles, " · ")
@@ -238,23 +229,6 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
     if waiting:
         lines.append("Messages due now: " + ", ".join(waiting))
     return lines
-
-
-def _trigger_parts(state: IncidentState) -> list[str]:
-    """Each trigger as recorded; one no reading has decided yet says "no data", as the
-    coordinator's screen does, never "not met": silence is not health."""
-    no_data = {r.trigger.id for r in read_triggers(state) if r.state is TriggerState.NO_DATA}
-    parts: list[str] = []
-    for trigger in state.runbook.triggers:
-        mark = state.triggers.get(trigger.id)
-        if mark is not None and mark.met:
-            detail = f", {mark.detail}" if mark.detail else ""
-            parts.append(f"{trigger.id} MET since {_offset(state, mark.at)}{detail}")
-        elif trigger.id in no_data:
-            parts.append(f"{trigger.id} no data")
-        else:
-            parts.append(f"{trigger.id} not met")
-    return parts or ["none defined"]
 
 
 def _phase_data(clock: PhaseClock | None) -> JSONValue:

@@ -26,6 +26,7 @@ from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.postmortem import booking_reminder
+from incident.reports.trigger_view import trigger_data, trigger_parts
 from runbooks.model import StepKind
 
 
@@ -124,6 +125,7 @@ def status_data(
             }
             for a in state.approvals.values()
         ],
+        "triggers": trigger_data(state),
         "database_tier": state.tier_choice.tier if state.tier_choice else None,
         "next_update_due": _ts(next_update),
         "communications": len(state.communications),
@@ -184,6 +186,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
         )
+    lines.append("triggers: " + "; ".join(trigger_parts(state)))
     next_update = next_update_due(state)
     if next_update is not None:
         delta = next_update - now
