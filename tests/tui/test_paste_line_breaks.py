@@ -9,28 +9,14 @@ into the note as `line one␍line two` and were recorded so.
 from __future__ import annotations
 
 import json
-import shlex
 from pathlib import Path
 
-from tests.cli_helpers import Cli, lastgood_command
-from tests.tmux import app_env
-from tests.tui.tmux_server import tmux_server
+from tests.tui.incident_in_tmux import declared_incident, note_dialog
 
 
 def test_two_pasted_lines_are_two_lines_of_the_note(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "incident.db", actor="ada")
-    incident = cli.ok(
-        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    env = app_env(cli.db, tmp_path)
-    start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
-    with tmux_server(env) as tmux:
-        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
-        pane = "rollback:0"
-        tmux.keys(pane, f"{start}; echo exit=$?", "Enter")
-        tmux.wait_for(pane, "the incident", lambda s: "Checkout errors" in s, timeout=30)
-        tmux.keys(pane, "n")
-        tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
+    cli, incident = declared_incident(tmp_path)
+    with note_dialog(cli, incident, tmp_path) as (tmux, pane):
         tmux("set-buffer", "--", "line one\nline two")
         tmux("paste-buffer", "-p", "-t", pane)  # bracketed; tmux sends the LF as CR
         screen = tmux.wait_for(pane, "the pasted text", lambda s: "line two" in s)

@@ -11,22 +11,19 @@ note, `before ␛[31mERR` came out as `^[31mERRbefore `.
 from __future__ import annotations
 
 import json
-import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
-from tests.cli_helpers import Cli, lastgood_command
-from tests.tmux import Tmux, app_env
-from tests.tui.tmux_server import tmux_server
+from tests.cli_helpers import Cli
+from tests.tmux import Tmux
+from tests.tui.incident_in_tmux import declared_incident, incident_open
 from tui.app.terminal_input import PasteAsData
 
 
 def test_a_pasted_colour_code_stays_inside_the_note_in_place(tmp_path: Path) -> None:
-    cli, incident = _declared(tmp_path)
+    cli, incident = declared_incident(tmp_path)
     pasted = "before \x1b[31mERR\x1b[0m after"
     shown = "before \u241b[31mERR\u241b[0m after"
-    with _open(cli, incident, tmp_path) as (tmux, pane):
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
         tmux.keys(pane, "n")
         tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
         _paste(tmux, pane, pasted)
@@ -41,8 +38,8 @@ def test_a_pasted_colour_code_stays_inside_the_note_in_place(tmp_path: Path) -> 
 def test_a_paste_with_escapes_and_a_line_break_does_not_submit_the_skip(
     tmp_path: Path,
 ) -> None:
-    cli, incident = _declared(tmp_path)
-    with _open(cli, incident, tmp_path) as (tmux, pane):
+    cli, incident = declared_incident(tmp_path)
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
         tmux.keys(pane, "s")
         tmux.wait_for(pane, "the skip dialog", lambda s: "Reason *" in s)
         _paste(tmux, pane, "not needed \x1b[0mtoday\nmore")
@@ -68,27 +65,6 @@ def test_the_parser_keeps_a_paste_whole_across_reads() -> None:
         events = [*parser.feed(stream[:cut]), *parser.feed(stream[cut:]), *parser.feed("")]
         seen = [getattr(e, "text", None) or getattr(e, "character", None) for e in events]
         assert seen == ["a", "x\u241b[31my", "b", "\u241b"], cut
-
-
-def _declared(tmp_path: Path) -> tuple[Cli, str]:
-    cli = Cli(tmp_path / "incident.db", actor="ada")
-    incident = cli.ok(
-        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    return cli, incident
-
-
-@contextmanager
-def _open(cli: Cli, incident: str, tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
-    """`lastgood start` in a real 120x40 terminal, on the incident."""
-    env = app_env(cli.db, tmp_path)
-    start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
-    with tmux_server(env) as tmux:
-        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
-        pane = "rollback:0"
-        tmux.keys(pane, f"{start}; echo exit=$?", "Enter")
-        tmux.wait_for(pane, "the incident", lambda s: "Checkout errors" in s, timeout=30)
-        yield tmux, pane
 
 
 def _paste(tmux: Tmux, pane: str, text: str) -> None:

@@ -9,18 +9,14 @@ from __future__ import annotations
 
 import codecs
 import json
-import shlex
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from textual.drivers import linux_driver
 from textual.drivers.linux_driver import LinuxDriver
 
-from tests.cli_helpers import Cli, lastgood_command
-from tests.tmux import Tmux, app_env
-from tests.tui.tmux_server import tmux_server
+from tests.tmux import Tmux
+from tests.tui.incident_in_tmux import declared_incident, note_dialog
 from tui.app.app import LastGoodApp
 from tui.app.read_only_app import ReadOnlyApp
 from tui.app.terminal_input import InputAsData, decode_leniently, replacing_decoder
@@ -37,8 +33,8 @@ PASTED_SHOWN = "ab\u2407cd\u2401ef\u2421gh\\u202eij"
 
 
 def test_a_latin1_byte_in_a_note_is_kept_as_a_replacement_character(tmp_path: Path) -> None:
-    cli, incident = _declared(tmp_path)
-    with _note_dialog(cli, incident, tmp_path) as (tmux, pane):
+    cli, incident = declared_incident(tmp_path)
+    with note_dialog(cli, incident, tmp_path) as (tmux, pane):
         tmux("send-keys", "-t", pane, "-H", *LATIN1_CAFE.split())
         tmux.wait_for(pane, "the typed text", lambda s: SHOWN in s)
         _record_and_quit(tmux, pane, SHOWN)
@@ -47,8 +43,8 @@ def test_a_latin1_byte_in_a_note_is_kept_as_a_replacement_character(tmp_path: Pa
 
 
 def test_pasted_control_characters_are_shown_and_recorded_as_shown(tmp_path: Path) -> None:
-    cli, incident = _declared(tmp_path)
-    with _note_dialog(cli, incident, tmp_path) as (tmux, pane):
+    cli, incident = declared_incident(tmp_path)
+    with note_dialog(cli, incident, tmp_path) as (tmux, pane):
         tmux("set-buffer", "--", PASTED)
         tmux("paste-buffer", "-p", "-t", pane)  # bracketed, as the app asked
         tmux.wait_for(pane, "the pasted text", lambda s: PASTED_SHOWN in s)
@@ -57,29 +53,6 @@ def test_pasted_control_characters_are_shown_and_recorded_as_shown(tmp_path: Pat
     events = json.loads(cli.ok("export", incident, "--format", "json"))["events"]
     notes = [event["payload"]["text"] for event in events if event["kind"] == "note.added"]
     assert notes == [PASTED_SHOWN]
-
-
-def _declared(tmp_path: Path) -> tuple[Cli, str]:
-    cli = Cli(tmp_path / "incident.db", actor="ada")
-    incident = cli.ok(
-        "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
-    ).strip()
-    return cli, incident
-
-
-@contextmanager
-def _note_dialog(cli: Cli, incident: str, tmp_path: Path) -> Iterator[tuple[Tmux, str]]:
-    """`lastgood start` in a real 120x40 terminal, its note dialog open."""
-    env = app_env(cli.db, tmp_path)
-    start = shlex.join([*lastgood_command(), "start", "--incident", incident, "--no-probes"])
-    with tmux_server(env) as tmux:
-        tmux("new-session", "-d", "-s", "rollback", "-x", "120", "-y", "40")
-        pane = "rollback:0"
-        tmux.keys(pane, f"{start}; echo exit=$?", "Enter")
-        tmux.wait_for(pane, "the incident", lambda s: "Checkout errors" in s, timeout=30)
-        tmux.keys(pane, "n")
-        tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
-        yield tmux, pane
 
 
 def _record_and_quit(tmux: Tmux, pane: str, shown: str) -> None:
