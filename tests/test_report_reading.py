@@ -17,6 +17,7 @@ import pytest
 
 from incident.core.events import parse_timestamp
 from tests.cli_helpers import Cli
+from tests.cli_helpers import declare as declare_shared
 from tests.golden.markdown_checks import headings, inline_text, links, section_items, tokens
 
 GRAFANA = "https://grafana.example/d/checkout?var-env=prod&from=now-1h&to=now"
@@ -30,22 +31,8 @@ def cli(tmp_path) -> Cli:
 
 
 def declare(cli: Cli, title: str, *extra: str) -> str:
-    return cli.ok(
-        "declare",
-        "--title",
-        title,
-        "--severity",
-        "SEV2",
-        "--commander",
-        "Ada",
-        "--pattern",
-        "blue-green",
-        "--from-version",
-        "2.4.1",
-        "--last-good",
-        "2.4.0",
-        *extra,
-    ).strip()
+    """The shared incident (`cli_helpers.declare`), titled `title`."""
+    return declare_shared(cli, "--title", title, *extra)
 
 
 def test_web_addresses_in_notes_link_where_they_say_and_show_no_backslash(cli):
