@@ -140,6 +140,10 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
         return Evidence(None, "no probe backs this step")
     probe = state.runbook.probe(step.probe)
     samples = state.samples.get(step.probe, [])
+    # "No rollback trigger met" needs no sample of this probe to be contradicted.
+    judged_on_triggers = probe is not None and probe.kind != ProbeKind.VERSION
+    if judged_on_triggers and (still_met := triggers_still_met(state)):
+        return Evidence(False, f"rollback trigger still met: {', '.join(still_met)}")
     if probe is None or not samples:
         return Evidence(None, f"no samples from {step.probe} yet")
     latest = samples[-1]
@@ -153,9 +157,6 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
         if latest.text == expected:
             return Evidence(True, f"version {expected} confirmed at {offset}")
         return Evidence(False, f"version {latest.text} running, expected {expected}")
-    still_met = [trigger_id for trigger_id, verdict in probe_verdicts(state).items() if verdict.met]
-    if still_met:
-        return Evidence(False, f"rollback trigger still met: {', '.join(still_met)}")
     if failing := failing_health_check(state, step.probe):
         return Evidence(False, failing)
     recent = samples[-EVIDENCE_SAMPLES:]
@@ -189,6 +190,23 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
         False,
         f"{step.probe} {shown}, above baseline {format_value(baseline, probe.unit)}",
     )
+
+
+def triggers_still_met(state: IncidentState) -> list[str]:
+    """The rollback triggers met now, in runbook order: a probe's as its latest readings
+    decide it, a manual one ("core functionality broken") as last marked, with who marked
+    it. The team's own mark counts as much as a probe's reading."""
+    verdicts = probe_verdicts(state)
+    met: list[str] = []
+    for trigger in state.runbook.triggers:
+        if trigger.id in verdicts:
+            if verdicts[trigger.id].met:
+                met.append(trigger.id)
+            continue
+        mark = state.triggers.get(trigger.id)
+        if mark is not None and mark.met:
+            met.append(f"{trigger.id} (marked by {mark.by})")
+    return met
 
 
 def failing_health_check(state: IncidentState, besides: str) -> str:

@@ -150,8 +150,14 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         await wait_for_screen(pilot, IncidentScreen)
         await check_highlighted(pilot, "database-rollback", clock)
 
-        # Phase 3 and close-out.
-        for step in ("confirm-version", "check-health", "smoke-test"):
+        # Phase 3 and close-out. "Check health" claims no rollback trigger met: the
+        # team clears its own core-broken trigger first (t), or space asks why.
+        await check_highlighted(pilot, "confirm-version", clock)
+        await pilot.press("t")
+        await fill_form(pilot, verdict="cleared")
+        await wait_until(pilot, lambda: not screen.state.triggers["core-broken"].met)
+        await wait_for_screen(pilot, IncidentScreen)
+        for step in ("check-health", "smoke-test"):
             await check_highlighted(pilot, step, clock)
         await send_from_composer(pilot, "communicate-resolution", clock)
         # Close-out steps are done by doing them: space opens what makes the artefact.
@@ -187,7 +193,10 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
     assert state.approvals["tier:restore-backup"].by == "Grace (VP Eng)"
     assert state.approvals["tier:restore-backup"].by_role
     assert state.tier_choice is not None and state.tier_choice.tier == "restore-backup"
-    assert state.triggers["core-broken"].met
+    assert [(t, mark.met) for t, mark in state.trigger_history] == [
+        ("core-broken", True),
+        ("core-broken", False),
+    ]
     assert [c.template for c in state.communications] == [
         "announce",
         "paging",
