@@ -18,7 +18,7 @@ from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
 from incident.core.phase_clocks import PhaseClock, PhaseState, at_close, phase_clocks
-from incident.core.state import IncidentState, StepRecord
+from incident.core.state import IncidentState, StepRecord, tier_target
 from incident.core.timefmt import exact_duration
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
 from incident.reports.metrics import metric_figures as metric_figures
@@ -67,7 +67,7 @@ def app_rollback_step(state: IncidentState) -> StepRecord | None:
     return None
 
 
-def rollback_state(state: IncidentState) -> str:
+def app_rollback_state(state: IncidentState) -> str:
     """What the record bears out of the application rollback: "done", "in progress",
     "skipped" or "not done" (closed without it). A report said "rolled back 3.0 to
     2.9" of an incident whose rollback step was skipped, or never started."""
@@ -79,14 +79,49 @@ def rollback_state(state: IncidentState) -> str:
     return "not done" if state.is_closed else "in progress"
 
 
+def database_step_state(state: IncidentState) -> str:
+    """What became of the database step when it is not done, "" when it is (or the
+    runbook has none): "skipped", "not done yet" or "not done before the close", with
+    what held it: no tier chosen, or a tier its approver never approved (the
+    Inconsistencies' "closed with required steps open" is this step among them)."""
+    record = next((r for r in state.steps.values() if r.step.kind == StepKind.DATABASE), None)
+    if record is None or record.done:
+        return ""
+    if record.skipped:
+        return "skipped"
+    said = "not done before the close" if state.is_closed else "not done yet"
+    choice = state.tier_choice
+    tier = state.runbook.database_tier(choice.tier) if choice is not None else None
+    if choice is None:
+        said += " (no tier chosen)"
+    elif tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
+        said += f" (tier '{choice.tier}' not approved by {tier.approver})"
+    return said
+
+
+def rollback_state(state: IncidentState) -> str:
+    """The report's "Rollback" row: the application rollback's state, "done" when it
+    and the database step are done; else each part's: `application done, database step
+    not done before the close (tier 'restore-backup' not approved by leadership)`."""
+    app = app_rollback_state(state)
+    database = database_step_state(state)
+    if app != "done" or not database:
+        return app
+    return f"application done, database step {database}"
+
+
 def rollback_sentence(state: IncidentState, pattern: str = "") -> str:
     """The rollback in words, lower case: `rolled back 3.0 to 2.9 (rolling)`, or what
-    became of it."""
+    became of it; the application's alone when the database step is not done."""
     versions = (
         f"{state.from_version or 'the new release'} to "
         f"{state.last_good_version or 'the last good version'}{pattern}"
     )
-    said = rollback_state(state)
+    said = app_rollback_state(state)
+    if said == "done" and (database := database_step_state(state)):
+        return (
+            f"the application was rolled back from {versions}; the database step {_was(database)}"
+        )
     if said == "done":
         return f"rolled back {versions}"
     if said == "in progress":
@@ -94,6 +129,11 @@ def rollback_sentence(state: IncidentState, pattern: str = "") -> str:
     if said == "skipped":
         return f"not rolled back: the rollback of {versions} was skipped"
     return f"not rolled back: the rollback of {versions} was not done before the close"
+
+
+def _was(database: str) -> str:
+    """`skipped` -> `was skipped`, `not done yet` -> `is not done yet`."""
+    return f"is {database}" if database.startswith("not done yet") else f"was {database}"
 
 
 def verification_steps(state: IncidentState) -> list[StepRecord]:

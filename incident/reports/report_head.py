@@ -61,7 +61,7 @@ def header(ctx: ReportContext) -> list[str]:
         [
             "Rollback",
             f"{cell(state.from_version)} → {cell(state.last_good_version)}, "
-            f"{rollback_state(state)}",
+            f"{cell(rollback_state(state))}",
         ],
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
