@@ -187,6 +187,32 @@ def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     return None
 
 
+def next_in_phase(state: IncidentState, phase_id: str) -> StepRecord | None:
+    """The phase's first step still to do among those that decide its end: its required
+    ones (every step where none is required). None once the phase is over: an optional
+    step beside required ones ("record the version, then move on") is never the next
+    thing to do, though it stays in the checklist, a key away."""
+    for record in deciding_steps(state, phase_id):
+        if not (record.done or record.skipped):
+            return record
+    return None
+
+
+def next_step(
+    state: IncidentState, now: datetime, phase_id: str | None = None
+) -> StepRecord | None:
+    """The step to do next: in `phase_id` (the phase on show) while anything deciding
+    its end is left there, else in the phase being worked in (`current_phase`). The
+    TUI highlights it after each step, and `brief` names it ("Next step:"). None once
+    the incident is closed or every phase is over."""
+    if state.is_closed:
+        return None
+    if phase_id is not None and (found := next_in_phase(state, phase_id)) is not None:
+        return found
+    clock = current_phase(state, now)
+    return next_in_phase(state, clock.phase.id) if clock is not None else None
+
+
 RESOLVED_TEMPLATE = "resolved"
 """The template whose message says the service is restored."""
 

@@ -22,6 +22,7 @@ from incident.core.phase_clocks import (
     elapsed,
     format_duration,
     format_offset,
+    next_in_phase,
     next_update_due,
     phase_clocks,
 )
@@ -253,14 +254,10 @@ def _time_left(clock: PhaseClock) -> str:
 
 
 def _next_step(state: IncidentState, clock: PhaseClock | None) -> str | None:
-    """The first open step of the current phase, required ones first."""
-    if clock is None:
+    """The current phase's next step (`next_in_phase`): the step the TUI highlights."""
+    record = next_in_phase(state, clock.phase.id) if clock is not None else None
+    if record is None:
         return None
-    records = [r for r in state.phase_steps(clock.phase.id) if not (r.done or r.skipped)]
-    records.sort(key=lambda r: not r.step.required)
-    if not records:
-        return None
-    record = records[0]
     blocked = state.status_of(record.step.id) is StepStatus.BLOCKED
     note = f" ({state.blocker(record.step.id)})" if blocked else ""
     return f"{record.step.id}: {record.step.title}{note}"

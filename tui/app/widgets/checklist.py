@@ -7,6 +7,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets.option_list import Option
 
+from incident.core.phase_clocks import deciding_steps, next_in_phase
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from runbooks.model import Step
@@ -128,31 +129,33 @@ class Checklist(MarkedOptionList):
         return option
 
     def highlight_next_open(self, state: IncidentState) -> None:
-        """Move to the first required step still to do, so the next key acts on it; to
-        the first optional one only when no required step is left. An optional step
-        ("record the version, then move on") is there to be seen, not to be in the way:
-        it stays in the list, a key away."""
-        to_do = [
-            index
-            for index in range(self.option_count)
-            if (step_id := self.get_option_at_index(index).id) is not None
-            and state.status_of(step_id) in (StepStatus.OPEN, StepStatus.BLOCKED)
-        ]
-        required = [
-            index
-            for index in to_do
-            if (step_id := self.get_option_at_index(index).id) is not None
-            and state.steps[step_id].step.required
-        ]
-        if required or to_do:
-            self._advancing = True
-            try:
-                self.highlighted = (required or to_do)[0]
-            finally:
-                self._advancing = False
+        """Move to the phase's next step (`next_in_phase`: its first required step still
+        to do), so the next key acts on it. With none left, the highlight stays where it
+        is, or goes to the phase's first required step when none is highlighted (a phase
+        just put on show): an optional step ("record the version, then move on") is
+        there to be seen, not to be in the way. It stays in the list, a key away, and
+        is never highlighted as the next thing to do."""
+        if not self.option_count:
             return
-        if self.option_count and self.highlighted is None:
-            self.highlighted = 0
+        first = self.get_option_at_index(0).id
+        assert first is not None
+        phase_id = state.steps[first].step.phase_id
+        found = next_in_phase(state, phase_id)
+        if found is not None:
+            self.highlight_step(found.step.id)
+        elif self.highlighted is None:
+            self.highlight_step(deciding_steps(state, phase_id)[0].step.id)
+
+    def highlight_step(self, step_id: str) -> None:
+        """Highlight `step_id`, a step of the phase on show, as the next to act on."""
+        index = next(
+            i for i in range(self.option_count) if self.get_option_at_index(i).id == step_id
+        )
+        self._advancing = True
+        try:
+            self.highlighted = index
+        finally:
+            self._advancing = False
 
     def scroll_to_highlight(self, top: bool = False) -> None:
         """After a step is done, the next one below the list's end is brought up near
