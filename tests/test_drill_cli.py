@@ -143,3 +143,19 @@ def drive(cli: Cli, incident_id: str, tmp_path: Path) -> None:
     at = (datetime.now(UTC) + timedelta(hours=26)).strftime("%Y-%m-%dT%H:00:00Z")
     cli.ok("schedule-postmortem", incident_id, "--at", at, "--attendees", "Ada,Bo")
     cli.ok("close", incident_id)
+
+
+def test_a_drill_left_open_says_how_to_go_on_with_its_probes_off(cli: Cli) -> None:
+    """The shop stops with the drill: reopened with its probes on, they fail and their
+    triggers may be recorded as met. The closing line said to reopen it so, warning
+    that its probes would fail; it names `--no-probes` now, as the demo's does."""
+    done = cli.run("drill", "--headless", "--for", "1")
+    assert done.code == 0, done.err
+    incident_id, last = done.out.splitlines()
+    db = cli.db
+    assert last == (
+        f"Drill {incident_id} is still open; its score card, once it is closed: "
+        f"lastgood --db {db} score {incident_id}; the shop has stopped (reopen with its "
+        f"probes off). Go on: lastgood --db {db} start --incident {incident_id} --no-probes"
+    )
+    assert "fail" not in last

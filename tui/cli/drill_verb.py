@@ -88,11 +88,13 @@ def farewell(db: str, incident_id: str, state: IncidentState) -> str:
     it later (not what it says so far: it would name the fault)."""
     if fault_shown(state):
         return score_text(closed_score(state, state.closed_at or SystemClock().now()))
+    from tui.demo.launch import reopen_command  # loaded already: the drill ran on it
+
     score = shlex.join(["lastgood", "--db", db, "score", incident_id])
-    reopen = shlex.join(["lastgood", "--db", db, "start", "--incident", incident_id])
     return visible(
         f"Drill {incident_id} is still open; its score card, once it is closed: {score}; "
-        f"go on: {reopen} (the shop has stopped: its probes will fail)"
+        "the shop has stopped (reopen with its probes off). "
+        f"Go on: {reopen_command(db, incident_id)}"
     )
 
 
