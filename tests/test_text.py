@@ -15,6 +15,7 @@ from incident.commands import CommandError
 from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
 from incident.core.text import (
     block_is_visible,
+    clipped,
     counted,
     has_control,
     json_text,
@@ -153,3 +154,21 @@ def test_no_count_is_written_with_an_s_in_brackets() -> None:
         if bracketed.search(line)
     ]
     assert found == []
+
+
+@given(
+    st.text(st.sampled_from("ab\u202e\u2066\x9b\x1b\n"), max_size=60),
+    st.integers(min_value=2, max_value=40),
+)
+def test_a_clipped_line_ends_between_two_characters_shown(text: str, width: int) -> None:
+    """`clipped` cuts the shown text where one character's stand-in ends and the next
+    one's starts: never inside `\\u202e` or `\\x9b`."""
+    shown = visible(text)
+    cut = clipped(shown, width)
+    assert len(cut) <= width
+    if cut == shown:
+        return
+    assert cut.endswith("…")
+    kept = cut[:-1]
+    prefixes = {visible(text[:n]) for n in range(len(text) + 1)}
+    assert kept in prefixes

@@ -122,6 +122,30 @@ def first_control(text: str) -> int | None:
     return None if found is None else found.start()
 
 
+@cache
+def _shown_escape() -> re.Pattern[str]:
+    """An escape `visible` writes: `\\u202e`, `\\x9b`."""
+    return re.compile(r"\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})")
+
+
+def cut_at(shown: str, end: int) -> int:
+    """Where to cut `shown` (text `visible` made) at `end` or before it: `end`, or the
+    start of the escape `end` falls inside, so that no escape is cut in half. A line
+    that ended on `\\u…` showed neither the character nor its code."""
+    for match in _shown_escape().finditer(shown, max(0, end - 5), end + 5):
+        if match.start() < end < match.end():
+            return match.start()
+    return end
+
+
+def clipped(shown: str, width: int) -> str:
+    """`shown` (text `visible` made) in at most `width` characters: whole, or cut with
+    an ellipsis, an escape the cut falls in dropped whole (`cut_at`)."""
+    if len(shown) <= width:
+        return shown
+    return shown[: cut_at(shown, width - 1)] + "…"
+
+
 def counted(count: int, noun: str, plural: str = "") -> str:
     """`count` with its noun, singular for one: `1 event`, `0 events`, `3 events`;
     `plural` for a noun that does not just take an s (`1 try`, `2 tries`)."""

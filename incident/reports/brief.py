@@ -28,7 +28,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
-from incident.core.text import visible
+from incident.core.text import clipped, visible
 from incident.reports.postmortem import booking_reminder
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
@@ -273,4 +273,4 @@ def _offset(state: IncidentState, moment: datetime | None) -> str:
 
 def _clip(line: str) -> str:
     shown = visible(line.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-    return shown if len(shown) <= LINE_WIDTH else shown[: LINE_WIDTH - 1] + "…"
+    return clipped(shown, LINE_WIDTH)
