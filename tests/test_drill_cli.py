@@ -155,7 +155,7 @@ def test_a_drill_left_open_says_how_to_go_on_with_its_probes_off(cli: Cli) -> No
     db = cli.db
     assert last == (
         f"Drill {incident_id} is still open; its score card, once it is closed: "
-        f"lastgood --db {db} score {incident_id}; the shop has stopped (reopen with its "
-        f"probes off). Go on: lastgood --db {db} start --incident {incident_id} --no-probes"
+        f"lastgood --db {db} score {incident_id}; go on: lastgood --db {db} start "
+        f"--incident {incident_id} --no-probes (the shop has stopped: its probes off)"
     )
     assert "fail" not in last

@@ -93,8 +93,7 @@ def farewell(db: str, incident_id: str, state: IncidentState) -> str:
     score = shlex.join(["lastgood", "--db", db, "score", incident_id])
     return visible(
         f"Drill {incident_id} is still open; its score card, once it is closed: {score}; "
-        "the shop has stopped (reopen with its probes off). "
-        f"Go on: {reopen_command(db, incident_id)}"
+        f"go on: {reopen_command(db, incident_id)} (the shop has stopped: its probes off)"
     )
 
 
