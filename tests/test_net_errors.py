@@ -193,3 +193,13 @@ def test_expand_request_fills_url_and_headers_and_names_what_is_missing() -> Non
     with pytest.raises(RequestSetupError, match="control character") as raised:
         expand_request("https://h/", [("A", "${TOKEN}")], {"TOKEN": "x\r\nEvil: 1"})
     assert "Evil" not in str(raised.value)
+
+
+@pytest.mark.parametrize("before", range(150, 160))
+def test_a_line_stored_as_text_never_ends_in_half_an_escape(before: int) -> None:
+    """A delivery error kept as text shows its controls (`\\x9b`, `\\u202e`) before the
+    cut: wherever the cut falls, an escape is kept whole or dropped whole."""
+    for control, shown in (("\x9b", "\\x9b"), ("\u202e", "\\u202e")):
+        line = safe_line("a" * before + control + "b" * 40, Secrets(), show_controls=True)
+        kept = line.removesuffix("…").removeprefix("a" * before)
+        assert kept in ("", shown) or kept.startswith(shown), line[-12:]

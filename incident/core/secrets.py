@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from msgspec import Struct
 
-from incident.core.text import visible
+from incident.core.text import cut_at, visible
 from runbooks.checks import ENV_REFERENCE
 
 
@@ -115,7 +115,8 @@ def safe_line(
     if show_controls:
         line = visible(line)
     if len(line) > limit:
-        line = line[: limit - 1].rstrip() + "…"
+        end = cut_at(line, limit - 1) if show_controls else limit - 1  # no `\x9…` left
+        line = line[:end].rstrip() + "…"
     return line
 
 
