@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
-from incident.core.text import visible
+from incident.core.text import cut_at, visible
 
 
 class IncidentBar(Static):
@@ -60,10 +60,22 @@ def fitted(state: IncidentState, now: datetime, width: int) -> Text:
             room = width - head.cell_len - tail.cell_len
         if room >= min(TITLE_AT_LEAST, title.cell_len):
             break
-    title.truncate(max(room, 0), overflow="ellipsis")
+    title = _cut(title, max(room, 0))
     line = Text.assemble(head, title, commander, tail, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
+
+
+def _cut(title: Text, room: int) -> Text:
+    """`title` in `room` cells, an ellipsis where it is cut; an escape `visible` wrote
+    (`\\u202e`) kept whole or dropped whole, never left as `\\u…`."""
+    shown = title.plain
+    title.truncate(room, overflow="ellipsis")
+    kept = title.plain
+    if kept == shown or not kept.endswith("…"):
+        return title
+    end = cut_at(shown, len(kept) - 1)
+    return title if end == len(kept) - 1 else Text(shown[:end] + "…")
 
 
 def parts(state: IncidentState, now: datetime, sep: str) -> tuple[Text, Text, Text]:
