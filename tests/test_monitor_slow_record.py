@@ -20,15 +20,17 @@ from __future__ import annotations
 
 import contextlib
 import json
+import os
 import signal
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import ROOT, Cli, lastgood_command
 from tests.postgres_server import Cluster
 from tests.test_postgres_monitor_restart import Lines
 from tests.waiting import poll_until
@@ -236,3 +238,24 @@ def test_sigterm_records_what_waits_and_a_second_leaves_it_saying_how_much(
     last = said.splitlines()[-1]
     assert last.startswith("lastgood monitor: stopped with "), said
     assert last.endswith(" not recorded"), said
+
+
+def test_nothing_is_said_after_the_count_of_what_was_left() -> None:
+    """Once a second signal left the backlog and the count was said, a line from the
+    store thread (a call that failed a moment later) is not said after it: under load,
+    a lock held 10 s ran out just after the count and its failure became the last line."""
+    script = (
+        "import sys; from tui.cli import monitor\n"
+        "monitor.emit('before', sys.stderr)\n"
+        "monitor.fall_silent()\n"
+        "monitor.emit('samples not recorded: late', sys.stderr)\n"
+        "monitor.emit('a batch', sys.stdout)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    assert (done.stdout, done.stderr) == ("", "before\n")

@@ -98,6 +98,7 @@ def run_monitor(
             await writer.drained()
         except asyncio.CancelledError:  # a second signal: leave what waits
             left.append(writer.backlog())
+            fall_silent()  # the store thread's late lines would follow the count of it
         finally:
             store.close()
 
@@ -173,14 +174,27 @@ BatchRecorder = Callable[[list[Sample]], None]
 
 _OUTPUT = threading.Lock()
 """Lines come from the loop (messages) and the store thread (samples): one at a time."""
+_SILENT: list[bool] = []
+"""Set once a second signal left the backlog: nothing more is said after its count."""
 
 
 def emit(line: str, stream: TextIO | None = None) -> None:
     """`line` and a newline in one write, flushed, whichever thread says it."""
     out = sys.stdout if stream is None else stream
     with _OUTPUT:
+        if _SILENT:
+            return
         out.write(line + "\n")
         out.flush()
+
+
+def fall_silent() -> None:
+    """Say nothing more: a second Ctrl-C (or SIGTERM) left the samples that wait, and the
+    last line is how many. The store thread, a daemon, may still be in a call when the
+    process ends (a lock held 10 s ran out just after the count, under load, and said so
+    after it)."""
+    with _OUTPUT:
+        _SILENT.append(True)
 
 
 def stop_on_signals(stop: asyncio.Event, writer: SampleWriter) -> None:
