@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import os
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -33,9 +34,12 @@ from tui.demo import scenarios
 from tui.demo.scenarios import SCENARIO_ID, SCENARIO_T0
 
 
-@pytest.fixture
-def recorded(tmp_path, monkeypatch):
-    """The `closed` scenario, with the live state copied at several moments on the way."""
+@pytest.fixture(scope="module")
+def recording(tmp_path_factory):
+    """The `closed` scenario, with the live state copied at several moments on the way:
+    recorded once for the module (0.3 s of CPU, paid by each of 16 tests when it was
+    recorded per test). No test changes its events or states; each gets its own copy of
+    the file (`recorded`)."""
     snapshots = {}
     original = scenarios.Scenario.run
 
@@ -43,10 +47,21 @@ def recorded(tmp_path, monkeypatch):
         original(self, command)
         snapshots[self.clock.now()] = copy.deepcopy(self.session.state)
 
-    monkeypatch.setattr(scenarios.Scenario, "run", run_and_remember)
-    scenario = scenarios.closed(tmp_path / "replay.db")
+    db = tmp_path_factory.mktemp("replay") / "replay.db"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(scenarios.Scenario, "run", run_and_remember)
+        scenario = scenarios.closed(db)
     events = scenario.log.events(SCENARIO_ID)
     scenario.log.close()
+    assert sorted(p.name for p in db.parent.iterdir()) == ["replay.db"]  # no WAL left
+    return db, events, snapshots
+
+
+@pytest.fixture
+def recorded(recording, tmp_path):
+    """`recording`, its database file copied for this test."""
+    db, events, snapshots = recording
+    shutil.copy(db, tmp_path / "replay.db")
     return tmp_path / "replay.db", events, snapshots
 
 
