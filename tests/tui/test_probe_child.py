@@ -4,6 +4,10 @@ A real shop on loopback, a real SQLite file, a real child process: the screen sh
 what the child records, polls nothing itself, and the child goes when the screen
 goes, when its parent is killed outright, or when the incident closes; a child that
 cannot poll says why on the screen.
+
+The test declares, reads and closes the incident with `InProcessCli`: the process
+under test is the child. Waiting for its samples reads the record every 50 ms, a
+`lastgood export` process each time when it ran as one.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ import pytest
 from textual.pilot import Pilot
 
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.waiting import poll_until
@@ -72,7 +76,7 @@ async def child_app(tmp_path: Path, name: str) -> AsyncIterator[tuple[Cli, str, 
     """The coordinator's app on an incident whose probes a real demo shop answers, its
     probes polled by a child as `lastgood start` has them: the record, the id, the app."""
     db = tmp_path / f"{name}.db"
-    cli = Cli(db, actor="ada")
+    cli = InProcessCli(db, actor="ada")
     with DemoService(latency_scale=0, synthetic_rps=50, window_s=4) as service:
         runbook = write_demo_runbook(service.url, tmp_path)
         incident_id = declare(cli, runbook.source)
@@ -156,7 +160,7 @@ async def test_where_no_byte_can_be_shared_the_child_polls_without_giving_way(
 
 def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:
     db = tmp_path / "orphan.db"
-    cli = Cli(db)
+    cli = InProcessCli(db)
     with DemoService(latency_scale=0) as service:
         runbook = write_demo_runbook(service.url, tmp_path)
         incident_id = declare(cli, runbook.source)
@@ -186,7 +190,7 @@ def test_the_child_goes_when_its_parent_is_killed(tmp_path: Path) -> None:
 
 async def test_a_child_that_cannot_poll_says_why_on_the_screen(tmp_path: Path) -> None:
     db = tmp_path / "real.db"
-    cli = Cli(db, actor="ada")
+    cli = InProcessCli(db, actor="ada")
     with DemoService(latency_scale=0) as service:
         runbook = write_demo_runbook(service.url, tmp_path)
         incident_id = declare(cli, runbook.source)
@@ -215,7 +219,7 @@ def test_monitor_for_a_screen_stops_when_its_input_closes_and_when_the_incident_
     tmp_path: Path,
 ) -> None:
     db = tmp_path / "eof.db"
-    cli = Cli(db, actor="ada")
+    cli = InProcessCli(db, actor="ada")
     with DemoService(latency_scale=0) as service:
         runbook = write_demo_runbook(service.url, tmp_path)
         first = declare(cli, runbook.source)
