@@ -1,4 +1,4 @@
-"""Close-out is not under way while the rollback is: `status` as a user runs it.
+"""Close-out is not under way while the rollback is: what `status` prints.
 
 The guide's Phase 4 has no window ("Once the service is stable, close out the
 incident"); the bundled runbook opens it at T+45. An incident back-dated 50 minutes,
@@ -12,13 +12,13 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 
 CLOSE_OUT = "Communication and Post-Mortem Prep  "
 
 
 def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "close-out.db", actor="Ada")
+    cli = InProcessCli(tmp_path / "close-out.db", actor="Ada")
     started = (datetime.now(UTC) - timedelta(minutes=50)).strftime("%Y-%m-%dT%H:%M:%SZ")
     incident_id = cli.ok(
         "declare",

@@ -1,6 +1,7 @@
 """The documents of an incident driven from the shell, read back as a reviewer reads them.
 
-Each test runs `lastgood` as separate processes on a real SQLite file, exports what
+Each test calls the CLI's `main` in this process (`InProcessCli`; the verbs run as
+processes in tests/test_text_is_data_cli.py) on a real SQLite file, exports what
 a finished incident has, and reads it with a CommonMark+GFM parser or as JSON: a
 link goes where the text said, a heading shows the title as typed, one fact is
 said the same way in each document.
@@ -16,7 +17,7 @@ import icalendar
 import pytest
 
 from incident.core.events import parse_timestamp
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.cli_helpers import declare as declare_shared
 from tests.golden.markdown_checks import headings, inline_text, links, section_items, tokens
 
@@ -27,7 +28,7 @@ TICKET = "https://jira.example/browse/PAY-1?focused=1&tab=all"
 
 @pytest.fixture
 def cli(tmp_path) -> Cli:
-    return Cli(tmp_path / "incidents.db", actor="ada")
+    return InProcessCli(tmp_path / "incidents.db", actor="ada")
 
 
 def declare(cli: Cli, title: str, *extra: str) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import highlight, scenario_app, wait_for_screen
 from tui.app.modals.confirm import ConfirmCommand
@@ -42,7 +42,7 @@ def test_run_before_the_decision_warns_and_still_runs(tmp_path: Path) -> None:
     marker = tmp_path / "ran.txt"
     runbook = tmp_path / "gated.yaml"
     runbook.write_text(RUNBOOK.format(marker=marker), encoding="utf-8")
-    cli = Cli(tmp_path / "gated.db", actor="Ada")
+    cli = InProcessCli(tmp_path / "gated.db", actor="Ada")
     declared = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada")
     incident_id = cli.ok(*declared, "--runbook", str(runbook)).strip()
 
@@ -80,7 +80,7 @@ def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
     """`send --template resolved` at T+05 told stakeholders the service was restored,
     checked communicate-resolution and stopped the update cadence, without a word that
     nothing was verified (the same review)."""
-    cli = Cli(tmp_path / "early.db", actor="Ada")
+    cli = InProcessCli(tmp_path / "early.db", actor="Ada")
     declared = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada")
     incident_id = cli.ok(*declared).strip()
     early = cli.ok("send", incident_id, "--template", "resolved")

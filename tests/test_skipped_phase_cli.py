@@ -3,7 +3,9 @@
 The guide's Phase 3 says the service MUST be verified. A coordinator who skipped
 each Verification step (each with a reason) was shown the phase as "done, on time"
 by `status`, the brief, the report and the timeline, as if it had been verified
-(a review). The CLI as a user runs it, against a real SQLite file.
+(a review). The CLI's `main` in this process (`InProcessCli`), against a real SQLite
+file: what each verb prints is the test's, not the process around it
+(tests/test_text_is_data_cli.py runs these verbs as processes).
 """
 
 from __future__ import annotations
@@ -11,14 +13,14 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 from tests.test_json_schemas import assert_valid
 
 VERIFY = ("confirm-version", "check-health", "smoke-test")
 
 
 def declared(tmp_path: Path) -> tuple[Cli, str]:
-    cli = Cli(tmp_path / "skipped.db", actor="Ada")
+    cli = InProcessCli(tmp_path / "skipped.db", actor="Ada")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada")
     return cli, cli.ok(*args, "--from-version", "2.4.1", "--last-good", "2.4.0").strip()
 

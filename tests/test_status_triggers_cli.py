@@ -2,8 +2,9 @@
 
 `status`, what scripts and a second terminal ask most, said nothing of the triggers:
 whether the error rate had crossed the guide's 5% was on the coordinator's screen and
-in `brief`, not there. Run as a user runs it, on real SQLite files of the demo's
-scenarios (a tick of probe samples every 5 s) and on an incident just declared.
+in `brief`, not there. The CLI's `main` in this process (`InProcessCli`), on real SQLite
+files of the demo's scenarios (a tick of probe samples every 5 s) and on an incident
+just declared.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 from tests.scenario_copies import scenario_copy
 
 
@@ -32,7 +33,7 @@ def test_a_met_trigger_is_said_with_when_and_why(tmp_path: Path) -> None:
     db = tmp_path / "s.db"
     scenario = scenario_copy("declared", db)  # 2.4.1 serving 12% errors
     scenario.log.close()
-    cli = Cli(db)
+    cli = InProcessCli(db)
     line = triggers_line(cli.ok("status", scenario.incident_id))
     assert line == (
         "triggers: error-rate MET since T+00:15, error-rate 12.7% > 5.0% for 3 samples; "
@@ -53,7 +54,7 @@ def test_a_met_trigger_is_said_with_when_and_why(tmp_path: Path) -> None:
 
 
 def test_a_trigger_no_reading_has_decided_says_no_data(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "new.db")
+    cli = InProcessCli(tmp_path / "new.db")
     declared = cli.ok(
         "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "ana"
     )

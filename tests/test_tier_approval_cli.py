@@ -1,5 +1,6 @@
-"""The last-resort database tier's approval, as a user runs `lastgood`: a process, a real
-SQLite file.
+"""The last-resort database tier's approval, through the CLI's `main` (`InProcessCli`:
+what it records and says, on a real SQLite file; the verbs run as processes in
+tests/test_text_is_data_cli.py).
 
 Before, whoever chose "restore from backup" could approve it themself with no one in
 the leadership role, and the report labelled that approval "(leadership)" (a review).
@@ -18,7 +19,7 @@ from incident.commands.rules import make_event
 from incident.core.clock import SystemClock
 from incident.core.payloads import ApprovalGranted, DatabaseTierChosen
 from store.sqlite_log import SqliteEventLog
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, InProcessCli
 
 PREVIOUS = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
 
@@ -34,7 +35,7 @@ def approvals(cli: Cli, incident_id: str) -> list[dict[str, object]]:
 
 
 def test_the_chooser_is_refused_and_the_role_holder_approves(tmp_path: Path) -> None:
-    cli = Cli(tmp_path / "tier.db", actor="Ada")
+    cli = InProcessCli(tmp_path / "tier.db", actor="Ada")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV1", "--commander", "Ada")
     incident_id = cli.ok(*args).strip()
     cli.ok("db-tier", incident_id, "restore-backup", "--reason", "a column was dropped")
@@ -74,7 +75,7 @@ def test_an_approval_recorded_before_the_rule_is_not_called_leadership(tmp_path:
     """A record an older release wrote: the chooser's own approval, no one in leadership."""
     db = tmp_path / "older.db"
     clock = SystemClock()  # after the declaration, as the older release recorded it
-    cli = Cli(db, actor="Ada")
+    cli = InProcessCli(db, actor="Ada")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV1", "--commander", "Ada")
     incident_id = cli.ok(*args).strip()
     with SqliteEventLog.open(db) as log:
@@ -96,7 +97,7 @@ def test_the_previous_release_s_record_says_who_did_not_hold_leadership(tmp_path
     restore-backup, recorded by ada, while no one held leadership."""
     db = tmp_path / "previous.db"
     shutil.copyfile(PREVIOUS, db)
-    cli = Cli(db, actor="Ada")
+    cli = InProcessCli(db, actor="Ada")
     listed = json.loads(cli.ok("list", "--json"))
     incident_id = next(i["id"] for i in listed if i["title"].startswith("Checkout 500s"))
     line = tier_line(cli.ok("export", incident_id, "-o", "-"))
