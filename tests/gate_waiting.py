@@ -1,4 +1,4 @@
-"""Waiting in the poller gate's tests (`tui/net/gate.py`), on conditions, bounded."""
+"""Waiting on conditions in async tests (the poller gate's and the probes'), bounded."""
 
 from __future__ import annotations
 

@@ -10,6 +10,7 @@ import pytest
 from incident.core.clock import ManualClock
 from incident.core.samples import Outcome
 from tests.conftest import T0
+from tests.gate_waiting import until
 from tests.http_servers import (
     unused_port,
 )
@@ -126,7 +127,7 @@ async def test_streamed_50mb_body_is_cut_off_as_too_large(server, client):
     assert sample.outcome == Outcome.TOO_LARGE  # not TIMEOUT: it stopped reading early
     assert sample.detail == "body over 1 MiB"
     assert sample.http_status == 200
-    await asyncio.sleep(0.1)  # let the server notice the hang-up
+    await until(lambda: server.in_flight == 0)  # the server has noticed the hang-up
     assert server.body_bytes_sent < 25 * 1024 * 1024  # far from all 50 MB
 
 
@@ -134,7 +135,7 @@ async def test_declared_content_length_is_refused_up_front(server, client):
     sample = await poll(client, http(server.url("/huge-declared"), timeout_s=20.0))
     assert sample.outcome == Outcome.TOO_LARGE
     assert sample.detail == "body over 1 MiB"
-    await asyncio.sleep(0.1)
+    await until(lambda: server.in_flight == 0)
     assert server.body_bytes_sent < 25 * 1024 * 1024
 
 
@@ -170,7 +171,7 @@ async def test_a_server_that_hangs_up_mid_body_is_an_error_named_by_class(server
 
 async def test_cancellation_propagates(server, client):
     task = asyncio.create_task(poll(client, http(server.url("/hang"), timeout_s=30.0)))
-    await asyncio.sleep(0.2)
+    await until(lambda: server.paths() == ["/hang"])  # the poll waits for an answer
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
