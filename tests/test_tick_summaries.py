@@ -3,7 +3,8 @@
 A real SQLite file each time. The documents read through the summaries must be the
 bytes the events alone give (the golden tests hold those); here, that the summaries
 are what the readers actually use, that a reader ignores one whose event changed,
-and that `verify` catches one that was forged.
+and that `verify` catches one that was forged. The verbs run through the CLI's `main`
+in this process (`InProcessCli`): what they print is the test's, not the process.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from incident.reports.record import read_record
 from incident.reports.report import markdown_report_from
 from incident.reports.timeline import timeline_from
 from store import SqliteEventLog, summarised
-from tests.cli_helpers import Cli
+from tests.cli_helpers import InProcessCli
 from tests.golden.incidents import PARIS
 from tests.golden.sampled import SampledRecord, sampled_record
 
@@ -151,7 +152,7 @@ def test_verify_catches_a_forged_summary(sampled: SampledRecord, copy: Path, for
     else:
         row = (incident_id, last + 5, "0" * 64, 1, "health")
         where, problem = last + 5, f"a tick summary stands for event {last + 5}, not recorded"
-    cli = Cli(copy)
+    cli = InProcessCli(copy)
     assert cli.ok("verify", incident_id).startswith(f"{incident_id}: ok")  # before the forgery
     _raw(copy, (insert, row))
     result = cli.run("verify", incident_id)
@@ -168,7 +169,7 @@ def test_the_previous_release_is_summarised_when_a_writer_opens_it(tmp_path: Pat
         if source.exists():
             shutil.copyfile(source, tmp_path / f"old.db{suffix}")
     db = tmp_path / "old.db"
-    cli = Cli(db)
+    cli = InProcessCli(db)
     with SqliteEventLog.open(db, read_only=True) as log:
         incidents = log.incident_ids()
         closed = [i for i in incidents if fold(log.events(i)).is_closed]
