@@ -21,6 +21,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -166,6 +167,14 @@ def polls_on_while_held(builds: Builds, out: Lines, err: Lines) -> int:
     return builds.served
 
 
+def queued_batches(err: Lines) -> int:
+    """How many batches the first stop said still wait to be recorded."""
+    line = next(line for line in err.lines if "still queued" in line)
+    found = re.search(r"recording the (\d+) batch", line)
+    assert found is not None, line
+    return int(found.group(1))
+
+
 def test_probes_poll_on_while_another_writer_holds_the_file(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "record.db", actor="bastion")
     with Builds() as builds:
@@ -220,10 +229,13 @@ def test_sigterm_records_what_waits_and_a_second_leaves_it_saying_how_much(
                 process.send_signal(signal.SIGTERM)
                 poll_until(lambda: err.has("still queued"), "the backlog said", WAIT_S)
                 assert process.poll() is None  # waiting for the record, not gone
+                queued = queued_batches(err)
             assert process.wait(WAIT_S) == 0, err.joined()
         drained = recorded_builds(cli, incident_id)
         assert drained == [f"build-{n}" for n in range(1, len(drained) + 1)]
-        assert len(drained) >= POLLS_WHILE_HELD + 1
+        # What the stop said waits is recorded; a poll the server had answered but the
+        # monitor not yet read when told to stop is not among them (seen under load).
+        assert queued >= 1 and len(drained) >= 1 + queued, (queued, drained)
 
         with monitoring(cli, incident_id) as (process, out, err):
             poll_until(lambda: bool(out.lines), "a first batch recorded", WAIT_S)
