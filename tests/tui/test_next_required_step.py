@@ -1,4 +1,4 @@
-"""After a step, the highlight goes to the next required step, and `brief` names the same.
+"""After a step, the highlight goes to the phase's next required step, never an optional one.
 
 The README: "after each step the highlight moves to the next required one (optional
 steps stay in the list, a key away)". With phase 1 still open (its stakeholders not
@@ -6,8 +6,9 @@ notified) and phase 2 on show, checking phase 2's last required step moved the
 highlight to its optional "Record the version running before reverting", whose
 guidance said "Press space": an invitation to do first what the runbook says to
 record, then move on from. The next required step is phase 1's, which `brief`'s
-"Next step:" names. The real app on a real SQLite file, then `lastgood brief` run as a
-process on that file.
+"Next step:" names, an arrow away: the view stays on the phase the coordinator put on
+show, the tick just made in sight. The real app on a real SQLite file, then
+`lastgood brief` run as a process on that file.
 """
 
 from __future__ import annotations
@@ -22,7 +23,9 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
 
 
-async def test_the_shown_phase_done_the_highlight_goes_where_brief_says(tmp_path: Path) -> None:
+async def test_the_shown_phase_done_the_highlight_stays_and_brief_names_the_next(
+    tmp_path: Path,
+) -> None:
     db = tmp_path / "next.db"
     scenario = scenario_copy("mid-phase-2", db)
     async with coordinator_on(scenario) as (_app, pilot, screen):
@@ -35,10 +38,12 @@ async def test_the_shown_phase_done_the_highlight_goes_where_brief_says(tmp_path
         await wait_for_screen(pilot, IncidentScreen)
 
         assert screen.state.status_of("record-running-version") == "open"
-        assert screen.view.selected_step == "notify-stakeholders"
-        assert screen.view.phase_id == "decide"
-        guidance = screen.query_one(Guidance)._text.plain
-        assert "▸ Press m: review the due message" in guidance
+        # The view stays where the coordinator put it, the tick in sight; the highlight
+        # stays on it, not on the optional step as if that were next.
+        assert screen.view.phase_id == "execute"
+        assert screen.view.selected_step == "database-rollback"
+        assert screen.state.steps["database-rollback"].done
+        assert "▸ Press" not in screen.query_one(Guidance)._text.plain
 
     lines = Cli(db).ok("brief", scenario.incident_id).splitlines()
     assert "Next step: notify-stakeholders: Notify stakeholders" in lines

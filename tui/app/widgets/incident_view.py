@@ -21,7 +21,7 @@ from textual.widgets import OptionList
 from incident.app.next_key import next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import PhaseClock, current_phase, next_step, phase_clocks
+from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
@@ -164,15 +164,13 @@ class IncidentView(Horizontal):
         self.phase_id = shown
 
     def advance(self) -> None:
-        """On to the next step (`next_step`), so the next key acts on it: in the phase on
-        show while a required step is left there, else in the phase being worked in,
-        which comes on show (an earlier phase still open, when the one on show was
-        moved to by hand). `brief`'s "Next step:" names the same step."""
+        """On to the phase's next required step (`next_in_phase`), so the next key acts
+        on it. With none left in the phase on show, the highlight stays on the step just
+        done and the view stays: the coordinator just pressed a key to see it ticked,
+        and a screen that then went to another phase hid the tick (and broke the
+        keypress bench's wait for it). The phase being worked in is an arrow away;
+        `brief`'s "Next step:" names its step (`next_step`)."""
         checklist = self.query_one(Checklist)
-        found = next_step(self.state, self.now(), self.phase_id)
-        if found is not None and found.step.phase_id != self.phase_id:
-            self._pinned = False
-            self.phase_id = found.step.phase_id
         checklist.highlight_next_open(self.state)
         self.guide(checklist.highlighted_step)
         self.call_after_refresh(checklist.get_ready_for_next_check)
