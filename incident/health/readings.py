@@ -195,7 +195,12 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
 def triggers_still_met(state: IncidentState) -> list[str]:
     """The rollback triggers met now, in runbook order: a probe's as its latest readings
     decide it, a manual one ("core functionality broken") as last marked, with who marked
-    it. The team's own mark counts as much as a probe's reading."""
+    it. The team's own mark counts as much as a probe's reading.
+
+    Not `triggers.read_triggers`' MET: that keeps a probe trigger's last recorded mark
+    while its readings are mixed, and evidence is judged on what the readings decide now
+    (a check made while the error rate settles after the rollback, as the reports'
+    scenarios do)."""
     verdicts = probe_verdicts(state)
     met: list[str] = []
     for trigger in state.runbook.triggers:
