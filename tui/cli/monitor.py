@@ -174,7 +174,7 @@ BatchRecorder = Callable[[list[Sample]], None]
 
 _OUTPUT = threading.Lock()
 """Lines come from the loop (messages) and the store thread (samples): one at a time."""
-_SILENT: list[bool] = []
+_SILENT = threading.Event()
 """Set once a second signal left the backlog: nothing more is said after its count."""
 
 
@@ -182,7 +182,7 @@ def emit(line: str, stream: TextIO | None = None) -> None:
     """`line` and a newline in one write, flushed, whichever thread says it."""
     out = sys.stdout if stream is None else stream
     with _OUTPUT:
-        if _SILENT:
+        if _SILENT.is_set():
             return
         out.write(line + "\n")
         out.flush()
@@ -193,8 +193,8 @@ def fall_silent() -> None:
     last line is how many. The store thread, a daemon, may still be in a call when the
     process ends (a lock held 10 s ran out just after the count, under load, and said so
     after it)."""
-    with _OUTPUT:
-        _SILENT.append(True)
+    with _OUTPUT:  # a line being written ends first
+        _SILENT.set()
 
 
 def stop_on_signals(stop: asyncio.Event, writer: SampleWriter) -> None:
