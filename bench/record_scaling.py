@@ -31,19 +31,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from incident import commands  # noqa: E402
-from incident.core.events import Event, NewEvent  # noqa: E402
-from incident.core.payloads import ProbeSamples  # noqa: E402
-from incident.core.samples import Outcome, Sample  # noqa: E402
-from incident.core.state import IncidentState, fold  # noqa: E402
+from scaled_record import build, offset_text, span, stored_sizes  # noqa: E402
+
 from store.sqlite_log import SqliteEventLog  # noqa: E402
-from tui.demo.scenarios import ACTOR, SCENARIO_ID, Scenario, closed, declared  # noqa: E402
+from tui.demo.scenarios import ACTOR, SCENARIO_ID  # noqa: E402
 
 OPERATIONS = (
     "baseline",
@@ -65,81 +61,6 @@ SEEK_FRACTIONS = (0.25, 0.75, 0.10, 1.0, 0.5, 0.999, 0.0, 0.6, 0.33)
 """Where the replay seeks, as fractions of the record's span, in this order."""
 REPLAY_AT_FRACTIONS = (0.0, 0.5, 0.99)
 """Where `replay --at ... --json` looks."""
-
-
-def build(db: Path, size: int, *, quick: bool) -> int:
-    """The `closed` scenario (`declared` when quick), padded up to `size` events; the
-    closed one then has its post-mortem booked, last, so an invitation reads it all."""
-    scenario: Scenario = declared(db) if quick else closed(db)
-    log, clock = scenario.log, scenario.clock
-    state: IncidentState = fold(log.events(SCENARIO_ID))
-    have = log.last_seq(SCENARIO_ID)
-    batch: list[NewEvent] = []
-    n = 0
-    while have + len(batch) < size:
-        clock.advance(5)
-        now = clock.now()
-        if n % 10 == 9:
-            batch.append(commands.add_note(state, f"observation {n}", actor=ACTOR, clock=clock))
-        else:
-            samples = (
-                Sample("health", now, Outcome.OK, 12.0 + n % 7, 200, text="ok"),
-                Sample("version", now, Outcome.OK, 6.0, 200, text="2.4.0"),
-                Sample("error-rate", now, Outcome.OK, 30.0, 200, value=0.004 + (n % 13) / 1e4),
-            )
-            batch.append(
-                NewEvent(SCENARIO_ID, "probes", now, clock.monotonic_ns(), ProbeSamples(samples))
-            )
-        n += 1
-        if len(batch) >= 1000:
-            log.append(batch)
-            have += len(batch)
-            batch = []
-    if batch:
-        log.append(batch)
-    if not quick:
-        from incident.app.listing import incident_state
-
-        booking = commands.schedule_postmortem(
-            incident_state(log, SCENARIO_ID),
-            clock.now() + timedelta(hours=2),
-            actor=ACTOR,
-            clock=clock,
-            attendees=("ada@example.com", "Bo"),
-            force=True,
-            reason="the bench's record runs for days",
-        )
-        log.append([booking])
-    count = log.last_seq(SCENARIO_ID)
-    log.close()
-    return count
-
-
-def stored_sizes(db: Path) -> str:
-    """The file's size and what its state snapshots take of it (their JSON text)."""
-    connection = sqlite3.connect(db)
-    try:
-        connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        row = connection.execute(
-            "SELECT COUNT(*), COALESCE(SUM(LENGTH(lists) + LENGTH(rest)), 0) FROM state_snapshots"
-        ).fetchone()
-    finally:
-        connection.close()
-    return f"file {db.stat().st_size / 1e6:.1f} MB, {row[0]} state snapshots {row[1] / 1e6:.2f} MB"
-
-
-def span(db: Path) -> tuple[datetime, datetime, datetime]:
-    """The incident's T+0, first and last event times."""
-    with SqliteEventLog.open(db, read_only=True, snapshot=True) as log:
-        first = next(iter(log.scan(SCENARIO_ID)))
-        last = log.last_event(SCENARIO_ID)
-    assert isinstance(first, Event) and last is not None
-    return fold([first]).started_at, first.at, last.at
-
-
-def offset_text(offset: timedelta) -> str:
-    seconds = int(offset.total_seconds())
-    return f"T+{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
 
 
 # --- in the child process: one operation -------------------------------------------
@@ -337,16 +258,8 @@ def report_size(db: Path, count: int, runs: int, growth: Growth, *, quick: bool)
         elif operation == "replay-open-list":
             row("replay from a list (as before)", seconds, figures, paired)
             row("  its seek (worst)", figures["seek_seconds"], figures, paired, per_event=False)
-        elif operation == "status":
-            row("status --json (opens the session)", seconds, figures, paired, cpu=cpu)
-        elif operation == "note":
-            row("note (opens it to write, records)", seconds, figures, paired, cpu=cpu)
-        elif operation == "list":
-            row("list --json (as the picker reads)", seconds, figures, paired, cpu=cpu)
-        elif operation == "export-ics":
-            row("export --format ics (booked last)", seconds, figures, paired, cpu=cpu)
         else:
-            row(operation, seconds, figures, paired, cpu=cpu)
+            row(LABELS.get(operation, operation), seconds, figures, paired, cpu=cpu)
 
 
 def report_growth(growth: Growth) -> None:
@@ -365,6 +278,15 @@ def report_growth(growth: Growth) -> None:
             base_added = (base[b] - base[a]) / (b - a) * 1e6
             cells.append(f"{added:12.2f} (×{added / base_added:5.2f})")
         print(f"{label:<34}" + "".join(f"{cell:>24}" for cell in cells))
+
+
+LABELS = {
+    "status": "status --json (opens the session)",
+    "note": "note (opens it to write, records)",
+    "list": "list --json (as the picker reads)",
+    "export-ics": "export --format ics (booked last)",
+}
+"""The rows whose operation's name alone would not say what it times."""
 
 
 def main() -> int:
