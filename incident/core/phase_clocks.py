@@ -198,21 +198,6 @@ def next_in_phase(state: IncidentState, phase_id: str) -> StepRecord | None:
     return None
 
 
-def next_step(
-    state: IncidentState, now: datetime, phase_id: str | None = None
-) -> StepRecord | None:
-    """The step to do next: in `phase_id` (the phase on show) while anything deciding
-    its end is left there, else in the phase being worked in (`current_phase`). The
-    TUI highlights it after each step, and `brief` names it ("Next step:"). None once
-    the incident is closed or every phase is over."""
-    if state.is_closed:
-        return None
-    if phase_id is not None and (found := next_in_phase(state, phase_id)) is not None:
-        return found
-    clock = current_phase(state, now)
-    return next_in_phase(state, clock.phase.id) if clock is not None else None
-
-
 RESOLVED_TEMPLATE = "resolved"
 """The template whose message says the service is restored."""
 

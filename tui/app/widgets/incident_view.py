@@ -169,7 +169,7 @@ class IncidentView(Horizontal):
         done and the view stays: the coordinator just pressed a key to see it ticked,
         and a screen that then went to another phase hid the tick (and broke the
         keypress bench's wait for it). The phase being worked in is an arrow away;
-        `brief`'s "Next step:" names its step (`next_step`)."""
+        `brief`'s "Next step:" names its next step."""
         checklist = self.query_one(Checklist)
         checklist.highlight_next_open(self.state)
         self.guide(checklist.highlighted_step)
