@@ -24,15 +24,21 @@ ESCAPES = {
     "cr": "fine\roverwritten",
     "rlo": "\u202efdp.exe",
     "isolate": "\u2067ok\u2069",
+    "zero-width": "\u200b\ufeff",
+    "tags": "\U000e0041",
 }
 
 C1_BYTES = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
 BIDI_BYTES = tuple(
     chr(code).encode("utf-8") for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
 )
-RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES, *BIDI_BYTES)
-"""What must never appear in any output: ESC, BEL, NUL, DEL, every C1 control and every
-bidirectional embedding, override and isolate (they reorder what a terminal draws)."""
+INVISIBLE_BYTES = tuple(
+    chr(code).encode("utf-8") for code in (0x200B, 0x2060, 0xFEFF, *range(0xE0000, 0xE0080))
+)
+RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES, *BIDI_BYTES, *INVISIBLE_BYTES)
+"""What must never appear in any output: ESC, BEL, NUL, DEL, every C1 control, every
+bidirectional embedding, override and isolate (they reorder what a terminal draws), and
+the zero-width and tag characters (they hide text from whoever reads it)."""
 
 
 def hostile(label: str) -> str:

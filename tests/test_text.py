@@ -61,6 +61,38 @@ def test_pictures_for_the_sequences_that_matter():
     assert json_text("\u2028") == '"\\u2028"'
 
 
+def test_invisible_characters_are_named_and_joiners_stay():
+    """A name with a zero-width space in it is not the name without one, and text in
+    tag characters is text no reader sees: both are shown by their codes. The joiners
+    and marks that emoji and right-to-left names are made of stay as they are."""
+    assert visible("al\u200bice") == "al\\u200bice"
+    assert visible("\ufeffstart\u2060") == "\\ufeffstart\\u2060"
+    assert visible("ok\U000e0041\U000e007f") == "ok\\U000e0041\\U000e007f"
+    assert visible_block("a\u200b\nb\u2064") == "a\\u200b\nb\\u2064"
+    family, persian = (
+        "\U0001f468\u200d\U0001f469\u200d\U0001f467",
+        "\u0645\u06cc\u200c\u0631\u0648\u0645",
+    )
+    assert visible(family) == family
+    assert visible(persian) == persian
+    assert has_control("a\U000e0041") and not has_control(family + persian)
+
+
+def test_json_keeps_invisible_characters_and_escapes_them():
+    """The exact text, with no invisible character written raw: one beyond the first
+    plane is escaped as JSON spells it, a surrogate pair."""
+    dumped = json_text("ok\U000e0041\u200b")
+    assert dumped == '"ok\\udb40\\udc41\\u200b"'
+    assert json.loads(dumped) == "ok\U000e0041\u200b"
+
+
+def test_a_cut_never_splits_a_tag_characters_code():
+    shown = visible("x" * 10 + "\U000e0041")  # 10 + a 10-character escape
+    for width in range(11, 21):
+        cut = clipped(shown, width)
+        assert cut == "x" * 10 + "…" or cut == shown, (width, cut)
+
+
 @given(any_text)
 def test_markdown_helpers_never_write_a_raw_control(text):
     for shown in (inline(text), cell(text), code_span(text)):

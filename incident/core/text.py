@@ -20,6 +20,16 @@ read as something it does not say. So do the line and paragraph separators
 (U+2028, U+2029), which Python's `splitlines` and some renderers take for line
 ends: a commit subject holding one read as two commits. The marks (LRM, RLM, ALM)
 stay: right-to-left names need them, and they reorder nothing by themselves.
+
+So do the invisible characters that join or carry nothing a reader needs: the
+zero-width space, word joiner and byte-order mark, the invisible operators, the
+deprecated format controls and the interlinear annotations, shown as ``\u200b``;
+and the tag characters (U+E0000-U+E007F), shown as ``\U000e0041``, which spell
+ASCII text no one sees ("ASCII smuggling": instructions a reader cannot review).
+`al\u200bice` is not `alice`, and the output says so. The zero-width joiner and
+non-joiner stay: emoji sequences and Persian, Arabic and Indic names need them.
+A subdivision flag (a black flag and tags) shows its tags as codes: the price of
+never hiding text.
 JSON keeps the exact text, escaped: `json_text`.
 
 Counts are written one way too: `counted` gives `1 event`, `2 events`, never
@@ -41,10 +51,31 @@ if TYPE_CHECKING:
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL: Final = {0x7F: "\u2421"}
 _C1: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
-_SHOWN_AS_CODES: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
+_SEPARATORS_AND_BIDI: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
 """The line and paragraph separators, and the bidirectional controls."""
-_ESCAPED: Final = {code: f"\\u{code:04x}" for code in _SHOWN_AS_CODES}
-_ESCAPED_CLASS: Final = "\u2028-\u202e\u2066-\u2069"
+_INVISIBLE: Final = (
+    0x200B,  # zero-width space
+    *range(0x2060, 0x2065),  # word joiner, invisible operators
+    *range(0x206A, 0x2070),  # deprecated format controls
+    0xFEFF,  # byte-order mark (zero-width no-break space)
+    *range(0xFFF9, 0xFFFC),  # interlinear annotation
+    *range(0xE0000, 0xE0080),  # tag characters
+)
+"""Characters that show nothing and join nothing a reader needs (the module's docstring)."""
+_SHOWN_AS_CODES: Final = (*_SEPARATORS_AND_BIDI, *_INVISIBLE)
+
+
+def _code(code: int) -> str:
+    """How `visible` shows a character it escapes: `\\u202e`, `\\U000e0041`."""
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+_ESCAPED: Final = {code: _code(code) for code in _SHOWN_AS_CODES}
+_ESCAPED_CLASS: Final = (
+    "\u2028-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
+    "\U000e0000-\U000e007f"
+)
+"""`_SHOWN_AS_CODES` as a regular expression's character class."""
 
 _LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_ESCAPED})
 _BLOCK: Final = str.maketrans(
@@ -124,15 +155,15 @@ def first_control(text: str) -> int | None:
 
 @cache
 def _shown_escape() -> re.Pattern[str]:
-    """An escape `visible` writes: `\\u202e`, `\\x9b`."""
-    return re.compile(r"\\(?:u[0-9a-f]{4}|x[0-9a-f]{2})")
+    """An escape `visible` writes: `\\u202e`, `\\U000e0041`, `\\x9b`."""
+    return re.compile(r"\\(?:u[0-9a-f]{4}|U[0-9a-f]{8}|x[0-9a-f]{2})")
 
 
 def cut_at(shown: str, end: int) -> int:
     """Where to cut `shown` (text `visible` made) at `end` or before it: `end`, or the
     start of the escape `end` falls inside, so that no escape is cut in half. A line
     that ended on `\\u…` showed neither the character nor its code."""
-    for match in _shown_escape().finditer(shown, max(0, end - 5), end + 5):
+    for match in _shown_escape().finditer(shown, max(0, end - 9), end + 9):
         if match.start() < end < match.end():
             return match.start()
     return end
@@ -171,4 +202,14 @@ def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = Fal
 
 def escape_raw_controls(dumped: str) -> str:
     """JSON text with DEL and the C1 controls escaped, as `json_text` writes them."""
-    return _json_raw().sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
+    return _json_raw().sub(lambda match: _json_escape(match.group()), dumped)
+
+
+def _json_escape(char: str) -> str:
+    """`char` as a JSON escape: `\\u202e`; beyond the first plane, as JSON spells it, a
+    surrogate pair (`\\udb40\\udc41` for U+E0041)."""
+    code = ord(char)
+    if code <= 0xFFFF:
+        return f"\\u{code:04x}"
+    high, low = divmod(code - 0x10000, 0x400)
+    return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"

@@ -27,7 +27,7 @@ from incident.core.text import has_control
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
-from tests.hostile import ESCAPES, hostile
+from tests.hostile import ESCAPES, INVISIBLE_BYTES, hostile
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.follow_app import FollowApp
@@ -119,29 +119,33 @@ def assert_shown_as_written(shown: str) -> None:
         "title ␛[2J␛[H␛]0;pwned␇␛]52;c;Y3VybCBldmlsfHNo␇␇\\x9b31mx␡yab␈␈fine␍overwritten" in shown
     )
     assert "[/bold] [@click=app.quit]x[/] [link=https://evil.example]click[/link]" in shown
+    assert "overwritten\\u202efdp.exe" in shown
+    assert "\\u200b\\ufeff\\U000e0041" in shown  # the invisible, named
     raw = {hex(ord(c)) for c in shown if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0}
     assert raw == set()
+    assert not {c for c in shown if c.encode() in INVISIBLE_BYTES}
 
 
 @asynccontextmanager
 async def coordinator_on_hostile_incident(
-    tmp_path: Path, clock: ManualClock
+    tmp_path: Path, clock: ManualClock, width: int = 220
 ) -> AsyncIterator[tuple[LastGoodApp, Pilot[None]]]:
-    """The coordinator's screen on the hostile incident, 30 s after it was declared."""
+    """The coordinator's screen on the hostile incident, 30 s after it was declared;
+    `width` wide enough to show the whole title, whose escapes take 6-10 columns each."""
     incident_id, runbook = record_hostile_incident(tmp_path / "bad.db", clock)
     clock.advance(30)
     with SqliteEventLog.open(tmp_path / "bad.db") as log:
         app = LastGoodApp(
             log, runbook, clock=clock, actor=ACTOR, incident_id=incident_id, network=False
         )
-        async with app.run_test(size=(220, 50)) as pilot:
+        async with app.run_test(size=(width, 50)) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             yield app, pilot
 
 
 async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
     clock = ManualClock(T0)
-    async with coordinator_on_hostile_incident(tmp_path, clock) as (app, pilot):
+    async with coordinator_on_hostile_incident(tmp_path, clock, width=250) as (app, pilot):
         shown = screen_text(app)
         assert_shown_as_written(shown)
         # The clock keeps ticking: nothing froze the screen's timers.
@@ -167,7 +171,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
         follow_clock = ManualClock(T0)
         follow_clock.advance(60)
         follower = FollowApp(log, incident_id, clock=follow_clock)
-        async with follower.run_test(size=(220, 50)) as pilot:
+        async with follower.run_test(size=(250, 50)) as pilot:
             await wait_for_screen(pilot, FollowScreen)
             assert_shown_as_written(screen_text(follower))
             follow_clock.advance(125)
@@ -177,7 +181,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
     finally:
         log.close()
     replay = ReplayApp(events, playing=False)
-    async with replay.run_test(size=(220, 50)) as pilot:
+    async with replay.run_test(size=(250, 50)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         await pilot.press("end")
         screen = replay.screen
