@@ -5,7 +5,8 @@ A control character there can move the cursor, rewrite what was shown or hide a
 step, so the loaders refuse C0 controls (except tab and newline), DEL, C1 controls
 and the Unicode line and paragraph separators, wherever they come from: typed
 into the file or written as a YAML escape such as `"\\e"`. A command refuses the
-bidirectional controls as well, which would show it in another order than it runs.
+bidirectional controls as well, which would show it in another order than it runs,
+and the invisible characters, which a reviewer would not see at all.
 """
 
 from __future__ import annotations
@@ -48,6 +49,12 @@ text after one in another order than it is stored ("Trojan Source"), so the outp
 them as controls (`incident.core.text`). The marks (LRM, RLM, ALM) reorder nothing."""
 
 
+INVISIBLE: Final = "\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+"""The zero-width space, word joiner, invisible operators, deprecated format controls,
+byte-order mark, interlinear annotations and tag characters: they show nothing, so
+the output names them by code (`incident.core.text`) and a command refuses them."""
+
+
 def is_command(path: tuple[str | int, ...]) -> bool:
     """Whether the value at `path` is run by a shell: a step's `command`, or its verify
     block's."""
@@ -58,8 +65,8 @@ def is_command(path: tuple[str | int, ...]) -> bool:
 def forbidden_in_commands() -> re.Pattern[str]:
     """What no command may hold: what no string may, and the bidirectional controls. A
     reviewer reading `echo ok \\u202e# ; rm -rf /` in the YAML sees it in another order
-    than the shell runs it."""
-    return re.compile(f"[{_IN_STRINGS}{BIDI_CONTROLS}]")
+    than the shell runs it; nor an invisible character, which the reviewer does not see."""
+    return re.compile(f"[{_IN_STRINGS}{BIDI_CONTROLS}{INVISIBLE}]")
 
 
 @cache
@@ -93,6 +100,11 @@ def control_message(char: str, where: str) -> str:
         return (
             f"bidirectional control {describe(char)} {where}: "
             "it would show the command in another order than it runs"
+        )
+    if re.fullmatch(f"[{INVISIBLE}]", char):
+        return (
+            f"invisible character {describe(char)} {where}: "
+            "a reviewer reading the command would not see it"
         )
     return f"control character {describe(char)} {where}; {PRINTABLE_REASON}"
 

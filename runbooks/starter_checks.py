@@ -16,7 +16,12 @@ import re
 from collections.abc import Callable, Collection
 
 from runbooks.checks import url_problem
-from runbooks.printable import control_message, describe, forbidden_in_strings
+from runbooks.printable import (
+    BIDI_CONTROLS,
+    control_message,
+    describe,
+    forbidden_in_commands,
+)
 from runbooks.starter import MigrationTool, RollbackMethod, StarterAnswers
 
 Name = Callable[[str], str]
@@ -46,9 +51,6 @@ _NAME = re.compile(r"[a-z0-9]([a-z0-9.-]{0,61}[a-z0-9])?")
 """A Kubernetes object name (DNS subdomain, shortened): safe in a shell word as is."""
 _SERVICE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,47}")
 _FIELD = re.compile(r"[A-Za-z0-9_.-]{1,64}")
-_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
-"""Bidirectional embeddings, overrides and isolates: a command shown with one reads in
-another order than the shell runs it ("Trojan Source")."""
 
 
 def label(field: str) -> str:
@@ -149,12 +151,15 @@ def _either(methods: Collection[RollbackMethod]) -> str:
 
 def _unprintable(text: str) -> str | None:
     """What in an answer cannot go into a runbook: a control character (which the
-    runbook would refuse, blaming its file) or a bidirectional control."""
-    if found := forbidden_in_strings().search(text):
-        return control_message(found.group(), f"at position {found.start() + 1}")
-    if found := _BIDI.search(text):
+    runbook would refuse, blaming its file), a bidirectional control or an invisible
+    character (which review would misread)."""
+    found = forbidden_in_commands().search(text)
+    if found is None:
+        return None
+    char, where = found.group(), f"at position {found.start() + 1}"
+    if re.fullmatch(f"[{BIDI_CONTROLS}]", char):
         return (
-            f"bidirectional control {describe(found.group())} at position {found.start() + 1}: "
+            f"bidirectional control {describe(char)} {where}: "
             "it would show the text in another order than it runs"
         )
-    return None
+    return control_message(char, where)

@@ -278,6 +278,11 @@ def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_pat
             [*SERVICE, *URLS, "--method", "custom", "--rollback-command", "echo ok \u202e#"],
             "--rollback-command: bidirectional control U+202E at position 9",
         ),
+        (  # `rm -rf /tmp/x<ZWSP>` in the runbook would read as it is not
+            [*SERVICE, *URLS, "--method", "custom", "--rollback-command", "./lb.sh\u200b blue"],
+            "--rollback-command: invisible character U+200B at position 8: "
+            "a reviewer reading the command would not see it",
+        ),
         (  # the runbook ran `kubectl rollout undo deployment/checkout`, exit 0
             [*SERVICE, *URLS, "--rollback-command", "./switch-lb.sh blue"],
             "lastgood init: --rollback-command needs --method load-balancer or custom\n",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from incident.core.text import (
     visible_block,
 )
 from incident.reports.markdown import cell, code_span, fence, inline
+from runbooks.printable import BIDI_CONTROLS, INVISIBLE
 
 any_text = st.text(st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=200)
 
@@ -76,6 +78,17 @@ def test_invisible_characters_are_named_and_joiners_stay():
     assert visible(family) == family
     assert visible(persian) == persian
     assert has_control("a\U000e0041") and not has_control(family + persian)
+
+
+def test_the_output_names_what_runbook_commands_refuse():
+    """`incident.core.text` keeps its own copy of the classes (it loads before
+    `typing`, which `runbooks.printable` imports): the two agree on every format
+    character and separator Unicode has."""
+    refused = re.compile(f"[{BIDI_CONTROLS}{INVISIBLE}\u2028\u2029]")
+    for code in range(0x110000):
+        char = chr(code)
+        if unicodedata.category(char) in ("Cf", "Zl", "Zp"):
+            assert (visible(char) != char) == bool(refused.fullmatch(char)), hex(code)
 
 
 def test_json_keeps_invisible_characters_and_escapes_them():

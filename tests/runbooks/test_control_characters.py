@@ -222,6 +222,27 @@ def test_a_bidirectional_control_in_a_command_is_refused_where_it_is(
     ]  # fmt: skip
 
 
+INVISIBLE = [0x200B, 0x2060, 0xFEFF, 0xE0041]
+"""A zero-width space, a word joiner, a byte-order mark, a tag character."""
+
+
+@pytest.mark.parametrize("code", INVISIBLE, ids=lambda code: f"U+{code:04X}")
+def test_an_invisible_character_in_a_command_is_refused_where_it_is(
+    problems: Problems, code: int
+) -> None:
+    """`rm -rf /tmp/x<ZWSP>` or a tag-spelt argument: in review the command reads as
+    something other than what the shell is given, typed or escaped alike."""
+    char = chr(code)
+    escape = f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    typed = problems(COMMAND_YAML.format(value=f"echo ok{char} ; rm x", verify="'true'"))
+    escaped = problems(COMMAND_YAML.format(value="'true'", verify=f'"true {escape}"'))
+    reason = "a reviewer reading the command would not see it"
+    assert [(p.line, p.col, p.message) for p in typed + escaped] == [
+        (10, 25, f"invisible character U+{code:04X} in a command: {reason}"),
+        (11, 33, f"invisible character U+{code:04X} in a command (written '{escape}'): {reason}"),
+    ]
+
+
 def test_bidirectional_text_elsewhere_is_kept(write: WriteFile) -> None:
     """A title or guidance may hold right-to-left text: shown escaped, never refused."""
     text = YAML.format(value='"\\u2067\u05e9\u05dc\u05d5\u05dd\\u2069"').replace(
