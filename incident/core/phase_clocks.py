@@ -68,7 +68,11 @@ def elapsed(state: IncidentState, now: datetime) -> timedelta:
 
 def format_offset(delta: timedelta) -> str:
     """`T+MM:SS`, or `T+H:MM:SS` past an hour; negative offsets as `T-`."""
-    seconds = int(delta.total_seconds())
+    return offset_text(int(delta.total_seconds()))
+
+
+def offset_text(seconds: int) -> str:
+    """`format_offset` of a whole number of seconds."""
     sign = "+" if seconds >= 0 else "-"
     seconds = abs(seconds)
     hours, rest = divmod(seconds, 3600)

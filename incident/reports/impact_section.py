@@ -97,7 +97,8 @@ def _milestones(ctx: ReportContext) -> list[str]:
         cells = [cell(moment.label), ctx.utc(moment.at)]
         if ctx.show_local:
             cells.append(ctx.zone.time(moment.at))
-        since_declared = moment.at - state.declared_at
+        # to the second each is printed at, as the UTC and T+ columns beside it
+        since_declared = moment.at.replace(microsecond=0) - state.declared_at.replace(microsecond=0)
         rows.append(
             [
                 *cells,
