@@ -65,6 +65,73 @@ def lines_with(text: str, needle: str) -> list[str]:
     return [line for line in text.splitlines() if needle in line]
 
 
+def test_a_local_time_on_the_next_day_in_tokyo_has_its_date(small_runbook):
+    """T+0 at 23:50 in Tokyo: a note twenty minutes later read "00:10:00 JST", the
+    28th by the only date beside it."""
+    record = Recorded(small_runbook, datetime(2026, 11, 28, 14, 50, tzinfo=UTC))
+    record.note(timedelta(minutes=1))
+    record.note(timedelta(minutes=20), "after midnight")
+    record.close(timedelta(minutes=30))
+    timeline, report = record.documents(TOKYO)
+    assert "T+0 is 2026-11-28 14:50:00 UTC (23:50:00 JST)" in timeline
+    # the same day: the time alone
+    (before,) = lines_with(timeline, f"ada: {NOTE}")
+    assert "T+01:00 · 14:51:00 UTC (23:51:00 JST) · ada" in before
+    # the next day in Tokyo (not in UTC): the local time has its date
+    expected = "T+20:00 · 15:10:00 UTC (2026-11-29 00:10:00 JST) · ada: after midnight"
+    assert lines_with(timeline, "ada: after midnight") == [f"- 📌 {expected}"]
+    # the report says it the same way, in its notes as in the timeline's
+    assert f"- 📌 {expected}" in report.splitlines()
+    closed = lines_with(timeline, "Incident closed:")
+    assert closed == ["- ★ Incident closed: T+30:00 · 15:20:00 UTC (2026-11-29 00:20:00 JST) (ada)"]
+    # the time-to-recovery table's local column too
+    (row,) = lines_with(report, "| Incident closed |")
+    assert "| 15:20:00 | 2026-11-29 00:20:00 JST | T+30:00 |" in row
+    (row,) = lines_with(report, "| Incident declared |")
+    assert "| 14:50:00 | 23:50:00 JST | T+00:00 |" in row
+
+
+def test_a_meeting_that_ends_after_midnight_says_which_day(small_runbook):
+    record = Recorded(small_runbook, datetime(2026, 11, 28, 14, 50, tzinfo=UTC))
+    record.close(timedelta(minutes=30))
+    clock = record.clock
+    starts = datetime(2026, 11, 29, 14, 30, tzinfo=UTC)  # 23:30 in Tokyo
+    record.at(
+        timedelta(minutes=40),
+        lambda s: commands.schedule_postmortem(
+            s, starts, actor="ada", clock=clock, duration_min=45
+        ),
+    )
+    _, report = record.documents(TOKYO)
+    when = lines_with(report, "- When: 2026-11-29")[0]
+    assert when == (
+        "- When: 2026-11-29 14:30:00 UTC (23:30:00 JST), 45 minutes, "
+        "until 15:15:00 UTC (2026-11-30 00:15:00 JST)."
+    )
+
+
+def test_a_local_time_on_the_next_day_in_los_angeles_has_its_date(small_runbook):
+    """T+0 at 23:50 on the 27th in Los Angeles, the 28th in UTC: 00:10 there is the
+    28th, UTC's own day, and said so."""
+    record = Recorded(small_runbook, datetime(2026, 11, 28, 7, 50, tzinfo=UTC))
+    record.note(timedelta(minutes=20))
+    timeline, report = record.documents(LOS_ANGELES)
+    assert "T+0 is 2026-11-28 07:50:00 UTC (2026-11-27 23:50:00 PST)" in timeline
+    expected = f"- 📌 T+20:00 · 08:10:00 UTC (2026-11-28 00:10:00 PST) · ada: {NOTE}"
+    assert lines_with(timeline, f"ada: {NOTE}")[0] == expected
+    assert expected in report.splitlines()
+
+
+def test_a_utc_time_on_the_next_day_has_its_date_beside_a_local_one(small_runbook):
+    """A moment whose UTC day is not T+0's, its local one still T+0's (Los Angeles):
+    each clock says its own day."""
+    record = Recorded(small_runbook, datetime(2026, 11, 28, 23, 50, tzinfo=UTC))
+    record.note(timedelta(minutes=20))
+    timeline, _ = record.documents(LOS_ANGELES)
+    expected = f"- 📌 T+20:00 · 2026-11-29 00:10:00 UTC (16:10:00 PST) · ada: {NOTE}"
+    assert lines_with(timeline, f"ada: {NOTE}")[0] == expected
+
+
 LINE = re.compile(r"^- (?:\S+ )?T\+(\d+):(\d\d)(?::(\d\d))? · (\d\d):(\d\d):(\d\d)[ ·]")
 
 

@@ -7,7 +7,7 @@ wall clock (declaration, decision, close, messages, the meeting).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 
 from msgspec import Struct
 
@@ -18,6 +18,10 @@ def utc_stamp(moment: datetime) -> str:
 
 def utc_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%H:%M:%S")
+
+
+def _day(moment: datetime) -> date:
+    return moment.astimezone(UTC).date()
 
 
 def exact_duration(delta: timedelta) -> str:
@@ -70,11 +74,32 @@ class LocalZone(Struct, frozen=True):
         local = moment.astimezone(self.tz)
         return f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
 
-    def alongside(self, moment: datetime, *, date: bool = False) -> str:
-        """`2026-11-28 09:00:40 UTC (10:00:40 CET)`, or UTC alone when local adds nothing."""
-        utc = utc_stamp(moment) if date else f"{utc_time(moment)} UTC"
+    def on_day_of(self, moment: datetime, first: datetime) -> str:
+        """Local time, `00:10:00 JST`, with its date when that is not `first`'s local
+        date: `2026-11-29 00:10:00 JST` (read beside a T+0 on the 28th, "00:10" alone
+        said the 28th)."""
+        local = moment.astimezone(self.tz)
+        if local.date() == first.astimezone(self.tz).date():
+            return self.time(moment)
+        return self.stamp(moment)
+
+    def alongside(
+        self, moment: datetime, *, date: bool = False, first: datetime | None = None
+    ) -> str:
+        """`2026-11-28 09:00:40 UTC (10:00:40 CET)`, or UTC alone when local adds nothing.
+
+        With `date` the UTC time has its date. Without it, given `first` (T+0), each time
+        has its date where its day in its own zone is not `first`'s day in that zone:
+        `23:10:00 UTC (2026-11-29 00:10:00 CET)` on an incident that began on the 28th.
+        """
+        if date or (first is not None and _day(moment) != _day(first)):
+            utc = utc_stamp(moment)
+        else:
+            utc = f"{utc_time(moment)} UTC"
         if not self.differs(moment):
             return utc
+        if first is not None and not date:
+            return f"{utc} ({self.on_day_of(moment, first)})"
         local = moment.astimezone(self.tz)
         same_day = local.date() == moment.astimezone(UTC).date()
         return f"{utc} ({self.time(moment) if same_day or not date else self.stamp(moment)})"

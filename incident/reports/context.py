@@ -95,9 +95,13 @@ class ReportContext(Struct, frozen=True):
         return offset_text(delta.days * 86400 + delta.seconds)
 
     def when(self, moment: datetime) -> str:
-        """`T+04:16 · 09:04:16 UTC (10:04:16 CET)`, with the date when it is another day."""
-        same_day = moment.date() == self.state.started_at.date()
-        return f"{self.offset(moment)} · {self.zone.alongside(moment, date=not same_day)}"
+        """`T+04:16 · 09:04:16 UTC (10:04:16 CET)`, each time with its date where its
+        day is not T+0's (in its own zone)."""
+        return f"{self.offset(moment)} · {self.zone.alongside(moment, first=self.state.started_at)}"
+
+    def local(self, moment: datetime) -> str:
+        """A local-time column: the time, or date and time on another day than T+0's."""
+        return self.zone.on_day_of(moment, self.state.started_at)
 
     def utc(self, moment: datetime) -> str:
         """A timeline's UTC column: the time, or date and time on another day."""

@@ -71,7 +71,8 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
     attendees = ", ".join(meeting.attendees) if meeting.attendees else "attendees to be invited"
     lines += [
         f"- When: {zone.alongside(meeting.starts_at, date=True)}, "
-        f"{counted(meeting.duration_min, 'minute')}, until {zone.alongside(meeting.ends_at)}.",
+        f"{counted(meeting.duration_min, 'minute')}, until "
+        f"{zone.alongside(meeting.ends_at, first=meeting.starts_at)}.",
         f"- Attendees: {inline(attendees)}.",
         f"- Booked by {inline(meeting.by)} at {ctx.when(meeting.at)}.",
     ]

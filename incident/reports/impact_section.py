@@ -96,7 +96,7 @@ def _milestones(ctx: ReportContext) -> list[str]:
             continue
         cells = [cell(moment.label), ctx.utc(moment.at)]
         if ctx.show_local:
-            cells.append(ctx.zone.time(moment.at))
+            cells.append(ctx.local(moment.at))
         # to the second each is printed at, as the UTC and T+ columns beside it
         since_declared = moment.at.replace(microsecond=0) - state.declared_at.replace(microsecond=0)
         rows.append(
