@@ -96,6 +96,30 @@ def test_samples_are_counted_not_listed(closed_timeline):
     assert sum(1 for line in listed if " · probes · " in line) == 2  # trigger met and cleared
 
 
+def _seconds(offset: str) -> int:
+    parts = [int(part) for part in offset.removeprefix("T+").split(":")]
+    return sum(part * 60**power for power, part in enumerate(reversed(parts)))
+
+
+def test_each_phase_lists_in_time_order_the_probes_line_where_its_ticks_began(closed_timeline):
+    """The "N samples recorded" line came after everything else in its phase, after
+    lines later than its first tick (a review): it sits where the ticks began."""
+    phases = {title: sections(closed_timeline)[title] for title in PHASES}
+    for title, lines in phases.items():
+        starts = []
+        for line in lines:
+            if line.startswith("T+"):
+                starts.append(_seconds(line.split(" ", 1)[0]))
+            elif " samples recorded in " in line:
+                starts.append(_seconds(line.split("(", 1)[1].split(" ", 1)[0]))
+        assert starts == sorted(starts), (title, lines)
+    decide = phases["Decision and Communication"]
+    assert decide[1] == (
+        "441 samples recorded in 147 polls (T+00:05 to T+12:15), not listed one by one"
+    )
+    assert decide[0].startswith("T+00:00 ") and decide[2].startswith("T+00:15 ")
+
+
 def test_pinned_notes_come_first_and_are_marked_inline(closed_timeline):
     found = sections(closed_timeline)
     assert next(iter(found)) == "Pinned notes"
@@ -184,9 +208,12 @@ def test_exact_gap_and_an_open_incident_still_waiting(small_runbook, clock):
     text = markdown_timeline(session.state, session.log.events("INC-TL"), clock.now())
     lines = sections(text)["Decision and Communication"]
     assert "⚠ no action recorded for 7m12s (T+01:00 → T+08:12)" in lines
-    assert lines[-2] == "⚠ no action recorded for 10m00s (T+08:12 → T+18:12) so far"
+    assert lines[-1] == "⚠ no action recorded for 10m00s (T+08:12 → T+18:12) so far"
+    # the probes' line where their ticks began, after the check at T+01:00
+    checked = next(i for i, line in enumerate(lines) if line.startswith("T+01:00 "))
     assert (
-        lines[-1] == "90 samples recorded in 90 polls (T+01:04 to T+08:12), not listed one by one"
+        lines[checked + 1]
+        == "90 samples recorded in 90 polls (T+01:04 to T+08:12), not listed one by one"
     )
     assert sections(text)["Pinned notes"][0].startswith("📌 T+08:12 · 09:08:12 UTC · ada: back")
 

@@ -4,9 +4,11 @@ Each event is placed in a phase: a step's own phase for step events (checks,
 skips, approvals, the database tier, commands), otherwise the phase current at
 that moment (the first one not yet done). Work recorded after close (root cause,
 action items, the meeting) has its own section. Probe samples are counted, not
-listed; webhook deliveries are the outcome beside each message, summed up at the
-end; a command step's run and the check it made are one line. A stretch longer
-than the threshold with no action recorded by a person is called out where it ends.
+listed: a phase's count is one line, where its first tick was recorded (its
+range starts there, so the lines stay in the order of their T+). Webhook
+deliveries are the outcome beside each message, summed up at the end; a command
+step's run and the check it made are one line. A stretch longer than the
+threshold with no action recorded by a person is called out where it ends.
 """
 
 from __future__ import annotations
@@ -76,12 +78,16 @@ class Section(Struct):
     polls: int = 0
     first_sample: datetime | str | None = None
     last_sample: datetime | str | None = None
+    samples_at: int = 0
+    """Where in `items` the ticks' line goes: where the first of them was recorded."""
 
     def count(self, tick: TickCount) -> None:
         _, at, samples = tick
         self.samples += samples
         self.polls += 1
-        self.first_sample = self.first_sample or at
+        if self.first_sample is None:
+            self.first_sample = at
+            self.samples_at = len(self.items)
         self.last_sample = at
 
 
@@ -298,12 +304,13 @@ def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str
     ctx = walk.ctx
     lines = [title, "", summary, ""]
     body = [_item_line(ctx, item, walk.marks) for item in section.items]
-    if section.samples:
-        body.append(
+    if section.samples:  # where they began, so the lines stay in the order of their T+
+        body.insert(
+            section.samples_at,
             f"- {counted(section.samples, 'sample')} recorded in {counted(section.polls, 'poll')} "
             f"({ctx.offset(_time(section.first_sample))} to "
             f"{ctx.offset(_time(section.last_sample))}), "
-            "not listed one by one"
+            "not listed one by one",
         )
     return lines + (body or ["Nothing recorded in this phase."])
 
