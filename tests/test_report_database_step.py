@@ -31,7 +31,11 @@ RESOLUTION = (
     "The application was rolled back from 2.4.1 to 2.4.0 (blue-green pattern); the database "
     f"step was {NOT_DONE}."
 )
-FORCED = "The incident was closed with required steps open (forced: the restore moves to a ticket)."
+FORCED = (
+    "The incident was closed with required steps open: notify-stakeholders, database-rollback, "
+    "communicate-resolution, document-incident, preliminary-rca, schedule-post-mortem "
+    "(forced: the restore moves to a ticket)."
+)
 
 
 def restore_chosen(recorded) -> None:

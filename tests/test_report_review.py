@@ -13,6 +13,8 @@ import json
 
 import pytest
 
+from incident.core.events import Kind
+from incident.core.payloads import Closed
 from incident.reports.report import REPORT_SECTIONS, json_export, markdown_report
 from incident.reports.timeline import markdown_timeline
 from tests.golden.incidents import PARIS, normalise
@@ -110,6 +112,23 @@ def test_the_approval_that_claims_a_trigger_is_flagged(report):
     )
     assert "approved by Bo, recorded by ada: error-rate trigger met" in decision
     assert "Rollback triggers met then: none. ⚠ Its reason says a trigger was met" in decision
+
+
+def test_the_forced_close_names_the_required_steps_it_left_open(report):
+    """It said "closed with required steps open" and named none of them (a review)."""
+    record = reviewed_record()
+    (closed,) = [e for e in record.events if e.kind == Kind.CLOSED]
+    assert isinstance(closed.data, Closed) and closed.data.forced
+    still_open = ", ".join(closed.data.open_required_steps)
+    assert still_open.startswith("assess-severity, create-channel, ")
+    expected = (
+        f"The incident was closed with required steps open: {still_open} "
+        "(forced: the rest was done by hand)."
+    )
+    flagged = [inline_text(t) for t in section_items(tokens(report), "Inconsistencies")]
+    assert flagged[-1].endswith(f"): {expected}")
+    exported = json.loads(json_export(record.state, record.events, record.now))
+    assert exported["inconsistencies"][-1]["text"] == expected
 
 
 def test_contributing_factors_and_action_items(report, by_header):
