@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from incident.core.state import SEVERITIES
+from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, utc_stamp
 from incident.health.readings import format_value
 from incident.reports.analysis import impact_start_known, resolution
 from incident.reports.context import ReportContext
+from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
 from incident.reports.impact import authors, rollback_state
-from incident.reports.markdown import cell, heading, inline, table
+from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
 
 
@@ -68,8 +69,30 @@ def header(ctx: ReportContext) -> list[str]:
         ["Post-mortem", meeting],
         ["Record", f"{counted(ctx.record.event_count, 'event')}, head hash `{ctx.head_hash}`"],
     ]
-    lines = [f"# Incident report: {heading(state.title)}", "", *table(["", ""], rows), ""]
+    lines = [f"# Incident report: {heading(state.title)}", "", *drill_note(state)]
+    lines += [*table(["", ""], rows), ""]
     return [*lines, ctx.times_note + ". T+ is time since the impact start."]
+
+
+def drill_note(state: IncidentState) -> list[str]:
+    """For a drill, a paragraph saying so and where its score card is, as `status`
+    says it; its fault named only once it is closed (`fault_shown`). None otherwise."""
+    if not state.drill:
+        return []
+    score = code_span(f"lastgood score {state.id}")
+    if not fault_shown(state):
+        return [
+            "This is a drill, a rehearsal, not a real incident: its fault is hidden until "
+            f"it is closed, when its score card shows: {score}.",
+            "",
+        ]
+    known = FAULTS.get(FaultName(state.drill)) if state.drill in FAULTS else None
+    fault = code_span(state.drill)
+    what = f"{inline(known.title[0].lower() + known.title[1:])} ({fault})" if known else fault
+    return [
+        f"This was a drill, a rehearsal of {what}, not a real incident. Its score card: {score}.",
+        "",
+    ]
 
 
 def summary(ctx: ReportContext) -> list[str]:
