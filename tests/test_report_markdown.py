@@ -5,6 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
+from markdown_it import MarkdownIt
 
 from incident.core.text import visible, visible_block
 from incident.reports.markdown import cell, code_span, fence, heading, inline, table
@@ -157,3 +158,57 @@ def test_a_web_address_links_where_it_says_and_shows_as_typed(where, address, be
     assert shown == text
     assert [unquote(link) for link in links(found)] == [address]  # `[` is sent as %5B
     assert html_tokens(found) == []
+
+
+LINKED_AS_GFM_LINKS_THEM = [
+    ("www.example.com/runbook_v2", "see ", ".", "http://www.example.com/runbook_v2"),
+    ("www.example.com/q?a=1&b=2", "(", ")", "http://www.example.com/q?a=1&b=2"),
+    ("www.example.com/*draft*", "", "", "http://www.example.com/*draft"),
+    ("https://x.example/a|b", "", " then", "https://x.example/a|b"),
+    ("https://x.example/a_b|c", "see ", "", "https://x.example/a_b|c"),
+    ("www.example.com/a|b_c", "", ", then", "http://www.example.com/a|b_c"),
+]
+
+
+@pytest.mark.parametrize(("address", "before", "after", "target"), LINKED_AS_GFM_LINKS_THEM)
+@pytest.mark.parametrize("where", ["inline", "cell", "heading"])
+def test_a_www_address_or_one_with_a_pipe_links_as_gfm_links_the_text(
+    where, address, before, after, target
+):
+    """`www.example.com/runbook\\_v2` linked to `.../runbook` (or, on GitHub, to
+    `.../runbook%5C_v2`), and `https://x/a\\|b` kept its backslash outside a table. A
+    `www.` address is linked as GFM links it as typed (to `http://www...`); a `|` in
+    an address is part of it, escaped only in a table cell, where GFM reads `\\|` as
+    `|` before the cell's link."""
+    text = before + address + after
+    if where == "inline":
+        found = tokens("Before\n\n" + inline(text) + "\n")
+        shown = inline_text(found[4])
+    elif where == "heading":
+        found = tokens("# " + heading(text) + "\n")
+        (_, shown) = headings(found)[0]
+    else:
+        found = tokens("\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]])))
+        (parsed,) = tables(found)
+        assert [parsed[1][0], parsed[1][2]] == ["x", "y"]
+        shown = parsed[1][1]
+    assert shown == text
+    assert [unquote(link) for link in links(found)] == [target]
+    assert html_tokens(found) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["see example.com/x_y", "example.com/a|b", "xwww.example.com/a_b", "www.a_b.com/x_y"],
+)
+def test_text_that_gfm_does_not_link_is_no_link(text):
+    """No link is made where GFM makes none of the text as typed: an address without
+    a scheme or a `www.` at a word's start, or with an underscore in its domain's last
+    two parts. (markdown-it's fuzzy links, which GFM has not, are turned off here.)"""
+    gfm = MarkdownIt("gfm-like")
+    gfm.linkify.set({"fuzzy_link": False})
+    for source in (inline(text), "\n".join(table(["A", "B"], [[cell(text), "y"]]))):
+        found = gfm.parse(source + "\n")
+        assert links(found) == [], source
+        assert "](" not in source and "<" not in source
+    assert inline_text(gfm.parse(inline(text) + "\n")[1]) == text

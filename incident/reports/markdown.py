@@ -10,9 +10,16 @@ never written raw (`incident.core.text`): `cat report.md` must not obey them.
 
 A web address in the text is the exception: GFM links a bare one as it stands in the
 file, backslashes and all, so `https://grafana/d?a=1\\&b=2` escaped linked to a page
-that does not exist and showed its backslashes. One holding a character that would be
-escaped is written as an autolink, `<https://...>`, which is literal by definition
-(as the same text is when nothing in it needs escaping: that is left as it was).
+that does not exist and showed its backslashes. An address is a link exactly where
+GFM links the text as typed: one with a scheme (`http://`, `https://`) or starting
+`www.` (which GFM links to `http://www...`); one without either (`example.com/x`) is
+text, and its escapes show it as typed. A link holding a character that would be
+escaped is written so that it goes where the text says and shows the text as typed:
+with a scheme as an autolink, `<https://...>`, literal by definition; a `www.` one
+as the link GFM makes of it, `[www.example.com/a\\_b](<http://www.example.com/a_b>)`.
+(One where nothing needs escaping is left as it was.) A `|` is part of an address, as
+GFM reads it; in a table cell it is written `\\|`, which GFM reads as `|` before it
+parses the cell, inside a link too, where elsewhere the backslash would be kept.
 """
 
 from __future__ import annotations
@@ -24,10 +31,15 @@ from incident.core.text import visible, visible_block
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _HEADING_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
-_URL = re.compile(r"https?://[^\s<>|`\"\\]+", re.IGNORECASE)
+_ADDRESS_START = r"(?:(?i:https?://)|(?<![^\s*_~(])www\.)"
+"""Where GFM starts a link in text: a scheme, or `www.` at the start of a word (after
+a space, `*`, `_`, `~` or `(`), lower case."""
+_URL = re.compile(_ADDRESS_START + r"[^\s<>`\"\\]+")
 """A web address: up to a character no address holds (a quote, a backtick, a space)."""
-_URL_ESCAPED = re.compile(r"https?://[^\s<>|`\"\\]*?[*_\[\]~&#]", re.IGNORECASE)
+_URL_ESCAPED = re.compile(_ADDRESS_START + r"[^\s<>`\"\\]*?[*_\[\]~&#|]")
 """An address holding a character that `_SPECIAL` or `_HEADING_SPECIAL` escapes."""
+_WWW_DOMAIN = re.compile(r"www\.[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*")
+_DESTINATION_SPECIAL = re.compile(r"([&|])")
 _URL_TRAILING = ".,:;!?'\"*_~"
 _OPENING = {")": "(", "]": "["}
 _BLOCK_START = re.compile(r"^([#+\-=>])")
@@ -37,20 +49,39 @@ _BACKTICK_RUN = re.compile(r"`+")
 _LINE_BREAK = re.compile(r"\r\n?")
 
 
-def _escape(text: str, special: re.Pattern[str] = _SPECIAL) -> str:
+def _escape(text: str, special: re.Pattern[str] = _SPECIAL, *, in_table: bool = False) -> str:
     flat = visible(" ".join(text.split()))
-    if "://" not in flat or not _URL_ESCAPED.search(flat):  # most text: no address to keep
-        return special.sub(r"\\\1", flat)
+    if ("://" not in flat and "www." not in flat) or not _URL_ESCAPED.search(flat):
+        return special.sub(r"\\\1", flat)  # most text: no address to keep
     out: list[str] = []
     start = 0
     for match in _URL.finditer(flat):
         url = _url_trimmed(match.group())
-        if not special.search(url) or len(url) <= len("https://"):
-            continue  # plain already: GFM links it as it stands
-        out += [special.sub(r"\\\1", flat[start : match.start()]), f"<{url}>"]
+        if not special.search(url) or not _is_link(url):
+            continue  # plain already (GFM links it as it stands), or no link at all
+        link = _link(url, special, in_table=in_table)
+        out += [special.sub(r"\\\1", flat[start : match.start()]), link]
         start = match.start() + len(url)
     out.append(special.sub(r"\\\1", flat[start:]))
     return "".join(out)
+
+
+def _is_link(url: str) -> bool:
+    """Whether GFM links `url` (trimmed): a scheme and more, or `www.` and a domain
+    without an underscore in its last two parts."""
+    if not url.startswith("www."):
+        return len(url) > len("https://")
+    domain = _WWW_DOMAIN.match(url)
+    return domain is not None and "_" not in "".join(domain.group().split(".")[-2:])
+
+
+def _link(url: str, special: re.Pattern[str], *, in_table: bool) -> str:
+    """`url` as a link that goes where it says and shows it as typed (see above)."""
+    pipe = "\\|" if in_table else "|"
+    if not url.startswith("www."):
+        return "<" + url.replace("|", pipe) + ">"
+    destination = _DESTINATION_SPECIAL.sub(lambda m: "\\&" if m[1] == "&" else pipe, url)
+    return "[" + special.sub(r"\\\1", url) + "](<http://" + destination + ">)"
 
 
 def _url_trimmed(url: str) -> str:
@@ -89,8 +120,9 @@ def inline(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    """Literal text for a table cell: newlines folded, pipes and inline syntax escaped."""
-    return _escape(text) or " "
+    """Literal text for a table cell: newlines folded, pipes and inline syntax escaped
+    (inside a web address too, which GFM reads whole)."""
+    return _escape(text, in_table=True) or " "
 
 
 def heading(text: str) -> str:
