@@ -13,7 +13,7 @@ from functools import partial
 from pathlib import Path
 
 from incident import commands
-from incident.app import closeout, postmortem
+from incident.app import closeout, messages, postmortem, steps
 from incident.app.report_document import report_document
 from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
@@ -25,6 +25,13 @@ from runbooks import load_runbook, resolve_runbook
 from runbooks.model import StepKind
 from store.sqlite_log import SqliteEventLog
 from tui.demo.scenarios import DECLARATION
+
+SEEN = {
+    "confirm-version": "every instance reports 2.4.0 (kubectl get pods)",
+    "check-health": "5xx back to 0.4% on the dashboard, the pre-release baseline",
+}
+"""What the demo's team saw, typed as the verification steps' evidence: the demo polls
+no probe, and a tick alone is not evidence (`incident.commands.check_step`)."""
 
 
 def run_demo(log: SqliteEventLog) -> int:
@@ -67,25 +74,20 @@ def run_demo(log: SqliteEventLog) -> int:
                 )
             )
         if step.kind == StepKind.COMMUNICATION and step.template:
-            session.run(
-                partial(
-                    commands.send_communication,
-                    actor=actor,
-                    clock=clock,
-                    template=step.template,
-                )
-            )
+            # Sending the message checks its step, in the same append.
+            messages.send(session, actor, template=step.template)
             print(f"  sent: {session.state.communications[-1].text}")
         artefact = closeout.artefact_of(session.state, step_id)
         if artefact is not None:  # close-out is done by doing it
             make_artefact(session, actor, artefact, workdir / "report-draft.md")
+        seen = SEEN.get(step_id, "")
         if session.state.status_of(step_id) == StepStatus.OPEN:
-            session.run(partial(commands.check_step, step_id=step_id, actor=actor, clock=clock))
+            steps.check(session, actor, step_id, evidence=seen)
         if session.state.status_of(step_id) == StepStatus.DONE:
             offset = format_offset(elapsed(session.state, clock.now()))
             print(f"  {offset}  checked {step_id}: {step.title}")
             evidence = session.state.steps[step_id].evidence
-            if artefact is not None and evidence:
+            if (artefact is not None or seen) and evidence:
                 print(f"           evidence: {evidence}")
     session.run(lambda s: commands.close(s, actor=actor, clock=clock))
     print()
