@@ -13,7 +13,7 @@ from datetime import datetime
 
 from msgspec import Struct
 
-from incident.app import closeout
+from incident.app import closeout, message_steps
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
@@ -77,6 +77,9 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
             return NextKey(APPROVE_KEY, "record who approves this gate and why")
         return NextKey(CHECK_KEY, "check it, the gate approved")
     if step.kind == StepKind.COMMUNICATION:
+        sent = message_steps.sent_evidence(state, step.template) if step.template else ""
+        if sent:  # reopened since: the record already shows it done
+            return NextKey(CHECK_KEY, f"check it ({sent})")
         waiting = {m.template for m in awaiting_confirmation(state, now)}
         if step.template in waiting:
             return NextKey(DUE_KEY, "review the due message and send it; sending checks this")

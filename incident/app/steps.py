@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 from incident import commands
-from incident.app import closeout
+from incident.app import closeout, message_steps
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.errors import CommandError
@@ -40,9 +40,11 @@ def check(
     evidence: str = "",
     override: str = "",
 ) -> Done:
-    """Mark a step done. Evidence typed by hand does not stand in for samples that
-    contradict a verification step, nor for a close-out step's artefact (the report,
-    the root cause, the booking): either still needs an override reason."""
+    """Mark a step done by hand. Evidence typed by hand does not stand in for samples
+    that contradict a verification step, nor for a close-out step's artefact (the
+    report, the root cause, the booking), nor for a communication step's message: each
+    still needs an override reason. What the record already holds (the artefact, the
+    message) is the evidence."""
     clock = session.clock
     events = session.run_many(
         lambda s: [
@@ -53,12 +55,19 @@ def check(
                 clock=clock,
                 by=by,
                 note=note,
-                evidence=closeout.hand_check_evidence(s, step, evidence, override),
+                evidence=hand_check_evidence(s, step, evidence, override),
                 override=override,
             )
         ]
     )
     return Done(events, f"checked {step}")
+
+
+def hand_check_evidence(state: IncidentState, step: str, evidence: str, override: str) -> str:
+    """The evidence a check by hand records, or the refusal of a bare tick on a step
+    done by doing something (`closeout`, `message_steps`)."""
+    evidence = closeout.hand_check_evidence(state, step, evidence, override)
+    return message_steps.hand_check_evidence(state, step, evidence, override)
 
 
 def skip(session: Session, actor: str, step: str, *, reason: str, by: str = "") -> Done:

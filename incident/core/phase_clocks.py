@@ -205,6 +205,9 @@ def next_in_phase(state: IncidentState, phase_id: str) -> StepRecord | None:
 RESOLVED_TEMPLATE = "resolved"
 """The template whose message says the service is restored."""
 
+PAGING_TEMPLATE = "paging"
+"""The runbook template whose message pages people (besides the `page` verb)."""
+
 
 def resolved_at(state: IncidentState) -> datetime | None:
     """When the incident was resolved: the resolution message, else the close."""

@@ -15,12 +15,10 @@ from msgspec import Struct, field
 
 from incident.core.events import Event
 from incident.core.payloads import Closed, StepChecked
+from incident.core.phase_clocks import PAGING_TEMPLATE
 from incident.core.state import Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
-
-PAGING_TEMPLATE = "paging"
-"""The runbook template whose message pages people (besides the `page` verb)."""
 
 
 def impact_start_known(state: IncidentState) -> bool:

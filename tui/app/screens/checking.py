@@ -1,10 +1,11 @@
 """The checklist verbs that have forms of their own: check, run, approve, decide, tiers.
 
 Checking the highlighted step asks for whatever it still needs, the way the runbook
-reads: a message step opens the composer, a blocked gate its approval, the database
-step the tiers, a command step confirms and runs its command, and a verification
-step whose samples contradict it asks for an override reason. What is recorded is
-decided by the application layer (`incident.app.steps`), as for the command line.
+reads: a message step opens the composer (unless its message is already recorded),
+a blocked gate its approval, the database step the tiers, a command step confirms and
+runs its command, and a verification step whose samples contradict it asks for an
+override reason. What is recorded is decided by the application layer
+(`incident.app.steps`), as for the command line.
 """
 
 from __future__ import annotations
@@ -40,8 +41,9 @@ class StepVerbs:
     def check_step(self, *, form: bool = False) -> None:
         """Check the highlighted step, first asking for whatever it still needs.
 
-        `form` (from the palette): a plain step opens the check form, for a note or
-        evidence, instead of being checked at once.
+        `form` (from the palette): a plain step, a message step and a close-out step
+        open the check form, for a note, evidence or an override reason, instead of
+        being checked at once or done by doing them.
         """
         desk = self.desk
         state = desk.state
@@ -56,8 +58,11 @@ class StepVerbs:
         step = record.step
         if self._is_decision(step_id) and step_id not in state.approvals:
             self.open_decision()
-        elif step.kind == StepKind.COMMUNICATION and step.template:
-            self.comms.open_composer(step.template)
+        elif step.kind == StepKind.COMMUNICATION and step.template and not form:
+            if self._message_missing(step_id):
+                self.comms.open_composer(step.template)
+            else:  # sent already (the step reopened since): the message is its evidence
+                self._check_quietly(step_id)
         elif step.kind == StepKind.DATABASE and state.tier_choice is None:
             self.open_tiers()
         elif status == StepStatus.BLOCKED:
@@ -90,6 +95,11 @@ class StepVerbs:
 
         artefact = closeout.artefact_of(self.desk.state, step_id)
         return artefact is not None and not closeout.artefact_evidence(self.desk.state, artefact)
+
+    def _message_missing(self, step_id: str) -> bool:
+        from incident.app import message_steps
+
+        return message_steps.message_missing(self.desk.state, step_id)
 
     def make_artefact(self, step_id: str) -> None:
         """A close-out step is done by doing it: the form that makes its artefact

@@ -1,0 +1,99 @@
+"""A tick is not evidence, at the keyboard: the palette's Check on a message step with
+no message asks for an override reason, and Esc records nothing; the check key still
+opens the composer, or checks a reopened step with the message already sent. What was
+recorded is read back from the file by a second reader.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+from incident.app import messages, steps
+from incident.app.next_key import next_key
+from incident.core.state import IncidentState, fold
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import (
+    fill_form,
+    from_palette,
+    highlight,
+    scenario_app,
+    wait_for_screen,
+    wait_until,
+)
+from tui.app.modals import ComposerModal, VerbForm
+from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import ACTOR, declared
+
+
+def read_back(db: Path, incident_id: str) -> IncidentState:
+    with SqliteEventLog.open(db, read_only=True) as log:
+        assert log.verify(incident_id).ok
+        return fold(log.events(incident_id))
+
+
+async def test_the_palette_check_on_a_message_step_asks_for_an_override(tmp_path):
+    db = tmp_path / "no-message.db"
+    scenario = declared(db, at=timedelta(0))
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        before = screen.state.last_seq
+        highlight(screen, "announce-rollback")
+        await from_palette(pilot, "Check")
+        await fill_form(pilot, note="said it on the bridge")  # no override: refused
+        form = app.screen
+        assert isinstance(form, VerbForm)
+        await wait_until(pilot, lambda: "fill in: override" in form.error_message)
+        assert "'announce-rollback' is done by doing it: send the 'announce'" in (
+            form.error_message
+        )
+        assert screen.state.last_seq == before
+        await pilot.press("escape")  # Esc records nothing
+        await wait_for_screen(pilot, IncidentScreen)
+        assert screen.state.last_seq == before
+
+        await from_palette(pilot, "Check")
+        await fill_form(pilot, override="told them on the bridge call")
+        await wait_until(pilot, lambda: screen.state.steps["announce-rollback"].done)
+    record = read_back(db, scenario.incident_id).steps["announce-rollback"]
+    assert (record.done, record.override) == (True, "told them on the bridge call")
+
+
+async def test_the_check_key_on_a_message_step_still_opens_the_composer(tmp_path):
+    db = tmp_path / "compose.db"
+    scenario = declared(db, at=timedelta(0))
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        highlight(screen, "notify-stakeholders")
+        await pilot.press("space")
+        await wait_for_screen(pilot, ComposerModal)
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: screen.state.steps["notify-stakeholders"].done)
+    state = read_back(db, scenario.incident_id)
+    assert [c.template for c in state.communications] == ["initiating"]
+
+
+async def test_the_check_key_on_a_reopened_message_step_checks_it_with_its_message(tmp_path):
+    db = tmp_path / "reopened.db"
+    scenario = declared(db, at=timedelta(0))
+    session = scenario.session
+    messages.send(session, ACTOR, template="announce")
+    steps.reopen(session, ACTOR, "announce-rollback", reason="ticked before the channel existed")
+    hint = next_key(session.state, "announce-rollback", scenario.clock.now())
+    assert hint is not None and hint.key == "space"
+    assert hint.what.startswith("check it ('announce' message sent by ada at T+")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        highlight(screen, "announce-rollback")
+        await pilot.press("space")  # no composer: the message is in the record already
+        await wait_until(pilot, lambda: screen.state.steps["announce-rollback"].done)
+        assert isinstance(app.screen, IncidentScreen)
+    state = read_back(db, scenario.incident_id)
+    assert len(state.communications) == 1
+    assert state.steps["announce-rollback"].evidence.startswith("'announce' message sent by ada")
