@@ -69,12 +69,16 @@ def test_whole_incident_with_the_bundled_runbook(process_cli, tmp_path):
             done = cli.ok(*CLOSE_OUT_BY_DOING[step["id"]](incident_id, tmp_path))
             assert f"checked {step['id']}" in done
             continue
-        cli.ok("check", incident_id, step["id"], "--by", "Bo")
+        # No probe polled here: what Bo saw is a verification step's evidence.
+        seen = ("--evidence", "seen by Bo") if step["kind"] == "verification" else ()
+        cli.ok("check", incident_id, step["id"], "--by", "Bo", *seen)
 
     assert cli.ok("close", incident_id)
     final = status(cli, incident_id)
     assert final["status"] == "closed"
     assert {s["state"] for s in final["steps"] if s["required"]} == {"done"}
+    verified = [s for s in final["steps"] if s["kind"] == "verification"]
+    assert verified and all(s["evidence"] == "seen by Bo" for s in verified)
 
     report = cli.ok("export", incident_id)
     assert report.startswith("# Incident report: Checkout errors after 2.4.1")

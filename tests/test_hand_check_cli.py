@@ -1,10 +1,11 @@
-"""A tick is not evidence: checking a message step by hand, from the command line, on
-a fresh incident.
+"""A tick is not evidence: checking a message step or a probe's verification step by
+hand, from the command line, on a fresh incident.
 
 A communication step is done by sending its message (`send --template T` records it
 and checks the step in the same append); ticked with no message from its template in
-the record it needs an override reason. Each `lastgood` here is a separate process on
-a real SQLite file, as a user runs it.
+the record it needs an override reason. A verification step whose probe has no samples
+yet needs what someone saw (`--evidence`) or an override reason. Each `lastgood` here
+is a separate process on a real SQLite file, as a user runs it.
 """
 
 from __future__ import annotations
@@ -86,3 +87,32 @@ def test_a_recorded_page_is_what_assembling_the_team_asked_for(cli):
     cli.ok("check", incident_id, "assemble-team")
     evidence = step(cli, incident_id, "assemble-team")["evidence"]
     assert evidence.startswith("paged payments on-call (recorded by ada at T+")
+
+
+@pytest.mark.parametrize(
+    ("step_id", "probe"), [("confirm-version", "version"), ("check-health", "error-rate")]
+)
+def test_a_verification_step_with_no_samples_needs_what_was_seen(cli, step_id, probe):
+    incident_id = declare(cli)
+    refused = cli.run("check", incident_id, step_id, "--note", "looks fine")
+    assert refused.code == 2 and refused.out == ""
+    assert refused.err == (
+        f"lastgood check: probe '{probe}' has no samples yet: checking '{step_id}' needs "
+        "evidence typed by hand (what you saw) or an override reason (--evidence --override)\n"
+    )
+    assert step(cli, incident_id, step_id)["state"] == "open"
+
+    cli.ok("check", incident_id, step_id, "--evidence", "kubectl shows 2.4.0 on every pod")
+    checked = step(cli, incident_id, step_id)
+    assert (checked["state"], checked["evidence"]) == ("done", "kubectl shows 2.4.0 on every pod")
+
+
+def test_an_override_checks_a_verification_step_with_no_samples(cli):
+    incident_id = declare(cli)
+    cli.ok("check", incident_id, "confirm-version", "--override", "probe not reachable from here")
+    checked = events(cli, incident_id)[-1]["payload"]
+    assert (checked["step"], checked["override"]) == (
+        "confirm-version",
+        "probe not reachable from here",
+    )
+    assert not checked.get("evidence")

@@ -104,6 +104,36 @@ def test_version_evidence(session, clock):
     assert session.state.steps["confirm-version"].evidence.startswith("version 2.4.0 confirmed")
 
 
+def test_a_bare_tick_needs_what_was_seen_while_the_probe_shows_nothing(session, clock):
+    """No samples, or too few to judge: the samples prove nothing, so neither does a
+    tick. What someone saw, typed as the evidence, is enough; so is an override reason."""
+    with pytest.raises(CommandError) as none:
+        commands.check_step(session.state, "check-health", actor="a", clock=clock)
+    assert str(none.value) == (
+        "probe 'error-rate' has no samples yet: checking 'check-health' needs evidence "
+        "typed by hand (what you saw) or an override reason"
+    )
+    assert none.value.needs == ("evidence", "override")
+    tick(session, clock, error_rate=0.003, health=200.0)  # 1 of 5 samples: not judged yet
+    assert evidence_for(session.state, session.state.steps["check-health"].step).holds is None
+    unshown = r"^probe 'error-rate' does not show it yet \(1 of 5 samples so far\): checking"
+    with pytest.raises(CommandError, match=unshown):
+        commands.check_step(session.state, "check-health", actor="a", clock=clock, evidence=" ")
+    seen = "5xx at 0.3% on the dashboard"
+    checked = session.run(
+        lambda s: commands.check_step(s, "check-health", actor="a", clock=clock, evidence=seen)
+    )
+    assert checked.data == StepChecked("check-health", "a", evidence=seen)
+    overridden = session.run(
+        lambda s: commands.check_step(
+            s, "confirm-version", actor="a", clock=clock, override="probe unreachable from here"
+        )
+    )
+    assert overridden.data == StepChecked(
+        "confirm-version", "a", override="probe unreachable from here"
+    )
+
+
 def test_override_is_recorded_when_evidence_is_contradicted(session, clock):
     tick(session, clock, version="2.4.1")
     event = session.run(
@@ -189,8 +219,9 @@ def test_value_formatting():
 
 
 def test_the_next_key_hint_says_what_space_will_do_with_the_evidence(session, clock):
-    """ "checking now asks why" showed with no samples at all, where space checks the
-    step without a question (a parity review): it asks only when readings say no."""
+    """ "checking now asks why" showed with no samples at all (a parity review): it asks
+    why only when readings say no; with nothing to read, what was seen (a tick alone is
+    not evidence)."""
     from incident.app.next_key import next_key
 
     def hint() -> str:
@@ -198,7 +229,7 @@ def test_the_next_key_hint_says_what_space_will_do_with_the_evidence(session, cl
         assert found is not None
         return found.what
 
-    assert hint() == "no evidence yet (no samples from version yet); check it once seen working"
+    assert hint() == "no evidence yet (no samples from version yet); checking asks what you saw"
     tick(session, clock, version="2.4.1")
     assert hint() == "not yet: version 2.4.1 running, expected 2.4.0; checking now asks why"
     tick(session, clock, version="2.4.0")

@@ -105,7 +105,7 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
             return NextKey(CHECK_KEY, f"check it, the evidence holds ({found.detail})")
         if found.holds is False:  # the readings say otherwise: checking asks why
             return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
-        return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); check it once seen working")
+        return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); checking asks what you saw")
     if step.kind == StepKind.VERIFICATION:
         return NextKey(CHECK_KEY, "check it once the evidence holds")
     return NextKey(CHECK_KEY, "check it once done")

@@ -40,11 +40,12 @@ def check(
     evidence: str = "",
     override: str = "",
 ) -> Done:
-    """Mark a step done by hand. Evidence typed by hand does not stand in for samples
-    that contradict a verification step, nor for a close-out step's artefact (the
-    report, the root cause, the booking), nor for a communication step's message: each
-    still needs an override reason. What the record already holds (the artefact, the
-    message) is the evidence."""
+    """Mark a step done by hand. A tick is not evidence: a verification step whose
+    probe shows nothing yet needs evidence typed by hand (what was seen) or an override
+    reason; evidence typed by hand does not stand in for samples that contradict it,
+    nor for a close-out step's artefact (the report, the root cause, the booking), nor
+    for a communication step's message: each of those still needs an override reason.
+    What the record already holds (the artefact, the message) is the evidence."""
     clock = session.clock
     events = session.run_many(
         lambda s: [

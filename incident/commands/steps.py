@@ -37,8 +37,10 @@ def check_step(
     evidence: str = "",
     override: str = "",
 ) -> NewEvent:
-    """Check a step. A probe-backed verification step carries its evidence; when the
-    samples contradict it, checking needs an `override` reason, which is recorded.
+    """Check a step. A probe-backed verification step carries its evidence: the
+    samples' when they hold it; when they contradict it, checking needs an `override`
+    reason, which is recorded; when they show nothing yet (no samples, too few to
+    judge), the evidence typed by hand (what someone saw) or an `override` reason.
     """
     record = open_step(state, step_id)
     _refuse_nobody(by)
@@ -54,6 +56,9 @@ def check_step(
                 "checking it anyway needs an override reason",
                 needs=("override",),
             )
+        if found.holds is None and not evidence.strip() and not override.strip():
+            why = _unshown(state, step_id, record.step.probe, found.detail)
+            raise CommandError(why, needs=("evidence", "override"))
         if found.holds and not evidence:
             evidence = found.detail
     tier = None
@@ -169,6 +174,18 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
     gated = [r.step.id for r in state.steps.values() if r.step.approver]
     gated += [t.id for t in state.runbook.database_tiers if t.approver]
     raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")
+
+
+def _unshown(state: IncidentState, step_id: str, probe: str, detail: str) -> str:
+    """Why a bare tick of a verification step its probe does not show yet is refused."""
+    if state.samples.get(probe):
+        why = f"probe '{probe}' does not show it yet ({detail})"
+    else:
+        why = f"probe '{probe}' has no samples yet"
+    return (
+        f"{why}: checking '{step_id}' needs evidence typed by hand (what you saw) "
+        "or an override reason"
+    )
 
 
 def _refuse_nobody(by: str) -> None:

@@ -24,6 +24,7 @@ from tui.app.modals import (
     DecisionModal,
     DeclareModal,
     HelpModal,
+    TextPrompt,
 )
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
@@ -53,6 +54,21 @@ async def check_highlighted(pilot, expected: str, clock: ManualClock) -> None:
     clock.advance(30)
     await pilot.press("space")
     await wait_until(pilot, lambda: app.screen.state.steps[expected].done)
+
+
+async def type_what_was_seen(pilot, step: str, seen: str, clock: ManualClock) -> None:
+    """Space on a verification step its probe shows nothing of: the prompt asks what
+    was seen, and records it as the step's evidence."""
+    app = pilot.app
+    assert highlighted(app) == step
+    clock.advance(30)
+    await pilot.press("space")
+    await wait_for_screen(pilot, TextPrompt)
+    app.screen.query_one("#answer", Input).value = seen
+    await pilot.press("enter")
+    await wait_for_screen(pilot, IncidentScreen)
+    await wait_until(pilot, lambda: app.screen.state.steps[step].done)
+    assert app.screen.state.steps[step].evidence == seen
 
 
 async def send_from_composer(pilot, step: str, clock: ManualClock) -> None:
@@ -150,15 +166,17 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         await wait_for_screen(pilot, IncidentScreen)
         await check_highlighted(pilot, "database-rollback", clock)
 
-        # Phase 3 and close-out. "Check health" claims no rollback trigger met: the
-        # team clears its own core-broken trigger first (t), or space asks why.
-        await check_highlighted(pilot, "confirm-version", clock)
+        # Phase 3 and close-out. No probe polls here (network off): space on a
+        # verification step asks what was seen, recorded as its evidence. "Check
+        # health" claims no rollback trigger met: the team clears its own core-broken
+        # trigger first (t), or space asks why.
+        await type_what_was_seen(pilot, "confirm-version", "kubectl: every pod on 2.4.0", clock)
         await pilot.press("t")
         await fill_form(pilot, verdict="cleared")
         await wait_until(pilot, lambda: not screen.state.triggers["core-broken"].met)
         await wait_for_screen(pilot, IncidentScreen)
-        for step in ("check-health", "smoke-test"):
-            await check_highlighted(pilot, step, clock)
+        await type_what_was_seen(pilot, "check-health", "5xx at 0.3% on the dashboard", clock)
+        await check_highlighted(pilot, "smoke-test", clock)
         await send_from_composer(pilot, "communicate-resolution", clock)
         # Close-out steps are done by doing them: space opens what makes the artefact.
         report = tmp_path / "report.md"

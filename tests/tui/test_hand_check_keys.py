@@ -1,6 +1,6 @@
-"""A tick is not evidence, at the keyboard: the palette's Check on a message step with
-no message asks for an override reason, and Esc records nothing; the check key still
-opens the composer, or checks a reopened step with the message already sent. What was
+"""A tick is not evidence, at the keyboard: the check key on a verification step its
+probe shows nothing of asks what was seen; the palette's Check on a message step with
+no message asks for an override reason; Esc records nothing either way. What was
 recorded is read back from the file by a second reader.
 """
 
@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+
+from textual.widgets import Input, Label
 
 from incident.app import messages, steps
 from incident.app.next_key import next_key
@@ -21,7 +23,7 @@ from tests.tui.pilot_helpers import (
     wait_for_screen,
     wait_until,
 )
-from tui.app.modals import ComposerModal, VerbForm
+from tui.app.modals import ComposerModal, TextPrompt, VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.demo.scenarios import ACTOR, declared
 
@@ -30,6 +32,37 @@ def read_back(db: Path, incident_id: str) -> IncidentState:
     with SqliteEventLog.open(db, read_only=True) as log:
         assert log.verify(incident_id).ok
         return fold(log.events(incident_id))
+
+
+async def test_the_check_key_on_a_step_with_no_samples_asks_what_was_seen(tmp_path):
+    db = tmp_path / "no-samples.db"
+    scenario = declared(db, at=timedelta(0))  # declared this moment: no probe has polled
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        before = screen.state.last_seq
+        highlight(screen, "confirm-version")
+        await pilot.press("space")
+        await wait_for_screen(pilot, TextPrompt)
+        prompt = str(app.screen.query_one(".prompt", Label).render())
+        assert prompt.startswith("No samples from version yet. What shows it?")
+        await pilot.press("escape")  # Esc records nothing
+        await wait_for_screen(pilot, IncidentScreen)
+        assert screen.state.last_seq == before
+        assert not screen.state.steps["confirm-version"].done
+
+        await pilot.press("space")
+        await wait_for_screen(pilot, TextPrompt)
+        app.screen.query_one("#answer", Input).value = "kubectl shows 2.4.0 on every pod"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.state.steps["confirm-version"].done)
+    record = read_back(db, scenario.incident_id).steps["confirm-version"]
+    assert (record.done, record.evidence, record.override) == (
+        True,
+        "kubectl shows 2.4.0 on every pod",
+        "",
+    )
 
 
 async def test_the_palette_check_on_a_message_step_asks_for_an_override(tmp_path):

@@ -3,9 +3,10 @@
 Checking the highlighted step asks for whatever it still needs, the way the runbook
 reads: a message step opens the composer (unless its message is already recorded),
 a blocked gate its approval, the database step the tiers, a command step confirms and
-runs its command, and a verification step whose samples contradict it asks for an
-override reason. What is recorded is decided by the application layer
-(`incident.app.steps`), as for the command line.
+runs its command, a verification step whose samples contradict it asks for an override
+reason, and one whose probe shows nothing yet asks what was seen, as its evidence.
+What is recorded is decided by the application layer (`incident.app.steps`), as for
+the command line.
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class StepVerbs:
             found = evidence_for(state, step)
             if found.holds is False:
                 self._ask_override(step_id, found.detail)
+            elif found.holds is None:
+                self._ask_evidence(step_id, found.detail)
             else:
                 self._check_quietly(step_id)
         else:
@@ -129,6 +132,28 @@ class StepVerbs:
         desk.screen.app.push_screen(
             TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
             override,
+        )
+
+    def _ask_evidence(self, step_id: str, detail: str) -> None:
+        """The probe shows nothing yet: a tick is not evidence, what was seen is. The
+        palette's Check takes an override reason instead."""
+        desk = self.desk
+
+        def evidence(seen: str | None) -> None:
+            if seen:
+                values: dict[str, object] = {"step": step_id, "evidence": seen}
+                desk.run_verb("check", values, after=desk.advance)
+
+        from tui.app.modals.text_prompt import TextPrompt
+
+        desk.screen.app.push_screen(
+            TextPrompt(
+                "No evidence yet",
+                f"{detail[:1].upper()}{detail[1:]}. What shows it? What you saw is recorded "
+                "as its evidence.",
+                placeholder="e.g. kubectl shows every pod on the last good version",
+            ),
+            evidence,
         )
 
     # --- command steps ---------------------------------------------------------------
