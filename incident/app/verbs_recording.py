@@ -24,7 +24,8 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("evidence", "what shows it, if not the probes' samples", metavar="TEXT"),
             Param(
                 "override",
-                "why to check it although the samples contradict it, or without its artefact",
+                "why to check it anyway: the samples contradict it or show nothing, "
+                "or its artefact or message is not in the record",
                 metavar="TEXT",
             ),
         ),
