@@ -23,6 +23,7 @@ from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
 from runbooks.model import StepKind, TriggerKind
 from store.errors import StoreError
+from tui.app.screens.check_questions import ask_evidence, ask_override
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
@@ -77,9 +78,9 @@ class StepVerbs:
         elif step.kind == StepKind.VERIFICATION and step.probe:
             found = evidence_for(state, step)
             if found.holds is False:
-                self._ask_override(step_id, found.detail)
+                ask_override(desk, step_id, found.detail)
             elif found.holds is None:
-                self._ask_evidence(step_id, found.detail)
+                ask_evidence(desk, step_id, found.detail)
             else:
                 self._check_quietly(step_id)
         else:
@@ -118,43 +119,6 @@ class StepVerbs:
             desk.export_report(after=desk.advance, check_step=True)
         else:
             desk.open_form(BY_NAME[name], after=desk.advance)
-
-    def _ask_override(self, step_id: str, detail: str) -> None:
-        desk = self.desk
-
-        def override(reason: str | None) -> None:
-            if reason:
-                values: dict[str, object] = {"step": step_id, "override": reason}
-                desk.run_verb("check", values, after=desk.advance)
-
-        from tui.app.modals.text_prompt import TextPrompt
-
-        desk.screen.app.push_screen(
-            TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
-            override,
-        )
-
-    def _ask_evidence(self, step_id: str, detail: str) -> None:
-        """The probe shows nothing yet: a tick is not evidence, what was seen is. The
-        palette's Check takes an override reason instead."""
-        desk = self.desk
-
-        def evidence(seen: str | None) -> None:
-            if seen:
-                values: dict[str, object] = {"step": step_id, "evidence": seen}
-                desk.run_verb("check", values, after=desk.advance)
-
-        from tui.app.modals.text_prompt import TextPrompt
-
-        desk.screen.app.push_screen(
-            TextPrompt(
-                "No evidence yet",
-                f"{detail[:1].upper()}{detail[1:]}. What shows it? What you saw is recorded "
-                "as its evidence.",
-                placeholder="e.g. kubectl shows every pod on the last good version",
-            ),
-            evidence,
-        )
 
     # --- command steps ---------------------------------------------------------------
 

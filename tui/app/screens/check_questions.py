@@ -1,0 +1,47 @@
+"""The one question a check by the check key asks before it records, when the samples
+do not back the step: why check it anyway (they contradict it), or what was seen (its
+probe shows nothing yet). The answer is recorded through the check verb, whose use
+case decides as for the command line; Esc records nothing.
+"""
+
+from __future__ import annotations
+
+from tui.app.screens.desk import Desk
+
+
+def ask_override(desk: Desk, step_id: str, detail: str) -> None:
+    """The samples contradict the step: the reason to check it anyway, recorded."""
+
+    def override(reason: str | None) -> None:
+        if reason:
+            values: dict[str, object] = {"step": step_id, "override": reason}
+            desk.run_verb("check", values, after=desk.advance)
+
+    from tui.app.modals.text_prompt import TextPrompt
+
+    desk.screen.app.push_screen(
+        TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
+        override,
+    )
+
+
+def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
+    """The probe shows nothing yet: a tick is not evidence, what was seen is, recorded
+    as the step's evidence. The palette's Check takes an override reason instead."""
+
+    def evidence(seen: str | None) -> None:
+        if seen:
+            values: dict[str, object] = {"step": step_id, "evidence": seen}
+            desk.run_verb("check", values, after=desk.advance)
+
+    from tui.app.modals.text_prompt import TextPrompt
+
+    desk.screen.app.push_screen(
+        TextPrompt(
+            "No evidence yet",
+            f"{detail[:1].upper()}{detail[1:]}. What shows it? What you saw is recorded "
+            "as its evidence.",
+            placeholder="e.g. kubectl shows every pod on the last good version",
+        ),
+        evidence,
+    )
