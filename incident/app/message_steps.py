@@ -75,7 +75,7 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
         return evidence or found
     if override.strip():
         return evidence
-    how = f"send the '{template}' message (send --template {template}), which checks it"
+    how = f"send the '{template}' message (send), which checks it"
     if template == PAGING_TEMPLATE:
         how += ", or record the page (page) and check it"
     raise CommandError(
