@@ -42,6 +42,21 @@ def exact_duration(delta: timedelta) -> str:
     return f"{sign}{secs}s"
 
 
+def printed_span(start: datetime, end: datetime) -> timedelta:
+    """From `start` to `end` between the seconds each is printed at, so a duration and
+    the times it spans agree: 09:05:00.7 to 09:22:00.3 is 17m00s, as 09:05:00 and
+    09:22:00 say (16m59.6s exactly, which read 16m59s). Within one printed second the
+    exact figure, which the times cannot tell (0.6s, not 0s)."""
+    whole = end.replace(microsecond=0) - start.replace(microsecond=0)
+    return end - start if not whole and end > start else whole
+
+
+def printed_duration(start: datetime, end: datetime) -> str:
+    """`exact_duration` of `printed_span`: the figure printed beside, or derivable
+    from, the times of `start` and `end`."""
+    return exact_duration(printed_span(start, end))
+
+
 def seconds(delta: timedelta | None) -> float | None:
     return round(delta.total_seconds(), 3) if delta is not None else None
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from incident.core.phase_clocks import resolved_at
 from incident.core.state import ActionItem
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration
+from incident.core.timefmt import printed_duration
 from incident.reports.cadence import updates_due
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
@@ -176,10 +176,10 @@ def _cadence(ctx: ReportContext) -> list[str]:
     if late or missing:
         lines.append("")
     for update in updates:
-        if (lag := update.late_by) is not None and update.sent is not None:
+        if update.late_by is not None and update.sent is not None:
             lines.append(
                 f"- Due {ctx.when(update.due)}; sent at {ctx.offset(update.sent)}, "
-                f"{exact_duration(lag)} late."
+                f"{printed_duration(update.due, update.sent)} late."
             )
         elif update.sent is None:
             until = "the resolution" if resolved_at(state) else "the time of this report"

@@ -19,7 +19,7 @@ from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
 from incident.core.phase_clocks import PhaseClock, PhaseState, at_close, phase_clocks
 from incident.core.state import IncidentState, StepRecord, tier_target
-from incident.core.timefmt import exact_duration
+from incident.core.timefmt import exact_duration, printed_duration
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
 from incident.reports.metrics import metric_figures as metric_figures
 from runbooks.model import StepKind
@@ -283,6 +283,13 @@ def skipped_steps(state: IncidentState, clock: PhaseClock) -> list[StepRecord]:
     return [r for r in state.phase_steps(clock.phase.id) if r.skipped]
 
 
+def _overdue(clock: PhaseClock, by: timedelta) -> str:
+    """How late, from the due time as printed to the finish (or the report's moment)
+    as printed: a finish at T+22:00 against a T+5 target is 17m00s late."""
+    due = clock.due_at
+    return exact_duration(by) if due is None else printed_duration(due, due + by)
+
+
 def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
     results = []
     for clock in phase_clocks(state, now):
@@ -291,12 +298,12 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
         elif clock.state == PhaseState.DONE:
             if clock.overdue_by:
                 results.append(
-                    PhaseResult(clock, False, f"overdue by {exact_duration(clock.overdue_by)}")
+                    PhaseResult(clock, False, f"overdue by {_overdue(clock, clock.overdue_by)}")
                 )
             else:
                 results.append(PhaseResult(clock, True, "on time"))
         elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:
-            text = f"not finished, overdue by {exact_duration(clock.overdue_by)}"
+            text = f"not finished, overdue by {_overdue(clock, clock.overdue_by)}"
             results.append(PhaseResult(clock, False, text))
         elif (came_to := at_close(state, clock)) is not None:
             results.append(PhaseResult(clock, None, f"{came_to} at close"))

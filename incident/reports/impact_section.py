@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from incident.core.phase_clocks import PhaseState
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration
+from incident.core.timefmt import exact_duration, printed_duration, printed_span
 from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
 from incident.reports.analysis import resolution
@@ -37,7 +37,7 @@ def _users(ctx: ReportContext) -> list[str]:
     state = ctx.state
     resolved = resolution(state)
     end = resolved or ctx.end
-    span = f"{exact_duration(end - state.started_at)}, from the impact start (T+0) to "
+    span = f"{printed_duration(state.started_at, end)}, from the impact start (T+0) to "
     span += f"the resolution ({ctx.offset(resolved)})" if resolved else "now (not resolved)"
     lines = ["### User impact", "", f"Users were affected for {span}."]
     lines += ["", *_failed_requests(ctx)]
@@ -54,7 +54,7 @@ def _users(ctx: ReportContext) -> list[str]:
             f"Error rate ({probe}, {condition}): peak {format_value(figures.peak, unit)}, "
             f"mean {format_value(figures.mean, unit)} over the "
             f"{counted(figures.above, 'reading')} above "
-            f"the threshold ({exact_duration(figures.time_above)} above it).",
+            f"the threshold ({exact_duration(figures.time_above_printed)} above it).",
         ]
     return lines
 
@@ -98,12 +98,12 @@ def _milestones(ctx: ReportContext) -> list[str]:
         if ctx.show_local:
             cells.append(ctx.local(moment.at))
         # to the second each is printed at, as the UTC and T+ columns beside it
-        since_declared = moment.at.replace(microsecond=0) - state.declared_at.replace(microsecond=0)
+        since_declared = printed_span(state.declared_at, moment.at)
         rows.append(
             [
                 *cells,
                 ctx.offset(moment.at),
-                exact_duration(since_declared) if since_declared.total_seconds() >= 0 else "—",
+                exact_duration(since_declared) if since_declared >= timedelta(0) else "—",
                 cell(moment.detail) if moment.detail else " ",
             ]
         )
@@ -111,23 +111,23 @@ def _milestones(ctx: ReportContext) -> list[str]:
 
 
 def _severities(ctx: ReportContext) -> list[str]:
+    # each between its From and To as printed, and the totals the sums of those
+    times = [max(printed_span(p.start, p.end), timedelta(0)) for p in ctx.severities]
     rows = [
         [
             cell(period.severity),
             ctx.offset(period.start),
             ctx.offset(period.end) + (" (still open)" if period.ongoing else ""),
-            exact_duration(period.duration),
+            exact_duration(time),
         ]
-        for period in ctx.severities
+        for period, time in zip(ctx.severities, times, strict=True)
     ]
     lines = ["### Time at each severity", "", *table(["Severity", "From", "To", "Time"], rows)]
-    totals: dict[str, float] = {}
-    for period in ctx.severities:
-        totals[period.severity] = totals.get(period.severity, 0) + period.duration.total_seconds()
+    totals: dict[str, timedelta] = {}
+    for period, time in zip(ctx.severities, times, strict=True):
+        totals[period.severity] = totals.get(period.severity, timedelta(0)) + time
     if len(ctx.severities) > 1:
-        listed = ", ".join(
-            f"{inline(sev)} {exact_duration(timedelta(seconds=s))}" for sev, s in totals.items()
-        )
+        listed = ", ".join(f"{inline(sev)} {exact_duration(t)}" for sev, t in totals.items())
         lines += ["", f"In total: {listed}."]
     return lines
 
@@ -165,7 +165,7 @@ def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
         cell(describe_condition(figures.trigger)),
         str(figures.readings),
         above,
-        exact_duration(figures.time_above),
+        exact_duration(figures.time_above_printed),
         format_value(figures.peak, unit),
         format_value(figures.mean, unit),
         format_value(figures.last_value, unit),

@@ -19,6 +19,7 @@ from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
 from incident.core.sums import exact_mean
+from incident.core.timefmt import printed_span
 from incident.health.readings import OPERATORS
 from runbooks.model import Probe, Runbook, Trigger, TriggerKind
 
@@ -43,6 +44,9 @@ class MetricFigures(Struct, frozen=True):
     last_above_at: datetime | None
     time_above: timedelta
     """From each first breaching reading to the next reading that did not breach."""
+    time_above_printed: timedelta
+    """`time_above` as the documents print it: each run between the seconds its ends
+    are printed at (`printed_span`), so a run still open reads as its T+ to T+."""
     last_value: float | None
     baseline: float | None
 
@@ -72,6 +76,7 @@ class MetricTally:
         self._last_above: Moment | None = None
         self._run_start: Moment | None = None
         self._time_above = timedelta(0)
+        self._time_above_printed = timedelta(0)
 
     def _worse(self, value: float, than: float | None) -> bool:
         """As `max` (or `min`) picks: the first of equals stays."""
@@ -94,8 +99,12 @@ class MetricTally:
             if self._run_start is None:
                 self._run_start = at
         elif self._run_start is not None:
-            self._time_above += _moment(at) - _moment(self._run_start)
+            self._close_run(_moment(self._run_start), _moment(at))
             self._run_start = None
+
+    def _close_run(self, start: datetime, end: datetime) -> None:
+        self._time_above += end - start
+        self._time_above_printed += printed_span(start, end)
 
     def add_stored(self, readings: Sequence[tuple[str, str]]) -> None:
         """`add` for each (time, value) in order, as a tick summary stores them.
@@ -120,9 +129,11 @@ class MetricTally:
 
     def figures(self, state: IncidentState) -> MetricFigures:
         name = self.trigger.probe or ""
-        time_above = self._time_above
+        time_above, printed = self._time_above, self._time_above_printed
         if self._run_start is not None and self._last_above is not None:
-            time_above += _moment(self._last_above) - _moment(self._run_start)
+            start, end = _moment(self._run_start), _moment(self._last_above)
+            time_above += end - start
+            printed += printed_span(start, end)
         baseline = state.baselines.get(name)
         return MetricFigures(
             trigger=self.trigger,
@@ -135,6 +146,7 @@ class MetricTally:
             first_above_at=None if self._first_above is None else _moment(self._first_above),
             last_above_at=None if self._last_above is None else _moment(self._last_above),
             time_above=time_above,
+            time_above_printed=printed,
             last_value=self._last,
             baseline=baseline.value if baseline else None,
         )

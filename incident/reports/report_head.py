@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration, utc_stamp
+from incident.core.timefmt import exact_duration, printed_duration, utc_stamp
 from incident.health.readings import format_value
 from incident.reports.analysis import impact_start_known, resolution
 from incident.reports.context import ReportContext
@@ -39,9 +39,9 @@ def header(ctx: ReportContext) -> list[str]:
     owner = cell(document.owner) if document else f"{cell(state.commander)} (the commander)"
     reviewers = ", ".join(cell(r) for r in document.reviewers) if document else ""
     start_note = "" if impact_start_known(state) else " (the declaration: no earlier start given)"
-    duration = f"{exact_duration(ctx.end - state.started_at)} (impact start to now, unresolved)"
+    duration = f"{printed_duration(state.started_at, ctx.end)} (impact start to now, unresolved)"
     if resolved is not None:
-        duration = f"{exact_duration(resolved - state.started_at)} (impact start to resolution)"
+        duration = f"{printed_duration(state.started_at, resolved)} (impact start to resolution)"
     rows = [
         ["Incident", cell(state.id)],
         ["Date", state.started_at.strftime("%Y-%m-%d")],
@@ -121,7 +121,7 @@ def summary(ctx: ReportContext) -> list[str]:
                 f"Probe {inline(figures.trigger.probe or '')} peaked at "
                 f"{format_value(figures.peak, figures.unit)} "
                 f"(threshold {format_value(figures.trigger.threshold, figures.unit)}), "
-                f"above it for {exact_duration(figures.time_above)}.",
+                f"above it for {exact_duration(figures.time_above_printed)}.",
             ]
     if not state.is_closed:
         lines += ["", f"The incident is still open (report as of {utc_stamp(ctx.now)})."]

@@ -5,7 +5,7 @@ record contradicts itself.
 
 from __future__ import annotations
 
-from incident.core.timefmt import exact_duration
+from incident.core.timefmt import printed_duration
 from incident.health.triggers import describe_condition
 from incident.reports.analysis import detection as first_signal
 from incident.reports.analysis import inconsistencies as contradictions
@@ -20,7 +20,7 @@ def detection(ctx: ReportContext) -> list[str]:
     state = ctx.state
     signal = first_signal(state)
     if signal.lag is not None:
-        after = f"{exact_duration(signal.lag)} after the impact started"
+        after = f"{printed_duration(state.started_at, signal.at)} after the impact started"
     else:
         after = "time to detect not measured: no impact start was given before the declaration"
     lines = [

@@ -32,7 +32,7 @@ from incident.core.payloads import (
 from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration
+from incident.core.timefmt import exact_duration, printed_duration
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
@@ -244,7 +244,7 @@ def timeline_from(
 
 def _item_line(ctx: ReportContext, item: Item, marks: dict[int, str]) -> str:
     if isinstance(item, Silence):
-        line = _gap_line(ctx, item.start, item.end, item.end - item.start)
+        line = _gap_line(ctx, item.start, item.end)
         return line + " so far" if item.so_far else line
     line = _event_line(ctx, item.event, marks)
     return line + "; step checked" if item.checked else line
@@ -259,9 +259,9 @@ def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
     return f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
 
 
-def _gap_line(ctx: ReportContext, start: datetime, end: datetime, silence: timedelta) -> str:
+def _gap_line(ctx: ReportContext, start: datetime, end: datetime) -> str:
     return (
-        f"- {GAP_MARK} no action recorded for {exact_duration(silence)} "
+        f"- {GAP_MARK} no action recorded for {printed_duration(start, end)} "
         f"({ctx.offset(start)} → {ctx.offset(end)})"
     )
 
