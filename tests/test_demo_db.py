@@ -1,8 +1,9 @@
 """Which database the demo records into, and bare `lastgood` taking start's options.
 
 `lastgood demo --headless` is the demo without a terminal: it records into `--db` or
-$LASTGOOD_DB when one is named, else into a scratch file it names. The TUI demo's
-farewell line is tested in a real terminal in tests/tui/test_demo_terminal.py.
+$LASTGOOD_DB when one is named, else into a scratch file it names, and writes its
+report beside that database. The TUI demo's farewell line is tested in a real
+terminal in tests/tui/test_demo_terminal.py.
 """
 
 from __future__ import annotations
@@ -59,6 +60,57 @@ def test_headless_demo_without_a_database_names_its_scratch_file(cli: Cli, tmp_p
     assert [i["id"] for i in _incidents(cli, scratch)] == [found.group(2)]
     assert not (tmp_path / "xdg").exists(), "the demo wrote to the default database"
     shutil.rmtree(scratch.parent)
+
+
+def _printed(out: str) -> tuple[Path, Path, str]:
+    """The report and the database a headless demo says it wrote, and the incident."""
+    report = re.search(r"^Report: (\S+)", out, re.MULTILINE)
+    around = re.search(r"^Look around: lastgood --db (\S+) status (\S+)$", out, re.MULTILINE)
+    assert report and around, out
+    return Path(report.group(1)), Path(around.group(1)), around.group(2)
+
+
+def test_headless_demo_without_a_database_keeps_everything_in_one_scratch_directory(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """It made two: /tmp/lastgood-demo-AAA/report.md and /tmp/lastgood-demo-BBB/demo.db."""
+    del cli.env["LASTGOOD_DB"]
+    cli.env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    report, db, _ = _printed(cli.ok("demo", "--headless"))
+    try:
+        assert report == db.parent / "report.md"
+        assert report.read_text(encoding="utf-8").startswith("# Incident report: Checkout errors")
+        assert sorted(p.name for p in db.parent.glob("*.md")) == ["report-draft.md", "report.md"]
+    finally:
+        shutil.rmtree(db.parent)
+        shutil.rmtree(report.parent, ignore_errors=True)
+
+
+def test_headless_demo_writes_its_report_beside_the_named_database_never_over_one(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """With --db the report went to a scratch directory all the same. Beside the named
+    database a second run finds report.md there: it names its own after its incident,
+    says so, and the first report and draft stay as they were."""
+    chosen = tmp_path / "records" / "demo.db"
+    chosen.parent.mkdir()
+    first = cli.ok("demo", "--headless", "--db", str(chosen))
+    report, db, incident = _printed(first)
+    assert (report, db) == (chosen.parent / "report.md", chosen)
+    draft = chosen.parent / "report-draft.md"
+    assert f"evidence: report {draft}, head " in first
+    kept = {path: path.read_bytes() for path in (report, draft)}
+    assert f"| Incident | {incident} |" in report.read_text(encoding="utf-8")
+
+    second = cli.ok("demo", "--headless", "--db", str(chosen))
+    again, _, other = _printed(second)
+    assert other != incident
+    assert again == chosen.parent / f"{other}-report.md"
+    assert f"Report: {again} (already there, left alone: report.md, report-draft.md)\n" in second
+    assert f"evidence: report {chosen.parent / f'{other}-report-draft.md'}, head " in second
+    assert f"| Incident | {other} |" in again.read_text(encoding="utf-8")
+    assert {path: path.read_bytes() for path in kept} == kept
+    assert len(list(chosen.parent.glob("*.md"))) == 4
 
 
 @pytest.mark.parametrize(

@@ -219,7 +219,8 @@ DATABASE_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "headless",
-                "instead, walk a scripted rollback end to end and print the report's path",
+                "instead, walk a scripted rollback end to end; its report goes beside the "
+                "database (report.md, or INC-...-report.md when one is there), path printed",
                 Kind.FLAG,
             ),
         ),

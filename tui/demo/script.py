@@ -1,4 +1,5 @@
-"""`lastgood demo`: a whole rollback with the bundled runbook, in a scratch database.
+"""`lastgood demo --headless`: a whole rollback with the bundled runbook, recorded into
+the database named or a scratch one, its report written beside that database.
 
 It drives the same domain commands the CLI and TUI use, so a newcomer sees in a few
 seconds what gets recorded, what the report looks like and that the log verifies.
@@ -7,9 +8,9 @@ seconds what gets recorded, what the report looks like and that the log verifies
 from __future__ import annotations
 
 import shlex
-import tempfile
 from datetime import timedelta
 from functools import partial
+from itertools import chain, count
 from pathlib import Path
 
 from incident import commands
@@ -34,10 +35,25 @@ SEEN = {
 no probe, and a tick alone is not evidence (`incident.commands.check_step`)."""
 
 
+def report_files(directory: Path, incident_id: str) -> tuple[Path, Path, list[str]]:
+    """The report and its draft the demo writes in `directory`, and the names it left
+    alone: `report.md` and `report-draft.md`, or when either is there already
+    `INC-…-report.md` and `INC-…-report-draft.md` (numbered on, `INC-…-report-2.md`,
+    if those are too): a file already there is never overwritten."""
+    taken: list[str] = []
+    numbered = (f"{incident_id}-report-{n}" for n in count(2))
+    for stem in chain(("report", f"{incident_id}-report"), numbered):
+        pair = (directory / f"{stem}.md", directory / f"{stem}-draft.md")
+        there = [path.name for path in pair if path.exists() or path.is_symlink()]
+        if not there:
+            return *pair, taken
+        taken += there
+    raise AssertionError("unreachable: the stems go on")  # pragma: no cover
+
+
 def run_demo(log: SqliteEventLog) -> int:
     """Walk the rollback into `log` (the coordinator's database or the demo's own);
-    the reports go to a directory of their own, printed."""
-    workdir = Path(tempfile.mkdtemp(prefix="lastgood-demo-"))
+    the report and its draft go beside it (`report_files`), the report's path printed."""
     db = log.path
     clock = SystemClock()
     actor = "demo"
@@ -47,6 +63,7 @@ def run_demo(log: SqliteEventLog) -> int:
         log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
     )
     state = session.state
+    report, draft, taken = report_files(db.parent, state.id)
     print(f"Declared {state.id} in {db}")
     for step_id, record in list(state.steps.items()):
         if not record.step.required:
@@ -79,7 +96,7 @@ def run_demo(log: SqliteEventLog) -> int:
             print(f"  sent: {session.state.communications[-1].text}")
         artefact = closeout.artefact_of(session.state, step_id)
         if artefact is not None:  # close-out is done by doing it
-            make_artefact(session, actor, artefact, workdir / "report-draft.md")
+            make_artefact(session, actor, artefact, draft)
         seen = SEEN.get(step_id, "")
         if session.state.status_of(step_id) == StepStatus.OPEN:
             steps.check(session, actor, step_id, evidence=seen)
@@ -92,11 +109,12 @@ def run_demo(log: SqliteEventLog) -> int:
     session.run(lambda s: commands.close(s, actor=actor, clock=clock))
     print()
     print(status_text(session.state, clock.now()))
-    report = workdir / "report.md"
     report.write_text(report_document(log, state.id, clock.now())[1], encoding="utf-8")
     verdict = log.verify(state.id)
     print()
-    print(f"Report: {report}")
+    # said, so no one reads the report.md already there for this run's
+    kept = f" (already there, left alone: {', '.join(taken)})" if taken else ""
+    print(f"Report: {report}{kept}")
     print(
         f"Log verifies: {verdict.ok}, {counted(verdict.count, 'event')}, head {verdict.head_hash}"
     )
