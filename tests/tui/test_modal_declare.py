@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from textual.widgets import Input, Select
 
 from tests.tui.modal_harness import (
@@ -137,28 +136,33 @@ async def test_declare_escape_closes_an_open_select_first() -> None:
         assert app.results == [None]
 
 
-@pytest.mark.parametrize(
-    ("eta", "why"),
-    [
-        ("-3", "minutes cannot be negative"),
-        ("abc", "'abc' is not a whole number of minutes"),
-        ("1.5", "'1.5' is not a whole number of minutes"),
-        ("²", "'²' is not a whole number of minutes"),
-        ("1_0", "'1_0' is not a whole number of minutes"),
-        ("600000", "600000 minutes is more than a year (525,600)"),
-    ],
-)
-async def test_declare_rejects_bad_eta_as_the_command_line_does(eta: str, why: str) -> None:
-    """`lastgood declare --eta` reads the ETA with the same parameter: the same words."""
+BAD_ETAS = [
+    ("-3", "minutes cannot be negative"),
+    ("abc", "'abc' is not a whole number of minutes"),
+    ("1.5", "'1.5' is not a whole number of minutes"),
+    ("²", "'²' is not a whole number of minutes"),
+    ("1_0", "'1_0' is not a whole number of minutes"),
+    ("600000", "600000 minutes is more than a year (525,600)"),
+]
+
+
+async def test_declare_rejects_bad_eta_as_the_command_line_does() -> None:
+    """`lastgood declare --eta` reads the ETA with the same parameter: the same words.
+
+    One form is submitted with each in turn, from the title as when it opened: each
+    refusal's words differ, and each moves the focus back to the ETA (a form opened for
+    each cost 0.2 s of CPU)."""
     modal = declare_modal()
     async with opened(modal) as (app, pilot):
         app.screen.query_one("#title", Input).value = "Bad release"
-        app.screen.query_one("#eta", Input).value = eta
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert error_text(app) == f"ETA minutes: {why}"
-        assert focused_id(app) == "eta"
-        assert_still_open(app, modal)
+        for eta, why in BAD_ETAS:
+            app.screen.query_one("#title", Input).focus()
+            app.screen.query_one("#eta", Input).value = eta
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert error_text(app) == f"ETA minutes: {why}"
+            assert focused_id(app) == "eta", eta
+            assert_still_open(app, modal)
 
 
 async def test_declare_accepts_zero_eta() -> None:
