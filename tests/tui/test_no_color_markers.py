@@ -89,29 +89,36 @@ async def test_the_closed_header_keeps_id_and_state_at_80_columns(tmp_path: Path
         assert "SEV2" in header
 
 
-@pytest.mark.parametrize(
-    ("step", "key", "marked"),
-    [
-        ("decide-rollback", "a", f"{MARK} Reason *"),
-        ("decide-rollback", "d", f"{MARK} ● MET      Error rate > 5%"),
-        ("assess-severity", "b", f"{MARK} Best case: no database rollback"),
-        ("notify-stakeholders", "c", None),
-    ],
-    ids=["approval-field", "decision-trigger", "database-tier", "composer"],
-)
-async def test_modals_mark_the_focused_field_or_the_selected_option(
-    tmp_path: Path, step: str, key: str, marked: str | None
-) -> None:
+MODALS = [
+    ("decide-rollback", "a", f"{MARK} Reason *"),  # the approval's focused field
+    ("decide-rollback", "d", f"{MARK} ● MET      Error rate > 5%"),  # the decision's trigger
+    ("assess-severity", "b", f"{MARK} Best case: no database rollback"),  # the tier
+    ("notify-stakeholders", "c", None),  # the composer
+]
+"""The step highlighted, the key that opens the dialog over it, and the line marked in it."""
+
+
+async def test_modals_mark_the_focused_field_or_the_selected_option(tmp_path: Path) -> None:
+    """One app opens each dialog in turn, closed by Esc with nothing recorded before the
+    next opens (an app started for each cost as much CPU as the dialog)."""
     app = app_for(tmp_path, "declared")
     async with app.run_test(size=(80, 24)) as pilot:
-        await on_screen(app, pilot, step, key)
-        await wait_until(pilot, lambda: not isinstance(app.screen, IncidentScreen))
-        await pilot.pause()
-        lines = screen_lines(app)
-        if marked is not None:
-            assert marked in line_with(lines, marked)
-        else:  # the composer's text area has the focus: no field label is marked
-            assert not any(f"{MARK} " in line and "*" in line for line in lines)
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        assert isinstance(incident, IncidentScreen)
+        before = incident.state.last_seq
+        for step, key, marked in MODALS:
+            await on_screen(app, pilot, step, key)
+            await wait_until(pilot, lambda: not isinstance(app.screen, IncidentScreen))
+            await pilot.pause()
+            lines = screen_lines(app)
+            if marked is not None:
+                assert marked in line_with(lines, marked)
+            else:  # the composer's text area has the focus: no field label is marked
+                assert not any(f"{MARK} " in line and "*" in line for line in lines)
+            await pilot.press("escape")
+            await wait_for_screen(pilot, IncidentScreen)
+            assert incident.state.last_seq == before, key
 
 
 async def test_the_close_form_shows_the_tick_and_the_focus_in_words(tmp_path: Path) -> None:
