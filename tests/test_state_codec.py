@@ -8,7 +8,9 @@ a snapshot that is not a state is refused with the reason.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,9 @@ from tests.golden.incidents import closed_record, hostile_record
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
 
 
-def _recorded() -> dict[str, list[Event]]:
+@cache
+def recorded() -> dict[str, list[Event]]:
+    """The records, made on first use: at import, every worker made them to collect."""
     found = {"closed": closed_record().events, "hostile": hostile_record().events}
     with SqliteEventLog.open(FIXTURE, read_only=True) as log:
         for incident_id in log.incident_ids():
@@ -37,7 +41,10 @@ def _recorded() -> dict[str, list[Event]]:
     return found
 
 
-RECORDED = _recorded()
+def _names() -> list[str]:
+    with SqliteEventLog.open(FIXTURE, read_only=True) as log:
+        previous = [f"previous release {incident_id}" for incident_id in log.incident_ids()]
+    return sorted(["closed", "hostile", *previous])
 
 
 # --- the codec ------------------------------------------------------------------------
@@ -49,11 +56,11 @@ def _through_json(state: IncidentState, declaration: Event) -> IncidentState:
 
 
 @settings(max_examples=60, deadline=None)
-@given(name=st.sampled_from(sorted(RECORDED)), where=st.floats(0, 1))
+@given(name=st.sampled_from(_names()), where=st.floats(0, 1))
 def test_a_state_stored_and_read_back_goes_on_as_the_fold_from_the_start(
     name: str, where: float
 ) -> None:
-    events = RECORDED[name]
+    events = recorded()[name]
     split = max(1, round(where * len(events)))
     stored = _through_json(fold(events[:split]), events[0])
     assert stored == fold(events[:split])
@@ -113,7 +120,7 @@ def test_any_values_the_records_hold_are_read_back_as_they_were(
     roles: dict[str, str],
     severities: list[tuple[datetime, str]],
 ) -> None:
-    declaration = RECORDED["closed"][0]
+    declaration = recorded()["closed"][0]
     state = fold([declaration])
     state.notes, state.communications, state.action_items = notes, messages, items
     state.samples = {"health": samples} if samples else {}
@@ -121,18 +128,31 @@ def test_any_values_the_records_hold_are_read_back_as_they_were(
     assert _through_json(state, declaration) == state
 
 
+@cache
+def _encoded_text() -> str:
+    return json.dumps(encode_state(fold(recorded()["closed"])))
+
+
 def _encoded() -> dict[str, Any]:
-    events = RECORDED["closed"]
-    return json.loads(json.dumps(encode_state(fold(events))))
+    """The closed record's state as stored, a fresh copy each time."""
+    return json.loads(_encoded_text())  # type: ignore[no-any-return]
 
 
-def _set(path: list[object], value: object) -> dict[str, Any]:
-    data = _encoded()
-    target: Any = data
-    for key in path[:-1]:
-        target = target[key]  # type: ignore[index]
-    target[path[-1]] = value  # type: ignore[index]
-    return data
+Change = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def _set(path: list[object], value: object) -> Change:
+    """A change to the stored state: `value` put at `path` (made when a test runs: at
+    collection, every worker folded the record for it)."""
+
+    def change(data: dict[str, Any]) -> dict[str, Any]:
+        target: Any = data
+        for key in path[:-1]:
+            target = target[key]  # type: ignore[index]
+        target[path[-1]] = value  # type: ignore[index]
+        return data
+
+    return change
 
 
 def test_lists_of_plain_records_are_read_in_one_call(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -150,14 +170,14 @@ def test_lists_of_plain_records_are_read_in_one_call(monkeypatch: pytest.MonkeyP
             raise
 
     monkeypatch.setattr(state_codec, "convert", watched)
-    events = RECORDED["closed"]
+    events = recorded()["closed"]
     assert decode_state(events[0], _encoded()) == fold(events)
     assert refused == []
     assert len(calls) >= 10  # notes, pages, messages, role changes... each a list of records
 
 
 @pytest.mark.parametrize(
-    ("data", "problem"),
+    ("change", "problem"),
     [
         (_set(["title"], 7), "field 'title': expected str, found int"),
         (_set(["closed_at"], "2026-11-28T09:00:00"), "time without a zone"),
@@ -168,14 +188,14 @@ def test_lists_of_plain_records_are_read_in_one_call(monkeypatch: pytest.MonkeyP
         (_set(["pattern"], "sideways"), "'sideways' is no DeploymentPattern"),
         (_set(["roles"], ["commander", "Ada"]), "expected an object"),
         (_set(["sample_count"], 1.5), "expected int, found float"),
-        ({k: v for k, v in _encoded().items() if k != "notes"}, "missing ['notes']"),
-        ({**_encoded(), "extra": 1}, "extra ['extra']"),
+        (lambda data: {k: v for k, v in data.items() if k != "notes"}, "missing ['notes']"),
+        (lambda data: {**data, "extra": 1}, "extra ['extra']"),
         (_set(["steps"], {}), "not the steps the runbook applies"),
     ],
 )
 def test_a_snapshot_that_is_not_a_state_is_refused_with_the_reason(
-    data: dict[str, Any], problem: str
+    change: Change, problem: str
 ) -> None:
     with pytest.raises(SnapshotError) as caught:
-        decode_state(RECORDED["closed"][0], data)
+        decode_state(recorded()["closed"][0], change(_encoded()))
     assert problem in str(caught.value)

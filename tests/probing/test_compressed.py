@@ -13,6 +13,7 @@ import gzip
 import tracemalloc
 import zlib
 from collections.abc import AsyncIterator
+from functools import cache
 
 import httpx
 import pytest
@@ -24,7 +25,12 @@ from tests.probing.helpers import http, poll
 ZEROS_MIB = 64
 
 
-BOMB = gzip_bomb(ZEROS_MIB)
+@cache
+def bomb() -> bytes:
+    """Made once, in the worker that runs these tests: not at every worker's collection."""
+    return gzip_bomb(ZEROS_MIB)
+
+
 DOCUMENT = b'{"status": "ok", "error_rate": 0.12}'
 
 
@@ -42,7 +48,7 @@ def answering(body: bytes, encoding: str, status: int = 200):  # type: ignore[no
 @pytest.fixture
 async def encoded() -> AsyncIterator[LoopbackServer]:
     routes = {
-        "/bomb": answering(BOMB, "gzip"),
+        "/bomb": answering(bomb(), "gzip"),
         "/stacked": answering(gzip.compress(gzip.compress(DOCUMENT)), "gzip, gzip"),
         "/gzip": answering(gzip.compress(DOCUMENT), "gzip"),
         "/deflate": answering(zlib.compress(DOCUMENT), "deflate"),
