@@ -19,7 +19,7 @@ from incident.core.payloads import (
     StepSkipped,
 )
 from incident.core.state import IncidentState, tier_target
-from incident.health.readings import evidence_for
+from incident.health.readings import evidence_for, unshown
 from runbooks.model import StepKind
 
 OUTPUT_TAIL_CHARS = 2000
@@ -178,13 +178,9 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
 
 def _unshown(state: IncidentState, step_id: str, probe: str, detail: str) -> str:
     """Why a bare tick of a verification step its probe does not show yet is refused."""
-    if state.samples.get(probe):
-        why = f"probe '{probe}' does not show it yet ({detail})"
-    else:
-        why = f"probe '{probe}' has no samples yet"
     return (
-        f"{why}: checking '{step_id}' needs evidence typed by hand (what you saw) "
-        "or an override reason"
+        f"{unshown(state, probe, detail)}: checking '{step_id}' needs evidence typed by hand "
+        "(what you saw) or an override reason"
     )
 
 

@@ -134,6 +134,15 @@ class Evidence(Struct, frozen=True):
     detail: str
 
 
+def unshown(state: IncidentState, probe: str, detail: str) -> str:
+    """What a probe shows of a verification step it gives no verdict on (`evidence_for`'s
+    holds is None), naming the probe: the words a bare tick's refusal and the TUI's
+    question for what was seen share. `detail` is `evidence_for`'s."""
+    if state.samples.get(probe):
+        return f"probe '{probe}' does not show it yet ({detail})"
+    return f"probe '{probe}' has no samples yet"
+
+
 def evidence_for(state: IncidentState, step: Step) -> Evidence:
     """Evidence for a probe-backed verification step, from recorded samples."""
     if step.probe is None:

@@ -15,6 +15,7 @@ from incident.app import messages, steps
 from incident.app.next_key import next_key
 from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import Cli
 from tests.tui.pilot_helpers import (
     fill_form,
     from_palette,
@@ -25,7 +26,7 @@ from tests.tui.pilot_helpers import (
 )
 from tui.app.modals import ComposerModal, TextPrompt, VerbForm
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import ACTOR, declared
+from tui.demo.scenarios import ACTOR, SAMPLE_EVERY_S, declared
 
 
 def read_back(db: Path, incident_id: str) -> IncidentState:
@@ -46,7 +47,15 @@ async def test_the_check_key_on_a_step_with_no_samples_asks_what_was_seen(tmp_pa
         await pilot.press("space")
         await wait_for_screen(pilot, TextPrompt)
         prompt = str(app.screen.query_one(".prompt", Label).render())
-        assert prompt.startswith("No samples from version yet. What shows it?")
+        # The probe as the command line's refusal names it, and the step by its title:
+        # what to type, and why.
+        assert prompt.startswith(
+            "Probe 'version' has no samples yet. What did you see that shows "
+            "'Confirm version' is done? It is recorded as the step's evidence."
+        )
+        assert str(app.screen.query_one(".title", Label).render()) == (
+            "Confirm version: no evidence yet"
+        )
         await pilot.press("escape")  # Esc records nothing
         await wait_for_screen(pilot, IncidentScreen)
         assert screen.state.last_seq == before
@@ -63,6 +72,35 @@ async def test_the_check_key_on_a_step_with_no_samples_asks_what_was_seen(tmp_pa
         "kubectl shows 2.4.0 on every pod",
         "",
     )
+
+
+async def test_too_few_samples_the_question_names_the_probe_and_the_step(tmp_path):
+    """One sample of five: the prompt said "1 of 5 samples so far. What shows it?",
+    naming neither the probe counted nor the step, under a version example for a step
+    about error rates. It now reads as `lastgood check`'s refusal (run as a process on
+    the same file), with the step's title and an example that fits its probe."""
+    db = tmp_path / "few.db"
+    scenario = declared(db, at=timedelta(0))
+    scenario.advance(SAMPLE_EVERY_S)  # one tick of the probes
+    refused = Cli(db).run("check", scenario.incident_id, "check-health")
+    assert refused.code == 2
+    assert "probe 'error-rate' does not show it yet (1 of 5 samples so far)" in refused.err
+    app = scenario_app(scenario)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        highlight(screen, "check-health")
+        await pilot.press("space")
+        await wait_for_screen(pilot, TextPrompt)
+        prompt = str(app.screen.query_one(".prompt", Label).render())
+        assert prompt.startswith(
+            "Probe 'error-rate' does not show it yet (1 of 5 samples so far). "
+            "What did you see that shows 'Check health' is done?"
+        )
+        assert "kubectl" not in app.screen.query_one("#answer", Input).placeholder
+        await pilot.press("escape")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert not screen.state.steps["check-health"].done
 
 
 async def test_the_palette_check_on_a_message_step_asks_for_an_override(tmp_path):

@@ -6,6 +6,8 @@ case decides as for the command line; Esc records nothing.
 
 from __future__ import annotations
 
+from incident.health.readings import unshown
+from runbooks.model import ProbeKind
 from tui.app.screens.desk import Desk
 
 
@@ -27,7 +29,18 @@ def ask_override(desk: Desk, step_id: str, detail: str) -> None:
 
 def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
     """The probe shows nothing yet: a tick is not evidence, what was seen is, recorded
-    as the step's evidence. The palette's Check takes an override reason instead."""
+    as the step's evidence. The question names the probe as the command line's refusal
+    does (`unshown`) and the step by its title: "What shows it?" under "3 of 5 samples
+    so far" named neither. The palette's Check takes an override reason instead."""
+    record = desk.state.steps[step_id]
+    probe = record.step.probe or ""
+    why = unshown(desk.state, probe, detail)
+    runbook_probe = desk.state.runbook.probe(probe)
+    example = (
+        "e.g. kubectl shows every pod on the last good version"
+        if runbook_probe is not None and runbook_probe.kind == ProbeKind.VERSION
+        else "e.g. the dashboard shows errors back at their usual level"
+    )
 
     def evidence(seen: str | None) -> None:
         if seen:
@@ -38,10 +51,10 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
 
     desk.screen.app.push_screen(
         TextPrompt(
-            "No evidence yet",
-            f"{detail[:1].upper()}{detail[1:]}. What shows it? What you saw is recorded "
-            "as its evidence.",
-            placeholder="e.g. kubectl shows every pod on the last good version",
+            f"{record.step.title}: no evidence yet",
+            f"{why[:1].upper()}{why[1:]}. What did you see that shows '{record.step.title}' "
+            "is done? It is recorded as the step's evidence.",
+            placeholder=example,
         ),
         evidence,
     )
