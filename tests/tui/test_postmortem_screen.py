@@ -18,11 +18,13 @@ from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import fill_form, scenario_app, wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.postmortem import PostmortemScreen
 from tui.app.widgets.phase_strip import UpdateCell
+from tui.demo.scenarios import closing as closing_scenario
 
 
 def app_on(tmp_path: Path, scenario_name: str) -> tuple[LastGoodApp, Path]:
@@ -228,3 +230,29 @@ def test_post_mortem_screen_80x24(snap_compare, tmp_path):
         await wait_for_screen(pilot, PostmortemScreen)
 
     assert snap_compare(app, terminal_size=(80, 24), run_before=run_before)
+
+
+async def test_the_closing_line_wraps_whole_at_80_columns(tmp_path):
+    """Every required step done, at 80x24: the line under the verbs said "X closes it
+    (asks firs" and stopped at the terminal's edge, the rest of it (and, closed, the end
+    of "can still be recorded.") cut. It wraps: every word of it is on the screen, read
+    as the terminal shows it."""
+    db = tmp_path / "closing.db"
+    app = scenario_app(closing_scenario(db))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        await pilot.press("P")
+        await wait_for_screen(pilot, PostmortemScreen)
+        await wait_until(pilot, lambda: "can be closed" in closing(app))
+        await pilot.pause()
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert f"X closes it (asks first), or: lastgood close {incident.state.id}" in shown
+
+        await pilot.press("X")
+        await wait_for_screen(pilot, ConfirmModal)
+        await pilot.press("y")
+        await wait_until(pilot, lambda: closing(app).startswith("Closed."))
+        await pilot.pause()
+        shown = " ".join(" ".join(screen_lines(app)).split())
+        assert "lessons and the meeting can still be recorded." in shown

@@ -102,7 +102,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         text-overflow: ellipsis;
     }
     PostmortemScreen #pm-verbs:focus { border: round $primary; }
-    PostmortemScreen #pm-closing { height: auto; padding: 0 1; }
+    PostmortemScreen #pm-closing { width: 1fr; height: auto; padding: 0 1; }
     """
 
     def __init__(self, desk: Desk) -> None:
