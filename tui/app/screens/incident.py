@@ -34,12 +34,14 @@ from tui.app.screens.production import not_polled, start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
+    CLOSE_READY_KEY,
     DECIDED_KEY,
     DUE_MESSAGE_KEY,
     HELP_FIRST,
     NAVIGATION,
     POSTMORTEM_ANY_PHASE,
     POSTMORTEM_KEY,
+    ready_to_close,
     verb_bindings,
 )
 from tui.app.styled_once import StyledOnce
@@ -85,6 +87,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         HELP_FIRST,
         POSTMORTEM_KEY,
         POSTMORTEM_ANY_PHASE,
+        CLOSE_READY_KEY,
         DUE_MESSAGE_KEY,
         *verb_bindings(),
         DECIDED_KEY,
@@ -312,7 +315,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             "deliver": self.comms.resend_failed,
             "export": self.desk.export_report,
             "brief": self.show_brief,
-            "close": self.close_incident,
+            "close": self.action_close_ready,
         }
 
     def action_verb(self, name: str) -> None:
@@ -354,9 +357,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     def action_due_message(self) -> None:
         self.comms.review_due()
 
-    def close_incident(self) -> None:
-        """`X`: the close-out flow the post-mortem screen has too (loaded when asked for:
-        the first frame does without that screen)."""
+    def action_close_ready(self) -> None:
+        """`X`, in the footer once every required step is done: the close-out flow the
+        post-mortem screen has too (loaded when asked for: the first frame does without
+        that screen)."""
         from tui.app.screens.postmortem import close_incident
 
         close_incident(self.desk)
@@ -382,6 +386,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         """`m` only while a message waits for confirmation, `f` while one failed for good."""
         if action == "due_message":
             return bool(awaiting_confirmation(self.state, self.view.now()))
+        if action == "close_ready":  # `X` in the footer once every required step is done
+            return ready_to_close(self.state)
         if action == "postmortem":  # the key shows in phase 4; the palette has it always
             return self.view.phase_id == self.state.runbook.phases[-1].id
         if action == "verb" and parameters == ("deliver",):

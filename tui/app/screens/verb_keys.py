@@ -53,6 +53,18 @@ DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
 """In the footer only while a message waits, and then right after help (and `P`): at
 80 columns the verbs fill the footer, and after them it fell off the edge."""
 
+CLOSE_READY_KEY = Binding("X", "close_ready", "Close incident")
+"""`X` in the footer (after help and `P`) once every required step is done and the
+incident is open: the close is what is left, and the coordinator's screen named it
+nowhere (only the post-mortem screen did). Otherwise the close verb's own binding,
+out of the footer, takes `X` (`IncidentScreen.check_action`)."""
+
+
+def ready_to_close(state: IncidentState) -> bool:
+    """Open, every required step done: what is left is the close (`CLOSE_READY_KEY`)."""
+    return not state.is_closed and not state.open_required_steps()
+
+
 NAVIGATION: list[Binding] = [
     Binding("left,left_square_bracket", "phase(-1)", "Prev phase", show=False),
     Binding("right,right_square_bracket", "phase(1)", "Next phase", show=False),

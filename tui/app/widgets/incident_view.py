@@ -73,8 +73,10 @@ class IncidentView(Horizontal):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
-        self._phase_drawn: str | None = None
-        """The phase `draw_phase` last drew: the footer's keys follow it (`P`)."""
+        self._phase_drawn: tuple[str, bool] | None = None
+        """The phase `draw_phase` last drew, and whether only the close was left: the
+        footer's keys follow them (`P` in the last phase, `X` once every required step
+        is done)."""
         self.set_reactive(
             IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
         )
@@ -206,9 +208,12 @@ class IncidentView(Horizontal):
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.guide(checklist.highlighted_step)
-        if self.phase_id != self._phase_drawn and self.is_mounted:
-            self._phase_drawn = self.phase_id
-            self.screen.refresh_bindings()  # keys shown in one phase only: `P` in the last
+        # Keys shown in one phase only (`P` in the last), or once every required step is
+        # done (`X`), whether a key or another writer did the last one.
+        drawn = (self.phase_id, not self.state.is_closed and not self.state.open_required_steps())
+        if drawn != self._phase_drawn and self.is_mounted:
+            self._phase_drawn = drawn
+            self.screen.refresh_bindings()
 
     def guide(self, step_id: str | None) -> None:
         """The guidance for `step_id`, unless it already shows it as recorded now.
