@@ -49,10 +49,11 @@ ARTEFACT_STEPS: dict[str, Artefact] = {
 
 HOW: dict[Artefact, str] = {
     Artefact.REPORT: "export the incident report to a file",
-    Artefact.RCA: "record the root cause (rca)",
-    Artefact.BOOKING: "book the post-mortem (schedule-postmortem)",
+    Artefact.RCA: "record the root cause",
+    Artefact.BOOKING: "book the post-mortem",
 }
-"""How each artefact is made, in the words a refusal uses."""
+"""How each artefact is made, in words every face shows: the TUI's guidance and
+post-mortem screen say it so (its keys do it), and a refusal adds the verb (`HOW_BY_VERB`)."""
 
 VERB: dict[Artefact, str] = {
     Artefact.REPORT: "export",
@@ -60,6 +61,14 @@ VERB: dict[Artefact, str] = {
     Artefact.BOOKING: "schedule-postmortem",
 }
 """The verb that makes each artefact (and so checks its step)."""
+
+HOW_BY_VERB: dict[Artefact, str] = {
+    Artefact.REPORT: HOW[Artefact.REPORT],
+    Artefact.RCA: f"{HOW[Artefact.RCA]} ({VERB[Artefact.RCA]})",
+    Artefact.BOOKING: f"{HOW[Artefact.BOOKING]} ({VERB[Artefact.BOOKING]})",
+}
+"""How each artefact is made with the verb that makes it, in the words a refusal uses
+(the report's `export` is in its words already)."""
 
 DONE_NOTE: dict[Artefact, str] = {
     Artefact.REPORT: "report exported",
@@ -146,7 +155,7 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     if override.strip():
         return evidence
     raise CommandError(
-        f"'{step_id}' is done by doing it: {HOW[artefact]}, which checks it; "
+        f"'{step_id}' is done by doing it: {HOW_BY_VERB[artefact]}, which checks it; "
         "checking it without that needs an override reason",
         needs=("override",),
     )
