@@ -73,6 +73,7 @@ def test_bindings_are_the_tui_verbs_with_keys_and_the_moving_keys():
             assert action not in bound, f"{verb.name} is bound but has no key or is CLI-only"
     assert sorted(bound) == [
         "app.help",
+        "close_ready",  # `X` in the footer once every required step is done
         "decided",
         "due_message",
         "open_postmortem",
