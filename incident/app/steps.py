@@ -19,7 +19,7 @@ from incident.core.events import Event, NewEvent
 from incident.core.gates import decision_gate, decision_refusal
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
-from runbooks.model import DataLoss
+from runbooks.model import DataLoss, StepKind
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -176,7 +176,20 @@ def _data_loss_before_decision(state: IncidentState, tier: str) -> str | None:
 
 def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
     """Record the tier; a tier that may lose data, chosen before the decision, is said
-    in a note (the CLI records it unasked, and its user reads no dialog)."""
+    in a note (the CLI records it unasked, and its user reads no dialog), and so is the
+    database step the choice leaves open: the TUI's tiers opened from that step check
+    it (`settle_database`), and `db-tier` said nothing of the step it did not check."""
+    chosen = _choose_tier(session, actor, tier, reason=reason)
+    state = session.state
+    left = [
+        f"{r.step.id} left open: check it once the tier is carried out"
+        for r in state.steps.values()
+        if r.step.kind == StepKind.DATABASE and state.status_of(r.step.id) is StepStatus.OPEN
+    ]
+    return Done(chosen.events, chosen.said, [*chosen.notes, *left]) if left else chosen
+
+
+def _choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
     clock = session.clock
     risk = _data_loss_before_decision(session.state, tier)
     events = session.run_many(
@@ -189,7 +202,7 @@ def settle_database(session: Session, actor: str, step: str, tier: str, *, reaso
     """Choose the database tier from its step, and check the step when nothing else is
     needed: the choice, with its reason, is what the step asks for. A tier awaiting
     approval leaves the step blocked until it is approved."""
-    chosen = choose_tier(session, actor, tier, reason=reason)
+    chosen = _choose_tier(session, actor, tier, reason=reason)
     if session.state.status_of(step) is not StepStatus.OPEN:
         return chosen
     clock = session.clock
