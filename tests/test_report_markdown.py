@@ -6,6 +6,7 @@ from urllib.parse import unquote
 
 import pytest
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from incident.core.text import visible, visible_block
 from incident.reports.markdown import cell, code_span, fence, heading, inline, table
@@ -138,23 +139,29 @@ ADDRESSES = [
 ]
 
 
+def written_and_read(where: str, text: str) -> tuple[list[Token], str]:
+    """`text` written as inline text, a table cell or a heading, and read back by a
+    Markdown parser: its tokens, and the text a reader sees."""
+    if where == "inline":
+        found = tokens("Before\n\n" + inline(text) + "\n")
+        return found, inline_text(found[4])
+    if where == "heading":
+        found = tokens("# " + heading(text) + "\n")
+        (_, shown) = headings(found)[0]
+        return found, shown
+    found = tokens("\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]])))
+    (parsed,) = tables(found)
+    assert [parsed[1][0], parsed[1][2]] == ["x", "y"]
+    return found, parsed[1][1]
+
+
 @pytest.mark.parametrize(("address", "before", "after"), ADDRESSES)
 @pytest.mark.parametrize("where", ["inline", "cell", "heading"])
 def test_a_web_address_links_where_it_says_and_shows_as_typed(where, address, before, after):
     """GFM links a bare address as it stands in the file: an escaped `&` or `_` in it
     made a link to `...%5C&...`, a page that does not exist, shown with backslashes."""
     text = before + address + after
-    if where == "inline":
-        found = tokens("Before\n\n" + inline(text) + "\n")
-        shown = inline_text(found[4])
-    elif where == "heading":
-        found = tokens("# " + heading(text) + "\n")
-        (_, shown) = headings(found)[0]
-    else:
-        found = tokens("\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]])))
-        (parsed,) = tables(found)
-        assert [parsed[1][0], parsed[1][2]] == ["x", "y"]
-        shown = parsed[1][1]
+    found, shown = written_and_read(where, text)
     assert shown == text
     assert [unquote(link) for link in links(found)] == [address]  # `[` is sent as %5B
     assert html_tokens(found) == []
@@ -181,17 +188,7 @@ def test_a_www_address_or_one_with_a_pipe_links_as_gfm_links_the_text(
     an address is part of it, escaped only in a table cell, where GFM reads `\\|` as
     `|` before the cell's link."""
     text = before + address + after
-    if where == "inline":
-        found = tokens("Before\n\n" + inline(text) + "\n")
-        shown = inline_text(found[4])
-    elif where == "heading":
-        found = tokens("# " + heading(text) + "\n")
-        (_, shown) = headings(found)[0]
-    else:
-        found = tokens("\n".join(table(["A", "B", "C"], [["x", cell(text), "y"]])))
-        (parsed,) = tables(found)
-        assert [parsed[1][0], parsed[1][2]] == ["x", "y"]
-        shown = parsed[1][1]
+    found, shown = written_and_read(where, text)
     assert shown == text
     assert [unquote(link) for link in links(found)] == [target]
     assert html_tokens(found) == []
