@@ -150,12 +150,21 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     if artefact is None:
         return evidence
     found = artefact_evidence(state, artefact)
+    return done_by_doing(
+        step_id, evidence, found, override, f"{HOW_BY_VERB[artefact]}, which checks it"
+    )
+
+
+def done_by_doing(step_id: str, evidence: str, found: str, override: str, how: str) -> str:
+    """The evidence a hand check records on a step done by doing it (a close-out step, a
+    message step): what is typed, else what the record holds of it (`found`); with
+    nothing found, only an override reason lets it through, and the refusal says `how`."""
     if found:
         return evidence or found
     if override.strip():
         return evidence
     raise CommandError(
-        f"'{step_id}' is done by doing it: {HOW_BY_VERB[artefact]}, which checks it; "
+        f"'{step_id}' is done by doing it: {how}; "
         "checking it without that needs an override reason",
         needs=("override",),
     )

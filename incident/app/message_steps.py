@@ -21,8 +21,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident.app.closeout import one_line
-from incident.core.errors import CommandError
+from incident.app.closeout import done_by_doing, one_line
 from incident.core.phase_clocks import PAGING_TEMPLATE, format_offset
 from incident.core.state import IncidentState, StepStatus
 from runbooks.model import StepKind
@@ -70,19 +69,10 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     template = message_template(state, step_id)
     if template is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return evidence
-    found = sent_evidence(state, template)
-    if found:
-        return evidence or found
-    if override.strip():
-        return evidence
     how = f"send the '{template}' message (send), which checks it"
     if template == PAGING_TEMPLATE:
         how += ", or record the page (page) and check it"
-    raise CommandError(
-        f"'{step_id}' is done by doing it: {how}; "
-        "checking it without that needs an override reason",
-        needs=("override",),
-    )
+    return done_by_doing(step_id, evidence, sent_evidence(state, template), override, how)
 
 
 def _offset(state: IncidentState, at: datetime) -> str:
