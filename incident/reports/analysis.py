@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from msgspec import Struct, field
 
 from incident.core.events import Event
-from incident.core.payloads import Closed, StepChecked
+from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE
 from incident.core.state import Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
@@ -167,18 +167,8 @@ def claims_unmet_trigger(state: IncidentState, approval: Approval) -> bool:
     return not met_at(state, approval.at)
 
 
-def open_at_close(state: IncidentState, events: Sequence[Event]) -> list[str]:
-    """The required steps still open when the incident was closed, as its close recorded
-    them (the state's are the same: no step changes once closed)."""
-    closing = next((e for e in reversed(events) if e.seq == state.closed_seq), None)
-    if closing is not None and isinstance(closing.data, Closed):
-        return list(closing.data.open_required_steps)
-    return state.open_required_steps()
-
-
-def inconsistencies(state: IncidentState, events: Sequence[Event]) -> list[Inconsistency]:
-    """What the record says that the record itself does not bear out, in time order;
-    `events` are the record's, its probe ticks left out or not."""
+def inconsistencies(state: IncidentState) -> list[Inconsistency]:
+    """What the record says that the record itself does not bear out, in time order."""
     found: list[Inconsistency] = []
     for approval in state.approvals.values():
         if claims_unmet_trigger(state, approval):
@@ -236,7 +226,7 @@ def inconsistencies(state: IncidentState, events: Sequence[Event]) -> list[Incon
             Inconsistency(
                 state.closed_at,
                 "The incident was closed with required steps open: "
-                f"{', '.join(open_at_close(state, events)) or 'none named'} "
+                f"{', '.join(state.open_required_steps()) or 'none named'} "
                 f"(forced: {state.close_reason}).",
             )
         )

@@ -77,7 +77,7 @@ def responders_section(ctx: ReportContext) -> list[str]:
 
 
 def inconsistencies_section(ctx: ReportContext) -> list[str]:
-    found = contradictions(ctx.state, ctx.events)
+    found = contradictions(ctx.state)
     if not found:
         return ["## Inconsistencies", "", "None found: the record bears out what it says."]
     lead = "Where the record contradicts itself; each is worth a look in the review."
