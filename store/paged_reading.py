@@ -119,7 +119,7 @@ class PagedReading:
             raise self._fail(incident_id, exc) from exc
 
     def report_items(
-        self, incident_id: str, *, runs: bool = False
+        self, incident_id: str, *, runs: bool = False, walk: ChainWalk | None = None
     ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
         """The record as a report reads it: what `scan` gives, but each tick that has a
         summary given from the summary alone (`SampledTick`; with `runs`, ticks in a
@@ -127,10 +127,11 @@ class PagedReading:
 
         The events that are not ticks come through their own index, so a long
         record's ticks cost a report a small row each. Without summaries (a
-        version 2 file), this is `scan`.
+        version 2 file), this is `scan`. With `walk`, verified into it as it is read
+        (`EventLog.report_items`).
         """
         if not self._summaries:
-            yield from self.scan(incident_id)
+            yield from self.scan(incident_id, walk=walk)
             return
         try:
             yield from (report_runs if runs else entries_and_ticks)(
@@ -138,19 +139,23 @@ class PagedReading:
                 incident_id,
                 lambda after, upto: self._pages(incident_id, after, upto),
                 lambda seq: self._tick_data(incident_id, seq),
+                ChainWalk(incident_id) if walk is None else walk,
             )
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc
 
-    def export_items(self, incident_id: str) -> Iterator[Event | ProbeTick | TickRun]:
+    def export_items(
+        self, incident_id: str, walk: ChainWalk
+    ) -> Iterator[Event | ProbeTick | TickRun]:
         """The record as the JSON export copies it (`store.tick_runs.export_runs`):
-        ticks whose text hashes to their summary's hash in runs; without summaries, `scan`."""
+        ticks whose text hashes to their summary's hash in runs; without summaries, `scan`.
+        Verified into `walk` as it is read."""
         if not self._summaries:
-            yield from self.scan(incident_id)
+            yield from self.scan(incident_id, walk=walk)
             return
         try:
             yield from export_runs(
-                self._query, incident_id, lambda seq: self._tick_data(incident_id, seq)
+                self._query, incident_id, lambda seq: self._tick_data(incident_id, seq), walk
             )
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc

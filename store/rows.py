@@ -224,6 +224,58 @@ def checked_item(row: Sequence[Any], walk: ChainWalk) -> Event | ProbeTick:
     return item
 
 
+def linked_rows(
+    incident_id: str, rows: Sequence[Sequence[Any]], hashed: Sequence[bool], walk: ChainWalk
+) -> None:
+    """A page of rows verified into `walk` in order, for a reader that does not decode
+    them all (the JSON export): a row `hashed` is a tick whose stored text the caller
+    found to hash to its stored hash, so it is only linked; any other is hashed from
+    its stored text as it is. At once, as columns (`ChainWalk.add_columns`); row by
+    row (`checked_item`, which names the first problem) only where that does not hold.
+
+    The rows are `events` rows but for their first column, which may be left out.
+    """
+    if walk.failure is not None:
+        return
+    hashes = [row[8] for row in rows]
+    computed = [
+        digest if done else _text_hash_as_stored((incident_id, *row[1:9]))
+        for row, done, digest in zip(rows, hashed, hashes, strict=True)
+    ]
+    if walk.add_columns([row[1] for row in rows], [row[7] for row in rows], hashes, computed):
+        return
+    for row, done in zip(rows, hashed, strict=True):
+        if walk.failure is not None:
+            return
+        if done:
+            walk.add_hashed(row[1], row[7], row[8])
+        else:
+            checked_item((incident_id, *row[1:9]), walk)
+
+
+def linked_row(row: Sequence[Any], walk: ChainWalk) -> None:
+    """`linked_rows` of one whole row, not a tick hashed already."""
+    if walk.failure is not None:
+        return
+    if _text_hash_as_stored(row) == row[8]:
+        walk.add_hashed(row[1], row[7], row[8])
+    else:
+        checked_item(row, walk)
+
+
+def linked_items(rows: Iterable[Sequence[Any]], walk: ChainWalk) -> Iterator[Event | ProbeTick]:
+    """Whole rows each read (`read_item`) once `linked_row` has verified it into `walk`."""
+    for row in rows:
+        linked_row(row, walk)
+        yield read_item(row)
+
+
+def _text_hash_as_stored(row: Sequence[Any]) -> str:
+    """`_stored_hash` of a row whose columns have the types a stored event's have; ""
+    (which no stored hash is) for any other, for `checked_item` to name its problem."""
+    return _stored_hash(row) if _all_stored_types(row) else ""
+
+
 def check_rows(
     incident_id: str, rows: Iterable[Sequence[Any]], start: ChainHead
 ) -> tuple[list[Event], ChainReport, BadRow | None]:

@@ -24,7 +24,7 @@ from incident.core.digest import sha256_for
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
-from store.rows import checked_item, read_item
+from store.rows import checked_item, linked_items, linked_row, read_item
 
 Rows = list[tuple[Any, ...]]
 Page = Callable[[str, Sequence[object]], Rows]
@@ -40,8 +40,8 @@ ENTRIES = (
     f"SELECT {COLUMNS} FROM events WHERE incident_id = ? AND kind != '{TICK_KIND}' "
     "AND seq > ? ORDER BY seq LIMIT ?"
 )
-SAMPLED = (
-    "SELECT t.seq, e.at, t.hash, t.samples, t.readings FROM tick_samples AS t "
+SAMPLED = (  # the previous hash last: what a reader links the tick with (`ChainWalk`)
+    "SELECT t.seq, e.at, t.hash, t.samples, t.readings, e.prev_hash FROM tick_samples AS t "
     "JOIN events AS e ON e.incident_id = t.incident_id AND e.seq = t.seq "
     f"WHERE t.incident_id = ? AND t.seq > ? AND e.hash = t.hash AND e.kind = '{TICK_KIND}' "
     "ORDER BY t.seq LIMIT ?"
@@ -243,11 +243,15 @@ def entries_and_ticks(
     incident_id: str,
     rows_between: Callable[[int, int | None], Iterator[tuple[Any, ...]]],
     load: Callable[[int], Any],
+    walk: ChainWalk,
 ) -> Iterator[Event | ProbeTick | SampledTick]:
     """The record in order: entries decoded, ticks from their summaries, the rest from rows.
 
     `rows_between(after, upto)` reads `events` rows in that range (for the ticks no
     summary names); `load(seq)` decodes one tick's samples (`SampledTick.decode`).
+    Each row is verified into `walk` as it comes: a tick from its summary linked (the
+    summary names its hash, and was made from its text), any other row hashed from its
+    stored text (`linked_row`).
     """
     entries = paged(page, ENTRIES, incident_id)
     sampled = paged(page, SAMPLED, incident_id)
@@ -255,9 +259,11 @@ def entries_and_ticks(
     expected = 1
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
+            linked_row(entry, walk)
             yield read_item(entry)
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
+            walk.add_hashed(expected, tick[5], tick[2])
             made = sampled_tick(incident_id, tick, load)
             if made is not None:
                 yield made
@@ -267,18 +273,16 @@ def entries_and_ticks(
         else:
             known = [found for found in (entry and entry[1], tick and tick[0]) if found]
             upto = min(known) - 1
-            for row in rows_between(expected - 1, upto):
-                yield read_item(row)
+            yield from linked_items(rows_between(expected - 1, upto), walk)
             expected = upto
         expected += 1
-    for row in rows_between(expected - 1, None):
-        yield read_item(row)
+    yield from linked_items(rows_between(expected - 1, None), walk)
 
 
 def sampled_tick(
     incident_id: str, tick: tuple[Any, ...], load: Callable[[int], Any]
 ) -> SampledTick | None:
-    seq, at, digest, count, readings = tick
+    seq, at, digest, count, readings = tick[:5]
     if type(at) is not str or type(count) is not int or type(readings) is not str:
         return None
     samples = summary_samples(count, readings)

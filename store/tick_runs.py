@@ -30,7 +30,7 @@ from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
-from store.rows import checked_item, checked_items, read_item
+from store.rows import checked_item, checked_items, linked_items, linked_row, linked_rows, read_item
 from store.summarised import (
     ENTRIES,
     PAGE_ROWS,
@@ -106,11 +106,13 @@ def report_runs(
     incident_id: str,
     rows_between: Callable[[int, int | None], Iterator[tuple[Any, ...]]],
     load: Load,
+    walk: ChainWalk,
 ) -> Iterator[Item]:
-    """As `store.summarised.entries_and_ticks`, the summarised ticks in runs."""
+    """As `store.summarised.entries_and_ticks`, the summarised ticks in runs, each row
+    verified into `walk` as that verifies."""
 
     def run(rows: Rows, between: list[Event], _: Sequence[Stored]) -> Iterator[Item]:
-        seqs, ats, digests, counts, readings = zip(*rows, strict=True)
+        seqs, ats, digests, counts, readings, _prevs = zip(*rows, strict=True)
         if _typed(ats, counts, readings) and whole(counts, readings):
             yield TickRun(incident_id, seqs, ats, digests, counts, readings, load, between=between)
             return
@@ -125,13 +127,16 @@ def report_runs(
     entry, tick = next(entries, None), next(sampled, None)
     gathering = _Gathering()
     expected = 1
+    add_tick = walk.add_hashed
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
+            linked_row(entry, walk)
             item = read_item(entry)
             if not gathering.hold(item, entry):
                 yield item
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
+            add_tick(expected, tick[5], tick[2])
             gathering.tick(tick)
             tick = next(sampled, None)
             if len(gathering.rows) >= PAGE_ROWS:
@@ -140,16 +145,22 @@ def report_runs(
             yield from gathering.end(run)
             known = [found for found in (entry and entry[1], tick and tick[0]) if found]
             upto = min(known) - 1
-            yield from map(read_item, rows_between(expected - 1, upto))
+            yield from linked_items(rows_between(expected - 1, upto), walk)
             expected = upto
         expected += 1
     yield from gathering.end(run)
-    yield from map(read_item, rows_between(expected - 1, None))
+    yield from linked_items(rows_between(expected - 1, None), walk)
 
 
-def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
+def export_runs(page: Page, incident_id: str, load: Load, walk: ChainWalk) -> Iterator[Copied]:
     """Every row in order, as `scan` reads it, but the ticks its summaries serve in runs
-    that carry their stored text; one query a page, the summaries joined."""
+    that carry their stored text; one query a page, the summaries joined.
+
+    Each page is verified into `walk` before it is handed over (`linked_rows`): the
+    ticks in runs were hashed to serve, so they are only linked, and every other row
+    is hashed from its stored text. What the export copies is then what was hashed,
+    or `walk` says where it is not.
+    """
 
     def run(
         rows: Rows,
@@ -174,10 +185,12 @@ def export_runs(page: Page, incident_id: str, load: Load) -> Iterator[Copied]:
         unsummarised = any(row[5] == TICK_KIND for row in rows if row[9] is None)
         columns = None if unsummarised else all_served(incident_id, named)
         if columns is not None:  # the usual page: every tick summarised and checked at once
+            linked_rows(incident_id, rows, [row[9] is not None for row in rows], walk)
             yield from _one_run(incident_id, rows, named, columns, run)
         else:  # checked row by row (`served`), each row whole
             whole_rows = [_full(incident_id, row) for row in rows]
             flags = served(whole_rows, quoted)
+            linked_rows(incident_id, whole_rows, flags, walk)
             named = [row for row in whole_rows if row[9] is not None]
             if unsummarised or sum(flags) < len(named):
                 # a tick its summary does not serve: read from its row, ending the run so far

@@ -17,7 +17,14 @@ import pytest
 
 from incident import commands
 from incident.app.session import IncidentSession
-from incident.core.chain import GENESIS, GENESIS_HASH, ChainHead, DamagedRecord, event_hash
+from incident.core.chain import (
+    GENESIS,
+    GENESIS_HASH,
+    ChainHead,
+    ChainWalk,
+    DamagedRecord,
+    event_hash,
+)
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent, truncate_to_millis
@@ -126,7 +133,7 @@ def test_the_exports_read_ticks_in_the_same_runs(backend: Backend) -> None:
         declared = list(log.scan("inc-1", upto_seq=1))
         for items, copied in (
             (list(log.report_items("inc-1", runs=True)), False),
-            (list(log.export_items("inc-1")), True),
+            (list(log.export_items("inc-1", ChainWalk("inc-1"))), True),
         ):
             assert items[0] == declared[0] and len(items) == 2
             run = items[1]

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 import store.summarised
 import store.tick_runs
 from incident.core import tick_runs
+from incident.core.chain import ChainHead, ChainReport, ChainWalk
 from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, reading, summary_samples
@@ -66,13 +67,23 @@ def _json(items: object, sampled: SampledRecord) -> str:
     return head + "".join(parts) + tail
 
 
-def _exports(db: Path, sampled: SampledRecord) -> tuple[list[object], str, str]:
-    """The export's items, its JSON written by run, and the JSON written from a scan."""
+def _exports(db: Path, sampled: SampledRecord) -> tuple[list[object], str, str, ChainReport]:
+    """The export's items, its JSON written by run, the JSON written from a scan, and
+    what the export's read found of the chain."""
+    walk = ChainWalk(sampled.incident_id)
     with SqliteEventLog.open(db, read_only=True) as log:
-        items: list[object] = list(log.export_items(sampled.incident_id))
-        by_run = _json(log.export_items(sampled.incident_id), sampled)
+        items: list[object] = list(log.export_items(sampled.incident_id, walk))
+        by_run = _json(items, sampled)
         scanned = _json(log.scan(sampled.incident_id), sampled)
-    return items, by_run, scanned
+    return items, by_run, scanned, walk.report()
+
+
+def _export_items(log: SqliteEventLog, sampled: SampledRecord) -> list[object]:
+    """The JSON export's items of the sampled record, which verifies."""
+    walk = ChainWalk(sampled.incident_id)
+    items: list[object] = list(log.export_items(sampled.incident_id, walk))
+    assert walk.report().ok, walk.report()
+    return items
 
 
 def _seqs(items: list[object]) -> list[int]:
@@ -109,8 +120,8 @@ def test_the_json_export_reads_runs_carrying_each_ticks_text(
     sampled: SampledRecord, page_rows: int
 ) -> None:
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        items: list[object] = list(log.export_items(sampled.incident_id))
-        by_run = _json(log.export_items(sampled.incident_id), sampled)
+        items = _export_items(log, sampled)
+        by_run = _json(items, sampled)
         scanned = _json(log.scan(sampled.incident_id), sampled)
     runs = [item for item in items if isinstance(item, TickRun)]
     assert sum(len(run) for run in runs) > 0.9 * len(
@@ -143,12 +154,13 @@ def test_a_tick_whose_text_no_longer_hashes_is_copied_from_its_row(
         conn.execute("UPDATE events SET payload = ? WHERE seq = ?", (edited, seq))
     finally:
         conn.close()
-    items, by_run, scanned = _exports(db, sampled)
+    items, by_run, scanned, chain = _exports(db, sampled)
     alone = [item for item in items if isinstance(item, ProbeTick | Event) and item.seq == seq]
     assert len(alone) == 1 and not any(
         isinstance(item, TickRun) and seq in item.seqs for item in items
     )
     assert by_run == scanned and edited in by_run
+    assert (chain.first_bad_seq, chain.problem) == (seq, "content does not match its hash")
 
 
 def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
@@ -163,7 +175,7 @@ def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(sampled.db, db)
     with SqliteEventLog.open(db, read_only=True) as log:
-        runs = [item for item in log.export_items(sampled.incident_id) if isinstance(item, TickRun)]
+        runs = [item for item in _export_items(log, sampled) if isinstance(item, TickRun)]
     among = [event for run in runs for event in run.between]
     spaced, offset = among[len(among) // 3], among[2 * len(among) // 3]
     conn = sqlite3.connect(db, isolation_level=None)
@@ -178,7 +190,7 @@ def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
         )
     finally:
         conn.close()
-    items, by_run, scanned = _exports(db, sampled)
+    items, by_run, scanned, chain = _exports(db, sampled)
     still_among = {
         event.seq for item in items if isinstance(item, TickRun) for event in item.between
     }
@@ -186,6 +198,10 @@ def test_an_event_among_ticks_is_copied_only_while_its_text_is_canonical(
     assert by_run == scanned
     assert respelled not in by_run and at.replace("Z", "+00:00") not in by_run
     assert f'"at":"{at}"' in by_run
+    first = min(spaced.seq, offset.seq)  # the export names the first, as `verify` does
+    assert chain.first_bad_seq == first and chain.problem.startswith(
+        "payload is not its canonical" if first == spaced.seq else "timestamp"
+    )
 
 
 def test_the_events_among_ticks_are_not_encoded_again(
@@ -196,7 +212,7 @@ def test_the_events_among_ticks_are_not_encoded_again(
     encode = report_json._event_text
     monkeypatch.setattr(report_json, "_event_text", lambda e: encoded.append(e.seq) or encode(e))
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        items = list(log.export_items(sampled.incident_id))
+        items = _export_items(log, sampled)
         _json(items, sampled)
     among = [event.seq for item in items if isinstance(item, TickRun) for event in item.between]
     outside = [item.seq for item in items if isinstance(item, Event)]
@@ -330,3 +346,64 @@ def test_a_pages_hashes_checked_at_once_are_those_checked_one_by_one(
         assert served(page, {}) == one_by_one
         assert sum(one_by_one) > 0.9 * len(named) - 3
     assert not served([tuple(row) for row in edited], {})[named[5]]
+
+
+def _copy(sampled: SampledRecord, db: Path) -> Path:
+    with sqlite3.connect(sampled.db) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copyfile(sampled.db, db)
+    return db
+
+
+def _chains(db: Path, incident_id: str) -> list[tuple[int | None, str]]:
+    """(first bad seq, problem) as each documents' read finds it: the report's (a tick at
+    a time, and in runs) and the JSON export's."""
+    found = []
+    with SqliteEventLog.open(db, read_only=True) as log:
+        for read in (
+            lambda walk: log.report_items(incident_id, walk=walk),
+            lambda walk: log.report_items(incident_id, runs=True, walk=walk),
+            lambda walk: log.export_items(incident_id, walk),
+        ):
+            walk = ChainWalk(incident_id)
+            for _ in read(walk):
+                pass
+            report = walk.report()
+            found.append((report.first_bad_seq, report.problem))
+    return found
+
+
+def test_the_documents_reads_verify_the_chain_as_they_read(
+    sampled: SampledRecord, page_rows: int, tmp_path: Path
+) -> None:
+    """Intact, every read's walk ends at the last event; a note among ticks edited, or a
+    tick whose previous hash was changed (its summary still names it), each read names
+    that event, across page edges too."""
+    last = sampled.events[-1]
+    assert _chains(sampled.db, sampled.incident_id) == [(None, "")] * 3
+    with SqliteEventLog.open(sampled.db, read_only=True) as log:
+        walk = ChainWalk(sampled.incident_id)
+        list(log.report_items(sampled.incident_id, runs=True, walk=walk))
+        assert walk.report().head == ChainHead(last.seq, last.hash)
+    notes = [event for event in sampled.events if event.kind == "note.added"]
+    ticks = [event for event in sampled.events if event.kind == "probe.samples"]
+    note, tick = notes[len(notes) // 2], ticks[2 * len(ticks) // 3]
+    edited = _copy(sampled, tmp_path / "edited.db")
+    conn = sqlite3.connect(edited, isolation_level=None)
+    try:
+        drop_triggers(conn)
+        conn.execute("UPDATE events SET payload = payload || ' ' WHERE seq = ?", (note.seq,))
+    finally:
+        conn.close()
+    assert (
+        _chains(edited, sampled.incident_id)
+        == [(note.seq, "payload is not its canonical encoding (key order, spacing or escapes)")] * 3
+    )
+    relinked = _copy(sampled, tmp_path / "relinked.db")
+    conn = sqlite3.connect(relinked, isolation_level=None)
+    try:
+        drop_triggers(conn)
+        conn.execute("UPDATE events SET prev_hash = ? WHERE seq = ?", ("0" * 64, tick.seq))
+    finally:
+        conn.close()
+    assert _chains(relinked, sampled.incident_id) == [(tick.seq, "previous-hash link broken")] * 3

@@ -8,17 +8,30 @@ incident, nine events in ten ticks). There is one read now, the summaries'.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, tzinfo
 
+from incident.core.chain import ChainWalk
 from incident.core.log import EventLog
 from incident.reports.record import ReportRecord, read_record
-from incident.reports.report import markdown_report_from
+from incident.reports.report import json_export_read, markdown_report_from
 
 
 def report_record(log: EventLog, incident_id: str) -> ReportRecord:
     """The record as the report reads it: every event but the ticks, which are counted
-    from the store's summaries, in runs, their samples left undecoded."""
-    return read_record(log.report_items(incident_id, runs=True))
+    from the store's summaries, in runs, their samples left undecoded; verified as it
+    is read, so the report says where it is not what was recorded (`damage`)."""
+    walk = ChainWalk(incident_id)
+    return read_record(log.report_items(incident_id, runs=True, walk=walk), walk)
+
+
+def json_export_record(
+    log: EventLog, incident_id: str, now: datetime, write_events: Callable[[str], object]
+) -> tuple[ReportRecord, str, str]:
+    """The JSON export as the record streams (`json_export_read`): its events go to
+    `write_events` as they are read, every one verified on the way (`damage`)."""
+    walk = ChainWalk(incident_id)
+    return json_export_read(log.export_items(incident_id, walk), now, write_events, walk)
 
 
 def report_document(

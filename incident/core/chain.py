@@ -113,6 +113,19 @@ class ChainReport(Struct, frozen=True):
         return ChainHead(self.count, self.head_hash)
 
 
+def damage_data(report: ChainReport | None) -> JSONValue:
+    """A record's damage as `status --json` and the JSON export give it: null when its
+    chain verifies."""
+    if report is None:
+        return None
+    return {
+        "first_bad_seq": report.first_bad_seq,
+        "problem": report.problem,
+        "verified_events": report.count,
+        "verified_head": report.head_hash,
+    }
+
+
 class DamagedRecord(CommandError):
     """A refusal to record on top of a chain that does not verify.
 
@@ -198,6 +211,33 @@ class ChainWalk:
         hash to `digest`, its stored hash (a page of summarised ticks, hashed at once)."""
         if self.failure is None and self._links(seq, prev_hash):
             self.head = ChainHead(seq, digest)
+
+    def add_columns(
+        self,
+        seqs: list[int],
+        prev_hashes: list[str],
+        hashes: list[str],
+        computed: list[str],
+    ) -> bool:
+        """`add_hashed` of a page of events at once, as columns compared in C: each in
+        turn after the head, naming the hash before it, its text hashing (`computed`,
+        found by the caller) to its stored hash.
+
+        False, with nothing added, where anything does not hold: the caller then adds
+        the page an event at a time, for the walk to name the first that does not.
+        """
+        if self.failure is not None or not seqs:
+            return True
+        first = self.head.seq + 1
+        if (
+            computed != hashes
+            or prev_hashes[0] != self.head.hash
+            or prev_hashes[1:] != hashes[:-1]
+            or seqs != list(range(first, first + len(seqs)))
+        ):
+            return False
+        self.head = ChainHead(seqs[-1], hashes[-1])
+        return True
 
     def _links(self, seq: int, prev_hash: str) -> bool:
         """Whether event `seq` follows the head and names its hash; else the failure."""

@@ -78,9 +78,25 @@ class EventLog(Protocol):
         store's summaries serve may come as one `TickRun`: what a session folds as it opens."""
         ...
 
-    def report_items(self, incident_id: str, *, runs: bool = False) -> Iterator[Summarised]:
+    def report_items(
+        self, incident_id: str, *, runs: bool = False, walk: ChainWalk | None = None
+    ) -> Iterator[Summarised]:
         """What `scan` gives, but a tick the store keeps a summary of given from it alone
-        (with `runs`, ticks in a row as one `TickRun`): what the documents read."""
+        (with `runs`, ticks in a row as one `TickRun`): what the documents read.
+
+        With `walk`, each event is linked into it as it is read, and each that is not a
+        tick from its summary is hashed: the report says where the record is not what
+        was recorded. A tick's own text is not read, so not hashed: its summary, made
+        from it when it was written, is what the report counts.
+        """
+        ...
+
+    def export_items(
+        self, incident_id: str, walk: ChainWalk
+    ) -> Iterator[Event | ProbeTick | TickRun]:
+        """Every event, as the JSON export copies it: ticks whose stored text still hashes
+        to their summary's hash in runs that carry that text; each verified into `walk`
+        as it is read."""
         ...
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from msgspec import Struct
 
+from incident.core.chain import ChainReport, ChainWalk, verify_chain
 from incident.core.events import Event
 from incident.core.folding import Fold, Summarised
 from incident.core.payloads import ProbeSamples
@@ -43,6 +44,8 @@ class ReportRecord(Struct, frozen=True):
     samples: int
     """Probe readings, in all ticks."""
     metrics: list[MetricFigures]
+    damage: ChainReport | None = None
+    """Where the record is not what was recorded, if the read found that."""
 
     @property
     def polls(self) -> int:
@@ -63,12 +66,19 @@ class ReportRecord(Struct, frozen=True):
             else:
                 entries.append(event)
         head = events[-1].hash if events else ""
-        return cls(state, entries, len(events), head, ticks, samples, tallies.figures(state))
+        report = verify_chain(state.id, events)
+        damage = None if report.ok or not events else report
+        figures = tallies.figures(state)
+        return cls(state, entries, len(events), head, ticks, samples, figures, damage)
 
 
-def read_record(items: Iterable[Summarised]) -> ReportRecord:
+def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> ReportRecord:
     """Read a record as it streams, starting with its declaration; ticks are only counted
-    (a `TickRun` of them at once: the probes' readings taken from its summaries joined)."""
+    (a `TickRun` of them at once: the probes' readings taken from its summaries joined).
+
+    `walk` is the one the store verified `items` into as it read them, if it did: its
+    failure, once they are all read, is the record's `damage`.
+    """
     iterator = iter(items)
     first = next(iterator, None)
     if first is None:
@@ -118,4 +128,6 @@ def read_record(items: Iterable[Summarised]) -> ReportRecord:
         else:
             entries.append(item)
     state = fold.settled()
-    return ReportRecord(state, entries, count, last.hash, ticks, samples, tallies.figures(state))
+    damage = walk.report() if walk is not None and walk.failure is not None else None
+    figures = tallies.figures(state)
+    return ReportRecord(state, entries, count, last.hash, ticks, samples, figures, damage)

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, tzinfo
 
+from incident.core.chain import ChainWalk, damage_data
 from incident.core.events import Event, JSONValue
 from incident.core.folding import Item
 from incident.core.state import IncidentState
@@ -102,10 +103,14 @@ def json_export_streamed(
 
 
 def json_export_read(
-    items: Iterable[Item | TickRun], now: datetime, write_events: Callable[[str], object]
+    items: Iterable[Item | TickRun],
+    now: datetime,
+    write_events: Callable[[str], object],
+    walk: ChainWalk | None = None,
 ) -> tuple[ReportRecord, str, str]:
-    """`json_export_streamed`, with the record it read: its head hash, its state."""
-    record = read_record(JsonEvents(write_events).passing(items))
+    """`json_export_streamed`, with the record it read: its head hash, its state; `walk`
+    the one the store verified `items` into, if it did (`read_record`)."""
+    record = read_record(JsonEvents(write_events).passing(items), walk)
     head, tail = json_frame(record, now)
     return record, head, tail
 
@@ -124,6 +129,7 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
         "status": status_data(state, now),
         "head_hash": record.head_hash or None,
         "event_count": record.event_count,
+        "damage": damage_data(record.damage),
         "verify": f"lastgood verify {state.id}",
         **derived_data(ctx),
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from incident.core.chain import ChainReport
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, utc_stamp
@@ -69,9 +70,25 @@ def header(ctx: ReportContext) -> list[str]:
         ["Post-mortem", meeting],
         ["Record", f"{counted(ctx.record.event_count, 'event')}, head hash `{ctx.head_hash}`"],
     ]
-    lines = [f"# Incident report: {heading(state.title)}", "", *drill_note(state)]
+    lines = [f"# Incident report: {heading(state.title)}", ""]
+    lines += [*damage_note(ctx.record.damage), *drill_note(state)]
     lines += [*table(["", ""], rows), ""]
     return [*lines, ctx.times_note + ". T+ is time since the impact start."]
+
+
+def damage_note(damage: ChainReport | None) -> list[str]:
+    """For a record whose chain does not verify, a paragraph saying where, first: what
+    follows is what the record holds now, which is not what was recorded."""
+    if damage is None:
+        return []
+    verify = code_span(f"lastgood verify {damage.incident_id}")
+    return [
+        f"**This record does not verify:** at event {damage.first_bad_seq}, "
+        f"{inline(damage.problem)}. Events were changed, added or removed after they were "
+        f"recorded, so this report shows what the record holds now, not what was recorded. "
+        f"{verify} says more.",
+        "",
+    ]
 
 
 def drill_note(state: IncidentState) -> list[str]:

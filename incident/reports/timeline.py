@@ -37,7 +37,7 @@ from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
-from incident.reports.report_head import drill_note
+from incident.reports.report_head import damage_note, drill_note
 from incident.reports.report_timeline import (
     NOT_LISTED,
     checked_by_its_command,
@@ -276,7 +276,8 @@ def _document(walk: Walk) -> list[str]:
         f"{exact_duration(gap)} with no action recorded by a person."
     )
     title = f"# Post-mortem timeline: {heading(state.title)}"
-    blocks: list[list[str]] = [[title, "", *drill_note(state), intro]]
+    head = [title, "", *damage_note(ctx.record.damage), *drill_note(state), intro]
+    blocks: list[list[str]] = [head]
     blocks.append(_pinned(ctx))
     blocks.append(_key_moments(ctx))
     results = {r.clock.phase.id: r for r in ctx.phases}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from incident.core.chain import damage_data
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.payloads import NoteAdded
 from incident.reports.describe import describe
@@ -45,6 +46,7 @@ def timeline_data(record: ReportRecord, now: datetime, *, gap: timedelta) -> JSO
             for moment in walk.ctx.moments
         ],
         "phases": phases,
+        "damage": damage_data(walk.ctx.record.damage),
     }
 
 

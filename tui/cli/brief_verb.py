@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from incident.app.handoff import brief
+from incident.core.chain import damage_data
 from incident.core.text import json_text
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, open_session
-from tui.cli.record_verbs import damage_data, damage_warning
+from tui.cli.record_verbs import damage_warning
 
 
 def cmd_brief(args: Arguments) -> int:

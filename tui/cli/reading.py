@@ -22,11 +22,11 @@ from incident.app.invitation import invitation
 from incident.app.outcome import Done
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
-from incident.app.report_document import report_document, report_record
+from incident.app.report_document import json_export_record, report_document, report_record
 from incident.app.session import cannot_read
 from incident.app.whole_file import is_kept_file, is_stdout, write_whole
 from incident.app.written import INVITATION, RECORD, TIMELINE, file_written
-from incident.core.chain import ChainReport, ChainWalk
+from incident.core.chain import ChainReport, ChainWalk, damage_data
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
@@ -36,7 +36,7 @@ from incident.core.state import IncidentState, start_of
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled
-from incident.reports.report import json_export_read
+from incident.reports.record import ReportRecord
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
@@ -52,7 +52,7 @@ from tui.cli.context import (
     require_incident,
 )
 from tui.cli.errors import CliError
-from tui.cli.record_verbs import damage_data
+from tui.cli.record_verbs import damage_warning
 from tui.cli.recording import say, say_at
 from tui.cli.shown_stream import ShownStream, shown_utf8
 
@@ -95,8 +95,8 @@ def cmd_export(args: Arguments) -> int:
                     whole, head, tail = readable(
                         log,
                         args.id,
-                        lambda: json_export_read(
-                            log.export_items(args.id), now, lambda text: spool.write(encode(text))
+                        lambda: json_export_record(
+                            log, args.id, now, lambda text: spool.write(encode(text))
                         ),
                     )
                 except FaultHidden as error:  # a drill still running: nothing written
@@ -109,6 +109,7 @@ def cmd_export(args: Arguments) -> int:
                     when_in(whole.state, now),
                     lambda path: file_written(RECORD, path, whole.head_hash),
                 )
+            warn_if_damaged(whole)
             return 0
         record, text = readable(
             log, args.id, lambda: report_document(log, args.id, now, tz=_zone(args))
@@ -120,7 +121,15 @@ def cmd_export(args: Arguments) -> int:
         when_in(record.state, now),
         lambda path: report_written(record.state, path, record.head_hash),
     )
+    warn_if_damaged(record)
     return 0
+
+
+def warn_if_damaged(record: ReportRecord) -> None:
+    """The line `status` prints above a damaged record, on stderr after a document of it
+    (which says so too): stdout may be the document itself, piped on."""
+    if record.damage is not None:
+        print(damage_warning(record.damage), file=sys.stderr)
 
 
 def cmd_export_checked(args: Arguments) -> int:
@@ -182,6 +191,7 @@ def cmd_timeline(args: Arguments) -> int:
         else:
             text = timeline_from(record, now, gap=gap, tz=_zone(args))
     _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
+    warn_if_damaged(record)
     return 0
 
 

@@ -36,18 +36,6 @@ def damage_warning(report: ChainReport) -> str:
     )
 
 
-def damage_data(report: ChainReport | None) -> JSONValue:
-    """The `damage` field of `status --json`: null when the chain verifies."""
-    if report is None:
-        return None
-    return {
-        "first_bad_seq": report.first_bad_seq,
-        "problem": report.problem,
-        "verified_events": report.count,
-        "verified_head": report.head_hash,
-    }
-
-
 def _expected_head(args: Arguments) -> str | None:
     given: str | None = args.expect_head
     if given is None:

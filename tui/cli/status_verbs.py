@@ -12,6 +12,7 @@ from pathlib import Path
 
 from incident.app.listing import incident_state, listed
 from incident.app.session import cannot_read
+from incident.core.chain import damage_data
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
@@ -24,7 +25,7 @@ from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session, something_at
 from tui.cli.fitted import fitted
-from tui.cli.record_verbs import damage_data, damage_warning
+from tui.cli.record_verbs import damage_warning
 
 
 def cmd_status(args: Arguments) -> int:

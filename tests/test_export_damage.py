@@ -1,0 +1,119 @@
+"""A document of a record whose chain does not verify says so, where, and still comes out.
+
+`status` warned of a damaged record, but `export` and `timeline` wrote an edited
+note as if it had been recorded: the documents that outlive an incident are the ones
+read as its account. Each now verifies the record as it reads it (`report_items`
+and `export_items` with a walk), puts the damage at the top of the document (the
+Markdown's first paragraph, the JSON's `damage`) and prints `status`'s warning on
+stderr; the document is still written, and nothing in the record changes.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from incident import commands
+from incident.core.chain import text_hash
+from tests.cli_helpers import Cli, InProcessCli
+from tests.tampering import COLUMNS
+from tests.test_damaged_record import declared_session, event_count, tamper
+from tests.test_json_schemas import assert_valid
+
+
+@pytest.fixture
+def recorded(tmp_path: Path) -> tuple[Cli, str]:
+    """An incident of four events: declared, then three notes."""
+    cli = InProcessCli(tmp_path / "lastgood.db")
+    log, session = declared_session(cli.db)
+    with log:
+        for n in (2, 3):
+            session.run(
+                lambda s, n=n: commands.add_note(s, f"note {n}", actor="a", clock=session.clock)
+            )
+    return cli, session.state.id
+
+
+def _warning(incident_id: str, seq: int, problem: str) -> str:
+    return (
+        f"WARNING: the record of {incident_id} is damaged at event {seq} ({problem}); run "
+        f"`lastgood verify {incident_id}`; nothing can be recorded until it is resolved\n"
+    )
+
+
+def test_an_intact_record_exports_with_no_damage(recorded: tuple[Cli, str]) -> None:
+    cli, incident_id = recorded
+    for args in (("export",), ("timeline",)):
+        result = cli.run(*args, incident_id)
+        assert (result.code, result.err) == (0, "")
+        assert "does not verify" not in result.out
+    for args in (("export", "--format", "json"), ("timeline", "--json")):
+        assert json.loads(cli.ok(*args, incident_id))["damage"] is None
+
+
+def test_an_edited_note_is_named_by_every_document_of_the_record(
+    recorded: tuple[Cli, str],
+) -> None:
+    cli, incident_id = recorded
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = replace(payload, 'note 2', 'FORGED') "
+        "WHERE incident_id = ? AND seq = 3",
+        incident_id,
+    )
+    problem = "content does not match its hash"
+    for args in (("export",), ("timeline",)):
+        result = cli.run(*args, incident_id)
+        assert result.code == 0 and result.err == _warning(incident_id, 3, problem)
+        title, blank, note = result.out.splitlines()[:3]
+        assert title.startswith("# ") and blank == ""
+        assert note.startswith(f"**This record does not verify:** at event 3, {problem}.")
+        assert f"`lastgood verify {incident_id}` says more." in note
+        assert "FORGED" in result.out  # what the record holds now, said to be that
+    for args, schema in (
+        (("export", "--format", "json"), "export"),
+        (("timeline", "--json"), "timeline"),
+    ):
+        result = cli.run(*args, incident_id)
+        assert result.code == 0 and result.err == _warning(incident_id, 3, problem)
+        assert_valid(schema, json.loads(result.out))
+        damage = json.loads(result.out)["damage"]
+        assert (damage["first_bad_seq"], damage["problem"]) == (3, problem)
+        assert damage["verified_events"] == 2
+    assert event_count(cli.db, incident_id) == 4  # read only: nothing added, nothing lost
+
+
+def test_a_removed_event_is_named_where_the_chain_breaks(recorded: tuple[Cli, str]) -> None:
+    cli, incident_id = recorded
+    tamper(cli.db, "DELETE FROM events WHERE incident_id = ? AND seq = 2", incident_id)
+    result = cli.run("export", "--format", "json", incident_id)
+    assert result.err == _warning(incident_id, 2, "expected event 2, found 3")
+    assert json.loads(result.out)["damage"]["first_bad_seq"] == 2
+    markdown = cli.ok("export", incident_id)
+    assert "at event 2, expected event 2, found 3." in markdown
+
+
+def test_a_rehashed_event_is_named_by_the_link_after_it(recorded: tuple[Cli, str]) -> None:
+    """A note edited and its hash recomputed verifies alone; the event after it no longer
+    names it, and that is where the chain breaks."""
+    cli, incident_id = recorded
+    with sqlite3.connect(cli.db) as conn:
+        row = conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM events WHERE incident_id = ? AND seq = 3",
+            (incident_id,),
+        ).fetchone()
+    payload = row[6].replace("note 2", "FORGED")
+    rehashed = text_hash(*row[:6], payload, row[7])
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = ?, hash = ? WHERE incident_id = ? AND seq = 3",
+        payload,
+        rehashed,
+        incident_id,
+    )
+    for args in (("export",), ("export", "--format", "json"), ("timeline",)):
+        result = cli.run(*args, incident_id)
+        assert result.err == _warning(incident_id, 4, "previous-hash link broken")
