@@ -98,7 +98,7 @@ def test_a_verification_step_with_no_samples_needs_what_was_seen(cli, step_id, p
     assert refused.code == 2 and refused.out == ""
     assert refused.err == (
         f"lastgood check: probe '{probe}' has no samples yet: checking '{step_id}' needs "
-        "evidence typed by hand (what you saw) or an override reason (--evidence --override)\n"
+        "evidence typed by hand (what you saw) or an override reason (--evidence or --override)\n"
     )
     assert step(cli, incident_id, step_id)["state"] == "open"
 

@@ -113,7 +113,7 @@ def test_a_bare_tick_needs_what_was_seen_while_the_probe_shows_nothing(session, 
         "probe 'error-rate' has no samples yet: checking 'check-health' needs evidence "
         "typed by hand (what you saw) or an override reason"
     )
-    assert none.value.needs == ("evidence", "override")
+    assert (none.value.needs, none.value.needs_one_of) == ((), ("evidence", "override"))
     tick(session, clock, error_rate=0.003, health=200.0)  # 1 of 5 samples: not judged yet
     assert evidence_for(session.state, session.state.steps["check-health"].step).holds is None
     unshown = r"^probe 'error-rate' does not show it yet \(1 of 5 samples so far\): checking"

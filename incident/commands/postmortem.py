@@ -149,7 +149,7 @@ def set_report_status(
     if (status, owner, _people(names)) == (was_status, was_owner, _people(was_reviewers)):
         raise CommandError(
             f"the report is already {status}, owned by {owner or 'no one'}: nothing to record",
-            needs=("status", "owner", "reviewers"),
+            needs_one_of=("status", "owner", "reviewers"),  # a change to any one of them
         )
     if status == "reviewed":
         if not state.is_closed:

@@ -58,7 +58,7 @@ def check_step(
             )
         if found.holds is None and not evidence.strip() and not override.strip():
             why = _unshown(state, step_id, record.step.probe, found.detail)
-            raise CommandError(why, needs=("evidence", "override"))
+            raise CommandError(why, needs_one_of=("evidence", "override"))
         if found.holds and not evidence:
             evidence = found.detail
     tier = None

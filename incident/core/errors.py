@@ -7,14 +7,28 @@ class CommandError(Exception):
     """A command the incident's rules refuse; the message is for the user.
 
     The message speaks the domain's terms ("a forced close needs a reason"), never
-    one face's (a CLI flag, a key). `needs` names the verb parameters that would
-    resolve it, so each face can phrase the remedy its own way: the CLI as
-    `--force --reason`, the TUI as the form's fields.
+    one face's (a CLI flag, a key). Two fields name the verb parameters that would
+    resolve it, so each face can phrase the remedy its own way:
+
+    - `needs`: all of them, together (a forced close needs `force` and `reason`);
+      the CLI says `(--force --reason)`, the TUI "tick: force; fill in: reason".
+    - `needs_one_of`: any one of them will do (a probe that shows nothing yet takes
+      `evidence` or an `override` reason); the CLI says `(--evidence or --override)`,
+      the TUI "fill in: evidence or override".
+
+    A refusal may name both (all of `needs`, and one of `needs_one_of`), or neither.
 
     A damaged record (`incident.core.chain.DamagedRecord`) is one too: the TUI's and
     the CLI's handlers for refused commands show it, and nothing is recorded.
     """
 
-    def __init__(self, message: str, *, needs: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        needs: tuple[str, ...] = (),
+        needs_one_of: tuple[str, ...] = (),
+    ) -> None:
         super().__init__(message)
         self.needs = needs
+        self.needs_one_of = needs_one_of

@@ -183,6 +183,13 @@ def counted(count: int, noun: str, plural: str = "") -> str:
     return f"{count} {noun if count == 1 else plural or noun + 's'}"
 
 
+def either(words: list[str]) -> str:
+    """Alternatives as a sentence says them: `a`, `a or b`, `a, b or c`."""
+    if len(words) < 2:
+        return "".join(words)
+    return f"{', '.join(words[:-1])} or {words[-1]}"
+
+
 def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = False) -> str:
     """JSON with the exact text, and no raw control character anywhere in it.
 

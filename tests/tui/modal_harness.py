@@ -195,7 +195,7 @@ async def refused_as_declare_would(form: DeclareForm) -> Refusal | None:
             bundled_runbook(), form.declaration(), actor="ada", clock=ManualClock(SCENARIO_T0)
         )
     except CommandError as error:
-        return Refusal(str(error), error.needs)
+        return Refusal(str(error), error.needs, error.needs_one_of)
     return None
 
 

@@ -132,3 +132,29 @@ def test_remedy_phrases_needs_as_fields_and_ignores_others() -> None:
     assert remedy(("reason",), params) == "fill in: reason"
     assert remedy(("force", "reason"), params) == "tick: force; fill in: reason"
     assert remedy(("started_at",), params) == ""
+
+
+def test_remedy_says_alternatives_as_any_one_of_them() -> None:
+    """A refusal that any one field resolves (`CommandError.needs_one_of`) is not said
+    as if all were needed: "fill in: evidence, override" read as both."""
+    check = BY_NAME["check"].params
+    assert remedy((), check, ("evidence", "override")) == "fill in: evidence or override"
+    report = BY_NAME["report-status"].params
+    assert (
+        remedy((), report, ("status", "owner", "reviewers"))
+        == "fill in: status, owner or reviewers"
+    )
+    close = BY_NAME["close"].params
+    assert remedy((), close, ("force", "reason")) == "tick: force or fill in: reason"
+    assert remedy(("force",), close, ("reason", "started_at")) == "tick: force; fill in: reason"
+
+
+async def test_a_refusal_any_one_field_resolves_focuses_the_first_of_them() -> None:
+    refused = Refusal("no samples yet", one_of=("evidence", "override"))
+    modal = form_for("check", Attempts(refused))
+    async with opened(modal) as (app, pilot):
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert error_text(app) == "no samples yet (fill in: evidence or override)"
+        assert app.screen.focused is app.screen.query_one("#param-evidence")
+        assert_still_open(app, modal)

@@ -20,6 +20,7 @@ from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.names import is_person, not_a_person
 from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.text import either
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
 from store.backends import EventRecord, is_postgres_url, open_event_log
@@ -261,14 +262,22 @@ def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
 
 
 def refused(error: CommandError, verb: Verb | None = None) -> CliError:
-    """A domain refusal, with the remedy phrased as this face's options."""
+    """A domain refusal, with the remedy phrased as this face's options: those all
+    needed together as `(--force --reason)`, alternatives as `(--evidence or --override)`."""
     message = str(error)
-    if verb is not None and error.needs:
-        known = {param.name: param for param in verb.params}
-        options = [known[name].option for name in error.needs if name in known]
-        if options:
-            message += f" ({' '.join(options)})"
+    if verb is not None and (remedy := options_remedy(error, verb)):
+        message += f" ({remedy})"
     return CliError(message)
+
+
+def options_remedy(error: CommandError, verb: Verb) -> str:
+    """The options of `verb` that would resolve `error`, as the command line says them."""
+    known = {param.name: param.option for param in verb.params}
+    together = [known[name] for name in error.needs if name in known]
+    one_of = either([known[name] for name in error.needs_one_of if name in known])
+    if together and one_of:
+        return f"{' '.join(together)}, and {one_of}"
+    return " ".join(together) or one_of
 
 
 def offset(session: IncidentSession) -> str:

@@ -20,7 +20,7 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Input, Label, Select, TextArea
 
 from incident.app.params import Kind, Param
-from incident.core.text import visible
+from incident.core.text import either, visible
 from tui.app.modals.base import (
     FormModal,
     MarkedCheckbox,
@@ -41,10 +41,12 @@ Values = dict[str, object]
 
 @dataclass(frozen=True, slots=True)
 class Refusal:
-    """Why the verb was not recorded, and the parameters that would resolve it."""
+    """Why the verb was not recorded, and the parameters that would resolve it: all of
+    `needs`, one of `one_of` (`CommandError.needs`, `CommandError.needs_one_of`)."""
 
     message: str
     needs: tuple[str, ...] = ()
+    one_of: tuple[str, ...] = ()
 
 
 Attempt = Callable[[Values], Awaitable[Refusal | None]]
@@ -57,16 +59,22 @@ def label(param: Param) -> str:
     return param.name.replace("_", " ").capitalize()
 
 
-def remedy(needs: Sequence[str], params: Sequence[Param]) -> str:
-    """What would resolve a refusal, in the form's terms: "tick: force; fill in: reason"."""
+def remedy(needs: Sequence[str], params: Sequence[Param], one_of: Sequence[str] = ()) -> str:
+    """What would resolve a refusal, in the form's terms: all of `needs` as "tick: force;
+    fill in: reason", any one of `one_of` as "fill in: evidence or override"."""
     known = {p.name: p for p in params}
-    named = [known[name] for name in needs if name in known]
+    together = _fields([known[name] for name in needs if name in known], ", ".join)
+    alternatives = _fields([known[name] for name in one_of if name in known], either)
+    return "; ".join([*together, " or ".join(alternatives)] if alternatives else together)
+
+
+def _fields(named: Sequence[Param], join: Callable[[list[str]], str]) -> list[str]:
+    """`named` as "tick: ..." and "fill in: ...", each list of names said by `join`."""
     ticks = [p.name.replace("_", " ") for p in named if p.kind is Kind.FLAG]
     fills = [p.name.replace("_", " ") for p in named if p.kind is not Kind.FLAG]
-    parts = ([f"tick: {', '.join(ticks)}"] if ticks else []) + (
-        [f"fill in: {', '.join(fills)}"] if fills else []
+    return ([f"tick: {join(ticks)}"] if ticks else []) + (
+        [f"fill in: {join(fills)}"] if fills else []
     )
-    return "; ".join(parts)
 
 
 def field_id(param: Param) -> str:
@@ -241,7 +249,7 @@ class VerbForm(FormModal[Values | None]):
         self.dismiss_once_recorded(self.attempt(values), values, self._refused)
 
     def _refused(self, refusal: Refusal) -> None:
-        hint = remedy(refusal.needs, self.params)
-        needed = [p for p in self.params if p.name in refusal.needs]
+        hint = remedy(refusal.needs, self.params, refusal.one_of)
+        needed = [p for p in self.params if p.name in (*refusal.needs, *refusal.one_of)]
         focus = self.query_one(f"#{field_id(needed[0])}") if needed else None
         self.show_error(f"{refusal.message} ({hint})" if hint else refusal.message, focus=focus)

@@ -50,7 +50,7 @@ def refusal_of(outcome: Outcome[Done]) -> Refusal | None:
     from tui.app.modals.verb_form import Refusal
 
     if isinstance(error, CommandError):
-        return Refusal(str(error), error.needs)
+        return Refusal(str(error), error.needs, error.needs_one_of)
     if isinstance(error, StoreError):
         return Refusal(str(error))
     raise error
@@ -161,7 +161,7 @@ class Desk:
                 return
             from tui.app.modals.verb_form import remedy
 
-            hint = remedy(refusal.needs, verb.params) if verb is not None else ""
+            hint = remedy(refusal.needs, verb.params, refusal.one_of) if verb is not None else ""
             message = f"{refusal.message} ({hint})" if hint else refusal.message
             if unrecorded is not None:
                 message = unrecorded(message)
