@@ -46,6 +46,24 @@ def test_a_close_out_step_is_not_ticked_without_its_artefact(cli, step_id):
     assert events[-1]["payload"]["override"] == "done on the wiki, link in #inc"
 
 
+@pytest.mark.parametrize(
+    "step_id", ["document-incident", "preliminary-rca", "schedule-post-mortem", "assemble-team"]
+)
+def test_a_step_done_by_doing_it_checked_again_is_already_done(cli, step_id):
+    """Before: a close-out step checked with an override, checked again, was refused as
+    "done by doing it ... needs an override reason", and with one still refused, as
+    already done; a message step (`assemble-team`) said already done from the first."""
+    incident_id = declare(cli)
+    cli.ok("check", incident_id, step_id, "--override", "done on the wiki, link in #inc")
+    for again in ([], ["--override", "once more"]):
+        refused = cli.run("check", incident_id, step_id, *again)
+        assert refused.code == 2 and refused.out == ""
+        assert re.fullmatch(
+            rf"lastgood check: step '{step_id}' is already done \(by tester at T\+\d\d:\d\d\)\n",
+            refused.err,
+        ), refused.err
+
+
 def test_an_ordinary_step_is_still_ticked_by_hand(cli):
     incident_id = declare(cli)
     cli.ok("check", incident_id, "assess-severity")

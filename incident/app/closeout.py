@@ -144,10 +144,12 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     """The evidence a check by hand records on `step_id`, or the refusal.
 
     The artefact already in the record is the evidence when none is typed; with no
-    artefact, only an override reason lets the step be ticked.
+    artefact, only an override reason lets the step be ticked. A step not open is left
+    to the check's own refusal (already done, skipped, blocked, closed), as a message
+    step's is (`message_steps.hand_check_evidence`).
     """
     artefact = artefact_of(state, step_id)
-    if artefact is None:
+    if artefact is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return evidence
     found = artefact_evidence(state, artefact)
     return done_by_doing(

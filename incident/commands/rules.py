@@ -11,6 +11,7 @@ from incident.core.errors import (
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.limits import TextRefused, check_payload_text
 from incident.core.payloads import EventData
+from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepRecord
 
 
@@ -50,10 +51,18 @@ def open_step(state: IncidentState, step_id: str) -> StepRecord:
     refuse_if_closed(state)
     record = known_step(state, step_id)
     if record.done:
-        raise CommandError(f"step '{step_id}' is already done (by {record.by})")
+        raise CommandError(f"step '{step_id}' is already done{_when_by(state, record)}")
     if record.skipped:
         raise CommandError(f"step '{step_id}' was skipped; reopen it first")
     return record
+
+
+def _when_by(state: IncidentState, record: StepRecord) -> str:
+    """` (by ada at T+03:10)`: who checked a step and when, as far as the record says."""
+    said = [f"by {record.by}"] if record.by else []
+    if record.at is not None:
+        said.append(f"at {format_offset(record.at - state.started_at)}")
+    return f" ({' '.join(said)})" if said else ""
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:
