@@ -69,6 +69,32 @@ class OneLineParser(argparse.ArgumentParser):
 _SCRATCH_DB_VERBS = frozenset({"demo", "drill"})
 """Verbs that record into a scratch database of their own when none is named."""
 
+NO_RECORD_VERBS = frozenset({"init", "migrate", "validate"})
+"""Verbs that never open the record `--db` or $LASTGOOD_DB names: they read and write
+runbook files, or (`migrate`) name both databases with `--from` and `--to`."""
+
+NO_ACTOR_VERBS = NO_RECORD_VERBS | {
+    "attach",
+    "brief",
+    "deliver",
+    "ics",
+    "list",
+    "monitor",
+    "replay",
+    "score",
+    "serve",
+    "status",
+    "timeline",
+    "verify",
+}
+"""Verbs that never record who runs them (`--as`, $LASTGOOD_USER): they record nothing,
+or record as lastgood itself (`deliver`'s outcomes, `monitor`'s samples and messages).
+`export` and `changes` stay out: `export --check-step` and `changes --incident` record.
+
+Their `lastgood VERB --help` leaves out the option that does nothing for them; given,
+it is still accepted, as before the verb or in $LASTGOOD_DB and $LASTGOOD_USER, so a
+wrapper that passes `--db`/`--as` to every command keeps working."""
+
 
 def _db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
     parser.add_argument(
@@ -79,13 +105,13 @@ def _db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> Non
     )
 
 
-def _as_option(parser: argparse.ArgumentParser) -> None:
+def _as_option(parser: argparse.ArgumentParser, help_text: str = AS_HELP) -> None:
     parser.add_argument(
         "--as",
         dest="as_name",
         metavar="NAME",
         default=argparse.SUPPRESS,
-        help=AS_HELP,
+        help=help_text,
     )
 
 
@@ -125,8 +151,11 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
 
 
 def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
-    _db_option(parser, SCRATCH_DB_HELP if verb.name in _SCRATCH_DB_VERBS else DB_HELP)
-    _as_option(parser)
+    if verb.name in NO_RECORD_VERBS:
+        _db_option(parser, argparse.SUPPRESS)  # accepted, not offered (`NO_ACTOR_VERBS`)
+    else:
+        _db_option(parser, SCRATCH_DB_HELP if verb.name in _SCRATCH_DB_VERBS else DB_HELP)
+    _as_option(parser, argparse.SUPPRESS if verb.name in NO_ACTOR_VERBS else AS_HELP)
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     for param in verb.params:
