@@ -44,6 +44,7 @@ class Verb:
         "json",
         "key",
         "name",
+        "open_only",
         "params",
         "postmortem",
         "scope",
@@ -77,6 +78,11 @@ class Verb:
     """A read verb that can answer as JSON (`--json`)."""
     postmortem: Final[bool]
     """Offered on the post-mortem screen, which lists every verb that has it."""
+    open_only: Final[bool]
+    """Refused once the incident is closed: it changes the rollback's course (a step, a
+    gate, a role, the severity), which the close ended (`refuse_if_closed` in the
+    commands). The post-mortem, notes and messages go on after the close. A face
+    offers such a verb only while the incident is open (`accepts`)."""
 
     def __init__(
         self,
@@ -92,6 +98,7 @@ class Verb:
         tui: bool = True,
         json: bool = False,
         postmortem: bool = False,
+        open_only: bool = False,
     ) -> None:
         self.name = name
         self.title = title
@@ -105,6 +112,7 @@ class Verb:
         self.tui = tui
         self.json = json
         self.postmortem = postmortem
+        self.open_only = open_only
 
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)

@@ -21,13 +21,21 @@ if TYPE_CHECKING:
     from typing import Any
 
     from incident.app.outcome import Done
+    from incident.core.state import IncidentState
 
 VERBS: tuple[Verb, ...] = (*RECORDING_VERBS, *POSTMORTEM_VERBS, *READING_VERBS, *DATABASE_VERBS)
 """Every verb, in the order help lists them."""
 
 BY_NAME: dict[str, Verb] = {verb.name: verb for verb in VERBS}
 
-__all__ = ["BY_NAME", "VERBS", "Scope", "Verb", "run"]
+__all__ = ["BY_NAME", "VERBS", "Scope", "Verb", "accepts", "run"]
+
+
+def accepts(state: IncidentState, verb: Verb) -> bool:
+    """Whether the incident takes `verb` at all: once it is closed, none of those that
+    change the rollback's course (`Verb.open_only`, refused by the commands). A face
+    offers only what this accepts (the TUI's keys, footer and palette)."""
+    return not (verb.open_only and state.is_closed)
 
 
 def run(verb: Verb, session: Any, actor: str, values: dict[str, object]) -> Done:

@@ -32,6 +32,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.steps:check",
         key="space,x",
         footer=True,
+        open_only=True,
     ),
     Verb(
         "skip",
@@ -42,6 +43,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.steps:skip",
         key="s",
         footer=True,
+        open_only=True,
     ),
     Verb(
         "reopen",
@@ -51,6 +53,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         (STEP, REASON),
         use_case="incident.app.steps:reopen",
         key="u",
+        open_only=True,
     ),
     Verb(
         "approve",
@@ -71,6 +74,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.steps:approve",
         key="a",
         footer=True,
+        open_only=True,
     ),
     Verb(
         "decide",
@@ -84,6 +88,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.steps:decide",
         key="d",
         footer=True,
+        open_only=True,
     ),
     Verb(
         "db-tier",
@@ -97,6 +102,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.steps:choose_tier",
         key="b",
         footer=True,
+        open_only=True,
     ),
     Verb(
         "trigger",
@@ -118,6 +124,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.steps:mark_trigger",
         key="t",
+        open_only=True,
     ),
     Verb(
         "run",
@@ -126,6 +133,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (STEP, Param("yes", "do not ask for confirmation", Kind.FLAG, cli_only=True)),
         confirm="This runs the step's command on your machine, now.",
+        open_only=True,
     ),
     # --- people and the record -----------------------------------------------------
     Verb(
@@ -152,6 +160,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.people:page",
         key="p",
+        open_only=True,
     ),
     Verb(
         "assign",
@@ -164,6 +173,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.people:assign",
         key="r",
+        open_only=True,
     ),
     Verb(
         "handoff",
@@ -176,6 +186,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.people:hand_off",
         key="h",
+        open_only=True,
     ),
     Verb(
         "severity",
@@ -188,6 +199,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.lifecycle:severity",
         key="v",
+        open_only=True,
     ),
     Verb(
         "baseline",
@@ -204,6 +216,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             ),
         ),
         use_case="incident.app.health:baseline",
+        open_only=True,
     ),
     # --- messages ------------------------------------------------------------------
     Verb(
@@ -231,6 +244,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("reason", "why it is not being sent", required=True, metavar="TEXT"),
         ),
         use_case="incident.app.messages:decline",
+        open_only=True,
     ),
     Verb(
         "deliver",
@@ -265,6 +279,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         use_case="incident.app.lifecycle:close",
         key="X",
         confirm="Close the incident? Closing ends the rollback's clocks.",
+        open_only=True,
     ),
 )
 """In the order help lists them: the checklist, people, messages."""

@@ -18,6 +18,7 @@ from textual.screen import Screen
 
 from incident.app.listing import incident_state, listed
 from incident.app.session import IncidentSession
+from incident.app.verbs import accepts
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
 from incident.core.log import EventLog
@@ -354,6 +355,8 @@ class LastGoodApp(
         if incident is None:
             return
         for verb in TUI_VERBS:  # the palette runs the callback once it has closed
+            if not accepts(incident.state, verb):  # as its key: not once closed
+                continue
             yield SystemCommand(
                 verb.title,
                 verb.help,

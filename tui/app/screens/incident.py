@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 from textual.app import ComposeResult
 
 from incident.app.session import IncidentSession
-from incident.app.verbs import BY_NAME
+from incident.app.verbs import BY_NAME, accepts
 from incident.comms.due import awaiting_confirmation
 from incident.core.errors import CommandError
 from incident.core.events import Event, Kind
@@ -383,7 +383,11 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.view.show_phase(delta)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`m` only while a message waits for confirmation, `f` while one failed for good."""
+        """`m` only while a message waits for confirmation, `f` while one failed for good;
+        a verb only while the incident accepts it (none that changes its course once it
+        is closed: hidden from the footer, and its key records nothing)."""
+        if action == "verb" and not accepts(self.state, BY_NAME[str(parameters[0])]):
+            return False
         if action == "due_message":
             return bool(awaiting_confirmation(self.state, self.view.now()))
         if action == "close_ready":  # `X` in the footer once every required step is done

@@ -208,9 +208,11 @@ class IncidentView(Horizontal):
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.guide(checklist.highlighted_step)
-        # Keys shown in one phase only (`P` in the last), or once every required step is
-        # done (`X`), whether a key or another writer did the last one.
-        drawn = (self.phase_id, not self.state.is_closed and not self.state.open_required_steps())
+        # Keys shown in one phase only (`P` in the last), once every required step is
+        # done (`X`), or while the incident is open (the verbs `accepts` once closed),
+        # whether a key or another writer did it.
+        state = self.state
+        drawn = (self.phase_id, state.is_closed, not state.open_required_steps())
         if drawn != self._phase_drawn and self.is_mounted:
             self._phase_drawn = drawn
             self.screen.refresh_bindings()

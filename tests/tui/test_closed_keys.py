@@ -1,0 +1,81 @@
+"""Once the incident is closed, the coordinator's keys offer only what it accepts.
+
+Walking the guide in tmux, a closed incident's footer still showed Check, Skip,
+Approve and DB tier, which the record then refused ("incident ... is closed"). The
+verb table marks the verbs a closed incident refuses (`Verb.open_only`); the screen's
+bindings follow it, so the footer, the keys and the palette offer only notes,
+messages and the post-mortem. The real app on a real SQLite file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident.app.verbs import BY_NAME
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import (
+    coordinator_on,
+    fill_form,
+    scenario_app,
+    wait_for_screen,
+    wait_for_ticks,
+    wait_until,
+)
+from tests.tui.screen_text import screen_lines
+from tui.app.screens.incident import IncidentScreen
+
+REFUSED_ONCE_CLOSED = ("Check", "Skip", "Approve", "DB tier")
+"""Footer verbs of an open incident that a closed one refuses."""
+
+
+def footer(app: object) -> str:
+    return screen_lines(app)[-1]  # type: ignore[arg-type]
+
+
+def palette_titles(app: object, screen: IncidentScreen) -> set[str]:
+    return {command.title for command in app.get_system_commands(screen)}  # type: ignore[attr-defined]
+
+
+async def test_a_closed_incident_offers_only_what_it_accepts(tmp_path: Path) -> None:
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
+    async with coordinator_on(scenario) as (app, pilot, screen):
+        assert screen.state.is_closed
+        shown = footer(app)
+        for title in REFUSED_ONCE_CLOSED:
+            assert title not in shown, shown
+        assert "Note" in shown and "Compose" in shown, shown
+
+        before = screen.state.last_seq
+        for key in ("space", "x", "s", "a", "b", "u", "t", "p", "r", "h", "v", "X", "d"):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.screen is screen, key  # no form, no question, no dialog
+        await wait_for_ticks(pilot, screen)
+        assert screen.state.last_seq == before  # nothing recorded
+
+        titles = palette_titles(app, screen)
+        for name in ("check", "skip", "approve", "db-tier", "close", "reopen", "assign"):
+            assert BY_NAME[name].title not in titles, name
+        for name in ("note", "send", "rca", "lesson", "schedule-postmortem", "export"):
+            assert BY_NAME[name].title in titles, name
+
+
+async def test_closing_takes_the_refused_verbs_out_of_the_footer(tmp_path: Path) -> None:
+    scenario = scenario_copy("close-out", tmp_path / "close-out.db")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        assert all(title in footer(app) for title in REFUSED_ONCE_CLOSED), footer(app)
+        assert BY_NAME["check"].title in palette_titles(app, screen)
+
+        await pilot.press("X")  # required steps open: the forced close's form
+        await fill_form(pilot, force=True, reason="the rest is in the post-mortem")
+        await wait_until(pilot, lambda: screen.state.is_closed)
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: "Skip" not in footer(app))
+        for title in REFUSED_ONCE_CLOSED:
+            assert title not in footer(app), footer(app)
+        assert "Note" in footer(app)
+        assert BY_NAME["check"].title not in palette_titles(app, screen)
