@@ -125,7 +125,7 @@ POSTMORTEM_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "at",
-                "start time with a timezone, not in the past, e.g. 2026-11-29T14:00:00Z",
+                "start time with a timezone (ISO 8601), not in the past",
                 Kind.MOMENT,
                 required=True,
                 metavar="ISO8601",

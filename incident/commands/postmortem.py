@@ -222,7 +222,8 @@ def schedule_postmortem(
     if starts_at < window[0]:
         raise CommandError(
             f"the post-mortem cannot start before the resolution ({resolved}), "
-            f"not {utc_text(starts_at)}"
+            f"not {utc_text(starts_at)}",
+            needs=("at",),
         )
     now = clock.now()
     if starts_at < now:

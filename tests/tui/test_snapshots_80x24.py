@@ -13,6 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from incident import commands
+from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
 from tests.tui.modal_harness import ROWS, Host
@@ -21,7 +22,7 @@ from tests.tui.test_snapshots import app_for, highlight_then
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand, ConfirmModal, IncidentPicker
 from tui.app.modals.declare import DeclareModal
-from tui.demo.scenarios import ACTOR, Scenario, bundled_runbook
+from tui.demo.scenarios import ACTOR, SCENARIO_T0, Scenario, bundled_runbook
 
 SIZE = (80, 24)
 
@@ -92,9 +93,11 @@ def test_name_prompt(snap_compare, tmp_path):
 
 
 def test_declare_modal(snap_compare, tmp_path):
-    """An empty record: the declaration form opens."""
+    """An empty record: the declaration form opens, on a frozen clock (the Started at
+    field's example is an hour before it)."""
     log = SqliteEventLog.open(tmp_path / "empty.db")
-    app = LastGoodApp(log, bundled_runbook(), actor="ada", network=False)
+    clock = ManualClock(SCENARIO_T0)
+    app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", network=False)
 
     async def form_open(pilot: Pilot[object]) -> None:
         """The form is pushed once the app has looked in the record; waiting for it

@@ -55,6 +55,7 @@ class Declaring:
             self.view(runbook_name(self.runbook), self.runbook),
             record=self.record,
             find_runbook=self.look_up,
+            now=self.clock.now(),
         )
 
     @staticmethod

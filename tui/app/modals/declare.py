@@ -163,8 +163,12 @@ class DeclareModal(FormModal[DeclareForm | None]):
         commander: str = "",
         record: Callable[[DeclareForm], Awaitable[Refusal | None]] | None = None,
         find_runbook: Callable[[str], Awaitable[RunbookView | Refusal]] | None = None,
+        now: datetime | None = None,
     ) -> None:
         super().__init__()
+        self.opened_at = now
+        """The app's time as the form opens, for the Started at field's example (an hour
+        before it); None: the field says only the format."""
         self.record = record
         """Records the declaration and answers None, or why it was refused (the form
         stays open with that line and everything typed); None: dismiss at once, unchecked."""
@@ -209,7 +213,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
                 yield field("ETA minutes", text_input(id="eta", placeholder="e.g. 20"))
                 yield field(
                     "Started at",
-                    text_input(id="started_at", placeholder="e.g. 2026-11-29T14:00:00Z"),
+                    text_input(id="started_at", placeholder=self._started_example()),
                 )
                 yield field(
                     "Runbook",
@@ -334,6 +338,14 @@ class DeclareModal(FormModal[DeclareForm | None]):
             self.dismiss(form)
         else:
             self.dismiss_once_recorded(self.record(form), form, self._refused)
+
+    def _started_example(self) -> str:
+        """An impact start as the field takes it: an hour before the form opened."""
+        if self.opened_at is None:
+            return "ISO 8601, with a timezone"
+        from tui.app.examples import impact_start_example
+
+        return impact_start_example(self.opened_at)
 
     def _refused(self, refusal: Refusal) -> None:
         """The refusal on the error line, the focus on the first field it names."""

@@ -117,6 +117,7 @@ class VerbForm(FormModal[Values | None]):
         choices: Mapping[str, Sequence[tuple[str, str]]] | None = None,
         initial: Mapping[str, str] | None = None,
         ticked: Collection[str] = (),
+        placeholders: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
@@ -132,6 +133,9 @@ class VerbForm(FormModal[Values | None]):
         self.choices = {name: list(options) for name, options in (choices or {}).items()}
         self.initial = dict(initial or {})
         self.ticked = frozenset(ticked)
+        self.placeholders = dict(placeholders or {})
+        """What an empty field shows, by parameter name, where not its help (an example
+        time read off the clock: `tui.app.examples`)."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -163,6 +167,7 @@ class VerbForm(FormModal[Values | None]):
                 id=field_id(param),
             )
         widget: Widget
+        hint = self.placeholders.get(param.name, param.help)
         if param.kind is Kind.CHOICE:
             options = self.choices.get(param.name) or [(c, c) for c in param.choices]
             values = [value for value, _ in options]
@@ -178,10 +183,10 @@ class VerbForm(FormModal[Values | None]):
             )
         elif param.kind is Kind.LONG_TEXT:
             widget = TextArea(
-                initial, id=field_id(param), soft_wrap=True, compact=True, placeholder=param.help
+                initial, id=field_id(param), soft_wrap=True, compact=True, placeholder=hint
             )
         else:
-            widget = text_input(initial, id=field_id(param), placeholder=param.help)
+            widget = text_input(initial, id=field_id(param), placeholder=hint)
         return field(label(param), widget, required=param.required)
 
     def on_mount(self) -> None:

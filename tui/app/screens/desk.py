@@ -210,6 +210,7 @@ class Desk:
                 self.notify(f"{verb.title}: no {param.name} to choose from now.")
                 return
         actor = self.actor
+        from tui.app.examples import placeholders_for
         from tui.app.modals.verb_form import VerbForm
 
         async def attempt(values: Values) -> Refusal | None:
@@ -224,6 +225,7 @@ class Desk:
                 attempt=attempt,
                 context=context,
                 choices=choices,
+                placeholders=placeholders_for(verb, self.now()),
             )
         )
 
