@@ -73,10 +73,10 @@ class IncidentView(Horizontal):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
-        self._phase_drawn: tuple[str, bool] | None = None
-        """The phase `draw_phase` last drew, and whether only the close was left: the
-        footer's keys follow them (`P` in the last phase, `X` once every required step
-        is done)."""
+        self._phase_drawn: tuple[str, bool, bool] | None = None
+        """The phase `draw_phase` last drew, whether the incident was closed, and whether
+        every required step was done: the footer's keys follow them (`P` in the last
+        phase, the verbs a closed incident refuses, `X` once only the close is left)."""
         self.set_reactive(
             IncidentView.phase_id, self._progress_phase() or state.runbook.phases[0].id
         )
