@@ -62,13 +62,19 @@ VERB: dict[Artefact, str] = {
 }
 """The verb that makes each artefact (and so checks its step)."""
 
-HOW_BY_VERB: dict[Artefact, str] = {
-    Artefact.REPORT: HOW[Artefact.REPORT],
-    Artefact.RCA: f"{HOW[Artefact.RCA]} ({VERB[Artefact.RCA]})",
-    Artefact.BOOKING: f"{HOW[Artefact.BOOKING]} ({VERB[Artefact.BOOKING]})",
+NAMED_VERBS: dict[Artefact, tuple[str, ...]] = {
+    Artefact.REPORT: (),
+    Artefact.RCA: (VERB[Artefact.RCA],),
+    Artefact.BOOKING: (VERB[Artefact.BOOKING],),
 }
-"""How each artefact is made with the verb that makes it, in the words a refusal uses
-(the report's `export` is in its words already)."""
+"""The verbs a refusal names in brackets after `HOW` (the report's `export` is in its
+words already); a face names its own way to them (`CommandError.verbs`)."""
+
+HOW_BY_VERB: dict[Artefact, str] = {
+    artefact: HOW[artefact] + "".join(f" ({verb})" for verb in NAMED_VERBS[artefact])
+    for artefact in Artefact
+}
+"""How each artefact is made with the verb that makes it, in the words a refusal uses."""
 
 DONE_NOTE: dict[Artefact, str] = {
     Artefact.REPORT: "report exported",
@@ -152,15 +158,17 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     if artefact is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return evidence
     found = artefact_evidence(state, artefact)
-    return done_by_doing(
-        step_id, evidence, found, override, f"{HOW_BY_VERB[artefact]}, which checks it"
-    )
+    how = f"{HOW_BY_VERB[artefact]}, which checks it"
+    return done_by_doing(step_id, evidence, found, override, how, NAMED_VERBS[artefact])
 
 
-def done_by_doing(step_id: str, evidence: str, found: str, override: str, how: str) -> str:
+def done_by_doing(
+    step_id: str, evidence: str, found: str, override: str, how: str, verbs: tuple[str, ...]
+) -> str:
     """The evidence a hand check records on a step done by doing it (a close-out step, a
     message step): what is typed, else what the record holds of it (`found`); with
-    nothing found, only an override reason lets it through, and the refusal says `how`."""
+    nothing found, only an override reason lets it through, and the refusal says `how`
+    (naming `verbs` in brackets)."""
     if found:
         return evidence or found
     if override.strip():
@@ -169,6 +177,7 @@ def done_by_doing(step_id: str, evidence: str, found: str, override: str, how: s
         f"'{step_id}' is done by doing it: {how}; "
         "checking it without that needs an override reason",
         needs=("override",),
+        verbs=verbs,
     )
 
 

@@ -70,9 +70,12 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
     if template is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return evidence
     how = f"send the '{template}' message (send), which checks it"
+    verbs: tuple[str, ...] = ("send",)
     if template == PAGING_TEMPLATE:
         how += ", or record the page (page) and check it"
-    return done_by_doing(step_id, evidence, sent_evidence(state, template), override, how)
+        verbs += ("page",)
+    found = sent_evidence(state, template)
+    return done_by_doing(step_id, evidence, found, override, how, verbs)
 
 
 def _offset(state: IncidentState, at: datetime) -> str:

@@ -18,6 +18,10 @@ class CommandError(Exception):
 
     A refusal may name both (all of `needs`, and one of `needs_one_of`), or neither.
 
+    `verbs` names the verbs the message names in brackets, as the command line knows
+    them ("send the message (send)"): a face that reaches them otherwise (the TUI, by
+    a key) names its own way there in their place.
+
     A damaged record (`incident.core.chain.DamagedRecord`) is one too: the TUI's and
     the CLI's handlers for refused commands show it, and nothing is recorded.
     """
@@ -28,7 +32,9 @@ class CommandError(Exception):
         *,
         needs: tuple[str, ...] = (),
         needs_one_of: tuple[str, ...] = (),
+        verbs: tuple[str, ...] = (),
     ) -> None:
         super().__init__(message)
         self.needs = needs
         self.needs_one_of = needs_one_of
+        self.verbs = verbs

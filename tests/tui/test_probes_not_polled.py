@@ -54,6 +54,9 @@ async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
             pilot, lambda: all(NOT_POLLED_OFF in row for row in rows(panel)), timeout=15
         )
         assert not any("waiting for first poll" in row for row in rows(panel)), rows(panel)
+        # In the TUI's words, not the command line's: the demo and the drill turn
+        # polling off for the coordinator, who typed no `--no-probes`.
+        assert all("not polled (probes off)" in row for row in rows(panel)), rows(panel)
     log.close()
 
 

@@ -26,7 +26,7 @@ from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.screens.recorder import Outcome, Recorder
-from tui.app.screens.verb_keys import choices_for
+from tui.app.screens.verb_keys import choices_for, in_tui_words
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the forms are loaded when one first opens
@@ -49,8 +49,8 @@ def refusal_of(outcome: Outcome[Done]) -> Refusal | None:
         return None
     from tui.app.modals.verb_form import Refusal
 
-    if isinstance(error, CommandError):
-        return Refusal(str(error), error.needs, error.needs_one_of)
+    if isinstance(error, CommandError):  # the verbs it names, as this face reaches them
+        return Refusal(in_tui_words(error), error.needs, error.needs_one_of)
     if isinstance(error, StoreError):
         return Refusal(str(error))
     raise error

@@ -36,7 +36,9 @@ def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
     return session.state.is_closed
 
 
-NOT_POLLED_OFF = "not polled (--no-probes)"
+NOT_POLLED_OFF = "not polled (probes off)"
+"""Polling off for this session (`start --no-probes`, which the demo passes): said in
+what it means, not in a flag the coordinator may never have typed."""
 NOT_POLLED_UNPOINTED = "not polled: at the bundled default (lastgood init)"
 
 

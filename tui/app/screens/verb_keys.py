@@ -16,8 +16,9 @@ from textual.binding import Binding
 from incident.app.next_key import DECIDE_KEY, DUE_KEY
 from incident.app.params import Kind, Param
 from incident.app.verb import Verb
-from incident.app.verbs import VERBS
+from incident.app.verbs import BY_NAME, VERBS
 from incident.comms.due import due_messages
+from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from runbooks.model import TriggerKind
 
@@ -106,6 +107,30 @@ MOVING_AROUND: tuple[tuple[str, str], ...] = (
     ("q", "Quit (everything is already recorded)"),
     ("ctrl+q", "Quit from anywhere, a dialog too (asks first if it holds typed text)"),
 )
+
+
+def way_to(verb: Verb) -> str:
+    """How the coordinator reaches `verb` here, as a refusal names it in place of the
+    command line's verb: its key (`c` for a message, or `m` while one is due), else
+    its entry on the post-mortem screen, else the palette's."""
+    if verb.name == "send":
+        return f"key {verb.key_display}, or {DUE_KEY} while it is due"
+    if verb.key_display:
+        return f"key {verb.key_display}"
+    if verb.postmortem:
+        return f"P, then {verb.title}"
+    return f"palette: {verb.title}"
+
+
+def in_tui_words(error: CommandError) -> str:
+    """A refusal as this face says it: each verb it names in brackets, "(send)", as
+    the way to it here, "(key c, or m while it is due)" (`CommandError.verbs`)."""
+    message = str(error)
+    for name in error.verbs:
+        verb = BY_NAME.get(name)
+        if verb is not None and verb.tui:
+            message = message.replace(f"({name})", f"({way_to(verb)})")
+    return message
 
 
 def keys_of(verb: Verb) -> str:

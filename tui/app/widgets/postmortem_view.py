@@ -117,8 +117,7 @@ def closing_text(state: IncidentState) -> Text:
         names = ", ".join(still[:3]) + (f" and {len(still) - 3} more" if len(still) > 3 else "")
         return Text(f"Not ready to close: {visible(names)} still open.", style="bold")
     return Text(
-        f"Every required step is done: the incident can be closed. X closes it "
-        f"(asks first), or: lastgood close {visible(state.id)}",
+        "Every required step is done: the incident can be closed. X closes it (asks first).",
         style="bold",
     )
 
