@@ -131,6 +131,20 @@ def declared_session(db: Path, title: str = "t") -> tuple[SqliteEventLog, Incide
     return log, session
 
 
+def four_events(db: Path) -> tuple[str, list[str]]:
+    """An incident of four events in `db` (declared, then notes "first", "note 2" and
+    "note 3"), recorded in-process: its id, and the hash of each event."""
+    log, session = declared_session(db)
+    with log:
+        for n in (2, 3):
+            session.run(
+                lambda s, n=n: commands.add_note(s, f"note {n}", actor="a", clock=session.clock)
+            )
+        heads = [event.hash for event in log.events(session.state.id)]
+    assert len(heads) == 4
+    return session.state.id, heads
+
+
 def _note(session: IncidentSession, text: str) -> None:
     session.run(lambda s: commands.add_note(s, text, actor="a", clock=session.clock))
 

@@ -16,11 +16,10 @@ from pathlib import Path
 
 import pytest
 
-from incident import commands
 from incident.core.chain import text_hash
 from tests.cli_helpers import Cli, InProcessCli
 from tests.tampering import COLUMNS
-from tests.test_damaged_record import declared_session, event_count, tamper
+from tests.test_damaged_record import event_count, four_events, tamper
 from tests.test_json_schemas import assert_valid
 
 
@@ -28,13 +27,7 @@ from tests.test_json_schemas import assert_valid
 def recorded(tmp_path: Path) -> tuple[Cli, str]:
     """An incident of four events: declared, then three notes."""
     cli = InProcessCli(tmp_path / "lastgood.db")
-    log, session = declared_session(cli.db)
-    with log:
-        for n in (2, 3):
-            session.run(
-                lambda s, n=n: commands.add_note(s, f"note {n}", actor="a", clock=session.clock)
-            )
-    return cli, session.state.id
+    return cli, four_events(cli.db)[0]
 
 
 def _warning(incident_id: str, seq: int, problem: str) -> str:

@@ -8,24 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from incident import commands
 from tests.cli_helpers import Cli, InProcessCli
-from tests.test_damaged_record import declared_session, tamper
+from tests.test_damaged_record import four_events, tamper
 
 
 @pytest.fixture
 def recorded(tmp_path: Path) -> tuple[Cli, str, list[str]]:
     """An incident of four events, recorded in-process, and the hash of each."""
     cli = InProcessCli(tmp_path / "lastgood.db")
-    log, session = declared_session(cli.db)
-    with log:
-        for n in (2, 3):
-            session.run(
-                lambda s, n=n: commands.add_note(s, f"note {n}", actor="a", clock=session.clock)
-            )
-        heads = [event.hash for event in log.events(session.state.id)]
-    assert len(heads) == 4
-    return cli, session.state.id, heads
+    return cli, *four_events(cli.db)
 
 
 def test_the_printed_head_is_accepted_back(recorded: tuple[Cli, str, list[str]]) -> None:
