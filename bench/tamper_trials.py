@@ -8,7 +8,9 @@ drawn from a seeded generator instead of Hypothesis, so a larger count is cheap:
 
 Prints, per kind of damage, how many trials `verify` alone reported and how many
 a kept head hash (`verify --expect-head`) reported; "missed" counts trials that
-neither caught. Asserts nothing; exits 1 if anything was missed.
+neither caught; then in how many the JSON export's read of the record found the
+chain as `verify` did (where it breaks, or intact). Asserts nothing; exits 1 if
+anything was missed or the export read it otherwise.
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ def main() -> int:
     by_head: Counter[str] = Counter()
     tails: Counter[str] = Counter()
     missed: Counter[str] = Counter()
+    export_disagrees = 0
     examples: list[str] = []
     with tempfile.TemporaryDirectory(prefix="lastgood-tamper-") as scratch:
         source = Path(scratch) / "intact.db"
@@ -58,6 +61,9 @@ def main() -> int:
             if not (outcome.by_verify or outcome.by_head) or not outcome.bystander_ok:
                 missed[tamper.kind] += 1
                 examples.append(f"{tamper.kind}: {tamper.detail}")
+            if not outcome.export_agrees:
+                export_disagrees += 1
+                examples.append(f"the export read otherwise: {tamper.kind}: {tamper.detail}")
         elapsed = time.perf_counter() - started
     print(f"{args.trials} trials, seed {args.seed}, {len(events)} events per copy")
     print(f"{'kind':<20} {'trials':>7} {'verify':>7} {'head':>7} {'tail':>6} {'missed':>7}")
@@ -76,9 +82,11 @@ def main() -> int:
         f"by verify alone {by_verify.total()}, only by the kept head "
         f"{caught - by_verify.total()}; {elapsed / args.trials * 1000:.2f} ms per trial"
     )
+    agreed = args.trials - export_disagrees
+    print(f"the JSON export's read found the chain as verify did: {agreed}/{args.trials}")
     for example in examples[:10]:
         print(f"  missed: {example}")
-    return 1 if missed else 0
+    return 1 if missed or export_disagrees else 0
 
 
 if __name__ == "__main__":

@@ -18,7 +18,13 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from incident.core.chain import canonical_json, event_hash, head_problem
+from incident.core.chain import (
+    ChainReport,
+    ChainWalk,
+    canonical_json,
+    event_hash,
+    head_problem,
+)
 from incident.core.events import Event, JSONValue, NewEvent, format_timestamp
 from incident.core.payloads import (
     ApprovalGranted,
@@ -31,6 +37,7 @@ from incident.core.payloads import (
 from incident.core.samples import Outcome as SampleOutcome
 from incident.core.samples import Sample
 from store import SqliteEventLog
+from store.errors import StoreError
 
 INCIDENT = "inc-tamper"
 BYSTANDER = "bystander"
@@ -317,6 +324,21 @@ class Outcome:
     head is in no event (exit 1), or events follow it (counted, exit 0: a valid event
     added at the end is what anyone who can write the file could record with lastgood)."""
     bystander_ok: bool
+    export_agrees: bool
+    """The JSON export's read found the chain as `verify` did: where it breaks, or
+    refused an unreadable row with an error, or intact."""
+
+
+def _export_breaks(log: SqliteEventLog) -> int | str | None:
+    """Where the JSON export's read found the chain broken (its walk's first bad seq),
+    "unreadable" if it refused a row, None if it read it whole."""
+    walk = ChainWalk(INCIDENT)
+    try:
+        for _ in log.export_items(INCIDENT, walk):
+            pass
+    except StoreError:
+        return "unreadable"
+    return walk.report().first_bad_seq
 
 
 def trial(intact: bytes, scratch: Path, tamper: Tamper, head: str) -> Outcome:
@@ -334,6 +356,24 @@ def trial(intact: bytes, scratch: Path, tamper: Tamper, head: str) -> Outcome:
         report = log.verify(INCIDENT)
         bystander_ok = log.verify(BYSTANDER).ok
         found_at = log.seq_of_hash(INCIDENT, head)
+        export_breaks = _export_breaks(log)
     moved = bool(head_problem(report, head, found_at)) or found_at != report.count
     by_head = moved if report.ok else True
-    return Outcome(by_verify=not report.ok, by_head=by_head, bystander_ok=bystander_ok)
+    return Outcome(not report.ok, by_head, bystander_ok, _agrees(report, export_breaks))
+
+
+def _agrees(report: ChainReport, export_breaks: int | str | None) -> bool:
+    """Whether the JSON export's read found the chain as `verify` reports it: broken at
+    the same event, or an unreadable row refused, or intact. `verify` also checks what
+    is derived from the events (tick summaries, state snapshots), which the export does
+    not read as the record: past such a problem, the export may find the events intact,
+    or broken further on."""
+    if report.problem.startswith("unreadable event"):
+        return export_breaks == "unreadable"
+    if export_breaks == report.first_bad_seq:
+        return True
+    derived = "summary" in report.problem or "snapshot" in report.problem
+    after = report.first_bad_seq or 0
+    return derived and (
+        export_breaks is None or (type(export_breaks) is int and export_breaks > after)
+    )

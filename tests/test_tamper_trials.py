@@ -69,6 +69,7 @@ def test_every_random_tamper_is_detected(intact: tuple[bytes, list[Event]], tmp_
         note(f"{tamper.kind}: {tamper.detail}")
         outcome = trial(original, scratch, tamper, head)
         assert outcome.bystander_ok, "damage to one incident reported on another"
+        assert outcome.export_agrees, "the JSON export's read found the chain otherwise"
         if tamper.tail:
             assert outcome.by_head, "a moved end went unseen by the kept head hash"
             tails += 1
@@ -92,4 +93,9 @@ def test_the_untouched_copy_verifies_with_its_head(
     outcome = trial(
         original, tmp_path / "copy.db", Tamper("none", "", lambda _: None), events[-1].hash
     )
-    assert (outcome.by_verify, outcome.by_head, outcome.bystander_ok) == (False, False, True)
+    assert (outcome.by_verify, outcome.by_head, outcome.bystander_ok, outcome.export_agrees) == (
+        False,
+        False,
+        True,
+        True,
+    )
