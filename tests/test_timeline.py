@@ -218,6 +218,25 @@ def test_exact_gap_and_an_open_incident_still_waiting(small_runbook, clock):
     assert sections(text)["Pinned notes"][0].startswith("📌 T+08:12 · 09:08:12 UTC · ada: back")
 
 
+def test_a_gap_is_listed_as_its_printed_times_read(small_runbook, clock):
+    """Whether a silence is listed is judged on the seconds its times print at, as its
+    line reads: 5m00.4s between 09:00:00.3 and 09:05:00.7 reads 5m00s, which is not
+    "more than 5m00s" (it was listed, reading 5m00s); 5m00.6s between 09:05:00.7 and
+    09:10:01.3 reads 5m01s, which is."""
+    session = declare(small_runbook, clock)
+    clock.advance(0.3)
+    session.run(lambda s: commands.check_step(s, "assess", actor="ada", clock=clock))
+    clock.advance(300.4)
+    session.run(lambda s: commands.add_note(s, "on time", actor="ada", clock=clock))
+    clock.advance(300.6)
+    session.run(lambda s: commands.add_note(s, "late", actor="ada", clock=clock))
+    text = markdown_timeline(
+        session.state, session.log.events("INC-TL"), clock.now(), gap=timedelta(minutes=5)
+    )
+    gaps = [line for line in text.splitlines() if line.startswith("- ⚠")]
+    assert gaps == ["- ⚠ no action recorded for 5m01s (T+05:00 → T+10:01)"]
+
+
 def test_hostile_timeline_keeps_its_structure():
     record = hostile_record()
     text = markdown_timeline(record.state, record.events, record.now, tz=PARIS)

@@ -32,7 +32,7 @@ from incident.core.payloads import (
 from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration, printed_duration
+from incident.core.timefmt import exact_duration, printed_duration, printed_span
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
@@ -210,7 +210,7 @@ def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinf
             continue
         section = sections[phase]
         if phase != AFTER_CLOSE and by_people(event):
-            if event.at - last_action > gap:
+            if printed_span(last_action, event.at) > gap:  # as its line will read
                 section.items.append(Silence(last_action, event.at))
             last_action = max(last_action, event.at)
         last = section.items[-1] if section.items else None
@@ -222,7 +222,7 @@ def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinf
     for tick in ticks[next_tick:]:
         if placer is not None:
             sections[placer.place_tick()].count(tick)
-    if not state.is_closed and now - last_action > gap:
+    if not state.is_closed and printed_span(last_action, now) > gap:
         phase_now = current_phase(state, now)
         where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
         sections[where].items.append(Silence(last_action, now, so_far=True))
