@@ -12,6 +12,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import App
 from textual.notifications import Notify, SeverityLevel
+from textual.screen import Screen
+from textual.widgets._toast import ToastRack
 
 from incident.core.text import visible, visible_block
 
@@ -49,7 +51,23 @@ class PlainToasts(App[None]):
     Toasts are merged: a new one replaces a live one with the same title (the newest
     says it best: "3 messages due" after "2 messages due"), and only the newest
     `MAX_TOASTS` stay, so a burst of news never stacks up over the work.
+
+    Each toast shows once, on the screen on top. Textual gives every screen a rack of
+    toasts and fills only the top one's; a screen beneath a dialog, drawn through it,
+    kept the toasts it had when the dialog opened: at 120x40 a toast showed at the
+    dialog's top and again over the timeline, and one taken down meanwhile (merged,
+    replaced) stayed up beneath. The racks beneath are hidden; a screen back on top
+    fills its own again (Textual, on its resume).
     """
+
+    def on_mount(self) -> None:
+        self.screen_change_signal.subscribe(self, self._hide_toasts_beneath, immediate=True)
+
+    def _hide_toasts_beneath(self, _top: Screen[object]) -> None:
+        for screen in self.screen_stack[:-1]:
+            for rack in screen.children:
+                if isinstance(rack, ToastRack) and rack.display:
+                    rack.display = False
 
     def notify(
         self,
