@@ -14,7 +14,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.tui.contrast import incident_at, row_text, screen_cells
 from tui.app.app import LastGoodApp
-from tui.app.widgets.steady_footer import SteadyFooter
+from tui.app.steady_footer import SteadyFooter
 
 
 def hint(key: FooterKey) -> str:

@@ -21,7 +21,7 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.modals import VerbForm
 from tui.app.screens.incident import IncidentScreen
-from tui.app.widgets.steady_footer import SteadyFooter
+from tui.app.steady_footer import SteadyFooter
 
 
 @pytest.fixture

@@ -21,11 +21,11 @@ from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
+from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.bar import FittedBar, Piece
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
-from tui.app.widgets.steady_footer import SteadyFooter
 
 TICK_S = 1.0
 

@@ -44,10 +44,10 @@ from tui.app.screens.verb_keys import (
     ready_to_close,
     verb_bindings,
 )
+from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
-from tui.app.widgets.steady_footer import SteadyFooter
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
     from runbooks.model import Probe

@@ -29,9 +29,9 @@ from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
 from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
+from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
-from tui.app.widgets.steady_footer import SteadyFooter
 
 POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)
 """What the post-mortem screen offers, in the verb table's order."""

@@ -18,11 +18,11 @@ from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
+from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.bar import FittedBar, Piece
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
-from tui.app.widgets.steady_footer import SteadyFooter
 
 SPEEDS: tuple[float, ...] = (0.5, 1, 2, 4, 8, 16, 32, 64, 128)
 FRAME_S = 0.1

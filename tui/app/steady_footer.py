@@ -1,4 +1,5 @@
-"""The footer, rebuilt only when the keys it shows change.
+"""The footer, rebuilt only when the keys it shows change (beside the widgets: the
+screens and the dialogs both show one).
 
 Textual's `Footer` unmounts its keys and mounts new ones each time its screen's
 bindings may have changed: the screen's push, each resume (every dialog that
