@@ -52,15 +52,18 @@ async def test_a_dialog_that_closes_leaves_the_footer_keys_in_place(
         incident = app.screen
         await wait_until(pilot, lambda: bool(footer_keys(incident)))
         keys = footer_keys(incident)
-        assert len(rebuilds) == 1  # the push and the focus that followed it: one rebuild
+        footer = incident.query_one(SteadyFooter)
+        assert rebuilds == [footer]  # the push and the focus that followed it: one rebuild
+        dialogs: list[SteadyFooter] = []
         for _ in range(2):
             await pilot.press("n")
             await wait_for_screen(pilot, VerbForm)
+            dialogs.append(app.screen.query_one(SteadyFooter))
             await pilot.press("escape")
             await wait_for_screen(pilot, IncidentScreen)
         assert footer_keys(incident) == keys
         assert all(now is before for now, before in zip(footer_keys(incident), keys, strict=True))
-        assert len(rebuilds) == 1
+        assert rebuilds == [footer, *dialogs]  # each dialog's own footer, once
 
 
 async def test_the_post_mortem_key_shows_in_the_last_phase_only(tmp_path: Path) -> None:

@@ -69,10 +69,13 @@ class NamedKeys(App[None]):
     def get_key_display(self, binding: Binding) -> str:
         """A letter or digit key shown as itself, which is what Textual ends up showing,
         without first trying it as a character's name in the tables (a failed lookup
-        that reads pages of them)."""
+        that reads pages of them). A control key is shown as `ctrl+s`, as everywhere
+        else the app names it (`Send (ctrl+s)`), not as Textual's `^s`."""
         key = binding.key
         if not binding.key_display and len(key) == 1 and key.isalnum():
             return key
+        if not binding.key_display and key.startswith("ctrl+"):
+            return key  # as the dialogs' buttons, hints and help write it; Textual: `^s`
         return super().get_key_display(binding)
 
 

@@ -47,6 +47,7 @@ from tui.app.modals.parts import (
     title_line,
 )
 from tui.app.plain import SCREEN_HEIGHTS
+from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.type_ahead import TypeAhead
 
@@ -98,10 +99,31 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     """Whether keys typed now reach the field meant for them: not until `on_mount` has
     put the focus there. Until then the app holds them (`tui/app/type_ahead.py`)."""
 
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """The dialog's own footer, composed with it: its keys (`escape` to cancel,
+        `ctrl+s` to submit, ...), not those of the screen beneath, which showed through
+        (Check, Skip while a form was open). Textual's hook for a screen's own widgets
+        (the toasts' rack), so no subclass's `compose` has to yield it."""
+        super()._extend_compose(widgets)
+        widgets.append(SteadyFooter(compact=True, show_command_palette=False))
+
     def on_mount(self) -> None:
         # Queued behind every `on_mount` of the class's line (which focus the first
         # field, itself queued on the app), so the held keys follow the focus.
         self.call_later(self._take_keys)
+        self.screen_layout_refresh_signal.subscribe(self, self._footer_in_sight, immediate=True)
+
+    def _footer_in_sight(self, _screen: object) -> None:
+        """The footer's keys show while the dialog leaves them their row. A dialog as
+        tall as the screen (the composer at 80x24) covers them, all but the first
+        letters of the first (`es`): those go too, and the footer's bar is left, not
+        the screen's beneath (`? `)."""
+        footers = self.query_children(SteadyFooter)
+        dialogs = self.query_children(".dialog")
+        if not footers or not dialogs:
+            return
+        footer = footers.first()
+        footer.set_class(dialogs.first().region.bottom > footer.region.y, "-covered")
 
     def _take_keys(self) -> None:
         self.mark_untyped()  # before the keys held meanwhile reach the fields

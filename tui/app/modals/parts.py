@@ -25,6 +25,16 @@ DIALOG_CSS = """
        under 24 rows the incident bar's T+ at least. */
     LastgoodModal {
         align: center middle;
+        layers: foot default;
+    }
+    /* The dialog's footer, on the screen's last row as the footer beneath was; a layer
+       under the dialog's, so the dialog keeps every row it had: where it reaches the
+       last row (a tall dialog under 38 rows), it covers its footer, as it did that one. */
+    LastgoodModal > Footer {
+        layer: foot;
+    }
+    LastgoodModal > Footer.-covered > FooterKey {
+        visibility: hidden;
     }
     LastgoodModal > .dialog {
         margin: 4 0 0 0;
