@@ -17,6 +17,8 @@ from tests.tui.pilot_helpers import wait_for_screen
 from tests.tui.screen_text import screen_lines
 from tui.app.modals import DecisionModal, VerbForm
 from tui.app.modals.base import LastgoodModal
+from tui.app.modals.brief import BriefModal
+from tui.app.modals.help import HelpModal
 
 
 @pytest.mark.parametrize(
@@ -24,8 +26,10 @@ from tui.app.modals.base import LastgoodModal
     [
         ("n", VerbForm, ["esc Cancel", "ctrl+s Submit"]),
         ("d", DecisionModal, ["esc Cancel", "ctrl+s Submit", "space Toggle manual trigger"]),
+        ("question_mark", HelpModal, ["esc Close"]),  # pages to read: nothing to cancel
+        ("i", BriefModal, ["esc Close"]),
     ],
-    ids=["note", "decision"],
+    ids=["note", "decision", "help", "brief"],
 )
 async def test_the_footer_under_a_dialog_shows_the_dialogs_keys(
     tmp_path: Path, key: str, dialog: type[LastgoodModal[object]], keys: list[str]

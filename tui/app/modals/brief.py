@@ -99,7 +99,10 @@ class BriefModal(LastgoodModal[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,i", "cancel", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),  # a page to read: nothing to cancel
+        Binding("q,i", "cancel", "Close", show=False),
+    ]
 
     def __init__(self, lines: Sequence[str]) -> None:
         super().__init__()

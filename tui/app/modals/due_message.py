@@ -35,6 +35,7 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         Binding("ctrl+s", "send", "Send"),
         # priority: the text area would otherwise take ctrl+d as "delete right"
         Binding("ctrl+d", "decline", "Don't send", priority=True),
+        Binding("escape", "cancel", "Later"),  # as its button says: it stays due
     ]
 
     DEFAULT_CSS = """

@@ -32,7 +32,10 @@ class EntryModal(LastgoodModal[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,enter", "cancel", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),  # a page to read: nothing to cancel
+        Binding("q,enter", "cancel", "Close", show=False),
+    ]
 
     def __init__(self, at: str, actor: Text, what: Text) -> None:
         super().__init__()

@@ -44,7 +44,8 @@ class HelpModal(LastgoodModal[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q,question_mark,f1", "cancel", "Close", show=False)
+        Binding("escape", "cancel", "Close"),  # a page to read: nothing to cancel
+        Binding("q,question_mark,f1", "cancel", "Close", show=False),
     ]
 
     def __init__(self, sections: Sequence[Section]) -> None:

@@ -33,7 +33,10 @@ class ScoreCardModal(LastgoodModal[None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q", "cancel", "Close", show=False)]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Close"),  # a page to read: nothing to cancel
+        Binding("q", "cancel", "Close", show=False),
+    ]
 
     def __init__(self, card: ScoreCard) -> None:
         super().__init__()
