@@ -10,9 +10,12 @@ the resolution is refused against the At field, as one in the past was.
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from incident.app.params import parse_moment
@@ -25,7 +28,7 @@ from tests.tui.pilot_helpers import fill_form, scenario_app, wait_for_screen, wa
 from tui.app.app import LastGoodApp
 from tui.app.modals import DeclareModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import bundled_runbook
+from tui.demo.scenarios import Scenario, bundled_runbook
 
 LATER = datetime(2031, 3, 4, 10, 30, 12, tzinfo=UTC)
 """A clock far from the scenarios' November 2026, where a written-out date shows."""
@@ -36,10 +39,24 @@ def example_of(placeholder: str) -> str:
     return placeholder.split("e.g. ", 1)[1]
 
 
-async def open_booking(app: LastGoodApp, pilot: object) -> VerbForm:
+@asynccontextmanager
+async def on_resolved(tmp_path: Path) -> AsyncIterator[tuple[Scenario, LastGoodApp, Pilot[None]]]:
+    """The coordinator's screen on a copy of the `resolved` scenario, at 100x32."""
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        yield scenario, app, pilot
+
+
+def coordinator_screen(app: LastGoodApp) -> IncidentScreen:
     incident = app.screen
     assert isinstance(incident, IncidentScreen)
-    incident.desk.open_form(BY_NAME["schedule-postmortem"])
+    return incident
+
+
+async def open_booking(app: LastGoodApp, pilot: object) -> VerbForm:
+    coordinator_screen(app).desk.open_form(BY_NAME["schedule-postmortem"])
     await wait_for_screen(pilot, VerbForm)  # type: ignore[arg-type]
     form = app.screen
     assert isinstance(form, VerbForm)
@@ -47,10 +64,7 @@ async def open_booking(app: LastGoodApp, pilot: object) -> VerbForm:
 
 
 async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(tmp_path: Path) -> None:
-    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
+    async with on_resolved(tmp_path) as (scenario, app, pilot):
         scenario.clock.set(LATER)
         form = await open_booking(app, pilot)
         hint = form.query_one("#param-at", Input).placeholder
@@ -59,12 +73,8 @@ async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(tmp_p
 
 
 async def test_the_meeting_example_typed_as_shown_books_the_meeting(tmp_path: Path) -> None:
-    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        incident = app.screen
-        assert isinstance(incident, IncidentScreen)
+    async with on_resolved(tmp_path) as (_, app, pilot):
+        incident = coordinator_screen(app)
         form = await open_booking(app, pilot)
         typed = example_of(form.query_one("#param-at", Input).placeholder)
         await fill_form(pilot, at=typed)
@@ -76,12 +86,8 @@ async def test_the_meeting_example_typed_as_shown_books_the_meeting(tmp_path: Pa
 async def test_a_meeting_before_the_resolution_is_refused_against_the_at_field(
     tmp_path: Path,
 ) -> None:
-    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        incident = app.screen
-        assert isinstance(incident, IncidentScreen)
+    async with on_resolved(tmp_path) as (_, app, pilot):
+        incident = coordinator_screen(app)
         resolution = resolved_at(incident.state)
         assert resolution is not None
         before = incident.state.last_seq
