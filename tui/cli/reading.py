@@ -36,7 +36,6 @@ from incident.core.state import IncidentState, start_of
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled
-from incident.reports.record import ReportRecord
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
@@ -45,7 +44,6 @@ from store.backends import EventRecord
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     actor_name,
-    offset,
     open_log,
     open_session,
     refused,
@@ -109,7 +107,7 @@ def cmd_export(args: Arguments) -> int:
                     when_in(whole.state, now),
                     lambda path: file_written(RECORD, path, whole.head_hash),
                 )
-            warn_if_damaged(whole)
+            warn_if_damaged(whole.damage)
             return 0
         record, text = readable(
             log, args.id, lambda: report_document(log, args.id, now, tz=_zone(args))
@@ -121,15 +119,15 @@ def cmd_export(args: Arguments) -> int:
         when_in(record.state, now),
         lambda path: report_written(record.state, path, record.head_hash),
     )
-    warn_if_damaged(record)
+    warn_if_damaged(record.damage)
     return 0
 
 
-def warn_if_damaged(record: ReportRecord) -> None:
+def warn_if_damaged(damage: ChainReport | None) -> None:
     """The line `status` prints above a damaged record, on stderr after a document of it
-    (which says so too): stdout may be the document itself, piped on."""
-    if record.damage is not None:
-        print(damage_warning(record.damage), file=sys.stderr)
+    (which says so too, but for the calendar file): stdout may be the document itself."""
+    if damage is not None:
+        print(damage_warning(damage), file=sys.stderr)
 
 
 def cmd_export_checked(args: Arguments) -> int:
@@ -191,19 +189,20 @@ def cmd_timeline(args: Arguments) -> int:
         else:
             text = timeline_from(record, now, gap=gap, tz=_zone(args))
     _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
-    warn_if_damaged(record)
+    warn_if_damaged(record.damage)
     return 0
 
 
 def cmd_ics(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
+        require_incident(log, args.id)
+        now = SystemClock().now()
         try:
-            text = readable(log, args.id, lambda: invitation(log, session.state))
+            made = readable(log, args.id, lambda: invitation(log, args.id))
         except NotScheduled as error:
             raise CliError(str(error)) from None
-        when = offset(session)
-    _emit(args, text, when, lambda path: file_written(INVITATION, path))
+    _emit(args, made.text, when_in(made.state, now), lambda path: file_written(INVITATION, path))
+    warn_if_damaged(made.damage)
     return 0
 
 
