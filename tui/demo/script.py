@@ -8,22 +8,27 @@ seconds what gets recorded, what the report looks like and that the log verifies
 from __future__ import annotations
 
 import shlex
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from itertools import chain, count
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from incident import commands
 from incident.app import closeout, messages, postmortem, steps
 from incident.app.report_document import report_document
 from incident.app.session import IncidentSession
-from incident.core.clock import SystemClock
+from incident.comms.due import due_messages
+from incident.core.clock import ManualClock, SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
+from incident.core.samples import Outcome, Sample
 from incident.core.state import StepStatus
 from incident.core.text import counted
+from incident.reports.impact import app_rollback_step
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
-from runbooks.model import StepKind
+from runbooks.model import Runbook, StepKind
 from store.sqlite_log import SqliteEventLog
 from tui.demo.scenarios import DECLARATION
 
@@ -51,23 +56,89 @@ def report_files(directory: Path, incident_id: str) -> tuple[Path, Path, list[st
     raise AssertionError("unreachable: the stems go on")  # pragma: no cover
 
 
+DEMO_MINUTES = 55
+"""How long before now the demo's incident is declared. Its steps are then taken at
+the pace a team would take them, each well inside its phase's window (`step_minutes`),
+with the probes' samples every `SAMPLE_EVERY_S` between them and each stakeholder
+update sent when due, so the report reads as a real one's: a whole rollback recorded
+in milliseconds read "users were affected for 0.012s", with no readings at all."""
+DETECTED_AFTER_MIN = 1
+"""The checkout errors began this long before the incident was declared: T+0, from
+which every phase's window counts."""
+SAMPLE_EVERY_S = 20
+
+
+def step_minutes(runbook: Runbook) -> dict[str, float]:
+    """When the demo's team takes each required step, in minutes after T+0: a phase's
+    steps evenly through the first seven tenths of its window (ten minutes for the
+    last, which has no end), each phase after the one before, none before the
+    declaration."""
+    minutes: dict[str, float] = {}
+    last = float(DETECTED_AFTER_MIN)
+    for phase in runbook.phases:
+        required = [step.id for step in phase.steps if step.required]
+        window = phase.window
+        start = max(float(window.start_min) if window else last, last)
+        end = window.end_min if window and window.end_min is not None else start + 10
+        span = 0.7 * (end - start)
+        for n, step_id in enumerate(required, start=1):
+            minutes[step_id] = start + span * n / (len(required) + 1)
+        last = max([start, *(minutes[step_id] for step_id in required)])
+    return minutes
+
+
+def demo_samples(at: datetime, rolled_back: bool) -> tuple[Sample, ...]:
+    """What the demo shop's probes read at `at`: 2.4.1 failing 12% of checkouts until
+    the rollback, 2.4.0 at its 0.4% baseline after."""
+    seconds = int(at.timestamp())
+    jitter = (seconds * 7919 % 13) / 1000
+    version, rate = ("2.4.0", 0.004 + jitter / 10) if rolled_back else ("2.4.1", 0.12 + jitter)
+    return (
+        Sample("health", at, Outcome.OK, 11.0 + seconds % 5, 200, text="ok"),
+        Sample("version", at, Outcome.OK, 6.0, 200, text=version),
+        Sample("error-rate", at, Outcome.OK, 30.0, 200, value=round(rate, 4)),
+    )
+
+
+def live_until(session: IncidentSession, clock: ManualClock, moment: datetime, actor: str) -> None:
+    """The demo's incident as time passes up to `moment`: the probes' samples every
+    `SAMPLE_EVERY_S` (a rollback once its step is done shows in them) and each message
+    sent when it falls due (a stakeholder update, the resolution once verified), as
+    the coordinator would."""
+    step = timedelta(seconds=SAMPLE_EVERY_S)
+    while clock.now() + step <= moment:
+        clock.advance(SAMPLE_EVERY_S)
+        reverted = app_rollback_step(session.state)
+        rolled_back = reverted is not None and reverted.done
+        samples = demo_samples(clock.now(), rolled_back)
+        record = partial(commands.record_samples, samples=samples, actor="probes", clock=clock)
+        session.run_many(record)
+        for due in due_messages(session.state, clock.now()):
+            messages.send(session, actor, template=due.template)
+            print(f"  sent: {session.state.communications[-1].text}")
+    clock.set(max(moment, clock.now()))
+
+
 def run_demo(log: SqliteEventLog) -> int:
     """Walk the rollback into `log` (the coordinator's database or the demo's own);
     the report and its draft go beside it (`report_files`), the report's path printed."""
     db = log.path
-    clock = SystemClock()
+    clock = ManualClock(SystemClock().now() - timedelta(minutes=DEMO_MINUTES))
     actor = "demo"
     runbook = load_runbook(resolve_runbook("rollback"))
-    declaration = DECLARATION
+    started = clock.now() - timedelta(minutes=DETECTED_AFTER_MIN)
+    declaration = replace(DECLARATION, started_at=started.replace(microsecond=0))
     session = IncidentSession.declare(
         log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
     )
     state = session.state
+    pace = step_minutes(runbook)
     report, draft, taken = report_files(db.parent, state.id)
-    print(f"Declared {state.id} in {db}")
+    print(f"Declared {state.id} in {db}, {DEMO_MINUTES} minutes ago as the demo tells it")
     for step_id, record in list(state.steps.items()):
         if not record.step.required:
             continue
+        live_until(session, clock, state.started_at + timedelta(minutes=pace[step_id]), actor)
         step = record.step
         if step.approver:
             session.run(
@@ -90,8 +161,10 @@ def run_demo(log: SqliteEventLog) -> int:
                     clock=clock,
                 )
             )
-        if step.kind == StepKind.COMMUNICATION and step.template:
-            # Sending the message checks its step, in the same append.
+        open_now = session.state.status_of(step_id) == StepStatus.OPEN
+        if step.kind == StepKind.COMMUNICATION and step.template and open_now:
+            # Sending the message checks its step, in the same append (unless it was
+            # sent already, when it fell due).
             messages.send(session, actor, template=step.template)
             print(f"  sent: {session.state.communications[-1].text}")
         artefact = closeout.artefact_of(session.state, step_id)
@@ -100,12 +173,14 @@ def run_demo(log: SqliteEventLog) -> int:
         seen = SEEN.get(step_id, "")
         if session.state.status_of(step_id) == StepStatus.OPEN:
             steps.check(session, actor, step_id, evidence=seen)
-        if session.state.status_of(step_id) == StepStatus.DONE:
-            offset = format_offset(elapsed(session.state, clock.now()))
+        done = session.state.steps[step_id]
+        if done.done and done.at is not None:  # by its message, maybe, sent when due
+            offset = format_offset(elapsed(session.state, done.at))
             print(f"  {offset}  checked {step_id}: {step.title}")
             evidence = session.state.steps[step_id].evidence
             if (artefact is not None or seen) and evidence:
                 print(f"           evidence: {evidence}")
+    live_until(session, clock, clock.now() + timedelta(minutes=1), actor)
     session.run(lambda s: commands.close(s, actor=actor, clock=clock))
     print()
     print(status_text(session.state, clock.now()))
