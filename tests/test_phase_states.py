@@ -10,9 +10,11 @@ from incident.core.clock import ManualClock
 from incident.core.phase_clocks import (
     PhaseState,
     current_phase,
+    format_countdown,
     phase_clock,
     phase_clocks,
 )
+from incident.reports.status import status_text
 from tests.conftest import T0
 from tests.test_incident_core import complete_phase_one, start
 
@@ -150,3 +152,22 @@ def test_close_out_waits_for_the_service_not_for_its_window(small_runbook, clock
     assert states["verify"] == PhaseState.DONE
     assert states["closeout"] == PhaseState.ACTIVE  # its turn: the service is verified
     assert current_phase(fresh.state, clock.now()).phase.id == "closeout"
+
+
+def test_a_countdown_and_t_plus_add_up_to_the_moment(small_runbook, clock):
+    """T+ rounds the time elapsed down; the time left rounds up, so `status`, the brief
+    and the phase strip never read `T+00:00` beside `4m59s left` of a T+5 window."""
+    session = start(small_runbook, clock)
+    clock.set(T0 + timedelta(seconds=0.4))
+    text = status_text(session.state, clock.now())
+    assert "T+00:00" in text and "(T+0-5)  ACTIVE  5m00s left" in text, text
+    assert "next stakeholder update in 5m00s" in text
+    clock.set(T0 + timedelta(minutes=4, seconds=59.2))
+    text = status_text(session.state, clock.now())
+    assert "T+04:59" in text and "DUE SOON  1s left" in text, text
+    assert [format_countdown(timedelta(seconds=s)) for s in (0, 0.001, 59.5, 60)] == [
+        "0s",
+        "1s",
+        "1m00s",
+        "1m00s",
+    ]

@@ -6,6 +6,7 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -92,6 +93,13 @@ def format_duration(delta: timedelta) -> str:
     if minutes:
         return f"{minutes}m{secs:02d}s"
     return f"{secs}s"
+
+
+def format_countdown(delta: timedelta) -> str:
+    """`format_duration` of the time left until a moment, in whole seconds rounded up:
+    beside T+ (elapsed, rounded down) the two add up to the moment. At T+00:00.4 a
+    window closing at T+5 has 4m59.6s left, which read `4m59s left` beside `T+00:00`."""
+    return format_duration(timedelta(seconds=math.ceil(delta.total_seconds())))
 
 
 def deciding_steps(state: IncidentState, phase_id: str) -> list[StepRecord]:

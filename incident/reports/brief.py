@@ -20,6 +20,7 @@ from incident.core.phase_clocks import (
     PhaseState,
     current_phase,
     elapsed,
+    format_countdown,
     format_duration,
     format_offset,
     next_in_phase,
@@ -221,7 +222,7 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
     if due is not None:
         delta = due - now
         when = (
-            f"in {format_duration(delta)}"
+            f"in {format_countdown(delta)}"
             if delta.total_seconds() >= 0
             else f"OVERDUE by {format_duration(delta)}"
         )
@@ -249,7 +250,7 @@ def _time_left(clock: PhaseClock) -> str:
     if clock.overdue_by is not None:
         return f"OVERDUE by {format_duration(clock.overdue_by)}"
     if clock.remaining is not None:
-        return f"{format_duration(clock.remaining)} left"
+        return f"{format_countdown(clock.remaining)} left"
     return "no deadline"
 
 

@@ -16,6 +16,7 @@ from incident.core.phase_clocks import (
     at_close,
     current_phase,
     elapsed,
+    format_countdown,
     format_duration,
     format_offset,
     next_update_due,
@@ -191,7 +192,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
     if next_update is not None:
         delta = next_update - now
         when = (
-            f"in {format_duration(delta)}"
+            f"in {format_countdown(delta)}"
             if delta.total_seconds() >= 0
             else (f"OVERDUE by {format_duration(delta)}")
         )
@@ -212,7 +213,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
         elif clock.state is PhaseState.SKIPPED:  # over, but none of it was done
             timing = "no step checked"
         elif clock.remaining is not None and clock.state is not PhaseState.UPCOMING:
-            timing = f"{format_duration(clock.remaining)} left"
+            timing = f"{format_countdown(clock.remaining)} left"
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"
         lines.append("")

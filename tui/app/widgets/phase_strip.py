@@ -20,6 +20,7 @@ from incident.core.phase_clocks import (
     PhaseClock,
     PhaseState,
     at_close,
+    format_countdown,
     format_duration,
     next_update_due,
     resolved_at,
@@ -81,12 +82,12 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
                 return ("",)
             if clock.opens_at <= now:  # opened, waiting for its turn (close-out)
                 return (window_label(clock.phase),)
-            when = format_duration(clock.opens_at - now)
+            when = format_countdown(clock.opens_at - now)
             return (f"in {when}", f"in {minutes(when)}", minutes(when))
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
                 return (window_label(clock.phase),)
-            left = format_duration(clock.remaining)
+            left = format_countdown(clock.remaining)
             return (f"{left} left", f"{minutes(left)} left", minutes(left))
         case PhaseState.OVERDUE:
             if not clock.overdue_by:
@@ -234,7 +235,7 @@ class UpdateCell(Static):
             else:
                 due_soon = delta.total_seconds() <= 60
                 text.append("⚠ DUE SOON\n" if due_soon else f"at {due:%H:%M} UTC\n")
-                text.append(f"in {format_duration(delta)}")
+                text.append(f"in {format_countdown(delta)}")
         if (text, overdue, due_soon) == self._shown:
             return
         self._shown = (text, overdue, due_soon)
