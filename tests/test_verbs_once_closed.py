@@ -10,6 +10,7 @@ recorded.
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -18,6 +19,7 @@ import pytest
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import BY_NAME, VERBS, accepts, run
 from incident.core.errors import CommandError
+from tests.cli_helpers import ROOT, InProcessCli
 from tests.scenario_copies import scenario_copy
 from tui.demo.scenarios import ACTOR
 
@@ -72,8 +74,8 @@ def test_a_closed_incident_refuses_exactly_the_verbs_marked_open_only(
     assert session.state.is_closed
     before = session.state.last_seq
     if verb.open_only:
-        with pytest.raises(CommandError):
-            run(verb, session, ACTOR, values)
+        with pytest.raises(CommandError, match=f"incident {session.state.id} is closed"):
+            run(verb, session, ACTOR, values)  # for that reason, not another
         assert session.state.last_seq == before  # nothing recorded
     else:
         done = run(verb, session, ACTOR, values)
@@ -85,3 +87,26 @@ def test_an_open_incident_accepts_every_verb(tmp_path: Path) -> None:
     state = scenario_copy("resolved", tmp_path / "resolved.db").session.state
     assert not state.is_closed
     assert all(accepts(state, verb) for verb in VERBS)
+
+
+def test_a_decision_recorded_as_a_note_is_refused_once_closed(tmp_path: Path) -> None:
+    """A runbook with no decision gate records `decide` as a note, and a note goes on after
+    the close; the decision does not (a review found it recorded after a forced close)."""
+    cli = InProcessCli(tmp_path / "gateless.db")
+    incident_id = cli.ok(
+        "declare",
+        "--runbook",
+        str(ROOT / "runbooks" / "examples" / "rollback-checklist.md"),
+        "--title",
+        "t",
+        "--severity",
+        "SEV3",
+        "--commander",
+        "Ada",
+    ).strip()
+    assert "recorded as a note" in cli.ok("decide", incident_id, "--reason", "before")
+    cli.ok("close", incident_id, "--force", "--reason", "false alarm")
+    events = len(json.loads(cli.ok("export", incident_id, "--format", "json"))["events"])
+    refused = cli.run("decide", incident_id, "--reason", "after the close")
+    assert refused.code != 0 and f"incident {incident_id} is closed" in refused.err
+    assert len(json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]) == events

@@ -14,6 +14,7 @@ from incident import commands
 from incident.app import closeout, message_steps
 from incident.app.outcome import Done
 from incident.app.session import Session
+from incident.commands.rules import refuse_if_closed
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
 from incident.core.gates import decision_gate, decision_refusal
@@ -117,13 +118,19 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     names someone else; see `decider`) and check it. Without a gate in the runbook,
     the decision is recorded as a note."""
     clock = session.clock
+    refuse_if_closed(session.state)  # a note is allowed after the close; a decision is not
     if not reason.strip():
         raise CommandError("the decision to roll back needs a reason")
     gate = decision_gate(session.state)
     if gate is None:
         text = f"{DECISION_NOTE} {reason}"
-        noted = session.run_many(lambda s: [commands.add_note(s, text, actor=actor, clock=clock)])
-        return Done(noted, "rollback decided (recorded as a note: the runbook has no gate)")
+
+        def noted(state: IncidentState) -> list[NewEvent]:
+            refuse_if_closed(state)  # closed meanwhile, by another writer
+            return [commands.add_note(state, text, actor=actor, clock=clock)]
+
+        recorded = session.run_many(noted)
+        return Done(recorded, "rollback decided (recorded as a note: the runbook has no gate)")
     step_id = gate.step.id
     refusal = decision_refusal(session.state)
     if refusal is not None:

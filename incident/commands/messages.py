@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident.commands.rules import make_event
+from incident.commands.rules import make_event, refuse_if_closed
 from incident.commands.steps import check_step
 from incident.comms.due import DueMessage, communication_step, due_messages
 from incident.comms.templates import render_template, template_context
@@ -93,7 +93,9 @@ def send_due(
 def decline(
     state: IncidentState, template: str, reason: str, *, actor: str, clock: Clock
 ) -> NewEvent:
-    """Record that the due message from `template` will not be sent, and why."""
+    """Record that the due message from `template` will not be sent, and why (none once
+    the incident is closed: nothing falls due after the close)."""
+    refuse_if_closed(state)
     if not reason.strip():
         raise CommandError("say why the message is not being sent")
     message = _find(state, template, clock.now())
