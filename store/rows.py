@@ -253,23 +253,6 @@ def linked_rows(
             checked_item((incident_id, *row[1:9]), walk)
 
 
-def linked_row(row: Sequence[Any], walk: ChainWalk) -> None:
-    """`linked_rows` of one whole row, not a tick hashed already."""
-    if walk.failure is not None:
-        return
-    if _text_hash_as_stored(row) == row[8]:
-        walk.add_hashed(row[1], row[7], row[8])
-    else:
-        checked_item(row, walk)
-
-
-def linked_items(rows: Iterable[Sequence[Any]], walk: ChainWalk) -> Iterator[Event | ProbeTick]:
-    """Whole rows each read (`read_item`) once `linked_row` has verified it into `walk`."""
-    for row in rows:
-        linked_row(row, walk)
-        yield read_item(row)
-
-
 def _text_hash_as_stored(row: Sequence[Any]) -> str:
     """`_stored_hash` of a row whose columns have the types a stored event's have; ""
     (which no stored hash is) for any other, for `checked_item` to name its problem."""

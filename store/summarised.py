@@ -24,7 +24,7 @@ from incident.core.digest import sha256_for
 from incident.core.events import Event
 from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
 from store.derived import TICK_KIND
-from store.rows import checked_item, linked_items, linked_row, read_item
+from store.rows import checked_item, checked_items, read_item
 
 Rows = list[tuple[Any, ...]]
 Page = Callable[[str, Sequence[object]], Rows]
@@ -250,8 +250,9 @@ def entries_and_ticks(
     `rows_between(after, upto)` reads `events` rows in that range (for the ticks no
     summary names); `load(seq)` decodes one tick's samples (`SampledTick.decode`).
     Each row is verified into `walk` as it comes: a tick from its summary linked (the
-    summary names its hash, and was made from its text), any other row hashed from its
-    stored text (`linked_row`).
+    summary names its hash, and was made from its text), any other row checked as
+    `verify` checks it (`checked_item`: its stored text canonical, and hashing to its
+    hash).
     """
     entries = paged(page, ENTRIES, incident_id)
     sampled = paged(page, SAMPLED, incident_id)
@@ -259,8 +260,7 @@ def entries_and_ticks(
     expected = 1
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
-            linked_row(entry, walk)
-            yield read_item(entry)
+            yield checked_item(entry, walk)
             entry = next(entries, None)
         elif tick is not None and tick[0] == expected:
             walk.add_hashed(expected, tick[5], tick[2])
@@ -273,10 +273,10 @@ def entries_and_ticks(
         else:
             known = [found for found in (entry and entry[1], tick and tick[0]) if found]
             upto = min(known) - 1
-            yield from linked_items(rows_between(expected - 1, upto), walk)
+            yield from checked_items(rows_between(expected - 1, upto), walk)
             expected = upto
         expected += 1
-    yield from linked_items(rows_between(expected - 1, None), walk)
+    yield from checked_items(rows_between(expected - 1, None), walk)
 
 
 def sampled_tick(

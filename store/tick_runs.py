@@ -30,7 +30,7 @@ from incident.core.events import Event
 from incident.core.tick_runs import TickRun, whole, whole_text
 from incident.core.ticks import ProbeTick, SampledTick
 from store.derived import TICK_KIND
-from store.rows import checked_item, checked_items, linked_items, linked_row, linked_rows, read_item
+from store.rows import checked_item, checked_items, linked_rows, read_item
 from store.summarised import (
     ENTRIES,
     PAGE_ROWS,
@@ -130,8 +130,7 @@ def report_runs(
     add_tick = walk.add_hashed
     while entry is not None or tick is not None:
         if entry is not None and entry[1] == expected:
-            linked_row(entry, walk)
-            item = read_item(entry)
+            item = checked_item(entry, walk)
             if not gathering.hold(item, entry):
                 yield item
             entry = next(entries, None)
@@ -145,11 +144,11 @@ def report_runs(
             yield from gathering.end(run)
             known = [found for found in (entry and entry[1], tick and tick[0]) if found]
             upto = min(known) - 1
-            yield from linked_items(rows_between(expected - 1, upto), walk)
+            yield from checked_items(rows_between(expected - 1, upto), walk)
             expected = upto
         expected += 1
     yield from gathering.end(run)
-    yield from linked_items(rows_between(expected - 1, None), walk)
+    yield from checked_items(rows_between(expected - 1, None), walk)
 
 
 def export_runs(page: Page, incident_id: str, load: Load, walk: ChainWalk) -> Iterator[Copied]:

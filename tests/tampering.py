@@ -365,9 +365,9 @@ def trial(intact: bytes, scratch: Path, tamper: Tamper, head: str) -> Outcome:
 def _agrees(report: ChainReport, export_breaks: int | str | None) -> bool:
     """Whether the JSON export's read found the chain as `verify` reports it: broken at
     the same event, or an unreadable row refused, or intact. `verify` also checks what
-    is derived from the events (tick summaries, state snapshots), which the export does
-    not read as the record: past such a problem, the export may find the events intact,
-    or broken further on."""
+    is derived from the events (tick summaries, state snapshots), which the export takes
+    as written: past such a problem, the export may find the events intact, or broken
+    further on."""
     if report.problem.startswith("unreadable event"):
         return export_breaks == "unreadable"
     if export_breaks == report.first_bad_seq:

@@ -110,3 +110,31 @@ def test_a_rehashed_event_is_named_by_the_link_after_it(recorded: tuple[Cli, str
     for args in (("export",), ("export", "--format", "json"), ("timeline",)):
         result = cli.run(*args, incident_id)
         assert result.err == _warning(incident_id, 4, "previous-hash link broken")
+
+
+def test_an_event_respelled_with_its_hash_recomputed_is_named_by_the_report(
+    recorded: tuple[Cli, str],
+) -> None:
+    """The last note given a repeated key (read as its last value) and a hash recomputed
+    over that text: it hashes, and only its spelling shows it. The report, the timeline
+    and the calendar file's read check each event's spelling as `verify` does."""
+    cli, incident_id = recorded
+    with sqlite3.connect(cli.db) as conn:
+        row = conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM events WHERE incident_id = ? AND seq = 4",
+            (incident_id,),
+        ).fetchone()
+    payload = row[6].replace('"text":"note 3"', '"text":"note 3","text":"FORGED"')
+    assert payload != row[6]
+    tamper(
+        cli.db,
+        "UPDATE events SET payload = ?, hash = ? WHERE incident_id = ? AND seq = 4",
+        payload,
+        text_hash(*row[:6], payload, row[7]),
+        incident_id,
+    )
+    problem = "payload repeats the key 'text'"
+    assert problem in cli.run("verify", incident_id).out
+    for args in (("export",), ("timeline",)):
+        result = cli.run(*args, incident_id)
+        assert result.err == _warning(incident_id, 4, problem), args

@@ -85,9 +85,11 @@ class EventLog(Protocol):
         (with `runs`, ticks in a row as one `TickRun`): what the documents read.
 
         With `walk`, each event is linked into it as it is read, and each that is not a
-        tick from its summary is hashed: the report says where the record is not what
-        was recorded. A tick's own text is not read, so not hashed: its summary, made
-        from it when it was written, is what the report counts.
+        tick from its summary is checked as `verify` checks it (its stored text the
+        canonical spelling, hashing to its hash): the report says where the record is
+        not what was recorded. A tick's own text is not read, so not hashed, and its
+        summary, which the report counts, is taken as written: `verify` alone derives
+        each summary again from its tick.
         """
         ...
 
