@@ -89,24 +89,31 @@ def test_a_removed_event_is_named_where_the_chain_breaks(recorded: tuple[Cli, st
     assert "at event 2, expected event 2, found 3." in markdown
 
 
+def rehashed(db: Path, incident_id: str, seq: int, old: str, new: str) -> None:
+    """Event `seq`'s payload with `old` replaced by `new`, and its hash recomputed over
+    the edited text, as someone who can write the file and knows the hash could."""
+    with sqlite3.connect(db) as conn:
+        row = conn.execute(
+            f"SELECT {', '.join(COLUMNS)} FROM events WHERE incident_id = ? AND seq = ?",
+            (incident_id, seq),
+        ).fetchone()
+    payload = row[6].replace(old, new)
+    assert payload != row[6]
+    tamper(
+        db,
+        "UPDATE events SET payload = ?, hash = ? WHERE incident_id = ? AND seq = ?",
+        payload,
+        text_hash(*row[:6], payload, row[7]),
+        incident_id,
+        seq,
+    )
+
+
 def test_a_rehashed_event_is_named_by_the_link_after_it(recorded: tuple[Cli, str]) -> None:
     """A note edited and its hash recomputed verifies alone; the event after it no longer
     names it, and that is where the chain breaks."""
     cli, incident_id = recorded
-    with sqlite3.connect(cli.db) as conn:
-        row = conn.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM events WHERE incident_id = ? AND seq = 3",
-            (incident_id,),
-        ).fetchone()
-    payload = row[6].replace("note 2", "FORGED")
-    rehashed = text_hash(*row[:6], payload, row[7])
-    tamper(
-        cli.db,
-        "UPDATE events SET payload = ?, hash = ? WHERE incident_id = ? AND seq = 3",
-        payload,
-        rehashed,
-        incident_id,
-    )
+    rehashed(cli.db, incident_id, 3, "note 2", "FORGED")
     for args in (("export",), ("export", "--format", "json"), ("timeline",)):
         result = cli.run(*args, incident_id)
         assert result.err == _warning(incident_id, 4, "previous-hash link broken")
@@ -119,20 +126,7 @@ def test_an_event_respelled_with_its_hash_recomputed_is_named_by_the_report(
     over that text: it hashes, and only its spelling shows it. The report, the timeline
     and the calendar file's read check each event's spelling as `verify` does."""
     cli, incident_id = recorded
-    with sqlite3.connect(cli.db) as conn:
-        row = conn.execute(
-            f"SELECT {', '.join(COLUMNS)} FROM events WHERE incident_id = ? AND seq = 4",
-            (incident_id,),
-        ).fetchone()
-    payload = row[6].replace('"text":"note 3"', '"text":"note 3","text":"FORGED"')
-    assert payload != row[6]
-    tamper(
-        cli.db,
-        "UPDATE events SET payload = ?, hash = ? WHERE incident_id = ? AND seq = 4",
-        payload,
-        text_hash(*row[:6], payload, row[7]),
-        incident_id,
-    )
+    rehashed(cli.db, incident_id, 4, '"text":"note 3"', '"text":"note 3","text":"FORGED"')
     problem = "payload repeats the key 'text'"
     assert problem in cli.run("verify", incident_id).out
     for args in (("export",), ("timeline",)):
