@@ -115,8 +115,15 @@ def live_until(session: IncidentSession, clock: ManualClock, moment: datetime, a
         session.run_many(record)
         for due in due_messages(session.state, clock.now()):
             messages.send(session, actor, template=due.template)
-            print(f"  sent: {session.state.communications[-1].text}")
+            say_sent(session)
     clock.set(max(moment, clock.now()))
+
+
+def say_sent(session: IncidentSession) -> None:
+    """The message just sent, after its T+ as each step checked is said."""
+    sent = session.state.communications[-1]
+    offset = format_offset(elapsed(session.state, sent.at))
+    print(f"  {offset}  sent: {sent.text}")
 
 
 def run_demo(log: SqliteEventLog) -> int:
@@ -166,7 +173,7 @@ def run_demo(log: SqliteEventLog) -> int:
             # Sending the message checks its step, in the same append (unless it was
             # sent already, when it fell due).
             messages.send(session, actor, template=step.template)
-            print(f"  sent: {session.state.communications[-1].text}")
+            say_sent(session)
         artefact = closeout.artefact_of(session.state, step_id)
         if artefact is not None:  # close-out is done by doing it
             make_artefact(session, actor, artefact, draft)
