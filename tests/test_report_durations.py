@@ -11,20 +11,13 @@ arranged so that each exact difference rounds down a second short of the printed
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from incident import commands
-from incident.app.session import IncidentSession
-from incident.commands import Declaration
-from incident.core.clock import ManualClock
-from incident.core.events import NewEvent
-from incident.core.samples import Outcome, Sample
-from incident.core.state import IncidentState
 from incident.reports.report import markdown_report
 from incident.reports.timeline import markdown_timeline
-from tests.memory_log import MemoryLog
-from tui.demo.scenarios import bundled_runbook
+from tests.bundled_incident import BundledIncident
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, 700_000, tzinfo=UTC)
 """The impact start, back-dated at the declaration: printed 09:00:00."""
@@ -35,39 +28,19 @@ def at(minutes: int, seconds: int, fraction: float) -> datetime:
     return datetime(2026, 11, 28, 9, minutes, seconds, round(fraction * 1e6), tzinfo=UTC)
 
 
-class Recorded:
+class Recorded(BundledIncident):
     """The bundled runbook's incident, every moment at a fraction of a second."""
 
     def __init__(self) -> None:
-        self.clock = ManualClock(at(1, 30, 0.2))  # declared 1:29.5 after T+0
-        details = Declaration(
-            title="Checkout errors",
-            severity="SEV2",
-            commander="Ada",
-            pattern="blue-green",
-            started_at=T0,
-        )
-        event = commands.declare(
-            bundled_runbook(), details, actor="ada", clock=self.clock, incident_id=INCIDENT
-        )
-        self.session = IncidentSession.declare(MemoryLog(), event, self.clock)
-
-    def run(self, moment: datetime, command: Callable[[IncidentState], NewEvent]) -> None:
-        self.clock.set(moment)
-        self.session.run(command)
+        super().__init__(at(1, 30, 0.2), started_at=T0, incident_id=INCIDENT)  # T+1:29.5
 
     def check(self, moment: datetime, step: str) -> None:
         clock = self.clock
         self.run(moment, lambda s: commands.check_step(s, step, actor="ada", clock=clock))
 
     def error_rate(self, moments: Sequence[datetime], value: float) -> None:
-        clock = self.clock
         for moment in moments:
-            batch = [Sample("error-rate", moment, Outcome.OK, 20.0, 200, value=value)]
-            self.clock.set(moment)
-            self.session.run_many(
-                lambda s, b=batch: commands.record_samples(s, b, actor="probes", clock=clock)
-            )
+            self.record_error_rate(moment, value)
 
     def documents(self, now: datetime) -> tuple[str, str]:
         state, events = self.session.state, self.session.log.events(INCIDENT)

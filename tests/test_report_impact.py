@@ -9,58 +9,35 @@ from datetime import timedelta
 import pytest
 
 from incident import commands
-from incident.app.session import IncidentSession
-from incident.commands import Declaration
-from incident.core.clock import ManualClock
 from incident.core.events import NewEvent
-from incident.core.samples import Outcome, Sample
 from incident.core.state import RECENT_SAMPLES, IncidentState
 from incident.reports.describe import count_text
 from incident.reports.impact import metric_figures, milestones, severity_periods, severity_totals
 from incident.reports.report import json_export, markdown_report
+from tests.bundled_incident import BundledIncident
 from tests.conftest import T0
 from tests.golden.markdown_checks import tables, tokens
-from tests.memory_log import MemoryLog
-from tui.demo.scenarios import bundled_runbook
 
 ERROR_RATES = [(130, 0.02), (140, 0.08), (150, 0.10), (160, 0.12), (170, 0.04), (180, 0.09)]
 ERROR_RATES += [(190, 0.01)]
 
 
-class Record:
+class Record(BundledIncident):
     """An incident on the bundled runbook, driven second by second from T0."""
 
     def __init__(self, *, declared_after_s: float = 120) -> None:
-        self.clock = ManualClock(T0)
-        self.clock.advance(declared_after_s)
-        details = Declaration(
-            title="Checkout errors",
-            severity="SEV2",
-            commander="Ada",
-            pattern="blue-green",
+        super().__init__(
+            T0 + timedelta(seconds=declared_after_s),
             started_at=T0,
             from_version="2.4.1",
             last_good_version="2.4.0",
         )
-        event = commands.declare(bundled_runbook(), details, actor="ada", clock=self.clock)
-        self.log = MemoryLog()
-        self.session = IncidentSession.declare(self.log, event, self.clock)
 
     def at(self, offset_s: float, command: Callable[[IncidentState], NewEvent]) -> None:
-        self.clock.set(T0 + timedelta(seconds=offset_s))
-        self.session.run(command)
+        self.run(T0 + timedelta(seconds=offset_s), command)
 
     def sample(self, offset_s: float, value: float) -> None:
-        self.clock.set(T0 + timedelta(seconds=offset_s))
-        reading = Sample("error-rate", self.clock.now(), Outcome.OK, 20.0, 200, value=value)
-        clock = self.clock
-        self.session.run_many(
-            lambda s: commands.record_samples(s, [reading], actor="probes", clock=clock)
-        )
-
-    @property
-    def events(self):
-        return self.log.events(self.session.state.id)
+        self.record_error_rate(T0 + timedelta(seconds=offset_s), value)
 
 
 @pytest.fixture
