@@ -43,7 +43,7 @@ class Recorded(BundledIncident):
             self.record_error_rate(moment, value)
 
     def documents(self, now: datetime) -> tuple[str, str]:
-        state, events = self.session.state, self.session.log.events(INCIDENT)
+        state, events = self.session.state, self.events
         return markdown_report(state, events, now), markdown_timeline(state, events, now)
 
 
