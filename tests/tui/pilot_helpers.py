@@ -178,13 +178,13 @@ def scenario_app(scenario: Scenario, actor: str = "ada") -> LastGoodApp:
 
 @asynccontextmanager
 async def coordinator_on(
-    scenario: Scenario,
+    scenario: Scenario, size: tuple[int, int] = (120, 40)
 ) -> AsyncIterator[tuple[LastGoodApp, Pilot[object], IncidentScreen]]:
-    """`scenario_app` at 120x40, its coordinator's screen up and settled."""
+    """`scenario_app` at `size`, its coordinator's screen up and settled."""
     from tui.app.screens.incident import IncidentScreen
 
     app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=size) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
         assert isinstance(screen, IncidentScreen)

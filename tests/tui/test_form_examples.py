@@ -10,12 +10,9 @@ the resolution is refused against the At field, as one in the past was.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from textual.pilot import Pilot
 from textual.widgets import Input
 
 from incident.app.params import parse_moment
@@ -24,11 +21,11 @@ from incident.core.clock import ManualClock
 from incident.core.phase_clocks import resolved_at
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import fill_form, scenario_app, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import coordinator_on, fill_form, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import DeclareModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
-from tui.demo.scenarios import Scenario, bundled_runbook
+from tui.demo.scenarios import bundled_runbook
 
 LATER = datetime(2031, 3, 4, 10, 30, 12, tzinfo=UTC)
 """A clock far from the scenarios' November 2026, where a written-out date shows."""
@@ -39,24 +36,11 @@ def example_of(placeholder: str) -> str:
     return placeholder.split("e.g. ", 1)[1]
 
 
-@asynccontextmanager
-async def on_resolved(tmp_path: Path) -> AsyncIterator[tuple[Scenario, LastGoodApp, Pilot[None]]]:
-    """The coordinator's screen on a copy of the `resolved` scenario, at 100x32."""
-    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(100, 32)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        yield scenario, app, pilot
+SIZE = (100, 32)
 
 
-def coordinator_screen(app: LastGoodApp) -> IncidentScreen:
-    incident = app.screen
-    assert isinstance(incident, IncidentScreen)
-    return incident
-
-
-async def open_booking(app: LastGoodApp, pilot: object) -> VerbForm:
-    coordinator_screen(app).desk.open_form(BY_NAME["schedule-postmortem"])
+async def open_booking(app: LastGoodApp, pilot: object, incident: IncidentScreen) -> VerbForm:
+    incident.desk.open_form(BY_NAME["schedule-postmortem"])
     await wait_for_screen(pilot, VerbForm)  # type: ignore[arg-type]
     form = app.screen
     assert isinstance(form, VerbForm)
@@ -64,18 +48,19 @@ async def open_booking(app: LastGoodApp, pilot: object) -> VerbForm:
 
 
 async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(tmp_path: Path) -> None:
-    async with on_resolved(tmp_path) as (scenario, app, pilot):
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    async with coordinator_on(scenario, size=SIZE) as (app, pilot, incident):
         scenario.clock.set(LATER)
-        form = await open_booking(app, pilot)
+        form = await open_booking(app, pilot, incident)
         hint = form.query_one("#param-at", Input).placeholder
         assert hint.endswith("not in the past, e.g. 2031-03-05T14:00Z"), hint
         assert "2026" not in hint
 
 
 async def test_the_meeting_example_typed_as_shown_books_the_meeting(tmp_path: Path) -> None:
-    async with on_resolved(tmp_path) as (_, app, pilot):
-        incident = coordinator_screen(app)
-        form = await open_booking(app, pilot)
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    async with coordinator_on(scenario, size=SIZE) as (app, pilot, incident):
+        form = await open_booking(app, pilot, incident)
         typed = example_of(form.query_one("#param-at", Input).placeholder)
         await fill_form(pilot, at=typed)
         await wait_until(pilot, lambda: incident.state.postmortem is not None)
@@ -86,12 +71,12 @@ async def test_the_meeting_example_typed_as_shown_books_the_meeting(tmp_path: Pa
 async def test_a_meeting_before_the_resolution_is_refused_against_the_at_field(
     tmp_path: Path,
 ) -> None:
-    async with on_resolved(tmp_path) as (_, app, pilot):
-        incident = coordinator_screen(app)
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    async with coordinator_on(scenario, size=SIZE) as (app, pilot, incident):
         resolution = resolved_at(incident.state)
         assert resolution is not None
         before = incident.state.last_seq
-        form = await open_booking(app, pilot)
+        form = await open_booking(app, pilot, incident)
         early = (resolution - timedelta(minutes=5)).replace(microsecond=0)
         await fill_form(pilot, at=early.isoformat())
         await wait_until(pilot, lambda: "before the resolution" in form.error_message)

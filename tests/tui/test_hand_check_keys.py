@@ -17,10 +17,10 @@ from incident.core.state import IncidentState, fold
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.pilot_helpers import (
+    coordinator_on,
     fill_form,
     from_palette,
     highlight,
-    scenario_app,
     wait_for_screen,
     wait_until,
 )
@@ -38,10 +38,7 @@ def read_back(db: Path, incident_id: str) -> IncidentState:
 async def test_the_check_key_on_a_step_with_no_samples_asks_what_was_seen(tmp_path):
     db = tmp_path / "no-samples.db"
     scenario = declared(db, at=timedelta(0))  # declared this moment: no probe has polled
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
+    async with coordinator_on(scenario) as (app, pilot, screen):
         before = screen.state.last_seq
         highlight(screen, "confirm-version")
         await pilot.press("space")
@@ -85,10 +82,7 @@ async def test_too_few_samples_the_question_names_the_probe_and_the_step(tmp_pat
     refused = Cli(db).run("check", scenario.incident_id, "check-health")
     assert refused.code == 2
     assert "probe 'error-rate' does not show it yet (1 of 5 samples so far)" in refused.err
-    app = scenario_app(scenario)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
+    async with coordinator_on(scenario, size=(80, 24)) as (app, pilot, screen):
         highlight(screen, "check-health")
         await pilot.press("space")
         await wait_for_screen(pilot, TextPrompt)
@@ -106,10 +100,7 @@ async def test_too_few_samples_the_question_names_the_probe_and_the_step(tmp_pat
 async def test_the_palette_check_on_a_message_step_asks_for_an_override(tmp_path):
     db = tmp_path / "no-message.db"
     scenario = declared(db, at=timedelta(0))
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
+    async with coordinator_on(scenario) as (app, pilot, screen):
         before = screen.state.last_seq
         highlight(screen, "announce-rollback")
         await from_palette(pilot, "Check")
@@ -135,10 +126,7 @@ async def test_the_palette_check_on_a_message_step_asks_for_an_override(tmp_path
 async def test_the_check_key_on_a_message_step_still_opens_the_composer(tmp_path):
     db = tmp_path / "compose.db"
     scenario = declared(db, at=timedelta(0))
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
+    async with coordinator_on(scenario) as (_, pilot, screen):
         highlight(screen, "notify-stakeholders")
         await pilot.press("space")
         await wait_for_screen(pilot, ComposerModal)
@@ -157,10 +145,7 @@ async def test_the_check_key_on_a_reopened_message_step_checks_it_with_its_messa
     hint = next_key(session.state, "announce-rollback", scenario.clock.now())
     assert hint is not None and hint.key == "space"
     assert hint.what.startswith("check it ('announce' message sent by ada at T+")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
+    async with coordinator_on(scenario) as (app, pilot, screen):
         highlight(screen, "announce-rollback")
         await pilot.press("space")  # no composer: the message is in the record already
         await wait_until(pilot, lambda: screen.state.steps["announce-rollback"].done)
