@@ -16,7 +16,6 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import (
     coordinator_on,
     fill_form,
-    scenario_app,
     wait_for_screen,
     wait_for_ticks,
     wait_until,
@@ -62,11 +61,7 @@ async def test_a_closed_incident_offers_only_what_it_accepts(tmp_path: Path) -> 
 
 async def test_closing_takes_the_refused_verbs_out_of_the_footer(tmp_path: Path) -> None:
     scenario = scenario_copy("close-out", tmp_path / "close-out.db")
-    app = scenario_app(scenario)
-    async with app.run_test(size=(120, 40)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen)
+    async with coordinator_on(scenario) as (app, pilot, screen):
         assert all(title in footer(app) for title in REFUSED_ONCE_CLOSED), footer(app)
         assert BY_NAME["check"].title in palette_titles(app, screen)
 
