@@ -119,7 +119,7 @@ class PagedReading:
             raise self._fail(incident_id, exc) from exc
 
     def report_items(
-        self, incident_id: str, *, runs: bool = False, walk: ChainWalk | None = None
+        self, incident_id: str, walk: ChainWalk, *, runs: bool = False
     ) -> Iterator[Event | ProbeTick | SampledTick | TickRun]:
         """The record as a report reads it: what `scan` gives, but each tick that has a
         summary given from the summary alone (`SampledTick`; with `runs`, ticks in a
@@ -127,7 +127,7 @@ class PagedReading:
 
         The events that are not ticks come through their own index, so a long
         record's ticks cost a report a small row each. Without summaries (a
-        version 2 file), this is `scan`. With `walk`, verified into it as it is read
+        version 2 file), this is `scan`. Verified into `walk` as it is read
         (`EventLog.report_items`).
         """
         if not self._summaries:
@@ -139,7 +139,7 @@ class PagedReading:
                 incident_id,
                 lambda after, upto: self._pages(incident_id, after, upto),
                 lambda seq: self._tick_data(incident_id, seq),
-                ChainWalk(incident_id) if walk is None else walk,
+                walk,
             )
         except BadRow as exc:
             raise self._fail(incident_id, exc) from exc

@@ -40,8 +40,8 @@ def _chains(db: Path, incident_id: str) -> list[tuple[int | None, str]]:
     found = []
     with SqliteEventLog.open(db, read_only=True) as log:
         for read in (
-            lambda walk: log.report_items(incident_id, walk=walk),
-            lambda walk: log.report_items(incident_id, runs=True, walk=walk),
+            lambda walk: log.report_items(incident_id, walk),
+            lambda walk: log.report_items(incident_id, walk, runs=True),
             lambda walk: log.export_items(incident_id, walk),
         ):
             walk = ChainWalk(incident_id)
@@ -62,7 +62,7 @@ def test_the_documents_reads_verify_the_chain_as_they_read(
     assert _chains(sampled.db, sampled.incident_id) == [(None, "")] * 3
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
         walk = ChainWalk(sampled.incident_id)
-        list(log.report_items(sampled.incident_id, runs=True, walk=walk))
+        list(log.report_items(sampled.incident_id, walk, runs=True))
         assert walk.report().head == ChainHead(last.seq, last.hash)
     notes = [event for event in sampled.events if event.kind == "note.added"]
     ticks = [event for event in sampled.events if event.kind == "probe.samples"]

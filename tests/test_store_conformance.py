@@ -111,7 +111,7 @@ def test_ticks_are_summarised_and_read_back_the_same(backend: Backend) -> None:
     with opened(backend) as log:
         log.append([new_event(n=1), _tick(2, 0.25), _tick(3, 0.5), new_event(n=4)])
         scanned = list(log.scan("inc-1"))
-        items = list(log.report_items("inc-1"))
+        items = list(log.report_items("inc-1", ChainWalk("inc-1")))
         assert [type(item) for item in scanned] == [
             type(scanned[0]),
             ProbeTick,
@@ -132,7 +132,7 @@ def test_the_exports_read_ticks_in_the_same_runs(backend: Backend) -> None:
         log.append([new_event(n=1), _tick(2, 0.25), _tick(3, 0.5), new_event(n=4), _tick(5, 1)])
         declared = list(log.scan("inc-1", upto_seq=1))
         for items, copied in (
-            (list(log.report_items("inc-1", runs=True)), False),
+            (list(log.report_items("inc-1", ChainWalk("inc-1"), runs=True)), False),
             (list(log.export_items("inc-1", ChainWalk("inc-1"))), True),
         ):
             assert items[0] == declared[0] and len(items) == 2

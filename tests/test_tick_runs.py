@@ -101,9 +101,15 @@ def test_the_report_reads_runs_and_writes_what_it_wrote_tick_by_tick(
     sampled: SampledRecord, page_rows: int
 ) -> None:
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        items: list[object] = list(log.report_items(sampled.incident_id, runs=True))
-        by_run = read_record(log.report_items(sampled.incident_id, runs=True))
-        one_by_one = read_record(log.report_items(sampled.incident_id))
+        items: list[object] = list(
+            log.report_items(sampled.incident_id, ChainWalk(sampled.incident_id), runs=True)
+        )
+        by_run = read_record(
+            log.report_items(sampled.incident_id, ChainWalk(sampled.incident_id), runs=True)
+        )
+        one_by_one = read_record(
+            log.report_items(sampled.incident_id, ChainWalk(sampled.incident_id))
+        )
     runs = [item for item in items if isinstance(item, TickRun)]
     ticks = sum(event.kind == "probe.samples" for event in sampled.events)
     assert sum(len(run) for run in runs) > 0.9 * ticks

@@ -64,7 +64,11 @@ def _raw(db: Path, *statements: tuple[str, tuple[object, ...]]) -> None:
 
 def _documents(db: Path, incident_id: str, sampled: SampledRecord, *, summaries: bool) -> str:
     with SqliteEventLog.open(db, read_only=True) as log:
-        items = log.report_items(incident_id) if summaries else log.scan(incident_id)
+        items = (
+            log.report_items(incident_id, ChainWalk(incident_id))
+            if summaries
+            else log.scan(incident_id)
+        )
         record = read_record(items)
     now = sampled.now
     return markdown_report_from(record, now, tz=PARIS) + timeline_from(record, now, tz=PARIS)
@@ -91,7 +95,7 @@ def test_each_tick_is_summarised_in_the_append_that_records_it(sampled: SampledR
 
 def test_reports_read_the_summaries_not_the_ticks(sampled: SampledRecord) -> None:
     with SqliteEventLog.open(sampled.db, read_only=True) as log:
-        items = list(log.report_items(sampled.incident_id))
+        items = list(log.report_items(sampled.incident_id, ChainWalk(sampled.incident_id)))
         scanned = list(log.scan(sampled.incident_id))
         record = read_record(items)  # the latest ticks' samples are read from the open log
     assert [item.seq for item in items] == [event.seq for event in sampled.events]
@@ -210,7 +214,7 @@ def test_a_tick_appended_later_is_summarised_and_read_alike(
         (recorded,) = log.append([NewEvent(sampled.incident_id, "probes", at, 1, tick)])
         assert log.verify(sampled.incident_id).ok
     with SqliteEventLog.open(copy, read_only=True) as log:
-        last = list(log.report_items(sampled.incident_id))[-1]
+        last = list(log.report_items(sampled.incident_id, ChainWalk(sampled.incident_id)))[-1]
         assert isinstance(last, SampledTick) and last.seq == recorded.seq
         assert last.decode() == tick  # read from the open log
     assert _documents(copy, sampled.incident_id, sampled, summaries=True) == _documents(

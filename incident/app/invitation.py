@@ -37,7 +37,7 @@ def invitation(log: EventLog, incident_id: str) -> Invitation:
     this read folds: a session opened first read the whole record a second time.
     """
     walk = ChainWalk(incident_id)
-    items = iter(log.report_items(incident_id, walk=walk))  # a tick at a time: a run
+    items = iter(log.report_items(incident_id, walk))  # a tick at a time: a run
     first = next(items, None)  # can hold a booking
     if not isinstance(first, Event):
         raise ValueError(f"incident {incident_id} does not start with a declaration")

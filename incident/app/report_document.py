@@ -22,7 +22,7 @@ def report_record(log: EventLog, incident_id: str) -> ReportRecord:
     from the store's summaries, in runs, their samples left undecoded; verified as it
     is read, so the report says where it is not what was recorded (`damage`)."""
     walk = ChainWalk(incident_id)
-    return read_record(log.report_items(incident_id, runs=True, walk=walk), walk)
+    return read_record(log.report_items(incident_id, walk, runs=True), walk)
 
 
 def json_export_record(

@@ -79,12 +79,12 @@ class EventLog(Protocol):
         ...
 
     def report_items(
-        self, incident_id: str, *, runs: bool = False, walk: ChainWalk | None = None
+        self, incident_id: str, walk: ChainWalk, *, runs: bool = False
     ) -> Iterator[Summarised]:
         """What `scan` gives, but a tick the store keeps a summary of given from it alone
         (with `runs`, ticks in a row as one `TickRun`): what the documents read.
 
-        With `walk`, each event is linked into it as it is read, and each that is not a
+        Each event is linked into `walk` as it is read, and each that is not a
         tick from its summary is checked as `verify` checks it (its stored text the
         canonical spelling, hashing to its hash): the report says where the record is
         not what was recorded. A tick's own text is not read, so not hashed, and its
