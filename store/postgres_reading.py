@@ -119,6 +119,12 @@ class PostgresReading(PostgresDatabase, PagedReading):
         row = self._one(incident_id, HEAD, (incident_id,))
         return 0 if row is None else int(row[0])
 
+    def file_problem(self) -> None:
+        """None: a PostgreSQL server keeps its own pages (data checksums, `amcheck`), and
+        asking it takes a superuser, which lastgood's role is not. `verify` still
+        recomputes every chain (`SqliteReading.file_problem` checks a file's pages)."""
+        return None
+
     def verify(self, incident_id: str) -> ChainReport:
         """Recompute the incident's chain and its tick summaries, as `SqliteEventLog.verify`."""
         walk = ChainWalk(incident_id)

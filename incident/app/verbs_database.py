@@ -85,7 +85,8 @@ DATABASE_VERBS: tuple[Verb, ...] = (
     Verb(
         "verify",
         "Verify",
-        "Recompute an incident's hash chain; exit 1 if it is broken.",
+        "Recompute an incident's hash chain, and check a SQLite file's pages; "
+        "exit 1 if either is broken.",
         G,
         (
             Param("id", "the incident", positional=True, metavar="ID"),
