@@ -10,8 +10,14 @@ These rows are a cache, never evidence. Each names the event it describes by its
 hash, and a reader uses a row only for the event that still has that hash (a
 changed event is read from its own text, as if it had no summary); `verify`
 derives every row again from the event's text and reports one that differs, is
-missing or is extra (`SqliteEventLog.verify`). Whoever can write the file can forge
-a summary as they can forge events; the same `verify` and head hash catch both.
+missing or is extra (`SqliteEventLog.verify`).
+
+Since version 5 the file keeps them as it keeps the events: triggers refuse an
+UPDATE or DELETE of a row, an INSERT that would replace one, and an INSERT of one
+that names no recorded probe tick by its seq and hash. What a trigger cannot check is that a new row's figures are its
+tick's (that takes decoding the tick): `verify` does. Whoever can write the file can
+drop the triggers and forge a summary as they can forge events; the same `verify`
+and head hash catch both.
 """
 
 from __future__ import annotations
@@ -47,7 +53,46 @@ A partial index: SQLite uses it for a query whose WHERE has the same term, and a
 tick appended costs it nothing. It changes neither the columns nor the triggers
 of `events`, so older releases and read-only openings read the table as before."""
 
-INSERT = "INSERT OR REPLACE INTO tick_samples VALUES (?, ?, ?, ?, ?)"
+INSERT = (
+    "INSERT INTO tick_samples SELECT ?1, ?2, ?3, ?4, ?5 WHERE NOT EXISTS "
+    "(SELECT 1 FROM tick_samples WHERE incident_id = ?1 AND seq = ?2)"
+)
+"""Each writer inserts the rows of the ticks it has just appended, so a row is there
+already only where an event was deleted past the triggers (a tail cut, then recorded
+over): that row is kept, read by no one (it names the deleted event's hash) and
+reported by `verify`, and the append goes on. It was INSERT OR REPLACE, which
+overwrote that evidence, and which the triggers now refuse."""
+
+SUMMARIES_APPEND_ONLY_MESSAGE = "tick summaries are append-only; they are derived from the events"
+SUMMARY_NAMES_TICK_MESSAGE = "a tick summary must name a recorded probe tick by its seq and hash"
+
+_SUMMARY_TRIGGERS_V5 = (
+    f"""
+    CREATE TRIGGER IF NOT EXISTS tick_samples_no_update BEFORE UPDATE ON tick_samples
+    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS tick_samples_no_delete BEFORE DELETE ON tick_samples
+    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
+    """,
+    # INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
+    # unless recursive_triggers is on, which a plain `sqlite3` session does not set.
+    f"""
+    CREATE TRIGGER IF NOT EXISTS tick_samples_no_replace BEFORE INSERT ON tick_samples
+    WHEN EXISTS (
+        SELECT 1 FROM tick_samples WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
+    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
+    """,
+    # One lookup by the primary key of the event just inserted in the same transaction.
+    f"""
+    CREATE TRIGGER IF NOT EXISTS tick_samples_name_a_tick BEFORE INSERT ON tick_samples
+    WHEN NOT EXISTS (
+        SELECT 1 FROM events
+        WHERE incident_id = NEW.incident_id AND seq = NEW.seq
+            AND hash IS NEW.hash AND kind = '{TICK_KIND}')
+    BEGIN SELECT RAISE(ABORT, '{SUMMARY_NAMES_TICK_MESSAGE}'); END
+    """,
+)
 
 SummaryRow = tuple[str, int, str, int, str]
 """(incident_id, seq, hash, samples, readings): one `tick_samples` row."""
@@ -94,6 +139,12 @@ def add_tick_samples_v3(db: Executes) -> None:
         found = summary_row(row)
         if found is not None:
             db.execute(INSERT, found)
+
+
+def add_summary_triggers_v5(db: Executes) -> None:
+    """Version 5: `tick_samples` append-only, as `events` is (the rows there are kept)."""
+    for trigger in _SUMMARY_TRIGGERS_V5:
+        db.execute(trigger)
 
 
 def has_snapshots(connection: sqlite3.Connection) -> bool:

@@ -39,7 +39,9 @@ if TYPE_CHECKING:
 
 _COLUMNS = ", ".join(EVENT_COLUMNS)
 _INSERT = f"INSERT INTO events ({_COLUMNS}) VALUES ({', '.join(['%s'] * len(EVENT_COLUMNS))})"
-_INSERT_SUMMARY = "INSERT INTO tick_samples VALUES (%s, %s, %s, %s, %s)"
+_INSERT_SUMMARY = "INSERT INTO tick_samples VALUES (%s, %s, %s, %s, %s) ON CONFLICT DO NOTHING"
+"""A row already there is one left by an event deleted past the triggers: kept, and
+reported by `verify`, as `store.derived.INSERT` keeps it in a file."""
 _LOCK = "SELECT pg_advisory_xact_lock(hashtextextended('lastgood:' || %s, 0))"
 _NOTIFY = "SELECT pg_notify(%s, %s)"
 

@@ -6,14 +6,17 @@ other keeps every byte its hashes cover. What differs is how the database
 itself refuses what lastgood never does:
 
 - triggers refuse UPDATE, DELETE and TRUNCATE of `events`, and an INSERT that does
-  not extend the incident's chain (next seq, the head's hash as `prev_hash`);
+  not extend the incident's chain (next seq, the head's hash as `prev_hash`); and
+  (version 5) UPDATE, DELETE and TRUNCATE of `tick_samples`, and an INSERT of a
+  summary that names no recorded probe tick by its seq and hash;
 - `writer_grants` gives the role the coordinators connect as SELECT and INSERT on
   the record and no UPDATE or DELETE, and it does not own the tables, so it can
   neither disable the triggers nor drop them. The owner (who ran the first open
   or `lastgood migrate`) can; `verify` still finds what it changed.
 
 A database is created at the current version in one transaction, under an
-advisory lock, so two machines opening an empty database at once create it once.
+advisory lock, so two machines opening an empty database at once create it once; a
+version 3 database is brought to 5 the same way, by a role that owns its tables.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS_HASH
-from store.derived import TICK_KIND
+from store.derived import SUMMARIES_APPEND_ONLY_MESSAGE, SUMMARY_NAMES_TICK_MESSAGE, TICK_KIND
 from store.schema import (
     APPEND_ONLY_MESSAGE,
     CHAIN_MESSAGE,
@@ -30,9 +33,14 @@ from store.schema import (
     refuse_newer,
 )
 
-SCHEMA_VERSION = 3
-"""A PostgreSQL record's own version: a SQLite file's 4 added state snapshots, which a
-PostgreSQL record does not keep (its replay folds from the declaration)."""
+SCHEMA_VERSION = 5
+"""Numbered as the SQLite file's layouts: 3 and 5 hold what a file's 3 and 5 hold, but
+for a file's 4, the state snapshots, which a PostgreSQL record does not keep (its
+replay folds from the declaration): no database was ever at 4."""
+
+WRITTEN_VERSIONS = (3, SCHEMA_VERSION)
+"""The versions lastgood has left in a database; each is read and appended to as it is
+(3 lacks only the triggers that keep `tick_samples`)."""
 
 if TYPE_CHECKING:
     import psycopg
@@ -43,7 +51,7 @@ SCHEMA_LOCK = 0x1A57_600D
 NOTIFY_CHANNEL = "lastgood_events"
 """Each append notifies here with "INCIDENT_ID SEQ" (the new head), for live readers."""
 
-_CREATE = (
+_CREATE_V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
     """
     CREATE TABLE events (
@@ -134,6 +142,48 @@ _CREATE = (
 )
 """Version 3, the first PostgreSQL layout, whole."""
 
+_KEEP_SUMMARIES_V5 = (
+    f"""
+    CREATE FUNCTION lastgood_summaries_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        RAISE EXCEPTION '{SUMMARIES_APPEND_ONLY_MESSAGE}' USING ERRCODE = 'insufficient_privilege';
+    END $$
+    """,
+    # One lookup by the primary key of the event inserted just before, in the same
+    # transaction.
+    f"""
+    CREATE FUNCTION lastgood_summary_names_tick() RETURNS trigger LANGUAGE plpgsql
+    SET search_path FROM CURRENT AS $$
+    BEGIN
+        IF NOT EXISTS (
+            SELECT 1 FROM events WHERE incident_id = NEW.incident_id AND seq = NEW.seq
+                AND hash = NEW.hash AND kind = '{TICK_KIND}'
+        ) THEN
+            RAISE EXCEPTION '{SUMMARY_NAMES_TICK_MESSAGE}'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        RETURN NEW;
+    END $$
+    """,
+    "CREATE TRIGGER tick_samples_no_update BEFORE UPDATE ON tick_samples "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_summaries_append_only()",
+    "CREATE TRIGGER tick_samples_no_delete BEFORE DELETE ON tick_samples "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_summaries_append_only()",
+    "CREATE TRIGGER tick_samples_no_truncate BEFORE TRUNCATE ON tick_samples "
+    "FOR EACH STATEMENT EXECUTE FUNCTION lastgood_summaries_append_only()",
+    "CREATE TRIGGER tick_samples_name_a_tick BEFORE INSERT ON tick_samples "
+    "FOR EACH ROW EXECUTE FUNCTION lastgood_summary_names_tick()",
+)
+"""Version 3 to 5: `tick_samples` kept as `events` is. An upsert (`ON CONFLICT DO
+UPDATE`) fires the update trigger, so no replacing insert gets past them."""
+
+_OWNS_SUMMARIES = (
+    "SELECT pg_has_role(relowner, 'USAGE') AND has_schema_privilege(relnamespace, 'CREATE') "
+    "FROM pg_class WHERE oid = 'tick_samples'::regclass"
+)
+"""Whether this role may add the triggers: it owns `tick_samples` (a superuser does)
+and may create the functions beside it."""
+
 _TABLES = (
     "SELECT bool_or(relname = 'meta'), bool_or(relname = 'events') FROM pg_class "
     "WHERE relnamespace = current_schema()::regnamespace AND relname IN ('meta', 'events')"
@@ -178,15 +228,19 @@ def stored_version(connection: psycopg.Connection[Any]) -> int:
 
 def _refuse_other(version: int) -> None:
     refuse_newer(version, SCHEMA_VERSION)
-    if 0 < version < SCHEMA_VERSION:
+    if version != 0 and version not in WRITTEN_VERSIONS:
         raise SchemaProblem(f"schema version {version} is not one lastgood ever wrote here")
 
 
 def upgrade(connection: psycopg.Connection[Any]) -> None:
-    """Create the schema if the database has none; refuse one this code cannot use.
+    """Create the schema if the database has none, bring a version 3 one to 5 if this
+    role owns it; refuse one this code cannot use.
 
     Looks first without a transaction, so a current database (every opening but
-    the first) takes no lock and a writer role without CREATE never needs it.
+    the first) takes no lock and a writer role without CREATE never needs it. A
+    writer role that opens a version 3 database records into it as it is (it lacks
+    only the triggers that keep `tick_samples`); the owner's next `declare` or
+    `migrate` upgrades it.
 
     Refused, as `check_readable` refuses a reader, when another schema of the
     database holds a record: the role's search_path misses it, and creating one here
@@ -202,12 +256,23 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         _refuse_other(version)
         if version == SCHEMA_VERSION:
             return
-        if _record_schemas(connection):
-            raise SchemaProblem(no_record(connection))
-        for statement in _CREATE:
+        if version == 0:
+            if _record_schemas(connection):
+                raise SchemaProblem(no_record(connection))
+            for statement in (*_CREATE_V3, *_KEEP_SUMMARIES_V5):
+                connection.execute(statement)
+            connection.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', %s)",
+                (str(SCHEMA_VERSION),),
+            )
+            return
+        (owner,) = connection.execute(_OWNS_SUMMARIES).fetchone() or (False,)
+        if not owner:
+            return
+        for statement in _KEEP_SUMMARIES_V5:
             connection.execute(statement)
         connection.execute(
-            "INSERT INTO meta (key, value) VALUES ('schema_version', %s)", (str(SCHEMA_VERSION),)
+            "UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )
 
 

@@ -13,9 +13,9 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 
 from incident.core.chain import GENESIS_HASH
-from store.derived import Executes, add_tick_samples_v3
+from store.derived import Executes, add_summary_triggers_v5, add_tick_samples_v3
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """The newest layout this code can read and write."""
 
 EVENTS_READABLE_SINCE = 1
@@ -25,8 +25,8 @@ A read-only opening may not migrate the file (it may be evidence, or someone
 else's), and it needs nothing but `events`. Versions from this one up to
 SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
 version 3 the tick summaries, version 4 the state snapshots, each used only
-where it is found), so it reads them
-as they are. A migration that changes the columns of
+where it is found; version 5 the triggers that keep the summaries, which a reader
+never writes), so it reads them as they are. A migration that changes the columns of
 `events` or its triggers must raise this to its own version.
 """
 
@@ -202,6 +202,7 @@ MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
     4: _add_snapshots_v4,
+    5: add_summary_triggers_v5,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -320,7 +320,7 @@ def test_an_incident_whose_first_row_was_deleted_is_still_listed_and_found_broke
 def test_verify_finds_a_forged_tick_summary(backend: Backend) -> None:
     with opened(backend) as log:
         log.append([new_event(n=1), _tick(2, 0.25)])
-    backend.owner_sql("UPDATE tick_samples SET samples = 7 WHERE seq = 2")
+    backend.forge_sql("UPDATE tick_samples SET samples = 7 WHERE seq = 2")
     with opened(backend, read_only=True) as log:
         report = log.verify("inc-1")
     assert (report.ok, report.first_bad_seq) == (False, 2)

@@ -28,7 +28,7 @@ from incident.core.ticks import ProbeTick, SampledTick, read_samples
 from incident.reports.record import read_record
 from incident.reports.report import markdown_report_from
 from incident.reports.timeline import timeline_from
-from store import SqliteEventLog, summarised
+from store import SCHEMA_VERSION, SqliteEventLog, summarised
 from tests.cli_helpers import InProcessCli
 from tests.golden.incidents import PARIS
 from tests.golden.sampled import SampledRecord, sampled_record
@@ -189,12 +189,12 @@ def test_the_previous_release_is_summarised_when_a_writer_opens_it(tmp_path: Pat
         return found
 
     before = documents()
-    SqliteEventLog.open(db).close()  # a writer: the file goes to version 3
+    SqliteEventLog.open(db).close()  # a writer: the file goes to version 3, then on
     with sqlite3.connect(db) as conn:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         summaries = conn.execute("SELECT COUNT(*) FROM tick_samples").fetchone()[0]
         ticks = conn.execute("SELECT COUNT(*) FROM events WHERE kind = 'probe.samples'").fetchone()
-    assert version == 4 and 0 < summaries <= ticks[0]
+    assert version == SCHEMA_VERSION and 0 < summaries <= ticks[0]
     assert documents() == before
     assert all(text.startswith(f"{i}: ok") for i, (text, _, _) in before.items())
     assert closed
