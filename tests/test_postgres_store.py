@@ -11,12 +11,15 @@ import threading
 import psycopg
 import pytest
 
+from incident.core.payloads import ProbeSamples
+from incident.core.samples import Outcome, Sample
 from store import StoreError
+from store.derived import SUMMARIES_APPEND_ONLY_MESSAGE
 from store.postgres_log import PostgresEventLog
-from store.postgres_schema import writer_grants
+from store.postgres_schema import SCHEMA_VERSION, writer_grants
 from tests.postgres_server import WRITER_ROLE, Cluster
 from tests.store_backends import postgres_backend
-from tests.store_helpers import REPO, new_event
+from tests.store_helpers import REPO, START, new_event
 
 TEST_WRITER = "test_writer"
 """A writer role of the tests' own; the README's names are left to the README's test."""
@@ -53,6 +56,7 @@ def test_the_writer_role_appends_but_cannot_change_or_unguard_the_record(
             "DELETE FROM events",
             "UPDATE tick_samples SET samples = 0",
             "ALTER TABLE events DISABLE TRIGGER events_no_update",
+            "DROP TRIGGER tick_samples_no_update ON tick_samples",
             "DROP TRIGGER events_no_update ON events",
             "TRUNCATE events",
         ):
@@ -77,6 +81,47 @@ def test_a_writer_role_without_create_opens_a_current_database(
         backend.owner_sql(grant)
     with PostgresEventLog.open(_as_writer(pg_url)) as writer:
         assert writer.append([new_event()])[0].seq == 1
+
+
+_BACK_TO_VERSION_3 = """
+DROP TRIGGER tick_samples_no_update ON tick_samples;
+DROP TRIGGER tick_samples_no_delete ON tick_samples;
+DROP TRIGGER tick_samples_no_truncate ON tick_samples;
+DROP TRIGGER tick_samples_name_a_tick ON tick_samples;
+DROP FUNCTION lastgood_summaries_append_only();
+DROP FUNCTION lastgood_summary_names_tick();
+UPDATE meta SET value = '3' WHERE key = 'schema_version';
+"""
+"""What version 3, the first PostgreSQL layout, lacked: the triggers that keep `tick_samples`."""
+
+
+def test_a_version_3_database_is_used_as_it_is_until_its_owner_upgrades_it(
+    pg_cluster: Cluster, pg_url: str, writer_role: str
+) -> None:
+    backend = postgres_backend(pg_cluster, pg_url)
+    sample = Sample("error-rate", START, Outcome.OK, 3.0, 200, value=0.25)
+    with PostgresEventLog.open(pg_url) as owner:
+        owner.append([new_event(n=1), new_event(n=2, data=ProbeSamples((sample,)))])
+    backend.owner_sql(_BACK_TO_VERSION_3)
+    for grant in writer_grants(TEST_WRITER):
+        backend.owner_sql(grant)
+    version = "SELECT value FROM meta WHERE key = 'schema_version'"
+    with PostgresEventLog.open(pg_url, read_only=True) as reader:
+        assert reader.verify("inc-1").ok
+    # A writer that may not add triggers, declaring (the only opening that creates or
+    # upgrades): it records into the database as it is.
+    with PostgresEventLog.open(_as_writer(pg_url)) as writer:
+        writer.append([new_event(n=3, data=ProbeSamples((sample,)))])
+    assert backend.owner_sql(version) == "3"
+    PostgresEventLog.open(pg_url).close()  # the owner's next declaration upgrades it
+    assert backend.owner_sql(version) == str(SCHEMA_VERSION)
+    summarised = "SELECT string_agg(seq::text, ',' ORDER BY seq) FROM tick_samples"
+    assert backend.owner_sql(summarised) == "2,3"
+    with pytest.raises(RuntimeError, match=SUMMARIES_APPEND_ONLY_MESSAGE):
+        backend.owner_sql("UPDATE tick_samples SET samples = 7")
+    with PostgresEventLog.open(_as_writer(pg_url)) as writer:
+        writer.append([new_event(n=4, data=ProbeSamples((sample,)))])
+        assert writer.verify("inc-1").ok
 
 
 def test_an_append_waits_for_another_transaction_holding_the_incident(pg_url: str) -> None:
