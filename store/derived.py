@@ -14,10 +14,10 @@ missing or is extra (`SqliteEventLog.verify`).
 
 Since version 5 the file keeps them as it keeps the events: triggers refuse an
 UPDATE or DELETE of a row, an INSERT that would replace one, and an INSERT of one
-that names no recorded probe tick by its seq and hash. What a trigger cannot check is that a new row's figures are its
-tick's (that takes decoding the tick): `verify` does. Whoever can write the file can
-drop the triggers and forge a summary as they can forge events; the same `verify`
-and head hash catch both.
+that names no recorded probe tick by its seq and hash. What a trigger cannot check
+is that a new row's figures are its tick's (that takes decoding the tick): `verify`
+does. Whoever can write the file can drop the triggers and forge a summary as they
+can forge events; the same `verify` and head hash catch both.
 """
 
 from __future__ import annotations
