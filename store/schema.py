@@ -25,9 +25,10 @@ A read-only opening may not migrate the file (it may be evidence, or someone
 else's), and it needs nothing but `events`. Versions from this one up to
 SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
 version 3 the tick summaries, version 4 the state snapshots, each used only
-where it is found; version 5 the triggers that keep the summaries, which a reader
-never writes), so it reads them as they are. A migration that changes the columns of
-`events` or its triggers must raise this to its own version.
+where it is found; version 5 the triggers that keep the summaries and the
+snapshots, which a reader never writes), so it reads them as they are. A migration
+that changes the columns of `events` or its triggers must raise this to its own
+version.
 """
 
 APPEND_ONLY_MESSAGE = "events are append-only; record a correction instead"
@@ -197,12 +198,22 @@ def _add_snapshots_v4(db: Executes) -> None:
     add_snapshots_v4(db)
 
 
+def _keep_derived_v5(db: Executes) -> None:
+    """Version 5: the tick summaries and the state snapshots kept as `events` is, their
+    rows refused an UPDATE, a DELETE, a replacing INSERT or an INSERT naming no event
+    (`store.snapshots` folds: imported only here, as for version 4)."""
+    from store.snapshots import add_snapshot_triggers_v5
+
+    add_summary_triggers_v5(db)
+    add_snapshot_triggers_v5(db)
+
+
 MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
     4: _add_snapshots_v4,
-    5: add_summary_triggers_v5,
+    5: _keep_derived_v5,
 }
 """Target version -> the step that reaches it from the version before."""
 

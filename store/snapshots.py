@@ -60,7 +60,47 @@ CREATE TABLE IF NOT EXISTS state_snapshots (
 """
 """One row per `SNAPSHOT_EVERY` events of an incident; the small columns first."""
 
-_INSERT = "INSERT OR REPLACE INTO state_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_INSERT = (
+    "INSERT INTO state_snapshots SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9 WHERE NOT EXISTS "
+    "(SELECT 1 FROM state_snapshots WHERE incident_id = ?1 AND seq = ?2)"
+)
+"""A row is there already only where events were cut from the end past the triggers and
+the incident recorded over: that row is kept (it names the cut event's hash, so no
+reader uses it) and `verify` reports it, as a stale tick summary is kept
+(`store.derived.INSERT`)."""
+
+SNAPSHOTS_APPEND_ONLY_MESSAGE = "state snapshots are append-only; they are derived from the events"
+SNAPSHOT_NAMES_EVENT_MESSAGE = (
+    "a state snapshot must name a recorded event by its seq, hash and time"
+)
+
+_SNAPSHOT_TRIGGERS_V5 = (
+    f"""
+    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_update BEFORE UPDATE ON state_snapshots
+    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
+    """,
+    f"""
+    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_delete BEFORE DELETE ON state_snapshots
+    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
+    """,
+    # INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
+    # unless recursive_triggers is on, which a plain `sqlite3` session does not set.
+    f"""
+    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_replace BEFORE INSERT ON state_snapshots
+    WHEN EXISTS (
+        SELECT 1 FROM state_snapshots WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
+    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
+    """,
+    # One lookup by the primary key, once every SNAPSHOT_EVERY events.
+    f"""
+    CREATE TRIGGER IF NOT EXISTS state_snapshots_name_an_event BEFORE INSERT ON state_snapshots
+    WHEN NOT EXISTS (
+        SELECT 1 FROM events
+        WHERE incident_id = NEW.incident_id AND seq = NEW.seq
+            AND hash IS NEW.hash AND at IS NEW.at)
+    BEGIN SELECT RAISE(ABORT, '{SNAPSHOT_NAMES_EVENT_MESSAGE}'); END
+    """,
+)
 _HEADS = (
     "SELECT seq, hash, base, layout, at, ordered FROM state_snapshots "
     "WHERE incident_id = ? AND seq <= ? ORDER BY seq"
@@ -284,6 +324,14 @@ def _changes(state: IncidentState, kept: dict[str, list[Any]], lists: Lists) -> 
             keep += 1
         changes[name] = [keep, encode_items(name, now[keep:])]
     return changes
+
+
+def add_snapshot_triggers_v5(db: Executes) -> None:
+    """Version 5 (with the tick summaries' triggers): `state_snapshots` append-only, as
+    `events` is; the rows there are kept. What a trigger cannot check is that a new
+    row's state is the fold's at its event (that takes folding): `verify` does."""
+    for trigger in _SNAPSHOT_TRIGGERS_V5:
+        db.execute(trigger)
 
 
 def add_snapshots_v4(db: Executes) -> None:

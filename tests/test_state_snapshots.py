@@ -256,3 +256,63 @@ def test_a_snapshot_that_cannot_be_made_never_stops_an_append(
         assert log.last_seq(sampled.incident_id) == len(sampled.events) + EVERY
         assert log.verify(sampled.incident_id).ok
     assert _rows(copy, sampled.incident_id) == before
+
+
+# --- kept as the events are (schema 5) -------------------------------------------------
+
+
+def _plain(db: Path, sql: str, parameters: tuple[object, ...] = ()) -> str:
+    """The one error `sql` gets from a plain `sqlite3` session, the triggers in place."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        with pytest.raises(sqlite3.IntegrityError) as caught:
+            conn.execute(sql, parameters)
+    finally:
+        conn.close()
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE state_snapshots SET rest = '{}' WHERE seq = ?",
+        "DELETE FROM state_snapshots WHERE seq = ?",
+        "INSERT OR REPLACE INTO state_snapshots "
+        "SELECT incident_id, seq, hash, base, layout, at, ordered, lists, '{}' "
+        "FROM state_snapshots WHERE seq = ?",
+    ],
+    ids=["update", "delete", "replace"],
+)
+def test_plain_sql_cannot_change_or_remove_a_snapshot(
+    sampled: SampledRecord, copy: Path, edit: str
+) -> None:
+    """What `replay --at` starts from: an edited row would change the state it shows
+    (verify would find it, but only when someone runs verify)."""
+    before = _rows(copy, sampled.incident_id)
+    said = _plain(copy, edit, (before[3][0],))
+    assert said == snapshots.SNAPSHOTS_APPEND_ONLY_MESSAGE
+    assert _rows(copy, sampled.incident_id) == before
+    with SqliteEventLog.open(copy, read_only=True) as log:
+        assert log.verify(sampled.incident_id).ok
+
+
+@pytest.mark.parametrize("names", ["a seq not recorded", "another hash", "another time"])
+def test_a_snapshot_naming_no_recorded_event_is_refused(
+    sampled: SampledRecord, copy: Path, names: str
+) -> None:
+    """Checked by the event's primary key, as the reader joins it; that its state is the
+    fold's, only `verify` can tell (`test_verify_reports_a_forged_snapshot_at_its_event`)."""
+    first = _rows(copy, sampled.incident_id)[0]
+    seq, digest, at = first[0] + 1, sampled.events[first[0]].hash, first[4]
+    if names == "a seq not recorded":
+        seq = len(sampled.events) + 10
+    elif names == "another hash":
+        digest = "0" * 64
+    else:
+        at = first[4].replace("Z", "1Z")
+    said = _plain(
+        copy,
+        "INSERT INTO state_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (sampled.incident_id, seq, digest, *first[2:4], at, *first[5:]),
+    )
+    assert said == snapshots.SNAPSHOT_NAMES_EVENT_MESSAGE

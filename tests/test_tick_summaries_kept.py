@@ -21,6 +21,7 @@ from incident.core.payloads import ProbeSamples
 from incident.core.samples import Outcome, Sample
 from store import SCHEMA_VERSION, SqliteEventLog, schema
 from store.derived import SUMMARIES_APPEND_ONLY_MESSAGE, SUMMARY_NAMES_TICK_MESSAGE
+from store.snapshots import SNAPSHOT_NAMES_EVENT_MESSAGE
 from tests.postgres_server import Cluster
 from tests.store_backends import Backend, opened, postgres_backend, sqlite_backend
 from tests.store_helpers import START, chain_rows, digest, new_event, raw
@@ -163,6 +164,8 @@ def test_an_old_file_opened_by_a_writer_keeps_its_summaries(tmp_path: Path, vers
     assert backend.owner_sql("SELECT hash FROM tick_samples ORDER BY seq").split() == ticks
     for statement in ("UPDATE tick_samples SET samples = 7", "DELETE FROM tick_samples"):
         assert SUMMARIES_APPEND_ONLY_MESSAGE in _refused(backend, statement)
+    forged = f"INSERT INTO state_snapshots VALUES ('inc-1', 4, '{ticks[-1]}', 0, '', '', 1, '', '')"
+    assert SNAPSHOT_NAMES_EVENT_MESSAGE in _refused(backend, forged)  # its `at` is not the tick's
     with SqliteEventLog.open(db) as log:  # and it goes on recording, summaries and all
         (tick,) = log.append([_tick(5, 0.75)])
         assert log.verify("inc-1").ok
