@@ -1,9 +1,11 @@
-"""Toasts are merged, stay off the checklist and the guidance, and do not repeat it.
+"""Toasts are merged, stay off the steps, the guidance and the timeline, and do not
+repeat it.
 
 Recording the rollback decision on the bundled runbook makes three messages due at
 once and says what was recorded: it used to raise four toasts over the whole right
 column. Now the three due messages are one toast naming the key, at most two toasts
-show, and every toast lies clear of the checklist's and the guidance's regions.
+show, and every toast lies clear of the checklist's steps (it sits on the blank rows
+below them), the guidance's and the timeline's regions.
 
 A step checked from the checklist raises none: its `[x]` says it.
 """
@@ -23,6 +25,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.plain import MAX_TOASTS
 from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.checklist import Checklist
 
 
 def toasts(app: LastGoodApp) -> list[Toast]:
@@ -31,6 +34,13 @@ def toasts(app: LastGoodApp) -> list[Toast]:
 
 def clear_of(region: Region, *others: Region) -> bool:
     return not any(region.overlaps(other) for other in others)
+
+
+def steps_drawn(checklist: Checklist) -> Region:
+    """The checklist's rows that hold steps, from its top."""
+    content = checklist.scrollable_content_region
+    rows = min(checklist.virtual_size.height - round(checklist.scroll_y), content.height)
+    return Region(content.x, content.y, content.width, rows)
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=lambda s: f"{s[0]}x{s[1]}")
@@ -72,10 +82,11 @@ async def test_the_decision_raises_one_due_toast_clear_of_the_work(
         due = [text for text in texts if "Message due" in text]
         assert len(due) == 1, texts
         assert "3 messages due — press m" in due[0]
-        checklist = screen.query_one("#checklist").region
+        steps = steps_drawn(screen.query_one(Checklist))
         guidance = screen.query_one("#guidance").region
+        timeline = screen.query_one("#timeline").region
         for toast in shown:
-            assert clear_of(toast.region, checklist, guidance), (toast.region, texts)
+            assert clear_of(toast.region, steps, guidance, timeline), (toast.region, texts)
 
 
 async def test_a_step_checked_from_the_checklist_raises_no_toast(tmp_path: Path) -> None:

@@ -1,6 +1,7 @@
 """Toasts at 80x24 and 60x20 leave the clocks and the work in view.
 
-At 80x24 two toasts covered the whole timeline; over a dialog, the toast moved to the
+At 80x24 two toasts covered the whole timeline (they sat there then; now they sit at
+the checklist's foot, `test_toast_off_the_newest_entry`); over a dialog, the toast moved to the
 top covered the `Next update` clock; on the post-mortem screen a toast sat on the
 verbs, the highlighted one with them. Measured on the regions Textual laid out: a
 toast hidden behind the newest has no region.
@@ -38,15 +39,18 @@ async def two_toasts(app: LastGoodApp) -> None:
         app.notify(f"news {n}: {NEWS}", title=f"news {n}")
 
 
-async def test_at_80x24_one_toast_high_over_the_timeline(tmp_path: Path) -> None:
+async def test_at_80x24_one_toast_high_at_the_checklists_foot(tmp_path: Path) -> None:
     async with coordinator(tmp_path / "t.db", notifications=True) as (app, pilot, screen):
         await two_toasts(app)
         await wait_until(pilot, lambda: len(app.screen.query(Toast)) == 2)
         await pilot.pause()
         regions = shown(app)
         assert regions and sum(r.height for r in regions) <= 3, regions
+        checklist = screen.query_one("#checklist").region
         timeline = screen.query_one("#timeline").region
-        assert all(timeline.overlaps(r) for r in regions), (timeline, regions)
+        for region in regions:
+            assert region.bottom == checklist.bottom and region.x == checklist.x, region
+            assert not region.overlaps(timeline), (timeline, region)
         assert "news 1" in str(app.screen.query(Toast).last().render())  # the newest
 
 

@@ -34,14 +34,15 @@ it is right again takes its title and so replaces it ("Lost the connection",
 "Webhook deliveries paused"): as good as until then."""
 
 MAX_TOASTS = 2
-"""Toasts live at once. With `app.tcss`'s compact toasts, two fit in the timeline's rows
-at 120x40, so toasts never cover the checklist or the guidance; under 38 rows only the
-newest shows, and the one before it once the newest is gone, if it is still live."""
+"""Toasts live at once. With `app.tcss`'s compact toasts, two fit in the blank rows at
+the checklist's foot at 120x40, so toasts never cover the steps, the guidance or the
+timeline; under 38 rows only the newest shows, and the one before it once the newest
+is gone, if it is still live."""
 
 SCREEN_HEIGHTS: list[tuple[int, str]] = [(0, "-cramped"), (24, "-short"), (38, "-tall")]
 """The screens' classes by height (Textual's vertical breakpoints), the apps' and their
 dialogs' alike: under 24 rows, 24 to 37 (80x24), and tall enough for two seven-line
-toasts over the timeline. Where the toasts go and how many show, and where a dialog
+toasts at the checklist's foot. Where the toasts go and how many show, and where a dialog
 sits, depend on them (app.tcss, `tui.app.modals.base`)."""
 
 
