@@ -24,8 +24,8 @@ from tui.app.modals.help import HelpModal
 @pytest.mark.parametrize(
     ("key", "dialog", "keys"),
     [
-        ("n", VerbForm, ["esc Cancel", "ctrl+s Submit"]),
-        ("d", DecisionModal, ["esc Cancel", "ctrl+s Submit", "space Toggle manual trigger"]),
+        ("n", VerbForm, ["ctrl+s Submit", "esc Cancel"]),
+        ("d", DecisionModal, ["ctrl+s Submit", "space Toggle manual trigger", "esc Cancel"]),
         ("question_mark", HelpModal, ["esc Close"]),  # pages to read: nothing to cancel
         ("i", BriefModal, ["esc Close"]),
     ],

@@ -26,7 +26,7 @@ from typing import Any, ClassVar, Protocol, TypeVar, runtime_checkable
 from textual import events, on
 from textual.actions import SkipAction
 from textual.await_complete import AwaitComplete
-from textual.binding import Binding, BindingType
+from textual.binding import ActiveBinding, Binding, BindingType
 from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
@@ -98,6 +98,30 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
     takes_keys = False
     """Whether keys typed now reach the field meant for them: not until `on_mount` has
     put the focus there. Until then the app holds them (`tui/app/type_ahead.py`)."""
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """The keys the dialog's footer shows, in its order: the dialog's own in the
+        order its classes bind them, `escape` last.
+
+        Textual merges a class's bindings base first, and a key keeps the place where
+        a base bound it first (a subclass binding `escape` again, "Close" or "Later",
+        relabels it in place). `escape` is bound here, at the base of every dialog, so
+        every footer led with `esc Cancel` and named what the dialog is for after it
+        (`esc Cancel ctrl+s Submit`). And a priority key the focused field binds too
+        keeps the field's place, ahead of the dialog's: the due message's footer read
+        `ctrl+d Don't send` before `ctrl+s Send` (its text area binds ctrl+d). Only the
+        order shown changes: which binding a key runs is Textual's binding chain, not
+        this map."""
+        bindings = super().active_bindings
+        order = [key for key in self._bindings.key_to_bindings if key != "escape"]
+        own = {
+            key: bindings.pop(key)
+            for key in [*order, "escape"]
+            if key in bindings and bindings[key].node is self
+        }
+        bindings.update(own)
+        return bindings
 
     def _extend_compose(self, widgets: list[Widget]) -> None:
         """The dialog's own footer, composed with it: its keys (`escape` to cancel,
