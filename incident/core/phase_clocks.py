@@ -102,6 +102,16 @@ def format_countdown(delta: timedelta) -> str:
     return format_duration(timedelta(seconds=math.ceil(delta.total_seconds())))
 
 
+def format_late(delta: timedelta) -> str:
+    """`format_duration` of how late something was, rounded up to the unit it shows
+    (whole seconds under an hour, whole minutes from an hour on): never less late than
+    it was. 59.5 s past a window read `59s over`, and half a second `0s over`."""
+    seconds = -(-delta // timedelta(seconds=1))  # rounded up, in whole seconds
+    if seconds >= 3600:
+        seconds = -(-seconds // 60) * 60
+    return format_duration(timedelta(seconds=seconds))
+
+
 def deciding_steps(state: IncidentState, phase_id: str) -> list[StepRecord]:
     """The steps whose end is the phase's end: its required ones, all of them when none
     is required. The phase clock and a `phase:` message moment read the same ones."""

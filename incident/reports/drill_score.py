@@ -17,6 +17,7 @@ from incident.core.events import JSONValue
 from incident.core.phase_clocks import (
     PhaseState,
     format_duration,
+    format_late,
     format_offset,
     phase_clock,
     resolved_at,
@@ -121,7 +122,7 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     if clock.due_at is None:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
     if clock.finished_at > clock.due_at:
-        late = format_duration(clock.finished_at - clock.due_at)
+        late = format_late(clock.finished_at - clock.due_at)
         return ScoreLine(name, f"{done} of its {window} ({late} over)", Verdict.MISSED, timed=True)
     return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
 
@@ -146,8 +147,10 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unchecked, verdict, timed=True)
     taken = record.at - state.started_at
-    measured = f"{format_duration(taken)} of {target}{trigger}"
     within = limit is not None and taken <= timedelta(minutes=limit)
+    late = limit is not None and not within  # past its window: never read as less
+    shown = format_late(taken) if late else format_duration(taken)
+    measured = f"{shown} of {target}{trigger}"
     return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED, timed=True)
 
 
@@ -203,9 +206,9 @@ def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:
         return ScoreLine(name, f"none sent ({target})", Verdict.MISSED)
     parts = [f"{tally.sent - tally.late} of {tally.sent} on time ({target})"]
     if tally.late:
-        parts.append(f"latest {format_duration(tally.worst)} past due")
+        parts.append(f"latest {format_late(tally.worst)} past due")
     if tally.overdue_now:
-        parts.append(f"an update {format_duration(tally.overdue_now)} overdue, never resolved")
+        parts.append(f"an update {format_late(tally.overdue_now)} overdue, never resolved")
     met = tally.late == 0 and not tally.overdue_now
     return ScoreLine(name, "; ".join(parts), Verdict.MET if met else Verdict.MISSED)
 
