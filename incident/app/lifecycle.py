@@ -8,8 +8,11 @@ from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession, Session
 from incident.commands import Declaration as Declaration  # the faces build one to declare
+from incident.commands.rules import refuse_if_closed
 from incident.core.clock import Clock
+from incident.core.errors import CommandError
 from incident.core.log import EventLog
+from incident.core.state import IncidentState
 from runbooks.model import Runbook
 
 
@@ -53,3 +56,13 @@ def close(session: Session, actor: str, *, force: bool = False, reason: str = ""
         lambda s: [commands.close(s, actor=actor, clock=clock, force=force, reason=reason)]
     )
     return Done(events, f"closed {session.state.id}")
+
+
+def closed_already(state: IncidentState) -> str | None:
+    """Why a close is refused before it is asked, in the words the command refuses it
+    with (`lastgood close` prints them): the incident is closed. None while it is open."""
+    try:
+        refuse_if_closed(state)
+    except CommandError as refusal:
+        return str(refusal)
+    return None

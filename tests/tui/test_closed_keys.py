@@ -16,12 +16,14 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import (
     coordinator_on,
     fill_form,
+    scenario_app,
     wait_for_screen,
     wait_for_ticks,
     wait_until,
 )
 from tests.tui.screen_text import screen_lines
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.postmortem import PostmortemScreen
 
 REFUSED_ONCE_CLOSED = ("Check", "Skip", "Approve", "DB tier")
 """Footer verbs of an open incident that a closed one refuses."""
@@ -74,3 +76,25 @@ async def test_closing_takes_the_refused_verbs_out_of_the_footer(tmp_path: Path)
             assert title not in footer(app), footer(app)
         assert "Note" in footer(app)
         assert BY_NAME["check"].title not in palette_titles(app, screen)
+
+
+async def test_x_on_a_closed_incident_says_it_is_closed(tmp_path: Path) -> None:
+    """`X` did nothing at all once the incident was closed, on either screen: now a
+    toast says what `lastgood close` says, and nothing opens or is recorded."""
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
+    app = scenario_app(scenario)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen) and screen.state.is_closed
+        refusal = f"incident {screen.state.id} is closed"
+        before = screen.state.last_seq
+        for shown_on in (IncidentScreen, PostmortemScreen):
+            app.clear_notifications()
+            await pilot.press("X")
+            await wait_until(pilot, lambda: any(n.message == refusal for n in app._notifications))
+            assert isinstance(app.screen, shown_on)  # no form, no question
+            await pilot.press("P")
+            await wait_for_screen(pilot, PostmortemScreen)
+        await wait_for_ticks(pilot, screen)
+        assert screen.state.last_seq == before  # nothing recorded

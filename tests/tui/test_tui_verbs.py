@@ -74,6 +74,7 @@ def test_bindings_are_the_tui_verbs_with_keys_and_the_moving_keys():
     assert sorted(bound) == [
         "app.help",
         "close_ready",  # `X` in the footer once every required step is done
+        "closed_already",  # `X` once closed: says so
         "decided",
         "due_message",
         "open_postmortem",

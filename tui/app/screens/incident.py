@@ -35,6 +35,7 @@ from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
     CLOSE_READY_KEY,
+    CLOSED_KEY,
     DECIDED_KEY,
     DUE_MESSAGE_KEY,
     HELP_FIRST,
@@ -91,6 +92,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         DUE_MESSAGE_KEY,
         *verb_bindings(),
         DECIDED_KEY,
+        CLOSED_KEY,
         *NAVIGATION,
     ]
 
@@ -357,6 +359,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     def action_due_message(self) -> None:
         self.comms.review_due()
 
+    def action_closed_already(self) -> None:
+        """`X` once the incident is closed: says so (`close_incident`)."""
+        self.action_close_ready()
+
     def action_close_ready(self) -> None:
         """`X`, in the footer once every required step is done: the close-out flow the
         post-mortem screen has too (loaded when asked for: the first frame does without
@@ -400,4 +406,6 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             return decision_refusal(self.state) is None
         if action == "decided":  # `d` once decided: unlisted, and it says why
             return decision_refusal(self.state) is not None
+        if action == "closed_already":  # `X` once closed: unlisted, and it says so
+            return self.state.is_closed
         return True

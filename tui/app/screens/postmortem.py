@@ -23,12 +23,14 @@ from textual.screen import Screen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from incident.app.lifecycle import closed_already
 from incident.app.outcome import Done
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
 from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
+from tui.app.screens.verb_keys import CLOSED_KEY
 from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
@@ -45,8 +47,9 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     plain question first, since closing ends the rollback's clocks. Closed already,
     it says so (the question, then "Not recorded", said it late)."""
     verb = BY_NAME["close"]
-    if desk.state.is_closed:
-        desk.notify(f"{desk.state.id} is closed already.")
+    refused = closed_already(desk.state)
+    if refused is not None:
+        desk.notify(refused, title="Not recorded", severity="warning")
         return
     if desk.state.open_required_steps():
         desk.open_form(verb, after=after)
@@ -88,6 +91,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),  # as q closes every other overlay
         Binding("X", "close_incident", "Close incident"),
+        CLOSED_KEY,
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
 
@@ -162,6 +166,10 @@ class PostmortemScreen(StyledOnce, Screen[None]):
     def action_close_incident(self) -> None:
         close_incident(self.desk, after=self.redraw)
 
+    def action_closed_already(self) -> None:
+        """`X` once the incident is closed: says so (`close_incident`)."""
+        close_incident(self.desk)
+
     def action_back(self) -> None:
         self.dismiss(None)
 
@@ -175,4 +183,6 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         """`X` only while the incident is open."""
         if action == "close_incident":
             return not self.desk.state.is_closed
+        if action == "closed_already":
+            return self.desk.state.is_closed
         return True

@@ -61,6 +61,12 @@ nowhere (only the post-mortem screen did). Otherwise the close verb's own bindin
 out of the footer, takes `X` (`IncidentScreen.check_action`)."""
 
 
+CLOSED_KEY = Binding("X", "closed_already", show=False)
+"""`X` once the incident is closed: out of the footer, and it says so, in the words
+`lastgood close` refuses with (`incident.app.lifecycle.closed_already`). The close
+verb's binding is off by then (`Verb.open_only`), and `X` did nothing at all."""
+
+
 def ready_to_close(state: IncidentState) -> bool:
     """Open, every required step done: what is left is the close (`CLOSE_READY_KEY`)."""
     return not state.is_closed and not state.open_required_steps()
