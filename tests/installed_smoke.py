@@ -151,7 +151,7 @@ def smoke(workdir: Path) -> list[str]:
         raise SmokeFailure(f"lastgood declare printed {incident_id!r}, not an id alone")
     asyncio.run(open_every_screen(workdir, incident_id.strip()))
     demo = lastgood(workdir, "demo", "--headless")
-    if "Log verifies: True" not in demo:
+    if "\nverify: ok, " not in demo:
         raise SmokeFailure("lastgood demo --headless did not end with a verified log")
     return [
         version,

@@ -203,7 +203,7 @@ def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
     out = process_cli.ok("demo", "--headless")
     assert "Initiating rollback due to checkout failing for 12% of requests" in out
     assert "CLOSED" in out
-    assert "Log verifies: True" in out
+    assert "\nverify: ok, " in out
     report_line = next(line for line in out.splitlines() if line.startswith("Report: "))
     report = report_line.removeprefix("Report: ")
     with open(report, encoding="utf-8") as handle:

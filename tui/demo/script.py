@@ -197,9 +197,8 @@ def run_demo(log: SqliteEventLog) -> int:
     # said, so no one reads the report.md already there for this run's
     kept = f" (already there, left alone: {', '.join(taken)})" if taken else ""
     print(f"Report: {report}{kept}")
-    print(
-        f"Log verifies: {verdict.ok}, {counted(verdict.count, 'event')}, head {verdict.head_hash}"
-    )
+    said = "ok" if verdict.ok else f"BROKEN at event {verdict.first_bad_seq}: {verdict.problem}"
+    print(f"verify: {said}, {counted(verdict.count, 'event')}, head {verdict.head_hash}")
     print(f"Look around: {shlex.join(['lastgood', '--db', str(db), 'status', state.id])}")
     return 0
 
