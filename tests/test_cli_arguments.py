@@ -70,6 +70,14 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
             },
         ),
         (
+            ["start", "INC-1", "--no-probes"],
+            {"command": "start", "incident": "INC-1", "runbook": "rollback", "no_probes": True},
+        ),
+        (
+            ["start", "--incident=INC-1", "INC-1"],
+            {"command": "start", "incident": "INC-1", "runbook": "rollback", "no_probes": False},
+        ),
+        (
             ["export", "INC-1", "--format=json", "--tz", "Europe/Paris"],
             {
                 "command": "export",
@@ -130,6 +138,9 @@ def test_a_text_default_is_read_by_the_parameter_s_kind_as_argparse_reads_it():
         ["start", "--inc", "INC-1"],
         ["start", "--incident", "-x"],
         ["start", "--no-probes=yes"],
+        ["start", "INC-1", "--incident", "INC-2"],  # argparse refuses it
+        ["start", "INC-1", "INC-2"],
+        ["INC-1"],  # `start INC-1`, read by argparse
     ],
 )
 def test_anything_but_plain_words_is_left_to_argparse(words):
@@ -300,3 +311,36 @@ def test_a_plain_status_runs_without_loading_argparse(words, argparse_loaded):
         "command": words[2 if words[0] == "--db" else 0],
         "code": 0,
     }
+
+
+@pytest.mark.parametrize(
+    ("words", "expected"),
+    [
+        (["INC-1"], {"incident": "INC-1", "no_probes": False}),
+        (["--db", "a.db", "INC-1", "--no-probes"], {"incident": "INC-1", "no_probes": True}),
+        (["--as=Bo", "INC-1", "--incident", "INC-1"], {"incident": "INC-1", "no_probes": False}),
+    ],
+)
+def test_a_bare_incident_id_is_start_s(words, expected):
+    read = vars(parsed_arguments(words))
+    assert read["command"] == "start"
+    assert {name: read[name] for name in expected} == expected
+
+
+def test_the_id_and_incident_naming_two_incidents_are_refused_in_one_line(capsys):
+    with pytest.raises(SystemExit) as refused:
+        parsed_arguments(["start", "INC-1", "--incident", "INC-2"])
+    assert refused.value.code == 2
+    assert capsys.readouterr().err == (
+        "lastgood start: error: 'INC-1' and --incident 'INC-2' name two incidents: "
+        "give one (see --help)\n"
+    )
+
+
+def test_every_incident_id_starts_as_the_parser_expects():
+    from datetime import UTC, datetime
+
+    from incident.commands.lifecycle import new_incident_id
+    from tui.cli.parser import INCIDENT_ID_PREFIX
+
+    assert new_incident_id(datetime.now(UTC), ()).startswith(INCIDENT_ID_PREFIX)

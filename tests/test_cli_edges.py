@@ -289,6 +289,9 @@ def without_terminal(cli: Cli, *args: str, stdin_tty: bool = False) -> tuple[int
         ((), "start"),
         (("start",), "start"),
         (("start", "--incident", "{id}"), "start"),
+        (("start", "{id}"), "start"),
+        (("{id}",), "start"),
+        (("--db", "{db}", "{id}", "--no-probes"), "start"),
         (("attach", "{id}"), "attach"),
         (("replay", "{id}"), "replay"),
         (("replay", "{id}", "--paused"), "replay"),
@@ -300,12 +303,22 @@ def test_the_tui_without_a_terminal_is_one_line(
     big: tuple[Cli, str], args: tuple[str, ...], verb: str
 ) -> None:
     cli, incident_id = big
-    argv = [a.format(id=incident_id) for a in args]
+    argv = [a.format(id=incident_id, db=cli.db) for a in args]
     assert without_terminal(cli, *argv) == (2, "", f"lastgood {verb}: {NOT_A_TERMINAL}")
     assert without_terminal(cli, *argv, stdin_tty=True) == (
         2,
         "",
         f"lastgood {verb}: {NOT_A_TERMINAL}",
+    )
+
+
+def test_start_given_two_incidents_says_so_in_one_line(big: tuple[Cli, str]) -> None:
+    cli, incident_id = big
+    assert without_terminal(cli, "start", incident_id, "--incident", "INC-0-NOPE") == (
+        2,
+        "",
+        f"lastgood start: error: '{incident_id}' and --incident 'INC-0-NOPE' name two "
+        "incidents: give one (see --help)\n",
     )
 
 

@@ -31,6 +31,23 @@ every handler gets the same kind of object whichever way its words were read."""
 EVERY_VERB = {"--db": "db", "--as": "as_name"}
 """The options every verb takes, each with a value, and where the value is kept."""
 
+ID_IN_ORDER = {"start": "incident"}
+"""Verbs of no one incident's scope that also take an incident's ID in order, as every
+verb on an incident does: `start ID` is `start --incident ID`. The ID is kept in the
+option's parameter; both given, they must name the same incident."""
+
+
+def same_incident(verb: str, values: dict[str, object], given: str) -> str | None:
+    """`values` with the ID given in order kept where `verb`'s option keeps it; the
+    refusal, when the option names another incident."""
+    name = ID_IN_ORDER[verb]
+    option = values.get(name)
+    if option is not None and option != given:
+        spelling = BY_NAME[verb].param(name).option
+        return f"'{given}' and {spelling} '{option}' name two incidents: give one"
+    values[name] = given
+    return None
+
 
 def reads_by_rule(verb: Verb) -> bool:
     """Whether `verb`'s command lines can be read here: it has only `--options`."""
@@ -101,9 +118,12 @@ def plain_arguments(words: Sequence[str]) -> Arguments | None:
         else:
             return None
         index += 1
-    if verb is None or len(positionals) != (verb.scope is not Scope.GLOBAL):
+    if verb is None or any(param.required and param.name not in given for param in verb.params):
         return None
-    if any(param.required and param.name not in given for param in verb.params):
+    in_order = verb.name in ID_IN_ORDER and len(positionals) == 1
+    if in_order and same_incident(verb.name, values, positionals.pop()) is not None:
+        return None  # argparse says what is wrong
+    if len(positionals) != (verb.scope is not Scope.GLOBAL):
         return None
     if positionals:
         values["id"] = positionals[0]

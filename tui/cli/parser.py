@@ -16,7 +16,7 @@ from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
 from incident.core.text import visible
-from tui.cli.arguments import EVERY_VERB, Arguments
+from tui.cli.arguments import EVERY_VERB, ID_IN_ORDER, Arguments, same_incident
 from tui.cli.edges import package_version
 from tui.cli.top_help import (
     AS_HELP,
@@ -158,6 +158,11 @@ def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
     _as_option(parser, argparse.SUPPRESS if verb.name in NO_ACTOR_VERBS else AS_HELP)
     if verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
+    elif verb.name in ID_IN_ORDER:
+        option = verb.param(ID_IN_ORDER[verb.name]).option
+        parser.add_argument(
+            "id", metavar="ID", nargs="?", default=None, help=f"open this incident (as {option} ID)"
+        )
     for param in verb.params:
         _add(parser, param)
 
@@ -210,13 +215,19 @@ TOP_LEVEL_VALUES = tuple(EVERY_VERB)
 TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
 
 
+INCIDENT_ID_PREFIX = "INC-"
+"""How every incident ID begins (`incident.commands.lifecycle.new_incident_id`), and
+no verb: a word starting so where the verb goes is an ID for `start`."""
+
+
 def implied_start(words: list[str]) -> list[str]:
-    """`words` with `start` put first when they name no verb but give an option.
+    """`words` with `start` put in when they name no verb but give an option or an ID.
 
     Bare `lastgood` means `lastgood start`, so `lastgood --no-probes` and
-    `lastgood --db PATH --incident ID` are start's options. The top-level options
-    (--db, --as, --help, --version) are passed over to find the first other word: an
-    option means start; a word is the verb, left for argparse to check.
+    `lastgood --db PATH --incident ID` are start's options, and `lastgood ID` is
+    `lastgood start ID`. The top-level options (--db, --as, --help, --version) are
+    passed over to find the first other word: an option means start, as does an
+    incident's ID; another word is the verb, left for argparse to check.
     """
     index = 0
     while index < len(words):
@@ -227,6 +238,8 @@ def implied_start(words: list[str]) -> list[str]:
             index += 1
         elif word.startswith("-") and word != "--":
             return ["start", *words]
+        elif word.startswith(INCIDENT_ID_PREFIX):
+            return [*words[:index], "start", *words[index:]]
         else:
             return words
     return words
@@ -281,4 +294,12 @@ def parsed_arguments(words: list[str]) -> Arguments:
     args = parser.parse_args(implied_start(words))
     if args.command is None:
         args = parser.parse_args([*words, "start"])
-    return Arguments(**vars(args))
+    values = vars(args)
+    given = values.pop("id") if args.command in ID_IN_ORDER else None
+    if given is not None and (refusal := same_incident(args.command, values, given)):
+        _commands(parser).parser_for(args.command).error(refusal)
+    return Arguments(**values)
+
+
+def _commands(parser: argparse.ArgumentParser) -> VerbCommands:
+    return next(action for action in parser._actions if isinstance(action, VerbCommands))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
+from tui.cli.arguments import ID_IN_ORDER
 
 
 def usage(verb: Verb) -> str:
@@ -16,6 +17,8 @@ def usage(verb: Verb) -> str:
     words = [verb.name]
     if verb.scope is not Scope.GLOBAL:
         words.append("ID")
+    elif verb.name in ID_IN_ORDER:
+        words.append("[ID]")
     for param in verb.params:
         words.append(_usage(param))
     return " ".join(words)
