@@ -41,6 +41,15 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
         (("schedule-postmortem", "{id}", "--at", "9999-12-31T23:59:59-01:00"), "out of range"),
         (("approve", "{id}", "assess-severity", "--by", "A", "--reason", "r"), "no approval gate"),
         (("db-tier", "{id}", "yolo", "--reason", "r"), "unknown database tier"),
+        (
+            ("assign", "{id}", "lead", "Bo"),
+            "lastgood assign: unknown role 'lead' (roles: incident-commander, "
+            "deployment-coordinator, comms-lead, ops, leadership)\n",
+        ),
+        (
+            ("assign", "{id}", "leadrship", "Bo"),
+            "unknown role 'leadrship' (did you mean 'leadership'? roles: incident-commander,",
+        ),
         (("export", "{id}", "--format", "pdf"), "invalid choice"),
         (("verify",), "give an incident ID or --all"),
         (("verify", "INC-0-NOPE"), "no incident 'INC-0-NOPE'"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from incident.commands.rules import make_event, refuse_if_closed, suggestion
+from incident.commands.rules import make_event, refuse_if_closed
 from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
@@ -27,7 +27,10 @@ def assign_role(
 ) -> NewEvent:
     refuse_if_closed(state)
     if role not in state.runbook.roles:
-        raise CommandError(f"unknown role '{role}'{suggestion(role, state.runbook.roles)}")
+        from runbooks.checks import choices_hint  # here: only a refusal lists the roles
+
+        hint = choices_hint(role, state.runbook.roles, "roles")
+        raise CommandError(f"unknown role '{role}'{hint}")
     if not person.strip():
         raise CommandError(f"who takes the role '{role}'?")
     if problem := not_a_person(person):
