@@ -19,6 +19,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals.text_prompt import TextPrompt
 from tui.app.screens.incident import IncidentScreen
 from tui.demo.launch import DemoIncident, write_demo_runbook
+from tui.demo.scenarios import bundled_runbook
 
 
 async def test_the_demo_asks_for_a_name_once_and_makes_it_the_commander(tmp_path: Path) -> None:
@@ -73,3 +74,20 @@ def _error(screen: object) -> str:
 
     assert isinstance(screen, TextPrompt)
     return str(screen.query_one("#error", Label).content)
+
+
+async def test_cancelling_the_name_prompt_says_nothing_was_opened(tmp_path: Path) -> None:
+    """Esc at "Who is coordinating?" ended `lastgood start` silently with exit 0."""
+    log = SqliteEventLog.open(tmp_path / "lastgood.db")
+    app = LastGoodApp(log, bundled_runbook(), clock=SystemClock(), actor=None, network=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, TextPrompt)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.refusal is not None)
+    assert app.return_code == 1
+    assert app.refusal == (
+        "nothing was opened: no one was named as coordinator "
+        "(give the name with --as NAME or $LASTGOOD_USER)"
+    )
+    assert log.incident_ids() == []
+    log.close()

@@ -33,7 +33,7 @@ from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
 from tui.app.keys_first import KeysFirst
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
-from tui.app.refusal import UNREADABLE, Refusing, Unreadable, unreadable
+from tui.app.refusal import NO_NAME, UNREADABLE, Refusing, Unreadable, unreadable
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import TUI_VERBS
 from tui.app.terminal_input import InputAsData
@@ -249,7 +249,7 @@ class LastGoodApp(
 
         def named(name: str | None) -> None:
             if name is None:
-                self.exit()
+                self.refuse(NO_NAME, 1)
                 return
             self.actor = " ".join(name.split())
             self.route()

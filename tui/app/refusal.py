@@ -19,6 +19,13 @@ UNREADABLE = (StoreError, ValueError, RunbookError)
 """What reading an incident raises when its record cannot be read as stored."""
 
 
+NO_NAME = (
+    "nothing was opened: no one was named as coordinator "
+    "(give the name with --as NAME or $LASTGOOD_USER)"
+)
+"""Why the app closed when its question "Who is coordinating?" was cancelled."""
+
+
 class Unreadable(Exception):
     """An incident's record cannot be read; the message is its one line."""
 
