@@ -56,8 +56,9 @@ class NotifyRules(SectionRules):
             template = str(key)
             path: DataPath = (*fields.at("send"), template)
             if template not in template_ids:
-                message = f"no template '{template}' (templates: {template_names})"
-                self.rep.report(path, message, key=True)
+                if template not in self.template_keys:  # else refused where it is defined
+                    message = f"no template '{template}' (templates: {template_names})"
+                    self.rep.report(path, message, key=True)
                 continue
             rule = self._send_rule(template, path, entry, names)
             if rule is not None:

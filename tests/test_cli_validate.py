@@ -67,3 +67,16 @@ def test_validate_counts_in_words(cli, tmp_path):
         "runbook: x\ntitle: X\nphases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
     )
     assert cli.ok("validate", str(one)).strip() == f"{one}: ok (runbook 'x', 1 phase, 1 step)"
+
+
+def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
+    """`{title}` typed `{titel}`: the template was refused, then reported missing where
+    `notify: send:` names it, as if it were not defined (a fresh-eyes review)."""
+    path = Path("tests/runbooks/malformed/template-placeholder-sent.yaml")
+    result = cli.run("validate", str(path))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
+        "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
+        "last_good_version, next_update, pattern, phase, severity and 2 more)"
+    ]
