@@ -79,7 +79,8 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
             (*IMPACT, "http://a:hunter2@h:99999"),
             "--prometheus: invalid URL 'http://a:…@h:99999': Port out of range",
         ),
-        (("frobnicate",), "invalid choice"),
+        (("frobnicate",), "lastgood: error: unknown verb 'frobnicate' (see --help)\n"),
+        (("chek", "{id}"), "lastgood: error: unknown verb 'chek' (did you mean 'check'?) (see"),
     ],
 )
 def test_errors_are_one_line_with_exit_2(cli, args, message):

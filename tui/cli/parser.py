@@ -60,6 +60,17 @@ class OneLineParser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
+    def _check_value(self, action: argparse.Action, value: Any) -> None:
+        """A word that is no verb: `unknown verb 'chek' (did you mean 'check'?)`, not
+        argparse's list of every verb."""
+        if isinstance(action, VerbCommands) and value not in action.choices:
+            import difflib  # here: only a mistyped verb needs a guess
+
+            close = difflib.get_close_matches(value, action.choices, n=1)
+            guess = f" (did you mean '{close[0]}'?)" if close else ""
+            self.error(f"unknown verb '{value}'{guess}")
+        super()._check_value(action, value)
+
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         """argparse drops a failed write; a closed pipe must reach `edges.guarded` (141)."""
         if message:
