@@ -199,6 +199,17 @@ def test_list_on_a_fresh_machine(cli):
     assert json.loads(cli.ok("list", "--json")) == []
 
 
+def test_list_says_there_is_no_database_where_none_is(cli, tmp_path):
+    """A mistyped `--db` listed "no incidents yet (PATH)", as if a record were there
+    and empty; `status` says there is no database. Still exit 0 and [] for scripts."""
+    missing = tmp_path / "no" / "such" / "x.db"
+    assert cli.ok("--db", str(missing), "list") == f"no incidents yet: no database at {missing}\n"
+    assert json.loads(cli.ok("--db", str(missing), "list", "--json")) == []
+    assert not missing.parent.exists()
+    declare(cli)
+    assert cli.ok("list").startswith("INC-")
+
+
 def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
     out = process_cli.ok("demo", "--headless")
     assert "Initiating rollback due to checkout failing for 12% of requests" in out
