@@ -219,3 +219,17 @@ def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
     report = report_line.removeprefix("Report: ")
     with open(report, encoding="utf-8") as handle:
         assert handle.read().startswith("# Incident report: Checkout errors after 2.4.1")
+
+
+def test_a_severity_is_read_in_any_case(cli):
+    """`--severity sev2` was refused: unknown severity 'sev2' (choose SEV1, ...)."""
+    incident_id = cli.ok(
+        "declare", "--title", "t", "--severity", "sev2", "--commander", "Ada"
+    ).strip()
+    assert status(cli, incident_id)["severity"] == "SEV2"
+    assert cli.ok("severity", incident_id, "Sev1", "--reason", "spreading").endswith(
+        "severity is now SEV1\n"
+    )
+    assert status(cli, incident_id)["severity"] == "SEV1"
+    refused = cli.run("severity", incident_id, "sev1", "--reason", "again")
+    assert (refused.code, refused.err) == (2, "lastgood severity: the incident is already SEV1\n")

@@ -46,7 +46,9 @@ def severity(session: Session, actor: str, severity: str, *, reason: str = "") -
     events = session.run_many(
         lambda s: [commands.change_severity(s, severity, reason=reason, actor=actor, clock=clock)]
     )
-    return Done(events, f"severity is now {severity}")
+    from incident.commands.lifecycle import severity_named  # what `sev1` named: SEV1
+
+    return Done(events, f"severity is now {severity_named(severity)}")
 
 
 def close(session: Session, actor: str, *, force: bool = False, reason: str = "") -> Done:

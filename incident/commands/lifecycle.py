@@ -57,6 +57,12 @@ def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
     raise CommandError("could not find a free incident id")  # pragma: no cover
 
 
+def severity_named(text: str) -> str | None:
+    """The severity `text` names, in any case (`sev2` is SEV2), or None."""
+    severity = text.strip().upper()
+    return severity if severity in SEVERITIES else None
+
+
 def declare(
     runbook: Runbook,
     details: Declaration,
@@ -78,7 +84,8 @@ def declare(
         raise CommandError(
             f"a severity is required (choose {', '.join(SEVERITIES)})", needs=("severity",)
         )
-    if details.severity not in SEVERITIES:
+    severity = severity_named(details.severity)
+    if severity is None:
         raise CommandError(
             f"unknown severity '{details.severity}' (choose {', '.join(SEVERITIES)})",
             needs=("severity",),
@@ -114,7 +121,7 @@ def declare(
         raise CommandError(f"incident id '{incident_id}' is taken")
     declared = Declared(
         title=title,
-        severity=details.severity,
+        severity=severity,
         commander=details.commander.strip(),
         runbook_id=runbook.id,
         runbook_source=runbook.source,
@@ -155,8 +162,10 @@ def change_severity(
     state: IncidentState, severity: str, *, reason: str, actor: str, clock: Clock
 ) -> NewEvent:
     refuse_if_closed(state)
-    if severity not in SEVERITIES:
+    named = severity_named(severity)
+    if named is None:
         raise CommandError(f"unknown severity '{severity}' (choose {', '.join(SEVERITIES)})")
+    severity = named
     if severity == state.severity:
         raise CommandError(f"the incident is already {severity}")
     return make_event(state.id, actor, clock, SeverityChanged(severity, state.severity, reason))
