@@ -156,6 +156,6 @@ def test_a_drill_left_open_says_how_to_go_on_with_its_probes_off(cli: Cli) -> No
     assert last == (
         f"Drill {incident_id} is still open; its score card, once it is closed: "
         f"lastgood --db {db} score {incident_id}; go on: lastgood --db {db} start "
-        f"--incident {incident_id} --no-probes (the shop has stopped: its probes off)"
+        f"--incident {incident_id} --no-probes --as Ada (the shop has stopped: its probes off)"
     )
     assert "fail" not in last

@@ -28,7 +28,7 @@ from tests.waiting import poll_until
 WIDTH, HEIGHT = 100, 30
 DEADLINE_S = 30.0
 FAREWELL = re.compile(
-    r"Reopen it: (lastgood --db .+ start --incident (INC-\S+) --no-probes)$", re.MULTILINE
+    r"Reopen it: (lastgood --db .+ start --incident (INC-\S+) --no-probes --as Ada)$", re.MULTILINE
 )
 """The command printed: with the shop gone, its probes off (else their triggers turn met)."""
 

@@ -81,12 +81,13 @@ def cmd_demo(args: Arguments) -> int:
 
     with open_file_at(path) as log, demo_incident(log) as demo:
         # The commander is the coordinator: named now, or asked for by the app first.
-        LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare).run()
+        app = LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare)
+        app.run()
     if demo.incident_id is None and chosen is None:
         import shutil
 
         shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
-    print(farewell(path, demo.incident_id), file=sys.stderr)
+    print(farewell(path, demo.incident_id, app.actor), file=sys.stderr)
     return 0
 
 

@@ -129,20 +129,21 @@ def demo_incident(
         yield DemoIncident(log, runbook, log.path, declarer, shop_url=service.url)
 
 
-def farewell(db: Path, incident_id: str | None) -> str:
+def farewell(db: Path, incident_id: str | None, actor: str = "") -> str:
     """One line for after the TUI: where the record is and how to open it again."""
     if incident_id is None:
         return "The demo shop has stopped; no incident was declared."
     return (
         f"The demo shop has stopped (reopen with its probes off); its incident is in {db}. "
-        f"Reopen it: {reopen_command(db, incident_id)}"
+        f"Reopen it: {reopen_command(db, incident_id, actor)}"
     )
 
 
-def reopen_command(db: Path | str, incident_id: str) -> str:
-    """How to open an incident of the demo's shop (or a drill's) once the shop has stopped.
+def reopen_command(db: Path | str, incident_id: str, actor: str = "") -> str:
+    """How to open an incident of the demo's shop (or a drill's) once the shop has stopped,
+    as `actor` (who coordinated it: named, the command asks no one's name again).
 
     Without --no-probes the shop's probes would fail, and their triggers be recorded
     as met: a record of an outage that is only the demo's end."""
     command = ["lastgood", "--db", str(db), "start", "--incident", incident_id, "--no-probes"]
-    return shlex.join(command)
+    return shlex.join([*command, "--as", actor] if actor else command)
