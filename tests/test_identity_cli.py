@@ -200,3 +200,13 @@ def test_a_step_done_by_someone_else_names_a_person(cli: Cli) -> None:
     cli.ok("check", incident_id, "assess-severity", "--by", "Bo Diddley")
     checked = events(cli, incident_id)[-1]
     assert (checked["actor"], checked["payload"]["by"]) == ("Ada Lovelace", "Bo Diddley")  # type: ignore[index]
+
+
+def test_an_approval_says_its_step_is_still_to_be_checked(cli: Cli) -> None:
+    """`decide` approves and checks the decision at once; `approve` alone records the
+    approval, and said nothing of the step it left open (as `db-tier` says of its own)."""
+    incident_id = declare(cli)
+    said = cli.ok("approve", incident_id, GATE, "--by", "Bo Diddley", "--reason", "12% errors")
+    assert said.splitlines()[-1].endswith(f"{GATE} left open: approved, not yet checked")
+    checked = cli.ok("check", incident_id, GATE)
+    assert "left open" not in checked

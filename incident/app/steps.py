@@ -98,9 +98,17 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
             commands.approve(s, target, by=approver, reason=reason, actor=actor, clock=clock)
         ]
     )
-    if approver == actor:
-        return Done(events, f"approved {target} by {approver} (their own confirmation)")
-    return Done(events, f"approved {target} by {approver}, recorded by {actor}")
+    said = (
+        f"approved {target} by {approver} (their own confirmation)"
+        if approver == actor
+        else f"approved {target} by {approver}, recorded by {actor}"
+    )
+    state = session.state
+    if target in state.steps and state.status_of(target) is StepStatus.OPEN:
+        # `decide` approves and checks the decision at once; an approval alone leaves
+        # its step to be checked, which `approve` said nothing of (as `db-tier` did not).
+        return Done(events, said, [f"{target} left open: approved, not yet checked"])
+    return Done(events, said)
 
 
 DECISION_NOTE = "Decision: initiate rollback."
