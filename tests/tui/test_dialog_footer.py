@@ -25,7 +25,9 @@ from tui.app.modals.help import HelpModal
     ("key", "dialog", "keys"),
     [
         ("n", VerbForm, ["ctrl+s Submit", "esc Cancel"]),
-        ("d", DecisionModal, ["ctrl+s Submit", "space Toggle manual trigger", "esc Cancel"]),
+        # No trigger met: the gate opens in its empty Reason, where space is a space
+        # (the list's `space Toggle manual trigger`: tests/tui/test_decision_typing.py).
+        ("d", DecisionModal, ["ctrl+s Submit", "esc Cancel"]),
         ("question_mark", HelpModal, ["esc Close"]),  # pages to read: nothing to cancel
         ("i", BriefModal, ["esc Close"]),
     ],

@@ -118,7 +118,7 @@ async def test_decision_toggles_manual_trigger_and_rerenders() -> None:
         assert prompts(triggers)[2].startswith("● MET")
         assert triggers.highlighted == 2
         assert reason.value == ("Rollback triggers met: Error rate > 5%, Core functionality broken")
-        await pilot.press("m")
+        await pilot.press("space")
         await pilot.pause()
         assert toggler.calls == ["core-broken", "core-broken"]
         assert prompts(triggers)[2].startswith("○ not met")

@@ -110,7 +110,9 @@ async def test_a_dialog_leaves_the_clocks_in_view(
                 assert not box.overlaps(region), (key, phase, box, region)
             assert screen_lines(app)[0].lstrip().startswith("T+"), (key, phase)
             controls_in_view(dialog)
-            if key != "b":  # the tiers' reason, focused, is below them: the title scrolls away
+            # The focused reason below the tiers, or (under 24 rows) below the triggers
+            # when the gate opens in its empty Reason: the title scrolls away.
+            if key != "b" and not (key == "d" and size[1] < 24):
                 body = body_of(dialog)
                 title = dialog.query_one(".title").region
                 assert body.contains_region(title), (key, body, title)  # opened at its top

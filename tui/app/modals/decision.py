@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -115,12 +115,38 @@ def met_reason(triggers: Sequence[TriggerView]) -> str:
     return f"Rollback triggers met: {', '.join(met)}" if met else ""
 
 
+class TriggerList(MarkedOptionList):
+    """The gate's triggers: space on a manual one toggles it, and nothing else typed
+    here is a command.
+
+    Space is the one key that toggles, and only here: it is never text on this list.
+    Any other printable key typed here goes to the Reason field, which takes the focus
+    (as Tab and typing would have). The dialog bound `space` and `m` on itself, so
+    "payments" typed with the focus here threw its letters away but recorded the
+    highlighted manual trigger as met on its `m`."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "screen.toggle_trigger", "Toggle manual trigger"),
+    ]
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key == "space" or not event.is_printable or event.character is None:
+            return
+        event.stop()
+        event.prevent_default()
+        reason = self.screen.query_one("#reason", Input)
+        reason.insert_text_at_cursor(event.character)
+        reason.focus()
+
+
 class DecisionModal(FormModal[DecisionForm | None]):
     """Show the triggers, toggle manual ones, and decide; dismiss with a `DecisionForm`.
 
-    ``toggle_manual(trigger_id)`` is called for a manual trigger on ``space`` or
-    ``m`` (the app records the change durably) and returns the new views, which
-    are shown at once. While the reason still reads as the prefill, it follows
+    ``toggle_manual(trigger_id)`` is called for a manual trigger on ``space`` with the
+    trigger list focused (the app records the change durably) and returns the new
+    views, which are shown at once; letters typed on the list go to Reason
+    (`TriggerList`). The dialog opens in Reason while it is empty (it is required),
+    else on the list. While the reason still reads as the prefill, it follows
     the met triggers. "By" comes prefilled with who decides when no one is named
     (`incident.app.steps.decider`: the incident commander), to be kept or replaced.
     "Initiate rollback" (``ctrl+s``) needs a reason; Escape dismisses ``None``.
@@ -148,11 +174,6 @@ class DecisionModal(FormModal[DecisionForm | None]):
     }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "toggle_trigger", "Toggle manual trigger"),
-        Binding("m", "toggle_trigger", "Toggle manual trigger", show=False),
-    ]
-
     def __init__(
         self,
         triggers: Sequence[TriggerView],
@@ -176,7 +197,7 @@ class DecisionModal(FormModal[DecisionForm | None]):
         with Vertical(classes="dialog"):
             yield title_line("Decision gate: roll back now?")
             yield Label(f"“{PRINCIPLE}”", classes="principle")
-            yield MarkedOptionList(
+            yield TriggerList(
                 *(Option(trigger_prompt(t), id=t.id) for t in self.triggers),
                 id="triggers",
                 compact=True,
@@ -196,13 +217,15 @@ class DecisionModal(FormModal[DecisionForm | None]):
             yield dialog_foot(
                 error_line(),
                 button_row(submit_button("Initiate rollback", variant="error"), cancel_button()),
-                hint_line("space/m toggle manual · ctrl+s initiate rollback · Esc cancel"),
+                hint_line("space (list) toggles manual · ctrl+s initiate rollback · Esc cancel"),
             )
 
     def on_mount(self) -> None:
         if not self.triggers:
             self.query_one("#triggers", OptionList).display = False
-            self.query_one("#reason", Input).focus()
+        reason = self.query_one("#reason", Input)
+        if not self.triggers or not reason.value.strip():
+            reason.focus()  # what must be written first; the triggers are a shift+Tab away
 
     def action_toggle_trigger(self) -> None:
         """Toggle the highlighted trigger if it is manual."""
