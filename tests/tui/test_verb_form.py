@@ -158,3 +158,37 @@ async def test_a_refusal_any_one_field_resolves_focuses_the_first_of_them() -> N
         assert error_text(app) == "no samples yet (fill in: evidence or override)"
         assert app.screen.focused is app.screen.query_one("#param-evidence")
         assert_still_open(app, modal)
+
+
+async def test_enter_in_an_empty_required_field_says_what_ctrl_s_says() -> None:
+    """`s` on a step, Enter: the focus was in the empty Reason already, and Enter
+    focused it again and said nothing. It now says why it goes nowhere."""
+    attempt = Attempts()
+    modal = form_for("skip", attempt)
+    async with opened(modal) as (app, pilot):
+        reason = app.screen.query_one("#param-reason")
+        assert app.screen.focused is reason
+        await pilot.press("enter")
+        await pilot.pause()
+        assert error_text(app) == "Fill in reason: it is required."
+        assert app.screen.focused is reason
+        assert_still_open(app, modal)
+        await type_text(pilot, "not needed")
+        await pilot.press("enter")
+        await pilot.pause()
+    assert attempt.calls == [{"reason": "not needed"}]
+
+
+async def test_enter_in_a_filled_field_moves_on_to_the_empty_required_one() -> None:
+    attempt = Attempts()
+    modal = form_for("assign", attempt, initial={"person": "cy"})
+    async with opened(modal) as (app, pilot):
+        role, person = app.screen.query_one("#param-role"), app.screen.query_one("#param-person")
+        assert app.screen.focused is role  # the empty required field comes first
+        person.focus()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.focused is role and error_text(app) == ""
+        assert_still_open(app, modal)
+    assert attempt.calls == []

@@ -208,10 +208,15 @@ class VerbForm(FormModal[Values | None]):
         return False
 
     def enter_pressed(self, widget: Input) -> None:
-        """Submit once the required fields are filled; else on to the first empty one."""
+        """Submit once the required fields are filled; else on to the first empty one,
+        or, from that very field, say what ctrl+s says ("Fill in reason: it is
+        required."): Enter focused the field it was pressed in again and said nothing."""
         for param in self.params:
             if param.required and self._is_empty(param):
-                self.query_one(f"#{field_id(param)}").focus()
+                empty = self.query_one(f"#{field_id(param)}")
+                if empty is widget:
+                    break  # nowhere to move on to: the submission says why
+                empty.focus()
                 return
         self.action_submit()
 
