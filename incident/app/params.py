@@ -151,9 +151,21 @@ class Param:
         """The CLI spelling: `--last-good` for `last_good`."""
         return self.spelling or "--" + self.name.replace("_", "-")
 
-    def parse(self, text: str) -> object:
-        """The value of `text` for this parameter, or ValueError saying why not."""
-        return PARSERS.get(self.kind, _text)(text)
+    def parse(self, text: str, now: datetime | None = None) -> object:
+        """The value of `text` for this parameter, or ValueError saying why not.
+
+        A time that does not read is refused with an example from `now`, the face's
+        clock (`incident.app.examples`); without it, this machine's (the CLI's)."""
+        try:
+            return PARSERS.get(self.kind, _text)(text)
+        except ValueError as error:
+            if self.kind is not Kind.MOMENT:
+                raise
+            from incident.app.examples import moment_example
+            from incident.core.clock import SystemClock
+
+            example = moment_example(self.name, now or SystemClock().now())
+            raise ValueError(f"{error} (e.g. {example})") from None
 
 
 def _text(text: str) -> str:
@@ -257,9 +269,7 @@ def parse_moment(text: str) -> datetime:
             f"'{text}' is out of range: in UTC it is before year {YEARS[0]} or after {YEARS[-1]}"
         ) from None
     except ValueError:
-        raise ValueError(
-            f"'{text}' is not an ISO 8601 time with a timezone (e.g. 2026-11-29T14:00:00Z)"
-        ) from None
+        raise ValueError(f"'{text}' is not an ISO 8601 time with a timezone") from None
 
 
 def parse_zone(text: str) -> tzinfo:

@@ -212,7 +212,7 @@ def schedule_postmortem(
             "resolved, so send the resolution message or close the incident first"
         )
     if starts_at.tzinfo is None:
-        raise CommandError("the meeting time needs a timezone, e.g. 2026-11-29T14:00:00Z")
+        raise CommandError("the meeting time needs a timezone: Z or an offset (+01:00) at its end")
     if not 0 < duration_min <= MAX_DURATION_MIN:
         raise CommandError(f"the meeting lasts 1 to {MAX_DURATION_MIN} minutes, not {duration_min}")
     if force and not reason.strip():

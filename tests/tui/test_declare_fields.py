@@ -17,6 +17,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, OptionList, Select
 
+from incident.app.examples import impact_start_example
+from incident.app.params import parse_moment
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import ROOT, InProcessCli
@@ -86,13 +88,18 @@ async def test_a_started_at_that_does_not_read_is_one_line_in_the_form(tmp_path:
     One form is submitted with each in turn, from the title: each refusal's words differ,
     and each moves the focus back to the field (a form opened for each cost 0.25 s)."""
     whys = {
-        typed: f"'{typed}' is not an ISO 8601 time with a timezone (e.g. 2026-11-29T14:00:00Z)"
+        typed: f"'{typed}' is not an ISO 8601 time with a timezone"
         for typed in ["yesterday", "2026-11-28T08:52:00", "2026-13-01T00:00Z"]
     }
-    for typed, why in whys.items():
-        assert cli_refusal(tmp_path, "--started-at", typed) == (
-            f"lastgood declare: error: argument --started-at: {why} (see --help)"
-        )
+    for typed, why in whys.items():  # the example an hour before this machine's time
+        before = datetime.now(UTC)
+        said = cli_refusal(tmp_path, "--started-at", typed)
+        after = datetime.now(UTC)
+        lead = f"lastgood declare: error: argument --started-at: {why} (e.g. "
+        assert said.startswith(lead) and said.endswith(") (see --help)"), said
+        example = parse_moment(said.removeprefix(lead).removesuffix(") (see --help)"))
+        hour = timedelta(hours=1)
+        assert before - hour - timedelta(minutes=1) < example <= after - hour
     async with declare_form(tmp_path / "r.db", size=(80, 24)) as (app, pilot, form):
         for typed, why in whys.items():
             before = form.error_message
@@ -100,7 +107,8 @@ async def test_a_started_at_that_does_not_read_is_one_line_in_the_form(tmp_path:
             form.query_one("#started_at", Input).value = typed
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda before=before: form.error_message != before)
-            assert form.error_message == f"Started at: {why}"
+            example = impact_start_example(SCENARIO_T0)  # an hour before the app's time
+            assert form.error_message == f"Started at: {why} (e.g. {example})"
             assert "\n" not in form.error_message
             assert form.focused is form.query_one("#started_at", Input)
             assert app.screen is form and app.event_log.incident_ids() == []

@@ -6,6 +6,11 @@ and the declare form offered the same date as an impact start. Each example is n
 made from the clock the form opens by: tomorrow at 14:00 UTC for the meeting, an hour
 ago for the impact start; each is one the use case takes as typed. A booking before
 the resolution is refused against the At field, as one in the past was.
+
+A time that does not read ("tomorrow 10am") was refused with the written-out example
+in both faces; the refusal now names the placeholder's example, from the same clock
+(the command line's: this machine's). And at 80 columns the At field's placeholder
+was cut after "e.g.": it now says less before its example, which shows whole.
 """
 
 from __future__ import annotations
@@ -13,15 +18,19 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input
 
-from incident.app.params import parse_moment
-from incident.app.verbs import BY_NAME
+from incident.app.examples import MOMENT_EXAMPLES, meeting_example
+from incident.app.params import Kind, parse_moment
+from incident.app.verbs import BY_NAME, VERBS
 from incident.core.clock import ManualClock
 from incident.core.phase_clocks import resolved_at
 from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import InProcessCli
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import coordinator_on, fill_form, wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals import DeclareModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
@@ -37,6 +46,7 @@ def example_of(placeholder: str) -> str:
 
 
 SIZE = (100, 32)
+NARROW = (80, 24)
 
 
 async def open_booking(app: LastGoodApp, pilot: object, incident: IncidentScreen) -> VerbForm:
@@ -47,14 +57,60 @@ async def open_booking(app: LastGoodApp, pilot: object, incident: IncidentScreen
     return form
 
 
-async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(tmp_path: Path) -> None:
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["100x32", "80x24"])
+async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
     scenario = scenario_copy("resolved", tmp_path / "resolved.db")
-    async with coordinator_on(scenario, size=SIZE) as (app, pilot, incident):
+    async with coordinator_on(scenario, size=size) as (app, pilot, incident):
         scenario.clock.set(LATER)
         form = await open_booking(app, pilot, incident)
         hint = form.query_one("#param-at", Input).placeholder
         assert hint.endswith("not in the past, e.g. 2031-03-05T14:00Z"), hint
         assert "2026" not in hint
+        await pilot.pause()
+        shown = [line.strip(" │") for line in screen_lines(app)]
+        assert hint in shown, "\n".join(shown)  # whole, on its field's row
+
+
+async def test_a_time_that_does_not_read_is_refused_with_the_placeholders_example(
+    tmp_path: Path,
+) -> None:
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    async with coordinator_on(scenario, size=NARROW) as (app, pilot, incident):
+        scenario.clock.set(LATER)
+        before = incident.state.last_seq
+        form = await open_booking(app, pilot, incident)
+        example = example_of(form.query_one("#param-at", Input).placeholder)
+        await fill_form(pilot, at="tomorrow 10am")
+        await wait_until(pilot, lambda: bool(form.error_message))
+        assert form.error_message == (
+            f"At: 'tomorrow 10am' is not an ISO 8601 time with a timezone (e.g. {example})"
+        )
+        assert example == "2031-03-05T14:00Z"
+        assert app.screen is form and incident.state.last_seq == before
+
+
+def test_the_command_line_refuses_it_with_tomorrow_by_the_machines_clock(tmp_path: Path) -> None:
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    scenario.log.close()
+    cli = InProcessCli(tmp_path / "resolved.db", actor="ada")
+    days = {meeting_example(datetime.now(UTC))}
+    result = cli.run("schedule-postmortem", scenario.incident_id, "--at", "tomorrow 10am")
+    days.add(meeting_example(datetime.now(UTC)))  # a midnight passed meanwhile: either
+    said = result.err.strip()
+    assert result.code == 2 and "2026-11-29" not in said, said
+    assert any(
+        said.endswith(
+            f"'tomorrow 10am' is not an ISO 8601 time with a timezone (e.g. {day}) (see --help)"
+        )
+        for day in days
+    ), said
+
+
+def test_every_moment_a_verb_takes_has_an_example() -> None:
+    moments = {p.name for verb in VERBS for p in verb.params if p.kind is Kind.MOMENT}
+    assert moments == set(MOMENT_EXAMPLES)
 
 
 async def test_the_meeting_example_typed_as_shown_books_the_meeting(tmp_path: Path) -> None:

@@ -302,7 +302,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
                 values[input_id] = param.default  # None, or `--runbook`'s "rollback"
                 continue
             try:
-                values[input_id] = param.parse(text)
+                values[input_id] = param.parse(text, self.opened_at)
             except ValueError as error:
                 self.show_error(visible(f"{label}: {error}"), focus=self.query_one(f"#{input_id}"))
                 return None
@@ -343,9 +343,9 @@ class DeclareModal(FormModal[DeclareForm | None]):
         """An impact start as the field takes it: an hour before the form opened."""
         if self.opened_at is None:
             return "ISO 8601, with a timezone"
-        from tui.app.examples import impact_start_example
+        from tui.app.examples import impact_start_placeholder
 
-        return impact_start_example(self.opened_at)
+        return impact_start_placeholder(self.opened_at)
 
     def _refused(self, refusal: Refusal) -> None:
         """The refusal on the error line, the focus on the first field it names."""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -118,6 +119,7 @@ class VerbForm(FormModal[Values | None]):
         initial: Mapping[str, str] | None = None,
         ticked: Collection[str] = (),
         placeholders: Mapping[str, str] | None = None,
+        now: datetime | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
@@ -136,6 +138,9 @@ class VerbForm(FormModal[Values | None]):
         self.placeholders = dict(placeholders or {})
         """What an empty field shows, by parameter name, where not its help (an example
         time read off the clock: `tui.app.examples`)."""
+        self.opened_at = now
+        """The app's time as the form opens: a time that does not read is refused with
+        an example from it (`Param.parse`), as the placeholder's."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -244,7 +249,7 @@ class VerbForm(FormModal[Values | None]):
                     values[param.name] = param.default
                 continue
             try:
-                values[param.name] = param.parse(text)
+                values[param.name] = param.parse(text, self.opened_at)
             except ValueError as error:
                 self.show_error(f"{label(param)}: {error}", focus=widget)
                 return None

@@ -213,6 +213,8 @@ class Desk:
         from tui.app.examples import placeholders_for
         from tui.app.modals.verb_form import VerbForm
 
+        now = self.now()
+
         async def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
             return await self.attempt(lambda s: run(verb, s, actor, call_values), after=after)
@@ -225,7 +227,8 @@ class Desk:
                 attempt=attempt,
                 context=context,
                 choices=choices,
-                placeholders=placeholders_for(verb, self.now()),
+                placeholders=placeholders_for(verb, now),
+                now=now,
             )
         )
 
