@@ -192,3 +192,39 @@ async def test_enter_in_a_filled_field_moves_on_to_the_empty_required_one() -> N
         assert app.screen.focused is role and error_text(app) == ""
         assert_still_open(app, modal)
     assert attempt.calls == []
+
+
+FIVE_ROLES = [
+    ("incident-commander", "incident-commander — Ada Lovelace"),
+    ("deployment-coordinator", "deployment-coordinator — (vacant)"),
+    ("comms-lead", "comms-lead — (vacant)"),
+    ("ops", "ops — (vacant)"),
+    ("leadership", "leadership — (vacant)"),
+]
+"""The bundled runbook's roles, as the Assign role form lists them."""
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_a_choices_menu_is_drawn_inside_its_dialog(size: tuple[int, int]) -> None:
+    """The menu, an overlay, was drawn over the dialog's bottom border and below it (at
+    120x40 "ops — (vacant)" on the border, "leadership — (vacant)" under it): the
+    dialog is as tall as the open menu needs, and as it was once it closes."""
+    verb = BY_NAME["assign"]
+    modal = VerbForm(
+        verb.title, verb.help, verb.params, attempt=Attempts(), choices={"role": FIVE_ROLES}
+    )
+    async with opened(modal, size=size) as (app, pilot):
+        dialog = app.screen.query_one(".dialog")
+        closed = dialog.region
+        select = app.screen.query_one("#param-role", Select)
+        assert app.screen.focused is select
+        await pilot.press("enter")
+        await pilot.pause()
+        menu = select.query_one(OptionList)
+        assert select.expanded and menu.region.height == len(FIVE_ROLES) + 1  # and the prompt
+        inside = dialog.region.shrink(dialog.styles.gutter)
+        assert inside.contains_region(menu.region), (menu.region, dialog.region)
+        await pilot.press("down", "down", "enter")
+        await pilot.pause()
+        assert select.value == "deployment-coordinator" and not select.expanded
+        assert dialog.region == closed

@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.widget import Widget
-from textual.widgets import Checkbox, Input, Label, Select, TextArea
+from textual.widgets import Checkbox, Input, Label, OptionList, Select, TextArea
 
 from incident.app.params import Kind, Param
 from incident.core.text import either, visible
@@ -35,6 +36,9 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+
+MENU_ROWS = 12
+"""The most rows a choice's menu takes (Textual's `SelectOverlay`, `max-height: 12`)."""
 
 Values = dict[str, object]
 """The use case's keyword arguments, as the form gathered them."""
@@ -195,12 +199,31 @@ class VerbForm(FormModal[Values | None]):
         return field(label(param), widget, required=param.required)
 
     def on_mount(self) -> None:
+        for select in self.query(Select):
+            self.watch(select, "expanded", partial(self._room_for_menu, select), init=False)
         for param in self.params:
             if param.required and self._is_empty(param):
                 self.query_one(f"#{field_id(param)}").focus()
                 return
         if self.params:
             self.query_one(f"#{field_id(self.params[0])}").focus()
+
+    def _room_for_menu(self, select: Select[str], expanded: bool) -> None:
+        """While a choice's menu is open, the dialog is tall enough to hold it.
+
+        The menu is an overlay, drawn over the rows below its field whatever they are:
+        the Assign role form, four rows of fields, drew "ops — (vacant)" on its bottom
+        border and "leadership — (vacant)" on the screen below it (at 120x40). The
+        dialog grows down by what the menu lacks, and is as it was once it closes."""
+        dialog = self.query_one(".dialog")
+        if not expanded:
+            dialog.styles.min_height = None
+            return
+        menu = select.query_one(OptionList)
+        rows = min(menu.option_count, MENU_ROWS)
+        lacking = select.region.bottom + rows - (dialog.region.bottom - dialog.styles.gutter.bottom)
+        if lacking > 0:
+            dialog.styles.min_height = dialog.region.height + lacking
 
     def _is_empty(self, param: Param) -> bool:
         widget = self.query_one(f"#{field_id(param)}")
