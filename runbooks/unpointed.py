@@ -39,6 +39,16 @@ def unpointed_hint(names: list[str]) -> str | None:
     )
 
 
+UNPOINTED_TITLE = "Probes not polled: default URLs"
+"""The screen's toast title for the `unpointed_probes`: the cause, on the one line a
+toast's title has."""
+
+UNPOINTED_REMEDY = "`lastgood init` writes a runbook for your service"
+"""The screen's toast for the `unpointed_probes`: the remedy, whole in the two lines an
+80x24 toast shows (`lastgood init` then says how to declare with what it wrote). The
+command line's `unpointed_hint` ran to four lines there, cut before its remedy."""
+
+
 def pointed_probes(runbook: Runbook) -> tuple[tuple[Probe, ...], str | None]:
     """The probes worth polling (every face leaves the unpointed ones out), and the hint
     to show when some were left out."""

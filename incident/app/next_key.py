@@ -9,6 +9,7 @@ names the key this returns, and its handler for that key opens what `what` says.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from msgspec import Struct
@@ -20,7 +21,7 @@ from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import TriggerState, read_triggers
-from runbooks.model import StepKind
+from runbooks.model import ProbeKind, StepKind, TriggerKind
 
 
 def _key_of(verb: str) -> str:
@@ -42,6 +43,8 @@ ASSIGN_KEY = _key_of("assign")
 """Opens the role form: a tier's approval waits for someone in its role."""
 CHECK_KEY = _key_of("check")
 """Checks the step, asking first for whatever it still needs."""
+TRIGGER_KEY = _key_of("trigger")
+"""Opens the form marking a manual trigger met or cleared."""
 DUE_KEY = "m"
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
 
@@ -51,15 +54,33 @@ class NextKey(Struct, frozen=True):
 
     key: str
     what: str
+    prefill: tuple[tuple[str, str], ...] = ()
+    """What the key's form opens filled in with, by parameter: what `what` names (the
+    role to assign; the trigger to clear, and `cleared`). The form opened blank, and
+    the coordinator chose again what the guidance had just said."""
 
     @property
     def hint(self) -> str:
         return f"Press {self.key}: {self.what}."
 
+    def values_for(self, verb: str) -> dict[str, str]:
+        """What `verb`'s form opens with when this key is `verb`'s: `prefill`; else none."""
+        key = BY_NAME[verb].key
+        return dict(self.prefill) if key and self.key == key.split(",")[0] else {}
 
-def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | None:
+
+def next_key(
+    state: IncidentState,
+    step_id: str,
+    now: datetime,
+    unpolled: Mapping[str, str] | None = None,
+) -> NextKey | None:
     """The key that moves `step_id` forward now; None once it is done or skipped, or
-    the incident closed (no step is checked after the close: `open_step`)."""
+    the incident closed (no step is checked after the close: `open_step`).
+
+    `unpolled`: why each probe this face does not poll goes unpolled, by name (probes
+    off, a bundled default URL): a step waiting on one says so and what to do, not
+    that evidence is yet to come."""
     record = state.steps.get(step_id)
     if record is None or state.is_closed:
         return None
@@ -91,7 +112,11 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
         tier = state.runbook.database_tier(choice.tier)
         if tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
             if not state.roles.get(tier.approver):  # only its holder approves (gates)
-                return NextKey(ASSIGN_KEY, f"assign the {tier.approver} role, to approve the tier")
+                return NextKey(
+                    ASSIGN_KEY,
+                    f"assign the {tier.approver} role, to approve the tier",
+                    (("role", tier.approver),),
+                )
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
         return NextKey(CHECK_KEY, "check it, the tier chosen")
     artefact = closeout.artefact_of(state, step_id)
@@ -103,9 +128,35 @@ def next_key(state: IncidentState, step_id: str, now: datetime) -> NextKey | Non
         found = evidence_for(state, step)
         if found.holds:
             return NextKey(CHECK_KEY, f"check it, the evidence holds ({found.detail})")
+        if found.holds is False and (marked := _marked_met(state, step.probe)):
+            trigger, by = marked  # the team's own mark holds it back: clearing it is the way
+            return NextKey(
+                TRIGGER_KEY,
+                f"mark {trigger} cleared once it no longer holds (still met, marked by {by})",
+                (("trigger", trigger), ("verdict", "cleared")),
+            )
         if found.holds is False:  # the readings say otherwise: checking asks why
             return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
+        why = (unpolled or {}).get(step.probe)
+        if why is not None and not state.samples.get(step.probe):
+            return NextKey(
+                CHECK_KEY, f"{step.probe} {why}; checking asks what you saw, as evidence"
+            )
         return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); checking asks what you saw")
     if step.kind == StepKind.VERIFICATION:
         return NextKey(CHECK_KEY, "check it once the evidence holds")
     return NextKey(CHECK_KEY, "check it once done")
+
+
+def _marked_met(state: IncidentState, probe: str) -> tuple[str, str] | None:
+    """The first manual trigger marked met, and by whom, when it holds back a step
+    verified on `probe` (`evidence_for`: every probe but the version is judged on the
+    triggers still met); None when none does."""
+    found = state.runbook.probe(probe)
+    if found is None or found.kind == ProbeKind.VERSION:
+        return None
+    for trigger in state.runbook.triggers:
+        mark = state.triggers.get(trigger.id)
+        if trigger.kind == TriggerKind.MANUAL and mark is not None and mark.met:
+            return trigger.id, mark.by
+    return None

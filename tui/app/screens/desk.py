@@ -184,8 +184,10 @@ class Desk:
         *,
         fixed: Mapping[str, object] | None = None,
         after: After | None = None,
+        initial: Mapping[str, str] | None = None,
     ) -> None:
-        """The generic form for `verb`: a field for each parameter not `fixed` here.
+        """The generic form for `verb`: a field for each parameter not `fixed` here,
+        opening with `initial` in it (what the guidance named: `NextKey.prefill`).
 
         A step parameter takes the highlighted step; the form stays open on a refusal.
         """
@@ -229,6 +231,7 @@ class Desk:
                 choices=choices,
                 placeholders=placeholders_for(verb, now),
                 now=now,
+                initial=initial,
             )
         )
 

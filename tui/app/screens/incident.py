@@ -209,12 +209,13 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     def pointed_probes(self) -> tuple[Probe, ...]:
         """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
         would only show REFUSED, so they are left out and the coordinator is told how to
-        point them (`lastgood init`)."""
-        from runbooks.unpointed import pointed_probes
+        point them (`lastgood init`): the cause in the toast's title, the remedy in
+        words that fit a toast at 80x24 (`runbooks.unpointed.UNPOINTED_REMEDY`)."""
+        from runbooks.unpointed import UNPOINTED_REMEDY, UNPOINTED_TITLE, pointed_probes
 
         probes, hint = pointed_probes(self.state.runbook)
         if hint is not None:
-            self.notify(hint[0].upper() + hint[1:], title="Probes not polled", timeout=30)
+            self.notify(UNPOINTED_REMEDY, title=UNPOINTED_TITLE, timeout=30)
         return probes
 
     def on_unmount(self) -> None:
@@ -330,7 +331,11 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             own()
             return
         after = self.desk.advance if name == "skip" else None
-        self.desk.open_form(BY_NAME[name], after=after)
+        # The key the guidance names opens its form with what the guidance names in it
+        # (the role to assign, the trigger to clear); from the palette, as chosen there.
+        found = None if from_palette else self.view.next_key(self.view.selected_step)
+        initial = found.values_for(name) if found is not None else None
+        self.desk.open_form(BY_NAME[name], after=after, initial=initial)
 
     def show_brief(self) -> None:
         """The handoff brief of the state this screen shows, at the screen's now."""

@@ -39,7 +39,10 @@ def record_round(session: IncidentSession, batch: Sequence[Sample]) -> bool:
 NOT_POLLED_OFF = "not polled (probes off)"
 """Polling off for this session (`start --no-probes`, which the demo passes): said in
 what it means, not in a flag the coordinator may never have typed."""
-NOT_POLLED_UNPOINTED = "not polled: at the bundled default (lastgood init)"
+NOT_POLLED_UNPOINTED = "not polled: default URL"
+"""Still at the bundled runbook's loopback default (the toast says `lastgood init`).
+Like `NOT_POLLED_OFF`, whole in a row of the panel at 80 columns after the padded name
+(23 cells): it read `not polled: at the bun…`."""
 
 
 def not_polled(

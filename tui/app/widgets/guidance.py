@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from rich.segment import Segment
@@ -134,7 +135,14 @@ class Guidance(LineView, can_focus=True):
             line = Strip.join([line.crop_extend(0, width - 1, base), Strip([Segment("…")])])
         return line.crop_extend(0, width, base).apply_style(base)
 
-    def show(self, state: IncidentState, step_id: str | None, now: datetime) -> None:
+    def show(
+        self,
+        state: IncidentState,
+        step_id: str | None,
+        now: datetime,
+        unpolled: Mapping[str, str] | None = None,
+    ) -> None:
+        """`unpolled`: why each probe not polled here is not (`next_key`)."""
         if step_id is None or step_id not in state.steps:
             self.set_text(Text("No step selected."))
             return
@@ -143,7 +151,7 @@ class Guidance(LineView, can_focus=True):
         status = state.status_of(step_id)
         text = Text()
         text.append(visible(step.title), style="bold")
-        key = next_key(state, step_id, now) if self.key_hints else None
+        key = next_key(state, step_id, now, unpolled) if self.key_hints else None
         head: Head = (0, 0)
         if key is not None:
             # Right under the title: at 80x24 the panel shows few lines. The hint may

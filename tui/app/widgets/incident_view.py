@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.widgets import OptionList
 
-from incident.app.next_key import next_key
+from incident.app.next_key import NextKey, next_key
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
@@ -73,6 +73,9 @@ class IncidentView(Horizontal):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
+        self.not_polled: dict[str, str] = {}
+        """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
+        and the decision's triggers say so instead of waiting for its readings."""
         self._phase_drawn: tuple[str, bool, bool] | None = None
         """The phase `draw_phase` last drew, whether the incident was closed, and whether
         every required step was done: the footer's keys follow them (`P` in the last
@@ -148,9 +151,14 @@ class IncidentView(Horizontal):
         self.mark_not_polled({probe.name: NO_READING for probe in self.state.runbook.probes})
 
     def mark_not_polled(self, why: dict[str, str]) -> None:
-        """The probes this session does not poll, and why (`HealthPanel.not_polled`)."""
+        """The probes this session does not poll, and why (`HealthPanel.not_polled`);
+        the guidance says it too, where its key waits on one of them."""
+        self.not_polled = dict(why)
         for panel in self.query(HealthPanel):
             panel.mark_not_polled(why)
+        if self.is_mounted:
+            self._guided = None
+            self.guide(self.query_one(Checklist).highlighted_step)
 
     def tick(self) -> None:
         """Time passed: the clocks move, and readings age."""
@@ -228,13 +236,19 @@ class IncidentView(Horizontal):
         if key != self._guided:
             self._guided = key
             self._hint = self._hint_for(step_id)
-            self.query_one(Guidance).show(self.state, step_id, self.now())
+            self.query_one(Guidance).show(self.state, step_id, self.now(), self.not_polled)
 
     def _hint_for(self, step_id: str | None) -> str | None:
         if step_id is None or not self.key_hints:
             return None
-        found = next_key(self.state, step_id, self.now())
+        found = self.next_key(step_id)
         return found.hint if found is not None else None
+
+    def next_key(self, step_id: str | None) -> NextKey | None:
+        """The key the guidance names for `step_id` (`incident.app.next_key`)."""
+        if step_id is None or not self.key_hints:
+            return None
+        return next_key(self.state, step_id, self.now(), self.not_polled)
 
     def _rehint(self) -> None:
         """Samples alone: the guidance is drawn again only if its key's hint changed
