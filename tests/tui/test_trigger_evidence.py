@@ -2,8 +2,9 @@
 trigger says core functionality is broken.
 
 The runbook's Check health claims "no rollback trigger met". Marking `core-broken` met
-(`t`) turns the step's hint to "not yet", and `space` asks for a reason to check it
-anyway, as it does while a probe's trigger is met; Esc leaves the step open.
+(`t`) turns the step's hint to `t` again, to mark it cleared (the way on: the override
+it named before is not), and `space` asks for a reason to check it anyway, as it does
+while a probe's trigger is met; Esc leaves the step open.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ async def test_a_manual_trigger_met_turns_check_health_to_not_yet(tmp_path):
         await wait_until(pilot, lambda: screen.state.triggers.get("core-broken") is not None)
         await wait_for_screen(pilot, IncidentScreen)
         highlight(screen, "check-health")
-        hint = f"▸ Press space: not yet: {MET}; checking now asks why."
+        hint = "▸ Press t: mark core-broken cleared once it no longer holds (still met, marked by ada)."
         await wait_until(pilot, lambda: hint in guidance())
 
         await pilot.press("space")

@@ -165,6 +165,18 @@ class Comms:
             app.revise(DUE_TITLE, due_notice(due))  # one sent: the others still wait
         self.desk.screen.refresh_bindings()
 
+    def due_footnote(self) -> str:
+        """The messages waiting, in one short line, for the toast of a verb just done
+        (`Desk.footnote`). Under 38 rows only the newest toast shows, and the verb's
+        (`Rollback decided: …`) came right after the due one its events raised, and hid
+        it: `3 messages due` was never on screen at 80x24. Taller, both show: none."""
+        if self.desk.screen.has_class("-tall"):
+            return ""
+        due = awaiting_confirmation(self.desk.state, self.desk.now())
+        if not due:
+            return ""
+        return f"{counted(len(due), 'message')} due — press {DUE_KEY}"
+
     def remind(self) -> None:
         """Once, a minute before the next stakeholder update is due (unless it is offered);
         once, from 24 h after resolution while no post-mortem is booked (again once late)."""

@@ -73,6 +73,9 @@ class Desk:
         self.recorder = recorder
         self.actor = actor
         self._catch_up = catch_up
+        self.footnote: Callable[[], str] | None = None
+        """A line the toast saying a verb was done leads with, if any: what that toast
+        hides where only the newest toast shows (`Comms.due_footnote`)."""
 
     @property
     def state(self) -> IncidentState:
@@ -106,7 +109,10 @@ class Desk:
         done = outcome.unwrap()
         if not quiet:
             said = "\n".join([done.said, *done.notes])
-            self.notify(said[:1].upper() + said[1:], timeout=4)
+            footnote = self.footnote() if self.footnote is not None else ""
+            said = said[:1].upper() + said[1:]
+            said = f"{footnote}\n{said}" if footnote else said  # first: a toast is cut at 3 rows
+            self.notify(said, timeout=4)
         if after is not None:
             after(done)
         return None

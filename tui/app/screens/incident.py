@@ -107,6 +107,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.desk = Desk(self, self.view, self.recorder, actor, catch_up=self.catch_up)
         self.comms = Comms(self.desk)
         self.steps = StepVerbs(self.desk, self.comms)
+        self.desk.footnote = self.comms.due_footnote
         self.polling: concurrent.futures.Future[None] | None = None
         """The probe polling loop on the network thread, while it runs."""
         self.probe_child: ProbeChild | None = None

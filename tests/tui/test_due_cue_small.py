@@ -1,0 +1,39 @@
+"""At 80x24 the due messages' cue survives the toast of the verb that made them due
+(a fresh-eyes review of the wheel, item 6).
+
+Under 38 rows only the newest toast shows. Deciding the rollback raises `3 messages
+due — press m` as its events land, then `Rollback decided: …` once the decision is
+drawn: only the second was on screen (at 120x40 both show). The verb's toast now
+leads with the cue.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from tests.tui.coordinator_harness import coordinator, guide
+from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
+from tui.app.modals import DecisionModal
+from tui.app.screens.incident import IncidentScreen
+
+
+async def test_at_80x24_the_decision_toast_says_the_messages_due(tmp_path: Path) -> None:
+    opened = coordinator(tmp_path / "due.db", size=(80, 24), notifications=True)
+    async with opened as (app, pilot, screen):
+        await guide(pilot, screen, "decide-rollback")
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        app.screen.query_one("#reason", Input).value = "error rate 12% > 5%"
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+
+        def said() -> bool:
+            return any("Rollback decided" in line for line in screen_lines(app))
+
+        await wait_until(pilot, said)
+        toast = [line[:40] for line in screen_lines(app) if line.startswith("▌")]
+        assert any("3 messages due — press m" in line for line in toast), toast
+        assert any("Rollback decided" in line for line in toast), toast
