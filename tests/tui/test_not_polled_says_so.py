@@ -32,9 +32,14 @@ def toast_text(lines: list[str]) -> str:
     return " ".join(rows)
 
 
+def unpolled(screen: IncidentScreen) -> bool:
+    """Whether the screen has been told which probes it does not poll."""
+    return bool(screen.query_one(HealthPanel).not_polled)
+
+
 async def test_at_80x24_the_unpolled_toast_and_rows_are_whole(tmp_path: Path) -> None:
     opened = coordinator(tmp_path / "defaults.db", size=(80, 24), notifications=True)
-    async with opened as (app, pilot, screen):
+    async with opened as (app, pilot, _screen):
         await wait_until(pilot, lambda: "Probes" in toast_text(screen_lines(app)), timeout=15)
         lines = screen_lines(app)
         toast = toast_text(lines)
@@ -46,8 +51,8 @@ async def test_at_80x24_the_unpolled_toast_and_rows_are_whole(tmp_path: Path) ->
 
 
 async def test_the_guidance_says_a_probe_at_its_default_is_not_polled(tmp_path: Path) -> None:
-    async with coordinator(tmp_path / "guide.db", size=(80, 24)) as (app, pilot, screen):
-        await wait_until(pilot, lambda: bool(screen.query_one(HealthPanel).not_polled), timeout=15)
+    async with coordinator(tmp_path / "guide.db", size=(80, 24)) as (_app, pilot, screen):
+        await wait_until(pilot, lambda: unpolled(screen), timeout=15)
         await pilot.press("]", "]")
         await guide(pilot, screen, "check-health")
         text = screen.query_one(Guidance)._text.plain
@@ -72,7 +77,7 @@ async def test_with_probes_off_the_triggers_and_the_guidance_do_not_wait(tmp_pat
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert isinstance(screen, IncidentScreen)
-            await wait_until(pilot, lambda: bool(screen.query_one(HealthPanel).not_polled), timeout=15)
+            await wait_until(pilot, lambda: unpolled(screen), timeout=15)
 
             await guide(pilot, screen, "decide-rollback")
             await pilot.press("d")

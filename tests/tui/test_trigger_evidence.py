@@ -46,7 +46,7 @@ async def test_a_manual_trigger_met_turns_check_health_to_not_yet(tmp_path):
         await wait_until(pilot, lambda: screen.state.triggers.get("core-broken") is not None)
         await wait_for_screen(pilot, IncidentScreen)
         highlight(screen, "check-health")
-        hint = "▸ Press t: mark core-broken cleared once it no longer holds (still met, marked by ada)."
+        hint = "▸ Press t: mark core-broken cleared once it no longer holds (still met, marked by"
         await wait_until(pilot, lambda: hint in guidance())
 
         await pilot.press("space")
