@@ -47,7 +47,11 @@ def test_a_manual_trigger_marked_met_contradicts_the_evidence_until_cleared(tmp_
     found = evidence_for(state, step)
     assert (found.holds, found.detail) == (False, MET)
     hint = next_key(state, STEP, recorded.clock.now())
-    assert hint is not None and hint.what == f"not yet: {MET}; checking now asks why"
+    # The way on is clearing the mark (`t`, filled in), not the override checking asks for.
+    assert hint is not None and hint.key == "t"
+    cleared = "mark core-broken cleared once it no longer holds (still met, marked by ada)"
+    assert hint.what == cleared
+    assert hint.values_for("trigger") == {"trigger": "core-broken", "verdict": "cleared"}
     with pytest.raises(CommandError, match=re.escape(f"evidence does not hold: {MET}")) as refused:
         commands.check_step(state, STEP, actor=ACTOR, clock=recorded.clock)
     assert refused.value.needs == ("override",)
