@@ -66,32 +66,42 @@ overwrote that evidence, and which the triggers now refuse."""
 SUMMARIES_APPEND_ONLY_MESSAGE = "tick summaries are append-only; they are derived from the events"
 SUMMARY_NAMES_TICK_MESSAGE = "a tick summary must name a recorded probe tick by its seq and hash"
 
-_SUMMARY_TRIGGERS_V5 = (
-    f"""
-    CREATE TRIGGER IF NOT EXISTS tick_samples_no_update BEFORE UPDATE ON tick_samples
-    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS tick_samples_no_delete BEFORE DELETE ON tick_samples
-    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
-    """,
-    # INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
-    # unless recursive_triggers is on, which a plain `sqlite3` session does not set.
-    f"""
-    CREATE TRIGGER IF NOT EXISTS tick_samples_no_replace BEFORE INSERT ON tick_samples
-    WHEN EXISTS (
-        SELECT 1 FROM tick_samples WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
-    BEGIN SELECT RAISE(ABORT, '{SUMMARIES_APPEND_ONLY_MESSAGE}'); END
-    """,
-    # One lookup by the primary key of the event just inserted in the same transaction.
-    f"""
-    CREATE TRIGGER IF NOT EXISTS tick_samples_name_a_tick BEFORE INSERT ON tick_samples
-    WHEN NOT EXISTS (
-        SELECT 1 FROM events
-        WHERE incident_id = NEW.incident_id AND seq = NEW.seq
-            AND hash IS NEW.hash AND kind = '{TICK_KIND}')
-    BEGIN SELECT RAISE(ABORT, '{SUMMARY_NAMES_TICK_MESSAGE}'); END
-    """,
+
+def kept_as_events(
+    table: str, refused: str, *, check: str, names: str, naming: str
+) -> tuple[str, ...]:
+    """The triggers that keep a derived `table` as `events` is kept: no UPDATE, no
+    DELETE, no INSERT over a row there (`refused` said), and (trigger `{table}_{check}`)
+    no INSERT of a row unless `names`, an SQL condition on `events` e and the NEW row,
+    finds the event it is of (`naming` said). Version 5, for the tick summaries and
+    the state snapshots."""
+    stop = "SELECT RAISE(ABORT, '{}');"
+    return (
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_update BEFORE UPDATE ON {table} "
+        f"BEGIN {stop.format(refused)} END",
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_delete BEFORE DELETE ON {table} "
+        f"BEGIN {stop.format(refused)} END",
+        # INSERT OR REPLACE deletes the row it replaces without firing the delete
+        # trigger unless recursive_triggers is on, which a plain `sqlite3` session
+        # does not set.
+        f"CREATE TRIGGER IF NOT EXISTS {table}_no_replace BEFORE INSERT ON {table} "
+        f"WHEN EXISTS (SELECT 1 FROM {table} "
+        "WHERE incident_id = NEW.incident_id AND seq = NEW.seq) "
+        f"BEGIN {stop.format(refused)} END",
+        # One lookup by the primary key of an event inserted in the same transaction.
+        f"CREATE TRIGGER IF NOT EXISTS {table}_{check} BEFORE INSERT ON {table} "
+        "WHEN NOT EXISTS (SELECT 1 FROM events AS e "
+        f"WHERE e.incident_id = NEW.incident_id AND e.seq = NEW.seq AND {names}) "
+        f"BEGIN {stop.format(naming)} END",
+    )
+
+
+_SUMMARY_TRIGGERS_V5 = kept_as_events(
+    "tick_samples",
+    SUMMARIES_APPEND_ONLY_MESSAGE,
+    check="name_a_tick",
+    names=f"e.hash IS NEW.hash AND e.kind = '{TICK_KIND}'",
+    naming=SUMMARY_NAMES_TICK_MESSAGE,
 )
 
 SummaryRow = tuple[str, int, str, int, str]

@@ -36,7 +36,7 @@ from incident.core.state_codec import (
     list_fields,
     stored_fields,
 )
-from store.derived import Executes
+from store.derived import Executes, kept_as_events
 from store.rows import BadRow, decode, read_item
 
 SNAPSHOT_EVERY = 1000
@@ -74,33 +74,14 @@ SNAPSHOT_NAMES_EVENT_MESSAGE = (
     "a state snapshot must name a recorded event by its seq, hash and time"
 )
 
-_SNAPSHOT_TRIGGERS_V5 = (
-    f"""
-    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_update BEFORE UPDATE ON state_snapshots
-    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
-    """,
-    f"""
-    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_delete BEFORE DELETE ON state_snapshots
-    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
-    """,
-    # INSERT OR REPLACE deletes the row it replaces without firing the delete trigger
-    # unless recursive_triggers is on, which a plain `sqlite3` session does not set.
-    f"""
-    CREATE TRIGGER IF NOT EXISTS state_snapshots_no_replace BEFORE INSERT ON state_snapshots
-    WHEN EXISTS (
-        SELECT 1 FROM state_snapshots WHERE incident_id = NEW.incident_id AND seq = NEW.seq)
-    BEGIN SELECT RAISE(ABORT, '{SNAPSHOTS_APPEND_ONLY_MESSAGE}'); END
-    """,
-    # One lookup by the primary key, once every SNAPSHOT_EVERY events.
-    f"""
-    CREATE TRIGGER IF NOT EXISTS state_snapshots_name_an_event BEFORE INSERT ON state_snapshots
-    WHEN NOT EXISTS (
-        SELECT 1 FROM events
-        WHERE incident_id = NEW.incident_id AND seq = NEW.seq
-            AND hash IS NEW.hash AND at IS NEW.at)
-    BEGIN SELECT RAISE(ABORT, '{SNAPSHOT_NAMES_EVENT_MESSAGE}'); END
-    """,
+_SNAPSHOT_TRIGGERS_V5 = kept_as_events(
+    "state_snapshots",
+    SNAPSHOTS_APPEND_ONLY_MESSAGE,
+    check="name_an_event",  # once every SNAPSHOT_EVERY events
+    names="e.hash IS NEW.hash AND e.at IS NEW.at",
+    naming=SNAPSHOT_NAMES_EVENT_MESSAGE,
 )
+
 _HEADS = (
     "SELECT seq, hash, base, layout, at, ordered FROM state_snapshots "
     "WHERE incident_id = ? AND seq <= ? ORDER BY seq"

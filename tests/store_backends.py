@@ -14,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
+
 from store.backends import EventRecord, open_event_log
 from tests.postgres_server import Cluster
 from tests.tampering import drop_triggers
@@ -74,3 +76,13 @@ def opened(backend: Backend, *, read_only: bool = False) -> Iterator[EventRecord
         yield log
     finally:
         log.close()
+
+
+@pytest.fixture(name="backend", params=["sqlite", "postgres"])
+def backend_fixture(request: pytest.FixtureRequest) -> Backend:
+    """A fresh record in each backend: a SQLite file, then a database of the test's own
+    on the real PostgreSQL (import it into a test module to use it)."""
+    if request.param == "sqlite":
+        return sqlite_backend(request.getfixturevalue("tmp_path"))
+    cluster: Cluster = request.getfixturevalue("pg_cluster")
+    return postgres_backend(cluster, request.getfixturevalue("pg_url"))

@@ -34,17 +34,12 @@ from incident.core.tick_runs import TickRun
 from incident.core.ticks import ProbeTick, SampledTick
 from runbooks import load_runbook, resolve_runbook
 from store import StoreError
-from tests.postgres_server import Cluster
-from tests.store_backends import Backend, opened, postgres_backend, sqlite_backend
+from tests.store_backends import (  # the fixture is imported for pytest to find
+    Backend,
+    backend_fixture,  # noqa: F401
+    opened,
+)
 from tests.store_helpers import REPO, START, new_event, truncated
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Backend:
-    if request.param == "sqlite":
-        return sqlite_backend(request.getfixturevalue("tmp_path"))
-    cluster: Cluster = request.getfixturevalue("pg_cluster")
-    return postgres_backend(cluster, request.getfixturevalue("pg_url"))
 
 
 def _tick(n: int, value: float) -> NewEvent:

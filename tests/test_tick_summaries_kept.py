@@ -22,21 +22,16 @@ from incident.core.samples import Outcome, Sample
 from store import SCHEMA_VERSION, SqliteEventLog, schema
 from store.derived import SUMMARIES_APPEND_ONLY_MESSAGE, SUMMARY_NAMES_TICK_MESSAGE
 from store.snapshots import SNAPSHOT_NAMES_EVENT_MESSAGE
-from tests.postgres_server import Cluster
-from tests.store_backends import Backend, opened, postgres_backend, sqlite_backend
+from tests.store_backends import (  # the fixture is imported for pytest to find
+    Backend,
+    backend_fixture,  # noqa: F401
+    opened,
+)
 from tests.store_helpers import START, chain_rows, digest, new_event, raw
 from tests.test_schema_migration import V1_SCHEMA
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "previous-release.db"
 SUMMARIES = "SELECT seq || ' ' || hash || ' ' || samples || ' ' || readings FROM tick_samples"
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def backend(request: pytest.FixtureRequest) -> Backend:
-    if request.param == "sqlite":
-        return sqlite_backend(request.getfixturevalue("tmp_path"))
-    cluster: Cluster = request.getfixturevalue("pg_cluster")
-    return postgres_backend(cluster, request.getfixturevalue("pg_url"))
 
 
 def _tick(n: int, value: float, detail: str = "") -> NewEvent:
