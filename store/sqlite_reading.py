@@ -43,6 +43,17 @@ HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIM
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
 
 
+_DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
+"""What SQLite says of a file whose pages it cannot read as its own: damage. Any other
+error (a lock held past the busy timeout, a disk I/O error) says nothing of the file."""
+
+
+def _code(error: sqlite3.Error) -> int:
+    """`error`'s primary result code (its extended code's low byte); -1 when it has none."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return -1 if code is None else int(code) & 0xFF
+
+
 class SqliteReading(SqliteFile, PagedReading):
     """The queries on the incident record in one SQLite file; `SqliteEventLog` adds
     opening and appending. Calls are serialised by `SqliteFile`'s lock."""
@@ -167,6 +178,8 @@ class SqliteReading(SqliteFile, PagedReading):
             try:
                 rows = connection.execute("PRAGMA integrity_check(3)").fetchall()
             except sqlite3.DatabaseError as error:
+                if _code(error) not in _DAMAGE_CODES:
+                    raise  # locked, an I/O error: no verdict on the file (a StoreError)
                 return " ".join(str(error).split())
         found = [" ".join(str(row[0]).split()) for row in rows]
         return None if found == ["ok"] else "; ".join(found)

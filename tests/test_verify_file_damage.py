@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from store import SqliteEventLog, StoreError
 from tests.cli_helpers import Cli, InProcessCli
 from tests.test_damaged_record import four_events
 from tests.test_json_schemas import assert_valid
@@ -120,3 +121,19 @@ def test_a_broken_chain_keeps_its_own_problem_beside_the_damage(
     [verdict] = json.loads(result.out)
     assert (verdict["first_bad_seq"], verdict["problem"]) == (3, "content does not match its hash")
     assert "DAMAGED FILE" in result.err
+
+
+def test_an_error_that_says_nothing_of_the_file_is_no_damage(recorded: tuple[Cli, str]) -> None:
+    """Only SQLite's own word for damage (SQLITE_CORRUPT, SQLITE_NOTADB) is reported as a
+    damaged file: a check cut short (here interrupted, as a lock held past the busy
+    timeout or a disk error would end it) is a one-line store error, not advice to
+    salvage a sound file."""
+    cli, _ = recorded
+    with SqliteEventLog.open(cli.db, read_only=True) as log:
+        assert log.file_problem() is None
+        connection = log._connection
+        assert connection is not None
+        connection.set_progress_handler(lambda: 1, 1)  # every statement interrupted
+        with pytest.raises(StoreError) as caught:
+            log.file_problem()
+    assert str(caught.value) == f"{cli.db}: cannot check the file: interrupted"
