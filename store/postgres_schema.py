@@ -238,9 +238,10 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
 
     Looks first without a transaction, so a current database (every opening but
     the first) takes no lock and a writer role without CREATE never needs it. A
-    writer role that opens a version 3 database records into it as it is (it lacks
-    only the triggers that keep `tick_samples`); the owner's next `declare` or
-    `migrate` upgrades it.
+    writer role that opens a version 3 database takes the lock to find it does not
+    own the tables, and records into it as it is (it lacks only the triggers that
+    keep `tick_samples`); the owner's next opening that writes (`declare`, `migrate`,
+    an outbox's) upgrades it.
 
     Refused, as `check_readable` refuses a reader, when another schema of the
     database holds a record: the role's search_path misses it, and creating one here

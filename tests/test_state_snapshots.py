@@ -21,7 +21,7 @@ import pytest
 from incident import commands
 from incident.app.replay import state_at_moment
 from incident.core.clock import ManualClock
-from incident.core.events import Event
+from incident.core.events import Event, format_timestamp
 from incident.core.replay import state_at
 from incident.core.state import fold
 from store import SqliteEventLog, snapshots
@@ -303,16 +303,28 @@ def test_a_snapshot_naming_no_recorded_event_is_refused(
     """Checked by the event's primary key, as the reader joins it; that its state is the
     fold's, only `verify` can tell (`test_verify_reports_a_forged_snapshot_at_its_event`)."""
     first = _rows(copy, sampled.incident_id)[0]
-    seq, digest, at = first[0] + 1, sampled.events[first[0]].hash, first[4]
+    unsnapped = sampled.events[first[0]]  # the event after the first snapshot's: none of its own
+    seq, digest, at = unsnapped.seq, unsnapped.hash, format_timestamp(unsnapped.at)
     if names == "a seq not recorded":
         seq = len(sampled.events) + 10
     elif names == "another hash":
         digest = "0" * 64
     else:
-        at = first[4].replace("Z", "1Z")
+        at = at.replace("Z", "1Z")
     said = _plain(
         copy,
         "INSERT INTO state_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (sampled.incident_id, seq, digest, *first[2:4], at, *first[5:]),
     )
     assert said == snapshots.SNAPSHOT_NAMES_EVENT_MESSAGE
+    # The row each case changes one column of is one the trigger lets in.
+    row = (sampled.incident_id, unsnapped.seq, unsnapped.hash, *first[2:4])
+    _insert_plainly(copy, (*row, format_timestamp(unsnapped.at), *first[5:]))
+
+
+def _insert_plainly(db: Path, row: tuple[object, ...]) -> None:
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("INSERT INTO state_snapshots VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+    finally:
+        conn.close()
