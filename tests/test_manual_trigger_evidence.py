@@ -61,6 +61,18 @@ def test_a_manual_trigger_marked_met_contradicts_the_evidence_until_cleared(tmp_
     recorded.log.close()
 
 
+def test_with_a_probe_trigger_met_too_the_guidance_names_both_not_t(tmp_path):
+    """Clearing the team's mark would not let the step pass while the error rate is still
+    over its trigger: the guidance says what holds it back, and does not offer `t`."""
+    recorded = scenario_copy("declared", tmp_path / "s.db")  # the error-rate trigger met
+    mark(recorded, True)
+    state = recorded.session.state
+    hint = next_key(state, STEP, recorded.clock.now())
+    assert hint is not None and hint.key == "space"
+    assert hint.what.startswith("not yet: rollback trigger still met: error-rate, core-broken")
+    recorded.log.close()
+
+
 def test_the_version_step_is_not_judged_on_the_triggers(tmp_path):
     """Confirm version claims the last-good version runs, which a broken checkout does
     not contradict: its evidence stays the version probe's."""

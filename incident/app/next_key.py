@@ -19,7 +19,7 @@ from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus, tier_target
-from incident.health.readings import evidence_for
+from incident.health.readings import evidence_for, probe_verdicts
 from incident.health.triggers import TriggerState, read_triggers
 from runbooks.model import ProbeKind, StepKind, TriggerKind
 
@@ -137,8 +137,8 @@ def next_key(
             )
         if found.holds is False:  # the readings say otherwise: checking asks why
             return NextKey(CHECK_KEY, f"not yet: {found.detail}; checking now asks why")
-        why = (unpolled or {}).get(step.probe)
-        if why is not None and not state.samples.get(step.probe):
+        why = not_polled(state, step.probe, unpolled or {})
+        if why is not None:
             return NextKey(
                 CHECK_KEY, f"{step.probe} {why}; checking asks what you saw, as evidence"
             )
@@ -148,12 +148,24 @@ def next_key(
     return NextKey(CHECK_KEY, "check it once done")
 
 
+def not_polled(state: IncidentState, probe: str, unpolled: Mapping[str, str]) -> str | None:
+    """Why `probe` has nothing to show and will have nothing: this face does not poll it
+    (`unpolled`'s reason) and no sample of it is in the record; None otherwise. The
+    guidance and the decision's trigger rows say it instead of waiting for readings."""
+    why = unpolled.get(probe)
+    return None if why is None or state.samples.get(probe) else why
+
+
 def _marked_met(state: IncidentState, probe: str) -> tuple[str, str] | None:
-    """The first manual trigger marked met, and by whom, when it holds back a step
-    verified on `probe` (`evidence_for`: every probe but the version is judged on the
-    triggers still met); None when none does."""
+    """The first manual trigger marked met, and by whom, when the team's marks alone hold
+    back a step verified on `probe` (`evidence_for`: every probe but the version is
+    judged on the triggers still met); None when none does, or when a probe's trigger
+    is met too: clearing a mark would not let the step pass, and the guidance would
+    hide what still holds it."""
     found = state.runbook.probe(probe)
     if found is None or found.kind == ProbeKind.VERSION:
+        return None
+    if any(verdict.met for verdict in probe_verdicts(state).values()):
         return None
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from incident.app.next_key import not_polled
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
@@ -389,13 +390,14 @@ def unpolled_detail(
     it is not, and what the team can do instead (judge by eye, and mark the manual
     trigger with what they see). It said `0 of 3 readings so far`, a wait with no end."""
     probe = reading.trigger.probe
-    if reading.state is not TriggerState.NO_DATA or probe is None or probe not in unpolled:
+    if reading.state is not TriggerState.NO_DATA or probe is None:
         return None
-    if state.samples.get(probe):
+    why = not_polled(state, probe, unpolled)
+    if why is None:
         return None
     manual = next((t.id for t in state.runbook.triggers if t.kind == TriggerKind.MANUAL), None)
     # One row at 80 columns, as the wait it replaces: two pushed the reason out of view.
-    return f"{unpolled[probe]}; judge by eye" + (f", mark {manual}" if manual else "")
+    return f"{why}; judge by eye" + (f", mark {manual}" if manual else "")
 
 
 def ran_not_recorded(exit_code: int, verified: bool, why: str) -> str:
