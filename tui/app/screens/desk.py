@@ -109,9 +109,11 @@ class Desk:
         done = outcome.unwrap()
         if not quiet:
             said = "\n".join([done.said, *done.notes])
-            footnote = self.footnote() if self.footnote is not None else ""
+            # The due cue first (a toast is cut at 3 rows), unless the verb has notes: a
+            # warning or a step left open outranks it, and the footer still says `m`.
+            footnote = self.footnote() if self.footnote is not None and not done.notes else ""
             said = said[:1].upper() + said[1:]
-            said = f"{footnote}\n{said}" if footnote else said  # first: a toast is cut at 3 rows
+            said = f"{footnote}\n{said}" if footnote else said
             self.notify(said, timeout=4)
         if after is not None:
             after(done)
