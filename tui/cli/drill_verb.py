@@ -93,7 +93,7 @@ def farewell(db: str, incident_id: str, state: IncidentState) -> str:
     score = shlex.join(["lastgood", "--db", db, "score", incident_id])
     return visible(
         f"Drill {incident_id} is still open; its score card, once it is closed: {score}; "
-        f"go on: {reopen_command(db, incident_id, state.commander)} (the shop has stopped: "
+        f"go on: {reopen_command(db, incident_id, state.declared_by)} (the shop has stopped: "
         "its probes off)"
     )
 

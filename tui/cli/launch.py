@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from incident.core.text import visible
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     chosen_db,
@@ -87,7 +88,7 @@ def cmd_demo(args: Arguments) -> int:
         import shutil
 
         shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
-    print(farewell(path, demo.incident_id, app.actor), file=sys.stderr)
+    print(visible(farewell(path, demo.incident_id, app.actor)), file=sys.stderr)
     return 0
 
 

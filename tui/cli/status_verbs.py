@@ -50,7 +50,7 @@ def cmd_list(args: Arguments) -> int:
     if isinstance(path, Path) and not something_at(path):
         # Still an empty list, exit 0 (a new machine's default record is made by its
         # first declaration), but said as `status` says it: a mistyped --db shows.
-        print("[]" if args.json else f"no incidents yet: no database at {path}")
+        print("[]" if args.json else f"no incidents yet: no database at {visible(str(path))}")
         return 0
     rows: list[dict[str, str | None]] = []
     labels: list[str] = []  # each row's drill as a line names it; "" for a real incident
