@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 from textual.geometry import Region
+from textual.widgets import Input
 from textual.widgets._toast import Toast
 
-from tests.tui.modal_harness import type_text
+from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.modals.base import LastgoodModal
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.timeline import Timeline
-from tui.demo.scenarios import mid_phase_two
 
 WHO = "the deployment team, the on-call database engineer and the payments lead"
 """Long enough that its toast takes two rows at 120 columns, three at 80."""
@@ -36,7 +36,7 @@ def newest_row(timeline: Timeline) -> Region:
 async def test_the_toast_for_a_page_leaves_the_page_in_view(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    app = scenario_app(mid_phase_two(tmp_path / "toast.db"))
+    app = scenario_app(scenario_copy("mid-phase-2", tmp_path / "toast.db"))
     async with app.run_test(size=size, notifications=True) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
@@ -46,7 +46,7 @@ async def test_the_toast_for_a_page_leaves_the_page_in_view(
         assert before > timeline.scrollable_content_region.height  # full: it scrolls
         await pilot.press("p")
         await wait_until(pilot, lambda: isinstance(app.screen, LastgoodModal))
-        await type_text(pilot, WHO)
+        app.screen.query_one("#param-target", Input).value = WHO
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
 
