@@ -51,6 +51,11 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
             "unknown role 'leadrship' (did you mean 'leadership'? roles: incident-commander,",
         ),
         (("export", "{id}", "--format", "pdf"), "invalid choice"),
+        (
+            ("check", "{id}", "assess-severity", "--bogus"),
+            "lastgood check: error: unrecognized arguments: --bogus (see --help)\n",
+        ),
+        (("note", "--frob", "{id}", "x"), "lastgood note: error: unrecognized arguments: --frob"),
         (("verify",), "give an incident ID or --all"),
         (("verify", "INC-0-NOPE"), "no incident 'INC-0-NOPE'"),
         (("--db", "", "list"), "--db needs a path or a postgresql:// URL, not an empty string"),

@@ -302,9 +302,13 @@ def parsed_arguments(words: list[str]) -> Arguments:
     Bare `lastgood`, or only top-level options, means `lastgood start`.
     """
     parser = build_parser()
-    args = parser.parse_args(implied_start(words))
+    args, unknown = parser.parse_known_args(implied_start(words))
     if args.command is None:
-        args = parser.parse_args([*words, "start"])
+        args, unknown = parser.parse_known_args([*words, "start"])
+    if unknown:  # said by the verb's parser: `lastgood check: error: …`, as its other errors
+        _commands(parser).parser_for(args.command).error(
+            f"unrecognized arguments: {' '.join(unknown)}"
+        )
     values = vars(args)
     given = values.pop("id") if args.command in ID_IN_ORDER else None
     if given is not None and (refusal := same_incident(args.command, values, given)):
