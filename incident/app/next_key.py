@@ -118,7 +118,7 @@ def next_key(
                     (("role", tier.approver),),
                 )
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
-        return NextKey(CHECK_KEY, "check it, the tier chosen")
+        return NextKey(CHECK_KEY, "check it once the tier is carried out")
     artefact = closeout.artefact_of(state, step_id)
     if artefact is not None:
         return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")

@@ -1,0 +1,27 @@
+"""The guidance on the database step once a tier is chosen says when to check it.
+
+It read "check it, the tier chosen": a restore approved is not a restore done, and
+`db-tier` on the command line already said "left open: check it once the tier is
+carried out". Both faces now say it alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident.app.next_key import next_key
+from tests.cli_helpers import InProcessCli, declare
+from tests.scenario_copies import scenario_copy
+
+
+def test_the_guidance_waits_for_the_tier_to_be_carried_out(tmp_path: Path) -> None:
+    recorded = scenario_copy("mid-phase-2", tmp_path / "s.db")  # tier "none", step open
+    hint = next_key(recorded.session.state, "database-rollback", recorded.clock.now())
+    recorded.log.close()
+    assert hint is not None and (hint.key, hint.what) == (
+        "space",
+        "check it once the tier is carried out",
+    )
+    cli = InProcessCli(tmp_path / "cli.db")
+    said = cli.ok("db-tier", declare(cli), "none", "--reason", "expand-contract")
+    assert said.splitlines()[-1].endswith(f"left open: {hint.what}")
