@@ -11,29 +11,36 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
+from tui.app.app import LastGoodApp
 from tui.app.modals import DatabaseTierModal, DecisionModal
 from tui.app.screens.incident import IncidentScreen
+
+
+async def decided(pilot: Pilot[None], app: LastGoodApp, screen: IncidentScreen) -> None:
+    """Decide the rollback at the gate; back on the incident once its toast is up."""
+    await guide(pilot, screen, "decide-rollback")
+    await pilot.press("d")
+    await wait_for_screen(pilot, DecisionModal)
+    app.screen.query_one("#reason", Input).value = "error rate 12% > 5%"
+    await pilot.press("ctrl+s")
+    await wait_for_screen(pilot, IncidentScreen)
+    await wait_until(pilot, lambda: toast_says(app, "Rollback decided"))
+
+
+def toast_says(app: LastGoodApp, words: str) -> bool:
+    return any(words in line for line in screen_lines(app))
 
 
 async def test_at_80x24_the_decision_toast_says_the_messages_due(tmp_path: Path) -> None:
     opened = coordinator(tmp_path / "due.db", size=(80, 24), notifications=True)
     async with opened as (app, pilot, screen):
-        await guide(pilot, screen, "decide-rollback")
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        app.screen.query_one("#reason", Input).value = "error rate 12% > 5%"
-        await pilot.press("ctrl+s")
-        await wait_for_screen(pilot, IncidentScreen)
-
-        def said() -> bool:
-            return any("Rollback decided" in line for line in screen_lines(app))
-
-        await wait_until(pilot, said)
+        await decided(pilot, app, screen)
         toast = [line[:40] for line in screen_lines(app) if line.startswith("▌")]
         assert any("3 messages due — press m" in line for line in toast), toast
         assert any("Rollback decided" in line for line in toast), toast
@@ -44,13 +51,7 @@ async def test_a_verbs_note_outranks_the_due_cue(tmp_path: Path) -> None:
     room for it. The footer's `m Send due` still says what is due."""
     opened = coordinator(tmp_path / "due.db", size=(80, 24), notifications=True)
     async with opened as (app, pilot, screen):
-        await guide(pilot, screen, "decide-rollback")
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        app.screen.query_one("#reason", Input).value = "error rate 12% > 5%"
-        await pilot.press("ctrl+s")
-        await wait_for_screen(pilot, IncidentScreen)
-        await wait_until(pilot, lambda: any("Rollback decided" in s for s in screen_lines(app)))
+        await decided(pilot, app, screen)
         await pilot.press("b")
         await wait_for_screen(pilot, DatabaseTierModal)
         reason = app.screen.query_one("#reason", Input)
@@ -58,10 +59,6 @@ async def test_a_verbs_note_outranks_the_due_cue(tmp_path: Path) -> None:
         reason.focus()
         await pilot.press("enter")
         await wait_for_screen(pilot, IncidentScreen)
-
-        def noted() -> bool:
-            return any("left open" in line for line in screen_lines(app))
-
-        await wait_until(pilot, noted)
+        await wait_until(pilot, lambda: toast_says(app, "left open"))
         toast = [line for line in screen_lines(app) if line.startswith("▌")]
         assert not any("messages due" in line for line in toast), toast
