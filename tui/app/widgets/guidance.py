@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from datetime import datetime
-
 from rich.segment import Segment
 from rich.text import Span, Text
 from textual.cache import LRUCache
 from textual.strip import Strip
 
-from incident.app.next_key import next_key
+from incident.app.next_key import NextKey
 from incident.core.phase_clocks import format_offset
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
@@ -51,11 +48,8 @@ class Guidance(LineView, can_focus=True):
     Guidance:focus { border: round $primary; }
     """
 
-    def __init__(self, *, key_hints: bool = True, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.key_hints = key_hints
-        """Whether to name the key that moves the step forward: not in a read-only view
-        (replay, attach), where that key does nothing, or something else."""
         self._text = Text()
         self._head: Head = (0, 0)
         self._lines: list[Strip] = []
@@ -135,14 +129,11 @@ class Guidance(LineView, can_focus=True):
             line = Strip.join([line.crop_extend(0, width - 1, base), Strip([Segment("…")])])
         return line.crop_extend(0, width, base).apply_style(base)
 
-    def show(
-        self,
-        state: IncidentState,
-        step_id: str | None,
-        now: datetime,
-        unpolled: Mapping[str, str] | None = None,
-    ) -> None:
-        """`unpolled`: why each probe not polled here is not (`next_key`)."""
+    def show(self, state: IncidentState, step_id: str | None, key: NextKey | None) -> None:
+        """`step_id`'s guidance, under `key`: the one that moves it on, as the view found
+        it (`incident.app.next_key`, asked once for the hint and the text); None where
+        no key does, or in a read-only view (replay, attach) where keys do something
+        else."""
         if step_id is None or step_id not in state.steps:
             self.set_text(Text("No step selected."))
             return
@@ -151,7 +142,6 @@ class Guidance(LineView, can_focus=True):
         status = state.status_of(step_id)
         text = Text()
         text.append(visible(step.title), style="bold")
-        key = next_key(state, step_id, now, unpolled) if self.key_hints else None
         head: Head = (0, 0)
         if key is not None:
             # Right under the title: at 80x24 the panel shows few lines. The hint may

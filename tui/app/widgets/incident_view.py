@@ -97,7 +97,7 @@ class IncidentView(Horizontal):
         with Vertical(id="right"):
             if runbook.probes:
                 yield HealthPanel(runbook.probes, id="health")
-            yield Guidance(key_hints=self.key_hints, id="guidance")
+            yield Guidance(id="guidance")
             yield Timeline(id="timeline")
 
     def now(self) -> datetime:
@@ -235,12 +235,11 @@ class IncidentView(Horizontal):
         key = (step_id, id(self.state), self.state.last_seq)
         if key != self._guided:
             self._guided = key
-            self._hint = self._hint_for(step_id)
-            self.query_one(Guidance).show(self.state, step_id, self.now(), self.not_polled)
+            found = self.next_key(step_id)
+            self._hint = found.hint if found is not None else None
+            self.query_one(Guidance).show(self.state, step_id, found)
 
     def _hint_for(self, step_id: str | None) -> str | None:
-        if step_id is None or not self.key_hints:
-            return None
         found = self.next_key(step_id)
         return found.hint if found is not None else None
 
