@@ -20,7 +20,7 @@ from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.health.readings import evidence_for, probe_verdicts
-from incident.health.triggers import TriggerState, read_triggers
+from incident.health.triggers import TriggerReading, TriggerState, read_triggers
 from runbooks.model import ProbeKind, StepKind, TriggerKind
 
 
@@ -154,6 +154,23 @@ def not_polled(state: IncidentState, probe: str, unpolled: Mapping[str, str]) ->
     guidance and the decision's trigger rows say it instead of waiting for readings."""
     why = unpolled.get(probe)
     return None if why is None or state.samples.get(probe) else why
+
+
+def trigger_not_polled(
+    state: IncidentState, reading: TriggerReading, unpolled: Mapping[str, str]
+) -> str | None:
+    """What a probe trigger with no data says while its probe is not polled here: that
+    it is not, and what the team can do instead (judge by eye, and mark the manual
+    trigger with what they see). It said `0 of 3 readings so far`, a wait with no end."""
+    probe = reading.trigger.probe
+    if reading.state is not TriggerState.NO_DATA or probe is None:
+        return None
+    why = not_polled(state, probe, unpolled)
+    if why is None:
+        return None
+    manual = next((t.id for t in state.runbook.triggers if t.kind == TriggerKind.MANUAL), None)
+    # One row at 80 columns, as the wait it replaces: two pushed the reason out of view.
+    return f"{why}; judge by eye" + (f", mark {manual}" if manual else "")
 
 
 def _marked_met(state: IncidentState, probe: str) -> tuple[str, str] | None:

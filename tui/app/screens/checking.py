@@ -11,17 +11,17 @@ the command line.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from incident.app.next_key import not_polled
+from incident.app.next_key import trigger_not_polled
 from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.gates import decision_gate, decision_refusal, undecided_warning
-from incident.core.state import IncidentState, StepStatus, tier_target
+from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
-from incident.health.triggers import TriggerReading, TriggerState, read_triggers
+from incident.health.triggers import read_triggers
 from runbooks.model import StepKind, TriggerKind
 from store.errors import StoreError
 from tui.app.screens.check_questions import ask_evidence, ask_override
@@ -261,7 +261,7 @@ class StepVerbs:
                 title=r.trigger.title,
                 kind=str(r.trigger.kind),
                 state=str(r.state),
-                detail=unpolled_detail(state, r, self.desk.view.not_polled) or r.detail,
+                detail=trigger_not_polled(state, r, self.desk.view.not_polled) or r.detail,
             )
             for r in read_triggers(state)
         ]
@@ -381,23 +381,6 @@ class StepVerbs:
             ),
             choose,
         )
-
-
-def unpolled_detail(
-    state: IncidentState, reading: TriggerReading, unpolled: Mapping[str, str]
-) -> str | None:
-    """What a probe trigger with no data says while its probe is not polled here: that
-    it is not, and what the team can do instead (judge by eye, and mark the manual
-    trigger with what they see). It said `0 of 3 readings so far`, a wait with no end."""
-    probe = reading.trigger.probe
-    if reading.state is not TriggerState.NO_DATA or probe is None:
-        return None
-    why = not_polled(state, probe, unpolled)
-    if why is None:
-        return None
-    manual = next((t.id for t in state.runbook.triggers if t.kind == TriggerKind.MANUAL), None)
-    # One row at 80 columns, as the wait it replaces: two pushed the reason out of view.
-    return f"{why}; judge by eye" + (f", mark {manual}" if manual else "")
 
 
 def ran_not_recorded(exit_code: int, verified: bool, why: str) -> str:
