@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures
+from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import partial
 from typing import TYPE_CHECKING
 
 from incident.app.next_key import DUE_KEY
@@ -56,6 +58,10 @@ UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
 
 
+OUTBOX_RETRY_S = 5.0
+"""How often deliveries try the outbox again while the record is out of reach."""
+
+
 class Comms:
     """The coordinator's messages: the composer, due messages, cadence, delivery."""
 
@@ -68,6 +74,8 @@ class Comms:
         self._reminded_for: datetime | None = None
         self._postmortem_reminded: tuple[datetime, bool] | None = None
         """The post-mortem reminder said last: (when it came, whether late)."""
+        self._outbox_waiting = False
+        """Whether the outbox was out of reach at the last try (`open_deliveries`)."""
         self._waiting: frozenset[tuple[str, object]] = frozenset()
         """What waited at the last look (due messages, failed count, a notifier to re-send
         with): the footer's input."""
@@ -83,6 +91,35 @@ class Comms:
         if notifier is not None:
             recorded += notifier.sync()
         return recorded + record_overdue(session)
+
+    def open_deliveries(
+        self,
+        network: NetworkLoop,
+        open_outbox: Callable[[], OutboxRecord | None],
+        max_attempts: int | None,
+        *,
+        gone: Callable[[], bool],
+    ) -> None:
+        """Deliver to the runbook's webhooks, if it has any: the outbox is opened only
+        for them. A record out of reach (a PostgreSQL server restarting) pauses them,
+        said once, and they start when it answers (tried every `OUTBOX_RETRY_S`, until
+        the screen is `gone`): opening the outbox then ended the app in a traceback."""
+        if gone() or not self.desk.state.runbook.notify_targets:
+            return
+        try:
+            outbox = open_outbox()
+        except StoreError as error:
+            if not self._outbox_waiting:
+                self.say_deliveries(error)
+            self._outbox_waiting = True
+            again = partial(self.open_deliveries, network, open_outbox, max_attempts, gone=gone)
+            self.desk.screen.set_timer(OUTBOX_RETRY_S, again)
+            return
+        if self._outbox_waiting:
+            self.say_deliveries(None)
+            self._outbox_waiting = False
+        if outbox is not None:
+            self.start_deliveries(network, outbox, max_attempts)
 
     def start_deliveries(
         self, network: NetworkLoop, outbox: OutboxRecord, max_attempts: int | None

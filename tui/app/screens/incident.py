@@ -77,10 +77,6 @@ class Services(Protocol):
     def outbox(self) -> OutboxRecord | None: ...
 
 
-OUTBOX_RETRY_S = 5.0
-"""How often the outbox is tried again while the record is out of reach."""
-
-
 class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     """Where the coordinator lives for the length of the rollback."""
 
@@ -123,8 +119,6 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.live = False
         """Told of each commit (PostgreSQL): the tick reads no events, the feed does."""
         self._gone = False
-        self._deliveries_waiting = False
-        """The outbox could not be opened: deliveries are said to be paused, and retried."""
         """Unmounted: what waited for the first frame (`start_background`) starts nothing."""
 
     @property
@@ -184,28 +178,9 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
                     on_error=self._samples_refused,
                     key_held=self.key_flag.held,
                 )
-        self.start_deliveries(services, network)
-
-    def start_deliveries(self, services: Services, network: NetworkLoop) -> None:
-        """Deliver to the runbook's webhooks, if it has any: the outbox is opened only
-        for them. A record out of reach (a PostgreSQL server restarting) pauses them,
-        said once, and they start when it answers: opening the outbox then ended the
-        app in a traceback."""
-        if self._gone or not self.state.runbook.notify_targets:
-            return
-        try:
-            outbox = services.outbox()
-        except StoreError as error:
-            if not self._deliveries_waiting:
-                self.comms.say_deliveries(error)
-            self._deliveries_waiting = True
-            self.set_timer(OUTBOX_RETRY_S, lambda: self.start_deliveries(services, network))
-            return
-        if self._deliveries_waiting:
-            self.comms.say_deliveries(None)
-            self._deliveries_waiting = False
-        if outbox is not None:
-            self.comms.start_deliveries(network, outbox, services.delivery_attempts)
+        self.comms.open_deliveries(
+            network, services.outbox, services.delivery_attempts, gone=lambda: self._gone
+        )
 
     def pointed_probes(self) -> tuple[Probe, ...]:
         """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
