@@ -3,7 +3,7 @@ that drive it: the real app on a real SQLite file, at a fixed moment."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -44,11 +44,16 @@ async def coordinator(
     decided: bool = False,
     size: tuple[int, int] = (80, 24),
     notifications: bool = False,
+    prepare: Callable[[IncidentSession], object] | None = None,
 ) -> AsyncIterator[tuple[LastGoodApp, Pilot[None], IncidentScreen]]:
-    """The real app on a new incident of the bundled runbook in `db` (`declared`),
-    with the coordinator's screen up and what it opened with on screen."""
+    """The real app on a new incident of the bundled runbook in `db` (`declared`, then
+    `prepare` run on it), with the coordinator's screen up and what it opened with on
+    screen."""
     clock = ManualClock(SCENARIO_T0)
     incident_id = declared(db, clock, decided=decided)
+    if prepare is not None:
+        with SqliteEventLog.open(db) as log:
+            prepare(IncidentSession(log, incident_id, clock))
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
         async with app.run_test(size=size, notifications=notifications) as pilot:

@@ -16,12 +16,15 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, OptionList
 
 from incident.core.events import Event
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.screens.incident import IncidentScreen
 from tui.demo.scenarios import Scenario, declared
@@ -37,16 +40,21 @@ def recorded_since(scenario: Scenario, seq: int) -> list[Event]:
         return [e for e in log.events(scenario.incident_id) if e.seq > seq]
 
 
+async def at_the_gate(pilot: Pilot[None], app: LastGoodApp) -> Screen[object]:
+    """`d` on the incident screen: the decision dialog, once it takes keys."""
+    await pilot.press("d")
+    await wait_for_screen(pilot, DecisionModal)
+    await wait_until(pilot, lambda: not app.holding_keys)
+    return app.screen
+
+
 async def typed_at_the_gate(scenario: Scenario, *keys: str) -> tuple[str, list[Event]]:
     """`d`, then `keys`; what Reason holds and what was recorded meanwhile."""
     app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         before = app.screen.state.last_seq  # type: ignore[attr-defined]
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        dialog = app.screen
-        await wait_until(pilot, lambda: not app.holding_keys)
+        dialog = await at_the_gate(pilot, app)
         await pilot.press(*keys)
         await wait_until(pilot, lambda: not app.keys_on_their_way)
         await dialog.workers.wait_for_complete()
@@ -59,10 +67,8 @@ async def test_with_no_trigger_met_the_gate_opens_in_reason(tmp_path: Path) -> N
     app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        dialog = app.screen
-        await wait_until(pilot, lambda: dialog.focused is not None and not app.holding_keys)
+        dialog = await at_the_gate(pilot, app)
+        await wait_until(pilot, lambda: dialog.focused is not None)
         assert dialog.focused is dialog.query_one("#reason", Input)
     scenario.log.close()
 
@@ -102,10 +108,7 @@ async def test_the_footer_names_space_only_on_the_list(tmp_path: Path) -> None:
     app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        dialog = app.screen
-        await wait_until(pilot, lambda: not app.holding_keys)
+        dialog = await at_the_gate(pilot, app)
         assert dialog.focused is dialog.query_one("#triggers", OptionList)
         assert "space" in dialog.active_bindings and "m" not in dialog.active_bindings
         await pilot.press("tab", "tab")
