@@ -22,7 +22,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.app.closeout import done_by_doing, one_line
-from incident.core.phase_clocks import PAGING_TEMPLATE, format_offset
+from incident.core.phase_clocks import PAGING_TEMPLATE, t_plus
 from incident.core.state import IncidentState, StepStatus
 from runbooks.model import StepKind
 
@@ -79,4 +79,4 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
 
 
 def _offset(state: IncidentState, at: datetime) -> str:
-    return format_offset(at - state.started_at)
+    return t_plus(state, at)

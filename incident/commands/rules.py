@@ -11,7 +11,7 @@ from incident.core.errors import (
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.limits import TextRefused, check_payload_text
 from incident.core.payloads import EventData
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepRecord
 
 
@@ -61,7 +61,7 @@ def _when_by(state: IncidentState, record: StepRecord) -> str:
     """` (by ada at T+03:10)`: who checked a step and when, as far as the record says."""
     said = [f"by {record.by}"] if record.by else []
     if record.at is not None:
-        said.append(f"at {format_offset(record.at - state.started_at)}")
+        said.append(f"at {t_plus(state, record.at)}")
     return f" ({' '.join(said)})" if said else ""
 
 

@@ -6,7 +6,6 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
-import math
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -62,18 +61,22 @@ class PhaseClock(Struct, frozen=True):
 
 
 def elapsed(state: IncidentState, now: datetime) -> timedelta:
-    """T+: time since the impact start (or declaration), frozen at close."""
+    """T+: time since T+0 (the impact start, or the declaration), frozen at close."""
     end = state.closed_at or now
-    return max(end - state.started_at, timedelta(0))
+    return max(end - state.t0, timedelta(0))
+
+
+def t_plus(state: IncidentState, moment: datetime) -> str:
+    """`moment` as T+ (`T+04:16`): every face names a recorded moment this way, so one
+    event reads the same T+ in the checklist, the brief, the timeline and the report."""
+    return format_offset(moment - state.t0)
 
 
 def format_offset(delta: timedelta) -> str:
-    """`T+MM:SS`, or `T+H:MM:SS` past an hour; negative offsets as `T-`."""
-    return offset_text(int(delta.total_seconds()))
-
-
-def offset_text(seconds: int) -> str:
-    """`format_offset` of a whole number of seconds."""
+    """`T+MM:SS`, or `T+H:MM:SS` past an hour; negative offsets as `T-`. Whole seconds
+    rounded down, before T+0 as after it: half a second before reads `T-00:01`, the
+    printed second before T+0's."""
+    seconds = delta // timedelta(seconds=1)
     sign = "+" if seconds >= 0 else "-"
     seconds = abs(seconds)
     hours, rest = divmod(seconds, 3600)
@@ -99,17 +102,22 @@ def format_countdown(delta: timedelta) -> str:
     """`format_duration` of the time left until a moment, in whole seconds rounded up:
     beside T+ (elapsed, rounded down) the two add up to the moment. At T+00:00.4 a
     window closing at T+5 has 4m59.6s left, which read `4m59s left` beside `T+00:00`."""
-    return format_duration(timedelta(seconds=math.ceil(delta.total_seconds())))
+    return format_duration(timedelta(seconds=_seconds_up(delta)))
 
 
 def format_late(delta: timedelta) -> str:
     """`format_duration` of how late something was, rounded up to the unit it shows
     (whole seconds under an hour, whole minutes from an hour on): never less late than
     it was. 59.5 s past a window read `59s over`, and half a second `0s over`."""
-    seconds = -(-delta // timedelta(seconds=1))  # rounded up, in whole seconds
+    seconds = _seconds_up(delta)
     if seconds >= 3600:
         seconds = -(-seconds // 60) * 60
     return format_duration(timedelta(seconds=seconds))
+
+
+def _seconds_up(delta: timedelta) -> int:
+    """`delta` in whole seconds, rounded up."""
+    return -(-delta // timedelta(seconds=1))
 
 
 def deciding_steps(state: IncidentState, phase_id: str) -> list[StepRecord]:
@@ -137,9 +145,9 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
 
     opens_at = due_at = None
     if phase.window is not None:
-        opens_at = state.started_at + timedelta(minutes=phase.window.start_min)
+        opens_at = state.t0 + timedelta(minutes=phase.window.start_min)
         if phase.window.end_min is not None:
-            due_at = state.started_at + timedelta(minutes=phase.window.end_min)
+            due_at = state.t0 + timedelta(minutes=phase.window.end_min)
 
     moment = state.closed_at or now
     remaining = overdue_by = None
@@ -162,7 +170,7 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
         overdue_by = moment - due_at
     else:
         remaining = due_at - moment
-        window_length = due_at - (opens_at or state.started_at)
+        window_length = due_at - (opens_at or state.t0)
         soon = remaining <= due_soon_margin(window_length)
         phase_state = PhaseState.DUE_SOON if soon else PhaseState.ACTIVE
     return PhaseClock(

@@ -18,7 +18,7 @@ from incident.core.events import Event
 from incident.core.folding import Fold, Item, copy_state, fold_items
 from incident.core.phase_clocks import format_offset
 from incident.core.recording import CHECKPOINT_EVERY, Recording
-from incident.core.state import IncidentState, fold, new_state
+from incident.core.state import IncidentState, fold, new_state, t0_of
 
 __all__ = [
     "CHECKPOINT_EVERY",
@@ -60,9 +60,10 @@ def replay_moment(started_at: datetime, offset: timedelta, now: datetime) -> dat
     The one bound of `replay --at` and of the replay screen's Go to; `now` is when the
     record was read, which it knows nothing after.
     """
-    moment = started_at + offset
+    t0 = t0_of(started_at)
+    moment = t0 + offset
     if moment > now:
-        at = format_offset(max(now - started_at, timedelta(0)))
+        at = format_offset(max(now - t0, timedelta(0)))
         raise ValueError(f"that moment has not come yet (it is {at} now)")
     return moment
 
@@ -105,8 +106,8 @@ class Replayer:
         self.state = copy_state(self._checkpoints[1])
 
     @property
-    def started_at(self) -> datetime:
-        return self.state.started_at
+    def t0(self) -> datetime:
+        return self.state.t0
 
     @property
     def first_at(self) -> datetime:
@@ -134,7 +135,7 @@ class Replayer:
         return [] if target < before else self._applied(before, target)
 
     def seek_offset(self, offset: timedelta) -> list[Event]:
-        return self.seek(self.started_at + offset)
+        return self.seek(self.t0 + offset)
 
     def next_event_at(self) -> datetime | None:
         """When the next not-yet-applied event happened, for stepping."""

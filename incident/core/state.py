@@ -76,6 +76,11 @@ __all__ = [
 ]
 
 
+def t0_of(started_at: datetime) -> datetime:
+    """T+0 of an incident that started at `started_at` (`IncidentState.t0`)."""
+    return started_at.replace(microsecond=0)
+
+
 class IncidentState(Struct):
     """Everything known about one incident after some events."""
 
@@ -145,6 +150,16 @@ class IncidentState(Struct):
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def t0(self) -> datetime:
+        """T+0 as every clock counts from it: `started_at` to its printed second. Each
+        T+ is then its moment's printed second less T+0's, the same in a live face as
+        in a document that prints times to the second (from the exact start, a decision
+        1:59.6 after a T+0 at 09:00:00.7 read T+01:59 live and T+02:00 at 09:02:00 in
+        the report), and each window opens and closes on a printed second. The stored
+        `started_at` stays exact: the record and its snapshots hold it."""
+        return t0_of(self.started_at)
 
     @property
     def commander(self) -> str:

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import counted
@@ -156,7 +156,7 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
     if probe is None or not samples:
         return Evidence(None, f"no samples from {step.probe} yet")
     latest = samples[-1]
-    offset = format_offset(latest.at - state.started_at)
+    offset = t_plus(state, latest.at)
     if probe.kind == ProbeKind.VERSION:
         expected = state.last_good_version
         if not latest.ok or latest.text is None:

@@ -26,6 +26,7 @@ from incident.core.phase_clocks import (
     next_in_phase,
     next_update_due,
     phase_clocks,
+    t_plus,
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
@@ -269,7 +270,7 @@ def _roles(state: IncidentState) -> list[str]:
 
 
 def _offset(state: IncidentState, moment: datetime | None) -> str:
-    return format_offset(moment - state.started_at) if moment is not None else "?"
+    return t_plus(state, moment) if moment is not None else "?"
 
 
 def _clip(line: str) -> str:

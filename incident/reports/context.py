@@ -8,7 +8,7 @@ from datetime import datetime, tzinfo
 from msgspec import Struct
 
 from incident.core.events import Event
-from incident.core.phase_clocks import offset_text
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
 from incident.reports.impact import (
@@ -32,9 +32,6 @@ class ReportContext(Struct, frozen=True):
     moments: list[Milestone]
     phases: list[PhaseResult]
     severities: list[SeverityPeriod]
-    t0: datetime
-    """T+0 to the second, as the documents print it: every T+ counts from it to its
-    moment's printed second (`offset`)."""
 
     @classmethod
     def build(cls, record: ReportRecord, now: datetime, tz: tzinfo | None) -> ReportContext:
@@ -46,7 +43,6 @@ class ReportContext(Struct, frozen=True):
             milestones(state, record.entries),
             phase_results(state, now),
             severity_periods(state, now),
-            state.started_at.replace(microsecond=0),
         )
 
     @property
@@ -86,13 +82,8 @@ class ReportContext(Struct, frozen=True):
         return next(m for m in self.moments if m.key == key)
 
     def offset(self, moment: datetime | None) -> str:
-        """`T+01:59`: from T+0's printed second to `moment`'s, so T+ and the UTC time
-        beside it agree (each rounded down on its own, an event 1:59.6 after a T+0 at
-        09:00:00.7 read T+01:59 at 09:02:00)."""
-        if moment is None:
-            return "—"
-        delta = moment - self.t0  # whole seconds of it: `moment` to its second, less T+0
-        return offset_text(delta.days * 86400 + delta.seconds)
+        """`T+01:59` (`t_plus`, as every face reads it), or a dash for no moment."""
+        return "—" if moment is None else t_plus(self.state, moment)
 
     def when(self, moment: datetime) -> str:
         """`T+04:16 · 09:04:16 UTC (10:04:16 CET)`, each time with its date where its

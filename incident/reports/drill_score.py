@@ -18,9 +18,9 @@ from incident.core.phase_clocks import (
     PhaseState,
     format_duration,
     format_late,
-    format_offset,
     phase_clock,
     resolved_at,
+    t_plus,
 )
 from incident.core.state import IncidentState
 from incident.core.text import visible
@@ -89,11 +89,11 @@ def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> boo
     early): what is not done then is not late."""
     if phase is None or phase.window is None or phase.window.end_min is None:
         return True
-    return end - state.started_at < timedelta(minutes=phase.window.end_min)
+    return end - state.t0 < timedelta(minutes=phase.window.end_min)
 
 
 def _offset(state: IncidentState, moment: datetime) -> str:
-    return format_offset(moment - state.started_at)
+    return t_plus(state, moment)
 
 
 def _window(phase: Phase) -> str:
@@ -146,7 +146,7 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unchecked, verdict, timed=True)
-    taken = record.at - state.started_at
+    taken = record.at - state.t0
     within = limit is not None and taken <= timedelta(minutes=limit)
     late = limit is not None and not within  # past its window: never read as less
     shown = format_late(taken) if late else format_duration(taken)

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import counted, visible, visible_block
@@ -89,7 +89,7 @@ def description(state: IncidentState, event_count: int) -> str:
     for moment in milestones(state, ()):  # the declaration's seq, the one it reads, not shown
         if moment.key in ("impact_start", "declared") or moment.at is None:
             continue
-        lines.append(f"{moment.label}: {format_offset(moment.at - state.started_at)}")
+        lines.append(f"{moment.label}: {t_plus(state, moment.at)}")
     if meeting is not None and meeting.attendees:
         lines.append(f"Attendees: {', '.join(meeting.attendees)}")
     if meeting is not None and meeting.forced:

@@ -9,7 +9,7 @@ yet says "no data", never "not met": silence is not health.
 from __future__ import annotations
 
 from incident.core.events import JSONValue, format_timestamp
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.health.triggers import TriggerState, read_triggers
 
@@ -23,7 +23,7 @@ def trigger_parts(state: IncidentState) -> list[str]:
         mark = state.triggers.get(trigger.id)
         if mark is not None and mark.met:
             detail = f", {mark.detail}" if mark.detail else ""
-            since = format_offset(mark.at - state.started_at)
+            since = t_plus(state, mark.at)
             parts.append(f"{trigger.id} MET since {since}{detail}")
         elif trigger.id in no_data:
             parts.append(f"{trigger.id} no data")

@@ -38,7 +38,7 @@ class ReplayApp(ReadOnlyApp):
         read_at = (clock or SystemClock()).now()
         self.session = ReplaySession(events, damage, read_at=read_at)
         if start_offset is not None:
-            self.session.clock.jump(self.session.state.started_at + start_offset)
+            self.session.clock.jump(self.session.state.t0 + start_offset)
         self.speed = speed
         self.playing = playing
 

@@ -145,7 +145,7 @@ def run_demo(log: SqliteEventLog) -> int:
     for step_id, record in list(state.steps.items()):
         if not record.step.required:
             continue
-        live_until(session, clock, state.started_at + timedelta(minutes=pace[step_id]), actor)
+        live_until(session, clock, state.t0 + timedelta(minutes=pace[step_id]), actor)
         step = record.step
         if step.approver:
             session.run(

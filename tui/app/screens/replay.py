@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from textual.app import ComposeResult
 from textual.binding import Binding
 
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.replay import ReplaySession, parse_offset
 from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
@@ -104,7 +104,7 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
     def show_bar(self) -> None:
         replayer = self.replay.replayer
         now = self.replay.clock.now()
-        offset = format_offset(now - self.state.started_at)
+        offset = t_plus(self.state, now)
         damage = self.replay.damage
         at = f"event {replayer.position}/{len(replayer.events)}"
         pieces = [

@@ -8,7 +8,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from incident.app.next_key import NextKey
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
 from tui.app.widgets.lines import LineView, set_line_count
@@ -163,7 +163,7 @@ class Guidance(LineView, can_focus=True):
         ):
             verb = "Done" if status == StepStatus.DONE else "Skipped"
             text.append(
-                f"{verb} by {visible(record.by)} at {format_offset(record.at - state.started_at)}",
+                f"{verb} by {visible(record.by)} at {t_plus(state, record.at)}",
                 style="bold",
             )
             detail = record.note or record.reason or record.evidence

@@ -24,7 +24,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.reports.describe import describe
 from tui.app.plain import plain
@@ -115,7 +115,7 @@ class Timeline(LineView, can_focus=True):
                 continue  # samples live in the health panel
             self._rows.append(
                 (
-                    format_offset(event.at - state.started_at),
+                    t_plus(state, event.at),
                     plain(event.actor),
                     plain(describe(event)),
                 )
