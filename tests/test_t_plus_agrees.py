@@ -21,8 +21,10 @@ from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
 from incident.core.phase_clocks import elapsed, format_offset, phase_clock
+from incident.reports.brief import brief_lines
 from incident.reports.context import ReportContext
 from incident.reports.record import ReportRecord
+from incident.reports.status import status_text
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import InProcessCli
 from tests.memory_log import MemoryLog
@@ -90,3 +92,22 @@ def test_brief_and_timeline_give_a_skip_one_t_plus(tmp_path: Path) -> None:
     ]
     assert in_brief.strip().startswith("T+02:00 skipped create-channel"), in_brief
     assert "T+02:00 · 09:02:00 · ada" in in_timeline, in_timeline
+
+
+def test_an_update_due_at_a_fraction_counts_down_to_its_printed_second() -> None:
+    """A message at 09:07:03.4 makes the next update due 20 minutes on, at 09:27:03.4
+    (T+27:03). At 09:10:00.2 (T+10:00) the countdown read 17m04s, ceil of 17m03.2s: T+
+    and the countdown added up to T+27:04. Between printed seconds it is 17m03s."""
+    session = declared(T0)
+    clock = session.clock
+    assert isinstance(clock, ManualClock)
+    clock.set(datetime(2026, 12, 1, 9, 7, 3, 400_000, tzinfo=UTC))
+    session.run(
+        lambda s: commands.send_communication(s, actor="ada", clock=clock, text="rolling back")
+    )
+    now = datetime(2026, 12, 1, 9, 10, 0, 200_000, tzinfo=UTC)
+    lines = brief_lines(session.state, now)
+    assert "Next update due in 17m03s (T+27:03)" in lines, lines
+    assert format_offset(elapsed(session.state, now)) == "T+10:00"
+    shown = status_text(session.state, now).splitlines()
+    assert "next stakeholder update in 17m03s" in shown, shown

@@ -14,6 +14,7 @@ from msgspec.structs import replace
 
 from incident.core.records import StepRecord
 from incident.core.state import IncidentState
+from incident.core.timefmt import printed_span
 from runbooks.model import Phase
 
 
@@ -113,6 +114,23 @@ def format_late(delta: timedelta) -> str:
     if seconds >= 3600:
         seconds = -(-seconds // 60) * 60
     return format_duration(timedelta(seconds=seconds))
+
+
+def countdown_to(moment: datetime, now: datetime) -> str:
+    """`4m51s`: the time left until `moment`, between the seconds each is printed at.
+    Beside T+ the two add up to `moment`'s T+ even when `moment` has a fraction of a
+    second, as an update due 5 minutes after a message at 09:07:03.4 has."""
+    return format_countdown(printed_span(now, moment))
+
+
+def late_by(moment: datetime, now: datetime) -> str:
+    """`1m02s`: how long ago `moment` passed, between the seconds each is printed at."""
+    return format_duration(printed_span(moment, now))
+
+
+def update_when(due: datetime, now: datetime) -> str:
+    """`in 4m51s` or `OVERDUE by 1m02s`: the next stakeholder update against `now`."""
+    return f"in {countdown_to(due, now)}" if due >= now else f"OVERDUE by {late_by(due, now)}"
 
 
 def _seconds_up(delta: timedelta) -> int:

@@ -27,6 +27,7 @@ from incident.core.phase_clocks import (
     next_update_due,
     phase_clocks,
     t_plus,
+    update_when,
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
@@ -221,13 +222,7 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
         lines.append("Last message: none sent yet")
     due = next_update_due(state)
     if due is not None:
-        delta = due - now
-        when = (
-            f"in {format_countdown(delta)}"
-            if delta.total_seconds() >= 0
-            else f"OVERDUE by {format_duration(delta)}"
-        )
-        lines.append(f"Next update due {when} ({_offset(state, due)})")
+        lines.append(f"Next update due {update_when(due, now)} ({_offset(state, due)})")
     waiting = sorted({m.template for m in due_messages(state, now)})
     if waiting:
         lines.append("Messages due now: " + ", ".join(waiting))

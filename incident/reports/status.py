@@ -22,6 +22,7 @@ from incident.core.phase_clocks import (
     next_update_due,
     phase_clocks,
     resolved_at,
+    update_when,
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
@@ -190,13 +191,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
     next_update = next_update_due(state)
     if next_update is not None:
-        delta = next_update - now
-        when = (
-            f"in {format_countdown(delta)}"
-            if delta.total_seconds() >= 0
-            else (f"OVERDUE by {format_duration(delta)}")
-        )
-        lines.append(f"next stakeholder update {when}")
+        lines.append(f"next stakeholder update {update_when(next_update, now)}")
     elif not state.is_closed and (resolved := resolved_at(state)) is not None:
         lines.append(f"resolved at {resolved:%H:%M:%S} UTC: no more stakeholder updates due")
     lines += _message_lines(state, now)

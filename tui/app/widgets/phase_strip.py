@@ -7,7 +7,7 @@ colour only as emphasis, so it reads the same with NO_COLOR or on a monochrome t
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -20,8 +20,10 @@ from incident.core.phase_clocks import (
     PhaseClock,
     PhaseState,
     at_close,
+    countdown_to,
     format_countdown,
     format_duration,
+    late_by,
     next_update_due,
     resolved_at,
 )
@@ -227,15 +229,14 @@ class UpdateCell(Static):
         elif due is None:
             text.append("none due\n")
         else:
-            delta = due - now
-            if delta.total_seconds() < 0:
+            if due < now:
                 overdue = True
                 text.append("✖ OVERDUE\n", style="bold")
-                text.append(f"+{format_duration(delta)}")
+                text.append(f"+{late_by(due, now)}")
             else:
-                due_soon = delta.total_seconds() <= 60
+                due_soon = due - now <= timedelta(minutes=1)
                 text.append("⚠ DUE SOON\n" if due_soon else f"at {due:%H:%M} UTC\n")
-                text.append(f"in {format_countdown(delta)}")
+                text.append(f"in {countdown_to(due, now)}")
         if (text, overdue, due_soon) == self._shown:
             return
         self._shown = (text, overdue, due_soon)
