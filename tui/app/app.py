@@ -265,6 +265,14 @@ class LastGoodApp(
             named,
         )
 
+    async def action_quit(self) -> None:
+        """Quitting before anyone is named (ctrl+q at "Who is coordinating?") is
+        cancelling the question: nothing was opened, and the command says so."""
+        if not self.actor:
+            self.refuse(NO_NAME, 1)
+            return
+        await super().action_quit()
+
     def _states(self) -> Iterable[IncidentState]:
         for incident_id in self.event_log.incident_ids():
             try:

@@ -33,6 +33,15 @@ if TYPE_CHECKING:
 
     from incident.core.state import IncidentState
     from incident.reports.drill_faults import Fault
+    from tui.app.refusal import Refusing
+
+
+def raise_refusal(app: Refusing) -> None:
+    """The app's one line when it closed without opening what it was asked to (no one
+    named as coordinator, a record it cannot read), as this command's error and exit
+    status: every verb that opens a screen says it the same way."""
+    if app.refusal is not None:
+        raise CliError(app.refusal, exit_code=app.refusal_code)
 
 
 def cmd_start(args: Arguments) -> int:
@@ -58,8 +67,7 @@ def cmd_start(args: Arguments) -> int:
             record_location=str(location),
         )
         app.run()
-    if app.refusal is not None:
-        raise CliError(app.refusal, exit_code=app.refusal_code)
+    raise_refusal(app)
     return 0
 
 
@@ -88,6 +96,7 @@ def cmd_demo(args: Arguments) -> int:
         import shutil
 
         shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
+    raise_refusal(app)
     print(visible(farewell(path, demo.incident_id, app.actor)), file=sys.stderr)
     return 0
 
@@ -105,13 +114,15 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
 
     state = None
     with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
-        LastGoodApp(drill.log, drill.runbook, actor=known_actor(args), prepare=drill.declare).run()
+        app = LastGoodApp(drill.log, drill.runbook, actor=known_actor(args), prepare=drill.declare)
+        app.run()
         if drill.incident_id is not None:
             state = incident_state(log, drill.incident_id)
     if state is None and chosen is None:
         import shutil
 
         shutil.rmtree(path.parent, ignore_errors=True)  # nothing recorded, nothing to find
+    raise_refusal(app)
     return path, state
 
 
@@ -150,8 +161,7 @@ def cmd_attach(args: Arguments) -> int:
         require_incident(log, args.id)
         app = FollowApp(log, args.id)
         app.run()
-    if app.refusal is not None:
-        raise CliError(app.refusal, exit_code=app.refusal_code)
+    raise_refusal(app)
     return 0
 
 
