@@ -146,10 +146,11 @@ def test_arguments_are_parsed_before_the_domain_is_loaded(tmp_path, args):
         (("status",), "the following arguments are required: ID"),
         (("export", "INC-1", "--tz", "Nowhere/Else"), "unknown time zone 'Nowhere/Else'"),
         (("check", "INC-1"), "the following arguments are required: STEP"),
+        (("check", "assess-severity"), "'assess-severity' is a step, not an incident ID"),
         (("bogus",), "unknown verb 'bogus'"),
         (("chek", "INC-1", "x"), "unknown verb 'chek' (did you mean 'check'?)"),
     ],
-    ids=["missing-id", "bad-zone", "missing-step", "unknown-verb", "mistyped-verb"],
+    ids=["missing-id", "bad-zone", "missing-step", "forgotten-id", "unknown-verb", "mistyped-verb"],
 )
 def test_bad_arguments_are_refused_before_the_domain_is_loaded(tmp_path, args, message):
     result = loaded(tmp_path, "parse", *args)

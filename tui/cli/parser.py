@@ -3,7 +3,8 @@
 Each verb of `incident.app.verbs.VERBS` becomes a subcommand: its parameters become
 arguments in order or `--options`, with the table's help text, and each value is
 read by the parameter kind's parser, so a bad minute count gets the same words here
-as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`.
+as in the TUI. Errors are one line: `lastgood check: error: ... (see --help)`; an
+incident's ID left out is said as such (`tui.cli.forgotten_id`).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from incident.app.verbs import VERBS
 from incident.core.text import visible
 from tui.cli.arguments import EVERY_VERB, ID_IN_ORDER, Arguments, same_incident
 from tui.cli.edges import package_version
+from tui.cli.forgotten_id import INCIDENT_ID_PREFIX, REQUIRED, forgotten_id
 from tui.cli.top_help import (
     AS_HELP,
     DB_HELP,
@@ -53,11 +55,26 @@ class HelpFormatter(argparse.HelpFormatter):
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but its errors are one line: `lastgood check: error: ...`."""
 
+    verb: Verb | None = None
+    """The verb this parser reads the arguments of (None: the top level)."""
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+        self._words: list[str] = []
+        self._read = argparse.Namespace()
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        """argparse's reading, the words and what was read of them kept for `error`."""
+        self._words = list(sys.argv[1:] if args is None else args)
+        self._read = argparse.Namespace() if namespace is None else namespace
+        return super().parse_known_args(self._words, self._read)
 
     def error(self, message: str) -> NoReturn:
+        if self.verb is not None and message.startswith(REQUIRED):
+            message = forgotten_id(self.verb, vars(self._read), self._words) or message
         self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
@@ -208,7 +225,9 @@ class VerbCommands(_Commands):
         """The verb's parser, built the first time it is asked for."""
         if name not in self._name_parser_map:
             verb = self._verbs[name]
-            _fill(self.add_parser(name, description=verb.help), verb)
+            parser = self.add_parser(name, description=verb.help)
+            parser.verb = verb
+            _fill(parser, verb)
         return self._name_parser_map[name]
 
     def __call__(
@@ -224,11 +243,6 @@ class VerbCommands(_Commands):
 
 TOP_LEVEL_VALUES = tuple(EVERY_VERB)
 TOP_LEVEL_FLAGS = ("-h", "--help", "--version")
-
-
-INCIDENT_ID_PREFIX = "INC-"
-"""How every incident ID begins (`incident.commands.lifecycle.new_incident_id`), and
-no verb: a word starting so where the verb goes is an ID for `start`."""
 
 
 def implied_start(words: list[str]) -> list[str]:

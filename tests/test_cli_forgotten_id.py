@@ -1,0 +1,81 @@
+"""A verb on one incident run without the incident's ID, as a user types it, on a real file.
+
+`lastgood check assess-severity` used to say `required: STEP`: argparse had taken the
+step as the ID. Every verb that takes the ID and then arguments of its own now says
+what the word is and the command with the ID in its place; one line, exit 2, and
+nothing recorded (the database is not even made).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.cli_helpers import Cli
+
+CASES = [
+    (
+        ("check", "assess-severity"),
+        "lastgood check: error: 'assess-severity' is a step, not an incident ID: "
+        "lastgood check INC-... assess-severity (see --help)\n",
+    ),
+    (
+        ("skip", "--reason", "not needed", "assemble-team"),
+        "lastgood skip: error: 'assemble-team' is a step, not an incident ID: "
+        "lastgood skip INC-... --reason 'not needed' assemble-team (see --help)\n",
+    ),
+    (
+        ("approve", "decide-rollback", "--reason", "agreed"),
+        "lastgood approve: error: 'decide-rollback' is a step or tier, not an incident ID: "
+        "lastgood approve INC-... decide-rollback --reason agreed (see --help)\n",
+    ),
+    (
+        ("trigger", "core-broken", "met"),
+        "lastgood trigger: error: 'core-broken' is a trigger, not an incident ID: "
+        "lastgood trigger INC-... core-broken met (see --help)\n",
+    ),
+    (
+        ("assign", "ops", "Bo"),
+        "lastgood assign: error: 'ops' is a role, not an incident ID: "
+        "lastgood assign INC-... ops Bo (see --help)\n",
+    ),
+    (
+        ("decline", "update", "--reason", "said in the channel"),
+        "lastgood decline: error: 'update' is a template, not an incident ID: "
+        "lastgood decline INC-... update --reason 'said in the channel' (see --help)\n",
+    ),
+    (
+        ("note", "rolled back"),
+        "lastgood note: error: 'rolled back' is not an incident ID: "
+        "lastgood note INC-... 'rolled back' (see --help)\n",
+    ),
+    (
+        ("action-done", "2"),
+        "lastgood action-done: error: '2' is not an incident ID: "
+        "lastgood action-done INC-... 2 (see --help)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), CASES, ids=[args[0] for args, _ in CASES])
+def test_a_verb_without_the_incident_id_says_so_and_how(tmp_path, args, said):
+    cli = Cli(tmp_path / "incidents.db")
+    result = cli.run(*args)
+    assert (result.code, result.out, result.err) == (2, "", said)
+    assert not cli.db.exists()
+
+
+@pytest.mark.parametrize(
+    ("args", "said"),
+    [
+        (("check", "INC-20261206-0001"), "the following arguments are required: STEP"),
+        (("check", "inc-20261206-0001"), "the following arguments are required: STEP"),
+        (("check",), "the following arguments are required: ID, STEP"),
+    ],
+    ids=["id-given", "id-in-lowercase", "nothing-given"],
+)
+def test_an_id_given_leaves_the_missing_argument_named(tmp_path, args, said):
+    """A word that begins as an incident ID is one (maybe mistyped): what is missing is
+    the argument after it."""
+    result = Cli(tmp_path / "incidents.db").run(*args)
+    assert result.code == 2
+    assert said in result.err
