@@ -183,9 +183,10 @@ def test_a_moment_is_read_by_the_timestamp_reader_alone(tmp_path):
     [
         (("--help",), NOT_FOR_HELP),
         (("status", "--help"), NOT_FOR_HELP),
+        (("send", "--help"), NOT_FOR_HELP),  # the bundled runbook's templates, not its YAML
         (("--version",), NOT_BEFORE_PARSING),  # importlib.metadata brings typing
     ],
-    ids=["help", "status-help", "version"],
+    ids=["help", "status-help", "send-help", "version"],
 )
 def test_help_loads_only_the_verb_table(tmp_path, args, unwanted):
     result = loaded(tmp_path, "parse", *args)

@@ -20,9 +20,13 @@ def compose_message(state: IncidentState, template_id: str, now: datetime) -> st
     """A template filled from the incident, ready for the coordinator to edit."""
     text = state.runbook.template(template_id)
     if text is None:
-        names = ", ".join(name for name, _ in state.runbook.templates) or "none defined"
-        raise CommandError(f"unknown template '{template_id}' (choose {names})")
+        raise CommandError(f"unknown template '{template_id}' (choose {_names(state)})")
     return render_template(text, template_context(state, now))
+
+
+def _names(state: IncidentState) -> str:
+    """The incident's templates, as its refusals list them."""
+    return ", ".join(name for name, _ in state.runbook.templates) or "none defined"
 
 
 def send_communication(
@@ -39,7 +43,7 @@ def send_communication(
     """Record a message as sent, with its exact text (and the moment that made it due)."""
     if text is None:
         if template is None:
-            raise CommandError("a message needs a template or a text")
+            raise CommandError(f"a message needs a template or a text (templates: {_names(state)})")
         text = compose_message(state, template, clock.now())
     elif template is not None and state.runbook.template(template) is None:
         compose_message(state, template, clock.now())  # raises the unknown-template error

@@ -20,6 +20,7 @@ from incident.core.text import visible
 from tui.cli.arguments import EVERY_VERB, ID_IN_ORDER, Arguments, same_incident
 from tui.cli.edges import package_version
 from tui.cli.forgotten_id import INCIDENT_ID_PREFIX, REQUIRED, forgotten_id
+from tui.cli.help_notes import EPILOGS
 from tui.cli.top_help import (
     AS_HELP,
     DB_HELP,
@@ -225,7 +226,7 @@ class VerbCommands(_Commands):
         """The verb's parser, built the first time it is asked for."""
         if name not in self._name_parser_map:
             verb = self._verbs[name]
-            parser = self.add_parser(name, description=verb.help)
+            parser = self.add_parser(name, description=verb.help, epilog=EPILOGS.get(name))
             parser.verb = verb
             _fill(parser, verb)
         return self._name_parser_map[name]
