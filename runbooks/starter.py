@@ -6,7 +6,9 @@ tool it uses) and writes the bundled runbook with those filled in: its probes po
 at the service, the application-rollback step runs the service's own rollback
 command and reads back that it took, and the database step names the migration
 tool's down command. Everything else (the guide's phases, windows, triggers,
-database tiers and messages) is the bundled runbook's, unchanged.
+database tiers and messages) is the bundled runbook's, unchanged; but with no
+Prometheus URL there is no error-rate probe, nor its trigger, and Check health
+reads the health probe.
 
 The file is written as commented YAML so a team can keep editing it; what it says is
 checked by loading it back before it is written.
@@ -89,6 +91,7 @@ class StarterAnswers(Struct, frozen=True):
     health_url: str
     version_url: str
     prometheus_url: str
+    """Empty: no Prometheus, so no error-rate probe (nor its trigger)."""
     version_field: str = "version"
     error_query: str = DEFAULT_ERROR_QUERY
     method: RollbackMethod = RollbackMethod.KUBECTL
@@ -164,18 +167,33 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
     data["patterns"] = {pattern.value: patterns[pattern.value]}
     data["default_pattern"] = pattern.value
     data["probes"] = _probes(answers, data["probes"])
+    if not answers.prometheus_url:  # the triggers and steps of the probe left out go too
+        data["triggers"] = [t for t in _list(data["triggers"]) if _probe_of(t) != PROMETHEUS]
     data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
     validate, declare = commands_for(path)
+    header = _HEADER.format(
+        service=answers.service,
+        method=answers.method,
+        validate=visible(validate),  # a comment line stays one line
+        declare=visible(declare),
+    )
     sections = [
-        _HEADER.format(
-            service=answers.service,
-            method=answers.method,
-            validate=visible(validate),  # a comment line stays one line
-            declare=visible(declare),
-        ),
+        header if answers.prometheus_url else header + _NO_PROMETHEUS,
         *(_section(key, value) for key, value in data.items()),
     ]
     return "\n".join(sections)
+
+
+PROMETHEUS = "error-rate"
+"""The bundled runbook's Prometheus probe, left out when no Prometheus URL is given."""
+HEALTH = "health"
+NO_PROMETHEUS_EVIDENCE = "health checks passing, no rollback trigger met"
+"""What Check health shows without Prometheus: the health probe, read instead."""
+
+
+def _probe_of(item: JSONValue) -> JSONValue:
+    assert isinstance(item, dict)
+    return item.get("probe")
 
 
 def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
@@ -189,6 +207,8 @@ def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
         assert isinstance(probe, dict)
         name = probe["name"]
         assert isinstance(name, str)
+        if not urls[name]:
+            continue
         probe = {**probe, "url": urls[name]}
         if name == "version":
             probe["json_field"] = answers.version_field
@@ -218,6 +238,9 @@ def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue
             step["command"] = f"curl -fsS {_shell_url(answers.version_url)}"
         elif step["id"] == "database-rollback" and (down := DOWN_STEP[answers.migrations]):
             step["guidance"] = f"{step['guidance']} {down}"
+        elif step.get("probe") == PROMETHEUS and not answers.prometheus_url:
+            step["probe"] = HEALTH
+            step["evidence"] = NO_PROMETHEUS_EVIDENCE
         steps.append(step)
     return {**phase, "steps": steps}
 
@@ -260,6 +283,13 @@ _HEADER = """\
 # service's probes, its rollback command ({method}) and its migration tool filled in.
 # Edit it freely, then check it:   {validate}
 # Use it when you declare:         {declare} ...
+"""
+
+_NO_PROMETHEUS = """\
+#
+# No Prometheus URL was given: the error-rate probe and its trigger (error rate > 5%)
+# are left out, and Check health reads the health probe. Run `lastgood init` with one
+# to have them, or copy them from the bundled runbook.
 """
 
 _COMMENTS = {

@@ -42,6 +42,11 @@ LABELS = {
 }
 """Each answer in words, where no option names it."""
 
+BLANK_AT_A_QUESTION = frozenset({"prometheus_url"})
+"""Answers a blank line leaves out at a question: no Prometheus URL, no error-rate probe
+(`runbooks.starter`). Given as an option, an empty value is still refused: in a script
+it is more often a variable left unset than a choice."""
+
 OWN_COMMAND = (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM)
 """The methods that run the team's rollback command as given."""
 KUBERNETES = tuple(method for method in RollbackMethod if method not in OWN_COMMAND)
@@ -103,6 +108,14 @@ def fit_problem(method: RollbackMethod, given: Collection[str], name: Name = lab
     return None
 
 
+def prometheus_problem(given: Collection[str], name: Name = label) -> str | None:
+    """Why the Prometheus URL cannot be left out with the answers `given` (fields), or
+    None: an error query given would go unused."""
+    if "error_query" in given:
+        return f"{name('error_query')} needs a Prometheus URL"
+    return None
+
+
 def starter_problems(answers: StarterAnswers, name: Name = label) -> list[str]:
     """Why these answers cannot make a runbook, one line each naming the answer."""
     optional = {
@@ -114,11 +127,12 @@ def starter_problems(answers: StarterAnswers, name: Name = label) -> list[str]:
         )
         if value
     }
+    prometheus = {"prometheus_url": answers.prometheus_url} if answers.prometheus_url else {}
     texts = {
         "service": answers.service,
         "health_url": answers.health_url,
         "version_url": answers.version_url,
-        "prometheus_url": answers.prometheus_url,
+        **prometheus,
         "version_field": answers.version_field,
         "error_query": answers.error_query,
         **optional,

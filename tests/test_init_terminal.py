@@ -110,6 +110,63 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
     assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
 
 
+def test_a_blank_prometheus_url_writes_a_runbook_without_prometheus_that_validates(tmp_path):
+    """Enter at "Prometheus URL" used to be refused (must not be empty): a service
+    without Prometheus could not be given a runbook at the terminal. The question
+    says a blank means no Prometheus probe; the error query is then not asked, and
+    the runbook watches the health and version URLs only (its error-rate trigger goes
+    with the probe, and Check health reads the health probe)."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL (blank: no Prometheus probe)", ""),
+            ("Rollback method", ""),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", ""),
+            ("Migration tool", ""),
+        ],
+    )
+    assert code == 0, screen
+    assert "Error-ratio query" not in screen
+    assert "no Prometheus probe: the error-rate probe and its trigger are left out" in screen
+    validated = subprocess.run(
+        [*lastgood_command(), "validate", "lastgood.yaml"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert [(p.name, p.kind.value) for p in runbook.probes] == [
+        ("health", "http"),
+        ("version", "version"),
+    ]
+    assert [t.id for t in runbook.triggers] == ["health-failing", "core-broken"]
+    steps = {step.id: step for step in runbook.steps()}
+    assert steps["check-health"].probe == "health"
+    assert steps["confirm-version"].probe == "version"
+
+
+def test_a_blank_prometheus_url_is_asked_again_when_an_error_query_was_given(tmp_path):
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL (blank: no Prometheus probe)", ""),
+            ("Prometheus URL (blank: no Prometheus probe)", CTRL_D),
+        ],
+        "--error-query",
+        "sum(rate(errors[1m]))",
+    )
+    assert code == 1, screen
+    assert "--error-query needs a Prometheus URL" in screen.splitlines(), screen
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(tmp_path):
     code, screen = answered_at_a_terminal(
         tmp_path,
@@ -120,7 +177,7 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
             ("Version URL", "not a url"),
             ("Version URL", "http://127.0.0.1:8080/version"),
             ("JSON field", ""),
-            ("Prometheus URL", ""),
+            ("Prometheus URL", "127.0.0.1:9090"),
             ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
             ("Error-ratio query", ""),
             ("Rollback method", "helmm"),
@@ -136,7 +193,7 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
         "service name 'check out': use letters, digits, '.', '_' and '-' "
         "(at most 48, starting with a letter or digit)",
         "version URL: URL 'not a url' must not contain spaces",
-        "Prometheus URL must not be empty",
+        "Prometheus URL: URL '127.0.0.1:9090' needs a scheme (http:// or https://)",
         "rollback method 'helmm' is not one of kubectl, helm, argo-rollouts, load-balancer, custom",
         "target 'Payments_1': a Kubernetes name (lower case, digits, '-')",
     ]

@@ -3,7 +3,8 @@
 At a terminal (stdin and stderr both one) every answer the options leave out is
 asked for on stderr, with a default where one is sensible, and checked as it is
 given: a bad answer is asked again with the reason, and end of input (Ctrl-D) stops
-with nothing written. In a script the four URLs and the name must be given as
+with nothing written. A blank Prometheus URL leaves Prometheus out (its error query
+is not asked). In a script the four URLs and the name must be given as
 options, since a question nobody can answer would hang the pipeline. Options are
 checked before the first question, and so is the file to write.
 """
@@ -38,7 +39,7 @@ from runbooks.starter import (
     rollback_check,
     rollback_command,
 )
-from runbooks.starter_checks import OWN_COMMAND, Name
+from runbooks.starter_checks import BLANK_AT_A_QUESTION, OWN_COMMAND, Name, prometheus_problem
 from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
 
@@ -51,7 +52,7 @@ QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("health_url", "Health URL (answers 200 while healthy)", None),
     ("version_url", "Version URL (JSON naming the running version)", None),
     ("version_field", "JSON field holding the version", "version"),
-    ("prometheus_url", "Prometheus URL", None),
+    ("prometheus_url", "Prometheus URL (blank: no Prometheus probe)", None),
     ("error_query", "Error-ratio query (PromQL, 0-1)", DEFAULT_ERROR_QUERY),
     ("method", f"Rollback method ({', '.join(RollbackMethod)})", RollbackMethod.KUBECTL.value),
 )
@@ -147,6 +148,8 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         values.update({f: d for f, _, d in QUESTIONS if d is not None and f not in values})
     else:
         for field, question, default in QUESTIONS:
+            if field == "error_query" and not values["prometheus_url"]:
+                continue  # no Prometheus to ask
             if field not in values:
                 values[field] = asked(ask, question, default, _check(field, given, name))
         _ask_after_method(ask, values, name)
@@ -156,7 +159,7 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         version_url=values["version_url"],
         prometheus_url=values["prometheus_url"],
         version_field=values["version_field"],
-        error_query=values["error_query"],
+        error_query=values.get("error_query", DEFAULT_ERROR_QUERY),
         method=RollbackMethod(values["method"]),
         target=values.get("target", ""),
         namespace=values.get("namespace", ""),
@@ -173,6 +176,8 @@ def _check(field: str, given: Collection[str], name: Name) -> Check:
     against the options given (`--rollback-command` needs load-balancer or custom)."""
 
     def check(text: str) -> str | None:
+        if field in BLANK_AT_A_QUESTION and not text.strip():
+            return prometheus_problem(given, name)  # left out, unless something needs it
         if problem := answer_problem(field, text, name):
             return problem
         if field == "method":
@@ -249,6 +254,8 @@ def terminal_ask() -> Ask:
 def prometheus_line(answers: StarterAnswers) -> str:
     """What Prometheus said to the error query, tried once: a runbook whose query
     returns nothing is better found now than at T+2."""
+    if not answers.prometheus_url:
+        return "no Prometheus probe: the error-rate probe and its trigger are left out"
     from tui.net.once import poll_once
 
     probe = Probe(
