@@ -28,6 +28,12 @@ Arguments = SimpleNamespace
 `as_name` when given. argparse's reading is converted to it (`tui.cli.parser`), so
 every handler gets the same kind of object whichever way its words were read."""
 
+INCIDENT_ID_PREFIX = "INC-"
+"""How every incident ID begins (`incident.commands.lifecycle.new_incident_id`), and
+no verb: a word starting so where the verb goes is an ID for `start`
+(`tui.cli.parser.implied_start`), and one that does not, where an ID goes, is no ID
+(`tui.cli.forgotten_id`)."""
+
 EVERY_VERB = {"--db": "db", "--as": "as_name"}
 """The options every verb takes, each with a value, and where the value is kept."""
 

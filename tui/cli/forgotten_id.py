@@ -7,20 +7,19 @@ which names the wrong mistake. When the word taken as the ID does not begin as
 every incident ID does (`INC-`), this says what it is and the command with the ID
 in its place: `'assess-severity' is a step, not an incident ID: lastgood check
 INC-... assess-severity`. It is read from the command line alone, before anything of
-the domain is loaded (`tests/test_cli_startup.py`): a word shaped like a runbook's
-ids, where the verb wants a step, a tier, a trigger, a role, a probe or a template,
-is called that; any other word is said not to be an incident ID.
+the domain is loaded (`tests/test_cli_startup.py`), and imported only to refuse: a
+word shaped like a runbook's ids, where the verb wants a step, a tier, a trigger, a
+role, a probe or a template, is called that; any other word is said not to be an
+incident ID.
 """
 
 from __future__ import annotations
 
+import shlex
+
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
-
-INCIDENT_ID_PREFIX = "INC-"
-"""How every incident ID begins (`incident.commands.lifecycle.new_incident_id`), and
-no verb: a word starting so where the verb goes is an ID for `start`
-(`tui.cli.parser.implied_start`)."""
+from tui.cli.arguments import INCIDENT_ID_PREFIX
 
 ID_PLACEHOLDER = "INC-..."
 
@@ -37,22 +36,23 @@ _LONGEST_ID = 64
 (`runbooks.checks`)."""
 
 
-def forgotten_id(verb: Verb, values: dict[str, object], words: list[str]) -> str | None:
-    """The refusal for `verb`'s `words` when their first argument in order was taken as
-    the incident ID and is none, so an argument of the verb's own is missing; else None.
+def forgotten_id(
+    verb: Verb, message: str, values: dict[str, object], words: list[str]
+) -> str | None:
+    """The refusal for `verb`'s `words` when argparse's `message` says an argument is
+    missing because the first one in order was taken as the incident ID and is none;
+    else None (argparse's message stands).
 
     `values` is what argparse read before it refused (the ID as typed, under `id`).
     """
     given = values.get("id")
-    if verb.scope is Scope.GLOBAL or not isinstance(given, str):
+    if not message.startswith(REQUIRED) or verb.scope is Scope.GLOBAL:
         return None
-    if given.upper().startswith(INCIDENT_ID_PREFIX):
-        return None  # an ID, maybe mistyped: the argument after it is what is missing
+    if not isinstance(given, str) or given.upper().startswith(INCIDENT_ID_PREFIX):
+        return None  # none given, or an ID (maybe mistyped): argparse names what is missing
     order = [param for param in verb.params if param.positional]
     if not order or all(values.get(param.name) is not None for param in order if param.required):
         return None
-    import shlex  # here: only this refusal quotes a command line
-
     command = shlex.join(["lastgood", verb.name, ID_PLACEHOLDER, *words])
     what = _called(order[0], given)
     return f"'{given}' is {what}not an incident ID: {command}"

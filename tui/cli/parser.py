@@ -17,9 +17,14 @@ from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
 from incident.core.text import visible
-from tui.cli.arguments import EVERY_VERB, ID_IN_ORDER, Arguments, same_incident
+from tui.cli.arguments import (
+    EVERY_VERB,
+    ID_IN_ORDER,
+    INCIDENT_ID_PREFIX,
+    Arguments,
+    same_incident,
+)
 from tui.cli.edges import package_version
-from tui.cli.forgotten_id import INCIDENT_ID_PREFIX, REQUIRED, forgotten_id
 from tui.cli.help_notes import EPILOGS
 from tui.cli.top_help import (
     AS_HELP,
@@ -74,8 +79,10 @@ class OneLineParser(argparse.ArgumentParser):
         return super().parse_known_args(self._words, self._read)
 
     def error(self, message: str) -> NoReturn:
-        if self.verb is not None and message.startswith(REQUIRED):
-            message = forgotten_id(self.verb, vars(self._read), self._words) or message
+        if self.verb is not None:
+            from tui.cli.forgotten_id import forgotten_id  # only a refusal needs it
+
+            message = forgotten_id(self.verb, message, vars(self._read), self._words) or message
         self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
