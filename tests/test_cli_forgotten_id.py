@@ -79,3 +79,34 @@ def test_an_id_given_leaves_the_missing_argument_named(tmp_path, args, said):
     result = Cli(tmp_path / "incidents.db").run(*args)
     assert result.code == 2
     assert said in result.err
+
+
+MISPLACED = [
+    (
+        ("check", "assess-severity", "INC-20261206-0001", "--note", "5xx at 12%"),
+        "lastgood check: error: 'assess-severity' is a step, not an incident ID; the ID goes "
+        "first: lastgood check INC-20261206-0001 assess-severity --note '5xx at 12%' "
+        "(see --help)\n",
+    ),
+    (
+        ("assign", "comms-lead", "Cy", "INC-20261206-0001"),
+        "lastgood assign: error: 'comms-lead' is a role, not an incident ID; the ID goes "
+        "first: lastgood assign INC-20261206-0001 comms-lead Cy (see --help)\n",
+    ),
+    (
+        ("--db", "DB", "note", "rolled back", "INC-20261206-0001"),
+        "lastgood note: error: 'rolled back' is not an incident ID; the ID goes first: "
+        "lastgood --db DB note INC-20261206-0001 'rolled back' (see --help)\n",
+    ),
+]
+
+
+@pytest.mark.parametrize(("args", "said"), MISPLACED, ids=["check", "assign", "note-with-db"])
+def test_an_id_typed_after_the_verbs_arguments_is_moved_first(tmp_path, args, said):
+    """`check assess-severity INC-…` read the step as the ID and said there was no
+    incident 'assess-severity'. Now the command with the ID first; nothing is opened."""
+    cli = Cli(tmp_path / "incidents.db")
+    db = str(cli.db)
+    result = cli.run(*(db if word == "DB" else word for word in args))
+    assert (result.code, result.out, result.err) == (2, "", said.replace(" DB ", f" {db} "))
+    assert not cli.db.exists()

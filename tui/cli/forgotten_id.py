@@ -58,6 +58,32 @@ def forgotten_id(
     return f"'{given}' is {what}not an incident ID: {command}"
 
 
+def misplaced_id(verb: Verb, values: dict[str, object], words: list[str]) -> str | None:
+    """The refusal for `check assess-severity INC-…`: the ID typed after the verb's own
+    arguments, where the first of them was taken as the ID. Else None.
+
+    `values` is argparse's reading (the word taken as the ID under `id`), `words` the
+    whole command line after `lastgood`; the command given back has the ID moved first.
+    """
+    given = values.get("id")
+    if not isinstance(given, str) or given.upper().startswith(INCIDENT_ID_PREFIX):
+        return None
+    order = [param for param in verb.params if param.positional]
+    for param in order:
+        value = values.get(param.name)
+        if not isinstance(value, str) or not value.upper().startswith(INCIDENT_ID_PREFIX):
+            continue
+        if given not in words or value not in words:
+            return None
+        moved = list(words)
+        moved.remove(value)
+        moved.insert(moved.index(given), value)
+        command = shlex.join(["lastgood", *moved])
+        what = _called(order[0], given)
+        return f"'{given}' is {what}not an incident ID; the ID goes first: {command}"
+    return None
+
+
 def _called(param: Param, word: str) -> str:
     """`word` named as what `param` takes ("a step, "), or "" when it says nothing."""
     if param.kind not in RUNBOOK_ID_KINDS or not _runbook_id_shaped(word):

@@ -335,6 +335,13 @@ def parsed_arguments(words: list[str]) -> Arguments:
     given = values.pop("id") if args.command in ID_IN_ORDER else None
     if given is not None and (refusal := same_incident(args.command, values, given)):
         _commands(parser).parser_for(args.command).error(refusal)
+    incident = values.get("id")
+    if isinstance(incident, str) and not incident.upper().startswith(INCIDENT_ID_PREFIX):
+        from tui.cli.forgotten_id import misplaced_id  # only a refusal needs it
+
+        verb = _commands(parser).parser_for(args.command).verb
+        if verb is not None and (refusal := misplaced_id(verb, values, words)):
+            _commands(parser).parser_for(args.command).error(refusal)
     return Arguments(**values)
 
 
