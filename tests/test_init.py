@@ -361,7 +361,7 @@ def test_declaring_with_unpointed_probes_says_how_to_point_them(tmp_path):
         "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada"
     )
     assert declared.code == 0
-    assert declared.err.splitlines()[0] == (
+    assert declared.err.splitlines()[1] == (  # after the new database's line
         "lastgood declare: the runbook's probes (health, version, error-rate) still point at "
         "the bundled 127.0.0.1 defaults: `lastgood init` writes a runbook for your service "
         "(then declare with --runbook ./lastgood.yaml)"

@@ -8,6 +8,7 @@ and recorded is the application layer's, the same for the TUI.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from incident.app import messages, steps
@@ -31,6 +32,7 @@ from tui.cli.context import (
     open_session,
     refused,
     runbook_for,
+    something_at,
 )
 from tui.cli.errors import RAN_NOT_RECORDED, CliError
 
@@ -221,12 +223,16 @@ def cmd_declare(args: Arguments) -> int:
         check_declaration(runbook, details, actor=actor_name(args), clock=SystemClock())
     except CommandError as error:
         raise refused(error, BY_NAME["declare"]) from None
+    location = db_location(args)
+    new_file = isinstance(location, Path) and not something_at(location)
     with open_log(args, creating=True) as log:
         try:
             session = declare(log, runbook, details, actor=actor_name(args), clock=SystemClock())
         except CommandError as error:
             raise refused(error, BY_NAME["declare"]) from None
         print(session.state.id)
+        if new_file:  # a mistyped --db splits the record across two files: say so
+            print(f"lastgood declare: a new database at {visible(str(location))}", file=sys.stderr)
         from runbooks.unpointed import unpointed_hint, unpointed_probes
 
         if hint := unpointed_hint(unpointed_probes(runbook)):
