@@ -171,7 +171,8 @@ def test_a_closed_incident_briefs_the_post_mortem_reminder(
     )
     closed_at = T0 + timedelta(minutes=10)
     before = brief_lines(session.state, closed_at + timedelta(hours=23))
-    assert before[1].startswith("CLOSED at T+10:00")
+    # when it closed, not "; now T+10:00": the clock stops at the close
+    assert before[1] == "CLOSED at T+10:00 (2026-11-28 09:10:00 UTC)"
     assert not any("Post-mortem" in line for line in before)
     assert not any(line.startswith("Next update due") for line in before)  # no cadence now
     after = brief_lines(session.state, closed_at + timedelta(hours=24))
@@ -210,3 +211,22 @@ def test_every_phase_done_and_still_open_says_it_is_ready_to_close(clock: Manual
     assert brief_lines(session.state, clock.now())[1].endswith(
         ": every phase is done; ready to close"
     )
+
+
+def test_a_booked_post_mortem_is_in_the_brief(session: IncidentSession, clock: ManualClock) -> None:
+    """The brief listed the roles and the last message, and nothing of the meeting."""
+    run(
+        session,
+        clock,
+        600,
+        lambda s, c: commands.close(s, actor="Ada", clock=c, force=True, reason="drill"),
+    )
+    starts = T0 + timedelta(hours=26)
+    run(
+        session,
+        clock,
+        60,
+        lambda s, c: commands.schedule_postmortem(s, starts, actor="Ada", clock=c),
+    )
+    lines = brief_lines(session.state, clock.now() + timedelta(hours=2))
+    assert "Post-mortem booked for 2026-11-29 11:00:00 UTC, 60 min" in lines

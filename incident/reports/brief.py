@@ -32,7 +32,7 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import clipped, visible
-from incident.reports.postmortem import booking_reminder
+from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
 MAX_LINES = 20
@@ -157,8 +157,8 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     head = [f"{state.id}  {state.severity}  {state.title}"]
     clock = None if state.is_closed else current_phase(state, now)
     skipped = skipped_phases(state, now)
-    if state.is_closed:
-        head.append(f"CLOSED at {_offset(state, state.closed_at)}; now {at}")
+    if state.is_closed and state.closed_at is not None:
+        head.append(f"CLOSED at {_offset(state, state.closed_at)} ({utc_text(state.closed_at)})")
     elif clock is None:
         over = "done or skipped" if skipped else "done"
         head.append(f"OPEN {at}: every phase is {over}; ready to close")
@@ -179,6 +179,10 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     reminder = booking_reminder(state, now)
     if reminder is not None:
         tail.append(reminder.text)
+    elif (meeting := state.postmortem) is not None:
+        tail.append(
+            f"Post-mortem booked for {utc_text(meeting.starts_at)}, {meeting.duration_min} min"
+        )
     room = MAX_LINES - len(head) - len(tail)
     lines = [*head, *_decision_lines(state, room), *tail]
     return [_clip(line) for line in lines[:MAX_LINES]]
