@@ -86,6 +86,7 @@ IMPACT = ("measure-impact", "{id}", "--failed", "f", "--total", "t", "--promethe
         ),
         (("frobnicate",), "lastgood: error: unknown verb 'frobnicate' (see --help)\n"),
         (("chek", "{id}"), "lastgood: error: unknown verb 'chek' (did you mean 'check'?) (see"),
+        (("follow", "{id}"), "unknown verb 'follow' (did you mean 'attach'?) (see"),
     ],
 )
 def test_errors_are_one_line_with_exit_2(cli, args, message):

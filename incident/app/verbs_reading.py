@@ -169,7 +169,7 @@ READING_VERBS: tuple[Verb, ...] = (
     Verb(
         "serve",
         "Serve",
-        "Serve the read-only follow view to browsers (textual-serve).",
+        "Serve the read-only view `attach` shows to browsers (textual-serve).",
         RD,
         (
             Param(

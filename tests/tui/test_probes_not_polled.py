@@ -15,7 +15,9 @@ from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.follow_app import FollowApp
 from tui.app.replay_app import ReplayApp
+from tui.app.screens.follow import FollowScreen
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.production import NOT_POLLED_OFF, NOT_POLLED_UNPOINTED, not_polled
 from tui.app.screens.replay import ReplayScreen
@@ -71,6 +73,24 @@ async def test_replay_says_no_reading_is_recorded_rather_than_waiting_for_a_poll
         panel = app.screen.query_one(HealthPanel)
         assert all(row.endswith(NO_READING) for row in (r.rstrip() for r in rows(panel)))
     log.close()
+
+
+async def test_attach_on_a_closed_incident_does_not_promise_a_reading(tmp_path: Path) -> None:
+    """attach on a closed incident whose probes never ran said "no reading recorded
+    yet", promising readings that cannot come (a second review of the wheel)."""
+    clock = ManualClock(T0)
+    log, incident_id = fresh_incident(tmp_path / "closed.db", clock)
+    IncidentSession(log, incident_id, clock).run(
+        lambda s: commands.close(s, actor="Ada", clock=clock, force=True, reason="drill")
+    )
+    log.close()
+    with SqliteEventLog.open(tmp_path / "closed.db", read_only=True) as reading:
+        app = FollowApp(reading, incident_id)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for_screen(pilot, FollowScreen)
+            panel = app.screen.query_one(HealthPanel)
+            shown = [r.rstrip() for r in rows(panel)]
+            assert shown and all(row.endswith("no reading recorded") for row in shown), shown
 
 
 def test_probes_at_the_bundled_defaults_are_named_as_such() -> None:

@@ -58,6 +58,11 @@ class HelpFormatter(argparse.HelpFormatter):
         super().__init__(prog, indent_increment, max_help_position, columns)
 
 
+SAID_OTHERWISE = {"follow": "attach", "open": "start", "new": "declare"}
+"""Words people reach for that name a verb by what it does (`attach` opens the follow
+view), too far from its name for a spelling guess."""
+
+
 class OneLineParser(argparse.ArgumentParser):
     """argparse, but its errors are one line: `lastgood check: error: ...`."""
 
@@ -91,7 +96,8 @@ class OneLineParser(argparse.ArgumentParser):
         if isinstance(action, VerbCommands) and value not in action.choices:
             import difflib  # here: only a mistyped verb needs a guess
 
-            close = difflib.get_close_matches(value, action.choices, n=1)
+            close = [SAID_OTHERWISE[value]] if value in SAID_OTHERWISE else []
+            close = close or difflib.get_close_matches(value, action.choices, n=1)
             guess = f" (did you mean '{close[0]}'?)" if close else ""
             self.error(f"unknown verb '{value}'{guess}")
         super()._check_value(action, value)

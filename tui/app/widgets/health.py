@@ -138,6 +138,8 @@ def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta |
 WAITING = "waiting for first poll"
 NO_READING = "no reading recorded yet"
 """A read-only view's row before a reading (attach, replay): it polls nothing itself."""
+NO_READING_CLOSED = "no reading recorded"
+"""The same row on a closed incident, where no reading can come."""
 
 
 def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = WAITING) -> Text:

@@ -25,7 +25,7 @@ from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
-from tui.app.widgets.health import NO_READING, HealthPanel
+from tui.app.widgets.health import NO_READING, NO_READING_CLOSED, HealthPanel
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.phase_title import PhaseTitle
@@ -147,8 +147,10 @@ class IncidentView(Horizontal):
 
     def mark_read_only(self) -> None:
         """A view that polls nothing (attach, replay): a probe without a reading says
-        none is recorded, not that it waits for a poll of its own."""
-        self.mark_not_polled({probe.name: NO_READING for probe in self.state.runbook.probes})
+        none is recorded, not that it waits for a poll of its own; closed, that none
+        will come."""
+        why = NO_READING_CLOSED if self.state.is_closed else NO_READING
+        self.mark_not_polled({probe.name: why for probe in self.state.runbook.probes})
 
     def mark_not_polled(self, why: dict[str, str]) -> None:
         """The probes this session does not poll, and why (`HealthPanel.not_polled`);
