@@ -53,6 +53,7 @@ class Declaring:
 
         return DeclareModal(
             self.view(runbook_name(self.runbook), self.runbook),
+            commander=self.actor,  # the coordinator's name, theirs to change
             record=self.record,
             find_runbook=self.look_up,
             now=self.clock.now(),
