@@ -42,7 +42,6 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         (STEP, REASON, BY),
         use_case="incident.app.steps:skip",
         key="s",
-        footer=True,
         open_only=True,
     ),
     Verb(
@@ -73,7 +72,6 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.steps:approve",
         key="a",
-        footer=True,
         open_only=True,
     ),
     Verb(
@@ -101,7 +99,6 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         ),
         use_case="incident.app.steps:choose_tier",
         key="b",
-        footer=True,
         open_only=True,
     ),
     Verb(

@@ -1,4 +1,4 @@
-"""Every required step done, the coordinator's footer shows `X Close incident`.
+"""Every required step done, the coordinator's footer shows `X Close`.
 
 Walking the whole rollback in the demo, the last close-out step checked left the
 coordinator's screen with its guidance naming no key and a footer without `X`: the
@@ -44,19 +44,19 @@ async def test_x_comes_into_the_footer_once_every_required_step_is_done(tmp_path
         screen = app.screen
         assert isinstance(screen, IncidentScreen)
         await pilot.pause()
-        assert "X Close incident" not in footer(app)  # a required step is still open
+        assert "X Close" not in footer(app)  # a required step is still open
 
         refused = Cli(db).run(
             "check", scenario.incident_id, "schedule-post-mortem", "--override", "booked by hand"
         )
         assert refused.code == 0, refused.err
         await wait_until(pilot, lambda: screen.state.steps["schedule-post-mortem"].done)
-        await wait_until(pilot, lambda: "X Close incident" in footer(app))
-        assert footer(app).startswith("? Help P Post-mortem X Close incident")
+        await wait_until(pilot, lambda: "X Close" in footer(app))
+        assert footer(app).startswith("? Help P Post-mortem X Close")
 
         await pilot.press("X")  # every required step done: the plain question
         await wait_for_screen(pilot, ConfirmModal)
         await pilot.press("y")
         await wait_until(pilot, lambda: screen.state.is_closed)
         await wait_for_screen(pilot, IncidentScreen)
-        await wait_until(pilot, lambda: "X Close incident" not in footer(app))
+        await wait_until(pilot, lambda: "X Close" not in footer(app))

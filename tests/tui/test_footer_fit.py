@@ -2,7 +2,8 @@
 
 Textual's footer cut the key at the edge mid-word: at 80 columns, once `m Send due`
 or `P Post-mortem` came in, `... n Note c Compo`, and at 60 always; `q Quit` fell off.
-`?` (help, which lists every key) comes first and stays.
+`?` (help, which lists every key) comes first and stays. (At 80 columns every key now
+fits, in every phase: `test_footer_80_columns.py`; narrower, keys are still left out.)
 """
 
 from __future__ import annotations
@@ -30,10 +31,9 @@ def footer_of(app: LastGoodApp) -> tuple[str, list[FooterKey]]:
 @pytest.mark.parametrize(
     ("scenario", "minutes", "size", "pressing"),
     [
-        ("declared", 7, (80, 24), "m Send due"),
-        ("resolved", 0, (80, 24), "P Post-mortem"),
         ("declared", 7, (60, 20), "m Send due"),
-        ("declared", 0, (60, 20), None),
+        ("resolved", 0, (50, 20), "P Post-mortem"),
+        ("declared", 0, (40, 20), None),
     ],
 )
 async def test_only_whole_hints_are_shown(
@@ -61,7 +61,7 @@ async def test_only_whole_hints_are_shown(
 
 
 async def test_a_wider_screen_shows_the_keys_left_out(tmp_path: Path) -> None:
-    async with incident_at(tmp_path, "declared", 7, size=(80, 24)) as (app, pilot):
+    async with incident_at(tmp_path, "declared", 7, size=(60, 20)) as (app, pilot):
         await pilot.pause()
         _, keys = footer_of(app)
         assert not all(key.display for key in keys)

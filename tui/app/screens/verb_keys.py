@@ -54,11 +54,14 @@ DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
 """In the footer only while a message waits, and then right after help (and `P`): at
 80 columns the verbs fill the footer, and after them it fell off the edge."""
 
-CLOSE_READY_KEY = Binding("X", "close_ready", "Close incident")
+CLOSE_READY_KEY = Binding("X", "close_ready", "Close")
 """`X` in the footer (after help and `P`) once every required step is done and the
 incident is open: the close is what is left, and the coordinator's screen named it
 nowhere (only the post-mortem screen did). Otherwise the close verb's own binding,
-out of the footer, takes `X` (`IncidentScreen.check_action`)."""
+out of the footer, takes `X` (`IncidentScreen.check_action`).
+
+"Close", not the verb's "Close incident": at 80 columns in the last phase, with `P`
+and a due message's `m` before it, the longer label pushed `q Quit` off the footer."""
 
 
 CLOSED_KEY = Binding("X", "closed_already", show=False)
