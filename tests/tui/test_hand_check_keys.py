@@ -50,9 +50,7 @@ async def test_the_check_key_on_a_step_with_no_samples_asks_what_was_seen(tmp_pa
             "Probe 'version' has no samples yet. What did you see that shows "
             "'Confirm version' is done? It is recorded as the step's evidence."
         )
-        assert str(app.screen.query_one(".title", Label).render()) == (
-            "Confirm version: no evidence yet"
-        )
+        assert str(app.screen.query_one(".title", Label).render()) == ("Evidence: Confirm version")
         await pilot.press("escape")  # Esc records nothing
         await wait_for_screen(pilot, IncidentScreen)
         assert screen.state.last_seq == before

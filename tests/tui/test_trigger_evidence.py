@@ -52,7 +52,10 @@ async def test_a_manual_trigger_met_turns_check_health_to_not_yet(tmp_path):
         await pilot.press("space")
         await wait_for_screen(pilot, TextPrompt)
         prompt = app.screen.query_one(".prompt", Label)
-        assert str(prompt.render()) == f"{MET}. Reason to check it anyway?"
+        assert str(prompt.render()) == (
+            f"Evidence does not hold ({MET}). Reason to check it anyway? "
+            "It is recorded as the step's override."
+        )
         await pilot.press("escape")
         await wait_for_screen(pilot, IncidentScreen)
         assert not screen.state.steps["check-health"].done

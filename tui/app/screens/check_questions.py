@@ -2,6 +2,10 @@
 do not back the step: why check it anyway (they contradict it), or what was seen (its
 probe shows nothing yet). The answer is recorded through the check verb, whose use
 case decides as for the command line; Esc records nothing.
+
+The two dialogs are alike in shape (a line, one field, OK), so each title leads with
+what its answer is recorded as, the command line's `--override` or `--evidence`, then
+the step: "Override: Check health", "Evidence: Confirm version".
 """
 
 from __future__ import annotations
@@ -12,7 +16,9 @@ from tui.app.screens.desk import Desk
 
 
 def ask_override(desk: Desk, step_id: str, detail: str) -> None:
-    """The samples contradict the step: the reason to check it anyway, recorded."""
+    """The samples contradict the step: the reason to check it anyway, recorded as
+    the step's override."""
+    title = desk.state.steps[step_id].step.title
 
     def override(reason: str | None) -> None:
         if reason:
@@ -22,7 +28,11 @@ def ask_override(desk: Desk, step_id: str, detail: str) -> None:
     from tui.app.modals.text_prompt import TextPrompt
 
     desk.screen.app.push_screen(
-        TextPrompt("Evidence does not hold", f"{detail}. Reason to check it anyway?"),
+        TextPrompt(
+            f"Override: {title}",
+            f"Evidence does not hold ({detail}). Reason to check it anyway? "
+            "It is recorded as the step's override.",
+        ),
         override,
     )
 
@@ -51,7 +61,7 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
 
     desk.screen.app.push_screen(
         TextPrompt(
-            f"{record.step.title}: no evidence yet",
+            f"Evidence: {record.step.title}",
             f"{why[:1].upper()}{why[1:]}. What did you see that shows '{record.step.title}' "
             "is done? It is recorded as the step's evidence.",
             placeholder=example,
