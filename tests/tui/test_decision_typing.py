@@ -93,6 +93,17 @@ async def test_letters_typed_on_the_trigger_list_go_to_reason(tmp_path: Path) ->
     assert reason == "Rollback triggers met: Error rate > 5%; payments down"
 
 
+async def test_a_word_typed_on_the_list_is_spaced_from_the_prefill(tmp_path: Path) -> None:
+    """Typed on the list, "payments" glued to the prefill's last word ("5%payments"): a
+    word's first letter now comes after a space when the text before the cursor ends
+    in none. Punctuation still follows at once (above: "5%; payments down")."""
+    scenario = scenario_copy("declared", tmp_path / "met.db")
+    reason, recorded = await typed_at_the_gate(scenario, "down", "down", *keys("payments"))
+    scenario.log.close()
+    assert recorded == []
+    assert reason == "Rollback triggers met: Error rate > 5% payments"
+
+
 async def test_space_on_the_list_still_marks_a_manual_trigger(tmp_path: Path) -> None:
     scenario = scenario_copy("declared", tmp_path / "met.db")
     reason, recorded = await typed_at_the_gate(scenario, "down", "down", "space")

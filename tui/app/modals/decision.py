@@ -123,7 +123,10 @@ class TriggerList(MarkedOptionList):
     Any other printable key typed here goes to the Reason field, which takes the focus
     (as Tab and typing would have). The dialog bound `space` and `m` on itself, so
     "payments" typed with the focus here threw its letters away but recorded the
-    highlighted manual trigger as met on its `m`."""
+    highlighted manual trigger as met on its `m`.
+
+    A letter or digit that would follow a word in Reason (the prefill, "... > 5%") comes
+    after a space: "payments" glued on as "5%payments". Punctuation follows at once."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "screen.toggle_trigger", "Toggle manual trigger"),
@@ -135,7 +138,11 @@ class TriggerList(MarkedOptionList):
         event.stop()
         event.prevent_default()
         reason = self.screen.query_one("#reason", Input)
-        reason.insert_text_at_cursor(event.character)
+        before = reason.value[: reason.cursor_position]
+        text = event.character
+        if text.isalnum() and before and not before[-1].isspace():
+            text = f" {text}"  # a new word, not the end of the last one
+        reason.insert_text_at_cursor(text)
         reason.focus()
 
 
