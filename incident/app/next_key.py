@@ -9,7 +9,7 @@ names the key this returns, and its handler for that key opens what `what` says.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from msgspec import Struct
@@ -19,6 +19,7 @@ from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
 from incident.core.state import IncidentState, StepStatus, tier_target
+from incident.core.text import counted
 from incident.health.readings import evidence_for, probe_verdicts
 from incident.health.triggers import TriggerReading, TriggerState, read_triggers
 from runbooks.model import ProbeKind, StepKind, TriggerKind
@@ -47,6 +48,19 @@ TRIGGER_KEY = _key_of("trigger")
 """Opens the form marking a manual trigger met or cleared."""
 DUE_KEY = "m"
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
+
+
+def due_cue(templates: Sequence[str], *, naming: bool = True) -> str:
+    """What the coordinator is told of the messages waiting for review, wherever it is
+    said: how many, the key, then which (`naming`; a face short of room leaves them
+    off). "3 messages due — press m: initiating, announce, paging"; one message reads
+    the same, "1 message due — press m: update". The toast had said "The update
+    message is ready: m reviews and sends it" of one message, while the line leading a
+    verb's toast said "1 message due — press m"."""
+    cue = f"{counted(len(templates), 'message')} due — press {DUE_KEY}"
+    if not naming or not templates:
+        return cue
+    return f"{cue}: {', '.join(template.replace('-', ' ') for template in templates)}"
 
 
 class NextKey(Struct, frozen=True):
@@ -91,8 +105,8 @@ def next_key(
     if gate is not None and gate.step.id == step_id and step_id not in state.approvals:
         triggers = read_triggers(state)
         met = sum(1 for t in triggers if t.state is TriggerState.MET)
-        counted = f" ({met} of {len(triggers)} triggers met)" if triggers else ""
-        return NextKey(DECIDE_KEY, f"the decision screen{counted}, then decide")
+        tally = f" ({met} of {len(triggers)} triggers met)" if triggers else ""
+        return NextKey(DECIDE_KEY, f"the decision screen{tally}, then decide")
     if step.approver or step.kind == StepKind.APPROVAL:
         if step_id not in state.approvals:
             return NextKey(APPROVE_KEY, "record who approves this gate and why")

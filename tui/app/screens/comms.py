@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import TYPE_CHECKING
 
-from incident.app.next_key import DUE_KEY
+from incident.app.next_key import due_cue
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
@@ -212,7 +212,7 @@ class Comms:
         due = awaiting_confirmation(self.desk.state, self.desk.now())
         if not due:
             return ""
-        return f"{counted(len(due), 'message')} due — press {DUE_KEY}"
+        return due_cue([m.template for m in due], naming=False)
 
     def remind(self) -> None:
         """Once, a minute before the next stakeholder update is due (unless it is offered);
@@ -369,10 +369,7 @@ class Comms:
 
 def due_notice(due: list[DueMessage]) -> str:
     """One toast for every message waiting, however many fell due at once."""
-    if len(due) == 1:
-        return f"The {_label(due[0].template)} message is ready: {DUE_KEY} reviews and sends it"
-    names = ", ".join(_label(m.template) for m in due)
-    return f"{len(due)} messages due — press {DUE_KEY}: {names}"
+    return due_cue([m.template for m in due])
 
 
 def _label(template: str) -> str:
