@@ -18,7 +18,13 @@ from hypothesis import strategies as st
 from incident.app.params import Kind, Param
 from incident.app.verbs import VERBS
 from tests.cli_helpers import fresh_python
-from tui.cli.arguments import Arguments, default_value, plain_arguments, reads_by_rule
+from tui.cli.arguments import (
+    Arguments,
+    default_value,
+    machine_now,
+    plain_arguments,
+    reads_by_rule,
+)
 from tui.cli.parser import parsed_arguments
 
 BY_RULE = [verb for verb in VERBS if reads_by_rule(verb)]
@@ -225,7 +231,7 @@ SAMPLE_VALUES = (
 
 def reads_as(param: Param, text: str) -> bool:
     try:
-        value = param.parse(text)
+        value = param.parse(text, machine_now)
     except ValueError:
         return False
     return not (param.kind is Kind.CHOICE and param.choices and value not in param.choices)

@@ -151,21 +151,21 @@ class Param:
         """The CLI spelling: `--last-good` for `last_good`."""
         return self.spelling or "--" + self.name.replace("_", "-")
 
-    def parse(self, text: str, now: datetime | None = None) -> object:
+    def parse(self, text: str, now: Callable[[], datetime]) -> object:
         """The value of `text` for this parameter, or ValueError saying why not.
 
         A time that does not read is refused with an example from `now`, the face's
-        clock (`incident.app.examples`); without it, this machine's (the CLI's)."""
+        clock (`incident.app.examples`): the app's, so a replay or a test clock shows
+        examples of its own time, not this machine's. It is asked only then: the CLI
+        parses its arguments before loading a clock."""
         try:
             return PARSERS.get(self.kind, _text)(text)
         except ValueError as error:
             if self.kind is not Kind.MOMENT:
                 raise
             from incident.app.examples import moment_example
-            from incident.core.clock import SystemClock
 
-            example = moment_example(self.name, now or SystemClock().now())
-            raise ValueError(f"{error} (e.g. {example})") from None
+            raise ValueError(f"{error} (e.g. {moment_example(self.name, now())})") from None
 
 
 def _text(text: str) -> str:

@@ -202,8 +202,15 @@ async def refused_as_declare_would(form: DeclareForm) -> Refusal | None:
 def declare_modal(
     *, default_pattern: str | None = "rolling", commander: str = "alice", **overrides: Any
 ) -> DeclareModal:
-    """The form on a runbook shaped like the bundled one, its fields checked by the use case."""
+    """The form on a runbook shaped like the bundled one, its fields checked by the use
+    case, opened at the demo's T0."""
+    from tui.demo.scenarios import SCENARIO_T0
+
     runbook = RunbookView("rollback", "Emergency rollback", PATTERNS, default_pattern)
-    kwargs: dict[str, Any] = {"commander": commander, "record": refused_as_declare_would}
+    kwargs: dict[str, Any] = {
+        "commander": commander,
+        "record": refused_as_declare_would,
+        "now": SCENARIO_T0,
+    }
     kwargs.update(overrides)
     return DeclareModal(runbook, **kwargs)

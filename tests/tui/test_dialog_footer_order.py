@@ -37,6 +37,7 @@ from tui.app.modals.picker import IncidentPicker
 from tui.app.modals.score_card import ScoreCardModal
 from tui.app.modals.text_prompt import TextPrompt
 from tui.app.modals.verb_form import VerbForm
+from tui.demo.scenarios import SCENARIO_T0
 
 
 async def refused_never(_: object) -> None:
@@ -65,6 +66,7 @@ SAMPLES: dict[type[LastgoodModal[Any]], Callable[[], LastgoodModal[Any]]] = {
         "Add a note to the timeline.",
         (Param("text", "the note", Kind.LONG_TEXT, True, True, "TEXT"),),
         attempt=refused_never,
+        now=SCENARIO_T0,
     ),
 }
 """A sample of each dialog; `FormModal` is the forms' base, never shown itself."""

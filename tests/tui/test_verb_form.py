@@ -18,6 +18,7 @@ from incident.app.verbs import BY_NAME
 from tests.tui.test_modals import assert_fits, assert_still_open, error_text, opened, type_text
 from tui.app.modals.verb_form import Refusal, Values, VerbForm, remedy
 from tui.app.screens.verb_keys import TUI_VERBS
+from tui.demo.scenarios import SCENARIO_T0
 
 ROLES = [
     ("incident-commander", "incident-commander — Ada"),
@@ -41,6 +42,7 @@ def form_for(name: str, attempt: Attempts, **kwargs: Any) -> VerbForm:
     verb = BY_NAME[name]
     params = [p for p in verb.params if not p.cli_only]
     choices = {p.name: ROLES for p in params if p.kind is Kind.CHOICE and not p.choices}
+    kwargs.setdefault("now", SCENARIO_T0)
     return VerbForm(
         verb.title, verb.help, params, attempt=attempt, choices=choices, context="Step: x", **kwargs
     )
@@ -211,7 +213,12 @@ async def test_a_choices_menu_is_drawn_inside_its_dialog(size: tuple[int, int]) 
     dialog is as tall as the open menu needs, and as it was once it closes."""
     verb = BY_NAME["assign"]
     modal = VerbForm(
-        verb.title, verb.help, verb.params, attempt=Attempts(), choices={"role": FIVE_ROLES}
+        verb.title,
+        verb.help,
+        verb.params,
+        attempt=Attempts(),
+        choices={"role": FIVE_ROLES},
+        now=SCENARIO_T0,
     )
     async with opened(modal, size=size) as (app, pilot):
         dialog = app.screen.query_one(".dialog")

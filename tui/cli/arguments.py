@@ -23,6 +23,10 @@ from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import BY_NAME
 
+TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (`incident.app.params`)
+if TYPE_CHECKING:
+    from datetime import datetime
+
 Arguments = SimpleNamespace
 """A command line read: `command`, the verb's parameters by name, `id`, and `db` and
 `as_name` when given. argparse's reading is converted to it (`tui.cli.parser`), so
@@ -55,6 +59,15 @@ def same_incident(verb: str, values: dict[str, object], given: str) -> str | Non
     return None
 
 
+def machine_now() -> datetime:
+    """The command line's clock, this machine's, as every verb's `SystemClock`: what a
+    refused time's example is read from (`Param.parse` asks only then, so the clock's
+    module is not loaded to parse arguments)."""
+    from incident.core.clock import SystemClock
+
+    return SystemClock().now()
+
+
 def reads_by_rule(verb: Verb) -> bool:
     """Whether `verb`'s command lines can be read here: it has only `--options`."""
     return not any(param.positional for param in verb.params)
@@ -70,13 +83,13 @@ def default_value(param: Param) -> object:
     if param.kind is Kind.FLAG:
         return False
     if isinstance(param.default, str):
-        return param.parse(param.default)
+        return param.parse(param.default, machine_now)
     return param.default
 
 
 def _read(param: Param, text: str) -> object:
     """`text` read as `param`'s value; ValueError when argparse would refuse it."""
-    value = param.parse(text)
+    value = param.parse(text, machine_now)
     if param.kind is Kind.CHOICE and param.choices and value not in param.choices:
         raise ValueError(f"{value!r} is not one of {param.choices}")
     return value

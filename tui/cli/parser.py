@@ -22,6 +22,7 @@ from tui.cli.arguments import (
     ID_IN_ORDER,
     INCIDENT_ID_PREFIX,
     Arguments,
+    machine_now,
     same_incident,
 )
 from tui.cli.edges import package_version
@@ -162,7 +163,7 @@ def _type(param: Param) -> Callable[[str], object]:
 
     def convert(text: str) -> object:
         try:
-            return param.parse(text)
+            return param.parse(text, machine_now)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
 

@@ -163,12 +163,12 @@ class DeclareModal(FormModal[DeclareForm | None]):
         commander: str = "",
         record: Callable[[DeclareForm], Awaitable[Refusal | None]] | None = None,
         find_runbook: Callable[[str], Awaitable[RunbookView | Refusal]] | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> None:
         super().__init__()
         self.opened_at = now
-        """The app's time as the form opens, for the Started at field's example (an hour
-        before it); None: the field says only the format."""
+        """The app's time as the form opens: the Started at field's example is an hour
+        before it, and a time that does not read is refused with an example from it."""
         self.record = record
         """Records the declaration and answers None, or why it was refused (the form
         stays open with that line and everything typed); None: dismiss at once, unchecked."""
@@ -302,7 +302,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
                 values[input_id] = param.default  # None, or `--runbook`'s "rollback"
                 continue
             try:
-                values[input_id] = param.parse(text, self.opened_at)
+                values[input_id] = param.parse(text, self._opened)
             except ValueError as error:
                 self.show_error(visible(f"{label}: {error}"), focus=self.query_one(f"#{input_id}"))
                 return None
@@ -339,10 +339,12 @@ class DeclareModal(FormModal[DeclareForm | None]):
         else:
             self.dismiss_once_recorded(self.record(form), form, self._refused)
 
+    def _opened(self) -> datetime:
+        """`opened_at`, as `Param.parse` asks for it."""
+        return self.opened_at
+
     def _started_example(self) -> str:
         """An impact start as the field takes it: an hour before the form opened."""
-        if self.opened_at is None:
-            return "ISO 8601, with a timezone"
         from tui.app.examples import impact_start_placeholder
 
         return impact_start_placeholder(self.opened_at)

@@ -123,7 +123,7 @@ class VerbForm(FormModal[Values | None]):
         initial: Mapping[str, str] | None = None,
         ticked: Collection[str] = (),
         placeholders: Mapping[str, str] | None = None,
-        now: datetime | None = None,
+        now: datetime,
     ) -> None:
         super().__init__()
         self.heading = title
@@ -145,6 +145,10 @@ class VerbForm(FormModal[Values | None]):
         self.opened_at = now
         """The app's time as the form opens: a time that does not read is refused with
         an example from it (`Param.parse`), as the placeholder's."""
+
+    def _opened(self) -> datetime:
+        """`opened_at`, as `Param.parse` asks for it."""
+        return self.opened_at
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -272,7 +276,7 @@ class VerbForm(FormModal[Values | None]):
                     values[param.name] = param.default
                 continue
             try:
-                values[param.name] = param.parse(text, self.opened_at)
+                values[param.name] = param.parse(text, self._opened)
             except ValueError as error:
                 self.show_error(f"{label(param)}: {error}", focus=widget)
                 return None

@@ -293,7 +293,8 @@ class StepVerbs:
         async def decide(form: DecisionForm) -> Refusal | None:
             verb = BY_NAME["decide"]  # its parameters read the text as `lastgood decide`'s
             values = {
-                name: verb.param(name).parse(getattr(form, name)) for name in ("reason", "by")
+                name: verb.param(name).parse(getattr(form, name), desk.now)
+                for name in ("reason", "by")
             }
             return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 

@@ -305,6 +305,7 @@ class Desk:
                 attempt=write,
                 initial={"output": f"./{self.state.id}-report.md"},
                 ticked=ticked,
+                now=self.now(),
             )
         )
 
