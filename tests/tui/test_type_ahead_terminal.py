@@ -70,8 +70,9 @@ def test_editing_keys_in_a_burst_apply_in_order_to_the_field_they_were_typed_in(
         tmux.keys(pane, "Down", "Down", "Enter")
         tmux.wait_for(pane, "SEV2 chosen", lambda s: "SEV4" not in s and "SEV2" in s)
 
-        # Commander: Home and Delete take out the stray first letter.
-        burst(tmux, pane, "Tab", "x", *typed("Ada"), "Home", "Delete", "Tab")
+        # Commander: ctrl+u clears the coordinator's name it opens with (ada); Home and
+        # Delete take out the stray first letter.
+        burst(tmux, pane, "Tab", "C-u", "x", *typed("Ada"), "Home", "Delete", "Tab")
         tmux.wait_for(pane, "the issue focused", focused_on("Issue"))
 
         # Issue: ctrl+u clears the field, ctrl+w the last word.
