@@ -29,6 +29,7 @@ from tui.app.steady_footer import SteadyFooter
         ("mid-phase-2", 0, ["m Send due"]),
         ("resolved", 0, []),
         ("drill-closing", 0, ["X Close"]),  # every required step done
+        ("closed", 0, []),
     ],
 )
 async def test_every_phase_shows_its_keys_whole_at_80x24(
