@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Input, Label
 
 from incident.app import lifecycle
@@ -14,6 +15,7 @@ from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import InProcessCli
 from tests.tui.coordinator_harness import declared
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.test_type_ahead import burst
 from tui.app.modals import TextPrompt
 from tui.app.modals.base import ERROR_ID
 from tui.app.replay_app import ReplayApp
@@ -80,3 +82,42 @@ async def test_go_to_refuses_a_moment_to_come_and_keeps_what_was_typed(tmp_path:
     # the CLI says the same for the same moment (its "now" is the machine's, later)
     refused = cli.run("replay", incident_id, "--at", "T+99999:00:00", "--json")
     assert refused.code == 2 and "that moment has not come yet (it is T+" in refused.err
+
+
+@pytest.mark.parametrize("opened", [False, True], ids=["with-g", "into-the-open-prompt"])
+async def test_go_to_typed_in_one_burst_with_its_enter(tmp_path: Path, opened: bool) -> None:
+    """`g`, the moment and Enter in one burst (tmux send-keys, a paste without
+    bracketed paste): the field showed `T+02:10` and the prompt said "An answer is
+    required", Enter taken before the field had the keys typed before it; typed with
+    `g`, the moment went to the checklist beneath and the prompt opened empty (a
+    review). The replay app holds keys typed ahead, as the coordinator's does."""
+    db = tmp_path / "burst.db"
+    incident_id = closed_record(db)
+    with SqliteEventLog.open(db, read_only=True) as log:
+        events = log.events(incident_id)
+    app = ReplayApp(events, playing=False, clock=ManualClock(SCENARIO_T0 + NOW))
+    moment = SCENARIO_T0 + timedelta(minutes=2, seconds=10)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        if opened:
+            await pilot.press("g")
+            await wait_for_screen(pilot, TextPrompt)
+            burst(pilot, "T+02:10", "enter")
+        else:
+            burst(pilot, "g", "T+02:10", "enter")
+
+        def answered() -> bool:
+            top = app.screen
+            if isinstance(top, TextPrompt):  # refused, once it is up
+                return bool(top.query(f"#{ERROR_ID}")) and bool(top.error_message)
+            return top is screen and screen.replay.clock.now() == moment
+
+        await wait_until(pilot, answered)
+        top = app.screen
+        said = (
+            (top.error_message, top.query_one(Input).value) if isinstance(top, TextPrompt) else None
+        )
+        assert said is None and screen.replay.clock.now() == moment
+        assert screen.speed == 1  # its `+` was typed into the prompt

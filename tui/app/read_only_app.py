@@ -12,10 +12,15 @@ from tui.app.key_characters import NamedKeys
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
+from tui.app.type_ahead import TypeAhead
 
 
-class ReadOnlyApp(ColourDepth, NamedKeys, PlainToasts, Refusing, InputAsData):
-    """An app that shows a record and can never write to it."""
+class ReadOnlyApp(ColourDepth, NamedKeys, TypeAhead, PlainToasts, Refusing, InputAsData):
+    """An app that shows a record and can never write to it.
+
+    Keys typed ahead wait for the field they were meant for, as in the coordinator's
+    app (`tui/app/type_ahead.py`): replay's Go to typed with its Enter in one burst
+    said "An answer is required", the Enter taken before the field had the moment."""
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
