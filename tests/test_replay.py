@@ -28,6 +28,8 @@ from incident.core.replay import (
 from incident.core.state import fold
 from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
+from tests.back_dated import DECLARED, back_dated_record
+from tests.back_dated import T0 as BACK_T0
 from tests.cli_helpers import Cli, InProcessCli
 from tests.golden.sampled import sampled_record
 from tui.demo import scenarios
@@ -91,16 +93,34 @@ def test_replay_session_refuses_to_record(recorded):
 
 @pytest.mark.parametrize(
     ("text", "seconds"),
-    [("T+12:05", 725), ("T+1:02:03", 3723), ("00:30", 30), ("+5:00", 300), ("T+ 0:07", 7)],
+    [
+        ("T+12:05", 725),
+        ("T+1:02:03", 3723),
+        ("00:30", 30),
+        ("+5:00", 300),
+        ("T+ 0:07", 7),
+        ("T+0:30", 30),
+        # T+0 is what the report, the timeline and `declare --help` call the impact
+        # start; whole minutes as the runbook's windows are written (T+0-5, T+5-30)
+        ("T+0", 0),
+        ("T+5", 300),
+        ("T+45m", 2700),
+        ("12", 720),
+        ("T+120", 7200),
+    ],
 )
 def test_parse_offset(text, seconds):
     assert parse_offset(text) == timedelta(seconds=seconds)
 
 
-@pytest.mark.parametrize("text", ["soon", "T+12", "T+1:99", "12:5", ""])
+@pytest.mark.parametrize("text", ["soon", "T+90s", "T+1h", "T+-5", "T+1:99", "12:5", "", "T+"])
 def test_parse_offset_refuses(text):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError) as refused:
         parse_offset(text)
+    assert str(refused.value) in (
+        f"'{text}' is not an offset like T+12:30, T+1:02:00 or T+5 (minutes)",
+        f"'{text}': seconds must be below 60",
+    )
 
 
 @pytest.mark.parametrize("text", ["T+1:60:00", "1:999:59", "T+99999:999:59", "0:75:00"])
@@ -112,14 +132,58 @@ def test_parse_offset_refuses_minutes_past_59_after_hours(text):
     assert parse_offset("T+120:00") == timedelta(hours=2)
 
 
-def test_a_replay_moment_is_one_that_has_come():
-    """The one bound of `replay --at` and the replay screen's Go to."""
-    now = SCENARIO_T0 + timedelta(minutes=7, seconds=58)
-    at = replay_moment(SCENARIO_T0, timedelta(minutes=7, seconds=58), now)
-    assert at == now
+@pytest.mark.parametrize("text", ["T+6000000", "999999999999m"])
+def test_parse_offset_refuses_whole_minutes_past_the_bound(text):
+    with pytest.raises(ValueError, match="at most 99,999 hours"):
+        parse_offset(text)
+
+
+def test_a_replay_moment_is_one_that_has_come(tmp_path):
+    """The one rule of `replay --at` and the replay screen's Go to, on an open incident."""
+    record = back_dated_record(tmp_path / "open.db", closed=False)
+    with SqliteEventLog.open(record.db, read_only=True) as log:
+        end = fold(log.events(record.incident_id))
+    now = BACK_T0 + timedelta(minutes=17, seconds=58)
+    shown = replay_moment(end, timedelta(minutes=17, seconds=58), now)
+    assert shown == (now, "")
     with pytest.raises(ValueError) as refused:
-        replay_moment(SCENARIO_T0, timedelta(minutes=99), now)
-    assert str(refused.value) == "that moment has not come yet (it is T+07:58 now)"
+        replay_moment(end, timedelta(minutes=99), now)
+    assert str(refused.value) == "that moment has not come yet (it is T+17:58 now)"
+
+
+def test_a_replay_moment_before_a_back_dated_declaration_is_refused(tmp_path):
+    """Declared at T+12:00.9 for an impact that began at T+0: before the declaration
+    nothing was recorded, which is said, where "no events to fold" said the record could
+    not be read; `T+12:00` is the declaration's second, so the declaration."""
+    record = back_dated_record(tmp_path / "back.db")
+    with SqliteEventLog.open(record.db, read_only=True) as log:
+        end = fold(log.events(record.incident_id))
+    now = BACK_T0 + timedelta(minutes=20)
+    for offset in (timedelta(0), timedelta(minutes=5), timedelta(minutes=11, seconds=59)):
+        with pytest.raises(ValueError) as refused:
+            replay_moment(end, offset, now)
+        assert str(refused.value) == (
+            "nothing was recorded before T+12:00, the declaration "
+            "(T+0 is the impact start, back-dated)"
+        )
+    assert replay_moment(end, timedelta(minutes=12), now) == (BACK_T0 + DECLARED, "")
+    at = BACK_T0 + timedelta(minutes=12, seconds=1)
+    assert replay_moment(end, timedelta(minutes=12, seconds=1), now) == (at, "")
+
+
+def test_a_replay_moment_to_come_of_a_closed_incident_is_the_incident_as_it_stands(tmp_path):
+    """Closed at T+13:00 and read at T+20:00: the record ends at the close, so T+99:00
+    is the incident as it stands, closed, and says so (it said "that moment has not
+    come yet"). A moment that has come is itself, past the close too."""
+    record = back_dated_record(tmp_path / "closed.db")
+    with SqliteEventLog.open(record.db, read_only=True) as log:
+        end = fold(log.events(record.incident_id))
+    now = BACK_T0 + timedelta(minutes=20)
+    assert replay_moment(end, timedelta(minutes=99), now) == (
+        now,
+        "T+1:39:00 has not come yet: the incident closed at T+13:00, shown as it stands at T+20:00",
+    )
+    assert replay_moment(end, timedelta(minutes=15), now) == (BACK_T0 + timedelta(minutes=15), "")
 
 
 def fingerprint(path):
@@ -177,7 +241,6 @@ def test_replay_cli_errors(recorded):
     [
         ("T+999999999:00:00", "'T+999999999:00:00': at most 99,999 hours"),
         ("T+9999999999999:00:00", "at most 99,999 hours"),  # was an OverflowError
-        ("T+99999:00:00", "--at T+99999:00:00: that moment has not come yet (it is T+"),
         ("T+1:99:00", "'T+1:99:00': minutes must be below 60 after hours"),
         ("T+\u0660\u0660:\u0661\u0660", "is not an offset like T+12:30"),  # Arabic-Indic
     ],

@@ -53,6 +53,9 @@ class Recording(Sequence[Event]):
         self._shown_positions: list[int] = []
         self.checkpoints: dict[int, IncidentState] = {}
         """The state after that many events, every `CHECKPOINT_EVERY`."""
+        self.end: IncidentState | None = None
+        """The state after the last event: the incident as its record stands (None
+        without events)."""
         fold: Fold | None = None
         for item in reader.scan(incident_id, walk=walk):
             position = len(self.times)
@@ -71,6 +74,8 @@ class Recording(Sequence[Event]):
             done = position + 1
             if done == 1 or done % CHECKPOINT_EVERY == 0:
                 self.checkpoints[done] = copy_state(fold.settled())
+        if fold is not None:
+            self.end = fold.settled()
 
     def __len__(self) -> int:
         return len(self.times)

@@ -12,38 +12,52 @@ import bisect
 import re
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from incident.core.chain import ChainReport
 from incident.core.events import Event
 from incident.core.folding import Fold, Item, copy_state, fold_items
 from incident.core.phase_clocks import format_offset
 from incident.core.recording import CHECKPOINT_EVERY, Recording
-from incident.core.state import IncidentState, fold, new_state, t0_of
+from incident.core.state import IncidentState, fold, new_state
 
 __all__ = [
     "CHECKPOINT_EVERY",
+    "OFFSET_EXAMPLES",
     "ReadOnlyReplay",
     "Recording",
     "ReplayClock",
     "ReplaySession",
     "Replayer",
+    "ShownMoment",
     "parse_offset",
     "replay_moment",
     "state_at",
     "state_at_items",
 ]
 
-_OFFSET = re.compile(r"^\s*(?:T\s*)?\+?\s*(?:([0-9]+):)?([0-9]{1,3}):([0-9]{2})\s*$")
+_OFFSET = re.compile(
+    r"^\s*(?:T\s*)?\+?\s*"
+    r"(?:(?:(?P<hours>[0-9]+):)?(?P<minutes>[0-9]{1,3}):(?P<seconds>[0-9]{2})"
+    r"|(?P<whole>[0-9]+)\s*m?)\s*$"
+)
 MAX_OFFSET_HOURS = 99_999
 """Past this (eleven years) an offset is a slip of the keyboard, and its datetime overflows."""
+OFFSET_EXAMPLES = "T+12:30, T+1:02:00 or T+5 (minutes)"
 
 
 def parse_offset(text: str) -> timedelta:
-    """`T+MM:SS`, `T+H:MM:SS`, `MM:SS` (also without `T+`) as a duration after T+0."""
+    """`T+MM:SS`, `T+H:MM:SS`, or whole minutes (`T+0`, `T+5`, `T+45m`: the runbook's
+    windows read T+0-5, T+5-30), also without `T+`, as a duration after T+0."""
     match = _OFFSET.match(text)
     if match is None:
-        raise ValueError(f"'{text}' is not an offset like T+12:30 or T+1:02:00")
-    hours, minutes, seconds = match.groups()
+        raise ValueError(f"'{text}' is not an offset like {OFFSET_EXAMPLES}")
+    whole = match["whole"]
+    if whole is not None:
+        if len(whole) > 8 or int(whole) > MAX_OFFSET_HOURS * 60:
+            raise ValueError(f"'{text}': at most {MAX_OFFSET_HOURS:,} hours")
+        return timedelta(minutes=int(whole))
+    hours, minutes, seconds = match["hours"], match["minutes"], match["seconds"]
     if int(seconds) >= 60:
         raise ValueError(f"'{text}': seconds must be below 60")
     if hours is not None and int(minutes) >= 60:
@@ -53,19 +67,49 @@ def parse_offset(text: str) -> timedelta:
     return timedelta(hours=int(hours or 0), minutes=int(minutes), seconds=int(seconds))
 
 
-def replay_moment(started_at: datetime, offset: timedelta, now: datetime) -> datetime:
-    """T+0 plus `offset`, if that moment has come by `now`: past it, a replay would show
-    a future that never happened, every open window OVERDUE and every reading stale.
+class ShownMoment(NamedTuple):
+    """A moment a replay shows (`replay_moment`)."""
 
-    The one bound of `replay --at` and of the replay screen's Go to; `now` is when the
-    record was read, which it knows nothing after.
+    at: datetime
+    note: str = ""
+    """Why `at` is not T+0 plus the offset asked for, when it is not: said beside it."""
+
+
+def replay_moment(record: IncidentState, offset: timedelta, now: datetime) -> ShownMoment:
+    """T+0 plus `offset`, as the record `record` (the incident as it stands when read,
+    at `now`) can show it: the one rule of `replay --at` and of the replay screen's Go to.
+
+    - Before the declaration nothing was recorded (a back-dated T+0 is the impact
+      start): refused, saying when the record begins. Within the declaration's second
+      (`T+12:00` for a declaration at T+12:00.9; `T+0` for one not back-dated) it is
+      the declaration.
+    - A moment that has not come by `now` is refused: a replay would show a future
+      that never happened, every open window OVERDUE and every reading stale. Unless
+      the incident is closed: its record ends at the close, and the moment is shown
+      as the incident stands when read, closed, and says so.
     """
-    t0 = t0_of(started_at)
+    t0 = record.t0
+    declared = record.declared_at
     moment = t0 + offset
-    if moment > now:
-        at = format_offset(max(now - t0, timedelta(0)))
+    if moment < declared:
+        declared_offset = declared - t0
+        if offset < timedelta(seconds=declared_offset // timedelta(seconds=1)):
+            raise ValueError(
+                f"nothing was recorded before {format_offset(declared_offset)}, the "
+                "declaration (T+0 is the impact start, back-dated)"
+            )
+        return ShownMoment(declared)
+    if moment <= now:
+        return ShownMoment(moment)
+    at = format_offset(max(now - t0, timedelta(0)))
+    if record.closed_at is None:
         raise ValueError(f"that moment has not come yet (it is {at} now)")
-    return moment
+    closed = format_offset(record.closed_at - t0)
+    return ShownMoment(
+        now,
+        f"{format_offset(offset)} has not come yet: the incident closed at {closed}, "
+        f"shown as it stands at {at}",
+    )
 
 
 def state_at(events: Sequence[Event], moment: datetime) -> IncidentState:
@@ -92,14 +136,18 @@ class Replayer:
         if not events:
             raise ValueError("nothing to replay: the incident has no events")
         self.events: Sequence[Event]
+        self.end: IncidentState
+        """The incident as its record stands, after the last event."""
         if isinstance(events, Recording):
             self.events = events
             self._times = events.times
             self._checkpoints = events.checkpoints
+            assert events.end is not None  # it has events
+            self.end = events.end
         else:
             self.events = list(events)
             self._times = [event.at for event in self.events]
-            self._checkpoints = _checkpoints(self.events)
+            self._checkpoints, self.end = _checkpoints(self.events)
         self._bases = sorted(self._checkpoints)
         self.position = 1
         """How many events are folded into `state`."""
@@ -169,15 +217,16 @@ class Replayer:
         return applied
 
 
-def _checkpoints(events: Sequence[Event]) -> dict[int, IncidentState]:
-    """The state after the first event, then after every `CHECKPOINT_EVERY`: one fold."""
+def _checkpoints(events: Sequence[Event]) -> tuple[dict[int, IncidentState], IncidentState]:
+    """The state after the first event, then after every `CHECKPOINT_EVERY`, and after
+    the last: one fold."""
     state = new_state(events[0])
     found = {1: copy_state(state)}
     for position in range(1, len(events)):
         state.apply(events[position])
         if (position + 1) % CHECKPOINT_EVERY == 0:
             found[position + 1] = copy_state(state)
-    return found
+    return found, state
 
 
 class ReplayClock:
@@ -237,10 +286,10 @@ class ReplaySession:
     def visible_events(self) -> list[Event]:
         return self.replayer.visible()
 
-    def moment_at(self, offset: timedelta) -> datetime:
-        """T+0 plus `offset`, a moment that had come when the record was read
-        (`replay_moment`); ValueError otherwise."""
-        return replay_moment(self.state.started_at, offset, self.read_at)
+    def moment_at(self, offset: timedelta) -> ShownMoment:
+        """T+0 plus `offset`, as the record read at `read_at` shows it (`replay_moment`);
+        ValueError saying why not."""
+        return replay_moment(self.replayer.end, offset, self.read_at)
 
     def run(self, command: object) -> Event:
         raise ReadOnlyReplay("this is a replay: nothing can be recorded")

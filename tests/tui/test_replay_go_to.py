@@ -1,4 +1,5 @@
-"""Replay's Go to: a moment that has come, as `replay --at` asks; a refusal keeps the prompt."""
+"""Replay's Go to: a moment the record can show, as `replay --at` takes it (`replay_moment`);
+a refusal keeps the prompt."""
 
 from __future__ import annotations
 
@@ -6,12 +7,15 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from incident.app import lifecycle
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
+from tests.back_dated import DECLARED, back_dated_record
+from tests.back_dated import T0 as BACK_T0
 from tests.cli_helpers import InProcessCli
 from tests.tui.coordinator_harness import declared
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
@@ -19,7 +23,7 @@ from tests.tui.test_type_ahead import burst
 from tui.app.modals import TextPrompt
 from tui.app.modals.base import ERROR_ID
 from tui.app.replay_app import ReplayApp
-from tui.app.screens.replay import ReplayScreen
+from tui.app.screens.replay import ReplayBar, ReplayScreen
 from tui.demo.scenarios import SCENARIO_T0
 
 CLOSED_AT = timedelta(minutes=4, seconds=28)
@@ -37,10 +41,22 @@ def closed_record(db: Path) -> str:
     return incident_id
 
 
-async def test_go_to_refuses_a_moment_to_come_and_keeps_what_was_typed(tmp_path: Path) -> None:
-    """`g 99:00` on a record ending T+04:28, at T+07:58, showed T+1:39:00 with stale
-    probes, and `T+99999:999:59` a day in 2038, every phase OVERDUE, while
-    `replay --at T+99:00` refuses; a bad entry closed the prompt and lost the text."""
+async def go_to(pilot: Pilot[None], typed: str) -> TextPrompt:
+    """`g`, then `typed` and Enter: the prompt, answered (closed, or saying why not)."""
+    app = pilot.app
+    await pilot.press("g")
+    await wait_for_screen(pilot, TextPrompt)
+    prompt = app.screen
+    assert isinstance(prompt, TextPrompt)
+    prompt.query_one(Input).value = typed
+    await pilot.press("enter")
+    await wait_until(pilot, lambda: app.screen is not prompt or bool(prompt.error_message))
+    return prompt
+
+
+async def test_go_to_refuses_what_it_cannot_show_and_keeps_what_was_typed(tmp_path: Path) -> None:
+    """`T+99999:999:59` showed a day in 2038, every phase OVERDUE; a bad entry closed
+    the prompt and lost the text."""
     db = tmp_path / "closed.db"
     incident_id = closed_record(db)
     with SqliteEventLog.open(db, read_only=True) as log:
@@ -58,10 +74,9 @@ async def test_go_to_refuses_a_moment_to_come_and_keeps_what_was_typed(tmp_path:
         answer = prompt.query_one(Input)
         error = prompt.query_one(f"#{ERROR_ID}", Label)
         refusals = {
-            "99:00": "That moment has not come yet (it is T+07:58 now).",
             "T+99999:999:59": "'T+99999:999:59': minutes must be below 60 after hours.",
             "1:99:00": "'1:99:00': minutes must be below 60 after hours.",
-            "abc": "'abc' is not an offset like T+12:30 or T+1:02:00.",
+            "abc": "'abc' is not an offset like T+12:30, T+1:02:00 or T+5 (minutes).",
         }
         for typed, said in refusals.items():
             answer.value = typed
@@ -78,10 +93,81 @@ async def test_go_to_refuses_a_moment_to_come_and_keeps_what_was_typed(tmp_path:
         )
         assert screen.replay.replayer.position == len(events)
 
-    cli = InProcessCli(db)
-    # the CLI says the same for the same moment (its "now" is the machine's, later)
-    refused = cli.run("replay", incident_id, "--at", "T+99999:00:00", "--json")
-    assert refused.code == 2 and "that moment has not come yet (it is T+" in refused.err
+
+async def test_go_to_past_a_closed_incident_shows_it_as_it_stands(tmp_path: Path) -> None:
+    """Closed at T+04:28, read at T+07:58: `g 99:00` said "that moment has not come
+    yet", though the record ended at the close. It shows the closed incident as it
+    stood when read, and says so, as `replay --at T+99:00` does (a review)."""
+    db = tmp_path / "closed.db"
+    incident_id = closed_record(db)
+    with SqliteEventLog.open(db, read_only=True) as log:
+        events = log.events(incident_id)
+    app = ReplayApp(events, playing=False, clock=ManualClock(SCENARIO_T0 + NOW))
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await go_to(pilot, "99:00")
+        await wait_until(pilot, lambda: screen.replay.clock.now() == SCENARIO_T0 + NOW)
+        assert screen.replay.replayer.position == len(events) and screen.state.is_closed
+        note = "has not come yet: the incident closed at T+04:28, shown as it stands at T+07:58"
+        assert [str(n.message) for n in app._notifications] == [f"T+1:39:00 {note}."]
+
+    cli = InProcessCli(db)  # the CLI says the same (its "now" is the machine's, later)
+    ran = cli.run("replay", incident_id, "--at", "T+99999:00:00", "--json")
+    assert ran.code == 0 and ran.err.startswith(
+        "lastgood replay: T+99999:00:00 has not come yet: the incident closed at T+04:28, "
+    )
+
+
+BEFORE = (
+    "nothing was recorded before T+12:00, the declaration (T+0 is the impact start, back-dated)"
+)
+"""What `replay --at` says, and Go to after a capital (`said`)."""
+
+
+def said(refusal: str) -> str:
+    """A refusal as the prompt shows it."""
+    return refusal[:1].upper() + refusal[1:] + "."
+
+
+async def test_replay_of_a_back_dated_incident_shows_nothing_before_its_declaration(
+    tmp_path: Path,
+) -> None:
+    """Declared at T+12:00.9 for an impact that began at T+0: `replay --at T+5:00`
+    opened at `T+05:04 event 1/38` with the declaration on its timeline and its clocks
+    running, while `--at T+5:00 --json` refused the moment (a review). Before the
+    declaration nothing was recorded: the screen never stands there. It opens at the
+    declaration, and Go to, `--at` and `--json` refuse an earlier moment alike."""
+    record = back_dated_record(tmp_path / "back.db")
+    with SqliteEventLog.open(record.db, read_only=True) as log:
+        events = log.events(record.incident_id)
+    read_at = ManualClock(BACK_T0 + timedelta(minutes=20))
+    with pytest.raises(ValueError) as refused:
+        ReplayApp(events, playing=False, start_offset=timedelta(minutes=5), clock=read_at)
+    assert str(refused.value) == BEFORE
+    app = ReplayApp(events, playing=False, clock=read_at)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        bar = screen.query_one(ReplayBar)
+        assert screen.replay.clock.now() == BACK_T0 + DECLARED
+        assert "T+12:00  event 1/3" in str(bar.content)
+        for typed in ("T+5:00", "T+0", "T+11:59"):
+            prompt = await go_to(pilot, typed)
+            assert prompt.error_message == said(BEFORE)
+            assert screen.replay.clock.now() == BACK_T0 + DECLARED
+            await pilot.press("escape")
+            await wait_for_screen(pilot, ReplayScreen)
+        await pilot.press("end")
+        await go_to(pilot, "T+12:00")  # the declaration's second: the declaration
+        await wait_until(pilot, lambda: screen.replay.clock.now() == BACK_T0 + DECLARED)
+        assert screen.replay.replayer.position == 1
+
+    cli = InProcessCli(record.db)
+    ran = cli.run("replay", record.incident_id, "--at", "T+5:00", "--json")
+    assert (ran.code, ran.err) == (2, f"lastgood replay: --at T+5:00: {BEFORE}\n")
 
 
 @pytest.mark.parametrize("opened", [False, True], ids=["with-g", "into-the-open-prompt"])

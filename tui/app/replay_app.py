@@ -33,14 +33,23 @@ class ReplayApp(ReadOnlyApp):
         damage: ChainReport | None = None,
         clock: Clock | None = None,
     ) -> None:
-        """`clock`: the present, read once, as when the record was read (`ReplaySession`)."""
+        """`clock`: the present, read once, as when the record was read (`ReplaySession`).
+        `start_offset`: where to open, as Go to takes it (`replay_moment`): ValueError
+        saying why not."""
         super().__init__()
         read_at = (clock or SystemClock()).now()
         self.session = ReplaySession(events, damage, read_at=read_at)
+        self.start_note = ""
+        """Why the replay opens elsewhere than at `start_offset` (a closed incident's
+        moment to come): shown once it is up."""
         if start_offset is not None:
-            self.session.clock.jump(self.session.state.t0 + start_offset)
+            start = self.session.moment_at(start_offset)
+            self.session.clock.jump(start.at)
+            self.start_note = start.note
         self.speed = speed
         self.playing = playing
 
     def on_mount(self) -> None:
         self.push_screen(ReplayScreen(self.session, speed=self.speed, playing=self.playing))
+        if self.start_note:
+            self.notify(self.start_note[:1].upper() + self.start_note[1:] + ".")

@@ -207,24 +207,26 @@ def cmd_replay(args: Arguments) -> int:
     same pass) and read back from the file as the replay moves, so a long incident
     is never held decoded; the file stays open, read-only, while the screen is up.
     """
-    from tui.cli.reading import cmd_replay_json, replay_offset, replay_recording, replayed_moment
+    from tui.cli.reading import cmd_replay_json, replay_offset, replay_recording
 
     if args.json:
         return cmd_replay_json(args)
     offset = replay_offset(args)
     require_terminal()
     with open_log(args, read_only=True, snapshot=True) as log:
-        if offset is not None:
-            replayed_moment(log, args, offset)  # one that has come
         recording, report = replay_recording(log, args.id)
         from tui.app.replay_app import ReplayApp
 
         damage = None if report.ok else report
-        ReplayApp(
-            recording,
-            speed=args.speed,
-            playing=not args.paused,
-            start_offset=offset,
-            damage=damage,
-        ).run()
+        try:  # the moment, as `replay --at --json` and Go to take it (`replay_moment`)
+            app = ReplayApp(
+                recording,
+                speed=args.speed,
+                playing=not args.paused,
+                start_offset=offset,
+                damage=damage,
+            )
+        except ValueError as error:
+            raise CliError(f"--at {args.at}: {error}") from None
+        app.run()
     return 0

@@ -31,8 +31,8 @@ from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
 from incident.core.phase_clocks import elapsed, format_offset
-from incident.core.replay import Recording, parse_offset, replay_moment
-from incident.core.state import IncidentState, start_of
+from incident.core.replay import Recording, ShownMoment, parse_offset, replay_moment
+from incident.core.state import IncidentState
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled
@@ -276,14 +276,6 @@ def _write_atomically(path: Path, parts: Iterable[bytes]) -> None:
         raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def started_at(declaration: Event) -> datetime:
-    """T+0 of the incident: what `--at` counts from."""
-    try:
-        return start_of(declaration)
-    except ValueError as error:
-        raise CliError(f"incident cannot be read: {error}") from None
-
-
 def first_event(log: EventRecord, incident_id: str) -> Event:
     """The incident's event 1; without one (a row deleted behind lastgood's back), the
     one line any other verb gives such a record, where `replay --at` gave a traceback."""
@@ -293,13 +285,11 @@ def first_event(log: EventRecord, incident_id: str) -> Event:
     raise CliError(cannot_read(log.path, incident_id, missing))
 
 
-def replayed_moment(log: EventRecord, args: Arguments, offset: timedelta) -> datetime:
-    """T+0 plus `offset`: a moment that has come (`replay_moment`, which the replay
-    screen's Go to asks too)."""
-    require_incident(log, args.id)
-    start = started_at(first_event(log, args.id))
+def replayed_moment(args: Arguments, record: IncidentState, offset: timedelta) -> ShownMoment:
+    """T+0 plus `offset` as `record` (the incident as its record stands) shows it
+    (`replay_moment`, the replay screen's Go to's rule too); its refusal, one line."""
     try:
-        return replay_moment(start, offset, SystemClock().now())
+        return replay_moment(record, offset, SystemClock().now())
     except ValueError as error:
         raise CliError(f"--at {args.at}: {error}") from None
 
@@ -346,26 +336,27 @@ def cmd_replay_json(args: Arguments) -> int:
 
     From the nearest state stored at or before the moment, the events after it
     folded and their links verified (`incident.app.replay` says what that checks,
-    and what only `verify` does). The moment comes first, from the
-    declaration (or from the last event, without `--at`).
+    and what only `verify` does). The moment comes first, from the incident as its
+    record stands (`replay_moment`), or is its last event without `--at`.
     """
     offset = replay_offset(args)
     with open_log(args, read_only=True, snapshot=True) as log:
         require_incident(log, args.id)
+        first = first_event(log, args.id)
+        last = log.last_event(args.id)
+        end = first.at if last is None else last.at
+        replayed = record = readable(log, args.id, lambda: state_at_moment(log, args.id, end))
+        moment = end
         if offset is not None:
-            moment = replayed_moment(log, args, offset)
-        else:
-            first = first_event(log, args.id)
-            last = log.last_event(args.id)
-            moment = first.at if last is None else last.at
-        replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
+            shown = replayed_moment(args, record.state, offset)
+            moment = shown.at
+            if shown.note:
+                print(f"lastgood replay: {shown.note}", file=sys.stderr)
+            replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
         latest = replayed.state
         if offset is not None and latest.drill and not fault_shown(latest):
             # a drill open at the moment: whether its fault shows is the record's to say
-            last = log.last_event(args.id)
-            if last is not None:
-                end = last.at
-                latest = readable(log, args.id, lambda: state_at_moment(log, args.id, end)).state
+            latest = record.state
     data = status_data(replayed.state, moment, latest=latest)
     data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     print(json_text(data))

@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 
 from incident.core.phase_clocks import t_plus
-from incident.core.replay import ReplaySession, parse_offset
+from incident.core.replay import ReplaySession, ShownMoment, parse_offset
 from incident.core.state import IncidentState
 from tui.app.heap import release_heap, settle_heap
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
@@ -160,7 +160,7 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
 
         def go(text: str | None) -> None:
             if text:
-                self.seek(self.moment_of(text))
+                self.seek_moment(self.moment_of(text))
 
         def refusal(text: str) -> str | None:
             try:
@@ -176,14 +176,20 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
             go,
         )
 
-    def moment_of(self, text: str) -> datetime:
-        """`T+MM:SS` as a moment that had come when the record was read, as `replay --at`
-        asks (`replay_moment`); ValueError saying why not."""
+    def moment_of(self, text: str) -> ShownMoment:
+        """`T+MM:SS` as the record read shows it, as `replay --at` takes it
+        (`replay_moment`); ValueError saying why not."""
         return self.replay.moment_at(parse_offset(text))
 
     def seek_offset(self, offset: timedelta) -> None:
-        """To T+`offset`, within the same bound as Go to (ValueError past it)."""
-        self.seek(self.replay.moment_at(offset))
+        """To T+`offset`, by the same rule as Go to (ValueError where it refuses)."""
+        self.seek_moment(self.replay.moment_at(offset))
+
+    def seek_moment(self, moment: ShownMoment) -> None:
+        """To `moment`, saying why it is not the one asked for, if it is not."""
+        self.seek(moment.at)
+        if moment.note:
+            self.notify(moment.note[:1].upper() + moment.note[1:] + ".")
 
     def seek(self, moment: datetime) -> None:
         self.playing = False
