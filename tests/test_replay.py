@@ -171,17 +171,17 @@ def test_a_replay_moment_before_a_back_dated_declaration_is_refused(tmp_path):
     assert replay_moment(end, timedelta(minutes=12, seconds=1), now) == (at, "")
 
 
-def test_a_replay_moment_to_come_of_a_closed_incident_is_the_incident_as_it_stands(tmp_path):
+def test_a_replay_moment_to_come_of_a_closed_incident_is_the_end_of_its_record(tmp_path):
     """Closed at T+13:00 and read at T+20:00: the record ends at the close, so T+99:00
-    is the incident as it stands, closed, and says so (it said "that moment has not
-    come yet"). A moment that has come is itself, past the close too."""
+    is its end, closed, as the screen's End shows it, and says so (it said "that moment
+    has not come yet"). A moment that has come is itself, past the close too."""
     record = back_dated_record(tmp_path / "closed.db")
     with SqliteEventLog.open(record.db, read_only=True) as log:
         end = fold(log.events(record.incident_id))
     now = BACK_T0 + timedelta(minutes=20)
     assert replay_moment(end, timedelta(minutes=99), now) == (
-        now,
-        "T+1:39:00 has not come yet: the incident closed at T+13:00, shown as it stands at T+20:00",
+        BACK_T0 + timedelta(minutes=13),
+        "T+1:39:00 has not come yet: the record ends at T+13:00, the incident closed at T+13:00",
     )
     assert replay_moment(end, timedelta(minutes=15), now) == (BACK_T0 + timedelta(minutes=15), "")
 

@@ -85,8 +85,9 @@ def replay_moment(record: IncidentState, offset: timedelta, now: datetime) -> Sh
       the declaration.
     - A moment that has not come by `now` is refused: a replay would show a future
       that never happened, every open window OVERDUE and every reading stale. Unless
-      the incident is closed: its record ends at the close, and the moment is shown
-      as the incident stands when read, closed, and says so.
+      the incident is closed: its record ends at the close (or at what was recorded
+      after it), so the moment is the record's end, as the screen's End and
+      `replay --json` without `--at` show it, and a line says so.
     """
     t0 = record.t0
     declared = record.declared_at
@@ -101,14 +102,15 @@ def replay_moment(record: IncidentState, offset: timedelta, now: datetime) -> Sh
         return ShownMoment(declared)
     if moment <= now:
         return ShownMoment(moment)
-    at = format_offset(max(now - t0, timedelta(0)))
     if record.closed_at is None:
+        at = format_offset(max(now - t0, timedelta(0)))
         raise ValueError(f"that moment has not come yet (it is {at} now)")
-    closed = format_offset(record.closed_at - t0)
+    end = record.last_event_at or record.closed_at
     return ShownMoment(
-        now,
-        f"{format_offset(offset)} has not come yet: the incident closed at {closed}, "
-        f"shown as it stands at {at}",
+        end,
+        f"{format_offset(offset)} has not come yet: the record ends at "
+        f"{format_offset(end - t0)}, the incident closed at "
+        f"{format_offset(record.closed_at - t0)}",
     )
 
 

@@ -3,6 +3,7 @@ a refusal keeps the prompt."""
 
 from __future__ import annotations
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from textual.widgets import Input, Label
 from incident.app import lifecycle
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
+from incident.core.events import format_timestamp
 from store.sqlite_log import SqliteEventLog
 from tests.back_dated import DECLARED, back_dated_record
 from tests.back_dated import T0 as BACK_T0
@@ -94,10 +96,10 @@ async def test_go_to_refuses_what_it_cannot_show_and_keeps_what_was_typed(tmp_pa
         assert screen.replay.replayer.position == len(events)
 
 
-async def test_go_to_past_a_closed_incident_shows_it_as_it_stands(tmp_path: Path) -> None:
+async def test_go_to_past_a_closed_incident_shows_the_end_of_its_record(tmp_path: Path) -> None:
     """Closed at T+04:28, read at T+07:58: `g 99:00` said "that moment has not come
-    yet", though the record ended at the close. It shows the closed incident as it
-    stood when read, and says so, as `replay --at T+99:00` does (a review)."""
+    yet", though the record ended at the close. It shows the record's end, as End does,
+    and says so, as `replay --at T+99:00` does (a review)."""
     db = tmp_path / "closed.db"
     incident_id = closed_record(db)
     with SqliteEventLog.open(db, read_only=True) as log:
@@ -108,16 +110,21 @@ async def test_go_to_past_a_closed_incident_shows_it_as_it_stands(tmp_path: Path
         screen = app.screen
         assert isinstance(screen, ReplayScreen)
         await go_to(pilot, "99:00")
-        await wait_until(pilot, lambda: screen.replay.clock.now() == SCENARIO_T0 + NOW)
+        await wait_until(pilot, lambda: screen.replay.clock.now() == SCENARIO_T0 + CLOSED_AT)
         assert screen.replay.replayer.position == len(events) and screen.state.is_closed
-        note = "has not come yet: the incident closed at T+04:28, shown as it stands at T+07:58"
+        assert "T+04:28  event 5/5" in str(screen.query_one(ReplayBar).content)
+        note = "has not come yet: the record ends at T+04:28, the incident closed at T+04:28"
         assert [str(n.message) for n in app._notifications] == [f"T+1:39:00 {note}."]
-
-    cli = InProcessCli(db)  # the CLI says the same (its "now" is the machine's, later)
-    ran = cli.run("replay", incident_id, "--at", "T+99999:00:00", "--json")
-    assert ran.code == 0 and ran.err.startswith(
-        "lastgood replay: T+99999:00:00 has not come yet: the incident closed at T+04:28, "
+    opened = ReplayApp(
+        events, start_offset=timedelta(minutes=99), clock=ManualClock(SCENARIO_T0 + NOW)
     )
+    assert opened.session.clock.now() == SCENARIO_T0 + CLOSED_AT
+    assert opened.start_note == f"T+1:39:00 {note}"
+
+    # the CLI says the same, of a moment still to come by the machine's clock
+    ran = InProcessCli(db).run("replay", incident_id, "--at", "T+99999:00:00", "--json")
+    assert ran.code == 0 and ran.err == f"lastgood replay: T+99999:00:00 {note}\n"
+    assert json.loads(ran.out)["as_of"] == format_timestamp(SCENARIO_T0 + CLOSED_AT)
 
 
 BEFORE = (
