@@ -144,10 +144,10 @@ def test_a_replay_moment_is_one_that_has_come(tmp_path):
     with SqliteEventLog.open(record.db, read_only=True) as log:
         end = fold(log.events(record.incident_id))
     now = BACK_T0 + timedelta(minutes=17, seconds=58)
-    shown = replay_moment(end, timedelta(minutes=17, seconds=58), now)
+    shown = replay_moment(end, timedelta(minutes=17, seconds=58), now, lambda: end)
     assert shown == (now, "")
     with pytest.raises(ValueError) as refused:
-        replay_moment(end, timedelta(minutes=99), now)
+        replay_moment(end, timedelta(minutes=99), now, lambda: end)
     assert str(refused.value) == "that moment has not come yet (it is T+17:58 now)"
 
 
@@ -161,14 +161,14 @@ def test_a_replay_moment_before_a_back_dated_declaration_is_refused(tmp_path):
     now = BACK_T0 + timedelta(minutes=20)
     for offset in (timedelta(0), timedelta(minutes=5), timedelta(minutes=11, seconds=59)):
         with pytest.raises(ValueError) as refused:
-            replay_moment(end, offset, now)
+            replay_moment(end, offset, now, lambda: end)
         assert str(refused.value) == (
             "nothing was recorded before T+12:00, the declaration "
             "(T+0 is the impact start, back-dated)"
         )
-    assert replay_moment(end, timedelta(minutes=12), now) == (BACK_T0 + DECLARED, "")
+    assert replay_moment(end, timedelta(minutes=12), now, lambda: end) == (BACK_T0 + DECLARED, "")
     at = BACK_T0 + timedelta(minutes=12, seconds=1)
-    assert replay_moment(end, timedelta(minutes=12, seconds=1), now) == (at, "")
+    assert replay_moment(end, timedelta(minutes=12, seconds=1), now, lambda: end) == (at, "")
 
 
 def test_a_replay_moment_to_come_of_a_closed_incident_is_the_end_of_its_record(tmp_path):
@@ -179,11 +179,14 @@ def test_a_replay_moment_to_come_of_a_closed_incident_is_the_end_of_its_record(t
     with SqliteEventLog.open(record.db, read_only=True) as log:
         end = fold(log.events(record.incident_id))
     now = BACK_T0 + timedelta(minutes=20)
-    assert replay_moment(end, timedelta(minutes=99), now) == (
+    assert replay_moment(end, timedelta(minutes=99), now, lambda: end) == (
         BACK_T0 + timedelta(minutes=13),
         "T+1:39:00 has not come yet: the record ends at T+13:00, the incident closed at T+13:00",
     )
-    assert replay_moment(end, timedelta(minutes=15), now) == (BACK_T0 + timedelta(minutes=15), "")
+    assert replay_moment(end, timedelta(minutes=15), now, lambda: end) == (
+        BACK_T0 + timedelta(minutes=15),
+        "",
+    )
 
 
 def fingerprint(path):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
@@ -75,9 +75,16 @@ class ShownMoment(NamedTuple):
     """Why `at` is not T+0 plus the offset asked for, when it is not: said beside it."""
 
 
-def replay_moment(record: IncidentState, offset: timedelta, now: datetime) -> ShownMoment:
-    """T+0 plus `offset`, as the record `record` (the incident as it stands when read,
-    at `now`) can show it: the one rule of `replay --at` and of the replay screen's Go to.
+def replay_moment(
+    declared: IncidentState,
+    offset: timedelta,
+    now: datetime,
+    record_end: Callable[[], IncidentState],
+) -> ShownMoment:
+    """T+0 plus `offset`, as the record (`declared`: the incident as its declaration left
+    it; `record_end`: as its record stands, when read at `now`) can show it: the one
+    rule of `replay --at` and of the replay screen's Go to. `record_end` is asked only
+    for a moment that has not come, so `replay --at` reads the record once.
 
     - Before the declaration nothing was recorded (a back-dated T+0 is the impact
       start): refused, saying when the record begins. Within the declaration's second
@@ -89,19 +96,20 @@ def replay_moment(record: IncidentState, offset: timedelta, now: datetime) -> Sh
       after it), so the moment is the record's end, as the screen's End and
       `replay --json` without `--at` show it, and a line says so.
     """
-    t0 = record.t0
-    declared = record.declared_at
+    t0 = declared.t0
+    declared_at = declared.declared_at
     moment = t0 + offset
-    if moment < declared:
-        declared_offset = declared - t0
+    if moment < declared_at:
+        declared_offset = declared_at - t0
         if offset < timedelta(seconds=declared_offset // timedelta(seconds=1)):
             raise ValueError(
                 f"nothing was recorded before {format_offset(declared_offset)}, the "
                 "declaration (T+0 is the impact start, back-dated)"
             )
-        return ShownMoment(declared)
+        return ShownMoment(declared_at)
     if moment <= now:
         return ShownMoment(moment)
+    record = record_end()
     if record.closed_at is None:
         at = format_offset(max(now - t0, timedelta(0)))
         raise ValueError(f"that moment has not come yet (it is {at} now)")
@@ -291,7 +299,8 @@ class ReplaySession:
     def moment_at(self, offset: timedelta) -> ShownMoment:
         """T+0 plus `offset`, as the record read at `read_at` shows it (`replay_moment`);
         ValueError saying why not."""
-        return replay_moment(self.replayer.end, offset, self.read_at)
+        end = self.replayer.end
+        return replay_moment(end, offset, self.read_at, lambda: end)
 
     def run(self, command: object) -> Event:
         raise ReadOnlyReplay("this is a replay: nothing can be recorded")

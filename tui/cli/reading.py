@@ -32,7 +32,7 @@ from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.replay import Recording, ShownMoment, parse_offset, replay_moment
-from incident.core.state import IncidentState
+from incident.core.state import IncidentState, fold
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled
@@ -285,11 +285,16 @@ def first_event(log: EventRecord, incident_id: str) -> Event:
     raise CliError(cannot_read(log.path, incident_id, missing))
 
 
-def replayed_moment(args: Arguments, record: IncidentState, offset: timedelta) -> ShownMoment:
-    """T+0 plus `offset` as `record` (the incident as its record stands) shows it
-    (`replay_moment`, the replay screen's Go to's rule too); its refusal, one line."""
+def replayed_moment(
+    args: Arguments,
+    declared: IncidentState,
+    offset: timedelta,
+    record_end: Callable[[], IncidentState],
+) -> ShownMoment:
+    """T+0 plus `offset` as the record shows it (`replay_moment`, the replay screen's
+    Go to's rule too); its refusal, one line."""
     try:
-        return replay_moment(record, offset, SystemClock().now())
+        return replay_moment(declared, offset, SystemClock().now(), record_end)
     except ValueError as error:
         raise CliError(f"--at {args.at}: {error}") from None
 
@@ -345,18 +350,23 @@ def cmd_replay_json(args: Arguments) -> int:
         first = first_event(log, args.id)
         last = log.last_event(args.id)
         end = first.at if last is None else last.at
-        replayed = record = readable(log, args.id, lambda: state_at_moment(log, args.id, end))
+
+        def record_end() -> IncidentState:
+            """The incident as its record stands: read only where a moment needs it."""
+            return readable(log, args.id, lambda: state_at_moment(log, args.id, end)).state
+
         moment = end
         if offset is not None:
-            shown = replayed_moment(args, record.state, offset)
+            declared = readable(log, args.id, lambda: fold([first]))
+            shown = replayed_moment(args, declared, offset, record_end)
             moment = shown.at
             if shown.note:
                 print(f"lastgood replay: {shown.note}", file=sys.stderr)
-            replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
+        replayed = readable(log, args.id, lambda: state_at_moment(log, args.id, moment))
         latest = replayed.state
         if offset is not None and latest.drill and not fault_shown(latest):
             # a drill open at the moment: whether its fault shows is the record's to say
-            latest = record.state
+            latest = record_end()
     data = status_data(replayed.state, moment, latest=latest)
     data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     print(json_text(data))
