@@ -34,8 +34,8 @@ def _plain(sample: Sample) -> bool:
     return all(json.dumps(t, ensure_ascii=False) == f'"{t}"' for t in texts)
 
 
-def _text(samples: list[Sample]) -> str:
-    return canonical_json(ProbeSamples(tuple(samples)).to_json())
+def _text(samples: list[Sample], poller: str | None = None) -> str:
+    return canonical_json(ProbeSamples(tuple(samples), poller).to_json())
 
 
 def _agrees(text: str) -> None:
@@ -48,8 +48,9 @@ def _agrees(text: str) -> None:
     assert isinstance(decoded, ProbeSamples)
     assert len(found) == len(decoded.samples)
     typed = typed_samples(text)
-    assert typed == decoded.samples
-    for fast, strict in zip(typed, decoded.samples, strict=True):
+    assert typed == decoded
+    assert typed is not None
+    for fast, strict in zip(typed.samples, decoded.samples, strict=True):
         assert [type(v) for v in msgspec.structs.astuple(fast)] == [
             type(v) for v in msgspec.structs.astuple(strict)
         ]
@@ -66,13 +67,23 @@ def _agrees(text: str) -> None:
             assert value == sample.value and type(value) is type(sample.value)
 
 
+POLLERS = st.none() | st.text(max_size=12)
+"""A tick names its poller, or (recorded before it could) names none."""
+
+
+def _plain_poller(poller: str | None) -> bool:
+    return poller is None or json.dumps(poller, ensure_ascii=False) == f'"{poller}"'
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.lists(SAMPLES, max_size=5))
-def test_what_the_reader_accepts_it_reads_as_the_decoder_does(samples: list[Sample]) -> None:
-    text = _text(samples)
+@given(st.lists(SAMPLES, max_size=5), POLLERS)
+def test_what_the_reader_accepts_it_reads_as_the_decoder_does(
+    samples: list[Sample], poller: str | None
+) -> None:
+    text = _text(samples, poller)
     if read_samples(text) is not None:
         _agrees(text)
-    if all(_plain(sample) for sample in samples):
+    if all(_plain(sample) for sample in samples) and _plain_poller(poller):
         assert read_samples(text) is not None, text  # what probes write is never decoded
 
 
@@ -82,14 +93,15 @@ MUTATIONS = st.sampled_from(list('0123456789.eE+-",:{}[] \\aZ'))
 @settings(max_examples=examples(1500), deadline=None)  # tests/depth.py
 @given(
     st.lists(SAMPLES.filter(_plain), min_size=1, max_size=3),
+    POLLERS.filter(_plain_poller),
     st.integers(min_value=0),
     st.sampled_from(["insert", "delete", "replace"]),
     MUTATIONS,
 )
 def test_damaged_text_is_read_only_if_it_is_still_what_the_decoder_reads(
-    samples: list[Sample], where: int, how: str, char: str
+    samples: list[Sample], poller: str | None, where: int, how: str, char: str
 ) -> None:
-    text = _text(samples)
+    text = _text(samples, poller)
     at = where % (len(text) + 1)
     if how == "insert":
         damaged = text[:at] + char + text[at:]
@@ -130,6 +142,10 @@ def _one(**fields: object) -> str:
         _one(http_status=200.0),
         '{"samples":[],"more":1}',
         '{"samples":{}}',
+        '{"poller":"Ada","samples":{}}',
+        '{"poller":1,"samples":[]}',
+        '{"poller":"say \\"hi\\"","samples":[]}',  # escapes are left to the decoder
+        '{"samples":[],"poller":"Ada"}',  # not in sorted order
     ],
 )
 def test_what_the_reader_leaves_to_the_decoder(text: str) -> None:
@@ -139,6 +155,7 @@ def test_what_the_reader_leaves_to_the_decoder(text: str) -> None:
 
 def test_an_empty_tick_and_one_of_each_outcome_are_read() -> None:
     assert read_samples('{"samples":[]}') == ()
+    assert read_samples('{"poller":"Ada","samples":[]}') == ()
     text = _one(value=1e-05, latency_ms=12, http_status=503, detail="x y", text="2.4.0 🚀\x9b")
     _agrees(text)
 

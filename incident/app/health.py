@@ -9,14 +9,23 @@ from incident.app.outcome import PROBE_ACTOR, Done
 from incident.app.session import Session
 from incident.core.samples import Sample
 from incident.core.text import counted
+from incident.health.turns import Gone
 
 
-def record_samples(session: Session, samples: Sequence[Sample]) -> Done:
+def record_samples(
+    session: Session,
+    samples: Sequence[Sample],
+    *,
+    poller: str | None = None,
+    gone: Gone | None = None,
+) -> Done:
     """One poll's samples, and any trigger they flip, in one transaction; recorded as
-    the probes, whichever process polled (the TUI or `monitor`)."""
+    the probes, whichever process polled (the TUI or `monitor`), the tick naming
+    `poller`. Nothing is recorded while another poller holds the probes' turn
+    (`incident.app.probe_turn`)."""
     clock = session.clock
     events = session.run_many(
-        lambda s: commands.record_samples(s, samples, actor=PROBE_ACTOR, clock=clock)
+        lambda s: commands.record_samples(s, samples, actor=PROBE_ACTOR, clock=clock, poller=poller)
     )
     return Done(events, f"{counted(len(samples), 'sample')} recorded")
 

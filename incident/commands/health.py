@@ -14,6 +14,7 @@ from incident.core.payloads import BaselineCaptured, ProbeSamples, TriggerChange
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.health.readings import baseline_from_samples, probe_verdicts
+from incident.health.turns import Gone, turn_holder
 from runbooks.model import TriggerKind
 
 
@@ -38,17 +39,28 @@ def mark_trigger(
 
 
 def record_samples(
-    state: IncidentState, samples: Sequence[Sample], *, actor: str, clock: Clock
+    state: IncidentState,
+    samples: Sequence[Sample],
+    *,
+    actor: str,
+    clock: Clock,
+    poller: str | None = None,
+    gone: Gone | None = None,
 ) -> list[NewEvent]:
     """One tick of probe samples, plus any trigger that they turn met or clear.
 
     Returned together so the store writes them in one transaction. None once the
     incident is closed: a poller that has not heard yet (another process's) records
-    nothing after the close.
+    nothing after the close. None either while another poller holds the probes' turn
+    (`incident.health.turns`): `poller` names who polled them, and the tick says so;
+    `gone` tells of a holder known to have stopped.
     """
     if not samples or state.is_closed:
         return []
-    events = [make_event(state.id, actor, clock, ProbeSamples(tuple(samples)))]
+    if poller is not None and turn_holder(state, poller, clock.now(), gone) is not None:
+        return []
+    tick = ProbeSamples(tuple(samples), poller)
+    events = [make_event(state.id, actor, clock, tick)]
     merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}
     for sample in samples:
         merged.setdefault(sample.probe, []).append(sample)

@@ -23,7 +23,7 @@ from msgspec.structs import fields, replace
 
 from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
-from incident.core.records import RECENT_SAMPLES
+from incident.core.records import RECENT_SAMPLES, LastPoll
 from incident.core.samples import Sample
 from incident.core.state import IncidentState, new_state
 from incident.core.tick_runs import TickRun
@@ -53,6 +53,7 @@ _SHARED: Final = frozenset(
         "drill",
         "tier_choice",
         "sample_count",
+        "last_poll",
         "closed_at",
         "closed_by",
         "closed_seq",
@@ -137,6 +138,9 @@ class Fold:
         a run once, for its ticks that hold the probe (one sample at least)."""
         self._last_tick: Tick | TickRun | None = None
         """The last item, if it was a tick not yet settled."""
+        self._last_poll: Tick | TickRun | None = None
+        """The last tick not yet settled, whatever came after it: its poller is read
+        (one tick decoded) when the fold settles."""
 
     @property
     def runbook(self) -> Runbook:
@@ -151,7 +155,7 @@ class Fold:
                 ticks = recent[sample[PROBE]] = deque(maxlen=RECENT_SAMPLES)
             ticks.append(tick)
         self._count += len(tick.samples)
-        self._last_tick = tick
+        self._last_tick = self._last_poll = tick
 
     def add_run(self, run: TickRun) -> None:
         """`add` for each event of `run` (the others first: no transition reads the
@@ -167,7 +171,7 @@ class Fold:
                 ticks.clear()  # the run holds all the fold keeps: older runs may go
             ticks.append(run)
         self._count += run.samples
-        self._last_tick = run
+        self._last_tick = self._last_poll = run
 
     def add(self, item: Summarised) -> None:
         if isinstance(item, ProbeTick | SampledTick):
@@ -184,7 +188,7 @@ class Fold:
                     ticks = recent[sample.probe] = deque(maxlen=RECENT_SAMPLES)
                 ticks.append(item)
             self._count += len(item.data.samples)
-            self._last_tick = item
+            self._last_tick = self._last_poll = item
         else:
             self._state.apply(item)
             self._last_tick = None
@@ -207,12 +211,23 @@ class Fold:
         last = self._last_tick
         if last is not None:
             state.last_seq, state.last_event_at = last.seq, last.at
-        self._count, self._recent, self._last_tick = 0, {}, None
+        if self._last_poll is not None:
+            state.last_poll = _last_poll(self._last_poll)
+        self._count, self._recent, self._last_tick, self._last_poll = 0, {}, None, None
         return state
 
     def copy(self) -> Fold:
         """A fold that goes on from here independently of this one."""
         return Fold.resume(copy_state(self.settled()))
+
+
+def _last_poll(tick: Tick | TickRun) -> LastPoll:
+    """When `tick` (a run's last) was recorded, and the poller it names."""
+    if isinstance(tick, TickRun):
+        tick = tick.tick(len(tick) - 1)
+    data = tick.data if isinstance(tick, Event) else tick.decode()
+    assert isinstance(data, ProbeSamples)
+    return LastPoll(tick.at, data.poller)
 
 
 def _one_per_sample(probe: str, entries: deque[Tick | TickRun]) -> list[Tick]:

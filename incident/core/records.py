@@ -168,6 +168,14 @@ class Baseline(Struct, frozen=True):
     at: datetime | None = None
 
 
+class LastPoll(Struct, frozen=True):
+    """The latest probe tick: when it was recorded, and who polled it (None for a tick
+    that names no poller, recorded by an earlier release or a script)."""
+
+    at: datetime
+    poller: str | None = None
+
+
 RECENT_SAMPLES = 120
 """Samples kept per probe in state: enough for panels, triggers and evidence."""
 

@@ -26,6 +26,7 @@ from incident.core.records import (
     DeclinedMessage,
     DeliveryRecord,
     ImpactFigure,
+    LastPoll,
     Lesson,
     Note,
     Page,
@@ -124,6 +125,9 @@ class IncidentState(Struct):
     samples: dict[str, list[Sample]] = field(default_factory=dict)
     """Recent samples per probe, oldest first, at most `RECENT_SAMPLES` each."""
     sample_count: int = 0
+    last_poll: LastPoll | None = None
+    """The latest probe tick's time and poller: who has the probes' turn
+    (`incident.health.turns`)."""
     baselines: dict[str, Baseline] = field(default_factory=dict)
     closed_at: datetime | None = None
     closed_by: str | None = None

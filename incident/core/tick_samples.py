@@ -18,6 +18,7 @@ from typing import TypeVar
 import msgspec
 from msgspec import UNSET, Struct, UnsetType
 
+from incident.core.payloads.health import ProbeSamples
 from incident.core.samples import Outcome, Sample
 
 Number = int | float | UnsetType
@@ -39,6 +40,7 @@ class _StoredSample(Struct, forbid_unknown_fields=True):
 
 class _StoredTick(Struct, forbid_unknown_fields=True):
     samples: list[_StoredSample]
+    poller: str | UnsetType = UNSET
 
 
 _DECODER = msgspec.json.Decoder(_StoredTick)
@@ -49,9 +51,9 @@ def _given(value: T | UnsetType) -> T | None:
     return None if isinstance(value, UnsetType) else value
 
 
-def typed_samples(text: str) -> tuple[Sample, ...] | None:
-    """The samples of a tick `read_samples` accepted; None to leave `text` to the
-    strict decoder (what it would refuse, or a time not written in UTC)."""
+def typed_samples(text: str) -> ProbeSamples | None:
+    """The tick `read_samples` accepted, decoded; None to leave `text` to the strict
+    decoder (what it would refuse, or a time not written in UTC)."""
     try:
         stored = _DECODER.decode(text)
     except msgspec.DecodeError:
@@ -72,4 +74,4 @@ def typed_samples(text: str) -> tuple[Sample, ...] | None:
                 s.detail,
             )
         )
-    return tuple(samples)
+    return ProbeSamples(tuple(samples), _given(stored.poller))

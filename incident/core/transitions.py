@@ -58,6 +58,7 @@ from incident.core.records import (
     DeclinedMessage,
     DeliveryRecord,
     ImpactFigure,
+    LastPoll,
     Lesson,
     Note,
     Page,
@@ -143,6 +144,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
         case ProbeSamples() as data:
             for sample in data.samples:
                 add_sample(state, sample)
+            state.last_poll = LastPoll(at, data.poller)
         case BaselineCaptured() as data:
             state.baselines[data.probe] = Baseline(float(data.value), data.source or "captured", at)
         case SeverityChanged() as data:

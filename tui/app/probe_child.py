@@ -26,6 +26,7 @@ import sys
 import tempfile
 import threading
 
+from incident.app.probe_turn import POLLER_VARIABLE
 from incident.core.text import visible
 
 NICENESS = 10
@@ -74,8 +75,9 @@ class ProbeChild:
         self._stopping = False
 
     @classmethod
-    def start(cls, location: str, incident_id: str) -> ProbeChild:
-        """Start polling `incident_id`'s probes into the record at `location`.
+    def start(cls, location: str, incident_id: str, *, poller: str = "") -> ProbeChild:
+        """Start polling `incident_id`'s probes into the record at `location`, the ticks
+        naming `poller` (the screen's own name for it: `incident.app.probe_turn`).
 
         The location goes in the environment, not the arguments: a PostgreSQL URL
         may hold a password, and any user can read a process's arguments.
@@ -92,7 +94,7 @@ class ProbeChild:
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.PIPE,
-                env=dict(os.environ, LASTGOOD_DB=location),
+                env=dict(os.environ, LASTGOOD_DB=location, **{POLLER_VARIABLE: poller}),
                 pass_fds=fds,
             )
         except BaseException:

@@ -8,6 +8,7 @@ This is the CLI's one door into the Textual app: import-linter holds the rest of
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -149,7 +150,23 @@ def cmd_monitor(args: Arguments) -> int:
             probes_only=args.probes_only,
             exit_on_eof=args.exit_on_eof,
             keys_first=gate,
+            poller=monitor_poller(args),
         )
+
+
+def monitor_poller(args: Arguments) -> str:
+    """How the monitor's ticks name it: as the screen that started it names it
+    ($LASTGOOD_POLLER, set for its child alone: `tui/app/probe_child.py`), else as the
+    person running it (no one, if nothing names a person) and where."""
+    from incident.app.probe_turn import POLLER_VARIABLE, poller_name
+
+    if named := os.environ.get(POLLER_VARIABLE, "").strip():
+        return named
+    try:
+        actor = known_actor(args)
+    except CliError:  # a name no one goes by: the monitor still polls, unnamed
+        actor = None
+    return poller_name(actor, "monitor")
 
 
 def cmd_attach(args: Arguments) -> int:

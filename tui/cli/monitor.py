@@ -20,7 +20,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from incident.app.health import record_samples
+from incident.app.probe_turn import ProbeTurn, poller_name
 from incident.app.session import IncidentSession
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.payloads.health import sample_to_json
@@ -37,6 +37,7 @@ from tui.cli.errors import CliError
 from tui.cli.store_thread import SampleWriter, StoreThread, finished
 from tui.net.client import close_client, make_client
 from tui.net.gate import Gate
+from tui.net.in_turn import poll_in_turn
 from tui.net.outage import Outage
 from tui.net.poller import ProbePoller
 
@@ -62,6 +63,7 @@ def run_monitor(
     probes_only: bool = False,
     exit_on_eof: bool = False,
     keys_first: Gate | None = None,
+    poller: str = "",
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 
@@ -69,7 +71,9 @@ def run_monitor(
     `probes_only` leaves the messages to whoever else has the incident open;
     `exit_on_eof` stops when standard input closes, so a parent that dies, even by
     SIGKILL, takes its monitor with it. Polls wait at `keys_first` while the
-    coordinator's screen draws a key (`tui/net/gate.py`).
+    coordinator's screen draws a key (`tui/net/gate.py`). The probes are polled only
+    while this monitor, as `poller`, holds their turn (`incident.app.probe_turn`):
+    while another poller of the incident does, it says so once and stands by.
 
     The session is used from a thread of its own (`tui/cli/store_thread.py`), so a
     record slow to answer holds up no poll. Every stop but a second Ctrl-C (or
@@ -78,6 +82,9 @@ def run_monitor(
     """
     say = _json_say(session) if as_json else _say(session)
     probes = probes_to_poll(session)
+    turn = ProbeTurn(poller or poller_name(None, "monitor"))
+    given_up = asyncio.Event()
+    """Set (on the loop) when a batch was not recorded: another poller holds the turn."""
     unrecorded = Outage[StoreError](
         lambda error: emit(visible(f"samples not recorded: {error}"), sys.stderr),
         lambda _: emit("samples recorded again", sys.stderr),
@@ -105,13 +112,13 @@ def run_monitor(
     async def work(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
         if probes_only:
             if probes:
-                await poll(stop, writer)
+                await poll(stop, store, writer)
             return
         async with Courier(session, db, say=say) as courier:
             messages = asyncio.create_task(courier.run(stop, store=store))
             try:
                 if probes:
-                    await poll(stop, writer)
+                    await poll(stop, store, writer)
                 elif duration_s is not None:
                     await asyncio.wait_for(stop.wait(), duration_s)
                 else:
@@ -126,12 +133,17 @@ def run_monitor(
         def record(batch: list[Sample]) -> None:
             """On the store thread: record a batch, then print it. A StoreError passes
             to the writer, which says it once (`unrecorded`) and polling goes on."""
-            events = record_samples(session, batch).events
+            events = turn.record(session, batch).events
             unrecorded.worked()
             if session.state.is_closed:  # nothing was recorded: the close came first
                 emit(f"incident {session.state.id} closed: monitor stopped", sys.stderr)
                 with contextlib.suppress(RuntimeError):  # the loop is gone already
                     loop.call_soon_threadsafe(stop.set)
+                return
+            if not events:  # another poller's tick came first: it holds the turn
+                tell(turn.news(session.state, session.clock.now()))
+                with contextlib.suppress(RuntimeError):
+                    loop.call_soon_threadsafe(given_up.set)
                 return
             if as_json:
                 _print_json_batch(session, batch, events)
@@ -145,13 +157,43 @@ def run_monitor(
 
         return record
 
-    async def poll(stop: asyncio.Event, writer: SampleWriter) -> None:
-        client = make_client()
+    def tell(line: str | None) -> None:
+        if line is not None:
+            say(line)
+
+    def standby(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> float:
+        """On the store thread: what others recorded, and how long to stand by."""
         try:
+            session.refresh()
+        except StoreError:
+            return 0.0  # polled, its samples then say the record is away
+        state, now = session.state, session.clock.now()
+        if state.is_closed:
+            emit(f"incident {state.id} closed: monitor stopped", sys.stderr)
+            loop.call_soon_threadsafe(stop.set)
+            return 0.0
+        tell(turn.news(state, now))
+        return turn.wait_s(state, now)
+
+    async def poll(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
+        client = make_client()
+
+        async def run(halt: asyncio.Event, until_s: float | None) -> None:
             poller = ProbePoller(
                 probes, client, clock=session.clock, env=os.environ, gate=keys_first
             )
-            await poller.run(writer.put, stop=stop, until_s=duration_s)
+            await poller.run(writer.put, stop=halt, until_s=until_s)
+
+        loop = asyncio.get_running_loop()
+        try:
+            await poll_in_turn(
+                run,
+                lambda: store.call(lambda: standby(loop, stop)),
+                stop=stop,
+                given_up=given_up,
+                clock=session.clock,
+                until_s=duration_s,
+            )
         finally:
             await close_client(client)
 

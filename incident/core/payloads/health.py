@@ -48,16 +48,28 @@ class ProbeSamples(Struct, frozen=True):
 
     KIND: ClassVar[Kind] = Kind.PROBE_SAMPLES
     samples: tuple[Sample, ...]
+    poller: str | None = None
+    """Who polled them ("Ada's monitor (pid 4242 on bastion)"), so that a second poller
+    of the incident sees the first at work and leaves the probes to it
+    (`incident.health.turns`). Left out of the stored payload when None, as ticks
+    recorded before it was written are: they read, and hash, as they always did."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {"samples": [sample_to_json(sample) for sample in self.samples]}
+        data: dict[str, JSONValue] = {
+            "samples": [sample_to_json(sample) for sample in self.samples]
+        }
+        if self.poller is not None:
+            data["poller"] = self.poller
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> ProbeSamples:
         f = Fields(cls.KIND, data)
         items = f.objects("samples")
+        poller = f.text_if_given("poller")
         f.done()
-        return cls(tuple(_sample(item, f"samples[{n}].") for n, item in enumerate(items)))
+        samples = tuple(_sample(item, f"samples[{n}].") for n, item in enumerate(items))
+        return cls(samples, poller)
 
 
 def sample_to_json(sample: Sample) -> dict[str, JSONValue]:

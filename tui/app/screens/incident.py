@@ -51,6 +51,7 @@ from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
+    from incident.app.probe_turn import ProbeTurn
     from runbooks.model import Probe
     from store.backends import OutboxRecord
     from tui.app.keys_first import GivesWay, KeyFlag, KeysFirst
@@ -108,6 +109,9 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         """The probe polling loop on the network thread, while it runs."""
         self.probe_child: ProbeChild | None = None
         """The child process polling the probes instead, while it runs."""
+        self.probe_turn: ProbeTurn | None = None
+        """This screen's side of the probes' turn, while it polls them (itself or in its
+        child): another poller of the incident holding it is said once (`tick`)."""
         self.key_flag: KeyFlag | None = None
         """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
         self._keys_first: KeysFirst | None = None
@@ -158,10 +162,15 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         if unpolled := not_polled(state.runbook.probes, probes, services.poll_probes):
             self.view.mark_not_polled(unpolled)
         if probes and not state.is_closed:
+            from incident.app.probe_turn import ProbeTurn, poller_name
+
+            self.probe_turn = turn = ProbeTurn(poller_name(self.actor, "screen"))
             if services.probes_in_child is not None:
                 from tui.app.probe_child import ProbeChild
 
-                self.probe_child = ProbeChild.start(services.probes_in_child, state.id)
+                self.probe_child = ProbeChild.start(
+                    services.probes_in_child, state.id, poller=turn.poller
+                )
                 self._keys_first = services.keys_first
                 self._keys_first.add(self.probe_child)
             else:
@@ -175,6 +184,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
                     self.recorder,
                     probes,
                     self.view.clock,
+                    turn,
                     on_error=self._samples_refused,
                     key_held=self.key_flag.held,
                 )
@@ -218,6 +228,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.comms.remind()
         self.comms.offer_due()
         self._watch_probe_child()
+        self._say_who_polls()
         if not self.recorder.busy("tick"):
             comms, live = self.comms, self.live
             self.reads += 1
@@ -246,6 +257,14 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self._stop_giving_way(child)
         self.notify(failure, title="Probes stopped", severity="error", timeout=30)
 
+    def _say_who_polls(self) -> None:
+        """Once, when another poller of the incident holds the probes' turn (this
+        screen then shows its readings), and once when it has stopped."""
+        if self.probe_turn is not None:
+            line = self.probe_turn.news(self.state, self.view.clock.now())
+            if line is not None:
+                self.notify(line, title="Probes", timeout=15)
+
     def _stop_giving_way(self, work: GivesWay) -> None:
         if self._keys_first is not None:
             self._keys_first.remove(work)
@@ -264,7 +283,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         elif outcome.error is not None:
             raise outcome.error
 
-    def _samples_refused(self, outcome: Outcome[bool]) -> None:
+    def _samples_refused(self, outcome: Outcome[str | None]) -> None:
         if isinstance(outcome.error, CommandError | StoreError):
             self.notify(str(outcome.error), title="Samples not recorded", severity="error")
 

@@ -1,0 +1,85 @@
+"""Polling in turn: a face's probe loop that stands by while another poller of the
+incident holds the probes' turn (`incident.app.probe_turn`), and polls once it lapses.
+
+Every face that polls (`monitor`, and the screen that polls in its own process) runs
+its `ProbePoller` through here, so that the rule is kept the same way everywhere.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Awaitable, Callable
+
+from incident.core.clock import Clock
+
+_NS = 1_000_000_000
+
+PollRun = Callable[[asyncio.Event, float | None], Awaitable[None]]
+"""Polls until the event is set or the seconds given (None: no end) are up: a fresh
+`ProbePoller.run`, which polls every probe at once, then each on its interval."""
+
+
+async def poll_in_turn(
+    run: PollRun,
+    standby: Callable[[], Awaitable[float]],
+    *,
+    stop: asyncio.Event,
+    given_up: asyncio.Event,
+    clock: Clock,
+    until_s: float | None = None,
+) -> None:
+    """Poll while this process holds the turn; return once `stop` is set or `until_s`
+    (on `clock`) is up.
+
+    `standby()` reads the record and says how long to stand by before asking again
+    (0: poll now); it is asked first, after each wait, and whenever the face sets
+    `given_up` because a batch was not recorded (another poller's tick came first).
+    Polling stops at once then, its polls in flight left: their samples could not be
+    recorded either.
+    """
+    start = clock.monotonic_ns()
+
+    def left() -> float | None:
+        return None if until_s is None else until_s - (clock.monotonic_ns() - start) / _NS
+
+    while not stop.is_set():
+        remaining = left()
+        if remaining is not None and remaining <= 0:
+            return
+        wait = await standby()
+        if stop.is_set():
+            return
+        if wait > 0:
+            await _either(stop, None, wait if remaining is None else min(wait, remaining))
+            continue
+        given_up.clear()
+        halt = asyncio.Event()
+        watch = asyncio.ensure_future(_either(stop, given_up, None, then=halt))
+        try:
+            await run(halt, remaining)
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+        if not given_up.is_set():
+            return  # stopped, or its time is up
+
+
+async def _either(
+    first: asyncio.Event,
+    second: asyncio.Event | None,
+    timeout: float | None,
+    *,
+    then: asyncio.Event | None = None,
+) -> None:
+    """Wait until `first` or `second` is set or `timeout` passes; then set `then`."""
+    waits = [asyncio.ensure_future(event.wait()) for event in (first, second) if event]
+    try:
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for wait in waits:
+            wait.cancel()
+        await asyncio.gather(*waits, return_exceptions=True)
+    if then is not None:
+        then.set()
