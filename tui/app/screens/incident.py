@@ -22,6 +22,7 @@ from incident.core.errors import CommandError
 from incident.core.events import Event, Kind
 from incident.core.folding import copy_state
 from incident.core.gates import decision_refusal
+from incident.core.payloads import StepChecked, StepSkipped
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
@@ -293,11 +294,29 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         if fresh:
             for text, title, severity, timeout in announcements(fresh):
                 self.notify(text, title=title, severity=severity, timeout=timeout)
+            self._past_done_elsewhere(fresh)
             self.comms.offer_due()
             if self.state.drill and any(event.kind == Kind.CLOSED for event in fresh):
                 self.show_score()
         if message.reply is not None:
             message.reply()
+
+    def _past_done_elsewhere(self, fresh: list[Event]) -> None:
+        """Another terminal checked or skipped the step highlighted here: on to the
+        phase's next required step, as when it is checked here (a key's own reply moves
+        it so; this screen's own events are left to it)."""
+        checklist = self.view.query_one(Checklist)
+        step_id = checklist.highlighted_step
+        record = self.state.steps.get(step_id) if step_id is not None else None
+        if record is None or not (record.done or record.skipped):
+            return
+        if any(
+            event.actor != self.actor
+            and isinstance(event.data, StepChecked | StepSkipped)
+            and event.data.step == step_id
+            for event in fresh
+        ):
+            self.view.advance()
 
     # --- keys ------------------------------------------------------------------------
 
