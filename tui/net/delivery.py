@@ -41,6 +41,7 @@ from incident.core.secrets import (
 from store.errors import NotPermitted, StoreError
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 from tui.net.failures import Cause, network_failure
+from tui.net.first_set import first_set
 from tui.net.outage import Outage
 
 if TYPE_CHECKING:
@@ -252,7 +253,7 @@ class Deliverer:
                 outage.failed(trouble)
             if stop.is_set():
                 break
-            await _first_of(stop, self._wake, idle_s)
+            await first_set(stop, self._wake, timeout=idle_s)
 
     # --- one message ------------------------------------------------------------------
 
@@ -355,16 +356,6 @@ async def _handed(
 
 def _unsaid(error: StoreError) -> None:
     """An outage no one asked to hear of."""
-
-
-async def _first_of(stop: asyncio.Event, wake: asyncio.Event, idle_s: float) -> None:
-    waits = [asyncio.ensure_future(stop.wait()), asyncio.ensure_future(wake.wait())]
-    try:
-        await asyncio.wait(waits, timeout=idle_s, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for task in waits:
-            task.cancel()
-        await asyncio.gather(*waits, return_exceptions=True)
 
 
 # --- classification -------------------------------------------------------------------

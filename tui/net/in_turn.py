@@ -12,6 +12,7 @@ import contextlib
 from collections.abc import Awaitable, Callable
 
 from incident.core.clock import Clock
+from tui.net.first_set import first_set
 
 _NS = 1_000_000_000
 
@@ -74,12 +75,6 @@ async def _either(
     then: asyncio.Event | None = None,
 ) -> None:
     """Wait until `first` or `second` is set or `timeout` passes; then set `then`."""
-    waits = [asyncio.ensure_future(event.wait()) for event in (first, second) if event]
-    try:
-        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
-    finally:
-        for wait in waits:
-            wait.cancel()
-        await asyncio.gather(*waits, return_exceptions=True)
+    await first_set(*(event for event in (first, second) if event), timeout=timeout)
     if then is not None:
         then.set()
