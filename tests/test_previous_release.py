@@ -165,6 +165,7 @@ def _the_other_kinds() -> list[Event]:
     session = IncidentSession.declare(log, declared, clock)
     session.run(lambda s: commands.capture_baseline(s, "health", actor="ada", clock=clock, value=1))
     session.run(lambda s: commands.hand_off(s, "bo", actor="ada", clock=clock, reason="shift"))
+    session.run(lambda s: commands.set_channel(s, "#inc-t", actor="bo", clock=clock))
     session.run(lambda s: commands.check_step(s, "assess-severity", actor="bo", clock=clock))
     session.run(
         lambda s: commands.reopen_step(
@@ -231,6 +232,7 @@ NEW_KINDS = {
     "report.status_set",
     "impact.measured",
     "changes.read",
+    "channel.set",
 }
 """Kinds this release added: the previous release's file cannot hold them."""
 

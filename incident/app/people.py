@@ -32,6 +32,14 @@ def assign(session: Session, actor: str, role: str, person: str) -> Done:
     return Done(events, f"{person} is {role}")
 
 
+def set_channel(session: Session, actor: str, channel: str) -> Done:
+    clock = session.clock
+    events = session.run_many(
+        lambda s: [commands.set_channel(s, channel, actor=actor, clock=clock)]
+    )
+    return Done(events, f"the incident channel is {channel.strip()}: messages name it")
+
+
 def hand_off(session: Session, actor: str, to: str, *, reason: str = "") -> Done:
     clock = session.clock
     events = session.run_many(

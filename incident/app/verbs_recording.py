@@ -173,6 +173,24 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         open_only=True,
     ),
     Verb(
+        "channel",
+        "Set channel",
+        "Name the incident channel: messages written from then on name it.",
+        R,
+        (
+            Param(
+                "channel",
+                "where responders meet, e.g. #inc-checkout",
+                Kind.TEXT,
+                True,
+                True,
+                "NAME",
+            ),
+        ),
+        use_case="incident.app.people:set_channel",
+        open_only=True,
+    ),
+    Verb(
         "handoff",
         "Hand off",
         "Hand incident command to someone else.",

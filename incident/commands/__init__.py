@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         send_communication,
         send_due,
     )
-    from incident.commands.people import add_note, assign_role, hand_off, record_page
+    from incident.commands.people import add_note, assign_role, hand_off, record_page, set_channel
     from incident.commands.postmortem import (
         add_action_item,
         mark_action_done,
@@ -71,7 +71,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "send_communication",
         "send_due",
     ),
-    "people": ("add_note", "assign_role", "hand_off", "record_page"),
+    "people": ("add_note", "assign_role", "hand_off", "record_page", "set_channel"),
     "postmortem": (
         "add_action_item",
         "mark_action_done",
@@ -133,6 +133,7 @@ __all__ = [
     "schedule_postmortem",
     "send_communication",
     "send_due",
+    "set_channel",
     "set_report_status",
     "skip_step",
 ]

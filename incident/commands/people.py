@@ -9,7 +9,7 @@ from incident.core.errors import (
 )
 from incident.core.events import NewEvent
 from incident.core.names import not_a_person
-from incident.core.payloads import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
+from incident.core.payloads import ChannelSet, CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.state import IncidentState
 
 
@@ -38,6 +38,17 @@ def assign_role(
     if role == "incident-commander":
         return hand_off(state, person, actor=actor, clock=clock, reason=reason)
     return make_event(state.id, actor, clock, RoleAssigned(role, person.strip()))
+
+
+def set_channel(state: IncidentState, channel: str, *, actor: str, clock: Clock) -> NewEvent:
+    """Name the incident channel after the declaration, for the messages from then on."""
+    refuse_if_closed(state)
+    channel = channel.strip()
+    if not channel:
+        raise CommandError("which channel? e.g. '#inc-checkout'")
+    if channel == state.channel:
+        raise CommandError(f"the incident channel is {channel} already")
+    return make_event(state.id, actor, clock, ChannelSet(channel))
 
 
 def hand_off(

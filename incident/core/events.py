@@ -58,6 +58,7 @@ class Kind(StrEnum):
     REPORT_STATUS_SET = "report.status_set"
     IMPACT_MEASURED = "impact.measured"
     CHANGES_READ = "changes.read"
+    CHANNEL_SET = "channel.set"
 
 
 class NewEvent(Struct, frozen=True):

@@ -19,6 +19,7 @@ from incident.core.payloads import (
     ApprovalGranted,
     BaselineCaptured,
     ChangesRead,
+    ChannelSet,
     Closed,
     CommanderHandedOff,
     CommandRan,
@@ -107,6 +108,8 @@ def apply_event(state: IncidentState, event: Event) -> None:
         case RoleAssigned() as data:
             state.roles[data.role] = data.person
             state.role_history.append(RoleChange(data.role, data.person, at, actor))
+        case ChannelSet() as data:
+            state.channel = data.channel
         case CommanderHandedOff() as data:
             state.roles[COMMANDER] = data.to
             state.role_history.append(RoleChange(COMMANDER, data.to, at, actor))

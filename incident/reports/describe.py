@@ -11,6 +11,7 @@ from incident.core.payloads import (
     ApprovalGranted,
     BaselineCaptured,
     ChangesRead,
+    ChannelSet,
     Closed,
     CommanderHandedOff,
     CommandRan,
@@ -96,6 +97,8 @@ def describe(event: Event) -> str:
             return f"{'Pinned note' if d.pinned else 'Note'}: {_line(d.text)}"
         case RoleAssigned() as d:
             return f"{_line(d.person)} is {_line(d.role)}"
+        case ChannelSet() as d:
+            return f"Incident channel: {_line(d.channel)}"
         case CommanderHandedOff() as d:
             handed = f"from {_line(d.from_) or 'nobody'} to {_line(d.to)}"
             return f"Incident command handed {handed}{_then(d.reason)}"

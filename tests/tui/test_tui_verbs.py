@@ -200,6 +200,7 @@ CASES: dict[str, Case] = {
     "note": Case("declared", form(text="LB switched", pin=True), ("note.added",)),
     "page": Case("declared", form(target="payments on-call"), ("page.sent",)),
     "assign": Case("declared", form(role="comms-lead", person="Cy"), ("role.assigned",)),
+    "channel": Case("declared", form(channel="#inc-war-room"), ("channel.set",)),
     "handoff": Case("declared", form(to="Bo", reason="shift change"), ("commander.handed_off",)),
     "severity": Case("declared", form(severity="SEV1"), ("incident.severity_changed",)),
     "baseline": Case("declared", form(probe="error-rate", value="0.004"), ("baseline.captured",)),

@@ -30,7 +30,13 @@ from incident.core.payloads.messages import (
     NotificationRequeued,
     UpdateOverdue,
 )
-from incident.core.payloads.people import CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
+from incident.core.payloads.people import (
+    ChannelSet,
+    CommanderHandedOff,
+    NoteAdded,
+    PageSent,
+    RoleAssigned,
+)
 from incident.core.payloads.postmortem import (
     ActionItemAdded,
     ActionItemDone,
@@ -84,6 +90,7 @@ EventData: TypeAlias = (
     | ReportStatusSet
     | ImpactMeasured
     | ChangesRead
+    | ChannelSet
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -120,6 +127,7 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     ReportStatusSet,
     ImpactMeasured,
     ChangesRead,
+    ChannelSet,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -142,6 +150,7 @@ __all__ = [
     "ApprovalGranted",
     "BaselineCaptured",
     "ChangesRead",
+    "ChannelSet",
     "Closed",
     "CommandRan",
     "CommanderHandedOff",

@@ -48,6 +48,25 @@ class RoleAssigned(Struct, frozen=True):
         return decoded
 
 
+class ChannelSet(Struct, frozen=True):
+    """The incident channel named after the declaration (`create-channel` done by
+    hand): messages written from then on name it, where they said "the incident
+    channel"."""
+
+    KIND: ClassVar[Kind] = Kind.CHANNEL_SET
+    channel: str
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {"channel": self.channel}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> ChannelSet:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("channel"))
+        f.done()
+        return decoded
+
+
 class CommanderHandedOff(Struct, frozen=True):
     """Command of the incident handed from one person to another."""
 
