@@ -43,10 +43,14 @@ def test_brief_says_no_data_for_a_trigger_no_reading_has_decided(tmp_path: Path)
     """The guide's first step is to "determine if the issue meets the pre-defined
     rollback triggers". With no probe reading recorded, the brief told a new commander
     "error-rate not met", where the TUI says "no data" (silence is not health); a
-    manual trigger nobody marked is not met, as everywhere."""
+    manual trigger nobody marked is not met, as everywhere. With no reading of its probe
+    at all, it says so: "not polled yet" (the report of a closed one: "never polled")."""
     cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2")
     incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
 
-    lines = cli.ok("brief", incident_id).splitlines()
-    assert "Triggers now: error-rate no data; health-failing no data; core-broken not met" in lines
+    said = " ".join(cli.ok("brief", incident_id).split())
+    assert (
+        "Triggers now: error-rate no data (not polled yet); health-failing no data (not polled "
+        "yet); core-broken not met"
+    ) in said

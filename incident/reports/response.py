@@ -13,6 +13,7 @@ from incident.reports.analysis import pages, responders
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.markdown import cell, inline, table
 from incident.reports.sections import rollback_criteria
+from incident.reports.trigger_view import unpolled
 from runbooks.model import TriggerKind
 
 
@@ -36,11 +37,30 @@ def detection(ctx: ReportContext) -> list[str]:
         lines.append(f"- First rollback trigger met at {ctx.when(met.at)}: {inline(met.detail)}.")
     else:
         lines.append("- No rollback trigger was recorded as met.")
-    probes = [t for t in state.runbook.triggers if t.kind != TriggerKind.MANUAL]
-    if probes:
-        watched = ", ".join(inline(describe_condition(t)) for t in probes)
-        lines.append(f"- Watched by probes: {watched}.")
+    lines += _watched(ctx)
     return join_blocks([lines, _pages(ctx), rollback_criteria(ctx)])
+
+
+def _watched(ctx: ReportContext) -> list[str]:
+    """The probe triggers whose probe gave readings, as watched; the others as what they
+    were: not judged, no reading of their probe recorded (`unpolled`'s words). The
+    report said "Watched by probes" of probes never polled."""
+    state = ctx.state
+    probes = [t for t in state.runbook.triggers if t.kind != TriggerKind.MANUAL]
+    why = {t.id: unpolled(state, t) for t in probes}
+    watched = [describe_condition(t) for t in probes if why[t.id] is None]
+    unwatched = [describe_condition(t) for t in probes if why[t.id] is not None]
+    lines = []
+    if watched:
+        lines.append(f"- Watched by probes: {', '.join(inline(c) for c in watched)}.")
+    if unwatched:
+        reason = next(w for w in why.values() if w is not None)
+        judged = "were never judged" if state.is_closed else "are not judged yet"
+        lines.append(
+            f"- Not watched: no probe reading was recorded ({reason}), so these triggers "
+            f"{judged}: {', '.join(inline(c) for c in unwatched)}."
+        )
+    return lines
 
 
 def _pages(ctx: ReportContext) -> list[str]:

@@ -12,6 +12,7 @@ from incident.health.triggers import describe_condition
 from incident.reports.analysis import impact_start_known
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, inline, table
+from incident.reports.trigger_view import no_data_words, undecided
 
 
 def root_causes(ctx: ReportContext) -> list[str]:
@@ -68,18 +69,24 @@ def trigger(ctx: ReportContext) -> list[str]:
 
 
 def rollback_criteria(ctx: ReportContext) -> list[str]:
-    """The runbook's rollback triggers, when each was first met, and every change."""
+    """The runbook's rollback triggers, when each was first met, and every change.
+
+    A trigger never met is "not met" only when something decided it; one no reading
+    decided says "no data", as `status` does (`no data (never polled)` without any
+    reading of its probe): a reader took "not met" for an error rate under 5%."""
     state = ctx.state
+    no_data = undecided(state)
     rows = []
     for rule in state.runbook.triggers:
         marks = [mark for trigger_id, mark in state.trigger_history if trigger_id == rule.id]
         met = [mark for mark in marks if mark.met]
         first = met[0] if met else None
+        never = no_data_words(state, rule) if rule.id in no_data else "not met"
         rows.append(
             [
                 cell(rule.title),
                 cell(describe_condition(rule)),
-                ctx.offset(first.at) if first else "not met",
+                ctx.offset(first.at) if first else never,
                 cell(first.source) if first else " ",
                 cell(first.detail) if first else " ",
             ]

@@ -3,7 +3,9 @@
 The coordinator's screen shows each trigger as met, not met or "no data"; `brief`
 said the same, and `status`, the command scripts and a second terminal ask most
 often, said nothing of the triggers at all. A trigger that no reading has decided
-yet says "no data", never "not met": silence is not health.
+yet says "no data", never "not met": silence is not health; and when the record holds
+no reading at all of its probe, says why: `no data (never polled)` (`not polled yet`
+while the incident is open). The report's rollback criteria say it in the same words.
 """
 
 from __future__ import annotations
@@ -12,12 +14,13 @@ from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.health.triggers import TriggerState, read_triggers
+from runbooks.model import Trigger, TriggerKind
 
 
 def trigger_parts(state: IncidentState) -> list[str]:
     """Each trigger in a few words: `error-rate MET since T+02:10, 12% > 5%`,
     `core-broken not met`, `health-failing no data`; `none defined` without any."""
-    no_data = _undecided(state)
+    no_data = undecided(state)
     parts: list[str] = []
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)
@@ -26,7 +29,7 @@ def trigger_parts(state: IncidentState) -> list[str]:
             since = t_plus(state, mark.at)
             parts.append(f"{trigger.id} MET since {since}{detail}")
         elif trigger.id in no_data:
-            parts.append(f"{trigger.id} no data")
+            parts.append(f"{trigger.id} {no_data_words(state, trigger)}")
         else:
             parts.append(f"{trigger.id} not met")
     return parts or ["none defined"]
@@ -35,7 +38,7 @@ def trigger_parts(state: IncidentState) -> list[str]:
 def trigger_data(state: IncidentState) -> list[JSONValue]:
     """Each trigger as data: `met` as recorded (a boolean), and `state` as the screen
     says it (`met`, `not met` or `no data`)."""
-    no_data = _undecided(state)
+    no_data = undecided(state)
     found: list[JSONValue] = []
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)
@@ -59,5 +62,24 @@ def trigger_data(state: IncidentState) -> list[JSONValue]:
     return found
 
 
-def _undecided(state: IncidentState) -> set[str]:
+def unpolled(state: IncidentState, trigger: Trigger) -> str | None:
+    """Why a probe trigger has no reading to go by: "never polled" (the incident closed)
+    or "not polled yet" when the record holds no reading of its probe; None for a manual
+    trigger, or once its probe has a reading."""
+    if trigger.kind == TriggerKind.MANUAL or trigger.probe is None:
+        return None
+    if state.samples.get(trigger.probe):
+        return None
+    return "never polled" if state.is_closed else "not polled yet"
+
+
+def no_data_words(state: IncidentState, trigger: Trigger) -> str:
+    """A trigger no reading has decided, in words: `no data`, with why when its probe
+    was never polled (`no data (never polled)`)."""
+    why = unpolled(state, trigger)
+    return f"{TriggerState.NO_DATA} ({why})" if why else str(TriggerState.NO_DATA)
+
+
+def undecided(state: IncidentState) -> set[str]:
+    """The triggers that say "no data" now: probe triggers no reading has decided."""
     return {r.trigger.id for r in read_triggers(state) if r.state is TriggerState.NO_DATA}
