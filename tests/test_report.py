@@ -100,7 +100,7 @@ def test_closed_report_tables_have_their_rows_and_cells(closed_report):
         (1, 9),  # error rate
         (4, 6),  # phases
         (1, 5),  # approvals
-        (2, 6),  # verification evidence
+        (3, 6),  # verification evidence: the Verification phase's three steps
         (1, 6),  # pages
         (3, 5),  # rollback criteria
         (2, 7),  # rollback criteria changes: met, cleared

@@ -124,10 +124,16 @@ def _commands(ctx: ReportContext) -> list[str]:
 
 
 def _evidence(ctx: ReportContext) -> list[str]:
+    """Every step of the verification phase (the phase, or phases, that holds a probe-
+    backed verification step), with its evidence, else its note, else why it was
+    skipped. The table listed verification steps and any step checked with evidence:
+    the smoke test (a plain check) was left out and the close-out artefacts (report,
+    root cause, booking: in the timeline, Root Causes and the post-mortem meeting) put in."""
+    state = ctx.state
+    phases = {r.step.phase_id for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION}
     rows = []
-    for step_id, record in ctx.state.steps.items():
-        verifying = record.step.kind == StepKind.VERIFICATION
-        if not (verifying or record.evidence):
+    for step_id, record in state.steps.items():
+        if record.step.phase_id not in phases:
             continue
         status = "done" if record.done else "skipped" if record.skipped else "open"
         evidence = record.evidence or record.note or ("—" if not record.skipped else record.reason)
@@ -144,7 +150,7 @@ def _evidence(ctx: ReportContext) -> list[str]:
         )
     if not rows:
         return ["### Verification evidence", "", "The runbook has no verification steps."]
-    headers = ["Step", "Status", "Checked", "By", "Evidence", "Override reason"]
+    headers = ["Step", "Status", "Checked", "By", "Evidence or note", "Override reason"]
     return ["### Verification evidence", "", *table(headers, rows)]
 
 
