@@ -95,7 +95,7 @@ def test_closed_report_tables_have_their_rows_and_cells(closed_report):
     # (body rows, cells per row) per table, in document order
     expected = [
         (21, 2),  # metadata
-        (7, 6),  # time to recovery (with the local-time column)
+        (8, 6),  # time to recovery (with the local-time column), the resolution among them
         (1, 4),  # severity
         (1, 9),  # error rate
         (4, 6),  # phases

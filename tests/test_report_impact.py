@@ -95,6 +95,7 @@ def test_time_to_each_milestone_from_impact_start_and_declaration(record):
         "rollback_decision": (240, 120),
         "app_rolled_back": (540, 420),
         "service_verified": (840, 720),
+        "resolved": (1200, 1080),  # no resolution message: the close is the resolution
         "closed": (1200, 1080),
     }
 

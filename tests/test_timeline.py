@@ -251,8 +251,8 @@ def test_hostile_timeline_keeps_its_structure():
     assert html_tokens(found) == []
     items = sum(1 for t in found if t.type == "list_item_open")
     listed = [e for e in record.events if e.kind != Kind.PROBE_SAMPLES]
-    # every event, the key moments (6 without impact start), the pinned note, one gap
-    assert items == len(listed) + 6 + 1 + 1
+    # every event, the key moments (7 without impact start), the pinned note, one gap
+    assert items == len(listed) + 7 + 1 + 1
     assert "- ⚠ no action recorded for 10m00s (T+15:00 → T+25:00)" in text.splitlines()
 
 

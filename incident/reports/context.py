@@ -81,6 +81,23 @@ class ReportContext(Struct, frozen=True):
     def moment(self, key: str) -> Milestone:
         return next(m for m in self.moments if m.key == key)
 
+    def key_marks(self) -> dict[int, str]:
+        """Sequence number -> label, for every event that is a key moment: the report's
+        timeline and `lastgood timeline` star these, and list `moments`. Each recorded
+        milestone but the declaration (every document's first line), and every time a
+        rollback trigger was met (the first is the milestone). The report starred the
+        resolution message and the timeline did not; the timeline starred each trigger
+        met and the report only the first."""
+        marks = {
+            m.seq: m.label
+            for m in self.moments
+            if m.seq is not None and m.at is not None and m.key != "declared"
+        }
+        for _, mark in self.state.trigger_history:
+            if mark.met:
+                marks.setdefault(mark.seq, "Rollback trigger met")
+        return marks
+
     def offset(self, moment: datetime | None) -> str:
         """`T+01:59` (`t_plus`, as every face reads it), or a dash for no moment."""
         return "—" if moment is None else t_plus(self.state, moment)

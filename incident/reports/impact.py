@@ -17,7 +17,13 @@ from msgspec import Struct
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
-from incident.core.phase_clocks import PhaseClock, PhaseState, at_close, phase_clocks
+from incident.core.phase_clocks import (
+    RESOLVED_TEMPLATE,
+    PhaseClock,
+    PhaseState,
+    at_close,
+    phase_clocks,
+)
 from incident.core.state import IncidentState, StepRecord, tier_target
 from incident.core.timefmt import exact_duration, printed_duration
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
@@ -30,7 +36,7 @@ class Milestone(Struct, frozen=True):
 
     key: str
     """impact_start, declared, trigger_met, rollback_decision, app_rolled_back,
-    service_verified or closed: stable names for JSON."""
+    service_verified, resolved or closed: stable names for JSON."""
     label: str
     at: datetime | None
     """None when it has not happened (or was not recorded)."""
@@ -45,6 +51,7 @@ MILESTONE_KEYS = (
     "rollback_decision",
     "app_rolled_back",
     "service_verified",
+    "resolved",
     "closed",
 )
 
@@ -157,6 +164,7 @@ def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]
     found.append(_decision(state))
     found.append(_app_rolled_back(state))
     found.append(_verified(state))
+    found.append(_resolved(state))
     found.append(
         Milestone(
             "closed", "Incident closed", state.closed_at, state.closed_seq, state.closed_by or ""
@@ -229,6 +237,25 @@ def _verified(state: IncidentState) -> Milestone:
         last.seq,
         f"{last.step.id} checked by {last.by}",
     )
+
+
+def _resolved(state: IncidentState) -> Milestone:
+    """The one resolution time (`resolved_at`): the resolution message, else the close
+    (whose own moment is the one starred then). The report starred the message as
+    "Resolved" and the timeline did not: both star what this list holds."""
+    label = "Resolved"
+    message = next((m for m in state.communications if m.template == RESOLVED_TEMPLATE), None)
+    if message is not None:
+        detail = f"{RESOLVED_TEMPLATE} message sent by {message.by}"
+        return Milestone("resolved", label, message.at, message.seq, detail)
+    if state.closed_at is not None:
+        return Milestone(
+            "resolved",
+            label,
+            state.closed_at,
+            detail="by the close: no resolution message was sent",
+        )
+    return Milestone("resolved", label, None, detail="no resolution message sent")
 
 
 class SeverityPeriod(Struct, frozen=True):

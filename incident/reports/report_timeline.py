@@ -19,7 +19,6 @@ from incident.core.text import counted
 from incident.reports.context import ReportContext
 from incident.reports.describe import describe
 from incident.reports.markdown import code_span, inline
-from incident.reports.postmortem import RESOLVED_TEMPLATE
 
 KEY_MARK = "★"
 PIN_MARK = "📌"
@@ -38,7 +37,7 @@ NOT_LISTED = frozenset(
 
 def timeline(ctx: ReportContext) -> list[str]:
     state = ctx.state
-    marks = _key_moments(ctx)
+    marks = ctx.key_marks()
     lines: list[str] = []
     events = [e for e in ctx.events if e.kind not in NOT_LISTED]
     previous: Event | None = None
@@ -65,19 +64,6 @@ def timeline(ctx: ReportContext) -> list[str]:
         f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
     )
     return ["## Timeline", "", lead, "", *lines, "", deliveries(state.deliveries.values())]
-
-
-def _key_moments(ctx: ReportContext) -> dict[int, str]:
-    marks = {
-        m.seq: m.label
-        for m in ctx.moments
-        if m.seq is not None and m.at is not None and m.key != "declared"
-    }
-    for message in ctx.state.communications:
-        if message.template == RESOLVED_TEMPLATE:
-            marks.setdefault(message.seq, "Resolved")
-            break
-    return marks
 
 
 def checked_by_its_command(previous: Event | None, event: Event) -> bool:

@@ -155,19 +155,6 @@ def _own_phase(state: IncidentState, event: Event, database: str | None) -> str 
     return record.step.phase_id if record is not None else None
 
 
-def key_moments(ctx: ReportContext) -> dict[int, str]:
-    """Sequence number -> label, for every event that is a key moment."""
-    marks = {
-        m.seq: m.label
-        for m in ctx.moments
-        if m.seq is not None and m.at is not None and m.key != "declared"
-    }
-    for _, mark in ctx.state.trigger_history:
-        if mark.met:
-            marks.setdefault(mark.seq, "Rollback trigger met")
-    return marks
-
-
 def markdown_timeline(
     state: IncidentState,
     events: Sequence[Event],
@@ -226,7 +213,7 @@ def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinf
         phase_now = current_phase(state, now)
         where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
         sections[where].items.append(Silence(last_action, now, so_far=True))
-    return Walk(ctx, key_moments(ctx), sections, gap)
+    return Walk(ctx, ctx.key_marks(), sections, gap)
 
 
 def timeline_from(
