@@ -141,7 +141,7 @@ def test_contributing_factors_and_action_items(report, by_header):
             "Bo",
             "2026-12-04",
             "https://tracker.example/CHK-12",
-            "done 10:27:50 by bo: canary back",
+            "done 10:27:50 UTC (11:27:50 CET) by bo: canary back",
         ],
         ["detect", "P2", "Cy", "—", "none", "open"],
     ]

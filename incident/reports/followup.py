@@ -45,7 +45,10 @@ def action_items(ctx: ReportContext) -> list[str]:
 def _item_status(ctx: ReportContext, item: ActionItem) -> str:
     if item.done_at is None:
         return "open"
-    text = f"done {ctx.utc(item.done_at)} by {cell(item.done_by)}"
+    # as the report's other times: the date off T+0's day, the local time beside (an
+    # action is done days later; "done 23:40:43" said neither day nor zone)
+    done_at = ctx.zone.alongside(item.done_at, first=ctx.state.started_at)
+    text = f"done {done_at} by {cell(item.done_by)}"
     return text + (f": {cell(item.done_note)}" if item.done_note else "")
 
 
