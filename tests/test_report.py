@@ -140,7 +140,7 @@ def test_closed_report_figures(closed_report):
     assert recovery["Incident closed"][3:5] == ["T+35:36", "35m36s"]
     phases = {row[0]: row[-1] for row in parsed[4][1:]}
     assert phases == {
-        "Decision and Communication": "overdue by 7m16s",
+        "Decision and Communication": "done 7m16s late",
         "Execute Rollback": "on time",
         "Verification": "on time",
         "Communication and Post-Mortem Prep": "on time",

@@ -135,7 +135,7 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
 
     # the phases table: due (UTC), finished (T+), and how late against the due time
     for due, finished, late in found(
-        rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| ({T_PLUS}) \| overdue by ({DURATION}) \|",
+        rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| ({T_PLUS}) \| done ({DURATION}) late \|",
         [report_open, report_closed],
     ):
         same("phase overdue (report)", late, t_plus(finished) - utc_offset(due))
@@ -156,7 +156,7 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
         ):
             same("phase not finished (timeline)", late, end - int(end_min) * 60)
     for end_min, finished, late in found(
-        rf"to T\+(\d+)m; ran {T_PLUS} to ({T_PLUS}); overdue by ({DURATION})\.",
+        rf"to T\+(\d+)m; ran {T_PLUS} to ({T_PLUS}); done ({DURATION}) late\.",
         [timeline_open, timeline_closed],
     ):
         same("phase overdue (timeline)", late, t_plus(finished) - int(end_min) * 60)

@@ -323,10 +323,9 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
         if clock.state == PhaseState.SKIPPED:
             results.append(PhaseResult(clock, None, SKIPPED_RESULT))
         elif clock.state == PhaseState.DONE:
-            if clock.overdue_by:
-                results.append(
-                    PhaseResult(clock, False, f"overdue by {_overdue(clock, clock.overdue_by)}")
-                )
+            if clock.overdue_by:  # "overdue" reads as still late: kept for an open phase
+                late = f"done {_overdue(clock, clock.overdue_by)} late"
+                results.append(PhaseResult(clock, False, late))
             else:
                 results.append(PhaseResult(clock, True, "on time"))
         elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:

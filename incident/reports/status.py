@@ -209,6 +209,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
             timing = "no step checked"
         elif clock.remaining is not None and clock.state is not PhaseState.UPCOMING:
             timing = f"{format_countdown(clock.remaining)} left"
+        elif clock.overdue_by is not None and clock.state is PhaseState.DONE:
+            timing = f"{format_duration(clock.overdue_by)} late"  # finished: not "overdue"
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"
         lines.append("")
