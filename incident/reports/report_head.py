@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from incident.core.chain import ChainReport
+from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, utc_stamp
 from incident.health.readings import format_value
-from incident.reports.analysis import impact_start_known, resolution
+from incident.reports.analysis import (
+    claims_unmet_trigger,
+    impact_start_known,
+    met_at,
+    resolution,
+)
 from incident.reports.context import ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
 from incident.reports.impact import authors, rollback_state
@@ -131,6 +137,7 @@ def summary(ctx: ReportContext) -> list[str]:
         steps.append(f"the incident was resolved at {ctx.offset(resolved)}")
     if steps:
         lines += ["", "Impact started at T+0; " + ", ".join(steps) + "."]
+    lines += _why(ctx)
     for figures in ctx.metrics:
         if figures.peak is not None:
             lines += [
@@ -142,4 +149,35 @@ def summary(ctx: ReportContext) -> list[str]:
             ]
     if not state.is_closed:
         lines += ["", f"The incident is still open (report as of {utc_stamp(ctx.now)})."]
+    return lines
+
+
+def _why(ctx: ReportContext) -> list[str]:
+    """The decision's reason and the root cause, a line each, so that a reader may stop
+    after the Summary: they were only in later sections."""
+    state = ctx.state
+    lines = []
+    gate = decision_gate(state)
+    decided = ctx.moment("rollback_decision").at
+    if gate is not None and decided is not None:
+        approval = state.approvals.get(gate.step.id)
+        met = ", ".join(met_at(state, decided)) or "none"
+        if approval is not None:
+            said = (
+                f"{approval.reason} (approved by {approval.by}; rollback triggers met then: {met})"
+            )
+        else:
+            said = (
+                f"{gate.step.title}, checked by {gate.by or ''} (rollback triggers met then: {met})"
+            )
+        warning = ""
+        if approval is not None and claims_unmet_trigger(state, approval):
+            warning = " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
+        lines += ["", f"Decided on: {inline(said)}.{warning}"]
+    if state.rca:
+        text = [line.strip() for line in state.rca[-1].text.splitlines() if line.strip()]
+        cause = text[0] + (" …" if len(text) > 1 else "") if text else ""
+        lines += ["", f"Root cause (preliminary): {inline(cause)}"]
+    else:
+        lines += ["", "Root cause: not recorded yet."]
     return lines
