@@ -363,6 +363,15 @@ class Runbook(Struct, frozen=True):
         """The rules that make a message due at a moment, in file order."""
         return tuple(rule for rule in self.notify_rules if rule.on is not None)
 
+    def sent_once(self, template_id: str | None) -> bool:
+        """Whether a rule makes `template_id` due at a moment that comes once per
+        incident (declared, a step or a phase done): a second message from it tells
+        stakeholders the same news again."""
+        return any(
+            rule.template == template_id and rule.on is not None and rule.on.once
+            for rule in self.notify_rules
+        )
+
     def probe(self, name: str) -> Probe | None:
         for probe in self.probes:
             if probe.name == name:

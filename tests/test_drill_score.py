@@ -349,3 +349,42 @@ def test_a_phase_skipped_whole_is_missed_not_done_in_time(clock: ManualClock) ->
     assert line.text() == (
         "Phase 3 Verification: skipped at T+16:00, no step checked (T+15-45m window) - missed"
     )
+
+
+def test_a_once_per_incident_message_sent_again_is_no_update_and_is_called_out(
+    clock: ManualClock,
+) -> None:
+    """Two terminals both sent the announcement, then `send` a third time (a review):
+    the score read "6 of 6 on time" and the report "None found". A repeat is no
+    stakeholder update, and the report says it went out again."""
+    from incident.reports.analysis import inconsistencies
+
+    def by_bo(s: IncidentState, c: ManualClock) -> Any:
+        return commands.send_communication(s, actor="Bo", clock=c, template="announce")
+
+    session = drill_session(clock)
+    at(session, clock, 1.2, send("announce"))
+    at(session, clock, 1.21, by_bo)
+    at(session, clock, 1.3, send("paging"))
+    at(session, clock, 1.5, send("announce"))
+    card = score_card(session.state, clock.now())
+    assert "Messages on cadence: 2 of 2 on time" in score_text(card)
+    found = [i.text for i in inconsistencies(session.state)]
+    assert found == [
+        "The announce message, due once per incident, was sent again by Bo: stakeholders "
+        "got it twice (first sent by Ada at T+01:12).",
+        "The announce message, due once per incident, was sent again by Ada: stakeholders "
+        "got it 3 times (first sent by Ada at T+01:12).",
+    ]
+
+
+def test_a_repeat_does_not_move_the_next_update(clock: ManualClock) -> None:
+    from incident.core.phase_clocks import next_update_due
+
+    session = drill_session(clock)
+    at(session, clock, 1.0, send("announce"))
+    due = next_update_due(session.state)
+    at(session, clock, 3.0, send("announce"))
+    assert next_update_due(session.state) == due == T0 + timedelta(minutes=21)
+    at(session, clock, 4.0, send("update"))
+    assert next_update_due(session.state) == T0 + timedelta(minutes=24)

@@ -1,5 +1,5 @@
 """Use cases for stakeholder messages: send (settling what the runbook made due and
-the step it completes), decline, and preview.
+the step it completes), send a due one as confirmed, decline, and preview.
 
 A message sent from a template completes that template's open communication step,
 whichever face sent it; one the runbook made due also settles its moment.
@@ -7,12 +7,22 @@ whichever face sent it; one the runbook made due also settles its moment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.messages import decline as decline_message
-from incident.commands.messages import send_due
-from incident.comms.due import communication_step, due_messages, unverified_resolution
+from incident.commands.messages import send_due as send_due_message
+from incident.comms.due import (
+    communication_step,
+    due_messages,
+    no_longer_due,
+    sent_already,
+    unverified_resolution,
+)
+from incident.core.clock import Clock
+from incident.core.errors import CommandError
 from incident.core.events import NewEvent
 from incident.core.payloads import StepChecked
 from incident.core.state import IncidentState
@@ -25,23 +35,76 @@ def send(
     template: str | None = None,
     text: str | None = None,
     channel: str = "",
+    again: bool = False,
 ) -> Done:
-    """Record a message as sent, with its exact text (the template's, or as written)."""
+    """Record a message as sent, with its exact text (the template's, or as written).
+
+    A once-per-incident message (`Runbook.sent_once`: the announcement, the page, the
+    resolution) already sent is refused, naming who sent it and when, unless `again`:
+    decided on the record as it is inside the append, so a second terminal that sends
+    it too is told, and stakeholders are not told twice by accident."""
     clock = session.clock
 
     def sent(state: IncidentState) -> list[NewEvent]:
-        due = {m.template for m in due_messages(state, clock.now())}
-        if template is not None and template in due:
-            return send_due(state, template, actor=actor, clock=clock, text=text, channel=channel)
-        message = commands.send_communication(
-            state, actor=actor, clock=clock, template=template, text=text, channel=channel
-        )
-        step = communication_step(state, template) if template else None
-        if step is None:
-            return [message]
-        done = commands.check_step(state, step, actor=actor, clock=clock, note="message sent")
-        return [message, done]
+        if template is not None and not again and (earlier := sent_already(state, template)):
+            told = "sending it again tells stakeholders the same news twice"
+            raise CommandError(f"{earlier}; {told}", needs=("again",))
+        return _sent(state, actor, clock, template=template, text=text, channel=channel)
 
+    earlier = sent_already(session.state, template) if template is not None else None
+    done = _recorded(session, template, sent)
+    if earlier is None:
+        return done
+    return Done(done.events, done.said, [*done.notes, f"sent again: {earlier} before"])
+
+
+def send_due(
+    session: Session, actor: str, template: str, *, text: str | None = None, channel: str = ""
+) -> Done:
+    """Send the message the runbook made due from `template`, as confirmed (and perhaps
+    edited) in the dialog that offered it. Refused once it is no longer due, naming who
+    settled it and when ("announce was sent by Ada at T+00:48"): another terminal may
+    have sent or declined it while the dialog was open, and the decision is taken on
+    the record inside the append, as a second decision to roll back is refused."""
+    clock = session.clock
+
+    def sent(state: IncidentState) -> list[NewEvent]:
+        if not any(m.template == template for m in due_messages(state, clock.now())):
+            raise CommandError(no_longer_due(state, template))
+        return _sent(state, actor, clock, template=template, text=text, channel=channel)
+
+    return _recorded(session, template, sent)
+
+
+def _sent(
+    state: IncidentState,
+    actor: str,
+    clock: Clock,
+    *,
+    template: str | None,
+    text: str | None,
+    channel: str,
+) -> list[NewEvent]:
+    """The message, and the step it completes: as due (settling its moment) if it is."""
+    due = {m.template for m in due_messages(state, clock.now())}
+    if template is not None and template in due:
+        return send_due_message(
+            state, template, actor=actor, clock=clock, text=text, channel=channel
+        )
+    message = commands.send_communication(
+        state, actor=actor, clock=clock, template=template, text=text, channel=channel
+    )
+    step = communication_step(state, template) if template else None
+    if step is None:
+        return [message]
+    done = commands.check_step(state, step, actor=actor, clock=clock, note="message sent")
+    return [message, done]
+
+
+def _recorded(
+    session: Session, template: str | None, sent: Callable[[IncidentState], list[NewEvent]]
+) -> Done:
+    clock = session.clock
     was_due = template is not None and any(
         m.template == template for m in due_messages(session.state, clock.now())
     )
@@ -70,3 +133,10 @@ def decline(session: Session, actor: str, template: str, *, reason: str) -> Done
 def preview(session: Session, template: str) -> str:
     """The message a template would send now; records nothing."""
     return commands.compose_message(session.state, template, session.clock.now())
+
+
+def sent_before(session: Session, template: str) -> str | None:
+    """Who sent a once-per-incident message already, and when, as `send` refuses it
+    ("announce was sent by Ada at T+00:48"); None while it may be sent without `again`.
+    Every face says it beside a preview of the message."""
+    return sent_already(session.state, template)

@@ -243,6 +243,12 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("template", "the runbook template", Kind.CHOICE, metavar="NAME"),
             Param("text", "the exact text (overrides the template)", Kind.LONG_TEXT),
             Param("channel", "where it was posted", metavar="NAME"),
+            Param(
+                "again",
+                "send a message the runbook sends once (announce, paging, ...) although "
+                "it was sent already",
+                Kind.FLAG,
+            ),
             Param("preview", "print the message, record nothing", Kind.FLAG, cli_only=True),
         ),
         use_case="incident.app.messages:send",

@@ -20,7 +20,12 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import RESOLVED_TEMPLATE, deciding_steps, next_update_due
+from incident.core.phase_clocks import (
+    RESOLVED_TEMPLATE,
+    deciding_steps,
+    next_update_due,
+    t_plus,
+)
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
@@ -143,3 +148,49 @@ def unverified_resolution(state: IncidentState, template: str | None) -> str | N
         return None
     why = f"{', '.join(open_ids)} open" if open_ids else "every verification step skipped"
     return f"the service is not verified yet ({why})"
+
+
+def sent_already(state: IncidentState, template: str) -> str | None:
+    """Who sent a once-per-incident message (`Runbook.sent_once`) already, and when:
+    "announce was sent by Ada at T+00:48" (and by whom again since); None if no one
+    did, or if the template may be sent as often as needed (updates, free templates)."""
+    if not state.runbook.sent_once(template):
+        return None
+    sent = [c for c in state.communications if c.template == template]
+    if not sent:
+        return None
+    sends = [f"by {c.by} at {t_plus(state, c.at)}" for c in sent]
+    listed = sends[0] if len(sends) == 1 else f"{', '.join(sends[:-1])} and {sends[-1]}"
+    return f"{template} was sent {listed}"
+
+
+def no_longer_due(state: IncidentState, template: str) -> str:
+    """Why the message from `template`, offered as due, is due no more: who settled it
+    and when ("announce was sent by Ada at T+00:48"), as a refusal says it."""
+    tail = "it is not due any more"
+    if state.is_closed and state.closed_at is not None:
+        return f"the incident was closed at {t_plus(state, state.closed_at)}: {tail}"
+    once = state.runbook.sent_once(template)
+    # A once-moment is settled by its own template; the update cadence by any message.
+    sent = [c for c in state.communications if not once or c.template == template]
+    settled = [
+        (c.at, f"{c.template or 'a message'} was sent by {c.by} at {t_plus(state, c.at)}")
+        for c in sent[-1:]
+    ]
+    settled += [
+        (d.at, f"{template} was declined by {d.by} at {t_plus(state, d.at)} ({d.reason})")
+        for d in state.declined
+        if d.template == template
+    ]
+    if settled:
+        return f"{max(settled)[1]}: {tail}"
+    by_hand = [  # its communication step checked or skipped without a message
+        f"{r.step.id} was {'checked' if r.done else 'skipped'} by {r.by or 'someone'} "
+        f"at {t_plus(state, r.at)}"
+        for r in state.steps.values()
+        if r.step.kind == StepKind.COMMUNICATION
+        and r.step.template == template
+        and (r.done or r.skipped)
+        and r.at is not None
+    ]
+    return f"{by_hand[0] if by_hand else f'no {template!r} message is due now'}: {tail}"

@@ -6,13 +6,14 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from enum import StrEnum
 
 from msgspec import Struct
 from msgspec.structs import replace
 
-from incident.core.records import StepRecord
+from incident.core.records import Communication, StepRecord
 from incident.core.state import IncidentState
 from incident.core.timefmt import printed_span
 from runbooks.model import Phase
@@ -264,14 +265,39 @@ def resolved_at(state: IncidentState) -> datetime | None:
 def next_update_due(state: IncidentState) -> datetime | None:
     """When the next stakeholder update is due under the runbook's cadence.
 
-    The first update is due `first_update_min` after declaration; each update sent
-    moves the next one to `every_min` after it. Once resolved (the resolution
+    The first update is due `first_update_min` after declaration; each message sent
+    (but a repeat of a once-per-incident one: `cadence_messages`) moves the next one
+    to `every_min` after it. Once resolved (the resolution
     message sent, or the incident closed) no more updates are owed: the cadence
     is "until resolved", and a clock still counting would ask for one.
     """
     if resolved_at(state) is not None:
         return None
     cadence = state.runbook.cadence
-    if not state.communications:
+    updates = cadence_messages(state)
+    if not updates:
         return state.declared_at + timedelta(minutes=cadence.first_update_min)
-    return state.communications[-1].at + timedelta(minutes=cadence.every_min)
+    return updates[-1].at + timedelta(minutes=cadence.every_min)
+
+
+def cadence_messages(state: IncidentState) -> list[Communication]:
+    """The messages the update cadence counts: every one but a `repeat`, which tells
+    stakeholders nothing new (and came, as often as not, from a second terminal)."""
+    return [message for message, again in _told(state) if not again]
+
+
+def repeats(state: IncidentState) -> list[Communication]:
+    """Each message from a once-per-incident template (`Runbook.sent_once`) after the
+    first from it, in order: the same news sent again."""
+    return [message for message, again in _told(state) if again]
+
+
+def _told(state: IncidentState) -> Iterator[tuple[Communication, bool]]:
+    """Each message, and whether it repeats a once-per-incident one sent before it."""
+    seen: set[str] = set()
+    for message in state.communications:
+        template = message.template
+        once = template is not None and state.runbook.sent_once(template)
+        yield message, once and template in seen
+        if once and template is not None:
+            seen.add(template)

@@ -15,7 +15,7 @@ from msgspec import Struct, field
 
 from incident.core.events import Event
 from incident.core.payloads import StepChecked
-from incident.core.phase_clocks import PAGING_TEMPLATE
+from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
 from incident.core.state import Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
@@ -221,6 +221,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     f"it (override: {record.override}).",
                 )
             )
+    found += _repeated_messages(state)
     if state.forced_close and state.closed_at is not None:
         found.append(
             Inconsistency(
@@ -231,3 +232,23 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
             )
         )
     return sorted(found, key=lambda i: i.at)
+
+
+def _repeated_messages(state: IncidentState) -> list[Inconsistency]:
+    """A message the runbook makes due once per incident, sent again: stakeholders told
+    the same news twice (two terminals, or a `send --again`)."""
+    found: list[Inconsistency] = []
+    for message in repeats(state):
+        sent = [m for m in state.communications if m.template == message.template]
+        first = sent[0]
+        times = next(n for n, m in enumerate(sent, 1) if m is message)
+        told = "twice" if times == 2 else f"{times} times"
+        found.append(
+            Inconsistency(
+                message.at,
+                f"The {message.template} message, due once per incident, was sent again by "
+                f"{message.by}: stakeholders got it {told} (first sent by {first.by} at "
+                f"{t_plus(state, first.at)}).",
+            )
+        )
+    return found

@@ -3,7 +3,9 @@
 The runbook asks for the first update `first_update_min` after the declaration and
 each next one `every_min` after the last message, until the resolution (as
 `next_update_due` counts it). Every message answers the update then due, on time or
-late. The drill's score card and the report's communications log both read this.
+late, but one that repeats a once-per-incident message (`cadence_messages`): the same
+news twice is no update, and is called out in the report's Inconsistencies instead.
+The drill's score card and the report's communications log both read this.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import resolved_at
+from incident.core.phase_clocks import cadence_messages, resolved_at
 from incident.core.state import IncidentState
 
 
@@ -38,7 +40,7 @@ def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
     resolved = resolved_at(state)
     due = state.declared_at + timedelta(minutes=cadence.first_update_min)
     found: list[UpdateDue] = []
-    for message in state.communications:
+    for message in cadence_messages(state):
         if resolved is not None and message.at > resolved:
             break
         found.append(UpdateDue(due, message.at))

@@ -106,6 +106,10 @@ def cmd_send(args: Arguments) -> int:
             print(messages.preview(session, args.template))
         except CommandError as error:
             raise refused(error, BY_NAME["send"]) from None
+        earlier = messages.sent_before(session, args.template)
+        if earlier is not None:  # stdout stays the message alone
+            line = f"lastgood send: warning: {earlier}; sending it again takes --again"
+            print(visible(line), file=sys.stderr)
     return 0
 
 

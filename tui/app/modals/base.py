@@ -216,10 +216,38 @@ class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
             parent = label.parent
             label.mark(parent is not None and event.widget in parent.walk_children())
 
+    _recording = False
+    """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
+
     @property
     def is_recording(self) -> bool:
-        """What the dialog gave is being recorded (a form's submission): not a draft."""
-        return False
+        """What the dialog gave is being recorded (a form's submission): not a draft;
+        the dialog closes once it is (unless refused)."""
+        return self._recording
+
+    def dismiss_once_recorded(
+        self,
+        recording: Awaitable[RefusalT | None],
+        result: ResultT,
+        refused: Callable[[RefusalT], None],
+    ) -> None:
+        """Dismiss with `result` once `recording` (off the UI loop) answers None; on a
+        refusal, `refused` shows why and the dialog stays open with what was typed.
+        Closing first and refusing in a toast lost it, and the keys typed next reached
+        the screen beneath."""
+        self._recording = True
+
+        async def wait() -> None:
+            try:
+                refusal = await recording
+            finally:
+                self._recording = False
+            if refusal is None:
+                self.dismiss(result)
+            else:
+                refused(refusal)
+
+        self.run_worker(wait(), group="submit")
 
     _untyped: dict[Widget, str] | None = None
     """What each text field held when the dialog took the keys, or was given since (a
@@ -306,41 +334,9 @@ class FormModal(LastgoodModal[ResultT]):
         Binding("shift+tab", "previous_field", show=False, priority=True),
     ]
 
-    _recording = False
-    """A submission is being recorded: another ctrl+s or Enter waits for its answer."""
-
-    @property
-    def is_recording(self) -> bool:
-        """A submission is being recorded: the dialog closes once it is (unless refused)."""
-        return self._recording
-
     def action_submit(self) -> None:
         """Validate the fields and dismiss with the result."""
         raise NotImplementedError
-
-    def dismiss_once_recorded(
-        self,
-        recording: Awaitable[RefusalT | None],
-        result: ResultT,
-        refused: Callable[[RefusalT], None],
-    ) -> None:
-        """Dismiss with `result` once `recording` (off the UI loop) answers None; on a
-        refusal, `refused` shows why and the dialog stays open with what was typed.
-        Closing first and refusing in a toast lost it, and the keys typed next reached
-        the screen beneath."""
-        self._recording = True
-
-        async def wait() -> None:
-            try:
-                refusal = await recording
-            finally:
-                self._recording = False
-            if refusal is None:
-                self.dismiss(result)
-            else:
-                refused(refusal)
-
-        self.run_worker(wait(), group="submit")
 
     def action_enter(self) -> None:
         """Enter in an Input (a priority binding, taken before the field's own): on to

@@ -7,7 +7,8 @@ is one key, and saying no is a recorded decision rather than a silent omission.
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, ClassVar, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -24,12 +25,21 @@ from tui.app.modals.base import (
     title_line,
 )
 
+if TYPE_CHECKING:
+    from tui.app.modals.verb_form import Refusal
+
 DueChoice = tuple[Literal["send", "decline"], str]
-"""("send", the text to send) or ("decline", "")."""
+"""("send", the text sent, or to send) or ("decline", "")."""
 
 
 class DueMessageModal(LastgoodModal[DueChoice | None]):
-    """`ctrl+s` sends the (edited) text, `ctrl+d` declines, Escape leaves it for later."""
+    """`ctrl+s` sends the (edited) text, `ctrl+d` declines, Escape leaves it for later.
+
+    With ``send``, the message is recorded from the dialog, which closes only once it
+    is. A refusal is shown in it, the text as edited: another terminal may have sent
+    or declined the message while it was open, and it was sent a second time. Without
+    it, the dialog closes with the text, for its caller to send.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "send", "Send"),
@@ -49,12 +59,22 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
     }
     """
 
-    def __init__(self, title: str, why: str, text: str, *, targets: str = "") -> None:
+    def __init__(
+        self,
+        title: str,
+        why: str,
+        text: str,
+        *,
+        targets: str = "",
+        send: Callable[[str], Awaitable[Refusal | None]] | None = None,
+    ) -> None:
         super().__init__()
         self.heading = title
         self.why = why
         self.text = text
         self.targets = targets
+        self.send = send
+        """Records the message with the text given: None once recorded, else why not."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -79,13 +99,26 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         text_area.move_cursor(text_area.document.end)
 
     def action_send(self) -> None:
+        if self.is_dismissed or self.is_recording:
+            return  # a second ctrl+s while the first records
         text = self.query_one("#text", TextArea).text.strip()
         if not text:
             self.show_error("The message is empty.")
             return
-        self.dismiss(("send", text))
+        if self.send is None:
+            self.dismiss(("send", text))
+            return
+        self.clear_error()
+        self.dismiss_once_recorded(self.send(text), ("send", text), self._refused)
+
+    def _refused(self, refusal: Refusal) -> None:
+        """Why it was not sent (`announce was sent by Ada at T+00:48: ...`), in the
+        dialog: Escape leaves it."""
+        self.show_error(visible(refusal.message))
 
     def action_decline(self) -> None:
+        if self.is_dismissed or self.is_recording:
+            return
         self.dismiss(("decline", ""))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:

@@ -43,6 +43,7 @@ from tui.app.screens.recorder import Outcome
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
     from store.backends import OutboxRecord
     from tui.app.modals.due_message import DueChoice
+    from tui.app.modals.verb_form import Refusal
     from tui.net.client import HttpClient
     from tui.net.delivery import DeliveryResult
     from tui.net.network_loop import NetworkLoop
@@ -269,44 +270,49 @@ class Comms:
         desk.submit_for_dialog(lambda s: messages.preview(s, message.template), previewed)
 
     def _open_due(self, message: DueMessage, text: str) -> None:
+        from incident.app import messages
+
         desk = self.desk
-        targets = ", ".join(t.name for t in desk.state.runbook.targets_for(message.template))
+        template = message.template
+        targets = ", ".join(t.name for t in desk.state.runbook.targets_for(template))
+        actor = desk.actor
+
+        async def send(edited: str) -> Refusal | None:
+            """Sent only while still due, decided on the record as it is then: another
+            terminal may have sent or declined it since the dialog opened."""
+            job = lambda s: messages.send_due(s, actor, template, text=edited)  # noqa: E731
+            return await desk.attempt(job, after=self._copied)
 
         def chosen(choice: DueChoice | None) -> None:
-            if choice is None:
-                return
-            if choice[0] == "send":
-                self.send_message(message.template, choice[1])
-                return
-            desk.open_form(BY_NAME["decline"], fixed={"template": message.template})
+            if choice is not None and choice[0] == "decline":
+                desk.open_form(BY_NAME["decline"], fixed={"template": template})
 
         from tui.app.modals.due_message import DueMessageModal
 
         desk.screen.app.push_screen(
             DueMessageModal(
-                f"Send: {_label(message.template)}", _why(message), text, targets=targets
+                f"Send: {_label(template)}", _why(message), text, targets=targets, send=send
             ),
             chosen,
         )
+
+    def _copied(self, done: Done) -> None:
+        """The message sent, on the clipboard; the highlight past the step it completed."""
+        sent = [e.data.text for e in done.events if isinstance(e.data, CommunicationSent)]
+        if sent:
+            self.desk.screen.app.copy_to_clipboard(sent[0])
+        self.desk.advance()  # past the message step it completed, if it did
 
     def send_message(self, template: str | None, text: str | None, *, channel: str = "") -> None:
         """Record a message as sent (completing its step, settling what made it due), to
         `channel`, else the incident's."""
         from incident.app import messages
 
-        desk = self.desk
-
-        def copied(done: Done) -> None:
-            sent = [e.data.text for e in done.events if isinstance(e.data, CommunicationSent)]
-            if sent:
-                desk.screen.app.copy_to_clipboard(sent[0])
-            desk.advance()  # past the message step it completed, if it did
-
-        actor = desk.actor
-        desk.record(
+        actor = self.desk.actor
+        self.desk.record(
             lambda s: messages.send(s, actor, template=template, text=text, channel=channel),
             BY_NAME["send"],
-            after=copied,
+            after=self._copied,
         )
 
     def resend_failed(self) -> None:
