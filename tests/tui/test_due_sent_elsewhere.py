@@ -29,6 +29,7 @@ from tests.tui.due_harness import (
 )
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.modals.composer import ComposerModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 
@@ -117,3 +118,44 @@ async def test_a_due_message_declined_from_the_cli_meanwhile_is_refused_in_the_d
         assert "told them on the bridge" in dialog.error_message
 
     assert "communication.sent" not in kinds(stored(db, incident_id))
+
+
+async def test_the_composer_refuses_announce_sent_meanwhile_then_sends_it_on_a_second_ctrl_s(
+    tmp_path,
+):
+    """The composer is the other way to send it: the same refusal, in the dialog, and
+    (as `send --again`) a second ctrl+s sends it once more, on purpose."""
+    db, app, incident_id = decided(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        screen.comms.open_composer("announce")
+        await wait_for_screen(pilot, ComposerModal)
+        composer = app.screen
+        assert isinstance(composer, ComposerModal)
+        assert composer.error_message == ""  # not sent yet: nothing to say
+
+        ada = Cli(db, actor="Ada")
+        sent = await asyncio.to_thread(ada.run, "send", incident_id, "--template", "announce")
+        assert sent.code == 0, sent.err
+
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: app.screen is not composer or bool(composer.error_message))
+        assert app.screen is composer, "sent again: the composer closed"
+        assert composer.error_message.startswith("announce was sent by Ada at T+")
+        assert composer.error_message.endswith("(ctrl+s sends it again)")
+        assert len(screen.state.communications) == 1
+
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: len(screen.state.communications) == 2)
+
+        screen.comms.open_composer("announce")  # opened on it now: said at once
+        await wait_for_screen(pilot, ComposerModal)
+        said = app.screen.error_message
+        assert said.startswith("announce was sent by Ada at T+") and " and by Bo at T+" in said
+        assert said.endswith(": ctrl+s sends it again")
+
+    events = stored(db, incident_id)
+    assert [e.actor for e in events if e.kind == "communication.sent"] == ["Ada", "Bo"]

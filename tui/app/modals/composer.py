@@ -8,7 +8,8 @@ result is recorded and copied by the app, so what was told to whom is never lost
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -28,6 +29,12 @@ from tui.app.modals.base import (
     title_line,
 )
 
+if TYPE_CHECKING:
+    from tui.app.modals.verb_form import Refusal
+
+Composed = tuple[str | None, str, str, bool]
+"""(template id or None, text, channel, whether to send a once-per-incident one again)."""
+
 
 class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
     """Pick a template, edit its text and where it goes; dismiss with ``(template_id,
@@ -39,6 +46,13 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
     when no template is selected. The text is returned stripped; empty text is an
     error. The channel starts as the incident's, as `lastgood send --channel` does
     without the option; emptied, the message goes to the incident's channel.
+
+    ``sent_before`` maps each once-per-incident template already sent to who sent it
+    and when: choosing one says so, and ``ctrl+s`` then sends it once more (as
+    `lastgood send --again`). With ``send``, the message is recorded from the dialog,
+    which closes only once it is; a refusal is shown in it. One sent from another
+    terminal while the dialog was open is refused so, and the next ``ctrl+s`` sends it
+    again.
     """
 
     DEFAULT_CSS = """
@@ -73,8 +87,16 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         *,
         template: str | None = None,
         channel: str = "",
+        sent_before: Mapping[str, str] | None = None,
+        send: Callable[[Composed], Awaitable[Refusal | None]] | None = None,
     ) -> None:
         super().__init__()
+        self.sent_before = dict(sent_before or {})
+        """Template id -> who sent it already, and when, for those sent once per incident."""
+        self.send = send
+        """Records the message: None once recorded, else why not."""
+        self._again: str | None = None
+        """The template whose earlier send was said here: `ctrl+s` sends it again."""
         self.templates = {tid: (label, text) for tid, label, text in templates}
         """Template id -> (label, rendered text), in the given order."""
         self.channel = channel
@@ -120,6 +142,18 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         text_area = self.query_one("#text", TextArea)
         text_area.focus()
         text_area.move_cursor(text_area.document.end)
+        self._say_sent_before(self.loaded_template)
+
+    def _say_sent_before(self, template: str | None) -> None:
+        """Who sent the chosen template already, if it goes once per incident."""
+        earlier = self.sent_before.get(template) if template is not None else None
+        if earlier is None:
+            if self._again is not None:
+                self.clear_error()
+            self._again = None
+            return
+        self._again = template
+        self.show_error(visible(f"{earlier}: ctrl+s sends it again"))
 
     @staticmethod
     def _count_text(text: str) -> str:
@@ -131,6 +165,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         if value == self.loaded_template:
             return  # the initial selection, or the same template again
         self.loaded_template = value
+        self._say_sent_before(value)
         if value is None:
             return  # back to free text: keep what is written
         text_area = self.query_one("#text", TextArea)
@@ -143,6 +178,8 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         self.query_one("#count", Label).update(self._count_text(event.text_area.text))
 
     def action_submit(self) -> None:
+        if self.is_dismissed or self.is_recording:
+            return  # a second ctrl+s while the first records
         text_area = self.query_one("#text", TextArea)
         text = text_area.text.strip()
         if not text:
@@ -153,4 +190,19 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         channel = self.query_one("#channel", Input).value.strip()
         if channel == visible(self.channel).strip():
             channel = self.channel  # shown with its controls as pictures, meant as it is
-        self.dismiss((template_id, text, channel))
+        if self.send is None:
+            self.dismiss((template_id, text, channel))
+            return
+        again = template_id is not None and template_id == self._again
+        composed = (template_id, text, channel, again)
+        self.dismiss_once_recorded(self.send(composed), (template_id, text, channel), self._refused)
+
+    def _refused(self, refusal: Refusal) -> None:
+        """Why it was not sent, in the dialog. A once-per-incident message sent from
+        elsewhere since the dialog opened: the next `ctrl+s` sends it again."""
+        select: Select[str] = self.query_one("#template", Select)
+        if "again" in refusal.needs and not select.is_blank():
+            self._again = str(select.value)
+            self.show_error(visible(f"{refusal.message} (ctrl+s sends it again)"))
+            return
+        self.show_error(visible(refusal.message))

@@ -24,7 +24,7 @@ from incident.app.next_key import due_cue
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
-from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation
+from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation, sent_already
 from incident.comms.notifications import failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
@@ -42,6 +42,7 @@ from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
     from store.backends import OutboxRecord
+    from tui.app.modals.composer import Composed
     from tui.app.modals.due_message import DueChoice
     from tui.app.modals.verb_form import Refusal
     from tui.net.client import HttpClient
@@ -303,18 +304,6 @@ class Comms:
             self.desk.screen.app.copy_to_clipboard(sent[0])
         self.desk.advance()  # past the message step it completed, if it did
 
-    def send_message(self, template: str | None, text: str | None, *, channel: str = "") -> None:
-        """Record a message as sent (completing its step, settling what made it due), to
-        `channel`, else the incident's."""
-        from incident.app import messages
-
-        actor = self.desk.actor
-        self.desk.record(
-            lambda s: messages.send(s, actor, template=template, text=text, channel=channel),
-            BY_NAME["send"],
-            after=self._copied,
-        )
-
     def resend_failed(self) -> None:
         """Try again every message whose delivery failed for good."""
         desk, notifier = self.desk, self.notifier
@@ -353,23 +342,35 @@ class Comms:
             self.desk.notify("This runbook has no message templates.")
             return
 
-        def send(result: tuple[str | None, str, str] | None) -> None:
-            if not result:
-                return
-            template_id, text, channel = result
+        from incident.app import messages
+
+        desk = self.desk
+        actor = desk.actor
+
+        async def send(composed: Composed) -> Refusal | None:
+            template_id, text, channel, again = composed
             # As written unless it is the template's own text: then the use case renders it.
             as_written = template_id is None or text != rendered[template_id].strip()
-            self.send_message(template_id, text if as_written else None, channel=channel)
+            written = text if as_written else None
+
+            def job(s: IncidentSession) -> Done:
+                return messages.send(
+                    s, actor, template=template_id, text=written, channel=channel, again=again
+                )
+
+            return await desk.attempt(job, after=self._copied)
 
         from tui.app.modals.composer import ComposerModal
 
-        self.desk.screen.app.push_screen(
+        sent_before = {name: earlier for name in rendered if (earlier := sent_already(state, name))}
+        desk.screen.app.push_screen(
             ComposerModal(
                 [(name, _label(name).capitalize(), text) for name, text in rendered.items()],
                 template=template,
                 channel=state.channel,
-            ),
-            send,
+                sent_before=sent_before,
+                send=send,
+            )
         )
 
 
