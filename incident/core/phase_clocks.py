@@ -267,9 +267,9 @@ def next_update_due(state: IncidentState) -> datetime | None:
 
     The first update is due `first_update_min` after declaration; each message sent
     (but a repeat of a once-per-incident one: `cadence_messages`) moves the next one
-    to `every_min` after it. Once resolved (the resolution
-    message sent, or the incident closed) no more updates are owed: the cadence
-    is "until resolved", and a clock still counting would ask for one.
+    to `every_min` after it. Once resolved (the resolution message sent, or the
+    incident closed) no more updates are owed: the cadence is "until resolved", and a
+    clock still counting would ask for one.
     """
     if resolved_at(state) is not None:
         return None
