@@ -92,4 +92,4 @@ def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
     # Sent once already: a second one goes only on purpose (`--again`), and says so.
     again = cli.ok("send", incident_id, "--template", "resolved", "--again")
     assert "warning" not in again, again
-    assert "sent again: resolved was sent by Ada at T+" in again
+    assert "sent again: resolved was already sent by Ada at T+" in again

@@ -69,7 +69,7 @@ def test_a_once_per_incident_template_sent_already_is_refused_naming_the_send(tm
     again = bo.run("send", incident_id, "--template", "announce")
     assert again.code == 2 and again.out == ""
     [line] = again.err.splitlines()
-    assert line.startswith("lastgood send: announce was sent by Ada at T+"), line
+    assert line.startswith("lastgood send: announce was already sent by Ada at T+"), line
     assert line.endswith("; sending it again tells stakeholders the same news twice (--again)")
     assert sent(ada, incident_id) == [("Ada", "announce")]
 
@@ -80,7 +80,7 @@ def test_again_sends_it_once_more_and_says_so_and_the_next_refusal_names_both(tm
     bo = InProcessCli(ada.db, actor="Bo")
     out = bo.ok("send", incident_id, "--template", "announce", "--again")
     assert "message recorded as sent" in out
-    assert "sent again: announce was sent by Ada at T+" in out
+    assert "sent again: announce was already sent by Ada at T+" in out
     assert sent(ada, incident_id) == [("Ada", "announce"), ("Bo", "announce")]
 
     third = ada.run("send", incident_id, "--template", "announce")
@@ -97,7 +97,7 @@ def test_preview_says_who_sent_it_on_stderr_and_prints_the_message_alone(tmp_pat
     after = ada.run("send", incident_id, "--template", "announce", "--preview")
     assert (after.code, after.out) == (0, "Rolling back Checkout 5xx now.\n")
     [warning] = after.err.splitlines()
-    assert warning.startswith("lastgood send: warning: announce was sent by Ada at T+")
+    assert warning.startswith("lastgood send: warning: announce was already sent by Ada at T+")
     assert warning.endswith("; sending it again takes --again")
 
 

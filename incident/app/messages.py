@@ -55,7 +55,7 @@ def send(
     done = _recorded(session, template, sent)
     if earlier is None:
         return done
-    return Done(done.events, done.said, [*done.notes, f"sent again: {earlier} before"])
+    return Done(done.events, done.said, [*done.notes, f"sent again: {earlier}"])
 
 
 def send_due(
@@ -137,6 +137,7 @@ def preview(session: Session, template: str) -> str:
 
 def sent_before(session: Session, template: str) -> str | None:
     """Who sent a once-per-incident message already, and when, as `send` refuses it
-    ("announce was sent by Ada at T+00:48"); None while it may be sent without `again`.
+    ("announce was already sent by Ada at T+00:48"); None while it may be sent without
+    `again`.
     Every face says it beside a preview of the message."""
     return sent_already(session.state, template)

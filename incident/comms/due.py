@@ -152,7 +152,7 @@ def unverified_resolution(state: IncidentState, template: str | None) -> str | N
 
 def sent_already(state: IncidentState, template: str) -> str | None:
     """Who sent a once-per-incident message (`Runbook.sent_once`) already, and when:
-    "announce was sent by Ada at T+00:48" (and by whom again since); None if no one
+    "announce was already sent by Ada at T+00:48" (and by whom again since); None if no one
     did, or if the template may be sent as often as needed (updates, free templates)."""
     if not state.runbook.sent_once(template):
         return None
@@ -161,7 +161,7 @@ def sent_already(state: IncidentState, template: str) -> str | None:
         return None
     sends = [f"by {c.by} at {t_plus(state, c.at)}" for c in sent]
     listed = sends[0] if len(sends) == 1 else f"{', '.join(sends[:-1])} and {sends[-1]}"
-    return f"{template} was sent {listed}"
+    return f"{template} was already sent {listed}"
 
 
 def no_longer_due(state: IncidentState, template: str) -> str:

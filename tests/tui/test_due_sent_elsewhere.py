@@ -143,7 +143,7 @@ async def test_the_composer_refuses_announce_sent_meanwhile_then_sends_it_on_a_s
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: app.screen is not composer or bool(composer.error_message))
         assert app.screen is composer, "sent again: the composer closed"
-        assert composer.error_message.startswith("announce was sent by Ada at T+")
+        assert composer.error_message.startswith("announce was already sent by Ada at T+")
         assert composer.error_message.endswith("(ctrl+s sends it again)")
         assert len(screen.state.communications) == 1
 
@@ -154,7 +154,9 @@ async def test_the_composer_refuses_announce_sent_meanwhile_then_sends_it_on_a_s
         screen.comms.open_composer("announce")  # opened on it now: said at once
         await wait_for_screen(pilot, ComposerModal)
         said = app.screen.error_message
-        assert said.startswith("announce was sent by Ada at T+") and " and by Bo at T+" in said
+        assert (
+            said.startswith("announce was already sent by Ada at T+") and " and by Bo at T+" in said
+        )
         assert said.endswith(": ctrl+s sends it again")
 
     events = stored(db, incident_id)
