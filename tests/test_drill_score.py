@@ -22,6 +22,7 @@ from incident.reports.drill_faults import FAULTS, FaultName, fault_named
 from incident.reports.drill_score import (
     Verdict,
     cadence_tally,
+    phase_line,
     score_card,
     score_data,
     score_text,
@@ -388,3 +389,19 @@ def test_a_repeat_does_not_move_the_next_update(clock: ManualClock) -> None:
     assert next_update_due(session.state) == due == T0 + timedelta(minutes=21)
     at(session, clock, 4.0, send("update"))
     assert next_update_due(session.state) == T0 + timedelta(minutes=24)
+
+
+def test_a_phase_done_before_its_window_opens_says_how_early(small_runbook) -> None:
+    """Verification done at T+02:03 read "done at T+02:03 of its T+15-45m window -
+    within": within, but a rehearsing team learns more from how early (a second review
+    of the wheel)."""
+    clock = ManualClock(T0)
+    details = Declaration(title="Drill", severity="SEV2", commander=ACTOR, drill="bad-release")
+    event = commands.declare(small_runbook, details, actor=ACTOR, clock=clock)
+    session = IncidentSession.declare(MemoryLog(), event, clock)
+    at(session, clock, 2 + 3 / 60, check("confirm-version"))
+    verify = small_runbook.phases[2]
+    line = phase_line(session.state, verify, clock.now())
+    assert line.text() == (
+        "Phase 3 Verification: done at T+02:03, 12m57s before its T+15-45m window opened - within"
+    )

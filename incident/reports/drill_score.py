@@ -124,6 +124,10 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     if clock.finished_at > clock.due_at:
         late = format_late(clock.finished_at - clock.due_at)
         return ScoreLine(name, f"{done} of its {window} ({late} over)", Verdict.MISSED, timed=True)
+    if clock.opens_at is not None and clock.finished_at < clock.opens_at:
+        early = format_duration(clock.opens_at - clock.finished_at)
+        done = f"{done}, {early} before its {window} opened"
+        return ScoreLine(name, done, Verdict.MET, timed=True)
     return ScoreLine(name, f"{done} of its {window}", Verdict.MET, timed=True)
 
 
