@@ -153,6 +153,7 @@ IN_PROCESS = [
     ("page", "INC-1", "who"),
     ("assign", "INC-1", "role", "name"),
     ("handoff", "INC-1", "name"),
+    ("channel", "INC-1", "#inc-x"),
     ("severity", "INC-1", "SEV1"),
     ("baseline", "INC-1", "probe"),
     ("send", "INC-1"),

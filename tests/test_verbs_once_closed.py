@@ -38,6 +38,7 @@ VALUES: dict[str, dict[str, object]] = {
     "page": {"target": "payments on-call"},
     "assign": {"role": "comms-lead", "person": "Cy"},
     "handoff": {"to": "Bo", "reason": "shift end"},
+    "channel": {"channel": "#inc-war-room"},
     "severity": {"severity": "SEV1", "reason": "worse than thought"},
     "baseline": {"probe": "error-rate", "value": 0.004},
     "send": {"text": "All clear: checkout is back on 2.4.0."},

@@ -15,14 +15,14 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from incident.app.probe_turn import ProbeTurn
 from incident.app.session import IncidentSession
 from incident.core.clock import Clock
 from incident.core.samples import Sample
 from runbooks.model import Probe
 from tui.app.screens.recorder import Outcome, Recorder
 
-if TYPE_CHECKING:  # the network is loaded after the first frame
+if TYPE_CHECKING:  # the network (and the probes' turn, the commands) load after the first frame
+    from incident.app.probe_turn import ProbeTurn
     from tui.net.client import HttpClient
     from tui.net.network_loop import NetworkLoop
 
