@@ -92,10 +92,6 @@ def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> boo
     return end - state.t0 < timedelta(minutes=phase.window.end_min)
 
 
-def _offset(state: IncidentState, moment: datetime) -> str:
-    return t_plus(state, moment)
-
-
 def _window(phase: Phase) -> str:
     if phase.window is None:
         return "no window"
@@ -112,13 +108,13 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     name = f"Phase {number} {phase.title}"
     window = _window(phase)
     if clock.finished_at is None:
-        unfinished = f"not finished by {_offset(state, end)} ({window})"
+        unfinished = f"not finished by {t_plus(state, end)} ({window})"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unfinished, verdict, timed=True)
     if clock.state is PhaseState.SKIPPED:  # not rehearsed: every step of it skipped
-        skipped = f"skipped at {_offset(state, clock.finished_at)}, no step checked"
+        skipped = f"skipped at {t_plus(state, clock.finished_at)}, no step checked"
         return ScoreLine(name, f"{skipped} ({window})", Verdict.MISSED)
-    done = f"done at {_offset(state, clock.finished_at)}"
+    done = f"done at {t_plus(state, clock.finished_at)}"
     if clock.due_at is None:
         return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
     if clock.finished_at > clock.due_at:
@@ -145,7 +141,7 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
     fired = [mark for _, mark in state.trigger_history if mark.met]
     trigger = ""
     if fired:
-        trigger = f"; first trigger met at {_offset(state, min(m.at for m in fired))}"
+        trigger = f"; first trigger met at {t_plus(state, min(m.at for m in fired))}"
     if not record.done or record.at is None:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
