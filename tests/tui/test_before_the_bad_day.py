@@ -36,7 +36,7 @@ async def test_unpointed_probes_are_not_polled_and_the_screen_says_how_to_point_
             )
 
         await wait_until(pilot, told)
-        assert screen.polling is None  # all three probes are the bundled defaults
+        assert screen.probes.polling is None  # all three probes are the bundled defaults
         assert screen.state.sample_count == 0
 
 

@@ -141,7 +141,7 @@ async def test_without_probes_webhook_messages_are_still_delivered(tmp_path):
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
-                assert screen.polling is None and screen.probe_child is None
+                assert screen.probes.polling is None and screen.probes.probe_child is None
     assert len(team.accepted_keys()) == 1
 
 

@@ -287,9 +287,11 @@ async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(
     monkeypatch.setattr(poller, "ProbePoller", Watched)
     async with polling_app(tmp_path) as (server, _, _, app), app.run_test(size=(100, 30)) as pilot:
         screen = await incident_screen(pilot)
-        await wait_until(pilot, lambda: screen.key_flag is not None and bool(gates), timeout=15)
-        flag = screen.key_flag
-        assert flag is not None and screen.probe_child is None
+        await wait_until(
+            pilot, lambda: screen.probes.key_flag is not None and bool(gates), timeout=15
+        )
+        flag = screen.probes.key_flag
+        assert flag is not None and screen.probes.probe_child is None
         (gate,) = gates
         assert gate is not None and gate.held == flag.held
         said = await keys_noted(pilot, flag, flag.held, ("right", "left"))
@@ -303,10 +305,10 @@ async def test_a_screen_gone_before_its_background_starts_starts_nothing(tmp_pat
     timer: a screen replaced in that moment must not start polling when it runs."""
     async with polling_app(tmp_path) as (_, _, _, app), app.run_test(size=(100, 30)) as pilot:
         screen = await incident_screen(pilot)
-        await wait_until(pilot, lambda: screen.polling is not None)
-        polling = screen.polling
+        await wait_until(pilot, lambda: screen.probes.polling is not None)
+        polling = screen.probes.polling
         assert polling is not None
         await app.switch_screen(Screen())
         await wait_until(pilot, polling.done)  # unmounted: its polling cancelled
         screen.start_background()  # as the timer would run it, late
-        assert screen.polling is polling
+        assert screen.probes.polling is polling

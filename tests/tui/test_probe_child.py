@@ -94,9 +94,9 @@ async def screen_with_child(pilot: Pilot[object]) -> tuple[IncidentScreen, Probe
     await wait_for_screen(pilot, IncidentScreen)
     screen = pilot.app.screen
     assert isinstance(screen, IncidentScreen)
-    await wait_until(pilot, lambda: screen.probe_child is not None)
-    assert screen.probe_child is not None
-    return screen, screen.probe_child
+    await wait_until(pilot, lambda: screen.probes.probe_child is not None)
+    assert screen.probes.probe_child is not None
+    return screen, screen.probes.probe_child
 
 
 async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
@@ -110,7 +110,7 @@ async def test_the_screen_shows_what_its_child_polls_and_the_child_goes_with_it(
                 lambda: {"health", "version", "error-rate"} <= set(screen.state.samples),
                 timeout=CHILD_WAIT_S,
             )
-            assert screen.polling is None  # nothing polled in the screen's process
+            assert screen.probes.polling is None  # nothing polled in the screen's process
         # It finishes its round and exits by itself once its input is closed;
         # `wait` also covers the moment the screen's reaper has not collected it yet.
         assert child.process.wait(CHILD_WAIT_S) == 0
@@ -212,7 +212,7 @@ async def test_a_child_that_cannot_poll_says_why_on_the_screen(tmp_path: Path) -
 
                 await wait_until(pilot, lambda: bool(stopped()), timeout=CHILD_WAIT_S)
                 assert stopped() == [f"no incident '{incident_id}' in {elsewhere}"]
-                assert screen.probe_child is None
+                assert screen.probes.probe_child is None
 
 
 def test_monitor_for_a_screen_stops_when_its_input_closes_and_when_the_incident_closes(

@@ -9,7 +9,6 @@ writers, and are folded into the view's state before anything shows them.
 
 from __future__ import annotations
 
-import concurrent.futures
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
@@ -31,8 +30,8 @@ from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.live_feed import start_live_feed
-from tui.app.screens.production import not_polled, start_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
+from tui.app.screens.screen_polling import ScreenPolling
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
     CLOSE_READY_KEY,
@@ -52,11 +51,8 @@ from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
-    from incident.app.probe_turn import ProbeTurn
-    from runbooks.model import Probe
     from store.backends import OutboxRecord
-    from tui.app.keys_first import GivesWay, KeyFlag, KeysFirst
-    from tui.app.probe_child import ProbeChild
+    from tui.app.keys_first import KeysFirst
     from tui.net.network_loop import NetworkLoop
 
 TICK_S = 1.0
@@ -106,17 +102,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.comms = Comms(self.desk)
         self.steps = StepVerbs(self.desk, self.comms)
         self.desk.footnote = self.comms.due_footnote
-        self.polling: concurrent.futures.Future[None] | None = None
-        """The probe polling loop on the network thread, while it runs."""
-        self.probe_child: ProbeChild | None = None
-        """The child process polling the probes instead, while it runs."""
-        self.probe_turn: ProbeTurn | None = None
-        """This screen's side of the probes' turn, while it polls them (itself or in its
-        child): another poller of the incident holding it is said once (`tick`)."""
-        self.key_flag: KeyFlag | None = None
-        """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
-        self._keys_first: KeysFirst | None = None
-        """Where the poller was added to give way to keys, to be taken off again."""
+        self.probes = ScreenPolling(self.notify)
+        """Production polled from this screen, once its first frame is up."""
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -158,63 +145,27 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         network = services.network() if services is not None else None
         if services is None or network is None:
             return
-        state = self.state
-        probes = self.pointed_probes() if services.poll_probes else ()
-        if unpolled := not_polled(state.runbook.probes, probes, services.poll_probes):
-            self.view.mark_not_polled(unpolled)
-        if probes and not state.is_closed:
-            from incident.app.probe_turn import ProbeTurn, poller_name
-
-            self.probe_turn = turn = ProbeTurn(poller_name(self.actor, "screen"))
-            if services.probes_in_child is not None:
-                from tui.app.probe_child import ProbeChild
-
-                self.probe_child = ProbeChild.start(
-                    services.probes_in_child, state.id, poller=turn.poller
-                )
-                self._keys_first = services.keys_first
-                self._keys_first.add(self.probe_child)
-            else:
-                from tui.app.keys_first import KeyFlag
-
-                self.key_flag = KeyFlag()
-                self._keys_first = services.keys_first
-                self._keys_first.add(self.key_flag)
-                self.polling = start_polling(
-                    network,
-                    self.recorder,
-                    probes,
-                    self.view.clock,
-                    turn,
-                    on_error=self._samples_refused,
-                    key_held=self.key_flag.held,
-                )
+        self.probes.start(
+            self.state,
+            actor=self.actor,
+            poll_probes=services.poll_probes,
+            probes_in_child=services.probes_in_child,
+            keys_first=services.keys_first,
+            network=network,
+            recorder=self.recorder,
+            clock=self.view.clock,
+            mark_not_polled=self.view.mark_not_polled,
+            on_error=self._samples_refused,
+        )
         self.comms.open_deliveries(
             network, services.outbox, services.delivery_attempts, gone=lambda: self._gone
         )
 
-    def pointed_probes(self) -> tuple[Probe, ...]:
-        """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
-        would only show REFUSED, so they are left out and the coordinator is told how to
-        point them (`lastgood init`): the cause in the toast's title, the remedy in
-        words that fit a toast at 80x24 (`runbooks.unpointed.UNPOINTED_REMEDY`)."""
-        from runbooks.unpointed import UNPOINTED_REMEDY, UNPOINTED_TITLE, pointed_probes
-
-        probes, hint = pointed_probes(self.state.runbook)
-        if hint is not None:
-            self.notify(UNPOINTED_REMEDY, title=UNPOINTED_TITLE, timeout=30)
-        return probes
-
     def on_unmount(self) -> None:
         self._gone = True
-        for loop in (self.polling, self.comms.deliveries):
-            if loop is not None:
-                loop.cancel()
-        for giving_way in (self.probe_child, self.key_flag):
-            if giving_way is not None:
-                self._stop_giving_way(giving_way)
-        if self.probe_child is not None:
-            self.probe_child.stop()
+        self.probes.stop()
+        if self.comms.deliveries is not None:
+            self.comms.deliveries.cancel()
         self.recorder.close()
         release_heap()
 
@@ -228,8 +179,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self._redraw_dialogs_between()
         self.comms.remind()
         self.comms.offer_due()
-        self._watch_probe_child()
-        self._say_who_polls()
+        self.probes.watch(self.state, self.view.clock.now())
         if not self.recorder.busy("tick"):
             comms, live = self.comms, self.live
             self.reads += 1
@@ -248,27 +198,6 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         if self in stack:
             for dialog in stack[stack.index(self) + 1 : -1]:
                 dialog.refresh()
-
-    def _watch_probe_child(self) -> None:
-        """A child poller that stopped by itself says why, once."""
-        child = self.probe_child
-        if child is None or (failure := child.failure()) is None:
-            return
-        self.probe_child = None
-        self._stop_giving_way(child)
-        self.notify(failure, title="Probes stopped", severity="error", timeout=30)
-
-    def _say_who_polls(self) -> None:
-        """Once, when another poller of the incident holds the probes' turn (this
-        screen then shows its readings), and once when it has stopped."""
-        if self.probe_turn is not None:
-            line = self.probe_turn.news(self.state, self.view.clock.now())
-            if line is not None:
-                self.notify(line, title="Probes", timeout=15)
-
-    def _stop_giving_way(self, work: GivesWay) -> None:
-        if self._keys_first is not None:
-            self._keys_first.remove(work)
 
     def read_now(self) -> None:
         """Another machine committed: fold its events in now, not at the next tick."""
