@@ -204,7 +204,7 @@ def test_a_skip_reopened_since_is_no_longer_a_decision(
 
 def test_every_phase_done_and_still_open_says_it_is_ready_to_close(clock: ManualClock) -> None:
     """It read "close when the close-out is", as if the line had been cut."""
-    from tests.test_drill_score import drill_session, walk
+    from tests.drill_walk import drill_session, walk
 
     session = drill_session(clock)
     walk(session, clock, close=False)

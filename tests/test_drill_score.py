@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 from msgspec.structs import replace
 
 from incident import commands
@@ -16,12 +12,9 @@ from incident.app.drill import pick_fault
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
-from incident.core.samples import Outcome, Sample
-from incident.core.state import IncidentState
 from incident.reports.drill_faults import FAULTS, FaultName, fault_named
 from incident.reports.drill_score import (
     Verdict,
-    cadence_tally,
     phase_line,
     score_card,
     score_data,
@@ -29,129 +22,8 @@ from incident.reports.drill_score import (
 )
 from runbooks import load_runbook, resolve_runbook
 from tests.conftest import T0
+from tests.drill_walk import ACTOR, DRILL, at, check, drill_session, samples, skip, walk
 from tests.memory_log import MemoryLog
-
-ACTOR = "Ada"
-DRILL = Declaration(
-    title="Drill: checkout errors",
-    severity="SEV2",
-    commander=ACTOR,
-    issue="checkout failing",
-    eta_min=20,
-    pattern="blue-green",
-    from_version="2.4.1",
-    last_good_version="2.4.0",
-    drill="bad-release",
-)
-
-
-def drill_session(clock: ManualClock, details: Declaration = DRILL) -> IncidentSession:
-    runbook = load_runbook(resolve_runbook("rollback"))
-    event = commands.declare(runbook, details, actor=ACTOR, clock=clock, incident_id="INC-D-1")
-    return IncidentSession.declare(MemoryLog(), event, clock)
-
-
-Command = Callable[[IncidentState, ManualClock], Any]
-
-
-def at(session: IncidentSession, clock: ManualClock, minute: float, command: Command) -> None:
-    """Run `command` at T+`minute` (the clock only moves forward)."""
-    clock.set(T0 + timedelta(minutes=minute))
-    session.run_many(lambda s: _listed(command(s, clock)))
-
-
-def _listed(made: Any) -> list[Any]:
-    return list(made) if isinstance(made, list) else [made]
-
-
-def check(step: str, note: str = "") -> Command:
-    return lambda s, c: commands.check_step(s, step, actor=ACTOR, clock=c, note=note)
-
-
-def skip(step: str, reason: str) -> Command:
-    return lambda s, c: commands.skip_step(s, step, reason=reason, actor=ACTOR, clock=c)
-
-
-def send(template: str) -> Command:
-    return lambda s, c: commands.send_communication(s, actor=ACTOR, clock=c, template=template)
-
-
-def samples(version: str, error_rate: float) -> Command:
-    def made(s: IncidentState, c: ManualClock) -> Any:
-        now = c.now()
-        batch = [
-            Sample("version", now, Outcome.OK, 5.0, 200, text=version),
-            Sample("error-rate", now, Outcome.OK, 5.0, 200, value=error_rate),
-        ]
-        return commands.record_samples(s, batch, actor="probes", clock=c)
-
-    return made
-
-
-def walk(
-    session: IncidentSession,
-    clock: ManualClock,
-    *,
-    tier: str = "none",
-    slow: float = 1.0,
-    close: bool = True,
-):
-    """A whole rollback; `slow` stretches every moment after T+0 (2.0 takes twice as long).
-    With `close` false it stops with every phase done and the incident still open."""
-
-    def t(minute: float) -> float:
-        return minute * slow
-
-    approve = lambda s, c: commands.approve(  # noqa: E731
-        s, "decide-rollback", by=ACTOR, reason="error rate over 5%", actor=ACTOR, clock=c
-    )
-    at(session, clock, t(0.5), check("assess-severity"))
-    at(session, clock, t(0.6), check("create-channel"))
-    at(session, clock, t(0.7), check("assign-commander"))
-    at(session, clock, t(1.0), approve)
-    at(session, clock, t(1.1), check("decide-rollback"))
-    for minute, template, step in (
-        (1.2, "announce", "announce-rollback"),
-        (1.3, "paging", "assemble-team"),
-        (1.4, "initiating", "notify-stakeholders"),
-    ):
-        at(session, clock, t(minute), send(template))
-        at(session, clock, t(minute), check(step))
-    at(session, clock, t(6.0), check("app-rollback-blue-green"))
-    choose = lambda s, c: commands.choose_database_tier(  # noqa: E731
-        s, tier, reason="expand-contract", actor=ACTOR, clock=c
-    )
-    at(session, clock, t(7.0), choose)
-    if tier == "restore-backup":
-        at(
-            session,
-            clock,
-            t(7.1),
-            lambda s, c: commands.approve(
-                s, "tier:restore-backup", by="Lee", reason="backup", actor=ACTOR, clock=c
-            ),
-        )
-    at(session, clock, t(7.5), check("database-rollback"))
-    for second in range(0, 60, 5):
-        at(session, clock, t(16.0) + second / 60, samples("2.4.0", 0.004))
-    at(session, clock, t(17.0), check("confirm-version"))
-    at(session, clock, t(17.1), check("check-health"))
-    at(session, clock, t(18.0), check("smoke-test"))
-    at(session, clock, t(19.0), send("resolved"))
-    for minute, step in (
-        (19.1, "communicate-resolution"),
-        (20.0, "document-incident"),
-        (21.0, "preliminary-rca"),
-        (22.0, "schedule-post-mortem"),
-    ):
-        at(session, clock, t(minute), check(step))
-    if close:
-        at(session, clock, t(23.0), lambda s, c: commands.close(s, actor=ACTOR, clock=c))
-
-
-def verdicts(state: IncidentState) -> dict[str, Verdict]:
-    card = score_card(state, state.closed_at or T0)
-    return {line.name: line.verdict for line in card.lines}
 
 
 def test_a_brisk_drill_meets_every_line(clock: ManualClock) -> None:
@@ -306,24 +178,6 @@ def test_score_data_names_each_line(clock: ManualClock) -> None:
     assert isinstance(data["lines"], list) and len(data["lines"]) == 8
 
 
-@settings(max_examples=60, deadline=None)
-@given(gaps=st.lists(st.integers(min_value=1, max_value=60 * 40), max_size=8))
-def test_cadence_counts_each_message_against_the_update_it_was_due_by(gaps: list[int]) -> None:
-    """Against a model: message k is late when it comes after the previous one (or the
-    declaration) by more than the cadence allows."""
-    clock = ManualClock(T0)
-    session = drill_session(clock)
-    first, every = 5 * 60, 20 * 60
-    seconds = 0
-    late = 0
-    for index, gap in enumerate(gaps):
-        seconds += gap
-        late += gap > (first if index == 0 else every)
-        at(session, clock, seconds / 60, send("update"))
-    tally = cadence_tally(session.state, clock.now())
-    assert (tally.sent, tally.late) == (len(gaps), late)
-
-
 def test_the_drill_verb_names_every_fault() -> None:
     """`--help` spells the faults out (no domain import); held to the domain's table."""
     from incident.app.verbs_database import DRILL_FAULTS
@@ -350,45 +204,6 @@ def test_a_phase_skipped_whole_is_missed_not_done_in_time(clock: ManualClock) ->
     assert line.text() == (
         "Phase 3 Verification: skipped at T+16:00, no step checked (T+15-45m window) - missed"
     )
-
-
-def test_a_once_per_incident_message_sent_again_is_no_update_and_is_called_out(
-    clock: ManualClock,
-) -> None:
-    """Two terminals both sent the announcement, then `send` a third time (a review):
-    the score read "6 of 6 on time" and the report "None found". A repeat is no
-    stakeholder update, and the report says it went out again."""
-    from incident.reports.analysis import inconsistencies
-
-    def by_bo(s: IncidentState, c: ManualClock) -> Any:
-        return commands.send_communication(s, actor="Bo", clock=c, template="announce")
-
-    session = drill_session(clock)
-    at(session, clock, 1.2, send("announce"))
-    at(session, clock, 1.21, by_bo)
-    at(session, clock, 1.3, send("paging"))
-    at(session, clock, 1.5, send("announce"))
-    card = score_card(session.state, clock.now())
-    assert "Messages on cadence: 2 of 2 on time" in score_text(card)
-    found = [i.text for i in inconsistencies(session.state)]
-    assert found == [
-        "The announce message, due once per incident, was sent again by Bo: stakeholders "
-        "got it twice (first sent by Ada at T+01:12).",
-        "The announce message, due once per incident, was sent again by Ada: stakeholders "
-        "got it 3 times (first sent by Ada at T+01:12).",
-    ]
-
-
-def test_a_repeat_does_not_move_the_next_update(clock: ManualClock) -> None:
-    from incident.core.phase_clocks import next_update_due
-
-    session = drill_session(clock)
-    at(session, clock, 1.0, send("announce"))
-    due = next_update_due(session.state)
-    at(session, clock, 3.0, send("announce"))
-    assert next_update_due(session.state) == due == T0 + timedelta(minutes=21)
-    at(session, clock, 4.0, send("update"))
-    assert next_update_due(session.state) == T0 + timedelta(minutes=24)
 
 
 def test_a_phase_done_before_its_window_opens_says_how_early(small_runbook) -> None:

@@ -19,7 +19,7 @@ from incident.core.clock import ManualClock
 from incident.core.phase_clocks import format_late
 from incident.reports.drill_score import ScoreLine, Verdict, score_card
 from tests.conftest import T0
-from tests.test_drill_score import ACTOR, Command, check, drill_session, send, skip
+from tests.drill_walk import ACTOR, Command, check, drill_session, send, skip
 
 
 @pytest.mark.parametrize(
