@@ -28,6 +28,7 @@ from runbooks.printable import (
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
 from runbooks.yaml_compose import TOO_DEEP, Limit, compose
+from runbooks.yaml_unclosed import unclosed_quote
 
 _STANDARD = "tag:yaml.org,2002:"
 _STR = _STANDARD + "str"
@@ -72,7 +73,7 @@ def parse_yaml(text: str, file: str) -> ParsedYaml:
     except Limit as limit:
         return ParsedYaml(None, positions, [Problem(file, limit.line, limit.col, limit.message)])
     except yaml.MarkedYAMLError as exc:
-        return ParsedYaml(None, positions, [_syntax_problem(file, exc)])
+        return ParsedYaml(None, positions, [_syntax_problem(file, text, exc)])
     except yaml.reader.ReaderError as exc:
         line, col = line_col(text, max(0, min(exc.position, len(text))))
         return ParsedYaml(None, positions, [Problem(file, line, col, f"YAML error: {exc.reason}")])
@@ -91,7 +92,9 @@ def parse_yaml(text: str, file: str) -> ParsedYaml:
     return ParsedYaml(data, positions, list(dict.fromkeys(converter.problems)))
 
 
-def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    """PyYAML's error at its mark, in its words; and where a quoted string that ran on
+    to it opened, when the text shows one left unclosed (`runbooks.yaml_unclosed`)."""
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     message = "YAML syntax error: " + " ".join(str(exc.problem or exc.context or exc).split())
@@ -101,6 +104,9 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
         if context_mark is not None and context_mark.line + 1 != line:
             context += f" started at line {context_mark.line + 1}"
         message += f" ({context})"
+    opened = unclosed_quote(text, exc)
+    if opened is not None:
+        message += f"; a quoted string opened at {opened[0]}:{opened[1]} may be unclosed"
     return Problem(file, line, col, message)
 
 

@@ -80,3 +80,19 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
         "last_good_version, next_update, pattern, phase, severity and 2 more)"
     ]
+
+
+def test_validate_says_where_a_quote_left_open_began_on_the_errors_line(cli, tmp_path):
+    """`op: ">` on line 40: YAML gives up on line 54, where the string it took in ends.
+    The one line names that place, as YAML does, and the quote's."""
+    lines = Path("runbooks/rollback.yaml").read_text().split("\n")
+    lines[39] = lines[39].removesuffix('"')
+    unclosed = tmp_path / "unclosed.yaml"
+    unclosed.write_text("\n".join(lines))
+    result = cli.run("validate", str(unclosed))
+    assert (result.code, result.out) == (2, "")
+    assert result.err.splitlines() == [
+        f"{unclosed}:54:13: YAML syntax error: expected <block end>, but found '<scalar>' "
+        "(while parsing a block mapping started at line 36); "
+        "a quoted string opened at 40:9 may be unclosed"
+    ]

@@ -19,8 +19,10 @@ from yaml.nodes import MappingNode, Node, ScalarNode
 from runbooks import BUNDLED_DIR, yaml_compose
 from runbooks.source_text import decode_source
 from runbooks.yaml_compose import compose_in_python
+from runbooks.yaml_nodes import parse_yaml
 from tests.depth import examples
 from tests.runbooks.test_fuzz import ROLLBACK, byte_damage, fuzz_settings, yaml_structure
+from tests.runbooks.test_unclosed_quote import HINT, UNCLOSED, unclosed_at_line_40
 
 Flat = list[tuple[object, ...]]
 
@@ -122,3 +124,14 @@ def test_text_of_awkward_characters_is_composed_alike_or_told_by_the_python_pars
     text: str, end: str
 ) -> None:
     agree(text + end)
+
+
+def test_a_syntax_error_is_told_in_the_same_words_with_libyaml_or_without(monkeypatch):
+    """libyaml refuses a quote left unclosed, and the Python parser tells it: the problem,
+    and where the quote opened, are the same as from a PyYAML built without libyaml."""
+    texts = [unclosed_at_line_40(), *(case.values[0] for case in UNCLOSED)]
+    assert all(yaml_compose.on_libyaml(text) and fast_nodes(text) is None for text in texts)
+    told = [parse_yaml(text, "unclosed.yaml").problems for text in texts]
+    assert all(len(problems) == 1 and HINT in problems[0].message for problems in told)
+    monkeypatch.setattr(yaml_compose, "_FastLoader", None)
+    assert [parse_yaml(text, "unclosed.yaml").problems for text in texts] == told
