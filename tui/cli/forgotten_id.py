@@ -5,45 +5,66 @@ Every verb on one incident takes its ID first, then its own arguments in order
 the first argument as the ID and reports the last one missing (`required: STEP`),
 which names the wrong mistake. When the word taken as the ID does not begin as
 every incident ID does (`INC-`), this says what it is and the command with the ID
-in its place: `'assess-severity' is a step, not an incident ID: lastgood check
-INC-... assess-severity`. It is read from the command line alone, before anything of
-the domain is loaded (`tests/test_cli_startup.py`), and imported only to refuse: a
-word shaped like a runbook's ids, where the verb wants a step, a tier, a trigger, a
-role, a probe or a template, is called that; any other word is said not to be an
-incident ID.
+in its place, the options typed before the verb kept: `'assess-severity' is a step,
+not an incident ID: lastgood check INC-... assess-severity`.
+
+What the word is comes from the runbook, not from its shape: a step, a tier, a
+trigger, a role, a probe or a template where the verb wants one and the runbook has
+one by that name (`db-tier full` is no tier's). The runbook is the verb's `--runbook`
+where it takes one; a verb on an incident names none (the incident's is in the
+record, which a refusal does not open), so it is the one incidents are declared with
+unless told otherwise, the bundled `rollback`. Any other word, or when that runbook
+cannot be loaded, is said only not to be an incident ID.
+
+The command line is read before anything of the domain is loaded
+(`tests/test_cli_startup.py`); this is imported only to refuse, and loads the runbook
+only when the verb wants one of its names.
 """
 
 from __future__ import annotations
 
 import shlex
+from collections.abc import Callable, Iterable, Sequence
 
-from incident.app.params import Kind, Param
+from incident.app.params import Param
 from incident.app.verb import Scope, Verb
+from incident.app.verbs import BY_NAME
 from tui.cli.arguments import INCIDENT_ID_PREFIX
+
+TYPE_CHECKING = False  # the runbook's model is loaded with the runbook, when one is wanted
+if TYPE_CHECKING:
+    from runbooks.model import Runbook
 
 ID_PLACEHOLDER = "INC-..."
 
 REQUIRED = "the following arguments are required:"
 """How argparse begins its message for arguments not given."""
 
-RUNBOOK_ID_KINDS = (Kind.STEP, Kind.CHOICE)
-"""Kinds whose value is one of the runbook's ids (a step, a tier, a trigger, a role,
-a probe, a template): a word shaped like one is called by the parameter's name."""
-
-_ID_PUNCTUATION = "._-"
-_LONGEST_ID = 64
-"""A runbook's ids: a letter or digit, then letters, digits, `.`, `_` or `-`, at most 64
-(`runbooks.checks`)."""
+RUNBOOK_NAMES: dict[str, Callable[[Runbook], Iterable[str]]] = {
+    "step": lambda runbook: (step.id for step in runbook.steps()),
+    "tier": lambda runbook: (tier.id for tier in runbook.database_tiers),
+    "trigger": lambda runbook: (trigger.id for trigger in runbook.triggers),
+    "role": lambda runbook: runbook.roles,
+    "probe": lambda runbook: (probe.name for probe in runbook.probes),
+    "template": lambda runbook: (name for name, _ in runbook.templates),
+}
+"""What a parameter takes, by its name or each name of its metavar (`STEP|TIER`): the
+runbook's names for it."""
 
 
 def forgotten_id(
-    verb: Verb, message: str, values: dict[str, object], words: list[str]
+    verb: Verb,
+    message: str,
+    values: dict[str, object],
+    words: list[str],
+    before: Sequence[str] = (),
 ) -> str | None:
     """The refusal for `verb`'s `words` when argparse's `message` says an argument is
     missing because the first one in order was taken as the incident ID and is none;
     else None (argparse's message stands).
 
-    `values` is what argparse read before it refused (the ID as typed, under `id`).
+    `values` is what argparse read before it refused (the ID as typed, under `id`);
+    `before` the words typed before the verb (`--db PATH`), kept in the command given.
     """
     given = values.get("id")
     if not message.startswith(REQUIRED) or verb.scope is Scope.GLOBAL:
@@ -53,8 +74,8 @@ def forgotten_id(
     order = [param for param in verb.params if param.positional]
     if not order or all(values.get(param.name) is not None for param in order if param.required):
         return None
-    command = shlex.join(["lastgood", verb.name, ID_PLACEHOLDER, *words])
-    what = _called(order[0], given)
+    command = shlex.join(["lastgood", *before, verb.name, ID_PLACEHOLDER, *words])
+    what = _called(order[0], given, values)
     return f"'{given}' is {what}not an incident ID: {command}"
 
 
@@ -79,23 +100,34 @@ def misplaced_id(verb: Verb, values: dict[str, object], words: list[str]) -> str
         moved.remove(value)
         moved.insert(moved.index(given), value)
         command = shlex.join(["lastgood", *moved])
-        what = _called(order[0], given)
+        what = _called(order[0], given, values)
         return f"'{given}' is {what}not an incident ID; the ID goes first: {command}"
     return None
 
 
-def _called(param: Param, word: str) -> str:
-    """`word` named as what `param` takes ("a step, "), or "" when it says nothing."""
-    if param.kind not in RUNBOOK_ID_KINDS or not _runbook_id_shaped(word):
-        return ""
+def _called(param: Param, word: str, values: dict[str, object]) -> str:
+    """`word` named as what `param` takes ("a step, ") where the runbook has one by that
+    name, or "" (it is said only not to be an incident ID)."""
     names = (param.metavar or param.name).lower().split("|")
-    return f"a {' or '.join(names)}, "
+    if not any(name in RUNBOOK_NAMES for name in names):
+        return ""
+    runbook = _runbook(values)
+    if runbook is None:
+        return ""
+    what = [n for n in names if n in RUNBOOK_NAMES and word in RUNBOOK_NAMES[n](runbook)]
+    return f"a {' or '.join(what)}, " if what else ""
 
 
-def _runbook_id_shaped(word: str) -> bool:
-    return (
-        0 < len(word) <= _LONGEST_ID
-        and word[0].isascii()
-        and word[0].isalnum()
-        and all(c.isascii() and (c.isalnum() or c in _ID_PUNCTUATION) for c in word)
-    )
+def _runbook(values: dict[str, object]) -> Runbook | None:
+    """The runbook `--runbook` names where the verb takes it, else the one incidents are
+    declared with unless told otherwise; None when it cannot be loaded."""
+    from incident.app.runbook_lookup import find_runbook
+    from incident.core.errors import CommandError
+
+    given = values.get("runbook")
+    name = given if isinstance(given, str) else BY_NAME["declare"].param("runbook").default
+    assert isinstance(name, str)
+    try:
+        return find_runbook(name)
+    except CommandError:
+        return None

@@ -69,6 +69,8 @@ class OneLineParser(argparse.ArgumentParser):
 
     verb: Verb | None = None
     """The verb this parser reads the arguments of (None: the top level)."""
+    before: Sequence[str] = ()
+    """The words typed before the verb (`--db PATH`), for a command given back."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("formatter_class", HelpFormatter)
@@ -88,7 +90,8 @@ class OneLineParser(argparse.ArgumentParser):
         if self.verb is not None:
             from tui.cli.forgotten_id import forgotten_id  # only a refusal needs it
 
-            message = forgotten_id(self.verb, message, vars(self._read), self._words) or message
+            read = vars(self._read)
+            message = forgotten_id(self.verb, message, read, self._words, self.before) or message
         self.exit(2, f"{self.prog}: error: {visible(message)} (see --help)\n")
 
     def _check_value(self, action: argparse.Action, value: Any) -> None:
@@ -252,7 +255,9 @@ class VerbCommands(_Commands):
         values: Any,
         option_string: str | None = None,
     ) -> None:
-        self.parser_for(values[0])
+        chosen = self.parser_for(values[0])
+        if isinstance(parser, OneLineParser):  # the verb and every word after it are `values`
+            chosen.before = parser._words[: len(parser._words) - len(values)]
         super().__call__(parser, namespace, values, option_string)
 
 
