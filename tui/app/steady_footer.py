@@ -17,15 +17,24 @@ the rest being the layout of the screen that a mount or a removal asks for.
 Keys that do not fit are left out whole, the last first (the screen puts `?` first,
 which lists every key, then what is most pressing): Textual's footer cut the key at
 the edge mid-word (`c Compo`) and the ones after it were off the screen.
+
+Some keys a screen shows only where the footer has room for them (`if_room`, from
+`room_from` columns): narrower they are not in it at all, so the footer is drawn as
+it is without them; wider they keep their place among the others, and are the first
+left out should the row still not fit. A resize across `room_from` brings them in or
+takes them out, as a change of bindings does.
 """
 
 from __future__ import annotations
 
+from collections.abc import Set
 from difflib import SequenceMatcher
+from typing import Any
 
 from textual.app import ComposeResult
 from textual.compose import compose
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
@@ -42,13 +51,38 @@ class SteadyFooter(Footer):
     _rebuild_pending = False
     """A rebuild is asked for and has not run yet."""
 
+    def __init__(
+        self,
+        *children: Widget,
+        if_room: Set[str] = frozenset(),
+        room_from: int = 0,
+        **options: Any,
+    ) -> None:
+        """`Footer`'s arguments, and the keys shown only where there is room for them."""
+        super().__init__(*children, **options)
+        self.if_room = frozenset(if_room)
+        """The actions of keys shown only from `room_from` columns, and left out first."""
+        self.room_from = room_from
+        """The footer's width from which the `if_room` keys are shown."""
+
+    def _has_room(self) -> bool:
+        """Wide enough for the `if_room` keys (the footer's width, once laid out; the
+        screen's before)."""
+        return (self.size.width or self.screen.size.width) >= self.room_from
+
+    def _left_out(self) -> frozenset[str]:
+        """The actions of the keys not in the footer at this width."""
+        return frozenset() if self._has_room() else self.if_room
+
     def keys_to_show(self) -> KeysShown:
-        """The keys `Footer.compose` would draw now, from the screen's active bindings."""
+        """The keys `compose` would draw now, from the screen's active bindings (but the
+        `if_room` keys, while the footer is narrower than `room_from`)."""
         active = self.screen.active_bindings
+        left_out = self._left_out()
         keys: list[tuple[object, ...]] = [
             (binding.key, binding.action, binding.description, binding.group, enabled, tooltip)
             for _, binding, enabled, tooltip in active.values()
-            if binding.show
+            if binding.show and binding.action not in left_out
         ]
         if self.show_command_palette and self.app.ENABLE_COMMAND_PALETTE:
             palette = active.get(self.app.COMMAND_PALETTE_BINDING)
@@ -61,14 +95,20 @@ class SteadyFooter(Footer):
         self._rebuild_pending = False
         if self._bindings_ready:
             self._shown = self.keys_to_show()
-        yield from super().compose()
+        left_out = self._left_out()
+        for widget in super().compose():
+            if not (isinstance(widget, FooterKey) and widget.action in left_out):
+                yield widget
         self.call_after_refresh(self.fit_keys)  # once the keys are mounted and styled
 
     def on_resize(self) -> None:
+        if self.if_room and self._bindings_ready:
+            self.bindings_changed(self.screen)  # across `room_from`: keys come or go
         self.fit_keys()
 
     def fit_keys(self) -> None:
-        """Show the keys that fit whole, in their order; leave out the rest."""
+        """Show the keys that fit whole, in their order; leave out the rest. The `if_room`
+        keys are fitted last: they go before any other, the last of them first."""
         if not self.is_attached:
             return
         keys = [key for key in self.children if isinstance(key, FooterKey)]
@@ -76,7 +116,8 @@ class SteadyFooter(Footer):
         room = self.size.width - sum(key.outer_size.width for key in docked)
         used = 0
         fits = True
-        for key in keys:
+        spare = [key for key in keys if key.action in self.if_room]
+        for key in [key for key in keys if key not in spare] + spare:  # drawn in their order
             if key in docked:
                 continue
             margin = key.styles.margin

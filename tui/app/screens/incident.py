@@ -38,10 +38,12 @@ from tui.app.screens.verb_keys import (
     CLOSED_KEY,
     DECIDED_KEY,
     DUE_MESSAGE_KEY,
+    FOOTER_IF_ROOM,
     HELP_FIRST,
     NAVIGATION,
     POSTMORTEM_ANY_PHASE,
     POSTMORTEM_KEY,
+    WIDE_FOOTER,
     ready_to_close,
     verb_bindings,
 )
@@ -120,7 +122,12 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
 
     def compose(self) -> ComposeResult:
         yield self.view
-        yield SteadyFooter(compact=True, show_command_palette=False)
+        yield SteadyFooter(
+            compact=True,
+            show_command_palette=False,
+            if_room=FOOTER_IF_ROOM,
+            room_from=WIDE_FOOTER,
+        )
 
     def on_mount(self) -> None:
         self.view.update(self.view.state, self._opening, reset=True)

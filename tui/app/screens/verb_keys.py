@@ -4,6 +4,9 @@ A verb offered in the TUI (`Verb.tui`) is bound to its key when it has one, show
 the footer when it is frequent (`Verb.footer`), listed by the help screen and offered
 by the command palette under its title and help. Keys that move around rather than
 record (phases, the due message) are the screen's own.
+
+Three verbs only some steps want (skip, approve, DB tier) are in the footer where it
+is wide enough for them beside every other key (`FOOTER_IF_ROOM`).
 """
 
 from __future__ import annotations
@@ -31,14 +34,34 @@ def verb_action(verb: Verb) -> str:
     return f"verb({verb.name!r})"
 
 
+FOOTER_IF_ROOM: frozenset[str] = frozenset(
+    verb_action(BY_NAME[name]) for name in ("skip", "approve", "db-tier")
+)
+"""The actions of the verbs in the footer only where it has room for them
+(`SteadyFooter.if_room`): those only some steps want. At 80 columns they took the
+room of `c Compose` and `q Quit` once `P`, `X` or a due message's `m` came in (the
+guidance panel names `a` and `b` when the highlighted step wants them, and help and
+the palette list all three); from `WIDE_FOOTER` columns there is room for them."""
+
+WIDE_FOOTER = 120
+"""The footer's width from which `FOOTER_IF_ROOM` come in (`SteadyFooter.room_from`).
+
+The widest row the coordinator's screen can show (`P`, a due message's `m` and
+`d Decide` beside every verb, help and quit) draws 103 of 120 columns: the three
+keys stay when a key comes or goes, rather than come and go with it. Narrower (at
+80 columns it held them in the first minutes only), the footer is as it was
+without them."""
+
+
 def verb_bindings() -> list[Binding]:
-    """A binding for each TUI verb with a key; in the footer when the verb says so."""
+    """A binding for each TUI verb with a key; in the footer when the verb says so,
+    or where the footer has room (`FOOTER_IF_ROOM`)."""
     return [
         Binding(
             verb.key,
             verb_action(verb),
             verb.title,
-            show=verb.footer,
+            show=verb.footer or verb_action(verb) in FOOTER_IF_ROOM,
             key_display=verb.key_display if "," in verb.key else None,
         )
         for verb in TUI_VERBS
