@@ -153,6 +153,32 @@ def test_events_read_inside_a_refused_append_are_folded_once(tmp_path):
     second_log.close()
 
 
+def test_a_session_tells_what_it_appended_from_what_it_read_under_one_name(tmp_path):
+    """Two terminals of one person: the events read from the other are not this
+    session's, though they carry its actor's name (`take_appended_here`)."""
+    from incident.app.session import IncidentSession
+
+    db = tmp_path / "one-name.db"
+    clock = SystemClock()
+    runbook = load_runbook(resolve_runbook("rollback"))
+    details = commands.Declaration(title="t", severity="SEV2", commander="A")
+    laptop_log, bastion_log = SqliteEventLog.open(db), SqliteEventLog.open(db)
+    declared = commands.declare(runbook, details, actor="ada", clock=clock)
+    laptop_log.append([declared])
+    laptop = IncidentSession(laptop_log, declared.incident_id, clock, journal=True)
+    bastion = IncidentSession(bastion_log, declared.incident_id, clock)
+    assert laptop.take_appended_here() == frozenset()  # the opening was read
+    bastion.run(lambda s: commands.check_step(s, "assess-severity", actor="ada", clock=clock))
+    laptop.run(lambda s: commands.add_note(s, "from the laptop", actor="ada", clock=clock))
+    assert [e.seq for e in laptop.take_applied()] == [1, 2, 3]  # read inside the append
+    assert laptop.take_appended_here() == frozenset({3})
+    bastion.run(lambda s: commands.add_note(s, "from the bastion", actor="ada", clock=clock))
+    assert [e.seq for e in laptop.refresh()] == [4]
+    assert laptop.take_appended_here() == frozenset()
+    laptop_log.close()
+    bastion_log.close()
+
+
 APPENDER = textwrap.dedent(
     """
     import json

@@ -69,6 +69,8 @@ class IncidentSession:
         read but the probe ticks, which a long record holds undecoded."""
         walk = ChainWalk(incident_id)
         self._journal: list[Event] | None = [] if journal else None
+        self._appended_here: list[int] = []
+        """The `seq`s of the journal's events this session appended (`take_appended_here`)."""
         items: Iterator[Summarised] = iter(log.opening_items(incident_id, walk))
         if self._journal is not None:
             items = self._journaled(items)
@@ -123,6 +125,14 @@ class IncidentSession:
         taken, self._journal = self._journal, []
         return taken
 
+    def take_appended_here(self) -> frozenset[int]:
+        """The `seq`s of the events this session appended itself since the last call:
+        of those `take_applied` hands over, what this face recorded, not what it read of
+        other writers (whatever name they record under: one person may write from two
+        terminals). Empty unless the session was opened with `journal=True`."""
+        taken, self._appended_here = self._appended_here, []
+        return frozenset(taken)
+
     def run(self, command: Callable[[IncidentState], NewEvent]) -> Event:
         """Decide on fresh state, record durably, then apply to our state."""
         return self.run_many(lambda state: [command(state)])[-1]
@@ -157,6 +167,8 @@ class IncidentSession:
             self.damage = refusal.report
             raise
         self._fold(recorded)
+        if self._journal is not None:
+            self._appended_here += [event.seq for event in recorded]
         if recorded:
             self._head = ChainHead(recorded[-1].seq, recorded[-1].hash)
         return recorded

@@ -230,24 +230,28 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         if fresh:
             for text, title, severity, timeout in announcements(fresh):
                 self.notify(text, title=title, severity=severity, timeout=timeout)
-            self._past_done_elsewhere(fresh)
+            self._past_done_elsewhere(fresh, message.recorded_here)
             self.comms.offer_due()
             if self.state.drill and any(event.kind == Kind.CLOSED for event in fresh):
                 self.show_score()
         if message.reply is not None:
             message.reply()
 
-    def _past_done_elsewhere(self, fresh: list[Event]) -> None:
+    def _past_done_elsewhere(self, fresh: list[Event], recorded_here: frozenset[int]) -> None:
         """Another terminal checked or skipped the step highlighted here: on to the
         phase's next required step, as when it is checked here (a key's own reply moves
-        it so; this screen's own events are left to it)."""
+        it so; the events this screen recorded, `recorded_here`, are left to it).
+
+        Told by where the event was recorded, not by its actor: the same person checking
+        from a second terminal (Ada on her laptop and on the bastion) left the highlight
+        on the done step."""
         checklist = self.view.query_one(Checklist)
         step_id = checklist.highlighted_step
         record = self.state.steps.get(step_id) if step_id is not None else None
         if record is None or not (record.done or record.skipped):
             return
         if any(
-            event.actor != self.actor
+            event.seq not in recorded_here
             and isinstance(event.data, StepChecked | StepSkipped)
             and event.data.step == step_id
             for event in fresh

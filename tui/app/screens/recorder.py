@@ -53,10 +53,19 @@ Reply = Callable[[Outcome[T]], None]
 class EventsRecorded(Message):
     """Events the record holds that the screen has not shown yet, oldest first."""
 
-    def __init__(self, events: list[Event], reply: Callable[[], None] | None = None) -> None:
+    def __init__(
+        self,
+        events: list[Event],
+        reply: Callable[[], None] | None = None,
+        *,
+        recorded_here: frozenset[int] = frozenset(),
+    ) -> None:
         super().__init__()
         self.events = events
         """Committed and verified: fold them, in this order."""
+        self.recorded_here = recorded_here
+        """The `seq`s of those this screen's session appended; the rest came from other
+        writers (another terminal, a pipeline), whoever they record as."""
         self.reply = reply
         """What the job that read or recorded them does next, once they are drawn."""
 
@@ -122,6 +131,7 @@ class Recorder:
         except Exception as exc:  # handed to the reply, on the UI loop
             error = exc
         events = self.session.take_applied()
+        recorded_here = self.session.take_appended_here()
         outcome = Outcome(value, error, events)
 
         def settle() -> None:
@@ -134,7 +144,8 @@ class Recorder:
             if reply is not None:
                 reply(outcome)
 
-        if not self._screen.post_message(EventsRecorded(events, finish)):
+        recorded = EventsRecorded(events, finish, recorded_here=recorded_here)
+        if not self._screen.post_message(recorded):
             settle()  # the screen is gone: nothing to draw, nobody to reply to
         if error is not None:
             raise error
