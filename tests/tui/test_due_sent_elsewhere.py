@@ -5,7 +5,8 @@ sent it with `lastgood send`, and Bo's ctrl+s sent it again with no word, so
 stakeholders were told twice. The send from the dialog is decided on the record as it
 is inside the append, and refused there, in the dialog, naming who sent it and when,
 as the decision dialog refuses a second decision. Two sessions on one real file: the
-TUI driven with Pilot, the CLI as a person runs it (a process).
+TUI driven with Pilot, the CLI as a person runs it (a process) or a session of its own.
+ctrl+d (don't send) is refused as ctrl+s is, at once, rather than by the decline form.
 """
 
 from __future__ import annotations
@@ -13,9 +14,14 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import pytest
+
 from incident import commands
+from incident.app import messages
 from incident.app.session import IncidentSession
+from incident.comms.due import no_longer_due
 from incident.core.clock import SystemClock
+from incident.core.text import visible
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.due_harness import (
@@ -118,6 +124,51 @@ async def test_a_due_message_declined_from_the_cli_meanwhile_is_refused_in_the_d
         assert "told them on the bridge" in dialog.error_message
 
     assert "communication.sent" not in kinds(stored(db, incident_id))
+
+
+@pytest.mark.parametrize("elsewhere", ["sent", "declined"])
+async def test_ctrl_d_on_a_due_message_settled_meanwhile_refuses_at_once(tmp_path, elsewhere):
+    """ctrl+d (don't send) on a message another terminal sent or declined meanwhile
+    opened the decline form, which then refused in other words ("no 'announce' message
+    is due (due now: none)"). Refused at once, in the dialog, as ctrl+s is refused:
+    in the words of the send path (`no_longer_due`), read from the record as it is."""
+    db, app, incident_id = decided(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await wait_until(pilot, lambda: offers_due(screen))
+        await pilot.press("m")
+        await wait_for_screen(pilot, DueMessageModal)
+        dialog = app.screen
+        assert isinstance(dialog, DueMessageModal)
+
+        def other_terminal() -> None:  # a writer of its own on the same file
+            with SqliteEventLog.open(db) as log:
+                ada = IncidentSession(log, incident_id, SystemClock())
+                if elsewhere == "sent":
+                    messages.send(ada, "Ada", template="announce")
+                else:
+                    messages.decline(ada, "Ada", "announce", reason="told them on the bridge")
+
+        await asyncio.to_thread(other_terminal)
+        await pilot.press("ctrl+d")
+        await wait_until(pilot, lambda: answered(app, dialog))
+        assert app.screen is dialog, "closed: the decline form opened"
+        said = dialog.error_message
+        assert said == visible(no_longer_due(screen.state, "announce"))
+        assert said.startswith(f"announce was {elsewhere} by Ada at T+"), said
+        assert said.endswith(": it is not due any more"), said
+
+        dialog.clear_error()
+        await pilot.press("ctrl+s")  # the send path says the same
+        await wait_until(pilot, lambda: answered(app, dialog))
+        assert app.screen is dialog and dialog.error_message == said
+        await pilot.press("escape")
+        await wait_for_screen(pilot, IncidentScreen)
+
+    events = stored(db, incident_id)
+    assert [e.actor for e in events if e.kind.startswith("communication.")] == ["Ada"]
 
 
 async def test_the_composer_refuses_announce_sent_meanwhile_then_sends_it_on_a_second_ctrl_s(

@@ -39,6 +39,11 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
     is. A refusal is shown in it, the text as edited: another terminal may have sent
     or declined the message while it was open, and it was sent a second time. Without
     it, the dialog closes with the text, for its caller to send.
+
+    With ``may_decline``, ctrl+d closes the dialog (for its caller to ask why not)
+    only once the record says the message is still due; else it says why, in the
+    dialog, as a refused send does. Declining a message settled meanwhile opened the
+    decline form, which then refused in other words.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -67,6 +72,7 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         *,
         targets: str = "",
         send: Callable[[str], Awaitable[Refusal | None]] | None = None,
+        may_decline: Callable[[], Awaitable[Refusal | None]] | None = None,
     ) -> None:
         super().__init__()
         self.heading = title
@@ -75,6 +81,8 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         self.targets = targets
         self.send = send
         """Records the message with the text given: None once recorded, else why not."""
+        self.may_decline = may_decline
+        """Reads the record: None while the message may be declined, else why not."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -112,14 +120,18 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         self.dismiss_once_recorded(self.send(text), ("send", text), self._refused)
 
     def _refused(self, refusal: Refusal) -> None:
-        """Why it was not sent (`announce was sent by Ada at T+00:48: ...`), in the
-        dialog: Escape leaves it."""
+        """Why it was not sent, or may not be declined (`announce was sent by Ada at
+        T+00:48: ...`), in the dialog: Escape leaves it."""
         self.show_error(visible(refusal.message))
 
     def action_decline(self) -> None:
         if self.is_dismissed or self.is_recording:
+            return  # a second ctrl+d, or a ctrl+s, while the record answers
+        if self.may_decline is None:
+            self.dismiss(("decline", ""))
             return
-        self.dismiss(("decline", ""))
+        self.clear_error()
+        self.dismiss_once_recorded(self.may_decline(), ("decline", ""), self._refused)
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()

@@ -24,7 +24,14 @@ from incident.app.next_key import due_cue
 from incident.app.outcome import SYSTEM_ACTOR, Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
-from incident.comms.due import CONFIRM_LEAD, DueMessage, awaiting_confirmation, sent_already
+from incident.comms.due import (
+    CONFIRM_LEAD,
+    DueMessage,
+    awaiting_confirmation,
+    due_messages,
+    no_longer_due,
+    sent_already,
+)
 from incident.comms.notifications import failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
@@ -284,6 +291,18 @@ class Comms:
             job = lambda s: messages.send_due(s, actor, template, text=edited)  # noqa: E731
             return await desk.attempt(job, after=self._copied)
 
+        async def may_decline() -> Refusal | None:
+            """Declined only while still due, read from the record as it is now (another
+            terminal may have sent or declined it since the dialog opened): else refused
+            at once, in the words a send from the dialog is refused with."""
+            from tui.app.modals.verb_form import Refusal
+
+            outcome = await desk.recorder.call(lambda s: why_not_due(s, template))
+            if isinstance(outcome.error, StoreError):
+                return Refusal(str(outcome.error))
+            why = outcome.unwrap()
+            return None if why is None else Refusal(why)
+
         def chosen(choice: DueChoice | None) -> None:
             if choice is not None and choice[0] == "decline":
                 desk.open_form(BY_NAME["decline"], fixed={"template": template})
@@ -292,7 +311,12 @@ class Comms:
 
         desk.screen.app.push_screen(
             DueMessageModal(
-                f"Send: {_label(template)}", _why(message), text, targets=targets, send=send
+                f"Send: {_label(template)}",
+                _why(message),
+                text,
+                targets=targets,
+                send=send,
+                may_decline=may_decline,
             ),
             chosen,
         )
@@ -372,6 +396,16 @@ class Comms:
                 send=send,
             )
         )
+
+
+def why_not_due(session: IncidentSession, template: str) -> str | None:
+    """Why the message from `template` is due no more, once other writers' events are
+    read: who sent or declined it, and when (`no_longer_due`, as `send_due` refuses a
+    send); None while it is due. On the recorder's thread."""
+    session.refresh()
+    if any(m.template == template for m in due_messages(session.state, session.clock.now())):
+        return None
+    return no_longer_due(session.state, template)
 
 
 def due_notice(due: list[DueMessage]) -> str:
