@@ -164,18 +164,18 @@ class OutboxOutOfReach(SqliteEventLog):
 async def test_an_outbox_out_of_reach_pauses_deliveries_and_they_resume(tmp_path, monkeypatch):
     """Opening the outbox when the server was down ended the app in a traceback (seen
     under load in test_postgres_restart.py); now deliveries wait for it."""
-    import tui.app.screens.comms as comms_module
-    from tui.app.screens.comms import Comms
+    import tui.app.screens.deliveries as deliveries_module
+    from tui.app.screens.deliveries import Deliveries
 
-    monkeypatch.setattr(comms_module, "OUTBOX_RETRY_S", 0.05)
+    monkeypatch.setattr(deliveries_module, "OUTBOX_RETRY_S", 0.05)
     said: list[str] = []
-    say = Comms.say_deliveries
+    say = Deliveries.say
 
-    def heard(comms: Comms, trouble: StoreError | None) -> None:
+    def heard(deliveries: Deliveries, trouble: StoreError | None) -> None:
         said.append("resumed" if trouble is None else f"paused: {trouble}")
-        say(comms, trouble)
+        say(deliveries, trouble)
 
-    monkeypatch.setattr(Comms, "say_deliveries", heard)
+    monkeypatch.setattr(Deliveries, "say", heard)
     async with WebhookReceiver() as team:
         runbook = write_runbook(tmp_path, {"team": team.url()}, AUTO_ON_DECLARED)
         db = tmp_path / "outbox.db"

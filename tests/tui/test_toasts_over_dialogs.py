@@ -40,12 +40,12 @@ async def test_deliveries_refused_for_good_are_said_stopped_not_retrying(tmp_pat
     toast said "paused, retrying" though no retry was coming."""
     from textual.notifications import Notification
 
-    from tui.app.screens.comms import DELIVERIES_TITLE
+    from tui.app.screens.deliveries import DELIVERIES_TITLE
     from tui.net.delivery import CannotDeliver
 
     async with coordinator(tmp_path / "refused.db", notifications=True) as (app, pilot, screen):
         why = "cannot deliver: this role cannot write the outbox (permission denied)"
-        screen.comms.say_deliveries(CannotDeliver("postgresql://reader@db/x", why))
+        screen.comms.deliveries.say(CannotDeliver("postgresql://reader@db/x", why))
 
         def said() -> list[Notification]:
             return [n for n in app._notifications if n.title == DELIVERIES_TITLE]

@@ -1,4 +1,5 @@
-"""The coordinator's communication: composing, due messages, cadence, delivery.
+"""The coordinator's communication: composing, due messages, cadence; delivery to the
+webhooks is its `Deliveries` (`tui.app.screens.deliveries`).
 
 Kept apart from the checklist verbs because it changes for its own reasons (the
 runbook's `notify` rules, the update cadence, webhook delivery). Everything here is
@@ -13,15 +14,11 @@ recorded action, as one job on the recorder's thread (`background`): due
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
-from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 from typing import TYPE_CHECKING
 
 from incident.app.next_key import due_cue
-from incident.app.outcome import SYSTEM_ACTOR, Done
+from incident.app.outcome import Done
 from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
 from incident.comms.due import (
@@ -43,32 +40,21 @@ from incident.core.text import counted
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
-from tui.app.plain import UNTIL_REPLACED_S, PlainToasts
+from tui.app.plain import PlainToasts
+from tui.app.screens.deliveries import Deliveries
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
-    from store.backends import OutboxRecord
     from tui.app.modals.composer import Composed
     from tui.app.modals.due_message import DueChoice
     from tui.app.modals.verb_form import Refusal
-    from tui.net.client import HttpClient
-    from tui.net.delivery import DeliveryResult
-    from tui.net.network_loop import NetworkLoop
-    from tui.net.notifier import Notifier
 
 DUE_TITLE = "Message due"
 """The title of the one toast that says messages wait (`due_notice`)."""
 
-DELIVERIES_TITLE = "Deliveries"
-"""The title of the toasts that say webhook deliveries paused and resumed."""
-
 UPDATE_REMINDER = CONFIRM_LEAD
 """How long before a stakeholder update is due the coordinator is reminded."""
-
-
-OUTBOX_RETRY_S = 5.0
-"""How often deliveries try the outbox again while the record is out of reach."""
 
 
 class Comms:
@@ -76,15 +62,11 @@ class Comms:
 
     def __init__(self, desk: Desk) -> None:
         self.desk = desk
-        self.notifier: Notifier | None = None
-        """Delivers messages to the runbook's webhooks, once the network is up (if it has any)."""
-        self.deliveries: concurrent.futures.Future[None] | None = None
-        """The delivery loop on the network thread; cancelled with the screen."""
+        self.deliveries = Deliveries(desk)
+        """Webhook delivery, once the network is up (if the runbook has webhooks)."""
         self._reminded_for: datetime | None = None
         self._postmortem_reminded: tuple[datetime, bool] | None = None
         """The post-mortem reminder said last: (when it came, whether late)."""
-        self._outbox_waiting = False
-        """Whether the outbox was out of reach at the last try (`open_deliveries`)."""
         self._waiting: frozenset[tuple[str, object]] = frozenset()
         """What waited at the last look (due messages, failed count, a notifier to re-send
         with): the footer's input."""
@@ -96,100 +78,10 @@ class Comms:
         from incident.app.autosend import record_auto_sends, record_overdue
 
         recorded = record_auto_sends(session)
-        notifier = self.notifier
+        notifier = self.deliveries.notifier
         if notifier is not None:
             recorded += notifier.sync()
         return recorded + record_overdue(session)
-
-    def open_deliveries(
-        self,
-        network: NetworkLoop,
-        open_outbox: Callable[[], OutboxRecord | None],
-        max_attempts: int | None,
-        *,
-        gone: Callable[[], bool],
-    ) -> None:
-        """Deliver to the runbook's webhooks, if it has any: the outbox is opened only
-        for them. A record out of reach (a PostgreSQL server restarting) pauses them,
-        said once, and they start when it answers (tried every `OUTBOX_RETRY_S`, until
-        the screen is `gone`): opening the outbox then ended the app in a traceback."""
-        if gone() or not self.desk.state.runbook.notify_targets:
-            return
-        try:
-            outbox = open_outbox()
-        except StoreError as error:
-            if not self._outbox_waiting:
-                self.say_deliveries(error)
-            self._outbox_waiting = True
-            again = partial(self.open_deliveries, network, open_outbox, max_attempts, gone=gone)
-            self.desk.screen.set_timer(OUTBOX_RETRY_S, again)
-            return
-        if self._outbox_waiting:
-            self.say_deliveries(None)
-            self._outbox_waiting = False
-        if outbox is not None:
-            self.start_deliveries(network, outbox, max_attempts)
-
-    def start_deliveries(
-        self, network: NetworkLoop, outbox: OutboxRecord, max_attempts: int | None
-    ) -> None:
-        """Deliver to the runbook's webhooks on the network loop, recording each outcome."""
-        if not self.desk.state.runbook.notify_targets:
-            return
-        from tui.net.notifier import Notifier
-
-        recorder = self.desk.recorder
-
-        async def deliver(client: HttpClient) -> None:
-            notifier = Notifier(
-                recorder.session,
-                outbox,
-                client,
-                actor=SYSTEM_ACTOR,
-                on_recorded=lambda events: None,  # shown from the recorder's messages
-                max_attempts=max_attempts,
-            )
-            self.notifier = notifier
-
-            async def record(result: DeliveryResult) -> None:
-                job = recorder.submit(lambda s: notifier.record(result), kind="delivery")
-                await asyncio.wrap_future(job)
-
-            from tui.net.outage import Outage
-
-            call = self.desk.screen.app.call_from_thread
-            paused = Outage[StoreError](
-                lambda error: call(self.say_deliveries, error),
-                lambda _: call(self.say_deliveries, None),
-            )
-            await notifier.deliverer.run(notifier.stop, record, store_outage=paused)
-
-        self.deliveries = network.submit(deliver)
-
-    def say_deliveries(self, trouble: StoreError | None) -> None:
-        """Webhook deliveries paused because the record cannot be reached, or resumed.
-
-        The same title, so "resumed" replaces "paused"; the paused toast stays up
-        until then, since until then no message reaches its webhooks."""
-        if trouble is None:
-            self.desk.notify("Webhook deliveries resumed", title=DELIVERIES_TITLE)
-            return
-        from tui.net.delivery import CannotDeliver  # loaded with the network, by now
-
-        if isinstance(trouble, CannotDeliver):  # for good: no retry is coming
-            self.desk.notify(
-                f"Webhook deliveries stopped: {trouble}",
-                title=DELIVERIES_TITLE,
-                severity="error",
-                timeout=UNTIL_REPLACED_S,
-            )
-            return
-        self.desk.notify(
-            f"Webhook deliveries paused, retrying: {trouble}",
-            title=DELIVERIES_TITLE,
-            severity="warning",
-            timeout=UNTIL_REPLACED_S,
-        )
 
     def offer_due(self) -> None:
         """Tell the coordinator, once each, that a message waits for confirmation."""
@@ -197,7 +89,7 @@ class Comms:
         due = awaiting_confirmation(state, self.desk.now())
         waiting: set[tuple[str, object]] = {(m.template, m.due_at) for m in due}
         waiting.add(("failed", len(failed_keys(state))))
-        waiting.add(("notifier", self.notifier is not None))
+        waiting.add(("notifier", self.deliveries.notifier is not None))
         if waiting == self._waiting:
             return  # the usual tick: nothing new, the footer stays as it is
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
@@ -253,7 +145,7 @@ class Comms:
 
     def can_resend(self) -> bool:
         """`f` works only while a message failed for good and there is a webhook to retry."""
-        return bool(failed_keys(self.desk.state)) and self.notifier is not None
+        return bool(failed_keys(self.desk.state)) and self.deliveries.notifier is not None
 
     def review_due(self) -> None:
         """Review a message waiting for confirmation (the highlighted step's, if it waits;
@@ -330,7 +222,7 @@ class Comms:
 
     def resend_failed(self) -> None:
         """Try again every message whose delivery failed for good."""
-        desk, notifier = self.desk, self.notifier
+        desk, notifier = self.desk, self.deliveries.notifier
         if notifier is None:
             desk.notify("This incident has no webhook targets to send to.")
             return

@@ -164,15 +164,14 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             mark_not_polled=self.view.mark_not_polled,
             on_error=self._samples_refused,
         )
-        self.comms.open_deliveries(
+        self.comms.deliveries.open(
             network, services.outbox, services.delivery_attempts, gone=lambda: self._gone
         )
 
     def on_unmount(self) -> None:
         self._gone = True
         self.probes.stop()
-        if self.comms.deliveries is not None:
-            self.comms.deliveries.cancel()
+        self.comms.deliveries.stop()
         self.recorder.close()
         release_heap()
 
