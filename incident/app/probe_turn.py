@@ -9,14 +9,13 @@ that poller's ticks have stopped for longer than the turn's lapse.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
 from collections.abc import Sequence
 from datetime import datetime
 
 from incident.app.health import record_samples
 from incident.app.outcome import Done
+from incident.app.pollers import poller_gone as poller_gone
+from incident.app.pollers import poller_name as poller_name
 from incident.app.session import Session
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
@@ -29,36 +28,6 @@ POLLED_BY = "probes: polled by {}; showing its readings"
 """Said once when another poller holds the turn."""
 POLLING_AGAIN = "probes: {} stopped polling; polling here"
 """Said once when that poller's turn lapsed and the probes are polled here again."""
-
-
-_WHERE = re.compile(r" \(pid ([0-9]{1,10}) on ([^()]*)\)\Z")
-"""How `poller_name` ends: the process and the machine."""
-
-
-def poller_name(actor: str | None, face: str) -> str:
-    """What a poller's ticks call it: who, which face, and where it runs, so that two
-    `monitor`s of one person are two pollers and whoever reads the line can find it."""
-    who = f"{actor}'s {face}" if actor else f"a {face}"
-    return f"{who} (pid {os.getpid()} on {socket.gethostname()})"
-
-
-def poller_gone(name: str) -> bool:
-    """Whether the poller `name` ran on this machine and its process has ended: a
-    `monitor` restarted (or a screen reopened) takes the turn at once, rather than
-    wait for its own last run's turn to lapse. Not known of another machine's."""
-    where = _WHERE.search(name)
-    if where is None or where.group(2) != socket.gethostname():
-        return False
-    pid = int(where.group(1))
-    if pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)  # no signal sent: only whether the process is there
-    except ProcessLookupError:
-        return True
-    except OSError:  # there, another user's; or not ours to ask about
-        return False
-    return False
 
 
 class ProbeTurn:

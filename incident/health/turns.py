@@ -50,15 +50,21 @@ def turn_holder(
     poll (no tick yet, its own was the last, the last is older than the lapse, or its
     poller is `gone`)."""
     last = state.last_poll
-    if last is None or last.poller == poller:
+    if last is None or last.poller == poller or turn_lapsed(state, now, gone):
         return None
+    return UNNAMED_POLLER if last.poller is None else last.poller
+
+
+def turn_lapsed(state: IncidentState, now: datetime, gone: Gone | None = None) -> bool:
+    """Whether the last tick's poller no longer holds the turn at `now`: no tick yet,
+    the last older than the lapse, or its poller `gone` (never known of a tick that
+    names none)."""
+    last = state.last_poll
+    if last is None:
+        return True
     if (now - last.at).total_seconds() > turn_lapse_s(state.runbook):
-        return None
-    if last.poller is None:
-        return UNNAMED_POLLER
-    if gone is not None and gone(last.poller):
-        return None
-    return last.poller
+        return True
+    return last.poller is not None and gone is not None and gone(last.poller)
 
 
 def turn_free_in_s(

@@ -92,7 +92,8 @@ class ScreenPolling:
             mark_not_polled(unpolled)
         if not probes or state.is_closed:
             return
-        from incident.app.probe_turn import ProbeTurn, poller_name
+        from incident.app.pollers import poller_name
+        from incident.app.probe_turn import ProbeTurn
 
         self.probe_turn = turn = ProbeTurn(poller_name(actor, "screen"))
         self._keys_first = keys_first

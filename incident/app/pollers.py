@@ -1,0 +1,46 @@
+"""Pollers by name: what a poller's ticks call it, and what this machine can tell of
+one by its name (whether it is this process, whether its process has ended).
+
+Apart from `incident.app.probe_turn` because the views read them from their first
+frame (`tui/app/widgets/incident_view.py`), before any command is loaded.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from incident.health.poll_mark import poller_where
+
+
+def poller_name(actor: str | None, face: str) -> str:
+    """What a poller's ticks call it: who, which face, and where it runs, so that two
+    `monitor`s of one person are two pollers and whoever reads the line can find it."""
+    who = f"{actor}'s {face}" if actor else f"a {face}"
+    return f"{who} (pid {os.getpid()} on {socket.gethostname()})"
+
+
+def poller_here(name: str) -> bool:
+    """Whether the poller `name` is this process: the screen polling, or the child it
+    polls in, which its ticks name as the screen (`tui/app/probe_child.py`)."""
+    where = poller_where(name)
+    return where is not None and where[1:] == (os.getpid(), socket.gethostname())
+
+
+def poller_gone(name: str) -> bool:
+    """Whether the poller `name` ran on this machine and its process has ended: a
+    `monitor` restarted (or a screen reopened) takes the turn at once, rather than
+    wait for its own last run's turn to lapse. Not known of another machine's."""
+    where = poller_where(name)
+    if where is None or where[2] != socket.gethostname():
+        return False
+    pid = where[1]
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process is there
+    except ProcessLookupError:
+        return True
+    except OSError:  # there, another user's; or not ours to ask about
+        return False
+    return False
