@@ -26,6 +26,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from incident.health.poll_mark import poll_mark, poll_words
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.postmortem import booking_reminder
 from incident.reports.trigger_view import trigger_data, trigger_parts
@@ -188,6 +189,9 @@ def status_text(state: IncidentState, now: datetime) -> str:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
         )
+    mark = poll_mark(state, now)
+    if mark is not None:
+        lines.append(f"production: {poll_words(mark, state)}")
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
     next_update = next_update_due(state)
     if next_update is not None:
