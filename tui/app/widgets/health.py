@@ -6,6 +6,12 @@ coordinator can tell "production is down" from "my probe cannot reach it".
 One widget draws every probe, and only the rows on show: with 200 probes polled
 every second, a widget per probe (and a Sparkline each) cost a phase switch about
 90 ms of layout and rendering; a Line API widget renders the six visible rows.
+
+Under the rows, one line says who polls production when it is not this screen
+(`incident.health.poll_mark`): `polled by Ada's monitor, last tick T+12:03`, or
+`not polled since T+12:03 (Ada's monitor)` once its ticks stopped. No line: this
+screen polls (or no tick yet, which the rows say). The panel grows by that line
+rather than give a probe's row to it.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from incident.core.phase_clocks import format_duration
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
 from incident.core.text import counted, visible
+from incident.health.poll_mark import Polling, PollMark, poll_words
 from incident.health.readings import baseline_of, format_value
 from runbooks.model import Probe, ProbeKind
 from tui.app.widgets.lines import LineView
@@ -275,6 +282,8 @@ class HealthPanel(LineView, can_focus=True):
         padding: 0 1;
     }
     HealthPanel:focus { border: round $primary; }
+    /* The line saying who polls: one row more, so the probes keep their six. */
+    HealthPanel.-marked { max-height: 9; }
     HealthPanel > .health-panel--bad { color: $text-error; }
     /* Not `App:nocolor HealthPanel ...`: in DEFAULT_CSS a rule that does not start with
        the widget's type is scoped under it (`HealthPanel App:nocolor ...`), which never
@@ -284,6 +293,8 @@ class HealthPanel(LineView, can_focus=True):
     """
 
     COMPONENT_CLASSES = {"health-panel--bad", "health-panel--spark"}
+    MARK_ROW = -1
+    """The key of the line saying who polls among the drawn lines."""
 
     def __init__(self, probes: tuple[Probe, ...], *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -301,6 +312,8 @@ class HealthPanel(LineView, can_focus=True):
         """Why a probe is not polled in this session, by name (`--no-probes`, a bundled
         default address): its row says so instead of waiting for a poll that never
         comes."""
+        self.poll_mark: PollMark | None = None
+        """Who polls production, said under the rows (`mark_polling`); None: not said."""
         self._lines: dict[tuple[int, int], Strip] = {}
         self.border_title = "Production"
         self.border_subtitle = counted(len(probes), "probe")
@@ -310,6 +323,31 @@ class HealthPanel(LineView, can_focus=True):
         """The probes this session does not poll, and why."""
         self.not_polled = why
         self._lines.clear()
+        self.refresh()
+
+    @property
+    def marked(self) -> bool:
+        """Whether the line saying who polls is drawn: when another poller polls, or
+        nobody since the last one stopped. Not while this screen polls (the panel as it
+        always was, the guidance below it keeping its rows at 80x24), nor before a
+        first tick, when the rows say they wait for one."""
+        mark = self.poll_mark
+        return mark is not None and mark.polling in (Polling.ELSEWHERE, Polling.LAPSED)
+
+    def mark_polling(self, mark: PollMark | None) -> None:
+        """Who polls production now (`incident.health.poll_mark`): the line under the
+        rows is drawn again if it changed; the panel grows or shrinks by it."""
+        if mark == self.poll_mark:
+            return
+        was_marked = self.marked
+        self.poll_mark = mark
+        if not was_marked and not self.marked:
+            return  # nothing said before or now: nothing to draw
+        for width in [w for (index, w) in self._lines if index == self.MARK_ROW]:
+            del self._lines[(self.MARK_ROW, width)]
+        if self.marked != was_marked:
+            self.set_class(self.marked, "-marked", update=self.is_attached)
+            self.virtual_size = Size(0, len(self.probes) + int(self.marked))
         self.refresh()
 
     def show(self, state: IncidentState, now: datetime | None = None) -> None:
@@ -381,17 +419,31 @@ class HealthPanel(LineView, can_focus=True):
             status.append(spark, style=self.get_component_rich_style("health-panel--spark"))
         return status
 
+    def mark_text(self, width: int) -> Text:
+        """The line saying who polls, in `width` cells: the longest words that fit."""
+        mark, state = self.poll_mark, self.state
+        if mark is None or state is None:
+            return Text()
+        words = poll_words(mark, state, lambda words: cell_len(words) <= width)
+        style = "bold italic" if mark.polling is Polling.LAPSED else "italic"
+        text = Text(words, style=style, no_wrap=True, overflow="ellipsis")
+        text.truncate(width, overflow="ellipsis", pad=True)
+        return text
+
     def render_line(self, y: int) -> Strip:
         scroll_x, scroll_y = self.scroll_offset
         index = scroll_y + y
-        width = self.scrollable_content_region.width
+        region = self.scrollable_content_region
+        width = region.width
         base = self.base_style
-        if index >= len(self.probes) or width <= 0:
+        if self.marked and y == region.height - 1 and width > 0:
+            index = self.MARK_ROW  # the last row, wherever the probes' rows are scrolled
+        elif index >= len(self.probes) or width <= 0:
             return Strip.blank(width, base)
         line = self._lines.get((index, width))
         if line is None:
-            text = self.row_text(index, width)
+            text = self.mark_text(width) if index == self.MARK_ROW else self.row_text(index, width)
             line = Strip(list(text.render(self.app.console)), text.cell_len)
             line = line.crop_extend(0, width, base).apply_style(base)
             self._lines[(index, width)] = line
-        return line.apply_offsets(scroll_x, index)
+        return line.apply_offsets(scroll_x, scroll_y + y)

@@ -19,10 +19,12 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 
 from incident.app.next_key import NextKey, next_key
+from incident.app.pollers import poller_here
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
+from incident.health.poll_mark import poll_mark
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.health import NO_READING, NO_READING_CLOSED, HealthPanel
@@ -96,7 +98,10 @@ class IncidentView(Horizontal):
             yield Checklist(id="checklist")
         with Vertical(id="right"):
             if runbook.probes:
-                yield HealthPanel(runbook.probes, id="health")
+                panel = HealthPanel(runbook.probes, id="health")
+                # Its class set before it mounts, as the strip's cells' (`-marked`).
+                panel.mark_polling(poll_mark(self.state, self.now(), poller_here))
+                yield panel
             yield Guidance(id="guidance")
             yield Timeline(id="timeline")
 
@@ -131,6 +136,7 @@ class IncidentView(Horizontal):
         if reset or any(e.kind in PANEL_KINDS for e in events):
             for panel in self.query(HealthPanel):
                 panel.show(state, self.now())
+        self.mark_polling()
 
     def fold_in(self, events: Sequence[Event]) -> list[Event]:
         """Fold events the record holds into the state shown, then redraw; the new ones.
@@ -167,6 +173,15 @@ class IncidentView(Horizontal):
         self.draw_clocks()
         for panel in self.query(HealthPanel):
             panel.tick(self.now())
+        self.mark_polling()
+
+    def mark_polling(self) -> None:
+        """Who polls production now, under the panel's rows (`incident.health.poll_mark`):
+        this process (the coordinator's screen, or its child), another poller, or nobody
+        since the last poller's ticks stopped. Told on every update and every second, as
+        a turn lapses with time alone."""
+        for panel in self.query(HealthPanel):
+            panel.mark_polling(poll_mark(self.state, self.now(), poller_here))
 
     def show_phase(self, delta: int) -> None:
         """The previous (-1) or next (+1) phase, wrapping; pinned until progress catches up."""
