@@ -21,7 +21,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import IncidentPicker
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.postmortem import PostmortemScreen
-from tui.app.widgets.health import FAILING
+from tui.app.widgets.probe_rows import FAILING
 
 MARK = "›"
 

@@ -21,7 +21,8 @@ from tui.app.screens.follow import FollowScreen
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.production import NOT_POLLED_OFF, NOT_POLLED_UNPOINTED, not_polled
 from tui.app.screens.replay import ReplayScreen
-from tui.app.widgets.health import NO_READING, HealthPanel
+from tui.app.widgets.health import HealthPanel
+from tui.app.widgets.probe_rows import NO_READING
 
 
 def fresh_incident(db: Path, clock: ManualClock) -> tuple[SqliteEventLog, str]:

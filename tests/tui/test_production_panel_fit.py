@@ -28,7 +28,8 @@ from tests.tui.contrast import (
     worst,
 )
 from tui.app.app import LastGoodApp
-from tui.app.widgets.health import FAILING, SPARK_BARS, HealthPanel
+from tui.app.widgets.health import HealthPanel
+from tui.app.widgets.probe_rows import FAILING, SPARK_BARS
 
 
 def panel_rows(app: LastGoodApp) -> list[str]:

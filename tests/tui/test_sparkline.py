@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident.core.samples import Outcome, Sample
-from tui.app.widgets.health import SPARK_BARS, last_good_readings, sparkline
+from tui.app.widgets.probe_rows import SPARK_BARS, last_good_readings, sparkline
 
 START = datetime(2026, 12, 4, 12, 0, tzinfo=UTC)
 

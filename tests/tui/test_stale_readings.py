@@ -26,7 +26,7 @@ PROBES = ("health", "version", "error-rate")
 
 def probe_rows(app: LastGoodApp) -> list[str]:
     """Each probe's row, found by its name's first cells: at 80 columns a failing row
-    cuts the name to keep its value and age (`tui.app.widgets.health.fitted_status`)."""
+    cuts the name to keep its value and age (`tui.app.widgets.probe_rows.fitted_status`)."""
     lines = screen_lines(app)
     marked = [line for line in lines if "● " in line or "✖ " in line]
     return [next(line for line in marked if f" {name[:5]}" in line) for name in PROBES]

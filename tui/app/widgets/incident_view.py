@@ -27,10 +27,11 @@ from incident.core.state import IncidentState
 from incident.health.poll_mark import poll_mark
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
-from tui.app.widgets.health import NO_READING, NO_READING_CLOSED, HealthPanel
+from tui.app.widgets.health import HealthPanel
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.phase_title import PhaseTitle
+from tui.app.widgets.probe_rows import NO_READING, NO_READING_CLOSED
 from tui.app.widgets.timeline import Timeline
 
 PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED})

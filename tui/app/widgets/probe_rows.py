@@ -1,0 +1,249 @@
+"""One probe's row in words: its status, latency, value and a text sparkline, fitted
+to the room the Production panel (`tui.app.widgets.health`) gives it.
+
+A failure is shown by its class (TIMEOUT, REFUSED, HTTP 500...) in words, so the
+coordinator can tell "production is down" from "my probe cannot reach it". Apart
+from the panel because the words change for their own reasons (what a reading says,
+when it is stale, how a name is cut), and the panel for its own (which rows are
+drawn, scrolling, the line saying who polls).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from msgspec import Struct
+from rich.cells import cell_len
+from rich.text import Text
+
+from incident.core.phase_clocks import format_duration
+from incident.core.samples import Outcome, Sample
+from incident.core.state import IncidentState
+from incident.core.text import visible
+from incident.health.readings import baseline_of, format_value
+from runbooks.model import Probe, ProbeKind
+
+FAILING = "FAILING"
+"""The word on every failing row: under NO_COLOR the red is gone, the word is not."""
+SPARK_BARS = "▁▂▃▄▅▆▇█"
+"""From lowest to highest: a value's bar is its place between the points' min and max."""
+SPARK_WIDE = 16
+SPARK_NARROW = 6
+NARROW_BELOW = 50
+"""Rows narrower than this (an 80-column terminal) get the short sparkline."""
+
+STALE_AFTER_INTERVALS = 3
+"""A probe's latest reading is stale once this many of its intervals have passed
+without a newer one: polling is off (`--no-probes`), stuck, or done elsewhere and
+stopped. Old readings must not pass for live ones."""
+
+OUTCOME_WORDS: dict[Outcome, str] = {
+    Outcome.OK: "OK",
+    Outcome.NO_DATA: "NO DATA",
+    Outcome.HTTP_STATUS: "HTTP",
+    Outcome.REFUSED: "REFUSED",
+    Outcome.DNS: "DNS",
+    Outcome.TLS: "TLS",
+    Outcome.TIMEOUT: "TIMEOUT",
+    Outcome.BAD_JSON: "BAD JSON",
+    Outcome.TOO_LARGE: "TOO LARGE",
+    Outcome.ERROR: "ERROR",
+}
+
+
+NAME_COLUMN = 10
+"""Cells a probe's name is padded to, so that the rows' values line up."""
+NAME_AT_LEAST = 4
+"""Cells a name is cut to at the least (three and an ellipsis) when the room is short."""
+
+
+class Fit(Struct, frozen=True):
+    """How much of a row's status is drawn. What goes first when the room is short: the
+    sparkline (`HealthPanel.row_text`), then the baseline and the latency, the name's
+    padding, the name's length, then the threshold the value is compared to; the state
+    word and the value stay."""
+
+    minor: bool = True
+    """With the baseline and the latency."""
+    compare: bool = True
+    """With what the value is compared to: the threshold, the last good version."""
+    name_cells: int | None = None
+    """None: the name padded to `NAME_COLUMN`; else cut to this many cells, unpadded."""
+
+    def shown_name(self, name: str) -> Text:
+        if self.name_cells is None:
+            return Text(f"{name:<{NAME_COLUMN}}")
+        text = Text(name)
+        text.truncate(self.name_cells, overflow="ellipsis")
+        return text
+
+
+WHOLE = Fit()
+
+
+def reading(
+    probe: Probe, sample: Sample, state: IncidentState, fit: Fit | None = None
+) -> tuple[str, bool]:
+    """The value column and whether it is a breach; `fit` says whether with what it is
+    compared to (the threshold, the last good version) and the probe's baseline."""
+    fit = fit or WHOLE
+    if probe.kind == ProbeKind.VERSION:
+        if sample.text is None:
+            return "—", False
+        want = state.last_good_version
+        if want and sample.text != want:
+            return (f"{sample.text} (want {want})" if fit.compare else sample.text), True
+        return sample.text, False
+    if sample.value is None:
+        return "—", False
+    shown = format_value(sample.value, probe.unit)
+    if probe.threshold is not None:
+        breach = sample.value > probe.threshold
+        sign = ">" if breach else "≤"
+        if fit.compare:
+            shown = f"{shown} {sign} {format_value(probe.threshold, probe.unit)}"
+        base = baseline_of(state, probe.name) if fit.minor else None
+        if base is not None:
+            shown += f" (base {format_value(base, probe.unit)})"
+        return shown, breach
+    return shown, False
+
+
+def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
+    """A failed poll or a reading past its threshold (or not the last good version)."""
+    if not sample.ok:
+        return True
+    if probe.kind == ProbeKind.VERSION:
+        want = state.last_good_version
+        return bool(want) and sample.text is not None and sample.text != want
+    return (
+        probe.threshold is not None
+        and sample.value is not None
+        and (sample.value > probe.threshold)
+    )
+
+
+def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta | None:
+    """How old `sample` is, if it is too old to pass for live; None while it is fresh."""
+    if now is None:
+        return None
+    age = now - sample.at
+    return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
+
+
+WAITING = "waiting for first poll"
+NO_READING = "no reading recorded yet"
+"""A read-only view's row before a reading (attach, replay): it polls nothing itself."""
+NO_READING_CLOSED = "no reading recorded"
+"""The same row on a closed incident, where no reading can come."""
+
+
+def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = WAITING) -> Text:
+    """A probe with no reading yet: waiting for its first poll, or `why` it is not
+    polled at all."""
+    text = Text(no_wrap=True, overflow="ellipsis")
+    text.append("? ", style="bold")
+    name = fit.shown_name(visible(probe.name))
+    name.stylize("bold")
+    text.append_text(name)
+    text.append(f" {why}")
+    return text
+
+
+def status_line(
+    probe: Probe,
+    samples: Sequence[Sample],
+    state: IncidentState,
+    now: datetime | None = None,
+    fit: Fit = WHOLE,
+) -> Text:
+    """Mark, name, then what matters most first: the value, or what failed; a reading
+    too old to be live says so, with its age, before its value."""
+    if not samples:
+        return waiting_line(probe, fit)
+    text = Text(no_wrap=True, overflow="ellipsis")
+    latest = samples[-1]
+    value, breach = reading(probe, latest, state, fit)
+    bad = not latest.ok or breach
+    text.append("✖ " if bad else "● ", style="bold")
+    name = fit.shown_name(visible(probe.name))
+    name.stylize("bold")
+    text.append_text(name)
+    text.append(" ")
+    if bad:
+        text.append(FAILING, style="bold reverse")
+        text.append(" ")
+    age = stale_age(probe, latest, now)
+    if age is not None:
+        text.append(f"stale {format_duration(age)}", style="bold italic")
+        text.append(" ")
+    if not latest.ok:
+        word = OUTCOME_WORDS[latest.outcome]
+        if latest.outcome == Outcome.HTTP_STATUS and latest.http_status:
+            word = f"HTTP {latest.http_status}"
+        text.append(word, style="bold")
+        if latest.detail:
+            text.append(f" {visible(latest.detail)}")
+        return text
+    text.append(visible(value) if value != "—" else "OK", style="bold" if breach else "")
+    if latest.latency_ms is not None and fit.minor:
+        text.append(f"  {latest.latency_ms:.0f}ms", style="dim")
+    return text
+
+
+def fitted_status(
+    probe: Probe,
+    samples: Sequence[Sample],
+    state: IncidentState,
+    now: datetime | None,
+    width: int,
+) -> Text:
+    """The status in `width` cells if it can be, giving up the least that makes it fit
+    (`Fit`); a name is cut to `NAME_AT_LEAST` cells at the least."""
+    status = status_line(probe, samples, state, now)
+    if status.cell_len <= width:
+        return status
+    name = cell_len(visible(probe.name))
+    for compare in (True, False):
+        unpadded = Fit(minor=False, compare=compare, name_cells=name)
+        for fit in (Fit(minor=False, compare=compare), unpadded):
+            status = status_line(probe, samples, state, now, fit)
+            if status.cell_len <= width:
+                return status
+        cells = name - (status.cell_len - width)
+        if cells >= NAME_AT_LEAST or not compare:
+            cut = Fit(minor=False, compare=compare, name_cells=max(cells, NAME_AT_LEAST))
+            status = status_line(probe, samples, state, now, cut)
+            if status.cell_len <= width or not compare:
+                return status
+    return status
+
+
+def last_good_readings(samples: Sequence[Sample], width: int) -> list[float]:
+    """The last `width` good readings (value, else latency), oldest first.
+
+    Read from the newest back: a probe keeps 120 samples and shows 16 at most, and the
+    rows on show are drawn again with each second's samples. Reading every sample
+    was the largest share of the Python in a tick's frame."""
+    points: list[float] = []
+    for sample in reversed(samples):
+        if len(points) >= width:
+            break
+        if sample.ok:
+            points.append(sample.value if sample.value is not None else (sample.latency_ms or 0.0))
+    points.reverse()
+    return points
+
+
+def sparkline(samples: Sequence[Sample], width: int) -> str:
+    """The last `width` good readings as bars, each placed between their min and max;
+    "" with none."""
+    points = last_good_readings(samples, width)
+    if not points:
+        return ""
+    low, high = min(points), max(points)
+    if high == low:
+        return SPARK_BARS[0] * len(points)
+    top = len(SPARK_BARS) - 1
+    return "".join(SPARK_BARS[round((p - low) / (high - low) * top)] for p in points)
