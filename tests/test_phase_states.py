@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from msgspec.structs import replace
+
 from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
@@ -171,3 +173,15 @@ def test_a_countdown_and_t_plus_add_up_to_the_moment(small_runbook, clock):
         "1m00s",
         "1m00s",
     ]
+
+
+def test_a_phase_without_a_window_is_listed_without_empty_brackets(small_runbook, clock):
+    """A runbook phase may have no window (the guide's Phase 4 is "once the service is
+    stable"); `status` printed its title with an empty `()` where the window goes."""
+    phases = list(small_runbook.phases)
+    phases[3] = replace(phases[3], window=None)
+    session = start(replace(small_runbook, phases=tuple(phases)), clock)
+    clock.set(T0 + timedelta(minutes=1))
+    text = status_text(session.state, clock.now())
+    title = phases[3].title
+    assert f"\n{title}  UPCOMING" in text and "()" not in text, text

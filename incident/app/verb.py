@@ -67,11 +67,12 @@ class Verb:
     key: Final[str | None]
     """The TUI's key(s), comma-separated as Textual writes them; None: palette only."""
     footer: Final[bool]
-    """Shown in the TUI's footer: the verbs any step may want (check, note, compose;
-    decide until decided). Those only some steps want (skip, approve, DB tier) stay
-    out, so that at 80 columns the footer keeps `c Compose` and `q Quit` beside the
-    keys that come and go (`m`, `P`, `X`): the guidance panel names `a` and `b` when
-    the highlighted step wants them, and help and the palette list every verb."""
+    """Shown in the TUI's footer at every width: the verbs any step may want (check,
+    note, compose; decide until decided). Those only some steps want (skip, approve, DB
+    tier) join them from 120 columns (`tui.app.screens.verb_keys.WIDE_FOOTER`), so that
+    at 80 the footer keeps `c Compose` and `q Quit` beside the keys that come and go
+    (`m`, `P`, `X`): the guidance panel names `a` and `b` when the highlighted step
+    wants them, and help and the palette list every verb."""
     confirm: Final[str | None]
     """The TUI's question before its key runs the verb: a key can be pressed by
     accident, a typed command line not. On the command line only `run` asks (and

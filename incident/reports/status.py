@@ -218,7 +218,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"
         lines.append("")
-        lines.append(f"{clock.phase.title}  ({span})  {label}  {timing}".rstrip())
+        title = f"{clock.phase.title}  ({span})" if span else clock.phase.title  # no window
+        lines.append(f"{title}  {label}  {timing}".rstrip())
         for record in state.phase_steps(clock.phase.id):
             step_state = state.status_of(record.step.id)
             extra = ""

@@ -26,8 +26,9 @@ from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.postmortem import PostmortemScreen
 
 REFUSED_ONCE_CLOSED = ("Check", "Skip", "Approve", "DB tier")
-"""Verbs a closed incident refuses. Of them only Check is in an open incident's footer:
-Skip, Approve and DB tier are in help and the palette (`Verb.footer`)."""
+"""Verbs a closed incident refuses. Of them only Check is in an open incident's footer
+under 120 columns (these tests' width): Skip, Approve and DB tier are in help and the
+palette there, and in the footer from 120 (`Verb.footer`)."""
 
 
 def footer(app: object) -> str:
