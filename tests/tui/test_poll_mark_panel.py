@@ -164,10 +164,16 @@ async def test_polled_by_this_screen_the_panel_is_as_it_was(tmp_path: Path) -> N
         assert len(screen.rows()) == 6
 
 
-async def test_a_poller_that_names_none_is_another_poller(tmp_path: Path) -> None:
-    """Ticks recorded by an earlier release, or a script, name no poller."""
-    async with screen_on(tmp_path, poller=None) as (_, screen, _at):
-        await screen.marked("polled by another poller, T+00:30")
+async def test_ticks_that_name_no_poller_are_marked_only_once_they_stop(tmp_path: Path) -> None:
+    """Ticks recorded by an earlier release, or a script (the demo's scenarios, which the
+    README's screenshots show), name no poller: "polled by another poller" under every
+    such screenshot read as news where there was none. No line while they come; once
+    they stop, the panel says so."""
+    async with screen_on(tmp_path, poller=None) as (polled, screen, at):
+        assert len(screen.rows()) == 5, screen.rows()  # the border, three rows, the border
+        polled.clock.set(at + timedelta(seconds=turn_lapse_s(screen.app.screen.state.runbook) + 1))
+        await screen.marked("not polled since T+00:30")
+        assert len(screen.rows()) == 6
 
 
 async def test_a_pollers_name_is_shown_as_written_never_obeyed(tmp_path: Path) -> None:

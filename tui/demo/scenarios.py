@@ -17,7 +17,6 @@ from msgspec.structs import replace
 
 from incident import commands
 from incident.app import closeout
-from incident.app.pollers import poller_name
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
@@ -88,9 +87,7 @@ class Scenario:
         self.advance((SCENARIO_T0 + offset - self.clock.now()).total_seconds())
 
     def _sample(self) -> None:
-        """The shop as the probes see it: 12% errors on 2.4.1, settling after rollback;
-        polled, as in a rollback run from one terminal, by the coordinator's screen of
-        this process (its Production panel says nothing of who polls)."""
+        """The shop as the probes see it: 12% errors on 2.4.1, settling after rollback."""
         now = self.clock.now()
         noise = self.rng.random()
         if self.rolled_back_at is None:
@@ -105,9 +102,9 @@ class Scenario:
             Sample("version", now, Outcome.OK, latency / 2, 200, text=version),
             Sample("error-rate", now, Outcome.OK, 30.0 + noise, 200, value=error_rate),
         ]
-        clock, poller = self.clock, poller_name(ACTOR, "screen")
+        clock = self.clock
         self.session.run_many(
-            lambda s: commands.record_samples(s, batch, actor="probes", clock=clock, poller=poller)
+            lambda s: commands.record_samples(s, batch, actor="probes", clock=clock)
         )
 
 

@@ -111,9 +111,14 @@ class HealthPanel(LineView, can_focus=True):
         """Whether the line saying who polls is drawn: when another poller polls, or
         nobody since the last one stopped. Not while this screen polls (the panel as it
         always was, the guidance below it keeping its rows at 80x24), nor before a
-        first tick, when the rows say they wait for one."""
+        first tick, when the rows say they wait for one; nor while ticks that name no
+        poller come (an earlier release's, a script's, the demo scenarios'): the panel
+        could only say "another poller" of them, which reads as news where there is
+        none (`status` says it, and the screen's toast when it gives way to them)."""
         mark = self.poll_mark
-        return mark is not None and mark.polling in (Polling.ELSEWHERE, Polling.LAPSED)
+        if mark is None or (mark.polling is Polling.ELSEWHERE and mark.poller is None):
+            return False
+        return mark.polling in (Polling.ELSEWHERE, Polling.LAPSED)
 
     def mark_polling(self, mark: PollMark | None) -> None:
         """Who polls production now (`incident.health.poll_mark`): the line under the
