@@ -194,3 +194,22 @@ async def test_the_mark_takes_no_probes_row(tmp_path: Path) -> None:
         screen.panel.scroll_end(animate=False, immediate=True)
         await wait_until(screen.pilot, lambda: screen.rows()[6][:9] == "● probe-7")
         assert screen.mark() == "polled by Ada's monitor, T+00:30"
+
+
+async def test_the_mark_comes_without_a_scrollbar_between(tmp_path: Path) -> None:
+    """The panel grows by the mark's line with the next layout; counted in its virtual
+    size at once, it showed a scrollbar for a frame in between, a cell less for every
+    row, which cut the probes' names (`test_stale_readings` caught one such frame
+    under load)."""
+    async with screen_on(tmp_path, poller=None) as (polled, screen, at):
+        view_now = at + timedelta(seconds=turn_lapse_s(screen.app.screen.state.runbook) + 1)
+        polled.clock.set(view_now)
+        panel = screen.panel
+        rows = panel.scrollable_content_region.height
+        screen.app.screen.view.mark_polling()  # what the view's tick does
+        assert panel.marked
+        assert panel.virtual_size.height <= rows, (panel.virtual_size, rows)
+        assert [row[:9] for row in screen.rows()[1:4]] == [f"● probe-{n}" for n in (1, 2, 3)]
+        await screen.marked("not polled since T+00:30")
+        assert panel.virtual_size.height == 4 == panel.scrollable_content_region.height
+        assert not panel.show_vertical_scrollbar

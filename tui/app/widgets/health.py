@@ -133,8 +133,17 @@ class HealthPanel(LineView, can_focus=True):
             del self._lines[(self.MARK_ROW, width)]
         if self.marked != was_marked:
             self.set_class(self.marked, "-marked", update=self.is_attached)
-            self.virtual_size = Size(0, len(self.probes) + int(self.marked))
+            if self.marked and self.is_attached:
+                # Grown first, the line counted after: its height changes with the next
+                # layout, its virtual size at once, and in between a scrollbar showed
+                # for a frame and took a cell from every row (cutting the probes' names).
+                self.call_after_refresh(self._count_rows)
+            else:
+                self._count_rows()
         self.refresh()
+
+    def _count_rows(self) -> None:
+        self.virtual_size = Size(0, len(self.probes) + int(self.marked))
 
     def show(self, state: IncidentState, now: datetime | None = None) -> None:
         """New samples (or baselines, versions): count the failing, repaint the rows."""
@@ -222,8 +231,11 @@ class HealthPanel(LineView, can_focus=True):
         region = self.scrollable_content_region
         width = region.width
         base = self.base_style
-        if self.marked and y == region.height - 1 and width > 0:
-            index = self.MARK_ROW  # the last row, wherever the probes' rows are scrolled
+        counted = self.virtual_size.height > len(self.probes)
+        if self.marked and counted and y == region.height - 1 and width > 0:
+            # The last row, wherever the probes' rows are scrolled; once it is counted
+            # (`_count_rows`), so not over a probe's row before the panel has grown.
+            index = self.MARK_ROW
         elif index >= len(self.probes) or width <= 0:
             return Strip.blank(width, base)
         line = self._lines.get((index, width))
