@@ -33,6 +33,7 @@ from pathlib import Path
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 from tests.postgres_server import Cluster
+from tests.probe_runbooks import probe_runbook
 from tests.test_postgres_monitor_restart import Lines
 from tests.waiting import poll_until
 
@@ -90,19 +91,8 @@ class Builds:
 
 
 def runbook(directory: Path, url: str) -> Path:
-    path = directory / "builds.yaml"
-    path.write_text(
-        "runbook: builds\n"
-        "title: One version probe\n"
-        "probes:\n"
-        f"  - {{name: build, kind: version, url: '{url}', interval_s: 1}}\n"
-        "phases:\n"
-        "  - id: execute\n"
-        "    title: Execute\n"
-        "    steps:\n"
-        "      - {id: redeploy, title: Redeploy}\n"
-    )
-    return path
+    probe = f"{{name: build, kind: version, url: '{url}', interval_s: 1}}"
+    return probe_runbook(directory / "builds.yaml", probe, title="One version probe")
 
 
 @contextlib.contextmanager

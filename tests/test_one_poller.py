@@ -27,6 +27,7 @@ from incident.core.samples import Outcome, Sample
 from incident.health.turns import UNNAMED_POLLER, turn_lapse_s
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli, lastgood_command
+from tests.probe_runbooks import probe_runbook
 from tests.test_monitor_slow_record import Builds
 from tests.test_postgres_monitor_restart import Lines
 from tests.waiting import poll_until
@@ -38,20 +39,8 @@ INTERVAL_S = 2
 
 
 def runbook(directory: Path, url: str) -> Path:
-    path = directory / "builds.yaml"
-    path.write_text(
-        "runbook: builds\n"
-        "title: One version probe\n"
-        "probes:\n"
-        f"  - {{name: build, kind: version, url: '{url}', interval_s: {INTERVAL_S},"
-        " timeout_s: 1}\n"
-        "phases:\n"
-        "  - id: execute\n"
-        "    title: Execute\n"
-        "    steps:\n"
-        "      - {id: redeploy, title: Redeploy}\n"
-    )
-    return path
+    probe = f"{{name: build, kind: version, url: '{url}', interval_s: {INTERVAL_S}, timeout_s: 1}}"
+    return probe_runbook(directory / "builds.yaml", probe, title="One version probe")
 
 
 def declared(cli: Cli, builds: Builds, directory: Path) -> str:

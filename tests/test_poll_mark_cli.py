@@ -22,6 +22,7 @@ from incident.core.samples import Outcome, Sample
 from runbooks.loading import load_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
+from tests.probe_runbooks import probe_runbook
 
 ADA = "Ada's monitor (pid 4242 on bastion)"
 """A `monitor` on another machine, as its ticks name it."""
@@ -30,20 +31,8 @@ ADA = "Ada's monitor (pid 4242 on bastion)"
 def runbook_file(directory: Path) -> Path:
     """One probe polled every minute: its poller's turn lapses 2 min 5 s after its last
     tick, far past the moment `status` takes to start on a loaded machine."""
-    path = directory / "probe.yaml"
-    path.write_text(
-        "runbook: probe\n"
-        "title: One probe\n"
-        "probes:\n"
-        "  - {name: health, kind: http, url: 'http://192.0.2.1/', interval_s: 60,"
-        " timeout_s: 5}\n"
-        "phases:\n"
-        "  - id: execute\n"
-        "    title: Execute\n"
-        "    steps:\n"
-        "      - {id: redeploy, title: Redeploy}\n"
-    )
-    return path
+    probe = "{name: health, kind: http, url: 'http://192.0.2.1/', interval_s: 60, timeout_s: 5}"
+    return probe_runbook(directory / "probe.yaml", probe, title="One probe")
 
 
 def declared(db: Path, clock: Clock, *ticks: tuple[float, str | None]) -> tuple[str, str]:

@@ -28,6 +28,7 @@ from incident.core.samples import Outcome, Sample
 from incident.health.turns import turn_lapse_s
 from runbooks.loading import load_runbook
 from store.sqlite_log import SqliteEventLog
+from tests.probe_runbooks import probe_runbook
 from tests.tui.contrast import row_text, widget_cells
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
@@ -40,23 +41,11 @@ START = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def runbook_file(directory: Path, probes: int) -> Path:
-    path = directory / "probes.yaml"
-    rows = "".join(
-        f"  - {{name: probe-{n}, kind: http, url: 'http://192.0.2.1/{n}', interval_s: 5,"
-        " timeout_s: 2}\n"
+    rows = [
+        f"{{name: probe-{n}, kind: http, url: 'http://192.0.2.1/{n}', interval_s: 5, timeout_s: 2}}"
         for n in range(1, probes + 1)
-    )
-    path.write_text(
-        "runbook: probes\n"
-        "title: Probes\n"
-        f"probes:\n{rows}"
-        "phases:\n"
-        "  - id: execute\n"
-        "    title: Execute\n"
-        "    steps:\n"
-        "      - {id: redeploy, title: Redeploy}\n"
-    )
-    return path
+    ]
+    return probe_runbook(directory / "probes.yaml", *rows)
 
 
 @dataclass
