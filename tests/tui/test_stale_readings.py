@@ -24,12 +24,25 @@ from tui.app.screens.incident import IncidentScreen
 PROBES = ("health", "version", "error-rate")
 
 
-def probe_rows(app: LastGoodApp) -> list[str]:
+def probe_rows(app: LastGoodApp) -> list[str] | None:
     """Each probe's row, found by its name's first cells: at 80 columns a failing row
-    cuts the name to keep its value and age (`tui.app.widgets.probe_rows.fitted_status`)."""
+    cuts the name to keep its value and age (`tui.app.widgets.probe_rows.fitted_status`).
+    None while a row is not found: in the frame where the panel grows by its who-polls
+    line, it may draw its rows a cell narrower and cut a name further."""
     lines = screen_lines(app)
     marked = [line for line in lines if "● " in line or "✖ " in line]
-    return [next(line for line in marked if f" {name[:5]}" in line) for name in PROBES]
+    rows = [next((line for line in marked if f" {name[:5]}" in line), None) for name in PROBES]
+    return None if None in rows else [row for row in rows if row is not None]
+
+
+def every_row_says(app: LastGoodApp, words: str) -> bool:
+    rows = probe_rows(app)
+    return rows is not None and all(words in row for row in rows)
+
+
+def no_row_says(app: LastGoodApp, words: str) -> bool:
+    rows = probe_rows(app)
+    return rows is not None and not any(words in row for row in rows)
 
 
 async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> None:
@@ -42,10 +55,10 @@ async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> N
         screen = app.screen
         assert isinstance(screen, IncidentScreen)
         latest = max(s[-1].at for s in screen.state.samples.values())
-        assert not any("stale" in row for row in probe_rows(app))
+        assert no_row_says(app, "stale")
 
         clock.set(latest + timedelta(minutes=4, seconds=12))
-        await wait_until(pilot, lambda: all("stale 4m12s" in row for row in probe_rows(app)))
+        await wait_until(pilot, lambda: every_row_says(app, "stale 4m12s"))
         assert "3 stale" in " ".join(screen_lines(app))
 
         # Another writer records fresh samples: the word goes, row by row.
@@ -54,4 +67,4 @@ async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> N
         IncidentSession(scenario.log, scenario.incident_id, clock).run_many(
             lambda s: commands.record_samples(s, fresh, actor="monitor", clock=clock)
         )
-        await wait_until(pilot, lambda: not any("stale" in row for row in probe_rows(app)))
+        await wait_until(pilot, lambda: no_row_says(app, "stale"))
