@@ -134,10 +134,11 @@ class IncidentView(Horizontal):
             self.draw_phase()
         elif events:
             self._rehint()
-        if reset or any(e.kind in PANEL_KINDS for e in events):
-            for panel in self.query(HealthPanel):
-                panel.show(state, self.now())
-        self.mark_polling()
+        now = self.now()
+        for panel in self.query(HealthPanel):
+            if reset or any(e.kind in PANEL_KINDS for e in events):
+                panel.show(state, now)
+            panel.mark_polling(poll_mark(state, now, poller_here))
 
     def fold_in(self, events: Sequence[Event]) -> list[Event]:
         """Fold events the record holds into the state shown, then redraw; the new ones.
@@ -172,9 +173,10 @@ class IncidentView(Horizontal):
     def tick(self) -> None:
         """Time passed: the clocks move, and readings age."""
         self.draw_clocks()
+        now = self.now()
         for panel in self.query(HealthPanel):
-            panel.tick(self.now())
-        self.mark_polling()
+            panel.tick(now)
+            panel.mark_polling(poll_mark(self.state, now, poller_here))
 
     def mark_polling(self) -> None:
         """Who polls production now, under the panel's rows (`incident.health.poll_mark`):
