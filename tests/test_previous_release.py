@@ -35,6 +35,7 @@ from incident.core.payloads import (
     StepSkipped,
     TriggerChanged,
 )
+from incident.core.samples import Outcome, Sample
 from incident.core.state import fold
 from incident.core.text import visible
 from incident.reports.changes import ReleaseChanges
@@ -164,6 +165,11 @@ def _the_other_kinds() -> list[Event]:
     declared = commands.declare(bundled_runbook(), details, actor="ada", clock=clock)
     session = IncidentSession.declare(log, declared, clock)
     session.run(lambda s: commands.capture_baseline(s, "health", actor="ada", clock=clock, value=1))
+    sample = Sample("health", clock.now(), Outcome.OK, 12.0, 200)
+    named = commands.record_samples(
+        session.state, [sample], actor="lastgood", clock=clock, poller="ada's monitor (pid 7 on b)"
+    )
+    assert session.run_many(lambda s: named)  # a tick as `monitor` writes it: its poller named
     session.run(lambda s: commands.hand_off(s, "bo", actor="ada", clock=clock, reason="shift"))
     session.run(lambda s: commands.set_channel(s, "#inc-t", actor="bo", clock=clock))
     session.run(lambda s: commands.check_step(s, "assess-severity", actor="bo", clock=clock))
@@ -240,9 +246,13 @@ NEW_OPTIONAL_FIELDS = {
     ("action_item.added", "priority"),
     ("action_item.added", "type"),
     ("action_item.added", "ticket"),
+    ("probe.samples", "poller"),
 }
 """Fields this release added to a kind, stored only when given: without them, an event
-has the shape the previous release wrote."""
+has the shape the previous release wrote. The previous release reads each of them as
+absent: its fold took `samples` alone from a tick (`_on_samples`), and hashed every
+payload as the dict it stored, whatever its keys; a tick that names its poller, as every
+`monitor` and screen now writes, verifies and folds there as one that does not."""
 
 
 def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(
