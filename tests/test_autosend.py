@@ -108,6 +108,8 @@ def test_a_message_sent_by_hand_settles_its_moment(clock: ManualClock) -> None:
     decide(session, clock)
     assert due_messages(session.state, clock.now()) == []
     assert sends(session, clock) == []
+    with pytest.raises(CommandError, match=r"^announce was sent by ada at T\+00:00: it is not due"):
+        session.run(lambda s: decline(s, "announce", "posted", actor="ada", clock=clock))
 
 
 def test_decline_needs_a_reason_and_settles_the_moment(clock: ManualClock) -> None:
@@ -129,6 +131,13 @@ def test_decline_needs_a_reason_and_settles_the_moment(clock: ManualClock) -> No
         "team already here",
     )
     assert due_messages(session.state, clock.now()) == []
+    settled = (
+        r"^paging was declined by ada at T\+00:00 \(team already here\): it is not due any more$"
+    )
+    with pytest.raises(CommandError, match=settled):  # from a second terminal, say
+        session.run(lambda s: decline(s, "paging", "again", actor="bo", clock=clock))
+    with pytest.raises(CommandError, match=settled):
+        session.run(lambda s: send_due(s, "paging", actor="bo", clock=clock))
 
 
 def test_confirmed_update_is_offered_a_minute_early_and_declining_it_still_counts_as_missed(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -133,6 +134,13 @@ async def test_decline_is_recorded_and_refused_when_nothing_is_due(tmp_path: Pat
         declined = await run(cli, "decline", incident_id, "announce", "--reason", "posted by hand")
         assert declined.code == 0, declined.err
         assert "not sending the announce message: posted by hand" in declined.out
+        again = await run(cli, "decline", incident_id, "announce", "--reason", "posted")
+        assert again.code == 2
+        assert re.fullmatch(  # what settled it, as a send from the due dialog is refused
+            r"lastgood decline: announce was declined by ada at T\+\d\d:\d\d "
+            r"\(posted by hand\): it is not due any more",
+            again.err.strip(),
+        ), again.err
         assert len(hook.requests) == 1
     (payload,) = [e["payload"] for e in events(cli, incident_id) if e["kind"].endswith("declined")]
     assert (payload["template"], payload["reason"], payload["by"]) == (

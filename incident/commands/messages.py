@@ -6,7 +6,13 @@ from datetime import datetime
 
 from incident.commands.rules import make_event, refuse_if_closed
 from incident.commands.steps import check_step
-from incident.comms.due import DueMessage, communication_step, due_messages
+from incident.comms.due import (
+    DueMessage,
+    communication_step,
+    due_messages,
+    moment_came,
+    no_longer_due,
+)
 from incident.comms.templates import render_template, template_context
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
@@ -112,10 +118,16 @@ def decline(
 
 
 def _find(state: IncidentState, template: str, now: datetime) -> DueMessage:
+    """The message due from `template`. Refused, once its moment came, in the words of
+    what settled it ("announce was sent by Ada at T+00:48: it is not due any more"):
+    `decline` from a second terminal, or a form submitted after another sent it, said
+    only that nothing was due; before its moment, with the messages that are due."""
     due = due_messages(state, now)
     for message in due:
         if message.template == template:
             return message
+    if moment_came(state, template, now):
+        raise CommandError(no_longer_due(state, template))
     waiting = ", ".join(m.template for m in due) or "none"
     raise CommandError(f"no '{template}' message is due (due now: {waiting})")
 

@@ -164,6 +164,17 @@ def sent_already(state: IncidentState, template: str) -> str | None:
     return f"{template} was already sent {listed}"
 
 
+def moment_came(state: IncidentState, template: str, now: datetime) -> bool:
+    """Whether a rule's moment to send `template` has come by `now`: if its message is
+    not due, something settled it (`no_longer_due` says what), rather than its moment
+    not having come yet."""
+    return any(
+        rule.template == template and (at := moment_at(state, rule.on)) is not None and at <= now
+        for rule in state.runbook.timed_rules()
+        if rule.on is not None
+    )
+
+
 def no_longer_due(state: IncidentState, template: str) -> str:
     """Why the message from `template`, offered as due, is due no more: who settled it
     and when ("announce was sent by Ada at T+00:48"), as a refusal says it."""
