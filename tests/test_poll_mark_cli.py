@@ -10,6 +10,7 @@ record's own moments, never against the time the test ran.
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from incident.app.health import record_samples
 from incident.app.lifecycle import Declaration, declare
 from incident.app.session import IncidentSession
 from incident.core.clock import Clock, ManualClock, SystemClock
+from incident.core.events import parse_timestamp
 from incident.core.phase_clocks import t_plus
 from incident.core.samples import Outcome, Sample
 from runbooks.loading import load_runbook
@@ -60,10 +62,20 @@ def production_line(cli: Cli, incident_id: str) -> str:
     return lines[0]
 
 
+def production_data(cli: Cli, incident_id: str) -> dict[str, object]:
+    """`status --json`'s `production`: the line's words, and what they are made of."""
+    data = json.loads(cli.ok("status", incident_id, "--json"))["production"]
+    assert isinstance(data, dict), data
+    return data
+
+
 def test_status_names_the_poller_polling_and_its_last_tick(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "polled.db", actor="bo")
     incident_id, tick = declared(cli.db, SystemClock(), (0, ADA))
     assert production_line(cli, incident_id) == (f"production: polled by {ADA}, last tick {tick}")
+    data = production_data(cli, incident_id)
+    assert (data["polling"], data["poller"]) == ("elsewhere", ADA)
+    assert data["said"] == f"polled by {ADA}, last tick {tick}"
 
 
 def test_status_says_when_the_pollers_ticks_stopped(tmp_path: Path) -> None:
@@ -77,12 +89,23 @@ def test_status_says_when_the_pollers_ticks_stopped(tmp_path: Path) -> None:
     assert production_line(cli, incident_id) == (
         f"production: not polled since T+02:20; {ADA} stopped"
     )
+    data = production_data(cli, incident_id)
+    declared_at = json.loads(cli.ok("status", incident_id, "--json"))["declared_at"]
+    assert (data["polling"], data["poller"]) == ("lapsed", ADA)
+    since_declared = parse_timestamp(str(data["last_tick_at"])) - parse_timestamp(declared_at)
+    assert round(since_declared.total_seconds()) == 140  # T+02:20, as the line says
 
 
 def test_status_says_nothing_polled_yet(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "never.db", actor="bo")
     incident_id, _ = declared(cli.db, SystemClock())
     assert production_line(cli, incident_id) == "production: not polled yet"
+    assert production_data(cli, incident_id) == {
+        "polling": "never",
+        "poller": None,
+        "last_tick_at": None,
+        "said": "not polled yet",
+    }
 
 
 def test_a_pollers_name_is_printed_as_data(tmp_path: Path) -> None:
@@ -93,3 +116,4 @@ def test_a_pollers_name_is_printed_as_data(tmp_path: Path) -> None:
     assert production_line(cli, incident_id) == (
         f"production: polled by Eve␛]0;pwned␇␊production: polled here, last tick {tick}"
     )
+    assert production_data(cli, incident_id)["poller"] == hostile  # JSON keeps it exact

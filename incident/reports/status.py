@@ -142,8 +142,25 @@ def status_data(
             for m in due_messages(state, now)
         ],
         "deliveries": _delivery_counts(state),
+        "production": _production(state, now),
         "notes": len(state.notes),
         "events": state.last_seq,
+    }
+
+
+def _production(state: IncidentState, now: datetime) -> JSONValue:
+    """Who polls production at `now` (`poll_mark`), as `status` says it: `polling` is
+    never, elsewhere or lapsed (this process polls nothing), `poller` the last tick's
+    as it names itself (None: unnamed, or no tick), and `said` the text's words. None
+    when there is nothing to poll: no probes, or the incident is closed."""
+    mark = poll_mark(state, now)
+    if mark is None:
+        return None
+    return {
+        "polling": str(mark.polling),
+        "poller": mark.poller,
+        "last_tick_at": _ts(mark.at),
+        "said": poll_words(mark, state),
     }
 
 
