@@ -1,10 +1,17 @@
 """A corpus of text that looks like markup or carries terminal control sequences.
 
 Shared by the CLI sweep and the TUI tests: every field a person can type gets one
-of these, and every output must show it as text, never obey it.
+of these, and every output must show it as text, never obey it. A person's name is
+refused where it is typed if it holds a control character (`incident.core.names`):
+name fields get the markup look-alikes (`markup_name`), and a record an older version
+wrote, with escapes in its names, is made with `written_before`.
 """
 
 from __future__ import annotations
+
+from msgspec.structs import replace
+
+from incident.core.events import NewEvent
 
 MARKUP = [
     "[/bold]",
@@ -44,6 +51,17 @@ the zero-width and tag characters (they hide text from whoever reads it)."""
 def hostile(label: str) -> str:
     """One field's worth of trouble: every markup trap and every escape, labelled."""
     return f"{label} " + "".join(ESCAPES.values()) + " " + " ".join(MARKUP) + f" end-{label}"
+
+
+def markup_name(label: str) -> str:
+    """A name's worth of trouble: every markup trap, labelled (a control is refused)."""
+    return f"{label} " + " ".join(MARKUP) + f" end-{label}"
+
+
+def written_before(event: NewEvent, **names: str) -> NewEvent:
+    """`event` with `names` in its payload (`commander=hostile("commander")`), as a
+    version that took any name recorded it: an older record, which must still read."""
+    return replace(event, data=replace(event.data, **names))
 
 
 def raw_controls(data: bytes) -> list[bytes]:

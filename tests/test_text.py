@@ -136,7 +136,15 @@ def test_commands_refuse_what_cannot_be_recorded(clock, small_runbook):
         clock=clock,
         incident_id="INC-1",
     )
-    with pytest.raises(CommandError, match="the commander contains a NUL character"):
+    with pytest.raises(CommandError, match="the issue contains a NUL character"):
+        commands.declare(
+            small_runbook,
+            commands.Declaration(title="t", severity="SEV2", commander="Ada", issue="A\x00da"),
+            actor="a",
+            clock=clock,
+        )
+    # A name is refused before: it holds a control character (`incident.core.names`).
+    with pytest.raises(CommandError, match="control character \\(␀ at character 2\\)"):
         commands.declare(
             small_runbook,
             commands.Declaration(title="t", severity="SEV2", commander="A\x00da"),

@@ -1,8 +1,11 @@
 """Every verb's output over a hostile corpus: text is shown, never obeyed.
 
 Each field a person can type gets markup look-alikes and terminal control
-sequences (screen clear, window title, OSC 52 clipboard write, BEL, C1 CSI, DEL).
-Every byte each verb writes (stdout, stderr and exported files) is then searched
+sequences (screen clear, window title, OSC 52 clipboard write, BEL, C1 CSI, DEL);
+a person's or a team's name gets the markup look-alikes alone, as a control in a
+name is refused where it is typed (`tests/test_names_refused_cli.py`), and names
+holding escapes, as an older version recorded them, are read by every reading verb
+here too. Every byte each verb writes (stdout, stderr and exported files) is then searched
 for raw ESC, BEL, NUL, DEL and C1 controls; the JSON outputs must still hold the
 exact text.
 """
@@ -13,14 +16,14 @@ import json
 import os
 import subprocess
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
 from tests.cli_helpers import ROOT, lastgood_command
-from tests.hostile import ESCAPES, hostile, raw_controls
+from tests.hostile import ESCAPES, hostile, markup_name, raw_controls
 from tui.demo.launch import write_demo_runbook
 
 
@@ -57,7 +60,7 @@ class RawCli:
 
 
 def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
-    cli = RawCli(tmp_path / "hostile.db", actor=hostile("actor"))
+    cli = RawCli(tmp_path / "hostile.db", actor=markup_name("actor"))
     title = hostile("title")
     incident_id = cli.ok(
         "declare",
@@ -66,7 +69,7 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
         "--severity",
         "SEV2",
         "--commander",
-        hostile("commander"),
+        markup_name("commander"),
         "--issue",
         hostile("issue"),
         "--channel",
@@ -83,22 +86,25 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     cli.ok("skip", incident_id, "create-channel", "--reason", hostile("skip"))
     cli.ok("reopen", incident_id, "create-channel", "--reason", hostile("reopen"))
     cli.ok(
-        "approve", incident_id, "decide-rollback", "--by", hostile("by"), "--reason", hostile("r")
+        "approve",
+        incident_id,
+        "decide-rollback",
+        *("--by", markup_name("by"), "--reason", hostile("r")),
     )
     cli.ok("check", incident_id, "decide-rollback")
     cli.ok("db-tier", incident_id, "none", "--reason", hostile("tier"))
     cli.ok("note", incident_id, hostile("note-text") + "\nsecond line\tafter a tab")
     cli.ok("note", incident_id, hostile("pinned"), "--pin")
-    cli.ok("assign", incident_id, "comms-lead", hostile("person"))
-    cli.ok("page", incident_id, hostile("team"), "--note", hostile("page-note"))
+    cli.ok("assign", incident_id, "comms-lead", markup_name("person"))
+    cli.ok("page", incident_id, markup_name("team"), "--note", hostile("page-note"))
     cli.ok("send", incident_id, "--text", hostile("message"), "--channel", hostile("chan"))
     cli.ok("send", incident_id, "--template", "initiating")
     cli.ok("decline", incident_id, "announce", "--reason", hostile("decline"))
     cli.ok("severity", incident_id, "SEV1", "--reason", hostile("sev"))
-    cli.ok("handoff", incident_id, hostile("new-ic"), "--reason", hostile("handoff"))
+    cli.ok("handoff", incident_id, markup_name("new-ic"), "--reason", hostile("handoff"))
     cli.ok("close", incident_id, "--force", "--reason", hostile("close"))
     cli.ok("rca", incident_id, hostile("rca"))
-    cli.ok("action", incident_id, hostile("action"), "--owner", hostile("owner"))
+    cli.ok("action", incident_id, hostile("action"), "--owner", markup_name("owner"))
     cli.ok("lesson", incident_id, hostile("lesson"))
     cli.ok(
         "schedule-postmortem",
@@ -106,7 +112,7 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
         "--at",
         "2030-01-01T10:00:00Z",
         "--attendees",
-        hostile("a1") + "," + hostile("a2"),
+        markup_name("a1") + "," + markup_name("a2"),
         "--force",
         "--reason",
         hostile("pm"),
@@ -143,6 +149,7 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     assert "␛]52;c;Y3VybCBldmlsfHNo␇" in status_text
     assert "␛]0;pwned␇" in listed and "\\x9b31m" in listed
     assert "[@click=app.quit]x[/]" in listed
+    assert f"commander: {markup_name('new-ic')}" in status_text  # a name, as written
     assert "␛]52;c;Y3VybCBldmlsfHNo␇" in report
     assert "pod \\[checkout-7f9\\]" in report
     # A note's lines are kept in its fenced block; the title stays on one line.
@@ -154,7 +161,100 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     assert listed_json[0]["title"] == title
     notes = [e for e in record["events"] if e["kind"] == "note.added"]
     assert notes[0]["payload"]["text"] == hostile("note-text") + "\nsecond line\tafter a tab"
-    assert record["events"][0]["actor"] == hostile("actor")
+    assert record["events"][0]["actor"] == markup_name("actor")
+
+
+def _record_names_written_before(path: Path) -> str:
+    """An incident whose names hold escapes, as a version that took any name wrote it:
+    the commander, a role's holder, the team paged, the new commander, an approver, an
+    action item's owner, and who recorded each event."""
+    from incident import commands
+    from incident.app.session import IncidentSession
+    from incident.commands import Declaration
+    from incident.core.clock import ManualClock
+    from incident.core.events import NewEvent
+    from incident.core.state import IncidentState
+    from store.sqlite_log import SqliteEventLog
+    from tests.conftest import T0
+    from tests.hostile import written_before
+    from tui.demo.scenarios import bundled_runbook
+
+    clock = ManualClock(T0)
+    actor = hostile("actor")[:150]
+    with SqliteEventLog.open(path) as log:
+        declared = commands.declare(
+            bundled_runbook(),
+            Declaration(title="t", severity="SEV2", commander="Ada"),
+            actor=actor,
+            clock=clock,
+        )
+        log.append([written_before(declared, commander=hostile("commander")[:150])])
+        session = IncidentSession(log, declared.incident_id, clock)
+
+        def run(command: Callable[[IncidentState], NewEvent]) -> None:
+            clock.advance(30)
+            session.run(command)
+
+        run(
+            lambda s: written_before(
+                commands.assign_role(s, "comms-lead", "Bo", actor=actor, clock=clock),
+                person=hostile("person")[:150],
+            )
+        )
+        run(
+            lambda s: written_before(
+                commands.record_page(s, "ops", actor=actor, clock=clock),
+                target=hostile("team")[:150],
+            )
+        )
+        run(
+            lambda s: written_before(
+                commands.approve(
+                    s, "decide-rollback", by="Cy", reason="r", actor=actor, clock=clock
+                ),
+                by=hostile("by")[:150],
+            )
+        )
+        run(
+            lambda s: written_before(
+                commands.hand_off(s, "Di", actor=actor, clock=clock),
+                to=hostile("new-ic")[:150],
+            )
+        )
+        run(
+            lambda s: written_before(
+                commands.add_action_item(s, "a", owner="Ed", actor=actor, clock=clock),
+                owner=hostile("owner")[:150],
+            )
+        )
+    return declared.incident_id
+
+
+def test_names_an_older_version_recorded_with_escapes_are_shown_as_text(tmp_path):
+    """Refusing a control in a name is an entry rule: a record holding such names reads,
+    folds and shows them as every other text, in every reading verb."""
+    incident_id = _record_names_written_before(tmp_path / "older.db")
+    cli = RawCli(tmp_path / "older.db", actor="Ada")
+    status_text = cli.ok("status", incident_id)
+    status_json = json.loads(cli.ok("status", incident_id, "--json"))
+    cli.ok("list")
+    report = cli.ok("export", incident_id)
+    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    timeline = cli.ok("timeline", incident_id)
+    brief = cli.ok("brief", incident_id)
+    cli.ok("replay", incident_id, "--json", "--at", "T+00:01")
+    cli.ok("verify", incident_id)
+    leaks = {name: raw_controls(data) for name, data in cli.outputs.items()}
+    assert {name: found for name, found in leaks.items() if found} == {}
+
+    assert "commander: new-ic ␛[2J␛[H␛]0;pwned␇" in status_text
+    for label in ("person", "by", "new-ic"):
+        assert f"{label} ␛[2J␛[H␛]0;pwned␇" in brief, label
+    for shown in (report, timeline):  # Markdown: its brackets escaped
+        for label in ("commander", "person", "team", "by", "new-ic", "owner", "actor"):
+            assert f"{label} ␛\\[2J␛\\[H␛\\]0;pwned␇" in shown, label
+    assert status_json["commander"] == hostile("new-ic")[:150]
+    assert {e["actor"] for e in record["events"]} == {hostile("actor")[:150]}
 
 
 def test_limits_and_nul_are_refused_with_one_line_and_nothing_recorded(tmp_path):

@@ -8,7 +8,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
-from incident.core.names import not_a_person
+from incident.core.names import control_in_name, not_a_person
 from incident.core.payloads import ChannelSet, CommanderHandedOff, NoteAdded, PageSent, RoleAssigned
 from incident.core.state import IncidentState
 
@@ -72,4 +72,6 @@ def record_page(
     refuse_if_closed(state)
     if not target.strip():
         raise CommandError("who was paged?")
+    if problem := control_in_name(target):  # a person or a team: "you" may name the on-call
+        raise CommandError(f"who was paged: {problem}", needs=("target",))
     return make_event(state.id, actor, clock, PageSent(target.strip(), actor, note))

@@ -77,6 +77,8 @@ def add_action_item(
         raise CommandError(f"unknown priority '{priority}' (choose {', '.join(ACTION_PRIORITIES)})")
     if type and type not in ACTION_TYPES:
         raise CommandError(f"unknown action type '{type}' (choose {', '.join(ACTION_TYPES)})")
+    if owner.strip() and (why := not_a_person(owner)) is not None:
+        raise CommandError(f"the action item's owner: {why}", needs=("owner",))
     ticket = ticket.strip()
     if ticket and not _is_web_link(ticket):
         raise CommandError(f"the ticket must be an http(s) URL, not '{ticket}'")
@@ -137,12 +139,12 @@ def set_report_status(
         raise CommandError(f"the report's owner: {why}", needs=("owner",))
     owner = " ".join(owner.split())
     names = list(current.reviewers) if current and reviewers is None else []
-    for name in reviewers or ():
-        name = " ".join(name.split())
+    for typed in reviewers or ():
+        name = " ".join(typed.split())
+        if name and (why := not_a_person(typed)) is not None:
+            raise CommandError(f"a reviewer: {why}", needs=("reviewers",))
         if not name or name.casefold() in (known.casefold() for known in names):
             continue  # `Ada,ada` is one reviewer
-        if (why := not_a_person(name)) is not None:
-            raise CommandError(f"a reviewer: {why}", needs=("reviewers",))
         names.append(name)
     standing = (current.status, current.owner, current.reviewers) if current else None
     was_status, was_owner, was_reviewers = standing or ("draft", state.commander, ())
@@ -239,6 +241,9 @@ def schedule_postmortem(
             f"by {utc_text(window[1])}, not {utc_text(starts_at)}; a later start needs a reason",
             needs=("reason",),
         )
+    for name in attendees:  # as given: the attendees of a booking before are in the record
+        if name.strip() and (why := not_a_person(name)) is not None:
+            raise CommandError(f"an attendee: {why}", needs=("attendees",))
     booked_before = state.postmortem
     if booked_before is not None:
         organizer = organizer or booked_before.organizer

@@ -128,6 +128,7 @@ def choose_database_tier(
             )
     if not reason.strip():
         raise CommandError("choosing a database tier needs a reason")
+    _refuse_nobody(by)
     refuse_tier_chooser(state, tier, by or actor)
     chosen = DatabaseTierChosen(tier.id, str(tier.data_loss), reason.strip(), by or actor)
     return make_event(state.id, actor, clock, chosen)

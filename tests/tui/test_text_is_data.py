@@ -3,7 +3,9 @@
 It must open on every screen (coordinator, attach, replay), show each text as it
 was written, never put a raw control character on the terminal, and keep its
 clock ticking: a note holding `[/bold]` once froze the live screen and made the
-incident unopenable for good.
+incident unopenable for good. Its commander, the team paged and who recorded each
+event hold escapes as a version that took any name wrote them (`written_before`:
+a name holding a control is refused where it is typed today, and still read).
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from incident.core.text import has_control
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
-from tests.hostile import ESCAPES, INVISIBLE_BYTES, hostile
+from tests.hostile import ESCAPES, INVISIBLE_BYTES, hostile, written_before
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.follow_app import FollowApp
@@ -58,7 +60,7 @@ def record_hostile_incident(path: Path, clock: ManualClock) -> tuple[str, Runboo
             Declaration(
                 title=hostile("title"),
                 severity="SEV2",
-                commander=hostile("commander"),
+                commander="Ada",
                 issue=hostile("issue"),
                 channel=hostile("channel"),
                 from_version=hostile("from"),
@@ -68,7 +70,7 @@ def record_hostile_incident(path: Path, clock: ManualClock) -> tuple[str, Runboo
             clock=clock,
             incident_id="INC-20261128-BAD1",
         )
-        log.append([declared])
+        log.append([written_before(declared, commander=hostile("commander"))])
         session = IncidentSession(log, declared.incident_id, clock)
         step = runbook.phases[0].steps[0].id
         session.run(
@@ -81,8 +83,9 @@ def record_hostile_incident(path: Path, clock: ManualClock) -> tuple[str, Runboo
         )
         session.run(lambda s: commands.add_note(s, hostile("note"), actor=ACTOR, clock=clock))
         session.run(
-            lambda s: commands.record_page(
-                s, hostile("team"), actor=ACTOR, clock=clock, note=hostile("why")
+            lambda s: written_before(
+                commands.record_page(s, "ops", actor=ACTOR, clock=clock, note=hostile("why")),
+                target=hostile("team"),
             )
         )
         session.run(
@@ -148,6 +151,7 @@ async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path)
     async with coordinator_on_hostile_incident(tmp_path, clock, width=250) as (app, pilot):
         shown = screen_text(app)
         assert_shown_as_written(shown)
+        assert "Paged team ␛[2J␛[H␛]0;pwned␇" in shown  # a name an older version took
         # The clock keeps ticking: nothing froze the screen's timers.
         clock.advance(125)
         later = format_offset(clock.now() - T0)
