@@ -177,8 +177,20 @@ def _text(text: str) -> str:
 def parse_name(text: str) -> str:
     """A person's name on one line, its runs of spaces one: `approve --by "Bo  Smith"`
     recorded "Bo Smith" and `decide --by` the same name as typed, so one person was
-    two in the record."""
+    two in the record. A control character in it is refused before the spaces are
+    collapsed, so a newline or a carriage return is not taken for a space
+    (`incident.core.names.control_in_name`)."""
+    _refuse_control(text)
     return " ".join(text.split())
+
+
+def _refuse_control(name: str) -> None:
+    if name.isprintable():  # the usual case, checked in C: no control in it
+        return
+    from incident.core.names import control_in_name
+
+    if problem := control_in_name(name):
+        raise ValueError(problem)
 
 
 def parse_minutes(text: str) -> int:
@@ -301,7 +313,10 @@ def machine_zone() -> tzinfo | None:
 
 
 def parse_names(text: str) -> list[str]:
-    return [name.strip() for name in text.split(",") if name.strip()]
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    for name in names:
+        _refuse_control(name)
+    return names
 
 
 PARSERS: dict[Kind, Callable[[str], object]] = {
