@@ -49,13 +49,7 @@ DATABASE_VERBS: tuple[Verb, ...] = (
         G,
         (
             Param("title", "what is broken, in a few words", required=True),
-            Param(
-                "severity",
-                "SEV1..SEV4",
-                Kind.NAME,
-                True,
-                metavar="SEV1..SEV4",
-            ),
+            Param("severity", "SEV1..SEV4", required=True, metavar="SEV1..SEV4"),
             Param("commander", "the incident commander", Kind.NAME, True, metavar="NAME"),
             Param("issue", "what is wrong, for messages", metavar="TEXT"),
             Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),

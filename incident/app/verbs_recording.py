@@ -209,7 +209,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Change the incident's severity.",
         R,
         (
-            Param("severity", "the new severity", Kind.NAME, True, True, "SEV1..SEV4"),
+            Param("severity", "the new severity", Kind.TEXT, True, True, "SEV1..SEV4"),
             OPTIONAL_REASON,
         ),
         use_case="incident.app.lifecycle:severity",
