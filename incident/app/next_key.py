@@ -40,6 +40,9 @@ COMPOSE_KEY = _key_of("send")
 """Opens the composer."""
 TIER_KEY = _key_of("db-tier")
 """Opens the database tiers."""
+CARRIED_OUT = "check it once the tier is carried out"
+"""What a database step left open with its tier chosen waits for (`steps.choose_tier` and
+`steps.settle_database` say it of the step they leave open)."""
 ASSIGN_KEY = _key_of("assign")
 """Opens the role form: a tier's approval waits for someone in its role."""
 CHECK_KEY = _key_of("check")
@@ -132,7 +135,7 @@ def next_key(
                     (("role", tier.approver),),
                 )
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
-        return NextKey(CHECK_KEY, "check it once the tier is carried out")
+        return NextKey(CHECK_KEY, CARRIED_OUT)
     artefact = closeout.artefact_of(state, step_id)
     if artefact is not None:
         return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from incident import commands
 from incident.app import closeout, message_steps
+from incident.app.next_key import CARRIED_OUT
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.rules import refuse_if_closed
@@ -197,10 +198,16 @@ def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done
     chosen = _choose_tier(session, actor, tier, reason=reason)
     state = session.state
     left = [
-        f"{r.step.id} left open: check it once the tier is carried out"
+        r.step.id
         for r in state.steps.values()
         if r.step.kind == StepKind.DATABASE and state.status_of(r.step.id) is StepStatus.OPEN
     ]
+    return _left_open(chosen, *left)
+
+
+def _left_open(chosen: Done, *steps: str) -> Done:
+    """`chosen`, saying which database steps it leaves open, and why."""
+    left = [f"{step} left open: {CARRIED_OUT}" for step in steps]
     return Done(chosen.events, chosen.said, [*chosen.notes, *left]) if left else chosen
 
 
@@ -215,11 +222,17 @@ def _choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Don
 
 def settle_database(session: Session, actor: str, step: str, tier: str, *, reason: str) -> Done:
     """Choose the database tier from its step, and check the step when nothing else is
-    needed: the choice, with its reason, is what the step asks for. A tier awaiting
+    needed: the guide's best case, no database rollback (a tier that loses no data), is
+    the choice and its reason alone. A tier that is work to do (down migrations, a
+    restore) leaves the step open until it is done, as `db-tier` does: checked at once,
+    the record said the database was rolled back when nothing had run. A tier awaiting
     approval leaves the step blocked until it is approved."""
     chosen = _choose_tier(session, actor, tier, reason=reason)
     if session.state.status_of(step) is not StepStatus.OPEN:
         return chosen
+    carried = session.state.runbook.database_tier(tier)
+    if carried is not None and carried.data_loss is not DataLoss.NONE:
+        return _left_open(chosen, step)
     clock = session.clock
     checked = session.run_many(
         lambda s: [commands.check_step(s, step, actor=actor, clock=clock, note=f"tier: {tier}")]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -69,7 +70,9 @@ async def test_before_the_decision_a_data_losing_tier_asks_first(tmp_path: Path)
         state = fold(log.events(incident_id))
     assert state.tier_choice is not None
     assert (state.tier_choice.tier, state.tier_choice.reason) == ("down-migrations", REASON)
-    assert state.steps["database-rollback"].done  # chosen from its step, nothing left to ask
+    # Chosen from its step, but down migrations are work to do: the step waits for them
+    # (checked at once, the report said the database was rolled back when nothing had run).
+    assert not state.steps["database-rollback"].done
 
 
 async def test_after_the_decision_or_without_data_loss_nothing_is_asked(tmp_path: Path) -> None:
@@ -101,3 +104,28 @@ def test_the_rule_reads_the_decision_and_the_tier(tmp_path: Path) -> None:
     assert "may lose data" in (steps.tier_warning(undecided, "down-migrations") or "")
     assert "will lose data" in (steps.tier_warning(undecided, "restore-backup") or "")
     assert steps.tier_warning(decided, "restore-backup") is None
+
+
+@pytest.mark.parametrize(("tier", "checked"), [("none", True), ("down-migrations", False)])
+async def test_from_its_step_only_the_tier_with_nothing_to_do_checks_it(
+    tmp_path: Path, tier: str, checked: bool
+) -> None:
+    """The guide's best case, no database rollback, is the choice alone: the step is
+    checked with it. Down migrations leave it open, said so, until it is checked once
+    they have run, as `lastgood db-tier` leaves it."""
+    app, _ = opened(tmp_path / "tier.db", decided=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await pilot.press("]")
+        await choose(pilot, screen, tier)
+        await wait_until(pilot, lambda: screen.state.tier_choice is not None)
+        toasts = [str(n.message) for n in app._notifications]
+        assert screen.state.steps["database-rollback"].done is checked, toasts
+        left = "database-rollback left open: check it once the tier is carried out"
+        assert any(left in toast for toast in toasts) is not checked, toasts
+        if not checked:  # once they have run: space on the step checks it
+            await guide(pilot, screen, "database-rollback")
+            await pilot.press("space")
+            await wait_until(pilot, lambda: screen.state.steps["database-rollback"].done)
