@@ -83,8 +83,8 @@ async def test_once_closed_x_leaves_the_footer_and_closes_nothing(tmp_path: Path
         screen = await open_postmortem(pilot)
         incident = app.screen_stack[-2]
         assert isinstance(incident, IncidentScreen)
-        assert "close_incident" in footer_actions(app)
-        await pilot.press("X")  # required steps open: force and a reason
+        assert "close_incident" not in footer_actions(app)  # required steps open
+        await pilot.press("X")  # out of the footer, still the close: force and a reason
         await fill_form(pilot, force=True, reason="closed in the review")
         await wait_until(pilot, lambda: incident.state.is_closed and app.screen is screen)
         await wait_until(pilot, lambda: "close_incident" not in footer_actions(app))
@@ -113,3 +113,24 @@ async def test_p_opens_the_postmortem_in_any_phase(tmp_path: Path) -> None:
         await wait_for_screen(pilot, PostmortemScreen)
         await pilot.press("escape")
         await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_x_comes_into_the_footer_once_every_required_step_is_done(tmp_path: Path) -> None:
+    """As on the coordinator's screen: the footer offered `X Close incident` while the
+    screen's own last line said "Not ready to close: ... still open" (a fresh user's
+    review). Before then `X` still opens the close form, with force and a reason."""
+    app = app_on(tmp_path, "close-out")
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postmortem(pilot)
+        assert screen.desk.state.open_required_steps()
+        assert "close_incident" not in footer_actions(app)
+        await pilot.press("X")
+        await wait_for_screen(pilot, VerbForm)
+
+    app = app_on(tmp_path, "drill-closing")  # every required step done
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postmortem(pilot)
+        assert not screen.desk.state.open_required_steps()
+        assert "close_incident" in footer_actions(app)
+        await pilot.press("X")
+        await wait_for_screen(pilot, ConfirmModal)

@@ -30,7 +30,7 @@ from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
 from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
-from tui.app.screens.verb_keys import CLOSED_KEY
+from tui.app.screens.verb_keys import CLOSED_KEY, ready_to_close
 from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
@@ -91,6 +91,10 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),  # as q closes every other overlay
         Binding("X", "close_incident", "Close incident"),
+        # `X` before every required step is done: out of the footer, as on the
+        # coordinator's screen (where the screen's own line says what is still open),
+        # and still the close form, with force and a reason.
+        Binding("X", "close_early", show=False),
         CLOSED_KEY,
         Binding("question_mark,f1", "help", "Help", key_display="?"),
     ]
@@ -150,7 +154,7 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         self._shown_seq = state.last_seq
         self.query_one(PostmortemBody).show(state)
         self.query_one("#pm-closing", Label).update(closing_text(state))
-        self.refresh_bindings()  # `X` leaves the footer once the incident is closed
+        self.refresh_bindings()  # `X` comes into the footer once ready, leaves it once closed
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
@@ -164,6 +168,9 @@ class PostmortemScreen(StyledOnce, Screen[None]):
             self.desk.open_form(BY_NAME[name], after=self.redraw)
 
     def action_close_incident(self) -> None:
+        close_incident(self.desk, after=self.redraw)
+
+    def action_close_early(self) -> None:
         close_incident(self.desk, after=self.redraw)
 
     def action_closed_already(self) -> None:
@@ -180,9 +187,12 @@ class PostmortemScreen(StyledOnce, Screen[None]):
         self.app.push_screen(HelpModal(help_sections(closed=self.desk.state.is_closed)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """`X` only while the incident is open."""
-        if action == "close_incident":
-            return not self.desk.state.is_closed
+        """`X` in the footer once every required step is done; before, out of it (the
+        screen's last line says what is open) and still the close form; once closed, it says so."""
+        if action == "close_incident":  # in the footer once every required step is done
+            return ready_to_close(self.desk.state)
+        if action == "close_early":
+            return not self.desk.state.is_closed and not ready_to_close(self.desk.state)
         if action == "closed_already":
             return self.desk.state.is_closed
         return True
