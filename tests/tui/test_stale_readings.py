@@ -68,3 +68,29 @@ async def test_old_readings_are_marked_stale_with_their_age(tmp_path: Path) -> N
             lambda s: commands.record_samples(s, fresh, actor="monitor", clock=clock)
         )
         await wait_until(pilot, lambda: no_row_says(app, "stale"))
+
+
+async def test_after_the_close_readings_stay_as_they_were_at_it(tmp_path: Path) -> None:
+    """Polling ends with the incident: a reading went on going stale after the close
+    (`stale 7s`, then `stale 14s`, every probe counted stale), which read as a fault to
+    watch (a fresh user's review). The rows are aged as at the close."""
+    scenario = scenario_copy("declared", tmp_path / "closed.db")
+    clock = scenario.clock
+    assert isinstance(clock, ManualClock)
+    app = scenario_app(scenario)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        assert no_row_says(app, "stale")
+        closed_at = clock.now()  # the readings fresh
+        IncidentSession(scenario.log, scenario.incident_id, clock).run(
+            lambda s: commands.close(s, actor="bo", clock=clock, force=True, reason="over")
+        )
+        await wait_until(pilot, lambda: screen.state.is_closed)
+
+        clock.set(closed_at + timedelta(minutes=10))
+        screen.view.tick()  # a second of the screen's clock, ten minutes on
+        await pilot.pause()
+        assert no_row_says(app, "stale"), probe_rows(app)
+        assert "stale" not in " ".join(screen_lines(app))
