@@ -21,6 +21,11 @@ def meeting_example(now: datetime) -> str:
     return f"{day.isoformat()}T14:00Z"
 
 
+def due_date_example(now: datetime) -> str:
+    """Two weeks from `now`, a day: when an action item is due."""
+    return (now.astimezone(UTC) + timedelta(days=14)).date().isoformat()
+
+
 def impact_start_example(now: datetime) -> str:
     """An hour ago, to the minute: when an impact began, back-dating T+0."""
     at = now.astimezone(UTC) - timedelta(hours=1)

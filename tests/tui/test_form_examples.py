@@ -154,3 +154,23 @@ async def test_the_impact_start_example_is_an_hour_ago_by_the_apps_clock(tmp_pat
             assert hint == "e.g. 2031-03-04T09:30Z"
             start = parse_moment(example_of(hint))
             assert LATER - timedelta(hours=1, minutes=1) < start < LATER  # taken as typed
+
+
+@pytest.mark.parametrize("size", [SIZE, NARROW], ids=["100x32", "80x24"])
+async def test_an_action_items_due_shows_its_format_by_the_apps_clock(
+    tmp_path: Path, size: tuple[int, int]
+) -> None:
+    """Due said only "by when"; its format came after a refusal (`'in 2 weeks' is not
+    a date (YYYY-MM-DD)`, a fresh user's review). The example is two weeks on, a date
+    the use case takes as typed."""
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    async with coordinator_on(scenario, size=size) as (app, pilot, incident):
+        scenario.clock.set(LATER)
+        incident.desk.open_form(BY_NAME["action"])
+        await wait_for_screen(pilot, VerbForm)
+        hint = app.screen.query_one("#param-due", Input).placeholder
+        assert hint == "by when, e.g. 2031-03-18", hint
+        assert BY_NAME["action"].param("due").parse(example_of(hint), lambda: LATER) is not None
+        await pilot.pause()
+        shown = [line.strip(" │") for line in screen_lines(app)]
+        assert any(line.startswith(hint) for line in shown), "\n".join(shown)

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident.app.examples import impact_start_example, meeting_example
+from incident.app.examples import due_date_example, impact_start_example, meeting_example
+from incident.app.params import Kind
 from incident.app.verb import Verb
 
 MEETING_HINT = "with a timezone, not in the past"
@@ -24,7 +25,13 @@ def impact_start_placeholder(now: datetime) -> str:
 
 def placeholders_for(verb: Verb, now: datetime) -> dict[str, str]:
     """The generic form's placeholders that differ from a parameter's help: the
-    meeting's start, with an example from `now`."""
-    if verb.name != "schedule-postmortem":
-        return {}
-    return {"at": f"{MEETING_HINT}, e.g. {meeting_example(now)}"}
+    meeting's start, and a date's format, each with an example from `now` (an action
+    item's Due said only "by when", and its format came after a refusal)."""
+    hints = {
+        param.name: f"{param.help}, e.g. {due_date_example(now)}"
+        for param in verb.params
+        if param.kind is Kind.DATE
+    }
+    if verb.name == "schedule-postmortem":
+        hints["at"] = f"{MEETING_HINT}, e.g. {meeting_example(now)}"
+    return hints
