@@ -21,7 +21,7 @@ from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.text import counted, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
-from tui.cli.context import db_location, open_log, open_session
+from tui.cli.context import actor_name, db_location, open_log, open_session
 from tui.cli.errors import CliError
 
 if TYPE_CHECKING:
@@ -71,9 +71,10 @@ def cmd_deliver(args: Arguments) -> int:
         if not session.state.runbook.notify_targets:
             raise CliError(f"runbook '{session.state.runbook.id}' defines no notify targets")
         outcome: dict[str, int] = {}
+        by = actor_name(args) if args.resend_failed else ""
 
         async def go(courier: Courier) -> None:
-            if args.resend_failed and courier.resend_failed() == 0:
+            if args.resend_failed and courier.resend_failed(by) == 0:
                 print("no failed message to re-send", file=sys.stderr)
             courier.catch_up()
             await courier.deliver_until_settled(args.wait)

@@ -114,10 +114,11 @@ class Courier:
             recorded += self.notifier.sync()
         return recorded
 
-    def resend_failed(self) -> int:
+    def resend_failed(self, by: str) -> int:
+        """Try again every message that failed for good, recorded as asked for by `by`."""
         if self.notifier is None:
             return 0
-        recorded = self.notifier.requeue(failed_keys(self.session.state))
+        recorded = self.notifier.requeue(failed_keys(self.session.state), by=by)
         self._print_events(recorded)
         return len(recorded)
 

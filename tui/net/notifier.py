@@ -128,13 +128,14 @@ class Notifier:
             self.deliverer.wake()
         return restored
 
-    def requeue(self, keys: list[str]) -> list[Event]:
+    def requeue(self, keys: list[str], *, by: str) -> list[Event]:
         """Try messages that failed for good again, with a fresh round of attempts.
 
-        The event goes first: a delivery is recorded only for a message the record
-        shows as pending.
+        The re-send is recorded as done by `by`, the person who asked for it (the
+        deliveries' outcomes are the tool's). The event goes first: a delivery is
+        recorded only for a message the record shows as pending.
         """
-        clock, actor = self.session.clock, self.actor
+        clock, actor = self.session.clock, by
         recorded = self.session.run_many(
             lambda s: [
                 event

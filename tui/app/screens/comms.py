@@ -234,7 +234,8 @@ class Comms:
             desk.notify(f"Re-sending {counted(len(outcome.unwrap()), 'message')}", timeout=3)
             desk.screen.refresh_bindings()
 
-        desk.recorder.submit(lambda s: notifier.requeue(failed_keys(s.state)), requeued)
+        by = desk.actor
+        desk.recorder.submit(lambda s: notifier.requeue(failed_keys(s.state), by=by), requeued)
 
     def compose(self) -> None:
         """The composer, on the highlighted message step's template if it is still to do."""
