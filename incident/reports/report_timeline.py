@@ -3,22 +3,19 @@
 A command step's run and the check it made on exit 0 are one line, the command in
 a code span (so a URL in it stays code, not a link); webhook deliveries are not
 lines of their own but the outcome beside each message, summed up once; probe
-readings are counted. Key moments are starred.
+readings are counted. Key moments are starred. A delivery that failed for good or
+was re-sent says so beside its message (`report_deliveries`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Iterable
-
-from incident.comms.routing import message_key
 from incident.core.events import Event, Kind
 from incident.core.payloads import CommandRan, CommunicationSent, NoteAdded, StepChecked
-from incident.core.records import DeliveryRecord
 from incident.core.text import counted
 from incident.reports.context import ReportContext
 from incident.reports.describe import describe
 from incident.reports.markdown import code_span, inline
+from incident.reports.report_deliveries import delivered_note, deliveries
 
 KEY_MARK = "★"
 PIN_MARK = "📌"
@@ -63,7 +60,7 @@ def timeline(ctx: ReportContext) -> list[str]:
         f"not listed; they are in {code_span(f'lastgood export {state.id} --format json')}, "
         f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
     )
-    return ["## Timeline", "", lead, "", *lines, "", deliveries(state.deliveries.values())]
+    return ["## Timeline", "", lead, "", *lines, "", deliveries(ctx)]
 
 
 def checked_by_its_command(previous: Event | None, event: Event) -> bool:
@@ -87,45 +84,6 @@ def event_text(ctx: ReportContext, event: Event) -> str:
         case CommandRan() as ran:
             return f"Ran {code_span(ran.command)} for {inline(ran.step)}: exit {ran.exit_code}"
         case CommunicationSent():
-            return inline(describe(event)) + _delivered(ctx, event.seq)
+            return inline(describe(event)) + delivered_note(ctx, event.seq)
         case _:
             return inline(describe(event))
-
-
-def _delivered(ctx: ReportContext, seq: int) -> str:
-    state = ctx.state
-    outcomes = [
-        record
-        for record in state.deliveries.values()
-        if record.key == message_key(state.id, seq, record.target)
-    ]
-    if not outcomes:
-        return ""
-    return " (" + "; ".join(_outcome(record) for record in outcomes) + ")"
-
-
-def _outcome(record: DeliveryRecord) -> str:
-    target = inline(record.target)
-    if record.status == "delivered":
-        tries = f" after {record.attempts} tries" if record.attempts > 1 else ""
-        return f"delivered to {target}{tries}"
-    if record.status == "failed":
-        return f"delivery to {target} failed: {inline(record.error)}"
-    return f"delivery to {target} pending"
-
-
-def deliveries(records: Iterable[DeliveryRecord]) -> str:
-    found = list(records)
-    if not found:
-        return "No messages were delivered to webhooks."
-    counts = Counter(record.status for record in found)
-    retried = sum(1 for r in found if r.status == "delivered" and r.attempts > 1)
-    parts = [
-        f"{counts['delivered']} delivered" + (f" ({retried} after retries)" if retried else "")
-    ]
-    if counts["failed"]:
-        parts.append(f"{counts['failed']} failed")
-    if counts["pending"]:
-        parts.append(f"{counts['pending']} pending")
-    targets = len({record.target for record in found})
-    return f"Webhook deliveries: {len(found)} to {counted(targets, 'target')}: {', '.join(parts)}."

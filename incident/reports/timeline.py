@@ -37,13 +37,9 @@ from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
+from incident.reports.report_deliveries import deliveries
 from incident.reports.report_head import damage_note, drill_note
-from incident.reports.report_timeline import (
-    NOT_LISTED,
-    checked_by_its_command,
-    deliveries,
-    event_text,
-)
+from incident.reports.report_timeline import NOT_LISTED, checked_by_its_command, event_text
 from runbooks.model import StepKind
 
 AFTER_CLOSE = "after-close"
@@ -225,7 +221,7 @@ def timeline_from(
 ) -> str:
     """The timeline of a record read with `read_record`, as Markdown."""
     walk = walk_timeline(record, now, gap, tz)
-    deliveries_line = deliveries(walk.ctx.state.deliveries.values())
+    deliveries_line = deliveries(walk.ctx)
     return "\n".join([*_document(walk), "", deliveries_line]) + "\n"
 
 
