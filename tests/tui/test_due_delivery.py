@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import socket
 
+from textual.widgets._footer import FooterKey
+
 from incident.core.clock import SystemClock
 from store.errors import StoreError
 from store.sqlite_log import SqliteEventLog
@@ -26,6 +28,12 @@ from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_bar import IncidentBar
+
+
+def footer_keys(screen: IncidentScreen) -> dict[str, str]:
+    """The keys the footer draws, with their labels."""
+    return {key.key: key.description for key in screen.query(FooterKey) if key.display}
+
 
 # --- 4. a receiver that never answers ----------------------------------------------------
 
@@ -90,6 +98,9 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
                 await wait_until(pilot, lambda: "f" in screen.active_bindings)
                 assert screen.check_action("verb", ("deliver",))
+                # in the footer while it has failed, as `m` while a message is due: a new
+                # on-call saw `✉ 1 FAILED` and no key for it (a review)
+                await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send failed")
                 assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
                 # The toast follows the failure's fold; under load it may be a frame later.
                 await wait_until(pilot, lambda: bool(notified(app, "Message not delivered")))
@@ -98,6 +109,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
                     await pilot.press("f")
                     await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
                     await wait_until(pilot, lambda: "f" not in screen.active_bindings)
+                    await wait_until(pilot, lambda: "f" not in footer_keys(screen))
                     await wait_for_ticks(pilot, screen)  # nothing more goes out
                     [message] = screen.state.communications
 
@@ -112,6 +124,9 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
         "notification.delivered",
     ]
     assert len({e.payload["key"] for e in notes}) == 1
+    # re-sent by the person who pressed `f`, not by the tool (a review)
+    assert (notes[2].actor, notes[2].payload["by"]) == ("ada", "ada")
+    assert notes[3].actor == "lastgood"  # the delivery itself is the tool's
     assert notes[1].payload["attempts"] == 2
     assert "refused" in str(notes[1].payload["error"])
     assert notes[0].payload["key"] == team.accepted_keys()[0]
