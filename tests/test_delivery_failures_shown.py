@@ -178,3 +178,20 @@ def test_an_error_and_a_name_from_the_record_stay_text(tmp_path: Path) -> None:
         line = _message(document)
         assert "end-error" in line and "end-by" in line
         assert line.count("\\[/bold\\]") == 2 and line.count("␛") >= 4  # shown, not obeyed
+
+
+async def test_status_names_the_command_that_re_sends_what_failed(tmp_path: Path) -> None:
+    """`status` said `webhooks: 0 pending, 0 delivered, 4 failed` and no more (a review)."""
+    from tests.webhook_receivers import always
+
+    async with WebhookReceiver(always(500)) as hook:
+        cli, runbook = setup(tmp_path, hook, InProcessCli)
+        incident_id = (await declare(cli, runbook)).out.splitlines()[0]
+        failed = await run(cli, "deliver", incident_id, "--attempts", "1", "--wait", "5")
+        assert failed.code == 1, failed
+    status = Cli(cli.db, actor="ada").ok("status", incident_id)  # as a user runs it
+    (webhooks,) = [line for line in status.splitlines() if line.startswith("webhooks:")]
+    assert webhooks == (
+        "webhooks: 0 pending, 0 delivered, 1 failed; "
+        f"re-send them: lastgood deliver {incident_id} --resend-failed"
+    )

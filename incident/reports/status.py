@@ -178,7 +178,12 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
         lines.append(f"reminder: {reminder.text}")
     counts = _delivery_counts(state)
     if any(counts.values()):
-        lines.append("webhooks: " + ", ".join(f"{n} {name}" for name, n in counts.items()))
+        resend = f"; re-send them: lastgood deliver {state.id} --resend-failed"
+        lines.append(
+            "webhooks: "
+            + ", ".join(f"{n} {name}" for name, n in counts.items())
+            + (resend if counts["failed"] else "")
+        )
     return lines
 
 
