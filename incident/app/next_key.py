@@ -18,6 +18,7 @@ from incident.app import closeout, message_steps
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
+from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.core.text import counted
 from incident.health.readings import evidence_for, probe_verdicts
@@ -45,6 +46,8 @@ CARRIED_OUT = "check it once the tier is carried out"
 `steps.settle_database` say it of the step they leave open)."""
 ASSIGN_KEY = _key_of("assign")
 """Opens the role form: a tier's approval waits for someone in its role."""
+SKIP_KEY = _key_of("skip")
+"""Skips the step, with a reason."""
 CHECK_KEY = _key_of("check")
 """Checks the step, asking first for whatever it still needs."""
 TRIGGER_KEY = _key_of("trigger")
@@ -121,6 +124,15 @@ def next_key(
         waiting = {m.template for m in awaiting_confirmation(state, now)}
         if step.template in waiting:
             return NextKey(DUE_KEY, "review the due message and send it; sending checks this")
+        declined = [d for d in state.declined if d.template == step.template]
+        if declined:  # not sent on purpose: what is left is to say so of the step
+            last = declined[-1]
+            when = t_plus(state, last.at)
+            return NextKey(
+                SKIP_KEY,
+                f"its message was declined at {when}: skip it, or {COMPOSE_KEY} sends it after all",
+                (("reason", f"message declined: {last.reason}"),),
+            )
         return NextKey(COMPOSE_KEY, "compose and send the message; sending checks this")
     if step.kind == StepKind.DATABASE:
         choice = state.tier_choice

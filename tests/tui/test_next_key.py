@@ -12,10 +12,11 @@ from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app.modals import ComposerModal, DatabaseTierModal, DecisionModal
+from tui.app.modals import ComposerModal, DatabaseTierModal, DecisionModal, VerbForm
 from tui.app.modals.confirm import ConfirmModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
@@ -81,5 +82,11 @@ async def test_a_due_message_step_names_m_and_m_opens_that_message(tmp_path: Pat
         assert await press_named(pilot, screen, "notify-stakeholders", DueMessageModal) == "m"
         assert "initiating" in app.screen.heading.lower()
         await back(pilot)
-        # `paging` was declined: nothing waits for its step, so it is the composer.
-        assert await press_named(pilot, screen, "assemble-team", ComposerModal) == "c"
+        # `paging` was declined: its step is left to be skipped, the decline's reason in
+        # the form (`c` still composes it, should it be sent after all).
+        assert await press_named(pilot, screen, "assemble-team", VerbForm) == "s"
+        reason = app.screen.query_one("#param-reason", Input).value
+        assert reason.startswith("message declined: "), reason
+        await back(pilot)
+        await pilot.press("c")
+        await wait_for_screen(pilot, ComposerModal)
