@@ -47,7 +47,7 @@ TARGET_KEYS = ("name", "kind", "url", "headers")
 PATTERN_KEYS = ("title", "description")
 TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")
 TIER_KEYS = ("id", "title", "risk", "data_loss", "guidance", "approver")
-CADENCE_KEYS = ("first_update_min", "every_min")
+CADENCE_KEYS = ("first_update_min", "every_min", "to_responders")
 PROBE_KEYS = (
     "name",
     "kind",

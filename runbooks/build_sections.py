@@ -312,4 +312,26 @@ class SectionRules(BuildContext):
         return Cadence(
             default.first_update_min if first is None else first,
             default.every_min if every is None else every,
+            self._to_responders(fields),
         )
+
+    def _to_responders(self, fields: Fields) -> tuple[str, ...]:
+        """`cadence.to_responders`: the templates whose messages page the responders
+        rather than update stakeholders, each one the runbook defines, named once."""
+        listed = fields.items("to_responders")
+        if listed is None:
+            return ()
+        names = allowed(sorted(self.templates)) or "none defined"
+        found: list[str] = []
+        for index, name in enumerate(listed):
+            path = (*fields.at("to_responders"), index)
+            if not isinstance(name, str):
+                self.rep.report(path, "'to_responders' must list template ids")
+            elif name not in self.templates:
+                if name not in self.template_keys:  # else refused where it is defined
+                    self.rep.report(path, f"no template '{name}' (templates: {names})")
+            elif name in found:
+                self.rep.report(path, f"template '{name}' is listed twice in 'to_responders'")
+            else:
+                found.append(name)
+        return tuple(found)

@@ -298,6 +298,10 @@ class Cadence(Struct, frozen=True):
 
     first_update_min: int = 5
     every_min: int = 20
+    to_responders: tuple[str, ...] = ()
+    """Templates whose messages go to the responders (the page to the team), not to
+    stakeholders: sending one is no stakeholder update and leaves the cadence alone.
+    Empty in a runbook that does not say so, where every message counts, as before."""
 
 
 class PatternInfo(Struct, frozen=True):
@@ -371,6 +375,11 @@ class Runbook(Struct, frozen=True):
             rule.template == template_id and rule.on is not None and rule.on.once
             for rule in self.notify_rules
         )
+
+    def to_responders(self, template_id: str | None) -> bool:
+        """Whether the runbook says a message from `template_id` goes to the responders
+        (`cadence.to_responders`), not to stakeholders: no update to them."""
+        return template_id is not None and template_id in self.cadence.to_responders
 
     def probe(self, name: str) -> Probe | None:
         for probe in self.probes:

@@ -52,7 +52,8 @@ def test_a_once_per_incident_message_sent_again_is_no_update_and_is_called_out(
     at(session, clock, 1.3, send("paging"))
     at(session, clock, 1.5, send("announce"))
     card = score_card(session.state, clock.now())
-    assert "Messages on cadence: 2 of 2 on time" in score_text(card)
+    # The first announcement only: the page goes to the responders, not stakeholders.
+    assert "Messages on cadence: 1 of 1 on time" in score_text(card)
     found = [i.text for i in inconsistencies(session.state)]
     assert found == [
         "The announce message, due once per incident, was sent again by Bo: stakeholders "

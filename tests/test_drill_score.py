@@ -36,7 +36,8 @@ def test_a_brisk_drill_meets_every_line(clock: ManualClock) -> None:
     assert "Phase 1 Decision and Communication: done at T+01:24 of its T+0-5m window" in text
     assert "Time to decision: 1m06s of the 5m Decision and Communication window" in text
     assert "Database tier: none fits the fault" in text
-    assert "Messages on cadence: 4 of 4 on time (first within 5m, then every 20m)" in text
+    # announce, initiating, resolved: the page to the team is no stakeholder update.
+    assert "Messages on cadence: 3 of 3 on time (first within 5m, then every 20m)" in text
     assert "2 of 2 on evidence (confirm-version: version 2.4.0 confirmed" in text
 
 
@@ -52,9 +53,10 @@ def test_a_slow_drill_misses_the_windows_and_cadence(clock: ManualClock) -> None
     cadence = lines["Messages on cadence"]
     assert cadence.verdict is Verdict.MISSED
     # First message at T+7:12 (due by T+5), the resolution at T+1:54:00 (due T+28:24):
-    # 1h25m36s past due, rounded up to the minute shown (it read 1h25m).
+    # 1h25m36s past due, rounded up to the minute shown (it read 1h25m). The page at
+    # T+7:48 goes to the responders: no update, so 3 messages, not 4.
     assert cadence.measured == (
-        "2 of 4 on time (first within 5m, then every 20m); latest 1h26m past due"
+        "1 of 3 on time (first within 5m, then every 20m); latest 1h26m past due"
     )
 
 

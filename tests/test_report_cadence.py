@@ -85,6 +85,25 @@ def test_an_update_never_sent_is_said_missing_while_the_incident_is_open(tmp_pat
     assert cadence_tally(state, clock.now()).overdue_now == timedelta(minutes=8)
 
 
+def test_the_page_to_the_responders_is_no_update_and_the_report_says_so(tmp_path):
+    """Review 3, finding 3: only the team paged at T+01:22, the first stakeholder
+    message at T+05:08. The report counted the page as the first update, on time."""
+    session, clock, log = _incident(tmp_path / "incidents.db")
+    with log:
+        _send(session, clock, 1 + 22 / 60, "paging")
+        _send(session, clock, 5 + 8 / 60, "initiating")
+        clock.set(T0 + timedelta(minutes=10))
+        state, events = session.state, log.events(session.state.id)
+    report = markdown_report(state, events, clock.now())
+    assert _cadence_paragraphs(report) == [
+        "Against the runbook's update cadence (the first within 5 minutes of the "
+        "declaration, then every 20 minutes after the last message, until resolved): "
+        "1 message so far, 0 on time, 1 late. Not counted: 1 message to the responders "
+        "(paging), no update to stakeholders.",
+        "Due T+05:00 · 09:05:00 UTC; sent at T+05:08, 8s late.",
+    ]
+
+
 def test_service_verified_is_the_last_verification_recorded_when_two_share_a_moment(tmp_path):
     """The headless demo checks its verification steps within one millisecond: the
     first was taken for the last, and the timeline starred it "Service verified"

@@ -25,6 +25,7 @@ from incident.core.phase_clocks import (
     deciding_steps,
     next_update_due,
     t_plus,
+    to_stakeholders,
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
@@ -99,9 +100,10 @@ def awaiting_confirmation(state: IncidentState, now: datetime) -> list[DueMessag
 
 
 def _settled(state: IncidentState, rule: SendRule, at: datetime) -> bool:
-    """Sent or declined already. Any message moves the update cadence on by itself, so
-    an update is settled only by declining it; a once-moment by a message from its own
-    template, or by its communication step being done or skipped some other way."""
+    """Sent or declined already. Any message to stakeholders moves the update cadence
+    on by itself (`next_update_due`), so an update is settled only by declining it; a
+    once-moment by a message from its own template, or by its communication step being
+    done or skipped some other way."""
     moment = str(rule.on)
     declined = [d for d in state.declined if d.template == rule.template and d.moment == moment]
     if rule.on is not None and rule.on.once:
@@ -182,8 +184,13 @@ def no_longer_due(state: IncidentState, template: str) -> str:
     if state.is_closed and state.closed_at is not None:
         return f"the incident was closed at {t_plus(state, state.closed_at)}: {tail}"
     once = state.runbook.sent_once(template)
-    # A once-moment is settled by its own template; the update cadence by any message.
-    sent = [c for c in state.communications if not once or c.template == template]
+    # A once-moment is settled by its own template; the update cadence by any message
+    # to stakeholders (not the page to the responders: `to_stakeholders`).
+    sent = [
+        c
+        for c in state.communications
+        if c.template == template or (not once and to_stakeholders(state, c))
+    ]
     settled = [
         (c.at, f"{c.template or 'a message'} was sent by {c.by} at {t_plus(state, c.at)}")
         for c in sent[-1:]

@@ -266,8 +266,8 @@ def next_update_due(state: IncidentState) -> datetime | None:
     """When the next stakeholder update is due under the runbook's cadence.
 
     The first update is due `first_update_min` after declaration; each message sent
-    (but a repeat of a once-per-incident one: `cadence_messages`) moves the next one
-    to `every_min` after it. Once resolved (the resolution message sent, or the
+    to stakeholders (but a repeat of a once-per-incident one: `cadence_messages`)
+    moves the next one to `every_min` after it. Once resolved (the resolution message sent, or the
     incident closed) no more updates are owed: the cadence is "until resolved", and a
     clock still counting would ask for one.
     """
@@ -281,9 +281,20 @@ def next_update_due(state: IncidentState) -> datetime | None:
 
 
 def cadence_messages(state: IncidentState) -> list[Communication]:
-    """The messages the update cadence counts: every one but a `repeat`, which tells
-    stakeholders nothing new (and came, as often as not, from a second terminal)."""
-    return [message for message, again in _told(state) if not again]
+    """The messages the update cadence counts: every one to stakeholders but a
+    `repeat`, which tells them nothing new (and came, as often as not, from a second
+    terminal). A message the runbook says goes to the responders (its template in
+    `cadence.to_responders`: the page to the team) is no update to stakeholders."""
+    return [
+        message for message, again in _told(state) if not again and to_stakeholders(state, message)
+    ]
+
+
+def to_stakeholders(state: IncidentState, message: Communication) -> bool:
+    """Whether `message` went to stakeholders: all but those from a template the
+    runbook sends to the responders (`Runbook.to_responders`). Free text counts, as
+    before: the runbook cannot say whom it was for."""
+    return not state.runbook.to_responders(message.template)
 
 
 def repeats(state: IncidentState) -> list[Communication]:

@@ -1,10 +1,12 @@
 """The stakeholder-update cadence replayed over the messages sent.
 
 The runbook asks for the first update `first_update_min` after the declaration and
-each next one `every_min` after the last message, until the resolution (as
+each next one `every_min` after the last message to stakeholders, until the resolution (as
 `next_update_due` counts it). Every message answers the update then due, on time or
 late, but one that repeats a once-per-incident message (`cadence_messages`): the same
-news twice is no update, and is called out in the report's Inconsistencies instead.
+news twice is no update, and is called out in the report's Inconsistencies instead;
+nor is a message to the responders (the page to the team, its template in the
+runbook's `cadence.to_responders`): stakeholders heard nothing from it.
 The drill's score card and the report's communications log both read this.
 """
 

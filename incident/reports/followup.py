@@ -4,7 +4,7 @@ learned, and supporting information (roles, messages, notes, record).
 
 from __future__ import annotations
 
-from incident.core.phase_clocks import resolved_at
+from incident.core.phase_clocks import resolved_at, to_stakeholders
 from incident.core.state import ActionItem
 from incident.core.text import counted
 from incident.core.timefmt import printed_duration
@@ -174,7 +174,8 @@ def _cadence(ctx: ReportContext) -> list[str]:
         f"{counted(cadence.first_update_min, 'minute')} of the declaration, then every "
         f"{counted(cadence.every_min, 'minute')} after the last message, until resolved): "
         f"{counted(answered, 'message')} {upto}, {said}"
-        + (f"; {counted(len(missing), 'update')} not sent." if missing else "."),
+        + (f"; {counted(len(missing), 'update')} not sent." if missing else ".")
+        + _to_responders(ctx),
     ]
     if late or missing:
         lines.append("")
@@ -188,6 +189,20 @@ def _cadence(ctx: ReportContext) -> list[str]:
             until = "the resolution" if resolved_at(state) else "the time of this report"
             lines.append(f"- Due {ctx.when(update.due)}; no message by {until}.")
     return lines
+
+
+def _to_responders(ctx: ReportContext) -> str:
+    """Which messages the cadence passed by as sent to the responders, not to
+    stakeholders (`to_stakeholders`), so the count above adds up to the log's."""
+    state = ctx.state
+    paged = [m for m in state.communications if not to_stakeholders(state, m)]
+    if not paged:
+        return ""
+    names = ", ".join(code_span(t) for t in dict.fromkeys(m.template or "" for m in paged))
+    return (
+        f" Not counted: {counted(len(paged), 'message')} to the responders ({names}), "
+        "no update to stakeholders."
+    )
 
 
 def _notes(ctx: ReportContext) -> list[str]:
