@@ -63,12 +63,13 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
             ],
             "send": {rule.template: _send_rule(rule) for rule in runbook.notify_rules},
         }
-    data["cadence"] = {
+    cadence: dict[str, JSONValue] = {
         "first_update_min": runbook.cadence.first_update_min,
         "every_min": runbook.cadence.every_min,
     }
     if runbook.cadence.to_responders:  # left out when empty: older snapshots read the same
-        data["cadence"]["to_responders"] = list(runbook.cadence.to_responders)
+        cadence["to_responders"] = list(runbook.cadence.to_responders)
+    data["cadence"] = cadence
     data["probes"] = [_probe(probe) for probe in runbook.probes]
     data["phases"] = [_phase(phase) for phase in runbook.phases]
     return data

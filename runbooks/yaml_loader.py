@@ -22,7 +22,7 @@ expand to. The format (`runbooks/rollback.yaml` is the full example)::
          guidance: ...}
     templates:                         # placeholders: model.TEMPLATE_PLACEHOLDERS only
       initiating: "Initiating rollback due to {issue}. ETA {eta}."
-    cadence: {first_update_min: 5, every_min: 20}
+    cadence: {first_update_min: 5, every_min: 20, to_responders: [paging]}
     probes:                            # kind: http | version | prometheus
       - {name: health, kind: http, url: "http://127.0.0.1:8080/healthz", expect_status: 200,
          interval_s: 5, timeout_s: 2, headers: {Authorization: "Bearer ${HEALTH_TOKEN}"}}
