@@ -48,6 +48,7 @@ class _Builder(NotifyRules, PhaseRules):
         tiers = self.read_tiers(top)
         cadence = self.read_cadence(top)
         notify_targets, notify_rules = self.read_notify(top, templates)
+        self.check_update_counts(cadence, notify_rules)
         phases = self.read_phases(top)
         self.check_moments(phases)
         if self.rep.problems or runbook_id is None or title is None:

@@ -3,7 +3,7 @@ triggers, database tiers and the update cadence."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from runbooks.build_context import (
     CADENCE_KEYS,
@@ -32,10 +32,12 @@ from runbooks.model import (
     DatabaseTier,
     DataLoss,
     DeploymentPattern,
+    MomentKind,
     PatternInfo,
     Probe,
     ProbeKind,
     Reduce,
+    SendRule,
     Trigger,
     TriggerKind,
 )
@@ -314,6 +316,20 @@ class SectionRules(BuildContext):
             default.every_min if every is None else every,
             self._to_responders(fields),
         )
+
+    def check_update_counts(self, cadence: Cadence, rules: Sequence[SendRule]) -> None:
+        """Report the `update-due` template listed in `cadence.to_responders`: its
+        message would never count as the update it is due as, so it would stay due."""
+        for rule in rules:
+            if rule.on is None or rule.on.kind is not MomentKind.UPDATE_DUE:
+                continue
+            if rule.template in cadence.to_responders:
+                index = cadence.to_responders.index(rule.template)
+                self.rep.report(
+                    ("cadence", "to_responders", index),
+                    f"template '{rule.template}' is the update-due message (notify.send): "
+                    "it goes to stakeholders, not to the responders",
+                )
 
     def _to_responders(self, fields: Fields) -> tuple[str, ...]:
         """`cadence.to_responders`: the templates whose messages page the responders

@@ -92,6 +92,7 @@ def test_the_key_survives_the_snapshot() -> None:
         ("[paging, paging]", "template 'paging' is listed twice in 'to_responders'"),
         ("paging", "'to_responders' must be a list"),
         ("[3]", "'to_responders' must list template ids"),
+        ("[paging, update]", "template 'update' is the update-due message (notify.send)"),
     ],
 )
 def test_validate_names_the_line_of_a_wrong_to_responders(
