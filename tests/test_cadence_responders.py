@@ -132,3 +132,25 @@ def test_status_keeps_the_next_update_when_the_team_is_paged(tmp_path: Path) -> 
     assert status(cli, incident_id)["next_update_due"] == due
     cli.ok("send", incident_id, "--template", "initiating")
     assert status(cli, incident_id)["next_update_due"] != due
+
+
+def test_the_missed_first_update_is_the_first_though_the_team_was_paged(
+    clock: ManualClock,
+) -> None:
+    """Only the page went out by T+5: the record says the *first* stakeholder update
+    was missed, against the 5-minute first update, not a 20-minute round."""
+    from incident import commands
+    from incident.core.payloads import UpdateOverdue
+
+    session = drill_session(clock)
+    at(session, clock, 1, send("paging"))
+    clock.set(T0 + timedelta(minutes=6))
+    made = commands.record_overdue_update(session.state, actor="lastgood", clock=clock)
+    assert len(made) == 1
+    missed = made[0].data
+    assert isinstance(missed, UpdateOverdue)
+    assert (missed.due_at, missed.first, missed.cadence_min) == (
+        T0 + timedelta(minutes=5),
+        True,
+        5,
+    )

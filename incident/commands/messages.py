@@ -18,7 +18,7 @@ from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.payloads import CommunicationDeclined, CommunicationSent, UpdateOverdue
-from incident.core.phase_clocks import next_update_due
+from incident.core.phase_clocks import cadence_messages, next_update_due
 from incident.core.state import IncidentState
 
 
@@ -68,10 +68,11 @@ def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> 
     if due is None or clock.now() <= due or due in state.overdue_updates:
         return []
     cadence = state.runbook.cadence
+    told = cadence_messages(state)  # to stakeholders: the page to the team is no update
     missed = UpdateOverdue(
         due_at=due,
-        cadence_min=cadence.every_min if state.communications else cadence.first_update_min,
-        first=not state.communications,
+        cadence_min=cadence.every_min if told else cadence.first_update_min,
+        first=not told,
     )
     return [make_event(state.id, actor, clock, missed)]
 
