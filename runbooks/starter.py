@@ -298,7 +298,8 @@ _COMMENTS = {
     " broken).",
     "database_tiers": "# The three database tiers of the guide, safest first.",
     "templates": "# The messages the coordinator confirms and sends; {placeholders} are filled in.",
-    "cadence": "# Keep stakeholders informed with concise, regular updates.",
+    "cadence": "# Keep stakeholders informed with concise, regular updates. Messages from the\n"
+    "# templates in to_responders (the page to the team) are no update to them.",
     "notify": "# When each message is due; add `to:` and `targets:` to deliver to Slack or a"
     " webhook.",
     "probes": "# Where lastgood watches the service. A URL may read the environment with\n"
