@@ -282,3 +282,24 @@ async def test_deliver_does_not_say_delivered_while_the_record_says_pending(
         assert len(hook.requests) == 1
     status = json.loads(cli.ok("status", incident_id, "--json"))
     assert status["deliveries"] == {"pending": 1, "delivered": 0, "failed": 0}
+
+
+async def test_a_message_no_webhook_takes_says_it_is_recorded_only(tmp_path: Path) -> None:
+    """`send --text` said only "message recorded as sent", and no webhook got it: the
+    runbook routes templates, not free text (a fresh user's review). A routed template
+    says nothing more; one the runbook routes nowhere says so too."""
+    async with WebhookReceiver() as hook:
+        cli, runbook = setup(tmp_path, hook, InProcessCli)
+        incident_id = (await declare(cli, runbook)).out.splitlines()[0]
+        before = len(hook.requests)
+        free = await run(cli, "send", incident_id, "--text", "Bo here: still rolling back")
+        assert free.code == 0, free.err
+        assert "message recorded as sent" in free.out
+        assert (
+            "recorded only: no webhook takes free text "
+            "(the runbook's notify.send routes none to it)"
+        ) in free.out + free.err
+        assert len(hook.requests) == before
+        routed = await run(cli, "send", incident_id, "--template", "initiating", "--again")
+        assert routed.code == 0, routed.err
+        assert "recorded only" not in routed.out + routed.err

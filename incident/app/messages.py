@@ -21,6 +21,7 @@ from incident.comms.due import (
     sent_already,
     unverified_resolution,
 )
+from incident.comms.notifications import UNROUTED, delivered_to
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -118,6 +119,9 @@ def _recorded(
     ]
     if unverified is not None:
         notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
+    where = delivered_to(session.state, template)
+    if where is not None and where.startswith(UNROUTED):
+        notes.append(where)
     return Done(events, "message recorded as sent", notes)
 
 

@@ -30,6 +30,28 @@ def webhook_target(target: NotifyTarget) -> Target:
     return Target(target.name, "json", target.url, target.headers)
 
 
+UNROUTED = "recorded only: "
+"""How `delivered_to` begins for a message no webhook takes."""
+
+
+def delivered_to(state: IncidentState, template: str | None) -> str | None:
+    """Where a message from `template` (None: free text) goes, in words: the webhook
+    targets the runbook routes it to ("team, ops"), or "recorded only: ..." when the
+    runbook has webhooks and routes none of them this message; None when it names no
+    webhook at all (every message is recorded only: the team posts it by hand).
+
+    A free-text message reached no webhook, and the composer and `send --text` said
+    only "Message recorded as sent" (a fresh user's review)."""
+    runbook = state.runbook
+    if not runbook.notify_targets:
+        return None
+    targets = runbook.targets_for(template)
+    if targets:
+        return ", ".join(target.name for target in targets)
+    what = "free text" if template is None else f"the {template} message"
+    return f"{UNROUTED}no webhook takes {what} (the runbook's notify.send routes none to it)"
+
+
 def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:
     """What the outbox should hold for a recorded message, one per routed target."""
     return [

@@ -89,8 +89,12 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         channel: str = "",
         sent_before: Mapping[str, str] | None = None,
         send: Callable[[Composed], Awaitable[Refusal | None]] | None = None,
+        routes: Mapping[str | None, str] | None = None,
     ) -> None:
         super().__init__()
+        self.routes = dict(routes or {})
+        """Template id (None: free text) -> where its message goes, in a few words ("to
+        team, ops", "recorded only, no webhook takes it"); none said for one not in it."""
         self.sent_before = dict(sent_before or {})
         """Template id -> who sent it already, and when, for those sent once per incident."""
         self.send = send
@@ -128,7 +132,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
                 yield Label("Template")
                 yield select
             yield TextArea(visible_block(initial), id="text", soft_wrap=True)
-            yield Label(self._count_text(initial), id="count")
+            yield Label(self._count_text(initial), id="count", markup=False)
             yield dialog_foot(
                 error_line(),
                 button_row(submit_button("Send & copy"), cancel_button()),
@@ -155,9 +159,12 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         self._again = template
         self.show_error(visible(f"{earlier}: ctrl+s sends it again"))
 
-    @staticmethod
-    def _count_text(text: str) -> str:
-        return counted(len(text), "character")
+    def _count_text(self, text: str) -> str:
+        """How long the message is, and where it goes: a free-text message reached no
+        webhook, and nothing here said so."""
+        count = counted(len(text), "character")
+        where = self.routes.get(self.loaded_template)
+        return count if where is None else visible(f"{count} · {where}")
 
     @on(Select.Changed, "#template")
     def _template_changed(self, event: Select.Changed) -> None:
@@ -166,9 +173,10 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
             return  # the initial selection, or the same template again
         self.loaded_template = value
         self._say_sent_before(value)
+        text_area = self.query_one("#text", TextArea)
+        self.query_one("#count", Label).update(self._count_text(text_area.text))
         if value is None:
             return  # back to free text: keep what is written
-        text_area = self.query_one("#text", TextArea)
         document = text_area.document
         text_area.replace(visible_block(self.templates[value][1]), document.start, document.end)
         self.mark_untyped(text_area)  # the template's text, not a draft to ask about

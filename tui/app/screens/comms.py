@@ -29,7 +29,7 @@ from incident.comms.due import (
     no_longer_due,
     sent_already,
 )
-from incident.comms.notifications import failed_keys
+from incident.comms.notifications import UNROUTED, delivered_to, failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
 from incident.core.events import Event
@@ -280,6 +280,11 @@ class Comms:
         from tui.app.modals.composer import ComposerModal
 
         sent_before = {name: earlier for name in rendered if (earlier := sent_already(state, name))}
+        routes = {
+            name: _route_words(where)
+            for name in [None, *rendered]
+            if (where := delivered_to(state, name)) is not None
+        }
         desk.screen.app.push_screen(
             ComposerModal(
                 [(name, _label(name).capitalize(), text) for name, text in rendered.items()],
@@ -287,6 +292,7 @@ class Comms:
                 channel=state.channel,
                 sent_before=sent_before,
                 send=send,
+                routes=routes,
             )
         )
 
@@ -304,6 +310,11 @@ def why_not_due(session: IncidentSession, template: str) -> str | None:
 def due_notice(due: list[DueMessage]) -> str:
     """One toast for every message waiting, however many fell due at once."""
     return due_cue([m.template for m in due])
+
+
+def _route_words(where: str) -> str:
+    """`delivered_to`'s words, short enough for the composer's count line."""
+    return "recorded only, no webhook takes it" if where.startswith(UNROUTED) else f"to {where}"
 
 
 def _label(template: str) -> str:
