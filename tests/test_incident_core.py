@@ -376,3 +376,22 @@ def test_a_missed_update_shows_in_the_report_and_the_timeline(small_runbook, clo
     line = "The first stakeholder update due at 09:05:00 UTC was not sent"
     assert line in markdown_report(session.state, events, clock.now())
     assert line in markdown_timeline(session.state, events, clock.now())
+
+
+def test_the_update_says_the_rollback_is_being_decided_until_it_is(clock):
+    """`rollback {status}`: the first update, due before anyone decided, told
+    stakeholders "rollback in progress" (a fresh user's review)."""
+    from incident.comms.templates import template_context
+    from tests.drill_walk import ACTOR, check, drill_session
+
+    session = drill_session(clock)
+    assert template_context(session.state, clock.now())["status"] == "being decided"
+    session.run(
+        lambda s: commands.approve(
+            s, "decide-rollback", by=ACTOR, reason="errors", actor=ACTOR, clock=clock
+        )
+    )
+    session.run_many(lambda s: [check("decide-rollback")(s, clock)])
+    assert template_context(session.state, clock.now())["status"] == "in progress"
+    session.run(lambda s: commands.close(s, actor=ACTOR, clock=clock, force=True, reason="over"))
+    assert template_context(session.state, clock.now())["status"] == "resolved"

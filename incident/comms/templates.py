@@ -9,9 +9,10 @@ from __future__ import annotations
 import string
 from datetime import datetime, timedelta
 
+from incident.core.gates import decision_gate
 from incident.core.limits import TEXT
 from incident.core.phase_clocks import current_phase, elapsed, format_offset, next_update_due
-from incident.core.state import IncidentState
+from incident.core.state import IncidentState, StepStatus
 
 
 def _clock_time(moment: datetime) -> str:
@@ -47,8 +48,20 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
         "elapsed": format_offset(elapsed(state, now)),
         "phase": phase.phase.title if phase else "close-out complete",
         "next_update": _clock_time(next_update) if next_update else "none scheduled",
-        "status": "resolved" if state.is_closed else "in progress",
+        "status": _status(state),
     }
+
+
+def _status(state: IncidentState) -> str:
+    """Where the rollback stands, as `rollback {status}` reads: "being decided" until
+    the decision gate is checked (an update before it told stakeholders a rollback was
+    under way that no one had decided), then "in progress", then "resolved"."""
+    if state.is_closed:
+        return "resolved"
+    gate = decision_gate(state)
+    if gate is not None and state.status_of(gate.step.id) is not StepStatus.DONE:
+        return "being decided"
+    return "in progress"
 
 
 def render_template(text: str, context: dict[str, str]) -> str:
