@@ -72,7 +72,7 @@ def test_serve_answers_browsers_on_loopback(tmp_path, backend, request):
     location = request.getfixturevalue("pg_url") if backend == "postgres" else None
     cli = Cli(location or tmp_path / "serve.db")
     incident_id = declared(cli)
-    with serving(cli, incident_id, logs=tmp_path) as (port, _):
+    with serving(cli, incident_id, logs=tmp_path) as (port, log):
         page = httpx.get(f"http://127.0.0.1:{port}/", timeout=10)
         assert page.status_code == 200
         assert f"lastgood · {incident_id}" in page.text
@@ -81,6 +81,10 @@ def test_serve_answers_browsers_on_loopback(tmp_path, backend, request):
         assert len(fetched) == 2  # xterm.css and textual.js
         assert all(url.startswith(f"http://127.0.0.1:{port}/") for url in fetched)
         assert "googleapis" not in page.text  # textual-serve's template fetched a web font
+    said = log.read_text().splitlines()
+    # Its own line alone: not textual-serve's banner, nor the attach command it runs.
+    assert said[0] == f"Serving {incident_id} read-only at http://127.0.0.1:{port} (Ctrl+C stops)"
+    assert not any("tui.cli attach" in line or "Press Ctrl+C" in line for line in said), said
 
 
 CURSOR_ROW = re.compile(r"\x1b\[(\d+);\d+H")

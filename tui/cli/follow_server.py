@@ -91,6 +91,12 @@ class FollowServer(Server):
         self.max_viewers = max_viewers
         self.viewers = 0
 
+    async def on_startup(self, app: web.Application) -> None:
+        """Nothing more: `serve` has said where it serves, and how to stop it.
+        textual-serve's banner followed with ASCII art and the internal `attach`
+        command line (without the `--db` given), which read as if the viewers
+        followed the default database (a fresh user's review)."""
+
     def initialize_logging(self) -> None:
         """One plain line a record, controls shown: a request's path is the sender's."""
         handler = logging.StreamHandler(sys.stdout)
