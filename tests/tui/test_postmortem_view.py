@@ -26,3 +26,26 @@ def test_findings_show_factors_action_fields_and_the_document() -> None:
     assert any(item.done for item in state.action_items)
     assert any(not item.done for item in state.action_items)
     assert f"Report: {state.document.status}, owner {state.document.owner}" in shown
+
+
+def test_a_lesson_without_a_kind_reads_as_itself() -> None:
+    """It read "- Unsorted: ...", the tool's word (a fresh user's review)."""
+    from incident import commands
+    from incident.core.clock import ManualClock
+    from tests.conftest import T0
+    from tests.drill_walk import ACTOR, drill_session
+
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    for kind in ("", "went-well"):
+        session.run(
+            lambda s, kind=kind: commands.note_lesson(
+                s, f"lesson {kind or 'without a kind'}", actor=ACTOR, clock=clock, category=kind
+            )
+        )
+    text = Text()
+    findings_text(session.state, text)
+    lines = text.plain.splitlines()
+    assert "  - lesson without a kind" in lines
+    assert any(line.startswith("  - ") and line.endswith(": lesson went-well") for line in lines)
+    assert "Unsorted" not in text.plain

@@ -78,8 +78,11 @@ def findings_text(state: IncidentState, text: Text) -> None:
         text.append(f"  ({visible(', '.join(details))})\n", style="dim")
     text.append(f"\nLessons ({len(state.lessons)})\n", style="bold")
     for lesson in state.lessons:
-        kind = LESSON_CATEGORIES.get(lesson.category, "Unsorted")
-        text.append(f"  - {kind}: {visible(lesson.text)}\n")
+        # A lesson recorded without a kind reads as itself (the report lists it under
+        # "Other lessons"): "Unsorted" was the tool's word, not the team's.
+        kind = LESSON_CATEGORIES.get(lesson.category)
+        text.append(f"  - {kind}: " if kind else "  - ")
+        text.append(f"{visible(lesson.text)}\n")
 
 
 def meeting_text(state: IncidentState, text: Text) -> None:
