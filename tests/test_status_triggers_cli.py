@@ -10,6 +10,7 @@ just declared.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from tests.cli_helpers import InProcessCli
@@ -66,3 +67,21 @@ def test_a_trigger_no_reading_has_decided_says_no_data(tmp_path: Path) -> None:
     data = json.loads(cli.ok("status", incident_id, "--json"))
     assert [t["state"] for t in data["triggers"]] == ["no data", "no data", "not met"]
     assert [t["met"] for t in data["triggers"]] == [False, False, False]
+
+
+def test_a_trigger_that_flapped_says_how_often_it_was_met(tmp_path: Path) -> None:
+    """A flapping health check read "not met" between two flaps, though it had been met
+    eight times in five minutes (a fresh user's review): `status`, `brief` and the
+    decision dialog say how often, and when last."""
+    cli = InProcessCli(tmp_path / "flap.db")
+    incident_id = cli.ok(
+        "declare", "--title", "Flapping", "--severity", "SEV2", "--commander", "Ada"
+    ).strip()
+    for verdict in ("met", "cleared", "met", "cleared"):
+        cli.ok("trigger", incident_id, "core-broken", verdict, "--note", "checkout flaps")
+    line = triggers_line(cli.ok("status", incident_id))
+    flapped = re.search(r"core-broken not met \(met 2 times, last at T\+\d\d:\d\d\)", line)
+    assert flapped is not None, line
+    assert flapped.group() in brief_trigger_parts(cli.ok("brief", incident_id))
+    cli.ok("trigger", incident_id, "core-broken", "met", "--note", "broken for good")
+    assert "core-broken MET since" in triggers_line(cli.ok("status", incident_id))

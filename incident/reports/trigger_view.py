@@ -31,8 +31,26 @@ def trigger_parts(state: IncidentState) -> list[str]:
         elif trigger.id in no_data:
             parts.append(f"{trigger.id} {no_data_words(state, trigger)}")
         else:
-            parts.append(f"{trigger.id} not met")
+            before = met_before(state, trigger.id)
+            parts.append(f"{trigger.id} not met" + (f" ({before})" if before else ""))
     return parts or ["none defined"]
+
+
+def met_before(state: IncidentState, trigger_id: str) -> str | None:
+    """How often a trigger not met now was met before, and when last: `met 8 times,
+    last at T+05:00`, `met once, at T+00:08`; None if never (or met now).
+
+    A flapping health check read "not met" between two flaps, in the decision dialog
+    and `status`, though it had been met eight times in five minutes (a fresh user's
+    review): the decision is about the trend, not the last sample."""
+    mark = state.triggers.get(trigger_id)
+    if mark is not None and mark.met:
+        return None
+    met = [m.at for trigger, m in state.trigger_history if trigger == trigger_id and m.met]
+    if not met:
+        return None
+    last = t_plus(state, met[-1])
+    return f"met once, at {last}" if len(met) == 1 else f"met {len(met)} times, last at {last}"
 
 
 def trigger_data(state: IncidentState) -> list[JSONValue]:

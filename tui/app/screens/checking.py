@@ -22,6 +22,7 @@ from incident.core.gates import decision_gate, decision_refusal, undecided_warni
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from incident.health.triggers import read_triggers
+from incident.reports.trigger_view import met_before
 from runbooks.model import StepKind, TriggerKind
 from store.errors import StoreError
 from tui.app.screens.check_questions import ask_evidence, ask_override
@@ -261,7 +262,10 @@ class StepVerbs:
                 title=r.trigger.title,
                 kind=str(r.trigger.kind),
                 state=str(r.state),
-                detail=trigger_not_polled(state, r, self.desk.view.not_polled) or r.detail,
+                detail=_with_flaps(
+                    trigger_not_polled(state, r, self.desk.view.not_polled) or r.detail,
+                    met_before(state, r.trigger.id),
+                ),
             )
             for r in read_triggers(state)
         ]
@@ -382,6 +386,13 @@ class StepVerbs:
             ),
             choose,
         )
+
+
+def _with_flaps(detail: str, before: str | None) -> str:
+    """A trigger's evidence, and how often it was met before when it is not now."""
+    if before is None:
+        return detail
+    return f"{detail}; {before}" if detail else before
 
 
 def ran_not_recorded(exit_code: int, verified: bool, why: str) -> str:
