@@ -174,3 +174,25 @@ async def test_an_action_items_due_shows_its_format_by_the_apps_clock(
         await pilot.pause()
         shown = [line.strip(" │") for line in screen_lines(app)]
         assert any(line.startswith(hint) for line in shown), "\n".join(shown)
+
+
+async def test_action_done_names_the_open_action_items(tmp_path: Path) -> None:
+    """Its Number field asked for "the action item's number" while the dialog covered
+    the list at 80x24 (a fresh user's review): it names the open ones."""
+    from incident import commands
+    from incident.app.session import IncidentSession
+
+    scenario = scenario_copy("resolved", tmp_path / "resolved.db")
+    session = IncidentSession(scenario.log, scenario.incident_id, scenario.clock)
+    for text in ("canary the next release", "alert on the error budget burn"):
+        session.run(
+            lambda s, text=text: commands.add_action_item(
+                s, text, actor="ada", clock=scenario.clock, owner="Bo"
+            )
+        )
+    session.run(lambda s: commands.mark_action_done(s, 1, actor="ada", clock=scenario.clock))
+    async with coordinator_on(scenario, size=NARROW) as (app, pilot, incident):
+        incident.desk.open_form(BY_NAME["action-done"])
+        await wait_for_screen(pilot, VerbForm)
+        hint = app.screen.query_one("#param-number", Input).placeholder
+        assert hint == "open: 2 alert on the error…", hint

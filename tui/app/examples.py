@@ -13,6 +13,8 @@ from datetime import datetime
 from incident.app.examples import due_date_example, impact_start_example, meeting_example
 from incident.app.params import Kind
 from incident.app.verb import Verb
+from incident.core.state import IncidentState
+from incident.core.text import clipped, visible
 
 MEETING_HINT = "with a timezone, not in the past"
 """What the At field asks for before its example (the parameter's help, shorter)."""
@@ -23,10 +25,13 @@ def impact_start_placeholder(now: datetime) -> str:
     return f"e.g. {impact_start_example(now)}"
 
 
-def placeholders_for(verb: Verb, now: datetime) -> dict[str, str]:
+def placeholders_for(
+    verb: Verb, now: datetime, state: IncidentState | None = None
+) -> dict[str, str]:
     """The generic form's placeholders that differ from a parameter's help: the
     meeting's start, and a date's format, each with an example from `now` (an action
-    item's Due said only "by when", and its format came after a refusal)."""
+    item's Due said only "by when", and its format came after a refusal); the open
+    action items' numbers, which the form covers at 80x24 (`open_action_items`)."""
     hints = {
         param.name: f"{param.help}, e.g. {due_date_example(now)}"
         for param in verb.params
@@ -34,4 +39,16 @@ def placeholders_for(verb: Verb, now: datetime) -> dict[str, str]:
     }
     if verb.name == "schedule-postmortem":
         hints["at"] = f"{MEETING_HINT}, e.g. {meeting_example(now)}"
+    if verb.name == "action-done" and state is not None:
+        hints["number"] = open_action_items(state)
     return hints
+
+
+def open_action_items(state: IncidentState) -> str:
+    """The numbers of the action items not done yet, each with its first words:
+    `open: 1 canary the release, 3 alert on…`; `none open` when every one is done."""
+    items = [item for item in state.action_items if not item.done]
+    shown = [
+        f"{item.number} {clipped(visible(item.text), 20).replace(' …', '…')}" for item in items
+    ]
+    return f"open: {', '.join(shown)}" if shown else "none open"

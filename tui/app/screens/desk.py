@@ -237,7 +237,7 @@ class Desk:
                 attempt=attempt,
                 context=context,
                 choices=choices,
-                placeholders=placeholders_for(verb, now),
+                placeholders=placeholders_for(verb, now, self.state),
                 now=now,
                 initial=initial,
             )
