@@ -96,6 +96,11 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
                 screen = app.screen
                 assert screen.check_action("verb", ("deliver",)) is False
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
+                # its first failed try was said at once, with the error, while it
+                # retried (the bar said "pending" until every try had failed: a review)
+                [retrying] = notified(app, "Webhook retrying")
+                assert retrying.startswith("Delivery to team failed ("), retrying
+                assert retrying.endswith("); retrying"), retrying
                 await wait_until(pilot, lambda: "f" in screen.active_bindings)
                 assert screen.check_action("verb", ("deliver",))
                 # in the footer while it has failed, as `m` while a message is due: a new

@@ -15,6 +15,7 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from incident.app.outcome import SYSTEM_ACTOR
+from incident.core.text import visible
 from store.errors import StoreError
 from tui.app.plain import UNTIL_REPLACED_S
 
@@ -28,6 +29,9 @@ if TYPE_CHECKING:  # the network is loaded after the first frame
 
 DELIVERIES_TITLE = "Deliveries"
 """The title of the toasts that say webhook deliveries paused and resumed."""
+
+RETRYING_TITLE = "Webhook retrying"
+"""The title of the toast that says a target's first failed try (`Deliveries.tried`)."""
 
 OUTBOX_RETRY_S = 5.0
 """How often deliveries try the outbox again while the record is out of reach."""
@@ -44,6 +48,8 @@ class Deliveries:
         """The delivery loop on the network thread; cancelled with the screen (`stop`)."""
         self._outbox_waiting = False
         """Whether the outbox was out of reach at the last try (`open`)."""
+        self._retrying: set[str] = set()
+        """The targets a failed try was said of, until one of their messages goes."""
 
     def open(
         self,
@@ -93,13 +99,15 @@ class Deliveries:
             )
             self.notifier = notifier
 
+            call = self.desk.screen.app.call_from_thread
+
             async def record(result: DeliveryResult) -> None:
                 job = recorder.submit(lambda s: notifier.record(result), kind="delivery")
                 await asyncio.wrap_future(job)
+                call(self.tried, result)
 
             from tui.net.outage import Outage
 
-            call = self.desk.screen.app.call_from_thread
             paused = Outage[StoreError](
                 lambda error: call(self.say, error),
                 lambda _: call(self.say, None),
@@ -107,6 +115,24 @@ class Deliveries:
             await notifier.deliverer.run(notifier.stop, record, store_outage=paused)
 
         self.loop = network.submit(deliver)
+
+    def tried(self, result: DeliveryResult) -> None:
+        """A target's first failed try is said at once, with its error, while the
+        retries go on: the bar said "pending" for two minutes of HTTP 500s, and the
+        error showed only once every try had failed (a fresh user's review). Said
+        again of that target only after one of its messages went."""
+        if result.delivered or result.final:
+            self._retrying.discard(result.target)
+            return
+        if result.target in self._retrying:
+            return
+        self._retrying.add(result.target)
+        self.desk.notify(
+            visible(f"Delivery to {result.target} failed ({result.error}); retrying"),
+            title=RETRYING_TITLE,
+            severity="warning",
+            timeout=10,
+        )
 
     def say(self, trouble: StoreError | None) -> None:
         """Webhook deliveries paused because the record cannot be reached, or resumed.
