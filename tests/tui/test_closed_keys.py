@@ -100,3 +100,21 @@ async def test_x_on_a_closed_incident_says_it_is_closed(tmp_path: Path) -> None:
             await wait_for_screen(pilot, PostmortemScreen)
         await wait_for_ticks(pilot, screen)
         assert screen.state.last_seq == before  # nothing recorded
+
+
+async def test_a_reopened_closed_incident_shows_p_in_the_footer_on_any_phase(
+    tmp_path: Path,
+) -> None:
+    """`lastgood start --incident ID` on a closed incident opened on phase 1 with no `P`
+    in the footer, though the post-mortem is the only work left (`P` showed only after
+    `→ → →` to the last phase). Once closed, `P` is in the footer in every phase, at 80
+    columns beside `q Quit`."""
+    scenario = scenario_copy("closed", tmp_path / "closed.db")
+    async with coordinator_on(scenario, size=(80, 24)) as (app, pilot, screen):
+        phases = screen.state.runbook.phases
+        for _ in phases:
+            await wait_until(pilot, lambda: "P Post-mortem" in footer(app))
+            assert "q Quit" in footer(app), footer(app)
+            screen.action_phase(1)
+        await pilot.press("P")
+        await wait_for_screen(pilot, PostmortemScreen)

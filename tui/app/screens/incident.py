@@ -358,8 +358,11 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             return bool(awaiting_confirmation(self.state, self.view.now()))
         if action == "close_ready":  # `X` in the footer once every required step is done
             return ready_to_close(self.state)
-        if action == "postmortem":  # the key shows in phase 4; the palette has it always
-            return self.view.phase_id == self.state.runbook.phases[-1].id
+        if action == "postmortem":  # the key shows in phase 4, or anywhere once closed;
+            # the palette has it always. Closed, the post-mortem is the work left, and a
+            # reopened incident opens on its first unfinished phase.
+            last = self.view.phase_id == self.state.runbook.phases[-1].id
+            return last or self.state.is_closed
         if action == "verb" and parameters == ("deliver",):
             return self.comms.can_resend()
         if action == "verb" and parameters == ("decide",):

@@ -117,8 +117,10 @@ NAVIGATION: list[Binding] = [
 (`tui.app.key_characters`)."""
 
 POSTMORTEM_KEY = Binding("P", "postmortem", "Post-mortem")
-"""Opens the post-mortem screen; in the footer (right after help) only in the last
-phase, the close-out, where it is what is left to do."""
+"""Opens the post-mortem screen; in the footer (right after help) in the last phase,
+the close-out, and in every phase once the incident is closed: then it is what is
+left to do, wherever the screen opens (a closed incident reopened with `start
+--incident` opened on phase 1, and its footer had no `P`)."""
 
 POSTMORTEM_ANY_PHASE = Binding("P", "open_postmortem", show=False)
 """`P` in the other phases: the same screen, kept out of the footer. The palette and
