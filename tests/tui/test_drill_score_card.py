@@ -166,3 +166,40 @@ async def test_a_forced_close_from_the_postmortem_screen_shows_the_card(tmp_path
         await pilot.press("X")
         form = await force_close_by_keys(pilot)
         await the_form_closes_then_the_card_shows(pilot, form, PostmortemScreen)
+
+
+def palette_titles(app: LastGoodApp, screen: Screen[object]) -> list[str]:
+    return [command.title for command in app.get_system_commands(screen)]
+
+
+async def test_the_palette_brings_the_card_back_on_a_closed_drill(tmp_path: Path) -> None:
+    """Closed with Esc, the card could not be brought back in the TUI (ctrl+p `score`:
+    "No matches found"). The palette offers "Score card" once the drill is closed, and
+    only then: the card names the fault, which a running drill hides."""
+    app = drill_app(tmp_path)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        incident = app.screen
+        assert "Score card" not in palette_titles(app, incident)  # still running
+        await pilot.press("X")
+        form = await force_close_by_keys(pilot)
+        await wait_for_screen(pilot, ScoreCardModal)
+        assert form not in app.screen_stack
+        shown = str(app.screen.query_one("#score-lines", Static).render())
+        await pilot.press("escape")
+        await wait_for_screen(pilot, IncidentScreen)
+        await from_palette(pilot, "Score card")
+        await wait_for_screen(pilot, ScoreCardModal)
+        assert str(app.screen.query_one("#score-lines", Static).render()) == shown
+        await pilot.press("escape")
+        await wait_for_screen(pilot, IncidentScreen)
+
+
+async def test_no_score_card_in_the_palette_of_a_real_incident(tmp_path: Path) -> None:
+    from tests.scenario_copies import scenario_copy
+
+    app = scenario_app(scenario_copy("closed", tmp_path / "closed.db"))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        assert app.screen.state.is_closed  # type: ignore[attr-defined]
+        assert "Score card" not in palette_titles(app, app.screen)

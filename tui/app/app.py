@@ -357,7 +357,8 @@ class LastGoodApp(
         self.push_screen(HelpModal(help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's own commands, then every verb of the coordinator by title and help."""
+        """Textual's own commands, then every verb of the coordinator by title and help,
+        the post-mortem screen, a closed drill's score card and a due message."""
         yield from super().get_system_commands(screen)
         incident = self.incident_screen
         if incident is None:
@@ -375,6 +376,12 @@ class LastGoodApp(
             "Root cause, action items, lessons, the meeting, the report; then close",
             incident.action_postmortem,
         )
+        if incident.state.drill and incident.state.is_closed:  # closed with Esc, it is back
+            yield SystemCommand(
+                "Score card",
+                "The drill's score card again, as lastgood score prints it",
+                incident.show_score,
+            )
         if incident.check_action("due_message", ()):
             yield SystemCommand(
                 "Send due",
