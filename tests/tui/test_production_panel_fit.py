@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.samples import Outcome, Sample
 from tests.tui.contrast import (
     READS,
     TERMINALS,
@@ -27,7 +30,10 @@ from tests.tui.contrast import (
     widget_cells,
     worst,
 )
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.health import HealthPanel
 from tui.app.widgets.probe_rows import FAILING, SPARK_BARS
 
@@ -62,6 +68,27 @@ async def test_at_80x24_the_comparison_is_whole(tmp_path: Path) -> None:
         assert f"✖ error-rate {FAILING} 13.1% > 5.0%" in row_of(rows, "✖", "error-rate")
         healthy = row_of(rows, "●", "health")
         assert "OK" in healthy and any(bar in healthy for bar in SPARK_BARS)  # room for it
+
+
+async def test_at_80x24_a_failing_status_is_said_once_and_the_name_kept(tmp_path: Path) -> None:
+    """A health check answering 503 read `✖ hea… FAILING HTTP 503 HTTP 503 (e…`: the
+    class and the detail both said "HTTP 503", and the name was cut to make room for
+    them. The status is said once, and the detail gives way before the name."""
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
+    clock = scenario.clock
+    app = scenario_app(scenario)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        failed = Sample(
+            "health", clock.now(), Outcome.HTTP_STATUS, 12.0, 503, detail="HTTP 503 (expected 200)"
+        )
+        IncidentSession(scenario.log, scenario.incident_id, clock).run_many(
+            lambda s: commands.record_samples(s, [failed], actor="monitor", clock=clock)
+        )
+        await wait_until(pilot, lambda: any("✖ hea" in row for row in panel_rows(app)))
+        row = row_of(panel_rows(app), "✖", "hea")
+        assert f"✖ health     {FAILING} HTTP 503" in row, row
+        assert row.count("503") == 1, row
 
 
 async def test_at_120x40_the_rows_are_whole(tmp_path: Path) -> None:

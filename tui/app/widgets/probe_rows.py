@@ -67,7 +67,9 @@ class Fit(Struct, frozen=True):
     minor: bool = True
     """With the baseline and the latency."""
     compare: bool = True
-    """With what the value is compared to: the threshold, the last good version."""
+    """With what the value is compared to: the threshold, the last good version; for a
+    failed poll, what it said beyond its class (`Sample.detail`), which gives way
+    before the name is cut (`fitted_status`)."""
     name_cells: int | None = None
     """None: the name padded to `NAME_COLUMN`; else cut to this many cells, unpadded."""
 
@@ -183,13 +185,22 @@ def status_line(
         if latest.outcome == Outcome.HTTP_STATUS and latest.http_status:
             word = f"HTTP {latest.http_status}"
         text.append(word, style="bold")
-        if latest.detail:
-            text.append(f" {visible(latest.detail)}")
+        detail = beyond(word, visible(latest.detail))
+        if detail and fit.compare:
+            text.append(f" {detail}")
         return text
     text.append(visible(value) if value != "—" else "OK", style="bold" if breach else "")
     if latest.latency_ms is not None and fit.minor:
         text.append(f"  {latest.latency_ms:.0f}ms", style="dim")
     return text
+
+
+def beyond(word: str, detail: str) -> str:
+    """What a failed poll's `detail` says beyond its class `word`: "HTTP 503 (expected
+    200)" after "HTTP 503" is "(expected 200)" (the row read `HTTP 503 HTTP 503`)."""
+    if detail == word:
+        return ""
+    return detail.removeprefix(f"{word} ") if detail.startswith(f"{word} ") else detail
 
 
 def fitted_status(
@@ -200,10 +211,13 @@ def fitted_status(
     width: int,
 ) -> Text:
     """The status in `width` cells if it can be, giving up the least that makes it fit
-    (`Fit`); a name is cut to `NAME_AT_LEAST` cells at the least."""
+    (`Fit`); a name is cut to `NAME_AT_LEAST` cells at the least. A failed poll's name
+    keeps its room: what the poll said beyond its class goes first (at 80 columns the
+    health row read `✖ hea… FAILING HTTP 503 (e…`)."""
     status = status_line(probe, samples, state, now)
     if status.cell_len <= width:
         return status
+    failed = bool(samples) and not samples[-1].ok
     name = cell_len(visible(probe.name))
     for compare in (True, False):
         unpadded = Fit(minor=False, compare=compare, name_cells=name)
@@ -212,7 +226,7 @@ def fitted_status(
             if status.cell_len <= width:
                 return status
         cells = name - (status.cell_len - width)
-        if cells >= NAME_AT_LEAST or not compare:
+        if (cells >= NAME_AT_LEAST and not failed) or not compare:
             cut = Fit(minor=False, compare=compare, name_cells=max(cells, NAME_AT_LEAST))
             status = status_line(probe, samples, state, now, cut)
             if status.cell_len <= width or not compare:
