@@ -11,6 +11,7 @@ import re
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.widgets import Label, OptionList
 
 from incident.app.verbs import VERBS
@@ -255,3 +256,50 @@ async def test_the_closing_line_wraps_whole_at_80_columns(tmp_path):
         await pilot.pause()
         shown = " ".join(" ".join(screen_lines(app)).split())
         assert "lessons and the meeting can still be recorded." in shown
+
+
+async def book_and_export(pilot, tmp_path: Path, monkeypatch) -> tuple[str, str]:
+    """Book the meeting, then export the report to a file in the working directory
+    (as `INC-...-report.md` from a shell): the screen's lines after each toast."""
+    app = pilot.app
+    monkeypatch.chdir(tmp_path)
+    await wait_for_screen(pilot, IncidentScreen)
+    incident = app.screen
+    await pilot.press("P")
+    await wait_for_screen(pilot, PostmortemScreen)
+    at = (app.clock.now() + timedelta(hours=25)).replace(microsecond=0)
+    await open_verb(pilot, "schedule-postmortem")
+    await fill_form(pilot, at=at.isoformat(), attendees="Ada, Bo")
+    await wait_until(pilot, lambda: "checked schedule-post-mortem" in "\n".join(screen_lines(app)))
+    booked = "\n".join(screen_lines(app))
+    await open_verb(pilot, "export")
+    await fill_form(pilot, output="INC-20261128-DEMO-report.md")
+    await wait_until(pilot, lambda: incident.state.steps["document-incident"].done)
+    await wait_until(pilot, lambda: "checked document-incident" in "\n".join(screen_lines(app)))
+    return booked, "\n".join(screen_lines(app))
+
+
+async def test_the_report_line_shows_the_head_the_toast_shows(tmp_path, monkeypatch):
+    """At 100x30 the Document line wrapped its 64-character head hash onto a line of
+    its own, flush left under the `[x]`; it shows the 12 the toast shows (the record
+    keeps all 64, `test_close_out_by_keys_records_each_artefact_and_checks_its_step`)."""
+    app, db = app_on(tmp_path, "resolved")
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        _, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+    head = recorded(db).steps["document-incident"].evidence.rsplit(" ", 1)[-1]
+    assert len(head) == 64
+    line = f"[x] Document the incident: report INC-20261128-DEMO-report.md, head {head[:12]} "
+    assert line in exported, exported
+    assert head[12:20] not in exported, exported
+
+
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
+async def test_the_close_out_toasts_are_whole(tmp_path, monkeypatch, size):
+    """The booking's toast was cut at 100x30: `checked schedule-post-mortem
+    (post-mortem` and no more, each of its two lines wrapped to two rows of the three
+    a toast has under 38 rows."""
+    app, _ = app_on(tmp_path, "resolved")
+    async with app.run_test(size=size, notifications=True) as pilot:
+        booked, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+    assert "checked schedule-post-mortem (post-mortem booked)" in booked, booked
+    assert "checked document-incident (report exported)" in exported, exported

@@ -111,7 +111,13 @@ class PostmortemScreen(StyledOnce, Screen[None]):
     }
     PostmortemScreen #pm-verbs:focus { border: round $primary; }
     PostmortemScreen #pm-closing { width: 1fr; height: auto; padding: 0 1; }
+    PostmortemScreen Toast { max-width: 75%; }
     """
+    """Toasts up to 60 columns wide here (Textual's `Toast` is 60, at most half the
+    screen), so a verb's line and the step it checked each fit a row from 80 columns:
+    at 100x30 the booking's toast wrapped both to two rows, and the three rows a toast
+    has under 38 (`app.tcss`) cut `checked schedule-post-mortem (post-mortem` short.
+    At the top of the post-mortem, off the verbs (`app.tcss`)."""
 
     def __init__(self, desk: Desk) -> None:
         super().__init__()

@@ -7,10 +7,13 @@ factors, an action item's priority, type or ticket) is left out, not shown empty
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widgets import Static
 
-from incident.app.closeout import DONE_NOTE, HOW, artefact_evidence, artefact_of
+from incident.app.closeout import DONE_NOTE, HOW, Artefact, artefact_evidence, artefact_of
+from incident.app.written import HEAD_SHOWN_CHARS
 from incident.core.phase_clocks import resolved_at
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
@@ -22,6 +25,19 @@ MARKS = {
     StepStatus.BLOCKED: "[!]",
     StepStatus.OPEN: "[ ]",
 }
+
+
+WHOLE_HEAD = re.compile(r"(, head )([0-9a-f]{64})$")
+"""The head hash at the end of an exported report's evidence (`export_report`)."""
+
+
+def shown_evidence(artefact: Artefact | None, evidence: str) -> str:
+    """A step's evidence as the screen shows it: an exported report's head hash cut to
+    the `HEAD_SHOWN_CHARS` its toast shows (the record keeps all 64). At 100 columns
+    the whole hash wrapped onto a line of its own, flush left under the `[x]`."""
+    if artefact is not Artefact.REPORT:
+        return evidence
+    return WHOLE_HEAD.sub(lambda m: m.group(1) + m.group(2)[:HEAD_SHOWN_CHARS], evidence)
 
 
 def _close_out_steps(state: IncidentState) -> list[str]:
@@ -38,7 +54,7 @@ def steps_text(state: IncidentState, text: Text) -> None:
         text.append(f" {MARKS[status]} {visible(record.step.title)}")
         artefact = artefact_of(state, step_id)
         if status is StepStatus.DONE:
-            shown = record.evidence or record.note
+            shown = shown_evidence(artefact, record.evidence) or record.note
             if shown:
                 text.append(f": {visible(shown)}", style="dim")
         elif status is StepStatus.OPEN and artefact is not None:
