@@ -19,6 +19,7 @@ import pytest
 from incident import commands
 from incident.app.session import IncidentSession
 from incident.core.samples import Outcome, Sample
+from tests.scenario_copies import scenario_copy
 from tests.tui.contrast import (
     READS,
     TERMINALS,
@@ -30,7 +31,6 @@ from tests.tui.contrast import (
     widget_cells,
     worst,
 )
-from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
