@@ -63,13 +63,18 @@ def send(template: str) -> Command:
     return lambda s, c: commands.send_communication(s, actor=ACTOR, clock=c, template=template)
 
 
-def samples(version: str, error_rate: float) -> Command:
+def samples(version: str, error_rate: float, health_ms: float | None = None) -> Command:
+    """A tick of the version and the error rate, and of the health check's own time
+    (the drill's runbook reads it) when `health_ms` is given."""
+
     def made(s: IncidentState, c: ManualClock) -> Any:
         now = c.now()
         batch = [
             Sample("version", now, Outcome.OK, 5.0, 200, text=version),
             Sample("error-rate", now, Outcome.OK, 5.0, 200, value=error_rate),
         ]
+        if health_ms is not None:
+            batch.append(Sample("health", now, Outcome.OK, health_ms, 200, value=health_ms))
         return commands.record_samples(s, batch, actor="probes", clock=c)
 
     return made
@@ -82,9 +87,11 @@ def walk(
     tier: str = "none",
     slow: float = 1.0,
     close: bool = True,
+    health_ms: float | None = None,
 ):
     """A whole rollback; `slow` stretches every moment after T+0 (2.0 takes twice as long).
-    With `close` false it stops with every phase done and the incident still open."""
+    With `close` false it stops with every phase done and the incident still open;
+    `health_ms` adds the health check's time to the samples after the rollback."""
 
     def t(minute: float) -> float:
         return minute * slow
@@ -120,7 +127,7 @@ def walk(
         )
     at(session, clock, t(7.5), check("database-rollback"))
     for second in range(0, 60, 5):
-        at(session, clock, t(16.0) + second / 60, samples("2.4.0", 0.004))
+        at(session, clock, t(16.0) + second / 60, samples("2.4.0", 0.004, health_ms))
     at(session, clock, t(17.0), check("confirm-version"))
     at(session, clock, t(17.1), check("check-health"))
     at(session, clock, t(18.0), check("smoke-test"))

@@ -40,6 +40,10 @@ class Fault(Struct, frozen=True):
     """The runbook's database tier ids that fit the fault."""
     tier_reason: str
     """Why those tiers fit, for the score card."""
+    shows_on: str = "error-rate"
+    """The probe whose readings the fault moves: evidence that service is restored must
+    speak to it (the score card judges a verification step on another probe by the
+    rollback triggers that read this one)."""
 
 
 FAULTS: dict[FaultName, Fault] = {
@@ -58,6 +62,7 @@ FAULTS: dict[FaultName, Fault] = {
             "checkout and /healthz answer in about 0.8 s; the error rate stays at baseline",
             ("none",),
             "2.4.1 changed no schema: there is nothing for the database to undo",
+            shows_on="health",
         ),
         Fault(
             FaultName.IRREVERSIBLE_MIGRATION,

@@ -22,11 +22,12 @@ from incident.core.phase_clocks import (
     resolved_at,
     t_plus,
 )
+from incident.core.records import StepRecord, TriggerMark
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.reports.cadence import updates_due
 from incident.reports.drill_faults import Fault, fault_named
-from runbooks.model import Phase, StepKind
+from runbooks.model import Phase, ProbeKind, StepKind
 
 
 class Verdict(StrEnum):
@@ -79,7 +80,7 @@ def score_card(state: IncidentState, now: datetime) -> ScoreCard:
         decision_line(state, end),
         tier_line(state, fault, end),
         cadence_line(state, end),
-        evidence_line(state, end),
+        evidence_line(state, fault, end),
     ]
     return ScoreCard(state.id, fault, state.is_closed, tuple(lines))
 
@@ -213,9 +214,50 @@ def cadence_line(state: IncidentState, end: datetime) -> ScoreLine:
     return ScoreLine(name, "; ".join(parts), Verdict.MET if met else Verdict.MISSED)
 
 
-def evidence_line(state: IncidentState, end: datetime) -> ScoreLine:
-    """The verification steps checked on detected evidence, not ticked over it (still
-    open while those not checked yet are in a phase whose window is)."""
+class Figure(Struct, frozen=True):
+    """What a verification step's evidence says of the figure the fault moves."""
+
+    speaks: bool
+    said: str
+    """What the card adds to the step's evidence ("" when nothing)."""
+
+
+def fault_figure(state: IncidentState, fault: Fault, record: StepRecord) -> Figure:
+    """Whether the evidence of verification step `record` speaks to the figure the fault
+    moves (`Fault.shows_on`).
+
+    A step judged on the version, or on the probe the fault moves, does. One judged on
+    another probe (Check health on the error rate, in a drill of a release only latency
+    shows) does once a rollback trigger reading the fault's probe, met before the check,
+    had cleared by it: the record's trigger changes say so, where the samples of that
+    moment are long gone from the state."""
+    probe = state.runbook.probe(record.step.probe or "")
+    if probe is None or probe.kind is ProbeKind.VERSION or probe.name == fault.shows_on:
+        return Figure(True, "")
+    figure = fault.shows_on
+    watching = [t.id for t in state.runbook.triggers if t.probe == figure]
+    unspoken = f"not the figure the fault moves, {figure}"
+    if not watching:
+        return Figure(False, f"{unspoken}, which no rollback trigger reads")
+    last: dict[str, TriggerMark] = {}
+    for trigger_id, mark in state.trigger_history:
+        if trigger_id in watching and (record.at is None or mark.at <= record.at):
+            last[trigger_id] = mark
+    if still := [t for t, mark in last.items() if mark.met]:
+        return Figure(False, f"{unspoken}: {', '.join(still)} still met at the check")
+    if not last:
+        never = " or ".join(watching)
+        return Figure(False, f"{unspoken}: {never} never met before the check")
+    trigger_id, mark = max(last.items(), key=lambda item: item[1].at)
+    detail = f" ({visible(mark.detail)})" if mark.detail else ""
+    cleared = f"{trigger_id} on {figure}, the figure the fault moves, cleared at"
+    return Figure(True, f"{cleared} {t_plus(state, mark.at)}{detail}")
+
+
+def evidence_line(state: IncidentState, fault: Fault, end: datetime) -> ScoreLine:
+    """The verification steps checked on detected evidence, not ticked over it, and on
+    evidence that speaks to the figure the fault moves (`fault_figure`); still open
+    while those not checked yet are in a phase whose window is."""
     name = "Evidence on verification steps"
     records = [r for r in state.steps.values() if r.step.kind is StepKind.VERIFICATION]
     if not records:
@@ -224,8 +266,10 @@ def evidence_line(state: IncidentState, end: datetime) -> ScoreLine:
     backed = 0
     for record in records:
         if record.done and record.evidence:
-            backed += 1
-            shown.append(f"{record.step.id}: {visible(record.evidence)}")
+            figure = fault_figure(state, fault, record)
+            said = f"; {figure.said}" if figure.said else ""
+            shown.append(f"{record.step.id}: {visible(record.evidence)}{said}")
+            backed += figure.speaks
         elif record.done and record.override:
             shown.append(f"{record.step.id}: checked on an override ({visible(record.override)})")
         elif record.done:

@@ -1,0 +1,66 @@
+"""The score card judges a drill's verification on the figure its fault moves.
+
+A fresh user's review (review 3, finding 26): in the slow-release drill the card said
+Check health was "on evidence" from an error rate that sat at baseline the whole time;
+the one figure the fault moved, the health check's latency, was no part of it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from msgspec.structs import replace
+
+from incident import commands
+from incident.app.drill import closed_score
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from incident.core.errors import CommandError
+from incident.reports.drill_score import ScoreLine, Verdict
+from tests.drill_walk import ACTOR, DRILL, at, check, drill_session, samples, walk
+from tests.memory_log import MemoryLog
+from tui.demo.launch import write_demo_runbook
+
+SLOW = replace(DRILL, drill="slow-release")
+
+
+def evidence(session: IncidentSession, clock: ManualClock) -> ScoreLine:
+    card = closed_score(session.state, clock.now())
+    return next(line for line in card.lines if line.name == "Evidence on verification steps")
+
+
+def drill_on_its_runbook(clock: ManualClock, tmp_path: Path) -> IncidentSession:
+    """A slow-release drill on the runbook `lastgood drill` writes for its shop."""
+    runbook = write_demo_runbook("http://127.0.0.1:9", tmp_path)
+    event = commands.declare(runbook, SLOW, actor=ACTOR, clock=clock, incident_id="INC-D-2")
+    return IncidentSession.declare(MemoryLog(), event, clock)
+
+
+def test_an_error_rate_the_fault_never_moved_is_no_evidence_it_is_gone(
+    clock: ManualClock,
+) -> None:
+    """On a runbook whose triggers never read the health check's time, the card says
+    Check health's evidence cannot speak to the fault, and does not call it met."""
+    session = drill_session(clock, SLOW)
+    walk(session, clock)
+    line = evidence(session, clock)
+    assert line.verdict is Verdict.MISSED
+    assert line.measured.startswith("1 of 2 on evidence (confirm-version: version 2.4.0")
+    assert line.measured.endswith(
+        "check-health: error-rate at most 0.4% for 5 samples (under 5.0%; no baseline "
+        "captured); not the figure the fault moves, health: health-failing never met before "
+        "the check)"
+    )
+
+
+def test_a_fault_the_error_rate_shows_is_judged_on_it_as_before(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    runbook = write_demo_runbook("http://127.0.0.1:9", tmp_path)
+    event = commands.declare(runbook, DRILL, actor=ACTOR, clock=clock, incident_id="INC-D-3")
+    session = IncidentSession.declare(MemoryLog(), event, clock)
+    walk(session, clock, health_ms=0.0)
+    line = evidence(session, clock)
+    assert line.verdict is Verdict.MET
+    assert line.measured.endswith("(baseline 0.4%) at T+16:55)")
