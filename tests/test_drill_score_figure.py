@@ -54,6 +54,29 @@ def test_an_error_rate_the_fault_never_moved_is_no_evidence_it_is_gone(
     )
 
 
+def test_the_drills_runbook_judges_check_health_on_the_health_checks_time(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    session = drill_on_its_runbook(clock, tmp_path)
+    for second in (0, 1, 2):
+        at(session, clock, 0.1 + second / 60, samples("2.4.1", 0.004, health_ms=791.0))
+    assert [mark.met for trigger, mark in session.state.trigger_history] == [True]
+    assert session.state.trigger_history[0][0] == "health-slow"
+    # While the health check is slow, the error rate at baseline shows nothing restored.
+    with pytest.raises(CommandError, match="rollback trigger still met: health-slow"):
+        check("check-health")(session.state, clock)
+    walk(session, clock, health_ms=6.0)
+    line = evidence(session, clock)
+    assert line.verdict is Verdict.MET
+    assert line.measured.endswith(
+        "check-health: error-rate 0.4% for 5 consecutive samples (baseline 0.4%) at T+16:55; "
+        "health-slow on health, the figure the fault moves, cleared at T+16:10 (health 6 ms))"
+    )
+    card = closed_score(session.state, clock.now())
+    decision = next(x for x in card.lines if x.name == "Time to decision")
+    assert decision.measured.endswith("first trigger met at T+00:08")
+
+
 def test_a_fault_the_error_rate_shows_is_judged_on_it_as_before(
     clock: ManualClock, tmp_path: Path
 ) -> None:

@@ -56,8 +56,13 @@ def test_a_slow_release_shows_only_in_latency() -> None:
         http.post(f"{svc.url}/admin/rollback")
         svc.simulate(5000)
         after = http.get(f"{svc.url}/metrics").text
+        health_after = http.get(f"{svc.url}/healthz").json()
     assert stats["error_rate"] < 0.05
     assert health.status_code == 200 and health.json()["status"] == "ok"
+    # What the drill's runbook reads off /healthz (its health-slow trigger): the check's
+    # own time, slow on 2.4.1, none once rolled back.
+    assert 160 <= health.json()["check_ms"] <= 240
+    assert health_after["check_ms"] == 0
     # 0.8 s nominal at a quarter scale, jittered by at most a fifth, as recorded.
     assert 0.16 <= slow <= 0.24
     assert mean_checkout_s(after) < slow / 2  # 2.4.0's 0.04 s nominal pulls the mean down

@@ -256,7 +256,11 @@ class DemoService:
         if failing and rate <= FAILING_ABOVE:
             status = "failing"
         code = HTTPStatus.SERVICE_UNAVAILABLE if failing else HTTPStatus.OK
-        return int(code), {"status": status, "version": version, "error_rate": rate}
+        body: dict[str, Any] = {"status": status, "version": version, "error_rate": rate}
+        # How long the check took, as a health check reports its own timing: the figure
+        # the drill's runbook reads, so a slow release shows on the panel as slow.
+        body["check_ms"] = round(latency * 1000, 1)
+        return int(code), body
 
     def metrics_text(self) -> str:
         """/metrics in the Prometheus text exposition format (version 0.0.4)."""
