@@ -73,7 +73,9 @@ def test_a_headless_drill_driven_to_closed_prints_its_score_card(cli: Cli, tmp_p
     tier = next(line for line in lines if line.startswith("Database tier"))
     assert tier == (
         "Database tier: down-migrations does not fit; none does: 2.4.1 changed no schema: "
-        "there is nothing for the database to undo - missed"
+        "there is nothing for the database to undo; the tier dialog showed: 2.4.1 → 2.4.0 "
+        "undoes 3 commits and 0 migrations; suggested tier none: no migrations between the "
+        "releases: the old code reads the schema - missed"
     )
     evidence = next(line for line in lines if line.startswith("Evidence"))
     assert evidence.startswith(

@@ -166,9 +166,12 @@ def tier_line(state: IncidentState, fault: Fault, end: datetime) -> ScoreLine:
         phase = state.runbook.phase(steps[0].step.phase_id) if steps else None
         verdict = Verdict.OPEN if steps and _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, f"none chosen; {fits} fits: {fault.tier_reason}", verdict)
+    # What the tier dialog showed as evidence, that the tier is judged by as well.
+    shown = f"; the tier dialog showed: {visible(state.changes.summary)}" if state.changes else ""
     if choice.tier in fault.fitting_tiers:
-        return ScoreLine(name, f"{choice.tier} fits the fault: {fault.tier_reason}", Verdict.MET)
-    measured = f"{choice.tier} does not fit; {fits} does: {fault.tier_reason}"
+        measured = f"{choice.tier} fits the fault: {fault.tier_reason}{shown}"
+        return ScoreLine(name, measured, Verdict.MET)
+    measured = f"{choice.tier} does not fit; {fits} does: {fault.tier_reason}{shown}"
     return ScoreLine(name, measured, Verdict.MISSED)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from incident.reports.changes import ChangedFile, Commit, Migration, ReleaseChanges
 from incident.reports.drill_faults import FaultName
 
 
@@ -60,3 +61,28 @@ SHOP_FAULTS: dict[FaultName, ShopFault] = {
     FaultName.FLAPPING_HEALTH: ShopFault(error_rate=0.03, flap_period_s=10.0, flap_down_s=4.0),
 }
 """Every drill fault as the shop plays it (a test holds this to `FAULTS`)."""
+
+
+RELEASE_COMMITS = (
+    Commit("9f3c2a1", "checkout: show tax by region"),
+    Commit("51be07d", "orders: read the region from the address"),
+    Commit("c0a8e44", "deps: bump the HTTP client"),
+)
+"""What 2.4.1 adds over 2.4.0, in every drill (its migrations are the fault's)."""
+
+
+def release_changes(fault: ShopFault) -> ReleaseChanges:
+    """What rolling the shop back from 2.4.1 to 2.4.0 undoes, as `lastgood changes` would
+    read it from the shop's repository: the commits, and the migrations /version lists.
+    A drill records it at its start, so the tier dialog shows it as evidence."""
+    migrations = tuple(
+        Migration(f"migrations/versions/{m['id']}.py", "alembic", m["down"] is not None, ())
+        for m in fault.migrations
+    )
+    files = (
+        ChangedFile("M", "shop/checkout.py"),
+        ChangedFile("M", "shop/orders.py"),
+        ChangedFile("M", "requirements.txt"),
+        *(ChangedFile("A", m.path) for m in migrations),
+    )
+    return ReleaseChanges("2.4.1", "2.4.0", RELEASE_COMMITS, files, migrations)

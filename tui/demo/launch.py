@@ -19,7 +19,9 @@ from pathlib import Path
 from msgspec.structs import replace
 
 from incident import commands
+from incident.app.changes import record_changes
 from incident.app.drill import drill_declaration
+from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import SystemClock
 from incident.reports.drill_faults import Fault
@@ -27,7 +29,7 @@ from runbooks import load_runbook
 from runbooks.model import Runbook
 from runbooks.resolve import BUNDLED_DIR
 from store.sqlite_log import SqliteEventLog
-from tui.demo.faults import DEMO, SHOP_FAULTS
+from tui.demo.faults import DEMO, SHOP_FAULTS, release_changes
 from tui.demo.shop import DemoService
 
 TEMPLATE = BUNDLED_DIR / "demo.yaml.in"
@@ -67,13 +69,19 @@ def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
     return event.incident_id
 
 
+DRILL_ACTOR = "drill"
+"""Who records what the drill sets up for the coordinator (what its release changed)."""
+
+
 def declare_drill(log: SqliteEventLog, runbook: Runbook, actor: str, *, fault: Fault) -> str:
     """Declare a drill of `fault`, `actor` in command; T+0 is now, so the clocks it is
-    scored by start when the coordinator does."""
-    event = drill_declaration(
-        runbook, fault, actor, clock=SystemClock(), taken_ids=log.incident_ids()
-    )
-    log.append([event])
+    scored by start when the coordinator does. What rolling back undoes (the release's
+    commits and migrations) is recorded with it, as `lastgood changes` records it: the
+    tier dialog shows it as evidence, and the tier is scored on what it said."""
+    clock = SystemClock()
+    event = drill_declaration(runbook, fault, actor, clock=clock, taken_ids=log.incident_ids())
+    session = IncidentSession.declare(log, event, clock)
+    record_changes(session, DRILL_ACTOR, release_changes(SHOP_FAULTS[fault.name]))
     return event.incident_id
 
 
