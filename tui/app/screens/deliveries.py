@@ -15,9 +15,9 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from incident.app.outcome import SYSTEM_ACTOR
-from incident.core.text import visible
 from store.errors import StoreError
 from tui.app.plain import UNTIL_REPLACED_S
+from tui.app.widgets.incident_bar import IncidentBar
 
 if TYPE_CHECKING:  # the network is loaded after the first frame
     from store.backends import OutboxRecord
@@ -29,9 +29,6 @@ if TYPE_CHECKING:  # the network is loaded after the first frame
 
 DELIVERIES_TITLE = "Deliveries"
 """The title of the toasts that say webhook deliveries paused and resumed."""
-
-RETRYING_TITLE = "Webhook retrying"
-"""The title of the toast that says a target's first failed try (`Deliveries.tried`)."""
 
 OUTBOX_RETRY_S = 5.0
 """How often deliveries try the outbox again while the record is out of reach."""
@@ -48,8 +45,8 @@ class Deliveries:
         """The delivery loop on the network thread; cancelled with the screen (`stop`)."""
         self._outbox_waiting = False
         """Whether the outbox was out of reach at the last try (`open`)."""
-        self._retrying: set[str] = set()
-        """The targets a failed try was said of, until one of their messages goes."""
+        self._retrying: dict[str, str] = {}
+        """Each target whose last try failed and will be tried again: that try's error."""
 
     def open(
         self,
@@ -117,22 +114,18 @@ class Deliveries:
         self.loop = network.submit(deliver)
 
     def tried(self, result: DeliveryResult) -> None:
-        """A target's first failed try is said at once, with its error, while the
-        retries go on: the bar said "pending" for two minutes of HTTP 500s, and the
-        error showed only once every try had failed (a fresh user's review). Said
-        again of that target only after one of its messages went."""
+        """A failed try of a message still to go is said in the bar at once, with its
+        error, while the retries go on; the bar's `pending` again once a message goes
+        or fails for good: it said "pending" for two minutes of HTTP 500s, and the
+        error showed only once every try had failed (a fresh user's review). A toast
+        said it first, and pushed the due message's cue off the screen."""
         if result.delivered or result.final:
-            self._retrying.discard(result.target)
-            return
-        if result.target in self._retrying:
-            return
-        self._retrying.add(result.target)
-        self.desk.notify(
-            visible(f"Delivery to {result.target} failed ({result.error}); retrying"),
-            title=RETRYING_TITLE,
-            severity="warning",
-            timeout=10,
-        )
+            self._retrying.pop(result.target, None)
+        else:
+            self._retrying[result.target] = result.error
+        error = next(iter(self._retrying.values()), "")
+        for bar in self.desk.view.query(IncidentBar):
+            bar.mark_retrying(error)
 
     def say(self, trouble: StoreError | None) -> None:
         """Webhook deliveries paused because the record cannot be reached, or resumed.

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
-from incident.core.text import cut_at, visible
+from incident.core.text import clipped, cut_at, visible
 
 
 class IncidentBar(Static):
@@ -26,6 +26,15 @@ class IncidentBar(Static):
 
     _shown: Text | None = None
     _last: tuple[IncidentState, datetime] | None = None
+    retrying = ""
+    """The error of a failed try of a message still pending, while its retries go on
+    ("" when none): the bar said only "pending" for two minutes of HTTP 500s (a fresh
+    user's review). This screen's deliveries say it (`Deliveries.tried`)."""
+
+    def mark_retrying(self, error: str) -> None:
+        self.retrying = error
+        if self._last is not None:
+            self.show(*self._last)
 
     def show(self, state: IncidentState, now: datetime) -> None:
         """Fit the line to the bar: the title gives way first, then the commander,
@@ -33,7 +42,7 @@ class IncidentBar(Static):
         """
         self._last = (state, now)
         width = self.content_region.width or self.app.size.width - 2
-        line = fitted(state, now, width)
+        line = fitted(state, now, width, self.retrying)
         if line != self._shown:
             self._shown = line
             self.update(line, layout=False)  # one line: its size never changes
@@ -48,11 +57,11 @@ TITLE_AT_LEAST = 12
 gives way, then the separators tighten."""
 
 
-def fitted(state: IncidentState, now: datetime, width: int) -> Text:
+def fitted(state: IncidentState, now: datetime, width: int, retrying: str = "") -> Text:
     """The bar's line in `width` cells, most important parts kept: the commander goes
     when the title would shrink below TITLE_AT_LEAST, then the separators tighten."""
     for sep in ("  ·  ", " · "):
-        head, commander, tail = parts(state, now, sep)
+        head, commander, tail = parts(state, now, sep, retrying)
         title = Text(visible(state.title))
         room = width - head.cell_len - commander.cell_len - tail.cell_len
         if room < min(TITLE_AT_LEAST, title.cell_len):
@@ -78,8 +87,15 @@ def _cut(title: Text, room: int) -> Text:
     return title if end == len(kept) - 1 else Text(shown[:end] + "…")
 
 
-def parts(state: IncidentState, now: datetime, sep: str) -> tuple[Text, Text, Text]:
-    """T+ and severity; the commander; the id and the state (CLOSED, deliveries)."""
+RETRY_ERROR_CELLS = 16
+"""The most of a retried try's error the bar shows (`✉ 1 retrying (HTTP 500: boom)`)."""
+
+
+def parts(
+    state: IncidentState, now: datetime, sep: str, retrying: str = ""
+) -> tuple[Text, Text, Text]:
+    """T+ and severity; the commander; the id and the state (CLOSED, deliveries: a
+    pending message whose last try failed reads `retrying`, with that try's error)."""
     head = Text(no_wrap=True)
     head.append(format_offset(elapsed(state, now)), style="bold")
     head.append(f"  {state.severity}  ", style="bold")
@@ -90,7 +106,10 @@ def parts(state: IncidentState, now: datetime, sep: str) -> tuple[Text, Text, Te
     statuses = [d.status for d in state.deliveries.values()]
     if statuses:
         pending, failed = statuses.count("pending"), statuses.count("failed")
-        shown = [f"{pending} pending"] if pending else []
+        waiting = "pending"
+        if retrying:
+            waiting = f"retrying ({clipped(visible(retrying), RETRY_ERROR_CELLS)})"
+        shown = [f"{pending} {waiting}"] if pending else []
         shown += [f"{failed} FAILED"] if failed else []
         tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
     return head, commander, tail
