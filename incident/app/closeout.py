@@ -248,6 +248,16 @@ def export_report(
     return checked_notes(Done(events, written_line(REPORT, path, record.head_hash)))
 
 
+def report_preview(session: IncidentSession, *, tz: tzinfo | None = None) -> str:
+    """The Markdown report `export` would write now, to read before writing it: the
+    screen never showed it, and checking its Summary meant leaving the TUI (a fresh
+    user's review). Records nothing."""
+    from incident.app.report_document import report_document  # only when asked
+
+    _record, text = report_document(session.log, session.state.id, session.clock.now(), tz=tz)
+    return text
+
+
 def report_written(state: IncidentState, path: str, head_hash: str, *, asked: bool = False) -> Done:
     """A report written and nothing recorded, as `export` without `--check-step` says it
     (whichever face wrote it, and however it read the record): with the step it could

@@ -358,7 +358,8 @@ class LastGoodApp(
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands, then every verb of the coordinator by title and help,
-        the post-mortem screen, a closed drill's score card and a due message."""
+        the post-mortem screen, the report's preview, a closed drill's score card and a
+        due message."""
         yield from super().get_system_commands(screen)
         incident = self.incident_screen
         if incident is None:
@@ -375,6 +376,11 @@ class LastGoodApp(
             "Post-mortem",
             "Root cause, action items, lessons, the meeting, the report; then close",
             incident.action_postmortem,
+        )
+        yield SystemCommand(
+            "Preview report",
+            "The incident report as e would write it, read-only, from the record as it is",
+            incident.desk.preview_report,
         )
         if incident.state.drill and incident.state.is_closed:  # closed with Esc, it is back
             yield SystemCommand(

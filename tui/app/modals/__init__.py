@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from tui.app.modals.declare import DeclareForm, DeclareModal
     from tui.app.modals.help import HelpModal
     from tui.app.modals.picker import NEW, IncidentPicker, IncidentRow
+    from tui.app.modals.report_preview import ReportPreviewModal
     from tui.app.modals.text_prompt import TextPrompt
     from tui.app.modals.verb_form import Refusal, VerbForm
 
@@ -47,6 +48,7 @@ _HOMES = {
     "NEW": "picker",
     "IncidentPicker": "picker",
     "IncidentRow": "picker",
+    "ReportPreviewModal": "report_preview",
     "TextPrompt": "text_prompt",
     "Refusal": "verb_form",
     "VerbForm": "verb_form",
@@ -80,6 +82,7 @@ __all__ = [
     "IncidentRow",
     "LastgoodModal",
     "Refusal",
+    "ReportPreviewModal",
     "TextPrompt",
     "TierView",
     "TriggerView",

@@ -309,6 +309,23 @@ class Desk:
             )
         )
 
+    def preview_report(self) -> None:
+        """The report `e` would write, read from the record on the recorder's thread,
+        shown read-only (`closeout.report_preview`)."""
+        from incident.app import closeout
+        from tui.app.modals.report_preview import ReportPreviewModal
+
+        async def read() -> None:
+            outcome = await self.recorder.call(
+                lambda s: closeout.report_preview(s, tz=machine_zone()), kind="export"
+            )
+            if outcome.error is not None:
+                self.notify(str(outcome.error), title="No preview", severity="error")
+                return
+            self.screen.app.push_screen(ReportPreviewModal(outcome.unwrap()))
+
+        self.screen.run_worker(read(), exclusive=False)
+
 
 def write_atomically(path: Path, text: str) -> None:
     """The whole file or none of it (`incident.app.whole_file`, loaded when a report

@@ -1,0 +1,47 @@
+"""The report can be read in the TUI before it is written.
+
+`e` (and the post-mortem screen's Export) wrote `./INC-...-report.md` and said its
+path: checking the Summary meant leaving the TUI, with the team still in the room (a
+fresh user's review). The palette's "Preview report" shows the very text `export`
+writes, read-only, its control characters shown, never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import TextArea
+
+from tests.cli_helpers import InProcessCli
+from tests.scenario_copies import scenario_copy
+from tests.tui.pilot_helpers import coordinator_on, wait_for_screen
+from tui.app.modals import ReportPreviewModal
+
+
+async def test_the_palette_shows_the_report_export_writes(tmp_path: Path) -> None:
+    db = tmp_path / "resolved.db"
+    scenario = scenario_copy("resolved", db)
+    async with coordinator_on(scenario, size=(100, 30)) as (app, pilot, incident):
+        [preview] = [
+            command
+            for command in app.get_system_commands(incident)
+            if command.title == "Preview report"
+        ]
+        preview.callback()
+        await wait_for_screen(pilot, ReportPreviewModal)
+        shown = app.screen.query_one("#report", TextArea)
+        assert shown.read_only
+        text = shown.text
+        await pilot.press("x", "escape")  # read-only: a key types nothing; Esc closes
+        assert shown.text == text
+    scenario.log.close()
+    written = tmp_path / "report.md"
+    InProcessCli(db).ok("export", scenario.incident_id, "-o", str(written))
+    exported = written.read_text()
+    assert text.splitlines()[0] == exported.splitlines()[0]
+    assert "## Summary" in text
+    # The same document but for the moment it was made (the report says when).
+    same = [a == b for a, b in zip(text.splitlines(), exported.splitlines(), strict=False)]
+    assert sum(same) >= len(same) - 3, [
+        (a, b) for a, b in zip(text.splitlines(), exported.splitlines(), strict=False) if a != b
+    ]
