@@ -34,6 +34,7 @@ from tui.app.modals.due_message import DueMessageModal
 from tui.app.modals.entry import EntryModal
 from tui.app.modals.help import HelpModal
 from tui.app.modals.picker import IncidentPicker
+from tui.app.modals.report_preview import ReportPreviewModal
 from tui.app.modals.score_card import ScoreCardModal
 from tui.app.modals.text_prompt import TextPrompt
 from tui.app.modals.verb_form import VerbForm
@@ -57,6 +58,7 @@ SAMPLES: dict[type[LastgoodModal[Any]], Callable[[], LastgoodModal[Any]]] = {
     EntryModal: lambda: EntryModal("T+00:00", Text("ada"), Text("Declared SEV2")),
     HelpModal: lambda: HelpModal([("Steps", [("space", "Check step")])]),
     IncidentPicker: lambda: IncidentPicker(ROWS),
+    ReportPreviewModal: lambda: ReportPreviewModal("# INC-1\n\n## Summary\n"),
     ScoreCardModal: lambda: ScoreCardModal(
         ScoreCard("INC-1", next(iter(FAULTS.values())), True, ())
     ),
