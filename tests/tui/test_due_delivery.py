@@ -4,6 +4,9 @@ re-sent with `f` and delivered once."""
 from __future__ import annotations
 
 import socket
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 from textual.widgets._footer import FooterKey
 
@@ -78,40 +81,49 @@ async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
 # --- 5. re-sending a message that failed for good ----------------------------------------
 
 
-async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
+@contextmanager
+def refusing_target(tmp_path: Path) -> Iterator[tuple[socket.socket, Path, Path, str]]:
+    """A webhook target whose port is bound but not listening (connections refused),
+    a runbook that sends to it by itself on the declaration, and an incident declared
+    with it: the socket, the runbook, the database and the incident's id."""
     with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
+        sock.bind(("127.0.0.1", 0))
         port = int(sock.getsockname()[1])
         runbook = write_runbook(
             tmp_path, {"team": f"http://127.0.0.1:{port}/hook"}, AUTO_ON_DECLARED
         )
-        db = tmp_path / "resend.db"
-        incident_id = declare(db, runbook, SystemClock())
+        db = tmp_path / "refused.db"
+        yield sock, runbook, db, declare(db, runbook, SystemClock())
 
-        with SqliteEventLog.open(db) as log:
-            app = make_app(log, runbook, incident_id)
-            app.delivery_attempts = 2
-            async with app.run_test(size=(100, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                assert screen.check_action("verb", ("deliver",)) is False
-                await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
-                await wait_until(pilot, lambda: "f" in screen.active_bindings)
-                assert screen.check_action("verb", ("deliver",))
-                # in the footer while it has failed, as `m` while a message is due: a new
-                # on-call saw `✉ 1 FAILED` and no key for it (a review)
-                await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send failed")
-                assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
-                # The toast follows the failure's fold; under load it may be a frame later.
-                await wait_until(pilot, lambda: bool(notified(app, "Message not delivered")))
 
-                async with ReceiverOnSocket(sock) as team:
-                    await pilot.press("f")
-                    await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
-                    await wait_until(pilot, lambda: "f" not in screen.active_bindings)
-                    await wait_until(pilot, lambda: "f" not in footer_keys(screen))
-                    await wait_for_ticks(pilot, screen)  # nothing more goes out
-                    [message] = screen.state.communications
+async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
+    with (
+        refusing_target(tmp_path) as (sock, runbook, db, incident_id),
+        SqliteEventLog.open(db) as log,
+    ):
+        app = make_app(log, runbook, incident_id)
+        app.delivery_attempts = 2
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert screen.check_action("verb", ("deliver",)) is False
+            await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
+            await wait_until(pilot, lambda: "f" in screen.active_bindings)
+            assert screen.check_action("verb", ("deliver",))
+            # in the footer while it has failed, as `m` while a message is due: a new
+            # on-call saw `✉ 1 FAILED` and no key for it (a review)
+            await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send failed")
+            assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
+            # The toast follows the failure's fold; under load it may be a frame later.
+            await wait_until(pilot, lambda: bool(notified(app, "Message not delivered")))
+
+            async with ReceiverOnSocket(sock) as team:
+                await pilot.press("f")
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                await wait_until(pilot, lambda: "f" not in screen.active_bindings)
+                await wait_until(pilot, lambda: "f" not in footer_keys(screen))
+                await wait_for_ticks(pilot, screen)  # nothing more goes out
+                [message] = screen.state.communications
 
     assert [r.document for r in team.requests] == [{"text": message.text}]
     assert len(team.accepted_keys()) == 1
@@ -135,23 +147,18 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
 async def test_a_message_retried_says_so_in_the_bar_with_its_error(tmp_path):
     """While its tries fail, the bar said "✉ 1 pending" for two minutes of HTTP 500s,
     and the error showed only once every try had failed (a fresh user's review)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))  # bound, not listening: connections are refused
-        port = int(sock.getsockname()[1])
-        runbook = write_runbook(
-            tmp_path, {"team": f"http://127.0.0.1:{port}/hook"}, AUTO_ON_DECLARED
-        )
-        db = tmp_path / "retrying.db"
-        incident_id = declare(db, runbook, SystemClock())
-        with SqliteEventLog.open(db) as log:
-            app = make_app(log, runbook, incident_id)  # eight tries: two minutes of them
-            async with app.run_test(size=(120, 30)) as pilot:
-                await wait_for_screen(pilot, IncidentScreen)
-                screen = app.screen
-                bar = screen.query_one(IncidentBar)
-                await wait_until(pilot, lambda: "✉ 1 retrying (" in str(bar.render()), 15)
-                assert delivery_statuses(screen) == ["pending"]
-                assert "pending" not in str(bar.render())
+    with (
+        refusing_target(tmp_path) as (_sock, runbook, db, incident_id),
+        SqliteEventLog.open(db) as log,
+    ):
+        app = make_app(log, runbook, incident_id)  # eight tries: two minutes of them
+        async with app.run_test(size=(120, 30)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            bar = screen.query_one(IncidentBar)
+            await wait_until(pilot, lambda: "✉ 1 retrying (" in str(bar.render()), 15)
+            assert delivery_statuses(screen) == ["pending"]
+            assert "pending" not in str(bar.render())
 
 
 # --- 6. --no-probes ----------------------------------------------------------------------

@@ -16,7 +16,7 @@ from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.core.samples import Outcome, Sample
 from tests.scenario_copies import scenario_copy
-from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import coordinator_on, scenario_app, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
@@ -77,11 +77,7 @@ async def test_after_the_close_readings_stay_as_they_were_at_it(tmp_path: Path) 
     scenario = scenario_copy("declared", tmp_path / "closed.db")
     clock = scenario.clock
     assert isinstance(clock, ManualClock)
-    app = scenario_app(scenario)
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for_screen(pilot, IncidentScreen)
-        screen = app.screen
-        assert isinstance(screen, IncidentScreen)
+    async with coordinator_on(scenario, size=(80, 24)) as (app, pilot, screen):
         assert no_row_says(app, "stale")
         closed_at = clock.now()  # the readings fresh
         IncidentSession(scenario.log, scenario.incident_id, clock).run(
