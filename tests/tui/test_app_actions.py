@@ -83,6 +83,11 @@ async def test_command_palette_offers_every_incident_action(tmp_path):
         titles = {command.title for command in app.get_system_commands(app.screen)}
         for action in ("Check", "Skip", "Approve", "Note", "Compose", "Decide", "Assign role"):
             assert action in titles
+        # Textual's own entries in lastgood's words, and no second help beside `?` (a
+        # fresh user's review: "Keys" and "Quit the application as soon as possible").
+        helps = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert "Keys" not in helps and "Theme" in helps
+        assert helps["Quit"].startswith("Leave lastgood: everything is already recorded")
         note = next(c for c in app.get_system_commands(app.screen) if c.title == "Note")
         note.callback()
         await wait_for_screen(pilot, VerbForm)

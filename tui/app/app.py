@@ -63,6 +63,10 @@ checks answered about 1 ms sooner at the median in runs of 200, interleaved with
 tree before (`bench/README.md`)."""
 
 
+QUIT_HELP = "Leave lastgood: everything is already recorded, and start --incident reopens it"
+"""The palette's Quit, in lastgood's words (Textual's: "as soon as possible")."""
+
+
 class LastGoodApp(
     ColourDepth, NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, InputAsData
 ):
@@ -359,8 +363,15 @@ class LastGoodApp(
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """Textual's own commands, then every verb of the coordinator by title and help,
         the post-mortem screen, the report's preview, a closed drill's score card and a
-        due message."""
-        yield from super().get_system_commands(screen)
+        due message. Of Textual's, not its Keys panel (a second help beside `?`), and
+        its Quit in lastgood's words ("as soon as possible" read oddly where everything
+        is already recorded: a fresh user's review)."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Keys":
+                continue  # a second help beside `?`, the one that lists lastgood's keys
+            if command.title == "Quit":
+                command = SystemCommand("Quit", QUIT_HELP, command.callback)
+            yield command
         incident = self.incident_screen
         if incident is None:
             return
