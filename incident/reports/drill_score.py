@@ -24,7 +24,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.records import StepRecord, TriggerMark
 from incident.core.state import IncidentState
-from incident.core.text import visible
+from incident.core.text import counted, visible
 from incident.reports.cadence import updates_due
 from incident.reports.drill_faults import Fault, fault_named
 from runbooks.model import Phase, ProbeKind, StepKind
@@ -63,6 +63,11 @@ class ScoreCard(Struct, frozen=True):
     fault: Fault
     closed: bool
     lines: tuple[ScoreLine, ...]
+    forced: str = ""
+    """What a forced close left undone, and why it was forced ("" unless forced): the
+    card said nothing of it, and a lead reading it would not learn that stakeholders
+    were never told the service was restored (a fresh user's review). Said beside the
+    lines, not scored: the lines already judge each phase."""
 
     @property
     def met(self) -> int:
@@ -82,7 +87,25 @@ def score_card(state: IncidentState, now: datetime) -> ScoreCard:
         cadence_line(state, end),
         evidence_line(state, fault, end),
     ]
-    return ScoreCard(state.id, fault, state.is_closed, tuple(lines))
+    return ScoreCard(state.id, fault, state.is_closed, tuple(lines), forced_note(state))
+
+
+def forced_note(state: IncidentState) -> str:
+    """`closed by force at T+05:37 (drill over, out of time); 4 required steps left
+    open: a, b, c, d` (the first five named, then how many more); "" unless the
+    incident was closed by force."""
+    if not state.forced_close or state.closed_at is None:
+        return ""
+    left = state.open_required_steps()
+    named = ", ".join(left[:FORCED_NAMED]) + (
+        f" and {len(left) - FORCED_NAMED} more" if len(left) > FORCED_NAMED else ""
+    )
+    undone = f"; {counted(len(left), 'required step')} left open: {named}" if left else ""
+    return f"closed by force at {t_plus(state, state.closed_at)} ({state.close_reason}){undone}"
+
+
+FORCED_NAMED = 5
+"""The open required steps a forced close's note names; the rest it counts."""
 
 
 def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> bool:
@@ -296,7 +319,9 @@ def score_text(card: ScoreCard) -> str:
         f"Drill {card.incident_id} ({status}): {card.fault.title} [{card.fault.name}]",
         f"Score: {card.met} of {len(card.lines)} met",
     ]
-    return "\n".join(visible(line) for line in [*head, *(line.text() for line in card.lines)])
+    forced = [f"Forced close: {card.forced}"] if card.forced else []
+    lines = [*head, *(line.text() for line in card.lines), *forced]
+    return "\n".join(visible(line) for line in lines)
 
 
 def score_data(card: ScoreCard) -> dict[str, JSONValue]:
@@ -312,4 +337,5 @@ def score_data(card: ScoreCard) -> dict[str, JSONValue]:
             {"name": line.name, "measured": line.measured, "verdict": str(line.verdict)}
             for line in card.lines
         ],
+        "forced_close": card.forced or None,
     }

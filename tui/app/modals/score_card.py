@@ -43,11 +43,13 @@ class ScoreCardModal(LastgoodModal[None]):
         self.card = card
 
     def compose(self) -> ComposeResult:
-        head, score, *lines = score_text(self.card).splitlines()
+        head, score, *rest = score_text(self.card).splitlines()
+        lines, forced = rest[: len(self.card.lines)], rest[len(self.card.lines) :]
         marked = [
             Content.assemble(MARKS[line.verdict], Content(text))
             for line, text in zip(self.card.lines, lines, strict=True)
         ]
+        marked += [Content(text).stylize("bold") for text in forced]
         with Vertical(classes="dialog"):
             yield title_line("Drill score card")
             with VerticalScroll(id="score", classes="reading"):
