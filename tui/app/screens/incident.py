@@ -229,7 +229,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         """Fold what the record accepted, redraw what it changed, say what is news."""
         fresh = self.view.fold_in(message.events)
         if fresh:
-            for text, title, severity, timeout in announcements(fresh):
+            for text, title, severity, timeout in announcements(fresh, self.state.declined):
                 self.notify(text, title=title, severity=severity, timeout=timeout)
             self._past_done_elsewhere(fresh, message.recorded_here)
             self.comms.offer_due()
