@@ -153,3 +153,15 @@ def requeued(state: IncidentState, key: str, *, actor: str, clock: Clock) -> lis
 
 def failed_keys(state: IncidentState) -> list[str]:
     return [key for key, record in state.deliveries.items() if record.status == "failed"]
+
+
+def undelivered_templates(state: IncidentState) -> frozenset[str]:
+    """The templates of messages whose delivery to some target failed for good (until
+    re-sent): their communication step was checked by the send, yet someone the runbook
+    routes it to never got it (a fresh user's review: "Notify stakeholders" stayed
+    `[x]` after its auto-sent message failed every try)."""
+    failed = failed_keys(state)
+    if not failed:
+        return frozenset()
+    seqs = {key.rsplit(":", 2)[-2] for key in failed if key.count(":") >= 2}
+    return frozenset(c.template for c in state.communications if c.template and str(c.seq) in seqs)

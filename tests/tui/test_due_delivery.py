@@ -26,6 +26,7 @@ from tests.tui.due_harness import (
     write_runbook,
 )
 from tests.tui.pilot_helpers import wait_for_screen, wait_for_ticks, wait_until
+from tests.tui.screen_text import screen_lines
 from tests.webhook_receivers import WebhookReceiver, hang_forever
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
@@ -81,6 +82,11 @@ async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
 # --- 5. re-sending a message that failed for good ----------------------------------------
 
 
+def shown(app: LastGoodApp) -> str:
+    """The screen's text on one line: a checklist row may wrap."""
+    return " ".join(" ".join(line.strip(" │").split()) for line in screen_lines(app))
+
+
 @contextmanager
 def refusing_target(tmp_path: Path) -> Iterator[tuple[socket.socket, Path, Path, str]]:
     """A webhook target whose port is bound but not listening (connections refused),
@@ -114,6 +120,9 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
             # on-call saw `✉ 1 FAILED` and no key for it (a review)
             await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send failed")
             assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
+            # its step, checked by the send, says the message never arrived (a review:
+            # "Notify stakeholders" stayed [x] after every try failed)
+            await wait_until(pilot, lambda: "(not delivered: f re-sends)" in shown(app))
             # The toast follows the failure's fold; under load it may be a frame later.
             await wait_until(pilot, lambda: bool(notified(app, "Message not delivered")))
 
@@ -122,6 +131,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
                 await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
                 await wait_until(pilot, lambda: "f" not in screen.active_bindings)
                 await wait_until(pilot, lambda: "f" not in footer_keys(screen))
+                await wait_until(pilot, lambda: "not delivered" not in shown(app))
                 await wait_for_ticks(pilot, screen)  # nothing more goes out
                 [message] = screen.state.communications
 

@@ -7,6 +7,7 @@ from textual.geometry import Size
 from textual.reactive import Reactive
 from textual.widgets.option_list import Option
 
+from incident.comms.notifications import undelivered_templates
 from incident.core.phase_clocks import deciding_steps, next_in_phase
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
@@ -36,7 +37,11 @@ LEAD_CELLS = 4
 """The mark and a space: a title's wrapped lines start this far in, under its first word."""
 
 
-def step_prompt(state: IncidentState, step_id: str) -> Hanging:
+UNDELIVERED = " (not delivered: f re-sends)"
+"""After a message step checked by a send whose delivery failed for good."""
+
+
+def step_prompt(state: IncidentState, step_id: str, undelivered: bool = False) -> Hanging:
     """The step's mark, then its title and what it is (optional, blocked), the title's
     wrapped lines under its first word: wrapped back under the mark (`[ ] Create a
     dedicated` / `communication channel` at 60 columns), a line read as a step of its own.
@@ -50,8 +55,21 @@ def step_prompt(state: IncidentState, step_id: str) -> Hanging:
         body += Content.styled(" (optional)", "dim")
     if status == StepStatus.BLOCKED:
         body += Content.styled(" (blocked)", "bold")
+    if undelivered:
+        body += Content.styled(UNDELIVERED, "bold")
     mark = Content.styled(MARKS[status] + " ", "bold")
     return Hanging([Row(mark, (body,))], LEAD_CELLS)
+
+
+Mark = tuple[StepStatus, bool]
+"""What a step's prompt shows of the incident: its status, and whether its message
+failed to be delivered (`UNDELIVERED`)."""
+
+
+def _mark(state: IncidentState, step_id: str, undelivered: frozenset[str]) -> Mark:
+    status = state.status_of(step_id)
+    template = state.steps[step_id].step.template
+    return status, status is StepStatus.DONE and template is not None and template in undelivered
 
 
 class Checklist(MarkedOptionList):
@@ -71,11 +89,11 @@ class Checklist(MarkedOptionList):
     comes or goes is a layout still (`show_vertical_scrollbar`).
     """
 
-    _shown: tuple[list[str], list[StepStatus]] = ([], [])
-    """The step ids and their statuses on show, to redraw only the steps that changed."""
+    _shown: tuple[list[str], list[Mark]] = ([], [])
+    """The step ids and their marks on show, to redraw only the steps that changed."""
 
-    _made: dict[str, tuple[Step, StepStatus, Option]]
-    """Each step's option as last made, with the step and status its prompt shows.
+    _made: dict[str, tuple[Step, Mark, Option]]
+    """Each step's option as last made, with the step and mark its prompt shows.
 
     A phase shown again gets the same options back where nothing changed, and with
     them the lines already drawn of them (`MarkedOptionList._drawn_options`).
@@ -98,34 +116,36 @@ class Checklist(MarkedOptionList):
         """
         highlighted = self.highlighted_step
         step_ids = [r.step.id for r in state.phase_steps(phase_id)]
-        statuses = [state.status_of(step_id) for step_id in step_ids]
-        shown_ids, shown_statuses = self._shown
-        self._shown = (step_ids, statuses)
+        undelivered = undelivered_templates(state)
+        marks = [_mark(state, step_id, undelivered) for step_id in step_ids]
+        shown_ids, shown_marks = self._shown
+        self._shown = (step_ids, marks)
         if step_ids == shown_ids and self.option_count == len(step_ids):
-            for index, (status, before) in enumerate(zip(statuses, shown_statuses, strict=True)):
-                if status != before:
+            for index, (mark, before) in enumerate(zip(marks, shown_marks, strict=True)):
+                if mark != before:
                     step_id = step_ids[index]
-                    self.replace_option_prompt_at_index(index, step_prompt(state, step_id))
+                    prompt = step_prompt(state, step_id, mark[1])
+                    self.replace_option_prompt_at_index(index, prompt)
                     option = self.get_option_at_index(index)
-                    self._made[step_id] = (state.steps[step_id].step, status, option)
+                    self._made[step_id] = (state.steps[step_id].step, mark, option)
             return
         self.set_options(
-            self._option_for(state, step_id, status)
-            for step_id, status in zip(step_ids, statuses, strict=True)
+            self._option_for(state, step_id, mark)
+            for step_id, mark in zip(step_ids, marks, strict=True)
         )
         if highlighted in step_ids:
             self.highlighted = step_ids.index(highlighted)
         else:
             self.highlight_next_open(state)
 
-    def _option_for(self, state: IncidentState, step_id: str, status: StepStatus) -> Option:
-        """The step's option: the one made before if its step and status are the same."""
+    def _option_for(self, state: IncidentState, step_id: str, mark: Mark) -> Option:
+        """The step's option: the one made before if its step and mark are the same."""
         step = state.steps[step_id].step
         made = self._made.get(step_id)
-        if made is not None and made[1] == status and (made[0] is step or made[0] == step):
+        if made is not None and made[1] == mark and (made[0] is step or made[0] == step):
             return made[2]
-        option = Option(step_prompt(state, step_id), id=step_id)
-        self._made[step_id] = (step, status, option)
+        option = Option(step_prompt(state, step_id, mark[1]), id=step_id)
+        self._made[step_id] = (step, mark, option)
         return option
 
     def highlight_next_open(self, state: IncidentState) -> None:
