@@ -18,7 +18,9 @@ from incident.app.session import Session
 from incident.commands.rules import refuse_if_closed
 from incident.core.errors import CommandError
 from incident.core.events import Event, NewEvent
+from incident.core.gates import DECISION_NOTE as DECISION_NOTE
 from incident.core.gates import decision_gate, decision_refusal
+from incident.core.gates import decision_recorded as decision_recorded
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from runbooks.model import DataLoss, StepKind
@@ -112,10 +114,6 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
     return Done(events, said)
 
 
-DECISION_NOTE = "Decision: initiate rollback."
-"""How `decide` records the decision in a runbook without a gate."""
-
-
 def decider(state: IncidentState, actor: str) -> str:
     """Who decides when `decide` is given no `by`: the incident commander (the gate's
     approver in the guide), else whoever records. The TUI's decision form shows it."""
@@ -158,15 +156,6 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
         ]
     )
     return Done(events, f"rollback decided: {step_id} approved and checked")
-
-
-def decision_recorded(state: IncidentState) -> bool:
-    """Whether the rollback decision is in the record: its gate checked, or (without a
-    gate in the runbook) the note `decide` writes."""
-    gate = decision_gate(state)
-    if gate is not None:
-        return state.status_of(gate.step.id) is StepStatus.DONE
-    return any(note.text.startswith(DECISION_NOTE) for note in state.notes)
 
 
 def tier_warning(state: IncidentState, tier: str) -> str | None:

@@ -9,10 +9,10 @@ from __future__ import annotations
 import string
 from datetime import datetime, timedelta
 
-from incident.core.gates import decision_gate
+from incident.core.gates import decision_recorded
 from incident.core.limits import TEXT
 from incident.core.phase_clocks import current_phase, elapsed, format_offset, next_update_due
-from incident.core.state import IncidentState, StepStatus
+from incident.core.state import IncidentState
 
 
 def _clock_time(moment: datetime) -> str:
@@ -54,14 +54,12 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
 
 def _status(state: IncidentState) -> str:
     """Where the rollback stands, as `rollback {status}` reads: "being decided" until
-    the decision gate is checked (an update before it told stakeholders a rollback was
-    under way that no one had decided), then "in progress", then "resolved"."""
+    the decision is recorded (`decision_recorded`; an update before it told
+    stakeholders a rollback was under way that no one had decided), then "in
+    progress", then "resolved"."""
     if state.is_closed:
         return "resolved"
-    gate = decision_gate(state)
-    if gate is not None and state.status_of(gate.step.id) is not StepStatus.DONE:
-        return "being decided"
-    return "in progress"
+    return "in progress" if decision_recorded(state) else "being decided"
 
 
 def render_template(text: str, context: dict[str, str]) -> str:

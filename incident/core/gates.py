@@ -21,6 +21,18 @@ from incident.core.records import StepRecord
 from incident.core.state import IncidentState, StepStatus, tier_target
 from runbooks.model import DatabaseTier, StepKind
 
+DECISION_NOTE = "Decision: initiate rollback."
+"""How `decide` records the decision in a runbook without a gate."""
+
+
+def decision_recorded(state: IncidentState) -> bool:
+    """Whether the rollback decision is in the record: its gate checked, or (without a
+    gate in the runbook) the note `decide` writes."""
+    gate = decision_gate(state)
+    if gate is not None:
+        return state.status_of(gate.step.id) is StepStatus.DONE
+    return any(note.text.startswith(DECISION_NOTE) for note in state.notes)
+
 
 def decision_gate(state: IncidentState) -> StepRecord | None:
     """The step that records the decision to initiate the rollback, if the runbook has one."""
