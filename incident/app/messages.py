@@ -21,7 +21,7 @@ from incident.comms.due import (
     sent_already,
     unverified_resolution,
 )
-from incident.comms.notifications import UNROUTED, delivered_to
+from incident.comms.notifications import delivered_to, unrouted
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -119,9 +119,8 @@ def _recorded(
     ]
     if unverified is not None:
         notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
-    where = delivered_to(session.state, template)
-    if where is not None and where.startswith(UNROUTED):
-        notes.append(where)
+    if delivered_to(session.state, template) == ():
+        notes.append(unrouted(template))
     return Done(events, "message recorded as sent", notes)
 
 

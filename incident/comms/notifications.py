@@ -30,26 +30,24 @@ def webhook_target(target: NotifyTarget) -> Target:
     return Target(target.name, "json", target.url, target.headers)
 
 
-UNROUTED = "recorded only: "
-"""How `delivered_to` begins for a message no webhook takes."""
-
-
-def delivered_to(state: IncidentState, template: str | None) -> str | None:
-    """Where a message from `template` (None: free text) goes, in words: the webhook
-    targets the runbook routes it to ("team, ops"), or "recorded only: ..." when the
-    runbook has webhooks and routes none of them this message; None when it names no
-    webhook at all (every message is recorded only: the team posts it by hand).
+def delivered_to(state: IncidentState, template: str | None) -> tuple[str, ...] | None:
+    """The webhook targets a message from `template` (None: free text) goes to, by
+    name; () when the runbook has webhooks and routes none of them this message; None
+    when it names no webhook at all (every message is recorded only: the team posts it
+    by hand).
 
     A free-text message reached no webhook, and the composer and `send --text` said
     only "Message recorded as sent" (a fresh user's review)."""
     runbook = state.runbook
     if not runbook.notify_targets:
         return None
-    targets = runbook.targets_for(template)
-    if targets:
-        return ", ".join(target.name for target in targets)
+    return tuple(target.name for target in runbook.targets_for(template))
+
+
+def unrouted(template: str | None) -> str:
+    """What `send` says of a message no webhook takes (`delivered_to` is ())."""
     what = "free text" if template is None else f"the {template} message"
-    return f"{UNROUTED}no webhook takes {what} (the runbook's notify.send routes none to it)"
+    return f"recorded only: no webhook takes {what} (the runbook's notify.send routes none to it)"
 
 
 def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:

@@ -29,7 +29,7 @@ from incident.comms.due import (
     no_longer_due,
     sent_already,
 )
-from incident.comms.notifications import UNROUTED, delivered_to, failed_keys
+from incident.comms.notifications import delivered_to, failed_keys
 from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
 from incident.core.events import Event
@@ -312,9 +312,10 @@ def due_notice(due: list[DueMessage]) -> str:
     return due_cue([m.template for m in due])
 
 
-def _route_words(where: str) -> str:
-    """`delivered_to`'s words, short enough for the composer's count line."""
-    return "recorded only, no webhook takes it" if where.startswith(UNROUTED) else f"to {where}"
+def _route_words(targets: tuple[str, ...]) -> str:
+    """Where `delivered_to` says a message goes, short enough for the composer's count
+    line."""
+    return f"to {', '.join(targets)}" if targets else "recorded only, no webhook takes it"
 
 
 def _label(template: str) -> str:
