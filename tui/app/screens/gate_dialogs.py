@@ -1,0 +1,170 @@
+"""The gates' dialogs: the rollback decision (its triggers, then an explicit "initiate
+rollback") and the database tiers (with the changes' evidence, asking first before a
+tier that may lose data ahead of the decision).
+
+Apart from the checklist's other verbs (`tui.app.screens.checking`) because each is a
+dialog with its own flow; both record through the application layer
+(`incident.app.steps`, `incident.app.verbs`), as the command line does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from incident.app.next_key import trigger_not_polled
+from incident.app.verbs import BY_NAME, run
+from incident.core.gates import decision_refusal
+from incident.core.state import tier_target
+from incident.health.triggers import read_triggers
+from incident.reports.trigger_view import met_before
+from runbooks.model import StepKind, TriggerKind
+from tui.app.screens.desk import Desk
+
+if TYPE_CHECKING:
+    from tui.app.modals.decision import DecisionForm, TriggerView
+    from tui.app.modals.verb_form import Refusal
+
+
+def trigger_views(desk: Desk) -> list[TriggerView]:
+    """Each rollback trigger as the decision dialog shows it: its state, its evidence
+    (or why its probe is not polled here), and how often it was met before."""
+    from tui.app.modals.decision import TriggerView
+
+    state = desk.state
+    return [
+        TriggerView(
+            id=r.trigger.id,
+            title=r.trigger.title,
+            kind=str(r.trigger.kind),
+            state=str(r.state),
+            detail=_with_flaps(
+                trigger_not_polled(state, r, desk.view.not_polled) or r.detail,
+                met_before(state, r.trigger.id),
+            ),
+        )
+        for r in read_triggers(state)
+    ]
+
+
+def open_decision(desk: Desk) -> None:
+    """The phase 1 decision gate: triggers, then an explicit 'initiate rollback'."""
+    actor = desk.actor
+    decided = decision_refusal(desk.state)
+    if decided is not None:  # said now, not after the dialog was filled in
+        desk.notify(decided[0].upper() + decided[1:], title="Not recorded", severity="warning")
+        return
+
+    async def toggle(trigger_id: str) -> Sequence[TriggerView]:
+        state = desk.state
+        trigger = next(t for t in state.runbook.triggers if t.id == trigger_id)
+        if trigger.kind == TriggerKind.MANUAL:
+            mark = state.triggers.get(trigger_id)
+            values: dict[str, object] = {
+                "trigger": trigger_id,
+                "verdict": "cleared" if mark is not None and mark.met else "met",
+            }
+            verb = BY_NAME["trigger"]
+            refusal = await desk.attempt(lambda s: run(verb, s, actor, values), quiet=True)
+            if refusal is not None:
+                desk.notify(refusal.message, title="Not recorded", severity="error")
+        return trigger_views(desk)
+
+    async def decide(form: DecisionForm) -> Refusal | None:
+        verb = BY_NAME["decide"]  # its parameters read the text as `lastgood decide`'s
+        values = {
+            name: verb.param(name).parse(getattr(form, name), desk.now) for name in ("reason", "by")
+        }
+        return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
+
+    from incident.app.steps import decider
+    from tui.app.modals.decision import DecisionModal
+
+    desk.screen.app.push_screen(
+        DecisionModal(
+            trigger_views(desk),
+            toggle_manual=toggle,
+            by=decider(desk.state, actor),
+            decide=decide,
+        )
+    )
+
+
+def open_tiers(desk: Desk) -> None:
+    from incident.app import steps  # the use cases load after the first frame
+
+    state = desk.state
+    runbook = state.runbook
+    if not runbook.database_tiers:
+        desk.notify("This runbook has no database tiers.")
+        return
+    from tui.app.modals.database_tier import DatabaseTierModal, TierView
+
+    views = [
+        TierView(
+            id=tier.id,
+            title=tier.title,
+            risk=tier.risk,
+            data_loss=str(tier.data_loss),
+            guidance=tier.guidance,
+            approver=tier.approver,
+            approved_by=(
+                state.approvals[tier_target(tier.id)].by
+                if tier_target(tier.id) in state.approvals
+                else None
+            ),
+        )
+        for tier in runbook.database_tiers
+    ]
+    chosen = state.tier_choice.tier if state.tier_choice else None
+    changes = state.changes
+    step_id = desk.view.selected_step
+    if step_id is not None and state.steps[step_id].step.kind != StepKind.DATABASE:
+        step_id = None  # `b` elsewhere: the tier alone, the step left as it is
+
+    def record(tier_id: str, reason: str) -> None:
+        if step_id is None:
+            desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+            return
+        actor, step = desk.actor, step_id
+        desk.record(
+            lambda s: steps.settle_database(s, actor, step, tier_id, reason=reason),
+            BY_NAME["db-tier"],
+            after=desk.advance,
+        )
+
+    def choose(result: tuple[str, str] | None) -> None:
+        if not result:
+            return
+        tier_id, reason = result
+        warning = steps.tier_warning(desk.state, tier_id)
+        if warning is None:
+            record(tier_id, reason)
+            return
+
+        def confirmed(yes: bool | None) -> None:
+            if yes:
+                record(tier_id, reason)
+
+        from tui.app.modals.confirm import ConfirmModal
+
+        desk.screen.app.push_screen(
+            ConfirmModal("Data loss before the decision", warning, "Choose it"), confirmed
+        )
+
+    desk.screen.app.push_screen(
+        DatabaseTierModal(
+            views,
+            chosen=chosen,
+            evidence=changes.summary if changes is not None else "",
+            suggested=changes.suggested_tier if changes is not None else None,
+        ),
+        choose,
+    )
+
+
+def _with_flaps(detail: str, before: str | None) -> str:
+    """A trigger's evidence, and how often it was met before when it is not now."""
+    if before is None:
+        return detail
+    return f"{detail}; {before}" if detail else before
