@@ -18,7 +18,6 @@ from textual.screen import Screen
 
 from incident.app.listing import incident_state, listed
 from incident.app.session import IncidentSession
-from incident.app.verbs import accepts
 from incident.core.chain import DamagedRecord
 from incident.core.clock import Clock, SystemClock
 from incident.core.log import EventLog
@@ -32,10 +31,10 @@ from tui.app.heap import TICK_S, FrozenCollections, settle_heap
 from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
 from tui.app.keys_first import KeysFirst
+from tui.app.palette import in_our_words, incident_commands
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import NO_NAME, UNREADABLE, Refusing, Unreadable, unreadable
 from tui.app.screens.incident import IncidentScreen
-from tui.app.screens.verb_keys import TUI_VERBS
 from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
 
@@ -61,10 +60,6 @@ the recorder's; a key's work passes through three of them. At 5 ms, a thread tha
 had work waited up to 5 ms at each handoff to one that was busy. At 1 ms, step
 checks answered about 1 ms sooner at the median in runs of 200, interleaved with the
 tree before (`bench/README.md`)."""
-
-
-QUIT_HELP = "Leave lastgood: everything is already recorded, and start --incident reopens it"
-"""The palette's Quit, in lastgood's words (Textual's: "as soon as possible")."""
 
 
 class LastGoodApp(
@@ -361,47 +356,9 @@ class LastGoodApp(
         self.push_screen(HelpModal(help_sections()))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        """Textual's own commands, then every verb of the coordinator by title and help,
-        the post-mortem screen, the report's preview, a closed drill's score card and a
-        due message. Of Textual's, not its Keys panel (a second help beside `?`), and
-        its Quit in lastgood's words ("as soon as possible" read oddly where everything
-        is already recorded: a fresh user's review)."""
-        for command in super().get_system_commands(screen):
-            if command.title == "Keys":
-                continue  # a second help beside `?`, the one that lists lastgood's keys
-            if command.title == "Quit":
-                command = SystemCommand("Quit", QUIT_HELP, command.callback)
-            yield command
+        """Textual's own commands in lastgood's words (`tui.app.palette`), then the
+        coordinator's, when its screen is open."""
+        yield from in_our_words(super().get_system_commands(screen))
         incident = self.incident_screen
-        if incident is None:
-            return
-        for verb in TUI_VERBS:  # the palette runs the callback once it has closed
-            if not accepts(incident.state, verb):  # as its key: not once closed
-                continue
-            yield SystemCommand(
-                verb.title,
-                verb.help,
-                lambda name=verb.name: incident.start_verb(name, from_palette=True),
-            )
-        yield SystemCommand(
-            "Post-mortem",
-            "Root cause, action items, lessons, the meeting, the report; then close",
-            incident.action_postmortem,
-        )
-        yield SystemCommand(
-            "Preview report",
-            "The incident report as e would write it, read-only, from the record as it is",
-            incident.desk.preview_report,
-        )
-        if incident.state.drill and incident.state.is_closed:  # closed with Esc, it is back
-            yield SystemCommand(
-                "Score card",
-                "The drill's score card again, as lastgood score prints it",
-                incident.show_score,
-            )
-        if incident.check_action("due_message", ()):
-            yield SystemCommand(
-                "Send due",
-                "Review the message the runbook made due",
-                incident.action_due_message,
-            )
+        if incident is not None:
+            yield from incident_commands(incident)
