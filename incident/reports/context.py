@@ -11,6 +11,7 @@ from incident.core.events import Event
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
+from incident.reports.delivery_history import Setbacks, setbacks
 from incident.reports.impact import (
     Milestone,
     PhaseResult,
@@ -32,6 +33,8 @@ class ReportContext(Struct, frozen=True):
     moments: list[Milestone]
     phases: list[PhaseResult]
     severities: list[SeverityPeriod]
+    setbacks: dict[str, Setbacks]
+    """Each webhook delivery that failed for good at least once, with what followed."""
 
     @classmethod
     def build(cls, record: ReportRecord, now: datetime, tz: tzinfo | None) -> ReportContext:
@@ -43,6 +46,7 @@ class ReportContext(Struct, frozen=True):
             milestones(state, record.entries),
             phase_results(state, now),
             severity_periods(state, now),
+            setbacks(record.entries),
         )
 
     @property

@@ -11,47 +11,14 @@ the deliveries' summary counts the failures and the re-sends.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
-
-from msgspec import Struct, field
+from collections.abc import Sequence
 
 from incident.comms.routing import message_key
-from incident.core.events import Event
-from incident.core.payloads import NotificationFailed, NotificationRequeued
 from incident.core.records import DeliveryRecord
 from incident.core.text import counted
 from incident.reports.context import ReportContext
+from incident.reports.delivery_history import Setbacks
 from incident.reports.markdown import inline
-
-
-class Setbacks(Struct):
-    """One delivery's rounds that failed for good, and its re-sends, in record order."""
-
-    rounds: int = 0
-    """Rounds of tries that failed for good."""
-    tries: int = 0
-    """Tries in those rounds."""
-    error: str = ""
-    """The last round's error, as recorded."""
-    seq: int = 0
-    """Where in the record that round failed."""
-    resent_by: list[str] = field(default_factory=list)
-    """Who asked for each re-send, as recorded (older records say `lastgood`)."""
-
-
-def setbacks(events: Iterable[Event]) -> dict[str, Setbacks]:
-    """Each delivery key that failed for good at least once, with what followed."""
-    found: dict[str, Setbacks] = {}
-    for event in events:
-        match event.data:
-            case NotificationFailed() as failed:
-                seen = found.setdefault(failed.key, Setbacks())
-                seen.rounds += 1
-                seen.tries += failed.attempts
-                seen.error, seen.seq = failed.error, event.seq
-            case NotificationRequeued() as requeued:
-                found.setdefault(requeued.key, Setbacks()).resent_by.append(requeued.by)
-    return found
 
 
 def delivered_note(ctx: ReportContext, seq: int) -> str:
@@ -65,7 +32,7 @@ def delivered_note(ctx: ReportContext, seq: int) -> str:
     ]
     if not outcomes:
         return ""
-    history = setbacks(ctx.events)
+    history = ctx.setbacks
     return " (" + "; ".join(_outcome(ctx, r, history.get(r.key)) for r in outcomes) + ")"
 
 
@@ -119,7 +86,7 @@ def deliveries(ctx: ReportContext) -> str:
     found = list(ctx.state.deliveries.values())
     if not found:
         return "No messages were delivered to webhooks."
-    history = setbacks(ctx.events)
+    history = ctx.setbacks
     counts = Counter(record.status for record in found)
     delivered = [r for r in found if r.status == "delivered"]
     resent = sum(1 for r in delivered if r.key in history and history[r.key].resent_by)
