@@ -191,41 +191,29 @@ def _record_names_written_before(path: Path) -> str:
         log.append([written_before(declared, commander=hostile("commander")[:150])])
         session = IncidentSession(log, declared.incident_id, clock)
 
-        def run(command: Callable[[IncidentState], NewEvent]) -> None:
+        def named(field: str, label: str, command: Callable[[IncidentState], NewEvent]) -> None:
+            """`command`'s event with the hostile `label` as its `field`, as written then."""
             clock.advance(30)
-            session.run(command)
+            session.run(lambda s: written_before(command(s), **{field: hostile(label)[:150]}))
 
-        run(
-            lambda s: written_before(
-                commands.assign_role(s, "comms-lead", "Bo", actor=actor, clock=clock),
-                person=hostile("person")[:150],
-            )
+        named(
+            "person",
+            "person",
+            lambda s: commands.assign_role(s, "comms-lead", "Bo", actor=actor, clock=clock),
         )
-        run(
-            lambda s: written_before(
-                commands.record_page(s, "ops", actor=actor, clock=clock),
-                target=hostile("team")[:150],
-            )
+        named("target", "team", lambda s: commands.record_page(s, "ops", actor=actor, clock=clock))
+        named(
+            "by",
+            "by",
+            lambda s: commands.approve(
+                s, "decide-rollback", by="Cy", reason="r", actor=actor, clock=clock
+            ),
         )
-        run(
-            lambda s: written_before(
-                commands.approve(
-                    s, "decide-rollback", by="Cy", reason="r", actor=actor, clock=clock
-                ),
-                by=hostile("by")[:150],
-            )
-        )
-        run(
-            lambda s: written_before(
-                commands.hand_off(s, "Di", actor=actor, clock=clock),
-                to=hostile("new-ic")[:150],
-            )
-        )
-        run(
-            lambda s: written_before(
-                commands.add_action_item(s, "a", owner="Ed", actor=actor, clock=clock),
-                owner=hostile("owner")[:150],
-            )
+        named("to", "new-ic", lambda s: commands.hand_off(s, "Di", actor=actor, clock=clock))
+        named(
+            "owner",
+            "owner",
+            lambda s: commands.add_action_item(s, "a", owner="Ed", actor=actor, clock=clock),
         )
     return declared.incident_id
 
