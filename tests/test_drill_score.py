@@ -53,10 +53,11 @@ def test_a_slow_drill_misses_the_windows_and_cadence(clock: ManualClock) -> None
     cadence = lines["Messages on cadence"]
     assert cadence.verdict is Verdict.MISSED
     # First message at T+7:12 (due by T+5), the resolution at T+1:54:00 (due T+28:24):
-    # 1h25m36s past due, rounded up to the minute shown (it read 1h25m). The page at
+    # 1h25m36s past due, to the second as the report says it (it read 1h25m, then 1h26m
+    # rounded up to the minute). The page at
     # T+7:48 goes to the responders: no update, so 3 messages, not 4.
     assert cadence.measured == (
-        "1 of 3 on time (first within 5m, then every 20m); latest 1h26m past due"
+        "1 of 3 on time (first within 5m, then every 20m); latest 1h25m36s past due"
     )
 
 

@@ -15,7 +15,7 @@ from msgspec.structs import replace
 
 from incident.core.records import Communication, StepRecord
 from incident.core.state import IncidentState
-from incident.core.timefmt import printed_span
+from incident.core.timefmt import exact_duration, printed_span
 from runbooks.model import Phase
 
 
@@ -108,13 +108,16 @@ def format_countdown(delta: timedelta) -> str:
 
 
 def format_late(delta: timedelta) -> str:
-    """`format_duration` of how late something was, rounded up to the unit it shows
-    (whole seconds under an hour, whole minutes from an hour on): never less late than
-    it was. 59.5 s past a window read `59s over`, and half a second `0s over`."""
-    seconds = _seconds_up(delta)
-    if seconds >= 3600:
-        seconds = -(-seconds // 60) * 60
-    return format_duration(timedelta(seconds=seconds))
+    """How late something was, to the second as the other faces print it (`status`, the
+    phase strip, the report): the rest of a second dropped, so `done at T+05:08` of a
+    window ending at T+5 reads `8s over` beside it, not `9s`; from an hour on with its
+    seconds (`1h25m36s`), as the report says it. Under a second the exact figure
+    (`0.4s`), which the printed times cannot tell: late all the same, and `0s over`
+    would read as on time. `delta` is a span between printed moments (T+ marks, or
+    `printed_span`)."""
+    if delta <= timedelta(0):
+        return "0s"
+    return exact_duration(max(delta, timedelta(milliseconds=1)))
 
 
 def countdown_to(moment: datetime, now: datetime) -> str:

@@ -25,6 +25,7 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepRecord, TriggerMark
 from incident.core.state import IncidentState
 from incident.core.text import counted, visible
+from incident.core.timefmt import printed_span
 from incident.reports.cadence import updates_due
 from incident.reports.drill_faults import Fault, fault_named
 from runbooks.model import Phase, ProbeKind, StepKind
@@ -172,9 +173,10 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
         return ScoreLine(name, unchecked, verdict, timed=True)
     taken = record.at - state.t0
     within = limit is not None and taken <= timedelta(minutes=limit)
-    late = limit is not None and not within  # past its window: never read as less
-    shown = format_late(taken) if late else format_duration(taken)
-    measured = f"{shown} of {target}{trigger}"
+    over = ""
+    if limit is not None and not within:  # `5m00s` of a 5m window reads on time alone
+        over = f" ({format_late(taken - timedelta(minutes=limit))} over)"
+    measured = f"{format_duration(taken)} of {target}{over}{trigger}"
     return ScoreLine(name, measured, Verdict.MET if within else Verdict.MISSED, timed=True)
 
 
@@ -213,11 +215,12 @@ def cadence_tally(state: IncidentState, end: datetime) -> CadenceTally:
     """The runbook's cadence replayed over the messages (`updates_due`)."""
     updates = updates_due(state, end)
     answered = [u for u in updates if u.sent is not None]
-    late = [lag for u in answered if (lag := u.late_by) is not None]
+    # Between the times as printed, as the report's communications log says them.
+    late = [printed_span(u.due, u.sent) for u in answered if u.sent and u.late_by]
     unanswered = updates[-1] if updates and updates[-1].sent is None else None
     overdue_now = timedelta(0)
     if unanswered is not None and resolved_at(state) is None:
-        overdue_now = end - unanswered.due
+        overdue_now = printed_span(unanswered.due, end)
     return CadenceTally(len(answered), len(late), max(late, default=timedelta(0)), overdue_now)
 
 
