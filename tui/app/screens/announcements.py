@@ -5,31 +5,69 @@ update missed, a webhook that failed for good, a rollback trigger the probes
 flipped. They reach the screen as events, from this terminal's workers or another
 process (`monitor`, a second `start`), and are said once, as they arrive; the
 events the screen opened with are history, not news.
+
+A trigger that flaps is said at most once a minute (`TriggerNews`): a health check
+failing every ten seconds put a `Rollback trigger met` and a `Trigger cleared` toast
+on the screen every few seconds, over the checklist, and none said it had happened
+before (a fresh user's review). The next one said counts them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
+from datetime import datetime, timedelta
 
 from textual.notifications import SeverityLevel
 
 from incident.core.events import Event, Kind
 from incident.core.payloads import CommunicationSent, TriggerChanged, UpdateOverdue
-from incident.core.records import DeclinedMessage
+from incident.core.phase_clocks import t_plus
+from incident.core.state import IncidentState
 from incident.reports.describe import describe
 
 Toast = tuple[str, str, SeverityLevel, float]
 """(message, title, severity, timeout in seconds)."""
 
 
-def announcement(event: Event, declined: Sequence[DeclinedMessage] = ()) -> Toast | None:
-    """The toast `event` deserves, if any; `declined`: the due messages declined, by
-    which a missed update that was declined on purpose says so."""
+TRIGGER_NEWS_EVERY = timedelta(minutes=1)
+"""A probe trigger's flips are said at most this often, each trigger on its own."""
+
+
+class TriggerNews:
+    """When each probe trigger was last said, by the record's times: a flip within
+    `TRIGGER_NEWS_EVERY` of it is folded into the next one said, which counts them.
+    What the trigger is now is always on the screen (the Production panel's row, and
+    `met N times` beside a trigger not met); a toast is news, not the state."""
+
+    def __init__(self) -> None:
+        self._said_at: dict[str, datetime] = {}
+
+    def toast(self, state: IncidentState, event: Event, change: TriggerChanged) -> Toast | None:
+        last = self._said_at.get(change.trigger)
+        if last is not None and event.at - last < TRIGGER_NEWS_EVERY:
+            return None
+        self._said_at[change.trigger] = event.at
+        met = [
+            mark.at
+            for trigger, mark in state.trigger_history
+            if trigger == change.trigger and mark.met and mark.seq <= event.seq
+        ]
+        times = f" (met {len(met)} times since {t_plus(state, met[0])})" if len(met) > 1 else ""
+        if change.met:
+            title = "Rollback trigger met again" if times else "Rollback trigger met"
+            return describe(event) + times, title, "warning", 8
+        return describe(event) + times, "Trigger cleared", "information", 8
+
+
+def announcement(event: Event, state: IncidentState, triggers: TriggerNews) -> Toast | None:
+    """The toast `event` deserves, if any, in `state` (folded to include it): the due
+    messages declined say a missed update was declined on purpose, and the trigger
+    history counts a trigger's flips."""
     data = event.data
     if isinstance(data, CommunicationSent) and data.auto:
         return describe(event), "Sent automatically", "information", 6
     if isinstance(data, UpdateOverdue):
-        by_choice = next((d for d in declined if d.due_at == data.due_at), None)
+        by_choice = next((d for d in state.declined if d.due_at == data.due_at), None)
         if by_choice is not None:  # "not sent (c composes it)" read as news beside it
             why = f"declined by {by_choice.by} ({by_choice.reason})"
             missed = f"{describe(event)}: {why}, it counts as missed (c composes one)"
@@ -38,11 +76,11 @@ def announcement(event: Event, declined: Sequence[DeclinedMessage] = ()) -> Toas
     if event.kind == Kind.NOTIFICATION_FAILED:
         return describe(event) + " (f re-sends)", "Message not delivered", "error", 10
     if isinstance(data, TriggerChanged) and data.source == "probe":
-        if data.met:
-            return describe(event), "Rollback trigger met", "warning", 8
-        return describe(event), "Trigger cleared", "information", 8
+        return triggers.toast(state, event, data)
     return None
 
 
-def announcements(events: Iterable[Event], declined: Sequence[DeclinedMessage] = ()) -> list[Toast]:
-    return [toast for event in events if (toast := announcement(event, declined)) is not None]
+def announcements(
+    events: Iterable[Event], state: IncidentState, triggers: TriggerNews
+) -> list[Toast]:
+    return [toast for event in events if (toast := announcement(event, state, triggers))]

@@ -25,7 +25,7 @@ from incident.core.payloads import StepChecked, StepSkipped
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
-from tui.app.screens.announcements import announcements
+from tui.app.screens.announcements import TriggerNews, announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
@@ -108,6 +108,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.desk.footnote = self.comms.due_footnote
         self.probes = ScreenPolling(self.notify)
         """Production polled from this screen, once its first frame is up."""
+        self.trigger_news = TriggerNews()
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -229,7 +230,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         """Fold what the record accepted, redraw what it changed, say what is news."""
         fresh = self.view.fold_in(message.events)
         if fresh:
-            for text, title, severity, timeout in announcements(fresh, self.state.declined):
+            news = announcements(fresh, self.state, self.trigger_news)
+            for text, title, severity, timeout in news:
                 self.notify(text, title=title, severity=severity, timeout=timeout)
             self._past_done_elsewhere(fresh, message.recorded_here)
             self.comms.offer_due()
