@@ -8,12 +8,18 @@ a key press's drawing.)
 The name column is as wide as the longest name, but at most `MAX_ACTOR_CELLS` and a
 fifth of the row: one long `--as` name once pushed every row's text out of sight,
 at any width. Enter on a row shows it whole (`Timeline.Read`).
+
+A probe trigger flipping again and again, with nothing else recorded between, is one
+row that counts its flips (`Flaps`): a health check failing every ten seconds once
+filled the panel with `Trigger health-failing met` and `cleared` rows, and pushed
+everything else out of it (a fresh user's review). The report keeps every flip.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from msgspec import Struct
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
@@ -24,6 +30,7 @@ from textual.reactive import reactive
 from textual.strip import Strip
 
 from incident.core.events import Event, Kind
+from incident.core.payloads import TriggerChanged
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.reports.describe import describe
@@ -36,6 +43,31 @@ GAP = "  "
 """Between the columns."""
 MAX_ACTOR_CELLS = 20
 """The widest the name column gets; a longer name ends in an ellipsis."""
+
+
+class Flaps(Struct):
+    """The flips of one probe trigger that the timeline's last row holds."""
+
+    trigger: str
+    since: str
+    """The first flip's T+."""
+    met: int = 0
+    cleared: int = 0
+
+    def add(self, change: TriggerChanged) -> None:
+        if change.met:
+            self.met += 1
+        else:
+            self.cleared += 1
+
+    def says(self, change: TriggerChanged) -> str:
+        """`Trigger health-failing met (flapping: met 5, cleared 4 times since T+00:03):
+        3 failed checks in a row`: as its own row begins, where a narrow panel cuts it."""
+        now = "met" if change.met else "cleared"
+        detail = " ".join(change.detail.split())  # one line, as `describe` folds it
+        detail = f": {detail}" if detail else ""
+        counts = f"met {self.met}, cleared {self.cleared} times since {self.since}"
+        return f"Trigger {change.trigger} {now} (flapping: {counts}){detail}"
 
 
 class Timeline(LineView, can_focus=True):
@@ -86,6 +118,8 @@ class Timeline(LineView, can_focus=True):
         self._rows: list[Row] = []
         self._widths = (0, 0)
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
+        self._flaps: Flaps | None = None
+        """The probe trigger whose flips the last row holds, if it holds one's."""
 
     @property
     def row_count(self) -> int:
@@ -100,6 +134,7 @@ class Timeline(LineView, can_focus=True):
         self._rows.clear()
         self._widths = (0, 0)
         self._strips.clear()
+        self._flaps = None
         self.shown_seq = 0
         self.virtual_size = Size(0, 0)
         self.set_reactive(Timeline.cursor_row, 0)
@@ -113,13 +148,11 @@ class Timeline(LineView, can_focus=True):
             self.shown_seq = event.seq
             if event.kind == Kind.PROBE_SAMPLES:
                 continue  # samples live in the health panel
-            self._rows.append(
-                (
-                    t_plus(state, event.at),
-                    plain(event.actor),
-                    plain(describe(event)),
-                )
-            )
+            row = (t_plus(state, event.at), plain(event.actor), plain(describe(event)))
+            if self._flapped(state, event, row):
+                self._strips.clear()  # the last row is drawn anew
+            else:
+                self._rows.append(row)
             added = True
         if not added:
             return
@@ -133,6 +166,22 @@ class Timeline(LineView, can_focus=True):
         set_line_count(self, len(self._rows))
         self.cursor_row = len(self._rows) - 1
         self.scroll_end(animate=False, immediate=bool(self.scrollable_content_region.height))
+
+    def _flapped(self, state: IncidentState, event: Event, row: Row) -> bool:
+        """Whether `event` is folded into the last row, as the same probe trigger's
+        flip: the row then counts it, at its T+. Anything else ends the fold."""
+        change = event.data
+        if not isinstance(change, TriggerChanged) or change.source != "probe":
+            self._flaps = None
+            return False
+        flaps = self._flaps
+        if flaps is None or flaps.trigger != change.trigger:
+            self._flaps = Flaps(change.trigger, row[0])
+            self._flaps.add(change)
+            return False
+        flaps.add(change)
+        self._rows[-1] = (row[0], row[1], plain(flaps.says(change)))
+        return True
 
     def on_resize(self) -> None:
         """Sized (the first time, or the terminal changed): the cursor row in view."""
