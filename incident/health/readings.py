@@ -12,11 +12,11 @@ from collections.abc import Callable, Mapping, Sequence
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import t_plus
+from incident.core.phase_clocks import deciding_steps, t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import counted
-from runbooks.model import Probe, ProbeKind, Step, Trigger, TriggerKind
+from runbooks.model import Probe, ProbeKind, Step, StepKind, Trigger, TriggerKind
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
     ">": operator.gt,
@@ -141,6 +141,43 @@ def unshown(state: IncidentState, probe: str, detail: str) -> str:
     if state.samples.get(probe):
         return f"probe '{probe}' does not show it yet ({detail})"
     return f"probe '{probe}' has no samples yet"
+
+
+def version_expected(state: IncidentState, version: str) -> bool:
+    """Whether `version` running is what the rollback asks for now: the last good
+    version, or, until the rollback is carried out, the release being rolled back.
+
+    Carried out is every phase before the one that confirms the version (its
+    verification step on a version probe) finished. Until then the bad release
+    running is the incident, not news: a version row red from the declaration on,
+    in every drill whatever the fault, said nothing (a fresh user's review), and
+    trained the eye to pass over red. After it, anything but the last good version
+    is a rollback that did not take. A runbook with no such step compares from the
+    start, as before."""
+    want = state.last_good_version
+    if not want or version == want:
+        return True
+    if version != state.from_version:
+        return False
+    phases = state.runbook.phases
+    confirming = next(
+        (
+            index
+            for index, phase in enumerate(phases)
+            for step in phase.steps
+            if step.kind is StepKind.VERIFICATION
+            and (probe := state.runbook.probe(step.probe or "")) is not None
+            and probe.kind is ProbeKind.VERSION
+        ),
+        None,
+    )
+    if confirming is None:
+        return False
+    return not all(
+        record.done or record.skipped
+        for phase in phases[:confirming]
+        for record in deciding_steps(state, phase.id)
+    )
 
 
 def evidence_for(state: IncidentState, step: Step) -> Evidence:

@@ -21,7 +21,7 @@ from incident.core.phase_clocks import format_duration
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
 from incident.core.text import visible
-from incident.health.readings import baseline_of, format_value
+from incident.health.readings import baseline_of, format_value, version_expected
 from runbooks.model import Probe, ProbeKind
 
 FAILING = "FAILING"
@@ -94,9 +94,11 @@ def reading(
         if sample.text is None:
             return "—", False
         want = state.last_good_version
-        if want and sample.text != want:
-            return (f"{sample.text} (want {want})" if fit.compare else sample.text), True
-        return sample.text, False
+        if not want or sample.text == want:
+            return sample.text, False
+        if version_expected(state, sample.text):  # the release being rolled back, still
+            return (f"{sample.text} (last good {want})" if fit.compare else sample.text), False
+        return (f"{sample.text} (want {want})" if fit.compare else sample.text), True
     if sample.value is None:
         return "—", False
     shown = format_value(sample.value, probe.unit)
@@ -117,8 +119,7 @@ def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
     if not sample.ok:
         return True
     if probe.kind == ProbeKind.VERSION:
-        want = state.last_good_version
-        return bool(want) and sample.text is not None and sample.text != want
+        return sample.text is not None and not version_expected(state, sample.text)
     return (
         probe.threshold is not None
         and sample.value is not None
