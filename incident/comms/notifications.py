@@ -8,7 +8,7 @@ as an event, so the timeline, the TUI and the report show delivery as it happene
 
 from __future__ import annotations
 
-from incident.comms.routing import OutboxMessage, Target, message_key
+from incident.comms.routing import MessageAbout, OutboxMessage, Target, message_key
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
@@ -52,6 +52,7 @@ def unrouted(template: str | None) -> str:
 
 def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:
     """What the outbox should hold for a recorded message, one per routed target."""
+    about = MessageAbout(message.template, message.severity, message.title)
     return [
         OutboxMessage(
             message_key(state.id, message.seq, target.name),
@@ -59,6 +60,7 @@ def outbox_messages(state: IncidentState, message: Communication) -> list[Outbox
             target.name,
             message.text,
             message.at,
+            about,
         )
         for target in state.runbook.targets_for(message.template)
     ]

@@ -69,6 +69,16 @@ class Target(Struct, frozen=True):
         return names
 
 
+class MessageAbout(Struct, frozen=True):
+    """What a message is, as its record says when it was recorded: a receiver routes on
+    it without parsing the text. A re-send later says the same, whatever changed since."""
+
+    template: str | None
+    """The template it was written from; None for free text."""
+    severity: str
+    title: str
+
+
 class OutboxMessage(Struct, frozen=True):
     """One message for one target; `key` makes a resend recognisable as the same."""
 
@@ -77,6 +87,8 @@ class OutboxMessage(Struct, frozen=True):
     target: str
     text: str
     created_at: datetime
+    about: MessageAbout | None = None
+    """None for a message an older release put in the outbox, which kept only the text."""
 
 
 def message_key(incident_id: str, seq: int, target: str) -> str:
@@ -89,16 +101,27 @@ def random_key() -> str:
     return uuid.uuid4().hex
 
 
-def body_for(target: Target, message: OutboxMessage) -> dict[str, str]:
-    """The JSON document POSTed: Slack's `{"text": ...}`, or a generic envelope."""
+def body_for(target: Target, message: OutboxMessage) -> dict[str, str | None]:
+    """The JSON document POSTed: Slack's `{"text": ...}`, or a generic envelope.
+
+    The envelope says what the message is (`template`, null for free text, and the
+    incident's `severity` and `title` when it was recorded) beside what it always
+    said; a message an older release queued knows only the text, and goes without
+    them. Slack's body has no place for them: its shape stays `{"text": ...}`.
+    """
     if target.kind == "slack":
         return {"text": message.text}
-    return {
+    body: dict[str, str | None] = {
         "incident": message.incident_id,
         "text": message.text,
         "key": message.key,
         "created_at": message.created_at.isoformat(),
     }
+    if message.about is not None:
+        body["template"] = message.about.template
+        body["severity"] = message.about.severity
+        body["title"] = message.about.title
+    return body
 
 
 def backoff_s(attempt: int) -> float:

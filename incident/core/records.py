@@ -125,6 +125,10 @@ class Communication(Struct, frozen=True):
     """Sent by lastgood itself under a `mode: auto` rule."""
     seq: int = 0
     """The event that recorded it: with a target, it makes the delivery's key."""
+    severity: str = ""
+    """The incident's severity when it was recorded (a webhook's body says it)."""
+    title: str = ""
+    """The incident's title when it was recorded."""
 
 
 class DeclinedMessage(Struct, frozen=True):

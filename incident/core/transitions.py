@@ -126,6 +126,8 @@ def apply_event(state: IncidentState, event: Event) -> None:
                     data.moment or None,
                     data.auto,
                     event.seq,
+                    state.severity,
+                    state.title,
                 )
             )
         case CommunicationDeclined() as data:
