@@ -7,7 +7,9 @@ survives a crash or a kill until it is delivered or failed for good.
 
 The `outbox` table is part of the numbered schema since version 2 (see
 `store.schema` and `SCHEMA.md`), so opening the outbox upgrades the file exactly
-as opening the log does.
+as opening the log does. Since version 6 a row also says what its message is
+(template, severity, title: the webhook's body carries them); a row queued before
+says nothing of it and is delivered with what it holds.
 
 Nothing here ever sees a header value or an expanded URL: the outbox stores target
 names and message text only.
@@ -28,7 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from incident.comms.routing import OutboxMessage
+from incident.comms.routing import MessageAbout, OutboxMessage
 from store.errors import StoreError
 from store.sqlite_file import SqliteFile, open_file
 
@@ -36,7 +38,7 @@ Status = Literal["pending", "delivered", "failed"]
 STATUSES: dict[str, Status] = {"pending": "pending", "delivered": "delivered", "failed": "failed"}
 """Each stored status; one not here is a damaged row (shared with `store.postgres_outbox`)."""
 
-_COLUMNS = "key, incident_id, target, text, created_at"
+_COLUMNS = "key, incident_id, target, text, created_at, template, severity, title"
 _DUE = (
     f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? "
     "AND (? IS NULL OR incident_id = ?) "
@@ -70,15 +72,40 @@ class OutboxRow:
     """Pending: not before this (or the end of a claim's lease); None otherwise."""
 
 
-def message_from_row(row: tuple[object, ...], where: Path | str) -> OutboxMessage:
-    key, incident_id, target, text, created_at = row
+def message_from_row(row: Sequence[object], where: Path | str) -> OutboxMessage:
+    """A row of the due query (`_COLUMNS`), read alike by both backends; a row without
+    the version 6 columns (a PostgreSQL database this role may not upgrade) or with
+    NULL in them (queued by an older release) is a message that does not say what it is."""
+    key, incident_id, target, text, created_at, *described = row
     return OutboxMessage(
         key=str(key),
         incident_id=str(incident_id),
         target=str(target),
         text=str(text),
         created_at=stored_moment(str(key), "created_at", created_at, where),
+        about=about_from(described),
     )
+
+
+def about_from(described: Sequence[object]) -> MessageAbout | None:
+    """`MessageAbout` from the stored (template, severity, title), or None when the row
+    does not say (`severity` NULL, or no such columns)."""
+    if len(described) != 3 or described[1] is None:
+        return None
+    template, severity, title = described
+    return MessageAbout(
+        None if template is None else str(template),
+        str(severity),
+        "" if title is None else str(title),
+    )
+
+
+def about_columns(message: OutboxMessage) -> tuple[str | None, str | None, str | None]:
+    """What `enqueue` stores in the version 6 columns: NULLs when the message does not say."""
+    about = message.about
+    if about is None:
+        return None, None, None
+    return about.template, about.severity, about.title
 
 
 def stored_moment(key: str, column: str, stored: object, where: Path | str) -> datetime:
@@ -144,8 +171,8 @@ class Outbox(SqliteFile):
         with self._writing(f"cannot enqueue message {message.key}") as connection:
             cursor = connection.execute(
                 "INSERT OR IGNORE INTO outbox (key, incident_id, target, text, created_at, "
-                "status, attempts, last_error, next_attempt_at) "
-                "VALUES (?, ?, ?, ?, ?, 'pending', 0, '', ?)",
+                "status, attempts, last_error, next_attempt_at, template, severity, title) "
+                "VALUES (?, ?, ?, ?, ?, 'pending', 0, '', ?, ?, ?, ?)",
                 (
                     message.key,
                     message.incident_id,
@@ -153,6 +180,7 @@ class Outbox(SqliteFile):
                     message.text,
                     stamp(message.created_at),
                     stamp(message.created_at),
+                    *about_columns(message),
                 ),
             )
             return cursor.rowcount == 1

@@ -12,7 +12,12 @@ A message's text is stored as it is, as on SQLite, unless PostgreSQL cannot hold
 a text column refuses a NUL, which a record may hold in a message (one recorded
 before lastgood refused NUL in what people type, moved here by `lastgood migrate`).
 Such a text is stored as a JSON string, as the events table stores it, behind a mark
-(`stored_text`); the deliverer is given it back whole.
+(`stored_text`); the deliverer is given it back whole. So are the title, severity and
+template a row holds since version 6.
+
+A database at version 3 or 5 that this role may not upgrade (a writer role; the owner's
+next opening does it) has no columns for what a message is: its messages are queued
+and delivered without them, as an older release's rows are.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from store.errors import StoreError
 from store.outbox import (
     OutboxRow,
     Status,
+    about_columns,
     listed_row,
     message_from_row,
     stamp,
@@ -33,15 +39,31 @@ from store.outbox import (
     stored_count,
 )
 from store.postgres_connection import PostgresDatabase, connect
-from store.postgres_schema import upgrade
-from store.schema import SchemaProblem
+from store.postgres_schema import DESCRIBED_SINCE, stored_version, upgrade
+from store.schema import OUTBOX_ABOUT_COLUMNS, SchemaProblem
 
 _COLUMNS = "key, incident_id, target, text, created_at"
-_DUE = (
-    f"SELECT {_COLUMNS} FROM outbox WHERE status = 'pending' AND next_attempt_at <= %s "
-    "AND (%s::text IS NULL OR incident_id = %s) "
-    "ORDER BY next_attempt_at, created_at, queued LIMIT %s"
-)
+_ABOUT = ", " + ", ".join(OUTBOX_ABOUT_COLUMNS)
+
+
+def _due(described: bool) -> str:
+    return (
+        f"SELECT {_COLUMNS}{_ABOUT if described else ''} FROM outbox "
+        "WHERE status = 'pending' AND next_attempt_at <= %s "
+        "AND (%s::text IS NULL OR incident_id = %s) "
+        "ORDER BY next_attempt_at, created_at, queued LIMIT %s"
+    )
+
+
+def _insert(described: bool) -> str:
+    return (
+        "INSERT INTO outbox (key, incident_id, target, text, created_at, "
+        f"status, attempts, last_error, next_attempt_at{_ABOUT if described else ''}) "
+        f"VALUES (%s, %s, %s, %s, %s, 'pending', 0, '', %s{', %s, %s, %s' if described else ''}) "
+        "ON CONFLICT (key) DO NOTHING"
+    )
+
+
 _MESSAGES = (
     "SELECT key, target, status, attempts, last_error, created_at, delivered_at, "
     "next_attempt_at FROM outbox WHERE incident_id = %s ORDER BY created_at, queued"
@@ -76,14 +98,26 @@ def read_text(stored: str) -> str:
 
 
 def _message(row: tuple[object, ...], where: str) -> OutboxMessage:
-    key, incident_id, target, text, created_at = row
-    return message_from_row((key, incident_id, target, read_text(str(text)), created_at), where)
+    key, incident_id, target, text, created_at, *described = row
+    return message_from_row(
+        (
+            key,
+            incident_id,
+            target,
+            read_text(str(text)),
+            created_at,
+            *(None if value is None else read_text(str(value)) for value in described),
+        ),
+        where,
+    )
 
 
 class PostgresOutbox(PostgresDatabase):
     """Durable queue of outgoing notifications; thread-safe (calls are serialised)."""
 
     _noun = "outbox"
+    _described = True
+    """Whether the table has the version 6 columns (`open` looks)."""
 
     @classmethod
     def open(cls, url: str) -> PostgresOutbox:
@@ -93,6 +127,7 @@ class PostgresOutbox(PostgresDatabase):
         try:
             with outbox._using("cannot open") as opened:
                 upgrade(opened)
+                outbox._described = stored_version(opened) >= DESCRIBED_SINCE
         except SchemaProblem as exc:
             outbox.close()
             raise StoreError(where, str(exc)) from None
@@ -104,10 +139,12 @@ class PostgresOutbox(PostgresDatabase):
     def enqueue(self, message: OutboxMessage) -> bool:
         """Record `message` as pending, due at once; False if its key was recorded already."""
         with self._writing(f"cannot enqueue message {message.key}") as connection:
+            described = self._described
+            about = [
+                None if value is None else stored_text(value) for value in about_columns(message)
+            ]
             cursor = connection.execute(
-                "INSERT INTO outbox (key, incident_id, target, text, created_at, "
-                "status, attempts, last_error, next_attempt_at) "
-                "VALUES (%s, %s, %s, %s, %s, 'pending', 0, '', %s) ON CONFLICT (key) DO NOTHING",
+                _insert(described),
                 (
                     message.key,
                     message.incident_id,
@@ -115,6 +152,7 @@ class PostgresOutbox(PostgresDatabase):
                     stored_text(message.text),
                     stamp(message.created_at),
                     stamp(message.created_at),
+                    *(about if described else ()),
                 ),
             )
             return cursor.rowcount == 1
@@ -125,7 +163,7 @@ class PostgresOutbox(PostgresDatabase):
         """Pending messages whose next attempt is at or before `now`, oldest first."""
         with self._using("cannot read the outbox") as connection:
             rows = connection.execute(
-                _DUE, (stamp(now), incident_id, incident_id, limit)
+                _due(self._described), (stamp(now), incident_id, incident_id, limit)
             ).fetchall()
         return [_message(row, self._where) for row in rows]
 
@@ -140,7 +178,8 @@ class PostgresOutbox(PostgresDatabase):
         another deliverer is claiming at this moment (`FOR UPDATE SKIP LOCKED`)."""
         with self._writing("cannot claim outbox messages") as connection:
             rows = connection.execute(
-                _DUE + " FOR UPDATE SKIP LOCKED", (stamp(now), incident_id, incident_id, limit)
+                _due(self._described) + " FOR UPDATE SKIP LOCKED",
+                (stamp(now), incident_id, incident_id, limit),
             ).fetchall()
             if rows:
                 connection.execute(

@@ -16,7 +16,7 @@ itself refuses what lastgood never does:
 
 A database is created at the current version in one transaction, under an
 advisory lock, so two machines opening an empty database at once create it once; a
-version 3 database is brought to 5 the same way, by a role that owns its tables.
+version 3 or 5 database is brought to 6 the same way, by a role that owns its tables.
 """
 
 from __future__ import annotations
@@ -33,14 +33,18 @@ from store.schema import (
     refuse_newer,
 )
 
-SCHEMA_VERSION = 5
-"""Numbered as the SQLite file's layouts: 3 and 5 hold what a file's 3 and 5 hold, but
-for a file's 4, the state snapshots, which a PostgreSQL record does not keep (its
+SCHEMA_VERSION = 6
+"""Numbered as the SQLite file's layouts: 3, 5 and 6 hold what a file's 3, 5 and 6 hold,
+but for a file's 4, the state snapshots, which a PostgreSQL record does not keep (its
 replay folds from the declaration): no database was ever at 4."""
 
-WRITTEN_VERSIONS = (3, SCHEMA_VERSION)
+DESCRIBED_SINCE = 6
+"""The version whose outbox says what each message is (`store.schema.OUTBOX_ABOUT_COLUMNS`)."""
+
+WRITTEN_VERSIONS = (3, 5, SCHEMA_VERSION)
 """The versions lastgood has left in a database; each is read and appended to as it is
-(3 lacks only the triggers that keep `tick_samples`)."""
+(3 lacks the triggers that keep `tick_samples`, 3 and 5 the outbox's columns saying
+what a message is)."""
 
 if TYPE_CHECKING:
     import psycopg
@@ -177,12 +181,20 @@ _KEEP_SUMMARIES_V5 = (
 """Version 3 to 5: `tick_samples` kept as `events` is. An upsert (`ON CONFLICT DO
 UPDATE`) fires the update trigger, so no replacing insert gets past them."""
 
-_OWNS_SUMMARIES = (
-    "SELECT pg_has_role(relowner, 'USAGE') AND has_schema_privilege(relnamespace, 'CREATE') "
-    "FROM pg_class WHERE oid = 'tick_samples'::regclass"
+_DESCRIBE_OUTBOX_V6 = (
+    "ALTER TABLE outbox ADD COLUMN template TEXT, ADD COLUMN severity TEXT, ADD COLUMN title TEXT",
 )
-"""Whether this role may add the triggers: it owns `tick_samples` (a superuser does)
-and may create the functions beside it."""
+"""Version 5 to 6: what a message is, as `store.schema` adds it to a file's outbox
+(`OUTBOX_ABOUT_COLUMNS`); rows already there keep NULL and are delivered with what they
+hold."""
+
+_OWNS_TABLES = (
+    "SELECT bool_and(pg_has_role(relowner, 'USAGE') "
+    "AND has_schema_privilege(relnamespace, 'CREATE')) "
+    "FROM pg_class WHERE oid IN ('tick_samples'::regclass, 'outbox'::regclass)"
+)
+"""Whether this role may upgrade the database: it owns `tick_samples` and `outbox` (a
+superuser does) and may create the functions beside them."""
 
 _TABLES = (
     "SELECT bool_or(relname = 'meta'), bool_or(relname = 'events') FROM pg_class "
@@ -233,15 +245,15 @@ def _refuse_other(version: int) -> None:
 
 
 def upgrade(connection: psycopg.Connection[Any]) -> None:
-    """Create the schema if the database has none, bring a version 3 one to 5 if this
-    role owns it; refuse one this code cannot use.
+    """Create the schema if the database has none, bring a version 3 or 5 one to 6 if
+    this role owns it; refuse one this code cannot use.
 
     Looks first without a transaction, so a current database (every opening but
     the first) takes no lock and a writer role without CREATE never needs it. A
-    writer role that opens a version 3 database takes the lock to find it does not
-    own the tables, and records into it as it is (it lacks only the triggers that
-    keep `tick_samples`); the owner's next opening that writes (`declare`, `migrate`,
-    an outbox's) upgrades it.
+    writer role that opens a version 3 or 5 database takes the lock to find it does
+    not own the tables, and records into it as it is (it lacks only the triggers that
+    keep `tick_samples` and the outbox's columns saying what a message is); the
+    owner's next opening that writes (`declare`, `migrate`, an outbox's) upgrades it.
 
     Refused, as `check_readable` refuses a reader, when another schema of the
     database holds a record: the role's search_path misses it, and creating one here
@@ -260,17 +272,18 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         if version == 0:
             if _record_schemas(connection):
                 raise SchemaProblem(no_record(connection))
-            for statement in (*_CREATE_V3, *_KEEP_SUMMARIES_V5):
+            for statement in (*_CREATE_V3, *_KEEP_SUMMARIES_V5, *_DESCRIBE_OUTBOX_V6):
                 connection.execute(statement)
             connection.execute(
                 "INSERT INTO meta (key, value) VALUES ('schema_version', %s)",
                 (str(SCHEMA_VERSION),),
             )
             return
-        (owner,) = connection.execute(_OWNS_SUMMARIES).fetchone() or (False,)
+        (owner,) = connection.execute(_OWNS_TABLES).fetchone() or (False,)
         if not owner:
             return
-        for statement in _KEEP_SUMMARIES_V5:
+        steps = (*(_KEEP_SUMMARIES_V5 if version < 5 else ()), *_DESCRIBE_OUTBOX_V6)
+        for statement in steps:
             connection.execute(statement)
         connection.execute(
             "UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from incident.core.chain import GENESIS_HASH
 from store.derived import Executes, add_summary_triggers_v5, add_tick_samples_v3
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 """The newest layout this code can read and write."""
 
 EVENTS_READABLE_SINCE = 1
@@ -26,7 +26,8 @@ else's), and it needs nothing but `events`. Versions from this one up to
 SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
 version 3 the tick summaries, version 4 the state snapshots, each used only
 where it is found; version 5 the triggers that keep the summaries and the
-snapshots, which a reader never writes), so it reads them as they are. A migration
+snapshots, which a reader never writes; version 6 the outbox's columns saying what
+a message is), so it reads them as they are. A migration
 that changes the columns of `events` or its triggers must raise this to its own
 version.
 """
@@ -135,7 +136,13 @@ _OUTBOX_SHAPE = (
     ("next_attempt_at", "TEXT", False, False),
     ("delivered_at", "TEXT", False, False),
 )
-"""(name, declared type, NOT NULL, primary key) of each `outbox` column, in order."""
+"""(name, declared type, NOT NULL, primary key) of each `outbox` column, in order, at
+version 2 (version 6 adds `OUTBOX_ABOUT_COLUMNS`)."""
+
+OUTBOX_ABOUT_COLUMNS = ("template", "severity", "title")
+"""Version 6: what a message is, for the webhook's body (`incident.comms.routing.MessageAbout`),
+from its record when it was queued. NULL in a row queued before: `severity` NULL means
+the row does not say (`template` NULL alone is free text)."""
 
 
 class SchemaProblem(Exception):
@@ -208,12 +215,20 @@ def _keep_derived_v5(db: Executes) -> None:
     add_snapshot_triggers_v5(db)
 
 
+def _describe_outbox_v6(db: Executes) -> None:
+    """Version 6: the outbox says what each message is (`OUTBOX_ABOUT_COLUMNS`). Rows
+    already there keep NULL: they are delivered as before, with what they hold."""
+    for column in OUTBOX_ABOUT_COLUMNS:
+        db.execute(f"ALTER TABLE outbox ADD COLUMN {column} TEXT")
+
+
 MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
     3: add_tick_samples_v3,
     4: _add_snapshots_v4,
     5: _keep_derived_v5,
+    6: _describe_outbox_v6,
 }
 """Target version -> the step that reaches it from the version before."""
 

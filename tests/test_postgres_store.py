@@ -90,9 +90,11 @@ DROP TRIGGER tick_samples_no_truncate ON tick_samples;
 DROP TRIGGER tick_samples_name_a_tick ON tick_samples;
 DROP FUNCTION lastgood_summaries_append_only();
 DROP FUNCTION lastgood_summary_names_tick();
+ALTER TABLE outbox DROP COLUMN template, DROP COLUMN severity, DROP COLUMN title;
 UPDATE meta SET value = '3' WHERE key = 'schema_version';
 """
-"""What version 3, the first PostgreSQL layout, lacked: the triggers that keep `tick_samples`."""
+"""What version 3, the first PostgreSQL layout, lacked: the triggers that keep `tick_samples`
+and (version 6) the outbox's columns saying what a message is."""
 
 
 def test_a_version_3_database_is_used_as_it_is_until_its_owner_upgrades_it(

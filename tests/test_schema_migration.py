@@ -166,8 +166,8 @@ OPENERS: list[Opener] = [SqliteEventLog.open, Outbox.open]
 OPENER_IDS = ["log", "outbox"]
 
 
-def test_the_current_version_is_five() -> None:
-    assert SCHEMA_VERSION == 5
+def test_the_current_version_is_six() -> None:
+    assert SCHEMA_VERSION == 6
 
 
 def test_a_new_file_begins_with_what_the_version_1_release_wrote(db_path: Path) -> None:
@@ -190,7 +190,7 @@ def test_old_file_with_its_outbox_is_upgraded_keeping_everything(
     recorded = make_v1(db_path)
     opener(db_path).close()
 
-    assert versions(db_path) == ("5", 5)
+    assert versions(db_path) == (str(SCHEMA_VERSION), SCHEMA_VERSION)
     with SqliteEventLog.open(db_path, read_only=True) as log:
         assert log.events(INCIDENT) == recorded
         report = log.verify(INCIDENT)
@@ -215,7 +215,7 @@ def test_old_file_without_an_outbox_gets_one(db_path: Path) -> None:
 
     SqliteEventLog.open(db_path).close()
 
-    assert versions(db_path) == ("5", 5)
+    assert versions(db_path) == (str(SCHEMA_VERSION), SCHEMA_VERSION)
     assert {"outbox", "outbox_due"} <= names(db_path)
     with Outbox.open(db_path) as box:
         assert box.pending_count() == 0
@@ -255,16 +255,16 @@ def test_old_file_with_someone_elses_outbox_is_refused_untouched(
 def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
     SqliteEventLog.open(db_path).close()
     with raw(db_path) as conn:
-        conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
-        conn.execute("PRAGMA user_version = 6")
+        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 7")
 
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=read_only)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 6 is newer than this lastgood supports (5)" in message
+    assert "schema version 7 is newer than this lastgood supports (6)" in message
     with pytest.raises(StoreError, match="newer"):
         Outbox.open(db_path)
-    assert versions(db_path) == ("6", 6)
+    assert versions(db_path) == ("7", 7)
 
 
 def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path) -> None:
@@ -344,7 +344,7 @@ def test_read_only_refuses_a_version_older_than_the_events_layout(
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 5)" in message
+    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 6)" in message
     assert message.endswith("open it once for writing to upgrade it")
     assert digest(db_path) == before
 
@@ -369,7 +369,7 @@ def test_two_writers_opening_an_old_file_at_once_upgrade_it_once(db_path: Path) 
     for thread in threads:
         thread.join()
     assert problems == []
-    assert versions(db_path) == ("5", 5)
+    assert versions(db_path) == (str(SCHEMA_VERSION), SCHEMA_VERSION)
     with Outbox.open(db_path) as box:
         assert len(box.messages("INC-1")) == len(OLD_ROWS)
 
@@ -395,6 +395,6 @@ def test_cli_reads_an_old_file_without_upgrading_it(tmp_path: Path) -> None:
     assert "outbox" not in names(cli.db)
 
     cli.ok("note", incident_id, "recorded by this release")  # a writer upgrades it
-    assert versions(cli.db) == ("5", 5)
+    assert versions(cli.db) == (str(SCHEMA_VERSION), SCHEMA_VERSION)
     assert "outbox" in names(cli.db)
     assert "ok," in cli.ok("verify", incident_id)

@@ -227,6 +227,8 @@ def test_upgrading_a_version_3_file_stores_the_snapshots_the_appends_would_have(
 ) -> None:
     written = _rows(copy, sampled.incident_id)
     _raw(copy, "DROP TABLE state_snapshots", ())
+    for column in ("template", "severity", "title"):  # version 6's
+        _raw(copy, f"ALTER TABLE outbox DROP COLUMN {column}", ())
     _raw(copy, "UPDATE meta SET value = '3' WHERE key = 'schema_version'", ())
     with SqliteEventLog.open(copy, read_only=True) as log:  # read as it is: no snapshots
         moment = sampled.events[-1].at

@@ -11,9 +11,8 @@ from incident.comms.routing import (
     message_key,
 )
 from incident.core.clock import ManualClock
-from store.outbox import Outbox
 from tests.conftest import T0
-from tui.net.delivery import Deliverer
+from tui.net.delivery import Deliverer, OutboxLike
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 INCIDENT = "INC-7"
@@ -31,7 +30,7 @@ def message(n: int, target: str, text: str | None = None) -> OutboxMessage:
 
 def deliverer(
     targets: list[Target],
-    box: Outbox,
+    box: OutboxLike,
     client: object,
     clock: ManualClock,
     env: Mapping[str, str] | None = None,
