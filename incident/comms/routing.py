@@ -14,7 +14,6 @@ messages in `store.outbox`.
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import datetime
 from typing import Literal
 
@@ -94,11 +93,6 @@ class OutboxMessage(Struct, frozen=True):
 def message_key(incident_id: str, seq: int, target: str) -> str:
     """The key for the message recorded by event `seq`: stable across restarts."""
     return f"{incident_id}:{seq}:{target}"
-
-
-def random_key() -> str:
-    """A key for a message that no event identifies."""
-    return uuid.uuid4().hex
 
 
 def body_for(target: Target, message: OutboxMessage) -> dict[str, str | None]:
