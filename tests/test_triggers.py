@@ -7,7 +7,7 @@ import pytest
 from incident import commands
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.health.triggers import TriggerState, describe_condition, met_triggers, read_triggers
+from incident.health.triggers import TriggerState, describe_condition, read_triggers
 from runbooks import load_runbook, resolve_runbook
 from tests.memory_log import MemoryLog
 
@@ -41,7 +41,7 @@ def test_manual_trigger_marked_and_cleared_is_recorded(session, clock):
         )
     )
     assert states(session)["core-broken"] == TriggerState.MET
-    assert [t.id for t in met_triggers(session.state)] == ["core-broken"]
+    assert [t for t, mark in session.state.triggers.items() if mark.met] == ["core-broken"]
     clock.advance(60)
     session.run(lambda s: commands.mark_trigger(s, "core-broken", False, actor="ada", clock=clock))
     assert states(session)["core-broken"] == TriggerState.NOT_MET

@@ -19,8 +19,6 @@ from typing import Literal
 
 from msgspec import Struct
 
-from runbooks.checks import ENV_REFERENCE
-
 TargetKind = Literal["slack", "json"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("slack", "json")
 
@@ -57,15 +55,6 @@ class Target(Struct, frozen=True):
             )
         if not self.url.startswith(("http://", "https://", "${")):
             raise NotifyConfigError(f"target {self.name}: url must be http(s) or ${{ENV_VAR}}")
-
-    def env_names(self) -> list[str]:
-        """The environment variables this target needs, in order of first use."""
-        names: list[str] = []
-        for template in (self.url, *(value for _name, value in self.headers)):
-            for match in ENV_REFERENCE.finditer(template):
-                if (name := match.group(1)) not in names:
-                    names.append(name)
-        return names
 
 
 class MessageAbout(Struct, frozen=True):

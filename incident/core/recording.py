@@ -27,11 +27,6 @@ CHECKPOINT_EVERY = 1000
 """Events between saved states: bounds what a move anywhere folds (see bench/README.md)."""
 
 
-def checkpoint_positions(count: int) -> list[int]:
-    """How many events each checkpoint has folded: 1, then every `CHECKPOINT_EVERY`."""
-    return [1, *range(CHECKPOINT_EVERY, count + 1, CHECKPOINT_EVERY)]
-
-
 class Recording(Sequence[Event]):
     """The events of one incident, read from `reader` when needed.
 

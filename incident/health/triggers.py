@@ -67,7 +67,3 @@ def read_triggers(state: IncidentState) -> list[TriggerReading]:
             verdict_state = TriggerState.MET if mark.met else TriggerState.NOT_MET
             readings.append(TriggerReading(trigger, verdict_state, mark.detail))
     return readings
-
-
-def met_triggers(state: IncidentState) -> list[Trigger]:
-    return [r.trigger for r in read_triggers(state) if r.state == TriggerState.MET]

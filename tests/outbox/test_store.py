@@ -48,7 +48,6 @@ def test_target_is_checked():
         Target("t", "teams", "https://x")  # type: ignore[arg-type]
     with pytest.raises(NotifyConfigError, match="url"):
         Target("t", "slack", "ftp://x")
-    assert Target("t", "json", "${A}/p", (("X", "${B}${A}"),)).env_names() == ["A", "B"]
 
 
 # --- the store -------------------------------------------------------------------------

@@ -23,11 +23,6 @@ def plain(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style, no_wrap=True, overflow="ellipsis")
 
 
-def plain_block(text: str, style: str = "") -> Text:
-    """Multi-line data as a `Text`: lines kept, no markup, other controls shown."""
-    return Text(visible_block(text), style=style)
-
-
 UNTIL_REPLACED_S = 3600.0
 """How long a toast that says something is wrong stays up when the toast that says
 it is right again takes its title and so replaces it ("Lost the connection",
