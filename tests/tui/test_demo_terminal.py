@@ -18,6 +18,7 @@ import subprocess
 import time
 from pathlib import Path
 
+import httpx
 import pytest
 
 from tests.cli_helpers import ROOT, lastgood_command
@@ -130,9 +131,9 @@ def test_demo_records_into_db_and_bare_lastgood_no_probes_opens_it(tmp_path: Pat
 def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
     tmp_path: Path,
 ) -> None:
-    """`lastgood drill` against the demo's shop: a second terminal closes the drill, the
-    screen shows the score card, and after the TUI the card is printed; `list` leaves
-    the drill out."""
+    """`lastgood drill` against the demo's shop: the screen names the shop (curled here), a
+    second terminal closes the drill, the screen shows the score card, and after the TUI
+    the card is printed; `list` leaves the drill out."""
     env = _env(tmp_path)
     db = tmp_path / "drills.db"
     words = [*lastgood_command(), "drill", "--fault", "bad-release", "--db", str(db)]
@@ -149,6 +150,10 @@ def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
         tmux.wait_for(pane, "the drill's screen", lambda s: "INC-" in s, timeout=DEADLINE_S)
         running = tmux.screen(pane)
         assert "bad-release" not in running and "bad release" not in running, running
+        named = re.search(r"Production · (\S+) ─", running)  # the shop, for the player to curl
+        assert named, running
+        shop = named[1] if named[1].startswith("http://") else f"http://{named[1]}"
+        assert httpx.get(f"{shop}/version", timeout=5).json()["version"] == "2.4.1"
         assert _list(env, db) == []  # drills are left out of `list`
         listed = subprocess.run(
             [*lastgood_command(), "--db", str(db), "list", "--drills", "--json"],

@@ -90,6 +90,7 @@ class LastGoodApp(
         probes_in_child: str | None = None,
         prepare: Callable[[str], str] | None = None,
         record_location: str | None = None,
+        shop_url: str | None = None,
     ) -> None:
         super().__init__()
         self.event_log = log
@@ -102,6 +103,10 @@ class LastGoodApp(
         self.prepare = prepare
         """Makes the incident to open once the coordinator is named (the demo declares
         its incident with them as commander); returns its id."""
+        self.shop_url = shop_url
+        """The demo's or the drill's shop (http://127.0.0.1:PORT): the Production panel's
+        title names it, so that the player can curl what the probes read (its
+        `/version` lists the release's migrations); None: no shop of lastgood's own."""
         self.requested_incident = incident_id
         self.new_incident_id = new_incident_id
         """A fixed id for the next declaration, for tests and screenshots."""
@@ -335,7 +340,7 @@ class LastGoodApp(
             # The coordinator's screen records; on a damaged chain it must not open.
             self.refuse(str(DamagedRecord(session.damage)), 1)
             return
-        self.switch_or_push(IncidentScreen(session, self.actor))
+        self.switch_or_push(IncidentScreen(session, self.actor, shop_url=self.shop_url))
 
     def switch_or_push(self, screen: Screen[None]) -> None:
         if isinstance(self.screen, IncidentScreen):

@@ -91,7 +91,13 @@ def cmd_demo(args: Arguments) -> int:
 
     with open_file_at(path) as log, demo_incident(log) as demo:
         # The commander is the coordinator: named now, or asked for by the app first.
-        app = LastGoodApp(demo.log, demo.runbook, actor=known_actor(args), prepare=demo.declare)
+        app = LastGoodApp(
+            demo.log,
+            demo.runbook,
+            actor=known_actor(args),
+            prepare=demo.declare,
+            shop_url=demo.shop_url,
+        )
         app.run()
     if demo.incident_id is None and chosen is None:
         import shutil
@@ -115,7 +121,13 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
 
     state = None
     with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
-        app = LastGoodApp(drill.log, drill.runbook, actor=known_actor(args), prepare=drill.declare)
+        app = LastGoodApp(
+            drill.log,
+            drill.runbook,
+            actor=known_actor(args),
+            prepare=drill.declare,
+            shop_url=drill.shop_url,
+        )
         app.run()
         if drill.incident_id is not None:
             state = incident_state(log, drill.incident_id)

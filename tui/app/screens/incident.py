@@ -94,7 +94,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         *NAVIGATION,
     ]
 
-    def __init__(self, session: IncidentSession, actor: str) -> None:
+    def __init__(
+        self, session: IncidentSession, actor: str, *, shop_url: str | None = None
+    ) -> None:
+        """`shop_url`: the demo's or the drill's shop, named over the probes' rows."""
         super().__init__()
         opening = session.take_applied()
         if not opening:
@@ -102,6 +105,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.actor = actor
         self.recorder = Recorder(session, self)
         self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
+        self.view.shop_url = shop_url
         self.desk = Desk(self, self.view, self.recorder, actor, catch_up=self.catch_up)
         self.comms = Comms(self.desk)
         self.steps = StepVerbs(self.desk, self.comms)

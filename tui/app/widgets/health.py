@@ -39,6 +39,22 @@ from tui.app.widgets.probe_rows import (
     waiting_line,
 )
 
+TITLE = "Production"
+TITLE_FRAME = 6
+"""The cells of the top edge a title cannot have: each corner, and a line and a blank
+on either side of it (`╭─ Production ──╮`)."""
+
+
+def panel_title(shop_url: str, room: int) -> str:
+    """The panel's title naming the shop, in `room` cells: its URL, else its address
+    without the scheme (`127.0.0.1:PORT`, which curl takes as well), else no shop
+    rather than half of one."""
+    address = shop_url.removeprefix("http://")
+    for title in (f"{TITLE} · {shop_url}", f"{TITLE} · {address}"):
+        if cell_len(title) <= room:
+            return title
+    return TITLE
+
 
 class HealthPanel(LineView, can_focus=True):
     """Every probe of the runbook, one line each; scrolls past 6, counts what fails.
@@ -77,10 +93,15 @@ class HealthPanel(LineView, can_focus=True):
     MARK_ROW = -1
     """The key of the line saying who polls among the drawn lines."""
 
-    def __init__(self, probes: tuple[Probe, ...], *, id: str | None = None) -> None:
+    def __init__(
+        self, probes: tuple[Probe, ...], *, shop_url: str | None = None, id: str | None = None
+    ) -> None:
         super().__init__(id=id)
         self.probes = probes
         """The runbook's probes, one row each, in its order."""
+        self.shop_url = shop_url
+        """The demo's or the drill's shop (http://127.0.0.1:PORT), which the probes poll:
+        named in the title, so that the player can curl it; None: no shop of ours."""
         self.state: IncidentState | None = None
         """What the rows show; None until the first `show`."""
         self.now: datetime | None = None
@@ -96,9 +117,14 @@ class HealthPanel(LineView, can_focus=True):
         self.poll_mark: PollMark | None = None
         """Who polls production, said under the rows (`mark_polling`); None: not said."""
         self._lines: dict[tuple[int, int], Strip] = {}
-        self.border_title = "Production"
+        self.border_title = TITLE
         self.border_subtitle = counted(len(probes), "probe")
         self.virtual_size = Size(0, len(probes))
+
+    def on_resize(self) -> None:
+        """The title names as much of the shop as the panel's width has room for."""
+        if self.shop_url:
+            self.border_title = panel_title(self.shop_url, self.size.width - TITLE_FRAME)
 
     def mark_not_polled(self, why: dict[str, str]) -> None:
         """The probes this session does not poll, and why."""

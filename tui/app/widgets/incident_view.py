@@ -76,6 +76,9 @@ class IncidentView(Horizontal):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
+        self.shop_url: str | None = None
+        """The demo's or the drill's shop, named in the Production panel's title
+        (`HealthPanel.shop_url`); set before the view is composed."""
         self.not_polled: dict[str, str] = {}
         """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
         and the decision's triggers say so instead of waiting for its readings."""
@@ -99,7 +102,7 @@ class IncidentView(Horizontal):
             yield Checklist(id="checklist")
         with Vertical(id="right"):
             if runbook.probes:
-                panel = HealthPanel(runbook.probes, id="health")
+                panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
                 # Its class set before it mounts, as the strip's cells' (`-marked`).
                 panel.mark_polling(poll_mark(self.state, self.now(), poller_here))
                 yield panel
