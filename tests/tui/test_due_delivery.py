@@ -118,7 +118,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
             assert screen.check_action("verb", ("deliver",))
             # in the footer while it has failed, as `m` while a message is due: a new
             # on-call saw `✉ 1 FAILED` and no key for it (a review)
-            await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send failed")
+            await wait_until(pilot, lambda: footer_keys(screen).get("f") == "Re-send")
             assert "✉ 1 FAILED" in str(screen.query_one(IncidentBar).render())
             # its step, checked by the send, says the message never arrived (a review:
             # "Notify stakeholders" stayed [x] after every try failed)

@@ -77,13 +77,16 @@ DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
 """In the footer only while a message waits, and then right after help (and `P`): at
 80 columns the verbs fill the footer, and after them it fell off the edge."""
 
-RESEND_KEY = Binding(
-    BY_NAME["deliver"].key or "f", verb_action(BY_NAME["deliver"]), BY_NAME["deliver"].title
-)
-"""`f Re-send failed` in the footer only while a message failed for good (the verb's
-own binding, out of the footer, has the same key and action; the first one enabled is
-the one shown), right after a due message's `m`: the bar said `✉ 4 FAILED` and
-nothing on the screen said how to send them again."""
+RESEND_KEY = Binding(BY_NAME["deliver"].key or "f", verb_action(BY_NAME["deliver"]), "Re-send")
+"""`f Re-send` in the footer only while a message failed for good (the verb's own
+binding, out of the footer, has the same key and action; the first one enabled is the
+one shown), right after a due message's `m`: the bar said `✉ 4 FAILED` and nothing on
+the screen said how to send them again.
+
+"Re-send", not the verb's "Re-send failed" (help and the palette say that): at 80
+columns in the last phase, with `P` and a due message's `m` before it, the longer
+label pushed `q Quit` off the footer. Beside the bar's `✉ 1 FAILED` and the step's
+`(not delivered: f re-sends)` it needs no more words."""
 
 CLOSE_READY_KEY = Binding("X", "close_ready", "Close")
 """`X` in the footer (after help and `P`) once every required step is done and the
