@@ -87,3 +87,28 @@ def test_a_fault_the_error_rate_shows_is_judged_on_it_as_before(
     line = evidence(session, clock)
     assert line.verdict is Verdict.MET
     assert line.measured.endswith("(baseline 0.4%) at T+16:55)")
+
+
+def test_a_rollback_before_the_slow_trigger_could_be_met_leaves_check_health_unbacked(
+    clock: ManualClock, tmp_path: Path
+) -> None:
+    """Two slow readings, then the rollback, before `health-slow` had the three it needs:
+    nothing recorded says the health check was slow, nor that it recovered. The card says
+    so and does not count Check health, as when no one polled health before the rollback
+    at all (the state the card reads cannot tell the two apart: it keeps each probe's last
+    120 readings, two minutes of the drill's). Not "too soon to tell": that would pass a
+    drill that rolled back before anything was measured and never looked at the figure
+    the fault moves. (At human speed the case does not arise in the TUI: its probes meet
+    `health-slow` at about T+00:03.)"""
+    session = drill_on_its_runbook(clock, tmp_path)
+    for second in (0, 1):
+        at(session, clock, 0.1 + second / 60, samples("2.4.1", 0.004, health_ms=791.0))
+    walk(session, clock, health_ms=6.0)
+    assert session.state.trigger_history == []
+    line = evidence(session, clock)
+    assert line.verdict is Verdict.MISSED
+    assert line.measured.startswith("1 of 2 on evidence (")
+    assert line.measured.endswith(
+        "not the figure the fault moves, health: health-failing or health-slow never met before "
+        "the check)"
+    )
