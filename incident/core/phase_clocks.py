@@ -60,6 +60,10 @@ class PhaseClock(Struct, frozen=True):
     """Time left before `due_at`, while it is in the future."""
     overdue_by: timedelta | None
     """How late it is (or finished) past `due_at`."""
+    checked: int = 0
+    """How many of its steps are done (checked)."""
+    steps: int = 0
+    """How many steps it has."""
 
 
 def elapsed(state: IncidentState, now: datetime) -> timedelta:
@@ -152,7 +156,8 @@ def deciding_steps(state: IncidentState, phase_id: str) -> list[StepRecord]:
 def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock:
     """`phase` against the clock. Its steps decide its end: the required ones (all of
     them when none is required). Each done or skipped, it is over: DONE when at least
-    one of them was checked, SKIPPED when every one was skipped."""
+    one of them was checked, SKIPPED when every one was skipped. Read alone: beside
+    the other phases (`phase_clocks`) one worked in early may read upcoming."""
     records = state.phase_steps(phase.id)
     resolved = [r for r in records if r.done or r.skipped]
     deciding = deciding_steps(state, phase.id)
@@ -195,22 +200,56 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
         window_length = due_at - (opens_at or state.t0)
         soon = remaining <= due_soon_margin(window_length)
         phase_state = PhaseState.DUE_SOON if soon else PhaseState.ACTIVE
+    checked = sum(r.done for r in records)
     return PhaseClock(
-        phase, phase_state, opens_at, due_at, started_at, finished_at, remaining, overdue_by
+        phase,
+        phase_state,
+        opens_at,
+        due_at,
+        started_at,
+        finished_at,
+        remaining,
+        overdue_by,
+        checked,
+        len(records),
     )
+
+
+def done_early(clock: PhaseClock) -> str | None:
+    """`1 of 4 done early`: the work recorded in a phase whose turn has not come (its
+    window not open, another phase being worked), which reads upcoming all the same;
+    None for any other phase."""
+    if clock.state is not PhaseState.UPCOMING or clock.started_at is None:
+        return None
+    return early_work(clock)
+
+
+def early_work(clock: PhaseClock) -> str:
+    """`1 of 4 done early`, or `begun early` when none of its steps is checked yet (a
+    gate approved, a step skipped): a phase worked in before its window opened."""
+    if not clock.checked:
+        return "begun early"
+    return f"{clock.checked} of {clock.steps} done early"
 
 
 def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
     """Every phase's clock. The phase being worked in (the first not finished) is
     active even before its window opens: the coordinator is in it, and "upcoming"
-    there would tell them they are early for work they are doing."""
+    there would tell them they are early for work they are doing. A later phase whose
+    window has not opened stays upcoming, work done in it early or not (`done_early`
+    says what): one phase reads as the one being worked. Once its window opens it runs
+    on its clock, beside an earlier phase not finished: the guide's windows overlap."""
     clocks = [phase_clock(state, phase, now) for phase in state.runbook.phases]
-    for index, clock in enumerate(clocks):
-        if clock.state.finished:
-            continue
-        if clock.state is PhaseState.UPCOMING and not state.is_closed:
-            clocks[index] = replace(clock, state=PhaseState.ACTIVE)
-        break
+    worked = next((i for i, clock in enumerate(clocks) if not clock.state.finished), None)
+    if worked is None:
+        return clocks
+    if clocks[worked].state is PhaseState.UPCOMING and not state.is_closed:
+        clocks[worked] = replace(clocks[worked], state=PhaseState.ACTIVE)
+    moment = state.closed_at or now
+    for index, clock in enumerate(clocks[worked + 1 :], start=worked + 1):
+        early = clock.opens_at is None or moment < clock.opens_at  # no window: its turn
+        if early and clock.state in (PhaseState.ACTIVE, PhaseState.DUE_SOON):
+            clocks[index] = replace(clock, state=PhaseState.UPCOMING)
     return clocks
 
 

@@ -22,6 +22,7 @@ from incident.core.phase_clocks import (
     PhaseClock,
     PhaseState,
     at_close,
+    done_early,
     phase_clocks,
 )
 from incident.core.state import IncidentState, StepRecord, tier_target
@@ -333,6 +334,8 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
             results.append(PhaseResult(clock, False, text))
         elif (came_to := at_close(state, clock)) is not None:
             results.append(PhaseResult(clock, None, f"{came_to} at close"))
+        elif (early := done_early(clock)) is not None:  # upcoming, work done in it
+            results.append(PhaseResult(clock, None, f"upcoming, {early}"))
         else:
             results.append(PhaseResult(clock, None, str(clock.state).replace("_", " ")))
     return results

@@ -15,6 +15,7 @@ from incident.core.phase_clocks import (
     PhaseState,
     at_close,
     current_phase,
+    done_early,
     elapsed,
     format_countdown,
     format_duration,
@@ -233,6 +234,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
             label, timing = "CLOSED", f"{came_to} at close"
         elif clock.state is PhaseState.SKIPPED:  # over, but none of it was done
             timing = "no step checked"
+        elif (early := done_early(clock)) is not None:  # its turn not come: not active
+            timing = early
         elif clock.remaining is not None and clock.state is not PhaseState.UPCOMING:
             timing = f"{format_countdown(clock.remaining)} left"
         elif clock.overdue_by is not None and clock.state is PhaseState.DONE:

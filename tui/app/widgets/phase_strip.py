@@ -21,6 +21,7 @@ from incident.core.phase_clocks import (
     PhaseState,
     at_close,
     countdown_to,
+    done_early,
     format_countdown,
     format_duration,
     late_by,
@@ -80,12 +81,20 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
     number is never cut in the middle (`in 11m3…`, read as eleven minutes and thirty)."""
     match clock.state:
         case PhaseState.UPCOMING:
+            early = early_forms(clock)
             if clock.opens_at is None:
-                return ("",)
+                return early or ("",)
             if clock.opens_at <= now:  # opened, waiting for its turn (close-out)
                 return (window_label(clock.phase),)
             when = format_countdown(clock.opens_at - now)
-            return (f"in {when}", f"in {minutes(when)}", minutes(when))
+            opens = (f"in {when}", f"in {minutes(when)}", minutes(when))
+            if not early:
+                return opens
+            # The work done in it early, beside its opening while there is room.
+            return (
+                *(f"in {w} · {e}" for w in (when, minutes(when)) for e in early),
+                *opens,
+            )
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
                 return (window_label(clock.phase),)
@@ -104,6 +113,18 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
         case PhaseState.SKIPPED:  # not "on time": none of its work was done
             return ("none checked", "none")
     return ("",)
+
+
+def early_forms(clock: PhaseClock) -> tuple[str, ...]:
+    """What is done in an upcoming phase early (`done_early`), longest first (`1 of 4
+    done early`, `1/4 done`, `1/4 ✓`); none for a phase with nothing recorded in it."""
+    words = done_early(clock)
+    if words is None:
+        return ()
+    if not clock.checked:
+        return (words,)
+    count = f"{clock.checked}/{clock.steps}"
+    return (words, f"{count} done", f"{count} ✓")
 
 
 def minutes(duration: str) -> str:
