@@ -107,7 +107,8 @@ def test_what_is_not_done_while_its_window_is_open_is_not_late(clock: ManualCloc
         "window) - window still open"
     )
     phase_4 = next(line for name, line in got.items() if name.startswith("Phase 4"))
-    assert phase_4.endswith("(window from T+45m) - window still open")
+    # Not "still open": it opens at T+45 (a fresh user's review, finding 18).
+    assert phase_4.endswith(": not started by T+03:00 (window from T+45m) - window not open yet")
     data = score_data(card)["lines"]
     assert [line["verdict"] for line in data][:5] == ["open"] * 5  # type: ignore[index]
     assert card.met == 0
@@ -117,14 +118,32 @@ def test_tier_cadence_and_evidence_are_not_missed_before_they_are_due(
     clock: ManualClock,
 ) -> None:
     """Scored at T+00:16 (a drill killed mid-way), no message, no tier and no
-    evidence were called missed, their windows still open (a hostile review)."""
+    evidence were called missed, not due yet (a hostile review). The tier's phase opens
+    at T+5 and verification at T+15: their windows had not opened, not "still open"."""
     session = drill_session(clock)
     card = score_card(session.state, T0 + timedelta(seconds=16))
     got = {line.name: line for line in card.lines}
     for name in ("Database tier", "Messages on cadence", "Evidence on verification steps"):
         assert got[name].verdict is Verdict.OPEN, name
-        assert got[name].text().endswith("- window still open"), name
+    assert got["Messages on cadence"].text().endswith("- window still open")
+    assert got["Database tier"].text().endswith("- window not open yet")
+    assert got["Evidence on verification steps"].text().endswith("- window not open yet")
     assert got["Messages on cadence"].measured == "none sent yet (first within 5m, then every 20m)"
+
+
+def test_work_done_early_in_a_phase_not_open_yet_is_said_so(clock: ManualClock) -> None:
+    """The root cause checked at T+2 (`preliminary-rca`, Phase 4, window from T+45): the
+    card scored at T+3 says it was done early, as the phase strip and `status` do, and
+    neither calls the phase's window open."""
+    session = drill_session(clock)
+    at(session, clock, 2, check("preliminary-rca"))
+    card = score_card(session.state, T0 + timedelta(minutes=3))
+    line = next(x for x in card.lines if x.name.startswith("Phase 4"))
+    assert line.verdict is Verdict.OPEN
+    assert line.text() == (
+        "Phase 4 Communication and Post-Mortem Prep: 1 of 4 done early by T+03:00 "
+        "(window from T+45m) - window not open yet"
+    )
 
 
 def test_a_real_incident_has_no_score_card(clock: ManualClock) -> None:

@@ -16,6 +16,7 @@ from msgspec import Struct
 from incident.core.events import JSONValue
 from incident.core.phase_clocks import (
     PhaseState,
+    early_work,
     format_duration,
     format_late,
     phase_clock,
@@ -47,6 +48,8 @@ class ScoreLine(Struct, frozen=True):
     verdict: Verdict
     timed: bool = False
     """A time against a window: said "within" or "late" rather than "met" or "missed"."""
+    unopened: bool = False
+    """Open (`Verdict.OPEN`) as its window had not even opened: said so, not "still open"."""
 
     def text(self) -> str:
         return f"{self.name}: {self.measured} - {self.word}"
@@ -54,7 +57,7 @@ class ScoreLine(Struct, frozen=True):
     @property
     def word(self) -> str:
         if self.verdict is Verdict.OPEN:
-            return "window still open"
+            return "window not open yet" if self.unopened else "window still open"
         met = self.verdict is Verdict.MET
         return ("within" if met else "late") if self.timed else ("met" if met else "missed")
 
@@ -117,6 +120,14 @@ def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> boo
     return end - state.t0 < timedelta(minutes=phase.window.end_min)
 
 
+def _unopened(state: IncidentState, phase: Phase | None, end: datetime) -> bool:
+    """Whether `phase`'s window had not even opened by `end`: what is not done then is
+    awaited, and its window is not "still open"."""
+    if phase is None or phase.window is None:
+        return False
+    return end - state.t0 < timedelta(minutes=phase.window.start_min)
+
+
 def _window(phase: Phase) -> str:
     if phase.window is None:
         return "no window"
@@ -132,6 +143,12 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     number = state.runbook.phases.index(phase) + 1
     name = f"Phase {number} {phase.title}"
     window = _window(phase)
+    if clock.finished_at is None and _unopened(state, phase, end):
+        # Its window not open yet: not "still open", and what is done is done early
+        # (the phase strip's and `status`'s `1 of 4 done early`).
+        work = "not started" if clock.started_at is None else early_work(clock)
+        measured = f"{work} by {t_plus(state, end)} ({window})"
+        return ScoreLine(name, measured, Verdict.OPEN, timed=True, unopened=True)
     if clock.finished_at is None:
         unfinished = f"not finished by {t_plus(state, end)} ({window})"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
@@ -190,7 +207,9 @@ def tier_line(state: IncidentState, fault: Fault, end: datetime) -> ScoreLine:
         steps = [r for r in state.steps.values() if r.step.kind is StepKind.DATABASE]
         phase = state.runbook.phase(steps[0].step.phase_id) if steps else None
         verdict = Verdict.OPEN if steps and _still_open(state, phase, end) else Verdict.MISSED
-        return ScoreLine(name, f"none chosen; {fits} fits: {fault.tier_reason}", verdict)
+        unopened = verdict is Verdict.OPEN and _unopened(state, phase, end)
+        measured = f"none chosen; {fits} fits: {fault.tier_reason}"
+        return ScoreLine(name, measured, verdict, unopened=unopened)
     # What the tier dialog showed as evidence, that the tier is judged by as well.
     shown = f"; the tier dialog showed: {visible(state.changes.summary)}" if state.changes else ""
     if choice.tier in fault.fitting_tiers:
@@ -312,7 +331,11 @@ def evidence_line(state: IncidentState, fault: Fault, end: datetime) -> ScoreLin
     awaited = len(waiting) == len(records) - backed and all(
         _still_open(state, state.runbook.phase(r.step.phase_id), end) for r in waiting
     )
-    return ScoreLine(name, measured, Verdict.OPEN if awaited else Verdict.MISSED)
+    if not awaited:
+        return ScoreLine(name, measured, Verdict.MISSED)
+    phases = [state.runbook.phase(r.step.phase_id) for r in waiting]
+    unopened = all(_unopened(state, phase, end) for phase in phases)
+    return ScoreLine(name, measured, Verdict.OPEN, unopened=unopened)
 
 
 def score_text(card: ScoreCard) -> str:
