@@ -148,6 +148,8 @@ def test_a_drill_in_a_terminal_shows_its_score_card_when_closed_from_elsewhere(
         ).strip()  # fmt: skip
         tmux("set-option", "-g", "-w", "remain-on-exit", "on")
         tmux.wait_for(pane, "the drill's screen", lambda s: "INC-" in s, timeout=DEADLINE_S)
+        # The panel's title names the shop once it is laid out (its width says how much).
+        tmux.wait_for(pane, "the shop named", lambda s: "Production · " in s, timeout=DEADLINE_S)
         running = tmux.screen(pane)
         assert "bad-release" not in running and "bad release" not in running, running
         named = re.search(r"Production · (\S+) ─", running)  # the shop, for the player to curl
