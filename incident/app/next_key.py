@@ -23,7 +23,7 @@ from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.core.text import counted
 from incident.health.readings import evidence_for, probe_verdicts
 from incident.health.triggers import TriggerReading, TriggerState, read_triggers
-from runbooks.model import ProbeKind, StepKind, TriggerKind
+from runbooks.model import DataLoss, ProbeKind, StepKind, TriggerKind
 
 
 def _key_of(verb: str) -> str:
@@ -147,6 +147,8 @@ def next_key(
                     (("role", tier.approver),),
                 )
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
+        if tier is not None and tier.data_loss is DataLoss.NONE:  # chosen before, left open
+            return NextKey(CHECK_KEY, "check it: the tier chosen has nothing to carry out")
         return NextKey(CHECK_KEY, CARRIED_OUT)
     artefact = closeout.artefact_of(state, step_id)
     if artefact is not None:

@@ -180,24 +180,30 @@ def _data_loss_before_decision(state: IncidentState, tier: str) -> str | None:
 
 
 def choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
-    """Record the tier; a tier that may lose data, chosen before the decision, is said
-    in a note (the CLI records it unasked, and its user reads no dialog), and so is the
-    database step the choice leaves open: the TUI's tiers opened from that step check
-    it (`settle_database`), and `db-tier` said nothing of the step it did not check."""
+    """Record the tier, and settle the database steps still open by it (`_settle`). A
+    tier that may lose data, chosen before the decision, is said in a note (the CLI
+    records it unasked, and its user reads no dialog).
+
+    `db-tier none` once left the step open and said "check it once the tier is carried
+    out", where there was nothing to carry out, while the same choice in the TUI checked
+    it (a fresh user's review): both faces settle the step by one rule."""
     chosen = _choose_tier(session, actor, tier, reason=reason)
     state = session.state
-    left = [
+    still_open = [
         r.step.id
         for r in state.steps.values()
         if r.step.kind == StepKind.DATABASE and state.status_of(r.step.id) is StepStatus.OPEN
     ]
-    return _left_open(chosen, *left)
+    return _settle(session, actor, tier, chosen, still_open)
 
 
-def _left_open(chosen: Done, *steps: str) -> Done:
-    """`chosen`, saying which database steps it leaves open, and why."""
-    left = [f"{step} left open: {CARRIED_OUT}" for step in steps]
-    return Done(chosen.events, chosen.said, [*chosen.notes, *left]) if left else chosen
+def settle_database(session: Session, actor: str, step: str, tier: str, *, reason: str) -> Done:
+    """Choose the database tier from its step, which it settles (`_settle`). A tier
+    awaiting approval leaves the step blocked until it is approved."""
+    chosen = _choose_tier(session, actor, tier, reason=reason)
+    if session.state.status_of(step) is not StepStatus.OPEN:
+        return chosen
+    return _settle(session, actor, tier, chosen, [step])
 
 
 def _choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Done:
@@ -209,24 +215,27 @@ def _choose_tier(session: Session, actor: str, tier: str, *, reason: str) -> Don
     return Done(events, f"database tier: {tier}", [f"warning: {risk}"] if risk else [])
 
 
-def settle_database(session: Session, actor: str, step: str, tier: str, *, reason: str) -> Done:
-    """Choose the database tier from its step, and check the step when nothing else is
-    needed: the guide's best case, no database rollback (a tier that loses no data), is
-    the choice and its reason alone. A tier that is work to do (down migrations, a
-    restore) leaves the step open until it is done, as `db-tier` does: checked at once,
-    the record said the database was rolled back when nothing had run. A tier awaiting
-    approval leaves the step blocked until it is approved."""
-    chosen = _choose_tier(session, actor, tier, reason=reason)
-    if session.state.status_of(step) is not StepStatus.OPEN:
+def _settle(session: Session, actor: str, tier: str, chosen: Done, steps: list[str]) -> Done:
+    """Check the database `steps` when the tier is nothing to do: the guide's best case,
+    no database rollback (a tier that loses no data), is the choice and its reason
+    alone. A tier that is work to do (down migrations, a restore) leaves them open until
+    it is done, said so: checked at once, the record said the database was rolled back
+    when nothing had run."""
+    if not steps:
         return chosen
     carried = session.state.runbook.database_tier(tier)
-    if carried is not None and carried.data_loss is not DataLoss.NONE:
-        return _left_open(chosen, step)
+    if carried is None or carried.data_loss is not DataLoss.NONE:
+        left = [f"{step} left open: {CARRIED_OUT}" for step in steps]
+        return Done(chosen.events, chosen.said, [*chosen.notes, *left])
     clock = session.clock
     checked = session.run_many(
-        lambda s: [commands.check_step(s, step, actor=actor, clock=clock, note=f"tier: {tier}")]
+        lambda s: [
+            commands.check_step(s, step, actor=actor, clock=clock, note=f"tier: {tier}")
+            for step in steps
+        ]
     )
-    return Done([*chosen.events, *checked], f"{chosen.said}; {step} checked", chosen.notes)
+    said = f"{chosen.said}; {', '.join(steps)} checked"
+    return Done([*chosen.events, *checked], said, chosen.notes)
 
 
 VERDICTS = ("met", "cleared")
