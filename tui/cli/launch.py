@@ -34,7 +34,9 @@ if TYPE_CHECKING:
 
     from incident.core.state import IncidentState
     from incident.reports.drill_faults import Fault
+    from tui.app.app import LastGoodApp
     from tui.app.refusal import Refusing
+    from tui.demo.launch import DemoIncident
 
 
 def raise_refusal(app: Refusing) -> None:
@@ -86,18 +88,10 @@ def cmd_demo(args: Arguments) -> int:
 
         with open_file_at(path) as log:
             return run_headless(log)
-    from tui.app.app import LastGoodApp
     from tui.demo.launch import demo_incident, farewell
 
     with open_file_at(path) as log, demo_incident(log) as demo:
-        # The commander is the coordinator: named now, or asked for by the app first.
-        app = LastGoodApp(
-            demo.log,
-            demo.runbook,
-            actor=known_actor(args),
-            prepare=demo.declare,
-            shop_url=demo.shop_url,
-        )
+        app = shop_app(args, demo)
         app.run()
     if demo.incident_id is None and chosen is None:
         import shutil
@@ -106,6 +100,18 @@ def cmd_demo(args: Arguments) -> int:
     raise_refusal(app)
     print(visible(farewell(path, demo.incident_id, app.actor)), file=sys.stderr)
     return 0
+
+
+def shop_app(args: Arguments, shop: DemoIncident) -> LastGoodApp:
+    """The coordinator's screen on the demo's or a drill's shop, which its Production
+    panel names; the commander is the coordinator, named now or asked for by the app
+    first."""
+    from tui.app.app import LastGoodApp
+
+    actor = known_actor(args)
+    return LastGoodApp(
+        shop.log, shop.runbook, actor=actor, prepare=shop.declare, shop_url=shop.shop_url
+    )
 
 
 def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | None]:
@@ -117,17 +123,9 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
     require_terminal()
     chosen = chosen_db(args)
     path = chosen or scratch_db()
-    from tui.app.app import LastGoodApp
-
     state = None
     with open_file_at(path) as log, demo_incident(log, fault, args.seed) as drill:
-        app = LastGoodApp(
-            drill.log,
-            drill.runbook,
-            actor=known_actor(args),
-            prepare=drill.declare,
-            shop_url=drill.shop_url,
-        )
+        app = shop_app(args, drill)
         app.run()
         if drill.incident_id is not None:
             state = incident_state(log, drill.incident_id)
