@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
@@ -24,6 +25,9 @@ from incident.core.text import counted
 from incident.health.readings import evidence_for, probe_verdicts
 from incident.health.triggers import TriggerReading, TriggerState, read_triggers
 from runbooks.model import DataLoss, ProbeKind, StepKind, TriggerKind
+
+if TYPE_CHECKING:
+    from incident.app.unrecorded_run import UnrecordedRun
 
 
 def _key_of(verb: str) -> str:
@@ -94,13 +98,15 @@ def next_key(
     step_id: str,
     now: datetime,
     unpolled: Mapping[str, str] | None = None,
+    unrecorded: Mapping[str, UnrecordedRun] | None = None,
 ) -> NextKey | None:
     """The key that moves `step_id` forward now; None once it is done or skipped, or
     the incident closed (no step is checked after the close: `open_step`).
 
     `unpolled`: why each probe this face does not poll goes unpolled, by name (probes
     off, a bundled default URL): a step waiting on one says so and what to do, not
-    that evidence is yet to come."""
+    that evidence is yet to come. `unrecorded`: the command steps whose command ran
+    here and is not recorded yet, by step: not to be run again (`unrecorded_run`)."""
     record = state.steps.get(step_id)
     if record is None or state.is_closed:
         return None
@@ -154,6 +160,9 @@ def next_key(
     if artefact is not None:
         return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")
     if step.kind == StepKind.COMMAND and step.command:
+        ran = (unrecorded or {}).get(step_id)
+        if ran is not None:  # space: the check form with a note saying it ran, if it worked
+            return NextKey(CHECK_KEY, ran.hint(state))
         return NextKey(CHECK_KEY, "confirm the command, which runs and checks this")
     if step.kind == StepKind.VERIFICATION and step.probe:
         found = evidence_for(state, step)

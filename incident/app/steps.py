@@ -17,7 +17,7 @@ from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.rules import refuse_if_closed
 from incident.core.errors import CommandError
-from incident.core.events import Event, NewEvent
+from incident.core.events import Event, Kind, NewEvent, truncate_to_millis
 from incident.core.gates import DECISION_NOTE as DECISION_NOTE
 from incident.core.gates import decision_gate, decision_refusal
 from incident.core.gates import decision_recorded as decision_recorded
@@ -26,7 +26,8 @@ from incident.core.text import visible
 from runbooks.model import DataLoss, StepKind
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
+    from datetime import datetime
 
     from incident.app.command_step import Verification
     from runbooks.model import CommandCheck
@@ -303,6 +304,7 @@ def record_command_result(
     verification: Verification | None = None,
     db: str | None = None,
     env: Mapping[str, str] | None = None,
+    ran_at: datetime | None = None,
 ) -> Done:
     """Record what a command step's command did; on exit 0, check the step with it.
 
@@ -312,8 +314,14 @@ def record_command_result(
     its answer is recorded too, and is the step's evidence. What either command
     printed is recorded as `shown_output` gives it: without the secrets of `env`
     (by default this process's) that the runbook reads, nor `db`'s password.
+
+    `ran_at`: the command ran then and the record could not take it (the database
+    unreachable); recorded now, each run saying when it ran (`CommandRan.ran_at`), and
+    the step checked only if it is still open: another terminal may have checked it
+    by hand meanwhile, as the screen said to, and the run is a fact all the same.
     """
     clock = session.clock
+    ran_at = truncate_to_millis(ran_at) if ran_at is not None else None
     tail = shown_output(session.state, output, db=db, env=env)
     if verification is not None:
         verification = _redacted(session, verification, db=db, env=env)
@@ -328,11 +336,14 @@ def record_command_result(
                 output_tail=output_tail(out),
                 actor=actor,
                 clock=clock,
+                ran_at=ran_at,
             )
 
         events = [ran(command, exit_code, tail)]
         if exit_code != 0:
             return events
+        if ran_at is not None and state.status_of(step) is not StepStatus.OPEN:
+            return [*events, *_verified(ran, verification)]
         note = f"`{command}` exited 0"
         if verification is None:
             return [*events, commands.check_step(state, step, actor=actor, clock=clock, note=note)]
@@ -346,6 +357,8 @@ def record_command_result(
         return [*events, check]
 
     events = session.run_many(recorded)
+    if ran_at is not None:
+        return Done(events, _recorded_late(session.state, step, command, exit_code, ran_at, events))
     if exit_code != 0:
         return Done(events, f"`{visible(command)}` exited {exit_code}; step {step} left open")
     if verification is not None and not verification.passed:
@@ -356,6 +369,34 @@ def record_command_result(
             f"{visible(verification.evidence)}; step {step} left open",
         )
     return Done(events, f"checked {step}")
+
+
+def _verified(
+    ran: Callable[[str, int, bytes | str], NewEvent], verification: Verification | None
+) -> list[NewEvent]:
+    """The verify command's run, if there was one."""
+    if verification is None:
+        return []
+    return [ran(verification.check.command, verification.exit_code, verification.output)]
+
+
+def _recorded_late(
+    state: IncidentState,
+    step: str,
+    command: str,
+    exit_code: int,
+    ran_at: datetime,
+    events: list[Event],
+) -> str:
+    """What recording a run late did: when it ran, and whether the step was checked."""
+    from incident.core.phase_clocks import t_plus
+
+    ran = f"`{visible(command)}` (ran at {t_plus(state, ran_at)}, exit {exit_code})"
+    if any(event.kind == Kind.STEP_CHECKED for event in events):
+        return f"recorded {ran}; checked {step}"
+    status = state.status_of(step)
+    left = "left open" if status is StepStatus.OPEN else f"already {status}"
+    return f"recorded {ran}; step {step} {left}"
 
 
 def _redacted(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from incident.commands.rules import known_step, make_event, open_step, refuse_if_closed, suggestion
 from incident.core.clock import Clock
 from incident.core.errors import (
@@ -143,8 +145,10 @@ def record_command(
     output_tail: str,
     actor: str,
     clock: Clock,
+    ran_at: datetime | None = None,
 ) -> NewEvent:
-    ran = CommandRan(step_id, command, exit_code, output_tail)
+    """What a step's command did; `ran_at`: when, if it is recorded later than it ran."""
+    ran = CommandRan(step_id, command, exit_code, output_tail, ran_at)
     return make_event(state.id, actor, clock, ran)
 
 

@@ -150,6 +150,9 @@ class CommandRun(Struct, frozen=True):
     exit_code: int
     output_tail: str
     at: datetime
+    """When it ran."""
+    recorded_at: datetime | None = None
+    """When it was recorded, if later than it ran (`CommandRan.ran_at`)."""
 
 
 class TriggerMark(Struct, frozen=True):

@@ -138,7 +138,14 @@ def apply_event(state: IncidentState, event: Event) -> None:
             )
         case CommandRan() as data:
             state.commands_run.append(
-                CommandRun(data.step, data.command, data.exit_code, data.output_tail, at)
+                CommandRun(
+                    data.step,
+                    data.command,
+                    data.exit_code,
+                    data.output_tail,
+                    data.ran_at or at,
+                    at if data.ran_at is not None else None,
+                )
             )
         case TriggerChanged() as data:
             mark = TriggerMark(

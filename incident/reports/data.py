@@ -10,6 +10,7 @@ from datetime import datetime
 
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.gates import decision_gate
+from incident.core.records import CommandRun
 from incident.core.state import tier_target
 from incident.core.timefmt import seconds
 from incident.reports.analysis import impact_start_known
@@ -44,16 +45,7 @@ def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
             for m in state.communications
         ],
         "verification": _verification(ctx),
-        "commands": [
-            {
-                "at": _ts(r.at),
-                "step": r.step,
-                "command": r.command,
-                "exit_code": r.exit_code,
-                "output_tail": r.output_tail,
-            }
-            for r in state.commands_run
-        ],
+        "commands": [_command(r) for r in state.commands_run],
         "trigger_changes": [
             {
                 "trigger": trigger_id,
@@ -288,3 +280,17 @@ def _postmortem(ctx: ReportContext) -> JSONValue:
         "bookings": len(state.postmortem_history),
         "ics": f"lastgood ics {state.id}",
     }
+
+
+def _command(run: CommandRun) -> dict[str, JSONValue]:
+    """A command run; `recorded_at` only for one recorded later than it ran (`at`)."""
+    data: dict[str, JSONValue] = {
+        "at": _ts(run.at),
+        "step": run.step,
+        "command": run.command,
+        "exit_code": run.exit_code,
+        "output_tail": run.output_tail,
+    }
+    if run.recorded_at is not None:
+        data["recorded_at"] = _ts(run.recorded_at)
+    return data

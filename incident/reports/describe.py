@@ -111,7 +111,7 @@ def describe(event: Event) -> str:
             what = f"the {_line(d.template)} message due at {_line(d.moment)}"
             return f"Chose not to send {what}{_then(d.reason)}"
         case CommandRan() as d:
-            return f"Ran `{_line(d.command)}` for {_line(d.step)}: exit {d.exit_code}"
+            return f"Ran `{_line(d.command)}` for {_line(d.step)}{ran_late(d)}: exit {d.exit_code}"
         case TriggerChanged() as d:
             verdict = "met" if d.met else "cleared"
             return f"Trigger {_line(d.trigger)} {verdict}{_then(d.detail)}"
@@ -172,3 +172,11 @@ def describe(event: Event) -> str:
             return visible(event.kind)
         case _:
             assert_never(event.data)
+
+
+def ran_late(ran: CommandRan) -> str:
+    """When a command recorded later than it ran was run (`CommandRan.ran_at`): its line
+    is at the time it was recorded, and must not read as a second run then."""
+    if ran.ran_at is None:
+        return ""
+    return f" at {format_timestamp(ran.ran_at)[11:19]} UTC (recorded late)"

@@ -13,7 +13,7 @@ from incident.core.events import Event, Kind
 from incident.core.payloads import CommandRan, CommunicationSent, NoteAdded, StepChecked
 from incident.core.text import counted
 from incident.reports.context import ReportContext
-from incident.reports.describe import describe
+from incident.reports.describe import describe, ran_late
 from incident.reports.markdown import code_span, inline
 from incident.reports.report_deliveries import delivered_note, deliveries
 
@@ -82,7 +82,8 @@ def event_text(ctx: ReportContext, event: Event) -> str:
     with its deliveries' outcome."""
     match event.data:
         case CommandRan() as ran:
-            return f"Ran {code_span(ran.command)} for {inline(ran.step)}: exit {ran.exit_code}"
+            what = f"Ran {code_span(ran.command)} for {inline(ran.step)}{ran_late(ran)}"
+            return f"{what}: exit {ran.exit_code}"
         case CommunicationSent():
             return inline(describe(event)) + delivered_note(ctx, event.seq)
         case _:

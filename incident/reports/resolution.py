@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from incident.core.gates import decision_gate
 from incident.core.names import same_person
+from incident.core.records import CommandRun
 from incident.core.state import Approval, tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at
 from incident.reports.context import ReportContext, join_blocks
@@ -117,10 +118,17 @@ def _commands(ctx: ReportContext) -> list[str]:
     if not runs:
         return ["### Commands run", "", "No runbook commands were run through lastgood."]
     rows = [
-        [ctx.offset(r.at), ctx.utc(r.at), cell(r.step), cell_code(r.command), str(r.exit_code)]
+        [ctx.offset(r.at), ctx.utc(r.at), cell(r.step), cell_code(r.command), _exit(ctx, r)]
         for r in runs
     ]
     return ["### Commands run", "", *table(["T+", "UTC", "Step", "Command", "Exit code"], rows)]
+
+
+def _exit(ctx: ReportContext, run: CommandRun) -> str:
+    """Its exit code; and, for a run recorded later than it ran, when it was recorded."""
+    if run.recorded_at is None:
+        return str(run.exit_code)
+    return f"{run.exit_code} (recorded at {ctx.offset(run.recorded_at)})"
 
 
 def _evidence(ctx: ReportContext) -> list[str]:

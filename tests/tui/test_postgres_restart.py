@@ -20,7 +20,7 @@ from tests.tui.postgres_screens import two_screens
 
 TYPED = "failover done; replica promoted"
 FROM_CLI = "replica lag back under 1s"
-LOST = "Lost the connection"
+LOST = "Database unreachable, retrying"
 BACK = "Reconnected to"
 FORM = "ctrl+s submit"
 REFUSED = "refused"

@@ -23,6 +23,17 @@ def plain(text: str, style: str = "") -> Text:
     return Text(visible(text), style=style, no_wrap=True, overflow="ellipsis")
 
 
+def reason_first(error: Exception) -> str:
+    """A store's error for a toast: what is wrong, then where (`StoreError` puts the
+    path first, for the CLI's one line). A PostgreSQL URL fills a toast's width at
+    100x30, and the words after it ("retrying", "cannot connect") were cut off."""
+    from store.errors import StoreError
+
+    if isinstance(error, StoreError):
+        return f"{error.reason} ({error.path})"
+    return str(error)
+
+
 UNTIL_REPLACED_S = 3600.0
 """How long a toast that says something is wrong stays up when the toast that says
 it is right again takes its title and so replaces it ("Lost the connection",

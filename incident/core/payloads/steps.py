@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import ClassVar
 
 from msgspec import Struct
 
-from incident.core.events import JSONValue, Kind
+from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 from incident.core.text import counted
 
@@ -202,20 +203,30 @@ class CommandRan(Struct, frozen=True):
     command: str
     exit_code: int
     output_tail: str
+    ran_at: datetime | None = None
+    """When it ran, if that is not when it was recorded: a run the record could not take
+    then (the database unreachable), recorded once it could; stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "step": self.step,
             "command": self.command,
             "exit_code": self.exit_code,
             "output_tail": self.output_tail,
         }
+        if self.ran_at is not None:
+            data["ran_at"] = format_timestamp(self.ran_at)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> CommandRan:
         f = Fields(cls.KIND, data)
         decoded = cls(
-            f.text("step"), f.text("command"), f.integer("exit_code"), f.text("output_tail")
+            f.text("step"),
+            f.text("command"),
+            f.integer("exit_code"),
+            f.text("output_tail"),
+            f.moment_or_none("ran_at", optional=True),
         )
         f.done()
         return decoded

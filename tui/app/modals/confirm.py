@@ -15,7 +15,14 @@ from textual.containers import Vertical
 from textual.widgets import Button, Label
 
 from incident.core.text import visible
-from tui.app.modals.base import LastgoodModal, button_row, dialog_foot, hint_line, title_line
+from tui.app.modals.base import (
+    LastgoodModal,
+    button_row,
+    dialog_foot,
+    error_line,
+    hint_line,
+    title_line,
+)
 
 
 class ConfirmModal(LastgoodModal[bool]):
@@ -75,17 +82,32 @@ class ConfirmModal(LastgoodModal[bool]):
 
 
 class ConfirmCommand(ConfirmModal):
-    """Show a command; `y` runs it, `n` or Escape does not."""
+    """Show a command; `y` runs it, `n` or Escape does not.
+
+    `again`: the command already ran here and is not recorded yet (`UnrecordedRun`).
+    Said first, and not run by the keys that ran it the first time: the focus is on
+    Cancel (Enter does not run it), `y` says so instead of running it, and only `a`
+    (Run it again) does. A second `kubectl rollout undo` rolls forward to the bad release.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Run"),
+        Binding("y", "yes", "Run"),
         Binding("n", "answer(False)", "Don't run"),
+        Binding("a", "again", "Run again", show=False),
     ]
 
-    def __init__(self, step_title: str, command: str, *, warning: str | None = None) -> None:
+    def __init__(
+        self,
+        step_title: str,
+        command: str,
+        *,
+        warning: str | None = None,
+        again: str | None = None,
+    ) -> None:
         ahead = f"⚠ {warning[:1].upper()}{warning[1:]} (d records it). " if warning else ""
+        ahead = f"⚠ {again} {ahead}" if again else ahead
         super().__init__(
-            f"Run: {step_title}",
+            f"Run again? {step_title}" if again else f"Run: {step_title}",
             f"{ahead}This runs on your machine, now:",
             "Run it",
             detail=command,
@@ -93,3 +115,31 @@ class ConfirmCommand(ConfirmModal):
         )
         self.step_title = step_title
         self.command = command
+        self.again = again
+
+    def compose(self) -> ComposeResult:
+        if not self.again:
+            yield from super().compose()
+            return
+        with Vertical(classes="dialog"):
+            yield title_line(self.heading)
+            yield Label(visible(self.question), markup=False, classes="question")
+            yield Label(visible(self.detail), classes="command", markup=False)
+            yield dialog_foot(
+                error_line(),
+                button_row(  # Cancel first: it has the focus, and Enter
+                    Button("Don't run (n)", id="cancel"),
+                    Button("Run it again (a)", id="submit", variant="error"),
+                ),
+                hint_line("n/Esc/Enter don't run · a runs it again"),
+            )
+
+    def action_yes(self) -> None:
+        if not self.again:
+            self.dismiss(True)
+            return
+        self.show_error("y does not run it again: a does; n, Esc or Enter leaves it")
+
+    def action_again(self) -> None:
+        if self.again:
+            self.dismiss(True)

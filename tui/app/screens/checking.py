@@ -21,6 +21,7 @@ from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from runbooks.model import StepKind
 from store.errors import StoreError
+from tui.app.plain import UNTIL_REPLACED_S
 from tui.app.screens import gate_dialogs
 from tui.app.screens.check_questions import ask_evidence, ask_override
 from tui.app.screens.comms import Comms
@@ -28,7 +29,12 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
 
 if TYPE_CHECKING:
+    from incident.app.unrecorded_run import UnrecordedRun
     from tui.app.modals.verb_form import Refusal
+
+
+MAX_BACKOFF = 16
+"""The most ticks (seconds) between tries at recording a run the record refused."""
 
 
 class StepVerbs:
@@ -37,6 +43,13 @@ class StepVerbs:
     def __init__(self, desk: Desk, comms: Comms) -> None:
         self.desk = desk
         self.comms = comms
+        self.unrecorded: dict[str, UnrecordedRun] = {}
+        """Commands run here whose result the record refused, by step, until recorded
+        (`incident.app.unrecorded_run`)."""
+        self._wait = 0
+        """Ticks until the next try at recording them."""
+        self._backoff = 1
+        """Ticks between tries while the record refuses them: doubled up to `MAX_BACKOFF`."""
 
     def check_step(self, *, form: bool = False) -> None:
         """Check the highlighted step, first asking for whatever it still needs.
@@ -68,7 +81,13 @@ class StepVerbs:
         elif status == StepStatus.BLOCKED:
             self.approve_highlighted()
         elif step.kind == StepKind.COMMAND and step.command:
-            self.confirm_and_run(step_id)
+            ran = self.unrecorded.get(step_id)
+            if ran is not None and ran.succeeded:  # ran already: checked by hand, not run
+                note = {"note": ran.note(state)}
+                fixed = {"step": step_id}
+                desk.open_form(BY_NAME["check"], fixed=fixed, after=desk.advance, initial=note)
+            else:
+                self.confirm_and_run(step_id)
         elif not form and self._artefact_missing(step_id):
             self.make_artefact(step_id)
         elif form:
@@ -147,7 +166,10 @@ class StepVerbs:
 
             title = desk.state.steps[step_id].step.title
             warning = undecided_warning(desk.state, step_id)
-            desk.screen.app.push_screen(ConfirmCommand(title, command, warning=warning), confirmed)
+            ran = self.unrecorded.get(step_id)
+            again = ran.warning(desk.state) if ran is not None else None
+            confirm = ConfirmCommand(title, command, warning=warning, again=again)
+            desk.screen.app.push_screen(confirm, confirmed)
 
         desk.submit_for_dialog(lambda s: steps.command_to_run(s, step_id), confirm)
 
@@ -155,6 +177,7 @@ class StepVerbs:
         """Run a confirmed command without freezing the screen; record its exit code."""
         from incident.app import steps
         from incident.app.command_step import run_shell, verify_command
+        from incident.app.unrecorded_run import UnrecordedRun
         from incident.core.clock import SystemClock
 
         desk = self.desk
@@ -168,6 +191,7 @@ class StepVerbs:
             # Real time: the rollout waited on runs outside, whatever clock the screen keeps.
             verification = await verify_command(check, clock=SystemClock())
         verified = verification is None or verification.passed
+        ran = UnrecordedRun(step_id, command, code, output, verification, desk.now())
 
         def outcome(done: Done) -> None:
             if code == 0 and verified:
@@ -195,8 +219,70 @@ class StepVerbs:
             BY_NAME["run"],
             after=outcome,
             quiet=not (code == 0 and verified),
-            unrecorded=lambda why: ran_not_recorded(code, verified, why),
+            unrecorded=lambda why: self._keep(ran, why),
         )
+
+    # --- runs the record refused -------------------------------------------------------
+
+    def _keep(self, ran: UnrecordedRun, why: str) -> str:
+        """Keep a run the record refused, shown on its step, until it is recorded; the
+        toast that says so."""
+        from incident.app.unrecorded_run import ran_not_recorded
+
+        self.unrecorded[ran.step] = ran
+        self._wait = self._backoff = 1
+        self.desk.view.mark_unrecorded(self.unrecorded)
+        return ran_not_recorded(ran, self.desk.state, why)
+
+    def record_soon(self) -> None:
+        """The record took a write: try the runs it refused at the next tick."""
+        self._wait = 0
+
+    def retry_unrecorded(self) -> None:
+        """Once a second: try again to record a run the record refused, one at a time,
+        less often while it keeps refusing. Nothing runs again: what ran is recorded
+        as it would have been then, saying when it ran."""
+        from incident.app.unrecorded_run import record_unrecorded
+
+        desk = self.desk
+        if not self.unrecorded or desk.recorder.busy("late"):
+            return
+        self._wait -= 1
+        if self._wait > 0:
+            return
+        ran = next(iter(self.unrecorded.values()))
+        actor = desk.actor
+        db: str | None = getattr(desk.screen.app, "record_location", None)
+        desk.recorder.submit(
+            lambda s: record_unrecorded(s, actor, ran, db=db),
+            lambda outcome: self._recorded_late(ran, outcome),
+            kind="late",
+        )
+
+    def _recorded_late(self, ran: UnrecordedRun, outcome: Outcome[Done]) -> None:
+        desk = self.desk
+        if isinstance(outcome.error, StoreError):  # still unreachable: try again later
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+            self._wait = self._backoff
+            return
+        if self.unrecorded.get(ran.step) is ran:
+            del self.unrecorded[ran.step]
+        desk.view.mark_unrecorded(self.unrecorded)
+        self._wait = self._backoff = 1
+        if isinstance(outcome.error, CommandError):  # refused for good: by hand, then
+            desk.notify(
+                f"The command {ran.ran(desk.state)} and cannot be recorded: {outcome.error}. "
+                "Do not run it again: add a note saying it ran (n).",
+                title="Not recorded",
+                severity="error",
+                timeout=UNTIL_REPLACED_S,
+            )
+            return
+        done = outcome.unwrap()
+        said = done.said[:1].upper() + done.said[1:]
+        desk.notify(f"{said}, without running it again.", title="Recorded late", timeout=10)
+        if desk.view.selected_step == ran.step:
+            desk.advance()
 
     # --- approvals, the decision, the database -------------------------------------------
 
@@ -255,19 +341,3 @@ class StepVerbs:
     def open_tiers(self) -> None:
         """The database tiers (`gate_dialogs.open_tiers`)."""
         gate_dialogs.open_tiers(self.desk)
-
-
-def ran_not_recorded(exit_code: int, verified: bool, why: str) -> str:
-    """The toast for a command that ran and whose result is not in the record: a bare
-    "Not recorded" read as "nothing happened", and a coordinator under stress would
-    roll back a second time (`lastgood run` says the same, with exit 3). A command
-    that failed or did not verify leaves the step open: a note says it ran."""
-    by_hand = (
-        "check the step with a note saying it ran (the palette's Check)"
-        if exit_code == 0 and verified
-        else "add a note saying it ran and how it ended (n)"
-    )
-    return (
-        f"The command ran (exit {exit_code}) but was not recorded: {why}. "
-        f"Do not run it again: once the record can be written, {by_hand}."
-    )

@@ -25,6 +25,7 @@ from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from store.errors import StoreError
+from tui.app.plain import reason_first
 from tui.app.screens.recorder import Outcome, Recorder
 from tui.app.screens.verb_keys import choices_for, in_tui_words
 from tui.app.widgets.incident_view import IncidentView
@@ -171,8 +172,11 @@ class Desk:
 
             hint = remedy(refusal.needs, verb.params, refusal.one_of) if verb is not None else ""
             message = f"{refusal.message} ({hint})" if hint else refusal.message
-            if unrecorded is not None:
-                message = unrecorded(message)
+            if unrecorded is not None:  # the words first, the record's URL last
+                error = outcome.error
+                message = unrecorded(
+                    reason_first(error) if isinstance(error, StoreError) else message
+                )
             self.notify(message, title="Not recorded", severity="error", timeout=10)
 
         self.recorder.submit(job, reply, kind="verb")

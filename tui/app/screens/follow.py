@@ -18,6 +18,7 @@ from incident.core.state import IncidentState
 from incident.core.text import counted
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
+from tui.app.plain import reason_first
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
@@ -99,7 +100,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
 
     def _read(self, outcome: Outcome[object]) -> None:
         if isinstance(outcome.error, StoreError):
-            self.notify(str(outcome.error), severity="error", timeout=10)
+            self.notify(reason_first(outcome.error), severity="error", timeout=10)
         elif outcome.error is not None:
             raise outcome.error
         if self._read_again:

@@ -25,6 +25,7 @@ from incident.core.payloads import StepChecked, StepSkipped
 from incident.core.state import IncidentState
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
+from tui.app.plain import reason_first
 from tui.app.screens.announcements import TriggerNews, announcements
 from tui.app.screens.checking import StepVerbs
 from tui.app.screens.comms import Comms
@@ -193,6 +194,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.comms.remind()
         self.comms.offer_due()
         self.probes.watch(self.state, self.view.clock.now())
+        self.steps.retry_unrecorded()
         if not self.recorder.busy("tick"):
             comms, live = self.comms, self.live
             self.reads += 1
@@ -222,17 +224,20 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
 
     def _background_done(self, outcome: Outcome[list[Event]]) -> None:
         if isinstance(outcome.error, CommandError | StoreError):
-            self.notify(str(outcome.error), severity="error", timeout=10)
+            self.notify(reason_first(outcome.error), severity="error", timeout=10)
         elif outcome.error is not None:
             raise outcome.error
 
     def _samples_refused(self, outcome: Outcome[str | None]) -> None:
         if isinstance(outcome.error, CommandError | StoreError):
-            self.notify(str(outcome.error), title="Samples not recorded", severity="error")
+            why = reason_first(outcome.error)
+            self.notify(why, title="Samples not recorded", severity="error")
 
     def on_events_recorded(self, message: EventsRecorded) -> None:
         """Fold what the record accepted, redraw what it changed, say what is news."""
         fresh = self.view.fold_in(message.events)
+        if message.recorded_here:  # the record takes writes: the runs it refused, next
+            self.steps.record_soon()
         if fresh:
             news = announcements(fresh, self.state, self.trigger_news)
             for text, title, severity, timeout in news:

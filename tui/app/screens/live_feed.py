@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from store.errors import StoreError
-from tui.app.plain import UNTIL_REPLACED_S
+from tui.app.plain import UNTIL_REPLACED_S, reason_first
 
 WAIT_S = 1.0
 """How long the listener blocks before looking whether its screen went away."""
@@ -49,7 +49,7 @@ def start_live_feed(
     try:
         listener = listen(incident_id)
     except StoreError as error:
-        screen.notify(f"{error}; reading every second instead", severity="warning")
+        screen.notify(f"Reading every second instead: {reason_first(error)}", severity="warning")
         return False
 
     def watch() -> None:
@@ -80,9 +80,10 @@ def start_live_feed(
 
 def say_lost(screen: Screen[Any], error: StoreError) -> None:
     """Said once per outage, not at each try: what matters is that recording may fail
-    until the reconnected toast (which replaces this one) says otherwise."""
+    until the reconnected toast (which replaces this one) says otherwise. The words
+    first: the URL after them fills a toast's width at 100x30."""
     screen.notify(
-        f"Lost the connection to {error.path}; retrying",
+        f"Database unreachable, retrying: {error.path}",
         title=CONNECTION_TITLE,
         severity="warning",
         timeout=UNTIL_REPLACED_S,

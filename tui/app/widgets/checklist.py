@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from textual.content import Content
 from textual.geometry import Size
 from textual.reactive import Reactive
@@ -41,13 +43,16 @@ UNDELIVERED = " (not delivered: f re-sends)"
 """After a message step checked by a send whose delivery failed for good."""
 
 
-def step_prompt(state: IncidentState, step_id: str, undelivered: bool = False) -> Hanging:
+def step_prompt(
+    state: IncidentState, step_id: str, undelivered: bool = False, ran: str = ""
+) -> Hanging:
     """The step's mark, then its title and what it is (optional, blocked), the title's
     wrapped lines under its first word: wrapped back under the mark (`[ ] Create a
     dedicated` / `communication channel` at 60 columns), a line read as a step of its own.
 
     Laid out only at the width it is drawn at, once per width (`Hanging`), and made
-    again only when the step's status changes (`Checklist.show`)."""
+    again only when the step's status changes (`Checklist.show`). `ran`: what its command
+    did here that the record does not hold yet (`UnrecordedRun.mark`)."""
     record = state.steps[step_id]
     status = state.status_of(step_id)
     body = Content.styled(visible(record.step.title), STYLES[status])
@@ -57,19 +62,24 @@ def step_prompt(state: IncidentState, step_id: str, undelivered: bool = False) -
         body += Content.styled(" (blocked)", "bold")
     if undelivered:
         body += Content.styled(UNDELIVERED, "bold")
+    if ran:
+        body += Content.styled(f" {ran}", "bold")
     mark = Content.styled(MARKS[status] + " ", "bold")
     return Hanging([Row(mark, (body,))], LEAD_CELLS)
 
 
-Mark = tuple[StepStatus, bool]
-"""What a step's prompt shows of the incident: its status, and whether its message
-failed to be delivered (`UNDELIVERED`)."""
+Mark = tuple[StepStatus, bool, str]
+"""What a step's prompt shows of the incident: its status, whether its message failed
+to be delivered (`UNDELIVERED`), and what its command did that is not recorded yet."""
 
 
-def _mark(state: IncidentState, step_id: str, undelivered: frozenset[str]) -> Mark:
+def _mark(
+    state: IncidentState, step_id: str, undelivered: frozenset[str], ran: Mapping[str, str]
+) -> Mark:
     status = state.status_of(step_id)
     template = state.steps[step_id].step.template
-    return status, status is StepStatus.DONE and template is not None and template in undelivered
+    failed = status is StepStatus.DONE and template is not None and template in undelivered
+    return status, failed, ran.get(step_id, "")
 
 
 class Checklist(MarkedOptionList):
@@ -105,6 +115,9 @@ class Checklist(MarkedOptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._made = {}
+        self.ran: Mapping[str, str] = {}
+        """What a step's command did here that the record does not hold yet, by step
+        (`UnrecordedRun.mark`): shown after its title until it is recorded."""
 
     def show(self, state: IncidentState, phase_id: str) -> None:
         """Show the phase's steps, keeping the highlighted step where it was.
@@ -117,14 +130,14 @@ class Checklist(MarkedOptionList):
         highlighted = self.highlighted_step
         step_ids = [r.step.id for r in state.phase_steps(phase_id)]
         undelivered = undelivered_templates(state)
-        marks = [_mark(state, step_id, undelivered) for step_id in step_ids]
+        marks = [_mark(state, step_id, undelivered, self.ran) for step_id in step_ids]
         shown_ids, shown_marks = self._shown
         self._shown = (step_ids, marks)
         if step_ids == shown_ids and self.option_count == len(step_ids):
             for index, (mark, before) in enumerate(zip(marks, shown_marks, strict=True)):
                 if mark != before:
                     step_id = step_ids[index]
-                    prompt = step_prompt(state, step_id, mark[1])
+                    prompt = step_prompt(state, step_id, mark[1], mark[2])
                     self.replace_option_prompt_at_index(index, prompt)
                     option = self.get_option_at_index(index)
                     self._made[step_id] = (state.steps[step_id].step, mark, option)
@@ -144,7 +157,7 @@ class Checklist(MarkedOptionList):
         made = self._made.get(step_id)
         if made is not None and made[1] == mark and (made[0] is step or made[0] == step):
             return made[2]
-        option = Option(step_prompt(state, step_id, mark[1]), id=step_id)
+        option = Option(step_prompt(state, step_id, mark[1], mark[2]), id=step_id)
         self._made[step_id] = (step, mark, option)
         return option
 

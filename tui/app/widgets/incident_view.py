@@ -9,8 +9,9 @@ folded into it (`update`), the passing of time (`tick`) and the phase on show
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -33,6 +34,9 @@ from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.phase_title import PhaseTitle
 from tui.app.widgets.probe_rows import NO_READING, NO_READING_CLOSED
 from tui.app.widgets.timeline import Timeline
+
+if TYPE_CHECKING:
+    from incident.app.unrecorded_run import UnrecordedRun
 
 PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED})
 """What the health panel draws from besides time (the last good version is the
@@ -80,6 +84,9 @@ class IncidentView(Horizontal):
         """The demo's or the drill's shop, named in the Production panel's title
         (`HealthPanel.shop_url`); set before the view is composed."""
         self.not_polled: dict[str, str] = {}
+        self.unrecorded: dict[str, UnrecordedRun] = {}
+        """Command steps whose command ran here and is not recorded yet, by step
+        (`mark_unrecorded`): the checklist and the guidance say so."""
         """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
         and the decision's triggers say so instead of waiting for its readings."""
         self._phase_drawn: tuple[str, bool, bool] | None = None
@@ -172,6 +179,16 @@ class IncidentView(Horizontal):
         if self.is_mounted:
             self._guided = None
             self.guide(self.query_one(Checklist).highlighted_step)
+
+    def mark_unrecorded(self, runs: Mapping[str, UnrecordedRun]) -> None:
+        """The runs of command steps the record does not hold yet (`UnrecordedRun`):
+        each step says it ran, and its guidance not to run it again."""
+        self.unrecorded = dict(runs)
+        checklist = self.query_one(Checklist)
+        checklist.ran = {step: run.mark(self.state) for step, run in runs.items()}
+        checklist.show(self.state, self.phase_id)
+        self._guided = None
+        self.guide(checklist.highlighted_step)
 
     def tick(self) -> None:
         """Time passed: the clocks move, and readings age."""
@@ -270,7 +287,7 @@ class IncidentView(Horizontal):
         """The key the guidance names for `step_id` (`incident.app.next_key`)."""
         if step_id is None or not self.key_hints:
             return None
-        return next_key(self.state, step_id, self.now(), self.not_polled)
+        return next_key(self.state, step_id, self.now(), self.not_polled, self.unrecorded)
 
     def _rehint(self) -> None:
         """Samples alone: the guidance is drawn again only if its key's hint changed

@@ -1,0 +1,93 @@
+"""A step's command that ran and whose result the record could not take yet.
+
+The coordinator's screen ran it (`lastgood run` exits 3 instead, saying how to record
+it by hand) while the record could not be written: PostgreSQL stopped, a SQLite file
+locked, full or read-only. The command cannot be taken back, so until its result is
+recorded the screen keeps it: the step says it ran, the guidance says it is not to be
+run again, the run dialog warns before a second run (a second `kubectl rollout undo`
+rolls forward to the bad release), and once the record can be written it is recorded,
+saying when it ran (`steps.record_command_result`'s `ran_at`), without running it again.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from msgspec import Struct
+
+from incident.app.command_step import Verification
+from incident.app.outcome import Done
+from incident.app.session import Session
+from incident.app.steps import record_command_result
+from incident.core.phase_clocks import t_plus
+from incident.core.state import IncidentState
+
+
+class UnrecordedRun(Struct, frozen=True):
+    """A command step's run, as it would have been recorded when it ended."""
+
+    step: str
+    command: str
+    exit_code: int
+    output: bytes
+    verification: Verification | None
+    ran_at: datetime
+    """When it ended (its verification too): when it would have been recorded."""
+
+    @property
+    def succeeded(self) -> bool:
+        """Exited 0 and, if the step says how, verified: recording it checks the step."""
+        return self.exit_code == 0 and (self.verification is None or self.verification.passed)
+
+    def ran(self, state: IncidentState) -> str:
+        """`ran at T+04:52, exit 0`."""
+        return f"ran at {t_plus(state, self.ran_at)}, exit {self.exit_code}"
+
+    def mark(self, state: IncidentState) -> str:
+        """After the step's title in the checklist: `(ran at T+04:52, exit 0: not recorded)`."""
+        return f"({self.ran(state)}: not recorded)"
+
+    def hint(self, state: IncidentState) -> str:
+        """What the guidance says to do: not run it again, and how it gets recorded."""
+        ran = f"its command {self.ran(state)}, not recorded yet: do not run it again"
+        later = "it is recorded by itself once the record can be written"
+        if self.succeeded:
+            return f"{ran}; {later}, or check it now with a note saying it ran"
+        return f"{ran} unless it must be ({later}); space runs it again, after a warning"
+
+    def note(self, state: IncidentState) -> str:
+        """The note checking the step by hand opens with."""
+        return f"`{self.command}` {self.ran(state)}; not recorded then (record unreachable)"
+
+    def warning(self, state: IncidentState) -> str:
+        """What the run dialog says before a second run."""
+        return (
+            f"This command already {self.ran(state)}, and is not recorded yet: running it "
+            "again may undo what it did (a second rollout undo rolls forward). It is "
+            "recorded by itself once the record can be written."
+        )
+
+
+def record_unrecorded(session: Session, actor: str, run: UnrecordedRun, *, db: str | None) -> Done:
+    """Record `run` now, as it would have been then, saying when it ran."""
+    return record_command_result(
+        session,
+        actor,
+        run.step,
+        command=run.command,
+        exit_code=run.exit_code,
+        output=run.output,
+        verification=run.verification,
+        db=db,
+        ran_at=run.ran_at,
+    )
+
+
+def ran_not_recorded(run: UnrecordedRun, state: IncidentState, why: str) -> str:
+    """The toast for a run whose result the record refused: the words first, the
+    record's error (a URL that fills a toast's width at 100x30) last."""
+    return (
+        f"The command {run.ran(state)} but is not recorded. Do not run it again: it is "
+        f"recorded by itself once the record can be written (the step says so until "
+        f"then). Why: {why}"
+    )
