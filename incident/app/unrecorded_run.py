@@ -49,11 +49,12 @@ class UnrecordedRun(Struct, frozen=True):
 
     def hint(self, state: IncidentState) -> str:
         """What the guidance says to do: not run it again, and how it gets recorded."""
-        ran = f"its command {self.ran(state)}, not recorded yet: do not run it again"
+        when = t_plus(state, self.ran_at)
+        ran = f"its command ran at {when} (exit {self.exit_code}) and is not recorded yet"
         later = "it is recorded by itself once the record can be written"
         if self.succeeded:
-            return f"{ran}; {later}, or check it now with a note saying it ran"
-        return f"{ran} unless it must be ({later}); space runs it again, after a warning"
+            return f"check it with a note saying it ran. Do not run it again: {ran}; {later}"
+        return f"run it again only if it must be, after a warning: {ran}; {later}"
 
     def note(self, state: IncidentState) -> str:
         """The note checking the step by hand opens with."""
@@ -87,7 +88,8 @@ def ran_not_recorded(run: UnrecordedRun, state: IncidentState, why: str) -> str:
     """The toast for a run whose result the record refused: the words first, the
     record's error (a URL that fills a toast's width at 100x30) last."""
     return (
-        f"The command {run.ran(state)} but is not recorded. Do not run it again: it is "
+        f"The command ran at {t_plus(state, run.ran_at)} (exit {run.exit_code}) but is not "
+        "recorded. Do not run it again: it is "
         f"recorded by itself once the record can be written (the step says so until "
         f"then). Why: {why}"
     )

@@ -1,19 +1,34 @@
-"""A command that ran on the coordinator's screen and whose result could not be
-recorded says that it ran: "Not recorded" alone read as "nothing happened", and the
-rollback would be run a second time (`lastgood run` says the same, exit 3)."""
+"""A command that ran on the coordinator's screen and whose result the record refused
+is kept on screen until it is recorded: the step says it ran, the guidance says not to
+run it again, the run dialog asks before a second run (Enter and `y` do not run it),
+and once the record takes writes again the run is recorded, saying when it ran,
+without running anything again (a review: a `kubectl rollout undo` run twice rolls
+forward to the bad release). `lastgood run` says the same with exit 3."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from incident import commands
-from incident.core.clock import SystemClock
+from incident.core.clock import ManualClock, SystemClock
+from incident.core.payloads import CommandRan
+from incident.core.state import StepStatus
+from incident.reports.describe import describe
 from store.sqlite_log import SqliteEventLog
 from tests.tui.coordinator_harness import declared_on
 from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand
+from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
+from tui.app.widgets.guidance import Guidance
 
 RUNBOOK = """\
 runbook: ran-test
@@ -26,51 +41,120 @@ phases:
       - id: roll-back
         title: Roll back
         kind: command
-        command: "touch {started}; while [ ! -e {go} ]; do sleep 0.05; done"
+        command: "echo ran >> {runs}; touch {started}; while [ ! -e {go} ]; do sleep 0.05; done"
+      - id: smoke
+        title: Smoke test
 """
 
 
-async def test_a_command_whose_result_is_refused_says_it_ran(tmp_path: Path) -> None:
-    started, go = tmp_path / "started", tmp_path / "go"
-    db, runbook, _ = declared_on(tmp_path, "ran", RUNBOOK.format(started=started, go=go))
+@contextmanager
+def write_locked(db: Path) -> Iterator[None]:
+    """Another process's transaction holding the file's write lock: every append waits
+    for it (`store.connection.WRITE_WAIT_S`, shortened here) and is refused."""
+    holder = sqlite3.connect(db, isolation_level=None)
+    try:
+        holder.execute("BEGIN IMMEDIATE")
+        yield
+        holder.execute("ROLLBACK")
+    finally:
+        holder.close()
+
+
+def notified(app: LastGoodApp, title: str) -> list[str]:
+    return [n.message for n in app._notifications if n.title == title]
+
+
+async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("store.connection.WRITE_WAIT_S", 0.2)
+    runs, started, go = tmp_path / "runs", tmp_path / "started", tmp_path / "go"
+    text = RUNBOOK.format(runs=runs, started=started, go=go)
+    db, runbook, incident = declared_on(tmp_path, "ran", text)
     with SqliteEventLog.open(db) as log:
         app = LastGoodApp(log, runbook, actor="ada", network=False)
         async with app.run_test(size=(100, 30), notifications=True) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert isinstance(screen, IncidentScreen)
-            await from_palette(pilot, "Run command")
+            await pilot.press("space")  # the highlighted command step: confirm, then run
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
             await wait_until(pilot, started.exists, timeout=10)
-            with SqliteEventLog.open(db) as other:  # another terminal checks it meanwhile
-                other.append(
-                    [
-                        commands.check_step(
-                            screen.recorder.session.state,
-                            "roll-back",
-                            actor="bo",
-                            clock=SystemClock(),
-                        )
-                    ]
-                )
-            go.touch()
+            with write_locked(db):
+                go.touch()
+                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 10)
+                await wait_until(pilot, lambda: bool(notified(app, "Not recorded")), 10)
+                [toast] = notified(app, "Not recorded")
+                assert toast.startswith("The command ran at T+")
+                assert "Do not run it again" in toast
+                assert toast.index("Do not run") < toast.index(str(db))  # words first
 
-            def told() -> list[str]:
-                return [n.message for n in app._notifications if n.title == "Not recorded"]
+                # The step and its guidance say it ran, and not to run it again.
+                await pilot.pause()
+                lines = "\n".join(screen_lines(app))
+                assert "› [ ] Roll back (ran at T+" in lines and "exit 0: not" in lines
+                guidance = screen.query_one(Guidance)._text.plain
+                assert "▸ Press space: check it with a note saying it ran." in guidance
+                assert "Do not run it again" in guidance
+                assert screen.state.status_of("roll-back") is StepStatus.OPEN
 
-            await wait_until(pilot, lambda: bool(told()), timeout=10)
-            [message] = told()
-            assert message.startswith("The command ran (exit 0) but was not recorded: ")
-            assert "Do not run it again" in message
+                # The run dialog asks first: `y` and Enter do not run it again.
+                await from_palette(pilot, "Run command")
+                await wait_for_screen(pilot, ConfirmCommand)
+                dialog = app.screen
+                assert isinstance(dialog, ConfirmCommand) and dialog.again
+                assert "already ran at T+" in dialog.question
+                await pilot.press("y")
+                assert app.screen is dialog and "a does" in dialog.error_message
+                await pilot.press("enter")
+                await wait_for_screen(pilot, IncidentScreen)
+
+                # Space on it now checks it by hand, a note saying it ran: not a run.
+                await pilot.press("space")
+                await wait_for_screen(pilot, VerbForm)
+                await pilot.press("escape")
+                await wait_for_screen(pilot, IncidentScreen)
+
+            # The lock is gone: the run is recorded by itself, once, saying when it ran.
+            await wait_until(
+                pilot, lambda: screen.state.status_of("roll-back") is StepStatus.DONE, 30
+            )
+            await wait_until(pilot, lambda: bool(notified(app, "Recorded late")), 10)
+            assert "roll-back" not in screen.steps.unrecorded
+            assert "not recorded" not in "\n".join(screen_lines(app))
+            [recorded] = notified(app, "Recorded late")
+            assert recorded.startswith("Recorded `")
+            assert "without running it again" in recorded
+    assert runs.read_text() == "ran\n"  # once
+    with SqliteEventLog.open(db, read_only=True) as reader:
+        events = reader.events(incident)
+        assert reader.verify(incident).ok
+    [ran] = [e for e in events if isinstance(e.data, CommandRan)]
+    assert isinstance(ran.data, CommandRan) and ran.data.ran_at is not None
+    assert ran.data.ran_at < ran.at  # ran then, recorded later
+    assert "(recorded late)" in describe(ran)
+    assert events[-1].kind == "step.checked"
 
 
-def test_a_failed_command_is_told_to_be_noted_not_checked() -> None:
-    """The step stays open after a command that failed or did not verify; the toast
-    said to check it (`lastgood run` says to note it), a review found."""
-    from tui.app.screens.checking import ran_not_recorded
+def test_a_run_recorded_late_on_a_step_checked_meanwhile_records_only_the_run(
+    tmp_path: Path,
+) -> None:
+    """Checked by hand meanwhile (as the screen offers), the step stays as it is; the
+    run is a fact all the same, recorded with when it ran."""
+    from incident.app.session import IncidentSession
+    from incident.app.unrecorded_run import UnrecordedRun, record_unrecorded
 
-    assert "check the step" in ran_not_recorded(0, True, "database is locked")
-    for code, verified in ((1, True), (0, False)):
-        told = ran_not_recorded(code, verified, "database is locked")
-        assert "add a note" in told and "check the step" not in told
+    text = RUNBOOK.format(runs="r", started="s", go="g")
+    db, _, incident = declared_on(tmp_path, "late", text)
+    with SqliteEventLog.open(db) as log:
+        ran_at = SystemClock().now()
+        session = IncidentSession(log, incident, ManualClock(ran_at + timedelta(minutes=1)))
+        run = UnrecordedRun("roll-back", "rollout undo", 0, b"done\n", None, ran_at)
+        log.append(
+            [commands.check_step(session.state, "roll-back", actor="bo", clock=SystemClock())]
+        )
+        done = record_unrecorded(session, "ada", run, db=None)
+        assert [e.kind for e in done.events] == ["command.ran"]
+        assert "step roll-back already done" in done.said
+        assert "(ran at T+" in done.said

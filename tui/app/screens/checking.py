@@ -17,6 +17,7 @@ from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.gates import decision_gate, undecided_warning
+from incident.core.phase_clocks import t_plus
 from incident.core.state import StepStatus, tier_target
 from incident.health.readings import evidence_for
 from runbooks.model import StepKind
@@ -271,7 +272,8 @@ class StepVerbs:
         self._wait = self._backoff = 1
         if isinstance(outcome.error, CommandError):  # refused for good: by hand, then
             desk.notify(
-                f"The command {ran.ran(desk.state)} and cannot be recorded: {outcome.error}. "
+                f"The command ran at {t_plus(desk.state, ran.ran_at)} (exit {ran.exit_code}) "
+                f"and cannot be recorded: {outcome.error}. "
                 "Do not run it again: add a note saying it ran (n).",
                 title="Not recorded",
                 severity="error",
