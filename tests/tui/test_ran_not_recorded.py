@@ -21,6 +21,8 @@ from incident.core.payloads import CommandRan
 from incident.core.state import StepStatus
 from incident.reports.describe import describe
 from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import Cli, declare
+from tests.postgres_server import Cluster
 from tests.tui.coordinator_harness import declared_on
 from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
@@ -158,3 +160,42 @@ def test_a_run_recorded_late_on_a_step_checked_meanwhile_records_only_the_run(
         assert [e.kind for e in done.events] == ["command.ran"]
         assert "step roll-back already done" in done.said
         assert "(ran at T+" in done.said
+
+
+async def test_a_run_while_postgresql_is_stopped_is_recorded_once_it_is_back(
+    pg_cluster: Cluster, pg_url: str, tmp_path: Path
+) -> None:
+    """The review's case: the server stopped between the confirmation and the record."""
+    from store.postgres_log import PostgresEventLog
+
+    url = pg_cluster.tcp_url(database=pg_url.split("@/", 1)[1].split("?", 1)[0])
+    runs, started, go = tmp_path / "runs", tmp_path / "started", tmp_path / "go"
+    runbook = tmp_path / "ran.yaml"
+    runbook.write_text(RUNBOOK.format(runs=runs, started=started, go=go))
+    cli = Cli(url, actor="ada")  # type: ignore[arg-type]
+    incident = declare(cli, "--runbook", str(runbook))
+    with PostgresEventLog.open(url) as log:
+        app = LastGoodApp(log, None, actor="ada", incident_id=incident, network=False)
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await pilot.press("space")
+            await wait_for_screen(pilot, ConfirmCommand)
+            await pilot.press("y")
+            await wait_until(pilot, started.exists, timeout=10)
+            pg_cluster.stop()
+            try:
+                go.touch()
+                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 30)
+                [toast] = notified(app, "Not recorded")
+                assert toast.index("Do not run it again") < toast.index("postgresql://")
+            finally:
+                pg_cluster.start()
+            await wait_until(
+                pilot, lambda: screen.state.status_of("roll-back") is StepStatus.DONE, 60
+            )
+            assert "roll-back" not in screen.steps.unrecorded
+    assert runs.read_text() == "ran\n"
+    timeline = cli.ok("timeline", incident)
+    assert timeline.count("(recorded late)") == 1, timeline
