@@ -170,6 +170,17 @@ def _the_other_kinds() -> list[Event]:
         session.state, [sample], actor="lastgood", clock=clock, poller="ada's monitor (pid 7 on b)"
     )
     assert session.run_many(lambda s: named)  # a tick as `monitor` writes it: its poller named
+    late = commands.record_command(
+        session.state,
+        "record-running-version",
+        command="echo 2.4.1",
+        exit_code=0,
+        output_tail="2.4.1",
+        actor="ada",
+        clock=clock,
+        ran_at=clock.now(),
+    )
+    session.run(lambda s: late)  # a run recorded after the record came back, saying when it ran
     session.run(lambda s: commands.hand_off(s, "bo", actor="ada", clock=clock, reason="shift"))
     session.run(lambda s: commands.set_channel(s, "#inc-t", actor="bo", clock=clock))
     session.run(lambda s: commands.check_step(s, "assess-severity", actor="bo", clock=clock))
@@ -247,12 +258,14 @@ NEW_OPTIONAL_FIELDS = {
     ("action_item.added", "type"),
     ("action_item.added", "ticket"),
     ("probe.samples", "poller"),
+    ("command.ran", "ran_at"),
 }
 """Fields this release added to a kind, stored only when given: without them, an event
 has the shape the previous release wrote. The previous release reads each of them as
 absent: its fold took `samples` alone from a tick (`_on_samples`), and hashed every
 payload as the dict it stored, whatever its keys; a tick that names its poller, as every
-`monitor` and screen now writes, verifies and folds there as one that does not."""
+`monitor` and screen now writes, verifies and folds there as one that does not. A run
+recorded late (`ran_at`, when it ran) reads there as the run, recorded at its event's time."""
 
 
 def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(
