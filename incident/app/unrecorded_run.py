@@ -11,6 +11,7 @@ saying when it ran (`steps.record_command_result`'s `ran_at`), without running i
 
 from __future__ import annotations
 
+import shlex
 from datetime import datetime
 
 from msgspec import Struct
@@ -21,6 +22,7 @@ from incident.app.session import Session
 from incident.app.steps import record_command_result
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
+from incident.core.text import visible
 
 
 class UnrecordedRun(Struct, frozen=True):
@@ -55,6 +57,13 @@ class UnrecordedRun(Struct, frozen=True):
         if self.succeeded:
             return f"check it with a note saying it ran. Do not run it again: {ran}; {later}"
         return f"run it again only if it must be, after a warning: {ran}; {later}"
+
+    def lost_on_quit(self, state: IncidentState) -> str:
+        """What quitting the screen loses, and how to record it by hand after."""
+        said = f"{self.command} {self.ran(state)}"
+        words = ["check", state.id, self.step, "--note", said] if self.succeeded else []
+        by_hand = shlex.join(["lastgood", *(words or ["note", state.id, said])])
+        return f"`{visible(self.command)}`, which {self.ran(state)} (by hand: {visible(by_hand)})"
 
     def note(self, state: IncidentState) -> str:
         """The note checking the step by hand opens with."""

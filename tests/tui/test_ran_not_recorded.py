@@ -28,6 +28,7 @@ from tests.tui.pilot_helpers import from_palette, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand
+from tui.app.modals.confirm import ConfirmModal
 from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
@@ -115,6 +116,18 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
                 # Space on it now checks it by hand, a note saying it ran: not a run.
                 await pilot.press("space")
                 await wait_for_screen(pilot, VerbForm)
+                await pilot.press("escape")
+                await wait_for_screen(pilot, IncidentScreen)
+
+                # Quitting asks first: the screen holds the only trace of the run.
+                await pilot.press("ctrl+q")
+                await wait_for_screen(pilot, ConfirmModal)
+                question = app.screen
+                assert isinstance(question, ConfirmModal) and question.heading == "Quit lastgood?"
+                body = " ".join(question.question.split())
+                assert body.startswith("`echo ran >> ") and ", which ran at T+" in body, body
+                assert f"(by hand: lastgood check {incident} roll-back --note " in body, body
+                assert "not recorded yet, and quitting loses it" in body, body
                 await pilot.press("escape")
                 await wait_for_screen(pilot, IncidentScreen)
 

@@ -11,14 +11,28 @@ it without a word, and so did Esc in the composer. So the app asks first:
   a note, a root cause): `y` discards it, `n` or Esc keeps it. A line typed into a
   one-line field is typed again as quickly as a question is answered, so those
   dialogs close.
+
+A screen may hold what happened and is not recorded yet (`HoldsUnrecorded`: a step's
+command that ran while the record refused its result, kept until the record takes
+it). Quitting then loses the only trace of it on this machine, so the question names
+it too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Protocol, runtime_checkable
 
 from textual.app import App
 from textual.screen import Screen
+
+
+@runtime_checkable
+class HoldsUnrecorded(Protocol):
+    """A screen keeping what happened and the record has not taken yet."""
+
+    def unrecorded_work(self) -> list[str]:
+        """Each such thing in words (`the command of roll-back, run at T+04:52`)."""
 
 
 class KeepsDrafts(App[None]):
@@ -34,7 +48,13 @@ class KeepsDrafts(App[None]):
             for screen in self.screen_stack
             if isinstance(screen, LastgoodModal) and screen.typed_fields()
         ]
-        if not drafts or self.screen is self._quit_question:
+        held = [
+            what
+            for screen in self.screen_stack
+            if isinstance(screen, HoldsUnrecorded)
+            for what in screen.unrecorded_work()
+        ]
+        if not (drafts or held) or self.screen is self._quit_question:
             self.exit()
             return
         from tui.app.modals.confirm import ConfirmModal
@@ -44,10 +64,11 @@ class KeepsDrafts(App[None]):
             if quit_now:
                 self.exit()
 
-        named = ", ".join(dict.fromkeys(drafts))
+        lost = [f"what you typed in {', '.join(dict.fromkeys(drafts))}"] if drafts else []
+        said = "; ".join([*lost, *held])
         self._quit_question = ConfirmModal(
             "Quit lastgood?",
-            f"What you typed in {named} has not been recorded: quitting loses it. "
+            f"{said[0].upper()}{said[1:]}: not recorded yet, and quitting loses it. "
             "Everything recorded is kept.",
             "Quit",
             hint="(or ctrl+q) quit",

@@ -176,6 +176,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             network, services.outbox, services.delivery_attempts, gone=lambda: self._gone
         )
 
+    def unrecorded_work(self) -> list[str]:
+        """The runs kept until the record takes them (`HoldsUnrecorded`): quitting asks."""
+        return [ran.lost_on_quit(self.state) for ran in self.steps.unrecorded.values()]
+
     def on_unmount(self) -> None:
         self._gone = True
         self.probes.stop()
