@@ -46,8 +46,8 @@ COMPOSE_KEY = _key_of("send")
 TIER_KEY = _key_of("db-tier")
 """Opens the database tiers."""
 CARRIED_OUT = "check it once the tier is carried out"
-"""What a database step left open with its tier chosen waits for (`steps.choose_tier` and
-`steps.settle_database` say it of the step they leave open)."""
+"""What a database step left open with its tier chosen waits for (`database_tiers.choose_tier`
+and `database_tiers.settle_database` say it of the step they leave open)."""
 ASSIGN_KEY = _key_of("assign")
 """Opens the role form: a tier's approval waits for someone in its role."""
 SKIP_KEY = _key_of("skip")

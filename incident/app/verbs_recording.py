@@ -97,7 +97,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param("tier", "none, down-migrations or restore-backup", Kind.CHOICE, True, True),
             REASON,
         ),
-        use_case="incident.app.steps:choose_tier",
+        use_case="incident.app.database_tiers:choose_tier",
         key="b",
         open_only=True,
     ),

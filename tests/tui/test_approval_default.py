@@ -16,7 +16,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Label
 
-from incident.app import steps
+from incident.app import database_tiers
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
@@ -41,7 +41,7 @@ async def test_the_chooser_of_the_last_resort_cannot_approve_it(tmp_path: Path) 
     incident_id = declared(db, clock, decided=True)
     with SqliteEventLog.open(db) as log:
         session = IncidentSession(log, incident_id, clock)
-        steps.choose_tier(session, "ada", "restore-backup", reason="a column was dropped")
+        database_tiers.choose_tier(session, "ada", "restore-backup", reason="a column was dropped")
         assert not session.state.roles.get("leadership")
         app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
         async with app.run_test(size=(100, 30)) as pilot:

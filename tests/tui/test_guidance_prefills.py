@@ -14,7 +14,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Select
 
-from incident.app import steps
+from incident.app import database_tiers, steps
 from incident.app.session import IncidentSession
 from tests.tui.coordinator_harness import coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
@@ -44,7 +44,7 @@ async def guided_form(
 
 async def test_r_opens_the_role_form_on_the_role_the_tier_waits_for(tmp_path: Path) -> None:
     def tier(session: IncidentSession) -> object:
-        return steps.choose_tier(session, "ada", "restore-backup", reason="drop column")
+        return database_tiers.choose_tier(session, "ada", "restore-backup", reason="drop column")
 
     opened = coordinator(tmp_path / "tier.db", decided=True, prepare=tier)
     async with opened as (_app, pilot, screen):

@@ -1,6 +1,6 @@
 """A data-losing database tier chosen before the rollback decision asks first.
 
-The rule ("is the decision recorded?") is the application's (`steps.tier_warning`);
+The rule ("is the decision recorded?") is the application's (`database_tiers.tier_warning`);
 the TUI asks it and shows the existing ConfirmModal. Both ways: before the
 decision, `n` records nothing and `y` records the choice; after it, no question.
 """
@@ -13,7 +13,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
-from incident.app import steps
+from incident.app import database_tiers, steps
 from incident.core.clock import ManualClock
 from incident.core.state import fold
 from store.sqlite_log import SqliteEventLog
@@ -100,10 +100,10 @@ def test_the_rule_reads_the_decision_and_the_tier(tmp_path: Path) -> None:
     with SqliteEventLog.open(tmp_path / "after.db", read_only=True) as log:
         decided = fold(log.events(after))
     assert not steps.decision_recorded(undecided) and steps.decision_recorded(decided)
-    assert steps.tier_warning(undecided, "none") is None
-    assert "may lose data" in (steps.tier_warning(undecided, "down-migrations") or "")
-    assert "will lose data" in (steps.tier_warning(undecided, "restore-backup") or "")
-    assert steps.tier_warning(decided, "restore-backup") is None
+    assert database_tiers.tier_warning(undecided, "none") is None
+    assert "may lose data" in (database_tiers.tier_warning(undecided, "down-migrations") or "")
+    assert "will lose data" in (database_tiers.tier_warning(undecided, "restore-backup") or "")
+    assert database_tiers.tier_warning(decided, "restore-backup") is None
 
 
 @pytest.mark.parametrize(("tier", "checked"), [("none", True), ("down-migrations", False)])

@@ -91,7 +91,7 @@ def open_decision(desk: Desk) -> None:
 
 
 def open_tiers(desk: Desk) -> None:
-    from incident.app import steps  # the use cases load after the first frame
+    from incident.app import database_tiers  # the use cases load after the first frame
 
     state = desk.state
     runbook = state.runbook
@@ -128,7 +128,7 @@ def open_tiers(desk: Desk) -> None:
             return
         actor, step = desk.actor, step_id
         desk.record(
-            lambda s: steps.settle_database(s, actor, step, tier_id, reason=reason),
+            lambda s: database_tiers.settle_database(s, actor, step, tier_id, reason=reason),
             BY_NAME["db-tier"],
             after=desk.advance,
         )
@@ -137,7 +137,7 @@ def open_tiers(desk: Desk) -> None:
         if not result:
             return
         tier_id, reason = result
-        warning = steps.tier_warning(desk.state, tier_id)
+        warning = database_tiers.tier_warning(desk.state, tier_id)
         if warning is None:
             record(tier_id, reason)
             return
