@@ -22,10 +22,13 @@ def record_samples(
     """One poll's samples, and any trigger they flip, in one transaction; recorded as
     the probes, whichever process polled (the TUI or `monitor`), the tick naming
     `poller`. Nothing is recorded while another poller holds the probes' turn
-    (`incident.app.probe_turn`)."""
+    (`incident.app.probe_turn`); `gone` tells of a holder known to have stopped, so the
+    write decides as the poller's reading of the turn did (it polled because of it)."""
     clock = session.clock
     events = session.run_many(
-        lambda s: commands.record_samples(s, samples, actor=PROBE_ACTOR, clock=clock, poller=poller)
+        lambda s: commands.record_samples(
+            s, samples, actor=PROBE_ACTOR, clock=clock, poller=poller, gone=gone
+        )
     )
     return Done(events, f"{counted(len(samples), 'sample')} recorded")
 
