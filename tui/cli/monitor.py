@@ -177,17 +177,12 @@ def run_monitor(
 
     async def poll(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
         client = make_client()
-
-        async def run(halt: asyncio.Event, until_s: float | None) -> None:
-            poller = ProbePoller(
-                probes, client, clock=session.clock, env=os.environ, gate=keys_first
-            )
-            await poller.run(writer.put, stop=halt, until_s=until_s)
-
+        poller = ProbePoller(probes, client, clock=session.clock, env=os.environ, gate=keys_first)
         loop = asyncio.get_running_loop()
         try:
             await poll_in_turn(
-                run,
+                poller,
+                writer.put,
                 lambda: store.call(lambda: standby(loop, stop)),
                 stop=stop,
                 given_up=given_up,

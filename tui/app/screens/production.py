@@ -119,10 +119,7 @@ def start_polling(
                 return 0.0
             return wait
 
-        async def run(halt: asyncio.Event, until_s: float | None) -> None:
-            poller = ProbePoller(probes, client=client, clock=clock, env=os.environ, gate=gate)
-            await poller.run(record, stop=halt, until_s=until_s)
-
-        await poll_in_turn(run, standby, stop=stop, given_up=given_up, clock=clock)
+        poller = ProbePoller(probes, client=client, clock=clock, env=os.environ, gate=gate)
+        await poll_in_turn(poller, record, standby, stop=stop, given_up=given_up, clock=clock)
 
     return network.submit(poll)
