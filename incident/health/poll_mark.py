@@ -14,6 +14,13 @@ a recorded moment through the same view, and whether a process runs now says not
 of then. So a poller killed on this machine reads "stopped" once its turn lapses, as
 one elsewhere does.
 
+A view whose record does not answer (the database down, the file gone) reads no tick
+either, and its pollers may well poll on: the child of the coordinator's screen went
+on polling through a PostgreSQL outage while the panel said "polling here stopped"
+(ux_review4 finding 13). A view says so (`away`), and the words say what is known:
+the readings are not being recorded here, or not read, because the record is
+unreachable.
+
 Poller names come from other machines' records: the words show them with every
 control character made visible, and the faces draw them as text, never markup.
 """
@@ -35,6 +42,8 @@ from incident.health.turns import UNNAMED_POLLER, turn_lapsed
 WHERE = re.compile(r" \(pid ([0-9]{1,10}) on ([^()]*)\)\Z")
 """How a poller's name ends when it says where it runs: the process and the machine
 (`incident.app.pollers.poller_name`)."""
+UNREACHABLE = "the record is unreachable"
+"""Why no tick is read while the view's record does not answer."""
 CUT_AT_LEAST = 4
 """Characters a poller's name is cut to at the least (three and an ellipsis)."""
 
@@ -62,6 +71,9 @@ class PollMark(Struct, frozen=True):
     """When the last tick was recorded (None: no tick)."""
     here: bool = False
     """Whether the last tick's poller runs in this process."""
+    away: bool = False
+    """Whether the view's record did not answer its last read: no tick could be read
+    since, whoever polls."""
 
 
 def poller_where(name: str) -> tuple[str, int, str] | None:
@@ -73,11 +85,16 @@ def poller_where(name: str) -> tuple[str, int, str] | None:
 
 
 def poll_mark(
-    state: IncidentState, now: datetime, here: Callable[[str], bool] | None = None
+    state: IncidentState,
+    now: datetime,
+    here: Callable[[str], bool] | None = None,
+    *,
+    away: bool = False,
 ) -> PollMark | None:
     """Who polls the incident's probes at `now`, by the turn's rule; `here` tells a
-    poller of this process by its name. None when there is nothing to poll: no probes,
-    or the incident is closed (its pollers stop at the close)."""
+    poller of this process by its name; `away`: the view's record does not answer.
+    None when there is nothing to poll: no probes, or the incident is closed (its
+    pollers stop at the close)."""
     if not state.runbook.probes or state.is_closed:
         return None
     last = state.last_poll
@@ -88,7 +105,7 @@ def poll_mark(
         polling = Polling.LAPSED
     else:
         polling = Polling.HERE if mine else Polling.ELSEWHERE
-    return PollMark(polling, last.poller, last.at, mine)
+    return PollMark(polling, last.poller, last.at, mine, away)
 
 
 def poll_words(
@@ -99,13 +116,19 @@ def poll_words(
 
     `polled by Ada's monitor (pid 4242 on bastion), last tick T+12:03`, `polled here`,
     `not polled since T+12:03; Ada's monitor (pid 4242 on bastion) stopped`,
-    `not polled yet`."""
+    `not polled yet`; while the record does not answer, `not recorded since T+12:03;
+    the record is unreachable` (this process's poller) or `no tick read since T+12:03;
+    the record is unreachable` (another's), not that anyone stopped."""
     if mark.polling is Polling.NEVER or mark.at is None:
         return "not polled yet"
     if mark.polling is Polling.HERE:
         return "polled here"
     tick = t_plus(state, mark.at)
     since = f"not polled since {tick}"
+    if mark.polling is Polling.LAPSED and mark.away:
+        unknown = f"not recorded since {tick}" if mark.here else f"no tick read since {tick}"
+        away = f"{unknown}; {UNREACHABLE}"
+        return away if fits is None or fits(away) else unknown
     if mark.polling is Polling.LAPSED and mark.here:
         stopped = f"{since}; polling here stopped"
         return stopped if fits is None or fits(stopped) else since

@@ -78,7 +78,9 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.call_after_refresh(settle_heap)
         self.draw_bar()
         self.set_interval(TICK_S, self.tick)
-        self.live = start_live_feed(self, self.session.log, self.state.id, self.read_now)
+        self.live = start_live_feed(
+            self, self.session.log, self.state.id, self.read_now, self.view.record_reached
+        )
 
     def on_unmount(self) -> None:
         self.recorder.close()
@@ -99,6 +101,10 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.recorder.submit(lambda s: s.refresh(), self._read, kind="tick")
 
     def _read(self, outcome: Outcome[object]) -> None:
+        if isinstance(outcome.error, StoreError):
+            self.view.record_reached(False)
+        elif outcome.error is None and not self.live:
+            self.view.record_reached(True)
         if isinstance(outcome.error, StoreError):
             self.notify(reason_first(outcome.error), severity="error", timeout=10)
         elif outcome.error is not None:

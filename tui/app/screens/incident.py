@@ -142,7 +142,9 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self._opening = []
         self.view.query_one(Checklist).focus()
         self.set_interval(TICK_S, self.tick)
-        self.live = start_live_feed(self, self._log, self.state.id, self.read_now)
+        self.live = start_live_feed(
+            self, self._log, self.state.id, self.read_now, self.view.record_reached
+        )
         if isinstance(self.app, Services):
             self.app.after_first_frame(self, self.start_background)
         else:
@@ -227,6 +229,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.recorder.submit(self.comms.background, self._background_done, kind="catch-up")
 
     def _background_done(self, outcome: Outcome[list[Event]]) -> None:
+        if isinstance(outcome.error, StoreError):
+            self.view.record_reached(False)
+        elif outcome.error is None and not self.live:  # the tick read the file
+            self.view.record_reached(True)
         if isinstance(outcome.error, CommandError | StoreError):
             self.notify(reason_first(outcome.error), severity="error", timeout=10)
         elif outcome.error is not None:

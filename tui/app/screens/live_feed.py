@@ -37,9 +37,15 @@ class Listener(Protocol):
 
 
 def start_live_feed(
-    screen: Screen[Any], log: object, incident_id: str, on_append: Callable[[], None]
+    screen: Screen[Any],
+    log: object,
+    incident_id: str,
+    on_append: Callable[[], None],
+    on_reach: Callable[[bool], None] | None = None,
 ) -> bool:
-    """Call `on_append` on the UI loop after each commit to the incident by anyone.
+    """Call `on_append` on the UI loop after each commit to the incident by anyone;
+    `on_reach(False)` once the connection is lost, `on_reach(True)` once it listens
+    again (the Production panel's mark follows: `IncidentView.record_reached`).
 
     False when the record cannot notify (a SQLite file): the screen keeps polling.
     """
@@ -56,10 +62,16 @@ def start_live_feed(
         from tui.net.outage import Outage  # the network package waits past the first frame
 
         worker = get_current_worker()
-        lost = Outage[StoreError](
-            lambda error: screen.app.call_from_thread(say_lost, screen, error),
-            lambda error: screen.app.call_from_thread(say_reconnected, screen, error),
-        )
+
+        def reached(said: Callable[[Screen[Any], StoreError], None], now: bool) -> Any:
+            def on_ui_loop(error: StoreError) -> None:
+                said(screen, error)
+                if on_reach is not None:
+                    on_reach(now)
+
+            return lambda error: screen.app.call_from_thread(on_ui_loop, error)
+
+        lost = Outage[StoreError](reached(say_lost, False), reached(say_reconnected, True))
         try:
             while not worker.is_cancelled:
                 try:

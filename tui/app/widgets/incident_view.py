@@ -25,7 +25,7 @@ from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
 from incident.core.state import IncidentState
-from incident.health.poll_mark import poll_mark
+from incident.health.poll_mark import PollMark, poll_mark
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.health import HealthPanel
@@ -89,6 +89,10 @@ class IncidentView(Horizontal):
         (`mark_unrecorded`): the checklist and the guidance say so."""
         """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
         and the decision's triggers say so instead of waiting for its readings."""
+        self.record_away = False
+        """Whether the record did not answer the screen's last read (`record_reached`):
+        the Production panel's mark says the readings are not recorded, or not read,
+        rather than that anyone stopped polling."""
         self._phase_drawn: tuple[str, bool, bool] | None = None
         """The phase `draw_phase` last drew, whether the incident was closed, and whether
         every required step was done: the footer's keys follow them (`P` in the last
@@ -111,7 +115,7 @@ class IncidentView(Horizontal):
             if runbook.probes:
                 panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
                 # Its class set before it mounts, as the strip's cells' (`-marked`).
-                panel.mark_polling(poll_mark(self.state, self.now(), poller_here))
+                panel.mark_polling(self._poll_mark(self.state, self.now()))
                 yield panel
             yield Guidance(id="guidance")
             yield Timeline(id="timeline")
@@ -148,7 +152,7 @@ class IncidentView(Horizontal):
         for panel in self.query(HealthPanel):
             if reset or any(e.kind in PANEL_KINDS for e in events):
                 panel.show(state, now)
-            panel.mark_polling(poll_mark(state, now, poller_here))
+            panel.mark_polling(self._poll_mark(state, now))
 
     def fold_in(self, events: Sequence[Event]) -> list[Event]:
         """Fold events the record holds into the state shown, then redraw; the new ones.
@@ -196,7 +200,7 @@ class IncidentView(Horizontal):
         now = self.now()
         for panel in self.query(HealthPanel):
             panel.tick(now)
-            panel.mark_polling(poll_mark(self.state, now, poller_here))
+            panel.mark_polling(self._poll_mark(self.state, now))
 
     def mark_polling(self) -> None:
         """Who polls production now, under the panel's rows (`incident.health.poll_mark`):
@@ -204,7 +208,18 @@ class IncidentView(Horizontal):
         since the last poller's ticks stopped. Told on every update and every second, as
         a turn lapses with time alone."""
         for panel in self.query(HealthPanel):
-            panel.mark_polling(poll_mark(self.state, self.now(), poller_here))
+            panel.mark_polling(self._poll_mark(self.state, self.now()))
+
+    def record_reached(self, reached: bool) -> None:
+        """Whether the record answered the screen's last read (the live feed's, or the
+        tick's): the mark under the Production panel follows."""
+        if reached == (not self.record_away):
+            return
+        self.record_away = not reached
+        self.mark_polling()
+
+    def _poll_mark(self, state: IncidentState, now: datetime) -> PollMark | None:
+        return poll_mark(state, now, poller_here, away=self.record_away)
 
     def show_phase(self, delta: int) -> None:
         """The previous (-1) or next (+1) phase, wrapping; pinned until progress catches up."""
