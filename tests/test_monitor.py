@@ -125,7 +125,8 @@ def test_monitor_that_ends_while_its_samples_are_not_recorded_exits_2(tmp_path):
             monitor.kill()
     assert monitor.returncode == 2, err
     lines = err.strip().splitlines()
-    assert lines[0].startswith(f"samples not recorded: {db}: ")
+    assert lines[0].startswith(f"watching {incident_id}: ")
+    assert lines[1].startswith(f"samples not recorded: {db}: ")
     assert lines[-1].startswith(
         f"lastgood monitor: stopped while samples were not recorded: {db}: "
     )

@@ -1,6 +1,7 @@
 """`lastgood monitor`: the TUI's background work without the TUI.
 
-Prints one line per poll and every trigger change, records samples through the
+Says on stderr what it watches as it starts and what it recorded as it stops; prints
+one line per poll and every trigger change, records samples through the
 same domain command as the TUI, sends and delivers the incident's messages as an
 open TUI would, and stops cleanly on Ctrl-C, after `--for`, or once the incident is
 closed. The coordinator's screen runs it as `--probes-only --exit-on-eof --keys-first
@@ -16,7 +17,8 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from datetime import timedelta
 from pathlib import Path
 from typing import TextIO
 
@@ -24,9 +26,9 @@ from incident.app.probe_turn import ProbeTurn, poller_name
 from incident.app.session import IncidentSession
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.payloads.health import sample_to_json
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.phase_clocks import elapsed, format_duration, format_offset
 from incident.core.samples import Sample
-from incident.core.text import json_text, visible
+from incident.core.text import counted, json_text, visible
 from incident.health.readings import format_value
 from incident.reports.describe import describe
 from runbooks.model import Probe
@@ -81,8 +83,27 @@ def run_monitor(
     and says how many.
     """
     say = _json_say(session) if as_json else _say(session)
-    probes = probes_to_poll(session)
+    probes, hint = pointed_probes(session.state.runbook)
     turn = ProbeTurn(poller or poller_name(None, "monitor"))
+    ticks: list[str] = []
+    """The T+ of each tick this monitor recorded, for the line said at its stop."""
+    started: list[bool] = []
+    """Whether it started (and said so): one refused at its start says only why."""
+
+    def start() -> None:
+        """Say what it watches and how it stops, once what could refuse it has not."""
+        started.append(True)
+        line = start_line(
+            session.state.id,
+            probes,
+            duration_s=duration_s,
+            messages=not probes_only,
+            exit_on_eof=exit_on_eof,
+        )
+        emit(line, sys.stderr)
+        if hint is not None:
+            emit(f"not polled: {hint}", sys.stderr)
+
     given_up = asyncio.Event()
     """Set (on the loop) when a batch was not recorded: another poller holds the turn."""
     unrecorded = Outage[StoreError](
@@ -111,10 +132,12 @@ def run_monitor(
 
     async def work(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
         if probes_only:
+            start()
             if probes:
                 await poll(stop, store, writer)
             return
         async with Courier(session, db, say=say) as courier:
+            start()
             messages = asyncio.create_task(courier.run(stop, store=store))
             try:
                 if probes:
@@ -145,10 +168,11 @@ def run_monitor(
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(given_up.set)
                 return
+            offset = format_offset(elapsed(session.state, session.clock.now()))
+            ticks.append(offset)
             if as_json:
                 _print_json_batch(session, batch, events)
                 return
-            offset = format_offset(elapsed(session.state, session.clock.now()))
             lines = [visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))]
             for event in events:
                 if event.kind == Kind.TRIGGER_CHANGED:
@@ -192,10 +216,10 @@ def run_monitor(
         finally:
             await close_client(client)
 
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # before the loop took the signal over
         asyncio.run(monitor())
-    except KeyboardInterrupt:  # before the loop took the signal over
-        emit("monitor stopped", sys.stderr)
+    if started:  # not after a second signal either: its count is the last word
+        emit(stop_line(ticks, polled=bool(probes)), sys.stderr)
     if left and left[0][0]:
         batches, samples = left[0]
         raise CliError(
@@ -248,12 +272,11 @@ def stop_on_signals(stop: asyncio.Event, writer: SampleWriter) -> None:
                 main.cancel()
             return
         stop.set()
-        emit("monitor stopped", sys.stderr)
         batches, samples = writer.backlog()
         if batches:
             emit(
-                f"recording the {batches} batch(es) of samples ({samples} samples) still "
-                "queued; a second Ctrl-C (or SIGTERM) leaves them",
+                f"stopping: recording the {batches} batch(es) of samples ({samples} samples) "
+                "still queued; a second Ctrl-C (or SIGTERM) leaves them",
                 sys.stderr,
             )
 
@@ -262,13 +285,60 @@ def stop_on_signals(stop: asyncio.Event, writer: SampleWriter) -> None:
             loop.add_signal_handler(number, on_signal)
 
 
-def probes_to_poll(session: IncidentSession) -> tuple[Probe, ...]:
-    """The probes to poll: as on the coordinator's screen, those still at the bundled
-    runbook's loopback defaults are left out, and stderr says how to point them."""
-    probes, hint = pointed_probes(session.state.runbook)
-    if hint is not None:
-        print(f"not polled: {hint}", file=sys.stderr)
-    return probes
+LISTED_PROBES = 6
+"""Probes named one by one in the line said at the start; more are counted."""
+
+
+def start_line(
+    incident_id: str,
+    probes: Sequence[Probe],
+    *,
+    duration_s: float | None,
+    messages: bool,
+    exit_on_eof: bool,
+) -> str:
+    """What a monitor watches and how it stops, said once on stderr as it starts:
+    `watching INC-…: health every 5s, version every 5s, error-rate every 15s, and its
+    messages; Ctrl-C stops`. The probes are those it polls: as on the coordinator's
+    screen, those still at the bundled runbook's loopback defaults are left out (the
+    next line says how to point them)."""
+    if len(probes) > LISTED_PROBES:
+        shortest = min(probe.interval_s for probe in probes)
+        longest = max(probe.interval_s for probe in probes)
+        span = (
+            _every(shortest) if shortest == longest else f"{_every(shortest)} to {_every(longest)}"
+        )
+        polled = f"{len(probes)} probes, every {span}"
+    else:
+        polled = ", ".join(f"{probe.name} every {_every(probe.interval_s)}" for probe in probes)
+    if not probes:
+        watched = "its messages (no probes to poll)"
+    else:
+        watched = f"{polled}, and its messages" if messages else polled
+    if exit_on_eof:
+        stops = "stops when its input closes"
+    elif duration_s is not None:
+        stops = f"stops after {_every(duration_s)} (Ctrl-C sooner)"
+    else:
+        stops = "Ctrl-C stops"
+    return visible(f"watching {incident_id}: {watched}; {stops}")
+
+
+def stop_line(ticks: Sequence[str], *, polled: bool) -> str:
+    """Said once on stderr as a monitor ends (but after a second Ctrl-C, whose count of
+    what it left is the last word): how many ticks it recorded, and the last one's T+."""
+    if not polled:
+        return "monitor stopped"
+    if not ticks:
+        return "monitor stopped: no tick recorded"
+    return f"monitor stopped after {counted(len(ticks), 'tick')} recorded; last tick {ticks[-1]}"
+
+
+def _every(seconds: float) -> str:
+    """`5s`, `1m30s`, `0.5s`: an interval or a run's length, as the runbook gives it."""
+    if seconds != int(seconds):
+        return f"{seconds:g}s"
+    return format_duration(timedelta(seconds=seconds))
 
 
 def keys_gate(fd: int) -> Gate:

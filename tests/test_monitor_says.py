@@ -1,0 +1,82 @@
+"""`monitor` says what it watches as it starts, and what it recorded as it stops
+(ux_review4 finding 9).
+
+It printed nothing before its first tick and exited 0 without a word on Ctrl-C, so
+the on-call could not tell it was doing what they thought (and a monitor that
+recorded nothing, as in finding 4, looked the same as one that did). Both lines go to
+stderr, beside its other words about itself, so `--json` keeps stdout one JSON object
+a line. Real `monitor` processes poll a real HTTP server on loopback into a real
+SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import signal
+import subprocess
+from pathlib import Path
+
+from tests.cli_helpers import Cli, lastgood_command
+from tests.test_monitor_restarted_at_once import declared
+from tests.test_monitor_slow_record import Builds
+from tests.test_postgres_monitor_restart import Lines
+from tests.waiting import poll_until
+
+WAIT_S = 60
+STOPPED = re.compile(r"monitor stopped after 1 tick recorded; last tick T\+00:0\d\Z")
+
+
+def test_monitor_says_what_it_watches_and_what_it_recorded(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "says.db", actor="ada")
+    with Builds() as builds:
+        incident_id = declared(cli, builds, tmp_path)
+        done = cli.run("monitor", incident_id, "--for", "2")
+    assert done.code == 0, done.err
+    said = done.err.strip().splitlines()
+    assert said[0] == (
+        f"watching {incident_id}: build every 30s, and its messages; stops after 2s (Ctrl-C sooner)"
+    ), said
+    assert STOPPED.match(said[-1]), said
+    assert len(said) == 2, said
+    assert "build-1" in done.out
+
+
+def test_with_json_stdout_stays_one_object_a_line(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "json.db", actor="ada")
+    with Builds() as builds:
+        incident_id = declared(cli, builds, tmp_path)
+        done = cli.run("monitor", incident_id, "--for", "2", "--json")
+    assert done.code == 0, done.err
+    lines = done.out.strip().splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == ["samples"], lines
+    said = done.err.strip().splitlines()
+    assert said[0].startswith(f"watching {incident_id}: build every 30s"), said
+    assert STOPPED.match(said[-1]), said
+
+
+def test_on_ctrl_c_it_says_what_it_recorded(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "stopped.db", actor="ada")
+    with Builds() as builds:
+        incident_id = declared(cli, builds, tmp_path)
+        process = subprocess.Popen(
+            [*lastgood_command(), "monitor", incident_id, "--probes-only"],
+            env=cli.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None and process.stderr is not None
+        out, err = Lines(process.stdout), Lines(process.stderr)
+        try:
+            poll_until(lambda: out.has("build-1"), "a first tick", WAIT_S)
+            process.send_signal(signal.SIGINT)
+            assert process.wait(WAIT_S) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+                process.wait()
+    said = err.joined().splitlines()
+    assert said[0] == f"watching {incident_id}: build every 30s; Ctrl-C stops", said
+    assert STOPPED.match(said[-1]), said
+    assert len(said) == 2, said
