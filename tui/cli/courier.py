@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from types import TracebackType
 from typing import TYPE_CHECKING
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING
 from incident.app.autosend import record_auto_sends, record_overdue
 from incident.app.outcome import SYSTEM_ACTOR
 from incident.app.session import IncidentSession
-from incident.comms.due import awaiting_confirmation
+from incident.comms.due import DueMessage, awaiting_confirmation
 from incident.comms.notifications import failed_keys
 from incident.core.errors import CommandError
 from incident.core.events import Event, Kind
@@ -63,6 +64,9 @@ class Courier:
         self.notifier: Notifier | None = None
         self._outbox: OutboxRecord | None = None
         self._client: HttpClient | None = None
+        self._told: set[tuple[str, datetime]] = set()
+        """The messages awaiting confirmation already said to be due (`run`), by
+        template and when they fell due: each said once."""
 
     async def __aenter__(self) -> Courier:
         if self.session.state.runbook.notify_targets:
@@ -215,21 +219,37 @@ class Courier:
     def _tick(self) -> None:
         self.session.refresh()
         self.catch_up()
+        for line in self.newly_due_lines():
+            self.say(line)
 
     def awaiting_lines(self, incident_id: str) -> list[str]:
         """How to act on messages that wait for the coordinator's confirmation."""
         due = awaiting_confirmation(self.session.state, self.session.clock.now())
-        return [
-            f"due: the {m.template} message ({m.moment}); send it with "
-            f"`lastgood send {incident_id} --template {m.template}` or decline with "
-            f"`lastgood decline {incident_id} {m.template} --reason ...`"
-            for m in due
-        ]
+        return [due_line(incident_id, message) for message in due]
+
+    def newly_due_lines(self) -> list[str]:
+        """`awaiting_lines` of the messages not said yet by this courier: what a running
+        `monitor` says as each falls due (an update each time the cadence comes round),
+        once, where a verb says all that wait after it records."""
+        due = awaiting_confirmation(self.session.state, self.session.clock.now())
+        fresh = [message for message in due if (message.template, message.due_at) not in self._told]
+        self._told.update((message.template, message.due_at) for message in fresh)
+        return [due_line(self.session.state.id, message) for message in fresh]
 
     def _print_events(self, events: list[Event]) -> None:
         for event in events:
             if event.kind in _SHOWN or event.kind.startswith("notification."):
                 self.say(describe(event))
+
+
+def due_line(incident_id: str, message: DueMessage) -> str:
+    """A message that waits for the coordinator, and how to send or decline it: one
+    wording for the verbs (after they record) and `monitor` (as it falls due)."""
+    return (
+        f"due: the {message.template} message ({message.moment}); send it with "
+        f"`lastgood send {incident_id} --template {message.template}` or decline with "
+        f"`lastgood decline {incident_id} {message.template} --reason ...`"
+    )
 
 
 async def _inline(job: Callable[[], object]) -> object:

@@ -1,0 +1,100 @@
+"""`monitor` says when a message falls due, once each (ux_review4 finding 7).
+
+The recording verbs print `due: the announce message (step:decide); send it with ...`
+on stderr; the monitor, the pane an on-call watches while a second pane runs the CLI,
+said nothing then or later, and with every message `mode: confirm` (as `init` writes
+them) it sends nothing by itself either. Now it says the verbs' line, in its own
+stream beside its other lines about messages. A real `monitor` process, the CLI in
+others, a real SQLite file.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.cli_helpers import Cli, lastgood_command
+from tests.test_postgres_monitor_restart import Lines
+from tests.waiting import poll_until
+
+WAIT_S = 60
+RUNBOOK = """\
+runbook: monitor-due
+title: Messages due while a monitor runs
+templates:
+  announce: "Rolling back {title} now."
+  paging: "Paging the owners of {title}."
+notify:
+  targets:
+    - {name: team, kind: slack, url: "http://127.0.0.1:9/never-called"}
+  send:
+    announce: {to: [team], on: "step:decide"}
+    paging: {to: [team], on: "step:page"}
+phases:
+  - id: decide
+    title: Decide
+    window: [0, 5]
+    steps:
+      - {id: decide, title: Decide to roll back}
+      - {id: page, title: Page the owners}
+      - {id: announce, title: Announce, kind: communication, template: announce}
+      - {id: paging, title: Page, kind: communication, template: paging}
+"""
+
+
+def due(incident_id: str, template: str, moment: str) -> str:
+    """The recording verbs' line for a message due (`lastgood check`'s stderr)."""
+    return (
+        f"due: the {template} message ({moment}); send it with "
+        f"`lastgood send {incident_id} --template {template}` or decline with "
+        f"`lastgood decline {incident_id} {template} --reason ...`"
+    )
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["lines", "json"])
+def test_monitor_says_each_message_that_falls_due_once(tmp_path: Path, as_json: bool) -> None:
+    runbook = tmp_path / "runbook.yaml"
+    runbook.write_text(RUNBOOK)
+    cli = Cli(tmp_path / "due.db", actor="ada")
+    incident_id = cli.ok(
+        *("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"),
+        *("--runbook", str(runbook)),
+    ).strip()
+    process = subprocess.Popen(
+        [*lastgood_command(), "monitor", incident_id, *(["--json"] if as_json else [])],
+        env=cli.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None and process.stderr is not None
+    out, err = Lines(process.stdout), Lines(process.stderr)
+
+    def said() -> list[str]:
+        lines = list(out.lines)
+        return [json.loads(line)["text"] for line in lines] if as_json else lines
+
+    def says(line: str) -> int:
+        return sum(each.endswith(line) for each in said())
+
+    try:
+        poll_until(lambda: err.has("watching"), "the monitor started", WAIT_S)
+        checked = cli.run("check", incident_id, "decide")
+        assert due(incident_id, "announce", "step:decide") in checked.err  # the verb's line
+        poll_until(lambda: says(due(incident_id, "announce", "step:decide")) == 1, "due", WAIT_S)
+        cli.ok("check", incident_id, "page")
+        # Seen at a later tick of the monitor, while the announce message still waits.
+        poll_until(lambda: says(due(incident_id, "paging", "step:page")) == 1, "paging", WAIT_S)
+        assert says(due(incident_id, "announce", "step:decide")) == 1, said()
+        process.terminate()
+        assert process.wait(WAIT_S) == 0, err.joined()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    out.joined()
+    assert says(due(incident_id, "announce", "step:decide")) == 1, said()
+    assert says(due(incident_id, "paging", "step:page")) == 1, said()
