@@ -31,7 +31,7 @@ from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.health import HealthPanel
 
-LOST = "Lost the connection"
+LOST = "Database unreachable, retrying"
 BACK = "Reconnected to"
 
 
