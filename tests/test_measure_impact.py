@@ -22,6 +22,7 @@ from tests.prometheus_helpers import (  # the fixture is imported for pytest to 
     free_port,
     prometheus_stack_fixture,  # noqa: F401
 )
+from tests.test_json_schemas import assert_valid
 
 FAILED = 'demo_requests_total{status="500"}'
 TOTAL = "demo_requests_total"
@@ -145,3 +146,55 @@ def test_a_selector_prometheus_refuses_is_its_error(resolved, prometheus_stack):
 
 def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
+
+
+def test_a_failed_selector_matching_no_series_is_counted_as_none_and_said(
+    resolved, prometheus_stack
+):
+    """Prometheus answers `"result":[]` for a typo as for an exporter that has not yet
+    exposed its 5xx series: counted as none failed, as before, but said where it is
+    printed, in the report's Impact, the timeline and the export (review 4, finding 5)."""
+    cli, incident_id, _ = resolved
+    said = cli.ok(*measure(incident_id, prometheus_stack.url, failed="nope_total"))
+    assert said.strip().endswith(
+        "requests failed (0.0%); --failed matched no series: counted as none failed; "
+        "check the selector if failures were expected"
+    )
+    export = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    assert_valid("export", export)  # the schema documents the flag
+    requests = export["requests"]
+    assert requests["failed"] == 0 and requests["failed_no_series"] is True
+    report = cli.ok("export", incident_id, "--format", "markdown")
+    assert (
+        "⚠ The failed requests' query matched no series: counted as none failed; "
+        "check the selector if failures were expected."
+    ) in report
+    assert "requests failed (the failed query matched no series)" in report
+    # a selector that matches, measured again, is a count again
+    cli.ok(*measure(incident_id, prometheus_stack.url))
+    requests = json.loads(cli.ok("export", incident_id, "--format", "json"))["requests"]
+    assert requests["failed"] > 0 and requests["failed_no_series"] is False
+    report = cli.ok("export", incident_id, "--format", "markdown")
+    assert "⚠ The failed requests' query matched no series" not in report
+    assert "requests failed (the failed query matched no series)" in report  # as it was then
+
+
+def test_a_total_selector_matching_no_series_is_refused(resolved, prometheus_stack):
+    cli, incident_id, _ = resolved
+    before = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    result = cli.run(
+        "measure-impact",
+        incident_id,
+        "--failed",
+        FAILED,
+        "--total",
+        "nope_total",
+        "--prometheus",
+        prometheus_stack.url,
+    )
+    assert result.code != 0 and "Traceback" not in result.err
+    assert "--total matched no series: Prometheus has no data for " in result.err
+    assert result.err.strip().endswith("check the selector")
+    assert len(result.err.strip().splitlines()) == 1
+    after = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    assert after == before

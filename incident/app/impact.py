@@ -14,7 +14,7 @@ from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.errors import CommandError
-from incident.reports.describe import count_text
+from incident.reports.describe import NO_FAILED_SERIES, count_text
 
 InstantQuery = Callable[[str, datetime], Awaitable[float | None]]
 """`await query(promql, at)`: the value of `promql` at `at`, None when there is none;
@@ -28,13 +28,31 @@ async def measure_impact(
     queries = commands.impact_queries(session.state, failed, total)
     failed_count = await query(queries.failed, queries.end)
     total_count = await query(queries.total, queries.end)
-    if total_count is None or total_count <= 0:
-        raise CommandError(f"Prometheus counted no requests: {queries.total} has no data")
-    counted = failed_count or 0.0  # no series of failed requests: none failed
+    if total_count is None:
+        raise CommandError(
+            f"--total matched no series: Prometheus has no data for {queries.total}; "
+            "check the selector"
+        )
+    if total_count <= 0:
+        raise CommandError(
+            f"Prometheus counted no requests over the impact window: {queries.total} is 0"
+        )
+    # No series of failed requests: an exporter may expose its 5xx series only after
+    # the first error, so none failed; but a typo does the same, so it is said and kept.
+    no_series = failed_count is None
+    counted = failed_count or 0.0
     clock = session.clock
     events = session.run_many(
         lambda s: [
-            commands.record_impact(s, queries, counted, total_count, actor=actor, clock=clock)
+            commands.record_impact(
+                s,
+                queries,
+                counted,
+                total_count,
+                actor=actor,
+                clock=clock,
+                failed_no_series=no_series,
+            )
         ]
     )
     share = counted / total_count
@@ -42,4 +60,6 @@ async def measure_impact(
         f"impact measured: {count_text(counted, whole=True)} of "
         f"{count_text(total_count, whole=True)} requests failed ({share:.1%})"
     )
+    if no_series:
+        said += f"; --failed matched no series: {NO_FAILED_SERIES}"
     return Done(events, said)

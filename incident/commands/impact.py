@@ -69,8 +69,12 @@ def record_impact(
     *,
     actor: str,
     clock: Clock,
+    failed_no_series: bool = False,
 ) -> NewEvent:
-    """The measured figures; refused when they cannot be counts of the same requests."""
+    """The measured figures; refused when they cannot be counts of the same requests.
+    `failed_no_series`: the failed requests' query matched no series, and `failed` is
+    the 0 that stands for it (an exporter may expose its 5xx series only once one
+    has failed), recorded as such so every reader can say so."""
     for name, value in (("failed", failed), ("total", total)):
         if not math.isfinite(value) or value < 0:
             raise CommandError(f"Prometheus counted {value} {name} requests: not a count")
@@ -80,6 +84,13 @@ def record_impact(
             "must count a subset of the total's"
         )
     measured = ImpactMeasured(
-        queries.failed, queries.total, queries.start, queries.end, failed, total, actor
+        queries.failed,
+        queries.total,
+        queries.start,
+        queries.end,
+        failed,
+        total,
+        actor,
+        failed_no_series,
     )
     return make_event(state.id, actor, clock, measured)

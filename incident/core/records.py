@@ -256,6 +256,8 @@ class ImpactFigure(Struct, frozen=True):
     total: float
     by: str
     at: datetime
+    failed_no_series: bool = False
+    """The failed requests' query matched no series: `failed` is 0 by default."""
 
     @property
     def share(self) -> float | None:

@@ -205,6 +205,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 data.total,
                 data.by or actor,
                 at,
+                data.failed_no_series,
             )
         case ReportStatusSet() as data:
             state.document = ReportDocument(

@@ -64,6 +64,13 @@ LONGEST_COUNT = 1e15
 digits: no real request count comes near it, but Prometheus may answer anything."""
 
 
+NO_FAILED_SERIES = "counted as none failed; check the selector if failures were expected"
+"""What a failed requests' query that matched no series was taken to mean (0, as an
+exporter that shows its 5xx series only after the first error would mean it), and
+what to do if that is wrong: after `--failed matched no series: ` in the CLI's line,
+and the report's own words for the selector."""
+
+
 def count_text(value: float, *, whole: bool = False) -> str:
     """A request count as people read it: `1,234`, or `12.5` when not whole (unless
     `whole`: Prometheus's `increase()` extrapolates, and a summary rounds it)."""
@@ -150,7 +157,8 @@ def describe(event: Event) -> str:
             return f"What the rollback undoes: {_line(d.summary)}"
         case ImpactMeasured() as d:
             failed, total = count_text(d.failed), count_text(d.total)
-            return f"Impact measured: {failed} of {total} requests failed"
+            said = f"Impact measured: {failed} of {total} requests failed"
+            return said + (" (the failed query matched no series)" if d.failed_no_series else "")
         case ReportStatusSet() as d:
             text = f"Report {_line(d.status)}, owner {_line(d.owner) or 'unset'}"
             reviewers = _line(", ".join(d.reviewers))

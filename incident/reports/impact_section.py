@@ -12,7 +12,7 @@ from incident.health.readings import format_value
 from incident.health.triggers import describe_condition
 from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
-from incident.reports.describe import count_text
+from incident.reports.describe import NO_FAILED_SERIES, count_text
 from incident.reports.gantt import mermaid_gantt
 from incident.reports.impact import skipped_steps
 from incident.reports.markdown import cell, code_span, fence, inline, table
@@ -75,6 +75,8 @@ def _failed_requests(ctx: ReportContext) -> list[str]:
         "",
         *fence(f"{figure.failed_query}\n{figure.total_query}", "promql"),
     ]
+    if figure.failed_no_series:
+        lines += ["", f"⚠ The failed requests' query matched no series: {NO_FAILED_SERIES}."]
     if (figure.start, figure.end) != (state.started_at, resolution(state)):
         lines += ["", "⚠ The impact window has changed since: measure it again."]
     return lines

@@ -28,6 +28,7 @@ def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
             "failed": figure.failed,
             "total": figure.total,
             "share": figure.share,
+            "failed_no_series": figure.failed_no_series,
             "failed_query": figure.failed_query,
             "total_query": figure.total_query,
             "start": format_timestamp(figure.start),

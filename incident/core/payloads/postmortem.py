@@ -128,9 +128,12 @@ class ImpactMeasured(Struct, frozen=True):
     failed: float
     total: float
     by: str
+    failed_no_series: bool = False
+    """The failed requests' query matched no series, so `failed` is 0 by default, not
+    a count Prometheus gave; stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "failed_query": self.failed_query,
             "total_query": self.total_query,
             "start": format_timestamp(self.start),
@@ -139,6 +142,9 @@ class ImpactMeasured(Struct, frozen=True):
             "total": self.total,
             "by": self.by,
         }
+        if self.failed_no_series:
+            data["failed_no_series"] = True
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> ImpactMeasured:
@@ -151,6 +157,7 @@ class ImpactMeasured(Struct, frozen=True):
             f.number("failed"),
             f.number("total"),
             f.text("by"),
+            f.flag("failed_no_series", False),
         )
         f.done()
         return decoded
