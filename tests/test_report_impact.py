@@ -14,6 +14,7 @@ from incident.core.state import RECENT_SAMPLES, IncidentState
 from incident.reports.describe import count_text
 from incident.reports.impact import metric_figures, milestones, severity_periods, severity_totals
 from incident.reports.report import json_export, markdown_report
+from incident.reports.timeline import markdown_timeline
 from tests.bundled_incident import BundledIncident
 from tests.conftest import T0
 from tests.golden.markdown_checks import tables, tokens
@@ -240,11 +241,31 @@ def test_a_count_past_any_real_one_is_shown_in_powers_of_ten(record):
     )
     report = markdown_report(record.session.state, record.events, c.now())
     assert "Failed requests: 1e+308 of 1e+308 (100.0% of traffic) from " in report
-    assert [count_text(n) for n in (1234.0, 12.5, 999_999_999_999_999.0, 1e15)] == [
+    assert [count_text(n) for n in (1234.0, 999_999_999_999_999.0, 1e15)] == [
         "1,234",
-        "12.5",
         "999,999,999,999,999",
         "1e+15",
     ]
-    # increase() extrapolates: a summary rounds to whole requests, but never 0.01 to 0
-    assert [count_text(n, whole=True) for n in (25.4, 0.01, 0.0)] == ["25", "0.01", "0"]
+    # increase() extrapolates: counts round to whole requests, but never 0.01 to 0
+    assert [count_text(n) for n in (25.4, 12.6, 0.01, 0.0)] == ["25", "13", "0.01", "0"]
+
+
+def test_request_counts_round_one_way_in_the_impact_and_the_timeline(record):
+    """`increase()` extrapolates: the timeline said `3,070.6 of 19,870.6 requests failed`
+    beside the Impact's `3,071 of 19,871`. One rule for counts wherever they are
+    printed; the JSON keeps the figures as Prometheus gave them (review 4, finding 17)."""
+    queries = commands.impact_queries(record.session.state, "failed_total", "requests_total")
+    c = record.clock
+    record.session.run(
+        lambda s: commands.record_impact(s, queries, 3070.554, 19870.6, actor="ada", clock=c)
+    )
+    state, events = record.session.state, record.events
+    report = markdown_report(state, events, c.now())
+    assert "Failed requests: 3,071 of 19,871 (15.5% of traffic) from " in report
+    assert "Impact measured: 3,071 of 19,871 requests failed" in report
+    assert "Impact measured: 3,071 of 19,871 requests failed" in markdown_timeline(
+        state, events, c.now()
+    )
+    assert "3,070.6" not in report
+    requests = json.loads(json_export(state, events, c.now()))["requests"]
+    assert (requests["failed"], requests["total"]) == (3070.554, 19870.6)

@@ -57,8 +57,8 @@ async def measure_impact(
     )
     share = counted / total_count
     said = (
-        f"impact measured: {count_text(counted, whole=True)} of "
-        f"{count_text(total_count, whole=True)} requests failed ({share:.1%})"
+        f"impact measured: {count_text(counted)} of "
+        f"{count_text(total_count)} requests failed ({share:.1%})"
     )
     if no_series:
         said += f"; --failed matched no series: {NO_FAILED_SERIES}"

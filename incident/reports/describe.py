@@ -71,14 +71,16 @@ what to do if that is wrong: after `--failed matched no series: ` in the CLI's l
 and the report's own words for the selector."""
 
 
-def count_text(value: float, *, whole: bool = False) -> str:
-    """A request count as people read it: `1,234`, or `12.5` when not whole (unless
-    `whole`: Prometheus's `increase()` extrapolates, and a summary rounds it)."""
+def count_text(value: float) -> str:
+    """A request count as people read it, wherever it is printed: whole requests,
+    `1,234` (Prometheus's `increase()` extrapolates, so its 3070.55 is said 3,071; the
+    JSON keeps the figure as given), but a fraction under one as it is (`0.01`, not a
+    `0` that would read as none)."""
     if abs(value) >= LONGEST_COUNT:
         return f"{value:.6g}"
-    if float(value).is_integer() or (whole and abs(value) >= 1):
+    if float(value).is_integer() or abs(value) >= 1:
         return f"{value:,.0f}"
-    return f"{value:,.1f}" if abs(value) >= 1 else f"{value:.2g}"  # 0.01, not "0"
+    return f"{value:.2g}"
 
 
 def describe(event: Event) -> str:

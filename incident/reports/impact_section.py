@@ -67,8 +67,8 @@ def _failed_requests(ctx: ReportContext) -> list[str]:
         return [f"Failed requests: not measured; where Prometheus counts requests: {how}."]
     share = f" ({figure.share:.1%} of traffic)" if figure.share is not None else ""
     lines = [
-        f"Failed requests: {count_text(figure.failed, whole=True)} of "
-        f"{count_text(figure.total, whole=True)}{share} from "
+        f"Failed requests: {count_text(figure.failed)} of "
+        f"{count_text(figure.total)}{share} from "
         f"{ctx.offset(figure.start)} to {ctx.offset(figure.end)}, counted by Prometheus "
         f"with increase() at {ctx.utc(figure.end)} UTC (measured by {inline(figure.by)} at "
         f"{ctx.offset(figure.at)}):",
