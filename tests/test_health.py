@@ -75,7 +75,8 @@ def test_consecutive_health_failures(session, clock):
     assert trigger_states(session)["health-failing"] == TriggerState.NO_DATA
     events = tick(session, clock, health=Outcome.HTTP_STATUS)
     assert events[-1].payload["trigger"] == "health-failing"
-    assert events[-1].payload["detail"] == "3 failed checks in a row (http_status)"
+    # the failure by the name the panel shows it by, not the record's `http_status`
+    assert events[-1].payload["detail"] == "3 failed checks in a row (HTTP 500)"
     events = tick(session, clock, health=200.0)
     assert events[-1].payload["met"] is False
 

@@ -16,6 +16,7 @@ from incident.core.phase_clocks import deciding_steps, t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import counted
+from incident.health.failure_words import failure_word
 from runbooks.model import Probe, ProbeKind, Step, StepKind, Trigger, TriggerKind
 
 OPERATORS: dict[str, Callable[[float, float], bool]] = {
@@ -70,7 +71,7 @@ def trigger_verdict(
         failures = sum(1 for s in recent if not s.ok)
         if len(recent) == count and failures == count:
             return Verdict(
-                True, f"{counted(count, 'failed check')} in a row ({recent[-1].outcome})"
+                True, f"{counted(count, 'failed check')} in a row ({failure_word(recent[-1])})"
             )
         if recent[-1].ok:
             return Verdict(False, f"latest check ok ({failures}/{len(recent)} recent failed)")
@@ -197,7 +198,7 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
     if probe.kind == ProbeKind.VERSION:
         expected = state.last_good_version
         if not latest.ok or latest.text is None:
-            return Evidence(False, f"version unknown: {latest.detail or latest.outcome}")
+            return Evidence(False, f"version unknown: {latest.detail or failure_word(latest)}")
         if not expected:
             return Evidence(None, f"version {latest.text} seen; no last-good version declared")
         if latest.text == expected:
@@ -210,7 +211,7 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
         return Evidence(None, f"{len(recent)} of {EVIDENCE_SAMPLES} samples so far")
     if any(not s.ok for s in recent):
         failed = next(s for s in reversed(recent) if not s.ok)
-        return Evidence(False, f"{step.probe} failing: {failed.detail or failed.outcome}")
+        return Evidence(False, f"{step.probe} failing: {failed.detail or failure_word(failed)}")
     values = [s.value for s in recent]
     if any(v is None for v in values):
         return Evidence(True, f"{step.probe} healthy for {EVIDENCE_SAMPLES} consecutive checks")
@@ -271,5 +272,5 @@ def failing_health_check(state: IncidentState, besides: str) -> str:
         samples = state.samples.get(probe.name)
         if samples and not samples[-1].ok:
             latest = samples[-1]
-            return f"health check {probe.name} failing: {latest.detail or latest.outcome}"
+            return f"health check {probe.name} failing: {latest.detail or failure_word(latest)}"
     return ""

@@ -29,6 +29,7 @@ from incident.core.payloads.health import sample_to_json
 from incident.core.phase_clocks import elapsed, format_duration, format_offset
 from incident.core.samples import Sample
 from incident.core.text import counted, json_text, visible
+from incident.health.failure_words import failure_text
 from incident.health.readings import format_value
 from incident.reports.describe import describe
 from runbooks.model import Probe
@@ -47,7 +48,7 @@ from tui.net.poller import ProbePoller
 def sample_summary(session: IncidentSession, sample: Sample) -> str:
     probe = session.state.runbook.probe(sample.probe)
     if not sample.ok:
-        return f"{sample.probe} {sample.outcome.upper()} {sample.detail}".rstrip()
+        return f"{sample.probe} {failure_text(sample)}"
     if sample.text is not None:
         return f"{sample.probe} {sample.text}"
     if sample.value is not None:

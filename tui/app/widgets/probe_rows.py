@@ -18,9 +18,10 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from incident.core.phase_clocks import format_duration
-from incident.core.samples import Outcome, Sample
+from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import visible
+from incident.health.failure_words import beyond, failure_word
 from incident.health.readings import baseline_of, format_value, version_expected
 from runbooks.model import Probe, ProbeKind
 
@@ -37,19 +38,6 @@ STALE_AFTER_INTERVALS = 3
 """A probe's latest reading is stale once this many of its intervals have passed
 without a newer one: polling is off (`--no-probes`), stuck, or done elsewhere and
 stopped. Old readings must not pass for live ones."""
-
-OUTCOME_WORDS: dict[Outcome, str] = {
-    Outcome.OK: "OK",
-    Outcome.NO_DATA: "NO DATA",
-    Outcome.HTTP_STATUS: "HTTP",
-    Outcome.REFUSED: "REFUSED",
-    Outcome.DNS: "DNS",
-    Outcome.TLS: "TLS",
-    Outcome.TIMEOUT: "TIMEOUT",
-    Outcome.BAD_JSON: "BAD JSON",
-    Outcome.TOO_LARGE: "TOO LARGE",
-    Outcome.ERROR: "ERROR",
-}
 
 
 NAME_COLUMN = 10
@@ -182,9 +170,7 @@ def status_line(
         text.append(f"stale {format_duration(age)}", style="bold italic")
         text.append(" ")
     if not latest.ok:
-        word = OUTCOME_WORDS[latest.outcome]
-        if latest.outcome == Outcome.HTTP_STATUS and latest.http_status:
-            word = f"HTTP {latest.http_status}"
+        word = failure_word(latest)
         text.append(word, style="bold")
         detail = beyond(word, visible(latest.detail))
         if detail and fit.compare:
@@ -194,14 +180,6 @@ def status_line(
     if latest.latency_ms is not None and fit.minor:
         text.append(f"  {latest.latency_ms:.0f}ms", style="dim")
     return text
-
-
-def beyond(word: str, detail: str) -> str:
-    """What a failed poll's `detail` says beyond its class `word`: "HTTP 503 (expected
-    200)" after "HTTP 503" is "(expected 200)" (the row read `HTTP 503 HTTP 503`)."""
-    if detail == word:
-        return ""
-    return detail.removeprefix(f"{word} ") if detail.startswith(f"{word} ") else detail
 
 
 def fitted_status(
