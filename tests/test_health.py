@@ -12,7 +12,7 @@ from incident.commands import CommandError
 from incident.core.payloads import StepChecked
 from incident.core.samples import Outcome, Sample
 from incident.core.state import fold
-from incident.health.readings import evidence_for, format_value, trigger_verdict
+from incident.health.readings import Evidence, evidence_for, format_value, trigger_verdict
 from incident.health.triggers import TriggerState, read_triggers
 from incident.reports.report import markdown_report
 from runbooks import load_runbook, resolve_runbook
@@ -183,11 +183,34 @@ def test_back_to_baseline_evidence(session, clock):
         tick(session, clock, **{probe.replace("-", "_"): value})
     evidence = evidence_for(session.state, step)
     assert evidence.holds is False
+    # the rule and where it stands, not the oldest of the five as if it were current
+    assert evidence.detail == (
+        "error-rate needs 5 readings in a row at most 0.9%, near its baseline 0.4%; "
+        "3 so far, latest 0.4%"
+    )
     for value in (0.004, 0.004, 0.003, 0.005, 0.004):
         tick(session, clock, **{probe.replace("-", "_"): value})
     evidence = evidence_for(session.state, step)
     assert evidence.holds is True
     assert "for 5 consecutive samples (baseline 0.4%)" in evidence.detail
+
+
+def test_without_a_baseline_a_refusal_says_the_rule_and_where_it_stands(session, clock):
+    """After the rollback, the trigger cleared on three readings of 0.5%, `check
+    check-health` said `error-rate 12.2%; no baseline to compare with`: the oldest of
+    the five it judges on, 75 s old (review 4, finding 8). The CLI and the TUI say it."""
+    for value in (0.122, 0.08, 0.005, 0.005, 0.005):
+        tick(session, clock, error_rate=value)
+    detail = "error-rate needs 5 readings in a row at most 5.0%; 3 so far, latest 0.5%"
+    assert evidence_for(session.state, session.state.steps["check-health"].step) == Evidence(
+        None, detail
+    )
+    with pytest.raises(CommandError) as refused:
+        commands.check_step(session.state, "check-health", actor="a", clock=clock)
+    assert str(refused.value).startswith(f"probe 'error-rate' does not show it yet ({detail}): ")
+    tick(session, clock, error_rate=0.004)
+    tick(session, clock, error_rate=0.004)
+    assert evidence_for(session.state, session.state.steps["check-health"].step).holds is True
 
 
 def test_baseline_needs_readings_or_a_value(session, clock):
