@@ -242,6 +242,21 @@ def test_a_query_prometheus_refuses_is_not_called_unreachable(
     assert "not reached" not in out
 
 
+@pytest.mark.parametrize("path", ["/graph", "/api/v1"])
+def test_a_prometheus_url_that_is_not_its_base_is_named_as_the_problem(
+    tmp_path, prometheus_stack: PrometheusStack, path: str
+):
+    """A URL copied from the browser (`/graph`) or the API's (`/api/v1`) got a 404 from
+    `/api/v1/query`, and init blamed the default query (review 4, finding 1)."""
+    given = f"{prometheus_stack.url}{path}"
+    code, out, _ = init(tmp_path, *SERVICE, *URLS, prometheus=given)
+    assert code == 0
+    assert (
+        f"no Prometheus API at {given}: give the server's base URL, e.g. {prometheus_stack.url}"
+    ) in out
+    assert "check the query" not in out
+
+
 def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_path):
     code, out, _ = init(tmp_path, *SERVICE, *URLS)
     assert code == 0

@@ -198,3 +198,20 @@ def test_a_total_selector_matching_no_series_is_refused(resolved, prometheus_sta
     assert len(result.err.strip().splitlines()) == 1
     after = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
     assert after == before
+
+
+def test_a_url_that_is_not_prometheus_is_named_as_the_problem(resolved, prometheus_stack):
+    """`--prometheus` at the service's own URL, or the browser's `/graph`: a 404 from
+    `/api/v1/query` said `HTTP 404 (expected 200)` of the query (review 4, finding 1)."""
+    cli, incident_id, _ = resolved
+    service = prometheus_stack.demo.url.rstrip("/")
+    for given, base in (
+        (service, None),
+        (f"{prometheus_stack.url}/graph", prometheus_stack.url),
+    ):
+        result = cli.run(*measure(incident_id, given))
+        assert result.code != 0 and "Traceback" not in result.err
+        assert f"no Prometheus API at {given}: give the server's base URL" in result.err
+        if base is not None:
+            assert result.err.strip().endswith(f"e.g. {base}")
+        assert len(result.err.strip().splitlines()) == 1

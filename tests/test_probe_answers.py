@@ -10,7 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from incident.core.samples import Outcome
-from incident.health.probe_answers import REDUCE_HINT, interpret_prometheus, reduce_values
+from incident.health.probe_answers import (
+    REDUCE_HINT,
+    interpret_prometheus,
+    no_prometheus_api,
+    reduce_values,
+)
 from runbooks.model import Reduce
 
 
@@ -146,3 +151,32 @@ def test_a_version_field_may_be_a_number() -> None:
 
     probe = Probe(name="version", kind=ProbeKind.VERSION, url="http://x/", json_field="build")
     assert interpret(probe, 200, b'{"build": 4217}').text == "4217"
+
+
+def test_a_404_from_the_query_path_is_the_urls_fault() -> None:
+    """The prometheus probe's poll detail, as `monitor` and the panel show it: a 404 is
+    the URL's (review 4, finding 1); a bad query is Prometheus's 400 or 422."""
+    reading = interpret_prometheus(404, b"404 page not found\n")
+    assert (reading.outcome, reading.detail) == (
+        Outcome.HTTP_STATUS,
+        "HTTP 404 (expected 200): no Prometheus API at this URL: give the server's base URL",
+    )
+    assert interpret_prometheus(503, b"").detail == "HTTP 503 (expected 200)"
+
+
+def test_no_prometheus_api_names_the_url_and_the_base_it_likely_meant() -> None:
+    said = "no Prometheus API at {}: give the server's base URL"
+    assert no_prometheus_api("http://h:9090/graph") == said.format("http://h:9090/graph") + (
+        ", e.g. http://h:9090"
+    )
+    assert no_prometheus_api("https://ops.example/prometheus/api/v1/") == said.format(
+        "https://ops.example/prometheus/api/v1/"
+    ) + (", e.g. https://ops.example/prometheus")
+    assert no_prometheus_api("http://h:8080/app") == said.format("http://h:8080/app") + (
+        ", e.g. http://h:8080"
+    )
+    assert no_prometheus_api("http://h:8080") == said.format("http://h:8080")
+    # a password is never shown
+    assert no_prometheus_api("http://ada:s3cret@h:9090/graph") == said.format(
+        "http://ada:…@h:9090/graph"
+    ) + (", e.g. http://ada:…@h:9090")

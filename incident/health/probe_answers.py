@@ -9,15 +9,28 @@ from __future__ import annotations
 
 import json
 import math
+import re
+from urllib.parse import urlsplit, urlunsplit
 
 from msgspec import Struct
 
 from incident.core.samples import Outcome
 from incident.core.secrets import first_line
 from incident.core.sums import exact_mean, exact_sum
+from runbooks.checks import without_password
 from runbooks.model import Probe, ProbeKind, Reduce
 
 REDUCE_HINT = "add `reduce: max|min|sum|avg` to the probe"
+NO_API_STATUS = 404
+"""What `/api/v1/query` answers where there is no Prometheus API: a bad query is a 400
+or 422 there, so a 404 is the URL's fault (a browser's `/graph`, the API's `/api/v1`,
+or a server that is not Prometheus), never the query's."""
+NO_API = "no Prometheus API at this URL: give the server's base URL"
+_PAGE = re.compile(
+    r"(/classic)?/(graph|alerts|targets|rules|status|flags|config|tsdb-status|query"
+    r"|api(/v1(/query(_range)?)?)?)/*$"
+)
+"""The paths of Prometheus's pages and API that a URL copied from them may end with."""
 
 
 class Reading(Struct, frozen=True):
@@ -94,6 +107,8 @@ def interpret_prometheus(status: int, body: bytes, reduce: Reduce | None = None)
         return Reading(Outcome.ERROR, detail=f"{prefix}: {message}")
     if status in (400, 422):
         return Reading(Outcome.ERROR, detail=f"Prometheus rejected the query (HTTP {status})")
+    if status == NO_API_STATUS:
+        return Reading(Outcome.HTTP_STATUS, detail=f"HTTP {status} (expected 200): {NO_API}")
     if status != 200:
         return Reading(Outcome.HTTP_STATUS, detail=f"HTTP {status} (expected 200)")
     if invalid is not None:
@@ -113,6 +128,25 @@ def interpret_prometheus(status: int, body: bytes, reduce: Reduce | None = None)
             Outcome.ERROR, detail=f"query returned a {result_type}; expected a vector or scalar"
         )
     return Reading(Outcome.BAD_JSON, detail="not a Prometheus answer: unknown resultType")
+
+
+def no_prometheus_api(url: str) -> str:
+    """A 404 from `url`'s `/api/v1/query`, said of the URL with the base URL it likely
+    meant (a password never shown): `no Prometheus API at http://h:9090/graph: give
+    the server's base URL, e.g. http://h:9090`."""
+    shown = without_password(url)
+    said = f"no Prometheus API at {shown}: give the server's base URL"
+    try:
+        parts = urlsplit(shown)
+    except ValueError:
+        return said
+    path = _PAGE.sub("", parts.path)
+    if path == parts.path:  # no page of Prometheus's in it: the server itself, maybe
+        path = ""
+    base = urlunsplit((parts.scheme, parts.netloc, path, "", ""))
+    if parts.scheme and parts.netloc and base.rstrip("/") != shown.rstrip("/"):
+        said += f", e.g. {base}"
+    return said
 
 
 def _vector(result: object, reduce: Reduce | None) -> Reading:

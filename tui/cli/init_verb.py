@@ -29,6 +29,8 @@ from incident.app.written import RUNBOOK, written_line
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
 from incident.core.text import visible
+from incident.health.failure_words import failure_word
+from incident.health.probe_answers import NO_API_STATUS, no_prometheus_api
 from runbooks.model import Probe, ProbeKind
 from runbooks.starter import (
     DEFAULT_ERROR_QUERY,
@@ -270,7 +272,10 @@ def prometheus_line(answers: StarterAnswers) -> str:
         return f"Prometheus answered the error query: {sample.value:g} (the trigger fires > 0.05)"
     if sample.outcome is Outcome.NO_DATA:
         return "Prometheus answered the error query with no data: check the query's labels"
-    detail = visible(sample.detail or sample.outcome.value)
+    if sample.outcome is Outcome.HTTP_STATUS and sample.http_status == NO_API_STATUS:
+        said = no_prometheus_api(answers.prometheus_url)
+        return visible(f"{said}; the runbook is written with this one: fix it there")
+    detail = visible(sample.detail or failure_word(sample))
     if sample.http_status is not None:  # it answered, with something other than a number
         return f"Prometheus answered the error query with no number ({detail}); check the query"
     return f"Prometheus was not reached ({detail}); the runbook is written, try it later"

@@ -17,7 +17,7 @@ from incident.app.impact import InstantQuery
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome
-from incident.health.probe_answers import REDUCE_HINT
+from incident.health.probe_answers import NO_API_STATUS, REDUCE_HINT, no_prometheus_api
 from runbooks.model import Probe, ProbeKind
 from tui.net.client import HttpClient
 from tui.net.probing import poll_probe
@@ -50,6 +50,8 @@ def instant_query(client: HttpClient, server: Probe) -> InstantQuery:
             return sample.value
         if sample.outcome == Outcome.NO_DATA:
             return None
+        if sample.outcome == Outcome.HTTP_STATUS and sample.http_status == NO_API_STATUS:
+            raise CommandError(no_prometheus_api(server.url))  # the URL's fault, not the query's
         # The queries are sum()s, one series from any Prometheus; a probe's hint
         # ("add reduce: to the probe") would name nothing the user wrote.
         detail = sample.detail.replace(f"; {REDUCE_HINT}", " where a sum() gives one")
