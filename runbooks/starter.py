@@ -218,6 +218,23 @@ def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
     return written
 
 
+ROLLBACK_TITLES: dict[RollbackMethod, str] = {
+    RollbackMethod.KUBECTL: "Roll back with kubectl",
+    RollbackMethod.HELM: "Roll back with helm",
+    RollbackMethod.ARGO_ROLLOUTS: "Roll back with Argo Rollouts",
+    RollbackMethod.LOAD_BALANCER: "Roll back {service} at the load balancer",
+    RollbackMethod.CUSTOM: "Roll back {service}",
+}
+"""The rollback step's title for each method: a tool people know by name, else the
+service (`Roll back with custom` named the option's value, not anything a reader at
+3 a.m. knows)."""
+
+
+def rollback_title(answers: StarterAnswers) -> str:
+    """The title of the step that runs the rollback."""
+    return ROLLBACK_TITLES[answers.method].format(service=answers.service)
+
+
 def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue) -> JSONValue:
     assert isinstance(phase, dict)
     steps: list[JSONValue] = []
@@ -230,7 +247,7 @@ def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue
         if isinstance(patterns, list):
             step["patterns"] = [pattern.value]
             step["kind"] = "command"
-            step["title"] = f"Roll back with {answers.method}"
+            step["title"] = rollback_title(answers)
             step["command"] = rollback_command(answers)
             if (check := rollback_check(answers)) is not None:
                 step["verify"] = check

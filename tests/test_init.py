@@ -102,6 +102,15 @@ def test_each_method_writes_a_commented_runbook_whose_rollback_step_runs_it(
     runbook = load_runbook(tmp_path / "lastgood.yaml")
     (rollback,) = [step for step in runbook.steps() if step.patterns]
     assert (rollback.kind, rollback.command) == ("command", command)
+    # a tool by its name, else the service: never `Roll back with custom` (review 4, 2)
+    titles = {
+        "kubectl": "Roll back with kubectl",
+        "helm": "Roll back with helm",
+        "argo-rollouts": "Roll back with Argo Rollouts",
+        "load-balancer": "Roll back checkout at the load balancer",
+        "custom": "Roll back checkout",
+    }
+    assert rollback.title == titles[method]
     reads_back = {
         "kubectl": "output matches /successfully rolled out/",
         "helm": "info.status == deployed",
