@@ -272,6 +272,8 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         if version == 0:
             if _record_schemas(connection):
                 raise SchemaProblem(no_record(connection))
+            if (cannot := cannot_create(connection)) is not None:
+                raise SchemaProblem(cannot)  # not PostgreSQL's "no schema has been selected"
             for statement in (*_CREATE_V3, *_KEEP_SUMMARIES_V5, *_DESCRIBE_OUTBOX_V6):
                 connection.execute(statement)
             connection.execute(
@@ -318,6 +320,31 @@ def _record_schemas(connection: psycopg.Connection[Any]) -> list[str]:
     return [str(row[0]) for row in connection.execute(_LASTGOOD_SCHEMAS).fetchall()]
 
 
+_MAY_CREATE = (
+    "SELECT current_user, current_schema() IS NOT NULL "
+    "AND has_schema_privilege(current_schema(), 'CREATE')"
+)
+"""Who this role is, and whether it may create lastgood's tables where it would: a schema
+on its search_path that it may use, and CREATE on it."""
+
+
+def cannot_create(connection: psycopg.Connection[Any]) -> str | None:
+    """Why this role cannot create lastgood's tables, and what to do, or None when it can.
+
+    The writer of the README's set-up, before the owner's first declare and the grants:
+    `list` told it to declare an incident first, and `declare` then failed with
+    PostgreSQL's `no schema has been selected to create in` (or `permission denied for
+    schema ...` once it had USAGE)."""
+    row = connection.execute(_MAY_CREATE).fetchone()
+    if row is None or row[1]:
+        return None
+    return (
+        f"this role ({row[0]}) cannot create lastgood's tables here: the first declare or "
+        "migrate runs as the schema's owner, who then grants the writer "
+        '(README, "Setting it up")'
+    )
+
+
 def no_record(connection: psycopg.Connection[Any]) -> str:
     """Why no record was found, naming where it was looked for and where one is.
 
@@ -333,6 +360,8 @@ def no_record(connection: psycopg.Connection[Any]) -> str:
         else "on this role's search_path (no schema on it can be used)"
     )
     if not found:
+        if (cannot := cannot_create(connection)) is not None:
+            return f"no lastgood record {here} yet; {cannot}"
         return f"no lastgood record {here} yet (declare an incident first)"
     where = ", ".join(found)
     return (
