@@ -17,7 +17,7 @@ import pytest
 
 from tests.cli_helpers import Cli, InProcessCli, declare
 from tests.golden.sampled import SAMPLED_ID, sampled_record
-from tests.postgres_server import Cluster
+from tests.postgres_server import PASSWORD, PASSWORD_ROLE, Cluster
 from tests.store_backends import postgres_backend
 
 
@@ -205,3 +205,32 @@ async def test_messages_waiting_in_the_file_are_delivered_from_the_database(
         "SELECT string_agg(status, ',' ORDER BY key) FROM outbox"
     )
     assert stored == "delivered,delivered"
+
+
+def test_an_open_incident_copied_says_where_to_record_it_from_now_on(
+    source: tuple[Path, str], pg_url: str
+) -> None:
+    """After the copy the file's incident is still open and writable: a note into each
+    parts them for good, and nothing said so (review 4, finding 20). One line per open
+    incident, on stderr (stdout keeps one line per incident); the closed one has none."""
+    db, second = source
+    done = Cli(db).run("migrate", "--from", str(db), "--to", pg_url)
+    assert done.code == 0, done.err
+    assert [line.split(":")[0] for line in done.out.splitlines()] == [SAMPLED_ID, second]
+    (said,) = done.err.strip().splitlines()
+    assert said.startswith(f"{second} is open: record into the database from now on (LASTGOOD_DB=")
+    assert said.endswith(f"), not into {db}")
+    where = said.split("LASTGOOD_DB=", 1)[1].split(")", 1)[0]
+    assert where.startswith("postgresql://") and SAMPLED_ID not in said
+
+
+def test_the_database_a_migrate_names_hides_its_password(
+    source: tuple[Path, str], pg_cluster: Cluster
+) -> None:
+    db, _ = source
+    pg_cluster.fresh_database("t_migrate_password")
+    url = pg_cluster.tcp_url("t_migrate_password", PASSWORD_ROLE, PASSWORD)
+    done = Cli(db).run("migrate", "--from", str(db), "--to", url)
+    assert done.code == 0, done.err
+    assert PASSWORD not in done.err and PASSWORD not in done.out
+    assert f"(LASTGOOD_DB=postgresql://{PASSWORD_ROLE}@127.0.0.1:{pg_cluster.port}/" in done.err
