@@ -25,7 +25,7 @@ from msgspec import Struct
 
 from runbooks.checks import ENV_REFERENCE
 from runbooks.loading import load_runbook
-from runbooks.model import DeploymentPattern
+from runbooks.model import DeploymentPattern, Reduce
 from runbooks.printable import visible
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
@@ -102,6 +102,9 @@ class StarterAnswers(Struct, frozen=True):
     command: str = ""
     """The rollback command itself, for a load-balancer switch or a custom method."""
     migrations: MigrationTool = MigrationTool.NONE
+    error_reduce: Reduce | None = None
+    """How the error query's several series make the probe's one value; None: one
+    series is expected (the default query's `sum(...)/sum(...)` gives one)."""
 
     @property
     def object_name(self) -> str:
@@ -214,6 +217,8 @@ def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
             probe["json_field"] = answers.version_field
         if name == "error-rate":
             probe["query"] = answers.error_query.strip()
+            if answers.error_reduce is not None:
+                probe["reduce"] = answers.error_reduce.value
         written.append({key: value for key, value in probe.items() if value != ""})
     return written
 

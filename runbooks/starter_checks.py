@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable, Collection
 
 from runbooks.checks import url_problem
+from runbooks.model import Reduce
 from runbooks.printable import (
     BIDI_CONTROLS,
     control_message,
@@ -34,6 +35,7 @@ LABELS = {
     "version_field": "version field",
     "prometheus_url": "Prometheus URL",
     "error_query": "error-rate query",
+    "error_reduce": "error-rate reduce",
     "method": "rollback method",
     "target": "target",
     "namespace": "namespace",
@@ -91,6 +93,8 @@ def answer_problem(field: str, text: str, name: Name = label) -> str | None:
             return f"{what} {text!r} is not one of {', '.join(RollbackMethod)}"
         case "migrations" if text not in tuple(MigrationTool):
             return f"{what} {text!r} is not one of {', '.join(MigrationTool)}"
+        case "error_reduce" if text not in tuple(Reduce):
+            return f"{what} {text!r} is not one of {', '.join(Reduce)}"
     return None
 
 
@@ -111,8 +115,9 @@ def fit_problem(method: RollbackMethod, given: Collection[str], name: Name = lab
 def prometheus_problem(given: Collection[str], name: Name = label) -> str | None:
     """Why the Prometheus URL cannot be left out with the answers `given` (fields), or
     None: an error query given would go unused."""
-    if "error_query" in given:
-        return f"{name('error_query')} needs a Prometheus URL"
+    for field in ("error_query", "error_reduce"):
+        if field in given:
+            return f"{name(field)} needs a Prometheus URL"
     return None
 
 

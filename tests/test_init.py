@@ -19,6 +19,7 @@ import pytest
 from incident.app.verbs import BY_NAME
 from incident.app.verbs_database import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
+from runbooks.model import Reduce
 from runbooks.resolve import resolve_runbook
 from runbooks.starter import MigrationTool, RollbackMethod
 from runbooks.unpointed import BUNDLED_PROBE_URLS
@@ -264,6 +265,49 @@ def test_a_prometheus_url_that_is_not_its_base_is_named_as_the_problem(
         f"no Prometheus API at {given}: give the server's base URL, e.g. {prometheus_stack.url}"
     ) in out
     assert "check the query" not in out
+
+
+TWO_SERIES = (
+    'label_replace(vector(0.01), "pod", "a", "", "") '
+    'or label_replace(vector(0.03), "pod", "b", "", "")'
+)
+"""An error query that gives two series, whatever Prometheus has scraped."""
+
+
+def test_an_error_query_of_several_series_is_given_its_reduce(
+    tmp_path, prometheus_stack: PrometheusStack
+):
+    """`--error-reduce` writes the probe's `reduce`: init had no way to, and wrote a
+    probe that failed every poll until the YAML was edited (review 4, finding 3)."""
+    code, out, _ = init(
+        tmp_path,
+        *SERVICE,
+        *URLS,
+        "--error-query",
+        TWO_SERIES,
+        "--error-reduce",
+        "max",
+        prometheus=prometheus_stack.url,
+    )
+    assert code == 0
+    assert "Prometheus answered the error query: 0.03 (the trigger fires > 0.05)" in out
+    errors = load_runbook(tmp_path / "lastgood.yaml").probe("error-rate")
+    assert errors is not None and errors.reduce == Reduce.MAX
+
+
+def test_without_a_reduce_several_series_name_the_option(
+    tmp_path, prometheus_stack: PrometheusStack
+):
+    code, out, _ = init(
+        tmp_path, *SERVICE, *URLS, "--error-query", TWO_SERIES, prometheus=prometheus_stack.url
+    )
+    assert code == 0
+    assert (
+        "Prometheus answered the error query with 2 series: give --error-reduce "
+        "max|min|sum|avg to make them one"
+    ) in out
+    errors = load_runbook(tmp_path / "lastgood.yaml").probe("error-rate")
+    assert errors is not None and errors.reduce is None
 
 
 def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_path):

@@ -20,8 +20,14 @@ from pathlib import Path
 from typing import IO
 
 from runbooks import load_runbook
+from runbooks.model import Reduce
 from tests.cli_helpers import ROOT, lastgood_command
 from tests.http_servers import unused_port
+from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
+    PrometheusStack,
+    prometheus_stack_fixture,  # noqa: F401
+)
+from tests.test_init import TWO_SERIES
 
 CTRL_D = "\x04"
 """Typed alone at a question: end of input."""
@@ -108,6 +114,30 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
     assert rollback.command == "helm rollback payments -n pay --wait --timeout 5m"
     assert runbook.probes[1].json_field == "version"
     assert "manage.py migrate" in {s.id: s.guidance for s in runbook.steps()}["database-rollback"]
+
+
+def test_an_error_query_of_several_series_is_asked_how_to_make_them_one(
+    tmp_path, prometheus_stack: PrometheusStack
+):
+    """Tried at the terminal before the runbook is written: several series are asked
+    about, and the answer is the probe's `reduce` (review 4, finding 3)."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", prometheus_stack.url),
+            ("Error-ratio query", TWO_SERIES),
+            ("Rollback method", ""),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", ""),
+            ("Migration tool", ""),
+            ("The error query gives 2 series: make them one with (max, min, sum, avg)", "sum"),
+        ],
+    )
+    assert code == 0, screen
+    errors = load_runbook(tmp_path / "lastgood.yaml").probe("error-rate")
+    assert errors is not None and errors.reduce == Reduce.SUM
+    assert "Prometheus answered the error query: 0.04 (the trigger fires > 0.05)" in screen
 
 
 def test_a_blank_prometheus_url_writes_a_runbook_without_prometheus_that_validates(tmp_path):

@@ -12,6 +12,8 @@ INIT_MIGRATIONS = (
     "none", "alembic", "django", "rails", "flyway", "liquibase", "golang-migrate", "knex", "prisma",
 )  # fmt: skip
 """`runbooks.starter.MigrationTool`, likewise (a test holds the two equal)."""
+INIT_REDUCE = ("max", "min", "sum", "avg")
+"""`runbooks.model.Reduce`, likewise."""
 RUNBOOK_HELP = (
     "a PATH (with a '/' or a '.', e.g. ./checkout.yaml) is that file; a NAME is a runbook "
     "bundled with lastgood (default: rollback)"
@@ -151,6 +153,13 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 "error_query",
                 "PromQL for the error ratio, 0-1 (default: the 5xx share of http_requests_total)",
                 metavar="PROMQL",
+            ),
+            Param(
+                "error_reduce",
+                "how the error query's several series make one (default: one series expected; "
+                "asked at a terminal when Prometheus gives several)",
+                Kind.CHOICE,
+                choices=INIT_REDUCE,
             ),
             Param(
                 "method",

@@ -21,6 +21,16 @@ from runbooks.checks import without_password
 from runbooks.model import Probe, ProbeKind, Reduce
 
 REDUCE_HINT = "add `reduce: max|min|sum|avg` to the probe"
+_SEVERAL = re.compile(rf"(\d+) series; {re.escape(REDUCE_HINT)}")
+
+
+def several_series(detail: str) -> int | None:
+    """How many series a prometheus probe got where it needs one (no `reduce`), from
+    its poll's detail; None when that is not what the detail says."""
+    found = _SEVERAL.fullmatch(detail)
+    return int(found.group(1)) if found else None
+
+
 NO_API_STATUS = 404
 """What `/api/v1/query` answers where there is no Prometheus API: a bad query is a 400
 or 422 there, so a 404 is the URL's fault (a browser's `/graph`, the API's `/api/v1`,

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Collection
 from pathlib import Path
 
+from msgspec.structs import replace
+
 from incident.app.starter import (
     answer_problem,
     fit_problem,
@@ -27,11 +29,11 @@ from incident.app.starter import (
 from incident.app.whole_file import is_kept_file, is_stdout
 from incident.app.written import RUNBOOK, written_line
 from incident.core.errors import CommandError
-from incident.core.samples import Outcome
+from incident.core.samples import Outcome, Sample
 from incident.core.text import visible
 from incident.health.failure_words import failure_word
-from incident.health.probe_answers import NO_API_STATUS, no_prometheus_api
-from runbooks.model import Probe, ProbeKind
+from incident.health.probe_answers import NO_API_STATUS, no_prometheus_api, several_series
+from runbooks.model import Probe, ProbeKind, Reduce
 from runbooks.starter import (
     DEFAULT_ERROR_QUERY,
     MigrationTool,
@@ -90,7 +92,11 @@ def cmd_init(args: Arguments) -> int:
     except CommandError as refusal:
         raise _refused(refusal) from None
     at_terminal = sys.stdin.isatty() and sys.stderr.isatty()
-    answers = gather(args, ask=terminal_ask() if at_terminal else None)
+    ask = terminal_ask() if at_terminal else None
+    answers = gather(args, ask=ask)
+    tried = try_prometheus(answers)  # before writing: its answer may be asked about
+    if ask is not None and tried is not None and answers.error_reduce is None:
+        answers, tried = reduce_asked(ask, answers, tried)
     try:
         write_starter(answers, path, overwrite=args.force)
     except CommandError as refusal:
@@ -105,7 +111,7 @@ def cmd_init(args: Arguments) -> int:
     print(f"  rollback: {visible(rollback_command(answers))}", file=out)
     if (check := rollback_check(answers)) is not None:
         print(f"  verified: {visible(str(check['command']))}", file=out)
-    print(f"  {prometheus_line(answers)}", file=out)
+    print(f"  {prometheus_line(answers, tried)}", file=out)
     if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back
         print("keep it:   save it to a file (-o lastgood.yaml) to check it and use it", file=out)
         return 0
@@ -124,7 +130,7 @@ def _refused(refusal: CommandError) -> CliError:
 def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
     """The answers: options first, checked before anything is asked; then questions
     at a terminal, each answer checked as it is given; else a one-line error."""
-    fields = (*(field for field, _, _ in QUESTIONS), *LATER)
+    fields = (*(field for field, _, _ in QUESTIONS), *LATER, "error_reduce")
     given = {
         field: value
         for field in fields
@@ -167,6 +173,7 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         namespace=values.get("namespace", ""),
         command=values.get("command", ""),
         migrations=MigrationTool(values.get("migrations", MIGRATIONS)),
+        error_reduce=Reduce(values["error_reduce"]) if "error_reduce" in values else None,
     )
     if problems := starter_problems(answers, name):  # found above; kept as the last word
         raise CliError("; ".join(problems))
@@ -253,11 +260,23 @@ def terminal_ask() -> Ask:
     return ask
 
 
-def prometheus_line(answers: StarterAnswers) -> str:
-    """What Prometheus said to the error query, tried once: a runbook whose query
-    returns nothing is better found now than at T+2."""
+def reduce_asked(ask: Ask, answers: StarterAnswers, tried: Sample) -> tuple[StarterAnswers, Sample]:
+    """Where the error query gave several series, how to make them one, asked, and the
+    query tried again with it: a probe without it fails every poll (review 4)."""
+    count = several_series(tried.detail)
+    if count is None:
+        return answers, tried
+    question = f"The error query gives {count} series: make them one with ({', '.join(Reduce)})"
+    reduce = asked(ask, question, Reduce.MAX.value, _check("error_reduce", (), label))
+    answers = replace(answers, error_reduce=Reduce(reduce))
+    return answers, try_prometheus(answers) or tried
+
+
+def try_prometheus(answers: StarterAnswers) -> Sample | None:
+    """The error query asked once of the Prometheus given, as its probe will ask it
+    (with its `reduce`); None without Prometheus."""
     if not answers.prometheus_url:
-        return "no Prometheus probe: the error-rate probe and its trigger are left out"
+        return None
     from tui.net.once import poll_once
 
     probe = Probe(
@@ -266,8 +285,21 @@ def prometheus_line(answers: StarterAnswers) -> str:
         url=answers.prometheus_url,
         query=answers.error_query,
         timeout_s=5.0,
+        reduce=answers.error_reduce,
     )
-    sample = poll_once(probe)
+    return poll_once(probe)
+
+
+def prometheus_line(answers: StarterAnswers, sample: Sample | None) -> str:
+    """What Prometheus said to the error query, tried once: a runbook whose query
+    returns nothing is better found now than at T+2."""
+    if sample is None:
+        return "no Prometheus probe: the error-rate probe and its trigger are left out"
+    if (count := several_series(sample.detail)) is not None:
+        return (
+            f"Prometheus answered the error query with {count} series: give --error-reduce "
+            f"{'|'.join(Reduce)} to make them one (the probe fails every poll until then)"
+        )
     if sample.outcome is Outcome.OK:
         return f"Prometheus answered the error query: {sample.value:g} (the trigger fires > 0.05)"
     if sample.outcome is Outcome.NO_DATA:
