@@ -12,6 +12,7 @@ from incident.core.clock import ManualClock
 from incident.core.phase_clocks import (
     PhaseState,
     current_phase,
+    followed_phase,
     format_countdown,
     phase_clock,
     phase_clocks,
@@ -154,6 +155,35 @@ def test_close_out_waits_for_the_service_not_for_its_window(small_runbook, clock
     assert states["verify"] == PhaseState.DONE
     assert states["closeout"] == PhaseState.ACTIVE  # its turn: the service is verified
     assert current_phase(fresh.state, clock.now()).phase.id == "closeout"
+
+
+def test_once_every_phase_is_finished_the_one_followed_is_the_one_finished_last(
+    small_runbook, clock
+):
+    """Where a screen that follows progress stays once the work ran out: the phase whose
+    step finished it last, as the live screen was left (a replay moved to the close in
+    one move showed phase 1). Before that, the first phase not finished."""
+    session = start(small_runbook, clock)
+    complete_phase_one(session, clock)
+    clock.advance(60)
+    session.run(lambda s: commands.check_step(s, "resolution", actor="a", clock=clock))
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    skip(session, clock, "database")
+    followed = followed_phase(session.state, clock.now())
+    assert followed is not None and followed.phase.id == "verify"
+    assert current_phase(session.state, clock.now()) == followed
+    clock.advance(60)
+    session.run(lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock))
+    assert current_phase(session.state, clock.now()) is None
+    followed = followed_phase(session.state, clock.now())
+    assert followed is not None and followed.phase.id == "verify"  # close-out was done first
+    clock.advance(60)
+    session.run(
+        lambda s: commands.reopen_step(s, "resolution", reason="again", actor="a", clock=clock)
+    )
+    session.run(lambda s: commands.check_step(s, "resolution", actor="a", clock=clock))
+    followed = followed_phase(session.state, clock.now())
+    assert followed is not None and followed.phase.id == "closeout"
 
 
 def test_a_countdown_and_t_plus_add_up_to_the_moment(small_runbook, clock):

@@ -309,6 +309,11 @@ def test_replayer_from_a_recording_reaches_every_live_state_any_way(recorded, ch
             if replayer.position > before:
                 assert [e for e in applied if e.kind != "probe.samples"] == shown
                 assert applied[-1] == events[replayer.position - 1]
+                # The last tick applied is there, in its place, whatever came after it:
+                # the screen redraws its readings on it (it was left out before a close).
+                ticks = [e for e in events[before : replayer.position] if e not in shown]
+                assert [e for e in applied if e.kind == "probe.samples"] == ticks[-1:]
+                assert [e.seq for e in applied] == sorted(e.seq for e in applied)
             session = ReplaySession(kept)
             session.clock.jump(moment)
             session.refresh()

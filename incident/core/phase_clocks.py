@@ -278,6 +278,22 @@ def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     return None
 
 
+def followed_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
+    """The phase a screen that follows progress shows: the first not finished
+    (`current_phase`); once every one is, the one finished last, where the coordinator
+    was when the work ran out (the step that finished it left the screen there). A
+    replay brought to the end of a closed incident in one move showed phase 1, where
+    it had started, while the live screen had stayed on close-out. None: no phases."""
+    clocks = phase_clocks(state, now)
+    for clock in clocks:
+        if not clock.state.finished:
+            return clock
+    if not clocks:
+        return None
+    # The later of two finished at once: the last phase when no step has a time.
+    return max(reversed(clocks), key=lambda clock: clock.finished_at or state.t0)
+
+
 def next_in_phase(state: IncidentState, phase_id: str) -> StepRecord | None:
     """The phase's first step still to do among those that decide its end: its required
     ones (every step where none is required). None once the phase is over: an optional

@@ -100,6 +100,15 @@ class Recording(Sequence[Event]):
         after = self._seqs[start - 1] if start > 0 else 0
         return self._reader.scan(self._incident_id, after_seq=after, upto_seq=self._seqs[stop - 1])
 
+    def last_tick(self, start: int, stop: int) -> int | None:
+        """The position of the last probe tick at positions `start` to `stop` (not
+        included); None if there is none. Walked back from `stop`: ticks are nine
+        events in ten of a long record, so it is seldom more than a step or two."""
+        position = stop - 1
+        while position >= start and position in self._shown:
+            position -= 1
+        return position if position >= start else None
+
     def shown(self, start: int, stop: int) -> list[Event]:
         """The events a timeline lists at positions `start` to `stop`: all but the probe ticks."""
         first = bisect.bisect_left(self._shown_positions, start)

@@ -179,7 +179,8 @@ class Replayer:
         """Move to `moment`; returns the events newly applied (empty after a rewind).
 
         From a `Recording`, the probe ticks applied are left out (their samples are
-        in `state`; a timeline does not list them) but for the last one.
+        in `state`; a timeline does not list them) but for the last of them, in its
+        place: it says the readings changed. The last event applied is always there.
         """
         target = max(bisect.bisect_right(self._times, moment), 1)
         before = self.position
@@ -221,9 +222,14 @@ class Replayer:
         if not isinstance(self.events, Recording):
             return list(self.events[start:stop])
         applied = self.events.shown(start, stop)
-        last = stop - 1
-        if not applied or applied[-1].seq != self.state.last_seq:
-            applied.append(self.events[last])
+        tick = self.events.last_tick(start, stop)
+        if tick is not None:
+            # The last tick stands for every one applied: a view redraws its readings on
+            # a tick among the events it is given. Only when the last event applied was
+            # one, it was left out after a move ending on another event (the close): the
+            # replay screen's End kept the readings of where it came from.
+            event = self.events[tick]
+            applied.insert(bisect.bisect_left([e.seq for e in applied], event.seq), event)
         return applied
 
 

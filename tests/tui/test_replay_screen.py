@@ -13,6 +13,7 @@ from tui.app.modals import TextPrompt
 from tui.app.replay_app import ReplayApp
 from tui.app.screens.replay import ReplayScreen
 from tui.app.widgets.checklist import Checklist
+from tui.app.widgets.health import HealthPanel
 from tui.app.widgets.timeline import Timeline
 from tui.demo.scenarios import SCENARIO_ID
 
@@ -136,3 +137,55 @@ async def test_the_cli_replays_from_the_file_as_from_a_list(tmp_path):
                 )
     assert shown[0] == shown[1]
     assert shown[0][0] < len(listed)
+
+
+def _panel_rows(screen: ReplayScreen) -> tuple[str, list[str]]:
+    """The Production panel as drawn: its border's count and each probe's row."""
+    panel = screen.query_one(HealthPanel)
+    return str(panel.border_subtitle), [
+        panel.render_line(y).text.rstrip() for y in range(len(panel.probes))
+    ]
+
+
+@pytest.mark.parametrize("source", ["recording", "list"])
+@pytest.mark.parametrize(
+    "opened_at", [timedelta(0), timedelta(seconds=20)], ids=["from-the-start", "from-T+00:20"]
+)
+async def test_end_shows_the_readings_and_the_phase_as_they_stood_at_the_close(
+    tmp_path, source, opened_at
+):
+    """`End` of a closed incident: the readings as they stood at the close, under a
+    count that agrees with them, and the checklist on close-out, where the coordinator
+    was. From a `Recording` (as `lastgood replay` reads it) the move to the close, an
+    event after the last tick, left the rows as they were where it came from: `no
+    reading recorded yet` from the start, or OK rows under `1 of 3 failing` from T+00:20;
+    both ways the checklist stayed on phase 1."""
+    from tui.cli.arguments import Arguments
+    from tui.cli.context import open_log
+    from tui.cli.reading import replay_recording
+
+    path = tmp_path / "r.db"
+    scenario_copy("closed", path).log.close()
+    with open_log(Arguments(db=str(path)), read_only=True, snapshot=True) as log:
+        recording, _ = replay_recording(log, SCENARIO_ID)
+        events = recording if source == "recording" else list(recording)
+        app = ReplayApp(events, playing=False, start_offset=opened_at)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for_screen(pilot, ReplayScreen)
+            screen = app.screen
+            assert isinstance(screen, ReplayScreen)
+            count, rows = _panel_rows(screen)
+            if opened_at:
+                assert count == "1 of 3 failing"
+                assert rows[2].startswith("✖ error-rate FAILING 13.4% > 5.0%")
+            else:
+                assert count == "3 probes" and all("no reading recorded yet" in r for r in rows)
+            assert screen.view.phase_id == "decide"
+            await pilot.press("end")
+            await wait_until(pilot, lambda: screen.state.is_closed)
+            count, rows = _panel_rows(screen)
+            assert count == "3 probes"
+            readings = ["● health     OK ", "● version    2.4.0 ", "● error-rate 0.4% ≤ 5.0% "]
+            for row, reading in zip(rows, readings, strict=True):
+                assert row.startswith(reading), rows
+            assert screen.view.phase_id == "close-out"

@@ -23,7 +23,7 @@ from incident.app.next_key import NextKey, next_key
 from incident.app.pollers import poller_here
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import PhaseClock, current_phase, phase_clocks
+from incident.core.phase_clocks import PhaseClock, followed_phase, phase_clocks
 from incident.core.state import IncidentState
 from incident.health.poll_mark import PollMark, poll_mark
 from tui.app.widgets.checklist import Checklist
@@ -246,7 +246,7 @@ class IncidentView(Horizontal):
         self.draw_phase()
 
     def _progress_phase(self) -> str | None:
-        clock = current_phase(self.state, self.now())
+        clock = followed_phase(self.state, self.now())
         return clock.phase.id if clock else None
 
     def draw_clocks(self) -> None:
