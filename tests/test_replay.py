@@ -17,6 +17,7 @@ from incident import commands
 from incident.core.chain import ChainWalk
 from incident.core.clock import ManualClock
 from incident.core.replay import (
+    REST_OF_SECOND,
     ReadOnlyReplay,
     Recording,
     Replayer,
@@ -154,7 +155,8 @@ def test_a_replay_moment_is_one_that_has_come(tmp_path):
 def test_a_replay_moment_before_a_back_dated_declaration_is_refused(tmp_path):
     """Declared at T+12:00.9 for an impact that began at T+0: before the declaration
     nothing was recorded, which is said, where "no events to fold" said the record could
-    not be read; `T+12:00` is the declaration's second, so the declaration."""
+    not be read; `T+12:00` is the declaration's second, shown to its end (a moment in
+    it before the declaration is the declaration)."""
     record = back_dated_record(tmp_path / "back.db")
     with SqliteEventLog.open(record.db, read_only=True) as log:
         end = fold(log.events(record.incident_id))
@@ -166,8 +168,11 @@ def test_a_replay_moment_before_a_back_dated_declaration_is_refused(tmp_path):
             "nothing was recorded before T+12:00, the declaration "
             "(T+0 is the impact start, back-dated)"
         )
-    assert replay_moment(end, timedelta(minutes=12), now, lambda: end) == (BACK_T0 + DECLARED, "")
-    at = BACK_T0 + timedelta(minutes=12, seconds=1)
+    declared_second = BACK_T0 + timedelta(minutes=12) + REST_OF_SECOND
+    assert replay_moment(end, timedelta(minutes=12), now, lambda: end) == (declared_second, "")
+    in_it = timedelta(minutes=12, milliseconds=500)
+    assert replay_moment(end, in_it, now, lambda: end) == (BACK_T0 + DECLARED, "")
+    at = BACK_T0 + timedelta(minutes=12, seconds=1) + REST_OF_SECOND
     assert replay_moment(end, timedelta(minutes=12, seconds=1), now, lambda: end) == (at, "")
 
 
@@ -184,7 +189,7 @@ def test_a_replay_moment_to_come_of_a_closed_incident_is_the_end_of_its_record(t
         "T+1:39:00 has not come yet: the record ends at T+13:00, the incident closed at T+13:00",
     )
     assert replay_moment(end, timedelta(minutes=15), now, lambda: end) == (
-        BACK_T0 + timedelta(minutes=15),
+        BACK_T0 + timedelta(minutes=15) + REST_OF_SECOND,
         "",
     )
 
@@ -210,7 +215,7 @@ def test_replay_json_matches_status_shape_and_leaves_the_file_byte_identical(rec
     data = json.loads(at)
     status_now = json.loads(cli.ok("status", SCENARIO_ID, "--json"))
     assert set(data) == set(status_now)
-    assert data["as_of"] == "2026-11-28T09:12:05.000Z"
+    assert data["as_of"] == "2026-11-28T09:12:05.999Z"  # the whole of that second
     assert data["elapsed"] == "T+12:05"
     phases = {p["id"]: p["state"] for p in data["phases"]}
     assert phases == {
@@ -223,7 +228,7 @@ def test_replay_json_matches_status_shape_and_leaves_the_file_byte_identical(rec
     assert steps["app-rollback-blue-green"] == "done"
     assert steps["notify-stakeholders"] == "open"
     assert data["status"] == "open" and status_now["status"] == "closed"
-    moment = SCENARIO_T0 + timedelta(minutes=12, seconds=5)
+    moment = SCENARIO_T0 + timedelta(minutes=12, seconds=5) + REST_OF_SECOND
     assert data["events"] == len([e for e in events if e.at <= moment])
     assert data == {**status_data(state_at(events, moment), moment), "damage": None}
 
@@ -327,7 +332,7 @@ def test_replay_json_of_a_sampled_record_at_many_moments(tmp_path):
     cli = InProcessCli(record.db)
     started = record.state.started_at
     for offset in ("T+0:00", "T+0:07", "T+3:20", "T+10:41", "T+1:00:00"):
-        moment = started + parse_offset(offset)
+        moment = started + parse_offset(offset) + REST_OF_SECOND
         data = json.loads(cli.ok("replay", record.incident_id, "--at", offset, "--json"))
         assert data == {**status_data(state_at(record.events, moment), moment), "damage": None}
     end = json.loads(cli.ok("replay", record.incident_id, "--json"))
@@ -348,7 +353,7 @@ def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
     log.close()
     cli = InProcessCli(db)
     for offset in ("T+6:00", "T+11:00", "T+12:00"):
-        moment = SCENARIO_T0 + parse_offset(offset)
+        moment = SCENARIO_T0 + parse_offset(offset) + REST_OF_SECOND
         data = json.loads(cli.ok("replay", SCENARIO_ID, "--at", offset, "--json"))
         assert data == {**status_data(state_at(events, moment), moment), "damage": None}
 

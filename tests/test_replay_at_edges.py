@@ -10,7 +10,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 from incident.core.phase_clocks import format_offset
-from incident.core.replay import parse_offset, state_at
+from incident.core.replay import REST_OF_SECOND, parse_offset, state_at
 from incident.reports.status import status_data
 from store.sqlite_log import SqliteEventLog
 from tests.back_dated import back_dated_record
@@ -60,10 +60,11 @@ def test_replay_at_moments_of_a_back_dated_record(tmp_path):
     t0 = events[0].at.replace(microsecond=0) - timedelta(minutes=12)
     cli = InProcessCli(record.db)
     for at, moment in (
-        ("T+12", events[0].at),  # the declaration, at T+12:00.9
+        ("T+12", t0 + parse_offset("T+12:00")),  # the declaration's second: at T+12:00.9
         ("T+12:01", t0 + parse_offset("T+12:01")),
         ("T+12:45", t0 + parse_offset("T+12:45")),  # after the note
     ):
+        moment += REST_OF_SECOND  # each the whole of its second
         data = json.loads(cli.ok("replay", record.incident_id, "--at", at, "--json"))
         assert data == {**status_data(state_at(events, moment), moment), "damage": None}
     refused = cli.run("replay", record.incident_id, "--at", "T+11:59", "--json")
@@ -82,3 +83,43 @@ def test_replay_at_a_moment_to_come_of_an_open_incident_is_one_line(tmp_path):
     assert (ran.code, ran.out) == (2, "")
     assert ran.err.startswith("lastgood replay: --at T+99999:00:00: that moment has not come yet")
     assert ran.err.count("\n") == 1
+
+
+def test_replay_at_the_t_plus_printed_beside_the_close_shows_it_closed(tmp_path):
+    """Closed at T+07:09.355, which the timeline prints `T+07:09`: `--at T+07:09`
+    showed the incident open, from the start of that second, and no T+ typed could
+    show the close (a review). A T+ in whole seconds is the whole of that second."""
+    from msgspec.structs import replace
+
+    from incident import commands
+    from incident.app import lifecycle
+    from incident.app.session import IncidentSession
+    from incident.core.clock import ManualClock
+    from tui.demo.scenarios import DECLARATION, SCENARIO_ID, SCENARIO_T0, bundled_runbook
+
+    db = tmp_path / "closed.db"
+    clock = ManualClock(SCENARIO_T0)
+    with SqliteEventLog.open(db) as log:
+        log.append(
+            [
+                commands.declare(
+                    bundled_runbook(),
+                    replace(DECLARATION, started_at=SCENARIO_T0),
+                    actor="ada",
+                    clock=clock,
+                    incident_id=SCENARIO_ID,
+                )
+            ]
+        )
+        clock.set(SCENARIO_T0 + timedelta(minutes=7, seconds=9, milliseconds=355))
+        lifecycle.close(IncidentSession(log, SCENARIO_ID, clock), "ada", force=True, reason="x")
+    cli = InProcessCli(db)
+    closed_line = next(
+        line for line in cli.ok("timeline", SCENARIO_ID).splitlines() if "Incident closed" in line
+    )
+    assert "T+07:09" in closed_line
+    at_close = json.loads(cli.ok("replay", SCENARIO_ID, "--at", "T+07:09", "--json"))
+    assert (at_close["status"], at_close["events"], at_close["elapsed"]) == ("closed", 2, "T+07:09")
+    before = json.loads(cli.ok("replay", SCENARIO_ID, "--at", "T+07:08", "--json"))
+    assert (before["status"], before["events"], before["elapsed"]) == ("open", 1, "T+07:08")
+    assert before["as_of"] == "2026-11-28T09:07:08.999Z"  # the end of that second

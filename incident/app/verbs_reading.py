@@ -104,8 +104,8 @@ READING_VERBS: tuple[Verb, ...] = (
             Param("speed", "playback speed", Kind.NUMBER, metavar="X", cli_only=True, default=1.0),
             Param(
                 "at",
-                "start at (or, with --json, print) this moment: T+12:30, T+1:02:00, or whole "
-                "minutes (T+0, T+5)",
+                "start at (or, with --json, print) this moment, to the end of its second: "
+                "T+12:30, T+1:02:00, or whole minutes (T+0, T+5)",
                 metavar="T+MM:SS",
                 cli_only=True,
             ),

@@ -24,6 +24,7 @@ from incident.core.state import IncidentState, fold, new_state
 __all__ = [
     "CHECKPOINT_EVERY",
     "OFFSET_EXAMPLES",
+    "REST_OF_SECOND",
     "ReadOnlyReplay",
     "Recording",
     "ReplayClock",
@@ -44,6 +45,10 @@ _OFFSET = re.compile(
 MAX_OFFSET_HOURS = 99_999
 """Past this (eleven years) an offset is a slip of the keyboard, and its datetime overflows."""
 OFFSET_EXAMPLES = "T+12:30, T+1:02:00 or T+5 (minutes)"
+_SECOND = timedelta(seconds=1)
+REST_OF_SECOND = _SECOND - timedelta(milliseconds=1)
+"""From a whole second's start to its last moment: recorded times are kept to the
+millisecond (`truncate_to_millis`)."""
 
 
 def parse_offset(text: str) -> timedelta:
@@ -86,10 +91,16 @@ def replay_moment(
     rule of `replay --at` and of the replay screen's Go to. `record_end` is asked only
     for a moment that has not come, so `replay --at` reads the record once.
 
+    - An offset in whole seconds (every one typed: T+ is printed to the second) is the
+      whole of that second, to its last millisecond: `T+07:09` shows the close at
+      T+07:09.355, the T+ the report and the timeline print beside it. From its start
+      it showed the incident open, and no T+ typed could show the close. Shown at its
+      end, the second still reads `T+07:09` on every clock.
     - Before the declaration nothing was recorded (a back-dated T+0 is the impact
-      start): refused, saying when the record begins. Within the declaration's second
-      (`T+12:00` for a declaration at T+12:00.9; `T+0` for one not back-dated) it is
-      the declaration.
+      start): refused, saying when the record begins. The declaration's second
+      (`T+12:00` for a declaration at T+12:00.9; `T+0` for one not back-dated) shows
+      it; a moment within that second but before it is the declaration.
+    - A second under way at `now` is shown as far as it has come.
     - A moment that has not come by `now` is refused: a replay would show a future
       that never happened, every open window OVERDUE and every reading stale. Unless
       the incident is closed: its record ends at the close (or at what was recorded
@@ -98,7 +109,8 @@ def replay_moment(
     """
     t0 = declared.t0
     declared_at = declared.declared_at
-    moment = t0 + offset
+    start = t0 + offset
+    moment = start + (REST_OF_SECOND if offset % _SECOND == timedelta(0) else timedelta(0))
     if moment < declared_at:
         declared_offset = declared_at - t0
         if offset < timedelta(seconds=declared_offset // timedelta(seconds=1)):
@@ -109,6 +121,8 @@ def replay_moment(
         return ShownMoment(declared_at)
     if moment <= now:
         return ShownMoment(moment)
+    if start <= now:
+        return ShownMoment(now)  # the second is under way: as far as it has come
     record = record_end()
     if record.closed_at is None:
         at = format_offset(max(now - t0, timedelta(0)))

@@ -15,6 +15,7 @@ from incident.app import lifecycle
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from incident.core.events import format_timestamp
+from incident.core.replay import REST_OF_SECOND
 from store.sqlite_log import SqliteEventLog
 from tests.back_dated import DECLARED, back_dated_record
 from tests.back_dated import T0 as BACK_T0
@@ -32,11 +33,11 @@ CLOSED_AT = timedelta(minutes=4, seconds=28)
 NOW = timedelta(minutes=7, seconds=58)
 
 
-def closed_record(db: Path) -> str:
-    """An incident declared at SCENARIO_T0 and closed at T+04:28."""
+def closed_record(db: Path, closed_at: timedelta = CLOSED_AT) -> str:
+    """An incident declared at SCENARIO_T0 and closed at T+04:28 (or `closed_at`)."""
     clock = ManualClock(SCENARIO_T0)
     incident_id = declared(db, clock, decided=True)
-    clock.set(SCENARIO_T0 + CLOSED_AT)
+    clock.set(SCENARIO_T0 + closed_at)
     with SqliteEventLog.open(db) as log:
         session = IncidentSession(log, incident_id, clock)
         lifecycle.close(session, "ada", force=True, reason="false alarm")
@@ -90,9 +91,8 @@ async def test_go_to_refuses_what_it_cannot_show_and_keeps_what_was_typed(tmp_pa
         answer.value = "06:00"  # past the close, and come: as `replay --at T+06:00` shows
         await pilot.press("enter")
         await wait_for_screen(pilot, ReplayScreen)
-        await wait_until(
-            pilot, lambda: screen.replay.clock.now() == SCENARIO_T0 + timedelta(minutes=6)
-        )
+        six = SCENARIO_T0 + timedelta(minutes=6) + REST_OF_SECOND  # the whole of that second
+        await wait_until(pilot, lambda: screen.replay.clock.now() == six)
         assert screen.replay.replayer.position == len(events)
 
 
@@ -125,6 +125,26 @@ async def test_go_to_past_a_closed_incident_shows_the_end_of_its_record(tmp_path
     ran = InProcessCli(db).run("replay", incident_id, "--at", "T+99999:00:00", "--json")
     assert ran.code == 0 and ran.err == f"lastgood replay: T+99999:00:00 {note}\n"
     assert json.loads(ran.out)["as_of"] == format_timestamp(SCENARIO_T0 + CLOSED_AT)
+
+
+async def test_go_to_the_t_plus_printed_beside_the_close_shows_it_closed(tmp_path: Path) -> None:
+    """Closed at T+04:28.355, printed `T+04:28`: Go to `T+04:28` is the whole of that
+    second, the close in it, as `replay --at T+04:28` takes it; the second before, open."""
+    db = tmp_path / "closed.db"
+    incident_id = closed_record(db, CLOSED_AT + timedelta(milliseconds=355))
+    with SqliteEventLog.open(db, read_only=True) as log:
+        events = log.events(incident_id)
+    app = ReplayApp(events, playing=False, clock=ManualClock(SCENARIO_T0 + NOW))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, ReplayScreen)
+        screen = app.screen
+        assert isinstance(screen, ReplayScreen)
+        await go_to(pilot, "T+04:28")
+        await wait_until(pilot, lambda: screen.state.is_closed)
+        assert "T+04:28  event 5/5" in str(screen.query_one(ReplayBar).content)
+        await go_to(pilot, "T+04:27")
+        await wait_until(pilot, lambda: not screen.state.is_closed)
+        assert "T+04:27  event 4/5" in str(screen.query_one(ReplayBar).content)
 
 
 BEFORE = (
@@ -168,8 +188,11 @@ async def test_replay_of_a_back_dated_incident_shows_nothing_before_its_declarat
             await pilot.press("escape")
             await wait_for_screen(pilot, ReplayScreen)
         await pilot.press("end")
-        await go_to(pilot, "T+12:00")  # the declaration's second: the declaration
-        await wait_until(pilot, lambda: screen.replay.clock.now() == BACK_T0 + DECLARED)
+        await go_to(pilot, "T+12:00")  # the declaration's second, to its end
+        await wait_until(
+            pilot,
+            lambda: screen.replay.clock.now() == BACK_T0 + timedelta(minutes=12) + REST_OF_SECOND,
+        )
         assert screen.replay.replayer.position == 1
 
     cli = InProcessCli(record.db)
@@ -189,7 +212,7 @@ async def test_go_to_typed_in_one_burst_with_its_enter(tmp_path: Path, opened: b
     with SqliteEventLog.open(db, read_only=True) as log:
         events = log.events(incident_id)
     app = ReplayApp(events, playing=False, clock=ManualClock(SCENARIO_T0 + NOW))
-    moment = SCENARIO_T0 + timedelta(minutes=2, seconds=10)
+    moment = SCENARIO_T0 + timedelta(minutes=2, seconds=10) + REST_OF_SECOND
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         screen = app.screen
