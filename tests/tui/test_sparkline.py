@@ -45,12 +45,47 @@ def test_failed_polls_between_good_ones_are_passed_over() -> None:
         else Sample("p", START + timedelta(seconds=n), Outcome.TIMEOUT)
         for n, v in enumerate(values)
     ]
-    assert sparkline(samples, 3) == SPARK_BARS[0] + SPARK_BARS[4] + SPARK_BARS[7]
+    # 2, 3 and 4 from 0: 3.5, 5.25 and 7 of the 7 steps above the lowest bar
+    assert sparkline(samples, 3) == SPARK_BARS[4] + SPARK_BARS[5] + SPARK_BARS[7]
 
 
-def test_a_flat_trend_is_the_lowest_bar() -> None:
-    samples = [Sample("p", START + timedelta(seconds=n), Outcome.OK, value=5.0) for n in range(4)]
-    assert sparkline(samples, 16) == SPARK_BARS[0] * 4
+def values(*readings: float) -> list[Sample]:
+    return [
+        Sample("p", START + timedelta(seconds=n), Outcome.OK, value=v)
+        for n, v in enumerate(readings)
+    ]
+
+
+def test_a_flat_trend_is_a_flat_line() -> None:
+    assert sparkline(values(5.0, 5.0, 5.0, 5.0), 16) == SPARK_BARS[7] * 4
+    assert sparkline(values(0.0, 0.0, 0.0), 16) == SPARK_BARS[0] * 3
+
+
+def test_steady_noise_reads_steady_not_flapping() -> None:
+    """An error rate steady at 0.45-0.5% drew `▁█▁█▁█` between its lowest and highest,
+    the shape of a flapping service (a review). From 0 it wavers a step at the top;
+    against its 5% threshold it is flat, low, and a breach reaches the top."""
+    noise = (0.005, 0.0045, 0.005, 0.0045, 0.005, 0.0045)
+    high, step_below = SPARK_BARS[7], SPARK_BARS[6]
+    assert sparkline(values(*noise), 16) == (high + step_below) * 3
+    assert sparkline(values(*noise), 16, threshold=0.05) == SPARK_BARS[1] * 6
+    spiked = sparkline(values(*noise, 0.127), 16, threshold=0.05)
+    assert spiked == SPARK_BARS[0] * 6 + SPARK_BARS[7]
+
+
+def test_a_reading_below_zero_lowers_the_floor() -> None:
+    assert sparkline(values(-2.0, 0.0, 2.0), 16) == SPARK_BARS[0] + SPARK_BARS[4] + SPARK_BARS[7]
+
+
+@given(st.lists(readings, max_size=150), st.integers(min_value=1, max_value=20))
+def test_a_sparkline_has_a_bar_per_reading_and_only_bars(
+    drawn: list[tuple[Outcome, float | None, float | None]], width: int
+) -> None:
+    samples = samples_of(drawn)
+    for threshold in (None, 0.0, 5.0):
+        line = sparkline(samples, width, threshold)
+        assert len(line) == len(last_good_readings(samples, width))
+        assert set(line) <= set(SPARK_BARS)
 
 
 def test_no_good_reading_draws_nothing() -> None:

@@ -228,7 +228,7 @@ class HealthPanel(LineView, can_focus=True):
         else:
             status = status_line(probe, samples, state, self.now)
             # A stale reading's trend stopped: its room goes to its age.
-            sparks = [sparkline(samples, w) for w in spark_widths] if live else []
+            sparks = [sparkline(samples, w, probe.threshold) for w in spark_widths] if live else []
             spark = next((s for s in sparks if status.cell_len + 1 + len(s) <= width), "")
             if not spark:
                 status = fitted_status(probe, samples, state, self.now, width)

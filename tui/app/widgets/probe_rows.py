@@ -28,7 +28,8 @@ from runbooks.model import Probe, ProbeKind
 FAILING = "FAILING"
 """The word on every failing row: under NO_COLOR the red is gone, the word is not."""
 SPARK_BARS = "▁▂▃▄▅▆▇█"
-"""From lowest to highest: a value's bar is its place between the points' min and max."""
+"""From lowest to highest: a value's bar is its place between 0 and the points' max (or
+the probe's threshold, if higher): `sparkline`."""
 SPARK_WIDE = 16
 SPARK_NARROW = 6
 NARROW_BELOW = 50
@@ -229,13 +230,18 @@ def last_good_readings(samples: Sequence[Sample], width: int) -> list[float]:
     return points
 
 
-def sparkline(samples: Sequence[Sample], width: int) -> str:
-    """The last `width` good readings as bars, each placed between their min and max;
-    "" with none."""
+def sparkline(samples: Sequence[Sample], width: int, threshold: float | None = None) -> str:
+    """The last `width` good readings as bars, each placed between 0 and the highest of
+    them, or `threshold` (the probe's) when that is higher; "" with none.
+
+    From 0, not from their lowest: an error rate steady at 0.45-0.5% drew `▁█▁█▁█`, the
+    shape of a flapping service, where it now draws a flat line, low under its 5%. A
+    reading below 0 (a metric may go there) lowers the floor to it."""
     points = last_good_readings(samples, width)
     if not points:
         return ""
-    low, high = min(points), max(points)
+    low = min(0.0, *points)
+    high = max(points) if threshold is None else max(threshold, *points)
     if high == low:
         return SPARK_BARS[0] * len(points)
     top = len(SPARK_BARS) - 1
