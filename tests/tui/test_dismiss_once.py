@@ -149,7 +149,8 @@ CASES: dict[str, Case] = {
         by_key("d", DecisionModal, "enter", reason="checkout down"),
         {"approval.granted": 1, "step.checked": 1},
     ),
-    "tiers": Case("declared", tier, {"database.tier_chosen": 1}),
+    # No database rollback: the choice checks the database step, once.
+    "tiers": Case("declared", tier, {"database.tier_chosen": 1, "step.checked": 1}),
     "composer": Case(
         "declared",
         by_key("c", ComposerModal, "ctrl+s", "announce-rollback", text="We are rolling back."),

@@ -55,8 +55,9 @@ async def test_a_verbs_note_outranks_the_due_cue(tmp_path: Path) -> None:
         await pilot.press("b")
         await wait_for_screen(pilot, DatabaseTierModal)
         reason = app.screen.query_one("#reason", Input)
-        reason.value = "expand-contract"
+        reason.value = "0042 has a down step"
         reason.focus()
+        await pilot.press("down")  # down migrations: work to do, the step left open, said so
         await pilot.press("enter")
         await wait_for_screen(pilot, IncidentScreen)
         await wait_until(pilot, lambda: toast_says(app, "left open"))
