@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 from incident.core.samples import Outcome, Sample
 from incident.health.failure_words import failure_text, failure_word
+from incident.health.reading_line import reading_summary
 from incident.health.readings import trigger_verdict
 from runbooks.model import Trigger, TriggerKind
 from tests.bundled_incident import BundledIncident
-from tui.cli.monitor import sample_summary
 
 AT = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 HTTP_503 = Sample("health", AT, Outcome.HTTP_STATUS, 4.0, 503, detail="HTTP 503 (expected 200)")
@@ -20,10 +20,10 @@ REFUSED = Sample("health", AT, Outcome.REFUSED, detail="connection refused")
 
 
 def test_monitor_lines_name_a_failure_as_the_panel_does() -> None:
-    session = BundledIncident(AT, started_at=AT).session
-    assert sample_summary(session, HTTP_503) == "health HTTP 503 (expected 200)"
-    assert sample_summary(session, NO_SERIES) == "error-rate NO DATA query returned no series"
-    assert sample_summary(session, REFUSED) == "health REFUSED connection refused"
+    state = BundledIncident(AT, started_at=AT).session.state
+    assert reading_summary(state, HTTP_503) == "health HTTP 503 (expected 200)"
+    assert reading_summary(state, NO_SERIES) == "error-rate NO DATA query returned no series"
+    assert reading_summary(state, REFUSED) == "health REFUSED connection refused"
 
 
 def test_a_failure_word_is_its_class_by_name() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from itertools import takewhile
 from pathlib import Path
 
 from tests.cli_helpers import InProcessCli
@@ -26,7 +27,7 @@ def brief_trigger_parts(out: str) -> list[str]:
     lines = out.splitlines()
     at = next(n for n, line in enumerate(lines) if line.startswith("Triggers now: "))
     block = [lines[at].removeprefix("Triggers now: ")]
-    block += [line.strip() for line in lines[at + 1 :] if line.startswith(" " * 14)]
+    block += [line.strip() for line in takewhile(lambda x: x.startswith(" " * 14), lines[at + 1 :])]
     return [part for line in block for part in line.split("; ")]
 
 

@@ -32,6 +32,7 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import clipped, visible
+from incident.health.reading_line import reading_parts
 from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
@@ -173,6 +174,8 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = _wrapped("Open gates: ", gates or ["none"], "; ")
     tail += _wrapped("Triggers now: ", trigger_parts(state), "; ")
+    if readings := reading_parts(state, now):
+        tail += _wrapped("Readings now: ", readings, " · ")
     tail += _message_lines(state, now)
     roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
     tail += _wrapped("Roles: ", roles, " · ")

@@ -28,6 +28,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from incident.health.poll_mark import poll_mark, poll_words
+from incident.health.reading_line import reading_summary, readings_line
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.postmortem import booking_reminder
 from incident.reports.trigger_view import trigger_data, trigger_parts
@@ -144,6 +145,7 @@ def status_data(
         ],
         "deliveries": _delivery_counts(state),
         "production": _production(state, now),
+        "readings": _readings(state, now),
         "notes": len(state.notes),
         "events": state.last_seq,
     }
@@ -163,6 +165,18 @@ def _production(state: IncidentState, now: datetime) -> JSONValue:
         "last_tick_at": _ts(mark.at),
         "said": poll_words(mark, state),
     }
+
+
+def _readings(state: IncidentState, now: datetime) -> JSONValue:
+    """Each probe's latest reading (`readings_line` says them in a line): when, whether
+    it is a reading or a failed poll (`ok`), and the words; [] before any."""
+    found: list[JSONValue] = []
+    for probe in state.runbook.probes:
+        if samples := state.samples.get(probe.name):
+            latest = samples[-1]
+            said = reading_summary(state, latest)
+            found.append({"probe": probe.name, "at": _ts(latest.at), "ok": latest.ok, "said": said})
+    return found
 
 
 def _delivery_counts(state: IncidentState) -> dict[str, JSONValue]:
@@ -215,6 +229,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
     mark = poll_mark(state, now)
     if mark is not None:
         lines.append(f"production: {poll_words(mark, state)}")
+    if (read := readings_line(state, now)) is not None:
+        lines.append(f"readings: {visible(read)}")
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
     next_update = next_update_due(state)
     if next_update is not None:

@@ -29,8 +29,7 @@ from incident.core.payloads.health import sample_to_json
 from incident.core.phase_clocks import elapsed, format_duration, format_offset
 from incident.core.samples import Sample
 from incident.core.text import counted, json_text, visible
-from incident.health.failure_words import failure_text
-from incident.health.readings import format_value
+from incident.health.reading_line import reading_summary
 from incident.reports.describe import describe
 from runbooks.model import Probe
 from runbooks.unpointed import pointed_probes
@@ -43,18 +42,6 @@ from tui.net.gate import Gate
 from tui.net.in_turn import poll_in_turn
 from tui.net.outage import Outage
 from tui.net.poller import ProbePoller
-
-
-def sample_summary(session: IncidentSession, sample: Sample) -> str:
-    probe = session.state.runbook.probe(sample.probe)
-    if not sample.ok:
-        return f"{sample.probe} {failure_text(sample)}"
-    if sample.text is not None:
-        return f"{sample.probe} {sample.text}"
-    if sample.value is not None:
-        return f"{sample.probe} {format_value(sample.value, probe.unit if probe else '')}"
-    latency = f" {sample.latency_ms:.0f}ms" if sample.latency_ms is not None else ""
-    return f"{sample.probe} OK{latency}"
 
 
 def run_monitor(
@@ -174,7 +161,8 @@ def run_monitor(
             if as_json:
                 _print_json_batch(session, batch, events)
                 return
-            lines = [visible(f"{offset}  " + " · ".join(sample_summary(session, s) for s in batch))]
+            read = " · ".join(reading_summary(session.state, s) for s in batch)
+            lines = [visible(f"{offset}  {read}")]
             for event in events:
                 if event.kind == Kind.TRIGGER_CHANGED:
                     lines.append(f"{offset}  {describe(event)}")

@@ -24,6 +24,7 @@ from textual.strip import Strip
 from incident.core.state import IncidentState
 from incident.core.text import counted
 from incident.health.poll_mark import Polling, PollMark, poll_words
+from incident.health.reading_line import stale_age
 from runbooks.model import Probe
 from tui.app.widgets.lines import LineView
 from tui.app.widgets.probe_rows import (
@@ -34,7 +35,6 @@ from tui.app.widgets.probe_rows import (
     fitted_status,
     is_bad,
     sparkline,
-    stale_age,
     status_line,
     waiting_line,
 )

@@ -11,7 +11,7 @@ drawn, scrolling, the line saying who polls).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from msgspec import Struct
 from rich.cells import cell_len
@@ -22,6 +22,7 @@ from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.health.failure_words import beyond, failure_word
+from incident.health.reading_line import stale_age
 from incident.health.readings import baseline_of, format_value, version_expected
 from runbooks.model import Probe, ProbeKind
 
@@ -34,12 +35,6 @@ SPARK_WIDE = 16
 SPARK_NARROW = 6
 NARROW_BELOW = 50
 """Rows narrower than this (an 80-column terminal) get the short sparkline."""
-
-STALE_AFTER_INTERVALS = 3
-"""A probe's latest reading is stale once this many of its intervals have passed
-without a newer one: polling is off (`--no-probes`), stuck, or done elsewhere and
-stopped. Old readings must not pass for live ones."""
-
 
 NAME_COLUMN = 10
 """Cells a probe's name is padded to, so that the rows' values line up."""
@@ -114,14 +109,6 @@ def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
         and sample.value is not None
         and (sample.value > probe.threshold)
     )
-
-
-def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta | None:
-    """How old `sample` is, if it is too old to pass for live; None while it is fresh."""
-    if now is None:
-        return None
-    age = now - sample.at
-    return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
 
 
 WAITING = "waiting for first poll"
