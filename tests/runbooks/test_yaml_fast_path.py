@@ -11,6 +11,8 @@ every bundled runbook.
 
 from __future__ import annotations
 
+import re
+
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
@@ -135,3 +137,18 @@ def test_a_syntax_error_is_told_in_the_same_words_with_libyaml_or_without(monkey
     assert all(len(problems) == 1 and HINT in problems[0].message for problems in told)
     monkeypatch.setattr(yaml_compose, "_FastLoader", None)
     assert [parse_yaml(text, "unclosed.yaml").problems for text in texts] == told
+
+
+_QUESTION_IN_FLOW_BEFORE = re.compile(r"[\[{][^\]}]*\?")
+"""What `_READ_OTHERWISE` looked for as a `?` in a flow collection before: it tried
+each bracket to the next closing one, minutes for a line of `[`."""
+
+
+@fuzz_settings(examples(600))
+@given(st.text(alphabet="[]{}?a: \n", max_size=60))
+def test_a_question_mark_in_a_flow_collection_is_found_as_before(text: str) -> None:
+    """A `?` with an opening bracket before it and no closing one between is one with no
+    bracket at all between it and the last opening one before it."""
+    now = re.search(r"[\[{][^\[\]{}]*\?", text)
+    assert (now is not None) == (_QUESTION_IN_FLOW_BEFORE.search(text) is not None)
+    assert yaml_compose._READ_OTHERWISE.pattern.count(r"[\[{][^\[\]{}]*\?") == 1

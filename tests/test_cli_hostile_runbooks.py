@@ -1,0 +1,85 @@
+"""Hostile runbooks through `lastgood validate` and `declare --runbook` (review 5, part 1):
+one line naming the place, exit 2, quickly; counted, not timed."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import yaml.scanner
+
+from runbooks import yaml_compose
+from runbooks.limits import MAX_BYTES, MAX_DEPTH
+from tests.cli_helpers import InProcessCli
+
+DEEP = f"YAML is nested too deeply (limit {MAX_DEPTH} levels)"
+
+
+@pytest.fixture
+def cli(tmp_path: Path) -> InProcessCli:
+    return InProcessCli(tmp_path / "incidents.db")
+
+
+class Searches:
+    """Stands for `_READ_OTHERWISE`, the regular expression that tried every bracket of a
+    line of `[` to the end of the text: records each text it is asked about."""
+
+    def __init__(self, real: re.Pattern[str]) -> None:
+        self.real = real
+        self.asked: list[int] = []
+
+    def search(self, text: str) -> re.Match[str] | None:
+        self.asked.append(len(text))
+        if len(text) > 10_000:  # would take minutes: answered as libyaml's, unread
+            return None
+        return self.real.search(text)
+
+
+def deep_files(tmp_path: Path) -> list[tuple[Path, int]]:
+    """The review's files: a closed nest of 100,000 (23.6 s before) and one of `[` to the
+    1 MiB limit (killed after 900 s); with the column of the bracket too deep."""
+    closed = tmp_path / "d100000.yaml"
+    closed.write_text("runbook: x\ntitle: " + "[" * 100_000 + "]" * 100_000 + "\n")
+    head = "runbook: x\ntitle: "
+    open1m = tmp_path / "open1m.yaml"
+    open1m.write_text(head + "[" * (MAX_BYTES - len(head) - 1) + "\n")
+    assert open1m.stat().st_size == MAX_BYTES
+    # the root mapping and 64 brackets above the 65th: it is the node too deep
+    return [(closed, len("title: ") + MAX_DEPTH + 1), (open1m, len("title: ") + MAX_DEPTH + 1)]
+
+
+@pytest.mark.parametrize("verb", ["validate", "declare"])
+def test_a_runbook_nested_deep_is_refused_at_the_bracket_reading_no_further(
+    cli: InProcessCli, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, verb: str
+) -> None:
+    """Neither the look for what libyaml reads otherwise nor libyaml reads the text, and
+    the Python scanner stops at the bracket too deep: before, it read 1,024 characters
+    on (1,094 tokens, each a look at every bracket still open)."""
+    searches = Searches(yaml_compose._READ_OTHERWISE)
+    monkeypatch.setattr(yaml_compose, "_READ_OTHERWISE", searches)
+    tokens = 0
+    real_fetch = yaml.scanner.Scanner.fetch_more_tokens
+
+    def counting(scanner: yaml.scanner.Scanner) -> None:
+        nonlocal tokens
+        tokens += 1
+        real_fetch(scanner)
+
+    monkeypatch.setattr(yaml_compose._BoundedLoader, "fetch_more_tokens", counting)
+    for path, col in deep_files(tmp_path):
+        searches.asked.clear()
+        tokens = 0
+        if verb == "validate":
+            result = cli.run("validate", str(path))
+            prefix = ""
+        else:
+            args = ["--title", "t", "--severity", "SEV3", "--commander", "A"]
+            result = cli.run("declare", *args, "--runbook", str(path))
+            prefix = "lastgood declare: runbook: "
+        assert result.code == 2
+        assert result.out == ""
+        assert result.err.splitlines() == [f"{prefix}{path}:2:{col}: {DEEP}"]
+        assert searches.asked == []
+        assert tokens <= 2 * MAX_DEPTH, tokens
+    assert not (tmp_path / "incidents.db").exists()
