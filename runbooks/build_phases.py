@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections import ChainMap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -25,6 +26,10 @@ from runbooks.source_text import read_source
 
 if TYPE_CHECKING:
     from runbooks.markdown_loader import MarkdownDoc, MarkdownTask
+
+YAML_SUFFIXES = (".yaml", ".yml")
+
+STEPS_FROM_TAKES = "steps_from takes a Markdown checklist ('- [ ] ' tasks)"
 
 WINDOW_SHAPE = "'window' must be a list of two integers [start, end]"
 
@@ -271,6 +276,10 @@ class PhaseRules(BuildContext):
             self.rep.report(path, "'steps_from' must not be empty")
             return []
         md_file = str(self.base_dir / name)
+        not_markdown = self.not_a_checklist(md_file)
+        if not_markdown is not None:
+            self.rep.report(path, f"steps_from: {md_file} {not_markdown}; {STEPS_FROM_TAKES}")
+            return []
         doc, problems = self.markdown_doc(md_file)
         if doc is None:
             for problem in problems:
@@ -308,6 +317,18 @@ class PhaseRules(BuildContext):
             for task, step_id in zip(tasks, ids, strict=True)
             if step_id is not None
         ]
+
+    def not_a_checklist(self, md_file: str) -> str | None:
+        """What `md_file` is when it is this runbook or another YAML file, which read as
+        Markdown gave a problem per comment line (`# ...`, a second title heading)."""
+        try:
+            if os.path.samefile(md_file, self.source):
+                return "is this runbook itself"
+        except (OSError, ValueError):  # one of them missing (told when it is read), a NUL
+            pass
+        if Path(md_file).suffix.lower() in YAML_SUFFIXES:
+            return "is a YAML file"
+        return None
 
     def markdown_doc(self, md_file: str) -> tuple[MarkdownDoc | None, list[Problem]]:
         """The parsed file (its syntax problems reported once), or why it cannot be read.

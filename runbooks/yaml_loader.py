@@ -46,7 +46,7 @@ expand to. The format (`runbooks/rollback.yaml` is the full example)::
           # command: command; database: chooses among database_tiers (one per runbook)
         steps_from: deployment-plan.md # or {file: ..., section: "Heading"}: Markdown
                                        # tasks appended to this phase (path relative
-                                       # to this file)
+                                       # to this file; not a YAML file, nor this one)
 
 Header values keep `${NAME}` references unexpanded (they are expanded only when
 a request is made, and never stored). Limits (1 MiB per file, 100000 nodes,

@@ -83,3 +83,58 @@ def test_a_runbook_nested_deep_is_refused_at_the_bracket_reading_no_further(
         assert searches.asked == []
         assert tokens <= 2 * MAX_DEPTH, tokens
     assert not (tmp_path / "incidents.db").exists()
+
+
+SELF_NAMED = """\
+# A runbook whose phase takes its steps from itself.
+runbook: sf
+title: Self
+# comments read as Markdown were '# ' title headings, one problem each
+phases:
+  # the one phase
+  - id: a
+    title: A
+    steps_from: {name}
+"""
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("sf.yaml", "sf.yaml"),
+        ("./sf.yaml", "sf.yaml"),
+        ('"../d/sf.yaml"', "../d/sf.yaml"),
+        ("link.yaml", "link.yaml"),  # a symbolic link to it
+    ],
+)
+def test_steps_from_naming_the_runbook_itself_says_so_in_one_line(
+    cli: InProcessCli, tmp_path: Path, name: str, shown: str
+) -> None:
+    """Read as Markdown, the runbook gave a line per YAML comment ("a second '# ' title
+    heading"), none saying it names itself."""
+    folder = tmp_path / "d"
+    folder.mkdir()
+    runbook = folder / "sf.yaml"
+    runbook.write_text(SELF_NAMED.format(name=name))
+    (folder / "link.yaml").symlink_to(runbook)
+    result = cli.run("validate", str(runbook))
+    assert result.code == 2
+    col = len("    steps_from: ") + 1
+    assert result.err.splitlines() == [
+        f"{runbook}:9:{col}: steps_from: {folder}/{shown} is this runbook itself; "
+        "steps_from takes a Markdown checklist ('- [ ] ' tasks)"
+    ]
+
+
+def test_steps_from_naming_another_yaml_file_says_it_takes_markdown(
+    cli: InProcessCli, tmp_path: Path
+) -> None:
+    (tmp_path / "other.yml").write_text("# steps\nrunbook: other\n# more\n")
+    runbook = tmp_path / "main.yaml"
+    runbook.write_text(SELF_NAMED.format(name="other.yml"))
+    result = cli.run("validate", str(runbook))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{runbook}:9:17: steps_from: {tmp_path}/other.yml is a YAML file; "
+        "steps_from takes a Markdown checklist ('- [ ] ' tasks)"
+    ]
