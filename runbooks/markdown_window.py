@@ -23,8 +23,8 @@ _UNIT = (
 @cache
 def _window() -> re.Pattern[str]:
     return re.compile(
-        rf"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d{{1,9}})(?:[ \t]*(?P<start_unit>{_UNIT})\b)?"
-        r"[ \t]*(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d{1,9})"
+        rf"\(?[ \t]*\bT[ \t]*\+[ \t]*(?P<start>\d+)(?:[ \t]*(?P<start_unit>{_UNIT})\b)?"
+        r"[ \t]*(?:(?:to|\u2013|\u2014|-|\.\.)[ \t]*(?:T[ \t]*\+[ \t]*)?(?P<end>\d+)"
         rf"(?:[ \t]*(?P<end_unit>{_UNIT})\b)?|(?P<open>\+))?"
         r"[ \t]*\)?",
         re.IGNORECASE,
@@ -50,15 +50,20 @@ def read_window(match: re.Match[str]) -> tuple[Window | None, tuple[int, str] | 
         if unit is not None and not _read_units().fullmatch(unit):
             message = f"window unit '{unit}' not understood: write minutes, hours or days"
             return None, (match.start(name), message)
-    both = match.group("start_unit") or match.group("end_unit") or "m"  # written once
-    start = _minutes(match.group("start"), match.group("start_unit") or both)
-    end_at = match.group("end")
-    end = None if end_at is None else _minutes(end_at, match.group("end_unit") or both)
+    both = match.group("start_unit") or match.group("end_unit")  # written once
     found = match.group()
     at = match.start() + len(found) - len(found.lstrip())
-    if start > MAX_WINDOW_MIN or (end is not None and end > MAX_WINDOW_MIN):
-        biggest = max(start, end or 0)
-        return None, (at, f"window minutes must be at most {MAX_WINDOW_MIN} (got {biggest})")
+    edges: dict[str, int | None] = {}
+    for edge in ("end", "start"):
+        digits = match.group(edge)
+        if digits is None:
+            continue
+        unit = match.group(f"{edge}_unit") or both
+        minutes = edges[edge] = _minutes(digits, unit or "m")
+        if minutes is None or minutes > MAX_WINDOW_MIN:
+            got = _as_written(digits, unit, minutes)
+            return None, (at, f"window minutes must be at most {MAX_WINDOW_MIN} (got {got})")
+    start, end = edges["start"] or 0, edges.get("end")
     if end is not None and end < start:
         return None, (at, f"window end ({end}) is before start ({start})")
     if end is not None and end == start:
@@ -66,6 +71,24 @@ def read_window(match: re.Match[str]) -> tuple[Window | None, tuple[int, str] | 
     return Window(start, end), None
 
 
-def _minutes(count: str, unit: str) -> int:
-    """`count` of a read unit in minutes."""
+_MAX_DIGITS = 9
+"""Digits of a window's edge read as a number: more are past any limit (and past what
+`int` reads, beyond 4,300)."""
+
+
+def _minutes(count: str, unit: str) -> int | None:
+    """`count` of a read unit in minutes; None when it has more than `_MAX_DIGITS`."""
+    if len(count.lstrip("0")) > _MAX_DIGITS:
+        return None
     return int(count) * {"m": 1, "h": 60, "d": 1_440}[unit[0].lower()]
+
+
+def _as_written(digits: str, unit: str | None, minutes: int | None) -> str:
+    """An edge as the heading writes it (the minutes too when in another unit): a window
+    of `T+99999999999999999999 days` was told as 999999999 minutes."""
+    shown = digits if len(digits) <= 24 else f"{digits[:12]}… ({len(digits)} digits)"
+    if unit is None:
+        return shown
+    if minutes is None or unit[0].lower() == "m":
+        return f"{shown} {unit}"
+    return f"{shown} {unit}, {minutes} minutes"

@@ -138,3 +138,27 @@ def test_steps_from_naming_another_yaml_file_says_it_takes_markdown(
         f"{runbook}:9:17: steps_from: {tmp_path}/other.yml is a YAML file; "
         "steps_from takes a Markdown checklist ('- [ ] ' tasks)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("window", "got"),
+    [
+        # read as T+0 to T+999999999 (minutes), the digits past nine and the unit dropped
+        ("T+0 to T+99999999999999999999 days", "99999999999999999999 days"),
+        ("T+0 to T+1234567890", "1234567890"),  # was "got 123456789"
+        ("T+0 to T+8 days", "8 days, 11520 minutes"),
+        ("T+0 to T+20000", "20000"),
+        ("T+20000 to T+30000 hours", "30000 hours, 1800000 minutes"),
+        ("T+1 to T+" + "9" * 5000 + " minutes", "999999999999… (5000 digits) minutes"),
+    ],
+)
+def test_a_window_too_long_is_quoted_as_written(
+    cli: InProcessCli, tmp_path: Path, window: str, got: str
+) -> None:
+    plan = tmp_path / "m1.md"
+    plan.write_text(f"## Phase one ({window})\n- [ ] Do it\n")
+    result = cli.run("validate", str(plan))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{plan}:1:14: window minutes must be at most 10080 (got {got})"
+    ]

@@ -234,7 +234,7 @@ def test_crlf_and_bom(write: WriteFile) -> None:
         ("## Do (T+0 to T+20000)\n- [ ] It\n", "1:7: window minutes must be at most 10080"),
         (
             "## Do (T+0 to T+8 days)\n- [ ] It\n",
-            "1:7: window minutes must be at most 10080 (got 11520)",
+            "1:7: window minutes must be at most 10080 (got 8 days, 11520 minutes)",
         ),
         (
             "## Next week (T+2 weeks)\n- [ ] It\n",
