@@ -123,12 +123,17 @@ def template_problems(text: str) -> list[str]:
         return [f"malformed template braces: {exc} (write '{{{{' or '}}}}' for a literal brace)"]
     problems: list[str] = []
     names = sorted(TEMPLATE_PLACEHOLDERS)
-    for _literal, name, spec, conversion in parsed:
+    for literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name == "" or name.isdigit():
             problems.append(
                 f"positional placeholder '{{{name}}}'; use a name (allowed: {allowed(names)})"
+            )
+        elif name not in TEMPLATE_PLACEHOLDERS and literal.endswith("$"):
+            problems.append(
+                f"unknown placeholder '${{{name}}}': a template does not read the environment, "
+                f"only URLs and headers do{choices_hint(name, names, suggest=False)}"
             )
         elif name not in TEMPLATE_PLACEHOLDERS:
             problems.append(f"unknown placeholder '{{{name}}}'{choices_hint(name, names)}")

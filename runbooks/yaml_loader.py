@@ -21,6 +21,7 @@ expand to. The format (`runbooks/rollback.yaml` is the full example)::
       - {id: restore-backup, title: ..., risk: ..., data_loss: certain, approver: leadership,
          guidance: ...}
     templates:                         # placeholders: model.TEMPLATE_PLACEHOLDERS only
+                                       # (no ${ENV_VAR}: the environment is not read)
       initiating: "Initiating rollback due to {issue}. ETA {eta}."
     cadence: {first_update_min: 5, every_min: 20, to_responders: [paging]}
     probes:                            # kind: http | version | prometheus

@@ -162,3 +162,24 @@ def test_a_window_too_long_is_quoted_as_written(
     assert result.err.splitlines() == [
         f"{plan}:1:14: window minutes must be at most 10080 (got {got})"
     ]
+
+
+def test_an_environment_reference_in_a_template_is_told_with_its_dollar(
+    cli: InProcessCli, tmp_path: Path
+) -> None:
+    """`${LASTGOOD_DB}` was told as "unknown placeholder '{LASTGOOD_DB}'": the `$` dropped,
+    and nothing saying templates do not read the environment, as URLs do."""
+    runbook = tmp_path / "tpl.yaml"
+    runbook.write_text(
+        "runbook: t\ntitle: T\ntemplates:\n"
+        '  note: "DB at ${LASTGOOD_DB} for {issue}; $${issue} and ${{x}} are text"\n'
+        "phases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
+    )
+    result = cli.run("validate", str(runbook))
+    assert result.code == 2
+    assert result.err.splitlines() == [
+        f"{runbook}:4:9: template 'note': unknown placeholder '${{LASTGOOD_DB}}': a template "
+        "does not read the environment, only URLs and headers do (allowed: channel, "
+        "commander, elapsed, eta, from_version, id, issue, last_good_version, next_update, "
+        "pattern, phase, severity and 2 more)"
+    ]
