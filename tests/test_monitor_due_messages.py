@@ -11,13 +11,12 @@ others, a real SQLite file.
 from __future__ import annotations
 
 import json
-import subprocess
 from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import Cli, lastgood_command
-from tests.test_postgres_monitor_restart import Lines
+from tests.cli_helpers import Cli
+from tests.monitor_process import running_monitor
 from tests.waiting import poll_until
 
 WAIT_S = 60
@@ -63,24 +62,16 @@ def test_monitor_says_each_message_that_falls_due_once(tmp_path: Path, as_json: 
         *("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"),
         *("--runbook", str(runbook)),
     ).strip()
-    process = subprocess.Popen(
-        [*lastgood_command(), "monitor", incident_id, *(["--json"] if as_json else [])],
-        env=cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    out, err = Lines(process.stdout), Lines(process.stderr)
+    options = ["--json"] if as_json else []
+    with running_monitor(cli, incident_id, *options) as (process, out, err):
 
-    def said() -> list[str]:
-        lines = list(out.lines)
-        return [json.loads(line)["text"] for line in lines] if as_json else lines
+        def said() -> list[str]:
+            lines = list(out.lines)
+            return [json.loads(line)["text"] for line in lines] if as_json else lines
 
-    def says(line: str) -> int:
-        return sum(each.endswith(line) for each in said())
+        def says(line: str) -> int:
+            return sum(each.endswith(line) for each in said())
 
-    try:
         poll_until(lambda: err.has("watching"), "the monitor started", WAIT_S)
         checked = cli.run("check", incident_id, "decide")
         assert due(incident_id, "announce", "step:decide") in checked.err  # the verb's line
@@ -91,10 +82,6 @@ def test_monitor_says_each_message_that_falls_due_once(tmp_path: Path, as_json: 
         assert says(due(incident_id, "announce", "step:decide")) == 1, said()
         process.terminate()
         assert process.wait(WAIT_S) == 0, err.joined()
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
     out.joined()
     assert says(due(incident_id, "announce", "step:decide")) == 1, said()
     assert says(due(incident_id, "paging", "step:page")) == 1, said()

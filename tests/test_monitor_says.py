@@ -14,13 +14,12 @@ from __future__ import annotations
 import json
 import re
 import signal
-import subprocess
 from pathlib import Path
 
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import Cli
+from tests.monitor_process import running_monitor
 from tests.test_monitor_restarted_at_once import declared
 from tests.test_monitor_slow_record import Builds
-from tests.test_postgres_monitor_restart import Lines
 from tests.waiting import poll_until
 
 WAIT_S = 60
@@ -59,23 +58,10 @@ def test_on_ctrl_c_it_says_what_it_recorded(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "stopped.db", actor="ada")
     with Builds() as builds:
         incident_id = declared(cli, builds, tmp_path)
-        process = subprocess.Popen(
-            [*lastgood_command(), "monitor", incident_id, "--probes-only"],
-            env=cli.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stdout is not None and process.stderr is not None
-        out, err = Lines(process.stdout), Lines(process.stderr)
-        try:
+        with running_monitor(cli, incident_id, "--probes-only") as (process, out, err):
             poll_until(lambda: out.has("build-1"), "a first tick", WAIT_S)
             process.send_signal(signal.SIGINT)
             assert process.wait(WAIT_S) == 0
-        finally:
-            if process.poll() is None:
-                process.kill()
-                process.wait()
     said = err.joined().splitlines()
     assert said[0] == f"watching {incident_id}: build every 30s; Ctrl-C stops", said
     assert STOPPED.match(said[-1]), said

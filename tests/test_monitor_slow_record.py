@@ -31,10 +31,10 @@ from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.cli_helpers import ROOT, Cli
+from tests.monitor_process import Lines, running_monitor
 from tests.postgres_server import Cluster
 from tests.probe_runbooks import probe_runbook
-from tests.test_postgres_monitor_restart import Lines
 from tests.waiting import poll_until
 
 WAIT_S = 60
@@ -95,25 +95,6 @@ def runbook(directory: Path, url: str) -> Path:
     return probe_runbook(directory / "builds.yaml", probe, title="One version probe")
 
 
-@contextlib.contextmanager
-def monitoring(cli: Cli, incident_id: str) -> Iterator[tuple[subprocess.Popen[str], Lines, Lines]]:
-    """`lastgood monitor ID` running as a user runs it; killed if a test left it running."""
-    process = subprocess.Popen(
-        [*lastgood_command(), "monitor", incident_id],
-        env=cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    try:
-        yield process, Lines(process.stdout), Lines(process.stderr)
-    finally:
-        if process.poll() is None:
-            process.kill()
-        process.wait()
-
-
 def recorded_builds(cli: Cli, incident_id: str) -> list[str]:
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
     return [
@@ -169,7 +150,7 @@ def test_probes_poll_on_while_another_writer_holds_the_file(tmp_path: Path) -> N
     cli = Cli(tmp_path / "record.db", actor="bastion")
     with Builds() as builds:
         incident_id = declared(cli, builds, tmp_path)
-        with monitoring(cli, incident_id) as (process, out, err):
+        with running_monitor(cli, incident_id) as (process, out, err):
             poll_until(lambda: out.has("build-1"), "a first batch recorded", WAIT_S)
             with lock_held(tmp_path / "record.db"):
                 served = polls_on_while_held(builds, out, err)
@@ -191,7 +172,7 @@ def test_probes_poll_on_while_the_postgresql_server_hangs(
     cli = Cli(pg_url, actor="bastion")  # type: ignore[arg-type]  # LASTGOOD_DB holds the URL
     with Builds() as builds:
         incident_id = declared(cli, builds, tmp_path)
-        with monitoring(cli, incident_id) as (process, out, err):
+        with running_monitor(cli, incident_id) as (process, out, err):
             poll_until(lambda: out.has("build-1"), "a first batch recorded", WAIT_S)
             with pg_cluster.hung():
                 served = polls_on_while_held(builds, out, err)
@@ -212,7 +193,7 @@ def test_sigterm_records_what_waits_and_a_second_leaves_it_saying_how_much(
     cli = Cli(tmp_path / "record.db", actor="bastion")
     with Builds() as builds:
         incident_id = declared(cli, builds, tmp_path)
-        with monitoring(cli, incident_id) as (process, out, err):
+        with running_monitor(cli, incident_id) as (process, out, err):
             poll_until(lambda: out.has("build-1"), "a first batch recorded", WAIT_S)
             with lock_held(tmp_path / "record.db"):
                 polls_on_while_held(builds, out, err)
@@ -227,7 +208,7 @@ def test_sigterm_records_what_waits_and_a_second_leaves_it_saying_how_much(
         # monitor not yet read when told to stop is not among them (seen under load).
         assert queued >= 1 and len(drained) >= 1 + queued, (queued, drained)
 
-        with monitoring(cli, incident_id) as (process, out, err):
+        with running_monitor(cli, incident_id) as (process, out, err):
             poll_until(lambda: bool(out.lines), "a first batch recorded", WAIT_S)
             with lock_held(tmp_path / "record.db"):
                 polls_on_while_held(builds, out, err)

@@ -12,16 +12,15 @@ continued at the end, whatever happened.
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 from store.errors import StoreError
 from store.postgres_connection import ANSWER_DEADLINE_S
 from store.postgres_log import PostgresEventLog
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import Cli
+from tests.monitor_process import running_monitor
 from tests.postgres_server import Cluster
 from tests.store_helpers import new_event
-from tests.test_postgres_monitor_restart import Lines
 from tests.test_postgres_partition import in_background
 from tests.waiting import poll_until
 from tui.demo.launch import write_demo_runbook
@@ -68,23 +67,11 @@ def test_monitor_on_a_hung_server_says_so_and_ends_with_exit_2(
             *("declare", "--title", "t", "--severity", "SEV2", "--commander", "A"),
             *("--runbook", runbook.source, "--last-good", "2.4.0"),
         ).strip()
-        process = subprocess.Popen(
-            [*lastgood_command(), "monitor", incident_id, "--for", "8"],
-            env=cli.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        assert process.stdout is not None and process.stderr is not None
-        out, err = Lines(process.stdout), Lines(process.stderr)
-        try:
+        with running_monitor(cli, incident_id, "--for", "8") as (process, out, err):
             poll_until(lambda: out.has("version 2.4.1"), "a first batch recorded", GIVE_UP_S)
             with pg_cluster.hung():
                 poll_until(lambda: process.poll() is not None, "the monitor to end", GIVE_UP_S)
-        finally:
-            if process.poll() is None:
-                process.kill()
-            code = process.wait()
+        code = process.returncode
     said = err.joined()
     assert code == 2, said
     assert "Traceback" not in said, said

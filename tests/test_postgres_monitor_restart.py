@@ -10,60 +10,28 @@ from __future__ import annotations
 
 import json
 import signal
-import subprocess
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO
 
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import Cli
+from tests.monitor_process import WAIT_S, Lines, running_monitor
 from tests.postgres_server import Cluster
 from tests.waiting import poll_until
 from tui.demo.launch import write_demo_runbook
 from tui.demo.shop import DemoService
 
-WAIT_S = 30
-
-
-class Lines:
-    """What a stream says, line by line, as it says it (read on a thread of its own)."""
-
-    def __init__(self, stream: IO[str]) -> None:
-        self.lines: list[str] = []
-        self._thread = threading.Thread(target=self._read, args=(stream,), daemon=True)
-        self._thread.start()
-
-    def _read(self, stream: IO[str]) -> None:
-        for line in stream:
-            self.lines.append(line.rstrip("\n"))
-
-    def has(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    def joined(self) -> str:
-        self._thread.join(timeout=WAIT_S)
-        return "\n".join(self.lines)
-
 
 @contextmanager
 def monitoring(cli: Cli, incident_id: str) -> Iterator[tuple[Lines, Lines]]:
     """`lastgood monitor ID` running, stopped with Ctrl-C (SIGINT) at the end."""
-    process = subprocess.Popen(
-        [*lastgood_command(), "monitor", incident_id],
-        env=cli.env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    assert process.stdout is not None and process.stderr is not None
-    out, err = Lines(process.stdout), Lines(process.stderr)
-    try:
-        yield out, err
-        assert process.poll() is None, f"the monitor ended by itself:\n{err.joined()}"
-    finally:
-        process.send_signal(signal.SIGINT)
-        code = process.wait(timeout=WAIT_S)
+    with running_monitor(cli, incident_id) as (process, out, err):
+        try:
+            yield out, err
+            assert process.poll() is None, f"the monitor ended by itself:\n{err.joined()}"
+        finally:
+            process.send_signal(signal.SIGINT)
+            code = process.wait(timeout=WAIT_S)
     assert code == 0, err.joined()
 
 
