@@ -20,6 +20,7 @@ from incident.core.text import (
     counted,
     has_control,
     json_text,
+    storable,
     utf8_block_is_visible,
     visible,
     visible_block,
@@ -97,6 +98,18 @@ def test_json_keeps_invisible_characters_and_escapes_them():
     dumped = json_text("ok\U000e0041\u200b")
     assert dumped == '"ok\\udb40\\udc41\\u200b"'
     assert json.loads(dumped) == "ok\U000e0041\u200b"
+
+
+def test_a_lone_surrogate_is_stored_and_shown_as_its_code():
+    """Half a UTF-16 pair, as a JSON `"\\ud800"` decodes: UTF-8 cannot write it, so the
+    record keeps its code, and every output shows it so (ux_review5, finding 11)."""
+    assert storable("2.4.1 \ud800 \x1b \U00010000") == "2.4.1 \\ud800 \x1b \U00010000"
+    assert storable("\udfff") == "\\udfff"
+    assert visible("a\udc00") == "a\\udc00"
+    assert json_text("a\ud800") == '"a\\ud800"'
+    assert has_control("\ud800")
+    for text in (storable("x\ud800"), visible("x\ud800"), json_text("x\ud800")):
+        text.encode("utf-8")
 
 
 def test_a_cut_never_splits_a_tag_characters_code():

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from msgspec import Struct
 
-from incident.core.text import cut_at, visible
+from incident.core.text import cut_at, storable, visible
 from runbooks.checks import ENV_REFERENCE
 
 
@@ -95,7 +95,9 @@ def safe_line(
     folding first means no line break can split a secret out of sight, and cutting
     last means the cut can never leave the start of a secret behind. Only as much of
     `text` is read as the line needs (a body can be a megabyte on one line): a prefix
-    four times the limit, longer while redaction leaves the line short.
+    four times the limit, longer while redaction leaves the line short. A lone
+    surrogate (a JSON `"\\ud800"`) is written as its code (`storable`): the record
+    holds UTF-8, and refused the whole tick a sample holding one was in.
 
     `show_controls` shows the control characters left (`visible`: NUL as ␀) before
     the cut, for a line stored as text rather than inside JSON: PostgreSQL refuses a
@@ -106,7 +108,7 @@ def safe_line(
     size = 4 * limit
     while True:
         complete = size >= len(text)
-        flat = " ".join(text[:size].split())
+        flat = storable(" ".join(text[:size].split()))
         exact = len(flat) if complete else len(flat) - _search(secrets).reach
         line = _redacted(flat, secrets, exact)
         if complete or len(line) > limit:
@@ -115,7 +117,7 @@ def safe_line(
     if show_controls:
         line = visible(line)
     if len(line) > limit:
-        end = cut_at(line, limit - 1) if show_controls else limit - 1  # no `\x9…` left
+        end = cut_at(line, limit - 1)  # no `\x9…` nor `\ud8…` left
         line = line[:end].rstrip() + "…"
     return line
 

@@ -29,7 +29,9 @@ ASCII text no one sees ("ASCII smuggling": instructions a reader cannot review).
 `al\u200bice` is not `alice`, and the output says so. The zero-width joiner and
 non-joiner stay: emoji sequences and Persian, Arabic and Indic names need them.
 A subdivision flag (a black flag and tags) shows its tags as codes: the price of
-never hiding text.
+never hiding text. A lone surrogate (half of a UTF-16 pair, which a JSON `"\\ud800"`
+decodes to and no UTF-8 can write) is shown as its code too, and recorded so
+(`storable`).
 JSON keeps the exact text, escaped: `json_text`.
 
 Counts are written one way too: `counted` gives `1 event`, `2 events`, never
@@ -62,7 +64,9 @@ _INVISIBLE: Final = (
     *range(0xE0000, 0xE0080),  # tag characters
 )
 """Characters that show nothing and join nothing a reader needs (the module's docstring)."""
-_SHOWN_AS_CODES: Final = (*_SEPARATORS_AND_BIDI, *_INVISIBLE)
+_SURROGATES: Final = range(0xD800, 0xE000)
+"""Half of a UTF-16 pair: no text holds one alone, and UTF-8 cannot write it (`storable`)."""
+_SHOWN_AS_CODES: Final = (*_SEPARATORS_AND_BIDI, *_INVISIBLE, *_SURROGATES)
 
 
 def _code(code: int) -> str:
@@ -73,7 +77,7 @@ def _code(code: int) -> str:
 _ESCAPED: Final = {code: _code(code) for code in _SHOWN_AS_CODES}
 _ESCAPED_CLASS: Final = (
     "\u2028-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f"
+    "\U000e0000-\U000e007f\ud800-\udfff"
 )
 """`_SHOWN_AS_CODES` as a regular expression's character class."""
 
@@ -108,6 +112,26 @@ _ASCII_BLOCK_BYTES: Final = bytes(_ASCII_BLOCK_CODES)
 @cache
 def _json_raw() -> re.Pattern[str]:
     return re.compile(f"[\x7f-\x9f{_ESCAPED_CLASS}]")
+
+
+@cache
+def _lone_surrogate() -> re.Pattern[str]:
+    return re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` with each lone surrogate written as its code (`\\ud800`), all else as it is.
+
+    A JSON string may spell one (`"\\ud800"` is valid JSON text, and Python's parser
+    decodes it to a code point no UTF-8 can hold): stored raw, it made the record refuse
+    the whole tick it was in. Every line from the network passes through here on its way
+    to the record (`incident.core.secrets.safe_line`), so what a service sent is kept as
+    text that says what it was.
+    """
+    # A printable string holds no surrogate (category Cs): the usual case, checked in C.
+    if text.isprintable():
+        return text
+    return _lone_surrogate().sub(lambda found: _code(ord(found.group())), text)
 
 
 def visible(text: str) -> str:
