@@ -29,6 +29,7 @@ from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli
 from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
+from tests.tui.screen_text import screen_lines
 from tests.waiting import poll_until
 from tui.app import probe_child
 from tui.app.app import LastGoodApp
@@ -40,6 +41,10 @@ from tui.demo.shop import DemoService
 ROOT = Path(__file__).resolve().parents[2]
 CHILD_WAIT_S = 30.0
 """How long a child may take to start and poll, or to go, on a loaded machine."""
+
+
+def screen_text(app: LastGoodApp) -> str:
+    return "\n".join(screen_lines(app))
 
 
 def declare(cli: Cli, runbook: str) -> str:
@@ -213,6 +218,10 @@ async def test_a_child_that_cannot_poll_says_why_on_the_screen(tmp_path: Path) -
                 await wait_until(pilot, lambda: bool(stopped()), timeout=CHILD_WAIT_S)
                 assert stopped() == [f"no incident '{incident_id}' in {elsewhere}"]
                 assert screen.probes.probe_child is None
+                # The toast goes; the rows say for good that nothing polls them
+                # (ux_review5, finding 11: "waiting for first poll" for ever).
+                await wait_until(pilot, lambda: "not polled: stopped" in screen_text(app))
+                assert "waiting for first poll" not in screen_text(app)
 
 
 def test_monitor_for_a_screen_stops_when_its_input_closes_and_when_the_incident_closes(

@@ -51,6 +51,11 @@ Like `NOT_POLLED_OFF`, whole in a row of the panel at 80 columns after the padde
 (23 cells): it read `not polled: at the bun…`."""
 
 
+NOT_POLLED_STOPPED = "not polled: stopped"
+"""The screen's child poller stopped by itself (its toast says why, for 30 s): the rows
+still waiting for a first reading say so for good, not "waiting for first poll"."""
+
+
 def not_polled(
     probes: tuple[Probe, ...], polled: tuple[Probe, ...], polling: bool
 ) -> dict[str, str]:

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Protocol
 from incident.core.clock import Clock
 from incident.core.state import IncidentState
 from runbooks.model import Probe
-from tui.app.screens.production import not_polled, start_polling
+from tui.app.screens.production import NOT_POLLED_STOPPED, not_polled, start_polling
 from tui.app.screens.recorder import Outcome, Recorder
 
 if TYPE_CHECKING:  # the network and the probes' turn are loaded after the first frame
@@ -58,6 +58,10 @@ class ScreenPolling:
         """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
         self._keys_first: KeysFirst | None = None
         """Where the poller was added to give way to keys, to be taken off again."""
+        self._mark_not_polled: Callable[[dict[str, str]], None] | None = None
+        self._why_not_polled: dict[str, str] = {}
+        """Why each probe this screen does not poll goes unpolled, by name."""
+        self._polled: tuple[Probe, ...] = ()
 
     def pointed_probes(self, state: IncidentState) -> tuple[Probe, ...]:
         """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
@@ -92,6 +96,11 @@ class ScreenPolling:
             mark_not_polled(unpolled)
         if not probes or state.is_closed:
             return
+        self._mark_not_polled, self._why_not_polled, self._polled = (
+            mark_not_polled,
+            unpolled,
+            probes,
+        )
         from incident.app.pollers import poller_name
         from incident.app.probe_turn import ProbeTurn
 
@@ -112,13 +121,17 @@ class ScreenPolling:
         )
 
     def watch(self, state: IncidentState, now: datetime) -> None:
-        """Each tick: a child poller that stopped by itself says why, once; another
-        poller holding the probes' turn is said once, and once when it has stopped."""
+        """Each tick: a child poller that stopped by itself says why, once, and the rows
+        it left without a reading say it stopped; another poller holding the probes'
+        turn is said once, and once when it has stopped."""
         child = self.probe_child
         if child is not None and (failure := child.failure()) is not None:
             self.probe_child = None
             self._stop_giving_way(child)
             self._notify(failure, title="Probes stopped", severity="error", timeout=30)
+            if self._mark_not_polled is not None:
+                stopped = dict.fromkeys((probe.name for probe in self._polled), NOT_POLLED_STOPPED)
+                self._mark_not_polled({**self._why_not_polled, **stopped})
         if self.probe_turn is not None:
             line = self.probe_turn.news(state, now)
             if line is not None:
