@@ -107,7 +107,7 @@ def interpret_prometheus(status: int, body: bytes, reduce: Reduce | None = None)
     document: object = None
     invalid: str | None = None
     try:
-        document = json.loads(body)
+        document = json.loads(body, parse_int=_json_int)
     except (ValueError, RecursionError) as exc:
         invalid = _json_error(exc)
     if isinstance(document, dict) and document.get("status") == "error":
@@ -242,13 +242,24 @@ def value_at(node: object, path: str) -> object:
 def _json_field(body: bytes, path: str) -> object:
     """The value at dotted `path` (list items by index), or a BAD_JSON reading."""
     try:
-        node: object = json.loads(body)
+        node: object = json.loads(body, parse_int=_json_int)
     except (ValueError, RecursionError) as exc:
         return Reading(Outcome.BAD_JSON, detail=_json_error(exc))
     found = value_at(node, path)
     if found is ABSENT:
         return Reading(Outcome.BAD_JSON, detail=f"no field '{path}' in the JSON")
     return found
+
+
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; one longer than Python reads as an int (4,300 digits) is the
+    float it stands for (`inf` for 5,000 nines), as a JSON reader in another language
+    would take it: the document stays readable, and such a field is not finite. It made
+    the whole answer invalid JSON, said with a hint to call `sys.set_int_max_str_digits`."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
 
 
 def _number(raw: int | float, what: str) -> Reading:

@@ -162,10 +162,11 @@ async def test_a_server_that_drips_its_body_hits_the_total_deadline(server, clie
     assert sample.detail == "no answer within 1.0 s"
 
 
-async def test_a_server_that_hangs_up_mid_body_is_an_error_named_by_class(server, client):
+async def test_a_server_that_hangs_up_mid_body_is_an_error_said_in_words(server, client):
     sample = await poll(client, http(server.url("/close-mid-body")))
     assert sample.outcome == Outcome.ERROR
-    assert sample.detail.startswith("RemoteProtocolError")
+    assert sample.http_status == 200
+    assert sample.detail == "the connection closed before the whole body came"
     assert_clean(sample)
 
 
@@ -204,6 +205,6 @@ async def test_https_to_a_plain_http_server_is_tls(server, client):
 async def test_unusable_urls_are_errors_not_exceptions(client):
     scheme = await poll(client, http("ftp://127.0.0.1/health"))
     assert scheme.outcome == Outcome.ERROR
-    assert scheme.detail.startswith("UnsupportedProtocol")
+    assert scheme.detail == "the URL is not an http or https URL"
     broken = await poll(client, http("http://[::1/health"))
     assert broken.outcome == Outcome.ERROR

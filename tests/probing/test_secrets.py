@@ -108,7 +108,7 @@ def test_a_failure_in_a_group_is_named_by_its_member() -> None:
 
     group = ExceptionGroup("unhandled errors in a TaskGroup", [OverflowError("port 0-65535")])
     reading = _classify_failure(group, http("http://h/"), "http://h/")
-    assert reading.detail == "OverflowError: port 0-65535"
+    assert reading.detail == "unexpected failure (OverflowError)"  # its text may hold the URL
 
 
 async def test_a_secret_host_is_not_named_by_the_dns_failure(client):

@@ -64,3 +64,38 @@ def network_failure(exc: BaseException) -> NetworkFailure | None:
         if isinstance(link, ConnectionRefusedError):
             return NetworkFailure(Cause.REFUSED)
     return None
+
+
+REDIRECT_UNREADABLE = "a redirect to a Location that is not a valid URL (not followed)"
+NOT_HTTP = "the server closed the connection or answered something that is not HTTP"
+
+
+def failure_words(exc: BaseException) -> str:
+    """What a failure none of the causes above names came to, in words a coordinator
+    reads: never the exception's class name or its text, which quote raw bytes
+    (`bytearray(b'...')`) or the URL and the secrets in it. The first link of the
+    chain that says what happened wins; a failure nothing here knows names its class,
+    for the bug report it is (lastgood's, not production's)."""
+    import httpx
+
+    for link in exception_chain(exc):
+        if isinstance(link, httpx.RemoteProtocolError):
+            # httpx reads a redirect's Location even when it follows none, and says
+            # one it cannot parse in this error's words.
+            return REDIRECT_UNREADABLE if "location header" in str(link).lower() else NOT_HTTP
+        if isinstance(link, httpx.LocalProtocolError):
+            return "the request could not be sent: a header value HTTP cannot carry"
+        if isinstance(link, httpx.UnsupportedProtocol):
+            return "the URL is not an http or https URL"
+        if isinstance(link, httpx.InvalidURL):
+            return "the URL is not a valid URL"
+        if isinstance(link, httpx.ConnectError):
+            return "cannot connect"
+        if isinstance(link, httpx.NetworkError | ConnectionError):
+            return "the connection broke before an answer came"
+        if isinstance(link, httpx.TransportError):
+            return "the request failed on its way"
+    failed = next(
+        (link for link in exception_chain(exc) if not isinstance(link, BaseExceptionGroup)), exc
+    )
+    return f"unexpected failure ({type(failed).__name__})"

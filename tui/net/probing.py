@@ -25,7 +25,6 @@ from incident.core.samples import Outcome, Sample
 from incident.core.secrets import (
     RequestSetupError,
     Secrets,
-    exception_chain,
     expand_request,
     host_of,
     safe_line,
@@ -34,7 +33,7 @@ from incident.core.secrets import (
 from incident.health.probe_answers import Reading, interpret
 from runbooks.model import Probe, ProbeKind
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
-from tui.net.failures import Cause, network_failure
+from tui.net.failures import Cause, failure_words, network_failure
 
 if TYPE_CHECKING:
     import httpx
@@ -44,6 +43,7 @@ DEFAULT_MAX_BODY_BYTES = 1_048_576
 TEXT_MAX_CHARS = 200
 """Longest textual reading (a version string) a sample records."""
 PROMETHEUS_QUERY_PATH = "/api/v1/query"
+CUT_OFF = "the connection closed before the whole body came"
 
 
 # --- one poll -----------------------------------------------------------------------
@@ -121,8 +121,12 @@ async def _fetch(
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
             raise _BodyTooLarge(status)
+        import httpx  # loaded with the client that made `response`
+
         try:
             body, more = await read_at_most(response, max_body_bytes)
+        except (httpx.RemoteProtocolError, httpx.ReadError):
+            raise _Unreadable(status, CUT_OFF) from None
         except UnreadableEncoding as unknown:
             why = f"body in an encoding lastgood cannot decode: {unknown.encoding!r}"
             raise _Unreadable(status, why) from None
@@ -189,13 +193,7 @@ def _classify_failure(exc: BaseException, probe: Probe, url: str) -> Reading:
                 return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
             case Cause.REFUSED:
                 return Reading(Outcome.REFUSED, detail="connection refused")
-    # A group (a TaskGroup's) says only how many failed: name the first that did.
-    failed = next(
-        (link for link in exception_chain(exc) if not isinstance(link, BaseExceptionGroup)), exc
-    )
-    message = str(failed).strip()
-    name = type(failed).__name__
-    return Reading(Outcome.ERROR, detail=f"{name}: {message}" if message else name)
+    return Reading(Outcome.ERROR, detail=failure_words(exc))
 
 
 # --- small text helpers -------------------------------------------------------------
