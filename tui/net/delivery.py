@@ -42,6 +42,7 @@ from store.errors import NotPermitted, StoreError
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 from tui.net.failures import Cause, network_failure
 from tui.net.first_set import first_set
+from tui.net.no_body_allowed import close_if_stray_bytes
 from tui.net.outage import Outage
 
 if TYPE_CHECKING:
@@ -329,6 +330,7 @@ class Deliverer:
             timeout=self._timeout_s,
         ) as response:
             status = response.status_code
+            await close_if_stray_bytes(response)
             if 200 <= status < 300:
                 # Delivered: the body is not read. A receiver that trickled it out
                 # was taken for a timeout, and the message sent again and again.

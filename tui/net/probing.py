@@ -34,6 +34,7 @@ from incident.health.probe_answers import Reading, interpret
 from runbooks.model import Probe, ProbeKind
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
 from tui.net.failures import Cause, failure_words, network_failure
+from tui.net.no_body_allowed import close_if_stray_bytes
 
 if TYPE_CHECKING:
     import httpx
@@ -118,6 +119,7 @@ async def _fetch(
         "GET", url, headers=headers, follow_redirects=False, timeout=timeout_s
     ) as response:
         status = response.status_code
+        await close_if_stray_bytes(response)
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > max_body_bytes:
             raise _BodyTooLarge(status)
