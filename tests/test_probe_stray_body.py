@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from pathlib import Path
 
 from tests.cli_helpers import Cli, Result
@@ -114,4 +115,7 @@ async def test_each_delivery_reads_its_own_answer_after_a_304_with_a_body(tmp_pa
     failed = [line for line in delivered.out.splitlines() if "FAILED" in line]
     assert len(failed) == 3, delivered
     assert all(line.endswith(": HTTP 304") for line in failed), delivered
-    assert asked == 3 * 2, delivered  # two tries each, each answered by its own request
+    # Each try answered by a request of its own (a stray body read as the next answer
+    # would be a try no request was made for). Tries, not 3 x 2: a send may try first.
+    tries = [int(re.search(r"after (\d+) tries", line)[1]) for line in failed]  # type: ignore[index]
+    assert asked == sum(tries), (asked, tries)
