@@ -25,3 +25,9 @@ class NotPermitted(StoreError):
     right (SQLSTATE 42501), a read-only transaction or standby (25006), an SQLite file
     opened read-only. Trying again says the same; a lock wait or a lost connection
     is a plain `StoreError`, which passes."""
+
+
+class DamagedFile(StoreError):
+    """SQLite finds the file's own structure damaged (a page it cannot read as a b-tree,
+    a broken free list). A writer refuses such a file, as it refuses a chain that does
+    not verify, and the CLI says so with exit 1, a finding."""

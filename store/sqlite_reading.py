@@ -24,7 +24,7 @@ from store.errors import StoreError
 from store.paged_reading import PagedReading, Rows
 from store.rows import BadRow, check_rows, decode, read_item
 from store.schema import EVENT_COLUMNS
-from store.sqlite_file import SqliteFile
+from store.sqlite_file import SqliteFile, check_findings
 from store.verifying import verify_record
 
 if TYPE_CHECKING:
@@ -181,7 +181,7 @@ class SqliteReading(SqliteFile, PagedReading):
                 if _code(error) not in _DAMAGE_CODES:
                     raise  # locked, an I/O error: no verdict on the file (a StoreError)
                 return " ".join(str(error).split())
-        found = [" ".join(str(row[0]).split()) for row in rows]
+        found = check_findings(rows)
         return None if found == ["ok"] else "; ".join(found)
 
     def seq_of_hash(self, incident_id: str, digest: str) -> int | None:

@@ -24,7 +24,7 @@ from incident.core.text import either
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
 from store.backends import EventRecord, is_postgres_url, open_event_log
-from store.errors import StoreError
+from store.errors import DamagedFile, StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
@@ -222,6 +222,8 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
     """The log `opener` opens, closed after; its store failures and refusals one line."""
     try:
         log = opener()
+    except DamagedFile as error:  # a writer's refusal, as a damaged chain's: a finding
+        raise CliError(str(error), exit_code=1) from None
     except StoreError as error:
         raise CliError(str(error)) from None
     try:

@@ -59,14 +59,14 @@ def cmd_verify(args: Arguments) -> int:
     failed = 0
     results: list[JSONValue] = []
     with open_log(args, read_only=True) as log:
-        ids = log.incident_ids() if args.all else [args.id]
-        if not args.all:
-            require_incident(log, args.id)
-        if not ids and not args.json:
-            print("no incidents to verify")
         damaged_file = log.file_problem()
+        ids = _incident_ids(log, None if args.all else args.id, damaged=bool(damaged_file))
+        if not ids and not args.json and not damaged_file:
+            print("no incidents to verify")
         for incident_id in ids:
-            report = _verified(log, incident_id, alone=not args.all)
+            report = _verified(log, incident_id, alone=not args.all and not damaged_file)
+            if damaged_file and report.ok and not report.count:
+                report = _unread(incident_id, "no event of it can be read in this damaged file")
             shown_id = visible(incident_id)
             mismatch = ""
             found_at: int | None = None
@@ -108,16 +108,40 @@ def file_damage(path: object, problem: str) -> str:
     )
 
 
+def _incident_ids(log: EventRecord, given: str | None, *, damaged: bool) -> list[str]:
+    """The incidents to verify: `given`, refused if the record holds none of it, or
+    every one (`--all`). On a file SQLite finds damaged, a look-up the damage defeats
+    is no refusal (exit 2, as if the file were not read): `given` is still verified,
+    and is unreadable, and `--all` verifies what it can list, which may be nothing;
+    the damage line then says why (exit 1)."""
+    try:
+        if given is None:
+            return log.incident_ids()
+        if not damaged:
+            require_incident(log, given)  # on a damaged file, not found is unread
+    except StoreError:
+        if not damaged:
+            raise
+        return [] if given is None else [given]
+    return [given]
+
+
 def _verified(log: EventRecord, incident_id: str, *, alone: bool) -> ChainReport:
-    """`incident_id`'s chain report; with `--all`, an incident the store cannot read (a
-    corrupt page) is a broken chain at its start, and the others are still verified:
-    the first such one ended `verify --all`, and `--json` printed nothing at all."""
+    """`incident_id`'s chain report; with `--all`, or on a damaged file, an incident the
+    store cannot read (a corrupt page) is a broken chain at its start, and the others
+    are still verified: the first such one ended `verify --all`, and `--json` printed
+    nothing at all."""
     try:
         return log.verify(incident_id)
     except StoreError as error:
         if alone:
             raise
-        return ChainReport(incident_id, False, 0, GENESIS_HASH, None, f"unreadable: {error}")
+        return _unread(incident_id, f"unreadable: {error}")
+
+
+def _unread(incident_id: str, problem: str) -> ChainReport:
+    """A chain broken at its start: none of it could be read."""
+    return ChainReport(incident_id, False, 0, GENESIS_HASH, None, problem)
 
 
 def _verdict(
