@@ -41,14 +41,15 @@ def open_event_log(
     """The log at `location`: a PostgreSQL URL or a SQLite file's path; or a StoreError.
 
     Not `creating`, a PostgreSQL database without lastgood's tables is refused rather
-    than given them (a SQLite file's absence is the caller's to refuse)."""
+    than given them, and so is an empty SQLite file (a file's absence is the caller's
+    to refuse)."""
     if is_postgres_url(location):
         from store.postgres_log import PostgresEventLog
 
         return PostgresEventLog.open(
             str(location), read_only=read_only, snapshot=snapshot, creating=creating
         )
-    return SqliteEventLog.open(location, read_only=read_only, snapshot=snapshot)
+    return SqliteEventLog.open(location, read_only=read_only, snapshot=snapshot, creating=creating)
 
 
 def open_outbox(location: str | os.PathLike[str]) -> OutboxRecord:

@@ -149,6 +149,11 @@ class SchemaProblem(Exception):
     """The file is not a lastgood database this code may use; the caller adds the path."""
 
 
+EMPTY = "not a lastgood database (it is empty; `lastgood declare` makes it one)"
+"""Why a file with no tables yet is refused by what reads it, and by what records on
+an incident in it (only `declare` makes it a database)."""
+
+
 def _create_v1(db: Executes) -> None:
     """Version 1, word for word what that release left in `sqlite_master`.
 
@@ -294,7 +299,7 @@ def check_readable(connection: sqlite3.Connection) -> None:
     """
     version = stored_version(connection)
     if version == 0:
-        raise SchemaProblem("not a lastgood database (it is empty)")
+        raise SchemaProblem(EMPTY)
     refuse_newer(version)
     if version < EVENTS_READABLE_SINCE:
         raise SchemaProblem(

@@ -29,20 +29,22 @@ from store.connection import (
 )
 from store.errors import DamagedFile, NotPermitted, StoreError
 from store.file_identity import OpenedFiles
-from store.schema import SchemaProblem, check_readable, upgrade
+from store.schema import EMPTY, SchemaProblem, check_readable, stored_version, upgrade
 
 
 def open_file(
-    path: str | os.PathLike[str], *, read_only: bool, snapshot: bool = False
+    path: str | os.PathLike[str], *, read_only: bool, snapshot: bool = False, creating: bool = True
 ) -> tuple[Path, sqlite3.Connection]:
     """The absolute path and a connection to a file this code can use; or a StoreError.
 
     A writable opening creates the file (0600) or brings an older schema up to
-    date. It first runs SQLite's quick check and refuses a damaged file
-    (`DamagedFile`): what it appended would be read back through the damage, or
-    lost with it. A read-only opening never writes to the file, so it takes any
-    version whose `events` layout is today's (`EVENTS_READABLE_SINCE` on) as it
-    is, and refuses an older one, which it would have to upgrade.
+    date; not `creating`, a file with no tables yet (empty) is refused as readers
+    refuse it, before anything is written to it. It first runs SQLite's quick
+    check and refuses a damaged file (`DamagedFile`): what it appended would be
+    read back through the damage, or lost with it. A read-only opening never
+    writes to the file, so it takes any version whose `events` layout is today's
+    (`EVENTS_READABLE_SINCE` on) as it is, and refuses an older one, which it
+    would have to upgrade.
     """
     location = Path(os.path.abspath(os.fspath(path)))
     try:
@@ -60,7 +62,7 @@ def open_file(
             check_readable(connection)
         else:
             _refuse_damage(location, connection)
-            _prepare(location, connection)
+            _prepare(location, connection, creating=creating)
     except BaseException as exc:
         connection.close()
         if isinstance(exc, SchemaProblem):
@@ -150,14 +152,17 @@ def _refuse_damage(path: Path, connection: sqlite3.Connection) -> None:
     )
 
 
-def _prepare(path: Path, connection: sqlite3.Connection) -> None:
+def _prepare(path: Path, connection: sqlite3.Connection, *, creating: bool) -> None:
     """Create or migrate the schema, then switch to WAL.
 
     The schema check comes first so that a file we must refuse (someone
-    else's database, a newer lastgood's) is not switched to WAL by us.
+    else's database, a newer lastgood's, an empty one when not `creating`) is
+    not switched to WAL, or given tables, by us.
     """
     begin_immediate(connection)
     try:
+        if not creating and stored_version(connection) == 0:
+            raise SchemaProblem(EMPTY)
         upgrade(connection)
         connection.execute("COMMIT")
     except BaseException:

@@ -49,15 +49,23 @@ class SqliteEventLog(SqliteReading):
 
     @classmethod
     def open(
-        cls, path: str | os.PathLike[str], *, read_only: bool = False, snapshot: bool = False
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        read_only: bool = False,
+        snapshot: bool = False,
+        creating: bool = True,
     ) -> SqliteEventLog:
-        """Open (writable: create or upgrade) the log at `path`.
+        """Open (writable: create or upgrade; not `creating`, an empty file is refused)
+        the log at `path`.
 
         Read-only opening never writes to the database file, so a replay or an
         "attach" view can look at a live incident, or at evidence, safely; it
         still sees events that a writer appends later.
         """
-        location, connection = open_file(path, read_only=read_only, snapshot=snapshot)
+        location, connection = open_file(
+            path, read_only=read_only, snapshot=snapshot, creating=creating
+        )
         try:
             return cls(location, connection, read_only=read_only)
         except BaseException:

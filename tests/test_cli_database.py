@@ -65,3 +65,37 @@ def test_a_verb_on_an_incident_does_not_make_the_database_it_cannot_find(cli, tm
     assert not typo.exists()
     declare(cli, "--db", str(typo))
     assert typo.exists()
+
+
+EMPTY = "not a lastgood database (it is empty; `lastgood declare` makes it one)"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "INC-20261207-12FE", "assess-severity"),
+        ("note", "INC-20261207-12FE", "x"),
+        ("severity", "INC-20261207-12FE", "SEV1", "--reason", "worse"),
+        ("status", "INC-20261207-12FE"),
+        ("list",),
+    ],
+    ids=lambda args: args[0],
+)
+def test_a_verb_on_an_incident_leaves_an_empty_file_empty(cli, tmp_path, args):
+    """An empty file (`: > empty.db`) is refused by a recording verb as by a reader,
+    before anything is written: a recording verb made it a 57,344-byte database, every
+    table in it, then said the incident was not there (review5, finding 6)."""
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    result = cli.run("--db", str(empty), *args)
+    assert (result.code, result.out) == (2, "")
+    assert result.err == f"lastgood {args[0]}: {empty}: {EMPTY}\n"
+    assert [path.name for path in tmp_path.iterdir()] == ["empty.db"]
+    assert empty.read_bytes() == b""
+
+
+def test_declare_still_makes_an_empty_file_a_database(cli, tmp_path):
+    empty = tmp_path / "empty.db"
+    empty.write_bytes(b"")
+    incident_id = declare(cli, "--db", str(empty))
+    assert cli.ok("--db", str(empty), "note", incident_id, "x").endswith("note recorded\n")
