@@ -131,24 +131,14 @@ def cmd_run(args: Arguments) -> int:
             answer = input(f"Run `{command}`? [y/N] ").strip().lower()
             if answer not in ("y", "yes"):
                 raise CliError("not run", exit_code=1)
-        import os
-        import subprocess  # here: only `run` starts a process
+        from incident.app.command_step import run_shell_waiting  # here: only `run` runs one
 
-        from incident.app.command_output import command_environment
-
-        result = subprocess.run(
-            command,
-            shell=True,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            check=False,
-            env=command_environment(os.environ),
-        )
+        returncode, output = run_shell_waiting(command)
         db = str(db_location(args))
-        sys.stdout.write(steps.shown_output(session.state, result.stdout, db=db))
+        sys.stdout.write(steps.shown_output(session.state, output, db=db))
         verification = None
         check = steps.command_check(session.state, args.step)
-        if result.returncode == 0 and check is not None:
+        if returncode == 0 and check is not None:
             verification = _verify(check)
         try:
             done = steps.record_command_result(
@@ -156,14 +146,14 @@ def cmd_run(args: Arguments) -> int:
                 actor,
                 args.step,
                 command=command,
-                exit_code=result.returncode,
-                output=result.stdout,
+                exit_code=returncode,
+                output=output,
                 verification=verification,
                 db=db,
             )
         except (StoreError, CommandError, DamagedRecord) as error:
-            raise _ran_not_recorded(args, result.returncode, verification, error) from None
-        if result.returncode != 0 or (verification is not None and not verification.passed):
+            raise _ran_not_recorded(args, returncode, verification, error) from None
+        if returncode != 0 or (verification is not None and not verification.passed):
             raise CliError(done.said, exit_code=1)
         say(session, done)
         follow_up(args, session)
