@@ -239,9 +239,16 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             raise outcome.error
 
     def _samples_refused(self, outcome: Outcome[str | None]) -> None:
-        if isinstance(outcome.error, CommandError | StoreError):
-            why = reason_first(outcome.error)
-            self.notify(why, title="Samples not recorded", severity="error")
+        """A batch the record did not take, said; polling goes on either way. A failure
+        nobody foresaw is said too, by its class: it went unsaid, and the panel sat on
+        "waiting for first poll" with polling on and nothing recorded (a review)."""
+        error = outcome.error
+        if error is None:
+            return
+        why = reason_first(error) if isinstance(error, CommandError | StoreError) else None
+        if why is None:
+            why = f"unexpected failure ({type(error).__name__}: {error}); polling goes on"
+        self.notify(why, title="Samples not recorded", severity="error")
 
     def on_events_recorded(self, message: EventsRecorded) -> None:
         """Fold what the record accepted, redraw what it changed, say what is news."""
