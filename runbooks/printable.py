@@ -43,16 +43,21 @@ def forbidden_in_strings() -> re.Pattern[str]:
     return re.compile(f"[{_IN_STRINGS}]")
 
 
-BIDI_CONTROLS: Final = "\u202a-\u202e\u2066-\u2069"
-"""The bidirectional embeddings, overrides and isolates: a terminal or an editor draws the
-text after one in another order than it is stored ("Trojan Source"), so the output shows
-them as controls (`incident.core.text`). The marks (LRM, RLM, ALM) reorder nothing."""
+BIDI_CONTROLS: Final = "\u202a-\u202e\u2066-\u2069\u061c\u200e\u200f"
+"""The bidirectional embeddings, overrides, isolates and marks: a terminal or an editor
+draws the text around one in another order than it is stored ("Trojan Source"), so the
+output shows them as controls (`incident.core.text`)."""
 
 
-INVISIBLE: Final = "\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
-"""The zero-width space, word joiner, invisible operators, deprecated format controls,
-byte-order mark, interlinear annotations and tag characters: they show nothing, so
-the output names them by code (`incident.core.text`) and a command refuses them."""
+INVISIBLE: Final = (
+    "\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U000e0000-\U000e007f"
+    "\u115f\u1160\u3164\uffa0"
+)
+"""The zero-width space, joiner and non-joiner, word joiner, invisible operators,
+deprecated format controls, byte-order mark, interlinear annotations, tag characters
+and Hangul fillers: they show nothing, so the output names them by code (a joiner
+unless it joins two characters beyond ASCII: `incident.core.text`) and a command
+refuses them."""
 
 
 def is_command(path: tuple[str | int, ...]) -> bool:

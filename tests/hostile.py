@@ -33,19 +33,24 @@ ESCAPES = {
     "isolate": "\u2067ok\u2069",
     "zero-width": "\u200b\ufeff",
     "tags": "\U000e0041",
+    "marks": "\u200e\u200f\u061c",
+    "blank": "\u3164x\u200d",  # a Hangul filler, drawn blank; a joiner joining nothing
 }
 
 C1_BYTES = tuple(chr(code).encode("utf-8") for code in range(0x80, 0xA0))
 BIDI_BYTES = tuple(
-    chr(code).encode("utf-8") for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))
+    chr(code).encode("utf-8")
+    for code in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x061C, 0x200E, 0x200F)
 )
 INVISIBLE_BYTES = tuple(
-    chr(code).encode("utf-8") for code in (0x200B, 0x2060, 0xFEFF, *range(0xE0000, 0xE0080))
+    chr(code).encode("utf-8")
+    for code in (0x200B, 0x200D, 0x2060, 0xFEFF, 0x3164, *range(0xE0000, 0xE0080))
 )
 RAW_BYTES = (b"\x1b", b"\x07", b"\x00", b"\x7f", *C1_BYTES, *BIDI_BYTES, *INVISIBLE_BYTES)
 """What must never appear in any output: ESC, BEL, NUL, DEL, every C1 control, every
-bidirectional embedding, override and isolate (they reorder what a terminal draws), and
-the zero-width and tag characters (they hide text from whoever reads it)."""
+bidirectional embedding, override, isolate and mark (they reorder what a terminal draws),
+and the zero-width, tag and Hangul filler characters (they hide text from whoever reads it;
+the corpus holds no emoji or Persian word, whose joiners would stay)."""
 
 
 def hostile(label: str) -> str:

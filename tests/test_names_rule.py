@@ -1,9 +1,10 @@
 """The one rule for a person's name (`incident.core.names`), where each command calls it.
 
 A name holding a control character is refused where it is typed, saying which and
-where; what `visible` keeps (the joiners, the marks) is part of a name. The fields that
-took any name (an action item's owner, the post-mortem's attendees, the team paged)
-call the same rule; a name already in the record is not checked again.
+where; what `visible` keeps (a joiner between two characters beyond ASCII) is part of a
+name, and what it shows as a code (a bidi mark, a stray joiner, a Hangul filler) is not.
+The fields that took any name (an action item's owner, the post-mortem's attendees, the
+team paged) call the same rule; a name already in the record is not checked again.
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ from tests.test_postmortem import CLOSED_AT, book, closed_an_hour_ago, open_inci
         ("\u202eAda", "(\\u202e at character 1)"),
         ("Al\u200bice", "(\\u200b at character 3)"),
         ("Ada\U000e0041", "(\\U000e0041 at character 4)"),
+        ("Ada\u200d", "(\\u200d at character 4)"),  # a joiner that joins nothing
+        ("Ada \u200f", "(\\u200f at character 5)"),  # a bidi mark
+        ("A\u200dB", "(\\u200d at character 2)"),
+        ("\u3164", "(\\u3164 at character 1)"),  # a Hangul filler: drawn blank
     ],
 )
 def test_a_control_in_a_name_is_refused_saying_which_and_where(name: str, why: str) -> None:
@@ -37,8 +42,8 @@ def test_a_control_in_a_name_is_refused_saying_which_and_where(name: str, why: s
     assert control_in_name(name) == expected
 
 
-def test_joiners_and_marks_are_part_of_a_name() -> None:
-    for name in ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "Ada \u200f", "A\u200dB"):
+def test_joiners_that_join_are_part_of_a_name() -> None:
+    for name in ("\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645", "\U0001f469\u200d\U0001f4bb"):
         assert not_a_person(name) is None and control_in_name(name) is None
     assert control_in_name("you") is None  # a team paged may be anyone's on-call
 

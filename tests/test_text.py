@@ -58,7 +58,7 @@ def test_pictures_for_the_sequences_that_matter():
     assert visible_block("line\r\nnext\ttab\x1b[2J") == "line\nnext\ttab␛[2J"
     assert visible("invoice\u202efdp.exe") == "invoice\\u202efdp.exe"
     assert visible_block("\u2067approved\u2069\n") == "\\u2067approved\\u2069\n"
-    assert visible("שלום\u200f") == "שלום\u200f"  # a mark reorders nothing: it stays
+    assert visible("שלום\u200f") == "שלום\\u200f"  # a mark: a bidi control, shown
     assert json_text("\u202e") == '"\\u202e"'
     assert visible("one\u2028two\u2029") == "one\\u2028two\\u2029"  # no second line
     assert json_text("\u2028") == '"\\u2028"'
@@ -67,7 +67,9 @@ def test_pictures_for_the_sequences_that_matter():
 def test_invisible_characters_are_named_and_joiners_stay():
     """A name with a zero-width space in it is not the name without one, and text in
     tag characters is text no reader sees: both are shown by their codes. The joiners
-    and marks that emoji and right-to-left names are made of stay as they are."""
+    that emoji and Persian names are made of stay as they are, between two characters
+    beyond ASCII; anywhere else they join nothing and are shown by their codes, as are
+    the bidi marks and the Hangul fillers (a letter drawn blank) (review 5, finding 16)."""
     assert visible("al\u200bice") == "al\\u200bice"
     assert visible("\ufeffstart\u2060") == "\\ufeffstart\\u2060"
     assert visible("ok\U000e0041\U000e007f") == "ok\\U000e0041\\U000e007f"
@@ -79,6 +81,16 @@ def test_invisible_characters_are_named_and_joiners_stay():
     assert visible(family) == family
     assert visible(persian) == persian
     assert has_control("a\U000e0041") and not has_control(family + persian)
+    flag = "\U0001f3f3\ufe0f\u200d\U0001f308"  # a variation selector before the joiner
+    assert visible(flag) == flag and not has_control(flag)
+    shown = "LRM[\\u200e] RLM[\\u200f] ALM[\\u061c] ZWJ[\\u200d] ZWNJ[\\u200c] [\\u3164]"
+    typed = "LRM[\u200e] RLM[\u200f] ALM[\u061c] ZWJ[\u200d] ZWNJ[\u200c] [\u3164]"
+    assert visible(typed) == shown and visible_block(typed) == shown
+    assert visible("Ada\u200d") == "Ada\\u200d" and visible("\u200d\u0645") == "\\u200d\u0645"
+    assert visible("\x1b\u200d\x1b") == "␛\\u200d␛"  # a control beside it joins nothing
+    assert visible("\uffa0\u115f\u1160") == "\\uffa0\\u115f\\u1160"
+    assert json_text("Ada\u200d\u3164\u200f") == '"Ada\\u200d\\u3164\\u200f"'
+    assert json_text(family) == f'"{family}"'
 
 
 def test_the_output_names_what_runbook_commands_refuse():
@@ -88,7 +100,7 @@ def test_the_output_names_what_runbook_commands_refuse():
     refused = re.compile(f"[{BIDI_CONTROLS}{INVISIBLE}\u2028\u2029]")
     for code in range(0x110000):
         char = chr(code)
-        if unicodedata.category(char) in ("Cf", "Zl", "Zp"):
+        if unicodedata.category(char) in ("Cf", "Zl", "Zp") or char in "\u3164\uffa0":
             assert (visible(char) != char) == bool(refused.fullmatch(char)), hex(code)
 
 

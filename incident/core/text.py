@@ -13,25 +13,31 @@ the same rule holds in the CLI, the exports and the TUI:
 
 The stand-ins are the Unicode control pictures (``␛`` for ESC, ``␀`` for NUL,
 ``␡`` for DEL); the C1 controls, which have none, are shown as ``\\x9b``.
-The bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069)
-count as controls too, shown as ``\\u202e``: they make a terminal draw the text
-after them in another order than it is stored ("Trojan Source"), so a note could
-read as something it does not say. So do the line and paragraph separators
-(U+2028, U+2029), which Python's `splitlines` and some renderers take for line
-ends: a commit subject holding one read as two commits. The marks (LRM, RLM, ALM)
-stay: right-to-left names need them, and they reorder nothing by themselves.
+The bidirectional controls (U+202A-U+202E, U+2066-U+2069, and the marks LRM, RLM
+and ALM) count as controls too, shown as ``\\u202e``: they make a terminal draw the
+text around them in another order than it is stored ("Trojan Source"), so a note could
+read as something it does not say; a mark is invisible besides, so `Ada` followed by
+an RLM would pass for `Ada`. So do the line and paragraph separators (U+2028, U+2029),
+which Python's `splitlines` and some renderers take for line ends: a commit subject
+holding one read as two commits.
 
 So do the invisible characters that join or carry nothing a reader needs: the
 zero-width space, word joiner and byte-order mark, the invisible operators, the
 deprecated format controls and the interlinear annotations, shown as ``\u200b``;
-and the tag characters (U+E0000-U+E007F), shown as ``\U000e0041``, which spell
-ASCII text no one sees ("ASCII smuggling": instructions a reader cannot review).
-`al\u200bice` is not `alice`, and the output says so. The zero-width joiner and
-non-joiner stay: emoji sequences and Persian, Arabic and Indic names need them.
-A subdivision flag (a black flag and tags) shows its tags as codes: the price of
-never hiding text. A lone surrogate (half of a UTF-16 pair, which a JSON `"\\ud800"`
-decodes to and no UTF-8 can write) is shown as its code too, and recorded so
-(`storable`).
+the Hangul fillers (U+115F, U+1160, U+3164, U+FFA0), letters that draw as blank
+space, so a name of one drew as nothing; and the tag characters (U+E0000-U+E007F),
+shown as ``\U000e0041``, which spell ASCII text no one sees ("ASCII smuggling":
+instructions a reader cannot review). `al\u200bice` is not `alice`, and the output
+says so. The zero-width joiner and non-joiner stay only where they do something:
+between two characters beyond ASCII that are shown as they are (an emoji sequence,
+a Persian, Arabic or Indic word); anywhere else (`Ada` and a joiner, a joiner between
+ASCII letters) they are shown as ``\u200d``. A subdivision flag (a black flag and
+tags) shows its tags as codes: the price of never hiding text. A lone surrogate (half
+of a UTF-16 pair, which a JSON `"\\ud800"` decodes to and no UTF-8 can write) is
+shown as its code too, and recorded so (`storable`).
+
+The same characters are what `has_control` and `first_control` find, so what a name
+may not hold (`incident.core.names`) is what the output would show as a code.
 JSON keeps the exact text, escaped: `json_text`.
 
 Counts are written one way too: `counted` gives `1 event`, `2 events`, never
@@ -53,8 +59,14 @@ if TYPE_CHECKING:
 _C0: Final = {code: chr(0x2400 + code) for code in range(0x20)}
 _DEL: Final = {0x7F: "\u2421"}
 _C1: Final = {code: f"\\x{code:02x}" for code in range(0x80, 0xA0)}
-_SEPARATORS_AND_BIDI: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
-"""The line and paragraph separators, and the bidirectional controls."""
+_SEPARATORS_AND_BIDI: Final = (
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+    0x061C,  # arabic letter mark
+    0x200E,  # left-to-right mark
+    0x200F,  # right-to-left mark
+)
+"""The line and paragraph separators, and the bidirectional controls (marks included)."""
 _INVISIBLE: Final = (
     0x200B,  # zero-width space
     *range(0x2060, 0x2065),  # word joiner, invisible operators
@@ -62,6 +74,10 @@ _INVISIBLE: Final = (
     0xFEFF,  # byte-order mark (zero-width no-break space)
     *range(0xFFF9, 0xFFFC),  # interlinear annotation
     *range(0xE0000, 0xE0080),  # tag characters
+    0x115F,  # hangul choseong filler
+    0x1160,  # hangul jungseong filler
+    0x3164,  # hangul filler
+    0xFFA0,  # halfwidth hangul filler
 )
 """Characters that show nothing and join nothing a reader needs (the module's docstring)."""
 _SURROGATES: Final = range(0xD800, 0xE000)
@@ -76,10 +92,17 @@ def _code(code: int) -> str:
 
 _ESCAPED: Final = {code: _code(code) for code in _SHOWN_AS_CODES}
 _ESCAPED_CLASS: Final = (
-    "\u2028-\u202e\u2066-\u2069\u200b\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb"
-    "\U000e0000-\U000e007f\ud800-\udfff"
+    "\u2028-\u202e\u2066-\u2069\u061c\u200e\u200f\u200b\u2060-\u2064\u206a-\u206f"
+    "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\u115f\u1160\u3164\uffa0\ud800-\udfff"
 )
 """`_SHOWN_AS_CODES` as a regular expression's character class."""
+_BLANK_LETTERS: Final = "\u115f\u1160\u3164\uffa0"
+"""The Hangul fillers: printable (letters), so `str.isprintable` does not see them."""
+_JOINERS: Final = "\u200c\u200d"
+_JOINED: Final = f"[^\x00-\x9f\\s{_ESCAPED_CLASS}{_JOINERS}]"
+"""What a joiner may stand between: a character beyond ASCII, shown as it is."""
+_STRAY_JOINER: Final = f"(?<!{_JOINED})[{_JOINERS}]|[{_JOINERS}](?!{_JOINED})"
+"""A zero-width joiner or non-joiner not between two such characters: it joins nothing."""
 
 _LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_ESCAPED})
 _BLOCK: Final = str.maketrans(
@@ -93,13 +116,26 @@ _BLOCK: Final = str.maketrans(
 
 @cache
 def _control() -> re.Pattern[str]:
-    return re.compile(f"[\x00-\x1f\x7f-\x9f{_ESCAPED_CLASS}]")
+    return re.compile(f"[\x00-\x1f\x7f-\x9f{_ESCAPED_CLASS}]|{_STRAY_JOINER}")
 
 
 @cache
 def _block_control() -> re.Pattern[str]:
     """What `visible_block` changes: every control but tab and newline (CR among them)."""
-    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_ESCAPED_CLASS}]")
+    return re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_ESCAPED_CLASS}]|{_STRAY_JOINER}")
+
+
+@cache
+def _stray_joiner() -> re.Pattern[str]:
+    return re.compile(_STRAY_JOINER)
+
+
+def _joiners_shown(text: str) -> str:
+    """`text` with each joiner that joins nothing written as its code (the module's
+    docstring), read in the text as given: before any other character is replaced."""
+    if "\u200c" not in text and "\u200d" not in text:
+        return text
+    return _stray_joiner().sub(lambda match: _code(ord(match.group())), text)
 
 
 _ASCII_BLOCK_CODES: Final = (*range(0x09), *range(0x0B, 0x20), 0x7F)
@@ -111,7 +147,16 @@ _ASCII_BLOCK_BYTES: Final = bytes(_ASCII_BLOCK_CODES)
 
 @cache
 def _json_raw() -> re.Pattern[str]:
-    return re.compile(f"[\x7f-\x9f{_ESCAPED_CLASS}]")
+    return re.compile(f"[\x7f-\x9f{_ESCAPED_CLASS}]|{_STRAY_JOINER}")
+
+
+def _shows_as_is(text: str) -> bool:
+    """Whether `visible` leaves `text` as it is, checked in C for the usual case: a
+    printable string holds no control (they are all category Cf or Cc), and only the
+    Hangul fillers among printable characters are shown as codes."""
+    return text.isprintable() and (
+        text.isascii() or not any(blank in text for blank in _BLANK_LETTERS)
+    )
 
 
 @cache
@@ -136,16 +181,16 @@ def storable(text: str) -> str:
 
 def visible(text: str) -> str:
     """`text` on one line, every control character replaced by a visible stand-in."""
-    # A printable string holds no control (they are all category Cc), and a table
-    # translation walks the text a character at a time: a report makes 100,000 calls.
-    return text if text.isprintable() else text.translate(_LINE)
+    # A table translation walks the text a character at a time: a report makes
+    # 100,000 calls, so the usual printable text is returned at once.
+    return text if _shows_as_is(text) else _joiners_shown(text).translate(_LINE)
 
 
 def visible_block(text: str) -> str:
     """`text` with its lines kept: CRLF read as a newline, every other control shown."""
     if block_is_visible(text):
         return text
-    return text.replace("\r\n", "\n").translate(_BLOCK)
+    return _joiners_shown(text.replace("\r\n", "\n")).translate(_BLOCK)
 
 
 def block_is_visible(text: str) -> bool:
@@ -167,7 +212,8 @@ def utf8_block_is_visible(data: bytes) -> bool:
 
 
 def has_control(text: str) -> bool:
-    """Whether `text` holds any C0 control, DEL or C1 control (newline and tab count)."""
+    """Whether `text` holds anything `visible` shows as a stand-in: a C0 control (newline
+    and tab count), DEL, a C1 control, or a character the module's docstring names."""
     return _control().search(text) is not None
 
 

@@ -29,7 +29,7 @@ from incident.core.text import has_control
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook
 from store.sqlite_log import SqliteEventLog
-from tests.hostile import ESCAPES, INVISIBLE_BYTES, hostile, written_before
+from tests.hostile import BIDI_BYTES, ESCAPES, INVISIBLE_BYTES, hostile, written_before
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.follow_app import FollowApp
@@ -124,14 +124,15 @@ def assert_shown_as_written(shown: str) -> None:
     assert "[/bold] [@click=app.quit]x[/] [link=https://evil.example]click[/link]" in shown
     assert "overwritten\\u202efdp.exe" in shown
     assert "\\u200b\\ufeff\\U000e0041" in shown  # the invisible, named
+    assert "\\u200e\\u200f\\u061c\\u3164x\\u200d" in shown  # marks, filler, a stray joiner
     raw = {hex(ord(c)) for c in shown if (ord(c) < 0x20 and c != "\n") or 0x7F <= ord(c) < 0xA0}
     assert raw == set()
-    assert not {c for c in shown if c.encode() in INVISIBLE_BYTES}
+    assert not {c for c in shown if c.encode() in (*INVISIBLE_BYTES, *BIDI_BYTES)}
 
 
 @asynccontextmanager
 async def coordinator_on_hostile_incident(
-    tmp_path: Path, clock: ManualClock, width: int = 220
+    tmp_path: Path, clock: ManualClock, width: int = 250
 ) -> AsyncIterator[tuple[LastGoodApp, Pilot[None]]]:
     """The coordinator's screen on the hostile incident, 30 s after it was declared;
     `width` wide enough to show the whole title, whose escapes take 6-10 columns each."""
@@ -148,7 +149,7 @@ async def coordinator_on_hostile_incident(
 
 async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
     clock = ManualClock(T0)
-    async with coordinator_on_hostile_incident(tmp_path, clock, width=250) as (app, pilot):
+    async with coordinator_on_hostile_incident(tmp_path, clock, width=280) as (app, pilot):
         shown = screen_text(app)
         assert_shown_as_written(shown)
         assert "Paged team ␛[2J␛[H␛]0;pwned␇" in shown  # a name an older version took
@@ -175,7 +176,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
         follow_clock = ManualClock(T0)
         follow_clock.advance(60)
         follower = FollowApp(log, incident_id, clock=follow_clock)
-        async with follower.run_test(size=(250, 50)) as pilot:
+        async with follower.run_test(size=(280, 50)) as pilot:
             await wait_for_screen(pilot, FollowScreen)
             assert_shown_as_written(screen_text(follower))
             follow_clock.advance(125)
@@ -185,7 +186,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
     finally:
         log.close()
     replay = ReplayApp(events, playing=False)
-    async with replay.run_test(size=(250, 50)) as pilot:
+    async with replay.run_test(size=(280, 50)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         await pilot.press("end")
         screen = replay.screen

@@ -1,0 +1,37 @@
+"""Text at its edges, through `lastgood` as a user runs it (review 5, findings 16, 10, 14,
+7, 8 and 9): one rule for what is shown as a code, the same rule for what a name may
+hold, and an option given twice, empty or too long refused in one line naming it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tests.cli_helpers import Cli, declare
+
+BIDI_AND_BLANK = "LRM:\u200e RLM:\u200f ALM:\u061c RLO:\u202e ZWSP:\u200b ZWJ:\u200d HANGUL:\u3164"
+"""The review's note: marks, a joiner between ASCII and a Hangul filler beside the
+controls that were already shown as codes."""
+
+
+def test_bidi_marks_stray_joiners_and_fillers_are_shown_as_codes_like_other_controls(
+    tmp_path: Path,
+) -> None:
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    cli.ok("note", incident_id, BIDI_AND_BLANK)
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # an emoji's joiners join
+    cli.ok("note", incident_id, f"family {family}")
+
+    timeline = cli.ok("timeline", incident_id)
+    assert (
+        "LRM:\\\\u200e RLM:\\\\u200f ALM:\\\\u061c RLO:\\\\u202e ZWSP:\\\\u200b ZWJ:\\\\u200d "
+        "HANGUL:\\\\u3164"
+    ) in timeline  # Markdown: the backslash of each code escaped
+    for raw in "\u200e\u200f\u061c\u202e\u200b\u3164":
+        assert raw not in timeline, hex(ord(raw))
+    assert f"family {family}" in timeline
+    # The record keeps the exact text: JSON escapes it, and reads back the same.
+    events = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    assert BIDI_AND_BLANK in [event["payload"].get("text") for event in events]
