@@ -193,6 +193,30 @@ def visible_block(text: str) -> str:
     return _joiners_shown(text.replace("\r\n", "\n")).translate(_BLOCK)
 
 
+_REORDERING: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
+"""The line and paragraph separators and the bidi embeddings, overrides and isolates:
+what makes a terminal draw a line other than it is held (the marks only nudge the
+neutral characters beside them)."""
+_FIELD: Final = str.maketrans(
+    {
+        **{
+            code: picture for code, picture in {**_C0, **_DEL, **_C1}.items() if code not in (9, 10)
+        },
+        **{code: _code(code) for code in _REORDERING},
+    }
+)
+
+
+def field_safe(text: str) -> str:
+    """`text` as a TUI field may hold it, the terminal drawing the field as it is: the
+    C0 controls (but tab and newline), DEL and C1 controls as their pictures (ESC as
+    ␛), and what would make the terminal draw the line in another order (the bidi
+    embeddings, overrides and isolates, the line separators) as codes. Every other
+    character stays itself (a zero-width space, a bidi mark, a joiner): the TUI records
+    it as `lastgood note` does, and the record shows it as a code wherever it is shown."""
+    return text if text.isprintable() else text.translate(_FIELD)
+
+
 def block_is_visible(text: str) -> bool:
     """Whether `visible_block` leaves `text` as it is: the usual case, checked in C.
 

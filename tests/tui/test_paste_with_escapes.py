@@ -56,6 +56,32 @@ def test_a_paste_with_escapes_and_a_line_break_does_not_submit_the_skip(
     ]
 
 
+def test_a_pasted_zero_width_space_is_recorded_as_the_cli_records_it(tmp_path: Path) -> None:
+    """Pasted into the note, `zw\u200bj` (a real U+200B) was recorded as the six
+    characters `\u200b`, while `lastgood note` recorded the character: one paste, two
+    records, and a search of the record for the character missed the TUI's (review 5,
+    finding 17). A pasted invisible character or bidi mark is the character in both
+    records now, shown as its code on the timeline; only what a field cannot draw as it
+    is (ESC, an override) is a picture or a code in the field, and so in the TUI's record."""
+    cli, incident = declared_incident(tmp_path)
+    pasted = "zw\u200bj rlm\u200f fill\u3164 tag\U000e0041 x\u200d"
+    cli.ok("note", incident, pasted)
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
+        tmux.keys(pane, "n")
+        tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
+        _paste(tmux, pane, pasted + " \u202eevil \x1b[31mred")
+        tmux.wait_for(pane, "the pasted text", lambda s: "\u241b[31mred" in s)
+        tmux.keys(pane, "C-s")
+        shown = "zw\\u200bj rlm\\u200f fill\\u3164"
+        tmux.wait_for(pane, "the note on the timeline", lambda s: s.count(shown) == 2)
+        _quit(tmux, pane)
+
+    assert _payloads(cli, incident, "note.added", "text") == [
+        pasted,
+        pasted + " \\u202eevil \u241b[31mred",
+    ]
+
+
 def test_the_parser_keeps_a_paste_whole_across_reads() -> None:
     """The terminal's bytes come in reads of any size: an ESC inside the paste, or the
     paste's end marker, cut between two reads still ends the paste once, in place."""

@@ -11,8 +11,16 @@ raw control byte.
   so the apps hand the driver they run one whose decoders write U+FFFD instead.
 - **Pasted control characters.** A paste of coloured log output carries ESC and
   friends; the fields drew them raw into the terminal, and the note recorded them.
-  A paste is now shown as `visible_block` shows recorded text (ESC as ␛, a line
-  break kept), before any field takes it, so the field shows what will be recorded.
+  A paste now has its C0 and C1 controls and DEL shown as pictures (ESC as ␛, a line
+  break kept) and the bidi overrides, embeddings and isolates as codes (`\u202e`),
+  before any field takes it (`field_safe`), so the field draws what will be recorded.
+  Every other character is pasted as itself: a zero-width space was pasted as the
+  six characters `\u200b`, so the TUI recorded other text than `lastgood note` did
+  for the same paste, and a search of the record for the character missed it (review
+  5, finding 17). The record shows it as a code wherever it is shown, the timeline
+  under the field included. (ESC and U+202E are still recorded as the field shows
+  them, `␛` and `\u202e`, where the CLI records the character: a field that held the
+  character and drew its picture would close that gap.)
   A terminal sends a pasted line break as a carriage return (tmux, xterm, VTE and
   Alacritty do), so in a paste a lone CR is a line break, not a `␍`.
 - **An ESC inside a paste.** Textual's parser read what followed an ESC inside a
@@ -40,14 +48,14 @@ from textual.app import App
 from textual.driver import Driver
 from textual.message import Message
 
-from incident.core.text import visible_block
+from incident.core.text import field_safe
 
 _FACTORY = "getincrementaldecoder"
 _PARSER = "XTermParser"
 _PASTE_START = "\x1b[200~"
 _PASTE_END = "\x1b[201~"
 _ESC = "\x1b"
-_ESC_SHOWN = visible_block(_ESC)
+_ESC_SHOWN = field_safe(_ESC)
 
 
 def replacing_decoder(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
@@ -149,5 +157,5 @@ class InputAsData(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            event.text = visible_block(pasted_lines(event.text))
+            event.text = field_safe(pasted_lines(event.text))
         await super().on_event(event)
