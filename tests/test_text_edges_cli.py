@@ -35,3 +35,38 @@ def test_bidi_marks_stray_joiners_and_fillers_are_shown_as_codes_like_other_cont
     # The record keeps the exact text: JSON escapes it, and reads back the same.
     events = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
     assert BIDI_AND_BLANK in [event["payload"].get("text") for event in events]
+
+
+def test_a_name_holding_what_the_output_shows_as_a_code_is_refused(tmp_path: Path) -> None:
+    """`--as` with a joiner, a mark or a Hangul filler (printed blank) was recorded,
+    while a zero-width space was refused: one set now, what `visible` shows as a code
+    (review 5, finding 10). A joiner inside an emoji is part of a name."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    before = _events(cli, incident_id)
+    for name, why in (
+        ("Ada\u200d", "\\u200d at character 4"),
+        ("Ada\u200f", "\\u200f at character 4"),
+        ("\u3164", "\\u3164 at character 1"),
+        ("Bo \u3164", "\\u3164 at character 4"),
+        ("\u200b", "\\u200b at character 1"),
+    ):
+        refused = cli.run("--as", name, "note", incident_id, "hello")
+        assert refused.code == 2, (name, refused)
+        assert refused.err == (
+            f"lastgood note: --as: the name holds a control character ({why}): "
+            "type it as plain text\n"
+        ), refused.err
+        for verb in (
+            ("assign", incident_id, "comms-lead", name),
+            ("decide", incident_id, "--by", name, "--reason", "r"),
+        ):
+            refused = cli.run(*verb)
+            assert refused.code == 2 and why in refused.err, (name, refused)
+    assert _events(cli, incident_id) == before
+    cli.ok("--as", "Ada \U0001f469\u200d\U0001f4bb", "note", incident_id, "hello")
+
+
+def _events(cli: Cli, incident_id: str) -> list[object]:
+    events: list[object] = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    return events

@@ -185,8 +185,8 @@ def parse_name(text: str) -> str:
 
 
 def _refuse_control(name: str) -> None:
-    if name.isprintable():  # the usual case, checked in C: no control in it
-        return
+    if name.isascii() and name.isprintable():  # the usual case, checked in C: no control
+        return  # (beyond ASCII, a printable Hangul filler is refused too)
     from incident.core.names import control_in_name
 
     if problem := control_in_name(name):
