@@ -238,7 +238,7 @@ def test_ics_needs_a_booked_meeting(closed_session):
 
 
 def test_text_escaping_and_folding_rules():
-    assert escape_text("a,b;c\\d\ne\r\nf\x00g") == "a\\,b\\;c\\\\d\\ne\\nf␀g"
+    assert escape_text("a,b;c\\d\ne\r\nf\x00g\rh") == "a\\,b\\;c\\\\d\\ne\\nf␀g␍h"
     line = "DESCRIPTION:" + "é" * 100
     folded = fold(line).split("\r\n")
     assert all(len(part.encode("utf-8")) <= MAX_OCTETS for part in folded)

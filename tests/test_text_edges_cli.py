@@ -6,6 +6,7 @@ hold, and an option given twice, empty or too long refused in one line naming it
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from tests.cli_helpers import Cli, declare
@@ -70,3 +71,30 @@ def test_a_name_holding_what_the_output_shows_as_a_code_is_refused(tmp_path: Pat
 def _events(cli: Cli, incident_id: str) -> list[object]:
     events: list[object] = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
     return events
+
+
+def test_a_carriage_return_in_the_title_is_shown_in_the_calendar_file_not_a_line_break(
+    tmp_path: Path,
+) -> None:
+    """The `.ics` wrote a CR in the title, issue or channel as the iCalendar line break
+    `\\n`, so a calendar showed the title on two lines, where every other output shows
+    `␍` (review 5, finding 14). A field's own line is one line; the description's
+    lines are lastgood's."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    title, channel = "x\x1b[31mRED\rover", "#inc\rfake"
+    incident_id = cli.ok(
+        "declare", "--title", title, "--severity", "SEV2", "--commander", "Ada",
+        "--issue", "one\rtwo", "--channel", channel,
+    ).strip()  # fmt: skip
+    cli.ok("close", incident_id, "--force", "--reason", "over")
+    at = (datetime.now(UTC) + timedelta(hours=2)).isoformat(timespec="minutes")
+    cli.ok("schedule-postmortem", incident_id, "--at", at, "--attendees", "Bo,Cy")
+    for args in (("export", incident_id, "--format", "ics", "-o", "-"), ("ics", incident_id)):
+        ics = cli.ok(*args)  # read as text: its CRLF line ends as LF
+        lines = {line.partition(":")[0]: line for line in ics.replace("\n ", "").split("\n")}
+        assert lines["SUMMARY"] == (f"SUMMARY:Post-mortem: x␛[31mRED␍over ({incident_id})"), lines[
+            "SUMMARY"
+        ]
+        assert lines["LOCATION"] == "LOCATION:#inc␍fake"
+        assert "\\nIssue: one␍two\\n" in lines["DESCRIPTION"]
+        assert "SEV2 x␛[31mRED␍over." in lines["DESCRIPTION"]

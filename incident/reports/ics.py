@@ -37,9 +37,14 @@ class NotScheduled(LookupError):
 
 
 def escape_text(value: str) -> str:
-    """An RFC 5545 TEXT value: `\\`, `;`, `,` and newlines escaped, controls shown."""
+    """An RFC 5545 TEXT value: `\\`, `;`, `,` and newlines escaped, controls shown.
+
+    Only a newline (or CRLF) is a line break; a lone CR is shown as `␍`, as every other
+    output shows it: written as `\\n`, it put a title on two lines in a calendar. The
+    fields a person typed go in as one line each (`visible`), so a newline in one cannot
+    forge a line of the description either."""
     out = []
-    for char in visible_block(value.replace("\r\n", "\n").replace("\r", "\n")):
+    for char in visible_block(value):
         if char == "\\":
             out.append("\\\\")
         elif char in ";,":
@@ -82,20 +87,20 @@ def _stamp(moment: datetime) -> str:
 def description(state: IncidentState, event_count: int) -> str:
     """The invitation's text: what happened, the key moments, where the record is."""
     meeting = state.postmortem
-    lines = [f"Blameless post-mortem for incident {state.id}.", summary_line(state)]
+    lines = [f"Blameless post-mortem for incident {state.id}.", visible(summary_line(state))]
     if state.issue:
-        lines.append(f"Issue: {state.issue}")
+        lines.append(f"Issue: {visible(state.issue)}")
     lines.append(f"Impact start (T+0): {utc_text(state.started_at)}")
     for moment in milestones(state, ()):  # the declaration's seq, the one it reads, not shown
         if moment.key in ("impact_start", "declared") or moment.at is None:
             continue
         lines.append(f"{moment.label}: {t_plus(state, moment.at)}")
     if meeting is not None and meeting.attendees:
-        lines.append(f"Attendees: {', '.join(meeting.attendees)}")
+        lines.append(f"Attendees: {visible(', '.join(meeting.attendees))}")
     if meeting is not None and meeting.forced:
         window = meeting_window(state)
         where = f" ({utc_text(window[0])} to {utc_text(window[1])})" if window else ""
-        lines.append(f"Booked outside the 48 h after resolution{where}: {meeting.reason}")
+        lines.append(f"Booked outside the 48 h after resolution{where}: {visible(meeting.reason)}")
     lines += [
         f"Report: lastgood export {state.id} -o report.md",
         f"Timeline: lastgood timeline {state.id}",
@@ -146,11 +151,11 @@ def booked_ics(state: IncidentState, event_count: int) -> str:
         f"DTSTART:{_stamp(meeting.starts_at)}",
         f"DTEND:{_stamp(meeting.ends_at)}",
         f"SEQUENCE:{len(state.postmortem_history) - 1}",
-        f"SUMMARY:{escape_text(f'Post-mortem: {state.title} ({state.id})')}",
+        f"SUMMARY:{escape_text(f'Post-mortem: {visible(state.title)} ({state.id})')}",
         f"DESCRIPTION:{escape_text(description(state, event_count))}",
     ]
     if state.channel:
-        lines.append(f"LOCATION:{escape_text(state.channel)}")
+        lines.append(f"LOCATION:{escape_text(visible(state.channel))}")
     if meeting.organizer:
         organizer = mailto_uri(meeting.organizer) or f"mailto:{meeting.organizer}"  # older checks
         lines.append(f"ORGANIZER;CN={_param(meeting.by)}:{organizer}")
