@@ -71,8 +71,9 @@ def findings_text(state: IncidentState, text: Text) -> None:
         reviewers = ", ".join(document.reviewers) or "none yet"
         text.append("Report: ", style="bold")
         text.append(
-            visible(f"{document.status}, owner {document.owner or 'none'}, reviewers {reviewers}\n")
+            visible(f"{document.status}, owner {document.owner or 'none'}, reviewers {reviewers}")
         )
+        text.append("\n")
     text.append("\nRoot cause", style="bold")
     if state.rca:
         latest = state.rca[-1]
