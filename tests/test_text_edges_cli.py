@@ -98,3 +98,21 @@ def test_a_carriage_return_in_the_title_is_shown_in_the_calendar_file_not_a_line
         assert lines["LOCATION"] == "LOCATION:#inc␍fake"
         assert "\\nIssue: one␍two\\n" in lines["DESCRIPTION"]
         assert "SEV2 x␛[31mRED␍over." in lines["DESCRIPTION"]
+
+
+def test_a_name_over_the_limit_is_refused_naming_the_option(tmp_path: Path) -> None:
+    """`--as` of 100,000 characters said `the by is 100,000 characters long`: the
+    record's field, not the option typed (review 5, finding 7)."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    before = _events(cli, incident_id)
+    refused = cli.run("--as", "E" * 100_000, "note", incident_id, "hello")
+    assert refused.code == 2, refused
+    assert refused.err == (
+        "lastgood note: --as: the name is 100,000 characters long; the limit for a name is 200\n"
+    )
+    refused = cli.run("assign", incident_id, "comms-lead", "E" * 201)
+    assert refused.code == 2 and "the name is 201 characters long" in refused.err, refused
+    assert "the by" not in refused.err and "Traceback" not in refused.err
+    assert _events(cli, incident_id) == before
+    cli.ok("--as", "E" * 200, "note", incident_id, "hello")  # at the limit: a name

@@ -105,7 +105,7 @@ def check_payload_text(payload: Mapping[str, JSONValue]) -> None:
 def check_text(field: str, text: str) -> None:
     """Raise TextRefused when `text` cannot be recorded as `field`."""
     limit = FIELD_LIMITS.get(field, DEFAULT)
-    noun = field.replace("_", " ")
+    noun = "name" if field == "by" else field.replace("_", " ")  # not "the by is … long"
     if "\x00" in text:
         raise TextRefused(f"the {noun} contains a NUL character, which cannot be recorded")
     if len(text) > limit.max_chars:

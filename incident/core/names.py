@@ -30,6 +30,8 @@ def not_a_person(name: str) -> str | None:
         return "a name is needed"
     if problem := control_in_name(name):
         return problem
+    if problem := too_long(cleaned):
+        return problem
     if cleaned.casefold() in NOT_PEOPLE:
         return f"'{cleaned}' names no one in particular: give a person's name"
     return None
@@ -46,6 +48,19 @@ def control_in_name(name: str) -> str | None:
     return (
         f"the name holds a control character ({visible(typed[at])} at character {at + 1}): "
         "type it as plain text"
+    )
+
+
+def too_long(name: str) -> str | None:
+    """Why `name` is too long to be recorded as a name, or None: said of the name, as
+    typed where it was given (`--as`), not of the record's field it goes into ("the by")."""
+    from incident.core.limits import NAME  # here: most names are short, and the CLI starts fast
+
+    if len(name) <= NAME.max_chars:
+        return None
+    return (
+        f"the name is {len(name):,} characters long; "
+        f"the limit for a {NAME.kind} is {NAME.max_chars:,}"
     )
 
 
