@@ -116,3 +116,23 @@ def test_a_name_over_the_limit_is_refused_naming_the_option(tmp_path: Path) -> N
     assert "the by" not in refused.err and "Traceback" not in refused.err
     assert _events(cli, incident_id) == before
     cli.ok("--as", "E" * 200, "note", incident_id, "hello")  # at the limit: a name
+
+
+def test_an_empty_as_is_refused_not_taken_for_someone_else(tmp_path: Path) -> None:
+    """`--as ""` and `--as "   "` were taken as not given: the note was recorded as
+    git's user.name, someone else (review 5, finding 8). `--db ""` was refused already."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    before = _events(cli, incident_id)
+    for words in (
+        ("--as", "", "note", incident_id, "hello"),
+        ("--as", "   ", "note", incident_id, "hello"),
+        ("note", incident_id, "hello", "--as="),
+    ):
+        refused = cli.run(*words)
+        assert refused.code == 2, (words, refused)
+        assert refused.err == "lastgood note: --as needs a name, not an empty string\n", (
+            words,
+            refused.err,
+        )
+    assert _events(cli, incident_id) == before

@@ -38,9 +38,12 @@ def known_actor(args: Arguments) -> str | None:
     `--as NAME`, else $LASTGOOD_USER ($LASTGOOD_ACTOR, its older spelling), else git's
     `user.name`, else the login. A name given on purpose that names no one ("root",
     "you") is refused; a login or git name that does is passed over, so "root" on a
-    bastion never signs the record.
+    bastion never signs the record. An empty `--as` is refused, as an empty `--db` is:
+    it was taken as not given, and the record named whoever git or the login did.
     """
     given = getattr(args, "as_name", None)
+    if given is not None and not given.strip():
+        raise CliError("--as needs a name, not an empty string")
     for source, name in (
         ("--as", given),
         ("$LASTGOOD_USER", environment("LASTGOOD_USER")),
