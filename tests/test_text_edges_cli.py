@@ -136,3 +136,32 @@ def test_an_empty_as_is_refused_not_taken_for_someone_else(tmp_path: Path) -> No
             refused.err,
         )
     assert _events(cli, incident_id) == before
+
+
+def test_an_option_given_twice_is_refused_naming_it(tmp_path: Path) -> None:
+    """`skip … --reason first --reason second` recorded `second`, without a word: the
+    first reason was dropped (review 5, finding 9). Each way of reading a command line
+    (by rule, and argparse) refuses it, naming the option; nothing is recorded."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    before = _events(cli, incident_id)
+    step = "assess-severity"
+    for words, option in (
+        (("skip", incident_id, step, "--reason", "first", "--reason", "second"), "--reason"),
+        (("skip", incident_id, step, "--reason=first", "--reas", "second"), "--reason"),
+        (("--as", "Ada", "skip", incident_id, step, "--reason", "r", "--as", "Bo"), "--as"),
+        (("--as", "Ada", "--as", "Bo", "note", incident_id, "hello"), "--as"),
+        (("--db", str(cli.db), "note", incident_id, "hi", "--db", str(cli.db)), "--db"),
+        (
+            ("declare", "--title", "a", "--title", "b", "--severity", "SEV2", "--commander", "Ada"),
+            "--title",
+        ),
+    ):
+        refused = cli.run(*words)
+        verb = next(word for word in words if word in ("skip", "note", "declare"))
+        assert refused.code == 2, (words, refused)
+        assert refused.err == (
+            f"lastgood {verb}: error: {option} is given twice: give it once (see --help)\n"
+        ), (words, refused.err)
+    assert _events(cli, incident_id) == before
+    assert len(json.loads(cli.ok("list", "--json"))) == 1  # no second incident declared

@@ -102,6 +102,8 @@ def plain_arguments(words: Sequence[str]) -> Arguments | None:
     options: dict[str, Param] = {}
     positionals: list[str] = []
     given: set[str] = set()
+    seen: set[str] = set()
+    """Each option given, once: one given twice is for argparse to refuse."""
     index = 0
     while index < len(words):
         word = words[index]
@@ -113,8 +115,9 @@ def plain_arguments(words: Sequence[str]) -> Arguments | None:
                 if index == len(words):
                     return None
                 text = words[index]
-            if not _plain(text):
+            if not _plain(text) or name in seen:
                 return None
+            seen.add(name)
             if param is None:
                 values[EVERY_VERB[name]] = text
             else:
