@@ -148,26 +148,29 @@ def _exit_status(exit: SystemExit, err: io.StringIO) -> int:
     return 1
 
 
+DECLARED = {
+    "--title": "Checkout errors after 2.4.1",
+    "--severity": "SEV2",
+    "--commander": "Ada",
+    "--issue": "checkout failing",
+    "--eta": "30",
+    "--pattern": "blue-green",
+    "--from-version": "2.4.1",
+    "--last-good": "2.4.0",
+}
+"""`declare`'s options, each given once: `extra` replaces one it names (an option given
+twice is refused)."""
+
+
 def declare(cli: Cli, *extra: str) -> str:
-    """An incident of the bundled runbook, rolling 2.4.1 back to 2.4.0: its id."""
-    out = cli.ok(
-        "declare",
-        "--title",
-        "Checkout errors after 2.4.1",
-        "--severity",
-        "SEV2",
-        "--commander",
-        "Ada",
-        "--issue",
-        "checkout failing",
-        "--eta",
-        "30",
-        "--pattern",
-        "blue-green",
-        "--from-version",
-        "2.4.1",
-        "--last-good",
-        "2.4.0",
-        *extra,
-    )
+    """An incident of the bundled runbook, rolling 2.4.1 back to 2.4.0: its id; `extra`
+    options (`"--title", "T"`) add to or replace the defaults."""
+    named = {word.partition("=")[0] for word in extra if word.startswith("--")}
+    defaults = [
+        word
+        for option, value in DECLARED.items()
+        if option not in named
+        for word in (option, value)
+    ]
+    out = cli.ok("declare", *defaults, *extra)
     return out.strip()
