@@ -62,11 +62,14 @@ async def declared(app: LastGoodApp, pilot: Pilot[None]) -> IncidentScreen:
 
 
 def cli_refusal(tmp_path: Path, *args: str) -> str:
-    """What `lastgood declare` prints on stderr for the required fields and `args`."""
+    """What `lastgood declare` prints on stderr for the required fields and `args`, which
+    replace the required ones they name (an option given twice is refused)."""
     cli = InProcessCli(tmp_path / "cli.db", actor="ada")
-    result = cli.run(
-        "declare", "--title", "Checkout 500s", "--severity", "SEV2", "--commander", "Ada", *args
-    )
+    required = {"--title": "Checkout 500s", "--severity": "SEV2", "--commander": "Ada"}
+    given = [
+        word for option, value in required.items() if option not in args for word in (option, value)
+    ]
+    result = cli.run("declare", *given, *args)
     assert result.code == 2 and not result.out
     return result.err.strip()
 
