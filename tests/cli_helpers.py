@@ -130,6 +130,18 @@ class InProcessCli(Cli):
         return Result(code, out.getvalue(), err.getvalue())
 
 
+async def run_beside(cli: Cli, *args: str) -> Result:
+    """`cli.run` off the test's event loop, so a loopback server on it keeps answering."""
+    return await asyncio.to_thread(cli.run, *args)
+
+
+async def declared_beside(cli: Cli, *words: str) -> str:
+    """`lastgood declare WORDS...` run beside a loopback server (`run_beside`): the id."""
+    declared = await run_beside(cli, "declare", *words)
+    assert declared.code == 0, declared.err
+    return declared.out.splitlines()[0]
+
+
 def _loop_running() -> bool:
     try:
         asyncio.get_running_loop()

@@ -7,7 +7,6 @@ the CLI's `main` in this process (`InProcessCli`) for declining and re-deliverin
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
@@ -17,6 +16,7 @@ import pytest
 from incident.core.limits import TEXT
 from runbooks.limits import MAX_TEMPLATE_CHARS
 from tests.cli_helpers import Cli, InProcessCli, Result
+from tests.cli_helpers import run_beside as run
 from tests.webhook_receivers import WebhookReceiver, fail_first
 
 RUNBOOK = """\
@@ -54,10 +54,6 @@ def arrived(hook: WebhookReceiver) -> list[tuple[str, int | None]]:
     """Each request's idempotency key and answer, for a failure's message: which
     message was sent how many times."""
     return [(request.key, request.answered) for request in hook.requests]
-
-
-async def run(cli: Cli, *args: str) -> Result:
-    return await asyncio.to_thread(cli.run, *args)
 
 
 async def declare(cli: Cli, runbook: str) -> Result:

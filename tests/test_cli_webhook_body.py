@@ -7,9 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.cli_helpers import InProcessCli
+from tests.cli_helpers import InProcessCli, declared_beside, run_beside
 from tests.store_backends import Backend, backend_fixture
-from tests.test_cli_messages import run
 from tests.webhook_receivers import WebhookReceiver, fail_first
 
 __all__ = ["backend_fixture"]
@@ -44,21 +43,18 @@ async def test_the_body_says_what_the_message_was_when_written_even_when_re_sent
         runbook.write_text(RUNBOOK)
         cli = InProcessCli(backend.location, actor="ada")  # type: ignore[arg-type]
         cli.env["HOOK"] = hook.url()
-        declared = await run(
+        incident_id = await declared_beside(
             cli,
-            "declare",
             *("--title", TITLE, "--severity", "SEV2", "--commander", "Ada"),
             *("--issue", "checkout errors", "--runbook", str(runbook)),
         )
-        assert declared.code == 0, declared.err
-        incident_id = declared.out.splitlines()[0]
-        failed = await run(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
+        failed = await run_beside(cli, "deliver", incident_id, "--attempts", "2", "--wait", "5")
         assert "FAILED after 2 tries" in failed.out, failed
-        changed = await run(cli, "severity", incident_id, "SEV1", "--reason", "spreading")
+        changed = await run_beside(cli, "severity", incident_id, "SEV1", "--reason", "spreading")
         assert changed.code == 0, changed.err
-        sent = await run(cli, "send", incident_id, "--template", "update")
+        sent = await run_beside(cli, "send", incident_id, "--template", "update")
         assert sent.code == 0, sent.err
-        resent = await run(cli, "deliver", incident_id, "--resend-failed", "--wait", "5")
+        resent = await run_beside(cli, "deliver", incident_id, "--resend-failed", "--wait", "5")
         assert "every message is delivered" in resent.out, resent
 
     bodies: list[tuple[int | None, dict[str, object]]] = []

@@ -11,12 +11,11 @@ into a real SQLite file.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
 
-from tests.cli_helpers import Cli, Result
+from tests.cli_helpers import Cli, declared_beside, run_beside
 from tests.http_servers import Handler, LoopbackServer, Received, Reply, close_mid_body
 from tests.probe_runbooks import probe_runbook
 
@@ -60,17 +59,12 @@ async def test_monitor_says_each_failure_in_words(tmp_path: Path) -> None:
         )
         cli = Cli(tmp_path / "words.db", actor="ada")
 
-        async def run(*args: str) -> Result:
-            return await asyncio.to_thread(cli.run, *args)
-
-        declared = await run(
-            "declare",
+        incident_id = await declared_beside(
+            cli,
             *("--title", "t", "--severity", "SEV2", "--commander", "Ada"),
             *("--runbook", str(runbook)),
         )
-        assert declared.code == 0, declared.err
-        incident_id = declared.out.splitlines()[0]
-        done = await run("monitor", incident_id, "--for", "0.5")
+        done = await run_beside(cli, "monitor", incident_id, "--for", "0.5")
     assert done.code == 0, done.err
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
     details = {

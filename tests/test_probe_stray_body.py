@@ -10,12 +10,11 @@ loopback server into a real SQLite file.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
 
-from tests.cli_helpers import Cli, Result
+from tests.cli_helpers import Cli, declared_beside, run_beside
 from tests.http_servers import LoopbackServer, Received, Reply
 from tests.probe_runbooks import probe_runbook
 
@@ -36,17 +35,12 @@ async def test_each_poll_reads_its_own_answer_after_a_204_with_a_body(tmp_path: 
         )
         cli = Cli(tmp_path / "smuggle.db", actor="ada")
 
-        async def run(*args: str) -> Result:
-            return await asyncio.to_thread(cli.run, *args)
-
-        declared = await run(
-            "declare",
+        incident_id = await declared_beside(
+            cli,
             *("--title", "t", "--severity", "SEV2", "--commander", "Ada"),
             *("--runbook", str(runbook)),
         )
-        assert declared.code == 0, declared.err
-        incident_id = declared.out.splitlines()[0]
-        done = await run("monitor", incident_id, "--for", "2.5")
+        done = await run_beside(cli, "monitor", incident_id, "--for", "2.5")
         asked = len(server.requests)
     assert done.code == 0, done.err
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
@@ -97,20 +91,15 @@ async def test_each_delivery_reads_its_own_answer_after_a_304_with_a_body(tmp_pa
         cli = Cli(tmp_path / "hook.db", actor="ada")
         cli.env["HOOK"] = server.url("/hook")
 
-        async def run(*args: str) -> Result:
-            return await asyncio.to_thread(cli.run, *args)
-
-        declared = await run(
-            "declare",
+        incident_id = await declared_beside(
+            cli,
             *("--title", "t", "--severity", "SEV2", "--commander", "Ada"),
             *("--runbook", str(runbook)),
         )
-        assert declared.code == 0, declared.err
-        incident_id = declared.out.splitlines()[0]
         for _ in range(2):
-            sent = await run("send", incident_id, "--template", "update")
+            sent = await run_beside(cli, "send", incident_id, "--template", "update")
             assert sent.code == 0, sent.err
-        delivered = await run("deliver", incident_id, "--attempts", "2", "--wait", "10")
+        delivered = await run_beside(cli, "deliver", incident_id, "--attempts", "2", "--wait", "10")
         asked = len(server.requests)
     failed = [line for line in delivered.out.splitlines() if "FAILED" in line]
     assert len(failed) == 3, delivered

@@ -10,11 +10,10 @@ processes poll a real loopback server into a real SQLite file.
 
 from __future__ import annotations
 
-import asyncio
 import json
 from pathlib import Path
 
-from tests.cli_helpers import Cli, Result
+from tests.cli_helpers import Cli, declared_beside, run_beside
 from tests.http_servers import Handler, LoopbackServer, Received, Reply, json_route
 from tests.probe_runbooks import probe_runbook
 
@@ -52,18 +51,13 @@ async def test_monitor_records_a_lone_surrogate_as_text_and_keeps_polling(
         cli = Cli(tmp_path / "surrogates.db", actor="ada")
         runbook = _runbook(tmp_path, server.port)
 
-        async def run(*args: str) -> Result:
-            return await asyncio.to_thread(cli.run, *args)
-
-        declared = await run(
-            "declare",
+        incident_id = await declared_beside(
+            cli,
             *("--title", "t", "--severity", "SEV2", "--commander", "Ada"),
             *("--runbook", str(runbook)),
         )
-        assert declared.code == 0, declared.err
-        incident_id = declared.out.splitlines()[0]
-        first = await run("monitor", incident_id, "--for", "1.5")
-        again = await run("monitor", incident_id, "--for", "0.5")
+        first = await run_beside(cli, "monitor", incident_id, "--for", "1.5")
+        again = await run_beside(cli, "monitor", incident_id, "--for", "0.5")
 
     for done in (first, again):
         assert done.code == 0, done.err

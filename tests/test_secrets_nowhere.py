@@ -11,7 +11,6 @@ searched for each secret and for every 8-character piece of it.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 from pathlib import Path
@@ -20,7 +19,7 @@ from urllib.parse import unquote_to_bytes
 import httpx
 
 from incident.core.secrets import DETAIL_MAX_CHARS, PIECE_CHARS
-from tests.cli_helpers import Cli, Result
+from tests.cli_helpers import Cli, run_beside
 from tests.http_servers import LoopbackServer, Received, Reply
 
 SECRETS = {
@@ -122,18 +121,16 @@ async def test_secrets_reach_the_wire_and_no_record_export_or_output(tmp_path: P
         cli = Cli(tmp_path / "incident.db", actor="ada")
         cli.env.update(SECRETS, HOST_PORT=f"127.0.0.1:{SECRETS['PORT_SECRET']}")
 
-        async def run(*args: str) -> Result:
-            return await asyncio.to_thread(cli.run, *args)
-
-        declared = await run(
+        declared = await run_beside(
+            cli,
             "declare",
             *("--title", "Checkout 5xx", "--severity", "SEV2", "--commander", "Ada"),
             *("--issue", "checkout errors", "--runbook", str(runbook)),
         )
         assert declared.code == 0, declared.err
         incident_id = declared.out.splitlines()[0]
-        monitored = await run("monitor", incident_id, "--for", "2.5")
-        delivered = await run("deliver", incident_id, "--attempts", "2", "--wait", "10")
+        monitored = await run_beside(cli, "monitor", incident_id, "--for", "2.5")
+        delivered = await run_beside(cli, "deliver", incident_id, "--attempts", "2", "--wait", "10")
         wire = list(server.requests)
 
     outputs = [declared, monitored, delivered]
