@@ -27,6 +27,7 @@ from tui.cli.arguments import (
 )
 from tui.cli.edges import package_version
 from tui.cli.help_notes import EPILOGS
+from tui.cli.once import GIVEN, TWICE, Once
 from tui.cli.top_help import (
     AS_HELP,
     DB_HELP,
@@ -140,33 +141,6 @@ or record as lastgood itself (`deliver`'s outcomes, `monitor`'s samples and mess
 Their `lastgood VERB --help` leaves out the option that does nothing for them; given,
 it is still accepted, as before the verb or in $LASTGOOD_DB and $LASTGOOD_USER, so a
 wrapper that passes `--db`/`--as` to every command keeps working."""
-
-
-_GIVEN = "_options_given"
-"""Where `Once` keeps the options a command line gave (by destination), on argparse's
-namespace; `parsed_arguments` takes it off."""
-_TWICE = "_option_given_twice"
-"""Where `Once` keeps the first option given twice, for the verb's parser to refuse."""
-
-
-class Once(argparse.Action):
-    """An option with a value, which may be given once: given twice, argparse kept the
-    last without a word (`--reason first --reason second` recorded `second`). The
-    option is noted, and `parsed_arguments` refuses it from the verb's parser (a top-level
-    `--as` given again after the verb is found by `VerbCommands`)."""
-
-    def __call__(
-        self,
-        parser: argparse.ArgumentParser,
-        namespace: argparse.Namespace,
-        values: Any,
-        option_string: str | None = None,
-    ) -> None:
-        given: dict[str, str] = vars(namespace).setdefault(_GIVEN, {})
-        if self.dest in given:
-            vars(namespace).setdefault(_TWICE, given[self.dest])
-        given[self.dest] = max(self.option_strings, key=len)
-        setattr(namespace, self.dest, values)
 
 
 def _db_option(parser: argparse.ArgumentParser, help_text: str = DB_HELP) -> None:
@@ -293,14 +267,14 @@ class VerbCommands(_Commands):
         chosen = self.parser_for(values[0])
         if isinstance(parser, OneLineParser):  # the verb and every word after it are `values`
             chosen.before = parser._words[: len(parser._words) - len(values)]
-        before: dict[str, str] = vars(namespace).pop(_GIVEN, {})
+        before: dict[str, str] = vars(namespace).pop(GIVEN, {})
         super().__call__(parser, namespace, values, option_string)
         # The verb's own reading, copied over the top level's (`--as A note ID --as B`).
-        after: dict[str, str] = vars(namespace).pop(_GIVEN, {})
+        after: dict[str, str] = vars(namespace).pop(GIVEN, {})
         again = [option for dest, option in before.items() if dest in after]
         if again:
-            vars(namespace).setdefault(_TWICE, again[0])
-        vars(namespace)[_GIVEN] = {**before, **after}
+            vars(namespace).setdefault(TWICE, again[0])
+        vars(namespace)[GIVEN] = {**before, **after}
 
 
 TOP_LEVEL_VALUES = tuple(EVERY_VERB)
@@ -386,8 +360,8 @@ def parsed_arguments(words: list[str]) -> Arguments:
             f"unrecognized arguments: {' '.join(unknown)}"
         )
     values = vars(args)
-    values.pop(_GIVEN, None)
-    if twice := values.pop(_TWICE, None):
+    values.pop(GIVEN, None)
+    if twice := values.pop(TWICE, None):
         _commands(parser).parser_for(args.command).error(f"{twice} is given twice: give it once")
     given = values.pop("id") if args.command in ID_IN_ORDER else None
     if given is not None and (refusal := same_incident(args.command, values, given)):

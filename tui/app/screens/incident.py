@@ -10,7 +10,6 @@ writers, and are folded into the view's state before anything shows them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from textual.app import ComposeResult
 
@@ -33,6 +32,7 @@ from tui.app.screens.desk import Desk
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.screen_polling import ScreenPolling
+from tui.app.screens.services import Services
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import (
     CLOSE_READY_KEY,
@@ -54,29 +54,8 @@ from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
-if TYPE_CHECKING:  # the network and the outbox are loaded after the first frame
-    from store.backends import OutboxRecord
-    from tui.app.keys_first import KeysFirst
-    from tui.net.network_loop import NetworkLoop
-
 TICK_S = 1.0
 """How often the clocks move and other writers' events are read."""
-
-
-@runtime_checkable
-class Services(Protocol):
-    """What the app lends the screen once its first frame is up: the network, the outbox."""
-
-    delivery_attempts: int | None
-    poll_probes: bool
-    probes_in_child: str | None
-    keys_first: KeysFirst
-
-    def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None: ...
-
-    def network(self) -> NetworkLoop | None: ...
-
-    def outbox(self) -> OutboxRecord | None: ...
 
 
 class IncidentScreen(StyledOnce, ReadsTimelineEntries):
