@@ -126,6 +126,28 @@ def check_findings(rows: list[tuple[object, ...]]) -> list[str]:
     return [" ".join(line.split()) for line in lines if line.strip()]
 
 
+_CHECKED: set[tuple[int, int, int, int]] = set()
+"""The files this process found sound, as they were on disk (`_as_checked`): a verb
+that records and then delivers, and the screen's record and outbox, open one file
+twice, and each opening read every page of it again."""
+
+
+def _as_checked(path: Path) -> tuple[int, int, int, int] | None:
+    """The file as the check saw it: device, inode, size and modification time. Its
+    own appends go to the write-ahead log; a write to its pages (a checkpoint, damage)
+    moves the time, and the next opening checks it again."""
+    try:
+        seen = os.stat(path)
+    except OSError:
+        return None
+    return seen.st_dev, seen.st_ino, seen.st_size, seen.st_mtime_ns
+
+
+def quick_check(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+    """SQLite's quick check of the file `connection` has open: `[("ok",)]` when sound."""
+    return connection.execute("PRAGMA quick_check(3)").fetchall()
+
+
 def _refuse_damage(path: Path, connection: sqlite3.Connection) -> None:
     """Refuse a file whose pages SQLite finds damaged, before anything is written.
 
@@ -135,8 +157,11 @@ def _refuse_damage(path: Path, connection: sqlite3.Connection) -> None:
     cached (`bench/write_check.py`). Without it a writer appended through a damaged
     index page or beside a damaged table, said `recorded`, and only `verify` knew.
     """
+    seen = _as_checked(path)
+    if seen is not None and seen in _CHECKED:
+        return
     try:
-        rows = connection.execute("PRAGMA quick_check(3)").fetchall()
+        rows = quick_check(connection)
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorcode", -1) & 0xFF != sqlite3.SQLITE_CORRUPT:
             raise  # not a database at all, a lock, an I/O error: said as before
@@ -144,6 +169,8 @@ def _refuse_damage(path: Path, connection: sqlite3.Connection) -> None:
     else:
         found = check_findings(rows)
         if found == ["ok"]:
+            if seen is not None:
+                _CHECKED.add(seen)
             return
     problem = "; ".join(found)
     raise DamagedFile(

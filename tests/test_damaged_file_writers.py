@@ -106,3 +106,32 @@ def test_verify_exits_1_when_the_damage_keeps_it_from_reading_an_incident(
             "database disk image is malformed"
         )
         assert file_line.startswith(f"{cli.db}: DAMAGED FILE: SQLite's integrity check says ")
+
+
+def test_a_file_is_checked_once_as_it_is_and_again_once_its_pages_change(
+    recorded: tuple[Cli, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A verb that records and then delivers, and the screen's record and outbox, open
+    one file twice in one process: each opening read every page again. A file checked
+    as it is on disk is not checked again; once its pages change (damage, or another
+    process's checkpoint), it is."""
+    from store import sqlite_file
+    from store.sqlite_log import SqliteEventLog
+
+    cli, incident_id = recorded
+    checks: list[Path] = []
+    check = sqlite_file.quick_check
+
+    def counted(connection: sqlite3.Connection) -> list[tuple[object, ...]]:
+        checks.append(cli.db)
+        return check(connection)
+
+    monkeypatch.setattr(sqlite_file, "quick_check", counted)
+    sqlite_file._CHECKED.clear()
+    for _ in range(3):
+        SqliteEventLog.open(cli.db).close()
+    assert len(checks) == 1
+    overwrite(cli.db, "outbox_due")
+    result = cli.run("note", incident_id, "hello")
+    assert (result.code, len(checks)) == (1, 2), result.err
+    assert "DAMAGED FILE" in result.err
