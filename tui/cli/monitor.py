@@ -73,8 +73,8 @@ def run_monitor(
     say = _json_say(session) if as_json else _say(session)
     probes, hint = pointed_probes(session.state.runbook)
     turn = ProbeTurn(poller or poller_name(None, "monitor"))
-    ticks: list[str] = []
-    """The T+ of each tick this monitor recorded, for the line said at its stop."""
+    ticks = Ticks()
+    """What the line said at its stop says of the ticks this monitor recorded."""
     started: list[bool] = []
     """Whether it started (and said so): one refused at its start says only why."""
 
@@ -157,7 +157,7 @@ def run_monitor(
                     loop.call_soon_threadsafe(given_up.set)
                 return
             offset = format_offset(elapsed(session.state, session.clock.now()))
-            ticks.append(offset)
+            ticks.recorded(offset)
             if as_json:
                 _print_json_batch(session, batch, events)
                 return
@@ -313,14 +313,26 @@ def start_line(
     return visible(f"watching {incident_id}: {watched}; {stops}")
 
 
-def stop_line(ticks: Sequence[str], *, polled: bool) -> str:
+class Ticks:
+    """How many ticks a monitor recorded, and the last one's T+: all its stop says."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.last = ""
+
+    def recorded(self, offset: str) -> None:
+        self.count += 1
+        self.last = offset
+
+
+def stop_line(ticks: Ticks, *, polled: bool) -> str:
     """Said once on stderr as a monitor ends (but after a second Ctrl-C, whose count of
     what it left is the last word): how many ticks it recorded, and the last one's T+."""
     if not polled:
         return "monitor stopped"
-    if not ticks:
+    if not ticks.count:
         return "monitor stopped: no tick recorded"
-    return f"monitor stopped after {counted(len(ticks), 'tick')} recorded; last tick {ticks[-1]}"
+    return f"monitor stopped after {counted(ticks.count, 'tick')} recorded; last tick {ticks.last}"
 
 
 def _every(seconds: float) -> str:
