@@ -84,11 +84,11 @@ class IncidentView(Horizontal):
         """The demo's or the drill's shop, named in the Production panel's title
         (`HealthPanel.shop_url`); set before the view is composed."""
         self.not_polled: dict[str, str] = {}
+        """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
+        and the decision's triggers say so instead of waiting for its readings."""
         self.unrecorded: dict[str, UnrecordedRun] = {}
         """Command steps whose command ran here and is not recorded yet, by step
         (`mark_unrecorded`): the checklist and the guidance say so."""
-        """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
-        and the decision's triggers say so instead of waiting for its readings."""
         self.record_away = False
         """Whether the record did not answer the screen's last read (`record_reached`):
         the Production panel's mark says the readings are not recorded, or not read,
