@@ -34,6 +34,15 @@ def stale_age(probe: Probe, sample: Sample, now: datetime | None) -> timedelta |
     return age if age > timedelta(seconds=probe.interval_s * STALE_AFTER_INTERVALS) else None
 
 
+def aged_at(state: IncidentState, now: datetime | None) -> datetime | None:
+    """The moment the readings' ages are told at: `now`, but never past the close.
+    Polling ends with the incident, so a reading went on "going stale" after it (`stale
+    7s`, then `stale 14s`, the title counting every probe stale), which read as a fault
+    to watch; the readings stay as they were at the close."""
+    closed = state.closed_at
+    return closed if now is not None and closed is not None and now > closed else now
+
+
 def reading_summary(state: IncidentState, sample: Sample) -> str:
     """`health OK 43ms`, `version 2.4.1`, `error-rate 0.5%`, `health HTTP 503 (expected
     200)`: one probe's reading, as `monitor` prints it in a tick's line."""
@@ -68,7 +77,7 @@ def readings_line(state: IncidentState, now: datetime) -> str | None:
 def reading_parts(state: IncidentState, now: datetime) -> list[str]:
     """Each probe's latest reading, in the runbook's order, aged as at the close once
     closed: `error-rate REFUSED connection refused since T+02:20 (stale 1m05s)`."""
-    moment = state.closed_at or now
+    moment = aged_at(state, now)
     parts = []
     for probe in state.runbook.probes:
         samples = state.samples.get(probe.name)

@@ -24,7 +24,7 @@ from textual.strip import Strip
 from incident.core.state import IncidentState
 from incident.core.text import counted
 from incident.health.poll_mark import Polling, PollMark, poll_words
-from incident.health.reading_line import stale_age
+from incident.health.reading_line import aged_at, stale_age
 from runbooks.model import Probe
 from tui.app.widgets.lines import LineView
 from tui.app.widgets.probe_rows import (
@@ -174,7 +174,7 @@ class HealthPanel(LineView, can_focus=True):
     def show(self, state: IncidentState, now: datetime | None = None) -> None:
         """New samples (or baselines, versions): count the failing, repaint the rows."""
         self.state = state
-        self.now = _aged_at(state, now)
+        self.now = aged_at(state, now)
         self._count_failing()
         self._count_stale()
         self._lines.clear()
@@ -186,7 +186,7 @@ class HealthPanel(LineView, can_focus=True):
         if self.state is None:
             self.now = now
             return
-        self.now = _aged_at(self.state, now)
+        self.now = aged_at(self.state, now)
         self._count_stale()  # only samples change what fails; time only what is stale
         if self.stale or was_stale:
             self._lines.clear()
@@ -272,12 +272,3 @@ class HealthPanel(LineView, can_focus=True):
             line = line.crop_extend(0, width, base).apply_style(base)
             self._lines[(index, width)] = line
         return line.apply_offsets(scroll_x, scroll_y + y)
-
-
-def _aged_at(state: IncidentState, now: datetime | None) -> datetime | None:
-    """The moment the readings' ages are told at: `now`, but never past the close.
-    Polling ends with the incident, so a reading went on "going stale" after it (`stale
-    7s`, then `stale 14s`, the title counting every probe stale), which read as a fault
-    to watch; the rows stay as they were at the close."""
-    closed = state.closed_at
-    return closed if now is not None and closed is not None and now > closed else now
