@@ -3,7 +3,8 @@
 Each run is in a scratch directory: a real process at a terminal and where the file
 it writes is then validated and declared with, as the README says to; elsewhere the
 CLI's `main` called in this process (`InProcessCli`). Prometheus is tried for real:
-the one `.ci/run` installs, and a loopback port nobody listens on.
+the one `.ci/run` installs, and a loopback port nobody listens on (what init says of
+its answers is `tests/test_init_prometheus.py`).
 """
 
 from __future__ import annotations
@@ -19,14 +20,12 @@ import pytest
 from incident.app.verbs import BY_NAME
 from incident.app.verbs_database import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
-from runbooks.model import Reduce
 from runbooks.resolve import resolve_runbook
 from runbooks.starter import MigrationTool, RollbackMethod
 from runbooks.unpointed import BUNDLED_PROBE_URLS
 from tests.cli_helpers import ROOT, Cli, InProcessCli, lastgood_command
 from tests.http_servers import unused_port
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
-    PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
 from tui.cli.init_verb import MIGRATIONS, NAMESPACE, QUESTIONS
@@ -224,97 +223,6 @@ def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
     assert "record-running-version" in status
     guidance = {step.id: step.guidance for step in load_runbook(runbook).steps()}
     assert "alembic downgrade <last good revision>" in guidance["database-rollback"]
-
-
-def test_prometheus_is_tried_once_and_its_answer_shown(tmp_path, prometheus_stack: PrometheusStack):
-    code, out, _ = init(
-        tmp_path,
-        *SERVICE,
-        *URLS,
-        "--error-query",
-        "vector(0.0042)",
-        prometheus=prometheus_stack.url,
-    )
-    assert code == 0
-    assert "Prometheus answered the error query: 0.0042" in out
-
-
-def test_a_query_prometheus_refuses_is_not_called_unreachable(
-    tmp_path, prometheus_stack: PrometheusStack
-):
-    """A real Prometheus answered a query it could not parse, and init said it was
-    "not reached" (a hostile review)."""
-    code, out, _ = init(
-        tmp_path, *SERVICE, *URLS, "--error-query", "rate(", prometheus=prometheus_stack.url
-    )
-    assert code == 0
-    assert "Prometheus answered the error query with no number (Prometheus" in out
-    assert "not reached" not in out
-
-
-@pytest.mark.parametrize("path", ["/graph", "/api/v1"])
-def test_a_prometheus_url_that_is_not_its_base_is_named_as_the_problem(
-    tmp_path, prometheus_stack: PrometheusStack, path: str
-):
-    """A URL copied from the browser (`/graph`) or the API's (`/api/v1`) got a 404 from
-    `/api/v1/query`, and init blamed the default query (review 4, finding 1)."""
-    given = f"{prometheus_stack.url}{path}"
-    code, out, _ = init(tmp_path, *SERVICE, *URLS, prometheus=given)
-    assert code == 0
-    assert (
-        f"no Prometheus API at {given}: give the server's base URL, e.g. {prometheus_stack.url}"
-    ) in out
-    assert "check the query" not in out
-
-
-TWO_SERIES = (
-    'label_replace(vector(0.01), "pod", "a", "", "") '
-    'or label_replace(vector(0.03), "pod", "b", "", "")'
-)
-"""An error query that gives two series, whatever Prometheus has scraped."""
-
-
-def test_an_error_query_of_several_series_is_given_its_reduce(
-    tmp_path, prometheus_stack: PrometheusStack
-):
-    """`--error-reduce` writes the probe's `reduce`: init had no way to, and wrote a
-    probe that failed every poll until the YAML was edited (review 4, finding 3)."""
-    code, out, _ = init(
-        tmp_path,
-        *SERVICE,
-        *URLS,
-        "--error-query",
-        TWO_SERIES,
-        "--error-reduce",
-        "max",
-        prometheus=prometheus_stack.url,
-    )
-    assert code == 0
-    assert "Prometheus answered the error query: 0.03 (the trigger fires > 0.05)" in out
-    errors = load_runbook(tmp_path / "lastgood.yaml").probe("error-rate")
-    assert errors is not None and errors.reduce == Reduce.MAX
-
-
-def test_without_a_reduce_several_series_name_the_option(
-    tmp_path, prometheus_stack: PrometheusStack
-):
-    code, out, _ = init(
-        tmp_path, *SERVICE, *URLS, "--error-query", TWO_SERIES, prometheus=prometheus_stack.url
-    )
-    assert code == 0
-    assert (
-        "Prometheus answered the error query with 2 series: give --error-reduce "
-        "max|min|sum|avg to make them one"
-    ) in out
-    errors = load_runbook(tmp_path / "lastgood.yaml").probe("error-rate")
-    assert errors is not None and errors.reduce is None
-
-
-def test_an_unreachable_prometheus_is_said_and_the_runbook_still_written(tmp_path):
-    code, out, _ = init(tmp_path, *SERVICE, *URLS)
-    assert code == 0
-    assert "Prometheus was not reached (connection refused)" in out
-    assert (tmp_path / "lastgood.yaml").exists()
 
 
 @pytest.mark.parametrize(
