@@ -27,7 +27,7 @@ from tests.prometheus_helpers import (  # the fixture is imported for pytest to 
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
-from tests.test_init import TWO_SERIES
+from tests.test_init_prometheus import TWO_SERIES
 
 CTRL_D = "\x04"
 """Typed alone at a question: end of input."""
