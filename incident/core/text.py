@@ -217,6 +217,35 @@ def field_safe(text: str) -> str:
     return text if text.isprintable() else text.translate(_FIELD)
 
 
+_STAND_IN: Final = "\u2426"
+"""One cell for a character `visible` shows as a code (``\\u202e``, ``\\x9b``): a field
+draws each character it holds in one place, so a code of six cells will not fit."""
+_IN_PLACE: Final = str.maketrans(
+    {
+        **{code: picture for code, picture in {**_C0, **_DEL}.items() if code != 9},
+        **dict.fromkeys(_C1, _STAND_IN),
+        **dict.fromkeys(_SHOWN_AS_CODES, _STAND_IN),
+    }
+)
+
+
+def in_place(text: str) -> str:
+    """`text` as a TUI field draws it while holding `text` itself: one character for
+    each, so the field's cursor and selection fall where they do in what it holds.
+
+    What `visible` shows by a picture is drawn as that picture (ESC as ␛, a newline as
+    ␊, DEL as ␡); what it shows by a code (a C1 control, a bidi override or mark, a
+    line separator, a zero-width space, a tag, a joiner that joins nothing) as ␦.
+    A tab stays, for the field to expand. So the field never sends the terminal a
+    control character or a bidi override, and records the text as typed or pasted,
+    as `lastgood note` does (review 5, finding 17)."""
+    if _shows_as_is(text):
+        return text
+    if "\u200c" in text or "\u200d" in text:
+        text = _stray_joiner().sub(_STAND_IN, text)
+    return text.translate(_IN_PLACE)
+
+
 def block_is_visible(text: str) -> bool:
     """Whether `visible_block` leaves `text` as it is: the usual case, checked in C.
 

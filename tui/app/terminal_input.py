@@ -10,25 +10,22 @@ raw control byte.
   module looks `getincrementaldecoder` up as a global when its input thread starts,
   so the apps hand the driver they run one whose decoders write U+FFFD instead.
 - **Pasted control characters.** A paste of coloured log output carries ESC and
-  friends; the fields drew them raw into the terminal, and the note recorded them.
-  A paste now has its C0 and C1 controls and DEL shown as pictures (ESC as ␛, a line
-  break kept) and the bidi overrides, embeddings and isolates as codes (`\u202e`),
-  before any field takes it (`field_safe`), so the field draws what will be recorded.
-  Every other character is pasted as itself: a zero-width space was pasted as the
-  six characters `\u200b`, so the TUI recorded other text than `lastgood note` did
-  for the same paste, and a search of the record for the character missed it (review
-  5, finding 17). The record shows it as a code wherever it is shown, the timeline
-  under the field included. (ESC and U+202E are still recorded as the field shows
-  them, `␛` and `\u202e`, where the CLI records the character: a field that held the
-  character and drew its picture would close that gap.)
+  friends. The fields hold a paste as it came (`DataInput`, `DataTextArea`) and draw
+  each character the terminal must not be sent as a picture (ESC as ␛, U+202E as ␦),
+  so the TUI records what `lastgood note` records for the same text, and the record
+  shows it as a code wherever it is shown. Before, the paste was changed into
+  pictures and codes before a field took it, and the note held `␛` and `\u202e`
+  where the CLI's held the characters (review 5, finding 17). A widget that is not
+  one of those (the command palette's search) still gets a paste with its controls
+  made pictures (`field_safe`).
   A terminal sends a pasted line break as a carriage return (tmux, xterm, VTE and
   Alacritty do), so in a paste a lone CR is a line break, not a `␍`.
 - **An ESC inside a paste.** Textual's parser read what followed an ESC inside a
   bracketed paste as key presses (the ESC itself as `^`), sent before the paste: a
   pasted line break after a colour code was an Enter that submitted the form, a tab
-  moved the focus, and the text came out of order. `PasteAsData` shows such an ESC
-  as ␛ before the parser reads it, so the paste stays one paste, in order; tmux sends
-  a pasted ESC as it is.
+  moved the focus, and the text came out of order. `PasteAsData` feeds the parser such
+  an ESC as ␛, so the paste stays one paste, in order, and then gives the paste its
+  text as the terminal sent it; tmux sends a pasted ESC as it is.
 
 `tests/tui/test_terminal_input.py` and `test_paste_with_escapes.py` send these through
 a real terminal, so a Textual upgrade that decodes or pastes differently fails there
@@ -40,7 +37,8 @@ from __future__ import annotations
 import codecs
 import functools
 import sys
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 
 from textual import events
 from textual._xterm_parser import XTermParser
@@ -49,6 +47,8 @@ from textual.driver import Driver
 from textual.message import Message
 
 from incident.core.text import field_safe
+from tui.app.data_input import DataInput
+from tui.app.data_text_area import DataTextArea
 
 _FACTORY = "getincrementaldecoder"
 _PARSER = "XTermParser"
@@ -76,7 +76,9 @@ def decode_leniently(driver_class: type[Driver]) -> None:
 
 class PasteAsData(XTermParser):
     """Textual's parser, fed each ESC inside a bracketed paste shown as ␛: the only
-    ESC it reads between the paste's start and end markers is the end marker's.
+    ESC it reads between the paste's start and end markers is the end marker's. Each
+    paste it reads is then given its text as sent, ESC and all (less the NULs, which
+    Textual drops from a paste).
 
     The terminal's input comes in reads of any size, so a start marker is looked for
     across the end of the last read, and the end of a read inside a paste that could
@@ -89,13 +91,28 @@ class PasteAsData(XTermParser):
         """Outside a paste, the last characters passed on (a start marker's first part)."""
         self._held = ""
         """Inside a paste, the end of the last read that may begin the end marker."""
+        self._pasting: list[str] = []
+        """The text of the paste being read, as sent."""
+        self._pasted: deque[str] = deque()
+        """The text of each paste read whole whose event the parser has yet to give."""
 
     def feed(self, data: str) -> Iterable[Message]:
         if not data:  # the end of input: what was held back goes first
             held, self._held = self._held, ""
-            return [*(super().feed(held) if held else ()), *super().feed("")]
+            return [
+                *(self._as_sent(super().feed(held)) if held else ()),
+                *self._as_sent(super().feed("")),
+            ]
         shown = self._shown(self._held + data)
-        return super().feed(shown) if shown else ()
+        return self._as_sent(super().feed(shown)) if shown else ()
+
+    def _as_sent(self, messages: Iterable[Message]) -> Iterator[Message]:
+        """`messages`, each paste's text as the terminal sent it: one paste event for
+        each end marker, in order."""
+        for message in messages:
+            if isinstance(message, events.Paste) and self._pasted:
+                message.text = self._pasted.popleft().replace("\x00", "")
+            yield message
 
     def _shown(self, text: str) -> str:
         self._held = ""
@@ -116,17 +133,22 @@ class PasteAsData(XTermParser):
             esc = text.find(_ESC, at)
             if esc < 0:
                 out.append(text[at:])
+                self._pasting.append(text[at:])
                 break
             out.append(text[at:esc])
+            self._pasting.append(text[at:esc])
             rest = text[esc : esc + len(_PASTE_END)]
             if rest == _PASTE_END:
                 out.append(_PASTE_END)
                 at, self._in_paste = esc + len(_PASTE_END), False
+                self._pasted.append("".join(self._pasting))
+                self._pasting.clear()
             elif _PASTE_END.startswith(rest) and esc + len(rest) == len(text):
                 self._held = rest
                 break
             else:
                 out.append(_ESC_SHOWN)
+                self._pasting.append(_ESC)
                 at = esc + 1
         return "".join(out)
 
@@ -147,7 +169,7 @@ def pasted_lines(text: str) -> str:
 
 class InputAsData(App[None]):
     """An app whose terminal input survives bytes that are not UTF-8, and whose fields
-    are pasted into with control characters shown."""
+    are pasted into as the terminal sent the paste, its line breaks as LF."""
 
     def get_driver_class(self) -> type[Driver]:
         driver_class = super().get_driver_class()
@@ -157,5 +179,7 @@ class InputAsData(App[None]):
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
-            event.text = field_safe(pasted_lines(event.text))
+            event.text = pasted_lines(event.text)
+            if not isinstance(self.focused, DataInput | DataTextArea):
+                event.text = field_safe(event.text)
         await super().on_event(event)

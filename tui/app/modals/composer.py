@@ -17,7 +17,9 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input, Label, Select, TextArea
 
-from incident.core.text import counted, visible, visible_block
+from incident.core.text import counted, visible
+from tui.app.data_input import DataInput
+from tui.app.data_text_area import DataTextArea
 from tui.app.modals.base import (
     FormModal,
     button_row,
@@ -122,8 +124,8 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
             yield title_line("Compose message")
             with Horizontal(id="channel-row"):
                 yield Label("Channel")
-                yield Input(
-                    visible(self.channel),
+                yield DataInput(
+                    self.channel,
                     id="channel",
                     placeholder="the incident's channel",
                     compact=True,
@@ -131,7 +133,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
             with Horizontal(id="template-row"):
                 yield Label("Template")
                 yield select
-            yield TextArea(visible_block(initial), id="text", soft_wrap=True)
+            yield DataTextArea(initial, id="text", soft_wrap=True)
             yield Label(self._count_text(initial), id="count", markup=False)
             yield dialog_foot(
                 error_line(),
@@ -178,7 +180,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         if value is None:
             return  # back to free text: keep what is written
         document = text_area.document
-        text_area.replace(visible_block(self.templates[value][1]), document.start, document.end)
+        text_area.replace(self.templates[value][1], document.start, document.end)
         self.mark_untyped(text_area)  # the template's text, not a draft to ask about
 
     @on(TextArea.Changed, "#text")
@@ -196,8 +198,8 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         select: Select[str] = self.query_one("#template", Select)
         template_id = None if select.is_blank() else str(select.value)
         channel = self.query_one("#channel", Input).value.strip()
-        if channel == visible(self.channel).strip():
-            channel = self.channel  # shown with its controls as pictures, meant as it is
+        if channel == self.channel.strip():
+            channel = self.channel  # as given, its spaces too
         if self.send is None:
             self.dismiss((template_id, text, channel))
             return

@@ -15,7 +15,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.widgets import Button, Label, TextArea
 
-from incident.core.text import visible, visible_block
+from incident.core.text import visible
+from tui.app.data_text_area import DataTextArea
 from tui.app.modals.base import (
     LastgoodModal,
     button_row,
@@ -90,7 +91,7 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
             yield Label(visible(self.why), classes="why", markup=False)
             if self.targets:
                 yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
-            yield TextArea(visible_block(self.text), id="text", soft_wrap=True)
+            yield DataTextArea(self.text, id="text", soft_wrap=True)
             yield dialog_foot(
                 error_line(),
                 button_row(

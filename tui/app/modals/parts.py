@@ -14,6 +14,7 @@ from textual.widgets import Button, Checkbox, Input, Label
 from textual.widgets.button import ButtonVariant
 
 from incident.core.text import visible
+from tui.app.data_input import DataInput
 
 ERROR_ID = "error"
 """DOM id of the inline error line of every modal."""
@@ -202,8 +203,9 @@ def field(label: str, widget: Widget, *, required: bool = False, id: str | None 
 
 
 def text_input(value: str = "", *, id: str, placeholder: str = "") -> Input:
-    """A compact one-line Input; focusing it keeps the cursor at the end of a prefill."""
-    return Input(value, placeholder=placeholder, id=id, compact=True, select_on_focus=False)
+    """A compact one-line Input; focusing it keeps the cursor at the end of a prefill.
+    It holds what is typed or pasted and draws its control characters as pictures."""
+    return DataInput(value, placeholder=placeholder, id=id, compact=True, select_on_focus=False)
 
 
 def button_row(*buttons: Button) -> Horizontal:

@@ -23,6 +23,7 @@ from textual.widgets import Checkbox, Input, Label, OptionList, Select, TextArea
 
 from incident.app.params import Kind, Param
 from incident.core.text import either, visible
+from tui.app.data_text_area import DataTextArea
 from tui.app.modals.base import (
     FormModal,
     MarkedCheckbox,
@@ -195,7 +196,7 @@ class VerbForm(FormModal[Values | None]):
                 compact=True,
             )
         elif param.kind is Kind.LONG_TEXT:
-            widget = TextArea(
+            widget = DataTextArea(
                 initial, id=field_id(param), soft_wrap=True, compact=True, placeholder=hint
             )
         else:

@@ -1,0 +1,75 @@
+"""A text area that holds what was typed or pasted and draws its control pictures.
+
+As `DataInput` for one line (see there): Textual's `TextArea` drew a pasted ESC or
+bidi override raw, and its document split lines wherever `str.splitlines` does, so
+a pasted form feed or U+2028 became a line break. `DataTextArea`'s document holds the
+text as typed or pasted, lines split at LF only, and gives the widget each line as
+drawn (`incident.core.text.in_place`, one character for each held), so wrapping,
+the cursor and the selection measure what is drawn, and `text` is what was typed.
+"""
+
+from __future__ import annotations
+
+from typing import overload
+
+from textual._cells import cell_len
+from textual.document._document import Document, EditResult, Location
+from textual.document._document_navigator import DocumentNavigator
+from textual.document._wrapped_document import WrappedDocument
+from textual.geometry import Size
+from textual.widgets import TextArea
+
+from incident.core.text import in_place
+
+
+class HeldText(Document):
+    """A document of the text as held, its lines given as drawn."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self._newline = "\n"
+        self._lines = text.split("\n")
+
+    @property
+    def lines(self) -> list[str]:
+        return [in_place(line) for line in self._lines]
+
+    def get_size(self, tab_width: int) -> Size:
+        widths = [cell_len(line.expandtabs(tab_width)) for line in self.lines]
+        return Size(max(widths, default=0), len(widths))
+
+    def replace_range(self, start: Location, end: Location, text: str) -> EditResult:
+        top, bottom = sorted((start, end))
+        (top_row, top_column), (bottom_row, bottom_column) = top, bottom
+        replaced = self.get_text_range(top, bottom)
+        lines = self._lines
+        before = lines[top_row][:top_column] if top_row < len(lines) else ""
+        after = lines[bottom_row][bottom_column:] if bottom_row < len(lines) else ""
+        inserted = (before + text + after).split("\n")
+        lines[top_row : bottom_row + 1] = inserted
+        end_at = (top_row + len(inserted) - 1, len(inserted[-1]) - len(after))
+        return EditResult(end_at, replaced)
+
+    @overload
+    def __getitem__(self, line_index: int) -> str: ...
+
+    @overload
+    def __getitem__(self, line_index: slice) -> list[str]: ...
+
+    def __getitem__(self, line_index: int | slice) -> str | list[str]:
+        if isinstance(line_index, slice):
+            return [in_place(line) for line in self._lines[line_index]]
+        return in_place(self._lines[line_index])
+
+
+class DataTextArea(TextArea):
+    """A `TextArea` whose text is the text as typed or pasted, drawn in place."""
+
+    def _set_document(self, text: str, language: str | None) -> None:
+        """Plain text, held in a `HeldText` (this field highlights no language)."""
+        self._highlight_query = None
+        self.document = HeldText(text)
+        self.wrapped_document = WrappedDocument(self.document, tab_width=self.indent_width)
+        self.navigator = DocumentNavigator(self.wrapped_document)
+        self._build_highlight_map()
+        self.move_cursor((0, 0))
