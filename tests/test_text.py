@@ -250,3 +250,26 @@ def test_a_clipped_line_ends_between_two_characters_shown(text: str, width: int)
     kept = cut[:-1]
     prefixes = {visible(text[:n]) for n in range(len(text) + 1)}
     assert kept in prefixes
+
+
+def test_in_place_draws_one_character_for_each_held() -> None:
+    """A field holds the text and draws `in_place(text)`: its cursor and selection
+    count the characters held, so each is drawn as one, never as a control."""
+    from incident.core.text import has_control, in_place
+
+    held = "a\x1bb\x85c\u202ed\u200be\x7ff\u3164g\U000e0041h\u200di\nj\tk"
+    drawn = in_place(held)
+    assert drawn == "a\u241bb\u2426c\u2426d\u2426e\u2421f\u2426g\u2426h\u2426i\u240aj\tk"
+    assert len(drawn) == len(held)
+    assert not has_control(drawn.replace("\t", " "))
+    family = "\U0001f468\u200d\U0001f469"  # a joiner that joins stays, as `visible` keeps it
+    assert in_place(family) == family
+
+
+@given(st.text())
+def test_in_place_keeps_the_length_and_draws_no_control(text: str) -> None:
+    from incident.core.text import has_control, in_place
+
+    drawn = in_place(text)
+    assert len(drawn) == len(text)
+    assert not has_control(drawn.replace("\t", " "))

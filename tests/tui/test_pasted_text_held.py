@@ -19,13 +19,16 @@ from pathlib import Path
 
 from textual import events
 from textual.pilot import Pilot
-from textual.widgets import Input, TextArea
+from textual.widgets import Input, Select, TextArea
 
+from incident.core.clock import SystemClock
+from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.tui.coordinator_harness import coordinator
 from tests.tui.pilot_helpers import from_palette, highlight, wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
+from tui.app.modals import ComposerModal
 from tui.app.modals.base import LastgoodModal
 from tui.app.screens.incident import IncidentScreen
 
@@ -154,3 +157,46 @@ async def test_each_form_records_a_paste_as_the_cli_records_the_text(tmp_path: P
     for kind, *_ in FORMS:
         assert _texts(by_tui, kind) == _texts(by_cli, kind), kind
         assert _texts(by_cli, kind), kind
+
+
+ISSUE = "db \x1b[31mdown\x1b[0m \u202eevil"
+
+
+async def test_a_template_sent_from_the_composer_is_recorded_as_the_cli_sends_it(
+    tmp_path: Path,
+) -> None:
+    """The composer is filled with the template's message, the incident's issue in it:
+    it was filled with the message as shown (`␛`, `\\u202e`), and sent so, where
+    `lastgood send --template` recorded the issue's characters. It holds the message
+    now, and draws it in place."""
+    texts = []
+    for name in ("cli", "tui"):
+        cli = Cli(tmp_path / f"{name}.db", actor="ada")
+        incident = cli.ok(
+            *("declare", "--title", "Checkout errors", "--severity", "SEV2"),
+            *("--commander", "Ada", "--issue", ISSUE, "--eta", "30"),
+        ).strip()
+        if name == "cli":
+            cli.ok("send", incident, "--template", "initiating")
+        else:
+            await _sent_from_the_composer(cli.db, incident)
+        sent = [e for e in _exported(cli, incident) if e["kind"] == "communication.sent"]
+        texts.append([e["payload"]["text"] for e in sent])  # type: ignore[index]
+    assert texts[1] == texts[0]
+    assert ISSUE in texts[0][0]
+
+
+async def _sent_from_the_composer(db: Path, incident: str) -> None:
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(log, None, clock=SystemClock(), actor="ada", incident_id=incident)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            await pilot.press("c")
+            await wait_for_screen(pilot, ComposerModal)
+            app.screen.query_one("#template", Select).value = "initiating"
+            drawn = "db \u241b[31mdown\u241b[0m \u2426evil"
+            await wait_until(pilot, lambda: any(drawn in row for row in screen_lines(app)))
+            assert _raw_on(app) == []
+            await pilot.press("ctrl+s")
+            await wait_for_screen(pilot, IncidentScreen)
+            assert _raw_on(app) == []

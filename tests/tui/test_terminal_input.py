@@ -2,7 +2,8 @@
 
 Before: the pasted Latin-1 `é` (0xE9) of "café" killed Textual's input thread, and
 `lastgood start` ended in a traceback with exit 0 and the note's text gone; pasted
-control characters were drawn raw into the terminal and recorded raw.
+control characters were drawn raw into the terminal and recorded raw. They are drawn
+as pictures now, and recorded as pasted, as `lastgood note` records them.
 """
 
 from __future__ import annotations
@@ -29,7 +30,10 @@ SHOWN = "caf\ufffdxy"
 PASTED = "ab\x07cd\x01ef\x7fgh\u202eij"
 """A bell, a start of heading, a delete and a right-to-left override (an ESC inside a
 paste: `test_paste_with_escapes.py`)."""
+PASTED_DRAWN = "ab\u2407cd\u2401ef\u2421gh\u2426ij"
+"""As the note's field draws it: one character in place of each."""
 PASTED_SHOWN = "ab\u2407cd\u2401ef\u2421gh\\u202eij"
+"""As the timeline shows it."""
 
 
 def test_a_latin1_byte_in_a_note_is_kept_as_a_replacement_character(tmp_path: Path) -> None:
@@ -42,17 +46,19 @@ def test_a_latin1_byte_in_a_note_is_kept_as_a_replacement_character(tmp_path: Pa
     assert f"Note: {SHOWN}" in cli.ok("timeline", incident)
 
 
-def test_pasted_control_characters_are_shown_and_recorded_as_shown(tmp_path: Path) -> None:
+def test_pasted_control_characters_are_drawn_as_pictures_and_recorded_as_pasted(
+    tmp_path: Path,
+) -> None:
     cli, incident = declared_incident(tmp_path)
     with note_dialog(cli, incident, tmp_path) as (tmux, pane):
         tmux("set-buffer", "--", PASTED)
         tmux("paste-buffer", "-p", "-t", pane)  # bracketed, as the app asked
-        tmux.wait_for(pane, "the pasted text", lambda s: PASTED_SHOWN in s)
+        tmux.wait_for(pane, "the pasted text", lambda s: PASTED_DRAWN in s)
         _record_and_quit(tmux, pane, PASTED_SHOWN)
 
     events = json.loads(cli.ok("export", incident, "--format", "json"))["events"]
     notes = [event["payload"]["text"] for event in events if event["kind"] == "note.added"]
-    assert notes == [PASTED_SHOWN]
+    assert notes == [PASTED]
 
 
 def _record_and_quit(tmux: Tmux, pane: str, shown: str) -> None:
