@@ -66,10 +66,12 @@ class DataTextArea(TextArea):
     """A `TextArea` whose text is the text as typed or pasted, drawn in place."""
 
     def _set_document(self, text: str, language: str | None) -> None:
-        """Plain text, held in a `HeldText` (this field highlights no language)."""
+        """Plain text, held in a `HeldText` (this field highlights no language): as
+        Textual's own, which builds a `Document` that splits lines as `splitlines`."""
         self._highlight_query = None
         self.document = HeldText(text)
         self.wrapped_document = WrappedDocument(self.document, tab_width=self.indent_width)
         self.navigator = DocumentNavigator(self.wrapped_document)
         self._build_highlight_map()
         self.move_cursor((0, 0))
+        self._rewrap_and_refresh_virtual_size()
