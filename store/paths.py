@@ -31,3 +31,16 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     if data_home is None:
         data_home = _home(environ) / ".local" / "share"
     return data_home / "lastgood" / "lastgood.db"
+
+
+def default_spool_dir(env: Mapping[str, str] | None = None) -> Path:
+    """Where a screen keeps what the record could not take (`store.spool`):
+    `$XDG_STATE_HOME/lastgood/spool`, else `~/.local/state/lastgood/spool`, by the
+    rule `default_db_path` reads `XDG_DATA_HOME` with. Not beside the record: a
+    record on PostgreSQL has no directory here, and one on a dead mount no room."""
+    environ = os.environ if env is None else env
+    xdg = environ.get("XDG_STATE_HOME", "")
+    state_home = Path(xdg) if xdg and Path(xdg).is_absolute() else None
+    if state_home is None:
+        state_home = _home(environ) / ".local" / "state"
+    return state_home / "lastgood" / "spool"

@@ -182,7 +182,7 @@ def test_lists_of_plain_records_are_read_in_one_call(monkeypatch: pytest.MonkeyP
         (_set(["title"], 7), "field 'title': expected str, found int"),
         (_set(["closed_at"], "2026-11-28T09:00:00"), "time without a zone"),
         (_set(["closed_at"], "yesterday"), "unreadable time"),
-        (_set(["notes", 0], ["text", "by"]), "a Note of 4 fields"),
+        (_set(["notes", 0], ["text", "by"]), "a Note of 5 fields"),
         (_set(["notes", 0, 3], 1), "expected bool, found int"),
         (_set(["severity_history", 0], ["2026-11-28T09:00:00+00:00"]), "an array of 2"),
         (_set(["pattern"], "sideways"), "'sideways' is no DeploymentPattern"),

@@ -257,6 +257,8 @@ def record_command_result(
                 ran_at=ran_at,
             )
 
+        if ran_at is not None and recorded_already(state, step, command, ran_at):
+            return []  # recorded before the screen that kept it could forget it
         events = [ran(command, exit_code, tail)]
         if exit_code != 0:
             return events
@@ -289,6 +291,17 @@ def record_command_result(
     return Done(events, f"checked {step}")
 
 
+def recorded_already(state: IncidentState, step: str, command: str, ran_at: datetime) -> bool:
+    """Whether this run, recorded late, is in the record already: a screen that recorded
+    it and was killed before it forgot it (`incident.app.kept`), or a commit that went
+    unanswered and was made. A run is known by its step, command and when it ran."""
+    ran_at = truncate_to_millis(ran_at)
+    return any(
+        run.step == step and run.command == command and run.at == ran_at and run.recorded_at
+        for run in state.commands_run
+    )
+
+
 def _verified(
     ran: Callable[[str, int, bytes | str], NewEvent], verification: Verification | None
 ) -> list[NewEvent]:
@@ -310,6 +323,8 @@ def _recorded_late(
     from incident.core.phase_clocks import t_plus
 
     ran = f"`{visible(command)}` (ran at {t_plus(state, ran_at)}, exit {exit_code})"
+    if not events:
+        return f"{ran} was recorded already; nothing recorded again"
     if any(event.kind == Kind.STEP_CHECKED for event in events):
         return f"recorded {ran}; checked {step}"
     status = state.status_of(step)

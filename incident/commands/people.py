@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from incident.commands.rules import make_event, refuse_if_closed
 from incident.core.clock import Clock
 from incident.core.errors import (
@@ -14,12 +16,20 @@ from incident.core.state import IncidentState
 
 
 def add_note(
-    state: IncidentState, text: str, *, actor: str, clock: Clock, pinned: bool = False
+    state: IncidentState,
+    text: str,
+    *,
+    actor: str,
+    clock: Clock,
+    pinned: bool = False,
+    written_at: datetime | None = None,
 ) -> NewEvent:
-    """Notes stay possible after close: the post-mortem keeps adding to the record."""
+    """Notes stay possible after close: the post-mortem keeps adding to the record.
+
+    `written_at`: when it was written, if the record could not take it then."""
     if not text.strip():
         raise CommandError("a note cannot be empty")
-    return make_event(state.id, actor, clock, NoteAdded(text, actor, pinned))
+    return make_event(state.id, actor, clock, NoteAdded(text, actor, pinned, written_at))
 
 
 def assign_role(

@@ -99,7 +99,10 @@ class Note(Struct, frozen=True):
     text: str
     by: str
     at: datetime
+    """When it was written (`NoteAdded.written_at`, else when it was recorded)."""
     pinned: bool = False
+    recorded_at: datetime | None = None
+    """When it was recorded, if later than it was written (`NoteAdded.written_at`)."""
 
 
 class Page(Struct, frozen=True):

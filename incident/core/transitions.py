@@ -104,7 +104,11 @@ def apply_event(state: IncidentState, event: Event) -> None:
                 if record.step.kind == "database":
                     _touch(state, record.step.id, at)
         case NoteAdded() as data:
-            state.notes.append(Note(data.text, data.by or actor, at, data.pinned))
+            late = data.written_at is not None
+            written = data.written_at or at
+            state.notes.append(
+                Note(data.text, data.by or actor, written, data.pinned, at if late else None)
+            )
         case RoleAssigned() as data:
             state.roles[data.role] = data.person
             state.role_history.append(RoleChange(data.role, data.person, at, actor))

@@ -103,7 +103,7 @@ def describe(event: Event) -> str:
         case DatabaseTierChosen() as d:
             return f"Database tier chosen: {_line(d.tier)}: {_line(d.reason)}"
         case NoteAdded() as d:
-            return f"{'Pinned note' if d.pinned else 'Note'}: {_line(d.text)}"
+            return f"{'Pinned note' if d.pinned else 'Note'}{written_late(d)}: {_line(d.text)}"
         case RoleAssigned() as d:
             return f"{_line(d.person)} is {_line(d.role)}"
         case ChannelSet() as d:
@@ -182,6 +182,14 @@ def describe(event: Event) -> str:
             return visible(event.kind)
         case _:
             assert_never(event.data)
+
+
+def written_late(note: NoteAdded) -> str:
+    """When a note recorded later than it was written was written (`NoteAdded.written_at`),
+    as `ran_late` says it of a run."""
+    if note.written_at is None:
+        return ""
+    return f" written at {format_timestamp(note.written_at)[11:19]} UTC (recorded late)"
 
 
 def ran_late(ran: CommandRan) -> str:

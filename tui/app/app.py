@@ -39,6 +39,8 @@ from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from store.backends import OutboxRecord
     from tui.app.modals.declare import DeclareForm
     from tui.net.network_loop import NetworkLoop
@@ -90,6 +92,7 @@ class LastGoodApp(
         probes_in_child: str | None = None,
         prepare: Callable[[str], str] | None = None,
         record_location: str | None = None,
+        kept_dir: Path | None = None,
         shop_url: str | None = None,
     ) -> None:
         super().__init__()
@@ -123,6 +126,9 @@ class LastGoodApp(
         """The `--db` it was started with (a file or a PostgreSQL URL, password and all):
         a command step's output is redacted of that password before it is shown or
         recorded, as `lastgood run` redacts it."""
+        self.kept_dir = kept_dir
+        """Where the coordinator's screen keeps what the record could not take, until
+        recorded (`tui.app.screens.kept`); None: on screen alone."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
         self._network: NetworkLoop | None = None

@@ -54,6 +54,7 @@ def cmd_start(args: Arguments) -> int:
     """
     runbook = None if args.incident else runbook_for(args.runbook)
     require_terminal()
+    from store.paths import default_spool_dir
     from tui.app.app import LastGoodApp
 
     location = db_location(args)
@@ -68,6 +69,7 @@ def cmd_start(args: Arguments) -> int:
             poll_probes=not args.no_probes,
             probes_in_child=str(location.resolve() if isinstance(location, Path) else location),
             record_location=str(location),
+            kept_dir=default_spool_dir(),
         )
         app.run()
     raise_refusal(app)

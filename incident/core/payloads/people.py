@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import ClassVar
 
 from msgspec import Struct
 
-from incident.core.events import JSONValue, Kind
+from incident.core.events import JSONValue, Kind, format_timestamp
 from incident.core.payloads.base import Fields
 
 
@@ -18,14 +19,26 @@ class NoteAdded(Struct, frozen=True):
     text: str
     by: str
     pinned: bool = False
+    written_at: datetime | None = None
+    """When it was written, if that is not when it was recorded: a note the record could
+    not take then (unreachable), kept by the screen and recorded once it could; stored
+    only then, as `CommandRan.ran_at`."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {"text": self.text, "by": self.by, "pinned": self.pinned}
+        data: dict[str, JSONValue] = {"text": self.text, "by": self.by, "pinned": self.pinned}
+        if self.written_at is not None:
+            data["written_at"] = format_timestamp(self.written_at)
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> NoteAdded:
         f = Fields(cls.KIND, data)
-        decoded = cls(f.text("text"), f.text("by"), f.flag("pinned"))
+        decoded = cls(
+            f.text("text"),
+            f.text("by"),
+            f.flag("pinned"),
+            f.moment_or_none("written_at", optional=True),
+        )
         f.done()
         return decoded
 

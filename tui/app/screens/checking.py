@@ -46,7 +46,9 @@ class StepVerbs:
         self.comms = comms
         self.unrecorded: dict[str, UnrecordedRun] = {}
         """Commands run here whose result the record refused, by step, until recorded
-        (`incident.app.unrecorded_run`)."""
+        (`incident.app.unrecorded_run`); also on disk if the desk keeps them there."""
+        self.ran_by: dict[str, str] = {}
+        """Who ran each, if not this screen's actor: a run an earlier screen kept."""
         self._wait = 0
         """Ticks until the next try at recording them."""
         self._backoff = 1
@@ -231,9 +233,21 @@ class StepVerbs:
         from incident.app.unrecorded_run import ran_not_recorded
 
         self.unrecorded[ran.step] = ran
+        self.ran_by.pop(ran.step, None)
         self._wait = self._backoff = 1
         self.desk.view.mark_unrecorded(self.unrecorded)
+        if self.desk.kept is not None:
+            self.desk.kept.keep_run(self.desk.actor, ran)
         return ran_not_recorded(ran, self.desk.state, why)
+
+    def found(self, runs: list[tuple[str, UnrecordedRun]]) -> None:
+        """Runs an earlier screen kept on disk: shown and recorded as this one's are."""
+        for actor, ran in runs:
+            if ran.step not in self.unrecorded:
+                self.unrecorded[ran.step] = ran
+                self.ran_by[ran.step] = actor
+        self.desk.view.mark_unrecorded(self.unrecorded)
+        self._wait = 0
 
     def record_soon(self) -> None:
         """The record took a write: try the runs it refused at the next tick."""
@@ -252,7 +266,7 @@ class StepVerbs:
         if self._wait > 0:
             return
         ran = next(iter(self.unrecorded.values()))
-        actor = desk.actor
+        actor = self.ran_by.get(ran.step, desk.actor)
         db: str | None = getattr(desk.screen.app, "record_location", None)
         desk.recorder.submit(
             lambda s: record_unrecorded(s, actor, ran, db=db),
@@ -268,6 +282,9 @@ class StepVerbs:
             return
         if self.unrecorded.get(ran.step) is ran:
             del self.unrecorded[ran.step]
+            self.ran_by.pop(ran.step, None)
+        if desk.kept is not None:
+            desk.kept.forget_run(ran)
         desk.view.mark_unrecorded(self.unrecorded)
         self._wait = self._backoff = 1
         if isinstance(outcome.error, CommandError):  # refused for good: by hand, then

@@ -31,7 +31,9 @@ from tui.app.screens.verb_keys import choices_for, in_tui_words
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the forms are loaded when one first opens
+    from incident.app.kept import KeptNote
     from tui.app.modals.verb_form import Refusal, Values
+    from tui.app.screens.kept import KeptOnDisk
 
 After = Callable[[Done], None]
 """What the screen does once a verb is recorded and shown (move to the next step)."""
@@ -77,6 +79,9 @@ class Desk:
         self.footnote: Callable[[], str] | None = None
         """A line the toast saying a verb was done leads with, if any: what that toast
         hides where only the newest toast shows (`Comms.due_footnote`)."""
+        self.kept: KeptOnDisk | None = None
+        """Where what the record refused is kept until recorded (`screens.kept`), if
+        this screen keeps it on disk."""
 
     @property
     def state(self) -> IncidentState:
@@ -121,11 +126,19 @@ class Desk:
         return None
 
     async def attempt(
-        self, job: Job, *, after: After | None = None, quiet: bool = False
+        self,
+        job: Job,
+        *,
+        after: After | None = None,
+        quiet: bool = False,
+        unreachable: Callable[[], None] | None = None,
     ) -> Refusal | None:
-        """Record through `job` and wait until it is on screen; or why it was refused."""
+        """Record through `job` and wait until it is on screen; or why it was refused
+        (`unreachable` called first if the record could not be written)."""
         outcome = await self.recorder.call(job, kind="verb")
         self._catch_up()
+        if unreachable is not None and isinstance(outcome.error, StoreError):
+            unreachable()
         return self.shown(outcome, after=after, quiet=quiet)
 
     def submit_for_dialog(
@@ -228,10 +241,19 @@ class Desk:
         from tui.app.modals.verb_form import VerbForm
 
         now = self.now()
+        kept = self.kept if verb.name == "note" else None
+        held: list[KeptNote] = []
+        """The note this form submitted and the record refused, kept on disk meanwhile."""
 
         async def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
+            if kept is not None:
+                return await self._note(kept, held, call_values, after)
             return await self.attempt(lambda s: run(verb, s, actor, call_values), after=after)
+
+        def closed(values: Values | None) -> None:
+            if kept is not None and held and values is None:  # cancelled: not to be recorded
+                kept.forget_note(held.pop())
 
         self.screen.app.push_screen(
             VerbForm(
@@ -244,8 +266,39 @@ class Desk:
                 placeholders=placeholders_for(verb, now, self.state),
                 now=now,
                 initial=initial,
-            )
+            ),
+            closed,
         )
+
+    async def _note(
+        self, kept: KeptOnDisk, held: list[KeptNote], values: Values, after: After | None
+    ) -> Refusal | None:
+        """A note from its form, kept on disk while the record refuses it.
+
+        Submitted again as it was refused, it is the note kept: recorded with when it was
+        first submitted (`NoteAdded.written_at`), so a screen killed between recording it
+        and forgetting it does not record it twice. Changed, it is a new note."""
+        from incident.app.kept import KeptNote, record_kept_note
+
+        note = KeptNote(self.actor, str(values["text"]), values.get("pin") is True, self.now())
+        if held and (held[0].text, held[0].pinned) == (note.text, note.pinned):
+            note = held[0]
+        elif held:
+            kept.forget_note(held.pop())
+        if held:
+            job: Job = lambda s: record_kept_note(s, note)  # noqa: E731
+        else:
+            job = lambda s: run(BY_NAME["note"], s, self.actor, dict(values))  # noqa: E731
+
+        def unreachable() -> None:
+            if not held:
+                held.append(note)
+                kept.keep_note(note)
+
+        refusal = await self.attempt(job, after=after, unreachable=unreachable)
+        if refusal is None and held:
+            kept.forget_note(held.pop())
+        return refusal
 
     # --- export ----------------------------------------------------------------------
 

@@ -120,6 +120,11 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.view.update(self.view.state, self._opening, reset=True)
         self._opening = []
         self.view.query_one(Checklist).focus()
+        kept_dir = getattr(self.app, "kept_dir", None)
+        if kept_dir is not None:
+            from tui.app.screens.kept import KeptOnDisk
+
+            self.desk.kept = KeptOnDisk(self.desk, kept_dir, self.state)
         self.set_interval(TICK_S, self.tick)
         self.live = start_live_feed(
             self, self._log, self.state.id, self.read_now, self.view.record_reached
@@ -134,6 +139,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         if self._gone:
             return  # replaced within the moment after its first frame: nothing to stop later
         settle_heap()
+        if self.desk.kept is not None:  # what an earlier screen kept, recorded as this one's
+            self.desk.kept.open(self.steps.found)
         self.comms.remind()
         self.comms.offer_due()
         self.catch_up()
@@ -166,6 +173,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.probes.stop()
         self.comms.deliveries.stop()
         self.recorder.close()
+        if self.desk.kept is not None:
+            self.desk.kept.close()
         release_heap()
 
     # --- keeping up ------------------------------------------------------------------
@@ -180,6 +189,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.comms.offer_due()
         self.probes.watch(self.state, self.view.clock.now())
         self.steps.retry_unrecorded()
+        if self.desk.kept is not None:
+            self.desk.kept.retry()
         if not self.recorder.busy("tick"):
             comms, live = self.comms, self.live
             self.reads += 1
@@ -234,6 +245,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         fresh = self.view.fold_in(message.events)
         if message.recorded_here:  # the record takes writes: the runs it refused, next
             self.steps.record_soon()
+            if self.desk.kept is not None:
+                self.desk.kept.record_soon()
         if fresh:
             news = announcements(fresh, self.state, self.trigger_news)
             for text, title, severity, timeout in news:

@@ -1,0 +1,135 @@
+"""The screen dies during an outage: what it kept is recorded once it is back.
+
+A real `lastgood start` in tmux, its SQLite file's write lock held by another process:
+a command step runs (its result refused, kept on the step) and a note is typed (refused,
+kept in its dialog). Then the screen is SIGKILLed, as a closed terminal or a dropped SSH
+session would end it, the lock goes, and a new screen opens the incident."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import time
+from contextlib import suppress
+from datetime import UTC, datetime
+from pathlib import Path
+
+from incident.core.events import Event
+from incident.core.payloads import CommandRan, NoteAdded
+from store.sqlite_log import SqliteEventLog
+from tests.cli_helpers import Cli
+from tests.tmux import Tmux
+from tests.tui.coordinator_harness import declared_on
+from tests.tui.incident_in_tmux import incident_open
+
+RUNBOOK = """\
+runbook: spool-test
+title: Spool test
+phases:
+  - id: act
+    title: Act
+    window: [0, 30]
+    steps:
+      - id: roll-back
+        title: Roll back
+        kind: command
+        command: "echo ran >> {runs}; touch {started}; while [ ! -e {go} ]; do sleep 0.05; done"
+      - id: smoke
+        title: Smoke test
+"""
+NOTE = "pool drained by hand"
+
+
+def descendants(pid: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        ppid = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+def sigkill_screen(tmux: Tmux, pane: str) -> None:
+    """kill -9 lastgood (the shell's child) and whatever it started; the shell stays."""
+    shell = int(tmux.show(pane, "#{pane_pid}"))
+    victims = descendants(shell)
+    assert victims, "lastgood is not running"
+    for victim in victims:
+        with suppress(ProcessLookupError):
+            os.kill(victim, signal.SIGKILL)
+    tmux.wait_for(pane, "the shell after the kill", lambda s: "exit=137" in s)
+
+
+def events_of(db: Path, incident: str) -> list[Event]:
+    with SqliteEventLog.open(db, read_only=True) as reader:
+        return reader.events(incident)
+
+
+def kept_files(tmp_path: Path) -> list[Path]:
+    """The spool's files under the panes' state directory (`tests.tmux.app_env`)."""
+    return sorted(p for p in (tmp_path / "xdg").rglob("*.json*") if p.is_file())
+
+
+def test_what_a_killed_screen_kept_is_recorded_once_when_reopened(tmp_path: Path) -> None:
+    runs, started, go = tmp_path / "runs", tmp_path / "started", tmp_path / "go"
+    db, _, incident = declared_on(
+        tmp_path, "spool", RUNBOOK.format(runs=runs, started=started, go=go)
+    )
+    cli = Cli(db, actor="ada")
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
+        tmux.keys(pane, "Space")
+        tmux.wait_for(pane, "the run dialog", lambda s: "Run" in s and "y" in s)
+        tmux.keys(pane, "y")
+        deadline = time.monotonic() + 15
+        while not started.exists():
+            assert time.monotonic() < deadline, tmux.screen(pane)
+            time.sleep(0.05)
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process's write lock: the outage
+        try:
+            go.touch()
+            tmux.wait_for(pane, "the run kept", lambda s: "not recorded)" in s, timeout=30)
+            tmux.keys(pane, "n")
+            tmux.wait_for(pane, "the note dialog", lambda s: "Text *" in s)
+            tmux.keys(pane, NOTE, literal=True)
+            tmux.keys(pane, "C-s")
+            tmux.wait_for(pane, "the note refused", lambda s: "other writers" in s, timeout=30)
+            killed_at = datetime.now(UTC)
+            sigkill_screen(tmux, pane)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert [e.kind for e in events_of(db, incident)] == ["incident.declared"]
+    [kept] = kept_files(tmp_path)
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert NOTE.encode() in kept.read_bytes()
+
+    # A new screen on the incident: both recorded, each with when it happened, once.
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
+        screen = tmux.wait_for(pane, "the kept line", lambda s: "Kept by a screen" in s)
+        deadline = time.monotonic() + 60
+        while kept_files(tmp_path):
+            assert time.monotonic() < deadline, tmux.screen(pane)
+            time.sleep(0.05)
+        recorded = events_of(db, incident)
+    [ran] = [e for e in recorded if isinstance(e.data, CommandRan)]
+    [note] = [e for e in recorded if isinstance(e.data, NoteAdded)]
+    assert isinstance(ran.data, CommandRan) and isinstance(note.data, NoteAdded)
+    assert ran.data.ran_at is not None and ran.data.ran_at < killed_at < ran.at
+    assert note.data.written_at is not None and note.data.written_at < killed_at < note.at
+    assert (note.data.text, note.data.by, note.actor) == (NOTE, "ada", "ada")
+    assert ran.actor == "ada" and ran.data.step == "roll-back"
+    assert [e.kind for e in recorded].count("step.checked") == 1
+    assert runs.read_text() == "ran\n"  # nothing ran again
+    assert "Traceback" not in screen

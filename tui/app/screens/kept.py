@@ -1,0 +1,216 @@
+"""The coordinator's screen keeps on disk what the record could not take.
+
+A run the record refused (`StepVerbs.unrecorded`) and a note whose dialog it refused
+are written at once to the incident's spool (`store.spool`, `incident.app.kept`) and
+removed from it once recorded: a screen killed meanwhile (SIGKILL, a closed terminal,
+a dropped SSH session) leaves them there, and the next screen on the incident says
+so in one line and records them, each with when it happened, once the record takes
+writes. A file that does not read is set aside (renamed, never deleted) and named.
+
+Writing is off the UI loop, on a thread of its own (the recorder's may be stuck on
+the unreachable record), one change at a time in the order asked.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.notifications import SeverityLevel
+
+from incident.app.kept import (
+    DamagedKept,
+    Kept,
+    KeptNote,
+    decode,
+    encode,
+    file_name,
+    found_on_opening,
+    nothing_kept,
+    record_kept_note,
+    with_note,
+    with_run,
+    without_note,
+    without_run,
+)
+from incident.core.errors import CommandError
+from incident.core.state import IncidentState
+from incident.core.text import visible
+from store.errors import StoreError
+from store.spool import SpoolFile
+from tui.app.plain import UNTIL_REPLACED_S
+from tui.app.screens.recorder import Outcome
+
+if TYPE_CHECKING:
+    from incident.app.outcome import Done
+    from incident.app.unrecorded_run import UnrecordedRun
+    from tui.app.screens.desk import Desk
+
+MAX_BACKOFF = 16
+"""The most ticks (seconds) between tries at recording a kept note."""
+
+
+class KeptOnDisk:
+    """One incident's spool, as its coordinator's screen changes it."""
+
+    def __init__(self, desk: Desk, directory: Path, state: IncidentState) -> None:
+        self.desk = desk
+        self.spool = SpoolFile(directory, file_name(state))
+        self._state = state
+        """The incident as opened: its id and declaration time name the file."""
+        self._loop = asyncio.get_running_loop()
+        """The UI loop (made on it, from the screen's `on_mount`)."""
+        self._writer = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="lastgood-spool"
+        )
+        self.notes: list[KeptNote] = []
+        """Notes an earlier screen kept, until recorded here."""
+        self._wait = 0
+        self._backoff = 1
+
+    def close(self) -> None:
+        """Changes asked for are written before this returns."""
+        self._writer.shutdown(wait=True)
+
+    # --- changes -------------------------------------------------------------------------
+
+    def keep_run(self, actor: str, run: UnrecordedRun) -> None:
+        self._change(lambda kept: with_run(kept, actor, run))
+
+    def forget_run(self, run: UnrecordedRun) -> None:
+        self._change(lambda kept: without_run(kept, run))
+
+    def keep_note(self, note: KeptNote) -> None:
+        self._change(lambda kept: with_note(kept, note))
+
+    def forget_note(self, note: KeptNote) -> None:
+        self._change(lambda kept: without_note(kept, note))
+
+    def _change(self, change: Callable[[Kept], Kept]) -> None:
+        self._writer.submit(self._write, change)
+
+    def _write(self, change: Callable[[Kept], Kept]) -> None:
+        """On the writer's thread: the file read, changed, written whole (or removed)."""
+        state = self._state
+
+        def changed(data: bytes | None) -> bytes | None:
+            kept = change(nothing_kept(state) if data is None else decode(data, state))
+            return None if kept.empty else encode(kept)
+
+        try:
+            try:
+                self.spool.update(changed)
+            except DamagedKept as damaged:
+                aside = self.spool.set_aside()
+                self._say(self._damaged(damaged, aside), "error")
+                self.spool.update(changed)
+        except OSError as error:
+            self._say(
+                f"Could not keep it on disk ({visible(str(error))}): it is kept on this "
+                "screen alone until the record takes it.",
+                "error",
+            )
+
+    def _say(self, message: str, severity: SeverityLevel) -> None:
+        """From the writer's thread: a toast."""
+        desk = self.desk
+        self._on_loop(
+            lambda: desk.notify(message, title="Kept", severity=severity, timeout=UNTIL_REPLACED_S)
+        )
+
+    def _on_loop(self, call: Callable[[], object]) -> None:
+        """`call` on the UI loop, without waiting for it: `close` waits for the writer
+        on that loop, so waiting there (`call_from_thread`) would wait for ever."""
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody to tell
+            self._loop.call_soon_threadsafe(call)
+
+    def _damaged(self, damaged: DamagedKept, aside: Path) -> str:
+        return (
+            f"{visible(str(self.spool.path))} does not read as what a screen kept "
+            f"({visible(str(damaged))}): set aside as {visible(str(aside))}, nothing in it "
+            "recorded."
+        )
+
+    # --- opening ---------------------------------------------------------------------------
+
+    def open(self, runs_found: Callable[[list[tuple[str, UnrecordedRun]]], None]) -> None:
+        """Read what an earlier screen kept; its runs to `runs_found`, its notes here."""
+        future = self._writer.submit(self._read)
+
+        def read(done: concurrent.futures.Future[Kept | str | None]) -> None:
+            self._on_loop(lambda: self._opened(done.result(), runs_found))
+
+        future.add_done_callback(read)
+
+    def _read(self) -> Kept | str | None:
+        """What the file holds, or what to say of it."""
+        try:
+            with self.spool.locked():
+                data = self.spool.read()
+                if data is None:
+                    return None
+                try:
+                    return decode(data, self._state)
+                except DamagedKept as damaged:
+                    return self._damaged(damaged, self.spool.set_aside())
+        except OSError as error:
+            return f"Cannot read {visible(str(self.spool.path))}: {visible(str(error))}"
+
+    def _opened(
+        self,
+        found: Kept | str | None,
+        runs_found: Callable[[list[tuple[str, UnrecordedRun]]], None],
+    ) -> None:
+        if found is None:
+            return
+        if isinstance(found, str):
+            self.desk.notify(found, title="Kept", severity="error", timeout=UNTIL_REPLACED_S)
+            return
+        self.desk.notify(found_on_opening(found, self.desk.state), title="Kept", timeout=10)
+        self.notes += [note for note in found.notes if note not in self.notes]
+        runs_found([(k.actor, k.run) for k in found.runs])
+
+    # --- recording the notes ---------------------------------------------------------------
+
+    def record_soon(self) -> None:
+        self._wait = 0
+
+    def retry(self) -> None:
+        """Once a second: try to record a kept note, less often while the record refuses."""
+        recorder = self.desk.recorder
+        if not self.notes or recorder.busy("late-note"):
+            return
+        self._wait -= 1
+        if self._wait > 0:
+            return
+        note = self.notes[0]
+        recorder.submit(
+            lambda s: record_kept_note(s, note),
+            lambda outcome: self._note_recorded(note, outcome),
+            kind="late-note",
+        )
+
+    def _note_recorded(self, note: KeptNote, outcome: Outcome[Done]) -> None:
+        if isinstance(outcome.error, StoreError):
+            self._backoff = min(self._backoff * 2, MAX_BACKOFF)
+            self._wait = self._backoff
+            return
+        if note in self.notes:
+            self.notes.remove(note)
+        self._wait = self._backoff = 1
+        if isinstance(outcome.error, CommandError):  # refused for good: kept on disk
+            self.desk.notify(
+                f"A kept note cannot be recorded: {outcome.error}. It stays in "
+                f"{visible(str(self.spool.path))}.",
+                title="Not recorded",
+                severity="error",
+                timeout=UNTIL_REPLACED_S,
+            )
+            return
+        self.forget_note(note)
+        said = outcome.unwrap().said
+        self.desk.notify(said[:1].upper() + said[1:] + ".", title="Recorded late", timeout=10)
