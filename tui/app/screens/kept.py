@@ -149,6 +149,8 @@ class KeptOnDisk:
     def _read(self) -> Kept | str | None:
         """What the file holds, or what to say of it."""
         try:
+            if not self.spool.path.exists():  # the usual case: no directory made, nor lock
+                return None
             with self.spool.locked():
                 data = self.spool.read()
                 if data is None:
