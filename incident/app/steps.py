@@ -242,7 +242,7 @@ def record_command_result(
     ran_at = truncate_to_millis(ran_at) if ran_at is not None else None
     tail = shown_output(session.state, output, db=db, env=env)
     if verification is not None:
-        verification = _redacted(session, verification, db=db, env=env)
+        verification = redacted_verification(session.state, verification, db=db, env=env)
 
     def recorded(state: IncidentState) -> list[NewEvent]:
         def ran(text: str, code: int, out: bytes | str) -> NewEvent:
@@ -332,8 +332,12 @@ def _recorded_late(
     return f"recorded {ran}; step {step} {left}"
 
 
-def _redacted(
-    session: Session, verification: Verification, *, db: str | None, env: Mapping[str, str] | None
+def redacted_verification(
+    state: IncidentState,
+    verification: Verification,
+    *,
+    db: str | None,
+    env: Mapping[str, str] | None = None,
 ) -> Verification:
     """`verification` with its output and its reading (the step's evidence, which may
     quote the output) as `shown_output` gives them."""
@@ -341,8 +345,8 @@ def _redacted(
 
     return replace(
         verification,
-        output=shown_output(session.state, verification.output, db=db, env=env).encode(),
-        why=shown_output(session.state, verification.why, db=db, env=env),
+        output=shown_output(state, verification.output, db=db, env=env).encode(),
+        why=shown_output(state, verification.why, db=db, env=env),
     )
 
 

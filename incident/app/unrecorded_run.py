@@ -19,7 +19,7 @@ from msgspec import Struct
 from incident.app.command_step import Verification
 from incident.app.outcome import Done
 from incident.app.session import Session
-from incident.app.steps import record_command_result
+from incident.app.steps import record_command_result, redacted_verification, shown_output
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.text import visible
@@ -65,6 +65,11 @@ class UnrecordedRun(Struct, frozen=True):
         by_hand = shlex.join(["lastgood", *(words or ["note", state.id, said])])
         return f"`{visible(self.command)}`, which {self.ran(state)} (by hand: {visible(by_hand)})"
 
+    def kept_on_quit(self, state: IncidentState) -> str:
+        """What quitting leaves kept on disk, and how else to record it."""
+        lost = self.lost_on_quit(state)
+        return f"{lost[:-1]}; or the next `lastgood start {visible(state.id)}`)"
+
     def note(self, state: IncidentState) -> str:
         """The note checking the step by hand opens with."""
         return f"`{self.command}` {self.ran(state)}; not recorded then (record unreachable)"
@@ -91,6 +96,18 @@ def record_unrecorded(session: Session, actor: str, run: UnrecordedRun, *, db: s
         db=db,
         ran_at=run.ran_at,
     )
+
+
+def without_secrets(run: UnrecordedRun, state: IncidentState, *, db: str | None) -> UnrecordedRun:
+    """`run` as it will be recorded: its output's tail and its verification without the
+    secrets the incident knows of (`steps.shown_output`), for keeping it on disk."""
+    from msgspec.structs import replace
+
+    verification = run.verification
+    if verification is not None:
+        verification = redacted_verification(state, verification, db=db)
+    output = shown_output(state, run.output, db=db).encode()
+    return replace(run, output=output, verification=verification)
 
 
 def ran_not_recorded(run: UnrecordedRun, state: IncidentState, why: str) -> str:

@@ -4,6 +4,8 @@ traceback. The SIGKILL itself is `test_spool_sigkill.py`, in a real terminal."""
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 from pathlib import Path
 
@@ -30,6 +32,8 @@ from tests.tui.coordinator_harness import declared_on
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.tui.test_ran_not_recorded import RUNBOOK, notified, write_locked
 from tui.app.app import LastGoodApp
+from tui.app.modals import ConfirmCommand
+from tui.app.modals.confirm import ConfirmModal
 from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
 
@@ -166,3 +170,55 @@ async def test_a_refused_note_is_kept_on_disk_and_recorded_once_from_its_form(
                 await wait_until(pilot, lambda: not spool.path.exists(), 10)
     notes = [e.data for e in events_of(db, incident) if isinstance(e.data, NoteAdded)]
     assert [(n.text, n.written_at is not None) for n in notes] == [("second", True)]
+
+
+SECRET = "s3cret-pass-for-the-spool"
+
+
+async def test_a_kept_run_is_on_disk_without_the_secrets_it_printed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spool holds a run as it will be recorded: the record's password, printed by
+    the command, is not written to disk (it was, before the run was redacted)."""
+    monkeypatch.setattr("store.connection.WRITE_WAIT_S", 0.2)
+    started, go = tmp_path / "started", tmp_path / "go"
+    # Prints the password without the command's text holding it (the text is recorded).
+    text = RUNBOOK.format(runs="/dev/null", started=started, go=go).replace(
+        "echo ran >> /dev/null", "echo connecting with s3cret-pass-$(echo for-the-spool)"
+    )
+    db, runbook, incident = declared_on(tmp_path, "secret", text)
+    directory = tmp_path / "spool"
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(log, runbook, actor="ada", network=False)
+        app.kept_dir = directory
+        app.record_location = f"postgresql://ada:{SECRET}@db.internal/incidents"
+        async with app.run_test(size=(100, 30), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            await pilot.press("space")
+            await wait_for_screen(pilot, ConfirmCommand)
+            await pilot.press("y")
+            await wait_until(pilot, started.exists, timeout=10)
+            with write_locked(db):
+                go.touch()
+                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 10)
+                spool = SpoolFile(directory, file_name(screen.state))
+                await wait_until(pilot, spool.path.exists, 10)
+                held = spool.path.read_bytes()
+                [kept] = json.loads(held)["runs"]
+                output = base64.b64decode(kept["run"]["output"]).decode()
+                assert output == "connecting with ***\n"
+                assert SECRET.encode() not in held
+
+                # Quitting asks, and says the run is kept on disk, not lost.
+                await pilot.press("ctrl+q")
+                await wait_for_screen(pilot, ConfirmModal)
+                question = app.screen
+                assert isinstance(question, ConfirmModal)
+                body = " ".join(question.question.split())
+                assert f"; or the next `lastgood start {incident}`)" in body, body
+                assert "not recorded yet, and kept on disk until it is" in body, body
+                assert "quitting loses" not in body, body
+                await pilot.press("escape")
+                await wait_for_screen(pilot, IncidentScreen)

@@ -32,7 +32,12 @@ class HoldsUnrecorded(Protocol):
     """A screen keeping what happened and the record has not taken yet."""
 
     def unrecorded_work(self) -> list[str]:
-        """Each such thing in words (`the command of roll-back, run at T+04:52`)."""
+        """Each such thing quitting loses, in words (`the command of roll-back, run at
+        T+04:52`)."""
+
+    def kept_work(self) -> list[str]:
+        """Each such thing kept on disk, which the next screen on the incident records
+        (`tui.app.screens.kept`): quitting loses none of it, and says so."""
 
 
 class KeepsDrafts(App[None]):
@@ -54,7 +59,13 @@ class KeepsDrafts(App[None]):
             if isinstance(screen, HoldsUnrecorded)
             for what in screen.unrecorded_work()
         ]
-        if not (drafts or held) or self.screen is self._quit_question:
+        kept = [
+            what
+            for screen in self.screen_stack
+            if isinstance(screen, HoldsUnrecorded)
+            for what in screen.kept_work()
+        ]
+        if not (drafts or held or kept) or self.screen is self._quit_question:
             self.exit()
             return
         from tui.app.modals.confirm import ConfirmModal
@@ -64,12 +75,16 @@ class KeepsDrafts(App[None]):
             if quit_now:
                 self.exit()
 
-        lost = [f"what you typed in {', '.join(dict.fromkeys(drafts))}"] if drafts else []
-        said = "; ".join([*lost, *held])
+        lost = [f"what you typed in {', '.join(dict.fromkeys(drafts))}", *held] if drafts else held
+        said = []
+        if lost:
+            said.append(f"{'; '.join(lost)}: not recorded yet, and quitting loses it")
+        if kept:
+            said.append(f"{'; '.join(kept)}: not recorded yet, and kept on disk until it is")
+        text = ". ".join(part[0].upper() + part[1:] for part in said)
         self._quit_question = ConfirmModal(
             "Quit lastgood?",
-            f"{said[0].upper()}{said[1:]}: not recorded yet, and quitting loses it. "
-            "Everything recorded is kept.",
+            f"{text}. Everything recorded is kept.",
             "Quit",
             hint="(or ctrl+q) quit",
         )

@@ -236,8 +236,12 @@ class StepVerbs:
         self.ran_by.pop(ran.step, None)
         self._wait = self._backoff = 1
         self.desk.view.mark_unrecorded(self.unrecorded)
-        if self.desk.kept is not None:
-            self.desk.kept.keep_run(self.desk.actor, ran)
+        if self.desk.kept is not None:  # on disk without its secrets, as it will be recorded
+            from incident.app.unrecorded_run import without_secrets
+
+            db: str | None = getattr(self.desk.screen.app, "record_location", None)
+            kept = without_secrets(ran, self.desk.state, db=db)
+            self.desk.kept.keep_run(self.desk.actor, kept)
         return ran_not_recorded(ran, self.desk.state, why)
 
     def found(self, runs: list[tuple[str, UnrecordedRun]]) -> None:

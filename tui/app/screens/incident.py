@@ -165,8 +165,18 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         )
 
     def unrecorded_work(self) -> list[str]:
-        """The runs kept until the record takes them (`HoldsUnrecorded`): quitting asks."""
+        """The runs kept on this screen alone until the record takes them
+        (`HoldsUnrecorded`): quitting asks, as it loses them."""
+        if self.desk.kept is not None:
+            return []
         return [ran.lost_on_quit(self.state) for ran in self.steps.unrecorded.values()]
+
+    def kept_work(self) -> list[str]:
+        """The runs kept on disk too until the record takes them: quitting asks, saying
+        that the next screen on the incident records them."""
+        if self.desk.kept is None:
+            return []
+        return [ran.kept_on_quit(self.state) for ran in self.steps.unrecorded.values()]
 
     def on_unmount(self) -> None:
         self._gone = True
