@@ -13,13 +13,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
 
+from incident.app.outcome import Done
 from incident.app.session import IncidentSession, cannot_read
 from incident.app.verb import Verb
 from incident.core.chain import DamagedRecord
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.names import is_person, not_a_person
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.phase_clocks import elapsed, format_offset, t_plus
+from incident.core.state import IncidentState
 from incident.core.text import either
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
@@ -285,6 +287,21 @@ def options_remedy(error: CommandError, verb: Verb) -> str:
     return " ".join(together) or one_of
 
 
-def offset(session: IncidentSession) -> str:
-    """T+ now, as every recording verb's confirmation starts."""
+def offset(session: IncidentSession, done: Done) -> str:
+    """The T+ a recording verb's confirmation starts with: that of the event it recorded
+    (the first, the one asked for: what follows from it is recorded with it), as the
+    timeline and the report print it. T+ now was read after the append, a second late
+    at times, and stood at the close's T+ for a note recorded long after the close.
+    T+ now (which stops at the close) when nothing was recorded."""
+    if done.events:
+        return t_plus(session.state, done.events[0].at)
     return format_offset(elapsed(session.state, session.clock.now()))
+
+
+def after_close(state: IncidentState, done: Done) -> str:
+    """` (after the close at T+04:56)` for what was recorded after the incident closed,
+    else nothing: a person on another host is not told otherwise that it just closed."""
+    closed = state.closed_at
+    if closed is None or not done.events or done.events[0].at <= closed:
+        return ""
+    return f" (after the close at {t_plus(state, closed)})"

@@ -9,15 +9,16 @@ from __future__ import annotations
 import asyncio
 
 from incident.app.impact import measure_impact
+from incident.app.outcome import Done
 from incident.app.verbs import BY_NAME
 from incident.commands import CommandError
-from incident.core.text import visible
 from runbooks.checks import url_problem
 from runbooks.model import ProbeKind
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
-from tui.cli.context import actor_name, offset, open_log, open_session, refused
+from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
+from tui.cli.recording import say
 
 
 def cmd_measure_impact(args: Arguments) -> int:
@@ -40,7 +41,7 @@ def cmd_measure_impact(args: Arguments) -> int:
                 )
             server = probes[0]
 
-        async def run() -> str:
+        async def run() -> Done:
             client = make_client(max_connections=2)
             try:
                 query = instant_query(client, server)
@@ -49,13 +50,13 @@ def cmd_measure_impact(args: Arguments) -> int:
                 )
             finally:
                 await close_client(client)
-            return done.said
+            return done
 
         try:
-            said = asyncio.run(run())
+            done = asyncio.run(run())
         except CommandError as error:
             raise refused(error, BY_NAME["measure-impact"]) from None
         except StoreError as error:
             raise CliError(str(error)) from None
-        print(visible(f"{offset(session)}  {said}"))
+        say(session, done)
     return 0

@@ -26,7 +26,7 @@ from incident.app.probe_turn import ProbeTurn, poller_name
 from incident.app.session import IncidentSession
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.payloads.health import sample_to_json
-from incident.core.phase_clocks import elapsed, format_duration, format_offset
+from incident.core.phase_clocks import elapsed, format_duration, format_offset, t_plus
 from incident.core.samples import Sample
 from incident.core.text import counted, json_text, visible
 from incident.health.reading_line import reading_summary
@@ -156,7 +156,7 @@ def run_monitor(
                 with contextlib.suppress(RuntimeError):
                     loop.call_soon_threadsafe(given_up.set)
                 return
-            offset = format_offset(elapsed(session.state, session.clock.now()))
+            offset = t_plus(session.state, events[0].at)  # as the timeline has the tick
             ticks.recorded(offset)
             if as_json:
                 _print_json_batch(session, batch, events)

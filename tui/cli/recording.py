@@ -26,6 +26,7 @@ from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     actor_name,
+    after_close,
     db_location,
     offset,
     open_log,
@@ -63,8 +64,12 @@ def values_for(verb: Verb, args: Arguments) -> dict[str, object]:
 def say(
     session: IncidentSession, done: Done, *, hint: str = "", stream: TextIO | None = None
 ) -> None:
-    """The outcome on stdout (or `stream`), one line each, after T+ now."""
-    say_at(offset(session), done, hint=hint, stream=stream)
+    """The outcome on stdout (or `stream`), one line each, after the T+ of what it
+    recorded (`offset`); said to be after the close when it was."""
+    late = after_close(session.state, done)
+    if late:
+        done = Done(done.events, done.said + late, done.notes)
+    say_at(offset(session, done), done, hint=hint, stream=stream)
 
 
 def say_at(when: str, done: Done, *, hint: str = "", stream: TextIO | None = None) -> None:
