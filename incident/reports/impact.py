@@ -24,6 +24,7 @@ from incident.core.phase_clocks import (
     at_close,
     done_early,
     phase_clocks,
+    t_plus,
 )
 from incident.core.state import IncidentState, StepRecord, tier_target
 from incident.core.timefmt import exact_duration, printed_duration
@@ -149,29 +150,55 @@ def verification_steps(state: IncidentState) -> list[StepRecord]:
 
 
 def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]:
-    """The key moments, in `MILESTONE_KEYS` order; absent ones have `at` None."""
+    """The key moments in the order they happened: the recorded ones by time (then by
+    their place in the record); one not recorded (`at` None) keeps its place in
+    `MILESTONE_KEYS` order, where it was due. In that fixed order alone, a trigger met
+    after the decision was listed above it, as if it had led to it."""
     declared_seq = events[0].seq if events else None
+    decision = _decision(state)
     found = [
         Milestone("impact_start", "Impact start (T+0)", state.started_at),
         Milestone("declared", "Incident declared", state.declared_at, declared_seq),
-    ]
-    met = next(((t, mark) for t, mark in state.trigger_history if mark.met), None)
-    if met is not None:
-        trigger, mark = met
-        detail = f"{trigger} ({mark.source})"
-        found.append(Milestone("trigger_met", "Rollback trigger met", mark.at, mark.seq, detail))
-    else:
-        found.append(Milestone("trigger_met", "Rollback trigger met", None))
-    found.append(_decision(state))
-    found.append(_app_rolled_back(state))
-    found.append(_verified(state))
-    found.append(_resolved(state))
-    found.append(
+        _trigger_met(state, decision),
+        decision,
+        _app_rolled_back(state),
+        _verified(state),
+        _resolved(state),
         Milestone(
             "closed", "Incident closed", state.closed_at, state.closed_seq, state.closed_by or ""
+        ),
+    ]
+    happened = iter(
+        sorted(
+            (m for m in found if m.at is not None),
+            key=lambda m: (m.at, -1 if m.seq is None else m.seq),
         )
     )
-    return found
+    return [m if m.at is None else next(happened) for m in found]
+
+
+def _trigger_met(state: IncidentState, decision: Milestone) -> Milestone:
+    """The first rollback trigger recorded as met: which, how, and what the order alone
+    would hide: that it came after the decision, or was cleared again before the
+    application was rolled back (one person marked it met, another cleared it)."""
+    label = "Rollback trigger met"
+    history = state.trigger_history
+    first = next((i for i, (_, mark) in enumerate(history) if mark.met), None)
+    if first is None:
+        return Milestone("trigger_met", label, None)
+    trigger, mark = history[first]
+    detail = f"{trigger} ({mark.source})"
+    if decision.at is not None and mark.at > decision.at:
+        detail += f", after the decision at {t_plus(state, decision.at)}"
+    cleared = next((m for t, m in history[first + 1 :] if t == trigger), None)
+    rolled_back = _app_rolled_back(state).at
+    if (
+        cleared is not None
+        and not cleared.met
+        and (rolled_back is None or cleared.at < rolled_back)
+    ):
+        detail += f"; cleared by {cleared.by} at {t_plus(state, cleared.at)}"
+    return Milestone("trigger_met", label, mark.at, mark.seq, detail)
 
 
 def _decision(state: IncidentState) -> Milestone:
