@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from incident.core.chain import ChainWalk
 from incident.core.folding import fold_items
 from incident.core.log import EventLog
+from incident.core.phase_clocks import resolved_at
 from incident.core.state import IncidentState
 
 
@@ -31,3 +32,18 @@ def listed(states: Iterable[IncidentState], *, drills: bool = False) -> Iterator
     """Real incidents, in order; drills too when `drills`. Lazy: a long record's states
     are folded and dropped one at a time."""
     return (state for state in states if drills or not state.drill)
+
+
+def standing(state: IncidentState) -> str:
+    """Where the incident stands, as `list` and the picker say it: "closed", "resolved,
+    ready to close" (the resolution message sent, every required step done),
+    "resolved" (sent, steps still open), "ready to close" (every required step done,
+    no resolution message) or "open". Both said "open" of an incident resolved minutes
+    before, which a lead scanning a shared record took for a live one."""
+    if state.is_closed:
+        return "closed"
+    resolved = resolved_at(state) is not None
+    ready = not state.open_required_steps()
+    if resolved:
+        return "resolved, ready to close" if ready else "resolved"
+    return "ready to close" if ready else "open"

@@ -154,8 +154,8 @@ TEMPLATES = (
 )
 
 ROWS = (
-    IncidentRow("inc-1", "SEV1", "Checkout 500s after v2.5.0", "T+12:34", "Phase 2: rollback"),
-    IncidentRow("inc-2", "SEV3", "Slow [search]", "T+1:02:00", "Phase 1: assess"),
+    IncidentRow("inc-1", "SEV1", "Checkout 500s after v2.5.0", "T+12:34", "open", "Ada"),
+    IncidentRow("inc-2", "SEV3", "Slow [search]", "T+1:02:00", "resolved, ready to close", "Bo"),
 )
 
 PATTERNS = ("blue-green", "rolling", "recreate")

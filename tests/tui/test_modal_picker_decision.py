@@ -33,7 +33,8 @@ async def test_picker_enter_returns_highlighted_id() -> None:
     async with opened(modal) as (app, pilot):
         lines = prompts(app.screen.query_one("#incidents", OptionList))
         assert lines[1].startswith("SEV3  Slow [search]")
-        assert "T+1:02:00  Phase 1: assess" in lines[1]
+        assert "T+1:02:00  resolved, ready to close" in lines[1]
+        assert lines[1].splitlines()[1].split() == ["inc-2", "·", "IC", "Bo"]
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.results == ["inc-2"]

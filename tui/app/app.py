@@ -291,6 +291,7 @@ class LastGoodApp(
                 raise Unreadable(unreadable(self.event_log, incident_id, error)) from None
 
     def show_picker(self, states: list[IncidentState]) -> None:
+        from incident.app.listing import standing
         from tui.app.modals.picker import IncidentPicker, IncidentRow
 
         now = self.clock.now()
@@ -300,7 +301,8 @@ class LastGoodApp(
                 severity=s.severity,
                 title=s.title,
                 elapsed=format_offset(elapsed(s, now)),
-                status="closed" if s.is_closed else "open",
+                status=standing(s),
+                commander=s.commander,
             )
             for s in states
         ]

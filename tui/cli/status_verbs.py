@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from incident.app.listing import incident_state, listed
+from incident.app.listing import incident_state, listed, standing
 from incident.app.session import cannot_read
 from incident.core.chain import damage_data
 from incident.core.clock import SystemClock
@@ -41,6 +41,16 @@ def cmd_status(args: Arguments) -> int:
                 print(fitted(damage_warning(session.damage)))
             print(fitted(status_text(session.state, now)))
     return 0
+
+
+LISTED_NAME = 24
+"""The widest the commander's column of `list` is padded to; a longer name is shown
+whole, and moves only its own line's title."""
+
+
+def _ic(row: dict[str, str | None]) -> str:
+    """`IC Bo`, or `IC —` when no commander is named."""
+    return f"IC {row['commander'] or '—'}"
 
 
 def cmd_list(args: Arguments) -> int:
@@ -77,6 +87,8 @@ def cmd_list(args: Arguments) -> int:
                     "id": state.id,
                     "severity": state.severity,
                     "status": "closed" if state.is_closed else "open",
+                    "standing": standing(state),
+                    "commander": state.commander,
                     "title": state.title,
                     "declared_at": format_timestamp(state.declared_at),
                     "elapsed": format_offset(elapsed(state, clock.now())),
@@ -95,12 +107,15 @@ def cmd_list(args: Arguments) -> int:
         drills = f"; {counted(hidden, 'drill')}: lastgood list --drills" if hidden else ""
         print(f"no incidents yet ({path}{drills})")
     else:
+        # columns as wide as their widest entry (a commander's name up to LISTED_NAME)
+        standing_w = max(len(str(row["standing"])) for row in rows) if rows else 0
+        ic_w = min(LISTED_NAME, max((len(_ic(row)) for row in rows), default=0))
         for row, label in zip(rows, labels, strict=True):
             drill = f"  [{label}]" if label else ""
             print(
                 visible(
-                    f"{row['id']}  {row['severity']}  {row['status']:6}  {row['elapsed']:>10}  "
-                    f"{row['title']}{drill}"
+                    f"{row['id']}  {row['severity']}  {row['standing']:{standing_w}}  "
+                    f"{row['elapsed']:>10}  {_ic(row):{ic_w}}  {row['title']}{drill}"
                 )
             )
     return 1 if unreadable else 0

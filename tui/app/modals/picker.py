@@ -3,7 +3,8 @@
 Why it exists: lastgood never loses an incident -- after a crash, a reboot or
 on another coordinator's laptop the app starts again where it was. When more
 than one incident is open, the coordinator must say which one to resume; this
-list shows enough (severity, title, elapsed time, status) to pick the right one.
+list shows enough (severity, title, elapsed time, where it stands, id and
+commander) to pick the right one.
 """
 
 from __future__ import annotations
@@ -42,12 +43,15 @@ class IncidentRow:
     elapsed: str
     """Time since declaration, already formatted (e.g. "T+12:34")."""
     status: str
-    """Current phase or state, already formatted."""
+    """Where it stands, already formatted ("open", "resolved, ready to close")."""
+    commander: str = ""
+    """Who commands it now; "" when no one is named."""
 
 
 ROW_WIDTH = 70
 """Cells for one incident line before the dialog is laid out; then its list's width
-(`IncidentPicker.fit_rows`), so a line never wraps into two at 60 columns."""
+(`IncidentPicker.fit_rows`), so an incident's two lines never wrap into more at 60
+columns."""
 
 
 def _cell(text: str, width: int, style: str = "", *, right: bool = False) -> Content:
@@ -58,26 +62,51 @@ def _cell(text: str, width: int, style: str = "", *, right: bool = False) -> Con
     return content.stylize(style) if style else content
 
 
+NARROWEST_TITLE = 16
+"""Cells of title below which where an incident stands moves to its second line."""
+
+
 def row_prompts(rows: Sequence[IncidentRow], width: int = ROW_WIDTH) -> list[Content]:
-    """One aligned line per incident: severity, title, elapsed time and status."""
+    """Two aligned lines per incident: severity, title, elapsed time and where it
+    stands; under the title, its id and commander (the id `lastgood start ID` takes).
+    Too narrow for a readable title beside it (60 columns), where it stands leads
+    the second line instead, which then starts under the severity."""
     if not rows:
         return []
     sev_w = max(cell_len(r.severity) for r in rows)
     elapsed_w = max(cell_len(r.elapsed) for r in rows)
     status_w = min(24, max(cell_len(r.status) for r in rows))
-    title_w = max(10, width - sev_w - elapsed_w - status_w - 6)
-    return [
-        Content.assemble(
+    title_w = width - sev_w - elapsed_w - status_w - 6
+    beside = title_w >= NARROWEST_TITLE
+    if not beside:
+        title_w = max(10, width - sev_w - elapsed_w - 4)
+    prompts = []
+    for r in rows:
+        first: list[str | Content] = [
             _cell(r.severity, sev_w, "bold"),
             "  ",
             _cell(r.title, title_w),
             "  ",
             _cell(r.elapsed, elapsed_w, "bold", right=True),
-            "  ",
-            _cell(r.status, status_w, "italic"),
-        )
-        for r in rows
-    ]
+        ]
+        if beside:
+            first += ["  ", _cell(r.status, status_w, "italic")]
+            second: list[str | Content] = [
+                " " * (sev_w + 2),
+                _cell(_who(r), max(10, width - sev_w - 2), "dim"),
+            ]
+        else:
+            who = Content.assemble(
+                Content(visible(r.status)).stylize("italic"), " · ", Content(visible(_who(r)))
+            )
+            second = [who.truncate(width, ellipsis=True).stylize("dim")]
+        prompts.append(Content.assemble(*first, "\n", *second))
+    return prompts
+
+
+def _who(row: IncidentRow) -> str:
+    """`INC-20261207-9550 · IC Bo`: the line under an incident's title."""
+    return f"{row.id} · IC {row.commander or '—'}"
 
 
 class IncidentPicker(LastgoodModal[str | None]):
