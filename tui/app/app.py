@@ -33,7 +33,14 @@ from tui.app.key_characters import NamedKeys
 from tui.app.keys_first import KeysFirst
 from tui.app.palette import in_our_words, incident_commands
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
-from tui.app.refusal import NO_NAME, UNREADABLE, Refusing, Unreadable, unreadable
+from tui.app.refusal import (
+    NO_NAME,
+    NOTHING_PICKED,
+    UNREADABLE,
+    Refusing,
+    Unreadable,
+    unreadable,
+)
 from tui.app.screens.incident import IncidentScreen
 from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
@@ -277,9 +284,15 @@ class LastGoodApp(
 
     async def action_quit(self) -> None:
         """Quitting before anyone is named (ctrl+q at "Who is coordinating?") is
-        cancelling the question: nothing was opened, and the command says so."""
+        cancelling the question, and quitting the picker is leaving it: nothing was
+        opened, and the command says so."""
+        from tui.app.modals.picker import IncidentPicker
+
         if not self.actor:
             self.refuse(NO_NAME, 1)
+            return
+        if isinstance(self.screen, IncidentPicker):
+            self.refuse(NOTHING_PICKED, 1)
             return
         await super().action_quit()
 
@@ -309,7 +322,7 @@ class LastGoodApp(
 
         def picked(choice: str | None) -> None:
             if choice is None:
-                self.exit()
+                self.refuse(NOTHING_PICKED, 1)
             elif choice == "new":
                 self.show_declare()
             else:

@@ -25,6 +25,13 @@ NO_NAME = (
 )
 """Why the app closed when its question "Who is coordinating?" was cancelled."""
 
+NOTHING_PICKED = (
+    "nothing was opened: no incident was picked "
+    "(lastgood start ID opens one; lastgood list lists them)"
+)
+"""Why the app closed when the picker of open incidents was left (Esc, ctrl+q): it
+said nothing and exited 0, as the name prompt once did."""
+
 
 class Unreadable(Exception):
     """An incident's record cannot be read; the message is its one line."""
