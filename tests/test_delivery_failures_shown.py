@@ -53,12 +53,14 @@ def _message_line(document: str) -> str:
 
 
 OUTCOME = re.compile(
-    rf"\(delivered to team at {TIME}, after 2 failed tries, HTTP 500[^,;)]*, re-sent by Bo\)$"
+    rf"\(delivered to team at {TIME}, after 2 failed tries, "
+    rf"HTTP 500 \(expected 2xx\)[^,;)]*, re-sent by Bo\)$"
 )
 
 SUMMARY = (
     "Webhook deliveries: 1 to 1 target: 1 delivered (1 after a re-send). "
-    'Failed for good: 1 delivery, 2 tries in all (last error HTTP 500: {"ok": false}); '
+    "Failed for good: 1 delivery, 2 tries in all "
+    '(last error HTTP 500 (expected 2xx): {"ok": false}); '
     "re-sent once, by Bo."
 )
 

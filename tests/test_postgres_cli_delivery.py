@@ -84,8 +84,9 @@ async def test_a_nul_in_one_receivers_refusal_costs_neither_message(
         incident_id = declared.out.splitlines()[0]
         failed = await run(cli, "deliver", incident_id, "--attempts", "1", "--wait", "10")
         assert failed.code == 1, failed.err
-        assert "Delivery to team FAILED after 2 tries: HTTP 500: bad\u2400thing happened" in (
-            failed.out
+        assert (
+            "Delivery to team FAILED after 2 tries: "
+            "HTTP 500 (expected 2xx): bad\u2400thing happened" in (failed.out)
         )
     assert [r.path for r in hook.requests].count("/ops") == 1
     recorded = events(cli, incident_id)

@@ -90,7 +90,7 @@ async def echo(request: Received, reply: Reply) -> None:
         await reply.full(200, ("v" * (200 - 1 - len("Bearer ") - CUT_INTO) + auth).encode())
     else:  # one token across the old cut of the body, one across the line's cut
         early = "x" * (OLD_PEEK_CUT - 1 - len(" Bearer ") - CUT_INTO)
-        late = pad_before_token("HTTP 500: " + early + f" {auth} ")
+        late = pad_before_token("HTTP 500 (expected 2xx): " + early + f" {auth} ")
         await reply.full(500, f"{early} {auth} {late} {auth} for {said}".encode())
 
 
@@ -174,10 +174,11 @@ async def test_secrets_reach_the_wire_and_no_record_export_or_output(tmp_path: P
         if e["kind"] == "notification.failed"
     }
     assert re.match(
-        r"HTTP 500: x+ Bearer \*\*\* x+ Bearer \*\*\* for /hook/\*\*\*\?", failed["echo"]
+        r"HTTP 500 \(expected 2xx\): x+ Bearer \*\*\* x+ Bearer \*\*\* for /hook/\*\*\*\?",
+        failed["echo"],
     )
-    assert failed["dns"] == "DNS: cannot resolve host ***.invalid"
-    assert failed["port"] == "the URL's port is not a number from 0 to 65535 after expansion"
+    assert failed["dns"] == "DNS cannot resolve host ***.invalid"
+    assert failed["port"] == "ERROR the URL's port is not a number from 0 to 65535 after expansion"
 
     # Nowhere: not in the database or its -wal, an export, or any output line.
     stored = [p for p in tmp_path.iterdir() if p.name.startswith("incident.db")]

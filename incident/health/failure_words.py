@@ -2,13 +2,17 @@
 (`REFUSED`, `TIMEOUT`, `HTTP 503`, `NO DATA`...), then what the poll said beyond it.
 
 The outcome's stored value (`http_status`, `no_data`) is the record's, for JSON and
-for the code; people read these. The Production panel, `monitor`'s lines and a
-trigger's detail say a failure the same way. A trigger's detail is recorded with
-its change: those recorded before said `3 failed checks in a row (http_status)`, and
-are shown as stored (they are evidence of what was seen then).
+for the code; people read these. The Production panel, `monitor`'s lines, a
+trigger's detail and a webhook delivery's error say a failure the same way. A
+trigger's detail is recorded with its change: those recorded before said `3 failed
+checks in a row (http_status)`, and are shown as stored (they are evidence of what
+was seen then), as are deliveries' errors recorded before they said it so
+(`HTTP 500: boom`, `refused: connection refused by …`).
 """
 
 from __future__ import annotations
+
+import re
 
 from incident.core.samples import Outcome, Sample
 
@@ -50,6 +54,20 @@ def beyond(word: str, detail: str) -> str:
 def failure_text(sample: Sample) -> str:
     """The class by name, then the rest of what the poll said: `HTTP 503 (expected 200)`,
     `NO DATA query returned no series`, `REFUSED connection refused`."""
-    word = failure_word(sample)
-    rest = beyond(word, sample.detail)
+    return named(failure_word(sample), sample.detail)
+
+
+def named(word: str, detail: str) -> str:
+    """A failure said as `word` (its class by name), then what `detail` says beyond it:
+    a poll's, or a webhook delivery's (`TIMEOUT no answer within 5.0 s`)."""
+    rest = beyond(word, detail)
     return f"{word} {rest}" if rest else word
+
+
+_EXPECTED = re.compile(r"^(HTTP \d+) \(expected [^)]*\)")
+
+
+def at_a_glance(line: str) -> str:
+    """A failure line without what was expected, where a dozen cells must say it:
+    `HTTP 500: boom` for `HTTP 500 (expected 2xx): boom`; any other line as it is."""
+    return _EXPECTED.sub(r"\1", line, count=1)

@@ -124,7 +124,7 @@ async def test_a_nul_in_a_receivers_refusal_is_recorded_shown_and_the_attempt_co
             worker = deliverer([Target("ops", "json", hook.url("/hook"))], box, client, clock)
             [first] = await worker.deliver_due()
             assert (first.delivered, first.final, first.attempts) == (False, False, 1)
-            assert first.error == "HTTP 500: bad\u2400thing happened"
+            assert first.error == "HTTP 500 (expected 2xx): bad\u2400thing happened"
             assert box.status("INC-7:1:ops") == ("pending", 1, first.error)
             assert await worker.deliver_due() == []  # backed off, not re-sent
             clock.advance(backoff_s(1))

@@ -64,3 +64,13 @@ def test_any_title_at_any_usable_width_keeps_id_and_state(
     assert line.cell_len <= width
     for part in ("SEV2", state.id, "CLOSED", "1 FAILED"):
         assert part in line.plain
+
+
+def test_a_retried_try_is_said_without_what_was_expected(tmp_path: Path) -> None:
+    """A delivery's error says what was expected (`HTTP 500 (expected 2xx): boom`), as a
+    probe's does; in the bar's 16 cells that read `retrying (HTTP 500 (expec…)`."""
+    state, now = closed_state(tmp_path)
+    line = fitted(state, now, 200, "HTTP 500 (expected 2xx): boom").plain
+    assert "✉ 1 retrying (HTTP 500: boom), 1 FAILED" in line
+    line = fitted(state, now, 200, "REFUSED connection refused").plain
+    assert "✉ 1 retrying (REFUSED connect…), 1 FAILED" in line

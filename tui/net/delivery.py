@@ -4,9 +4,11 @@
 with an `Idempotency-Key` header, concurrently and under a per-request total
 deadline (`asyncio.timeout`), so a hanging receiver costs one slot for at most
 `timeout_s` and never delays the others. A 2xx marks the message delivered; any
-other answer or failure is recorded as a one-line, classified error (never a URL,
-header value or environment secret; a receiver's words with their control
-characters shown, NUL as ␀) and the message is tried again after
+other answer or failure is recorded as a one-line error in the words a probe's
+failure is shown by (`HTTP 500 (expected 2xx): …`, `REFUSED connection refused`,
+`TIMEOUT no answer within 5.0 s`, from `tui.net.failures`; never a URL, header value
+or environment secret; a receiver's words with their control characters shown, NUL
+as ␀) and the message is tried again after
 `backoff_s(attempts)`, until `MAX_ATTEMPTS` fail it for good.
 
 Delivery is at least once, made exactly once where receivers honour the key: if
@@ -30,17 +32,17 @@ from typing import TYPE_CHECKING, Literal, Protocol
 
 from incident.comms.routing import MAX_ATTEMPTS, OutboxMessage, Target, backoff_s, body_for
 from incident.core.clock import Clock
+from incident.core.samples import Outcome
 from incident.core.secrets import (
     RequestSetupError,
-    exception_chain,
     expand_request,
-    host_of,
     safe_line,
     secrets_for,
 )
+from incident.health.failure_words import OUTCOME_WORDS, named
 from store.errors import NotPermitted, StoreError
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
-from tui.net.failures import Cause, network_failure
+from tui.net.failures import failed_request
 from tui.net.first_set import first_set
 from tui.net.no_body_allowed import close_if_stray_bytes
 from tui.net.outage import Outage
@@ -53,6 +55,8 @@ RESPONSE_PEEK_BYTES = 4096
 dropped, and a 2xx answer's body is not read at all."""
 PEEK_S = 2.0
 """How long those words are waited for, within the request's own deadline."""
+ERROR = OUTCOME_WORDS[Outcome.ERROR]
+"""What a message that could not even be sent (no such target, a variable not set) is."""
 LEASE_MARGIN_S = 30.0
 """A claim lasts the request deadline plus this, so a dead deliverer's claims expire."""
 
@@ -290,7 +294,7 @@ class Deliverer:
         """None when the receiver took it (2xx); otherwise a safe one-line error."""
         target = self._targets.get(message.target)
         if target is None:
-            return f"no target named {message.target!r} is configured"
+            return named(ERROR, f"no target named {message.target!r} is configured")
         problem = await self._send(target, message)
         if problem is None:
             return None
@@ -302,7 +306,7 @@ class Deliverer:
         try:
             outgoing = expand_request(target.url, target.headers, self._env)
         except RequestSetupError as problem:
-            return str(problem)
+            return named(ERROR, str(problem))
         headers = [
             *outgoing.headers,
             ("Idempotency-Key", message.key),
@@ -316,7 +320,7 @@ class Deliverer:
             return _classify(exc, outgoing.url, self._timeout_s)
         if 200 <= status < 300:
             return None
-        return f"HTTP {status}: {said}" if said.strip() else f"HTTP {status}"
+        return _refused(status, said)
 
     async def _post(self, url: str, headers: list[tuple[str, str]], body: bytes) -> tuple[int, str]:
         """The status and the start of the answer, in whole words: a token that the
@@ -363,27 +367,14 @@ def _unsaid(error: StoreError) -> None:
 # --- classification -------------------------------------------------------------------
 
 
-def _classify(exc: BaseException, url: str, timeout_s: float) -> str:
-    import httpx
+def _refused(status: int, said: str) -> str:
+    """A receiver's answer other than 2xx, as a probe's is said (`HTTP 500 (expected 200)`),
+    with the start of the receiver's own words: `HTTP 500 (expected 2xx): boom`."""
+    line = f"HTTP {status} (expected 2xx)"
+    return f"{line}: {said}" if said.strip() else line
 
-    failure = network_failure(exc)
-    if failure is not None:
-        match failure.cause:
-            case Cause.TIMEOUT:
-                return f"timeout: no answer within {timeout_s:g} s"
-            case Cause.TLS:
-                return failure.tls_words
-            case Cause.DNS:
-                return f"DNS: cannot resolve host {host_of(url)}"
-            case Cause.REFUSED:
-                return f"refused: connection refused by {host_of(url)}"
-    # Only when no cause above was found: these httpx errors wrap the real cause.
-    for link in exception_chain(exc):
-        if isinstance(link, httpx.RemoteProtocolError):
-            return "protocol: the receiver closed the connection or answered garbage"
-        if isinstance(link, httpx.UnsupportedProtocol | httpx.InvalidURL):
-            return "config: the target URL is not a valid http(s) URL"
-        if isinstance(link, httpx.ConnectError):
-            return f"connect: cannot connect to {host_of(url)}"
-    # Exception text may quote the URL; only the type name is kept.
-    return f"error: {type(exc).__name__}"
+
+def _classify(exc: BaseException, url: str, timeout_s: float) -> str:
+    """A request that raised `exc`, in the words a probe's failure is shown by."""
+    outcome, detail = failed_request(exc, url, timeout_s)
+    return named(OUTCOME_WORDS[outcome], detail)

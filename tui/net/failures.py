@@ -1,10 +1,11 @@
 """What a failed HTTP request came to, read from its exception's causes.
 
 A probe and a webhook delivery fail the same ways (no answer in time, a certificate
-not trusted, a host that does not resolve, a refused connection), and each puts the
-cause in its own words: a probe as a `Reading`, a delivery as an error line. The
-reading of the exception chain lives here once, so the two never disagree on what
-counts as a DNS failure or which cause wins when several are chained.
+not trusted, a host that does not resolve, a refused connection), and both say the
+cause in the same words (`failed_request`): a probe as a `Reading`, a delivery as an
+error line (`REFUSED connection refused`). The reading of the exception chain lives
+here once, so the two never disagree on what counts as a DNS failure or which cause
+wins when several are chained.
 
 Nothing here quotes an exception's own text except a TLS library's reason, which
 names no URL: exception text may hold a URL and the secrets in it.
@@ -17,7 +18,8 @@ import ssl
 from dataclasses import dataclass
 from enum import Enum
 
-from incident.core.secrets import exception_chain
+from incident.core.samples import Outcome
+from incident.core.secrets import exception_chain, host_of
 
 _DNS_MESSAGES = (
     "name or service not known",
@@ -64,6 +66,29 @@ def network_failure(exc: BaseException) -> NetworkFailure | None:
         if isinstance(link, ConnectionRefusedError):
             return NetworkFailure(Cause.REFUSED)
     return None
+
+
+def failed_request(exc: BaseException, url: str, timeout_s: float) -> tuple[Outcome, str]:
+    """What a request to `url` that raised `exc` came to, as a probe's reading and a
+    webhook delivery's error both say it: the outcome that names its class (`REFUSED`,
+    `TIMEOUT`, `DNS`, `TLS`, `ERROR`) and the words beyond it."""
+    failure = network_failure(exc)
+    if failure is not None:
+        match failure.cause:
+            case Cause.TIMEOUT:
+                return Outcome.TIMEOUT, f"no answer within {seconds_words(timeout_s)} s"
+            case Cause.TLS:
+                return Outcome.TLS, failure.tls_words
+            case Cause.DNS:
+                return Outcome.DNS, f"cannot resolve host {host_of(url)}"
+            case Cause.REFUSED:
+                return Outcome.REFUSED, "connection refused"
+    return Outcome.ERROR, failure_words(exc)
+
+
+def seconds_words(t: float) -> str:
+    """A deadline as said in "no answer within 5.0 s": one decimal, more when it has them."""
+    return f"{t:.1f}" if round(t, 1) == t else f"{t:g}"
 
 
 REDIRECT_UNREADABLE = "a redirect to a Location that is not a valid URL (not followed)"

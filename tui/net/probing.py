@@ -26,14 +26,13 @@ from incident.core.secrets import (
     RequestSetupError,
     Secrets,
     expand_request,
-    host_of,
     safe_line,
     secrets_for,
 )
 from incident.health.probe_answers import Reading, interpret
 from runbooks.model import Probe, ProbeKind
 from tui.net.bounded_body import CorruptBody, UnreadableEncoding, read_at_most
-from tui.net.failures import Cause, failure_words, network_failure
+from tui.net.failures import failed_request
 from tui.net.no_body_allowed import close_if_stray_bytes
 
 if TYPE_CHECKING:
@@ -184,26 +183,11 @@ def _request_target(probe: Probe, url: str) -> str:
 
 
 def _classify_failure(exc: BaseException, probe: Probe, url: str) -> Reading:
-    failure = network_failure(exc)
-    if failure is not None:
-        match failure.cause:
-            case Cause.TIMEOUT:
-                return Reading(Outcome.TIMEOUT, detail=f"no answer within {_seconds(probe)} s")
-            case Cause.TLS:
-                return Reading(Outcome.TLS, detail=failure.tls_words)
-            case Cause.DNS:
-                return Reading(Outcome.DNS, detail=f"cannot resolve host {host_of(url)}")
-            case Cause.REFUSED:
-                return Reading(Outcome.REFUSED, detail="connection refused")
-    return Reading(Outcome.ERROR, detail=failure_words(exc))
+    outcome, detail = failed_request(exc, url, probe.timeout_s)
+    return Reading(outcome, detail=detail)
 
 
 # --- small text helpers -------------------------------------------------------------
-
-
-def _seconds(probe: Probe) -> str:
-    t = probe.timeout_s
-    return f"{t:.1f}" if round(t, 1) == t else f"{t:g}"
 
 
 def _size(n: int) -> str:

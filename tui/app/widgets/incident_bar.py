@@ -10,6 +10,7 @@ from textual.widgets import Static
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from incident.core.text import clipped, cut_at, visible
+from incident.health.failure_words import at_a_glance
 
 
 class IncidentBar(Static):
@@ -88,7 +89,8 @@ def _cut(title: Text, room: int) -> Text:
 
 
 RETRY_ERROR_CELLS = 16
-"""The most of a retried try's error the bar shows (`✉ 1 retrying (HTTP 500: boom)`)."""
+"""The most of a retried try's error the bar shows (`✉ 1 retrying (HTTP 500: boom)`), what
+was expected (`(expected 2xx)`) left to the deliveries' own lines."""
 
 
 def parts(
@@ -108,7 +110,8 @@ def parts(
         pending, failed = statuses.count("pending"), statuses.count("failed")
         waiting = "pending"
         if retrying:
-            waiting = f"retrying ({clipped(visible(retrying), RETRY_ERROR_CELLS)})"
+            glance = visible(at_a_glance(retrying))
+            waiting = f"retrying ({clipped(glance, RETRY_ERROR_CELLS)})"
         shown = [f"{pending} {waiting}"] if pending else []
         shown += [f"{failed} FAILED"] if failed else []
         tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
