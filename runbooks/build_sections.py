@@ -41,6 +41,7 @@ from runbooks.model import (
     Trigger,
     TriggerKind,
 )
+from runbooks.probe_checks import json_field_problem, query_problem
 
 
 class SectionRules(BuildContext):
@@ -128,6 +129,9 @@ class SectionRules(BuildContext):
             query = json_field = reduce = None
             if kind is ProbeKind.PROMETHEUS:
                 query = fields.text("query", required=True)
+                if query is not None and (problem := query_problem(query)):
+                    fields.report("query", f"'query' {problem}")
+                    query = None
                 reduce = fields.choice("reduce", Reduce, "reduction")
                 fields.not_for(
                     ("json_field", "expect_status"), "does not apply to prometheus probes"
@@ -135,6 +139,9 @@ class SectionRules(BuildContext):
             elif kind is not None:
                 fields.not_for(("query", "reduce"), "only applies to prometheus probes")
                 json_field = fields.text("json_field")
+                if json_field is not None and (problem := json_field_problem(json_field)):
+                    fields.report("json_field", f"'json_field' {problem}")
+                    json_field = None
             status = fields.integer(
                 "expect_status",
                 minimum=100,

@@ -23,6 +23,7 @@ from runbooks.printable import (
     describe,
     forbidden_in_commands,
 )
+from runbooks.probe_checks import query_problem
 from runbooks.starter import MigrationTool, RollbackMethod, StarterAnswers
 
 Name = Callable[[str], str]
@@ -85,6 +86,8 @@ def answer_problem(field: str, text: str, name: Name = label) -> str | None:
             return f"{what} {text!r}: a JSON field name, like version"
         case "error_query" if "\n" in text:
             return f"{what}: one line of PromQL"
+        case "error_query" if problem := query_problem(text):
+            return f"{what} {problem}"
         case "command" if "\n" in text:
             return f"{what}: one line"
         case "target" | "namespace" if not _NAME.fullmatch(text):

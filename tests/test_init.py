@@ -301,6 +301,14 @@ def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
             "lastgood init: --prometheus-url must not be empty\n",
         ),
         ([*SERVICE, *URLS, "--target", " "], "lastgood init: --target must not be empty\n"),
+        (  # a runbook `validate` refuses: Prometheus would refuse it on every poll
+            [*SERVICE, *URLS, "--error-query", "sum(rate(http_requests_total[1m])"],
+            "lastgood init: --error-query has a '(' that is never closed\n",
+        ),
+        (
+            [*SERVICE, *URLS, "--error-query", "# the 5xx ratio"],
+            "lastgood init: --error-query is only a comment: Prometheus has nothing to evaluate\n",
+        ),
     ],
 )
 def test_bad_answers_get_one_line_and_no_file(tmp_path, args, message):

@@ -35,9 +35,11 @@ def test_a_query_prometheus_refuses_is_not_called_unreachable(
     tmp_path, prometheus_stack: PrometheusStack
 ):
     """A real Prometheus answered a query it could not parse, and init said it was
-    "not reached" (a hostile review)."""
+    "not reached" (a hostile review). `rate(` is refused before Prometheus is asked
+    (`tests/test_init.py`); `rate(up)` is only Prometheus's to refuse (an instant vector
+    where `rate` needs a range)."""
     code, out, _ = init(
-        tmp_path, *SERVICE, *URLS, "--error-query", "rate(", prometheus=prometheus_stack.url
+        tmp_path, *SERVICE, *URLS, "--error-query", "rate(up)", prometheus=prometheus_stack.url
     )
     assert code == 0
     assert "Prometheus answered the error query with no number (Prometheus" in out
