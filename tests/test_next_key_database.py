@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from incident import commands
 from incident.app.next_key import CARRIED_OUT, next_key
 from tests.cli_helpers import InProcessCli, declare
 from tests.scenario_copies import scenario_copy
@@ -26,7 +27,13 @@ def test_the_guidance_waits_for_the_tier_to_be_carried_out(tmp_path: Path) -> No
 
 
 def test_a_tier_with_nothing_to_do_left_open_says_so(tmp_path: Path) -> None:
-    recorded = scenario_copy("mid-phase-2", tmp_path / "s.db")  # tier "none", step open
+    recorded = scenario_copy("declared", tmp_path / "s.db")
+    clock = recorded.clock
+    recorded.run(  # the domain's command alone, as an older release recorded the choice
+        lambda s: commands.choose_database_tier(
+            s, "none", reason="expand-contract", actor="ada", clock=clock
+        )
+    )
     hint = next_key(recorded.session.state, "database-rollback", recorded.clock.now())
     recorded.log.close()
     assert hint is not None and (hint.key, hint.what) == (

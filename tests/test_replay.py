@@ -220,7 +220,7 @@ def test_replay_json_matches_status_shape_and_leaves_the_file_byte_identical(rec
     phases = {p["id"]: p["state"] for p in data["phases"]}
     assert phases == {
         "decide": "overdue",
-        "execute": "active",
+        "execute": "done",  # rolled back, and the database tier `none` checked its step
         "verify": "upcoming",
         "close-out": "upcoming",
     }

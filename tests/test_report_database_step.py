@@ -38,9 +38,22 @@ FORCED = (
 )
 
 
-def restore_chosen(recorded) -> None:
-    """The last resort chosen after the rollback, then verification; no approval."""
+def reopened(recorded) -> None:
+    """mid-phase-2's database step, checked by its `none` tier, opened again: the
+    rollback found a column dropped after all."""
     clock = recorded.clock
+    recorded.run(
+        lambda s: commands.reopen_step(
+            s, "database-rollback", reason="2.4.1 dropped a column", actor=ACTOR, clock=clock
+        )
+    )
+
+
+def restore_chosen(recorded) -> None:
+    """The last resort chosen after the rollback (the step reopened for it), then
+    verification; no approval."""
+    clock = recorded.clock
+    reopened(recorded)
     recorded.run(
         lambda s: commands.choose_database_tier(
             s, "restore-backup", reason="a column was dropped", actor=ACTOR, clock=clock
@@ -82,16 +95,21 @@ def test_a_force_closed_incident_whose_database_step_was_blocked(tmp_path):
 
 
 def test_while_open_the_database_step_is_not_done_yet(tmp_path):
-    """mid-phase-2 chose the `none` tier and left the step open: not done yet, with
-    nothing holding it; the `restore-backup` tier unapproved holds it."""
+    """mid-phase-2's step reopened: not done yet, with nothing holding it; the
+    `restore-backup` tier unapproved holds it."""
     recorded = scenario_copy("mid-phase-2", tmp_path / "s.db")
+    reopened(recorded)
     lines = report_of(recorded).splitlines()
     assert "| Rollback | 2.4.1 → 2.4.0, application done, database step not done yet |" in lines
     assert (
         "The application was rolled back from 2.4.1 to 2.4.0 (blue-green pattern); the "
         "database step is not done yet."
     ) in lines
-    restore_chosen(recorded)
+    recorded.run(
+        lambda s: commands.choose_database_tier(
+            s, "restore-backup", reason="a column was dropped", actor=ACTOR, clock=recorded.clock
+        )
+    )
     assert (
         "| Rollback | 2.4.1 → 2.4.0, application done, database step not done yet (tier "
         "'restore-backup' not approved by leadership) |"
@@ -102,6 +120,7 @@ def test_while_open_the_database_step_is_not_done_yet(tmp_path):
 def test_a_skipped_database_step_is_said_skipped(tmp_path):
     recorded = scenario_copy("mid-phase-2", tmp_path / "s.db")
     clock = recorded.clock
+    reopened(recorded)
     recorded.run(
         lambda s: commands.skip_step(
             s, "database-rollback", reason="no migration in 2.4.1", actor=ACTOR, clock=clock

@@ -35,6 +35,12 @@ async def answer(pilot, **values: object) -> None:
 async def test_roles_pages_hand_off_notes_and_reopen(tmp_path):
     db = tmp_path / "actions.db"
     scenario = scenario_copy("mid-phase-2", db)
+    clock = scenario.clock
+    scenario.run(  # its `none` tier checked the database step: a required one to do again
+        lambda s: commands.reopen_step(
+            s, "database-rollback", reason="0042 dropped a column", actor="ada", clock=clock
+        )
+    )
     app = LastGoodApp(
         scenario.log, scenario.runbook, clock=scenario.clock, actor="ada", network=False
     )

@@ -16,6 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from incident import commands
+from incident.app.database_tiers import choose_tier
 from tests.cli_helpers import Cli
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import coordinator_on, wait_for_screen, wait_until
@@ -28,12 +29,21 @@ async def test_the_shown_phase_done_the_highlight_stays_and_brief_names_the_next
 ) -> None:
     db = tmp_path / "next.db"
     scenario = scenario_copy("mid-phase-2", db)
+    clock = scenario.clock
+    # mid-phase-2's `none` tier checked the database step; here 2.4.1 dropped a column
+    # after all: the step reopened, the down migrations chosen and (below) carried out.
+    scenario.run(
+        lambda s: commands.reopen_step(
+            s, "database-rollback", reason="0042 dropped a column", actor="ada", clock=clock
+        )
+    )
+    choose_tier(scenario.session, "ada", "down-migrations", reason="0042 has a down step")
     async with coordinator_on(scenario) as (_app, pilot, screen):
         assert screen.view.selected_step == "notify-stakeholders"
         await pilot.press("right")  # phase 2 on show, phase 1 still open
         await wait_until(pilot, lambda: screen.view.phase_id == "execute")
         assert screen.view.selected_step == "database-rollback"
-        await pilot.press("space")  # the tier is chosen: this checks it
+        await pilot.press("space")  # the migrations ran: this checks it
         await wait_until(pilot, lambda: screen.state.steps["database-rollback"].done)
         await wait_for_screen(pilot, IncidentScreen)
 
@@ -54,9 +64,7 @@ async def test_arrows_to_a_phase_whose_required_steps_are_done_invite_nothing_op
 ) -> None:
     """Looking back at phase 2, its required steps done: the highlight is on its first
     required step, done, not on the optional step as if it were the one to do next."""
-    scenario = scenario_copy("mid-phase-2", tmp_path / "back.db")
-    clock = scenario.clock
-    scenario.run(lambda s: commands.check_step(s, "database-rollback", actor="ada", clock=clock))
+    scenario = scenario_copy("mid-phase-2", tmp_path / "back.db")  # its `none` tier checked
     async with coordinator_on(scenario) as (_app, pilot, screen):
         assert screen.view.phase_id == "decide"
         await pilot.press("right")

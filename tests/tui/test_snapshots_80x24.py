@@ -7,12 +7,14 @@ Regenerate on purpose with `--snapshot-update` after reading the diff's text.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
 from incident import commands
+from incident.app.database_tiers import choose_tier
 from incident.core.clock import ManualClock
 from store.sqlite_log import SqliteEventLog
 from tests.scenario_copies import scenario_copy
@@ -27,8 +29,10 @@ from tui.demo.scenarios import ACTOR, SCENARIO_T0, Scenario, bundled_runbook
 SIZE = (80, 24)
 
 
-def worked_to(tmp_path: Path, *steps: str) -> LastGoodApp:
-    """mid-phase-2, then the initiating message sent and `steps` checked."""
+def worked_to(
+    tmp_path: Path, *steps: str, then: Callable[[Scenario], object] | None = None
+) -> LastGoodApp:
+    """mid-phase-2, then the initiating message sent, `steps` checked and `then` done."""
     scenario: Scenario = scenario_copy("mid-phase-2", tmp_path / "worked.db")
     clock = scenario.clock
     scenario.run(
@@ -37,6 +41,8 @@ def worked_to(tmp_path: Path, *steps: str) -> LastGoodApp:
     for step in steps:
         scenario.advance(20)
         scenario.run(lambda s, step=step: commands.check_step(s, step, actor=ACTOR, clock=clock))
+    if then is not None:
+        then(scenario)
     return LastGoodApp(
         scenario.log,
         scenario.runbook,
@@ -47,14 +53,29 @@ def worked_to(tmp_path: Path, *steps: str) -> LastGoodApp:
     )
 
 
+def down_migrations_after_all(scenario: Scenario) -> None:
+    """The database step, checked by mid-phase-2's `none` tier, reopened: 2.4.1 dropped a
+    column after all, and the down migrations are the tier now, still to run."""
+    clock = scenario.clock
+    scenario.advance(20)
+    scenario.run(
+        lambda s: commands.reopen_step(
+            s, "database-rollback", reason="0042 dropped a column", actor=ACTOR, clock=clock
+        )
+    )
+    choose_tier(scenario.session, ACTOR, "down-migrations", reason="0042 has a down step")
+
+
 def test_phase_two_being_worked_in(snap_compare, tmp_path):
-    """Phase 1 done: phase 2 on show, the database step highlighted."""
-    assert snap_compare(worked_to(tmp_path, "notify-stakeholders"), terminal_size=SIZE)
+    """Phase 1 done: phase 2 on show, the database step highlighted (its tier to carry
+    out: mid-phase-2's `none` checked it, so here it is reopened for down migrations)."""
+    app = worked_to(tmp_path, "notify-stakeholders", then=down_migrations_after_all)
+    assert snap_compare(app, terminal_size=SIZE)
 
 
 def test_phase_three_verification(snap_compare, tmp_path):
-    app = worked_to(tmp_path, "notify-stakeholders", "database-rollback")
-    assert snap_compare(app, terminal_size=SIZE)
+    """Phases 1 and 2 done (mid-phase-2's `none` tier checked the database step)."""
+    assert snap_compare(worked_to(tmp_path, "notify-stakeholders"), terminal_size=SIZE)
 
 
 def test_phase_four_close_out(snap_compare, tmp_path):

@@ -17,6 +17,7 @@ from msgspec.structs import replace
 
 from incident import commands
 from incident.app import closeout
+from incident.app.database_tiers import choose_tier
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
@@ -134,7 +135,9 @@ def _check(scenario: Scenario, step: str, note: str = "", *, after: float = 20) 
 
 
 def mid_phase_two(db: Path, details: Declaration = DECLARATION) -> Scenario:
-    """T+12: phase 1 overdue (stakeholders not yet notified), phase 2 under way."""
+    """T+12: phase 1 overdue (stakeholders not yet notified); phase 2's steps done (rolled
+    back, and database tier `none` chosen, which checks the database step as every face
+    records it), verification not begun."""
     scenario = declared(db, at=timedelta(0), details=details)
     clock = scenario.clock
     _check(scenario, "assess-severity", "5xx at 12%, over the 5% trigger", after=40)
@@ -165,14 +168,10 @@ def mid_phase_two(db: Path, details: Declaration = DECLARATION) -> Scenario:
     _check(scenario, "app-rollback-blue-green", "load balancer back on blue (2.4.0)", after=240)
     scenario.rolled_back_at = clock.now()
     scenario.advance(20)
-    scenario.run(
-        lambda s: commands.choose_database_tier(
-            s,
-            "none",
-            reason="expand-contract: 2.4.0 reads the new schema",
-            actor=ACTOR,
-            clock=clock,
-        )
+    # As `lastgood db-tier none` and the TUI record it today: the tier, and the database
+    # step it settles (nothing to carry out). The scenario once left the step open.
+    choose_tier(
+        scenario.session, ACTOR, "none", reason="expand-contract: 2.4.0 reads the new schema"
     )
     scenario.advance_to(timedelta(minutes=12, seconds=5))
     return scenario
@@ -187,8 +186,7 @@ def resolved(db: Path, details: Declaration = DECLARATION) -> Scenario:
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="initiating")
     )
     _check(scenario, "notify-stakeholders", after=1)
-    _check(scenario, "database-rollback", "no schema change to undo")
-    _check(scenario, "confirm-version", "version 2.4.0 on every instance", after=180)
+    _check(scenario, "confirm-version", "version 2.4.0 on every instance", after=200)
     _check(scenario, "check-health", "error rate 0.4%, back to baseline", after=120)
     _check(scenario, "smoke-test", "login and checkout OK", after=240)
     scenario.advance(300)
