@@ -71,7 +71,8 @@ class Verb:
     note, compose; decide until decided). Those only some steps want (skip, approve, DB
     tier) join them from 120 columns (`tui.app.screens.verb_keys.WIDE_FOOTER`), so that
     at 80 the footer keeps `c Compose` and `q Quit` beside the keys that come and go
-    (`m`, `P`, `X`): the guidance panel names `a` and `b` when the highlighted step
+    (`m`, `P`, `X`; with `f` too, `c Compose` gives way to `q Quit`, which the footer
+    always keeps): the guidance panel names `a` and `b` when the highlighted step
     wants them, and help and the palette list every verb."""
     confirm: Final[str | None]
     """The TUI's question before its key runs the verb: a key can be pressed by

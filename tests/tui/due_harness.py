@@ -67,12 +67,13 @@ AUTO_ON_DECLARED = "initiating: {to: [team], on: declared, mode: auto}"
 CONFIRM_ON_GATE = f'announce: {{to: [team], on: "step:{GATE}"}}'
 
 
-def write_runbook(tmp_path: Path, targets: dict[str, str], *send: str) -> Runbook:
+def write_runbook(
+    tmp_path: Path, targets: dict[str, str], *send: str, text: str = RUNBOOK
+) -> Runbook:
+    """`text` (`RUNBOOK` by default) with these targets and send rules, loaded."""
     lines = [f'    - {{name: {name}, kind: slack, url: "{url}"}}' for name, url in targets.items()]
     path = tmp_path / "due.yaml"
-    path.write_text(
-        RUNBOOK.format(targets="\n".join(lines), send="\n".join(f"    {s}" for s in send))
-    )
+    path.write_text(text.format(targets="\n".join(lines), send="\n".join(f"    {s}" for s in send)))
     return load_runbook(path)
 
 

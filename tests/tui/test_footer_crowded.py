@@ -33,6 +33,7 @@ from tests.tui.due_harness import (
     AUTO_ON_DECLARED,
     CONFIRM_ON_GATE,
     GATE,
+    RUNBOOK,
     declare,
     delivery_statuses,
     offers_due,
@@ -49,14 +50,20 @@ CLOSED = "? Help P Post-mortem f Re-send n Note c Compose q Quit"
 
 
 @contextmanager
-def crowded_app(tmp_path: Path) -> Iterator[LastGoodApp]:
+def crowded_app(
+    tmp_path: Path, text: str = RUNBOOK, done: tuple[str, ...] = ()
+) -> Iterator[LastGoodApp]:
     """The gate decided at T+2:10, its announcement due; the initiating message, sent
-    by itself on opening at T+2:30, refused by its webhook (one try: failed for good)."""
+    by itself on opening at T+2:30, refused by its webhook (one try: failed for good).
+    The runbook is `text` (`due_harness.RUNBOOK`), and the steps `done` are checked
+    with the gate."""
     clock = ManualClock(T0)
     with socket.socket() as refusing:  # bound, not listening: connections refused
         refusing.bind(("127.0.0.1", 0))
         url = f"http://127.0.0.1:{refusing.getsockname()[1]}/hook"
-        runbook = write_runbook(tmp_path, {"team": url}, AUTO_ON_DECLARED, CONFIRM_ON_GATE)
+        runbook = write_runbook(
+            tmp_path, {"team": url}, AUTO_ON_DECLARED, CONFIRM_ON_GATE, text=text
+        )
         db = tmp_path / "crowded.db"
         incident_id = declare(db, runbook, clock, incident_id="INC-20261128-FULL")
         with SqliteEventLog.open(db) as log:
@@ -68,7 +75,10 @@ def crowded_app(tmp_path: Path) -> Iterator[LastGoodApp]:
                 )
             )
             clock.set(T0 + timedelta(minutes=2, seconds=10))
-            session.run(lambda s: commands.check_step(s, GATE, actor="ada", clock=clock))
+            for step in (GATE, *done):
+                session.run(
+                    lambda s, step=step: commands.check_step(s, step, actor="ada", clock=clock)
+                )
             clock.set(T0 + timedelta(minutes=2, seconds=30))
             app = LastGoodApp(
                 log, runbook, clock=clock, actor="ada", incident_id=incident_id, poll_probes=False

@@ -1,9 +1,11 @@
-"""The footer leaves out whole key hints that do not fit, the last first.
+"""The footer leaves out whole key hints that do not fit, the last first, `q Quit` kept.
 
 Textual's footer cut the key at the edge mid-word: at 80 columns, once `m Send due`
 or `P Post-mortem` came in, `... n Note c Compo`, and at 60 always; `q Quit` fell off.
-`?` (help, which lists every key) comes first and stays. (At 80 columns every key now
-fits, in every phase: `test_footer_80_columns.py`; narrower, keys are still left out.)
+`?` (help, which lists every key) comes first and stays; `q Quit`, last, stays too,
+the keys before it left out in its place (`test_footer_quit_kept.py`). (At 80 columns
+every key fits in every phase but the last's most crowded moment:
+`test_footer_80_columns.py`; narrower, keys are still left out.)
 """
 
 from __future__ import annotations
@@ -53,7 +55,9 @@ async def test_only_whole_hints_are_shown(
         shown = [key for key in keys if key.display]
         left_out = [key for key in keys if not key.display]
         assert left_out, "the screen is too narrow for every key: some are left out"
-        assert shown == keys[: len(shown)], "the last are left out first"
+        assert hint(keys[-1]) == "q Quit" and keys[-1].display, "quit is kept"
+        others = [key for key in shown if key is not keys[-1]]
+        assert others == keys[: len(others)], "the last are left out first"
         assert drawn.split() == " ".join(hint(key) for key in shown).split(), drawn
         width = app.size.width
         for key in shown:

@@ -16,7 +16,9 @@ the rest being the layout of the screen that a mount or a removal asks for.
 
 Keys that do not fit are left out whole, the last first (the screen puts `?` first,
 which lists every key, then what is most pressing): Textual's footer cut the key at
-the edge mid-word (`c Compo`) and the ones after it were off the screen.
+the edge mid-word (`c Compo`) and the ones after it were off the screen. `q Quit`,
+last, is kept (`KEPT`): its room is set aside first, and the key before it goes in
+its place (at 80 columns with `P`, `X`, `m` and `f` in, `q Quit` was left out).
 
 Some keys a screen shows only where the footer has room for them (`if_room`, from
 `room_from` columns): narrower they are not in it at all, so the footer is drawn as
@@ -40,6 +42,10 @@ from textual.widgets._footer import FooterKey
 
 KeysShown = tuple[tuple[object, ...], ...]
 """What a footer draws: each shown binding's key, action, label, group, state and tip."""
+
+KEPT = frozenset({"quit", "app.quit"})
+"""The actions whose keys stay in a footer however many others come in: the way out
+(everything is already recorded) is the one key that must never be looked for."""
 
 
 class SteadyFooter(Footer):
@@ -107,8 +113,9 @@ class SteadyFooter(Footer):
         self.fit_keys()
 
     def fit_keys(self) -> None:
-        """Show the keys that fit whole, in their order; leave out the rest. The `if_room`
-        keys are fitted last: they go before any other, the last of them first."""
+        """Show the keys that fit whole, in their order; leave out the rest. The `KEPT`
+        keys are fitted first, so the others make room for them; the `if_room` keys
+        are fitted last: they go before any other, the last of them first."""
         if not self.is_attached:
             return
         keys = [key for key in self.children if isinstance(key, FooterKey)]
@@ -116,10 +123,10 @@ class SteadyFooter(Footer):
         room = self.size.width - sum(key.outer_size.width for key in docked)
         used = 0
         fits = True
-        spare = [key for key in keys if key.action in self.if_room]
-        for key in [key for key in keys if key not in spare] + spare:  # drawn in their order
-            if key in docked:
-                continue
+        kept = [key for key in keys if key.action in KEPT and key not in docked]
+        spare = [key for key in keys if key.action in self.if_room and key not in kept]
+        rest = [key for key in keys if key not in spare and key not in kept and key not in docked]
+        for key in kept + rest + spare:  # drawn in their order, whichever is fitted first
             margin = key.styles.margin
             width = key.render().cell_len
             fits = fits and used + margin.left + width <= room
