@@ -20,6 +20,7 @@ from incident.core.clock import SystemClock
 from store import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli
 from tests.tampering import drop_triggers
+from tests.test_json_schemas import assert_valid
 
 
 def tamper(db: Path, statement: str, *args: object) -> None:
@@ -251,3 +252,4 @@ def test_list_names_an_unreadable_incident_and_still_lists_the_others(tmp_path: 
     listing = json.loads(cli.run("list", "--json").out)
     assert [row["id"] for row in listing] == [healthy.strip(), broken.strip()]
     assert "unreadable" in listing[1]
+    assert_valid("list", listing)  # the schema allows the unreadable row (it did not)
