@@ -35,6 +35,7 @@ from tui.app.palette import in_our_words, incident_commands
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import (
     NO_NAME,
+    NOTHING_DECLARED,
     NOTHING_PICKED,
     UNREADABLE,
     Refusing,
@@ -296,6 +297,18 @@ class LastGoodApp(
             return
         await super().action_quit()
 
+    def leave(self) -> None:
+        """Quitting the declaration form before any incident is open is leaving it:
+        nothing was declared, and the command says so (as the picker's Esc does)."""
+        from tui.app.modals.declare import DeclareModal
+
+        stack = self.screen_stack
+        opened = any(isinstance(screen, IncidentScreen) for screen in stack)
+        if not opened and any(isinstance(screen, DeclareModal) for screen in stack):
+            self.refuse(NOTHING_DECLARED, 1)
+        else:
+            super().leave()
+
     def _states(self) -> Iterable[IncidentState]:
         for incident_id in self.event_log.incident_ids():
             try:
@@ -345,7 +358,7 @@ class LastGoodApp(
 
         def closed(form: DeclareForm | None) -> None:
             if form is None or declaring.declared is None:
-                self.exit()
+                self.refuse(NOTHING_DECLARED, 1)
             else:
                 self.open_incident(declaring.declared)
 

@@ -66,14 +66,14 @@ class KeepsDrafts(App[None]):
             for what in screen.kept_work()
         ]
         if not (drafts or held or kept) or self.screen is self._quit_question:
-            self.exit()
+            self.leave()
             return
         from tui.app.modals.confirm import ConfirmModal
 
         def answered(quit_now: bool | None) -> None:
             self._quit_question = None
             if quit_now:
-                self.exit()
+                self.leave()
 
         lost = [f"what you typed in {', '.join(dict.fromkeys(drafts))}", *held] if drafts else held
         said = []
@@ -89,6 +89,10 @@ class KeepsDrafts(App[None]):
             hint="(or ctrl+q) quit",
         )
         self.push_screen(self._quit_question, answered)
+
+    def leave(self) -> None:
+        """Quit, once nothing unrecorded is left or the user agreed to lose it."""
+        self.exit()
 
     def ask_before_discarding(self, heading: str, discard: Callable[[], object]) -> None:
         """Esc in the dialog titled `heading`, which holds typed text: `discard` once agreed."""

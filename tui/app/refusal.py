@@ -33,6 +33,14 @@ NOTHING_PICKED = (
 said nothing and exited 0, as the name prompt once did."""
 
 
+NOTHING_DECLARED = (
+    "nothing was opened: no incident was declared "
+    "(lastgood start opens the form again; lastgood declare declares from the command line)"
+)
+"""Why the app closed when the declaration form was cancelled (Esc, ctrl+q) before
+anything was declared: it said nothing and exited 0, as the picker once did."""
+
+
 class Unreadable(Exception):
     """An incident's record cannot be read; the message is its one line."""
 
