@@ -141,7 +141,7 @@ def test_roles_pages_handoff_and_notes(cli):
     assert data["severity"] == "SEV1"
     timeline = cli.ok("export", incident_id)
     assert "Paged payments on-call" in timeline
-    assert "handed from Ada to Bo" in timeline
+    assert "handed command from Ada to Bo" in timeline  # by someone else: named first
 
 
 def test_send_preview_records_nothing(cli):

@@ -92,7 +92,7 @@ def test_responders_have_their_roles(by_header):
         "bo": ["marked core-broken; contributing factors", "4"],
         "Ada Lovelace": ["incident-commander", "0"],
         "Cy": ["comms-lead", "0"],
-        "Bo": ["approved decide-rollback", "0"],
+        "Bo": ["approved decide-rollback, recorded by ada", "0"],
     }
     assert "Di" not in responders  # a reviewer of the report, not a responder
 

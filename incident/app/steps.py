@@ -20,6 +20,7 @@ from incident.core.events import Event, Kind, NewEvent, truncate_to_millis
 from incident.core.gates import DECISION_NOTE as DECISION_NOTE
 from incident.core.gates import decision_gate, decision_refusal
 from incident.core.gates import decision_recorded as decision_recorded
+from incident.core.names import same_person
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 
@@ -117,6 +118,14 @@ def decider(state: IncidentState, actor: str) -> str:
     """Who decides when `decide` is given no `by`: the incident commander (the gate's
     approver in the guide), else whoever records. The TUI's decision form shows it."""
     return state.commander or actor
+
+
+def own_decision(state: IncidentState, actor: str) -> str:
+    """Who the TUI's decision form names first: the person recording, spelt as the
+    record names the commander if it is them (`ada` at the keyboard is `Ada`). It named
+    the commander, and once Cy had taken command from the command line Ada's decision
+    went on record as Cy's approval, "recorded by Ada" (ux_review6 finding 1)."""
+    return state.commander if same_person(state.commander, actor) else actor
 
 
 def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:

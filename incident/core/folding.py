@@ -71,6 +71,7 @@ _SHARED: Final = frozenset(
 _LISTS: Final = frozenset(
     {
         "role_history",
+        "handoffs",
         "step_changes",
         "notes",
         "pages",

@@ -93,6 +93,19 @@ class RoleChange(Struct, frozen=True):
     by: str
 
 
+class Handoff(Struct, frozen=True):
+    """Incident command handed on: who had it, who has it, who recorded it, and why."""
+
+    from_: str
+    """Who held command before; "" when nobody did."""
+    to: str
+    at: datetime
+    by: str
+    """Who recorded it (the event's actor): the outgoing commander, the incoming one
+    taking command, or someone else."""
+    reason: str = ""
+
+
 class Note(Struct, frozen=True):
     """A note as the timeline and the report show it."""
 

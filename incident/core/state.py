@@ -25,6 +25,7 @@ from incident.core.records import (
     ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    Handoff,
     ImpactFigure,
     LastPoll,
     Lesson,
@@ -55,6 +56,7 @@ __all__ = [
     "Communication",
     "ContributingFactor",
     "DeliveryRecord",
+    "Handoff",
     "ImpactFigure",
     "IncidentState",
     "Lesson",
@@ -104,6 +106,9 @@ class IncidentState(Struct):
     leave drills out)."""
     roles: dict[str, str] = field(default_factory=dict)
     role_history: list[RoleChange] = field(default_factory=list)
+    handoffs: list[Handoff] = field(default_factory=list)
+    """Every hand-off of incident command, in order (the commander's history is in
+    `role_history` with the other roles')."""
     steps: dict[str, StepRecord] = field(default_factory=dict)
     """Steps that apply to this incident's deployment pattern, in runbook order."""
     step_changes: list[StepChange] = field(default_factory=list)

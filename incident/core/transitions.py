@@ -58,6 +58,7 @@ from incident.core.records import (
     ContributingFactor,
     DeclinedMessage,
     DeliveryRecord,
+    Handoff,
     ImpactFigure,
     LastPoll,
     Lesson,
@@ -117,6 +118,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
         case CommanderHandedOff() as data:
             state.roles[COMMANDER] = data.to
             state.role_history.append(RoleChange(COMMANDER, data.to, at, actor))
+            state.handoffs.append(Handoff(data.from_, data.to, at, actor, data.reason))
         case PageSent() as data:
             state.pages.append(Page(data.target, data.by or actor, at, data.note))
         case CommunicationSent() as data:

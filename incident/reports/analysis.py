@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct, field
 
+from incident.core.attribution import recorder
 from incident.core.events import Event
 from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
@@ -82,7 +83,7 @@ def responders(state: IncidentState, events: Sequence[Event]) -> list[Responder]
         holder.acted(change.at)
     for approval in sorted(state.approvals.values(), key=lambda a: a.at):
         approver = person(approval.by)
-        approver.part(f"approved {approval.target}")
+        approver.part(f"approved {approval.target}{recorder(approval)}")
         approver.acted(approval.at)
     for trigger_id, mark in state.trigger_history:
         if mark.source == "manual":

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import assert_never
 
+from incident.core.attribution import command_change
 from incident.core.events import Event, format_timestamp
+from incident.core.names import same_person
 from incident.core.payloads import (
     ActionItemAdded,
     ActionItemDone,
@@ -109,6 +111,10 @@ def describe(event: Event) -> str:
         case ChannelSet() as d:
             return f"Incident channel: {_line(d.channel)}"
         case CommanderHandedOff() as d:
+            taken = same_person(event.actor, d.to)
+            if taken or (d.from_ and not same_person(event.actor, d.from_)):  # or moved
+                said = command_change(_line(d.from_), _line(d.to), _line(event.actor))
+                return f"{said}{_then(d.reason)}"
             handed = f"from {_line(d.from_) or 'nobody'} to {_line(d.to)}"
             return f"Incident command handed {handed}{_then(d.reason)}"
         case PageSent() as d:

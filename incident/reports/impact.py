@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
+from incident.core.attribution import approver
 from incident.core.events import Event, Kind
 from incident.core.gates import decision_gate
 from incident.core.payloads import CommunicationSent, ProbeSamples, TriggerChanged
@@ -213,7 +214,7 @@ def _decision(state: IncidentState) -> Milestone:
             label,
             approval.at,
             approval.seq,
-            f"{gate.step.id} approved by {approval.by}",
+            f"{gate.step.id} approved by {approver(approval)}",
         )
     if gate.done and gate.at is not None:
         return Milestone(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from incident.core.attribution import approver
 from incident.core.chain import ChainReport
 from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
@@ -164,7 +165,8 @@ def _why(ctx: ReportContext) -> list[str]:
         met = ", ".join(met_at(state, decided)) or "none"
         if approval is not None:
             said = (
-                f"{approval.reason} (approved by {approval.by}; rollback triggers met then: {met})"
+                f"{approval.reason} (approved by {approver(approval)}; "
+                f"rollback triggers met then: {met})"
             )
         else:
             said = (

@@ -3,8 +3,7 @@ run and the verification evidence."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
+from incident.core.attribution import approver, recorder
 from incident.core.gates import decision_gate
 from incident.core.names import same_person
 from incident.core.records import CommandRun
@@ -46,7 +45,7 @@ def _decisions(ctx: ReportContext) -> list[str]:
         approval = state.approvals.get(gate.step.id)
         text = f"- **Rollback decision** at {ctx.when(decision.at)}: "
         if approval is not None:
-            text += f"{inline(gate.step.title)}, approved by {_approver(approval, inline)}: "
+            text += f"{inline(gate.step.title)}, approved by {inline(approver(approval))}: "
             text += inline(approval.reason)
         else:
             text += f"{inline(gate.step.title)}, checked by {inline(gate.by or '')}"
@@ -81,7 +80,7 @@ def _tier_line(ctx: ReportContext) -> str:
         else:
             text += (
                 f" Approved by {inline(approval.by)}{_role_held(approval, tier.approver)}"
-                f"{_recorder(approval, inline)} at {ctx.offset(approval.at)}: "
+                f"{inline(recorder(approval))} at {ctx.offset(approval.at)}: "
                 f"{inline(approval.reason)}."
             )
             if same_person(approval.by, choice.by):
@@ -96,7 +95,7 @@ def _approvals(ctx: ReportContext) -> list[str]:
     if not approvals:
         return ["No approvals were recorded."]
     rows = [
-        [cell(a.target), _approver(a, cell), cell(a.reason), ctx.offset(a.at), ctx.utc(a.at)]
+        [cell(a.target), cell(approver(a)), cell(a.reason), ctx.offset(a.at), ctx.utc(a.at)]
         for a in approvals
     ]
     return table(["Approved", "By", "Reason", "T+", "UTC"], rows)
@@ -169,15 +168,3 @@ def _role_held(approval: Approval, role: str) -> str:
         return f" ({inline(role)})"
     holder = inline(approval.role_holder) if approval.role_holder else "no one"
     return f", who did not hold the {inline(role)} role ({holder} held it then)"
-
-
-def _approver(approval: Approval, escape: Callable[[str], str]) -> str:
-    """`Bo`, or `Bo, recorded by ada` when someone else recorded the approver's word."""
-    return f"{escape(approval.by)}{_recorder(approval, escape)}"
-
-
-def _recorder(approval: Approval, escape: Callable[[str], str]) -> str:
-    """`, recorded by ada` when someone else recorded the approver's word, else ""."""
-    if not approval.recorded_by or approval.own_word:
-        return ""
-    return f", recorded by {escape(approval.recorded_by)}"

@@ -1,9 +1,11 @@
 """Who decides: the decision screen's By field records what `lastgood decide --by` does.
 
 The screen had no By field: the decision was always the commander's, where the command
-line could record someone else's word. Each case here decides once through the TUI
-(keys, a real SQLite file) and once through `lastgood decide` on a copy of the same
-record, and the decision gate's approval and check must come out the same.
+line could record someone else's word. The field comes filled with the person at the
+keyboard; cleared, it records `decide`'s default, the commander, as its placeholder
+says. Each case here decides once through the TUI (keys, a real SQLite file) and once
+through `lastgood decide` on a copy of the same record, and the decision gate's
+approval and check must come out the same.
 """
 
 from __future__ import annotations
@@ -57,7 +59,10 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
         await pilot.press("d")
         await wait_for_screen(pilot, DecisionModal)
         dialog = app.screen
-        assert dialog.query_one("#by", Input).value == COMMANDER  # `decide`'s own default
+        # Whoever is at the keyboard: the commander (`decide`'s own default) had Ada
+        # record her decision as Cy's once Cy had taken command (ux_review6 finding 1).
+        assert dialog.query_one("#by", Input).value == ACTOR
+        assert dialog.query_one("#by", Input).placeholder == COMMANDER  # cleared: decide's
         if by is not None:
             dialog.query_one("#by", Input).value = by
         dialog.query_one("#reason", Input).value = REASON
@@ -71,7 +76,7 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
 @pytest.mark.parametrize(
     ("typed", "cli_args", "decided_by"),
     [
-        (None, (), COMMANDER),  # left as it came: the commander, as without --by
+        (None, ("--by", ACTOR), ACTOR),  # left as it came: the person recording
         ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
         ("", ("--by", ""), COMMANDER),  # cleared: the use case's default again
     ],

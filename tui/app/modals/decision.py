@@ -154,8 +154,9 @@ class DecisionModal(FormModal[DecisionForm | None]):
     views, which are shown at once; letters typed on the list go to Reason
     (`TriggerList`). The dialog opens in Reason while it is empty (it is required),
     else on the list. While the reason still reads as the prefill, it follows
-    the met triggers. "By" comes prefilled with who decides when no one is named
-    (`incident.app.steps.decider`: the incident commander), to be kept or replaced.
+    the met triggers. "By" comes prefilled with ``by``, the person at this screen, to be
+    kept or replaced; cleared, its placeholder says who is recorded then, ``left_empty``
+    (`incident.app.steps.decider`: the incident commander).
     "Initiate rollback" (``ctrl+s``) needs a reason; Escape dismisses ``None``.
 
     With ``decide``, the decision is recorded from the dialog, which closes only once
@@ -187,6 +188,7 @@ class DecisionModal(FormModal[DecisionForm | None]):
         *,
         toggle_manual: Callable[[str], Awaitable[Sequence[TriggerView]]],
         by: str = "",
+        left_empty: str = "",
         decide: Callable[[DecisionForm], Awaitable[Refusal | None]] | None = None,
     ) -> None:
         super().__init__()
@@ -198,6 +200,8 @@ class DecisionModal(FormModal[DecisionForm | None]):
         """Records a manual trigger's toggle (by id); returns the new views of all triggers."""
         self.by = by
         """Prefill of the By field: who decides unless someone else is named."""
+        self.left_empty = left_empty or by
+        """Who is recorded as deciding if By is cleared (its placeholder)."""
         self._prefill = met_reason(self.triggers)
 
     def compose(self) -> ComposeResult:
@@ -212,9 +216,10 @@ class DecisionModal(FormModal[DecisionForm | None]):
             if not self.triggers:
                 yield Label("No rollback triggers in this runbook.", classes="empty")
             # Kept out of the field if it holds a control character (shown, never sent
-            # raw to the terminal): left empty, the use case records that same person.
+            # raw to the terminal): left empty, the use case records who the
+            # placeholder shows.
             prefill = self.by if visible(self.by) == self.by else ""
-            placeholder = visible(self.by) or "who decides"
+            placeholder = visible(self.left_empty) or "who decides"
             yield field("By", text_input(prefill, id="by", placeholder=placeholder))
             yield field(
                 "Reason",

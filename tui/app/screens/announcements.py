@@ -19,10 +19,16 @@ from datetime import datetime, timedelta
 
 from textual.notifications import SeverityLevel
 
+from incident.core.attribution import handoff_line
 from incident.core.events import Event, Kind
-from incident.core.payloads import CommunicationSent, TriggerChanged, UpdateOverdue
+from incident.core.payloads import (
+    CommanderHandedOff,
+    CommunicationSent,
+    TriggerChanged,
+    UpdateOverdue,
+)
 from incident.core.phase_clocks import t_plus
-from incident.core.state import IncidentState
+from incident.core.state import Handoff, IncidentState
 from incident.reports.describe import describe
 
 Toast = tuple[str, str, SeverityLevel, float]
@@ -77,10 +83,31 @@ def announcement(event: Event, state: IncidentState, triggers: TriggerNews) -> T
         return describe(event) + " (f re-sends)", "Message not delivered", "error", 10
     if isinstance(data, TriggerChanged) and data.source == "probe":
         return triggers.toast(state, event, data)
-    return None
+    return handoff_news(event, state)
+
+
+def handoff_news(event: Event, state: IncidentState) -> Toast | None:
+    """A hand-off of command: "Cy took command from Ada at T+03:09: Cy takes command
+    from the bastion". Cy's `lastgood handoff` changed only the header's `IC …` on
+    Ada's screen and on Bo's, and Ada went on deciding as if in command (a review)."""
+    data = event.data
+    if not isinstance(data, CommanderHandedOff):
+        return None
+    handoff = Handoff(data.from_, data.to, event.at, event.actor, data.reason)
+    return handoff_line(state, handoff), "Incident command", "warning", 15
 
 
 def announcements(
-    events: Iterable[Event], state: IncidentState, triggers: TriggerNews
+    events: Iterable[Event],
+    state: IncidentState,
+    triggers: TriggerNews,
+    recorded_here: frozenset[int] = frozenset(),
 ) -> list[Toast]:
-    return [toast for event in events if (toast := announcement(event, state, triggers))]
+    """The toasts for `events`; a hand-off recorded by this screen (`recorded_here`,
+    by seq) is left to its verb's own toast."""
+    return [
+        toast
+        for event in events
+        if not (event.seq in recorded_here and isinstance(event.data, CommanderHandedOff))
+        and (toast := announcement(event, state, triggers))
+    ]

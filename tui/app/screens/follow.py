@@ -19,6 +19,7 @@ from incident.core.text import counted
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.plain import reason_first
+from tui.app.screens.announcements import handoff_news
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
@@ -114,8 +115,13 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
             self.read_now()
 
     def on_events_recorded(self, message: EventsRecorded) -> None:
-        if self.view.fold_in(message.events):
+        fresh = self.view.fold_in(message.events)
+        if fresh:
             self.draw_bar()
+            for event in fresh:  # command changed hands: whoever watches is told
+                if (toast := handoff_news(event, self.state)) is not None:
+                    text, title, severity, timeout = toast
+                    self.notify(text, title=title, severity=severity, timeout=timeout)
         if message.reply is not None:
             message.reply()
 

@@ -77,14 +77,15 @@ def open_decision(desk: Desk) -> None:
         }
         return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 
-    from incident.app.steps import decider
+    from incident.app.steps import decider, own_decision
     from tui.app.modals.decision import DecisionModal
 
     desk.screen.app.push_screen(
         DecisionModal(
             trigger_views(desk),
             toggle_manual=toggle,
-            by=decider(desk.state, actor),
+            by=own_decision(desk.state, actor),
+            left_empty=decider(desk.state, actor),
             decide=decide,
         )
     )

@@ -258,7 +258,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             if self.desk.kept is not None:
                 self.desk.kept.record_soon()
         if fresh:
-            news = announcements(fresh, self.state, self.trigger_news)
+            news = announcements(fresh, self.state, self.trigger_news, message.recorded_here)
             for text, title, severity, timeout in news:
                 self.notify(text, title=title, severity=severity, timeout=timeout)
             self._past_done_elsewhere(fresh, message.recorded_here)

@@ -1,0 +1,44 @@
+"""An approval recorded by someone else keeps "recorded by" wherever it is told.
+
+Ada recorded the rollback decision in Cy's name (ux_review6 finding 1). The brief
+said `approved decide-rollback (Cy, recorded by Ada)`; the report's Summary, its Time
+to recovery, its Responders and the timeline's key moments all said only "approved
+by Cy", and Cy never saw the decision. The CLI as a user runs it, on a SQLite file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.cli_helpers import InProcessCli
+
+REASON = "p99 at 8s, search unusable"
+
+
+def decided_in_cys_name(tmp_path: Path) -> tuple[InProcessCli, str]:
+    ada = InProcessCli(tmp_path / "shared.db", actor="Ada")
+    incident_id = ada.ok(
+        "declare", "--title", "Search timeouts", "--severity", "SEV3", "--commander", "Ada"
+    ).strip()
+    InProcessCli(tmp_path / "shared.db", actor="Cy").ok("handoff", incident_id, "Cy")
+    ada.ok("decide", incident_id, "--reason", REASON, "--by", "Cy")
+    return ada, incident_id
+
+
+def test_the_report_and_the_timeline_say_who_recorded_cys_approval(tmp_path: Path) -> None:
+    ada, incident_id = decided_in_cys_name(tmp_path)
+    assert "(Cy, recorded by Ada)" in ada.ok("brief", incident_id)  # as it was
+
+    report = ada.ok("export", incident_id, "--tz", "UTC")
+    summary = report[: report.index("\n## ", report.index("## Summary") + 1)]
+    assert f"Decided on: {REASON} (approved by Cy, recorded by Ada;" in summary, summary
+    recovery = [line for line in report.splitlines() if line.startswith("| Rollback decision |")]
+    assert recovery and all(
+        "decide-rollback approved by Cy, recorded by Ada" in r for r in recovery
+    )
+    [cy] = [line for line in report.splitlines() if line.startswith("| Cy |")]
+    assert "approved decide-rollback, recorded by Ada" in cy, cy
+
+    timeline = ada.ok("timeline", incident_id)
+    [moment] = [line for line in timeline.splitlines() if line.startswith("- ★ Rollback decision")]
+    assert moment.endswith("(decide-rollback approved by Cy, recorded by Ada)"), moment
