@@ -218,7 +218,8 @@ def test_skip_and_reopen_are_corrections_not_edits(small_runbook, clock):
         lambda s: commands.skip_step(s, "assess", reason="obvious outage", actor="a", clock=clock)
     )
     assert session.state.status_of("assess") == StepStatus.SKIPPED
-    with pytest.raises(CommandError, match="was skipped; reopen it first"):
+    skipped = r"was skipped by a at T\+\d\d:\d\d \(obvious outage\); reopen it first"
+    with pytest.raises(CommandError, match=skipped):
         commands.check_step(session.state, "assess", actor="a", clock=clock)
     session.run(
         lambda s: commands.reopen_step(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.commands.rules import make_event, refuse_if_closed
+from incident.core.attribution import handoff_line
 from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
@@ -72,7 +73,9 @@ def hand_off(
     if problem := not_a_person(to):
         raise CommandError(f"the new incident commander: {problem}")
     if to == state.commander:
-        raise CommandError(f"{to} is already the incident commander")
+        last = state.handoffs[-1] if state.handoffs else None
+        since = f" ({handoff_line(state, last)})" if last is not None and last.to == to else ""
+        raise CommandError(f"{to} is already the incident commander{since}")
     return make_event(state.id, actor, clock, CommanderHandedOff(state.commander, to, reason))
 
 

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 from incident.commands.rules import make_event
+from incident.core.attribution import by_at
 from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
@@ -110,7 +111,8 @@ def mark_action_done(
         raise CommandError(f"no action item {number} (action items: {have})")
     item = items[number - 1]
     if item.done:
-        raise CommandError(f"action item {number} is already done")
+        done = by_at(state, item.done_by, item.done_at)
+        raise CommandError(f"action item {number} is already done{f' ({done})' if done else ''}")
     return make_event(state.id, actor, clock, ActionItemDone(number, note.strip(), actor))
 
 

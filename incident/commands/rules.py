@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from incident.core.attribution import because, by_at
 from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
@@ -11,7 +12,6 @@ from incident.core.errors import (
 from incident.core.events import NewEvent, truncate_to_millis
 from incident.core.limits import TextRefused, check_payload_text
 from incident.core.payloads import EventData
-from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepRecord
 
 
@@ -51,18 +51,21 @@ def open_step(state: IncidentState, step_id: str) -> StepRecord:
     refuse_if_closed(state)
     record = known_step(state, step_id)
     if record.done:
-        raise CommandError(f"step '{step_id}' is already done{_when_by(state, record)}")
+        raise CommandError(already_done(state, record))
     if record.skipped:
-        raise CommandError(f"step '{step_id}' was skipped; reopen it first")
+        skipped = by_at(state, record.by, record.at)
+        raise CommandError(
+            f"step '{step_id}' was skipped{' ' + skipped if skipped else ''}"
+            f"{because(record.reason)}; reopen it first"
+        )
     return record
 
 
-def _when_by(state: IncidentState, record: StepRecord) -> str:
-    """` (by ada at T+03:10)`: who checked a step and when, as far as the record says."""
-    said = [f"by {record.by}"] if record.by else []
-    if record.at is not None:
-        said.append(f"at {t_plus(state, record.at)}")
-    return f" ({' '.join(said)})" if said else ""
+def already_done(state: IncidentState, record: StepRecord) -> str:
+    """`step 'x' is already done (by Bo at T+00:28)`: who checked it and when, as far as
+    the record says."""
+    done = by_at(state, record.by, record.at)
+    return f"step '{record.step.id}' is already done{f' ({done})' if done else ''}"
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident.commands.rules import known_step, make_event, open_step, refuse_if_closed, suggestion
+from incident.commands.rules import (
+    already_done,
+    known_step,
+    make_event,
+    open_step,
+    refuse_if_closed,
+    suggestion,
+)
+from incident.core.attribution import already_approved, because, by_at
 from incident.core.clock import Clock
 from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
 from incident.core.gates import refuse_tier_approver, refuse_tier_chooser
-from incident.core.names import not_a_person
+from incident.core.names import not_a_person, same_person
 from incident.core.payloads import (
     ApprovalGranted,
     CommandRan,
@@ -20,7 +28,8 @@ from incident.core.payloads import (
     StepReopened,
     StepSkipped,
 )
-from incident.core.state import IncidentState, tier_target
+from incident.core.phase_clocks import t_plus
+from incident.core.state import IncidentState, StepRecord, tier_target
 from incident.health.readings import evidence_for, unshown
 from runbooks.model import StepKind
 
@@ -86,7 +95,7 @@ def reopen_step(
     refuse_if_closed(state)
     record = known_step(state, step_id)
     if not (record.done or record.skipped):
-        raise CommandError(f"step '{step_id}' is already open")
+        raise CommandError(f"step '{step_id}' is already open{_reopened(state, step_id)}")
     if not reason.strip():
         raise CommandError(f"reopening '{step_id}' needs a reason")
     return make_event(state.id, actor, clock, StepReopened(step_id, reason.strip()))
@@ -106,8 +115,7 @@ def approve(
         raise CommandError("an approval needs a reason")
     approval_target, role = _approval_target(state, target)
     if approval_target in state.approvals:
-        earlier = state.approvals[approval_target]
-        raise CommandError(f"'{target}' was already approved by {earlier.by}")
+        raise CommandError(already_approved(state, target, state.approvals[approval_target]))
     tier = state.runbook.database_tier(approval_target.removeprefix("tier:"))
     if tier is not None and approval_target == tier_target(tier.id):
         refuse_tier_approver(state, tier, by.strip())
@@ -125,9 +133,7 @@ def choose_database_tier(
         raise CommandError(f"unknown database tier '{tier_id}' (choose {choices})")
     for record in state.steps.values():
         if record.step.kind == StepKind.DATABASE and record.done:
-            raise CommandError(
-                f"the database step '{record.step.id}' is already done; reopen it first"
-            )
+            raise CommandError(tier_settled(state, record))
     if not reason.strip():
         raise CommandError("choosing a database tier needs a reason")
     _refuse_nobody(by)
@@ -193,3 +199,27 @@ def _refuse_nobody(by: str) -> None:
     """`by` names who did it when someone else records it: a person, if given."""
     if by.strip() and (problem := not_a_person(by)):
         raise CommandError(f"who did it: {problem}", needs=("by",))
+
+
+def tier_settled(state: IncidentState, record: StepRecord) -> str:
+    """Why no tier may be chosen once the database step is done: who chose which tier,
+    when and why (`Ada chose tier none at T+01:27 (expand-contract); reopen
+    database-rollback to change it`). It said only that the step was done, and Cy, who
+    thought a restore was needed, was not told that Ada had chosen none (ux_review6)."""
+    step_id = record.step.id
+    choice = state.tier_choice
+    if choice is None:  # checked with no tier chosen
+        return f"the database {already_done(state, record)}; reopen it first"
+    chosen = f"{choice.by} chose tier {choice.tier} at {t_plus(state, choice.at)}"
+    chosen += because(choice.reason)
+    if not same_person(record.by or "", choice.by):  # checked by someone else: said too
+        chosen += f", and {step_id} was checked {by_at(state, record.by, record.at)}"
+    return f"{chosen}; reopen {step_id} to change it"
+
+
+def _reopened(state: IncidentState, step_id: str) -> str:
+    """` (reopened by Bo at T+04:10: wrong version)` if it was reopened, the last change."""
+    last = next((c for c in reversed(state.step_changes) if c.step == step_id), None)
+    if last is None or last.what != "reopened":
+        return ""
+    return f" (reopened {by_at(state, last.by, last.at)}: {last.reason})"

@@ -15,6 +15,7 @@ holder's approval), so a coordinator is never left without a way to restore serv
 
 from __future__ import annotations
 
+from incident.core.attribution import approver, by_at
 from incident.core.errors import CommandError
 from incident.core.names import same_person
 from incident.core.records import StepRecord
@@ -50,7 +51,12 @@ def decision_refusal(state: IncidentState) -> str | None:
     `d` out of the footer."""
     gate = decision_gate(state)
     if gate is not None and state.status_of(gate.step.id) is StepStatus.DONE:
-        return f"the rollback was already decided ({gate.step.id} is done)"
+        approval = state.approvals.get(gate.step.id)
+        if approval is not None:
+            done = f"approved {by_at(state, approver(approval), approval.at)}"
+        else:
+            done = f"checked {by_at(state, gate.by, gate.at)}".rstrip()
+        return f"the rollback was already decided ({gate.step.id} {done})"
     return None
 
 

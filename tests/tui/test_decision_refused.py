@@ -7,9 +7,12 @@ screen, where letters are verbs (a second review sent a "Resolved" message so).
 
 from __future__ import annotations
 
+import re
+
 from textual.widgets import Input
 
 from incident.core.limits import LINE
+from tests.cli_helpers import InProcessCli
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.modals import DecisionModal
@@ -36,3 +39,28 @@ async def test_a_reason_over_its_limit_is_refused_in_the_dialog_and_kept(tmp_pat
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         await wait_until(pilot, lambda: screen.state.steps["decide-rollback"].done)
+
+
+async def test_a_decision_lost_to_another_persons_says_who_decided_and_when(tmp_path):
+    """Bo's dialog open while Ada decides from the command line (ux_review6 finding 4):
+    Bo's ctrl+s is refused in the dialog with who approved and at what T+; his own By
+    field says Bo, so the line does not read as his own attempt."""
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
+    app = scenario_app(scenario, actor="Bo")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        assert dialog.query_one("#by", Input).value == "Bo"
+        InProcessCli(tmp_path / "declared.db", actor="Ada").ok(
+            "decide", scenario.incident_id, "--reason", "p99 at 8s", "--by", "Ada"
+        )
+        dialog.query_one("#reason", Input).value = "search unusable"
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(dialog.error_message), timeout=30)
+        assert re.search(r"approved by Ada at T\+\d+:\d\d:\d\d", dialog.error_message), (
+            dialog.error_message
+        )
+        assert app.screen is dialog
+        assert dialog.query_one("#reason", Input).value == "search unusable"
