@@ -63,10 +63,17 @@ def command_change(from_: str, to: str, actor: str) -> str:
     return f"{actor} handed command from {from_ or 'nobody'} to {to}"
 
 
-def handoff_line(state: IncidentState, handoff: Handoff) -> str:
-    """`Cy took command from Ada at T+03:09: Cy takes command from the bastion`."""
+def handoff_line(
+    state: IncidentState, handoff: Handoff, *, since: bool = False, why: bool = True
+) -> str:
+    """`Cy took command from Ada at T+03:09: Cy takes command from the bastion`; with
+    `since`, how long the outgoing commander had held it: `... at T+03:09 (Ada had it
+    since T+00:00): ...`; without `why`, the reason left for the caller to place."""
     said = f"{command_change(handoff.from_, handoff.to, handoff.by)} at {t_plus(state, handoff.at)}"
-    return said + (f": {handoff.reason.strip()}" if handoff.reason.strip() else "")
+    held = command_since(state, handoff.from_, handoff.at) if since and handoff.from_ else None
+    if held is not None:
+        said += f" ({handoff.from_} had it since {t_plus(state, held)})"
+    return said + (f": {handoff.reason.strip()}" if why and handoff.reason.strip() else "")
 
 
 def command_since(state: IncidentState, person: str, before: datetime) -> datetime | None:

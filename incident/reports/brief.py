@@ -14,6 +14,7 @@ from datetime import datetime
 from msgspec import Struct
 
 from incident.comms.due import due_messages
+from incident.core.attribution import command_since, handoff_line
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
@@ -140,8 +141,25 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "next_update_due": format_timestamp(due) if due is not None else None,
         "messages_due": [m.template for m in due_messages(state, now)],
         "roles": {role: state.roles.get(role) or None for role in _roles(state)},
+        "handoff": _handoff_data(state),
         "postmortem_reminder": reminder.text if reminder is not None else None,
         "lines": list[JSONValue](brief_lines(state, now)),
+    }
+
+
+def _handoff_data(state: IncidentState) -> JSONValue:
+    """The last hand-off of command, and since when the outgoing commander had held it."""
+    if not state.handoffs:
+        return None
+    last = state.handoffs[-1]
+    since = command_since(state, last.from_, last.at) if last.from_ else None
+    return {
+        "from": last.from_ or None,
+        "from_since": format_timestamp(since) if since is not None else None,
+        "to": last.to,
+        "by": last.by,
+        "at": format_timestamp(last.at),
+        "reason": last.reason,
     }
 
 
@@ -177,6 +195,7 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     if readings := reading_parts(state, now):
         tail += _wrapped("Readings now: ", readings, " · ")
     tail += _message_lines(state, now)
+    tail += _command_lines(state)
     roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
     tail += _wrapped("Roles: ", roles, " · ")
     reminder = booking_reminder(state, now)
@@ -204,6 +223,22 @@ def _decision_lines(state: IncidentState, room: int) -> list[str]:
         who = d.by if d.recorded_by == d.by else f"{d.by}, recorded by {d.recorded_by}"
         lines.append(f"  {_offset(state, d.at)} {d.what} ({who}): {d.why}")
     return lines
+
+
+def _command_lines(state: IncidentState) -> list[str]:
+    """Who had command before, since when and why, if it changed hands: the reason on
+    a line of its own if both do not fit on one."""
+    if not state.handoffs:
+        return []
+    last = state.handoffs[-1]
+    label = "Command: "
+    said = label + handoff_line(state, last, since=True, why=False)
+    reason = last.reason.strip()
+    if not reason:
+        return [said]
+    if len(visible(f"{said}: {reason}")) <= LINE_WIDTH:
+        return [f"{said}: {reason}"]
+    return [f"{said}:", " " * len(label) + reason]
 
 
 def _wrapped(label: str, parts: list[str], joiner: str) -> list[str]:
