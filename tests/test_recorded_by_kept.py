@@ -42,3 +42,16 @@ def test_the_report_and_the_timeline_say_who_recorded_cys_approval(tmp_path: Pat
     timeline = ada.ok("timeline", incident_id)
     [moment] = [line for line in timeline.splitlines() if line.startswith("- ★ Rollback decision")]
     assert moment.endswith("(decide-rollback approved by Cy, recorded by Ada)"), moment
+
+
+def test_an_approver_recording_their_own_word_in_another_case_is_not_recorded_by_another(
+    tmp_path: Path,
+) -> None:
+    """`--as ada` deciding `--by Ada` is one person: no "recorded by" beside the name."""
+    ada = InProcessCli(tmp_path / "own.db", actor="ada")
+    incident_id = ada.ok(
+        "declare", "--title", "Search timeouts", "--severity", "SEV3", "--commander", "Ada"
+    ).strip()
+    ada.ok("decide", incident_id, "--reason", REASON, "--by", "Ada")
+    assert "recorded by" not in ada.ok("brief", incident_id)
+    assert "recorded by" not in ada.ok("export", incident_id)

@@ -103,7 +103,7 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
     )
     said = (
         f"approved {target} by {approver} (their own confirmation)"
-        if approver == actor
+        if same_person(approver, actor)
         else f"approved {target} by {approver}, recorded by {actor}"
     )
     state = session.state

@@ -74,8 +74,9 @@ class Approval(Struct, frozen=True):
 
     @property
     def own_word(self) -> bool:
-        """The approver recorded it themself (`lastgood approve ... --as NAME`)."""
-        return self.recorded_by == self.by
+        """The approver recorded it themself (`lastgood approve ... --as NAME`), their
+        name spelled either way ("Ada" approving as "ada" is not "recorded by ada")."""
+        return same_person(self.recorded_by, self.by)
 
     @property
     def by_role(self) -> bool:

@@ -16,6 +16,7 @@ from msgspec import Struct
 from incident.comms.due import due_messages
 from incident.core.attribution import command_since, handoff_line
 from incident.core.events import JSONValue, format_timestamp
+from incident.core.names import same_person
 from incident.core.phase_clocks import (
     PhaseClock,
     PhaseState,
@@ -220,7 +221,7 @@ def _decision_lines(state: IncidentState, room: int) -> list[str]:
     more = f" ({len(shown)} of {len(found)}, the rest in the timeline)"
     lines = ["Decided:" + (more if len(shown) < len(found) else "")]
     for d in shown:
-        who = d.by if d.recorded_by == d.by else f"{d.by}, recorded by {d.recorded_by}"
+        who = d.by if same_person(d.recorded_by, d.by) else f"{d.by}, recorded by {d.recorded_by}"
         lines.append(f"  {_offset(state, d.at)} {d.what} ({who}): {d.why}")
     return lines
 
