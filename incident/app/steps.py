@@ -68,6 +68,33 @@ def check(
     return Done(events, f"checked {step}")
 
 
+def checked_first_note(state: IncidentState, step: str, *, evidence: str, override: str) -> str:
+    """What was typed to check a step someone else checked first, as the note that keeps
+    it: "Evidence for confirm-version (checked first: by Cy at T+02:11): /version says
+    2.4.0". A second person's look at the version is worth the record's keeping."""
+    from incident.commands.rules import known_step, when_by
+
+    record = known_step(state, step)
+    said = when_by(state, record).strip(" ()")
+    first = f" (checked first: {said})" if said else ""
+    label = "Evidence" if evidence.strip() else "Reason to check it anyway"
+    return f"{label} for {step}{first}: {(evidence or override).strip()}"
+
+
+def keep_as_note(
+    session: Session, actor: str, step: str, *, evidence: str = "", override: str = ""
+) -> Done:
+    """The evidence or override reason typed for a step someone else checked first,
+    recorded as a note (`checked_first_note`) instead of being lost with the refusal."""
+    clock = session.clock
+
+    def noted(state: IncidentState) -> list[NewEvent]:
+        text = checked_first_note(state, step, evidence=evidence, override=override)
+        return [commands.add_note(state, text, actor=actor, clock=clock)]
+
+    return Done(session.run_many(noted), "note recorded")
+
+
 def hand_check_evidence(state: IncidentState, step: str, evidence: str, override: str) -> str:
     """The evidence a check by hand records, or the refusal of a bare tick on a step
     done by doing something (`closeout`, `message_steps`)."""

@@ -64,8 +64,13 @@ def open_step(state: IncidentState, step_id: str) -> StepRecord:
 def already_done(state: IncidentState, record: StepRecord) -> str:
     """`step 'x' is already done (by Bo at T+00:28)`: who checked it and when, as far as
     the record says."""
+    return f"step '{record.step.id}' is already done{when_by(state, record)}"
+
+
+def when_by(state: IncidentState, record: StepRecord) -> str:
+    """` (by ada at T+03:10)`: who checked a step and when, as far as the record says."""
     done = by_at(state, record.by, record.at)
-    return f"step '{record.step.id}' is already done{f' ({done})' if done else ''}"
+    return f" ({done})" if done else ""
 
 
 def suggestion(word: str, choices: Collection[str]) -> str:

@@ -8,7 +8,7 @@ prompt serves them all, so the coordinator meets the same keys every time.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -52,6 +52,7 @@ class TextPrompt(FormModal[str | None]):
         initial: str = "",
         required: bool = True,
         check: Callable[[str], str | None] | None = None,
+        record: Callable[[str], Awaitable[str | None]] | None = None,
     ) -> None:
         super().__init__()
         self.title_text = title
@@ -66,6 +67,9 @@ class TextPrompt(FormModal[str | None]):
         """Whether an empty answer is refused."""
         self.check = check
         """Why an answer is refused (shown, the prompt stays open), or None to accept it."""
+        self.record = record
+        """Records the answer (off the UI loop): None once recorded, and the prompt
+        closes; else why not, shown while the prompt stays open with the answer typed."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -79,6 +83,8 @@ class TextPrompt(FormModal[str | None]):
             )
 
     def action_submit(self) -> None:
+        if self.is_dismissed or self.is_recording:
+            return  # a second Enter queued before the prompt closed, or while it records
         answer = self.query_one("#answer", Input)
         text = answer.value.strip()
         if self.required and not text:
@@ -87,4 +93,10 @@ class TextPrompt(FormModal[str | None]):
         if self.check is not None and (problem := self.check(text)):
             self.show_error(problem[:1].upper() + problem[1:] + ".", focus=answer)
             return
+        if self.record is not None:
+            self.dismiss_once_recorded(self.record(text), text, self._refused)
+            return
         self.dismiss(text)
+
+    def _refused(self, why: str) -> None:
+        self.show_error(why[:1].upper() + why[1:], focus=self.query_one("#answer", Input))

@@ -1,7 +1,10 @@
 """The one question a check by the check key asks before it records, when the samples
 do not back the step: why check it anyway (they contradict it), or what was seen (its
 probe shows nothing yet). The answer is recorded through the check verb, whose use
-case decides as for the command line; Esc records nothing.
+case decides as for the command line; Esc records nothing. A refusal is said in the
+dialog, which keeps the answer; when it is that someone else checked the step first
+(another terminal, the command line), ctrl+s then keeps the answer as a note
+(`incident.app.steps.keep_as_note`): it closed with a toast and the text was lost.
 
 The two dialogs are alike in shape (a line, one field, OK), so each title leads with
 what its answer is recorded as, the command line's `--override` or `--evidence`, then
@@ -10,6 +13,10 @@ the step: "Override: Check health", "Evidence: Confirm version".
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from typing import Literal
+
+from incident.app.verbs import BY_NAME, run
 from incident.health.readings import unshown
 from runbooks.model import ProbeKind
 from tui.app.screens.desk import Desk
@@ -20,11 +27,6 @@ def ask_override(desk: Desk, step_id: str, detail: str) -> None:
     the step's override."""
     title = desk.state.steps[step_id].step.title
 
-    def override(reason: str | None) -> None:
-        if reason:
-            values: dict[str, object] = {"step": step_id, "override": reason}
-            desk.run_verb("check", values, after=desk.advance)
-
     from tui.app.modals.text_prompt import TextPrompt
 
     desk.screen.app.push_screen(
@@ -32,8 +34,8 @@ def ask_override(desk: Desk, step_id: str, detail: str) -> None:
             f"Override: {title}",
             f"Evidence does not hold ({detail}). Reason to check it anyway? "
             "It is recorded as the step's override.",
+            record=_checked_or_kept(desk, step_id, "override"),
         ),
-        override,
     )
 
 
@@ -52,11 +54,6 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
         else "e.g. the dashboard shows errors back at their usual level"
     )
 
-    def evidence(seen: str | None) -> None:
-        if seen:
-            values: dict[str, object] = {"step": step_id, "evidence": seen}
-            desk.run_verb("check", values, after=desk.advance)
-
     from tui.app.modals.text_prompt import TextPrompt
 
     desk.screen.app.push_screen(
@@ -65,6 +62,35 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
             f"{why[:1].upper()}{why[1:]}. What did you see that shows '{record.step.title}' "
             "is done? It is recorded as the step's evidence.",
             placeholder=example,
+            record=_checked_or_kept(desk, step_id, "evidence"),
         ),
-        evidence,
     )
+
+
+def _checked_or_kept(
+    desk: Desk, step_id: str, field: Literal["evidence", "override"]
+) -> Callable[[str], Awaitable[str | None]]:
+    """Records the prompt's answer as the check's `field`; None once recorded, else why
+    not. Refused because the step is done now (checked first elsewhere), the next
+    submission records the answer as a note instead."""
+    actor = desk.actor
+    offered = False
+
+    async def record(answer: str) -> str | None:
+        nonlocal offered
+        if offered:
+            from incident.app.steps import keep_as_note
+
+            kept = await desk.attempt(lambda s: keep_as_note(s, actor, step_id, **{field: answer}))
+            return kept.message if kept is not None else None
+        values: dict[str, object] = {"step": step_id, field: answer}
+        check = BY_NAME["check"]
+        refusal = await desk.attempt(lambda s: run(check, s, actor, values), after=desk.advance)
+        if refusal is None:
+            return None
+        if not desk.state.steps[step_id].done:
+            return refusal.message
+        offered = True
+        return f"{refusal.message}. ctrl+s records what you typed as a note; Esc drops it."
+
+    return record
