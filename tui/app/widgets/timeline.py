@@ -165,7 +165,12 @@ class Timeline(LineView, can_focus=True):
             self._strips.clear()
         set_line_count(self, len(self._rows))
         self.cursor_row = len(self._rows) - 1
-        self.scroll_end(animate=False, immediate=bool(self.scrollable_content_region.height))
+        # Forced: the row that first overflows the panel brings the scrollbar, which
+        # Textual shows only at the next layout, and until then it refuses to scroll
+        # a widget without one. That row stayed out of view until the next event
+        # (at 80x24, the coordinator's own check under four notes: ux_review6 #6).
+        height = self.scrollable_content_region.height
+        self.scroll_end(animate=False, immediate=bool(height), force=True)
 
     def _flapped(self, state: IncidentState, event: Event, row: Row) -> bool:
         """Whether `event` is folded into the last row, as the same probe trigger's
