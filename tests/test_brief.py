@@ -101,7 +101,7 @@ def test_the_brief_answers_the_six_questions_in_20_lines(busy: IncidentSession) 
     # open gates: the chosen tier waits for leadership
     assert "Open gates: tier:restore-backup (needs leadership)" in lines
     # triggers now
-    assert "core-broken MET since T+00:30, checkout 500s" in text
+    assert "core-broken MET since T+00:30 by Ada, checkout 500s" in text
     # the last message and when the next update is due
     assert any(
         line.startswith("Last message T+02:00 [initiating] by Ada: Initiating") for line in lines

@@ -191,7 +191,7 @@ def test_probe_triggers_never_polled_say_so_as_status_does():
     )
     assert said == (
         "triggers: error-rate no data (never polled); health-failing no data (never polled); "
-        "core-broken not met (met once, at T+12:40)"
+        "core-broken not met (met once by Ada at T+12:40, cleared by Ada at T+15:00)"
     )
     assert "error-rate no data (never polled)" in " ".join(
         brief_text(record.state, record.now).split()

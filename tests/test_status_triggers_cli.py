@@ -74,14 +74,18 @@ def test_a_trigger_that_flapped_says_how_often_it_was_met(tmp_path: Path) -> Non
     """A flapping health check read "not met" between two flaps, though it had been met
     eight times in five minutes (a fresh user's review): `status`, `brief` and the
     decision dialog say how often, and when last."""
-    cli = InProcessCli(tmp_path / "flap.db")
+    cli = InProcessCli(tmp_path / "flap.db", actor="Bo")
     incident_id = cli.ok(
         "declare", "--title", "Flapping", "--severity", "SEV2", "--commander", "Ada"
     ).strip()
     for verdict in ("met", "cleared", "met", "cleared"):
         cli.ok("trigger", incident_id, "core-broken", verdict, "--note", "checkout flaps")
     line = triggers_line(cli.ok("status", incident_id))
-    flapped = re.search(r"core-broken not met \(met 2 times, last at T\+\d\d:\d\d\)", line)
+    flapped = re.search(
+        r"core-broken not met \(met 2 times, last by Bo at T\+\d\d:\d\d, "
+        r"cleared by Bo at T\+\d\d:\d\d\)",
+        line,
+    )
     assert flapped is not None, line
     assert flapped.group() in brief_trigger_parts(cli.ok("brief", incident_id))
     cli.ok("trigger", incident_id, "core-broken", "met", "--note", "broken for good")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
+from incident.core.reversals import role_change_at, role_reversal
 
 
 def note(session: Session, actor: str, text: str, *, pin: bool = False) -> Done:
@@ -29,7 +30,10 @@ def assign(session: Session, actor: str, role: str, person: str) -> Done:
     events = session.run_many(
         lambda s: [commands.assign_role(s, role, person, actor=actor, clock=clock)]
     )
-    return Done(events, f"{person} is {role}")
+    # Given to someone else by another person a moment before: said (`reversals`).
+    change = role_change_at(session.state, role, events[-1].at) if events else None
+    reversal = role_reversal(session.state, change) if change is not None else None
+    return Done(events, f"{person} is {role}" + (f" ({reversal.said})" if reversal else ""))
 
 
 def set_channel(session: Session, actor: str, channel: str) -> Done:

@@ -21,6 +21,7 @@ from incident.core.gates import DECISION_NOTE as DECISION_NOTE
 from incident.core.gates import decision_gate, decision_refusal
 from incident.core.gates import decision_recorded as decision_recorded
 from incident.core.names import same_person
+from incident.core.reversals import trigger_reversal
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 
@@ -208,7 +209,11 @@ def mark_trigger(
     events = session.run_many(
         lambda s: [commands.mark_trigger(s, trigger, met, actor=actor, clock=clock, note=note)]
     )
-    return Done(events, f"trigger {trigger} {verdict}")
+    # Someone else's opposite mark a moment before stands too: said (`reversals`).
+    reversal = trigger_reversal(session.state, trigger, events[-1].seq) if events else None
+    return Done(
+        events, f"trigger {trigger} {verdict}" + (f" ({reversal.said})" if reversal else "")
+    )
 
 
 def command_to_run(session: Session, step: str) -> str:

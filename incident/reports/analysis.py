@@ -17,6 +17,7 @@ from incident.core.attribution import recorder
 from incident.core.events import Event
 from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
+from incident.core.reversals import reversals
 from incident.core.state import Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
@@ -223,6 +224,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                 )
             )
     found += _repeated_messages(state)
+    found += [Inconsistency(r.at, r.in_report(state)) for r in reversals(state)]
     if state.forced_close and state.closed_at is not None:
         found.append(
             Inconsistency(

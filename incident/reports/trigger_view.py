@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import t_plus
+from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
 from incident.health.triggers import TriggerState, read_triggers
 from runbooks.model import Trigger, TriggerKind
@@ -19,7 +20,9 @@ from runbooks.model import Trigger, TriggerKind
 
 def trigger_parts(state: IncidentState) -> list[str]:
     """Each trigger in a few words: `error-rate MET since T+02:10, 12% > 5%`,
-    `core-broken not met`, `health-failing no data`; `none defined` without any."""
+    `core-broken not met`, `health-failing no data`; `none defined` without any. A
+    trigger marked by hand names who: `core-broken MET since T+01:41 by Bo, …`,
+    `core-broken not met (met once by Bo at T+01:41, cleared by Cy at T+01:42)`."""
     no_data = undecided(state)
     parts: list[str] = []
     for trigger in state.runbook.triggers:
@@ -27,18 +30,28 @@ def trigger_parts(state: IncidentState) -> list[str]:
         if mark is not None and mark.met:
             detail = f", {mark.detail}" if mark.detail else ""
             since = t_plus(state, mark.at)
-            parts.append(f"{trigger.id} MET since {since}{detail}")
+            parts.append(f"{trigger.id} MET since {since}{_by(mark)}{detail}")
         elif trigger.id in no_data:
             parts.append(f"{trigger.id} {no_data_words(state, trigger)}")
         else:
-            before = met_before(state, trigger.id)
-            parts.append(f"{trigger.id} not met" + (f" ({before})" if before else ""))
+            by = _by(mark)
+            cleared = f"cleared{by} at {t_plus(state, mark.at)}" if mark and by else ""
+            said = [said for said in (met_before(state, trigger.id), cleared) if said]
+            parts.append(f"{trigger.id} not met" + (f" ({', '.join(said)})" if said else ""))
     return parts or ["none defined"]
+
+
+def _by(mark: TriggerMark | None) -> str:
+    """` by Bo`: who marked a manual trigger (a probe's flip is its samples', not a
+    person's); the next commander's brief named nobody, though two people had marked
+    core-broken met and cleared a second apart (ux_review6 finding 2)."""
+    return f" by {mark.by}" if mark is not None and mark.source == "manual" and mark.by else ""
 
 
 def met_before(state: IncidentState, trigger_id: str) -> str | None:
     """How often a trigger not met now was met before, and when last: `met 8 times,
-    last at T+05:00`, `met once, at T+00:08`; None if never (or met now).
+    last at T+05:00`, `met once, at T+00:08`, and by whom for a mark by hand (`met once
+    by Bo at T+01:41`); None if never (or met now).
 
     A flapping health check read "not met" between two flaps, in the decision dialog
     and `status`, though it had been met eight times in five minutes (a fresh user's
@@ -46,11 +59,13 @@ def met_before(state: IncidentState, trigger_id: str) -> str | None:
     mark = state.triggers.get(trigger_id)
     if mark is not None and mark.met:
         return None
-    met = [m.at for trigger, m in state.trigger_history if trigger == trigger_id and m.met]
+    met = [m for trigger, m in state.trigger_history if trigger == trigger_id and m.met]
     if not met:
         return None
-    last = t_plus(state, met[-1])
-    return f"met once, at {last}" if len(met) == 1 else f"met {len(met)} times, last at {last}"
+    by, at = _by(met[-1]), t_plus(state, met[-1].at)
+    if len(met) == 1:
+        return f"met once{by} at {at}" if by else f"met once, at {at}"
+    return f"met {len(met)} times, last{by} at {at}"
 
 
 def trigger_data(state: IncidentState) -> list[JSONValue]:

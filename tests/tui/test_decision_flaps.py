@@ -34,4 +34,4 @@ async def test_a_trigger_that_flapped_says_so_at_the_gate(tmp_path: Path) -> Non
         await wait_for_screen(pilot, DecisionModal)
         await pilot.pause()
         shown = "\n".join(screen_lines(app))
-        assert re.search(r"met 2 times, last at T\+\d\d:\d\d", shown), shown
+        assert re.search(r"met 2 times, last by Bo at T\+\d\d:\d\d", shown), shown
