@@ -149,7 +149,7 @@ async def coordinator_on_hostile_incident(
 
 async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path):
     clock = ManualClock(T0)
-    async with coordinator_on_hostile_incident(tmp_path, clock, width=280) as (app, pilot):
+    async with coordinator_on_hostile_incident(tmp_path, clock, width=300) as (app, pilot):
         shown = screen_text(app)
         assert_shown_as_written(shown)
         assert "Paged team ␛[2J␛[H␛]0;pwned␇" in shown  # a name an older version took

@@ -86,6 +86,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         self.recorder = Recorder(session, self)
         self.view = IncidentView(copy_state(session.state), session.clock, id="incident")
         self.view.shop_url = shop_url
+        self.view.recording_as = actor
         self.desk = Desk(self, self.view, self.recorder, actor, catch_up=self.catch_up)
         self.comms = Comms(self.desk)
         self.steps = StepVerbs(self.desk, self.comms)

@@ -1,4 +1,9 @@
-"""The top line: which incident, how bad, how long, who is in command."""
+"""The top line: which incident, how bad, how long, who is in command, and on the
+coordinator's screen, whose name it records under (`as Bo`).
+
+A screen started without `--as` took git's user.name and said so nowhere: the first
+sign was a timeline row under a bot's name (ux_review6 finding 8).
+"""
 
 from __future__ import annotations
 
@@ -25,6 +30,11 @@ class IncidentBar(Static):
     }
     """
 
+    def __init__(self, *, recording_as: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.recording_as = recording_as
+        """The name this screen records under ("" on a view that records nothing)."""
+
     _shown: Text | None = None
     _last: tuple[IncidentState, datetime] | None = None
     retrying = ""
@@ -43,7 +53,7 @@ class IncidentBar(Static):
         """
         self._last = (state, now)
         width = self.content_region.width or self.app.size.width - 2
-        line = fitted(state, now, width, self.retrying)
+        line = fitted(state, now, width, self.retrying, self.recording_as)
         if line != self._shown:
             self._shown = line
             self.update(line, layout=False)  # one line: its size never changes
@@ -55,23 +65,32 @@ class IncidentBar(Static):
 
 TITLE_AT_LEAST = 12
 """The room the title keeps (or its whole length, if shorter) before the commander
-gives way, then the separators tighten."""
+gives way, then the name the screen records under, then the separators tighten."""
 
 
-def fitted(state: IncidentState, now: datetime, width: int, retrying: str = "") -> Text:
-    """The bar's line in `width` cells, most important parts kept: the commander goes
-    when the title would shrink below TITLE_AT_LEAST, then the separators tighten."""
+def fitted(
+    state: IncidentState, now: datetime, width: int, retrying: str = "", recording_as: str = ""
+) -> Text:
+    """The bar's line in `width` cells, most important parts kept: when the title would
+    shrink below TITLE_AT_LEAST, the name the screen records under moves up to the
+    commander (`IC Ada · as Bo`), then the commander goes, then the name, then the
+    separators tighten."""
     for sep in ("  ·  ", " · "):
-        head, commander, tail = parts(state, now, sep, retrying)
+        head, ic, spaced, tail = parts(state, now, sep, retrying, recording_as)
         title = Text(visible(state.title))
-        room = width - head.cell_len - commander.cell_len - tail.cell_len
-        if room < min(TITLE_AT_LEAST, title.cell_len):
-            commander = Text()
+        least = min(TITLE_AT_LEAST, title.cell_len)
+        close = parts(state, now, " · ", retrying, recording_as)[2]
+        for commander, name in ((ic, spaced), (ic, close), (Text(), spaced), (Text(), close)):
+            room = width - head.cell_len - commander.cell_len - name.cell_len - tail.cell_len
+            if room >= least:
+                break
+        else:
+            commander = name = Text()
             room = width - head.cell_len - tail.cell_len
-        if room >= min(TITLE_AT_LEAST, title.cell_len):
+        if room >= least:
             break
     title = _cut(title, max(room, 0))
-    line = Text.assemble(head, title, commander, tail, no_wrap=True, overflow="ellipsis")
+    line = Text.assemble(head, title, commander, name, tail, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
 
@@ -91,17 +110,22 @@ def _cut(title: Text, room: int) -> Text:
 RETRY_ERROR_CELLS = 16
 """The most of a retried try's error the bar shows (`✉ 1 retrying (HTTP 500: boom)`), what
 was expected (`(expected 2xx)`) left to the deliveries' own lines."""
+NAME_CELLS = 12
+"""The most of the name the screen records under that the bar shows (`as Bo`)."""
 
 
 def parts(
-    state: IncidentState, now: datetime, sep: str, retrying: str = ""
-) -> tuple[Text, Text, Text]:
-    """T+ and severity; the commander; the id and the state (CLOSED, deliveries: a
-    pending message whose last try failed reads `retrying`, with that try's error)."""
+    state: IncidentState, now: datetime, sep: str, retrying: str = "", recording_as: str = ""
+) -> tuple[Text, Text, Text, Text]:
+    """T+ and severity; the commander; whose name this screen records under (`as Bo`:
+    who the next key records as, kept when the commander gives way); the id and the
+    state (CLOSED, deliveries: a pending message whose last try failed reads
+    `retrying`, with that try's error)."""
     head = Text(no_wrap=True)
     head.append(format_offset(elapsed(state, now)), style="bold")
     head.append(f"  {state.severity}  ", style="bold")
     commander = Text(f"{sep}IC {visible(state.commander) or 'unassigned'}")
+    name = Text(f"{sep}as {clipped(visible(recording_as), NAME_CELLS)}" if recording_as else "")
     tail = Text(f"{sep}{visible(state.id)}")
     if state.is_closed:
         tail.append(f"{sep}CLOSED", style="bold")
@@ -115,4 +139,4 @@ def parts(
         shown = [f"{pending} {waiting}"] if pending else []
         shown += [f"{failed} FAILED"] if failed else []
         tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
-    return head, commander, tail
+    return head, commander, name, tail

@@ -80,6 +80,9 @@ class IncidentView(Horizontal):
         self._guided: tuple[str | None, int, int] | None = None
         self._hint: str | None = None
         """The key hint the guidance shows (`incident.app.next_key`)."""
+        self.recording_as = ""
+        """The name the screen records under, shown in the bar; "" for a view that
+        records nothing (attach, replay). Set before the view is composed."""
         self.shop_url: str | None = None
         """The demo's or the drill's shop, named in the Production panel's title
         (`HealthPanel.shop_url`); set before the view is composed."""
@@ -104,7 +107,7 @@ class IncidentView(Horizontal):
     def compose(self) -> ComposeResult:
         runbook = self.state.runbook
         with Vertical(id="head"):
-            yield IncidentBar(id="bar")
+            yield IncidentBar(recording_as=self.recording_as, id="bar")
             strip = PhaseStrip(len(runbook.phases))
             strip.show(self.state, *self._clocks())  # its cells' classes set before they mount
             yield strip
