@@ -13,6 +13,7 @@ from textual.binding import Binding
 
 from incident.app.session import IncidentSession
 from incident.core.folding import copy_state
+from incident.core.payloads import CommanderHandedOff
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from incident.core.text import counted
@@ -119,8 +120,8 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         if fresh:
             self.draw_bar()
             for event in fresh:  # command changed hands: whoever watches is told
-                if (toast := handoff_news(event, self.state)) is not None:
-                    text, title, severity, timeout = toast
+                if isinstance(event.data, CommanderHandedOff):
+                    text, title, severity, timeout = handoff_news(event, self.state, event.data)
                     self.notify(text, title=title, severity=severity, timeout=timeout)
         if message.reply is not None:
             message.reply()
