@@ -26,6 +26,7 @@ from typing import Final
 
 from incident.core.events import Event, Kind
 from incident.core.payloads import ProbeSamples
+from incident.core.tick_presence import every_tick, ticks_holding, ticks_text
 from incident.core.ticks import ENTRY, FIELD, ProbeTick, SampledTick, summary_samples
 
 _KIND: Final = str(Kind.PROBE_SAMPLES)
@@ -104,10 +105,13 @@ class TickRun:
     """
 
     __slots__ = (
+        "_every",
         "_held",
         "_load",
         "_made",
+        "_probes",
         "_text",
+        "_ticks",
         "actors",
         "ats",
         "between",
@@ -157,6 +161,10 @@ class TickRun:
         """Each tick's samples per probe, counted once when first asked (`last_ticks_of`)."""
         self._text = joined
         """Every summary, each after an `ENTRY` (`whole_text`), once made."""
+        self._probes: dict[str, int] | None = None
+        self._ticks: str | None = None
+        """Every summary, each after a `TICK` (`tick_presence.ticks_text`), once made."""
+        self._every: frozenset[str] | None = None
 
     def __len__(self) -> int:
         return len(self.seqs)
@@ -179,7 +187,23 @@ class TickRun:
         return datetime.fromisoformat(self.ats[-1])
 
     def probes(self) -> dict[str, int]:
-        """Each probe sampled in the run, in the order it first appears, and its samples."""
+        """Each probe sampled in the run, in the order it first appears, and its samples
+        (counted once: the fold and the gaps' tally both ask)."""
+        if self._probes is None:
+            self._probes = self._probes_held()
+        return self._probes
+
+    def ticks_of(self, probe: str) -> Sequence[int]:
+        """The indexes of the run's ticks that hold a sample of `probe`, in order
+        (`incident.core.tick_presence`): a range when every tick does."""
+        if self._ticks is None:
+            self._ticks = ticks_text(self.readings)
+            self._every = every_tick(self.readings, self._ticks, self.probes())
+        if self._every and probe in self._every:
+            return range(len(self.seqs))
+        return ticks_holding(self.readings, self._ticks, probe)
+
+    def _probes_held(self) -> dict[str, int]:
         if not self.samples:
             return {}
         if 0 not in self.counts:

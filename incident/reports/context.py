@@ -11,6 +11,7 @@ from incident.core.events import Event
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
+from incident.health.reading_gaps import ReadingGap
 from incident.reports.delivery_history import Setbacks, setbacks
 from incident.reports.impact import (
     Milestone,
@@ -65,6 +66,11 @@ class ReportContext(Struct, frozen=True):
     @property
     def end(self) -> datetime:
         return self.state.closed_at or self.now
+
+    @property
+    def reading_gaps(self) -> list[ReadingGap]:
+        """Where the probes went unrecorded, the last stretch until the end included."""
+        return self.record.gaps.until(self.end)
 
     @property
     def head_hash(self) -> str:

@@ -15,6 +15,7 @@ from incident.core.state import tier_target
 from incident.core.timefmt import seconds
 from incident.reports.analysis import impact_start_known
 from incident.reports.context import ReportContext
+from incident.reports.gaps import gaps_data
 from incident.reports.impact import authors, severity_totals
 from incident.reports.postmortem import meeting_window
 from incident.reports.review_data import review_data
@@ -68,6 +69,7 @@ def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
             {"at": _ts(n.at), "by": n.by, "text": n.text, "pinned": n.pinned} for n in state.notes
         ],
         "samples": {"readings": samples, "polls": polls},
+        "reading_gaps": gaps_data(ctx),
         "rca": [{"at": _ts(r.at), "by": r.by, "text": r.text} for r in state.rca],
         "action_items": [
             {

@@ -14,22 +14,23 @@ from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.describe import NO_FAILED_SERIES, count_text
 from incident.reports.gantt import mermaid_gantt
+from incident.reports.gaps import reading_gaps_section
 from incident.reports.impact import skipped_steps
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.metrics import MetricFigures
 
 
 def impact(ctx: ReportContext) -> list[str]:
-    return join_blocks(
-        [
-            ["## Impact"],
-            _users(ctx),
-            _milestones(ctx),
-            _severities(ctx),
-            _error_rate(ctx),
-            _phases(ctx),
-        ]
-    )
+    blocks = [
+        ["## Impact"],
+        _users(ctx),
+        _milestones(ctx),
+        _severities(ctx),
+        _error_rate(ctx),
+        reading_gaps_section(ctx),
+        _phases(ctx),
+    ]
+    return join_blocks([block for block in blocks if block])
 
 
 def _users(ctx: ReportContext) -> list[str]:

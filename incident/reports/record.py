@@ -22,6 +22,7 @@ from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, SampledTick, reading
+from incident.health.reading_gaps import GapTally, ReadingGaps
 from incident.reports.metrics import MetricFigures, Tallies
 
 TickCount = tuple[int, datetime | str, int]
@@ -46,6 +47,8 @@ class ReportRecord(Struct, frozen=True):
     metrics: list[MetricFigures]
     damage: ChainReport | None = None
     """Where the record is not what was recorded, if the read found that."""
+    gaps: ReadingGaps = ReadingGaps()
+    """Where the probes went unrecorded (`ReadingGaps.until` the end adds the last)."""
 
     @property
     def polls(self) -> int:
@@ -55,6 +58,7 @@ class ReportRecord(Struct, frozen=True):
     def of(cls, state: IncidentState, events: Sequence[Event]) -> ReportRecord:
         """From decoded events, with the state the caller folded from them."""
         tallies = Tallies(state.runbook)
+        gaps = GapTally(state.runbook)
         entries: list[Event] = []
         ticks: list[TickCount] = []
         samples = 0
@@ -63,13 +67,15 @@ class ReportRecord(Struct, frozen=True):
                 ticks.append((event.seq, event.at, len(event.data.samples)))
                 samples += len(event.data.samples)
                 tallies.add_event(event)
+                gaps.add_tick(event.seq, event.at, (s.probe for s in event.data.samples))
             else:
                 entries.append(event)
         head = events[-1].hash if events else ""
         report = verify_chain(state.id, events)
         damage = None if report.ok or not events else report
         figures = tallies.figures(state)
-        return cls(state, entries, len(events), head, ticks, samples, figures, damage)
+        found = gaps.result()
+        return cls(state, entries, len(events), head, ticks, samples, figures, damage, found)
 
 
 def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> ReportRecord:
@@ -88,6 +94,7 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
     fold = Fold(first)
     tallies = Tallies(fold.runbook)
     by_probe = tallies.by_probe
+    gaps = GapTally(fold.runbook)
     entries: list[Event] = [first]
     ticks: list[TickCount] = []
     samples = 0
@@ -102,6 +109,7 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             read = item.samples
             ticks.append((item.seq, item.at_text, len(read)))
             samples += len(read)
+            gaps.add_tick(item.seq, item.at, (sample[PROBE] for sample in read))
             for sample in read:
                 found = by_probe.get(sample[PROBE])
                 if found is not None and sample[OUTCOME] == "ok" and sample[VALUE] is not None:
@@ -110,6 +118,7 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             continue
         if type(item) is TickRun:  # a page of ticks, read as columns, and the events among them
             fold.add_run(item)
+            gaps.add_run(item)
             entries += item.between
             count += len(item) + len(item.between) - 1
             ticks.extend(zip(item.seqs, item.ats, item.counts, strict=True))
@@ -125,9 +134,11 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             ticks.append((item.seq, item.at, len(item.data.samples)))
             samples += len(item.data.samples)
             tallies.add_event(item)
+            gaps.add_tick(item.seq, item.at, (s.probe for s in item.data.samples))
         else:
             entries.append(item)
     state = fold.settled()
     damage = walk.report() if walk is not None and walk.failure is not None else None
     figures = tallies.figures(state)
-    return ReportRecord(state, entries, count, last.hash, ticks, samples, figures, damage)
+    unpolled = gaps.result()
+    return ReportRecord(state, entries, count, last.hash, ticks, samples, figures, damage, unpolled)

@@ -8,7 +8,9 @@ listed: a phase's count is one line, where its first tick was recorded (its
 range starts there, so the lines stay in the order of their T+). Webhook
 deliveries are the outcome beside each message, summed up at the end; a command
 step's run and the check it made are one line. A stretch longer than the
-threshold with no action recorded by a person is called out where it ends.
+threshold with no action recorded by a person is called out where it ends, and so
+is a stretch with no readings of a probe (`incident.health.reading_gaps`): where
+the tick that ended it was recorded, or at the end if none did.
 """
 
 from __future__ import annotations
@@ -33,7 +35,9 @@ from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
+from incident.health.reading_gaps import ReadingGap
 from incident.reports.context import ReportContext, entry, join_blocks
+from incident.reports.gaps import GAP_MARK, RULE, gap_words
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
@@ -45,7 +49,6 @@ from runbooks.model import StepKind
 AFTER_CLOSE = "after-close"
 KEY_MARK = "★"
 PIN_MARK = "📌"
-GAP_MARK = "⚠"
 DEFAULT_GAP = timedelta(minutes=5)
 
 
@@ -64,7 +67,7 @@ class Silence(Struct, frozen=True):
     so_far: bool = False
 
 
-Item = Listed | Silence
+Item = Listed | Silence | ReadingGap
 
 
 class Section(Struct):
@@ -170,9 +173,14 @@ class Walk(Struct, frozen=True):
     marks: dict[int, str]
     sections: dict[str, Section]
     gap: timedelta
+    """The silence worth calling out."""
+    reading_gaps: bool = False
+    """Whether any probe went unrecorded (`ReadingGap` items)."""
 
 
-def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinfo | None) -> Walk:
+def walk_timeline(
+    record: ReportRecord, now: datetime, silence: timedelta, tz: tzinfo | None
+) -> Walk:
     """One pass over a record read with `read_record`, for the Markdown and the JSON."""
     state = record.state
     ctx = ReportContext.build(record, now, tz)
@@ -183,17 +191,27 @@ def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinf
     placer = _Placer(state, entries[0]) if entries else None
     next_tick = 0
     previous: Event | None = None
+    gaps = ctx.reading_gaps
+    ended = iter(sorted((g for g in gaps if g.end_seq is not None), key=_end_seq))
+    gap = next(ended, None)
+    closed_in: str | None = None
     for event in entries:
         assert placer is not None
         while next_tick < len(ticks) and ticks[next_tick][0] < event.seq:
-            sections[placer.place_tick()].count(ticks[next_tick])
+            section = sections[placer.place_tick()]
+            section.count(ticks[next_tick])
+            while gap is not None and gap.end_seq == ticks[next_tick][0]:
+                section.items.append(gap)
+                gap = next(ended, None)
             next_tick += 1
         phase = placer.place(event)
+        if event.kind == Kind.CLOSED:
+            closed_in = phase
         if event.kind in NOT_LISTED:
             continue
         section = sections[phase]
         if phase != AFTER_CLOSE and by_people(event):
-            if printed_span(last_action, event.at) > gap:  # as its line will read
+            if printed_span(last_action, event.at) > silence:  # as its line will read
                 section.items.append(Silence(last_action, event.at))
             last_action = max(last_action, event.at)
         last = section.items[-1] if section.items else None
@@ -204,12 +222,22 @@ def walk_timeline(record: ReportRecord, now: datetime, gap: timedelta, tz: tzinf
         previous = event
     for tick in ticks[next_tick:]:
         if placer is not None:
-            sections[placer.place_tick()].count(tick)
-    if not state.is_closed and printed_span(last_action, now) > gap:
-        phase_now = current_phase(state, now)
-        where = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
-        sections[where].items.append(Silence(last_action, now, so_far=True))
-    return Walk(ctx, ctx.key_marks(), sections, gap)
+            section = sections[placer.place_tick()]
+            section.count(tick)
+            while gap is not None and gap.end_seq == tick[0]:
+                section.items.append(gap)
+                gap = next(ended, None)
+    phase_now = current_phase(state, now)
+    last_phase = phase_now.phase.id if phase_now else (state.runbook.phases[-1].id)
+    if not state.is_closed and printed_span(last_action, now) > silence:
+        sections[last_phase].items.append(Silence(last_action, now, so_far=True))
+    at_end = closed_in if state.is_closed and closed_in is not None else last_phase
+    sections[at_end].items += [g for g in gaps if g.end_seq is None]
+    return Walk(ctx, ctx.key_marks(), sections, silence, bool(gaps))
+
+
+def _end_seq(gap: ReadingGap) -> int:
+    return gap.end_seq or 0
 
 
 def timeline_from(
@@ -226,6 +254,8 @@ def timeline_from(
 
 
 def _item_line(ctx: ReportContext, item: Item, marks: dict[int, str]) -> str:
+    if isinstance(item, ReadingGap):
+        return f"- {GAP_MARK} {gap_words(ctx, item)}"
     if isinstance(item, Silence):
         line = _gap_line(ctx, item.start, item.end)
         return line + " so far" if item.so_far else line
@@ -256,7 +286,8 @@ def _document(walk: Walk) -> list[str]:
         f"{inline(state.id)} · {inline(state.severity)} · T+0 is "
         f"{ctx.zone.alongside(state.started_at, date=True)}. {ctx.times_note}. "
         f"{KEY_MARK} key moment, {PIN_MARK} pinned note, {GAP_MARK} more than "
-        f"{exact_duration(gap)} with no action recorded by a person."
+        f"{exact_duration(gap)} with no action recorded by a person"
+        + (f", or a probe with no readings {RULE}." if walk.reading_gaps else ".")
     )
     title = f"# Post-mortem timeline: {heading(state.title)}"
     head = [title, "", *damage_note(ctx.record.damage), *drill_note(state), intro]

@@ -13,7 +13,9 @@ from datetime import UTC, datetime, timedelta
 from incident.core.chain import damage_data
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.payloads import NoteAdded
+from incident.health.reading_gaps import ReadingGap
 from incident.reports.describe import describe
+from incident.reports.gaps import gap_data, until
 from incident.reports.impact import PhaseResult
 from incident.reports.record import ReportRecord
 from incident.reports.timeline import AFTER_CLOSE, Item, Listed, Section, Walk, walk_timeline
@@ -68,6 +70,8 @@ def _section(
 
 def _item(walk: Walk, item: Item) -> JSONValue:
     t0 = walk.ctx.state.started_at
+    if isinstance(item, ReadingGap):
+        return {"type": "reading_gap", **gap_data(item, until(walk.ctx, item))}
     if isinstance(item, Listed):
         event = item.event
         return {

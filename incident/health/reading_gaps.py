@@ -1,0 +1,156 @@
+"""Stretches in which a probe has no readings in the record: nobody was polling.
+
+A monitor restarted, a coordinator's screen reopened, a database that refused the
+writes for a minute: the probes went unrecorded, and the documents counted the
+readings there were and drew them as a quiet line (a review counted 19 error-rate
+readings in 7 minutes at a 15 s interval, and nothing said so). A quiet sparkline
+must not be read as a healthy one, so the documents name each stretch longer than
+`reading_gap` between two of a probe's ticks, or after its last one until the end
+(the close, or now): `no readings of error-rate from T+01:12 to T+02:02 (50s)`.
+
+The times are the ticks' (when a poller recorded its readings), read from every tick
+as the record streams past; a run of ticks (`TickRun`) is read in a few calls
+(`TickRun.ticks_of`), with each tick's time parsed once. A probe that never had a
+reading says so by its count of readings; it has no gap here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+from operator import sub
+
+from msgspec import Struct
+
+from incident.core.tick_runs import TickRun
+from runbooks.model import Probe, Runbook
+
+GAP_INTERVALS = 3
+"""A stretch without readings is a gap once it is longer than this many of the
+probe's intervals (the Production panel calls a reading stale at the same count:
+`incident.health.reading_line.STALE_AFTER_INTERVALS`)..."""
+GAP_AT_LEAST = timedelta(seconds=30)
+"""...and longer than this, so that a fast probe's missed poll or two is no gap."""
+
+
+def reading_gap(probe: Probe) -> timedelta:
+    """How long `probe` may go without a reading before the documents call it a gap."""
+    return max(timedelta(seconds=probe.interval_s * GAP_INTERVALS), GAP_AT_LEAST)
+
+
+class ReadingGap(Struct, frozen=True):
+    """A stretch longer than `reading_gap` with no reading of `probe` recorded."""
+
+    probe: str
+    start: datetime
+    """The tick of the last reading before it."""
+    end: datetime
+    """The tick of the next reading; or the end of the record (`to_end`)."""
+    end_seq: int | None = None
+    """The event of that next reading; None when none came (`to_end`)."""
+
+    @property
+    def to_end(self) -> bool:
+        """No reading after it: it lasts until the close (or until now, if open)."""
+        return self.end_seq is None
+
+    @property
+    def length(self) -> timedelta:
+        return self.end - self.start
+
+
+class ReadingGaps(Struct, frozen=True):
+    """What the tally found in the whole record: the gaps between readings, and each
+    probe's last reading, for the gap after it (`until`)."""
+
+    between: tuple[ReadingGap, ...] = ()
+    last: tuple[tuple[str, datetime], ...] = ()
+    """Each probe with a reading, in the runbook's order, and its last tick's time."""
+    limits: tuple[tuple[str, timedelta], ...] = ()
+
+    def until(self, end: datetime) -> list[ReadingGap]:
+        """Every gap, the ones that last until `end` (the close, or now) included, in
+        the order they began (the runbook's order for gaps that began together)."""
+        limits = dict(self.limits)
+        found = list(self.between)
+        for probe, last in self.last:
+            if end - last > limits[probe]:
+                found.append(ReadingGap(probe, last, end))
+        order = {probe: position for position, (probe, _) in enumerate(self.limits)}
+        return sorted(found, key=lambda gap: (gap.start, order[gap.probe]))
+
+
+class GapTally:
+    """Each runbook probe's readings as the record streams past, in order: the gaps
+    between them, found as each tick (or run of ticks) is added."""
+
+    def __init__(self, runbook: Runbook) -> None:
+        self._limits = {probe.name: reading_gap(probe) for probe in runbook.probes}
+        self._last: dict[str, datetime] = {}
+        self._gaps: list[ReadingGap] = []
+
+    def add_tick(self, seq: int, at: datetime, probes: Iterable[str]) -> None:
+        """A tick recorded at `at` holding readings of `probes`."""
+        for probe in set(probes):
+            limit = self._limits.get(probe)
+            if limit is None:
+                continue
+            last = self._last.get(probe)
+            if last is not None and at - last > limit:
+                self._gaps.append(ReadingGap(probe, last, at, seq))
+            self._last[probe] = at
+
+    def add_run(self, run: TickRun) -> None:
+        """Every tick of `run`: each time parsed once, each probe's ticks found at once."""
+        held = run.probes()
+        wanted = [probe for probe in self._limits if probe in held]
+        if not wanted:
+            return
+        times = list(map(datetime.fromisoformat, run.ats))
+        steps: list[timedelta] | None = None
+        widest = timedelta(0)
+        for probe in wanted:
+            where = run.ticks_of(probe)
+            if not where:
+                continue
+            if isinstance(where, range):  # every tick: the steps between ticks, once
+                if steps is None:
+                    steps = list(map(sub, times[1:], times[:-1]))
+                    widest = max(steps, default=timedelta(0))
+                self._add_times(probe, run.seqs, times, where, steps, widest)
+            else:
+                mine = list(map(times.__getitem__, where))
+                between = list(map(sub, mine[1:], mine[:-1]))
+                widest_mine = max(between, default=timedelta(0))
+                self._add_times(probe, run.seqs, mine, where, between, widest_mine)
+
+    def _add_times(
+        self,
+        probe: str,
+        seqs: Sequence[int],
+        times: Sequence[datetime],
+        where: Sequence[int],
+        steps: Sequence[timedelta],
+        widest: timedelta,
+    ) -> None:
+        """`probe`'s readings at `times` (its ticks', at `where` in the run), `steps`
+        between each and the next, the largest `widest`. In the record's order: a tick
+        whose time goes back (a clock set back) starts the next stretch from there."""
+        limit = self._limits[probe]
+        last = self._last.get(probe)
+        if last is not None and times[0] - last > limit:
+            self._gaps.append(ReadingGap(probe, last, times[0], seqs[where[0]]))
+        if widest > limit:  # seldom: found one by one
+            for index, step in enumerate(steps):
+                if step > limit:
+                    self._gaps.append(
+                        ReadingGap(probe, times[index], times[index + 1], seqs[where[index + 1]])
+                    )
+        self._last[probe] = times[-1]
+
+    def result(self) -> ReadingGaps:
+        """The gaps in the order they began (a run's are found probe by probe)."""
+        order = {probe: position for position, probe in enumerate(self._limits)}
+        found = sorted(self._gaps, key=lambda gap: (gap.start, order[gap.probe]))
+        last = tuple((probe, self._last[probe]) for probe in self._limits if probe in self._last)
+        return ReadingGaps(tuple(found), last, tuple(self._limits.items()))
