@@ -27,6 +27,7 @@ from incident.reports.timeline_json import timeline_data
 from runbooks.model import Probe, ProbeKind
 from store.sqlite_log import SqliteEventLog
 from tests.gap_records import GAP_ID, at, every, polled_record, regular
+from tests.test_json_schemas import assert_valid
 
 SECTION = "### Gaps in the probes' readings"
 
@@ -107,6 +108,8 @@ def test_a_stretch_nobody_polled_is_named_in_every_document(tmp_path: Path) -> N
         ("version", 130.0, "reading"),
         ("error-rate", 135.0, "reading"),
     ]
+    assert_valid("export", exported)
+    assert_valid("timeline", timeline_json)
 
 
 def test_one_probe_left_unpolled_is_the_one_named(tmp_path: Path) -> None:
@@ -133,6 +136,7 @@ def test_a_stretch_until_the_close_says_so(tmp_path: Path) -> None:
     assert "- ⚠ no readings of `health` from T+02:00 to the close at T+06:40 (4m40s)" in report
     assert "- ⚠ no readings of `health` from T+02:00 to the close at T+06:40 (4m40s)" in timeline
     assert {gap["until"] for gap in exported["reading_gaps"]} == {"close"}  # type: ignore[attr-defined]
+    assert_valid("export", exported)
 
 
 def test_an_open_incident_nobody_polls_says_so_far(tmp_path: Path) -> None:
@@ -144,6 +148,7 @@ def test_an_open_incident_nobody_polls_says_so_far(tmp_path: Path) -> None:
     assert "- ⚠ no readings of `error-rate` from T+02:00 to now (T+03:20) (1m20s so far)" in report
     assert "`health` from T+02:00 to now (T+03:20) (1m20s so far)" in report
     assert {gap["until"] for gap in exported["reading_gaps"]} == {"now"}  # type: ignore[attr-defined]
+    assert_valid("export", exported)
 
 
 @pytest.mark.parametrize("pause", [29, 30])
