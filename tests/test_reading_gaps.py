@@ -145,8 +145,8 @@ def test_an_open_incident_nobody_polls_says_so_far(tmp_path: Path) -> None:
     with SqliteEventLog.open(db) as log:
         polled_record(log, polled, rate)
     report, exported, _, _ = documents(db, at(200))
-    assert "- ⚠ no readings of `error-rate` from T+02:00 to now (T+03:20) (1m20s so far)" in report
-    assert "`health` from T+02:00 to now (T+03:20) (1m20s so far)" in report
+    assert "- ⚠ no readings of `error-rate` from T+02:00 to now, T+03:20 (1m20s so far)" in report
+    assert "`health` from T+02:00 to now, T+03:20 (1m20s so far)" in report
     assert {gap["until"] for gap in exported["reading_gaps"]} == {"now"}  # type: ignore[attr-defined]
     assert_valid("export", exported)
 

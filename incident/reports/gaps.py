@@ -22,13 +22,13 @@ RULE = (
 
 def gap_words(ctx: ReportContext, gap: ReadingGap) -> str:
     """`no readings of `error-rate` from T+01:12 to T+02:02 (50s)`; one that lasts until
-    the end says `to the close at T+07:09` or `to now (T+09:30)`, `so far`."""
+    the end says `to the close at T+07:09`, or `to now, T+09:30` and `so far`."""
     if not gap.to_end:
         until = ctx.offset(gap.end)
     elif ctx.state.closed_at is not None:
         until = f"the close at {ctx.offset(gap.end)}"
     else:
-        until = f"now ({ctx.offset(gap.end)})"
+        until = f"now, {ctx.offset(gap.end)}"
     length = printed_duration(gap.start, gap.end)
     so_far = " so far" if gap.to_end and ctx.state.closed_at is None else ""
     return (
