@@ -34,7 +34,8 @@ def test_a_gap_is_named_from_either_store(backend: Backend) -> None:
     with opened(backend) as log:
         polled_record(log, polled, rate, close_at=301)
     report, gaps = _documents(backend)
-    assert "- ⚠ no readings of `error-rate` from T+01:00 to T+02:30 (1m30s)" in report
+    line = "- ⚠ no readings of `health`, `version` and `error-rate` from T+01:00 to T+02:30 (1m30s)"
+    assert line in report
     assert [(g["probe"], g["seconds"]) for g in gaps] == [
         ("health", 90.0),
         ("version", 90.0),

@@ -7,6 +7,8 @@ the mistake a post-mortem must not make. Nothing is said where there is no gap.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.timefmt import printed_duration, seconds
 from incident.health.reading_gaps import GAP_AT_LEAST, GAP_INTERVALS, ReadingGap
@@ -20,9 +22,11 @@ RULE = (
 """The rule (`reading_gap`) in words."""
 
 
-def gap_words(ctx: ReportContext, gap: ReadingGap) -> str:
-    """`no readings of `error-rate` from T+01:12 to T+02:02 (50s)`; one that lasts until
-    the end says `to the close at T+07:09`, or `to now, T+09:30` and `so far`."""
+def gap_words(ctx: ReportContext, gaps: Sequence[ReadingGap]) -> str:
+    """`no readings of `error-rate` from T+01:12 to T+02:02 (50s)`, or of `health` and
+    `version` for gaps alike (`alike`); one that lasts until the end says `to the close
+    at T+07:09`, or `to now, T+09:30` and `so far`."""
+    gap = gaps[0]
     if not gap.to_end:
         until = ctx.offset(gap.end)
     elif ctx.state.closed_at is not None:
@@ -31,10 +35,26 @@ def gap_words(ctx: ReportContext, gap: ReadingGap) -> str:
         until = f"now, {ctx.offset(gap.end)}"
     length = printed_duration(gap.start, gap.end)
     so_far = " so far" if gap.to_end and ctx.state.closed_at is None else ""
-    return (
-        f"no readings of {code_span(gap.probe)} from {ctx.offset(gap.start)} to {until} "
-        f"({length}{so_far})"
-    )
+    names = [code_span(each.probe) for each in gaps]
+    probes = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"no readings of {probes} from {ctx.offset(gap.start)} to {until} ({length}{so_far})"
+
+
+def alike(gaps: Iterable[ReadingGap]) -> list[list[ReadingGap]]:
+    """Gaps in a row with the same start and end (a poller stopped: every probe at once)
+    as one group each, for one line."""
+    groups: list[list[ReadingGap]] = []
+    for gap in gaps:
+        last = groups[-1][0] if groups else None
+        if last is not None and (last.start, last.end, last.end_seq) == (
+            gap.start,
+            gap.end,
+            gap.end_seq,
+        ):
+            groups[-1].append(gap)
+        else:
+            groups.append([gap])
+    return groups
 
 
 def reading_gaps_section(ctx: ReportContext) -> list[str]:
@@ -49,7 +69,7 @@ def reading_gaps_section(ctx: ReportContext) -> list[str]:
         "polling, so the readings counted here and the probes' lines on screen say "
         "nothing of them.",
         "",
-        *(f"- {GAP_MARK} {gap_words(ctx, gap)}" for gap in gaps),
+        *(f"- {GAP_MARK} {gap_words(ctx, group)}" for group in alike(gaps)),
     ]
 
 

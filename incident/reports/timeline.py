@@ -37,7 +37,7 @@ from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
 from incident.health.reading_gaps import ReadingGap
 from incident.reports.context import ReportContext, entry, join_blocks
-from incident.reports.gaps import GAP_MARK, RULE, gap_words
+from incident.reports.gaps import GAP_MARK, RULE, alike, gap_words
 from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
@@ -253,8 +253,25 @@ def timeline_from(
     return "\n".join([*_document(walk), "", deliveries_line]) + "\n"
 
 
-def _item_line(ctx: ReportContext, item: Item, marks: dict[int, str]) -> str:
-    if isinstance(item, ReadingGap):
+Line = Listed | Silence | list[ReadingGap]
+"""What one line of a section says: gaps alike are one line."""
+
+
+def _grouped(items: Sequence[Item]) -> list[Line]:
+    """The items, gaps in a row alike (`alike`) as one line's group."""
+    found: list[Line] = []
+    for item in items:
+        if isinstance(item, ReadingGap) and found and isinstance(found[-1], list):
+            found[-1:] = alike([*found[-1], item])
+        elif isinstance(item, ReadingGap):
+            found.append([item])
+        else:
+            found.append(item)
+    return found
+
+
+def _item_line(ctx: ReportContext, item: Line, marks: dict[int, str]) -> str:
+    if isinstance(item, list):
         return f"- {GAP_MARK} {gap_words(ctx, item)}"
     if isinstance(item, Silence):
         line = _gap_line(ctx, item.start, item.end)
@@ -320,7 +337,7 @@ def _document(walk: Walk) -> list[str]:
 def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str]:
     ctx = walk.ctx
     lines = [title, "", summary, ""]
-    body = [_item_line(ctx, item, walk.marks) for item in section.items]
+    body = [_item_line(ctx, item, walk.marks) for item in _grouped(section.items)]
     if section.samples:  # where they began, so the lines stay in the order of their T+
         body.insert(
             section.samples_at,
