@@ -11,7 +11,9 @@ and the same from events in memory.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -25,8 +27,10 @@ from incident.reports.report import json_export, markdown_report
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
 from runbooks.model import Probe, ProbeKind
+from store import StoreError
 from store.sqlite_log import SqliteEventLog
 from tests.gap_records import GAP_ID, at, every, polled_record, regular
+from tests.tampering import drop_triggers
 from tests.test_json_schemas import assert_valid
 
 SECTION = "### Gaps in the probes' readings"
@@ -218,3 +222,21 @@ def test_the_runs_read_agrees_with_the_decoded_one(tmp_path: Path) -> None:
         ("health", at(9000), at(9100)),
         ("version", at(9000), at(9100)),
     ]
+
+
+@pytest.mark.parametrize("at_text", ["garbage", "2026-11-28T09:01:00.000"])
+def test_a_tick_time_edited_by_hand_is_the_stores_to_report(tmp_path: Path, at_text: str) -> None:
+    """The report's read says where a row was edited (`StoreError`), as before the gaps
+    were looked for; their tally neither fails first nor counts that tick."""
+    db = tmp_path / "r.db"
+    with SqliteEventLog.open(db) as log:
+        polled_record(log, *regular(300), close_at=301)
+    with contextlib.closing(sqlite3.connect(db, isolation_level=None)) as connection:
+        drop_triggers(connection)
+        edit = "UPDATE events SET at = ? WHERE incident_id = ? AND seq = 20"
+        connection.execute(edit, (at_text, GAP_ID))
+    with (
+        SqliteEventLog.open(db, read_only=True) as log,
+        pytest.raises(StoreError, match=f"event 20: unreadable timestamp '{at_text}'"),
+    ):
+        report_document(log, GAP_ID, at(400))

@@ -23,6 +23,7 @@ from operator import sub
 from msgspec import Struct
 
 from incident.core.tick_runs import TickRun
+from incident.core.ticks import PROBE
 from runbooks.model import Probe, Runbook
 
 GAP_INTERVALS = 3
@@ -100,29 +101,46 @@ class GapTally:
                 self._gaps.append(ReadingGap(probe, last, at, seq))
             self._last[probe] = at
 
+    def add_stored(self, seq: int, at: str, probes: Iterable[str]) -> None:
+        """`add_tick` for a tick's time as stored; one that does not read as stored (a row
+        edited by hand, which the store reports) is left out."""
+        moment = _stored_time(at)
+        if moment is not None:
+            self.add_tick(seq, moment, probes)
+
     def add_run(self, run: TickRun) -> None:
         """Every tick of `run`: each time parsed once, each probe's ticks found at once."""
         held = run.probes()
         wanted = [probe for probe in self._limits if probe in held]
         if not wanted:
             return
-        times = list(map(datetime.fromisoformat, run.ats))
-        steps: list[timedelta] | None = None
-        widest = timedelta(0)
+        try:  # each a time with its zone, as stored: steps between them can be taken
+            times = list(map(datetime.fromisoformat, run.ats))
+            steps = list(map(sub, times[1:], times[:-1]))
+            if times[0].tzinfo is None:
+                raise TypeError("a time without its zone")
+        except (ValueError, TypeError):  # edited by hand: left to the store to report
+            self._tick_by_tick(run, wanted)
+            return
+        widest = max(steps, default=timedelta(0))
         for probe in wanted:
             where = run.ticks_of(probe)
             if not where:
                 continue
-            if isinstance(where, range):  # every tick: the steps between ticks, once
-                if steps is None:
-                    steps = list(map(sub, times[1:], times[:-1]))
-                    widest = max(steps, default=timedelta(0))
+            if isinstance(where, range):  # every tick: the steps between ticks, taken once
                 self._add_times(probe, run.seqs, times, where, steps, widest)
             else:
                 mine = list(map(times.__getitem__, where))
                 between = list(map(sub, mine[1:], mine[:-1]))
                 widest_mine = max(between, default=timedelta(0))
                 self._add_times(probe, run.seqs, mine, where, between, widest_mine)
+
+    def _tick_by_tick(self, run: TickRun, wanted: Sequence[str]) -> None:
+        """`run`'s ticks one at a time, any whose time does not read as stored (a row
+        edited by hand, which the store reports) left out."""
+        for index, text in enumerate(run.ats):
+            held = {sample[PROBE] for sample in run.tick(index).samples}
+            self.add_stored(run.seqs[index], text, [probe for probe in wanted if probe in held])
 
     def _add_times(
         self,
@@ -154,3 +172,12 @@ class GapTally:
         found = sorted(self._gaps, key=lambda gap: (gap.start, order[gap.probe]))
         last = tuple((probe, self._last[probe]) for probe in self._limits if probe in self._last)
         return ReadingGaps(tuple(found), last, tuple(self._limits.items()))
+
+
+def _stored_time(text: str) -> datetime | None:
+    """A tick's stored time, if it reads as one with its zone."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo is not None else None

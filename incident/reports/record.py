@@ -109,7 +109,7 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             read = item.samples
             ticks.append((item.seq, item.at_text, len(read)))
             samples += len(read)
-            gaps.add_tick(item.seq, item.at, (sample[PROBE] for sample in read))
+            gaps.add_stored(item.seq, item.at_text, (sample[PROBE] for sample in read))
             for sample in read:
                 found = by_probe.get(sample[PROBE])
                 if found is not None and sample[OUTCOME] == "ok" and sample[VALUE] is not None:
