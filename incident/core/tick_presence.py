@@ -8,10 +8,10 @@ avoid, so the summaries are read here as one text with each tick after a `TICK`
 
 - `every_tick`: the probes every tick of the run holds, if the run is regular. The
   probes the first tick's summary names before its first time and value (or all of
-  them, if it has none) are fixed text; counted once per tick, every tick starts
-  with them, so holds each. A poller writes each due probe in the runbook's order,
-  so the probes polled most often lead every tick: `health` and `version` every
-  5 s before an `error-rate` every 15 s.
+  them, if it has none) are fixed text; counted once per tick in `ticks_text` (after
+  each `TICK`), every tick starts with it, so holds each. A poller writes each due probe
+  in the runbook's order, so the probes polled most often lead every tick: `health`
+  and `version` every 5 s before an `error-rate` every 15 s.
 - `ticks_holding`: any probe. Each of its entries (after an `ENTRY`, before a
   `FIELD`, an `ENTRY` or a `TICK`) is replaced by a `MARK`, the text is cut down
   to its `TICK`s and `MARK`s, and a tick holds the probe if a `MARK` follows its
@@ -55,13 +55,13 @@ def every_tick(readings: Sequence[str], text: str, probes: Collection[str]) -> f
         return frozenset()
     names = readings[0].partition(FIELD)[0].split(ENTRY)
     last = names[-1]
-    needle = TICK + ENTRY + ENTRY.join(names)
+    start = ENTRY.join(names)
     if any(probe != last and probe.startswith(last) for probe in probes):
         names.pop()  # `last` is not told from a longer name without what follows it
         if not names:
             return frozenset()
-        needle = TICK + ENTRY + ENTRY.join(names) + ENTRY  # each name ended by an `ENTRY`
-    if text.count(needle) != len(readings):
+        start = ENTRY.join(names) + ENTRY  # each name ended by an `ENTRY`
+    if text.count(TICK + ENTRY + start) != len(readings):  # a `TICK` starts each tick
         return frozenset()
     return frozenset(names)
 

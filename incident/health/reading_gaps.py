@@ -116,13 +116,15 @@ class GapTally:
             return
         try:  # each a time with its zone, as stored: steps between them can be taken
             times = list(map(datetime.fromisoformat, run.ats))
-            steps = list(map(sub, times[1:], times[:-1]))
+            widest = max(map(sub, times[1:], times[:-1]), default=timedelta(0))
             if times[0].tzinfo is None:
                 raise TypeError("a time without its zone")
         except (ValueError, TypeError):  # edited by hand: left to the store to report
             self._tick_by_tick(run, wanted)
             return
-        widest = max(steps, default=timedelta(0))
+        steps: Sequence[timedelta] = ()
+        if widest > min(self._limits[probe] for probe in wanted):  # seldom: each step kept
+            steps = list(map(sub, times[1:], times[:-1]))
         for probe in wanted:
             where = run.ticks_of(probe)
             if not where:
