@@ -10,6 +10,8 @@ each held, so the cursor, the selection and a click land where they do in the va
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.cells import get_character_cell_size
 from rich.text import Text
 from textual import events
@@ -26,6 +28,9 @@ TAB_WIDTH = 4
 
 class DataInput(Input):
     """An `Input` whose value is the text as typed or pasted, drawn in place."""
+
+    takes_paste_as_sent: ClassVar[bool] = True
+    """A paste is given to it as sent (`terminal_input.PASTE_AS_SENT`)."""
 
     @property
     def shown(self) -> str:

@@ -10,7 +10,7 @@ the cursor and the selection measure what is drawn, and `text` is what was typed
 
 from __future__ import annotations
 
-from typing import overload
+from typing import ClassVar, overload
 
 from textual._cells import cell_len
 from textual.document._document import Document, EditResult, Location
@@ -64,6 +64,9 @@ class HeldText(Document):
 
 class DataTextArea(TextArea):
     """A `TextArea` whose text is the text as typed or pasted, drawn in place."""
+
+    takes_paste_as_sent: ClassVar[bool] = True
+    """A paste is given to it as sent (`terminal_input.PASTE_AS_SENT`)."""
 
     def _set_document(self, text: str, language: str | None) -> None:
         """Plain text, held in a `HeldText` (this field highlights no language): as

@@ -47,8 +47,6 @@ from textual.driver import Driver
 from textual.message import Message
 
 from incident.core.text import field_safe
-from tui.app.data_input import DataInput
-from tui.app.data_text_area import DataTextArea
 
 _FACTORY = "getincrementaldecoder"
 _PARSER = "XTermParser"
@@ -167,6 +165,12 @@ def pasted_lines(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
+PASTE_AS_SENT = "takes_paste_as_sent"
+"""The class attribute of a field that holds a paste as sent and draws its pictures
+(`DataInput`, `DataTextArea`): asked by name, so the first frame does not load
+Textual's `TextArea` to ask `isinstance`."""
+
+
 class InputAsData(App[None]):
     """An app whose terminal input survives bytes that are not UTF-8, and whose fields
     are pasted into as the terminal sent the paste, its line breaks as LF."""
@@ -180,6 +184,6 @@ class InputAsData(App[None]):
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = pasted_lines(event.text)
-            if not isinstance(self.focused, DataInput | DataTextArea):
+            if not getattr(self.focused, PASTE_AS_SENT, False):
                 event.text = field_safe(event.text)
         await super().on_event(event)
