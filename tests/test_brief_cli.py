@@ -44,13 +44,13 @@ def test_brief_says_no_data_for_a_trigger_no_reading_has_decided(tmp_path: Path)
     rollback triggers". With no probe reading recorded, the brief told a new commander
     "error-rate not met", where the TUI says "no data" (silence is not health); a
     manual trigger nobody marked is not met, as everywhere. With no reading of its probe
-    at all, it says so: "not polled yet" (the report of a closed one: "never polled")."""
+    at all, it says why: here "not polled: default URL", the bundled runbook's probes
+    being at their defaults (the report of a closed one: "never polled")."""
     cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2")
     incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
 
     lines = cli.ok("brief", incident_id).splitlines()
-    at = lines.index(
-        "Triggers now: error-rate no data (not polled yet); health-failing no data (not polled yet)"
-    )
-    assert lines[at + 1] == " " * len("Triggers now: ") + "core-broken not met"  # wrapped at 100
+    at = lines.index("Triggers now: error-rate no data (not polled: default URL)")
+    wrapped = "health-failing no data (not polled: default URL); core-broken not met"
+    assert lines[at + 1] == " " * len("Triggers now: ") + wrapped  # wrapped at 100

@@ -62,8 +62,8 @@ def test_a_trigger_no_reading_has_decided_says_no_data(tmp_path: Path) -> None:
     )
     incident_id = declared.split()[0]
     assert triggers_line(cli.ok("status", incident_id)) == (
-        "triggers: error-rate no data (not polled yet); health-failing no data (not polled yet); "
-        "core-broken not met"
+        "triggers: error-rate no data (not polled: default URL); "
+        "health-failing no data (not polled: default URL); core-broken not met"
     )
     data = json.loads(cli.ok("status", incident_id, "--json"))
     assert [t["state"] for t in data["triggers"]] == ["no data", "no data", "not met"]

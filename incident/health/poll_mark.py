@@ -37,6 +37,7 @@ from msgspec import Struct
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.text import clipped, visible
+from incident.health.no_reading import unread_words
 from incident.health.turns import UNNAMED_POLLER, turn_lapsed
 
 WHERE = re.compile(r" \(pid ([0-9]{1,10}) on ([^()]*)\)\Z")
@@ -116,11 +117,12 @@ def poll_words(
 
     `polled by Ada's monitor (pid 4242 on bastion), last tick T+12:03`, `polled here`,
     `not polled since T+12:03; Ada's monitor (pid 4242 on bastion) stopped`,
-    `not polled yet`; while the record does not answer, `not recorded since T+12:03;
+    `not polled yet` (or why not, as every face says it: `not polled: default URL`,
+    `unread_words`); while the record does not answer, `not recorded since T+12:03;
     the record is unreachable` (this process's poller) or `no tick read since T+12:03;
     the record is unreachable` (another's), not that anyone stopped."""
     if mark.polling is Polling.NEVER or mark.at is None:
-        return "not polled yet"
+        return unread_words(state)
     if mark.polling is Polling.HERE:
         return "polled here"
     tick = t_plus(state, mark.at)

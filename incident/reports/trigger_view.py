@@ -4,8 +4,10 @@ The coordinator's screen shows each trigger as met, not met or "no data"; `brief
 said the same, and `status`, the command scripts and a second terminal ask most
 often, said nothing of the triggers at all. A trigger that no reading has decided
 yet says "no data", never "not met": silence is not health; and when the record holds
-no reading at all of its probe, says why: `no data (never polled)` (`not polled yet`
-while the incident is open). The report's rollback criteria say it in the same words.
+no reading at all of its probe, says why, by the rule every face follows
+(`incident.health.no_reading`): `no data (not polled: default URL)`, `no data (not
+polled yet)`, `no data (never polled)` once closed. The report's rollback criteria say
+it in the same words.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import t_plus
 from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
+from incident.health.no_reading import no_reading_named
 from incident.health.triggers import TriggerState, read_triggers
 from runbooks.model import Trigger, TriggerKind
 
@@ -96,14 +99,14 @@ def trigger_data(state: IncidentState) -> list[JSONValue]:
 
 
 def unpolled(state: IncidentState, trigger: Trigger) -> str | None:
-    """Why a probe trigger has no reading to go by: "never polled" (the incident closed)
-    or "not polled yet" when the record holds no reading of its probe; None for a manual
+    """Why a probe trigger has no reading to go by, when the record holds none of its
+    probe (`no_reading`, as a face that polls nothing says it): "never polled" (the
+    incident closed), "not polled: default URL", "not polled yet"; None for a manual
     trigger, or once its probe has a reading."""
     if trigger.kind == TriggerKind.MANUAL or trigger.probe is None:
         return None
-    if state.samples.get(trigger.probe):
-        return None
-    return "never polled" if state.is_closed else "not polled yet"
+    why = no_reading_named(state, trigger.probe)
+    return str(why) if why is not None else None
 
 
 def no_data_words(state: IncidentState, trigger: Trigger) -> str:

@@ -23,10 +23,10 @@ from tui.app.widgets.guidance import Guidance
 from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 
 
-def declared(db: Path, clock: ManualClock, *, decided: bool) -> str:
-    """A new incident of the bundled runbook in `db`, its id; `decided`: with the
-    rollback decided and the paging message declined."""
-    runbook = bundled_runbook()
+def declared(db: Path, clock: ManualClock, *, decided: bool, runbook: Runbook | None = None) -> str:
+    """A new incident of the bundled runbook (or `runbook`) in `db`, its id; `decided`:
+    with the rollback decided and the paging message declined."""
+    runbook = runbook or bundled_runbook()
     with SqliteEventLog.open(db) as log:
         event = commands.declare(runbook, DETAILS, actor="ada", clock=clock)
         log.append([event])

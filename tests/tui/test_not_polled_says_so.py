@@ -13,7 +13,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from incident.core.clock import ManualClock
+from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
+from tests.probe_runbooks import pointed_rollback
 from tests.tui.coordinator_harness import coordinator, declared, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.tui.screen_text import screen_lines
@@ -21,7 +23,6 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
-from tui.app.widgets.health import HealthPanel
 from tui.demo.scenarios import SCENARIO_T0
 
 
@@ -33,8 +34,8 @@ def toast_text(lines: list[str]) -> str:
 
 
 def unpolled(screen: IncidentScreen) -> bool:
-    """Whether the screen has been told which probes it does not poll."""
-    return bool(screen.query_one(HealthPanel).not_polled)
+    """Whether the screen knows of probes it does not poll."""
+    return bool(screen.view.not_polled)
 
 
 async def test_at_80x24_the_unpolled_toast_and_rows_are_whole(tmp_path: Path) -> None:
@@ -61,8 +62,10 @@ async def test_the_guidance_says_a_probe_at_its_default_is_not_polled(tmp_path: 
 
 
 async def test_with_probes_off_the_triggers_and_the_guidance_do_not_wait(tmp_path: Path) -> None:
+    """Its probes pointed somewhere: at their bundled defaults they say that instead."""
     clock = ManualClock(SCENARIO_T0)
-    incident_id = declared(tmp_path / "off.db", clock, decided=False)
+    runbook = load_runbook(pointed_rollback(tmp_path / "off.yaml"))
+    incident_id = declared(tmp_path / "off.db", clock, decided=False, runbook=runbook)
     with SqliteEventLog.open(tmp_path / "off.db") as log:
         app = LastGoodApp(
             log,

@@ -1,6 +1,7 @@
 """A probe this session will not poll says so, instead of "waiting for first poll" for
 ever: under `start --no-probes`, or while it points at the bundled runbook's loopback
-default (a review of the TUI in constrained terminals)."""
+default (a review of the TUI in constrained terminals). The words are every face's
+(`incident.health.no_reading`)."""
 
 from __future__ import annotations
 
@@ -10,24 +11,26 @@ from incident import commands
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
-from runbooks import load_runbook, resolve_runbook
+from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0
+from tests.probe_runbooks import pointed_rollback
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.follow_app import FollowApp
 from tui.app.replay_app import ReplayApp
 from tui.app.screens.follow import FollowScreen
 from tui.app.screens.incident import IncidentScreen
-from tui.app.screens.production import NOT_POLLED_OFF, NOT_POLLED_UNPOINTED, not_polled
 from tui.app.screens.replay import ReplayScreen
 from tui.app.widgets.health import HealthPanel
-from tui.app.widgets.probe_rows import NO_READING
+
+NOT_POLLED_OFF = "not polled (probes off)"
 
 
 def fresh_incident(db: Path, clock: ManualClock) -> tuple[SqliteEventLog, str]:
-    """An incident just declared on the bundled runbook: no probe has a reading."""
-    runbook = load_runbook(resolve_runbook("rollback"))
+    """An incident just declared on the bundled runbook, its probes pointed away from
+    their bundled defaults (which every face names as such): no probe has a reading."""
+    runbook = load_runbook(pointed_rollback(db.with_suffix(".yaml")))
     details = Declaration(title="t", severity="SEV2", commander="Ada")
     log = SqliteEventLog.open(db)
     declared = commands.declare(runbook, details, actor="Ada", clock=clock)
@@ -63,22 +66,24 @@ async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
     log.close()
 
 
-async def test_replay_says_no_reading_is_recorded_rather_than_waiting_for_a_poll(
+async def test_replay_says_not_polled_yet_rather_than_waiting_for_a_poll(
     tmp_path: Path,
 ) -> None:
-    """attach and replay poll nothing themselves (a review of the docs against the wheel)."""
+    """attach and replay poll nothing themselves (a review of the docs against the wheel):
+    they say what `status` says."""
     log, incident_id = fresh_incident(tmp_path / "fresh.db", ManualClock(T0))
     app = ReplayApp(log.events(incident_id), playing=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         panel = app.screen.query_one(HealthPanel)
-        assert all(row.endswith(NO_READING) for row in (r.rstrip() for r in rows(panel)))
+        assert all(row.endswith("not polled yet") for row in (r.rstrip() for r in rows(panel)))
     log.close()
 
 
 async def test_attach_on_a_closed_incident_does_not_promise_a_reading(tmp_path: Path) -> None:
     """attach on a closed incident whose probes never ran said "no reading recorded
-    yet", promising readings that cannot come (a second review of the wheel)."""
+    yet", promising readings that cannot come (a second review of the wheel); it says
+    "never polled", as `status` and the report do."""
     clock = ManualClock(T0)
     log, incident_id = fresh_incident(tmp_path / "closed.db", clock)
     IncidentSession(log, incident_id, clock).run(
@@ -91,11 +96,4 @@ async def test_attach_on_a_closed_incident_does_not_promise_a_reading(tmp_path: 
             await wait_for_screen(pilot, FollowScreen)
             panel = app.screen.query_one(HealthPanel)
             shown = [r.rstrip() for r in rows(panel)]
-            assert shown and all(row.endswith("no reading recorded") for row in shown), shown
-
-
-def test_probes_at_the_bundled_defaults_are_named_as_such() -> None:
-    probes = load_runbook(resolve_runbook("rollback")).probes
-    assert set(not_polled(probes, (), True).values()) == {NOT_POLLED_UNPOINTED}
-    assert not_polled(probes, probes, True) == {}
-    assert set(not_polled(probes, (), False).values()) == {NOT_POLLED_OFF}
+            assert shown and all(row.endswith("never polled") for row in shown), shown

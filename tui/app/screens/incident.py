@@ -158,7 +158,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             network=network,
             recorder=self.recorder,
             clock=self.view.clock,
-            mark_not_polled=self.view.mark_not_polled,
+            mark_polls=self.view.mark_polls,
             on_error=self._samples_refused,
         )
         self.comms.deliveries.open(

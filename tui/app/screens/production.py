@@ -42,31 +42,6 @@ def record_round(session: IncidentSession, batch: Sequence[Sample], turn: ProbeT
     return None if recorded else GIVEN_UP
 
 
-NOT_POLLED_OFF = "not polled (probes off)"
-"""Polling off for this session (`start --no-probes`, which the demo passes): said in
-what it means, not in a flag the coordinator may never have typed."""
-NOT_POLLED_UNPOINTED = "not polled: default URL"
-"""Still at the bundled runbook's loopback default (the toast says `lastgood init`).
-Like `NOT_POLLED_OFF`, whole in a row of the panel at 80 columns after the padded name
-(23 cells): it read `not polled: at the bun…`."""
-
-
-NOT_POLLED_STOPPED = "not polled: stopped"
-"""The screen's child poller stopped by itself (its toast says why, for 30 s): the rows
-still waiting for a first reading say so for good, not "waiting for first poll"."""
-
-
-def not_polled(
-    probes: tuple[Probe, ...], polled: tuple[Probe, ...], polling: bool
-) -> dict[str, str]:
-    """Why each of `probes` outside `polled` goes unpolled, by name: polling is off
-    (`start --no-probes`), or it still points at the bundled runbook's loopback default
-    (`runbooks.unpointed`). Its row says so, not "waiting for first poll" for ever."""
-    why = NOT_POLLED_UNPOINTED if polling else NOT_POLLED_OFF
-    names = {probe.name for probe in polled}
-    return {probe.name: why for probe in probes if probe.name not in names}
-
-
 def start_polling(
     network: NetworkLoop,
     recorder: Recorder,

@@ -16,8 +16,9 @@ from typing import TYPE_CHECKING, Protocol
 
 from incident.core.clock import Clock
 from incident.core.state import IncidentState
+from incident.health.no_reading import Polls
 from runbooks.model import Probe
-from tui.app.screens.production import NOT_POLLED_STOPPED, not_polled, start_polling
+from tui.app.screens.production import start_polling
 from tui.app.screens.recorder import Outcome, Recorder
 
 if TYPE_CHECKING:  # the network and the probes' turn are loaded after the first frame
@@ -58,10 +59,8 @@ class ScreenPolling:
         """What the polling loop reads to give way to a key (`tui/app/keys_first.py`)."""
         self._keys_first: KeysFirst | None = None
         """Where the poller was added to give way to keys, to be taken off again."""
-        self._mark_not_polled: Callable[[dict[str, str]], None] | None = None
-        self._why_not_polled: dict[str, str] = {}
-        """Why each probe this screen does not poll goes unpolled, by name."""
-        self._polled: tuple[Probe, ...] = ()
+        self._mark_polls: Callable[[Polls], None] | None = None
+        """Where to say what this screen does about the probes once its poller stops."""
 
     def pointed_probes(self, state: IncidentState) -> tuple[Probe, ...]:
         """The probes to poll: those still at the bundled runbook's 127.0.0.1 defaults
@@ -86,21 +85,18 @@ class ScreenPolling:
         network: NetworkLoop,
         recorder: Recorder,
         clock: Clock,
-        mark_not_polled: Callable[[dict[str, str]], None],
+        mark_polls: Callable[[Polls], None],
         on_error: Callable[[Outcome[str | None]], None],
     ) -> None:
-        """Poll what is pointed somewhere, unless the incident is closed; the rows of
-        what goes unpolled say why (`mark_not_polled`)."""
+        """Poll what is pointed somewhere, unless the incident is closed; with polling
+        off, the rows without a reading say so (`mark_polls`), and those at a bundled
+        default address say that, as every face does (`incident.health.no_reading`)."""
         probes = self.pointed_probes(state) if poll_probes else ()
-        if unpolled := not_polled(state.runbook.probes, probes, poll_probes):
-            mark_not_polled(unpolled)
+        if not poll_probes:
+            mark_polls(Polls.OFF)
         if not probes or state.is_closed:
             return
-        self._mark_not_polled, self._why_not_polled, self._polled = (
-            mark_not_polled,
-            unpolled,
-            probes,
-        )
+        self._mark_polls = mark_polls
         from incident.app.pollers import poller_name
         from incident.app.probe_turn import ProbeTurn
 
@@ -129,9 +125,8 @@ class ScreenPolling:
             self.probe_child = None
             self._stop_giving_way(child)
             self._notify(failure, title="Probes stopped", severity="error", timeout=30)
-            if self._mark_not_polled is not None:
-                stopped = dict.fromkeys((probe.name for probe in self._polled), NOT_POLLED_STOPPED)
-                self._mark_not_polled({**self._why_not_polled, **stopped})
+            if self._mark_polls is not None:
+                self._mark_polls(Polls.STOPPED)
         if self.probe_turn is not None:
             line = self.probe_turn.news(state, now)
             if line is not None:

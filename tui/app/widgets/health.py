@@ -23,6 +23,7 @@ from textual.strip import Strip
 
 from incident.core.state import IncidentState
 from incident.core.text import counted
+from incident.health.no_reading import NoReading, Polls, no_reading
 from incident.health.poll_mark import Polling, PollMark, poll_words
 from incident.health.reading_line import aged_at, stale_age
 from runbooks.model import Probe
@@ -31,7 +32,6 @@ from tui.app.widgets.probe_rows import (
     NARROW_BELOW,
     SPARK_NARROW,
     SPARK_WIDE,
-    WAITING,
     fitted_status,
     is_bad,
     sparkline,
@@ -110,10 +110,10 @@ class HealthPanel(LineView, can_focus=True):
         """How many probes' latest reading is stale (counted on every `show` and `tick`)."""
         self.failing = 0
         """How many probes' latest sample is bad (counted on every `show`)."""
-        self.not_polled: dict[str, str] = {}
-        """Why a probe is not polled in this session, by name (`--no-probes`, a bundled
-        default address): its row says so instead of waiting for a poll that never
-        comes."""
+        self.polls = Polls.HERE
+        """What the face drawing the panel does about the probes: a row without a
+        reading says why by the one rule every face follows (`no_reading`): a bundled
+        default address, polling off, not polled yet, never polled once closed."""
         self.poll_mark: PollMark | None = None
         """Who polls production, said under the rows (`mark_polling`); None: not said."""
         self._lines: dict[tuple[int, int], Strip] = {}
@@ -126,9 +126,12 @@ class HealthPanel(LineView, can_focus=True):
         if self.shop_url:
             self.border_title = panel_title(self.shop_url, self.size.width - TITLE_FRAME)
 
-    def mark_not_polled(self, why: dict[str, str]) -> None:
-        """The probes this session does not poll, and why."""
-        self.not_polled = why
+    def mark_polls(self, polls: Polls) -> None:
+        """What the face does about the probes (`Polls`): the rows without a reading
+        say why again."""
+        if polls is self.polls:
+            return
+        self.polls = polls
         self._lines.clear()
         self.refresh()
 
@@ -224,7 +227,8 @@ class HealthPanel(LineView, can_focus=True):
         spark_widths = (SPARK_NARROW,) if width < NARROW_BELOW else (SPARK_WIDE, SPARK_NARROW)
         spark = ""
         if state is None or not samples:
-            status = waiting_line(probe, why=self.not_polled.get(probe.name, WAITING))
+            why = no_reading(state, probe, self.polls) if state is not None else None
+            status = waiting_line(probe, why=str(why or NoReading.WAITING))
         else:
             status = status_line(probe, samples, state, self.now)
             # A stale reading's trend stopped: its room goes to its age.

@@ -25,6 +25,7 @@ from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, followed_phase, phase_clocks
 from incident.core.state import IncidentState
+from incident.health.no_reading import Polls, not_polled
 from incident.health.poll_mark import PollMark, poll_mark
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
@@ -32,15 +33,15 @@ from tui.app.widgets.health import HealthPanel
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip, window_label
 from tui.app.widgets.phase_title import PhaseTitle
-from tui.app.widgets.probe_rows import NO_READING, NO_READING_CLOSED
 from tui.app.widgets.timeline import Timeline
 
 if TYPE_CHECKING:
     from incident.app.unrecorded_run import UnrecordedRun
 
-PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED})
+PANEL_KINDS = frozenset({Kind.PROBE_SAMPLES, Kind.BASELINE_CAPTURED, Kind.CLOSED})
 """What the health panel draws from besides time (the last good version is the
-declaration's): a step checked used to repaint every probe's row too."""
+declaration's): a step checked used to repaint every probe's row too. The close turns
+a row without a reading to "never polled"."""
 
 
 class IncidentView(Horizontal):
@@ -86,9 +87,9 @@ class IncidentView(Horizontal):
         self.shop_url: str | None = None
         """The demo's or the drill's shop, named in the Production panel's title
         (`HealthPanel.shop_url`); set before the view is composed."""
-        self.not_polled: dict[str, str] = {}
-        """Why a probe is not polled here, by name (`mark_not_polled`): the guidance
-        and the decision's triggers say so instead of waiting for its readings."""
+        self.polls = Polls.HERE
+        """What this face does about the probes (`mark_polls`): the coordinator's screen
+        polls them unless told otherwise; a read-only view polls nothing."""
         self.unrecorded: dict[str, UnrecordedRun] = {}
         """Command steps whose command ran here and is not recorded yet, by step
         (`mark_unrecorded`): the checklist and the guidance say so."""
@@ -117,6 +118,7 @@ class IncidentView(Horizontal):
         with Vertical(id="right"):
             if runbook.probes:
                 panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
+                panel.polls = self.polls
                 # Its class set before it mounts, as the strip's cells' (`-marked`).
                 panel.mark_polling(self._poll_mark(self.state, self.now()))
                 yield panel
@@ -170,19 +172,25 @@ class IncidentView(Horizontal):
             self.update(self.state, fresh)
         return fresh
 
-    def mark_read_only(self) -> None:
-        """A view that polls nothing (attach, replay): a probe without a reading says
-        none is recorded, not that it waits for a poll of its own; closed, that none
-        will come."""
-        why = NO_READING_CLOSED if self.state.is_closed else NO_READING
-        self.mark_not_polled({probe.name: why for probe in self.state.runbook.probes})
+    @property
+    def not_polled(self) -> dict[str, str]:
+        """Why each probe without a reading will have none from this face, by name
+        (`incident.health.no_reading`): the guidance and the decision's triggers say so
+        instead of waiting for its readings."""
+        return not_polled(self.state, self.polls)
 
-    def mark_not_polled(self, why: dict[str, str]) -> None:
-        """The probes this session does not poll, and why (`HealthPanel.not_polled`);
-        the guidance says it too, where its key waits on one of them."""
-        self.not_polled = dict(why)
+    def mark_read_only(self) -> None:
+        """A view that polls nothing (attach, serve, replay): a probe without a reading
+        says why as `status` does (`not polled yet`, `not polled: default URL`, `never
+        polled` once closed), not that it waits for a poll of its own."""
+        self.mark_polls(Polls.NOTHING)
+
+    def mark_polls(self, polls: Polls) -> None:
+        """What this face does about the probes (`HealthPanel.polls`); the guidance says
+        why a probe goes unpolled too, where its key waits on one of them."""
+        self.polls = polls
         for panel in self.query(HealthPanel):
-            panel.mark_not_polled(why)
+            panel.mark_polls(polls)
         if self.is_mounted:
             self._guided = None
             self.guide(self.query_one(Checklist).highlighted_step)

@@ -22,6 +22,7 @@ from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.health.failure_words import beyond, failure_word
+from incident.health.no_reading import NoReading
 from incident.health.reading_line import stale_age
 from incident.health.readings import baseline_of, format_value, version_expected
 from runbooks.model import Probe, ProbeKind
@@ -111,16 +112,9 @@ def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
     )
 
 
-WAITING = "waiting for first poll"
-NO_READING = "no reading recorded yet"
-"""A read-only view's row before a reading (attach, replay): it polls nothing itself."""
-NO_READING_CLOSED = "no reading recorded"
-"""The same row on a closed incident, where no reading can come."""
-
-
-def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = WAITING) -> Text:
-    """A probe with no reading yet: waiting for its first poll, or `why` it is not
-    polled at all."""
+def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = NoReading.WAITING) -> Text:
+    """A probe with no reading yet: waiting for its first poll, or `why` it has none
+    (`incident.health.no_reading`, the words every face says it in)."""
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append("? ", style="bold")
     name = fit.shown_name(visible(probe.name))
