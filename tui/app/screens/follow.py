@@ -8,10 +8,14 @@ There are no verbs to bind, and the connection could not record them anyway.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 
+from incident.app.next_key import due_cue
 from incident.app.session import IncidentSession
+from incident.comms.due import due_messages
 from incident.core.folding import copy_state
 from incident.core.payloads import CommanderHandedOff
 from incident.core.phase_clocks import elapsed, format_offset
@@ -56,12 +60,18 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         """Read by the recorder's thread; here only for whether its chain is damaged."""
         self.recorder = Recorder(session, self)
         self.view = IncidentView(
-            copy_state(session.state), session.clock, key_hints=False, id="incident"
+            copy_state(session.state),
+            session.clock,
+            key_hints=False,
+            follows_next_step=True,
+            id="incident",
         )
         self._opening = opening
         self.live = False
         """Told of each commit (PostgreSQL): the tick only moves the clocks."""
         self._read_again = False
+        self._due: frozenset[tuple[str, datetime]] = frozenset()
+        """The messages due at the last look, by template and when due (`tell_due`)."""
 
     @property
     def state(self) -> IncidentState:
@@ -79,6 +89,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.view.query_one(Checklist).focus()
         self.call_after_refresh(settle_heap)
         self.draw_bar()
+        self.tell_due()
         self.set_interval(TICK_S, self.tick)
         self.live = start_live_feed(
             self, self.session.log, self.state.id, self.read_now, self.view.record_reached
@@ -91,6 +102,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
     def tick(self) -> None:
         self.view.tick()
         self.draw_bar()
+        self.tell_due()
         if not self.live:
             self.read_now()
 
@@ -123,22 +135,51 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
                 if isinstance(event.data, CommanderHandedOff):
                     text, title, severity, timeout = handoff_news(event, self.state, event.data)
                     self.notify(text, title=title, severity=severity, timeout=timeout)
+            self.tell_due()
         if message.reply is not None:
             message.reply()
+
+    def due_now(self) -> list[str]:
+        """The templates of the messages due now, as `status` and `brief` list them."""
+        return [m.template for m in due_messages(self.state, self.view.now())]
+
+    def tell_due(self) -> None:
+        """Messages newly due are told in a toast, as the coordinator's screen tells
+        them (without its key: nothing is sent from here). attach said nothing of them
+        while `status` listed them and the coordinator's screen offered them (ux_review6
+        finding 10); the bar says how many while they wait (`draw_bar`)."""
+        due = due_messages(self.state, self.view.now())
+        waiting = frozenset((m.template, m.due_at) for m in due)
+        fresh = waiting - self._due
+        self._due = waiting
+        if fresh:
+            cue = due_cue([m.template for m in due], keyed=False)
+            self.notify(cue, title="Message due", severity="warning", timeout=10)
 
     def draw_bar(self) -> None:
         state = self.state
         damage = self.session.damage
+        due = self.due_now()
+        named = due_cue(due, keyed=False)  # `3 messages due: announce, paging, …`
+        counted_only = due_cue(due, naming=False, keyed=False)
+        short = named.replace(counted_only, f"{len(due)} due", 1)  # `3 due: announce, …`
         pieces = [
             Piece(("FOLLOWING ",), "bold"),
             Piece((f"{state.id}  {format_offset(elapsed(state, self.view.now()))}",)),
             # Before what may give way: cut at the edge, it went unseen at 80 columns.
             Piece((f"  DAMAGED at event {damage.first_bad_seq}",) if damage else ("",), "bold"),
+            Piece(
+                (f"  {named}", f"  {short}", f"  {counted_only}", f"  {len(due)} due")
+                if due
+                else ("",),
+                "bold",
+            ),
             Piece((f"  {counted(state.last_seq, 'event')}", "")),
             Piece(("  read-only: nothing is recorded here", "  read-only", "")),
         ]
-        # The sentence to its first word, then the count of events, then the word.
-        self.query_one(FollowBar).show(pieces, (4, 3, 4))
+        # The sentence to its first word, then the count of events, then the due
+        # messages' names (the toast has them), then the word.
+        self.query_one(FollowBar).show(pieces, (5, 4, 3, 3, 3, 5))
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)

@@ -23,7 +23,7 @@ from incident.app.next_key import NextKey, next_key
 from incident.app.pollers import poller_here
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
-from incident.core.phase_clocks import PhaseClock, followed_phase, phase_clocks
+from incident.core.phase_clocks import PhaseClock, followed_phase, next_in_phase, phase_clocks
 from incident.core.state import IncidentState
 from incident.health.no_reading import Polls, not_polled
 from incident.health.poll_mark import PollMark, poll_mark
@@ -68,11 +68,24 @@ class IncidentView(Horizontal):
     watcher redraws."""
 
     def __init__(
-        self, state: IncidentState, clock: Clock, *, key_hints: bool = True, id: str | None = None
+        self,
+        state: IncidentState,
+        clock: Clock,
+        *,
+        key_hints: bool = True,
+        follows_next_step: bool = False,
+        id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.key_hints = key_hints
         """Whether the guidance names the coordinator's keys: not in the read-only views."""
+        self.follows_next_step = follows_next_step
+        """Whether the highlight follows the phase's next required step as the record
+        moves (`follow_next_step`): in a view that watches someone else work (attach,
+        serve), not on the coordinator's screen, where it is what the next key acts on
+        and moves with the coordinator's own keys (`advance`)."""
+        self._followed_step: str | None = None
+        """The next step the highlight was last moved to (`follow_next_step`)."""
         self.state = state
         """What is shown: the fold of every event given to `update`."""
         self.clock = clock
@@ -151,6 +164,7 @@ class IncidentView(Horizontal):
             if not self._pinned:
                 self.set_reactive(IncidentView.phase_id, self._progress_phase() or self.phase_id)
             self.draw_phase()
+            self.follow_next_step()
         elif events:
             self._rehint()
         now = self.now()
@@ -250,6 +264,25 @@ class IncidentView(Horizontal):
         checklist.highlight_next_open(self.state)
         self.guide(checklist.highlighted_step)
         self.call_after_refresh(checklist.get_ready_for_next_check)
+
+    def follow_next_step(self) -> None:
+        """In a view that `follows_next_step`, highlight the phase's next required step
+        (`next_in_phase`, the step `brief` calls "Next step") each time it changes. The
+        watcher saw `[x] Assess severity` all incident long, the first step, while the
+        work went on (ux_review6 finding 10). Not while the phase on show was moved by
+        hand, and not again while the next step stays the same: a step the watcher
+        moved to, to read it, stays highlighted until the work moves on."""
+        if not self.follows_next_step or self._pinned or not self.is_mounted:
+            return
+        found = next_in_phase(self.state, self.phase_id)
+        step_id = found.step.id if found is not None else None
+        if step_id is None or step_id == self._followed_step:
+            return
+        self._followed_step = step_id
+        checklist = self.query_one(Checklist)
+        if checklist.highlighted_step != step_id:
+            checklist.highlight_step(step_id)
+            self.guide(step_id)
 
     # --- drawing -----------------------------------------------------------------------
 
