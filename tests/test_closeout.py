@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 from datetime import UTC, datetime, timedelta
+from socket import gethostname
 
 import pytest
 
@@ -99,7 +100,7 @@ def test_export_check_step_records_the_file_and_the_head_hash(cli, tmp_path):
     assert "checked document-incident" in said
     evidence = step(cli, incident_id, "document-incident")["evidence"]
     match = re.fullmatch(r"report (.+), head ([0-9a-f]{64})", evidence)
-    assert match is not None and match.group(1) == str(report)
+    assert match is not None and match.group(1) == f"{report} on {gethostname()}"
     assert f"head hash `{match.group(2)}`" in report.read_text(encoding="utf-8")
     # The hash is the record's head when the report was written: verify agrees with it
     # up to that event (the check came after).

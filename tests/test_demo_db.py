@@ -15,6 +15,7 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from socket import gethostname
 
 import pytest
 
@@ -98,7 +99,7 @@ def test_headless_demo_writes_its_report_beside_the_named_database_never_over_on
     report, db, incident = _printed(first)
     assert (report, db) == (chosen.parent / "report.md", chosen)
     draft = chosen.parent / "report-draft.md"
-    assert f"evidence: report {draft}, head " in first
+    assert f"evidence: report {draft} on {gethostname()}, head " in first
     kept = {path: path.read_bytes() for path in (report, draft)}
     assert f"| Incident | {incident} |" in report.read_text(encoding="utf-8")
 
@@ -107,7 +108,10 @@ def test_headless_demo_writes_its_report_beside_the_named_database_never_over_on
     assert other != incident
     assert again == chosen.parent / f"{other}-report.md"
     assert f"Report: {again} (already there, left alone: report.md, report-draft.md)\n" in second
-    assert f"evidence: report {chosen.parent / f'{other}-report-draft.md'}, head " in second
+    assert (
+        f"evidence: report {chosen.parent / f'{other}-report-draft.md'} on {gethostname()}, head "
+        in second
+    )
     assert f"| Incident | {other} |" in again.read_text(encoding="utf-8")
     assert {path: path.read_bytes() for path in kept} == kept
     assert len(list(chosen.parent.glob("*.md"))) == 4

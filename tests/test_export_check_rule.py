@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from pathlib import Path
+from socket import gethostname
 
 import pytest
 
@@ -100,5 +101,5 @@ def test_an_export_asked_to_check_checks_the_step_with_the_report_as_evidence(tm
     with SqliteEventLog.open(tmp_path / "s.db", read_only=True) as log:
         state = fold(log.events(recorded.incident_id))
     assert state.steps[STEP].done
-    assert state.steps[STEP].evidence.startswith(f"report {report}, head ")
+    assert state.steps[STEP].evidence.startswith(f"report {report} on {gethostname()}, head ")
     assert report_checks_step(state, recorded.clock.now()) is None  # done: nothing to offer

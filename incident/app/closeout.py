@@ -3,8 +3,9 @@
 The guide's close-out asks for things that leave something behind: an incident
 report, a preliminary root cause, a booked post-mortem. A tick proves none of
 them, so those steps are checked by recording the artefact (the report exported,
-`rca`, `schedule-postmortem`), with the artefact as the check's evidence: the
-report's path and the head hash it covers, the root cause's text, the booking.
+`rca`, `schedule-postmortem`), with the artefact as the check's evidence: where the
+report is (its absolute path and the machine it was written on) and the head hash it
+covers, the root cause's text, the booking.
 Checking one by hand, with no artefact in the record, needs an override reason,
 recorded like any other. These rules are the application's, so the CLI and the
 TUI obey them alike; records written by other means (fixtures, older releases)
@@ -223,10 +224,12 @@ def export_report(
     *,
     check_step: bool,
     tz: tzinfo | None = None,
+    host: str | None = None,
 ) -> Done:
     """Write the Markdown report, as `lastgood export` writes it; with `check_step`,
-    then check the close-out step it completes (if open) with the file's path and the
-    head hash it covers. Without, nothing is recorded, and the `Done` says so."""
+    then check the close-out step it completes (if open) with where the report is
+    (`report_place`: `host`, this machine's name unless given) and the head hash it
+    covers. Without, nothing is recorded, and the `Done` says so."""
     from incident.app.report_document import report_document  # only when exporting
     from incident.app.whole_file import is_kept_file  # `tempfile`: not on the first frame
 
@@ -237,8 +240,7 @@ def export_report(
     write(text)
     if not check_step:
         return report_written(record.state, path, record.head_hash)
-    shown = path if len(path) <= EVIDENCE_CHARS else "…" + path[-EVIDENCE_CHARS:]
-    evidence = f"report {shown}, head {record.head_hash}"
+    evidence = f"report {report_place(path, host)}, head {record.head_hash}"
     clock = session.clock
     events = session.run_many(
         lambda s: artefact_checks(s, Artefact.REPORT, evidence, actor=actor, clock=clock)
@@ -246,6 +248,22 @@ def export_report(
     if not events:  # asked to check a step that was not open: say why nothing was
         return report_written(session.state, path, record.head_hash, asked=True)
     return checked_notes(Done(events, written_line(REPORT, path, record.head_hash)))
+
+
+def report_place(path: str, host: str | None = None) -> str:
+    """Where a report written to `path` is, for others on the record to find it: its
+    absolute path and the machine's name (`host`, this machine's unless given), as
+    `/home/bo/INC-20261207-3CAF-report.md on bastion-1`. The evidence said `report
+    INC-20261207-3CAF-report.md`, relative to the exporter's working directory on a
+    machine it did not name: on a record shared across hosts, nobody else could find it
+    (ux_review6 finding 14). A path too long for the evidence keeps its end."""
+    import os
+    import socket
+
+    absolute = os.path.abspath(os.path.expanduser(path))
+    shown = absolute if len(absolute) <= EVIDENCE_CHARS else "…" + absolute[-EVIDENCE_CHARS:]
+    machine = socket.gethostname() if host is None else host
+    return f"{shown} on {machine}" if machine else shown
 
 
 def report_preview(session: IncidentSession, *, tz: tzinfo | None = None) -> str:

@@ -46,7 +46,8 @@ READING_VERBS: tuple[Verb, ...] = (
             Param(
                 "check_step",
                 "with -o: check the close-out step it completes (Document the incident), "
-                "the file's path and head hash as evidence; that check is recorded after "
+                "the file's absolute path, this machine's name and the head hash as evidence; "
+                "that check is recorded after "
                 "the report, so verify --expect-head with the report's head counts 1 event "
                 "after it",
                 Kind.FLAG,

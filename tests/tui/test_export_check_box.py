@@ -11,6 +11,7 @@ was recorded back from the database file with a second reader.
 from __future__ import annotations
 
 from pathlib import Path
+from socket import gethostname
 
 from textual.widgets import Label
 
@@ -78,7 +79,7 @@ async def test_e_in_phase_four_checks_the_step_by_default(tmp_path):
         await fill_form(pilot, "enter", output=str(report))
         await wait_until(pilot, lambda: screen.state.steps[STEP].done)
     evidence = recorded(db).steps[STEP].evidence
-    assert evidence.startswith(f"report {report}, head ")
+    assert evidence.startswith(f"report {report} on {gethostname()}, head ")
     assert report.read_text(encoding="utf-8").startswith("# Incident report")
 
 
@@ -133,7 +134,9 @@ async def test_space_on_the_step_in_phase_one_still_writes_and_checks_it(tmp_pat
         assert box(app) is None
         await fill_form(pilot, "enter", output=str(report))
         await wait_until(pilot, lambda: screen.state.steps[STEP].done)
-    assert recorded(db).steps[STEP].evidence.startswith(f"report {report}, head ")
+    assert (
+        recorded(db).steps[STEP].evidence.startswith(f"report {report} on {gethostname()}, head ")
+    )
 
 
 async def test_a_ticked_box_with_the_report_sent_nowhere_is_refused(tmp_path):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 from pathlib import Path
+from socket import gethostname
 
 import pytest
 from textual.widgets import Label, OptionList
@@ -142,7 +143,7 @@ async def test_close_out_by_keys_records_each_artefact_and_checks_its_step(tmp_p
     # The export's evidence: the file written, and the head hash its report covers.
     evidence = state.steps["document-incident"].evidence
     match = re.fullmatch(r"report (.+), head ([0-9a-f]{64})", evidence)
-    assert match is not None and match.group(1) == str(report)
+    assert match is not None and match.group(1) == f"{report} on {gethostname()}"
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Incident report") and f"head hash `{match.group(2)}`" in text
     assert state.open_required_steps() == [] and not state.is_closed
@@ -282,15 +283,19 @@ async def book_and_export(pilot, tmp_path: Path, monkeypatch) -> tuple[str, str]
 async def test_the_report_line_shows_the_head_the_toast_shows(tmp_path, monkeypatch):
     """At 100x30 the Document line wrapped its 64-character head hash onto a line of
     its own, flush left under the `[x]`; it shows the 12 the toast shows (the record
-    keeps all 64, `test_close_out_by_keys_records_each_artefact_and_checks_its_step`)."""
+    keeps all 64, `test_close_out_by_keys_records_each_artefact_and_checks_its_step`),
+    after where the report is: its absolute path and the machine (ux_review6 #14)."""
     app, db = app_on(tmp_path, "resolved")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         _, exported = await book_and_export(pilot, tmp_path, monkeypatch)
     head = recorded(db).steps["document-incident"].evidence.rsplit(" ", 1)[-1]
     assert len(head) == 64
-    line = f"[x] Document the incident: report INC-20261128-DEMO-report.md, head {head[:12]} "
-    assert line in exported, exported
-    assert head[12:20] not in exported, exported
+    # The path wraps (or is cut across rows) as long as it is: compared without blanks.
+    rows = "".join("".join(line.strip("│ ").split()) for line in exported.splitlines())
+    place = f"{tmp_path / 'INC-20261128-DEMO-report.md'} on {gethostname()}"
+    line = f"[x] Document the incident: report {place}, head {head[:12]}"
+    assert "".join(line.split()) in rows, exported
+    assert f"head {head[:12]} " in exported and head[12:20] not in exported, exported
 
 
 @pytest.mark.parametrize("size", [(100, 30), (80, 24)])

@@ -132,7 +132,8 @@ def warn_if_damaged(damage: ChainReport | None) -> None:
 
 def cmd_export_checked(args: Arguments) -> int:
     """`export -o FILE --check-step`: the report written as above, then the close-out
-    step it completes checked with the file's path and head hash (this one records).
+    step it completes checked with where the file is (its absolute path and this
+    machine) and its head hash (this one records).
 
     Said as the export without it says it, after T+ on stdout (the report is in a file).
     """

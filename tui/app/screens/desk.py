@@ -306,7 +306,7 @@ class Desk:
         """Ask where, then write the Markdown report there (as `export` does).
 
         Whether it also checks the close-out step it completes ("Document the incident",
-        with the file's path and head hash) is a box on the form, ticked as
+        with where the file is and its head hash) is a box on the form, ticked as
         `closeout.report_checks_step` says (not in a phase still to come), and absent
         when there is no open step to check. `check_step` given decides it without a box:
         checking that step itself (space on it) passes True.
@@ -330,7 +330,10 @@ class Desk:
                     required=False,
                 )
             )
-            about += " Check step records its path and head hash as the step's evidence."
+            about += (
+                " Check step records where it is (its absolute path and this machine) and"
+                " its head hash as the step's evidence."
+            )
             if closeout.report_checks_step(self.state, self.now()):
                 ticked.append("check_step")
         actor = self.actor
