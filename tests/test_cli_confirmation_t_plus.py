@@ -55,4 +55,4 @@ def test_before_the_close_nothing_is_said_of_it(tmp_path: Path) -> None:
     )
     match = re.fullmatch(rf"({T_PLUS})  incident command handed to Cy\n", said)
     assert match, said
-    assert match.group(1) == timeline_t_plus(cli, record.incident_id, "handed from")
+    assert match.group(1) == timeline_t_plus(cli, record.incident_id, "took command from")
