@@ -169,7 +169,7 @@ def test_the_brief_says_what_was_decided_and_by_whom(outputs):
     brief = outputs["brief"]
     assert isinstance(brief, dict)
     (decision,) = brief["decisions"]
-    assert decision["what"] == "approved decide-rollback" and decision["by"] == "Ada"
+    assert decision["what"] == "approved decide-rollback" and decision["by"] == "tester"
     assert decision["why"] == "error-rate trigger met"
     assert 8 <= len(brief["lines"]) <= 20
     assert brief["roles"]["incident-commander"] == "Ada"

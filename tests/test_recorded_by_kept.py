@@ -55,3 +55,19 @@ def test_an_approver_recording_their_own_word_in_another_case_is_not_recorded_by
     ada.ok("decide", incident_id, "--reason", REASON, "--by", "Ada")
     assert "recorded by" not in ada.ok("brief", incident_id)
     assert "recorded by" not in ada.ok("export", incident_id)
+
+
+def test_decide_without_by_records_the_person_deciding_as_the_form_prefills(
+    tmp_path: Path,
+) -> None:
+    """Cy took command; Ada's `decide` without `--by` is Ada's decision, as the TUI's
+    decision form (By prefilled with the person at the screen) records it. It recorded
+    Cy's approval in Cy's name, "recorded by Ada", and the two faces disagreed."""
+    ada = InProcessCli(tmp_path / "shared.db", actor="Ada")
+    incident_id = ada.ok(
+        "declare", "--title", "Search timeouts", "--severity", "SEV3", "--commander", "Ada"
+    ).strip()
+    InProcessCli(tmp_path / "shared.db", actor="Cy").ok("handoff", incident_id, "Cy")
+    ada.ok("decide", incident_id, "--reason", REASON)
+    brief = ada.ok("brief", incident_id)
+    assert f"approved decide-rollback (Ada): {REASON}" in brief, brief

@@ -143,16 +143,13 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
 
 
 def decider(state: IncidentState, actor: str) -> str:
-    """Who decides when `decide` is given no `by`: the incident commander (the gate's
-    approver in the guide), else whoever records. The TUI's decision form shows it."""
-    return state.commander or actor
-
-
-def own_decision(state: IncidentState, actor: str) -> str:
-    """Who the TUI's decision form names first: the person recording, spelt as the
-    record names the commander if it is them (`ada` at the keyboard is `Ada`). It named
-    the commander, and once Cy had taken command from the command line Ada's decision
-    went on record as Cy's approval, "recorded by Ada" (ux_review6 finding 1)."""
+    """Who decides when `decide` is given no `by`, and whom the TUI's decision form names
+    first: the person recording, spelt as the record names the commander if it is them
+    (`ada` at the keyboard is `Ada`). It was the commander, and once Cy had taken command
+    from the command line Ada's decision went on record as Cy's approval, "recorded by
+    Ada", with Cy none the wiser (ux_review6 finding 1); the form then named the person
+    at the screen while `decide` still named the commander, so the faces disagreed.
+    Recording the commander's word is `--by` (the form's By field)."""
     return state.commander if same_person(state.commander, actor) else actor
 
 

@@ -81,7 +81,12 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         R,
         (
             REASON,
-            Param("by", "who decides (default: the incident commander)", Kind.NAME, metavar="NAME"),
+            Param(
+                "by",
+                "whose decision it is (default: you; the commander's word is --by THEIR-NAME)",
+                Kind.NAME,
+                metavar="NAME",
+            ),
         ),
         use_case="incident.app.steps:decide",
         key="d",

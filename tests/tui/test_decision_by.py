@@ -2,8 +2,9 @@
 
 The screen had no By field: the decision was always the commander's, where the command
 line could record someone else's word. The field comes filled with the person at the
-keyboard; cleared, it records `decide`'s default, the commander, as its placeholder
-says. Each case here decides once through the TUI (keys, a real SQLite file) and once
+keyboard, `decide`'s default (it was the commander, and the faces disagreed once the
+form named the person recording); cleared, it records that default again, as its
+placeholder says. Each case here decides once through the TUI (keys, a real SQLite file) and once
 through `lastgood decide` on a copy of the same record, and the decision gate's
 approval and check must come out the same.
 """
@@ -62,7 +63,7 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
         # Whoever is at the keyboard: the commander (`decide`'s own default) had Ada
         # record her decision as Cy's once Cy had taken command (ux_review6 finding 1).
         assert dialog.query_one("#by", Input).value == ACTOR
-        assert dialog.query_one("#by", Input).placeholder == COMMANDER  # cleared: decide's
+        assert dialog.query_one("#by", Input).placeholder == ACTOR  # cleared: decide's
         if by is not None:
             dialog.query_one("#by", Input).value = by
         dialog.query_one("#reason", Input).value = REASON
@@ -76,11 +77,12 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
 @pytest.mark.parametrize(
     ("typed", "cli_args", "decided_by"),
     [
-        (None, ("--by", ACTOR), ACTOR),  # left as it came: the person recording
+        (None, (), ACTOR),  # left as it came: the person recording, decide's default
         ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
-        ("", ("--by", ""), COMMANDER),  # cleared: the use case's default again
+        ("", ("--by", ""), ACTOR),  # cleared: the use case's default again
+        (COMMANDER, ("--by", COMMANDER), COMMANDER),  # the commander's word, named
     ],
-    ids=["default", "someone-else", "cleared"],
+    ids=["default", "someone-else", "cleared", "the-commander"],
 )
 async def test_the_tui_records_the_decision_as_decide_does(
     tmp_path: Path, typed: str | None, cli_args: tuple[str, ...], decided_by: str

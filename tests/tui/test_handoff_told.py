@@ -76,7 +76,7 @@ async def test_cy_taking_command_is_told_on_adas_screen_and_her_decision_stays_h
             await wait_for_screen(pilot, DecisionModal)
             dialog = app.screen
             assert dialog.query_one("#by", Input).value == "Ada"
-            assert dialog.query_one("#by", Input).placeholder == "Cy"  # cleared: the commander
+            assert dialog.query_one("#by", Input).placeholder == "Ada"  # cleared: still hers
             dialog.query_one("#reason", Input).value = "p99 at 8s, search unusable"
             await pilot.press("ctrl+s")
             await wait_for_screen(pilot, IncidentScreen)

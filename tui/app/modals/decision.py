@@ -154,9 +154,10 @@ class DecisionModal(FormModal[DecisionForm | None]):
     views, which are shown at once; letters typed on the list go to Reason
     (`TriggerList`). The dialog opens in Reason while it is empty (it is required),
     else on the list. While the reason still reads as the prefill, it follows
-    the met triggers. "By" comes prefilled with ``by``, the person at this screen, to be
-    kept or replaced; cleared, its placeholder says who is recorded then, ``left_empty``
-    (`incident.app.steps.decider`: the incident commander).
+    the met triggers. "By" comes prefilled with ``by``, the person at this screen
+    (`incident.app.steps.decider`, as `lastgood decide` records without `--by`), to be
+    kept or replaced by the name of whoever's word this records; cleared, its
+    placeholder says who is recorded then, ``left_empty`` (``by`` unless given).
     "Initiate rollback" (``ctrl+s``) needs a reason; Escape dismisses ``None``.
 
     With ``decide``, the decision is recorded from the dialog, which closes only once

@@ -77,15 +77,14 @@ def open_decision(desk: Desk) -> None:
         }
         return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 
-    from incident.app.steps import decider, own_decision
+    from incident.app.steps import decider
     from tui.app.modals.decision import DecisionModal
 
     desk.screen.app.push_screen(
         DecisionModal(
             trigger_views(desk),
             toggle_manual=toggle,
-            by=own_decision(desk.state, actor),
-            left_empty=decider(desk.state, actor),
+            by=decider(desk.state, actor),
             decide=decide,
         )
     )
