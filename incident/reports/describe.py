@@ -105,7 +105,7 @@ def describe(event: Event) -> str:
         case DatabaseTierChosen() as d:
             return f"Database tier chosen: {_line(d.tier)}: {_line(d.reason)}"
         case NoteAdded() as d:
-            return f"{'Pinned note' if d.pinned else 'Note'}{written_late(d)}: {_line(d.text)}"
+            return f"{'Pinned note' if d.pinned else 'Note'}: {_line(d.text)}{written_late(d)}"
         case RoleAssigned() as d:
             return f"{_line(d.person)} is {_line(d.role)}"
         case ChannelSet() as d:
@@ -192,10 +192,11 @@ def describe(event: Event) -> str:
 
 def written_late(note: NoteAdded) -> str:
     """When a note recorded later than it was written was written (`NoteAdded.written_at`),
-    as `ran_late` says it of a run."""
+    as `ran_late` says it of a run: after the text, which a timeline panel's row of 40
+    cells showed none of behind `written at 11:46:50 UTC (recorded late): `."""
     if note.written_at is None:
         return ""
-    return f" written at {format_timestamp(note.written_at)[11:19]} UTC (recorded late)"
+    return f" (written at {format_timestamp(note.written_at)[11:19]} UTC, recorded late)"
 
 
 def ran_late(ran: CommandRan) -> str:

@@ -110,7 +110,7 @@ async def test_kept_items_are_recorded_by_the_next_screen_with_their_times(
     assert noted.data.text == NOTE and noted.actor == "ada"
     assert noted.data.written_at is not None and noted.data.written_at < noted.at
     line = describe(noted)
-    assert "(recorded late)" in line and "\x1b" not in line and "␛" in line
+    assert line.endswith(" UTC, recorded late)") and "\x1b" not in line and "␛" in line
 
 
 async def test_a_damaged_spool_is_named_and_set_aside_not_recorded(tmp_path: Path) -> None:

@@ -49,9 +49,7 @@ def test_screens_reconnect_after_the_server_restarts(
         for pane in (coordinator, follower):
             tmux.wait_for(pane, "the reconnected toast", lambda s: BACK in s, timeout=15)
         tmux.keys(coordinator, "C-s")
-        # Recorded with when it was first submitted, which its timeline row leads with.
-        saved = "Note written at "
-        tmux.wait_for(coordinator, "the saved note", lambda s: saved in s and FORM not in s)
+        tmux.wait_for(coordinator, "the saved note", lambda s: TYPED in s and FORM not in s)
 
         cli.ok("note", incident, FROM_CLI)
         for pane in (coordinator, follower):
@@ -59,6 +57,7 @@ def test_screens_reconnect_after_the_server_restarts(
 
     timeline = cli.ok("timeline", incident)
     assert timeline.count(TYPED) == 1, timeline
-    assert f"UTC (recorded late): {TYPED}" in timeline, timeline
+    # Recorded with when it was first submitted, after its text.
+    assert f"Note: {TYPED} (written at " in timeline and "UTC, recorded late)" in timeline
     assert timeline.count(FROM_CLI) == 1, timeline
     cli.ok("verify", incident)
