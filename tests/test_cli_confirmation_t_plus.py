@@ -53,6 +53,6 @@ def test_before_the_close_nothing_is_said_of_it(tmp_path: Path) -> None:
     said = cli.ok(
         "handoff", record.incident_id, "Cy", "--reason", "Cy takes command from the bastion"
     )
-    match = re.fullmatch(rf"({T_PLUS})  incident command handed to Cy\n", said)
+    match = re.fullmatch(rf"({T_PLUS})  Cy took command from Ada Lovelace\n", said)
     assert match, said
     assert match.group(1) == timeline_t_plus(cli, record.incident_id, "took command from")

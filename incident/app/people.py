@@ -5,6 +5,8 @@ from __future__ import annotations
 from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
+from incident.core.attribution import command_change
+from incident.core.payloads import CommanderHandedOff
 from incident.core.reversals import role_change_at, role_reversal
 
 
@@ -49,4 +51,8 @@ def hand_off(session: Session, actor: str, to: str, *, reason: str = "") -> Done
     events = session.run_many(
         lambda s: [commands.hand_off(s, to, actor=actor, clock=clock, reason=reason)]
     )
-    return Done(events, f"incident command handed to {to}")
+    handed = [e.data for e in events if isinstance(e.data, CommanderHandedOff)]
+    if not handed:
+        return Done(events, f"incident command handed to {to}")
+    # In the timeline's words: `Cy took command from Ada`, `Ada handed command to Bo`.
+    return Done(events, command_change(handed[-1].from_, handed[-1].to, actor))

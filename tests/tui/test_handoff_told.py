@@ -116,4 +116,4 @@ async def test_ada_handing_off_with_h_is_told_on_bos_screen(tmp_path: Path) -> N
                 r"Ada handed command to Bo at T\+03:\d\d: Ada off shift at 12:00", told
             )
             assert toasts(ada, "Incident command") == []  # her own: the verb's toast
-            assert any("handed to Bo" in str(n.message) for n in ada._notifications)
+            assert any("Ada handed command to Bo" in str(n.message) for n in ada._notifications)
