@@ -206,15 +206,25 @@ def tier_settled(state: IncidentState, record: StepRecord) -> str:
     when and why (`Ada chose tier none at T+01:27 (expand-contract); reopen
     database-rollback to change it`). It said only that the step was done, and Cy, who
     thought a restore was needed, was not told that Ada had chosen none (ux_review6)."""
-    step_id = record.step.id
-    choice = state.tier_choice
-    if choice is None:  # checked with no tier chosen
+    if state.tier_choice is None:  # checked with no tier chosen
         return f"the database {already_done(state, record)}; reopen it first"
+    return f"{tier_settled_by(state, record)}; reopen {record.step.id} to change it"
+
+
+def tier_settled_by(state: IncidentState, record: StepRecord) -> str:
+    """Who settled the database step, when and why: `Ada chose tier none at T+01:27
+    (expand-contract)`, and who checked the step if someone else did; or the step
+    done (`the database step 'database-rollback' is already done (by Bo at T+00:28)`)
+    if it was checked with no tier chosen. What `tier_settled` refuses with, and what
+    the screen says when `b` finds the step done."""
+    choice = state.tier_choice
+    if choice is None:
+        return f"the database {already_done(state, record)}"
     chosen = f"{choice.by} chose tier {choice.tier} at {t_plus(state, choice.at)}"
     chosen += because(choice.reason)
     if not same_person(record.by or "", choice.by):  # checked by someone else: said too
-        chosen += f", and {step_id} was checked {by_at(state, record.by, record.at)}"
-    return f"{chosen}; reopen {step_id} to change it"
+        chosen += f", and {record.step.id} was checked {by_at(state, record.by, record.at)}"
+    return chosen
 
 
 def _reopened(state: IncidentState, step_id: str) -> str:

@@ -129,3 +129,26 @@ async def test_from_its_step_only_the_tier_with_nothing_to_do_checks_it(
             await guide(pilot, screen, "database-rollback")
             await pilot.press("space")
             await wait_until(pilot, lambda: screen.state.steps["database-rollback"].done)
+
+
+async def test_b_on_a_settled_database_step_says_who_settled_it_not_a_picker(
+    tmp_path: Path,
+) -> None:
+    """The step done, `b` opened the tier picker and the choice was then refused ("reopen
+    it first"); it now says who chose which tier, when and why, and the way on."""
+    app, _ = opened(tmp_path / "settled.db", decided=True)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        assert isinstance(screen, IncidentScreen)
+        await pilot.press("]")
+        await choose(pilot, screen, "none")
+        await wait_until(pilot, lambda: screen.state.steps["database-rollback"].done)
+        await pilot.press("b")
+        await pilot.pause()
+        assert isinstance(app.screen, IncidentScreen)  # no picker
+        [said] = [n.message for n in app._notifications if n.title == "Database step done"]
+        assert said.startswith(f"ada chose tier none at T+00:00 ({REASON})"), said
+        assert said.endswith(
+            "reopen “Execute database rollback (if absolutely necessary)” (u on it)."
+        ), said

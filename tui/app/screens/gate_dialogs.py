@@ -16,6 +16,7 @@ from incident.app.next_key import trigger_not_polled
 from incident.app.verbs import BY_NAME, run
 from incident.core.gates import decision_refusal
 from incident.core.state import tier_target
+from incident.core.text import visible
 from incident.health.triggers import read_triggers
 from incident.reports.trigger_view import met_before
 from runbooks.model import StepKind, TriggerKind
@@ -97,6 +98,16 @@ def open_tiers(desk: Desk) -> None:
     runbook = state.runbook
     if not runbook.database_tiers:
         desk.notify("This runbook has no database tiers.")
+        return
+    settled = next(
+        (r for r in state.steps.values() if r.step.kind == StepKind.DATABASE and r.done), None
+    )
+    if settled is not None:  # a choice now is refused: say who settled it, and the way on
+        from incident.commands.steps import tier_settled_by
+
+        again = f"To choose again, reopen “{settled.step.title}” (u on it)."
+        said = f"{tier_settled_by(state, settled)}. {again}"
+        desk.notify(visible(said), title="Database step done")
         return
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
 
