@@ -56,3 +56,15 @@ def test_before_the_close_nothing_is_said_of_it(tmp_path: Path) -> None:
     match = re.fullmatch(rf"({T_PLUS})  Cy took command from Ada Lovelace\n", said)
     assert match, said
     assert match.group(1) == timeline_t_plus(cli, record.incident_id, "took command from")
+
+
+def test_a_file_written_after_the_close_says_the_t_plus_it_was_written_at(
+    tmp_path: Path,
+) -> None:
+    """`export -o` days after the close said `T+13:00  … written`, the close's T+."""
+    record = back_dated_record(tmp_path / "incidents.db")  # closed at T+13:00
+    cli = InProcessCli(record.db, actor="cy")
+    said = cli.ok("export", record.incident_id, "-o", str(tmp_path / "report.md"))
+    match = re.match(rf"({T_PLUS})  ", said)
+    assert match, said
+    assert match.group(1) != "T+13:00", said

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from incident.app.session import IncidentSession
 from incident.commands import CommandError
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.text import counted, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
@@ -126,8 +126,10 @@ def _as_cli_errors() -> Iterator[None]:
 
 
 def _say(session: IncidentSession, out: TextIO | None) -> Callable[[str], None]:
-    """A courier's line printed to `out` (None: stdout) after the incident's T+ now."""
-    offset = format_offset(elapsed(session.state, session.clock.now()))
+    """A courier's line printed to `out` (None: stdout) after the T+ of now: of the
+    moment it says, not `elapsed`, which stops at the close (a delivery after it read
+    the close's T+)."""
+    offset = t_plus(session.state, session.clock.now())
     return lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True)
 
 

@@ -30,7 +30,7 @@ from incident.core.chain import ChainReport, ChainWalk, damage_data
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.events import LONGEST_SPAN_MIN, Event
-from incident.core.phase_clocks import elapsed, format_offset
+from incident.core.phase_clocks import t_plus
 from incident.core.replay import Recording, ShownMoment, parse_offset, replay_moment
 from incident.core.state import IncidentState, fold
 from incident.core.text import json_text
@@ -223,8 +223,9 @@ Written = Callable[[str], Done]
 
 
 def when_in(state: IncidentState, now: datetime) -> str:
-    """T+ `now` in the incident: where the line saying a file was written starts."""
-    return format_offset(elapsed(state, now))
+    """T+ `now` in the incident: where the line saying a file was written starts (not
+    `elapsed`, which stops at the close: an export days after it read the close's T+)."""
+    return t_plus(state, now)
 
 
 def _emit(args: Arguments, text: str, when: str, written: Written) -> None:
