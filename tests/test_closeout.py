@@ -143,3 +143,21 @@ def test_no_update_is_owed_once_resolved_however_long_it_stays_open(tmp_path, sc
     missed = commands.record_overdue_update(state, actor="lastgood", clock=clock)
     assert bool(missed) is owed
     recorded.log.close()
+
+
+def test_a_booking_sooner_than_a_day_after_resolution_is_said_to_be(cli):
+    """Booked ten minutes after the resolution, it was called "within 48 h of
+    resolution", as the guide's "within 24-48 hours" read as a deadline alone."""
+    incident_id = declare(cli)
+    cli.ok("send", incident_id, "--template", "resolved")
+    soon = (datetime.now(UTC) + timedelta(minutes=10)).replace(microsecond=0)
+    said = cli.ok("schedule-postmortem", incident_id, "--at", soon.isoformat())
+    assert "after the resolution, sooner than the guide's 24-48 h" in said, said
+    report = cli.ok("export", incident_id)
+    [line] = [x for x in report.splitlines() if x.startswith("- Within 48 h of resolution")]
+    assert line.endswith(", sooner than the guide's 24-48 h."), line
+
+    later = (datetime.now(UTC) + timedelta(hours=25)).replace(microsecond=0)
+    said = cli.ok("schedule-postmortem", incident_id, "--at", later.isoformat())
+    assert "sooner" not in said, said
+    assert "sooner" not in cli.ok("export", incident_id)

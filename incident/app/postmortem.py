@@ -9,7 +9,12 @@ from incident import commands
 from incident.app import closeout
 from incident.app.outcome import Done
 from incident.app.session import Session
-from incident.reports.postmortem import DEFAULT_DURATION_MIN, utc_text
+from incident.reports.postmortem import (
+    DEFAULT_DURATION_MIN,
+    meeting_window,
+    sooner_than_advised,
+    utc_text,
+)
 
 
 def rca(session: Session, actor: str, text: str) -> Done:
@@ -99,6 +104,12 @@ def schedule(
             ),
         ]
     )
-    return closeout.checked_notes(
-        Done(events, f"post-mortem booked for {utc_text(at)} ({duration} min)")
+    booked = session.state.postmortem
+    window = meeting_window(session.state)
+    sooner = (
+        sooner_than_advised(window, booked.starts_at)
+        if booked is not None and window is not None and not booked.forced
+        else None
     )
+    said = f"post-mortem booked for {utc_text(at)} ({duration} min)"
+    return closeout.checked_notes(Done(events, said, [sooner] if sooner else []))

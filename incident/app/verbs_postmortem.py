@@ -137,7 +137,11 @@ POSTMORTEM_VERBS: tuple[Verb, ...] = (
                 metavar="MIN",
             ),
             Param("attendees", "comma-separated names", Kind.NAMES, metavar="A,B"),
-            Param("force", "start more than 48 h after resolution (needs a reason)", Kind.FLAG),
+            Param(
+                "force",
+                "kept for older scripts: a --reason alone books more than 48 h after resolution",
+                Kind.FLAG,
+            ),
             Param("reason", "why, for a start more than 48 h after resolution", metavar="TEXT"),
             Param(
                 "organizer",

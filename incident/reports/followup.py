@@ -11,7 +11,12 @@ from incident.core.timefmt import printed_duration
 from incident.reports.cadence import updates_due
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
-from incident.reports.postmortem import LESSON_CATEGORIES, meeting_window, window_text
+from incident.reports.postmortem import (
+    LESSON_CATEGORIES,
+    meeting_window,
+    sooner_than_advised,
+    window_text,
+)
 
 KEY_MARK = "★"
 PIN_MARK = "📌"
@@ -84,6 +89,8 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
             f"- Outside its window ({window_text(window) if window else 'unknown'}): "
             f"{inline(meeting.reason)}."
         )
+    elif window is not None and (sooner := sooner_than_advised(window, meeting.starts_at)):
+        lines.append(f"- Within 48 h of resolution ({window_text(window)}); {sooner}.")
     elif window is not None:
         lines.append(f"- Within 48 h of resolution ({window_text(window)}).")
     if len(state.postmortem_history) > 1:

@@ -30,6 +30,22 @@ REMIND_AFTER = timedelta(hours=24)
 """With nothing booked this long after resolution, the coordinator is reminded."""
 LATEST = timedelta(hours=48)
 """The post-mortem starts no later than this after resolution, unless a reason is given."""
+ADVISED_EARLIEST = timedelta(hours=24)
+"""The guide's "within 24-48 hours": a meeting sooner is booked all the same (a team
+may want it), and said to be sooner than the guide advises, where it was called
+"within 48 h" ten minutes after the resolution, before any root cause was written."""
+
+
+def sooner_than_advised(window: tuple[datetime, datetime], starts_at: datetime) -> str | None:
+    """`it starts 10m00s after the resolution, sooner than the guide's 24-48 h` for a
+    meeting booked under `ADVISED_EARLIEST` after the resolution (`window[0]`); None
+    otherwise."""
+    if starts_at - window[0] >= ADVISED_EARLIEST:
+        return None
+    from incident.core.timefmt import printed_duration
+
+    after = printed_duration(window[0], starts_at)
+    return f"it starts {after} after the resolution, sooner than the guide's 24-48 h"
 
 
 @cache
