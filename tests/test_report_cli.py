@@ -268,6 +268,14 @@ def test_a_rollback_is_reported_done_only_once_its_step_is(cli):
     assert "Rolling back 3.0 to 2.9" in report and "not done yet" in report
     assert "| Rollback | 3.0 → 2.9, in progress |" in report
 
+    # Without versions the row named none, as an empty arrow: `|   →  , in progress |`.
+    bare = cli.ok("declare", "--title", "no versions", "--severity", "SEV3", "--commander", "c")
+    report = cli.ok("export", bare.strip())
+    assert "| Rollback | versions not given, in progress |" in report
+    only = ("--commander", "c", "--from-version", "3.0")
+    one = cli.ok("declare", "--title", "one version", "--severity", "SEV3", *only).strip()
+    assert "| Rollback | 3.0 → the last good version, in progress |" in cli.ok("export", one)
+
 
 def test_the_timeline_names_the_zone_of_its_local_times(process_cli):
     """`timeline --tz` showed `12:11:18 IST` beside UTC and never said which zone that

@@ -67,11 +67,7 @@ def header(ctx: ReportContext) -> list[str]:
         ["Closed", zone.alongside(state.closed_at, date=True) if state.closed_at else "—"],
         ["Duration", duration],
         ["Deployment pattern", cell(str(state.pattern or ""))],
-        [
-            "Rollback",
-            f"{cell(state.from_version)} → {cell(state.last_good_version)}, "
-            f"{cell(rollback_state(state))}",
-        ],
+        ["Rollback", rollback_cell(state)],
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
         ["Post-mortem", meeting],
@@ -183,3 +179,13 @@ def _why(ctx: ReportContext) -> list[str]:
     else:
         lines += ["", "Root cause: not recorded yet."]
     return lines
+
+
+def rollback_cell(state: IncidentState) -> str:
+    """`2.4.1 → 2.4.0, done`; a version not given named as such, where an incident
+    declared without versions read `  →  , done`, an empty arrow (review 7 F16)."""
+    if not (state.from_version or state.last_good_version):
+        return f"versions not given, {cell(rollback_state(state))}"
+    bad = cell(state.from_version) if state.from_version else "the new release"
+    good = cell(state.last_good_version) if state.last_good_version else "the last good version"
+    return f"{bad} → {good}, {cell(rollback_state(state))}"
