@@ -40,7 +40,7 @@ COMMON_SUBSECTIONS = {
         "User impact",
         "Time to recovery",
         "Time at each severity",
-        "Error rate",
+        "Metric triggers",
         "Phases against targets",
     ],
     "Root Causes": ["Contributing factors"],

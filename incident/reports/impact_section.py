@@ -47,12 +47,12 @@ def _users(ctx: ReportContext) -> list[str]:
         condition = inline(describe_condition(figures.trigger))
         if figures.peak is None:
             seen = "never above the threshold" if figures.readings else "no readings recorded"
-            lines += ["", f"Error rate ({probe}, {condition}): {seen}."]
+            lines += ["", f"Readings of {probe} ({condition}): {seen}."]
             continue
         unit = figures.unit
         lines += [
             "",
-            f"Error rate ({probe}, {condition}): peak {format_value(figures.peak, unit)}, "
+            f"Readings of {probe} ({condition}): peak {format_value(figures.peak, unit)}, "
             f"mean {format_value(figures.mean, unit)} over the "
             f"{counted(figures.above, 'reading')} above "
             f"the threshold ({exact_duration(figures.time_above_printed)} above it).",
@@ -136,9 +136,11 @@ def _severities(ctx: ReportContext) -> list[str]:
 
 
 def _error_rate(ctx: ReportContext) -> list[str]:
-    lines = ["### Error rate", ""]
+    # Named for what every metric trigger reads, not "Error rate": a latency trigger
+    # (`health > 500`, in ms) was listed under it (review 7 F16).
+    lines = ["### Metric triggers", ""]
     if not ctx.metrics:
-        return [*lines, "The runbook has no metric trigger, so there is no error rate to report."]
+        return [*lines, "The runbook has no metric trigger, so there are no readings to report."]
     lines.append(
         "From every recorded sample of each metric trigger's probe; "
         "peak and mean are over the readings above the threshold."
