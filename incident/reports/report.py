@@ -40,7 +40,7 @@ REPORT_SECTIONS = (
     "Summary",
     "Impact",
     "Root Causes",
-    "Trigger",
+    "What changed",
     "Resolution",
     "Detection",
     "Responders",

@@ -62,7 +62,9 @@ def trigger(ctx: ReportContext) -> list[str]:
             "from the release are not known; declare with the release time as the impact "
             "start to measure them."
         )
-    lines = ["## Trigger", "", f"{release}.", "", when]
+    # Not "Trigger", as in the usual template: beside the guide's rollback triggers it
+    # read as one of them (review 7 F16).
+    lines = ["## What changed", "", f"{release}.", "", when]
     if state.issue:
         lines += ["", f"Reported as: {inline(state.issue)}"]
     return lines
