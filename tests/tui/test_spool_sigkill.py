@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import time
 from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,45 +18,14 @@ from incident.core.events import Event
 from incident.core.payloads import CommandRan, NoteAdded
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
+from tests.process_tree import descendants
 from tests.tmux import Tmux
 from tests.tui.coordinator_harness import declared_on
 from tests.tui.incident_in_tmux import incident_open
+from tests.tui.test_ran_not_recorded import RUNBOOK
+from tests.waiting import poll_until
 
-RUNBOOK = """\
-runbook: spool-test
-title: Spool test
-phases:
-  - id: act
-    title: Act
-    window: [0, 30]
-    steps:
-      - id: roll-back
-        title: Roll back
-        kind: command
-        command: "echo ran >> {runs}; touch {started}; while [ ! -e {go} ]; do sleep 0.05; done"
-      - id: smoke
-        title: Smoke test
-"""
 NOTE = "pool drained by hand"
-
-
-def descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def sigkill_screen(tmux: Tmux, pane: str) -> None:
@@ -91,10 +59,7 @@ def test_what_a_killed_screen_kept_is_recorded_once_when_reopened(tmp_path: Path
         tmux.keys(pane, "Space")
         tmux.wait_for(pane, "the run dialog", lambda s: "Run" in s and "y" in s)
         tmux.keys(pane, "y")
-        deadline = time.monotonic() + 15
-        while not started.exists():
-            assert time.monotonic() < deadline, tmux.screen(pane)
-            time.sleep(0.05)
+        poll_until(started.exists, "the command to start", 15)
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another process's write lock: the outage
         try:
@@ -118,10 +83,7 @@ def test_what_a_killed_screen_kept_is_recorded_once_when_reopened(tmp_path: Path
     # A new screen on the incident: both recorded, each with when it happened, once.
     with incident_open(cli, incident, tmp_path) as (tmux, pane):
         screen = tmux.wait_for(pane, "the kept line", lambda s: "Kept by a screen" in s)
-        deadline = time.monotonic() + 60
-        while kept_files(tmp_path):
-            assert time.monotonic() < deadline, tmux.screen(pane)
-            time.sleep(0.05)
+        poll_until(lambda: not kept_files(tmp_path), "the kept file recorded and removed", 60)
         recorded = events_of(db, incident)
     [ran] = [e for e in recorded if isinstance(e.data, CommandRan)]
     [note] = [e for e in recorded if isinstance(e.data, NoteAdded)]

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from tests.cli_helpers import ROOT, Cli, lastgood_command
+from tests.process_tree import descendants
 from tests.tmux import Tmux, child_env
 from tests.tui.tmux_server import tmux_server
 
@@ -80,31 +81,12 @@ def _to_step(index: int) -> list[str]:
     return ["Home", *["Down"] * index]
 
 
-def _descendants(pid: int) -> list[int]:
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
 def _sigkill_pane(tmux: Tmux, pane: str) -> None:
     """kill -9 the process the pane runs (lastgood) and anything it started."""
     pid = int(tmux.show(pane, "#{pane_pid}"))
     cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
     assert "lastgood" in cmdline or "tui.cli" in cmdline, f"pane runs {cmdline!r}, not lastgood"
-    for victim in [*_descendants(pid), pid]:
+    for victim in [*descendants(pid), pid]:
         with suppress(ProcessLookupError):
             os.kill(victim, signal.SIGKILL)
     _wait_dead(tmux, pane, "the killed lastgood")
