@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
 from runbooks.build_verify import read_verify
 from runbooks.checks import UniqueIds, first_at
+from runbooks.command_text import command_problems
 from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, is_list
 from runbooks.limits import MAX_STEPS, MAX_WINDOW_MIN
@@ -210,6 +211,9 @@ class PhaseRules(BuildContext):
             evidence = fields.text("evidence")
         elif kind is StepKind.COMMAND:
             command = fields.text("command", required=True)
+            if not self.rep.recorded:  # a snapshot passed the rules of its day
+                for problem in command_problems(command or ""):
+                    fields.report("command", problem)
         elif kind is StepKind.DATABASE:
             if self.tier_count == 0:
                 fields.rep.report(

@@ -18,6 +18,7 @@ import re
 from functools import cache
 
 from runbooks.build_context import VERIFY_KEYS, seconds
+from runbooks.command_text import command_problems
 from runbooks.fields import Fields
 from runbooks.limits import MAX_SECONDS, MIN_INTERVAL_S
 from runbooks.model import CommandCheck
@@ -38,6 +39,9 @@ def read_verify(step: Fields) -> CommandCheck | None:
         return None
     fields = Fields(step.rep, step.at("verify"), block, VERIFY_KEYS, f"{step.what}'s verify")
     command = fields.text("command", required=True)
+    if not step.rep.recorded:  # a snapshot passed the rules of its day
+        for problem in command_problems(command or ""):
+            fields.report("command", problem)
     given = [key for key in _EXPECTATIONS if fields.given(key)]
     if len(given) > 1:
         fields.report(given[1], f"say one of {', '.join(_EXPECTATIONS)}, not {' and '.join(given)}")

@@ -389,6 +389,9 @@ def redacted_verification(
 
 
 def command_check(state: IncidentState, step: str) -> CommandCheck | None:
-    """How the step reads back that its command took, if the runbook says."""
+    """How the step reads back that its command took, if the runbook says: its verify
+    command as it runs, placeholders filled in."""
+    from incident.commands.command_text import filled_check
+
     record = state.steps.get(step)
-    return None if record is None else record.step.verify
+    return None if record is None else filled_check(state, record.step)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incident.commands.command_text import filled_command
 from incident.commands.rules import (
     already_done,
     known_step,
@@ -159,14 +160,15 @@ def record_command(
 
 
 def command_for(state: IncidentState, step_id: str) -> str:
-    """The shell command a command step would run, refusing what cannot run now."""
+    """The shell command a command step would run, its placeholders filled in
+    (`{last_good_version}`), refusing what cannot run now."""
     record = open_step(state, step_id)
     if record.step.kind != StepKind.COMMAND or not record.step.command:
         raise CommandError(f"step '{step_id}' has no command to run")
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
-    return record.step.command
+    return filled_command(state, record.step)
 
 
 def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:

@@ -1,0 +1,95 @@
+"""A command step's shell command as it runs: its placeholders filled from the incident.
+
+The runbook's loader has refused what cannot be filled (`runbooks.command_text`); here
+the values come from the incident, each shell-quoted, and a value the incident does not
+have (declared without `--last-good`) refuses the run, or the declaration, in words
+saying which.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from msgspec.structs import replace
+
+from incident.core.errors import CommandError
+from incident.core.state import IncidentState
+from runbooks.command_text import UnfilledCommand, command_placeholders, fill_command
+from runbooks.model import CommandCheck, DeploymentPattern, Step
+
+GIVEN_AT_DECLARATION: dict[str, tuple[str, str]] = {
+    "channel": ("channel", "channel"),
+    "from_version": ("from_version", "version being rolled back"),
+    "last_good_version": ("last_good", "last-good version"),
+    "pattern": ("pattern", "deployment pattern"),
+}
+"""The placeholders whose value is given, or not, at the declaration: the parameter
+that gives it (for a face to name: `--last-good`) and what it is, in words."""
+
+
+def command_values(state: IncidentState) -> dict[str, str]:
+    """What each placeholder of a command is filled with ("" when the incident has none)."""
+    return {
+        "id": state.id,
+        "title": state.title,
+        "severity": state.severity,
+        "issue": state.issue or state.title,
+        "commander": state.commander,
+        "channel": state.channel,
+        "from_version": state.from_version,
+        "last_good_version": state.last_good_version,
+        "pattern": str(state.pattern) if state.pattern else "",
+    }
+
+
+def _filled(state: IncidentState, step: Step, command: str) -> str:
+    try:
+        return fill_command(command, command_values(state))
+    except UnfilledCommand as problem:
+        raise CommandError(_unfilled(step, str(problem))) from None
+
+
+def _unfilled(step: Step, problem: str) -> str:
+    for name, (_param, words) in GIVEN_AT_DECLARATION.items():
+        if problem == f"'{{{name}}}' has no value":
+            return (
+                f"step '{step.id}' runs a command with {{{name}}}, and the incident was "
+                f"declared without its {words}: run it by hand, then check the step"
+            )
+    return f"step '{step.id}': its command cannot be filled in: {problem}"
+
+
+def filled_command(state: IncidentState, step: Step) -> str:
+    """`step`'s command as it runs for this incident."""
+    return _filled(state, step, step.command or "")
+
+
+def filled_check(state: IncidentState, step: Step) -> CommandCheck | None:
+    """`step`'s verify block with its command as it runs for this incident."""
+    if step.verify is None:
+        return None
+    return replace(step.verify, command=_filled(state, step, step.verify.command))
+
+
+def missing_at_declaration(
+    steps: Iterable[Step], pattern: DeploymentPattern | None, given: dict[str, str]
+) -> CommandError | None:
+    """The refusal of a declaration that leaves out a value the runbook's commands
+    name (`{last_good_version}` with no last-good version), or None. Only the steps
+    of the incident's deployment pattern count."""
+    wanted: dict[str, list[str]] = {}
+    for step in steps:
+        if step.patterns and (pattern is None or pattern not in step.patterns):
+            continue
+        commands = [step.command or "", step.verify.command if step.verify else ""]
+        for name in dict.fromkeys(n for c in commands for n in command_placeholders(c)):
+            if name in GIVEN_AT_DECLARATION and not given.get(name):
+                wanted.setdefault(name, []).append(step.id)
+    if not wanted:
+        return None
+    said = "; ".join(
+        f"{{{name}}} in {', '.join(ids)}: give the {GIVEN_AT_DECLARATION[name][1]}"
+        for name, ids in wanted.items()
+    )
+    needs = tuple(GIVEN_AT_DECLARATION[name][0] for name in wanted)
+    return CommandError(f"the runbook's commands name what was not given ({said})", needs=needs)

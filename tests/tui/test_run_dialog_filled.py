@@ -1,0 +1,54 @@
+"""The run dialog shows the command as it will run: `{last_good_version}` filled in.
+
+The review saw `worker=registry.internal/mailer:{last_good_version}` in the dialog, and
+that literal line ran (ux_review8 #6)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from incident import commands
+from incident.core.clock import SystemClock
+from runbooks import load_runbook
+from store.sqlite_log import SqliteEventLog
+from tests.tui.pilot_helpers import highlight, wait_for_screen
+from tui.app.app import LastGoodApp
+from tui.app.modals.confirm import ConfirmCommand
+from tui.app.screens.incident import IncidentScreen
+
+RUNBOOK = """\
+runbook: worker
+title: Worker rollback
+phases:
+  - id: execute
+    title: Execute Rollback
+    window: [0, 30]
+    steps:
+      - id: redeploy
+        title: Redeploy the last good image
+        kind: command
+        command: kubectl set image cronjob/mailer worker=mailer:{last_good_version}
+"""
+
+
+async def test_the_run_dialog_shows_the_version_filled_in(tmp_path: Path) -> None:
+    path = tmp_path / "worker.yaml"
+    path.write_text(RUNBOOK)
+    runbook = load_runbook(path)
+    details = commands.Declaration(
+        title="Mailer down", severity="SEV2", commander="Ada", last_good_version="4.9.2"
+    )
+    clock = SystemClock()
+    event = commands.declare(runbook, details, actor="ada", clock=clock)
+    with SqliteEventLog.open(tmp_path / "record.db") as log:
+        log.append([event])
+        app = LastGoodApp(log, runbook, clock=clock, actor="ada", incident_id=event.incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            highlight(app.screen, "redeploy")
+            await pilot.press("space")
+            await wait_for_screen(pilot, ConfirmCommand)
+            dialog = app.screen
+            assert isinstance(dialog, ConfirmCommand)
+            assert dialog.command == "kubectl set image cronjob/mailer worker=mailer:4.9.2"
+            await pilot.press("n")
