@@ -9,6 +9,10 @@ is here once, and every face asks it:
 - the incident is closed: `never polled` (no reading can come now);
 - the probe still points at the bundled runbook's loopback default
   (`runbooks.unpointed`): `not polled: default URL`, since every face leaves it out;
+- the face asking polls, and its environment does not set a `${NAME}` the probe's URL
+  or headers read (`runbooks.unset`): `not polled: variable unset`, since a request it
+  cannot build is no answer of the service's (it was recorded as ERROR, and met the
+  health trigger);
 - else what the face asking knows of its own polling: the coordinator's screen, which
   polls, `waiting for first poll`; the same with polling off (`start --no-probes`)
   `not polled (probes off)`, or once its poller stopped `not polled: stopped`; a face
@@ -20,6 +24,7 @@ name (23 cells).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from enum import StrEnum
 
 from incident.core.state import IncidentState
@@ -34,6 +39,9 @@ class NoReading(StrEnum):
     """The incident is closed: no reading can come."""
     DEFAULT_URL = "not polled: default URL"
     """Still at the bundled runbook's loopback default: no face polls it."""
+    UNSET = "not polled: variable unset"
+    """Its URL or headers read a `${NAME}` the polling face's environment does not set
+    (the face's line at its start names it): a request it cannot build."""
     OFF = "not polled (probes off)"
     """The face asking does not poll (`start --no-probes`, which the demo and the drill
     pass when their shop is gone): said in what it means, not in a flag."""
@@ -67,16 +75,19 @@ _BY_POLLS = {
 
 
 def no_reading(
-    state: IncidentState, probe: Probe, polls: Polls = Polls.NOTHING
+    state: IncidentState, probe: Probe, polls: Polls = Polls.NOTHING, unset: Collection[str] = ()
 ) -> NoReading | None:
     """Why `probe` has no reading in the record, as the face that `polls` so says it;
-    None once the record holds one."""
+    None once the record holds one. `unset`: the probes that face leaves out, as its
+    environment does not set a variable they read."""
     if state.samples.get(probe.name):
         return None
     if state.is_closed:
         return NoReading.NEVER
     if probe.name in unpointed_probes(state.runbook):
         return NoReading.DEFAULT_URL
+    if probe.name in unset:
+        return NoReading.UNSET
     return _BY_POLLS[polls]
 
 
@@ -88,13 +99,13 @@ def no_reading_named(
     return no_reading(state, probe, polls) if probe is not None else None
 
 
-def not_polled(state: IncidentState, polls: Polls) -> dict[str, str]:
+def not_polled(state: IncidentState, polls: Polls, unset: Collection[str] = ()) -> dict[str, str]:
     """Why each probe with no reading goes without one, by name, where no reading is
     coming from the face asking (not while it waits for its own first poll): the
     guidance and the decision's trigger rows say it instead of waiting for readings."""
     found: dict[str, str] = {}
     for probe in state.runbook.probes:
-        why = no_reading(state, probe, polls)
+        why = no_reading(state, probe, polls, unset)
         if why is not None and why is not NoReading.WAITING:
             found[probe.name] = str(why)
     return found

@@ -33,6 +33,7 @@ from incident.health.reading_line import reading_summary
 from incident.reports.describe import describe
 from runbooks.model import Probe
 from runbooks.unpointed import pointed_probes
+from runbooks.unset import polled_here, unset_hint
 from store.errors import StoreError
 from tui.cli.courier import Courier
 from tui.cli.errors import CliError
@@ -72,6 +73,8 @@ def run_monitor(
     """
     say = _json_say(session) if as_json else _say(session)
     probes, hint = pointed_probes(session.state.runbook)
+    probes = polled_here(probes, os.environ)  # one whose URL cannot be built: not polled
+    unset = unset_hint(session.state.runbook, os.environ)
     turn = ProbeTurn(poller or poller_name(None, "monitor"))
     ticks = Ticks()
     """What the line said at its stop says of the ticks this monitor recorded."""
@@ -91,6 +94,8 @@ def run_monitor(
         emit(line, sys.stderr)
         if hint is not None:
             emit(f"not polled: {hint}", sys.stderr)
+        if unset is not None:
+            emit(unset, sys.stderr)
 
     given_up = asyncio.Event()
     """Set (on the loop) when a batch was not recorded: another poller holds the turn."""

@@ -7,6 +7,7 @@ and recorded is the application layer's, the same for the TUI.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -236,6 +237,10 @@ def cmd_declare(args: Arguments) -> int:
 
         if hint := unpointed_hint(unpointed_probes(runbook)):
             print(f"lastgood declare: {hint}", file=sys.stderr)
+        from runbooks.unset import unset_hint
+
+        if unset := unset_hint(runbook, os.environ):
+            print(f"lastgood declare: {unset}", file=sys.stderr)
         follow_up(args, session)
     return 0
 

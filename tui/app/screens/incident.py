@@ -160,6 +160,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             clock=self.view.clock,
             mark_polls=self.view.mark_polls,
             on_error=self._samples_refused,
+            mark_unset=self.view.mark_unset,
         )
         self.comms.deliveries.open(
             network, services.outbox, services.delivery_attempts, gone=lambda: self._gone

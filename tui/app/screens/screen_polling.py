@@ -10,6 +10,7 @@ says when the child stops or another poller holds the turn.
 from __future__ import annotations
 
 import concurrent.futures
+import os
 from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
@@ -74,6 +75,18 @@ class ScreenPolling:
             self._notify(UNPOINTED_REMEDY, title=UNPOINTED_TITLE, timeout=30)
         return probes
 
+    def unset_probes(self, state: IncidentState) -> frozenset[str]:
+        """The probes whose URL or headers read a `${NAME}` this process's environment
+        does not set: left out (a request that cannot be built is no answer of the
+        service's), and said in a toast with the webhook targets in the same case."""
+        from runbooks.unset import UNSET_TITLE, unset_by_probe, unset_hint
+
+        hint = unset_hint(state.runbook, os.environ)
+        if hint is not None:
+            self._notify(hint.removeprefix("not set in this environment: "), title=UNSET_TITLE,
+                         timeout=30)  # fmt: skip
+        return frozenset(unset_by_probe(state.runbook, os.environ))
+
     def start(
         self,
         state: IncidentState,
@@ -87,6 +100,7 @@ class ScreenPolling:
         clock: Clock,
         mark_polls: Callable[[Polls], None],
         on_error: Callable[[Outcome[str | None]], None],
+        mark_unset: Callable[[frozenset[str]], None] = lambda _names: None,
     ) -> None:
         """Poll what is pointed somewhere, unless the incident is closed; with polling
         off, the rows without a reading say so (`mark_polls`), and those at a bundled
@@ -94,6 +108,10 @@ class ScreenPolling:
         probes = self.pointed_probes(state) if poll_probes else ()
         if not poll_probes:
             mark_polls(Polls.OFF)
+        unset = frozenset[str]() if state.is_closed else self.unset_probes(state)
+        if poll_probes and unset:
+            probes = tuple(probe for probe in probes if probe.name not in unset)
+            mark_unset(unset)
         if not probes or state.is_closed:
             return
         self._mark_polls = mark_polls

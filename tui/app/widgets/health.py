@@ -114,6 +114,9 @@ class HealthPanel(LineView, can_focus=True):
         """What the face drawing the panel does about the probes: a row without a
         reading says why by the one rule every face follows (`no_reading`): a bundled
         default address, polling off, not polled yet, never polled once closed."""
+        self.unset: frozenset[str] = frozenset()
+        """The probes this face leaves out, as its environment does not set a variable
+        their URL or headers read (`runbooks.unset`): their rows say so."""
         self.poll_mark: PollMark | None = None
         """Who polls production, said under the rows (`mark_polling`); None: not said."""
         self._lines: dict[tuple[int, int], Strip] = {}
@@ -132,6 +135,14 @@ class HealthPanel(LineView, can_focus=True):
         if polls is self.polls:
             return
         self.polls = polls
+        self._lines.clear()
+        self.refresh()
+
+    def mark_unset(self, names: frozenset[str]) -> None:
+        """The probes this face leaves out for an unset variable (`unset`)."""
+        if names == self.unset:
+            return
+        self.unset = names
         self._lines.clear()
         self.refresh()
 
@@ -227,7 +238,7 @@ class HealthPanel(LineView, can_focus=True):
         spark_widths = (SPARK_NARROW,) if width < NARROW_BELOW else (SPARK_WIDE, SPARK_NARROW)
         spark = ""
         if state is None or not samples:
-            why = no_reading(state, probe, self.polls) if state is not None else None
+            why = no_reading(state, probe, self.polls, self.unset) if state is not None else None
             status = waiting_line(probe, why=str(why or NoReading.WAITING))
         else:
             status = status_line(probe, samples, state, self.now)

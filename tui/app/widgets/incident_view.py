@@ -103,6 +103,9 @@ class IncidentView(Horizontal):
         self.polls = Polls.HERE
         """What this face does about the probes (`mark_polls`): the coordinator's screen
         polls them unless told otherwise; a read-only view polls nothing."""
+        self.unset: frozenset[str] = frozenset()
+        """The probes this face leaves out, as its environment does not set a variable
+        they read (`mark_unset`): their rows and the guidance say so."""
         self.unrecorded: dict[str, UnrecordedRun] = {}
         """Command steps whose command ran here and is not recorded yet, by step
         (`mark_unrecorded`): the checklist and the guidance say so."""
@@ -132,6 +135,7 @@ class IncidentView(Horizontal):
             if runbook.probes:
                 panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
                 panel.polls = self.polls
+                panel.unset = self.unset
                 # Its class set before it mounts, as the strip's cells' (`-marked`).
                 panel.mark_polling(self._poll_mark(self.state, self.now()))
                 yield panel
@@ -191,13 +195,22 @@ class IncidentView(Horizontal):
         """Why each probe without a reading will have none from this face, by name
         (`incident.health.no_reading`): the guidance and the decision's triggers say so
         instead of waiting for its readings."""
-        return not_polled(self.state, self.polls)
+        return not_polled(self.state, self.polls, self.unset)
 
     def mark_read_only(self) -> None:
         """A view that polls nothing (attach, serve, replay): a probe without a reading
         says why as `status` does (`not polled yet`, `not polled: default URL`, `never
         polled` once closed), not that it waits for a poll of its own."""
         self.mark_polls(Polls.NOTHING)
+
+    def mark_unset(self, names: frozenset[str]) -> None:
+        """The probes this face leaves out for an unset variable (`HealthPanel.unset`)."""
+        self.unset = names
+        for panel in self.query(HealthPanel):
+            panel.mark_unset(names)
+        if self.is_mounted:
+            self._guided = None
+            self.guide(self.query_one(Checklist).highlighted_step)
 
     def mark_polls(self, polls: Polls) -> None:
         """What this face does about the probes (`HealthPanel.polls`); the guidance says
