@@ -30,6 +30,8 @@ def _json_path() -> re.Pattern[str]:
 
 
 _EXPECTATIONS = ("exit_code", "regex", "json_path")
+DEFAULT_WITHIN_S = 300.0
+DEFAULT_EVERY_S = 5.0
 
 
 def read_verify(step: Fields) -> CommandCheck | None:
@@ -77,6 +79,14 @@ def read_verify(step: Fields) -> CommandCheck | None:
         minimum=MIN_INTERVAL_S,
         maximum=MAX_SECONDS,
     )
+    within_s = DEFAULT_WITHIN_S if within is None else within
+    if every is not None and every > within_s and not step.rep.recorded:
+        default = ", its default" if within is None else ""
+        fields.report(
+            "every_s",
+            f"'every_s' ({every:g} s) is longer than 'within_s' ({within_s:g} s{default}): "
+            "the command would be tried once and given up on at once; make every_s shorter",
+        )
     if command is None or len(given) > 1 or not paired:
         return None
     return CommandCheck(
@@ -85,8 +95,8 @@ def read_verify(step: Fields) -> CommandCheck | None:
         regex=regex,
         json_path=json_path,
         equals=equals if json_path is not None else None,
-        within_s=300.0 if within is None else within,
-        every_s=5.0 if every is None else every,
+        within_s=within_s,
+        every_s=DEFAULT_EVERY_S if every is None else every,
     )
 
 

@@ -208,6 +208,15 @@ def test_a_json_number_is_compared_as_written():
             "'every_s' must be a number of seconds from 1 to 3600 (got 0.001)",
         ),
         ("command: x\nregexp: ok", "unknown key 'regexp' (did you mean 'regex'?)"),
+        (  # tried once at 0 s and given up on, "within 10 s" (ux_review8 #15)
+            "command: x\nwithin_s: 10\nevery_s: 600",
+            "'every_s' (600 s) is longer than 'within_s' (10 s): the command would be tried "
+            "once and given up on at once; make every_s shorter",
+        ),
+        (
+            "command: x\nevery_s: 600",
+            "'every_s' (600 s) is longer than 'within_s' (300 s, its default)",
+        ),
     ],
 )
 def test_a_bad_verify_block_is_refused_where_it_is(tmp_path, verify, problem):
@@ -267,14 +276,14 @@ def test_a_rollback_that_never_verifies_leaves_the_step_open_and_says_why(tmp_pa
     runbook = runbook_file(
         tmp_path,
         "true",
-        'command: "echo Waiting for 1 old replica"\nregex: rolled out\nwithin_s: 0.2\nevery_s: 1',
+        'command: "echo Waiting for 1 old replica"\nregex: rolled out\nwithin_s: 1\nevery_s: 1',
     )
     cli = InProcessCli(tmp_path / "record.db")  # the test above runs `lastgood run` as a process
     incident = declared(cli, runbook)
     ran = cli.run("run", incident, "rollback", "--yes")
     assert ran.code == 1
     last = ran.err.strip().splitlines()[-1]
-    assert last.startswith("lastgood run: `true` exited 0 but did not verify within 0.2 s: ")
+    assert last.startswith("lastgood run: `true` exited 0 but did not verify within 1 s: ")
     assert "no match for /rolled out/ (exit 0)" in last and last.endswith("step rollback left open")
     status = json.loads(cli.ok("status", incident, "--json"))
     assert {s["id"]: s["state"] for s in status["steps"]}["rollback"] == "open"
