@@ -122,21 +122,21 @@ def template_problems(text: str) -> list[str]:
     except ValueError as exc:
         return [f"malformed template braces: {exc} (write '{{{{' or '}}}}' for a literal brace)"]
     problems: list[str] = []
-    names = sorted(TEMPLATE_PLACEHOLDERS)
+    names = ", ".join(sorted(TEMPLATE_PLACEHOLDERS))  # whole: the one list an author sees
     for literal, name, spec, conversion in parsed:
         if name is None:
             continue
         if name == "" or name.isdigit():
-            problems.append(
-                f"positional placeholder '{{{name}}}'; use a name (allowed: {allowed(names)})"
-            )
+            problems.append(f"positional placeholder '{{{name}}}'; use a name (allowed: {names})")
         elif name not in TEMPLATE_PLACEHOLDERS and literal.endswith("$"):
             problems.append(
                 f"unknown placeholder '${{{name}}}': a template does not read the environment, "
-                f"only URLs and headers do{choices_hint(name, names, suggest=False)}"
+                f"only URLs and headers do (allowed: {names})"
             )
         elif name not in TEMPLATE_PLACEHOLDERS:
-            problems.append(f"unknown placeholder '{{{name}}}'{choices_hint(name, names)}")
+            guess = closest(name, TEMPLATE_PLACEHOLDERS)
+            hint = f"did you mean '{guess}'? " if guess else ""
+            problems.append(f"unknown placeholder '{{{name}}}' ({hint}allowed: {names})")
         elif spec or conversion:
             problems.append(f"placeholder '{{{name}}}' must not have a format spec or conversion")
     written = sum(len(literal) for literal, _name, _spec, _conversion in parsed)

@@ -78,7 +78,7 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
     assert result.err.splitlines() == [
         f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
-        "last_good_version, next_update, pattern, phase, severity and 2 more)"
+        "last_good_version, next_update, pattern, phase, severity, status, title)"
     ]
 
 
@@ -96,3 +96,24 @@ def test_validate_says_where_a_quote_left_open_began_on_the_errors_line(cli, tmp
         "(while parsing a block mapping started at line 36); "
         "a quoted string opened at 40:9 may be unclosed"
     ]
+
+
+def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
+    """The only list of the placeholders an author could find was this refusal, cut at
+    `severity and 2 more`, in `--json` too (ux_review8 #2)."""
+    runbook = tmp_path / "t1.yaml"
+    runbook.write_text(
+        "runbook: t\ntitle: T\ntemplates:\n"
+        '  initiating: "Initiating rollback due to {service}."\n'
+        "phases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
+    )
+    every = (
+        "channel, commander, elapsed, eta, from_version, id, issue, last_good_version, "
+        "next_update, pattern, phase, severity, status, title"
+    )
+    said = f"template 'initiating': unknown placeholder '{{service}}' (allowed: {every})"
+    result = cli.run("validate", str(runbook))
+    assert result.code == 2
+    assert result.err.splitlines() == [f"{runbook}:4:15: {said}"]
+    (checked,) = json.loads(cli.run("validate", "--json", str(runbook)).out)["files"]
+    assert [p["message"] for p in checked["problems"]] == [said]
