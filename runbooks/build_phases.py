@@ -262,15 +262,18 @@ class PhaseRules(BuildContext):
         path = fields.at("steps_from")
         if value is None or value is INVALID:
             return []
-        section: str | None = None
+        sections: list[tuple[str, DataPath]] | None = None
         section_path = path
         if isinstance(value, str):
             name: str | None = value
         elif isinstance(value, Mapping):
             spec = Fields(self.rep, path, value, STEPS_FROM_KEYS, "steps_from")
             name = spec.text("file", required=True)
-            section = spec.text("section")
             section_path = spec.at("section")
+            if spec.given("section"):
+                sections = self.section_names(spec)
+                if sections is None:
+                    return []
         else:
             self.rep.report(path, "'steps_from' must be a file name or {file: ..., section: ...}")
             return []
@@ -293,17 +296,23 @@ class PhaseRules(BuildContext):
         if doc.problems:
             return []
         tasks: list[MarkdownTask]
-        if section is None:
+        if sections is None:
+            if (several := several_sections(doc, name)) is not None:
+                self.rep.report(path, several)
+                return []
             tasks = doc.all_tasks()
             where = f"'{name}'"
         else:
-            chosen = doc.section(section)
-            if chosen is None:
-                hint = self.rep.hint(section, doc.titles(), "sections")
-                self.rep.report(section_path, f"no section '{section}' in {md_file}{hint}")
-                return []
-            tasks = chosen.tasks
-            where = f"section '{section}' of '{name}'"
+            tasks = []
+            for section, at in sections:
+                chosen = doc.section(section)
+                if chosen is None:
+                    hint = self.rep.hint(section, doc.titles(), "sections")
+                    self.rep.report(at, f"no section '{section}' in {md_file}{hint}")
+                    return []
+                tasks += chosen.tasks
+            named = ", ".join(f"'{section}'" for section, _at in sections)
+            where = f"section {named} of '{name}'" if len(sections) == 1 else f"sections {named}"
         if not tasks:
             self.rep.report(section_path, f"{where} has no '- [ ] task' lines")
             return []
@@ -321,6 +330,20 @@ class PhaseRules(BuildContext):
             for task, step_id in zip(tasks, ids, strict=True)
             if step_id is not None
         ]
+
+    def section_names(self, spec: Fields) -> list[tuple[str, DataPath]] | None:
+        """`section:` as written: one heading, or a list of them, each with where it is."""
+        value = spec.get("section")
+        at = spec.at("section")
+        if isinstance(value, str) and value.strip():
+            return [(value, at)]
+        if is_list(value) and value:
+            assert isinstance(value, list | tuple)
+            named = [(item, (*at, index)) for index, item in enumerate(value)]
+            if all(isinstance(item, str) and item.strip() for item, _at in named):
+                return [(str(item), where) for item, where in named]
+        self.rep.report(at, "'section' must be a heading, or a list of headings")
+        return None
 
     def not_a_checklist(self, md_file: str) -> str | None:
         """What `md_file` is when it is this runbook or another YAML file, which read as
@@ -348,3 +371,19 @@ class PhaseRules(BuildContext):
                 self.rep.add(doc.problems)
             self.markdown_docs[md_file] = (doc, problems)
         return self.markdown_docs[md_file]
+
+
+def several_sections(doc: MarkdownDoc, name: str) -> str | None:
+    """Why a whole Markdown plan cannot be one phase's steps: its tasks stand under
+    several headings, each a phase of its own (the example plan's `Rollback:
+    application`, `Rollback: database` and `Verification`, all poured into one phase,
+    and validate said ok); None when they stand under one heading at most."""
+    headings = [section.title for section in doc.sections if section.tasks]
+    groups = (["before the first heading"] if doc.loose_tasks else []) + headings
+    if len(groups) <= 1:
+        return None
+    return (
+        f"steps_from: '{name}' has tasks under {len(groups)} headings ({', '.join(groups)}): name "
+        f'those this phase takes, as {{file: {name}, section: "{headings[-1]}"}} '
+        "(a list takes several; the phase's own title and window stand)"
+    )

@@ -117,3 +117,56 @@ def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
     assert result.err.splitlines() == [f"{runbook}:4:15: {said}"]
     (checked,) = json.loads(cli.run("validate", "--json", str(runbook)).out)["files"]
     assert [p["message"] for p in checked["problems"]] == [said]
+
+
+def test_the_example_plan_in_steps_from_is_refused_whole_and_taken_by_section(tmp_path):
+    """The product's own deployment-plan.md, as the README pairs it with `steps_from`,
+    poured its three sections into one phase and validate said ok (ux_review8 #3).
+    Whole, it is refused naming its headings; by section, each phase gets its own."""
+    cli = InProcessCli(tmp_path / "record.db", actor="Ada")
+    plan = tmp_path / "deployment-plan.md"
+    plan.write_text(Path("runbooks/examples/deployment-plan.md").read_text())
+    whole = tmp_path / "whole.yaml"
+    whole.write_text(
+        "runbook: storefront\ntitle: Storefront\nphases:\n"
+        "  - {id: execute, title: Execute Rollback, window: [5, 30],"
+        " steps_from: deployment-plan.md}\n"
+    )
+    refused = cli.run("validate", str(whole))
+    assert refused.code == 2
+    assert refused.err.splitlines() == [
+        f"{whole}:4:73: steps_from: 'deployment-plan.md' has tasks under 3 headings "
+        "(Rollback: application, Rollback: database, Verification): name those this phase "
+        'takes, as {file: deployment-plan.md, section: "Verification"} (a list takes '
+        "several; the phase's own title and window stand)"
+    ]
+    by_section = tmp_path / "storefront.yaml"
+    by_section.write_text(
+        "runbook: storefront\ntitle: Storefront\nphases:\n"
+        "  - id: execute\n    title: Execute Rollback\n    window: [5, 30]\n"
+        "    steps_from:\n      file: deployment-plan.md\n"
+        '      section: ["Rollback: application", "Rollback: database"]\n'
+        "  - id: verify\n    title: Verification\n    window: [15, 45]\n"
+        "    steps_from: {file: deployment-plan.md, section: Verification}\n"
+    )
+    assert cli.ok("validate", str(by_section)).strip() == (
+        f"{by_section}: ok (runbook 'storefront', 2 phases, 8 steps)"
+    )
+    incident = cli.ok(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
+        "--runbook", str(by_section),
+    ).strip()  # fmt: skip
+    status = json.loads(cli.ok("status", incident, "--json"))
+    phases: dict[str, list[str]] = {}
+    for step in status["steps"]:
+        phases.setdefault(step["phase"], []).append(step["id"])
+    assert phases == {
+        "execute": [
+            "switch-traffic-back",
+            "drain-green",
+            "disable-the-fraud-score-flag",
+            "keep-green-running-for-diagnosis",
+            "leave-the-schema-as-it-is",
+        ],
+        "verify": ["confirm-version", "check-health", "smoke-test"],
+    }

@@ -30,19 +30,44 @@ class TestStepsFrom:
     def runbook_text(self, steps_from: str) -> str:
         return MINIMAL + f"    steps_from: {steps_from}\n"
 
-    def test_whole_file_is_appended_to_the_phase(self, write: WriteFile) -> None:
+    def test_a_plan_under_several_headings_is_refused_naming_them(
+        self, write: WriteFile, problems: Problems
+    ) -> None:
+        """Every section was appended to the one phase, its headings and windows
+        dropped without a word, and validate said ok (ux_review8 #3)."""
         write(self.PLAN, "plans/deployment-plan.md")
-        runbook = load_runbook(write(self.runbook_text("plans/deployment-plan.md")))
+        found = problems(self.runbook_text("plans/deployment-plan.md"))
+        assert messages(found) == [
+            "8:17: steps_from: 'plans/deployment-plan.md' has tasks under 2 headings "
+            "(Rollback, Verification): name those this phase takes, as {file: "
+            'plans/deployment-plan.md, section: "Verification"} (a list takes several; '
+            "the phase's own title and window stand)"
+        ]
+
+    def test_a_list_of_sections_takes_each_in_order(self, write: WriteFile) -> None:
+        write(self.PLAN, "plans/deployment-plan.md")
+        sections = "{file: plans/deployment-plan.md, section: [verification, rollback]}"
+        text = self.runbook_text(sections)
+        runbook = load_runbook(write(text))
         steps = runbook.phases[0].steps
         assert [s.id for s in steps] == [
             "assess",
+            "smoke",
             "switch-the-load-balancer-back",
             "assess-severity",
             "warm-caches",
-            "smoke",
         ]
         assert {s.phase_id for s in steps} == {"decide"}
-        assert [s.required for s in steps] == [True, True, True, False, True]
+        assert [s.required for s in steps] == [True, True, True, True, False]
+
+    def test_a_section_list_names_the_one_not_found_where_it_is(
+        self, write: WriteFile, problems: Problems
+    ) -> None:
+        write(self.PLAN, "plan.md")
+        found = problems(self.runbook_text("{file: plan.md, section: [Rollback, Verify, 3]}"))
+        assert messages(found) == ["8:42: 'section' must be a heading, or a list of headings"]
+        found = problems(self.runbook_text("{file: plan.md, section: [Rollback, Verify]}"))
+        assert [m.split(" in ")[0] for m in messages(found)] == ["8:53: no section 'Verify'"]
 
     def test_one_section(self, write: WriteFile) -> None:
         write(self.PLAN, "deployment-plan.md")
