@@ -18,9 +18,9 @@ writes the braces themselves.
 from __future__ import annotations
 
 import re
-import shlex
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from runbooks.checks import closest
 from runbooks.model import TEMPLATE_PLACEHOLDERS
@@ -45,8 +45,7 @@ _BRACED = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}|\{([A-Za-z_][A-Za-z0-9_]
 """`{{name}}` (the braces themselves) or `{name}`."""
 
 
-@dataclass(frozen=True, slots=True)
-class _Braced:
+class _Braced(Struct, frozen=True):
     start: int
     end: int
     name: str
@@ -144,6 +143,8 @@ def fill_command(command: str, values: Mapping[str, str]) -> str:
     """`command` with each placeholder replaced by its value, shell-quoted, and each
     `{{name}}` by `{name}`; other text as written. `UnfilledCommand` names a
     placeholder whose value is empty or missing, or one written inside quotes."""
+    import shlex  # here: only a command that runs is filled
+
     out: list[str] = []
     position = 0
     for found in _braced(command):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident.commands.command_text import filled_command
 from incident.commands.rules import (
     already_done,
     known_step,
@@ -168,6 +167,8 @@ def command_for(state: IncidentState, step_id: str) -> str:
     blocker = state.blocker(step_id)
     if blocker:
         raise CommandError(f"step '{step_id}' is blocked: {blocker}")
+    from incident.commands.command_text import filled_command  # here: `run` alone fills one
+
     return filled_command(state, record.step)
 
 
