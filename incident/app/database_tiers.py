@@ -18,6 +18,18 @@ from incident.core.text import visible
 from runbooks.model import DataLoss, StepKind
 
 
+def settled(state: IncidentState) -> str | None:
+    """Who settled the database step (done), when and why (`Ada chose tier none at
+    T+01:27 (expand-contract)`), if it is: what `b` says on the screen where it opened
+    the tier picker and the choice was then refused. None while it is open."""
+    from incident.commands.steps import tier_settled_by
+
+    record = next(
+        (r for r in state.steps.values() if r.step.kind == StepKind.DATABASE and r.done), None
+    )
+    return None if record is None else tier_settled_by(state, record)
+
+
 def tier_warning(state: IncidentState, tier: str) -> str | None:
     """What to ask before choosing `tier`: a tier that may lose data, chosen before
     the decision to roll back is recorded. None when nothing needs asking.

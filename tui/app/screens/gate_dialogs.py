@@ -99,15 +99,13 @@ def open_tiers(desk: Desk) -> None:
     if not runbook.database_tiers:
         desk.notify("This runbook has no database tiers.")
         return
-    settled = next(
-        (r for r in state.steps.values() if r.step.kind == StepKind.DATABASE and r.done), None
-    )
+    settled = database_tiers.settled(state)
     if settled is not None:  # a choice now is refused: say who settled it, and the way on
-        from incident.commands.steps import tier_settled_by
-
-        again = f"To choose again, reopen “{settled.step.title}” (u on it)."
-        said = f"{tier_settled_by(state, settled)}. {again}"
-        desk.notify(visible(said), title="Database step done")
+        step = next(
+            r.step for r in state.steps.values() if r.step.kind == StepKind.DATABASE and r.done
+        )
+        again = f"To choose again, reopen “{step.title}” (u on it)."
+        desk.notify(visible(f"{settled}. {again}"), title="Database step done")
         return
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
 
