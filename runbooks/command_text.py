@@ -38,8 +38,8 @@ COMMAND_PLACEHOLDERS: dict[str, str] = {
 }
 """What a command may name, and what each is filled with: the incident's facts, fixed
 once it is declared. The messages' clock-time and progress placeholders (`{eta}`,
-`{elapsed}`, `{phase}`, `{next_update}`, `{status}`) change as the incident goes on and
-mean nothing to a shell command."""
+`{time}`, `{elapsed}`, `{phase}`, `{next_update}`, `{status}`) change as the incident goes
+on and mean nothing to a shell command."""
 
 _BRACED = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """`{{name}}` (the braces themselves) or `{name}`."""

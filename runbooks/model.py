@@ -90,12 +90,17 @@ TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
         "last_good_version",
         "pattern",
         "elapsed",
+        "time",
         "phase",
         "next_update",
         "status",
     }
 )
-"""Placeholders a communication template may use; anything else is a runbook error."""
+"""Placeholders a communication template may use; anything else is a runbook error.
+The README's Placeholders table says what each is filled with
+(`incident.comms.templates.template_context`): `{time}` is the clock time the message is
+written (`12:18 UTC`), what stakeholders read; `{elapsed}` is T+, for those who know
+T+0."""
 
 DEFAULT_ROLES: tuple[str, ...] = (
     "incident-commander",
@@ -108,7 +113,8 @@ DEFAULT_ROLES: tuple[str, ...] = (
 
 
 class Window(Struct, frozen=True):
-    """A phase's target window in minutes after T+0; `end_min` None means open-ended."""
+    """A phase's target window in minutes after the declaration (placed on the T+
+    clock by `incident.core.phase_windows`); `end_min` None means open-ended."""
 
     start_min: int
     end_min: int | None

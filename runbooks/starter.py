@@ -326,5 +326,6 @@ _COMMENTS = {
     " webhook.",
     "probes": "# Where lastgood watches the service. A URL may read the environment with\n"
     '# ${NAME} or ${NAME:-default}, e.g. url: "${CHECKOUT_URL:-https://checkout.example}/healthz".',
-    "phases": "# The guide's four phases, their windows (minutes after T+0) and steps.",
+    "phases": "# The guide's four phases, their windows (minutes after the declaration; close-out\n"
+    "# has none: it begins once the service is stable) and steps.",
 }

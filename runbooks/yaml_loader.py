@@ -32,7 +32,7 @@ expand to. The format (`runbooks/rollback.yaml` is the full example)::
     phases:                            # at least one
       - id: decide
         title: Decision and Communication
-        window: [0, 5]                 # minutes after T+0; [45, null] is open-ended
+        window: [0, 5]                 # minutes after declaring; [45, null] open-ended
         summary: ...
         steps:                         # kind: check (default) | approval | communication |
           - id: decide-rollback        #       verification | command | database

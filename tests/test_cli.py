@@ -50,7 +50,7 @@ def test_whole_incident_with_the_bundled_runbook(process_cli, tmp_path):
     assert incident_id.startswith("INC-") and "\n" not in incident_id
     data = status(cli, incident_id)
     assert data["id"] == incident_id and data["severity"] == "SEV2"
-    assert [p["window_min"] for p in data["phases"]] == [[0, 5], [5, 30], [15, 45], [45, None]]
+    assert [p["window_min"] for p in data["phases"]] == [[0, 5], [5, 30], [15, 45], None]
     required = [s for s in data["steps"] if s["required"]]
     assert any(s["requires_approval"] for s in required), "the bundled runbook has a gate"
 
@@ -125,8 +125,9 @@ def test_backdated_start_shows_in_elapsed(cli):
     data = status(cli, incident_id)
     assert data["started_at"] == started.isoformat(timespec="milliseconds").replace("+00:00", "Z")
     assert data["elapsed_s"] > 86400 * 6
-    # Close-out has no deadline: upcoming until the rollback before it is done.
-    assert [p["state"] for p in data["phases"]] == ["overdue", "overdue", "overdue", "upcoming"]
+    # The windows start at the declaration, not six days back: phase 1 has its five
+    # minutes. Close-out has no deadline: upcoming until the rollback before it is done.
+    assert [p["state"] for p in data["phases"]] == ["active", "upcoming", "upcoming", "upcoming"]
 
 
 def test_roles_pages_handoff_and_notes(cli):

@@ -78,7 +78,7 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
     assert result.err.splitlines() == [
         f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
-        "last_good_version, next_update, pattern, phase, severity, status, title)"
+        "last_good_version, next_update, pattern, phase, severity, status, time, title)"
     ]
 
 
@@ -109,7 +109,7 @@ def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
     )
     every = (
         "channel, commander, elapsed, eta, from_version, id, issue, last_good_version, "
-        "next_update, pattern, phase, severity, status, title"
+        "next_update, pattern, phase, severity, status, time, title"
     )
     said = f"template 'initiating': unknown placeholder '{{service}}' (allowed: {every})"
     result = cli.run("validate", str(runbook))

@@ -93,7 +93,7 @@ def test_unchecked_and_ticked_steps_are_missed_while_open(clock: ManualClock) ->
 
 def test_what_is_not_done_while_its_window_is_open_is_not_late(clock: ManualClock) -> None:
     """Scored at T+3, phase 1 (T+0-5m) and the decision were called late, and so was
-    phase 4, whose window has no end."""
+    phase 4, which has no window."""
     session = drill_session(clock)
     at(session, clock, 2, check("assess-severity"))
     card = score_card(session.state, T0 + timedelta(minutes=3))
@@ -107,8 +107,9 @@ def test_what_is_not_done_while_its_window_is_open_is_not_late(clock: ManualCloc
         "window) - window still open"
     )
     phase_4 = next(line for name, line in got.items() if name.startswith("Phase 4"))
-    # Not "still open": it opens at T+45 (a fresh user's review, finding 18).
-    assert phase_4.endswith(": not started by T+03:00 (window from T+45m) - window not open yet")
+    # Not "still open" (a fresh user's review, finding 18): close-out has no window, as
+    # the guide's Phase 4, and begins in its turn, phase 1 not finished yet.
+    assert phase_4.endswith(": not started by T+03:00 (no window) - not its turn yet")
     data = score_data(card)["lines"]
     assert [line["verdict"] for line in data][:5] == ["open"] * 5  # type: ignore[index]
     assert card.met == 0
@@ -132,9 +133,9 @@ def test_tier_cadence_and_evidence_are_not_missed_before_they_are_due(
 
 
 def test_work_done_early_in_a_phase_not_open_yet_is_said_so(clock: ManualClock) -> None:
-    """The root cause checked at T+2 (`preliminary-rca`, Phase 4, window from T+45): the
-    card scored at T+3 says it was done early, as the phase strip and `status` do, and
-    neither calls the phase's window open."""
+    """The root cause checked at T+2 (`preliminary-rca`, Phase 4, no window: its turn
+    comes after Verification): the card scored at T+3 says it was done early, as the
+    phase strip and `status` do, and does not call the phase open."""
     session = drill_session(clock)
     at(session, clock, 2, check("preliminary-rca"))
     card = score_card(session.state, T0 + timedelta(minutes=3))
@@ -142,7 +143,7 @@ def test_work_done_early_in_a_phase_not_open_yet_is_said_so(clock: ManualClock) 
     assert line.verdict is Verdict.OPEN
     assert line.text() == (
         "Phase 4 Communication and Post-Mortem Prep: 1 of 4 done early by T+03:00 "
-        "(window from T+45m) - window not open yet"
+        "(no window) - not its turn yet"
     )
 
 

@@ -129,6 +129,11 @@ def test_each_method_writes_a_commented_runbook_whose_rollback_step_runs_it(
     )
     assert errors.url.startswith("http://127.0.0.1:") and errors.query.startswith("sum(rate(")
     assert len(runbook.phases) == 4  # the guide's phases, as bundled
+    # The guide's Phase 4 has no window ("Once the service is stable"): none written,
+    # and the comment says the windows count from the declaration (review 7, F1 and F5).
+    assert [phase.window is None for phase in runbook.phases] == [False, False, False, True]
+    assert "[45, null]" not in text and "45, None" not in text
+    assert "windows (minutes after the declaration; close-out\n# has none" in text
 
 
 @pytest.mark.parametrize("name", ["$(id).yaml", "my runbook.yaml", "other.yaml"])

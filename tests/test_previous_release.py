@@ -44,6 +44,7 @@ from incident.reports.ics import postmortem_ics
 from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_text
 from incident.reports.timeline import PIN_MARK, markdown_timeline
+from runbooks.model import Window
 from store import SqliteEventLog
 from tests.fixture_files import fingerprint
 from tests.golden.incidents import closed_record, hostile_record
@@ -118,6 +119,28 @@ def test_the_fold_keeps_what_the_report_needs(recorded: dict[str, list[Event]]) 
         assert state.sample_count == sum(
             len(e.data.samples) for e in events if isinstance(e.data, ProbeSamples)
         )
+
+
+def test_its_windows_read_from_the_declaration_close_out_as_recorded(
+    recorded: dict[str, list[Event]],
+) -> None:
+    """Its runbook, carried in the record, opened close-out at 45 minutes (`[45, null]`,
+    since dropped from the bundled runbook: the guide gives Phase 4 no window); the
+    record keeps it, and every window reads from the declaration, as the windows of a
+    record made now do: two of its incidents were declared 3 and 10 minutes after their
+    impact start."""
+    said = {}
+    for incident_id, events in recorded.items():
+        state = fold(events)
+        assert [p.window for p in state.runbook.phases][-1] == Window(45, None)
+        now = (state.closed_at or events[-1].at) + timedelta(hours=1)
+        lines = status_text(state, now).splitlines()
+        said[incident_id] = [line.split("  ")[1] for line in lines if "  (T+" in line]
+    assert said == {
+        "INC-20261201-2377": ["(T+3-8)", "(T+8-33)", "(T+18-48)", "(T+48+)"],
+        "INC-20261201-A15B": ["(T+10-15)", "(T+15-40)", "(T+25-55)", "(T+55+)"],
+        "INC-20261201-339D": ["(T+0-5)", "(T+5-30)", "(T+15-45)", "(T+45+)"],
+    }
 
 
 def test_report_timeline_status_and_calendar_render(recorded: dict[str, list[Event]]) -> None:

@@ -114,6 +114,16 @@ def t_plus(text: str) -> int:
     return sum(part * 60**power for power, part in enumerate(reversed(parts)))
 
 
+WINDOW_EDGE = r"T\+\d+(?:m|(?::\d\d){1,2})"
+"""A window's edge on the T+ clock: `T+5m`, or `T+6:29` placed from a declaration at
+T+01:29.5 (the windows open on the declaration's printed second)."""
+
+
+def window_edge(text: str) -> int:
+    """`T+5m` or `T+6:29` in seconds."""
+    return int(text[2:-1]) * 60 if text.endswith("m") else t_plus(text)
+
+
 def utc_offset(text: str) -> int:
     """A printed UTC time of day, `09:05:00`, as seconds after T+0's printed 09:00:00."""
     hours, minutes, secs = (int(part) for part in text.split(":"))
@@ -150,16 +160,16 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
             [document],
         ):
             same("phase not finished (report)", late, end - utc_offset(due))
-        for end_min, late in found(
-            rf"to T\+(\d+)m; ran {T_PLUS} to —; not finished, overdue by ({DURATION})\.",
+        for window_end, late in found(
+            rf"to ({WINDOW_EDGE}); ran {T_PLUS} to —; not finished, overdue by ({DURATION})\.",
             [document],
         ):
-            same("phase not finished (timeline)", late, end - int(end_min) * 60)
-    for end_min, finished, late in found(
-        rf"to T\+(\d+)m; ran {T_PLUS} to ({T_PLUS}); done ({DURATION}) late\.",
+            same("phase not finished (timeline)", late, end - window_edge(window_end))
+    for window_end, finished, late in found(
+        rf"to ({WINDOW_EDGE}); ran {T_PLUS} to ({T_PLUS}); done ({DURATION}) late\.",
         [timeline_open, timeline_closed],
     ):
-        same("phase overdue (timeline)", late, t_plus(finished) - int(end_min) * 60)
+        same("phase overdue (timeline)", late, t_plus(finished) - window_edge(window_end))
     # users affected, and the head's duration, to the resolution (the close)
     for duration, end in found(
         rf"Users were affected for ({DURATION}), from the impact start \(T\+0\) to the "

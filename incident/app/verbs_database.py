@@ -59,7 +59,8 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param("runbook", RUNBOOK_HELP, metavar="NAME|PATH", default="rollback"),
             Param(
                 "started_at",
-                "back-date T+0 to the impact start (at most 7 days ago)",
+                "back-date T+0 to the impact start (at most 7 days ago); the phase "
+                "windows still start at the declaration",
                 Kind.MOMENT,
                 metavar="ISO8601",
             ),

@@ -46,6 +46,8 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
         "last_good_version": state.last_good_version or "the last good version",
         "pattern": str(state.pattern) if state.pattern else "unspecified",
         "elapsed": format_offset(elapsed(state, now)),
+        # stakeholders never heard of T+0: the clock time, as {next_update} says it
+        "time": _clock_time(now),
         "phase": phase.phase.title if phase else "close-out complete",
         "next_update": _clock_time(next_update) if next_update else "none scheduled",
         "status": _status(state),

@@ -1,5 +1,8 @@
 """The clocks a coordinator watches: T+, each phase's window, the next update.
 
+T+ counts from T+0 (the impact start, or the declaration); the phase windows from the
+declaration, placed on the same T+ clock (`incident.core.phase_windows`).
+
 Everything here is a pure function of an `IncidentState` and a moment, so the TUI,
 `status`, the report and replay all read the same numbers.
 """
@@ -13,6 +16,7 @@ from enum import StrEnum
 from msgspec import Struct
 from msgspec.structs import replace
 
+from incident.core.phase_windows import PlacedWindow, placed_window
 from incident.core.records import Communication, StepRecord
 from incident.core.state import IncidentState
 from incident.core.timefmt import exact_duration, printed_span
@@ -64,6 +68,9 @@ class PhaseClock(Struct, frozen=True):
     """How many of its steps are done (checked)."""
     steps: int = 0
     """How many steps it has."""
+    window: PlacedWindow | None = None
+    """Its window placed from the declaration (`placed_window`), which `opens_at` and
+    `due_at` are; None for a phase without one."""
 
 
 def elapsed(state: IncidentState, now: datetime) -> timedelta:
@@ -170,11 +177,9 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
         times = [r.at for r in resolved if r.at is not None]
         finished_at = max(times) if times else None
 
-    opens_at = due_at = None
-    if phase.window is not None:
-        opens_at = state.t0 + timedelta(minutes=phase.window.start_min)
-        if phase.window.end_min is not None:
-            due_at = state.t0 + timedelta(minutes=phase.window.end_min)
+    placed = placed_window(state, phase)  # from the declaration, not a back-dated T+0
+    opens_at = placed.opens_at if placed is not None else None
+    due_at = placed.due_at if placed is not None else None
 
     moment = state.closed_at or now
     remaining = overdue_by = None
@@ -197,7 +202,7 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
         overdue_by = moment - due_at
     else:
         remaining = due_at - moment
-        window_length = due_at - (opens_at or state.t0)
+        window_length = due_at - opens_at if opens_at is not None else timedelta(0)
         soon = remaining <= due_soon_margin(window_length)
         phase_state = PhaseState.DUE_SOON if soon else PhaseState.ACTIVE
     checked = sum(r.done for r in records)
@@ -212,6 +217,7 @@ def phase_clock(state: IncidentState, phase: Phase, now: datetime) -> PhaseClock
         overdue_by,
         checked,
         len(records),
+        window=placed,
     )
 
 

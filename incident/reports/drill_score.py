@@ -23,6 +23,7 @@ from incident.core.phase_clocks import (
     resolved_at,
     t_plus,
 )
+from incident.core.phase_windows import placed_window, windows_zero
 from incident.core.records import StepRecord, TriggerMark
 from incident.core.state import IncidentState
 from incident.core.text import counted, visible
@@ -50,12 +51,17 @@ class ScoreLine(Struct, frozen=True):
     """A time against a window: said "within" or "late" rather than "met" or "missed"."""
     unopened: bool = False
     """Open (`Verdict.OPEN`) as its window had not even opened: said so, not "still open"."""
+    no_window: bool = False
+    """A phase without a window (the guide's close-out): open while not finished, as
+    nothing makes it late; its turn not come while a phase before it is unfinished."""
 
     def text(self) -> str:
         return f"{self.name}: {self.measured} - {self.word}"
 
     @property
     def word(self) -> str:
+        if self.verdict is Verdict.OPEN and self.no_window:
+            return "not its turn yet" if self.unopened else "no deadline"
         if self.verdict is Verdict.OPEN:
             return "window not open yet" if self.unopened else "window still open"
         met = self.verdict is Verdict.MET
@@ -113,27 +119,34 @@ FORCED_NAMED = 5
 
 
 def _still_open(state: IncidentState, phase: Phase | None, end: datetime) -> bool:
-    """Whether `phase`'s window had not closed by `end` (the close, for a drill closed
-    early): what is not done then is not late."""
-    if phase is None or phase.window is None or phase.window.end_min is None:
+    """Whether `phase`'s window (placed from the declaration) had not closed by `end`
+    (the close, for a drill closed early): what is not done then is not late."""
+    window = placed_window(state, phase) if phase is not None else None
+    if window is None or window.due_at is None:
         return True
-    return end - state.t0 < timedelta(minutes=phase.window.end_min)
+    return end < window.due_at
 
 
 def _unopened(state: IncidentState, phase: Phase | None, end: datetime) -> bool:
     """Whether `phase`'s window had not even opened by `end`: what is not done then is
-    awaited, and its window is not "still open"."""
-    if phase is None or phase.window is None:
+    awaited, and its window is not "still open". A phase without a window opens with
+    its turn: once every phase before it is finished."""
+    if phase is None:
         return False
-    return end - state.t0 < timedelta(minutes=phase.window.start_min)
+    window = placed_window(state, phase)
+    if window is not None:
+        return end < window.opens_at
+    before = state.runbook.phases[: state.runbook.phases.index(phase)]
+    return not all(phase_clock(state, earlier, end).state.finished for earlier in before)
 
 
-def _window(phase: Phase) -> str:
-    if phase.window is None:
+def _window(state: IncidentState, phase: Phase) -> str:
+    window = placed_window(state, phase)
+    if window is None:
         return "no window"
-    if phase.window.end_min is None:
-        return f"window from T+{phase.window.start_min}m"
-    return f"T+{phase.window.start_min}-{phase.window.end_min}m window"
+    if window.end is None:
+        return f"window from {window.opens}"
+    return f"{window.span('-')} window"
 
 
 def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
@@ -142,23 +155,26 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
     clock = phase_clock(state, phase, end)
     number = state.runbook.phases.index(phase) + 1
     name = f"Phase {number} {phase.title}"
-    window = _window(phase)
+    window = _window(state, phase)
+    windowless = phase.window is None  # the guide's close-out: no clock makes it late
     if clock.finished_at is None and _unopened(state, phase, end):
         # Its window not open yet: not "still open", and what is done is done early
         # (the phase strip's and `status`'s `1 of 4 done early`).
         work = "not started" if clock.started_at is None else early_work(clock)
         measured = f"{work} by {t_plus(state, end)} ({window})"
-        return ScoreLine(name, measured, Verdict.OPEN, timed=True, unopened=True)
+        return ScoreLine(
+            name, measured, Verdict.OPEN, timed=True, unopened=True, no_window=windowless
+        )
     if clock.finished_at is None:
         unfinished = f"not finished by {t_plus(state, end)} ({window})"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
-        return ScoreLine(name, unfinished, verdict, timed=True)
+        return ScoreLine(name, unfinished, verdict, timed=True, no_window=windowless)
     if clock.state is PhaseState.SKIPPED:  # not rehearsed: every step of it skipped
         skipped = f"skipped at {t_plus(state, clock.finished_at)}, no step checked"
         return ScoreLine(name, f"{skipped} ({window})", Verdict.MISSED)
     done = f"done at {t_plus(state, clock.finished_at)}"
-    if clock.due_at is None:
-        return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=True)
+    if clock.due_at is None:  # no end to be within: done is met
+        return ScoreLine(name, f"{done} ({window})", Verdict.MET, timed=not windowless)
     if clock.finished_at > clock.due_at:
         late = format_late(clock.finished_at - clock.due_at)
         return ScoreLine(name, f"{done} of its {window} ({late} over)", Verdict.MISSED, timed=True)
@@ -170,8 +186,9 @@ def phase_line(state: IncidentState, phase: Phase, end: datetime) -> ScoreLine:
 
 
 def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
-    """Time from T+0 to the approved decision step, against its phase's window (still
-    open if the step is not checked and the window had not closed by `end`)."""
+    """Time from the declaration (where the phase windows start: `windows_zero`) to the
+    approved decision step, against its phase's window (still open if the step is not
+    checked and the window had not closed by `end`)."""
     name = "Time to decision"
     decisions = [r for r in state.steps.values() if r.step.kind is StepKind.APPROVAL]
     if not decisions:
@@ -188,7 +205,7 @@ def decision_line(state: IncidentState, end: datetime) -> ScoreLine:
         unchecked = f"{record.step.id} not checked ({target}){trigger}"
         verdict = Verdict.OPEN if _still_open(state, phase, end) else Verdict.MISSED
         return ScoreLine(name, unchecked, verdict, timed=True)
-    taken = record.at - state.t0
+    taken = record.at - windows_zero(state)
     within = limit is not None and taken <= timedelta(minutes=limit)
     over = ""
     if limit is not None and not within:  # `5m00s` of a 5m window reads on time alone

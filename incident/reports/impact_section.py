@@ -182,11 +182,10 @@ def _phases(ctx: ReportContext) -> list[str]:
     rows = []
     for result in ctx.phases:
         clock = result.clock
-        window = clock.phase.window
+        window = clock.window  # placed from the declaration, on the T+ clock
         target = "—"
         if window is not None:
-            end = f"T+{window.end_min}m" if window.end_min is not None else "close"
-            target = f"T+{window.start_min}m to {end}"
+            target = f"{window.opens} to {window.closes or 'close'}"
         due = ctx.utc(clock.due_at) if clock.due_at is not None else "—"
         rows.append(
             [

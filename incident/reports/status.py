@@ -239,11 +239,10 @@ def status_text(state: IncidentState, now: datetime) -> str:
         lines.append(f"resolved at {resolved:%H:%M:%S} UTC: no more stakeholder updates due")
     lines += _message_lines(state, now)
     for clock in phase_clocks(state, now):
-        window = clock.phase.window
+        window = clock.window  # placed from the declaration, on the T+ clock
         span = ""
         if window is not None:
-            end = f"{window.end_min}" if window.end_min is not None else ""
-            span = f"T+{window.start_min}-{end}" if end else f"T+{window.start_min}+"
+            span = window.span("-", unit=False) + ("+" if window.end is None else "")
         timing = ""
         label = str(clock.state).upper().replace("_", " ")
         if (came_to := at_close(state, clock)) is not None:  # the clocks stopped

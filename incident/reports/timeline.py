@@ -315,11 +315,10 @@ def _document(walk: Walk) -> list[str]:
     for phase in state.runbook.phases:
         result = results[phase.id]
         clock = result.clock
-        window = phase.window
+        window = clock.window  # placed from the declaration, on the T+ clock
         target = "no target window"
         if window is not None:
-            end = f"T+{window.end_min}m" if window.end_min is not None else "close"
-            target = f"target T+{window.start_min}m to {end}"
+            target = f"target {window.opens} to {window.closes or 'close'}"
         ran = "not started"
         if clock.started_at is not None:
             ran = f"ran {ctx.offset(clock.started_at)} to {ctx.offset(clock.finished_at)}"

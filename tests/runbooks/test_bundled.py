@@ -57,11 +57,13 @@ def test_identity(rollback: Runbook) -> None:
 
 
 def test_four_phases_with_the_guide_windows(rollback: Runbook) -> None:
+    """The guide's Phase 4 has no window: "Once the service is stable, close out the
+    incident." A T+45 there showed as a start time, a countdown and a gantt milestone."""
     assert [(p.id, p.title, p.window) for p in rollback.phases] == [
         ("decide", "Decision and Communication", Window(0, 5)),
         ("execute", "Execute Rollback", Window(5, 30)),
         ("verify", "Verification", Window(15, 45)),
-        ("close-out", "Communication and Post-Mortem Prep", Window(45, None)),
+        ("close-out", "Communication and Post-Mortem Prep", None),
     ]
 
 
@@ -196,7 +198,10 @@ def test_templates_cover_updates_and_render(rollback: Runbook) -> None:
     ids = [template_id for template_id, _ in rollback.templates]
     assert {"initiating", "update", "resolved", "paging"} <= set(ids)
     update = rollback.template("update") or ""
-    assert {"phase", "elapsed", "next_update"} <= set(template_placeholders(update))
+    # Stakeholders read a clock time, as "Next update by 12:18 UTC": not T+, whose zero
+    # (a back-dated impact start) no one told them.
+    assert {"phase", "time", "next_update"} <= set(template_placeholders(update))
+    assert all("elapsed" not in template_placeholders(text) for _, text in rollback.templates)
     resolved = rollback.template("resolved") or ""
     assert "rollback" in resolved
     values = {name: f"<{name}>" for name in TEMPLATE_PLACEHOLDERS}

@@ -3,8 +3,10 @@
 A fresh user's review: the root cause recorded at T+00:04 (`lastgood rca`, which checks
 Phase 4's `preliminary-rca`) made the strip read `1 Decision… ▶ ACTIVE` and
 `4 Communication… ▶ ACTIVE  T+45m →` at T+00:15, two phases active at once. Close-out
-stays upcoming, counting to its window, and says what was done in it early; once its
-window opens it is active, beside a phase 1 still unfinished.
+stays upcoming, with no window to count to (the guide gives it none), and says what
+was done in it early. A record whose runbook gave it a window from T+45 (the bundled
+one did until review 7) runs it on that clock once it opens, beside a phase 1 still
+unfinished.
 """
 
 from __future__ import annotations
@@ -12,23 +14,27 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
+from msgspec.structs import replace
+
 from incident.app import postmortem
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
+from runbooks.model import Runbook, Window
 from store.sqlite_log import SqliteEventLog
 from tests.tui.coordinator_harness import declared
 from tests.tui.pilot_helpers import wait_for_screen
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.phase_strip import PhaseCell
-from tui.demo.scenarios import SCENARIO_T0
+from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 
 RCA = "a migration dropped a column that 2.4.1 still read"
 
 
-def rca_at(db: Path, clock: ManualClock, after: timedelta) -> str:
-    """A new incident in `db` with its root cause recorded `after` T+0: its id."""
-    incident_id = declared(db, clock, decided=False)
+def rca_at(db: Path, clock: ManualClock, after: timedelta, runbook: Runbook | None = None) -> str:
+    """A new incident in `db` (of `runbook`, else the bundled one) with its root cause
+    recorded `after` T+0: its id."""
+    incident_id = declared(db, clock, decided=False, runbook=runbook)
     clock.set(SCENARIO_T0 + after)
     with SqliteEventLog.open(db) as log:
         postmortem.rca(IncidentSession(log, incident_id, clock), "ada", RCA)
@@ -56,19 +62,23 @@ async def test_close_out_done_early_stays_upcoming(tmp_path: Path) -> None:
 
     wide = await strip_at(db, clock, incident_id, (160, 30))
     assert wide[1][0] == "▶ ACTIVE"
-    assert wide[4] == ["· UPCOMING", "in 44m45s · 1 of 4 done early"]
+    assert wide[4] == ["· UPCOMING", "1 of 4 done early"]
 
     at_80 = await strip_at(db, clock, incident_id, (80, 24))
     assert at_80[1][0] == "▶ ACTIVE"
-    assert at_80[4] == ["· UPCOMING", "in 44m · 1/4 ✓"]
+    assert at_80[4] == ["· UPCOMING", "1/4 done"]
     assert [lines[0] for lines in at_80.values()].count("▶ ACTIVE") == 1
 
 
 async def test_close_out_is_active_once_its_window_opens(tmp_path: Path) -> None:
-    """At T+50, phase 1 not finished, the work in close-out is under way in its window."""
+    """At T+50, phase 1 not finished, the work in close-out is under way in the window
+    an older runbook gave it (`[45, null]`), which its record keeps."""
+    bundled = bundled_runbook()
+    close_out = replace(bundled.phases[-1], window=Window(45, None))
+    older = replace(bundled, phases=(*bundled.phases[:-1], close_out))
     clock = ManualClock(SCENARIO_T0)
     db = tmp_path / "open.db"
-    incident_id = rca_at(db, clock, timedelta(minutes=46))
+    incident_id = rca_at(db, clock, timedelta(minutes=46), older)
     clock.set(SCENARIO_T0 + timedelta(minutes=50))
 
     lines = await strip_at(db, clock, incident_id, (120, 30))

@@ -151,9 +151,32 @@ async def test_the_impact_start_example_is_an_hour_ago_by_the_apps_clock(tmp_pat
             await wait_for_screen(pilot, DeclareModal)
             form = app.screen
             hint = form.query_one("#started_at", Input).placeholder
-            assert hint == "e.g. 2031-03-04T09:30Z"
+            assert hint == "impact, e.g. 2031-03-04T09:30Z"
             start = parse_moment(example_of(hint))
             assert LATER - timedelta(hours=1, minutes=1) < start < LATER  # taken as typed
+
+
+async def test_started_at_says_it_moves_t0_and_not_the_windows(tmp_path: Path) -> None:
+    """Review 7, F1: the field's hint did not say what it moves. It back-dates T+0 (the
+    impact start, which Impact and Detection measure from); the phase windows start
+    at the declaration all the same. The form's last line says so while the field has
+    the focus, whole at 80x24, and gives the keys back after."""
+    keys = "Tab/Enter next · ctrl+s declare · Esc back"
+    said = "Back-dates T+0 only: the phase windows start at the declaration"
+    with SqliteEventLog.open(tmp_path / "empty.db") as log:
+        app = LastGoodApp(
+            log, bundled_runbook(), clock=ManualClock(LATER), actor="ada", network=False
+        )
+        async with app.run_test(size=NARROW) as pilot:
+            await wait_for_screen(pilot, DeclareModal)
+            shown = lambda: "\n".join(screen_lines(app))  # noqa: E731
+            await wait_until(pilot, lambda: keys in shown())
+            app.screen.query_one("#started_at", Input).focus()
+            await wait_until(pilot, lambda: said in shown())
+            assert keys not in shown()
+            app.screen.query_one("#title", Input).focus()
+            await wait_until(pilot, lambda: keys in shown())
+            assert said not in shown()
 
 
 @pytest.mark.parametrize("size", [SIZE, NARROW], ids=["100x32", "80x24"])

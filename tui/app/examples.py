@@ -21,8 +21,8 @@ MEETING_HINT = "with a timezone, not in the past"
 
 
 def impact_start_placeholder(now: datetime) -> str:
-    """The declare form's Started at: an hour before `now`."""
-    return f"e.g. {impact_start_example(now)}"
+    """The declare form's Started at: the impact start, an hour before `now`."""
+    return f"impact, e.g. {impact_start_example(now)}"
 
 
 def placeholders_for(

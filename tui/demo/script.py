@@ -64,22 +64,22 @@ update sent when due, so the report reads as a real one's: a whole rollback reco
 in milliseconds read "users were affected for 0.012s", with no readings at all."""
 DETECTED_AFTER_MIN = 1
 """The checkout errors began this long before the incident was declared: T+0, from
-which every phase's window counts."""
+which T+ counts. Every phase's window counts from the declaration, at T+01:00."""
 SAMPLE_EVERY_S = 20
 
 
 def step_minutes(runbook: Runbook) -> dict[str, float]:
     """When the demo's team takes each required step, in minutes after T+0: a phase's
-    steps evenly through the first seven tenths of its window (ten minutes for the
-    last, which has no end), each phase after the one before, none before the
-    declaration."""
+    steps evenly through the first seven tenths of its window, placed from the
+    declaration at `DETECTED_AFTER_MIN` (ten minutes for close-out, which has none),
+    each phase after the one before, none before the declaration."""
     minutes: dict[str, float] = {}
-    last = float(DETECTED_AFTER_MIN)
+    declared = last = float(DETECTED_AFTER_MIN)
     for phase in runbook.phases:
         required = [step.id for step in phase.steps if step.required]
         window = phase.window
-        start = max(float(window.start_min) if window else last, last)
-        end = window.end_min if window and window.end_min is not None else start + 10
+        start = max(declared + window.start_min if window else last, last)
+        end = declared + window.end_min if window and window.end_min is not None else start + 10
         span = 0.7 * (end - start)
         for n, step_id in enumerate(required, start=1):
             minutes[step_id] = start + span * n / (len(required) + 1)

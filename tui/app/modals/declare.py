@@ -51,6 +51,15 @@ if TYPE_CHECKING:
     from incident.app.lifecycle import Declaration
     from tui.app.modals.verb_form import Refusal
 
+KEYS_HINT = "Tab/Enter next · ctrl+s declare · Esc back"
+"""The form's last line: the keys that work in it."""
+
+STARTED_AT_HINT = "Back-dates T+0 only: the phase windows start at the declaration"
+"""The last line while Started at has the focus: what the field moves. The windows
+count from the declaration, as the guide's "once a critical issue is detected"
+(`incident.core.phase_windows`); T+0, the impact start, is what Impact and Detection
+measure from. Its placeholder holds the example, one row of its field."""
+
 DECLARE = BY_NAME["declare"]
 """The verb whose parameters read the form's text, as they read `lastgood declare`'s."""
 
@@ -229,7 +238,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
             yield dialog_foot(
                 error_line(),
                 button_row(submit_button("Declare", variant="error"), cancel_button()),
-                hint_line("Tab/Enter next · ctrl+s declare · Esc back"),
+                hint_line(KEYS_HINT).add_class("declare-hint"),
             )
 
     def _runbook_line(self) -> Content:
@@ -248,6 +257,11 @@ class DeclareModal(FormModal[DeclareForm | None]):
         return str(select.value)
 
     # --- the runbook --------------------------------------------------------------------
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The last line says what Started at moves while it has the focus."""
+        hint = STARTED_AT_HINT if event.widget.id == "started_at" else KEYS_HINT
+        self.query_one(".declare-hint", Label).update(hint)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """Leaving the Runbook field with another name: find that runbook."""

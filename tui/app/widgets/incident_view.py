@@ -24,6 +24,7 @@ from incident.app.pollers import poller_here
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, followed_phase, next_in_phase, phase_clocks
+from incident.core.phase_windows import placed_window
 from incident.core.state import IncidentState
 from incident.health.no_reading import Polls, not_polled
 from incident.health.poll_mark import PollMark, poll_mark
@@ -324,7 +325,9 @@ class IncidentView(Horizontal):
         phases = self.state.runbook.phases
         index = next(i for i, p in enumerate(phases) if p.id == self.phase_id)
         phase = phases[index]
-        self.query_one(PhaseTitle).show(index + 1, len(phases), phase.title, window_label(phase))
+        self.query_one(PhaseTitle).show(
+            index + 1, len(phases), phase.title, window_label(placed_window(self.state, phase))
+        )
         checklist = self.query_one(Checklist)
         checklist.show(self.state, self.phase_id)
         self.guide(checklist.highlighted_step)

@@ -28,9 +28,9 @@ from incident.core.phase_clocks import (
     next_update_due,
     resolved_at,
 )
+from incident.core.phase_windows import PlacedWindow
 from incident.core.state import IncidentState
 from incident.core.text import visible
-from runbooks.model import Phase
 from tui.app.widgets.fitting import fitting
 from tui.app.widgets.phase_title import given_way
 
@@ -57,13 +57,18 @@ cut in a cell of eight. Late is what the strip says of
 a phase done after its window (`+3m late`)."""
 
 
-def window_label(phase: Phase) -> str:
-    window = phase.window
+NO_DEADLINE = "no deadline"
+"""A phase without a window, as close-out: it begins when it is the phase worked in."""
+
+
+def window_label(window: PlacedWindow | None) -> str:
+    """A phase's window on the T+ clock, placed from the declaration (`T+0-5m`, or
+    `T+20-25m` for an incident declared at T+20:00); `T+45m →` open-ended."""
     if window is None:
-        return "no window"
-    if window.end_min is None:
-        return f"T+{window.start_min}m →"
-    return f"T+{window.start_min}–{window.end_min}m"
+        return NO_DEADLINE
+    if window.end is None:
+        return f"{window.span()} →"
+    return window.span()
 
 
 CLOSED_WORDS = "■ CLOSED"
@@ -85,7 +90,7 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
             if clock.opens_at is None:
                 return early or ("",)
             if clock.opens_at <= now:  # opened, waiting for its turn (close-out)
-                return (window_label(clock.phase),)
+                return (window_label(clock.window),)
             when = format_countdown(clock.opens_at - now)
             opens = (f"in {when}", f"in {minutes(when)}", minutes(when))
             if not early:
@@ -97,7 +102,7 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
             )
         case PhaseState.ACTIVE | PhaseState.DUE_SOON:
             if clock.remaining is None:
-                return (window_label(clock.phase),)
+                return (window_label(clock.window),)
             left = format_countdown(clock.remaining)
             return (f"{left} left", f"{minutes(left)} left", minutes(left))
         case PhaseState.OVERDUE:
