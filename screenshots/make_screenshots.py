@@ -64,6 +64,24 @@ async def close_the_drill(pilot: Pilot[None]) -> None:
         await pilot.pause(0.05)
 
 
+def reopened_then(step_id: str, reason: str, *keys: str) -> Steer:
+    """The step reopened by keys (`u`, a reason, ctrl+s), then `keys` on it: the tier
+    picker opens on an open database step, and the scenario has it settled (tier none)."""
+    settle = highlight_then(step_id, "u")
+    then = highlight_then(step_id, *keys)
+
+    async def steer(pilot: Pilot[None]) -> None:
+        await settle(pilot)
+        await pilot.press(*reason, "ctrl+s")
+        checklist = pilot.app.screen.query_one(Checklist)
+        while checklist.screen is not pilot.app.screen:
+            await pilot.pause(0.05)
+        await pilot.pause()
+        await then(pilot)
+
+    return steer
+
+
 def press(*keys: str) -> Steer:
     async def steer(pilot: Pilot[None]) -> None:
         await pilot.press(*keys)
@@ -79,7 +97,12 @@ SHOTS: list[tuple[str, str, tuple[int, int], Steer]] = [
     ("approval-modal", "declared", (120, 40), highlight_then("decide-rollback", "a")),
     ("comms-composer", "declared", (120, 40), highlight_then("notify-stakeholders", "c")),
     ("decision-gate", "declared", (120, 40), highlight_then("decide-rollback", "d")),
-    ("database-tiers", "mid-phase-2", (120, 40), highlight_then("database-rollback", "b")),
+    (
+        "database-tiers",
+        "mid-phase-2",
+        (120, 40),
+        reopened_then("database-rollback", "the migration dropped a column", "b"),
+    ),
     ("message-due", "mid-phase-2", (120, 40), highlight_then("database-rollback", "m")),
     ("closed", "closed", (120, 40), nothing),
     ("help", "declared", (120, 40), highlight_then("assess-severity", "question_mark")),
