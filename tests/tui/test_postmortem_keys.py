@@ -15,6 +15,8 @@ from pathlib import Path
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from incident.app.verbs import BY_NAME
+from incident.core.state import StepStatus
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import (
     fill_form,
@@ -134,3 +136,28 @@ async def test_x_comes_into_the_footer_once_every_required_step_is_done(tmp_path
         assert "close_incident" in footer_actions(app)
         await pilot.press("X")
         await wait_for_screen(pilot, ConfirmModal)
+
+
+async def test_e_exports_the_report_here_as_on_the_coordinators_screen(tmp_path: Path) -> None:
+    """`e` did nothing on the post-mortem screen, where "Document the incident" is
+    done, while the README's key table gives it for Export report (ux_review7 F15):
+    it was reached only by moving down the verb list. It is in the footer and help."""
+    app = app_on(tmp_path, "close-out")
+    report = tmp_path / "report.md"
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_postmortem(pilot)
+        assert "verb('export')" in footer_actions(app)
+        await pilot.press("question_mark")
+        await wait_for_screen(pilot, HelpModal)
+        assert ("e / enter", "Export report: " + BY_NAME["export"].help) in help_rows(app)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is screen)
+
+        assert screen.desk.state.status_of("document-incident") == StepStatus.OPEN
+        await pilot.press("e")
+        await fill_form(pilot, output=str(report), check_step=True)
+        await wait_until(pilot, lambda: screen.desk.state.steps["document-incident"].done)
+        assert app.screen is screen
+        assert report.read_text(encoding="utf-8").startswith("# ")
+        evidence = screen.desk.state.steps["document-incident"].evidence
+        assert str(report) in evidence

@@ -38,6 +38,11 @@ from tui.app.widgets.postmortem_view import PostmortemBody, closing_text
 POSTMORTEM_VERBS: tuple[Verb, ...] = tuple(verb for verb in VERBS if verb.postmortem)
 """What the post-mortem screen offers, in the verb table's order."""
 
+KEYED_VERBS: tuple[Verb, ...] = tuple(verb for verb in POSTMORTEM_VERBS if verb.key)
+"""Those with a key of their own, which works here as on the coordinator's screen: `e`
+exports the report. `e` did nothing here, where "Document the incident" is done, while
+the README's key table gave it for Export report (ux_review7 F15)."""
+
 REDRAW_S = 1.0
 """How often other writers' post-mortem work is looked for (the desk reads it)."""
 
@@ -80,8 +85,13 @@ def help_sections(*, closed: bool) -> list[tuple[str, Sequence[tuple[str, str]]]
         ("? / F1", "This help"),
         ("ctrl+q", "Quit (asks first if a dialog holds typed text)"),
     ]
-    listed = [("enter", f"{verb.title}: {verb.help}") for verb in POSTMORTEM_VERBS]
+    listed = [(_verb_keys(verb), f"{verb.title}: {verb.help}") for verb in POSTMORTEM_VERBS]
     return [("On this screen", keys), ("Verbs (highlight one, then Enter)", listed)]
+
+
+def _verb_keys(verb: Verb) -> str:
+    """How a verb is reached here: its own key, if it has one, or Enter on it."""
+    return f"{verb.key_display} / enter" if verb.key_display else "enter"
 
 
 class PostmortemScreen(StyledOnce, Screen[None]):
@@ -90,6 +100,11 @@ class PostmortemScreen(StyledOnce, Screen[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("q", "back", "Back", show=False),  # as q closes every other overlay
+        *(
+            Binding(verb.key, f"verb('{verb.name}')", verb.title)
+            for verb in KEYED_VERBS
+            if verb.key is not None
+        ),
         Binding("X", "close_incident", "Close incident"),
         # `X` before every required step is done: out of the footer, as on the
         # coordinator's screen (where the screen's own line says what is still open),
@@ -172,6 +187,10 @@ class PostmortemScreen(StyledOnce, Screen[None]):
             self.desk.export_report(after=self.redraw)
         else:
             self.desk.open_form(BY_NAME[name], after=self.redraw)
+
+    def action_verb(self, name: str) -> None:
+        """A verb's own key (`KEYED_VERBS`): as Enter on it in the list."""
+        self.start_verb(name)
 
     def action_close_incident(self) -> None:
         close_incident(self.desk, after=self.redraw)
