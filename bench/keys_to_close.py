@@ -23,7 +23,8 @@ from tests.tmux import Tmux, TmuxError, have_tmux
 
 BEFORE = {"verified": 25, "closed": 33}
 """Keys the issue counted by hand before the guidance named one key per step."""
-TARGET_VERIFIED = 20
+TARGET_VERIFIED = 21
+"""20 until the smoke test asked what was tested and seen (ux_review7 F3): two keys."""
 
 
 def one_run(home: Path) -> KeyDriver:

@@ -7,7 +7,7 @@ for what that key opens. A free-text entry (a reason) is sent as one key, as typ
 text is one decision. Nothing sleeps: every wait polls the pane with a deadline.
 
 Used by `tests/tui/test_keys_to_verified.py` (start to "service verified", at
-most 20 keys) and `bench/keys_to_close.py` (on to closed, keys per phase).
+most 21 keys) and `bench/keys_to_close.py` (on to closed, keys per phase).
 """
 
 from __future__ import annotations
@@ -133,7 +133,9 @@ def to_verified(driver: KeyDriver) -> str:
     driver.answer(execute, "choose a tier", "Enter")
     driver.follow(verify, "Confirm version", "space", ready="the evidence holds")
     driver.follow(verify, "Check health", "space", ready="the evidence holds")
-    driver.follow(verify, "Smoke test", "space")
+    driver.follow(verify, "Smoke test", "space")  # no probe: it asks what was seen
+    driver.type_text(verify, "Evidence: Smoke test", "logged in and checked out")
+    driver.answer(verify, "Evidence: Smoke test", "Enter")
     return driver.wait("phase 3 done: the service verified", lambda s: phases_done(s) >= 3)
 
 

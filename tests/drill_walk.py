@@ -51,8 +51,9 @@ def _listed(made: Any) -> list[Any]:
     return list(made) if isinstance(made, list) else [made]
 
 
-def check(step: str, note: str = "") -> Command:
-    return lambda s, c: commands.check_step(s, step, actor=ACTOR, clock=c, note=note)
+def check(step: str, note: str = "", seen: str = "") -> Command:
+    """Check `step`; `seen` is its evidence typed by hand (the smoke test needs it)."""
+    return lambda s, c: commands.check_step(s, step, actor=ACTOR, clock=c, note=note, evidence=seen)
 
 
 def skip(step: str, reason: str) -> Command:
@@ -130,7 +131,7 @@ def walk(
         at(session, clock, t(16.0) + second / 60, samples("2.4.0", 0.004, health_ms))
     at(session, clock, t(17.0), check("confirm-version"))
     at(session, clock, t(17.1), check("check-health"))
-    at(session, clock, t(18.0), check("smoke-test"))
+    at(session, clock, t(18.0), check("smoke-test", seen="logged in and checked out"))
     at(session, clock, t(19.0), send("resolved"))
     for minute, step in (
         (19.1, "communicate-resolution"),

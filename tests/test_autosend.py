@@ -194,7 +194,9 @@ def test_phase_moment_comes_when_every_required_step_of_the_phase_is_settled(
         )
     assert due_messages(session.state, clock.now()) == []
     clock.advance(60)
-    session.run(lambda s: commands.check_step(s, "smoke-test", actor="ada", clock=clock))
+    session.run(
+        lambda s: commands.check_step(s, "smoke-test", actor="ada", clock=clock, evidence="ok")
+    )
     (due,) = due_messages(session.state, clock.now())
     assert (due.template, due.due_at) == ("resolved", clock.now())
 
@@ -215,7 +217,9 @@ def test_a_phase_skipped_whole_brings_no_moment(clock: ManualClock) -> None:
     session.run(
         lambda s: commands.reopen_step(s, "smoke-test", reason="ran it", actor="ada", clock=clock)
     )
-    session.run(lambda s: commands.check_step(s, "smoke-test", actor="ada", clock=clock))
+    session.run(
+        lambda s: commands.check_step(s, "smoke-test", actor="ada", clock=clock, evidence="ok")
+    )
     (due,) = due_messages(session.state, clock.now())
     assert (due.template, due.due_at) == ("resolved", clock.now())
 

@@ -37,7 +37,7 @@ def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> 
     # No probe has polled: what the team saw is the verification steps' evidence.
     cli.ok("check", incident_id, "confirm-version", "--evidence", "kubectl shows 2.4.0")
     cli.ok("check", incident_id, "check-health", "--evidence", "5xx at 0.3% on the dashboard")
-    cli.ok("check", incident_id, "smoke-test", "--note", "seen working")
+    cli.ok("check", incident_id, "smoke-test", "--evidence", "seen working")
     line = next(
         row for row in cli.ok("status", incident_id).splitlines() if row.startswith(CLOSE_OUT)
     )

@@ -79,11 +79,12 @@ def test_a_headless_drill_driven_to_closed_prints_its_score_card(cli: Cli, tmp_p
     )
     evidence = next(line for line in lines if line.startswith("Evidence"))
     assert evidence.startswith(
-        "Evidence on verification steps: 1 of 2 on evidence (confirm-version: version 2.4.0 "
+        "Evidence on verification steps: 2 of 3 on evidence (confirm-version: version 2.4.0 "
         "confirmed at T+"
     )
     assert evidence.endswith(
-        "check-health: checked on an override (drill: not waiting for the settle)) - missed"
+        "check-health: checked on an override (drill: not waiting for the settle); "
+        "smoke-test: logged in, checked out) - missed"
     )
     status = cli.ok("status", incident_id).splitlines()
     assert status[2] == f"drill: a rehearsal; its score card: lastgood score {incident_id}"
@@ -138,7 +139,7 @@ def drive(cli: Cli, incident_id: str, tmp_path: Path) -> None:
         "--override",
         "drill: not waiting for the settle",
     )
-    cli.ok("check", incident_id, "smoke-test")
+    cli.ok("check", incident_id, "smoke-test", "--evidence", "logged in, checked out")
     cli.ok("send", incident_id, "--template", "resolved")
     cli.ok("export", incident_id, "-o", str(tmp_path / "report.md"), "--check-step")
     cli.ok("rca", incident_id, "2.4.1 made checkout slow")

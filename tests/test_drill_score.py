@@ -38,7 +38,7 @@ def test_a_brisk_drill_meets_every_line(clock: ManualClock) -> None:
     assert "Database tier: none fits the fault" in text
     # announce, initiating, resolved: the page to the team is no stakeholder update.
     assert "Messages on cadence: 3 of 3 on time (first within 5m, then every 20m)" in text
-    assert "2 of 2 on evidence (confirm-version: version 2.4.0 confirmed" in text
+    assert "3 of 3 on evidence (confirm-version: version 2.4.0 confirmed" in text
 
 
 def test_a_slow_drill_misses_the_windows_and_cadence(clock: ManualClock) -> None:
@@ -86,7 +86,8 @@ def test_unchecked_and_ticked_steps_are_missed_while_open(clock: ManualClock) ->
     assert got["Database tier"].measured.startswith("none chosen; none fits")
     assert got["Messages on cadence"].measured == "none sent (first within 5m, then every 20m)"
     assert got["Evidence on verification steps"].measured == (
-        "0 of 2 on evidence (confirm-version: not checked; check-health: not checked)"
+        "0 of 3 on evidence (confirm-version: not checked; check-health: not checked; "
+        "smoke-test: not checked)"
     )
     assert card.met == 0
 
@@ -156,7 +157,9 @@ def test_a_real_incident_has_no_score_card(clock: ManualClock) -> None:
 def test_people_text_in_the_card_is_shown_not_obeyed(clock: ManualClock) -> None:
     session = drill_session(clock)
     at(session, clock, 1, check("assess-severity"))
-    session.run(lambda s: commands.check_step(s, "smoke-test", actor=ACTOR, clock=clock))
+    session.run(
+        lambda s: commands.check_step(s, "smoke-test", actor=ACTOR, clock=clock, evidence="ok")
+    )
     overridden = "[bold]ok[/]\x1b[2J"
     at(session, clock, 2, samples("2.4.1", 0.2))
     at(
@@ -237,7 +240,7 @@ def test_a_phase_done_before_its_window_opens_says_how_early(small_runbook) -> N
     details = Declaration(title="Drill", severity="SEV2", commander=ACTOR, drill="bad-release")
     event = commands.declare(small_runbook, details, actor=ACTOR, clock=clock)
     session = IncidentSession.declare(MemoryLog(), event, clock)
-    at(session, clock, 2 + 3 / 60, check("confirm-version"))
+    at(session, clock, 2 + 3 / 60, check("confirm-version", seen="/version says 2.4.0"))
     verify = small_runbook.phases[2]
     line = phase_line(session.state, verify, clock.now())
     assert line.text() == (

@@ -46,11 +46,11 @@ def test_an_error_rate_the_fault_never_moved_is_no_evidence_it_is_gone(
     walk(session, clock)
     line = evidence(session, clock)
     assert line.verdict is Verdict.MISSED
-    assert line.measured.startswith("1 of 2 on evidence (confirm-version: version 2.4.0")
+    assert line.measured.startswith("2 of 3 on evidence (confirm-version: version 2.4.0")
     assert line.measured.endswith(
         "check-health: error-rate at most 0.4% for 5 samples (under 5.0%; no baseline "
         "captured); not the figure the fault moves, health: health-failing never met before "
-        "the check)"
+        "the check; smoke-test: logged in and checked out)"
     )
 
 
@@ -70,7 +70,8 @@ def test_the_drills_runbook_judges_check_health_on_the_health_checks_time(
     assert line.verdict is Verdict.MET
     assert line.measured.endswith(
         "check-health: error-rate 0.4% for 5 consecutive samples (baseline 0.4%) at T+16:55; "
-        "health-slow on health, the figure the fault moves, cleared at T+16:10 (health 6 ms))"
+        "health-slow on health, the figure the fault moves, cleared at T+16:10 (health 6 ms); "
+        "smoke-test: logged in and checked out)"
     )
     card = closed_score(session.state, clock.now())
     decision = next(x for x in card.lines if x.name == "Time to decision")
@@ -86,7 +87,9 @@ def test_a_fault_the_error_rate_shows_is_judged_on_it_as_before(
     walk(session, clock, health_ms=0.0)
     line = evidence(session, clock)
     assert line.verdict is Verdict.MET
-    assert line.measured.endswith("(baseline 0.4%) at T+16:55)")
+    assert line.measured.endswith(
+        "(baseline 0.4%) at T+16:55; smoke-test: logged in and checked out)"
+    )
 
 
 def test_a_rollback_before_the_slow_trigger_could_be_met_leaves_check_health_unbacked(
@@ -107,8 +110,8 @@ def test_a_rollback_before_the_slow_trigger_could_be_met_leaves_check_health_unb
     assert session.state.trigger_history == []
     line = evidence(session, clock)
     assert line.verdict is Verdict.MISSED
-    assert line.measured.startswith("1 of 2 on evidence (")
+    assert line.measured.startswith("2 of 3 on evidence (")
     assert line.measured.endswith(
         "not the figure the fault moves, health: health-failing or health-slow never met before "
-        "the check)"
+        "the check; smoke-test: logged in and checked out)"
     )

@@ -300,7 +300,9 @@ def test_clean_close_after_every_required_step(small_runbook, clock):
         )
     )
     for step in ("database", "confirm-version", "resolution"):
-        session.run(lambda s, step=step: commands.check_step(s, step, actor="a", clock=clock))
+        session.run(
+            lambda s, step=step: commands.check_step(s, step, actor="a", clock=clock, evidence="ok")
+        )
     event = session.run(lambda s: commands.close(s, actor="a", clock=clock))
     assert event.payload["forced"] is False
     assert session.state.open_required_steps() == []

@@ -150,7 +150,9 @@ def test_close_out_waits_for_the_service_not_for_its_window(small_runbook, clock
     complete_phase_one(fresh, clock)
     fresh.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
     skip(fresh, clock, "database")
-    fresh.run(lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock))
+    fresh.run(
+        lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock, evidence="seen")
+    )
     states = {c.phase.id: c.state for c in phase_clocks(fresh.state, clock.now())}
     assert states["verify"] == PhaseState.DONE
     assert states["closeout"] == PhaseState.ACTIVE  # its turn: the service is verified
@@ -173,7 +175,9 @@ def test_once_every_phase_is_finished_the_one_followed_is_the_one_finished_last(
     assert followed is not None and followed.phase.id == "verify"
     assert current_phase(session.state, clock.now()) == followed
     clock.advance(60)
-    session.run(lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock))
+    session.run(
+        lambda s: commands.check_step(s, "confirm-version", actor="a", clock=clock, evidence="seen")
+    )
     assert current_phase(session.state, clock.now()) is None
     followed = followed_phase(session.state, clock.now())
     assert followed is not None and followed.phase.id == "verify"  # close-out was done first

@@ -111,7 +111,7 @@ def test_service_verified_is_the_last_verification_recorded_when_two_share_a_mom
     session, clock, log = _incident(tmp_path / "incidents.db")
     with log:
         clock.advance(600)
-        for step in ("confirm-version", "check-health"):
+        for step in ("confirm-version", "check-health", "smoke-test"):
             session.run(
                 lambda s, step=step: commands.check_step(
                     s, step, actor="ada", clock=clock, evidence="seen", override="test"
@@ -119,5 +119,5 @@ def test_service_verified_is_the_last_verification_recorded_when_two_share_a_mom
             )
         state, events = session.state, log.events(session.state.id)
     verified = next(m for m in milestones(state, events) if m.key == "service_verified")
-    assert verified.detail == "check-health checked by ada"
+    assert verified.detail == "smoke-test checked by ada"
     assert verified.seq == events[-1].seq

@@ -61,7 +61,11 @@ def restore_chosen(recorded) -> None:
     )
     for step in ("confirm-version", "check-health", "smoke-test"):
         clock.advance(30)
-        recorded.run(lambda s, step=step: commands.check_step(s, step, actor=ACTOR, clock=clock))
+        recorded.run(
+            lambda s, step=step: commands.check_step(
+                s, step, actor=ACTOR, clock=clock, evidence="seen"
+            )
+        )
 
 
 def force_close(recorded) -> None:

@@ -63,6 +63,10 @@ def record() -> Record:
         ),
     )
     r.at(
+        780,
+        lambda s: commands.check_step(s, "smoke-test", actor="bo", clock=c, evidence="login ok"),
+    )
+    r.at(
         840,
         lambda s: commands.check_step(s, "check-health", actor="bo", clock=c, evidence="0.4%"),
     )

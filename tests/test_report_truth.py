@@ -123,7 +123,7 @@ def walkthrough() -> Record:
         )
     )
     check("check-health", evidence="5xx back to 0.2%, the baseline")
-    check("smoke-test", note="logged in and checked out by hand")
+    check("smoke-test", evidence="logged in and checked out by hand")
     run(lambda s: commands.send_communication(s, actor="Ada", clock=clock, template="resolved"))
     check("communicate-resolution", note="message sent")
     run(

@@ -85,10 +85,12 @@ def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
     incident_id = cli.ok(*declared).strip()
     early = cli.ok("send", incident_id, "--template", "resolved")
     assert (
-        "warning: sent while the service is not verified yet (confirm-version, check-health open)"
+        "warning: sent while the service is not verified yet "
+        "(confirm-version, check-health, smoke-test open)"
     ) in early
     for step in ("confirm-version", "check-health"):
         cli.ok("check", incident_id, step, "--override", "checked by hand")
+    cli.ok("check", incident_id, "smoke-test", "--evidence", "logged in by hand")
     # Sent once already: a second one goes only on purpose (`--again`), and says so.
     again = cli.ok("send", incident_id, "--template", "resolved", "--again")
     assert "warning" not in again, again

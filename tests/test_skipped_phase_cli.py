@@ -62,7 +62,7 @@ def test_a_verification_phase_skipped_whole_says_skipped_everywhere(tmp_path: Pa
         f"{reasons}." in report.splitlines()
     )
     verified = next(r for r in report.splitlines() if r.startswith("| Service verified |"))
-    assert verified.endswith("| all skipped: confirm-version, check-health |")
+    assert verified.endswith("| all skipped: confirm-version, check-health, smoke-test |")
     assert "    Skipped :done, a3, " in report  # the Gantt bar is no "Actual" one
 
     exported = json.loads(cli.ok("export", incident_id, "--format", "json", "-o", "-"))
@@ -79,17 +79,21 @@ def test_a_verification_phase_skipped_whole_says_skipped_everywhere(tmp_path: Pa
     assert_valid("timeline", timeline_data)
 
 
-def test_a_verification_phase_partly_skipped_stays_done(tmp_path: Path) -> None:
+def test_a_verification_phase_partly_skipped_is_done_but_not_verified(tmp_path: Path) -> None:
+    """Its work is over (DONE, not skipped whole), but a skipped step verified nothing:
+    each face that reads it done says which were skipped (ux_review7 F2)."""
     cli, incident_id = declared(tmp_path)
     cli.ok("check", incident_id, "confirm-version", "--evidence", "/version says 2.4.0")
     for step in VERIFY[1:]:
         cli.ok("skip", incident_id, step, "--reason", "covered by the version check")
 
-    assert verify_line(cli.ok("status", incident_id)) == "Verification  (T+15-45)  DONE"
+    assert verify_line(cli.ok("status", incident_id)) == (
+        "Verification  (T+15-45)  DONE  not verified: check-health, smoke-test skipped"
+    )
     assert verify_phase(json.loads(cli.ok("status", incident_id, "--json")))["state"] == "done"
     brief = cli.ok("brief", incident_id).splitlines()
     assert not any(line.startswith("Skipped whole") for line in brief)
     report = cli.ok("export", incident_id, "-o", "-")
     row = next(r for r in report.splitlines() if r.startswith("| Verification |"))
-    assert row.endswith("| on time |")
+    assert row.endswith("| on time; not verified: check-health, smoke-test skipped |")
     assert "was skipped: none of its steps was checked" not in report

@@ -184,8 +184,8 @@ def next_key(
                 CHECK_KEY, f"{step.probe} {why}; checking asks what you saw, as evidence"
             )
         return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); checking asks what you saw")
-    if step.kind == StepKind.VERIFICATION:
-        return NextKey(CHECK_KEY, "check it once the evidence holds")
+    if step.kind == StepKind.VERIFICATION:  # no probe: what was seen is its evidence
+        return NextKey(CHECK_KEY, "check it once done; checking asks what you tested and saw")
     return NextKey(CHECK_KEY, "check it once done")
 
 

@@ -51,7 +51,9 @@ def check_step(
     """Check a step. A probe-backed verification step carries its evidence: the
     samples' when they hold it; when they contradict it, checking needs an `override`
     reason, which is recorded; when they show nothing yet (no samples, too few to
-    judge), the evidence typed by hand (what someone saw) or an `override` reason.
+    judge), the evidence typed by hand (what someone saw) or an `override` reason. A
+    verification step no probe backs needs the evidence typed by hand: there are no
+    samples to override, and what was tested and seen is all it has.
     """
     record = open_step(state, step_id)
     _refuse_nobody(by)
@@ -72,6 +74,8 @@ def check_step(
             raise CommandError(why, needs_one_of=("evidence", "override"))
         if found.holds and not evidence:
             evidence = found.detail
+    elif record.step.kind == StepKind.VERIFICATION and not evidence.strip():
+        raise CommandError(unseen(step_id), needs=("evidence",))
     tier = None
     if record.step.kind == StepKind.DATABASE and state.tier_choice is not None:
         tier = state.tier_choice.tier
@@ -188,6 +192,16 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
     gated = [r.step.id for r in state.steps.values() if r.step.approver]
     gated += [t.id for t in state.runbook.database_tiers if t.approver]
     raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")
+
+
+def unseen(step_id: str) -> str:
+    """Why a bare tick of a verification step no probe backs (the smoke test) is
+    refused: what someone tested and saw is its only evidence. It was checked with no
+    question asked, before the rollback ran (ux_review7 F3, ux_review8 #7)."""
+    return (
+        f"a tick is not evidence: no probe backs '{step_id}', so checking it needs "
+        "what was tested and seen, typed by hand"
+    )
 
 
 def _unshown(state: IncidentState, step_id: str, probe: str, detail: str) -> str:

@@ -29,6 +29,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
+from incident.core.verification import verification
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
 
 CONFIRM_LEAD = timedelta(minutes=1)
@@ -140,16 +141,20 @@ def communication_step(state: IncidentState, template: str) -> str | None:
 
 def unverified_resolution(state: IncidentState, template: str | None) -> str | None:
     """Why a `resolved` message would say more than the record shows: the service is
-    not verified yet (a verification step open, or every one skipped). Said alongside
-    the send, not refused: the message may be right, and the coordinator knows more."""
+    not verified (a verification step open, or any one skipped: it verified nothing,
+    `incident.core.verification`). Said alongside the send, not refused: the message
+    may be right, and the coordinator knows more. With two of three skipped it went
+    out with no word (ux_review7 F2)."""
     if template != RESOLVED_TEMPLATE:
         return None
-    records = [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
-    open_ids = [r.step.id for r in records if not (r.done or r.skipped)]
-    if not records or (not open_ids and any(r.done for r in records)):
+    account = verification(state)
+    if not account.records or account.verified:
         return None
-    why = f"{', '.join(open_ids)} open" if open_ids else "every verification step skipped"
-    return f"the service is not verified yet ({why})"
+    if not account.open and not any(r.done for r in account.records):
+        return "the service is not verified (every verification step skipped)"
+    if not account.skipped:
+        return f"the service is not verified yet ({account.unverified()})"
+    return f"the service is not verified ({account.unverified()})"
 
 
 def sent_already(state: IncidentState, template: str) -> str | None:

@@ -25,6 +25,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import counted, visible, visible_block
+from incident.core.verification import verification
 from incident.reports.impact import milestones
 from incident.reports.postmortem import mailto_uri, meeting_window, summary_line, utc_text
 
@@ -92,9 +93,13 @@ def description(state: IncidentState, event_count: int) -> str:
         lines.append(f"Issue: {visible(state.issue)}")
     lines.append(f"Impact start (T+0): {utc_text(state.started_at)}")
     for moment in milestones(state, ()):  # the declaration's seq, the one it reads, not shown
-        if moment.key in ("impact_start", "declared") or moment.at is None:
+        if moment.key in ("impact_start", "declared"):
             continue
-        lines.append(f"{moment.label}: {t_plus(state, moment.at)}")
+        if moment.at is not None:
+            lines.append(f"{moment.label}: {t_plus(state, moment.at)}")
+        elif moment.key == "service_verified" and (skipped := verification(state).skipped):
+            # not left out: a skipped step verified nothing (ux_review7 F2)
+            lines.append(f"{moment.label}: no, {visible(', '.join(skipped))} skipped")
     if meeting is not None and meeting.attendees:
         lines.append(f"Attendees: {visible(', '.join(meeting.attendees))}")
     if meeting is not None and meeting.forced:

@@ -29,6 +29,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState, StepRecord, tier_target
 from incident.core.timefmt import exact_duration, printed_duration
+from incident.core.verification import skipped_in_phase, verification, verification_records
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
 from incident.reports.metrics import metric_figures as metric_figures
 from runbooks.model import StepKind
@@ -147,7 +148,7 @@ def _was(database: str) -> str:
 
 
 def verification_steps(state: IncidentState) -> list[StepRecord]:
-    return [r for r in state.steps.values() if r.step.kind == StepKind.VERIFICATION]
+    return verification_records(state)
 
 
 def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]:
@@ -245,20 +246,23 @@ def _app_rolled_back(state: IncidentState) -> Milestone:
 
 
 def _verified(state: IncidentState) -> Milestone:
+    """The moment the last verification step was checked, once every one is: a skipped
+    one verified nothing (`incident.core.verification`). It was the moment Check health
+    was checked, with Confirm version and Smoke test skipped (ux_review7 F2)."""
     label = "Service verified"
-    records = verification_steps(state)
-    done = [r for r in records if r.done and r.at is not None]
-    if not records:
+    account = verification(state)
+    if not account.records:
         return Milestone("service_verified", label, None, detail="no verification steps")
-    open_ids = ", ".join(r.step.id for r in records if not (r.done or r.skipped))
-    if open_ids:
-        return Milestone("service_verified", label, None, detail=f"still open: {open_ids}")
-    if not done:  # every one skipped: the service was never verified
-        skipped_ids = ", ".join(r.step.id for r in records)
-        return Milestone("service_verified", label, None, detail=f"all skipped: {skipped_ids}")
-    # the last recorded: two checks in the same millisecond (the headless demo's) are
-    # told apart by their order in the record, or the first was starred "verified"
-    last = max(done, key=lambda r: (r.at or state.started_at, r.seq or 0))
+    last = account.last
+    if last is None:
+        why = account.unverified()
+        if not any(r.done for r in account.records) and not account.open:
+            why = f"all skipped: {', '.join(account.skipped)}"
+        elif account.skipped:
+            why = f"not verified: {why}"
+        else:
+            why = f"still open: {', '.join(account.open)}"
+        return Milestone("service_verified", label, None, detail=why)
     return Milestone(
         "service_verified",
         label,
@@ -352,11 +356,14 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
         if clock.state == PhaseState.SKIPPED:
             results.append(PhaseResult(clock, None, SKIPPED_RESULT))
         elif clock.state == PhaseState.DONE:
+            # done, but a skipped verification step verified nothing (ux_review7 F2)
+            skipped = skipped_in_phase(state, clock.phase.id)
+            unverified = f"; not verified: {', '.join(skipped)} skipped" if skipped else ""
             if clock.overdue_by:  # "overdue" reads as still late: kept for an open phase
                 late = f"done {_overdue(clock, clock.overdue_by)} late"
-                results.append(PhaseResult(clock, False, late))
+                results.append(PhaseResult(clock, False, late + unverified))
             else:
-                results.append(PhaseResult(clock, True, "on time"))
+                results.append(PhaseResult(clock, True, "on time" + unverified))
         elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:
             text = f"not finished, overdue by {_overdue(clock, clock.overdue_by)}"
             results.append(PhaseResult(clock, False, text))

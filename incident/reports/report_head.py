@@ -8,6 +8,7 @@ from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, utc_stamp
+from incident.core.verification import verification
 from incident.health.readings import format_value
 from incident.reports.analysis import (
     claims_unmet_trigger,
@@ -129,6 +130,9 @@ def summary(ctx: ReportContext) -> list[str]:
         moment = ctx.moment(key)
         if moment.at is not None:
             steps.append(f"{words} {ctx.offset(moment.at)}")
+        elif key == "service_verified" and (skipped := verification(state).skipped):
+            # a skipped step verified nothing: said, not left out (ux_review7 F2)
+            steps.append(f"the service was not verified ({inline(', '.join(skipped))} skipped)")
     resolved = resolution(state)
     if resolved is not None:
         steps.append(f"the incident was resolved at {ctx.offset(resolved)}")

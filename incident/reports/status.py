@@ -27,6 +27,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from incident.core.verification import skipped_in_phase, verification
 from incident.health.poll_mark import poll_mark, poll_words
 from incident.health.reading_line import reading_summary, readings_line
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
@@ -131,6 +132,7 @@ def status_data(
             for a in state.approvals.values()
         ],
         "triggers": trigger_data(state),
+        "verification": _verification(state),
         "database_tier": state.tier_choice.tier if state.tier_choice else None,
         "next_update_due": _ts(next_update),
         "communications": len(state.communications),
@@ -257,6 +259,10 @@ def status_text(state: IncidentState, now: datetime) -> str:
             timing = f"{format_duration(clock.overdue_by)} late"  # finished: not "overdue"
         elif clock.overdue_by is not None:
             timing = f"overdue by {format_duration(clock.overdue_by)}"
+        if clock.state is PhaseState.DONE and (skipped := skipped_in_phase(state, clock.phase.id)):
+            # DONE, but a skipped verification step verified nothing (ux_review7 F2)
+            timing = f"{timing}  " if timing else ""
+            timing += f"not verified: {', '.join(skipped)} skipped"
         lines.append("")
         title = f"{clock.phase.title}  ({span})" if span else clock.phase.title  # no window
         lines.append(f"{title}  {label}  {timing}".rstrip())
@@ -275,3 +281,12 @@ def status_text(state: IncidentState, now: datetime) -> str:
                 lines.append(f"      what the rollback undoes: {state.changes.summary}")
                 lines += [f"        {migration}" for migration in state.changes.migrations]
     return "\n".join(visible(line) for line in lines)
+
+
+def _verification(state: IncidentState) -> JSONValue:
+    """Whether the service is verified: every verification step checked; those skipped
+    (each verified nothing) and those still open by id."""
+    account = verification(state)
+    skipped: list[JSONValue] = [*account.skipped]
+    still_open: list[JSONValue] = [*account.open]
+    return {"verified": account.verified, "skipped": skipped, "open": still_open}

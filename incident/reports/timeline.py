@@ -35,6 +35,7 @@ from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
+from incident.core.verification import verification
 from incident.health.reading_gaps import ReadingGap
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gaps import GAP_MARK, RULE, alike, gap_words
@@ -364,10 +365,14 @@ def _pinned(ctx: ReportContext) -> list[str]:
 
 def _key_moments(ctx: ReportContext) -> list[str]:
     lines = ["## Key moments", ""]
+    skipped = verification(ctx.state).skipped
     for moment in ctx.moments:
         if moment.key == "impact_start":
             continue
-        if moment.at is None:
+        if moment.at is None and moment.key == "service_verified" and skipped:
+            # never, unless reopened and checked: not "not recorded" (ux_review7 F2)
+            lines.append(f"- {inline(moment.label)}: no, {inline(', '.join(skipped))} skipped")
+        elif moment.at is None:
             why = f" ({inline(moment.detail)})" if moment.detail else ""
             lines.append(f"- {inline(moment.label)}: not recorded{why}")
         else:

@@ -123,9 +123,12 @@ def sampled_record(db: Path) -> SampledRecord:
             advance(after_s)
             session.run(command)
 
-        def check(after_s: float, step: str, note: str = "") -> None:
+        def check(after_s: float, step: str, note: str = "", seen: str = "") -> None:
             run(
-                after_s, lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=note)
+                after_s,
+                lambda s: commands.check_step(
+                    s, step, actor=ACTOR, clock=clock, note=note, evidence=seen
+                ),
             )
 
         check(40, "assess-severity", "5xx at 12%, over the 5% trigger")
@@ -174,7 +177,7 @@ def sampled_record(db: Path) -> SampledRecord:
         check(20, "database-rollback", "no schema change to undo")
         check(180, "confirm-version", "version 2.4.0 on every instance")
         check(120, "check-health", "error rate 0.4%, back to baseline")
-        check(240, "smoke-test", "login and checkout OK")
+        check(240, "smoke-test", seen="login and checkout OK")
         run(
             300,
             lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="resolved"),

@@ -176,7 +176,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         await wait_until(pilot, lambda: not screen.state.triggers["core-broken"].met)
         await wait_for_screen(pilot, IncidentScreen)
         await type_what_was_seen(pilot, "check-health", "5xx at 0.3% on the dashboard", clock)
-        await check_highlighted(pilot, "smoke-test", clock)
+        await type_what_was_seen(pilot, "smoke-test", "logged in, checked out a test order", clock)
         await send_from_composer(pilot, "communicate-resolution", clock)
         # Close-out steps are done by doing them: space opens what makes the artefact.
         report = tmp_path / "report.md"

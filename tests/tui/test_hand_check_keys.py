@@ -151,3 +151,35 @@ async def test_the_check_key_on_a_reopened_message_step_checks_it_with_its_messa
     state = read_back(db, scenario.incident_id)
     assert len(state.communications) == 1
     assert state.steps["announce-rollback"].evidence.startswith("'announce' message sent by ada")
+
+
+async def test_the_check_key_on_the_smoke_test_asks_what_was_tested_and_seen(tmp_path):
+    """No probe backs the smoke test: `space` ticked it with no question asked, before
+    the rollback had even run (ux_review7 F3, ux_review8 #7). It asks, as `lastgood
+    check` refuses a tick and names `--evidence`; the guidance says so."""
+    db = tmp_path / "smoke.db"
+    scenario = declared(db, at=timedelta(0))
+    async with coordinator_on(scenario) as (app, pilot, screen):
+        before = screen.state.last_seq
+        hint = next_key(screen.state, "smoke-test", scenario.clock.now())
+        assert hint is not None and "asks what you tested and saw" in hint.what
+        highlight(screen, "smoke-test")
+        await pilot.press("space")
+        await wait_for_screen(pilot, TextPrompt)
+        assert str(app.screen.query_one(".title", Label).render()) == "Evidence: Smoke test"
+        prompt = str(app.screen.query_one(".prompt", Label).render())
+        assert prompt.startswith(
+            "A tick is not evidence: no probe backs 'Smoke test'. What did you test, and "
+            "what did you see?"
+        )
+        await pilot.press("escape")
+        await wait_for_screen(pilot, IncidentScreen)
+        assert screen.state.last_seq == before and not screen.state.steps["smoke-test"].done
+
+        await pilot.press("space")
+        await wait_for_screen(pilot, TextPrompt)
+        app.screen.query_one("#answer", Input).value = "logged in and checked out"
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: screen.state.steps["smoke-test"].done)
+    record = read_back(db, scenario.incident_id).steps["smoke-test"]
+    assert (record.done, record.evidence) == (True, "logged in and checked out")

@@ -41,3 +41,33 @@ async def test_a_phase_skipped_whole_is_shown_skipped(tmp_path: Path) -> None:
             ]
             assert cell.has_class("skipped") and not cell.has_class("done")
             assert not cell.has_class("current")  # over: the coordinator is elsewhere
+
+
+async def test_a_phase_done_with_verification_skipped_is_not_verified(tmp_path: Path) -> None:
+    """Two of three verification steps skipped, Check health checked: the cell read
+    "✓ DONE / on time", as if the service had been verified (ux_review7 F2). It says
+    it was not, and which were skipped; at 80 columns, how many."""
+    db = tmp_path / "partly.db"
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(db, clock, decided=True)
+    clock.set(SCENARIO_T0 + timedelta(minutes=16))
+    with SqliteEventLog.open(db) as log:
+        session = IncidentSession(log, incident_id, clock)
+        for step in ("confirm-version", "smoke-test"):
+            steps.skip(session, "ada", step, reason="no time")
+        steps.check(session, "ada", "check-health", evidence="dashboard back to normal")
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(180, 30)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            cell = app.screen.query_one("#phase-3", PhaseCell)
+            assert str(cell.render()).splitlines() == [
+                "3 Verification",
+                "⚠ NOT VERIFIED",
+                "skipped: confirm-version, smoke-test",
+            ]
+            assert cell.has_class("unverified") and not cell.has_class("done")
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            cell = app.screen.query_one("#phase-3", PhaseCell)
+            assert str(cell.render()).splitlines()[1:] == ["⚠ NOT VERIFIED", "2 skipped"]

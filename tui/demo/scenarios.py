@@ -128,10 +128,16 @@ def declared(
     return scenario
 
 
-def _check(scenario: Scenario, step: str, note: str = "", *, after: float = 20) -> None:
+def _check(
+    scenario: Scenario, step: str, note: str = "", *, after: float = 20, seen: str = ""
+) -> None:
+    """Check `step` after `after` seconds; `seen` is its evidence typed by hand (what a
+    verification step no probe backs, the smoke test, needs)."""
     scenario.advance(after)
     clock = scenario.clock
-    scenario.run(lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=note))
+    scenario.run(
+        lambda s: commands.check_step(s, step, actor=ACTOR, clock=clock, note=note, evidence=seen)
+    )
 
 
 def mid_phase_two(db: Path, details: Declaration = DECLARATION) -> Scenario:
@@ -188,7 +194,7 @@ def resolved(db: Path, details: Declaration = DECLARATION) -> Scenario:
     _check(scenario, "notify-stakeholders", after=1)
     _check(scenario, "confirm-version", "version 2.4.0 on every instance", after=200)
     _check(scenario, "check-health", "error rate 0.4%, back to baseline", after=120)
-    _check(scenario, "smoke-test", "login and checkout OK", after=240)
+    _check(scenario, "smoke-test", seen="login and checkout OK", after=240)
     scenario.advance(300)
     scenario.run(
         lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="resolved")

@@ -35,9 +35,11 @@ from tui.demo.scenarios import DECLARATION
 SEEN = {
     "confirm-version": "every instance reports 2.4.0 (kubectl get pods)",
     "check-health": "5xx back to 0.4% on the dashboard, the pre-release baseline",
+    "smoke-test": "logged in and checked out a test order",
 }
 """What the demo's team saw, typed as the verification steps' evidence: the demo polls
-no probe, and a tick alone is not evidence (`incident.commands.check_step`)."""
+no probe, none backs the smoke test, and a tick alone is not evidence
+(`incident.commands.check_step`)."""
 
 
 def report_files(directory: Path, incident_id: str) -> tuple[Path, Path, list[str]]:

@@ -67,6 +67,25 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
     )
 
 
+def ask_seen(desk: Desk, step_id: str) -> None:
+    """A verification step no probe backs (the smoke test): what was tested and seen is
+    its evidence, asked for as `lastgood check --evidence` is. `space` ticked it with
+    no question asked, before the rollback had even run (ux_review7 F3, ux_review8 #7)."""
+    title = desk.state.steps[step_id].step.title
+
+    from tui.app.modals.text_prompt import TextPrompt
+
+    desk.screen.app.push_screen(
+        TextPrompt(
+            f"Evidence: {title}",
+            f"A tick is not evidence: no probe backs '{title}'. What did you test, and "
+            "what did you see? It is recorded as the step's evidence.",
+            placeholder="e.g. logged in and checked out a test order",
+            record=_checked_or_kept(desk, step_id, "evidence"),
+        ),
+    )
+
+
 def _checked_or_kept(
     desk: Desk, step_id: str, field: Literal["evidence", "override"]
 ) -> Callable[[str], Awaitable[str | None]]:

@@ -4,7 +4,8 @@ Checking the highlighted step asks for whatever it still needs, the way the runb
 reads: a message step opens the composer (unless its message is already recorded),
 a blocked gate its approval, the database step the tiers, a command step confirms and
 runs its command, a verification step whose samples contradict it asks for an override
-reason, and one whose probe shows nothing yet asks what was seen, as its evidence.
+reason, and one whose probe shows nothing yet, or that no probe backs (the smoke test),
+asks what was seen, as its evidence.
 What is recorded is decided by the application layer (`incident.app.steps`), as for
 the command line. The decision's and the tiers' dialogs are `gate_dialogs`.
 """
@@ -24,7 +25,7 @@ from runbooks.model import StepKind
 from store.errors import StoreError
 from tui.app.plain import UNTIL_REPLACED_S
 from tui.app.screens import gate_dialogs
-from tui.app.screens.check_questions import ask_evidence, ask_override
+from tui.app.screens.check_questions import ask_evidence, ask_override, ask_seen
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
@@ -103,6 +104,8 @@ class StepVerbs:
                 ask_evidence(desk, step_id, found.detail)
             else:
                 self._check_quietly(step_id)
+        elif step.kind == StepKind.VERIFICATION:  # no probe: what was seen is its evidence
+            ask_seen(desk, step_id)
         else:
             self._check_quietly(step_id)
 

@@ -31,6 +31,7 @@ from incident.core.phase_clocks import (
 from incident.core.phase_windows import PlacedWindow
 from incident.core.state import IncidentState
 from incident.core.text import visible
+from incident.core.verification import skipped_in_phase
 from tui.app.widgets.fitting import fitting
 from tui.app.widgets.phase_title import given_way
 
@@ -69,6 +70,18 @@ def window_label(window: PlacedWindow | None) -> str:
     if window.end is None:
         return f"{window.span()} →"
     return window.span()
+
+
+UNVERIFIED_WORDS = ("⚠ NOT VERIFIED", "⚠ UNVERIFIED", "⚠ UNVERIF")
+"""A phase DONE with a verification step skipped (`skipped_in_phase`): its work is over,
+but the service was not verified, and the cell said "✓ DONE / on time" (ux_review7 F2)."""
+
+
+def unverified_forms(skipped: list[str]) -> tuple[str, ...]:
+    """Which verification steps were skipped, longest first: by id while they fit,
+    then how many."""
+    count = f"{len(skipped)} skipped"
+    return (f"skipped: {', '.join(skipped)}", f"{', '.join(skipped)} skipped", count)
 
 
 CLOSED_WORDS = "■ CLOSED"
@@ -163,6 +176,7 @@ class PhaseCell(Static):
     PhaseCell.overdue { color: $text-error; text-style: bold; }
     PhaseCell.done { color: $success; }
     PhaseCell.skipped { color: $warning; }
+    PhaseCell.unverified { color: $warning; }
     PhaseCell.upcoming { color: $text-muted; }
     PhaseCell.closed { color: $text-muted; }
     /* The current phase on a background of its own, each state in a colour that reads
@@ -182,11 +196,16 @@ class PhaseCell(Static):
         *,
         current: bool,
         came_to: AtClose | None,
+        skipped: list[str] | None = None,
     ) -> None:
         """`came_to`: what the phase came to at the close (`at_close`), which it shows
-        in place of its clock; None while the incident is open, or once the phase is done."""
+        in place of its clock; None while the incident is open, or once the phase is done.
+        `skipped`: the verification steps skipped in a phase done (`skipped_in_phase`),
+        which leave the service not verified."""
         words: tuple[str, ...]
-        if came_to is None:
+        if came_to is None and clock.state is PhaseState.DONE and skipped:
+            words, line, kind = UNVERIFIED_WORDS, unverified_forms(skipped), "unverified"
+        elif came_to is None:
             words = (STATE_WORDS[clock.state], SHORT_WORDS[clock.state])
             line, kind = time_forms(clock, now), str(clock.state)
         else:
@@ -197,7 +216,7 @@ class PhaseCell(Static):
         self._shown = shown
         # One restyle for the lot (a set_class each restyles per change), and none before
         # the cell is mounted, which styles it anyway.
-        kinds = [*map(str, PhaseState), "closed"]
+        kinds = [*map(str, PhaseState), "closed", "unverified"]
         classes = {name: name == kind for name in kinds} | {"current": current}
         self.update_classes(classes, update=self.is_attached)
         self._title = (str(number), visible(clock.phase.title))
@@ -297,5 +316,13 @@ class PhaseStrip(Horizontal):
         for number, (cell, clock) in enumerate(zip(self._cells, clocks, strict=True), start=1):
             current = clock.phase.id == current_phase_id
             came_to = at_close(state, clock)
-            cell.show(number, clock, now, current=current and came_to is None, came_to=came_to)
+            skipped = skipped_in_phase(state, clock.phase.id)
+            cell.show(
+                number,
+                clock,
+                now,
+                current=current and came_to is None,
+                came_to=came_to,
+                skipped=skipped,
+            )
         self._update.show(state, now)
