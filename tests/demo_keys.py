@@ -123,9 +123,10 @@ def to_verified(driver: KeyDriver) -> str:
         driver.follow(decide, title, "space")
     driver.follow(decide, "Decide to initiate", "d", ready=r"\([1-9]\d* of \d+ triggers met\)")
     driver.answer(decide, "Decision gate", "C-s", ready="● MET")
-    for title in ("Announce that a rollback", "Assemble the team", "Notify stakeholders"):
-        driver.follow(decide, title, "m")
-        driver.answer(decide, "Send: ", "C-s")
+    # `m` once: each message sent opens the next one due, until none waits.
+    driver.follow(decide, "Announce that a rollback", "m")
+    for label in ("announce", "paging", "initiating"):
+        driver.answer(decide, f"Send: {label}", "C-s")
     driver.follow(execute, "Switch the load balancer", "space")
     driver.answer(execute, "Run: Switch the load balancer", "y")
     driver.follow(execute, "Execute database rollback", "b")

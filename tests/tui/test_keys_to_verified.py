@@ -1,11 +1,10 @@
-"""At most 21 keys from the demo's first frame to "service verified", in a real terminal.
+"""At most 20 keys from the demo's first frame to "service verified", in a real terminal.
 
 tmux runs the real `lastgood demo --db FILE` at 80x24 with its built-in shop on
 loopback. The driver (`tests/demo_keys.py`) presses only the key the guidance panel
 names, one decision at a time, waiting on the screen before each; a typed reason
-counts as one key. The test fails above 21 keys, and when the screen does not show
-phases 1 to 3 done; the record must agree. It was 20 until the smoke test asked what
-was tested and seen (ux_review7 F3): the answer typed and Enter are two keys more.
+counts as one key. The test fails above 20 keys, and when the screen does not show
+phases 1 to 3 done; the record must agree.
 """
 
 from __future__ import annotations
@@ -20,10 +19,10 @@ from tests.tmux import Tmux, TmuxError
 from tests.tui.tmux_server import tmux_server
 from tests.waiting import poll_until
 
-MAX_KEYS = 21
+MAX_KEYS = 20
 
 
-def test_the_demo_reaches_verified_in_at_most_21_keys(tmp_path: Path) -> None:
+def test_the_demo_reaches_verified_in_at_most_20_keys(tmp_path: Path) -> None:
     db = tmp_path / "demo.db"
     with tmux_server(demo_env(ROOT, tmp_path / "xdg")) as tmux:
         pane = start_demo(tmux, lastgood_command(), db)

@@ -198,6 +198,10 @@ class Comms:
         def chosen(choice: DueChoice | None) -> None:
             if choice is not None and choice[0] == "decline":
                 desk.open_form(BY_NAME["decline"], fixed={"template": template})
+            elif choice is not None and awaiting_confirmation(desk.state, desk.now()):
+                # Sent, and more wait: the next opens, as `m` would (Esc leaves it). The
+                # decision makes three due at once, and each was `m` then ctrl+s.
+                self.review_due()
 
         from tui.app.modals.due_message import DueMessageModal
 
