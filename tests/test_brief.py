@@ -48,7 +48,7 @@ def busy(session: IncidentSession, clock: ManualClock) -> IncidentSession:
         clock,
         60,
         lambda s, c: commands.approve(
-            s, "decide-rollback", by="Bo", reason="core broken", actor="Ada", clock=c
+            s, "decide-rollback", by="Ada", reason="core broken", actor="Bo", clock=c
         ),
     )
     run(
@@ -94,7 +94,7 @@ def test_the_brief_answers_the_six_questions_in_20_lines(busy: IncidentSession) 
     assert lines[1] == "OPEN T+07:00  Decision and Communication: OVERDUE by 2m00s"
     # what was decided and why, and who recorded the approver's word
     assert "Decided: (4 of 6, the rest in the timeline)" in lines
-    assert "  T+01:30 approved decide-rollback (Bo, recorded by Ada): core broken" in lines
+    assert "  T+01:30 approved decide-rollback (Ada, recorded by Bo): core broken" in lines
     assert "  T+03:00 database tier restore-backup (Ada): a column was dropped" in lines
     assert "  T+03:50 skipped assemble-team (Ada): reason 3 second line" in lines
     assert "database tier restore-backup (Ada): a column was dropped" in text
@@ -122,7 +122,7 @@ def test_the_approvers_own_confirmation_reads_apart_from_a_relayed_one(
         clock,
         60,
         lambda s, c: commands.approve(
-            s, "decide-rollback", by="Bo", reason="core broken", actor="Ada", clock=c
+            s, "decide-rollback", by="Ada", reason="core broken", actor="Bo", clock=c
         ),
     )
     run(
@@ -148,13 +148,13 @@ def test_the_approvers_own_confirmation_reads_apart_from_a_relayed_one(
         ),
     )
     found = handoff_brief(session.state, clock.now())
-    assert "  T+01:00 approved decide-rollback (Bo, recorded by Ada): core broken" in found.lines
+    assert "  T+01:00 approved decide-rollback (Ada, recorded by Bo): core broken" in found.lines
     assert "  T+03:00 approved tier:restore-backup (Vi): data already lost" in found.lines
     assert found.data["open_gates"] == []
     decisions = found.data["decisions"]
     assert isinstance(decisions, list)
     assert [(d["by"], d["recorded_by"]) for d in decisions] == [  # type: ignore[index]
-        ("Bo", "Ada"),
+        ("Ada", "Bo"),
         ("Ada", "Ada"),
         ("Vi", "Vi"),
     ]

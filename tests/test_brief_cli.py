@@ -11,7 +11,7 @@ from tests.cli_helpers import Cli
 def test_brief_prints_the_incident_in_at_most_20_lines(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2", "--issue", "500s")
-    incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
+    incident_id = cli.ok(*args, "--commander", "Bo Diddley").strip()
     cli.ok("trigger", incident_id, "core-broken", "met", "--note", "checkout 500s")
     cli.ok("decide", incident_id, "--reason", "core broken", "--by", "Bo Diddley")
     cli.ok("send", incident_id, "--template", "initiating")

@@ -75,7 +75,7 @@ def test_text_is_recorded_without_the_spaces_around_it_as_the_tui_records_it(cli
 def test_a_name_is_one_person_whichever_verb_records_it(cli):
     """`approve --by "Bo  Smith"` recorded "Bo Smith", `decide --by` the same name as
     typed: one person was two in the record (a review)."""
-    incident_id = declare(cli)
+    incident_id = declare(cli, "--commander", "Bo Smith")
     cli.ok("decide", incident_id, "--by", "Bo  Smith", "--reason", "5xx at 12%")
     status = json.loads(cli.ok("status", incident_id, "--json"))
     assert [a["by"] for a in status["approvals"]] == ["Bo Smith"]
@@ -88,7 +88,7 @@ def test_a_tier_that_loses_data_chosen_before_the_decision_is_said(cli):
     early = cli.ok("db-tier", incident_id, "restore-backup", "--reason", "column dropped")
     assert "warning: the rollback decision is not recorded yet, and" in early
     assert "will lose data" in early
-    cli.ok("decide", incident_id, "--reason", "checkout broken")
+    cli.ok("decide", incident_id, "--reason", "checkout broken", "--by", "Ada")
     later = cli.ok("db-tier", incident_id, "down-migrations", "--reason", "reversible")
     assert "warning" not in later
 
@@ -97,7 +97,9 @@ def test_a_tier_that_loses_data_chosen_before_the_decision_is_said(cli):
 def test_send_records_the_channel_it_is_given(cli, template):
     """A due template went to the incident's channel whatever --channel said."""
     incident_id = declare(cli, "--channel", "#inc-checkout")
-    cli.ok("decide", incident_id, "--reason", "checkout broken")  # makes `initiating` due
+    cli.ok(
+        "decide", incident_id, "--reason", "checkout broken", "--by", "Ada"
+    )  # makes `initiating` due
     words = ["--template", template] if template else ["--text", "all fine"]
     sent = cli.ok("send", incident_id, *words, "--channel", "#ops")
     assert ("the message was due" in sent) == (template is not None)

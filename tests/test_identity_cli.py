@@ -142,8 +142,9 @@ def test_you_and_root_are_never_a_commander_or_an_approver(cli: Cli, name: str) 
 
 
 def test_an_approver_confirms_from_their_own_terminal(cli: Cli) -> None:
-    """The coordinator records Bo's word; on another incident Bo confirms it himself."""
-    relayed, confirmed = declare(cli), declare(cli)
+    """The coordinator records Bo's word; on another incident Bo confirms it himself.
+    Bo is the incident commander, whose role the gate names."""
+    relayed, confirmed = declare(cli, "Bo Diddley"), declare(cli, "Bo Diddley")
     said = cli.ok("approve", relayed, GATE, "--by", "Bo Diddley", "--reason", "12% errors")
     assert "approved decide-rollback by Bo Diddley, recorded by Ada Lovelace" in said
     own = Cli(cli.db, actor="Ada Lovelace")  # another terminal, same database
@@ -205,7 +206,7 @@ def test_a_step_done_by_someone_else_names_a_person(cli: Cli) -> None:
 def test_an_approval_says_its_step_is_still_to_be_checked(cli: Cli) -> None:
     """`decide` approves and checks the decision at once; `approve` alone records the
     approval, and said nothing of the step it left open (as `db-tier` says of its own)."""
-    incident_id = declare(cli)
+    incident_id = declare(cli, "Bo Diddley")
     said = cli.ok("approve", incident_id, GATE, "--by", "Bo Diddley", "--reason", "12% errors")
     assert said.splitlines()[-1].endswith(f"{GATE} left open: approved, not yet checked")
     checked = cli.ok("check", incident_id, GATE)

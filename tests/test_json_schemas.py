@@ -78,7 +78,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
             "2.4.0",
         ).strip()
         cli.ok("check", incident_id, "assess-severity", "--note", "12% errors")
-        cli.ok("decide", incident_id, "--reason", "error-rate trigger met")
+        cli.ok("decide", incident_id, "--reason", "error-rate trigger met", "--by", "Ada")
         cli.ok("note", incident_id, "pinned", "--pin")
         found["monitor"] = [
             json.loads(line)
@@ -169,7 +169,8 @@ def test_the_brief_says_what_was_decided_and_by_whom(outputs):
     brief = outputs["brief"]
     assert isinstance(brief, dict)
     (decision,) = brief["decisions"]
-    assert decision["what"] == "approved decide-rollback" and decision["by"] == "tester"
+    assert decision["what"] == "approved decide-rollback" and decision["by"] == "Ada"
+    assert decision["recorded_by"] == "tester"
     assert decision["why"] == "error-rate trigger met"
     assert 8 <= len(brief["lines"]) <= 20
     assert brief["roles"]["incident-commander"] == "Ada"

@@ -35,7 +35,7 @@ def overruled_trigger(db: Path) -> str:
         log.append([declaration])
         session = IncidentSession(log, SCENARIO_ID, clock)
         clock.set(SCENARIO_T0 + timedelta(minutes=1))
-        steps.decide(session, "ada", reason="p99 at 8s, search unusable")
+        steps.decide(session, "ada", reason="p99 at 8s, search unusable", by="Ada Lovelace")
         clock.set(SCENARIO_T0 + timedelta(minutes=1, seconds=41))
         steps.mark_trigger(session, "bo", "core-broken", "met", note="my order failed")
         clock.set(SCENARIO_T0 + timedelta(minutes=1, seconds=42))

@@ -57,17 +57,27 @@ def test_an_approver_recording_their_own_word_in_another_case_is_not_recorded_by
     assert "recorded by" not in ada.ok("export", incident_id)
 
 
-def test_decide_without_by_records_the_person_deciding_as_the_form_prefills(
+def test_decide_without_by_is_the_person_deciding_and_refused_out_of_command(
     tmp_path: Path,
 ) -> None:
     """Cy took command; Ada's `decide` without `--by` is Ada's decision, as the TUI's
     decision form (By prefilled with the person at the screen) records it. It recorded
-    Cy's approval in Cy's name, "recorded by Ada", and the two faces disagreed."""
+    Cy's approval in Cy's name, "recorded by Ada", and the two faces disagreed. Ada
+    no longer holds the role the gate names (ux_review7 F7), so it is refused, saying
+    the way on; Cy's word, recorded by Ada, goes through."""
     ada = InProcessCli(tmp_path / "shared.db", actor="Ada")
     incident_id = ada.ok(
         "declare", "--title", "Search timeouts", "--severity", "SEV3", "--commander", "Ada"
     ).strip()
     InProcessCli(tmp_path / "shared.db", actor="Cy").ok("handoff", incident_id, "Cy")
-    ada.ok("decide", incident_id, "--reason", REASON)
+    refused = ada.run("decide", incident_id, "--reason", REASON)
+    assert (refused.code, refused.err) == (
+        2,
+        "lastgood decide: the rollback decision (decide-rollback) needs incident-commander "
+        "approval, and Cy holds the incident-commander role, not Ada: hand command to Ada "
+        "first (handoff), or record Cy's word (--by Cy)\n",
+    )
+    assert "approved decide-rollback" not in ada.ok("brief", incident_id)
+    ada.ok("decide", incident_id, "--reason", REASON, "--by", "Cy")
     brief = ada.ok("brief", incident_id)
-    assert f"approved decide-rollback (Ada): {REASON}" in brief, brief
+    assert f"approved decide-rollback (Cy, recorded by Ada): {REASON}" in brief, brief

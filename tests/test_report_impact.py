@@ -111,7 +111,8 @@ def test_no_decision_until_the_gate_is_approved():
     assert seconds_of(r)["rollback_decision"] == (None, None)
     assert seconds_of(r)["app_rolled_back"] == (None, None)
     r.at(
-        60, lambda s: commands.approve(s, "decide-rollback", by="A", reason="r", actor="a", clock=c)
+        60,
+        lambda s: commands.approve(s, "decide-rollback", by="Ada", reason="r", actor="a", clock=c),
     )
     assert seconds_of(r)["rollback_decision"] == (60, 60)
 

@@ -104,6 +104,10 @@ def test_the_approval_that_claims_a_trigger_is_flagged(report):
         'decide-rollback was approved by Bo as "error-rate trigger met", '
         "but no rollback trigger was met then."
     )
+    assert flagged[1].endswith(  # an older release took Bo's name for the commander's word
+        "decide-rollback was approved by Bo, recorded by ada, who did not hold the "
+        "incident-commander role (Ada Lovelace held it then)."
+    )
     assert any("closed with required steps open" in line for line in flagged)
     decision = next(
         inline_text(t)
@@ -200,7 +204,7 @@ def test_the_json_export_says_what_the_report_says():
     assert [p["how"] for p in exported["paged"]] == ["paging message"]
     assert [i["status"] for i in exported["action_items"]] == ["done", "open"]
     assert exported["action_items"][0]["ticket"] == "https://tracker.example/CHK-12"
-    assert len(exported["inconsistencies"]) == 3
+    assert len(exported["inconsistencies"]) == 4
     assert [f["by"] for f in exported["contributing_factors"]] == ["ada", "bo"]
 
 

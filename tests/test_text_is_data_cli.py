@@ -89,7 +89,7 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
         "approve",
         incident_id,
         "decide-rollback",
-        *("--by", markup_name("by"), "--reason", hostile("r")),
+        *("--by", markup_name("commander"), "--reason", hostile("r")),
     )
     cli.ok("check", incident_id, "decide-rollback")
     cli.ok("db-tier", incident_id, "none", "--reason", hostile("tier"))
@@ -176,6 +176,7 @@ def _record_names_written_before(path: Path) -> str:
     from incident.core.state import IncidentState
     from store.sqlite_log import SqliteEventLog
     from tests.conftest import T0
+    from tests.golden.incidents import older_approval
     from tests.hostile import written_before
     from tui.demo.scenarios import bundled_runbook
 
@@ -205,7 +206,7 @@ def _record_names_written_before(path: Path) -> str:
         named(
             "by",
             "by",
-            lambda s: commands.approve(
+            lambda s: older_approval(
                 s, "decide-rollback", by="Cy", reason="r", actor=actor, clock=clock
             ),
         )

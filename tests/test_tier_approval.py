@@ -75,9 +75,14 @@ def test_no_one_in_the_role_is_refused_with_the_way_on(small_runbook, clock):
         approve(session.state, clock, "CTO")
     assert str(other.value) == (
         "the database tier 'restore-backup' needs leadership approval, and Vi holds the "
-        "leadership role, not CTO: record Vi's approval, or assign the role to CTO first"
+        "leadership role, not CTO: assign the leadership role to CTO first (assign), or "
+        "record Vi's approval"
     )
-    assert other.value.needs == ("by",)
+    assert (other.value.needs, other.value.fill, other.value.verbs) == (
+        ("by",),
+        {"by": "Vi"},
+        ("assign",),
+    )
     # The way on: the role to the approver, then their approval; the gate opens.
     assign(session, clock, "CTO")
     session.run(lambda s: approve(s, clock, "CTO"))
@@ -107,19 +112,30 @@ def test_whoever_approved_a_tier_first_cannot_then_choose_it(small_runbook, cloc
     assert session.state.tier_choice is not None and session.state.tier_choice.by == "Ada"
 
 
-def test_a_step_gate_keeps_recording_a_named_approver(small_runbook, clock):
-    """The decision gate's approver may be named (`decide --by`): only the label is
-    honest, saying the approver did not hold the role."""
+def test_a_step_gate_takes_the_approval_of_the_holder_of_its_role_only(small_runbook, clock):
+    """The decision gate names the incident commander: anyone's name passed (`decide
+    --by Zed`) and the report called it the decision (ux_review7 F7). Now it follows
+    the tiers' rule: the holder's approval, or the refusal says who holds the role and
+    the way on (their word recorded, `by`; or command handed on first)."""
     session = start(small_runbook, clock)
+    with pytest.raises(CommandError) as refused:
+        commands.approve(session.state, "initiate", by="Bo", reason="r", actor="Ada", clock=clock)
+    assert str(refused.value) == (
+        "the rollback decision (initiate) needs incident-commander approval, and Ada holds "
+        "the incident-commander role, not Bo: hand command to Bo first (handoff), or record "
+        "Ada's word"
+    )
+    assert (refused.value.needs, refused.value.fill, refused.value.verbs) == (
+        ("by",),
+        {"by": "Ada"},
+        ("handoff",),
+    )
+    assert "initiate" not in session.state.approvals
     session.run(
-        lambda s: commands.approve(s, "initiate", by="Bo", reason="r", actor="Ada", clock=clock)
+        lambda s: commands.approve(s, "initiate", by="ada", reason="r", actor="Bo", clock=clock)
     )
     approval = session.state.approvals["initiate"]
-    assert (approval.role, approval.role_holder, approval.by_role) == (
-        "incident-commander",
-        "Ada",
-        False,
-    )
+    assert (approval.by, approval.recorded_by, approval.by_role) == ("ada", "Bo", True)
 
 
 def test_an_approval_recorded_before_the_rule_folds_as_what_it_was(small_runbook, clock):

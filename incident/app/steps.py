@@ -18,7 +18,7 @@ from incident.commands.rules import refuse_if_closed
 from incident.core.errors import CommandError
 from incident.core.events import Event, Kind, NewEvent, truncate_to_millis
 from incident.core.gates import DECISION_NOTE as DECISION_NOTE
-from incident.core.gates import decision_gate, decision_refusal
+from incident.core.gates import appointed_warning, decision_gate, decision_refusal
 from incident.core.gates import decision_recorded as decision_recorded
 from incident.core.names import same_person
 from incident.core.reversals import trigger_reversal
@@ -135,6 +135,11 @@ def approve(session: Session, actor: str, target: str, *, reason: str, by: str =
         else f"approved {target} by {approver}, recorded by {actor}"
     )
     state = session.state
+    seq = events[-1].seq if events else None
+    recorded = next((a for a in state.approvals.values() if a.seq == seq), None)
+    lone = appointed_warning(state, recorded) if recorded is not None else None
+    if lone is not None:  # said now, as the report will say it (ux_review7 F8)
+        said += f" ⚠ {lone}"
     if target in state.steps and state.status_of(target) is StepStatus.OPEN:
         # `decide` approves and checks the decision at once; an approval alone leaves
         # its step to be checked, which `approve` said nothing of (as `db-tier` did not).

@@ -18,7 +18,7 @@ from incident.core.errors import (
     CommandError as CommandError,  # re-exported: callers import it from here
 )
 from incident.core.events import NewEvent
-from incident.core.gates import refuse_tier_approver, refuse_tier_chooser
+from incident.core.gates import refuse_gate_approver, refuse_tier_approver, refuse_tier_chooser
 from incident.core.names import not_a_person, same_person
 from incident.core.payloads import (
     ApprovalGranted,
@@ -108,7 +108,8 @@ def reopen_step(
 def approve(
     state: IncidentState, target: str, *, by: str, reason: str, actor: str, clock: Clock
 ) -> NewEvent:
-    """Approve a gated step, or a database tier that needs approval (only from the
+    """Approve a gated step (only from the holder of the role it names:
+    `refuse_gate_approver`), or a database tier that needs approval (only from the
     holder of its role, and not from who chose it: `refuse_tier_approver`)."""
     refuse_if_closed(state)
     if not by.strip():
@@ -123,6 +124,8 @@ def approve(
     tier = state.runbook.database_tier(approval_target.removeprefix("tier:"))
     if tier is not None and approval_target == tier_target(tier.id):
         refuse_tier_approver(state, tier, by.strip())
+    elif approval_target in state.steps:
+        refuse_gate_approver(state, approval_target, by.strip())
     approval = ApprovalGranted(approval_target, role, by.strip(), reason.strip())
     return make_event(state.id, actor, clock, approval)
 

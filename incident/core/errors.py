@@ -18,6 +18,10 @@ class CommandError(Exception):
 
     A refusal may name both (all of `needs`, and one of `needs_one_of`), or neither.
 
+    `fill` gives a value for a parameter of `needs` that would resolve it (the holder
+    of the role an approval needs, for `by`): the CLI says `(--by Ada)`; the TUI puts
+    the focus on that field and leaves what was typed as it was.
+
     `verbs` names the verbs the message names in brackets, as the command line knows
     them ("send the message (send)"): a face that reaches them otherwise (the TUI, by
     a key) names its own way there in their place.
@@ -33,8 +37,10 @@ class CommandError(Exception):
         needs: tuple[str, ...] = (),
         needs_one_of: tuple[str, ...] = (),
         verbs: tuple[str, ...] = (),
+        fill: dict[str, str] | None = None,
     ) -> None:
         super().__init__(message)
         self.needs = needs
         self.needs_one_of = needs_one_of
         self.verbs = verbs
+        self.fill = dict(fill or {})

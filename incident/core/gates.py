@@ -18,8 +18,10 @@ from __future__ import annotations
 from incident.core.attribution import approver, by_at
 from incident.core.errors import CommandError
 from incident.core.names import same_person
-from incident.core.records import StepRecord
+from incident.core.phase_clocks import t_plus
+from incident.core.records import Approval, RoleChange, StepRecord
 from incident.core.state import IncidentState, StepStatus, tier_target
+from incident.core.transitions import COMMANDER
 from runbooks.model import DatabaseTier, StepKind
 
 DECISION_NOTE = "Decision: initiate rollback."
@@ -84,10 +86,58 @@ def refuse_tier_approver(state: IncidentState, tier: DatabaseTier, approver: str
     if not same_person(holder, approver):
         raise CommandError(
             f"the database tier '{tier.id}' needs {role} approval, and {holder} holds the "
-            f"{role} role, not {approver}: record {holder}'s approval, or assign the role "
-            f"to {approver} first",
+            f"{role} role, not {approver}: {role_to(role, approver)}, or record {holder}'s "
+            "approval",
             needs=("by",),
+            fill={"by": holder},
+            verbs=(role_verb(role),),
         )
+
+
+def refuse_gate_approver(state: IncidentState, step_id: str, approver: str) -> None:
+    """Refuse `approver`'s approval of a gated step unless they hold the role the gate
+    names, then: the rule a database tier's approval follows. The decision gate says it
+    needs the incident commander; it took anyone's name (`decide --by Zed`) and the
+    report called that the decision (ux_review7 F7). The refusal names the way on: the
+    holder's word recorded (`by`), or the role given to the approver first."""
+    record = state.steps[step_id]
+    role = record.step.approver or ""
+    holder = state.roles.get(role, "")
+    if holder and same_person(holder, approver):
+        return
+    gate = decision_gate(state)
+    what = (
+        f"the rollback decision ({step_id})"
+        if gate is not None and gate.step.id == step_id
+        else f"step '{step_id}'"
+    )
+    verb = role_verb(role)
+    if not holder:
+        raise CommandError(
+            f"{what} needs {role} approval and no one holds the {role} role: give it to "
+            f"the approver first ({verb}), then record their approval",
+            verbs=(verb,),
+        )
+    raise CommandError(
+        f"{what} needs {role} approval, and {holder} holds the {role} role, not {approver}: "
+        f"{role_to(role, approver)}, or record {holder}'s word",
+        needs=("by",),
+        fill={"by": holder},
+        verbs=(verb,),
+    )
+
+
+def role_verb(role: str) -> str:
+    """The verb that gives `role` to someone: `handoff` for incident command (which the
+    record keeps as a hand-off, with who had it), else `assign`."""
+    return "handoff" if role == COMMANDER else "assign"
+
+
+def role_to(role: str, person: str) -> str:
+    """The way on that gives `role` to `person`, naming its verb in brackets."""
+    if role == COMMANDER:
+        return f"hand command to {person} first ({role_verb(role)})"
+    return f"assign the {role} role to {person} first ({role_verb(role)})"
 
 
 def refuse_tier_chooser(state: IncidentState, tier: DatabaseTier, chooser: str) -> None:
@@ -115,3 +165,66 @@ def undecided_warning(state: IncidentState, step_id: str) -> str | None:
     if phases.index(record.step.phase_id) <= phases.index(gate.step.phase_id):
         return None
     return f"the rollback is not decided yet ({gate.step.id} is open)"
+
+
+def unheld_approval(state: IncidentState, approval: Approval) -> str | None:
+    """An approval by someone who did not hold the role its gate or tier names, then, as
+    the report's Inconsistencies says it: `decide` and `approve` refuse one now, and an
+    older record's stands as recorded. None for one by the holder, or needing no role."""
+    if not approval.role or approval.by_role:
+        return None
+    holder = approval.role_holder or "no one"
+    return (
+        f"{approval.target} was approved by {approver(approval)}, who did not hold the "
+        f"{approval.role} role ({holder} held it then)."
+    )
+
+
+def appointed_by_chooser(state: IncidentState, approval: Approval) -> RoleChange | None:
+    """A database tier's approval that one person produced alone: recorded by whoever
+    chose the tier, in the name of a holder of the role that same person gave them (F8
+    of ux_review7: `db-tier restore-backup`, `assign leadership Lee`, `approve --by Lee`,
+    three commands by Ada within a second, and "Approved by Lee (leadership)"). The
+    approver's own word (`approve --as Lee`, their own confirmation) is not this.
+    The appointment, or None."""
+    choice = state.tier_choice
+    if (
+        choice is None
+        or approval.target != tier_target(choice.tier)
+        or approval.own_word
+        or not same_person(approval.recorded_by, choice.by)
+    ):
+        return None
+    given = [
+        change
+        for change in state.role_history
+        if change.role == approval.role and change.at <= approval.at
+    ]
+    if not given or not same_person(given[-1].person, approval.by):
+        return None
+    return given[-1] if same_person(given[-1].by, choice.by) else None
+
+
+def appointed_approval(state: IncidentState, approval: Approval) -> str | None:
+    """`appointed_by_chooser`, as the report's Inconsistencies says it; else None."""
+    appointed = appointed_by_chooser(state, approval)
+    if appointed is None or state.tier_choice is None:
+        return None
+    choice = state.tier_choice
+    return (
+        f"{approval.target} was approved in {approval.by}'s name by {choice.by}, who chose "
+        f"the tier at {t_plus(state, choice.at)} and gave {approval.by} the {approval.role} "
+        f"role at {t_plus(state, appointed.at)}: {approval.by} did not record it themself, "
+        "so the record holds one person's word for both."
+    )
+
+
+def appointed_warning(state: IncidentState, approval: Approval) -> str | None:
+    """`appointed_by_chooser`, as the approval's own confirmation says it; else None."""
+    if appointed_by_chooser(state, approval) is None or state.tier_choice is None:
+        return None
+    return (
+        f"{state.tier_choice.by} chose the tier and gave {approval.by} the {approval.role} "
+        f"role, and {approval.by} did not record this themself: the report lists it under "
+        "Inconsistencies"
+    )

@@ -15,11 +15,13 @@ from msgspec import Struct, field
 
 from incident.core.attribution import recorder
 from incident.core.events import Event
+from incident.core.gates import appointed_approval, unheld_approval
 from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
 from incident.core.reversals import reversals
 from incident.core.state import Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
+from incident.reports.markdown import inline
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
 
 
@@ -169,6 +171,18 @@ def claims_unmet_trigger(state: IncidentState, approval: Approval) -> bool:
     return not met_at(state, approval.at)
 
 
+def unheld_warning(state: IncidentState, approval: Approval) -> str:
+    """` ⚠ Ada held the incident-commander role then, not Zed (see Inconsistencies).`
+    after an approval by someone not in its role (`unheld_approval`), else ""."""
+    if unheld_approval(state, approval) is None:
+        return ""
+    holder = approval.role_holder or "no one"
+    return (
+        f" ⚠ {inline(holder)} held the {inline(approval.role)} role then, not "
+        f"{inline(approval.by)} (see Inconsistencies)."
+    )
+
+
 def inconsistencies(state: IncidentState) -> list[Inconsistency]:
     """What the record says that the record itself does not bear out, in time order."""
     found: list[Inconsistency] = []
@@ -181,6 +195,9 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     f'"{approval.reason}", but no rollback trigger was met then.',
                 )
             )
+        for said in (unheld_approval(state, approval), appointed_approval(state, approval)):
+            if said is not None:
+                found.append(Inconsistency(approval.at, said))
     resolved = resolution(state)
     message = next((m for m in state.communications if m.template == RESOLVED_TEMPLATE), None)
     if message is not None:

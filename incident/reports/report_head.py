@@ -15,6 +15,7 @@ from incident.reports.analysis import (
     impact_start_known,
     met_at,
     resolution,
+    unheld_warning,
 )
 from incident.reports.context import ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
@@ -175,6 +176,8 @@ def _why(ctx: ReportContext) -> list[str]:
         warning = ""
         if approval is not None and claims_unmet_trigger(state, approval):
             warning = " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
+        if approval is not None:
+            warning += unheld_warning(state, approval)
         lines += ["", f"Decided on: {inline(said)}.{warning}"]
     if state.rca:
         text = [line.strip() for line in state.rca[-1].text.splitlines() if line.strip()]

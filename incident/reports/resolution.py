@@ -4,11 +4,11 @@ run and the verification evidence."""
 from __future__ import annotations
 
 from incident.core.attribution import approver, recorder
-from incident.core.gates import decision_gate
+from incident.core.gates import appointed_by_chooser, decision_gate
 from incident.core.names import same_person
 from incident.core.records import CommandRun
 from incident.core.state import Approval, tier_target
-from incident.reports.analysis import claims_unmet_trigger, met_at
+from incident.reports.analysis import claims_unmet_trigger, met_at, unheld_warning
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.impact import rollback_sentence
 from incident.reports.markdown import cell, cell_code, inline, table
@@ -53,6 +53,8 @@ def _decisions(ctx: ReportContext) -> list[str]:
         text += f". Rollback triggers met then: {inline(', '.join(met_then)) or 'none'}."
         if approval is not None and claims_unmet_trigger(state, approval):
             text += " ⚠ Its reason says a trigger was met; none was (see Inconsistencies)."
+        if approval is not None:
+            text += unheld_warning(state, approval)
         items.append(text)
     items.append(_tier_line(ctx))
     if (changes := state.changes) is not None:
@@ -85,6 +87,11 @@ def _tier_line(ctx: ReportContext) -> str:
             )
             if same_person(approval.by, choice.by):
                 text += " ⚠ Approved by the person who chose it."
+            elif appointed_by_chooser(state, approval) is not None:
+                text += (
+                    " ⚠ Recorded by the person who chose it, for a holder they appointed "
+                    "(see Inconsistencies)."
+                )
     else:
         text += " No approval needed."
     return text

@@ -19,8 +19,10 @@ from zoneinfo import ZoneInfo
 from incident import commands
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
+from incident.commands.rules import make_event
 from incident.core.clock import ManualClock
 from incident.core.events import Event, NewEvent
+from incident.core.payloads import ApprovalGranted
 from incident.core.state import IncidentState, fold
 from incident.core.text import visible_block
 from tests.memory_log import MemoryLog
@@ -161,6 +163,16 @@ NASTY = "# heading? | pipe | `tick` ``two`` <b>bold</b> </details> *em* [x](y) 1
 """One line of it."""
 
 
+def older_approval(
+    state: IncidentState, target: str, *, by: str, reason: str, actor: str, clock: ManualClock
+) -> NewEvent:
+    """An approval of a gated step as a release before the role rule recorded it, from
+    whoever was named (`approve --by`, `decide --by`), holder of the gate's role or not:
+    such records stand as written, and the report lists them under Inconsistencies."""
+    role = state.steps[target].step.approver or ""
+    return make_event(state.id, actor, clock, ApprovalGranted(target, role, by, reason))
+
+
 def _flat(text: str) -> str:
     return " ".join(text.split())
 
@@ -206,7 +218,7 @@ def hostile_record() -> Record:
         )
     )
     run(
-        lambda s: commands.approve(
+        lambda s: older_approval(
             s, "decide-rollback", by="Ada `|` Lovelace", reason=NASTY, actor=actor, clock=clock
         )
     )

@@ -3,7 +3,8 @@ about.
 
 The release went out 20 minutes before the declaration (the impact start given at
 declaring); the rollback was approved as "error-rate trigger met" before any trigger
-was; a command step ran `curl` on a URL; a paging message went to a webhook that
+was, by Bo, who was not the incident commander (as a release before the role rule
+recorded it); a command step ran `curl` on a URL; a paging message went to a webhook that
 failed twice before delivering; the record was closed by force; then contributing
 factors, action items with priority, type, ticket and one done, and the report marked
 reviewed.
@@ -24,7 +25,7 @@ from incident.comms.routing import OutboxMessage, message_key
 from incident.core.clock import ManualClock
 from incident.core.events import NewEvent
 from incident.core.state import IncidentState
-from tests.golden.incidents import Record
+from tests.golden.incidents import Record, older_approval
 from tests.memory_log import MemoryLog
 from tui.demo.scenarios import SCENARIO_T0, bundled_runbook
 
@@ -63,7 +64,7 @@ def reviewed_record() -> Record:
 
     run(lambda s: commands.assign_role(s, "comms-lead", "Cy", actor="ada", clock=clock))
     run(
-        lambda s: commands.approve(
+        lambda s: older_approval(
             s,
             "decide-rollback",
             by="Bo",

@@ -11,6 +11,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from shlex import quote
 from typing import TypeVar
 
 from incident.app.outcome import Done
@@ -280,7 +281,11 @@ def refused(error: CommandError, verb: Verb | None = None) -> CliError:
 def options_remedy(error: CommandError, verb: Verb) -> str:
     """The options of `verb` that would resolve `error`, as the command line says them."""
     known = {param.name: param.option for param in verb.params}
-    together = [known[name] for name in error.needs if name in known]
+    together = [
+        f"{known[name]} {quote(error.fill[name])}" if error.fill.get(name) else known[name]
+        for name in error.needs
+        if name in known
+    ]
     one_of = either([known[name] for name in error.needs_one_of if name in known])
     if together and one_of:
         return f"{' '.join(together)}, and {one_of}"

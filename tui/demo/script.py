@@ -154,7 +154,8 @@ def run_demo(log: SqliteEventLog) -> int:
                 partial(
                     commands.approve,
                     target=step_id,
-                    by=f"the {step.approver}",
+                    # the holder of the gate's role: no one else's approval opens it
+                    by=session.state.roles.get(step.approver) or f"the {step.approver}",
                     reason="rollback criteria met",
                     actor=actor,
                     clock=clock,
