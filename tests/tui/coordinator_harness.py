@@ -10,7 +10,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from incident import commands
-from incident.app import messages, steps
+from incident.app import messages, people, steps
 from incident.app.session import IncidentSession
 from incident.core.clock import ManualClock
 from runbooks.model import Runbook
@@ -35,6 +35,12 @@ def declared(db: Path, clock: ManualClock, *, decided: bool, runbook: Runbook | 
             steps.decide(session, "ada", reason="error rate 12% > 5%")
             messages.decline(session, "ada", "paging", reason="team already paged")
     return event.incident_id
+
+
+def bo_smith_in_command(session: IncidentSession) -> None:
+    """`prepare`: Ada hands command to Bo Smith, so the gate takes his word (the
+    incident commander's: no one else's opens it)."""
+    people.hand_off(session, "ada", "Bo Smith")
 
 
 @asynccontextmanager

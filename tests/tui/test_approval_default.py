@@ -91,3 +91,44 @@ async def test_the_chooser_of_the_last_resort_cannot_approve_it(tmp_path: Path) 
             await wait_until(pilot, lambda: "tier:restore-backup" in screen.state.approvals)
             approval = screen.state.approvals["tier:restore-backup"]
             assert (approval.by, approval.recorded_by, approval.by_role) == ("Grace", "ada", True)
+
+
+async def test_a_gate_whose_role_is_vacant_says_so_and_refuses_in_the_dialog(
+    tmp_path: Path,
+) -> None:
+    """A step's gate follows the tiers' rule (ux_review7 F7): its role's holder only. A
+    runbook whose decision gate names `ops`, held by no one: the dialog says so first,
+    and the approval is refused in it, the reason kept, the way on named by its key."""
+    from runbooks import load_runbook, resolve_runbook
+
+    text = resolve_runbook("rollback").read_text(encoding="utf-8")
+    assert "approver: incident-commander" in text
+    path = tmp_path / "ops-gate.yaml"
+    path.write_text(text.replace("approver: incident-commander", "approver: ops"), "utf-8")
+    db = tmp_path / "gate.db"
+    clock = ManualClock(SCENARIO_T0)
+    incident_id = declared(db, clock, decided=False, runbook=load_runbook(path))
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(log, None, clock=clock, actor="ada", incident_id=incident_id)
+        async with app.run_test(size=(100, 30)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            screen = app.screen
+            assert isinstance(screen, IncidentScreen)
+            highlight(screen, "decide-rollback")
+            await pilot.press("a")
+            await wait_for_screen(pilot, ApprovalModal)
+            assert "Needs approval by: ops (no one holds it: assign it first, key r)" in (
+                dialog_text(app)
+            )
+            app.screen.query_one("#reason", Input).value = "error rate 12%"
+            await pilot.press("ctrl+s")
+            error = app.screen.query_one(f"#{ERROR_ID}", Label)
+            await wait_until(pilot, lambda: bool(error.display))
+            assert str(error.render()) == (
+                "the rollback decision (decide-rollback) needs ops approval and no one holds "
+                "the ops role: give it to the approver first (key r), then record their "
+                "approval"
+            )
+            assert isinstance(app.screen, ApprovalModal)
+            assert app.screen.query_one("#reason", Input).value == "error rate 12%"
+            assert "decide-rollback" not in screen.state.approvals

@@ -6,7 +6,9 @@ keyboard, `decide`'s default (it was the commander, and the faces disagreed once
 form named the person recording); cleared, it records that default again, as its
 placeholder says. Each case here decides once through the TUI (keys, a real SQLite file) and once
 through `lastgood decide` on a copy of the same record, and the decision gate's
-approval and check must come out the same.
+approval and check must come out the same. The gate takes the incident commander's word
+only (ux_review7 F7): a name that is not the commander's, the person at the keyboard's
+included, is refused in the dialog as `decide` refuses it, the way on said.
 """
 
 from __future__ import annotations
@@ -42,18 +44,22 @@ def the_decision(db: Path, incident_id: str) -> list[tuple[str, str, dict[str, o
     ]
 
 
-def through_the_cli(db: Path, *by: str) -> tuple[str, list[tuple[str, str, dict[str, object]]]]:
+def through_the_cli(
+    db: Path, *by: str, actor: str = ACTOR
+) -> tuple[str, list[tuple[str, str, dict[str, object]]]]:
     scenario = scenario_copy("declared", db)
     scenario.log.close()
-    cli = InProcessCli(db, actor=ACTOR)
+    cli = InProcessCli(db, actor=actor)
     said = cli.ok("decide", scenario.incident_id, "--reason", REASON, *by)
     return said, the_decision(db, scenario.incident_id)
 
 
-async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict[str, object]]]:
+async def through_the_tui(
+    db: Path, by: str | None, actor: str = ACTOR
+) -> list[tuple[str, str, dict[str, object]]]:
     """`d`, then the By field left as it came (None) or typed over, and the reason."""
     scenario = scenario_copy("declared", db)
-    app = scenario_app(scenario)
+    app = scenario_app(scenario, actor=actor)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
@@ -62,8 +68,8 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
         dialog = app.screen
         # Whoever is at the keyboard: the commander (`decide`'s own default) had Ada
         # record her decision as Cy's once Cy had taken command (ux_review6 finding 1).
-        assert dialog.query_one("#by", Input).value == ACTOR
-        assert dialog.query_one("#by", Input).placeholder == ACTOR  # cleared: decide's
+        assert dialog.query_one("#by", Input).value == actor
+        assert dialog.query_one("#by", Input).placeholder == actor  # cleared: decide's
         if by is not None:
             dialog.query_one("#by", Input).value = by
         dialog.query_one("#reason", Input).value = REASON
@@ -75,25 +81,78 @@ async def through_the_tui(db: Path, by: str | None) -> list[tuple[str, str, dict
 
 
 @pytest.mark.parametrize(
-    ("typed", "cli_args", "decided_by"),
+    ("actor", "typed", "cli_args"),
     [
-        (None, (), ACTOR),  # left as it came: the person recording, decide's default
-        ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
-        ("", ("--by", ""), ACTOR),  # cleared: the use case's default again
-        (COMMANDER, ("--by", COMMANDER), COMMANDER),  # the commander's word, named
+        (COMMANDER, None, ()),  # the commander at the keyboard, By as it came
+        (COMMANDER, "", ("--by", "")),  # cleared: the use case's default again
+        (ACTOR, COMMANDER, ("--by", COMMANDER)),  # the commander's word, named
+        (ACTOR, " ada  lovelace ", ("--by", " ada  lovelace ")),  # spelt otherwise
     ],
-    ids=["default", "someone-else", "cleared", "the-commander"],
+    ids=["default", "cleared", "the-commander", "spelt-otherwise"],
 )
 async def test_the_tui_records_the_decision_as_decide_does(
-    tmp_path: Path, typed: str | None, cli_args: tuple[str, ...], decided_by: str
+    tmp_path: Path, actor: str, typed: str | None, cli_args: tuple[str, ...]
 ) -> None:
-    tui = await through_the_tui(tmp_path / "tui.db", typed)
-    _, cli = through_the_cli(tmp_path / "cli.db", *cli_args)
+    tui = await through_the_tui(tmp_path / "tui.db", typed, actor)
+    _, cli = through_the_cli(tmp_path / "cli.db", *cli_args, actor=actor)
     approvals = [payload for kind, _, payload in tui if kind == "approval.granted"]
+    decided_by = " ".join((typed or actor).split())  # a name is kept as one spacing
     assert [a["by"] for a in approvals] == [decided_by]
     assert [a["reason"] for a in approvals] == [REASON]
-    assert {actor for _, actor, _ in tui} == {ACTOR}
+    assert {recorder for _, recorder, _ in tui} == {actor}
     assert tui == cli
+
+
+@pytest.mark.parametrize(
+    ("typed", "cli_args", "named"),
+    [
+        (None, (), ACTOR),  # left as it came: the person at the keyboard
+        ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
+        ("", ("--by", ""), ACTOR),  # cleared: the person at the keyboard again
+    ],
+    ids=["default", "someone-else", "cleared"],
+)
+async def test_a_decision_by_someone_not_in_command_is_refused_in_the_dialog_as_decide_refuses(
+    tmp_path: Path, typed: str | None, cli_args: tuple[str, ...], named: str
+) -> None:
+    """The refusal `lastgood decide` prints, the verb named as this face reaches it,
+    in the dialog: the focus on By, the reason kept, nothing recorded. The commander's
+    word typed in By then goes through."""
+    cli = InProcessCli(tmp_path / "cli.db", actor=ACTOR)
+    scenario = scenario_copy("declared", tmp_path / "cli.db")
+    scenario.log.close()
+    refused = cli.run("decide", scenario.incident_id, "--reason", REASON, *cli_args)
+    why = (
+        f"the rollback decision ({GATE}) needs incident-commander approval, and {COMMANDER} "
+        f"holds the incident-commander role, not {named}: hand command to {named} first "
+        f"(handoff), or record {COMMANDER}'s word"
+    )
+    assert (refused.code, refused.err) == (2, f"lastgood decide: {why} (--by '{COMMANDER}')\n")
+
+    app = scenario_app(scenario_copy("declared", tmp_path / "tui.db"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        screen = app.screen
+        await pilot.press("d")
+        await wait_for_screen(pilot, DecisionModal)
+        dialog = app.screen
+        by = dialog.query_one("#by", Input)
+        if typed is not None:
+            by.value = typed
+        dialog.query_one("#reason", Input).value = REASON
+        await pilot.press("ctrl+s")
+        await wait_until(pilot, lambda: bool(dialog.error_message))
+        assert dialog.error_message == why.replace("(handoff)", "(key h)")
+        assert app.screen is dialog and dialog.focused is by
+        assert dialog.query_one("#reason", Input).value == REASON
+        assert not screen.state.steps[GATE].done and GATE not in screen.state.approvals
+
+        by.value = COMMANDER
+        await pilot.press("ctrl+s")
+        await wait_for_screen(pilot, IncidentScreen)
+        await wait_until(pilot, lambda: screen.state.steps[GATE].done)
+        approval = screen.state.approvals[GATE]
+        assert (approval.by, approval.recorded_by) == (COMMANDER, ACTOR)
 
 
 async def test_a_name_that_names_no_one_is_refused_in_the_dialog(tmp_path: Path) -> None:
@@ -123,8 +182,8 @@ async def test_a_name_that_names_no_one_is_refused_in_the_dialog(tmp_path: Path)
         assert dialog.query_one("#reason", Input).value == REASON
         assert not screen.state.steps[GATE].done and GATE not in screen.state.approvals
 
-        dialog.query_one("#by", Input).value = "Bo Smith"
+        dialog.query_one("#by", Input).value = COMMANDER
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         await wait_until(pilot, lambda: screen.state.steps[GATE].done)
-        assert screen.state.approvals[GATE].by == "Bo Smith"
+        assert screen.state.approvals[GATE].by == COMMANDER

@@ -17,10 +17,13 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen, wait_until
 from tui.app.modals import DecisionModal
 from tui.app.screens.incident import IncidentScreen
+from tui.demo.scenarios import DECLARATION
 
 
 async def test_a_reason_over_its_limit_is_refused_in_the_dialog_and_kept(tmp_path):
-    app = scenario_app(scenario_copy("declared", tmp_path / "declared.db"))
+    # The incident commander at the screen: the gate takes no one else's word.
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
+    app = scenario_app(scenario, actor=DECLARATION.commander)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
@@ -53,13 +56,13 @@ async def test_a_decision_lost_to_another_persons_says_who_decided_and_when(tmp_
         await wait_for_screen(pilot, DecisionModal)
         dialog = app.screen
         assert dialog.query_one("#by", Input).value == "Bo"
-        InProcessCli(tmp_path / "declared.db", actor="Ada").ok(
-            "decide", scenario.incident_id, "--reason", "p99 at 8s", "--by", "Ada"
+        InProcessCli(tmp_path / "declared.db", actor=DECLARATION.commander).ok(
+            "decide", scenario.incident_id, "--reason", "p99 at 8s"
         )
         dialog.query_one("#reason", Input).value = "search unusable"
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(dialog.error_message), timeout=30)
-        assert re.search(r"approved by Ada at T\+\d+:\d\d:\d\d", dialog.error_message), (
+        assert re.search(r"approved by Ada Lovelace at T\+\d+:\d\d:\d\d", dialog.error_message), (
             dialog.error_message
         )
         assert app.screen is dialog

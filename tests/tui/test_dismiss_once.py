@@ -47,6 +47,8 @@ from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 from tui.demo.scenarios import DECLARATION, SCENARIO_T0, bundled_runbook
 
+COMMANDER = DECLARATION.commander
+"""The scenarios' incident commander, whose word the decision gate takes."""
 CHARS = {"enter": "\r", "ctrl+s": "\x13", "escape": "\x1b", "y": "y"}
 
 
@@ -141,12 +143,12 @@ CASES: dict[str, Case] = {
     "close form": Case("declared", close_form, {"incident.closed": 1}),
     "approval": Case(
         "declared",
-        by_key("a", ApprovalModal, "enter", "decide-rollback", approver="Ada", reason="5xx"),
+        by_key("a", ApprovalModal, "enter", "decide-rollback", approver=COMMANDER, reason="5xx"),
         {"approval.granted": 1},
     ),
     "decision": Case(
         "declared",
-        by_key("d", DecisionModal, "enter", reason="checkout down"),
+        by_key("d", DecisionModal, "enter", by=COMMANDER, reason="checkout down"),
         {"approval.granted": 1, "step.checked": 1},
     ),
     # No database rollback: the choice checks the database step, once.

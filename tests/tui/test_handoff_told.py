@@ -55,6 +55,10 @@ def toasts(app: App[object], title: str) -> list[str]:
 async def test_cy_taking_command_is_told_on_adas_screen_and_her_decision_stays_hers(
     tmp_path: Path,
 ) -> None:
+    """Her decision stays hers: By says Ada, never Cy's name behind her back. Ada no
+    longer holds the role the gate names, so it is refused in the dialog with the way
+    on (ux_review7 F7), the reason kept; Cy's word, named in By, is recorded as Cy's,
+    "recorded by Ada"."""
     db = tmp_path / "shared.db"
     incident_id, clock = declared(db)
     cy = InProcessCli(db, actor="Cy")
@@ -71,18 +75,33 @@ async def test_cy_taking_command_is_told_on_adas_screen_and_her_decision_stays_h
             [told] = toasts(app, "Incident command")
             assert TAKEN.fullmatch(told), told
 
-            # Ada, still driving, decides: in her own name, not in Cy's.
+            # Ada, still driving, decides: in her own name, not in Cy's; refused.
             await pilot.press("d")
             await wait_for_screen(pilot, DecisionModal)
             dialog = app.screen
-            assert dialog.query_one("#by", Input).value == "Ada"
-            assert dialog.query_one("#by", Input).placeholder == "Ada"  # cleared: still hers
-            dialog.query_one("#reason", Input).value = "p99 at 8s, search unusable"
+            assert isinstance(dialog, DecisionModal)
+            by = dialog.query_one("#by", Input)
+            assert by.value == "Ada"
+            assert by.placeholder == "Ada"  # cleared: still hers
+            reason = "p99 at 8s, search unusable"
+            dialog.query_one("#reason", Input).value = reason
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: bool(dialog.error_message))
+            assert dialog.error_message == (
+                "the rollback decision (decide-rollback) needs incident-commander approval, "
+                "and Cy holds the incident-commander role, not Ada: hand command to Ada first "
+                "(key h), or record Cy's word"
+            )
+            assert app.screen is dialog and dialog.focused is by
+            assert dialog.query_one("#reason", Input).value == reason
+            assert "decide-rollback" not in screen.state.approvals
+
+            by.value = "Cy"  # the way on: Cy's word, recorded by Ada
             await pilot.press("ctrl+s")
             await wait_for_screen(pilot, IncidentScreen)
             await wait_until(pilot, lambda: "decide-rollback" in screen.state.approvals)
     approval = screen.state.approvals["decide-rollback"]
-    assert (approval.by, approval.recorded_by) == ("Ada", "Ada")
+    assert (approval.by, approval.recorded_by, approval.by_role) == ("Cy", "Ada", True)
 
     timeline = cy.ok("timeline", incident_id)
     assert "Cy took command from Ada: Cy takes command from the bastion" in timeline, timeline

@@ -28,6 +28,7 @@ from tui.app.modals.decision import MARKER_CELLS
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.incident_bar import IncidentBar
 from tui.app.widgets.phase_strip import PhaseStrip
+from tui.demo.scenarios import DECLARATION
 
 
 async def opened(app: LastGoodApp, pilot: Pilot[None], key: str, phase: int = 1) -> LastgoodModal:
@@ -127,7 +128,9 @@ async def test_a_dialog_leaves_the_clocks_in_view(
 async def test_a_refusal_keeps_the_decision_dialogs_controls_on_screen(tmp_path: Path) -> None:
     """At 60x20 the refusal's two lines took the place of `Initiate rollback`, `Cancel`
     and the key hint. The reason it is about stays in view too."""
-    app = scenario_app(scenario_copy("declared", tmp_path / "declared.db"))
+    # The incident commander at the screen: the gate takes no one else's word.
+    scenario = scenario_copy("declared", tmp_path / "declared.db")
+    app = scenario_app(scenario, actor=DECLARATION.commander)
     async with app.run_test(size=(60, 20)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         await pilot.press("d")

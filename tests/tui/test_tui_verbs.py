@@ -40,7 +40,7 @@ from tui.app.modals import (
 )
 from tui.app.screens.incident import IncidentScreen
 from tui.app.screens.verb_keys import FOOTER_IF_ROOM, verb_action
-from tui.demo.scenarios import ACTOR, Scenario
+from tui.demo.scenarios import ACTOR, DECLARATION, Scenario
 
 TUI = [verb for verb in VERBS if verb.tui]
 IN_WIDE_FOOTER = [v for v in TUI if v.footer or verb_action(v) in FOOTER_IF_ROOM]
@@ -150,6 +150,8 @@ def modal(kind: type, submit: str = "ctrl+s", **inputs: str) -> Drive:
 
 async def decide(pilot) -> None:
     await wait_for_screen(pilot, DecisionModal)
+    # The incident commander's word: the gate takes no one else's (ada is not Ada Lovelace).
+    pilot.app.screen.query_one("#by", Input).value = DECLARATION.commander
     pilot.app.screen.query_one("#reason", Input).value = "checkout broken for everyone"
     await pilot.press("ctrl+s")
 
@@ -190,7 +192,7 @@ CASES: dict[str, Case] = {
     ),
     "approve": Case(
         "declared",
-        modal(ApprovalModal, approver="Ada", reason="error rate over 5%"),
+        modal(ApprovalModal, approver=DECLARATION.commander, reason="error rate over 5%"),
         ("approval.granted",),
         "decide-rollback",
     ),

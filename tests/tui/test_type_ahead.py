@@ -18,7 +18,7 @@ from textual.pilot import Pilot
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from tests.tui.coordinator_harness import coordinator, guide
+from tests.tui.coordinator_harness import bo_smith_in_command, coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.modals import ApprovalModal
 from tui.app.type_ahead import TypeAhead
@@ -44,10 +44,14 @@ def burst(pilot: Pilot[None], *parts: str) -> None:
 
 
 async def test_approver_then_reason_typed_in_one_burst(tmp_path: Path) -> None:
-    async with coordinator(tmp_path / "burst.db") as (app, pilot, screen):
+    async with coordinator(tmp_path / "burst.db", prepare=bo_smith_in_command) as (
+        app,
+        pilot,
+        screen,
+    ):
         await guide(pilot, screen, "decide-rollback")
         # `a` opens the approval with the commander's name filled in and the
-        # focus on the approver; the burst clears it and types another name.
+        # focus on the approver; the burst clears it and types it again.
         burst(pilot, "a")
         await wait_for_screen(pilot, ApprovalModal)
         approver = app.screen.query_one("#approver")
@@ -64,7 +68,11 @@ async def test_keys_typed_right_after_tab_go_to_the_next_field(tmp_path: Path) -
     """Tab moved the focus only once the field had taken the keys queued before it, and
     the keys typed after it too: "V1 Tab V0" in the declare form gave From version
     "V1V0" and an empty Last-good (a hostile review, through tmux)."""
-    async with coordinator(tmp_path / "tab.db") as (app, pilot, screen):
+    async with coordinator(tmp_path / "tab.db", prepare=bo_smith_in_command) as (
+        app,
+        pilot,
+        screen,
+    ):
         await guide(pilot, screen, "decide-rollback")
         burst(pilot, "a")
         await wait_for_screen(pilot, ApprovalModal)

@@ -17,7 +17,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input, TextArea
 
-from tests.tui.coordinator_harness import coordinator, guide
+from tests.tui.coordinator_harness import bo_smith_in_command, coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.modals import ComposerModal, DecisionModal
 from tui.app.modals.verb_form import VerbForm
@@ -75,7 +75,11 @@ async def test_a_note_edited_and_pasted_into_as_it_is_typed(tmp_path: Path) -> N
 
 
 async def test_the_decision_edited_across_its_fields(tmp_path: Path) -> None:
-    async with coordinator(tmp_path / "decide.db") as (app, pilot, screen):
+    async with coordinator(tmp_path / "decide.db", prepare=bo_smith_in_command) as (
+        app,
+        pilot,
+        screen,
+    ):
         burst(pilot, "d")
         await wait_for_screen(pilot, DecisionModal)
         by = app.screen.query_one("#by", Input)

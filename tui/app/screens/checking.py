@@ -352,11 +352,10 @@ class StepVerbs:
 
         # Whoever holds the role, else whoever records: `lastgood approve` without
         # --by records the actor too ("their own confirmation"); here it is shown. A
-        # tier's approval is its role holder's only (incident.core.gates): said first.
+        # gate's or a tier's approval is its role holder's only (incident.core.gates):
+        # a vacant role is said first.
         holder = desk.state.roles.get(role, "")
-        tiered = desk.state.runbook.database_tier(target_id) is not None
-        note = f"no one holds it: assign it first, key {BY_NAME['assign'].key}"
-        note = "" if holder or not tiered else note
+        note = "" if holder else f"no one holds it: assign it first, key {BY_NAME['assign'].key}"
         modal = ApprovalModal(what, role, approver=holder or actor, role_note=note, approve=approve)
         desk.screen.app.push_screen(modal)
 
