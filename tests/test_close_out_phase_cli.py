@@ -44,7 +44,8 @@ def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> 
     assert line == f"{CLOSE_OUT}UPCOMING"  # the rollback itself is still open
 
     cli.ok("decide", incident_id, "--reason", "error rate 12% > 5%")
-    for step in ("assess-severity", "create-channel", "assign-commander"):
+    cli.ok("channel", incident_id, "#inc-checkout")  # checks create-channel
+    for step in ("assess-severity", "assign-commander"):
         cli.ok("check", incident_id, step)
     for template in ("announce", "paging", "initiating"):
         cli.ok("send", incident_id, "--template", template)

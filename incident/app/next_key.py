@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from msgspec import Struct
 
-from incident.app import closeout, message_steps
+from incident.app import channel_step, closeout, message_steps
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
@@ -160,6 +160,8 @@ def next_key(
     artefact = closeout.artefact_of(state, step_id)
     if artefact is not None:
         return NextKey(CHECK_KEY, f"{closeout.HOW[artefact]}; P opens the post-mortem")
+    if channel_step.channel_missing(state, step_id):
+        return NextKey(CHECK_KEY, "name the incident channel; naming it checks this")
     if step.kind == StepKind.COMMAND and step.command:
         ran = (unrecorded or {}).get(step_id)
         if ran is not None:  # space: the check form with a note saying it ran, if it worked

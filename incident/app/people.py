@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from incident import commands
+from incident.app.channel_step import channel_checks
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.attribution import command_change
-from incident.core.payloads import CommanderHandedOff
+from incident.core.payloads import CommanderHandedOff, StepChecked
 from incident.core.reversals import role_change_at, role_reversal
 
 
@@ -39,11 +40,18 @@ def assign(session: Session, actor: str, role: str, person: str) -> Done:
 
 
 def set_channel(session: Session, actor: str, channel: str) -> Done:
+    """Name the incident channel; the runbook's channel step, if open, is checked with it
+    in the same append (`incident.app.channel_step`)."""
     clock = session.clock
     events = session.run_many(
-        lambda s: [commands.set_channel(s, channel, actor=actor, clock=clock)]
+        lambda s: [
+            commands.set_channel(s, channel, actor=actor, clock=clock),
+            *channel_checks(s, channel, actor=actor, clock=clock),
+        ]
     )
-    return Done(events, f"the incident channel is {channel.strip()}: messages name it")
+    said = f"the incident channel is {channel.strip()}: messages name it"
+    checked = [e.data.step for e in events if isinstance(e.data, StepChecked)]
+    return Done(events, said + "".join(f"; checked {step}" for step in checked))
 
 
 def hand_off(session: Session, actor: str, to: str, *, reason: str = "") -> Done:

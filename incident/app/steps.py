@@ -11,7 +11,7 @@ import os
 from typing import TYPE_CHECKING
 
 from incident import commands
-from incident.app import closeout, message_steps
+from incident.app import channel_step, closeout, message_steps
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.rules import refuse_if_closed
@@ -98,8 +98,9 @@ def keep_as_note(
 
 def hand_check_evidence(state: IncidentState, step: str, evidence: str, override: str) -> str:
     """The evidence a check by hand records, or the refusal of a bare tick on a step
-    done by doing something (`closeout`, `message_steps`)."""
+    done by doing something (`closeout`, `message_steps`, `channel_step`)."""
     evidence = closeout.hand_check_evidence(state, step, evidence, override)
+    evidence = channel_step.hand_check_evidence(state, step, evidence)
     return message_steps.hand_check_evidence(state, step, evidence, override)
 
 

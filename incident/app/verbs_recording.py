@@ -180,7 +180,8 @@ RECORDING_VERBS: tuple[Verb, ...] = (
     Verb(
         "channel",
         "Set channel",
-        "Name the incident channel: messages written from then on name it.",
+        "Name the incident channel, which checks the channel step: messages written from "
+        "then on name it.",
         R,
         (
             Param(

@@ -26,6 +26,10 @@ class CommandError(Exception):
     them ("send the message (send)"): a face that reaches them otherwise (the TUI, by
     a key) names its own way there in their place.
 
+    `way` names the one verb of `verbs` that is the way on, for a face to offer whole:
+    the command line spells out its command, `(lastgood channel INC-… NAME)`, where
+    the brackets named it.
+
     A damaged record (`incident.core.chain.DamagedRecord`) is one too: the TUI's and
     the CLI's handlers for refused commands show it, and nothing is recorded.
     """
@@ -38,9 +42,11 @@ class CommandError(Exception):
         needs_one_of: tuple[str, ...] = (),
         verbs: tuple[str, ...] = (),
         fill: dict[str, str] | None = None,
+        way: str = "",
     ) -> None:
         super().__init__(message)
         self.needs = needs
         self.needs_one_of = needs_one_of
         self.verbs = verbs
         self.fill = dict(fill or {})
+        self.way = way

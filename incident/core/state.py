@@ -214,6 +214,11 @@ class IncidentState(Struct):
         self.last_event_at = event.at
 
 
+CHANNEL_STEPS = frozenset({"create-channel"})
+"""The step that creates the incident channel, by its id in the bundled runbooks
+(`rollback`, the demo's, `init`'s): done by naming the channel (`incident.app.channel_step`)."""
+
+
 def tier_target(tier_id: str) -> str:
     """The approval target that unblocks a database tier."""
     return f"tier:{tier_id}"

@@ -19,7 +19,7 @@ from incident.core.gates import appointed_approval, unheld_approval
 from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
 from incident.core.reversals import reversals
-from incident.core.state import Approval, IncidentState
+from incident.core.state import CHANNEL_STEPS, Approval, IncidentState
 from incident.reports.impact import by_people, verification_steps
 from incident.reports.markdown import inline
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
@@ -240,6 +240,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     f"it (override: {record.override}).",
                 )
             )
+    found += _channel_unnamed(state)
     found += _repeated_messages(state)
     found += [Inconsistency(r.at, r.in_report(state)) for r in reversals(state)]
     if state.forced_close and state.closed_at is not None:
@@ -252,6 +253,23 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
             )
         )
     return sorted(found, key=lambda i: i.at)
+
+
+def _channel_unnamed(state: IncidentState) -> list[Inconsistency]:
+    """The channel step checked with no channel in the record (`channel_step`): an
+    older release ticked it with none named, and the messages said "the incident
+    channel" (ux_review7 F6)."""
+    if state.channel:
+        return []
+    return [
+        Inconsistency(
+            record.at,
+            f"{record.step.id} was checked{' by ' + record.by if record.by else ''}, but no "
+            "incident channel is named in the record.",
+        )
+        for step_id, record in state.steps.items()
+        if step_id in CHANNEL_STEPS and record.done and record.at is not None
+    ]
 
 
 def _repeated_messages(state: IncidentState) -> list[Inconsistency]:

@@ -37,6 +37,13 @@ def declared(db: Path, clock: ManualClock, *, decided: bool, runbook: Runbook | 
     return event.incident_id
 
 
+def channel_named(session: IncidentSession) -> None:
+    """`prepare`: the incident channel named as at the declaration, its step left open
+    (space then checks it at once, the channel its evidence)."""
+    clock = session.clock
+    session.run(lambda s: commands.set_channel(s, "#inc-checkout", actor="ada", clock=clock))
+
+
 def bo_smith_in_command(session: IncidentSession) -> None:
     """`prepare`: Ada hands command to Bo Smith, so the gate takes his word (the
     incident commander's: no one else's opens it)."""

@@ -99,6 +99,7 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         form.query_one("#from_version", Input).value = "2.4.1"
         form.query_one("#last_good_version", Input).value = "2.4.0"
         form.query_one("#pattern").value = "blue-green"
+        form.query_one("#channel", Input).value = "#inc-checkout"  # create-channel's evidence
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         screen = app.screen
@@ -259,6 +260,7 @@ async def test_restart_shows_the_same_state(tmp_path):
         app.screen.query_one("#title", Input).value = "t"
         app.screen.query_one("#commander", Input).value = "Ada"
         app.screen.query_one("#severity", Select).value = "SEV2"
+        app.screen.query_one("#channel", Input).value = "#inc-checkout"
         await pilot.press("ctrl+s")
         await wait_for_screen(pilot, IncidentScreen)
         await check_highlighted(pilot, "assess-severity", clock)

@@ -24,7 +24,9 @@ from tui.app.widgets.checklist import Checklist
 
 
 def declared(db: Path) -> str:
-    details = commands.Declaration(title="Search timeouts", severity="SEV3", commander="Ada")
+    details = commands.Declaration(
+        title="Search timeouts", severity="SEV3", commander="Ada", channel="#inc-search"
+    )
     clock = SystemClock()
     runbook = load_runbook(resolve_runbook("rollback"))
     event = commands.declare(runbook, details, actor="Ada", clock=clock)

@@ -19,7 +19,7 @@ from textual.geometry import Region
 from textual.widgets import OptionList
 from textual.widgets._toast import Toast
 
-from tests.tui.coordinator_harness import coordinator, guide
+from tests.tui.coordinator_harness import channel_named, coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
@@ -47,7 +47,9 @@ def steps_drawn(checklist: Checklist) -> Region:
 async def test_the_decision_raises_one_due_toast_clear_of_the_work(
     tmp_path: Path, size: tuple[int, int]
 ) -> None:
-    opened = coordinator(tmp_path / "toasts.db", size=size, notifications=True)
+    opened = coordinator(
+        tmp_path / "toasts.db", size=size, notifications=True, prepare=channel_named
+    )
     async with opened as (app, pilot, screen):
         for step in ("assess-severity", "create-channel"):
             await guide(pilot, screen, step)

@@ -269,13 +269,31 @@ def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
     return session
 
 
-def refused(error: CommandError, verb: Verb | None = None) -> CliError:
+def refused(error: CommandError, verb: Verb | None = None, incident_id: str = "") -> CliError:
     """A domain refusal, with the remedy phrased as this face's options: those all
-    needed together as `(--force --reason)`, alternatives as `(--evidence or --override)`."""
+    needed together as `(--force --reason)`, alternatives as `(--evidence or --override)`;
+    the verb that is the way on (`CommandError.way`), given the incident, spelt out as
+    its command: `(lastgood channel INC-… NAME)`."""
     message = str(error)
+    if error.way and incident_id and f"({error.way})" in message:
+        message = message.replace(f"({error.way})", f"({command_line(error.way, incident_id)})")
     if verb is not None and (remedy := options_remedy(error, verb)):
         message += f" ({remedy})"
     return CliError(message)
+
+
+def command_line(name: str, incident_id: str) -> str:
+    """`lastgood channel INC-… NAME`: a verb's command for the incident, its required
+    arguments by their metavars."""
+    from incident.app.verbs import BY_NAME
+
+    verb = BY_NAME[name]
+    needed = [
+        p.metavar or p.name.upper() if p.positional else f"{p.option} {p.metavar or 'TEXT'}"
+        for p in verb.params
+        if p.required
+    ]
+    return " ".join(["lastgood", name, incident_id, *needed])
 
 
 def options_remedy(error: CommandError, verb: Verb) -> str:

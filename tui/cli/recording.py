@@ -94,7 +94,7 @@ def cmd_record(args: Arguments) -> int:
         try:
             done = run(verb, session, actor, values_for(verb, args))
         except CommandError as error:
-            raise refused(error, verb) from None
+            raise refused(error, verb, args.id) from None
         say(session, done, hint=FOLLOW_HINTS.get(verb.name, "").format(id=args.id))
         follow_up(args, session)
     return 0

@@ -2,6 +2,7 @@
 
 Checking the highlighted step asks for whatever it still needs, the way the runbook
 reads: a message step opens the composer (unless its message is already recorded),
+the channel step the channel's form (unless a channel is named already),
 a blocked gate its approval, the database step the tiers, a command step confirms and
 runs its command, a verification step whose samples contradict it asks for an override
 reason, and one whose probe shows nothing yet, or that no probe backs (the smoke test),
@@ -94,6 +95,9 @@ class StepVerbs:
                 self.confirm_and_run(step_id)
         elif not form and self._artefact_missing(step_id):
             self.make_artefact(step_id)
+        elif not form and self._channel_missing(step_id):
+            # Done by naming the channel: its form, which checks the step once recorded.
+            desk.open_form(BY_NAME["channel"], after=desk.advance)
         elif form:
             desk.open_form(BY_NAME["check"], fixed={"step": step_id}, after=desk.advance)
         elif step.kind == StepKind.VERIFICATION and step.probe:
@@ -122,6 +126,11 @@ class StepVerbs:
 
         artefact = closeout.artefact_of(self.desk.state, step_id)
         return artefact is not None and not closeout.artefact_evidence(self.desk.state, artefact)
+
+    def _channel_missing(self, step_id: str) -> bool:
+        from incident.app import channel_step
+
+        return channel_step.channel_missing(self.desk.state, step_id)
 
     def _message_missing(self, step_id: str) -> bool:
         from incident.app import message_steps
