@@ -16,7 +16,6 @@ they were written; the report lists them under Inconsistencies
 
 from __future__ import annotations
 
-from incident import commands
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -71,6 +70,8 @@ def channel_checks(
 ) -> list[NewEvent]:
     """The check of the channel step that naming `channel` makes, if that step is open;
     else nothing. Decided on the state before the channel's own event."""
+    from incident import commands  # here: the TUI's guidance reads this module at start-up
+
     step_id = channel_step(state)
     if step_id is None or state.is_closed or state.status_of(step_id) is not StepStatus.OPEN:
         return []
