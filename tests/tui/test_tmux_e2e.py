@@ -110,6 +110,7 @@ def _declare(cli: Cli) -> tuple[str, list[dict[str, Any]]]:
         "--severity", "SEV2",
         "--commander", "Ada",
         "--pattern", "blue-green",
+        "--channel", "#inc-checkout",  # space checks create-channel: the channel named
     ).strip()  # fmt: skip
     status = json.loads(cli.ok("status", incident_id, "--json"))
     phase_one = status["phases"][0]["id"]
