@@ -37,11 +37,12 @@ def _tomorrow() -> str:
 
 
 CLOSE_OUT_BY_DOING = {
+    "create-channel": lambda i, tmp: ("channel", i, "#inc-checkout"),
     "document-incident": lambda i, tmp: ("export", i, "-o", str(tmp / "r.md"), "--check-step"),
     "preliminary-rca": lambda i, tmp: ("rca", i, "2.4.1 retried 502s without backoff"),
     "schedule-post-mortem": lambda i, tmp: ("schedule-postmortem", i, "--at", _tomorrow()),
 }
-"""The close-out steps, each done by recording what it asks for."""
+"""The close-out steps and the channel step, each done by recording what it asks for."""
 
 
 def test_whole_incident_with_the_bundled_runbook(process_cli, tmp_path):
