@@ -66,10 +66,14 @@ async def through_the_tui(
         await pilot.press("d")
         await wait_for_screen(pilot, DecisionModal)
         dialog = app.screen
-        # Whoever is at the keyboard: the commander (`decide`'s own default) had Ada
-        # record her decision as Cy's once Cy had taken command (ux_review6 finding 1).
-        assert dialog.query_one("#by", Input).value == actor
+        # The person at the keyboard if they command; else the commander, and the label
+        # says whose word it records (`ada` is not `Ada Lovelace`: she records his).
+        prefilled = actor if actor == COMMANDER else COMMANDER
+        assert dialog.query_one("#by", Input).value == prefilled
         assert dialog.query_one("#by", Input).placeholder == actor  # cleared: decide's
+        if actor != COMMANDER:
+            label = "By (the incident commander is Ada Lovelace: this records their word)"
+            assert label in [str(x.render()).strip() for x in dialog.query("FieldLabel")]
         if by is not None:
             dialog.query_one("#by", Input).value = by
         dialog.query_one("#reason", Input).value = REASON
@@ -85,10 +89,11 @@ async def through_the_tui(
     [
         (COMMANDER, None, ()),  # the commander at the keyboard, By as it came
         (COMMANDER, "", ("--by", "")),  # cleared: the use case's default again
+        (ACTOR, None, ("--by", COMMANDER)),  # as it came: the commander's word
         (ACTOR, COMMANDER, ("--by", COMMANDER)),  # the commander's word, named
         (ACTOR, " ada  lovelace ", ("--by", " ada  lovelace ")),  # spelt otherwise
     ],
-    ids=["default", "cleared", "the-commander", "spelt-otherwise"],
+    ids=["default", "cleared", "their-word", "the-commander", "spelt-otherwise"],
 )
 async def test_the_tui_records_the_decision_as_decide_does(
     tmp_path: Path, actor: str, typed: str | None, cli_args: tuple[str, ...]
@@ -96,7 +101,8 @@ async def test_the_tui_records_the_decision_as_decide_does(
     tui = await through_the_tui(tmp_path / "tui.db", typed, actor)
     _, cli = through_the_cli(tmp_path / "cli.db", *cli_args, actor=actor)
     approvals = [payload for kind, _, payload in tui if kind == "approval.granted"]
-    decided_by = " ".join((typed or actor).split())  # a name is kept as one spacing
+    given = COMMANDER if typed is None else (typed or actor)
+    decided_by = " ".join(given.split())  # a name is kept as one spacing
     assert [a["by"] for a in approvals] == [decided_by]
     assert [a["reason"] for a in approvals] == [REASON]
     assert {recorder for _, recorder, _ in tui} == {actor}
@@ -106,11 +112,10 @@ async def test_the_tui_records_the_decision_as_decide_does(
 @pytest.mark.parametrize(
     ("typed", "cli_args", "named"),
     [
-        (None, (), ACTOR),  # left as it came: the person at the keyboard
         ("  Bo Smith ", ("--by", "  Bo Smith "), "Bo Smith"),
-        ("", ("--by", ""), ACTOR),  # cleared: the person at the keyboard again
+        ("", (), ACTOR),  # cleared: the person at the keyboard, decide's default
     ],
-    ids=["default", "someone-else", "cleared"],
+    ids=["someone-else", "cleared"],
 )
 async def test_a_decision_by_someone_not_in_command_is_refused_in_the_dialog_as_decide_refuses(
     tmp_path: Path, typed: str | None, cli_args: tuple[str, ...], named: str

@@ -46,8 +46,7 @@ async def test_a_reason_over_its_limit_is_refused_in_the_dialog_and_kept(tmp_pat
 
 async def test_a_decision_lost_to_another_persons_says_who_decided_and_when(tmp_path):
     """Bo's dialog open while Ada decides from the command line (ux_review6 finding 4):
-    Bo's ctrl+s is refused in the dialog with who approved and at what T+; his own By
-    field says Bo, so the line does not read as his own attempt."""
+    Bo's ctrl+s is refused in the dialog with who approved and at what T+."""
     scenario = scenario_copy("declared", tmp_path / "declared.db")
     app = scenario_app(scenario, actor="Bo")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -55,7 +54,7 @@ async def test_a_decision_lost_to_another_persons_says_who_decided_and_when(tmp_
         await pilot.press("d")
         await wait_for_screen(pilot, DecisionModal)
         dialog = app.screen
-        assert dialog.query_one("#by", Input).value == "Bo"
+        assert dialog.query_one("#by", Input).value == "Ada Lovelace"  # the commander's word
         InProcessCli(tmp_path / "declared.db", actor=DECLARATION.commander).ok(
             "decide", scenario.incident_id, "--reason", "p99 at 8s"
         )

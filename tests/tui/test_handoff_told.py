@@ -55,10 +55,10 @@ def toasts(app: App[object], title: str) -> list[str]:
 async def test_cy_taking_command_is_told_on_adas_screen_and_her_decision_stays_hers(
     tmp_path: Path,
 ) -> None:
-    """Her decision stays hers: By says Ada, never Cy's name behind her back. Ada no
-    longer holds the role the gate names, so it is refused in the dialog with the way
-    on (ux_review7 F7), the reason kept; Cy's word, named in By, is recorded as Cy's,
-    "recorded by Ada"."""
+    """Never Cy's name behind her back: By names Cy and says it records Cy's word.
+    Cleared, it is Ada's own decision, and she no longer holds the role the gate names,
+    so it is refused in the dialog with the way on (ux_review7 F7), the reason kept;
+    Cy's word, named in By, is recorded as Cy's, "recorded by Ada"."""
     db = tmp_path / "shared.db"
     incident_id, clock = declared(db)
     cy = InProcessCli(db, actor="Cy")
@@ -75,14 +75,18 @@ async def test_cy_taking_command_is_told_on_adas_screen_and_her_decision_stays_h
             [told] = toasts(app, "Incident command")
             assert TAKEN.fullmatch(told), told
 
-            # Ada, still driving, decides: in her own name, not in Cy's; refused.
+            # Ada, still driving, decides. By names Cy, and says plainly that it records
+            # Cy's word; cleared, it is her own decision, which is refused.
             await pilot.press("d")
             await wait_for_screen(pilot, DecisionModal)
             dialog = app.screen
             assert isinstance(dialog, DecisionModal)
             by = dialog.query_one("#by", Input)
-            assert by.value == "Ada"
-            assert by.placeholder == "Ada"  # cleared: still hers
+            assert by.value == "Cy"
+            labels = [str(x.render()).strip() for x in dialog.query("FieldLabel")]
+            assert "By (the incident commander is Cy: this records their word)" in labels
+            assert by.placeholder == "Ada"  # cleared: hers
+            by.value = ""
             reason = "p99 at 8s, search unusable"
             dialog.query_one("#reason", Input).value = reason
             await pilot.press("ctrl+s")

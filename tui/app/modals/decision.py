@@ -189,6 +189,7 @@ class DecisionModal(FormModal[DecisionForm | None]):
         *,
         toggle_manual: Callable[[str], Awaitable[Sequence[TriggerView]]],
         by: str = "",
+        by_note: str = "",
         left_empty: str = "",
         decide: Callable[[DecisionForm], Awaitable[Refusal | None]] | None = None,
     ) -> None:
@@ -201,6 +202,9 @@ class DecisionModal(FormModal[DecisionForm | None]):
         """Records a manual trigger's toggle (by id); returns the new views of all triggers."""
         self.by = by
         """Prefill of the By field: who decides unless someone else is named."""
+        self.by_note = by_note
+        """What By's label adds when ``by`` is not the person at the screen: whose word
+        the decision records (`incident.app.steps.proposed_decider`)."""
         self.left_empty = left_empty or by
         """Who is recorded as deciding if By is cleared (its placeholder)."""
         self._prefill = met_reason(self.triggers)
@@ -221,7 +225,8 @@ class DecisionModal(FormModal[DecisionForm | None]):
             # placeholder shows.
             prefill = self.by if visible(self.by) == self.by else ""
             placeholder = visible(self.left_empty) or "who decides"
-            yield field("By", text_input(prefill, id="by", placeholder=placeholder))
+            label = f"By ({visible(self.by_note)})" if self.by_note else "By"
+            yield field(label, text_input(prefill, id="by", placeholder=placeholder))
             yield field(
                 "Reason",
                 text_input(self._prefill, id="reason", placeholder="why roll back"),

@@ -78,14 +78,18 @@ def open_decision(desk: Desk) -> None:
         }
         return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 
-    from incident.app.steps import decider
+    from incident.app.steps import decider, proposed_decider
     from tui.app.modals.decision import DecisionModal
+
+    by, whose = proposed_decider(desk.state, actor)
 
     desk.screen.app.push_screen(
         DecisionModal(
             trigger_views(desk),
             toggle_manual=toggle,
-            by=decider(desk.state, actor),
+            by=by,
+            by_note=whose,
+            left_empty=decider(desk.state, actor),
             decide=decide,
         )
     )
