@@ -162,12 +162,12 @@ def decider(state: IncidentState, actor: str) -> str:
 def proposed_decider(state: IncidentState, actor: str) -> tuple[str, str]:
     """Whom the TUI's decision form names in By, and what its label adds: the person at
     the screen if they hold the role the decision gate names (spelt as the record names
-    them); else the holder, said plainly (`the incident commander: this records
-    Cy's word`), the way on `decide` names when it refuses the person's own
+    them); else the holder, said plainly (`the incident commander is Cy: this records
+    their word`), the way on `decide` names when it refuses the person's own
     (`refuse_gate_approver`). The demo's `ada` at the keyboard records the word of its
     commander, Ada Lovelace, as before; Ada after Cy took command is told it is Cy's."""
     gate = decision_gate(state)
-    role = gate.step.approver if gate is not None else ""
+    role = (gate.step.approver if gate is not None else None) or ""
     holder = state.roles.get(role, "") if role else ""
     if not holder or same_person(holder, actor):
         return decider(state, actor), ""
