@@ -19,6 +19,7 @@ from incident.comms.due import (
     due_messages,
     no_longer_due,
     sent_already,
+    sent_early,
     unverified_resolution,
 )
 from incident.comms.notifications import delivered_to, unrouted
@@ -110,6 +111,7 @@ def _recorded(
         m.template == template for m in due_messages(session.state, clock.now())
     )
     unverified = unverified_resolution(session.state, template)
+    early = sent_early(session.state, template, clock.now())
     events = session.run_many(sent)
     why = "the message was due" if was_due else "the message was sent"
     notes = [
@@ -119,6 +121,8 @@ def _recorded(
     ]
     if unverified is not None:
         notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
+    if early is not None:
+        notes.append(f"warning: sent {early}: it may tell stakeholders what is not so yet")
     if delivered_to(session.state, template) == ():
         notes.append(unrouted(template))
     return Done(events, "message recorded as sent", notes)

@@ -182,6 +182,28 @@ def moment_came(state: IncidentState, template: str, now: datetime) -> bool:
     )
 
 
+def sent_early(state: IncidentState, template: str | None, now: datetime) -> str | None:
+    """Why a message the runbook sends at a step or phase says more than the record
+    shows: sent before that moment came (`before decide-rollback is done, when the
+    runbook sends it`). Said alongside the send, not refused, as `unverified_resolution`
+    says it of `resolved` (which it leaves to that): "A rollback is being initiated"
+    went to stakeholders before any decision, without a word (ux_review7 F11)."""
+    if template is None or template == RESOLVED_TEMPLATE:
+        return None
+    moments = [
+        rule.on
+        for rule in state.runbook.timed_rules()
+        if rule.template == template
+        and rule.on is not None
+        and rule.on.kind in (MomentKind.STEP, MomentKind.PHASE)
+    ]
+    if not moments or moment_came(state, template, now):
+        return None
+    moment = moments[0]
+    what = moment.ref if moment.kind is MomentKind.STEP else f"phase {moment.ref}"
+    return f"before {what} is done, when the runbook sends it"
+
+
 def no_longer_due(state: IncidentState, template: str) -> str:
     """Why the message from `template`, offered as due, is due no more: who settled it
     and when ("announce was sent by Ada at T+00:48"), as a refusal says it."""
