@@ -76,19 +76,25 @@ def test_the_command_runs_with_the_incidents_versions_quoted_for_the_shell(tmp_p
     assert {s["id"]: s["state"] for s in status["steps"]}["redeploy"] == "done"
 
 
-def test_declare_without_a_value_the_commands_name_is_refused_saying_which(tmp_path):
-    cli = InProcessCli(tmp_path / "record.db")
+def test_declare_without_a_value_the_commands_name_says_so_and_the_run_is_refused(tmp_path):
+    """Declared: a declaration starts the clock and must not wait on a version nobody
+    knows yet (it was refused). Said on stderr, and the step's command is refused when
+    run, saying to run it by hand, never run with the braces or an empty value."""
+    cli = Cli(tmp_path / "record.db", actor="Ada")
     runbook = runbook_file(tmp_path, "kubectl set image cronjob/m w=mailer:{last_good_version}")
-    refused = cli.run(
+    declared = cli.run(
         "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
         "--runbook", str(runbook),
     )  # fmt: skip
-    assert refused.code == 2
-    assert refused.err.strip() == (
-        "lastgood declare: the runbook's commands name what was not given "
-        "({last_good_version} in redeploy: give the last-good version) (--last-good)"
-    )
-    assert not (tmp_path / "record.db").exists()
+    assert declared.code == 0, declared
+    incident = declared.out.strip()
+    assert (
+        "lastgood declare: the runbook's commands name what the declaration left out "
+        "({last_good_version} in redeploy: no last-good version was given): run those by hand"
+    ) in declared.err.splitlines(), declared.err
+    refused = cli.run("run", incident, "redeploy", "--yes")
+    assert refused.code == 2, refused
+    assert "declared without its last-good version: run it by hand" in refused.err, refused
 
 
 @pytest.mark.parametrize(

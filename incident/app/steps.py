@@ -416,3 +416,12 @@ def command_check(state: IncidentState, step: str) -> CommandCheck | None:
 
     record = state.steps.get(step)
     return None if record is None else filled_check(state, record.step)
+
+
+def unfilled_commands(state: IncidentState) -> str | None:
+    """What the declaration left out that the runbook's commands name, in one line
+    (`incident.commands.command_text.missing_at_declaration`): said by `declare` and
+    by the screen as it opens; such a command is refused when run."""
+    from incident.commands.command_text import unfilled_at_declaration
+
+    return unfilled_at_declaration(state)

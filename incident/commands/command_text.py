@@ -73,10 +73,13 @@ def filled_check(state: IncidentState, step: Step) -> CommandCheck | None:
 
 def missing_at_declaration(
     steps: Iterable[Step], pattern: DeploymentPattern | None, given: dict[str, str]
-) -> CommandError | None:
-    """The refusal of a declaration that leaves out a value the runbook's commands
-    name (`{last_good_version}` with no last-good version), or None. Only the steps
-    of the incident's deployment pattern count."""
+) -> str | None:
+    """What a declaration leaves out that the runbook's commands name
+    (`{last_good_version}` with no last-good version), in one line for the face to say
+    once the incident is declared, or None. Only the steps of the incident's deployment
+    pattern count. Said, not refused: a declaration starts the clock and must not wait
+    on a version nobody knows yet; such a step's command is refused when run
+    (`filled_command`), saying to run it by hand."""
     wanted: dict[str, list[str]] = {}
     for step in steps:
         if step.patterns and (pattern is None or pattern not in step.patterns):
@@ -88,8 +91,18 @@ def missing_at_declaration(
     if not wanted:
         return None
     said = "; ".join(
-        f"{{{name}}} in {', '.join(ids)}: give the {GIVEN_AT_DECLARATION[name][1]}"
+        f"{{{name}}} in {', '.join(ids)}: no {GIVEN_AT_DECLARATION[name][1]} was given"
         for name, ids in wanted.items()
     )
-    needs = tuple(GIVEN_AT_DECLARATION[name][0] for name in wanted)
-    return CommandError(f"the runbook's commands name what was not given ({said})", needs=needs)
+    return f"the runbook's commands name what the declaration left out ({said}): run those by hand"
+
+
+def unfilled_at_declaration(state: IncidentState) -> str | None:
+    """`missing_at_declaration` for a declared incident (the screen's toast)."""
+    given = {
+        "channel": state.channel,
+        "from_version": state.from_version,
+        "last_good_version": state.last_good_version,
+        "pattern": str(state.pattern) if state.pattern else "",
+    }
+    return missing_at_declaration(state.runbook.steps(), state.pattern, given)

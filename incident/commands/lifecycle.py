@@ -7,7 +7,6 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.commands.command_text import missing_at_declaration
 from incident.commands.rules import make_event, refuse_if_closed
 from incident.core.clock import Clock
 from incident.core.errors import (
@@ -116,14 +115,6 @@ def declare(
                 needs=("started_at",),
             )
         started_at = truncate_to_millis(details.started_at)
-    given = {
-        "channel": details.channel.strip(),
-        "from_version": details.from_version.strip(),
-        "last_good_version": details.last_good_version.strip(),
-        "pattern": str(pattern) if pattern else "",
-    }
-    if refusal := missing_at_declaration(runbook.steps(), pattern, given):
-        raise refusal
     if incident_id is None:
         incident_id = new_incident_id(now, taken_ids)
     elif incident_id in taken_ids:

@@ -11,7 +11,7 @@ from incident import commands
 from incident.core.clock import SystemClock
 from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
-from tests.tui.pilot_helpers import highlight, wait_for_screen
+from tests.tui.pilot_helpers import highlight, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.modals.confirm import ConfirmCommand
 from tui.app.screens.incident import IncidentScreen
@@ -52,3 +52,27 @@ async def test_the_run_dialog_shows_the_version_filled_in(tmp_path: Path) -> Non
             assert isinstance(dialog, ConfirmCommand)
             assert dialog.command == "kubectl set image cronjob/mailer worker=mailer:4.9.2"
             await pilot.press("n")
+
+
+async def test_declared_without_the_version_the_screen_says_to_run_it_by_hand(
+    tmp_path: Path,
+) -> None:
+    """Declared without the last-good version (no longer refused): the screen says as it
+    opens which commands name what was left out, and nothing of them runs."""
+    path = tmp_path / "worker.yaml"
+    path.write_text(RUNBOOK)
+    runbook = load_runbook(path)
+    details = commands.Declaration(title="Mailer down", severity="SEV2", commander="Ada")
+    clock = SystemClock()
+    event = commands.declare(runbook, details, actor="ada", clock=clock)
+    with SqliteEventLog.open(tmp_path / "record.db") as log:
+        log.append([event])
+        app = LastGoodApp(log, runbook, clock=clock, actor="ada", incident_id=event.incident_id)
+        async with app.run_test(size=(80, 24), notifications=True) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            await wait_until(
+                pilot,
+                lambda: any(n.title == "Commands to run by hand" for n in app._notifications),
+            )
+            [said] = [n.message for n in app._notifications if n.title == "Commands to run by hand"]
+            assert "({last_good_version} in redeploy: no last-good version was given)" in said

@@ -241,6 +241,10 @@ def cmd_declare(args: Arguments) -> int:
 
         if unset := unset_hint(runbook, os.environ):
             print(f"lastgood declare: {unset}", file=sys.stderr)
+        from incident.app.steps import unfilled_commands
+
+        if unfilled := unfilled_commands(session.state):
+            print(f"lastgood declare: {visible(unfilled)}", file=sys.stderr)
         follow_up(args, session)
     return 0
 

@@ -22,6 +22,7 @@ from incident.core.folding import copy_state
 from incident.core.gates import decision_refusal
 from incident.core.payloads import StepChecked, StepSkipped
 from incident.core.state import IncidentState
+from incident.core.text import visible
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.plain import reason_first
@@ -135,6 +136,16 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
         else:
             self.call_after_refresh(self.start_background)
 
+    def say_unfilled_commands(self) -> None:
+        """The runbook's commands that name what the declaration left out (no last-good
+        version), said once as the screen opens: such a command is refused when run."""
+        from incident.app.steps import unfilled_commands  # after the first frame
+
+        if unfilled := unfilled_commands(self.state):
+            self.notify(
+                visible(unfilled), title="Commands to run by hand", severity="warning", timeout=30
+            )
+
     def start_background(self) -> None:
         """After the first frame: what is due at once, then the network (if the app has one)."""
         if self._gone:
@@ -144,6 +155,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
             self.desk.kept.open(self.steps.found)
         self.comms.remind()
         self.comms.offer_due()
+        self.say_unfilled_commands()
         self.catch_up()
         services = self.app if isinstance(self.app, Services) else None
         network = services.network() if services is not None else None
