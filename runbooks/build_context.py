@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
+from runbooks.checks import first_at
 from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, Reporter, parse_choice
 from runbooks.limits import MAX_CADENCE_MIN as MAX_CADENCE_MIN
@@ -104,6 +105,9 @@ class BuildContext:
         self.template_keys: set[str] = set()
         self.probes: dict[str, ProbeKind | None] = {}
         self.tier_count = 0
+        self.tier_places: dict[str, str] = {}
+        """Each database tier's id and where it is written (`FILE:LINE`): no step may
+        take one (`tier_clash`)."""
         self.step_ids: dict[str, str] = {}
         self.explicit_step_ids: dict[str, str] = {}
         self.database_step: str | None = None
@@ -140,6 +144,19 @@ class BuildContext:
             return False
         seen[value] = path
         return True
+
+    def tier_clash(self, step_id: str, file: str | None = None) -> str | None:
+        """Why a step may not have `step_id`: a database tier has it, and `approve
+        restore-backup` approved the step where the tier was meant, leaving the tier
+        blocked (ux_review8 #8). Not asked of a recorded snapshot, which passed the
+        rules of its day."""
+        if self.rep.recorded or step_id not in self.tier_places:
+            return None
+        tier = first_at(self.tier_places[step_id], file or self.rep.file)
+        return (
+            f"step id '{step_id}' is also database tier '{step_id}' ({tier}): `approve` "
+            f"would take '{step_id}' for the step, the tier being tier:{step_id}; rename the step"
+        )
 
     def role(self, fields: Fields, key: str) -> str | None:
         value = fields.ident(key, "role", required=False)

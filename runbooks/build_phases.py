@@ -154,6 +154,8 @@ class PhaseRules(BuildContext):
                 step_id = None
             else:
                 self.step_ids[step_id] = self.rep.place(fields.at("id"))
+                if clash := self.tier_clash(step_id):
+                    fields.report("id", clash)
         title = fields.text("title", required=True)
         kind = fields.choice("kind", StepKind, "step kind") or (
             None if fields.given("kind") else StepKind.CHECK
@@ -323,8 +325,13 @@ class PhaseRules(BuildContext):
 
         # Ids claimed here go to step_ids; ids written later in the file are avoided.
         taken = ChainMap(self.step_ids, self.explicit_step_ids)
-        ids, duplicates = assign_step_ids(tasks, taken, self.step_slugs, md_file)
+        ids, duplicates = assign_step_ids(
+            tasks, taken, self.step_slugs, md_file, avoided=self.tier_places
+        )
         self.rep.add(duplicates)
+        for task, step_id in zip(tasks, ids, strict=True):  # a `{#id}` a tier has
+            if step_id is not None and (clash := self.tier_clash(step_id, md_file)):
+                self.rep.add([Problem(md_file, task.line, task.col, clash)])
         return [
             task_step(task, step_id, phase_id)
             for task, step_id in zip(tasks, ids, strict=True)

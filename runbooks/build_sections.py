@@ -289,6 +289,8 @@ class SectionRules(BuildContext):
                 fields.what = f"database tier '{tier_id}'"
                 if not self.unique(ids, tier_id, fields.at("id"), "database tier id"):
                     tier_id = None
+                else:
+                    self.tier_places[tier_id] = self.rep.place(fields.at("id"))
             title = fields.text("title", required=True)
             risk = fields.text("risk", required=True)
             data_loss = fields.choice("data_loss", DataLoss, "data_loss", required=True)

@@ -7,7 +7,8 @@ an explicit `{#id}` is kept as written. See `runbooks.markdown_loader` for the s
 from __future__ import annotations
 
 import re
-from collections.abc import MutableMapping
+from collections import ChainMap
+from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
 from runbooks.checks import UniqueIds, first_at, slugify, too_long
@@ -32,14 +33,19 @@ def paragraphs(lines: list[str]) -> str:
 
 
 def assign_step_ids(
-    tasks: list[MarkdownTask], taken: MutableMapping[str, str], unique: UniqueIds, file: str
+    tasks: list[MarkdownTask],
+    taken: MutableMapping[str, str],
+    unique: UniqueIds,
+    file: str,
+    avoided: Mapping[str, str] | None = None,
 ) -> tuple[list[str | None], list[Problem]]:
     """A step id for each task (None for one whose explicit id is a duplicate).
 
     `taken` maps ids already in use to where they were defined (`FILE:LINE`) and is updated;
     `unique` makes slugs unique against it and must be the same for every call
     with the same `taken`. Explicit `{#id}`s are claimed first, so no generated
-    slug can take them.
+    slug can take them. No generated slug takes an id of `avoided` either (the
+    database tiers': a task "Restore backup" is `restore-backup-2`).
     """
     problems: list[Problem] = []
     claimed: dict[int, str] = {}
@@ -54,11 +60,12 @@ def assign_step_ids(
         taken[wanted] = f"{file}:{task.line}"
         claimed[index] = wanted
     ids: list[str | None] = []
+    in_use = taken if avoided is None else ChainMap(taken, dict(avoided))
     for index, task in enumerate(tasks):
         if task.explicit_id is not None:
             ids.append(claimed.get(index))
             continue
-        step_id = unique.make(slugify(task.title, f"step-{index + 1}"), taken)
+        step_id = unique.make(slugify(task.title, f"step-{index + 1}"), in_use)
         taken[step_id] = f"{file}:{task.line}"
         ids.append(step_id)
     return ids, problems

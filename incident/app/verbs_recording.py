@@ -60,7 +60,14 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         "Approve a gated step or a database tier, with who and why.",
         R,
         (
-            Param("target", "the gated step or tier", Kind.STEP, True, True, "STEP|TIER"),
+            Param(
+                "target",
+                "the gated step, or a database tier as tier:NAME (tier:restore-backup)",
+                Kind.STEP,
+                True,
+                True,
+                "STEP|TIER",
+            ),
             Param(
                 "by",
                 "the approver, when someone else records their word (default: the approver "

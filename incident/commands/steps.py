@@ -120,7 +120,8 @@ def approve(
         raise CommandError("an approval needs a reason")
     approval_target, role = _approval_target(state, target)
     if approval_target in state.approvals:
-        raise CommandError(already_approved(state, target, state.approvals[approval_target]))
+        refusal = already_approved(state, target, state.approvals[approval_target])
+        raise CommandError(refusal + _tier_named(state, approval_target))
     tier = state.runbook.database_tier(approval_target.removeprefix("tier:"))
     if tier is not None and approval_target == tier_target(tier.id):
         refuse_tier_approver(state, tier, by.strip())
@@ -184,7 +185,7 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
     record = state.steps.get(target)
     if record is not None:
         if record.step.approver is None:
-            raise CommandError(f"step '{target}' has no approval gate")
+            raise CommandError(f"step '{target}' has no approval gate{_tier_named(state, target)}")
         return target, record.step.approver
     tier_id = target.removeprefix("tier:")
     tier = state.runbook.database_tier(tier_id)
@@ -193,8 +194,21 @@ def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:
             raise CommandError(f"database tier '{tier_id}' needs no approval")
         return tier_target(tier_id), tier.approver
     gated = [r.step.id for r in state.steps.values() if r.step.approver]
-    gated += [t.id for t in state.runbook.database_tiers if t.approver]
-    raise CommandError(f"nothing called '{target}' to approve{suggestion(target, gated)}")
+    gated += [tier_target(t.id) for t in state.runbook.database_tiers if t.approver]
+    from runbooks.checks import allowed  # here: only a refusal lists them
+
+    known = f" (gated: {allowed(gated)})" if gated else " (nothing in this runbook is gated)"
+    found = suggestion(target, gated) or known
+    raise CommandError(f"nothing called '{target}' to approve{found}; a database tier is tier:NAME")
+
+
+def _tier_named(state: IncidentState, step_id: str) -> str:
+    """`; the database tier is tier:restore-backup` when a step has a tier's id, which
+    `approve restore-backup` takes for the step (a runbook `validate` refuses now, an
+    incident declared before kept it; ux_review8 #8)."""
+    if step_id in state.steps and state.runbook.database_tier(step_id) is not None:
+        return f"; the database tier is {tier_target(step_id)}"
+    return ""
 
 
 def unseen(step_id: str) -> str:
