@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from incident import commands
 from incident.app import channel_step, closeout, message_steps
+from incident.app.noted_decision import noted_decision
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.commands.rules import refuse_if_closed
@@ -182,20 +183,13 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     refuse_if_closed(session.state)  # a note is allowed after the close; a decision is not
     if not reason.strip():
         raise CommandError("the decision to roll back needs a reason")
-    gate = decision_gate(session.state)
-    if gate is None:
-        text = f"{DECISION_NOTE} {reason}"
-
-        def noted(state: IncidentState) -> list[NewEvent]:
-            refuse_if_closed(state)  # closed meanwhile, by another writer
-            return [commands.add_note(state, text, actor=actor, clock=clock)]
-
-        recorded = session.run_many(noted)
-        return Done(recorded, "rollback decided (recorded as a note: the runbook has no gate)")
-    step_id = gate.step.id
     refusal = decision_refusal(session.state)
     if refusal is not None:
         raise CommandError(refusal)
+    gate = decision_gate(session.state)
+    if gate is None:
+        return noted_decision(session, actor, reason)
+    step_id = gate.step.id
     events: list[Event] = []
     if step_id not in session.state.approvals:
         approver = by.strip() or decider(session.state, actor)

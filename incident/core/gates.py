@@ -15,11 +15,13 @@ holder's approval), so a coordinator is never left without a way to restore serv
 
 from __future__ import annotations
 
+import re
+
 from incident.core.attribution import approver, by_at
 from incident.core.errors import CommandError
 from incident.core.names import same_person
 from incident.core.phase_clocks import t_plus
-from incident.core.records import Approval, RoleChange, StepRecord
+from incident.core.records import Approval, Note, RoleChange, StepRecord
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.core.transitions import COMMANDER
 from runbooks.model import DatabaseTier, StepKind
@@ -28,13 +30,46 @@ DECISION_NOTE = "Decision: initiate rollback."
 """How `decide` records the decision in a runbook without a gate."""
 
 
+_DECISION_TITLE = re.compile(
+    r"\b(decide|decision)\b.*\broll[ -]?back|\broll[ -]?back\b.*\bdecision\b", re.IGNORECASE
+)
+"""A task titled like the decision, either way round: `Decide to roll back`, `Decide to
+initiate the rollback`, `Rollback decision`."""
+
+
 def decision_recorded(state: IncidentState) -> bool:
     """Whether the rollback decision is in the record: its gate checked, or (without a
     gate in the runbook) the note `decide` writes."""
     gate = decision_gate(state)
     if gate is not None:
         return state.status_of(gate.step.id) is StepStatus.DONE
-    return any(note.text.startswith(DECISION_NOTE) for note in state.notes)
+    return decision_note(state) is not None
+
+
+def decision_note(state: IncidentState) -> Note | None:
+    """The first note `decide` wrote, in a runbook without a gate: the decision."""
+    return next((note for note in state.notes if note.text.startswith(DECISION_NOTE)), None)
+
+
+def decision_reason(note: Note) -> str:
+    """What a decision note says after its `DECISION_NOTE`: the reason given."""
+    return note.text.removeprefix(DECISION_NOTE).strip()
+
+
+def decision_task(state: IncidentState) -> StepRecord | None:
+    """In a runbook without a gate (a Markdown checklist), its plain task titled like the
+    decision (`Decide to roll back`), which `decide` checks with its note: it stayed
+    open beside the note (ux_review8 #11). The first phase's first, else the first."""
+    if decision_gate(state) is not None:
+        return None
+    tasks = [
+        record
+        for record in state.steps.values()
+        if record.step.kind == StepKind.CHECK and _DECISION_TITLE.search(record.step.title)
+    ]
+    first_phase = state.runbook.phases[0].id if state.runbook.phases else None
+    in_first = [r for r in tasks if r.step.phase_id == first_phase]
+    return next(iter(in_first or tasks), None)
 
 
 def decision_gate(state: IncidentState) -> StepRecord | None:
@@ -52,6 +87,11 @@ def decision_refusal(state: IncidentState) -> str | None:
     refuses with it; the TUI says it before opening the decision dialog, and takes
     `d` out of the footer."""
     gate = decision_gate(state)
+    note = decision_note(state) if gate is None else None
+    if note is not None:  # a second `d` recorded a second note (ux_review8 #11)
+        reason = decision_reason(note)
+        said = f"{by_at(state, note.by, note.at)}, as a note" + (f": {reason}" if reason else "")
+        return f"the rollback was already decided ({said.lstrip()})"
     if gate is not None and state.status_of(gate.step.id) is StepStatus.DONE:
         approval = state.approvals.get(gate.step.id)
         if approval is not None:

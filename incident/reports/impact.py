@@ -32,6 +32,7 @@ from incident.core.timefmt import exact_duration, printed_duration
 from incident.core.verification import skipped_in_phase, verification, verification_records
 from incident.reports.metrics import MetricFigures as MetricFigures  # its old home
 from incident.reports.metrics import metric_figures as metric_figures
+from incident.reports.noted_decision import noted_decision
 from runbooks.model import StepKind
 
 
@@ -157,7 +158,7 @@ def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]
     `MILESTONE_KEYS` order, where it was due. In that fixed order alone, a trigger met
     after the decision was listed above it, as if it had led to it."""
     declared_seq = events[0].seq if events else None
-    decision = _decision(state)
+    decision = _decision(state, events)
     found = [
         Milestone("impact_start", "Impact start (T+0)", state.started_at),
         Milestone("declared", "Incident declared", state.declared_at, declared_seq),
@@ -203,11 +204,16 @@ def _trigger_met(state: IncidentState, decision: Milestone) -> Milestone:
     return Milestone("trigger_met", label, mark.at, mark.seq, detail)
 
 
-def _decision(state: IncidentState) -> Milestone:
+def _decision(state: IncidentState, events: Sequence[Event]) -> Milestone:
     label = "Rollback decision"
     gate = decision_gate(state)
     if gate is None:
-        return Milestone("rollback_decision", label, None, detail="no approval gate in the runbook")
+        noted = noted_decision(state, events)
+        if noted is None:
+            return Milestone(
+                "rollback_decision", label, None, detail="no approval gate in the runbook"
+            )
+        return Milestone("rollback_decision", label, *noted)
     approval = state.approvals.get(gate.step.id)
     if approval is not None:
         return Milestone(
