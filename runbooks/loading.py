@@ -7,9 +7,8 @@ from pathlib import Path
 from runbooks.markdown_runbook import load_markdown_runbook
 from runbooks.model import Runbook
 from runbooks.problems import Problem, RunbookError
+from runbooks.unenforced import MARKDOWN_SUFFIXES as MARKDOWN_SUFFIXES
 from runbooks.yaml_loader import load_yaml_runbook, sort_problems
-
-MARKDOWN_SUFFIXES = (".md", ".markdown")
 
 
 def load_runbook(path: str | Path) -> Runbook:

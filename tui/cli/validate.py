@@ -12,6 +12,7 @@ from incident.core.events import JSONValue
 from incident.core.text import counted, json_text, visible
 from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
+from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
 
 
@@ -32,6 +33,8 @@ def cmd_validate(args: Arguments) -> int:
                 f"{visible(name)}: ok (runbook '{runbook.id}', {counted(phases, 'phase')}, "
                 f"{counted(steps, 'step')})"
             )
+            if note := unenforced_hint(runbook):
+                print(f"{visible(name)}: note: {note}")
     if args.json:
         print(json_text({"ok": problems == 0, "files": files}))
     return 2 if problems else 0
@@ -44,6 +47,7 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "runbook": None if runbook is None else runbook.id,
         "phases": None if runbook is None else len(runbook.phases),
         "steps": None if runbook is None else len(runbook.steps()),
+        "notes": [note] if runbook is not None and (note := unenforced_hint(runbook)) else [],
         "problems": [
             {
                 "file": problem.file,

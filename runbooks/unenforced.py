@@ -1,0 +1,30 @@
+"""What a Markdown runbook does not enforce, said in one line by `validate` and `declare`.
+
+The guide's own rollback-checklist.md, loaded as the runbook, lost the leadership
+approval of a backup restore, the triggers, the messages and the decision gate, and
+`validate` said ok (ux_review7 F4): a Markdown task is a plain check. The way to keep
+the rules is a YAML runbook whose phases take the Markdown tasks with `steps_from`.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from runbooks.model import Runbook
+
+MARKDOWN_SUFFIXES = (".md", ".markdown")
+"""The suffixes a runbook file is read as Markdown by (`runbooks.loading`)."""
+
+UNENFORCED = (
+    "a Markdown runbook enforces none of the guide's rules (no database tiers, approvals, "
+    "rollback triggers, message templates or verification evidence: each task is a plain "
+    "check); to keep them, take its tasks into a YAML runbook's phases with steps_from "
+    "(lastgood init writes one; README: Writing and checking runbooks)"
+)
+
+
+def unenforced_hint(runbook: Runbook) -> str | None:
+    """`UNENFORCED` for a runbook read from a Markdown file; None for a YAML one."""
+    if Path(runbook.source).suffix.lower() in MARKDOWN_SUFFIXES:
+        return UNENFORCED
+    return None
