@@ -14,6 +14,7 @@ from pathlib import Path
 from runbooks.build_context import RUNBOOK_KEYS
 from runbooks.build_notify import NotifyRules
 from runbooks.build_phases import PhaseRules
+from runbooks.build_thresholds import ThresholdRules
 from runbooks.data_path import INVALID
 from runbooks.fields import Fields, Reporter
 from runbooks.model import Runbook
@@ -28,7 +29,7 @@ def build_runbook(data: object, rep: Reporter, base_dir: Path, source: str) -> R
     return _Builder(rep, base_dir, source).runbook(data)
 
 
-class _Builder(NotifyRules, PhaseRules):
+class _Builder(NotifyRules, PhaseRules, ThresholdRules):
     def runbook(self, data: object) -> Runbook | None:
         if data is INVALID:
             return None
@@ -45,6 +46,7 @@ class _Builder(NotifyRules, PhaseRules):
         templates = self.read_templates(top)
         probes = self.read_probes(top)
         triggers = self.read_triggers(top)
+        probes = self.one_threshold(probes, triggers)
         tiers = self.read_tiers(top)
         cadence = self.read_cadence(top)
         notify_targets, notify_rules = self.read_notify(top, templates)

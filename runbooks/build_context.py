@@ -105,6 +105,10 @@ class BuildContext:
         self.template_keys: set[str] = set()
         self.probes: dict[str, ProbeKind | None] = {}
         self.tier_count = 0
+        self.probe_thresholds: dict[str, DataPath] = {}
+        """Where each probe that writes a `threshold` writes it."""
+        self.trigger_thresholds: dict[str, str] = {}
+        """Where each metric trigger writes its `threshold` (`FILE:LINE`)."""
         self.tier_places: dict[str, str] = {}
         """Each database tier's id and where it is written (`FILE:LINE`): no step may
         take one (`tier_clash`)."""

@@ -163,6 +163,8 @@ class SectionRules(BuildContext):
                 maximum=MAX_SECONDS,
             )
             threshold = fields.number("threshold", message="'threshold' must be a number")
+            if name is not None and threshold is not None:
+                self.probe_thresholds[name] = fields.at("threshold")
             unit = fields.text("unit") or ""
             baseline = fields.number("baseline", message="'baseline' must be a number")
             headers = self.read_headers(fields)
@@ -242,6 +244,8 @@ class SectionRules(BuildContext):
                 threshold = fields.number(
                     "threshold", message="'threshold' must be a number", required=True
                 )
+                if trigger_id is not None and threshold is not None:
+                    self.trigger_thresholds[trigger_id] = self.rep.place(fields.at("threshold"))
                 for_samples = fields.integer(
                     "for_samples", minimum=1, maximum=MAX_COUNT, message=samples
                 )
