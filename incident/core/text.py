@@ -90,7 +90,6 @@ def _code(code: int) -> str:
     return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
-_ESCAPED: Final = {code: _code(code) for code in _SHOWN_AS_CODES}
 _ESCAPED_CLASS: Final = (
     "\u2028-\u202e\u2066-\u2069\u061c\u200e\u200f\u200b\u2060-\u2064\u206a-\u206f"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\u115f\u1160\u3164\uffa0\ud800-\udfff"
@@ -104,14 +103,17 @@ _JOINED: Final = f"[^\x00-\x9f\\s{_ESCAPED_CLASS}{_JOINERS}]"
 _STRAY_JOINER: Final = f"(?<!{_JOINED})[{_JOINERS}]|[{_JOINERS}](?!{_JOINED})"
 """A zero-width joiner or non-joiner not between two such characters: it joins nothing."""
 
-_LINE: Final = str.maketrans({**_C0, **_DEL, **_C1, **_ESCAPED})
-_BLOCK: Final = str.maketrans(
-    {
-        code: picture
-        for code, picture in {**_C0, **_DEL, **_C1, **_ESCAPED}.items()
-        if code not in (9, 10)
-    }
-)
+
+@cache
+def _line_table() -> dict[int, str]:
+    """Built on first need, not at import: its 2,300 entries (the surrogates are most of
+    them) cost 1.5 ms, and most processes print only printable text (`_shows_as_is`)."""
+    return {**_C0, **_DEL, **_C1, **{code: _code(code) for code in _SHOWN_AS_CODES}}
+
+
+@cache
+def _block_table() -> dict[int, str]:
+    return {code: shown for code, shown in _line_table().items() if code not in (9, 10)}
 
 
 @cache
@@ -183,14 +185,14 @@ def visible(text: str) -> str:
     """`text` on one line, every control character replaced by a visible stand-in."""
     # A table translation walks the text a character at a time: a report makes
     # 100,000 calls, so the usual printable text is returned at once.
-    return text if _shows_as_is(text) else _joiners_shown(text).translate(_LINE)
+    return text if _shows_as_is(text) else _joiners_shown(text).translate(_line_table())
 
 
 def visible_block(text: str) -> str:
     """`text` with its lines kept: CRLF read as a newline, every other control shown."""
     if block_is_visible(text):
         return text
-    return _joiners_shown(text.replace("\r\n", "\n")).translate(_BLOCK)
+    return _joiners_shown(text.replace("\r\n", "\n")).translate(_block_table())
 
 
 _REORDERING: Final = (*range(0x2028, 0x202F), *range(0x2066, 0x206A))
