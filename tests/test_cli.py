@@ -139,7 +139,11 @@ def test_roles_pages_handoff_and_notes(cli):
     cli.ok("note", incident_id, "rollback looks good", "--pin")
     cli.ok("severity", incident_id, "SEV1", "--reason", "spreading")
     data = status(cli, incident_id)
-    assert data["roles"] == {"incident-commander": "Bo", "comms-lead": "Cy"}
+    assert data["roles"] == {
+        "incident-commander": "Bo",
+        "deployment-coordinator": "tester",
+        "comms-lead": "Cy",
+    }
     assert data["severity"] == "SEV1"
     timeline = cli.ok("export", incident_id)
     assert "Paged payments on-call" in timeline

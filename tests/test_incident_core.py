@@ -262,8 +262,12 @@ def test_roles_handoff_pages_and_notes(small_runbook, clock):
         lambda s: commands.add_note(s, "| pipes | and `ticks`", actor="a", clock=clock, pinned=True)
     )
     state = session.state
-    assert state.roles == {"incident-commander": "Bo", "comms-lead": "Cy"}
-    assert [c.person for c in state.role_history] == ["Ada", "Cy", "Bo"]
+    assert state.roles == {
+        "incident-commander": "Bo",
+        "deployment-coordinator": "ada",
+        "comms-lead": "Cy",
+    }
+    assert [c.person for c in state.role_history] == ["Ada", "ada", "Cy", "Bo"]
     assert state.pages[0].target == "payments on-call"
     assert state.notes[0].pinned and state.notes[0].text == "| pipes | and `ticks`"
 

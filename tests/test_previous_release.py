@@ -282,13 +282,16 @@ NEW_OPTIONAL_FIELDS = {
     ("action_item.added", "ticket"),
     ("probe.samples", "poller"),
     ("command.ran", "ran_at"),
+    ("incident.declared", "coordinator"),
 }
 """Fields this release added to a kind, stored only when given: without them, an event
 has the shape the previous release wrote. The previous release reads each of them as
 absent: its fold took `samples` alone from a tick (`_on_samples`), and hashed every
 payload as the dict it stored, whatever its keys; a tick that names its poller, as every
 `monitor` and screen now writes, verifies and folds there as one that does not. A run
-recorded late (`ran_at`, when it ran) reads there as the run, recorded at its event's time."""
+recorded late (`ran_at`, when it ran) reads there as the run, recorded at its event's time;
+a declaration naming its deployment coordinator reads there as one that does not (the
+role vacant, as that release left it)."""
 
 
 def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(

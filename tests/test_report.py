@@ -106,7 +106,7 @@ def test_closed_report_tables_have_their_rows_and_cells(closed_report):
         (2, 7),  # rollback criteria changes: met, cleared
         (2, 5),  # responders: the login and the commander's full name
         (2, 8),  # action items
-        (1, 5),  # roles
+        (2, 5),  # roles: the commander, the coordinator (who declared)
     ]
     timeline = section_items(tokens(closed_report), "Timeline")
     assert len(timeline) == len(listed)  # no command ran, no delivery: one line per event
@@ -132,7 +132,7 @@ def test_closed_report_figures(closed_report):
         "2026-11-28 09:00:00 UTC (10:00:00 CET) (the declaration: no earlier start given)"
     )
     assert metadata["Post-mortem"] == "2026-11-29 11:00:00 UTC (12:00:00 CET), 45 min"
-    assert metadata["Roles"] == "incident-commander: Ada Lovelace"
+    assert metadata["Roles"] == "incident-commander: Ada Lovelace; deployment-coordinator: ada"
     recovery = {row[0]: row for row in parsed[1][1:]}
     assert recovery["Rollback decision"][1:5] == ["09:01:50", "10:01:50 CET", "T+01:50", "1m50s"]
     assert recovery["Application rolled back"][3] == "T+07:41"
@@ -228,6 +228,7 @@ def test_hostile_text_keeps_every_table_intact(hostile_report):
     roles = by_header[("Role", "Person", "From", "Until", "Recorded by")]
     assert [row[:2] for row in roles] == [
         ["incident-commander", "Ada | <i>Lovelace</i>"],
+        ["deployment-coordinator", "eve | <script>x</script>"],
         ["comms-lead", "Cy | </details>"],
         ["leadership", "Boss <b>"],
     ]

@@ -88,7 +88,11 @@ def test_responders_have_their_roles(by_header):
     headers = ("Responder", "Roles and parts", "Actions recorded", "First", "Last")
     responders = {row[0]: row[1:3] for row in by_header[headers]}
     assert responders == {
-        "ada": ["declared the incident; root cause; contributing factors; sent messages", "16"],
+        "ada": [
+            "declared the incident; deployment-coordinator; root cause; contributing factors; "
+            "sent messages",
+            "16",
+        ],
         "bo": ["marked core-broken; contributing factors", "4"],
         "Ada Lovelace": ["incident-commander", "0"],
         "Cy": ["comms-lead", "0"],

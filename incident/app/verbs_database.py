@@ -53,6 +53,13 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param("title", "what is broken, in a few words", required=True),
             Param("severity", "SEV1..SEV4", required=True, metavar="SEV1..SEV4"),
             Param("commander", "the incident commander", Kind.NAME, True, metavar="NAME"),
+            Param(
+                "coordinator",
+                "the deployment coordinator, who works the runbook (default: whoever "
+                "declares, --as)",
+                Kind.NAME,
+                metavar="NAME",
+            ),
             Param("issue", "what is wrong, for messages", metavar="TEXT"),
             Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),
             Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),

@@ -44,6 +44,9 @@ class Declaration(Struct, frozen=True):
     last_good_version: str = ""
     drill: str = ""
     """The fault a rehearsal plays (`lastgood drill`); "" for a real incident."""
+    coordinator: str = ""
+    """The deployment coordinator; "" for the person declaring (the guide's user, who
+    declares in most incidents: the role was left vacant all incident long)."""
 
 
 def new_incident_id(moment: datetime, taken: Collection[str]) -> str:
@@ -98,6 +101,11 @@ def declare(
         raise CommandError(
             f"ETA must be from 0 to {LONGEST_SPAN_MIN:,} minutes (a year)", needs=("eta",)
         )
+    coordinator = details.coordinator.strip()
+    if coordinator and (problem := not_a_person(coordinator)):
+        raise CommandError(f"the deployment coordinator: {problem}", needs=("coordinator",))
+    if not coordinator and not not_a_person(actor):
+        coordinator = actor
     pattern = _pattern(runbook, details.pattern)
     started_at = None
     if details.started_at is not None:
@@ -134,6 +142,7 @@ def declare(
         from_version=details.from_version.strip(),
         last_good_version=details.last_good_version.strip(),
         drill=details.drill,
+        coordinator=coordinator,
     )
     return make_event(incident_id, actor, clock, declared)
 

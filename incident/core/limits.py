@@ -39,6 +39,7 @@ FIELD_LIMITS: Final[Mapping[str, TextLimit]] = {
     **dict.fromkeys(
         (
             "commander",
+            "coordinator",
             "by",
             "person",
             "role",

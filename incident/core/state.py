@@ -42,7 +42,7 @@ from incident.core.records import (
     TriggerMark,
 )
 from incident.core.samples import Sample
-from incident.core.transitions import COMMANDER, add_sample, apply_event
+from incident.core.transitions import COMMANDER, COORDINATOR, add_sample, apply_event
 from runbooks import runbook_from_data
 from runbooks.model import DeploymentPattern, Runbook, Step
 
@@ -274,6 +274,9 @@ def new_state(event: Event) -> IncidentState:
     if data.commander:
         state.roles[COMMANDER] = data.commander
         state.role_history.append(RoleChange(COMMANDER, data.commander, event.at, event.actor))
+    if data.coordinator:
+        state.roles[COORDINATOR] = data.coordinator
+        state.role_history.append(RoleChange(COORDINATOR, data.coordinator, event.at, event.actor))
     state.last_seq = event.seq
     state.last_event_at = event.at
     return state

@@ -79,6 +79,8 @@ if TYPE_CHECKING:
     from incident.core.state import IncidentState
 
 COMMANDER = "incident-commander"
+COORDINATOR = "deployment-coordinator"
+"""The guide's user: who works the runbook (`Declared.coordinator`)."""
 
 
 def apply_event(state: IncidentState, event: Event) -> None:

@@ -89,7 +89,10 @@ def describe(event: Event) -> str:
     match event.data:
         case Declared() as d:
             text = f'Declared {_line(d.severity)} "{_line(d.title)}"'
-            return text + (f", commander {_line(d.commander)}" if _line(d.commander) else "")
+            text += f", commander {_line(d.commander)}" if _line(d.commander) else ""
+            if d.coordinator and d.coordinator != d.commander:
+                text += f", coordinator {_line(d.coordinator)}"
+            return text
         case StepChecked() as d:
             text = f"Checked {_line(d.step)}"
             if _line(d.by) and _line(d.by) != event.actor:

@@ -218,6 +218,7 @@ def cmd_declare(args: Arguments) -> int:
         channel=args.channel or "",
         from_version=args.from_version or "",
         last_good_version=args.last_good or "",
+        coordinator=args.coordinator or "",
     )
     try:
         check_declaration(runbook, details, actor=actor_name(args), clock=SystemClock())

@@ -35,6 +35,10 @@ class Declared(Struct, frozen=True):
     drill: str = ""
     """The fault a rehearsal (`lastgood drill`) plays; "" for a real incident. Written
     only when set, so a real incident's declaration reads and hashes as before."""
+    coordinator: str = ""
+    """The deployment coordinator, whom the guide is written for: the person declaring
+    unless named. "" in records from before it was kept (the role stays vacant until
+    assigned); written only when set, so those read and hash as before."""
 
     def __hash__(self) -> int:
         """Leaves out the runbook, a dict: compared, never hashed."""
@@ -58,6 +62,8 @@ class Declared(Struct, frozen=True):
         }
         if self.drill:
             data["drill"] = self.drill
+        if self.coordinator:
+            data["coordinator"] = self.coordinator
         return data
 
     @classmethod
@@ -85,6 +91,7 @@ class Declared(Struct, frozen=True):
             from_version=f.text("from_version"),
             last_good_version=f.text("last_good_version"),
             drill=f.text("drill", ""),
+            coordinator=f.text("coordinator", ""),
         )
         f.done()
         return decoded
