@@ -218,6 +218,7 @@ NOT_FOR_STATUS = (
     "incident.commands",
     "incident.app.closeout",
     "incident.app.steps",
+    "incident.app.command_runs",
     "incident.app.messages",
     "incident.reports.report",
     "incident.reports.timeline",

@@ -297,7 +297,7 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
 ) -> None:
     """What the coordinator's screen calls (tui/app/screens/checking.py): `run_shell`,
     `verify_command`, then `record_command_result` with neither `db` nor `env`."""
-    from incident.app import steps
+    from incident.app import command_runs
     from incident.app.command_step import run_shell
     from incident.app.lifecycle import Declaration, declare
     from tests.leaky_runbook import LEAKY, OPS_TOKEN, PROBE_KEY
@@ -317,10 +317,10 @@ async def test_the_screens_path_gives_no_database_url_and_records_no_secret(
     assert step.command is not None and step.verify is not None
     code, output = await run_shell(step.command)
     assert output.startswith(b"db=\n")  # the shell was not given $LASTGOOD_DB
-    toast = steps.shown_output(session.state, output)  # a failed command's toast quotes it
+    toast = command_runs.shown_output(session.state, output)  # a failed command's toast quotes it
     assert "tok=***" in toast and OPS_TOKEN not in toast
     verification = await verify_command(step.verify, clock=clock)
-    done = steps.record_command_result(
+    done = command_runs.record_command_result(
         session,
         "ada",
         "redeploy",
@@ -342,7 +342,7 @@ def test_a_secret_across_the_tails_cut_is_hidden_whole(
 ) -> None:
     """The output was cut to its tail before it was redacted: a token straddling the
     cut left its last characters in the record (a review)."""
-    from incident.app import steps
+    from incident.app import command_runs
     from incident.app.lifecycle import Declaration, declare
     from tests.leaky_runbook import LEAKY, OPS_TOKEN
 
@@ -351,7 +351,7 @@ def test_a_secret_across_the_tails_cut_is_hidden_whole(
     runbook = load_runbook(tmp_path / "leaky.yaml")
     state = declare(log, runbook, Declaration("t", "SEV2", "Ada"), actor="ada", clock=clock).state
     for kept in range(1, len(OPS_TOKEN)):  # the token's last `kept` characters in the tail
-        output = "x" * 5_000 + OPS_TOKEN + "y" * (steps.OUTPUT_TAIL_CHARS - kept)
-        shown = steps.shown_output(state, output)
-        assert len(shown) <= steps.OUTPUT_TAIL_CHARS
+        output = "x" * 5_000 + OPS_TOKEN + "y" * (command_runs.OUTPUT_TAIL_CHARS - kept)
+        shown = command_runs.shown_output(state, output)
+        assert len(shown) <= command_runs.OUTPUT_TAIL_CHARS
         assert OPS_TOKEN[-kept:] + "y" not in shown, kept

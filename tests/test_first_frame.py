@@ -70,6 +70,7 @@ with open(out, "w") as f:
 AFTER_THE_FIRST_FRAME = (
     "incident.commands",
     "incident.app.steps",
+    "incident.app.command_runs",
     "incident.app.messages",
     "incident.app.autosend",
     "incident.app.health",

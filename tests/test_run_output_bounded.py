@@ -18,8 +18,8 @@ import sys
 import tracemalloc
 from pathlib import Path
 
+from incident.app.command_runs import OUTPUT_TAIL_CHARS, SECRET_ROOM_CHARS, output_tail
 from incident.app.command_step import KEPT_BYTES, OutputTail, run_shell
-from incident.app.steps import OUTPUT_TAIL_CHARS, SECRET_ROOM_CHARS, output_tail
 from tests.cli_helpers import ROOT, Cli, lastgood_command
 
 PRINTED = 100_000_000

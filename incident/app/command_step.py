@@ -1,7 +1,8 @@
 """Running a command step and reading back that it took, the same way in every face.
 
 The CLI waits on `asyncio.run(...)`; the TUI awaits the same coroutine in a worker,
-so its screen keeps drawing while a rollout finishes.
+so its screen keeps drawing while a rollout finishes. What the run did is recorded
+by `incident.app.command_runs`.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from msgspec import Struct
 
 from incident.app.command_output import command_environment
-from incident.app.steps import OUTPUT_TAIL_CHARS, SECRET_ROOM_CHARS
+from incident.app.command_runs import OUTPUT_TAIL_CHARS, SECRET_ROOM_CHARS
 from incident.core.clock import Clock
 from incident.core.text import counted
 from incident.health.command_check import judge
@@ -25,7 +26,7 @@ Sleep = Callable[[float], Awaitable[None]]
 
 KEPT_BYTES = 4 * (OUTPUT_TAIL_CHARS + SECRET_ROOM_CHARS) + 3
 """What of a step command's output is kept while it runs: the bytes of the characters
-shown and recorded (`steps.shown_output`) with the room for a secret across the cut,
+shown and recorded (`command_runs.shown_output`) with the room for a secret across the cut,
 at UTF-8's longest (4 bytes a character), and 3 for a character cut at the start.
 Decoded, the tail's last characters are those of the whole output: UTF-8 finds its
 step again within 3 bytes of a cut."""
@@ -63,7 +64,7 @@ async def run_shell(command: str, *, keep: int | None = KEPT_BYTES) -> tuple[int
     """Run `command` in a shell without lastgood's secrets in its environment
     (`command_environment`), and keep the last `keep` bytes it printed (None: all of
     them, for a verify command, whose whole answer is judged); what it printed is
-    redacted when shown or recorded (`incident.app.steps.shown_output`)."""
+    redacted when shown or recorded (`incident.app.command_runs.shown_output`)."""
     process = await asyncio.create_subprocess_shell(
         command,
         stdout=asyncio.subprocess.PIPE,

@@ -6,7 +6,7 @@ locked, full or read-only. The command cannot be taken back, so until its result
 recorded the screen keeps it: the step says it ran, the guidance says it is not to be
 run again, the run dialog warns before a second run (a second `kubectl rollout undo`
 rolls forward to the bad release), and once the record can be written it is recorded,
-saying when it ran (`steps.record_command_result`'s `ran_at`), without running it again.
+saying when it ran (`command_runs.record_command_result`'s `ran_at`), without running it again.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from datetime import datetime
 
 from msgspec import Struct
 
+from incident.app.command_runs import record_command_result, redacted_verification, shown_output
 from incident.app.command_step import Verification
 from incident.app.outcome import Done
 from incident.app.session import Session
-from incident.app.steps import record_command_result, redacted_verification, shown_output
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.text import visible
@@ -100,7 +100,7 @@ def record_unrecorded(session: Session, actor: str, run: UnrecordedRun, *, db: s
 
 def without_secrets(run: UnrecordedRun, state: IncidentState, *, db: str | None) -> UnrecordedRun:
     """`run` as it will be recorded: its output's tail and its verification without the
-    secrets the incident knows of (`steps.shown_output`), for keeping it on disk."""
+    secrets the incident knows of (`command_runs.shown_output`), for keeping it on disk."""
     from msgspec.structs import replace
 
     verification = run.verification

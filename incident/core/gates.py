@@ -3,7 +3,8 @@
 The guide's phase 1 ends in a formal decision to roll back. In a runbook that is the
 first approval gate of the first phase (or, failing that, the first gate at all);
 approving and checking it is "the decision": the one rule both the coordinator's key
-and the report use.
+and the report use. Whose word it records when nobody names one (`decider`, and the
+decision form's `proposed_decider`) is the same rule for `decide` and the TUI's form.
 
 Restoring the database from backup, the last resort, "requires leadership approval"
 (the guide). A database tier's approval is the approval of the role the runbook
@@ -100,6 +101,32 @@ def decision_refusal(state: IncidentState) -> str | None:
             done = f"checked {by_at(state, gate.by, gate.at)}".rstrip()
         return f"the rollback was already decided ({gate.step.id} {done})"
     return None
+
+
+def decider(state: IncidentState, actor: str) -> str:
+    """Who decides when `decide` is given no `by`, and whom the TUI's decision form names
+    first: the person recording, spelt as the record names the commander if it is them
+    (`ada` at the keyboard is `Ada`). It was the commander, and once Cy had taken command
+    from the command line Ada's decision went on record as Cy's approval, "recorded by
+    Ada", with Cy none the wiser (ux_review6 finding 1); the form then named the person
+    at the screen while `decide` still named the commander, so the faces disagreed.
+    Recording the commander's word is `--by` (the form's By field)."""
+    return state.commander if same_person(state.commander, actor) else actor
+
+
+def proposed_decider(state: IncidentState, actor: str) -> tuple[str, str]:
+    """Whom the TUI's decision form names in By, and what its label adds: the person at
+    the screen if they hold the role the decision gate names (spelt as the record names
+    them); else the holder, said plainly (`the incident commander is Cy: this records
+    their word`), the way on `decide` names when it refuses the person's own
+    (`refuse_gate_approver`). The demo's `ada` at the keyboard records the word of its
+    commander, Ada Lovelace, as before; Ada after Cy took command is told it is Cy's."""
+    gate = decision_gate(state)
+    role = (gate.step.approver if gate is not None else None) or ""
+    holder = state.roles.get(role, "") if role else ""
+    if not holder or same_person(holder, actor):
+        return decider(state, actor), ""
+    return holder, f"the {role.replace('-', ' ')} is {holder}: this records their word"
 
 
 def refuse_tier_approver(state: IncidentState, tier: DatabaseTier, approver: str) -> None:

@@ -17,8 +17,8 @@ from datetime import date, timedelta
 from functools import cache
 
 from incident import commands
+from incident.app.command_runs import record_command_result
 from incident.app.session import IncidentSession
-from incident.app.steps import record_command_result
 from incident.commands import Declaration
 from incident.comms.notifications import delivery_outcome, queued
 from incident.comms.routing import OutboxMessage, message_key

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from incident.app import messages, steps
+from incident.app import command_runs, messages
 from incident.app.outcome import Done
 from incident.app.params import Kind
 from incident.app.session import IncidentSession
@@ -125,7 +125,7 @@ def cmd_run(args: Arguments) -> int:
     with open_log(args) as log:
         session = open_session(log, args.id)
         try:
-            command = steps.command_to_run(session, args.step)
+            command = command_runs.command_to_run(session, args.step)
         except CommandError as error:
             raise refused(error) from None
         warning = undecided_warning(session.state, args.step)
@@ -141,13 +141,13 @@ def cmd_run(args: Arguments) -> int:
 
         returncode, output = run_shell_waiting(command)
         db = str(db_location(args))
-        sys.stdout.write(steps.shown_output(session.state, output, db=db))
+        sys.stdout.write(command_runs.shown_output(session.state, output, db=db))
         verification = None
-        check = steps.command_check(session.state, args.step)
+        check = command_runs.command_check(session.state, args.step)
         if returncode == 0 and check is not None:
             verification = _verify(check)
         try:
-            done = steps.record_command_result(
+            done = command_runs.record_command_result(
                 session,
                 actor,
                 args.step,
@@ -246,9 +246,7 @@ def cmd_declare(args: Arguments) -> int:
 
         if unset := unset_hint(runbook, os.environ):
             print(f"lastgood declare: {unset}", file=sys.stderr)
-        from incident.app.steps import unfilled_commands
-
-        if unfilled := unfilled_commands(session.state):
+        if unfilled := command_runs.unfilled_commands(session.state):
             print(f"lastgood declare: {visible(unfilled)}", file=sys.stderr)
         follow_up(args, session)
     return 0

@@ -155,7 +155,7 @@ class DecisionModal(FormModal[DecisionForm | None]):
     (`TriggerList`). The dialog opens in Reason while it is empty (it is required),
     else on the list. While the reason still reads as the prefill, it follows
     the met triggers. "By" comes prefilled with ``by``, the person at this screen
-    (`incident.app.steps.decider`, as `lastgood decide` records without `--by`), to be
+    (`incident.core.gates.decider`, as `lastgood decide` records without `--by`), to be
     kept or replaced by the name of whoever's word this records; cleared, its
     placeholder says who is recorded then, ``left_empty`` (``by`` unless given).
     "Initiate rollback" (``ctrl+s``) needs a reason; Escape dismisses ``None``.
@@ -204,7 +204,7 @@ class DecisionModal(FormModal[DecisionForm | None]):
         """Prefill of the By field: who decides unless someone else is named."""
         self.by_note = by_note
         """What By's label adds when ``by`` is not the person at the screen: whose word
-        the decision records (`incident.app.steps.proposed_decider`)."""
+        the decision records (`incident.core.gates.proposed_decider`)."""
         self.left_empty = left_empty or by
         """Who is recorded as deciding if By is cleared (its placeholder)."""
         self._prefill = met_reason(self.triggers)

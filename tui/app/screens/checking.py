@@ -7,7 +7,8 @@ a blocked gate its approval, the database step the tiers, a command step confirm
 runs its command, a verification step whose samples contradict it asks for an override
 reason, and one whose probe shows nothing yet, or that no probe backs (the smoke test),
 asks what was seen, as its evidence.
-What is recorded is decided by the application layer (`incident.app.steps`), as for
+What is recorded is decided by the application layer (`incident.app.steps`,
+`incident.app.command_runs`), as for
 the command line. The decision's and the tiers' dialogs are `gate_dialogs`.
 """
 
@@ -161,7 +162,7 @@ class StepVerbs:
             self.confirm_and_run(step_id)
 
     def confirm_and_run(self, step_id: str) -> None:
-        from incident.app import steps
+        from incident.app import command_runs
 
         desk = self.desk
 
@@ -186,11 +187,11 @@ class StepVerbs:
             confirm = ConfirmCommand(title, command, warning=warning, again=again)
             desk.screen.app.push_screen(confirm, confirmed)
 
-        desk.submit_for_dialog(lambda s: steps.command_to_run(s, step_id), confirm)
+        desk.submit_for_dialog(lambda s: command_runs.command_to_run(s, step_id), confirm)
 
     async def run_command_step(self, step_id: str, command: str) -> None:
         """Run a confirmed command without freezing the screen; record its exit code."""
-        from incident.app import steps
+        from incident.app import command_runs
         from incident.app.command_step import run_shell, verify_command
         from incident.app.unrecorded_run import UnrecordedRun
         from incident.core.clock import SystemClock
@@ -199,7 +200,7 @@ class StepVerbs:
         db: str | None = getattr(desk.screen.app, "record_location", None)  # its password
         desk.notify(f"Running: {command}", timeout=3)
         code, output = await run_shell(command)
-        check = steps.command_check(desk.state, step_id)
+        check = command_runs.command_check(desk.state, step_id)
         verification = None
         if code == 0 and check is not None:
             desk.notify(f"Verifying: {check.command} until {check.expectation}", timeout=5)
@@ -213,7 +214,7 @@ class StepVerbs:
                 desk.advance()
                 return
             desk.notify(
-                f"{done.said}\n{steps.shown_output(desk.state, output, db=db)[-300:]}",
+                f"{done.said}\n{command_runs.shown_output(desk.state, output, db=db)[-300:]}",
                 title="Command failed",
                 severity="error",
                 timeout=15,
@@ -221,7 +222,7 @@ class StepVerbs:
 
         actor = desk.actor
         desk.record(
-            lambda s: steps.record_command_result(
+            lambda s: command_runs.record_command_result(
                 s,
                 actor,
                 step_id,

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from incident.app.next_key import trigger_not_polled
 from incident.app.verbs import BY_NAME, run
-from incident.core.gates import decision_refusal
+from incident.core.gates import decider, decision_refusal, proposed_decider
 from incident.core.state import tier_target
 from incident.core.text import visible
 from incident.health.triggers import read_triggers
@@ -78,7 +78,6 @@ def open_decision(desk: Desk) -> None:
         }
         return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
 
-    from incident.app.steps import decider, proposed_decider
     from tui.app.modals.decision import DecisionModal
 
     by, whose = proposed_decider(desk.state, actor)

@@ -139,7 +139,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries):
     def say_unfilled_commands(self) -> None:
         """The runbook's commands that name what the declaration left out (no last-good
         version), said once as the screen opens: such a command is refused when run."""
-        from incident.app.steps import unfilled_commands  # after the first frame
+        from incident.app.command_runs import unfilled_commands  # after the first frame
 
         if unfilled := unfilled_commands(self.state):
             self.notify(
