@@ -224,6 +224,9 @@ NOT_FOR_STATUS = (
     "incident.reports.timeline",
     "incident.reports.analysis",
     "incident.reports.impact",
+    "incident.reports.milestones",
+    "incident.reports.rollback_state",
+    "incident.reports.authorship",
     "incident.reports.ics",
     "incident.comms.routing",
     "store.outbox",
@@ -318,6 +321,9 @@ NOT_FOR_A_NOTE = (
     "incident.reports.changes",
     "incident.reports.analysis",
     "incident.reports.impact",
+    "incident.reports.milestones",
+    "incident.reports.rollback_state",
+    "incident.reports.authorship",
 )
 """The other areas' commands, and the reports they import, that `note` records without."""
 

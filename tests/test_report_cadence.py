@@ -17,7 +17,7 @@ from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import ManualClock
 from incident.reports.drill_score import cadence_tally
-from incident.reports.impact import milestones
+from incident.reports.milestones import milestones
 from incident.reports.report import markdown_report
 from store.sqlite_log import SqliteEventLog
 from tests.conftest import T0

@@ -12,7 +12,9 @@ from incident import commands
 from incident.core.events import NewEvent
 from incident.core.state import RECENT_SAMPLES, IncidentState
 from incident.reports.describe import count_text
-from incident.reports.impact import metric_figures, milestones, severity_periods, severity_totals
+from incident.reports.impact import severity_periods, severity_totals
+from incident.reports.metrics import metric_figures
+from incident.reports.milestones import milestones
 from incident.reports.report import json_export, markdown_report
 from incident.reports.timeline import markdown_timeline
 from tests.bundled_incident import BundledIncident
@@ -210,7 +212,7 @@ def test_json_export_carries_the_figures(record):
 
 def test_authors_are_the_people_not_what_lastgood_recorded_by_itself():
     from incident.app.autosend import record_overdue
-    from incident.reports.impact import authors
+    from incident.reports.authorship import authors
 
     record = Record()
     record.sample(130, 0.02)

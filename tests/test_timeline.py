@@ -12,7 +12,7 @@ from incident.commands import Declaration
 from incident.core.clock import ManualClock
 from incident.core.events import Kind
 from incident.core.samples import Outcome, Sample
-from incident.reports.impact import sample_count
+from incident.reports.authorship import sample_count
 from incident.reports.timeline import markdown_timeline, phase_of_events
 from runbooks.model import Runbook
 from tests.conftest import T0

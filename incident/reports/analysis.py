@@ -20,7 +20,8 @@ from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
 from incident.core.reversals import reversals
 from incident.core.state import CHANNEL_STEPS, Approval, IncidentState
-from incident.reports.impact import by_people, verification_steps
+from incident.reports.authorship import by_people
+from incident.reports.impact import verification_steps
 from incident.reports.markdown import inline
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
 

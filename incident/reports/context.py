@@ -13,16 +13,10 @@ from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
 from incident.health.reading_gaps import ReadingGap
 from incident.reports.delivery_history import Setbacks, setbacks
-from incident.reports.impact import (
-    Milestone,
-    PhaseResult,
-    SeverityPeriod,
-    milestones,
-    phase_results,
-    severity_periods,
-)
+from incident.reports.impact import PhaseResult, SeverityPeriod, phase_results, severity_periods
 from incident.reports.markdown import fence, inline, is_multiline
 from incident.reports.metrics import MetricFigures
+from incident.reports.milestones import Milestone, milestones
 from incident.reports.record import ReportRecord
 
 

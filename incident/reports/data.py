@@ -14,9 +14,10 @@ from incident.core.records import CommandRun
 from incident.core.state import tier_target
 from incident.core.timefmt import seconds
 from incident.reports.analysis import impact_start_known
+from incident.reports.authorship import authors
 from incident.reports.context import ReportContext
 from incident.reports.gaps import gaps_data
-from incident.reports.impact import authors, severity_totals
+from incident.reports.impact import severity_totals
 from incident.reports.postmortem import meeting_window
 from incident.reports.review_data import review_data
 from runbooks.model import StepKind

@@ -13,7 +13,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 
 from incident.core.phase_clocks import PhaseState
-from incident.reports.impact import Milestone, PhaseResult
+from incident.reports.impact import PhaseResult
+from incident.reports.milestones import Milestone
 
 _UNSAFE = re.compile(r"[^\w .,()/&+'-]")
 

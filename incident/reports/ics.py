@@ -26,7 +26,7 @@ from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import counted, visible, visible_block
 from incident.core.verification import verification
-from incident.reports.impact import milestones
+from incident.reports.milestones import milestones
 from incident.reports.postmortem import mailto_uri, meeting_window, summary_line, utc_text
 
 PRODID = "-//lastgood//post-mortem invitation//EN"

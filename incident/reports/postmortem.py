@@ -157,7 +157,7 @@ WINDOW_WORDS = "within 48 h of resolution"
 
 def summary_line(state: IncidentState) -> str:
     """One sentence on the incident, for invitations and report summaries."""
-    from incident.reports.impact import rollback_sentence  # the reports', not `status`'s
+    from incident.reports.rollback_state import rollback_sentence  # the reports', not `status`'s
 
     text = f"{state.severity} {state.title}"
     if state.from_version or state.last_good_version:

@@ -17,11 +17,12 @@ from incident.reports.analysis import (
     resolution,
     unheld_warning,
 )
+from incident.reports.authorship import authors
 from incident.reports.context import ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
-from incident.reports.impact import authors, rollback_state
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
+from incident.reports.rollback_state import rollback_state
 
 
 def header(ctx: ReportContext) -> list[str]:

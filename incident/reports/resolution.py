@@ -10,8 +10,8 @@ from incident.core.records import CommandRun
 from incident.core.state import Approval, tier_target
 from incident.reports.analysis import claims_unmet_trigger, met_at, unheld_warning
 from incident.reports.context import ReportContext, join_blocks
-from incident.reports.impact import rollback_sentence
 from incident.reports.markdown import cell, cell_code, inline, table
+from incident.reports.rollback_state import rollback_sentence
 from runbooks.model import StepKind
 
 

@@ -37,9 +37,9 @@ from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
 from incident.core.verification import verification
 from incident.health.reading_gaps import ReadingGap
+from incident.reports.authorship import by_people
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gaps import GAP_MARK, RULE, alike, gap_words
-from incident.reports.impact import by_people
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
 from incident.reports.report_deliveries import deliveries

@@ -25,7 +25,7 @@ from incident.core.phase_clocks import elapsed, format_offset, resolved_at
 from incident.core.samples import Outcome, Sample
 from incident.core.state import StepStatus
 from incident.core.text import counted
-from incident.reports.impact import app_rollback_step
+from incident.reports.rollback_state import app_rollback_step
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook, StepKind

@@ -1,0 +1,99 @@
+"""What became of the rollback, as the record bears it out: the application's
+rollback step (done, in progress, skipped or not done) and the database step's.
+
+A report said "rolled back 3.0 to 2.9" of an incident whose rollback step was
+skipped, or never started: the report's Rollback row, its summary's sentence and the
+key moment "Application rolled back" all read the step from here.
+"""
+
+from __future__ import annotations
+
+from incident.core.state import IncidentState, StepRecord, tier_target
+from runbooks.model import StepKind
+
+
+def app_rollback_step(state: IncidentState) -> StepRecord | None:
+    """The step that reverts the application for this deployment pattern.
+
+    The runbook's pattern-specific step (switch the load balancer, re-deploy); for a
+    runbook without one, the first required action of the second phase.
+    """
+    for record in state.steps.values():
+        if record.step.patterns:
+            return record
+    if len(state.runbook.phases) < 2:
+        return None
+    execute = state.runbook.phases[1].id
+    for record in state.phase_steps(execute):
+        if record.step.required and record.step.kind in (StepKind.CHECK, StepKind.COMMAND):
+            return record
+    return None
+
+
+def app_rollback_state(state: IncidentState) -> str:
+    """What the record bears out of the application rollback: "done", "in progress",
+    "skipped" or "not done" (closed without it). A report said "rolled back 3.0 to
+    2.9" of an incident whose rollback step was skipped, or never started."""
+    record = app_rollback_step(state)
+    if record is None or record.done:  # no such step: the runbook's own account
+        return "done"
+    if record.skipped:
+        return "skipped"
+    return "not done" if state.is_closed else "in progress"
+
+
+def database_step_state(state: IncidentState) -> str:
+    """What became of the database step when it is not done, "" when it is (or the
+    runbook has none): "skipped", "not done yet" or "not done before the close", with
+    what held it: no tier chosen, or a tier its approver never approved (the
+    Inconsistencies' "closed with required steps open" is this step among them)."""
+    record = next((r for r in state.steps.values() if r.step.kind == StepKind.DATABASE), None)
+    if record is None or record.done:
+        return ""
+    if record.skipped:
+        return "skipped"
+    said = "not done before the close" if state.is_closed else "not done yet"
+    choice = state.tier_choice
+    tier = state.runbook.database_tier(choice.tier) if choice is not None else None
+    if choice is None:
+        said += " (no tier chosen)"
+    elif tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
+        said += f" (tier '{choice.tier}' not approved by {tier.approver})"
+    return said
+
+
+def rollback_state(state: IncidentState) -> str:
+    """The report's "Rollback" row: the application rollback's state, "done" when it
+    and the database step are done; else each part's: `application done, database step
+    not done before the close (tier 'restore-backup' not approved by leadership)`."""
+    app = app_rollback_state(state)
+    database = database_step_state(state)
+    if app != "done" or not database:
+        return app
+    return f"application done, database step {database}"
+
+
+def rollback_sentence(state: IncidentState, pattern: str = "") -> str:
+    """The rollback in words, lower case: `rolled back 3.0 to 2.9 (rolling)`, or what
+    became of it; the application's alone when the database step is not done."""
+    versions = (
+        f"{state.from_version or 'the new release'} to "
+        f"{state.last_good_version or 'the last good version'}{pattern}"
+    )
+    said = app_rollback_state(state)
+    if said == "done" and (database := database_step_state(state)):
+        return (
+            f"the application was rolled back from {versions}; the database step {_was(database)}"
+        )
+    if said == "done":
+        return f"rolled back {versions}"
+    if said == "in progress":
+        return f"rolling back {versions}: not done yet"
+    if said == "skipped":
+        return f"not rolled back: the rollback of {versions} was skipped"
+    return f"not rolled back: the rollback of {versions} was not done before the close"
+
+
+def _was(database: str) -> str:
+    """`skipped` -> `was skipped`, `not done yet` -> `is not done yet`."""
+    return f"is {database}" if database.startswith("not done yet") else f"was {database}"
