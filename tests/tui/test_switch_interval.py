@@ -12,7 +12,7 @@ from pathlib import Path
 
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import scenario_app, wait_for_screen
-from tui.app.app import SWITCH_INTERVAL_S
+from tui.app.frames_first import SWITCH_INTERVAL_S
 from tui.app.screens.incident import IncidentScreen
 
 

@@ -6,12 +6,9 @@ declare form when none). The work happens on `IncidentScreen`.
 
 from __future__ import annotations
 
-import gc
-import sys
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -27,10 +24,10 @@ from incident.core.state import IncidentState
 from runbooks.model import Runbook
 from tui.app.colour_depth import ColourDepth
 from tui.app.drafts import KeepsDrafts
-from tui.app.heap import TICK_S, FrozenCollections, settle_heap
+from tui.app.frames_first import FramesFirst
 from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
-from tui.app.keys_first import KeysFirst
+from tui.app.lends_network import LendsNetwork
 from tui.app.palette import in_our_words, incident_commands
 from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
 from tui.app.refusal import (
@@ -49,33 +46,23 @@ from tui.app.type_ahead import TypeAhead
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from store.backends import OutboxRecord
     from tui.app.modals.declare import DeclareForm
-    from tui.net.network_loop import NetworkLoop
-
-FRAME_WRITTEN_S = 0.05
-"""How long what follows a first frame waits, so that the frame reaches the terminal first.
-
-Textual writes frames from a thread of its own. A full garbage collection is C code
-that holds the interpreter's lock throughout (25-28 ms at start-up), so started at
-once it kept the first frame from the terminal until it ended; 50 ms is ten times
-the interpreter's default switch interval, ample for the writer to take its turn."""
-
-SWITCH_INTERVAL_S = 0.001
-"""How long a thread runs Python before it must offer the interpreter's lock, while the app
-is up (`sys.setswitchinterval`; 5 ms by default).
-
-The screen shares the lock with Textual's input and frame-writing threads and with
-the recorder's; a key's work passes through three of them. At 5 ms, a thread that
-had work waited up to 5 ms at each handoff to one that was busy. At 1 ms, step
-checks answered about 1 ms sooner at the median in runs of 200, interleaved with the
-tree before (`bench/README.md`)."""
 
 
 class LastGoodApp(
-    ColourDepth, NamedKeys, TypeAhead, KeepsDrafts, PlainToasts, Refusing, InputAsData
+    ColourDepth,
+    FramesFirst,
+    LendsNetwork,
+    NamedKeys,
+    TypeAhead,
+    KeepsDrafts,
+    PlainToasts,
+    Refusing,
+    InputAsData,
 ):
-    """Opens the incident where it was left, or helps declare one."""
+    """Opens the incident where it was left, or helps declare one. Its frames come first
+    (`FramesFirst`); the network it lends the screen is `LendsNetwork`'s. `ColourDepth`
+    stays the first base: Textual's CSS types follow the first base alone."""
 
     CSS_PATH = "app.tcss"
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -139,99 +126,8 @@ class LastGoodApp(
         recorded (`tui.app.screens.kept`); None: on screen alone."""
         self.delivery_attempts: int | None = None
         """Tries before a message fails for good (None: the deliverer's default)."""
-        self._network: NetworkLoop | None = None
-        self._outbox: OutboxRecord | None = None
-        self._after_frame: list[tuple[object, Callable[[], object]]] = []
-        self._collector_paused = not gc.isenabled()
-        """`lastgood start` pauses the garbage collector while it starts (imports, the
-        record's fold, the first layout make objects to keep, not garbage); it runs again
-        from the first frame of the screen the app opens, once that heap is settled."""
-        self._frozen_collections: FrozenCollections | None = None
-        """From then on, each full collection's survivors are frozen too (`tui.app.heap`)."""
-        self._switch_interval_before = sys.getswitchinterval()
-        """The interpreter's switch interval before the app was mounted, given back at unmount."""
-        self.keys_first = KeysFirst(
-            lambda delay, callback: self.set_timer(delay, callback),
-            on_their_way=lambda: self.keys_on_their_way,
-        )
-        """What gives way from a key's arrival until just after its frame: the probe poller,
-        in its child process or on the network thread."""
-
-    def after_first_frame(self, screen: object, callback: Callable[[], object]) -> None:
-        """Run `callback` once a frame of `screen` has been written to the terminal.
-
-        What the first frame does not need (the network, the outbox, the probes) waits
-        for it: `call_after_refresh` would run during start-up, before anything shows.
-        """
-        self._after_frame.append((screen, callback))
-
-    def post_display_hook(self) -> None:
-        if self._batch_count:
-            return  # a batched refresh writes nothing
-        self.keys_first.frame_shown()
-        if self._collector_paused and len(self.screen_stack) > 1:
-            self._collector_paused = False
-            self.set_timer(FRAME_WRITTEN_S, self._resume_collector)
-        if not self._after_frame:
-            return
-        shown = [(s, c) for s, c in self._after_frame if s is self.screen]
-        self._after_frame = [(s, c) for s, c in self._after_frame if s is not self.screen]
-        for _, callback in shown:
-            self.set_timer(FRAME_WRITTEN_S, callback)
-
-    def _resume_collector(self) -> None:
-        """What start-up made collected once, then the survivors frozen: turned on as it
-        was, the collector's first pass would walk every object made while it was off."""
-        settle_heap()
-        self._frozen_collections = FrozenCollections()
-        self._frozen_collections.start()
-        self.set_interval(TICK_S, self._frozen_collections.tick)
-        gc.enable()
-
-    async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key):
-            if not event.is_forwarded:
-                self.keys_first.key_arrived()
-            if self._frozen_collections is not None:
-                self._frozen_collections.key()
-        await super().on_event(event)
-
-    def network(self) -> NetworkLoop | None:
-        """The thread where probes and webhooks run on the app's one HTTP client.
-
-        Started on first use, which the incident screen makes after its first frame:
-        nothing of httpx or SSL is loaded before the coordinator sees the incident.
-        """
-        if not self.with_network:
-            return None
-        if self._network is None:
-            from tui.net.network_loop import NetworkLoop
-
-            self._network = NetworkLoop()
-        return self._network
-
-    def outbox(self) -> OutboxRecord | None:
-        """Messages waiting for their webhooks, in the same database as the log (its
-        SQLite file or its PostgreSQL database)."""
-        opener: Callable[[], OutboxRecord] | None = getattr(self.event_log, "open_outbox", None)
-        if not self.with_network or opener is None:
-            return None
-        if self._outbox is None:
-            self._outbox = opener()
-        return self._outbox
-
-    def on_unmount(self) -> None:
-        sys.setswitchinterval(self._switch_interval_before)
-        if self._frozen_collections is not None:
-            self._frozen_collections.stop()
-        if self._network is not None:
-            self._network.stop()
-        if self._outbox is not None:
-            self._outbox.close()
 
     def on_mount(self) -> None:
-        self._switch_interval_before = sys.getswitchinterval()
-        sys.setswitchinterval(SWITCH_INTERVAL_S)  # until `on_unmount`
         # After start-up's batch: a screen pushed inside it renders a frame that is never
         # written, and its first written frame then lacks what that one drew (the bar).
         self.call_later(self.route)
