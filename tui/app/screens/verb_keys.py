@@ -71,7 +71,7 @@ def verb_bindings() -> list[Binding]:
 
 DECIDED_KEY = Binding(DECIDE_KEY, "decided", show=False)
 """`d` once the decision is recorded: out of the footer, and it says so rather than
-open a dialog whose submit is refused (`IncidentScreen.check_action`)."""
+open a dialog whose submit is refused (`IncidentKeys.check_action`)."""
 
 DUE_MESSAGE_KEY = Binding(DUE_KEY, "due_message", "Send due")
 """In the footer only while a message waits, and then right after help (and `P`): at
@@ -92,7 +92,7 @@ CLOSE_READY_KEY = Binding("X", "close_ready", "Close")
 """`X` in the footer (after help and `P`) once every required step is done and the
 incident is open: the close is what is left, and the coordinator's screen named it
 nowhere (only the post-mortem screen did). Otherwise the close verb's own binding,
-out of the footer, takes `X` (`IncidentScreen.check_action`).
+out of the footer, takes `X` (`IncidentKeys.check_action`).
 
 "Close", not the verb's "Close incident": at 80 columns in the last phase, with `P`
 and a due message's `m` before it, the longer label pushed `q Quit` off the footer."""
