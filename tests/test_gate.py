@@ -22,7 +22,7 @@ from tui.app.probe_child import _shared_file
 from tui.cli import monitor
 from tui.cli.errors import CliError
 from tui.cli.main import main
-from tui.cli.monitor import keys_gate
+from tui.cli.monitor_signals import keys_gate
 from tui.demo.launch import write_demo_runbook
 from tui.net.gate import Gate
 from tui.net.poller import ProbePoller

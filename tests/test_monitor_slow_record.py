@@ -228,11 +228,11 @@ def test_nothing_is_said_after_the_count_of_what_was_left() -> None:
     store thread (a call that failed a moment later) is not said after it: under load,
     a lock held 10 s ran out just after the count and its failure became the last line."""
     script = (
-        "import sys; from tui.cli import monitor\n"
-        "monitor.emit('before', sys.stderr)\n"
-        "monitor.fall_silent()\n"
-        "monitor.emit('samples not recorded: late', sys.stderr)\n"
-        "monitor.emit('a batch', sys.stdout)\n"
+        "import sys; from tui.cli import monitor_lines\n"
+        "monitor_lines.emit('before', sys.stderr)\n"
+        "monitor_lines.fall_silent()\n"
+        "monitor_lines.emit('samples not recorded: late', sys.stderr)\n"
+        "monitor_lines.emit('a batch', sys.stdout)\n"
     )
     done = subprocess.run(
         [sys.executable, "-c", script],

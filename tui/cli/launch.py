@@ -141,7 +141,8 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
 
 def cmd_monitor(args: Arguments) -> int:
     """Headless probes for a bastion or a pipeline: same polling, same record."""
-    from tui.cli.monitor import keys_gate, run_monitor
+    from tui.cli.monitor import run_monitor
+    from tui.cli.monitor_signals import keys_gate
 
     gate = keys_gate(args.keys_first) if args.keys_first is not None else None
     db = db_location(args)
