@@ -16,31 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import Cli, InProcessCli
-
-RUNBOOK = """\
-runbook: worker
-title: Worker rollback
-phases:
-  - id: execute
-    title: Execute Rollback
-    window: [0, 30]
-    steps:
-      - id: redeploy
-        title: Redeploy the last good image
-        kind: command
-        command: {command}
-        verify:
-          command: {verify}
-          regex: rolled back
-          within_s: 30
-          every_s: 1
-"""
-
-
-def runbook_file(tmp_path: Path, command: str, verify: str = "echo rolled back") -> Path:
-    path = tmp_path / "worker.yaml"
-    path.write_text(RUNBOOK.format(command=json.dumps(command), verify=json.dumps(verify)))
-    return path
+from tests.worker_runbook import runbook_file
 
 
 def declare(cli: Cli, runbook: Path, *extra: str) -> str:

@@ -12,29 +12,16 @@ from incident.core.clock import SystemClock
 from runbooks import load_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.tui.pilot_helpers import highlight, wait_for_screen, wait_until
+from tests.worker_runbook import runbook_file
 from tui.app.app import LastGoodApp
 from tui.app.modals.confirm import ConfirmCommand
 from tui.app.screens.incident import IncidentScreen
 
-RUNBOOK = """\
-runbook: worker
-title: Worker rollback
-phases:
-  - id: execute
-    title: Execute Rollback
-    window: [0, 30]
-    steps:
-      - id: redeploy
-        title: Redeploy the last good image
-        kind: command
-        command: kubectl set image cronjob/mailer worker=mailer:{last_good_version}
-"""
+COMMAND = "kubectl set image cronjob/mailer worker=mailer:{last_good_version}"
 
 
 async def test_the_run_dialog_shows_the_version_filled_in(tmp_path: Path) -> None:
-    path = tmp_path / "worker.yaml"
-    path.write_text(RUNBOOK)
-    runbook = load_runbook(path)
+    runbook = load_runbook(runbook_file(tmp_path, COMMAND, verify=None))
     details = commands.Declaration(
         title="Mailer down", severity="SEV2", commander="Ada", last_good_version="4.9.2"
     )
@@ -59,9 +46,7 @@ async def test_declared_without_the_version_the_screen_says_to_run_it_by_hand(
 ) -> None:
     """Declared without the last-good version (no longer refused): the screen says as it
     opens which commands name what was left out, and nothing of them runs."""
-    path = tmp_path / "worker.yaml"
-    path.write_text(RUNBOOK)
-    runbook = load_runbook(path)
+    runbook = load_runbook(runbook_file(tmp_path, COMMAND, verify=None))
     details = commands.Declaration(title="Mailer down", severity="SEV2", commander="Ada")
     clock = SystemClock()
     event = commands.declare(runbook, details, actor="ada", clock=clock)
