@@ -143,10 +143,11 @@ class Fields:
             if key in keys:
                 continue
             match = closest(key, [k for k in keys if k not in self.data])
-            hint = ""
             if match is not None:
                 self.suggested.add(match)
                 hint = f" (did you mean '{match}'?)"
+            else:  # nothing close: what this place takes (a bare refusal left one guessing)
+                hint = f" ({what} takes: {', '.join(keys)}; see `lastgood validate --explain`)"
             rep.report((*path, key), f"unknown key '{key}'{hint}", key=True)
 
     def at(self, key: str) -> DataPath:

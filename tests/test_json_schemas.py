@@ -1,4 +1,4 @@
-"""The JSON the CLI writes is the JSON docs/schemas/ documents, with one timestamp format.
+"""The JSON the CLI writes is the JSON tui/cli/schemas/ documents, with one timestamp format.
 
 On a real file, through the CLI's `main` in this process (`InProcessCli`): a scripted
 incident, then every read verb with `--json` (and `monitor --json` against the demo
@@ -26,7 +26,7 @@ from tests.cli_helpers import Cli, InProcessCli
 from tui.demo.launch import write_demo_runbook
 from tui.demo.shop import DemoService
 
-SCHEMAS = Path(__file__).resolve().parent.parent / "docs" / "schemas"
+SCHEMAS = Path(__file__).resolve().parent.parent / "tui" / "cli" / "schemas"
 TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$")
 TIME_LIKE = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 

@@ -19,7 +19,7 @@ class HandoffBrief(NamedTuple):
     lines: list[str]
     """At most 20 lines, controls made visible: what a terminal shows."""
     data: dict[str, JSONValue]
-    """The same as data, for `brief --json` (docs/schemas/brief.schema.json)."""
+    """The same as data, for `brief --json` (tui/cli/schemas/brief.schema.json)."""
 
 
 def handoff_brief(state: IncidentState, now: datetime) -> HandoffBrief:

@@ -167,8 +167,9 @@ TZ = Param(
 
 
 def json_answer(schema: str, what: str = "answer as JSON") -> Param:
-    """`--json`, naming the schema of the answer (`docs/schemas/SCHEMA.schema.json`, which
-    `tests/test_json_schemas.py` validates each answer against). Said to be in the
-    source: an installed wheel holds no `docs/`."""
-    shape = f"its JSON Schema, in lastgood's source: docs/schemas/{schema}.schema.json"
+    """`--json`, naming the schema of the answer (`tui/cli/schemas/SCHEMA.schema.json`,
+    which `tests/test_json_schemas.py` validates each answer against). The schemas are
+    package data, so the path is there in an installed copy too (it pointed to `docs/`,
+    which no wheel holds)."""
+    shape = f"its JSON Schema: tui/cli/schemas/{schema}.schema.json, installed with lastgood"
     return Param("json", f"{what} ({shape})", Kind.FLAG, cli_only=True)

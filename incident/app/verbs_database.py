@@ -131,8 +131,20 @@ DATABASE_VERBS: tuple[Verb, ...] = (
         "Check runbook files; one FILE:LINE:COL line per problem.",
         G,
         (
-            Param("files", "runbook files", required=True, positional=True, metavar="FILE"),
+            Param(
+                "files",
+                "runbook files (at least one, unless --explain)",
+                positional=True,
+                metavar="FILE",
+            ),
             json_answer("validate"),
+            Param(
+                "explain",
+                "print the runbook format instead: every key of each place, which are "
+                "required, the allowed values and placeholders (docs/RUNBOOK_FORMAT.md)",
+                Kind.FLAG,
+                cli_only=True,
+            ),
         ),
         json=True,
         tui=False,

@@ -34,8 +34,8 @@ READING_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "format",
-                "what to write (json: its JSON Schema, in lastgood's source: "
-                "docs/schemas/export.schema.json)",
+                "what to write (json: its JSON Schema: tui/cli/schemas/export.schema.json, "
+                "installed with lastgood)",
                 Kind.CHOICE,
                 choices=("markdown", "json", "ics"),
                 cli_only=True,
@@ -113,7 +113,7 @@ READING_VERBS: tuple[Verb, ...] = (
             Param(
                 "json",
                 "print the state at --at as JSON, as status --json does (its JSON "
-                "Schema, in lastgood's source: docs/schemas/status.schema.json)",
+                "Schema: tui/cli/schemas/status.schema.json, installed with lastgood)",
                 Kind.FLAG,
                 cli_only=True,
             ),

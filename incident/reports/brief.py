@@ -104,7 +104,7 @@ def skipped_phases(state: IncidentState, now: datetime) -> list[PhaseClock]:
 
 
 def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
-    """The brief as data (`brief --json`, docs/schemas/brief.schema.json)."""
+    """The brief as data (`brief --json`, tui/cli/schemas/brief.schema.json)."""
     clock = None if state.is_closed else current_phase(state, now)
     last = state.communications[-1] if state.communications else None
     due = next_update_due(state)

@@ -63,7 +63,7 @@ def run_monitor(
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 
-    With `as_json`, each line is one JSON object (docs/schemas/monitor-line.schema.json).
+    With `as_json`, each line is one JSON object (tui/cli/schemas/monitor-line.schema.json).
     `probes_only` leaves the messages to whoever else has the incident open;
     `exit_on_eof` stops when standard input closes, so a parent that dies, even by
     SIGKILL, takes its monitor with it. Polls wait at `keys_first` while the

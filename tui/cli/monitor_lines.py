@@ -1,5 +1,5 @@
 """What `lastgood monitor` says: its lines, one whole line at a time from whichever thread
-says it, plain or as JSON (docs/schemas/monitor-line.schema.json), and the line it
+says it, plain or as JSON (tui/cli/schemas/monitor-line.schema.json), and the line it
 says as it starts and as it stops.
 
 Apart from the monitor's loop (`tui.cli.monitor`): a pipeline reads these lines, so

@@ -190,7 +190,7 @@ def _add(parser: argparse.ArgumentParser, param: Param) -> None:
         options["default"] = param.default
     if param.positional:
         if param.name == "files":
-            options["nargs"] = "+"
+            options["nargs"] = "+" if param.required else "*"
         elif not param.required:
             options["nargs"] = "?"
         parser.add_argument(param.name, **options)  # type: ignore[arg-type]

@@ -147,7 +147,7 @@ def _unread(incident_id: str, problem: str) -> ChainReport:
 def _verdict(
     report: ChainReport, expected: str | None, mismatch: str, found_at: int | None
 ) -> JSONValue:
-    """One incident's `verify --json` entry (docs/schemas/verify.schema.json)."""
+    """One incident's `verify --json` entry (tui/cli/schemas/verify.schema.json)."""
     return {
         "id": report.incident_id,
         "ok": report.ok and not mismatch,

@@ -14,9 +14,19 @@ from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
+from tui.cli.errors import CliError
 
 
 def cmd_validate(args: Arguments) -> int:
+    if args.explain:
+        if args.files or args.json:
+            raise CliError("--explain prints the runbook format: give it no FILE and no --json")
+        from runbooks.format_reference import reference_text
+
+        print(reference_text(), end="")
+        return 0
+    if not args.files:
+        raise CliError("name the runbook FILE(s) to check (or --explain for the runbook format)")
     files: list[JSONValue] = []
     problems = 0
     for name in args.files:
