@@ -170,8 +170,8 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
     data["patterns"] = {pattern.value: patterns[pattern.value]}
     data["default_pattern"] = pattern.value
     data["probes"] = _probes(answers, data["probes"])
-    if not answers.prometheus_url:  # the triggers and steps of the probe left out go too
-        data["triggers"] = [t for t in _list(data["triggers"]) if _probe_of(t) != PROMETHEUS]
+    left_out = _left_out(answers)  # the triggers and steps of the probes left out go too
+    data["triggers"] = [t for t in _list(data["triggers"]) if _probe_of(t) not in left_out]
     data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
     validate, declare = commands_for(path)
     header = _HEADER.format(
@@ -180,8 +180,14 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
         validate=visible(validate),  # a comment line stays one line
         declare=visible(declare),
     )
+    reads = "the health probe" if HEALTH not in left_out else "the evidence typed when checked"
+    notes = {
+        HEALTH: _NO_HEALTH,
+        VERSION: _NO_VERSION,
+        PROMETHEUS: _NO_PROMETHEUS.format(check_health=reads),
+    }
     sections = [
-        header if answers.prometheus_url else header + _NO_PROMETHEUS,
+        header + "".join(notes[probe] for probe in notes if probe in left_out),
         *(_section(key, value) for key, value in data.items()),
     ]
     return "\n".join(sections)
@@ -190,6 +196,7 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
 PROMETHEUS = "error-rate"
 """The bundled runbook's Prometheus probe, left out when no Prometheus URL is given."""
 HEALTH = "health"
+VERSION = "version"
 NO_PROMETHEUS_EVIDENCE = "health checks passing, no rollback trigger met"
 """What Check health shows without Prometheus: the health probe, read instead."""
 
@@ -199,12 +206,23 @@ def _probe_of(item: JSONValue) -> JSONValue:
     return item.get("probe")
 
 
-def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
-    urls = {
-        "health": answers.health_url,
-        "version": answers.version_url,
-        "error-rate": answers.prometheus_url,
+def _urls(answers: StarterAnswers) -> dict[str, str]:
+    """Each bundled probe's URL; empty for a probe left out."""
+    return {
+        HEALTH: answers.health_url.strip(),
+        VERSION: answers.version_url.strip(),
+        PROMETHEUS: answers.prometheus_url.strip(),
     }
+
+
+def _left_out(answers: StarterAnswers) -> set[str]:
+    """The bundled probes the runbook has not: a blank URL (a batch worker has no health
+    or version endpoint, ux_review8 #1; many services no Prometheus)."""
+    return {name for name, url in _urls(answers).items() if not url}
+
+
+def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
+    urls = _urls(answers)
     written: list[JSONValue] = []
     for probe in _list(probes):
         assert isinstance(probe, dict)
@@ -242,6 +260,8 @@ def rollback_title(answers: StarterAnswers) -> str:
 
 def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue) -> JSONValue:
     assert isinstance(phase, dict)
+    left_out = _left_out(answers)
+    health = HEALTH not in left_out
     steps: list[JSONValue] = []
     for step in _list(phase["steps"]):
         assert isinstance(step, dict)
@@ -256,13 +276,19 @@ def _phase(answers: StarterAnswers, pattern: DeploymentPattern, phase: JSONValue
             step["command"] = rollback_command(answers)
             if (check := rollback_check(answers)) is not None:
                 step["verify"] = check
+        elif step["id"] == "record-running-version" and not answers.version_url.strip():
+            step["kind"] = "check"  # no URL to curl: the version is noted by hand
+            del step["command"]
         elif step["id"] == "record-running-version":
             step["command"] = f"curl -fsS {_shell_url(answers.version_url)}"
         elif step["id"] == "database-rollback" and (down := DOWN_STEP[answers.migrations]):
             step["guidance"] = f"{step['guidance']} {down}"
-        elif step.get("probe") == PROMETHEUS and not answers.prometheus_url:
+        elif step.get("probe") == PROMETHEUS and not answers.prometheus_url and health:
             step["probe"] = HEALTH
             step["evidence"] = NO_PROMETHEUS_EVIDENCE
+        elif step.get("probe") in left_out:  # its evidence is typed when it is checked
+            del step["probe"]
+            step.pop("evidence", None)
         steps.append(step)
     return {**phase, "steps": steps}
 
@@ -310,8 +336,20 @@ _HEADER = """\
 _NO_PROMETHEUS = """\
 #
 # No Prometheus URL was given: the error-rate probe and its trigger (error rate > 5%)
-# are left out, and Check health reads the health probe. Run `lastgood init` with one
-# to have them, or copy them from the bundled runbook.
+# are left out, and Check health reads {check_health}. Run `lastgood init` with
+# one to have them, or copy them from the bundled runbook.
+"""
+
+_NO_HEALTH = """\
+#
+# No health URL was given: the health probe and its trigger (3 failed checks in a row)
+# are left out.
+"""
+
+_NO_VERSION = """\
+#
+# No version URL was given: the version probe is left out; Confirm version takes the
+# version seen, typed when it is checked, and Record the version running is a check.
 """
 
 _COMMENTS = {

@@ -45,10 +45,15 @@ LABELS = {
 }
 """Each answer in words, where no option names it."""
 
-BLANK_AT_A_QUESTION = frozenset({"prometheus_url"})
+BLANK_LEAVES_OUT = frozenset({"health_url", "version_url"})
+"""Answers a blank leaves out, at a question or as an option (`--health-url ""`): no
+health or version URL, no such probe nor what reads it (`runbooks.starter`), for a
+service with no HTTP endpoint, a batch worker say (ux_review8 #1). `init` says what it
+left out."""
+BLANK_AT_A_QUESTION = frozenset({"prometheus_url", *BLANK_LEAVES_OUT})
 """Answers a blank line leaves out at a question: no Prometheus URL, no error-rate probe
-(`runbooks.starter`). Given as an option, an empty value is still refused: in a script
-it is more often a variable left unset than a choice."""
+(`runbooks.starter`). Given as an option, an empty Prometheus URL is still refused: in a
+script it is more often a variable left unset than a choice."""
 
 OWN_COMMAND = (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM)
 """The methods that run the team's rollback command as given."""
@@ -70,7 +75,7 @@ def answer_problem(field: str, text: str, name: Name = label) -> str | None:
     """Why `text` cannot be the answer `field` on its own, or None."""
     what = name(field)
     if not text.strip():
-        return f"{what} must not be empty"
+        return None if field in BLANK_LEAVES_OUT else f"{what} must not be empty"
     if problem := _unprintable(text):  # each check below would fail it, less clearly
         return f"{what}: {problem}"
     match field:
@@ -121,6 +126,14 @@ def prometheus_problem(given: Collection[str], name: Name = label) -> str | None
     for field in ("error_query", "error_reduce"):
         if field in given:
             return f"{name(field)} needs a Prometheus URL"
+    return None
+
+
+def version_problem(given: Collection[str], name: Name = label) -> str | None:
+    """Why the version URL cannot be left out with the answers `given`, or None: a
+    version field given would go unused."""
+    if "version_field" in given:
+        return f"{name('version_field')} needs a version URL"
     return None
 
 

@@ -230,10 +230,52 @@ def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
     assert "alembic downgrade <last good revision>" in guidance["database-rollback"]
 
 
+def test_a_service_without_http_endpoints_gets_a_runbook_that_validates(tmp_path):
+    """A batch worker has no health or version URL: `--health-url ""` and
+    `--version-url ""` were refused (must not be empty), and the author deleted by hand
+    the probes and what read them (ux_review8 #1). Now a blank leaves them out, says so,
+    and what is written validates."""
+    worker = [*("--service", "mailer-worker", "--method", "custom")]
+    blank = [*("--health-url", "", "--version-url", "")]
+    command = ["--rollback-command", "kubectl -n batch rollout undo cronjob/mailer"]
+    code, out, err = init(tmp_path, *worker, *blank, *command, process=True)
+    assert (code, err) == (0, "")
+    assert "no health probe: its trigger (3 failed checks in a row) is left out" in out
+    assert "no version probe: Confirm version takes the version seen" in out
+    validated = Cli(tmp_path / "unused.db").run("validate", str(tmp_path / "lastgood.yaml"))
+    assert validated.code == 0, validated.err
+    assert "ok (runbook 'mailer-worker-rollback', 4 phases, 17 steps)" in validated.out
+    text = (tmp_path / "lastgood.yaml").read_text(encoding="utf-8")
+    assert "# No health URL was given" in text and "# No version URL was given" in text
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert [probe.name for probe in runbook.probes] == ["error-rate"]
+    assert [trigger.id for trigger in runbook.triggers] == ["error-rate", "core-broken"]
+    steps = {step.id: step for step in runbook.steps()}
+    assert (steps["confirm-version"].probe, steps["confirm-version"].evidence) == (None, None)
+    assert steps["check-health"].probe == "error-rate"
+    recorded = steps["record-running-version"]
+    assert (recorded.kind.value, recorded.command) == ("check", None)
+
+
+def test_a_blank_health_url_keeps_the_version_probe_and_its_curl(tmp_path):
+    args = [*SERVICE, "--health-url", "", "--version-url", "https://checkout.example/v"]
+    code, out, err = init(tmp_path, *args)
+    assert (code, err) == (0, ""), out
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert [probe.name for probe in runbook.probes] == ["version", "error-rate"]
+    steps = {step.id: step for step in runbook.steps()}
+    assert steps["confirm-version"].probe == "version"
+    assert steps["record-running-version"].command == "curl -fsS https://checkout.example/v"
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--service", "checkout"], "--health-url, --version-url needed"),
+        (
+            [*SERVICE, "--health-url", "", "--version-url", "", "--version-field", "v"],
+            "lastgood init: --version-field needs a version URL\n",
+        ),
         (["--service", "check out", *URLS], "--service 'check out': use letters"),
         (
             [*SERVICE, *URLS, "--method", "custom"],

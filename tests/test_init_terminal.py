@@ -181,6 +181,42 @@ def test_a_blank_prometheus_url_writes_a_runbook_without_prometheus_that_validat
     assert steps["confirm-version"].probe == "version"
 
 
+def test_blank_health_and_version_urls_write_a_runbook_without_them_that_validates(tmp_path):
+    """Enter at "Health URL" and "Version URL" was refused (must not be empty), so a
+    batch worker could not be described (ux_review8 #1). Each question says what a
+    blank means; the version's JSON field is then not asked."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            ("Service name", "mailer-worker"),
+            ("Health URL (answers 200 while healthy; blank: no health probe)", ""),
+            ("Version URL (JSON naming the running version; blank: no version probe)", ""),
+            ("Prometheus URL (blank: no Prometheus probe)", ""),
+            ("Rollback method", "custom"),
+            ("Rollback command", "kubectl -n batch rollout undo cronjob/mailer"),
+            ("Migration tool", ""),
+        ],
+    )
+    assert code == 0, screen
+    assert "JSON field" not in screen
+    validated = subprocess.run(
+        [*lastgood_command(), "validate", "lastgood.yaml"],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert validated.returncode == 0, validated.stdout + validated.stderr
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert runbook.probes == ()
+    assert [t.id for t in runbook.triggers] == ["core-broken"]
+    steps = {step.id: step for step in runbook.steps()}
+    assert steps["check-health"].probe is None
+    assert steps["confirm-version"].probe is None
+
+
 def test_a_blank_prometheus_url_is_asked_again_when_an_error_query_was_given(tmp_path):
     code, screen = answered_at_a_terminal(
         tmp_path,

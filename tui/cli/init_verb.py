@@ -43,7 +43,13 @@ from runbooks.starter import (
     rollback_check,
     rollback_command,
 )
-from runbooks.starter_checks import BLANK_AT_A_QUESTION, OWN_COMMAND, Name, prometheus_problem
+from runbooks.starter_checks import (
+    BLANK_AT_A_QUESTION,
+    OWN_COMMAND,
+    Name,
+    prometheus_problem,
+    version_problem,
+)
 from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
 
@@ -53,8 +59,8 @@ Check = Callable[[str], str | None]
 
 QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("service", "Service name", None),
-    ("health_url", "Health URL (answers 200 while healthy)", None),
-    ("version_url", "Version URL (JSON naming the running version)", None),
+    ("health_url", "Health URL (answers 200 while healthy; blank: no health probe)", None),
+    ("version_url", "Version URL (JSON naming the running version; blank: no version probe)", None),
     ("version_field", "JSON field holding the version", "version"),
     ("prometheus_url", "Prometheus URL (blank: no Prometheus probe)", None),
     ("error_query", "Error-ratio query (PromQL, 0-1)", DEFAULT_ERROR_QUERY),
@@ -111,6 +117,8 @@ def cmd_init(args: Arguments) -> int:
     print(f"  rollback: {visible(rollback_command(answers))}", file=out)
     if (check := rollback_check(answers)) is not None:
         print(f"  verified: {visible(str(check['command']))}", file=out)
+    for left_out in http_lines(answers):
+        print(f"  {left_out}", file=out)
     print(f"  {prometheus_line(answers, tried)}", file=out)
     if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back
         print("keep it:   save it to a file (-o lastgood.yaml) to check it and use it", file=out)
@@ -141,6 +149,8 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         return option(field) if ask is None or field in given else label(field)
 
     problems = [p for field, text in given.items() if (p := answer_problem(field, text, name))]
+    if "version_url" in given and not given["version_url"].strip():
+        problems += [p for p in (version_problem(given, name),) if p]
     if problems:
         raise CliError("; ".join(problems))
     if ask is None or "method" in given:
@@ -158,6 +168,9 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
         for field, question, default in QUESTIONS:
             if field == "error_query" and not values["prometheus_url"]:
                 continue  # no Prometheus to ask
+            if field == "version_field" and not values["version_url"].strip():
+                values[field] = default or ""
+                continue  # no version URL to read it from
             if field not in values:
                 values[field] = asked(ask, question, default, _check(field, given, name))
         _ask_after_method(ask, values, name)
@@ -185,8 +198,10 @@ def _check(field: str, given: Collection[str], name: Name) -> Check:
     against the options given (`--rollback-command` needs load-balancer or custom)."""
 
     def check(text: str) -> str | None:
-        if field in BLANK_AT_A_QUESTION and not text.strip():
-            return prometheus_problem(given, name)  # left out, unless something needs it
+        if field in BLANK_AT_A_QUESTION and not text.strip():  # left out, unless needed
+            if field == "prometheus_url":
+                return prometheus_problem(given, name)
+            return version_problem(given, name) if field == "version_url" else None
         if problem := answer_problem(field, text, name):
             return problem
         if field == "method":
@@ -288,6 +303,19 @@ def try_prometheus(answers: StarterAnswers) -> Sample | None:
         reduce=answers.error_reduce,
     )
     return poll_once(probe)
+
+
+def http_lines(answers: StarterAnswers) -> list[str]:
+    """What a blank health or version URL left out of the runbook, one line each."""
+    lines = []
+    if not answers.health_url.strip():
+        lines.append("no health probe: its trigger (3 failed checks in a row) is left out")
+    if not answers.version_url.strip():
+        lines.append(
+            "no version probe: Confirm version takes the version seen, typed when it is "
+            "checked, and Record the running version is a plain check"
+        )
+    return lines
 
 
 def prometheus_line(answers: StarterAnswers, sample: Sample | None) -> str:
