@@ -349,9 +349,14 @@ def split_lead(text: str) -> tuple[str, str]:
     return re.sub(r"\*\*(.+?)\*\*", r"\1", text).strip(), ""
 
 
+CODE_INDENT = "    "
+"""How fenced code shows in guidance: indented, as plain text shows a command."""
+
+
 def reflow(lines: list[str]) -> str:
-    """Guidance text: wrapped lines joined into paragraphs; list items, blank lines and
-    fenced code kept as written."""
+    """Guidance text: wrapped lines joined into paragraphs; list items and blank lines
+    kept as written, fenced code kept line by line, indented, without its fences (the
+    ``` lines showed as text in every face, the command below them; ux_review8 #4)."""
     out: list[str] = []
     fence: str | None = None
     joinable = False
@@ -359,11 +364,12 @@ def reflow(lines: list[str]) -> str:
         stripped = line.strip()
         opens = _FENCE.match(line)
         if fence is not None or opens:
-            out.append(line.rstrip())
             if fence is None and opens:
                 fence = opens.group(2)
             elif fence is not None and stripped.startswith(fence) and not stripped.strip(fence[0]):
                 fence = None
+            else:
+                out.append(CODE_INDENT + line.rstrip() if stripped else "")
             joinable = False
         elif not stripped:
             out.append("")

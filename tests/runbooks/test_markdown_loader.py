@@ -59,7 +59,7 @@ def test_example_deployment_plan() -> None:
     assert switch is not None
     assert switch.guidance == (
         "Point the load balancer at the blue (2.4.0) environment.\n\n"
-        "```\n./lb switch --to blue\n```"
+        "    ./lb switch --to blue"  # the fenced command indented, its fences gone
     )
     keep = runbook.step("keep-green-running-for-diagnosis")
     assert keep is not None and not keep.required
@@ -197,7 +197,7 @@ def test_code_fences_are_not_structure(write: WriteFile) -> None:
 """
     runbook = load_runbook(write(text, "plan.md"))
     first, second = runbook.steps()
-    assert first.guidance == "```\n- [ not a task\n## not a heading\n```"
+    assert first.guidance == "    - [ not a task\n    ## not a heading"
     assert second.title == "Next"
 
 
