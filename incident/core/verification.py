@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from msgspec import Struct
 
+from incident.core.events import JSONValue
 from incident.core.records import StepRecord
 from incident.core.state import IncidentState
 from runbooks.model import StepKind
@@ -49,6 +50,13 @@ class Verification(Struct, frozen=True):
         if not timed:
             return self.records[-1]
         return max(timed, key=lambda t: (t[0], t[1]))[2]
+
+    def to_json(self) -> dict[str, JSONValue]:
+        """`verification` in `status --json` and `brief --json`: verified, and the steps
+        skipped (each verified nothing) and still open, by id."""
+        skipped: list[JSONValue] = [*self.skipped]
+        still_open: list[JSONValue] = [*self.open]
+        return {"verified": self.verified, "skipped": skipped, "open": still_open}
 
     def unverified(self) -> str:
         """Why the service is not verified, in a few words: `confirm-version, smoke-test

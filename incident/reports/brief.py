@@ -34,6 +34,7 @@ from incident.core.phase_clocks import (
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import clipped, visible
+from incident.core.verification import verification
 from incident.health.reading_line import reading_parts
 from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
@@ -119,6 +120,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "phase": _phase_data(clock),
         "next_step": _next_step(state, clock),
         "skipped_phases": [c.phase.id for c in skipped_phases(state, now)],
+        "verification": verification(state).to_json(),
         "decisions": [
             {
                 "what": d.what,
@@ -190,6 +192,9 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     if skipped:
         titles = ", ".join(c.phase.title for c in skipped)
         head.append(f"Skipped whole, no step checked: {titles}")
+    account = verification(state)
+    if account.skipped:  # a skipped verification step verified nothing (ux_review7 F2)
+        head.append(f"Not verified: {account.unverified()}")
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = _wrapped("Open gates: ", gates or ["none"], "; ")
     tail += _wrapped("Triggers now: ", trigger_parts(state), "; ")

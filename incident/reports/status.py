@@ -132,7 +132,7 @@ def status_data(
             for a in state.approvals.values()
         ],
         "triggers": trigger_data(state),
-        "verification": _verification(state),
+        "verification": verification(state).to_json(),
         "database_tier": state.tier_choice.tier if state.tier_choice else None,
         "next_update_due": _ts(next_update),
         "communications": len(state.communications),
@@ -281,12 +281,3 @@ def status_text(state: IncidentState, now: datetime) -> str:
                 lines.append(f"      what the rollback undoes: {state.changes.summary}")
                 lines += [f"        {migration}" for migration in state.changes.migrations]
     return "\n".join(visible(line) for line in lines)
-
-
-def _verification(state: IncidentState) -> JSONValue:
-    """Whether the service is verified: every verification step checked; those skipped
-    (each verified nothing) and those still open by id."""
-    account = verification(state)
-    skipped: list[JSONValue] = [*account.skipped]
-    still_open: list[JSONValue] = [*account.open]
-    return {"verified": account.verified, "skipped": skipped, "open": still_open}
