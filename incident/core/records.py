@@ -146,6 +146,9 @@ class Communication(Struct, frozen=True):
     """The incident's severity when it was recorded (a webhook's body says it)."""
     title: str = ""
     """The incident's title when it was recorded."""
+    written_at: datetime | None = None
+    """When it was written, if the record could not take it then (sent when recorded,
+    at `at`: `CommunicationSent.written_at`)."""
 
 
 class DeclinedMessage(Struct, frozen=True):

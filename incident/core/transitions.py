@@ -97,15 +97,24 @@ def apply_event(state: IncidentState, event: Event) -> None:
             _reopened(state, data, event)
         case ApprovalGranted() as data:
             holder = state.roles.get(data.role, "") if data.role else ""
+            when = data.written_at or at  # typed then, recorded late (`incident.app.kept`)
             state.approvals[data.target] = Approval(
-                data.target, data.by or actor, data.reason, at, event.seq, actor, data.role, holder
+                data.target,
+                data.by or actor,
+                data.reason,
+                when,
+                event.seq,
+                actor,
+                data.role,
+                holder,
             )
-            _touch(state, data.target, at)
+            _touch(state, data.target, when)
         case DatabaseTierChosen() as data:
-            state.tier_choice = TierChoice(data.tier, data.by or actor, data.reason, at)
+            when = data.written_at or at
+            state.tier_choice = TierChoice(data.tier, data.by or actor, data.reason, when)
             for record in state.steps.values():
                 if record.step.kind == "database":
-                    _touch(state, record.step.id, at)
+                    _touch(state, record.step.id, when)
         case NoteAdded() as data:
             late = data.written_at is not None
             written = data.written_at or at
@@ -136,6 +145,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
                     event.seq,
                     state.severity,
                     state.title,
+                    data.written_at,
                 )
             )
         case CommunicationDeclined() as data:
@@ -264,12 +274,13 @@ def _touch(state: IncidentState, step_id: str, at: datetime) -> StepRecord | Non
 
 
 def _checked(state: IncidentState, data: StepChecked, event: Event) -> None:
-    record = _touch(state, data.step, event.at)
+    at = data.written_at or event.at  # typed then, recorded late (`incident.app.kept`)
+    record = _touch(state, data.step, at)
     if record is None:
         return
     record.done, record.skipped = True, False
     record.by = data.by or event.actor
-    record.at = event.at
+    record.at = at
     record.seq = event.seq
     record.note = data.note
     record.evidence = data.evidence
@@ -277,13 +288,14 @@ def _checked(state: IncidentState, data: StepChecked, event: Event) -> None:
 
 
 def _skipped(state: IncidentState, data: StepSkipped, event: Event) -> None:
-    state.step_changes.append(StepChange(data.step, "skipped", event.actor, data.reason, event.at))
-    record = _touch(state, data.step, event.at)
+    at = data.written_at or event.at
+    state.step_changes.append(StepChange(data.step, "skipped", event.actor, data.reason, at))
+    record = _touch(state, data.step, at)
     if record is None:
         return
     record.done, record.skipped = False, True
     record.by = data.by or event.actor
-    record.at = event.at
+    record.at = at
     record.seq = event.seq
     record.reason = data.reason
 

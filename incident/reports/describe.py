@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import assert_never
 
 from incident.core.attribution import command_change
@@ -98,15 +99,18 @@ def describe(event: Event) -> str:
             if _line(d.by) and _line(d.by) != event.actor:
                 text += f" (by {_line(d.by)})"
             text += _then(d.note)
-            return text + (f" [evidence: {_line(d.evidence)}]" if _line(d.evidence) else "")
+            text += f" [evidence: {_line(d.evidence)}]" if _line(d.evidence) else ""
+            return text + late(d.written_at)
         case StepSkipped() as d:
-            return f"Skipped {_line(d.step)}: {_line(d.reason)}"
+            return f"Skipped {_line(d.step)}: {_line(d.reason)}{late(d.written_at)}"
         case StepReopened() as d:
             return f"Reopened {_line(d.step)}: {_line(d.reason)}"
         case ApprovalGranted() as d:
-            return f"Approved {_line(d.target)} by {_line(d.by)}: {_line(d.reason)}"
+            approved = f"Approved {_line(d.target)} by {_line(d.by)}: {_line(d.reason)}"
+            return approved + late(d.written_at)
         case DatabaseTierChosen() as d:
-            return f"Database tier chosen: {_line(d.tier)}: {_line(d.reason)}"
+            chosen = f"Database tier chosen: {_line(d.tier)}: {_line(d.reason)}"
+            return chosen + late(d.written_at)
         case NoteAdded() as d:
             return f"{'Pinned note' if d.pinned else 'Note'}: {_line(d.text)}{written_late(d)}"
         case RoleAssigned() as d:
@@ -124,7 +128,7 @@ def describe(event: Event) -> str:
             return f"Paged {_line(d.target)}{_then(d.note)}"
         case CommunicationSent() as d:
             how = "Message sent automatically" if d.auto else "Message sent"
-            return f"{how}: {_line(d.text)}"
+            return f"{how}: {_line(d.text)}{late(d.written_at)}"
         case CommunicationDeclined() as d:
             what = f"the {_line(d.template)} message due at {_line(d.moment)}"
             return f"Chose not to send {what}{_then(d.reason)}"
@@ -197,9 +201,15 @@ def written_late(note: NoteAdded) -> str:
     """When a note recorded later than it was written was written (`NoteAdded.written_at`),
     as `ran_late` says it of a run: after the text, which a timeline panel's row of 40
     cells showed none of behind `written at 11:46:50 UTC (recorded late): `."""
-    if note.written_at is None:
+    return late(note.written_at)
+
+
+def late(written_at: datetime | None) -> str:
+    """` (written at 11:02:07 UTC, recorded late)`: what was typed while the record could
+    not take it (a note, a check, a decision, a message), after its text; "" if not."""
+    if written_at is None:
         return ""
-    return f" (written at {format_timestamp(note.written_at)[11:19]} UTC, recorded late)"
+    return f" (written at {format_timestamp(written_at)[11:19]} UTC, recorded late)"
 
 
 def ran_late(ran: CommandRan) -> str:

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from incident.app.kept import (
-    KeptNote,
+    KeptIntent,
     encode,
     file_name,
     nothing_kept,
-    record_kept_note,
-    with_note,
+    record_kept,
+    with_intent,
     with_run,
 )
 from incident.app.session import IncidentSession
@@ -48,16 +48,16 @@ def events_of(db: Path, incident: str) -> list[Event]:
 
 def kept_spool(
     db: Path, incident: str, directory: Path
-) -> tuple[SpoolFile, UnrecordedRun, KeptNote]:
+) -> tuple[SpoolFile, UnrecordedRun, KeptIntent]:
     """A spool as a killed screen left it: a run and a note, from just after the
     declaration (before anything records them)."""
     with SqliteEventLog.open(db) as log:
         state = IncidentSession(log, incident, SystemClock()).state
     then = state.declared_at + timedelta(milliseconds=1)
     run = UnrecordedRun("roll-back", "rollout undo", 0, b"rolled back\n", None, then)
-    note = KeptNote("ada", NOTE, False, then + timedelta(milliseconds=1))
+    note = KeptIntent("ada", "note", {"text": NOTE, "pin": False}, then + timedelta(milliseconds=1))
     spool = SpoolFile(directory, file_name(state))
-    spool.write(encode(with_note(with_run(nothing_kept(state), "bo", run), note)))
+    spool.write(encode(with_intent(with_run(nothing_kept(state), "bo", run), note)))
     return spool, run, note
 
 
@@ -71,7 +71,7 @@ async def test_kept_items_recorded_before_the_kill_are_not_recorded_again(
     with SqliteEventLog.open(db) as log:
         session = IncidentSession(log, incident, SystemClock())
         record_unrecorded(session, "bo", run, db=None)
-        record_kept_note(session, note)
+        record_kept(session, note)
     before = events_of(db, incident)
     assert [e.kind for e in before].count("command.ran") == 1
     with SqliteEventLog.open(db) as log:

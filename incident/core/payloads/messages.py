@@ -25,6 +25,9 @@ class CommunicationSent(Struct, frozen=True):
     """The runbook moment that made it due (`step:decide-rollback`); stored only if one did."""
     auto: bool = False
     """Sent by lastgood under a `mode: auto` rule; stored only then."""
+    written_at: datetime | None = None
+    """When it was written, if the record could not take it then: sent (and delivered)
+    when recorded, as `at` says; stored only then (`NoteAdded.written_at`)."""
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {
@@ -37,6 +40,8 @@ class CommunicationSent(Struct, frozen=True):
             data["moment"] = self.moment
         if self.auto:
             data["auto"] = True
+        if self.written_at is not None:
+            data["written_at"] = format_timestamp(self.written_at)
         return data
 
     @classmethod
@@ -49,6 +54,7 @@ class CommunicationSent(Struct, frozen=True):
             by=f.text("by"),
             moment=f.text("moment", ""),
             auto=f.flag("auto", False),
+            written_at=f.moment_or_none("written_at", optional=True),
         )
         f.done()
         return decoded

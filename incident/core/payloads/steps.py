@@ -26,6 +26,9 @@ class StepChecked(Struct, frozen=True):
     """What the probes showed (a verification step); stored only if there is some."""
     tier: str | None = None
     """The database tier in force, for the database step; stored only then."""
+    written_at: datetime | None = None
+    """When it was typed, if the record could not take it then (`NoteAdded.written_at`);
+    stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {"step": self.step, "by": self.by, "note": self.note}
@@ -35,7 +38,7 @@ class StepChecked(Struct, frozen=True):
             data["evidence"] = self.evidence
         if self.tier is not None:
             data["tier"] = self.tier
-        return data
+        return _with_written_at(data, self.written_at)
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> StepChecked:
@@ -48,6 +51,7 @@ class StepChecked(Struct, frozen=True):
             override=f.text("override", ""),
             evidence=f.text("evidence", ""),
             tier=tier,
+            written_at=f.moment_or_none("written_at", optional=True),
         )
         f.done()
         return decoded
@@ -60,14 +64,19 @@ class StepSkipped(Struct, frozen=True):
     step: str
     reason: str
     by: str
+    written_at: datetime | None = None
+    """When it was typed, if the record could not take it then (`NoteAdded.written_at`);
+    stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {"step": self.step, "reason": self.reason, "by": self.by}
+        data: dict[str, JSONValue] = {"step": self.step, "reason": self.reason, "by": self.by}
+        return _with_written_at(data, self.written_at)
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> StepSkipped:
         f = Fields(cls.KIND, data)
-        decoded = cls(f.text("step"), f.text("reason"), f.text("by"))
+        written_at = f.moment_or_none("written_at", optional=True)
+        decoded = cls(f.text("step"), f.text("reason"), f.text("by"), written_at)
         f.done()
         return decoded
 
@@ -100,14 +109,24 @@ class ApprovalGranted(Struct, frozen=True):
     """The role the runbook names as approver."""
     by: str
     reason: str
+    written_at: datetime | None = None
+    """When it was typed, if the record could not take it then (`NoteAdded.written_at`);
+    stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {"target": self.target, "role": self.role, "by": self.by, "reason": self.reason}
+        data: dict[str, JSONValue] = {
+            "target": self.target,
+            "role": self.role,
+            "by": self.by,
+            "reason": self.reason,
+        }
+        return _with_written_at(data, self.written_at)
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> ApprovalGranted:
         f = Fields(cls.KIND, data)
-        decoded = cls(f.text("target"), f.text("role"), f.text("by"), f.text("reason"))
+        written_at = f.moment_or_none("written_at", optional=True)
+        decoded = cls(f.text("target"), f.text("role"), f.text("by"), f.text("reason"), written_at)
         f.done()
         return decoded
 
@@ -121,19 +140,26 @@ class DatabaseTierChosen(Struct, frozen=True):
     """The tier's data loss as the runbook said it then (none, possible, certain)."""
     reason: str
     by: str
+    written_at: datetime | None = None
+    """When it was typed, if the record could not take it then (`NoteAdded.written_at`);
+    stored only then."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "tier": self.tier,
             "data_loss": self.data_loss,
             "reason": self.reason,
             "by": self.by,
         }
+        return _with_written_at(data, self.written_at)
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> DatabaseTierChosen:
         f = Fields(cls.KIND, data)
-        decoded = cls(f.text("tier"), f.text("data_loss"), f.text("reason"), f.text("by"))
+        written_at = f.moment_or_none("written_at", optional=True)
+        decoded = cls(
+            f.text("tier"), f.text("data_loss"), f.text("reason"), f.text("by"), written_at
+        )
         f.done()
         return decoded
 
@@ -230,3 +256,12 @@ class CommandRan(Struct, frozen=True):
         )
         f.done()
         return decoded
+
+
+def _with_written_at(
+    data: dict[str, JSONValue], written_at: datetime | None
+) -> dict[str, JSONValue]:
+    """`data` with when it was typed, if it was recorded late (`written_at`)."""
+    if written_at is not None:
+        data["written_at"] = format_timestamp(written_at)
+    return data

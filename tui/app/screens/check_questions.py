@@ -29,13 +29,15 @@ def ask_override(desk: Desk, step_id: str, detail: str) -> None:
 
     from tui.app.modals.text_prompt import TextPrompt
 
+    answered, closed = _checked_or_kept(desk, step_id, "override")
     desk.screen.app.push_screen(
         TextPrompt(
             f"Override: {title}",
             f"Evidence does not hold ({detail}). Reason to check it anyway? "
             "It is recorded as the step's override.",
-            record=_checked_or_kept(desk, step_id, "override"),
+            record=answered,
         ),
+        closed,
     )
 
 
@@ -56,14 +58,16 @@ def ask_evidence(desk: Desk, step_id: str, detail: str) -> None:
 
     from tui.app.modals.text_prompt import TextPrompt
 
+    answered, closed = _checked_or_kept(desk, step_id, "evidence")
     desk.screen.app.push_screen(
         TextPrompt(
             f"Evidence: {record.step.title}",
             f"{why[:1].upper()}{why[1:]}. What did you see that shows '{record.step.title}' "
             "is done? It is recorded as the step's evidence.",
             placeholder=example,
-            record=_checked_or_kept(desk, step_id, "evidence"),
+            record=answered,
         ),
+        closed,
     )
 
 
@@ -75,25 +79,31 @@ def ask_seen(desk: Desk, step_id: str) -> None:
 
     from tui.app.modals.text_prompt import TextPrompt
 
+    answered, closed = _checked_or_kept(desk, step_id, "evidence")
     desk.screen.app.push_screen(
         TextPrompt(
             f"Evidence: {title}",
             f"A tick is not evidence: no probe backs '{title}'. What did you test, and "
             "what did you see? It is recorded as the step's evidence.",
             placeholder="e.g. logged in and checked out a test order",
-            record=_checked_or_kept(desk, step_id, "evidence"),
+            record=answered,
         ),
+        closed,
     )
 
 
 def _checked_or_kept(
     desk: Desk, step_id: str, field: Literal["evidence", "override"]
-) -> Callable[[str], Awaitable[str | None]]:
+) -> tuple[Callable[[str], Awaitable[str | None]], Callable[[object], None]]:
     """Records the prompt's answer as the check's `field`; None once recorded, else why
     not. Refused because the step is done now (checked first elsewhere), the next
-    submission records the answer as a note instead."""
+    submission records the answer as a note instead. With it, what the dialog's
+    closing does: the answer kept on disk while the record refused it is forgotten."""
     actor = desk.actor
     offered = False
+    from tui.app.screens.kept import HeldIntent
+
+    held = HeldIntent(desk, "check")  # kept on disk while the record refuses it
 
     async def record(answer: str) -> str | None:
         nonlocal offered
@@ -104,7 +114,8 @@ def _checked_or_kept(
             return kept.message if kept is not None else None
         values: dict[str, object] = {"step": step_id, field: answer}
         check = BY_NAME["check"]
-        refusal = await desk.attempt(lambda s: run(check, s, actor, values), after=desk.advance)
+        job = lambda s: run(check, s, actor, values)  # noqa: E731
+        refusal = await held.attempt(values, job, after=desk.advance)
         if refusal is None:
             return None
         if not desk.state.steps[step_id].done:
@@ -112,4 +123,4 @@ def _checked_or_kept(
         offered = True
         return f"{refusal.message}. ctrl+s records what you typed as a note; Esc drops it."
 
-    return record
+    return record, held.closed

@@ -353,10 +353,13 @@ class StepVerbs:
             return
         target_id, what, role = target
         actor = desk.actor
+        from tui.app.screens.kept import HeldIntent
+
+        held = HeldIntent(desk, "approve")  # kept on disk while the record refuses it
 
         async def approve(result: tuple[str, str]) -> Refusal | None:
             values: dict[str, object] = {"target": target_id, "by": result[0], "reason": result[1]}
-            return await desk.attempt(lambda s: run(BY_NAME["approve"], s, actor, values))
+            return await held.attempt(values, lambda s: run(BY_NAME["approve"], s, actor, values))
 
         from tui.app.modals.approval import ApprovalModal
 
@@ -367,7 +370,7 @@ class StepVerbs:
         holder = desk.state.roles.get(role, "")
         note = "" if holder else f"no one holds it: assign it first, key {BY_NAME['assign'].key}"
         modal = ApprovalModal(what, role, approver=holder or actor, role_note=note, approve=approve)
-        desk.screen.app.push_screen(modal)
+        desk.screen.app.push_screen(modal, held.closed)
 
     def open_decision(self) -> None:
         """The phase 1 decision gate (`gate_dialogs.open_decision`)."""

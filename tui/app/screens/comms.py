@@ -267,6 +267,9 @@ class Comms:
 
         desk = self.desk
         actor = desk.actor
+        from tui.app.screens.kept import HeldIntent
+
+        held = HeldIntent(desk, "send")  # kept on disk while the record refuses it
 
         async def send(composed: Composed) -> Refusal | None:
             template_id, text, channel, again = composed
@@ -279,7 +282,9 @@ class Comms:
                     s, actor, template=template_id, text=written, channel=channel, again=again
                 )
 
-            return await desk.attempt(job, after=self._copied)
+            # Kept as shown: recorded later, the template would say that moment's times.
+            values = {"template": template_id, "text": text, "channel": channel, "again": again}
+            return await held.attempt(values, job, after=self._copied)
 
         from tui.app.modals.composer import ComposerModal
 
@@ -297,7 +302,8 @@ class Comms:
                 sent_before=sent_before,
                 send=send,
                 routes=routes,
-            )
+            ),
+            held.closed,
         )
 
 

@@ -31,7 +31,6 @@ from tui.app.screens.verb_keys import choices_for, in_tui_words
 from tui.app.widgets.incident_view import IncidentView
 
 if TYPE_CHECKING:  # the forms are loaded when one first opens
-    from incident.app.kept import KeptNote
     from tui.app.modals.verb_form import Refusal, Values
     from tui.app.screens.kept import KeptOnDisk
 
@@ -172,12 +171,16 @@ class Desk:
         after: After | None = None,
         quiet: bool = False,
         unrecorded: Callable[[str], str] | None = None,
+        unreachable: Callable[[], None] | None = None,
     ) -> None:
         """Record through `job` without waiting; a refusal is a toast (its remedy in this
         face's terms), worded by `unrecorded` when what happened outside the record
-        must be said with it (a command that ran)."""
+        must be said with it (a command that ran); `unreachable` is called first if the
+        record could not be written."""
 
         def reply(outcome: Outcome[Done]) -> None:
+            if unreachable is not None and isinstance(outcome.error, StoreError):
+                unreachable()
             refusal = self.shown(outcome, after=after, quiet=quiet)
             if refusal is None:
                 return
@@ -241,19 +244,23 @@ class Desk:
         from tui.app.modals.verb_form import VerbForm
 
         now = self.now()
-        kept = self.kept if verb.name == "note" else None
-        held: list[KeptNote] = []
-        """The note this form submitted and the record refused, kept on disk meanwhile."""
+        held = None
+        if self.kept is not None:
+            from incident.app.kept import KEPT_VERBS
+            from tui.app.screens.kept import HeldIntent
+
+            held = HeldIntent(self, verb.name) if verb.name in KEPT_VERBS else None
 
         async def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
-            if kept is not None:
-                return await self._note(kept, held, call_values, after)
-            return await self.attempt(lambda s: run(verb, s, actor, call_values), after=after)
+            job: Job = lambda s: run(verb, s, actor, call_values)  # noqa: E731
+            if held is not None:  # kept on disk while the record refuses it
+                return await held.attempt(call_values, job, after=after)
+            return await self.attempt(job, after=after)
 
         def closed(values: Values | None) -> None:
-            if kept is not None and held and values is None:  # cancelled: not to be recorded
-                kept.forget_note(held.pop())
+            if held is not None and values is None:  # cancelled: not to be recorded
+                held.closed()
 
         self.screen.app.push_screen(
             VerbForm(
@@ -269,36 +276,6 @@ class Desk:
             ),
             closed,
         )
-
-    async def _note(
-        self, kept: KeptOnDisk, held: list[KeptNote], values: Values, after: After | None
-    ) -> Refusal | None:
-        """A note from its form, kept on disk while the record refuses it.
-
-        Submitted again as it was refused, it is the note kept: recorded with when it was
-        first submitted (`NoteAdded.written_at`), so a screen killed between recording it
-        and forgetting it does not record it twice. Changed, it is a new note."""
-        from incident.app.kept import KeptNote, record_kept_note
-
-        note = KeptNote(self.actor, str(values["text"]), values.get("pin") is True, self.now())
-        if held and (held[0].text, held[0].pinned) == (note.text, note.pinned):
-            note = held[0]
-        elif held:
-            kept.forget_note(held.pop())
-        if held:
-            job: Job = lambda s: record_kept_note(s, note)  # noqa: E731
-        else:
-            job = lambda s: run(BY_NAME["note"], s, self.actor, dict(values))  # noqa: E731
-
-        def unreachable() -> None:
-            if not held:
-                held.append(note)
-                kept.keep_note(note)
-
-        refusal = await self.attempt(job, after=after, unreachable=unreachable)
-        if refusal is None and held:
-            kept.forget_note(held.pop())
-        return refusal
 
     # --- export ----------------------------------------------------------------------
 

@@ -25,6 +25,7 @@ from tui.app.screens.desk import Desk
 if TYPE_CHECKING:
     from tui.app.modals.decision import DecisionForm, TriggerView
     from tui.app.modals.verb_form import Refusal
+    from tui.app.screens.desk import Job
 
 
 def trigger_views(desk: Desk) -> list[TriggerView]:
@@ -71,12 +72,17 @@ def open_decision(desk: Desk) -> None:
                 desk.notify(refusal.message, title="Not recorded", severity="error")
         return trigger_views(desk)
 
+    from tui.app.screens.kept import HeldIntent
+
+    held = HeldIntent(desk, "decide")  # kept on disk while the record refuses it
+
     async def decide(form: DecisionForm) -> Refusal | None:
         verb = BY_NAME["decide"]  # its parameters read the text as `lastgood decide`'s
         values = {
             name: verb.param(name).parse(getattr(form, name), desk.now) for name in ("reason", "by")
         }
-        return await desk.attempt(lambda s: run(verb, s, actor, values), after=desk.advance)
+        job = lambda s: run(verb, s, actor, values)  # noqa: E731
+        return await held.attempt(values, job, after=desk.advance)
 
     from tui.app.modals.decision import DecisionModal
 
@@ -90,7 +96,8 @@ def open_decision(desk: Desk) -> None:
             by_note=whose,
             left_empty=decider(desk.state, actor),
             decide=decide,
-        )
+        ),
+        held.closed,
     )
 
 
@@ -135,14 +142,35 @@ def open_tiers(desk: Desk) -> None:
         step_id = None  # `b` elsewhere: the tier alone, the step left as it is
 
     def record(tier_id: str, reason: str) -> None:
-        if step_id is None:
-            desk.run_verb("db-tier", {"tier": tier_id, "reason": reason})
+        actor, step, verb = desk.actor, step_id, BY_NAME["db-tier"]
+        values: dict[str, object] = {"tier": tier_id, "reason": reason}
+        if step is None:
+            job: Job = lambda s: run(verb, s, actor, values)  # noqa: E731
+        else:
+            values["step"] = step
+            job = lambda s: database_tiers.settle_database(  # noqa: E731
+                s, actor, step, tier_id, reason=reason
+            )
+        after = None if step is None else desk.advance
+        kept = desk.kept
+        if kept is None:
+            desk.record(job, verb, after=after)
             return
-        actor, step = desk.actor, step_id
+        # The dialog is closed: a choice the record refused is kept on disk and recorded
+        # by this screen (or the next) once the record takes writes.
+        from incident.app.kept import intent_of
+
+        db: str | None = getattr(desk.screen.app, "record_location", None)
+        intent = intent_of(actor, "db-tier", values, desk.now(), desk.state, db=db)
         desk.record(
-            lambda s: database_tiers.settle_database(s, actor, step, tier_id, reason=reason),
-            BY_NAME["db-tier"],
-            after=desk.advance,
+            job,
+            verb,
+            after=after,
+            unreachable=lambda: kept.keep_for_later(intent),
+            unrecorded=lambda why: (
+                f"{why}: the tier and its reason are kept, and recorded "
+                "once the record takes writes"
+            ),
         )
 
     def choose(result: tuple[str, str] | None) -> None:

@@ -1,8 +1,10 @@
 """The coordinator's screen keeps on disk what the record could not take.
 
-A run the record refused (`StepVerbs.unrecorded`) and a note whose dialog it refused
-are written at once to the incident's spool (`store.spool`, `incident.app.kept`) and
-removed from it once recorded: a screen killed meanwhile (SIGKILL, a closed terminal,
+A run the record refused (`StepVerbs.unrecorded`) and what a dialog submitted and the
+record refused (`HeldIntent`: a note, a check's note or evidence, a skip's reason, the
+decision, an approval, a database tier, a message) are written at once to the
+incident's spool (`store.spool`, `incident.app.kept`) and removed from it once
+recorded: a screen killed meanwhile (SIGKILL, a closed terminal,
 a dropped SSH session) leaves them there, and the next screen on the incident says
 so in one line and records them, each with when it happened, once the record takes
 writes. A file that does not read is set aside (renamed, never deleted) and named.
@@ -16,7 +18,7 @@ from __future__ import annotations
 import asyncio
 import concurrent.futures
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,16 +27,17 @@ from textual.notifications import SeverityLevel
 from incident.app.kept import (
     DamagedKept,
     Kept,
-    KeptNote,
+    KeptIntent,
     decode,
     encode,
     file_name,
     found_on_opening,
+    intent_of,
     nothing_kept,
-    record_kept_note,
-    with_note,
+    record_kept,
+    with_intent,
     with_run,
-    without_note,
+    without_intent,
     without_run,
 )
 from incident.core.errors import CommandError
@@ -48,10 +51,11 @@ from tui.app.screens.recorder import Outcome
 if TYPE_CHECKING:
     from incident.app.outcome import Done
     from incident.app.unrecorded_run import UnrecordedRun
-    from tui.app.screens.desk import Desk
+    from tui.app.modals.verb_form import Refusal
+    from tui.app.screens.desk import After, Desk, Job
 
 MAX_BACKOFF = 16
-"""The most ticks (seconds) between tries at recording a kept note."""
+"""The most ticks (seconds) between tries at recording what an earlier screen kept."""
 
 
 class KeptOnDisk:
@@ -67,8 +71,9 @@ class KeptOnDisk:
         self._writer = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="lastgood-spool"
         )
-        self.notes: list[KeptNote] = []
-        """Notes an earlier screen kept, until recorded here."""
+        self.intents: list[KeptIntent] = []
+        """What an earlier screen's dialogs kept (or a dialog of this one that is closed),
+        until recorded here."""
         self._wait = 0
         self._backoff = 1
 
@@ -84,11 +89,18 @@ class KeptOnDisk:
     def forget_run(self, run: UnrecordedRun) -> None:
         self._change(lambda kept: without_run(kept, run))
 
-    def keep_note(self, note: KeptNote) -> None:
-        self._change(lambda kept: with_note(kept, note))
+    def keep_intent(self, intent: KeptIntent) -> None:
+        self._change(lambda kept: with_intent(kept, intent))
 
-    def forget_note(self, note: KeptNote) -> None:
-        self._change(lambda kept: without_note(kept, note))
+    def forget_intent(self, intent: KeptIntent) -> None:
+        self._change(lambda kept: without_intent(kept, intent))
+
+    def keep_for_later(self, intent: KeptIntent) -> None:
+        """Kept on disk, and recorded by this screen once the record takes writes: what
+        a dialog that has closed submitted (the database tier's)."""
+        self.keep_intent(intent)
+        if intent not in self.intents:
+            self.intents.append(intent)
 
     def _change(self, change: Callable[[Kept], Kept]) -> None:
         self._writer.submit(self._write, change)
@@ -138,7 +150,7 @@ class KeptOnDisk:
     # --- opening ---------------------------------------------------------------------------
 
     def open(self, runs_found: Callable[[list[tuple[str, UnrecordedRun]]], None]) -> None:
-        """Read what an earlier screen kept; its runs to `runs_found`, its notes here."""
+        """Read what an earlier screen kept; its runs to `runs_found`, the rest here."""
         future = self._writer.submit(self._read)
 
         def read(done: concurrent.futures.Future[Kept | str | None]) -> None:
@@ -173,46 +185,97 @@ class KeptOnDisk:
             self.desk.notify(found, title="Kept", severity="error", timeout=UNTIL_REPLACED_S)
             return
         self.desk.notify(found_on_opening(found, self.desk.state), title="Kept", timeout=10)
-        self.notes += [note for note in found.notes if note not in self.notes]
+        self.intents += [i for i in found.intents if i not in self.intents]
         runs_found([(k.actor, k.run) for k in found.runs])
 
-    # --- recording the notes ---------------------------------------------------------------
+    # --- recording what was kept -----------------------------------------------------------
 
     def record_soon(self) -> None:
         self._wait = 0
 
     def retry(self) -> None:
-        """Once a second: try to record a kept note, less often while the record refuses."""
+        """Once a second: try to record what was kept, less often while the record refuses."""
         recorder = self.desk.recorder
-        if not self.notes or recorder.busy("late-note"):
+        if not self.intents or recorder.busy("late-intent"):
             return
         self._wait -= 1
         if self._wait > 0:
             return
-        note = self.notes[0]
+        intent = self.intents[0]
         recorder.submit(
-            lambda s: record_kept_note(s, note),
-            lambda outcome: self._note_recorded(note, outcome),
-            kind="late-note",
+            lambda s: record_kept(s, intent),
+            lambda outcome: self._recorded(intent, outcome),
+            kind="late-intent",
         )
 
-    def _note_recorded(self, note: KeptNote, outcome: Outcome[Done]) -> None:
+    def _recorded(self, intent: KeptIntent, outcome: Outcome[Done]) -> None:
         if isinstance(outcome.error, StoreError):
             self._backoff = min(self._backoff * 2, MAX_BACKOFF)
             self._wait = self._backoff
             return
-        if note in self.notes:
-            self.notes.remove(note)
+        if intent in self.intents:
+            self.intents.remove(intent)
         self._wait = self._backoff = 1
         if isinstance(outcome.error, CommandError):  # refused for good: kept on disk
             self.desk.notify(
-                f"A kept note cannot be recorded: {outcome.error}. It stays in "
+                f"A kept {intent.noun} cannot be recorded: {outcome.error}. It stays in "
                 f"{visible(str(self.spool.path))}.",
                 title="Not recorded",
                 severity="error",
                 timeout=UNTIL_REPLACED_S,
             )
             return
-        self.forget_note(note)
+        self.forget_intent(intent)
         said = outcome.unwrap().said
         self.desk.notify(said[:1].upper() + said[1:] + ".", title="Recorded late", timeout=10)
+
+
+class HeldIntent:
+    """What one dialog submitted and the record refused, kept on disk while it is open.
+
+    Submitted again as it was refused, it is the intent kept: recorded with when it was
+    first submitted (the payloads' `written_at`), so a screen killed between recording
+    it and forgetting it does not record it twice. Changed, it is a new one. The dialog
+    closed without recording it (Esc), it is forgotten; the screen killed, the next one
+    records it (`KeptOnDisk.intents`)."""
+
+    def __init__(self, desk: Desk, verb: str) -> None:
+        self.desk = desk
+        self.verb = verb
+        self.intent: KeptIntent | None = None
+
+    async def attempt(
+        self, values: Mapping[str, object], job: Job, *, after: After | None = None
+    ) -> Refusal | None:
+        """Record through `job` (`Desk.attempt`), keeping `values` on disk if the record
+        cannot be written."""
+        desk, kept = self.desk, self.desk.kept
+        if kept is None:
+            return await desk.attempt(job, after=after)
+        db: str | None = getattr(desk.screen.app, "record_location", None)
+        intent = intent_of(desk.actor, self.verb, values, desk.now(), desk.state, db=db)
+        held = self.intent
+        if held is not None and held.values == intent.values:
+            intent = held
+            job = lambda s: record_kept(s, held, as_note_if_refused=False)  # noqa: E731
+        elif held is not None:
+            kept.forget_intent(held)
+            self.intent = None
+
+        def unreachable() -> None:
+            if self.intent is None:
+                self.intent = intent
+                kept.keep_intent(intent)
+
+        refusal = await desk.attempt(job, after=after, unreachable=unreachable)
+        if refusal is None and self.intent is not None:
+            kept.forget_intent(self.intent)
+            self.intent = None
+        return refusal
+
+    def closed(self, _: object = None) -> None:
+        """The dialog closed (a `push_screen` callback): what it kept and did not record
+        is not to be recorded."""
+        if self.intent is not None and self.desk.kept is not None:
+            self.desk.kept.forget_intent(self.intent)
+        self.intent = None
