@@ -20,6 +20,7 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 _SAFE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,80}")
@@ -35,6 +36,12 @@ class SpoolFile:
         self.path = directory / f"{name}.json"
         """The file itself; absent when nothing is kept."""
         self._lock = directory / f".{name}.lock"
+
+    @classmethod
+    def of(cls, directory: Path, incident_id: str, declared_at: datetime) -> SpoolFile:
+        """An incident's: `INC-20261207-4A40-1765105200123.json`, its id and when it was
+        declared (ms), as another record may hold an incident with the same id."""
+        return cls(directory, f"{incident_id}-{int(declared_at.timestamp() * 1000)}")
 
     def read(self) -> bytes | None:
         """What it holds; None when there is no file. OSError if it cannot be read."""

@@ -14,12 +14,11 @@ import pytest
 from incident.app.kept import (
     KeptIntent,
     encode,
-    file_name,
     nothing_kept,
-    record_kept,
     with_intent,
     with_run,
 )
+from incident.app.kept_recording import record_kept
 from incident.app.session import IncidentSession
 from incident.app.unrecorded_run import UnrecordedRun, record_unrecorded
 from incident.core.clock import SystemClock
@@ -56,7 +55,7 @@ def kept_spool(
     then = state.declared_at + timedelta(milliseconds=1)
     run = UnrecordedRun("roll-back", "rollout undo", 0, b"rolled back\n", None, then)
     note = KeptIntent("ada", "note", {"text": NOTE, "pin": False}, then + timedelta(milliseconds=1))
-    spool = SpoolFile(directory, file_name(state))
+    spool = SpoolFile.of(directory, state.id, state.declared_at)
     spool.write(encode(with_intent(with_run(nothing_kept(state), "bo", run), note)))
     return spool, run, note
 
@@ -203,7 +202,7 @@ async def test_a_kept_run_is_on_disk_without_the_secrets_it_printed(
             with write_locked(db):
                 go.touch()
                 await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 10)
-                spool = SpoolFile(directory, file_name(screen.state))
+                spool = SpoolFile.of(directory, screen.state.id, screen.state.declared_at)
                 await wait_until(pilot, spool.path.exists, 10)
                 held = spool.path.read_bytes()
                 [kept] = json.loads(held)["runs"]

@@ -7,6 +7,7 @@ from incident.core.chain import damage_data
 from incident.core.text import json_text
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, open_session
+from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
 
 
@@ -14,10 +15,14 @@ def cmd_brief(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         found = brief(session)
+        kept = kept_here(session.state)  # this machine's spool: a screen ended in an outage
         if args.json:
-            print(json_text({**found.data, "damage": damage_data(session.damage)}))
+            data = {**found.data, "damage": damage_data(session.damage), "kept_here": kept}
+            print(json_text(data))
             return 0
         if session.damage is not None:
             print(damage_warning(session.damage))
         print("\n".join(found.lines))
+        if kept is not None:
+            print(f"Not recorded yet: {kept}")
     return 0

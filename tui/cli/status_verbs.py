@@ -25,6 +25,7 @@ from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, open_log, open_session, something_at
 from tui.cli.fitted import fitted
+from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
 
 
@@ -32,14 +33,18 @@ def cmd_status(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
         session = open_session(log, args.id)
         now = session.clock.now()
+        kept = kept_here(session.state)  # this machine's spool: a screen ended in an outage
         if args.json:
             data = status_data(session.state, now)
             data["damage"] = damage_data(session.damage)
+            data["kept_here"] = kept
             print(json_text(data))
         else:
             if session.damage is not None:
                 print(fitted(damage_warning(session.damage)))
             print(fitted(status_text(session.state, now)))
+            if kept is not None:
+                print(fitted(f"Not recorded yet: {kept}"))
     return 0
 
 

@@ -30,16 +30,15 @@ from incident.app.kept import (
     KeptIntent,
     decode,
     encode,
-    file_name,
     found_on_opening,
     intent_of,
     nothing_kept,
-    record_kept,
     with_intent,
     with_run,
     without_intent,
     without_run,
 )
+from incident.app.kept_recording import record_kept
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from incident.core.text import visible
@@ -63,7 +62,7 @@ class KeptOnDisk:
 
     def __init__(self, desk: Desk, directory: Path, state: IncidentState) -> None:
         self.desk = desk
-        self.spool = SpoolFile(directory, file_name(state))
+        self.spool = SpoolFile.of(directory, state.id, state.declared_at)
         self._state = state
         """The incident as opened: its id and declaration time name the file."""
         self._loop = asyncio.get_running_loop()
