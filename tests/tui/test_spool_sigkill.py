@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from incident.core.events import Event
-from incident.core.payloads import CommandRan, NoteAdded
+from incident.core.payloads import CommandRan, NoteAdded, StepChecked
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli
 from tests.process_tree import descendants
@@ -94,4 +94,57 @@ def test_what_a_killed_screen_kept_is_recorded_once_when_reopened(tmp_path: Path
     assert ran.actor == "ada" and ran.data.step == "roll-back"
     assert [e.kind for e in recorded].count("step.checked") == 1
     assert runs.read_text() == "ran\n"  # nothing ran again
+    assert "Traceback" not in screen
+
+
+SEEN_RUNBOOK = """\
+runbook: seen-test
+title: Seen test
+phases:
+  - id: act
+    title: Act
+    window: [0, 30]
+    steps:
+      - id: smoke
+        title: Smoke test
+        kind: verification
+"""
+EVIDENCE = "checkout of a test order went through"
+
+
+def test_a_check_with_evidence_a_killed_screen_kept_is_recorded_once_at_its_time(
+    tmp_path: Path,
+) -> None:
+    """Space on a verification step no probe backs asks what was seen; refused by the
+    held lock, the answer stayed in its dialog alone, and the kill lost it."""
+    db, _, incident = declared_on(tmp_path, "seen", SEEN_RUNBOOK)
+    cli = Cli(db, actor="ada")
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
+        tmux.keys(pane, "Space")
+        tmux.wait_for(pane, "the evidence dialog", lambda s: "Evidence: Smoke test" in s)
+        tmux.keys(pane, EVIDENCE, literal=True)
+        holder = sqlite3.connect(db, isolation_level=None)
+        holder.execute("BEGIN IMMEDIATE")  # another process's write lock: the outage
+        try:
+            tmux.keys(pane, "Enter")
+            tmux.wait_for(pane, "the check refused", lambda s: "other writers" in s, timeout=30)
+            poll_until(lambda: bool(kept_files(tmp_path)), "the check kept on disk", 15)
+            killed_at = datetime.now(UTC)
+            sigkill_screen(tmux, pane)
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+    assert [e.kind for e in events_of(db, incident)] == ["incident.declared"]
+    [kept] = kept_files(tmp_path)
+    assert EVIDENCE.encode() in kept.read_bytes()
+
+    with incident_open(cli, incident, tmp_path) as (tmux, pane):
+        screen = tmux.wait_for(pane, "the kept line", lambda s: "Kept by a screen" in s)
+        poll_until(lambda: not kept_files(tmp_path), "the kept file recorded and removed", 60)
+        recorded = events_of(db, incident)
+    [checked] = [e for e in recorded if isinstance(e.data, StepChecked)]
+    assert isinstance(checked.data, StepChecked)
+    assert (checked.data.step, checked.data.evidence, checked.actor) == ("smoke", EVIDENCE, "ada")
+    assert checked.data.written_at is not None
+    assert checked.data.written_at < killed_at < checked.at
     assert "Traceback" not in screen
