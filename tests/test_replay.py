@@ -230,7 +230,11 @@ def test_replay_json_matches_status_shape_and_leaves_the_file_byte_identical(rec
     assert data["status"] == "open" and status_now["status"] == "closed"
     moment = SCENARIO_T0 + timedelta(minutes=12, seconds=5) + REST_OF_SECOND
     assert data["events"] == len([e for e in events if e.at <= moment])
-    assert data == {**status_data(state_at(events, moment), moment), "damage": None}
+    assert data == {
+        **status_data(state_at(events, moment), moment),
+        "damage": None,
+        "kept_here": None,
+    }
 
 
 def test_replay_cli_errors(recorded):
@@ -334,10 +338,18 @@ def test_replay_json_of_a_sampled_record_at_many_moments(tmp_path):
     for offset in ("T+0:00", "T+0:07", "T+3:20", "T+10:41", "T+1:00:00"):
         moment = started + parse_offset(offset) + REST_OF_SECOND
         data = json.loads(cli.ok("replay", record.incident_id, "--at", offset, "--json"))
-        assert data == {**status_data(state_at(record.events, moment), moment), "damage": None}
+        assert data == {
+            **status_data(state_at(record.events, moment), moment),
+            "damage": None,
+            "kept_here": None,
+        }
     end = json.loads(cli.ok("replay", record.incident_id, "--json"))
     last = record.events[-1].at
-    assert end == {**status_data(state_at(record.events, last), last), "damage": None}
+    assert end == {
+        **status_data(state_at(record.events, last), last),
+        "damage": None,
+        "kept_here": None,
+    }
 
 
 def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
@@ -355,7 +367,11 @@ def test_replay_json_takes_events_recorded_later_with_an_earlier_time(tmp_path):
     for offset in ("T+6:00", "T+11:00", "T+12:00"):
         moment = SCENARIO_T0 + parse_offset(offset) + REST_OF_SECOND
         data = json.loads(cli.ok("replay", SCENARIO_ID, "--at", offset, "--json"))
-        assert data == {**status_data(state_at(events, moment), moment), "damage": None}
+        assert data == {
+            **status_data(state_at(events, moment), moment),
+            "damage": None,
+            "kept_here": None,
+        }
 
 
 def test_replay_at_a_moment_of_a_record_without_its_declaration_is_one_line(tmp_path):

@@ -66,7 +66,11 @@ def test_replay_at_moments_of_a_back_dated_record(tmp_path):
     ):
         moment += REST_OF_SECOND  # each the whole of its second
         data = json.loads(cli.ok("replay", record.incident_id, "--at", at, "--json"))
-        assert data == {**status_data(state_at(events, moment), moment), "damage": None}
+        assert data == {
+            **status_data(state_at(events, moment), moment),
+            "damage": None,
+            "kept_here": None,
+        }
     refused = cli.run("replay", record.incident_id, "--at", "T+11:59", "--json")
     assert refused.err == (f"lastgood replay: --at T+11:59: {BEFORE.format(at='T+12:00')}\n") and (
         refused.code,

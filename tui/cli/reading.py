@@ -371,5 +371,6 @@ def cmd_replay_json(args: Arguments) -> int:
             latest = record_end()
     data = status_data(replayed.state, moment, latest=latest)
     data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
+    data["kept_here"] = None  # this machine's spool is now's, not the moment replayed's
     print(json_text(data))
     return 0
