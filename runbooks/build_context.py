@@ -47,7 +47,7 @@ SEND_KEYS = ("to", "on", "mode")
 TARGET_KEYS = ("name", "kind", "url", "headers")
 PATTERN_KEYS = ("title", "description")
 TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")
-TIER_KEYS = ("id", "title", "risk", "data_loss", "guidance", "approver")
+TIER_KEYS = ("id", "title", "risk", "data_loss", "guidance", "approver", "command", "verify")
 CADENCE_KEYS = ("first_update_min", "every_min", "to_responders")
 PROBE_KEYS = (
     "name",

@@ -17,6 +17,7 @@ from runbooks.build_context import (
     BuildContext,
     seconds,
 )
+from runbooks.build_verify import read_verify
 from runbooks.checks import (
     allowed,
     header_name_problem,
@@ -25,10 +26,12 @@ from runbooks.checks import (
     template_problems,
     url_problem,
 )
+from runbooks.command_text import command_problems
 from runbooks.data_path import INVALID, DataPath
 from runbooks.fields import Fields, parse_choice
 from runbooks.model import (
     Cadence,
+    CommandCheck,
     DatabaseTier,
     DataLoss,
     DeploymentPattern,
@@ -300,10 +303,26 @@ class SectionRules(BuildContext):
             data_loss = fields.choice("data_loss", DataLoss, "data_loss", required=True)
             guidance = fields.text("guidance") or ""
             approver = self.role(fields, "approver")
+            command, verify = self.tier_command(fields)
             if tier_id is None or title is None or risk is None or data_loss is None:
                 continue
-            tiers.append(DatabaseTier(tier_id, title, risk, data_loss, guidance, approver))
+            tiers.append(
+                DatabaseTier(tier_id, title, risk, data_loss, guidance, approver, command, verify)
+            )
         return tiers
+
+    def tier_command(self, fields: Fields) -> tuple[str | None, CommandCheck | None]:
+        """A tier's `command`, checked as a command step's (its placeholders), and its
+        `verify`, which reads back that command: none without it (ux_review8 #9)."""
+        command = fields.text("command")
+        if command is not None and not self.rep.recorded:  # a snapshot passed its day's rules
+            for problem in command_problems(command):
+                fields.report("command", problem)
+        verify = read_verify(fields)
+        if fields.given("verify") and not fields.given("command"):
+            fields.report("verify", "'verify' reads back the tier's 'command': give one")
+            return None, None
+        return command, verify
 
     def read_cadence(self, top: Fields) -> Cadence:
         value = top.mapping("cadence")

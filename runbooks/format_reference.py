@@ -173,7 +173,7 @@ PLACES: tuple[Place, ...] = (
     ),
     Place(
         "A command step's `verify`",
-        "`verify:` of a `command` step",
+        "`verify:` of a `command` step or of a database tier",
         VERIFY_KEYS,
         {
             "command": ("yes", "the shell command to run until it shows what is expected"),
@@ -254,6 +254,13 @@ PLACES: tuple[Place, ...] = (
             "data_loss": ("yes", f"one of {_codes(DataLoss)}"),
             "guidance": ("", "prose shown when tiers are chosen"),
             "approver": ("", f"whose approval the tier needs before it is taken: {ROLE}"),
+            "command": (
+                "",
+                "one shell command that carries the tier out, as a `command` step's (the "
+                "command placeholders, below): once the tier is chosen (and approved), "
+                "running the `database` step runs it and checks the step on exit 0",
+            ),
+            "verify": ("", "with `command`: how to read back that it took, as a step's `verify`"),
         },
     ),
     Place(
@@ -311,7 +318,10 @@ STEP_KINDS: dict[StepKind, str] = {
     StepKind.COMMUNICATION: "done when its `template`'s message is sent",
     StepKind.VERIFICATION: "done on evidence: its `probe`'s readings, or evidence typed",
     StepKind.COMMAND: "runs its `command` on confirmation (and its `verify`)",
-    StepKind.DATABASE: "choose a database tier (one such step; needs `database_tiers`)",
+    StepKind.DATABASE: (
+        "choose a database tier (one such step; needs `database_tiers`), then run the "
+        "tier's `command` if it has one"
+    ),
 }
 PROBE_KINDS: dict[ProbeKind, str] = {
     ProbeKind.HTTP: "healthy while the URL answers `expect_status`; a `json_field` reads a value",
@@ -368,9 +378,9 @@ TEXT_RULES = (
     "(%(roles)s). People are given roles during the incident (`assign`).",
     "Templates (`templates:`) take these placeholders: %(templates)s. `{{` and `}}` write a "
     "brace. The README's Placeholders table says what each is filled with.",
-    "A `command` and a `verify.command` take %(commands)s only, filled in and quoted for the "
-    "shell when the command runs; `{{name}}` writes `{name}`, and the shell's own braces "
-    "(`${HOME}`, `awk '{print $1}'`) stay as written.",
+    "A `command` (of a step or a tier) and a `verify.command` take %(commands)s only, "
+    "filled in and quoted for the shell when the command runs; `{{name}}` writes `{name}`, "
+    "and the shell's own braces (`${HOME}`, `awk '{print $1}'`) stay as written.",
     "Titles, guidance, summaries, risks and `evidence` take no placeholders: they are shown "
     "as written.",
     "Probe and target `url`s and `headers` values may read the environment, `${NAME}` or "

@@ -215,6 +215,11 @@ class DatabaseTier(Struct, frozen=True):
     guidance: str = ""
     approver: str | None = None
     """Role whose approval is required before this tier may be executed."""
+    command: str | None = None
+    """Shell command that carries the tier out, run from the database step once the
+    tier is chosen (and approved), as a command step runs its own; None: done by hand."""
+    verify: CommandCheck | None = None
+    """How to read back that `command` took, as a command step's `verify`."""
 
 
 class Probe(Struct, frozen=True):

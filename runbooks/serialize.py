@@ -128,6 +128,8 @@ def _tier(tier: DatabaseTier) -> dict[str, JSONValue]:
             "data_loss": tier.data_loss.value,
             "guidance": tier.guidance,
             "approver": tier.approver,
+            "command": tier.command,
+            "verify": None if tier.verify is None else _verify(tier.verify),
         }
     )
 

@@ -19,6 +19,7 @@ from incident.app.session import Session
 from incident.core.events import Event, Kind, NewEvent, truncate_to_millis
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
+from runbooks.model import StepKind
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -42,6 +43,26 @@ def command_check(state: IncidentState, step: str) -> CommandCheck | None:
 
     record = state.steps.get(step)
     return None if record is None else filled_check(state, record.step)
+
+
+def runs_command(state: IncidentState, step: str) -> bool:
+    """Whether checking `step` runs a command: a command step's own, or the database
+    step's once the tier chosen carries one (`as_run`). Its run is then confirmed,
+    run and recorded alike, by `command_to_run` and `record_command_result`."""
+    from incident.commands.command_text import as_run
+
+    record = state.steps.get(step)
+    return record is not None and bool(as_run(state, record.step).command)
+
+
+def run_title(state: IncidentState, step: str) -> str:
+    """What the run dialog names: the step's title, and the tier whose command the
+    database step runs (`Execute database rollback, tier down-migrations`)."""
+    title = state.steps[step].step.title
+    choice = state.tier_choice
+    if state.steps[step].step.kind is StepKind.DATABASE and choice is not None:
+        return f"{title}, tier {choice.tier}"
+    return title
 
 
 def unfilled_commands(state: IncidentState) -> str | None:

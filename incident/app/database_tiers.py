@@ -9,7 +9,7 @@ for every face: `lastgood db-tier`, the TUI's tiers from the step and from `b`.
 from __future__ import annotations
 
 from incident import commands
-from incident.app.next_key import CARRIED_OUT
+from incident.app.next_key import CARRIED_OUT, RUN_TIER_COMMAND
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.gates import decision_recorded
@@ -92,12 +92,14 @@ def _settle(session: Session, actor: str, tier: str, chosen: Done, steps: list[s
     no database rollback (a tier that loses no data), is the choice and its reason
     alone. A tier that is work to do (down migrations, a restore) leaves them open until
     it is done, said so: checked at once, the record said the database was rolled back
-    when nothing had run."""
+    when nothing had run. A tier with a command is work to do whatever it loses: the
+    step runs it (`incident.commands.command_text.as_run`)."""
     if not steps:
         return chosen
     carried = session.state.runbook.database_tier(tier)
-    if carried is None or carried.data_loss is not DataLoss.NONE:
-        left = [f"{step} left open: {CARRIED_OUT}" for step in steps]
+    if carried is None or carried.data_loss is not DataLoss.NONE or carried.command:
+        left_to = RUN_TIER_COMMAND if carried is not None and carried.command else CARRIED_OUT
+        left = [f"{step} left open: {left_to}" for step in steps]
         return Done(chosen.events, chosen.said, [*chosen.notes, *left])
     clock = session.clock
     checked = session.run_many(

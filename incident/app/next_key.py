@@ -48,6 +48,8 @@ TIER_KEY = _key_of("db-tier")
 CARRIED_OUT = "check it once the tier is carried out"
 """What a database step left open with its tier chosen waits for (`database_tiers.choose_tier`
 and `database_tiers.settle_database` say it of the step they leave open)."""
+RUN_TIER_COMMAND = "run the tier's command, which checks it"
+"""What a database step left open with a tier that carries a command waits for."""
 ASSIGN_KEY = _key_of("assign")
 """Opens the role form: a tier's approval waits for someone in its role."""
 SKIP_KEY = _key_of("skip")
@@ -154,6 +156,11 @@ def next_key(
                     (("role", tier.approver),),
                 )
             return NextKey(APPROVE_KEY, f"record {tier.approver}'s approval of the tier")
+        if tier is not None and tier.command:  # space runs it, as a command step's
+            ran = (unrecorded or {}).get(step_id)
+            if ran is not None:
+                return NextKey(CHECK_KEY, ran.hint(state))
+            return NextKey(CHECK_KEY, "confirm the tier's command, which runs and checks this")
         if tier is not None and tier.data_loss is DataLoss.NONE:  # chosen before, left open
             return NextKey(CHECK_KEY, "check it: the tier chosen has nothing to carry out")
         return NextKey(CHECK_KEY, CARRIED_OUT)

@@ -138,7 +138,8 @@ RECORDING_VERBS: tuple[Verb, ...] = (
     Verb(
         "run",
         "Run command",
-        "Run a command step's shell command, record its exit code and output, check it on 0.",
+        "Run a command step's shell command (or the chosen database tier's, on the database "
+        "step), record its exit code and output, check it on 0.",
         R,
         (STEP, Param("yes", "do not ask for confirmation", Kind.FLAG, cli_only=True)),
         confirm="This runs the step's command on your machine, now.",

@@ -8,14 +8,14 @@ saying which.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterator
 
 from msgspec.structs import replace
 
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
 from runbooks.command_text import UnfilledCommand, command_placeholders, fill_command
-from runbooks.model import CommandCheck, DeploymentPattern, Step
+from runbooks.model import CommandCheck, DeploymentPattern, Runbook, Step, StepKind
 
 GIVEN_AT_DECLARATION: dict[str, tuple[str, str]] = {
     "channel": ("channel", "channel"),
@@ -59,35 +59,62 @@ def _unfilled(step: Step, problem: str) -> str:
     return f"step '{step.id}': its command cannot be filled in: {problem}"
 
 
+def as_run(state: IncidentState, step: Step) -> Step:
+    """`step` with the command it runs: the database step takes its chosen tier's
+    `command` and `verify` (ux_review8 #9: `alembic downgrade` had nowhere to be
+    written); any other step, or the database step before a tier with a command is
+    chosen, is itself."""
+    if step.kind is not StepKind.DATABASE or state.tier_choice is None:
+        return step
+    tier = state.runbook.database_tier(state.tier_choice.tier)
+    if tier is None or tier.command is None:
+        return step
+    return replace(step, command=tier.command, verify=tier.verify)
+
+
 def filled_command(state: IncidentState, step: Step) -> str:
-    """`step`'s command as it runs for this incident."""
+    """`step`'s command as it runs for this incident (`as_run`)."""
+    step = as_run(state, step)
     return _filled(state, step, step.command or "")
 
 
 def filled_check(state: IncidentState, step: Step) -> CommandCheck | None:
-    """`step`'s verify block with its command as it runs for this incident."""
+    """`step`'s verify block with its command as it runs for this incident (`as_run`)."""
+    step = as_run(state, step)
     if step.verify is None:
         return None
     return replace(step.verify, command=_filled(state, step, step.verify.command))
 
 
+def _commands_of(runbook: Runbook) -> Iterator[tuple[Step, str, list[str]]]:
+    """Each step that runs a command, the name a message gives it, and its commands:
+    a command step's own, and the database step's once per tier with a command."""
+    tiers = [tier for tier in runbook.database_tiers if tier.command is not None]
+    for step in runbook.steps():
+        if step.kind is StepKind.DATABASE:
+            for tier in tiers:
+                checked = [tier.command or "", tier.verify.command if tier.verify else ""]
+                yield step, f"{step.id} (tier {tier.id})", checked
+        else:
+            yield step, step.id, [step.command or "", step.verify.command if step.verify else ""]
+
+
 def missing_at_declaration(
-    steps: Iterable[Step], pattern: DeploymentPattern | None, given: dict[str, str]
+    runbook: Runbook, pattern: DeploymentPattern | None, given: dict[str, str]
 ) -> str | None:
     """What a declaration leaves out that the runbook's commands name
     (`{last_good_version}` with no last-good version), in one line for the face to say
     once the incident is declared, or None. Only the steps of the incident's deployment
-    pattern count. Said, not refused: a declaration starts the clock and must not wait
-    on a version nobody knows yet; such a step's command is refused when run
-    (`filled_command`), saying to run it by hand."""
+    pattern count, and the database step's tiers. Said, not refused: a declaration
+    starts the clock and must not wait on a version nobody knows yet; such a step's
+    command is refused when run (`filled_command`), saying to run it by hand."""
     wanted: dict[str, list[str]] = {}
-    for step in steps:
+    for step, name_of_step, commands in _commands_of(runbook):
         if step.patterns and (pattern is None or pattern not in step.patterns):
             continue
-        commands = [step.command or "", step.verify.command if step.verify else ""]
         for name in dict.fromkeys(n for c in commands for n in command_placeholders(c)):
             if name in GIVEN_AT_DECLARATION and not given.get(name):
-                wanted.setdefault(name, []).append(step.id)
+                wanted.setdefault(name, []).append(name_of_step)
     if not wanted:
         return None
     said = "; ".join(
@@ -105,4 +132,4 @@ def unfilled_at_declaration(state: IncidentState) -> str | None:
         "last_good_version": state.last_good_version,
         "pattern": str(state.pattern) if state.pattern else "",
     }
-    return missing_at_declaration(state.runbook.steps(), state.pattern, given)
+    return missing_at_declaration(state.runbook, state.pattern, given)

@@ -167,10 +167,14 @@ def record_command(
 
 
 def command_for(state: IncidentState, step_id: str) -> str:
-    """The shell command a command step would run, its placeholders filled in
-    (`{last_good_version}`), refusing what cannot run now."""
+    """The shell command a step would run, its placeholders filled in
+    (`{last_good_version}`), refusing what cannot run now: a command step's own, or
+    the database step's chosen tier's (`as_run`), once the tier is chosen and, if it
+    needs it, approved."""
     record = open_step(state, step_id)
-    if record.step.kind != StepKind.COMMAND or not record.step.command:
+    if record.step.kind == StepKind.DATABASE:
+        _refuse_tier_without_command(state, step_id)
+    elif record.step.kind != StepKind.COMMAND or not record.step.command:
         raise CommandError(f"step '{step_id}' has no command to run")
     blocker = state.blocker(step_id)
     if blocker:
@@ -178,6 +182,22 @@ def command_for(state: IncidentState, step_id: str) -> str:
     from incident.commands.command_text import filled_command  # here: `run` alone fills one
 
     return filled_command(state, record.step)
+
+
+def _refuse_tier_without_command(state: IncidentState, step_id: str) -> None:
+    """Refuse to run the database step when no tier it may take runs a command: none
+    in the runbook, or the tier chosen carries none (it is done by hand, then checked)."""
+    tiers = state.runbook.database_tiers
+    if not any(tier.command for tier in tiers):
+        raise CommandError(f"step '{step_id}' has no command to run: no database tier has one")
+    choice = state.tier_choice
+    tier = None if choice is None else state.runbook.database_tier(choice.tier)
+    if tier is not None and not tier.command:
+        with_one = ", ".join(t.id for t in tiers if t.command)
+        raise CommandError(
+            f"step '{step_id}' has no command to run: the tier chosen, '{tier.id}', has none "
+            f"(only {with_one}); check it once the tier is carried out"
+        )
 
 
 def _approval_target(state: IncidentState, target: str) -> tuple[str, str]:

@@ -4,7 +4,7 @@ Checking the highlighted step asks for whatever it still needs, the way the runb
 reads: a message step opens the composer (unless its message is already recorded),
 the channel step the channel's form (unless a channel is named already),
 a blocked gate its approval, the database step the tiers, a command step confirms and
-runs its command, a verification step whose samples contradict it asks for an override
+runs its command (as does the database step whose chosen tier carries one), a verification step whose samples contradict it asks for an override
 reason, and one whose probe shows nothing yet, or that no probe backs (the smoke test),
 asks what was seen, as its evidence.
 What is recorded is decided by the application layer (`incident.app.steps`,
@@ -86,7 +86,7 @@ class StepVerbs:
             self.open_tiers()
         elif status == StepStatus.BLOCKED:
             self.approve_highlighted()
-        elif step.kind == StepKind.COMMAND and step.command:
+        elif self._runs_command(step_id):  # a command step, or the tier chosen's command
             ran = self.unrecorded.get(step_id)
             if ran is not None and ran.succeeded:  # ran already: checked by hand, not run
                 note = {"note": ran.note(state)}
@@ -121,6 +121,11 @@ class StepVerbs:
         scrolling and expiring it took about 25 ms of the loop's CPU per check, much
         of it while the next key waited. A refusal still says why."""
         self.desk.run_verb("check", {"step": step_id}, after=self.desk.advance, quiet=True)
+
+    def _runs_command(self, step_id: str) -> bool:
+        from incident.app import command_runs
+
+        return command_runs.runs_command(self.desk.state, step_id)
 
     def _artefact_missing(self, step_id: str) -> bool:
         from incident.app import closeout  # the commands load after the first frame
@@ -180,7 +185,7 @@ class StepVerbs:
 
             from tui.app.modals.confirm import ConfirmCommand
 
-            title = desk.state.steps[step_id].step.title
+            title = command_runs.run_title(desk.state, step_id)
             warning = undecided_warning(desk.state, step_id)
             ran = self.unrecorded.get(step_id)
             again = ran.warning(desk.state) if ran is not None else None
