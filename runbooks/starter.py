@@ -5,10 +5,10 @@ version checks, where Prometheus is, how a release is rolled back, which migrati
 tool it uses) and writes the bundled runbook with those filled in: its probes point
 at the service, the application-rollback step runs the service's own rollback
 command and reads back that it took, and the database step names the migration
-tool's down command. Everything else (the guide's phases, windows, triggers,
-database tiers and messages) is the bundled runbook's, unchanged; but with no
-Prometheus URL there is no error-rate probe, nor its trigger, and Check health
-reads the health probe.
+tool's down command (with alembic, the down-migrations tier runs it). Everything else
+(the guide's phases, windows, triggers, database tiers and messages) is the bundled
+runbook's, unchanged; but with no Prometheus URL there is no error-rate probe, nor
+its trigger, and Check health reads the health probe.
 
 The file is written as commented YAML so a team can keep editing it; what it says is
 checked by loading it back before it is written.
@@ -29,6 +29,7 @@ from runbooks.model import DeploymentPattern, Reduce
 from runbooks.printable import visible
 from runbooks.resolve import resolve_runbook
 from runbooks.serialize import JSONValue, runbook_to_data
+from runbooks.starter_migrations import DOWN_STEP, MigrationTool, down_tiers, tier_comment
 
 DEFAULT_ERROR_QUERY = (
     'sum(rate(http_requests_total{code=~"5.."}[1m])) / sum(rate(http_requests_total[1m]))'
@@ -47,18 +48,6 @@ class RollbackMethod(StrEnum):
     CUSTOM = "custom"
 
 
-class MigrationTool(StrEnum):
-    NONE = "none"
-    ALEMBIC = "alembic"
-    DJANGO = "django"
-    RAILS = "rails"
-    FLYWAY = "flyway"
-    LIQUIBASE = "liquibase"
-    GOLANG_MIGRATE = "golang-migrate"
-    KNEX = "knex"
-    PRISMA = "prisma"
-
-
 METHOD_PATTERN = {
     RollbackMethod.KUBECTL: DeploymentPattern.ROLLING,
     RollbackMethod.HELM: DeploymentPattern.ROLLING,
@@ -67,21 +56,6 @@ METHOD_PATTERN = {
     RollbackMethod.CUSTOM: DeploymentPattern.ROLLING,
 }
 """The guide's pattern each method is (an Argo rollout is undone by promoting back)."""
-
-DOWN_STEP = {
-    MigrationTool.NONE: "",
-    MigrationTool.ALEMBIC: "With alembic: `alembic downgrade <last good revision>`.",
-    MigrationTool.DJANGO: "With Django: `python manage.py migrate <app> <last good migration>`.",
-    MigrationTool.RAILS: "With Rails: `bin/rails db:rollback STEP=<migrations since last good>`.",
-    MigrationTool.FLYWAY: "With Flyway: `flyway undo` (undo scripts must exist for each version).",
-    MigrationTool.LIQUIBASE: "With Liquibase: `liquibase rollback <tag of the last good release>`.",
-    MigrationTool.GOLANG_MIGRATE: "With golang-migrate: `migrate ... down <count>`.",
-    MigrationTool.KNEX: "With knex: `knex migrate:rollback`.",
-    MigrationTool.PRISMA: (
-        "Prisma has no down migrations: write and apply a reverting migration, or take the "
-        "restore-backup tier."
-    ),
-}
 
 
 class StarterAnswers(Struct, frozen=True):
@@ -173,6 +147,7 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
     left_out = _left_out(answers)  # the triggers and steps of the probes left out go too
     data["triggers"] = [t for t in _list(data["triggers"]) if _probe_of(t) not in left_out]
     data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
+    data["database_tiers"] = down_tiers(answers.migrations, data["database_tiers"])
     validate, declare = commands_for(path)
     header = _HEADER.format(
         service=answers.service,
@@ -188,7 +163,7 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
     }
     sections = [
         header + "".join(notes[probe] for probe in notes if probe in left_out),
-        *(_section(key, value) for key, value in data.items()),
+        *(_section(key, value, _comment(answers, key)) for key, value in data.items()),
     ]
     return "\n".join(sections)
 
@@ -318,9 +293,15 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-def _section(key: str, value: JSONValue) -> str:
-    text = yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
+def _comment(answers: StarterAnswers, key: str) -> str | None:
+    """The comment over a section: `_COMMENTS`, and what the tier's command needs."""
     comment = _COMMENTS.get(key)
+    said = tier_comment(answers.migrations) if key == "database_tiers" else None
+    return f"{comment}\n{said}" if said else comment
+
+
+def _section(key: str, value: JSONValue, comment: str | None) -> str:
+    text = yaml.dump({key: value}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=88)
     return f"{comment}\n{text}" if comment else text
 
 

@@ -24,7 +24,8 @@ from runbooks.printable import (
     forbidden_in_commands,
 )
 from runbooks.probe_checks import query_problem
-from runbooks.starter import MigrationTool, RollbackMethod, StarterAnswers
+from runbooks.starter import RollbackMethod, StarterAnswers
+from runbooks.starter_migrations import MigrationTool
 
 Name = Callable[[str], str]
 """What a face calls the answer held in a `StarterAnswers` field."""

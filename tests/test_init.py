@@ -9,6 +9,7 @@ its answers is `tests/test_init_prometheus.py`).
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
 import subprocess
@@ -21,7 +22,8 @@ from incident.app.verbs import BY_NAME
 from incident.app.verbs_database import INIT_METHODS, INIT_MIGRATIONS
 from runbooks import load_runbook
 from runbooks.resolve import resolve_runbook
-from runbooks.starter import MigrationTool, RollbackMethod
+from runbooks.starter import RollbackMethod
+from runbooks.starter_migrations import MigrationTool
 from runbooks.unpointed import BUNDLED_PROBE_URLS
 from tests.cli_helpers import ROOT, Cli, InProcessCli, lastgood_command
 from tests.http_servers import unused_port
@@ -227,7 +229,56 @@ def test_the_runbook_validates_and_a_declared_incident_uses_it(tmp_path):
     assert "Roll back with kubectl" in status
     assert "record-running-version" in status
     guidance = {step.id: step.guidance for step in load_runbook(runbook).steps()}
-    assert "alembic downgrade <last good revision>" in guidance["database-rollback"]
+    assert "the down-migrations tier runs `alembic downgrade" in guidance["database-rollback"]
+
+
+FAKE_ALEMBIC = """\
+#!/bin/sh
+here=$(dirname "$0")
+case "$1" in
+  downgrade) echo "$2" > "$here/current"; echo "Running downgrade -> $2" ;;
+  current) cat "$here/current" ;;
+esac
+"""
+
+
+def test_with_alembic_the_down_migrations_tier_runs_alembic_downgrade(tmp_path):
+    """The database step only named `alembic downgrade <last good revision>` in prose
+    (ux_review8 #9); now the down-migrations tier runs it from the database step, the
+    revision given when it runs, and reads it back with `alembic current`. Without the
+    revision the shell refuses it and the step stays open. An `alembic` on PATH that
+    keeps the revision in a file stands in for the tool."""
+    code, out, err = init(tmp_path, *SERVICE, *URLS, "--migrations", "alembic", process=True)
+    assert (code, err) == (0, "")
+    assert '  down migrations: alembic downgrade "${ALEMBIC_DOWN_TO:?' in out
+    runbook = tmp_path / "lastgood.yaml"
+    assert "ALEMBIC_DOWN_TO=<last good revision> lastgood run ID database-rollback" in (
+        runbook.read_text()
+    )
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "alembic").write_text(FAKE_ALEMBIC)
+    (tools / "alembic").chmod(0o755)
+    cli = Cli(tmp_path / "record.db", actor="Ada")
+    cli.env["PATH"] = f"{tools}{os.pathsep}{cli.env['PATH']}"
+    cli.env.pop("ALEMBIC_DOWN_TO", None)
+    incident = cli.ok(
+        "declare", "--runbook", str(runbook), "--title", "Checkout 500s",
+        "--severity", "SEV2", "--commander", "Ada",
+    ).strip()  # fmt: skip
+    cli.ok("db-tier", incident, "down-migrations", "--reason", "0042 has a down step")
+    unset = cli.run("run", incident, "database-rollback", "--yes")
+    assert unset.code == 1, unset
+    assert "ALEMBIC_DOWN_TO: set it to the last good revision" in unset.out, unset
+    assert not (tools / "current").exists()
+    cli.env["ALEMBIC_DOWN_TO"] = "0041"
+    ran = cli.run("run", incident, "database-rollback", "--yes")
+    assert ran.code == 0, ran.err
+    assert (tools / "current").read_text() == "0041\n"
+    assert "Running downgrade -> 0041" in ran.out
+    status = cli.ok("status", incident, "--json")
+    steps = {step["id"]: step["state"] for step in json.loads(status)["steps"]}
+    assert steps["database-rollback"] == "done"
 
 
 def test_a_service_without_http_endpoints_gets_a_runbook_that_validates(tmp_path):

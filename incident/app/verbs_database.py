@@ -11,7 +11,7 @@ INIT_METHODS = ("kubectl", "helm", "argo-rollouts", "load-balancer", "custom")
 INIT_MIGRATIONS = (
     "none", "alembic", "django", "rails", "flyway", "liquibase", "golang-migrate", "knex", "prisma",
 )  # fmt: skip
-"""`runbooks.starter.MigrationTool`, likewise (a test holds the two equal)."""
+"""`runbooks.starter_migrations.MigrationTool`, likewise (a test holds the two equal)."""
 INIT_REDUCE = ("max", "min", "sum", "avg")
 """`runbooks.model.Reduce`, likewise."""
 RUNBOOK_HELP = (

@@ -36,7 +36,6 @@ from incident.health.probe_answers import NO_API_STATUS, no_prometheus_api, seve
 from runbooks.model import Probe, ProbeKind, Reduce
 from runbooks.starter import (
     DEFAULT_ERROR_QUERY,
-    MigrationTool,
     RollbackMethod,
     StarterAnswers,
     commands_for,
@@ -50,6 +49,7 @@ from runbooks.starter_checks import (
     prometheus_problem,
     version_problem,
 )
+from runbooks.starter_migrations import DOWN_TIER, MigrationTool
 from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
 
@@ -117,6 +117,8 @@ def cmd_init(args: Arguments) -> int:
     print(f"  rollback: {visible(rollback_command(answers))}", file=out)
     if (check := rollback_check(answers)) is not None:
         print(f"  verified: {visible(str(check['command']))}", file=out)
+    if (down := DOWN_TIER.get(answers.migrations)) is not None:
+        print(f"  down migrations: {visible(str(down['command']))}", file=out)
     for left_out in http_lines(answers):
         print(f"  {left_out}", file=out)
     print(f"  {prometheus_line(answers, tried)}", file=out)

@@ -4,9 +4,10 @@ Checking the highlighted step asks for whatever it still needs, the way the runb
 reads: a message step opens the composer (unless its message is already recorded),
 the channel step the channel's form (unless a channel is named already),
 a blocked gate its approval, the database step the tiers, a command step confirms and
-runs its command (as does the database step whose chosen tier carries one), a verification step whose samples contradict it asks for an override
-reason, and one whose probe shows nothing yet, or that no probe backs (the smoke test),
-asks what was seen, as its evidence.
+runs its command (as does the database step whose chosen tier carries one), a
+verification step whose samples contradict it asks for an override reason, and one
+whose probe shows nothing yet, or that no probe backs (the smoke test), asks what was
+seen, as its evidence.
 What is recorded is decided by the application layer (`incident.app.steps`,
 `incident.app.command_runs`), as for
 the command line. The decision's and the tiers' dialogs are `gate_dialogs`.
