@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import OptionList, Static
+
 from incident import commands
 from incident.app.next_key import next_key
 from incident.core.clock import SystemClock
@@ -20,6 +22,7 @@ from store.sqlite_log import SqliteEventLog
 from tests.tier_runbook import tier_runbook
 from tests.tui.pilot_helpers import highlight, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.modals import DatabaseTierModal
 from tui.app.modals.confirm import ConfirmCommand
 from tui.app.screens.incident import IncidentScreen
 
@@ -61,3 +64,28 @@ async def test_space_on_the_database_step_runs_the_tiers_command(tmp_path: Path)
         state = fold(log.events(declared.incident_id))
     [ran] = state.commands_run
     assert (ran.step, ran.exit_code) == ("database-rollback", 0)
+
+
+async def test_the_tier_dialog_says_what_the_tier_runs(tmp_path: Path) -> None:
+    """The tier's guidance was all the dialog showed, and the alembic line the step's
+    guidance carried was not on screen where the tier is chosen (ux_review8 #9)."""
+    runbook = load_runbook(tier_runbook(tmp_path, "alembic downgrade {last_good_version}"))
+    details = commands.Declaration(title="Orders failing", severity="SEV1", commander="Ada")
+    clock = SystemClock()
+    declared = commands.declare(runbook, details, actor="ada", clock=clock)
+    with SqliteEventLog.open(tmp_path / "record.db") as log:
+        log.append([declared])
+        app = LastGoodApp(log, runbook, clock=clock, actor="ada", incident_id=declared.incident_id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            highlight(app.screen, "database-rollback")
+            await pilot.press("space")
+            await wait_for_screen(pilot, DatabaseTierModal)
+            tiers = app.screen.query_one("#tiers", OptionList)
+            tiers.highlighted = 1  # down-migrations
+            guidance = app.screen.query_one("#guidance", Static)
+            await wait_until(pilot, lambda: "down migrations" in str(guidance.content))
+            assert str(guidance.content).endswith(
+                "The database step then runs: alembic downgrade {last_good_version}"
+            )
+            await pilot.press("escape")

@@ -19,7 +19,7 @@ from incident.core.state import tier_target
 from incident.core.text import visible
 from incident.health.triggers import read_triggers
 from incident.reports.trigger_view import met_before
-from runbooks.model import StepKind, TriggerKind
+from runbooks.model import DatabaseTier, StepKind, TriggerKind
 from tui.app.screens.desk import Desk
 
 if TYPE_CHECKING:
@@ -125,7 +125,7 @@ def open_tiers(desk: Desk) -> None:
             title=tier.title,
             risk=tier.risk,
             data_loss=str(tier.data_loss),
-            guidance=tier.guidance,
+            guidance=_with_command(tier),
             approver=tier.approver,
             approved_by=(
                 state.approvals[tier_target(tier.id)].by
@@ -208,3 +208,12 @@ def _with_flaps(detail: str, before: str | None) -> str:
     if before is None:
         return detail
     return f"{detail}; {before}" if detail else before
+
+
+def _with_command(tier: DatabaseTier) -> str:
+    """The tier's guidance, and the command the database step runs once it is chosen:
+    what the tier does, on screen where it is chosen (ux_review8 #9)."""
+    if not tier.command:
+        return tier.guidance
+    runs = f"The database step then runs: {tier.command}"
+    return f"{tier.guidance} {runs}" if tier.guidance else runs
