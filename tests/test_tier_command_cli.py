@@ -135,3 +135,26 @@ def test_validate_refuses_a_tier_verify_without_a_command(tmp_path: Path) -> Non
     assert checked.err.strip() == (
         f"{path}:13:7: 'verify' reads back the tier's 'command': give one"
     ), checked.err
+
+
+def test_declared_without_the_version_a_tier_command_names_it_is_said(tmp_path: Path) -> None:
+    """As for a command step's: said at the declaration, and the run refused, saying to
+    run it by hand, never run with the braces or an empty value."""
+    downgraded = tmp_path / "downgraded"
+    runbook = tier_runbook(tmp_path, f"echo {{last_good_version}} > {downgraded}")
+    cli = InProcessCli(tmp_path / "record.db", actor="Ada")
+    declared = cli.run(
+        "declare", "--title", "Orders failing", "--severity", "SEV1", "--commander", "Ada",
+        "--runbook", str(runbook),
+    )  # fmt: skip
+    assert declared.code == 0, declared.err
+    assert (
+        "({last_good_version} in database-rollback (tier down-migrations): "
+        "no last-good version was given)"
+    ) in declared.err, declared.err
+    incident = declared.out.strip()
+    cli.ok("db-tier", incident, "down-migrations", "--reason", "0042 has a down step")
+    refused = cli.run("run", incident, "database-rollback", "--yes")
+    assert refused.code == 2, refused
+    assert "declared without its last-good version: run it by hand" in refused.err
+    assert not downgraded.exists()
