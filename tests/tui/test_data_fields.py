@@ -4,11 +4,15 @@ held, each drawn as one."""
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 from textual.app import App, ComposeResult
+from textual.widgets.text_area import Selection
 
+from incident.core.text import in_place
 from tests.tui.pilot_helpers import wait_until
 from tests.tui.screen_text import screen_lines
+from tui.app import data_text_area
 from tui.app.data_input import DataInput
 from tui.app.data_text_area import DataTextArea
 
@@ -53,3 +57,53 @@ async def test_text_loaded_into_the_area_wraps_as_drawn() -> None:
         await pilot.pause()
         rows = screen_lines(app)
         assert any("\u241b\u241b\u241byyyyyyyyyy" in row for row in rows), rows
+
+
+async def test_an_edit_in_a_long_text_draws_the_edited_lines_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The area keeps each line as drawn: a key in a pasted text of 10,000 lines draws
+    the line it edits, where Textual's wrap, reading the document's lines on each edit,
+    had every line drawn again (O(lines) a key)."""
+    app = Fields()
+    async with app.run_test(size=(30, 12)) as pilot:
+        area = app.query_one(DataTextArea)
+        area.load_text("\n".join(f"line {n}\x1b" for n in range(10_000)))
+        area.focus()
+        await pilot.pause()
+        drawn: list[str] = []
+
+        def counted(line: str) -> str:
+            drawn.append(line)
+            return in_place(line)
+
+        monkeypatch.setattr(data_text_area, "in_place", counted)
+        await pilot.press("x")
+        await pilot.pause()
+        assert area.text.startswith("xline 0\x1b\nline 1\x1b\n")
+        assert drawn == ["xline 0\x1b"]
+        drawn.clear()
+        area.selection = Selection((9_998, 2), (9_999, 4))  # across a line end
+        await pilot.press("y")
+        await pilot.pause()
+        assert area.text.endswith("\nline 9997\x1b\nliy 9999\x1b")
+        assert drawn == ["liy 9999\x1b"]
+
+
+async def test_the_lines_drawn_follow_every_edit() -> None:
+    """Edits that join, split and replace lines leave each line drawn as it is held."""
+    app = Fields()
+    async with app.run_test(size=(30, 12)) as pilot:
+        area = app.query_one(DataTextArea)
+        area.load_text("one\x1b\ntwo\u202e\nthree")
+        area.focus()
+        area.selection = Selection((0, 2), (2, 1))
+        area.replace("A\x0cB\nC\u2028\n", *area.selection)
+        await pilot.press("end", "enter", "z")
+        area.insert("\n\x1b", (0, 0))
+        area.delete((1, 0), (1, 1))
+        await pilot.pause()
+        held = area.text.split("\n")
+        assert area.document.lines == [in_place(line) for line in held]
+        assert [area.document[n] for n in range(len(held))] == area.document.lines
+        assert area.document[1:3] == area.document.lines[1:3]

@@ -6,6 +6,10 @@ a pasted form feed or U+2028 became a line break. `DataTextArea`'s document hold
 text as typed or pasted, lines split at LF only, and gives the widget each line as
 drawn (`incident.core.text.in_place`, one character for each held), so wrapping,
 the cursor and the selection measure what is drawn, and `text` is what was typed.
+
+The drawn lines are kept beside the held ones and an edit redraws only the lines it
+replaces: Textual's wrap reads `lines` on every edit, and drawing them all there made
+each key O(lines) in a long pasted text.
 """
 
 from __future__ import annotations
@@ -29,10 +33,14 @@ class HeldText(Document):
         super().__init__("")
         self._newline = "\n"
         self._lines = text.split("\n")
+        self._drawn = [in_place(line) for line in self._lines]
+        """Each held line as drawn, kept in step with `_lines` by `replace_range`."""
 
     @property
     def lines(self) -> list[str]:
-        return [in_place(line) for line in self._lines]
+        """The lines as drawn: the document's own list, as Textual's `Document` gives
+        its own (read, never changed, by the text area)."""
+        return self._drawn
 
     def get_size(self, tab_width: int) -> Size:
         widths = [cell_len(line.expandtabs(tab_width)) for line in self.lines]
@@ -47,6 +55,7 @@ class HeldText(Document):
         after = lines[bottom_row][bottom_column:] if bottom_row < len(lines) else ""
         inserted = (before + text + after).split("\n")
         lines[top_row : bottom_row + 1] = inserted
+        self._drawn[top_row : bottom_row + 1] = [in_place(line) for line in inserted]
         end_at = (top_row + len(inserted) - 1, len(inserted[-1]) - len(after))
         return EditResult(end_at, replaced)
 
@@ -57,9 +66,7 @@ class HeldText(Document):
     def __getitem__(self, line_index: slice) -> list[str]: ...
 
     def __getitem__(self, line_index: int | slice) -> str | list[str]:
-        if isinstance(line_index, slice):
-            return [in_place(line) for line in self._lines[line_index]]
-        return in_place(self._lines[line_index])
+        return self._drawn[line_index]
 
 
 class DataTextArea(TextArea):
