@@ -166,3 +166,16 @@ def test_lastgood_incident_option_reaches_start_in_a_terminal(cli: Cli) -> None:
         os.close(primary)
     assert done.returncode == 2, done.stderr
     assert done.stderr == f"lastgood start: no incident 'NOPE' in {cli.db}\n"
+
+
+def test_headless_demo_records_as_the_person_named(cli: Cli, tmp_path: Path) -> None:
+    """Its record, studied afterwards, was written by "demo" whoever ran it, `--as`
+    and $LASTGOOD_USER passed over (ux_review10 #5)."""
+    db = tmp_path / "zed.db"
+    out = cli.ok("demo", "--headless", "--db", str(db), "--as", "Zed")
+    assert "recorded as Zed" in out
+    (incident,) = _incidents(cli, db)
+    exported = json.loads(
+        cli.ok("--db", str(db), "export", str(incident["id"]), "--format", "json")
+    )
+    assert exported["authors"] == ["Zed"]

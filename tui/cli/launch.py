@@ -86,10 +86,15 @@ def cmd_demo(args: Arguments) -> int:
         require_terminal()  # before a scratch directory is made for nothing
     path = chosen or scratch_db()
     if args.headless:
+        from tui.cli.context import known_actor
+        from tui.demo.script import DEMO_ACTOR
         from tui.demo.script import run_demo as run_headless
 
+        # The person named (--as, $LASTGOOD_USER, git), as every other verb records: the
+        # record studied afterwards was written by "demo" whoever ran it (ux_review10 #5).
+        actor = known_actor(args) or DEMO_ACTOR
         with open_file_at(path) as log:
-            return run_headless(log)
+            return run_headless(log, actor)
     from tui.demo.launch import demo_incident, farewell
 
     with open_file_at(path) as log, demo_incident(log) as demo:

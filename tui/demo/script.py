@@ -24,7 +24,7 @@ from incident.core.clock import ManualClock, SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
 from incident.core.samples import Outcome, Sample
 from incident.core.state import StepStatus
-from incident.core.text import counted
+from incident.core.text import counted, visible
 from incident.reports.rollback_state import app_rollback_step
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
@@ -128,12 +128,16 @@ def say_sent(session: IncidentSession) -> None:
     print(f"  {offset}  sent: {sent.text}")
 
 
-def run_demo(log: SqliteEventLog) -> int:
-    """Walk the rollback into `log` (the coordinator's database or the demo's own);
-    the report and its draft go beside it (`report_files`), the report's path printed."""
+DEMO_ACTOR = "demo"
+"""Who the headless demo records as when nothing names a person."""
+
+
+def run_demo(log: SqliteEventLog, actor: str = DEMO_ACTOR) -> int:
+    """Walk the rollback into `log` (the coordinator's database or the demo's own) as
+    `actor`; the report and its draft go beside it (`report_files`), the report's path
+    printed."""
     db = log.path
     clock = ManualClock(SystemClock().now() - timedelta(minutes=DEMO_MINUTES))
-    actor = "demo"
     runbook = load_runbook(resolve_runbook("rollback"))
     started = clock.now() - timedelta(minutes=DETECTED_AFTER_MIN)
     declaration = replace(DECLARATION, started_at=started.replace(microsecond=0))
@@ -143,7 +147,10 @@ def run_demo(log: SqliteEventLog) -> int:
     state = session.state
     pace = step_minutes(runbook)
     report, draft, taken = report_files(db.parent, state.id)
-    print(f"Declared {state.id} in {db}, {DEMO_MINUTES} minutes ago as the demo tells it")
+    print(
+        f"Declared {state.id} in {db}, {DEMO_MINUTES} minutes ago as the demo tells it, "
+        f"recorded as {visible(actor)}"
+    )
     for step_id, record in list(state.steps.items()):
         if not record.step.required:
             continue
