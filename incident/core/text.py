@@ -315,19 +315,23 @@ def either(words: list[str]) -> str:
     return f"{', '.join(words[:-1])} or {words[-1]}"
 
 
-def json_text(value: JSONValue, *, indent: int | None = 2, sort_keys: bool = False) -> str:
+def json_text(
+    value: JSONValue, *, indent: int | None = 2, sort_keys: bool = False, ascii_only: bool = False
+) -> str:
     """JSON with the exact text, and no raw control character anywhere in it.
 
     `json` escapes C0 itself; DEL and the C1 controls it leaves raw when
     `ensure_ascii` is off, so they are escaped here (they can only occur inside
     strings, where `\\u00XX` means the same character). Without `indent` the
-    output is compact.
+    output is compact. `ascii_only` escapes every character beyond ASCII the same
+    way (`caf\\u00e9`: the same text to a JSON reader), for a stream that cannot
+    write them.
     """
     import json  # here, not above: every CLI line passes through this module
 
     separators = (",", ":") if indent is None else None
     dumped = json.dumps(
-        value, indent=indent, ensure_ascii=False, sort_keys=sort_keys, separators=separators
+        value, indent=indent, ensure_ascii=ascii_only, sort_keys=sort_keys, separators=separators
     )
     return escape_raw_controls(dumped)
 

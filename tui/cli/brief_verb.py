@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from incident.app.handoff import brief
 from incident.core.chain import damage_data
-from incident.core.text import json_text
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, open_session
 from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
+from tui.cli.shown_stream import json_for_stdout
 
 
 def cmd_brief(args: Arguments) -> int:
@@ -18,7 +18,7 @@ def cmd_brief(args: Arguments) -> int:
         kept = kept_here(session.state)  # this machine's spool: a screen ended in an outage
         if args.json:
             data = {**found.data, "damage": damage_data(session.damage), "kept_here": kept}
-            print(json_text(data))
+            print(json_for_stdout(data))
             return 0
         if session.damage is not None:
             print(damage_warning(session.damage))

@@ -17,12 +17,13 @@ from incident.app.session import IncidentSession
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
 from incident.core.state import IncidentState
-from incident.core.text import json_text, visible
+from incident.core.text import visible
 from incident.reports.drill_faults import FAULTS, fault_shown
 from incident.reports.drill_score import score_data, score_text
 from tui.cli.arguments import Arguments
 from tui.cli.context import chosen_db, known_actor, open_file_at, open_log, open_session, refused
 from tui.cli.errors import CliError
+from tui.cli.shown_stream import json_for_stdout
 
 POLL_S = 0.2
 """How often the headless drill looks for the close another process records."""
@@ -108,5 +109,5 @@ def cmd_score(args: Arguments) -> int:
             card = closed_score(state, session.clock.now())
         except CommandError as error:
             raise refused(error) from None
-    print(json_text(score_data(card)) if args.json else score_text(card))
+    print(json_for_stdout(score_data(card)) if args.json else score_text(card))
     return 0

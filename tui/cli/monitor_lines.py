@@ -19,9 +19,10 @@ from incident.core.events import Event, JSONValue, Kind, format_timestamp
 from incident.core.payloads.health import sample_to_json
 from incident.core.phase_clocks import elapsed, format_duration, format_offset
 from incident.core.samples import Sample
-from incident.core.text import counted, json_text, visible
+from incident.core.text import counted, visible
 from incident.reports.describe import describe
 from runbooks.model import Probe
+from tui.cli.shown_stream import json_for_stdout
 
 _OUTPUT = threading.Lock()
 """Lines come from the loop (messages) and the store thread (samples): one at a time."""
@@ -134,7 +135,7 @@ def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
         "kind": kind,
         **fields,
     }
-    return json_text(line, indent=None)
+    return json_for_stdout(line, indent=None)
 
 
 def print_json_batch(session: IncidentSession, batch: list[Sample], events: list[Event]) -> None:

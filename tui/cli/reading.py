@@ -52,7 +52,7 @@ from tui.cli.context import (
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_warning
 from tui.cli.recording import say, say_at
-from tui.cli.shown_stream import ShownStream, shown_utf8
+from tui.cli.shown_stream import ShownStream, json_for_stdout, shown_utf8
 
 
 @contextmanager
@@ -186,7 +186,8 @@ def cmd_timeline(args: Arguments) -> int:
         record = readable(log, args.id, lambda: report_record(log, args.id))
         gap = timedelta(minutes=args.gap)
         if args.json:
-            text = json_text(timeline_data(record, now, gap=gap)) + "\n"
+            data = timeline_data(record, now, gap=gap)
+            text = (json_text if output_path(args) else json_for_stdout)(data) + "\n"
         else:
             text = timeline_from(record, now, gap=gap, tz=_zone(args))
     _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
@@ -372,5 +373,5 @@ def cmd_replay_json(args: Arguments) -> int:
     data = status_data(replayed.state, moment, latest=latest)
     data["damage"] = damage_data(None if replayed.report.ok else replayed.report)
     data["kept_here"] = None  # this machine's spool is now's, not the moment replayed's
-    print(json_text(data))
+    print(json_for_stdout(data))
     return 0

@@ -12,11 +12,12 @@ from functools import cache
 
 from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
 from incident.core.events import JSONValue
-from incident.core.text import counted, json_text, visible
+from incident.core.text import counted, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_log, require_incident
 from tui.cli.errors import CliError
+from tui.cli.shown_stream import json_for_stdout
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -95,7 +96,7 @@ def cmd_verify(args: Arguments) -> int:
         if damaged_file:
             print(file_damage(log.path, damaged_file), file=sys.stderr if args.json else None)
     if args.json:
-        print(json_text(results))
+        print(json_for_stdout(results))
     return 1 if failed or damaged_file else 0
 
 

@@ -18,13 +18,16 @@ from __future__ import annotations
 import codecs
 import sys
 
-from incident.core.text import block_is_visible, utf8_block_is_visible, visible_block
+from incident.core.text import block_is_visible, json_text, utf8_block_is_visible, visible_block
+from tui.cli.stdout import is_utf8
 
 TYPE_CHECKING = False  # `typing` waits until the arguments are parsed (see `incident.app.params`)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import BinaryIO, TextIO
+
+    from incident.core.events import JSONValue
 
 
 def shown(text: str) -> str:
@@ -43,6 +46,13 @@ def shown_utf8(text: str) -> bytes:
     text checked once encoded (`utf8_block_is_visible`)."""
     data = text.encode()
     return data if utf8_block_is_visible(data) else shown(text).encode()
+
+
+def json_for_stdout(value: JSONValue, *, indent: int | None = 2) -> str:
+    """`json_text(value)` to print: with what is beyond ASCII escaped (`\\u00e9`) when
+    stdout cannot write UTF-8 (an ASCII locale), so every `--json` stays whole and
+    valid there, the same document to a JSON reader."""
+    return json_text(value, indent=indent, ascii_only=not is_utf8(sys.stdout))
 
 
 class ShownStream:

@@ -17,7 +17,7 @@ from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
-from incident.core.text import counted, json_text, visible
+from incident.core.text import counted, visible
 from incident.reports.drill_faults import drill_label, shown_fault
 from incident.reports.status import status_data, status_text
 from runbooks.problems import RunbookError
@@ -27,6 +27,7 @@ from tui.cli.context import db_location, open_log, open_session, something_at
 from tui.cli.fitted import fitted
 from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
+from tui.cli.shown_stream import json_for_stdout
 
 
 def cmd_status(args: Arguments) -> int:
@@ -38,7 +39,7 @@ def cmd_status(args: Arguments) -> int:
             data = status_data(session.state, now)
             data["damage"] = damage_data(session.damage)
             data["kept_here"] = kept
-            print(json_text(data))
+            print(json_for_stdout(data))
         else:
             if session.damage is not None:
                 print(fitted(damage_warning(session.damage)))
@@ -106,7 +107,7 @@ def cmd_list(args: Arguments) -> int:
     if args.json:
         listing: list[JSONValue] = [dict(row) for row in rows]
         listing += [{"id": incident_id, "unreadable": why} for incident_id, why in unreadable]
-        print(json_text(listing))
+        print(json_for_stdout(listing))
     elif not rows and not unreadable:
         hidden = len(ids) - len(rows)
         drills = f"; {counted(hidden, 'drill')}: lastgood list --drills" if hidden else ""

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sys
 
 from incident.core.events import JSONValue
-from incident.core.text import counted, json_text, visible
+from incident.core.text import counted, visible
 from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
 from tui.cli.errors import CliError
+from tui.cli.shown_stream import json_for_stdout
 
 
 def cmd_validate(args: Arguments) -> int:
@@ -46,7 +47,7 @@ def cmd_validate(args: Arguments) -> int:
             if note := unenforced_hint(runbook):
                 print(f"{visible(name)}: note: {note}")
     if args.json:
-        print(json_text({"ok": problems == 0, "files": files}))
+        print(json_for_stdout({"ok": problems == 0, "files": files}))
     return 2 if problems else 0
 
 
