@@ -218,6 +218,21 @@ def test_list_says_there_is_no_database_where_none_is(cli, tmp_path):
     assert cli.ok("list").startswith("INC-")
 
 
+def test_list_json_says_on_stderr_there_is_no_database_where_none_is(process_cli, tmp_path):
+    """`list --json` on a path where no database is (a mistyped LASTGOOD_DB, a volume
+    not mounted) printed `[]`, exit 0, and nothing on stderr: a cron job asking "any
+    open incidents?" was told "none", successfully (review 9, finding 2). stdout is
+    still `[]` and the exit 0 (a new machine's record is made by its first
+    declaration); stderr says what the plain `list` says."""
+    missing = tmp_path / "not-mounted" / "x.db"
+    listed = process_cli.run("--db", str(missing), "list", "--json")
+    assert (listed.code, listed.out) == (0, "[]\n"), listed
+    assert listed.err == f"lastgood list: no incidents yet: no database at {missing}\n"
+    assert not missing.parent.exists()
+    process_cli.env["LASTGOOD_DB"] = str(missing)  # the variable, as a bot's unit sets it
+    assert process_cli.run("list", "--json").err == listed.err
+
+
 def test_demo_walks_a_whole_rollback_and_verifies(process_cli):
     out = process_cli.ok("demo", "--headless")
     assert "Initiating rollback due to checkout failing for 12% of requests" in out

@@ -66,7 +66,15 @@ def cmd_list(args: Arguments) -> int:
     if isinstance(path, Path) and not something_at(path):
         # Still an empty list, exit 0 (a new machine's default record is made by its
         # first declaration), but said as `status` says it: a mistyped --db shows.
-        print("[]" if args.json else f"no incidents yet: no database at {visible(str(path))}")
+        # With --json, stdout keeps the list alone and stderr says it, so a script
+        # (a cron job, a bot) asking "any open incidents?" of a path not mounted
+        # leaves a line in its log instead of a silent "none".
+        said = f"no incidents yet: no database at {visible(str(path))}"
+        if args.json:
+            print("[]")
+            print(f"lastgood list: {said}", file=sys.stderr)
+        else:
+            print(said)
         return 0
     rows: list[dict[str, str | None]] = []
     labels: list[str] = []  # each row's drill as a line names it; "" for a real incident
