@@ -106,6 +106,48 @@ def test_git_user_name_comes_before_the_login(cli: Cli, tmp_path: Path) -> None:
     assert events(cli, incident_id)[-1]["actor"] == "Grace Hopper"
 
 
+def test_a_variable_set_but_empty_is_refused_never_read_as_not_given(
+    cli: Cli, tmp_path: Path
+) -> None:
+    """`LASTGOOD_USER="$SLACK_USER_NAME"` with the bot's variable empty recorded git's
+    user.name as the person who acted, in an append-only record; an empty
+    `LASTGOOD_DB` opened the default file (review 9, finding 4). Each is refused in
+    one line naming it, as `--as ""` and `--db ""` are; an option given still wins."""
+    incident_id = declare(cli)
+    before = len(events(cli, incident_id))
+    env = anonymous(cli, tmp_path, login="margaret", git_name="Grace Hopper")
+    needs_a_name = "needs a name, not an empty string (or leave it unset)\n"
+    for variables, named in (
+        ({"LASTGOOD_USER": ""}, "$LASTGOOD_USER"),
+        ({"LASTGOOD_USER": "  "}, "$LASTGOOD_USER"),
+        ({"LASTGOOD_USER": "", "LASTGOOD_ACTOR": "Aenv"}, "$LASTGOOD_USER"),
+        ({"LASTGOOD_ACTOR": ""}, "$LASTGOOD_ACTOR"),
+    ):
+        done = run(cli, {**env, **variables}, "note", incident_id, "p5")
+        assert (done.returncode, done.stdout) == (2, ""), (variables, done)
+        assert done.stderr == f"lastgood note: {named} {needs_a_name}", variables
+    assert len(events(cli, incident_id)) == before  # nothing recorded, under no name
+    given = run(cli, {**env, "LASTGOOD_USER": ""}, "--as", "Bo", "note", incident_id, "p6")
+    assert given.returncode == 0, given.stderr
+    assert events(cli, incident_id)[-1]["actor"] == "Bo"
+
+    default_home = tmp_path / "home"
+    for verb in (
+        ["list"],
+        ["status", incident_id],
+        ["declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"],
+    ):
+        done = run(cli, {**env, "HOME": str(default_home), "LASTGOOD_DB": ""}, *verb)
+        assert (done.returncode, done.stdout) == (2, ""), (verb, done)
+        assert done.stderr == (
+            f"lastgood {verb[0]}: $LASTGOOD_DB needs a path or a postgresql:// URL, "
+            "not an empty string (or leave it unset)\n"
+        )
+    assert not default_home.exists()  # the default file was not made, nor read
+    named = run(cli, {**env, "LASTGOOD_DB": ""}, "--db", str(cli.db), "status", incident_id)
+    assert named.returncode == 0, named.stderr
+
+
 def test_the_login_is_used_when_it_names_a_person(cli: Cli, tmp_path: Path) -> None:
     incident_id = declare(cli)
     done = run(cli, anonymous(cli, tmp_path, login="margaret"), "note", incident_id, "hi")

@@ -42,17 +42,19 @@ def known_actor(args: Arguments) -> str | None:
     `user.name`, else the login. A name given on purpose that names no one ("root",
     "you") is refused; a login or git name that does is passed over, so "root" on a
     bastion never signs the record. An empty `--as` is refused, as an empty `--db` is:
-    it was taken as not given, and the record named whoever git or the login did.
+    it was taken as not given, and the record named whoever git or the login did. So
+    is a variable set but empty (`LASTGOOD_USER="$SLACK_USER"` with no user): the
+    first of these that is set decides (`set_variable`).
     """
     given = getattr(args, "as_name", None)
     if given is not None and not given.strip():
         raise CliError("--as needs a name, not an empty string")
-    for source, name in (
-        ("--as", given),
-        ("$LASTGOOD_USER", environment("LASTGOOD_USER")),
-        ("$LASTGOOD_ACTOR", environment("LASTGOOD_ACTOR")),
+    for source, read in (
+        ("--as", lambda: given),
+        ("$LASTGOOD_USER", lambda: set_variable("LASTGOOD_USER", "a name")),
+        ("$LASTGOOD_ACTOR", lambda: set_variable("LASTGOOD_ACTOR", "a name")),
     ):
-        name = (name or "").strip()  # kept as written: the record shows it, controls visible
+        name = (read() or "").strip()  # kept as written: the record shows it, controls visible
         if name:
             if problem := not_a_person(name):
                 raise CliError(f"{source}: {problem}")
@@ -107,7 +109,7 @@ def _login() -> str:
 
 def db_location(args: Arguments) -> Path | str:
     """The record `--db` or $LASTGOOD_DB names: a `postgresql://` URL, or a file's path."""
-    named = _given_db(args) or environment("LASTGOOD_DB")
+    named = _given_db(args) or _db_variable()
     if is_postgres_url(named):
         return str(named)
     return db_path(args)
@@ -131,7 +133,7 @@ SQLITE_ONLY = (
 def db_path(args: Arguments) -> Path:
     """The SQLite file named; refused for a PostgreSQL URL, for what reads only files."""
     explicit = _given_db(args)
-    named = explicit or environment("LASTGOOD_DB")  # refused here if it is not UTF-8
+    named = explicit or _db_variable()  # refused here if it is empty or not UTF-8
     if is_postgres_url(named):
         raise CliError(SQLITE_ONLY.format(location=named.split("://", 1)[0] + "://…"))
     if _key_value_conninfo(named):
@@ -160,9 +162,27 @@ def _key_value_conninfo(named: str) -> bool:
 def chosen_db(args: Arguments) -> Path | None:
     """The database `--db` or $LASTGOOD_DB names; None when neither does (the demo
     then keeps a scratch one, and says where)."""
-    if _given_db(args) or environment("LASTGOOD_DB"):
+    if _given_db(args) or _db_variable():
         return db_path(args)
     return None
+
+
+def _db_variable() -> str:
+    """$LASTGOOD_DB, "" when unset; set but empty, refused as an empty `--db` is (it
+    opened the default file: a systemd unit's `LASTGOOD_DB=$INCIDENT_DB`, unset)."""
+    return set_variable("LASTGOOD_DB", "a path or a postgresql:// URL") or ""
+
+
+def set_variable(name: str, needs: str) -> str | None:
+    """An environment variable lastgood reads, None when it is not set. Set but empty
+    (or blank) it is refused, naming it, as the empty option is: taken for 'not
+    given', the next source (git's name, the default file) answered in its place."""
+    if name not in os.environ:
+        return None
+    value = environment(name)
+    if not value.strip():
+        raise CliError(f"${name} needs {needs}, not an empty string (or leave it unset)")
+    return value
 
 
 def environment(name: str) -> str:
