@@ -141,7 +141,10 @@ def cmd_run(args: Arguments) -> int:
 
         returncode, output = run_shell_waiting(command)
         db = str(db_location(args))
-        sys.stdout.write(command_runs.shown_output(session.state, output, db=db))
+        shown = command_runs.shown_output(session.state, output, db=db)
+        # lastgood's own line starts a line of its own, after output with no last newline
+        # (`curl` of a JSON body): glued to it, `grep '^T+'` and a bot's "last line" missed it.
+        sys.stdout.write(shown if shown.endswith("\n") or not shown else shown + "\n")
         verification = None
         check = command_runs.command_check(session.state, args.step)
         if returncode == 0 and check is not None:
