@@ -142,8 +142,24 @@ def db_path(args: Arguments) -> Path:
             "postgresql:// URL (postgresql://USER@HOST:PORT/DBNAME)"
         )
     if explicit:
+        _refuse_unexpanded_home(explicit, "--db")
         return Path(explicit)
+    if not (named == "~" or named.startswith("~/")):  # those two the default path expands
+        _refuse_unexpanded_home(named, "$LASTGOOD_DB")
     return default_db_path()
+
+
+def _refuse_unexpanded_home(named: str, source: str) -> None:
+    """A path starting with `~` or `~user` that no shell expanded (`--db "~/x.db"`,
+    quoted, or read from a settings file) is refused: it made a directory named `~`
+    under the working directory, and `a new database at ~/x.db` read as if it were
+    in the home directory."""
+    first = named.split("/", 1)[0]
+    if first.startswith("~"):
+        raise CliError(
+            f"{source} {quote(named)} starts with {first}, which no shell expanded "
+            "(quoted, or read from a file): leave it unquoted, or give the whole path"
+        )
 
 
 LIBPQ_KEYWORDS = frozenset(
