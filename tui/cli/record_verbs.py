@@ -54,7 +54,11 @@ def cmd_verify(args: Arguments) -> int:
     """Exit 1 if any chain is broken, or if it no longer holds the head kept elsewhere
     (`--expect-head`: cut from the end or rewritten); events recorded after that head
     are counted, not refused."""
-    if args.all == bool(args.id):
+    if args.all and args.id:
+        raise CliError(
+            f"both {args.id} and --all were given: the ID checks that incident, --all every one"
+        )
+    if not args.all and not args.id:
         raise CliError("give an incident ID or --all")
     expected = _expected_head(args)
     failed = 0
