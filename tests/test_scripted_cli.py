@@ -1,11 +1,15 @@
-"""Small things a script trips on, as it runs `lastgood`: a real process, a real file
-(review 9, findings 6, 12 and 18)."""
+"""Small things a script trips on, as it runs `lastgood`: a real process, a real file,
+a real webhook receiver on loopback (review 9, findings 6, 7, 12 and 18)."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
 from pathlib import Path
 
-from tests.cli_helpers import Cli
+from tests.cli_helpers import Cli, run_beside
+from tests.test_cli_messages import declare, setup
+from tests.webhook_receivers import WebhookReceiver
 
 RUNBOOK = """\
 runbook: versions
@@ -77,3 +81,50 @@ def test_a_home_the_shell_did_not_expand_is_refused_not_made_a_directory(tmp_pat
     cli.env["LASTGOOD_DB"] = str(tmp_path / "lastgood.db")
     assert cli.run("--db", "./~/x.db", *declared).code == 0  # a directory named ~, asked for
     assert (tmp_path / "~" / "x.db").is_file()
+
+
+async def test_deliver_stamps_each_try_with_its_own_moment(tmp_path: Path) -> None:
+    """`deliver --wait` printed every retry with the T+ it started at: three lines
+    `T+01:42  Delivery to team failed ...` for tries 2 and 4 s apart (finding 7). Each
+    line now carries the T+ of its try, as every other CLI line's T+ is."""
+    arrivals: list[datetime] = []
+
+    def refuse(_n: int) -> int:
+        arrivals.append(datetime.now(UTC))
+        return 500
+
+    async with WebhookReceiver(refuse) as hook:
+        cli, runbook = setup(tmp_path, hook)
+        declared = await declare(cli, runbook)  # its auto message: the first try
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        delivered = await run_beside(cli, "deliver", incident_id, "--wait", "4")
+    assert delivered.code == 1, delivered
+    lines = [line for line in delivered.out.splitlines() if "Delivery to team failed" in line]
+    assert len(lines) >= 2, delivered.out  # tries 1 and 2 s after the first: 1 s apart at least
+    started = datetime.fromisoformat(
+        json.loads(cli.ok("status", incident_id, "--json"))["started_at"]
+    )
+    stamps = [_seconds(line) for line in lines]
+    tried = [(at - started).total_seconds() for at in arrivals[1 : 1 + len(lines)]]
+    assert stamps == sorted(set(stamps)), lines  # never one T+ for them all
+    for stamp, at in zip(stamps, tried, strict=True):
+        assert at - 1 <= stamp <= at + 1, (lines, tried)  # the try's own second
+
+
+def _seconds(line: str) -> int:
+    minutes, seconds = line.split()[0].removeprefix("T+").split(":")
+    return int(minutes) * 60 + int(seconds)
+
+
+def test_verify_given_an_id_and_all_says_both_were_given(tmp_path: Path) -> None:
+    """`verify ID --all` said `give an incident ID or --all`: both were given (finding 18)."""
+    cli, incident_id = _declared(tmp_path)
+    both = cli.run("verify", incident_id, "--all")
+    assert (both.code, both.out) == (2, ""), both
+    assert both.err == (
+        f"lastgood verify: both {incident_id} and --all were given: "
+        "the ID checks that incident, --all every one\n"
+    )
+    neither = cli.run("verify")
+    assert neither.err == "lastgood verify: give an incident ID or --all\n"

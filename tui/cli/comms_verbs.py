@@ -127,10 +127,15 @@ def _as_cli_errors() -> Iterator[None]:
 
 def _say(session: IncidentSession, out: TextIO | None) -> Callable[[str], None]:
     """A courier's line printed to `out` (None: stdout) after the T+ of now: of the
-    moment it says, not `elapsed`, which stops at the close (a delivery after it read
-    the close's T+)."""
-    offset = t_plus(session.state, session.clock.now())
-    return lambda line: print(visible(f"{offset}  {line}"), file=out, flush=True)
+    moment it says, each line its own (a retry 14 s into `deliver --wait` is not
+    stamped with the run's start), and not `elapsed`, which stops at the close (a
+    delivery after it read the close's T+)."""
+
+    def say(line: str) -> None:
+        offset = t_plus(session.state, session.clock.now())
+        print(visible(f"{offset}  {line}"), file=out, flush=True)
+
+    return say
 
 
 def _print_awaiting(courier: Courier, session: IncidentSession) -> None:
