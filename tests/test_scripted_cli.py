@@ -128,3 +128,23 @@ def test_verify_given_an_id_and_all_says_both_were_given(tmp_path: Path) -> None
     )
     neither = cli.run("verify")
     assert neither.err == "lastgood verify: give an incident ID or --all\n"
+
+
+def test_two_json_exports_of_a_closed_record_are_the_same_bytes(tmp_path: Path) -> None:
+    """`export --format json` of a closed incident differed on every run, only in
+    `status.as_of`, the moment of reading (finding 16): a job syncing what changed
+    uploaded every closed record each time. A closed record's status is as of its
+    close; a note after the close changes the export, as the record changed."""
+    cli, incident_id = _declared(tmp_path)
+    cli.ok("close", incident_id, "--force", "--reason", "drill over")
+    first, second, third = (tmp_path / name for name in ("1.json", "2.json", "3.json"))
+    cli.ok("export", incident_id, "--format", "json", "-o", str(first))
+    cli.ok("export", incident_id, "--format", "json", "-o", str(second))
+    assert first.read_bytes() == second.read_bytes()
+    status = json.loads(first.read_text(encoding="utf-8"))["status"]
+    assert status["as_of"] == status["closed_at"] is not None
+    assert cli.ok("export", incident_id, "--format", "json") == first.read_text(encoding="utf-8")
+    cli.ok("rca", incident_id, "a retry storm")  # recorded after the close
+    cli.ok("export", incident_id, "--format", "json", "-o", str(third))
+    assert third.read_bytes() != first.read_bytes()
+    assert json.loads(third.read_text(encoding="utf-8"))["status"]["as_of"] == status["as_of"]

@@ -120,13 +120,20 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
 
     `FaultHidden` for a drill still running: its declaration, copied into the events
     as it was hashed, names the fault the coordinator is looking for.
+
+    A closed incident's `status` is as of its close (`_status_at`): its clocks stopped
+    there, so read at any moment after it that document differs only in `as_of`, and
+    with `as_of` the moment of reading two exports of the same closed record differed
+    on every run (a job that syncs what changed uploaded every closed record each
+    time). Anything recorded after the close (an RCA, lessons) is in the document as
+    it is in the events, so the export changes when the record does and only then.
     """
     state = record.state
     require_fault_shown(state, "its JSON export")
     ctx = ReportContext.build(record, now, None)
     data: dict[str, JSONValue] = {
         "format": "lastgood-incident/1",
-        "status": status_data(state, now),
+        "status": status_data(state, _status_at(state, now)),
         "head_hash": record.head_hash or None,
         "event_count": record.event_count,
         "damage": damage_data(record.damage),
@@ -142,3 +149,11 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
 
 
 _EVENTS = "events"
+
+
+def _status_at(state: IncidentState, now: datetime) -> datetime:
+    """The moment the JSON export's `status` is read at: the close, for a closed
+    incident (see `json_frame`), else `now`."""
+    if state.is_closed and state.closed_at is not None:
+        return min(state.closed_at, now)
+    return now
