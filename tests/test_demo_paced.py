@@ -49,7 +49,7 @@ def test_the_headless_demos_report_reads_as_a_real_rollbacks(tmp_path: Path) -> 
     first, last = (datetime.fromisoformat(events[i]["at"]) for i in (0, -1))
     assert before - timedelta(minutes=DEMO_MINUTES + 1) < first < before - timedelta(minutes=50)
     assert last <= datetime.now(UTC)  # nothing recorded in the future
-    assert "Users were affected for 3" in report  # half an hour or so, not milliseconds
+    assert "The incident lasted 3" in report  # half an hour or so, not milliseconds
     assert "| Rollback trigger met | " in report and "error-rate (probe)" in report
     assert "peak 13" in report or "peak 12" in report  # the 12% of failing checkouts
     assert "None found: the record bears out what it says." in report

@@ -280,3 +280,25 @@ def test_notes_list_pinned_ones_first(hostile_report):
     assert len(entries) == 2
     assert entries[0].startswith("- 📌 T+00:30 ")
     assert entries[1].startswith("- T+01:00 ")
+
+
+def test_closed_report_names_the_span_to_the_resolution_as_the_duration(closed_report):
+    """ux_review10 #1: the span to the resolution message is the incident's length; the
+    readings measured the harm: the error rate above its threshold for 8m15s, not 26m36s."""
+    assert "Users were affected for" not in closed_report
+    assert (
+        "The incident lasted 26m36s, from the impact start (T+0) to the resolution "
+        "(T+26:36): that is its duration, not how long users were affected. What the "
+        "readings measured: error-rate was above its threshold for 8m15s."
+    ) in closed_report
+    # the same figure as the readings' line and the Metric triggers table
+    assert "(8m15s above it)" in closed_report
+    assert "| 99 (T+00:05 to T+08:15) | 8m15s |" in closed_report
+
+
+def test_a_report_without_readings_claims_no_harm_figure(hostile_report):
+    assert "Users were affected for" not in hostile_report
+    assert (
+        "the resolution (T+25:00): that is its duration, not how long users were affected. "
+        "No readings were recorded to measure that."
+    ) in hostile_report

@@ -170,15 +170,15 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
         [timeline_open, timeline_closed],
     ):
         same("phase overdue (timeline)", late, t_plus(finished) - window_edge(window_end))
-    # users affected, and the head's duration, to the resolution (the close)
+    # the incident's duration, and the head's, to the resolution (the close)
     for duration, end in found(
-        rf"Users were affected for ({DURATION}), from the impact start \(T\+0\) to the "
+        rf"The incident lasted ({DURATION}), from the impact start \(T\+0\) to the "
         rf"resolution \(({T_PLUS})\)",
         [report_closed],
     ):
-        same("users affected", duration, t_plus(end))
-    (affected,) = found(rf"Users were affected for ({DURATION}), [^.]* to now", [report_open])
-    same("users affected so far", affected[0], utc_offset(now[0]))
+        same("incident duration", duration, t_plus(end))
+    (lasted,) = found(rf"The incident has lasted ({DURATION}) so far, [^.]* to now", [report_open])
+    same("incident duration so far", lasted[0], utc_offset(now[0]))
     (resolved,) = found(r"\| Resolved \| 2026-11-28 (\d\d:\d\d:\d\d) UTC \|", [report_closed])
     (duration,) = found(rf"\| Duration \| ({DURATION}) \(impact start to resolution\)", documents)
     same("duration (head, resolved)", duration[0], utc_offset(resolved[0]))

@@ -66,7 +66,10 @@ def test_the_head_says_status_owner_reviewers_and_one_resolution_time(report, by
     assert metadata["Incident status"].startswith(f"Resolved at {resolved}, closed at ")
     assert metadata["Duration"] == "35m20s (impact start to resolution)"  # from the release
     assert "the incident was resolved at T+35:20." in report  # the summary
-    assert "to the resolution (T+35:20)." in report  # user impact
+    assert (
+        "The incident lasted 35m20s, from the impact start (T+0) to the resolution (T+35:20):"
+        in report
+    )  # user impact
     assert "resolved 2026-11-28 09:25:20" not in report.lower()  # the close is not a resolution
 
 

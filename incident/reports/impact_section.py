@@ -35,12 +35,7 @@ def impact(ctx: ReportContext) -> list[str]:
 
 def _users(ctx: ReportContext) -> list[str]:
     """Impact in users' terms: how long, and how many requests failed or how often."""
-    state = ctx.state
-    resolved = resolution(state)
-    end = resolved or ctx.end
-    span = f"{printed_duration(state.started_at, end)}, from the impact start (T+0) to "
-    span += f"the resolution ({ctx.offset(resolved)})" if resolved else "now (not resolved)"
-    lines = ["### User impact", "", f"Users were affected for {span}."]
+    lines = ["### User impact", "", _duration_and_harm(ctx)]
     lines += ["", *_failed_requests(ctx)]
     for figures in ctx.metrics:
         probe = inline(figures.trigger.probe or "")
@@ -58,6 +53,38 @@ def _users(ctx: ReportContext) -> list[str]:
             f"the threshold ({exact_duration(figures.time_above_printed)} above it).",
         ]
     return lines
+
+
+def _duration_and_harm(ctx: ReportContext) -> str:
+    """The incident's length, named as such, and what the readings measured of the harm.
+
+    The span to the resolution is not how long users were affected: the resolution
+    goes out once the service is verified, often long after the readings came back
+    (ux_review10 #1). Only a rollback trigger's readings measure the harm here.
+    """
+    state = ctx.state
+    resolved = resolution(state)
+    span = printed_duration(state.started_at, resolved or ctx.end)
+    if resolved:
+        said = (
+            f"The incident lasted {span}, from the impact start (T+0) to the resolution "
+            f"({ctx.offset(resolved)})"
+        )
+    else:
+        said = f"The incident has lasted {span} so far, from the impact start (T+0) to now"
+        said += " (not resolved)"
+    said += ": that is its duration, not how long users were affected."
+    measured = [
+        f"{inline(figures.trigger.probe or '')} was above its threshold for "
+        f"{exact_duration(figures.time_above_printed)}"
+        for figures in ctx.metrics
+        if figures.peak is not None
+    ]
+    if measured:
+        return f"{said} What the readings measured: {'; '.join(measured)}."
+    if any(figures.readings for figures in ctx.metrics):
+        return f"{said} No rollback trigger's probe read above its threshold."
+    return f"{said} No readings were recorded to measure that."
 
 
 def _failed_requests(ctx: ReportContext) -> list[str]:
