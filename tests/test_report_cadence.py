@@ -121,3 +121,41 @@ def test_service_verified_is_the_last_verification_recorded_when_two_share_a_mom
     verified = next(m for m in milestones(state, events) if m.key == "service_verified")
     assert verified.detail == "smoke-test checked by ada"
     assert verified.seq == events[-1].seq
+
+
+def test_a_declined_update_is_listed_with_who_and_why_and_the_resolution_is_not_it(tmp_path):
+    """ux_review10 #6: Bo declined the update due at T+23 ("service restored"), then
+    sent the resolution at T+23:34. The log counted the resolution as that update,
+    "34s late", left the decline out, and the Timeline said the update was not sent
+    and that it was "due at update-due"."""
+    session, clock, log = _incident(tmp_path / "incidents.db")
+    with log:
+        _send(session, clock, 3, "announce")  # the next update due at T+23
+        clock.set(T0 + timedelta(minutes=22, seconds=30))  # offered a minute early
+        session.run(
+            lambda s: commands.decline(
+                s, "update", "service restored; **resolution** next", actor="bo", clock=clock
+            )
+        )
+        clock.set(T0 + timedelta(minutes=23, seconds=5))
+        session.run_many(lambda s: commands.record_overdue_update(s, actor="lastgood", clock=clock))
+        _send(session, clock, 23 + 34 / 60, "resolved")
+        state, events = session.state, log.events(session.state.id)
+    report = markdown_report(state, events, clock.now())
+    assert _cadence_paragraphs(report) == [
+        "Against the runbook's update cadence (the first within 5 minutes of the "
+        "declaration, then every 20 minutes after the last message, until resolved): "
+        "2 messages up to the resolution, all on time; 1 update not sent (1 declined).",
+        "Due T+23:00 · 09:23:00 UTC; not sent: declined by bo at T+22:30: service "
+        "restored; **resolution** next (the next 20 minutes after it).",
+    ]
+    assert "34s late" not in report
+    # the Timeline: the due time as T+ and clock time, and the same verdict: not sent
+    assert (
+        "· bo · Chose not to send the update message due at T+23:00 · 09:23:00 UTC: "
+        "service restored; \\*\\*resolution\\*\\* next"
+    ) in report
+    assert "due at update-due" not in report
+    assert "The stakeholder update due at 09:23:00 UTC was not sent" in report
+    tally = cadence_tally(state, clock.now())
+    assert (tally.sent, tally.late, tally.overdue_now) == (2, 0, timedelta(0))

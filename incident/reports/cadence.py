@@ -7,6 +7,12 @@ late, but one that repeats a once-per-incident message (`cadence_messages`): the
 news twice is no update, and is called out in the report's Inconsistencies instead;
 nor is a message to the responders (the page to the team, its template in the
 runbook's `cadence.to_responders`): stakeholders heard nothing from it.
+
+An update declined before the next message (`lastgood decline ID update`) is not
+sent: that round is settled by the decline, with who and why, and the next update is
+due `every_min` after the one declined. The message that follows is not scored as
+the declined update sent late: the Timeline says that update was not sent, and the
+communications log says the same (ux_review10 #6).
 The drill's score card and the report's communications log both read this.
 """
 
@@ -17,7 +23,9 @@ from datetime import datetime, timedelta
 from msgspec import Struct
 
 from incident.core.phase_clocks import cadence_messages, resolved_at
+from incident.core.records import DeclinedMessage
 from incident.core.state import IncidentState
+from runbooks.model import MomentKind
 
 
 class UpdateDue(Struct, frozen=True):
@@ -25,7 +33,9 @@ class UpdateDue(Struct, frozen=True):
 
     due: datetime
     sent: datetime | None
-    """None: no message by the resolution, or by the end while unresolved."""
+    """None: no message by the resolution, or by the end while unresolved, or declined."""
+    declined: DeclinedMessage | None = None
+    """The decision not to send it, recorded before the next message."""
 
     @property
     def late_by(self) -> timedelta | None:
@@ -36,17 +46,31 @@ class UpdateDue(Struct, frozen=True):
 
 
 def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
-    """Each update the cadence asked for up to the resolution (or `end`), in order; the
-    last is unanswered when it fell due with no message before then."""
+    """Each update the cadence asked for up to the resolution (or `end`), in order; one
+    declined before the next message is listed with its decline, and the last is
+    unanswered when it fell due with no message before then."""
     cadence = state.runbook.cadence
+    every = timedelta(minutes=cadence.every_min)
     resolved = resolved_at(state)
+    declined = {d.due_at: d for d in state.declined if d.moment == str(MomentKind.UPDATE_DUE)}
     due = state.declared_at + timedelta(minutes=cadence.first_update_min)
     found: list[UpdateDue] = []
+
+    def settle_declined(before: datetime) -> datetime:
+        nonlocal due
+        while (decline := declined.get(due)) is not None and decline.at <= before:
+            found.append(UpdateDue(due, None, decline))
+            due += every
+        return due
+
     for message in cadence_messages(state):
         if resolved is not None and message.at > resolved:
             break
+        settle_declined(message.at)
         found.append(UpdateDue(due, message.at))
-        due = message.at + timedelta(minutes=cadence.every_min)
-    if (resolved or end) > due:
+        due = message.at + every
+    stop = resolved or end
+    settle_declined(stop)
+    if stop > due:
         found.append(UpdateDue(due, None))
     return found

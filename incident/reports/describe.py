@@ -62,6 +62,13 @@ def _then(text: str) -> str:
     return f": {line}" if line else ""
 
 
+def declined_text(declined: CommunicationDeclined, due: str) -> str:
+    """A message declined, with its due time as `due` says it: a time, never the
+    runbook's moment id (`update-due`), which no reader of the timeline knows."""
+    what = f"the {_line(declined.template)} message due at {due}"
+    return f"Chose not to send {what}{_then(declined.reason)}"
+
+
 LONGEST_COUNT = 1e15
 """A count at or past this is shown in powers of ten (`1e+308`), not as hundreds of
 digits: no real request count comes near it, but Prometheus may answer anything."""
@@ -130,8 +137,7 @@ def describe(event: Event) -> str:
             how = "Message sent automatically" if d.auto else "Message sent"
             return f"{how}: {_line(d.text)}{late(d.written_at)}"
         case CommunicationDeclined() as d:
-            what = f"the {_line(d.template)} message due at {_line(d.moment)}"
-            return f"Chose not to send {what}{_then(d.reason)}"
+            return declined_text(d, f"{format_timestamp(d.due_at)[11:19]} UTC")
         case CommandRan() as d:
             return f"Ran `{_line(d.command)}` for {_line(d.step)}{ran_late(d)}: exit {d.exit_code}"
         case TriggerChanged() as d:

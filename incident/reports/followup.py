@@ -172,17 +172,20 @@ def _cadence(ctx: ReportContext) -> list[str]:
     cadence = state.runbook.cadence
     late = [u for u in updates if u.late_by is not None]
     missing = [u for u in updates if u.sent is None]
+    declined = [u for u in missing if u.declined is not None]
     answered = len(updates) - len(missing)
     upto = "up to the resolution" if resolved_at(state) else "so far"
     said = "all on time" if not late else f"{answered - len(late)} on time, {len(late)} late"
+    if missing:
+        said += f"; {counted(len(missing), 'update')} not sent"
+        if declined:
+            said += f" ({len(declined)} declined)"
     lines = [
         "",
         f"Against the runbook's update cadence (the first within "
         f"{counted(cadence.first_update_min, 'minute')} of the declaration, then every "
         f"{counted(cadence.every_min, 'minute')} after the last message, until resolved): "
-        f"{counted(answered, 'message')} {upto}, {said}"
-        + (f"; {counted(len(missing), 'update')} not sent." if missing else ".")
-        + _to_responders(ctx),
+        f"{counted(answered, 'message')} {upto}, {said}." + _to_responders(ctx),
     ]
     if late or missing:
         lines.append("")
@@ -191,6 +194,12 @@ def _cadence(ctx: ReportContext) -> list[str]:
             lines.append(
                 f"- Due {ctx.when(update.due)}; sent at {ctx.offset(update.sent)}, "
                 f"{printed_duration(update.due, update.sent)} late."
+            )
+        elif (decline := update.declined) is not None:
+            lines.append(
+                f"- Due {ctx.when(update.due)}; not sent: declined by {inline(decline.by)} "
+                f"at {ctx.offset(decline.at)}: {inline(decline.reason)} (the next "
+                f"{counted(cadence.every_min, 'minute')} after it)."
             )
         elif update.sent is None:
             until = "the resolution" if resolved_at(state) else "the time of this report"

@@ -10,10 +10,16 @@ was re-sent says so beside its message (`report_deliveries`).
 from __future__ import annotations
 
 from incident.core.events import Event, Kind
-from incident.core.payloads import CommandRan, CommunicationSent, NoteAdded, StepChecked
+from incident.core.payloads import (
+    CommandRan,
+    CommunicationDeclined,
+    CommunicationSent,
+    NoteAdded,
+    StepChecked,
+)
 from incident.core.text import counted
 from incident.reports.context import ReportContext
-from incident.reports.describe import describe, ran_late
+from incident.reports.describe import declined_text, describe, ran_late
 from incident.reports.markdown import code_span, inline
 from incident.reports.report_deliveries import delivered_note, deliveries
 
@@ -86,5 +92,7 @@ def event_text(ctx: ReportContext, event: Event) -> str:
             return f"{what}: exit {ran.exit_code}"
         case CommunicationSent():
             return inline(describe(event)) + delivered_note(ctx, event.seq)
+        case CommunicationDeclined() as declined:
+            return inline(declined_text(declined, ctx.when(declined.due_at)))
         case _:
             return inline(describe(event))
