@@ -4,12 +4,14 @@ and user text that tries everything to break the document.
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 
 from incident.core.events import Kind
-from incident.reports.report import REPORT_SECTIONS, markdown_report
+from incident.reports.report import REPORT_SECTIONS, json_export, markdown_report
+from incident.reports.timeline import markdown_timeline
 from tests.golden.incidents import (
     NASTY,
     NASTY_LINES_SHOWN,
@@ -143,7 +145,7 @@ def test_closed_report_figures(closed_report):
         "Decision and Communication": "done 7m16s late",
         "Execute Rollback": "on time",
         "Verification": "on time",
-        "Communication and Post-Mortem Prep": "on time",
+        "Communication and Post-Mortem Prep": "done",  # no window: nothing to be on time for
     }
     error_rate = parsed[3][1]
     assert error_rate[0] == "error-rate" and error_rate[5] == "14.0%" and error_rate[6] == "12.6%"
@@ -302,3 +304,16 @@ def test_a_report_without_readings_claims_no_harm_figure(hostile_report):
         "the resolution (T+25:00): that is its duration, not how long users were affected. "
         "No readings were recorded to measure that."
     ) in hostile_report
+
+
+def test_a_phase_without_a_window_is_done_not_on_time():
+    """ux_review10 #4: the close-out phase has no target window, yet the report, the
+    timeline and the JSON called it "on time"."""
+    record = closed_record()
+    timeline = markdown_timeline(record.state, record.events, record.now, tz=PARIS)
+    assert "no target window; ran T+28:36 to T+34:36; done." in timeline
+    data = json.loads(json_export(record.state, record.events, record.now))
+    by_id = {phase["title"]: phase for phase in data["phase_results"]}
+    close_out = by_id["Communication and Post-Mortem Prep"]
+    assert (close_out["due_at"], close_out["on_time"], close_out["result"]) == (None, None, "done")
+    assert by_id["Verification"]["on_time"] is True  # a window, finished within it

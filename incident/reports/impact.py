@@ -63,7 +63,8 @@ class PhaseResult(Struct, frozen=True):
     clock: PhaseClock
     on_time: bool | None
     """True finished by its window's end; False overdue; None not judged: not over
-    yet, or skipped whole (being quick at skipping is not being on time)."""
+    yet, skipped whole (being quick at skipping is not being on time), or done with no
+    window to finish by (the close-out phase: "done", never "on time")."""
     result: str
 
 
@@ -96,6 +97,8 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
             if clock.overdue_by:  # "overdue" reads as still late: kept for an open phase
                 late = f"done {_overdue(clock, clock.overdue_by)} late"
                 results.append(PhaseResult(clock, False, late + unverified))
+            elif clock.due_at is None:  # no window to be on time for (ux_review10 #4)
+                results.append(PhaseResult(clock, None, "done" + unverified))
             else:
                 results.append(PhaseResult(clock, True, "on time" + unverified))
         elif clock.state == PhaseState.OVERDUE and clock.overdue_by is not None:
