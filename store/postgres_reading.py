@@ -153,3 +153,14 @@ class PostgresReading(PostgresDatabase, PagedReading):
         sql = "SELECT seq FROM events WHERE incident_id = %s AND hash = %s"
         row = self._one(incident_id, sql, (incident_id, digest))
         return None if row is None else int(row[0])
+
+    def hashes_starting(self, incident_id: str, prefix: str) -> list[str]:
+        """The hashes of the incident's events that start with `prefix`, at most two
+        (`verify --expect-head` with the 12 digits the faces print: one, or ambiguous)."""
+        sql = (
+            "SELECT hash FROM events WHERE incident_id = %s AND substr(hash, 1, %s) = %s "
+            "ORDER BY seq LIMIT 2"
+        )
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            rows = connection.execute(sql, (incident_id, len(prefix), prefix)).fetchall()
+        return [str(row[0]) for row in rows]

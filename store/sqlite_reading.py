@@ -191,3 +191,14 @@ class SqliteReading(SqliteFile, PagedReading):
                 "SELECT seq FROM events WHERE incident_id = ? AND hash = ?", (incident_id, digest)
             ).fetchone()
         return None if row is None else int(row[0])
+
+    def hashes_starting(self, incident_id: str, prefix: str) -> list[str]:
+        """The hashes of the incident's events that start with `prefix`, at most two
+        (`verify --expect-head` with the 12 digits the faces print: one, or ambiguous)."""
+        with self._using(f"cannot read incident {incident_id}") as connection:
+            rows = connection.execute(
+                "SELECT hash FROM events WHERE incident_id = ? AND substr(hash, 1, ?) = ? "
+                "ORDER BY seq LIMIT 2",
+                (incident_id, len(prefix), prefix),
+            ).fetchall()
+        return [str(row[0]) for row in rows]

@@ -8,8 +8,11 @@ from pathlib import Path
 
 import pytest
 
+from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, InProcessCli
 from tests.test_damaged_record import four_events, tamper
+from tui.cli.errors import CliError
+from tui.cli.record_verbs import whole_head
 
 
 @pytest.fixture
@@ -75,6 +78,7 @@ def test_a_broken_chain_is_reported_before_any_head(recorded: tuple[Cli, str, li
     [
         (("--all", "--expect-head", "0" * 64), "--expect-head checks one incident"),
         (("{id}", "--expect-head", "abc"), "--expect-head: 'abc' is not a head hash"),
+        (("{id}", "--expect-head", "0" * 11), "--expect-head: '00000000000' is not a head"),
     ],
 )
 def test_expect_head_usage_errors(
@@ -85,6 +89,58 @@ def test_expect_head_usage_errors(
     assert result.code == 2
     assert result.err.startswith(f"lastgood verify: {message}")
     assert result.err.count("\n") == 1
+
+
+def test_the_twelve_digits_the_faces_print_are_taken_back(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    """ux_review10 #8: the CLI, the toasts and the post-mortem screen print the head as
+    12 hex digits, and `--expect-head` refused them ("not a head hash (64 hex digits)")."""
+    cli, incident_id, heads = recorded
+    out = cli.ok("verify", incident_id, "--expect-head", heads[-1][:12])
+    assert out == f"{incident_id}: ok, 4 events, head {heads[-1]}, the expected head\n"
+    out = cli.ok("verify", incident_id, "--expect-head", heads[1][:20].upper())
+    assert out.endswith(", the expected head is event 2 (2 events after it)\n")
+    (verdict,) = json.loads(cli.ok("verify", incident_id, "--expect-head", heads[1][:12], "--json"))
+    assert (verdict["expected_head"], verdict["expected_seq"]) == (heads[1], 2)
+
+
+def test_a_prefix_no_event_starts_is_a_cut_tail_in_one_line(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    cli, incident_id, heads = recorded
+    tamper(cli.db, "DELETE FROM events WHERE incident_id = ? AND seq > 2", incident_id)
+    result = cli.run("verify", incident_id, "--expect-head", heads[-1][:12])
+    assert result.code == 1
+    assert result.out == (
+        f"{incident_id}: NOT THE EXPECTED HEAD: the stored head is event 2 {heads[1]}, "
+        f"not the expected {heads[-1][:12]}, which starts no event's hash: events were cut "
+        "from the end or rewritten\n"
+    )
+
+
+def test_a_prefix_two_events_start_is_refused_in_one_line(
+    recorded: tuple[Cli, str, list[str]],
+) -> None:
+    """Two hashes sharing 12 digits never happen by chance: made so by hand here, and the
+    head looked up in the file itself (the chain, now broken, is said before any head)."""
+    cli, incident_id, heads = recorded
+    shared = heads[2][:12]
+    tamper(
+        cli.db,
+        f"UPDATE events SET hash = '{shared}' || substr(hash, 13) WHERE incident_id = ? "
+        "AND seq = 1",
+        incident_id,
+    )
+    with SqliteEventLog.open(cli.db, read_only=True) as log:
+        assert whole_head(log, incident_id, heads[3][:12]) == heads[3]
+        assert whole_head(log, incident_id, "0" * 12) == "0" * 12  # starts none: as given
+        with pytest.raises(CliError) as refused:
+            whole_head(log, incident_id, shared)
+    assert str(refused.value) == (
+        f"--expect-head: '{shared}' starts the hashes of more than one event of "
+        f"{incident_id}: give more of its digits"
+    )
 
 
 def test_one_event_is_said_in_the_singular_and_json_keeps_its_number(tmp_path: Path) -> None:

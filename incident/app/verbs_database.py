@@ -97,7 +97,8 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param("all", "verify every incident", Kind.FLAG),
             Param(
                 "expect_head",
-                "a head hash kept elsewhere (a report prints the one it covers): exit 1 if "
+                "a head hash kept elsewhere (a report prints the one it covers), or its "
+                "first 12 or more digits as the faces print it: exit 1 if "
                 "no event has it (events cut from the end or rewritten); events recorded "
                 "after it are counted ('the expected head is event N (M events after it)')",
                 metavar="HASH",

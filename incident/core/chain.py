@@ -313,9 +313,11 @@ def head_problem(report: ChainReport, expected_hash: str, found_at: int | None) 
     """
     if report.head_hash == expected_hash or found_at is not None:
         return ""
+    # a prefix (`verify --expect-head` takes 12 digits or more) that starts no hash
+    which = "is in no event" if len(expected_hash) == 64 else "starts no event's hash"
     return (
         f"the stored head is event {report.count} {report.head_hash}, not the expected "
-        f"{expected_hash}, which is in no event: events were cut from the end or rewritten"
+        f"{expected_hash}, which {which}: events were cut from the end or rewritten"
     )
 
 

@@ -24,9 +24,14 @@ if TYPE_CHECKING:
     from store.backends import EventRecord
 
 
+SHORT_HEAD = 12
+"""The fewest hex digits of a head `--expect-head` takes: the faces print 12 (as
+`head 75f74cf092ff`), and a reviewer writes down what they were shown."""
+
+
 @cache
-def _sha256() -> re.Pattern[str]:
-    return re.compile(r"[0-9a-f]{64}")
+def _sha256_prefix() -> re.Pattern[str]:
+    return re.compile(rf"[0-9a-f]{{{SHORT_HEAD},64}}")
 
 
 def damage_warning(report: ChainReport) -> str:
@@ -45,9 +50,27 @@ def _expected_head(args: Arguments) -> str | None:
     if args.all:
         raise CliError("--expect-head checks one incident: give its ID, not --all")
     digest = given.strip().lower()
-    if not _sha256().fullmatch(digest):
-        raise CliError(f"--expect-head: {given!r} is not a head hash (64 hex digits)")
+    if not _sha256_prefix().fullmatch(digest):
+        raise CliError(
+            f"--expect-head: {given!r} is not a head hash (64 hex digits, or the first "
+            f"{SHORT_HEAD} or more of them)"
+        )
     return digest
+
+
+def whole_head(log: EventRecord, incident_id: str, given: str) -> str:
+    """The hash `given` stands for: itself when whole; for a prefix, the one event's hash
+    it starts (one that starts none stays as given: no event holds it). A prefix two
+    events' hashes start is refused: which head was kept cannot be told."""
+    if len(given) == 64:
+        return given
+    found = log.hashes_starting(incident_id, given)
+    if len(found) > 1:
+        raise CliError(
+            f"--expect-head: {given!r} starts the hashes of more than one event of "
+            f"{visible(incident_id)}: give more of its digits"
+        )
+    return found[0] if found else given
 
 
 def cmd_verify(args: Arguments) -> int:
@@ -76,6 +99,7 @@ def cmd_verify(args: Arguments) -> int:
             mismatch = ""
             found_at: int | None = None
             if report.ok and expected is not None:
+                expected = whole_head(log, incident_id, expected)
                 found_at = log.seq_of_hash(incident_id, expected)
                 mismatch = head_problem(report, expected, found_at)
             failed += bool(not report.ok or mismatch)
