@@ -49,3 +49,32 @@ def test_a_lesson_without_a_kind_reads_as_itself() -> None:
     assert "  - lesson without a kind" in lines
     assert any(line.startswith("  - ") and line.endswith(": lesson went-well") for line in lines)
     assert "Unsorted" not in text.plain
+
+
+def test_text_typed_on_two_lines_shows_on_two_lines_never_as_markup() -> None:
+    """ux_review10 #7: a two-line root cause typed in the screen's form showed its
+    break as `␊`; the report showed its two lines."""
+    from incident import commands
+    from incident.core.clock import ManualClock
+    from tests.conftest import T0
+    from tests.drill_walk import drill_session
+
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    cause = "3.1.0 retried `POST /pay` on 502 | [b]no backoff[/b] 🐘\n## second line\x1b[31m"
+    session.run(lambda s: commands.note_rca(s, cause, actor="Bo", clock=clock))
+    session.run(
+        lambda s: commands.note_contributing_factor(s, "canary\nskipped", actor="Bo", clock=clock)
+    )
+    text = Text()
+    findings_text(session.state, text)
+    lines = text.plain.splitlines()
+    at = lines.index("Root cause (by Bo)")
+    assert lines[at + 1 : at + 3] == [
+        "  3.1.0 retried `POST /pay` on 502 | [b]no backoff[/b] 🐘",
+        "  ## second line␛[31m",  # the escape shown, not obeyed
+    ]
+    assert "␊" not in text.plain
+    factors = lines.index("Contributing factors")
+    assert lines[factors + 1 : factors + 3] == ["  - canary", "    skipped"]
+    assert not text.spans or all(span.style for span in text.spans)  # styles only ours

@@ -16,7 +16,7 @@ from incident.app.closeout import DONE_NOTE, HOW, Artefact, artefact_evidence, a
 from incident.app.written import HEAD_SHOWN_CHARS
 from incident.core.phase_clocks import resolved_at
 from incident.core.state import IncidentState, StepStatus
-from incident.core.text import visible
+from incident.core.text import visible, visible_block
 from incident.reports.postmortem import LESSON_CATEGORIES, utc_text
 
 MARKS = {
@@ -38,6 +38,13 @@ def shown_evidence(artefact: Artefact | None, evidence: str) -> str:
     if artefact is not Artefact.REPORT:
         return evidence
     return WHOLE_HEAD.sub(lambda m: m.group(1) + m.group(2)[:HEAD_SHOWN_CHARS], evidence)
+
+
+def shown_lines(text: str, indent: str) -> str:
+    """Text people typed in a multi-line box, on its own lines, each after the first
+    indented as the first is: a two-line root cause showed its break as `␊`. Still
+    plain text (appended to a `Text`, never markup), every other control shown."""
+    return f"\n{indent}".join(visible_block(text).rstrip("\n").split("\n"))
 
 
 def _close_out_steps(state: IncidentState) -> list[str]:
@@ -78,16 +85,17 @@ def findings_text(state: IncidentState, text: Text) -> None:
     if state.rca:
         latest = state.rca[-1]
         text.append(f" (by {visible(latest.by)})\n")
-        text.append(f"  {visible(latest.text)}\n")
+        text.append(f"  {shown_lines(latest.text, '  ')}\n")
     else:
         text.append("\n  none recorded yet\n", style="dim")
     if state.contributing_factors:
         text.append("Contributing factors\n", style="bold")
         for factor in state.contributing_factors:
-            text.append(f"  - {visible(factor.text)}\n")
+            text.append(f"  - {shown_lines(factor.text, '    ')}\n")
     text.append(f"\nAction items ({len(state.action_items)})\n", style="bold")
     for item in state.action_items:
-        text.append(f"  {'[x]' if item.done else '[ ]'} {item.number}. {visible(item.text)}")
+        mark = f"  {'[x]' if item.done else '[ ]'} {item.number}. "
+        text.append(mark + shown_lines(item.text, " " * len(mark)))
         details = [f"owner {item.owner}" if item.owner else "no owner"]
         if item.due is not None:
             details.append(f"due {item.due.isoformat()}")
@@ -99,7 +107,7 @@ def findings_text(state: IncidentState, text: Text) -> None:
         # "Other lessons"): "Unsorted" was the tool's word, not the team's.
         kind = LESSON_CATEGORIES.get(lesson.category)
         text.append(f"  - {kind}: " if kind else "  - ")
-        text.append(f"{visible(lesson.text)}\n")
+        text.append(f"{shown_lines(lesson.text, '    ')}\n")
 
 
 def meeting_text(state: IncidentState, text: Text) -> None:
