@@ -40,6 +40,26 @@ def test_a_trigger_cleared_a_moment_after_someone_marked_it_met_says_so(tmp_path
     ), section
 
 
+def test_a_trigger_cleared_after_the_rollback_between_is_no_reversal(tmp_path: Path) -> None:
+    """ux_review10 #3: Ada marked core-broken met, Bo rolled back and cleared it 39 s
+    later, the README's order. The report listed it under Inconsistencies as Bo
+    contradicting Ada; it is the rollback working."""
+    db = tmp_path / "rolled-back.db"
+    ada, bo = InProcessCli(db, actor="Ada"), InProcessCli(db, actor="Bo")
+    incident = declare(ada)
+    ada.ok("trigger", incident, "core-broken", "met", "--note", "checkout fails for 1 in 7")
+    ada.ok("decide", incident, "--reason", "core functionality broken")
+    bo.ok("check", incident, "app-rollback-blue-green", "--note", "load balancer back on blue")
+    cleared = bo.ok("trigger", incident, "core-broken", "cleared", "--note", "checkout works")
+    assert "marked met by Ada" not in cleared, cleared
+    report = ada.ok("export", incident)
+    section = report.split("## Inconsistencies", 1)[1].split("\n## ", 1)[0]
+    assert "core-broken" not in section, section
+    # the sequence is still in the report, where it is read as one
+    changes = report.split("Rollback criteria changes", 1)[1]
+    assert "| Ada |" in changes and "| Bo |" in changes
+
+
 def test_a_role_given_away_a_moment_after_someone_gave_it_says_so(tmp_path: Path) -> None:
     db = tmp_path / "given-away.db"
     ada, cy = InProcessCli(db, actor="Ada"), InProcessCli(db, actor="Cy")

@@ -12,6 +12,11 @@ Inconsistencies, it is said in the words of `Reversal.said`.
 
 The incident commander's role is left to the handoff, which says who took command
 from whom in its own words.
+
+A trigger marked met, then cleared by someone else after a rollback step was checked
+between the two marks, is no reversal: the rollback worked, and the clear says so
+(the README's order: met, roll back, cleared). It was listed under the report's
+Inconsistencies as one person contradicting another (ux_review10 #3).
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from incident.core.records import RoleChange, TriggerMark
 from incident.core.state import IncidentState
 from incident.core.timefmt import exact_duration
 from incident.core.transitions import COMMANDER
+from runbooks.model import StepKind
 
 REVERSAL_WINDOW = timedelta(seconds=60)
 """How soon after someone else's mark an opposite one is a reversal, not a change of
@@ -91,8 +97,26 @@ def trigger_reversal(state: IncidentState, trigger: str, seq: int) -> Reversal |
     before, mark = marks[index - 1], marks[index]
     if before.met == mark.met or before.by == mark.by or mark.at - before.at > REVERSAL_WINDOW:
         return None
+    if not mark.met and rolled_back_between(state, before.at, mark.at):
+        return None  # cleared once rolled back: the rollback working, not a reversal
     return Reversal(
         trigger, _verdict(mark), mark.by, mark.at, _verdict(before), before.by, before.at
+    )
+
+
+def rolled_back_between(state: IncidentState, start: datetime, end: datetime) -> bool:
+    """Whether a rollback step (the deployment pattern's, the database's, or any of the
+    rollback phase's: the runbook's second) stands checked after `start`, up to `end`.
+    The state keeps each step's last check: one checked between, then reopened and
+    checked again after `end`, is not seen here."""
+    execute = state.runbook.phases[1].id if len(state.runbook.phases) > 1 else None
+    rollback = {r.step.id for r in state.phase_steps(execute)} if execute else set()
+    return any(
+        record.done and record.at is not None and start < record.at <= end
+        for record in state.steps.values()
+        if record.step.patterns
+        or record.step.kind == StepKind.DATABASE
+        or record.step.id in rollback
     )
 
 
