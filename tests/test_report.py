@@ -317,3 +317,10 @@ def test_a_phase_without_a_window_is_done_not_on_time():
     close_out = by_id["Communication and Post-Mortem Prep"]
     assert (close_out["due_at"], close_out["on_time"], close_out["result"]) == (None, None, "done")
     assert by_id["Verification"]["on_time"] is True  # a window, finished within it
+
+
+def test_a_probe_with_no_readings_is_not_measured_as_zero_above(hostile_report):
+    """ux_review10 #11: a never-polled probe's row read "0 above, 0s above it"."""
+    parsed = tables(tokens(hostile_report))
+    (row,) = next(t for t in parsed if t[0][:3] == ["Probe", "Trigger", "Readings"])[1:]
+    assert row[2:5] == ["0", "no readings", "—"]

@@ -99,7 +99,7 @@ def test_the_page_to_the_responders_is_no_update_and_the_report_says_so(tmp_path
         "Against the runbook's update cadence (the first within 5 minutes of the "
         "declaration, then every 20 minutes after the last message, until resolved): "
         "1 message so far, 0 on time, 1 late. Not counted: 1 message to the responders "
-        "(paging), no update to stakeholders.",
+        "(paging), which is not a stakeholder update.",
         "Due T+05:00 · 09:05:00 UTC; sent at T+05:08, 8s late.",
     ]
 

@@ -217,7 +217,7 @@ def _to_responders(ctx: ReportContext) -> str:
     names = ", ".join(code_span(t) for t in dict.fromkeys(m.template or "" for m in paged))
     return (
         f" Not counted: {counted(len(paged), 'message')} to the responders ({names}), "
-        "no update to stakeholders."
+        f"which {'is' if len(paged) == 1 else 'are'} not a stakeholder update."
     )
 
 

@@ -192,12 +192,15 @@ def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
     above = str(figures.above)
     if figures.first_above_at is not None and figures.last_above_at is not None:
         above += f" ({ctx.offset(figures.first_above_at)} to {ctx.offset(figures.last_above_at)})"
+    time_above = exact_duration(figures.time_above_printed)
+    if not figures.readings:  # "0 above, 0s" read as measured (ux_review10 #11)
+        above, time_above = "no readings", "—"
     return [
         cell(figures.trigger.probe or ""),
         cell(describe_condition(figures.trigger)),
         str(figures.readings),
         above,
-        exact_duration(figures.time_above_printed),
+        time_above,
         format_value(figures.peak, unit),
         format_value(figures.mean, unit),
         format_value(figures.last_value, unit),
