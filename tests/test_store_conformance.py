@@ -102,6 +102,21 @@ def test_queries_on_several_incidents_and_validation(backend: Backend) -> None:
         assert log.seq_of_hash("later-name-first", last.hash) == 2
 
 
+def test_hashes_are_found_by_their_first_digits(backend: Backend) -> None:
+    """`verify --expect-head` takes the 12 digits the faces print (ux_review10 #8): each
+    backend finds the events whose hash starts so, at most two, in the incident asked."""
+    with opened(backend) as log:
+        recorded = log.append([new_event(n=n) for n in range(1, 6)])
+        log.append([new_event("other", n=1)])
+        for event in recorded:
+            assert log.hashes_starting("inc-1", event.hash[:12]) == [event.hash]
+            assert log.hashes_starting("inc-1", event.hash) == [event.hash]
+        assert log.hashes_starting("inc-1", "") == [e.hash for e in recorded[:2]]
+        other = log.events("other")[0].hash
+        assert log.hashes_starting("inc-1", other[:12]) == []
+        assert log.hashes_starting("unknown", recorded[0].hash[:12]) == []
+
+
 def test_ticks_are_summarised_and_read_back_the_same(backend: Backend) -> None:
     with opened(backend) as log:
         log.append([new_event(n=1), _tick(2, 0.25), _tick(3, 0.5), new_event(n=4)])
