@@ -5,11 +5,17 @@ The record held a commander `Ada␛[31mRED␛[0m` that no later `--as Ada` is, a
 holding a newline split a document's line. Every field that names a person (or the
 team paged) refuses each escape of `tests.hostile.ESCAPES`: exit 2, one line on
 stderr, no traceback, no raw control byte, and nothing recorded.
+
+The two incidents the verbs name are declared once for the module, in-process
+(`InProcessCli`), and each test works on a copy of that file: what each test is
+about is the one refused call, which runs as a process; the reads before and after
+it (export, list) run in-process, the same `main`.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,7 +24,7 @@ from pathlib import Path
 import pytest
 
 from incident.core.text import first_control, visible
-from tests.cli_helpers import Cli, declare
+from tests.cli_helpers import Cli, InProcessCli, declare
 from tests.hostile import ESCAPES, raw_controls
 
 
@@ -96,6 +102,23 @@ def _incidents(cli: Cli) -> Incidents:
     return Incidents(open=declare(cli), closed=closed)
 
 
+@pytest.fixture(scope="module")
+def declared(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Incidents]:
+    """A record holding the two incidents, declared once for the module by Ada; no
+    connection is left open on it, so the file is whole (its WAL checkpointed)."""
+    db = tmp_path_factory.mktemp("names") / "names.db"
+    incidents = _incidents(InProcessCli(db, actor="Ada"))
+    assert not db.with_name(db.name + "-wal").exists()
+    return db, incidents
+
+
+def _copy(declared: tuple[Path, Incidents], tmp_path: Path) -> tuple[InProcessCli, Incidents]:
+    """This test's copy of the declared record, and an in-process `lastgood` on it."""
+    db = tmp_path / "names.db"
+    shutil.copy(declared[0], db)
+    return InProcessCli(db, actor="Ada"), declared[1]
+
+
 def _events(cli: Cli, incidents: Incidents) -> list[object]:
     return [
         json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
@@ -119,17 +142,16 @@ assert {label for _, label in CASES} == set(ESCAPES)
     ("field", "label"), CASES, ids=[f"{f.verb} {f.shown_as} {label}" for f, label in CASES]
 )
 def test_each_name_field_refuses_a_control_character(
-    tmp_path: Path, field: NameField, label: str
+    tmp_path: Path, declared: tuple[Path, Incidents], field: NameField, label: str
 ) -> None:
-    cli = Cli(tmp_path / "names.db", actor="Ada")
-    incidents = _incidents(cli)
+    cli, incidents = _copy(declared, tmp_path)
     before = _events(cli, incidents)
     ids_before = _ids(cli)
     name = f"Bo {ESCAPES[label]} Smith"
     at = first_control(name)
     assert at is not None
     typed = f"Cy,{name}" if field.listed else name
-    by = Cli(cli.db, actor=name) if field.shown_as == "$LASTGOOD_USER" else cli
+    by = Cli(cli.db, actor=name if field.shown_as == "$LASTGOOD_USER" else "Ada")
     refused = by.run(*field.args(incidents, typed))
 
     assert refused.code == 2, refused
@@ -150,9 +172,9 @@ def test_a_name_with_joiners_is_a_name(tmp_path: Path) -> None:
     """What `visible` keeps is not refused: the zero-width joiner of an emoji sequence or
     the non-joiner of a Persian name."""
     cli = Cli(tmp_path / "names.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(InProcessCli(cli.db, actor="Ada"))
     persian = "\u0645\u06cc\u200c\u062e\u0648\u0627\u0647\u0645"
     cli.ok("assign", incident_id, "comms-lead", persian)
     cli.ok("page", incident_id, "ops \U0001f469\u200d\U0001f4bb")
-    roles = json.loads(cli.ok("status", incident_id, "--json"))["roles"]
+    roles = json.loads(InProcessCli(cli.db).ok("status", incident_id, "--json"))["roles"]
     assert persian in roles.values()
