@@ -83,6 +83,15 @@ class Cli:
         assert result.code == 0, f"lastgood {' '.join(args)} failed: {result.err}"
         return result.out
 
+    def in_process(self) -> InProcessCli:
+        """This `lastgood` (its database, actor, environment and directory) run in this
+        process: for the set-up and the reads around the call a test is about, which
+        keeps a process of its own."""
+        same = InProcessCli(self.db)
+        same.env = dict(self.env)
+        same.cwd = self.cwd
+        return same
+
 
 NEEDS_A_PROCESS = frozenset({"start", "demo", "attach", "monitor", "serve", "drill"})
 """Verbs that open a screen, run until signalled or start children: only as a process."""

@@ -1,4 +1,7 @@
-"""`lastgood brief` as a new incident commander runs it: a process, a real SQLite file."""
+"""`lastgood brief` as a new incident commander runs it: a process, a real SQLite file.
+
+What brings the incident to the moment briefed (the declaration and the work before
+it) runs the same `main` in-process."""
 
 from __future__ import annotations
 
@@ -10,13 +13,14 @@ from tests.cli_helpers import Cli
 
 def test_brief_prints_the_incident_in_at_most_20_lines(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
+    setup = cli.in_process()
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2", "--issue", "500s")
-    incident_id = cli.ok(*args, "--commander", "Bo Diddley").strip()
-    cli.ok("trigger", incident_id, "core-broken", "met", "--note", "checkout 500s")
-    cli.ok("decide", incident_id, "--reason", "core broken", "--by", "Bo Diddley")
-    cli.ok("send", incident_id, "--template", "initiating")
-    cli.ok("db-tier", incident_id, "restore-backup", "--reason", "a column was dropped")
-    cli.ok("assign", incident_id, "comms-lead", "Cy Young")
+    incident_id = setup.ok(*args, "--commander", "Bo Diddley").strip()
+    setup.ok("trigger", incident_id, "core-broken", "met", "--note", "checkout 500s")
+    setup.ok("decide", incident_id, "--reason", "core broken", "--by", "Bo Diddley")
+    setup.ok("send", incident_id, "--template", "initiating")
+    setup.ok("db-tier", incident_id, "restore-backup", "--reason", "a column was dropped")
+    setup.ok("assign", incident_id, "comms-lead", "Cy Young")
 
     lines = cli.ok("brief", incident_id).splitlines()
     assert 10 <= len(lines) <= 20 and all(len(line) <= 100 for line in lines)
@@ -48,7 +52,7 @@ def test_brief_says_no_data_for_a_trigger_no_reading_has_decided(tmp_path: Path)
     being at their defaults (the report of a closed one: "never polled")."""
     cli = Cli(tmp_path / "brief.db", actor="Ada Lovelace")
     args = ("declare", "--title", "Checkout errors", "--severity", "SEV2")
-    incident_id = cli.ok(*args, "--commander", "Ada Lovelace").strip()
+    incident_id = cli.in_process().ok(*args, "--commander", "Ada Lovelace").strip()
 
     lines = cli.ok("brief", incident_id).splitlines()
     at = lines.index("Triggers now: error-rate no data (not polled: default URL)")

@@ -5,7 +5,7 @@ what it did (`tui.cli.recording.say`), except when the report itself is on stdou
 
 Before, the first said `wrote FILE` on stderr and the second `report written to FILE
 (head …)` on stdout. Run as a user runs `lastgood`: separate processes on a real
-SQLite file.
+SQLite file (the declarations in-process).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def written(path: object) -> str:
 
 
 def test_with_and_without_check_step_the_report_is_said_written_alike(cli, tmp_path):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     plain, checked = tmp_path / "plain.md", tmp_path / "checked.md"
 
     snapshot = cli.run("export", incident_id, "-o", str(plain))
@@ -57,7 +57,7 @@ def test_with_and_without_check_step_the_report_is_said_written_alike(cli, tmp_p
 
 
 def test_stdout_holds_the_report_alone(cli, tmp_path):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
 
     printed = cli.run("export", incident_id)
     assert printed.code == 0 and printed.err == ""
@@ -70,7 +70,7 @@ def test_stdout_holds_the_report_alone(cli, tmp_path):
 
 
 def test_a_file_name_with_control_bytes_is_said_without_them(cli, tmp_path):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     hostile = tmp_path / "r\x1b[2J\x1b]0;pwned\x07.md"
 
     done = cli.run("export", incident_id, "-o", str(hostile))
@@ -82,7 +82,7 @@ def test_a_file_name_with_control_bytes_is_said_without_them(cli, tmp_path):
 
 def test_check_step_on_a_step_checked_already_says_so(cli, tmp_path):
     """Asked to check a step that is done, the export records nothing, and says why."""
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     first, again = tmp_path / "first.md", tmp_path / "again.md"
     assert cli.run("export", incident_id, "-o", str(first), "--check-step").code == 0
 

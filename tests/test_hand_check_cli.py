@@ -4,8 +4,10 @@ hand, from the command line, on a fresh incident.
 A communication step is done by sending its message (`send --template T` records it
 and checks the step in the same append); ticked with no message from its template in
 the record it needs an override reason. A verification step whose probe has no samples
-yet needs what someone saw (`--evidence`) or an override reason. Each `lastgood` here
-is a separate process on a real SQLite file, as a user runs it.
+yet needs what someone saw (`--evidence`) or an override reason. Each verb a test is
+about (check, send, page, reopen) is a separate `lastgood` process on a real SQLite
+file, as a user runs it; the declaration and the reads of what was recorded (status,
+export) run the same `main` in-process.
 """
 
 from __future__ import annotations
@@ -23,12 +25,12 @@ def cli(tmp_path):
 
 
 def step(cli: Cli, incident_id: str, step_id: str) -> dict:
-    data = json.loads(cli.ok("status", incident_id, "--json"))
+    data = json.loads(cli.in_process().ok("status", incident_id, "--json"))
     return next(s for s in data["steps"] if s["id"] == step_id)
 
 
 def events(cli: Cli, incident_id: str) -> list[dict]:
-    return json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    return json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))["events"]
 
 
 @pytest.mark.parametrize(
@@ -41,7 +43,7 @@ def events(cli: Cli, incident_id: str) -> list[dict]:
     ],
 )
 def test_a_message_step_is_not_ticked_without_its_message(cli, step_id, template):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     refused = cli.run("check", incident_id, step_id)
     assert refused.code == 2 and refused.out == ""
     assert len(refused.err.splitlines()) == 1 and "Traceback" not in refused.err
@@ -61,7 +63,7 @@ def test_a_message_step_is_not_ticked_without_its_message(cli, step_id, template
 
 
 def test_sending_checks_the_step_at_once_and_a_reopened_step_is_checked_with_it(cli):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     said = cli.ok("send", incident_id, "--template", "announce")
     assert "checked announce-rollback" in said
     sent, checked = events(cli, incident_id)[-2:]
@@ -79,7 +81,7 @@ def test_sending_checks_the_step_at_once_and_a_reopened_step_is_checked_with_it(
 
 
 def test_a_recorded_page_is_what_assembling_the_team_asked_for(cli):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     refused = cli.run("check", incident_id, "assemble-team")
     assert refused.code == 2 and "or record the page (page) and check it" in refused.err
     cli.ok("page", incident_id, "payments on-call", "--note", "via PagerDuty")
@@ -93,7 +95,7 @@ def test_a_recorded_page_is_what_assembling_the_team_asked_for(cli):
     ("step_id", "probe"), [("confirm-version", "version"), ("check-health", "error-rate")]
 )
 def test_a_verification_step_with_no_samples_needs_what_was_seen(cli, step_id, probe):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     refused = cli.run("check", incident_id, step_id, "--note", "looks fine")
     assert refused.code == 2 and refused.out == ""
     assert refused.err == (
@@ -108,7 +110,7 @@ def test_a_verification_step_with_no_samples_needs_what_was_seen(cli, step_id, p
 
 
 def test_an_override_checks_a_verification_step_with_no_samples(cli):
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     cli.ok("check", incident_id, "confirm-version", "--override", "probe not reachable from here")
     checked = events(cli, incident_id)[-1]["payload"]
     assert (checked["step"], checked["override"]) == (

@@ -4,7 +4,8 @@ one rule every face follows (`incident.health.no_reading`).
 Three people on one incident of the bundled runbook read three states of the same
 probes at the same moment: the coordinator's screen `not polled: default URL`, attach
 and serve `no reading recorded yet`, `status` and `brief` `not polled yet` (ux_review6
-finding 11). Run as a user runs them: a process each, on a real SQLite file.
+finding 11). Run as a user runs them: a process each, on a real SQLite file (the
+declaration, and the close before the closed one's, in-process).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from tests.probe_runbooks import pointed_rollback
 
 def declared(cli: Cli, *runbook: str) -> str:
     args = ("declare", "--title", "Search timeouts", "--severity", "SEV3", "--commander", "Ada")
-    return cli.ok(*args, *runbook).strip()
+    return cli.in_process().ok(*args, *runbook).strip()
 
 
 def line(out: str, start: str) -> str:
@@ -70,7 +71,7 @@ def test_pointed_probes_not_polled_yet_and_the_default_one_each_say_so(tmp_path:
 def test_once_closed_a_probe_never_polled_says_so(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "closed.db", actor="Cy")
     incident_id = declared(cli)
-    cli.ok("close", incident_id, "--force", "--reason", "a drill")
+    cli.in_process().ok("close", incident_id, "--force", "--reason", "a drill")
     status = cli.ok("status", incident_id)
     assert not any(text.startswith("production: ") for text in status.splitlines())
     said = "error-rate no data (never polled); health-failing no data (never polled)"

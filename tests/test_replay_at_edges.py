@@ -24,9 +24,10 @@ def test_replay_at_a_back_dated_incident_as_a_user_runs_it(tmp_path):
     said "cannot be read: no events to fold" (exit 2) while `verify` said ok, `--at T+0`
     was not an offset, and `--at T+99:00` after the close "has not come yet"."""
     cli = Cli(tmp_path / "back.db", actor="Ada")
+    setup = cli.in_process()  # the declaration, the close and the reads; replay a process
     started = (datetime.now(UTC) - timedelta(minutes=12)).strftime("%Y-%m-%dT%H:%M:%SZ")
-    incident_id = declare(cli, "--started-at", started)
-    status = json.loads(cli.ok("status", incident_id, "--json"))
+    incident_id = declare(setup, "--started-at", started)
+    status = json.loads(setup.ok("status", incident_id, "--json"))
     t0 = datetime.fromisoformat(status["started_at"])
     declared = format_offset(datetime.fromisoformat(status["declared_at"]) - t0)
 
@@ -38,7 +39,7 @@ def test_replay_at_a_back_dated_incident_as_a_user_runs_it(tmp_path):
     at_declaration = json.loads(cli.ok("replay", incident_id, "--at", declared, "--json"))
     assert (at_declaration["events"], at_declaration["status"]) == (1, "open")
 
-    cli.ok("close", incident_id, "--force", "--reason", "false alarm")
+    setup.ok("close", incident_id, "--force", "--reason", "false alarm")
     ran = cli.run("replay", incident_id, "--at", "T+99:00", "--json")
     assert ran.code == 0, ran.err
     closed = json.loads(ran.out)
@@ -49,7 +50,7 @@ def test_replay_at_a_back_dated_incident_as_a_user_runs_it(tmp_path):
         f"lastgood replay: T+1:39:00 has not come yet: the record ends at {end}, the "
         f"incident closed at {end}\n"
     )
-    assert "ok, 2 events" in cli.ok("verify", incident_id)
+    assert "ok, 2 events" in setup.ok("verify", incident_id)
 
 
 def test_replay_at_moments_of_a_back_dated_record(tmp_path):

@@ -1,6 +1,9 @@
 """Text at its edges, through `lastgood` as a user runs it (review 5, findings 16, 10, 14,
 7, 8 and 9): one rule for what is shown as a code, the same rule for what a name may
 hold, and an option given twice, empty or too long refused in one line naming it.
+
+The declarations, and the reads that show nothing was recorded, run the same `main`
+in-process; every verb a case types its text into runs as a process.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ def test_bidi_marks_stray_joiners_and_fillers_are_shown_as_codes_like_other_cont
     tmp_path: Path,
 ) -> None:
     cli = Cli(tmp_path / "t.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     cli.ok("note", incident_id, BIDI_AND_BLANK)
     family = "\U0001f468\u200d\U0001f469\u200d\U0001f467"  # an emoji's joiners join
     cli.ok("note", incident_id, f"family {family}")
@@ -43,7 +46,7 @@ def test_a_name_holding_what_the_output_shows_as_a_code_is_refused(tmp_path: Pat
     while a zero-width space was refused: one set now, what `visible` shows as a code
     (review 5, finding 10). A joiner inside an emoji is part of a name."""
     cli = Cli(tmp_path / "t.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     before = _events(cli, incident_id)
     for name, why in (
         ("Ada\u200d", "\\u200d at character 4"),
@@ -69,7 +72,8 @@ def test_a_name_holding_what_the_output_shows_as_a_code_is_refused(tmp_path: Pat
 
 
 def _events(cli: Cli, incident_id: str) -> list[object]:
-    events: list[object] = json.loads(cli.ok("export", incident_id, "--format", "json"))["events"]
+    exported = cli.in_process().ok("export", incident_id, "--format", "json")
+    events: list[object] = json.loads(exported)["events"]
     return events
 
 
@@ -104,7 +108,7 @@ def test_a_name_over_the_limit_is_refused_naming_the_option(tmp_path: Path) -> N
     """`--as` of 100,000 characters said `the by is 100,000 characters long`: the
     record's field, not the option typed (review 5, finding 7)."""
     cli = Cli(tmp_path / "t.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     before = _events(cli, incident_id)
     refused = cli.run("--as", "E" * 100_000, "note", incident_id, "hello")
     assert refused.code == 2, refused
@@ -122,7 +126,7 @@ def test_an_empty_as_is_refused_not_taken_for_someone_else(tmp_path: Path) -> No
     """`--as ""` and `--as "   "` were taken as not given: the note was recorded as
     git's user.name, someone else (review 5, finding 8). `--db ""` was refused already."""
     cli = Cli(tmp_path / "t.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     before = _events(cli, incident_id)
     for words in (
         ("--as", "", "note", incident_id, "hello"),
@@ -143,7 +147,7 @@ def test_an_option_given_twice_is_refused_naming_it(tmp_path: Path) -> None:
     first reason was dropped (review 5, finding 9). Each way of reading a command line
     (by rule, and argparse) refuses it, naming the option; nothing is recorded."""
     cli = Cli(tmp_path / "t.db", actor="Ada")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     before = _events(cli, incident_id)
     step = "assess-severity"
     for words, option in (

@@ -8,7 +8,9 @@ message went out with no warning. A skipped step verified nothing: each face now
 which were skipped. And the smoke test, which no probe backs, was a bare tick: it now
 needs what was tested and seen (`--evidence`), as the probe-backed steps refuse a tick.
 
-Each `lastgood` is a separate process on a real SQLite file, as a user runs it.
+Each verb a test is about (send, check, and the faces: status, export, timeline, ics)
+is a separate `lastgood` process on a real SQLite file, as a user runs it; the steps
+that bring the incident to that point run the same `main` in-process.
 """
 
 from __future__ import annotations
@@ -30,11 +32,12 @@ def cli(tmp_path):
 
 
 def rolled_back(cli: Cli) -> str:
-    """An incident decided and rolled back (phase 2 done): its id."""
-    incident_id = declare(cli)
-    cli.ok("decide", incident_id, "--reason", "checkout broken")
-    cli.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
-    cli.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
+    """An incident decided and rolled back (phase 2 done), in-process: its id."""
+    setup = cli.in_process()
+    incident_id = declare(setup)
+    setup.ok("decide", incident_id, "--reason", "checkout broken")
+    setup.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
+    setup.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
     return incident_id
 
 
@@ -45,9 +48,10 @@ def unfolded(ics: str) -> str:
 
 def test_two_of_three_skipped_is_not_verified_anywhere(cli):
     incident_id = rolled_back(cli)
-    cli.ok("skip", incident_id, "confirm-version", "--reason", "no time")
-    cli.ok("skip", incident_id, "smoke-test", "--reason", "no time")
-    cli.ok("check", incident_id, "check-health", "--evidence", "looks ok")
+    setup = cli.in_process()
+    setup.ok("skip", incident_id, "confirm-version", "--reason", "no time")
+    setup.ok("skip", incident_id, "smoke-test", "--reason", "no time")
+    setup.ok("check", incident_id, "check-health", "--evidence", "looks ok")
 
     sent = cli.run("send", incident_id, "--template", "resolved")
     assert sent.code == 0, sent.err
@@ -93,8 +97,9 @@ def test_every_step_checked_is_verified_at_the_last_of_them(cli):
     """The moment is the last check, the smoke test here: it was Check health's, with
     the smoke test checked after it."""
     incident_id = rolled_back(cli)
-    cli.ok("check", incident_id, "confirm-version", "--evidence", "/version says 2.4.0")
-    cli.ok("check", incident_id, "check-health", "--evidence", "5xx at 0.2%")
+    setup = cli.in_process()
+    setup.ok("check", incident_id, "confirm-version", "--evidence", "/version says 2.4.0")
+    setup.ok("check", incident_id, "check-health", "--evidence", "5xx at 0.2%")
     cli.ok("check", incident_id, "smoke-test", "--evidence", "logged in and checked out")
 
     sent = cli.run("send", incident_id, "--template", "resolved")
@@ -110,7 +115,7 @@ def test_every_step_checked_is_verified_at_the_last_of_them(cli):
 
 def test_one_open_the_resolved_message_still_warns(cli):
     incident_id = rolled_back(cli)
-    cli.ok("check", incident_id, "check-health", "--evidence", "5xx at 0.2%")
+    cli.in_process().ok("check", incident_id, "check-health", "--evidence", "5xx at 0.2%")
     sent = cli.run("send", incident_id, "--template", "resolved")
     assert (
         "warning: sent while the service is not verified yet (confirm-version, smoke-test open)"
@@ -121,7 +126,7 @@ def test_the_smoke_test_is_not_checked_by_a_bare_tick(cli):
     """A verification step no probe backs: a tick (or a note) is refused, before the
     rollback as after it, and the refusal names `--evidence`; what was seen is recorded
     as its evidence."""
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     for extra in ((), ("--note", "fine")):
         refused = cli.run("check", incident_id, "smoke-test", *extra)
         assert refused.code == 2 and refused.out == ""

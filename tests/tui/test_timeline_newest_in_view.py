@@ -37,7 +37,7 @@ async def test_the_row_that_first_overflows_the_panel_is_scrolled_into_view(
 ) -> None:
     db = tmp_path / "overflow.db"
     cy = Cli(db, actor="Cy")
-    incident = declare(cy)
+    incident = declare(cy.in_process())
     app = LastGoodApp(
         SqliteEventLog.open(db),
         bundled_runbook(),
