@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -82,6 +83,61 @@ def pytest_sessionfinish() -> None:
         if not gc.collect():
             break
     gc.freeze()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def css_parsed_once() -> Iterator[None]:
+    """Textual's CSS parsed once per worker for each source, theme and place, not once
+    per app.
+
+    Each app's stylesheet parses every source it holds (`app.tcss` and the
+    `DEFAULT_CSS` of each widget class it mounts) into rule sets, and again whenever
+    a widget class not seen before adds a source; its own cache holds 64 parses,
+    fewer than the app's sources, so a reparse missed it for nearly every source. On
+    the TUI tests, parsing was 7-8% of their CPU. The rule sets are a function of what
+    the key holds (the CSS text, where it was read from, whether it is a widget's
+    default, its tie-breaker and scope, and the theme's variables the text's `$names`
+    resolve to), and nothing changes one once it is parsed (`Stylesheet.apply` reads
+    them), so each worker shares them between its apps. A parse that fails raises as
+    before and is not kept."""
+    from textual.css.stylesheet import Stylesheet
+
+    parse_rules = Stylesheet._parse_rules
+    parsed: dict[tuple[object, ...], Any] = {}
+    themes: dict[int, tuple[dict[str, str], dict[str, str], frozenset[tuple[str, str]]]] = {}
+
+    def theme_of(variables: dict[str, str]) -> frozenset[tuple[str, str]]:
+        """The theme as a key, built once per variables dict (an app's, or a copy):
+        the dict is held so that its id is not reused, and compared with what it held
+        then, so that a dict changed in place is a new theme."""
+        known = themes.get(id(variables))
+        if known is None or known[0] is not variables or known[1] != variables:
+            known = (variables, dict(variables), frozenset(variables.items()))
+            themes[id(variables)] = known
+        return known[2]
+
+    def cached(
+        self: Stylesheet,
+        css: str,
+        read_from: tuple[str, str],
+        is_default_rules: bool = False,
+        tie_breaker: int = 0,
+        scope: str = "",
+    ) -> Any:
+        theme = theme_of(self._variables)
+        key = (css, read_from, is_default_rules, tie_breaker, scope, theme)
+        rules = parsed.get(key)
+        if rules is None:
+            rules = parsed[key] = parse_rules(
+                self, css, read_from, is_default_rules, tie_breaker, scope
+            )
+        return rules
+
+    Stylesheet._parse_rules = cached  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        Stylesheet._parse_rules = parse_rules  # type: ignore[method-assign]
 
 
 @pytest.fixture
