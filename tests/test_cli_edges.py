@@ -1,7 +1,8 @@
 """The CLI at its edges: scripts and pipes, bytes that are not UTF-8, no terminal.
 
 Every case runs the real entry point as a separate process, the way a shell, a
-pipeline or cron meets it.
+pipeline or cron meets it; the declarations before it and the reads of the record
+after it run the same `main` in-process.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def big(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, str]:
     Only read by the tests that use it.
     """
     cli = Cli(tmp_path_factory.mktemp("big") / "big.db")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     with SqliteEventLog.open(cli.db) as log:
         session = IncidentSession(log, incident_id, SystemClock())
         for n in range(100):
@@ -192,10 +193,10 @@ def test_a_recorded_note_stays_recorded_when_its_confirmation_cannot_be_printed(
     tmp_path: Path,
 ) -> None:
     cli = Cli(tmp_path / "pipe.db")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     done = into_closed_pipe(cli, "note", incident_id, "printed to nobody", lines_read=0)
     assert (done.returncode, done.stderr) == (edges.CLOSED_PIPE_EXIT, "")
-    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    record = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))
     notes = [e["payload"]["text"] for e in record["events"] if e["kind"] == "note.added"]
     assert notes == ["printed to nobody"]
 
@@ -213,7 +214,7 @@ def run_bytes(cli: Cli, *args: str | bytes, env: dict[str, str] | None = None) -
 
 
 def notes_of(cli: Cli, incident_id: str) -> list[str]:
-    record = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    record = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))
     return [e["payload"]["text"] for e in record["events"] if e["kind"] == "note.added"]
 
 
@@ -221,7 +222,7 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_nothing_is_recorded(
     tmp_path: Path,
 ) -> None:
     cli = Cli(tmp_path / "bytes.db")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     assert run_bytes(cli, "note", incident_id, b"\xff") == (
         2,
         "",
@@ -241,13 +242,13 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_nothing_is_recorded(
         "lastgood check: error: argument 4 is not valid UTF-8 (byte 0x80 at position 0)\n"
     )
     assert notes_of(cli, incident_id) == []
-    assert "ok, 1 event" in cli.ok("verify", incident_id)
+    assert "ok, 1 event" in cli.in_process().ok("verify", incident_id)
 
 
 @pytest.mark.parametrize("variable", ["LASTGOOD_USER", "LASTGOOD_DB"])
 def test_an_environment_value_that_is_not_utf8_is_one_line(tmp_path: Path, variable: str) -> None:
     cli = Cli(tmp_path / "env.db")
-    incident_id = declare(cli)
+    incident_id = declare(cli.in_process())
     if variable == "LASTGOOD_USER":
         raw, args = b"ad\xffa", ["--db", str(cli.db), "note", incident_id, "hello"]
     else:

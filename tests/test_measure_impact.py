@@ -60,8 +60,9 @@ def resolved(prometheus_stack: PrometheusStack, tmp_path_factory: pytest.TempPat
     past the close (so no later scrape can change what the window holds)."""
     prometheus_stack.wait_for(SCRAPES_IN_WINDOW, lambda scrapes: scrapes >= 12)
     cli = Cli(tmp_path_factory.mktemp("impact") / "impact.db")
+    setup = cli.in_process()  # the declaration, the close and the read: measuring a process
     started = (datetime.now(UTC) - timedelta(seconds=10)).isoformat()
-    incident_id = cli.ok(
+    incident_id = setup.ok(
         "declare",
         "--title",
         "Checkout errors",
@@ -73,8 +74,8 @@ def resolved(prometheus_stack: PrometheusStack, tmp_path_factory: pytest.TempPat
         started,
     ).strip()
     open_result = cli.run(*measure(incident_id, prometheus_stack.url))
-    cli.ok("close", incident_id, "--force", "--reason", "measured in a test")
-    closed_at = json.loads(cli.ok("status", incident_id, "--json"))["closed_at"]
+    setup.ok("close", incident_id, "--force", "--reason", "measured in a test")
+    closed_at = json.loads(setup.ok("status", incident_id, "--json"))["closed_at"]
     end = datetime.fromisoformat(closed_at.replace("Z", "+00:00")).timestamp()
     prometheus_stack.wait_for(LATEST_SCRAPE, lambda latest: latest > end + 1)
     return cli, incident_id, open_result
@@ -127,13 +128,17 @@ def test_failed_requests_and_their_share_come_from_increase(resolved, prometheus
 
 def test_an_unreachable_prometheus_is_one_line_and_records_nothing(resolved):
     cli, incident_id, _ = resolved
-    before = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    before = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))[
+        "event_count"
+    ]
     result = cli.run(*measure(incident_id, f"http://127.0.0.1:{free_port()}"))
     assert result.code != 0
     assert "Prometheus (prometheus) could not answer" in result.err
     assert "connection refused" in result.err and "Traceback" not in result.err
     assert len(result.err.strip().splitlines()) == 1
-    after = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    after = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))[
+        "event_count"
+    ]
     assert after == before
 
 
@@ -181,7 +186,9 @@ def test_a_failed_selector_matching_no_series_is_counted_as_none_and_said(
 
 def test_a_total_selector_matching_no_series_is_refused(resolved, prometheus_stack):
     cli, incident_id, _ = resolved
-    before = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    before = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))[
+        "event_count"
+    ]
     result = cli.run(
         "measure-impact",
         incident_id,
@@ -196,7 +203,9 @@ def test_a_total_selector_matching_no_series_is_refused(resolved, prometheus_sta
     assert "--total matched no series: Prometheus has no data for " in result.err
     assert result.err.strip().endswith("check the selector")
     assert len(result.err.strip().splitlines()) == 1
-    after = json.loads(cli.ok("export", incident_id, "--format", "json"))["event_count"]
+    after = json.loads(cli.in_process().ok("export", incident_id, "--format", "json"))[
+        "event_count"
+    ]
     assert after == before
 
 

@@ -53,11 +53,12 @@ CASES = {
 def booked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Cli, str]:
     """An incident closed with its post-mortem booked: every export has something to write."""
     cli = Cli(tmp_path_factory.mktemp("record") / "incidents.db", actor="ada")
-    incident_id = declare(cli)
-    cli.ok("close", incident_id, "--force", "--reason", "drill")
-    closed = json.loads(cli.ok("status", incident_id, "--json"))["closed_at"]
+    setup = cli.in_process()  # the record in-process; the verbs writing files are processes
+    incident_id = declare(setup)
+    setup.ok("close", incident_id, "--force", "--reason", "drill")
+    closed = json.loads(setup.ok("status", incident_id, "--json"))["closed_at"]
     when = format_timestamp(parse_timestamp(closed) + timedelta(hours=14))
-    cli.ok("schedule-postmortem", incident_id, "--at", when, "--attendees", "Ada,Bo")
+    setup.ok("schedule-postmortem", incident_id, "--at", when, "--attendees", "Ada,Bo")
     return cli, incident_id
 
 
