@@ -47,14 +47,14 @@ LABELS = {
 """Each answer in words, where no option names it."""
 
 BLANK_LEAVES_OUT = frozenset({"health_url", "version_url"})
-"""Answers a blank leaves out, at a question or as an option (`--health-url ""`): no
-health or version URL, no such probe nor what reads it (`runbooks.starter`), for a
-service with no HTTP endpoint, a batch worker say (ux_review8 #1). `init` says what it
-left out."""
+"""Answers a blank leaves out (a blank line at a question; a face's flag, as `init`'s
+`--no-health-probe`, gives the blank): no health or version URL, no such probe nor
+what reads it (`runbooks.starter`), for a service with no HTTP endpoint, a batch
+worker say (ux_review8 #1). `init` says what it left out, and refuses an empty URL
+option (`--health-url ""`), as a variable left unset more often than a choice."""
 BLANK_AT_A_QUESTION = frozenset({"prometheus_url", *BLANK_LEAVES_OUT})
 """Answers a blank line leaves out at a question: no Prometheus URL, no error-rate probe
-(`runbooks.starter`). Given as an option, an empty Prometheus URL is still refused: in a
-script it is more often a variable left unset than a choice."""
+(`runbooks.starter`); `init --no-prometheus` gives the blank off a terminal."""
 
 OWN_COMMAND = (RollbackMethod.LOAD_BALANCER, RollbackMethod.CUSTOM)
 """The methods that run the team's rollback command as given."""

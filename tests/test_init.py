@@ -45,7 +45,8 @@ def init(
     """`lastgood init ARGS` in `tmp_path`, off a terminal (stdin is empty): the CLI's
     `main` in this process, or with `process` a separate one as a user runs it."""
     url = prometheus or f"http://127.0.0.1:{unused_port()}"
-    command = [*args] if "--prometheus-url" in args else [*args, "--prometheus-url", url]
+    given = "--prometheus-url" in args or "--no-prometheus" in args
+    command = [*args] if given else [*args, "--prometheus-url", url]
     if process:
         done = subprocess.run(
             [*lastgood_command(), "init", *command],
@@ -282,12 +283,11 @@ def test_with_alembic_the_down_migrations_tier_runs_alembic_downgrade(tmp_path):
 
 
 def test_a_service_without_http_endpoints_gets_a_runbook_that_validates(tmp_path):
-    """A batch worker has no health or version URL: `--health-url ""` and
-    `--version-url ""` were refused (must not be empty), and the author deleted by hand
-    the probes and what read them (ux_review8 #1). Now a blank leaves them out, says so,
-    and what is written validates."""
+    """A batch worker has no health or version URL: the author deleted by hand the
+    probes and what read them (ux_review8 #1). `--no-health-probe` and
+    `--no-version-probe` leave them out, init says so, and what is written validates."""
     worker = [*("--service", "mailer-worker", "--method", "custom")]
-    blank = [*("--health-url", "", "--version-url", "")]
+    blank = [*("--no-health-probe", "--no-version-probe")]
     command = ["--rollback-command", "kubectl -n batch rollout undo cronjob/mailer"]
     code, out, err = init(tmp_path, *worker, *blank, *command, process=True)
     assert (code, err) == (0, "")
@@ -309,7 +309,7 @@ def test_a_service_without_http_endpoints_gets_a_runbook_that_validates(tmp_path
 
 
 def test_a_blank_health_url_keeps_the_version_probe_and_its_curl(tmp_path):
-    args = [*SERVICE, "--health-url", "", "--version-url", "https://checkout.example/v"]
+    args = [*SERVICE, "--no-health-probe", "--version-url", "https://checkout.example/v"]
     code, out, err = init(tmp_path, *args)
     assert (code, err) == (0, ""), out
     runbook = load_runbook(tmp_path / "lastgood.yaml")
@@ -319,12 +319,22 @@ def test_a_blank_health_url_keeps_the_version_probe_and_its_curl(tmp_path):
     assert steps["record-running-version"].command == "curl -fsS https://checkout.example/v"
 
 
+def test_no_prometheus_leaves_its_probe_out_off_a_terminal(tmp_path):
+    """Off a terminal Prometheus could not be left out at all: its empty URL was refused
+    and no option said 'none'."""
+    code, out, err = init(tmp_path, *SERVICE, *URLS, "--no-prometheus")
+    assert (code, err) == (0, ""), out
+    assert "no Prometheus probe: the error-rate probe and its trigger are left out" in out
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert [probe.name for probe in runbook.probes] == ["health", "version"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--service", "checkout"], "--health-url, --version-url needed"),
         (
-            [*SERVICE, "--health-url", "", "--version-url", "", "--version-field", "v"],
+            [*SERVICE, "--no-health-probe", "--no-version-probe", "--version-field", "v"],
             "lastgood init: --version-field needs a version URL\n",
         ),
         (["--service", "check out", *URLS], "--service 'check out': use letters"),
@@ -396,7 +406,27 @@ def test_a_blank_health_url_keeps_the_version_probe_and_its_curl(tmp_path):
         ),
         (
             [*SERVICE, *URLS, "--prometheus-url", ""],
-            "lastgood init: --prometheus-url must not be empty\n",
+            "lastgood init: --prometheus-url: the URL is empty (give --no-prometheus to leave "
+            "it out)\n",
+        ),
+        (  # accepted off a terminal, leaving the probe out, while --prometheus-url "" was
+            # refused: in a script an empty URL is a variable left unset more often
+            [*SERVICE, "--health-url", "", "--version-url", "https://v"],
+            "lastgood init: --health-url: the URL is empty (give --no-health-probe to leave "
+            "it out)\n",
+        ),
+        (
+            [*SERVICE, "--health-url", "https://h", "--version-url", " "],
+            "lastgood init: --version-url: the URL is empty (give --no-version-probe to leave "
+            "it out)\n",
+        ),
+        (
+            [*SERVICE, *URLS, "--no-health-probe"],
+            "lastgood init: --health-url and --no-health-probe: give one\n",
+        ),
+        (
+            [*SERVICE, *URLS, "--no-prometheus", "--error-query", "sum(up)"],
+            "lastgood init: --error-query needs a Prometheus URL\n",
         ),
         ([*SERVICE, *URLS, "--target", " "], "lastgood init: --target must not be empty\n"),
         (  # a runbook `validate` refuses: Prometheus would refuse it on every poll

@@ -161,7 +161,17 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param(
                 "health_url", "the URL answering 200 while the service is healthy", metavar="URL"
             ),
+            Param(
+                "no_health_probe",
+                "no health URL (a batch worker): the health probe and its trigger left out",
+                Kind.FLAG,
+            ),
             Param("version_url", "the URL whose JSON names the running version", metavar="URL"),
+            Param(
+                "no_version_probe",
+                "no version URL: Confirm version takes the version seen, typed",
+                Kind.FLAG,
+            ),
             Param(
                 "version_field",
                 "the JSON field holding the version (default: version)",
@@ -169,6 +179,11 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             ),
             Param(
                 "prometheus_url", "the Prometheus server (tried once if reachable)", metavar="URL"
+            ),
+            Param(
+                "no_prometheus",
+                "no Prometheus: the error-rate probe and its trigger left out",
+                Kind.FLAG,
             ),
             Param(
                 "error_query",

@@ -4,8 +4,9 @@ At a terminal (stdin and stderr both one) every answer the options leave out is
 asked for on stderr, with a default where one is sensible, and checked as it is
 given: a bad answer is asked again with the reason, and end of input (Ctrl-D) stops
 with nothing written. A blank Prometheus URL leaves Prometheus out (its error query
-is not asked). In a script the four URLs and the name must be given as
-options, since a question nobody can answer would hang the pipeline. Options are
+is not asked). In a script the URLs and the name must be given as options (a URL
+left out with its flag, `--no-health-probe`; an empty one is refused), since a
+question nobody can answer would hang the pipeline. Options are
 checked before the first question, and so is the file to write.
 """
 
@@ -75,6 +76,13 @@ MIGRATIONS = MigrationTool.NONE.value
 
 ARGUMENT = {"command": "rollback_command"}
 """The option's name where it is not the answer's (`--rollback-command`)."""
+LEAVE_OUT = {
+    "health_url": "no_health_probe",
+    "version_url": "no_version_probe",
+    "prometheus_url": "no_prometheus",
+}
+"""The flag that leaves each URL out (`--no-health-probe`): an empty URL given as an
+option is refused, as a variable left unset in a script more often is than a choice."""
 
 
 def option(field: str) -> str:
@@ -150,9 +158,12 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
     def name(field: str) -> str:  # an option where one gave the answer, else its words
         return option(field) if ask is None or field in given else label(field)
 
-    problems = [p for field, text in given.items() if (p := answer_problem(field, text, name))]
-    if "version_url" in given and not given["version_url"].strip():
+    problems = [p for field, text in given.items() if (p := _option_problem(field, text, name))]
+    problems += _left_out(args, given)
+    if "version_url" in given and not given["version_url"]:
         problems += [p for p in (version_problem(given, name),) if p]
+    if "prometheus_url" in given and not given["prometheus_url"]:
+        problems += [p for p in (prometheus_problem(given, name),) if p]
     if problems:
         raise CliError("; ".join(problems))
     if ask is None or "method" in given:
@@ -193,6 +204,29 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
     if problems := starter_problems(answers, name):  # found above; kept as the last word
         raise CliError("; ".join(problems))
     return answers
+
+
+def _option_problem(field: str, text: str, name: Name) -> str | None:
+    """Why the option giving `field` cannot be `text`: an empty URL is refused, naming
+    the flag that leaves it out; the rest as `answer_problem` says."""
+    if field in LEAVE_OUT and not text.strip():
+        flag = option(LEAVE_OUT[field])
+        return f"{option(field)}: the URL is empty (give {flag} to leave it out)"
+    return answer_problem(field, text, name)
+
+
+def _left_out(args: Arguments, given: dict[str, str]) -> list[str]:
+    """Each URL its flag leaves out, given as blank (as at a question); a flag beside
+    its URL is refused."""
+    problems = []
+    for field, flag in LEAVE_OUT.items():
+        if not getattr(args, flag, False):
+            continue
+        if field in given:
+            problems.append(f"{option(field)} and {option(flag)}: give one")
+        else:
+            given[field] = ""
+    return problems
 
 
 def _check(field: str, given: Collection[str], name: Name) -> Check:
