@@ -16,14 +16,12 @@ def default_db_path(env: Mapping[str, str] | None = None) -> Path:
     """`LASTGOOD_DB`, else `$XDG_DATA_HOME/lastgood`, else `~/.local/share/lastgood`.
 
     `env` is injectable so tests (and a CLI that wants to explain its choice)
-    need not touch the process environment; `~` and `HOME` are read from it
-    too, for the same reason. Empty variables count as unset and a relative
+    need not touch the process environment; `HOME` is read from it too, for
+    the same reason. Empty variables count as unset and a relative
     `XDG_DATA_HOME` is ignored, as the XDG Base Directory specification asks.
     """
     environ = os.environ if env is None else env
-    explicit = environ.get("LASTGOOD_DB", "")
-    if explicit == "~" or explicit.startswith("~/"):
-        return _home(environ) / explicit[2:]
+    explicit = environ.get("LASTGOOD_DB", "")  # a `~` in it is the face's to refuse
     if explicit:
         return Path(explicit)
     xdg = environ.get("XDG_DATA_HOME", "")

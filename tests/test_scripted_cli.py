@@ -148,3 +148,27 @@ def test_two_json_exports_of_a_closed_record_are_the_same_bytes(tmp_path: Path) 
     cli.ok("export", incident_id, "--format", "json", "-o", str(third))
     assert third.read_bytes() != first.read_bytes()
     assert json.loads(third.read_text(encoding="utf-8"))["status"]["as_of"] == status["as_of"]
+
+
+def test_lastgood_db_with_a_home_no_shell_expanded_is_refused_as_the_option_is(
+    tmp_path: Path,
+) -> None:
+    """`--db "~/x.db"` was refused while `LASTGOOD_DB` holding the same `~/x.db` (quoted,
+    or from a systemd unit, which no shell reads) was read from $HOME: one rule now,
+    the refusal naming where the path came from, nothing made in the home directory."""
+    home = tmp_path / "home"
+    home.mkdir()
+    cli = Cli(tmp_path / "unused.db", actor="Ada")
+    cli.cwd = tmp_path
+    declared = ("declare", "--title", "t", "--severity", "SEV4", "--commander", "Ada")
+    for where in ("~/x.db", "~"):
+        cli.env = {**cli.env, "HOME": str(home), "LASTGOOD_DB": where}
+        done = cli.run(*declared)
+        assert (done.code, done.out) == (2, ""), (where, done)
+        assert done.err == (
+            f"lastgood declare: $LASTGOOD_DB '{where}' starts with ~, which no shell "
+            "expanded (quoted, or read from a file): leave it unquoted, or give the whole path\n"
+        )
+        by_option = cli.run("--db", where, *declared)
+        assert by_option.err == done.err.replace("$LASTGOOD_DB", "--db"), by_option
+    assert list(home.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["home"]

@@ -250,7 +250,6 @@ def test_read_only_sees_later_appends_and_refuses_its_own(db_path: Path) -> None
             {"LASTGOOD_DB": "/srv/inc.db", "XDG_DATA_HOME": "/xdg", "HOME": "/home/u"},
             "/srv/inc.db",
         ),
-        ({"LASTGOOD_DB": "~/inc.db", "HOME": "/home/u"}, "/home/u/inc.db"),
         ({"XDG_DATA_HOME": "/xdg", "HOME": "/home/u"}, "/xdg/lastgood/lastgood.db"),
         (
             {"LASTGOOD_DB": "", "XDG_DATA_HOME": "", "HOME": "/home/u"},

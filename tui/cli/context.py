@@ -141,19 +141,19 @@ def db_path(args: Arguments) -> Path:
             "--db looks like a libpq key=value connection string; give it as a "
             "postgresql:// URL (postgresql://USER@HOST:PORT/DBNAME)"
         )
-    if explicit:
-        _refuse_unexpanded_home(explicit, "--db")
-        return Path(explicit)
-    if not (named == "~" or named.startswith("~/")):  # those two the default path expands
-        _refuse_unexpanded_home(named, "$LASTGOOD_DB")
-    return default_db_path()
+    _refuse_unexpanded_home(named, "--db" if explicit else "$LASTGOOD_DB")
+    return Path(explicit) if explicit else default_db_path()
 
 
 def _refuse_unexpanded_home(named: str, source: str) -> None:
-    """A path starting with `~` or `~user` that no shell expanded (`--db "~/x.db"`,
-    quoted, or read from a settings file) is refused: it made a directory named `~`
-    under the working directory, and `a new database at ~/x.db` read as if it were
-    in the home directory."""
+    """A path starting with `~` or `~user` that no shell expanded is refused, from
+    `--db` (`--db "~/x.db"`, quoted) and $LASTGOOD_DB alike (`"~/x.db"` quoted, or
+    read from a file no shell reads: a systemd unit's `Environment=`, an env file).
+    Taken as it is, it made a directory named `~` under the working directory; read
+    from $HOME, as the variable once was, it named a home the writer may not have
+    meant (a service's, sudo's) while the option was refused. A shell expands `~`
+    itself where one is typed, `LASTGOOD_DB=~/x.db` included, so what arrives here
+    is a `~` nobody expanded."""
     first = named.split("/", 1)[0]
     if first.startswith("~"):
         raise CliError(
