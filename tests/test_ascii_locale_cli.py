@@ -44,7 +44,7 @@ def _ascii_run(cli: Cli, *args: str) -> subprocess.CompletedProcess[bytes]:
         for key, value in cli.env.items()
         if not key.startswith(("LC_", "LANG", "PYTHONIOENCODING", "PYTHONUTF8"))
     }
-    env.update(LC_ALL="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
+    env.update(LC_ALL="C", LANG="C", PYTHONUTF8="0", PYTHONCOERCECLOCALE="0")
     return subprocess.run(
         [*lastgood_command(), *args],
         env=env,
@@ -97,3 +97,35 @@ def test_a_utf8_stdout_keeps_the_text_as_it_is(tmp_path: Path) -> None:
     )
     assert f'"title": "{TITLE}"'.encode() in done.stdout
     assert done.stderr == b""
+
+
+def test_utf8_arguments_are_recorded_under_an_ascii_locale(tmp_path: Path) -> None:
+    """Python hands an ASCII locale's arguments over with each byte past 127 a surrogate
+    escape: `note ID "café"`, valid UTF-8, was refused as `not valid UTF-8` (as was
+    $LASTGOOD_USER=José). Its bytes are recovered and recorded as typed; bytes that are
+    not UTF-8 are still refused, in one line."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    incident_id = declare(cli)
+    cli.env["LASTGOOD_USER"] = "José"
+    noted = _ascii_run(cli, "note", incident_id, "café ✓")
+    assert noted.returncode == 0, noted.stderr.decode(errors="replace")
+    assert noted.stderr == b""
+    timeline = json.dumps(json.loads(cli.ok("timeline", incident_id, "--json")), ensure_ascii=False)
+    assert '"actor": "José", "kind": "note.added", "text": "Note: café ✓"' in timeline, timeline
+    bad = _ascii_run(cli, "note", incident_id, b"caf\xe9".decode("utf-8", "surrogateescape"))
+    assert (bad.returncode, bad.stdout) == (2, b"")
+    assert bad.stderr == (
+        b"lastgood note: error: argument 2 is not valid UTF-8 (byte 0xe9 at position 3)\n"
+    )
+
+
+def test_a_file_name_this_locale_cannot_hold_is_refused_in_one_line(tmp_path: Path) -> None:
+    """A name past ASCII, recovered as text, cannot be handed to the system under an
+    ASCII locale (a traceback in `os.stat`): one line naming the option, nothing made."""
+    cli = Cli(tmp_path / "t.db", actor="Ada")
+    done = _ascii_run(cli, "--db", str(tmp_path / "café.db"), "list")
+    assert (done.returncode, done.stdout) == (2, b"")
+    assert done.stderr.startswith(b"lastgood list: --db: '"), done.stderr
+    assert b"set a UTF-8 locale (LC_ALL=C.UTF-8)" in done.stderr
+    assert len(done.stderr.splitlines()) == 1
+    assert list(tmp_path.iterdir()) == []

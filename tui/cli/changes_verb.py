@@ -15,6 +15,7 @@ from incident.core.text import counted, visible
 from incident.reports.changes import ReleaseChanges
 from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused
+from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 from tui.repo import release_changes, resolve_ref
 
@@ -23,7 +24,7 @@ def cmd_changes(args: Arguments) -> int:
     for option, value in (("--repo", args.repo), ("--bad", args.bad), ("--good", args.good)):
         if value == "":  # git takes '' for the current directory, and no ref as HEAD
             raise CliError(f"{option} is empty: give a {'path' if option == '--repo' else 'ref'}")
-    repo = Path(args.repo)
+    repo = Path(os_path(args.repo, "--repo"))
     if args.incident is None:
         if args.bad is None or args.good is None:
             raise CliError("--bad and --good needed (or --incident ID, to use its releases)")

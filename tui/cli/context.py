@@ -31,7 +31,7 @@ from store.errors import DamagedFile, StoreError
 from store.paths import default_db_path
 from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
-from tui.cli.edges import NOT_A_TERMINAL, has_terminal, utf8_problem
+from tui.cli.edges import NOT_A_TERMINAL, has_terminal, os_path, recovered, utf8_problem
 from tui.cli.errors import CliError
 
 
@@ -142,7 +142,7 @@ def db_path(args: Arguments) -> Path:
             "postgresql:// URL (postgresql://USER@HOST:PORT/DBNAME)"
         )
     _refuse_unexpanded_home(named, "--db" if explicit else "$LASTGOOD_DB")
-    return Path(explicit) if explicit else default_db_path()
+    return Path(os_path(explicit, "--db")) if explicit else default_db_path()
 
 
 def _refuse_unexpanded_home(named: str, source: str) -> None:
@@ -203,7 +203,7 @@ def set_variable(name: str, needs: str) -> str | None:
 
 def environment(name: str) -> str:
     """An environment variable lastgood reads; one line if it holds bytes that are not UTF-8."""
-    value = os.environ.get(name, "")
+    value = recovered(os.environ.get(name, ""))
     if problem := utf8_problem(value):
         raise CliError(f"${name} is not valid UTF-8 ({problem})")
     return value
@@ -282,7 +282,7 @@ def runbook_for(name_or_path: str) -> Runbook:
     from incident.app.runbook_lookup import find_runbook  # as the TUI's declare form finds it
 
     try:
-        return find_runbook(name_or_path)
+        return find_runbook(os_path(name_or_path, "--runbook"))
     except CommandError as error:
         raise CliError(str(error)) from None
 

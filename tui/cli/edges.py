@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from tui.cli.arguments import EVERY_VERB
+from tui.cli.errors import CliError
 from tui.cli.stdout import CLOSED_PIPE_EXIT, BufferedStdout, discard_output
 
 NOT_A_TERMINAL = "not a terminal: the TUI needs one; use `lastgood status` or `monitor` in scripts"
@@ -22,6 +23,42 @@ NOT_A_TERMINAL = "not a terminal: the TUI needs one; use `lastgood status` or `m
 _COMMAND_NAME = re.compile(r"[a-z][a-z-]*")
 
 Main = Callable[[Sequence[str] | None], int]
+
+
+def recovered(text: str) -> str:
+    """`text` as the UTF-8 its bytes are, where an ASCII locale (`LC_ALL=C`, without
+    Python's UTF-8 mode) left each byte past 127 a surrogate escape: `café` typed
+    arrives as `caf\udcc3\udca9`, and was refused as not UTF-8. The bytes are
+    recovered (`os.fsencode`) and decoded strictly; bytes that are not UTF-8 stay as
+    they came, for `utf8_problem` to name."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(text).decode("utf-8")
+    except UnicodeError:
+        return text
+
+
+def os_path(text: str, where: str) -> str:
+    """`text`, a file's name given at `where` (`--db`), once the system can be given it.
+
+    Under an ASCII locale (`LC_ALL=C`, without Python's UTF-8 mode) Python cannot
+    hand the system a name with a character past 127 (`café.db` failed in `os.stat`,
+    a traceback), and the surrogate escapes it arrived as are no text to record (a
+    runbook's path is in its declaration): refused in one line, as it was before its
+    bytes were `recovered`, now saying what to set.
+    """
+    try:
+        os.fsencode(text)
+    except UnicodeEncodeError:
+        raise CliError(
+            f"{where}: {text!r} has characters this locale's file names cannot hold "
+            f"({sys.getfilesystemencoding()}): set a UTF-8 locale (LC_ALL=C.UTF-8)"
+        ) from None
+    return text
 
 
 def utf8_problem(text: str) -> str | None:
@@ -83,7 +120,7 @@ def guarded(main: Main) -> Main:
 
     @functools.wraps(main)
     def run(argv: Sequence[str] | None = None) -> int:
-        args = list(sys.argv[1:] if argv is None else argv)
+        args = [recovered(arg) for arg in (sys.argv[1:] if argv is None else argv)]
         try:
             if problem := argv_problem(args):
                 print(problem, file=sys.stderr)

@@ -52,6 +52,7 @@ from runbooks.starter_checks import (
 )
 from runbooks.starter_migrations import DOWN_TIER, MigrationTool
 from tui.cli.arguments import Arguments
+from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 
 Ask = Callable[[str], str]
@@ -100,7 +101,7 @@ class Aborted(CliError):
 def cmd_init(args: Arguments) -> int:
     if not args.output:
         raise CliError("--output: the path is empty (leave the option out for lastgood.yaml)")
-    path = Path(args.output)
+    path = Path(os_path(args.output, "--output"))
     try:
         refuse_existing(path, overwrite=args.force)
     except CommandError as refusal:

@@ -17,6 +17,7 @@ from store.postgres_log import PostgresEventLog
 from store.postgres_migrate import migrate
 from tui.cli.arguments import Arguments
 from tui.cli.context import open_file_at, open_log_at, something_at
+from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 
 
@@ -25,7 +26,7 @@ def cmd_migrate(args: Arguments) -> int:
         raise CliError("--from: give the SQLite file to copy from, not a URL")
     if not is_postgres_url(args.target):
         raise CliError("--to: give the PostgreSQL database as a postgresql:// URL")
-    source = Path(args.source)
+    source = Path(os_path(args.source, "--from"))
     if not something_at(source):  # a directory or a looping link: the store says which
         raise CliError(f"--from: {source}: no such database file")
     refused = 0

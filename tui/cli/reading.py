@@ -49,6 +49,7 @@ from tui.cli.context import (
     refused,
     require_incident,
 )
+from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 from tui.cli.record_verbs import damage_warning
 from tui.cli.recording import say, say_at
@@ -216,7 +217,7 @@ def output_path(args: Arguments) -> Path | None:
         return None
     if not given:
         raise CliError("--output: the path is empty (leave the option out, or give -, to print)")
-    return Path(given)
+    return Path(os_path(given, "--output"))
 
 
 Written = Callable[[str], Done]

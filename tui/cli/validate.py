@@ -14,6 +14,7 @@ from runbooks import Problem, inspect_runbook_file
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
+from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 from tui.cli.shown_stream import json_for_stdout
 
@@ -31,7 +32,7 @@ def cmd_validate(args: Arguments) -> int:
     files: list[JSONValue] = []
     problems = 0
     for name in args.files:
-        runbook, found = inspect_runbook_file(name)
+        runbook, found = inspect_runbook_file(os_path(name, "FILE"))
         problems += len(found)
         if args.json:
             files.append(_file_data(name, runbook, found))
