@@ -11,11 +11,11 @@ import pytest
 
 from runbooks import load_runbook
 from runbooks.model import Reduce
+from tests.init_helpers import SERVICE, URLS, init
 from tests.prometheus_helpers import (  # the fixture is imported for pytest to find
     PrometheusStack,
     prometheus_stack_fixture,  # noqa: F401
 )
-from tests.test_init import SERVICE, URLS, init
 
 
 def test_prometheus_is_tried_once_and_its_answer_shown(tmp_path, prometheus_stack: PrometheusStack):

@@ -19,7 +19,7 @@ from incident.core.phase_clocks import (
 )
 from incident.reports.status import status_text
 from tests.conftest import T0
-from tests.test_incident_core import complete_phase_one, start
+from tests.incident_start import complete_phase_one, start
 
 
 def states_at(

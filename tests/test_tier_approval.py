@@ -19,7 +19,7 @@ from incident.core.names import same_person
 from incident.core.payloads import ApprovalGranted
 from incident.core.state import IncidentState
 from runbooks.model import Runbook
-from tests.test_incident_core import start
+from tests.incident_start import start
 
 LAST_RESORT = "restore-backup"
 

@@ -21,7 +21,7 @@ from incident.commands import CommandError
 from incident.core.clock import ManualClock
 from runbooks.model import Runbook, Step
 from tests.cli_helpers import InProcessCli, declare
-from tests.test_incident_core import start
+from tests.incident_start import start
 
 BUNDLED = Path(__file__).resolve().parent.parent / "runbooks" / "rollback.yaml"
 
