@@ -17,7 +17,7 @@ from incident.core.limits import TEXT
 from runbooks.limits import MAX_TEMPLATE_CHARS
 from tests.cli_helpers import Cli, InProcessCli, Result
 from tests.cli_helpers import run_beside as run
-from tests.webhook_receivers import WebhookReceiver, fail_first
+from tests.webhook_receivers import WebhookReceiver, fail_first, hang_forever
 
 RUNBOOK = """\
 runbook: cli-messages
@@ -299,3 +299,23 @@ async def test_a_message_no_webhook_takes_says_it_is_recorded_only(tmp_path: Pat
         routed = await run(cli, "send", incident_id, "--template", "initiating", "--again")
         assert routed.code == 0, routed.err
         assert "recorded only" not in routed.out + routed.err
+
+
+async def test_a_webhook_that_never_answers_leaves_the_message_queued(tmp_path: Path) -> None:
+    """A receiver that accepts and never answers held `declare` (and every verb that
+    delivers) for the deliverer's whole timeout (review9 #13). A verb tries once within
+    `FOLLOW_UP_TIMEOUT_S`, says the message is queued and who retries it, and the
+    outbox keeps it pending."""
+    async with WebhookReceiver(hang_forever) as hook:
+        cli, runbook = setup(tmp_path, hook)
+        declared = await declare(cli, runbook)
+        assert declared.code == 0, declared.err
+        incident_id = declared.out.splitlines()[0]
+        assert len(hook.requests) == 1 and hook.requests[0].answered is None
+    assert "Delivery to team failed (TIMEOUT no answer within 1.0 s); will retry" in declared.err
+    assert (
+        "queued: 1 message not delivered yet (no answer within 1 s, or a failure said above); "
+        f"`lastgood deliver {incident_id}` retries them" in declared.err
+    ), declared.err
+    status = json.loads(cli.ok("status", incident_id, "--json"))
+    assert status["deliveries"] == {"pending": 1, "delivered": 0, "failed": 0}

@@ -2,10 +2,12 @@
 
 After a verb records something, the moment a runbook rule waits for may have come
 (`lastgood check ID decide-rollback`): `follow_up` sends what is due by itself, hands
-recorded messages to the outbox and makes one bounded delivery attempt, so a team
-working from the CLI gets its webhooks too. Retries are `lastgood deliver`'s job, or
-an open TUI's, or `monitor`'s. What it says goes to stderr: stdout is the verb's own
-answer, which scripts read (`id=$(lastgood declare ...)` must get the id alone).
+recorded messages to the outbox and makes one delivery attempt, each bounded by
+`FOLLOW_UP_TIMEOUT_S`, so a team working from the CLI gets its webhooks too and a
+webhook that never answers holds no verb up for the deliverer's own timeout.
+Retries are `lastgood deliver`'s job, or an open TUI's, or `monitor`'s. What it says
+goes to stderr: stdout is the verb's own answer, which scripts read
+(`id=$(lastgood declare ...)` must get the id alone).
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ if TYPE_CHECKING:
     from tui.cli.courier import Courier
 
 
+FOLLOW_UP_TIMEOUT_S = 1.0
+"""How long a recording verb's one delivery waits for a webhook's answer (a receiver
+that accepted the connection and never answered held `note` some 6 s, review9 #13);
+what did not answer stays in the outbox, pending, for `deliver` to retry."""
+
+
 def follow_up(args: Arguments, session: IncidentSession) -> None:
     """After a recording verb, what an open TUI would record by now (auto-sends, a
     stakeholder update missed) and one delivery round; quiet when there is none."""
@@ -46,13 +54,14 @@ def follow_up(args: Arguments, session: IncidentSession) -> None:
         _print_awaiting(courier, session)
         if pending := courier.pending():
             print(
-                f"{counted(pending, 'message')} not delivered yet; "
+                f"queued: {counted(pending, 'message')} not delivered yet (no answer within "
+                f"{FOLLOW_UP_TIMEOUT_S:g} s, or a failure said above); "
                 f"`lastgood deliver {session.state.id}` "
                 "retries them (so does an open lastgood TUI or `lastgood monitor`)",
                 file=sys.stderr,
             )
 
-    _with_courier(args, session, go, out=sys.stderr)
+    _with_courier(args, session, go, out=sys.stderr, timeout_s=FOLLOW_UP_TIMEOUT_S)
 
 
 def cmd_deliver(args: Arguments) -> int:
@@ -100,6 +109,7 @@ def _with_courier(
     *,
     max_attempts: int | None = None,
     out: TextIO | None = None,
+    timeout_s: float | None = None,
 ) -> None:
     """Runs `work` with a courier whose lines go to `out` (None: stdout)."""
     import asyncio
@@ -108,7 +118,11 @@ def _with_courier(
 
     async def run() -> None:
         async with Courier(
-            session, db_location(args), say=_say(session, out), max_attempts=max_attempts
+            session,
+            db_location(args),
+            say=_say(session, out),
+            max_attempts=max_attempts,
+            timeout_s=timeout_s,
         ) as courier:
             await work(courier)
 

@@ -56,11 +56,14 @@ class Courier:
         *,
         say: Callable[[str], None],
         max_attempts: int | None = None,
+        timeout_s: float | None = None,
     ) -> None:
         self.session = session
         self.db = db
         self.say = say
         self.max_attempts = max_attempts
+        self.timeout_s = timeout_s
+        """How long one delivery waits for its answer; None: the deliverer's bound."""
         self.notifier: Notifier | None = None
         self._outbox: OutboxRecord | None = None
         self._client: HttpClient | None = None
@@ -82,6 +85,7 @@ class Courier:
                 actor=AUTO_ACTOR,
                 on_recorded=self._print_events,
                 max_attempts=self.max_attempts,
+                timeout_s=self.timeout_s,
             )
             # A role that can never claim a message is refused here, in one line:
             # `monitor` took it for an outage and tried every half second for good.

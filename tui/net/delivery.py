@@ -57,6 +57,8 @@ PEEK_S = 2.0
 """How long those words are waited for, within the request's own deadline."""
 ERROR = OUTCOME_WORDS[Outcome.ERROR]
 """What a message that could not even be sent (no such target, a variable not set) is."""
+DELIVERY_TIMEOUT_S = 5.0
+"""How long a delivery waits for its answer unless its deliverer is told otherwise."""
 LEASE_MARGIN_S = 30.0
 """A claim lasts the request deadline plus this, so a dead deliverer's claims expire."""
 
@@ -123,7 +125,7 @@ class Deliverer:
         clock: Clock,
         env: Mapping[str, str],
         *,
-        timeout_s: float = 5.0,
+        timeout_s: float = DELIVERY_TIMEOUT_S,
         concurrency: int = 8,
         batch: int = 50,
         max_attempts: int = MAX_ATTEMPTS,

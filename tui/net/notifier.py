@@ -33,7 +33,7 @@ from incident.core.payloads import NotificationRequeued
 from store.backends import OutboxRecord
 from store.outbox import Status
 from tui.net.client import HttpClient
-from tui.net.delivery import Deliverer, DeliveryResult
+from tui.net.delivery import DELIVERY_TIMEOUT_S, Deliverer, DeliveryResult
 
 
 class IncidentOutbox:
@@ -66,7 +66,10 @@ class Notifier:
         actor: str,
         on_recorded: Callable[[list[Event]], None],
         max_attempts: int | None = None,
+        timeout_s: float | None = None,
     ) -> None:
+        """`timeout_s`: how long one delivery may wait for its answer (the deliverer's
+        own bound when None)."""
         self.session = session
         self.outbox = outbox
         self.actor = actor
@@ -79,6 +82,7 @@ class Notifier:
             client,
             session.clock,
             os.environ,
+            timeout_s=DELIVERY_TIMEOUT_S if timeout_s is None else timeout_s,
             **extra,
         )
         self.stop = asyncio.Event()
