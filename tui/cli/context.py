@@ -290,7 +290,11 @@ def runbook_for(name_or_path: str) -> Runbook:
 def require_incident(log: EventRecord, incident_id: str) -> None:
     """Refused, in one line, if the record holds no event of `incident_id`."""
     if not log.has_incident(incident_id):
-        raise CliError(f"no incident '{incident_id}' in {log.path}")
+        from incident.app.incident_ids import likely_incident  # only a refusal guesses
+
+        guess = likely_incident(incident_id, log.incident_ids())
+        hint = f" (did you mean '{guess}'?)" if guess else ""
+        raise CliError(f"no incident '{incident_id}' in {log.path}{hint}")
 
 
 def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
