@@ -7,7 +7,7 @@ is the ticks' offsets from T+0; what is left out of it is a stretch nobody polle
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
 
 from incident import commands
@@ -26,7 +26,14 @@ def every(step: int, start: int, stop: int) -> list[int]:
     return list(range(start, stop + 1, step))
 
 
-def _samples(at: datetime, offset: int, rate_at: frozenset[int], others: bool) -> list[Sample]:
+def low(offset: int) -> float:
+    """The error rate well under the bundled trigger's 5%."""
+    return 0.004
+
+
+def _samples(
+    at: datetime, offset: int, rate_at: frozenset[int], others: bool, rate: Callable[[int], float]
+) -> list[Sample]:
     found = []
     if others:
         found += [
@@ -34,7 +41,7 @@ def _samples(at: datetime, offset: int, rate_at: frozenset[int], others: bool) -
             Sample("version", at, Outcome.OK, 6.0, 200, text="2.4.0"),
         ]
     if offset in rate_at:
-        found.append(Sample("error-rate", at, Outcome.OK, 30.0, 200, value=0.004))
+        found.append(Sample("error-rate", at, Outcome.OK, 30.0, 200, value=rate(offset)))
     return found
 
 
@@ -44,9 +51,11 @@ def polled_record(
     rate: Iterable[int],
     *,
     close_at: int | None = None,
+    rate_value: Callable[[int], float] = low,
 ) -> IncidentSession:
     """Declare at T+0, record a tick at each offset of `others` (health and version) or
-    `rate` (error-rate), and close (forced) at `close_at` if given."""
+    `rate` (error-rate, reading `rate_value(offset)`), and close (forced) at `close_at`
+    if given."""
     clock = ManualClock(T0)
     declaration = commands.declare(
         bundled_runbook(), DECLARATION, actor=ACTOR, clock=clock, incident_id=GAP_ID
@@ -55,7 +64,7 @@ def polled_record(
     polled, rate_at = frozenset(others), frozenset(rate)
     for offset in sorted(polled | rate_at):
         clock.set(T0 + timedelta(seconds=offset))
-        batch = _samples(clock.now(), offset, rate_at, offset in polled)
+        batch = _samples(clock.now(), offset, rate_at, offset in polled, rate_value)
         session.run_many(
             lambda s, b=batch: commands.record_samples(s, b, actor="probes", clock=clock)
         )

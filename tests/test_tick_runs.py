@@ -329,7 +329,7 @@ def test_a_tally_takes_a_runs_readings_as_it_takes_them_one_by_one(
         "_first_above",
         "_last_above",
         "_run_start",
-        "_time_above",
+        "_runs",
     ):
         assert getattr(runs, name) == getattr(one, name), name
         assert type(getattr(runs, name)) is type(getattr(one, name)), name

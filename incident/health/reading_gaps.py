@@ -12,6 +12,11 @@ The times are the ticks' (when a poller recorded its readings), read from every 
 as the record streams past; a run of ticks (`TickRun`) is read in a few calls
 (`TickRun.ticks_of`), with each tick's time parsed once. A probe that never had a
 reading says so by its count of readings; it has no gap here.
+
+What the readings measure is measured only where they were taken (`covered`): a
+trigger's time above its threshold, and the time a probe's readings cover, leave
+its gaps out. A breach still open when the monitor died went on counting through
+the twenty minutes nobody polled (ux_review10 #2).
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ from msgspec import Struct
 
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import PROBE
+from incident.core.timefmt import printed_span
 from runbooks.model import Probe, Runbook
 
 GAP_INTERVALS = 3
@@ -68,6 +74,20 @@ class ReadingGaps(Struct, frozen=True):
     last: tuple[tuple[str, datetime], ...] = ()
     """Each probe with a reading, in the runbook's order, and its last tick's time."""
     limits: tuple[tuple[str, timedelta], ...] = ()
+    first: tuple[tuple[str, datetime], ...] = ()
+    """Each probe with a reading, in the runbook's order, and its first tick's time."""
+
+    def between_of(self, probe: str) -> list[ReadingGap]:
+        """`probe`'s gaps with a reading after them, in the order they began."""
+        return [gap for gap in self.between if gap.probe == probe]
+
+    def covered(self, probe: str) -> Covered | None:
+        """The time `probe`'s readings cover: from its first tick to its last, its gaps
+        left out; None if it has none."""
+        first, last = dict(self.first).get(probe), dict(self.last).get(probe)
+        if first is None or last is None:
+            return None
+        return covered([(first, last)], self.between_of(probe))
 
     def until(self, end: datetime) -> list[ReadingGap]:
         """Every gap, the ones that last until `end` (the close, or now) included, in
@@ -87,6 +107,7 @@ class GapTally:
 
     def __init__(self, runbook: Runbook) -> None:
         self._limits = {probe.name: reading_gap(probe) for probe in runbook.probes}
+        self._first: dict[str, datetime] = {}
         self._last: dict[str, datetime] = {}
         self._gaps: list[ReadingGap] = []
 
@@ -97,7 +118,9 @@ class GapTally:
             if limit is None:
                 continue
             last = self._last.get(probe)
-            if last is not None and at - last > limit:
+            if last is None:
+                self._first[probe] = at
+            elif at - last > limit:
                 self._gaps.append(ReadingGap(probe, last, at, seq))
             self._last[probe] = at
 
@@ -158,7 +181,9 @@ class GapTally:
         whose time goes back (a clock set back) starts the next stretch from there."""
         limit = self._limits[probe]
         last = self._last.get(probe)
-        if last is not None and times[0] - last > limit:
+        if last is None:
+            self._first[probe] = times[0]
+        elif times[0] - last > limit:
             self._gaps.append(ReadingGap(probe, last, times[0], seqs[where[0]]))
         if widest > limit:  # seldom: found one by one
             for index, step in enumerate(steps):
@@ -173,7 +198,46 @@ class GapTally:
         order = {probe: position for position, probe in enumerate(self._limits)}
         found = sorted(self._gaps, key=lambda gap: (gap.start, order[gap.probe]))
         last = tuple((probe, self._last[probe]) for probe in self._limits if probe in self._last)
-        return ReadingGaps(tuple(found), last, tuple(self._limits.items()))
+        first = tuple((probe, self._first[probe]) for probe in self._limits if probe in self._first)
+        return ReadingGaps(tuple(found), last, tuple(self._limits.items()), first)
+
+
+class Covered(Struct, frozen=True):
+    """What some spans of time come to once a probe's gaps are cut out of them."""
+
+    exact: timedelta = timedelta(0)
+    printed: timedelta = timedelta(0)
+    """The pieces left, each between the seconds its ends are printed at (`printed_span`):
+    the figure the times beside it add up to."""
+    cut: tuple[ReadingGap, ...] = ()
+    """The gaps that fell inside a span, in the order they began."""
+
+
+def covered(spans: Iterable[tuple[datetime, datetime]], gaps: Sequence[ReadingGap]) -> Covered:
+    """The time `spans` take with one probe's `gaps` (`between_of`) cut out: each span
+    less the part of each gap inside it. A span whose end is not after its start (a
+    clock set back) counts nothing."""
+    ordered = sorted(gaps, key=lambda gap: gap.start)  # one probe's: one after another
+    exact = printed = timedelta(0)
+    cut: dict[int, ReadingGap] = {}
+    first = 0
+    for start, end in sorted(spans):
+        while first < len(ordered) and ordered[first].end <= start:
+            first += 1
+        piece = start
+        index = first
+        while index < len(ordered) and ordered[index].start < end:
+            gap = ordered[index]
+            if gap.start > piece:
+                exact += gap.start - piece
+                printed += printed_span(piece, gap.start)
+            piece = max(piece, gap.end)
+            cut[index] = gap
+            index += 1
+        if end > piece:
+            exact += end - piece
+            printed += printed_span(piece, end)
+    return Covered(exact, printed, tuple(cut[index] for index in sorted(cut)))
 
 
 def _stored_time(text: str) -> datetime | None:

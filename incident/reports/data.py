@@ -16,7 +16,7 @@ from incident.core.timefmt import seconds
 from incident.reports.analysis import impact_start_known
 from incident.reports.authorship import authors
 from incident.reports.context import ReportContext
-from incident.reports.gaps import gaps_data
+from incident.reports.gaps import gaps_data, trigger_gaps_data
 from incident.reports.impact import severity_totals
 from incident.reports.postmortem import meeting_window
 from incident.reports.review_data import review_data
@@ -183,6 +183,7 @@ def _error_rate(ctx: ReportContext) -> list[JSONValue]:
             "time_above_s": seconds(f.time_above),
             "last_value": f.last_value,
             "baseline": f.baseline,
+            **trigger_gaps_data(ctx, f),
         }
         for f in ctx.metrics
     ]

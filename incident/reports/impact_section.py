@@ -14,7 +14,7 @@ from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.describe import NO_FAILED_SERIES, count_text
 from incident.reports.gantt import mermaid_gantt
-from incident.reports.gaps import reading_gaps_section
+from incident.reports.gaps import reading_gaps_section, time_above_cell, time_above_words
 from incident.reports.impact import skipped_steps
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.metrics import MetricFigures
@@ -50,9 +50,18 @@ def _users(ctx: ReportContext) -> list[str]:
             f"Readings of {probe} ({condition}): peak {format_value(figures.peak, unit)}, "
             f"mean {format_value(figures.mean, unit)} over the "
             f"{counted(figures.above, 'reading')} above "
-            f"the threshold ({exact_duration(figures.time_above_printed)} above it).",
+            f"the threshold ({_time_above(ctx, figures)}).",
         ]
     return lines
+
+
+def _time_above(ctx: ReportContext, figures: MetricFigures) -> str:
+    """`40s above it`; where the probe has a gap, `above it for 40s of the 6m00s its
+    readings cover, 19m35s with no readings left out`."""
+    words = time_above_words(ctx, figures)
+    if words == exact_duration(figures.time_above_printed):
+        return f"{words} above it"
+    return f"above it for {words}"
 
 
 def _duration_and_harm(ctx: ReportContext) -> str:
@@ -76,7 +85,7 @@ def _duration_and_harm(ctx: ReportContext) -> str:
     said += ": that is its duration, not how long users were affected."
     measured = [
         f"{inline(figures.trigger.probe or '')} was above its threshold for "
-        f"{exact_duration(figures.time_above_printed)}"
+        f"{time_above_words(ctx, figures)}"
         for figures in ctx.metrics
         if figures.peak is not None
     ]
@@ -172,6 +181,11 @@ def _error_rate(ctx: ReportContext) -> list[str]:
         "From every recorded sample of each metric trigger's probe; "
         "peak and mean are over the readings above the threshold."
     )
+    if ctx.reading_gaps:
+        lines[-1] += (
+            " Time above counts only the time a probe's readings cover: a gap in them "
+            "(below) is left out, whatever the reading before it."
+        )
     rows = [_metric_row(ctx, figures) for figures in ctx.metrics]
     headers = [
         "Probe",
@@ -192,7 +206,7 @@ def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
     above = str(figures.above)
     if figures.first_above_at is not None and figures.last_above_at is not None:
         above += f" ({ctx.offset(figures.first_above_at)} to {ctx.offset(figures.last_above_at)})"
-    time_above = exact_duration(figures.time_above_printed)
+    time_above = time_above_cell(ctx, figures)
     if not figures.readings:  # "0 above, 0s" read as measured (ux_review10 #11)
         above, time_above = "no readings", "—"
     return [

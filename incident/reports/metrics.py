@@ -3,7 +3,10 @@
 The figures come from every recorded sample, not the recent ones kept in state, so
 they are gathered as the record is read, one reading at a time (`MetricTally`): a
 long incident's samples are never all held, and a time is parsed only where a run
-above the threshold starts or ends.
+above the threshold starts or ends. The time above is counted only where the
+readings were taken: the probe's gaps (`incident.health.reading_gaps`, found from
+every tick's time as the same read streams past) are cut out of the runs once the
+record is read.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from incident.core.events import Event
 from incident.core.payloads import ProbeSamples
 from incident.core.state import IncidentState
 from incident.core.sums import exact_mean
-from incident.core.timefmt import printed_span
+from incident.health.reading_gaps import Covered, GapTally, ReadingGap, ReadingGaps, covered
 from incident.health.readings import OPERATORS
 from runbooks.model import Probe, Runbook, Trigger, TriggerKind
 
@@ -43,12 +46,20 @@ class MetricFigures(Struct, frozen=True):
     first_above_at: datetime | None
     last_above_at: datetime | None
     time_above: timedelta
-    """From each first breaching reading to the next reading that did not breach."""
+    """From each first breaching reading to the next reading that did not breach, the
+    probe's gaps left out (`left_out`): no reading says what happened in them."""
     time_above_printed: timedelta
     """`time_above` as the documents print it: each run between the seconds its ends
     are printed at (`printed_span`), so a run still open reads as its T+ to T+."""
     last_value: float | None
     baseline: float | None
+    covered: Covered | None = None
+    """The time the probe's readings cover, from its first tick to its last, its gaps
+    left out; None without a tick of it."""
+    left_out: tuple[ReadingGap, ...] = ()
+    """The probe's gaps inside a run above the threshold, not counted in `time_above`."""
+    above_at_end: bool = False
+    """Whether a run above the threshold was still open at the last reading."""
 
     @property
     def unit(self) -> str:
@@ -75,8 +86,9 @@ class MetricTally:
         self._first_above: Moment | None = None
         self._last_above: Moment | None = None
         self._run_start: Moment | None = None
-        self._time_above = timedelta(0)
-        self._time_above_printed = timedelta(0)
+        self._runs: list[tuple[datetime, datetime]] = []
+        """Each run above the threshold ended so far: its first breaching reading and the
+        next reading that did not breach."""
 
     def _worse(self, value: float, than: float | None) -> bool:
         """As `max` (or `min`) picks: the first of equals stays."""
@@ -99,12 +111,8 @@ class MetricTally:
             if self._run_start is None:
                 self._run_start = at
         elif self._run_start is not None:
-            self._close_run(_moment(self._run_start), _moment(at))
+            self._runs.append((_moment(self._run_start), _moment(at)))
             self._run_start = None
-
-    def _close_run(self, start: datetime, end: datetime) -> None:
-        self._time_above += end - start
-        self._time_above_printed += printed_span(start, end)
 
     def add_stored(self, readings: Sequence[tuple[str, str]]) -> None:
         """`add` for each (time, value) in order, as a tick summary stores them.
@@ -127,13 +135,14 @@ class MetricTally:
         if self._worse(worst, self._worst):
             self._worst = worst
 
-    def figures(self, state: IncidentState) -> MetricFigures:
+    def figures(self, state: IncidentState, gaps: ReadingGaps | None = None) -> MetricFigures:
+        """The figures, `gaps` (the whole record's) cut out of the time above."""
         name = self.trigger.probe or ""
-        time_above, printed = self._time_above, self._time_above_printed
+        runs = list(self._runs)
         if self._run_start is not None and self._last_above is not None:
-            start, end = _moment(self._run_start), _moment(self._last_above)
-            time_above += end - start
-            printed += printed_span(start, end)
+            runs.append((_moment(self._run_start), _moment(self._last_above)))
+        gaps = gaps or ReadingGaps()
+        above = covered(runs, gaps.between_of(name))
         baseline = state.baselines.get(name)
         return MetricFigures(
             trigger=self.trigger,
@@ -145,10 +154,13 @@ class MetricTally:
             worst_overall=self._worst,
             first_above_at=None if self._first_above is None else _moment(self._first_above),
             last_above_at=None if self._last_above is None else _moment(self._last_above),
-            time_above=time_above,
-            time_above_printed=printed,
+            time_above=above.exact,
+            time_above_printed=above.printed,
             last_value=self._last,
             baseline=baseline.value if baseline else None,
+            covered=gaps.covered(name),
+            left_out=above.cut,
+            above_at_end=self._run_start is not None,
         )
 
 
@@ -178,13 +190,16 @@ class Tallies:
                 for tally in found:
                     tally.add(sample.at, sample.value)
 
-    def figures(self, state: IncidentState) -> list[MetricFigures]:
-        return [tally.figures(state) for tally in self.ordered]
+    def figures(self, state: IncidentState, gaps: ReadingGaps | None = None) -> list[MetricFigures]:
+        return [tally.figures(state, gaps) for tally in self.ordered]
 
 
 def metric_figures(state: IncidentState, events: Iterable[Event]) -> list[MetricFigures]:
-    """Figures for each metric trigger, from decoded events."""
+    """Figures for each metric trigger, from decoded events, the probes' gaps left out."""
     tallies = Tallies(state.runbook)
+    gaps = GapTally(state.runbook)
     for event in events:
         tallies.add_event(event)
-    return tallies.figures(state)
+        if isinstance(event.data, ProbeSamples):
+            gaps.add_tick(event.seq, event.at, (sample.probe for sample in event.data.samples))
+    return tallies.figures(state, gaps.result())

@@ -73,8 +73,8 @@ class ReportRecord(Struct, frozen=True):
         head = events[-1].hash if events else ""
         report = verify_chain(state.id, events)
         damage = None if report.ok or not events else report
-        figures = tallies.figures(state)
         found = gaps.result()
+        figures = tallies.figures(state, found)
         return cls(state, entries, len(events), head, ticks, samples, figures, damage, found)
 
 
@@ -139,6 +139,6 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             entries.append(item)
     state = fold.settled()
     damage = walk.report() if walk is not None and walk.failure is not None else None
-    figures = tallies.figures(state)
     unpolled = gaps.result()
+    figures = tallies.figures(state, unpolled)
     return ReportRecord(state, entries, count, last.hash, ticks, samples, figures, damage, unpolled)

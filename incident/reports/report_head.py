@@ -7,7 +7,7 @@ from incident.core.chain import ChainReport
 from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
-from incident.core.timefmt import exact_duration, printed_duration, utc_stamp
+from incident.core.timefmt import printed_duration, utc_stamp
 from incident.core.verification import verification
 from incident.health.readings import format_value
 from incident.reports.analysis import (
@@ -20,6 +20,7 @@ from incident.reports.analysis import (
 from incident.reports.authorship import authors
 from incident.reports.context import ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
+from incident.reports.gaps import time_above_words
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
 from incident.reports.rollback_state import rollback_state
@@ -148,7 +149,7 @@ def summary(ctx: ReportContext) -> list[str]:
                 f"Probe {inline(figures.trigger.probe or '')} peaked at "
                 f"{format_value(figures.peak, figures.unit)} "
                 f"(threshold {format_value(figures.trigger.threshold, figures.unit)}), "
-                f"above it for {exact_duration(figures.time_above_printed)}.",
+                f"above it for {time_above_words(ctx, figures)}.",
             ]
     if not state.is_closed:
         lines += ["", f"The incident is still open (report as of {utc_stamp(ctx.now)})."]

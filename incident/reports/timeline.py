@@ -39,7 +39,7 @@ from incident.core.verification import verification
 from incident.health.reading_gaps import ReadingGap
 from incident.reports.authorship import by_people
 from incident.reports.context import ReportContext, entry, join_blocks
-from incident.reports.gaps import GAP_MARK, RULE, alike, gap_words
+from incident.reports.gaps import GAP_MARK, RULE, alike, gap_line
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
 from incident.reports.report_deliveries import deliveries
@@ -273,7 +273,7 @@ def _grouped(items: Sequence[Item]) -> list[Line]:
 
 def _item_line(ctx: ReportContext, item: Line, marks: dict[int, str]) -> str:
     if isinstance(item, list):
-        return f"- {GAP_MARK} {gap_words(ctx, item)}"
+        return f"- {GAP_MARK} {gap_line(ctx, item)}"
     if isinstance(item, Silence):
         line = _gap_line(ctx, item.start, item.end)
         return line + " so far" if item.so_far else line
