@@ -16,12 +16,14 @@ from incident.core.clock import ManualClock
 from incident.core.events import Event, NewEvent
 from incident.core.samples import Outcome, Sample
 from incident.core.state import IncidentState
+from runbooks.model import Runbook
 from tests.memory_log import MemoryLog
 from tui.demo.scenarios import bundled_runbook
 
 
 class BundledIncident:
-    """Declared at `declared_at` by Ada (SEV2, blue-green), its impact from `started_at`."""
+    """Declared at `declared_at` by Ada (SEV2, blue-green), its impact from `started_at`;
+    on the bundled runbook, or on `runbook`."""
 
     def __init__(
         self,
@@ -31,6 +33,7 @@ class BundledIncident:
         incident_id: str | None = None,
         from_version: str = "",
         last_good_version: str = "",
+        runbook: Runbook | None = None,
     ) -> None:
         self.clock = ManualClock(declared_at)
         details = Declaration(
@@ -43,7 +46,11 @@ class BundledIncident:
             last_good_version=last_good_version,
         )
         event = commands.declare(
-            bundled_runbook(), details, actor="ada", clock=self.clock, incident_id=incident_id
+            runbook or bundled_runbook(),
+            details,
+            actor="ada",
+            clock=self.clock,
+            incident_id=incident_id,
         )
         self.log = MemoryLog()
         self.session = IncidentSession.declare(self.log, event, self.clock)

@@ -14,10 +14,14 @@ import re
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
+import msgspec
+
 from incident import commands
 from incident.reports.report import markdown_report
 from incident.reports.timeline import markdown_timeline
+from runbooks.model import Runbook
 from tests.bundled_incident import BundledIncident
+from tui.demo.scenarios import bundled_runbook
 
 T0 = datetime(2026, 11, 28, 9, 0, 0, 700_000, tzinfo=UTC)
 """The impact start, back-dated at the declaration: printed 09:00:00."""
@@ -28,11 +32,28 @@ def at(minutes: int, seconds: int, fraction: float) -> datetime:
     return datetime(2026, 11, 28, 9, minutes, seconds, round(fraction * 1e6), tzinfo=UTC)
 
 
+def polled_every_10_minutes() -> Runbook:
+    """The bundled runbook with its error rate polled every 10 minutes: its readings here,
+    up to 15 minutes apart, are no gap (30 minutes, 3 intervals), which the time above
+    would leave out."""
+    runbook = bundled_runbook()
+    probes = tuple(
+        msgspec.structs.replace(probe, interval_s=600) if probe.name == "error-rate" else probe
+        for probe in runbook.probes
+    )
+    return msgspec.structs.replace(runbook, probes=probes)
+
+
 class Recorded(BundledIncident):
     """The bundled runbook's incident, every moment at a fraction of a second."""
 
     def __init__(self) -> None:
-        super().__init__(at(1, 30, 0.2), started_at=T0, incident_id=INCIDENT)  # T+1:29.5
+        super().__init__(
+            at(1, 30, 0.2),  # T+1:29.5
+            started_at=T0,
+            incident_id=INCIDENT,
+            runbook=polled_every_10_minutes(),
+        )
 
     def check(self, moment: datetime, step: str) -> None:
         clock = self.clock
