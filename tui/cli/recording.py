@@ -95,9 +95,26 @@ def cmd_record(args: Arguments) -> int:
             done = run(verb, session, actor, values_for(verb, args))
         except CommandError as error:
             raise refused(error, verb, args.id) from None
+        if verb.name == "close":
+            done = with_stale_report(session, done)
         say(session, done, hint=FOLLOW_HINTS.get(verb.name, "").format(id=args.id))
         follow_up(args, session)
     return 0
+
+
+def with_stale_report(session: IncidentSession, done: Done) -> Done:
+    """`done`, with a line when the report "Document the incident" names was written
+    before the close (`incident.app.stale_report`) and the command that writes it again."""
+    from shlex import quote
+
+    from incident.app.stale_report import stale_report
+
+    stale = stale_report(session.state)
+    if stale is None:
+        return done
+    again = f"lastgood export {quote(session.state.id)} -o {quote(stale.path)}"
+    how = f"write it again with {again}" if stale.here else f"write it again there: {again}"
+    return Done(done.events, done.said, [*done.notes, stale.said(how)])
 
 
 def cmd_send(args: Arguments) -> int:

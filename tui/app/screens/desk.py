@@ -340,7 +340,7 @@ class Desk:
                 about,
                 params,
                 attempt=write,
-                initial={"output": f"./{self.state.id}-report.md"},
+                initial={"output": report_path(self.state)},
                 ticked=ticked,
                 now=self.now(),
             )
@@ -362,6 +362,15 @@ class Desk:
             self.screen.app.push_screen(ReportPreviewModal(outcome.unwrap()))
 
         self.screen.run_worker(read(), exclusive=False)
+
+
+def report_path(state: IncidentState) -> str:
+    """Where `e` offers to write the report: the file "Document the incident" names, when
+    it was written on this machine (writing it again brings it up to date: the close says
+    so), else `./ID-report.md`."""
+    from incident.app.stale_report import report_place_here
+
+    return report_place_here(state) or f"./{state.id}-report.md"
 
 
 def write_atomically(path: Path, text: str) -> None:

@@ -56,6 +56,7 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     if refused is not None:
         desk.notify(refused, title="Not recorded", severity="warning")
         return
+    after = stale_report_said(desk, after)
     if desk.state.open_required_steps():
         desk.open_form(verb, after=after)
         return
@@ -70,6 +71,24 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     desk.screen.app.push_screen(
         ConfirmModal(f"Close {desk.state.id}?", question, "Close it"), answered
     )
+
+
+def stale_report_said(desk: Desk, after: After | None) -> After:
+    """`after`, once the close is recorded saying so when the report "Document the
+    incident" names predates it (`incident.app.stale_report`), and that `e` writes it
+    again (its form holds that file's path)."""
+
+    def closed(done: Done) -> None:
+        from incident.app.stale_report import stale_report
+
+        stale = stale_report(desk.state)
+        if stale is not None:
+            how = "e writes it again" if stale.here else f"write it again on {stale.host}"
+            desk.notify(stale.said(how), title="Report out of date", severity="warning")
+        if after is not None:
+            after(done)
+
+    return closed
 
 
 def help_sections(*, closed: bool) -> list[tuple[str, Sequence[tuple[str, str]]]]:
