@@ -163,16 +163,18 @@ def test_bad_arguments_are_refused_before_the_domain_is_loaded(tmp_path, args, m
 
 
 def test_a_moment_is_read_by_the_timestamp_reader_alone(tmp_path):
-    """A MOMENT value is read by the one timestamp parser (`incident.core.events`):
-    that module comes with it, and nothing else of the domain or the store but, once
+    """A moment is read by the one timestamp parser (`incident.core.events`), a time
+    typed as people type it by `incident.core.timefmt.read_time` on top of it: those
+    modules come with it, and nothing else of the domain or the store but, once
     refused, what makes its example (tomorrow by this machine's clock)."""
     result = loaded(tmp_path, "parse", "schedule-postmortem", "INC-1", "--at", "tomorrow")
     assert result["code"] == 2
-    assert "is not an ISO 8601 time" in str(result["stderr"])
+    assert "is not a date and time" in str(result["stderr"])
     names = modules(result, "refused")
     assert among(names, (*NEVER, "store", "sqlite3")) == []
     assert domain(names) - PARSER_TABLE - TEXT_RULE == {
         "incident.core.events",
+        "incident.core.timefmt",
         "incident.app.examples",
         "incident.core.clock",
     }

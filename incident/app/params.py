@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from datetime import date, datetime, tzinfo
     from typing import Final
 
+    from incident.core.timefmt import ReadTime
+
 
 class Kind(StrEnum):
     """What a parameter holds; the TUI picks a field for it, the CLI a converter."""
@@ -48,6 +50,9 @@ class Kind(StrEnum):
     DATE = "date"
     MOMENT = "moment"
     """A time with a timezone (ISO 8601)."""
+    LOCAL_MOMENT = "local-moment"
+    """A time (ISO 8601, `T` or a space before the time); one without a zone is read in
+    the zone the report is written in, this machine's (`incident.core.timefmt.read_time`)."""
     NAMES = "names"
     """A comma-separated list of names."""
     ZONE = "zone"
@@ -161,7 +166,7 @@ class Param:
         try:
             return PARSERS.get(self.kind, _text)(text)
         except ValueError as error:
-            if self.kind is not Kind.MOMENT:
+            if self.kind not in (Kind.MOMENT, Kind.LOCAL_MOMENT):
                 raise
             from incident.app.examples import moment_example
 
@@ -284,6 +289,27 @@ def parse_moment(text: str) -> datetime:
         raise ValueError(f"'{text}' is not an ISO 8601 time with a timezone") from None
 
 
+def parse_local_moment(text: str) -> ReadTime:
+    """A time as people type it (`2026-12-08 14:00`), one without a zone read in this
+    machine's, the zone the report is written in unless told (`machine_zone`)."""
+    from datetime import UTC
+
+    from incident.core.events import YEARS, OutOfRange
+    from incident.core.timefmt import read_time, zone_name
+
+    zone = machine_zone() or UTC
+    try:
+        return read_time(text, zone)
+    except OutOfRange:
+        raise ValueError(
+            f"'{text}' is out of range: in UTC it is before year {YEARS[0]} or after {YEARS[-1]}"
+        ) from None
+    except ValueError:
+        raise ValueError(
+            f"'{text}' is not a date and time (ISO 8601; without a zone, read in {zone_name(zone)})"
+        ) from None
+
+
 def parse_zone(text: str) -> tzinfo:
     from zoneinfo import ZoneInfo
 
@@ -327,6 +353,7 @@ PARSERS: dict[Kind, Callable[[str], object]] = {
     Kind.COUNT: parse_count,
     Kind.DATE: parse_date,
     Kind.MOMENT: parse_moment,
+    Kind.LOCAL_MOMENT: parse_local_moment,
     Kind.NAME: parse_name,
     Kind.NAMES: parse_names,
     Kind.ZONE: parse_zone,

@@ -9,6 +9,7 @@ from incident import commands
 from incident.app import closeout
 from incident.app.outcome import Done
 from incident.app.session import Session
+from incident.core.timefmt import ReadTime
 from incident.reports.postmortem import (
     DEFAULT_DURATION_MIN,
     meeting_window,
@@ -71,7 +72,7 @@ def lesson(session: Session, actor: str, text: str, *, kind: str = "") -> Done:
 def schedule(
     session: Session,
     actor: str,
-    at: datetime,
+    at: datetime | ReadTime,
     *,
     duration: int = DEFAULT_DURATION_MIN,
     attendees: Sequence[str] = (),
@@ -80,7 +81,10 @@ def schedule(
     organizer: str = "",
 ) -> Done:
     """Book the blameless post-mortem: from resolution to +48 h, later with a reason,
-    never in the past (the CLI's `schedule-postmortem` and the TUI's booking alike)."""
+    never in the past (the CLI's `schedule-postmortem` and the TUI's booking alike).
+    A time typed without a zone (`ReadTime`) is confirmed with the zone it was read in."""
+    read = at if isinstance(at, ReadTime) else ReadTime(at)
+    at = read.at
     clock = session.clock
     events = session.run_many(
         lambda s: [
@@ -112,4 +116,6 @@ def schedule(
         else None
     )
     said = f"post-mortem booked for {utc_text(at)} ({duration} min)"
+    if read.zone:
+        said += f": {read.said()}"
     return closeout.checked_notes(Done(events, said, [sooner] if sooner else []))

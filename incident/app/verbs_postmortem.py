@@ -125,10 +125,11 @@ POSTMORTEM_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "at",
-                "start time with a timezone (ISO 8601), not in the past",
-                Kind.MOMENT,
+                "start time, not in the past: 2026-12-08 14:00 (in this machine's zone, as"
+                " the report) or with a zone, 2026-12-08T14:00Z",
+                Kind.LOCAL_MOMENT,
                 required=True,
-                metavar="ISO8601",
+                metavar="TIME",
             ),
             Param(
                 "duration",

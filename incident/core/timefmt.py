@@ -118,3 +118,44 @@ class LocalZone(Struct, frozen=True):
         local = moment.astimezone(self.tz)
         same_day = local.date() == moment.astimezone(UTC).date()
         return f"{utc} ({self.time(moment) if same_day or not date else self.stamp(moment)})"
+
+
+class ReadTime(Struct, frozen=True):
+    """A time as a person typed it: the moment, and the zone it was read in when the
+    text gave none."""
+
+    at: datetime
+    """Aware, in UTC."""
+    zone: str = ""
+    """The zone a time typed without one was read in (`Europe/Berlin`); "" when the
+    text gave its own."""
+    typed: str = ""
+    """That time on the zone's wall clock, `2026-12-08 14:00` (with `zone`)."""
+
+    def said(self) -> str:
+        """`2026-12-08 14:00 read in Europe/Berlin`; "" when the text gave its zone."""
+        return f"{self.typed} read in {self.zone}" if self.zone else ""
+
+
+def zone_name(zone: tzinfo) -> str:
+    """A zone's name as people set it (`Europe/Berlin`), else its abbreviation now."""
+    key = getattr(zone, "key", None)
+    return key if isinstance(key, str) else (datetime.now(zone).tzname() or "UTC")
+
+
+def read_time(text: str, zone: tzinfo) -> ReadTime:
+    """A date and time typed as people type it: ISO 8601 with `T` or a space between
+    the date and the time (`2026-12-08 14:00`, `2026-12-08T14:00Z`); one without a
+    zone is read in `zone` (the one the report is written in: `--tz`, else this
+    machine's). ValueError (`OutOfRange` for a year out of range) if it does not read;
+    a date alone is not a time."""
+    from incident.core.events import parse_timestamp
+
+    typed = text.strip()
+    if len(typed) <= len("2026-12-08"):
+        raise ValueError(f"not a date and time: {text!r}")
+    moment = datetime.fromisoformat(typed.replace("Z", "+00:00"))
+    if moment.tzinfo is not None:
+        return ReadTime(parse_timestamp(moment.isoformat()))
+    at = parse_timestamp(moment.replace(tzinfo=zone).isoformat())
+    return ReadTime(at, zone_name(zone), f"{moment:%Y-%m-%d %H:%M}")

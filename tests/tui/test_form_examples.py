@@ -22,10 +22,11 @@ import pytest
 from textual.widgets import Input
 
 from incident.app.examples import MOMENT_EXAMPLES, meeting_example
-from incident.app.params import Kind, parse_moment
+from incident.app.params import Kind, machine_zone, parse_moment
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.clock import ManualClock
 from incident.core.phase_clocks import resolved_at
+from incident.core.timefmt import zone_name
 from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import InProcessCli
 from tests.scenario_copies import scenario_copy
@@ -44,6 +45,9 @@ def example_of(placeholder: str) -> str:
     """The time a placeholder offers, as typed: what follows its "e.g."."""
     return placeholder.split("e.g. ", 1)[1]
 
+
+ZONE = zone_name(machine_zone() or UTC)
+"""The zone a time typed without one is read in, as a refusal names it."""
 
 SIZE = (100, 32)
 NARROW = (80, 24)
@@ -66,7 +70,8 @@ async def test_the_meeting_example_is_tomorrow_at_14_utc_by_the_apps_clock(
         scenario.clock.set(LATER)
         form = await open_booking(app, pilot, incident)
         hint = form.query_one("#param-at", Input).placeholder
-        assert hint.endswith("not in the past, e.g. 2031-03-05T14:00Z"), hint
+        assert hint.startswith("not in the past"), hint
+        assert hint.endswith(", e.g. 2031-03-05T14:00Z"), hint
         assert "2026" not in hint
         await pilot.pause()
         shown = [line.strip(" │") for line in screen_lines(app)]
@@ -86,7 +91,8 @@ async def test_a_time_that_does_not_read_is_refused_with_the_placeholders_exampl
         await fill_form(pilot, at="tomorrow 10am")
         await wait_until(pilot, lambda: bool(form.error_message))
         assert form.error_message == (
-            f"At: 'tomorrow 10am' is not an ISO 8601 time with a timezone (e.g. {example})"
+            f"At: 'tomorrow 10am' is not a date and time (ISO 8601; without a zone, read in"
+            f" {ZONE}) (e.g. {example})"
         )
         assert example == "2031-03-05T14:00Z"
         assert app.screen is form and incident.state.last_seq == before
@@ -103,14 +109,17 @@ def test_the_command_line_refuses_it_with_tomorrow_by_the_machines_clock(tmp_pat
     assert result.code == 2 and "2026-11-29" not in said, said
     assert any(
         said.endswith(
-            f"'tomorrow 10am' is not an ISO 8601 time with a timezone (e.g. {day}) (see --help)"
+            f"'tomorrow 10am' is not a date and time (ISO 8601; without a zone, read in"
+            f" {ZONE}) (e.g. {day}) (see --help)"
         )
         for day in days
     ), said
 
 
 def test_every_moment_a_verb_takes_has_an_example() -> None:
-    moments = {p.name for verb in VERBS for p in verb.params if p.kind is Kind.MOMENT}
+    moments = {
+        p.name for verb in VERBS for p in verb.params if p.kind in (Kind.MOMENT, Kind.LOCAL_MOMENT)
+    }
     assert moments == set(MOMENT_EXAMPLES)
 
 

@@ -16,8 +16,25 @@ from incident.app.verb import Verb
 from incident.core.state import IncidentState
 from incident.core.text import clipped, visible
 
-MEETING_HINT = "with a timezone, not in the past"
+MEETING_HINT = "not in the past"
 """What the At field asks for before its example (the parameter's help, shorter)."""
+
+PLACEHOLDER_CHARS = 64
+"""The most a placeholder holds whole at 80x24 (the booking form's field)."""
+
+
+def meeting_placeholder(now: datetime) -> str:
+    """The At field's: not in the past, the zone a time typed without one is read in
+    (the report's, this machine's) when it fits, and an example from `now`."""
+    from incident.app.params import machine_zone
+    from incident.core.timefmt import zone_name
+
+    example = meeting_example(now)
+    zone = machine_zone()
+    with_zone = f"{MEETING_HINT} (no zone: {zone_name(zone)}), e.g. {example}" if zone else ""
+    if with_zone and len(with_zone) <= PLACEHOLDER_CHARS:
+        return with_zone
+    return f"{MEETING_HINT}, e.g. {example}"
 
 
 def impact_start_placeholder(now: datetime) -> str:
@@ -38,7 +55,7 @@ def placeholders_for(
         if param.kind is Kind.DATE
     }
     if verb.name == "schedule-postmortem":
-        hints["at"] = f"{MEETING_HINT}, e.g. {meeting_example(now)}"
+        hints["at"] = meeting_placeholder(now)
     if verb.name == "action-done" and state is not None:
         hints["number"] = open_action_items(state)
     return hints
