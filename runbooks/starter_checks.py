@@ -13,9 +13,9 @@ command line, "health URL" at a question.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Iterable
 
-from runbooks.checks import url_problem
+from runbooks.checks import suggest, url_problem
 from runbooks.model import Reduce
 from runbooks.printable import (
     BIDI_CONTROLS,
@@ -99,12 +99,19 @@ def answer_problem(field: str, text: str, name: Name = label) -> str | None:
         case "target" | "namespace" if not _NAME.fullmatch(text):
             return f"{what} {text!r}: a Kubernetes name (lower case, digits, '-')"
         case "method" if text not in tuple(RollbackMethod):
-            return f"{what} {text!r} is not one of {', '.join(RollbackMethod)}"
+            return f"{what} {text!r} is not one of {_listed(text, RollbackMethod)}"
         case "migrations" if text not in tuple(MigrationTool):
-            return f"{what} {text!r} is not one of {', '.join(MigrationTool)}"
+            return f"{what} {text!r} is not one of {_listed(text, MigrationTool)}"
         case "error_reduce" if text not in tuple(Reduce):
-            return f"{what} {text!r} is not one of {', '.join(Reduce)}"
+            return f"{what} {text!r} is not one of {_listed(text, Reduce)}"
     return None
+
+
+def _listed(text: str, choices: Iterable[str]) -> str:
+    """The choices, and the one `text` most likely meant: `kubectl, helm, ...,
+    custom (did you mean 'load-balancer'?)`, as the CLI's verbs and steps say it."""
+    names = [str(choice) for choice in choices]
+    return ", ".join(names) + suggest(text, names)
 
 
 def fit_problem(method: RollbackMethod, given: Collection[str], name: Name = label) -> str | None:

@@ -33,6 +33,8 @@ CTRL_D = "\x04"
 """Typed alone at a question: end of input."""
 LEFT = "\x1b[D"
 """The left-arrow key, as a terminal sends it."""
+UP = "\x1b[A"
+"""The up-arrow key: the line typed before, from readline's history."""
 
 
 def answered_at_a_terminal(
@@ -260,7 +262,8 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
         "(at most 48, starting with a letter or digit)",
         "version URL: URL 'not a url' must not contain spaces",
         "Prometheus URL: URL '127.0.0.1:9090' needs a scheme (http:// or https://)",
-        "rollback method 'helmm' is not one of kubectl, helm, argo-rollouts, load-balancer, custom",
+        "rollback method 'helmm' is not one of kubectl, helm, argo-rollouts, load-balancer, "
+        "custom (did you mean 'helm'?)",
         "target 'Payments_1': a Kubernetes name (lower case, digits, '-')",
     ]
     lines = screen.splitlines()
@@ -288,6 +291,42 @@ def test_a_method_typed_that_would_not_run_the_rollback_command_given_is_asked_a
     )
     assert code == 0, screen
     assert "--rollback-command needs rollback method load-balancer or custom" in screen
+    (rollback,) = [s for s in load_runbook(tmp_path / "lastgood.yaml").steps() if s.patterns]
+    assert rollback.command == "./switch-lb.sh blue"
+
+
+def test_a_refused_answer_is_asked_again_saying_up_recalls_it_and_it_does(tmp_path):
+    """The question asked again showed its default, not what was typed, and nothing
+    said that the up arrow brings the typed line back to mend; a mistyped method got
+    no "did you mean" (ux_review11 #13). Enter on a refused default recalls nothing,
+    and says nothing of it."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            *FIRST_ANSWERS,
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", ""),  # kubectl, which --rollback-command does not fit
+            ("Rollback method", "load-balancr"),
+            ("Rollback method", f"{UP}{LEFT}e"),  # load-balancr, mended: load-balancer
+            ("Migration tool", ""),
+        ],
+        "--rollback-command",
+        "./switch-lb.sh blue",
+    )
+    assert code == 0, screen
+    lines = screen.splitlines()
+    assert (
+        "rollback method 'load-balancr' is not one of kubectl, helm, argo-rollouts, "
+        "load-balancer, custom (did you mean 'load-balancer'?)"
+    ) in lines, screen
+    asked = [line for line in lines if line.startswith("Rollback method")]
+    default = "Rollback method (kubectl, helm, argo-rollouts, load-balancer, custom) [kubectl]"
+    assert [line.split(": ", 1)[0] for line in asked] == [
+        default,
+        default,  # the default refused: nothing typed to recall
+        f"{default} (↑ recalls what you typed)",
+    ], screen
     (rollback,) = [s for s in load_runbook(tmp_path / "lastgood.yaml").steps() if s.patterns]
     assert rollback.command == "./switch-lb.sh blue"
 

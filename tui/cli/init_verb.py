@@ -12,9 +12,8 @@ checked before the first question, and so is the file to write.
 
 from __future__ import annotations
 
-import os
 import sys
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from pathlib import Path
 
 from msgspec.structs import replace
@@ -54,10 +53,7 @@ from runbooks.starter_migrations import DOWN_TIER, MigrationTool
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError
-
-Ask = Callable[[str], str]
-"""Asks one question (its prompt) and gives the line typed; EOFError at end of input."""
-Check = Callable[[str], str | None]
+from tui.cli.init_asking import Ask, Check, asked, terminal_ask
 
 QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("service", "Service name", None),
@@ -89,13 +85,6 @@ option is refused, as a variable left unset in a script more often is than a cho
 def option(field: str) -> str:
     """The option giving the answer `field`."""
     return "--" + ARGUMENT.get(field, field).replace("_", "-")
-
-
-class Aborted(CliError):
-    """End of input at a question: nothing is written."""
-
-    def __init__(self) -> None:
-        super().__init__("aborted at end of input; nothing written", exit_code=1)
 
 
 def cmd_init(args: Arguments) -> int:
@@ -264,52 +253,6 @@ def _ask_after_method(ask: Ask, values: dict[str, str], name: Name) -> None:
     if "migrations" not in values:
         question = f"Migration tool ({', '.join(MigrationTool)})"
         values["migrations"] = asked(ask, question, MIGRATIONS, _check("migrations", (), name))
-
-
-def asked(ask: Ask, question: str, default: str | None, check: Check) -> str:
-    """The answer to `question` once `check` finds nothing wrong with it, each
-    problem said on stderr before asking again; Enter takes `default`."""
-    prompt = f"{question} [{default}]: " if default else f"{question}: "
-    while True:
-        try:
-            answer = ask(prompt).strip() or default or ""
-        except EOFError:
-            print(file=sys.stderr)  # the prompt's line, ended
-            raise Aborted() from None
-        except KeyboardInterrupt:
-            print(file=sys.stderr)
-            raise
-        if (problem := check(answer)) is None:
-            return answer
-        print(visible(problem), file=sys.stderr)
-
-
-def terminal_ask() -> Ask:
-    """`input` on the terminal stderr is, with line editing.
-
-    `input` edits a line (readline) only where stdin and stdout are both terminals
-    and stdout is a plain text stream, and draws its prompt on stdout. While a
-    question waits, stdout is stderr's terminal and the stream beneath the one that
-    shows control characters (`tui.cli.shown_stream`; the prompt is lastgood's own
-    text), so `lastgood init > out.txt` asks on the screen, editing included, and
-    out.txt gets only what init reports.
-    """
-    import readline  # noqa: F401 - line editing for `input`; loaded only to ask
-
-    def ask(prompt: str) -> str:
-        shown = sys.stdout
-        shown.flush()
-        saved = os.dup(1)
-        try:
-            os.dup2(2, 1)
-            sys.stdout = getattr(shown, "wrapped", shown)
-            return input(visible(prompt))
-        finally:
-            sys.stdout = shown
-            os.dup2(saved, 1)
-            os.close(saved)
-
-    return ask
 
 
 def reduce_asked(ask: Ask, answers: StarterAnswers, tried: Sample) -> tuple[StarterAnswers, Sample]:
