@@ -54,7 +54,7 @@ def record_kept(session: Session, intent: KeptIntent, *, as_note_if_refused: boo
         return _as_note(session, intent, str(refused))
     if not done.events:
         return Done([], f"{what} written at {when} was recorded already")
-    return Done(done.events, f"recorded {what} written at {when}", done.notes)
+    return Done(done.events, f"recorded {what} written at {when}", done.notes, done.warnings)
 
 
 def _run(session: Session, intent: KeptIntent) -> Done:

@@ -7,6 +7,7 @@ from collections.abc import Collection
 from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession, Session
+from incident.app.stability import close_warning
 from incident.commands import Declaration as Declaration  # the faces build one to declare
 from incident.commands.rules import refuse_if_closed
 from incident.core.clock import Clock
@@ -54,10 +55,12 @@ def severity(session: Session, actor: str, severity: str, *, reason: str = "") -
 def close(session: Session, actor: str, *, force: bool = False, reason: str = "") -> Done:
     """Close; with required steps still open only when forced, with a reason."""
     clock = session.clock
+    unsettled = close_warning(session.state, clock.now())
     events = session.run_many(
         lambda s: [commands.close(s, actor=actor, clock=clock, force=force, reason=reason)]
     )
-    return Done(events, f"closed {session.state.id}")
+    warned = [f"warning: {unsettled}"] if unsettled is not None else []
+    return Done(events, f"closed {session.state.id}", warnings=warned)
 
 
 def closed_already(state: IncidentState) -> str | None:

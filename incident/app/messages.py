@@ -12,6 +12,7 @@ from collections.abc import Callable
 from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
+from incident.app.stability import resolution_warning
 from incident.commands.messages import decline as decline_message
 from incident.commands.messages import send_due as send_due_message
 from incident.comms.due import (
@@ -57,7 +58,7 @@ def send(
     done = _recorded(session, template, sent)
     if earlier is None:
         return done
-    return Done(done.events, done.said, [*done.notes, f"sent again: {earlier}"])
+    return Done(done.events, done.said, [*done.notes, f"sent again: {earlier}"], done.warnings)
 
 
 def send_due(
@@ -112,6 +113,7 @@ def _recorded(
     )
     unverified = unverified_resolution(session.state, template)
     early = sent_early(session.state, template, clock.now())
+    unsettled = resolution_warning(session.state, template, clock.now())
     events = session.run_many(sent)
     why = "the message was due" if was_due else "the message was sent"
     notes = [
@@ -125,7 +127,8 @@ def _recorded(
         notes.append(f"warning: sent {early}: it may tell stakeholders what is not so yet")
     if delivered_to(session.state, template) == ():
         notes.append(unrouted(template))
-    return Done(events, "message recorded as sent", notes)
+    warned = [f"warning: {unsettled}"] if unsettled is not None else []
+    return Done(events, "message recorded as sent", notes, warned)
 
 
 def decline(session: Session, actor: str, template: str, *, reason: str) -> Done:

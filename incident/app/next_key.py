@@ -23,6 +23,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.core.text import counted
 from incident.health.readings import evidence_for, probe_verdicts
+from incident.health.stability import REASSESS, Unstable, resolution_held
 from incident.health.triggers import TriggerReading, TriggerState, read_triggers
 from runbooks.model import DataLoss, ProbeKind, StepKind, TriggerKind
 
@@ -56,6 +57,8 @@ SKIP_KEY = _key_of("skip")
 """Skips the step, with a reason."""
 CHECK_KEY = _key_of("check")
 """Checks the step, asking first for whatever it still needs."""
+NOTE_KEY = _key_of("note")
+"""Adds a note: what was re-assessed, and decided."""
 TRIGGER_KEY = _key_of("trigger")
 """Opens the form marking a manual trigger met or cleared."""
 DUE_KEY = "m"
@@ -126,6 +129,8 @@ def next_key(
         if step_id not in state.approvals:
             return NextKey(APPROVE_KEY, "record who approves this gate and why")
         return NextKey(CHECK_KEY, "check it, the gate approved")
+    if (held := resolution_held(state, step, now)) is not None:
+        return _reassess(state, held)
     if step.kind == StepKind.COMMUNICATION:
         sent = message_steps.sent_evidence(state, step.template) if step.template else ""
         if sent:  # reopened since: the record already shows it done
@@ -196,6 +201,21 @@ def next_key(
     if step.kind == StepKind.VERIFICATION:  # no probe: what was seen is its evidence
         return NextKey(CHECK_KEY, "check it once done; checking asks what you tested and saw")
     return NextKey(CHECK_KEY, "check it once done")
+
+
+def _reassess(state: IncidentState, held: Unstable) -> NextKey:
+    """The resolution held back by a trigger met: the trigger, not `m` (ux_review11 #1).
+    A manual trigger the team marked is theirs to clear once it no longer holds; a
+    probe's clears with its readings, and what is decided meanwhile is a note."""
+    manual = {t.id for t in state.runbook.triggers if t.kind == TriggerKind.MANUAL}
+    marked = next((t for t in held.triggers if t in manual), None)
+    if marked is not None:
+        return NextKey(
+            TRIGGER_KEY,
+            f"{held.text}: {REASSESS}; mark {marked} cleared once it no longer holds",
+            (("trigger", marked), ("verdict", "cleared")),
+        )
+    return NextKey(NOTE_KEY, f"{held.text}: {REASSESS}; note what you decide")
 
 
 def not_polled(state: IncidentState, probe: str, unpolled: Mapping[str, str]) -> str | None:

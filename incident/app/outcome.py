@@ -24,3 +24,7 @@ class Done(Struct, frozen=True):
     events: list[Event]
     said: str
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What the coordinator should know was recorded against the record's own word (a
+    resolution sent while a rollback trigger is met): the CLI prints each on stderr,
+    the TUI raises the toast as a warning."""

@@ -20,6 +20,7 @@ from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
 from incident.core.reversals import reversals
 from incident.core.state import CHANNEL_STEPS, Approval, IncidentState
+from incident.health.stability import met_at
 from incident.reports.authorship import by_people
 from incident.reports.impact import verification_steps
 from incident.reports.markdown import inline
@@ -29,15 +30,6 @@ from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
 def impact_start_known(state: IncidentState) -> bool:
     """Whether the impact start (the release time) was given, not taken from the declaration."""
     return state.started_at < state.declared_at
-
-
-def met_at(state: IncidentState, moment: datetime) -> list[str]:
-    """The rollback triggers met at `moment`, by id."""
-    latest: dict[str, bool] = {}
-    for trigger_id, mark in state.trigger_history:
-        if mark.at <= moment:
-            latest[trigger_id] = mark.met
-    return [trigger_id for trigger_id, met in latest.items() if met]
 
 
 class Responder(Struct):
@@ -215,7 +207,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     f"({', '.join(open_then)} not done then).",
                 )
             )
-        still_met = met_at(state, message.at)
+        still_met = met_at(state, message.at)  # the send warned of them (incident.app.stability)
         if still_met:
             found.append(
                 Inconsistency(

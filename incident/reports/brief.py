@@ -36,6 +36,7 @@ from incident.core.state import IncidentState, tier_target
 from incident.core.text import clipped, visible
 from incident.core.verification import verification
 from incident.health.reading_line import reading_parts
+from incident.health.stability import resolution_held
 from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
@@ -118,7 +119,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "now": format_timestamp(now),
         "elapsed_s": round(elapsed(state, now).total_seconds(), 3),
         "phase": _phase_data(clock),
-        "next_step": _next_step(state, clock),
+        "next_step": _next_step(state, clock, now),
         "skipped_phases": [c.phase.id for c in skipped_phases(state, now)],
         "verification": verification(state).to_json(),
         "decisions": [
@@ -186,7 +187,7 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
         head.append(f"OPEN {at}: every phase is {over}; ready to close")
     else:
         head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
-    step = _next_step(state, clock)
+    step = _next_step(state, clock, now)
     if step is not None:
         head.append(f"Next step: {step}")
     if skipped:
@@ -298,11 +299,14 @@ def _time_left(clock: PhaseClock) -> str:
     return "no deadline"
 
 
-def _next_step(state: IncidentState, clock: PhaseClock | None) -> str | None:
-    """The current phase's next step (`next_in_phase`): the step the TUI highlights."""
+def _next_step(state: IncidentState, clock: PhaseClock | None, now: datetime) -> str | None:
+    """The current phase's next step (`next_in_phase`): the step the TUI highlights;
+    the trigger holding it back, when it is the resolution's (`resolution_held`)."""
     record = next_in_phase(state, clock.phase.id) if clock is not None else None
     if record is None:
         return None
+    if (held := resolution_held(state, record.step, now)) is not None:
+        return f"re-assess: {', '.join(held.met)} (the resolution waits)"
     blocked = state.status_of(record.step.id) is StepStatus.BLOCKED
     note = f" ({state.blocker(record.step.id)})" if blocked else ""
     return f"{record.step.id}: {record.step.title}{note}"

@@ -10,10 +10,10 @@ from incident.core.text import counted
 from incident.core.timefmt import printed_duration, utc_stamp
 from incident.core.verification import verification
 from incident.health.readings import format_value
+from incident.health.stability import met_at
 from incident.reports.analysis import (
     claims_unmet_trigger,
     impact_start_known,
-    met_at,
     resolution,
     unheld_warning,
 )

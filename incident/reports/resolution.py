@@ -8,7 +8,8 @@ from incident.core.gates import appointed_by_chooser, decision_gate
 from incident.core.names import same_person
 from incident.core.records import CommandRun
 from incident.core.state import Approval, tier_target
-from incident.reports.analysis import claims_unmet_trigger, met_at, unheld_warning
+from incident.health.stability import met_at
+from incident.reports.analysis import claims_unmet_trigger, unheld_warning
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.markdown import cell, cell_code, inline, table
 from incident.reports.rollback_state import rollback_sentence

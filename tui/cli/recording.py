@@ -69,7 +69,7 @@ def say(
     recorded (`offset`); said to be after the close when it was."""
     late = after_close(session.state, done)
     if late:
-        done = Done(done.events, done.said + late, done.notes)
+        done = Done(done.events, done.said + late, done.notes, done.warnings)
     say_at(offset(session, done), done, hint=hint, stream=stream)
 
 
@@ -83,6 +83,8 @@ def say_at(when: str, done: Done, *, hint: str = "", stream: TextIO | None = Non
     print(visible(f"{when}  {line}"), file=stream or sys.stdout)
     for note in done.notes:
         print(visible(f"{when}  {note}"), file=stream or sys.stdout)
+    for warning in done.warnings:  # on stderr, where a pipeline's log looks for trouble
+        print(visible(f"{when}  {warning}"), file=sys.stderr)
 
 
 def cmd_record(args: Arguments) -> int:

@@ -90,6 +90,7 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         template: str | None = None,
         channel: str = "",
         sent_before: Mapping[str, str] | None = None,
+        unsettled: Mapping[str, str] | None = None,
         send: Callable[[Composed], Awaitable[Refusal | None]] | None = None,
         routes: Mapping[str | None, str] | None = None,
     ) -> None:
@@ -99,6 +100,11 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
         team, ops", "recorded only, no webhook takes it"); none said for one not in it."""
         self.sent_before = dict(sent_before or {})
         """Template id -> who sent it already, and when, for those sent once per incident."""
+        self.unsettled = dict(unsettled or {})
+        """Template id -> what the record says against sending it now (the resolution
+        while a rollback trigger is met, `incident.app.stability`)."""
+        self._warned = False
+        """Whether the error line holds an `unsettled` warning."""
         self.send = send
         """Records the message: None once recorded, else why not."""
         self._again: str | None = None
@@ -153,11 +159,16 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
     def _say_sent_before(self, template: str | None) -> None:
         """Who sent the chosen template already, if it goes once per incident."""
         earlier = self.sent_before.get(template) if template is not None else None
+        warned = self.unsettled.get(template) if template is not None else None
         if earlier is None:
-            if self._again is not None:
+            if self._again is not None or self._warned:
                 self.clear_error()
             self._again = None
+            self._warned = warned is not None
+            if warned is not None:  # said, not refused: ctrl+s sends it with the warning
+                self.show_error(visible(f"⚠ {warned}"))
             return
+        self._warned = False
         self._again = template
         self.show_error(visible(f"{earlier}: ctrl+s sends it again"))
 

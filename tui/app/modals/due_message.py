@@ -59,6 +59,11 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         width: 100%;
         color: $text-muted;
     }
+    DueMessageModal .unstable {
+        width: 100%;
+        color: $warning;
+        text-style: bold;
+    }
     DueMessageModal #text {
         height: 8;
         margin: 1 0 0 0;
@@ -72,6 +77,7 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         text: str,
         *,
         targets: str = "",
+        warning: str = "",
         send: Callable[[str], Awaitable[Refusal | None]] | None = None,
         may_decline: Callable[[], Awaitable[Refusal | None]] | None = None,
     ) -> None:
@@ -80,6 +86,9 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         self.why = why
         self.text = text
         self.targets = targets
+        self.warning = warning
+        """What the record says against sending it now (`incident.app.stability`): a
+        rollback trigger met, the probes failing; "" when nothing does."""
         self.send = send
         """Records the message with the text given: None once recorded, else why not."""
         self.may_decline = may_decline
@@ -91,6 +100,8 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
             yield Label(visible(self.why), classes="why", markup=False)
             if self.targets:
                 yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
+            if self.warning:
+                yield Label(visible(f"⚠ {self.warning}"), classes="unstable", markup=False)
             yield DataTextArea(self.text, id="text", soft_wrap=True)
             yield dialog_foot(
                 error_line(),

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from incident.app.next_key import due_cue
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession
+from incident.app.stability import resolution_warning
 from incident.app.verbs import BY_NAME
 from incident.comms.due import (
     CONFIRM_LEAD,
@@ -211,6 +212,7 @@ class Comms:
                 _why(message),
                 text,
                 targets=targets,
+                warning=resolution_warning(desk.state, template, desk.now()) or "",
                 send=send,
                 may_decline=may_decline,
             ),
@@ -289,6 +291,10 @@ class Comms:
         from tui.app.modals.composer import ComposerModal
 
         sent_before = {name: earlier for name in rendered if (earlier := sent_already(state, name))}
+        now = self.desk.now()
+        unsettled = {
+            name: warned for name in rendered if (warned := resolution_warning(state, name, now))
+        }
         routes = {
             name: _route_words(where)
             for name in [None, *rendered]
@@ -300,6 +306,7 @@ class Comms:
                 template=template,
                 channel=state.channel,
                 sent_before=sent_before,
+                unsettled=unsettled,
                 send=send,
                 routes=routes,
             ),

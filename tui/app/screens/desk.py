@@ -113,13 +113,19 @@ class Desk:
             return refusal
         done = outcome.unwrap()
         if not quiet:
-            said = "\n".join([done.said, *done.notes])
+            # A warning (a resolution sent while a trigger is met) next to what was
+            # recorded, before the notes: a toast is cut at 3 rows.
+            said = "\n".join([done.said, *done.warnings, *done.notes])
             # The due cue first (a toast is cut at 3 rows), unless the verb has notes: a
             # warning or a step left open outranks it, and the footer still says `m`.
-            footnote = self.footnote() if self.footnote is not None and not done.notes else ""
+            quiet_cue = done.notes or done.warnings
+            footnote = self.footnote() if self.footnote is not None and not quiet_cue else ""
             said = said[:1].upper() + said[1:]
             said = f"{footnote}\n{said}" if footnote else said
-            self.notify(said, timeout=4)
+            if done.warnings:
+                self.notify(said, title="Recorded, but", severity="warning", timeout=10)
+            else:
+                self.notify(said, timeout=4)
         if after is not None:
             after(done)
         return None

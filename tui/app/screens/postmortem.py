@@ -25,6 +25,7 @@ from textual.widgets.option_list import Option
 
 from incident.app.lifecycle import closed_already
 from incident.app.outcome import Done
+from incident.app.stability import close_warning
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
@@ -68,6 +69,9 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
     from tui.app.modals.confirm import ConfirmModal
 
     question = f"{verb.confirm} Every required step is done."
+    unsettled = close_warning(desk.state, desk.now())
+    if unsettled is not None:  # the record's own word against it, read first
+        question = f"⚠ {unsettled[:1].upper()}{unsettled[1:]}. {question}"
     desk.screen.app.push_screen(
         ConfirmModal(f"Close {desk.state.id}?", question, "Close it"), answered
     )

@@ -25,6 +25,7 @@ from incident.health.failure_words import beyond, failure_word
 from incident.health.no_reading import NoReading
 from incident.health.reading_line import stale_age
 from incident.health.readings import baseline_of, format_value, version_expected
+from incident.health.stability import reading_bad
 from runbooks.model import Probe, ProbeKind
 
 FAILING = "FAILING"
@@ -100,16 +101,9 @@ def reading(
 
 
 def is_bad(probe: Probe, sample: Sample, state: IncidentState) -> bool:
-    """A failed poll or a reading past its threshold (or not the last good version)."""
-    if not sample.ok:
-        return True
-    if probe.kind == ProbeKind.VERSION:
-        return sample.text is not None and not version_expected(state, sample.text)
-    return (
-        probe.threshold is not None
-        and sample.value is not None
-        and (sample.value > probe.threshold)
-    )
+    """A failed poll or a reading past its threshold (or not the last good version):
+    the rule every face says "failing" by (`incident.health.stability.reading_bad`)."""
+    return reading_bad(probe, sample, state)
 
 
 def waiting_line(probe: Probe, fit: Fit = WHOLE, why: str = NoReading.WAITING) -> Text:
