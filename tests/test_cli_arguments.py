@@ -67,17 +67,17 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
                 "command": "start",
                 "db": "a.db",
                 "incident": "INC-1",
-                "runbook": "rollback",
+                "runbook": None,
                 "no_probes": False,
             },
         ),
         (
             ["start", "INC-1", "--no-probes"],
-            {"command": "start", "incident": "INC-1", "runbook": "rollback", "no_probes": True},
+            {"command": "start", "incident": "INC-1", "runbook": None, "no_probes": True},
         ),
         (
             ["start", "--incident=INC-1", "INC-1"],
-            {"command": "start", "incident": "INC-1", "runbook": "rollback", "no_probes": False},
+            {"command": "start", "incident": "INC-1", "runbook": None, "no_probes": False},
         ),
         (
             ["export", "INC-1", "--format=json", "--tz", "Europe/Paris"],

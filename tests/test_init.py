@@ -115,7 +115,9 @@ def test_the_commands_it_suggests_run_as_pasted_and_name_the_file_written(tmp_pa
     check = f"lastgood validate {shlex.quote(name)}"
     use = f"lastgood declare --runbook {shlex.quote('./' + name)}"
     assert f"\ncheck it:  {check}\n" in out
-    assert f"\nuse it:    {use} --title ... --severity SEV2 --commander NAME\n" in out
+    start = use.replace("lastgood declare", "lastgood start")  # the TUI, named too
+    assert f"\nuse it:    {start} opens the TUI on it\n" in out
+    assert f"\n           {use} --title ... --severity SEV2 --commander NAME\n" in out
     assert (tmp_path / name).read_text().splitlines()[4:6] == [
         f"# Edit it freely, then check it:   {check}",
         f"# Use it when you declare:         {use} ...",

@@ -99,7 +99,8 @@ def test_the_help_says_how_a_name_and_a_path_are_read_and_the_default(cli):
     said = " ".join(cli.ok("declare", "--help").split())
     assert (
         "--runbook NAME|PATH a PATH (with a '/' or a '.', e.g. ./checkout.yaml) is that file; "
-        "a NAME is a runbook bundled with lastgood (default: rollback)"
+        "a NAME is a runbook bundled with lastgood (default: ./lastgood.yaml when the working "
+        "directory has one, as lastgood init writes it; else rollback)"
     ) in said
 
 

@@ -39,11 +39,31 @@ def find_runbook(name_or_path: str) -> Runbook:
         raise CommandError(f"runbook: {first}{more}", needs=("runbook",)) from None
 
 
+BUNDLED_DEFAULT = "rollback"
+"""The bundled runbook a new incident follows when nothing else is named or found."""
+INIT_FILE = "./lastgood.yaml"
+"""What `lastgood init` writes (its `-o` default), as the faces name it."""
+INIT_FILE_NOTE = (
+    f"using {INIT_FILE} (written by lastgood init); --runbook {BUNDLED_DEFAULT} for the bundled one"
+)
+"""What `declare` says on stderr when it takes `INIT_FILE` without being told to."""
+
+
+def default_runbook(working_dir: Path | None = None) -> str:
+    """The runbook a new incident follows when `--runbook` is not given: `INIT_FILE`
+    when there is one in the working directory, else the bundled `rollback`. The file
+    `init` just wrote was passed over for the bundled plan, its probes and rollback
+    command lost without a word (ux_review11 #2). A broken one is refused by
+    `find_runbook` naming FILE:LINE:COL, never passed over for the bundled one."""
+    here = Path.cwd() if working_dir is None else working_dir
+    return INIT_FILE if (here / INIT_FILE).is_file() else BUNDLED_DEFAULT
+
+
 def runbook_name(runbook: Runbook) -> str:
     """How to name `runbook` so that `find_runbook` finds it again: a bundled one by
     its name (`rollback`), another by the path it was loaded from, one loaded from
     elsewhere (an incident's snapshot) by its id."""
-    from runbooks.resolve import BUNDLED_DIR, is_path
+    from runbooks.resolve import BUNDLED_DIR
 
     if not runbook.source:
         return runbook.id
@@ -54,5 +74,8 @@ def runbook_name(runbook: Runbook) -> str:
         bundled = False
     if bundled:
         return source.stem
-    # a file named without a `/` or a `.` would be read as a bundled runbook's name
-    return runbook.source if is_path(runbook.source) else f"./{runbook.source}"
+    # a file named without a `/` would read as a bundled runbook's name (no `.`), or
+    # look like one (`lastgood.yaml`): `./` says it is the file here
+    return (
+        runbook.source if "/" in runbook.source or "\\" in runbook.source else f"./{runbook.source}"
+    )

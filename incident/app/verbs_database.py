@@ -16,7 +16,8 @@ INIT_REDUCE = ("max", "min", "sum", "avg")
 """`runbooks.model.Reduce`, likewise."""
 RUNBOOK_HELP = (
     "a PATH (with a '/' or a '.', e.g. ./checkout.yaml) is that file; a NAME is a runbook "
-    "bundled with lastgood (default: rollback)"
+    "bundled with lastgood (default: ./lastgood.yaml when the working directory has one, "
+    "as lastgood init writes it; else rollback)"
 )
 """How `--runbook` is read (`runbooks.resolve`)."""
 DRILL_FAULTS = ("bad-release", "slow-release", "irreversible-migration", "flapping-health")
@@ -33,7 +34,6 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 "runbook",
                 f"for new incidents: {RUNBOOK_HELP}",
                 metavar="NAME|PATH",
-                default="rollback",
             ),
             Param("incident", "open this incident", metavar="ID"),
             Param(
@@ -63,7 +63,7 @@ DATABASE_VERBS: tuple[Verb, ...] = (
             Param("issue", "what is wrong, for messages", metavar="TEXT"),
             Param("eta", "expected time to restore", Kind.MINUTES, metavar="MINUTES"),
             Param("pattern", "the deployment pattern", metavar="blue-green|rolling|recreate"),
-            Param("runbook", RUNBOOK_HELP, metavar="NAME|PATH", default="rollback"),
+            Param("runbook", RUNBOOK_HELP, metavar="NAME|PATH"),
             Param(
                 "started_at",
                 "back-date T+0 to the impact start (at most 7 days ago); the phase "

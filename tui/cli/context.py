@@ -8,6 +8,7 @@ could not record), never a traceback.
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -276,6 +277,20 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
         raise CliError(str(refusal), exit_code=1) from None
     finally:
         log.close()
+
+
+def chosen_runbook(given: str | None, *, say: bool = False) -> str:
+    """`--runbook` as given, else the default (`default_runbook`: the ./lastgood.yaml
+    init wrote, when there is one here); with `say`, a default taken from the file is
+    said on stderr, with the way back to the bundled plan."""
+    from incident.app.runbook_lookup import INIT_FILE, INIT_FILE_NOTE, default_runbook
+
+    if given is not None:
+        return given
+    name = default_runbook()
+    if say and name == INIT_FILE:
+        print(INIT_FILE_NOTE, file=sys.stderr)
+    return name
 
 
 def runbook_for(name_or_path: str) -> Runbook:

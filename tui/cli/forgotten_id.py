@@ -28,7 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 
 from incident.app.params import Param
 from incident.app.verb import Scope, Verb
-from incident.app.verbs import BY_NAME
 from tui.cli.arguments import INCIDENT_ID_PREFIX
 
 TYPE_CHECKING = False  # the runbook's model is loaded with the runbook, when one is wanted
@@ -121,12 +120,11 @@ def _called(param: Param, word: str, values: dict[str, object]) -> str:
 def _runbook(values: dict[str, object]) -> Runbook | None:
     """The runbook `--runbook` names where the verb takes it, else the one incidents are
     declared with unless told otherwise; None when it cannot be loaded."""
-    from incident.app.runbook_lookup import find_runbook
+    from incident.app.runbook_lookup import default_runbook, find_runbook
     from incident.core.errors import CommandError
 
     given = values.get("runbook")
-    name = given if isinstance(given, str) else BY_NAME["declare"].param("runbook").default
-    assert isinstance(name, str)
+    name = given if isinstance(given, str) else default_runbook()
     try:
         return find_runbook(name)
     except CommandError:

@@ -124,8 +124,26 @@ def cmd_init(args: Arguments) -> int:
         print("keep it:   save it to a file (-o lastgood.yaml) to check it and use it", file=out)
         return 0
     print(f"check it:  {visible(validate)}", file=out)
-    print(f"use it:    {visible(declare)} --title ... --severity SEV2 --commander NAME", file=out)
+    for line in use_lines(path, declare):
+        print(visible(line), file=out)
     return 0
+
+
+def use_lines(path: Path, declare: str) -> list[str]:
+    """How to use the runbook written: the TUI (`lastgood start`, or `lastgood`) and
+    `declare`. Written as ./lastgood.yaml, both take it from this directory without
+    `--runbook` (`default_runbook`); only `declare` was named, and the TUI, which the
+    README's first steps open, went on with the bundled plan (ux_review11 #2)."""
+    from incident.app.runbook_lookup import INIT_FILE, default_runbook
+
+    flags = "--title ... --severity SEV2 --commander NAME"
+    if default_runbook() == INIT_FILE and path.resolve() == Path(INIT_FILE).resolve():
+        return [
+            "use it:    lastgood start (or lastgood) in this directory opens the TUI on it",
+            f"           lastgood declare {flags} declares with it here",
+        ]
+    start = declare.replace("lastgood declare", "lastgood start", 1)
+    return [f"use it:    {start} opens the TUI on it", f"           {declare} {flags}"]
 
 
 def _refused(refusal: CommandError) -> CliError:

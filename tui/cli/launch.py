@@ -17,6 +17,7 @@ from incident.core.text import visible
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     chosen_db,
+    chosen_runbook,
     db_location,
     known_actor,
     open_file_at,
@@ -52,7 +53,7 @@ def cmd_start(args: Arguments) -> int:
 
     With `--incident` no runbook is loaded: the incident carries its own.
     """
-    runbook = None if args.incident else runbook_for(args.runbook)
+    runbook = None if args.incident else runbook_for(chosen_runbook(args.runbook))
     require_terminal()
     from store.paths import default_spool_dir
     from tui.app.app import LastGoodApp

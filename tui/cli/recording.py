@@ -28,6 +28,7 @@ from tui.cli.arguments import Arguments
 from tui.cli.context import (
     actor_name,
     after_close,
+    chosen_runbook,
     db_location,
     offset,
     open_log,
@@ -222,7 +223,7 @@ def _verify(check: CommandCheck) -> Verification:
 
 def cmd_declare(args: Arguments) -> int:
     """A new incident; its id alone on stdout, so `id=$(lastgood declare ...)` works."""
-    runbook = runbook_for(args.runbook)
+    runbook = runbook_for(chosen_runbook(args.runbook, say=True))
     from incident.app.lifecycle import (  # here: the other verbs need none of them
         Declaration,
         check_declaration,

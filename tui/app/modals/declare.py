@@ -31,6 +31,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import NoSelection
 
+from incident.app.runbook_lookup import BUNDLED_DEFAULT, INIT_FILE, default_runbook
 from incident.app.verbs import BY_NAME
 from incident.core.records import SEVERITIES
 from incident.core.text import visible
@@ -116,8 +117,8 @@ class DeclareForm:
     """Incident channel ("" if not given)."""
     started_at: datetime | None = None
     """When the impact started, if before the declaration (T+0 is back-dated to it)."""
-    runbook: str = str(DECLARE.param("runbook").default)
-    """The runbook's name or path, as typed (`declare --runbook`'s default if empty)."""
+    runbook: str = BUNDLED_DEFAULT
+    """The runbook's name or path, as typed (`default_runbook` if empty)."""
 
     def declaration(self) -> Declaration:
         """The declaration these fields make, as the command line's `declare` takes it."""
@@ -226,7 +227,9 @@ class DeclareModal(FormModal[DeclareForm | None]):
                 )
                 yield field(
                     "Runbook",
-                    text_input(self.runbook.name, id="runbook", placeholder="default: rollback"),
+                    text_input(
+                        self.runbook.name, id="runbook", placeholder=f"default: {default_runbook()}"
+                    ),
                 )
                 yield field("Pattern", pattern)
                 yield field("From version", text_input(id="from_version", placeholder="e.g. 2.4.1"))
@@ -242,7 +245,12 @@ class DeclareModal(FormModal[DeclareForm | None]):
             )
 
     def _runbook_line(self) -> Content:
-        return Content(visible(f"Runbook: {self.runbook.title}"))
+        # The file init wrote, said where the form begins: the bundled plan's title
+        # alone hid that the form would declare on it, or not (ux_review11 #2).
+        where = (
+            f" ({INIT_FILE}, written by lastgood init)" if self.runbook.name == INIT_FILE else ""
+        )
+        return Content(visible(f"Runbook: {self.runbook.title}{where}"))
 
     @staticmethod
     def _default_pattern(runbook: RunbookView) -> str | NoSelection:
@@ -267,7 +275,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         """Leaving the Runbook field with another name: find that runbook."""
         if event.widget.id != "runbook" or self.find_runbook is None or self.is_dismissed:
             return
-        name = self._text("runbook") or str(DECLARE.param("runbook").default)
+        name = self._text("runbook") or default_runbook()
         if name == self._asked:
             return
         self._asked = name
@@ -313,7 +321,8 @@ class DeclareModal(FormModal[DeclareForm | None]):
             param = DECLARE.param(name)
             text = self._text(input_id)
             if not text:
-                values[input_id] = param.default  # None, or `--runbook`'s "rollback"
+                # None; for the runbook, declare's default (./lastgood.yaml if init wrote it)
+                values[input_id] = default_runbook() if name == "runbook" else param.default
                 continue
             try:
                 values[input_id] = param.parse(text, self._opened)
