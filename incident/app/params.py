@@ -29,7 +29,9 @@ class Kind(StrEnum):
     """What a parameter holds; the TUI picks a field for it, the CLI a converter."""
 
     TEXT = "text"
-    """One line of text."""
+    """Text, usually one line (a reason); a line break in it is kept."""
+    LINE = "line"
+    """One line, by its nature (a title, a channel, a version): a line break is refused."""
     LONG_TEXT = "long text"
     """Text that may run over several lines (a note, a root cause)."""
     NAME = "name"
@@ -177,6 +179,17 @@ def _text(text: str) -> str:
     """Text as typed, without the spaces and blank lines around it: the TUI's fields
     dropped them and the CLI kept them, so one note read two ways (a parity review)."""
     return text.strip()
+
+
+def parse_line(text: str) -> str:
+    """One line of text, without the spaces around it; a line break inside is refused
+    (`incident.core.text.line_break_in`): a title is one line, and a message built from
+    it breaks where it does."""
+    from incident.core.text import line_break_in
+
+    if problem := line_break_in(text):
+        raise ValueError(problem)
+    return _text(text)
 
 
 def parse_name(text: str) -> str:
@@ -355,6 +368,7 @@ PARSERS: dict[Kind, Callable[[str], object]] = {
     Kind.MOMENT: parse_moment,
     Kind.LOCAL_MOMENT: parse_local_moment,
     Kind.NAME: parse_name,
+    Kind.LINE: parse_line,
     Kind.NAMES: parse_names,
     Kind.ZONE: parse_zone,
 }

@@ -195,7 +195,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
             Param(
                 "channel",
                 "where responders meet, e.g. #inc-checkout",
-                Kind.TEXT,
+                Kind.LINE,
                 True,
                 True,
                 "NAME",
@@ -256,7 +256,7 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         (
             Param("template", "the runbook template", Kind.CHOICE, metavar="NAME"),
             Param("text", "the exact text (overrides the template)", Kind.LONG_TEXT),
-            Param("channel", "where it was posted", metavar="NAME"),
+            Param("channel", "where it was posted", Kind.LINE, metavar="NAME"),
             Param(
                 "again",
                 "send a message the runbook sends once (announce, paging, ...) although "

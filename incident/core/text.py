@@ -349,3 +349,18 @@ def _json_escape(char: str) -> str:
         return f"\\u{code:04x}"
     high, low = divmod(code - 0x10000, 0x400)
     return f"\\u{0xD800 + high:04x}\\u{0xDC00 + low:04x}"
+
+
+LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+"""What `str.splitlines` breaks a line at."""
+
+
+def line_break_in(text: str) -> str | None:
+    """Why `text`, one line by nature (a title, an issue, a channel, a version), is not:
+    a line break inside it, pasted from an alert or a chat; None when there is none.
+    Recorded, it went into the stakeholder messages as a real line break in mid-sentence
+    while the header showed ␊ and the report a space (ux_review11 #3). Notes, evidence
+    and reasons are many-line text and keep theirs."""
+    if LINE_BREAKS.isdisjoint(text.strip()):
+        return None
+    return "one line only: it holds a line break (pasted?); type or paste it as one line"
