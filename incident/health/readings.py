@@ -28,6 +28,16 @@ OPERATORS: dict[str, Callable[[float, float], bool]] = {
     "!=": operator.ne,
 }
 
+BEYOND = {
+    ">": "above",
+    ">=": "at or above",
+    "<": "below",
+    "<=": "at or below",
+    "==": "equal to",
+    "!=": "other than",
+}
+"""A trigger's operator in words: `1 of 3 readings above 5.0%`."""
+
 EVIDENCE_SAMPLES = 5
 """Consecutive healthy samples that count as "back to baseline"."""
 
@@ -56,6 +66,9 @@ class Verdict(Struct, frozen=True):
 
     met: bool | None
     detail: str
+    pending: bool = False
+    """Undecided on readings too few to decide yet, some of them in: `1 of 3 readings
+    above 5% (12.0%): not met yet`, not "no data" (ux_review11 #5)."""
 
 
 def trigger_verdict(
@@ -75,14 +88,22 @@ def trigger_verdict(
             )
         if recent[-1].ok:
             return Verdict(False, f"latest check ok ({failures}/{len(recent)} recent failed)")
-        return Verdict(None, f"{failures} failed in a row, {count} needed")
+        said = f"{failures} of {count} checks failed in a row ({failure_word(recent[-1])})"
+        return Verdict(None, f"{said}: not met yet", pending=True)
     if trigger.kind != TriggerKind.METRIC or trigger.op is None or trigger.threshold is None:
         return Verdict(None, "")
     compare = OPERATORS[trigger.op]
     readings = [s.value for s in samples if s.ok and s.value is not None]
     needed = max(trigger.for_samples, 1)
     if len(readings) < needed:
-        return Verdict(None, f"{len(readings)} of {needed} readings so far")
+        if not readings:
+            return Verdict(None, f"0 of {needed} readings so far")
+        above = sum(1 for v in readings if compare(v, trigger.threshold))
+        limit = f"{BEYOND.get(trigger.op, trigger.op)} {format_value(trigger.threshold, unit)}"
+        latest = format_value(readings[-1], unit)
+        return Verdict(
+            None, f"{above} of {needed} readings {limit} ({latest}): not met yet", pending=True
+        )
     window = readings[-needed:]
     shown = f"{format_value(window[-1], unit)} {trigger.op} {format_value(trigger.threshold, unit)}"
     if all(compare(v, trigger.threshold) for v in window):

@@ -28,6 +28,23 @@ class TriggerReading(Struct, frozen=True):
     trigger: Trigger
     state: TriggerState
     detail: str
+    pending: bool = False
+    """No data to decide by yet, but readings in (`Verdict.pending`)."""
+
+
+NOT_YET = "not met yet"
+"""A probe trigger's standing while its readings are too few to decide it."""
+
+
+def standing(reading: TriggerReading) -> tuple[str, str]:
+    """A trigger's standing in the words every face uses, and its detail: `met`, `not
+    met`, `no data` (no reading at all), or `not met yet` with how many readings breach
+    (`1 of 3 readings above 5.0% (12.0%): not met yet`). The decision dialog said `? no
+    data` beside a panel reading `FAILING 12.0%` (ux_review11 #5); it, `status` and
+    `brief` read this."""
+    if reading.state is TriggerState.NO_DATA and reading.pending:
+        return NOT_YET, reading.detail
+    return str(reading.state), reading.detail
 
 
 def describe_condition(trigger: Trigger) -> str:
@@ -56,7 +73,9 @@ def read_triggers(state: IncidentState) -> list[TriggerReading]:
                     readings.append(TriggerReading(trigger, state_now, verdict.detail))
                 else:
                     detail = verdict.detail or describe_condition(trigger)
-                    readings.append(TriggerReading(trigger, TriggerState.NO_DATA, detail))
+                    readings.append(
+                        TriggerReading(trigger, TriggerState.NO_DATA, detail, verdict.pending)
+                    )
                 continue
             state_now = TriggerState.MET if verdict.met else TriggerState.NOT_MET
             readings.append(TriggerReading(trigger, state_now, verdict.detail))

@@ -17,7 +17,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
 from incident.health.no_reading import no_reading_named
-from incident.health.triggers import TriggerState, read_triggers
+from incident.health.triggers import NOT_YET, TriggerState, read_triggers, standing
 from runbooks.model import Trigger, TriggerKind
 
 
@@ -26,7 +26,8 @@ def trigger_parts(state: IncidentState) -> list[str]:
     `core-broken not met`, `health-failing no data`; `none defined` without any. A
     trigger marked by hand names who: `core-broken MET since T+01:41 by Bo, …`,
     `core-broken not met (met once by Bo at T+01:41, cleared by Cy at T+01:42)`."""
-    no_data = undecided(state)
+    now = {r.trigger.id: r for r in read_triggers(state)}
+    no_data = {i for i, r in now.items() if r.state is TriggerState.NO_DATA}
     parts: list[str] = []
     for trigger in state.runbook.triggers:
         mark = state.triggers.get(trigger.id)
@@ -35,7 +36,9 @@ def trigger_parts(state: IncidentState) -> list[str]:
             since = t_plus(state, mark.at)
             parts.append(f"{trigger.id} MET since {since}{_by(mark)}{detail}")
         elif trigger.id in no_data:
-            parts.append(f"{trigger.id} {no_data_words(state, trigger)}")
+            word, detail = standing(now[trigger.id])  # the decision dialog's words too
+            words = detail if word == NOT_YET else no_data_words(state, trigger)
+            parts.append(f"{trigger.id} {words}")
         else:
             by = _by(mark)
             cleared = f"cleared{by} at {t_plus(state, mark.at)}" if mark and by else ""

@@ -59,7 +59,7 @@ class TriggerView:
     kind: str
     """``metric``, ``consecutive_failures`` or ``manual``."""
     state: str
-    """``met``, ``not met`` or ``no data``."""
+    """``met``, ``not met``, ``not met yet`` or ``no data`` (`standing`)."""
     detail: str
     """The evidence, e.g. "error rate 12.0% > 5.0% for 3 samples"."""
 
@@ -68,6 +68,7 @@ STATE_MARKERS: dict[str, tuple[str, str]] = {
     "met": ("● MET", "bold $background on $text-error"),
     "not met": ("○ not met", "$text-success"),
     "no data": ("? no data", "$text-warning"),
+    "not met yet": ("◔ not yet", "$text-warning"),
 }
 """Symbol + words (readable without colour) and style per trigger state.
 

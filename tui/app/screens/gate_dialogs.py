@@ -17,7 +17,7 @@ from incident.app.verbs import BY_NAME, run
 from incident.core.gates import decider, decision_refusal, proposed_decider
 from incident.core.state import tier_target
 from incident.core.text import visible
-from incident.health.triggers import read_triggers
+from incident.health.triggers import read_triggers, standing
 from incident.reports.trigger_view import met_before
 from runbooks.model import DatabaseTier, StepKind, TriggerKind
 from tui.app.screens.desk import Desk
@@ -39,9 +39,9 @@ def trigger_views(desk: Desk) -> list[TriggerView]:
             id=r.trigger.id,
             title=r.trigger.title,
             kind=str(r.trigger.kind),
-            state=str(r.state),
+            state=standing(r)[0],
             detail=_with_flaps(
-                trigger_not_polled(state, r, desk.view.not_polled) or r.detail,
+                trigger_not_polled(state, r, desk.view.not_polled) or standing(r)[1],
                 met_before(state, r.trigger.id),
             ),
         )
