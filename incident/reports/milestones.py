@@ -29,7 +29,8 @@ class Milestone(Struct, frozen=True):
 
     key: str
     """impact_start, declared, trigger_met, rollback_decision, app_rolled_back,
-    service_verified, resolved or closed: stable names for JSON."""
+    service_verified, trigger_met_after_verification (listed only once it happened),
+    resolved or closed: stable names for JSON."""
     label: str
     at: datetime | None
     """None when it has not happened (or was not recorded)."""
@@ -44,6 +45,7 @@ MILESTONE_KEYS = (
     "rollback_decision",
     "app_rolled_back",
     "service_verified",
+    "trigger_met_after_verification",
     "resolved",
     "closed",
 )
@@ -56,13 +58,22 @@ def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]
     after the decision was listed above it, as if it had led to it."""
     declared_seq = events[0].seq if events else None
     decision = _decision(state, events)
+    verified = _verified(state)
+    again = _met_after_verification(state, verified)
+    first = _trigger_met(state, decision)
+    if again.at is not None and again.seq == first.seq:  # one event: said once, marked
+        verified_at = t_plus(state, verified.at) if verified.at is not None else "?"
+        after = f", after verification at {verified_at}"
+        first = Milestone(first.key, first.label, first.at, first.seq, first.detail + after)
+        again = Milestone(again.key, again.label, None)
     found = [
         Milestone("impact_start", "Impact start (T+0)", state.started_at),
         Milestone("declared", "Incident declared", state.declared_at, declared_seq),
-        _trigger_met(state, decision),
+        first,
         decision,
         _app_rolled_back(state),
-        _verified(state),
+        verified,
+        *([again] if again.at is not None else []),  # a key moment only once it happened
         _resolved(state),
         Milestone(
             "closed", "Incident closed", state.closed_at, state.closed_seq, state.closed_by or ""
@@ -99,6 +110,26 @@ def _trigger_met(state: IncidentState, decision: Milestone) -> Milestone:
     ):
         detail += f"; cleared by {cleared.by} at {t_plus(state, cleared.at)}"
     return Milestone("trigger_met", label, mark.at, mark.seq, detail)
+
+
+def _met_after_verification(state: IncidentState, verified: Milestone) -> Milestone:
+    """The first rollback trigger met after the service was verified: the service down
+    again after the rollback, the incident's most important fact then. The timeline
+    starred it in its body and left it out of the key moments, and the report's Time to
+    recovery with them (ux_review11 #6)."""
+    label = "Rollback trigger met after verification"
+    if verified.at is None:
+        return Milestone("trigger_met_after_verification", label, None)
+    after = [
+        (trigger, mark)
+        for trigger, mark in state.trigger_history
+        if mark.met and mark.at > verified.at
+    ]
+    if not after:
+        return Milestone("trigger_met_after_verification", label, None)
+    trigger, mark = after[0]
+    detail = f"{trigger} ({mark.source}), after verification at {t_plus(state, verified.at)}"
+    return Milestone("trigger_met_after_verification", label, mark.at, mark.seq, detail)
 
 
 def _decision(state: IncidentState, events: Sequence[Event]) -> Milestone:
