@@ -6,7 +6,8 @@ domain. This module holds what they all share so each modal only describes its
 own fields:
 
 * :class:`LastgoodModal` -- the dialog frame CSS, ``escape`` to cancel
-  (dismissing ``None``) and the inline error line.
+  (dismissing ``None``; ctrl+c too, `tui/app/modals/interrupt.py`) and the inline
+  error line.
 * :class:`FormModal` -- adds ``ctrl+s`` to submit, Enter moving through the
   Inputs (Enter in the last Input submits) and the Submit / Cancel buttons.
 * The parts they are composed of (:func:`title_line`, :func:`hint_line`,
@@ -31,6 +32,7 @@ from textual.screen import ModalScreen
 from textual.widget import Widget
 from textual.widgets import Button, Input, Label, TextArea
 
+from tui.app.modals.interrupt import CtrlCIsEscape
 from tui.app.modals.parts import (
     DIALOG_CSS,
     ERROR_ID,
@@ -78,7 +80,7 @@ class AsksBeforeDiscarding(Protocol):
     def ask_before_discarding(self, heading: str, discard: Callable[[], object]) -> None: ...
 
 
-class LastgoodModal(StyledOnce, ModalScreen[ResultT]):
+class LastgoodModal(StyledOnce, ModalScreen[ResultT], CtrlCIsEscape):
     """Base of every lastgood modal: the dialog frame, cancel and the error line.
 
     Subclasses compose a ``Vertical(classes="dialog")`` holding a
