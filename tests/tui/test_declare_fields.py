@@ -122,7 +122,7 @@ async def test_an_impact_start_in_the_future_is_refused_by_the_use_case(tmp_path
         form.query_one("#started_at", Input).value = "2026-11-28T09:10:00Z"  # T0 + 10 min
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(form.error_message))
-        assert form.error_message == "the impact cannot start in the future"
+        assert form.error_message == "Started at: the impact cannot start in the future"
         assert form.focused is form.query_one("#started_at", Input)
         assert app.screen is form and app.event_log.incident_ids() == []
 
@@ -136,7 +136,7 @@ async def test_an_impact_start_over_a_week_back_is_refused_by_the_use_case(
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(form.error_message))
         assert form.error_message == (
-            "the impact cannot start more than 7 days ago (the longest phase window)"
+            "Started at: the impact cannot start more than 7 days ago (the longest phase window)"
         )
         assert form.focused is form.query_one("#started_at", Input)
         assert app.screen is form and app.event_log.incident_ids() == []
@@ -183,12 +183,12 @@ async def test_a_runbook_that_is_not_found_is_one_line_in_the_form(tmp_path: Pat
         runbook.focus()
         await pilot.press("tab")
         await wait_until(pilot, lambda: bool(form.error_message))
-        assert form.error_message == why
+        assert form.error_message == f"Runbook: {why}"  # the same words, the field named
         assert str(form.query_one("#runbook-title", Label).content) == "Runbook: Emergency rollback"
 
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: form.focused is runbook)
-        assert form.error_message == why
+        assert form.error_message == f"Runbook: {why}"
         assert app.screen is form and app.event_log.incident_ids() == []
 
         runbook.value = "rollback"  # put right: the error goes once the field is left
@@ -210,7 +210,7 @@ async def test_no_severity_is_chosen_for_the_coordinator(tmp_path: Path) -> None
         severity.clear()
         await pilot.press("ctrl+s")
         await wait_until(pilot, lambda: bool(form.error_message))
-        assert form.error_message == why
+        assert form.error_message == f"Severity: {why}"  # the same words, the field named
         assert form.focused is severity
         assert app.event_log.incident_ids() == []
         severity.value = "SEV1"

@@ -105,17 +105,17 @@ async def test_declare_required_fields_in_the_use_case_s_words() -> None:
     async with opened(modal) as (app, pilot):
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "a title is required"
+        assert error_text(app) == "Title: a title is required"
         assert focused_id(app) == "title"
         await type_text(pilot, "Bad")
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "a severity is required (choose SEV1, SEV2, SEV3, SEV4)"
+        assert error_text(app) == "Severity: a severity is required (choose SEV1, SEV2, SEV3, SEV4)"
         assert focused_id(app) == "severity"
         app.screen.query_one("#severity", Select).value = "SEV2"
         await pilot.press("ctrl+s")
         await pilot.pause()
-        assert error_text(app) == "an incident commander is required"
+        assert error_text(app) == "Commander: an incident commander is required"
         assert focused_id(app) == "commander"
         assert_still_open(app, modal)
 

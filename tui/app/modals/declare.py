@@ -77,6 +77,25 @@ TEXT_FIELDS: dict[str, tuple[str, str]] = {
 }
 """Each Input's id: the `declare` parameter that reads it, and the field's label."""
 
+LABELS = {
+    **{input_id: label for input_id, (_, label) in TEXT_FIELDS.items()},
+    "severity": "Severity",
+    "pattern": "Pattern",
+}
+"""Each field's label by its widget's id: every error leads with the one it is about."""
+
+
+def about(field_id: str, message: str) -> str:
+    """`message` led by the label of the field it is about (`Runbook: no runbook file
+    ./lastgood.yml`): the form's one error line sits at its foot, under the last field
+    in sight (Channel, at 80x24), and read as that field's. A message that names the
+    field already (`runbook: FILE:1:1: ...`, the use case's) names it once."""
+    label = LABELS[field_id]
+    lead, colon, rest = message.partition(": ")
+    if colon and lead.lower() == label.lower():
+        message = rest
+    return f"{label}: {message}"
+
 
 @dataclass(frozen=True)
 class RunbookView:
@@ -292,7 +311,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
             self.show_runbook(found)
         else:
             self._runbook_refused = True
-            self.show_error(found.message)
+            self.show_error(about("runbook", found.message))
 
     def show_runbook(self, runbook: RunbookView) -> None:
         """Show `runbook`'s title and patterns, its default preselected; a pattern chosen
@@ -317,7 +336,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         """Each Input's value as its `declare` parameter reads it; None (and the error
         shown, the field focused) if one does not read."""
         values: dict[str, object] = {}
-        for input_id, (name, label) in TEXT_FIELDS.items():
+        for input_id, (name, _) in TEXT_FIELDS.items():
             param = DECLARE.param(name)
             text = self._text(input_id)
             if not text:
@@ -327,7 +346,9 @@ class DeclareModal(FormModal[DeclareForm | None]):
             try:
                 values[input_id] = param.parse(text, self._opened)
             except ValueError as error:
-                self.show_error(visible(f"{label}: {error}"), focus=self.query_one(f"#{input_id}"))
+                self.show_error(
+                    visible(about(input_id, str(error))), focus=self.query_one(f"#{input_id}")
+                )
                 return None
         return values
 
@@ -378,4 +399,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         ids.update(severity="severity", pattern="pattern")
         named: Sequence[str] = [ids[name] for name in refusal.needs if name in ids]
         self._runbook_refused = "runbook" in refusal.needs
-        self.show_error(refusal.message, focus=self.query_one(f"#{named[0]}") if named else None)
+        if not named:  # the record's, not a field's (a full disk, an id taken)
+            self.show_error(refusal.message)
+            return
+        self.show_error(about(named[0], refusal.message), focus=self.query_one(f"#{named[0]}"))
