@@ -98,13 +98,13 @@ def tier_prompt(tier: TierView) -> Content:
 
 class TierGuidance(Static):
     """The highlighted tier's guidance. A longer text pushes the reason down: where the
-    dialog scrolls (60x20), the field being typed in is kept in view, the text just
-    above it (the reason went under the buttons as the last resort's text came up)."""
+    dialog scrolls (60x20), the field being typed in is kept in view, and the tier
+    highlighted (the reason went under the buttons as the last resort's text came up)."""
 
     def on_resize(self) -> None:
-        focused = self.screen.focused
-        if focused is not None:
-            focused.scroll_visible(animate=False)
+        screen = self.screen
+        if isinstance(screen, DatabaseTierModal):
+            screen.tier_in_sight()
 
 
 class DatabaseTierModal(FormModal[tuple[str, str] | None]):
@@ -126,6 +126,15 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
     DatabaseTierModal #guidance-box {
         height: auto;
         margin-bottom: 1;
+    }
+    /* Under 24 rows the list scrolls to its highlighted tier in five rows (the last
+       resort's, blocked, at 60 columns), so that tier and the reason fit together. */
+    DatabaseTierModal.-cramped #tiers {
+        max-height: 5;
+        margin-bottom: 0;
+    }
+    DatabaseTierModal.-cramped #guidance-box {
+        margin-bottom: 0;
     }
     """
 
@@ -182,6 +191,27 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
             self._show_guidance(self.tiers[self.initial_index])
         # Typing goes to the reason at once; ↑↓ still move the tier from there.
         self.query_one("#reason", Input).focus()
+        self.call_after_refresh(self.tier_in_sight)  # after the focus's own scroll
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.tier_in_sight)
+
+    def tier_in_sight(self) -> None:
+        """The highlighted tier on the screen, and the field being typed in.
+
+        Where the dialog is taller than the screen (60x20) it scrolls; keeping the
+        Reason field in view scrolled the list's top off it, the Best case line with it, and
+        only the guidance said which tier Enter would choose (review11 #12). The list
+        scrolls to its highlight, the dialog to the field and then to the list: where
+        not both fit, the tier wins."""
+        if self.is_dismissed:
+            return
+        tiers = self.query_one("#tiers", OptionList)
+        tiers.scroll_to_highlight()
+        focused = self.focused
+        if focused is not None and focused is not tiers:
+            focused.scroll_visible(animate=False, immediate=True)
+        tiers.scroll_visible(animate=False, immediate=True)
 
     def action_tier(self, delta: int) -> None:
         """↑/↓ in the reason field: the previous or next tier."""
@@ -203,6 +233,7 @@ class DatabaseTierModal(FormModal[tuple[str, str] | None]):
     @on(OptionList.OptionHighlighted, "#tiers")
     def _tier_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         self._show_guidance(self.tiers[event.option_index])
+        self.call_after_refresh(self.tier_in_sight)  # the guidance may not change size
 
     @on(OptionList.OptionSelected, "#tiers")
     def _tier_selected(self, event: OptionList.OptionSelected) -> None:
