@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import socket
+from pathlib import Path
 
 from incident.health.poll_mark import poller_where
 
@@ -43,4 +44,16 @@ def poller_gone(name: str) -> bool:
         return True
     except OSError:  # there, another user's; or not ours to ask about
         return False
-    return False
+    return _zombie(pid)
+
+
+def _zombie(pid: int) -> bool:
+    """Whether `pid` has ended and waits to be reaped (`<defunct>`): it still answers
+    `kill(pid, 0)`. A container whose first process reaps nobody keeps every orphan
+    so (review11 #9). Read from /proc where there is one; elsewhere, not known."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return False
+    fields = stat.rpartition(")")[2].split()  # after the command's name, which may hold ")"
+    return bool(fields) and fields[0] in ("Z", "X")

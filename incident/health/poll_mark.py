@@ -9,10 +9,12 @@ the turn's own rule (`turn_lapsed`): the last tick's poller polls until its tick
 older than the turn's lapse, then nobody does. The words are built here once, for the
 panel (fitted to its width) and for `status`.
 
-A view does not ask whether a poller's process has ended (`turns.Gone`): replay shows
-a recorded moment through the same view, and whether a process runs now says nothing
-of then. So a poller killed on this machine reads "stopped" once its turn lapses, as
-one elsewhere does.
+Replay does not ask whether a poller's process has ended (`turns.Gone`): it shows a
+recorded moment, and whether a process runs now says nothing of then. A live view
+asks, as the takeover does: a screen restarted after `kill -9` said "polled by Sam's
+screen, T+01:32" of the screen just killed, until its own poller's first tick (review11
+#9); a poller of this machine whose process has ended reads "stopped" at once. One
+elsewhere reads so once its turn lapses.
 
 A view whose record does not answer (the database down, the file gone) reads no tick
 either, and its pollers may well poll on: the child of the coordinator's screen went
@@ -38,7 +40,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.text import clipped, visible
 from incident.health.no_reading import unread_words
-from incident.health.turns import UNNAMED_POLLER, turn_lapsed
+from incident.health.turns import UNNAMED_POLLER, Gone, turn_lapsed
 
 WHERE = re.compile(r" \(pid ([0-9]{1,10}) on ([^()]*)\)\Z")
 """How a poller's name ends when it says where it runs: the process and the machine
@@ -91,9 +93,11 @@ def poll_mark(
     here: Callable[[str], bool] | None = None,
     *,
     away: bool = False,
+    gone: Gone | None = None,
 ) -> PollMark | None:
     """Who polls the incident's probes at `now`, by the turn's rule; `here` tells a
-    poller of this process by its name; `away`: the view's record does not answer.
+    poller of this process by its name; `away`: the view's record does not answer;
+    `gone` tells a poller whose process has ended (a live view's, never replay's).
     None when there is nothing to poll: no probes, or the incident is closed (its
     pollers stop at the close)."""
     if not state.runbook.probes or state.is_closed:
@@ -102,7 +106,7 @@ def poll_mark(
     if last is None:
         return PollMark(Polling.NEVER)
     mine = last.poller is not None and here is not None and here(last.poller)
-    if turn_lapsed(state, now):
+    if turn_lapsed(state, now, gone):
         polling = Polling.LAPSED
     else:
         polling = Polling.HERE if mine else Polling.ELSEWHERE

@@ -57,7 +57,9 @@ class ReplayScreen(StyledOnce, ReadsTimelineEntries):
         self.replay = session
         self.speed = speed
         self.playing = playing
-        self.view = IncidentView(session.state, session.clock, key_hints=False, id="incident")
+        self.view = IncidentView(
+            session.state, session.clock, key_hints=False, live=False, id="incident"
+        )
 
     @property
     def state(self) -> IncidentState:

@@ -20,7 +20,7 @@ from textual.reactive import reactive
 from textual.widgets import OptionList
 
 from incident.app.next_key import NextKey, next_key
-from incident.app.pollers import poller_here
+from incident.app.pollers import poller_gone, poller_here
 from incident.core.clock import Clock
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import PhaseClock, followed_phase, next_in_phase, phase_clocks
@@ -75,11 +75,16 @@ class IncidentView(Horizontal):
         *,
         key_hints: bool = True,
         follows_next_step: bool = False,
+        live: bool = True,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.key_hints = key_hints
         """Whether the guidance names the coordinator's keys: not in the read-only views."""
+        self.live = live
+        """Whether the view shows now (the coordinator's screen, attach), not a recorded
+        moment (replay): a poller of this machine whose process has ended is marked
+        stopped at once (`poll_mark`'s `gone`)."""
         self.follows_next_step = follows_next_step
         """Whether the highlight follows the phase's next required step as the record
         moves (`follow_next_step`): in a view that watches someone else work (attach,
@@ -258,7 +263,8 @@ class IncidentView(Horizontal):
         self.mark_polling()
 
     def _poll_mark(self, state: IncidentState, now: datetime) -> PollMark | None:
-        return poll_mark(state, now, poller_here, away=self.record_away)
+        gone = poller_gone if self.live else None
+        return poll_mark(state, now, poller_here, away=self.record_away, gone=gone)
 
     def show_phase(self, delta: int) -> None:
         """The previous (-1) or next (+1) phase, wrapping; pinned until progress catches up."""
