@@ -79,6 +79,7 @@ STEP_KEYS = (
     "command",
     "patterns",
     "verify",
+    "done_by_declaration",
 )
 VERIFY_KEYS = ("command", "exit_code", "regex", "json_path", "equals", "within_s", "every_s")
 STEPS_FROM_KEYS = ("file", "section")

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from runbooks.build_context import STEPS_FROM_KEYS, BuildContext
+from runbooks.build_declared import read_done_by_declaration
 from runbooks.build_verify import read_verify
 from runbooks.checks import UniqueIds, first_at
 from runbooks.command_text import command_problems
@@ -40,6 +41,7 @@ KIND_ONLY: dict[str, tuple[StepKind, ...]] = {
     "evidence": (StepKind.VERIFICATION,),
     "command": (StepKind.COMMAND,),
     "verify": (StepKind.COMMAND,),
+    "done_by_declaration": (StepKind.CHECK,),
 }
 
 
@@ -172,6 +174,7 @@ class PhaseRules(BuildContext):
                     fields.not_for((key,), f"only applies to {kinds[0].value} steps")
             template, probe, evidence, command = self.kind_rules(fields, kind, step_id)
         verify = read_verify(fields) if kind is StepKind.COMMAND else None
+        done_by = read_done_by_declaration(fields) if kind is StepKind.CHECK else None
         if step_id is None or title is None or kind is None:
             return None
         return Step(
@@ -189,6 +192,7 @@ class PhaseRules(BuildContext):
             command=command,
             patterns=patterns,
             verify=verify,
+            done_by_declaration=done_by,
         )
 
     def kind_rules(
@@ -299,6 +303,8 @@ class PhaseRules(BuildContext):
             return []
         tasks: list[MarkdownTask]
         if sections is None:
+            from runbooks.markdown_runbook import several_sections
+
             if (several := several_sections(doc, name)) is not None:
                 self.rep.report(path, several)
                 return []
@@ -378,19 +384,3 @@ class PhaseRules(BuildContext):
                 self.rep.add(doc.problems)
             self.markdown_docs[md_file] = (doc, problems)
         return self.markdown_docs[md_file]
-
-
-def several_sections(doc: MarkdownDoc, name: str) -> str | None:
-    """Why a whole Markdown plan cannot be one phase's steps: its tasks stand under
-    several headings, each a phase of its own (the example plan's `Rollback:
-    application`, `Rollback: database` and `Verification`, all poured into one phase,
-    and validate said ok); None when they stand under one heading at most."""
-    headings = [section.title for section in doc.sections if section.tasks]
-    groups = (["before the first heading"] if doc.loose_tasks else []) + headings
-    if len(groups) <= 1:
-        return None
-    return (
-        f"steps_from: '{name}' has tasks under {len(groups)} headings ({', '.join(groups)}): name "
-        f'those this phase takes, as {{file: {name}, section: "{headings[-1]}"}} '
-        "(a list takes several; the phase's own title and window stand)"
-    )

@@ -31,6 +31,7 @@ from runbooks.build_context import (
 from runbooks.build_notify import MOMENT_FORMS, TARGET_KINDS
 from runbooks.limits import MAX_TITLE_CHARS
 from runbooks.model import (
+    DECLARATION_FIELDS,
     DEFAULT_ROLES,
     DataLoss,
     DeploymentPattern,
@@ -164,6 +165,14 @@ PLACES: tuple[Place, ...] = (
                 "default every pattern",
             ),
             "verify": ("", "`command` steps only: how to read back that the command took"),
+            "done_by_declaration": (
+                "",
+                f"`check` steps only: the declaration's field that does the step, one of "
+                f"{codes(DECLARATION_FIELDS)}. Declaring with it given records the step "
+                "done, by whoever declared, at the declaration's time, with the reason "
+                "(`done by the declaration: commander Ada`); left empty, the step stays "
+                "open. Not with `approver`",
+            ),
         },
     ),
     Place(

@@ -157,3 +157,19 @@ def load_markdown_runbook(path: Path, file: str) -> tuple[Runbook | None, list[P
 def _title_from_stem(stem: str) -> str:
     words = re.sub(r"[-_]+", " ", stem).strip()
     return words[:1].upper() + words[1:] if words else "Runbook"
+
+
+def several_sections(doc: MarkdownDoc, name: str) -> str | None:
+    """Why a whole Markdown plan cannot be one phase's steps: its tasks stand under
+    several headings, each a phase of its own (the example plan's `Rollback:
+    application`, `Rollback: database` and `Verification`, all poured into one phase,
+    and validate said ok); None when they stand under one heading at most."""
+    headings = [section.title for section in doc.sections if section.tasks]
+    groups = (["before the first heading"] if doc.loose_tasks else []) + headings
+    if len(groups) <= 1:
+        return None
+    return (
+        f"steps_from: '{name}' has tasks under {len(groups)} headings ({', '.join(groups)}): name "
+        f'those this phase takes, as {{file: {name}, section: "{headings[-1]}"}} '
+        "(a list takes several; the phase's own title and window stand)"
+    )

@@ -11,6 +11,13 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
+from runbooks.notify_model import Cadence as Cadence
+from runbooks.notify_model import Moment as Moment
+from runbooks.notify_model import MomentKind as MomentKind
+from runbooks.notify_model import NotifyTarget as NotifyTarget
+from runbooks.notify_model import SendMode as SendMode
+from runbooks.notify_model import SendRule as SendRule
+
 
 class StepKind(StrEnum):
     """What the coordinator does to complete a step."""
@@ -112,6 +119,12 @@ DEFAULT_ROLES: tuple[str, ...] = (
 """Roles every runbook knows, whether or not it lists them."""
 
 
+DECLARATION_FIELDS: tuple[str, ...] = ("commander", "channel")
+"""The declaration's fields a step may say it is done by (`Step.done_by_declaration`):
+naming the incident commander assigns one; naming the channel, created before the
+declaration, is the channel created. Each is a `Declared` field of the same name."""
+
+
 class Window(Struct, frozen=True):
     """A phase's target window in minutes after the declaration (placed on the T+
     clock by `incident.core.phase_windows`); `end_min` None means open-ended."""
@@ -145,6 +158,10 @@ class Step(Struct, frozen=True):
     """Deployment patterns this step applies to; empty means all."""
     verify: CommandCheck | None = None
     """For a command step: how to read back that the command took."""
+    done_by_declaration: str | None = None
+    """The declaration's field (one of `DECLARATION_FIELDS`) whose value, given when the
+    incident is declared, does this step: it is recorded done then, by whoever declared
+    (`incident.commands.declared_steps`). None: the step is done during the incident."""
 
     @property
     def requires_approval(self) -> bool:
@@ -245,74 +262,6 @@ class Probe(Struct, frozen=True):
     """The healthy value ("error rates returning to baseline levels"), if known upfront."""
     reduce: Reduce | None = None
     """Prometheus only: how several series become one value; None means exactly one."""
-
-
-class NotifyTarget(Struct, frozen=True):
-    """Where messages can be delivered: a Slack-compatible or a generic JSON webhook.
-
-    The URL and header values may reference `${ENV_VAR}`; they are expanded only
-    when a message is sent and never stored in the record.
-    """
-
-    name: str
-    kind: str
-    """"slack" (`{"text": ...}`) or "json"."""
-    url: str
-    headers: tuple[tuple[str, str], ...] = ()
-
-
-class MomentKind(StrEnum):
-    """When an incident reaches a point at which a message is due."""
-
-    DECLARED = "declared"
-    UPDATE_DUE = "update-due"
-    STEP = "step"
-    """A named step is done (`step:decide-rollback`)."""
-    PHASE = "phase"
-    """Every required step of a named phase is done (`phase:verify`)."""
-
-
-class Moment(Struct, frozen=True):
-    """When a message rule fires: a step done, a phase entered, an update due."""
-
-    kind: MomentKind
-    ref: str = ""
-    """The step or phase id, for `step:` and `phase:` moments."""
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.ref}" if self.ref else str(self.kind)
-
-    @property
-    def once(self) -> bool:
-        """Whether the moment comes once per incident (all but the update cadence)."""
-        return self.kind is not MomentKind.UPDATE_DUE
-
-
-class SendMode(StrEnum):
-    AUTO = "auto"
-    """Recorded and delivered as soon as the moment comes."""
-    CONFIRM = "confirm"
-    """Offered to the coordinator, who sends, edits or declines it."""
-
-
-class SendRule(Struct, frozen=True):
-    """Where a template's messages are delivered and, optionally, when they are due."""
-
-    template: str
-    targets: tuple[str, ...] = ()
-    on: Moment | None = None
-    mode: SendMode = SendMode.CONFIRM
-
-
-class Cadence(Struct, frozen=True):
-    """When stakeholder updates are due: first within N minutes, then every M."""
-
-    first_update_min: int = 5
-    every_min: int = 20
-    to_responders: tuple[str, ...] = ()
-    """Templates whose messages go to the responders (the page to the team), not to
-    stakeholders: sending one is no stakeholder update and leaves the cadence alone.
-    Empty in a runbook that does not say so, where every message counts, as before."""
 
 
 class PatternInfo(Struct, frozen=True):

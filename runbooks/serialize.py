@@ -180,6 +180,7 @@ def _step(step: Step) -> dict[str, JSONValue]:
             "command": step.command,
             "patterns": [pattern.value for pattern in step.patterns] or None,
             "verify": None if step.verify is None else _verify(step.verify),
+            "done_by_declaration": step.done_by_declaration,  # None: left out, as before
         }
     )
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from datetime import datetime
 
-from incident import commands
+from incident.app.lifecycle import declaration_events
 from incident.commands import Declaration
 from incident.core.clock import Clock
 from incident.core.events import NewEvent
@@ -39,9 +39,10 @@ def drill_declaration(
     *,
     clock: Clock,
     taken_ids: list[str],
-) -> NewEvent:
-    """The drill's declaration: marked with its fault, which its title does not give
-    away (the coordinator finds it as they would a real one; the score card names it)."""
+) -> list[NewEvent]:
+    """The drill's declaration, and the steps it does (as every declaration's,
+    `declaration_events`): marked with its fault, which its title does not give away
+    (the coordinator finds it as they would a real one; the score card names it)."""
     details = Declaration(
         title="Drill: shop 2.4.1 misbehaving",
         severity="SEV2",
@@ -54,7 +55,7 @@ def drill_declaration(
         last_good_version="2.4.0",
         drill=str(fault.name),
     )
-    return commands.declare(runbook, details, actor=commander, clock=clock, taken_ids=taken_ids)
+    return declaration_events(runbook, details, actor=commander, clock=clock, taken_ids=taken_ids)
 
 
 def closed_score(state: IncidentState, now: datetime) -> ScoreCard:

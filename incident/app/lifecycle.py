@@ -12,6 +12,7 @@ from incident.commands import Declaration as Declaration  # the faces build one 
 from incident.commands.rules import refuse_if_closed
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
+from incident.core.events import NewEvent
 from incident.core.log import EventLog
 from incident.core.state import IncidentState
 from runbooks.model import Runbook
@@ -26,12 +27,31 @@ def declare(
     clock: Clock,
     incident_id: str | None = None,
 ) -> IncidentSession:
-    """A new incident in `log`, with the runbook snapshotted into its first event."""
+    """A new incident in `log`, with the runbook snapshotted into its first event and
+    the steps the declaration does recorded done with it, in one append."""
     taken: Collection[str] = log.incident_ids()
-    event = commands.declare(
+    event, *done = declaration_events(
         runbook, details, actor=actor, clock=clock, taken_ids=taken, incident_id=incident_id
     )
-    return IncidentSession.declare(log, event, clock)
+    return IncidentSession.declare(log, event, clock, done=done)
+
+
+def declaration_events(
+    runbook: Runbook,
+    details: Declaration,
+    *,
+    actor: str,
+    clock: Clock,
+    taken_ids: Collection[str] = (),
+    incident_id: str | None = None,
+) -> list[NewEvent]:
+    """What declaring records, for a face that appends it itself (the demo, a drill):
+    the declaration, then the checks of the steps it does (`done_by_declaration`:
+    the commander named assigns one, the channel named is the channel created)."""
+    event = commands.declare(
+        runbook, details, actor=actor, clock=clock, taken_ids=taken_ids, incident_id=incident_id
+    )
+    return [event, *commands.declared_steps(runbook, event)]
 
 
 def check_declaration(runbook: Runbook, details: Declaration, *, actor: str, clock: Clock) -> None:

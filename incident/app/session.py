@@ -98,8 +98,12 @@ class IncidentSession:
             yield item
 
     @classmethod
-    def declare(cls, log: EventLog, declaration: NewEvent, clock: Clock) -> IncidentSession:
-        log.append([declaration])
+    def declare(
+        cls, log: EventLog, declaration: NewEvent, clock: Clock, *, done: Sequence[NewEvent] = ()
+    ) -> IncidentSession:
+        """Record a new incident's declaration, and `done`, what it did (the steps it
+        checks, `incident.app.lifecycle.declaration_events`), in one append; open it."""
+        log.append([declaration, *done])
         return cls(log, declaration.incident_id, clock)
 
     def refresh(self) -> list[Event]:

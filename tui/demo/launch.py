@@ -18,9 +18,9 @@ from pathlib import Path
 
 from msgspec.structs import replace
 
-from incident import commands
 from incident.app.changes import record_changes
 from incident.app.drill import drill_declaration
+from incident.app.lifecycle import declare
 from incident.app.session import IncidentSession
 from incident.commands import Declaration
 from incident.core.clock import SystemClock
@@ -62,11 +62,8 @@ def declare_demo(log: SqliteEventLog, runbook: Runbook, actor: str) -> str:
     details = replace(
         DEMO_DECLARATION, commander=actor, started_at=clock.now() - timedelta(minutes=2)
     )
-    event = commands.declare(
-        runbook, details, actor=actor, clock=clock, taken_ids=log.incident_ids()
-    )
-    log.append([event])
-    return event.incident_id
+    session = declare(log, runbook, details, actor=actor, clock=clock)
+    return session.state.id
 
 
 DRILL_ACTOR = "drill"
@@ -79,8 +76,10 @@ def declare_drill(log: SqliteEventLog, runbook: Runbook, actor: str, *, fault: F
     commits and migrations) is recorded with it, as `lastgood changes` records it: the
     tier dialog shows it as evidence, and the tier is scored on what it said."""
     clock = SystemClock()
-    event = drill_declaration(runbook, fault, actor, clock=clock, taken_ids=log.incident_ids())
-    session = IncidentSession.declare(log, event, clock)
+    event, *done = drill_declaration(
+        runbook, fault, actor, clock=clock, taken_ids=log.incident_ids()
+    )
+    session = IncidentSession.declare(log, event, clock, done=done)
     record_changes(session, DRILL_ACTOR, release_changes(SHOP_FAULTS[fault.name]))
     return event.incident_id
 

@@ -17,6 +17,7 @@ from msgspec.structs import replace
 
 from incident import commands
 from incident.app import closeout, messages, postmortem, steps
+from incident.app.lifecycle import declare
 from incident.app.report_document import report_document
 from incident.app.session import IncidentSession
 from incident.comms.due import due_messages
@@ -141,9 +142,7 @@ def run_demo(log: SqliteEventLog, actor: str = DEMO_ACTOR) -> int:
     runbook = load_runbook(resolve_runbook("rollback"))
     started = clock.now() - timedelta(minutes=DETECTED_AFTER_MIN)
     declaration = replace(DECLARATION, started_at=started.replace(microsecond=0))
-    session = IncidentSession.declare(
-        log, commands.declare(runbook, declaration, actor=actor, clock=clock), clock
-    )
+    session = declare(log, runbook, declaration, actor=actor, clock=clock)
     state = session.state
     pace = step_minutes(runbook)
     report, draft, taken = report_files(db.parent, state.id)
@@ -151,8 +150,13 @@ def run_demo(log: SqliteEventLog, actor: str = DEMO_ACTOR) -> int:
         f"Declared {state.id} in {db}, {DEMO_MINUTES} minutes ago as the demo tells it, "
         f"recorded as {visible(actor)}"
     )
+    by_declaration = [step_id for step_id, record in state.steps.items() if record.done]
+    for step_id in by_declaration:  # the commander and channel it named
+        done = state.steps[step_id]
+        at = format_offset(elapsed(state, done.at)) if done.at is not None else "T+?"
+        print(f"  {at}  checked {step_id}: {done.step.title} ({visible(done.note)})")
     for step_id, record in list(state.steps.items()):
-        if not record.step.required:
+        if not record.step.required or step_id in by_declaration:
             continue
         live_until(session, clock, state.t0 + timedelta(minutes=pace[step_id]), actor)
         step = record.step
