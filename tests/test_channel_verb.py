@@ -81,8 +81,13 @@ def test_the_channel_step_asks_for_the_channel_and_naming_it_checks_the_step(tmp
 
 
 def test_a_channel_named_at_declaring_is_the_checks_evidence(tmp_path):
+    """Declaring with the channel did the step (review7 F17); checked again by hand once
+    reopened, the channel named is its evidence."""
     cli = InProcessCli(tmp_path / "incidents.db", actor="Ada")
     incident = cli.ok(*DECLARE, "--channel", "#inc-checkout").strip()
+    timeline = cli.ok("timeline", incident)
+    assert "Checked create-channel: done by the declaration: channel #inc-checkout" in timeline
+    cli.ok("reopen", incident, "create-channel", "--reason", "checking it by hand")
     assert "checked create-channel" in cli.ok("check", incident, "create-channel")
     with SqliteEventLog.open(tmp_path / "incidents.db", read_only=True) as log:
         state = fold(log.events(incident))

@@ -83,8 +83,9 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     ).strip()
     assert incident_id.startswith("INC-")
     cli.ok("check", incident_id, "assess-severity", "--note", hostile("note"), "--by", "Ada")
-    cli.ok("skip", incident_id, "create-channel", "--reason", hostile("skip"))
+    # The declaration named the channel, which did create-channel: reopened, then skipped.
     cli.ok("reopen", incident_id, "create-channel", "--reason", hostile("reopen"))
+    cli.ok("skip", incident_id, "create-channel", "--reason", hostile("skip"))
     cli.ok(
         "approve",
         incident_id,

@@ -134,7 +134,7 @@ CASES: dict[str, Case] = {
     ),
     "skip": Case(
         "declared",
-        by_key("s", VerbForm, "enter", "create-channel", **{"param-reason": "exists"}),
+        by_key("s", VerbForm, "enter", "assemble-team", **{"param-reason": "paged by hand"}),
         {"step.skipped": 1},
     ),
     "generic form": Case(

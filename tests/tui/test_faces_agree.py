@@ -41,7 +41,7 @@ DECLARED = {
     "last_good_version": "2.4.0",
 }
 CHECK_NOTE = "5xx at 12%, over the trigger"
-SKIP_REASON = "the channel already exists"
+SKIP_REASON = "paged the team by phone"
 DECISION = "checkout broken for everyone"
 TIER_REASON = "expand-contract: 2.4.0 reads the new schema"
 NOTE = "load balancer back on blue"
@@ -67,7 +67,7 @@ def through_the_cli(db: Path, report: Path) -> str:
         *("--channel", DECLARED["channel"], "--from-version", "2.4.1", "--last-good", "2.4.0"),
     ).strip()
     cli.ok("check", incident, "assess-severity", "--note", CHECK_NOTE)
-    cli.ok("skip", incident, "create-channel", "--reason", SKIP_REASON)
+    cli.ok("skip", incident, "assemble-team", "--reason", SKIP_REASON)
     cli.ok("decide", incident, "--reason", DECISION)
     cli.ok("db-tier", incident, "none", "--reason", TIER_REASON)
     cli.ok("note", incident, NOTE, "--pin")
@@ -117,7 +117,7 @@ async def through_the_tui(db: Path, report: Path) -> str:
             await from_palette(pilot, "Check")  # the palette's check asks for a note
             await fill_form(pilot, note=CHECK_NOTE)
             await wait_for_screen(pilot, IncidentScreen)
-            highlight(screen, "create-channel")
+            highlight(screen, "assemble-team")
             await then("s")
             await fill_form(pilot, "enter", reason=SKIP_REASON)
 

@@ -51,8 +51,8 @@ async def on_screen(
 async def test_the_incident_screen_marks_the_row_and_the_failing_probes(tmp_path: Path) -> None:
     app = app_for(tmp_path, "declared")
     async with app.run_test(size=(80, 24)) as pilot:
-        lines = await on_screen(app, pilot, "assign-commander")
-        assert f"{MARK} [ ] Assign an incident commander" in line_with(lines, MARK)
+        lines = await on_screen(app, pilot, "assess-severity")  # the declaration did the next two
+        assert f"{MARK} [ ] Assess severity" in line_with(lines, MARK)
         assert sum(MARK in line for line in lines) == 1
         assert FAILING not in line_with(lines, "● version")  # the release rolled back, still
         assert FAILING in line_with(lines, "✖ error-rate")

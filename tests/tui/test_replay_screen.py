@@ -44,9 +44,10 @@ async def test_keys_pause_step_jump_and_rewind(events):
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, ReplayScreen)
         screen = app.screen
-        assert screen.replay.replayer.position == 1
+        # T+0: the declaration and the two steps it did (its commander and channel)
+        assert screen.replay.replayer.position == 3
         await pilot.press("n")
-        await wait_until(pilot, lambda: screen.replay.replayer.position == 2)
+        await wait_until(pilot, lambda: screen.replay.replayer.position == 4)
         await pilot.press("g")
         await wait_for_screen(pilot, TextPrompt)
         app.screen.query_one("Input").value = "T+12:05"
@@ -58,7 +59,7 @@ async def test_keys_pause_step_jump_and_rewind(events):
         screen.seek_offset(timedelta(seconds=50))  # backwards: the timeline is rebuilt
         await pilot.pause()
         assert screen.query_one(Timeline).row_count < rows_then
-        assert not screen.state.steps["create-channel"].done
+        assert not screen.state.steps["decide-rollback"].done
         await pilot.press("plus", "plus")
         assert screen.speed == 4
         await pilot.press("space")

@@ -27,7 +27,7 @@ from tests.tui.tmux_server import tmux_server
 
 WIDTH, HEIGHT = 100, 30
 ACTOR = "tmux-tester"
-SKIP_REASON = "channel already open from the deploy"
+SKIP_REASON = "the team was paged by the deploy bot"
 DEADLINE_S = 15.0
 
 
@@ -103,18 +103,24 @@ def _wait_dead(tmux: Tmux, pane: str, what: str) -> None:
 
 
 def _declare(cli: Cli) -> tuple[str, list[dict[str, Any]]]:
-    """An incident declared through the CLI; its id and phase 1's first three steps."""
+    """An incident declared through the CLI; its id and phase 1's first three steps, the
+    second and third done by the declaration (it names the channel and the commander),
+    and its sixth, assemble-team."""
     incident_id = cli.ok(
         "declare",
         "--title", "Checkout 500s after 2.4.1",
         "--severity", "SEV2",
         "--commander", "Ada",
         "--pattern", "blue-green",
-        "--channel", "#inc-checkout",  # space checks create-channel: the channel named
+        "--channel", "#inc-checkout",  # which does create-channel, as the commander does hers
     ).strip()  # fmt: skip
     status = json.loads(cli.ok("status", incident_id, "--json"))
-    phase_one = status["phases"][0]["id"]
-    return incident_id, [s for s in status["steps"] if s["phase"] == phase_one][:3]
+    phase_one = [s for s in status["steps"] if s["phase"] == status["phases"][0]["id"]]
+    return incident_id, [*phase_one[:3], phase_one[SKIPPED]]
+
+
+SKIPPED = 5
+"""Where assemble-team stands in phase 1's checklist: the step skipped."""
 
 
 def _marks(screen: str, titles: list[str]) -> list[str | None]:
@@ -134,16 +140,15 @@ def test_checklist_survives_sigkill(tmp_path: Path) -> None:
         # Home, then Down to the step: whether or not the highlight advances after a check.
         tmux.keys(pane, *_to_step(0), "Space")
         tmux.wait_for(pane, f"'{titles[0]}' checked", lambda s: _mark(s, titles[0]) == "x")
-        tmux.keys(pane, *_to_step(1), "Space")
-        tmux.wait_for(pane, f"'{titles[1]}' checked", lambda s: _mark(s, titles[1]) == "x")
-        tmux.keys(pane, *_to_step(2), "s")
-        prompt = f"step: {titles[2].lower()}"
+        assert _marks(tmux.screen(pane), titles[1:3]) == ["x", "x"]  # by the declaration
+        tmux.keys(pane, *_to_step(SKIPPED), "s")
+        prompt = f"step: {titles[3].lower()}"
         tmux.wait_for(pane, "the skip reason prompt", lambda s: prompt in s.lower())
         tmux.keys(pane, SKIP_REASON, literal=True)
         tmux.wait_for(pane, "the typed reason", lambda s: SKIP_REASON in s)
         tmux.keys(pane, "Enter")
-        screen = tmux.wait_for(pane, f"'{titles[2]}' skipped", lambda s: _mark(s, titles[2]) == "-")
-        assert _marks(screen, titles) == ["x", "x", "-"], screen
+        screen = tmux.wait_for(pane, f"'{titles[3]}' skipped", lambda s: _mark(s, titles[3]) == "-")
+        assert _marks(screen, titles) == ["x", "x", "x", "-"], screen
 
         _sigkill_pane(tmux, pane)
 
@@ -151,13 +156,13 @@ def test_checklist_survives_sigkill(tmp_path: Path) -> None:
         screen = tmux.wait_for(
             again, "the checklist after restart", lambda s: None not in _marks(s, titles)
         )
-        assert _marks(screen, titles) == ["x", "x", "-"], screen
+        assert _marks(screen, titles) == ["x", "x", "x", "-"], screen
 
         status = json.loads(cli.ok("status", incident_id, "--json"))
         recorded = {s["id"]: s for s in status["steps"]}
         after = [recorded[step["id"]] for step in steps]
-        assert [s["state"] for s in after] == ["done", "done", "skipped"]
-        assert after[2]["reason"] == SKIP_REASON
+        assert [s["state"] for s in after] == ["done", "done", "done", "skipped"]
+        assert after[3]["reason"] == SKIP_REASON
         assert {s["by"] for s in after} == {ACTOR}
 
         tmux.keys(again, "q")

@@ -186,7 +186,7 @@ def an_action_item(scenario: Scenario) -> None:
 
 CASES: dict[str, Case] = {
     "check": Case("declared", nothing, ("step.checked",), "assess-severity"),
-    "skip": Case("declared", form(reason="done by chatops"), ("step.skipped",), "create-channel"),
+    "skip": Case("declared", form(reason="done by chatops"), ("step.skipped",), "assemble-team"),
     "reopen": Case(
         "mid-phase-2", form(reason="wrong dashboard"), ("step.reopened",), "assess-severity"
     ),
@@ -302,7 +302,8 @@ async def test_a_verification_step_the_samples_contradict_asks_for_an_override(t
         await wait_until(pilot, lambda: screen.state.steps["check-health"].done)
         incident_id = screen.state.id
     with SqliteEventLog.open(db, read_only=True) as log:
-        [checked] = [e for e in log.events(incident_id) if e.kind == "step.checked"]
+        events = log.events(incident_id)
+        [checked] = [e for e in events if e.kind == "step.checked" and e.data.step == "check-health"]
     assert checked.payload["override"] == "dashboards lag; customers confirm"
 
 
