@@ -88,18 +88,21 @@ def test_pages_include_the_paging_message(by_header):
 
 
 def test_responders_have_their_roles(by_header):
+    """Each responder's parts in words: the roles held with their spans, then what the
+    record credits them with, counted by kind (review10 #9: the column named only some
+    kinds of part, not the steps checked, the messages sent or the notes)."""
     headers = ("Responder", "Roles and parts", "Actions recorded", "First", "Last")
     responders = {row[0]: row[1:3] for row in by_header[headers]}
     assert responders == {
         "ada": [
-            "declared the incident; deployment-coordinator; root cause; contributing factors; "
-            "sent messages",
+            "declared the incident; deployment-coordinator from T+20:00 to the close; "
+            "checked 3 steps, sent 2 messages, ran 1 command, 4 post-mortem entries",
             "16",
         ],
-        "bo": ["marked core-broken; contributing factors", "4"],
-        "Ada Lovelace": ["incident-commander", "0"],
-        "Cy": ["comms-lead", "0"],
-        "Bo": ["approved decide-rollback, recorded by ada", "0"],
+        "bo": ["2 decisions, 1 post-mortem entry", "4"],
+        "Ada Lovelace": ["incident-commander from T+20:00 to the close", "0"],
+        "Cy": ["comms-lead from T+20:30 to the close", "0"],
+        "Bo": ["1 approval", "0"],
     }
     assert "Di" not in responders  # a reviewer of the report, not a responder
 
@@ -213,6 +216,19 @@ def test_the_json_export_says_what_the_report_says():
     assert exported["action_items"][0]["ticket"] == "https://tracker.example/CHK-12"
     assert len(exported["inconsistencies"]) == 4
     assert [f["by"] for f in exported["contributing_factors"]] == ["ada", "bo"]
+    # The Responders table's counts, by kind, and the roles' spans (review10 #9)
+    parts = {r["name"]: r["parts"] for r in exported["responders"]}
+    assert parts == {
+        "ada": {"checked": 3, "messages": 2, "commands": 1, "postmortem": 4},
+        "bo": {"decisions": 2, "postmortem": 1},
+        "Ada Lovelace": {},
+        "Cy": {},
+        "Bo": {"approvals": 1},
+    }
+    spans = {r["name"]: r["role_spans"] for r in exported["responders"]}
+    assert spans["Cy"] == [
+        {"role": "comms-lead", "from": "2026-11-28T09:00:30.000Z", "until": None}
+    ]
 
 
 def test_the_phase_timeline_is_compact_too():

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 from incident.core.timefmt import printed_duration
 from incident.health.triggers import describe_condition
+from incident.reports.analysis import Responder, pages, responders
 from incident.reports.analysis import detection as first_signal
 from incident.reports.analysis import inconsistencies as contradictions
-from incident.reports.analysis import pages, responders
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.markdown import cell, inline, table
+from incident.reports.responder_parts import RoleSpan, part_counts, parts_in_words, role_spans
 from incident.reports.sections import rollback_criteria
 from incident.reports.trigger_view import unpolled
 from runbooks.model import TriggerKind
@@ -78,10 +79,12 @@ def responders_section(ctx: ReportContext) -> list[str]:
     found = responders(ctx.state, ctx.events)
     if not found:
         return ["## Responders", "", "No one recorded anything."]
+    counts = part_counts(ctx.events)
+    spans = role_spans(ctx.state)
     rows = [
         [
             cell(r.name),
-            cell("; ".join(r.roles)) if r.roles else "—",
+            cell("; ".join(_parts(ctx, r, counts.get(r.name, {}), spans.get(r.name, [])))) or "—",
             str(r.actions),
             ctx.offset(r.first_at),
             ctx.offset(r.last_at),
@@ -89,11 +92,28 @@ def responders_section(ctx: ReportContext) -> list[str]:
         for r in found
     ]
     lead = (
-        "Everyone who recorded something, held a role, approved or did a step. A person "
-        "recorded under two names (a login and a full name) is listed twice."
+        "Everyone who recorded something, held a role, approved or did a step: the roles "
+        "each held (from T+ to T+), then what the record credits them with, counted by "
+        "kind. A person recorded under two names (a login and a full name) is listed twice."
     )
     headers = ["Responder", "Roles and parts", "Actions recorded", "First", "Last"]
     return ["## Responders", "", lead, "", *table(headers, rows)]
+
+
+def _parts(
+    ctx: ReportContext, responder: Responder, counts: dict[str, int], spans: list[RoleSpan]
+) -> list[str]:
+    """`declared the incident; incident-commander from T+00:00 until T+12:05; checked 6 steps, 2
+    approvals`: the roles held with their spans, then the parts counted by kind."""
+    said = ["declared the incident"] if "declared the incident" in responder.roles else []
+    for span in spans:
+        if span.end is not None:
+            held = f"until {ctx.offset(span.end)}"
+        else:
+            held = "to the close" if ctx.state.is_closed else "still held"
+        said.append(f"{span.role} from {ctx.offset(span.start)} {held}")
+    words = parts_in_words(counts)
+    return [*said, ", ".join(words)] if words else said
 
 
 def inconsistencies_section(ctx: ReportContext) -> list[str]:

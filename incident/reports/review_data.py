@@ -16,6 +16,7 @@ from incident.reports.analysis import (
     responders,
 )
 from incident.reports.context import ReportContext
+from incident.reports.responder_parts import part_counts, role_spans
 
 
 def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
@@ -38,6 +39,8 @@ def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
         }
     resolved = resolution(state)
     signal = detection(state)
+    parts = part_counts(ctx.events)  # each responder's parts by kind, as the report counts them
+    spans = role_spans(state)
     return {
         "document": {
             "status": document.status if document else "draft",
@@ -68,6 +71,15 @@ def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
                 "actions": r.actions,
                 "first_at": format_timestamp(r.first_at) if r.first_at else None,
                 "last_at": format_timestamp(r.last_at) if r.last_at else None,
+                "parts": dict(parts.get(r.name, {})),
+                "role_spans": [
+                    {
+                        "role": span.role,
+                        "from": format_timestamp(span.start),
+                        "until": format_timestamp(span.end) if span.end else None,
+                    }
+                    for span in spans.get(r.name, [])
+                ],
             }
             for r in responders(state, ctx.events)
         ],

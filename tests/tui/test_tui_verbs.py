@@ -303,7 +303,8 @@ async def test_a_verification_step_the_samples_contradict_asks_for_an_override(t
         incident_id = screen.state.id
     with SqliteEventLog.open(db, read_only=True) as log:
         events = log.events(incident_id)
-        [checked] = [e for e in events if e.kind == "step.checked" and e.data.step == "check-health"]
+        checks = [e for e in events if e.kind == "step.checked"]
+        [checked] = [e for e in checks if e.payload["step"] == "check-health"]
     assert checked.payload["override"] == "dashboards lag; customers confirm"
 
 
