@@ -99,7 +99,8 @@ def test_an_incident_that_differs_in_the_target_is_refused_and_left_alone(
     lines = result.out.splitlines()
     assert lines[0].startswith(f"{SAMPLED_ID}: already there;")
     assert lines[1] == (
-        f"{second}: REFUSED: the target already holds other events (event 3 differs); "
+        # events 1-3: the declaration, the commander's step it did, the note
+        f"{second}: REFUSED: the target already holds other events (event 4 differs); "
         "nothing copied"
     )
     assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == before
@@ -117,7 +118,7 @@ def test_a_target_ahead_of_the_file_is_refused_as_missing_from_the_file(
     assert result.code == 1
     assert result.out.splitlines()[1] == (
         f"{second}: REFUSED: the target already holds events missing from the file "
-        "(event 3 on); nothing copied"
+        "(event 4 on); nothing copied"
     )
 
 
