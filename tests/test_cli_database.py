@@ -27,10 +27,10 @@ def test_verify_detects_an_edited_event(cli):
         raw.execute("DROP TRIGGER IF EXISTS events_no_update")
         for (name,) in raw.execute("SELECT name FROM sqlite_master WHERE type='trigger'"):
             raw.execute(f"DROP TRIGGER {name}")
-        raw.execute("UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 2")
+        raw.execute("UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 3")
     result = cli.run("verify", incident_id)
     assert result.code == 1
-    assert "BROKEN at event 2" in result.out
+    assert "BROKEN at event 3" in result.out  # 1-2: the declaration, its commander's step
     assert cli.run("verify", "--all").code == 1
 
 

@@ -242,7 +242,7 @@ def test_an_argument_that_is_not_utf8_is_one_line_and_nothing_is_recorded(
         "lastgood check: error: argument 4 is not valid UTF-8 (byte 0x80 at position 0)\n"
     )
     assert notes_of(cli, incident_id) == []
-    assert "ok, 1 event" in cli.in_process().ok("verify", incident_id)
+    assert "ok, 2 events" in cli.in_process().ok("verify", incident_id)  # its commander's step
 
 
 @pytest.mark.parametrize("variable", ["LASTGOOD_USER", "LASTGOOD_DB"])
@@ -376,6 +376,6 @@ def test_verify_all_goes_on_past_an_incident_it_cannot_read(tmp_path):
     assert text.code == 1, text.err
     lines = text.out.splitlines()
     assert lines[0].startswith(f"{big}: BROKEN at start: unreadable: ")
-    assert lines[1].startswith(f"{small}: ok, 1 event, head ")
+    assert lines[1].startswith(f"{small}: ok, 2 events, head ")  # and its commander's step
     verdicts = json_module.loads(cli.run("verify", "--all", "--json").out)
     assert [(v["id"], v["ok"]) for v in verdicts] == [(big, False), (small, True)]

@@ -27,7 +27,7 @@ def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: 
         filler = fill(disk)
 
         assert "Checkout 5xx" in cli.ok("status", incident_id)
-        assert "ok, 1 event" in cli.ok("verify", incident_id)
+        assert "ok, 2 events" in cli.ok("verify", incident_id)
         assert "# " in cli.ok("export", incident_id)
 
         refused = cli.run("note", incident_id, "LB drained")
@@ -38,7 +38,7 @@ def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: 
 
         filler.unlink()
         cli.ok("note", incident_id, "LB drained")
-        assert "ok, 2 events" in cli.ok("verify", incident_id)
+        assert "ok, 3 events" in cli.ok("verify", incident_id)
 
 
 def test_a_record_on_a_read_only_mount_is_read_and_a_writer_says_why_not(tmp_path: Path) -> None:
@@ -46,7 +46,7 @@ def test_a_record_on_a_read_only_mount_is_read_and_a_writer_says_why_not(tmp_pat
     with small_disk(tmp_path / "disk") as disk:
         cli, incident_id = declared_on(disk)
         remount_read_only(disk)
-        assert "ok, 1 event" in cli.ok("verify", incident_id)
+        assert "ok, 2 events" in cli.ok("verify", incident_id)
         refused = cli.run("note", incident_id, "LB drained")
         assert (refused.code, refused.err) == (
             2,

@@ -95,7 +95,7 @@ def test_monitor_leaves_unpointed_probes_out_and_says_how_to_point_them(tmp_path
     assert "lastgood init" in done.err
     assert "REFUSED" not in done.out
     status = json.loads(cli.ok("status", incident_id, "--json"))
-    assert status["events"] == 1  # the declaration alone: nothing was polled
+    assert status["events"] == 2  # the declaration and its step alone: nothing was polled
 
 
 def test_monitor_that_ends_while_its_samples_are_not_recorded_exits_2(tmp_path):

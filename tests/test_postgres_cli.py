@@ -53,7 +53,8 @@ def test_db_option_names_postgresql_over_the_environment(
     ).strip()
     assert not (tmp_path / "elsewhere.db").exists()
     assert incident_id in file_cli.ok("--db", pg_url, "list")
-    assert postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events") == "1"
+    counted = postgres_backend(pg_cluster, pg_url).owner_sql("SELECT COUNT(*) FROM events")
+    assert counted == "2"  # the declaration and the commander's step it did
 
 
 def test_verify_finds_a_forged_event_as_on_sqlite(pg_url: str, pg_cluster: Cluster):
@@ -62,11 +63,11 @@ def test_verify_finds_a_forged_event_as_on_sqlite(pg_url: str, pg_cluster: Clust
     cli.ok("note", incident_id, "first")
     cli.ok("note", incident_id, "second")
     postgres_backend(pg_cluster, pg_url).forge_sql(
-        "UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 2"
+        "UPDATE events SET payload = replace(payload, 'first', 'forged') WHERE seq = 3"
     )
     result = cli.run("verify", incident_id)
     assert result.code == 1
-    assert "BROKEN at event 2" in result.out
+    assert "BROKEN at event 3" in result.out  # 1-2: the declaration, its commander's step
     assert cli.run("verify", "--all").code == 1
     refused = cli.run("note", incident_id, "on top")
     assert refused.code == 1 and "verify" in refused.err

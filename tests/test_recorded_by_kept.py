@@ -37,7 +37,7 @@ def test_the_report_and_the_timeline_say_who_recorded_cys_approval(tmp_path: Pat
         "decide-rollback approved by Cy, recorded by Ada" in r for r in recovery
     )
     [cy] = [line for line in report.splitlines() if line.startswith("| Cy |")]
-    assert "approved decide-rollback, recorded by Ada" in cy, cy
+    assert "1 approval" in cy, cy  # the Responders table counts; the lines above say who recorded
 
     timeline = ada.ok("timeline", incident_id)
     [moment] = [line for line in timeline.splitlines() if line.startswith("- ★ Rollback decision")]

@@ -37,20 +37,21 @@ def test_replay_at_a_back_dated_incident_as_a_user_runs_it(tmp_path):
         assert ran.err == f"lastgood replay: --at {at}: {BEFORE.format(at=declared)}\n"
 
     at_declaration = json.loads(cli.ok("replay", incident_id, "--at", declared, "--json"))
-    assert (at_declaration["events"], at_declaration["status"]) == (1, "open")
+    # the declaration and the commander's step it did
+    assert (at_declaration["events"], at_declaration["status"]) == (2, "open")
 
     setup.ok("close", incident_id, "--force", "--reason", "false alarm")
     ran = cli.run("replay", incident_id, "--at", "T+99:00", "--json")
     assert ran.code == 0, ran.err
     closed = json.loads(ran.out)
-    assert (closed["status"], closed["events"]) == ("closed", 2)
+    assert (closed["status"], closed["events"]) == ("closed", 3)
     assert closed["as_of"] == closed["closed_at"]  # the record's end
     end = format_offset(datetime.fromisoformat(closed["closed_at"]) - t0)
     assert ran.err == (
         f"lastgood replay: T+1:39:00 has not come yet: the record ends at {end}, the "
         f"incident closed at {end}\n"
     )
-    assert "ok, 2 events" in setup.ok("verify", incident_id)
+    assert "ok, 3 events" in setup.ok("verify", incident_id)
 
 
 def test_replay_at_moments_of_a_back_dated_record(tmp_path):

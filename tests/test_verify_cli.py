@@ -146,9 +146,12 @@ def test_a_prefix_two_events_start_is_refused_in_one_line(
 def test_one_event_is_said_in_the_singular_and_json_keeps_its_number(tmp_path: Path) -> None:
     """`verify`'s line keeps its shape (`ID: ok, N event(s), head H`), in good English."""
     cli = Cli(tmp_path / "one.db")
+    plan = tmp_path / "plan.md"  # a step no declaration does: the declaration is all
+    plan.write_text("# Plan\n\n## Roll back\n\n- [ ] Roll back\n", encoding="utf-8")
     incident_id = cli.ok(
-        "declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada"
-    ).strip()
+        "declare", "--title", "t", "--severity", "SEV3", "--commander", "Ada",
+        "--runbook", str(plan),
+    ).strip()  # fmt: skip
     out = cli.ok("verify", incident_id)
     assert re.fullmatch(rf"{incident_id}: ok, 1 event, head [0-9a-f]{{64}}\n", out), out
     (verdict,) = json.loads(cli.ok("verify", incident_id, "--json"))

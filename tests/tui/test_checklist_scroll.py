@@ -42,8 +42,13 @@ class ChecklistApp(App[None]):
 
 
 def declared_state(tmp_path: Path) -> IncidentState:
+    """The declared scenario with its first phase all open: the declaration did two of its
+    steps (the channel's, the commander's), and these tests walk seven open steps."""
     scenario = scenario_copy("declared", tmp_path / "declared.db")
-    return fold(scenario.log.events(scenario.incident_id))
+    state = fold(scenario.log.events(scenario.incident_id))
+    for record in state.phase_steps(PHASE):
+        record.done = False
+    return state
 
 
 def check(state: IncidentState, step_id: str) -> None:

@@ -22,10 +22,10 @@ async def test_follower_sees_events_written_by_another_process(tmp_path):
         await wait_for_screen(pilot, FollowScreen)
         screen = app.screen
         timeline = screen.query_one(Timeline)
-        assert timeline.row_count == 1
+        assert timeline.row_count == 2  # the declaration, and the commander's step it did
         cli.ok("check", incident_id, "assess-severity", "--note", "12% errors")
         cli.ok("note", incident_id, "rolling back now")
-        await wait_until(pilot, lambda: timeline.row_count == 3, timeout=3)
+        await wait_until(pilot, lambda: timeline.row_count == 4, timeout=3)
         assert screen.state.steps["assess-severity"].done
         assert screen.state.notes[-1].text == "rolling back now"
         # recording keys do nothing here
@@ -38,4 +38,4 @@ async def test_follower_sees_events_written_by_another_process(tmp_path):
         await wait_for_screen(pilot, HelpModal)
     log.close()
     events = SqliteEventLog.open(tmp_path / "live.db", read_only=True).events(incident_id)
-    assert [e.actor for e in events] == ["coordinator"] * 3
+    assert [e.actor for e in events] == ["coordinator"] * 4  # the declaration did a step

@@ -47,11 +47,12 @@ async def test_the_demo_asks_for_a_name_once_and_makes_it_the_commander(tmp_path
         await pilot.press("n")
         await fill_form(pilot, text="the prompt came once")
         await wait_for_screen(pilot, IncidentScreen)
-        await wait_until(pilot, lambda: len(log.events(demo.incident_id or "")) == 2)
+        # the declaration, the channel's and commander's steps it did, the note
+        await wait_until(pilot, lambda: len(log.events(demo.incident_id or "")) == 4)
     recorded = log.events(demo.incident_id)
     state = fold(recorded)
     assert state.commander == "Grace Hopper"
-    assert [e.actor for e in recorded] == ["Grace Hopper", "Grace Hopper"]
+    assert [e.actor for e in recorded] == ["Grace Hopper"] * 4
     log.close()
 
 

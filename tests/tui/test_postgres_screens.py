@@ -33,8 +33,8 @@ async def test_attach_on_postgresql_is_told_of_each_commit(pg_url: str) -> None:
             await wait_for_screen(pilot, FollowScreen)
             screen = app.screen
             assert isinstance(screen, FollowScreen) and screen.live
-            cli.ok("note", incident, "rolling back now")
-            await wait_until(pilot, lambda: screen.state.last_seq == 2, timeout=10)
+            cli.ok("note", incident, "rolling back now")  # after the declaration and its step
+            await wait_until(pilot, lambda: screen.state.last_seq == 3, timeout=10)
             assert screen.state.notes[-1].text == "rolling back now"
 
 
@@ -47,10 +47,11 @@ async def test_the_coordinators_screen_records_and_hears_on_postgresql(pg_url: s
             screen = app.screen
             assert isinstance(screen, IncidentScreen) and screen.live
             cli.ok("note", incident, "from the database engineer's laptop")
-            await wait_until(pilot, lambda: screen.state.last_seq == 2, timeout=10)
-            await pilot.press("space")  # checks the highlighted step, recorded on PostgreSQL
             await wait_until(pilot, lambda: screen.state.last_seq == 3, timeout=10)
+            await pilot.press("space")  # checks the highlighted step, recorded on PostgreSQL
+            await wait_until(pilot, lambda: screen.state.last_seq == 4, timeout=10)
     with PostgresEventLog.open(pg_url, read_only=True) as reader:
         events = reader.events(incident)
-        assert [e.kind for e in events] == ["incident.declared", "note.added", "step.checked"]
+        kinds = ["incident.declared", "step.checked", "note.added", "step.checked"]
+        assert [e.kind for e in events] == kinds  # the first check: the commander's step
         assert reader.verify(incident).ok

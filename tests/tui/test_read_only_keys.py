@@ -73,7 +73,8 @@ async def test_replay_home_and_end_move_the_replay(closed_db: Path) -> None:
         checklist = screen.query_one(Checklist)
         assert checklist.has_focus and 1 < replayer.position < len(events)
         await pilot.press("home")
-        assert screen.replay.clock.now() == events[0].at and replayer.position == 1
+        # the first moment: the declaration and the two steps it did
+        assert screen.replay.clock.now() == events[0].at and replayer.position == 3
         await pilot.press("end")
         assert screen.replay.clock.now() == events[-1].at
         assert replayer.position == len(events)
