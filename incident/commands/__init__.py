@@ -20,7 +20,7 @@ from incident.core.errors import CommandError
 
 if TYPE_CHECKING:
     from incident.commands.changes import record_changes
-    from incident.commands.declared_steps import declared_steps
+    from incident.commands.declaration_steps import declared_steps
     from incident.commands.health import capture_baseline, mark_trigger, record_samples
     from incident.commands.impact import ImpactQueries, impact_queries, record_impact
     from incident.commands.lifecycle import (
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 AREAS: dict[str, tuple[str, ...]] = {
     "changes": ("record_changes",),
-    "declared_steps": ("declared_steps",),
+    "declaration_steps": ("declared_steps",),
     "health": ("capture_baseline", "mark_trigger", "record_samples"),
     "impact": ("ImpactQueries", "impact_queries", "record_impact"),
     "lifecycle": ("Declaration", "change_severity", "close", "declare", "new_incident_id"),
