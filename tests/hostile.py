@@ -72,3 +72,11 @@ def written_before(event: NewEvent, **names: str) -> NewEvent:
 def raw_controls(data: bytes) -> list[bytes]:
     """The forbidden sequences found in `data`."""
     return [needle for needle in RAW_BYTES if needle in data]
+
+
+def hostile_line(label: str) -> str:
+    """`hostile` for a field that is one line by nature (a title, an issue, a channel,
+    a version): every trap but the carriage return, a line break such a field refuses
+    where it is typed (`incident.core.text.line_break_in`, `tests/test_one_line_fields.py`)."""
+    escapes = "".join(text for name, text in ESCAPES.items() if name != "cr")
+    return f"{label} " + escapes + " " + " ".join(MARKUP) + f" end-{label}"

@@ -12,7 +12,11 @@ import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from incident import commands
+from incident.core.clock import SystemClock
+from store.sqlite_log import SqliteEventLog
 from tests.cli_helpers import Cli, declare
+from tui.demo.scenarios import bundled_runbook
 
 BIDI_AND_BLANK = "LRM:\u200e RLM:\u200f ALM:\u061c RLO:\u202e ZWSP:\u200b ZWJ:\u200d HANGUL:\u3164"
 """The review's note: marks, a joiner between ASCII and a Hangul filler beside the
@@ -83,13 +87,20 @@ def test_a_carriage_return_in_the_title_is_shown_in_the_calendar_file_not_a_line
     """The `.ics` wrote a CR in the title, issue or channel as the iCalendar line break
     `\\n`, so a calendar showed the title on two lines, where every other output shows
     `␍` (review 5, finding 14). A field's own line is one line; the description's
-    lines are lastgood's."""
+    lines are lastgood's.
+
+    A title, issue or channel holding a line break is refused where it is typed now
+    (`tests/test_one_line_fields.py`), so this record is declared as one from before
+    that rule was: through the domain, not the command line."""
     cli = Cli(tmp_path / "t.db", actor="Ada")
     title, channel = "x\x1b[31mRED\rover", "#inc\rfake"
-    incident_id = cli.ok(
-        "declare", "--title", title, "--severity", "SEV2", "--commander", "Ada",
-        "--issue", "one\rtwo", "--channel", channel,
-    ).strip()  # fmt: skip
+    details = commands.Declaration(
+        title=title, severity="SEV2", commander="Ada", issue="one\rtwo", channel=channel
+    )
+    declared = commands.declare(bundled_runbook(), details, actor="Ada", clock=SystemClock())
+    with SqliteEventLog.open(cli.db) as log:
+        log.append([declared])
+    incident_id = declared.incident_id
     cli.ok("close", incident_id, "--force", "--reason", "over")
     at = (datetime.now(UTC) + timedelta(hours=2)).isoformat(timespec="minutes")
     cli.ok("schedule-postmortem", incident_id, "--at", at, "--attendees", "Bo,Cy")

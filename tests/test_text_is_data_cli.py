@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli_helpers import ROOT, lastgood_command
-from tests.hostile import ESCAPES, hostile, markup_name, raw_controls
+from tests.hostile import ESCAPES, hostile, hostile_line, markup_name, raw_controls
 from tui.demo.launch import write_demo_runbook
 
 
@@ -61,7 +61,7 @@ class RawCli:
 
 def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     cli = RawCli(tmp_path / "hostile.db", actor=markup_name("actor"))
-    title = hostile("title")
+    title = hostile_line("title")
     incident_id = cli.ok(
         "declare",
         "--title",
@@ -71,13 +71,13 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
         "--commander",
         markup_name("commander"),
         "--issue",
-        hostile("issue"),
+        hostile_line("issue"),
         "--channel",
-        hostile("channel"),
+        hostile_line("channel"),
         "--from-version",
-        hostile("from"),
+        hostile_line("from"),
         "--last-good",
-        hostile("last-good"),
+        hostile_line("last-good"),
         "--eta",
         "20",
     ).strip()
@@ -98,7 +98,7 @@ def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
     cli.ok("note", incident_id, hostile("pinned"), "--pin")
     cli.ok("assign", incident_id, "comms-lead", markup_name("person"))
     cli.ok("page", incident_id, markup_name("team"), "--note", hostile("page-note"))
-    cli.ok("send", incident_id, "--text", hostile("message"), "--channel", hostile("chan"))
+    cli.ok("send", incident_id, "--text", hostile("message"), "--channel", hostile_line("chan"))
     cli.ok("send", incident_id, "--template", "initiating")
     cli.ok("decline", incident_id, "announce", "--reason", hostile("decline"))
     cli.ok("severity", incident_id, "SEV1", "--reason", hostile("sev"))

@@ -28,7 +28,6 @@ def verified(cli: Cli) -> str:
     incident_id = declare(setup)
     setup.ok("check", incident_id, "assess-severity", "--note", "5xx at 12%")
     setup.ok("channel", incident_id, "#inc-checkout")
-    setup.ok("check", incident_id, "assign-commander")
     setup.ok("decide", incident_id, "--reason", "checkout broken")
     for template in ("announce", "paging", "initiating"):
         setup.ok("send", incident_id, "--template", template)
