@@ -14,6 +14,7 @@ from pathlib import Path
 from runbooks.build_context import RUNBOOK_KEYS
 from runbooks.build_notify import NotifyRules
 from runbooks.build_phases import PhaseRules
+from runbooks.build_status_page import read_status_page
 from runbooks.build_thresholds import ThresholdRules
 from runbooks.data_path import INVALID
 from runbooks.fields import Fields, Reporter
@@ -51,6 +52,7 @@ class _Builder(NotifyRules, PhaseRules, ThresholdRules):
         cadence = self.read_cadence(top)
         notify_targets, notify_rules = self.read_notify(top, templates)
         self.check_update_counts(cadence, notify_rules)
+        status_page = read_status_page(self.rep, top, notify_targets, templates)
         phases = self.read_phases(top)
         self.check_moments(phases)
         if self.rep.problems or runbook_id is None or title is None:
@@ -70,5 +72,6 @@ class _Builder(NotifyRules, PhaseRules, ThresholdRules):
             cadence=cadence,
             notify_targets=notify_targets,
             notify_rules=notify_rules,
+            status_page=status_page,
             source=self.source,
         )

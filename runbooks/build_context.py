@@ -40,10 +40,12 @@ RUNBOOK_KEYS = (
     "cadence",
     "probes",
     "notify",
+    "status_page",
     "phases",
 )
 NOTIFY_KEYS = ("targets", "send")
 SEND_KEYS = ("to", "on", "mode")
+STATUS_PAGE_KEYS = ("url", "target", "send")
 TARGET_KEYS = ("name", "kind", "url", "headers")
 PATTERN_KEYS = ("title", "description")
 TRIGGER_KEYS = ("id", "title", "kind", "probe", "op", "threshold", "for_samples", "count")

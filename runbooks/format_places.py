@@ -21,6 +21,7 @@ from runbooks.build_context import (
     PROBE_KEYS,
     RUNBOOK_KEYS,
     SEND_KEYS,
+    STATUS_PAGE_KEYS,
     STEP_KEYS,
     STEPS_FROM_KEYS,
     TARGET_KEYS,
@@ -33,6 +34,7 @@ from runbooks.limits import MAX_TITLE_CHARS
 from runbooks.model import (
     DECLARATION_FIELDS,
     DEFAULT_ROLES,
+    RESOLUTION_TEMPLATE,
     DataLoss,
     DeploymentPattern,
     ProbeKind,
@@ -89,6 +91,7 @@ PLACES: tuple[Place, ...] = (
             "cadence": ("", "the stakeholder update cadence"),
             "probes": ("", "a list of probes"),
             "notify": ("", "where messages are delivered, and when they are due"),
+            "status_page": ("", "the page people read for the incident's status"),
             "phases": ("yes", "a list of at least one phase"),
         },
     ),
@@ -311,6 +314,28 @@ PLACES: tuple[Place, ...] = (
             "to": ("", "a list of target names"),
             "on": ("with `mode`", f"the moment the message is due: {MOMENT_FORMS}"),
             "mode": ("", f"one of {codes(SendMode)} (default `confirm`)"),
+        },
+    ),
+    Place(
+        "The status page",
+        "`status_page:`",
+        STATUS_PAGE_KEYS,
+        {
+            "url": (
+                "yes",
+                "the page people read (http or https, written out: no `${NAME}`); shown to "
+                "the coordinator and in the report, never posted to",
+            ),
+            "target": (
+                "",
+                "a notify target (under `notify.targets`) that posts updates to the page; "
+                "without one, the page is updated by hand and the guidance says so",
+            ),
+            "send": (
+                "",
+                f"a list of template ids posted to the page (default `{RESOLUTION_TEMPLATE}`, "
+                "the resolution)",
+            ),
         },
     ),
 )

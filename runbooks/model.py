@@ -11,12 +11,14 @@ from enum import StrEnum
 
 from msgspec import Struct, field
 
+from runbooks.notify_model import RESOLUTION_TEMPLATE as RESOLUTION_TEMPLATE
 from runbooks.notify_model import Cadence as Cadence
 from runbooks.notify_model import Moment as Moment
 from runbooks.notify_model import MomentKind as MomentKind
 from runbooks.notify_model import NotifyTarget as NotifyTarget
 from runbooks.notify_model import SendMode as SendMode
 from runbooks.notify_model import SendRule as SendRule
+from runbooks.notify_model import StatusPage as StatusPage
 
 
 class StepKind(StrEnum):
@@ -291,6 +293,8 @@ class Runbook(Struct, frozen=True):
     notify_targets: tuple[NotifyTarget, ...] = ()
     notify_rules: tuple[SendRule, ...] = ()
     """Per template: the targets its messages go to, and the moment they are due."""
+    status_page: StatusPage | None = None
+    """The page people read for the incident's status, and the target that posts to it."""
     source: str = ""
     """Where the runbook was loaded from, for messages."""
 
@@ -321,6 +325,9 @@ class Runbook(Struct, frozen=True):
     def targets_for(self, template_id: str | None) -> tuple[NotifyTarget, ...]:
         """The webhook targets a message from `template_id` goes to (none for free text)."""
         names = next((r.targets for r in self.notify_rules if r.template == template_id), ())
+        page = self.status_page
+        if page is not None and page.target and page.takes(template_id):
+            names = (*names, page.target)
         return tuple(t for t in self.notify_targets if t.name in names)
 
     def timed_rules(self) -> tuple[SendRule, ...]:

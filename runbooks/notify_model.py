@@ -75,3 +75,24 @@ class Cadence(Struct, frozen=True):
     """Templates whose messages go to the responders (the page to the team), not to
     stakeholders: sending one is no stakeholder update and leaves the cadence alone.
     Empty in a runbook that does not say so, where every message counts, as before."""
+
+
+RESOLUTION_TEMPLATE = "resolved"
+"""The template a status page is sent by default: the resolution message."""
+
+
+class StatusPage(Struct, frozen=True):
+    """The page people read for the incident's status (`status_page:`), and the notify
+    target, if any, through which its updates are posted."""
+
+    url: str
+    """The page people read: shown to the coordinator and in the report, never posted to."""
+    target: str = ""
+    """The notify target (a webhook) that posts updates to the page; "" when the page is
+    updated by hand."""
+    send: tuple[str, ...] = (RESOLUTION_TEMPLATE,)
+    """The templates whose messages go to the page's target."""
+
+    def takes(self, template_id: str | None) -> bool:
+        """Whether a message from `template_id` goes to the page (when it has a target)."""
+        return template_id is not None and template_id in self.send

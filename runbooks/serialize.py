@@ -63,6 +63,11 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
             ],
             "send": {rule.template: _send_rule(rule) for rule in runbook.notify_rules},
         }
+    if (page := runbook.status_page) is not None:  # left out when none: older snapshots
+        status_page: dict[str, JSONValue] = {"url": page.url}
+        if page.target:
+            status_page |= {"target": page.target, "send": list(page.send)}
+        data["status_page"] = status_page
     cadence: dict[str, JSONValue] = {
         "first_update_min": runbook.cadence.first_update_min,
         "every_min": runbook.cadence.every_min,

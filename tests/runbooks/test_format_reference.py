@@ -91,6 +91,7 @@ FULL: dict[str, Any] = {
     "database_tiers": [{"id": "none", "title": "None", "risk": "r", "data_loss": "none"}],
     "templates": {"say": "Rolling back {title}."},
     "notify": {"targets": [{"name": "team", "kind": "slack", "url": "http://hook"}]},
+    "status_page": {"url": "https://status.example.com"},
     "phases": [
         {
             "id": "act",
@@ -120,6 +121,7 @@ WHERE: dict[str, tuple[Any, ...]] = {
     "A trigger": ("triggers", 0),
     "A database tier": ("database_tiers", 0),
     "A notify target": ("notify", "targets", 0),
+    "The status page": ("status_page",),
 }
 
 
