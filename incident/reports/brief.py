@@ -14,6 +14,7 @@ from datetime import datetime
 from msgspec import Struct
 
 from incident.comms.due import due_messages
+from incident.comms.status_page import brief_page_words
 from incident.core.attribution import command_since, handoff_line
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.names import same_person
@@ -190,6 +191,7 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     step = _next_step(state, clock, now)
     if step is not None:
         head.append(f"Next step: {step}")
+        head += _page_line(state, clock)
     if skipped:
         titles = ", ".join(c.phase.title for c in skipped)
         head.append(f"Skipped whole, no step checked: {titles}")
@@ -310,6 +312,14 @@ def _next_step(state: IncidentState, clock: PhaseClock | None, now: datetime) ->
     blocked = state.status_of(record.step.id) is StepStatus.BLOCKED
     note = f" ({state.blocker(record.step.id)})" if blocked else ""
     return f"{record.step.id}: {record.step.title}{note}"
+
+
+def _page_line(state: IncidentState, clock: PhaseClock | None) -> list[str]:
+    """What the next step says of the status page, when it is the step that would update
+    one (`brief_page_words`): none configured, by hand at its URL, or posted to it."""
+    record = next_in_phase(state, clock.phase.id) if clock is not None else None
+    words = brief_page_words(state.runbook, record.step) if record is not None else None
+    return [] if words is None else [f"  status page: {words}"]
 
 
 def _roles(state: IncidentState) -> list[str]:

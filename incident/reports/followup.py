@@ -4,6 +4,7 @@ learned, and supporting information (roles, messages, notes, record).
 
 from __future__ import annotations
 
+from incident.comms.status_page import page_words
 from incident.core.phase_clocks import resolved_at, to_stakeholders
 from incident.core.state import ActionItem
 from incident.core.text import counted
@@ -148,9 +149,12 @@ def _roles(ctx: ReportContext) -> list[str]:
 def _communications(ctx: ReportContext) -> list[str]:
     messages = ctx.state.communications
     lines = ["### Communications log", ""]
+    page = page_words(ctx.state, ctx.offset)
+    said = [] if page is None else ["", inline(page)]
     if not messages:
-        return [*lines, "No messages were recorded."]
+        return [*lines, "No messages were recorded.", *said]
     lines.append(f"{counted(len(messages), 'message')}, each with its exact text as sent.")
+    lines += said
     lines += _cadence(ctx)
     for number, message in enumerate(messages, 1):
         meta = f"**{number}.** {ctx.when(message.at)} · by {inline(message.by)}"

@@ -1,0 +1,112 @@
+"""The status page: whether the runbook names one, what the step that updates it says,
+and whether it was updated (the record's delivery to the page's target).
+
+The runbook's `status_page:` names the page people read and, optionally, the notify
+target that posts its templates' messages to it (`Runbook.targets_for` routes them
+there, through the same outbox as every webhook). Without a target the page is updated
+by hand; without a `status_page:` there is none, and the words say so instead of
+implying that one is updated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from msgspec import Struct
+
+from incident.comms.routing import message_key
+from incident.core.state import IncidentState
+from runbooks.model import RESOLUTION_TEMPLATE, Runbook, Step, StepKind
+
+
+def page_templates(runbook: Runbook) -> tuple[str, ...]:
+    """The templates whose messages go to the status page: its `send`, or the
+    resolution's where the runbook names no page (the message a page would carry)."""
+    page = runbook.status_page
+    return page.send if page is not None else (RESOLUTION_TEMPLATE,)
+
+
+def updates_page(runbook: Runbook, step: Step) -> bool:
+    """Whether `step` is the one that would update the status page: a communication
+    step sending one of `page_templates`."""
+    return step.kind == StepKind.COMMUNICATION and step.template in page_templates(runbook)
+
+
+def step_page_words(runbook: Runbook, step: Step) -> str | None:
+    """What the step that updates the status page says of the page, or None for any other
+    step: no page configured, one to update by hand, or the target that posts to it."""
+    if not updates_page(runbook, step):
+        return None
+    page = runbook.status_page
+    if page is None:
+        return (
+            "No status page is configured (the runbook has no status_page): this message "
+            "goes to no status page. If people read one, update it by hand."
+        )
+    if not page.target:
+        return (
+            f"Status page: update it by hand at {page.url} (no target posts to it), then "
+            'record it: `note` "status page updated".'
+        )
+    return f"Status page {page.url}: sending this message posts it there (target {page.target})."
+
+
+def brief_page_words(runbook: Runbook, step: Step) -> str | None:
+    """The same, in a few words for a one-line next step (`brief`)."""
+    if not updates_page(runbook, step):
+        return None
+    page = runbook.status_page
+    if page is None:
+        return "none configured (the runbook has no status_page)"
+    if not page.target:
+        return f"update it by hand at {page.url}"
+    return f"the message is posted to {page.url}"
+
+
+class PageUpdate(Struct, frozen=True):
+    """Whether the status page was updated, as the record shows it."""
+
+    url: str
+    at: datetime | None = None
+    """When the delivery to the page's target succeeded; None when it did not."""
+    why_not: str = ""
+    """Why it was not updated: `delivery failed`, `no target`..."""
+    error: str = ""
+
+
+def page_words(state: IncidentState, offset: Callable[[datetime], str]) -> str | None:
+    """The report's line on the status page (`offset` writes a moment: `T+12:34`), or
+    None where the runbook has no page and no step that would update one."""
+    update = page_update(state)
+    if update is None:
+        if not any(updates_page(state.runbook, r.step) for r in state.steps.values()):
+            return None
+        return "Status page: none configured (the runbook has no status_page)."
+    if update.at is not None:
+        return f"Status page updated at {offset(update.at)} ({update.url})."
+    if update.why_not == "no target":
+        return f"Status page: not updated (no target: update it by hand at {update.url})."
+    why = f"{update.why_not}: {update.error}" if update.error else update.why_not
+    return f"Status page: not updated ({why}): update it by hand at {update.url}."
+
+
+def page_update(state: IncidentState) -> PageUpdate | None:
+    """The page's update: the first message of its templates delivered to its target
+    (the record's `notification.delivered`), or why none was; None without a page."""
+    page = state.runbook.status_page
+    if page is None:
+        return None
+    if not page.target:
+        return PageUpdate(page.url, why_not="no target")
+    sent = [m for m in state.communications if page.takes(m.template)]
+    if not sent:
+        return PageUpdate(page.url, why_not="no " + " or ".join(page.send) + " message sent")
+    records = [state.deliveries.get(message_key(state.id, m.seq, page.target)) for m in sent]
+    delivered = [r for r in records if r is not None and r.status == "delivered"]
+    if delivered:
+        return PageUpdate(page.url, at=min((r.at for r in delivered if r.at), default=None))
+    failed = next((r for r in records if r is not None and r.status == "failed"), None)
+    if failed is not None:
+        return PageUpdate(page.url, why_not="delivery failed", error=failed.error)
+    return PageUpdate(page.url, why_not="delivery pending")
