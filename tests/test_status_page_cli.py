@@ -41,7 +41,7 @@ BY_HAND = f"status_page: {{url: '{PAGE_URL}'}}\n"
 
 async def _resolved(tmp_path: Path, page: str, answers: int) -> tuple[str, str, WebhookReceiver]:
     """Declare, send the resolution, deliver it (the page's target answering `answers`):
-    the report, the brief before the send, and the receiver."""
+    the report, `brief` and `status` before the send, and the receiver."""
     async with WebhookReceiver(always(answers)) as hook:
         runbook = tmp_path / "runbook.yaml"
         runbook.write_text(RUNBOOK % {"page": page})
@@ -55,12 +55,14 @@ async def _resolved(tmp_path: Path, page: str, answers: int) -> tuple[str, str, 
         )
         brief = await run_beside(cli, "brief", incident)
         assert brief.code == 0, brief.err
+        status = await run_beside(cli, "status", incident)
+        assert status.code == 0, status.err
         sent = await run_beside(cli, "send", incident, "--template", "resolved")
         assert sent.code == 0, sent.err
         await run_beside(cli, "deliver", incident, "--attempts", "1", "--wait", "5")
         report = await run_beside(cli, "export", incident)
         assert report.code == 0, report.err
-    return report.out, brief.out, hook
+    return report.out, brief.out + status.out, hook
 
 
 async def test_the_resolution_is_posted_to_the_page_and_the_report_says_when(
@@ -97,3 +99,4 @@ async def test_without_a_page_the_words_say_none_is_configured(tmp_path: Path) -
     assert not [r for r in hook.requests if r.path.endswith("/page")]
     assert "Status page: none configured (the runbook has no status\\_page)." in report
     assert "  status page: none configured (the runbook has no status_page)\n" in brief
+    assert "[ ] communicate-resolution: Communicate resolution\n      status page: none" in brief

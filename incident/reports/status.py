@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.comms.due import due_messages
+from incident.comms.status_page import brief_page_words
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
@@ -277,6 +278,10 @@ def status_text(state: IncidentState, now: datetime) -> str:
             lines.append(
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
             )
+            if step_state == StepStatus.OPEN and (
+                page := brief_page_words(state.runbook, record.step)
+            ):
+                lines.append(f"      status page: {page}")
             if record.step.kind == StepKind.DATABASE and state.changes is not None:
                 lines.append(f"      what the rollback undoes: {state.changes.summary}")
                 lines += [f"        {migration}" for migration in state.changes.migrations]

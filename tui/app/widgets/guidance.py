@@ -8,6 +8,7 @@ from textual.cache import LRUCache
 from textual.strip import Strip
 
 from incident.app.next_key import NextKey
+from incident.comms.status_page import step_page_words
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
@@ -170,4 +171,6 @@ class Guidance(LineView, can_focus=True):
             text.append(f": {visible(detail)}\n" if detail else "\n")
         text.append("\n")
         text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
+        if (page := step_page_words(state.runbook, step)) is not None:
+            text.append(f"\n\n{visible(page)}")
         self.set_text(text, head)
