@@ -153,7 +153,9 @@ def test_one_event_is_said_in_the_singular_and_json_keeps_its_number(tmp_path: P
         "--runbook", str(plan),
     ).strip()  # fmt: skip
     out = cli.ok("verify", incident_id)
-    assert re.fullmatch(rf"{incident_id}: ok, 1 event, head [0-9a-f]{{64}}\n", out), out
+    assert re.fullmatch(
+        rf"{incident_id}: ok, 1 event, head [0-9a-f]{{64}} \(consistent; .*\)\n", out
+    )
     (verdict,) = json.loads(cli.ok("verify", incident_id, "--json"))
     assert verdict["events"] == 1 and verdict["ok"] is True
     cli.ok("note", incident_id, "second")

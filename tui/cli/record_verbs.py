@@ -24,6 +24,16 @@ if TYPE_CHECKING:
     from store.backends import EventRecord
 
 
+CONSISTENT_ONLY = "(consistent; compare the head with one kept elsewhere to rule out a rewrite)"
+"""What an `ok` line with no `--expect-head` adds: the chain has no key, so whoever can
+write the record can rewrite it and recompute every hash; only a head kept outside the
+record (a report in the post-mortem repository, a ticket) shows such a rewrite."""
+
+NO_INCIDENTS = (
+    "no incidents to verify (an incident deleted outright leaves nothing to verify: "
+    "`lastgood verify ID --expect-head HASH`, with a head kept elsewhere, finds it)"
+)
+
 SHORT_HEAD = 12
 """The fewest hex digits of a head `--expect-head` takes: the faces print 12 (as
 `head 75f74cf092ff`), and a reviewer writes down what they were shown."""
@@ -88,9 +98,11 @@ def cmd_verify(args: Arguments) -> int:
     results: list[JSONValue] = []
     with open_log(args, read_only=True) as log:
         damaged_file = log.file_problem()
+        if expected is not None and not damaged_file and not log.has_incident(args.id):
+            return _gone(log, args.id, expected, json=args.json)
         ids = _incident_ids(log, None if args.all else args.id, damaged=bool(damaged_file))
         if not ids and not args.json and not damaged_file:
-            print("no incidents to verify")
+            print(NO_INCIDENTS)
         for incident_id in ids:
             report = _verified(log, incident_id, alone=not args.all and not damaged_file)
             if damaged_file and report.ok and not report.count:
@@ -116,16 +128,30 @@ def cmd_verify(args: Arguments) -> int:
             elif mismatch:
                 print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
-                matched = f", {head_position(report, found_at)}" if found_at is not None else ""
-                print(
-                    f"{shown_id}: ok, {counted(report.count, 'event')}, "
-                    f"head {report.head_hash}{matched}"
-                )
+                said = f", {head_position(report, found_at)}" if found_at else f" {CONSISTENT_ONLY}"
+                counts = counted(report.count, "event")
+                print(f"{shown_id}: ok, {counts}, head {report.head_hash}{said}")
         if damaged_file:
             print(file_damage(log.path, damaged_file), file=sys.stderr if args.json else None)
     if args.json:
         print(json_for_stdout(results))
     return 1 if failed or damaged_file else 0
+
+
+def _gone(log: EventRecord, incident_id: str, expected: str, *, json: bool) -> int:
+    """A head was kept of an incident the record holds no event of: deleted outright (or
+    the ID or the database is not the one the head was kept from). Without the kept head
+    nothing would show it; with it, it is what a cut tail is: exit 1."""
+    problem = (
+        f"no event of it is in {visible(str(log.path))}, yet its head {expected} was kept: "
+        "the incident was deleted, or this is not the ID or the database it was kept from"
+    )
+    if json:
+        gone = ChainReport(incident_id, True, 0, GENESIS_HASH)
+        print(json_for_stdout([_verdict(gone, expected, problem, None)]))
+    else:
+        print(f"{visible(incident_id)}: NOT THE EXPECTED HEAD: {problem}")
+    return 1
 
 
 def file_damage(path: object, problem: str) -> str:
@@ -186,4 +212,16 @@ def _verdict(
         "problem": report.problem or mismatch or None,
         "expected_head": expected,
         "expected_seq": found_at,
+        "proves": _proves(report, expected, mismatch, found_at),
     }
+
+
+def _proves(
+    report: ChainReport, expected: str | None, mismatch: str, found_at: int | None
+) -> str | None:
+    """What an entry's `ok` rests on: `consistent` (the chain agrees with itself, which
+    a rewrite with its hashes recomputed does too), `unchanged to the expected head`
+    (everything up to the head kept elsewhere), or None when it is not ok."""
+    if not report.ok or mismatch:
+        return None
+    return "unchanged to the expected head" if expected and found_at else "consistent"
