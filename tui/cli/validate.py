@@ -11,6 +11,7 @@ import sys
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
 from runbooks import Problem, inspect_runbook_file
+from runbooks.env_reads import env_reads, reads_line
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
@@ -47,6 +48,8 @@ def cmd_validate(args: Arguments) -> int:
             )
             if note := unenforced_hint(runbook):
                 print(f"{visible(name)}: note: {note}")
+            if reads := reads_line(runbook):  # a reviewer sees what leaves the bastion
+                print(f"{visible(name)}: {visible(reads)}")
     if args.json:
         print(json_for_stdout({"ok": problems == 0, "files": files}))
     return 2 if problems else 0
@@ -60,6 +63,7 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "phases": None if runbook is None else len(runbook.phases),
         "steps": None if runbook is None else len(runbook.steps()),
         "notes": [note] if runbook is not None and (note := unenforced_hint(runbook)) else [],
+        "reads": {} if runbook is None else _reads(runbook),
         "problems": [
             {
                 "file": problem.file,
@@ -70,3 +74,8 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
             for problem in problems
         ],
     }
+
+
+def _reads(runbook: Runbook) -> JSONValue:
+    """Each variable the runbook reads, with the hosts it is sent to."""
+    return {name: list[JSONValue](hosts) for name, hosts in env_reads(runbook).items()}

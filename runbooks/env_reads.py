@@ -1,0 +1,65 @@
+"""Which environment variables a runbook reads, and the host each is sent to.
+
+A probe's or a webhook target's URL and headers may read any `${NAME}` of the
+coordinator's environment, and probes are polled (and `on: declared` messages sent)
+without asking: a one-line change to a shared runbook ("add a version probe") could
+send a token of the bastion to any host, and the redaction would then hide it from
+the record too (ux_review12 #6). Nothing is refused; `validate` and `declare` say it in
+one line, so whoever reviews the runbook sees it:
+`reads $SLACK_TOKEN (sent to hooks.slack.com), $HOME (sent to 127.0.0.1:38111)`.
+
+A command step's shell is given the whole environment, as any deploy script is; what
+it reads is the command's text, reviewed as such, and is not listed here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from runbooks.checks import ENV_REFERENCE, with_defaults
+from runbooks.model import Runbook
+
+
+def _names(texts: Iterable[str]) -> list[str]:
+    """The variables `texts` read, `${NAME:-default}` included, in order, once each."""
+    return list(dict.fromkeys(m.group(1) for text in texts for m in ENV_REFERENCE.finditer(text)))
+
+
+def destination(url: str) -> str:
+    """Where a request to `url` goes, as a reviewer reads it: `host` or `host:port`, or,
+    when the host itself comes from the environment, `the host $NAME names`."""
+    resolved = with_defaults(url)
+    netloc = urlsplit(resolved).netloc.rpartition("@")[2]
+    named = _names([netloc] if netloc else [resolved])
+    if named:
+        return f"the host ${named[0]} names"
+    return netloc.lower() or "an unknown host"
+
+
+def senders(runbook: Runbook) -> list[tuple[str, str, tuple[str, ...]]]:
+    """Each probe and webhook target: its URL, and the texts sent with it (its URL and
+    its header values)."""
+    found = [(p.url, (p.url, *(v for _n, v in p.headers))) for p in runbook.probes]
+    found += [(t.url, (t.url, *(v for _n, v in t.headers))) for t in runbook.notify_targets]
+    return [(url, destination(url), texts) for url, texts in found]
+
+
+def env_reads(runbook: Runbook) -> dict[str, list[str]]:
+    """Each variable the runbook's probes and targets read, with the hosts it is sent to."""
+    reads: dict[str, list[str]] = {}
+    for _url, host, texts in senders(runbook):
+        for name in _names(texts):
+            hosts = reads.setdefault(name, [])
+            if host not in hosts:
+                hosts.append(host)
+    return reads
+
+
+def reads_line(runbook: Runbook) -> str | None:
+    """One line naming each variable read and where it goes; None if none is read."""
+    reads = env_reads(runbook)
+    if not reads:
+        return None
+    said = ", ".join(f"${name} (sent to {', '.join(hosts)})" for name, hosts in reads.items())
+    return f"reads {said}"
