@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Collection, Iterable
 
-from runbooks.checks import suggest, url_problem
+from runbooks.checks import ENV_REFERENCE, suggest, url_problem, without_password
 from runbooks.model import Reduce
 from runbooks.printable import (
     BIDI_CONTROLS,
@@ -86,7 +86,7 @@ def answer_problem(field: str, text: str, name: Name = label) -> str | None:
                 "(at most 48, starting with a letter or digit)"
             )
         case "health_url" | "version_url" | "prometheus_url":
-            if problem := url_problem(text):
+            if problem := url_problem(text) or _literal_password(field, text, what):
                 return f"{what}: {problem}"
         case "version_field" if not _FIELD.fullmatch(text):
             return f"{what} {text!r}: a JSON field name, like version"
@@ -184,6 +184,31 @@ def starter_problems(answers: StarterAnswers, name: Name = label) -> list[str]:
             f"(lower case, digits, '-'): give {name('target')}"
         )
     return problems
+
+
+_USERINFO = re.compile(r"^[^:/?#\s]+://([^/?#@:]*):([^/?#]*)@")
+"""`scheme://user:password@`: the user, and the password up to the last `@` before the
+path (as `runbooks.checks.without_password` reads it)."""
+
+
+def _literal_password(field: str, url: str, what: str) -> str | None:
+    """Why a URL with a password typed into it is refused (ux_review12 #7): the runbook
+    file would hold it, and every incident declared from it records the runbook whole,
+    for good. A password written as `${NAME}` is read from the environment when asked."""
+    found = _USERINFO.match(url)
+    if found is None or not found.group(2):
+        return None
+    reference = ENV_REFERENCE.fullmatch(found.group(2))
+    if reference is not None and reference.group(2) is None:
+        return None
+    variable = f"{field.removesuffix('_url').upper()}_PASSWORD"
+    shown = without_password(url).replace(":…@", f":${{{variable}}}@", 1)
+    quoted = " (in single quotes, so the shell leaves it)" if what.startswith("-") else ""
+    return (
+        "a password typed into the URL would be written into the runbook and recorded by "
+        f"every incident declared from it: name a variable instead, '{shown}'{quoted}, "
+        f"and set {variable} where lastgood runs"
+    )
 
 
 def _either(methods: Collection[RollbackMethod]) -> str:
