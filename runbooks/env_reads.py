@@ -8,6 +8,9 @@ the record too (ux_review12 #6). Nothing is refused; `validate` and `declare` sa
 one line, so whoever reviews the runbook sees it:
 `reads $SLACK_TOKEN (sent to hooks.slack.com), $HOME (sent to 127.0.0.1:38111)`.
 
+A header (or a URL's password) that reads a `${NAME}` and goes over plain `http://` to a
+host other than this machine is warned of in one line too (ux_review12 #10).
+
 A command step's shell is given the whole environment, as any deploy script is; what
 it reads is the command's text, reviewed as such, and is not listed here.
 """
@@ -15,6 +18,7 @@ it reads is the command's text, reviewed as such, and is not listed here.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from ipaddress import ip_address
 from urllib.parse import urlsplit
 
 from runbooks.checks import ENV_REFERENCE, with_defaults
@@ -37,18 +41,20 @@ def destination(url: str) -> str:
     return netloc.lower() or "an unknown host"
 
 
-def senders(runbook: Runbook) -> list[tuple[str, str, tuple[str, ...]]]:
-    """Each probe and webhook target: its URL, and the texts sent with it (its URL and
-    its header values)."""
-    found = [(p.url, (p.url, *(v for _n, v in p.headers))) for p in runbook.probes]
-    found += [(t.url, (t.url, *(v for _n, v in t.headers))) for t in runbook.notify_targets]
-    return [(url, destination(url), texts) for url, texts in found]
+def senders(runbook: Runbook) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    """Each probe and webhook target: what it is (`probe health`), its URL, where it goes
+    (`destination`), and the texts sent with it (its URL and its header values)."""
+    found = [(f"probe {p.name}", p.url, tuple(v for _n, v in p.headers)) for p in runbook.probes]
+    found += [
+        (f"target {t.name}", t.url, tuple(v for _n, v in t.headers)) for t in runbook.notify_targets
+    ]
+    return [(what, url, destination(url), (url, *headers)) for what, url, headers in found]
 
 
 def env_reads(runbook: Runbook) -> dict[str, list[str]]:
     """Each variable the runbook's probes and targets read, with the hosts it is sent to."""
     reads: dict[str, list[str]] = {}
-    for _url, host, texts in senders(runbook):
+    for _what, _url, host, texts in senders(runbook):
         for name in _names(texts):
             hosts = reads.setdefault(name, [])
             if host not in hosts:
@@ -63,3 +69,37 @@ def reads_line(runbook: Runbook) -> str | None:
         return None
     said = ", ".join(f"${name} (sent to {', '.join(hosts)})" for name, hosts in reads.items())
     return f"reads {said}"
+
+
+def _in_clear(url: str) -> str | None:
+    """The host of a plain `http://` URL that leaves this machine, or None (https, a
+    loopback host, or a scheme or host the environment gives, unknown until sent)."""
+    split = urlsplit(with_defaults(url))
+    host = split.hostname or ""
+    hostport = split.netloc.rpartition("@")[2]
+    if split.scheme.lower() != "http" or not host or ENV_REFERENCE.search(hostport):
+        return None
+    if host == "localhost" or host.endswith(".localhost"):
+        return None
+    try:
+        if ip_address(host).is_loopback:
+            return None
+    except ValueError:
+        pass
+    return destination(url)
+
+
+def in_clear_line(runbook: Runbook) -> str | None:
+    """One line naming each `${NAME}` a header (or the URL's password) sends over plain
+    `http://` to a host other than this machine, where anyone on the path reads it
+    (ux_review12 #10); None if none does. Said, not refused."""
+    found = []
+    for what, url, host, texts in senders(runbook):
+        userinfo = urlsplit(with_defaults(url)).netloc.rpartition("@")[0]
+        names = _names([*texts[1:], userinfo])
+        if names and _in_clear(url) is not None:
+            read = ", ".join(f"${name}" for name in names)
+            found.append(f"{what} sends {read} over plain http:// to {host}")
+    if not found:
+        return None
+    return f"warning: {'; '.join(found)}: anyone on the way can read it (use https://)"

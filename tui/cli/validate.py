@@ -11,7 +11,7 @@ import sys
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
 from runbooks import Problem, inspect_runbook_file
-from runbooks.env_reads import env_reads, reads_line
+from runbooks.env_reads import env_reads, in_clear_line, reads_line
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
@@ -50,6 +50,8 @@ def cmd_validate(args: Arguments) -> int:
                 print(f"{visible(name)}: note: {note}")
             if reads := reads_line(runbook):  # a reviewer sees what leaves the bastion
                 print(f"{visible(name)}: {visible(reads)}")
+            if clear := in_clear_line(runbook):
+                print(f"{visible(name)}: {visible(clear)}", file=sys.stderr)
     if args.json:
         print(json_for_stdout({"ok": problems == 0, "files": files}))
     return 2 if problems else 0
@@ -64,6 +66,7 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "steps": None if runbook is None else len(runbook.steps()),
         "notes": [note] if runbook is not None and (note := unenforced_hint(runbook)) else [],
         "reads": {} if runbook is None else _reads(runbook),
+        "warnings": [w] if runbook is not None and (w := in_clear_line(runbook)) else [],
         "problems": [
             {
                 "file": problem.file,
