@@ -15,7 +15,6 @@ from datetime import datetime
 
 from msgspec import Struct
 
-from incident.comms.routing import message_key
 from incident.core.state import IncidentState
 from runbooks.model import RESOLUTION_TEMPLATE, Runbook, Step, StepKind
 
@@ -102,6 +101,8 @@ def page_update(state: IncidentState) -> PageUpdate | None:
     sent = [m for m in state.communications if page.takes(m.template)]
     if not sent:
         return PageUpdate(page.url, why_not="no " + " or ".join(page.send) + " message sent")
+    from incident.comms.routing import message_key  # `status` reads the page's words alone
+
     records = [state.deliveries.get(message_key(state.id, m.seq, page.target)) for m in sent]
     delivered = [r for r in records if r is not None and r.status == "delivered"]
     if delivered:
