@@ -48,16 +48,43 @@ def test_a_failed_check_keeps_the_old_file_and_leaves_no_scratch(tmp_path):
     assert listing(tmp_path) == ["lastgood.yaml"]
 
 
-def test_a_symbolic_link_is_written_through_and_stays_a_link(tmp_path):
+def test_a_symbolic_link_is_refused_and_what_it_names_is_left_alone(tmp_path):
+    """It was written through: a link planted in a shared directory had the report
+    written wherever it pointed (a security review, #1)."""
     real = tmp_path / "reports" / "INC-1.md"
     real.parent.mkdir()
     real.write_bytes(b"older\n")
     link = tmp_path / "latest.md"
     link.symlink_to(real)
-    write_whole(link, iter(REPORT))
-    assert link.is_symlink() and link.resolve() == real
-    assert real.read_bytes() == b"".join(REPORT)
+    with pytest.raises(OSError, match="is a symbolic link: not written through it") as refused:
+        write_whole(link, iter(REPORT))
+    assert str(refused.value) == f"{link} is a symbolic link: not written through it"
+    assert link.is_symlink() and real.read_bytes() == b"older\n"
     assert listing(tmp_path) == ["latest.md", "reports"] and listing(real.parent) == ["INC-1.md"]
+
+
+def test_a_dangling_link_is_refused_and_nothing_is_created_where_it_points(tmp_path):
+    """A dangling link made the file it named: `/etc/cron.d/x` for root."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    link = tmp_path / "report.md"
+    link.symlink_to(elsewhere / "planted")
+    with pytest.raises(OSError, match="is a symbolic link: not written through it"):
+        write_whole(link, iter(REPORT), check=lambda scratch: None)
+    assert listing(elsewhere) == [] and listing(tmp_path) == ["elsewhere", "report.md"]
+
+
+def test_a_link_to_a_fifo_is_refused_too(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    (tmp_path / "out").symlink_to(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # written through, it would not block
+    try:
+        with pytest.raises(OSError, match="is a symbolic link: not written through it"):
+            write_whole(tmp_path / "out", iter(REPORT))
+        assert os.read(reader, 1 << 16) == b""
+    finally:
+        os.close(reader)
 
 
 @pytest.mark.parametrize("checked", [False, True])
@@ -101,7 +128,7 @@ def test_a_link_that_loops_is_an_os_error_not_a_runtime_error(tmp_path):
     """`Path.resolve` raised RuntimeError, which the CLI showed as a traceback."""
     loop = tmp_path / "loop.md"
     loop.symlink_to(loop)
-    with pytest.raises(OSError, match="Too many levels of symbolic links"):
+    with pytest.raises(OSError, match=r"loop\.md is a symbolic link"):
         write_whole(loop, iter(REPORT))
 
 
@@ -148,7 +175,7 @@ def test_odd_outputs_are_one_line_each(tmp_path):
     loop = tmp_path / "loop.md"
     loop.symlink_to(loop)
     for output, said in (
-        ("loop.md", "loop.md: cannot write: Too many levels of symbolic links"),
+        ("loop.md", "loop.md is a symbolic link: not written through it"),
         (".", ".: cannot write: Is a directory"),
         ("", "--output: the path is empty"),
     ):
@@ -174,3 +201,33 @@ def test_check_step_needs_a_report_that_is_kept(tmp_path):
     assert "--check-step needs the report kept in a file: /dev/null is not one" in done.stderr
     steps = {s["id"]: s["state"] for s in json.loads(done.stdout)["steps"]}
     assert steps["document-incident"] == "open"
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        'lastgood export "$ID" -o out.md',
+        'lastgood export "$ID" --format json -o out.md',
+        'lastgood timeline "$ID" -o out.md',
+        'lastgood close "$ID" --force --reason drill >/dev/null\n'
+        'lastgood schedule-postmortem "$ID" --at 2030-01-01T10:00:00Z --reason later >/dev/null\n'
+        'lastgood ics "$ID" -o out.md',
+        'lastgood export "$ID" --check-step -o out.md',
+        "lastgood init --service shop --no-health-probe --no-version-probe --no-prometheus"
+        " --method custom --rollback-command true -o out.md --force </dev/null",
+    ],
+    ids=["export", "json", "timeline", "ics", "check-step", "init"],
+)
+@pytest.mark.parametrize("dangling", [False, True], ids=["link", "dangling"])
+def test_every_verb_writing_a_named_file_refuses_a_link_in_one_line(tmp_path, command, dangling):
+    """`-o FILE` followed a link, a dangling one too (a security review, #1)."""
+    victim = tmp_path / "victim.txt"
+    if not dangling:
+        victim.write_text("precious\n")
+    (tmp_path / "out.md").symlink_to(victim)
+    done = shell(command, tmp_path)
+    assert done.returncode == 2, done
+    assert done.stderr.endswith("out.md is a symbolic link: not written through it\n"), done.stderr
+    assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+    assert (tmp_path / "out.md").is_symlink()
+    assert victim.read_text() == "precious\n" if not dangling else not victim.exists()

@@ -3,9 +3,13 @@
 A regular file is written beside itself and renamed over the old one, so a reader
 never sees half of it and a failure leaves the old one as it was, with no scratch
 file left behind; the new file keeps the old one's permissions (a new one gets the
-usual ones, as the umask says). A symbolic link is written through: the file it
-names changes and the link stays. Anything else that is already there and is not a
-directory (a FIFO, a terminal) has no file to replace, so it is streamed into;
+usual ones, as the umask says). A symbolic link
+at the path, a dangling one included, is refused (`LinkRefused`), never written
+through: a link planted in a shared directory would have a report or a runbook
+written wherever it points. The scratch file is made with O_EXCL|O_NOFOLLOW and the
+rename replaces the name itself, so a link put there after the look is replaced,
+not followed. Anything else that is already there and is not a directory (a FIFO, a
+terminal) has no file to replace, so it is streamed into (opened with O_NOFOLLOW);
 renaming a scratch file over it once replaced `/dev/full` with a regular file.
 
 A path that names one of this process's own descriptors (`/dev/stdout`,
@@ -35,6 +39,23 @@ Check = Callable[[Path], None]
 _STANDARD_STREAMS = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 
+class LinkRefused(OSError):
+    """The path given is a symbolic link: nothing is written through it."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(errno.ELOOP, "a symbolic link: not written through it", str(path))
+
+    def __str__(self) -> str:
+        return f"{self.filename} is a symbolic link: not written through it"
+
+
+def cannot_write(path: Path, error: OSError) -> str:
+    """The one line every face says when `path` could not be written."""
+    if isinstance(error, LinkRefused):
+        return str(error)
+    return f"{path}: cannot write: {error.strerror or error}"
+
+
 def write_whole(path: Path, parts: Iterable[bytes], *, check: Check | None = None) -> None:
     """Write `parts` to `path` (see the module); OSError if it cannot be written."""
     descriptor = named_descriptor(path)
@@ -42,13 +63,15 @@ def write_whole(path: Path, parts: Iterable[bytes], *, check: Check | None = Non
         _streamed(parts, lambda: os.fdopen(os.dup(descriptor), "wb"), path.name, check)
         return
     mode = _mode(path)
+    if mode is not None and stat.S_ISLNK(mode):
+        raise LinkRefused(path)
     if mode is not None and stat.S_ISDIR(mode):
         raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
     if mode is not None and not stat.S_ISREG(mode):
-        _streamed(parts, lambda: path.open("wb"), path.name, check)
+        _streamed(parts, lambda: _open_no_link(path), path.name, check)
         return
-    target = path.resolve() if path.is_symlink() else path
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    # mkstemp opens O_CREAT|O_EXCL|O_NOFOLLOW, 0600
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     scratch = Path(name)
     try:
         os.fchmod(handle, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
@@ -57,7 +80,7 @@ def write_whole(path: Path, parts: Iterable[bytes], *, check: Check | None = Non
                 out.write(part)
         if check is not None:
             check(scratch)
-        os.replace(scratch, target)
+        os.replace(scratch, path)
     except BaseException:
         scratch.unlink(missing_ok=True)
         raise
@@ -68,7 +91,10 @@ def is_kept_file(path: Path) -> bool:
     none yet; not a stream, a device or a descriptor (`/dev/null`, `/dev/stdout`)."""
     if named_descriptor(path) is not None:
         return False
-    mode = _mode(path)
+    try:  # a link is followed here: `write_whole` refuses it, naming it
+        mode: int | None = os.stat(path).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        mode = None
     return mode is None or stat.S_ISREG(mode)
 
 
@@ -94,10 +120,9 @@ def is_stdout(path: Path) -> bool:
 
 
 def _mode(path: Path) -> int | None:
-    """`path`'s mode, links followed; None if nothing is there (a dangling link included).
-    A link that loops is an OSError, ELOOP."""
+    """`path`'s own mode, a link not followed; None if nothing is there."""
     try:
-        return os.stat(path).st_mode
+        return os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return None
 
@@ -106,6 +131,17 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _open_no_link(path: Path) -> BinaryIO:
+    """`path` opened to write into, as it is: a link put there since is refused (ELOOP)."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_NOFOLLOW | os.O_NOCTTY)
+    except OSError as error:
+        if error.errno == errno.ELOOP:
+            raise LinkRefused(path) from None
+        raise
+    return os.fdopen(descriptor, "wb")
 
 
 def _streamed(

@@ -26,7 +26,7 @@ from incident.app.starter import (
     starter_problems,
     write_starter,
 )
-from incident.app.whole_file import is_kept_file, is_stdout
+from incident.app.whole_file import cannot_write, is_kept_file, is_stdout
 from incident.app.written import RUNBOOK, written_line
 from incident.core.errors import CommandError
 from incident.core.samples import Outcome, Sample
@@ -106,7 +106,7 @@ def cmd_init(args: Arguments) -> int:
     except CommandError as refusal:
         raise _refused(refusal) from None
     except OSError as error:
-        raise CliError(f"cannot write {path}: {error.strerror or error}") from error
+        raise CliError(cannot_write(path, error)) from None
     validate, declare = commands_for(str(path))
     written = written_line(RUNBOOK, str(path))
     # On stdout, as the exports say what they wrote; on stderr when the runbook is there.

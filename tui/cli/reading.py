@@ -24,7 +24,7 @@ from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.report_document import json_export_record, report_document, report_record
 from incident.app.session import cannot_read
-from incident.app.whole_file import is_kept_file, is_stdout, write_whole
+from incident.app.whole_file import cannot_write, is_kept_file, is_stdout, write_whole
 from incident.app.written import INVITATION, RECORD, TIMELINE, file_written
 from incident.core.chain import ChainReport, ChainWalk, damage_data
 from incident.core.clock import SystemClock
@@ -277,7 +277,7 @@ def _write_atomically(path: Path, parts: Iterable[bytes]) -> None:
     try:
         write_whole(path, parts)
     except OSError as error:
-        raise CliError(f"{path}: cannot write: {error.strerror or error}") from None
+        raise CliError(cannot_write(path, error)) from None
 
 
 def first_event(log: EventRecord, incident_id: str) -> Event:

@@ -20,6 +20,7 @@ from incident.app import closeout, messages, postmortem, steps
 from incident.app.lifecycle import declare
 from incident.app.report_document import report_document
 from incident.app.session import IncidentSession
+from incident.app.whole_file import write_whole
 from incident.comms.due import due_messages
 from incident.core.clock import ManualClock, SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
@@ -205,7 +206,7 @@ def run_demo(log: SqliteEventLog, actor: str = DEMO_ACTOR) -> int:
     session.run(lambda s: commands.close(s, actor=actor, clock=clock))
     print()
     print(status_text(session.state, clock.now()))
-    report.write_text(report_document(log, state.id, clock.now())[1], encoding="utf-8")
+    write_whole(report, [report_document(log, state.id, clock.now())[1].encode()])
     verdict = log.verify(state.id)
     print()
     # said, so no one reads the report.md already there for this run's
@@ -232,6 +233,6 @@ def make_artefact(
             session,
             actor,
             str(draft),
-            lambda text: draft.write_text(text, encoding="utf-8"),
+            lambda text: write_whole(draft, [text.encode()]),
             check_step=True,
         )

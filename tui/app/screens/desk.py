@@ -337,7 +337,9 @@ class Desk:
             )
             self._catch_up()
             if isinstance(outcome.error, OSError):
-                return Refusal(f"{path}: cannot write: {outcome.error.strerror or outcome.error}")
+                from incident.app.whole_file import cannot_write
+
+                return Refusal(cannot_write(path, outcome.error))
             return self.shown(outcome, after=after, quiet=False)
 
         self.screen.app.push_screen(
