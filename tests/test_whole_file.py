@@ -109,19 +109,22 @@ def test_a_fifo_is_streamed_into_and_stays_a_fifo(tmp_path, checked):
     assert listing(tmp_path) == ["pipe"]
 
 
-def test_a_rewritten_file_keeps_its_permissions_and_a_new_one_gets_the_umask_s(tmp_path):
-    """The scratch file's 0600 replaced a report's 0640 (a hostile review)."""
+def test_a_rewritten_file_keeps_its_permissions_and_a_new_one_is_0600(tmp_path):
+    """The scratch file's 0600 replaced a report's 0640 (a hostile review); a new one
+    was 0644 under umask 022 while the record it copies is 0600 (a security review, #5)."""
     shared = tmp_path / "shared.md"
     shared.write_bytes(b"older\n")
     shared.chmod(0o640)
     write_whole(shared, iter(REPORT))
     assert stat.S_IMODE(shared.stat().st_mode) == 0o640
-    before = os.umask(0o027)
+    before = os.umask(0o022)
     try:
         write_whole(tmp_path / "new.md", iter(REPORT))
+        write_whole(tmp_path / "checked.md", iter(REPORT), check=lambda scratch: None)
     finally:
         os.umask(before)
-    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o640
+    assert stat.S_IMODE((tmp_path / "new.md").stat().st_mode) == 0o600
+    assert stat.S_IMODE((tmp_path / "checked.md").stat().st_mode) == 0o600
 
 
 def test_a_link_that_loops_is_an_os_error_not_a_runtime_error(tmp_path):
@@ -231,3 +234,22 @@ def test_every_verb_writing_a_named_file_refuses_a_link_in_one_line(tmp_path, co
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
     assert (tmp_path / "out.md").is_symlink()
     assert victim.read_text() == "precious\n" if not dangling else not victim.exists()
+
+
+def test_every_file_a_verb_writes_is_0600_under_umask_022(tmp_path):
+    """Exports, the timeline, the calendar file and init's runbook were 0644 (#5)."""
+    done = shell(
+        "umask 022\n"
+        'lastgood export "$ID" -o report.md >/dev/null\n'
+        'lastgood export "$ID" --format json -o record.json >/dev/null\n'
+        'lastgood timeline "$ID" -o timeline.md >/dev/null\n'
+        'lastgood close "$ID" --force --reason drill >/dev/null\n'
+        'lastgood schedule-postmortem "$ID" --at 2030-01-01T10:00:00Z --reason later >/dev/null\n'
+        'lastgood ics "$ID" -o meeting.ics >/dev/null\n'
+        "lastgood init --service shop --no-health-probe --no-version-probe --no-prometheus"
+        " --method custom --rollback-command true -o shop.yaml </dev/null >/dev/null",
+        tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    for name in ("report.md", "record.json", "timeline.md", "meeting.ics", "shop.yaml"):
+        assert oct(stat.S_IMODE((tmp_path / name).stat().st_mode)) == oct(0o600), name

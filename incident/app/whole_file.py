@@ -2,15 +2,17 @@
 
 A regular file is written beside itself and renamed over the old one, so a reader
 never sees half of it and a failure leaves the old one as it was, with no scratch
-file left behind; the new file keeps the old one's permissions (a new one gets the
-usual ones, as the umask says). A symbolic link
-at the path, a dangling one included, is refused (`LinkRefused`), never written
-through: a link planted in a shared directory would have a report or a runbook
-written wherever it points. The scratch file is made with O_EXCL|O_NOFOLLOW and the
-rename replaces the name itself, so a link put there after the look is replaced,
-not followed. Anything else that is already there and is not a directory (a FIFO, a
-terminal) has no file to replace, so it is streamed into (opened with O_NOFOLLOW);
-renaming a scratch file over it once replaced `/dev/full` with a regular file.
+file left behind; the new file keeps the old one's permissions, and a new one is
+0600 whatever the umask, as the record is: an export is the whole record, and a
+report, a timeline, a calendar file or a runbook may hold what it holds (who means
+to share one chmods it). A symbolic link at the path, a dangling one included, is
+refused (`LinkRefused`), never written through: a link planted in a shared directory
+would have a report or a runbook written wherever it points. The scratch file is
+made with O_EXCL|O_NOFOLLOW and the rename replaces the name itself, so a link put
+there after the look is replaced, not followed. Anything else that is already there
+and is not a directory (a FIFO, a terminal) has no file to replace, so it is
+streamed into (opened with O_NOFOLLOW); renaming a scratch file over it once
+replaced `/dev/full` with a regular file.
 
 A path that names one of this process's own descriptors (`/dev/stdout`,
 `/dev/fd/1`, `/proc/self/fd/1`) is written to that descriptor, as the shell opened
@@ -37,6 +39,9 @@ Check = Callable[[Path], None]
 """Looks at the finished scratch file before it lands; raises to keep it from landing."""
 
 _STANDARD_STREAMS = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+NEW_FILE_MODE = 0o600
+"""A new file's mode, the record's."""
 
 
 class LinkRefused(OSError):
@@ -74,7 +79,7 @@ def write_whole(path: Path, parts: Iterable[bytes], *, check: Check | None = Non
     handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     scratch = Path(name)
     try:
-        os.fchmod(handle, stat.S_IMODE(mode) if mode is not None else 0o666 & ~_umask())
+        os.fchmod(handle, stat.S_IMODE(mode) if mode is not None else NEW_FILE_MODE)
         with os.fdopen(handle, "wb") as out:
             for part in parts:
                 out.write(part)
@@ -125,12 +130,6 @@ def _mode(path: Path) -> int | None:
         return os.lstat(path).st_mode
     except (FileNotFoundError, NotADirectoryError):
         return None
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
 
 
 def _open_no_link(path: Path) -> BinaryIO:
