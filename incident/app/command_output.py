@@ -20,7 +20,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from incident.core.secrets import MIN_SECRET_CHARS, Secrets, secrets_for
+from incident.core.secrets import MIN_SECRET_CHARS, Secrets
+from runbooks.checks import ENV_REFERENCE
 from runbooks.model import Runbook
 
 HIDDEN_VARIABLES = ("LASTGOOD_DB",)
@@ -36,12 +37,31 @@ def output_secrets(runbook: Runbook, env: Mapping[str, str], db: str | None = No
     """What must not reach a command's shown or recorded output: the `${NAME}` values
     of the runbook's webhook targets and probes, and the password of `db` and of
     `$LASTGOOD_DB` (each a database's URL or a file's path)."""
+    values = [v for _name, found in named_secrets(runbook, env, db) for v in found]
+    return Secrets(values=tuple(dict.fromkeys(values)))
+
+
+def named_secrets(
+    runbook: Runbook, env: Mapping[str, str], db: str | None = None
+) -> list[tuple[str, tuple[str, ...]]]:
+    """`output_secrets`, each with what holds it: `$HOOK_SECRET`, `the --db URL's
+    password`; values too short to be worth hiding left out."""
     requests = [(t.url, t.headers) for t in runbook.notify_targets]
     requests += [(p.url, p.headers) for p in runbook.probes]
-    values = [v for url, headers in requests for v in secrets_for(url, headers, env).values]
-    for location in (db, env.get("LASTGOOD_DB")):
-        values += _passwords(location or "")
-    return Secrets(values=tuple(dict.fromkeys(v for v in values if len(v) >= MIN_SECRET_CHARS)))
+    named: dict[str, list[str]] = {}
+    for url, headers in requests:
+        templates = [url, *(value for _name, value in headers)]
+        for match in (m for t in templates for m in ENV_REFERENCE.finditer(t)):
+            if match.group(1) in env:
+                named.setdefault(f"${match.group(1)}", []).append(env[match.group(1)])
+    for holder, location in (("the --db URL", db), ("$LASTGOOD_DB", env.get("LASTGOOD_DB"))):
+        named.setdefault(f"{holder}'s password", []).extend(_passwords(location or ""))
+    kept = [(name, _worth_hiding(values)) for name, values in named.items()]
+    return [(name, values) for name, values in kept if values]
+
+
+def _worth_hiding(values: Iterable[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(v for v in values if len(v) >= MIN_SECRET_CHARS))
 
 
 def _passwords(location: str) -> Iterable[str]:

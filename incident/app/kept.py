@@ -15,13 +15,13 @@ is then (`incident.app.kept_recording`): what is no longer valid (a step someone
 meanwhile, a decision already made) is not recorded twice; what was typed becomes a
 note saying so, with when it was written.
 
-Everything in the file is data: shown through `visible`, recorded as typed, less the
-secrets the incident knows of (as a run's output is).
+Everything in the file is data: shown through `visible`, recorded as typed; typed
+text holding a secret the incident knows of is refused before it is kept
+(`incident.app.typed_secrets`), never kept changed.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -212,18 +212,16 @@ def intent_of(
     db: str | None,
     env: Mapping[str, str] | None = None,
 ) -> KeptIntent:
-    """What a dialog submitted, as it is kept and will be recorded: its text and flags
-    (nothing unset), without the secrets the incident knows of (as a run's output)."""
-    from incident.app.command_output import output_secrets
-    from incident.core.secrets import redact
+    """What a dialog submitted, as it is kept and will be recorded: its text as typed
+    and its flags (nothing unset). Text holding a secret the incident knows of is
+    refused here, CommandError, before anything is kept (`incident.app.typed_secrets`)."""
+    from incident.app.typed_secrets import refuse_typed_secrets
 
-    secrets = output_secrets(state.runbook, os.environ if env is None else env, db)
+    refuse_typed_secrets(state.runbook, values, db=db, env=env)
     kept: dict[str, KeptValue] = {}
     for name, value in values.items():
-        if isinstance(value, bool):
+        if isinstance(value, bool | str):
             kept[name] = value
-        elif isinstance(value, str):
-            kept[name] = redact(value, secrets)
     return KeptIntent(actor, verb, kept, written_at)
 
 

@@ -38,8 +38,15 @@ def accepts(state: IncidentState, verb: Verb) -> bool:
     return not (verb.open_only and state.is_closed)
 
 
-def run(verb: Verb, session: Any, actor: str, values: dict[str, object]) -> Done:
-    """Call `verb`'s use case with the parameter values a face gathered."""
+def run(
+    verb: Verb, session: Any, actor: str, values: dict[str, object], *, db: str | None = None
+) -> Done:
+    """Call `verb`'s use case with the parameter values a face gathered; typed text
+    holding a secret the incident knows of is refused first (`incident.app.typed_secrets`:
+    `db` is the record's location as the face was given it, for its password)."""
     if verb.run is None:
         raise ValueError(f"{verb.name} has no use case: a face runs it")
+    from incident.app.typed_secrets import refuse_typed_secrets
+
+    refuse_typed_secrets(session.state.runbook, values, db=db)
     return verb.run(session, actor, **values)

@@ -130,8 +130,9 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The check form refused by a held write lock: what was typed is on disk at once,
-    without the record's password; Esc forgets it, submitting again records it once,
-    with when it was first submitted."""
+    as typed; Esc forgets it, submitting again records it once, with when it was first
+    submitted. Typed text holding the record's password is refused before anything is
+    kept, and stays in the form for editing (it was kept, and recorded, as `***`)."""
     monkeypatch.setattr("store.connection.WRITE_WAIT_S", 0.2)
     secret = "s3cret-pass-for-the-spool"
     db, _, incident = declared_on(tmp_path, "kept", RUNBOOK.format(runs="r", started="s", go="g"))
@@ -155,11 +156,17 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
                 evidence.value = f"pw {secret}"
                 with write_locked(db):
                     await pilot.press("ctrl+s")
+                    said = "evidence holds the value of the --db URL's password, a secret"
+                    await wait_until(pilot, lambda f=form, w=said: w in f.error_message, 10)
+                    assert app.screen is form and evidence.value == f"pw {secret}"
+                    assert not spool.path.exists()
+                    evidence.value = "pw *** as typed"
+                    await pilot.press("ctrl+s")
                     await wait_until(pilot, spool.path.exists, 10)
                     assert app.screen is form
                     held = spool.path.read_bytes()
                     assert b'"verb":"check"' in held and b"curl ok" in held
-                    assert b"pw ***" in held and secret.encode() not in held
+                    assert b"pw *** as typed" in held and secret.encode() not in held
                 if cancel:
                     await pilot.press("escape", "y")
                 else:
@@ -171,7 +178,7 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
     assert (checked.data.step, checked.data.note, checked.data.evidence) == (
         "smoke",
         "curl ok",
-        "pw ***",
+        "pw *** as typed",
     )
     assert checked.data.written_at is not None and checked.data.written_at < checked.at
 

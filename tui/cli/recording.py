@@ -95,7 +95,7 @@ def cmd_record(args: Arguments) -> int:
     with open_log(args) as log:
         session = open_session(log, args.id)
         try:
-            done = run(verb, session, actor, values_for(verb, args))
+            done = run(verb, session, actor, values_for(verb, args), db=str(db_location(args)))
         except CommandError as error:
             raise refused(error, verb, args.id) from None
         if verb.name == "close":

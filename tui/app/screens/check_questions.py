@@ -114,7 +114,7 @@ def _checked_or_kept(
             return kept.message if kept is not None else None
         values: dict[str, object] = {"step": step_id, field: answer}
         check = BY_NAME["check"]
-        job = lambda s: run(check, s, actor, values)  # noqa: E731
+        job = lambda s: run(check, s, actor, values, db=desk.db)  # noqa: E731
         refusal = await held.attempt(values, job, after=desk.advance)
         if refusal is None:
             return None

@@ -365,7 +365,9 @@ class StepVerbs:
 
         async def approve(result: tuple[str, str]) -> Refusal | None:
             values: dict[str, object] = {"target": target_id, "by": result[0], "reason": result[1]}
-            return await held.attempt(values, lambda s: run(BY_NAME["approve"], s, actor, values))
+            return await held.attempt(
+                values, lambda s: run(BY_NAME["approve"], s, actor, values, db=desk.db)
+            )
 
         from tui.app.modals.approval import ApprovalModal
 

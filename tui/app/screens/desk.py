@@ -87,6 +87,11 @@ class Desk:
         """What the screen shows; a use case decides on the session's own, fresher one."""
         return self.view.state
 
+    @property
+    def db(self) -> str | None:
+        """The record's location as the app was given it: its password is a secret."""
+        return getattr(self.screen.app, "record_location", None)
+
     def now(self) -> datetime:
         return self.view.now()
 
@@ -210,7 +215,9 @@ class Desk:
         """Record verb `name` with `values` through its use case in the verb table."""
         verb = BY_NAME[name]
         actor = self.actor
-        self.record(lambda s: run(verb, s, actor, values), verb, after=after, quiet=quiet)
+        self.record(
+            lambda s: run(verb, s, actor, values, db=self.db), verb, after=after, quiet=quiet
+        )
 
     def open_form(
         self,
@@ -259,7 +266,7 @@ class Desk:
 
         async def attempt(values: Values) -> Refusal | None:
             call_values = {**given, **values}
-            job: Job = lambda s: run(verb, s, actor, call_values)  # noqa: E731
+            job: Job = lambda s: run(verb, s, actor, call_values, db=self.db)  # noqa: E731
             if held is not None:  # kept on disk while the record refuses it
                 return await held.attempt(call_values, job, after=after)
             return await self.attempt(job, after=after)

@@ -13,7 +13,9 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from incident.app.next_key import trigger_not_polled
+from incident.app.typed_secrets import refuse_typed_secrets
 from incident.app.verbs import BY_NAME, run
+from incident.core.errors import CommandError
 from incident.core.gates import decider, decision_refusal, proposed_decider
 from incident.core.state import tier_target
 from incident.core.text import visible
@@ -67,7 +69,9 @@ def open_decision(desk: Desk) -> None:
                 "verdict": "cleared" if mark is not None and mark.met else "met",
             }
             verb = BY_NAME["trigger"]
-            refusal = await desk.attempt(lambda s: run(verb, s, actor, values), quiet=True)
+            refusal = await desk.attempt(
+                lambda s: run(verb, s, actor, values, db=desk.db), quiet=True
+            )
             if refusal is not None:
                 desk.notify(refusal.message, title="Not recorded", severity="error")
         return trigger_views(desk)
@@ -81,7 +85,7 @@ def open_decision(desk: Desk) -> None:
         values = {
             name: verb.param(name).parse(getattr(form, name), desk.now) for name in ("reason", "by")
         }
-        job = lambda s: run(verb, s, actor, values)  # noqa: E731
+        job = lambda s: run(verb, s, actor, values, db=desk.db)  # noqa: E731
         return await held.attempt(values, job, after=desk.advance)
 
     from tui.app.modals.decision import DecisionModal
@@ -144,8 +148,13 @@ def open_tiers(desk: Desk) -> None:
     def record(tier_id: str, reason: str) -> None:
         actor, step, verb = desk.actor, step_id, BY_NAME["db-tier"]
         values: dict[str, object] = {"tier": tier_id, "reason": reason}
+        try:  # a reason holding a secret: nothing recorded, nothing kept
+            refuse_typed_secrets(desk.state.runbook, values, db=desk.db)
+        except CommandError as refusal:
+            desk.notify(str(refusal), title="Not recorded", severity="error", timeout=10)
+            return
         if step is None:
-            job: Job = lambda s: run(verb, s, actor, values)  # noqa: E731
+            job: Job = lambda s: run(verb, s, actor, values, db=desk.db)  # noqa: E731
         else:
             values["step"] = step
             job = lambda s: database_tiers.settle_database(  # noqa: E731
@@ -160,8 +169,7 @@ def open_tiers(desk: Desk) -> None:
         # by this screen (or the next) once the record takes writes.
         from incident.app.kept import intent_of
 
-        db: str | None = getattr(desk.screen.app, "record_location", None)
-        intent = intent_of(actor, "db-tier", values, desk.now(), desk.state, db=db)
+        intent = intent_of(actor, "db-tier", values, desk.now(), desk.state, db=desk.db)
         desk.record(
             job,
             verb,

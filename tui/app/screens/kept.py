@@ -251,8 +251,12 @@ class HeldIntent:
         desk, kept = self.desk, self.desk.kept
         if kept is None:
             return await desk.attempt(job, after=after)
-        db: str | None = getattr(desk.screen.app, "record_location", None)
-        intent = intent_of(desk.actor, self.verb, values, desk.now(), desk.state, db=db)
+        try:  # refused before anything is kept: typed text holding a secret
+            intent = intent_of(desk.actor, self.verb, values, desk.now(), desk.state, db=desk.db)
+        except CommandError as secret:
+            from tui.app.modals.verb_form import Refusal
+
+            return Refusal(str(secret))
         held = self.intent
         if held is not None and held.values == intent.values:
             intent = held
