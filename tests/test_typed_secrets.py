@@ -61,3 +61,39 @@ def test_text_holding_no_secret_is_recorded_as_typed(leaky):
     done = cli.run("note", incident, "token rotated: OPS_TOKEN is *** now")
     assert done.code == 0, done.err
     assert "token rotated: OPS_TOKEN is *** now" in events(cli.db)[-1]
+
+
+def test_a_command_step_s_output_hides_credential_named_environment_values(tmp_path):
+    """`set -x` printed `$AWS_SECRET_ACCESS_KEY` into the record, since the runbook
+    did not name it (a security review, #4); a short value and other names stay."""
+    printing = LEAKY.replace(
+        'echo "+ migrate --url $DEPLOY_DB_URL"',
+        'echo "+ migrate --url $DEPLOY_DB_URL $AWS_SECRET_ACCESS_KEY $GITHUB_TOKEN $DB_PASSWORD"',
+    )
+    assert printing != LEAKY
+    (tmp_path / "leaky.yaml").write_text(printing)
+    cli = Cli(tmp_path / "record.db")
+    cli.env.update(
+        AWS_SECRET_ACCESS_KEY="awssecret-QWERTYUIOP",
+        GITHUB_TOKEN="ghp-abcdefgh12345",
+        DB_PASSWORD="short",
+        DEPLOY_DB_URL="http://deploy.example/ok",
+    )
+    incident = cli.ok(
+        "declare",
+        "--runbook",
+        str(tmp_path / "leaky.yaml"),
+        "--title",
+        "T",
+        "--severity",
+        "SEV2",
+        "--commander",
+        "A",
+    ).strip()
+    done = cli.run("run", incident, "redeploy", "--yes")
+    record = "".join(events(cli.db))
+    for leak in ("awssecret-QWERTYUIOP", "ghp-abcdefgh12345"):
+        assert leak not in done.out + done.err and leak not in record
+    assert "+ migrate --url http://deploy.example/ok *** *** short" in record
+    typed = cli.run("note", incident, "key was awssecret-QWERTYUIOP")
+    assert "holds the value of $AWS_SECRET_ACCESS_KEY, a secret" in typed.err

@@ -8,8 +8,12 @@ out again. So, the same way in every face:
   holds the database's URL, password and all);
 - its output, before it is printed or recorded, is redacted of every secret the
   incident knows of: the values the runbook's webhook targets and probes read from
-  the environment (`${NAME}`), and the database URL's password, whole or any
-  8 characters of it, in any spelling `incident.core.secrets.redact` finds.
+  the environment (`${NAME}`), the values of environment variables named like a
+  credential (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*PASSWD*`, `*API_KEY*`,
+  `*PRIVATE_KEY*`, 8 characters or more), and the database URL's password, whole or
+  any 8 characters of it, in any spelling `incident.core.secrets.redact` finds. A
+  credential in a variable named otherwise (`DEPLOY_CREDS`) is not known, and not
+  hidden.
 
 Variables the runbook reads for webhooks and probes stay in the command's
 environment (a deploy script may need the same token); it is their values in the
@@ -23,6 +27,13 @@ from collections.abc import Iterable, Mapping
 from incident.core.secrets import MIN_SECRET_CHARS, Secrets
 from runbooks.checks import ENV_REFERENCE
 from runbooks.model import Runbook
+
+CREDENTIAL_NAME_PARTS = ("TOKEN", "SECRET", "PASSWORD", "PASSWD", "API_KEY", "PRIVATE_KEY")
+"""An environment variable whose name holds one of these (upper-cased) holds a
+credential, as `AWS_SECRET_ACCESS_KEY`, `AWS_SESSION_TOKEN`, `GITHUB_TOKEN` do."""
+CREDENTIAL_MIN_CHARS = 8
+"""A credential-named variable's value shorter than this is not redacted (`PASSWORD=x`
+in a test environment would mangle every line holding an x)."""
 
 HIDDEN_VARIABLES = ("LASTGOOD_DB",)
 """lastgood's variables that hold a secret, which a command step's shell is not given."""
@@ -45,7 +56,9 @@ def named_secrets(
     runbook: Runbook, env: Mapping[str, str], db: str | None = None
 ) -> list[tuple[str, tuple[str, ...]]]:
     """`output_secrets`, each with what holds it: `$HOOK_SECRET`, `the --db URL's
-    password`; values too short to be worth hiding left out."""
+    password`; values too short to be worth hiding left out. Besides the runbook's
+    `${NAME}`s, every environment variable named like a credential
+    (`CREDENTIAL_NAME_PARTS`, at least `CREDENTIAL_MIN_CHARS` long)."""
     requests = [(t.url, t.headers) for t in runbook.notify_targets]
     requests += [(p.url, p.headers) for p in runbook.probes]
     named: dict[str, list[str]] = {}
@@ -54,6 +67,11 @@ def named_secrets(
         for match in (m for t in templates for m in ENV_REFERENCE.finditer(t)):
             if match.group(1) in env:
                 named.setdefault(f"${match.group(1)}", []).append(env[match.group(1)])
+    for name, value in sorted(env.items()):
+        if len(value) >= CREDENTIAL_MIN_CHARS and any(
+            part in name.upper() for part in CREDENTIAL_NAME_PARTS
+        ):
+            named.setdefault(f"${name}", []).append(value)
     for holder, location in (("the --db URL", db), ("$LASTGOOD_DB", env.get("LASTGOOD_DB"))):
         named.setdefault(f"{holder}'s password", []).extend(_passwords(location or ""))
     kept = [(name, _worth_hiding(values)) for name, values in named.items()]
