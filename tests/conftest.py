@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings
 
 from incident.core.clock import ManualClock
 from runbooks.model import (
@@ -41,6 +42,15 @@ after every hundredth, 18 took 4 s, and a worker's peak RSS rose from 180-280 to
 call the collector themselves, so no test depends on the interpreter's trigger.
 """
 gc.set_threshold(*gc.get_threshold()[:2], OLDEST_GENERATION_AFTER)
+
+HYPOTHESIS_PROFILE = "lastgood"
+"""The suite's Hypothesis settings: those it had (Hypothesis' own, or the `ci` profile it
+loads by itself under CI), with no deadline. Hypothesis' default deadline (200 ms an
+example) is a wall-time assertion: on a loaded machine (load 9-14 on 2 cores) an example
+of `test_t_plus_agrees.py` took 211 ms and failed. Registered here, before any test
+module is imported, so every `@settings(...)` a test writes inherits it."""
+settings.register_profile(HYPOTHESIS_PROFILE, settings.default, deadline=None)
+settings.load_profile(HYPOTHESIS_PROFILE)
 
 
 ROOT = Path(__file__).resolve().parent.parent

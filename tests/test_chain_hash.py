@@ -66,7 +66,7 @@ def released_body_hash(
     return hashlib.sha256(encoded.encode("utf-8")).hexdigest()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     incident=TEXT,
     seq=st.integers(1, 2**62),

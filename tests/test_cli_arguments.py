@@ -279,7 +279,7 @@ def plain_lines(draw: st.DrawFn) -> list[str]:
     return [word for part in [*head, [verb.name], *order] for word in part]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(plain_lines())
 def test_every_plain_line_is_read_by_rule_and_as_argparse_reads_it(words):
     read = plain_arguments(words)
@@ -298,7 +298,7 @@ def nearly_plain_lines(draw: st.DrawFn) -> list[str]:
     return words
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.one_of(nearly_plain_lines(), st.lists(WORDS, max_size=7)))
 def test_whatever_the_rule_reads_argparse_reads_the_same(words):
     read = plain_arguments(words)

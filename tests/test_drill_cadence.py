@@ -17,7 +17,7 @@ from tests.conftest import T0
 from tests.drill_walk import at, drill_session, send
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(gaps=st.lists(st.integers(min_value=1, max_value=60 * 40), max_size=8))
 def test_cadence_counts_each_message_against_the_update_it_was_due_by(gaps: list[int]) -> None:
     """Against a model: message k is late when it comes after the previous one (or the

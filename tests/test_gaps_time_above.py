@@ -150,7 +150,7 @@ def test_readings_that_stop_for_good_while_above_say_so(tmp_path: Path) -> None:
 T0 = datetime(2026, 11, 28, 9, 0, tzinfo=UTC)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     ticks=st.lists(
         st.tuples(

@@ -84,7 +84,7 @@ def leaked_pieces(output: str, secret: str, spelled: str | None = None) -> list[
     return found
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=400)
 @given(
     secret=st.text(_ALPHABET, min_size=PIECE_CHARS, max_size=40).filter(
         lambda s: len(" ".join(s.split()).encode()) >= PIECE_CHARS
@@ -106,7 +106,7 @@ def test_no_piece_of_a_secret_survives_in_any_spelling_or_cut(
     assert leaked_pieces(line, secret, escaped) == [], (line, shown)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(
     parts=st.lists(
         st.sampled_from(["x" * 30, " \n ", TOKEN, TOKEN.lower(), quote(TOKEN), "%", "ab"])

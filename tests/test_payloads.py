@@ -103,7 +103,7 @@ def test_one_frozen_slotted_class_per_kind() -> None:
 
 
 @CLASSES
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(data=st.data())
 def test_round_trip_through_the_store_encoding(cls: type[EventData], data: st.DataObject) -> None:
     payload = data.draw(payloads(cls))
@@ -126,7 +126,7 @@ def _refused(kind: str, data: dict[str, JSONValue]) -> str:
 
 
 @CLASSES
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(data=st.data())
 def test_decoding_is_strict_and_names_the_field(cls: type[EventData], data: st.DataObject) -> None:
     payload = data.draw(payloads(cls))

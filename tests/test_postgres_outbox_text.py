@@ -83,9 +83,7 @@ async def test_a_message_holding_a_nul_is_enqueued_delivered_and_kept(
 KEYS = itertools.count(1)
 
 
-@settings(
-    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.text(st.characters(exclude_categories=["Cs"]), min_size=1, max_size=40))
 def test_what_the_outbox_is_given_it_gives_back(pg_url: str, text: str) -> None:
     """Any text: a NUL, a noncharacter, JSON, what the outbox stores for another text."""

@@ -40,7 +40,7 @@ def as_libpq_reads(url: str) -> dict[str, str] | None:
         return None
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(password=passwords())
 def test_misread_is_where_libpq_reads_the_password_as_something_else(
     password: tuple[str, list[str]],
@@ -108,9 +108,7 @@ def password_role(pg_cluster: Cluster) -> Iterator[Cluster]:
         pg_cluster.admin(f"ALTER ROLE {PASSWORD_ROLE} PASSWORD '{PASSWORD}'")
 
 
-@settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=60, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(password=passwords())
 def test_the_raw_url_is_refused_unconnected_and_the_escaped_one_logs_in(
     password_role: Cluster, pg_url: str, password: tuple[str, list[str]]

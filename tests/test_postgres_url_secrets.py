@@ -46,7 +46,7 @@ SHAPES = (
 _PORT = free_port()
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(password=passwords(), shape=st.sampled_from(SHAPES))
 def test_no_password_appears_in_a_shown_url_or_a_connection_error(
     password: tuple[str, list[str]], shape: str

@@ -226,9 +226,7 @@ def _new_reading(db: Path, incident_id: str) -> tuple[object, list[Event] | str]
 EDITS = st.sampled_from(list('0123456789.eE+-",:{}[] \\aZ'))
 
 
-@settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     seq=st.integers(2, 60),
     column=st.sampled_from(["payload", "at"]),

@@ -55,7 +55,7 @@ def _through_json(state: IncidentState, declaration: Event) -> IncidentState:
     return decode_state(declaration, json.loads(text))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(name=st.sampled_from(_names()), where=st.floats(0, 1))
 def test_a_state_stored_and_read_back_goes_on_as_the_fold_from_the_start(
     name: str, where: float
@@ -76,7 +76,7 @@ TEXT = st.text(max_size=40)
 NUMBER = st.floats(allow_nan=False) | st.integers(-(2**53), 2**53)
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, suppress_health_check=[HealthCheck.too_slow])
 @given(
     notes=st.lists(st.builds(Note, TEXT, TEXT, AWARE, st.booleans()), max_size=5),
     messages=st.lists(

@@ -58,7 +58,6 @@ def test_every_random_tamper_is_detected(intact: tuple[bytes, list[Event]], tmp_
 
     @settings(
         max_examples=TRIALS,
-        deadline=None,
         database=None,
         suppress_health_check=[HealthCheck.too_slow],
     )

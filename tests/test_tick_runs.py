@@ -250,7 +250,7 @@ SUMMARY_ENTRY = st.one_of(
 TICK = st.lists(SUMMARY_ENTRY, max_size=4).map(lambda entries: (len(entries), "\x1e".join(entries)))
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(TICK, min_size=1, max_size=12))
 def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int, str]]) -> None:
     counts = [count for count, _ in ticks]
@@ -287,7 +287,7 @@ def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int
         ]
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=500)
 @given(st.text(st.sampled_from(["\x1e", "\x1f", "a", "é", "\x1d", "\x9e", "\ud800"]), max_size=40))
 def test_a_runs_shape_is_checked_in_its_separators_as_the_pattern_checks_it(text: str) -> None:
     joined = "\x1e" + text
@@ -301,7 +301,7 @@ def test_a_summary_of_another_shape_is_not_a_whole_run() -> None:
     assert whole([0, 1], ["", ""])  # none; one of a probe with no name
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(
     op=st.sampled_from(sorted(OPERATORS)),
     values=st.lists(

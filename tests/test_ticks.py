@@ -75,7 +75,7 @@ def _plain_poller(poller: str | None) -> bool:
     return poller is None or json.dumps(poller, ensure_ascii=False) == f'"{poller}"'
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(st.lists(SAMPLES, max_size=5), POLLERS)
 def test_what_the_reader_accepts_it_reads_as_the_decoder_does(
     samples: list[Sample], poller: str | None
@@ -90,7 +90,7 @@ def test_what_the_reader_accepts_it_reads_as_the_decoder_does(
 MUTATIONS = st.sampled_from(list('0123456789.eE+-",:{}[] \\aZ'))
 
 
-@settings(max_examples=examples(1500), deadline=None)  # tests/depth.py
+@settings(max_examples=examples(1500))  # tests/depth.py
 @given(
     st.lists(SAMPLES.filter(_plain), min_size=1, max_size=3),
     POLLERS.filter(_plain_poller),

@@ -81,7 +81,6 @@ def fuzz_settings(examples: int) -> settings:
         max_examples=examples,
         derandomize=True,
         database=None,
-        deadline=None,
         suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
     )
 

@@ -52,7 +52,7 @@ def closed_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[IncidentState
     return closed_state(tmp_path_factory.mktemp("bar"))
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(title=st.text(min_size=0, max_size=120), width=st.integers(min_value=70, max_value=200))
 def test_any_title_at_any_usable_width_keeps_id_and_state(
     closed_once: tuple[IncidentState, datetime], title: str, width: int
