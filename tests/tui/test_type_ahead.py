@@ -15,12 +15,12 @@ from pathlib import Path
 from textual import events
 from textual.app import ComposeResult
 from textual.pilot import Pilot
-from textual.screen import ModalScreen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from tests.tui.coordinator_harness import bo_smith_in_command, coordinator, guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
-from tui.app.modals import ApprovalModal
+from tui.app.modals import ApprovalModal, ConfirmCommand
 from tui.app.type_ahead import TypeAhead
 
 NAMED: dict[str, str | None] = {
@@ -109,8 +109,19 @@ async def test_an_answer_typed_right_after_space_on_a_command_step_answers_its_d
     async with coordinator(tmp_path / "run.db", decided=True) as (app, pilot, screen):
         await pilot.press("right")
         await guide(pilot, screen, "record-running-version")
+        on_top: list[Screen[object]] = []
+        app.screen_change_signal.subscribe(screen, on_top.append, immediate=True)
         burst(pilot, "space", "n")
-        await wait_until(pilot, lambda: app.screen is screen and not app.holding_keys)
+        # Until both keys are handled: the dialog was pushed and is gone, and no key is
+        # on its way. Before `space` is handled, the screen is on top with no key held.
+        await wait_until(
+            pilot,
+            lambda: (
+                any(isinstance(top, ConfirmCommand) for top in on_top)
+                and app.screen is screen
+                and not app.keys_on_their_way
+            ),
+        )
         await pilot.pause()
         assert app.screen is screen  # the dialog was answered (no), and no note form opened
         assert screen.state.commands_run == []
