@@ -51,6 +51,14 @@ def drawn(app: LastGoodApp) -> str:
     return screen_lines(app)[-1].rstrip()
 
 
+def footer_drawn(app: LastGoodApp) -> bool:
+    """The footer's keys are mounted, and those it shows are drawn: the footer's line is
+    redrawn after its keys are mounted (or go), so a test reads it once this holds."""
+    shown = hints([key for key in footer_keys(app) if key.display])
+    line = drawn(app)
+    return bool(shown) and all(hint in line for hint in shown)
+
+
 @pytest.mark.parametrize(
     ("scenario", "minutes", "contextual"),
     [
@@ -88,13 +96,13 @@ async def test_every_phase_shows_skip_approve_and_db_tier_at_120x40(
 async def test_they_leave_below_120_columns_and_come_back(tmp_path: Path) -> None:
     """Resized across 120 columns, the three keys go and come back; the rest stay put."""
     async with incident_at(tmp_path, "declared", 7, size=(80, 24)) as (app, pilot):
-        await pilot.pause()
+        await wait_until(pilot, lambda: footer_drawn(app))
         narrow = drawn(app)
         assert not set(ROOM_PERMITTING) & set(hints(footer_keys(app))), narrow
         kept = {key.action: key for key in footer_keys(app)}
 
         await pilot.resize_terminal(120, 40)
-        await wait_until(pilot, lambda: "s Skip" in hints(footer_keys(app)))
+        await wait_until(pilot, lambda: "s Skip" in hints(footer_keys(app)) and footer_drawn(app))
         assert "s Skip a Approve d Decide b DB tier" in drawn(app), drawn(app)
         for key in footer_keys(app):  # only the three were mounted
             assert key.action in kept or f"{key.key_display} {key.description}" in ROOM_PERMITTING
