@@ -7,10 +7,11 @@ Regenerate on purpose with `--snapshot-update` after reading the diff's text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.screen import Screen
 from textual.widgets import Input, TextArea
 
 from incident import commands
@@ -24,6 +25,7 @@ from tests.tui.test_snapshots import app_for, highlight_then
 from tui.app.app import LastGoodApp
 from tui.app.modals import ConfirmCommand, ConfirmModal, IncidentPicker
 from tui.app.modals.declare import DeclareModal
+from tui.app.modals.text_prompt import TextPrompt
 from tui.demo.scenarios import ACTOR, SCENARIO_T0, Scenario, bundled_runbook
 
 SIZE = (80, 24)
@@ -106,11 +108,31 @@ def test_handoff_brief_modal(snap_compare, tmp_path):
     )
 
 
+def form_up(form: type[Screen[object]]) -> Callable[[Pilot[object]], Awaitable[None]]:
+    """`run_before` for a snapshot of `form`: the form on top, its first field focused,
+    and its cursor's blink stopped. The form is pushed once the app has looked in the
+    record; waiting for it rules out a snapshot taken before it is up. Its first field's
+    cursor blinks every half second from the moment it has focus, so a snapshot taken
+    later than that under load (-n 6, 2026-12-03; -n 2 at load 12, the name prompt)
+    caught it off: with the blink stopped the cursor is drawn steady, in no phase, as in
+    the other forms' snapshots."""
+
+    async def up(pilot: Pilot[object]) -> None:
+        await wait_for_screen(pilot, form)
+        await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
+        for widget in pilot.app.screen.query("Input, TextArea"):
+            if isinstance(widget, Input | TextArea):
+                widget.cursor_blink = False
+        await pilot.pause()
+
+    return up
+
+
 def test_name_prompt(snap_compare, tmp_path):
     """No name from --as, $LASTGOOD_USER or git: the text prompt asks for one."""
     scenario = scenario_copy("declared", tmp_path / "declared.db")
     app = LastGoodApp(scenario.log, scenario.runbook, clock=scenario.clock, actor="", network=False)
-    assert snap_compare(app, terminal_size=SIZE)
+    assert snap_compare(app, terminal_size=SIZE, run_before=form_up(TextPrompt))
 
 
 def test_declare_modal(snap_compare, tmp_path):
@@ -119,21 +141,7 @@ def test_declare_modal(snap_compare, tmp_path):
     log = SqliteEventLog.open(tmp_path / "empty.db")
     clock = ManualClock(SCENARIO_T0)
     app = LastGoodApp(log, bundled_runbook(), clock=clock, actor="ada", network=False)
-
-    async def form_open(pilot: Pilot[object]) -> None:
-        """The form is pushed once the app has looked in the record; waiting for it
-        rules out a snapshot taken before it is up. Its first field's cursor blinks
-        every half second from the moment it has focus, so a snapshot taken later
-        than that under load (-n 6, 2026-12-03) caught it off: with the blink
-        stopped the cursor is drawn in no phase, as in the other forms' snapshots."""
-        await wait_for_screen(pilot, DeclareModal)
-        await wait_until(pilot, lambda: isinstance(pilot.app.focused, Input))
-        for widget in pilot.app.screen.query("Input, TextArea"):
-            if isinstance(widget, Input | TextArea):
-                widget.cursor_blink = False
-        await pilot.pause()
-
-    assert snap_compare(app, terminal_size=SIZE, run_before=form_open)
+    assert snap_compare(app, terminal_size=SIZE, run_before=form_up(DeclareModal))
 
 
 def test_incident_picker(snap_compare):
