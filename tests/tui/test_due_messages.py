@@ -48,6 +48,9 @@ from tui.app.modals.due_message import DueMessageModal
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.incident_bar import IncidentBar
 
+TOAST_LIFE_S = 3600.0
+"""How long a toast stays up in `toasts_outlast_the_test`: longer than any test."""
+
 # --- 1. mode: auto on declared ---------------------------------------------------------
 
 
@@ -283,7 +286,20 @@ async def test_send_due_is_in_sight_in_the_footer_at_80_columns(tmp_path):
         assert 0 < due.region.right <= 80 and due.region.width > 0
 
 
-async def test_the_due_toast_says_what_still_waits_once_one_is_sent(tmp_path):
+def toasts_outlast_the_test(app: LastGoodApp, monkeypatch) -> None:
+    """Every toast `app` raises stays up for an hour. A toast's life is wall time (the
+    due toast's 10 s), and on a loaded machine (load 12 on 2 cores) the keys between its
+    raising and its revision took 15 s: it was gone, as it should be by then, before the
+    test could see it revised, however long the test waited."""
+    notify = app.notify
+
+    def lasting(message: str, *, timeout: float | None = None, **kwargs) -> None:
+        notify(message, timeout=TOAST_LIFE_S, **kwargs)
+
+    monkeypatch.setattr(app, "notify", lasting)
+
+
+async def test_the_due_toast_says_what_still_waits_once_one_is_sent(tmp_path, monkeypatch):
     """ "2 messages due — press m: announce, initiating" stayed up, unchanged, after
     announce was sent (a review): it names the one left, for the time it had left."""
     both = f'initiating: {{to: [team], on: "step:{GATE}"}}'
@@ -292,6 +308,7 @@ async def test_the_due_toast_says_what_still_waits_once_one_is_sent(tmp_path):
     incident_id = declare(db, runbook, SystemClock())
     with SqliteEventLog.open(db) as log:
         app = make_app(log, runbook, incident_id)
+        toasts_outlast_the_test(app, monkeypatch)
         async with app.run_test(size=(120, 30), notifications=True) as pilot:
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
