@@ -62,9 +62,11 @@ async def attach():
     with SqliteEventLog.open(db, read_only=True) as log:
         app = FollowApp(log, incident_id)
         async with app.run_test(size=(120, 30)) as pilot:
-            for _ in range(500):
-                if isinstance(app.screen, FollowScreen):
-                    break
+            # Until the screen is up, however slow the machine: 60 s is only a net against
+            # a hang (500 polls of 10 ms went on to read whichever screen was up by then).
+            deadline = asyncio.get_running_loop().time() + 60
+            while not isinstance(app.screen, FollowScreen):
+                assert asyncio.get_running_loop().time() < deadline, "attach never opened"
                 await pilot.pause(0.01)
             return app.screen.state.last_seq
 

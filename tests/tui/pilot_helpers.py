@@ -17,8 +17,15 @@ if TYPE_CHECKING:
     from tui.demo.scenarios import Scenario
 
 
+WAIT_S = 60.0
+"""How long `wait_until` waits before it fails: a net against a hang, not a measure. A
+wait returns the moment its predicate holds, so a long net costs a passing test
+nothing; 5 s failed correct tests on a loaded machine (load 9-14 on 2 cores), where a
+skip reason typed ahead took up to 22 s to be recorded."""
+
+
 async def wait_until(
-    pilot: Pilot[object], predicate: Callable[[], bool], timeout: float = 5
+    pilot: Pilot[object], predicate: Callable[[], bool], timeout: float = WAIT_S
 ) -> None:
     """Return once `predicate()` holds: at once if it already does, else once it holds
     after a `pilot.pause` (every widget of the screen has handled what it was sent, and
@@ -65,7 +72,9 @@ async def wait_for_ticks(pilot: Pilot[object], screen: object, ticks: int = 1) -
 
     assert isinstance(screen, IncidentScreen)
     target = screen.reads + ticks
-    await wait_until(pilot, lambda: screen.reads >= target and settled(screen), timeout=5 + ticks)
+    await wait_until(
+        pilot, lambda: screen.reads >= target and settled(screen), timeout=WAIT_S + ticks
+    )
 
 
 async def fill_form(pilot: Pilot[object], submit: str = "ctrl+s", **values: object) -> None:

@@ -71,7 +71,7 @@ async def test_attach_follows_the_next_step_and_shows_the_messages_due(tmp_path:
             for step in ("assess-severity", "create-channel"):
                 steps.check(ada, "Ada", step)
                 following = brief_next_step(db, incident_id)
-                await wait_until(pilot, lambda f=following: highlighted() == f, timeout=5)
+                await wait_until(pilot, lambda f=following: highlighted() == f)
             assert highlighted() == "assign-commander"
 
             # The watcher moves to read another step: it stays while the work does not
@@ -83,29 +83,28 @@ async def test_attach_follows_the_next_step_and_shows_the_messages_due(tmp_path:
                     s, "paging the search team", actor="Ada", clock=ada.clock
                 )
             )
-            await wait_until(pilot, lambda: screen.state.notes != [], timeout=5)
+            await wait_until(pilot, lambda: screen.state.notes != [])
             assert highlighted() == "announce-rollback"
             steps.check(ada, "Ada", "assign-commander")
             assert brief_next_step(db, incident_id) == "decide-rollback"
-            await wait_until(pilot, lambda: highlighted() == "decide-rollback", timeout=5)
+            await wait_until(pilot, lambda: highlighted() == "decide-rollback")
             steps.decide(ada, "Ada", reason="p99 at 8s, search unusable")
             due = status_due(db, incident_id)
             assert due == ["announce", "initiating", "paging"]
             following = brief_next_step(db, incident_id)
             assert following == "announce-rollback"
-            await wait_until(pilot, lambda: highlighted() == following, timeout=5)
+            await wait_until(pilot, lambda: highlighted() == following)
 
             # The messages due, as the coordinator's toast names them, without its key.
             said = "3 messages due: announce, initiating, paging"
             await wait_until(
                 pilot,
                 lambda: said in [str(n.message) for n in app._notifications],
-                timeout=5,
             )
             bar = screen_lines(app)[0].strip()  # at 80 columns, the toast names them
             assert bar.endswith("  3 messages due  read-only"), bar
             await pilot.resize_terminal(120, 40)
-            await wait_until(pilot, lambda: said in screen_lines(app)[0], timeout=5)
+            await wait_until(pilot, lambda: said in screen_lines(app)[0])
             before = ada.state.last_seq
 
             # One declined: the bar says what is left.
@@ -113,7 +112,6 @@ async def test_attach_follows_the_next_step_and_shows_the_messages_due(tmp_path:
             await wait_until(
                 pilot,
                 lambda: "2 messages due: announce, initiating" in screen_lines(app)[0],
-                timeout=5,
             )
             assert screen.state.last_seq == before + 1
     writer.close()

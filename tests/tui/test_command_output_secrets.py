@@ -44,7 +44,7 @@ async def test_the_database_password_is_not_recorded_from_a_commands_output(tmp_
             await from_palette(pilot, "Run command")
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
-            await wait_until(pilot, lambda: screen.state.steps["roll-back"].done, timeout=10)
+            await wait_until(pilot, lambda: screen.state.steps["roll-back"].done)
     with SqliteEventLog.open(db, read_only=True) as log:
         recorded = json.dumps([e.payload for e in log.events(incident_id)])
     assert "connecting to postgresql://coordinator:***@db.example" in recorded

@@ -49,7 +49,6 @@ async def test_trigger_rollback_switch_and_evidence(tmp_path):
                     "error-rate" in screen.state.triggers
                     and screen.state.triggers["error-rate"].met
                 ),
-                timeout=20,
             )
             await pilot.press("d")
             await wait_for_screen(pilot, DecisionModal)
@@ -65,9 +64,7 @@ async def test_trigger_rollback_switch_and_evidence(tmp_path):
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
             await wait_for_screen(pilot, IncidentScreen)
-            await wait_until(
-                pilot, lambda: screen.state.steps["app-rollback-blue-green"].done, timeout=20
-            )
+            await wait_until(pilot, lambda: screen.state.steps["app-rollback-blue-green"].done)
             assert service.version == "2.4.0"
             switched = screen.state.steps["app-rollback-blue-green"]
             assert "version is '2.4.0' (1 try" in switched.evidence  # read back, not assumed

@@ -188,7 +188,7 @@ async def test_a_double_submit_records_once_and_keeps_the_incident(tmp_path, nam
         await twice_at_once(pilot, key)
         await wait_until(pilot, lambda: dialog not in app.screen_stack)
         if case.recorded:
-            await wait_until(pilot, lambda: screen.state.last_seq > before, timeout=10)
+            await wait_until(pilot, lambda: screen.state.last_seq > before)
         await wait_until(pilot, lambda: app.screen is screen)
         assert screen.is_attached and screen in app.screen_stack
     with SqliteEventLog.open(scenario.log.path, read_only=True) as log:

@@ -53,7 +53,7 @@ async def test_keyboard_stays_live_while_a_delivery_hangs(tmp_path):
             async with app.run_test(size=(100, 30)) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
-                await wait_until(pilot, lambda: len(team.requests) == 1, 10)
+                await wait_until(pilot, lambda: len(team.requests) == 1)
                 assert team.requests[0].answered is None  # in flight, never answered
                 # The request can reach the receiver before the screen has folded the
                 # event that queued it (a failure seen once under load).
@@ -113,7 +113,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert screen.check_action("verb", ("deliver",)) is False
-            await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
+            await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"])
             await wait_until(pilot, lambda: "f" in screen.active_bindings)
             assert screen.check_action("verb", ("deliver",))
             # in the footer while it has failed, as `m` while a message is due: a new
@@ -128,7 +128,7 @@ async def test_failed_message_is_resent_with_f_and_delivered_once(tmp_path):
 
             async with ReceiverOnSocket(sock) as team:
                 await pilot.press("f")
-                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"])
                 await wait_until(pilot, lambda: "f" not in screen.active_bindings)
                 await wait_until(pilot, lambda: "f" not in footer_keys(screen))
                 await wait_until(pilot, lambda: "not delivered" not in shown(app))
@@ -166,7 +166,7 @@ async def test_a_message_retried_says_so_in_the_bar_with_its_error(tmp_path):
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             bar = screen.query_one(IncidentBar)
-            await wait_until(pilot, lambda: "✉ 1 retrying (" in str(bar.render()), 15)
+            await wait_until(pilot, lambda: "✉ 1 retrying (" in str(bar.render()))
             assert delivery_statuses(screen) == ["pending"]
             assert "pending" not in str(bar.render())
 
@@ -194,7 +194,7 @@ async def test_without_probes_webhook_messages_are_still_delivered(tmp_path):
             async with app.run_test(size=(100, 30)) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
-                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"])
                 assert screen.probes.polling is None and screen.probes.probe_child is None
     assert len(team.accepted_keys()) == 1
 
@@ -239,7 +239,7 @@ async def test_an_outbox_out_of_reach_pauses_deliveries_and_they_resume(tmp_path
             async with app.run_test(size=(100, 30), notifications=True) as pilot:
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
-                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"], 10)
+                await wait_until(pilot, lambda: delivery_statuses(screen) == ["delivered"])
                 assert said == [  # paused once, not once a retry
                     "paused: postgresql://h/db: cannot connect: connection refused",
                     "resumed",

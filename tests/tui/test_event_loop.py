@@ -152,16 +152,16 @@ async def test_other_writers_events_show_by_the_next_read_while_probes_are_polle
         def rounds() -> int:
             return len(screen.state.samples.get("health", []))
 
-        await wait_until(pilot, lambda: rounds() >= 2, timeout=15)  # polling
+        await wait_until(pilot, lambda: rounds() >= 2)  # polling
         await asyncio.to_thread(writer(db, incident_id))  # committed on return
         reads_at_commit = screen.reads
-        await wait_until(pilot, lambda: "from the pipeline" in " ".join(timeline_texts(screen)), 10)
+        await wait_until(pilot, lambda: "from the pipeline" in " ".join(timeline_texts(screen)))
         # The first read that started after the commit brought it, if a round of
         # samples (whose append reads what others wrote) did not bring it first.
         assert screen.reads <= reads_at_commit + 1
         assert [n.text for n in screen.state.notes] == ["from the pipeline"]
         polled = rounds()
-        await wait_until(pilot, lambda: rounds() > polled, timeout=15)  # still polling
+        await wait_until(pilot, lambda: rounds() > polled)  # still polling
     assert len(server.requests) >= 2 * 3
 
 
@@ -247,18 +247,18 @@ async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_p
                 await wait_for_screen(pilot, IncidentScreen)
                 screen = app.screen
                 assert isinstance(screen, IncidentScreen)
-                await wait_until(pilot, asked.is_set, timeout=10)
+                await wait_until(pilot, asked.is_set)
                 assert server.in_flight == 1  # the metrics probe hangs
 
                 await pilot.press("right")
                 await wait_until(pilot, lambda: phase_title(screen).startswith("Phase 2/2"))
                 await pilot.press("space")  # Roll back: recorded while the probe hangs
                 await wait_until(pilot, lambda: "[x] Roll back" in checklist_lines(screen))
-                await wait_until(pilot, lambda: "health" in screen.state.samples, 10)
+                await wait_until(pilot, lambda: "health" in screen.state.samples)
                 assert server.in_flight == 1 and "error-rate" not in screen.state.samples
 
                 answer.set()
-                await wait_until(pilot, lambda: "error-rate" in screen.state.samples, 10)
+                await wait_until(pilot, lambda: "error-rate" in screen.state.samples)
                 first = screen.state.samples["error-rate"][0]
                 assert first.ok and first.value == 0.01
                 await wait_until(pilot, lambda: settled(screen))
@@ -288,9 +288,7 @@ async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(
     monkeypatch.setattr(poller, "ProbePoller", Watched)
     async with polling_app(tmp_path) as (server, _, _, app), app.run_test(size=(100, 30)) as pilot:
         screen = await incident_screen(pilot)
-        await wait_until(
-            pilot, lambda: screen.probes.key_flag is not None and bool(gates), timeout=15
-        )
+        await wait_until(pilot, lambda: screen.probes.key_flag is not None and bool(gates))
         flag = screen.probes.key_flag
         assert flag is not None and screen.probes.probe_child is None
         (gate,) = gates
@@ -298,7 +296,7 @@ async def test_a_key_holds_the_polls_on_the_network_thread_until_its_frame(
         said = await keys_noted(pilot, flag, flag.held, ("right", "left"))
         assert said == ["hold True", "release False"] * 2
         polled = len(server.requests)
-        await wait_until(pilot, lambda: len(server.requests) > polled, timeout=15)
+        await wait_until(pilot, lambda: len(server.requests) > polled)
 
 
 async def test_a_screen_gone_before_its_background_starts_starts_nothing(tmp_path) -> None:

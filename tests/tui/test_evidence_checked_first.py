@@ -60,7 +60,7 @@ async def test_evidence_for_a_step_checked_first_elsewhere_stays_and_can_be_kept
         assert checked.code == 0, checked.err
 
         await pilot.press("ctrl+s")
-        await wait_until(pilot, lambda: "already done (by Cy" in prompt.error_message, timeout=10)
+        await wait_until(pilot, lambda: "already done (by Cy" in prompt.error_message)
         assert app.screen is prompt
         assert prompt.query_one("#answer", Input).value == ADA_SAW
         assert "as a note" in prompt.error_message

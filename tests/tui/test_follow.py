@@ -25,7 +25,7 @@ async def test_follower_sees_events_written_by_another_process(tmp_path):
         assert timeline.row_count == 2  # the declaration, and the commander's step it did
         cli.ok("check", incident_id, "assess-severity", "--note", "12% errors")
         cli.ok("note", incident_id, "rolling back now")
-        await wait_until(pilot, lambda: timeline.row_count == 4, timeout=3)
+        await wait_until(pilot, lambda: timeline.row_count == 4)
         assert screen.state.steps["assess-severity"].done
         assert screen.state.notes[-1].text == "rolling back now"
         # recording keys do nothing here

@@ -93,7 +93,7 @@ async def crowded(pilot: Pilot[None]) -> None:
     await wait_for_screen(pilot, IncidentScreen)
     screen = pilot.app.screen
     assert isinstance(screen, IncidentScreen)
-    await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"], 15)
+    await wait_until(pilot, lambda: delivery_statuses(screen) == ["failed"])
     await wait_until(pilot, lambda: offers_due(screen) and "f" in footer_keys(screen))
     pilot.app.clear_notifications()
     await pilot.pause()
@@ -126,7 +126,7 @@ async def test_p_m_and_f_at_once_leave_every_key_whole_at_80_columns(tmp_path: P
                         s, actor="bo", clock=clock, force=True, reason="out of time"
                     )
                 )
-            await wait_until(pilot, lambda: screen.state.is_closed, 10)
+            await wait_until(pilot, lambda: screen.state.is_closed)
             await wait_until(pilot, lambda: "m" not in footer_keys(screen))
             await pilot.pause()
             assert footer_drawn(app) == CLOSED

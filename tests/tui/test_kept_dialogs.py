@@ -157,12 +157,12 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
                 with write_locked(db):
                     await pilot.press("ctrl+s")
                     said = "evidence holds the value of the --db URL's password, a secret"
-                    await wait_until(pilot, lambda f=form, w=said: w in f.error_message, 10)
+                    await wait_until(pilot, lambda f=form, w=said: w in f.error_message)
                     assert app.screen is form and evidence.value == f"pw {secret}"
                     assert not spool.path.exists()
                     evidence.value = "pw *** as typed"
                     await pilot.press("ctrl+s")
-                    await wait_until(pilot, spool.path.exists, 10)
+                    await wait_until(pilot, spool.path.exists)
                     assert app.screen is form
                     held = spool.path.read_bytes()
                     assert b'"verb":"check"' in held and b"curl ok" in held
@@ -172,7 +172,7 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
                 else:
                     await pilot.press("ctrl+s")
                 await wait_for_screen(pilot, IncidentScreen)
-                await wait_until(pilot, lambda: not spool.path.exists(), 10)
+                await wait_until(pilot, lambda: not spool.path.exists())
     [checked] = [e for e in events_of(db, incident) if isinstance(e.data, StepChecked)]
     assert isinstance(checked.data, StepChecked)
     assert (checked.data.step, checked.data.note, checked.data.evidence) == (
@@ -202,12 +202,12 @@ async def test_a_refused_tier_is_kept_and_recorded_by_the_screen_once_it_can_be(
             spool = screen.desk.kept.spool
             with write_locked(db):
                 await pilot.press("b")
-                await wait_until(pilot, lambda: app.screen is not screen, 10)
+                await wait_until(pilot, lambda: app.screen is not screen)
                 await pilot.press("enter")  # the first tier: none
                 await pilot.press(*"no migrations", "ctrl+s")
-                await wait_until(pilot, spool.path.exists, 10)
+                await wait_until(pilot, spool.path.exists)
                 assert b"no migrations" in spool.path.read_bytes()
-                await wait_until(pilot, lambda: bool(notified(app, "Not recorded")), 10)
+                await wait_until(pilot, lambda: bool(notified(app, "Not recorded")))
                 [refused] = notified(app, "Not recorded")
                 assert "kept, and recorded once the record takes writes" in refused
             await wait_until(pilot, lambda: not spool.path.exists(), 30)

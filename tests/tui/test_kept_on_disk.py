@@ -157,7 +157,7 @@ async def test_a_refused_note_is_kept_on_disk_and_recorded_once_from_its_form(
                 await pilot.press(*keys)
                 with write_locked(db):
                     await pilot.press("ctrl+s")
-                    await wait_until(pilot, lambda: spool.path.exists(), 10)
+                    await wait_until(pilot, lambda: spool.path.exists())
                     assert app.screen is form
                     assert keys.encode() in spool.path.read_bytes()
                 if cancel:
@@ -166,7 +166,7 @@ async def test_a_refused_note_is_kept_on_disk_and_recorded_once_from_its_form(
                 else:
                     await pilot.press("ctrl+s")
                 await wait_for_screen(pilot, IncidentScreen)
-                await wait_until(pilot, lambda: not spool.path.exists(), 10)
+                await wait_until(pilot, lambda: not spool.path.exists())
     notes = [e.data for e in events_of(db, incident) if isinstance(e.data, NoteAdded)]
     assert [(n.text, n.written_at is not None) for n in notes] == [("second", True)]
 
@@ -198,12 +198,12 @@ async def test_a_kept_run_is_on_disk_without_the_secrets_it_printed(
             await pilot.press("space")
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
-            await wait_until(pilot, started.exists, timeout=10)
+            await wait_until(pilot, started.exists)
             with write_locked(db):
                 go.touch()
-                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 10)
+                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded)
                 spool = SpoolFile.of(directory, screen.state.id, screen.state.declared_at)
-                await wait_until(pilot, spool.path.exists, 10)
+                await wait_until(pilot, spool.path.exists)
                 held = spool.path.read_bytes()
                 [kept] = json.loads(held)["runs"]
                 output = base64.b64decode(kept["run"]["output"]).decode()

@@ -59,14 +59,14 @@ async def test_marks_and_roles_from_elsewhere_are_toasts_that_say_what_they_reve
         def cleared_toast() -> str | None:
             return next((m for t, m in said(app) if t == "Trigger cleared by Cy"), None)
 
-        await wait_until(pilot, lambda: cleared_toast() is not None, timeout=10)
+        await wait_until(pilot, lambda: cleared_toast() is not None)
         assert re.search(r"\(marked met by Bo \S+s ago\)$", cleared_toast() or ""), said(app)
         # Bo's own mark was said by his verb's toast, not again as news from elsewhere.
         assert not any(t == "Rollback trigger met by Bo" for t, _ in said(app)), said(app)
 
         given = await asyncio.to_thread(cy.run, "assign", incident, "ops", "Dee")
         assert given.code == 0, given.err
-        await wait_until(pilot, lambda: ("Role given by Cy", "Dee is ops") in said(app), timeout=10)
+        await wait_until(pilot, lambda: ("Role given by Cy", "Dee is ops") in said(app))
 
         await pilot.press("r")
         await fill_form(pilot, role="ops", person="Eve")

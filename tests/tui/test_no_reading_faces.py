@@ -94,6 +94,6 @@ async def test_attach_says_not_polled_yet_then_never_polled_at_the_close(tmp_pat
                         s, actor="Bo", clock=SystemClock(), force=True, reason="drill"
                     )
                 )
-            await wait_until(pilot, lambda: app.screen.state.is_closed, timeout=5)
+            await wait_until(pilot, lambda: app.screen.state.is_closed)
             # As drawn, not only as a row would be built now: the close redraws them.
-            await wait_until(pilot, lambda: drawn(app) == ["never polled"] * 3, timeout=5)
+            await wait_until(pilot, lambda: drawn(app) == ["never polled"] * 3)

@@ -41,7 +41,7 @@ def unpolled(screen: IncidentScreen) -> bool:
 async def test_at_80x24_the_unpolled_toast_and_rows_are_whole(tmp_path: Path) -> None:
     opened = coordinator(tmp_path / "defaults.db", size=(80, 24), notifications=True)
     async with opened as (app, pilot, _screen):
-        await wait_until(pilot, lambda: "Probes" in toast_text(screen_lines(app)), timeout=15)
+        await wait_until(pilot, lambda: "Probes" in toast_text(screen_lines(app)))
         lines = screen_lines(app)
         toast = toast_text(lines)
         assert "Probes not polled: default URLs" in toast, toast
@@ -53,7 +53,7 @@ async def test_at_80x24_the_unpolled_toast_and_rows_are_whole(tmp_path: Path) ->
 
 async def test_the_guidance_says_a_probe_at_its_default_is_not_polled(tmp_path: Path) -> None:
     async with coordinator(tmp_path / "guide.db", size=(80, 24)) as (_app, pilot, screen):
-        await wait_until(pilot, lambda: unpolled(screen), timeout=15)
+        await wait_until(pilot, lambda: unpolled(screen))
         await pilot.press("]", "]")
         await guide(pilot, screen, "check-health")
         text = screen.query_one(Guidance)._text.plain
@@ -80,7 +80,7 @@ async def test_with_probes_off_the_triggers_and_the_guidance_do_not_wait(tmp_pat
             await wait_for_screen(pilot, IncidentScreen)
             screen = app.screen
             assert isinstance(screen, IncidentScreen)
-            await wait_until(pilot, lambda: unpolled(screen), timeout=15)
+            await wait_until(pilot, lambda: unpolled(screen))
 
             await guide(pilot, screen, "decide-rollback")
             await pilot.press("d")

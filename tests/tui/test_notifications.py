@@ -85,7 +85,6 @@ async def test_message_is_delivered_and_a_dead_target_is_recorded_failed(tmp_pat
                     sorted(d.status for d in screen.state.deliveries.values())
                     == ["delivered", "failed"]
                 ),
-                timeout=15,
             )
             bar = str(screen.query_one(IncidentBar).render())
             assert "✉ 1 FAILED" in bar

@@ -60,12 +60,12 @@ async def test_the_mark_says_the_record_is_unreachable_not_that_polling_stopped(
             screen = Screen(app, pilot, app.screen.query_one(HealthPanel))
             await asyncio.to_thread(pg_cluster.stop)
             try:
-                await wait_until(pilot, lambda: any(LOST in t for t in toasts(app)), timeout=15)
+                await wait_until(pilot, lambda: any(LOST in t for t in toasts(app)))
                 clock.set(lapsed)  # its ticks no longer come, past the turn's lapse
                 await screen.marked("not recorded since T+00:30; the record is unreachable")
             finally:
                 await asyncio.to_thread(pg_cluster.start)
-            await wait_until(pilot, lambda: any(BACK in t for t in toasts(app)), timeout=15)
+            await wait_until(pilot, lambda: any(BACK in t for t in toasts(app)))
             # The record answers, and no tick has come: nothing polls here (the test's
             # screen has no network), which the panel may say now.
             await screen.marked("not polled since T+00:30; polling here stopped")

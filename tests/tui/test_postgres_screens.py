@@ -34,7 +34,7 @@ async def test_attach_on_postgresql_is_told_of_each_commit(pg_url: str) -> None:
             screen = app.screen
             assert isinstance(screen, FollowScreen) and screen.live
             cli.ok("note", incident, "rolling back now")  # after the declaration and its step
-            await wait_until(pilot, lambda: screen.state.last_seq == 3, timeout=10)
+            await wait_until(pilot, lambda: screen.state.last_seq == 3)
             assert screen.state.notes[-1].text == "rolling back now"
 
 
@@ -47,9 +47,9 @@ async def test_the_coordinators_screen_records_and_hears_on_postgresql(pg_url: s
             screen = app.screen
             assert isinstance(screen, IncidentScreen) and screen.live
             cli.ok("note", incident, "from the database engineer's laptop")
-            await wait_until(pilot, lambda: screen.state.last_seq == 3, timeout=10)
+            await wait_until(pilot, lambda: screen.state.last_seq == 3)
             await pilot.press("space")  # checks the highlighted step, recorded on PostgreSQL
-            await wait_until(pilot, lambda: screen.state.last_seq == 4, timeout=10)
+            await wait_until(pilot, lambda: screen.state.last_seq == 4)
     with PostgresEventLog.open(pg_url, read_only=True) as reader:
         events = reader.events(incident)
         kinds = ["incident.declared", "step.checked", "note.added", "step.checked"]

@@ -56,9 +56,7 @@ async def test_no_probes_says_each_probe_is_not_polled(tmp_path: Path) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         panel = app.screen.query_one(HealthPanel)
-        await wait_until(
-            pilot, lambda: all(NOT_POLLED_OFF in row for row in rows(panel)), timeout=15
-        )
+        await wait_until(pilot, lambda: all(NOT_POLLED_OFF in row for row in rows(panel)))
         assert not any("waiting for first poll" in row for row in rows(panel)), rows(panel)
         # In the TUI's words, not the command line's: the demo and the drill turn
         # polling off for the coordinator, who typed no `--no-probes`.

@@ -83,11 +83,11 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
             await pilot.press("space")  # the highlighted command step: confirm, then run
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
-            await wait_until(pilot, started.exists, timeout=10)
+            await wait_until(pilot, started.exists)
             with write_locked(db):
                 go.touch()
-                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded, 10)
-                await wait_until(pilot, lambda: bool(notified(app, "Not recorded")), 10)
+                await wait_until(pilot, lambda: "roll-back" in screen.steps.unrecorded)
+                await wait_until(pilot, lambda: bool(notified(app, "Not recorded")))
                 [toast] = notified(app, "Not recorded")
                 assert toast.startswith("The command ran at T+")
                 assert "Do not run it again" in toast
@@ -135,7 +135,7 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
             await wait_until(
                 pilot, lambda: screen.state.status_of("roll-back") is StepStatus.DONE, 30
             )
-            await wait_until(pilot, lambda: bool(notified(app, "Recorded late")), 10)
+            await wait_until(pilot, lambda: bool(notified(app, "Recorded late")))
             assert "roll-back" not in screen.steps.unrecorded
             assert "not recorded" not in "\n".join(screen_lines(app))
             [recorded] = notified(app, "Recorded late")
@@ -196,7 +196,7 @@ async def test_a_run_while_postgresql_is_stopped_is_recorded_once_it_is_back(
             await pilot.press("space")
             await wait_for_screen(pilot, ConfirmCommand)
             await pilot.press("y")
-            await wait_until(pilot, started.exists, timeout=10)
+            await wait_until(pilot, started.exists)
             pg_cluster.stop()
             try:
                 go.touch()

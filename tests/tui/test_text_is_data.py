@@ -156,10 +156,10 @@ async def test_the_coordinator_screen_shows_markup_and_escapes_as_text(tmp_path)
         # The clock keeps ticking: nothing froze the screen's timers.
         clock.advance(125)
         later = format_offset(clock.now() - T0)
-        await wait_until(pilot, lambda: later in screen_text(app), timeout=3)
+        await wait_until(pilot, lambda: later in screen_text(app))
         # A toast quoting the text shows it as text too, whoever raises it.
         app.screen.notify(hostile("toast"), title="[b]t[/b]" + ESCAPES["bell"])
-        await wait_until(pilot, lambda: len(app._notifications) == 1, timeout=3)
+        await wait_until(pilot, lambda: len(app._notifications) == 1)
         toast = next(iter(app._notifications))
         assert toast.markup is False and toast.title == "[b]t[/b]␇"
         assert "[@click=app.quit]x[/]" in toast.message and "␛]52;c;" in toast.message
@@ -181,7 +181,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
             assert_shown_as_written(screen_text(follower))
             follow_clock.advance(125)
             later = format_offset(follow_clock.now() - T0)
-            await wait_until(pilot, lambda: later in screen_text(follower), timeout=3)
+            await wait_until(pilot, lambda: later in screen_text(follower))
         events = log.events(incident_id)
     finally:
         log.close()
@@ -191,7 +191,7 @@ async def test_attach_and_replay_open_the_same_incident(tmp_path):
         await pilot.press("end")
         screen = replay.screen
         assert isinstance(screen, ReplayScreen)
-        await wait_until(pilot, lambda: screen.replay.replayer.position == len(events), timeout=3)
+        await wait_until(pilot, lambda: screen.replay.replayer.position == len(events))
         assert_shown_as_written(screen_text(replay))
 
 
@@ -202,7 +202,7 @@ async def test_a_probed_version_in_the_step_hint_is_shown_as_text(tmp_path):
     `ESC [2J` blanked the checklist."""
     async with coordinator_on_hostile_incident(tmp_path, ManualClock(T0)) as (app, pilot):
         await pilot.press("right", "right")  # phase 3, Verification: "Confirm version"
-        await wait_until(pilot, lambda: "running, expected good" in screen_text(app), timeout=3)
+        await wait_until(pilot, lambda: "running, expected good" in screen_text(app))
         shown = screen_text(app)
         assert "version ␛[2J␛[H␛]0;pwned␇" in shown
         hint = shown[shown.index("running, expected good") :]

@@ -56,7 +56,7 @@ async def test_the_row_that_first_overflows_the_panel_is_scrolled_into_view(
         while (rows := timeline.row_count) < height:  # full, not yet scrolling
             noted = await asyncio.to_thread(cy.run, "note", incident, f"note {rows}")
             assert noted.code == 0, noted.err
-            await wait_until(pilot, lambda rows=rows: timeline.row_count > rows, timeout=10)
+            await wait_until(pilot, lambda rows=rows: timeline.row_count > rows)
         assert timeline.row_count == height
         assert timeline.scroll_y == 0
 

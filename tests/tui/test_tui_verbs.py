@@ -260,7 +260,7 @@ async def test_every_tui_verb_records_from_the_tui(tmp_path, name):
         else:
             await from_palette(pilot, verb.title)
         await case.drive(pilot)
-        await wait_until(pilot, lambda: screen.state.last_seq > before, timeout=10)
+        await wait_until(pilot, lambda: screen.state.last_seq > before)
         await wait_for_screen(pilot, IncidentScreen)
         incident_id = screen.state.id
     with SqliteEventLog.open(db, read_only=True) as log:
