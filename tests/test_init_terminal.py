@@ -9,6 +9,7 @@ looked hung), no line editing, and Ctrl-D running through the remaining question
 
 from __future__ import annotations
 
+import codecs
 import fcntl
 import os
 import pty
@@ -61,12 +62,15 @@ def answered_at_a_terminal(
     )
     os.close(follower)
     screen = ""
+    # One decoder for the whole stream: a read may end inside a character (the `↑` of
+    # a re-ask is three bytes), which decoding each read alone showed as three `�`.
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
     expected = next(questions, None)
     try:
         while expected is not None:
             ready, _, _ = select.select([leader], [], [], 30)
             assert ready, f"no question {expected[0]!r} within 30 s; screen: {screen!r}"
-            screen += os.read(leader, 4096).decode(errors="replace")
+            screen += decoder.decode(os.read(leader, 4096))
             last = screen.rsplit("\n", 1)[-1]
             if last.startswith(expected[0]) and last.endswith(": "):
                 typed = expected[1]
@@ -81,7 +85,8 @@ def answered_at_a_terminal(
                 break
             if not chunk:
                 break
-            screen += chunk.decode(errors="replace")
+            screen += decoder.decode(chunk)
+        screen += decoder.decode(b"", final=True)
     finally:
         process.kill()
         os.close(leader)
