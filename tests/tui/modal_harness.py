@@ -21,7 +21,7 @@ from tui.app.modals import (
     TierView,
     TriggerView,
 )
-from tui.app.modals.declare import RunbookView
+from tui.app.modals.declare_form import RunbookView
 
 SIZE = (80, 24)
 

@@ -46,7 +46,7 @@ from tui.app.type_ahead import TypeAhead
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from tui.app.modals.declare import DeclareForm
+    from tui.app.modals.declare_form import DeclareForm
 
 
 class LastGoodApp(

@@ -20,7 +20,8 @@ from runbooks.model import Runbook
 from store.errors import StoreError
 
 if TYPE_CHECKING:
-    from tui.app.modals.declare import DeclareForm, DeclareModal, RunbookView
+    from tui.app.modals.declare import DeclareModal
+    from tui.app.modals.declare_form import DeclareForm, RunbookView
     from tui.app.modals.verb_form import Refusal
 
 
@@ -61,7 +62,7 @@ class Declaring:
 
     @staticmethod
     def view(name: str, runbook: Runbook) -> RunbookView:
-        from tui.app.modals.declare import RunbookView
+        from tui.app.modals.declare_form import RunbookView
 
         default = runbook.default_pattern
         return RunbookView(

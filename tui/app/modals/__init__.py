@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from tui.app.modals.confirm import ConfirmCommand, ConfirmModal
     from tui.app.modals.database_tier import DatabaseTierModal, TierView
     from tui.app.modals.decision import PRINCIPLE, DecisionForm, DecisionModal, TriggerView
-    from tui.app.modals.declare import DeclareForm, DeclareModal
+    from tui.app.modals.declare import DeclareModal
+    from tui.app.modals.declare_form import DeclareForm
     from tui.app.modals.help import HelpModal
     from tui.app.modals.picker import NEW, IncidentPicker, IncidentRow
     from tui.app.modals.report_preview import ReportPreviewModal
@@ -42,7 +43,7 @@ _HOMES = {
     "DecisionForm": "decision",
     "DecisionModal": "decision",
     "TriggerView": "decision",
-    "DeclareForm": "declare",
+    "DeclareForm": "declare_form",
     "DeclareModal": "declare",
     "HelpModal": "help",
     "NEW": "picker",

@@ -19,7 +19,6 @@ words in both faces.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -31,7 +30,7 @@ from textual.content import Content
 from textual.widgets import Input, Label, Select
 from textual.widgets.select import NoSelection
 
-from incident.app.runbook_lookup import BUNDLED_DEFAULT, INIT_FILE, default_runbook
+from incident.app.runbook_lookup import INIT_FILE, default_runbook
 from incident.app.verbs import BY_NAME
 from incident.core.records import SEVERITIES
 from incident.core.text import visible
@@ -47,9 +46,9 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+from tui.app.modals.declare_form import DeclareForm, RunbookView
 
 if TYPE_CHECKING:
-    from incident.app.lifecycle import Declaration
     from tui.app.modals.verb_form import Refusal
 
 KEYS_HINT = "Tab/Enter next · ctrl+s declare · Esc back"
@@ -95,66 +94,6 @@ def about(field_id: str, message: str) -> str:
     if colon and lead.lower() == label.lower():
         message = rest
     return f"{label}: {message}"
-
-
-@dataclass(frozen=True)
-class RunbookView:
-    """What the form shows of a runbook."""
-
-    name: str
-    """How it is named in the Runbook field (`rollback`, or a path)."""
-    title: str
-    """e.g. "Emergency rollback"."""
-    patterns: tuple[str, ...]
-    """Deployment patterns the runbook knows."""
-    default_pattern: str | None
-    """The one it uses when none is chosen."""
-
-
-@dataclass(frozen=True)
-class DeclareForm:
-    """What the coordinator entered to declare an incident (all text stripped)."""
-
-    title: str
-    """Short incident title."""
-    severity: str
-    """SEV1..SEV4, or "" if none was chosen (refused by the use case)."""
-    commander: str
-    """Incident commander's name."""
-    issue: str
-    """What is wrong, as it will read in messages ("" if not given)."""
-    eta_min: int | None
-    """Estimated minutes to recovery, or ``None``."""
-    pattern: str | None
-    """Deployment pattern chosen, or ``None``: the runbook's default, which the form
-    preselects (as `declare` without `--pattern`, even for a runbook not yet looked up)."""
-    from_version: str
-    """The bad version being rolled back ("" if not given)."""
-    last_good_version: str
-    """The version being rolled back to ("" if not given)."""
-    channel: str
-    """Incident channel ("" if not given)."""
-    started_at: datetime | None = None
-    """When the impact started, if before the declaration (T+0 is back-dated to it)."""
-    runbook: str = BUNDLED_DEFAULT
-    """The runbook's name or path, as typed (`default_runbook` if empty)."""
-
-    def declaration(self) -> Declaration:
-        """The declaration these fields make, as the command line's `declare` takes it."""
-        from incident.app.lifecycle import Declaration  # the commands, when declaring
-
-        return Declaration(
-            title=self.title,
-            severity=self.severity,
-            commander=self.commander,
-            issue=self.issue,
-            eta_min=self.eta_min,
-            pattern=self.pattern,
-            started_at=self.started_at,
-            channel=self.channel,
-            from_version=self.from_version,
-            last_good_version=self.last_good_version,
-        )
 
 
 class DeclareModal(FormModal[DeclareForm | None]):
