@@ -10,6 +10,14 @@ textual-serve's log printed every bad request as a traceback, with its locals.
 The page is served whole from here: its template fetched a font from Google's
 servers, which told a third party who opened which incident, and in an outage
 that cuts the way out the page waited on it.
+
+A browser lets any page open a WebSocket to any address, and says which page asked
+(`Origin`): a page on another site could stream the live incident from a `serve` on
+the viewer's own machine (a security review). A view is opened only for its own
+page, whose origin is the address the browser asked for (`Host`); on loopback that
+address must be loopback too, so a name rebound to 127.0.0.1 by a hostile DNS
+server is no way in either. A client that names no origin is no browser, and could
+reach the port anyway: it is let in, as before.
 """
 
 from __future__ import annotations
@@ -18,6 +26,7 @@ import logging
 import re
 import sys
 from typing import Any, cast
+from urllib.parse import urlsplit
 
 from aiohttp import web
 from textual_serve.app_service import AppService
@@ -29,6 +38,9 @@ MAX_COLUMNS = 500
 """A 4K screen at the smallest font a person reads is about 480 columns."""
 MAX_ROWS = 200
 DEFAULT_SIZE = (80, 24)
+
+LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
+"""How a browser on this machine names a loopback `serve`."""
 
 _STYLESHEET = re.compile(r"<link\b[^>]*>\s*", re.IGNORECASE)
 _HREF = re.compile(r"""\bhref=["']?([^"'\s>]+)""", re.IGNORECASE)
@@ -46,6 +58,35 @@ def without_fetches_elsewhere(page: str, own_url: str) -> str:
         return "" if elsewhere else link.group()
 
     return _STYLESHEET.sub(kept, page)
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` (as `--host` or a `Host` header names it) is this machine alone."""
+    return host.lower() in LOOPBACK_NAMES or host.startswith("127.")
+
+
+def refusal(
+    origin: str | None, host: str | None, *, served_on_loopback: bool, public: str = ""
+) -> str | None:
+    """Why a view asked for with these `Origin` and `Host` headers is refused, or None.
+
+    The origin must be the page's own (its host and port the ones the browser asked
+    for); served on loopback, the host asked for must be loopback too, or the
+    `--public-url`'s (`public`, a host and port) that a proxy in front passes on."""
+    if host is None:
+        return "no Host header"
+    name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
+    if served_on_loopback and not is_loopback(name) and host.lower() != public.lower():
+        return f"Host {host!r} is not this machine's loopback"
+    if origin is None:
+        return None
+    try:
+        asked_from = urlsplit(origin).netloc
+    except ValueError:
+        return f"Origin {origin!r} is not a URL"
+    if asked_from.lower() not in {host.lower(), public.lower()} - {""}:
+        return f"a page on {origin!r} may not open a view of {host!r}"
+    return None
 
 
 def terminal_size(width: object, height: object) -> tuple[int, int]:
@@ -104,6 +145,7 @@ class FollowServer(Server):
         logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        self._refused(request)
         page = await super().handle_index(request)
         if not isinstance(page, web.Response) or page.text is None:
             return page
@@ -114,7 +156,19 @@ class FollowServer(Server):
             charset=page.charset,
         )
 
+    def _refused(self, request: web.Request) -> None:
+        """A 403 for a request no page of this server's made (`refusal`)."""
+        why = refusal(
+            request.headers.get("Origin"),
+            request.headers.get("Host"),
+            served_on_loopback=is_loopback(self.host),
+            public=urlsplit(self.public_url).netloc,
+        )
+        if why is not None:
+            raise web.HTTPForbidden(text=f"refused: {why}")
+
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        self._refused(request)
         if self.viewers >= self.max_viewers:
             raise web.HTTPServiceUnavailable(
                 text=f"{self.max_viewers} viewers already follow this incident (--max-viewers)"

@@ -206,8 +206,8 @@ def cmd_serve(args: Arguments) -> int:
     import os
     import shlex
 
-    from tui.cli.follow_server import FollowServer
-    from tui.cli.listening import listen_url
+    from tui.cli.follow_server import FollowServer, is_loopback
+    from tui.cli.listening import listen_url, shown_host
 
     location = db_location(args)
     with open_log_at(location, read_only=True) as log:
@@ -222,6 +222,13 @@ def cmd_serve(args: Arguments) -> int:
     command = shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
     url = listen_url(args.host, args.port)
     print(f"Serving {args.id} read-only at {url} (Ctrl+C stops)")
+    if not is_loopback(args.host):
+        print(
+            f"lastgood serve: {shown_host(args.host)} is reachable beyond this machine and "
+            "the view asks no password: anyone who reaches the port sees the incident "
+            "(--host 127.0.0.1 keeps it here; put a proxy with access control in front)",
+            file=sys.stderr,
+        )
     try:
         FollowServer(
             command,
