@@ -17,6 +17,7 @@ from incident.core.events import Event
 from incident.core.ticks import ProbeTick
 from store import summarised
 from store.errors import StoreError
+from store.open_incidents import OPEN_PARAMETERS, not_drills, open_query
 from store.paged_reading import PagedReading, Rows
 from store.postgres_connection import PostgresDatabase
 from store.rows import BadRow, check_rows, checked_items, decode, read_item
@@ -40,6 +41,7 @@ _LAST = f"SELECT {_COLUMNS} FROM events WHERE incident_id = %s ORDER BY seq DESC
 HEAD = "SELECT seq, hash FROM events WHERE incident_id = %s ORDER BY seq DESC LIMIT 1"
 """The incident's last (seq, hash): its head, which an append also chains onto."""
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(recorded)"
+_OPEN = open_query("recorded", "%s")
 """Every incident with a row, in the order first recorded: not the rows of seq 1
 alone, which hid an incident whose declaration was deleted from `verify --all`."""
 
@@ -113,6 +115,11 @@ class PostgresReading(PostgresDatabase, PagedReading):
         """Every incident in the log, in the order it was first recorded."""
         with self._using("cannot list incidents") as connection:
             return [str(row[0]) for row in connection.execute(_IDS).fetchall()]
+
+    def open_incidents(self) -> list[str]:
+        """The incidents not closed, drills left out, oldest first (`store.open_incidents`)."""
+        with self._using("cannot list incidents") as connection:
+            return not_drills(connection.execute(_OPEN, OPEN_PARAMETERS).fetchall())
 
     def last_seq(self, incident_id: str) -> int:
         """The incident's highest sequence number; 0 if it has no events."""

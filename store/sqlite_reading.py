@@ -21,6 +21,7 @@ from incident.core.events import Event
 from incident.core.ticks import ProbeTick
 from store.derived import has_snapshots, has_summaries
 from store.errors import StoreError
+from store.open_incidents import OPEN_PARAMETERS, not_drills, open_query
 from store.paged_reading import PagedReading, Rows
 from store.rows import BadRow, check_rows, decode, read_item
 from store.schema import EVENT_COLUMNS
@@ -41,6 +42,7 @@ _ANY = "SELECT 1 FROM events WHERE incident_id = ? LIMIT 1"
 HEAD = "SELECT seq, hash FROM events WHERE incident_id = ? ORDER BY seq DESC LIMIT 1"
 """The incident's last (seq, hash): its head, which an append also chains onto."""
 _IDS = "SELECT incident_id FROM events GROUP BY incident_id ORDER BY MIN(rowid)"
+_OPEN = open_query("rowid", "?")
 
 
 _DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
@@ -146,6 +148,11 @@ class SqliteReading(SqliteFile, PagedReading):
         """Every incident in the log, in the order it was first recorded."""
         with self._using("cannot list incidents") as connection:
             return [str(row[0]) for row in connection.execute(_IDS).fetchall()]
+
+    def open_incidents(self) -> list[str]:
+        """The incidents not closed, drills left out, oldest first (`store.open_incidents`)."""
+        with self._using("cannot list incidents") as connection:
+            return not_drills(connection.execute(_OPEN, OPEN_PARAMETERS).fetchall())
 
     def last_seq(self, incident_id: str) -> int:
         """The incident's highest sequence number; 0 if it has no events."""

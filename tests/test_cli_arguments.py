@@ -52,6 +52,7 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
     ("words", "expected"),
     [
         (["status", "INC-1"], {"command": "status", "id": "INC-1", "json": False}),
+        (["status"], {"command": "status", "id": None, "json": False}),  # the only open one
         (
             ["--db", "x.db", "status", "--json", "INC-1"],
             {"command": "status", "id": "INC-1", "json": True, "db": "x.db"},
@@ -119,7 +120,7 @@ def test_a_text_default_is_read_by_the_parameter_s_kind_as_argparse_reads_it():
         ["--no-probes"],
         ["--help"],
         ["--version"],
-        ["status"],  # no ID: argparse says so
+        ["check"],  # no ID: argparse says so
         ["status", "-h"],
         ["status", "INC-1", "--js"],  # an abbreviation argparse would accept
         ["status", "INC-1", "INC-2"],

@@ -143,7 +143,7 @@ def test_arguments_are_parsed_before_the_domain_is_loaded(tmp_path, args):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (("status",), "the following arguments are required: ID"),
+        (("close",), "the following arguments are required: ID"),
         (("export", "INC-1", "--tz", "Nowhere/Else"), "unknown time zone 'Nowhere/Else'"),
         (("check", "INC-1"), "the following arguments are required: STEP"),
         (("check", "assess-severity"), "'assess-severity' is a step, not an incident ID"),
@@ -203,9 +203,12 @@ def declared(db: Path) -> str:
     return Cli(db).ok("declare", "--title", "t", "--severity", "SEV2", "--commander", "A").strip()
 
 
-def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
+@pytest.mark.parametrize("named", [True, False], ids=["named", "the-only-open"])
+def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path, named):
+    """Named, or left out (the only open incident: one query, no incident folded but it)."""
     db = tmp_path / "real.db"
-    result = loaded(tmp_path, "run", "status", declared(db), db=db)
+    incident = declared(db)
+    result = loaded(tmp_path, "run", "status", *([incident] if named else []), db=db)
     assert result["code"] == 0, result["stderr"]
     names = modules(result, "exit")
     assert "incident.core.state" in names and "sqlite3" in names  # it did read the record
@@ -214,6 +217,7 @@ def test_status_never_loads_sqlite_utils_yaml_or_the_faces(tmp_path):
     assert among(names, ("typing_extensions", "inspect")) == []
     assert [name for name in names if name.startswith("runbooks.yaml")] == []
     assert [name for name in names if name.startswith(NOT_FOR_STATUS)] == []
+    assert named or "(the only open incident)" in str(result["stderr"])
 
 
 NOT_FOR_STATUS = (

@@ -5,11 +5,15 @@ that cut it short: `inc-20261207-3c84`, `3C84` (the part that differs between th
 day's incidents) or one wrong character. Each is refused all the same, since a
 recording verb must never write to an incident the coordinator did not name; the
 refusal says which incident they most likely meant, so the next try is a paste.
+
+An ID left out, where the verb only reads, means the one open incident (`only_open`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+
+from incident.core.errors import CommandError
 
 SHORTEST_TAIL = 4
 """The fewest characters a typed tail must have to stand for an ID (`3C84`)."""
@@ -34,3 +38,35 @@ def likely_incident(typed: str, ids: Iterable[str]) -> str | None:
     by_folded = {incident_id.casefold(): incident_id for incident_id in known}
     close = difflib.get_close_matches(folded, list(by_folded), n=1, cutoff=0.8)
     return by_folded[close[0]] if close else None
+
+
+SHOWN_OPEN = 5
+"""The most open incidents a refusal names; the rest are counted ("and 2 more")."""
+
+
+def only_open(open_ids: Sequence[str], where: str, listing: str) -> str:
+    """The incident a reading verb reads when given no ID: the only open one.
+
+    `open_ids` are the open incidents (not closed, drills left out, as the store's
+    `open_incidents` gives them), `where` the record, `listing` how this face names the
+    verb that lists incidents. None open, or several, is refused (`CommandError`),
+    naming them: a guess between two incidents would show one as if it were the other.
+    A verb that records always takes an ID: a write to the wrong incident is worse
+    than a keystroke.
+    """
+    if len(open_ids) == 1:
+        return open_ids[0]
+    if not open_ids:
+        raise CommandError(
+            f"no open incident in {where}: name one by its ID ({listing} lists them all)"
+        )
+    shown = ", ".join(open_ids[:SHOWN_OPEN])
+    more = len(open_ids) - SHOWN_OPEN
+    if more > 0:
+        shown += f" and {more} more"
+    raise CommandError(f"{len(open_ids)} incidents are open in {where} ({shown}): name one")
+
+
+def only_open_note(incident_id: str) -> str:
+    """What a face says when it reads the only open incident, unnamed."""
+    return f"{incident_id} (the only open incident)"

@@ -41,6 +41,7 @@ class Verb:
         "confirm",
         "footer",
         "help",
+        "id_optional",
         "json",
         "key",
         "name",
@@ -89,6 +90,10 @@ class Verb:
     gate, a role, the severity), which the close ended (`refuse_if_closed` in the
     commands). The post-mortem, notes and messages go on after the close. A face
     offers such a verb only while the incident is open (`accepts`)."""
+    id_optional: Final[bool]
+    """A reading verb whose ID may be left out on the command line: it then reads the
+    only open incident, and says so (`incident.app.incident_ids.only_open`). Only verbs
+    that record nothing: a write to the wrong incident is worse than a keystroke."""
 
     def __init__(
         self,
@@ -105,6 +110,7 @@ class Verb:
         json: bool = False,
         postmortem: bool = False,
         open_only: bool = False,
+        id_optional: bool = False,
     ) -> None:
         self.name = name
         self.title = title
@@ -119,6 +125,7 @@ class Verb:
         self.json = json
         self.postmortem = postmortem
         self.open_only = open_only
+        self.id_optional = id_optional
 
     def _values(self) -> tuple[object, ...]:
         return tuple(getattr(self, name) for name in self.__slots__)
@@ -156,6 +163,8 @@ STEP = Param("step", "the step's id (see `status`)", Kind.STEP, required=True, p
 BY = Param("by", "who did it, when someone else records it", Kind.NAME, metavar="NAME")
 REASON = Param("reason", "why", required=True, metavar="TEXT")
 OPTIONAL_REASON = Param("reason", "why", metavar="TEXT")
+ONLY_OPEN = "the incident (left out: the only open incident; none or several open: refused)"
+"""The help of the ID of a verb whose ID may be left out (`Verb.id_optional`)."""
 OUTPUT = Param("output", "write to FILE instead of stdout", metavar="FILE", short="-o")
 TZ = Param(
     "tz",

@@ -14,6 +14,7 @@ READING_VERBS: tuple[Verb, ...] = (
         (json_answer("status"),),
         json=True,
         tui=False,
+        id_optional=True,
     ),
     Verb(
         "brief",
@@ -24,6 +25,7 @@ READING_VERBS: tuple[Verb, ...] = (
         (json_answer("brief"),),
         key="i",
         json=True,
+        id_optional=True,
     ),
     Verb(
         "export",
@@ -77,6 +79,7 @@ READING_VERBS: tuple[Verb, ...] = (
         ),
         json=True,
         tui=False,
+        id_optional=True,
     ),
     Verb(
         "score",
@@ -95,6 +98,7 @@ READING_VERBS: tuple[Verb, ...] = (
         RD,
         (OUTPUT,),
         tui=False,
+        id_optional=True,
     ),
     Verb(
         "replay",
@@ -121,6 +125,7 @@ READING_VERBS: tuple[Verb, ...] = (
         ),
         json=True,
         tui=False,
+        id_optional=True,
     ),
     Verb(
         "monitor",
@@ -167,6 +172,7 @@ READING_VERBS: tuple[Verb, ...] = (
         "Follow an incident live from another terminal, read-only.",
         RD,
         tui=False,
+        id_optional=True,
     ),
     Verb(
         "serve",
@@ -191,6 +197,7 @@ READING_VERBS: tuple[Verb, ...] = (
             ),
         ),
         tui=False,
+        id_optional=True,
     ),
 )
 """Reading one incident: in the order help lists them."""

@@ -146,7 +146,9 @@ def plain_arguments(words: Sequence[str]) -> Arguments | None:
     if in_order and same_incident(verb.name, values, positionals.pop()) is not None:
         return None  # argparse says what is wrong
     if len(positionals) != (verb.scope is not Scope.GLOBAL):
-        return None
+        if not (verb.id_optional and not positionals):
+            return None
+        values["id"] = None  # the only open incident (`Verb.id_optional`)
     if positionals:
         values["id"] = positionals[0]
     return Arguments(**values)

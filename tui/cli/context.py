@@ -24,7 +24,7 @@ from incident.core.errors import CommandError
 from incident.core.names import is_person, not_a_person
 from incident.core.phase_clocks import elapsed, format_offset, t_plus
 from incident.core.state import IncidentState
-from incident.core.text import either
+from incident.core.text import either, visible
 from runbooks.model import Runbook
 from runbooks.problems import RunbookError
 from store.backends import EventRecord, is_postgres_url, open_event_log
@@ -177,8 +177,7 @@ def _key_value_conninfo(named: str) -> bool:
 
 
 def chosen_db(args: Arguments) -> Path | None:
-    """The database `--db` or $LASTGOOD_DB names; None when neither does (the demo
-    then keeps a scratch one, and says where)."""
+    """The database `--db` or $LASTGOOD_DB names; None: neither does (a demo's scratch one)."""
     if _given_db(args) or _db_variable():
         return db_path(args)
     return None
@@ -310,6 +309,21 @@ def require_incident(log: EventRecord, incident_id: str) -> None:
         guess = likely_incident(incident_id, log.incident_ids())
         hint = f" (did you mean '{guess}'?)" if guess else ""
         raise CliError(f"no incident '{incident_id}' in {log.path}{hint}")
+
+
+def incident_of(log: EventRecord, args: Arguments) -> str:
+    """The incident named, else the only open one (`only_open`), said, kept as `args.id`."""
+    if args.id is not None:
+        return str(args.id)
+    from incident.app.incident_ids import only_open, only_open_note
+
+    try:
+        found = only_open(log.open_incidents(), str(log.path), "lastgood list")
+    except CommandError as error:
+        raise CliError(str(error)) from None
+    print(visible(f"lastgood {args.command}: {only_open_note(found)}"), file=sys.stderr)
+    args.id = found
+    return found
 
 
 def open_session(log: EventRecord, incident_id: str) -> IncidentSession:

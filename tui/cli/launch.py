@@ -19,6 +19,7 @@ from tui.cli.context import (
     chosen_db,
     chosen_runbook,
     db_location,
+    incident_of,
     known_actor,
     open_file_at,
     open_log,
@@ -194,7 +195,7 @@ def cmd_attach(args: Arguments) -> int:
     from tui.app.follow_app import FollowApp
 
     with open_log_at(db_location(args), read_only=True) as log:
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
         app = FollowApp(log, args.id)
         app.run()
     raise_refusal(app)
@@ -211,7 +212,7 @@ def cmd_serve(args: Arguments) -> int:
 
     location = db_location(args)
     with open_log_at(location, read_only=True) as log:
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
     if not 0 < args.port < 65536:
         raise CliError(f"--port: {args.port} is not a TCP port")
     if args.max_viewers < 1:
@@ -257,7 +258,7 @@ def cmd_replay(args: Arguments) -> int:
     offset = replay_offset(args)
     require_terminal()
     with open_log(args, read_only=True, snapshot=True) as log:
-        recording, report = replay_recording(log, args.id)
+        recording, report = replay_recording(log, incident_of(log, args))
         from tui.app.replay_app import ReplayApp
 
         damage = None if report.ok else report

@@ -14,7 +14,7 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 
 from incident.app.params import Kind, Param
-from incident.app.verb import Scope, Verb
+from incident.app.verb import ONLY_OPEN, Scope, Verb
 from incident.app.verbs import VERBS
 from incident.core.text import visible
 from tui.cli.arguments import (
@@ -211,7 +211,9 @@ def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
     else:
         _db_option(parser, SCRATCH_DB_HELP if verb.name in _SCRATCH_DB_VERBS else DB_HELP)
     _as_option(parser, argparse.SUPPRESS if verb.name in NO_ACTOR_VERBS else AS_HELP)
-    if verb.scope is not Scope.GLOBAL:
+    if verb.id_optional:
+        parser.add_argument("id", metavar="ID", nargs="?", default=None, help=ONLY_OPEN)
+    elif verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     elif verb.name in ID_IN_ORDER:
         option = verb.param(ID_IN_ORDER[verb.name]).option

@@ -44,6 +44,7 @@ from store.backends import EventRecord
 from tui.cli.arguments import Arguments
 from tui.cli.context import (
     actor_name,
+    incident_of,
     open_log,
     open_session,
     refused,
@@ -182,7 +183,7 @@ def cmd_timeline(args: Arguments) -> int:
             f"--gap must be more than zero minutes and at most a year ({LONGEST_SPAN_MIN:,})"
         )
     with open_log(args, read_only=True) as log, collector_paused():
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
         now = SystemClock().now()
         record = readable(log, args.id, lambda: report_record(log, args.id))
         gap = timedelta(minutes=args.gap)
@@ -198,7 +199,7 @@ def cmd_timeline(args: Arguments) -> int:
 
 def cmd_ics(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
         now = SystemClock().now()
         try:
             made = readable(log, args.id, lambda: invitation(log, args.id))
@@ -350,7 +351,7 @@ def cmd_replay_json(args: Arguments) -> int:
     """
     offset = replay_offset(args)
     with open_log(args, read_only=True, snapshot=True) as log:
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
         first = first_event(log, args.id)
         last = log.last_event(args.id)
         end = first.at if last is None else last.at

@@ -16,7 +16,7 @@ def usage(verb: Verb) -> str:
     """`check ID STEP [--by NAME] ...`: the command line, as the README shows it."""
     words = [verb.name]
     if verb.scope is not Scope.GLOBAL:
-        words.append("ID")
+        words.append("[ID]" if verb.id_optional else "ID")
     elif verb.name in ID_IN_ORDER:
         words.append("[ID]")
     for param in verb.params:

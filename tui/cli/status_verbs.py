@@ -23,7 +23,7 @@ from incident.reports.status import status_data, status_text
 from runbooks.problems import RunbookError
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
-from tui.cli.context import db_location, open_log, open_session, something_at
+from tui.cli.context import db_location, incident_of, open_log, open_session, something_at
 from tui.cli.fitted import fitted
 from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
@@ -32,7 +32,7 @@ from tui.cli.shown_stream import json_for_stdout
 
 def cmd_status(args: Arguments) -> int:
     with open_log(args, read_only=True) as log:
-        session = open_session(log, args.id)
+        session = open_session(log, incident_of(log, args))
         now = session.clock.now()
         kept = kept_here(session.state)  # this machine's spool: a screen ended in an outage
         if args.json:
