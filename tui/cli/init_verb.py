@@ -12,6 +12,7 @@ checked before the first question, and so is the file to write.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Collection
 from pathlib import Path
@@ -120,6 +121,8 @@ def cmd_init(args: Arguments) -> int:
     for left_out in http_lines(answers):
         print(f"  {left_out}", file=out)
     print(f"  {prometheus_line(answers, tried)}", file=out)
+    if (lag := lag_line(answers)) is not None:
+        print(f"  {visible(lag)}", file=out)
     if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back
         print("keep it:   save it to a file (-o lastgood.yaml) to check it and use it", file=out)
         return 0
@@ -314,6 +317,22 @@ def http_lines(answers: StarterAnswers) -> list[str]:
             "checked, and Record the running version is a plain check"
         )
     return lines
+
+
+RATE_WINDOW = re.compile(r"\[([0-9][0-9a-zA-Z]*)\]")
+"""A PromQL range, `[1m]`: the window a `rate()` averages over."""
+
+
+def lag_line(answers: StarterAnswers) -> str | None:
+    """That the error rate trails by its rate window, for a runbook with an error-rate
+    probe: a `rate(...[1m])` stays green for up to its window after the service dies,
+    while the health probe is refused at once (review11 #15). None without one."""
+    if not answers.prometheus_url:
+        return None
+    window = RATE_WINDOW.search(answers.error_query)
+    trails = f"its rate window ([{window.group(1)}])" if window else "its query's window"
+    trusted = "the health probe" if answers.health_url.strip() else "the service itself"
+    return f"the error rate trails by {trails}: for 'is it up', trust {trusted}"
 
 
 def prometheus_line(answers: StarterAnswers, sample: Sample | None) -> str:
