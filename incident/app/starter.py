@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from incident.app.whole_file import write_whole
+from incident.app.whole_file import named_descriptor, write_whole
 from incident.core.errors import CommandError
 from runbooks import Problem, inspect_runbook_file
 from runbooks.starter import StarterAnswers, starter_text
@@ -21,7 +21,7 @@ from runbooks.starter_checks import starter_problems as starter_problems
 def refuse_existing(path: Path, *, overwrite: bool) -> None:
     """Refused if a file is at `path` and not `overwrite`: it may be the team's edited
     runbook. Asked before the first question, not after the last."""
-    if not overwrite and path.exists():
+    if not overwrite and named_descriptor(path) is None and path.exists():
         raise CommandError(
             f"{path} already exists: choose another file, or overwrite it", needs=("force",)
         )

@@ -14,7 +14,7 @@ and is not a directory (a FIFO, a terminal) has no file to replace, so it is
 streamed into (opened with O_NOFOLLOW); renaming a scratch file over it once
 replaced `/dev/full` with a regular file.
 
-A path that names one of this process's own descriptors (`/dev/stdout`,
+A path that names one of this process's own descriptors (`-`, `/dev/stdout`,
 `/dev/fd/1`, `/proc/self/fd/1`) is written to that descriptor, as the shell opened
 it: followed to the file behind it, `lastgood ics ID -o /dev/stdout >> log` renamed
 a fresh file over the log, and what it held was lost; into a pipe, it named no file
@@ -104,7 +104,11 @@ def is_kept_file(path: Path) -> bool:
 
 
 def named_descriptor(path: Path) -> int | None:
-    """The descriptor of this process that `path` names, if it names one."""
+    """The descriptor of this process that `path` names, if it names one; `-` is
+    standard output, as Unix tools read it (`init -o - > mine.yaml` wrote a file named
+    `-`, where `export -o -` printed)."""
+    if os.fspath(path) == STDOUT_NAME:
+        return STDOUT_FD
     text = os.path.abspath(path)
     if text in _STANDARD_STREAMS:
         return _STANDARD_STREAMS[text]
@@ -116,6 +120,8 @@ def named_descriptor(path: Path) -> int | None:
 
 
 STDOUT_FD = 1
+STDOUT_NAME = "-"
+"""The name every `-o` takes for standard output."""
 
 
 def is_stdout(path: Path) -> bool:

@@ -24,7 +24,13 @@ from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
 from incident.app.report_document import json_export_record, report_document, report_record
 from incident.app.session import cannot_read
-from incident.app.whole_file import cannot_write, is_kept_file, is_stdout, write_whole
+from incident.app.whole_file import (
+    STDOUT_NAME,
+    cannot_write,
+    is_kept_file,
+    is_stdout,
+    write_whole,
+)
 from incident.app.written import INVITATION, RECORD, TIMELINE, file_written
 from incident.core.chain import ChainReport, ChainWalk, damage_data
 from incident.core.clock import SystemClock
@@ -214,7 +220,7 @@ def output_path(args: Arguments) -> Path | None:
     """`--output`: None to print (left out, or `-`, as most tools read it); an empty
     path, from an unset variable (`-o "$OUT"`), is refused rather than printed."""
     given: str | None = args.output
-    if given is None or given == "-":
+    if given is None or given == STDOUT_NAME:
         return None
     if not given:
         raise CliError("--output: the path is empty (leave the option out, or give -, to print)")
