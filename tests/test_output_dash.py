@@ -20,7 +20,7 @@ def test_init_dash_writes_the_runbook_to_stdout_and_its_notes_to_stderr(tmp_path
     assert code == 0, err
     assert not (tmp_path / "-").exists()
     assert out.startswith("# The emergency rollback runbook for checkout")
-    assert "the bundled rollback plan for checkout" in err
+    assert "runbook written to standard output: the bundled rollback plan for checkout" in err
     kept = tmp_path / "mine.yaml"
     kept.write_text(out)
     assert load_runbook(kept).probes  # it loads: the notes are not in it

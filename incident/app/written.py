@@ -9,6 +9,7 @@ Markdown export said `report written to FILE (head H)` and the others `wrote FIL
 from __future__ import annotations
 
 from incident.app.outcome import Done
+from incident.app.whole_file import STDOUT_NAME
 
 REPORT = "report"
 """The Markdown incident report (`export`)."""
@@ -26,9 +27,11 @@ HEAD_SHOWN_CHARS = 12
 
 
 def written_line(what: str, path: str, head_hash: str = "") -> str:
-    """`what written to path`, with `(head H)` when the file quotes a head."""
+    """`what written to path`, with `(head H)` when the file quotes a head; `-` is
+    named as what it means (`init -o -` said "written to -")."""
     head = f" (head {head_hash[:HEAD_SHOWN_CHARS]})" if head_hash else ""
-    return f"{what} written to {path}{head}"
+    where = "standard output" if path == STDOUT_NAME else path
+    return f"{what} written to {where}{head}"
 
 
 def file_written(what: str, path: str, head_hash: str = "") -> Done:
