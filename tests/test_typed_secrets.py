@@ -97,3 +97,58 @@ def test_a_command_step_s_output_hides_credential_named_environment_values(tmp_p
     assert "+ migrate --url http://deploy.example/ok *** *** short" in record
     typed = cli.run("note", incident, "key was awssecret-QWERTYUIOP")
     assert "holds the value of $AWS_SECRET_ACCESS_KEY, a secret" in typed.err
+
+
+@pytest.mark.parametrize(
+    ("option", "param"),
+    [
+        ("--title", "title"),
+        ("--issue", "issue"),
+        ("--channel", "channel"),
+        ("--from-version", "from_version"),
+        ("--last-good", "last_good"),
+        ("--commander", "commander"),
+        ("--coordinator", "coordinator"),
+    ],
+)
+def test_declare_refuses_a_typed_field_holding_a_runbook_secret(tmp_path, option, param):
+    """`declare` has a handler of its own, and its fields went into the record as typed
+    (a title pasted from an alert that quoted a webhook URL); no database is created."""
+    (tmp_path / "leaky.yaml").write_text(LEAKY)
+    cli = Cli(tmp_path / "record.db")
+    cli.env["OPS_TOKEN"] = OPS_TOKEN
+    given = {"--title": "T", "--severity": "SEV2", "--commander": "A"}
+    given[option] = f"x {OPS_TOKEN}"
+    args = [item for pair in given.items() for item in pair]
+    done = cli.run("declare", "--runbook", str(tmp_path / "leaky.yaml"), *args)
+    assert done.code == 2, done
+    assert done.err.count("\n") == 1 and "Traceback" not in done.err
+    assert f"{param} holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
+    assert OPS_TOKEN not in done.out + done.err
+    assert not cli.db.exists()
+
+
+def test_a_list_of_names_holding_a_secret_is_refused(leaky):
+    """`--attendees A,B` is a list: the check read only plain text and let it through."""
+    cli, incident = leaky
+    before = events(cli.db)
+    done = cli.run(
+        "schedule-postmortem",
+        incident,
+        "--at",
+        "2030-01-07T10:00Z",
+        "--attendees",
+        f"Ada,{OPS_TOKEN}",
+    )
+    assert done.code == 2, done
+    assert "attendees holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
+    assert events(cli.db) == before
+
+
+def test_send_s_text_and_channel_are_refused_too(leaky):
+    cli, incident = leaky
+    before = events(cli.db)
+    for typed in (["--text", f"hook {OPS_TOKEN}"], ["--text", "hi", "--channel", OPS_TOKEN]):
+        done = cli.run("send", incident, *typed)
+        assert done.code == 2 and "holds the value of $OPS_TOKEN, a secret" in done.err, done
+    assert events(cli.db) == before

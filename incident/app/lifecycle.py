@@ -26,9 +26,15 @@ def declare(
     actor: str,
     clock: Clock,
     incident_id: str | None = None,
+    db: str | None = None,
 ) -> IncidentSession:
     """A new incident in `log`, with the runbook snapshotted into its first event and
-    the steps the declaration does recorded done with it, in one append."""
+    the steps the declaration does recorded done with it, in one append. What was typed
+    into the declaration is refused first if it holds a secret the incident knows of
+    (`incident.app.typed_secrets`; `db`, the record's location as the face was given it)."""
+    from incident.app.typed_secrets import declared_texts, refuse_typed_secrets
+
+    refuse_typed_secrets(runbook, declared_texts(details), db=db)
     taken: Collection[str] = log.incident_ids()
     event, *done = declaration_events(
         runbook, details, actor=actor, clock=clock, taken_ids=taken, incident_id=incident_id
@@ -54,11 +60,16 @@ def declaration_events(
     return [event, *commands.declared_steps(runbook, event)]
 
 
-def check_declaration(runbook: Runbook, details: Declaration, *, actor: str, clock: Clock) -> None:
+def check_declaration(
+    runbook: Runbook, details: Declaration, *, actor: str, clock: Clock, db: str | None = None
+) -> None:
     """`declare`'s refusals (`CommandError`) before any record is opened: a face that
     creates the record to declare into (the CLI's `--db new.db`) creates none for a
     declaration refused ("started more than 7 days ago" left an empty file behind).
     Only the id taken by another incident is left for `declare` to find."""
+    from incident.app.typed_secrets import declared_texts, refuse_typed_secrets
+
+    refuse_typed_secrets(runbook, declared_texts(details), db=db)
     commands.declare(runbook, details, actor=actor, clock=clock, taken_ids=())
 
 

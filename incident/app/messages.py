@@ -62,13 +62,24 @@ def send(
 
 
 def send_due(
-    session: Session, actor: str, template: str, *, text: str | None = None, channel: str = ""
+    session: Session,
+    actor: str,
+    template: str,
+    *,
+    text: str | None = None,
+    channel: str = "",
+    db: str | None = None,
 ) -> Done:
     """Send the message the runbook made due from `template`, as confirmed (and perhaps
     edited) in the dialog that offered it. Refused once it is no longer due, naming who
     settled it and when ("announce was sent by Ada at T+00:48"): another terminal may
     have sent or declined it while the dialog was open, and the decision is taken on
-    the record inside the append, as a second decision to roll back is refused."""
+    the record inside the append, as a second decision to roll back is refused.
+    Edited text holding a secret the incident knows of is refused first, as `send`'s is
+    (`incident.app.typed_secrets`; `db`, the record's location as the face was given it)."""
+    from incident.app.typed_secrets import refuse_typed_secrets
+
+    refuse_typed_secrets(session.state.runbook, {"text": text, "channel": channel}, db=db)
     clock = session.clock
 
     def sent(state: IncidentState) -> list[NewEvent]:

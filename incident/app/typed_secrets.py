@@ -20,6 +20,10 @@ from incident.core.errors import CommandError
 from incident.core.secrets import Secrets, redact
 from runbooks.model import Runbook
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from incident.commands.lifecycle import Declaration
+
 
 def refuse_typed_secrets(
     runbook: Runbook,
@@ -30,7 +34,7 @@ def refuse_typed_secrets(
 ) -> None:
     """CommandError naming the first of `values` (each typed text) that holds a secret's
     value, and whose."""
-    texts = [(name, value) for name, value in values.items() if isinstance(value, str)]
+    texts = [(name, text) for name, value in values.items() for text in _texts(value)]
     if not texts:
         return
     for holder, found in named_secrets(runbook, os.environ if env is None else env, db):
@@ -41,3 +45,28 @@ def refuse_typed_secrets(
                     f"{name} holds the value of {holder}, a secret: not recorded "
                     "(the record keeps what is typed for good); take it out"
                 )
+
+
+def _texts(value: object) -> list[str]:
+    """The text a value holds: itself, or each name of a list (`--attendees`)."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [item for item in value if isinstance(item, str)]
+    return []
+
+
+def declared_texts(details: Declaration) -> dict[str, object]:
+    """What was typed into a declaration, by the `declare` parameter that reads it
+    (`last_good`, as `--last-good` and the form's Last-good version name it)."""
+    return {
+        "title": details.title,
+        "severity": details.severity,
+        "commander": details.commander,
+        "coordinator": details.coordinator,
+        "issue": details.issue,
+        "pattern": details.pattern,
+        "channel": details.channel,
+        "from_version": details.from_version,
+        "last_good": details.last_good_version,
+    }

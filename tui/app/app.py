@@ -250,6 +250,7 @@ class LastGoodApp(
             actor=self.actor,
             clock=self.clock,
             incident_id=self.new_incident_id,
+            db=self.record_location,
         )
 
         def closed(form: DeclareForm | None) -> None:

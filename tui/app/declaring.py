@@ -36,8 +36,12 @@ class Declaring:
         actor: str,
         clock: Clock,
         incident_id: str | None = None,
+        db: str | None = None,
     ) -> None:
         self.log = log
+        self.db = db
+        """The record's location as the app was given it: its password is a secret
+        typed text may not hold (`incident.app.typed_secrets`)."""
         self.actor = actor
         self.clock = clock
         self.incident_id = incident_id
@@ -100,6 +104,7 @@ class Declaring:
                 actor=self.actor,
                 clock=self.clock,
                 incident_id=self.incident_id,
+                db=self.db,
             )
         except CommandError as error:
             return Refusal(visible(str(error)), error.needs)

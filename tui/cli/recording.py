@@ -243,15 +243,19 @@ def cmd_declare(args: Arguments) -> int:
         last_good_version=args.last_good or "",
         coordinator=args.coordinator or "",
     )
+    location = db_location(args)
     try:
-        check_declaration(runbook, details, actor=actor_name(args), clock=SystemClock())
+        check_declaration(
+            runbook, details, actor=actor_name(args), clock=SystemClock(), db=str(location)
+        )
     except CommandError as error:
         raise refused(error, BY_NAME["declare"]) from None
-    location = db_location(args)
     new_file = isinstance(location, Path) and not something_at(location)
     with open_log(args, creating=True) as log:
         try:
-            session = declare(log, runbook, details, actor=actor_name(args), clock=SystemClock())
+            session = declare(
+                log, runbook, details, actor=actor_name(args), clock=SystemClock(), db=str(location)
+            )
         except CommandError as error:
             raise refused(error, BY_NAME["declare"]) from None
         print(session.state.id)

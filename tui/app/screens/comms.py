@@ -176,12 +176,12 @@ class Comms:
         desk = self.desk
         template = message.template
         targets = ", ".join(t.name for t in desk.state.runbook.targets_for(template))
-        actor = desk.actor
+        actor, db = desk.actor, desk.db
 
         async def send(edited: str) -> Refusal | None:
             """Sent only while still due, decided on the record as it is then: another
             terminal may have sent or declined it since the dialog opened."""
-            job = lambda s: messages.send_due(s, actor, template, text=edited)  # noqa: E731
+            job = lambda s: messages.send_due(s, actor, template, text=edited, db=db)  # noqa: E731
             return await desk.attempt(job, after=self._copied)
 
         async def may_decline() -> Refusal | None:

@@ -249,14 +249,14 @@ class HeldIntent:
         """Record through `job` (`Desk.attempt`), keeping `values` on disk if the record
         cannot be written."""
         desk, kept = self.desk, self.desk.kept
-        if kept is None:
-            return await desk.attempt(job, after=after)
-        try:  # refused before anything is kept: typed text holding a secret
+        try:  # refused before anything is kept or recorded: typed text holding a secret
             intent = intent_of(desk.actor, self.verb, values, desk.now(), desk.state, db=desk.db)
         except CommandError as secret:
             from tui.app.modals.verb_form import Refusal
 
             return Refusal(str(secret))
+        if kept is None:  # the composer's job calls `messages.send`, which does not check
+            return await desk.attempt(job, after=after)
         held = self.intent
         if held is not None and held.values == intent.values:
             intent = held
