@@ -152,3 +152,55 @@ def test_send_s_text_and_channel_are_refused_too(leaky):
         done = cli.run("send", incident, *typed)
         assert done.code == 2 and "holds the value of $OPS_TOKEN, a secret" in done.err, done
     assert events(cli.db) == before
+
+
+NAMED = """\
+runbook: named
+title: A probe whose URL names the service from the environment
+probes:
+  - {name: checkout, kind: http, url: "http://127.0.0.1:9/${SERVICE}/health"}
+phases:
+  - id: execute
+    title: Execute
+    steps:
+      - {id: restart-checkout, title: Restart the service}
+"""
+
+
+@pytest.fixture
+def named(tmp_path: Path) -> tuple[Cli, str]:
+    """`$SERVICE=checkout`, read by a probe's URL: a value the incident takes for a
+    secret, which the runbook's own step ID and probe name spell."""
+    (tmp_path / "named.yaml").write_text(NAMED)
+    cli = Cli(tmp_path / "record.db")
+    cli.env["SERVICE"] = "checkout"
+    incident = cli.ok(
+        "declare", "--runbook", str(tmp_path / "named.yaml"), "--title", "T", "--severity",
+        "SEV2", "--commander", "A",
+    ).strip()  # fmt: skip
+    return cli, incident
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ["check", "restart-checkout", "--note", "done"],
+        ["baseline", "checkout", "--value", "0.5"],
+        ["reopen", "restart-checkout", "--reason", "again"],
+    ],
+)
+def test_identifiers_from_the_runbook_are_not_taken_for_typed_text(named, typed):
+    """A step's ID, a probe's name, a template's or a tier's come from the runbook, not
+    from a person: one that spells a secret's value was refused, with no way round."""
+    cli, incident = named
+    if typed[0] == "reopen":
+        cli.ok("check", incident, "restart-checkout", "--note", "done")
+    done = cli.run(typed[0], incident, *typed[1:])
+    assert done.code == 0, done.err
+    assert "a secret" not in done.err
+
+
+def test_typed_text_spelling_the_value_is_still_refused(named):
+    cli, incident = named
+    done = cli.run("note", incident, "restarted checkout")
+    assert done.code == 2 and "text holds the value of $SERVICE, a secret" in done.err

@@ -216,8 +216,9 @@ def intent_of(
     and its flags (nothing unset). Text holding a secret the incident knows of is
     refused here, CommandError, before anything is kept (`incident.app.typed_secrets`)."""
     from incident.app.typed_secrets import refuse_typed_secrets
+    from incident.app.verbs import BY_NAME
 
-    refuse_typed_secrets(state.runbook, values, db=db, env=env)
+    refuse_typed_secrets(state.runbook, BY_NAME[verb], values, db=db, env=env)
     kept: dict[str, KeptValue] = {}
     for name, value in values.items():
         if isinstance(value, bool | str):

@@ -33,8 +33,9 @@ def declare(
     into the declaration is refused first if it holds a secret the incident knows of
     (`incident.app.typed_secrets`; `db`, the record's location as the face was given it)."""
     from incident.app.typed_secrets import declared_texts, refuse_typed_secrets
+    from incident.app.verbs import BY_NAME
 
-    refuse_typed_secrets(runbook, declared_texts(details), db=db)
+    refuse_typed_secrets(runbook, BY_NAME["declare"], declared_texts(details), db=db)
     taken: Collection[str] = log.incident_ids()
     event, *done = declaration_events(
         runbook, details, actor=actor, clock=clock, taken_ids=taken, incident_id=incident_id
@@ -68,8 +69,9 @@ def check_declaration(
     declaration refused ("started more than 7 days ago" left an empty file behind).
     Only the id taken by another incident is left for `declare` to find."""
     from incident.app.typed_secrets import declared_texts, refuse_typed_secrets
+    from incident.app.verbs import BY_NAME
 
-    refuse_typed_secrets(runbook, declared_texts(details), db=db)
+    refuse_typed_secrets(runbook, BY_NAME["declare"], declared_texts(details), db=db)
     commands.declare(runbook, details, actor=actor, clock=clock, taken_ids=())
 
 

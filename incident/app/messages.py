@@ -78,8 +78,10 @@ def send_due(
     Edited text holding a secret the incident knows of is refused first, as `send`'s is
     (`incident.app.typed_secrets`; `db`, the record's location as the face was given it)."""
     from incident.app.typed_secrets import refuse_typed_secrets
+    from incident.app.verbs import BY_NAME
 
-    refuse_typed_secrets(session.state.runbook, {"text": text, "channel": channel}, db=db)
+    typed = {"text": text, "channel": channel}
+    refuse_typed_secrets(session.state.runbook, BY_NAME["send"], typed, db=db)
     clock = session.clock
 
     def sent(state: IncidentState) -> list[NewEvent]:

@@ -16,6 +16,8 @@ import os
 from collections.abc import Mapping
 
 from incident.app.command_output import named_secrets
+from incident.app.params import Kind
+from incident.app.verb import STEP, Verb
 from incident.core.errors import CommandError
 from incident.core.secrets import Secrets, redact
 from runbooks.model import Runbook
@@ -25,16 +27,30 @@ if TYPE_CHECKING:
     from incident.commands.lifecycle import Declaration
 
 
+TYPED_KINDS = frozenset({Kind.TEXT, Kind.LINE, Kind.LONG_TEXT, Kind.NAME, Kind.NAMES})
+"""The parameters a person types freely, the only ones checked. A step's ID, a
+template's, a tier's, a trigger's, a role's or a probe's name (`Kind.STEP`,
+`Kind.CHOICE`) comes from the runbook, a number or a time is no place for a secret:
+one of them spelling a secret's value (a step `restart-checkout`, with the runbook's
+probe reading `${SERVICE}`) was refused, and could not be given any other way."""
+
+
 def refuse_typed_secrets(
     runbook: Runbook,
+    verb: Verb,
     values: Mapping[str, object],
     *,
     db: str | None = None,
     env: Mapping[str, str] | None = None,
 ) -> None:
-    """CommandError naming the first of `values` (each typed text) that holds a secret's
-    value, and whose."""
-    texts = [(name, text) for name, value in values.items() for text in _texts(value)]
+    """CommandError naming the first of `values` (`verb`'s parameters, by name) that a
+    person typed (`TYPED_KINDS`) and that holds a secret's value, and whose."""
+    texts = [
+        (name, text)
+        for name, value in values.items()
+        if typed(verb, name)
+        for text in _texts(value)
+    ]
     if not texts:
         return
     for holder, found in named_secrets(runbook, os.environ if env is None else env, db):
@@ -45,6 +61,15 @@ def refuse_typed_secrets(
                     f"{name} holds the value of {holder}, a secret: not recorded "
                     "(the record keeps what is typed for good); take it out"
                 )
+
+
+def typed(verb: Verb, name: str) -> bool:
+    """Whether `verb`'s parameter `name` holds free text a person typed. A value no
+    parameter names is taken to be such text, but for `step`, the step's ID, which a
+    database tier chosen on its step carries beside `db-tier`'s own parameters."""
+    kinds = {param.name: param.kind for param in verb.params}
+    kinds.setdefault(STEP.name, STEP.kind)
+    return kinds.get(name, Kind.TEXT) in TYPED_KINDS
 
 
 def _texts(value: object) -> list[str]:
@@ -58,14 +83,14 @@ def _texts(value: object) -> list[str]:
 
 def declared_texts(details: Declaration) -> dict[str, object]:
     """What was typed into a declaration, by the `declare` parameter that reads it
-    (`last_good`, as `--last-good` and the form's Last-good version name it)."""
+    (`last_good`, as `--last-good` and the form's Last-good version name it); not the
+    pattern, one of the runbook's names."""
     return {
         "title": details.title,
         "severity": details.severity,
         "commander": details.commander,
         "coordinator": details.coordinator,
         "issue": details.issue,
-        "pattern": details.pattern,
         "channel": details.channel,
         "from_version": details.from_version,
         "last_good": details.last_good_version,

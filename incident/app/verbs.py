@@ -48,5 +48,5 @@ def run(
         raise ValueError(f"{verb.name} has no use case: a face runs it")
     from incident.app.typed_secrets import refuse_typed_secrets
 
-    refuse_typed_secrets(session.state.runbook, values, db=db)
+    refuse_typed_secrets(session.state.runbook, verb, values, db=db)
     return verb.run(session, actor, **values)

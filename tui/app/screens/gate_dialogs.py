@@ -149,7 +149,7 @@ def open_tiers(desk: Desk) -> None:
         actor, step, verb = desk.actor, step_id, BY_NAME["db-tier"]
         values: dict[str, object] = {"tier": tier_id, "reason": reason}
         try:  # a reason holding a secret: nothing recorded, nothing kept
-            refuse_typed_secrets(desk.state.runbook, values, db=desk.db)
+            refuse_typed_secrets(desk.state.runbook, verb, values, db=desk.db)
         except CommandError as refusal:
             desk.notify(str(refusal), title="Not recorded", severity="error", timeout=10)
             return
