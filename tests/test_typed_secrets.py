@@ -204,3 +204,31 @@ def test_typed_text_spelling_the_value_is_still_refused(named):
     cli, incident = named
     done = cli.run("note", incident, "restarted checkout")
     assert done.code == 2 and "text holds the value of $SERVICE, a secret" in done.err
+
+
+def test_the_secrets_are_computed_once_per_runbook_and_environment(tmp_path):
+    """Asked anew on each check before; a variable changed, set or unset since is a
+    new key, so the value it holds now is the one refused."""
+    from incident.app.typed_secrets import known_secrets, refuse_typed_secrets
+    from incident.app.verbs import BY_NAME
+    from incident.core.errors import CommandError
+    from runbooks.loading import load_runbook
+
+    (tmp_path / "leaky.yaml").write_text(LEAKY)
+    runbook = load_runbook(tmp_path / "leaky.yaml")
+    env = {"OPS_TOKEN": OPS_TOKEN, "PATH": "/bin"}
+    first = known_secrets(runbook, env, None)
+    assert known_secrets(runbook, dict(env), None) is first
+    assert known_secrets(runbook, {**env, "PATH": "/usr/bin"}, None) is first  # not read
+    rotated = {**env, "OPS_TOKEN": "tok-ROTATED-0000"}
+    assert known_secrets(runbook, rotated, None) is not first
+    note = BY_NAME["note"]
+    refuse_typed_secrets(runbook, note, {"text": f"old {OPS_TOKEN}"}, env=rotated)
+    with pytest.raises(CommandError, match=r"\$OPS_TOKEN"):
+        refuse_typed_secrets(runbook, note, {"text": "new tok-ROTATED-0000"}, env=rotated)
+    with pytest.raises(CommandError, match=r"\$DEPLOY_API_KEY"):
+        added = {**rotated, "DEPLOY_API_KEY": "key-ADDED-12345"}
+        refuse_typed_secrets(runbook, note, {"text": "key-ADDED-12345"}, env=added)
+    with pytest.raises(CommandError, match="the --db URL's password"):
+        db = "postgresql://u:pw-FOR-THE-DB@h/x"
+        refuse_typed_secrets(runbook, note, {"text": "pw-FOR-THE-DB"}, db=db, env=env)

@@ -22,6 +22,7 @@ output that are hidden.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable, Mapping
 
 from incident.core.secrets import MIN_SECRET_CHARS, Secrets
@@ -59,23 +60,34 @@ def named_secrets(
     password`; values too short to be worth hiding left out. Besides the runbook's
     `${NAME}`s, every environment variable named like a credential
     (`CREDENTIAL_NAME_PARTS`, at least `CREDENTIAL_MIN_CHARS` long)."""
-    requests = [(t.url, t.headers) for t in runbook.notify_targets]
-    requests += [(p.url, p.headers) for p in runbook.probes]
     named: dict[str, list[str]] = {}
-    for url, headers in requests:
-        templates = [url, *(value for _name, value in headers)]
-        for match in (m for t in templates for m in ENV_REFERENCE.finditer(t)):
-            if match.group(1) in env:
-                named.setdefault(f"${match.group(1)}", []).append(env[match.group(1)])
-    for name, value in sorted(env.items()):
-        if len(value) >= CREDENTIAL_MIN_CHARS and any(
-            part in name.upper() for part in CREDENTIAL_NAME_PARTS
-        ):
-            named.setdefault(f"${name}", []).append(value)
+    for name in runbook_reads(runbook):
+        if name in env:
+            named.setdefault(f"${name}", []).append(env[name])
+    for name in sorted(name for name in env if credential_named(name)):
+        if len(env[name]) >= CREDENTIAL_MIN_CHARS:
+            named.setdefault(f"${name}", []).append(env[name])
     for holder, location in (("the --db URL", db), ("$LASTGOOD_DB", env.get("LASTGOOD_DB"))):
         named.setdefault(f"{holder}'s password", []).extend(_passwords(location or ""))
     kept = [(name, _worth_hiding(values)) for name, values in named.items()]
     return [(name, values) for name, values in kept if values]
+
+
+def runbook_reads(runbook: Runbook) -> list[str]:
+    """The environment variables the runbook's webhook targets and probes read
+    (`${NAME}` in a URL or a header's value), in the order written, repeats and all."""
+    requests = [(t.url, t.headers) for t in runbook.notify_targets]
+    requests += [(p.url, p.headers) for p in runbook.probes]
+    templates = [text for url, headers in requests for text in (url, *(v for _n, v in headers))]
+    return [match.group(1) for t in templates for match in ENV_REFERENCE.finditer(t)]
+
+
+@functools.lru_cache(maxsize=1024)
+def credential_named(name: str) -> bool:
+    """Whether an environment variable's name says it holds a credential
+    (`CREDENTIAL_NAME_PARTS`); asked of every variable on each check, answered once."""
+    upper = name.upper()
+    return any(part in upper for part in CREDENTIAL_NAME_PARTS)
 
 
 def _worth_hiding(values: Iterable[str]) -> tuple[str, ...]:
