@@ -71,3 +71,45 @@ async def test_the_declaration_form_refuses_it_naming_the_field(tmp_path: Path) 
             assert str(error.render()) == f"Title: {SAID}"
             assert isinstance(app.screen, DeclareModal)
             assert not log.incident_ids()
+
+
+async def test_the_composer_refuses_a_pasted_line_break_in_its_channel(tmp_path: Path) -> None:
+    """The composer's Channel took a pasted line break, which `send --channel` and the
+    declaration's Channel refuse; it refuses it now, by the same rule, naming the field,
+    and sends nothing until it is one line."""
+    from textual import events
+    from textual.widgets import TextArea
+
+    from incident.app.lifecycle import Declaration, declare
+    from tui.app.modals import ComposerModal
+    from tui.app.screens.incident import IncidentScreen
+
+    db = tmp_path / "composer.db"
+    clock = ManualClock(SCENARIO_T0)
+    with SqliteEventLog.open(db) as log:
+        details = Declaration("t", "SEV2", "Ada", channel="#inc")
+        incident_id = declare(log, bundled_runbook(), details, actor="ada", clock=clock).state.id
+        app = LastGoodApp(
+            log, None, clock=clock, actor="ada", incident_id=incident_id, network=False
+        )
+        async with app.run_test(size=(80, 24)) as pilot:
+            await wait_for_screen(pilot, IncidentScreen)
+            await pilot.press("c")
+            await wait_for_screen(pilot, ComposerModal)
+            composer = app.screen
+            assert isinstance(composer, ComposerModal)
+            composer.query_one("#text", TextArea).insert("Rolling back now.")
+            channel = composer.query_one("#channel", Input)
+            channel.focus()
+            channel.value = ""
+            app.post_message(events.Paste("a\nb"))
+            await wait_until(pilot, lambda: channel.value == "a\nb")
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: bool(composer.error_message))
+            assert composer.error_message == f"Channel: {SAID}"
+            assert app.screen is composer and app.focused is channel
+            channel.value = "#inc-b"
+            await pilot.press("ctrl+s")
+            await wait_for_screen(pilot, IncidentScreen)
+        sent = [e for e in log.events(incident_id) if e.kind == "communication.sent"]
+    assert [e.payload["channel"] for e in sent] == ["#inc-b"]

@@ -34,6 +34,25 @@ from tui.app.modals.base import (
 if TYPE_CHECKING:
     from tui.app.modals.verb_form import Refusal
 
+SEND = "send"
+"""The verb whose parameters read the composer's fields, as they read `lastgood send`'s."""
+
+
+def read_line(name: str, text: str) -> str:
+    """`text` as `send`'s parameter `name` reads it: a one-line field (`Kind.LINE`, the
+    channel) refuses a line break, ValueError saying so (`incident.core.text.line_break_in`);
+    a pasted one went into the record and the messages as a real line break."""
+    from incident.app.params import PARSERS, Kind
+    from incident.app.verbs import BY_NAME
+
+    param = BY_NAME[SEND].param(name)
+    if param.kind is not Kind.LINE:
+        return text
+    line = PARSERS[Kind.LINE](text)
+    assert isinstance(line, str)
+    return line
+
+
 Composed = tuple[str | None, str, str, bool]
 """(template id or None, text, channel, whether to send a once-per-incident one again)."""
 
@@ -208,9 +227,16 @@ class ComposerModal(FormModal[tuple[str | None, str, str] | None]):
             return
         select: Select[str] = self.query_one("#template", Select)
         template_id = None if select.is_blank() else str(select.value)
-        channel = self.query_one("#channel", Input).value.strip()
+        channel_input = self.query_one("#channel", Input)
+        channel = channel_input.value.strip()
         if channel == self.channel.strip():
             channel = self.channel  # as given, its spaces too
+        else:  # one line, by the rule `lastgood send --channel` and the declaration obey
+            try:
+                channel = read_line("channel", channel)
+            except ValueError as error:
+                self.show_error(visible(f"Channel: {error}"), focus=channel_input)
+                return
         if self.send is None:
             self.dismiss((template_id, text, channel))
             return
