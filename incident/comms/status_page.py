@@ -15,6 +15,7 @@ from datetime import datetime
 
 from msgspec import Struct
 
+from incident.core.events import JSONValue, format_timestamp
 from incident.core.state import IncidentState
 from runbooks.model import RESOLUTION_TEMPLATE, Runbook, Step, StepKind
 
@@ -69,6 +70,8 @@ class PageUpdate(Struct, frozen=True):
     url: str
     at: datetime | None = None
     """When the delivery to the page's target succeeded; None when it did not."""
+    by: str = ""
+    """Who sent the message whose delivery updated the page."""
     why_not: str = ""
     """Why it was not updated: `delivery failed`, `no target`..."""
     error: str = ""
@@ -104,10 +107,79 @@ def page_update(state: IncidentState) -> PageUpdate | None:
     from incident.comms.routing import message_key  # `status` reads the page's words alone
 
     records = [state.deliveries.get(message_key(state.id, m.seq, page.target)) for m in sent]
-    delivered = [r for r in records if r is not None and r.status == "delivered"]
+    delivered = [
+        (r.at, m.by)
+        for m, r in zip(sent, records, strict=True)
+        if r is not None and r.status == "delivered"
+    ]
     if delivered:
-        return PageUpdate(page.url, at=min((r.at for r in delivered if r.at), default=None))
+        times = [(at, by) for at, by in delivered if at is not None]
+        at, by = min(times) if times else (None, "")
+        return PageUpdate(page.url, at=at, by=by)
     failed = next((r for r in records if r is not None and r.status == "failed"), None)
     if failed is not None:
         return PageUpdate(page.url, why_not="delivery failed", error=failed.error)
     return PageUpdate(page.url, why_not="delivery pending")
+
+
+UPDATED, NOT_UPDATED, NOT_CONFIGURED = "updated", "not-updated", "not-configured"
+"""What a `PageStanding` says of the page."""
+
+
+class PageStanding(Struct, frozen=True):
+    """The status page as `brief` says it, in words and as data (`brief --json`'s
+    `status_page`): one sentence, and what it is made of."""
+
+    state: str
+    """`UPDATED`, `NOT_UPDATED` or `NOT_CONFIGURED`."""
+    said: str
+    """The sentence `brief` prints after `status page:`."""
+    url: str | None = None
+    at: datetime | None = None
+    """When the page was updated; None until it is."""
+    by: str | None = None
+    """Who updated it (who sent the message posted to it); None until it is."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        return {
+            "state": self.state,
+            "at": format_timestamp(self.at) if self.at is not None else None,
+            "by": self.by,
+            "url": self.url,
+            "said": self.said,
+        }
+
+
+def page_standing(state: IncidentState, offset: Callable[[datetime], str]) -> PageStanding | None:
+    """Whether the status page was updated, when and by whom, and the sentence that says
+    so (`offset` writes a moment: `T+12:34`); None where the runbook names no page and
+    has no step that would update one, as the report's `page_words`."""
+    update = page_update(state)
+    if update is None:
+        if not any(updates_page(state.runbook, r.step) for r in state.steps.values()):
+            return None
+        return PageStanding(NOT_CONFIGURED, "none configured (the runbook has no status_page)")
+    url = update.url
+    if update.at is not None:
+        said = f"updated at {offset(update.at)} ({url})"
+        return PageStanding(UPDATED, said, url, update.at, update.by or None)
+    if update.why_not == "no target":
+        said = f"update it by hand at {url}"
+    elif update.why_not == "delivery pending":
+        said = f"not updated yet (delivery pending to {url})"
+    elif update.why_not.startswith("no "):  # nothing sent yet: what sending it does
+        said = f"the message is posted to {url}"
+    else:
+        why = f"{update.why_not}: {update.error}" if update.error else update.why_not
+        said = f"not updated ({why}): update it by hand at {url}"
+    return PageStanding(NOT_UPDATED, said, url)
+
+
+def page_said_apart(state: IncidentState, standing: PageStanding) -> bool:
+    """Whether `brief` says the page's standing on a line of its own (not only under the
+    next step, when that step updates the page): once it was updated, or once a message
+    of its templates was sent (the page may still wait for a hand, or a delivery)."""
+    if standing.state == UPDATED:
+        return True
+    page = state.runbook.status_page
+    return page is not None and any(page.takes(m.template) for m in state.communications)

@@ -14,7 +14,7 @@ from datetime import datetime
 from msgspec import Struct
 
 from incident.comms.due import due_messages
-from incident.comms.status_page import brief_page_words
+from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.attribution import command_since, handoff_line
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.names import same_person
@@ -148,6 +148,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "roles": {role: state.roles.get(role) or None for role in _roles(state)},
         "handoff": _handoff_data(state),
         "postmortem_reminder": reminder.text if reminder is not None else None,
+        "status_page": page.to_json() if (page := brief_page(state)) is not None else None,
         "lines": list[JSONValue](brief_lines(state, now)),
     }
 
@@ -189,9 +190,10 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     else:
         head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
     step = _next_step(state, clock, now)
+    under_step: list[str] = []
     if step is not None:
         head.append(f"Next step: {step}")
-        head += _page_line(state, clock)
+        head += (under_step := _page_line(state, clock))
     if skipped:
         titles = ", ".join(c.phase.title for c in skipped)
         head.append(f"Skipped whole, no step checked: {titles}")
@@ -204,6 +206,8 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
     if readings := reading_parts(state, now):
         tail += _wrapped("Readings now: ", readings, " · ")
     tail += _message_lines(state, now)
+    if not under_step and (page := brief_page(state)) is not None and page_said_apart(state, page):
+        tail.append(f"Status page: {page.said}")
     tail += _command_lines(state)
     roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
     tail += _wrapped("Roles: ", roles, " · ")
@@ -314,12 +318,20 @@ def _next_step(state: IncidentState, clock: PhaseClock | None, now: datetime) ->
     return f"{record.step.id}: {record.step.title}{note}"
 
 
+def brief_page(state: IncidentState) -> PageStanding | None:
+    """The status page as the brief says it, in text and as data (`page_standing`)."""
+    return page_standing(state, lambda moment: _offset(state, moment))
+
+
 def _page_line(state: IncidentState, clock: PhaseClock | None) -> list[str]:
-    """What the next step says of the status page, when it is the step that would update
-    one (`brief_page_words`): none configured, by hand at its URL, or posted to it."""
+    """What the brief says of the status page under the next step, when it is the step
+    that would update one: none configured, by hand at its URL, posted to it, or, once
+    it was, updated (`page_standing`)."""
     record = next_in_phase(state, clock.phase.id) if clock is not None else None
-    words = brief_page_words(state.runbook, record.step) if record is not None else None
-    return [] if words is None else [f"  status page: {words}"]
+    if record is None or not updates_page(state.runbook, record.step):
+        return []
+    page = brief_page(state)
+    return [] if page is None else [f"  status page: {page.said}"]
 
 
 def _roles(state: IncidentState) -> list[str]:
