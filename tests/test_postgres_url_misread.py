@@ -155,6 +155,7 @@ IN_PROCESS = [
     ("severity", "INC-1", "SEV1"),
     ("baseline", "INC-1", "probe"),
     ("send", "INC-1"),
+    ("status-page", "INC-1"),
     ("decline", "INC-1", "tmpl", "--reason", "r"),
     ("deliver", "INC-1"),
     ("close", "INC-1"),

@@ -206,6 +206,9 @@ def _the_other_kinds() -> list[Event]:
     session.run(lambda s: late)  # a run recorded after the record came back, saying when it ran
     session.run(lambda s: commands.hand_off(s, "bo", actor="ada", clock=clock, reason="shift"))
     session.run(lambda s: commands.set_channel(s, "#inc-t", actor="bo", clock=clock))
+    session.run(
+        lambda s: commands.record_page_update(s, actor="bo", clock=clock, by="cy", note="posted")
+    )
     session.run(lambda s: commands.check_step(s, "assess-severity", actor="bo", clock=clock))
     session.run(
         lambda s: commands.reopen_step(
@@ -273,6 +276,7 @@ NEW_KINDS = {
     "impact.measured",
     "changes.read",
     "channel.set",
+    "status_page.updated",
 }
 """Kinds this release added: the previous release's file cannot hold them."""
 

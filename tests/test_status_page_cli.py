@@ -45,11 +45,12 @@ Briefs = tuple[dict[str, object], dict[str, object]]
 
 
 async def _resolved(
-    tmp_path: Path, page: str, answers: int
+    tmp_path: Path, page: str, answers: int, *then: tuple[str, ...]
 ) -> tuple[str, str, WebhookReceiver, Briefs]:
-    """Declare, send the resolution, deliver it (the page's target answering `answers`):
-    the report, `brief` and `status` before the send, the receiver, and `brief --json`
-    before the send and after the delivery."""
+    """Declare, send the resolution, deliver it (the page's target answering `answers`),
+    then run each of `then` (`status-page ID ...`, the incident's id put second): the
+    report, `brief` and `status` before the send, the receiver, and `brief --json`
+    before the send and after the delivery (and `then`)."""
     async with WebhookReceiver(always(answers)) as hook:
         runbook = tmp_path / "runbook.yaml"
         runbook.write_text(RUNBOOK % {"page": page})
@@ -70,6 +71,9 @@ async def _resolved(
         sent = await run_beside(cli, "send", incident, "--template", "resolved")
         assert sent.code == 0, sent.err
         await run_beside(cli, "deliver", incident, "--attempts", "1", "--wait", "5")
+        for verb, *rest in then:
+            done = await run_beside(cli, verb, incident, *rest)
+            assert done.code == 0, done.err
         report = await run_beside(cli, "export", incident)
         assert report.code == 0, report.err
         after = await run_beside(cli, "brief", incident, "--json")
@@ -110,6 +114,8 @@ async def test_the_resolution_is_posted_to_the_page_and_the_report_says_when(
         "state": "not-updated",
         "at": None,
         "by": None,
+        "by_hand": False,
+        "note": None,
         "url": PAGE_URL,
         "said": f"the message is posted to {PAGE_URL}",
     }
@@ -139,6 +145,8 @@ async def test_a_page_without_a_target_is_updated_by_hand(tmp_path: Path) -> Non
             "state": "not-updated",
             "at": None,
             "by": None,
+            "by_hand": False,
+            "note": None,
             "url": PAGE_URL,
             "said": f"update it by hand at {PAGE_URL}",
         }
@@ -154,6 +162,8 @@ async def test_without_a_page_the_words_say_none_is_configured(tmp_path: Path) -
         "state": "not-configured",
         "at": None,
         "by": None,
+        "by_hand": False,
+        "note": None,
         "url": None,
         "said": "none configured (the runbook has no status_page)",
     }

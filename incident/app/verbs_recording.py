@@ -270,6 +270,18 @@ RECORDING_VERBS: tuple[Verb, ...] = (
         footer=True,
     ),
     Verb(
+        "status-page",
+        "Status page updated",
+        "Record that the status page was updated by hand (its target is down, or it has none).",
+        R,
+        (
+            Param("note", "what was posted, or where", metavar="TEXT"),
+            Param("by", "who updated it, when someone else records it", Kind.NAME, metavar="NAME"),
+        ),
+        use_case="incident.app.status_page:updated_by_hand",
+        key="U",
+    ),
+    Verb(
         "decline",
         "Decline message",
         "Record that a message the runbook made due will not be sent, and why.",

@@ -35,6 +35,7 @@ if TYPE_CHECKING:
         compose_message,
         decline,
         record_overdue_update,
+        record_page_update,
         send_communication,
         send_due,
     )
@@ -70,6 +71,7 @@ AREAS: dict[str, tuple[str, ...]] = {
         "compose_message",
         "decline",
         "record_overdue_update",
+        "record_page_update",
         "send_communication",
         "send_due",
     ),
@@ -131,6 +133,7 @@ __all__ = [
     "record_impact",
     "record_overdue_update",
     "record_page",
+    "record_page_update",
     "record_samples",
     "reopen_step",
     "schedule_postmortem",

@@ -17,7 +17,13 @@ from incident.comms.templates import render_template, template_context
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
-from incident.core.payloads import CommunicationDeclined, CommunicationSent, UpdateOverdue
+from incident.core.names import not_a_person
+from incident.core.payloads import (
+    CommunicationDeclined,
+    CommunicationSent,
+    StatusPageUpdated,
+    UpdateOverdue,
+)
 from incident.core.phase_clocks import cadence_messages, next_update_due
 from incident.core.state import IncidentState
 
@@ -162,3 +168,14 @@ def _send(
         how = "sent automatically" if auto else "message sent"
         events.append(check_step(state, step_id, actor=actor, clock=clock, note=how))
     return events
+
+
+def record_page_update(
+    state: IncidentState, *, actor: str, clock: Clock, by: str = "", note: str = ""
+) -> NewEvent:
+    """The status page updated by hand (its runbook names no target, or the target's
+    delivery failed): who did it (`by`, when someone else records it), and a note. Taken
+    after the close too, as messages are: the page may be updated last."""
+    if by.strip() and (problem := not_a_person(by)):
+        raise CommandError(f"who updated it: {problem}", needs=("by",))
+    return make_event(state.id, actor, clock, StatusPageUpdated(by.strip() or actor, note.strip()))

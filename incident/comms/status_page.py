@@ -3,9 +3,10 @@ and whether it was updated (the record's delivery to the page's target).
 
 The runbook's `status_page:` names the page people read and, optionally, the notify
 target that posts its templates' messages to it (`Runbook.targets_for` routes them
-there, through the same outbox as every webhook). Without a target the page is updated
-by hand; without a `status_page:` there is none, and the words say so instead of
-implying that one is updated.
+there, through the same outbox as every webhook). Without a target, or when its
+delivery failed, the page is updated by hand, and recorded so (`status_page.updated`,
+`incident.app.status_page`); without a `status_page:` there is none, and the words say
+so instead of implying that one is updated.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from msgspec import Struct
 
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.state import IncidentState
-from runbooks.model import RESOLUTION_TEMPLATE, Runbook, Step, StepKind
+from runbooks.model import RESOLUTION_TEMPLATE, Runbook, StatusPage, Step, StepKind
 
 
 def page_templates(runbook: Runbook) -> tuple[str, ...]:
@@ -33,35 +34,33 @@ def updates_page(runbook: Runbook, step: Step) -> bool:
     return step.kind == StepKind.COMMUNICATION and step.template in page_templates(runbook)
 
 
-def step_page_words(runbook: Runbook, step: Step) -> str | None:
-    """What the step that updates the status page says of the page, or None for any other
-    step: no page configured, one to update by hand, or the target that posts to it."""
-    if not updates_page(runbook, step):
+def step_page_words(
+    state: IncidentState, step: Step, offset: Callable[[datetime], str], record_it: str
+) -> str | None:
+    """What the step that updates the status page says of the page (the TUI's guidance),
+    or None for any other step: updated (when, by whom), no page configured, one to
+    update by hand (then record it: `record_it` says how, in the face's words), or the
+    target that posts to it."""
+    if not updates_page(state.runbook, step):
         return None
-    page = runbook.status_page
+    standing = page_standing(state, offset)
+    if standing is not None and standing.state == UPDATED:
+        return f"Status page {standing.said}."
+    page = state.runbook.status_page
     if page is None:
         return (
             "No status page is configured (the runbook has no status_page): this message "
-            "goes to no status page. If people read one, update it by hand."
+            "goes to no status page. If people read one, update it by hand, then record "
+            f"it ({record_it})."
         )
     if not page.target:
         return (
             f"Status page: update it by hand at {page.url} (no target posts to it), then "
-            'record it: `note` "status page updated".'
+            f"record it ({record_it})."
         )
+    if standing is not None and standing.said.startswith("not updated ("):
+        return f"Status page {standing.said}, then record it ({record_it})."
     return f"Status page {page.url}: sending this message posts it there (target {page.target})."
-
-
-def brief_page_words(runbook: Runbook, step: Step) -> str | None:
-    """The same, in a few words for a one-line next step (`brief`)."""
-    if not updates_page(runbook, step):
-        return None
-    page = runbook.status_page
-    if page is None:
-        return "none configured (the runbook has no status_page)"
-    if not page.target:
-        return f"update it by hand at {page.url}"
-    return f"the message is posted to {page.url}"
 
 
 class PageUpdate(Struct, frozen=True):
@@ -71,7 +70,11 @@ class PageUpdate(Struct, frozen=True):
     at: datetime | None = None
     """When the delivery to the page's target succeeded; None when it did not."""
     by: str = ""
-    """Who sent the message whose delivery updated the page."""
+    """Who updated it: who sent the message delivered to the page, or updated it by hand."""
+    by_hand: bool = False
+    """Updated by hand (`status_page.updated`), not by its target's delivery."""
+    note: str = ""
+    """The note recorded with an update by hand."""
     why_not: str = ""
     """Why it was not updated: `delivery failed`, `no target`..."""
     error: str = ""
@@ -79,26 +82,55 @@ class PageUpdate(Struct, frozen=True):
 
 def page_words(state: IncidentState, offset: Callable[[datetime], str]) -> str | None:
     """The report's line on the status page (`offset` writes a moment: `T+12:34`), or
-    None where the runbook has no page and no step that would update one."""
+    None where the runbook has no page and no step that would update one, and no one
+    recorded updating one by hand."""
     update = page_update(state)
     if update is None:
         if not any(updates_page(state.runbook, r.step) for r in state.steps.values()):
             return None
         return "Status page: none configured (the runbook has no status_page)."
     if update.at is not None:
-        return f"Status page updated at {offset(update.at)} ({update.url})."
+        return f"Status page {_updated(update, offset)}."
     if update.why_not == "no target":
         return f"Status page: not updated (no target: update it by hand at {update.url})."
     why = f"{update.why_not}: {update.error}" if update.error else update.why_not
     return f"Status page: not updated ({why}): update it by hand at {update.url}."
 
 
+def _updated(update: PageUpdate, offset: Callable[[datetime], str]) -> str:
+    """`updated at T+41:07 (URL)`, or `updated by hand by Ada at T+41:07 (URL): note`."""
+    assert update.at is not None
+    where = f" ({update.url})" if update.url else ""
+    if not update.by_hand:
+        return f"updated at {offset(update.at)}{where}"
+    note = " ".join(update.note.split())
+    return f"updated by hand by {update.by} at {offset(update.at)}{where}" + (
+        f": {note}" if note else ""
+    )
+
+
 def page_update(state: IncidentState) -> PageUpdate | None:
-    """The page's update: the first message of its templates delivered to its target
-    (the record's `notification.delivered`), or why none was; None without a page."""
+    """The page's update: the latest of the first message of its templates delivered to
+    its target (the record's `notification.delivered`) and the updates recorded by hand
+    (`status_page.updated`), or why there is none; None without a page, unless someone
+    recorded updating one by hand all the same."""
     page = state.runbook.status_page
+    by_hand = [
+        PageUpdate(page.url if page is not None else "", h.at, h.by, True, h.note)
+        for h in state.page_hand_updates
+    ]
     if page is None:
-        return None
+        return by_hand[-1] if by_hand else None
+    posted = _posted(state, page)
+    updates = [u for u in (posted, *by_hand) if u.at is not None]
+    if updates:
+        return max(updates, key=lambda u: u.at or state.started_at)
+    return posted
+
+
+def _posted(state: IncidentState, page: StatusPage) -> PageUpdate:
+    """The page's update by its target: the first message of its templates delivered
+    there, or why none was."""
     if not page.target:
         return PageUpdate(page.url, why_not="no target")
     sent = [m for m in state.communications if page.takes(m.template)]
@@ -110,12 +142,13 @@ def page_update(state: IncidentState) -> PageUpdate | None:
     delivered = [
         (r.at, m.by)
         for m, r in zip(sent, records, strict=True)
-        if r is not None and r.status == "delivered"
+        if r is not None and r.status == "delivered" and r.at is not None
     ]
     if delivered:
-        times = [(at, by) for at, by in delivered if at is not None]
-        at, by = min(times) if times else (None, "")
+        at, by = min(delivered)
         return PageUpdate(page.url, at=at, by=by)
+    if any(r is not None and r.status == "delivered" for r in records):
+        return PageUpdate(page.url, why_not="delivered at a time not recorded")
     failed = next((r for r in records if r is not None and r.status == "failed"), None)
     if failed is not None:
         return PageUpdate(page.url, why_not="delivery failed", error=failed.error)
@@ -138,13 +171,20 @@ class PageStanding(Struct, frozen=True):
     at: datetime | None = None
     """When the page was updated; None until it is."""
     by: str | None = None
-    """Who updated it (who sent the message posted to it); None until it is."""
+    """Who updated it (who sent the message posted to it, or updated it by hand); None
+    until it is."""
+    by_hand: bool = False
+    """Updated by hand (`status_page.updated`)."""
+    note: str | None = None
+    """The note recorded with an update by hand."""
 
     def to_json(self) -> dict[str, JSONValue]:
         return {
             "state": self.state,
             "at": format_timestamp(self.at) if self.at is not None else None,
             "by": self.by,
+            "by_hand": self.by_hand,
+            "note": self.note,
             "url": self.url,
             "said": self.said,
         }
@@ -153,16 +193,19 @@ class PageStanding(Struct, frozen=True):
 def page_standing(state: IncidentState, offset: Callable[[datetime], str]) -> PageStanding | None:
     """Whether the status page was updated, when and by whom, and the sentence that says
     so (`offset` writes a moment: `T+12:34`); None where the runbook names no page and
-    has no step that would update one, as the report's `page_words`."""
+    has no step that would update one (and no one recorded updating one by hand), as
+    the report's `page_words`."""
     update = page_update(state)
     if update is None:
         if not any(updates_page(state.runbook, r.step) for r in state.steps.values()):
             return None
         return PageStanding(NOT_CONFIGURED, "none configured (the runbook has no status_page)")
-    url = update.url
+    url = update.url or None
     if update.at is not None:
-        said = f"updated at {offset(update.at)} ({url})"
-        return PageStanding(UPDATED, said, url, update.at, update.by or None)
+        said = _updated(update, offset)
+        note = update.note if update.by_hand else None
+        by = update.by or None
+        return PageStanding(UPDATED, said, url, update.at, by, update.by_hand, note)
     if update.why_not == "no target":
         said = f"update it by hand at {url}"
     elif update.why_not == "delivery pending":

@@ -59,6 +59,7 @@ class Kind(StrEnum):
     IMPACT_MEASURED = "impact.measured"
     CHANGES_READ = "changes.read"
     CHANNEL_SET = "channel.set"
+    STATUS_PAGE_UPDATED = "status_page.updated"
 
 
 class NewEvent(Struct, frozen=True):

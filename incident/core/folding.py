@@ -80,6 +80,7 @@ _LISTS: Final = frozenset(
         "commands_run",
         "overdue_updates",
         "declined",
+        "page_hand_updates",
         "trigger_history",
         "rca",
         "contributing_factors",

@@ -207,6 +207,15 @@ RECENT_SAMPLES = 120
 """Samples kept per probe in state: enough for panels, triggers and evidence."""
 
 
+class PageHandUpdate(Struct, frozen=True):
+    """The status page updated by hand, as `status_page.updated` recorded it."""
+
+    by: str
+    recorded_by: str
+    at: datetime
+    note: str = ""
+
+
 class DeliveryRecord(Struct, frozen=True):
     """Where one message to one webhook target stands."""
 

@@ -31,6 +31,7 @@ from incident.core.records import (
     Lesson,
     Note,
     Page,
+    PageHandUpdate,
     PostmortemMeeting,
     RcaNote,
     ReportDocument,
@@ -62,6 +63,7 @@ __all__ = [
     "Lesson",
     "Note",
     "Page",
+    "PageHandUpdate",
     "PostmortemMeeting",
     "RcaNote",
     "ReportDocument",
@@ -125,6 +127,8 @@ class IncidentState(Struct):
     declined: list[DeclinedMessage] = field(default_factory=list)
     deliveries: dict[str, DeliveryRecord] = field(default_factory=dict)
     """Webhook deliveries by idempotency key: pending, delivered or failed."""
+    page_hand_updates: list[PageHandUpdate] = field(default_factory=list)
+    """The status page updated by hand, as recorded, in order."""
     triggers: dict[str, TriggerMark] = field(default_factory=dict)
     trigger_history: list[tuple[str, TriggerMark]] = field(default_factory=list)
     samples: dict[str, list[Sample]] = field(default_factory=dict)

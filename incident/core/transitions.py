@@ -42,6 +42,7 @@ from incident.core.payloads import (
     ReportStatusSet,
     RoleAssigned,
     SeverityChanged,
+    StatusPageUpdated,
     StepChecked,
     StepReopened,
     StepSkipped,
@@ -64,6 +65,7 @@ from incident.core.records import (
     Lesson,
     Note,
     Page,
+    PageHandUpdate,
     PostmortemMeeting,
     RcaNote,
     ReportDocument,
@@ -154,6 +156,8 @@ def apply_event(state: IncidentState, event: Event) -> None:
                     data.template, data.moment, data.due_at, data.reason, data.by or actor, at
                 )
             )
+        case StatusPageUpdated() as data:
+            state.page_hand_updates.append(PageHandUpdate(data.by, actor, at, data.note))
         case CommandRan() as data:
             state.commands_run.append(
                 CommandRun(

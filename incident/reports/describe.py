@@ -37,6 +37,7 @@ from incident.core.payloads import (
     ReportStatusSet,
     RoleAssigned,
     SeverityChanged,
+    StatusPageUpdated,
     StepChecked,
     StepReopened,
     StepSkipped,
@@ -138,6 +139,9 @@ def describe(event: Event) -> str:
             return f"{how}: {_line(d.text)}{late(d.written_at)}"
         case CommunicationDeclined() as d:
             return declined_text(d, f"{format_timestamp(d.due_at)[11:19]} UTC")
+        case StatusPageUpdated() as d:
+            who = f" by {_line(d.by)}" if _line(d.by) and _line(d.by) != event.actor else ""
+            return f"Status page updated by hand{who}{_then(d.note)}"
         case CommandRan() as d:
             return f"Ran `{_line(d.command)}` for {_line(d.step)}{ran_late(d)}: exit {d.exit_code}"
         case TriggerChanged() as d:

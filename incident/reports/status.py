@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.comms.due import due_messages
-from incident.comms.status_page import brief_page_words
+from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
@@ -24,6 +24,7 @@ from incident.core.phase_clocks import (
     next_update_due,
     phase_clocks,
     resolved_at,
+    t_plus,
     update_when,
 )
 from incident.core.state import IncidentState, StepStatus
@@ -205,6 +206,11 @@ def _message_lines(state: IncidentState, now: datetime) -> list[str]:
     return lines
 
 
+def _page(state: IncidentState) -> PageStanding | None:
+    """The status page's standing, its moments on the T+ clock (`page_standing`)."""
+    return page_standing(state, lambda moment: t_plus(state, moment))
+
+
 _MARKS = {
     StepStatus.DONE: "[x]",
     StepStatus.SKIPPED: "[-]",
@@ -241,6 +247,10 @@ def status_text(state: IncidentState, now: datetime) -> str:
     elif not state.is_closed and (resolved := resolved_at(state)) is not None:
         lines.append(f"resolved at {resolved:%H:%M:%S} UTC: no more stakeholder updates due")
     lines += _message_lines(state, now)
+    page = _page(state)
+    apart = page is not None and page_said_apart(state, page)
+    if page is not None and apart:  # else under the step that would update it
+        lines.append(f"status page: {page.said}")
     for clock in phase_clocks(state, now):
         window = clock.window  # placed from the declaration, on the T+ clock
         span = ""
@@ -278,10 +288,13 @@ def status_text(state: IncidentState, now: datetime) -> str:
             lines.append(
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
             )
-            if step_state == StepStatus.OPEN and (
-                page := brief_page_words(state.runbook, record.step)
+            if (
+                step_state == StepStatus.OPEN
+                and page is not None
+                and not apart
+                and updates_page(state.runbook, record.step)
             ):
-                lines.append(f"      status page: {page}")
+                lines.append(f"      status page: {page.said}")
             if record.step.kind == StepKind.DATABASE and state.changes is not None:
                 lines.append(f"      what the rollback undoes: {state.changes.summary}")
                 lines += [f"        {migration}" for migration in state.changes.migrations]

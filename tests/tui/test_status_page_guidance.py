@@ -1,10 +1,12 @@
 """The step that sends the resolution, on the coordinator's screen: with the bundled
 runbook (no `status_page:`) its guidance says no status page is configured instead of
 implying one is updated; with a page and no target it says to update it by hand at the
-page's URL. The real app (Pilot) on a real SQLite file."""
+page's URL, and the key that records it (U), which records who updated it and when, and
+the guidance then says so. The real app (Pilot) on a real SQLite file."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from textual.pilot import Pilot
@@ -14,7 +16,7 @@ from runbooks.loading import load_runbook
 from runbooks.resolve import resolve_runbook
 from store.sqlite_log import SqliteEventLog
 from tests.tui.coordinator_harness import coordinator, declared
-from tests.tui.pilot_helpers import highlight, wait_for_screen, wait_until
+from tests.tui.pilot_helpers import fill_form, highlight, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
@@ -65,5 +67,17 @@ async def test_a_page_without_a_target_is_to_be_updated_by_hand(tmp_path: Path) 
             await guide(pilot, screen, "communicate-resolution")
             assert (
                 "Status page: update it by hand at https://status.example.com "
-                "(no target posts to it)" in said(screen)
+                "(no target posts to it), then record it (key U)." in said(screen)
             ), said(screen)
+            await pilot.press("U")
+            await fill_form(pilot, note="posted on statuspage.io")
+            await wait_until(pilot, lambda: bool(screen.state.page_hand_updates))
+            await wait_until(pilot, lambda: "updated by hand" in said(screen))
+            assert re.search(
+                r"Status page updated by hand by ada at T\+\d\d:\d\d "
+                r"\(https://status\.example\.com\): posted on statuspage\.io\.",
+                said(screen),
+            ), said(screen)
+    with SqliteEventLog.open(db) as log:
+        kinds = [e.kind for e in log.events(incident_id)]
+    assert kinds.count("status_page.updated") == 1

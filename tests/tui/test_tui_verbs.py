@@ -210,6 +210,7 @@ CASES: dict[str, Case] = {
     "severity": Case("declared", form(severity="SEV1"), ("incident.severity_changed",)),
     "baseline": Case("declared", form(probe="error-rate", value="0.004"), ("baseline.captured",)),
     "send": Case("declared", modal(ComposerModal), ("communication.sent",), "announce-rollback"),
+    "status-page": Case("declared", form(note="posted on statuspage.io"), ("status_page.updated",)),
     "decline": Case(
         "mid-phase-2",
         form(template="initiating", reason="status page says it all"),

@@ -28,6 +28,7 @@ from incident.core.payloads.messages import (
     NotificationFailed,
     NotificationQueued,
     NotificationRequeued,
+    StatusPageUpdated,
     UpdateOverdue,
 )
 from incident.core.payloads.people import (
@@ -91,6 +92,7 @@ EventData: TypeAlias = (
     | ImpactMeasured
     | ChangesRead
     | ChannelSet
+    | StatusPageUpdated
 )
 """Any event's payload: `match` on it, or `isinstance` one class."""
 
@@ -128,6 +130,7 @@ PAYLOAD_TYPES: tuple[type[EventData], ...] = (
     ImpactMeasured,
     ChangesRead,
     ChannelSet,
+    StatusPageUpdated,
 )
 
 _DECODERS: dict[str, Callable[[Mapping[str, JSONValue]], EventData]] = {
@@ -176,6 +179,7 @@ __all__ = [
     "ReportStatusSet",
     "RoleAssigned",
     "SeverityChanged",
+    "StatusPageUpdated",
     "StepChecked",
     "StepReopened",
     "StepSkipped",

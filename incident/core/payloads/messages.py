@@ -89,6 +89,30 @@ class CommunicationDeclined(Struct, frozen=True):
         return decoded
 
 
+class StatusPageUpdated(Struct, frozen=True):
+    """The status page updated by hand (in a browser, say): its runbook names no target
+    that posts to it, or the target's delivery failed."""
+
+    KIND: ClassVar[Kind] = Kind.STATUS_PAGE_UPDATED
+    by: str
+    """Who updated it (the event's actor recorded it)."""
+    note: str = ""
+    """What was posted, or where; stored only if given."""
+
+    def to_json(self) -> dict[str, JSONValue]:
+        data: dict[str, JSONValue] = {"by": self.by}
+        if self.note:
+            data["note"] = self.note
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, JSONValue]) -> StatusPageUpdated:
+        f = Fields(cls.KIND, data)
+        decoded = cls(f.text("by"), f.text("note", ""))
+        f.done()
+        return decoded
+
+
 class UpdateOverdue(Struct, frozen=True):
     """A stakeholder update that came due under the cadence without being sent."""
 

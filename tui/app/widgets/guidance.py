@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 from rich.segment import Segment
 from rich.text import Span, Text
 from textual.cache import LRUCache
 from textual.strip import Strip
 
 from incident.app.next_key import NextKey
+from incident.app.verbs import BY_NAME
 from incident.comms.status_page import step_page_words
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus
@@ -130,11 +133,19 @@ class Guidance(LineView, can_focus=True):
             line = Strip.join([line.crop_extend(0, width - 1, base), Strip([Segment("…")])])
         return line.crop_extend(0, width, base).apply_style(base)
 
-    def show(self, state: IncidentState, step_id: str | None, key: NextKey | None) -> None:
+    def show(
+        self,
+        state: IncidentState,
+        step_id: str | None,
+        key: NextKey | None,
+        *,
+        keyed: bool = True,
+    ) -> None:
         """`step_id`'s guidance, under `key`: the one that moves it on, as the view found
         it (`incident.app.next_key`, asked once for the hint and the text); None where
         no key does, or in a read-only view (replay, attach) where keys do something
-        else."""
+        else. Not `keyed` (replay, attach), a hand update of the status page is to be
+        recorded with the command line's verb, not this screen's key."""
         if step_id is None or step_id not in state.steps:
             self.set_text(Text("No step selected."))
             return
@@ -171,6 +182,9 @@ class Guidance(LineView, can_focus=True):
             text.append(f": {visible(detail)}\n" if detail else "\n")
         text.append("\n")
         text.append(visible_block(step.guidance or "(no guidance in the runbook)"))
-        if (page := step_page_words(state.runbook, step)) is not None:
+        recorder = BY_NAME["status-page"]
+        record_it = f"key {recorder.key_display}" if keyed else f"lastgood {recorder.name}"
+        offset = partial(t_plus, state)
+        if (page := step_page_words(state, step, offset, record_it)) is not None:
             text.append(f"\n\n{visible(page)}")
         self.set_text(text, head)

@@ -358,7 +358,7 @@ class IncidentView(Horizontal):
             self._guided = key
             found = self.next_key(step_id)
             self._hint = found.hint if found is not None else None
-            self.query_one(Guidance).show(self.state, step_id, found)
+            self.query_one(Guidance).show(self.state, step_id, found, keyed=self.key_hints)
 
     def _hint_for(self, step_id: str | None) -> str | None:
         found = self.next_key(step_id)
