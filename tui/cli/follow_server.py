@@ -7,9 +7,11 @@ rows, made one child grow past 7 GB in 20 seconds, and it went on after the
 browser left (a hostile review). So the size is held to a terminal's, the
 number of views at once to `--max-viewers`, and the log to one line a request:
 textual-serve's log printed every bad request as a traceback, with its locals.
-The page is served whole from here: its template fetched a font from Google's
-servers, which told a third party who opened which incident, and in an outage
-that cuts the way out the page waited on it.
+The page is our own template (`serve_page/`), served whole from here: textual-serve's
+fetched a font from Google's servers, which told a third party who opened which
+incident, and in an outage that cuts the way out the page waited on it. Its URLs are
+relative, so it works through a tunnel on any port and from any address the server
+answers on, and it is laid out at a phone's width.
 
 A browser lets any page open a WebSocket to any address, and says which page asked
 (`Origin`): a page on another site could stream the live incident from a `serve` on
@@ -23,11 +25,12 @@ reach the port anyway: it is let in, as before.
 from __future__ import annotations
 
 import logging
-import re
 import sys
+from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
+import aiohttp_jinja2
 from aiohttp import web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
@@ -42,22 +45,20 @@ DEFAULT_SIZE = (80, 24)
 LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 """How a browser on this machine names a loopback `serve`."""
 
-_STYLESHEET = re.compile(r"<link\b[^>]*>\s*", re.IGNORECASE)
-_HREF = re.compile(r"""\bhref=["']?([^"'\s>]+)""", re.IGNORECASE)
+PAGE = Path(__file__).parent / "serve_page"
+"""The page's template: textual-serve's, made for a phone and for any address the
+browser found it at (relative URLs), fetching nothing from another host."""
+FONT_SIZES = range(8, 33)
+DEFAULT_FONT_SIZE = 16
 
 
-def without_fetches_elsewhere(page: str, own_url: str) -> str:
-    """The page without the stylesheets it would load from a host other than
-    `own_url` (textual-serve's web font); its CSS names the system's monospace fonts
-    after the web font, so the view looks as a terminal's."""
-
-    def kept(link: re.Match[str]) -> str:
-        href = _HREF.search(link.group())
-        url = href.group(1) if href is not None else ""
-        elsewhere = "//" in url and not url.startswith(own_url + "/")
-        return "" if elsewhere else link.group()
-
-    return _STYLESHEET.sub(kept, page)
+def font_size(asked: str | None) -> int:
+    """The terminal's font size in CSS pixels, from `?fontsize=`, within what a person reads."""
+    try:
+        size = int(asked or DEFAULT_FONT_SIZE)
+    except ValueError:
+        return DEFAULT_FONT_SIZE
+    return min(max(size, FONT_SIZES.start), FONT_SIZES.stop - 1)
 
 
 def is_loopback(host: str) -> bool:
@@ -127,8 +128,19 @@ class SizeLimited:
 class FollowServer(Server):
     """textual-serve for one incident's follow view, bounded per browser and in number."""
 
-    def __init__(self, *args: Any, max_viewers: int, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        command: str,
+        *,
+        host: str,
+        port: int,
+        title: str,
+        public_url: str | None,
+        max_viewers: int,
+    ) -> None:
+        super().__init__(
+            command, host, port, title=title, public_url=public_url, templates_path=PAGE
+        )
         self.max_viewers = max_viewers
         self.viewers = 0
 
@@ -145,16 +157,13 @@ class FollowServer(Server):
         logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
+        """The page, its URLs relative to it: textual-serve's named the bind address and
+        port (or `--public-url`'s), so through a tunnel on another local port, or from
+        another machine to `0.0.0.0`, the browser looked for the script and the
+        WebSocket where nothing answered (a phone's review)."""
         self._refused(request)
-        page = await super().handle_index(request)
-        if not isinstance(page, web.Response) or page.text is None:
-            return page
-        return web.Response(
-            text=without_fetches_elsewhere(page.text, self.public_url),
-            status=page.status,
-            content_type=page.content_type,
-            charset=page.charset,
-        )
+        context = {"title": self.title, "font_size": font_size(request.query.get("fontsize"))}
+        return aiohttp_jinja2.render_template("app_index.html", request, context)
 
     def _refused(self, request: web.Request) -> None:
         """A 403 for a request no page of this server's made (`refusal`)."""
