@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+import socket
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 from urllib.parse import urljoin, urlsplit
@@ -18,6 +19,8 @@ import aiohttp
 
 from tests.cli_helpers import Cli
 from tests.test_serve import declared, screen_until, serving
+from tui.cli import listening
+from tui.cli.listening import open_urls
 
 URL_IN_PAGE = re.compile(  # attributes, and CSS's url(...) (not the script's `new URL(`)
     r"""\b(?:href|src|data-[\w-]*url)=["']([^"']*)["']|\burl\(["']?([^"')]*)["']?\)"""
@@ -93,3 +96,39 @@ async def test_the_page_works_through_a_tunnel_on_another_port(tmp_path):
             origin = f"http://127.0.0.1:{tunnel}"  # the page's own, through the tunnel
             async with session.ws_connect(ws_url, origin=origin) as ws:
                 await asyncio.wait_for(screen_until(ws, "Checkout errors"), 60)
+
+
+async def test_bound_to_every_address_it_names_urls_that_open_the_view(tmp_path):
+    """`--host 0.0.0.0` printed `http://0.0.0.0:8614` and its page sent browsers there
+    (UX review 13, #3): the first line names the machine's addresses and its name, and
+    the page opened at an address shows the view."""
+    cli = Cli(tmp_path / "serve.db")
+    incident_id = declared(cli)
+    with serving(cli, incident_id, "--host", "0.0.0.0", logs=tmp_path) as (port, log):
+        first = log.read_text().splitlines()[0]  # said before the page answered, flushed
+        assert "0.0.0.0" not in first, first
+        named = re.findall(r"http://[^\s/]+", first)
+        assert named[-1] == f"http://{socket.gethostname()}:{port}", first
+        assert first.startswith(f"Serving {incident_id} read-only at {named[0]}")
+        async with aiohttp.ClientSession() as session:
+            for address in named[:-1]:  # the machine's own, other machines' way in
+                async with session.get(f"{address}/") as answer:
+                    assert answer.status == 200
+                    page = await answer.text()
+                assert 'data-session-websocket-url="ws"' in page
+                ws_url = websocket_url(f"{address}/", "ws")
+                async with session.ws_connect(ws_url, origin=address) as ws:
+                    await asyncio.wait_for(screen_until(ws, "Checkout errors"), 60)
+    assert "the view asks no password" in log.read_text()
+
+
+def test_the_first_line_names_the_url_browsers_use(monkeypatch) -> None:
+    public = open_urls("127.0.0.1", 8613, "https://inc.example")
+    assert public == "https://inc.example (listening on 127.0.0.1:8613; Ctrl+C stops)"
+    assert open_urls("::1", 8613, None) == "http://[::1]:8613 (Ctrl+C stops)"
+    monkeypatch.setattr(listening, "outward_addresses", lambda families: [])
+    monkeypatch.setattr(socket, "gethostname", lambda: "bastion")
+    assert open_urls("0.0.0.0", 8614, None) == (
+        "http://bastion:8614 (every address of this machine; --public-url URL names the one "
+        "browsers use; Ctrl+C stops)"
+    )

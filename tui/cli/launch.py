@@ -208,7 +208,7 @@ def cmd_serve(args: Arguments) -> int:
     import shlex
 
     from tui.cli.follow_server import FollowServer, is_loopback
-    from tui.cli.listening import listen_url, shown_host
+    from tui.cli.listening import listen_url, open_urls, shown_host
 
     location = db_location(args)
     with open_log_at(location, read_only=True) as log:
@@ -222,7 +222,9 @@ def cmd_serve(args: Arguments) -> int:
     os.environ["LASTGOOD_DB"] = str(location)
     command = shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
     url = listen_url(args.host, args.port)
-    print(f"Serving {args.id} read-only at {url} (Ctrl+C stops)")
+    # Flushed: to a file or a journal, where a browser can open it is said while it serves.
+    where = open_urls(args.host, args.port, args.public_url)
+    print(f"Serving {args.id} read-only at {where}", flush=True)
     if not is_loopback(args.host):
         print(
             f"lastgood serve: {shown_host(args.host)} is reachable beyond this machine and "

@@ -9,6 +9,7 @@ can open (an IPv6 address in brackets).
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 
 from tui.cli.errors import CliError
@@ -41,3 +42,43 @@ def shown_host(host: str) -> str:
     if not host:
         return "0.0.0.0"
     return f"[{host}]" if ":" in host else host
+
+
+UNSPECIFIED = frozenset({"", "0.0.0.0", "::"})
+"""Hosts that bind every address of the machine: no browser can open them."""
+_ROUTES = ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1"))
+"""Documentation addresses: connecting a UDP socket towards one sends nothing, and
+names the address this machine would send from (its address on the way out)."""
+
+
+def open_urls(host: str, port: int, public_url: str | None) -> str:
+    """Where a browser can open `serve`, as its first line says: the `--public-url`,
+    the listening URL when it names one address, and bound to every address
+    (`0.0.0.0`), the machine's addresses on the way out and its name, never
+    `http://0.0.0.0:PORT` (UX review 13, #3)."""
+    if public_url:
+        return f"{public_url} (listening on {shown_host(host)}:{port}; Ctrl+C stops)"
+    if host not in UNSPECIFIED:
+        return f"http://{shown_host(host)}:{port} (Ctrl+C stops)"
+    families = (socket.AF_INET,) if host == "0.0.0.0" else (socket.AF_INET6, socket.AF_INET)
+    urls = [f"http://{shown_host(a)}:{port}" for a in outward_addresses(families)]
+    hint = "" if urls else "; --public-url URL names the one browsers use"
+    urls.append(f"http://{socket.gethostname()}:{port}")
+    return f"{' or '.join(urls)} (every address of this machine{hint}; Ctrl+C stops)"
+
+
+def outward_addresses(families: tuple[socket.AddressFamily, ...]) -> list[str]:
+    """This machine's addresses other machines reach it at (its routes'), if any."""
+    found = []
+    for family, far in _ROUTES:
+        if family not in families:
+            continue
+        with socket.socket(family, socket.SOCK_DGRAM) as probe:
+            try:
+                probe.connect((far, 9))
+            except OSError:  # no route that way
+                continue
+            address = str(probe.getsockname()[0])
+        if not ipaddress.ip_address(address).is_loopback:
+            found.append(address)
+    return found
