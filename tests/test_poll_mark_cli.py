@@ -117,3 +117,18 @@ def test_a_pollers_name_is_printed_as_data(tmp_path: Path) -> None:
         f"production: polled by Eve␛]0;pwned␇␊production: polled here, last tick {tick}"
     )
     assert production_data(cli, incident_id)["poller"] == hostile  # JSON keeps it exact
+
+
+def test_brief_says_whose_screen_stopped_polling_as_status_does(tmp_path: Path) -> None:
+    """The engineer's screen killed mid-rollback: `brief` showed only `(stale 1m05s)`
+    beside "Readings now", not that nobody watches production (ux_review13 #9); it
+    carries `status`'s production line, in its words, and `--json` the same."""
+    cli = Cli(tmp_path / "stopped.db", actor="bo")
+    an_hour_ago = ManualClock(datetime.now(UTC) - timedelta(hours=1))
+    eve = "Eve Engineer's screen (pid 13959 on vm)"
+    incident_id, tick = declared(cli.db, an_hour_ago, (491, eve))
+    said = f"not polled since {tick}; {eve} stopped"
+    assert production_line(cli, incident_id) == f"production: {said}"
+    lines = cli.ok("brief", incident_id).splitlines()
+    assert f"Production: {said}" in lines
+    assert json.loads(cli.ok("brief", incident_id, "--json"))["production"] == said

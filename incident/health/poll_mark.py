@@ -180,3 +180,13 @@ def _fitted(
         if fits(words := cut(clipped(who, room).replace(" …", "…"))):
             return words
     return least
+
+
+def production_words(state: IncidentState, now: datetime) -> str | None:
+    """Who polls production at `now`, whole, as `status`'s `production:` line and
+    `brief`'s `Production:` line both say it (`poll_mark`, `poll_words`): a screen that
+    stopped is named there (`not polled since T+08:11; Eve's screen (pid 13959 on vm)
+    stopped`), not left as an ageing `(stale 1m05s)` beside the readings. None when
+    there is nothing to poll."""
+    mark = poll_mark(state, now)
+    return None if mark is None else poll_words(mark, state)

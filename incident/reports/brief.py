@@ -36,6 +36,7 @@ from incident.core.records import StepStatus
 from incident.core.state import IncidentState, tier_target
 from incident.core.text import clipped, visible
 from incident.core.verification import verification
+from incident.health.poll_mark import production_words
 from incident.health.reading_line import reading_parts
 from incident.health.stability import resolution_held
 from incident.reports.postmortem import booking_reminder, utc_text
@@ -134,6 +135,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
             for d in decisions(state)
         ],
         "open_gates": [{"target": t, "approver": a} for t, a in open_gates(state)],
+        "production": production_words(state, now),
         "triggers": trigger_data(state),
         "last_message": None
         if last is None
@@ -202,6 +204,8 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
         head.append(f"Not verified: {account.unverified()}")
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = _wrapped("Open gates: ", gates or ["none"], "; ")
+    if (production := production_words(state, now)) is not None:
+        tail.append(f"Production: {production}")
     tail += _wrapped("Triggers now: ", trigger_parts(state), "; ")
     if readings := reading_parts(state, now):
         tail += _wrapped("Readings now: ", readings, " · ")

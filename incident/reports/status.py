@@ -30,7 +30,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from incident.core.verification import skipped_in_phase, verification
-from incident.health.poll_mark import poll_mark, poll_words
+from incident.health.poll_mark import poll_mark, poll_words, production_words
 from incident.health.reading_line import reading_summary, readings_line
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.postmortem import booking_reminder
@@ -235,9 +235,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
         )
-    mark = poll_mark(state, now)
-    if mark is not None:
-        lines.append(f"production: {poll_words(mark, state)}")
+    if (production := production_words(state, now)) is not None:
+        lines.append(f"production: {production}")
     if (read := readings_line(state, now)) is not None:
         lines.append(f"readings: {visible(read)}")
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
