@@ -58,3 +58,33 @@ def test_brief_says_no_data_for_a_trigger_no_reading_has_decided(tmp_path: Path)
     at = lines.index("Triggers now: error-rate no data (not polled: default URL)")
     wrapped = "health-failing no data (not polled: default URL); core-broken not met"
     assert lines[at + 1] == " " * len("Triggers now: ") + wrapped  # wrapped at 100
+
+
+def test_brief_shows_the_newest_pinned_notes_with_who_and_when(tmp_path: Path) -> None:
+    """The commander's pinned note ("VP told by phone") was in the timeline and the
+    report but not in `brief`, text or JSON (ux_review13 #8): the newest two are, each
+    cut at a word, with who and when; `--json` has them all, whole."""
+    cli = Cli(tmp_path / "pinned.db", actor="Cass Commander")
+    setup = cli.in_process()
+    args = ("declare", "--title", "Checkout errors", "--severity", "SEV2")
+    incident_id = setup.ok(*args, "--commander", "Cass Commander").strip()
+    setup.ok("note", incident_id, "--pin", "First pin: page the DBA if the rollback stalls")
+    setup.ok("note", incident_id, "Eve: hold the RCA until 09:00")
+    long = "Decision: no DB rollback; VP Vic told by phone 19:55 " + "and agreed " * 10
+    setup.ok("note", incident_id, "--pin", long)
+    setup.ok("note", incident_id, "--pin", "No customer comms until 03:30")
+
+    lines = cli.ok("brief", incident_id).splitlines()
+    pinned = [line for line in lines if line.startswith("Pinned ")]
+    assert len(pinned) == 2 and all(len(line) <= 100 for line in pinned)
+    assert pinned[0].startswith("Pinned T+") and pinned[0].endswith(
+        " by Cass Commander: No customer comms until 03:30"
+    )
+    assert " by Cass Commander: Decision: no DB rollback; VP Vic told by phone 19:55 " in pinned[1]
+    assert pinned[1].endswith(" agreed …")  # cut between words, not inside one
+    assert not any("hold the RCA" in line or "First pin" in line for line in lines)
+
+    data = json.loads(cli.ok("brief", incident_id, "--json"))
+    texts = [note["text"] for note in data["pinned_notes"]]
+    assert texts == ["No customer comms until 03:30", long.strip(), texts[2]]
+    assert texts[2].startswith("First pin") and data["pinned_notes"][1]["by"] == "Cass Commander"

@@ -302,6 +302,18 @@ def clipped(shown: str, width: int) -> str:
     return shown[: cut_at(shown, width - 1)] + "…"
 
 
+def clipped_at_words(shown: str, width: int) -> str:
+    """`shown` (text `visible` made) in at most `width` characters: whole, or cut at the
+    last space that leaves room for the ellipsis, so no word, clock (`T+02:05`) or ID is
+    cut inside; a first word longer than that is cut as `clipped` cuts."""
+    if len(shown) <= width:
+        return shown
+    space = shown.rfind(" ", 0, width)
+    if space <= 0:
+        return clipped(shown, width)
+    return shown[:space].rstrip() + " …"
+
+
 def counted(count: int, noun: str, plural: str = "") -> str:
     """`count` with its noun, singular for one: `1 event`, `0 events`, `3 events`;
     `plural` for a noun that does not just take an s (`1 try`, `2 tries`)."""

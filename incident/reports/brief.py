@@ -32,9 +32,9 @@ from incident.core.phase_clocks import (
     t_plus,
     update_when,
 )
-from incident.core.records import StepStatus
+from incident.core.records import Note, StepStatus
 from incident.core.state import IncidentState, tier_target
-from incident.core.text import clipped, visible
+from incident.core.text import clipped, clipped_at_words, visible
 from incident.core.verification import verification
 from incident.health.poll_mark import production_words
 from incident.health.reading_line import reading_parts
@@ -48,6 +48,11 @@ LINE_WIDTH = 100
 """Longer lines are cut with an ellipsis: text people typed can be long."""
 MAX_DECISIONS = 4
 """Decisions shown: approvals and the tier first, then the latest skips."""
+MAX_PINNED = 2
+"""Pinned notes shown, the newest: the commander's word that is no runbook gate ("VP
+told by phone", "no customer comms until 03:30"); the rest are in the timeline."""
+DECISION_ROOM = 3
+"""Lines the decisions keep before pinned notes take any: a header and two."""
 
 
 class Decision(Struct, frozen=True):
@@ -145,6 +150,9 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
             "by": last.by,
             "at": format_timestamp(last.at),
         },
+        "pinned_notes": [
+            {"text": n.text, "by": n.by, "at": format_timestamp(n.at)} for n in pinned_notes(state)
+        ],
         "next_update_due": format_timestamp(due) if due is not None else None,
         "messages_due": [m.template for m in due_messages(state, now)],
         "roles": {role: state.roles.get(role) or None for role in _roles(state)},
@@ -223,7 +231,9 @@ def brief_lines(state: IncidentState, now: datetime) -> list[str]:
             f"Post-mortem booked for {utc_text(meeting.starts_at)}, {meeting.duration_min} min"
         )
     room = MAX_LINES - len(head) - len(tail)
-    lines = [*head, *_decision_lines(state, room), *tail]
+    pinned = pinned_notes(state)[: max(0, min(MAX_PINNED, room - DECISION_ROOM))]
+    decided = _decision_lines(state, room - len(pinned))
+    lines = [*head, *decided, *[_pinned_line(state, note) for note in pinned], *tail]
     return [_clip(line) for line in lines[:MAX_LINES]]
 
 
@@ -240,6 +250,17 @@ def _decision_lines(state: IncidentState, room: int) -> list[str]:
         who = d.by if same_person(d.recorded_by, d.by) else f"{d.by}, recorded by {d.recorded_by}"
         lines.append(f"  {_offset(state, d.at)} {d.what} ({who}): {d.why}")
     return lines
+
+
+def pinned_notes(state: IncidentState) -> list[Note]:
+    """The pinned notes, the newest first (`note ID --pin`)."""
+    return sorted((note for note in state.notes if note.pinned), key=lambda n: n.at, reverse=True)
+
+
+def _pinned_line(state: IncidentState, note: Note) -> str:
+    """`Pinned T+06:24 by Cy: Decision: no DB rollback; VP told`, cut at a word."""
+    said = f"Pinned {_offset(state, note.at)} by {note.by}: {note.text}"
+    return clipped_at_words(_shown(said), LINE_WIDTH)
 
 
 def _command_lines(state: IncidentState) -> list[str]:
@@ -346,6 +367,10 @@ def _offset(state: IncidentState, moment: datetime | None) -> str:
     return t_plus(state, moment) if moment is not None else "?"
 
 
+def _shown(line: str) -> str:
+    """`line` on one line (a line break read as a space), every control shown."""
+    return visible(line.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
+
+
 def _clip(line: str) -> str:
-    shown = visible(line.replace("\r\n", " ").replace("\n", " ").replace("\r", " "))
-    return clipped(shown, LINE_WIDTH)
+    return clipped(_shown(line), LINE_WIDTH)
