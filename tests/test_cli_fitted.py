@@ -20,13 +20,13 @@ from tests.cli_helpers import Cli, lastgood_command
 from tui.cli.fitted import wrapped
 
 
-def on_a_terminal(cli: Cli, columns: int, *args: str) -> str:
-    """What `lastgood ARGS` writes to a pseudo-terminal `columns` wide."""
+def on_a_terminal(cli: Cli, columns: int, *args: str, rows: int = 40) -> str:
+    """What `lastgood ARGS` writes to a pseudo-terminal `columns` wide, `rows` high."""
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
             [*lastgood_command(), *args],
-            env={**cli.env, "COLUMNS": str(columns), "LINES": "40"},
+            env={**cli.env, "COLUMNS": str(columns), "LINES": str(rows)},
             cwd=cli.cwd,
             stdout=follower,
             stderr=subprocess.PIPE,

@@ -13,6 +13,7 @@ from incident.app.session import Session
 from incident.core.events import JSONValue
 from incident.core.state import IncidentState
 from incident.reports.brief import brief_data, brief_lines
+from incident.reports.brief_screen import brief_screen
 
 
 class HandoffBrief(NamedTuple):
@@ -30,3 +31,9 @@ def handoff_brief(state: IncidentState, now: datetime) -> HandoffBrief:
 def brief(session: Session) -> HandoffBrief:
     """The brief of the session's incident, now."""
     return handoff_brief(session.state, session.clock.now())
+
+
+def brief_on_screen(session: Session, width: int, rows: int) -> list[str]:
+    """The brief now, fitted to a terminal `width` wide with `rows` rows to fill
+    (`brief_screen`: what gives way first when it cannot fit)."""
+    return brief_screen(session.state, session.clock.now(), width, rows)

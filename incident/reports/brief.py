@@ -10,14 +10,12 @@ record at `now`, so the brief is the same from every terminal and in replay.
 from __future__ import annotations
 
 from datetime import datetime
-
-from msgspec import Struct
+from typing import NamedTuple
 
 from incident.comms.due import due_messages
 from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.attribution import command_since, handoff_line
 from incident.core.events import JSONValue, format_timestamp
-from incident.core.names import same_person
 from incident.core.phase_clocks import (
     PhaseClock,
     PhaseState,
@@ -33,12 +31,18 @@ from incident.core.phase_clocks import (
     update_when,
 )
 from incident.core.records import Note, StepStatus
-from incident.core.state import IncidentState, tier_target
+from incident.core.state import IncidentState
 from incident.core.text import clipped, clipped_at_words, visible
 from incident.core.verification import verification
 from incident.health.poll_mark import production_words
 from incident.health.reading_line import reading_parts
 from incident.health.stability import resolution_held
+from incident.reports.brief_decisions import (
+    MAX_DECISIONS,
+    decision_lines,
+    decisions,
+    open_gates,
+)
 from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
@@ -46,64 +50,11 @@ MAX_LINES = 20
 """The brief is read in one glance, on one screen of a 24-line terminal."""
 LINE_WIDTH = 100
 """Longer lines are cut with an ellipsis: text people typed can be long."""
-MAX_DECISIONS = 4
-"""Decisions shown: approvals and the tier first, then the latest skips."""
 MAX_PINNED = 2
 """Pinned notes shown, the newest: the commander's word that is no runbook gate ("VP
 told by phone", "no customer comms until 03:30"); the rest are in the timeline."""
 DECISION_ROOM = 3
 """Lines the decisions keep before pinned notes take any: a header and two."""
-
-
-class Decision(Struct, frozen=True):
-    """Something decided during the incident, who decided it, and why."""
-
-    what: str
-    by: str
-    recorded_by: str
-    why: str
-    at: datetime
-
-
-def decisions(state: IncidentState) -> list[Decision]:
-    """Approvals, the database tier and the skips that stand, oldest first."""
-    found: list[Decision] = []
-    for approval in state.approvals.values():
-        found.append(
-            Decision(
-                f"approved {approval.target}",
-                approval.by,
-                approval.recorded_by or approval.by,
-                approval.reason,
-                approval.at,
-            )
-        )
-    if state.tier_choice is not None:
-        choice = state.tier_choice
-        found.append(
-            Decision(f"database tier {choice.tier}", choice.by, choice.by, choice.reason, choice.at)
-        )
-    latest = {change.step: change for change in state.step_changes}
-    for change in latest.values():  # a skip reopened since is no longer a decision
-        if change.what == "skipped":
-            found.append(
-                Decision(f"skipped {change.step}", change.by, change.by, change.reason, change.at)
-            )
-    return sorted(found, key=lambda d: d.at)
-
-
-def open_gates(state: IncidentState) -> list[tuple[str, str]]:
-    """(what, whose approval it waits for) for each gate not yet approved."""
-    gates: list[tuple[str, str]] = []
-    for step_id, record in state.steps.items():
-        step = record.step
-        if step.approver and step_id not in state.approvals and not (record.done or record.skipped):
-            gates.append((step_id, step.approver))
-    choice = state.tier_choice
-    tier = state.runbook.database_tier(choice.tier) if choice is not None else None
-    if tier is not None and tier.approver and tier_target(tier.id) not in state.approvals:
-        gates.append((tier_target(tier.id), tier.approver))
-    return gates
 
 
 def skipped_phases(state: IncidentState, now: datetime) -> list[PhaseClock]:
@@ -184,72 +135,136 @@ def brief_text(state: IncidentState, now: datetime) -> str:
 
 
 def brief_lines(state: IncidentState, now: datetime) -> list[str]:
-    """At most `MAX_LINES` lines, each at most `LINE_WIDTH` characters, controls shown.
+    """At most `MAX_LINES` lines, each at most `LINE_WIDTH` characters, controls shown:
+    what a pipe gets (scripts read it), and what a terminal gets fitted to its width
+    and rows (`incident.reports.brief_screen`).
 
     Decisions get what the other sections leave (at most `MAX_DECISIONS`).
     """
-    at = format_offset(elapsed(state, now))
-    head = [f"{state.id}  {state.severity}  {state.title}"]
-    clock = None if state.is_closed else current_phase(state, now)
-    skipped = skipped_phases(state, now)
-    if state.is_closed and state.closed_at is not None:
-        head.append(f"CLOSED at {_offset(state, state.closed_at)} ({utc_text(state.closed_at)})")
-    elif clock is None:
-        over = "done or skipped" if skipped else "done"
-        head.append(f"OPEN {at}: every phase is {over}; ready to close")
-    else:
-        head.append(f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}")
-    step = _next_step(state, clock, now)
-    under_step: list[str] = []
-    if step is not None:
-        head.append(f"Next step: {step}")
-        head += (under_step := _page_line(state, clock))
-    if skipped:
-        titles = ", ".join(c.phase.title for c in skipped)
-        head.append(f"Skipped whole, no step checked: {titles}")
-    account = verification(state)
-    if account.skipped:  # a skipped verification step verified nothing (ux_review7 F2)
-        head.append(f"Not verified: {account.unverified()}")
-    gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
-    tail = _wrapped("Open gates: ", gates or ["none"], "; ")
-    if (production := production_words(state, now)) is not None:
-        tail.append(f"Production: {production}")
-    tail += _wrapped("Triggers now: ", trigger_parts(state), "; ")
-    if readings := reading_parts(state, now):
-        tail += _wrapped("Readings now: ", readings, " · ")
-    tail += _message_lines(state, now)
-    if not under_step and (page := brief_page(state)) is not None and page_said_apart(state, page):
-        tail.append(f"Status page: {page.said}")
-    tail += _command_lines(state)
-    roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
-    tail += _wrapped("Roles: ", roles, " · ")
-    reminder = booking_reminder(state, now)
-    if reminder is not None:
-        tail.append(reminder.text)
-    elif (meeting := state.postmortem) is not None:
-        tail.append(
-            f"Post-mortem booked for {utc_text(meeting.starts_at)}, {meeting.duration_min} min"
-        )
-    room = MAX_LINES - len(head) - len(tail)
-    pinned = pinned_notes(state)[: max(0, min(MAX_PINNED, room - DECISION_ROOM))]
-    decided = _decision_lines(state, room - len(pinned))
-    lines = [*head, *decided, *[_pinned_line(state, note) for note in pinned], *tail]
+    lines = [line for part in brief_parts(state, now) for line in part.piped]
     return [_clip(line) for line in lines[:MAX_LINES]]
 
 
-def _decision_lines(state: IncidentState, room: int) -> list[str]:
-    found = decisions(state)
-    if not found or room < 2:
-        return ["Decided: nothing yet"] if not found and room >= 1 else []
-    # Approvals and the tier before skips, the latest first; then shown in order.
-    ranked = sorted(found, key=lambda d: (d.what.startswith("skipped"), -d.at.timestamp()))
-    shown = sorted(ranked[: min(MAX_DECISIONS, room - 1)], key=lambda d: d.at)
-    more = f" ({len(shown)} of {len(found)}, the rest in the timeline)"
-    lines = ["Decided:" + (more if len(shown) < len(found) else "")]
-    for d in shown:
-        who = d.by if same_person(d.recorded_by, d.by) else f"{d.by}, recorded by {d.recorded_by}"
-        lines.append(f"  {_offset(state, d.at)} {d.what} ({who}): {d.why}")
-    return lines
+class Part(NamedTuple):
+    """A section of the brief: its lines as piped, and as a terminal may show them."""
+
+    rank: int
+    """How soon it gives way on a screen too small for the brief: `KEPT` never, the
+    highest first (`brief_screen`)."""
+    name: str
+    """What it is, for the line that says what was left out."""
+    piped: list[str]
+    """Its lines as a pipe gets them: made for `LINE_WIDTH`, a list's rest indented
+    under its label."""
+    shown: list[list[str]]
+    """Its forms for a terminal, fullest first, each a list of whole lines (each one
+    wrapped there to the width); an empty last form: it may be left out."""
+    top: bool = False
+    """Shown first on a terminal: the phase and its time left, and who polls production."""
+
+
+KEPT = 0
+"""Never cut nor left out: where the incident stands, what to do next, what is due,
+the triggers, skipped verification, open gates."""
+TITLE = 1
+"""Cut to a row at the last, never left out: the incident's id and title."""
+POSTMORTEM = 2
+READINGS = 3
+LAST_MESSAGE = 4
+DECISIONS = 5
+PINNED = 6
+COMMAND = 7
+ROLES = 8
+"""Who holds each role: the commander reading it knows."""
+NO_GATES = 9
+"""Gives way first: "Open gates: none" asks nothing of anyone."""
+
+
+def brief_parts(state: IncidentState, now: datetime) -> list[Part]:
+    """The brief's sections in the order a pipe prints them (`Part`)."""
+    at = format_offset(elapsed(state, now))
+    clock = None if state.is_closed else current_phase(state, now)
+    skipped = skipped_phases(state, now)
+    head = [_one(TITLE, "title", f"{state.id}  {state.severity}  {state.title}", drop=False)]
+    if state.is_closed and state.closed_at is not None:
+        closed = f"CLOSED at {_offset(state, state.closed_at)} ({utc_text(state.closed_at)})"
+        head.append(_one(KEPT, "phase", closed, top=True))
+    elif clock is None:
+        over = "done or skipped" if skipped else "done"
+        head.append(
+            _one(KEPT, "phase", f"OPEN {at}: every phase is {over}; ready to close", top=True)
+        )
+    else:
+        phase = f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}"
+        head.append(_one(KEPT, "phase", phase, top=True))
+    step = _next_step(state, clock, now)
+    under_step: list[str] = []
+    if step is not None:
+        under_step = _page_line(state, clock)
+        head.append(_one(KEPT, "next step", f"Next step: {step}", *under_step))
+    if skipped:
+        titles = ", ".join(c.phase.title for c in skipped)
+        head.append(_one(KEPT, "skipped", f"Skipped whole, no step checked: {titles}"))
+    account = verification(state)
+    if account.skipped:  # a skipped verification step verified nothing (ux_review7 F2)
+        head.append(_one(KEPT, "not verified", f"Not verified: {account.unverified()}"))
+    gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
+    tail = [
+        _listed(KEPT if gates else NO_GATES, "open gates", "Open gates: ", gates or ["none"], "; ")
+    ]
+    if (production := production_words(state, now)) is not None:
+        tail.append(_one(KEPT, "production", f"Production: {production}", top=True))
+    tail.append(_listed(KEPT, "triggers", "Triggers now: ", trigger_parts(state), "; "))
+    if readings := reading_parts(state, now):
+        tail.append(_listed(READINGS, "readings", "Readings now: ", readings, " · "))
+    tail += _message_parts(state, now)
+    if not under_step and (page := brief_page(state)) is not None and page_said_apart(state, page):
+        tail.append(_one(LAST_MESSAGE, "status page", f"Status page: {page.said}"))
+    if (command := _command_part(state)) is not None:
+        tail.append(command)
+    roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
+    tail.append(_listed(ROLES, "roles", "Roles: ", roles, " · "))
+    reminder = booking_reminder(state, now)
+    if reminder is not None:
+        tail.append(_one(POSTMORTEM, "post-mortem", reminder.text))
+    elif (meeting := state.postmortem) is not None:
+        booked = f"Post-mortem booked for {utc_text(meeting.starts_at)}, {meeting.duration_min} min"
+        tail.append(_one(POSTMORTEM, "post-mortem", booked))
+    room = MAX_LINES - sum(len(part.piped) for part in [*head, *tail])
+    return [*head, *_decided_parts(state, room), *tail]
+
+
+def _one(rank: int, name: str, *lines: str, drop: bool = True, top: bool = False) -> Part:
+    """A section of whole lines, each cut at a word to `LINE_WIDTH` on a terminal."""
+    shown = [clipped_at_words(_shown(line), LINE_WIDTH) for line in lines]
+    return Part(rank, name, list(lines), [shown, []] if drop and rank else [shown], top)
+
+
+def _listed(rank: int, name: str, label: str, parts: list[str], joiner: str) -> Part:
+    """`label` then the parts: over at most three lines piped (`_wrapped`), one whole
+    line on a terminal, cut at a word where the piped lines stop."""
+    whole = clipped_at_words(_shown(label + joiner.join(parts)), 3 * LINE_WIDTH)
+    return Part(rank, name, _wrapped(label, parts, joiner), [[whole], []] if rank else [[whole]])
+
+
+def _decided_parts(state: IncidentState, room: int) -> list[Part]:
+    """The decisions and the newest pinned notes, in the `room` the others leave piped;
+    on a terminal, the decisions down to the latest one, the notes to the newest."""
+    pinned = pinned_notes(state)
+    piped = pinned[: max(0, min(MAX_PINNED, room - DECISION_ROOM))]
+    most = 1 + min(MAX_DECISIONS, len(decisions(state)))
+    forms = [decision_lines(state, lines) for lines in range(most, 1, -1)] or [
+        decision_lines(state, 1)
+    ]
+    decided = Part(
+        DECISIONS,
+        "decisions",
+        decision_lines(state, room - len(piped)),
+        [[clipped_at_words(_shown(line), LINE_WIDTH) for line in form] for form in forms] + [[]],
+    )
+    notes = [_pinned_line(state, note) for note in pinned[:MAX_PINNED]]
+    shown = [notes[:count] for count in range(len(notes), -1, -1)]
+    return [decided, Part(PINNED, "pinned notes", notes[: len(piped)], shown)]
 
 
 def pinned_notes(state: IncidentState) -> list[Note]:
@@ -263,20 +278,21 @@ def _pinned_line(state: IncidentState, note: Note) -> str:
     return clipped_at_words(_shown(said), LINE_WIDTH)
 
 
-def _command_lines(state: IncidentState) -> list[str]:
-    """Who had command before, since when and why, if it changed hands: the reason on
-    a line of its own if both do not fit on one."""
+def _command_part(state: IncidentState) -> Part | None:
+    """Who had command before, since when and why, if it changed hands: piped, the
+    reason on a line of its own if both do not fit on one."""
     if not state.handoffs:
-        return []
+        return None
     last = state.handoffs[-1]
     label = "Command: "
     said = label + handoff_line(state, last, since=True, why=False)
     reason = last.reason.strip()
-    if not reason:
-        return [said]
-    if len(visible(f"{said}: {reason}")) <= LINE_WIDTH:
-        return [f"{said}: {reason}"]
-    return [f"{said}:", " " * len(label) + reason]
+    whole = f"{said}: {reason}" if reason else said
+    if not reason or len(visible(whole)) <= LINE_WIDTH:
+        piped = [whole]
+    else:
+        piped = [f"{said}:", " " * len(label) + reason]
+    return Part(COMMAND, "command", piped, [[clipped_at_words(_shown(whole), 2 * LINE_WIDTH)], []])
 
 
 def _wrapped(label: str, parts: list[str], joiner: str) -> list[str]:
@@ -292,21 +308,23 @@ def _wrapped(label: str, parts: list[str], joiner: str) -> list[str]:
     return lines[:3]
 
 
-def _message_lines(state: IncidentState, now: datetime) -> list[str]:
-    lines: list[str] = []
+def _message_parts(state: IncidentState, now: datetime) -> list[Part]:
+    """The last message sent, when the next update is due, and the messages due now."""
     if state.communications:
         last = state.communications[-1]
         name = f" [{last.template}]" if last.template else ""
-        lines.append(f"Last message {_offset(state, last.at)}{name} by {last.by}: {last.text}")
+        said = f"Last message {_offset(state, last.at)}{name} by {last.by}: {last.text}"
     else:
-        lines.append("Last message: none sent yet")
+        said = "Last message: none sent yet"
+    parts = [_one(LAST_MESSAGE, "last message", said)]
     due = next_update_due(state)
     if due is not None:
-        lines.append(f"Next update due {update_when(due, now)} ({_offset(state, due)})")
+        when = f"Next update due {update_when(due, now)} ({_offset(state, due)})"
+        parts.append(_one(KEPT, "next update", when))
     waiting = sorted({m.template for m in due_messages(state, now)})
     if waiting:
-        lines.append("Messages due now: " + ", ".join(waiting))
-    return lines
+        parts.append(_one(KEPT, "messages due", "Messages due now: " + ", ".join(waiting)))
+    return parts
 
 
 def _phase_data(clock: PhaseClock | None) -> JSONValue:

@@ -1,11 +1,17 @@
-"""`lastgood brief ID`: the handoff brief, as text or (`--json`) as data."""
+"""`lastgood brief ID`: the handoff brief, as text or (`--json`) as data.
+
+Through a pipe, the brief's lines as they always were (scripts read them); on a
+terminal, fitted to its width and rows (`incident.reports.brief_screen`), one row
+kept for the prompt that follows.
+"""
 
 from __future__ import annotations
 
-from incident.app.handoff import brief
+from incident.app.handoff import brief, brief_on_screen
 from incident.core.chain import damage_data
 from tui.cli.arguments import Arguments
 from tui.cli.context import incident_of, open_log, open_session
+from tui.cli.fitted import MIN_WIDTH, fitted, terminal_size
 from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
 from tui.cli.shown_stream import json_for_stdout
@@ -20,9 +26,13 @@ def cmd_brief(args: Arguments) -> int:
             data = {**found.data, "damage": damage_data(session.damage), "kept_here": kept}
             print(json_for_stdout(data))
             return 0
-        if session.damage is not None:
-            print(damage_warning(session.damage))
-        print("\n".join(found.lines))
-        if kept is not None:
-            print(f"Not recorded yet: {kept}")
+        said = [damage_warning(session.damage)] if session.damage is not None else []
+        after = [f"Not recorded yet: {kept}"] if kept is not None else []
+        size = terminal_size()
+        if size is None or size[0] < MIN_WIDTH:
+            print("\n".join([*said, *found.lines, *after]))
+            return 0
+        said, after = [fitted(line) for line in said], [fitted(line) for line in after]
+        rows = size[1] - 1 - sum(line.count("\n") + 1 for line in [*said, *after])
+        print("\n".join([*said, *brief_on_screen(session, size[0], rows), *after]))
     return 0
