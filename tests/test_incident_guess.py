@@ -44,20 +44,37 @@ def test_a_tail_two_incidents_share_is_no_guess_by_its_tail() -> None:
     assert likely_incident("3c84", ids) is None
 
 
-def test_the_refusal_names_the_incident_and_records_nothing(tmp_path: Path) -> None:
+def test_a_recording_verb_refuses_naming_the_incident_and_records_nothing(tmp_path: Path) -> None:
+    """A write to a guessed incident is worse than a keystroke: `note` refuses the lower
+    case ID and the tail, naming the incident to paste."""
     cli = Cli(tmp_path / "guess.db", actor="Ada Lovelace")
     incident_id = declare(cli.in_process())
     tail = incident_id.rsplit("-", 1)[1]
 
-    for verb in (("status",), ("brief",), ("note",)):
-        args = (*verb, incident_id.lower(), *(("cache warm",) if verb == ("note",) else ()))
-        refused = cli.run(*args)
+    for typed in (incident_id.lower(), tail.lower()):
+        refused = cli.run("note", typed, "cache warm")
         assert refused.code == 2
         assert refused.err == (
-            f"lastgood {verb[0]}: no incident '{incident_id.lower()}' in {cli.db}"
-            f" (did you mean '{incident_id}'?)\n"
+            f"lastgood note: no incident '{typed}' in {cli.db} (did you mean '{incident_id}'?)\n"
         )
-    by_tail = cli.run("status", tail.lower())
-    assert by_tail.code == 2 and by_tail.err.endswith(f"(did you mean '{incident_id}'?)\n")
-
     assert "cache warm" not in cli.ok("export", incident_id, "--format", "json")
+
+
+def test_a_reading_verb_reads_the_incident_a_case_or_tail_names_saying_so(tmp_path: Path) -> None:
+    """`brief 00b9` on a phone was refused with "did you mean 'INC-20261207-00B9'?"
+    though it knew (ux_review13 #12): a verb that only reads reads it, and says on
+    stderr which incident it read; a tail two incidents share, or one of three
+    characters, is still refused with the guess."""
+    cli = Cli(tmp_path / "read.db", actor="Ada Lovelace")
+    setup = cli.in_process()
+    incident_id = declare(setup)
+    other = declare(setup, "--title", "Search slow")
+    tail = incident_id.rsplit("-", 1)[1]
+    typings = (("status", tail.lower()), ("brief", incident_id.lower()), ("timeline", tail))
+    for verb, typed in typings:
+        read = cli.run(verb, typed)
+        assert read.code == 0, read.err
+        assert read.err == f"lastgood {verb}: {incident_id} (for '{typed}')\n"
+        assert incident_id in read.out and other not in read.out
+    short = cli.run("status", tail[1:])  # three characters name nothing
+    assert short.code == 2 and short.err.startswith(f"lastgood status: no incident '{tail[1:]}'")

@@ -2,11 +2,13 @@
 
 An ID is typed from memory in a second terminal, or copied from an 80-column header
 that cut it short: `inc-20261207-3c84`, `3C84` (the part that differs between the
-day's incidents) or one wrong character. Each is refused all the same, since a
-recording verb must never write to an incident the coordinator did not name; the
+day's incidents) or one wrong character. A recording verb refuses each, since it
+must never write to an incident the coordinator did not name; the
 refusal says which incident they most likely meant, so the next try is a paste.
 
-An ID left out, where the verb only reads, means the one open incident (`only_open`).
+A verb that only reads takes what names one incident though not spelt exactly
+(`named_incident`: other letter case, a unique tail), and says which it read; an ID
+left out, where the verb only reads, means the one open incident (`only_open`).
 """
 
 from __future__ import annotations
@@ -19,20 +21,40 @@ SHORTEST_TAIL = 4
 """The fewest characters a typed tail must have to stand for an ID (`3C84`)."""
 
 
-def likely_incident(typed: str, ids: Iterable[str]) -> str | None:
-    """The ID `typed` most likely meant, or None: the same ID in other letter case, the
-    one ID that ends with `typed`, else the closest by spelling."""
+def named_incident(typed: str, ids: Iterable[str]) -> str | None:
+    """The one ID `typed` names though not spelt exactly, or None: the same ID in other
+    letter case (`inc-20261207-00b9`), else the one ID ending with `typed` in any case,
+    `SHORTEST_TAIL` characters or more (`00b9`). A verb that only reads reads it (and
+    says which on stderr); a verb that records refuses it all the same, naming it
+    (`likely_incident`): a write to a guessed incident is worse than a keystroke."""
     known = list(ids)
     folded = typed.strip().casefold()
     if not folded:
         return None
     same = [incident_id for incident_id in known if incident_id.casefold() == folded]
-    if same:
+    if len(same) == 1:
         return same[0]
     if len(folded) >= SHORTEST_TAIL:
         tails = [incident_id for incident_id in known if incident_id.casefold().endswith(folded)]
         if len(tails) == 1:
             return tails[0]
+    return None
+
+
+def named_note(incident_id: str, typed: str) -> str:
+    """What a reading verb says when it reads `incident_id` for what was `typed`."""
+    return f"{incident_id} (for '{typed}')"
+
+
+def likely_incident(typed: str, ids: Iterable[str]) -> str | None:
+    """The ID `typed` most likely meant, or None: the one it names (`named_incident`),
+    else the closest by spelling."""
+    known = list(ids)
+    folded = typed.strip().casefold()
+    if not folded:
+        return None
+    if (named := named_incident(typed, known)) is not None:
+        return named
     import difflib  # here: only a refusal needs a guess
 
     by_folded = {incident_id.casefold(): incident_id for incident_id in known}

@@ -312,9 +312,21 @@ def require_incident(log: EventRecord, incident_id: str) -> None:
 
 
 def incident_of(log: EventRecord, args: Arguments) -> str:
-    """The incident named, else the only open one (`only_open`), said, kept as `args.id`."""
+    """The incident named, else the only open one (`only_open`), said, kept as `args.id`:
+    for the verbs that only read, which also take an ID named in other letter case or
+    by a unique tail (`named_incident`), saying which they read."""
     if args.id is not None:
-        return str(args.id)
+        typed = str(args.id)
+        if log.has_incident(typed):
+            return typed
+        from incident.app.incident_ids import named_incident, named_note
+
+        named = named_incident(typed, log.incident_ids())
+        if named is None:
+            return typed  # refused by the verb, with a guess (`require_incident`)
+        print(visible(f"lastgood {args.command}: {named_note(named, typed)}"), file=sys.stderr)
+        args.id = named
+        return named
     from incident.app.incident_ids import only_open, only_open_note
 
     try:
