@@ -284,6 +284,15 @@ def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     return None
 
 
+def entered_at(state: IncidentState, clocks: list[PhaseClock], index: int) -> datetime | None:
+    """When the phase `clocks[index]` became the one worked in: the first at the
+    declaration, each other when the phase before it finished (its last step done or
+    skipped); None while the one before is not finished."""
+    if index == 0:
+        return state.declared_at
+    return clocks[index - 1].finished_at
+
+
 def followed_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
     """The phase a screen that follows progress shows: the first not finished
     (`current_phase`); once every one is, the one finished last, where the coordinator

@@ -183,6 +183,8 @@ NO_GATES = 9
 def brief_parts(state: IncidentState, now: datetime) -> list[Part]:
     """The brief's sections in the order a pipe prints them (`Part`)."""
     at = format_offset(elapsed(state, now))
+    if state.started_at < state.declared_at:  # T+0 back-dated to the impact's start
+        at += f" (declared {t_plus(state, state.declared_at)})"
     clock = None if state.is_closed else current_phase(state, now)
     skipped = skipped_phases(state, now)
     head = [_one(TITLE, "title", f"{state.id}  {state.severity}  {state.title}", drop=False)]

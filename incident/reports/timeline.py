@@ -31,7 +31,7 @@ from incident.core.payloads import (
     StepReopened,
     StepSkipped,
 )
-from incident.core.phase_clocks import current_phase
+from incident.core.phase_clocks import PhaseClock, current_phase, entered_at
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
@@ -313,16 +313,15 @@ def _document(walk: Walk) -> list[str]:
     blocks.append(_pinned(ctx))
     blocks.append(_key_moments(ctx))
     results = {r.clock.phase.id: r for r in ctx.phases}
-    for phase in state.runbook.phases:
+    clocks = [results[phase.id].clock for phase in state.runbook.phases]
+    for index, phase in enumerate(state.runbook.phases):
         result = results[phase.id]
         clock = result.clock
         window = clock.window  # placed from the declaration, on the T+ clock
         target = "no target window"
         if window is not None:
             target = f"target {window.opens} to {window.closes or 'close'}"
-        ran = "not started"
-        if clock.started_at is not None:
-            ran = f"ran {ctx.offset(clock.started_at)} to {ctx.offset(clock.finished_at)}"
+        ran = _ran(ctx, clock, entered_at(state, clocks, index))
         summary = f"{target}; {ran}; {result.result}."
         section = sections[phase.id]
         blocks.append(_section(walk, f"## {heading(phase.title)}", summary, section))
@@ -332,6 +331,19 @@ def _document(walk: Walk) -> list[str]:
             _section(walk, "## After close", "Post-mortem work recorded after resolution.", after)
         )
     return join_blocks(blocks)
+
+
+def _ran(ctx: ReportContext, clock: PhaseClock, entered: datetime | None) -> str:
+    """When the phase ran: from when it was entered (the phase before it finished; the
+    first at the declaration) or its first step, the earlier, to its end; a phase
+    entered with no step done yet says so, not "not started" (ux_review13 #14)."""
+    moments = [t for t in (entered, clock.started_at) if t is not None]
+    if not moments:
+        return "not started"
+    began = min(moments)
+    if clock.started_at is None and clock.finished_at is None:
+        return f"entered {ctx.offset(began)}; no step done yet"
+    return f"ran {ctx.offset(began)} to {ctx.offset(clock.finished_at)}"
 
 
 def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str]:
