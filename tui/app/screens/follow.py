@@ -3,7 +3,10 @@
 The incident view, fed by a read-only connection: once a second a job on the
 recorder's thread reads whatever the coordinator's terminal (or a pipeline)
 recorded and posts it, so a second terminal sees new events within a second.
-There are no verbs to bind, and the connection could not record them anyway.
+There are no recording verbs to bind, and the connection could not record them
+anyway; the one reading verb of the coordinator's screen is here, the handoff brief
+(`i`, the palette's "Handoff brief", help and the footer): a commander following from
+a phone found roles, decisions and why, and the last message nowhere (ux_review13 #7).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from textual.binding import Binding
 
 from incident.app.next_key import due_cue
 from incident.app.session import IncidentSession
+from incident.app.verbs import BY_NAME
 from incident.comms.due import due_messages
 from incident.core.folding import copy_state
 from incident.core.payloads import CommanderHandedOff
@@ -25,9 +29,11 @@ from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.plain import reason_first
 from tui.app.screens.announcements import handoff_news
+from tui.app.screens.brief_shown import show_brief
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
+from tui.app.screens.verb_keys import HELP_FIRST
 from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.bar import FittedBar, Piece
@@ -35,6 +41,9 @@ from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
 
 TICK_S = 1.0
+
+BRIEF = BY_NAME["brief"]
+"""The handoff brief, the coordinator's verb that only reads: the same key and title."""
 
 
 class FollowBar(FittedBar):
@@ -47,6 +56,10 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
     """Watch, don't touch: only the keys that move around are bound."""
 
     BINDINGS = [
+        # Help, then the brief, first: at a phone's width (46 columns) the footer leaves
+        # out its last keys (`] Next phase`) before them, and `q Quit` stays.
+        HELP_FIRST,
+        Binding(BRIEF.key or "i", "brief", BRIEF.title),
         Binding("left,left_square_bracket", "phase(-1)", "Prev phase"),
         Binding("right,right_square_bracket", "phase(1)", "Next phase"),
     ]
@@ -183,3 +196,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
 
     def action_phase(self, delta: int) -> None:
         self.view.show_phase(delta)
+
+    def action_brief(self) -> None:
+        """The handoff brief, as the coordinator's `i` shows it: a dialog that only reads."""
+        show_brief(self.app, self.state, self.view.now())

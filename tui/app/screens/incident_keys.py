@@ -17,6 +17,7 @@ from textual.screen import Screen
 from incident.app.verbs import BY_NAME, accepts
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_refusal
+from tui.app.screens.brief_shown import show_brief
 from tui.app.screens.verb_keys import ready_to_close
 
 if TYPE_CHECKING:
@@ -73,10 +74,7 @@ class IncidentKeys(Screen[None]):
 
     def show_brief(self) -> None:
         """The handoff brief of the state this screen shows, at the screen's now."""
-        from incident.app.handoff import handoff_brief
-        from tui.app.modals.brief import BriefModal
-
-        self.app.push_screen(BriefModal(handoff_brief(self.state, self.view.now()).lines))
+        show_brief(self.app, self.state, self.view.now())
 
     def show_score(self) -> None:
         """A drill's score card, as `lastgood score` prints it; shown when it closes.
