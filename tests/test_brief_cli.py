@@ -81,7 +81,7 @@ def test_brief_shows_the_newest_pinned_notes_with_who_and_when(tmp_path: Path) -
         " by Cass Commander: No customer comms until 03:30"
     )
     assert " by Cass Commander: Decision: no DB rollback; VP Vic told by phone 19:55 " in pinned[1]
-    assert pinned[1].endswith(" agreed …")  # cut between words, not inside one
+    assert pinned[1].endswith(" agreed…")  # cut between words, not inside one
     assert not any("hold the RCA" in line or "First pin" in line for line in lines)
 
     data = json.loads(cli.ok("brief", incident_id, "--json"))

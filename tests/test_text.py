@@ -17,6 +17,7 @@ from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextR
 from incident.core.text import (
     block_is_visible,
     clipped,
+    clipped_at_words,
     counted,
     has_control,
     json_text,
@@ -250,6 +251,31 @@ def test_a_clipped_line_ends_between_two_characters_shown(text: str, width: int)
     kept = cut[:-1]
     prefixes = {visible(text[:n]) for n in range(len(text) + 1)}
     assert kept in prefixes
+
+
+@given(
+    st.text(st.sampled_from("ab \u202e\x9b"), max_size=80),
+    st.integers(min_value=2, max_value=40),
+)
+def test_clipped_at_words_keeps_whole_words_and_whole_escapes(text: str, width: int) -> None:
+    """`clipped_at_words` (a toast's words, the brief's lines) cuts after a whole word,
+    never inside an escape, and fits `width`."""
+    shown = visible(text)
+    cut = clipped_at_words(shown, width)
+    assert len(cut) <= width
+    if cut == shown:
+        return
+    kept = cut.removesuffix("…")
+    assert cut.endswith("…") and shown.startswith(kept)
+    assert kept in {visible(text[:n]) for n in range(len(text) + 1)}
+
+
+def test_clipped_at_words_reads() -> None:
+    said = "checkout 12% errors since 2.4.1, trigger met"
+    assert clipped_at_words(said, 60) == said
+    assert clipped_at_words(said, 30) == "checkout 12% errors since…"
+    assert clipped_at_words(said, 33) == "checkout 12% errors since 2.4.1…"  # no comma left
+    assert clipped_at_words("x" * 40, 10) == "x" * 9 + "…"  # one long word: cut inside
 
 
 def test_in_place_draws_one_character_for_each_held() -> None:

@@ -303,15 +303,17 @@ def clipped(shown: str, width: int) -> str:
 
 
 def clipped_at_words(shown: str, width: int) -> str:
-    """`shown` (text `visible` made) in at most `width` characters: whole, or cut at the
-    last space that leaves room for the ellipsis, so no word, clock (`T+02:05`) or ID is
-    cut inside; a first word longer than that is cut as `clipped` cuts."""
+    """`shown` (text `visible` made) in at most `width` characters: whole, or cut after
+    its last whole word that leaves room for the ellipsis, so no word, clock (`T+02:05`),
+    ID or escape is cut inside; a first word longer than that is cut inside, as
+    `clipped` cuts."""
     if len(shown) <= width:
         return shown
-    space = shown.rfind(" ", 0, width)
+    room = cut_at(shown, width - 1)
+    space = shown.rfind(" ", 0, room + 1)
     if space <= 0:
-        return clipped(shown, width)
-    return shown[:space].rstrip() + " …"
+        return shown[:room] + "…"
+    return shown[:space].rstrip(" ,;:") + "…"
 
 
 def counted(count: int, noun: str, plural: str = "") -> str:

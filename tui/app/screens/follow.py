@@ -21,14 +21,13 @@ from incident.app.session import IncidentSession
 from incident.app.verbs import BY_NAME
 from incident.comms.due import due_messages
 from incident.core.folding import copy_state
-from incident.core.payloads import CommanderHandedOff
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from incident.core.text import counted
 from store.errors import StoreError
 from tui.app.heap import release_heap, settle_heap
 from tui.app.plain import reason_first
-from tui.app.screens.announcements import handoff_news
+from tui.app.screens.announcements import TriggerNews, announcements
 from tui.app.screens.brief_shown import show_brief
 from tui.app.screens.live_feed import start_live_feed
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
@@ -83,6 +82,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.live = False
         """Told of each commit (PostgreSQL): the tick only moves the clocks."""
         self._read_again = False
+        self.trigger_news = TriggerNews()
         self._due: frozenset[tuple[str, datetime]] = frozenset()
         """The messages due at the last look, by template and when due (`tell_due`)."""
 
@@ -144,10 +144,11 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         fresh = self.view.fold_in(message.events)
         if fresh:
             self.draw_bar()
-            for event in fresh:  # command changed hands: whoever watches is told
-                if isinstance(event.data, CommanderHandedOff):
-                    text, title, severity, timeout = handoff_news(event, self.state, event.data)
-                    self.notify(text, title=title, severity=severity, timeout=timeout)
+            # The coordinator's news, without its keys: command changing hands, the
+            # decision, a note, triggers, a missed update (`announcements`).
+            news = announcements(fresh, self.state, self.trigger_news, keyed=False)
+            for text, title, severity, timeout in news:
+                self.notify(text, title=title, severity=severity, timeout=timeout)
             self.tell_due()
         if message.reply is not None:
             message.reply()
