@@ -30,6 +30,7 @@ from tui.app.plain import reason_first
 from tui.app.screens.announcements import TriggerNews, announcements
 from tui.app.screens.brief_shown import show_brief
 from tui.app.screens.live_feed import start_live_feed
+from tui.app.screens.poller_news import PollerNews, say_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.timeline_entries import ReadsTimelineEntries
 from tui.app.screens.verb_keys import HELP_FIRST
@@ -83,6 +84,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         """Told of each commit (PostgreSQL): the tick only moves the clocks."""
         self._read_again = False
         self.trigger_news = TriggerNews()
+        self.poller_news = PollerNews()
         self._due: frozenset[tuple[str, datetime]] = frozenset()
         """The messages due at the last look, by template and when due (`tell_due`)."""
 
@@ -103,6 +105,7 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.call_after_refresh(settle_heap)
         self.draw_bar()
         self.tell_due()
+        self.tell_polling()  # as it opens: no news, what the panel says already
         self.set_interval(TICK_S, self.tick)
         self.live = start_live_feed(
             self, self.session.log, self.state.id, self.read_now, self.view.record_reached
@@ -116,8 +119,15 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
         self.view.tick()
         self.draw_bar()
         self.tell_due()
+        self.tell_polling()
         if not self.live:
             self.read_now()
+
+    def tell_polling(self) -> None:
+        """The poller's end, and polling resumed, each said once (`PollerNews`)."""
+        toast = self.poller_news.toast(self.view.poll_mark(), self.state)
+        if toast is not None:
+            say_polling(self, toast)
 
     def read_now(self) -> None:
         """Fold in what other writers recorded; once more after a read under way, which

@@ -26,6 +26,7 @@ from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.incident_keys import IncidentKeys
 from tui.app.screens.live_feed import start_live_feed
+from tui.app.screens.poller_news import PollerNews, say_polling
 from tui.app.screens.recorder import EventsRecorded, Outcome, Recorder
 from tui.app.screens.screen_polling import ScreenPolling
 from tui.app.screens.services import Services
@@ -94,6 +95,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         self.probes = ScreenPolling(self.notify)
         """Production polled from this screen, once its first frame is up."""
         self.trigger_news = TriggerNews()
+        self.poller_news = PollerNews()
+        """Who polls production, told as it changes while this screen does not poll."""
         self.reads = 0
         """Once-a-second reads of the record started so far (each a job; one at a time)."""
         self._opening: list[Event] = opening
@@ -116,6 +119,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         self.view.update(self.view.state, self._opening, reset=True)
         self._opening = []
         self.view.query_one(Checklist).focus()
+        self.tell_polling()  # as it opens: no news, what the panel says already
         kept_dir = getattr(self.app, "kept_dir", None)
         if kept_dir is not None:
             from tui.app.screens.kept import KeptOnDisk
@@ -206,6 +210,8 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         self.comms.remind()
         self.comms.offer_due()
         self.probes.watch(self.state, self.view.clock.now())
+        if self.probes.probe_turn is None:  # one that polls says who took the turn itself
+            self.tell_polling()
         self.steps.retry_unrecorded()
         if self.desk.kept is not None:
             self.desk.kept.retry()
@@ -217,6 +223,12 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
                 self._background_done,
                 kind="tick",
             )
+
+    def tell_polling(self) -> None:
+        """The poller's end, and polling resumed, each said once (`PollerNews`)."""
+        toast = self.poller_news.toast(self.view.poll_mark(), self.state)
+        if toast is not None:
+            say_polling(self, toast)
 
     def _redraw_dialogs_between(self) -> None:
         """Dialogs stacked over this screen show it through their translucent backdrop;

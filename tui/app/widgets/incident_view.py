@@ -262,6 +262,11 @@ class IncidentView(Horizontal):
         self.record_away = not reached
         self.mark_polling()
 
+    def poll_mark(self) -> PollMark | None:
+        """Who polls production now, as the Production panel says it (None: nothing to
+        poll): what a screen tells as news when it changes (`screens/poller_news.py`)."""
+        return self._poll_mark(self.state, self.now())
+
     def _poll_mark(self, state: IncidentState, now: datetime) -> PollMark | None:
         gone = poller_gone if self.live else None
         return poll_mark(state, now, poller_here, away=self.record_away, gone=gone)
