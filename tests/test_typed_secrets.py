@@ -158,7 +158,7 @@ NAMED = """\
 runbook: named
 title: A probe whose URL names the service from the environment
 probes:
-  - {name: checkout, kind: http, url: "http://127.0.0.1:9/${SERVICE}/health"}
+  - {name: checkout, kind: http, url: "http://127.0.0.1:9/health?service=${SERVICE}"}
 phases:
   - id: execute
     title: Execute
@@ -169,8 +169,9 @@ phases:
 
 @pytest.fixture
 def named(tmp_path: Path) -> tuple[Cli, str]:
-    """`$SERVICE=checkout`, read by a probe's URL: a value the incident takes for a
-    secret, which the runbook's own step ID and probe name spell."""
+    """`$SERVICE=checkout`, read by a probe URL's query: a value the incident takes for
+    a secret (`runbooks.secret_reads`), which the runbook's own step ID and probe name
+    spell."""
     (tmp_path / "named.yaml").write_text(NAMED)
     cli = Cli(tmp_path / "record.db")
     cli.env["SERVICE"] = "checkout"

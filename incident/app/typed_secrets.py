@@ -4,7 +4,8 @@ A note, evidence, a reason, a message: what a person types goes into the
 append-only record as typed, where nothing can be taken out again. Pasting a webhook
 URL into a note ("posted to <url>") is an ordinary mistake under stress, so typed
 text holding the value of a secret lastgood knows of (`command_output.named_secrets`:
-the runbook's `${NAME}` values, the database URL's password, credential-looking
+the values of the runbook's `${NAME}`s that hold a secret by where it uses them or by
+their name, `runbooks.secret_reads`; the database URL's password; credential-looking
 environment variables) is refused in one line naming which one, in every face, and
 never silently changed: the dialog keeps it for editing, and a screen keeps on disk
 only what passed.
@@ -17,12 +18,13 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from incident.app.command_output import credential_named, named_secrets, runbook_reads
+from incident.app.command_output import named_secrets
 from incident.app.params import Kind
 from incident.app.verb import STEP, Verb
 from incident.core.errors import CommandError
 from incident.core.secrets import Secrets, redact
 from runbooks.model import Runbook
+from runbooks.secret_reads import credential_named, secret_reads
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -72,7 +74,8 @@ _KNOWN: dict[tuple[int, str | None, tuple[tuple[str, str | None], ...]], tuple[R
 beside the answer so that the `id` is not another's), `db`, and the value of every
 variable they read."""
 _READS: dict[int, tuple[Runbook, tuple[str, ...]]] = {}
-"""The variables each runbook reads (`runbook_reads`), by its `id`, the runbook kept."""
+"""The variables each runbook reads that hold a secret (`secret_reads`), by its `id`,
+the runbook kept."""
 _KEEPING = threading.Lock()
 KNOWN_KEPT = 16
 """How many answers each cache keeps: one runbook and one environment in a process,
@@ -81,12 +84,13 @@ a few in the tests."""
 
 def known_secrets(runbook: Runbook, env: Mapping[str, str], db: str | None) -> Known:
     """`command_output.named_secrets`, computed once per runbook, `db` and values of the
-    variables it reads: the runbook's `${NAME}`s, every credential-named variable
+    variables it reads: the runbook's secret `${NAME}`s (`secret_reads`), every
+    credential-named variable
     (`credential_named`) and `$LASTGOOD_DB`. Each check asked for them anew (0.07 to
     0.58 ms); a variable set, changed or unset since is a new key, never missed."""
     reads = _READS.get(id(runbook))
     if reads is None or reads[0] is not runbook:
-        reads = (runbook, tuple(dict.fromkeys(runbook_reads(runbook))))
+        reads = (runbook, tuple(secret_reads(runbook)))
         _keep(_READS, id(runbook), reads)
     names = [*reads[1], *(name for name in env if credential_named(name)), "LASTGOOD_DB"]
     key = (id(runbook), db, tuple((name, env.get(name)) for name in names))
