@@ -8,6 +8,12 @@ the record too (ux_review12 #6). Nothing is refused; `validate` and `declare` sa
 one line, so whoever reviews the runbook sees it:
 `reads $SLACK_TOKEN (sent to hooks.slack.com), $HOME (sent to 127.0.0.1:38111)`.
 
+Which of them count as secrets (`runbooks.secret_reads`: typed text holding one's value
+is refused, command output hides it) is said on the next line, each with why, so the
+rule's answer is seen before an incident:
+`secrets (refused in typed text, hidden in command output): $SLACK_TOKEN (a webhook's
+URL path); not secrets: $SERVICE (a URL's host)`.
+
 A header (or a URL's password) that reads a `${NAME}` and goes over plain `http://` to a
 host other than this machine is warned of in one line too (ux_review12 #10).
 
@@ -23,6 +29,7 @@ from urllib.parse import urlsplit
 
 from runbooks.checks import ENV_REFERENCE, with_defaults
 from runbooks.model import Runbook
+from runbooks.secret_reads import read_places, why_secret
 
 
 def _names(texts: Iterable[str]) -> list[str]:
@@ -69,6 +76,36 @@ def reads_line(runbook: Runbook) -> str | None:
         return None
     said = ", ".join(f"${name} (sent to {', '.join(hosts)})" for name, hosts in reads.items())
     return f"reads {said}"
+
+
+def secret_kinds(runbook: Runbook) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """The variables the runbook reads (in `env_reads`' order) that hold a secret, each
+    with why (`why_secret`), and those that do not, each with where it is used."""
+    places = read_places(runbook)
+    secrets: dict[str, str] = {}
+    plain: dict[str, list[str]] = {}
+    for name in env_reads(runbook):
+        why = why_secret(name, places[name])
+        if why is None:
+            plain[name] = places[name]
+        else:
+            secrets[name] = why
+    return secrets, plain
+
+
+def secrets_line(runbook: Runbook) -> str | None:
+    """One line saying which variables read are secrets and which are not, and why;
+    None if none is read."""
+    secrets, plain = secret_kinds(runbook)
+    if not secrets and not plain:
+        return None
+    said = ", ".join(f"${name} ({why})" for name, why in secrets.items()) or "none"
+    line = f"secrets (refused in typed text, hidden in command output): {said}"
+    if plain:
+        line += "; not secrets: " + ", ".join(
+            f"${name} ({', '.join(places)})" for name, places in plain.items()
+        )
+    return line
 
 
 def _in_clear(url: str) -> str | None:

@@ -41,6 +41,12 @@ SAID = (
     "$OPS_URL names), $OPS_TOKEN (sent to the host $OPS_URL names)"
 )
 
+SECRETS = (
+    "secrets (refused in typed text, hidden in command output): $AWS_SECRET_ACCESS_KEY (a "
+    "URL's query), $PGPASSWORD (a URL's query), $SLACK_TOKEN (a webhook's URL path), "
+    "$OPS_URL (a whole URL), $OPS_TOKEN (a header)"
+)
+
 
 def test_each_variable_is_named_with_where_it_goes(tmp_path: Path) -> None:
     path = tmp_path / "exfil.yaml"
@@ -60,6 +66,7 @@ def test_validate_and_declare_say_it_in_one_line(tmp_path: Path) -> None:
     assert checked.out.splitlines() == [
         f"{path}: ok (runbook 'exfil', 1 phase, 1 step)",
         f"{path}: {SAID}",
+        f"{path}: {SECRETS}",
     ]
     as_data = json.loads(cli.ok("validate", "--json", str(path)))
     assert_valid("validate", as_data)
@@ -69,7 +76,7 @@ def test_validate_and_declare_say_it_in_one_line(tmp_path: Path) -> None:
         "--runbook", str(path),
     )  # fmt: skip
     assert declared.code == 0, declared.err
-    assert f"lastgood declare: the runbook {SAID}\n" in declared.err
+    assert f"lastgood declare: the runbook {SAID}\nlastgood declare: {SECRETS}\n" in declared.err
 
 
 def test_a_runbook_that_reads_nothing_says_nothing(tmp_path: Path) -> None:
@@ -77,4 +84,41 @@ def test_a_runbook_that_reads_nothing_says_nothing(tmp_path: Path) -> None:
     checked = cli.run("validate", "runbooks/rollback.yaml")
     assert checked.out.count("\n") == 1 and "reads" not in checked.out
     (entry,) = json.loads(cli.ok("validate", "--json", "runbooks/rollback.yaml"))["files"]
-    assert entry["reads"] == {}
+    assert entry["reads"] == entry["secrets"] == entry["not_secrets"] == {}
+
+
+SCOPED_SAID = (
+    "secrets (refused in typed text, hidden in command output): $QUERY_TOK (a URL's query), "
+    "$SLACK_PATH (a webhook's URL path), $OPS_USER (a URL's user-info), $OPS_PASS (a URL's "
+    "user-info), $HEADER_TOK (a header); not secrets: $SERVICE (a URL's host, a probe's URL "
+    "path), $PORT (a URL's port)"
+)
+
+
+def test_validate_and_declare_say_which_variables_are_secrets_and_why(tmp_path: Path) -> None:
+    """The rule's answer (`runbooks.secret_reads`) before an incident: a service's name
+    in a probe's host is no secret, so a note may say it; a query's token is one."""
+    from tests.test_secret_reads import SCOPED
+
+    path = tmp_path / "scoped.yaml"
+    path.write_text(SCOPED, encoding="utf-8")
+    cli = InProcessCli(tmp_path / "lastgood.db")
+    checked = cli.run("validate", str(path))
+    assert checked.code == 0, checked.err
+    assert checked.out.splitlines()[2] == f"{path}: {SCOPED_SAID}"
+    (entry,) = json.loads(cli.ok("validate", "--json", str(path)))["files"]
+    assert entry["secrets"]["QUERY_TOK"] == "a URL's query"
+    assert entry["not_secrets"] == {
+        "SERVICE": ["a URL's host", "a probe's URL path"],
+        "PORT": ["a URL's port"],
+    }
+    named = SCOPED.replace("${PORT}", "${PORT_AUTH}")
+    path.write_text(named, encoding="utf-8")
+    (entry,) = json.loads(cli.ok("validate", "--json", str(path)))["files"]
+    assert entry["secrets"]["PORT_AUTH"] == "its name"
+    declared = cli.run(
+        "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
+        "--runbook", str(path),
+    )  # fmt: skip
+    assert declared.code == 0, declared.err
+    assert "$PORT_AUTH (its name)" in declared.err and "not secrets: $SERVICE" in declared.err

@@ -269,10 +269,12 @@ def cmd_declare(args: Arguments) -> int:
 
         if hint := unpointed_hint(unpointed_probes(runbook)):
             print(f"lastgood declare: {hint}", file=sys.stderr)
-        from runbooks.env_reads import in_clear_line, reads_line
+        from runbooks.env_reads import in_clear_line, reads_line, secrets_line
 
         if reads := reads_line(runbook):
             print(f"lastgood declare: the runbook {visible(reads)}", file=sys.stderr)
+        if secrets := secrets_line(runbook):
+            print(f"lastgood declare: {visible(secrets)}", file=sys.stderr)
         if clear := in_clear_line(runbook):
             print(f"lastgood declare: {visible(clear)}", file=sys.stderr)
         from runbooks.unset import unset_hint

@@ -11,7 +11,7 @@ import sys
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
 from runbooks import Problem, inspect_runbook_file
-from runbooks.env_reads import env_reads, in_clear_line, reads_line
+from runbooks.env_reads import env_reads, in_clear_line, reads_line, secret_kinds, secrets_line
 from runbooks.model import Runbook
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
@@ -50,6 +50,8 @@ def cmd_validate(args: Arguments) -> int:
                 print(f"{visible(name)}: note: {note}")
             if reads := reads_line(runbook):  # a reviewer sees what leaves the bastion
                 print(f"{visible(name)}: {visible(reads)}")
+            if secrets := secrets_line(runbook):
+                print(f"{visible(name)}: {visible(secrets)}")
             if clear := in_clear_line(runbook):
                 print(f"{visible(name)}: {visible(clear)}", file=sys.stderr)
     if args.json:
@@ -66,6 +68,8 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "steps": None if runbook is None else len(runbook.steps()),
         "notes": [note] if runbook is not None and (note := unenforced_hint(runbook)) else [],
         "reads": {} if runbook is None else _reads(runbook),
+        "secrets": {} if runbook is None else dict[str, JSONValue](secret_kinds(runbook)[0]),
+        "not_secrets": {} if runbook is None else _not_secrets(runbook),
         "warnings": [w] if runbook is not None and (w := in_clear_line(runbook)) else [],
         "problems": [
             {
@@ -82,3 +86,8 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
 def _reads(runbook: Runbook) -> JSONValue:
     """Each variable the runbook reads, with the hosts it is sent to."""
     return {name: list[JSONValue](hosts) for name, hosts in env_reads(runbook).items()}
+
+
+def _not_secrets(runbook: Runbook) -> JSONValue:
+    """Each variable the runbook reads that holds no secret, with where it is used."""
+    return {name: list[JSONValue](places) for name, places in secret_kinds(runbook)[1].items()}
