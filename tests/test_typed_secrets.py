@@ -113,7 +113,8 @@ def test_a_command_step_s_output_hides_credential_named_environment_values(tmp_p
 )
 def test_declare_refuses_a_typed_field_holding_a_runbook_secret(tmp_path, option, param):
     """`declare` has a handler of its own, and its fields went into the record as typed
-    (a title pasted from an alert that quoted a webhook URL); no database is created."""
+    (a title pasted from an alert that quoted a webhook URL); no database is created.
+    The refusal names the option (`--last-good`), not the code's `last_good`."""
     (tmp_path / "leaky.yaml").write_text(LEAKY)
     cli = Cli(tmp_path / "record.db")
     cli.env["OPS_TOKEN"] = OPS_TOKEN
@@ -123,7 +124,7 @@ def test_declare_refuses_a_typed_field_holding_a_runbook_secret(tmp_path, option
     done = cli.run("declare", "--runbook", str(tmp_path / "leaky.yaml"), *args)
     assert done.code == 2, done
     assert done.err.count("\n") == 1 and "Traceback" not in done.err
-    assert f"{param} holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
+    assert f"declare: {option} holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
     assert OPS_TOKEN not in done.out + done.err
     assert not cli.db.exists()
 
@@ -141,7 +142,7 @@ def test_a_list_of_names_holding_a_secret_is_refused(leaky):
         f"Ada,{OPS_TOKEN}",
     )
     assert done.code == 2, done
-    assert "attendees holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
+    assert "--attendees holds the value of $OPS_TOKEN, a secret: not recorded" in done.err
     assert events(cli.db) == before
 
 
@@ -204,7 +205,7 @@ def test_identifiers_from_the_runbook_are_not_taken_for_typed_text(named, typed)
 def test_typed_text_spelling_the_value_is_still_refused(named):
     cli, incident = named
     done = cli.run("note", incident, "restarted checkout")
-    assert done.code == 2 and "text holds the value of $SERVICE, a secret" in done.err
+    assert done.code == 2 and "note: TEXT holds the value of $SERVICE, a secret" in done.err
 
 
 def test_the_secrets_are_computed_once_per_runbook_and_environment(tmp_path):

@@ -48,7 +48,8 @@ def refuse_typed_secrets(
     env: Mapping[str, str] | None = None,
 ) -> None:
     """CommandError naming the first of `values` (`verb`'s parameters, by name) that a
-    person typed (`TYPED_KINDS`) and that holds a secret's value, and whose."""
+    person typed (`TYPED_KINDS`) and that holds a secret's value, and whose; its `about`
+    is the parameter, which each face names its own way (`CommandError.said_as`)."""
     texts = [
         (name, text)
         for name, value in values.items()
@@ -62,7 +63,8 @@ def refuse_typed_secrets(
             if redact(text, secrets) != text:
                 raise CommandError(
                     f"{name} holds the value of {holder}, a secret: not recorded "
-                    "(the record keeps what is typed for good); take it out"
+                    "(the record keeps what is typed for good); take it out",
+                    about=name,
                 )
 
 

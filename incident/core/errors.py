@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 
 class CommandError(Exception):
     """A command the incident's rules refuse; the message is for the user.
@@ -30,6 +32,11 @@ class CommandError(Exception):
     the command line spells out its command, `(lastgood channel INC-… NAME)`, where
     the brackets named it.
 
+    `about` names the parameter the message opens with, as the code names it
+    (`last_good holds the value of …`): each face says it its own way in its place
+    (`said_as`: `--last-good` on the command line, the field's label in a form), and a
+    form moves the cursor to that field.
+
     A damaged record (`incident.core.chain.DamagedRecord`) is one too: the TUI's and
     the CLI's handlers for refused commands show it, and nothing is recorded.
     """
@@ -43,6 +50,7 @@ class CommandError(Exception):
         verbs: tuple[str, ...] = (),
         fill: dict[str, str] | None = None,
         way: str = "",
+        about: str = "",
     ) -> None:
         super().__init__(message)
         self.needs = needs
@@ -50,3 +58,12 @@ class CommandError(Exception):
         self.verbs = verbs
         self.fill = dict(fill or {})
         self.way = way
+        self.about = about
+
+    def said_as(self, name: Callable[[str], str]) -> str:
+        """The message with the parameter it opens with (`about`) named by `name`, the
+        face's one mapping from a parameter's name to its own word for it."""
+        message = str(self)
+        if self.about and message.startswith(f"{self.about} "):
+            return name(self.about) + message[len(self.about) :]
+        return message

@@ -156,8 +156,9 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
                 evidence.value = f"pw {secret}"
                 with write_locked(db):
                     await pilot.press("ctrl+s")
-                    said = "evidence holds the value of the --db URL's password, a secret"
+                    said = "Evidence holds the value of the --db URL's password, a secret"
                     await wait_until(pilot, lambda f=form, w=said: w in f.error_message)
+                    assert app.focused is evidence  # the field it names, as labelled
                     assert app.screen is form and evidence.value == f"pw {secret}"
                     assert not spool.path.exists()
                     evidence.value = "pw *** as typed"

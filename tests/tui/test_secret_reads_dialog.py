@@ -46,7 +46,8 @@ async def test_the_note_dialog_records_the_service_a_probe_s_host_names(
             await pilot.press("ctrl+s")
             said = "holds the value of $HEADER_TOK, a secret"
             await wait_until(pilot, lambda: said in form.error_message)
-            assert app.screen is form
+            assert form.error_message.startswith(f"Text {said}")  # not the code's `text`
+            assert app.screen is form and app.focused is text
             text.text = "checkout is down"
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: app.screen is not form)

@@ -57,10 +57,35 @@ async def test_the_declaration_form_refuses_a_title_holding_a_secret(tmp_path: P
             form.query_one("#commander", Input).value = "Ada"
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: SAID in form.error_message)
-            assert form.error_message.startswith("title holds the value")
+            assert form.error_message.startswith("Title holds the value")
             assert TOKEN not in form.error_message
             assert app.screen is form
             assert form.query_one("#title", Input).value == f"Checkout 500s, hook {TOKEN}"
+            assert not log.incident_ids()
+
+
+async def test_the_declaration_form_names_the_field_as_it_labels_it(tmp_path: Path) -> None:
+    """The refusal named `last_good`, the code's name, on a form whose field reads
+    "Last-good version": it names the label now, and the cursor is put there."""
+    db = tmp_path / "form.db"
+    with SqliteEventLog.open(db) as log:
+        app = LastGoodApp(
+            log, bundled_runbook(), clock=ManualClock(SCENARIO_T0), actor="ada", network=False
+        )
+        async with app.run_test(size=(120, 40)) as pilot:
+            await wait_for_screen(pilot, DeclareModal)
+            form = app.screen
+            assert isinstance(form, DeclareModal)
+            form.query_one("#title", Input).value = "Checkout 500s"
+            form.query_one("#severity", Select).value = "SEV2"
+            form.query_one("#commander", Input).value = "Ada"
+            form.query_one("#last_good_version", Input).value = f"2.4.0 {TOKEN}"
+            form.query_one("#title", Input).focus()
+            await pilot.press("ctrl+s")
+            await wait_until(pilot, lambda: SAID in form.error_message)
+            assert form.error_message.startswith(f"Last-good version {SAID}")
+            assert "last_good" not in form.error_message
+            assert app.focused is form.query_one("#last_good_version", Input)
             assert not log.incident_ids()
 
 
@@ -87,7 +112,7 @@ async def test_the_due_dialog_refuses_edited_text_holding_a_secret(tmp_path: Pat
             edited = text_area.text
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: SAID in dialog.error_message)
-            assert dialog.error_message.startswith("text holds the value")
+            assert dialog.error_message.startswith("Text holds the value")
             assert app.screen is dialog and text_area.text == edited
     recorded = stored(db, incident_id)
     assert not [e for e in recorded if e.kind == "communication.sent"]
@@ -137,7 +162,7 @@ async def test_the_composer_refuses_a_secret_with_nothing_kept_on_disk(
                 composer.query_one("#channel", Input).value = f"#inc {TOKEN}"
             await pilot.press("ctrl+s")
             await wait_until(pilot, lambda: SAID in composer.error_message)
-            assert composer.error_message.startswith(f"{field[1:]} holds the value")
+            assert composer.error_message.startswith(f"{field[1:].capitalize()} holds the value")
             assert app.screen is composer
         recorded = log.events(incident_id)
     assert not [e for e in recorded if e.kind == "communication.sent"]

@@ -107,7 +107,9 @@ class Declaring:
                 db=self.db,
             )
         except CommandError as error:
-            return Refusal(visible(str(error)), error.needs)
+            from tui.app.modals.field_labels import label_of
+
+            return Refusal(visible(error.said_as(label_of)), error.needs, about=error.about)
         except StoreError as error:
             return Refusal(visible(str(error)))
         self.declared = session.state.id

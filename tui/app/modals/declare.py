@@ -47,6 +47,7 @@ from tui.app.modals.base import (
     title_line,
 )
 from tui.app.modals.declare_form import DeclareForm, RunbookView
+from tui.app.modals.field_labels import label_of
 
 if TYPE_CHECKING:
     from tui.app.modals.verb_form import Refusal
@@ -64,17 +65,21 @@ DECLARE = BY_NAME["declare"]
 """The verb whose parameters read the form's text, as they read `lastgood declare`'s."""
 
 TEXT_FIELDS: dict[str, tuple[str, str]] = {
-    "title": ("title", "Title"),
-    "commander": ("commander", "Commander"),
-    "issue": ("issue", "Issue"),
-    "eta": ("eta", "ETA minutes"),
-    "started_at": ("started_at", "Started at"),
-    "runbook": ("runbook", "Runbook"),
-    "from_version": ("from_version", "From version"),
-    "last_good_version": ("last_good", "Last-good version"),
-    "channel": ("channel", "Channel"),
+    input_id: (name, label_of(name))
+    for input_id, name in (
+        ("title", "title"),
+        ("commander", "commander"),
+        ("issue", "issue"),
+        ("eta", "eta"),
+        ("started_at", "started_at"),
+        ("runbook", "runbook"),
+        ("from_version", "from_version"),
+        ("last_good_version", "last_good"),
+        ("channel", "channel"),
+    )
 }
-"""Each Input's id: the `declare` parameter that reads it, and the field's label."""
+"""Each Input's id: the `declare` parameter that reads it, and the field's label
+(`label_of`, the mapping a refusal about the parameter names it by too)."""
 
 LABELS = {
     **{input_id: label for input_id, (_, label) in TEXT_FIELDS.items()},
@@ -336,9 +341,10 @@ class DeclareModal(FormModal[DeclareForm | None]):
         """The refusal on the error line, the focus on the first field it names."""
         ids = {name: input_id for input_id, (name, _) in TEXT_FIELDS.items()}
         ids.update(severity="severity", pattern="pattern")
-        named: Sequence[str] = [ids[name] for name in refusal.needs if name in ids]
+        named: Sequence[str] = [ids[n] for n in (*refusal.needs, refusal.about) if n in ids]
         self._runbook_refused = "runbook" in refusal.needs
         if not named:  # the record's, not a field's (a full disk, an id taken)
             self.show_error(refusal.message)
             return
-        self.show_error(about(named[0], refusal.message), focus=self.query_one(f"#{named[0]}"))
+        said = refusal.message if refusal.about else about(named[0], refusal.message)
+        self.show_error(said, focus=self.query_one(f"#{named[0]}"))

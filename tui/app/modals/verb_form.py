@@ -37,6 +37,7 @@ from tui.app.modals.base import (
     text_input,
     title_line,
 )
+from tui.app.modals.field_labels import label_of
 
 MENU_ROWS = 12
 """The most rows a choice's menu takes (Textual's `SelectOverlay`, `max-height: 12`)."""
@@ -53,6 +54,8 @@ class Refusal:
     message: str
     needs: tuple[str, ...] = ()
     one_of: tuple[str, ...] = ()
+    about: str = ""
+    """The parameter the message is about (`CommandError.about`): its field is focused."""
 
 
 Attempt = Callable[[Values], Awaitable[Refusal | None]]
@@ -61,8 +64,8 @@ else why not."""
 
 
 def label(param: Param) -> str:
-    """A parameter as a form names it: `resend_failed` is "Resend failed"."""
-    return param.name.replace("_", " ").capitalize()
+    """A parameter as a form names it (`label_of`)."""
+    return label_of(param.name)
 
 
 def remedy(needs: Sequence[str], params: Sequence[Param], one_of: Sequence[str] = ()) -> str:
@@ -293,6 +296,7 @@ class VerbForm(FormModal[Values | None]):
 
     def _refused(self, refusal: Refusal) -> None:
         hint = remedy(refusal.needs, self.params, refusal.one_of)
-        needed = [p for p in self.params if p.name in (*refusal.needs, *refusal.one_of)]
+        named = (*refusal.needs, *refusal.one_of, refusal.about)
+        needed = [p for p in self.params if p.name in named]
         focus = self.query_one(f"#{field_id(needed[0])}") if needed else None
         self.show_error(f"{refusal.message} ({hint})" if hint else refusal.message, focus=focus)

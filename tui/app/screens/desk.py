@@ -52,7 +52,7 @@ def refusal_of(outcome: Outcome[Done]) -> Refusal | None:
     from tui.app.modals.verb_form import Refusal
 
     if isinstance(error, CommandError):  # the verbs it names, as this face reaches them
-        return Refusal(in_tui_words(error), error.needs, error.needs_one_of)
+        return Refusal(in_tui_words(error), error.needs, error.needs_one_of, error.about)
     if isinstance(error, StoreError):
         return Refusal(str(error))
     raise error

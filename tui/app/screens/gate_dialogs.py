@@ -23,6 +23,7 @@ from incident.health.triggers import read_triggers, standing
 from incident.reports.trigger_view import met_before
 from runbooks.model import DatabaseTier, StepKind, TriggerKind
 from tui.app.screens.desk import Desk
+from tui.app.screens.verb_keys import in_tui_words
 
 if TYPE_CHECKING:
     from tui.app.modals.decision import DecisionForm, TriggerView
@@ -151,7 +152,8 @@ def open_tiers(desk: Desk) -> None:
         try:  # a reason holding a secret: nothing recorded, nothing kept
             refuse_typed_secrets(desk.state.runbook, verb, values, db=desk.db)
         except CommandError as refusal:
-            desk.notify(str(refusal), title="Not recorded", severity="error", timeout=10)
+            said = in_tui_words(refusal)
+            desk.notify(said, title="Not recorded", severity="error", timeout=10)
             return
         if step is None:
             job: Job = lambda s: run(verb, s, actor, values, db=desk.db)  # noqa: E731

@@ -253,8 +253,9 @@ class HeldIntent:
             intent = intent_of(desk.actor, self.verb, values, desk.now(), desk.state, db=desk.db)
         except CommandError as secret:
             from tui.app.modals.verb_form import Refusal
+            from tui.app.screens.verb_keys import in_tui_words
 
-            return Refusal(str(secret))
+            return Refusal(in_tui_words(secret), about=secret.about)
         if kept is None:  # the composer's job calls `messages.send`, which does not check
             return await desk.attempt(job, after=after)
         held = self.intent

@@ -169,8 +169,11 @@ def way_to(verb: Verb) -> str:
 
 def in_tui_words(error: CommandError) -> str:
     """A refusal as this face says it: each verb it names in brackets, "(send)", as
-    the way to it here, "(key c, or m while it is due)" (`CommandError.verbs`)."""
-    message = str(error)
+    the way to it here, "(key c, or m while it is due)" (`CommandError.verbs`); the
+    parameter it is about by its field's label (`label_of`: "Last-good version")."""
+    from tui.app.modals.field_labels import label_of
+
+    message = error.said_as(label_of)
     for name in error.verbs:
         verb = BY_NAME.get(name)
         if verb is not None and verb.tui:
