@@ -34,6 +34,7 @@ from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
 from tui.cli.edges import NOT_A_TERMINAL, has_terminal, os_path, recovered, utf8_problem
 from tui.cli.errors import CliError
+from tui.cli.param_names import cli_name
 
 
 def known_actor(args: Arguments) -> str | None:
@@ -351,27 +352,15 @@ def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
 
 
 def refused(error: CommandError, verb: Verb | None = None, incident_id: str = "") -> CliError:
-    """A domain refusal, with the parameter it is about (`CommandError.about`) and the
-    remedy phrased as this face's options: those all
-    needed together as `(--force --reason)`, alternatives as `(--evidence or --override)`;
-    the verb that is the way on (`CommandError.way`), given the incident, spelt out as
-    its command: `(lastgood channel INC-… NAME)`."""
+    """A domain refusal in options: its parameter (`cli_name`), all needed `(--force
+    --reason)`, alternatives `(--evidence or --override)`, the way on (`CommandError.way`)
+    given the incident spelt out as its command: `(lastgood channel INC-… NAME)`."""
     message = error.said_as(lambda name: cli_name(name, verb))
     if error.way and incident_id and f"({error.way})" in message:
         message = message.replace(f"({error.way})", f"({command_line(error.way, incident_id)})")
     if verb is not None and (remedy := options_remedy(error, verb)):
         message += f" ({remedy})"
     return CliError(message)
-
-
-def cli_name(name: str, verb: Verb | None) -> str:
-    """A parameter as the command line names it: its option (`--last-good` for
-    `last_good`), or its metavar when it is an argument in order (`TEXT`)."""
-    params = {param.name: param for param in verb.params} if verb is not None else {}
-    param = params.get(name)
-    if param is None:
-        return "--" + name.replace("_", "-")
-    return param.metavar or name.upper() if param.positional else param.option
 
 
 def command_line(name: str, incident_id: str) -> str:
