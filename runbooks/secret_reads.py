@@ -14,6 +14,12 @@ may hold any of those), or in the path of a webhook target's URL (Slack's
 `/services/T…/B…/…` path is the token). Used only in a URL's host or port, or in a
 probe URL's path, it is not, unless its name says credential (`credential_named`).
 Used in several places, it is a secret if any of them makes it one.
+
+A variable that is a whole URL and nothing more secret (`secret_values`) hides only
+what of its value can hold a credential: the user-info, the query and fragment, and a
+webhook's path segments that look like a token. Its whole value hidden, any 8
+characters of it included, made `https://`, the host (`checkout`) and `/healthz`
+refused in every note.
 """
 
 from __future__ import annotations
@@ -21,7 +27,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from runbooks.checks import ENV_REFERENCE
 from runbooks.model import Runbook
@@ -162,3 +168,48 @@ def why_secret(name: str, places: list[str]) -> str | None:
 def secret_reads(runbook: Runbook) -> list[str]:
     """The variables the runbook reads that hold a secret (`why_secret`), in order."""
     return [name for name, places in read_places(runbook).items() if why_secret(name, places)]
+
+
+def webhook_reads(runbook: Runbook) -> frozenset[str]:
+    """The variables a webhook target's URL reads (the others are probes')."""
+    return frozenset(
+        m.group(1) for t in runbook.notify_targets for m in ENV_REFERENCE.finditer(t.url)
+    )
+
+
+def secret_values(name: str, places: list[str], value: str, *, webhook: bool) -> list[str]:
+    """What of `value`, the variable `name` used in `places`, is a secret: the whole of
+    it, none, or, when the only secret place is `WHOLE_URL`, the parts of the URL it
+    holds that can carry a credential (`url_secret_parts`)."""
+    if credential_named(name) or any(p in SECRET_PLACES - {WHOLE_URL} for p in places):
+        return [value]
+    if WHOLE_URL not in places:
+        return []
+    return url_secret_parts(value, webhook=webhook)
+
+
+def url_secret_parts(value: str, *, webhook: bool) -> list[str]:
+    """The user-info (whole, user and password), the query (whole and each value) and
+    the fragment of the URL `value`, and for a `webhook` each path segment that looks
+    like a token (a digit or a capital in it, or 20 characters or more: Slack's
+    `/services/T…/B…/…`, Discord's `/api/webhooks/ID/TOKEN`, not `services`); all of
+    `value` when it is not a URL with a host."""
+    try:
+        split = urlsplit(value)
+    except ValueError:
+        return [value]
+    if not split.scheme or not split.netloc:
+        return [value]
+    userinfo = split.netloc.rpartition("@")[0]
+    parts = [userinfo, *userinfo.split(":", 1)] if userinfo else []
+    if split.query:
+        parts += [split.query, *(v for _k, v in parse_qsl(split.query))]
+    if split.fragment:
+        parts.append(split.fragment)
+    if webhook:
+        parts += [s for s in split.path.split("/") if _token_like(s)]
+    return [part for part in parts if part]
+
+
+def _token_like(segment: str) -> bool:
+    return len(segment) >= 20 or any(c.isdigit() or c.isupper() for c in segment)

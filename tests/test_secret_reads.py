@@ -25,6 +25,7 @@ from runbooks.secret_reads import (
     read_places,
     secret_reads,
     url_places,
+    url_secret_parts,
 )
 from tests.cli_helpers import Cli
 
@@ -174,3 +175,66 @@ def test_command_output_keeps_the_service_and_hides_the_secrets(scoped) -> None:
     assert "svc=checkout port=8443 hdr=*** pw=*** user=*** q=*** hook=***" in record
     for value in SECRET.values():
         assert value not in done.out + done.err and value not in record
+
+
+WHOLE_URLS = """\
+runbook: whole
+title: Variables that are whole URLs
+notify:
+  targets:
+    - {name: ops, kind: json, url: "${OPS_HOOK_URL}"}
+probes:
+  - {name: checkout, kind: http, url: "${CHECKOUT_URL}"}
+phases:
+  - id: execute
+    title: Execute
+    steps:
+      - {id: restart, title: Restart the service}
+"""
+WHOLE_VALUES = {
+    "CHECKOUT_URL": "https://checkout.internal/healthz?key=probeKey12345",
+    "OPS_HOOK_URL": "https://hooks.example.com/services/T0001AB/B0002CD/Tok3nTok3nTok3nTok3n",
+}
+
+
+def test_a_whole_url_hides_only_what_can_hold_a_credential() -> None:
+    probe = url_secret_parts(WHOLE_VALUES["CHECKOUT_URL"], webhook=False)
+    assert probe == ["key=probeKey12345", "probeKey12345"]
+    hook = url_secret_parts(WHOLE_VALUES["OPS_HOOK_URL"], webhook=True)
+    assert hook == ["T0001AB", "B0002CD", "Tok3nTok3nTok3nTok3n"]
+    assert url_secret_parts("https://bot:pw-Secret9@h.example/x", webhook=False) == [
+        "bot:pw-Secret9",
+        "bot",
+        "pw-Secret9",
+    ]
+    assert url_secret_parts("not a url", webhook=False) == ["not a url"]
+
+
+@pytest.mark.parametrize(
+    ("typed", "refused"),
+    [
+        ("checkout is down at https://checkout.internal/healthz", None),
+        ("the hooks.example.com services answer", None),
+        ("probe key probeKey12345 leaked", "$CHECKOUT_URL"),
+        ("posted to .../Tok3nTok3nTok3nTok3n", "$OPS_HOOK_URL"),
+    ],
+)
+def test_a_whole_url_variable_refuses_its_credentials_not_its_host(
+    tmp_path: Path, typed: str, refused: str | None
+) -> None:
+    """A variable that is a whole URL held the service's host, `https://` and the path
+    as secrets (any 8 characters of it): "checkout is down" was refused."""
+    (tmp_path / "whole.yaml").write_text(WHOLE_URLS)
+    cli = Cli(tmp_path / "record.db")
+    cli.env.update(WHOLE_VALUES)
+    incident = cli.ok(
+        "declare", "--runbook", str(tmp_path / "whole.yaml"), "--title", "T",
+        "--severity", "SEV2", "--commander", "A",
+    ).strip()  # fmt: skip
+    done = cli.run("note", incident, typed)
+    if refused is None:
+        assert done.code == 0, done.err
+        assert typed in events(cli.db)[-1]
+    else:
+        assert done.code == 2, done
+        assert f"holds the value of {refused}, a secret" in done.err

@@ -9,8 +9,10 @@ out again. So, the same way in every face:
 - its output, before it is printed or recorded, is redacted of every secret the
   incident knows of: the values the runbook's webhook targets and probes read from
   the environment (`${NAME}`) where they hold a secret (`runbooks.secret_reads`: in a
-  header, a URL's user-info, query or fragment, a whole URL, a webhook's path, or
-  named like a credential; not a probe's host, port or path: a service's name stays),
+  header, a URL's user-info, query or fragment, a webhook's path, or named like a
+  credential; of a variable that is a whole URL, only its user-info, query, fragment
+  and token-like webhook path segments; not a probe's host, port or path: a
+  service's name stays),
   the values of environment variables named like a credential
   (`runbooks.secret_reads.credential_named`, 8 characters or more), and the database
   URL's password, whole or any 8 characters of it, in any spelling
@@ -28,7 +30,7 @@ from collections.abc import Iterable, Mapping
 
 from incident.core.secrets import MIN_SECRET_CHARS, Secrets
 from runbooks.model import Runbook
-from runbooks.secret_reads import credential_named, secret_reads
+from runbooks.secret_reads import credential_named, read_places, secret_values, webhook_reads
 
 CREDENTIAL_MIN_CHARS = 8
 """A credential-named variable's value shorter than this is not redacted (`PASSWORD=x`
@@ -59,9 +61,11 @@ def named_secrets(
     secret `${NAME}`s (`secret_reads`), every environment variable named like a credential
     (`CREDENTIAL_NAME_PARTS`, at least `CREDENTIAL_MIN_CHARS` long)."""
     named: dict[str, list[str]] = {}
-    for name in secret_reads(runbook):
+    webhooks = webhook_reads(runbook)
+    for name, places in read_places(runbook).items():
         if name in env:
-            named.setdefault(f"${name}", []).append(env[name])
+            found = secret_values(name, places, env[name], webhook=name in webhooks)
+            named.setdefault(f"${name}", []).extend(found)
     for name in sorted(name for name in env if credential_named(name)):
         if len(env[name]) >= CREDENTIAL_MIN_CHARS:
             named.setdefault(f"${name}", []).append(env[name])
