@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 
 from tests.cli_helpers import Cli, lastgood_command
@@ -120,13 +121,13 @@ def test_monitor_that_ends_while_its_samples_are_not_recorded_exits_2(tmp_path):
             first = monitor.stdout.readline() if monitor.stdout else ""
             assert "version" in first, first
             os.rename(db, tmp_path / "moved.db")
-            _, err = monitor.communicate(timeout=60)
+            out, err = monitor.communicate(timeout=60)
         finally:
             monitor.kill()
     assert monitor.returncode == 2, err
     lines = err.strip().splitlines()
     assert lines[0].startswith(f"watching {incident_id}: ")
-    assert lines[1].startswith(f"samples not recorded: {db}: ")
+    assert re.search(rf"^T\+00:\d\d  samples not recorded: {re.escape(str(db))}: ", out, re.M), out
     assert lines[-1].startswith(
         f"lastgood monitor: stopped while samples were not recorded: {db}: "
     )

@@ -75,7 +75,7 @@ def test_monitor_on_a_hung_server_says_so_and_ends_with_exit_2(
     said = err.joined()
     assert code == 2, said
     assert "Traceback" not in said, said
-    assert sum("samples not recorded: " in line for line in err.lines) == 1, said
+    assert sum("samples not recorded: " in line for line in out.lines) == 1, out.joined()
     assert err.lines[-1].startswith("lastgood monitor: stopped while samples were not recorded:")
     assert "ok," in cli.ok("verify", incident_id)
 

@@ -49,16 +49,16 @@ def test_monitor_polls_through_a_server_restart(
             poll_until(lambda: out.has("version 2.4.1"), "a first batch recorded", WAIT_S)
             pg_cluster.stop()
             try:
-                poll_until(lambda: err.has("samples not recorded: "), "the outage said", WAIT_S)
+                poll_until(lambda: out.has("samples not recorded: "), "the outage said", WAIT_S)
             finally:
                 pg_cluster.start()
-            poll_until(lambda: err.has("samples recorded again"), "the recovery said", WAIT_S)
+            poll_until(lambda: out.has("samples recorded again"), "the recovery said", WAIT_S)
             recorded_after = len(out.lines)
             poll_until(lambda: len(out.lines) > recorded_after, "a batch after it", WAIT_S)
 
     said = err.joined()
     assert "Traceback" not in said, said
-    assert sum("samples not recorded: " in line for line in err.lines) == 1, said
+    assert sum("samples not recorded: " in line for line in out.lines) == 1, said
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
     ticks = [e for e in record["events"] if e["kind"] == "probe.samples"]
     assert len(ticks) >= 2

@@ -25,7 +25,7 @@ async def test_a_refusal_that_cannot_be_said_is_raised_not_swallowed() -> None:
             raise StoreError("db", "locked")
         recorded.append(batch)
 
-    def refused(error: StoreError) -> None:
+    def refused(error: StoreError, dropped: list[list[Sample]]) -> None:
         raise BrokenPipeError("stderr is closed")
 
     store = StoreThread()
@@ -51,7 +51,7 @@ async def test_after_a_refusal_said_the_next_batches_are_recorded_in_order() -> 
 
     store = StoreThread()
     try:
-        writer = SampleWriter(store, record, lambda error: said.append(str(error)))
+        writer = SampleWriter(store, record, lambda error, _dropped: said.append(str(error)))
         writer.put([object()])  # type: ignore[list-item]
         await writer.drained()
         for size in (2, 3, 4):

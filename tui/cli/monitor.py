@@ -1,7 +1,13 @@
 """`lastgood monitor`: the TUI's background work without the TUI.
 
-Says on stderr what it watches as it starts and what it recorded as it stops; prints
-one line per poll and every trigger change, records samples through the
+Which stream: stderr holds what the process says of itself (what it watches as it
+starts, why and how it stops, an error); everything said while it runs goes to stdout
+after its T+ (or as a JSON line with `--json`): each tick, recorded or not (`(not
+recorded)`, `tui.cli.monitor_outage`), each trigger change, who polls, the messages
+and their deliveries, and the record's outages. So a log read afterwards places every
+line in time, and a screen's probe child, whose stdout goes nowhere, fills no pipe.
+
+Prints one line per poll and every trigger change, records samples through the
 same domain command as the TUI, sends and delivers the incident's messages as an
 open TUI would, and stops cleanly on Ctrl-C, after `--for`, or once the incident is
 closed. The coordinator's screen runs it as `--probes-only --exit-on-eof --keys-first
@@ -41,12 +47,12 @@ from tui.cli.monitor_lines import (
     start_line,
     stop_line,
 )
+from tui.cli.monitor_outage import RecordOutage, lost_words
 from tui.cli.monitor_signals import stop_at_eof, stop_on_signals
 from tui.cli.store_thread import SampleWriter, StoreThread, finished
 from tui.net.client import close_client, make_client
 from tui.net.gate import Gate
 from tui.net.in_turn import poll_in_turn
-from tui.net.outage import Outage
 from tui.net.poller import ProbePoller
 
 
@@ -104,10 +110,7 @@ def run_monitor(
 
     given_up = asyncio.Event()
     """Set (on the loop) when a batch was not recorded: another poller holds the turn."""
-    unrecorded = Outage[StoreError](
-        lambda error: emit(visible(f"samples not recorded: {error}"), sys.stderr),
-        lambda _: emit("samples recorded again", sys.stderr),
-    )
+    unrecorded = RecordOutage(session, say, as_json=as_json)
     left: list[tuple[int, int]] = []
     """The batches, and their samples, a second signal left unrecorded."""
 
@@ -115,7 +118,7 @@ def run_monitor(
         loop = asyncio.get_running_loop()
         stop = asyncio.Event()
         store = StoreThread()
-        writer = SampleWriter(store, recorder(loop, stop), unrecorded.failed)
+        writer = SampleWriter(store, recorder(loop, stop), unrecorded.refused)
         stop_on_signals(stop, writer)
         try:
             if exit_on_eof:
@@ -218,7 +221,8 @@ def run_monitor(
     with contextlib.suppress(KeyboardInterrupt):  # before the loop took the signal over
         asyncio.run(monitor())
     if started:  # not after a second signal either: its count is the last word
-        emit(stop_line(ticks, polled=bool(probes)), sys.stderr)
+        lost = lost_words(unrecorded.runs) if unrecorded.runs else ""
+        emit(stop_line(ticks, polled=bool(probes), lost=lost), sys.stderr)
     if left and left[0][0]:
         batches, samples = left[0]
         raise CliError(

@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable, Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import TextIO
 
 from incident.app.session import IncidentSession
@@ -100,14 +100,19 @@ class Ticks:
         self.last = offset
 
 
-def stop_line(ticks: Ticks, *, polled: bool) -> str:
+def stop_line(ticks: Ticks, *, polled: bool, lost: str = "") -> str:
     """Said once on stderr as a monitor ends (but after a second Ctrl-C, whose count of
-    what it left is the last word): how many ticks it recorded, and the last one's T+."""
+    what it left is the last word): how many ticks it recorded, and the last one's T+;
+    then `lost`, what the record refused (`6 ticks, T+00:08-T+00:28, not recorded`)."""
     if not polled:
         return "monitor stopped"
     if not ticks.count:
-        return "monitor stopped: no tick recorded"
-    return f"monitor stopped after {counted(ticks.count, 'tick')} recorded; last tick {ticks.last}"
+        said = "monitor stopped: no tick recorded"
+    else:
+        said = (
+            f"monitor stopped after {counted(ticks.count, 'tick')} recorded; last tick {ticks.last}"
+        )
+    return f"{said}; {lost}" if lost else said
 
 
 def _every(seconds: float) -> str:
@@ -127,8 +132,10 @@ def plain_sayer(session: IncidentSession) -> Callable[[str], None]:
     return say
 
 
-def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
-    now = session.clock.now()
+def _line(
+    session: IncidentSession, kind: str, at: datetime | None = None, **fields: JSONValue
+) -> str:
+    now = session.clock.now() if at is None else at
     line: dict[str, JSONValue] = {
         "at": format_timestamp(now),
         "elapsed": format_offset(elapsed(session.state, now)),
@@ -138,10 +145,19 @@ def _line(session: IncidentSession, kind: str, **fields: JSONValue) -> str:
     return json_for_stdout(line, indent=None)
 
 
-def print_json_batch(session: IncidentSession, batch: list[Sample], events: list[Event]) -> None:
-    """A recorded batch as JSON lines (`--json`): its samples, then each trigger change."""
+def print_json_batch(
+    session: IncidentSession,
+    batch: list[Sample],
+    events: list[Event],
+    *,
+    recorded: bool = True,
+    at: datetime | None = None,
+) -> None:
+    """A recorded batch as JSON lines (`--json`): its samples, then each trigger change.
+    One the record refused is said `"recorded": false`, at `at` (when it was polled)."""
     samples: list[JSONValue] = [sample_to_json(sample) for sample in batch]
-    lines = [_line(session, "samples", samples=samples)]
+    unrecorded: dict[str, JSONValue] = {} if recorded else {"recorded": False}
+    lines = [_line(session, "samples", at, samples=samples, **unrecorded)]
     for event in events:
         if event.kind == Kind.TRIGGER_CHANGED:
             lines.append(

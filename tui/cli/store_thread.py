@@ -94,7 +94,7 @@ class SampleWriter:
     """Batches of samples, recorded on the store thread in the order `put` was given them.
 
     `record` records one batch, on the store thread; a StoreError from it is handed to
-    `refused`, and that batch and those waiting behind it are dropped. Any other
+    `refused` with the batches it drops: that batch and those waiting behind it. Any other
     exception is a defect: raised again by the next `put` and by `drained`, on the
     loop, as it was raised when batches were recorded there.
     """
@@ -103,7 +103,7 @@ class SampleWriter:
         self,
         store: StoreThread,
         record: Callable[[list[Sample]], None],
-        refused: Callable[[StoreError], None],
+        refused: Callable[[StoreError, list[list[Sample]]], None],
     ) -> None:
         self._store = store
         self._record = record
@@ -155,8 +155,9 @@ class SampleWriter:
                     self._record(batch)
                 except StoreError as error:
                     with self._lock:
-                        self._waiting.clear()  # polled while the record was away
-                    self._refused(error)  # what it raises (stderr gone) is a defect too
+                        dropped = [batch, *self._waiting]  # polled while the record was away
+                        self._waiting.clear()
+                    self._refused(error, dropped)  # what it raises (stdout gone): a defect too
             except BaseException as defect:
                 self._defect = defect
                 with self._lock:
