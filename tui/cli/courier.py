@@ -70,6 +70,8 @@ class Courier:
         self._told: set[tuple[str, datetime]] = set()
         """The messages awaiting confirmation already said to be due (`run`), by
         template and when they fell due: each said once."""
+        self._failing: set[str] = set()
+        """The targets said to be failing (`run`) whose deliveries have not worked since."""
 
     async def __aenter__(self) -> Courier:
         if self.session.state.runbook.notify_targets:
@@ -194,7 +196,11 @@ class Courier:
             )
 
             async def record(result: DeliveryResult) -> None:
-                await call(lambda: notifier.record(result))
+                def recorded() -> None:  # said where the session is used
+                    notifier.record(result)
+                    self._say_failing(result)
+
+                await call(recorded)
 
             deliveries = asyncio.create_task(
                 notifier.deliverer.run(notifier.stop, record, store_outage=paused)
@@ -219,6 +225,17 @@ class Courier:
 
                 self.notifier.stop.set()
                 await finished(deliveries)
+
+    def _say_failing(self, result: DeliveryResult) -> None:
+        """A target whose deliveries start failing, said once (`deliver` says each try,
+        but a monitor retries for hours): `deliveries to ops failing: REFUSED …;
+        retrying`. Its end is the delivery's own line (`Delivered to ops after 8
+        tries`), or the one that gives up (`… FAILED after …`)."""
+        if result.delivered or result.final:
+            self._failing.discard(result.target)
+        elif result.target not in self._failing:
+            self._failing.add(result.target)
+            self.say(f"deliveries to {result.target} failing: {result.error}; retrying")
 
     def _tick(self) -> None:
         self.session.refresh()
