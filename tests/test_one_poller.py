@@ -96,7 +96,7 @@ def test_a_second_monitor_does_not_poll_and_says_who_does(tmp_path: Path) -> Non
                 poll_until(lambda: bool(bo_says.lines), "Bo's monitor to say something", WAIT_S)
                 ada_name = f"Ada's monitor (pid {ada.pid} on {socket.gethostname()})"
                 assert bo_says.lines[0].endswith(
-                    f"probes: polled by {ada_name}; showing its readings"
+                    f"probes: standing by while {ada_name} polls; taking over if it stops"
                 ), bo_says.lines
                 shown = len(ada_says.lines)
                 poll_until(lambda: len(ada_says.lines) >= shown + 2, "Ada polling on", WAIT_S)
@@ -119,7 +119,7 @@ def test_the_second_takes_over_once_the_firsts_ticks_stop(tmp_path: Path) -> Non
         with monitor(cli, incident_id, "Ada", poller=elsewhere) as (ada, ada_says):
             poll_until(lambda: bool(ada_says.lines), "Ada's first batch recorded", WAIT_S)
             with monitor(cli, incident_id, "Bo") as (bo, bo_says):
-                poll_until(lambda: bo_says.has("polled by"), "Bo standing by", WAIT_S)
+                poll_until(lambda: bo_says.has("standing by"), "Bo standing by", WAIT_S)
                 ada.kill()  # the laptop's lid shut
                 ada.wait()
                 poll_until(lambda: bo_says.has("build-"), "Bo polling", WAIT_S)

@@ -5,6 +5,15 @@ A poller records its samples only while it holds the turn (`incident.health.turn
 a second poller of the incident does not poll, says once who does ("probes: polled
 by Ada's monitor (pid 4242 on bastion); showing its readings"), and polls again once
 that poller's ticks have stopped for longer than the turn's lapse.
+
+A screen shows the other poller's readings from the record; a `monitor` standing by
+shows none (ux_review14 #7), so it says what it does instead ("probes: standing by
+while Ada's monitor (…) polls; taking over if it stops") and, every
+`STANDING_BY_EVERY_S`, when that poller last polled ("standing by: Ada's monitor (…)
+polled at T+12:05"): its log is never a single line for hours, which reads as a hung
+process. Printing the other's readings there instead would double the log of a
+two-bastion set-up, each reading printed by both, in words that read as polled here,
+and it could show them only as often as a stand-by reads the record.
 """
 
 from __future__ import annotations
@@ -17,6 +26,7 @@ from incident.app.outcome import Done
 from incident.app.pollers import poller_gone as poller_gone
 from incident.app.pollers import poller_name as poller_name
 from incident.app.session import Session
+from incident.core.phase_clocks import t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.health.turns import turn_free_in_s, turn_holder
@@ -28,17 +38,28 @@ POLLED_BY = "probes: polled by {}; showing its readings"
 """Said once when another poller holds the turn."""
 POLLING_AGAIN = "probes: {} stopped polling; polling here"
 """Said once when that poller's turn lapsed and the probes are polled here again."""
+STANDING_BY = "probes: standing by while {} polls; taking over if it stops"
+"""Said once, instead of `POLLED_BY`, by a poller that shows no readings (`monitor`)."""
+STILL_STANDING_BY = "standing by: {} polled at {}"
+"""Said every `STANDING_BY_EVERY_S` while such a poller stands by: when the other polled."""
+STANDING_BY_EVERY_S = 60.0
+"""How often a poller standing by that shows no readings says it still does."""
 
 
 class ProbeTurn:
     """Whether `poller` may poll now, its samples recorded only while it holds the
     turn, and the one line to say when who polls changes."""
 
-    def __init__(self, poller: str) -> None:
+    def __init__(self, poller: str, *, shows_readings: bool = True) -> None:
         self.poller = poller
         """How this poller's ticks name it."""
+        self.shows_readings = shows_readings
+        """Whether the face shows the other poller's readings while it stands by (a
+        screen does); else it says it stands by, and again every `STANDING_BY_EVERY_S`."""
         self._told: str | None = None
         """The other poller last said to hold the turn (None: polled here)."""
+        self._said_at: datetime | None = None
+        """When standing by was last said."""
 
     def holder(self, state: IncidentState, now: datetime) -> str | None:
         """The other poller holding the turn at `now`, or None."""
@@ -60,5 +81,24 @@ class ProbeTurn:
             return None
         before, self._told = self._told, holder
         if holder is not None:
-            return POLLED_BY.format(holder)
+            self._said_at = now
+            return (POLLED_BY if self.shows_readings else STANDING_BY).format(holder)
         return POLLING_AGAIN.format(before)
+
+    def still_standing_by(self, state: IncidentState, now: datetime) -> str | None:
+        """For a face that shows no readings: once `STANDING_BY_EVERY_S` has passed since
+        it last said it stands by, the line saying it still does and when the other
+        poller last polled; else None. Ask after `news`."""
+        last = state.last_poll
+        if self.shows_readings or self._told is None or self._said_at is None or last is None:
+            return None
+        if (now - self._said_at).total_seconds() < STANDING_BY_EVERY_S:
+            return None
+        self._said_at = now
+        return STILL_STANDING_BY.format(self._told, t_plus(state, last.at))
+
+    def next_said_in_s(self, now: datetime) -> float | None:
+        """Seconds until `still_standing_by` has a line to say; None if it never will."""
+        if self.shows_readings or self._told is None or self._said_at is None:
+            return None
+        return max(0.0, STANDING_BY_EVERY_S - (now - self._said_at).total_seconds())

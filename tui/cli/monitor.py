@@ -86,7 +86,7 @@ def run_monitor(
     probes, hint = pointed_probes(session.state.runbook)
     probes = polled_here(probes, os.environ)  # one whose URL cannot be built: not polled
     unset = unset_hint(session.state.runbook, os.environ)
-    turn = ProbeTurn(poller or poller_name(None, "monitor"))
+    turn = ProbeTurn(poller or poller_name(None, "monitor"), shows_readings=False)
     ticks = Ticks()
     """What the line said at its stop says of the ticks this monitor recorded."""
     started: list[bool] = []
@@ -199,7 +199,9 @@ def run_monitor(
             loop.call_soon_threadsafe(stop.set)
             return 0.0
         tell(turn.news(state, now))
-        return turn.wait_s(state, now)
+        tell(turn.still_standing_by(state, now))
+        wait, said_in = turn.wait_s(state, now), turn.next_said_in_s(now)
+        return wait if said_in is None or not wait else min(wait, max(said_in, 0.1))
 
     async def poll(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
         client = make_client()
