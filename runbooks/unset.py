@@ -54,8 +54,11 @@ def _named(kind: str, found: dict[str, list[str]]) -> str:
     return "; ".join(f"{kind} {name} reads {', '.join(names)}" for name, names in found.items())
 
 
-def unset_hint(runbook: Runbook, env: Mapping[str, str]) -> str | None:
-    """One line naming what reads an unset variable, and what follows; None if nothing."""
+def unset_hint(runbook: Runbook, env: Mapping[str, str], face: str = "") -> str | None:
+    """One line naming what reads an unset variable, and what follows; None if nothing.
+    `face`: the process that runs on with this environment (`monitor`), whose own
+    environment cannot change while it runs: it says so ("until monitor is restarted
+    with it set"), where a verb says "until set"."""
     probes, targets = unset_by_probe(runbook, env), unset_by_target(runbook, env)
     if not probes and not targets:
         return None
@@ -65,10 +68,17 @@ def unset_hint(runbook: Runbook, env: Mapping[str, str]) -> str | None:
         effects.append(f"{'that probe is' if len(probes) == 1 else 'those probes are'} not polled")
     if targets:
         effects.append(f"messages to {'it' if len(targets) == 1 else 'them'} cannot be delivered")
+    them = "it" if len(_variables(probes, targets)) == 1 else "them"
+    until = f"until {face} is restarted with {them} set" if face else "until set"
     return (
         f"not set in this environment: {'; '.join(p for p in parts if p)} "
-        f"({', and '.join(effects)}, until set)"
+        f"({', and '.join(effects)}, {until})"
     )
+
+
+def _variables(*found: dict[str, list[str]]) -> set[str]:
+    """Every variable named in `found`."""
+    return {name for each in found for read in each.values() for name in read}
 
 
 def polled_here(probes: Iterable[Probe], env: Mapping[str, str]) -> tuple[Probe, ...]:

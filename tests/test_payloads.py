@@ -74,6 +74,9 @@ BY_TYPE: dict[str, st.SearchStrategy[Any]] = {
     "tuple[str, ...]": st.lists(TEXT, max_size=4).map(tuple),
     "tuple[datetime, datetime]": st.tuples(MOMENTS, MOMENTS),
     "tuple[Sample, ...]": st.lists(SAMPLES, max_size=4).map(tuple),
+    "tuple[tuple[str, tuple[str, ...]], ...]": st.dictionaries(
+        TEXT, st.lists(TEXT, min_size=1, max_size=3).map(tuple), max_size=3
+    ).map(lambda found: tuple(sorted(found.items()))),
     "dict[str, JSONValue]": st.dictionaries(TEXT, JSON, max_size=4),
     "DeploymentPattern | None": st.none() | st.sampled_from(DeploymentPattern),
 }

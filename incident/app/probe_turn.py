@@ -18,7 +18,7 @@ and it could show them only as often as a stand-by reads the record.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from incident.app.health import record_samples
@@ -50,9 +50,18 @@ class ProbeTurn:
     """Whether `poller` may poll now, its samples recorded only while it holds the
     turn, and the one line to say when who polls changes."""
 
-    def __init__(self, poller: str, *, shows_readings: bool = True) -> None:
+    def __init__(
+        self,
+        poller: str,
+        *,
+        shows_readings: bool = True,
+        unset: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self.poller = poller
         """How this poller's ticks name it."""
+        self.unset = dict(unset or {})
+        """The probes it leaves out for a `${NAME}` its environment does not set: its
+        first tick tells the record, so a face that polls nothing can say why."""
         self.shows_readings = shows_readings
         """Whether the face shows the other poller's readings while it stands by (a
         screen does); else it says it stands by, and again every `STANDING_BY_EVERY_S`."""
@@ -72,7 +81,9 @@ class ProbeTurn:
     def record(self, session: Session, samples: Sequence[Sample]) -> Done:
         """Record `samples` as this poller's, unless another poller holds the turn (or
         the incident is closed): then nothing is recorded (`Done.events` is empty)."""
-        return record_samples(session, samples, poller=self.poller, gone=poller_gone)
+        return record_samples(
+            session, samples, poller=self.poller, gone=poller_gone, unset=self.unset
+        )
 
     def news(self, state: IncidentState, now: datetime) -> str | None:
         """The line to say if who polls changed since it was last said, else None."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from incident.commands.rules import make_event, refuse_if_closed, suggestion
 from incident.core.clock import Clock
@@ -11,6 +11,7 @@ from incident.core.errors import (
 )
 from incident.core.events import NewEvent
 from incident.core.payloads import BaselineCaptured, ProbeSamples, TriggerChanged
+from incident.core.records import UnsetWhere
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
 from incident.health.readings import baseline_from_samples, probe_verdicts
@@ -46,6 +47,7 @@ def record_samples(
     clock: Clock,
     poller: str | None = None,
     gone: Gone | None = None,
+    unset: Mapping[str, Sequence[str]] | None = None,
 ) -> list[NewEvent]:
     """One tick of probe samples, plus any trigger that they turn met or clear.
 
@@ -53,13 +55,15 @@ def record_samples(
     incident is closed: a poller that has not heard yet (another process's) records
     nothing after the close. None either while another poller holds the probes' turn
     (`incident.health.turns`): `poller` names who polled them, and the tick says so;
-    `gone` tells of a holder known to have stopped.
+    `gone` tells of a holder known to have stopped. `unset`: the probes `poller` leaves
+    out for a `${NAME}` its environment does not set, with those names; the tick says
+    so unless the record already has it so for that poller (its first tick does).
     """
     if not samples or state.is_closed:
         return []
     if poller is not None and turn_holder(state, poller, clock.now(), gone) is not None:
         return []
-    tick = ProbeSamples(tuple(samples), poller)
+    tick = ProbeSamples(tuple(samples), poller, _news_of_unset(state, poller, unset or {}))
     events = [make_event(state.id, actor, clock, tick)]
     merged: dict[str, list[Sample]] = {name: list(h) for name, h in state.samples.items()}
     for sample in samples:
@@ -73,6 +77,16 @@ def record_samples(
             change = TriggerChanged(trigger_id, verdict.met, "probe", actor, verdict.detail)
             events.append(make_event(state.id, actor, clock, change))
     return events
+
+
+def _news_of_unset(
+    state: IncidentState, poller: str | None, unset: Mapping[str, Sequence[str]]
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`unset` as a tick holds it, unless the record already says just that."""
+    told = {probe: UnsetWhere(tuple(names), poller) for probe, names in unset.items()}
+    if all(state.unset_where.get(probe) == where for probe, where in told.items()):
+        return ()
+    return tuple(sorted((probe, where.names) for probe, where in told.items()))
 
 
 def capture_baseline(

@@ -28,6 +28,7 @@ from incident.core.samples import Sample
 from incident.core.state import IncidentState, new_state
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import PROBE, ProbeTick, SampledTick
+from incident.core.transitions import note_unset
 from runbooks.model import Runbook
 
 Item = Event | ProbeTick
@@ -90,7 +91,9 @@ _LISTS: Final = frozenset(
     }
 )
 """Fields holding lists of immutable values: a copy copies the list."""
-_DICTS: Final = frozenset({"roles", "approvals", "deliveries", "triggers", "baselines"})
+_DICTS: Final = frozenset(
+    {"roles", "approvals", "deliveries", "triggers", "baselines", "unset_where"}
+)
 """Fields holding dicts of immutable values: a copy copies the dict."""
 COPIED_FIELDS: Final = _SHARED | _LISTS | _DICTS | {"steps", "samples"}
 """Every field of `IncidentState`, each copied as its kind needs (a test holds this)."""
@@ -191,6 +194,8 @@ class Fold:
                 ticks.append(item)
             self._count += len(item.data.samples)
             self._last_tick = self._last_poll = item
+            if item.data.unset:  # never on a tick read undecoded: its text has no room
+                note_unset(self._state, item.data)
         else:
             self._state.apply(item)
             self._last_tick = None

@@ -203,6 +203,14 @@ class LastPoll(Struct, frozen=True):
     poller: str | None = None
 
 
+class UnsetWhere(Struct, frozen=True):
+    """Why a poller left a probe out: the `${NAME}`s its environment does not set, as
+    the first tick it recorded says (`ProbeSamples.unset`), and who that poller is."""
+
+    names: tuple[str, ...]
+    poller: str | None = None
+
+
 RECENT_SAMPLES = 120
 """Samples kept per probe in state: enough for panels, triggers and evidence."""
 

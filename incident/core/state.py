@@ -41,6 +41,7 @@ from incident.core.records import (
     StepStatus,
     TierChoice,
     TriggerMark,
+    UnsetWhere,
 )
 from incident.core.samples import Sample
 from incident.core.transitions import COMMANDER, COORDINATOR, add_sample, apply_event
@@ -137,6 +138,9 @@ class IncidentState(Struct):
     last_poll: LastPoll | None = None
     """The latest probe tick's time and poller: who has the probes' turn
     (`incident.health.turns`)."""
+    unset_where: dict[str, UnsetWhere] = field(default_factory=dict)
+    """Probes a poller left out for a `${NAME}` its environment does not set, by name,
+    as the latest tick that said so has it (`ProbeSamples.unset`)."""
     baselines: dict[str, Baseline] = field(default_factory=dict)
     closed_at: datetime | None = None
     closed_by: str | None = None

@@ -74,6 +74,7 @@ from incident.core.records import (
     StepRecord,
     TierChoice,
     TriggerMark,
+    UnsetWhere,
 )
 from incident.core.samples import Sample
 
@@ -179,6 +180,7 @@ def apply_event(state: IncidentState, event: Event) -> None:
             for sample in data.samples:
                 add_sample(state, sample)
             state.last_poll = LastPoll(at, data.poller)
+            note_unset(state, data)
         case BaselineCaptured() as data:
             state.baselines[data.probe] = Baseline(float(data.value), data.source or "captured", at)
         case SeverityChanged() as data:
@@ -325,3 +327,9 @@ def _delivery(
     at: datetime,
 ) -> None:
     state.deliveries[key] = DeliveryRecord(key, target, status, attempts, error, at)
+
+
+def note_unset(state: IncidentState, tick: ProbeSamples) -> None:
+    """What `tick` says its poller left out for an unset `${NAME}`, kept by probe."""
+    for probe, names in tick.unset:
+        state.unset_where[probe] = UnsetWhere(names, tick.poller)

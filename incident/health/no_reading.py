@@ -13,6 +13,9 @@ is here once, and every face asks it:
   or headers read (`runbooks.unset`): `not polled: variable unset`, since a request it
   cannot build is no answer of the service's (it was recorded as ERROR, and met the
   health trigger);
+- a face that polls nothing, when the record says the poller left it out for such a
+  variable (its first tick does, `ProbeSamples.unset`): `not polled: $SHOP_HOST not
+  set where Ru's monitor (pid 9933 on vm) runs` (ux_review14 #9);
 - else what the face asking knows of its own polling: the coordinator's screen, which
   polls, `waiting for first poll`; the same with polling off (`start --no-probes`)
   `not polled (probes off)`, or once its poller stopped `not polled: stopped`; a face
@@ -27,6 +30,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from enum import StrEnum
 
+from incident.core.records import UnsetWhere
 from incident.core.state import IncidentState
 from runbooks.model import Probe
 from runbooks.unpointed import unpointed_probes
@@ -76,10 +80,11 @@ _BY_POLLS = {
 
 def no_reading(
     state: IncidentState, probe: Probe, polls: Polls = Polls.NOTHING, unset: Collection[str] = ()
-) -> NoReading | None:
+) -> NoReading | str | None:
     """Why `probe` has no reading in the record, as the face that `polls` so says it;
     None once the record holds one. `unset`: the probes that face leaves out, as its
-    environment does not set a variable they read."""
+    environment does not set a variable they read. A `NoReading`, but for the reason
+    the record gives (`unset_there`)."""
     if state.samples.get(probe.name):
         return None
     if state.is_closed:
@@ -88,12 +93,22 @@ def no_reading(
         return NoReading.DEFAULT_URL
     if probe.name in unset:
         return NoReading.UNSET
+    where = state.unset_where.get(probe.name)
+    if polls is Polls.NOTHING and where is not None:
+        return unset_there(where)
     return _BY_POLLS[polls]
+
+
+def unset_there(where: UnsetWhere) -> str:
+    """`not polled: $SHOP_HOST not set where Ru's monitor (pid 9933 on vm) runs`."""
+    names = ", ".join(f"${name}" for name in where.names)
+    poller = f"{where.poller} runs" if where.poller else "it is polled"
+    return f"not polled: {names} not set where {poller}"
 
 
 def no_reading_named(
     state: IncidentState, name: str, polls: Polls = Polls.NOTHING
-) -> NoReading | None:
+) -> NoReading | str | None:
     """`no_reading` of the runbook's probe called `name`; None if it has none such."""
     probe = state.runbook.probe(name)
     return no_reading(state, probe, polls) if probe is not None else None

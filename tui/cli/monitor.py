@@ -33,7 +33,7 @@ from incident.core.text import visible
 from incident.health.reading_line import reading_summary
 from incident.reports.describe import describe
 from runbooks.unpointed import pointed_probes
-from runbooks.unset import polled_here, unset_hint
+from runbooks.unset import polled_here, unset_by_probe, unset_hint
 from store.errors import StoreError
 from tui.cli.courier import Courier
 from tui.cli.errors import CliError
@@ -85,8 +85,12 @@ def run_monitor(
     say = json_sayer(session) if as_json else plain_sayer(session)
     probes, hint = pointed_probes(session.state.runbook)
     probes = polled_here(probes, os.environ)  # one whose URL cannot be built: not polled
-    unset = unset_hint(session.state.runbook, os.environ)
-    turn = ProbeTurn(poller or poller_name(None, "monitor"), shows_readings=False)
+    unset = unset_hint(session.state.runbook, os.environ, "monitor")
+    turn = ProbeTurn(
+        poller or poller_name(None, "monitor"),
+        shows_readings=False,
+        unset=unset_by_probe(session.state.runbook, os.environ),
+    )
     ticks = Ticks()
     """What the line said at its stop says of the ticks this monitor recorded."""
     started: list[bool] = []

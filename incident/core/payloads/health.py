@@ -53,6 +53,12 @@ class ProbeSamples(Struct, frozen=True):
     of the incident sees the first at work and leaves the probes to it
     (`incident.health.turns`). Left out of the stored payload when None, as ticks
     recorded before it was written are: they read, and hash, as they always did."""
+    unset: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """The probes this poller leaves out because its environment does not set a
+    `${NAME}` they read, each with those names (`runbooks.unset`): so a face that
+    polls nothing can say why they have no reading (`incident.health.no_reading`).
+    Sorted by probe, as stored: `{"health": ["SHOP_HOST"]}`, only when there are some, on the first
+    tick a poller records; left out otherwise, so other ticks read and hash as before."""
 
     def to_json(self) -> dict[str, JSONValue]:
         data: dict[str, JSONValue] = {
@@ -60,6 +66,8 @@ class ProbeSamples(Struct, frozen=True):
         }
         if self.poller is not None:
             data["poller"] = self.poller
+        if self.unset:
+            data["unset"] = {probe: list(names) for probe, names in self.unset}
         return data
 
     @classmethod
@@ -67,9 +75,23 @@ class ProbeSamples(Struct, frozen=True):
         f = Fields(cls.KIND, data)
         items = f.objects("samples")
         poller = f.text_if_given("poller")
+        unset = _unset(f) if "unset" in data else ()
         f.done()
         samples = tuple(_sample(item, f"samples[{n}].") for n, item in enumerate(items))
-        return cls(samples, poller)
+        return cls(samples, poller, unset)
+
+
+def _unset(f: Fields) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """`unset` as stored: a non-empty object of probe names, each a list of names."""
+    stored = f.obj("unset")
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for probe, names in stored.items():
+        if not isinstance(names, list) or not names or not all(isinstance(n, str) for n in names):
+            f.fail("unset", f"{probe!r} is not a list of variable names")
+        found.append((probe, tuple(str(name) for name in names)))
+    if not found:
+        f.fail("unset", "is empty (left out when nothing is unset)")
+    return tuple(found)
 
 
 def sample_to_json(sample: Sample) -> dict[str, JSONValue]:
