@@ -29,6 +29,7 @@ from store.connection import (
 )
 from store.errors import DamagedFile, NotPermitted, StoreError
 from store.file_identity import OpenedFiles
+from store.permission import permission_denied
 from store.schema import EMPTY, SchemaProblem, check_readable, stored_version, upgrade
 
 
@@ -54,9 +55,14 @@ def open_file(
             create_private_file(location)
         connection = connect(location, read_only=read_only, snapshot=snapshot)
     except OSError as exc:
-        raise _os_error(location, exc) from exc
+        raise _denied(location, read_only) or _os_error(location, exc) from exc
     except sqlite3.Error as exc:
-        raise _open_error(location, exc) from exc
+        raise _denied(location, read_only) or _open_error(location, exc) from exc
+    # SQLite opens a file it may not write read-only, without a word: the first append
+    # said "attempt to write a readonly database".
+    if not read_only and not os.access(location, os.W_OK) and (denied := _denied(location, False)):
+        connection.close()
+        raise denied
     try:
         if read_only:
             check_readable(connection)
@@ -70,9 +76,15 @@ def open_file(
         if isinstance(exc, WriteLockTimeout):
             raise StoreError(location, f"cannot open: {exc}") from exc
         if isinstance(exc, sqlite3.Error):
-            raise _open_error(location, exc) from exc
+            raise _denied(location, read_only) or _open_error(location, exc) from exc
         raise
     return location, connection
+
+
+def _denied(path: Path, read_only: bool) -> NotPermitted | None:
+    """The opening's failure said as the permission that refused it, if one did."""
+    said = permission_denied(path, writing=not read_only)
+    return None if said is None else NotPermitted(path, said)
 
 
 def _refuse_what_is_no_file(path: Path, *, read_only: bool) -> None:
@@ -80,6 +92,8 @@ def _refuse_what_is_no_file(path: Path, *, read_only: bool) -> None:
     pipe, a link to nothing); nothing at all is refused only for a reader."""
     try:
         mode = os.stat(path).st_mode
+    except PermissionError:
+        raise  # a directory on the way refused: `_denied` says which
     except OSError as exc:
         if path.is_symlink():
             raise StoreError(path, "a symbolic link to nothing (or to itself)") from None

@@ -55,7 +55,10 @@ def open_file_at(path: Path, *, read_only: bool = False) -> Iterator[SqliteEvent
 def something_at(path: Path) -> bool:
     """Whether anything is at `path`, a link to nothing (or to itself) included: the
     store says what it is, where "no such file" would hide it."""
-    return path.exists() or path.is_symlink()
+    try:
+        return path.exists() or path.is_symlink()
+    except PermissionError:  # a directory on the way refused: the store says which
+        return True
 
 
 L = TypeVar("L", SqliteEventLog, EventRecord)
