@@ -14,6 +14,10 @@ class StoreError(Exception):
     one is at fault.
     """
 
+    transient = False
+    """Whether trying again later may work (`Unavailable`): read by the CLI, which
+    gives such a failure its own exit status, without importing the store."""
+
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = path
         self.reason = " ".join(reason.split())
@@ -25,6 +29,16 @@ class NotPermitted(StoreError):
     right (SQLSTATE 42501), a read-only transaction or standby (25006), an SQLite file
     opened read-only. Trying again says the same; a lock wait or a lost connection
     is a plain `StoreError`, which passes."""
+
+
+class Unavailable(StoreError):
+    """The database cannot answer now, and may later: another writer held a SQLite
+    file's lock past the busy timeout, the disk is full or failing, a PostgreSQL server
+    is down, restarting, out of resources or did not answer in time. Trying again
+    later may work, which a caller that runs unattended (a service's `monitor`) needs
+    told apart from a refusal for good (`transient`)."""
+
+    transient = True
 
 
 class DamagedFile(StoreError):

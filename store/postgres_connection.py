@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from store.connection import WRITE_WAIT_S
-from store.errors import NotPermitted, StoreError
+from store.errors import NotPermitted, StoreError, Unavailable
 from store.postgres_url import (
     ESCAPE_HINT,
     ambiguous,
@@ -42,6 +42,40 @@ from store.postgres_url import (
 
 REFUSED_FOR_GOOD = frozenset({"42501", "25006"})
 """SQLSTATEs that say no for good: insufficient privilege, read-only transaction."""
+
+FOR_NOW_CLASSES = ("08", "53", "57", "58", "40")
+"""SQLSTATE classes of a server that may answer later: connection exception,
+insufficient resources (a full disk: 53100), operator intervention (shutting down,
+starting up, a statement timeout: 57014), system error (I/O), and a transaction
+rolled back (a deadlock or serialization failure)."""
+
+FOR_NOW_STATES = frozenset({"55P03"})
+"""SQLSTATEs of the same kind outside those classes: a lock not got in `lock_timeout`."""
+
+
+def for_now_or_good(exc: BaseException) -> type[StoreError]:
+    """`Unavailable` for a failure that may pass, `NotPermitted` for a refusal of the
+    role's rights, else `StoreError`. A connection that failed or was lost carries no
+    SQLSTATE (libpq says it in words): it may pass, but for wrong credentials or a
+    database or role that does not exist, which stay as they are until someone acts."""
+    state = getattr(exc, "sqlstate", None)
+    if state in REFUSED_FOR_GOOD:
+        return NotPermitted
+    if state is None:
+        said = str(exc).lower()
+        for_good = ("password authentication failed", "no password supplied", "does not exist")
+        if any(words in said for words in for_good):
+            return StoreError
+        return Unavailable if _is_operational(exc) else StoreError
+    if state in FOR_NOW_STATES or state.startswith(FOR_NOW_CLASSES):
+        return Unavailable
+    return StoreError
+
+
+def _is_operational(exc: BaseException) -> bool:
+    """Whether psycopg says `exc` is of the connection or the server's operation."""
+    return any(kind.__name__ == "OperationalError" for kind in type(exc).__mro__)
+
 
 if TYPE_CHECKING:
     import psycopg
@@ -204,7 +238,7 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
         connection = _answered_in_time().connect(**parts, autocommit=True)
     except psycopg.Error as exc:
         problem = _connect_problem(exc, url_ambiguous=unclear)
-        raise StoreError(where, f"cannot connect: {problem}") from None
+        raise for_now_or_good(exc)(where, f"cannot connect: {problem}") from None
     if not unclear:  # else libpq's parse, which may hold a password's tail
         where = shown_connection(connection)
     try:
@@ -215,7 +249,7 @@ def connect(url: str, *, read_only: bool) -> tuple[str, psycopg.Connection[Any]]
             connection.execute("SET default_transaction_read_only = on")
     except psycopg.Error as exc:
         connection.close()
-        raise StoreError(where, f"cannot open: {error_text(exc)}") from None
+        raise for_now_or_good(exc)(where, f"cannot open: {error_text(exc)}") from None
     return where, connection
 
 
@@ -317,8 +351,7 @@ class PostgresDatabase:
             try:
                 yield connection
             except self._error as exc:
-                refused = getattr(exc, "sqlstate", None) in REFUSED_FOR_GOOD
-                error = NotPermitted if refused else StoreError
+                error = for_now_or_good(exc)
                 raise error(self._where, f"{action}: {error_text(exc)}") from None
 
     def _reconnected(self, action: str) -> psycopg.Connection[Any]:
@@ -332,7 +365,7 @@ class PostgresDatabase:
         try:
             _, self._connection = connect(self._url, read_only=self._read_only)
         except StoreError as exc:
-            raise StoreError(self._where, f"{action}: {exc.reason}") from None
+            raise type(exc)(self._where, f"{action}: {exc.reason}") from None
         return self._connection
 
     @contextlib.contextmanager

@@ -10,6 +10,7 @@ queries.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sqlite3
@@ -27,7 +28,7 @@ from store.connection import (
     create_private_file,
     enable_wal,
 )
-from store.errors import DamagedFile, NotPermitted, StoreError
+from store.errors import DamagedFile, NotPermitted, StoreError, Unavailable
 from store.file_identity import OpenedFiles
 from store.permission import permission_denied
 from store.schema import EMPTY, SchemaProblem, check_readable, stored_version, upgrade
@@ -74,7 +75,7 @@ def open_file(
         if isinstance(exc, SchemaProblem):
             raise StoreError(location, str(exc)) from exc
         if isinstance(exc, WriteLockTimeout):
-            raise StoreError(location, f"cannot open: {exc}") from exc
+            raise Unavailable(location, f"cannot open: {exc}") from exc
         if isinstance(exc, sqlite3.Error):
             raise _denied(location, read_only) or _open_error(location, exc) from exc
         raise
@@ -225,15 +226,31 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
     """Say whether the file is the problem (wrong or damaged) or the access to it."""
     if isinstance(exc, sqlite3.OperationalError) or not isinstance(exc, sqlite3.DatabaseError):
         if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_IOERR and _disk_full(path):
-            return StoreError(path, f"cannot open: the disk is full ({exc})")
+            return Unavailable(path, f"cannot open: the disk is full ({exc})")
         if exc.sqlite_errorcode & 0xFF == sqlite3.SQLITE_CANTOPEN and not os.access(
             path.parent, os.W_OK
         ):
             return StoreError(path, f"cannot open for writing: its directory is read-only ({exc})")
-        return StoreError(path, f"cannot open: {exc}")
+        return _for_now_or_good(exc)(path, f"cannot open: {exc}")
     if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
         return StoreError(path, f"damaged database ({exc})")
     return StoreError(path, f"not a lastgood database ({exc})")
+
+
+FOR_NOW = frozenset(
+    (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED, sqlite3.SQLITE_FULL, sqlite3.SQLITE_IOERR)
+)
+"""SQLite's primary codes for a file that may answer later: a lock held, a full disk,
+an I/O error (a disk failing, a network file system away)."""
+
+
+def _for_now_or_good(exc: BaseException) -> type[StoreError]:
+    """`Unavailable` for a failure that may pass (another writer's lock held past the
+    busy timeout, a full disk, an I/O error), else `StoreError`."""
+    if isinstance(exc, WriteLockTimeout):
+        return Unavailable
+    code = getattr(exc, "sqlite_errorcode", None)
+    return Unavailable if code is not None and code & 0xFF in FOR_NOW else StoreError
 
 
 def _disk_full(path: Path) -> bool:
@@ -249,7 +266,8 @@ def _os_error(path: Path, exc: OSError) -> StoreError:
     reason = exc.strerror or str(exc)
     if exc.filename and Path(exc.filename) != path:
         reason = f"{reason}: {exc.filename}"
-    return StoreError(path, f"cannot create: {reason}")
+    error = Unavailable if exc.errno in (errno.ENOSPC, errno.EIO) else StoreError
+    return error(path, f"cannot create: {reason}")
 
 
 def _opened_files(path: Path, connection: sqlite3.Connection) -> OpenedFiles | None:
@@ -298,7 +316,7 @@ class SqliteFile:
             except (sqlite3.Error, WriteLockTimeout) as exc:
                 code = getattr(exc, "sqlite_errorcode", None)  # READONLY and its extended codes
                 refused = code is not None and code & 0xFF == sqlite3.SQLITE_READONLY
-                error = NotPermitted if refused else StoreError
+                error = NotPermitted if refused else _for_now_or_good(exc)
                 raise error(self._path, f"{action}: {exc}") from exc
 
     @contextlib.contextmanager

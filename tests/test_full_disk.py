@@ -31,7 +31,7 @@ def test_a_full_disk_is_read_refused_in_words_then_written_once_freed(tmp_path: 
         assert "# " in cli.ok("export", incident_id)
 
         refused = cli.run("note", incident_id, "LB drained")
-        assert refused.code == 2
+        assert refused.code == 75  # EX_TEMPFAIL: it may work later, as it does below
         assert refused.err == (
             f"lastgood note: {cli.db}: cannot open: the disk is full (disk I/O error)\n"
         )

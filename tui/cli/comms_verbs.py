@@ -24,7 +24,7 @@ from incident.core.text import counted, visible
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, db_location, open_log, open_session
-from tui.cli.errors import CliError
+from tui.cli.errors import CliError, store_failure
 
 if TYPE_CHECKING:
     from tui.cli.courier import Courier
@@ -135,7 +135,9 @@ def _as_cli_errors() -> Iterator[None]:
     """The record's and the domain's refusals, as the verb's one-line error."""
     try:
         yield
-    except (StoreError, CommandError) as error:
+    except StoreError as error:
+        raise store_failure(error) from None
+    except CommandError as error:
         raise CliError(str(error)) from None
 
 

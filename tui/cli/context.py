@@ -5,7 +5,7 @@ the verbs that import them from here).
 
 A failure anywhere becomes a `CliError`: one line on stderr and an exit status (2 for
 usage and input, 1 for findings such as a damaged record, 3 for a command `run` ran but
-could not record), never a traceback.
+could not record, 75 for a record that cannot be reached now), never a traceback.
 """
 
 from __future__ import annotations

@@ -10,10 +10,25 @@ RAN_NOT_RECORDED = 3
 recorded: not 2, which says nothing happened, so the rollback is not run twice."""
 
 
+TRY_AGAIN = 75
+"""The exit when the record could not be reached now and may be later: another writer
+held a SQLite file past the busy timeout, PostgreSQL down or not answering, a full
+disk. sysexits' EX_TEMPFAIL, as mail and backup tools give it: a unit's
+`Restart=on-failure` retries it, where a refusal for good (2) it should not."""
+
+
 class CliError(Exception):
     """A one-line failure to report; `exit_code` 2 for usage/input, 1 for findings,
-    `RAN_NOT_RECORDED` for a command that ran unrecorded."""
+    `RAN_NOT_RECORDED` for a command that ran unrecorded, `TRY_AGAIN` for a record
+    that may answer later."""
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(message)
         self.exit_code = exit_code
+
+
+def store_failure(error: Exception) -> CliError:
+    """The record's failure as the verb's one line: `TRY_AGAIN` if trying again later
+    may work (the store's `Unavailable`, read by its `transient` flag so this module
+    loads nothing), else 2."""
+    return CliError(str(error), exit_code=TRY_AGAIN if getattr(error, "transient", False) else 2)

@@ -13,7 +13,22 @@ BUNDLED_TEMPLATES = ("announce", "initiating", "paging", "resolved", "update")
 (its YAML would cost `send --help` the runbook loader: `tests/test_cli_startup.py`);
 `tests/test_send_templates_named.py` holds them equal to the runbook's."""
 
+MONITOR_EXIT = (
+    "Exit status, for a service's unit: 0 when it stopped as asked (Ctrl-C, SIGTERM, "
+    "--for, its input closed) or had nothing to do (the incident closed, before it "
+    "started or while it ran); 2 when it is refused for good (a usage error, no such "
+    "incident or database, not a lastgood database, a runbook with nothing to watch, a "
+    "permission denied, a role that cannot deliver), or a second Ctrl-C left samples "
+    "unrecorded: RestartPreventExitStatus=2; 75 (EX_TEMPFAIL) when the record cannot be "
+    "reached now (another writer's lock held past 10 s, PostgreSQL down or not "
+    "answering, a full disk), at the start or as it stopped with samples not recorded "
+    "for that reason: Restart=on-failure tries again; 1 when the record's chain or file "
+    "is damaged (a finding: someone must look)."
+)
+"""`monitor`'s exit statuses, as the README's "Running monitor unattended" gives them."""
+
 EPILOGS = {
+    "monitor": MONITOR_EXIT,
     "send": (
         "An incident's templates are its runbook's: `lastgood send ID`, with neither "
         "--template nor --text, lists them. The bundled runbook's templates: "

@@ -161,7 +161,12 @@ def cmd_monitor(args: Arguments) -> int:
         if not runbook.probes and not runbook.notify_targets and not runbook.timed_rules():
             raise CliError(f"runbook '{runbook.id}' defines no probes and no messages to send")
         if session.state.is_closed:
-            raise CliError(f"incident {args.id} is closed")
+            # Nothing to do, as when it closes under a running monitor: a unit
+            # restarted after the close (a reboot) is not a failure.
+            print(
+                f"lastgood monitor: incident {args.id} is closed: nothing to watch", file=sys.stderr
+            )
+            return 0
         return run_monitor(
             session,
             db,

@@ -2,7 +2,8 @@
 
 Every error is one line on stderr and a non-zero exit (2 for usage and input
 errors, 1 for a failed `verify`, 3 when `run` ran the step's command but could not
-record it); never a traceback. A reader that closes stdout
+record it, 75 when the record cannot be reached now: `tui.cli.errors.TRY_AGAIN`);
+never a traceback. A reader that closes stdout
 early (`lastgood list | head -1`) ends the command quietly with exit 141, the
 status of a tool killed by SIGPIPE (see `tui.cli.edges`).
 """

@@ -36,7 +36,7 @@ from runbooks.unpointed import pointed_probes
 from runbooks.unset import polled_here, unset_by_probe, unset_hint
 from store.errors import StoreError
 from tui.cli.courier import Courier
-from tui.cli.errors import CliError
+from tui.cli.errors import CliError, store_failure
 from tui.cli.monitor_lines import (
     Ticks,
     emit,
@@ -236,7 +236,10 @@ def run_monitor(
         )
     if unrecorded.cause is not None:
         # A pipeline reads the status: samples that were never kept are not a success.
-        raise CliError(f"stopped while samples were not recorded: {unrecorded.cause}")
+        # A record away for now (a lock, a server down) is TRY_AGAIN, as at the start:
+        # a unit's restart may find it back; a file moved away is not.
+        failed = store_failure(unrecorded.cause)
+        raise CliError(f"stopped while samples were not recorded: {failed}", failed.exit_code)
     return 0
 
 

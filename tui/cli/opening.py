@@ -14,7 +14,7 @@ from store.errors import DamagedFile, StoreError
 from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
 from tui.cli.db_choice import db_location
-from tui.cli.errors import CliError
+from tui.cli.errors import CliError, store_failure
 
 
 @contextmanager
@@ -72,11 +72,11 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
     except DamagedFile as error:  # a writer's refusal, as a damaged chain's: a finding
         raise CliError(str(error), exit_code=1) from None
     except StoreError as error:
-        raise CliError(str(error)) from None
+        raise store_failure(error) from None
     try:
         yield log
     except StoreError as error:
-        raise CliError(str(error)) from None
+        raise store_failure(error) from None
     except DamagedRecord as refusal:
         raise CliError(str(refusal), exit_code=1) from None
     finally:
