@@ -48,7 +48,8 @@ from tui.cli.monitor_lines import (
     stop_line,
 )
 from tui.cli.monitor_outage import RecordOutage, lost_words
-from tui.cli.monitor_signals import stop_at_eof, stop_on_signals
+from tui.cli.monitor_signals import ClosedOutput, stop_at_eof, stop_on_signals
+from tui.cli.stdout import CLOSED_PIPE_EXIT
 from tui.cli.store_thread import SampleWriter, StoreThread, finished
 from tui.net.client import close_client, make_client
 from tui.net.gate import Gate
@@ -124,6 +125,7 @@ def run_monitor(
         store = StoreThread()
         writer = SampleWriter(store, recorder(loop, stop), unrecorded.refused)
         stop_on_signals(stop, writer)
+        output.when_closed = lambda: stop_soon(loop, stop)
         try:
             if exit_on_eof:
                 stop_at_eof(stop)
@@ -224,11 +226,12 @@ def run_monitor(
         finally:
             await close_client(client)
 
-    with contextlib.suppress(KeyboardInterrupt):  # before the loop took the signal over
-        asyncio.run(monitor())
-    if started:  # not after a second signal either: its count is the last word
-        lost = lost_words(unrecorded.runs) if unrecorded.runs else ""
-        emit(stop_line(ticks, polled=bool(probes), lost=lost), sys.stderr)
+    with ClosedOutput() as output:
+        with contextlib.suppress(KeyboardInterrupt):  # before the loop took the signal over
+            asyncio.run(monitor())
+        if started:  # not after a second signal either: its count is the last word
+            lost = lost_words(unrecorded.runs) if unrecorded.runs else ""
+            emit(stop_line(ticks, polled=bool(probes), lost=lost), sys.stderr)
     if left and left[0][0]:
         batches, samples = left[0]
         raise CliError(
@@ -240,7 +243,13 @@ def run_monitor(
         # a unit's restart may find it back; a file moved away is not.
         failed = store_failure(unrecorded.cause)
         raise CliError(f"stopped while samples were not recorded: {failed}", failed.exit_code)
-    return 0
+    return CLOSED_PIPE_EXIT if output.closed else 0  # as every verb whose reader left
+
+
+def stop_soon(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:
+    """Set `stop` on `loop` from any thread; nothing if the loop is gone already."""
+    with contextlib.suppress(RuntimeError):
+        loop.call_soon_threadsafe(stop.set)
 
 
 BatchRecorder = Callable[[list[Sample]], None]
