@@ -126,7 +126,7 @@ def test_monitor_that_ends_while_its_samples_are_not_recorded_exits_2(tmp_path):
             monitor.kill()
     assert monitor.returncode == 2, err
     lines = err.strip().splitlines()
-    assert lines[0].startswith(f"watching {incident_id}: ")
+    assert lines[0].startswith(f"watching {incident_id} in {db} as ")
     assert re.search(rf"^T\+00:\d\d  samples not recorded: {re.escape(str(db))}: ", out, re.M), out
     assert lines[-1].startswith(
         f"lastgood monitor: stopped while samples were not recorded: {db}: "

@@ -33,9 +33,10 @@ def test_monitor_says_what_it_watches_and_what_it_recorded(tmp_path: Path) -> No
         done = cli.run("monitor", incident_id, "--for", "2")
     assert done.code == 0, done.err
     said = done.err.strip().splitlines()
-    assert said[0] == (
-        f"watching {incident_id}: build every 30s, and its messages; stops after 2s (Ctrl-C sooner)"
-    ), said
+    assert said[0].startswith(f"watching {incident_id} in {cli.db} as ada's monitor (pid "), said
+    assert said[0].endswith(
+        ": build every 30s, and its messages; stops after 2s (SIGTERM sooner)"
+    ), said  # its stdin no terminal: Ctrl-C is for a terminal (tests/test_monitor_start_line.py)
     assert STOPPED.match(said[-1]), said
     assert len(said) == 2, said
     assert "build-1" in done.out
@@ -50,7 +51,8 @@ def test_with_json_stdout_stays_one_object_a_line(tmp_path: Path) -> None:
     lines = done.out.strip().splitlines()
     assert [json.loads(line)["kind"] for line in lines] == ["samples"], lines
     said = done.err.strip().splitlines()
-    assert said[0].startswith(f"watching {incident_id}: build every 30s"), said
+    assert said[0].startswith(f"watching {incident_id} in {cli.db} as "), said
+    assert ": build every 30s" in said[0], said
     assert STOPPED.match(said[-1]), said
 
 
@@ -63,6 +65,7 @@ def test_on_ctrl_c_it_says_what_it_recorded(tmp_path: Path) -> None:
             process.send_signal(signal.SIGINT)
             assert process.wait(WAIT_S) == 0
     said = err.joined().splitlines()
-    assert said[0] == f"watching {incident_id}: build every 30s; Ctrl-C stops", said
+    assert said[0].startswith(f"watching {incident_id} in {cli.db} as "), said
+    assert said[0].endswith(": build every 30s; SIGTERM stops"), said
     assert STOPPED.match(said[-1]), said
     assert len(said) == 2, said

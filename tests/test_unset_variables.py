@@ -78,7 +78,8 @@ def test_monitor_does_not_poll_a_probe_it_cannot_build_and_no_trigger_is_met(
     done = cli.run("monitor", incident, "--probes-only", "--for", "1.5")
     assert done.code == 0, done.err
     said = done.err.splitlines()
-    assert said[0].startswith(f"watching {incident}: version every 5s; stops after"), said
+    assert said[0].startswith(f"watching {incident} in "), said
+    assert ": version every 5s; stops after" in said[0], said
     assert said[1] == SAID.replace("until set", "until monitor is restarted with them set"), said
     status = json.loads(cli.ok("status", incident, "--json"))
     record = json.loads(cli.ok("export", incident, "--format", "json"))

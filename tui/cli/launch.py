@@ -176,6 +176,7 @@ def cmd_monitor(args: Arguments) -> int:
             exit_on_eof=args.exit_on_eof,
             keys_first=gate,
             poller=monitor_poller(args),
+            record=str(log.path),  # a URL as the store shows it: without its password
         )
 
 

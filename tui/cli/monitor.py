@@ -36,8 +36,10 @@ from runbooks.unpointed import pointed_probes
 from runbooks.unset import polled_here, unset_by_probe, unset_hint
 from store.errors import StoreError
 from tui.cli.courier import Courier
+from tui.cli.edges import package_version
 from tui.cli.errors import CliError, store_failure
 from tui.cli.monitor_lines import (
+    Running,
     Ticks,
     emit,
     fall_silent,
@@ -67,6 +69,7 @@ def run_monitor(
     exit_on_eof: bool = False,
     keys_first: Gate | None = None,
     poller: str = "",
+    record: str = "",
 ) -> int:
     """Probes, and the incident's messages (auto-sends, delivery, missed updates).
 
@@ -77,6 +80,8 @@ def run_monitor(
     coordinator's screen draws a key (`tui/net/gate.py`). The probes are polled only
     while this monitor, as `poller`, holds their turn (`incident.app.probe_turn`):
     while another poller of the incident does, it says so once and stands by.
+    `record` is where it records, as its start line says it (a URL without its
+    password: the opened log's `path`).
 
     The session is used from a thread of its own (`tui/cli/store_thread.py`), so a
     record slow to answer holds up no poll. Every stop but a second Ctrl-C (or
@@ -106,6 +111,13 @@ def run_monitor(
             duration_s=duration_s,
             messages=not probes_only,
             exit_on_eof=exit_on_eof,
+            running=Running(
+                record or str(db),
+                turn.poller,
+                os.getpid(),
+                package_version(),
+                stdin_is_terminal(),
+            ),
         )
         emit(line, sys.stderr)
         if hint is not None:
@@ -244,6 +256,13 @@ def run_monitor(
         failed = store_failure(unrecorded.cause)
         raise CliError(f"stopped while samples were not recorded: {failed}", failed.exit_code)
     return CLOSED_PIPE_EXIT if output.closed else 0  # as every verb whose reader left
+
+
+def stdin_is_terminal() -> bool:
+    try:
+        return os.isatty(0)
+    except OSError:
+        return False
 
 
 def stop_soon(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> None:

@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
-from typing import TextIO
+from typing import NamedTuple, TextIO
 
 from incident.app.session import IncidentSession
 from incident.core.events import Event, JSONValue, Kind, format_timestamp
@@ -60,12 +60,15 @@ def start_line(
     duration_s: float | None,
     messages: bool,
     exit_on_eof: bool,
+    running: Running,
 ) -> str:
-    """What a monitor watches and how it stops, said once on stderr as it starts:
-    `watching INC-…: health every 5s, version every 5s, error-rate every 15s, and its
-    messages; Ctrl-C stops`. The probes are those it polls: as on the coordinator's
-    screen, those still at the bundled runbook's loopback defaults are left out (the
-    next line says how to point them)."""
+    """What a monitor watches, where and as whom, and how it stops, said once on stderr
+    as it starts: `watching INC-… in /var/lib/lastgood/lastgood.db as lgsvc's monitor
+    (pid 9933 on vm), lastgood 0.1.0: health every 5s, version every 5s, error-rate
+    every 15s, and its messages; SIGTERM stops`. The probes are those it polls: as on
+    the coordinator's screen, those still at the bundled runbook's loopback defaults
+    are left out (the next line says how to point them). Ctrl-C is named only to a
+    terminal; a service is stopped by SIGTERM."""
     if len(probes) > LISTED_PROBES:
         shortest = min(probe.interval_s for probe in probes)
         longest = max(probe.interval_s for probe in probes)
@@ -79,13 +82,33 @@ def start_line(
         watched = "its messages (no probes to poll)"
     else:
         watched = f"{polled}, and its messages" if messages else polled
+    interrupt = "Ctrl-C" if running.terminal else "SIGTERM"
     if exit_on_eof:
         stops = "stops when its input closes"
     elif duration_s is not None:
-        stops = f"stops after {_every(duration_s)} (Ctrl-C sooner)"
+        stops = f"stops after {_every(duration_s)} ({interrupt} sooner)"
     else:
-        stops = "Ctrl-C stops"
-    return visible(f"watching {incident_id}: {watched}; {stops}")
+        stops = f"{interrupt} stops"
+    return visible(f"watching {incident_id} {running.said()}: {watched}; {stops}")
+
+
+class Running(NamedTuple):
+    """Where a monitor records, as whom, and which lastgood: what a journal's reader
+    checks a service's configuration against ($LASTGOOD_DB, $LASTGOOD_USER from an
+    environment file), said in its start line."""
+
+    record: str
+    """The SQLite file's path, or the PostgreSQL URL without its password."""
+    poller: str
+    """The name its ticks record it as: `lgsvc's monitor (pid 9933 on vm)`."""
+    pid: int
+    version: str
+    terminal: bool
+    """Whether its standard input is a terminal, where Ctrl-C stops it."""
+
+    def said(self) -> str:
+        pid = "" if f"(pid {self.pid} " in self.poller else f", pid {self.pid}"
+        return f"in {self.record} as {self.poller}{pid}, lastgood {self.version}"
 
 
 class Ticks:
