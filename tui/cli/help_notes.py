@@ -15,16 +15,16 @@ BUNDLED_TEMPLATES = ("announce", "initiating", "paging", "resolved", "update")
 
 MONITOR_EXIT = (
     "Exit status, for a service's unit: 0 when it stopped as asked (Ctrl-C, SIGTERM, "
-    "SIGHUP, --for, its input closed) or had nothing to do (the incident closed, before it "
-    "started or while it ran); 2 when it is refused for good (a usage error, no such "
-    "incident or database, not a lastgood database, a runbook with nothing to watch, a "
-    "permission denied, a role that cannot deliver), or a second Ctrl-C left samples "
-    "unrecorded: RestartPreventExitStatus=2; 75 (EX_TEMPFAIL) when the record cannot be "
-    "reached now (another writer's lock held past 10 s, PostgreSQL down or not "
-    "answering, a full disk), at the start or as it stopped with samples not recorded "
-    "for that reason: Restart=on-failure tries again; 1 when the record's chain or file "
-    "is damaged (a finding: someone must look); 141 when its stdout's reader left (it "
-    "stops as for SIGTERM)."
+    "SIGHUP, --for) or had nothing to do (the incident closed, before it started or "
+    "while it ran); 2 when it is refused for good (a usage error, no such incident or "
+    "database, not a lastgood database, a runbook with nothing to watch, a permission "
+    "denied, a role that cannot deliver), or a second signal left samples unrecorded; "
+    "75 (EX_TEMPFAIL) when the record cannot be reached now (another writer's lock held "
+    "past 10 s, PostgreSQL down or not answering, a full disk), at the start or as it "
+    "stopped with samples not recorded for that reason; 1 when the record's chain or "
+    "file is damaged; 141 when its stdout's reader left (it stops as for SIGTERM). A "
+    "unit restarts it on 75 (Restart=on-failure) and not on 1 or 2 "
+    "(RestartPreventExitStatus=1 2): README, Running monitor unattended."
 )
 """`monitor`'s exit statuses, as the README's "Running monitor unattended" gives them."""
 
