@@ -115,7 +115,9 @@ def run_monitor(
                 record or str(db),
                 turn.poller,
                 os.getpid(),
-                package_version(),
+                # importlib.metadata costs 0.25-0.3 s here: not for the screen's
+                # child (`--exit-on-eof`), whose start line nobody reads.
+                "" if exit_on_eof else package_version(),
                 stdin_is_terminal(),
             ),
         )

@@ -103,12 +103,14 @@ class Running(NamedTuple):
     """The name its ticks record it as: `lgsvc's monitor (pid 9933 on vm)`."""
     pid: int
     version: str
+    """lastgood's version; "" leaves it unsaid."""
     terminal: bool
     """Whether its standard input is a terminal, where Ctrl-C stops it."""
 
     def said(self) -> str:
         pid = "" if f"(pid {self.pid} " in self.poller else f", pid {self.pid}"
-        return f"in {self.record} as {self.poller}{pid}, lastgood {self.version}"
+        version = f", lastgood {self.version}" if self.version else ""
+        return f"in {self.record} as {self.poller}{pid}{version}"
 
 
 class Ticks:
