@@ -37,6 +37,9 @@ EXTERNAL_URL_ENV = "LASTGOOD_PROMETHEUS_URL"
 EXTERNAL_DEMO_PORT_ENV = "LASTGOOD_DEMO_PORT"
 DEFAULT_BINARY = "/usr/bin/prometheus"
 READY_DEADLINE_S = 30.0
+WAIT_S = 60.0
+"""How long `PrometheusStack.wait_for` polls by default before it fails: a net against
+a hang, not a measure (it returns the moment the value is accepted)."""
 
 
 @dataclass
@@ -70,7 +73,7 @@ class PrometheusStack:
         return None if math.isnan(value) else value
 
     def wait_for(
-        self, promql: str, accept: Callable[[float], bool], *, deadline_s: float = 30.0
+        self, promql: str, accept: Callable[[float], bool], *, deadline_s: float = WAIT_S
     ) -> float:
         """Poll `promql` until its value satisfies `accept`; fail after `deadline_s`."""
         seen: list[float | None] = []

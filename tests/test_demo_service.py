@@ -244,7 +244,7 @@ def test_background_traffic_moves_the_counters_until_stopped() -> None:
     svc = DemoService(synthetic_rps=40)
     svc.start()
     try:
-        poll_until(lambda: svc.stats()["requests"] >= 20, "20 background requests", timeout=5)
+        poll_until(lambda: svc.stats()["requests"] >= 20, "20 background requests", timeout=60)
     finally:
         svc.stop()
     settled = svc.stats()["requests"]

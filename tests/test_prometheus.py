@@ -125,6 +125,6 @@ def test_error_ratio_is_bad_then_back_under_the_trigger_after_rollback(
     assert response.status_code == 200
     assert response.json()["version"] == "2.4.0"
 
-    after = prometheus_stack.wait_for(ERROR_RATIO, lambda ratio: ratio < 0.05, deadline_s=30)
+    after = prometheus_stack.wait_for(ERROR_RATIO, lambda ratio: ratio < 0.05)
     assert 0 <= after < 0.05
     assert prometheus_stack.wait_for('demo_version_info{version="2.4.0"}', lambda v: v == 1)

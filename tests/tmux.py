@@ -21,6 +21,10 @@ from tests.cli_helpers import ROOT
 
 POLL_S = 0.05
 """How often a wait looks at the pane again."""
+WAIT_S = 60.0
+"""How long `wait_for` waits by default before it fails: a net against a hang, not a
+measure. A wait returns the moment the pane shows what it waits for, so a long net
+costs a passing test nothing (wait_until's 5 s failed correct tests under load)."""
 
 
 class TmuxError(Exception):
@@ -91,7 +95,7 @@ class Tmux:
         self("send-keys", "-t", target, *(["-l"] if literal else []), *keys)
 
     def wait_for(
-        self, target: str, what: str, ready: Callable[[str], bool], timeout: float = 15.0
+        self, target: str, what: str, ready: Callable[[str], bool], timeout: float = WAIT_S
     ) -> str:
         """Poll the pane until `ready(screen)`; TmuxError with the last screen otherwise."""
         deadline = time.monotonic() + timeout

@@ -34,7 +34,7 @@ def test_the_demo_reaches_verified_in_at_most_20_keys(tmp_path: Path) -> None:
         found = re.search(r"INC-[0-9]{8}-[0-9A-F]{4}", screen)
         assert found is not None, screen
         tmux.keys(pane, "q")
-        poll_until(lambda: demo_gone(tmux, pane), "the demo gone", 15)
+        poll_until(lambda: demo_gone(tmux, pane), "the demo gone", 60)
 
     status = json.loads(Cli(db, actor="Ada").ok("status", found.group(0), "--json"))
     verify = {s["id"]: s["state"] for s in status["steps"] if s["phase"] == "verify"}

@@ -36,9 +36,9 @@ def test_screens_reconnect_after_the_server_restarts(
     with two_screens(url, tmp_path) as (tmux, incident, coordinator, follower):
         pg_cluster.stop()
         try:
-            tmux.wait_for(coordinator, "the lost toast", lambda s: LOST in s, timeout=15)
+            tmux.wait_for(coordinator, "the lost toast", lambda s: LOST in s)
             tmux.keys(coordinator, "n")
-            tmux.wait_for(coordinator, "the note form", lambda s: FORM in s, timeout=15)
+            tmux.wait_for(coordinator, "the note form", lambda s: FORM in s)
             tmux.keys(coordinator, TYPED, literal=True)
             tmux.wait_for(coordinator, "the typed note", lambda s: TYPED in s)
             tmux.keys(coordinator, "C-s")
@@ -47,13 +47,13 @@ def test_screens_reconnect_after_the_server_restarts(
             pg_cluster.start()
 
         for pane in (coordinator, follower):
-            tmux.wait_for(pane, "the reconnected toast", lambda s: BACK in s, timeout=15)
+            tmux.wait_for(pane, "the reconnected toast", lambda s: BACK in s)
         tmux.keys(coordinator, "C-s")
         tmux.wait_for(coordinator, "the saved note", lambda s: TYPED in s and FORM not in s)
 
         cli.ok("note", incident, FROM_CLI)
         for pane in (coordinator, follower):
-            tmux.wait_for(pane, "the CLI's note", lambda s: FROM_CLI in s, timeout=15)
+            tmux.wait_for(pane, "the CLI's note", lambda s: FROM_CLI in s)
 
     timeline = cli.ok("timeline", incident)
     assert timeline.count(TYPED) == 1, timeline

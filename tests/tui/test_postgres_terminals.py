@@ -22,4 +22,4 @@ def test_a_note_from_the_cli_reaches_both_screens(pg_url: str, tmp_path: Path) -
         Cli(pg_url, actor="dba").ok("note", incident, NOTE)  # type: ignore[arg-type]
 
         for pane in (coordinator, follower):
-            tmux.wait_for(pane, "the CLI's note", lambda s: NOTE in s, timeout=15)
+            tmux.wait_for(pane, "the CLI's note", lambda s: NOTE in s)

@@ -59,7 +59,7 @@ def test_what_a_killed_screen_kept_is_recorded_once_when_reopened(tmp_path: Path
         tmux.keys(pane, "Space")
         tmux.wait_for(pane, "the run dialog", lambda s: "Run" in s and "y" in s)
         tmux.keys(pane, "y")
-        poll_until(started.exists, "the command to start", 15)
+        poll_until(started.exists, "the command to start", 60)
         holder = sqlite3.connect(db, isolation_level=None)
         holder.execute("BEGIN IMMEDIATE")  # another process's write lock: the outage
         try:
@@ -128,7 +128,7 @@ def test_a_check_with_evidence_a_killed_screen_kept_is_recorded_once_at_its_time
         try:
             tmux.keys(pane, "Enter")
             tmux.wait_for(pane, "the check refused", lambda s: "other writers" in s, timeout=30)
-            poll_until(lambda: bool(kept_files(tmp_path)), "the check kept on disk", 15)
+            poll_until(lambda: bool(kept_files(tmp_path)), "the check kept on disk", 60)
             killed_at = datetime.now(UTC)
             sigkill_screen(tmux, pane)
         finally:

@@ -106,7 +106,6 @@ def test_editing_keys_in_a_burst_apply_in_order_to_the_field_they_were_typed_in(
             pane,
             "the incident",
             lambda s: "Declare incident" not in s and "Checkout 500s" in s,
-            timeout=20,
         )
         tmux.keys(pane, "q")
         tmux.wait_for(pane, "the app closed", lambda s: "exit=0" in s)
