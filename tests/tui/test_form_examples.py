@@ -35,6 +35,7 @@ from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.modals import DeclareModal, VerbForm
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.verb_forms import open_form
 from tui.demo.scenarios import bundled_runbook
 
 LATER = datetime(2031, 3, 4, 10, 30, 12, tzinfo=UTC)
@@ -54,7 +55,7 @@ NARROW = (80, 24)
 
 
 async def open_booking(app: LastGoodApp, pilot: object, incident: IncidentScreen) -> VerbForm:
-    incident.desk.open_form(BY_NAME["schedule-postmortem"])
+    open_form(incident.desk, BY_NAME["schedule-postmortem"])
     await wait_for_screen(pilot, VerbForm)  # type: ignore[arg-type]
     form = app.screen
     assert isinstance(form, VerbForm)
@@ -198,7 +199,7 @@ async def test_an_action_items_due_shows_its_format_by_the_apps_clock(
     scenario = scenario_copy("resolved", tmp_path / "resolved.db")
     async with coordinator_on(scenario, size=size) as (app, pilot, incident):
         scenario.clock.set(LATER)
-        incident.desk.open_form(BY_NAME["action"])
+        open_form(incident.desk, BY_NAME["action"])
         await wait_for_screen(pilot, VerbForm)
         hint = app.screen.query_one("#param-due", Input).placeholder
         assert hint == "by when, e.g. 2031-03-18", hint
@@ -224,7 +225,7 @@ async def test_action_done_names_the_open_action_items(tmp_path: Path) -> None:
         )
     session.run(lambda s: commands.mark_action_done(s, 1, actor="ada", clock=scenario.clock))
     async with coordinator_on(scenario, size=NARROW) as (app, pilot, incident):
-        incident.desk.open_form(BY_NAME["action-done"])
+        open_form(incident.desk, BY_NAME["action-done"])
         await wait_for_screen(pilot, VerbForm)
         hint = app.screen.query_one("#param-number", Input).placeholder
         assert hint == "open: 2 alert on the error…", hint

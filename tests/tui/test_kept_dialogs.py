@@ -35,6 +35,7 @@ from tests.tui.test_ran_not_recorded import RUNBOOK, notified, write_locked
 from tui.app.app import LastGoodApp
 from tui.app.modals.verb_form import VerbForm, field_id
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.verb_forms import open_form
 
 
 def events_of(db: Path, incident: str) -> list[Event]:
@@ -148,7 +149,7 @@ async def test_a_refused_check_form_keeps_its_note_and_evidence_on_disk(
             spool = screen.desk.kept.spool
             for cancel in (True, False):
                 check = BY_NAME["check"]
-                screen.desk.open_form(check, fixed={"step": "smoke"})
+                open_form(screen.desk, check, fixed={"step": "smoke"})
                 await wait_for_screen(pilot, VerbForm)
                 form = app.screen
                 form.query_one(f"#{field_id(check.param('note'))}", Input).value = "curl ok"

@@ -14,6 +14,7 @@ from incident.app.verbs import BY_NAME
 from tests.scenario_copies import scenario_copy
 from tests.tui.pilot_helpers import coordinator_on, fill_form, wait_for_screen, wait_until
 from tui.app.modals import VerbForm
+from tui.app.screens.verb_forms import open_form
 
 
 async def test_the_booking_form_reads_a_time_without_a_zone_in_the_machines(
@@ -22,7 +23,7 @@ async def test_the_booking_form_reads_a_time_without_a_zone_in_the_machines(
     monkeypatch.setenv("TZ", "Europe/Berlin")
     scenario = scenario_copy("resolved", tmp_path / "resolved.db")
     async with coordinator_on(scenario, size=(80, 24)) as (app, pilot, incident):
-        incident.desk.open_form(BY_NAME["schedule-postmortem"])
+        open_form(incident.desk, BY_NAME["schedule-postmortem"])
         await wait_for_screen(pilot, VerbForm)
         form = app.screen
         assert isinstance(form, VerbForm)

@@ -14,6 +14,7 @@ from tests.tui.screen_text import screen_lines
 from tui.app.modals import DatabaseTierModal
 from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
+from tui.app.screens.verb_forms import open_form
 
 
 async def test_t_plus_moves_behind_two_stacked_dialogs(tmp_path):
@@ -24,7 +25,7 @@ async def test_t_plus_moves_behind_two_stacked_dialogs(tmp_path):
         screen = app.screen
         await pilot.press("b")
         await wait_for_screen(pilot, DatabaseTierModal)
-        screen.desk.open_form(BY_NAME["action-done"])
+        open_form(screen.desk, BY_NAME["action-done"])
         await wait_for_screen(pilot, VerbForm)
         assert len(app.screen_stack) == 4  # the default screen, ours, two dialogs
         before = screen_lines(app)[0]

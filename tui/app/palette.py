@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from textual.app import SystemCommand
 
 from incident.app.verbs import accepts
+from tui.app.screens.report_files import preview_report
 from tui.app.screens.verb_keys import TUI_VERBS
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def incident_commands(incident: IncidentScreen) -> Iterator[SystemCommand]:
     yield SystemCommand(
         "Preview report",
         "The incident report as e would write it, read-only, from the record as it is",
-        incident.desk.preview_report,
+        lambda: preview_report(incident.desk),
     )
     if incident.state.drill and incident.state.is_closed:  # closed with Esc, it is back
         yield SystemCommand(

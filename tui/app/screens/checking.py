@@ -32,6 +32,8 @@ from tui.app.screens.check_questions import ask_evidence, ask_override, ask_seen
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
+from tui.app.screens.report_files import export_report
+from tui.app.screens.verb_forms import open_form
 
 if TYPE_CHECKING:
     from incident.app.unrecorded_run import UnrecordedRun
@@ -92,16 +94,16 @@ class StepVerbs:
             if ran is not None and ran.succeeded:  # ran already: checked by hand, not run
                 note = {"note": ran.note(state)}
                 fixed = {"step": step_id}
-                desk.open_form(BY_NAME["check"], fixed=fixed, after=desk.advance, initial=note)
+                open_form(desk, BY_NAME["check"], fixed=fixed, after=desk.advance, initial=note)
             else:
                 self.confirm_and_run(step_id)
         elif not form and self._artefact_missing(step_id):
             self.make_artefact(step_id)
         elif not form and self._channel_missing(step_id):
             # Done by naming the channel: its form, which checks the step once recorded.
-            desk.open_form(BY_NAME["channel"], after=desk.advance)
+            open_form(desk, BY_NAME["channel"], after=desk.advance)
         elif form:
-            desk.open_form(BY_NAME["check"], fixed={"step": step_id}, after=desk.advance)
+            open_form(desk, BY_NAME["check"], fixed={"step": step_id}, after=desk.advance)
         elif step.kind == StepKind.VERIFICATION and step.probe:
             found = evidence_for(state, step)
             if found.holds is False:
@@ -155,9 +157,9 @@ class StepVerbs:
         assert artefact is not None
         name = closeout.VERB[artefact]
         if name == "export":  # checking the step is what was asked: no box to untick
-            desk.export_report(after=desk.advance, check_step=True)
+            export_report(desk, after=desk.advance, check_step=True)
         else:
-            desk.open_form(BY_NAME[name], after=desk.advance)
+            open_form(desk, BY_NAME[name], after=desk.advance)
 
     # --- command steps ---------------------------------------------------------------
 

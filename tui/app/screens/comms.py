@@ -45,6 +45,7 @@ from tui.app.plain import PlainToasts
 from tui.app.screens.deliveries import Deliveries
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
+from tui.app.screens.verb_forms import open_form
 
 if TYPE_CHECKING:  # the network (and each modal) is loaded when first needed
     from tui.app.modals.composer import Composed
@@ -198,7 +199,7 @@ class Comms:
 
         def chosen(choice: DueChoice | None) -> None:
             if choice is not None and choice[0] == "decline":
-                desk.open_form(BY_NAME["decline"], fixed={"template": template})
+                open_form(desk, BY_NAME["decline"], fixed={"template": template})
             elif choice is not None and awaiting_confirmation(desk.state, desk.now()):
                 # Sent, and more wait: the next opens, as `m` would (Esc leaves it). The
                 # decision makes three due at once, and each was `m` then ctrl+s.

@@ -18,6 +18,8 @@ from incident.app.verbs import BY_NAME, accepts
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_refusal
 from tui.app.screens.brief_shown import show_brief
+from tui.app.screens.report_files import export_report
+from tui.app.screens.verb_forms import open_form
 from tui.app.screens.verb_keys import ready_to_close
 
 if TYPE_CHECKING:
@@ -51,7 +53,7 @@ class IncidentKeys(Screen[None]):
             "db-tier": self.steps.open_tiers,
             "send": self.comms.compose,
             "deliver": self.comms.resend_failed,
-            "export": self.desk.export_report,
+            "export": lambda: export_report(self.desk),
             "brief": self.show_brief,
             "close": self.action_close_ready,
         }
@@ -70,7 +72,7 @@ class IncidentKeys(Screen[None]):
         # (the role to assign, the trigger to clear); from the palette, as chosen there.
         found = None if from_palette else self.view.next_key(self.view.selected_step)
         initial = found.values_for(name) if found is not None else None
-        self.desk.open_form(BY_NAME[name], after=after, initial=initial)
+        open_form(self.desk, BY_NAME[name], after=after, initial=initial)
 
     def show_brief(self) -> None:
         """The handoff brief of the state this screen shows, at the screen's now."""

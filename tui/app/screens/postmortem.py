@@ -31,6 +31,8 @@ from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
 from tui.app.marked_list import MarkedOptionList
 from tui.app.screens.desk import After, Desk
+from tui.app.screens.report_files import export_report
+from tui.app.screens.verb_forms import open_form
 from tui.app.screens.verb_keys import CLOSED_KEY, ready_to_close
 from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
@@ -59,7 +61,7 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
         return
     after = stale_report_said(desk, after)
     if desk.state.open_required_steps():
-        desk.open_form(verb, after=after)
+        open_form(desk, verb, after=after)
         return
 
     def answered(yes: bool | None) -> None:
@@ -207,9 +209,9 @@ class PostmortemScreen(StyledOnce, Screen[None]):
     def start_verb(self, name: str) -> None:
         """A post-mortem verb by name: the report export's own flow, or its form."""
         if name == "export":
-            self.desk.export_report(after=self.redraw)
+            export_report(self.desk, after=self.redraw)
         else:
-            self.desk.open_form(BY_NAME[name], after=self.redraw)
+            open_form(self.desk, BY_NAME[name], after=self.redraw)
 
     def action_verb(self, name: str) -> None:
         """A verb's own key (`KEYED_VERBS`): as Enter on it in the list."""
