@@ -29,7 +29,7 @@ from tui.app.help import help_sections
 from tui.app.key_characters import NamedKeys
 from tui.app.lends_network import LendsNetwork
 from tui.app.palette import in_our_words, incident_commands
-from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
+from tui.app.plain import SCREEN_HEIGHTS, SCREEN_WIDTHS, PlainToasts
 from tui.app.refusal import (
     NO_NAME,
     NOTHING_DECLARED,
@@ -65,7 +65,7 @@ class LastGoodApp(
     stays the first base: Textual's CSS types follow the first base alone."""
 
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = SCREEN_WIDTHS
     VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
     TITLE = "lastgood"
     BINDINGS = [

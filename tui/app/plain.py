@@ -45,6 +45,24 @@ the checklist's foot at 120x40, so toasts never cover the steps, the guidance or
 timeline; under 38 rows only the newest shows, and the one before it once the newest
 is gone, if it is still live."""
 
+STACKED_BELOW = 60
+"""The width under which the incident view is one column (`-stacked`, app.tcss). Side by
+side, the checklist keeps its 36 cells and Production has the rest: at 60 columns (24
+cells) each probe's row still holds its state word and its value whole (`✖ err… FAILING
+13.1%`; the threshold gave way from 66, the version's last good one from 69); at 59 the
+value was cut (`FAILING 13.…`), and at a phone's 46 columns the column was 10 cells wide
+(`✖ err…`), 4 in serve's page at 40 (ux_review13 #1). One column costs the checklist its
+height, which 60x20 and 80x24 keep."""
+
+SCREEN_WIDTHS: list[tuple[int, str]] = [
+    (0, "-stacked"),
+    (STACKED_BELOW, "-narrow"),
+    (100, "-wide"),
+]
+"""The screens' classes by width (Textual's horizontal breakpoints), the apps' alike: one
+column under `STACKED_BELOW` (`-stacked`), two columns from it (`-narrow` under 100,
+`-wide` from 100)."""
+
 SCREEN_HEIGHTS: list[tuple[int, str]] = [(0, "-cramped"), (24, "-short"), (38, "-tall")]
 """The screens' classes by height (Textual's vertical breakpoints), the apps' and their
 dialogs' alike: under 24 rows, 24 to 37 (80x24), and tall enough for two seven-line

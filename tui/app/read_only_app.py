@@ -9,7 +9,7 @@ from textual.binding import Binding
 from tui.app.colour_depth import ColourDepth
 from tui.app.help import EXTRA_KEYS
 from tui.app.key_characters import NamedKeys
-from tui.app.plain import SCREEN_HEIGHTS, PlainToasts
+from tui.app.plain import SCREEN_HEIGHTS, SCREEN_WIDTHS, PlainToasts
 from tui.app.refusal import Refusing
 from tui.app.terminal_input import InputAsData
 from tui.app.type_ahead import TypeAhead
@@ -23,7 +23,7 @@ class ReadOnlyApp(ColourDepth, NamedKeys, TypeAhead, PlainToasts, Refusing, Inpu
     said "An answer is required", the Enter taken before the field had the moment."""
 
     CSS_PATH = "app.tcss"
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    HORIZONTAL_BREAKPOINTS = SCREEN_WIDTHS
     VERTICAL_BREAKPOINTS = SCREEN_HEIGHTS
     BINDINGS = [
         Binding("question_mark,f1", "help", "Help", key_display="?"),

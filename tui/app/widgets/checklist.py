@@ -161,6 +161,12 @@ class Checklist(MarkedOptionList):
         self._made[step_id] = (step, mark, option)
         return option
 
+    def on_resize(self) -> None:
+        """The highlighted step back in view once the list's size changes: stacked under
+        Production (`-stacked`, app.tcss) the list is a few rows high, and the step being
+        worked in was below its end, the list showing the phase's first, done steps."""
+        self.call_after_refresh(self.scroll_to_highlight)
+
     def highlight_next_open(self, state: IncidentState) -> None:
         """Move to the phase's next step (`next_in_phase`: its first required step still
         to do), so the next key acts on it. With none left, the highlight stays where it

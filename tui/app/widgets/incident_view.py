@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Horizontal, Vertical
+from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import OptionList
 
@@ -45,20 +45,24 @@ declaration's): a step checked used to repaint every probe's row too. The close 
 a row without a reading to "never polled"."""
 
 
-class IncidentView(Horizontal):
+class IncidentView(Vertical):
     """The incident as a fold of its events, at the moment its clock says.
 
-    Two columns under a head docked on top (the incident bar and the phase clocks),
-    not the three rows with a body holding the columns that it was: Textual draws
-    every row of a container, the columns' holder too, and cuts each row at every
-    edge on it, though the columns cover it all. That body drew 35 rows into 141
-    strips at 120x40; the head draws 4. The screen looks the same to the cell
+    Two columns under a head split off on top (the incident bar and the phase
+    clocks), not the three rows with a body holding the columns that it was: Textual
+    draws every row of a container, the columns' holder too, and cuts each row at
+    every edge on it, though the columns cover it all. That body drew 35 rows into
+    141 strips at 120x40; the head draws 4. The screen looks the same to the cell
     (every snapshot), and the first frame holds some 100 strips and 0.2 MiB less
-    (`docs/PERFORMANCE.md`, "First frame")."""
+    (`docs/PERFORMANCE.md`, "First frame").
+
+    The checklist's column is split off on the left (app.tcss), Production, the
+    guidance and the timeline beside it; under `STACKED_BELOW` columns (a phone) all
+    of them are one column, Production first (`tui.app.plain.SCREEN_WIDTHS`)."""
 
     DEFAULT_CSS = """
     IncidentView { height: 1fr; }
-    IncidentView > #head { dock: top; height: auto; }
+    IncidentView > #head { split: top; height: auto; }
     """
 
     phase_id: reactive[str] = reactive("", init=False, repaint=False)
@@ -134,19 +138,20 @@ class IncidentView(Horizontal):
             strip = PhaseStrip(len(runbook.phases))
             strip.show(self.state, *self._clocks())  # its cells' classes set before they mount
             yield strip
+        # Production before the checklist: in one column (`-stacked`) it comes first;
+        # side by side the checklist's column is split off on the left (app.tcss).
+        if runbook.probes:
+            panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
+            panel.polls = self.polls
+            panel.unset = self.unset
+            # Its class set before it mounts, as the strip's cells' (`-marked`).
+            panel.mark_polling(self._poll_mark(self.state, self.now()))
+            yield panel
         with Vertical(id="left"):
             yield PhaseTitle(id="phase-title")
             yield Checklist(id="checklist")
-        with Vertical(id="right"):
-            if runbook.probes:
-                panel = HealthPanel(runbook.probes, shop_url=self.shop_url, id="health")
-                panel.polls = self.polls
-                panel.unset = self.unset
-                # Its class set before it mounts, as the strip's cells' (`-marked`).
-                panel.mark_polling(self._poll_mark(self.state, self.now()))
-                yield panel
-            yield Guidance(id="guidance")
-            yield Timeline(id="timeline")
+        yield Guidance(id="guidance")
+        yield Timeline(id="timeline")
 
     def now(self) -> datetime:
         return self.clock.now()
