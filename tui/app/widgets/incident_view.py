@@ -28,6 +28,7 @@ from incident.core.phase_windows import placed_window
 from incident.core.state import IncidentState
 from incident.health.no_reading import Polls, not_polled
 from incident.health.poll_mark import PollMark, poll_mark
+from tui.app.widgets.active_phase import ActivePhase
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.guidance import Guidance
 from tui.app.widgets.health import HealthPanel
@@ -136,8 +137,12 @@ class IncidentView(Vertical):
         with Vertical(id="head"):
             yield IncidentBar(recording_as=self.recording_as, id="bar")
             strip = PhaseStrip(len(runbook.phases))
-            strip.show(self.state, *self._clocks())  # its cells' classes set before they mount
+            clocks = self._clocks()
+            strip.show(self.state, *clocks)  # its cells' classes set before they mount
             yield strip
+            active = ActivePhase()  # the strip's place in one column (app.tcss)
+            active.show(self.state, *clocks)
+            yield active
         # Production before the checklist: in one column (`-stacked`) it comes first;
         # side by side the checklist's column is split off on the left (app.tcss).
         if runbook.probes:
@@ -324,10 +329,12 @@ class IncidentView(Vertical):
         return clock.phase.id if clock else None
 
     def draw_clocks(self) -> None:
-        """The bar and the phase strip: the phase clocks are computed once for both."""
+        """The bar and the phase clocks (the strip, or in one column the phase being
+        worked in): the clocks are computed once for them all."""
         now, clocks, current = self._clocks()
         self.query_one(IncidentBar).show(self.state, now)
         self.query_one(PhaseStrip).show(self.state, now, clocks, current)
+        self.query_one(ActivePhase).show(self.state, now, clocks, current)
 
     def _clocks(self) -> tuple[datetime, list[PhaseClock], str | None]:
         """Now, every phase's clock, and the phase in progress (the first not finished)."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from rich.text import Text
@@ -244,6 +245,32 @@ class PhaseCell(Static):
             self._draw()
 
 
+class NextUpdate(NamedTuple):
+    """When the next stakeholder update is due, in two parts (`at 09:22 UTC`, `in
+    10m30s`; `✖ OVERDUE`, `+1m05s`), and how urgent it is: the strip's cell and the
+    one-column head (`tui.app.widgets.active_phase`) say it alike."""
+
+    when: str
+    then: str
+    overdue: bool = False
+    due_soon: bool = False
+
+
+def next_update(state: IncidentState, now: datetime) -> NextUpdate:
+    """The next update under the runbook's cadence, as of `now`."""
+    due = next_update_due(state)
+    resolved = resolved_at(state) if due is None and not state.is_closed else None
+    if resolved is not None:  # not "at HH:MM" here: that reads as the next update's
+        return NextUpdate("none owed", f"resolved {resolved:%H:%M}")
+    if due is None:
+        return NextUpdate("none due", "")
+    if due < now:
+        return NextUpdate("✖ OVERDUE", f"+{late_by(due, now)}", overdue=True)
+    if due - now <= timedelta(minutes=1):
+        return NextUpdate("⚠ DUE SOON", f"in {countdown_to(due, now)}", due_soon=True)
+    return NextUpdate(f"at {due:%H:%M} UTC", f"in {countdown_to(due, now)}")
+
+
 class UpdateCell(Static):
     """When the next stakeholder update is due, under the runbook's cadence."""
 
@@ -263,25 +290,12 @@ class UpdateCell(Static):
     _shown: tuple[object, ...] = ()
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        due = next_update_due(state)
+        said = next_update(state, now)
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append("Next update\n")
-        overdue = due_soon = False
-        resolved = resolved_at(state) if due is None and not state.is_closed else None
-        if resolved is not None:  # not "at HH:MM" here: that reads as the next update's
-            text.append("none owed\n")
-            text.append(f"resolved {resolved:%H:%M}")
-        elif due is None:
-            text.append("none due\n")
-        else:
-            if due < now:
-                overdue = True
-                text.append("✖ OVERDUE\n", style="bold")
-                text.append(f"+{late_by(due, now)}")
-            else:
-                due_soon = due - now <= timedelta(minutes=1)
-                text.append("⚠ DUE SOON\n" if due_soon else f"at {due:%H:%M} UTC\n")
-                text.append(f"in {countdown_to(due, now)}")
+        text.append(f"{said.when}\n", style="bold" if said.overdue else "")
+        text.append(said.then)
+        overdue, due_soon = said.overdue, said.due_soon
         if (text, overdue, due_soon) == self._shown:
             return
         self._shown = (text, overdue, due_soon)
