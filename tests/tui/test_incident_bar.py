@@ -1,4 +1,5 @@
-"""The header at any width keeps T+, severity, the id and the state; the title gives way."""
+"""The header at any width keeps T+, severity, the commander and the state; the title
+gives way first, the id before the commander (ux_review13 #13)."""
 
 from __future__ import annotations
 
@@ -33,8 +34,9 @@ def test_the_title_is_truncated_first(tmp_path: Path, width: int) -> None:
     state, now = closed_state(tmp_path)
     line = fitted(state, now, width).plain
     assert len(line) <= width
-    for part in ("T+", "SEV2", state.id, "CLOSED", "1 pending", "1 FAILED"):
+    for part in ("T+", "SEV2", "IC Ada", "CLOSED", "1 pending", "1 FAILED"):
         assert part in line, (part, line)
+    assert (state.id in line) == (width >= 160), line
     if width < 160:
         assert LONG_TITLE not in line
         assert "Checkout" in line and "…" in line
@@ -54,15 +56,16 @@ def closed_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[IncidentState
 
 @settings(max_examples=60)
 @given(title=st.text(min_size=0, max_size=120), width=st.integers(min_value=70, max_value=200))
-def test_any_title_at_any_usable_width_keeps_id_and_state(
+def test_any_title_at_any_usable_width_keeps_the_commander_and_state(
     closed_once: tuple[IncidentState, datetime], title: str, width: int
 ) -> None:
-    """70 cells hold T+, severity, id, CLOSED and both delivery counts, whatever the title."""
+    """70 cells hold T+, severity, the commander, CLOSED and both delivery counts,
+    whatever the title; the id where there is room for it beside them."""
     state, now = closed_once
     state.title = title
     line = fitted(state, now, width)
     assert line.cell_len <= width
-    for part in ("SEV2", state.id, "CLOSED", "1 FAILED"):
+    for part in ("SEV2", "IC Ada", "CLOSED", "1 FAILED"):
         assert part in line.plain
 
 

@@ -8,6 +8,7 @@ sign was a timeline row under a bot's name (ux_review6 finding 8).
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 from rich.text import Text
 from textual.widgets import Static
@@ -48,9 +49,8 @@ class IncidentBar(Static):
             self.show(*self._last)
 
     def show(self, state: IncidentState, now: datetime) -> None:
-        """Fit the line to the bar: the title gives way first, then the commander,
-        so T+, severity, id and state (CLOSED, deliveries) survive 80 columns.
-        """
+        """Fit the line to the bar (`fitted`): the title gives way first, the
+        commander last."""
         self._last = (state, now)
         width = self.content_region.width or self.app.size.width - 2
         line = fitted(state, now, width, self.retrying, self.recording_as)
@@ -64,8 +64,35 @@ class IncidentBar(Static):
 
 
 TITLE_AT_LEAST = 12
-"""The room the title keeps (or its whole length, if shorter) before the commander
-gives way, then the name the screen records under, then the separators tighten."""
+"""The room the title keeps (or its whole length, if shorter) before the other parts
+give way (`fitted`)."""
+
+
+class Layout(NamedTuple):
+    """Which parts a try of the bar shows (`fitted`)."""
+
+    commander: str
+    """"full" (`IC Ada Lovelace`), "first" (`IC Ada`, the name's first word)."""
+    name: str
+    """Where the name the screen records under goes: "spaced" (a separator of its
+    own), "close" (beside the commander: `IC Ada · as Bo`), or "" (gone)."""
+    incident_id: bool
+    all_delivered: bool
+    """`✉ all delivered`: news of nothing to do, the first to go."""
+
+
+LAYOUTS = (
+    Layout("full", "spaced", incident_id=True, all_delivered=True),
+    Layout("full", "close", incident_id=True, all_delivered=True),
+    Layout("full", "close", incident_id=True, all_delivered=False),
+    Layout("full", "close", incident_id=False, all_delivered=False),
+    Layout("first", "close", incident_id=False, all_delivered=False),
+    Layout("first", "", incident_id=False, all_delivered=False),
+)
+"""The bar's tries, most shown first, each with wide separators and then with tight
+ones. The commander stays to the last: after a hand-off the header of the screen at
+100 columns named no commander, while it kept `✉ all delivered` and the id, which
+attach shows in its own bar (ux_review13 #13)."""
 
 
 def fitted(
@@ -73,24 +100,24 @@ def fitted(
 ) -> Text:
     """The bar's line in `width` cells, most important parts kept: when the title would
     shrink below TITLE_AT_LEAST, the name the screen records under moves up to the
-    commander (`IC Ada · as Bo`), then the commander goes, then the name, then the
-    separators tighten."""
+    commander (`IC Ada · as Bo`), then `✉ all delivered` goes, then the id, then the
+    commander's name keeps its first word, then the name the screen records under
+    goes; then the separators tighten and the same again. T+, severity, the
+    commander, CLOSED and deliveries pending or failed stay; the title has what is
+    left."""
+    title = Text(visible(state.title))
+    least = min(TITLE_AT_LEAST, title.cell_len)
     for sep in ("  ·  ", " · "):
-        head, ic, spaced, tail = parts(state, now, sep, retrying, recording_as)
-        title = Text(visible(state.title))
-        least = min(TITLE_AT_LEAST, title.cell_len)
-        close = parts(state, now, " · ", retrying, recording_as)[2]
-        for commander, name in ((ic, spaced), (ic, close), (Text(), spaced), (Text(), close)):
-            room = width - head.cell_len - commander.cell_len - name.cell_len - tail.cell_len
+        bar = parts(state, now, sep, retrying, recording_as)
+        for layout in LAYOUTS:
+            shown = bar.laid_out(layout)
+            room = width - sum(part.cell_len for part in shown)
             if room >= least:
                 break
-        else:
-            commander = name = Text()
-            room = width - head.cell_len - tail.cell_len
         if room >= least:
             break
-    title = _cut(title, max(room, 0))
-    line = Text.assemble(head, title, commander, name, tail, no_wrap=True, overflow="ellipsis")
+    head, *rest = shown
+    line = Text.assemble(head, _cut(title, max(room, 0)), *rest, no_wrap=True, overflow="ellipsis")
     line.truncate(width, overflow="ellipsis")
     return line
 
@@ -114,21 +141,56 @@ NAME_CELLS = 12
 """The most of the name the screen records under that the bar shows (`as Bo`)."""
 
 
+class BarParts(NamedTuple):
+    """The bar's parts but the title, each with its separator before it (`parts`)."""
+
+    head: Text
+    commander: Text
+    first_name: Text
+    """The commander by the first word of their name (`IC Ada`)."""
+    spaced: Text
+    close: Text
+    incident_id: Text
+    state: Text
+    """CLOSED, and deliveries pending or failed: what the state is, never given way."""
+    all_delivered: Text
+
+    def laid_out(self, layout: Layout) -> list[Text]:
+        """The parts `layout` shows, in their order on the bar, the title's place after
+        the first."""
+        commander = self.commander if layout.commander == "full" else self.first_name
+        name = {"spaced": self.spaced, "close": self.close}.get(layout.name, Text())
+        return [
+            self.head,
+            commander,
+            name,
+            self.incident_id if layout.incident_id else Text(),
+            self.state,
+            self.all_delivered if layout.all_delivered else Text(),
+        ]
+
+
 def parts(
     state: IncidentState, now: datetime, sep: str, retrying: str = "", recording_as: str = ""
-) -> tuple[Text, Text, Text, Text]:
+) -> BarParts:
     """T+ and severity; the commander; whose name this screen records under (`as Bo`:
-    who the next key records as, kept when the commander gives way); the id and the
-    state (CLOSED, deliveries: a pending message whose last try failed reads
-    `retrying`, with that try's error)."""
+    who the next key records as); the id; the state (CLOSED, deliveries: a pending
+    message whose last try failed reads `retrying`, with that try's error), or
+    `✉ all delivered`."""
     head = Text(no_wrap=True)
     head.append(format_offset(elapsed(state, now)), style="bold")
     head.append(f"  {state.severity}  ", style="bold")
-    commander = Text(f"{sep}IC {visible(state.commander) or 'unassigned'}")
-    name = Text(f"{sep}as {clipped(visible(recording_as), NAME_CELLS)}" if recording_as else "")
-    tail = Text(f"{sep}{visible(state.id)}")
+    named = visible(state.commander) or "unassigned"
+    commander = Text(f"{sep}IC {named}")
+    first_name = Text(f"{sep}IC {named.split()[0] if named.split() else named}")
+    name = clipped(visible(recording_as), NAME_CELLS)
+    spaced = Text(f"{sep}as {name}" if recording_as else "")
+    close = Text(f" · as {name}" if recording_as else "")
+    incident_id = Text(f"{sep}{visible(state.id)}")
+    tail = Text()
     if state.is_closed:
         tail.append(f"{sep}CLOSED", style="bold")
+    all_delivered = Text()
     statuses = [d.status for d in state.deliveries.values()]
     if statuses:
         pending, failed = statuses.count("pending"), statuses.count("failed")
@@ -138,5 +200,8 @@ def parts(
             waiting = f"retrying ({clipped(glance, RETRY_ERROR_CELLS)})"
         shown = [f"{pending} {waiting}"] if pending else []
         shown += [f"{failed} FAILED"] if failed else []
-        tail.append(f"{sep}✉ {', '.join(shown) or 'all delivered'}", style="bold" if failed else "")
-    return head, commander, name, tail
+        if shown:
+            tail.append(f"{sep}✉ {', '.join(shown)}", style="bold" if failed else "")
+        else:
+            all_delivered.append(f"{sep}✉ all delivered")
+    return BarParts(head, commander, first_name, spaced, close, incident_id, tail, all_delivered)
