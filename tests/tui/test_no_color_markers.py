@@ -78,12 +78,15 @@ async def test_failing_is_the_loudest_style_on_the_screen(tmp_path: Path) -> Non
         assert reversed_text == [FAILING], reversed_text  # error-rate's alone
 
 
-async def test_the_closed_header_keeps_id_and_state_at_80_columns(tmp_path: Path) -> None:
+async def test_the_closed_header_keeps_the_commander_and_state_at_80_columns(
+    tmp_path: Path,
+) -> None:
+    """The id gives way before the commander (ux_review13 #13)."""
     app = app_for(tmp_path, "closed")
     async with app.run_test(size=(80, 24)) as pilot:
         lines = await on_screen(app, pilot, None)
         header = lines[0]
-        assert "INC-20261128-DEMO" in header
+        assert "IC Ada Lovelace" in header
         assert "CLOSED" in header
         assert "SEV2" in header
 
