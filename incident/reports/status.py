@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from msgspec import Struct
+
 from incident.comms.due import due_messages
 from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.events import JSONValue, format_timestamp
@@ -219,8 +221,37 @@ _MARKS = {
 }
 
 
+class PhaseBlock(Struct, frozen=True):
+    """One phase as `status` prints it: its heading line and its steps' lines."""
+
+    clock: PhaseClock
+    heading: str
+    steps: list[tuple[StepStatus, list[str]]]
+    """Each step's status, and its lines: the step's own, then any said under it."""
+
+
+class StatusParts(Struct, frozen=True):
+    """`status_text`'s lines in their parts, for a face that places them
+    (`incident.reports.status_screen`); none made `visible` yet."""
+
+    head: list[str]
+    """The id and title, open or closed at T+, the drill, the versions."""
+    summary: list[str]
+    """Production, readings, triggers, the next update, messages, the status page."""
+    phases: list[PhaseBlock]
+
+
 def status_text(state: IncidentState, now: datetime) -> str:
     """A plain-text view for a terminal or a chat paste; marks, not colours."""
+    parts = status_parts(state, now)
+    lines = [*parts.head, *parts.summary]
+    for block in parts.phases:
+        lines += ["", block.heading, *(line for _, said in block.steps for line in said)]
+    return "\n".join(visible(line) for line in lines)
+
+
+def status_parts(state: IncidentState, now: datetime) -> StatusParts:
+    """What `status_text` says, in its parts."""
     lines = [
         f"{state.id}  {state.severity}  {state.title}",
         f"{'CLOSED' if state.is_closed else 'OPEN'}  {format_offset(elapsed(state, now))}"
@@ -235,6 +266,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
         lines.append(
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
         )
+    head, lines = lines, []
     if (production := production_words(state, now)) is not None:
         lines.append(f"production: {production}")
     if (read := readings_line(state, now)) is not None:
@@ -250,6 +282,7 @@ def status_text(state: IncidentState, now: datetime) -> str:
     apart = page is not None and page_said_apart(state, page)
     if page is not None and apart:  # else under the step that would update it
         lines.append(f"status page: {page.said}")
+    blocks: list[PhaseBlock] = []
     for clock in phase_clocks(state, now):
         window = clock.window  # placed from the declaration, on the T+ clock
         span = ""
@@ -273,9 +306,8 @@ def status_text(state: IncidentState, now: datetime) -> str:
             # DONE, but a skipped verification step verified nothing (ux_review7 F2)
             timing = f"{timing}  " if timing else ""
             timing += f"not verified: {', '.join(skipped)} skipped"
-        lines.append("")
         title = f"{clock.phase.title}  ({span})" if span else clock.phase.title  # no window
-        lines.append(f"{title}  {label}  {timing}".rstrip())
+        steps: list[tuple[StepStatus, list[str]]] = []
         for record in state.phase_steps(clock.phase.id):
             step_state = state.status_of(record.step.id)
             extra = ""
@@ -284,17 +316,19 @@ def status_text(state: IncidentState, now: datetime) -> str:
             elif step_state == StepStatus.SKIPPED:
                 extra = f"  (skipped: {record.reason})"
             optional = "" if record.step.required else " (optional)"
-            lines.append(
+            said = [
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"
-            )
+            ]
             if (
                 step_state == StepStatus.OPEN
                 and page is not None
                 and not apart
                 and updates_page(state.runbook, record.step)
             ):
-                lines.append(f"      status page: {page.said}")
+                said.append(f"      status page: {page.said}")
             if record.step.kind == StepKind.DATABASE and state.changes is not None:
-                lines.append(f"      what the rollback undoes: {state.changes.summary}")
-                lines += [f"        {migration}" for migration in state.changes.migrations]
-    return "\n".join(visible(line) for line in lines)
+                said.append(f"      what the rollback undoes: {state.changes.summary}")
+                said += [f"        {migration}" for migration in state.changes.migrations]
+            steps.append((step_state, said))
+        blocks.append(PhaseBlock(clock, f"{title}  {label}  {timing}".rstrip(), steps))
+    return StatusParts(head, lines, blocks)

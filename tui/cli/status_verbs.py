@@ -20,11 +20,12 @@ from incident.core.state import IncidentState
 from incident.core.text import counted, visible
 from incident.reports.drill_faults import drill_label, shown_fault
 from incident.reports.status import status_data, status_text
+from incident.reports.status_screen import status_screen
 from runbooks.problems import RunbookError
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, incident_of, open_log, open_session, something_at
-from tui.cli.fitted import fitted
+from tui.cli.fitted import MIN_WIDTH, fitted, terminal_size
 from tui.cli.kept_here import kept_here
 from tui.cli.record_verbs import damage_warning
 from tui.cli.shown_stream import json_for_stdout
@@ -41,11 +42,15 @@ def cmd_status(args: Arguments) -> int:
             data["kept_here"] = kept
             print(json_for_stdout(data))
         else:
-            if session.damage is not None:
-                print(fitted(damage_warning(session.damage)))
-            print(fitted(status_text(session.state, now)))
-            if kept is not None:
-                print(fitted(f"Not recorded yet: {kept}"))
+            said = [fitted(damage_warning(session.damage))] if session.damage is not None else []
+            after = [fitted(f"Not recorded yet: {kept}")] if kept is not None else []
+            size = terminal_size()
+            if size is None or size[0] < MIN_WIDTH:
+                shown = status_text(session.state, now)
+            else:  # one row kept for the prompt that follows
+                rows = size[1] - 1 - sum(line.count("\n") + 1 for line in [*said, *after])
+                shown = "\n".join(status_screen(session.state, now, size[0], rows))
+            print("\n".join([*said, shown, *after]))
     return 0
 
 
