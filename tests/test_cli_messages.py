@@ -93,8 +93,8 @@ async def test_declare_sends_and_delivers_the_auto_message_then_a_confirmed_one(
         checked = await run(cli, "check", incident_id, "decide")
         assert checked.code == 0, checked.err
         assert (
-            f"due: the announce message (step:decide); send it with "
-            f"`lastgood send {incident_id} --template announce`" in checked.err
+            "due: the announce message (step:decide)\n"
+            f"  send it: lastgood send {incident_id} --template announce\n" in checked.err
         )
         assert len(hook.requests) == 1  # a confirm rule sends nothing by itself
 

@@ -1,11 +1,11 @@
 """`monitor` says when a message falls due, once each (ux_review4 finding 7).
 
-The recording verbs print `due: the announce message (step:decide); send it with ...`
+The recording verbs print `due: the announce message (step:decide)` and how to send it
 on stderr; the monitor, the pane an on-call watches while a second pane runs the CLI,
 said nothing then or later, and with every message `mode: confirm` (as `init` writes
-them) it sends nothing by itself either. Now it says the verbs' line, in its own
-stream beside its other lines about messages. A real `monitor` process, the CLI in
-others, a real SQLite file.
+them) it sends nothing by itself either. Now it says a line for each (`due: ...; send
+it with ...`), in its own stream beside its other lines about messages. A real
+`monitor` process, the CLI in others, a real SQLite file.
 """
 
 from __future__ import annotations
@@ -45,7 +45,8 @@ phases:
 
 
 def due(incident_id: str, template: str, moment: str) -> str:
-    """The recording verbs' line for a message due (`lastgood check`'s stderr)."""
+    """`monitor`'s line for a message as it falls due (the verbs say all that wait in
+    three lines, each command once: `due_lines`)."""
     return (
         f"due: the {template} message ({moment}); send it with "
         f"`lastgood send {incident_id} --template {template}` or decline with "
@@ -74,7 +75,8 @@ def test_monitor_says_each_message_that_falls_due_once(tmp_path: Path, as_json: 
 
         poll_until(lambda: err.has("watching"), "the monitor started", WAIT_S)
         checked = cli.run("check", incident_id, "decide")
-        assert due(incident_id, "announce", "step:decide") in checked.err  # the verb's line
+        assert "due: the announce message (step:decide)\n" in checked.err  # the verb's lines
+        assert f"  send it: lastgood send {incident_id} --template announce\n" in checked.err
         poll_until(lambda: says(due(incident_id, "announce", "step:decide")) == 1, "due", WAIT_S)
         cli.ok("check", incident_id, "page")
         # Seen at a later tick of the monitor, while the announce message still waits.

@@ -25,6 +25,7 @@ from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, db_location, open_log, open_session
 from tui.cli.errors import CliError, store_failure
+from tui.cli.fitted import fitted
 
 if TYPE_CHECKING:
     from tui.cli.courier import Courier
@@ -155,6 +156,7 @@ def _say(session: IncidentSession, out: TextIO | None) -> Callable[[str], None]:
 
 
 def _print_awaiting(courier: Courier, session: IncidentSession) -> None:
-    """How to send or decline each message that waits for the coordinator, on stderr."""
+    """How to send or decline the messages that wait for the coordinator, on stderr,
+    wrapped at words when it is a terminal."""
     for line in courier.awaiting_lines(session.state.id):
-        print(line, file=sys.stderr)
+        print(fitted(line, sys.stderr), file=sys.stderr)

@@ -244,9 +244,11 @@ class Courier:
             self.say(line)
 
     def awaiting_lines(self, incident_id: str) -> list[str]:
-        """How to act on messages that wait for the coordinator's confirmation."""
-        due = awaiting_confirmation(self.session.state, self.session.clock.now())
-        return [due_line(incident_id, message) for message in due]
+        """How to act on messages that wait for the coordinator's confirmation: what a
+        verb says after it records (`due_lines`)."""
+        return due_lines(
+            incident_id, awaiting_confirmation(self.session.state, self.session.clock.now())
+        )
 
     def newly_due_lines(self) -> list[str]:
         """`awaiting_lines` of the messages not said yet by this courier: what a running
@@ -271,6 +273,43 @@ def due_line(incident_id: str, message: DueMessage) -> str:
         f"`lastgood send {incident_id} --template {message.template}` or decline with "
         f"`lastgood decline {incident_id} {message.template} --reason ...`"
     )
+
+
+def due_lines(incident_id: str, due: list[DueMessage]) -> list[str]:
+    """The messages that wait, named on one line, and the two commands that settle them
+    once each, the ID in each, the template a `NAME` when more than one waits:
+
+        due: the announce and paging messages (step:decide-rollback)
+          send them: lastgood send INC-20261207-769C --template NAME
+          or decline one: lastgood decline INC-20261207-769C NAME --reason ...
+
+    A verb said `due_line` for each: from a phone (46 columns) three messages took 17
+    wrapped lines, the 17-character ID six times and the commands broken mid-word
+    (ux_review13 #4). A pipe gets these lines, a terminal them wrapped at words."""
+    if not due:
+        return []
+    moments: dict[str, list[str]] = {}
+    for message in due:
+        moments.setdefault(message.moment, []).append(message.template)
+    if len(moments) == 1:
+        [(moment, names)] = moments.items()
+        said = f"{_and(names)} {'message' if len(names) == 1 else 'messages'} ({moment})"
+    else:
+        said = _and([f"{_and(names)} ({moment})" for moment, names in moments.items()])
+        said += " messages"
+    if len(due) == 1:
+        name = due[0].template
+        send, decline = f"send it: lastgood send {incident_id} --template {name}", "or decline it"
+        decline += f": lastgood decline {incident_id} {name} --reason ..."
+    else:
+        send = f"send them: lastgood send {incident_id} --template NAME"
+        decline = f"or decline one: lastgood decline {incident_id} NAME --reason ..."
+    return [f"due: the {said}", f"  {send}", f"  {decline}"]
+
+
+def _and(names: list[str]) -> str:
+    """`a`, `a and b`, `a, b and c`."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 async def _inline(job: Callable[[], object]) -> object:

@@ -38,6 +38,7 @@ from tui.cli.context import (
     something_at,
 )
 from tui.cli.errors import RAN_NOT_RECORDED, CliError
+from tui.cli.fitted import fitted
 
 if TYPE_CHECKING:
     from incident.app.command_step import Verification
@@ -81,11 +82,12 @@ def say_at(when: str, done: Done, *, hint: str = "", stream: TextIO | None = Non
     /dev/stdout`), as `declare` keeps its stdout for the incident's id.
     """
     line = done.said + (f"; {hint}" if hint else "")
-    print(visible(f"{when}  {line}"), file=stream or sys.stdout)
+    out = stream or sys.stdout
+    print(fitted(visible(f"{when}  {line}"), out), file=out)  # at words on a terminal
     for note in done.notes:
-        print(visible(f"{when}  {note}"), file=stream or sys.stdout)
+        print(fitted(visible(f"{when}  {note}"), out), file=out)
     for warning in done.warnings:  # on stderr, where a pipeline's log looks for trouble
-        print(visible(f"{when}  {warning}"), file=sys.stderr)
+        print(fitted(visible(f"{when}  {warning}"), sys.stderr), file=sys.stderr)
 
 
 def cmd_record(args: Arguments) -> int:

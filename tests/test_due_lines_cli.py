@@ -1,0 +1,92 @@
+"""What a recording verb says about the messages that wait, from a phone (46 columns).
+
+`lastgood decide` answered in 17 wrapped lines: a line per due message, each with its
+two full commands, the 17-character ID six times, the terminal breaking the commands
+mid-word (`lastgood send INC-20261207-7` / `69C --template ...`) (ux_review13 #4). Now
+the names on one line and each command once, the same lines in a pipe, wrapped at
+words on a terminal.
+"""
+
+from __future__ import annotations
+
+import os
+import pty
+import subprocess
+from pathlib import Path
+
+from tests.cli_helpers import Cli, lastgood_command
+
+
+def on_a_terminal_both(cli: Cli, columns: int, *args: str) -> str:
+    """What `lastgood ARGS` writes, stdout and stderr, to one pseudo-terminal."""
+    leader, follower = pty.openpty()
+    try:
+        done = subprocess.run(
+            [*lastgood_command(), *args],
+            env={**cli.env, "COLUMNS": str(columns), "LINES": "22"},
+            cwd=cli.cwd,
+            stdout=follower,
+            stderr=follower,
+            timeout=60,
+        )
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(leader, 65536)
+            except OSError:  # EIO: the writer is gone and all was read
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    said = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert done.returncode == 0, said
+    return said
+
+
+def declared(cli: Cli) -> str:
+    return cli.ok(
+        "declare", "--title", "Checkout errors after shop 2.4.1", "--severity", "SEV2",
+        "--issue", "checkout failing", "--commander", "Eve Engineer",
+    ).strip()  # fmt: skip
+
+
+def test_decide_on_a_46_column_terminal_says_each_command_once_at_words(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "phone.db", actor="Eve Engineer")
+    incident_id = declared(cli)
+    shown = on_a_terminal_both(cli, 46, "decide", incident_id, "--reason", "12% errors")
+    lines = shown.splitlines()
+    assert max(len(line) for line in lines) <= 46, shown
+    assert shown.count(incident_id) == 2, shown  # once in each command, never cut
+    assert len(lines) <= 10, shown
+    words = " ".join(shown.split())
+    assert "due: the announce, initiating and paging messages (step:decide-rollback)" in words
+    assert f"send them: lastgood send {incident_id} --template NAME" in words
+    assert f"or decline one: lastgood decline {incident_id} NAME --reason ..." in words
+
+
+def test_a_pipe_gets_the_same_lines_whole(tmp_path: Path) -> None:
+    cli = Cli(tmp_path / "pipe.db", actor="Eve Engineer")
+    incident_id = declared(cli)
+    cli.env = {**cli.env, "COLUMNS": "46"}
+    decided = cli.run("decide", incident_id, "--reason", "12% errors")
+    assert decided.code == 0, decided.err
+    assert decided.err.splitlines()[-3:] == [
+        "due: the announce, initiating and paging messages (step:decide-rollback)",
+        f"  send them: lastgood send {incident_id} --template NAME",
+        f"  or decline one: lastgood decline {incident_id} NAME --reason ...",
+    ]
+    sent = cli.run("send", incident_id, "--template", "announce")
+    assert sent.code == 0, sent.err
+    checked = cli.run("check", incident_id, "assess-severity")
+    assert checked.code == 0, checked.err
+    assert checked.err.splitlines()[-3:] == [
+        "due: the initiating and paging messages (step:decide-rollback)",
+        f"  send them: lastgood send {incident_id} --template NAME",
+        f"  or decline one: lastgood decline {incident_id} NAME --reason ...",
+    ]
