@@ -39,7 +39,7 @@ def test_phase_states_follow_the_windows(small_runbook, clock):
     }
     assert states_at(session, clock, 4.5)["decide"] == PhaseState.DUE_SOON
     at_six = states_at(session, clock, 6)
-    assert at_six["decide"] == PhaseState.OVERDUE and at_six["execute"] == PhaseState.ACTIVE
+    assert at_six["decide"] == PhaseState.OVERDUE and at_six["execute"] == PhaseState.DUE
     clock_six = phase_clock(session.state, small_runbook.phases[0], clock.now())
     assert clock_six.overdue_by == timedelta(minutes=1)
     assert states_at(session, clock, 26)["execute"] == PhaseState.DUE_SOON
@@ -219,3 +219,23 @@ def test_a_phase_without_a_window_is_listed_without_empty_brackets(small_runbook
     text = status_text(session.state, clock.now())
     title = phases[3].title
     assert f"\n{title}  UPCOMING" in text and "()" not in text, text
+
+
+def test_a_phase_whose_window_opened_while_the_one_before_is_worked_is_due_not_active(
+    small_runbook, clock
+):
+    """Phase 1 overdue, nothing of phase 2 started: every face said "Execute Rollback
+    ACTIVE 24m left" while `brief` named phase 1 (ux_review13 #6). Phase 2 is due, its
+    time left still counted; active is the phase being worked, until work starts in it."""
+    session = start(small_runbook, clock)
+    clock.set(T0 + timedelta(minutes=6))
+    clocks = {c.phase.id: c for c in phase_clocks(session.state, clock.now())}
+    assert clocks["decide"].state == PhaseState.OVERDUE
+    assert clocks["execute"].state == PhaseState.DUE
+    assert clocks["execute"].remaining == timedelta(minutes=24)
+    assert current_phase(session.state, clock.now()).phase.id == "decide"  # brief's phase
+    text = status_text(session.state, clock.now())
+    assert "(T+5-30)  DUE  window open, not started; 24m00s left" in text, text
+    assert " ACTIVE" not in text, text
+    session.run(lambda s: commands.check_step(s, "switch-lb", actor="a", clock=clock))
+    assert states_at(session, clock, 7)["execute"] == PhaseState.ACTIVE  # both worked now

@@ -25,6 +25,10 @@ from runbooks.model import Phase
 
 class PhaseState(StrEnum):
     UPCOMING = "upcoming"
+    DUE = "due"
+    """Its window open, nothing of it started, an earlier phase still worked (`DUE_WORDS`):
+    "Execute Rollback ▶ ACTIVE 24m42s left" read as the rollback under way while `brief`
+    named phase 1 and nothing of it had started (ux_review13 #6)."""
     ACTIVE = "active"
     DUE_SOON = "due_soon"
     OVERDUE = "overdue"
@@ -39,6 +43,9 @@ class PhaseState(StrEnum):
         """Nothing left to do in it: done, or skipped whole. The coordinator moves on."""
         return self in (PhaseState.DONE, PhaseState.SKIPPED)
 
+
+DUE_WORDS = "window open, not started"
+"""What `PhaseState.DUE` means, where there is room to say it (`status`, the report)."""
 
 DUE_SOON_MIN = timedelta(minutes=1)
 DUE_SOON_MAX = timedelta(minutes=5)
@@ -244,7 +251,10 @@ def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
     there would tell them they are early for work they are doing. A later phase whose
     window has not opened stays upcoming, work done in it early or not (`done_early`
     says what): one phase reads as the one being worked. Once its window opens it runs
-    on its clock, beside an earlier phase not finished: the guide's windows overlap."""
+    on its clock, beside an earlier phase not finished: the guide's windows overlap.
+    Nothing of it started, it is due, not active (its time left counted): active is the
+    phase worked, the one `brief` names; once work is recorded in it both are active.
+    Due soon and overdue warn of its window closing, started or not."""
     clocks = [phase_clock(state, phase, now) for phase in state.runbook.phases]
     worked = next((i for i, clock in enumerate(clocks) if not clock.state.finished), None)
     if worked is None:
@@ -256,6 +266,8 @@ def phase_clocks(state: IncidentState, now: datetime) -> list[PhaseClock]:
         early = clock.opens_at is None or moment < clock.opens_at  # no window: its turn
         if early and clock.state in (PhaseState.ACTIVE, PhaseState.DUE_SOON):
             clocks[index] = replace(clock, state=PhaseState.UPCOMING)
+        elif clock.state is PhaseState.ACTIVE and clock.started_at is None:
+            clocks[index] = replace(clock, state=PhaseState.DUE)
     return clocks
 
 

@@ -15,7 +15,14 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import PhaseClock, PhaseState, at_close, done_early, phase_clocks
+from incident.core.phase_clocks import (
+    DUE_WORDS,
+    PhaseClock,
+    PhaseState,
+    at_close,
+    done_early,
+    phase_clocks,
+)
 from incident.core.state import IncidentState, StepRecord
 from incident.core.timefmt import exact_duration, printed_duration
 from incident.core.verification import skipped_in_phase, verification_records
@@ -108,6 +115,8 @@ def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
             results.append(PhaseResult(clock, None, f"{came_to} at close"))
         elif (early := done_early(clock)) is not None:  # upcoming, work done in it
             results.append(PhaseResult(clock, None, f"upcoming, {early}"))
+        elif clock.state is PhaseState.DUE:  # its window open, an earlier phase worked
+            results.append(PhaseResult(clock, None, DUE_WORDS))
         else:
             results.append(PhaseResult(clock, None, str(clock.state).replace("_", " ")))
     return results

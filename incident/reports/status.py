@@ -14,6 +14,7 @@ from incident.comms.due import due_messages
 from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
+    DUE_WORDS,
     PhaseClock,
     PhaseState,
     at_close,
@@ -296,6 +297,8 @@ def status_parts(state: IncidentState, now: datetime) -> StatusParts:
             timing = "no step checked"
         elif (early := done_early(clock)) is not None:  # its turn not come: not active
             timing = early
+        elif clock.remaining is not None and clock.state is PhaseState.DUE:
+            timing = f"{DUE_WORDS}; {format_countdown(clock.remaining)} left"
         elif clock.remaining is not None and clock.state is not PhaseState.UPCOMING:
             timing = f"{format_countdown(clock.remaining)} left"
         elif clock.overdue_by is not None and clock.state is PhaseState.DONE:

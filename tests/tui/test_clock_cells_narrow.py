@@ -41,7 +41,8 @@ def cells_shown(app: LastGoodApp) -> list[tuple[str, str]]:
         # Close-out has no window (the guide's "once the service is stable"): no
         # countdown to it, only its state until its turn.
         (266, {"⚠ DUE", "· AHEAD"}, ["34s left", "in 34s", "in 10m34s", ""]),
-        (363, {"✖ OVERDUE", "▶ ACTIVE", "· AHEAD"}, ["+1m03s", "23m left", "in 8m57s", ""]),
+        # Phase 2's window open, nothing of it started: due, not active (ux_review13 #6).
+        (363, {"✖ OVERDUE", "· DUE", "· AHEAD"}, ["+1m03s", "23m left", "in 8m57s", ""]),
     ],
     ids=["due-soon", "overdue"],
 )

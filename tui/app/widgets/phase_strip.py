@@ -38,6 +38,7 @@ from tui.app.widgets.phase_title import given_way
 
 STATE_WORDS: dict[PhaseState, str] = {
     PhaseState.UPCOMING: "· UPCOMING",
+    PhaseState.DUE: "· DUE",
     PhaseState.ACTIVE: "▶ ACTIVE",
     PhaseState.DUE_SOON: "⚠ DUE SOON",
     PhaseState.OVERDUE: "✖ OVERDUE",
@@ -47,6 +48,7 @@ STATE_WORDS: dict[PhaseState, str] = {
 
 SHORT_WORDS: dict[PhaseState, str] = {
     PhaseState.UPCOMING: "· AHEAD",
+    PhaseState.DUE: "· DUE",
     PhaseState.ACTIVE: "▶ NOW",
     PhaseState.DUE_SOON: "⚠ DUE",
     PhaseState.OVERDUE: "✖ LATE",
@@ -114,7 +116,7 @@ def time_forms(clock: PhaseClock, now: datetime) -> tuple[str, ...]:
                 *(f"in {w} · {e}" for w in (when, minutes(when)) for e in early),
                 *opens,
             )
-        case PhaseState.ACTIVE | PhaseState.DUE_SOON:
+        case PhaseState.ACTIVE | PhaseState.DUE | PhaseState.DUE_SOON:
             if clock.remaining is None:
                 return (window_label(clock.window),)
             left = format_countdown(clock.remaining)
