@@ -102,7 +102,10 @@ TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
         "time",
         "phase",
         "next_update",
+        "next_update_sentence",
         "status",
+        "service_now",
+        "version_now",
     }
 )
 """Placeholders a communication template may use; anything else is a runbook error.

@@ -78,7 +78,8 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
     assert result.err.splitlines() == [
         f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
-        "last_good_version, next_update, pattern, phase, severity, status, time, title)"
+        "last_good_version, next_update, next_update_sentence, pattern, phase, service_now, "
+        "severity, status, time, title, version_now)"
     ]
 
 
@@ -104,14 +105,15 @@ def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
     runbook = tmp_path / "t1.yaml"
     runbook.write_text(
         "runbook: t\ntitle: T\ntemplates:\n"
-        '  initiating: "Initiating rollback due to {service}."\n'
+        '  initiating: "Initiating rollback due to {region}."\n'
         "phases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
     )
     every = (
         "channel, commander, elapsed, eta, from_version, id, issue, last_good_version, "
-        "next_update, pattern, phase, severity, status, time, title"
+        "next_update, next_update_sentence, pattern, phase, service_now, severity, status, "
+        "time, title, version_now"
     )
-    said = f"template 'initiating': unknown placeholder '{{service}}' (allowed: {every})"
+    said = f"template 'initiating': unknown placeholder '{{region}}' (allowed: {every})"
     result = cli.run("validate", str(runbook))
     assert result.code == 2
     assert result.err.splitlines() == [f"{runbook}:4:15: {said}"]

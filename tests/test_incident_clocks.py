@@ -80,17 +80,17 @@ def test_a_missed_update_shows_in_the_report_and_the_timeline(small_runbook, clo
 def test_the_update_says_the_rollback_is_being_decided_until_it_is(clock):
     """`rollback {status}`: the first update, due before anyone decided, told
     stakeholders "rollback in progress" (a fresh user's review)."""
-    from incident.comms.templates import template_context
+    from incident.reports.message_context import message_context
     from tests.drill_walk import ACTOR, check, drill_session
 
     session = drill_session(clock)
-    assert template_context(session.state, clock.now())["status"] == "being decided"
+    assert message_context(session.state, clock.now())["status"] == "being decided"
     session.run(
         lambda s: commands.approve(
             s, "decide-rollback", by=ACTOR, reason="errors", actor=ACTOR, clock=clock
         )
     )
     session.run_many(lambda s: [check("decide-rollback")(s, clock)])
-    assert template_context(session.state, clock.now())["status"] == "in progress"
+    assert message_context(session.state, clock.now())["status"] == "in progress"
     session.run(lambda s: commands.close(s, actor=ACTOR, clock=clock, force=True, reason="over"))
-    assert template_context(session.state, clock.now())["status"] == "resolved"
+    assert message_context(session.state, clock.now())["status"] == "resolved"

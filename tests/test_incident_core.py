@@ -224,10 +224,10 @@ def test_an_eta_recorded_past_the_calendar_still_fills_a_template(small_runbook,
     after it failed with OverflowError."""
     from msgspec.structs import replace
 
-    from incident.comms.templates import template_context
+    from incident.reports.message_context import message_context
 
     state = replace(start(small_runbook, clock).state, eta_min=6_000_000_000)
-    context = template_context(state, clock.now())
+    context = message_context(state, clock.now())
     assert context["eta"] == "6,000,000,000 minutes after the declaration"
 
 

@@ -13,7 +13,7 @@ from incident.comms.due import (
     moment_came,
     no_longer_due,
 )
-from incident.comms.templates import render_template, template_context
+from incident.comms.templates import render_template
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
@@ -26,6 +26,7 @@ from incident.core.payloads import (
 )
 from incident.core.phase_clocks import cadence_messages, next_update_due
 from incident.core.state import IncidentState
+from incident.reports.message_context import message_context
 
 
 def compose_message(state: IncidentState, template_id: str, now: datetime) -> str:
@@ -33,7 +34,7 @@ def compose_message(state: IncidentState, template_id: str, now: datetime) -> st
     text = state.runbook.template(template_id)
     if text is None:
         raise CommandError(f"unknown template '{template_id}' (choose {_names(state)})")
-    return render_template(text, template_context(state, now))
+    return render_template(text, message_context(state, now))
 
 
 def _names(state: IncidentState) -> str:

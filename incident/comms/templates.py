@@ -7,11 +7,18 @@ only has to supply values; user text in the values is never re-interpreted.
 from __future__ import annotations
 
 import string
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 
 from incident.core.gates import decision_recorded
 from incident.core.limits import TEXT
-from incident.core.phase_clocks import current_phase, elapsed, format_offset, next_update_due
+from incident.core.phase_clocks import (
+    current_phase,
+    elapsed,
+    format_offset,
+    next_update_due,
+    resolved_at,
+)
 from incident.core.state import IncidentState
 
 
@@ -19,8 +26,17 @@ def _clock_time(moment: datetime) -> str:
     return moment.strftime("%H:%M UTC")
 
 
-def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
-    """Every placeholder a template may use, as text."""
+LIVE_PLACEHOLDERS = ("service_now", "version_now")
+"""The placeholders read from production (`incident.health.standing`): comms does not
+read the probes, so whoever fills a template passes them in
+(`incident.reports.message_context`)."""
+
+
+def template_context(
+    state: IncidentState, now: datetime, live: Mapping[str, str]
+) -> dict[str, str]:
+    """Every placeholder a template may use, as text; `live` holds the production
+    ones (`LIVE_PLACEHOLDERS`)."""
     eta = "to be confirmed"
     if state.eta_min is not None:
         try:
@@ -50,16 +66,25 @@ def template_context(state: IncidentState, now: datetime) -> dict[str, str]:
         "time": _clock_time(now),
         "phase": phase.phase.title if phase else "close-out complete",
         "next_update": _clock_time(next_update) if next_update else "none scheduled",
-        "status": _status(state),
+        # "Next update by none scheduled." read as a promise of one (ux_review13 #5)
+        "next_update_sentence": (
+            f"Next update by {_clock_time(next_update)}."
+            if next_update
+            else "No further updates are scheduled."
+        ),
+        "status": status_word(state),
+        **{name: live[name] for name in LIVE_PLACEHOLDERS},
     }
 
 
-def _status(state: IncidentState) -> str:
+def status_word(state: IncidentState) -> str:
     """Where the rollback stands, as `rollback {status}` reads: "being decided" until
     the decision is recorded (`decision_recorded`; an update before it told
     stakeholders a rollback was under way that no one had decided), then "in
-    progress", then "resolved"."""
-    if state.is_closed:
+    progress", then "resolved" from the resolution on (`resolved_at`: the resolution
+    message, else the close, the moment `status` and `brief` say "resolved at"; an
+    update after the resolution message said "rollback in progress")."""
+    if resolved_at(state) is not None:
         return "resolved"
     return "in progress" if decision_recorded(state) else "being decided"
 

@@ -199,8 +199,10 @@ def test_templates_cover_updates_and_render(rollback: Runbook) -> None:
     assert {"initiating", "update", "resolved", "paging"} <= set(ids)
     update = rollback.template("update") or ""
     # Stakeholders read a clock time, as "Next update by 12:18 UTC": not T+, whose zero
-    # (a back-dated impact start) no one told them.
-    assert {"phase", "time", "next_update"} <= set(template_placeholders(update))
+    # (a back-dated impact start) no one told them; and how production is now.
+    assert {"phase", "time", "next_update_sentence", "service_now"} <= set(
+        template_placeholders(update)
+    )
     assert all("elapsed" not in template_placeholders(text) for _, text in rollback.templates)
     resolved = rollback.template("resolved") or ""
     assert "rollback" in resolved

@@ -31,13 +31,13 @@ from incident.comms.due import (
     sent_already,
 )
 from incident.comms.notifications import delivered_to, failed_keys
-from incident.comms.templates import render_template, template_context
 from incident.core.errors import CommandError
 from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import StepStatus
 from incident.core.text import counted
+from incident.reports.message_context import rendered_templates
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
@@ -260,8 +260,7 @@ class Comms:
 
     def open_composer(self, template: str | None) -> None:
         state = self.desk.state
-        context = template_context(state, self.desk.now())
-        rendered = {name: render_template(text, context) for name, text in state.runbook.templates}
+        rendered = rendered_templates(state, self.desk.now())
         if not rendered:
             self.desk.notify("This runbook has no message templates.")
             return

@@ -1,0 +1,92 @@
+"""The stakeholder update's words (ux_review13 #5): after the resolution message it
+said "rollback in progress … Next update by none scheduled.", and it could never say
+how the service was. `{status}` is resolved from the resolution on (the `resolved_at`
+that `status` and `brief` say "resolved at" by), the next-update sentence reads right
+when none is due, and `{service_now}` / `{version_now}` say production in a line.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from pathlib import Path
+
+from incident import commands
+from incident.core.clock import ManualClock
+from incident.core.samples import Outcome, Sample
+from incident.reports.message_context import message_context
+from runbooks.model import TEMPLATE_PLACEHOLDERS
+from tests.cli_helpers import InProcessCli, declare
+from tests.conftest import T0
+from tests.drill_walk import drill_session
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_update_after_the_resolution_says_resolved_and_promises_nothing(tmp_path):
+    cli = InProcessCli(tmp_path / "incidents.db", actor="Ada")
+    incident = declare(cli)
+    before = cli.ok("send", incident, "--template", "update", "--preview")
+    assert "rollback being decided" in before
+    assert "Production: not measured." in before
+    assert re.search(r"Next update by \d\d:\d\d UTC\.", before), before
+    cli.ok("send", incident, "--template", "resolved")
+    after = cli.ok("send", incident, "--template", "update", "--preview")
+    assert "rollback resolved" in after, after
+    assert "No further updates are scheduled." in after, after
+    assert "none scheduled" not in after and "Next update by" not in after
+
+
+def _tick(clock: ManualClock, *batch: Sample):
+    return lambda s: commands.record_samples(s, list(batch), actor="probes", clock=clock)
+
+
+def test_service_now_says_production_in_stakeholder_words_and_shows_controls():
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    assert message_context(session.state, clock.now())["service_now"] == "not measured"
+    assert message_context(session.state, clock.now())["version_now"] == "not measured"
+    clock.advance(60)
+    now = clock.now()
+    session.run_many(
+        _tick(
+            clock,
+            Sample("health", now, Outcome.HTTP_STATUS, 3.0, 503, detail="HTTP 503"),
+            Sample("version", now, Outcome.OK, 4.0, 200, text="2.4.1\x1b[2J"),
+            Sample("error-rate", now, Outcome.OK, 5.0, 200, value=0.12),
+        )
+    )
+    context = message_context(session.state, clock.now())
+    assert context["service_now"] == (
+        "health checks failing, error rate 12.0% (threshold 5.0%), 2.4.1␛[2J running"
+    )
+    assert context["version_now"] == "2.4.1␛[2J"
+    clock.advance(60)
+    now = clock.now()
+    session.run_many(
+        _tick(
+            clock,
+            Sample("health", now, Outcome.OK, 3.0, 200),
+            Sample("version", now, Outcome.OK, 4.0, 200, text="2.4.0"),
+            Sample("error-rate", now, Outcome.OK, 5.0, 200, value=0.005),
+        )
+    )
+    context = message_context(session.state, clock.now())
+    assert context["service_now"] == "error rate 0.5% (threshold 5.0%), 2.4.0 running"
+    # readings too old to pass for live say when they were taken
+    clock.advance(10 * 60)
+    stale = message_context(session.state, clock.now())["service_now"]
+    taken = (T0 + timedelta(minutes=2)).strftime("%H:%M")
+    assert stale == (
+        f"error rate 0.5% (threshold 5.0%) as of {taken} UTC, 2.4.0 running as of {taken} UTC"
+    )
+
+
+def test_every_placeholder_is_filled_and_in_the_readme_table():
+    clock = ManualClock(T0)
+    context = message_context(drill_session(clock).state, clock.now())
+    assert set(context) == TEMPLATE_PLACEHOLDERS
+    readme = (ROOT / "README.md").read_text()
+    table = readme.split("### Placeholders", 1)[1].split("\n\n", 3)[2]
+    listed = set(re.findall(r"^\| `\{(\w+)\}` \|", table, flags=re.M))
+    assert listed == TEMPLATE_PLACEHOLDERS
