@@ -22,7 +22,28 @@ READING_VERBS: tuple[Verb, ...] = (
         "The incident in 20 lines for a new incident commander: phase and time left, "
         "decisions and why, open gates, triggers, messages, roles.",
         RD,
-        (json_answer("brief"),),
+        (
+            json_answer("brief"),
+            Param(
+                "audience",
+                "stakeholders: one plain paragraph for people outside the incident (what "
+                "broke, what was done, how production is now, the next update) in clock "
+                "times, to paste; commander (the default): the handoff brief",
+                Kind.CHOICE,
+                choices=("commander", "stakeholders"),
+                cli_only=True,
+                default="commander",
+                spelling="--for",
+            ),
+            Param(
+                "tz",
+                "with --for stakeholders: local time shown beside UTC, e.g. Europe/Paris "
+                "(default: this machine's zone)",
+                Kind.ZONE,
+                metavar="ZONE",
+                cli_only=True,
+            ),
+        ),
         key="i",
         json=True,
         id_optional=True,

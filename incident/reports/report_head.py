@@ -8,7 +8,6 @@ from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
 from incident.core.timefmt import printed_duration, utc_stamp
-from incident.core.verification import verification
 from incident.health.readings import format_value
 from incident.health.stability import met_at
 from incident.reports.analysis import (
@@ -24,6 +23,7 @@ from incident.reports.gaps import time_above_words
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
 from incident.reports.rollback_state import rollback_state
+from incident.reports.summary_facts import summary_steps
 
 
 def header(ctx: ReportContext) -> list[str]:
@@ -124,21 +124,12 @@ def summary(ctx: ReportContext) -> list[str]:
     lines = ["## Summary", "", inline(summary_line(state))]
     if state.issue:
         lines += ["", f"Issue: {inline(state.issue)}"]
-    steps = []
-    for key, words in (
-        ("rollback_decision", "the rollback was decided at"),
-        ("app_rolled_back", "the application was rolled back at"),
-        ("service_verified", "service was verified at"),
-    ):
-        moment = ctx.moment(key)
-        if moment.at is not None:
-            steps.append(f"{words} {ctx.offset(moment.at)}")
-        elif key == "service_verified" and (skipped := verification(state).skipped):
-            # a skipped step verified nothing: said, not left out (ux_review7 F2)
-            steps.append(f"the service was not verified ({inline(', '.join(skipped))} skipped)")
-    resolved = resolution(state)
-    if resolved is not None:
-        steps.append(f"the incident was resolved at {ctx.offset(resolved)}")
+    steps = [
+        f"{step.words} {ctx.offset(step.at)}"
+        if step.at is not None
+        else f"{step.words} ({inline(', '.join(step.skipped))} skipped)"
+        for step in summary_steps(state, ctx.moment)
+    ]
     if steps:
         lines += ["", "Impact started at T+0; " + ", ".join(steps) + "."]
     lines += _why(ctx)

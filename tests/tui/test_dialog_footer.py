@@ -29,7 +29,7 @@ from tui.app.modals.help import HelpModal
         # (the list's `space Toggle manual trigger`: tests/tui/test_decision_typing.py).
         ("d", DecisionModal, ["ctrl+s Submit", "esc Cancel"]),
         ("question_mark", HelpModal, ["esc Close"]),  # pages to read: nothing to cancel
-        ("i", BriefModal, ["esc Close"]),
+        ("i", BriefModal, ["s For stakeholders", "esc Close"]),
     ],
     ids=["note", "decision", "help", "brief"],
 )

@@ -36,11 +36,12 @@ READING = frozenset(
         "copy_text",
         "focus_next",
         "focus_previous",
+        "stakeholders",
     }
 )
 """What a key in the brief over the follow view may do besides scrolling: close it,
-help, the palette, copy, move the focus, quit (ctrl+c leaves, as Escape). None of
-them records."""
+help, the palette, copy, move the focus, quit (ctrl+c leaves, as Escape), turn to the
+words for stakeholders and back (`s`). None of them records."""
 
 
 def only_reads(action: str) -> bool:

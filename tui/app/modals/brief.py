@@ -14,7 +14,8 @@ rather than back to the margin with that second line seven spaces in for no reas
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import ClassVar
 
 from rich.cells import cell_len
@@ -22,8 +23,9 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Static
+from textual.widgets import Label, Static
 
+from incident.core.state import IncidentState
 from tui.app.modals.base import LastgoodModal, dialog_foot, hint_line, title_line
 
 LABEL = re.compile(r"[A-Z][A-Za-z ]{0,24}: ")
@@ -100,6 +102,7 @@ class BriefModal(LastgoodModal[None]):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("s", "stakeholders", "For stakeholders"),
         Binding("escape", "cancel", "Close"),  # a page to read: nothing to cancel
         Binding("q,i", "cancel", "Close", show=False),
     ]
@@ -111,7 +114,43 @@ class BriefModal(LastgoodModal[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield title_line("Handoff brief")
+            yield title_line("Handoff brief").set_class(True, "brief-title")
             with VerticalScroll(id="brief", classes="reading"):
                 yield BriefText(self.lines)
-            yield dialog_foot(hint_line("Esc/q/i close · lastgood brief ID prints the same"))
+                yield Static("", id="stakeholder-text", markup=False)
+            yield dialog_foot(hint_line(BRIEF_HINT).set_class(True, "brief-hint"))
+
+    def on_mount(self) -> None:
+        self.query_one("#stakeholder-text", Static).display = False
+
+    def action_stakeholders(self) -> None:
+        """The words for stakeholders in place of the brief, or the brief back."""
+        words = self.query_one("#stakeholder-text", Static)
+        brief = self.query_one(BriefText)
+        showing = not words.display
+        if showing:
+            words.update(_stakeholder_words(self))
+        words.display, brief.display = showing, not showing
+        title = "Words for stakeholders" if showing else "Handoff brief"
+        self.query_one(".brief-title", Label).update(title)
+        self.query_one(".brief-hint", Label).update(STAKEHOLDER_HINT if showing else BRIEF_HINT)
+
+
+BRIEF_HINT = "Esc/q/i close · lastgood brief ID prints the same"
+STAKEHOLDER_HINT = "s the brief again · Esc/q/i close · brief ID --for stakeholders prints it"
+
+
+def _stakeholder_words(modal: BriefModal) -> str:
+    """The paragraph for the incident the screen under `modal` shows, at its now: every
+    screen that opens the brief (the coordinator's, the follow view) has its `state` and
+    an `IncidentView` as `view`, whose `now()` is the screen's clock."""
+    from incident.app.params import machine_zone
+    from incident.app.stakeholder_brief import stakeholder_words
+
+    stack = modal.app.screen_stack
+    below = stack[-2] if len(stack) > 1 and stack[-1] is modal else None
+    state = getattr(below, "state", None)
+    now: Callable[[], datetime] | None = getattr(getattr(below, "view", None), "now", None)
+    if not isinstance(state, IncidentState) or now is None:
+        return "No incident is shown under this dialog."
+    return stakeholder_words(state, now(), machine_zone())
