@@ -3,10 +3,12 @@
 Typed text holding a secret's value is refused (`incident.app.typed_secrets`) and a
 command step's output is redacted of it (`incident.app.command_output`); `validate`
 and `declare` say which of the variables a runbook reads count (`runbooks.env_reads`).
-All three read this module. Every `${NAME}` a probe or a webhook target read counted
-once, whatever it held: a probe of `http://${SERVICE}.internal/health` with
-`SERVICE=checkout` made every note saying "checkout" refused and hid the service's
-name from command output.
+Probe and webhook error lines are redacted of the secrets of the request they come
+from by the same rule (`incident.core.secrets.secrets_for`). All of them read this
+module. Every `${NAME}` a probe or a webhook target read counted once, whatever it
+held: a probe of `http://${SERVICE}.internal/health` with `SERVICE=checkout` made
+every note saying "checkout" refused and hid the service's name from command output
+and from the probe's own error lines.
 
 A variable is a secret by where the runbook uses it (`SECRET_PLACES`): in a header's
 value, in a URL's user-info (user or password), query or fragment, as a whole URL (it

@@ -171,16 +171,28 @@ def test_runbook_literals_are_hidden_whole_and_only_whole() -> None:
 
 
 def test_short_values_are_not_secrets_worth_mangling_messages_for() -> None:
-    secrets = secrets_for("http://h/${A}", [("X", "${B}")], {"A": "abc", "B": "eu-1", "C": "x" * 9})
+    env = {"A": "abc", "B": "eu-1", "C": "x" * 9}
+    secrets = secrets_for("http://h/?a=${A}", [("X", "${B}")], env, webhook=False)
     assert secrets.values == ("eu-1",)
     assert redact("abc eu-1 xxxxxxxxx", secrets) == "abc *** xxxxxxxxx"
 
 
-def test_secrets_are_the_referenced_values_and_the_templates_as_written() -> None:
-    env = {"HOST": "internal-prom", "TOKEN": TOKEN, "UNUSED": "not-referenced"}
-    secrets = secrets_for("https://${HOST}/q", [("Authorization", "Bearer ${TOKEN}")], env)
-    assert secrets.values == ("internal-prom", TOKEN)
-    assert secrets.literals == ("https://${HOST}/q", "Bearer ${TOKEN}")
+def test_secrets_are_the_values_the_one_rule_calls_secret_and_the_templates_as_written() -> None:
+    """`runbooks.secret_reads`: a probe's host and path are not secrets, a header's
+    value and a query's are; a webhook's path is; of a whole-URL variable only its
+    credential parts."""
+    env = {"HOST": "internal-prom", "TOKEN": TOKEN, "SVC": "checkout", "UNUSED": "not-referenced"}
+    env["URL"] = "https://ada:pw-12345@shop.example/health?key=qk-12345"
+    url, headers = "https://${HOST}/${SVC}/q?t=xyz1", [("Authorization", "Bearer ${TOKEN}")]
+    secrets = secrets_for(url, headers, env, webhook=False)
+    assert secrets.values == (TOKEN,)
+    assert secrets.literals == ("t=xyz1", "xyz1", "Bearer ${TOKEN}")
+    assert secrets_for(url, [], env, webhook=True).values == ("checkout",)
+    whole = secrets_for("${URL}", [], env, webhook=False)
+    assert whole.values == ("ada:pw-12345", "pw-12345", "key=qk-12345", "qk-12345")
+    assert redact("GET https://shop.example/health?key=qk-12345", whole) == (
+        "GET https://shop.example/health?***"
+    )
 
 
 def test_expand_request_fills_url_and_headers_and_names_what_is_missing() -> None:

@@ -17,6 +17,7 @@ from msgspec import Struct
 
 from incident.core.text import cut_at, storable, visible
 from runbooks.checks import ENV_REFERENCE
+from runbooks.secret_reads import HEADER, secret_values, url_places, url_secret_parts
 
 
 def exception_chain(exc: BaseException) -> Iterator[BaseException]:
@@ -74,12 +75,30 @@ class Secrets(Struct, frozen=True):
     """The URL and header values as the runbook writes them: found whole."""
 
 
-def secrets_for(url: str, headers: Iterable[tuple[str, str]], env: Mapping[str, str]) -> Secrets:
-    """The secrets of a request whose URL and header values are `${NAME}` templates."""
-    templates = [url, *(value for _name, value in headers)]
-    names = [match.group(1) for t in templates for match in ENV_REFERENCE.finditer(t)]
-    values = [env[name] for name in names if name in env]
-    return Secrets(_worth_hiding(values), _worth_hiding(templates))
+def secrets_for(
+    url: str, headers: Iterable[tuple[str, str]], env: Mapping[str, str], *, webhook: bool
+) -> Secrets:
+    """The secrets of one probe's or (`webhook`) webhook target's request, whose URL and
+    header values are `${NAME}` templates, by the rule typed-secret refusal and command
+    output read (`runbooks.secret_reads`): the value of a `${NAME}` used in a header, a
+    URL's user-info, query or fragment, or a webhook's path, or named like a credential;
+    of a whole-URL variable only its credential parts; not a probe's host, port or path,
+    so a line about `http://${SERVICE}.internal/health` keeps the service's name. Of the
+    templates as written, the header values whole and the URL's credential parts."""
+    headers = list(headers)
+    places: dict[str, list[str]] = {}
+    found = list(url_places(url, webhook=webhook))
+    found += [(m.group(1), HEADER) for _n, v in headers for m in ENV_REFERENCE.finditer(v)]
+    for name, place in found:
+        places.setdefault(name, []).append(place)
+    values = [
+        part
+        for name, where in places.items()
+        if name in env
+        for part in secret_values(name, where, env[name], webhook=webhook)
+    ]
+    literals = [*url_secret_parts(url, webhook=webhook), *(value for _name, value in headers)]
+    return Secrets(_worth_hiding(values), _worth_hiding(literals))
 
 
 def _worth_hiding(found: Iterable[str]) -> tuple[str, ...]:

@@ -111,10 +111,11 @@ def test_a_failure_in_a_group_is_named_by_its_member() -> None:
     assert reading.detail == "unexpected failure (OverflowError)"  # its text may hold the URL
 
 
-async def test_a_secret_host_is_not_named_by_the_dns_failure(client):
+async def test_a_host_named_like_a_secret_is_not_named_by_the_dns_failure(client):
+    """A probe's host is no secret (`runbooks.secret_reads`) unless its name says so."""
     host_secret = "Priv4te-Cluster-Name-77"
-    probe = http("http://${HOST}.invalid/health", timeout_s=10.0)
-    sample = await poll(client, probe, env={"HOST": host_secret})
+    probe = http("http://${HOST_SECRET}.invalid/health", timeout_s=10.0)
+    sample = await poll(client, probe, env={"HOST_SECRET": host_secret})
     assert (sample.outcome, sample.detail) == (Outcome.DNS, "cannot resolve host ***.invalid")
     assert_clean(sample, host_secret, host_secret.lower(), host_secret[:8].lower())
 

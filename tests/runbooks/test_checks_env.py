@@ -31,5 +31,7 @@ def test_a_reference_without_default_still_needs_its_variable():
 
 
 def test_only_values_from_the_environment_are_secrets_not_defaults():
-    found = secrets_for("${U:-http://public.example}/x?t=${TOKEN}", [], {"TOKEN": "tok-12345"})
+    found = secrets_for(
+        "${U:-http://public.example}/x?t=${TOKEN}", [], {"TOKEN": "tok-12345"}, webhook=False
+    )
     assert found.values == ("tok-12345",)
