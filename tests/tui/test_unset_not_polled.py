@@ -17,6 +17,10 @@ from tests.tui.screen_text import screen_lines
 from tui.app.app import LastGoodApp
 from tui.app.screens.incident import IncidentScreen
 
+UNTIL = "until lastgood is restarted with them set)"
+"""The screen's environment cannot change while it runs, as `monitor`'s cannot: it said
+"until set", as a verb does, though setting it in another shell changes nothing."""
+
 
 async def test_the_screen_says_the_probe_is_not_polled_and_why(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -35,6 +39,7 @@ async def test_the_screen_says_the_probe_is_not_polled_and_why(
                 return any(
                     n.title == "Not set in this environment"
                     and "probe health reads LG_TEST_ORDERS_HEALTH_URL" in n.message
+                    and n.message.endswith(UNTIL)
                     for n in app._notifications
                 )
 

@@ -78,10 +78,12 @@ class ScreenPolling:
     def unset_probes(self, state: IncidentState) -> frozenset[str]:
         """The probes whose URL or headers read a `${NAME}` this process's environment
         does not set: left out (a request that cannot be built is no answer of the
-        service's), and said in a toast with the webhook targets in the same case."""
+        service's), and said in a toast with the webhook targets in the same case; as
+        `monitor`, "until lastgood is restarted with it set", since this process's
+        environment cannot change while it runs."""
         from runbooks.unset import UNSET_TITLE, unset_by_probe, unset_hint
 
-        hint = unset_hint(state.runbook, os.environ)
+        hint = unset_hint(state.runbook, os.environ, face="lastgood")
         if hint is not None:
             self._notify(hint.removeprefix("not set in this environment: "), title=UNSET_TITLE,
                          timeout=30)  # fmt: skip
