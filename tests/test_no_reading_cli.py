@@ -37,6 +37,14 @@ def brief_triggers(out: str) -> str:
     return "; ".join(parts)
 
 
+def json_reasons(cli: Cli, incident_id: str) -> dict[str, str | None]:
+    """Each trigger's `reason` in `brief --json`, the words the text says in brackets
+    after `no data`: it had none, and a script could not tell a probe at its default
+    URL from one not polled yet."""
+    data = json.loads(cli.ok("brief", incident_id, "--json"))
+    return {trigger["id"]: trigger["reason"] for trigger in data["triggers"]}
+
+
 def test_probes_at_their_defaults_read_as_the_coordinators_screen_says(tmp_path: Path) -> None:
     cli = Cli(tmp_path / "defaults.db", actor="Cy")
     incident_id = declared(cli)
@@ -48,6 +56,10 @@ def test_probes_at_their_defaults_read_as_the_coordinators_screen_says(tmp_path:
     )
     assert line(status, "triggers: ") == f"triggers: {said}"
     assert brief_triggers(cli.ok("brief", incident_id)) == said
+    default = "not polled: default URL"
+    assert json_reasons(cli, incident_id) == {
+        "error-rate": default, "health-failing": default, "core-broken": None
+    }  # fmt: skip
     data = json.loads(cli.ok("status", incident_id, "--json"))
     assert data["production"]["said"] == "not polled: default URL"
     assert data["production"]["polling"] == "never"
@@ -64,8 +76,13 @@ def test_pointed_probes_not_polled_yet_and_the_default_one_each_say_so(tmp_path:
     said = "error-rate no data (not polled yet); health-failing no data (not polled yet)"
     assert line(status, "triggers: ").startswith(f"triggers: {said}; ")
     assert brief_triggers(cli.ok("brief", incident_id)).startswith(said)
+    yet = "not polled yet"
+    assert json_reasons(cli, incident_id) == {
+        "error-rate": yet, "health-failing": yet, "core-broken": None
+    }  # fmt: skip
     data = json.loads(cli.ok("status", incident_id, "--json"))
     assert data["production"]["said"] == line(status, "production: ").removeprefix("production: ")
+    assert {t["id"]: t["reason"] for t in data["triggers"]} == json_reasons(cli, incident_id)
 
 
 def test_once_closed_a_probe_never_polled_says_so(tmp_path: Path) -> None:
@@ -77,3 +94,4 @@ def test_once_closed_a_probe_never_polled_says_so(tmp_path: Path) -> None:
     said = "error-rate no data (never polled); health-failing no data (never polled)"
     assert line(status, "triggers: ").startswith(f"triggers: {said}; ")
     assert brief_triggers(cli.ok("brief", incident_id)).startswith(said)
+    assert json_reasons(cli, incident_id)["error-rate"] == "never polled"

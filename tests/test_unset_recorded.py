@@ -61,6 +61,8 @@ def test_status_says_which_variable_the_monitor_lacks_and_where(tmp_path: Path) 
     assert f"health-failing no data ({why})" in status, status
     brief = cli.ok("brief", incident_id)  # its line is cut to its width (its layout's)
     assert "no data (not polled: $LG_TEST_SHOP_HOST not set where ada's monitor" in brief, brief
+    triggers = json.loads(cli.ok("brief", incident_id, "--json"))["triggers"]
+    assert [t["reason"] for t in triggers if t["id"] == "health-failing"] == [why], triggers
     record = json.loads(cli.ok("export", incident_id, "--format", "json"))
     ticks = [e["payload"] for e in record["events"] if e["kind"] == "probe.samples"]
     assert ticks[0]["unset"] == {"health": ["LG_TEST_SHOP_HOST"]}, ticks[0]

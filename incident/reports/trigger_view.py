@@ -75,8 +75,10 @@ def met_before(state: IncidentState, trigger_id: str) -> str | None:
 
 
 def trigger_data(state: IncidentState) -> list[JSONValue]:
-    """Each trigger as data: `met` as recorded (a boolean), and `state` as the screen
-    says it (`met`, `not met` or `no data`)."""
+    """Each trigger as data: `met` as recorded (a boolean), `state` as the screen
+    says it (`met`, `not met` or `no data`), and `reason`, why a `no data` trigger's
+    probe has no reading, in the words the text says in brackets (`unpolled`: `not
+    polled: default URL`, `not polled yet`, ...); null otherwise."""
     no_data = undecided(state)
     found: list[JSONValue] = []
     for trigger in state.runbook.triggers:
@@ -88,6 +90,7 @@ def trigger_data(state: IncidentState) -> list[JSONValue]:
             shown = TriggerState.NO_DATA
         else:
             shown = TriggerState.NOT_MET
+        reason = unpolled(state, trigger) if shown is TriggerState.NO_DATA else None
         found.append(
             {
                 "id": trigger.id,
@@ -96,6 +99,7 @@ def trigger_data(state: IncidentState) -> list[JSONValue]:
                 "state": str(shown),
                 "since": format_timestamp(mark.at) if mark else None,
                 "detail": mark.detail if mark else "",
+                "reason": reason,
             }
         )
     return found
