@@ -182,6 +182,13 @@ READING_VERBS: tuple[Verb, ...] = (
                 metavar="FD",
                 cli_only=True,
             ),
+            Param(
+                "open",
+                "every open incident, as each is declared, instead of one ID: waits while "
+                "none is open (for a service)",
+                Kind.FLAG,
+                cli_only=True,
+            ),
             json_answer("monitor-line", "one JSON object per line"),
         ),
         json=True,

@@ -47,6 +47,11 @@ verb on an incident does: `start ID` is `start --incident ID`. The ID is kept in
 option's parameter; both given, they must name the same incident."""
 
 
+ID_OR_FLAG = {"monitor": "open"}
+"""Verbs whose ID a flag may stand in for: `monitor --open` watches every open incident
+rather than one; given neither, or both, the verb refuses (`tui.cli.launch`)."""
+
+
 def same_incident(verb: str, values: dict[str, object], given: str) -> str | None:
     """`values` with the ID given in order kept where `verb`'s option keeps it; the
     refusal, when the option names another incident."""

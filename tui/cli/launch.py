@@ -148,6 +148,10 @@ def open_drill(args: Arguments, fault: Fault) -> tuple[Path, IncidentState | Non
 
 def cmd_monitor(args: Arguments) -> int:
     """Headless probes for a bastion or a pipeline: same polling, same record."""
+    if args.open or args.id is None:  # every open incident, one child each
+        from tui.cli.monitor_open import cmd_monitor_open
+
+        return cmd_monitor_open(args)
     from tui.cli.monitor import run_monitor
     from tui.cli.monitor_signals import keys_gate
 

@@ -20,6 +20,7 @@ from incident.core.text import visible
 from tui.cli.arguments import (
     EVERY_VERB,
     ID_IN_ORDER,
+    ID_OR_FLAG,
     INCIDENT_ID_PREFIX,
     Arguments,
     machine_now,
@@ -213,6 +214,11 @@ def _fill(parser: argparse.ArgumentParser, verb: Verb) -> None:
     _as_option(parser, argparse.SUPPRESS if verb.name in NO_ACTOR_VERBS else AS_HELP)
     if verb.id_optional:
         parser.add_argument("id", metavar="ID", nargs="?", default=None, help=ONLY_OPEN)
+    elif verb.name in ID_OR_FLAG:
+        flag = verb.param(ID_OR_FLAG[verb.name]).option
+        parser.add_argument(
+            "id", metavar="ID", nargs="?", default=None, help=f"the incident (or {flag})"
+        )
     elif verb.scope is not Scope.GLOBAL:
         parser.add_argument("id", metavar="ID", help="the incident")
     elif verb.name in ID_IN_ORDER:

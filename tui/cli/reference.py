@@ -9,18 +9,21 @@ from __future__ import annotations
 from incident.app.params import Kind, Param
 from incident.app.verb import Scope, Verb
 from incident.app.verbs import VERBS
-from tui.cli.arguments import ID_IN_ORDER
+from tui.cli.arguments import ID_IN_ORDER, ID_OR_FLAG
 
 
 def usage(verb: Verb) -> str:
     """`check ID STEP [--by NAME] ...`: the command line, as the README shows it."""
     words = [verb.name]
-    if verb.scope is not Scope.GLOBAL:
+    if verb.name in ID_OR_FLAG:
+        words.append(f"ID|{verb.param(ID_OR_FLAG[verb.name]).option}")
+    elif verb.scope is not Scope.GLOBAL:
         words.append("[ID]" if verb.id_optional else "ID")
     elif verb.name in ID_IN_ORDER:
         words.append("[ID]")
     for param in verb.params:
-        words.append(_usage(param))
+        if ID_OR_FLAG.get(verb.name) != param.name:  # shown with the ID
+            words.append(_usage(param))
     return " ".join(words)
 
 
