@@ -51,15 +51,28 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
 @pytest.mark.parametrize(
     ("words", "expected"),
     [
-        (["status", "INC-1"], {"command": "status", "id": "INC-1", "json": False}),
-        (["status"], {"command": "status", "id": None, "json": False}),  # the only open one
+        (
+            ["status", "INC-1"],
+            {"command": "status", "check_polled": False, "id": "INC-1", "json": False},
+        ),
+        (
+            ["status"],
+            {"command": "status", "check_polled": False, "id": None, "json": False},
+        ),  # the only open one
         (
             ["--db", "x.db", "status", "--json", "INC-1"],
-            {"command": "status", "id": "INC-1", "json": True, "db": "x.db"},
+            {"command": "status", "check_polled": False, "id": "INC-1", "json": True, "db": "x.db"},
         ),
         (
             ["status", "INC-1", "--db=a.db", "--as", "Ann"],
-            {"command": "status", "id": "INC-1", "json": False, "db": "a.db", "as_name": "Ann"},
+            {
+                "command": "status",
+                "check_polled": False,
+                "id": "INC-1",
+                "json": False,
+                "db": "a.db",
+                "as_name": "Ann",
+            },
         ),
         (["list", "--drills"], {"command": "list", "drills": True, "json": False}),
         (
@@ -93,7 +106,7 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
         ),
         (
             ["status", "--json", "INC-1", "--json"],
-            {"command": "status", "id": "INC-1", "json": True},
+            {"command": "status", "check_polled": False, "id": "INC-1", "json": True},
         ),
     ],
 )

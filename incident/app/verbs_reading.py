@@ -11,7 +11,16 @@ READING_VERBS: tuple[Verb, ...] = (
         "Status",
         "Show an incident: phases, clocks, steps.",
         RD,
-        (json_answer("status"),),
+        (
+            Param(
+                "check_polled",
+                "only whether anyone polls its probes: a line, exit 1 when nobody does; "
+                "no ID: every open incident",
+                Kind.FLAG,
+                cli_only=True,
+            ),
+            json_answer("status"),
+        ),
         json=True,
         tui=False,
         id_optional=True,

@@ -32,6 +32,10 @@ from tui.cli.shown_stream import json_for_stdout
 
 
 def cmd_status(args: Arguments) -> int:
+    if args.check_polled:  # is anyone polling: a line per incident and an exit status
+        from tui.cli.polled_verb import cmd_check_polled
+
+        return cmd_check_polled(args)
     with open_log(args, read_only=True) as log:
         session = open_session(log, incident_of(log, args))
         now = session.clock.now()
