@@ -24,14 +24,17 @@ reach the port anyway: it is let in, as before.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
 import sys
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
-from aiohttp import web
+from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
@@ -48,6 +51,8 @@ LOOPBACK_NAMES = frozenset({"127.0.0.1", "localhost", "::1", "[::1]"})
 PAGE = Path(__file__).parent / "serve_page"
 """The page's template: textual-serve's, made for a phone and for any address the
 browser found it at (relative URLs), fetching nothing from another host."""
+CHILD_STOP_S = 5.0
+"""How long a view's `attach` has to end after SIGTERM as `serve` stops, before SIGKILL."""
 FONT_SIZES = range(8, 33)
 DEFAULT_FONT_SIZE = 16
 
@@ -143,12 +148,54 @@ class FollowServer(Server):
         )
         self.max_viewers = max_viewers
         self.viewers = 0
+        self.live: dict[web.WebSocketResponse, AppService] = {}
+        """Each view open now, with the service running its `attach` child."""
+        self.stopped_by: str | None = None
+        """The signal that stopped the server (`SIGTERM`, `SIGINT`), once one did."""
+        self.told = 0
+        """How many views were told the server is going away (closed with 1001)."""
 
     async def on_startup(self, app: web.Application) -> None:
-        """Nothing more: `serve` has said where it serves, and how to stop it.
+        """No banner: `serve` has said where it serves, and how to stop it.
         textual-serve's banner followed with ASCII art and the internal `attach`
         command line (without the `--db` given), which read as if the viewers
-        followed the default database (a fresh user's review)."""
+        followed the default database (a fresh user's review). The stopping signals
+        are taken again, so the stop can say which one it was."""
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError):
+                loop.add_signal_handler(number, self._stop_on, number)
+
+    def _stop_on(self, number: signal.Signals) -> None:
+        self.stopped_by = signal.Signals(number).name
+        self.request_exit()
+
+    def stop_line(self) -> str:
+        """Said on stderr once the server has stopped: why, and the viewers told."""
+        why = f" on {self.stopped_by}" if self.stopped_by else ""
+        told = "no viewer" if not self.told else f"{self.told} viewer(s)"
+        return f"lastgood serve: stopped{why}; {told} told it is going away (1001)"
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """As the server stops: each view's `attach` child gets SIGTERM, and its browser
+        a close with 1001 (going away). textual-serve left both to run until aiohttp's
+        60 s shutdown gave up on the WebSocket's handler: 18-20 s with one browser,
+        which saw 1006 (ux_review14 #12)."""
+        children: list[asyncio.subprocess.Process] = [
+            process
+            for service in self.live.values()
+            if (process := getattr(service, "_process", None)) is not None
+        ]
+        for process in children:
+            if process.returncode is None:
+                with contextlib.suppress(ProcessLookupError):
+                    process.send_signal(signal.SIGTERM)
+        closing = [
+            websocket.close(code=WSCloseCode.GOING_AWAY, message=b"lastgood serve is stopping")
+            for websocket in list(self.live)
+        ]
+        self.told = len(closing)
+        await asyncio.gather(*closing, *(_ended(process) for process in children))
 
     def initialize_logging(self) -> None:
         """One plain line a record, controls shown: a request's path is the sender's."""
@@ -195,7 +242,11 @@ class FollowServer(Server):
         self, websocket: web.WebSocketResponse, app_service: AppService
     ) -> None:
         # The loop only calls the service's methods: the stand-in has them all.
-        await super()._process_messages(websocket, cast(AppService, SizeLimited(app_service)))
+        self.live[websocket] = app_service
+        try:
+            await super()._process_messages(websocket, cast(AppService, SizeLimited(app_service)))
+        finally:
+            self.live.pop(websocket, None)
 
 
 class OneLineFormatter(logging.Formatter):
@@ -208,3 +259,17 @@ class OneLineFormatter(logging.Formatter):
             words = str(error)
             message = f"{type(error).__name__}: {words}" if words else type(error).__name__
         return visible(message)
+
+
+async def _ended(process: asyncio.subprocess.Process) -> None:
+    """Wait for a view's child to end (killed after `CHILD_STOP_S`), then close its
+    input: its transport is then done before the loop closes, where a transport
+    collected after printed "Exception ignored ... Event loop is closed" at exit."""
+    try:
+        await asyncio.wait_for(process.wait(), CHILD_STOP_S)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+    if process.stdin is not None:
+        process.stdin.close()

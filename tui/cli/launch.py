@@ -230,7 +230,9 @@ def cmd_serve(args: Arguments) -> int:
     # The attach processes find the record in their environment: a PostgreSQL URL may
     # carry a password, which a command line would show to everyone on the machine.
     os.environ["LASTGOOD_DB"] = str(location)
-    command = shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
+    # textual-serve runs it through a shell: `exec`, so the process it signals and waits
+    # for is the attach itself, not a shell that leaves it running when signalled.
+    command = "exec " + shlex.join([sys.executable, "-m", "tui.cli", "attach", args.id])
     url = listen_url(args.host, args.port)
     # Flushed: to a file or a journal, where a browser can open it is said while it serves.
     where = open_urls(args.host, args.port, args.public_url)
@@ -242,17 +244,19 @@ def cmd_serve(args: Arguments) -> int:
             "(--host 127.0.0.1 keeps it here; put a proxy with access control in front)",
             file=sys.stderr,
         )
+    server = FollowServer(
+        command,
+        host=args.host,
+        port=args.port,
+        title=f"lastgood · {args.id}",
+        public_url=args.public_url,
+        max_viewers=args.max_viewers,
+    )
     try:
-        FollowServer(
-            command,
-            host=args.host,
-            port=args.port,
-            title=f"lastgood · {args.id}",
-            public_url=args.public_url,
-            max_viewers=args.max_viewers,
-        ).serve()
+        server.serve()
     except OSError as error:  # taken between the check and the bind
         raise CliError(f"--port: cannot listen on {url}: {error.strerror}") from None
+    print(server.stop_line(), file=sys.stderr, flush=True)
     return 0
 
 
