@@ -51,6 +51,7 @@ VALUES: dict[str, dict[str, object]] = {
     "report-status": {"owner": "Bo"},
     "lesson": {"text": "the trigger fired within 15 s"},
     "schedule-postmortem": {"at": "PLACEHOLDER"},
+    "status-page": {"note": "updated by hand at status.example.com"},
 }
 """Arguments each recording verb takes on the `closed` scenario's incident."""
 
