@@ -59,6 +59,6 @@ def test_status_on_a_terminal_wraps_before_an_escape_not_inside_it(tmp_path: Pat
     incident_id = declared(cli, "a" * before + "\u202e" + "b" * 40)
     head = f"{incident_id}  SEV2  "
 
-    shown = on_a_terminal(cli, 60, "status", incident_id).splitlines()
+    shown = on_a_terminal(cli, 60, "status", incident_id, rows=200).splitlines()
     assert shown[0] == f"{head}{'a' * before}"
     assert shown[1] == f"  {ESCAPE}{'b' * 40}"

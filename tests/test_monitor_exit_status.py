@@ -55,7 +55,7 @@ def test_refusals_for_good_are_2(tmp_path: Path) -> None:
         (cli.env, ("INC-20000101-0000",), "no incident 'INC-20000101-0000'"),
         ({**cli.env, "LASTGOOD_DB": str(tmp_path / "none.db")}, (incident_id,), "no database"),
         ({**cli.env, "LASTGOOD_DB": str(tmp_path / "notes.txt")}, (incident_id,), "not a"),
-        (cli.env, (), "the following arguments are required: ID"),
+        (cli.env, (), "give the incident's ID, or --open to monitor every open incident"),
         (cli.env, (incident_id, "--for", "soon"), "--for"),
     ):
         done = as_a_unit(cli, *args, env=env)

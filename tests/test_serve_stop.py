@@ -67,7 +67,7 @@ async def test_sigterm_stops_serve_its_viewers_children_and_says_so(tmp_path: Pa
         said = err.read_text()
         assert "Traceback" not in said and "Exception ignored" not in said, said
         assert said.rstrip().endswith(
-            "lastgood serve: stopped on SIGTERM; 1 viewer(s) told it is going away (1001)"
+            "lastgood serve: stopped on SIGTERM; 1 viewer told it is going away (1001)"
         ), said
     finally:
         if server.poll() is None:

@@ -38,7 +38,7 @@ from aiohttp import WSCloseCode, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from incident.core.text import visible
+from incident.core.text import counted, visible
 
 MAX_COLUMNS = 500
 """A 4K screen at the smallest font a person reads is about 480 columns."""
@@ -173,7 +173,7 @@ class FollowServer(Server):
     def stop_line(self) -> str:
         """Said on stderr once the server has stopped: why, and the viewers told."""
         why = f" on {self.stopped_by}" if self.stopped_by else ""
-        told = "no viewer" if not self.told else f"{self.told} viewer(s)"
+        told = "no viewer" if not self.told else counted(self.told, "viewer")
         return f"lastgood serve: stopped{why}; {told} told it is going away (1001)"
 
     async def on_shutdown(self, app: web.Application) -> None:
