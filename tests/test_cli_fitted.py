@@ -20,8 +20,11 @@ from tests.cli_helpers import Cli, lastgood_command
 from tui.cli.fitted import wrapped
 
 
-def on_a_terminal(cli: Cli, columns: int, *args: str, rows: int = 40) -> str:
-    """What `lastgood ARGS` writes to a pseudo-terminal `columns` wide, `rows` high."""
+def on_a_terminal(
+    cli: Cli, columns: int, *args: str, rows: int = 40, stderr_too: bool = False
+) -> str:
+    """What `lastgood ARGS` writes to a pseudo-terminal `columns` wide, `rows` high;
+    with `stderr_too`, its stderr to the same terminal, as a person sees both."""
     leader, follower = pty.openpty()
     try:
         done = subprocess.run(
@@ -29,7 +32,7 @@ def on_a_terminal(cli: Cli, columns: int, *args: str, rows: int = 40) -> str:
             env={**cli.env, "COLUMNS": str(columns), "LINES": str(rows)},
             cwd=cli.cwd,
             stdout=follower,
-            stderr=subprocess.PIPE,
+            stderr=follower if stderr_too else subprocess.PIPE,
             timeout=60,
         )
         os.close(follower)
@@ -47,8 +50,9 @@ def on_a_terminal(cli: Cli, columns: int, *args: str, rows: int = 40) -> str:
         if follower != -1:
             os.close(follower)
         os.close(leader)
-    assert done.returncode == 0, done.stderr
-    return b"".join(chunks).decode().replace("\r\n", "\n")
+    said = b"".join(chunks).decode().replace("\r\n", "\n")
+    assert done.returncode == 0, said if stderr_too else done.stderr
+    return said
 
 
 def test_status_fits_a_60_column_terminal_and_a_pipe_keeps_each_line(tmp_path: Path) -> None:

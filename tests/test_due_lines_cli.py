@@ -9,44 +9,15 @@ words on a terminal.
 
 from __future__ import annotations
 
-import os
-import pty
-import subprocess
 from pathlib import Path
 
-from tests.cli_helpers import Cli, lastgood_command
+from tests.cli_helpers import Cli
+from tests.test_cli_fitted import on_a_terminal
 
 
 def on_a_terminal_both(cli: Cli, columns: int, *args: str) -> str:
     """What `lastgood ARGS` writes, stdout and stderr, to one pseudo-terminal."""
-    leader, follower = pty.openpty()
-    try:
-        done = subprocess.run(
-            [*lastgood_command(), *args],
-            env={**cli.env, "COLUMNS": str(columns), "LINES": "22"},
-            cwd=cli.cwd,
-            stdout=follower,
-            stderr=follower,
-            timeout=60,
-        )
-        os.close(follower)
-        follower = -1
-        chunks = []
-        while True:
-            try:
-                chunk = os.read(leader, 65536)
-            except OSError:  # EIO: the writer is gone and all was read
-                break
-            if not chunk:
-                break
-            chunks.append(chunk)
-    finally:
-        if follower != -1:
-            os.close(follower)
-        os.close(leader)
-    said = b"".join(chunks).decode().replace("\r\n", "\n")
-    assert done.returncode == 0, said
-    return said
+    return on_a_terminal(cli, columns, *args, rows=22, stderr_too=True)
 
 
 def declared(cli: Cli) -> str:
