@@ -18,6 +18,10 @@ class StoreError(Exception):
     """Whether trying again later may work (`Unavailable`): read by the CLI, which
     gives such a failure its own exit status, without importing the store."""
 
+    damaged = False
+    """Whether the record itself is damaged (`DamagedFile`): a finding, exit 1, read by
+    the CLI as `transient` is."""
+
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = path
         self.reason = " ".join(reason.split())
@@ -45,3 +49,5 @@ class DamagedFile(StoreError):
     """SQLite finds the file's own structure damaged (a page it cannot read as a b-tree,
     a broken free list). A writer refuses such a file, as it refuses a chain that does
     not verify, and the CLI says so with exit 1, a finding."""
+
+    damaged = True

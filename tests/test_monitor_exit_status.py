@@ -10,12 +10,14 @@ runs it: a process of its own, stdin /dev/null.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import subprocess
 import threading
 from pathlib import Path
 
-from tests.cli_helpers import Cli, Result, declare, lastgood_command
+from tests.cli_helpers import Cli, Result, declare, lastgood_command, run_beside
+from tests.http_servers import LoopbackServer, Received, Reply
 from tests.postgres_server import free_port
 
 PERMANENT = 2
@@ -102,3 +104,40 @@ def test_a_lock_held_past_the_busy_timeout_is_75_for_monitor_and_every_verb(
         assert done.err.endswith("other writers held the database for 10 s; nothing was written\n")
     assert set(results) == {"monitor", "note"}
     assert "LB drained" not in cli.ok("timeline", incident_id)
+
+
+async def test_a_lock_taken_while_prometheus_answers_is_75_for_measure_impact(
+    tmp_path: Path,
+) -> None:
+    """`measure-impact` opens the record, asks Prometheus, then appends: another writer
+    that takes the file's lock meanwhile and holds it past the busy timeout made it
+    exit 2, a refusal for good, where every other verb says 75, try again."""
+    cli = Cli(tmp_path / "r.db", actor="Ada")
+    incident_id = declare(cli)
+    cli.ok("close", incident_id, "--force", "--reason", "rolled back")  # the window's end
+    events_before = cli.ok("verify", incident_id)
+    holder = sqlite3.connect(cli.db, isolation_level=None, check_same_thread=False)
+    locked = asyncio.Event()
+
+    async def prometheus(request: Received, reply: Reply) -> None:
+        if not locked.is_set():  # the verb has its record open: another writer takes it
+            holder.execute("BEGIN EXCLUSIVE")
+            locked.set()
+        vector = {"resultType": "vector", "result": [{"metric": {}, "value": [0, "3"]}]}
+        await reply.json({"status": "success", "data": vector})
+
+    async with LoopbackServer({"/api/v1/query": prometheus}) as server:
+        try:
+            done = await run_beside(
+                cli,
+                *("measure-impact", incident_id, "--failed", 'http_requests_total{code="500"}'),
+                *("--total", "http_requests_total", "--prometheus", server.url("")),
+            )
+        finally:
+            if locked.is_set():
+                holder.execute("ROLLBACK")
+            holder.close()
+    assert locked.is_set(), done
+    assert done.code == TRANSIENT, done
+    assert done.err.endswith("other writers held the database for 10 s; nothing was written\n")
+    assert cli.ok("verify", incident_id) == events_before

@@ -31,7 +31,7 @@ from tui.cli.arguments import Arguments
 from tui.cli.db_choice import chosen_db as chosen_db
 from tui.cli.db_choice import db_location as db_location
 from tui.cli.edges import NOT_A_TERMINAL, has_terminal, os_path
-from tui.cli.errors import CliError
+from tui.cli.errors import DAMAGED, CliError
 from tui.cli.opening import open_file_at as open_file_at
 from tui.cli.opening import open_log as open_log
 from tui.cli.opening import open_log_at as open_log_at
@@ -113,7 +113,7 @@ def open_session(log: EventRecord, incident_id: str) -> IncidentSession:
     except (ValueError, RunbookError) as error:
         raise CliError(cannot_read(log.path, incident_id, error)) from None
     if session.damage is not None and not log.read_only:
-        raise CliError(str(DamagedRecord(session.damage)), exit_code=1)
+        raise CliError(str(DamagedRecord(session.damage)), exit_code=DAMAGED)
     return session
 
 

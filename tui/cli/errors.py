@@ -27,8 +27,23 @@ class CliError(Exception):
         self.exit_code = exit_code
 
 
+DAMAGED = 1
+"""The exit when the record is damaged (a file SQLite finds damaged, a chain that does
+not verify): a finding for a person, as `verify`'s."""
+
+
+def store_status(error: Exception) -> int:
+    """The exit status of the record's failure, the one mapping every verb uses:
+    `TRY_AGAIN` if trying again later may work (the store's `Unavailable`), `DAMAGED`
+    for a damaged file (`DamagedFile`), else 2, a refusal for good. Read from the
+    error's `transient` and `damaged` flags, so this module loads nothing."""
+    if getattr(error, "transient", False):
+        return TRY_AGAIN
+    if getattr(error, "damaged", False):
+        return DAMAGED
+    return 2
+
+
 def store_failure(error: Exception) -> CliError:
-    """The record's failure as the verb's one line: `TRY_AGAIN` if trying again later
-    may work (the store's `Unavailable`, read by its `transient` flag so this module
-    loads nothing), else 2."""
-    return CliError(str(error), exit_code=TRY_AGAIN if getattr(error, "transient", False) else 2)
+    """The record's failure as the verb's one line and its exit status (`store_status`)."""
+    return CliError(str(error), exit_code=store_status(error))

@@ -2,6 +2,8 @@
 
 The one recording verb that asks the network before it records: the application
 layer's `measure_impact` runs with the HTTP client of `tui.net` (loaded only here).
+The record's failures (another writer's lock held while Prometheus answered) are said
+by `open_log`, with every verb's exit statuses (`tui.cli.errors.store_status`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ from incident.app.verbs import BY_NAME
 from incident.commands import CommandError
 from runbooks.checks import url_problem
 from runbooks.model import ProbeKind
-from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import actor_name, open_log, open_session, refused
 from tui.cli.errors import CliError
@@ -56,7 +57,5 @@ def cmd_measure_impact(args: Arguments) -> int:
             done = asyncio.run(run())
         except CommandError as error:
             raise refused(error, BY_NAME["measure-impact"]) from None
-        except StoreError as error:
-            raise CliError(str(error)) from None
         say(session, done)
     return 0

@@ -10,11 +10,11 @@ from typing import TypeVar
 
 from incident.core.chain import DamagedRecord
 from store.backends import EventRecord, open_event_log
-from store.errors import DamagedFile, StoreError
+from store.errors import StoreError
 from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
 from tui.cli.db_choice import db_location
-from tui.cli.errors import CliError, store_failure
+from tui.cli.errors import DAMAGED, CliError, store_failure
 
 
 @contextmanager
@@ -69,15 +69,13 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
     """The log `opener` opens, closed after; its store failures and refusals one line."""
     try:
         log = opener()
-    except DamagedFile as error:  # a writer's refusal, as a damaged chain's: a finding
-        raise CliError(str(error), exit_code=1) from None
-    except StoreError as error:
+    except StoreError as error:  # a damaged file is a writer's refusal, as a damaged chain's
         raise store_failure(error) from None
     try:
         yield log
     except StoreError as error:
         raise store_failure(error) from None
     except DamagedRecord as refusal:
-        raise CliError(str(refusal), exit_code=1) from None
+        raise CliError(str(refusal), exit_code=DAMAGED) from None
     finally:
         log.close()
