@@ -9,12 +9,14 @@ server on loopback; SIGTERM to its pid alone. Every wait is on what it wrote.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from pathlib import Path
 
 from tests.cli_helpers import Cli, lastgood_command
 from tests.probe_runbooks import probe_runbook
+from tests.test_json_schemas import assert_valid
 from tests.test_monitor_slow_record import Builds
 from tests.test_one_poller import ticks
 from tests.waiting import poll_until
@@ -132,3 +134,65 @@ def test_an_incident_with_nothing_to_watch_is_said_once_and_not_tried_again(
         f"{incident_id}  lastgood monitor: runbook 'none' defines no probes and no messages to send"
         in err.read_text()
     )
+
+
+def test_monitor_open_json_names_each_incident_on_every_line(tmp_path: Path) -> None:
+    """`--open --json` was refused: a child's JSON lines named no incident, so two
+    incidents' lines could not be told apart. Each now carries `incident`; stdout holds
+    those lines alone (the driver's own go to stderr), every one schema-valid."""
+    cli = Cli(tmp_path / "record.db", actor="ada")
+    out, err = tmp_path / "out", tmp_path / "err"
+
+    def lines() -> list[dict[str, object]]:
+        whole = out.read_text().rpartition("\n")[0]  # a line still being written waits
+        return [json.loads(line) for line in whole.splitlines()]
+
+    with Builds() as builds:
+        probe = f"{{name: build, kind: version, url: '{builds.url}', interval_s: 1}}"
+        runbook = probe_runbook(tmp_path / "builds.yaml", probe)
+        with out.open("w") as stdout, err.open("w") as stderr:
+            unit = subprocess.Popen(
+                [*lastgood_command(), "monitor", "--open", "--json"],
+                env=cli.env,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                start_new_session=True,
+            )
+        try:
+            poll_until(lambda: "waiting: no record at" in err.read_text(), "the wait", WAIT_S)
+
+            def declare() -> str:
+                return cli.ok(
+                    *("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"),
+                    *("--runbook", str(runbook)),
+                ).strip()
+
+            first = declare()
+            poll_until(lambda: ticked(lines(), first), "the first incident's samples", WAIT_S)
+            second = declare()
+            poll_until(lambda: ticked(lines(), second), "the second incident's samples", WAIT_S)
+            after = len(lines())
+            # The first goes on being monitored beside the second.
+            poll_until(lambda: ticked(lines()[after:], first), "the first's next", WAIT_S)
+            unit.send_signal(signal.SIGTERM)
+            assert unit.wait(timeout=WAIT_S) == 0
+        finally:
+            if unit.poll() is None:
+                unit.kill()
+                unit.wait()
+    said = lines()
+    assert out.read_text().endswith("\n")
+    for line in said:
+        assert_valid("monitor-line", line)
+    assert {line["incident"] for line in said} == {first, second}
+    stderr_said = err.read_text()
+    for incident_id in (first, second):
+        assert f"{incident_id}: open; monitoring it" in stderr_said, stderr_said
+        assert f"{incident_id}  monitor stopped after" in stderr_said, stderr_said
+    assert stderr_said.rstrip().endswith("monitor --open stopped; 2 incidents monitored")
+
+
+def ticked(lines: list[dict[str, object]], incident_id: str) -> bool:
+    """Whether `lines` hold a samples line of `incident_id`."""
+    return any(line["incident"] == incident_id and line["kind"] == "samples" for line in lines)

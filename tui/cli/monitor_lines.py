@@ -162,6 +162,7 @@ def _line(
 ) -> str:
     now = session.clock.now() if at is None else at
     line: dict[str, JSONValue] = {
+        "incident": session.state.id,  # `monitor --open --json` passes several on
         "at": format_timestamp(now),
         "elapsed": format_offset(elapsed(session.state, now)),
         "kind": kind,

@@ -5,8 +5,9 @@ checks every `CHECK_EVERY_S` with one query (`EventRecord.open_incidents`:
 declarations with no close, drills left out), and monitors each open incident as
 `lastgood monitor ID` does, by running exactly that: one child process per incident
 (`monitor ID --exit-on-eof`, in a session of its own), whose lines it passes on, each
-after the incident's ID. A closed incident's child stops itself, and the driver waits
-again once none is left.
+after the incident's ID; with `--json`, the children's JSON lines as they are (each
+names its incident), and the driver's own lines on stderr. A closed incident's child
+stops itself, and the driver waits again once none is left.
 
 Children, not tasks or threads beside each other in this process: the per-incident
 monitor owns its process (it runs its own event loop with `asyncio.run`, takes the
@@ -58,23 +59,21 @@ def cmd_monitor_open(args: Arguments) -> int:
         raise CliError("give the incident's ID, or --open to monitor every open incident")
     if args.id is not None:
         raise CliError(f"--open monitors every open incident: give it, or the ID '{args.id}'")
-    for name, option in (
-        ("exit_on_eof", "--exit-on-eof"),
-        ("keys_first", "--keys-first"),
-        ("json", "--json"),
-    ):
+    for name, option in (("exit_on_eof", "--exit-on-eof"), ("keys_first", "--keys-first")):
         if getattr(args, name, None) not in (None, False):
             raise CliError(f"--open does not take {option}; run `monitor ID {option}` instead")
     location = db_location(args)
     child = ["monitor", "--exit-on-eof"]
     if args.probes_only:
         child.append("--probes-only")
+    if args.json:
+        child.append("--json")
     if (actor := known_actor(args)) is not None:
         child += ["--as", actor]
     # The children find the record in their environment, as serve's do: a PostgreSQL
     # URL may carry a password, which a command line would show to the whole machine.
     env = {**os.environ, "LASTGOOD_DB": str(location)}
-    driver = OpenMonitor(location, child, env)
+    driver = OpenMonitor(location, child, env, as_json=bool(args.json))
     with contextlib.suppress(KeyboardInterrupt):  # before the loop took the signal over
         asyncio.run(driver.run(args.duration))
     return 0
@@ -83,11 +82,16 @@ def cmd_monitor_open(args: Arguments) -> int:
 class OpenMonitor:
     """Watches `location` for open incidents and runs one `lastgood` child per each."""
 
-    def __init__(self, location: Path | str, child: list[str], env: dict[str, str]) -> None:
+    def __init__(
+        self, location: Path | str, child: list[str], env: dict[str, str], *, as_json: bool = False
+    ) -> None:
         self.location = location
         self.child = child
         """The child's verb and options; the incident's ID is put after the verb."""
         self.env = env
+        self.as_json = as_json
+        """`--json`: stdout holds the children's JSON lines alone, each naming its incident
+        (`"incident"`), passed on as they are; the driver's own lines go to stderr."""
         self.children: dict[str, asyncio.subprocess.Process] = {}
         """The children running, by incident."""
         self.refused: dict[str, str] = {}
@@ -176,7 +180,11 @@ class OpenMonitor:
     def _say_waiting(self, line: str) -> None:
         if line != self.said:
             self.said = line
-            emit(visible(line))
+            self._say(visible(line))
+
+    def _say(self, line: str) -> None:
+        """One of the driver's own lines: on stdout, or stderr beside `--json` lines."""
+        emit(line, sys.stderr if self.as_json else None)
 
     async def _start(self, incident_id: str) -> None:
         verb, *options = self.child
@@ -194,7 +202,7 @@ class OpenMonitor:
         self.children[incident_id] = process
         self.monitored += 1
         self.said = ""
-        emit(visible(f"{incident_id}: open; monitoring it"))
+        self._say(visible(f"{incident_id}: open; monitoring it"))
         self._followers = [task for task in self._followers if not task.done()]
         self._followers.append(asyncio.create_task(self._follow(incident_id, process)))
 
@@ -202,19 +210,20 @@ class OpenMonitor:
         """Pass the child's lines on, after its ID; once it ends, say how."""
         assert process.stdout is not None and process.stderr is not None
         last: list[str] = []
+        passed_on = emit if self.as_json else lambda line: emit(f"{incident_id}  {line}")
         await asyncio.gather(
-            _passed(process.stdout, lambda line: emit(f"{incident_id}  {line}")),
+            _passed(process.stdout, passed_on),
             _passed(process.stderr, lambda line: _kept(last, f"{incident_id}  {line}")),
         )
         code = await process.wait()
         self.children.pop(incident_id, None)
         if code == REFUSED:
             self.refused[incident_id] = last[-1] if last else ""
-            emit(f"{incident_id}: not monitored (refused, exit {code}); not tried again")
+            self._say(f"{incident_id}: not monitored (refused, exit {code}); not tried again")
         elif code != 0 and self._heard == 0:
-            emit(f"{incident_id}: monitor ended (exit {code}); tried again at the next check")
+            self._say(f"{incident_id}: monitor ended (exit {code}); tried again at the next check")
         else:
-            emit(f"{incident_id}: monitor ended")
+            self._say(f"{incident_id}: monitor ended")
 
     async def _stop_children(self) -> None:
         """Close each child's input (its stop) and wait for every one to end."""
