@@ -214,7 +214,8 @@ READING_VERBS: tuple[Verb, ...] = (
     Verb(
         "serve",
         "Serve",
-        "Serve the read-only view `attach` shows to browsers (textual-serve).",
+        "Serve the read-only view `attach` shows to browsers (textual-serve); "
+        "GET /health for checks.",
         RD,
         (
             Param(

@@ -13,6 +13,12 @@ incident, and in an outage that cuts the way out the page waited on it. Its URLs
 relative, so it works through a tunnel on any port and from any address the server
 answers on, and it is laid out at a phone's width.
 
+`GET /health` answers a load balancer's or a unit watchdog's check without opening a
+view: 200 and `{"ok": true, "viewers": N, "version": "0.1.0"}`, added to textual-serve's
+routes as it makes its application (`_make_app`), with no fork of it. It names no
+incident and asks no `Origin`, and its requests are left out of the log, which a
+check every few seconds would fill.
+
 A browser lets any page open a WebSocket to any address, and says which page asked
 (`Origin`): a page on another site could stream the live incident from a `serve` on
 the viewer's own machine (a security review). A view is opened only for its own
@@ -39,6 +45,7 @@ from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 from incident.core.text import counted, visible
+from tui.cli.edges import package_version
 
 MAX_COLUMNS = 500
 """A 4K screen at the smallest font a person reads is about 480 columns."""
@@ -53,6 +60,8 @@ PAGE = Path(__file__).parent / "serve_page"
 browser found it at (relative URLs), fetching nothing from another host."""
 CHILD_STOP_S = 5.0
 """How long a view's `attach` has to end after SIGTERM as `serve` stops, before SIGKILL."""
+HEALTH_PATH = "/health"
+"""A load balancer's or a watchdog's check (`FollowServer.handle_health`)."""
 FONT_SIZES = range(8, 33)
 DEFAULT_FONT_SIZE = 16
 
@@ -154,6 +163,20 @@ class FollowServer(Server):
         """The signal that stopped the server (`SIGTERM`, `SIGINT`), once one did."""
         self.told = 0
         """How many views were told the server is going away (closed with 1001)."""
+        self.version = package_version()
+        """lastgood's version, as `/health` says it."""
+
+    async def _make_app(self) -> web.Application:
+        """textual-serve's application, and the health check beside its routes (added
+        here: the router is frozen before `on_startup` runs)."""
+        app = await super()._make_app()
+        app.router.add_get(HEALTH_PATH, self.handle_health, name="health")
+        return app
+
+    async def handle_health(self, request: web.Request) -> web.Response:
+        """`GET /health`: the server answers, and how many views are open now."""
+        health = {"ok": True, "viewers": self.viewers, "version": self.version}
+        return web.json_response(health, headers={"Cache-Control": "no-store"})
 
     async def on_startup(self, app: web.Application) -> None:
         """No banner: `serve` has said where it serves, and how to stop it.
@@ -198,9 +221,11 @@ class FollowServer(Server):
         await asyncio.gather(*closing, *(_ended(process) for process in children))
 
     def initialize_logging(self) -> None:
-        """One plain line a record, controls shown: a request's path is the sender's."""
+        """One plain line a record, controls shown: a request's path is the sender's;
+        the health checks' requests left out."""
         handler = logging.StreamHandler(sys.stdout)
         handler.setFormatter(OneLineFormatter())
+        handler.addFilter(not_a_health_check)
         logging.basicConfig(level=logging.INFO, handlers=[handler], force=True)
 
     async def handle_index(self, request: web.Request) -> web.StreamResponse:
@@ -247,6 +272,14 @@ class FollowServer(Server):
             await super()._process_messages(websocket, cast(AppService, SizeLimited(app_service)))
         finally:
             self.live.pop(websocket, None)
+
+
+def not_a_health_check(record: logging.LogRecord) -> bool:
+    """Whether a log record is not the access line of a `GET /health`."""
+    if record.name != "aiohttp.access":
+        return True
+    said = record.getMessage()
+    return f'"GET {HEALTH_PATH} ' not in said and f'"GET {HEALTH_PATH}?' not in said
 
 
 class OneLineFormatter(logging.Formatter):
