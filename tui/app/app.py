@@ -148,7 +148,7 @@ class LastGoodApp(
         try:
             open_states = [s for s in listed(self._states()) if not s.is_closed]
         except Unreadable as error:
-            self.refuse(str(error), 2)
+            self.refuse(str(error), 2, error.cause)
             return
         if len(open_states) == 1:
             self.open_incident(open_states[0].id)
@@ -210,7 +210,7 @@ class LastGoodApp(
             try:
                 yield incident_state(self.event_log, incident_id)
             except UNREADABLE as error:
-                raise Unreadable(unreadable(self.event_log, incident_id, error)) from None
+                raise Unreadable(unreadable(self.event_log, incident_id, error), error) from None
 
     def show_picker(self, states: list[IncidentState]) -> None:
         from incident.app.listing import standing
@@ -265,7 +265,7 @@ class LastGoodApp(
         try:
             session = IncidentSession(self.event_log, incident_id, self.clock, journal=True)
         except UNREADABLE as error:
-            self.refuse(unreadable(self.event_log, incident_id, error), 2)
+            self.refuse(unreadable(self.event_log, incident_id, error), 2, error)
             return
         if session.damage is not None:
             # The coordinator's screen records; on a damaged chain it must not open.

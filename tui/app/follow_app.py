@@ -39,7 +39,7 @@ class FollowApp(ReadOnlyApp):
         try:
             session = IncidentSession(self.event_log, self.incident_id, self.clock, journal=True)
         except UNREADABLE as error:
-            self.refuse(unreadable(self.event_log, self.incident_id, error), 2)
+            self.refuse(unreadable(self.event_log, self.incident_id, error), 2, error)
             return
         self.push_screen(FollowScreen(session))
 

@@ -3,8 +3,9 @@
 A record the apps cannot read (a row edited by hand, a chain that does not verify)
 used to end the TUI in Textual's traceback, local variables and all, with exit 0;
 the command line said one line and exit 2 for the same file. The apps now close as
-the command line would: `refusal` holds the line and `refusal_code` the exit status,
-and the command that ran the app prints them (`tui.cli.launch`).
+the command line would: `refusal` holds the line and `refusal_code` the exit status
+(or `refusal_cause` the store's failure, which the command maps as every verb's), and
+the command that ran the app prints them (`tui.cli.launch`).
 """
 
 from __future__ import annotations
@@ -42,7 +43,12 @@ anything was declared: it said nothing and exited 0, as the picker once did."""
 
 
 class Unreadable(Exception):
-    """An incident's record cannot be read; the message is its one line."""
+    """An incident's record cannot be read; the message is its one line, `cause` what
+    reading it raised."""
+
+    def __init__(self, line: str, cause: Exception) -> None:
+        super().__init__(line)
+        self.cause = cause
 
 
 def unreadable(log: object, incident_id: str, error: Exception) -> str:
@@ -59,7 +65,11 @@ class Refusing(App[None]):
     refusal: str | None = None
     """Why the app closed without opening the incident: one line."""
     refusal_code = 0
+    refusal_cause: Exception | None = None
+    """What reading the record raised, when that is why: the command gives it the exit
+    status every verb gives it (`tui.cli.errors.store_status`: 75 for a record that may
+    answer later), not `refusal_code`."""
 
-    def refuse(self, line: str, code: int) -> None:
-        self.refusal, self.refusal_code = line, code
+    def refuse(self, line: str, code: int, cause: Exception | None = None) -> None:
+        self.refusal, self.refusal_code, self.refusal_cause = line, code, cause
         self.exit(return_code=code)

@@ -29,7 +29,7 @@ from tui.cli.context import (
     require_terminal,
     runbook_for,
 )
-from tui.cli.errors import CliError
+from tui.cli.errors import CliError, store_status
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,9 +44,13 @@ if TYPE_CHECKING:
 def raise_refusal(app: Refusing) -> None:
     """The app's one line when it closed without opening what it was asked to (no one
     named as coordinator, a record it cannot read), as this command's error and exit
-    status: every verb that opens a screen says it the same way."""
+    status: every verb that opens a screen says it the same way, and a record that
+    cannot be read now (a PostgreSQL server gone after the opening) exits as every
+    verb's does (`store_status`: 75), where the screens said 2."""
     if app.refusal is not None:
-        raise CliError(app.refusal, exit_code=app.refusal_code)
+        cause = app.refusal_cause
+        code = app.refusal_code if cause is None else store_status(cause)
+        raise CliError(app.refusal, exit_code=code)
 
 
 def cmd_start(args: Arguments) -> int:
