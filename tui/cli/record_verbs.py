@@ -168,14 +168,15 @@ def _incident_ids(log: EventRecord, given: str | None, *, damaged: bool) -> list
     every one (`--all`). On a file SQLite finds damaged, a look-up the damage defeats
     is no refusal (exit 2, as if the file were not read): `given` is still verified,
     and is unreadable, and `--all` verifies what it can list, which may be nothing;
-    the damage line then says why (exit 1)."""
+    the damage line then says why (exit 1). A record that cannot be reached now (exit
+    75) is not read as damaged."""
     try:
         if given is None:
             return log.incident_ids()
         if not damaged:
             require_incident(log, given)  # on a damaged file, not found is unread
-    except StoreError:
-        if not damaged:
+    except StoreError as error:
+        if not damaged or error.transient:
             raise
         return [] if given is None else [given]
     return [given]
@@ -185,11 +186,12 @@ def _verified(log: EventRecord, incident_id: str, *, alone: bool) -> ChainReport
     """`incident_id`'s chain report; with `--all`, or on a damaged file, an incident the
     store cannot read (a corrupt page) is a broken chain at its start, and the others
     are still verified: the first such one ended `verify --all`, and `--json` printed
-    nothing at all."""
+    nothing at all. A record that cannot be reached now (a server gone midway) is not a
+    broken chain: it ends `verify` as every verb's such failure, exit 75."""
     try:
         return log.verify(incident_id)
     except StoreError as error:
-        if alone:
+        if alone or error.transient:
             raise
         return _unread(incident_id, f"unreadable: {error}")
 

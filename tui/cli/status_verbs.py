@@ -100,6 +100,8 @@ def cmd_list(args: Arguments) -> int:
                 try:
                     yield incident_state(log, incident_id)
                 except StoreError as error:  # it names the file, the incident and the event
+                    if error.transient:  # not this incident's: the record, now (exit 75)
+                        raise
                     unreadable.append((incident_id, str(error)))
                 except (ValueError, RunbookError) as error:
                     unreadable.append((incident_id, cannot_read(path, incident_id, error)))
