@@ -19,6 +19,7 @@ from runbooks.build_thresholds import ThresholdRules
 from runbooks.data_path import INVALID
 from runbooks.fields import Fields, Reporter
 from runbooks.model import Runbook
+from runbooks.secret_reads import with_variable_uses
 
 
 def build_runbook(data: object, rep: Reporter, base_dir: Path, source: str) -> Runbook | None:
@@ -57,7 +58,7 @@ class _Builder(NotifyRules, PhaseRules, ThresholdRules):
         self.check_moments(phases)
         if self.rep.problems or runbook_id is None or title is None:
             return None
-        return Runbook(
+        runbook = Runbook(
             id=runbook_id,
             title=title,
             phases=tuple(phases),
@@ -75,3 +76,4 @@ class _Builder(NotifyRules, PhaseRules, ThresholdRules):
             status_page=status_page,
             source=self.source,
         )
+        return with_variable_uses(runbook)  # each request's error lines: the runbook's rule

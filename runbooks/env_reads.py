@@ -11,8 +11,11 @@ one line, so whoever reviews the runbook sees it:
 Which of them count as secrets (`runbooks.secret_reads`: typed text holding one's value
 is refused, command output hides it) is said on the next line, each with why, so the
 rule's answer is seen before an incident:
-`secrets (refused in typed text, hidden in command output): $SLACK_TOKEN (a webhook's
-URL path); not secrets: $SERVICE (a URL's host)`.
+`secrets (refused in typed text, hidden in command output): $SLACK_PATH (a webhook's
+URL path: its token-like segments), $OPS_TOKEN (its name, unless it holds a file's
+path); not secrets: $SERVICE (a URL's host)`. Said from the runbook, not the values: a
+place where only some of a value counts says which of it (`PARTLY_SECRET`), and a
+credential's name the file-path exemption (`names_a_file`) it cannot check.
 
 A header (or a URL's password) that reads a `${NAME}` and goes over plain `http://` to a
 host other than this machine is warned of in one line too (ux_review12 #10).

@@ -85,6 +85,18 @@ TEXT_RULES = (
     "as written.",
     "Probe and target `url`s and `headers` values may read the environment, `${NAME}` or "
     "`${NAME:-default}`, when they are used (never recorded).",
+    "A variable they read is a secret (typed text holding its value is refused; command "
+    "output and every probe's and webhook's error lines hide it) by where the runbook uses "
+    "it, in any probe or target: all its value in a header, a URL's user-info, query or "
+    'fragment; of a whole URL (`url: "${OPS_URL}"`) only its user-info, query, fragment '
+    "and a webhook's token-like path segments; in a webhook's URL path only the segments "
+    "that look like a token (a digit or a capital in them, or 20 characters or more: "
+    "`/services/T…/B…/${TOKEN}` hides the token, `/hooks/${SERVICE}/alerts` leaves "
+    "`SERVICE=checkout` free to type); none of it in a URL's host or port or a probe's "
+    "path. Or by its name (`*TOKEN*`, `*SECRET*`, `*PASSWORD*`, `*_KEY`, `*AUTH*`, "
+    "`*CRED*`, `*WEBHOOK*`, `*DSN*`...), unless its value is the path of a file that exists "
+    "on this machine (`GOOGLE_APPLICATION_CREDENTIALS=/home/ada/key.json`: the file holds "
+    "the credential, not its path). `lastgood validate` says which count, and why.",
 )
 """Written one line per item: a Markdown list item may be as long as it needs."""
 

@@ -19,6 +19,7 @@ from runbooks.notify_model import NotifyTarget as NotifyTarget
 from runbooks.notify_model import SendMode as SendMode
 from runbooks.notify_model import SendRule as SendRule
 from runbooks.notify_model import StatusPage as StatusPage
+from runbooks.variable_use import VariableUse as VariableUse
 
 
 class StepKind(StrEnum):
@@ -267,6 +268,10 @@ class Probe(Struct, frozen=True):
     """The healthy value ("error rates returning to baseline levels"), if known upfront."""
     reduce: Reduce | None = None
     """Prometheus only: how several series become one value; None means exactly one."""
+    uses: tuple[VariableUse, ...] = ()
+    """Where the runbook uses each variable it reads (`VariableUse`), set when it is
+    built; none for a probe made alone (`lastgood init`'s, `impact --prometheus`'s):
+    its own request decides."""
 
 
 class PatternInfo(Struct, frozen=True):

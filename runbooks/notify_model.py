@@ -8,6 +8,8 @@ from enum import StrEnum
 
 from msgspec import Struct
 
+from runbooks.variable_use import VariableUse
+
 
 class NotifyTarget(Struct, frozen=True):
     """Where messages can be delivered: a Slack-compatible or a generic JSON webhook.
@@ -21,6 +23,9 @@ class NotifyTarget(Struct, frozen=True):
     """"slack" (`{"text": ...}`) or "json"."""
     url: str
     headers: tuple[tuple[str, str], ...] = ()
+    uses: tuple[VariableUse, ...] = ()
+    """Where the runbook uses each variable it reads (`VariableUse`), set when it is
+    built; left out of its snapshot, which rebuilds it."""
 
 
 class MomentKind(StrEnum):

@@ -3,36 +3,56 @@
 Typed text holding a secret's value is refused (`incident.app.typed_secrets`) and a
 command step's output is redacted of it (`incident.app.command_output`); `validate`
 and `declare` say which of the variables a runbook reads count (`runbooks.env_reads`).
-Probe and webhook error lines are redacted of the secrets of the request they come
-from by the same rule (`incident.core.secrets.secrets_for`). All of them read this
-module. Every `${NAME}` a probe or a webhook target read counted once, whatever it
-held: a probe of `http://${SERVICE}.internal/health` with `SERVICE=checkout` made
-every note saying "checkout" refused and hid the service's name from command output
-and from the probe's own error lines.
+Probe and webhook error lines are redacted by the same rule
+(`incident.core.secrets.secrets_for`). All of them read this module. Every `${NAME}` a
+probe or a webhook target read counted once, whatever it held: a probe of
+`http://${SERVICE}.internal/health` with `SERVICE=checkout` made every note saying
+"checkout" refused and hid the service's name from command output and from the
+probe's own error lines.
 
-A variable is a secret by where the runbook uses it (`SECRET_PLACES`): in a header's
-value, in a URL's user-info (user or password), query or fragment, as a whole URL (it
-may hold any of those), or in the path of a webhook target's URL (Slack's
-`/services/T…/B…/…` path is the token). Used only in a URL's host or port, or in a
-probe URL's path, it is not, unless its name says credential (`credential_named`).
-Used in several places, it is a secret if any of them makes it one.
+A variable is a secret by where the runbook uses it: all it holds in a header's value
+or a URL's user-info (user or password), query or fragment (`SECRET_PLACES`); only
+some of it as a whole URL, in a webhook target's URL path, or ending a webhook's URL
+right after its host (`PARTLY_SECRET`, `secret_values`). Used only in a URL's host or
+port, or in a probe URL's path, it is not, unless its name says credential
+(`credential_named`) and it holds no file's path (`names_a_file`).
 
-A variable that is a whole URL and nothing more secret (`secret_values`) hides only
-what of its value can hold a credential: the user-info, the query and fragment, and a
-webhook's path segments that look like a token. Its whole value hidden, any 8
-characters of it included, made `https://`, the host (`checkout`) and `/healthz`
-refused in every note.
+One answer for the whole runbook: used in several places, in one request or in
+several, it is a secret if any of them makes it one, and hidden everywhere. Each
+probe and target a runbook builds carries where every variable of the runbook is
+used (`with_variable_uses`): a variable that was one probe's host and another's
+header was refused in typed text but shown in the first probe's error lines.
+
+A variable that is a whole URL hides what of its value can hold a credential: the
+user-info, the query and fragment, and a webhook's path segments that look like a
+token (`url_secret_parts`). Its whole value hidden, any 8 characters of it included,
+made `https://`, the host (`checkout`) and `/healthz` refused in every note. A
+variable in a webhook's path hides the segments of its value that look like a token
+(`_token_like`, the same test): Slack's `/services/T…/B…/${TOKEN}` hides the token,
+`/hooks/${SERVICE}/alerts` leaves `SERVICE=checkout` free to be typed (a note
+"Checkout 5xx" was refused).
+
+A path to a credentials file is not itself a credential:
+`GOOGLE_APPLICATION_CREDENTIALS=/home/ada/.config/gcloud/key.json` matches `CRED`, and
+every note holding any 8 characters of it (`/home/ad`) was refused, and hidden from
+command output. A credential-named variable
+whose value is a plain file path that exists on this machine (`names_a_file`) is not
+a secret by its name; any other value is (a token that starts with `/`, as base64 may,
+names no file).
 """
 
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections.abc import Iterator
 from urllib.parse import parse_qsl, urlsplit
 
+from msgspec.structs import replace
+
 from runbooks.checks import ENV_REFERENCE
-from runbooks.model import Runbook
+from runbooks.model import Runbook, VariableUse
 
 HEADER = "a header"
 WHOLE_URL = "a whole URL"
@@ -40,14 +60,23 @@ USER_INFO = "a URL's user-info"
 QUERY = "a URL's query"
 FRAGMENT = "a URL's fragment"
 WEBHOOK_PATH = "a webhook's URL path"
+WEBHOOK_HOST = "a webhook's URL host and path"
 HOST = "a URL's host"
 PORT = "a URL's port"
 PROBE_PATH = "a probe's URL path"
 NAME = "its name"
 """The places a `${NAME}` can be used, as `validate` names them."""
 
-SECRET_PLACES = frozenset({HEADER, WHOLE_URL, USER_INFO, QUERY, FRAGMENT, WEBHOOK_PATH})
-"""Where what a variable holds is a credential (a token, a password, a key), or may be."""
+SECRET_PLACES = frozenset({HEADER, USER_INFO, QUERY, FRAGMENT})
+"""Where all a variable holds is a credential (a token, a password, a key)."""
+
+PARTLY_SECRET = {
+    WHOLE_URL: "its user-info, query, fragment, token-like webhook path segments",
+    WEBHOOK_HOST: "its user-info, query, fragment, token-like path segments",
+    WEBHOOK_PATH: "its token-like segments",
+}
+"""Where some of what a variable holds may be a credential, and which of it
+(`secret_values`), as `validate` says it."""
 
 CREDENTIAL_NAME_PARTS = (
     "TOKEN",
@@ -131,7 +160,7 @@ def url_places(url: str, *, webhook: bool) -> Iterator[tuple[str, str]]:
             yield name, PORT
         elif word in hostport:
             if webhook and not any(rest) and hostport.endswith(word):
-                yield name, WEBHOOK_PATH  # `https://${HOOK}`: the path may be in it
+                yield name, WEBHOOK_HOST  # `https://${HOOK}`: the path may be in it
             else:
                 yield name, HOST
         elif word in split.path:
@@ -158,17 +187,23 @@ def read_places(runbook: Runbook) -> dict[str, list[str]]:
     return places
 
 
-def why_secret(name: str, places: list[str]) -> str | None:
-    """Why a variable used in `places` holds a secret (the first secret place, or
-    `NAME`), or None when it does not."""
-    secret = [place for place in places if place in SECRET_PLACES]
-    if secret:
-        return secret[0]
-    return NAME if credential_named(name) else None
+def why_secret(name: str, places: list[str] | tuple[str, ...]) -> str | None:
+    """Why a variable used in `places` holds a secret, as `validate` says it, or None
+    when it does not: the first place where all it holds is one; else `its name`
+    (`credential_named`), but for a file's path (`names_a_file`, a value `validate`
+    does not read); else the first place where some of it may be one, with which of it
+    (`PARTLY_SECRET`: `a webhook's URL path: its token-like segments`)."""
+    whole = [place for place in places if place in SECRET_PLACES]
+    if whole:
+        return whole[0]
+    if credential_named(name):
+        return f"{NAME}, unless it holds a file's path"
+    partly = [place for place in places if place in PARTLY_SECRET]
+    return f"{partly[0]}: {PARTLY_SECRET[partly[0]]}" if partly else None
 
 
 def secret_reads(runbook: Runbook) -> list[str]:
-    """The variables the runbook reads that hold a secret (`why_secret`), in order."""
+    """The variables the runbook reads that may hold a secret (`why_secret`), in order."""
     return [name for name, places in read_places(runbook).items() if why_secret(name, places)]
 
 
@@ -179,15 +214,72 @@ def webhook_reads(runbook: Runbook) -> frozenset[str]:
     )
 
 
-def secret_values(name: str, places: list[str], value: str, *, webhook: bool) -> list[str]:
-    """What of `value`, the variable `name` used in `places`, is a secret: the whole of
-    it, none, or, when the only secret place is `WHOLE_URL`, the parts of the URL it
-    holds that can carry a credential (`url_secret_parts`)."""
-    if credential_named(name) or any(p in SECRET_PLACES - {WHOLE_URL} for p in places):
+def variable_uses(runbook: Runbook) -> tuple[VariableUse, ...]:
+    """Each variable the runbook's probes and targets read, with every place it is used
+    in (`read_places`) and whether a webhook's URL reads it (`webhook_reads`)."""
+    webhooks = webhook_reads(runbook)
+    return tuple(
+        VariableUse(name, tuple(places), name in webhooks)
+        for name, places in read_places(runbook).items()
+    )
+
+
+def with_variable_uses(runbook: Runbook) -> Runbook:
+    """`runbook` with each probe and target carrying `variable_uses`, so that its error
+    lines hide what the runbook calls a secret anywhere (`secrets_for`); the runbook
+    itself when they read nothing."""
+    uses = variable_uses(runbook)
+    if not uses:
+        return runbook
+    return replace(
+        runbook,
+        probes=tuple(replace(probe, uses=uses) for probe in runbook.probes),
+        notify_targets=tuple(replace(target, uses=uses) for target in runbook.notify_targets),
+    )
+
+
+def secret_values(
+    name: str, places: list[str] | tuple[str, ...], value: str, *, webhook: bool
+) -> list[str]:
+    """What of `value`, the variable `name` used in `places`, is a secret: all of it
+    where all of it is (`SECRET_PLACES`, or its name but for a file's path); else the
+    parts that can carry a credential, for each place that may hold some
+    (`PARTLY_SECRET`): of a whole URL, `url_secret_parts` (a `webhook`'s path too); of
+    a webhook's host and path, the same; of a webhook's path, its token-like segments
+    (and any query or fragment it brings)."""
+    if any(place in SECRET_PLACES for place in places):
         return [value]
-    if WHOLE_URL not in places:
-        return []
-    return url_secret_parts(value, webhook=webhook)
+    if credential_named(name) and not names_a_file(value):
+        return [value]
+    parts: list[str] = []
+    if WHOLE_URL in places:
+        parts += url_secret_parts(value, webhook=webhook)
+    if WEBHOOK_HOST in places:
+        parts += _parts_in(f"https://{value}", value)
+    if WEBHOOK_PATH in places:
+        parts += _parts_in(f"https://lastgood.invalid/{value}", value)
+    return list(dict.fromkeys(parts))
+
+
+def _parts_in(url: str, value: str) -> list[str]:
+    """`url_secret_parts` of a webhook's `url` that `value` completes; all of `value`
+    when that cannot be read as a URL."""
+    parts = url_secret_parts(url, webhook=True)
+    return [value] if parts == [url] else parts
+
+
+def names_a_file(value: str) -> bool:
+    """Whether `value` is a plain file path: absolute (or `~/…`), on one line, naming a
+    file or directory that exists on this machine (`/home/ada/.config/gcloud/key.json`).
+    A credential-named variable holding one is no secret by its name: the file holds the
+    credential, not its path. Existing, not only shaped like a path: a token may start
+    with `/` (base64's alphabet has it), and names no file."""
+    if not value.startswith(("/", "~/")) or any(ord(c) < 32 or ord(c) == 127 for c in value):
+        return False
+    try:
+        return os.path.exists(os.path.expanduser(value))
+    except (OSError, ValueError):
+        return False
 
 
 def url_secret_parts(value: str, *, webhook: bool) -> list[str]:

@@ -179,15 +179,17 @@ def test_short_values_are_not_secrets_worth_mangling_messages_for() -> None:
 
 def test_secrets_are_the_values_the_one_rule_calls_secret_and_the_templates_as_written() -> None:
     """`runbooks.secret_reads`: a probe's host and path are not secrets, a header's
-    value and a query's are; a webhook's path is; of a whole-URL variable only its
-    credential parts."""
+    value and a query's are; of a webhook's path its token-like segments; of a
+    whole-URL variable only its credential parts."""
     env = {"HOST": "internal-prom", "TOKEN": TOKEN, "SVC": "checkout", "UNUSED": "not-referenced"}
     env["URL"] = "https://ada:pw-12345@shop.example/health?key=qk-12345"
     url, headers = "https://${HOST}/${SVC}/q?t=xyz1", [("Authorization", "Bearer ${TOKEN}")]
     secrets = secrets_for(url, headers, env, webhook=False)
     assert secrets.values == (TOKEN,)
     assert secrets.literals == ("t=xyz1", "xyz1", "Bearer ${TOKEN}")
-    assert secrets_for(url, [], env, webhook=True).values == ("checkout",)
+    assert secrets_for(url, [], env, webhook=True).values == ()  # no token-like segment
+    env["SVC"] = "T0001/B0002/Tok3nTok3n"
+    assert secrets_for(url, [], env, webhook=True).values == ("T0001", "B0002", "Tok3nTok3n")
     whole = secrets_for("${URL}", [], env, webhook=False)
     assert whole.values == ("ada:pw-12345", "pw-12345", "key=qk-12345", "qk-12345")
     assert redact("GET https://shop.example/health?key=qk-12345", whole) == (

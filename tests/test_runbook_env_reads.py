@@ -43,8 +43,9 @@ SAID = (
 
 SECRETS = (
     "secrets (refused in typed text, hidden in command output): $AWS_SECRET_ACCESS_KEY (a "
-    "URL's query), $PGPASSWORD (a URL's query), $SLACK_TOKEN (a webhook's URL path), "
-    "$OPS_URL (a whole URL), $OPS_TOKEN (a header)"
+    "URL's query), $PGPASSWORD (a URL's query), $SLACK_TOKEN (its name, unless it holds a "
+    "file's path), $OPS_URL (a whole URL: its user-info, query, fragment, token-like webhook "
+    "path segments), $OPS_TOKEN (a header)"
 )
 
 
@@ -89,9 +90,9 @@ def test_a_runbook_that_reads_nothing_says_nothing(tmp_path: Path) -> None:
 
 SCOPED_SAID = (
     "secrets (refused in typed text, hidden in command output): $QUERY_TOK (a URL's query), "
-    "$SLACK_PATH (a webhook's URL path), $OPS_USER (a URL's user-info), $OPS_PASS (a URL's "
-    "user-info), $HEADER_TOK (a header); not secrets: $SERVICE (a URL's host, a probe's URL "
-    "path), $PORT (a URL's port)"
+    "$SLACK_PATH (a webhook's URL path: its token-like segments), $OPS_USER (a URL's "
+    "user-info), $OPS_PASS (a URL's user-info), $HEADER_TOK (a header); not secrets: "
+    "$SERVICE (a URL's host, a probe's URL path), $PORT (a URL's port)"
 )
 
 
@@ -115,10 +116,13 @@ def test_validate_and_declare_say_which_variables_are_secrets_and_why(tmp_path: 
     named = SCOPED.replace("${PORT}", "${PORT_AUTH}")
     path.write_text(named, encoding="utf-8")
     (entry,) = json.loads(cli.ok("validate", "--json", str(path)))["files"]
-    assert entry["secrets"]["PORT_AUTH"] == "its name"
+    assert entry["secrets"]["PORT_AUTH"] == "its name, unless it holds a file's path"
     declared = cli.run(
         "declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada",
         "--runbook", str(path),
     )  # fmt: skip
     assert declared.code == 0, declared.err
-    assert "$PORT_AUTH (its name)" in declared.err and "not secrets: $SERVICE" in declared.err
+    assert (
+        "$PORT_AUTH (its name, unless it holds a file's path)" in declared.err
+        and "not secrets: $SERVICE" in declared.err
+    )

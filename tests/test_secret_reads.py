@@ -19,6 +19,7 @@ from runbooks.secret_reads import (
     PROBE_PATH,
     QUERY,
     USER_INFO,
+    WEBHOOK_HOST,
     WEBHOOK_PATH,
     WHOLE_URL,
     credential_named,
@@ -75,7 +76,7 @@ SECRET = {name: value for name, value in VALUES.items() if name not in ("SERVICE
         ("http://${HOST_PORT}/health", False, [("HOST_PORT", HOST)]),
         ("http://h/${SERVICE}/health", False, [("SERVICE", PROBE_PATH)]),
         ("https://hooks.slack.com/services/${HOOK}", True, [("HOOK", WEBHOOK_PATH)]),
-        ("https://${HOOK}", True, [("HOOK", WEBHOOK_PATH)]),  # the path may be in it
+        ("https://${HOOK}", True, [("HOOK", WEBHOOK_HOST)]),  # the path may be in it
         ("https://${HOST}", False, [("HOST", HOST)]),
         ("http://${U}:${P}@h/x", False, [("U", USER_INFO), ("P", USER_INFO)]),
         ("http://h/x?k=${K}", False, [("K", QUERY)]),

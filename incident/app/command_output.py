@@ -9,12 +9,14 @@ out again. So, the same way in every face:
 - its output, before it is printed or recorded, is redacted of every secret the
   incident knows of: the values the runbook's webhook targets and probes read from
   the environment (`${NAME}`) where they hold a secret (`runbooks.secret_reads`: in a
-  header, a URL's user-info, query or fragment, a webhook's path, or named like a
-  credential; of a variable that is a whole URL, only its user-info, query, fragment
-  and token-like webhook path segments; not a probe's host, port or path: a
-  service's name stays),
+  header, a URL's user-info, query or fragment, or named like a credential; of a
+  variable that is a whole URL, only its user-info, query, fragment and token-like
+  webhook path segments; of one in a webhook's path, its token-like segments; not a
+  probe's host, port or path: a service's name stays),
   the values of environment variables named like a credential
-  (`runbooks.secret_reads.credential_named`, 8 characters or more), and the database
+  (`runbooks.secret_reads.credential_named`, 8 characters or more) but for a path of
+  a file that exists (`names_a_file`: `GOOGLE_APPLICATION_CREDENTIALS` names the file
+  holding the key; its path is no secret), and the database
   URL's password, whole or any 8 characters of it, in any spelling
   `incident.core.secrets.redact` finds. A credential in a variable named otherwise
   (`DEPLOY_PASS`) is not known, and not hidden.
@@ -30,7 +32,13 @@ from collections.abc import Iterable, Mapping
 
 from incident.core.secrets import MIN_SECRET_CHARS, Secrets
 from runbooks.model import Runbook
-from runbooks.secret_reads import credential_named, read_places, secret_values, webhook_reads
+from runbooks.secret_reads import (
+    credential_named,
+    names_a_file,
+    read_places,
+    secret_values,
+    webhook_reads,
+)
 
 CREDENTIAL_MIN_CHARS = 8
 """A credential-named variable's value shorter than this is not redacted (`PASSWORD=x`
@@ -59,7 +67,8 @@ def named_secrets(
     """`output_secrets`, each with what holds it: `$HOOK_SECRET`, `the --db URL's
     password`; values too short to be worth hiding left out. Besides the runbook's
     secret `${NAME}`s (`secret_reads`), every environment variable named like a credential
-    (`CREDENTIAL_NAME_PARTS`, at least `CREDENTIAL_MIN_CHARS` long)."""
+    (`CREDENTIAL_NAME_PARTS`, at least `CREDENTIAL_MIN_CHARS` long) that holds no file's
+    path (`names_a_file`)."""
     named: dict[str, list[str]] = {}
     webhooks = webhook_reads(runbook)
     for name, places in read_places(runbook).items():
@@ -67,7 +76,7 @@ def named_secrets(
             found = secret_values(name, places, env[name], webhook=name in webhooks)
             named.setdefault(f"${name}", []).extend(found)
     for name in sorted(name for name in env if credential_named(name)):
-        if len(env[name]) >= CREDENTIAL_MIN_CHARS:
+        if len(env[name]) >= CREDENTIAL_MIN_CHARS and not names_a_file(env[name]):
             named.setdefault(f"${name}", []).append(env[name])
     for holder, location in (("the --db URL", db), ("$LASTGOOD_DB", env.get("LASTGOOD_DB"))):
         named.setdefault(f"{holder}'s password", []).extend(_passwords(location or ""))

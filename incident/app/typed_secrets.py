@@ -4,11 +4,11 @@ A note, evidence, a reason, a message: what a person types goes into the
 append-only record as typed, where nothing can be taken out again. Pasting a webhook
 URL into a note ("posted to <url>") is an ordinary mistake under stress, so typed
 text holding the value of a secret lastgood knows of (`command_output.named_secrets`:
-the values of the runbook's `${NAME}`s that hold a secret by where it uses them or by
-their name, `runbooks.secret_reads`; the database URL's password; credential-looking
-environment variables) is refused in one line naming which one, in every face, and
-never silently changed: the dialog keeps it for editing, and a screen keeps on disk
-only what passed.
+the values of the runbook's `${NAME}`s that hold a secret by where it uses them, in
+any of its probes and targets, or by their name, `runbooks.secret_reads`; the database
+URL's password; credential-looking environment variables but for a file's path) is
+refused in one line naming which one, in every face, and never silently changed: the
+dialog keeps it for editing, and a screen keeps on disk only what passed.
 """
 
 from __future__ import annotations

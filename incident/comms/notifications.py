@@ -8,7 +8,7 @@ as an event, so the timeline, the TUI and the report show delivery as it happene
 
 from __future__ import annotations
 
-from incident.comms.routing import MessageAbout, OutboxMessage, Target, message_key
+from incident.comms.routing import MessageAbout, OutboxMessage, Target, TargetKind, message_key
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent, truncate_to_millis
@@ -25,9 +25,8 @@ from runbooks.model import NotifyTarget
 
 
 def webhook_target(target: NotifyTarget) -> Target:
-    if target.kind == "slack":
-        return Target(target.name, "slack", target.url, target.headers)
-    return Target(target.name, "json", target.url, target.headers)
+    kind: TargetKind = "slack" if target.kind == "slack" else "json"
+    return Target(target.name, kind, target.url, target.headers, target.uses)
 
 
 def delivered_to(state: IncidentState, template: str | None) -> tuple[str, ...] | None:

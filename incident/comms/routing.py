@@ -19,6 +19,8 @@ from typing import Literal
 
 from msgspec import Struct
 
+from runbooks.model import VariableUse
+
 TargetKind = Literal["slack", "json"]
 TARGET_KINDS: tuple[TargetKind, ...] = ("slack", "json")
 
@@ -45,6 +47,9 @@ class Target(Struct, frozen=True):
     kind: TargetKind
     url: str
     headers: tuple[tuple[str, str], ...] = ()
+    uses: tuple[VariableUse, ...] = ()
+    """Where its runbook uses each variable (`runbooks.model.VariableUse`): its error
+    lines hide what the runbook calls a secret anywhere (`secrets_for`)."""
 
     def __post_init__(self) -> None:
         if not _TARGET_NAME.match(self.name):

@@ -17,6 +17,7 @@ from msgspec import Struct
 
 from incident.core.text import cut_at, storable, visible
 from runbooks.checks import ENV_REFERENCE
+from runbooks.model import VariableUse
 from runbooks.secret_reads import HEADER, secret_values, url_places, url_secret_parts
 
 
@@ -76,26 +77,40 @@ class Secrets(Struct, frozen=True):
 
 
 def secrets_for(
-    url: str, headers: Iterable[tuple[str, str]], env: Mapping[str, str], *, webhook: bool
+    url: str,
+    headers: Iterable[tuple[str, str]],
+    env: Mapping[str, str],
+    *,
+    webhook: bool,
+    uses: Iterable[VariableUse] = (),
 ) -> Secrets:
     """The secrets of one probe's or (`webhook`) webhook target's request, whose URL and
     header values are `${NAME}` templates, by the rule typed-secret refusal and command
     output read (`runbooks.secret_reads`): the value of a `${NAME}` used in a header, a
-    URL's user-info, query or fragment, or a webhook's path, or named like a credential;
-    of a whole-URL variable only its credential parts; not a probe's host, port or path,
-    so a line about `http://${SERVICE}.internal/health` keeps the service's name. Of the
-    templates as written, the header values whole and the URL's credential parts."""
+    URL's user-info, query or fragment, or named like a credential (but a file's path);
+    of a whole-URL variable its credential parts, of one in a webhook's path its
+    token-like segments; not a probe's host, port or path, so a line about
+    `http://${SERVICE}.internal/health` keeps the service's name. Of the templates as
+    written, the header values whole and the URL's credential parts.
+
+    `uses`, where the request's runbook uses each of its variables (the probe's or
+    target's own, `runbooks.secret_reads.with_variable_uses`), makes the answer the
+    runbook's: a variable that is this probe's host and another's header is hidden
+    here too, as is every other secret the runbook reads. Without them (a probe made
+    alone) the request's own places decide."""
     headers = list(headers)
-    places: dict[str, list[str]] = {}
+    places: dict[str, tuple[list[str], bool]] = {}
     found = list(url_places(url, webhook=webhook))
     found += [(m.group(1), HEADER) for _n, v in headers for m in ENV_REFERENCE.finditer(v)]
     for name, place in found:
-        places.setdefault(name, []).append(place)
+        places.setdefault(name, ([], webhook))[0].append(place)
+    for use in uses:  # the runbook's answer, over this request's own
+        places[use.name] = (list(use.places), use.webhook)
     values = [
         part
-        for name, where in places.items()
+        for name, (where, in_webhook) in places.items()
         if name in env
-        for part in secret_values(name, where, env[name], webhook=webhook)
+        for part in secret_values(name, where, env[name], webhook=in_webhook)
     ]
     literals = [*url_secret_parts(url, webhook=webhook), *(value for _name, value in headers)]
     return Secrets(_worth_hiding(values), _worth_hiding(literals))

@@ -300,7 +300,7 @@ class Deliverer:
         problem = await self._send(target, message)
         if problem is None:
             return None
-        secrets = secrets_for(target.url, target.headers, self._env, webhook=True)
+        secrets = secrets_for(target.url, target.headers, self._env, webhook=True, uses=target.uses)
         return safe_line(problem, secrets, show_controls=True)
 
     async def _send(self, target: Target, message: OutboxMessage) -> str | None:

@@ -80,7 +80,7 @@ async def poll_probe(
 ) -> Sample:
     """Poll `probe` once and classify what happened. Never raises but CancelledError."""
     at = clock.now()
-    secrets = secrets_for(probe.url, probe.headers, env, webhook=False)
+    secrets = secrets_for(probe.url, probe.headers, env, webhook=False, uses=probe.uses)
     try:
         outgoing = expand_request(probe.url, probe.headers, env)
         url = _request_target(probe, outgoing.url)
