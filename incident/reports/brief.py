@@ -30,7 +30,7 @@ from incident.core.phase_clocks import (
     t_plus,
     update_when,
 )
-from incident.core.records import Note, StepStatus
+from incident.core.records import StepStatus
 from incident.core.state import IncidentState
 from incident.core.text import clipped, clipped_at_words, visible
 from incident.core.verification import verification
@@ -43,6 +43,7 @@ from incident.reports.brief_decisions import (
     decisions,
     open_gates,
 )
+from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder, utc_text
 from incident.reports.trigger_view import trigger_data, trigger_parts
 
@@ -50,9 +51,6 @@ MAX_LINES = 20
 """The brief is read in one glance, on one screen of a 24-line terminal."""
 LINE_WIDTH = 100
 """Longer lines are cut with an ellipsis: text people typed can be long."""
-MAX_PINNED = 2
-"""Pinned notes shown, the newest: the commander's word that is no runbook gate ("VP
-told by phone", "no customer comms until 03:30"); the rest are in the timeline."""
 DECISION_ROOM = 3
 """Lines the decisions keep before pinned notes take any: a header and two."""
 
@@ -101,9 +99,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
             "by": last.by,
             "at": format_timestamp(last.at),
         },
-        "pinned_notes": [
-            {"text": n.text, "by": n.by, "at": format_timestamp(n.at)} for n in pinned_notes(state)
-        ],
+        "pinned_notes": pinned_data(state),
         "next_update_due": format_timestamp(due) if due is not None else None,
         "messages_due": [m.template for m in due_messages(state, now)],
         "roles": {role: state.roles.get(role) or None for role in _roles(state)},
@@ -252,8 +248,8 @@ def _listed(rank: int, name: str, label: str, parts: list[str], joiner: str) -> 
 def _decided_parts(state: IncidentState, room: int) -> list[Part]:
     """The decisions and the newest pinned notes, in the `room` the others leave piped;
     on a terminal, the decisions down to the latest one, the notes to the newest."""
-    pinned = pinned_notes(state)
-    piped = pinned[: max(0, min(MAX_PINNED, room - DECISION_ROOM))]
+    pinned = pinned_shown(state)
+    piped = pinned[: max(0, room - DECISION_ROOM)]
     most = 1 + min(MAX_DECISIONS, len(decisions(state)))
     forms = [decision_lines(state, lines) for lines in range(most, 1, -1)] or [
         decision_lines(state, 1)
@@ -264,20 +260,9 @@ def _decided_parts(state: IncidentState, room: int) -> list[Part]:
         decision_lines(state, room - len(piped)),
         [[clipped_at_words(_shown(line), LINE_WIDTH) for line in form] for form in forms] + [[]],
     )
-    notes = [_pinned_line(state, note) for note in pinned[:MAX_PINNED]]
+    notes = [clipped_at_words(pinned_said(state, note), LINE_WIDTH) for note in pinned]
     shown = [notes[:count] for count in range(len(notes), -1, -1)]
     return [decided, Part(PINNED, "pinned notes", notes[: len(piped)], shown)]
-
-
-def pinned_notes(state: IncidentState) -> list[Note]:
-    """The pinned notes, the newest first (`note ID --pin`)."""
-    return sorted((note for note in state.notes if note.pinned), key=lambda n: n.at, reverse=True)
-
-
-def _pinned_line(state: IncidentState, note: Note) -> str:
-    """`Pinned T+06:24 by Cy: Decision: no DB rollback; VP told`, cut at a word."""
-    said = f"Pinned {_offset(state, note.at)} by {note.by}: {note.text}"
-    return clipped_at_words(_shown(said), LINE_WIDTH)
 
 
 def _command_part(state: IncidentState) -> Part | None:

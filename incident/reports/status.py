@@ -36,6 +36,7 @@ from incident.core.verification import skipped_in_phase, verification
 from incident.health.poll_mark import poll_mark, poll_words, production_words
 from incident.health.reading_line import reading_summary, readings_line
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
+from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder
 from incident.reports.trigger_view import trigger_data, trigger_parts
 from runbooks.model import StepKind
@@ -154,6 +155,7 @@ def status_data(
         "production": _production(state, now),
         "readings": _readings(state, now),
         "notes": len(state.notes),
+        "pinned_notes": pinned_data(state),
         "events": state.last_seq,
     }
 
@@ -239,13 +241,15 @@ class StatusParts(Struct, frozen=True):
     """The id and title, open or closed at T+, the drill, the versions."""
     summary: list[str]
     """Production, readings, triggers, the next update, messages, the status page."""
+    pinned: list[str]
+    """The newest pinned notes, as `brief` shows them (`incident.reports.pinned`), whole."""
     phases: list[PhaseBlock]
 
 
 def status_text(state: IncidentState, now: datetime) -> str:
     """A plain-text view for a terminal or a chat paste; marks, not colours."""
     parts = status_parts(state, now)
-    lines = [*parts.head, *parts.summary]
+    lines = [*parts.head, *parts.summary, *parts.pinned]
     for block in parts.phases:
         lines += ["", block.heading, *(line for _, said in block.steps for line in said)]
     return "\n".join(visible(line) for line in lines)
@@ -334,4 +338,5 @@ def status_parts(state: IncidentState, now: datetime) -> StatusParts:
                 said += [f"        {migration}" for migration in state.changes.migrations]
             steps.append((step_state, said))
         blocks.append(PhaseBlock(clock, f"{title}  {label}  {timing}".rstrip(), steps))
-    return StatusParts(head, lines, blocks)
+    pinned = [pinned_said(state, note) for note in pinned_shown(state)]
+    return StatusParts(head, lines, pinned, blocks)

@@ -18,6 +18,14 @@ both, because neither alone keeps the summary in view:
   under the heading, with its reason. Open phases are shown whole; nothing is left
   out, so no line says so.
 
+The pinned notes (the newest two, as `brief` shows them) go between the phases and
+the id line, each wrapped to at most two rows and cut at a word there (`brief` and
+`status --json` have them whole): the commander's word ("no customer comms until
+03:30") outranks the checklists, which scroll off above it, and gives way to the
+summary and the id line, which a phone keeps below it. One row is too few (at 46
+columns `Pinned T+06:24 by Eve Engineer: ` leaves a dozen characters of the note);
+whole, a long note would take the open phase's rows.
+
 Even so the open phases' steps may not fit 22 rows: the top scrolls off, the
 summary stays. A pipe still gets `status_text` as it always did: scripts read it.
 """
@@ -28,10 +36,13 @@ from datetime import datetime
 
 from incident.core.phase_clocks import PhaseState, entered_at, format_duration, phase_clocks, t_plus
 from incident.core.state import IncidentState, StepStatus
-from incident.core.text import visible
+from incident.core.text import clipped_at_words, visible
 from incident.core.verification import skipped_in_phase
 from incident.core.wrapping import wrapped
 from incident.reports.status import PhaseBlock, status_parts, status_text
+
+PINNED_ROWS = 2
+"""The rows a pinned note keeps on a screen too short for `status`."""
 
 
 def status_screen(state: IncidentState, now: datetime, width: int, rows: int) -> list[str]:
@@ -44,7 +55,8 @@ def status_screen(state: IncidentState, now: datetime, width: int, rows: int) ->
     lines: list[str] = []
     for index, block in enumerate(parts.phases):
         lines += [*([""] if lines else []), *_folded(state, block, index, now)]
-    lines += ["", *parts.head, *parts.summary]
+    pinned = [row for line in parts.pinned for row in _cut_to_rows(visible(line), width)]
+    lines += ["", *pinned, *parts.head, *parts.summary]
     return _rows([visible(line) for line in lines], width)
 
 
@@ -68,6 +80,14 @@ def _folded(state: IncidentState, block: PhaseBlock, index: int, now: datetime) 
     if skipped := skipped_in_phase(state, clock.phase.id):
         said += f"; not verified: {', '.join(skipped)} skipped"
     return [said, *kept]
+
+
+def _cut_to_rows(shown: str, width: int, rows: int = PINNED_ROWS) -> list[str]:
+    """`shown` wrapped to `width` in at most `rows` rows, cut at a word to fit."""
+    room = rows * width
+    while len(said := wrapped(cut := clipped_at_words(shown, room), width)) > rows:
+        room = len(cut) - 1
+    return said
 
 
 def _rows(lines: list[str], width: int) -> list[str]:
