@@ -9,6 +9,7 @@ and exit status at each turn. Waits are on the check's own answer.
 
 from __future__ import annotations
 
+import json
 import signal
 import subprocess
 from pathlib import Path
@@ -85,3 +86,56 @@ def _host() -> str:
     import socket
 
     return socket.gethostname()
+
+
+def test_status_and_brief_say_a_killed_monitor_stopped_as_the_check_does(tmp_path: Path) -> None:
+    """`status --json` said `elsewhere` (and the text "polled by" it) of a `monitor` of
+    this machine killed with SIGKILL, until its turn lapsed, while `--check-polled`
+    already failed: the check knew the process had ended (`poller_gone`), the report
+    did not. Here the turn lapses only after a minute (a 30 s interval), so what they
+    say after the kill is what the process's end decides; all four say it alike."""
+    cli = Cli(tmp_path / "record.db", actor="ada")
+    with Builds() as builds:
+        probe = f"{{name: build, kind: version, url: '{builds.url}', interval_s: 30, timeout_s: 1}}"
+        runbook = probe_runbook(tmp_path / "builds.yaml", probe)
+        incident_id = cli.ok(
+            *("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada"),
+            *("--runbook", str(runbook)),
+        ).strip()
+        out = (tmp_path / "out").open("w")
+        monitor = subprocess.Popen(
+            [*lastgood_command(), "monitor", incident_id],
+            env=cli.env,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        name = f"ada's monitor (pid {monitor.pid} on {_host()})"
+        try:
+
+            def polled() -> object:
+                return json.loads(cli.ok("status", incident_id, "--json"))["production"]["poller"]
+
+            poll_until(lambda: polled() is not None, "its first tick", WAIT_S)
+            alive = json.loads(cli.ok("status", incident_id, "--json"))["production"]
+            assert (alive["polling"], alive["poller"]) == ("elsewhere", name)
+            assert cli.run("status", "--check-polled").code == 0
+            monitor.send_signal(signal.SIGKILL)
+            monitor.wait(timeout=WAIT_S)
+        finally:
+            if monitor.poll() is None:
+                monitor.kill()
+                monitor.wait()
+            out.close()
+        check = cli.run("status", "--check-polled")
+        production = json.loads(cli.ok("status", incident_id, "--json"))["production"]
+        text = cli.ok("status", incident_id).splitlines()
+        brief = cli.ok("brief", incident_id).splitlines()
+        brief_json = json.loads(cli.ok("brief", incident_id, "--json"))
+    said = production["said"]
+    assert said.startswith("not polled since T+") and said.endswith(f"; {name} stopped")
+    assert (production["polling"], production["poller"]) == ("lapsed", name)
+    assert check.code == 1 and check.out == f"{incident_id}: nobody polls it: {said}\n"
+    assert f"production: {said}" in text
+    assert f"Production: {said}" in brief and brief_json["production"] == said

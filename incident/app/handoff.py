@@ -1,7 +1,9 @@
 """The handoff brief: what a new incident commander reads first (`brief`, a TUI key).
 
 One use case for every face: the CLI prints it (or its JSON), the TUI shows it in a
-dialog; both from the folded record at the session's now.
+dialog; both from the folded record at the session's now. Who polls production is
+said as the face knows it: the CLI by this machine's knowledge of its pollers
+(`incident.app.pollers.live_mark`), a screen by its own (it may be the poller).
 """
 
 from __future__ import annotations
@@ -9,9 +11,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import NamedTuple
 
+from incident.app.pollers import live_mark
 from incident.app.session import Session
 from incident.core.events import JSONValue
 from incident.core.state import IncidentState
+from incident.health.poll_mark import Marker
 from incident.reports.brief import brief_data, brief_lines
 from incident.reports.brief_screen import brief_screen
 
@@ -23,9 +27,10 @@ class HandoffBrief(NamedTuple):
     """The same as data, for `brief --json` (tui/cli/schemas/brief.schema.json)."""
 
 
-def handoff_brief(state: IncidentState, now: datetime) -> HandoffBrief:
-    """The brief of `state` at `now`: for a face that already holds the folded state."""
-    return HandoffBrief(brief_lines(state, now), brief_data(state, now))
+def handoff_brief(state: IncidentState, now: datetime, marked: Marker = live_mark) -> HandoffBrief:
+    """The brief of `state` at `now`: for a face that already holds the folded state;
+    `marked` says who polls production (a screen's own reading, where it polls)."""
+    return HandoffBrief(brief_lines(state, now, marked), brief_data(state, now, marked))
 
 
 def brief(session: Session) -> HandoffBrief:
@@ -36,4 +41,4 @@ def brief(session: Session) -> HandoffBrief:
 def brief_on_screen(session: Session, width: int, rows: int) -> list[str]:
     """The brief now, fitted to a terminal `width` wide with `rows` rows to fill
     (`brief_screen`: what gives way first when it cannot fit)."""
-    return brief_screen(session.state, session.clock.now(), width, rows)
+    return brief_screen(session.state, session.clock.now(), width, rows, live_mark)

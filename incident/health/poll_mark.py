@@ -79,6 +79,15 @@ class PollMark(Struct, frozen=True):
     since, whoever polls."""
 
 
+Marker = Callable[[IncidentState, datetime], PollMark | None]
+"""Who polls production at a moment, as a face knows it: `poll_mark` itself where
+nothing is known of the pollers' processes (replay, the export: a recorded moment);
+the application's reading where a process's end is known (`incident.app.pollers.
+live_mark`: `status`, `brief`), or a screen's own (`IncidentView.poll_mark_at`:
+this process polls). The reports say production through it, so the text, the JSON
+and `status --check-polled` agree."""
+
+
 def poller_where(name: str) -> tuple[str, int, str] | None:
     """A poller's name as who, process and machine; None if it does not say where."""
     where = WHERE.search(name)
@@ -182,11 +191,13 @@ def _fitted(
     return least
 
 
-def production_words(state: IncidentState, now: datetime) -> str | None:
+def production_words(
+    state: IncidentState, now: datetime, marked: Marker | None = None
+) -> str | None:
     """Who polls production at `now`, whole, as `status`'s `production:` line and
-    `brief`'s `Production:` line both say it (`poll_mark`, `poll_words`): a screen that
-    stopped is named there (`not polled since T+08:11; Eve's screen (pid 13959 on vm)
-    stopped`), not left as an ageing `(stale 1m05s)` beside the readings. None when
-    there is nothing to poll."""
-    mark = poll_mark(state, now)
+    `brief`'s `Production:` line both say it (`marked`, else `poll_mark`; `poll_words`):
+    a screen that stopped is named there (`not polled since T+08:11; Eve's screen (pid
+    13959 on vm) stopped`), not left as an ageing `(stale 1m05s)` beside the readings.
+    None when there is nothing to poll."""
+    mark = (marked or poll_mark)(state, now)
     return None if mark is None else poll_words(mark, state)

@@ -34,7 +34,7 @@ from incident.core.records import StepStatus
 from incident.core.state import IncidentState
 from incident.core.text import clipped, clipped_at_words, visible
 from incident.core.verification import verification
-from incident.health.poll_mark import production_words
+from incident.health.poll_mark import Marker, production_words
 from incident.health.reading_line import reading_parts
 from incident.health.stability import resolution_held
 from incident.reports.brief_decisions import (
@@ -61,8 +61,11 @@ def skipped_phases(state: IncidentState, now: datetime) -> list[PhaseClock]:
     return [c for c in phase_clocks(state, now) if c.state is PhaseState.SKIPPED]
 
 
-def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
-    """The brief as data (`brief --json`, tui/cli/schemas/brief.schema.json)."""
+def brief_data(
+    state: IncidentState, now: datetime, marked: Marker | None = None
+) -> dict[str, JSONValue]:
+    """The brief as data (`brief --json`, tui/cli/schemas/brief.schema.json); `marked`
+    says who polls (`Marker`; `poll_mark` without it)."""
     clock = None if state.is_closed else current_phase(state, now)
     last = state.communications[-1] if state.communications else None
     due = next_update_due(state)
@@ -89,7 +92,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
             for d in decisions(state)
         ],
         "open_gates": [{"target": t, "approver": a} for t, a in open_gates(state)],
-        "production": production_words(state, now),
+        "production": production_words(state, now, marked),
         "triggers": trigger_data(state),
         "last_message": None
         if last is None
@@ -106,7 +109,7 @@ def brief_data(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
         "handoff": _handoff_data(state),
         "postmortem_reminder": reminder.text if reminder is not None else None,
         "status_page": page.to_json() if (page := brief_page(state)) is not None else None,
-        "lines": list[JSONValue](brief_lines(state, now)),
+        "lines": list[JSONValue](brief_lines(state, now, marked)),
     }
 
 
@@ -126,18 +129,19 @@ def _handoff_data(state: IncidentState) -> JSONValue:
     }
 
 
-def brief_text(state: IncidentState, now: datetime) -> str:
-    return "\n".join(brief_lines(state, now))
+def brief_text(state: IncidentState, now: datetime, marked: Marker | None = None) -> str:
+    return "\n".join(brief_lines(state, now, marked))
 
 
-def brief_lines(state: IncidentState, now: datetime) -> list[str]:
+def brief_lines(state: IncidentState, now: datetime, marked: Marker | None = None) -> list[str]:
     """At most `MAX_LINES` lines, each at most `LINE_WIDTH` characters, controls shown:
     what a pipe gets (scripts read it), and what a terminal gets fitted to its width
     and rows (`incident.reports.brief_screen`).
 
-    Decisions get what the other sections leave (at most `MAX_DECISIONS`).
+    Decisions get what the other sections leave (at most `MAX_DECISIONS`); `marked`
+    says who polls production (`Marker`).
     """
-    lines = [line for part in brief_parts(state, now) for line in part.piped]
+    lines = [line for part in brief_parts(state, now, marked) for line in part.piped]
     return [_clip(line) for line in lines[:MAX_LINES]]
 
 
@@ -176,8 +180,9 @@ NO_GATES = 9
 """Gives way first: "Open gates: none" asks nothing of anyone."""
 
 
-def brief_parts(state: IncidentState, now: datetime) -> list[Part]:
-    """The brief's sections in the order a pipe prints them (`Part`)."""
+def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = None) -> list[Part]:
+    """The brief's sections in the order a pipe prints them (`Part`); `marked` says
+    who polls production (`Marker`)."""
     at = format_offset(elapsed(state, now))
     if state.started_at < state.declared_at:  # T+0 back-dated to the impact's start
         at += f" (declared {t_plus(state, state.declared_at)})"
@@ -210,7 +215,7 @@ def brief_parts(state: IncidentState, now: datetime) -> list[Part]:
     tail = [
         _listed(KEPT if gates else NO_GATES, "open gates", "Open gates: ", gates or ["none"], "; ")
     ]
-    if (production := production_words(state, now)) is not None:
+    if (production := production_words(state, now, marked)) is not None:
         tail.append(_one(KEPT, "production", f"Production: {production}", top=True))
     tail.append(_listed(KEPT, "triggers", "Triggers now: ", trigger_parts(state), "; "))
     if readings := reading_parts(state, now):

@@ -32,13 +32,17 @@ from datetime import datetime
 from incident.core.state import IncidentState
 from incident.core.text import clipped_at_words
 from incident.core.wrapping import wrapped
+from incident.health.poll_mark import Marker
 from incident.reports.brief import KEPT, Part, brief_parts
 
 
-def brief_screen(state: IncidentState, now: datetime, width: int, rows: int) -> list[str]:
+def brief_screen(
+    state: IncidentState, now: datetime, width: int, rows: int, marked: Marker | None = None
+) -> list[str]:
     """The brief in at most `rows` lines of at most `width` characters (if the parts
-    always shown fit: they are never cut), controls shown."""
-    parts = brief_parts(state, now)
+    always shown fit: they are never cut), controls shown; `marked` says who polls
+    production (`Marker`)."""
+    parts = brief_parts(state, now, marked)
     parts = [part for part in parts if part.top] + [part for part in parts if not part.top]
     forms = [_forms(part, width) for part in parts]
     chosen = [0] * len(parts)

@@ -33,7 +33,7 @@ from incident.core.phase_clocks import (
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible
 from incident.core.verification import skipped_in_phase, verification
-from incident.health.poll_mark import poll_mark, poll_words, production_words
+from incident.health.poll_mark import Marker, poll_mark, poll_words, production_words
 from incident.health.reading_line import reading_summary, readings_line
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
@@ -52,10 +52,15 @@ def _seconds(clock: PhaseClock, attr: str) -> float | None:
 
 
 def status_data(
-    state: IncidentState, now: datetime, *, latest: IncidentState | None = None
+    state: IncidentState,
+    now: datetime,
+    *,
+    latest: IncidentState | None = None,
+    marked: Marker | None = None,
 ) -> dict[str, JSONValue]:
     """The incident at `now`; `latest` is the incident as its record stands, when
-    `state` is an earlier moment (replay): it decides whether a drill's fault shows."""
+    `state` is an earlier moment (replay): it decides whether a drill's fault shows;
+    `marked` says who polls (`Marker`; `poll_mark` without it)."""
     clocks = phase_clocks(state, now)
     current = current_phase(state, now)
     phases: list[JSONValue] = []
@@ -152,7 +157,7 @@ def status_data(
             for m in due_messages(state, now)
         ],
         "deliveries": _delivery_counts(state),
-        "production": _production(state, now),
+        "production": _production(state, now, marked or poll_mark),
         "readings": _readings(state, now),
         "notes": len(state.notes),
         "pinned_notes": pinned_data(state),
@@ -160,12 +165,12 @@ def status_data(
     }
 
 
-def _production(state: IncidentState, now: datetime) -> JSONValue:
-    """Who polls production at `now` (`poll_mark`), as `status` says it: `polling` is
+def _production(state: IncidentState, now: datetime, marked: Marker) -> JSONValue:
+    """Who polls production at `now` (`marked`), as `status` says it: `polling` is
     never, elsewhere or lapsed (this process polls nothing), `poller` the last tick's
     as it names itself (None: unnamed, or no tick), and `said` the text's words. None
     when there is nothing to poll: no probes, or the incident is closed."""
-    mark = poll_mark(state, now)
+    mark = marked(state, now)
     if mark is None:
         return None
     return {
@@ -246,16 +251,17 @@ class StatusParts(Struct, frozen=True):
     phases: list[PhaseBlock]
 
 
-def status_text(state: IncidentState, now: datetime) -> str:
-    """A plain-text view for a terminal or a chat paste; marks, not colours."""
-    parts = status_parts(state, now)
+def status_text(state: IncidentState, now: datetime, marked: Marker | None = None) -> str:
+    """A plain-text view for a terminal or a chat paste; marks, not colours; `marked`
+    says who polls (`Marker`)."""
+    parts = status_parts(state, now, marked)
     lines = [*parts.head, *parts.summary, *parts.pinned]
     for block in parts.phases:
         lines += ["", block.heading, *(line for _, said in block.steps for line in said)]
     return "\n".join(visible(line) for line in lines)
 
 
-def status_parts(state: IncidentState, now: datetime) -> StatusParts:
+def status_parts(state: IncidentState, now: datetime, marked: Marker | None = None) -> StatusParts:
     """What `status_text` says, in its parts."""
     lines = [
         f"{state.id}  {state.severity}  {state.title}",
@@ -272,7 +278,7 @@ def status_parts(state: IncidentState, now: datetime) -> StatusParts:
             f"rolling back {state.from_version or '?'} -> {state.last_good_version or '?'}"
         )
     head, lines = lines, []
-    if (production := production_words(state, now)) is not None:
+    if (production := production_words(state, now, marked)) is not None:
         lines.append(f"production: {production}")
     if (read := readings_line(state, now)) is not None:
         lines.append(f"readings: {visible(read)}")

@@ -39,19 +39,22 @@ from incident.core.state import IncidentState, StepStatus
 from incident.core.text import clipped_at_words, visible
 from incident.core.verification import skipped_in_phase
 from incident.core.wrapping import wrapped
+from incident.health.poll_mark import Marker
 from incident.reports.status import PhaseBlock, status_parts, status_text
 
 PINNED_ROWS = 2
 """The rows a pinned note keeps on a screen too short for `status`."""
 
 
-def status_screen(state: IncidentState, now: datetime, width: int, rows: int) -> list[str]:
+def status_screen(
+    state: IncidentState, now: datetime, width: int, rows: int, marked: Marker | None = None
+) -> list[str]:
     """`status` in lines of at most `width` characters; placed as the module says when
-    its wrapped lines are more than `rows`."""
-    whole = _rows(status_text(state, now).split("\n"), width)
+    its wrapped lines are more than `rows`; `marked` says who polls (`Marker`)."""
+    whole = _rows(status_text(state, now, marked).split("\n"), width)
     if len(whole) <= rows:
         return whole
-    parts = status_parts(state, now)
+    parts = status_parts(state, now, marked)
     lines: list[str] = []
     for index, block in enumerate(parts.phases):
         lines += [*([""] if lines else []), *_folded(state, block, index, now)]

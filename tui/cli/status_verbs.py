@@ -12,6 +12,7 @@ from pathlib import Path
 
 from incident.app.listing import incident_state, listed, standing
 from incident.app.session import cannot_read
+from incident.app.status_now import status_json, status_on_screen, status_said
 from incident.core.chain import damage_data
 from incident.core.clock import SystemClock
 from incident.core.events import JSONValue, format_timestamp
@@ -19,8 +20,6 @@ from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
 from incident.core.text import counted, visible
 from incident.reports.drill_faults import drill_label, shown_fault
-from incident.reports.status import status_data, status_text
-from incident.reports.status_screen import status_screen
 from runbooks.problems import RunbookError
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
@@ -38,10 +37,9 @@ def cmd_status(args: Arguments) -> int:
         return cmd_check_polled(args)
     with open_log(args, read_only=True) as log:
         session = open_session(log, incident_of(log, args))
-        now = session.clock.now()
         kept = kept_here(session.state)  # this machine's spool: a screen ended in an outage
         if args.json:
-            data = status_data(session.state, now)
+            data = status_json(session)
             data["damage"] = damage_data(session.damage)
             data["kept_here"] = kept
             print(json_for_stdout(data))
@@ -50,10 +48,10 @@ def cmd_status(args: Arguments) -> int:
             after = [fitted(f"Not recorded yet: {kept}")] if kept is not None else []
             size = terminal_size()
             if size is None or size[0] < MIN_WIDTH:
-                shown = status_text(session.state, now)
+                shown = status_said(session)
             else:  # one row kept for the prompt that follows
                 rows = size[1] - 1 - sum(line.count("\n") + 1 for line in [*said, *after])
-                shown = "\n".join(status_screen(session.state, now, size[0], rows))
+                shown = "\n".join(status_on_screen(session, size[0], rows))
             print("\n".join([*said, shown, *after]))
     return 0
 
