@@ -210,4 +210,4 @@ class FollowScreen(StyledOnce, ReadsTimelineEntries):
 
     def action_brief(self) -> None:
         """The handoff brief, as the coordinator's `i` shows it: a dialog that only reads."""
-        show_brief(self.app, self.state, self.view.now())
+        show_brief(self.app, self.state, self.view.now(), self.view.poll_mark_at)

@@ -76,7 +76,7 @@ class IncidentKeys(Screen[None]):
 
     def show_brief(self) -> None:
         """The handoff brief of the state this screen shows, at the screen's now."""
-        show_brief(self.app, self.state, self.view.now())
+        show_brief(self.app, self.state, self.view.now(), self.view.poll_mark_at)
 
     def show_score(self) -> None:
         """A drill's score card, as `lastgood score` prints it; shown when it closes.

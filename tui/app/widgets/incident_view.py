@@ -150,7 +150,7 @@ class IncidentView(Vertical):
             panel.polls = self.polls
             panel.unset = self.unset
             # Its class set before it mounts, as the strip's cells' (`-marked`).
-            panel.mark_polling(self._poll_mark(self.state, self.now()))
+            panel.mark_polling(self.poll_mark_at(self.state, self.now()))
             yield panel
         with Vertical(id="left"):
             yield PhaseTitle(id="phase-title")
@@ -191,7 +191,7 @@ class IncidentView(Vertical):
         for panel in self.query(HealthPanel):
             if reset or any(e.kind in PANEL_KINDS for e in events):
                 panel.show(state, now)
-            panel.mark_polling(self._poll_mark(state, now))
+            panel.mark_polling(self.poll_mark_at(state, now))
 
     def fold_in(self, events: Sequence[Event]) -> list[Event]:
         """Fold events the record holds into the state shown, then redraw; the new ones.
@@ -254,7 +254,7 @@ class IncidentView(Vertical):
         now = self.now()
         for panel in self.query(HealthPanel):
             panel.tick(now)
-            panel.mark_polling(self._poll_mark(self.state, now))
+            panel.mark_polling(self.poll_mark_at(self.state, now))
 
     def mark_polling(self) -> None:
         """Who polls production now, under the panel's rows (`incident.health.poll_mark`):
@@ -262,7 +262,7 @@ class IncidentView(Vertical):
         since the last poller's ticks stopped. Told on every update and every second, as
         a turn lapses with time alone."""
         for panel in self.query(HealthPanel):
-            panel.mark_polling(self._poll_mark(self.state, self.now()))
+            panel.mark_polling(self.poll_mark_at(self.state, self.now()))
 
     def record_reached(self, reached: bool) -> None:
         """Whether the record answered the screen's last read (the live feed's, or the
@@ -275,9 +275,9 @@ class IncidentView(Vertical):
     def poll_mark(self) -> PollMark | None:
         """Who polls production now, as the Production panel says it (None: nothing to
         poll): what a screen tells as news when it changes (`screens/poller_news.py`)."""
-        return self._poll_mark(self.state, self.now())
+        return self.poll_mark_at(self.state, self.now())
 
-    def _poll_mark(self, state: IncidentState, now: datetime) -> PollMark | None:
+    def poll_mark_at(self, state: IncidentState, now: datetime) -> PollMark | None:
         gone = poller_gone if self.live else None
         return poll_mark(state, now, poller_here, away=self.record_away, gone=gone)
 
