@@ -14,13 +14,28 @@ from pathlib import Path
 from incident import commands
 from incident.core.clock import ManualClock
 from incident.core.samples import Outcome, Sample
-from incident.reports.message_context import message_context
+from incident.reports.message_context import message_context, rendered_templates
 from runbooks.model import TEMPLATE_PLACEHOLDERS
 from tests.cli_helpers import InProcessCli, declare
 from tests.conftest import T0
-from tests.drill_walk import drill_session
+from tests.drill_walk import ACTOR, at, check, drill_session, samples, send
 
 ROOT = Path(__file__).resolve().parent.parent
+PHASE_ONE = (
+    (0.5, "assess-severity", ""),
+    (0.6, "create-channel", ""),
+    (0.7, "assign-commander", ""),
+    (1.1, "decide-rollback", ""),
+    (1.2, "announce-rollback", "announce"),
+    (1.3, "assemble-team", "paging"),
+    (1.4, "notify-stakeholders", "initiating"),
+)
+CLOSE_OUT = (
+    "communicate-resolution",
+    "document-incident",
+    "preliminary-rca",
+    "schedule-post-mortem",
+)
 
 
 def test_the_update_after_the_resolution_says_resolved_and_promises_nothing(tmp_path):
@@ -90,3 +105,62 @@ def test_every_placeholder_is_filled_and_in_the_readme_table():
     table = readme.split("### Placeholders", 1)[1].split("\n\n", 3)[2]
     listed = set(re.findall(r"^\| `\{(\w+)\}` \|", table, flags=re.M))
     assert listed == TEMPLATE_PLACEHOLDERS
+
+
+def _update(session, clock: ManualClock) -> str:
+    return rendered_templates(session.state, clock.now())["update"]
+
+
+def test_the_update_names_the_phase_in_words_that_read_right_through_to_after_the_close():
+    """`{phase}` is the runbook's phase title while a phase is worked in; once every phase
+    is finished, and once closed (even by force, steps left open), what comes after:
+    "now in close-out complete" read wrong, as did the phase a forced close was made in."""
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    said = [_update(session, clock)]
+    for minute, step, template in PHASE_ONE:
+        if step == "decide-rollback":
+            at(session, clock, minute, approve(step))
+        if template:
+            at(session, clock, minute, send(template))
+        at(session, clock, minute, check(step))
+    said.append(_update(session, clock))
+    at(session, clock, 6.0, check("app-rollback-blue-green"))
+    at(session, clock, 7.0, tier("none"))
+    at(session, clock, 7.5, check("database-rollback"))
+    for second in range(0, 60, 5):
+        at(session, clock, 16.0 + second / 60, samples("2.4.0", 0.004))
+    said.append(_update(session, clock))
+    at(session, clock, 17.0, check("confirm-version"))
+    at(session, clock, 17.1, check("check-health"))
+    at(session, clock, 18.0, check("smoke-test", seen="logged in and checked out"))
+    said.append(_update(session, clock))
+    at(session, clock, 19.0, send("resolved"))
+    for minute, step in enumerate(CLOSE_OUT, start=20):
+        at(session, clock, minute, check(step))
+    said.append(_update(session, clock))  # every phase done, still open
+    at(session, clock, 25.0, lambda s, c: commands.close(s, actor=ACTOR, clock=c))
+    said.append(_update(session, clock))
+    found = [re.search(r"rollback ([a-z ]+), now in ([^.]+)\. Production", text) for text in said]
+    assert [m.groups() if m else text for m, text in zip(found, said, strict=True)] == [
+        ("being decided", "Decision and Communication"),
+        ("in progress", "Execute Rollback"),
+        ("in progress", "Verification"),
+        ("in progress", "Communication and Post-Mortem Prep"),
+        ("resolved", "post-mortem"),
+        ("resolved", "post-mortem"),
+    ]
+    # closed by force in phase 1: no phase is worked in any more
+    clock = ManualClock(T0)
+    forced = drill_session(clock)
+    close = lambda s, c: commands.close(s, actor=ACTOR, clock=c, force=True, reason="no bug")  # noqa: E731
+    at(forced, clock, 3.0, close)
+    assert "rollback resolved, now in post-mortem. Production" in _update(forced, clock)
+
+
+def approve(step: str):
+    return lambda s, c: commands.approve(s, step, by=ACTOR, reason="5%", actor=ACTOR, clock=c)
+
+
+def tier(name: str):
+    return lambda s, c: commands.choose_database_tier(s, name, reason="e-c", actor=ACTOR, clock=c)

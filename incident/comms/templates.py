@@ -32,6 +32,14 @@ read the probes, so whoever fills a template passes them in
 (`incident.reports.message_context`)."""
 
 
+AFTER_THE_PHASES = "post-mortem"
+"""`{phase}` once every phase is finished, or the incident is closed: what comes after
+the close-out. It reads right where a phase's title does, in the bundled update's "now
+in {phase}" as in "Phase: {phase}"; "close-out complete" read "now in close-out
+complete", and a close by force left the phase it was closed in ("rollback resolved,
+now in Decision and Communication")."""
+
+
 def template_context(
     state: IncidentState, now: datetime, live: Mapping[str, str]
 ) -> dict[str, str]:
@@ -43,7 +51,8 @@ def template_context(
             eta = _clock_time(state.declared_at + timedelta(minutes=state.eta_min))
         except OverflowError:  # recorded before ETAs were bounded: past the calendar
             eta = f"{state.eta_min:,} minutes after the declaration"
-    phase = current_phase(state, now)
+    # closed: no phase is worked in, though one closed by force has steps left open
+    phase = None if state.is_closed else current_phase(state, now)
     next_update = next_update_due(state)
     if next_update is not None:
         # this message, once sent, moves the cadence on: the next update is owed
@@ -64,7 +73,7 @@ def template_context(
         "elapsed": format_offset(elapsed(state, now)),
         # stakeholders never heard of T+0: the clock time, as {next_update} says it
         "time": _clock_time(now),
-        "phase": phase.phase.title if phase else "close-out complete",
+        "phase": phase.phase.title if phase else AFTER_THE_PHASES,
         "next_update": _clock_time(next_update) if next_update else "none scheduled",
         # "Next update by none scheduled." read as a promise of one (ux_review13 #5)
         "next_update_sentence": (
