@@ -73,7 +73,7 @@ def test_service_now_says_production_in_stakeholder_words_and_shows_controls():
     )
     context = message_context(session.state, clock.now())
     assert context["service_now"] == (
-        "health checks failing, error rate 12.0% (threshold 5.0%), 2.4.1␛[2J running"
+        "health responding with errors, error rate 12.0% (threshold 5.0%), 2.4.1␛[2J running"
     )
     assert context["version_now"] == "2.4.1␛[2J"
     clock.advance(60)
@@ -87,12 +87,15 @@ def test_service_now_says_production_in_stakeholder_words_and_shows_controls():
         )
     )
     context = message_context(session.state, clock.now())
-    assert context["service_now"] == "error rate 0.5% (threshold 5.0%), 2.4.0 running"
+    assert context["service_now"] == (
+        "health responding normally, error rate 0.5% (threshold 5.0%), 2.4.0 running"
+    )
     # readings too old to pass for live say when they were taken
     clock.advance(10 * 60)
     stale = message_context(session.state, clock.now())["service_now"]
     taken = (T0 + timedelta(minutes=2)).strftime("%H:%M")
     assert stale == (
+        f"health responding normally as of {taken} UTC, "
         f"error rate 0.5% (threshold 5.0%) as of {taken} UTC, 2.4.0 running as of {taken} UTC"
     )
 
