@@ -77,7 +77,10 @@ TEXT_RULES = (
     "`owner` and `approver` name a role, not a person: one of `roles` or a default role "
     "(%(roles)s). People are given roles during the incident (`assign`).",
     "Templates (`templates:`) take these placeholders: %(templates)s. `{{` and `}}` write a "
-    "brace. The README's Placeholders table says what each is filled with.",
+    "brace. The README's Placeholders table says what each is filled with. `{next_update}` "
+    "is `none scheduled` once no update is due: set it apart (`Next update: {next_update}`) "
+    "or write `{next_update_sentence}`; in a sentence (`Next update by {next_update}.`) "
+    "`validate` warns of it.",
     "A `command` (of a step or a tier) and a `verify.command` take %(commands)s only, "
     "filled in and quoted for the shell when the command runs; `{{name}}` writes `{name}`, "
     "and the shell's own braces (`${HOME}`, `awk '{print $1}'`) stay as written.",

@@ -279,6 +279,10 @@ def cmd_declare(args: Arguments) -> int:
             print(f"lastgood declare: {visible(secrets)}", file=sys.stderr)
         if clear := in_clear_line(runbook):
             print(f"lastgood declare: {visible(clear)}", file=sys.stderr)
+        from runbooks.template_wording import next_update_warnings
+
+        for warning in next_update_warnings(runbook):
+            print(f"lastgood declare: {warning}", file=sys.stderr)
         from runbooks.unset import unset_hint
 
         if unset := unset_hint(runbook, os.environ):

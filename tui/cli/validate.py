@@ -13,6 +13,7 @@ from incident.core.text import counted, visible
 from runbooks import Problem, inspect_runbook_file
 from runbooks.env_reads import env_reads, in_clear_line, reads_line, secret_kinds, secrets_line
 from runbooks.model import Runbook
+from runbooks.template_wording import next_update_warnings
 from runbooks.unenforced import unenforced_hint
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
@@ -54,6 +55,8 @@ def cmd_validate(args: Arguments) -> int:
                 print(f"{visible(name)}: {visible(secrets)}")
             if clear := in_clear_line(runbook):
                 print(f"{visible(name)}: {visible(clear)}", file=sys.stderr)
+            for warning in next_update_warnings(runbook):  # FILE:LINE:COL, as problems are
+                print(warning, file=sys.stderr)
     if args.json:
         print(json_for_stdout({"ok": problems == 0, "files": files}))
     return 2 if problems else 0
@@ -70,7 +73,7 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "reads": {} if runbook is None else _reads(runbook),
         "secrets": {} if runbook is None else dict[str, JSONValue](secret_kinds(runbook)[0]),
         "not_secrets": {} if runbook is None else _not_secrets(runbook),
-        "warnings": [w] if runbook is not None and (w := in_clear_line(runbook)) else [],
+        "warnings": [] if runbook is None else _warnings(runbook),
         "problems": [
             {
                 "file": problem.file,
@@ -81,6 +84,12 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
             for problem in problems
         ],
     }
+
+
+def _warnings(runbook: Runbook) -> list[JSONValue]:
+    """What the runbook, valid as it is, does unsafely or says wrongly."""
+    clear = in_clear_line(runbook)
+    return [*([clear] if clear else []), *map(str, next_update_warnings(runbook))]
 
 
 def _reads(runbook: Runbook) -> JSONValue:
