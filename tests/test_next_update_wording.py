@@ -2,15 +2,26 @@
 runbook written before `{next_update_sentence}` still says "Next update by
 {next_update}.", and after the resolution its message read "Next update by none
 scheduled." with no word from `validate` or `declare`. One warning a place, naming the
-template, its line and column; the runbook stays valid (exit 0)."""
+template, its line and column; the runbook stays valid (exit 0). And what `{next_update}`
+says in a message that is no update (the page to the responders)."""
 
 from __future__ import annotations
 
 import json
 import re
+from datetime import timedelta
 from pathlib import Path
 
+from incident import commands
+from incident.app.session import IncidentSession
+from incident.core.clock import ManualClock
+from incident.core.phase_clocks import next_update_due
+from incident.reports.message_context import rendered_templates
+from runbooks import load_runbook
 from tests.cli_helpers import InProcessCli
+from tests.conftest import T0
+from tests.drill_walk import ACTOR, DRILL
+from tests.memory_log import MemoryLog
 from tests.test_json_schemas import assert_valid
 
 TEAM = """\
@@ -91,3 +102,41 @@ def test_the_bundled_runbooks_are_not_warned_of(tmp_path: Path) -> None:
         "--runbook", "rollback",
     )  # fmt: skip
     assert declared.code == 0 and "warning" not in declared.err, declared.err
+
+
+RESPONDERS = """\
+runbook: paged
+title: Paged
+templates:
+  paging: "Paging on-call for {title}. Stakeholders hear next at {next_update}."
+  update: "Update on {title}. {next_update_sentence}"
+cadence: {first_update_min: 5, every_min: 20, to_responders: [paging]}
+phases:
+  - id: execute
+    title: Execute
+    steps:
+      - {id: redeploy, title: Redeploy}
+"""
+
+
+def test_a_message_that_is_no_update_names_the_update_still_owed(tmp_path: Path) -> None:
+    """The page to the responders leaves the update clock where it was; its `{next_update}`
+    said the next update was 20 minutes after it, while `status` still owed it at T+5."""
+    path = tmp_path / "paged.yaml"
+    path.write_text(RESPONDERS, encoding="utf-8")
+    clock = ManualClock(T0)
+    event = commands.declare(
+        load_runbook(path), DRILL, actor=ACTOR, clock=clock, incident_id="INC-P-1"
+    )
+    session = IncidentSession.declare(MemoryLog(), event, clock)
+    clock.advance(60)
+    owed = (T0 + timedelta(minutes=5)).strftime("%H:%M UTC")
+    after_this = (clock.now() + timedelta(minutes=20)).strftime("%H:%M UTC")
+    shown = rendered_templates(session.state, clock.now())
+    assert shown["paging"].endswith(f"hear next at {owed}."), shown
+    assert shown["update"].endswith(f"Next update by {after_this}."), shown
+    session.run(
+        lambda s: commands.send_communication(s, actor=ACTOR, clock=clock, template="paging")
+    )
+    assert session.state.communications[-1].text.endswith(f"hear next at {owed}.")
+    assert next_update_due(session.state) == T0 + timedelta(minutes=5)  # as the page said

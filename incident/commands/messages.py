@@ -34,7 +34,7 @@ def compose_message(state: IncidentState, template_id: str, now: datetime) -> st
     text = state.runbook.template(template_id)
     if text is None:
         raise CommandError(f"unknown template '{template_id}' (choose {_names(state)})")
-    return render_template(text, message_context(state, now))
+    return render_template(text, message_context(state, now, template_id))
 
 
 def _names(state: IncidentState) -> str:

@@ -41,10 +41,11 @@ now in Decision and Communication")."""
 
 
 def template_context(
-    state: IncidentState, now: datetime, live: Mapping[str, str]
+    state: IncidentState, now: datetime, live: Mapping[str, str], template: str | None = None
 ) -> dict[str, str]:
     """Every placeholder a template may use, as text; `live` holds the production
-    ones (`LIVE_PLACEHOLDERS`)."""
+    ones (`LIVE_PLACEHOLDERS`); `template` is the template filled (None: a message
+    written as it is, which counts as an update)."""
     eta = "to be confirmed"
     if state.eta_min is not None:
         try:
@@ -54,7 +55,7 @@ def template_context(
     # closed: no phase is worked in, though one closed by force has steps left open
     phase = None if state.is_closed else current_phase(state, now)
     next_update = next_update_due(state)
-    if next_update is not None:
+    if next_update is not None and moves_cadence(state, template):
         # this message, once sent, moves the cadence on: the next update is owed
         # `every_min` after it, not at the time this one was (an update sent late
         # said "Next update by" a time already past)
@@ -84,6 +85,19 @@ def template_context(
         "status": status_word(state),
         **{name: live[name] for name in LIVE_PLACEHOLDERS},
     }
+
+
+def moves_cadence(state: IncidentState, template: str | None) -> bool:
+    """Whether a message from `template` moves the update cadence on once sent, as
+    `cadence_messages` counts it: not the page to the responders (`to_responders`), nor a
+    once-per-incident message sent before. Theirs said the next update was `every_min`
+    after them while the clock still owed it at its time."""
+    if template is None:
+        return True
+    if state.runbook.to_responders(template):
+        return False
+    sent = any(message.template == template for message in state.communications)
+    return not (sent and state.runbook.sent_once(template))
 
 
 def status_word(state: IncidentState) -> str:

@@ -5,9 +5,8 @@ was (ux_review13 #5): a VP asks "is checkout working now", not "which phase". Th
 are the latest readings said without T+ or probe jargon, for the `{service_now}` and
 `{version_now}` placeholders and the stakeholder brief: `health responding normally,
 error rate 0.5% (threshold 5.0%), 2.4.0 running`, `health not responding`, `not
-measured`. A reading too old to
-pass for live (`stale_age`) says when it was taken; what a probed service answered
-is shown with its control characters made visible.
+measured`. A reading too old to pass for live (`stale_age`) says when it was taken;
+what a probed service answered is shown with its control characters made visible.
 """
 
 from __future__ import annotations
