@@ -27,7 +27,7 @@ from incident.core.phase_clocks import (
     t_plus,
     to_stakeholders,
 )
-from incident.core.records import StepStatus
+from incident.core.records import Communication, StepStatus
 from incident.core.state import IncidentState
 from incident.core.verification import verification
 from runbooks.model import Moment, MomentKind, SendMode, SendRule, StepKind
@@ -82,11 +82,12 @@ def due_messages(state: IncidentState, now: datetime) -> list[DueMessage]:
     """Every message whose moment has come and that is neither sent nor declined."""
     if state.is_closed:
         return []
+    resolution = resolution_sent(state)
     due: list[DueMessage] = []
     for rule in state.runbook.timed_rules():
         assert rule.on is not None  # timed_rules keeps only rules with a moment
         at = moment_at(state, rule.on)
-        if at is None:
+        if at is None or _moot(rule, at, resolution):
             continue
         offered_early = not rule.on.once and rule.mode is SendMode.CONFIRM
         offered_from = at - CONFIRM_LEAD if offered_early else at
@@ -94,6 +95,26 @@ def due_messages(state: IncidentState, now: datetime) -> list[DueMessage]:
             continue
         due.append(DueMessage(rule, at))
     return due
+
+
+def resolution_sent(state: IncidentState) -> Communication | None:
+    """The message that told stakeholders the service is restored, if one went out."""
+    return next((c for c in state.communications if c.template == RESOLVED_TEMPLATE), None)
+
+
+def _moot(rule: SendRule, at: datetime, resolution: Communication | None) -> bool:
+    """A once-per-incident message whose moment came before the resolution was sent
+    and that was not sent itself: "Initiating rollback … ETA 23:10" after "Service is
+    restored" would tell stakeholders the opposite of what they last heard
+    (ux_review15 #8). The report still lists it as never sent; a moment that comes
+    after the resolution (a close-out notice) is due as ever."""
+    return (
+        resolution is not None
+        and rule.on is not None
+        and rule.on.once
+        and rule.template != RESOLVED_TEMPLATE
+        and at <= resolution.at
+    )
 
 
 def awaiting_confirmation(state: IncidentState, now: datetime) -> list[DueMessage]:
@@ -238,4 +259,10 @@ def no_longer_due(state: IncidentState, template: str) -> str:
         and (r.done or r.skipped)
         and r.at is not None
     ]
-    return f"{by_hand[0] if by_hand else f'no {template!r} message is due now'}: {tail}"
+    if by_hand:
+        return f"{by_hand[0]}: {tail}"
+    resolution = resolution_sent(state)
+    if resolution is not None and once and template != RESOLVED_TEMPLATE:
+        when = t_plus(state, resolution.at)
+        return f"the resolution was sent by {resolution.by} at {when} before {template}: {tail}"
+    return f"no {template!r} message is due now: {tail}"
