@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import App
-from textual.notifications import Notify, SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets._toast import ToastRack
 
@@ -42,8 +42,21 @@ it is right again takes its title and so replaces it ("Lost the connection",
 MAX_TOASTS = 2
 """Toasts live at once. With `app.tcss`'s compact toasts, two fit in the blank rows at
 the checklist's foot at 120x40, so toasts never cover the steps, the guidance or the
-timeline; under 38 rows only the newest shows, and the one before it once the newest
-is gone, if it is still live."""
+timeline; under 38 rows, and in one column, only the last shows (one that `holds`, else
+the newest), and the one before it once that one is gone, if it is still live."""
+
+HOLDS_FROM_S = 30.0
+"""A warning or an error raised for this long or longer `holds` its place: the rollback
+decided at another terminal (30 s), the commands to run by hand, nobody polling
+production, the record out of reach. Lesser news never takes its place: the due
+messages' toast the decision raises and a note from another terminal pushed the
+decision off within its first seconds. The lesser news is in the timeline too."""
+
+
+def holds(notification: Notification) -> bool:
+    """Whether `notification` stays up for its time whatever lesser news comes after it."""
+    return notification.severity != "information" and notification.timeout >= HOLDS_FROM_S
+
 
 STACKED_BELOW = 60
 """The width under which the incident view is one column (`-stacked`, app.tcss). Side by
@@ -74,8 +87,12 @@ class PlainToasts(App[None]):
     """An app whose toasts show their message as text: messages quote what people typed.
 
     Toasts are merged: a new one replaces a live one with the same title (the newest
-    says it best: "3 messages due" after "2 messages due"), and only the newest
-    `MAX_TOASTS` stay, so a burst of news never stacks up over the work.
+    says it best: "3 messages due" after "2 messages due"), and only `MAX_TOASTS` stay,
+    so a burst of news never stacks up over the work. Those that `hold` are kept first
+    (the oldest lesser one goes, then the oldest that holds), lesser news finding no room
+    beside them is not shown, and they are put last, where the rack shows its one toast
+    under 38 rows and in one column: the rollback decided at another terminal stays up
+    for its 30 seconds through any notes that follow it.
 
     Each toast shows once, on the screen on top. Textual gives every screen a rack of
     toasts and fills only the top one's; a screen beneath a dialog, drawn through it,
@@ -120,20 +137,41 @@ class PlainToasts(App[None]):
                 return
 
     def on_notify(self, event: Notify) -> None:
-        """After Textual has taken the toast in: drop what it supersedes.
+        """Take the toast in, and drop what it supersedes.
 
-        Textual keeps its toasts in `_notifications` and removes one with `_unnotify`;
-        it has no public way to withdraw a toast early.
+        This handler runs before Textual's own (`App._on_notify`, later in the MRO),
+        which would add the toast after the ones put last here, or again after it was
+        dropped: it is stopped, and the toast added here. Textual keeps its toasts in
+        `_notifications` and removes one with `_unnotify`; it has no public way to
+        withdraw a toast early.
         """
+        event.prevent_default()
         new = event.notification
-        live = [n for n in self._notifications if n is not new]
+        live = list(self._notifications)
+        self._notifications.add(new)
         stale = [n for n in live if n.title == new.title]
         kept = [n for n in live if n not in stale]
-        stale += kept[: max(0, len(kept) - (MAX_TOASTS - 1))]
+        held = [n for n in kept if holds(n)]
+        if not holds(new) and len(held) >= MAX_TOASTS:
+            stale.append(new)  # no room beside what holds
+        else:
+            lesser_first = [n for n in kept if not holds(n)] + held
+            stale += lesser_first[: max(0, len(kept) - (MAX_TOASTS - 1))]
         for notification in stale:
             self._unnotify(notification, refresh=False)
-        if stale:
-            self._refresh_notifications()
+        if new not in stale and not holds(new):
+            self._put_last([n for n in held if n not in stale])
+        self._refresh_notifications()
+
+    def _put_last(self, held: list[Notification]) -> None:
+        """Raise `held` again after the newest, their expiry kept: the rack mounts a new
+        toast at its end, and under 38 rows shows only its last."""
+        from dataclasses import replace
+        from uuid import uuid4
+
+        for notification in held:
+            self._unnotify(notification, refresh=False)
+            self._notifications.add(replace(notification, identity=str(uuid4())))
 
     def revise(self, title: str, message: str) -> None:
         """The live toast titled `title` says `message` instead, for the time it had
