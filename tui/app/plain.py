@@ -163,6 +163,24 @@ class PlainToasts(App[None]):
             self._put_last([n for n in held if n not in stale])
         self._refresh_notifications()
 
+    def _unnotify(self, notification: Notification, refresh: bool = True) -> None:
+        """Forget `notification`, and take its toast down with the holder it sits in.
+
+        Textual's rack takes down a forgotten toast but leaves its `ToastHolder`, empty,
+        in the rack (only a toast that expires takes its holder with it): one for each
+        toast merged, withdrawn or put last, and under 38 rows an empty holder last in
+        the rack hid the live toast before it."""
+        super()._unnotify(notification, refresh=False)
+        holder_id = f"--textual-toast-{notification.identity}"
+        for screen in self.screen_stack:
+            for rack in screen.children:
+                if isinstance(rack, ToastRack):
+                    for holder in rack.children:
+                        if holder.id == holder_id:
+                            holder.remove()
+        if refresh:
+            self._refresh_notifications()
+
     def _put_last(self, held: list[Notification]) -> None:
         """Raise `held` again after the newest, their expiry kept: the rack mounts a new
         toast at its end, and under 38 rows shows only its last."""
