@@ -27,6 +27,7 @@ from tests.tui.coordinator_harness import coordinator, declared
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
 from tui.app.follow_app import FollowApp
+from tui.app.plain import UNTIL_REPLACED_S
 from tui.app.screens.follow import FollowScreen
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
@@ -124,3 +125,16 @@ async def test_the_follow_view_keeps_the_decision_at_its_foot_too(tmp_path: Path
             on_screen = shown(app)
             assert list(on_screen) == [DECIDED], (list(on_screen), live(app))
             assert on_screen[DECIDED].region == Region(0, 20, 46, 2)
+
+
+async def test_a_toast_up_until_replaced_does_not_hold_its_place(tmp_path: Path) -> None:
+    """ "Lost the connection" stays up until "Reconnected" replaces it, maybe an hour:
+    held, it would keep every later toast off the screen under 38 rows as long."""
+    db = tmp_path / "until.db"
+    async with coordinator(db, size=(80, 24), notifications=True) as (app, pilot, screen):
+        screen.notify("db.example:5432", title="Lost", severity="error", timeout=UNTIL_REPLACED_S)
+        await wait_until(pilot, lambda: "Lost" in shown(app))
+        screen.notify(NOTES[0], title="Note from ada")
+        await wait_until(pilot, lambda: "Note from ada" in shown(app))
+        assert "Lost" not in shown(app)  # beneath it, in the rack, back once it goes
+        assert "db.example:5432" in live(app)

@@ -48,14 +48,20 @@ the newest), and the one before it once that one is gone, if it is still live.""
 HOLDS_FROM_S = 30.0
 """A warning or an error raised for this long or longer `holds` its place: the rollback
 decided at another terminal (30 s), the commands to run by hand, nobody polling
-production, the record out of reach. Lesser news never takes its place: the due
-messages' toast the decision raises and a note from another terminal pushed the
-decision off within its first seconds. The lesser news is in the timeline too."""
+production (60 s). Lesser news never takes its place: the due messages' toast the
+decision raises and a note from another terminal pushed the decision off within its
+first seconds. The lesser news is in the timeline too.
+
+Not a toast up `UNTIL_REPLACED_S` (the record out of reach, deliveries paused): it
+stands for a state that may last an hour, and holding its place would keep every other
+toast off the screen under 38 rows as long; newer toasts go in front of it, as before."""
 
 
 def holds(notification: Notification) -> bool:
     """Whether `notification` stays up for its time whatever lesser news comes after it."""
-    return notification.severity != "information" and notification.timeout >= HOLDS_FROM_S
+    if notification.severity == "information":
+        return False
+    return HOLDS_FROM_S <= notification.timeout < UNTIL_REPLACED_S
 
 
 STACKED_BELOW = 60
