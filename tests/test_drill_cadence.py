@@ -54,7 +54,8 @@ def test_a_once_per_incident_message_sent_again_is_no_update_and_is_called_out(
     card = score_card(session.state, clock.now())
     # The first announcement only: the page goes to the responders, not stakeholders.
     assert "Messages on cadence: 1 of 1 on time" in score_text(card)
-    found = [i.text for i in inconsistencies(session.state)]
+    events = session.log.events(session.state.id)
+    found = [i.text for i in inconsistencies(session.state, events)]
     assert found == [
         "The announce message, due once per incident, was sent again by Bo: stakeholders "
         "got it twice (first sent by Ada at T+01:12).",

@@ -13,16 +13,18 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct, field
 
+from incident.comms.due import unverified_resolution
 from incident.core.attribution import recorder
 from incident.core.events import Event
 from incident.core.gates import appointed_approval, unheld_approval
 from incident.core.payloads import StepChecked
 from incident.core.phase_clocks import PAGING_TEMPLATE, repeats, t_plus
+from incident.core.records import Communication, StepRecord
 from incident.core.reversals import reversals
-from incident.core.state import CHANNEL_STEPS, Approval, IncidentState
+from incident.core.state import CHANNEL_STEPS, Approval, IncidentState, fold
+from incident.core.verification import verification
 from incident.health.stability import met_at
 from incident.reports.authorship import by_people
-from incident.reports.impact import verification_steps
 from incident.reports.markdown import inline
 from incident.reports.postmortem import RESOLVED_TEMPLATE, resolved_at
 
@@ -152,6 +154,8 @@ class Inconsistency(Struct, frozen=True):
 
     at: datetime
     text: str
+    seq: int | None = None
+    """The event it is about, whose line the timelines mark with ⚠; None for none."""
 
 
 _CLAIMS_TRIGGER = re.compile(r"\btriggers?\b.*\b(met|fired|hit|breached)\b", re.IGNORECASE)
@@ -176,8 +180,9 @@ def unheld_warning(state: IncidentState, approval: Approval) -> str:
     )
 
 
-def inconsistencies(state: IncidentState) -> list[Inconsistency]:
-    """What the record says that the record itself does not bear out, in time order."""
+def inconsistencies(state: IncidentState, events: Sequence[Event]) -> list[Inconsistency]:
+    """What the record says that the record itself does not bear out, in time order;
+    `events`, every event but the probe ticks (`ReportRecord.entries`)."""
     found: list[Inconsistency] = []
     for approval in state.approvals.values():
         if claims_unmet_trigger(state, approval):
@@ -186,27 +191,18 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     approval.at,
                     f"{approval.target} was approved by {approval.by} as "
                     f'"{approval.reason}", but no rollback trigger was met then.',
+                    approval.seq,
                 )
             )
         for said in (unheld_approval(state, approval), appointed_approval(state, approval)):
             if said is not None:
-                found.append(Inconsistency(approval.at, said))
+                found.append(Inconsistency(approval.at, said, approval.seq))
     resolved = resolution(state)
     message = next((m for m in state.communications if m.template == RESOLVED_TEMPLATE), None)
     if message is not None:
-        open_then = [
-            r.step.id
-            for r in verification_steps(state)
-            if not (r.done or r.skipped) or (r.at is not None and r.at > message.at)
-        ]
-        if open_then:
-            found.append(
-                Inconsistency(
-                    message.at,
-                    "The resolution message went out before the service was verified "
-                    f"({', '.join(open_then)} not done then).",
-                )
-            )
+        unverified = told_restored(state, events, message)
+        if unverified is not None:
+            found.append(unverified)
         still_met = met_at(state, message.at)  # the send warned of them (incident.app.stability)
         if still_met:
             found.append(
@@ -214,6 +210,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     message.at,
                     "The resolution message went out while rollback triggers were met: "
                     f"{', '.join(still_met)}.",
+                    message.seq,
                 )
             )
     if resolved is not None:
@@ -221,7 +218,9 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
             if mark.met and mark.at > resolved:
                 found.append(
                     Inconsistency(
-                        mark.at, f"Rollback trigger {trigger_id} was met again after resolution."
+                        mark.at,
+                        f"Rollback trigger {trigger_id} was met again after resolution.",
+                        mark.seq,
                     )
                 )
     for record in state.steps.values():
@@ -231,6 +230,7 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                     record.at,
                     f"{record.step.id} was checked although the probes' samples contradicted "
                     f"it (override: {record.override}).",
+                    record.seq,
                 )
             )
     found += _channel_unnamed(state)
@@ -243,9 +243,52 @@ def inconsistencies(state: IncidentState) -> list[Inconsistency]:
                 "The incident was closed with required steps open: "
                 f"{', '.join(state.open_required_steps()) or 'none named'} "
                 f"(forced: {state.close_reason}).",
+                state.closed_seq,
             )
         )
     return sorted(found, key=lambda i: i.at)
+
+
+def told_restored(
+    state: IncidentState, events: Sequence[Event], message: Communication
+) -> Inconsistency | None:
+    """The resolution message sent while the service was not verified, by the rule
+    `send` warned by then (`unverified_resolution`), read on the record as that send
+    read it: the events before the message, folded. With the smoke test skipped, the
+    warning was printed once on a terminal and the report said "None found" (ux_review16
+    #1); a step skipped or left open then is not undone by a check after the message."""
+    if not verification(state).records:
+        return None
+    then = fold(event for event in events if event.seq < message.seq)
+    why = unverified_resolution(then, RESOLVED_TEMPLATE)
+    if why is None:
+        return None
+    left = [(r.step.id, _left(state, r)) for r in verification(then).records if not r.done]
+    since = [said for _, said in left if said is not None]
+    never = [step for step, said in left if said is None]
+    if never:
+        since.append(f"{', '.join(never)} never checked")
+    return Inconsistency(
+        message.at,
+        "The resolution message told stakeholders the service is restored; it was sent "
+        f"while {why}: {'; '.join(since)}.",
+        message.seq,
+    )
+
+
+def _left(state: IncidentState, then: StepRecord) -> str | None:
+    """What became of a verification step not done when the resolution message went:
+    `smoke-test skipped at T+17:42 and never checked`, `confirm-version checked only at
+    T+36:00`; None for one open then and never checked since."""
+    step = then.step.id
+    now = state.steps.get(step)
+    checked = now.at if now is not None and now.done else None
+    if not then.skipped:
+        return None if checked is None else f"{step} checked only at {t_plus(state, checked)}"
+    skipped = f"{step} skipped at {t_plus(state, then.at)}" if then.at else f"{step} skipped"
+    if checked is None:
+        return f"{skipped} and never checked"
+    return f"{skipped}, checked at {t_plus(state, checked)}"
 
 
 def _channel_unnamed(state: IncidentState) -> list[Inconsistency]:

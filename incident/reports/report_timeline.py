@@ -25,6 +25,7 @@ from incident.reports.report_deliveries import delivered_note, deliveries
 
 KEY_MARK = "★"
 PIN_MARK = "📌"
+WARN_MARK = "⚠"
 
 NOT_LISTED = frozenset(
     {
@@ -40,7 +41,7 @@ NOT_LISTED = frozenset(
 
 def timeline(ctx: ReportContext) -> list[str]:
     state = ctx.state
-    marks = ctx.key_marks()
+    marks, warned = ctx.key_marks(), ctx.warned()
     lines: list[str] = []
     events = [e for e in ctx.events if e.kind not in NOT_LISTED]
     previous: Event | None = None
@@ -49,24 +50,36 @@ def timeline(ctx: ReportContext) -> list[str]:
             lines[-1] += "; step checked"
             previous = event
             continue
-        what = event_text(ctx, event)
-        if event.seq in marks:
-            what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
-        elif isinstance(event.data, NoteAdded) and event.data.pinned:
-            what = f"{PIN_MARK} {what}"
+        what = marked_text(ctx, event, marks, warned)
         lines.append(
             f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
         )
         previous = event
     samples, polls = ctx.record.samples, ctx.record.polls
+    contradicted = f", {WARN_MARK} where the record contradicts itself" if warned else ""
     lead = (
         f"All times UTC; one line per action. {KEY_MARK} marks a key moment, {PIN_MARK} a "
-        f"pinned note. {counted(samples, 'probe reading')} in {counted(polls, 'poll')} "
+        f"pinned note{contradicted}. {counted(samples, 'probe reading')} in "
+        f"{counted(polls, 'poll')} "
         f"{'is' if samples == 1 else 'are'} summarised under Impact, "
         f"not listed; they are in {code_span(f'lastgood export {state.id} --format json')}, "
         f"and {code_span(f'lastgood timeline {state.id}')} groups this timeline by phase."
     )
     return ["## Timeline", "", lead, "", *lines, "", deliveries(ctx)]
+
+
+def marked_text(
+    ctx: ReportContext, event: Event, marks: dict[int, str], warned: dict[int, list[str]]
+) -> str:
+    """An event's text with its marks, as both timelines write it: ★ and the key moment's
+    label, or 📌 for a pinned note; then ⚠ and each place the record contradicts itself
+    there (`ReportContext.warned`)."""
+    what = event_text(ctx, event)
+    if event.seq in marks:
+        what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
+    elif isinstance(event.data, NoteAdded) and event.data.pinned:
+        what = f"{PIN_MARK} {what}"
+    return what + "".join(f" {WARN_MARK} {inline(said)}" for said in warned.get(event.seq, []))
 
 
 def checked_by_its_command(previous: Event | None, event: Event) -> bool:

@@ -117,7 +117,7 @@ def _parts(
 
 
 def inconsistencies_section(ctx: ReportContext) -> list[str]:
-    found = contradictions(ctx.state)
+    found = contradictions(ctx.state, ctx.events)
     if not found:
         return ["## Inconsistencies", "", "None found: the record bears out what it says."]
     lead = "Where the record contradicts itself; each is worth a look in the review."

@@ -89,6 +89,7 @@ def review_data(ctx: ReportContext) -> dict[str, JSONValue]:
             for f in state.contributing_factors
         ],
         "inconsistencies": [
-            {"at": format_timestamp(i.at), "text": i.text} for i in inconsistencies(state)
+            {"at": format_timestamp(i.at), "text": i.text}
+            for i in inconsistencies(state, ctx.events)
         ],
     }

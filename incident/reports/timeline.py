@@ -26,7 +26,6 @@ from incident.core.payloads import (
     ChangesRead,
     CommandRan,
     DatabaseTierChosen,
-    NoteAdded,
     StepChecked,
     StepReopened,
     StepSkipped,
@@ -44,7 +43,7 @@ from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
 from incident.reports.report_deliveries import deliveries
 from incident.reports.report_head import damage_note, drill_note
-from incident.reports.report_timeline import NOT_LISTED, checked_by_its_command, event_text
+from incident.reports.report_timeline import NOT_LISTED, checked_by_its_command, marked_text
 from runbooks.model import StepKind
 
 AFTER_CLOSE = "after-close"
@@ -172,6 +171,8 @@ class Walk(Struct, frozen=True):
 
     ctx: ReportContext
     marks: dict[int, str]
+    warned: dict[int, list[str]]
+    """What the report's Inconsistencies say of an event, by its sequence number."""
     sections: dict[str, Section]
     gap: timedelta
     """The silence worth calling out."""
@@ -234,7 +235,7 @@ def walk_timeline(
         sections[last_phase].items.append(Silence(last_action, now, so_far=True))
     at_end = closed_in if state.is_closed and closed_in is not None else last_phase
     sections[at_end].items += [g for g in gaps if g.end_seq is None]
-    return Walk(ctx, ctx.key_marks(), sections, silence, bool(gaps))
+    return Walk(ctx, ctx.key_marks(), ctx.warned(), sections, silence, bool(gaps))
 
 
 def _end_seq(gap: ReadingGap) -> int:
@@ -271,22 +272,18 @@ def _grouped(items: Sequence[Item]) -> list[Line]:
     return found
 
 
-def _item_line(ctx: ReportContext, item: Line, marks: dict[int, str]) -> str:
+def _item_line(ctx: ReportContext, item: Line, walk: Walk) -> str:
     if isinstance(item, list):
         return f"- {GAP_MARK} {gap_line(ctx, item)}"
     if isinstance(item, Silence):
         line = _gap_line(ctx, item.start, item.end)
         return line + " so far" if item.so_far else line
-    line = _event_line(ctx, item.event, marks)
+    line = _event_line(ctx, item.event, walk)
     return line + "; step checked" if item.checked else line
 
 
-def _event_line(ctx: ReportContext, event: Event, marks: dict[int, str]) -> str:
-    what = event_text(ctx, event)
-    if event.seq in marks:
-        what = f"{KEY_MARK} **{inline(marks[event.seq])}**: {what}"
-    elif isinstance(event.data, NoteAdded) and event.data.pinned:
-        what = f"{PIN_MARK} {what}"
+def _event_line(ctx: ReportContext, event: Event, walk: Walk) -> str:
+    what = marked_text(ctx, event, walk.marks, walk.warned)
     return f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
 
 
@@ -305,7 +302,8 @@ def _document(walk: Walk) -> list[str]:
         f"{ctx.zone.alongside(state.started_at, date=True)}. {ctx.times_note}. "
         f"{KEY_MARK} key moment, {PIN_MARK} pinned note, {GAP_MARK} more than "
         f"{exact_duration(gap)} with no action recorded by a person"
-        + (f", or a probe with no readings {RULE}." if walk.reading_gaps else ".")
+        + (f", or a probe with no readings {RULE}" if walk.reading_gaps else "")
+        + (", or where the record contradicts itself." if walk.warned else ".")
     )
     title = f"# Post-mortem timeline: {heading(state.title)}"
     head = [title, "", *damage_note(ctx.record.damage), *drill_note(state), intro]
@@ -349,7 +347,7 @@ def _ran(ctx: ReportContext, clock: PhaseClock, entered: datetime | None) -> str
 def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str]:
     ctx = walk.ctx
     lines = [title, "", summary, ""]
-    body = [_item_line(ctx, item, walk.marks) for item in _grouped(section.items)]
+    body = [_item_line(ctx, item, walk) for item in _grouped(section.items)]
     if section.samples:  # where they began, so the lines stay in the order of their T+
         body.insert(
             section.samples_at,

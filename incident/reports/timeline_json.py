@@ -74,6 +74,7 @@ def _item(walk: Walk, item: Item) -> JSONValue:
         return {"type": "reading_gap", **gap_data(item, until(walk.ctx, item))}
     if isinstance(item, Listed):
         event = item.event
+        warned: list[JSONValue] = [*walk.warned.get(event.seq, [])]
         return {
             "type": "event",
             "seq": event.seq,
@@ -83,6 +84,7 @@ def _item(walk: Walk, item: Item) -> JSONValue:
             "kind": event.kind,
             "text": describe(event),
             "key_moment": walk.marks.get(event.seq),
+            "inconsistencies": warned,
             "pinned": isinstance(event.data, NoteAdded) and event.data.pinned,
             "step_checked": item.checked,
         }
