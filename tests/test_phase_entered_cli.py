@@ -35,7 +35,9 @@ def test_timeline_says_the_phase_was_entered_and_runs_it_from_there(tmp_path: Pa
     timeline = cli.ok("timeline", incident_id)
     phase_1 = timeline.split("## Decision and Communication", 1)[1].split("\n\n", 2)[1]
     phase_2 = timeline.split("## Execute Rollback", 1)[1].split("\n\n", 2)[1]
-    ended = re.search(r"ran (T\+[0-9:]+) to (T\+[0-9:]+)", phase_1)
+    ended = re.search(
+        r"entered (T\+[0-9:]+), first action (T\+[0-9:]+), finished (T\+[0-9:]+)", phase_1
+    )
     assert ended is not None, phase_1
-    entered = re.escape(f"; entered {ended.group(2)}; no step done yet; active.")
+    entered = re.escape(f"; entered {ended.group(3)}, no step done yet; active.")
     assert re.fullmatch(r"target T\+7(m|:0\d) to T\+32(m|:0\d)" + entered, phase_2), phase_2

@@ -105,13 +105,13 @@ def test_phase_one_done_two_minutes_after_a_late_declaration_is_on_time(tmp_path
     report = cli.ok("export", incident_id, "-o", "-")
     table = report.split("### Phases against targets", 1)[1].split("\n\n", 2)[1]
     rows = [[cell.strip() for cell in row.split("|")[1:-1]] for row in table.splitlines()[2:]]
-    phase, target, _due, _started, _finished, result = rows[0]
+    phase, target, _due, _entered, _first, _finished, result = rows[0]
     assert phase == "Decision and Communication"
     start, end = span(late, 0, 5, " to T+").split(" to ")
     unit = "m" if late % 60 == 0 else ""
     assert target == f"{start}{unit} to {end}{unit}"  # `T+20m to T+25m`
     assert result == "on time"
-    assert rows[1][5] == "active"  # Execute Rollback: worked in now, its window not late
+    assert rows[1][6] == "active"  # Execute Rollback: worked in now, its window not late
     assert rows[3][1:3] == ["—", "—"]  # close-out: no target window, nothing due
     assert "overdue" not in table and "T+45" not in report
 

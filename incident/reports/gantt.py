@@ -1,9 +1,11 @@
 """A Mermaid `gantt` chart of the phases as they actually ran, against their targets.
 
-Each phase is a section with its target window and its actual bar (first recorded
-work to last; named "Skipped" for a phase whose steps were all skipped), marked
-`crit` when it finished (or is still running) past its window; the key moments are
-milestones. Times are UTC, to the second.
+Each phase is a section with its target window, an "Entered" milestone where it
+became the phase to work in (when that was not its first action), and its actual bar
+(its first action to its finish, as the table's First action and Finished; named
+"Skipped" for a phase whose steps were all skipped), marked `crit` when it finished
+(or is still running) past its window; the key moments are milestones. Times are UTC,
+to the second.
 """
 
 from __future__ import annotations
@@ -48,8 +50,11 @@ def mermaid_gantt(
             lines.append(f"    Target :t{number}, {_ts(clock.opens_at)}, {_ts(clock.due_at)}")
         elif clock.opens_at is not None:
             lines.append(f"    Window opens :milestone, w{number}, {_ts(clock.opens_at)}, 0s")
+        entered = result.entered
+        if entered is not None and entered != result.first_action:
+            lines.append(f"    Entered :milestone, e{number}, {_ts(entered)}, 0s")
         if clock.started_at is None:
-            lines.append(f"    %% {label(clock.phase.title)}: not started")
+            lines.append(f"    %% {label(clock.phase.title)}: no first action")
             continue
         finished = clock.finished_at
         tags = ["crit"] if result.on_time is False else []

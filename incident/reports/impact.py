@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from msgspec import Struct
+from msgspec.structs import replace
 
 from incident.core.phase_clocks import (
     DUE_WORDS,
@@ -21,6 +22,7 @@ from incident.core.phase_clocks import (
     PhaseState,
     at_close,
     done_early,
+    entered_at,
     phase_clocks,
 )
 from incident.core.state import IncidentState, StepRecord
@@ -65,7 +67,14 @@ def severity_totals(periods: Sequence[SeverityPeriod]) -> dict[str, timedelta]:
 
 
 class PhaseResult(Struct, frozen=True):
-    """A phase as it ran, against its target window."""
+    """A phase as it ran, against its target window.
+
+    It has two starts, and every document names both as such (ux_review16 #2: the
+    report started a phase at its first action and the timeline when the one before
+    finished, each as "started" or "ran", 7 minutes apart): `entered`, when it became
+    the phase to work in, and `first_action`, when work in it was first recorded. The
+    guide's phases overlap (Verification's window opens at T+15, mid-rollback), so
+    neither is the other: the time between them is the phase waiting for someone."""
 
     clock: PhaseClock
     on_time: bool | None
@@ -73,6 +82,15 @@ class PhaseResult(Struct, frozen=True):
     yet, skipped whole (being quick at skipping is not being on time), or done with no
     window to finish by (the close-out phase: "done", never "on time")."""
     result: str
+    entered: datetime | None = None
+    """When it became the phase to work in: the first at the declaration, each other
+    when the phase before it finished or at its first action, the earlier
+    (`entered_at`); None while neither has happened."""
+
+    @property
+    def first_action(self) -> datetime | None:
+        """When work on it was first recorded: its first step checked, skipped or begun."""
+        return self.clock.started_at
 
 
 SKIPPED_RESULT = "skipped, no step checked"
@@ -93,8 +111,18 @@ def _overdue(clock: PhaseClock, by: timedelta) -> str:
 
 
 def phase_results(state: IncidentState, now: datetime) -> list[PhaseResult]:
+    """Each phase's result, with when it was entered: what every document reads."""
+    clocks = phase_clocks(state, now)
+    results = [
+        replace(result, entered=entered_at(state, clocks, index))
+        for index, result in enumerate(_results(state, clocks))
+    ]
+    return results
+
+
+def _results(state: IncidentState, clocks: list[PhaseClock]) -> list[PhaseResult]:
     results = []
-    for clock in phase_clocks(state, now):
+    for clock in clocks:
         if clock.state == PhaseState.SKIPPED:
             results.append(PhaseResult(clock, None, SKIPPED_RESULT))
         elif clock.state == PhaseState.DONE:

@@ -236,20 +236,31 @@ def _phases(ctx: ReportContext) -> list[str]:
                 cell(clock.phase.title),
                 target,
                 due,
-                ctx.offset(clock.started_at),
+                ctx.offset(result.entered),
+                ctx.offset(result.first_action),
                 ctx.offset(clock.finished_at),
                 result.result,
             ]
         )
-    headers = ["Phase", "Target window", "Due (UTC)", "Started", "Finished", "Result"]
+    headers = ["Phase", "Target window", "Due (UTC)", "Entered", "First action", "Finished"]
     return [
         "### Phases against targets",
         "",
-        *table(headers, rows),
+        *table([*headers, "Result"], rows),
+        "",
+        PHASE_STARTS,
         *_skipped_whole(ctx),
         "",
         *mermaid_gantt(ctx.phases, ctx.moments, ctx.end),
     ]
+
+
+PHASE_STARTS = (
+    "Entered: when the phase became the one to work in (the first at the declaration, "
+    "each other when the one before it finished, or at its first action if earlier). "
+    "First action: its first step recorded. The timeline and the JSON exports give both "
+    "under the same names."
+)
 
 
 def _skipped_whole(ctx: ReportContext) -> list[str]:

@@ -30,7 +30,7 @@ from incident.core.payloads import (
     StepReopened,
     StepSkipped,
 )
-from incident.core.phase_clocks import PhaseClock, current_phase, entered_at
+from incident.core.phase_clocks import current_phase
 from incident.core.state import IncidentState, new_state
 from incident.core.text import counted
 from incident.core.timefmt import exact_duration, printed_duration, printed_span
@@ -39,6 +39,7 @@ from incident.health.reading_gaps import ReadingGap
 from incident.reports.authorship import by_people
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gaps import GAP_MARK, RULE, alike, gap_line
+from incident.reports.impact import PhaseResult
 from incident.reports.markdown import heading, inline
 from incident.reports.record import ReportRecord, TickCount, tick_time
 from incident.reports.report_deliveries import deliveries
@@ -311,16 +312,14 @@ def _document(walk: Walk) -> list[str]:
     blocks.append(_pinned(ctx))
     blocks.append(_key_moments(ctx))
     results = {r.clock.phase.id: r for r in ctx.phases}
-    clocks = [results[phase.id].clock for phase in state.runbook.phases]
-    for index, phase in enumerate(state.runbook.phases):
+    for phase in state.runbook.phases:
         result = results[phase.id]
         clock = result.clock
         window = clock.window  # placed from the declaration, on the T+ clock
         target = "no target window"
         if window is not None:
             target = f"target {window.opens} to {window.closes or 'close'}"
-        ran = _ran(ctx, clock, entered_at(state, clocks, index))
-        summary = f"{target}; {ran}; {result.result}."
+        summary = f"{target}; {_ran(ctx, result)}; {result.result}."
         section = sections[phase.id]
         blocks.append(_section(walk, f"## {heading(phase.title)}", summary, section))
     after = sections[AFTER_CLOSE]
@@ -331,17 +330,19 @@ def _document(walk: Walk) -> list[str]:
     return join_blocks(blocks)
 
 
-def _ran(ctx: ReportContext, clock: PhaseClock, entered: datetime | None) -> str:
-    """When the phase ran: from when it was entered (the phase before it finished; the
-    first at the declaration) or its first step, the earlier, to its end; a phase
-    entered with no step done yet says so, not "not started" (ux_review13 #14)."""
-    moments = [t for t in (entered, clock.started_at) if t is not None]
-    if not moments:
+def _ran(ctx: ReportContext, result: PhaseResult) -> str:
+    """When the phase ran, by the report's two starts (`PhaseResult`): `entered T+03:05,
+    first action T+10:22, finished T+19:07`. A phase entered with no step done yet says
+    so, not "not started" (ux_review13 #14); "ran" from the earlier of the two read as
+    the report's Started, minutes apart (ux_review16 #2)."""
+    entered, first, finished = result.entered, result.first_action, result.clock.finished_at
+    if entered is None and first is None:
         return "not started"
-    began = min(moments)
-    if clock.started_at is None and clock.finished_at is None:
-        return f"entered {ctx.offset(began)}; no step done yet"
-    return f"ran {ctx.offset(began)} to {ctx.offset(clock.finished_at)}"
+    said = [f"entered {ctx.offset(entered)}"] if entered is not None else []
+    said.append(f"first action {ctx.offset(first)}" if first else "no step done yet")
+    if finished is not None:
+        said.append(f"finished {ctx.offset(finished)}")
+    return ", ".join(said)
 
 
 def _section(walk: Walk, title: str, summary: str, section: Section) -> list[str]:

@@ -56,16 +56,24 @@ def _section(
     walk: Walk, phase_id: str, title: str, section: Section, result: PhaseResult | None
 ) -> JSONValue:
     """A phase with what it came to, as the Markdown's summary says it (`state` as
-    `status --json` names it: a phase skipped whole is "skipped", never "done")."""
+    `status --json` names it: a phase skipped whole is "skipped", never "done"), and
+    its two starts and its finish, the Markdown's figures (`PhaseResult`)."""
     return {
         "id": phase_id,
         "title": title,
         "state": None if result is None else str(result.clock.state),
         "result": None if result is None else result.result,
+        "entered_at": _at(None if result is None else result.entered),
+        "first_action_at": _at(None if result is None else result.first_action),
+        "finished_at": _at(None if result is None else result.clock.finished_at),
         "samples": section.samples,
         "polls": section.polls,
         "items": [_item(walk, item) for item in section.items],
     }
+
+
+def _at(moment: datetime | None) -> str | None:
+    return None if moment is None else format_timestamp(moment)
 
 
 def _item(walk: Walk, item: Item) -> JSONValue:
