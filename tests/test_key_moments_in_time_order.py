@@ -74,7 +74,7 @@ def test_detection_says_it_came_after_the_decision_and_was_cleared(tmp_path: Pat
     db = tmp_path / "incidents.db"
     incident_id = overruled_trigger(db)
     report = InProcessCli(db).ok("export", incident_id)
-    detection = next(line for line in report.splitlines() if "First rollback trigger" in line)
+    detection = next(line for line in report.splitlines() if "- Rollback trigger met at" in line)
     assert detection.endswith(
         ": core-broken (manual), after the decision at T+01:00; cleared by cy at T+01:42."
     ), detection

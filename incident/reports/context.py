@@ -17,7 +17,7 @@ from incident.reports.delivery_history import Setbacks, setbacks
 from incident.reports.impact import PhaseResult, SeverityPeriod, phase_results, severity_periods
 from incident.reports.markdown import fence, inline, is_multiline
 from incident.reports.metrics import MetricFigures
-from incident.reports.milestones import Milestone, milestones
+from incident.reports.milestones import Milestone, dismissed, met_runs, milestones
 from incident.reports.record import ReportRecord
 
 
@@ -90,7 +90,8 @@ class ReportContext(Struct, frozen=True):
         """Sequence number -> label, for every event that is a key moment: the report's
         timeline and `lastgood timeline` star these, and list `moments`. Each recorded
         milestone but the declaration (every document's first line), and every time a
-        rollback trigger was met (the first is the milestone). The report starred the
+        rollback trigger was met but for one dismissed before the decision (the first
+        kept is the milestone). The report starred the
         resolution message and the timeline did not; the timeline starred each trigger
         met and the report only the first."""
         marks = {
@@ -98,9 +99,10 @@ class ReportContext(Struct, frozen=True):
             for m in self.moments
             if m.seq is not None and m.at is not None and m.key != "declared"
         }
-        for _, mark in self.state.trigger_history:
-            if mark.met:
-                marks.setdefault(mark.seq, "Rollback trigger met")
+        decision = self.moment("rollback_decision")
+        for run in met_runs(self.state):  # one dismissed before the decision is no key moment
+            if not dismissed(self.state, run, decision):
+                marks.setdefault(run.met.seq, "Rollback trigger met")
         return marks
 
     def warned(self) -> dict[int, list[str]]:

@@ -18,6 +18,7 @@ from incident.core.attribution import approver
 from incident.core.events import Event
 from incident.core.gates import decision_gate
 from incident.core.phase_clocks import RESOLVED_TEMPLATE, t_plus
+from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
 from incident.core.verification import verification
 from incident.reports.noted_decision import noted_decision
@@ -88,27 +89,84 @@ def milestones(state: IncidentState, events: Sequence[Event]) -> list[Milestone]
     return [m if m.at is None else next(happened) for m in found]
 
 
-def _trigger_met(state: IncidentState, decision: Milestone) -> Milestone:
-    """The first rollback trigger recorded as met: which, how, and what the order alone
-    would hide: that it came after the decision, or was cleared again before the
-    application was rolled back (one person marked it met, another cleared it)."""
-    label = "Rollback trigger met"
+class MetRun(Struct, frozen=True):
+    """A rollback trigger marked met, and the mark that cleared it next, if one did."""
+
+    trigger: str
+    met: TriggerMark
+    cleared: TriggerMark | None
+
+
+def met_runs(state: IncidentState) -> list[MetRun]:
+    """Each time a trigger was marked met, in the record's order, with its next clear."""
     history = state.trigger_history
-    first = next((i for i, (_, mark) in enumerate(history) if mark.met), None)
-    if first is None:
+    return [
+        MetRun(
+            trigger,
+            mark,
+            next((m for t, m in history[index + 1 :] if t == trigger and not m.met), None),
+        )
+        for index, (trigger, mark) in enumerate(history)
+        if mark.met
+    ]
+
+
+def dismissed(state: IncidentState, run: MetRun, decision: Milestone) -> bool:
+    """Whether the trigger was cleared again before the rollback was decided (with no
+    decision, before the application was rolled back; with neither, at all): met and
+    dismissed, a false alarm by the record, not what the decision rested on. It was the
+    incident's "Rollback trigger met" moment in Time to recovery, Key moments, Detection
+    and the invitation, while the trigger the decision named came a second later
+    (ux_review16 #3)."""
+    cleared = run.cleared
+    if cleared is None:
+        return False
+    if decision.at is not None:
+        if decision.seq is not None:
+            return cleared.seq < decision.seq
+        return cleared.at < decision.at
+    rolled_back = _app_rolled_back(state).at
+    return rolled_back is None or cleared.at < rolled_back
+
+
+def dismissal(state: IncidentState, run: MetRun) -> str:
+    """`core-broken (manual) met at T+12:10 and dismissed by Dana at T+12:10: false
+    alarm: CDN cache`: a run `dismissed` says so, in every document's words."""
+    said = f"{run.trigger} ({run.met.source}) met at {t_plus(state, run.met.at)} and dismissed"
+    cleared = run.cleared
+    if cleared is None:
+        return said
+    by = "its probe" if cleared.source == "probe" else cleared.by
+    said += f" by {by} at {t_plus(state, cleared.at)}"
+    return said + (f": {cleared.detail}" if cleared.detail else "")
+
+
+def _trigger_met(state: IncidentState, decision: Milestone) -> Milestone:
+    """The first rollback trigger recorded as met and not dismissed before the decision
+    (`dismissed`): with one, the first still met when the rollback was decided. Which,
+    how, and what the order alone would hide: that it came after the decision, that it
+    was cleared again before the application was rolled back (one person marked it met,
+    another cleared it), and the dismissed ones before it, by name."""
+    label = "Rollback trigger met"
+    runs = met_runs(state)
+    if not runs:
         return Milestone("trigger_met", label, None)
-    trigger, mark = history[first]
-    detail = f"{trigger} ({mark.source})"
+    kept = [run for run in runs if not dismissed(state, run, decision)]
+    if not kept:
+        gone = "; ".join(dismissal(state, run) for run in runs)
+        return Milestone("trigger_met", label, None, detail=gone)
+    run = kept[0]
+    mark = run.met
+    detail = f"{run.trigger} ({mark.source})"
     if decision.at is not None and mark.at > decision.at:
         detail += f", after the decision at {t_plus(state, decision.at)}"
-    cleared = next((m for t, m in history[first + 1 :] if t == trigger), None)
+    cleared = run.cleared
     rolled_back = _app_rolled_back(state).at
-    if (
-        cleared is not None
-        and not cleared.met
-        and (rolled_back is None or cleared.at < rolled_back)
-    ):
+    if cleared is not None and (rolled_back is None or cleared.at < rolled_back):
         detail += f"; cleared by {cleared.by} at {t_plus(state, cleared.at)}"
+    before = [dismissal(state, r) for r in runs if r.met.seq < mark.seq]
+    if before:
+        detail += f"; before it, {'; '.join(before)}"
     return Milestone("trigger_met", label, mark.at, mark.seq, detail)
 
 

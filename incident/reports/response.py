@@ -35,7 +35,9 @@ def detection(ctx: ReportContext) -> list[str]:
     ]
     met = ctx.moment("trigger_met")
     if met.at is not None:
-        lines.append(f"- First rollback trigger met at {ctx.when(met.at)}: {inline(met.detail)}.")
+        lines.append(f"- Rollback trigger met at {ctx.when(met.at)}: {inline(met.detail)}.")
+    elif met.detail:  # each one met was dismissed before the decision
+        lines.append(f"- No rollback trigger stayed met: {inline(met.detail)}.")
     else:
         lines.append("- No rollback trigger was recorded as met.")
     lines += _watched(ctx)

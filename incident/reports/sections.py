@@ -12,6 +12,7 @@ from incident.health.triggers import describe_condition
 from incident.reports.analysis import impact_start_known
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, inline, table
+from incident.reports.milestones import dismissed, met_runs
 from incident.reports.trigger_view import no_data_words, undecided
 
 
@@ -78,19 +79,26 @@ def rollback_criteria(ctx: ReportContext) -> list[str]:
     reading of its probe): a reader took "not met" for an error rate under 5%."""
     state = ctx.state
     no_data = undecided(state)
+    decision = ctx.moment("rollback_decision")
+    runs = met_runs(state)
     rows = []
     for rule in state.runbook.triggers:
-        marks = [mark for trigger_id, mark in state.trigger_history if trigger_id == rule.id]
-        met = [mark for mark in marks if mark.met]
-        first = met[0] if met else None
+        first = next((run for run in runs if run.trigger == rule.id), None)
         never = no_data_words(state, rule) if rule.id in no_data else "not met"
+        reading = " " if first is None else first.met.detail
+        if first is not None and dismissed(state, first, decision):  # ux_review16 #3
+            cleared = first.cleared
+            by = cleared.by if cleared is not None else "?"
+            why = f": {cleared.detail}" if cleared is not None and cleared.detail else ""
+            at = ctx.offset(cleared.at) if cleared is not None else "?"
+            reading = f"{reading}; dismissed by {by} at {at}{why}".removeprefix("; ")
         rows.append(
             [
                 cell(rule.title),
                 cell(describe_condition(rule)),
-                ctx.offset(first.at) if first else never,
-                cell(first.source) if first else " ",
-                cell(first.detail) if first else " ",
+                ctx.offset(first.met.at) if first else never,
+                cell(first.met.source) if first else " ",
+                cell(reading),
             ]
         )
     lines = ["### Rollback criteria", ""]
