@@ -18,6 +18,7 @@ from incident.reports.authorship import authors
 from incident.reports.context import ReportContext
 from incident.reports.gaps import gaps_data, trigger_gaps_data
 from incident.reports.impact import severity_totals
+from incident.reports.messages_due import communications_data
 from incident.reports.postmortem import meeting_window
 from incident.reports.review_data import review_data
 from runbooks.model import StepKind
@@ -36,16 +37,7 @@ def derived_data(ctx: ReportContext) -> dict[str, JSONValue]:
         "phase_results": _phases(ctx),
         "error_rate": _error_rate(ctx),
         "decisions": _decisions(ctx),
-        "communications": [
-            {
-                "at": _ts(m.at),
-                "by": m.by,
-                "channel": m.channel,
-                "template": m.template,
-                "text": m.text,
-            }
-            for m in state.communications
-        ],
+        "communications": communications_data(state, ctx.end),
         "verification": _verification(ctx),
         "commands": [_command(r) for r in state.commands_run],
         "trigger_changes": [

@@ -12,6 +12,7 @@ from incident.core.timefmt import printed_duration
 from incident.reports.cadence import updates_due
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
+from incident.reports.messages_due import MessageDue, messages_due
 from incident.reports.postmortem import (
     LESSON_CATEGORIES,
     meeting_window,
@@ -151,11 +152,13 @@ def _communications(ctx: ReportContext) -> list[str]:
     lines = ["### Communications log", ""]
     page = page_words(ctx.state, ctx.offset)
     said = [] if page is None else ["", inline(page)]
+    due = _due_once(ctx)
     if not messages:
-        return [*lines, "No messages were recorded.", *said]
+        return [*lines, "No messages were recorded.", *said, *due]
     lines.append(f"{counted(len(messages), 'message')}, each with its exact text as sent.")
     lines += said
     lines += _cadence(ctx)
+    lines += due
     for number, message in enumerate(messages, 1):
         meta = f"**{number}.** {ctx.when(message.at)} · by {inline(message.by)}"
         if message.channel:
@@ -209,6 +212,45 @@ def _cadence(ctx: ReportContext) -> list[str]:
             until = "the resolution" if resolved_at(state) else "the time of this report"
             lines.append(f"- Due {ctx.when(update.due)}; no message by {until}.")
     return lines
+
+
+def _due_once(ctx: ReportContext) -> list[str]:
+    """Each message the runbook made due once and what became of it (`messages_due`):
+    a declined one by whom and why, one never sent said so (ux_review16 #5)."""
+    due = messages_due(ctx.state)
+    if not due:
+        return []
+    numbers = {id(m): n for n, m in enumerate(ctx.state.communications, 1)}
+    unsent = [m for m in due if m.fate != "sent"]
+    lead = (
+        f"Messages the runbook makes due once, as each came due: {len(due) - len(unsent)} "
+        f"of {len(due)} sent" + (f", {len(unsent)} not sent." if unsent else ".")
+    )
+    lines = ["", lead, ""]
+    for message in due:
+        head = f"- {code_span(message.template)} due {ctx.when(message.due_at)}"
+        lines.append(f"{head}: {_fate(ctx, message, numbers)}.")
+    return lines
+
+
+def _fate(ctx: ReportContext, message: MessageDue, numbers: dict[int, int]) -> str:
+    if message.sent is not None:
+        sent = message.sent
+        return f"sent by {inline(sent.by)} at {ctx.offset(sent.at)} (**{numbers[id(sent)]}.**)"
+    if message.declined is not None:
+        declined = message.declined
+        return (
+            f"not sent: declined by {inline(declined.by)} at {ctx.offset(declined.at)}: "
+            f"{inline(declined.reason)}"
+        )
+    if (step := message.step) is not None:
+        what = "checked" if step.done else "skipped"
+        by = f" by {inline(step.by)}" if step.by else ""
+        at = f" at {ctx.offset(step.at)}" if step.at is not None else ""
+        why = f": {inline(step.reason)}" if step.skipped and step.reason else ""
+        return f"not sent: its step {inline(step.step.id)} {what}{by}{at} without it{why}"
+    until = "the close" if ctx.state.is_closed else "the time of this report"
+    return f"never sent, nor declined, by {until}"
 
 
 def _to_responders(ctx: ReportContext) -> str:
