@@ -22,9 +22,11 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
-from incident.core.phase_clocks import cadence_messages, resolved_at
+from incident.core.phase_clocks import cadence_messages, resolved_at, t_plus
 from incident.core.records import DeclinedMessage
 from incident.core.state import IncidentState
+from incident.core.text import visible
+from incident.core.timefmt import printed_duration
 from runbooks.model import MomentKind
 
 
@@ -74,3 +76,21 @@ def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
     if stop > due:
         found.append(UpdateDue(due, None))
     return found
+
+
+def missed_update_outcome(state: IncidentState, due_at: datetime, end: datetime) -> str:
+    """What became of an update recorded as missed at `due_at`, to follow "was not
+    sent": ` by its due time; sent at T+17:17, 17s late` once a message answered it,
+    `: declined by Ada at T+17:20: reason` once declined; "" while none did. The
+    timeline said "was not sent" of an update the communications log gave as sent 17 s
+    late (ux_review16 #6)."""
+    update = next((u for u in updates_due(state, end) if u.due == due_at), None)
+    if update is None:
+        return ""
+    if update.sent is not None:
+        late = printed_duration(update.due, update.sent)
+        return f" by its due time; sent at {t_plus(state, update.sent)}, {late} late"
+    if (declined := update.declined) is not None:
+        by, why = (visible(" ".join(text.split())) for text in (declined.by, declined.reason))
+        return f": declined by {by} at {t_plus(state, declined.at)}: {why}"
+    return ""

@@ -14,10 +14,10 @@ from incident.core.chain import damage_data
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.payloads import NoteAdded
 from incident.health.reading_gaps import ReadingGap
-from incident.reports.describe import describe
 from incident.reports.gaps import gap_data, until
 from incident.reports.impact import PhaseResult
 from incident.reports.record import ReportRecord
+from incident.reports.report_timeline import plain_text
 from incident.reports.timeline import AFTER_CLOSE, Item, Listed, Section, Walk, walk_timeline
 
 
@@ -90,7 +90,7 @@ def _item(walk: Walk, item: Item) -> JSONValue:
             "t_s": (event.at - t0).total_seconds(),
             "actor": event.actor,
             "kind": event.kind,
-            "text": describe(event),
+            "text": plain_text(walk.ctx, event),
             "key_moment": walk.marks.get(event.seq),
             "inconsistencies": warned,
             "pinned": isinstance(event.data, NoteAdded) and event.data.pinned,
