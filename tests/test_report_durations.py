@@ -166,7 +166,7 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
 
     # the phases table: due (UTC), finished (T+), and how late against the due time
     for due, finished, late in found(
-        rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| ({T_PLUS}) \| done ({DURATION}) late \|",
+        rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| {T_PLUS} \| ({T_PLUS}) \| done ({DURATION}) late \|",
         [report_open, report_closed],
     ):
         same("phase overdue (report)", late, t_plus(finished) - utc_offset(due))
@@ -177,17 +177,18 @@ def test_every_duration_is_the_difference_of_the_printed_times_it_spans():
     ends |= {timeline_open: ends[report_open], timeline_closed: ends[report_closed]}
     for document, end in ends.items():
         for due, late in found(
-            rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| — \| not finished, overdue by ({DURATION}) \|",
+            rf"\| (\d\d:\d\d:\d\d) \| {T_PLUS} \| {T_PLUS} \| — \| "
+            rf"not finished, overdue by ({DURATION}) \|",
             [document],
         ):
             same("phase not finished (report)", late, end - utc_offset(due))
         for window_end, late in found(
-            rf"to ({WINDOW_EDGE}); ran {T_PLUS} to —; not finished, overdue by ({DURATION})\.",
+            rf"to ({WINDOW_EDGE}); entered [^;]*; not finished, overdue by ({DURATION})\.",
             [document],
         ):
             same("phase not finished (timeline)", late, end - window_edge(window_end))
     for window_end, finished, late in found(
-        rf"to ({WINDOW_EDGE}); ran {T_PLUS} to ({T_PLUS}); done ({DURATION}) late\.",
+        rf"to ({WINDOW_EDGE}); entered [^;]*, finished ({T_PLUS}); done ({DURATION}) late\.",
         [timeline_open, timeline_closed],
     ):
         same("phase overdue (timeline)", late, t_plus(finished) - window_edge(window_end))
