@@ -297,12 +297,8 @@ def current_phase(state: IncidentState, now: datetime) -> PhaseClock | None:
 
 
 def entered_at(state: IncidentState, clocks: list[PhaseClock], index: int) -> datetime | None:
-    """When the phase `clocks[index]` became the one worked in: the first at the
-    declaration, each other when the phase before it finished (its last step done or
-    skipped), or at its own first action if that came earlier (the guide's phases
-    overlap: a rollback done while phase 1's messages were still going out was entered
-    then, not after it had finished); None while neither has happened. Never after its
-    first action, so "entered" and "first action" read in order in every document."""
+    """When phase `clocks[index]` became the one worked in: the first at the declaration,
+    else when the one before finished or at its first action, the earlier; None if neither."""
     if index == 0:
         return state.declared_at
     moments = [clocks[index - 1].finished_at, clocks[index].started_at]
