@@ -8,10 +8,10 @@ that poller's ticks have stopped for longer than the turn's lapse.
 
 A screen shows the other poller's readings from the record; a `monitor` standing by
 shows none (ux_review14 #7), so it says what it does instead ("probes: standing by
-while Ada's monitor (…) polls; taking over if it stops") and, every
-`STANDING_BY_EVERY_S`, when that poller last polled ("standing by: Ada's monitor (…)
-polled at T+12:05"): its log is never a single line for hours, which reads as a hung
-process. Printing the other's readings there instead would double the log of a
+while Ada's monitor (…) polls; taking over if it stops") and, every `standing_by_every_s`
+(the turn's lapse, at most a minute), when that poller last polled ("standing by: Ada's
+monitor (…) polled at T+12:05"): its log is never a single line for hours, which reads
+as a hung process. Printing the other's readings there instead would double the log of a
 two-bastion set-up, each reading printed by both, in words that read as polled here,
 and it could show them only as often as a stand-by reads the record.
 """
@@ -29,7 +29,8 @@ from incident.app.session import Session
 from incident.core.phase_clocks import t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
-from incident.health.turns import turn_free_in_s, turn_holder
+from incident.health.turns import turn_free_in_s, turn_holder, turn_lapse_s
+from runbooks.model import Runbook
 
 POLLER_VARIABLE = "LASTGOOD_POLLER"
 """The environment variable a screen names its child `monitor` in, so that the
@@ -41,9 +42,19 @@ POLLING_AGAIN = "probes: {} stopped polling; polling here"
 STANDING_BY = "probes: standing by while {} polls; taking over if it stops"
 """Said once, instead of `POLLED_BY`, by a poller that shows no readings (`monitor`)."""
 STILL_STANDING_BY = "standing by: {} polled at {}"
-"""Said every `STANDING_BY_EVERY_S` while such a poller stands by: when the other polled."""
-STANDING_BY_EVERY_S = 60.0
-"""How often a poller standing by that shows no readings says it still does."""
+"""Said every `standing_by_every_s` while such a poller stands by: when the other polled."""
+STANDING_BY_AT_MOST_S = 60.0
+"""The longest a poller standing by that shows no readings goes without saying it still
+does, whatever the runbook's probe intervals."""
+
+
+def standing_by_every_s(runbook: Runbook) -> float:
+    """How often a poller standing by that shows no readings says it still does: every
+    turn's lapse (35 s with the bundled runbook), the time after which it would take
+    over were the other's ticks to stop, so each line can name a newer tick; at most
+    `STANDING_BY_AT_MOST_S`, so a runbook of slow probes leaves no long silence."""
+    lapse = turn_lapse_s(runbook)
+    return min(lapse, STANDING_BY_AT_MOST_S) if lapse > 0 else STANDING_BY_AT_MOST_S
 
 
 class ProbeTurn:
@@ -64,7 +75,7 @@ class ProbeTurn:
         first tick tells the record, so a face that polls nothing can say why."""
         self.shows_readings = shows_readings
         """Whether the face shows the other poller's readings while it stands by (a
-        screen does); else it says it stands by, and again every `STANDING_BY_EVERY_S`."""
+        screen does); else it says it stands by, and again every `standing_by_every_s`."""
         self._told: str | None = None
         """The other poller last said to hold the turn (None: polled here)."""
         self._said_at: datetime | None = None
@@ -97,19 +108,20 @@ class ProbeTurn:
         return POLLING_AGAIN.format(before)
 
     def still_standing_by(self, state: IncidentState, now: datetime) -> str | None:
-        """For a face that shows no readings: once `STANDING_BY_EVERY_S` has passed since
+        """For a face that shows no readings: once `standing_by_every_s` has passed since
         it last said it stands by, the line saying it still does and when the other
         poller last polled; else None. Ask after `news`."""
         last = state.last_poll
         if self.shows_readings or self._told is None or self._said_at is None or last is None:
             return None
-        if (now - self._said_at).total_seconds() < STANDING_BY_EVERY_S:
+        if (now - self._said_at).total_seconds() < standing_by_every_s(state.runbook):
             return None
         self._said_at = now
         return STILL_STANDING_BY.format(self._told, t_plus(state, last.at))
 
-    def next_said_in_s(self, now: datetime) -> float | None:
+    def next_said_in_s(self, state: IncidentState, now: datetime) -> float | None:
         """Seconds until `still_standing_by` has a line to say; None if it never will."""
         if self.shows_readings or self._told is None or self._said_at is None:
             return None
-        return max(0.0, STANDING_BY_EVERY_S - (now - self._said_at).total_seconds())
+        every = standing_by_every_s(state.runbook)
+        return max(0.0, every - (now - self._said_at).total_seconds())

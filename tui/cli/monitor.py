@@ -220,7 +220,7 @@ def run_monitor(
             return 0.0
         tell(turn.news(state, now))
         tell(turn.still_standing_by(state, now))
-        wait, said_in = turn.wait_s(state, now), turn.next_said_in_s(now)
+        wait, said_in = turn.wait_s(state, now), turn.next_said_in_s(state, now)
         return wait if said_in is None or not wait else min(wait, max(said_in, 0.1))
 
     async def poll(stop: asyncio.Event, store: StoreThread, writer: SampleWriter) -> None:
