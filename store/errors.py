@@ -51,3 +51,8 @@ class DamagedFile(StoreError):
     not verify, and the CLI says so with exit 1, a finding."""
 
     damaged = True
+
+    def __init__(self, path: Path | str, reason: str, *, finding: str | None = None) -> None:
+        super().__init__(path, reason)
+        self.finding = " ".join((finding or reason).split())
+        """What SQLite found, alone (`verify` words its own line around it)."""

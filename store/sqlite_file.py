@@ -28,6 +28,7 @@ from store.connection import (
     create_private_file,
     enable_wal,
 )
+from store.cut_short import cut_short
 from store.errors import DamagedFile, NotPermitted, StoreError, Unavailable
 from store.file_identity import OpenedFiles
 from store.permission import permission_denied
@@ -233,7 +234,9 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
             return StoreError(path, f"cannot open for writing: its directory is read-only ({exc})")
         return _for_now_or_good(exc)(path, f"cannot open: {exc}")
     if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
-        return StoreError(path, f"damaged database ({exc})")
+        short = cut_short(path)
+        said = f"{short}; SQLite says {exc}" if short else f"SQLite cannot read it ({exc})"
+        return DamagedFile(path, f"DAMAGED FILE: {said}; {SALVAGE}", finding=str(exc))
     return StoreError(path, f"not a lastgood database ({exc})")
 
 

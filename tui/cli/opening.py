@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from incident.core.chain import DamagedRecord
 from store.backends import EventRecord, open_event_log
-from store.errors import StoreError
+from store.errors import DamagedFile, StoreError
 from store.sqlite_log import SqliteEventLog
 from tui.cli.arguments import Arguments
 from tui.cli.db_choice import db_location
@@ -52,6 +52,26 @@ def open_file_at(path: Path, *, read_only: bool = False) -> Iterator[SqliteEvent
         yield log
 
 
+@contextmanager
+def open_log_or_damage(args: Arguments) -> Iterator[EventRecord | DamagedFile]:
+    """`open_log` read-only, except that a file SQLite cannot even open for damage (a
+    page its schema needs unreadable, a file cut short) is handed over as its
+    `DamagedFile`, not raised: `verify`'s verdict on it is a finding, as on a file that
+    opens with a damaged page."""
+    location = db_location(args)
+    if isinstance(location, Path) and not something_at(location):
+        raise CliError(f"{location}: no database here yet (declare an incident first)")
+    try:
+        log = open_event_log(location, read_only=True)
+    except DamagedFile as damage:
+        yield damage
+        return
+    except StoreError as error:
+        raise store_failure(error) from None
+    with _held(log):
+        yield log
+
+
 def something_at(path: Path) -> bool:
     """Whether anything is at `path`, a link to nothing (or to itself) included: the
     store says what it is, where "no such file" would hide it."""
@@ -71,6 +91,13 @@ def _one_line(opener: Callable[[], L]) -> Iterator[L]:
         log = opener()
     except StoreError as error:  # a damaged file is a writer's refusal, as a damaged chain's
         raise store_failure(error) from None
+    with _held(log):
+        yield log
+
+
+@contextmanager
+def _held(log: L) -> Iterator[L]:
+    """`log`, closed after; its store failures and refusals inside one line."""
     try:
         yield log
     except StoreError as error:

@@ -9,14 +9,17 @@ from __future__ import annotations
 import re
 import sys
 from functools import cache
+from pathlib import Path
 
 from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
-from store.errors import StoreError
+from store.cut_short import cut_short
+from store.errors import DamagedFile, StoreError
 from tui.cli.arguments import Arguments
-from tui.cli.context import open_log, require_incident
+from tui.cli.context import require_incident
 from tui.cli.errors import CliError
+from tui.cli.opening import open_log_or_damage
 from tui.cli.shown_stream import json_for_stdout
 
 TYPE_CHECKING = False
@@ -96,7 +99,9 @@ def cmd_verify(args: Arguments) -> int:
     expected = _expected_head(args)
     failed = 0
     results: list[JSONValue] = []
-    with open_log(args, read_only=True) as log:
+    with open_log_or_damage(args) as log:
+        if isinstance(log, DamagedFile):
+            return _unopened(args, log, expected)
         damaged_file = log.file_problem()
         if expected is not None and not damaged_file and not log.has_incident(args.id):
             return _gone(log, args.id, expected, json=args.json)
@@ -117,14 +122,12 @@ def cmd_verify(args: Arguments) -> int:
             failed += bool(not report.ok or mismatch)
             if args.json:
                 if report.ok and not mismatch and damaged_file:
-                    mismatch = f"the chain verifies, but the file is damaged: {damaged_file}"
+                    short = _cut_short(log.path)
+                    found = f"{short}; {damaged_file}" if short else damaged_file
+                    mismatch = f"the chain verifies, but the file is damaged: {found}"
                 results.append(_verdict(report, expected, mismatch, found_at))
             elif not report.ok:
-                where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
-                print(
-                    f"{shown_id}: BROKEN at {where}: {report.problem} "
-                    f"({counted(report.count, 'event')} verified before it)"
-                )
+                print(_broken(report))
             elif mismatch:
                 print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
@@ -132,7 +135,8 @@ def cmd_verify(args: Arguments) -> int:
                 counts = counted(report.count, "event")
                 print(f"{shown_id}: ok, {counts}, head {report.head_hash}{said}")
         if damaged_file:
-            print(file_damage(log.path, damaged_file), file=sys.stderr if args.json else None)
+            line = file_damage(log.path, damaged_file, short=_cut_short(log.path))
+            print(line, file=sys.stderr if args.json else None)
     if args.json:
         print(json_for_stdout(results))
     return 1 if failed or damaged_file else 0
@@ -154,11 +158,45 @@ def _gone(log: EventRecord, incident_id: str, expected: str, *, json: bool) -> i
     return 1
 
 
-def file_damage(path: object, problem: str) -> str:
-    """The line `verify` prints for a file whose own structure SQLite finds damaged: its
-    chains may all verify, but what reads through a damaged index misses rows."""
+def _broken(report: ChainReport) -> str:
+    """The line for a chain that does not verify."""
+    where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
     return (
-        f"{visible(str(path))}: DAMAGED FILE: SQLite's integrity check says "
+        f"{visible(report.incident_id)}: BROKEN at {where}: {report.problem} "
+        f"({counted(report.count, 'event')} verified before it)"
+    )
+
+
+def _unopened(args: Arguments, damage: DamagedFile, expected: str | None) -> int:
+    """`verify` of a file SQLite cannot open for damage (a file cut short, a page its
+    schema is on overwritten): the verdict a damaged page gets, exit 1, with the incident
+    asked for broken at its start (none of it read); `--all` can list no incident."""
+    short = _cut_short(damage.path)
+    unread = f"unreadable: the file cannot be opened: {short or damage.finding}"
+    reports = [] if args.all else [_unread(args.id, unread)]
+    line = file_damage(damage.path, damage.finding, short=short, opened=False)
+    if args.json:
+        print(json_for_stdout([_verdict(report, expected, "", None) for report in reports]))
+    for report in reports if not args.json else ():
+        print(_broken(report))
+    print(line, file=sys.stderr if args.json else None)
+    return 1
+
+
+def _cut_short(path: object) -> str | None:
+    """`store.cut_short` of a SQLite file (a PostgreSQL record has no file)."""
+    return cut_short(path) if isinstance(path, Path) else None
+
+
+def file_damage(path: object, problem: str, *, short: str | None, opened: bool = True) -> str:
+    """The line `verify` prints for a file whose own structure SQLite finds damaged: its
+    chains may all verify, but what reads through a damaged index misses rows. `short`
+    says that the file is shorter than its header says (`store.cut_short`), the likely
+    cause; `opened` False, SQLite could not even open it."""
+    lead = f"{short}; " if short else ""
+    said = "SQLite's integrity check says" if opened else "SQLite cannot open it:"
+    return (
+        f"{visible(str(path))}: DAMAGED FILE: {lead}{said} "
         f"{visible(problem)}; work from a copy (`sqlite3 FILE .recover` salvages the rows)"
     )
 
