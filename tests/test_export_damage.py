@@ -63,7 +63,8 @@ def test_an_edited_note_is_named_by_every_document_of_the_record(
         assert result.code == 0 and result.err == _warning(incident_id, 3, problem)
         title, blank, note = result.out.splitlines()[:3]
         assert title.startswith("# ") and blank == ""
-        assert note.startswith(f"**This record does not verify:** at event 3, {problem}.")
+        assert note.startswith("**This record does not verify:** at event 3 (T+")
+        assert f", a: Note: FORGED), {problem}." in note  # named as its timeline line
         assert f"`lastgood verify {incident_id}` says more." in note
         assert "FORGED" in result.out  # what the record holds now, said to be that
     for args, schema in (

@@ -50,12 +50,14 @@ def test_a_head_kept_earlier_says_how_many_came_after(
     cli, incident_id, heads = recorded
     result = cli.run("verify", incident_id, "--expect-head", heads[1])
     assert result.code == 0
-    assert result.out == (
+    assert result.out.splitlines()[0] == (
         f"{incident_id}: ok, 4 events, head {heads[-1]}, "
-        "the expected head is event 2 (2 events after it)\n"
+        "the expected head is event 2 (2 events after it)"
     )
     result = cli.run("verify", incident_id, "--expect-head", heads[2])
-    assert result.out.endswith(", the expected head is event 3 (1 event after it)\n")
+    first, *named = result.out.splitlines()
+    assert first.endswith(", the expected head is event 3 (1 event after it)")
+    assert [line.split(" · ")[0] for line in named] == ["  event 4"]  # named after it
 
 
 def test_a_broken_chain_is_reported_before_any_head(recorded: tuple[Cli, str, list[str]]) -> None:
@@ -67,9 +69,9 @@ def test_a_broken_chain_is_reported_before_any_head(recorded: tuple[Cli, str, li
     )
     result = cli.run("verify", incident_id, "--expect-head", heads[-1])
     assert result.code == 1
-    assert result.out == (
+    assert result.out.splitlines()[0] == (
         f"{incident_id}: BROKEN at event 3: payload is not its canonical encoding "
-        "(key order, spacing or escapes) (2 events verified before it)\n"
+        "(key order, spacing or escapes) (2 events verified before it)"
     )
 
 
@@ -100,7 +102,7 @@ def test_the_twelve_digits_the_faces_print_are_taken_back(
     out = cli.ok("verify", incident_id, "--expect-head", heads[-1][:12])
     assert out == f"{incident_id}: ok, 4 events, head {heads[-1]}, the expected head\n"
     out = cli.ok("verify", incident_id, "--expect-head", heads[1][:20].upper())
-    assert out.endswith(", the expected head is event 2 (2 events after it)\n")
+    assert out.splitlines()[0].endswith(", the expected head is event 2 (2 events after it)")
     (verdict,) = json.loads(cli.ok("verify", incident_id, "--expect-head", heads[1][:12], "--json"))
     assert (verdict["expected_head"], verdict["expected_seq"]) == (heads[1], 2)
 
@@ -173,7 +175,7 @@ def test_one_event_verified_before_a_break_is_said_in_the_singular(
     )
     result = cli.run("verify", incident_id)
     assert result.code == 1
-    assert result.out.endswith("(1 event verified before it)\n"), result.out
+    assert result.out.splitlines()[0].endswith("(1 event verified before it)"), result.out
 
 
 def test_the_head_a_checked_export_quotes_verifies_at_once_and_after_more_is_recorded(
@@ -199,9 +201,9 @@ def test_the_head_a_checked_export_quotes_verifies_at_once_and_after_more_is_rec
     result = cli.run("verify", incident_id, "--expect-head", head)
     assert result.code == 0, result
     (stored,) = re.findall(r"head ([0-9a-f]{64}),", result.out)
-    assert result.out == (
+    assert result.out.splitlines()[0] == (
         f"{incident_id}: ok, {count + 1} events, head {stored}, "
-        f"the expected head is event {count} (1 event after it)\n"
+        f"the expected head is event {count} (1 event after it)"
     )
     # What the report says to run prints what the report says it prints.
     command = re.search(r"run `(lastgood verify [^`]+)`", text).group(1)  # type: ignore[union-attr]
@@ -209,7 +211,8 @@ def test_the_head_a_checked_export_quotes_verifies_at_once_and_after_more_is_rec
     cli.ok("note", incident_id, "after the export")
     later = cli.run(*command.split()[1:])
     assert later.code == 0
-    assert later.out.endswith(f"the expected head is event {count} (2 events after it)\n")
+    first = later.out.splitlines()[0]
+    assert first.endswith(f"the expected head is event {count} (2 events after it)")
     (verdict,) = json.loads(cli.ok("verify", incident_id, "--expect-head", head, "--json"))
     assert verdict["ok"] is True and verdict["problem"] is None
     assert (verdict["expected_head"], verdict["expected_seq"]) == (head, count)

@@ -20,6 +20,9 @@ from incident.reports.metrics import MetricFigures
 from incident.reports.milestones import Milestone, dismissed, met_runs, milestones
 from incident.reports.record import ReportRecord
 
+UNVERIFIED_MARK = "⚠ unverified"
+"""Before each line from the event a record stops verifying at (`damage_note`)."""
+
 
 class ReportContext(Struct, frozen=True):
     record: ReportRecord
@@ -66,6 +69,20 @@ class ReportContext(Struct, frozen=True):
     def reading_gaps(self) -> list[ReadingGap]:
         """Where the probes went unrecorded, the last stretch until the end included."""
         return self.record.gaps.until(self.end)
+
+    def unverified(self, seq: int | None) -> bool:
+        """Whether event `seq` is at or after where the record stops verifying: what
+        it says is what the record holds now, not what was recorded."""
+        damage = self.record.damage
+        return damage is not None and seq is not None and seq >= (damage.first_bad_seq or 1)
+
+    def unverified_mark(self, seq: int | None) -> str:
+        """`⚠ unverified · ` before a line about event `seq` when `unverified`; "" else."""
+        return f"{UNVERIFIED_MARK} · " if self.unverified(seq) else ""
+
+    def row_start(self, event: Event) -> str:
+        """A timeline row's start, `T+33:14 · 22:32:05 · `, marked when `unverified`."""
+        return f"{self.unverified_mark(event.seq)}{self.offset(event.at)} · {self.utc(event.at)} · "
 
     @property
     def head_hash(self) -> str:

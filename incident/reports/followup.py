@@ -287,6 +287,23 @@ def _notes(ctx: ReportContext) -> list[str]:
 def _record(ctx: ReportContext) -> list[str]:
     state = ctx.state
     count = ctx.record.event_count
+    damage = ctx.record.damage
+    if damage is not None:
+        verify = code_span(f"lastgood verify {state.id}")
+        last = (
+            f"its last event that verifies is event {damage.count}, head hash `{damage.head_hash}`"
+            if damage.count
+            else "none of its events verifies"
+        )
+        return [
+            "### Record",
+            "",
+            f"This report was generated from {counted(count, 'event')} of incident "
+            f"{inline(state.id)}, a record that does not verify (see the top of this "
+            f"report): {last}. The head the record ends in now covers what was changed "
+            f"after it was recorded, so it is not quoted here as one to keep; {verify} "
+            "names the first event that does not verify.",
+        ]
     command = f"lastgood verify {state.id} --expect-head {ctx.head_hash}"
     expected = f"{state.id}: ok, {counted(count, 'event')}, head {ctx.head_hash}, the expected head"
     return [
@@ -296,7 +313,8 @@ def _record(ctx: ReportContext) -> list[str]:
         f"{inline(state.id)}, head hash `{ctx.head_hash}`. To check that the record still "
         f"holds them unchanged, run {code_span(command)}; it should print "
         f"{code_span(expected)}, or, once more has been recorded (such as the check an "
-        f"export with {code_span('--check-step')} records), end in "
-        f"{code_span(f'the expected head is event {count} (N events after it)')}. "
+        f"export with {code_span('--check-step')} records), a first line ending in "
+        f"{code_span(f'the expected head is event {count} (N events after it)')}, then "
+        "those events, one a line. "
         "It exits 1 if the record no longer holds this head.",
     ]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from incident.core.attribution import approver
-from incident.core.chain import ChainReport
 from incident.core.gates import decision_gate
 from incident.core.state import SEVERITIES, IncidentState
 from incident.core.text import counted
@@ -17,11 +16,12 @@ from incident.reports.analysis import (
     unheld_warning,
 )
 from incident.reports.authorship import authors
-from incident.reports.context import ReportContext
+from incident.reports.context import UNVERIFIED_MARK, ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
 from incident.reports.gaps import time_above_words
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
+from incident.reports.report_timeline import event_text
 from incident.reports.rollback_state import rollback_state
 from incident.reports.summary_facts import summary_steps
 
@@ -75,27 +75,52 @@ def header(ctx: ReportContext) -> list[str]:
         ["Channel", cell(state.channel)],
         ["Runbook", cell(state.runbook.id)],
         ["Post-mortem", meeting],
-        ["Record", f"{counted(ctx.record.event_count, 'event')}, head hash `{ctx.head_hash}`"],
+        ["Record", record_cell(ctx)],
     ]
     lines = [f"# Incident report: {heading(state.title)}", ""]
-    lines += [*damage_note(ctx.record.damage), *drill_note(state)]
+    lines += [*damage_note(ctx), *drill_note(state)]
     lines += [*table(["", ""], rows), ""]
     return [*lines, ctx.times_note + ". T+ is time since the impact start."]
 
 
-def damage_note(damage: ChainReport | None) -> list[str]:
+def damage_note(ctx: ReportContext) -> list[str]:
     """For a record whose chain does not verify, a paragraph saying where, first: what
-    follows is what the record holds now, which is not what was recorded."""
+    follows is what the record holds now, which is not what was recorded. The event it
+    stops at is named as the timeline lists it, and every timeline line from it on is
+    marked (`UNVERIFIED_MARK`): a seq alone, which no line shows, left the reader to
+    distrust all of it."""
+    damage = ctx.record.damage
     if damage is None:
         return []
     verify = code_span(f"lastgood verify {damage.incident_id}")
+    seq = damage.first_bad_seq
+    where = f"event {seq}" if seq else "its first event"
+    found = next((event for event in ctx.events if event.seq == seq), None)
+    if found is not None:
+        where += f" ({ctx.when(found.at)}, {inline(found.actor)}: {event_text(ctx, found)})"
     return [
-        f"**This record does not verify:** at event {damage.first_bad_seq}, "
-        f"{inline(damage.problem)}. Events were changed, added or removed after they were "
-        f"recorded, so this report shows what the record holds now, not what was recorded. "
-        f"{verify} says more.",
+        f"**This record does not verify:** at {where}, {inline(damage.problem)}. Events "
+        "were changed, added or removed after they were recorded, so this report shows "
+        "what the record holds now, not what was recorded: each timeline line from that "
+        f"event on is marked {UNVERIFIED_MARK}, and the head it ends in is no head to "
+        f"keep. {verify} says more.",
         "",
     ]
+
+
+def record_cell(ctx: ReportContext) -> str:
+    """The Record row: how many events, and the head they end in; on a record that does
+    not verify, the last head that does, not the stored one as if it could be kept."""
+    count = counted(ctx.record.event_count, "event")
+    damage = ctx.record.damage
+    if damage is None:
+        return f"{count}, head hash `{ctx.head_hash}`"
+    if not damage.count:
+        return f"{count}; none verifies (see above)"
+    return (
+        f"{count}; it verifies up to event {damage.count}, head hash `{damage.head_hash}`, "
+        "not after (see above)"
+    )
 
 
 def drill_note(state: IncidentState) -> list[str]:

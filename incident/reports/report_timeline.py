@@ -53,9 +53,7 @@ def timeline(ctx: ReportContext) -> list[str]:
             previous = event
             continue
         what = marked_text(ctx, event, marks, warned)
-        lines.append(
-            f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
-        )
+        lines.append(f"- {ctx.row_start(event)}{inline(event.actor)} · {what}")
         previous = event
     samples, polls = ctx.record.samples, ctx.record.polls
     contradicted = f", {WARN_MARK} where the record contradicts itself" if warned else ""

@@ -285,7 +285,7 @@ def _item_line(ctx: ReportContext, item: Line, walk: Walk) -> str:
 
 def _event_line(ctx: ReportContext, event: Event, walk: Walk) -> str:
     what = marked_text(ctx, event, walk.marks, walk.warned)
-    return f"- {ctx.offset(event.at)} · {ctx.utc(event.at)} · {inline(event.actor)} · {what}"
+    return f"- {ctx.row_start(event)}{inline(event.actor)} · {what}"
 
 
 def _gap_line(ctx: ReportContext, start: datetime, end: datetime) -> str:
@@ -307,7 +307,7 @@ def _document(walk: Walk) -> list[str]:
         + (", or where the record contradicts itself." if walk.warned else ".")
     )
     title = f"# Post-mortem timeline: {heading(state.title)}"
-    head = [title, "", *damage_note(ctx.record.damage), *drill_note(state), intro]
+    head = [title, "", *damage_note(ctx), *drill_note(state), intro]
     blocks: list[list[str]] = [head]
     blocks.append(_pinned(ctx))
     blocks.append(_key_moments(ctx))
@@ -387,8 +387,9 @@ def _key_moments(ctx: ReportContext) -> list[str]:
             why = f" ({inline(moment.detail)})" if moment.detail else ""
             lines.append(f"- {inline(moment.label)}: not recorded{why}")
         else:
+            mark = ctx.unverified_mark(moment.seq)
             lines.append(
-                f"- {KEY_MARK} {inline(moment.label)}: {ctx.when(moment.at)}"
+                f"- {mark}{KEY_MARK} {inline(moment.label)}: {ctx.when(moment.at)}"
                 + (f" ({inline(moment.detail)})" if moment.detail else "")
             )
     return lines

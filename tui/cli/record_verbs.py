@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
+from incident.reports.event_place import NamedEvent, later_lines
 from store.cut_short import cut_short
 from store.errors import DamagedFile, StoreError
 from tui.cli.arguments import Arguments
@@ -21,6 +23,7 @@ from tui.cli.context import require_incident
 from tui.cli.errors import CliError
 from tui.cli.opening import open_log_or_damage
 from tui.cli.shown_stream import json_for_stdout
+from tui.cli.verify_places import bad_event, events_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
@@ -120,20 +123,27 @@ def cmd_verify(args: Arguments) -> int:
                 found_at = log.seq_of_hash(incident_id, expected)
                 mismatch = head_problem(report, expected, found_at)
             failed += bool(not report.ok or mismatch)
+            bad = bad_event(log, report)
+            later = events_after(log, incident_id, found_at or report.count, report.count)
             if args.json:
                 if report.ok and not mismatch and damaged_file:
                     short = _cut_short(log.path)
                     found = f"{short}; {damaged_file}" if short else damaged_file
                     mismatch = f"the chain verifies, but the file is damaged: {found}"
-                results.append(_verdict(report, expected, mismatch, found_at))
+                results.append(_verdict(report, expected, mismatch, found_at, bad, later.listed))
             elif not report.ok:
                 print(_broken(report))
+                if bad is not None:
+                    print(f"  {bad.line()}")
             elif mismatch:
                 print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
                 said = f", {head_position(report, found_at)}" if found_at else f" {CONSISTENT_ONLY}"
                 counts = counted(report.count, "event")
                 print(f"{shown_id}: ok, {counts}, head {report.head_hash}{said}")
+                after = report.count - found_at if found_at else 0
+                for line in later_lines(later, after):
+                    print(f"  {line}")
         if damaged_file:
             line = file_damage(log.path, damaged_file, short=_cut_short(log.path))
             print(line, file=sys.stderr if args.json else None)
@@ -240,9 +250,15 @@ def _unread(incident_id: str, problem: str) -> ChainReport:
 
 
 def _verdict(
-    report: ChainReport, expected: str | None, mismatch: str, found_at: int | None
+    report: ChainReport,
+    expected: str | None,
+    mismatch: str,
+    found_at: int | None,
+    bad: NamedEvent | None = None,
+    later: Sequence[NamedEvent] = (),
 ) -> JSONValue:
-    """One incident's `verify --json` entry (tui/cli/schemas/verify.schema.json)."""
+    """One incident's `verify --json` entry (tui/cli/schemas/verify.schema.json): `bad`
+    the event the chain stops at, `later` the first of those after the expected head."""
     return {
         "id": report.incident_id,
         "ok": report.ok and not mismatch,
@@ -253,6 +269,8 @@ def _verdict(
         "expected_head": expected,
         "expected_seq": found_at,
         "proves": _proves(report, expected, mismatch, found_at),
+        "first_bad_event": bad.data() if bad else None,
+        "after_expected": [event.data() for event in later],
     }
 
 
