@@ -30,6 +30,7 @@ from store.connection import (
 )
 from store.cut_short import cut_short
 from store.errors import DamagedFile, NotPermitted, StoreError, Unavailable
+from store.export_file import is_export
 from store.file_identity import OpenedFiles
 from store.permission import permission_denied
 from store.schema import EMPTY, SchemaProblem, check_readable, stored_version, upgrade
@@ -237,7 +238,18 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
         short = cut_short(path)
         said = f"{short}; SQLite says {exc}" if short else f"SQLite cannot read it ({exc})"
         return DamagedFile(path, f"DAMAGED FILE: {said}; {SALVAGE}", finding=str(exc))
+    if is_export(path):
+        return StoreError(path, EXPORT_GIVEN)
     return StoreError(path, f"not a lastgood database ({exc})")
+
+
+EXPORT_GIVEN = (
+    "a lastgood JSON export (export --format json), not a database: `lastgood verify "
+    "--export FILE` checks its chain, `lastgood export --export FILE` and `lastgood "
+    "timeline --export FILE` write its report and timeline; the other verbs need the "
+    "database file it was exported from"
+)
+"""What a verb given an export where a database goes says (`--db report.json`)."""
 
 
 FOR_NOW = frozenset(

@@ -103,6 +103,13 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 "after it are counted ('the expected head is event N (M events after it)')",
                 metavar="HASH",
             ),
+            Param(
+                "export",
+                "verify a JSON export (export --format json) instead of the database: "
+                "its events' chain recomputed from the file, its head and count checked "
+                "against what it says (the ID, if given, must be the export's)",
+                metavar="FILE",
+            ),
             json_answer("verify"),
         ),
         json=True,

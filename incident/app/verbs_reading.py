@@ -85,9 +85,17 @@ READING_VERBS: tuple[Verb, ...] = (
                 Kind.FLAG,
                 cli_only=True,
             ),
+            Param(
+                "export",
+                "read this JSON export (export --format json) instead of the database, "
+                "verified as verify --export verifies it (the ID, if given, must be its)",
+                metavar="FILE",
+                cli_only=True,
+            ),
         ),
         key="e",
         postmortem=True,
+        id_optional=True,
     ),
     Verb(
         "timeline",
@@ -106,6 +114,13 @@ READING_VERBS: tuple[Verb, ...] = (
             OUTPUT,
             TZ,
             json_answer("timeline"),
+            Param(
+                "export",
+                "read this JSON export (export --format json) instead of the database, "
+                "verified as verify --export verifies it (the ID, if given, must be its)",
+                metavar="FILE",
+                cli_only=True,
+            ),
         ),
         json=True,
         tui=False,

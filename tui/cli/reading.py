@@ -87,7 +87,7 @@ def cmd_export(args: Arguments) -> int:
     if args.check_step:
         return cmd_export_checked(args)
     with open_log(args, read_only=True) as log, collector_paused():
-        require_incident(log, args.id)
+        require_incident(log, incident_of(log, args))
         now = SystemClock().now()
         if args.format == "json":
             # The figures come before the events in the document and are known only
@@ -183,11 +183,16 @@ def readable(log: EventRecord, incident_id: str, read: Callable[[], T]) -> T:
         raise CliError(cannot_read(log.path, incident_id, error)) from None
 
 
-def cmd_timeline(args: Arguments) -> int:
+def check_gap(args: Arguments) -> None:
+    """`timeline --gap`: more than zero minutes, at most a year; else one line."""
     if not 0 < args.gap <= LONGEST_SPAN_MIN:
         raise CliError(
             f"--gap must be more than zero minutes and at most a year ({LONGEST_SPAN_MIN:,})"
         )
+
+
+def cmd_timeline(args: Arguments) -> int:
+    check_gap(args)
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, incident_of(log, args))
         now = SystemClock().now()

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
 
 from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
-from incident.reports.event_place import NamedEvent, later_lines
+from incident.reports.event_place import later_lines
 from store.cut_short import cut_short
 from store.errors import DamagedFile, StoreError
 from tui.cli.arguments import Arguments
@@ -23,17 +22,13 @@ from tui.cli.context import require_incident
 from tui.cli.errors import CliError
 from tui.cli.opening import open_log_or_damage
 from tui.cli.shown_stream import json_for_stdout
+from tui.cli.verify_lines import CONSISTENT_ONLY, broken_line, verdict_entry
 from tui.cli.verify_places import bad_event, events_after
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
     from store.backends import EventRecord
 
-
-CONSISTENT_ONLY = "(consistent; compare the head with one kept elsewhere to rule out a rewrite)"
-"""What an `ok` line with no `--expect-head` adds: the chain has no key, so whoever can
-write the record can rewrite it and recompute every hash; only a head kept outside the
-record (a report in the post-mortem repository, a ticket) shows such a rewrite."""
 
 NO_INCIDENTS = (
     "no incidents to verify (an incident deleted outright leaves nothing to verify: "
@@ -97,9 +92,13 @@ def cmd_verify(args: Arguments) -> int:
         raise CliError(
             f"both {args.id} and --all were given: the ID checks that incident, --all every one"
         )
-    if not args.all and not args.id:
-        raise CliError("give an incident ID or --all")
+    if not args.all and not args.id and args.export is None:
+        raise CliError("give an incident ID or --all (or --export FILE)")
     expected = _expected_head(args)
+    if args.export is not None:
+        from tui.cli.verify_export import verify_export  # reads a file, not the record
+
+        return verify_export(args, expected)
     failed = 0
     results: list[JSONValue] = []
     with open_log_or_damage(args) as log:
@@ -130,9 +129,11 @@ def cmd_verify(args: Arguments) -> int:
                     short = _cut_short(log.path)
                     found = f"{short}; {damaged_file}" if short else damaged_file
                     mismatch = f"the chain verifies, but the file is damaged: {found}"
-                results.append(_verdict(report, expected, mismatch, found_at, bad, later.listed))
+                results.append(
+                    verdict_entry(report, expected, mismatch, found_at, bad, later.listed)
+                )
             elif not report.ok:
-                print(_broken(report))
+                print(broken_line(report))
                 if bad is not None:
                     print(f"  {bad.line()}")
             elif mismatch:
@@ -162,19 +163,10 @@ def _gone(log: EventRecord, incident_id: str, expected: str, *, json: bool) -> i
     )
     if json:
         gone = ChainReport(incident_id, True, 0, GENESIS_HASH)
-        print(json_for_stdout([_verdict(gone, expected, problem, None)]))
+        print(json_for_stdout([verdict_entry(gone, expected, problem, None)]))
     else:
         print(f"{visible(incident_id)}: NOT THE EXPECTED HEAD: {problem}")
     return 1
-
-
-def _broken(report: ChainReport) -> str:
-    """The line for a chain that does not verify."""
-    where = f"event {report.first_bad_seq}" if report.first_bad_seq else "start"
-    return (
-        f"{visible(report.incident_id)}: BROKEN at {where}: {report.problem} "
-        f"({counted(report.count, 'event')} verified before it)"
-    )
 
 
 def _unopened(args: Arguments, damage: DamagedFile, expected: str | None) -> int:
@@ -186,9 +178,9 @@ def _unopened(args: Arguments, damage: DamagedFile, expected: str | None) -> int
     reports = [] if args.all else [_unread(args.id, unread)]
     line = file_damage(damage.path, damage.finding, short=short, opened=False)
     if args.json:
-        print(json_for_stdout([_verdict(report, expected, "", None) for report in reports]))
+        print(json_for_stdout([verdict_entry(report, expected, "", None) for report in reports]))
     for report in reports if not args.json else ():
-        print(_broken(report))
+        print(broken_line(report))
     print(line, file=sys.stderr if args.json else None)
     return 1
 
@@ -247,39 +239,3 @@ def _verified(log: EventRecord, incident_id: str, *, alone: bool) -> ChainReport
 def _unread(incident_id: str, problem: str) -> ChainReport:
     """A chain broken at its start: none of it could be read."""
     return ChainReport(incident_id, False, 0, GENESIS_HASH, None, problem)
-
-
-def _verdict(
-    report: ChainReport,
-    expected: str | None,
-    mismatch: str,
-    found_at: int | None,
-    bad: NamedEvent | None = None,
-    later: Sequence[NamedEvent] = (),
-) -> JSONValue:
-    """One incident's `verify --json` entry (tui/cli/schemas/verify.schema.json): `bad`
-    the event the chain stops at, `later` the first of those after the expected head."""
-    return {
-        "id": report.incident_id,
-        "ok": report.ok and not mismatch,
-        "events": report.count,
-        "head": report.head_hash,
-        "first_bad_seq": report.first_bad_seq,
-        "problem": report.problem or mismatch or None,
-        "expected_head": expected,
-        "expected_seq": found_at,
-        "proves": _proves(report, expected, mismatch, found_at),
-        "first_bad_event": bad.data() if bad else None,
-        "after_expected": [event.data() for event in later],
-    }
-
-
-def _proves(
-    report: ChainReport, expected: str | None, mismatch: str, found_at: int | None
-) -> str | None:
-    """What an entry's `ok` rests on: `consistent` (the chain agrees with itself, which
-    a rewrite with its hashes recomputed does too), `unchanged to the expected head`
-    (everything up to the head kept elsewhere), or None when it is not ok."""
-    if not report.ok or mismatch:
-        return None
-    return "unchanged to the expected head" if expected and found_at else "consistent"
