@@ -103,6 +103,7 @@ def test_the_rule_covers_what_scripts_and_people_run_most():
                 "tz": ZoneInfo("Europe/Paris"),
                 "check_step": False,
                 "export": None,
+                "audience": "team",
             },
         ),
         (

@@ -11,8 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime, tzinfo
 
+from msgspec import structs
+
 from incident.core.chain import ChainWalk
 from incident.core.log import EventLog
+from incident.reports.for_org import items_for_org
 from incident.reports.record import ReportRecord, read_record
 from incident.reports.report import json_export_read, markdown_report_from
 
@@ -23,6 +26,18 @@ def report_record(log: EventLog, incident_id: str) -> ReportRecord:
     is read, so the report says where it is not what was recorded (`damage`)."""
     walk = ChainWalk(incident_id)
     return read_record(log.report_items(incident_id, walk, runs=True), walk)
+
+
+def org_report_document(
+    log: EventLog, incident_id: str, now: datetime, *, tz: tzinfo | None = None
+) -> tuple[ReportRecord, str]:
+    """`report_document` for readers outside the incident team (`export --for org`):
+    the events read and verified as for the full report, then what the team wrote for
+    itself left out of each (`incident.reports.for_org`)."""
+    walk = ChainWalk(incident_id)
+    items = items_for_org(log.report_items(incident_id, walk))
+    record = structs.replace(read_record(items, walk), for_org=True)
+    return record, markdown_report_from(record, now, tz=tz)
 
 
 def json_export_record(

@@ -92,6 +92,17 @@ READING_VERBS: tuple[Verb, ...] = (
                 metavar="FILE",
                 cli_only=True,
             ),
+            Param(
+                "audience",
+                "org: the Markdown report for readers outside the incident team, notes, "
+                "free-text reasons, evidence (host paths), command lines and delivery "
+                "errors left out and said so, no head hash; team (the default): all of it",
+                Kind.CHOICE,
+                choices=("team", "org"),
+                cli_only=True,
+                default="team",
+                spelling="--for",
+            ),
         ),
         key="e",
         postmortem=True,

@@ -288,6 +288,15 @@ def _record(ctx: ReportContext) -> list[str]:
     state = ctx.state
     count = ctx.record.event_count
     damage = ctx.record.damage
+    if ctx.record.for_org:
+        return [
+            "### Record",
+            "",
+            f"This report was generated from {counted(count, 'event')} of incident "
+            f"{inline(state.id)}, with the text written for the incident team left out "
+            "(see the top of this report). The record's head hash covers that text too, "
+            "so it is not quoted: check the full report against the record.",
+        ]
     if damage is not None:
         verify = code_span(f"lastgood verify {state.id}")
         last = (

@@ -49,6 +49,9 @@ class ReportRecord(Struct, frozen=True):
     """Where the record is not what was recorded, if the read found that."""
     gaps: ReadingGaps = ReadingGaps()
     """Where the probes went unrecorded (`ReadingGaps.until` the end adds the last)."""
+    for_org: bool = False
+    """Read for readers outside the team (`incident.reports.for_org`): text left out,
+    so the head hash, which covers it, is not quoted."""
 
     @property
     def polls(self) -> int:

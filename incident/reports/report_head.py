@@ -18,6 +18,7 @@ from incident.reports.analysis import (
 from incident.reports.authorship import authors
 from incident.reports.context import UNVERIFIED_MARK, ReportContext
 from incident.reports.drill_faults import FAULTS, FaultName, fault_shown
+from incident.reports.for_org import org_note
 from incident.reports.gaps import time_above_words
 from incident.reports.markdown import cell, code_span, heading, inline, table
 from incident.reports.postmortem import summary_line
@@ -79,6 +80,7 @@ def header(ctx: ReportContext) -> list[str]:
     ]
     lines = [f"# Incident report: {heading(state.title)}", ""]
     lines += [*damage_note(ctx), *drill_note(state)]
+    lines += [org_note(state.id), ""] if ctx.record.for_org else []
     lines += [*table(["", ""], rows), ""]
     return [*lines, ctx.times_note + ". T+ is time since the impact start."]
 
@@ -110,9 +112,12 @@ def damage_note(ctx: ReportContext) -> list[str]:
 
 def record_cell(ctx: ReportContext) -> str:
     """The Record row: how many events, and the head they end in; on a record that does
-    not verify, the last head that does, not the stored one as if it could be kept."""
+    not verify, the last head that does, not the stored one as if it could be kept; for
+    readers outside the team (`for_org`), no head: it covers text this report leaves out."""
     count = counted(ctx.record.event_count, "event")
     damage = ctx.record.damage
+    if ctx.record.for_org:
+        return f"{count}; text for the team left out (see above), so no head hash"
     if damage is None:
         return f"{count}, head hash `{ctx.head_hash}`"
     if not damage.count:

@@ -14,9 +14,12 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
+from msgspec import structs
+
 from incident.app.written import REPORT, TIMELINE, file_written
 from incident.core.clock import SystemClock
 from incident.core.text import json_text, visible
+from incident.reports.for_org import items_for_org
 from incident.reports.record import ReportRecord, read_record
 from incident.reports.report import markdown_report_from
 from incident.reports.timeline import timeline_from
@@ -93,21 +96,27 @@ def report_of_export(args: Arguments) -> int:
             "ics, no --check-step (the export is not the record to check a step in)"
         )
     found, record = exported(args)
+    if args.audience == "org":
+        items = items_for_org(found.items)
+        record = structs.replace(read_record(items, found.walk), for_org=True)
     now = SystemClock().now()
     text = markdown_report_from(record, now, tz=_zone(args))
-    _emit(
-        args,
-        text,
-        when_in(record.state, now),
-        lambda path: file_written(REPORT, path, record.head_hash),
-    )
+    head = "" if record.for_org else record.head_hash
+    _emit(args, text, when_in(record.state, now), lambda path: file_written(REPORT, path, head))
     warn_of(found)
     return 0
 
 
 def cmd_export(args: Arguments) -> int:
-    """`export`: of the export `--export` names, else of the database."""
-    return export_from_database(args) if args.export is None else report_of_export(args)
+    """`export`: of the export `--export` names, else of the database; `--for org` the
+    report for readers outside the team."""
+    if args.export is not None:
+        return report_of_export(args)
+    if args.audience == "org":
+        from tui.cli.org_report import cmd_org_report
+
+        return cmd_org_report(args)
+    return export_from_database(args)
 
 
 def cmd_timeline(args: Arguments) -> int:
