@@ -127,7 +127,7 @@ def test_verify_given_an_id_and_all_says_both_were_given(tmp_path: Path) -> None
         "the ID checks that incident, --all every one\n"
     )
     neither = cli.run("verify")
-    assert neither.err == "lastgood verify: give an incident ID or --all\n"
+    assert neither.err == "lastgood verify: give an incident ID or --all (or --export FILE)\n"
 
 
 def test_two_json_exports_of_a_closed_record_are_the_same_bytes(tmp_path: Path) -> None:
