@@ -128,7 +128,7 @@ def test_post_mortem_work_from_the_command_line(process_cli, tmp_path):
     assert f"DTSTART:{start:%Y%m%dT%H%M%S}Z\r\n" in unfolded
     assert f"DTEND:{start + timedelta(minutes=45):%Y%m%dT%H%M%S}Z\r\n" in unfolded
     assert f"UID:postmortem-{incident_id}@lastgood\r\n" in unfolded
-    assert "METHOD:REQUEST\r\n" in unfolded and "ORGANIZER;CN=" in unfolded
+    assert "METHOD:REQUEST\r\n" in unfolded and "ORGANIZER:mailto:ada@example.com\r\n" in unfolded
     assert "RSVP=TRUE:mailto:cy@example.com\r\n" in unfolded
     exported = subprocess.run(
         [*lastgood_command(), "export", incident_id, "--format", "ics"],

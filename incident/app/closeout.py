@@ -209,7 +209,7 @@ def checked_notes(done: Done) -> Done:
         and event.data.step in ARTEFACT_STEPS
         and event.data.note in DONE_NOTE.values()
     ]
-    return Done(done.events, done.said, [*done.notes, *notes]) if notes else done
+    return Done(done.events, done.said, [*done.notes, *notes], done.warnings) if notes else done
 
 
 Write = Callable[[str], object]

@@ -42,16 +42,16 @@ def invitation(log: EventLog, incident_id: str) -> Invitation:
     if not isinstance(first, Event):
         raise ValueError(f"incident {incident_id} does not start with a declaration")
     fold = Fold(first)
-    booked: tuple[IncidentState, int] | None = None
+    booked: tuple[IncidentState, int, str] | None = None
     for item in items:
         fold.add(item)
         if isinstance(item, Event) and item.kind == Kind.POSTMORTEM_SCHEDULED:
-            booked = copy_state(fold.settled()), item.seq
+            booked = copy_state(fold.settled()), item.seq, item.hash
     state = fold.settled()
     require_booking(state)
     if booked is None:  # a booking the state holds and the record does not: never written
         raise ValueError(f"incident {incident_id}: no post-mortem booking in the record")
-    booked_state, last_seq = booked
+    booked_state, last_seq, booked_head = booked
     damage = walk.report() if walk.failure is not None else None
-    text = booked_ics(booked_state, last_seq)  # seqs run from 1: the events up to it
+    text = booked_ics(booked_state, last_seq, booked_head)  # seqs run from 1: the events up to it
     return Invitation(text, state, damage)

@@ -10,6 +10,7 @@ from incident.app import closeout
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.core.timefmt import ReadTime
+from incident.reports.ics import uninvited
 from incident.reports.postmortem import (
     DEFAULT_DURATION_MIN,
     meeting_window,
@@ -118,4 +119,7 @@ def schedule(
     said = f"post-mortem booked for {utc_text(at)} ({duration} min)"
     if read.zone:
         said += f": {read.said()}"
-    return closeout.checked_notes(Done(events, said, [sooner] if sooner else []))
+    missing = uninvited(booked) if booked is not None else None
+    return closeout.checked_notes(
+        Done(events, said, [sooner] if sooner else [], [f"warning: {missing}"] if missing else [])
+    )

@@ -146,7 +146,8 @@ POSTMORTEM_VERBS: tuple[Verb, ...] = (
             Param("reason", "why, for a start more than 48 h after resolution", metavar="TEXT"),
             Param(
                 "organizer",
-                "your email: the calendar file becomes an invitation (METHOD:REQUEST)",
+                "the organizer's email: the calendar file becomes an invitation (METHOD:REQUEST)"
+                " to the attendees given by address",
                 metavar="EMAIL",
             ),
         ),

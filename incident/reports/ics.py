@@ -22,9 +22,11 @@ from datetime import UTC, datetime
 
 from incident.core.events import Event, Kind
 from incident.core.phase_clocks import t_plus
+from incident.core.records import PostmortemMeeting
 from incident.core.state import IncidentState
 from incident.core.state import fold as fold_events
 from incident.core.text import counted, visible, visible_block
+from incident.core.timefmt import utc_time
 from incident.core.verification import verification
 from incident.reports.milestones import milestones
 from incident.reports.postmortem import mailto_uri, meeting_window, summary_line, utc_text
@@ -85,8 +87,44 @@ def _stamp(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
-def description(state: IncidentState, event_count: int) -> str:
-    """The invitation's text: what happened, the key moments, where the record is."""
+def _when(state: IncidentState, at: datetime) -> str:
+    """`T+01:50 (09:01:50 UTC)`: the offset the documents use and the clock time an
+    invitee remembers; the date too on another day than the impact start's."""
+    same_day = at.astimezone(UTC).date() == state.started_at.astimezone(UTC).date()
+    clock = f"{utc_time(at)} UTC" if same_day else utc_text(at)
+    return f"{t_plus(state, at)} ({clock})"
+
+
+def report_contact(meeting: PostmortemMeeting) -> str:
+    """Whom an invitee without the record asks for the report: the organizer's address,
+    else who booked the meeting."""
+    return meeting.organizer or meeting.by
+
+
+def uninvited(meeting: PostmortemMeeting) -> str | None:
+    """One line naming the attendees the calendar file does not invite, said when the
+    meeting is booked (they were named in the description only, and nothing said so);
+    None when it invites everyone named, or names no one."""
+    if meeting.organizer:
+        missing = [name for name in meeting.attendees if mailto_uri(name) is None]
+        if not missing:
+            return None
+        return (
+            f"not invited, no email address: {visible(', '.join(missing))}"
+            " (the invitation names them in its description only)"
+        )
+    addressed = [name for name in meeting.attendees if mailto_uri(name) is not None]
+    if not addressed:
+        return None
+    return (
+        f"not invited: {visible(', '.join(addressed))}: with no organizer's email the"
+        " calendar file is an event to add to a calendar, not an invitation"
+    )
+
+
+def description(state: IncidentState, event_count: int, head_hash: str) -> str:
+    """The invitation's text: what happened, the key moments, where the record is, and
+    how an invitee who has no copy of the record gets the report."""
     meeting = state.postmortem
     lines = [f"Blameless post-mortem for incident {state.id}.", visible(summary_line(state))]
     if state.issue:
@@ -96,7 +134,7 @@ def description(state: IncidentState, event_count: int) -> str:
         if moment.key in ("impact_start", "declared"):
             continue
         if moment.at is not None:
-            lines.append(f"{moment.label}: {t_plus(state, moment.at)}")
+            lines.append(f"{moment.label}: {_when(state, moment.at)}")
         elif moment.key == "service_verified" and (skipped := verification(state).skipped):
             # not left out: a skipped step verified nothing (ux_review7 F2)
             lines.append(f"{moment.label}: no, {visible(', '.join(skipped))} skipped")
@@ -106,10 +144,14 @@ def description(state: IncidentState, event_count: int) -> str:
         window = meeting_window(state)
         where = f" ({utc_text(window[0])} to {utc_text(window[1])})" if window else ""
         lines.append(f"Booked outside the 48 h after resolution{where}: {visible(meeting.reason)}")
+    contact = visible(report_contact(meeting)) if meeting is not None else "the incident team"
     lines += [
-        f"Report: lastgood export {state.id} -o report.md",
-        f"Timeline: lastgood timeline {state.id}",
-        f"Record when booked: {counted(event_count, 'event')} (lastgood verify {state.id})",
+        f"Report and timeline: ask {contact} for them; whoever holds the record writes them"
+        f" with lastgood export {state.id} -o report.md and lastgood timeline {state.id}"
+        " -o timeline.md",
+        f"Record when booked: {counted(event_count, 'event')}, head {head_hash}"
+        f" (lastgood verify {state.id} --expect-head {head_hash} checks that the record"
+        " still holds them)",
     ]
     return "\n".join(lines)
 
@@ -134,12 +176,13 @@ def postmortem_ics(state: IncidentState, events: Sequence[Event]) -> str:
     `NotScheduled` when there is none."""
     require_booking(state)
     booked = as_booked(events)
-    return booked_ics(fold_events(booked), len(booked))
+    return booked_ics(fold_events(booked), len(booked), booked[-1].hash)
 
 
-def booked_ics(state: IncidentState, event_count: int) -> str:
+def booked_ics(state: IncidentState, event_count: int, head_hash: str) -> str:
     """The calendar file from the state the latest booking left, `event_count` events
-    into the record (`incident.app.invitation` streams a long record to them)."""
+    into the record whose head is then `head_hash` (the booking's own hash;
+    `incident.app.invitation` streams a long record to them)."""
     meeting = state.postmortem
     assert meeting is not None  # the state at a booking: its callers asked first
     invited = [(a, uri) for a in meeting.attendees if (uri := mailto_uri(a)) is not None]
@@ -157,13 +200,15 @@ def booked_ics(state: IncidentState, event_count: int) -> str:
         f"DTEND:{_stamp(meeting.ends_at)}",
         f"SEQUENCE:{len(state.postmortem_history) - 1}",
         f"SUMMARY:{escape_text(f'Post-mortem: {visible(state.title)} ({state.id})')}",
-        f"DESCRIPTION:{escape_text(description(state, event_count))}",
+        f"DESCRIPTION:{escape_text(description(state, event_count, head_hash))}",
     ]
     if state.channel:
         lines.append(f"LOCATION:{escape_text(visible(state.channel))}")
     if meeting.organizer:
+        # No CN: the organizer is given as an address alone, and the name of who booked
+        # it (`by`) put someone else's name on that address (ux_review16 #10).
         organizer = mailto_uri(meeting.organizer) or f"mailto:{meeting.organizer}"  # older checks
-        lines.append(f"ORGANIZER;CN={_param(meeting.by)}:{organizer}")
+        lines.append(f"ORGANIZER:{organizer}")
     if request:
         lines += [
             f"ATTENDEE;CN={_param(address)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;"
