@@ -210,7 +210,7 @@ def test_check_step_needs_a_report_that_is_kept(tmp_path):
     "command",
     [
         'lastgood export "$ID" -o out.md',
-        'lastgood export "$ID" --format json -o out.md',
+        'lastgood export "$ID" -o out.json',  # the format its name says
         'lastgood timeline "$ID" -o out.md',
         'lastgood close "$ID" --force --reason drill >/dev/null\n'
         'lastgood schedule-postmortem "$ID" --at 2030-01-01T10:00:00Z --reason later >/dev/null\n'
@@ -227,12 +227,14 @@ def test_every_verb_writing_a_named_file_refuses_a_link_in_one_line(tmp_path, co
     victim = tmp_path / "victim.txt"
     if not dangling:
         victim.write_text("precious\n")
-    (tmp_path / "out.md").symlink_to(victim)
+    out = tmp_path / ("out.json" if "out.json" in command else "out.md")
+    out.symlink_to(victim)
     done = shell(command, tmp_path)
     assert done.returncode == 2, done
-    assert done.stderr.endswith("out.md is a symbolic link: not written through it\n"), done.stderr
+    said = f"{out.name} is a symbolic link: not written through it\n"
+    assert done.stderr.endswith(said), done.stderr
     assert done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
-    assert (tmp_path / "out.md").is_symlink()
+    assert out.is_symlink()
     assert victim.read_text() == "precious\n" if not dangling else not victim.exists()
 
 

@@ -15,6 +15,7 @@ another, the record's time of the check.
 from __future__ import annotations
 
 import os
+import re
 import socket
 from datetime import UTC, datetime
 
@@ -78,6 +79,25 @@ def report_place_here(state: IncidentState) -> str | None:
     this machine: where writing it again goes."""
     found = recorded_file(state)
     return found[0] if found is not None and on_this_host(found[1]) else None
+
+
+def offered_path(state: IncidentState, actor: str) -> str:
+    """Where the TUI's Export report offers to write the report for `actor`: the file
+    that checked "Document the incident" when `actor` checked it with that file, here
+    (writing it again brings it up to date: the close says so); else `./ID-report.md`,
+    the reader's own. It offered the file someone else recorded as evidence, which
+    Enter overwrote (ux_review16 #11); a name that is that file gets the reader's name."""
+    own = f"./{state.id}-report.md"
+    recorded = report_place_here(state)
+    step_id = step_for(state, Artefact.REPORT)
+    if recorded is None or step_id is None:
+        return own
+    if state.steps[step_id].by == actor:
+        return recorded
+    if os.path.abspath(own) != recorded:
+        return own
+    name = re.sub(r"[^\w.-]+", "-", actor).strip("-.") or "mine"
+    return f"./{state.id}-report-{name}.md"
 
 
 def stale_report(state: IncidentState, *, this_host: str | None = None) -> StaleReport | None:

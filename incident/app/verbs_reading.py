@@ -66,12 +66,12 @@ READING_VERBS: tuple[Verb, ...] = (
         (
             Param(
                 "format",
-                "what to write (json: its JSON Schema: tui/cli/schemas/export.schema.json, "
-                "installed with lastgood)",
+                "what to write (default: the one the -o file's name ends in, .md, .json or "
+                ".ics, else markdown; a name for another is refused; json: its JSON Schema: "
+                "tui/cli/schemas/export.schema.json, installed with lastgood)",
                 Kind.CHOICE,
                 choices=("markdown", "json", "ics"),
                 cli_only=True,
-                default="markdown",
             ),
             OUTPUT,
             TZ,

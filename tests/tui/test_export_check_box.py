@@ -92,7 +92,7 @@ async def test_the_box_unticked_by_keys_in_phase_four_records_nothing(tmp_path):
         await pilot.press("e")
         await wait_for_screen(pilot, VerbForm)
         app.screen.query_one("#param-output").value = str(report)
-        await pilot.press("tab")  # from the file to the box
+        await pilot.press("tab", "tab")  # from the file, past the format, to the box
         check = box(app)
         assert check is not None and check.has_focus
         await pilot.press("space")

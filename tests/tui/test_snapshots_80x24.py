@@ -1,5 +1,5 @@
 """The rest of the 80x24 snapshots: each phase on show as it is worked in, and every
-modal not covered by test_snapshots.py (approval, composer, help, close form),
+modal not covered by test_snapshots.py (approval, composer, help, close form, export),
 test_due_messages.py (due message) or test_postmortem_screen.py.
 
 Regenerate on purpose with `--snapshot-update` after reading the diff's text.
@@ -157,3 +157,12 @@ def test_confirm_close(snap_compare):
     question = "Close the incident? Every required step is done."
     modal = ConfirmModal("Close INC-20261128-DEMO?", question, "Close it")
     assert snap_compare(Host(modal), terminal_size=SIZE)
+
+
+def test_export_form(snap_compare, tmp_path):
+    """`e` in phase 4: the file, its format (following the file's name) and the box."""
+    assert snap_compare(
+        app_for(tmp_path, "resolved"),
+        terminal_size=SIZE,
+        run_before=highlight_then("document-incident", "e"),
+    )

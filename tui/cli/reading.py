@@ -8,21 +8,20 @@ one timestamp format (`incident.core.events.format_timestamp`).
 from __future__ import annotations
 
 import gc
-import itertools
 import sys
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from datetime import datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TypeVar
 
 from incident.app.closeout import export_report, report_written
+from incident.app.exports import ICS, JSON, MARKDOWN, format_for, json_export_parts
 from incident.app.invitation import invitation
 from incident.app.outcome import Done
 from incident.app.params import machine_zone
 from incident.app.replay import state_at_moment
-from incident.app.report_document import json_export_record, report_document, report_record
+from incident.app.report_document import report_document, report_record
 from incident.app.session import cannot_read
 from incident.app.whole_file import (
     STDOUT_NAME,
@@ -82,36 +81,33 @@ def collector_paused() -> Iterator[None]:
 
 
 def cmd_export(args: Arguments) -> int:
-    if args.format == "ics":
+    path = output_path(args)
+    try:  # the format chosen, else the one the file's name says (one rule for both faces)
+        args.format = format_for(str(path) if path is not None else "", args.format)
+    except CommandError as error:
+        raise CliError(f"--format {args.format}: {error}") from None
+    if args.format == ICS:
         return cmd_ics(args)
     if args.check_step:
         return cmd_export_checked(args)
     with open_log(args, read_only=True) as log, collector_paused():
         require_incident(log, incident_of(log, args))
         now = SystemClock().now()
-        if args.format == "json":
-            # The figures come before the events in the document and are known only
-            # once every event has passed: the events wait in a spool, not in memory,
-            # encoded once as they pass and copied out as bytes (tens of megabytes
-            # at 100,000 events: decoding and encoding them again cost a tenth of
-            # the export).
-            encode = _utf8_for(args)
-            with tempfile.SpooledTemporaryFile(SPOOL_IN_MEMORY) as spool:
+        if args.format == JSON:
+            with ExitStack() as spooled:
                 try:
-                    whole, head, tail = readable(
+                    whole, parts = readable(
                         log,
                         args.id,
-                        lambda: json_export_record(
-                            log, args.id, now, lambda text: spool.write(encode(text))
+                        lambda: spooled.enter_context(
+                            json_export_parts(log, args.id, now, _utf8_for(args))
                         ),
                     )
                 except FaultHidden as error:  # a drill still running: nothing written
                     raise refused(error) from None
-                spool.seek(0)
-                events = iter(lambda: spool.read(COPY_BYTES), b"")
                 _emit_utf8(
                     args,
-                    itertools.chain([encode(head)], events, [encode(tail)]),
+                    parts,
                     when_in(whole.state, now),
                     lambda path: file_written(RECORD, path, whole.head_hash),
                 )
@@ -146,7 +142,7 @@ def cmd_export_checked(args: Arguments) -> int:
     Said as the export without it says it, after T+ on stdout (the report is in a file).
     """
     path = output_path(args)
-    if args.format != "markdown" or path is None:
+    if args.format != MARKDOWN or path is None:
         raise CliError("--check-step needs the Markdown report written to a file (-o FILE)")
     if not is_kept_file(path):  # /dev/null or a pipe would tick the step with no report
         raise CliError(f"--check-step needs the report kept in a file: {path} is not one")
@@ -165,11 +161,6 @@ def cmd_export_checked(args: Arguments) -> int:
             raise refused(error) from None
         say(session, done)
     return 0
-
-
-SPOOL_IN_MEMORY = 8 * 1024 * 1024
-"""Bytes of a JSON export's events kept in memory before they spill to a temporary file."""
-COPY_BYTES = 1024 * 1024
 
 
 T = TypeVar("T")

@@ -81,15 +81,21 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
 
 def stale_report_said(desk: Desk, after: After | None) -> After:
     """`after`, once the close is recorded saying so when the report "Document the
-    incident" names predates it (`incident.app.stale_report`), and that `e` writes it
-    again (its form holds that file's path)."""
+    incident" names predates it (`incident.app.stale_report`), and how to write it
+    again: `e` when its form holds that file's path (`offered_path`: the one who
+    wrote it, here), else `e` with that path, or on the machine it is on."""
 
     def closed(done: Done) -> None:
-        from incident.app.stale_report import stale_report
+        from incident.app.stale_report import offered_path, stale_report
 
         stale = stale_report(desk.state)
         if stale is not None:
-            how = "e writes it again" if stale.here else f"write it again on {stale.host}"
+            if not stale.here:
+                how = f"write it again on {stale.host}"
+            elif offered_path(desk.state, desk.actor) == stale.path:
+                how = "e writes it again"
+            else:
+                how = "e with that file's path writes it again"
             desk.notify(stale.said(how), title="Report out of date", severity="warning")
         if after is not None:
             after(done)
