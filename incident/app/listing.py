@@ -12,8 +12,10 @@ first screen, where `list` streamed it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 
 from incident.core.chain import ChainWalk
+from incident.core.events import JSONValue
 from incident.core.folding import fold_items
 from incident.core.log import EventLog
 from incident.core.phase_clocks import resolved_at
@@ -47,3 +49,42 @@ def standing(state: IncidentState) -> str:
     if resolved:
         return "resolved, ready to close" if ready else "resolved"
     return "ready to close" if ready else "open"
+
+
+RECOVERY_TIMES = (
+    ("to_decision_s", "rollback_decision"),
+    ("to_rollback_s", "app_rolled_back"),
+    ("to_verified_s", "service_verified"),
+    ("to_resolved_s", "resolved"),
+)
+"""`list --json`'s times from the declaration, by the key moment each is the time to."""
+
+
+def recovery_figures(state: IncidentState, now: datetime) -> dict[str, JSONValue]:
+    """What `list --json` sets beside each incident so two can be compared (ux_review16
+    #14): the seconds from the declaration to the decision, the rollback done, the
+    service verified and the resolution (null while not so), and each phase's result.
+
+    From the report's own functions on the state `list` folded (`milestones`, as the
+    export's `impact.milestones[].from_declaration_s`; `phase_results`, as its
+    `phase_results[].result`): no second computation, and no more reading of the
+    record. Loaded only when asked, so the plain `list` starts as fast as before."""
+    from incident.core.timefmt import seconds
+    from incident.reports.impact import phase_results
+    from incident.reports.milestones import milestones
+
+    moments = {m.key: m.at for m in milestones(state, ())}  # the events give only seqs
+    figures: dict[str, JSONValue] = {}
+    for name, key in RECOVERY_TIMES:
+        at = moments.get(key)
+        figures[name] = seconds(at - state.declared_at) if at is not None else None
+    figures["phases"] = [
+        {
+            "id": result.clock.phase.id,
+            "title": result.clock.phase.title,
+            "result": result.result,
+            "on_time": result.on_time,
+        }
+        for result in phase_results(state, now)
+    ]
+    return figures

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from incident.app.listing import incident_state, listed, standing
+from incident.app.listing import incident_state, listed, recovery_figures, standing
 from incident.app.session import cannot_read
 from incident.app.status_now import status_json, status_on_screen, status_said
 from incident.core.chain import damage_data
@@ -61,7 +61,7 @@ LISTED_NAME = 24
 whole, and moves only its own line's title."""
 
 
-def _ic(row: dict[str, str | None]) -> str:
+def _ic(row: dict[str, JSONValue]) -> str:
     """`IC Bo`, or `IC —` when no commander is named."""
     return f"IC {row['commander'] or '—'}"
 
@@ -83,7 +83,7 @@ def cmd_list(args: Arguments) -> int:
         else:
             print(said)
         return 0
-    rows: list[dict[str, str | None]] = []
+    rows: list[dict[str, JSONValue]] = []
     labels: list[str] = []  # each row's drill as a line names it; "" for a real incident
     unreadable: list[tuple[str, str]] = []
     with open_log(args, read_only=True) as log:
@@ -116,6 +116,7 @@ def cmd_list(args: Arguments) -> int:
                     "declared_at": format_timestamp(state.declared_at),
                     "elapsed": format_offset(elapsed(state, clock.now())),
                     "drill": shown_fault(state),
+                    **(recovery_figures(state, clock.now()) if args.json else {}),
                 }
             )
             labels.append(drill_label(state))
