@@ -29,7 +29,7 @@ from store.export_file import ExportedRecord, read_export
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import DAMAGED, CliError, store_failure
-from tui.cli.reading import _emit, _zone, check_gap, output_path, when_in
+from tui.cli.reading import _emit, _zone, check_gap, output_path, settle_format, when_in
 from tui.cli.reading import cmd_export as export_from_database
 from tui.cli.reading import cmd_timeline as timeline_from_database
 from tui.cli.shown_stream import json_for_stdout
@@ -110,6 +110,7 @@ def report_of_export(args: Arguments) -> int:
 def cmd_export(args: Arguments) -> int:
     """`export`: of the export `--export` names, else of the database; `--for org` the
     report for readers outside the team."""
+    settle_format(args)
     if args.export is not None:
         return report_of_export(args)
     if args.audience == "org":

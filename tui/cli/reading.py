@@ -80,12 +80,18 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def cmd_export(args: Arguments) -> int:
+def settle_format(args: Arguments) -> None:
+    """`--format` as chosen, else as the file's name says (one rule for every face and
+    for every source: the database, an export, the report for the org)."""
     path = output_path(args)
-    try:  # the format chosen, else the one the file's name says (one rule for both faces)
+    try:
         args.format = format_for(str(path) if path is not None else "", args.format)
     except CommandError as error:
         raise CliError(f"--format {args.format}: {error}") from None
+
+
+def cmd_export(args: Arguments) -> int:
+    settle_format(args)
     if args.format == ICS:
         return cmd_ics(args)
     if args.check_step:
