@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-import tui.cli.reading as reading
+import incident.app.exports as exports
 from incident.core.chain import GENESIS
 from incident.core.events import Event, NewEvent
 from incident.core.state import fold
@@ -129,8 +129,8 @@ def test_a_json_export_larger_than_its_spool_spills_and_is_whole(
     sampled: SampledRecord, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "export.json"
-    monkeypatch.setattr(reading, "SPOOL_IN_MEMORY", 4096)
-    monkeypatch.setattr(reading, "COPY_BYTES", 1000)
+    monkeypatch.setattr(exports, "SPOOL_IN_MEMORY", 4096)
+    monkeypatch.setattr(exports, "COPY_BYTES", 1000)
     args = ["--db", str(sampled.db), "export", sampled.incident_id, "--format", "json"]
     assert main([*args, "-o", str(target)]) == 0
     written = target.read_text(encoding="utf-8")
