@@ -287,6 +287,7 @@ NEW_OPTIONAL_FIELDS = {
     ("probe.samples", "poller"),
     ("command.ran", "ran_at"),
     ("incident.declared", "coordinator"),
+    ("incident.closed", "unstable"),
 }
 """Fields this release added to a kind, stored only when given: without them, an event
 has the shape the previous release wrote. The previous release reads each of them as
@@ -295,7 +296,8 @@ payload as the dict it stored, whatever its keys; a tick that names its poller, 
 `monitor` and screen now writes, verifies and folds there as one that does not. A run
 recorded late (`ran_at`, when it ran) reads there as the run, recorded at its event's time;
 a declaration naming its deployment coordinator reads there as one that does not (the
-role vacant, as that release left it)."""
+role vacant, as that release left it); a close forced while the service was not stable
+(`unstable`, ux_review15 #2) reads there as the forced close, its reason kept."""
 
 
 def test_what_this_release_writes_has_a_shape_the_previous_one_wrote(

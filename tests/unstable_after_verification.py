@@ -30,6 +30,13 @@ def _check(scenario: Scenario, step: str, *, evidence: str = "", after: float = 
 
 def verified_then_down(db: Path) -> Scenario:
     """Verified at about T+21, every probe refused from then on: health-failing met."""
+    scenario = verified(db)
+    down(scenario)
+    return scenario
+
+
+def verified(db: Path) -> Scenario:
+    """The demo's mid-phase-2 moment, phase 1's message sent, verified at about T+21."""
     scenario = scenario_copy("mid-phase-2", db)
     clock = scenario.clock
     scenario.advance(10)
@@ -40,6 +47,12 @@ def verified_then_down(db: Path) -> Scenario:
     _check(scenario, "confirm-version", after=200)
     _check(scenario, "check-health", after=120)
     _check(scenario, "smoke-test", evidence="login and checkout OK", after=240)
+    return scenario
+
+
+def down(scenario: Scenario) -> None:
+    """Three ticks where every probe's connection is refused: health-failing met."""
+    clock = scenario.clock
     for _ in range(3):  # the clock moved by hand: no healthy tick comes in between
         clock.set(clock.now() + timedelta(seconds=5))
         now = clock.now()
@@ -47,4 +60,3 @@ def verified_then_down(db: Path) -> Scenario:
         scenario.session.run_many(
             lambda s, batch=refused: commands.record_samples(s, batch, actor="probes", clock=clock)
         )
-    return scenario

@@ -15,9 +15,16 @@ from datetime import datetime
 
 from incident.core.phase_clocks import RESOLVED_TEMPLATE
 from incident.core.state import IncidentState
-from incident.health.stability import Unstable, unstable
+from incident.health.stability import Unstable, close_held, lapse_said, unstable
 
-__all__ = ["Unstable", "close_warning", "resolution_warning", "unstable"]
+__all__ = [
+    "Unstable",
+    "close_held",
+    "close_warning",
+    "lapse_said",
+    "resolution_warning",
+    "unstable",
+]
 
 RESTORED = "it tells stakeholders the service is restored"
 STABLE = "the guide closes out once the service is stable"

@@ -320,9 +320,13 @@ RECORDING_VERBS: tuple[Verb, ...] = (
     Verb(
         "close",
         "Close incident",
-        "Close the incident (required steps still open need force and a reason).",
+        "Close the incident (required steps still open, or a rollback trigger met or the "
+        "bad release running, need force and a reason).",
         R,
-        (Param("force", "close with required steps open", Kind.FLAG), OPTIONAL_REASON),
+        (
+            Param("force", "close with required steps open or the service not stable", Kind.FLAG),
+            OPTIONAL_REASON,
+        ),
         use_case="incident.app.lifecycle:close",
         key="X",
         confirm="Close the incident? Closing ends the rollback's clocks.",

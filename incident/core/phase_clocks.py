@@ -9,7 +9,6 @@ Everything here is a pure function of an `IncidentState` and a moment, so the TU
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime, timedelta
 from enum import StrEnum
 
@@ -17,9 +16,16 @@ from msgspec import Struct
 from msgspec.structs import replace
 
 from incident.core.phase_windows import PlacedWindow, placed_window
-from incident.core.records import Communication, StepRecord
+from incident.core.records import StepRecord
 from incident.core.state import IncidentState
 from incident.core.timefmt import exact_duration, printed_span
+from incident.core.update_cadence import PAGING_TEMPLATE as PAGING_TEMPLATE
+from incident.core.update_cadence import RESOLVED_TEMPLATE as RESOLVED_TEMPLATE
+from incident.core.update_cadence import cadence_messages as cadence_messages
+from incident.core.update_cadence import next_update_due as next_update_due
+from incident.core.update_cadence import repeats as repeats
+from incident.core.update_cadence import resolved_at as resolved_at
+from incident.core.update_cadence import to_stakeholders as to_stakeholders
 from runbooks.model import Phase
 
 
@@ -330,70 +336,3 @@ def next_in_phase(state: IncidentState, phase_id: str) -> StepRecord | None:
         if not (record.done or record.skipped):
             return record
     return None
-
-
-RESOLVED_TEMPLATE = "resolved"
-"""The template whose message says the service is restored."""
-
-PAGING_TEMPLATE = "paging"
-"""The runbook template whose message pages people (besides the `page` verb)."""
-
-
-def resolved_at(state: IncidentState) -> datetime | None:
-    """When the incident was resolved: the resolution message, else the close."""
-    for message in state.communications:
-        if message.template == RESOLVED_TEMPLATE:
-            return message.at
-    return state.closed_at
-
-
-def next_update_due(state: IncidentState) -> datetime | None:
-    """When the next stakeholder update is due under the runbook's cadence.
-
-    The first update is due `first_update_min` after declaration; each message sent
-    to stakeholders (but a repeat of a once-per-incident one: `cadence_messages`)
-    moves the next one to `every_min` after it. Once resolved (the resolution message sent, or the
-    incident closed) no more updates are owed: the cadence is "until resolved", and a
-    clock still counting would ask for one.
-    """
-    if resolved_at(state) is not None:
-        return None
-    cadence = state.runbook.cadence
-    updates = cadence_messages(state)
-    if not updates:
-        return state.declared_at + timedelta(minutes=cadence.first_update_min)
-    return updates[-1].at + timedelta(minutes=cadence.every_min)
-
-
-def cadence_messages(state: IncidentState) -> list[Communication]:
-    """The messages the update cadence counts: every one to stakeholders but a
-    `repeat`, which tells them nothing new (and came, as often as not, from a second
-    terminal). A message the runbook says goes to the responders (its template in
-    `cadence.to_responders`: the page to the team) is no update to stakeholders."""
-    return [
-        message for message, again in _told(state) if not again and to_stakeholders(state, message)
-    ]
-
-
-def to_stakeholders(state: IncidentState, message: Communication) -> bool:
-    """Whether `message` went to stakeholders: all but those from a template the
-    runbook sends to the responders (`Runbook.to_responders`). Free text counts, as
-    before: the runbook cannot say whom it was for."""
-    return not state.runbook.to_responders(message.template)
-
-
-def repeats(state: IncidentState) -> list[Communication]:
-    """Each message from a once-per-incident template (`Runbook.sent_once`) after the
-    first from it, in order: the same news sent again."""
-    return [message for message, again in _told(state) if again]
-
-
-def _told(state: IncidentState) -> Iterator[tuple[Communication, bool]]:
-    """Each message, and whether it repeats a once-per-incident one sent before it."""
-    seen: set[str] = set()
-    for message in state.communications:
-        template = message.template
-        once = template is not None and state.runbook.sent_once(template)
-        yield message, once and template in seen
-        if once and template is not None:
-            seen.add(template)

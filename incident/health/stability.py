@@ -20,9 +20,10 @@ from msgspec import Struct
 from incident.core.phase_clocks import RESOLVED_TEMPLATE, t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
-from incident.core.verification import verification
+from incident.core.update_cadence import NotRestored, not_restored
+from incident.core.verification import verification, verification_records
 from incident.health.reading_line import reading_summary
-from incident.health.readings import version_expected
+from incident.health.readings import evidence_for, version_expected
 from runbooks.model import Probe, ProbeKind, Step, StepKind
 
 
@@ -120,3 +121,81 @@ def resolution_held(state: IncidentState, step: Step, now: datetime) -> Unstable
     if step.kind != StepKind.COMMUNICATION or step.template != RESOLVED_TEMPLATE:
         return None
     return unstable(state, now)
+
+
+NO_LONGER_HOLDS = "verification no longer holds"
+"""What every face says of a service verified that went back (ux_review15 #2)."""
+NOT_RESTORED_MARK = "✖ NOT RESTORED"
+"""The mark a line about production carries while it is so (`monitor`'s tick line)."""
+
+
+def lapse_text(state: IncidentState, lapse: NotRestored) -> str:
+    """`verification no longer holds: rollback trigger error-rate met since T+03:47;
+    version 2.4.1 running since T+03:45, not the last good 2.4.0 (after verification
+    at T+02:40)`."""
+    parts = [
+        f"rollback trigger {found} met since {t_plus(state, at)}" for found, at in lapse.triggers
+    ]
+    if lapse.version is not None and lapse.version_since is not None:
+        want = state.last_good_version
+        parts.append(
+            f"version {lapse.version} running since {t_plus(state, lapse.version_since)}"
+            + (f", not the last good {want}" if want else "")
+        )
+    after = f"at {t_plus(state, lapse.after)}"
+    if lapse.after_resolution:
+        return f"the service is not restored: {'; '.join(parts)} (after the resolution {after})"
+    return f"{NO_LONGER_HOLDS}: {'; '.join(parts)} (after verification {after})"
+
+
+def lapse_said(state: IncidentState) -> str | None:
+    """`lapse_text` of the service now, or None while it is restored (or not yet verified)."""
+    lapse = not_restored(state)
+    return None if lapse is None else lapse_text(state, lapse)
+
+
+def contradicted_checks(state: IncidentState) -> list[tuple[str, str]]:
+    """Each verification step checked whose probe now contradicts it, by id, with what
+    the readings say (`evidence_for`): the check stays in the record, as it was made,
+    and every face marks it contradicted while the readings say otherwise."""
+    return [
+        (record.step.id, found.detail)
+        for record in verification_records(state)
+        if record.done
+        and record.step.probe
+        and (found := evidence_for(state, record.step)).holds is False
+    ]
+
+
+def bad_version_running(state: IncidentState) -> str | None:
+    """`version 2.4.1 running, the release rolled back`: the version probe's latest
+    reading is the release being rolled back, or, once the rollback is carried out, any
+    version but the last good one (`version_expected`); None otherwise."""
+    probe = next((p for p in state.runbook.probes if p.kind is ProbeKind.VERSION), None)
+    samples = state.samples.get(probe.name, []) if probe is not None else []
+    if not samples or not samples[-1].ok or samples[-1].text is None:
+        return None
+    running = samples[-1].text
+    want = state.last_good_version
+    if want and running == want:
+        return None
+    if running == state.from_version:
+        return f"version {running} running, the release rolled back"
+    if not version_expected(state, running):
+        return f"version {running} running, not the last good {want}"
+    return None
+
+
+def close_held(state: IncidentState, now: datetime) -> str | None:
+    """What holds the close back now: a rollback trigger met, the bad release running
+    (`rollback trigger error-rate met since T+03:47; version 2.4.1 running, the release
+    rolled back`); None when neither. The guide closes out "once the service is
+    stable": closing anyway takes `--force` and a reason, recorded with the close."""
+    parts = []
+    found = unstable(state, now)
+    if found is not None:
+        noun = "rollback trigger" if len(found.met) == 1 else "rollback triggers"
+        parts.append(f"{noun} {'; '.join(found.met)}")
+    if (version := bad_version_running(state)) is not None:
+        parts.append(version)
+    return "; ".join(parts) or None

@@ -36,7 +36,7 @@ from incident.core.text import clipped, clipped_at_words, visible
 from incident.core.verification import verification
 from incident.health.poll_mark import Marker, production_words
 from incident.health.reading_line import reading_parts
-from incident.health.stability import resolution_held
+from incident.health.stability import close_held, lapse_said, resolution_held
 from incident.reports.brief_decisions import (
     MAX_DECISIONS,
     decision_lines,
@@ -194,9 +194,10 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
         head.append(_one(KEPT, "phase", closed, top=True))
     elif clock is None:
         over = "done or skipped" if skipped else "done"
-        head.append(
-            _one(KEPT, "phase", f"OPEN {at}: every phase is {over}; ready to close", top=True)
+        ready = (
+            "ready to close" if close_held(state, now) is None else "the close waits: not stable"
         )
+        head.append(_one(KEPT, "phase", f"OPEN {at}: every phase is {over}; {ready}", top=True))
     else:
         phase = f"OPEN {at}  {clock.phase.title}: {_time_left(clock)}"
         head.append(_one(KEPT, "phase", phase, top=True))
@@ -211,6 +212,8 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
     account = verification(state)
     if account.skipped:  # a skipped verification step verified nothing (ux_review7 F2)
         head.append(_one(KEPT, "not verified", f"Not verified: {account.unverified()}"))
+    if not state.is_closed and (lapse := lapse_said(state)) is not None:  # ux_review15 #2
+        head.append(_one(KEPT, "not restored", lapse[0].upper() + lapse[1:]))
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = [
         _listed(KEPT if gates else NO_GATES, "open gates", "Open gates: ", gates or ["none"], "; ")

@@ -163,6 +163,8 @@ def describe(event: Event) -> str:
         case NotificationRequeued() as d:
             return f"Re-sending to {_line(d.target)} (by {_line(d.by) or event.actor})"
         case Closed() as d:
+            if d.unstable:
+                return f"Closed while {_line(d.unstable)} (forced: {_line(d.reason)})"
             if d.forced:
                 return f"Closed (forced: {_line(d.reason)})"
             return f"Closed{_then(d.reason)}"

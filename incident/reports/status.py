@@ -35,6 +35,7 @@ from incident.core.text import visible
 from incident.core.verification import skipped_in_phase, verification
 from incident.health.poll_mark import Marker, poll_mark, poll_words, production_words
 from incident.health.reading_line import reading_summary, readings_line
+from incident.health.stability import NO_LONGER_HOLDS, contradicted_checks, lapse_said
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder
@@ -283,6 +284,9 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
     if (read := readings_line(state, now)) is not None:
         lines.append(f"readings: {visible(read)}")
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
+    if not state.is_closed and (lapse := lapse_said(state)) is not None:
+        lines.append(lapse)  # the service verified went back (ux_review15 #2)
+    contradicted = {} if state.is_closed else dict(contradicted_checks(state))
     next_update = next_update_due(state)
     if next_update is not None:
         lines.append(f"next stakeholder update {update_when(next_update, now)}")
@@ -319,6 +323,11 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
             # DONE, but a skipped verification step verified nothing (ux_review7 F2)
             timing = f"{timing}  " if timing else ""
             timing += f"not verified: {', '.join(skipped)} skipped"
+        if clock.state is PhaseState.DONE and any(
+            state.steps[step_id].step.phase_id == clock.phase.id for step_id in contradicted
+        ):
+            timing = f"{timing}  " if timing else ""
+            timing += NO_LONGER_HOLDS
         title = f"{clock.phase.title}  ({span})" if span else clock.phase.title  # no window
         steps: list[tuple[StepStatus, list[str]]] = []
         for record in state.phase_steps(clock.phase.id):
@@ -328,6 +337,8 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
                 extra = f"  ({state.blocker(record.step.id)})"
             elif step_state == StepStatus.SKIPPED:
                 extra = f"  (skipped: {record.reason})"
+            elif record.step.id in contradicted:  # checked, and the readings now say not
+                extra = f"  (contradicted now: {contradicted[record.step.id]})"
             optional = "" if record.step.required else " (optional)"
             said = [
                 f"  {_MARKS[step_state]} {record.step.id}: {record.step.title}{optional}{extra}"

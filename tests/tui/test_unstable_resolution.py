@@ -1,7 +1,8 @@
 """The resolution while a rollback trigger is met after verification (ux_review11 #1),
 on the coordinator's screen: the guidance points at the trigger, not at `m`; the `m`
 dialog says which trigger is met and which probes fail before ctrl+s; the send is
-recorded with a warning toast; and the close question says it before the yes.
+recorded with a warning toast; and the close asks for force and a reason, saying why
+(ux_review15 #2: it was a yes/no question with the warning above it).
 
 The real app (Pilot) on a real SQLite file: the demo's mid-phase-2 moment, verified,
 then every probe refused three times (`health-failing` met after verification).
@@ -9,7 +10,6 @@ then every probe refused three times (`health-failing` met after verification).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from textual.widgets import Label
@@ -20,8 +20,8 @@ from tests.tui.coordinator_harness import guide
 from tests.tui.pilot_helpers import wait_for_screen, wait_until
 from tests.unstable_after_verification import verified_then_down
 from tui.app.app import LastGoodApp
-from tui.app.modals.confirm import ConfirmModal
 from tui.app.modals.due_message import DueMessageModal
+from tui.app.modals.verb_form import VerbForm
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.guidance import Guidance
 
@@ -75,11 +75,8 @@ async def test_guidance_dialog_toast_and_close_say_the_trigger(tmp_path: Path) -
                     lambda outcome: None,
                 )
             await wait_until(pilot, lambda: not screen.state.open_required_steps())
-            await pilot.press("X")
-            await wait_until(pilot, lambda: isinstance(app.screen, ConfirmModal))
-            question = " ".join(app.screen.question.split())
-            assert re.match(
-                rf"⚠ Closing while rollback trigger {re.escape(MET)}; {re.escape(FAILING)}: "
-                r"the guide closes out once the service is stable\. Close the incident\?",
-                question,
-            ), question
+            await pilot.press("X")  # not a yes: force and a reason (ux_review15 #2)
+            await wait_until(pilot, lambda: isinstance(app.screen, VerbForm))
+            assert app.screen.context == (
+                f"Not stable: rollback trigger {MET}. The guide closes out once it is."
+            )

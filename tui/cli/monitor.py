@@ -31,6 +31,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.samples import Sample
 from incident.core.text import visible
 from incident.health.reading_line import reading_summary
+from incident.health.stability import NOT_RESTORED_MARK, lapse_said
 from incident.reports.describe import describe
 from runbooks.unpointed import pointed_probes
 from runbooks.unset import polled_here, unset_by_probe, unset_hint
@@ -173,6 +174,8 @@ def run_monitor(
                 stop.set()
                 await finished(messages)
 
+    said_lapse: list[str | None] = [None]  # the lapse said last, said again when it changes
+
     def recorder(loop: asyncio.AbstractEventLoop, stop: asyncio.Event) -> BatchRecorder:
         def record(batch: list[Sample]) -> None:
             """On the store thread: record a batch, then print it. A StoreError passes
@@ -195,10 +198,15 @@ def run_monitor(
                 print_json_batch(session, batch, events)
                 return
             read = " · ".join(reading_summary(session.state, s) for s in batch)
-            lines = [visible(f"{offset}  {read}")]
+            lapse = lapse_said(session.state)  # verified, and gone back (ux_review15 #2)
+            marked = f"  {NOT_RESTORED_MARK}" if lapse is not None else ""
+            lines = [visible(f"{offset}  {read}{marked}")]
             for event in events:
                 if event.kind == Kind.TRIGGER_CHANGED:
                     lines.append(f"{offset}  {describe(event)}")
+            if lapse is not None and lapse != said_lapse[0]:
+                lines.append(visible(f"{offset}  {lapse}"))
+            said_lapse[0] = lapse
             emit("\n".join(lines))
 
         return record

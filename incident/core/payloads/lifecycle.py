@@ -126,20 +126,31 @@ class Closed(Struct, frozen=True):
     open_required_steps: tuple[str, ...]
     elapsed: str
     """T+ at close, as shown (`T+32:10`)."""
+    unstable: str = ""
+    """What said the service was not stable when it was closed anyway (`--force` with a
+    reason): `rollback trigger error-rate met since T+03:47; version 2.4.1 running`;
+    "" when nothing did (written only when set: older records have no such field)."""
 
     def to_json(self) -> dict[str, JSONValue]:
-        return {
+        data: dict[str, JSONValue] = {
             "reason": self.reason,
             "forced": self.forced,
             "open_required_steps": list(self.open_required_steps),
             "elapsed": self.elapsed,
         }
+        if self.unstable:
+            data["unstable"] = self.unstable
+        return data
 
     @classmethod
     def from_json(cls, data: Mapping[str, JSONValue]) -> Closed:
         f = Fields(cls.KIND, data)
         decoded = cls(
-            f.text("reason"), f.flag("forced"), f.texts("open_required_steps"), f.text("elapsed")
+            f.text("reason"),
+            f.flag("forced"),
+            f.texts("open_required_steps"),
+            f.text("elapsed"),
+            f.text("unstable", ""),
         )
         f.done()
         return decoded

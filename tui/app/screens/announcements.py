@@ -50,6 +50,7 @@ from datetime import datetime, timedelta
 
 from textual.notifications import SeverityLevel
 
+from incident.app.stability import lapse_said
 from incident.core.attribution import handoff_line
 from incident.core.events import Event, Kind
 from incident.core.gates import DECISION_NOTE, decision_gate
@@ -94,6 +95,21 @@ class TriggerNews:
 
     def __init__(self) -> None:
         self._said_at: dict[str, datetime] = {}
+        self._lapse: str | None = None
+        """What was said last of the service verified gone back (`lapse_said`)."""
+
+    def lapse(self, state: IncidentState) -> Toast | None:
+        """`verification no longer holds: rollback trigger error-rate met since …`,
+        titled "Service not restored", once each time what it says changes: the
+        Production panel turned red while the strip kept Verification DONE and no
+        update owed (ux_review15 #2). None while the service is restored."""
+        said = None if state.is_closed else lapse_said(state)
+        if said == self._lapse:
+            return None
+        self._lapse = said
+        if said is None:
+            return None
+        return visible(said), "Service not restored", "error", 20
 
     def toast(self, state: IncidentState, event: Event, change: TriggerChanged) -> Toast | None:
         last = self._said_at.get(change.trigger)
@@ -241,7 +257,7 @@ def announcements(
 ) -> list[Toast]:
     """The toasts `events` deserve; `recorded_here`, the `seq`s this screen recorded;
     `keyed`, whether they may name the coordinator's keys."""
-    return [
+    toasts = [
         toast
         for event in events
         if (
@@ -250,3 +266,5 @@ def announcements(
             )
         )
     ]
+    lapse = triggers.lapse(state)
+    return toasts if lapse is None else [*toasts, lapse]

@@ -25,7 +25,7 @@ from textual.widgets.option_list import Option
 
 from incident.app.lifecycle import closed_already
 from incident.app.outcome import Done
-from incident.app.stability import close_warning
+from incident.app.stability import close_held, close_warning
 from incident.app.verb import Verb
 from incident.app.verbs import BY_NAME, VERBS
 from incident.core.text import visible
@@ -60,8 +60,10 @@ def close_incident(desk: Desk, *, after: After | None = None) -> None:
         desk.notify(refused, title="Not recorded", severity="warning")
         return
     after = stale_report_said(desk, after)
-    if desk.state.open_required_steps():
-        open_form(desk, verb, after=after)
+    held = close_held(desk.state, desk.now())  # the command's own rule (ux_review15 #2)
+    if desk.state.open_required_steps() or held is not None:
+        why = "" if held is None else f"Not stable: {held}. The guide closes out once it is."
+        open_form(desk, verb, after=after, why=why)
         return
 
     def answered(yes: bool | None) -> None:

@@ -28,9 +28,11 @@ def open_form(
     fixed: Mapping[str, object] | None = None,
     after: After | None = None,
     initial: Mapping[str, str] | None = None,
+    why: str = "",
 ) -> None:
     """The generic form for `verb`: a field for each parameter not `fixed` here,
-    opening with `initial` in it (what the guidance named: `NextKey.prefill`).
+    opening with `initial` in it (what the guidance named: `NextKey.prefill`); `why`,
+    what the form is asked for, said above its fields (the close's "not stable").
 
     A step parameter takes the highlighted step; the form stays open on a refusal.
     """
@@ -48,6 +50,7 @@ def open_form(
         context = f"Step: {desk.state.steps[step].step.title}"
     elif given:
         context = " · ".join(f"{name}: {value}" for name, value in given.items())
+    context = " · ".join(part for part in (why, context) if part)
     shown = [p for p in verb.params if not p.cli_only and p.name not in given]
     choices = choices_for(verb, desk.state, desk.now())
     for param in shown:
