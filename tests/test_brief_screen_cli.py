@@ -55,7 +55,7 @@ def test_brief_fits_a_46_by_22_terminal_phase_and_production_first(tmp_path: Pat
     # wrapped at words with a hanging indent: each row after a line's first is indented
     text = "\n".join(shown)
     assert "Triggers now: " in text and "Messages due now: announce, paging" in text
-    assert "Next step: assess-severity: Assess severity" in text
+    assert "Next step: announce-rollback: Announce that a" in text, text  # decided: assessed
     assert "Decided: (1 of 3, the rest in the timeline)" in shown  # shortened, not lost
     # Fewer rows: what gave way is named, with the way to read all of it.
     shorter = on_a_terminal(cli, 46, "brief", incident_id, rows=16).splitlines()

@@ -45,7 +45,7 @@ def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> 
 
     cli.ok("decide", incident_id, "--reason", "error rate 12% > 5%")
     cli.ok("channel", incident_id, "#inc-checkout")  # checks create-channel
-    cli.ok("check", incident_id, "assess-severity")  # assign-commander: the declaration did it
+    # assess-severity: the decision checked it; assign-commander: the declaration did
     for template in ("announce", "paging", "initiating"):
         cli.ok("send", incident_id, "--template", template)
     cli.ok("check", incident_id, "app-rollback-redeploy")

@@ -54,7 +54,7 @@ def test_a_pipe_gets_the_same_lines_whole(tmp_path: Path) -> None:
     ]
     sent = cli.run("send", incident_id, "--template", "announce")
     assert sent.code == 0, sent.err
-    checked = cli.run("check", incident_id, "assess-severity")
+    checked = cli.run("check", incident_id, "confirm-version", "--evidence", "/version: 2.4.0")
     assert checked.code == 0, checked.err
     assert checked.err.splitlines()[-3:] == [
         "due: the initiating and paging messages (step:decide-rollback)",

@@ -31,7 +31,7 @@ def test_timeline_says_the_phase_was_entered_and_runs_it_from_there(tmp_path: Pa
     for template in ("announce", "paging", "initiating"):
         setup.run("send", incident_id, "--template", template)
     setup.ok("channel", incident_id, "#inc-checkout")
-    setup.ok("check", incident_id, "assess-severity")
+    # assess-severity: the decision checked it, with the gate's trigger reading
     timeline = cli.ok("timeline", incident_id)
     phase_1 = timeline.split("## Decision and Communication", 1)[1].split("\n\n", 2)[1]
     phase_2 = timeline.split("## Execute Rollback", 1)[1].split("\n\n", 2)[1]

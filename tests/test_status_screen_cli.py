@@ -24,7 +24,7 @@ def phase_one_finished(cli: Cli) -> str:
     """`busy_incident` with its first phase finished: one step skipped, the rest done."""
     incident_id = busy_incident(cli)
     setup = cli.in_process()
-    setup.ok("check", incident_id, "assess-severity")
+    # assess-severity: busy_incident's decision checked it, with the gate's reading
     setup.ok("send", incident_id, "--template", "announce")
     setup.ok("send", incident_id, "--template", "paging")
     return incident_id

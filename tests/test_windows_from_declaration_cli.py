@@ -98,7 +98,7 @@ def test_phase_one_done_two_minutes_after_a_late_declaration_is_on_time(tmp_path
     done = cli.in_process()  # phase 1's work, in-process: the report is the process here
     done.ok("decide", incident_id, "--reason", "error rate 12% > 5%")
     done.ok("channel", incident_id, "#inc-checkout")  # which checks create-channel
-    done.ok("check", incident_id, "assess-severity")  # assign-commander: the declaration did it
+    # assess-severity: the decision checked it; assign-commander: the declaration did
     for template in ("announce", "paging", "initiating"):
         done.ok("send", incident_id, "--template", template)
 

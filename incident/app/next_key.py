@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from msgspec import Struct
 
 from incident.app import channel_step, closeout, message_steps
+from incident.app.assessment import assess_step
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
 from incident.core.gates import decision_gate
@@ -125,6 +126,9 @@ def next_key(
         met = sum(1 for t in triggers if t.state is TriggerState.MET)
         tally = f" ({met} of {len(triggers)} triggers met)" if triggers else ""
         return NextKey(DECIDE_KEY, f"the decision screen{tally}, then decide")
+    if gate is not None and gate.step.id not in state.approvals and assess_step(state) == step_id:
+        # The gate's trigger reading is the guide's assessment (ux_review15 #5).
+        return NextKey(CHECK_KEY, f"check it once assessed; deciding ({DECIDE_KEY}) checks it too")
     if step.approver or step.kind == StepKind.APPROVAL:
         if step_id not in state.approvals:
             return NextKey(APPROVE_KEY, "record who approves this gate and why")

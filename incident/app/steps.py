@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from incident import commands
 from incident.app import channel_step, closeout, message_steps
+from incident.app.assessment import GATE_READING, assessed
 from incident.app.noted_decision import noted_decision
 from incident.app.outcome import Done
 from incident.app.session import Session
@@ -20,6 +21,7 @@ from incident.core.gates import DECISION_NOTE as DECISION_NOTE
 from incident.core.gates import appointed_warning, decider, decision_gate, decision_refusal
 from incident.core.gates import decision_recorded as decision_recorded
 from incident.core.names import same_person
+from incident.core.payloads import StepChecked
 from incident.core.reversals import trigger_reversal
 from incident.core.state import IncidentState, StepStatus
 
@@ -160,12 +162,17 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
                 commands.approve(s, step_id, by=approver, reason=reason, actor=actor, clock=clock)
             ]
         )
-    events += session.run_many(
+    checked = session.run_many(
         lambda s: [
-            commands.check_step(s, step_id, actor=actor, clock=clock, note="initiate rollback")
+            commands.check_step(s, step_id, actor=actor, clock=clock, note="initiate rollback"),
+            *assessed(s, actor=actor, clock=clock),  # the guide's Assess severity, its evidence
         ]
     )
-    return Done(events, f"rollback decided: {step_id} approved and checked")
+    said = f"rollback decided: {step_id} approved and checked"
+    assess = [e.data.step for e in checked[1:] if isinstance(e.data, StepChecked)]
+    if assess:
+        said += f"; {assess[0]} checked with {GATE_READING}"
+    return Done([*events, *checked], said)
 
 
 VERDICTS = ("met", "cleared")

@@ -169,36 +169,38 @@ def version_expected(state: IncidentState, version: str) -> bool:
     """Whether `version` running is what the rollback asks for now: the last good
     version, or, until the rollback is carried out, the release being rolled back.
 
-    Carried out is every phase before the one that confirms the version (its
-    verification step on a version probe) finished. Until then the bad release
-    running is the incident, not news: a version row red from the declaration on,
-    in every drill whatever the fault, said nothing (a fresh user's review), and
-    trained the eye to pass over red. After it, anything but the last good version
-    is a rollback that did not take. A runbook with no such step compares from the
-    start, as before."""
+    Carried out is the phase just before the one that confirms the version (its
+    verification step on a version probe) finished, or that step checked. Until then
+    the bad release running is the incident, not news: a version row red from the
+    declaration on, in every drill whatever the fault, said nothing (a fresh user's
+    review), and trained the eye to pass over red. After it, anything but the last
+    good version is a rollback that did not take. Only that phase: with every phase
+    before it asked finished, "Assess severity" left open in phase 1 kept the row
+    green on the bad release after the rollback and its confirmation (ux_review15 #5).
+    A runbook with no such step compares from the start, as before."""
     want = state.last_good_version
     if not want or version == want:
         return True
     if version != state.from_version:
         return False
     phases = state.runbook.phases
-    confirming = next(
-        (
-            index
-            for index, phase in enumerate(phases)
-            for step in phase.steps
-            if step.kind is StepKind.VERIFICATION
-            and (probe := state.runbook.probe(step.probe or "")) is not None
-            and probe.kind is ProbeKind.VERSION
-        ),
-        None,
-    )
-    if confirming is None:
+    confirming = [
+        (index, step.id)
+        for index, phase in enumerate(phases)
+        for step in phase.steps
+        if step.kind is StepKind.VERIFICATION
+        and (probe := state.runbook.probe(step.probe or "")) is not None
+        and probe.kind is ProbeKind.VERSION
+    ]
+    if not confirming:
+        return False
+    if any(state.steps[step_id].done for _, step_id in confirming if step_id in state.steps):
+        return False
+    index = confirming[0][0]
+    if index == 0:
         return False
     return not all(
-        record.done or record.skipped
-        for phase in phases[:confirming]
-        for record in deciding_steps(state, phase.id)
+        record.done or record.skipped for record in deciding_steps(state, phases[index - 1].id)
     )
 
 

@@ -112,7 +112,7 @@ async def test_go_to_past_a_closed_incident_shows_the_end_of_its_record(tmp_path
         await go_to(pilot, "99:00")
         await wait_until(pilot, lambda: screen.replay.clock.now() == SCENARIO_T0 + CLOSED_AT)
         assert screen.replay.replayer.position == len(events) and screen.state.is_closed
-        assert "T+04:28  event 5/5" in str(screen.query_one(ReplayBar).content)
+        assert "T+04:28  event 6/6" in str(screen.query_one(ReplayBar).content)  # decided: assessed
         note = "has not come yet: the record ends at T+04:28, the incident closed at T+04:28"
         assert [str(n.message) for n in app._notifications] == [f"T+1:39:00 {note}."]
     opened = ReplayApp(
@@ -141,10 +141,10 @@ async def test_go_to_the_t_plus_printed_beside_the_close_shows_it_closed(tmp_pat
         assert isinstance(screen, ReplayScreen)
         await go_to(pilot, "T+04:28")
         await wait_until(pilot, lambda: screen.state.is_closed)
-        assert "T+04:28  event 5/5" in str(screen.query_one(ReplayBar).content)
+        assert "T+04:28  event 6/6" in str(screen.query_one(ReplayBar).content)  # decided: assessed
         await go_to(pilot, "T+04:27")
         await wait_until(pilot, lambda: not screen.state.is_closed)
-        assert "T+04:27  event 4/5" in str(screen.query_one(ReplayBar).content)
+        assert "T+04:27  event 5/6" in str(screen.query_one(ReplayBar).content)
 
 
 BEFORE = (
