@@ -76,8 +76,10 @@ def test_whole_incident_with_the_bundled_runbook(process_cli, tmp_path):
             done = cli.ok(*CLOSE_OUT_BY_DOING[step["id"]](incident_id, tmp_path))
             assert f"checked {step['id']}" in done
             continue
-        # No probe polled here: what Bo saw is a verification step's evidence.
-        seen = ("--evidence", "seen by Bo") if step["kind"] == "verification" else ()
+        # No probe polled here: what Bo saw is a verification step's evidence, and what
+        # was done the application rollback's (ux_review15 #6).
+        by_hand = step["kind"] == "verification" or step["id"].startswith("app-rollback")
+        seen = ("--evidence", "seen by Bo") if by_hand else ()
         cli.ok("check", incident_id, step["id"], "--by", "Bo", *seen)
 
     assert cli.ok("close", incident_id)

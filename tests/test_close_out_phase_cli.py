@@ -48,7 +48,7 @@ def test_close_out_is_upcoming_until_the_service_is_verified(tmp_path: Path) -> 
     # assess-severity: the decision checked it; assign-commander: the declaration did
     for template in ("announce", "paging", "initiating"):
         cli.ok("send", incident_id, "--template", template)
-    cli.ok("check", incident_id, "app-rollback-redeploy")
+    cli.ok("check", incident_id, "app-rollback-redeploy", "--evidence", "pipeline #4411")
     cli.ok("db-tier", incident_id, "none", "--reason", "expand-contract")  # checks the step
     line = next(
         row for row in cli.ok("status", incident_id).splitlines() if row.startswith(CLOSE_OUT)

@@ -69,7 +69,7 @@ def test_the_bad_release_is_flagged_once_rolled_back_whatever_phase_1_left_open(
     cli = Cli(db, actor="Ada")
     setup = cli.in_process()
     incident_id = declare(setup)
-    setup.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
+    setup.ok("check", incident_id, "app-rollback-blue-green", "--evidence", "back on blue")
     setup.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
     setup.ok("check", incident_id, "confirm-version", "--evidence", "/version said 2.4.0")
     clock = SystemClock()

@@ -29,7 +29,7 @@ def test_the_trigger_met_after_verification_is_a_key_moment(cli):
     incident_id = declare(setup)
     setup.ok("trigger", incident_id, "core-broken", "met", "--note", "checkout down")
     setup.ok("decide", incident_id, "--reason", "checkout broken")
-    setup.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
+    setup.ok("check", incident_id, "app-rollback-blue-green", "--evidence", "back on blue")
     setup.ok("trigger", incident_id, "core-broken", "cleared", "--note", "checkout works")
     setup.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
     setup.ok("check", incident_id, "confirm-version", "--evidence", "/version says 2.4.0")

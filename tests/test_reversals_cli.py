@@ -49,7 +49,7 @@ def test_a_trigger_cleared_after_the_rollback_between_is_no_reversal(tmp_path: P
     incident = declare(ada)
     ada.ok("trigger", incident, "core-broken", "met", "--note", "checkout fails for 1 in 7")
     ada.ok("decide", incident, "--reason", "core functionality broken")
-    bo.ok("check", incident, "app-rollback-blue-green", "--note", "load balancer back on blue")
+    bo.ok("check", incident, "app-rollback-blue-green", "--evidence", "load balancer back on blue")
     cleared = bo.ok("trigger", incident, "core-broken", "cleared", "--note", "checkout works")
     assert "marked met by Ada" not in cleared, cleared
     report = ada.ok("export", incident)

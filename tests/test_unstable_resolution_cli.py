@@ -31,7 +31,7 @@ def verified(cli: Cli) -> str:
     setup.ok("decide", incident_id, "--reason", "checkout broken")
     for template in ("announce", "paging", "initiating"):
         setup.ok("send", incident_id, "--template", template)
-    setup.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
+    setup.ok("check", incident_id, "app-rollback-blue-green", "--evidence", "back on blue")
     setup.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
     setup.ok("check", incident_id, "confirm-version", "--evidence", "/version says 2.4.0")
     setup.ok("check", incident_id, "check-health", "--evidence", "5xx at 0.2%")

@@ -36,7 +36,7 @@ def rolled_back(cli: Cli) -> str:
     setup = cli.in_process()
     incident_id = declare(setup)
     setup.ok("decide", incident_id, "--reason", "checkout broken")
-    setup.ok("check", incident_id, "app-rollback-blue-green", "--note", "back on blue")
+    setup.ok("check", incident_id, "app-rollback-blue-green", "--evidence", "back on blue")
     setup.ok("db-tier", incident_id, "none", "--reason", "expand-contract")
     return incident_id
 

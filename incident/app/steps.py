@@ -9,7 +9,7 @@ the CLI, the TUI and `monitor` record the same events for the same request.
 from __future__ import annotations
 
 from incident import commands
-from incident.app import channel_step, closeout, message_steps
+from incident.app import channel_step, closeout, message_steps, rollback_steps
 from incident.app.assessment import GATE_READING, assessed
 from incident.app.noted_decision import noted_decision
 from incident.app.outcome import Done
@@ -92,6 +92,7 @@ def hand_check_evidence(state: IncidentState, step: str, evidence: str, override
     done by doing something (`closeout`, `message_steps`, `channel_step`)."""
     evidence = closeout.hand_check_evidence(state, step, evidence, override)
     evidence = channel_step.hand_check_evidence(state, step, evidence)
+    evidence = rollback_steps.hand_check_evidence(state, step, evidence, override)
     return message_steps.hand_check_evidence(state, step, evidence, override)
 
 

@@ -55,13 +55,13 @@ class UnrecordedRun(Struct, frozen=True):
         ran = f"its command ran at {when} (exit {self.exit_code}) and is not recorded yet"
         later = "it is recorded by itself once the record can be written"
         if self.succeeded:
-            return f"check it with a note saying it ran. Do not run it again: {ran}; {later}"
+            return f"check it with evidence saying it ran. Do not run it again: {ran}; {later}"
         return f"run it again only if it must be, after a warning: {ran}; {later}"
 
     def lost_on_quit(self, state: IncidentState) -> str:
         """What quitting the screen loses, and how to record it by hand after."""
         said = f"{self.command} {self.ran(state)}"
-        words = ["check", state.id, self.step, "--note", said] if self.succeeded else []
+        words = ["check", state.id, self.step, "--evidence", said] if self.succeeded else []
         by_hand = shlex.join(["lastgood", *(words or ["note", state.id, said])])
         return f"`{visible(self.command)}`, which {self.ran(state)} (by hand: {visible(by_hand)})"
 
@@ -71,7 +71,8 @@ class UnrecordedRun(Struct, frozen=True):
         return f"{lost[:-1]}; or the next `lastgood start {visible(state.id)}`)"
 
     def note(self, state: IncidentState) -> str:
-        """The note checking the step by hand opens with."""
+        """The evidence checking the step by hand opens with (the run is not in the
+        record, so a bare tick of its command step is refused: `rollback_steps`)."""
         return f"`{self.command}` {self.ran(state)}; not recorded then (record unreachable)"
 
     def warning(self, state: IncidentState) -> str:

@@ -226,12 +226,15 @@ def _app_rolled_back(state: IncidentState) -> Milestone:
     if record is None:
         return Milestone("app_rolled_back", label, None, detail="no application rollback step")
     if record.done and record.at is not None:
+        # What was done, when it was typed: the milestone's proof (ux_review15 #6).
+        shown = f": {record.evidence}" if record.evidence else ""
+        shown += f" (override: {record.override})" if record.override else ""
         return Milestone(
             "app_rolled_back",
             label,
             record.at,
             record.seq,
-            f"{record.step.id} checked by {record.by}",
+            f"{record.step.id} checked by {record.by}{shown}",
         )
     status = "skipped" if record.skipped else "not done"
     return Milestone("app_rolled_back", label, None, detail=f"{record.step.id} {status}")

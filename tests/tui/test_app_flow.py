@@ -140,7 +140,8 @@ async def test_whole_rollback_from_the_keyboard(tmp_path):
         await pilot.press("s")
         await fill_form(pilot, "enter", reason="version already in the deploy log")
         await wait_for_screen(pilot, IncidentScreen)
-        await check_highlighted(pilot, "app-rollback-blue-green", clock)
+        # What was done is its evidence: a bare tick is refused (ux_review15 #6).
+        await type_what_was_seen(pilot, "app-rollback-blue-green", "LB back on blue", clock)
 
         # The database: restore from backup stays blocked until leadership approves.
         assert highlighted(app) == "database-rollback"

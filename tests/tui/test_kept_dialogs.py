@@ -65,7 +65,9 @@ async def test_what_the_dialogs_kept_is_recorded_by_the_next_screen_at_its_time(
     intents = [
         KeptIntent("ada", "check", {"step": "assess-severity", "evidence": "5xx at 4%"}, t),
         KeptIntent("ada", "skip", {"step": "create-channel", "reason": "#inc open"}, t + at(1)),
-        KeptIntent("ada", "check", {"step": "app-rollback-redeploy", "note": "2.4.0"}, t + at(2)),
+        KeptIntent(
+            "ada", "check", {"step": "app-rollback-redeploy", "evidence": "2.4.0"}, t + at(2)
+        ),
         KeptIntent("ada", "decide", {"reason": "errors climbing"}, t + at(3)),
         KeptIntent("ada", "db-tier", {"tier": "none", "reason": "no migrations"}, t + at(4)),
         KeptIntent("ada", "send", {"text": "Rolling back checkout", "again": False}, t + at(5)),
@@ -100,7 +102,7 @@ async def test_what_the_dialogs_kept_is_recorded_by_the_next_screen_at_its_time(
     assert "already done" in note.text and note.text.endswith("Evidence: 5xx at 4%.")
     by_step = {c.step: c for c in checks}
     assert by_step["app-rollback-redeploy"].written_at == t + at(2)
-    assert by_step["app-rollback-redeploy"].note == "2.4.0"
+    assert by_step["app-rollback-redeploy"].evidence == "2.4.0"
     assert by_step["decide-rollback"].written_at == t + at(3)
     [skipped] = [e.data for e in events if isinstance(e.data, StepSkipped)]
     assert (skipped.step, skipped.reason, skipped.written_at) == (

@@ -98,7 +98,7 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
                 lines = "\n".join(screen_lines(app))
                 assert "› [ ] Roll back (ran at T+" in lines and "exit 0: not" in lines
                 guidance = screen.query_one(Guidance)._text.plain
-                assert "▸ Press space: check it with a note saying it ran." in guidance
+                assert "▸ Press space: check it with evidence saying it ran." in guidance
                 assert "Do not run it again" in guidance
                 assert screen.state.status_of("roll-back") is StepStatus.OPEN
 
@@ -113,7 +113,7 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
                 await pilot.press("enter")
                 await wait_for_screen(pilot, IncidentScreen)
 
-                # Space on it now checks it by hand, a note saying it ran: not a run.
+                # Space on it now checks it by hand, evidence saying it ran: not a run.
                 await pilot.press("space")
                 await wait_for_screen(pilot, VerbForm)
                 await pilot.press("escape")
@@ -126,7 +126,7 @@ async def test_a_run_the_record_refused_is_kept_then_recorded_once_it_can_be(
                 assert isinstance(question, ConfirmModal) and question.heading == "Quit lastgood?"
                 body = " ".join(question.question.split())
                 assert body.startswith("`echo ran >> ") and ", which ran at T+" in body, body
-                assert f"(by hand: lastgood check {incident} roll-back --note " in body, body
+                assert f"(by hand: lastgood check {incident} roll-back --evidence " in body, body
                 assert "not recorded yet, and quitting loses it" in body, body
                 await pilot.press("escape")
                 await wait_for_screen(pilot, IncidentScreen)

@@ -35,13 +35,15 @@ from store.sqlite_log import SqliteEventLog
 from tui.demo.scenarios import DECLARATION
 
 SEEN = {
+    "app-rollback-blue-green": "load balancer switched back to blue (2.4.0) in the LB console",
     "confirm-version": "every instance reports 2.4.0 (kubectl get pods)",
     "check-health": "5xx back to 0.4% on the dashboard, the pre-release baseline",
     "smoke-test": "logged in and checked out a test order",
 }
-"""What the demo's team saw, typed as the verification steps' evidence: the demo polls
-no probe, none backs the smoke test, and a tick alone is not evidence
-(`incident.commands.check_step`)."""
+"""What the demo's team did and saw, typed as the application rollback's and the
+verification steps' evidence: the demo polls no probe, none backs the smoke test, and
+a tick alone is not evidence (`incident.commands.check_step`,
+`incident.app.rollback_steps`)."""
 
 
 def report_files(directory: Path, incident_id: str) -> tuple[Path, Path, list[str]]:

@@ -92,6 +92,27 @@ def ask_seen(desk: Desk, step_id: str) -> None:
     )
 
 
+def ask_done(desk: Desk, step_id: str) -> None:
+    """The application rollback's `check` step ("Switch the load balancer back"): what
+    was done is its evidence, asked for as `lastgood check --evidence` is. `space`
+    ticked it bare, and the report said "★ Application rolled back" (ux_review15 #6)."""
+    title = desk.state.steps[step_id].step.title
+
+    from tui.app.modals.text_prompt import TextPrompt
+
+    answered, closed = _checked_or_kept(desk, step_id, "evidence")
+    desk.screen.app.push_screen(
+        TextPrompt(
+            f"Evidence: {title}",
+            f"A tick is not evidence: what was done for '{title}', where and by whom? "
+            "It is recorded as the step's evidence.",
+            placeholder="e.g. load balancer switched to blue at 09:14 (pipeline #4411)",
+            record=answered,
+        ),
+        closed,
+    )
+
+
 def _checked_or_kept(
     desk: Desk, step_id: str, field: Literal["evidence", "override"]
 ) -> tuple[Callable[[str], Awaitable[str | None]], Callable[[object], None]]:

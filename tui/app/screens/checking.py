@@ -28,7 +28,7 @@ from runbooks.model import StepKind
 from store.errors import StoreError
 from tui.app.plain import UNTIL_REPLACED_S
 from tui.app.screens import gate_dialogs
-from tui.app.screens.check_questions import ask_evidence, ask_override, ask_seen
+from tui.app.screens.check_questions import ask_done, ask_evidence, ask_override, ask_seen
 from tui.app.screens.comms import Comms
 from tui.app.screens.desk import Desk
 from tui.app.screens.recorder import Outcome
@@ -92,9 +92,9 @@ class StepVerbs:
         elif self._runs_command(step_id):  # a command step, or the tier chosen's command
             ran = self.unrecorded.get(step_id)
             if ran is not None and ran.succeeded:  # ran already: checked by hand, not run
-                note = {"note": ran.note(state)}
+                said = {"evidence": ran.note(state)}  # what ran here, not in the record yet
                 fixed = {"step": step_id}
-                open_form(desk, BY_NAME["check"], fixed=fixed, after=desk.advance, initial=note)
+                open_form(desk, BY_NAME["check"], fixed=fixed, after=desk.advance, initial=said)
             else:
                 self.confirm_and_run(step_id)
         elif not form and self._artefact_missing(step_id):
@@ -114,6 +114,8 @@ class StepVerbs:
                 self._check_quietly(step_id)
         elif step.kind == StepKind.VERIFICATION:  # no probe: what was seen is its evidence
             ask_seen(desk, step_id)
+        elif self._needs_what_was_done(step_id):  # the application rollback, by hand
+            ask_done(desk, step_id)
         else:
             self._check_quietly(step_id)
 
@@ -129,6 +131,11 @@ class StepVerbs:
         from incident.app import command_runs
 
         return command_runs.runs_command(self.desk.state, step_id)
+
+    def _needs_what_was_done(self, step_id: str) -> bool:
+        from incident.app import rollback_steps
+
+        return rollback_steps.needs_what_was_done(self.desk.state, step_id) is not None
 
     def _artefact_missing(self, step_id: str) -> bool:
         from incident.app import closeout  # the commands load after the first frame
