@@ -79,6 +79,9 @@ class StarterAnswers(Struct, frozen=True):
     error_reduce: Reduce | None = None
     """How the error query's several series make the probe's one value; None: one
     series is expected (the default query's `sum(...)/sum(...)` gives one)."""
+    error_baseline: float | None = None
+    """The error ratio while healthy, written as the probe's `baseline:` (what Check
+    health's "back to baseline" compares with); None: none, said in a comment."""
 
     @property
     def object_name(self) -> str:
@@ -212,6 +215,8 @@ def _probes(answers: StarterAnswers, probes: JSONValue) -> list[JSONValue]:
             probe["query"] = answers.error_query.strip()
             if answers.error_reduce is not None:
                 probe["reduce"] = answers.error_reduce.value
+            if answers.error_baseline is not None:
+                probe["baseline"] = answers.error_baseline
         written.append({key: value for key, value in probe.items() if value != ""})
     return written
 
@@ -296,6 +301,8 @@ _Dumper.add_representer(str, _text)
 def _comment(answers: StarterAnswers, key: str) -> str | None:
     """The comment over a section: `_COMMENTS`, and what the tier's command needs."""
     comment = _COMMENTS.get(key)
+    if key == "probes" and answers.prometheus_url and answers.error_baseline is None:
+        comment = f"{comment}\n{_NO_BASELINE}"
     said = tier_comment(answers.migrations) if key == "database_tiers" else None
     return f"{comment}\n{said}" if said else comment
 
@@ -320,6 +327,11 @@ _NO_PROMETHEUS = """\
 # are left out, and Check health reads {check_health}. Run `lastgood init` with
 # one to have them, or copy them from the bundled runbook.
 """
+
+_NO_BASELINE = """\
+# The error-rate probe has no baseline, its error ratio while healthy (add
+# `baseline: 0.002` to it, say): Check health's "back to baseline" then asks for what
+# was seen. During an incident, `lastgood baseline ID error-rate --value RATIO` records one."""
 
 _NO_HEALTH = """\
 #

@@ -48,9 +48,9 @@ def test_an_error_rate_the_fault_never_moved_is_no_evidence_it_is_gone(
     assert line.verdict is Verdict.MISSED
     assert line.measured.startswith("2 of 3 on evidence (confirm-version: version 2.4.0")
     assert line.measured.endswith(
-        "check-health: error-rate at most 0.4% for 5 samples (under 5.0%; no baseline "
-        "captured); not the figure the fault moves, health: health-failing never met before "
-        "the check; smoke-test: logged in and checked out)"
+        "check-health: 5xx back to 0.4%, as before the release; not the figure the fault "
+        "moves, health: health-failing never met before the check; smoke-test: logged in "
+        "and checked out)"
     )
 
 

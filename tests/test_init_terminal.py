@@ -113,6 +113,7 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
             ("Deployment / release / rollout [payments]", ""),
             ("Namespace [default]", "pay"),
             ("Migration tool", "django"),
+            ("Error-rate baseline", ""),
         ],
     )
     assert code == 0, screen
@@ -139,6 +140,7 @@ def test_an_error_query_of_several_series_is_asked_how_to_make_them_one(
             ("Namespace [default]", ""),
             ("Migration tool", ""),
             ("The error query gives 2 series: make them one with (max, min, sum, avg)", "sum"),
+            ("Error-rate baseline", ""),
         ],
     )
     assert code == 0, screen
@@ -259,6 +261,7 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
             ("Deployment / release / rollout [payments]", ""),
             ("Namespace [default]", ""),
             ("Migration tool", ""),
+            ("Error-rate baseline", ""),
         ],
     )
     assert code == 0, screen
@@ -290,6 +293,7 @@ def test_a_method_typed_that_would_not_run_the_rollback_command_given_is_asked_a
             ("Rollback method", ""),
             ("Rollback method", "load-balancer"),
             ("Migration tool", ""),
+            ("Error-rate baseline", ""),
         ],
         "--rollback-command",
         "./switch-lb.sh blue",
@@ -315,6 +319,7 @@ def test_a_refused_answer_is_asked_again_saying_up_recalls_it_and_it_does(tmp_pa
             ("Rollback method", "load-balancr"),
             ("Rollback method", f"{UP}{LEFT}e"),  # load-balancr, mended: load-balancer
             ("Migration tool", ""),
+            ("Error-rate baseline", ""),
         ],
         "--rollback-command",
         "./switch-lb.sh blue",
@@ -374,6 +379,7 @@ def test_with_stdout_redirected_the_questions_are_on_the_terminal_and_lines_edit
                 ("Deployment / release / rollout [payments]", ""),
                 ("Namespace [default]", ""),
                 ("Migration tool", ""),
+                ("Error-rate baseline", ""),
             ],
             stdout=out,
         )

@@ -39,6 +39,10 @@ def mark(recorded, met: bool) -> None:
 
 def test_a_manual_trigger_marked_met_contradicts_the_evidence_until_cleared(tmp_path):
     recorded = scenario_copy("mid-phase-2", tmp_path / "s.db")  # rolled back, errors settled
+    clock = recorded.clock  # the baseline the decision gate asks for, recorded
+    recorded.run(
+        lambda s: commands.capture_baseline(s, "error-rate", actor=ACTOR, clock=clock, value=0.004)
+    )
     step = recorded.session.state.steps[STEP].step
     assert evidence_for(recorded.session.state, step).holds is True
 

@@ -45,7 +45,7 @@ def verified(db: Path) -> Scenario:
     )
     _check(scenario, "notify-stakeholders", after=1)
     _check(scenario, "confirm-version", after=200)
-    _check(scenario, "check-health", after=120)
+    _check(scenario, "check-health", evidence="error rate 0.4%, back to baseline", after=120)
     _check(scenario, "smoke-test", evidence="login and checkout OK", after=240)
     return scenario
 

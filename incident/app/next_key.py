@@ -23,7 +23,7 @@ from incident.core.gates import decision_gate
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus, tier_target
 from incident.core.text import counted
-from incident.health.readings import evidence_for, probe_verdicts
+from incident.health.readings import NO_BASELINE, evidence_for, probe_verdicts
 from incident.health.stability import REASSESS, Unstable, resolution_held
 from incident.health.triggers import TriggerReading, TriggerState, read_triggers
 from runbooks.model import DataLoss, ProbeKind, StepKind, TriggerKind
@@ -201,6 +201,8 @@ def next_key(
             return NextKey(
                 CHECK_KEY, f"{step.probe} {why}; checking asks what you saw, as evidence"
             )
+        if found.detail.startswith(NO_BASELINE):  # the readings cannot say "back to baseline"
+            return NextKey(CHECK_KEY, f"{found.detail}; checking asks what you saw")
         return NextKey(CHECK_KEY, f"no evidence yet ({found.detail}); checking asks what you saw")
     if step.kind == StepKind.VERIFICATION:  # no probe: what was seen is its evidence
         return NextKey(CHECK_KEY, "check it once done; checking asks what you tested and saw")

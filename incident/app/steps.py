@@ -173,7 +173,10 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
     assess = [e.data.step for e in checked[1:] if isinstance(e.data, StepChecked)]
     if assess:
         said += f"; {assess[0]} checked with {GATE_READING}"
-    return Done([*events, *checked], said)
+    # "Back to baseline" is judged against a baseline: asked for while it can be taken.
+    from incident.app.baseline_offer import baseline_prompts
+
+    return Done([*events, *checked], said, notes=baseline_prompts(session.state))
 
 
 VERDICTS = ("met", "cleared")

@@ -205,6 +205,13 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 choices=INIT_REDUCE,
             ),
             Param(
+                "error_baseline",
+                "the error ratio while healthy, 0-1, which Check health's back to baseline "
+                "compares with (asked at a terminal; without it, what was seen is asked)",
+                Kind.NUMBER,
+                metavar="RATIO",
+            ),
+            Param(
                 "method",
                 "how a release is rolled back (default: kubectl)",
                 Kind.CHOICE,

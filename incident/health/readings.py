@@ -44,6 +44,11 @@ EVIDENCE_SAMPLES = 5
 BASELINE_SAMPLES = 10
 """Samples whose median becomes a captured baseline."""
 
+NO_BASELINE = "no baseline: verify by hand"
+"""How a verification step's evidence begins when its probe has no baseline to be
+"back to" (`incident.health.baselines`): under the rollback trigger's threshold is not
+back to normal, so what someone saw is asked for."""
+
 
 def format_value(value: float | None, unit: str = "") -> str:
     if value is None:
@@ -245,12 +250,12 @@ def evidence_for(state: IncidentState, step: Step) -> Evidence:
     if baseline is None:
         if probe.threshold is None:
             latest_shown = format_value(readings[-1], probe.unit)
-            return Evidence(None, f"{step.probe} {latest_shown}; no baseline to compare with")
-        if worst <= probe.threshold:
+            return Evidence(None, f"{NO_BASELINE}; {step.probe} {latest_shown}")
+        if worst <= probe.threshold:  # not an emergency is not back to normal
             return Evidence(
-                True,
-                f"{step.probe} at most {shown} for {EVIDENCE_SAMPLES} samples "
-                f"(under {format_value(probe.threshold, probe.unit)}; no baseline captured)",
+                None,
+                f"{NO_BASELINE}; {step.probe} at most {shown} for {EVIDENCE_SAMPLES} "
+                f"samples (under the trigger's {format_value(probe.threshold, probe.unit)})",
             )
         return Evidence(None, _needed(step.probe, probe.unit, probe.threshold, "", readings))
     ceiling = baseline_ceiling(baseline)

@@ -176,7 +176,7 @@ def sampled_record(db: Path) -> SampledRecord:
         check(1, "notify-stakeholders")
         check(20, "database-rollback", "no schema change to undo")
         check(180, "confirm-version", "version 2.4.0 on every instance")
-        check(120, "check-health", "error rate 0.4%, back to baseline")
+        check(120, "check-health", seen="error rate 0.4%, back to baseline")
         check(240, "smoke-test", seen="login and checkout OK")
         run(
             300,

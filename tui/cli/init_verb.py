@@ -51,6 +51,7 @@ from runbooks.starter_checks import (
     version_problem,
 )
 from runbooks.starter_migrations import DOWN_TIER, MigrationTool
+from tui.cli import init_guide
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError
@@ -98,10 +99,13 @@ def cmd_init(args: Arguments) -> int:
         raise _refused(refusal) from None
     at_terminal = sys.stdin.isatty() and sys.stderr.isatty()
     ask = terminal_ask() if at_terminal else None
+    if problems := init_guide.option_problems(args):
+        raise CliError("; ".join(problems))
     answers = gather(args, ask=ask)
     tried = try_prometheus(answers)  # before writing: its answer may be asked about
     if ask is not None and tried is not None and answers.error_reduce is None:
         answers, tried = reduce_asked(ask, answers, tried)
+    answers = init_guide.with_baseline(args, ask, answers, tried)
     try:
         write_starter(answers, path, overwrite=args.force)
     except CommandError as refusal:
@@ -121,6 +125,8 @@ def cmd_init(args: Arguments) -> int:
     for left_out in http_lines(answers):
         print(f"  {left_out}", file=out)
     print(f"  {prometheus_line(answers, tried)}", file=out)
+    if (baseline := init_guide.baseline_line(answers)) is not None:
+        print(f"  {baseline}", file=out)
     if (lag := lag_line(answers)) is not None:
         print(f"  {visible(lag)}", file=out)
     if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back

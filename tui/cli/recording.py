@@ -289,6 +289,10 @@ def cmd_declare(args: Arguments) -> int:
             print(f"lastgood declare: {unset}", file=sys.stderr)
         if unfilled := command_runs.unfilled_commands(session.state):
             print(f"lastgood declare: {visible(unfilled)}", file=sys.stderr)
+        from tui.cli.baseline_lines import baseline_lines
+
+        for line in baseline_lines(session.state):
+            print(f"lastgood declare: {visible(line)}", file=sys.stderr)
         follow_up(args, session)
     return 0
 

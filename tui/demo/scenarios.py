@@ -200,7 +200,7 @@ def resolved(db: Path, details: Declaration = DECLARATION) -> Scenario:
     )
     _check(scenario, "notify-stakeholders", after=1)
     _check(scenario, "confirm-version", "version 2.4.0 on every instance", after=200)
-    _check(scenario, "check-health", "error rate 0.4%, back to baseline", after=120)
+    _check(scenario, "check-health", seen="error rate 0.4%, back to baseline", after=120)
     _check(scenario, "smoke-test", seen="login and checkout OK", after=240)
     scenario.advance(300)
     scenario.run(

@@ -1,4 +1,5 @@
-"""Prometheus instant queries at a given moment, for measuring an incident's impact.
+"""Prometheus instant queries at a given moment, for measuring an incident's impact
+and offering a probe's value at the release time as its baseline.
 
 Each query is asked as a prometheus probe would be (`poll_probe`: the same URL
 expansion, headers, secrets kept out of messages, failure classes), with the
@@ -13,6 +14,7 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from msgspec.structs import replace
 
+from incident.app.baseline_offer import ValueAt
 from incident.app.impact import InstantQuery
 from incident.core.clock import SystemClock
 from incident.core.errors import CommandError
@@ -30,17 +32,35 @@ def prometheus_at(url: str) -> Probe:
     return Probe(name="prometheus", kind=ProbeKind.PROMETHEUS, url=url, timeout_s=QUERY_TIMEOUT_S)
 
 
+def _at(probe: Probe, at: datetime) -> Probe:
+    """`probe` asking its Prometheus for the value at `at` (`time=` beside its query)."""
+    parts = urlsplit(probe.url)
+    moment = urlencode({"time": f"{at.timestamp():.3f}"})
+    url = urlunsplit(parts._replace(query="&".join(q for q in (parts.query, moment) if q)))
+    return replace(probe, url=url)
+
+
+def probe_value_at(client: HttpClient) -> ValueAt:
+    """A Prometheus probe's value at a past moment, asked as the probe asks (its query,
+    `reduce`, headers); None where it gives none (no data, no answer): an offer of a
+    baseline (`incident.app.baseline_offer`) is left out then, never a failure."""
+
+    async def value_at(probe: Probe, at: datetime) -> float | None:
+        if probe.kind is not ProbeKind.PROMETHEUS:
+            return None
+        sample = await poll_probe(client, _at(probe, at), clock=SystemClock(), env=os.environ)
+        return sample.value if sample.outcome == Outcome.OK else None
+
+    return value_at
+
+
 def instant_query(client: HttpClient, server: Probe) -> InstantQuery:
     """Queries evaluated at a moment on `server`, a prometheus probe of the runbook (its
     URL and headers) or `prometheus_at(URL)`."""
 
     async def query(promql: str, at: datetime) -> float | None:
-        parts = urlsplit(server.url)
-        moment = urlencode({"time": f"{at.timestamp():.3f}"})
-        url = urlunsplit(parts._replace(query="&".join(q for q in (parts.query, moment) if q)))
         probe = replace(
-            server,
-            url=url,
+            _at(server, at),
             query=promql,
             reduce=None,
             timeout_s=max(server.timeout_s, QUERY_TIMEOUT_S),

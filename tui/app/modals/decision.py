@@ -178,6 +178,9 @@ class DecisionModal(FormModal[DecisionForm | None]):
         max-height: 8;  /* four triggers; with the By field the dialog still fits 80x24 */
         margin-bottom: 1;
     }
+    DecisionModal .note {
+        width: 100%;
+    }
     DecisionModal .empty {
         width: 100%;
         margin-bottom: 1;
@@ -193,8 +196,12 @@ class DecisionModal(FormModal[DecisionForm | None]):
         by_note: str = "",
         left_empty: str = "",
         decide: Callable[[DecisionForm], Awaitable[Refusal | None]] | None = None,
+        notes: Sequence[str] = (),
     ) -> None:
         super().__init__()
+        self.notes = tuple(notes)
+        """Lines shown under the triggers: each baseline Check health will want and has
+        not (`incident.app.baseline_offer`), while it can still be taken."""
         self.decide = decide
         """Records the decision: None once recorded, else why not."""
         self.triggers = list(triggers)
@@ -221,6 +228,8 @@ class DecisionModal(FormModal[DecisionForm | None]):
             )
             if not self.triggers:
                 yield Label("No rollback triggers in this runbook.", classes="empty")
+            for note in self.notes:
+                yield Label(Content.styled(visible(note), "$text-warning"), classes="note")
             # Kept out of the field if it holds a control character (shown, never sent
             # raw to the terminal): left empty, the use case records who the
             # placeholder shows.

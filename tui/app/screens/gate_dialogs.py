@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from incident.app.baseline_offer import baseline_prompts
 from incident.app.next_key import trigger_not_polled
 from incident.app.typed_secrets import refuse_typed_secrets
 from incident.app.verbs import BY_NAME, run
@@ -101,6 +102,7 @@ def open_decision(desk: Desk) -> None:
             by_note=whose,
             left_empty=decider(desk.state, actor),
             decide=decide,
+            notes=baseline_prompts(desk.state, how="ctrl+p Baseline"),
         ),
         held.closed,
     )
