@@ -14,7 +14,7 @@ from pathlib import Path
 from runbooks.build_context import RUNBOOK_KEYS
 from runbooks.build_notify import NotifyRules
 from runbooks.build_phases import PhaseRules
-from runbooks.build_status_page import read_status_page
+from runbooks.build_status_page import read_status_page, says_none
 from runbooks.build_thresholds import ThresholdRules
 from runbooks.data_path import INVALID
 from runbooks.fields import Fields, Reporter
@@ -74,6 +74,7 @@ class _Builder(NotifyRules, PhaseRules, ThresholdRules):
             notify_targets=notify_targets,
             notify_rules=notify_rules,
             status_page=status_page,
+            no_status_page=says_none(top),
             source=self.source,
         )
         return with_variable_uses(runbook)  # each request's error lines: the runbook's rule

@@ -9,6 +9,8 @@ status_page:
 ```
 
 Without `target` the page is updated by hand, and the words the coordinator reads say so.
+`status_page: none` says the team has none: the resolution's message alone communicates
+it (`says_none`).
 """
 
 from __future__ import annotations
@@ -18,6 +20,15 @@ from runbooks.checks import allowed, url_problem
 from runbooks.fields import Fields, Reporter
 from runbooks.model import RESOLUTION_TEMPLATE, NotifyTarget, StatusPage
 
+NO_STATUS_PAGE = "none"
+"""`status_page: none`: no status page, said so."""
+
+
+def says_none(top: Fields) -> bool:
+    """Whether the runbook says it has no status page (`status_page: none`)."""
+    value = top.get("status_page")
+    return isinstance(value, str) and value.strip().lower() == NO_STATUS_PAGE
+
 
 def read_status_page(
     rep: Reporter,
@@ -26,6 +37,8 @@ def read_status_page(
     templates: list[tuple[str, str]],
 ) -> StatusPage | None:
     """The runbook's status page, or None (with any problem reported) when it has none."""
+    if says_none(top):
+        return None
     value = top.mapping("status_page")
     if value is None:
         return None
@@ -39,6 +52,11 @@ def read_status_page(
     if url is None or target is None or send is None:
         return None
     return StatusPage(url, target, send)
+
+
+def url_problem_of_page(url: str) -> str | None:
+    """Why `url` cannot be a status page's `url`, or None."""
+    return _url_problem(url)
 
 
 def _url_problem(url: str) -> str | None:

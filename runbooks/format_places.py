@@ -91,7 +91,11 @@ PLACES: tuple[Place, ...] = (
             "cadence": ("", "the stakeholder update cadence"),
             "probes": ("", "a list of probes"),
             "notify": ("", "where messages are delivered, and when they are due"),
-            "status_page": ("", "the page people read for the incident's status"),
+            "status_page": (
+                "",
+                "the page people read for the incident's status, or `none`: the team has "
+                "none, and the resolution's message alone communicates it",
+            ),
             "phases": ("yes", "a list of at least one phase"),
         },
     ),

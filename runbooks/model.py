@@ -303,6 +303,9 @@ class Runbook(Struct, frozen=True):
     """Per template: the targets its messages go to, and the moment they are due."""
     status_page: StatusPage | None = None
     """The page people read for the incident's status, and the target that posts to it."""
+    no_status_page: bool = False
+    """`status_page: none`: the team has no status page, and says so; the resolution's
+    message alone then communicates it (without `status_page:` nothing is said)."""
     source: str = ""
     """Where the runbook was loaded from, for messages."""
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TypeAlias
 
 from runbooks.build import build_runbook
+from runbooks.build_status_page import NO_STATUS_PAGE
 from runbooks.fields import Reporter
 from runbooks.model import (
     CommandCheck,
@@ -68,6 +69,8 @@ def runbook_to_data(runbook: Runbook) -> dict[str, JSONValue]:
         if page.target:
             status_page |= {"target": page.target, "send": list(page.send)}
         data["status_page"] = status_page
+    elif runbook.no_status_page:
+        data["status_page"] = NO_STATUS_PAGE
     cadence: dict[str, JSONValue] = {
         "first_update_min": runbook.cadence.first_update_min,
         "every_min": runbook.cadence.every_min,

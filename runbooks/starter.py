@@ -23,6 +23,7 @@ from enum import StrEnum
 import yaml
 from msgspec import Struct
 
+from runbooks.build_status_page import NO_STATUS_PAGE
 from runbooks.checks import ENV_REFERENCE
 from runbooks.loading import load_runbook
 from runbooks.model import DeploymentPattern, Reduce
@@ -82,6 +83,9 @@ class StarterAnswers(Struct, frozen=True):
     error_baseline: float | None = None
     """The error ratio while healthy, written as the probe's `baseline:` (what Check
     health's "back to baseline" compares with); None: none, said in a comment."""
+    status_page: str | None = None
+    """The status page people read (`status_page: {url: ...}`, updated by hand), `none`
+    for a team that has none (`status_page: none`); None: not asked, said in a comment."""
 
     @property
     def object_name(self) -> str:
@@ -151,6 +155,11 @@ def starter_text(answers: StarterAnswers, path: str = "lastgood.yaml") -> str:
     data["triggers"] = [t for t in _list(data["triggers"]) if _probe_of(t) not in left_out]
     data["phases"] = [_phase(answers, pattern, phase) for phase in _list(data["phases"])]
     data["database_tiers"] = down_tiers(answers.migrations, data["database_tiers"])
+    if answers.status_page is not None:  # before the probes, as the bundled file has it
+        page: JSONValue = answers.status_page
+        if answers.status_page != NO_STATUS_PAGE:
+            page = {"url": answers.status_page}
+        data = _before(data, "probes", "status_page", page)
     validate, declare = commands_for(path)
     header = _HEADER.format(
         service=answers.service,
@@ -177,6 +186,15 @@ HEALTH = "health"
 VERSION = "version"
 NO_PROMETHEUS_EVIDENCE = "health checks passing, no rollback trigger met"
 """What Check health shows without Prometheus: the health probe, read instead."""
+
+
+def _before(
+    data: dict[str, JSONValue], key: str, new: str, value: JSONValue
+) -> dict[str, JSONValue]:
+    """`data` with `new` set to `value` just before `key` (at the end without it)."""
+    items = [(k, v) for k, v in data.items() if k != new]
+    at = next((i for i, (k, _) in enumerate(items) if k == key), len(items))
+    return dict([*items[:at], (new, value), *items[at:]])
 
 
 def _probe_of(item: JSONValue) -> JSONValue:
@@ -303,6 +321,10 @@ def _comment(answers: StarterAnswers, key: str) -> str | None:
     comment = _COMMENTS.get(key)
     if key == "probes" and answers.prometheus_url and answers.error_baseline is None:
         comment = f"{comment}\n{_NO_BASELINE}"
+    if key == "probes" and answers.status_page is None:
+        comment = f"{_NO_PAGE}\n\n{comment}"
+    if key == "status_page":
+        comment = _PAGE_NONE if answers.status_page == NO_STATUS_PAGE else _PAGE_BY_HAND
     said = tier_comment(answers.migrations) if key == "database_tiers" else None
     return f"{comment}\n{said}" if said else comment
 
@@ -332,6 +354,20 @@ _NO_BASELINE = """\
 # The error-rate probe has no baseline, its error ratio while healthy (add
 # `baseline: 0.002` to it, say): Check health's "back to baseline" then asks for what
 # was seen. During an incident, `lastgood baseline ID error-rate --value RATIO` records one."""
+
+_NO_PAGE = """\
+# No status page was given. The guide's "Update the status page and notify all
+# stakeholders" has two halves: add `status_page: {url: https://status.example.com}`
+# (Communicate resolution then stays open until `lastgood status-page ID` records it
+# updated), or `status_page: none` if people read none."""
+
+_PAGE_NONE = """\
+# No status page: people read none, so the resolution message alone communicates it."""
+
+_PAGE_BY_HAND = """\
+# The page people read for the incident's status, updated by hand: Communicate
+# resolution stays open after the message until `lastgood status-page ID` (key U)
+# records it updated. A notify target can post to it instead (see the bundled runbook)."""
 
 _NO_HEALTH = """\
 #

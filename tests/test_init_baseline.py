@@ -60,6 +60,7 @@ def test_at_a_terminal_prometheus_now_is_the_default(tmp_path, prometheus_stack:
             ("Migration tool", ""),
             ("Error-rate baseline", "12"),
             ("Error-rate baseline", ""),
+            ("Status page URL", "none"),
         ],
     )
     assert code == 0, screen
@@ -81,6 +82,7 @@ def test_at_a_terminal_none_leaves_it_out(tmp_path):
             ("Namespace [default]", ""),
             ("Migration tool", ""),
             ("Error-rate baseline", ""),
+            ("Status page URL", "none"),
         ],
     )
     assert code == 0, screen

@@ -93,6 +93,9 @@ def answered_at_a_terminal(
     return code, screen.replace("\r\n", "\n")
 
 
+GUIDE_ANSWERS = [("Error-rate baseline", ""), ("Status page URL", "none")]
+"""The questions asked last with Prometheus (`tui.cli.init_guide`), answered by default."""
+
 FIRST_ANSWERS = [
     ("Service name", "payments"),
     ("Health URL", "http://127.0.0.1:8080/healthz"),
@@ -113,7 +116,7 @@ def test_at_a_terminal_it_asks_for_what_the_options_leave_out(tmp_path):
             ("Deployment / release / rollout [payments]", ""),
             ("Namespace [default]", "pay"),
             ("Migration tool", "django"),
-            ("Error-rate baseline", ""),
+            *GUIDE_ANSWERS,
         ],
     )
     assert code == 0, screen
@@ -140,7 +143,7 @@ def test_an_error_query_of_several_series_is_asked_how_to_make_them_one(
             ("Namespace [default]", ""),
             ("Migration tool", ""),
             ("The error query gives 2 series: make them one with (max, min, sum, avg)", "sum"),
-            ("Error-rate baseline", ""),
+            *GUIDE_ANSWERS,
         ],
     )
     assert code == 0, screen
@@ -164,6 +167,7 @@ def test_a_blank_prometheus_url_writes_a_runbook_without_prometheus_that_validat
             ("Deployment / release / rollout [payments]", ""),
             ("Namespace [default]", ""),
             ("Migration tool", ""),
+            ("Status page URL", "none"),
         ],
     )
     assert code == 0, screen
@@ -204,6 +208,7 @@ def test_blank_health_and_version_urls_write_a_runbook_without_them_that_validat
             ("Rollback method", "custom"),
             ("Rollback command", "kubectl -n batch rollout undo cronjob/mailer"),
             ("Migration tool", ""),
+            ("Status page URL", "none"),
         ],
     )
     assert code == 0, screen
@@ -261,7 +266,7 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
             ("Deployment / release / rollout [payments]", ""),
             ("Namespace [default]", ""),
             ("Migration tool", ""),
-            ("Error-rate baseline", ""),
+            *GUIDE_ANSWERS,
         ],
     )
     assert code == 0, screen
@@ -293,7 +298,7 @@ def test_a_method_typed_that_would_not_run_the_rollback_command_given_is_asked_a
             ("Rollback method", ""),
             ("Rollback method", "load-balancer"),
             ("Migration tool", ""),
-            ("Error-rate baseline", ""),
+            *GUIDE_ANSWERS,
         ],
         "--rollback-command",
         "./switch-lb.sh blue",
@@ -319,7 +324,7 @@ def test_a_refused_answer_is_asked_again_saying_up_recalls_it_and_it_does(tmp_pa
             ("Rollback method", "load-balancr"),
             ("Rollback method", f"{UP}{LEFT}e"),  # load-balancr, mended: load-balancer
             ("Migration tool", ""),
-            ("Error-rate baseline", ""),
+            *GUIDE_ANSWERS,
         ],
         "--rollback-command",
         "./switch-lb.sh blue",
@@ -379,7 +384,7 @@ def test_with_stdout_redirected_the_questions_are_on_the_terminal_and_lines_edit
                 ("Deployment / release / rollout [payments]", ""),
                 ("Namespace [default]", ""),
                 ("Migration tool", ""),
-                ("Error-rate baseline", ""),
+                *GUIDE_ANSWERS,
             ],
             stdout=out,
         )

@@ -22,6 +22,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from incident.app.closeout import done_by_doing, one_line
+from incident.comms.status_page import RECORD_IT, page_pending
+from incident.core.errors import CommandError
 from incident.core.phase_clocks import PAGING_TEMPLATE, t_plus
 from incident.core.state import IncidentState, StepStatus
 from runbooks.model import StepKind
@@ -75,6 +77,14 @@ def hand_check_evidence(state: IncidentState, step_id: str, evidence: str, overr
         how += ", or record the page (page) and check it"
         verbs += ("page",)
     found = sent_evidence(state, template)
+    held = page_pending(state, state.steps[step_id].step)
+    if found and held is not None and not override.strip():
+        raise CommandError(
+            f"'{step_id}' is the message and the status page: {held}; {RECORD_IT}. "
+            "Checking it without that needs an override reason",
+            needs=("override",),
+            verbs=("status-page",),
+        )
     return done_by_doing(step_id, evidence, found, override, how, verbs)
 
 

@@ -19,6 +19,7 @@ from incident.app import channel_step, closeout, message_steps
 from incident.app.assessment import assess_step
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
+from incident.comms.status_page import page_pending
 from incident.core.gates import decision_gate
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState, StepStatus, tier_target
@@ -63,6 +64,7 @@ NOTE_KEY = _key_of("note")
 TRIGGER_KEY = _key_of("trigger")
 """Opens the form marking a manual trigger met or cleared."""
 DUE_KEY = "m"
+PAGE_KEY = _key_of("status-page")
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
 
 
@@ -137,6 +139,8 @@ def next_key(
         return _reassess(state, held)
     if step.kind == StepKind.COMMUNICATION:
         sent = message_steps.sent_evidence(state, step.template) if step.template else ""
+        if sent and (page := page_pending(state, step)) is not None:  # the page's half
+            return NextKey(PAGE_KEY, f"{page}: update it, then record it, which checks this")
         if sent:  # reopened since: the record already shows it done
             return NextKey(CHECK_KEY, f"check it ({sent})")
         waiting = {m.template for m in awaiting_confirmation(state, now)}

@@ -212,6 +212,12 @@ DATABASE_VERBS: tuple[Verb, ...] = (
                 metavar="RATIO",
             ),
             Param(
+                "status_page",
+                "the status page people read (updated by hand, recorded with status-page), "
+                "or none (asked at a terminal)",
+                metavar="URL|none",
+            ),
+            Param(
                 "method",
                 "how a release is rolled back (default: kubectl)",
                 Kind.CHOICE,

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 
 from msgspec import Struct
 
+from incident.comms.status_page import page_pending
 from incident.core.phase_clocks import (
     RESOLVED_TEMPLATE,
     deciding_steps,
@@ -155,6 +156,7 @@ def communication_step(state: IncidentState, template: str) -> str | None:
             step.kind == StepKind.COMMUNICATION
             and step.template == template
             and state.status_of(step_id) == StepStatus.OPEN
+            and page_pending(state, step) is None  # the page updated too, or none
         ):
             return step_id
     return None

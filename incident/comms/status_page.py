@@ -47,6 +47,11 @@ def step_page_words(
     if standing is not None and standing.state == UPDATED:
         return f"Status page {standing.said}."
     page = state.runbook.status_page
+    if page is None and state.runbook.no_status_page:
+        return (
+            "No status page: the runbook says status_page: none, so this message alone "
+            "communicates the resolution."
+        )
     if page is None:
         return (
             "No status page is configured (the runbook has no status_page): this message "
@@ -61,6 +66,24 @@ def step_page_words(
     if standing is not None and standing.said.startswith("not updated ("):
         return f"Status page {standing.said}, then record it ({record_it})."
     return f"Status page {page.url}: sending this message posts it there (target {page.target})."
+
+
+RECORD_IT = "update it, then record it (status-page), which checks it"
+"""How a step the status page holds open is done, in every face's words."""
+
+
+def page_pending(state: IncidentState, step: Step) -> str | None:
+    """Why `step`, the one that updates the status page, is not done by its message
+    alone: the runbook names a page that no target posts to, and no update of it by hand
+    is recorded (the guide's "Update the status page and notify all stakeholders" is
+    two things). None for any other step, for a page its target posts to (its message
+    is the update), and with no page (`status_page: none`, or none named)."""
+    page = state.runbook.status_page
+    if page is None or page.target or not updates_page(state.runbook, step):
+        return None
+    if state.page_hand_updates:
+        return None
+    return f"the status page {page.url} is not recorded as updated"
 
 
 class PageUpdate(Struct, frozen=True):
@@ -88,6 +111,8 @@ def page_words(state: IncidentState, offset: Callable[[datetime], str]) -> str |
     if update is None:
         if not any(updates_page(state.runbook, r.step) for r in state.steps.values()):
             return None
+        if state.runbook.no_status_page:
+            return "Status page: none (the runbook says status_page: none)."
         return "Status page: none configured (the runbook has no status_page)."
     if update.at is not None:
         return f"Status page {_updated(update, offset)}."

@@ -1,5 +1,10 @@
 """`lastgood init`'s questions for what the guide's words need of the service.
 
+"Update the status page and notify all stakeholders" needs to know whether there is a
+page: its URL (`status_page: {url: ...}`), or `none`, asked at a terminal (no default:
+either answer is a choice) or given with `--status-page`; left out, the runbook says in
+a comment how to set either.
+
 "Error rates returning to baseline levels" needs the error ratio while healthy: the
 error-rate probe's `baseline:`. Asked at a terminal once Prometheus has answered the
 error query (its answer now, before any bad day, is the default; `none` without
@@ -34,9 +39,52 @@ def baseline_problem(text: str, what: str) -> str | None:
     return None
 
 
+def page_problem(text: str, what: str) -> str | None:
+    """Why `text` is neither a status page's URL nor `none`, or None."""
+    if text.strip().lower() == NONE:
+        return None
+    if not text.strip():
+        return f"{what}: give the page's URL, or {NONE} if people read none"
+    from runbooks.build_status_page import url_problem_of_page
+
+    problem = url_problem_of_page(text.strip())
+    return f"{what}: {problem}" if problem else None
+
+
+def with_page(args: Arguments, ask: Ask | None, answers: StarterAnswers) -> StarterAnswers:
+    """`answers` with the status page given, or asked at a terminal: a URL, or `none`."""
+    given = args.status_page
+    if given is None and ask is not None:
+        question = f"Status page URL people read for incidents ({NONE}: you have none)"
+        given = asked(ask, question, None, lambda text: page_problem(text, "status page"))
+    if given is None:
+        return answers
+    given = given.strip()
+    return replace(answers, status_page=NONE if given.lower() == NONE else given)
+
+
+def page_line(answers: StarterAnswers) -> str:
+    """What init says of the status page."""
+    if answers.status_page == NONE:
+        return "status page: none (the resolution message alone communicates it)"
+    if answers.status_page is not None:
+        return (
+            f"status page: {answers.status_page} (Communicate resolution stays open until "
+            "`lastgood status-page ID` records it updated)"
+        )
+    return (
+        "no status page given: the runbook's comment says how to name one (or none); "
+        "--status-page URL|none"
+    )
+
+
 def option_problems(args: Arguments) -> list[str]:
     """The options of this module refused before any question is asked."""
     problems = []
+    if args.status_page is not None and (
+        problem := page_problem(args.status_page, "--status-page")
+    ):
+        problems.append(problem)
     if args.error_baseline is not None:
         if args.no_prometheus:
             problems.append("--error-baseline needs a Prometheus URL")

@@ -106,6 +106,7 @@ def cmd_init(args: Arguments) -> int:
     if ask is not None and tried is not None and answers.error_reduce is None:
         answers, tried = reduce_asked(ask, answers, tried)
     answers = init_guide.with_baseline(args, ask, answers, tried)
+    answers = init_guide.with_page(args, ask, answers)
     try:
         write_starter(answers, path, overwrite=args.force)
     except CommandError as refusal:
@@ -127,6 +128,7 @@ def cmd_init(args: Arguments) -> int:
     print(f"  {prometheus_line(answers, tried)}", file=out)
     if (baseline := init_guide.baseline_line(answers)) is not None:
         print(f"  {baseline}", file=out)
+    print(f"  {visible(init_guide.page_line(answers))}", file=out)
     if (lag := lag_line(answers)) is not None:
         print(f"  {visible(lag)}", file=out)
     if not is_kept_file(path):  # `validate /dev/stdout` would read nothing back
