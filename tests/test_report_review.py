@@ -84,7 +84,15 @@ def test_detection_is_measured_from_the_release(report):
 
 def test_pages_include_the_paging_message(by_header):
     pages = by_header[("T+", "UTC", "Paged", "How", "By", "Note")]
-    assert [row[2:5] for row in pages] == [["#inc-checkout", "paging message", "ada"]]
+    # The channel it names is no one paged: no target delivered it (ux_review15 #3).
+    assert [row[2:6] for row in pages] == [
+        [
+            "no one named (not delivered)",
+            "paging message",
+            "ada",
+            "recorded for #inc-checkout; record who was paged with page WHO",
+        ]
+    ]
 
 
 def test_responders_have_their_roles(by_header):

@@ -24,7 +24,7 @@ from incident.comms.due import (
     sent_early,
     unverified_resolution,
 )
-from incident.comms.notifications import delivered_to, unrouted
+from incident.comms.notifications import delivered_to, unpaged, unrouted
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -130,7 +130,9 @@ def _recorded(
     unsettled = resolution_warning(session.state, template, clock.now())
     events = session.run_many(sent)
     why = "the message was due" if was_due else "the message was sent"
-    notes = [
+    paging = unpaged(session.state, template)  # said before the step it ticks
+    notes = [] if paging is None else [paging]
+    notes += [
         f"checked {event.data.step}: {why}"
         for event in events
         if isinstance(event.data, StepChecked)
@@ -139,7 +141,7 @@ def _recorded(
         notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
     if early is not None:
         notes.append(f"warning: sent {early}: it may tell stakeholders what is not so yet")
-    if delivered_to(session.state, template) == ():
+    if delivered_to(session.state, template) == () and paging is None:
         notes.append(unrouted(template))
     if template is not None and (left := page_left_open(session.state, template)) is not None:
         notes.append(left)

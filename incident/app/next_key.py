@@ -19,6 +19,7 @@ from incident.app import channel_step, closeout, message_steps
 from incident.app.assessment import assess_step
 from incident.app.verbs import BY_NAME
 from incident.comms.due import awaiting_confirmation
+from incident.comms.notifications import unpaged
 from incident.comms.status_page import page_pending
 from incident.core.gates import decision_gate
 from incident.core.phase_clocks import t_plus
@@ -65,6 +66,9 @@ TRIGGER_KEY = _key_of("trigger")
 """Opens the form marking a manual trigger met or cleared."""
 DUE_KEY = "m"
 PAGE_KEY = _key_of("status-page")
+"""Records the status page updated by hand."""
+PAGE_WHO_KEY = _key_of("page")
+"""Records who was paged."""
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
 
 
@@ -144,8 +148,12 @@ def next_key(
         if sent:  # reopened since: the record already shows it done
             return NextKey(CHECK_KEY, f"check it ({sent})")
         waiting = {m.template for m in awaiting_confirmation(state, now)}
+        post = f"; not delivered: post it yourself, {PAGE_WHO_KEY} records who you paged"
+        unposted = post if unpaged(state, step.template) is not None else ""
         if step.template in waiting:
-            return NextKey(DUE_KEY, "review the due message and send it; sending checks this")
+            return NextKey(
+                DUE_KEY, f"review the due message and send it; sending checks this{unposted}"
+            )
         declined = [d for d in state.declined if d.template == step.template]
         if declined:  # not sent on purpose: what is left is to say so of the step
             last = declined[-1]
@@ -155,7 +163,7 @@ def next_key(
                 f"its message was declined at {when}: skip it, or {COMPOSE_KEY} sends it after all",
                 (("reason", f"message declined: {last.reason}"),),
             )
-        return NextKey(COMPOSE_KEY, "compose and send the message; sending checks this")
+        return NextKey(COMPOSE_KEY, f"compose and send the message; sending checks this{unposted}")
     if step.kind == StepKind.DATABASE:
         choice = state.tier_choice
         if choice is None:

@@ -19,6 +19,7 @@ from incident.core.payloads import (
     NotificationQueued,
     NotificationRequeued,
 )
+from incident.core.phase_clocks import PAGING_TEMPLATE
 from incident.core.records import Communication
 from incident.core.state import IncidentState
 from runbooks.model import NotifyTarget
@@ -47,6 +48,23 @@ def unrouted(template: str | None) -> str:
     """What `send` says of a message no webhook takes (`delivered_to` is ())."""
     what = "free text" if template is None else f"the {template} message"
     return f"recorded only: no webhook takes {what} (the runbook's notify.send routes none to it)"
+
+
+NOT_DELIVERED = "not delivered: post it yourself"
+"""What the page says where no target delivers it: the channel it names is where the
+people not yet assembled cannot see it (ux_review15 #3)."""
+
+
+def unpaged(state: IncidentState, template: str | None) -> str | None:
+    """Said before the paging message is sent, and on sending it, where no webhook
+    delivers it: post it yourself (to a pager, a rota, a phone), and record who you
+    paged (`page WHO`). None for any other message, or a page some target takes."""
+    if template != PAGING_TEMPLATE or delivered_to(state, template):
+        return None
+    return (
+        f"{NOT_DELIVERED} to the deployment team and on-call engineers (no target takes "
+        "the paging message), and record who you paged: page WHO"
+    )
 
 
 def outbox_messages(state: IncidentState, message: Communication) -> list[OutboxMessage]:

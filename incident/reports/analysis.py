@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from msgspec import Struct, field
 
 from incident.comms.due import unverified_resolution
+from incident.comms.notifications import delivered_to
 from incident.core.attribution import recorder
 from incident.core.events import Event
 from incident.core.gates import appointed_approval, unheld_approval
@@ -114,8 +115,16 @@ def pages(state: IncidentState) -> list[PageRecord]:
     found = [PageRecord(p.at, p.target, p.by, "page", p.note) for p in state.pages]
     for message in state.communications:
         if message.template == PAGING_TEMPLATE:
-            target = message.channel or "the incident channel"
-            found.append(PageRecord(message.at, target, message.by, "paging message"))
+            # Who the message reached: the targets it goes to, never the channel it asks
+            # people to join (those not yet assembled cannot see it, ux_review15 #3).
+            targets = delivered_to(state, message.template)
+            where = f"recorded for {message.channel}" if message.channel else ""
+            if targets:
+                paged, note = ", ".join(targets), where
+            else:
+                paged = "no one named (not delivered)"
+                note = "; ".join(n for n in (where, "record who was paged with page WHO") if n)
+            found.append(PageRecord(message.at, paged, message.by, "paging message", note))
     return sorted(found, key=lambda p: p.at)
 
 

@@ -30,7 +30,7 @@ from incident.comms.due import (
     no_longer_due,
     sent_already,
 )
-from incident.comms.notifications import delivered_to, failed_keys
+from incident.comms.notifications import NOT_DELIVERED, delivered_to, failed_keys, unpaged
 from incident.core.errors import CommandError
 from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
@@ -213,7 +213,9 @@ class Comms:
                 _why(message),
                 text,
                 targets=targets,
-                warning=resolution_warning(desk.state, template, desk.now()) or "",
+                warning=resolution_warning(desk.state, template, desk.now())
+                or unpaged(desk.state, template)
+                or "",
                 send=send,
                 may_decline=may_decline,
             ),
@@ -300,6 +302,7 @@ class Comms:
             for name in [None, *rendered]
             if (where := delivered_to(state, name)) is not None
         }
+        routes |= {name: NOT_DELIVERED for name in rendered if unpaged(state, name)}
         desk.screen.app.push_screen(
             ComposerModal(
                 [(name, _label(name).capitalize(), text) for name, text in rendered.items()],
