@@ -13,7 +13,6 @@ from incident import commands
 from incident.app.outcome import Done
 from incident.app.session import Session
 from incident.app.stability import resolution_warning
-from incident.app.status_page import page_left_open
 from incident.commands.messages import decline as decline_message
 from incident.commands.messages import send_due as send_due_message
 from incident.comms.due import (
@@ -143,8 +142,11 @@ def _recorded(
         notes.append(f"warning: sent {early}: it may tell stakeholders what is not so yet")
     if delivered_to(session.state, template) == () and paging is None:
         notes.append(unrouted(template))
-    if template is not None and (left := page_left_open(session.state, template)) is not None:
-        notes.append(left)
+    if template is not None:  # only a send reads the status page's step: not a note's import
+        from incident.app.status_page import page_left_open
+
+        if (left := page_left_open(session.state, template)) is not None:
+            notes.append(left)
     warned = [f"warning: {unsettled}"] if unsettled is not None else []
     return Done(events, "message recorded as sent", notes, warned)
 
