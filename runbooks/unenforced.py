@@ -28,3 +28,14 @@ def unenforced_hint(runbook: Runbook) -> str | None:
     if Path(runbook.source).suffix.lower() in MARKDOWN_SUFFIXES:
         return UNENFORCED
     return None
+
+
+def guide_notes(runbook: Runbook) -> list[str]:
+    """What `validate` and `declare` note of a valid runbook: for a Markdown one,
+    `UNENFORCED` and the guide's phases it lacks (its tiers and triggers are in that
+    line already); for a YAML one, each departure from the guide (`guide_frame`)."""
+    from runbooks.guide_frame import departures, phase_departures
+
+    if unenforced := unenforced_hint(runbook):
+        return [unenforced, *phase_departures(runbook)]
+    return departures(runbook)

@@ -66,7 +66,10 @@ def test_validate_counts_in_words(cli, tmp_path):
     one.write_text(
         "runbook: x\ntitle: X\nphases:\n  - {id: a, title: A, steps: [{id: s, title: S}]}\n"
     )
-    assert cli.ok("validate", str(one)).strip() == f"{one}: ok (runbook 'x', 1 phase, 1 step)"
+    # (then its notes of the guide's phases, tiers and triggers it lacks)
+    assert (
+        cli.ok("validate", str(one)).splitlines()[0] == f"{one}: ok (runbook 'x', 1 phase, 1 step)"
+    )
 
 
 def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
@@ -151,7 +154,7 @@ def test_the_example_plan_in_steps_from_is_refused_whole_and_taken_by_section(tm
         "  - id: verify\n    title: Verification\n    window: [15, 45]\n"
         "    steps_from: {file: deployment-plan.md, section: Verification}\n"
     )
-    assert cli.ok("validate", str(by_section)).strip() == (
+    assert cli.ok("validate", str(by_section)).splitlines()[0] == (
         f"{by_section}: ok (runbook 'storefront', 2 phases, 8 steps)"
     )
     incident = cli.ok(

@@ -263,10 +263,10 @@ def cmd_declare(args: Arguments) -> int:
         print(session.state.id)
         if new_file:  # a mistyped --db splits the record across two files: say so
             print(f"lastgood declare: a new database at {visible(str(location))}", file=sys.stderr)
-        from runbooks.unenforced import unenforced_hint
+        from runbooks.unenforced import guide_notes
 
-        if unenforced := unenforced_hint(runbook):
-            print(f"lastgood declare: note: {unenforced}", file=sys.stderr)
+        for note in guide_notes(runbook):  # once, here: the incident keeps the runbook
+            print(f"lastgood declare: note: {visible(note)}", file=sys.stderr)
         from runbooks.unpointed import unpointed_hint, unpointed_probes
 
         if hint := unpointed_hint(unpointed_probes(runbook)):

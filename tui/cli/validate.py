@@ -14,7 +14,7 @@ from runbooks import Problem, inspect_runbook_file
 from runbooks.env_reads import env_reads, in_clear_line, reads_line, secret_kinds, secrets_line
 from runbooks.model import Runbook
 from runbooks.template_wording import next_update_warnings
-from runbooks.unenforced import unenforced_hint
+from runbooks.unenforced import guide_notes
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError
@@ -47,12 +47,12 @@ def cmd_validate(args: Arguments) -> int:
                 f"{visible(name)}: ok (runbook '{runbook.id}', {counted(phases, 'phase')}, "
                 f"{counted(steps, 'step')})"
             )
-            if note := unenforced_hint(runbook):
-                print(f"{visible(name)}: note: {note}")
             if reads := reads_line(runbook):  # a reviewer sees what leaves the bastion
                 print(f"{visible(name)}: {visible(reads)}")
             if secrets := secrets_line(runbook):
                 print(f"{visible(name)}: {visible(secrets)}")
+            for note in guide_notes(runbook):  # teams adapt the guide: a note, exit 0
+                print(f"{visible(name)}: note: {visible(note)}")
             if clear := in_clear_line(runbook):
                 print(f"{visible(name)}: {visible(clear)}", file=sys.stderr)
             for warning in next_update_warnings(runbook):  # FILE:LINE:COL, as problems are
@@ -69,7 +69,7 @@ def _file_data(name: str, runbook: Runbook | None, problems: list[Problem]) -> J
         "runbook": None if runbook is None else runbook.id,
         "phases": None if runbook is None else len(runbook.phases),
         "steps": None if runbook is None else len(runbook.steps()),
-        "notes": [note] if runbook is not None and (note := unenforced_hint(runbook)) else [],
+        "notes": [] if runbook is None else list[JSONValue](guide_notes(runbook)),
         "reads": {} if runbook is None else _reads(runbook),
         "secrets": {} if runbook is None else dict[str, JSONValue](secret_kinds(runbook)[0]),
         "not_secrets": {} if runbook is None else _not_secrets(runbook),
