@@ -23,13 +23,29 @@ class GuidePhase(Struct, frozen=True):
     id: str
     title: str
     window: Window | None
+    holds: str
+    """What the guide does in it, for a note that the phase is missing."""
 
 
 GUIDE_PHASES: tuple[GuidePhase, ...] = (
-    GuidePhase("decide", "Decision and Communication", Window(0, 5)),
-    GuidePhase("execute", "Execute Rollback", Window(5, 30)),
-    GuidePhase("verify", "Verification", Window(15, 45)),
-    GuidePhase("close-out", "Communication and Post-Mortem Prep", None),
+    GuidePhase(
+        "decide",
+        "Decision and Communication",
+        Window(0, 5),
+        "assess severity, decide, announce, page the team, notify stakeholders",
+    ),
+    GuidePhase(
+        "execute", "Execute Rollback", Window(5, 30), "the application and database rollback"
+    ),
+    GuidePhase(
+        "verify", "Verification", Window(15, 45), "confirm version, check health, smoke test"
+    ),
+    GuidePhase(
+        "close-out",
+        "Communication and Post-Mortem Prep",
+        None,
+        "communicate resolution, document the incident, preliminary RCA, schedule the post-mortem",
+    ),
 )
 """The guide's phases, in its order: 'Phase 1: Decision and Communication (T+0 to T+5
 minutes)' ... 'Phase 4: Communication and Post-Mortem Prep' (no window)."""
@@ -78,9 +94,15 @@ def departures(runbook: Runbook) -> list[str]:
 
 
 def guide_phase(runbook: Runbook, guide: GuidePhase) -> Phase | None:
-    """The runbook's phase for one of the guide's: by the bundled id, else by title."""
-    return runbook.phase(guide.id) or next(
-        (p for p in runbook.phases if p.title.casefold() == guide.title.casefold()), None
+    """The runbook's phase for one of the guide's: by the bundled id, else the first
+    whose title holds the guide's (`Phase 1: Decision and Communication`), else by the
+    guide's window (deployment-plan.md's `Rollback: application (T+5 to T+30 minutes)`
+    is the guide's Execute Rollback)."""
+    title = guide.title.casefold()
+    return (
+        runbook.phase(guide.id)
+        or next((p for p in runbook.phases if title in p.title.casefold()), None)
+        or next((p for p in runbook.phases if guide.window and p.window == guide.window), None)
     )
 
 
@@ -99,8 +121,8 @@ def phase_departures(runbook: Runbook) -> list[str]:
     for guide in GUIDE_PHASES:
         phase = guide_phase(runbook, guide)
         if phase is None:
-            where = "" if guide.window is None else f", {window_text(guide.window)}"
-            notes.append(f"no phase for the guide's {guide.title}{where}")
+            where = "" if guide.window is None else f"{window_text(guide.window)}: "
+            notes.append(f"no phase for the guide's {guide.title} ({where}{guide.holds})")
         elif phase.window != guide.window:
             notes.append(
                 f"phase '{phase.id}' has {window_text(phase.window)}; "
