@@ -24,6 +24,7 @@ from incident.comms.due import (
     unverified_resolution,
 )
 from incident.comms.notifications import delivered_to, unpaged, unrouted
+from incident.comms.stand_ins import stand_in_warning
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -55,7 +56,7 @@ def send(
         return _sent(state, actor, clock, template=template, text=text, channel=channel)
 
     earlier = sent_already(session.state, template) if template is not None else None
-    done = _recorded(session, template, sent)
+    done = _recorded(session, template, sent, written=text is not None)
     if earlier is None:
         return done
     return Done(done.events, done.said, [*done.notes, f"sent again: {earlier}"], done.warnings)
@@ -89,7 +90,7 @@ def send_due(
             raise CommandError(no_longer_due(state, template))
         return _sent(state, actor, clock, template=template, text=text, channel=channel)
 
-    return _recorded(session, template, sent)
+    return _recorded(session, template, sent, written=text is not None)
 
 
 def _sent(
@@ -118,9 +119,15 @@ def _sent(
 
 
 def _recorded(
-    session: Session, template: str | None, sent: Callable[[IncidentState], list[NewEvent]]
+    session: Session,
+    template: str | None,
+    sent: Callable[[IncidentState], list[NewEvent]],
+    *,
+    written: bool = False,
 ) -> Done:
     clock = session.clock
+    # the template's own text names values the incident lacks (`written`: the sender's)
+    stand_in = None if written else stand_in_warning(session.state, template)
     was_due = template is not None and any(
         m.template == template for m in due_messages(session.state, clock.now())
     )
@@ -140,6 +147,8 @@ def _recorded(
         notes.append(f"warning: sent while {unverified}: it tells stakeholders it is restored")
     if early is not None:
         notes.append(f"warning: sent {early}: it may tell stakeholders what is not so yet")
+    if stand_in is not None:
+        notes.append(f"warning: {stand_in}")
     if delivered_to(session.state, template) == () and paging is None:
         notes.append(unrouted(template))
     if template is not None:  # only a send reads the status page's step: not a note's import

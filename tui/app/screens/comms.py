@@ -31,11 +31,12 @@ from incident.comms.due import (
     sent_already,
 )
 from incident.comms.notifications import NOT_DELIVERED, delivered_to, failed_keys, unpaged
+from incident.comms.stand_ins import stand_in_warning
 from incident.core.errors import CommandError
 from incident.core.events import Event
 from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
-from incident.core.state import StepStatus
+from incident.core.state import IncidentState, StepStatus
 from incident.core.text import counted
 from incident.reports.message_context import rendered_templates
 from incident.reports.postmortem import booking_reminder
@@ -213,9 +214,7 @@ class Comms:
                 _why(message),
                 text,
                 targets=targets,
-                warning=resolution_warning(desk.state, template, desk.now())
-                or unpaged(desk.state, template)
-                or "",
+                warning=_warned(desk.state, template, desk.now()),
                 send=send,
                 may_decline=may_decline,
             ),
@@ -294,9 +293,7 @@ class Comms:
 
         sent_before = {name: earlier for name in rendered if (earlier := sent_already(state, name))}
         now = self.desk.now()
-        unsettled = {
-            name: warned for name in rendered if (warned := resolution_warning(state, name, now))
-        }
+        unsettled = {name: warned for name in rendered if (warned := _warned(state, name, now))}
         routes = {
             name: _route_words(where)
             for name in [None, *rendered]
@@ -315,6 +312,18 @@ class Comms:
             ),
             held.closed,
         )
+
+
+def _warned(state: IncidentState, template: str, now: datetime) -> str:
+    """What the send dialogs say before a message from `template` goes: the resolution
+    sent while a trigger is met, a page no target delivers, the stand-ins it fills for values the incident lacks
+    ("Channel: the incident channel."); empty when nothing."""
+    said = (
+        resolution_warning(state, template, now),
+        unpaged(state, template),
+        stand_in_warning(state, template),
+    )
+    return " · ".join(text for text in said if text)
 
 
 def why_not_due(session: IncidentSession, template: str) -> str | None:
