@@ -120,7 +120,8 @@ POSTMORTEM_VERBS: tuple[Verb, ...] = (
     Verb(
         "schedule-postmortem",
         "Book post-mortem",
-        "Book the blameless post-mortem, to start within 48 h of the resolution.",
+        "Book the blameless post-mortem, to start within 24-48 h of the resolution (the "
+        "guide's words; sooner is said, past 48 h needs a reason).",
         R,
         (
             Param(

@@ -14,9 +14,12 @@ from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
 from incident.reports.messages_due import MessageDue, messages_due
 from incident.reports.postmortem import (
+    GUIDE_WORDS,
     LESSON_CATEGORIES,
+    guide_window,
     meeting_window,
     sooner_than_advised,
+    utc_text,
     window_text,
 )
 
@@ -67,13 +70,16 @@ def postmortem_meeting(ctx: ReportContext) -> list[str]:
     if meeting is None:
         if window is None:
             lines.append(
-                "To book once the incident is resolved, to start within 48 h of resolution: "
+                f"To book once the incident is resolved, to start {GUIDE_WORDS} (the guide's "
+                "words; sooner is booked too, and said to be): "
                 + code_span(f"lastgood schedule-postmortem {state.id} --at ISO8601")
                 + "."
             )
         else:
             lines.append(
-                f"Not booked yet. It should start {window_text(window)}: "
+                f"Not booked yet. The guide: {GUIDE_WORDS} ({utc_text(window[0])}), so it "
+                f"should start {window_text(guide_window(window))} (sooner is booked too, and "
+                "said to be): "
                 + code_span(f"lastgood schedule-postmortem {state.id} --at ISO8601")
                 + "."
             )

@@ -151,8 +151,16 @@ def window_text(window: tuple[datetime, datetime]) -> str:
     return f"between {utc_text(window[0])} and {utc_text(window[1])}"
 
 
-WINDOW_WORDS = "within 48 h of resolution"
-"""How documents name the rule, in one place."""
+GUIDE_WORDS = "within 24-48 h of the resolution"
+"""How documents name the rule, in the guide's words ("Book a blameless post-mortem
+meeting within 24-48 hours"): a window from 0 to 48 h, shown as such, was narrower at
+one end and wider at the other than the guide's without saying so (ux_review15 #12)."""
+
+
+def guide_window(window: tuple[datetime, datetime]) -> tuple[datetime, datetime]:
+    """The guide's 24-48 h after the resolution (`window[0]`), where `window` is the
+    bookable one, from the resolution to its 48 h deadline."""
+    return window[0] + ADVISED_EARLIEST, window[0] + LATEST
 
 
 def summary_line(state: IncidentState) -> str:
