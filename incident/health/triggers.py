@@ -13,7 +13,7 @@ from msgspec import Struct
 
 from incident.core.state import IncidentState
 from incident.health.readings import probe_verdicts
-from runbooks.model import Trigger, TriggerKind
+from runbooks.model import Probe, Trigger, TriggerKind
 
 
 class TriggerState(StrEnum):
@@ -56,6 +56,29 @@ def describe_condition(trigger: Trigger) -> str:
         case TriggerKind.CONSECUTIVE_FAILURES:
             return f"{trigger.count} consecutive failed checks of {trigger.probe}"
     return "judged by the incident team"
+
+
+def debounce_words(trigger: Trigger, probe: Probe | None) -> str:
+    """How long a probe trigger takes to fire once its probe breaches, before it does:
+    `3 readings, about 30 s` (the first breaching reading, then two more at the probe's
+    interval), `3 failed checks in a row, about 10 s`; `marked by hand` for a manual one.
+    The gate and `status` said "Error rate > 5%" and only "for 3 samples" once it fired,
+    and a coordinator watching 20% waited on the product (ux_review15 #11)."""
+    match trigger.kind:
+        case TriggerKind.METRIC:
+            count, what = trigger.for_samples, "reading"
+        case TriggerKind.CONSECUTIVE_FAILURES:
+            count, what = trigger.count or 1, "failed check"
+        case _:
+            return "marked by hand"
+    said = f"{count} {what}" + ("" if count == 1 else "s")
+    if trigger.kind is TriggerKind.CONSECUTIVE_FAILURES and count > 1:
+        said += " in a row"
+    if count == 1 or probe is None:
+        return said
+    seconds = (count - 1) * probe.interval_s
+    about = f"{seconds:g} s" if seconds < 120 else f"{seconds / 60:.3g} min"
+    return f"{said}, about {about}"
 
 
 def read_triggers(state: IncidentState) -> list[TriggerReading]:

@@ -39,7 +39,12 @@ from incident.health.stability import NO_LONGER_HOLDS, contradicted_checks, laps
 from incident.reports.drill_faults import HIDDEN_TEXT, fault_shown, shown_fault
 from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder
-from incident.reports.trigger_view import trigger_data, trigger_parts
+from incident.reports.trigger_view import (
+    rule_parts,
+    runbooks_own_line,
+    trigger_data,
+    trigger_parts,
+)
 from runbooks.model import StepKind
 
 
@@ -284,6 +289,10 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
     if (read := readings_line(state, now)) is not None:
         lines.append(f"readings: {visible(read)}")
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
+    if rules := rule_parts(state.runbook):  # how each fires, before it does
+        lines.append("trigger rules: " + " · ".join(rules))
+    if (own := runbooks_own_line(state)) is not None:  # a sign-off sees whose rule
+        lines.append(visible(own))
     if not state.is_closed and (lapse := lapse_said(state)) is not None:
         lines.append(lapse)  # the service verified went back (ux_review15 #2)
     contradicted = {} if state.is_closed else dict(contradicted_checks(state))

@@ -13,12 +13,14 @@ it in the same words.
 from __future__ import annotations
 
 from incident.core.events import JSONValue, format_timestamp
+from incident.core.gates import decision_gate
 from incident.core.phase_clocks import t_plus
 from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
 from incident.health.no_reading import no_reading_named
-from incident.health.triggers import NOT_YET, TriggerState, read_triggers, standing
-from runbooks.model import Trigger, TriggerKind
+from incident.health.triggers import NOT_YET, TriggerState, debounce_words, read_triggers, standing
+from runbooks.guide_frame import runbooks_own_approval, runbooks_own_role, runbooks_own_trigger
+from runbooks.model import Runbook, Trigger, TriggerKind
 
 
 def trigger_parts(state: IncidentState) -> list[str]:
@@ -126,3 +128,54 @@ def no_data_words(state: IncidentState, trigger: Trigger) -> str:
 def undecided(state: IncidentState) -> set[str]:
     """The triggers that say "no data" now: probe triggers no reading has decided."""
     return {r.trigger.id for r in read_triggers(state) if r.state is TriggerState.NO_DATA}
+
+
+RUNBOOKS_OWN = "the runbook's own, not the guide's"
+"""A trigger, role or approval the runbook adds to the guide's (`runbooks.guide_frame`),
+said so that a sign-off sees which rules are the guide's and which the team's
+(ux_review15 #11, #13)."""
+
+
+def trigger_rule(runbook: Runbook, trigger: Trigger) -> str:
+    """How `trigger` fires, before it does (`debounce_words`), and `the runbook's own`
+    for one the guide does not name: `3 failed checks in a row, about 10 s; the
+    runbook's own, not the guide's`."""
+    said = debounce_words(trigger, runbook.probe(trigger.probe or ""))
+    return f"{said}; {RUNBOOKS_OWN}" if runbooks_own_trigger(trigger) else said
+
+
+def rule_parts(runbook: Runbook) -> list[str]:
+    """`status`'s `trigger rules:` line, one part per trigger: `error-rate 3 readings,
+    about 30 s`."""
+    return [
+        f"{trigger.id} {debounce_words(trigger, runbook.probe(trigger.probe or ''))}"
+        for trigger in runbook.triggers
+    ]  # whose each is, on the `runbooks_own_line`
+
+
+def approval_rule(state: IncidentState) -> str:
+    """`runbook's rule: the incident commander approves`, for a decision gate with an
+    approver (the guide names one approval only, leadership's, for a backup restore);
+    "" without one. The gate asked for the commander's word as though the guide did
+    (ux_review15 #13)."""
+    gate = decision_gate(state)
+    if gate is None or not runbooks_own_approval(gate.step) or gate.step.approver is None:
+        return ""
+    who = gate.step.approver.replace("-", " ")
+    return f"runbook's rule: the {who} approves"
+
+
+def runbooks_own_line(state: IncidentState) -> str | None:
+    """`status`'s line of what the runbook adds to the guide: `runbook's own, not the
+    guide's: roles comms-lead, ops · the incident commander approves the rollback ·
+    trigger health-failing`; None when it adds nothing."""
+    runbook = state.runbook
+    roles = [role for role in runbook.roles if runbooks_own_role(role)]
+    gate = decision_gate(state)
+    own = [f"role{'s' if len(roles) > 1 else ''} {', '.join(roles)}"] if roles else []
+    if gate is not None and runbooks_own_approval(gate.step) and gate.step.approver:
+        own.append(f"the {gate.step.approver.replace('-', ' ')} approves the rollback")
+    triggers = [t.id for t in runbook.triggers if runbooks_own_trigger(t)]
+    if triggers:
+        own.append(f"trigger{'s' if len(triggers) > 1 else ''} {', '.join(triggers)}")
+    return f"runbook's own, not the guide's: {' · '.join(own)}" if own else None

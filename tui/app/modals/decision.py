@@ -62,6 +62,11 @@ class TriggerView:
     """``met``, ``not met``, ``not met yet`` or ``no data`` (`standing`)."""
     detail: str
     """The evidence, e.g. "error rate 12.0% > 5.0% for 3 samples"."""
+    rule: str = ""
+    """How it fires, before it does, and whether it is the runbook's own
+    (`incident.reports.trigger_view.trigger_rule`): "3 readings, about 30 s"."""
+    rule_short: str = ""
+    """A shorter `rule`, where the whole would wrap (the title alone where this would)."""
 
 
 STATE_MARKERS: dict[str, tuple[str, str]] = {
@@ -92,9 +97,12 @@ def trigger_prompt(trigger: TriggerView) -> Hanging:
     """Two rows per trigger: state and title, then the evidence, both under the title's
     first word however they wrap (never under the state marker, as another item)."""
     marker, style = state_marker(trigger.state)
-    title = Content.styled(visible(trigger.title), "bold")
+    bare = Content.styled(visible(trigger.title), "bold")
+    rules = [rule for rule in (trigger.rule, trigger.rule_short) if rule]
+    # "Error rate > 5% (3 readings, about 30 s)", the title alone where it would wrap
+    titles = [*(bare + Content.styled(visible(f" ({rule})"), "dim") for rule in rules), bare]
     hints = MANUAL_HINTS if trigger.kind == "manual" else ("",)
-    forms = tuple(title + Content.styled(hint, "dim") for hint in hints)
+    forms = tuple(title + Content.styled(hint, "dim") for title in titles for hint in hints)
     detail = Content.styled(visible(trigger.detail or "—"), "italic")
     lead = Content.styled(marker, style)
     return Hanging([Row(lead, forms), Row(Content(""), (detail,))], MARKER_CELLS + 2)
@@ -197,11 +205,16 @@ class DecisionModal(FormModal[DecisionForm | None]):
         left_empty: str = "",
         decide: Callable[[DecisionForm], Awaitable[Refusal | None]] | None = None,
         notes: Sequence[str] = (),
+        rule_note: str = "",
     ) -> None:
         super().__init__()
         self.notes = tuple(notes)
         """Lines shown under the triggers: each baseline Check health will want and has
         not (`incident.app.baseline_offer`), while it can still be taken."""
+        self.rule_note = rule_note
+        """Whose approval the runbook asks for the decision, said as the runbook's rule
+        when the guide names none (`runbook's rule: the incident commander approves the
+        rollback`); empty for none."""
         self.decide = decide
         """Records the decision: None once recorded, else why not."""
         self.triggers = list(triggers)
@@ -235,7 +248,10 @@ class DecisionModal(FormModal[DecisionForm | None]):
             # placeholder shows.
             prefill = self.by if visible(self.by) == self.by else ""
             placeholder = visible(self.left_empty) or "who decides"
-            label = f"By ({visible(self.by_note)})" if self.by_note else "By"
+            # whose word; else that asking for it is the runbook's rule, not the guide's
+            # (both are one line too long at 80 columns: `status` says the rule too)
+            notes = self.by_note or self.rule_note
+            label = f"By ({visible(notes)})" if notes else "By"
             yield field(label, text_input(prefill, id="by", placeholder=placeholder))
             yield field(
                 "Reason",

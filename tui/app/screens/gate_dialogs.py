@@ -21,8 +21,9 @@ from incident.core.gates import decider, decision_refusal, proposed_decider
 from incident.core.state import tier_target
 from incident.core.text import visible
 from incident.health.triggers import read_triggers, standing
-from incident.reports.trigger_view import met_before
-from runbooks.model import DatabaseTier, StepKind, TriggerKind
+from incident.reports.trigger_view import approval_rule, met_before, trigger_rule
+from runbooks.guide_frame import runbooks_own_trigger
+from runbooks.model import DatabaseTier, Runbook, StepKind, Trigger, TriggerKind
 from tui.app.screens.desk import Desk
 from tui.app.screens.verb_keys import in_tui_words
 
@@ -44,6 +45,8 @@ def trigger_views(desk: Desk) -> list[TriggerView]:
             title=r.trigger.title,
             kind=str(r.trigger.kind),
             state=standing(r)[0],
+            rule=_rule(state.runbook, r.trigger),
+            rule_short=_rule(state.runbook, r.trigger, short=True),
             detail=_with_flaps(
                 trigger_not_polled(state, r, desk.view.not_polled) or standing(r)[1],
                 met_before(state, r.trigger.id),
@@ -51,6 +54,18 @@ def trigger_views(desk: Desk) -> list[TriggerView]:
         )
         for r in read_triggers(state)
     ]
+
+
+def _rule(runbook: Runbook, trigger: Trigger, *, short: bool = False) -> str:
+    """A trigger's rule for the gate (`trigger_rule`; `short`: `runbook's own` alone for
+    one the guide does not name); for a manual one only that it is the runbook's own,
+    its "(manual: space toggles)" saying the rest."""
+    own = runbooks_own_trigger(trigger)
+    if trigger.kind is TriggerKind.MANUAL and not own:
+        return ""
+    if short:
+        return "runbook's own" if own else ""
+    return trigger_rule(runbook, trigger)
 
 
 def open_decision(desk: Desk) -> None:
@@ -103,6 +118,7 @@ def open_decision(desk: Desk) -> None:
             left_empty=decider(desk.state, actor),
             decide=decide,
             notes=baseline_prompts(desk.state, how="ctrl+p Baseline"),
+            rule_note=approval_rule(desk.state),
         ),
         held.closed,
     )
