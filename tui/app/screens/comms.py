@@ -316,8 +316,8 @@ class Comms:
 
 def _warned(state: IncidentState, template: str, now: datetime) -> str:
     """What the send dialogs say before a message from `template` goes: the resolution
-    sent while a trigger is met, a page no target delivers, the stand-ins it fills for values the incident lacks
-    ("Channel: the incident channel."); empty when nothing."""
+    sent while a trigger is met, a page no target delivers, the stand-ins it fills for
+    values the incident lacks ("Channel: the incident channel."); empty when nothing."""
     said = (
         resolution_warning(state, template, now),
         unpaged(state, template),
