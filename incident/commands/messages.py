@@ -26,6 +26,7 @@ from incident.core.payloads import (
 )
 from incident.core.phase_clocks import cadence_messages, next_update_due
 from incident.core.state import IncidentState
+from incident.core.update_rounds import update_rounds
 from incident.reports.message_context import message_context
 
 
@@ -67,21 +68,34 @@ def send_communication(
 
 
 def record_overdue_update(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:
-    """Record, once, that the stakeholder update due under the cadence was missed.
+    """Record, once each, that a stakeholder update due under the cadence was missed.
 
-    Returns no event while the update is not yet due, or once its miss is recorded.
+    The rounds are `update_rounds`, as `next_update_due` counts them: the update due
+    next, once past; and a round declined before its due time, once past too: the
+    decline moved the cadence on to `every_min` after it, but stakeholders heard
+    nothing by then ("was not sent", its outcome the decline: `missed_update_outcome`).
+    Returns no event while none is past due, or once each miss is recorded.
     """
-    due = next_update_due(state)
-    if due is None or clock.now() <= due or due in state.overdue_updates:
+    if next_update_due(state) is None:
         return []
+    told = [message.at for message in cadence_messages(state)]  # the page is no update
+    rounds, due = update_rounds(state, told, None)
+    unsent = [(i, r.due) for i, r in enumerate(rounds) if r.sent is None] + [(len(rounds), due)]
     cadence = state.runbook.cadence
-    told = cadence_messages(state)  # to stakeholders: the page to the team is no update
-    missed = UpdateOverdue(
-        due_at=due,
-        cadence_min=cadence.every_min if told else cadence.first_update_min,
-        first=not told,
-    )
-    return [make_event(state.id, actor, clock, missed)]
+    return [
+        make_event(
+            state.id,
+            actor,
+            clock,
+            UpdateOverdue(
+                due_at=at,
+                cadence_min=cadence.every_min if i else cadence.first_update_min,
+                first=not i,
+            ),
+        )
+        for i, at in unsent
+        if clock.now() > at and at not in state.overdue_updates
+    ]
 
 
 def auto_send(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent]:

@@ -18,6 +18,7 @@ from msgspec import Struct
 
 from incident.core.records import Communication
 from incident.core.state import IncidentState
+from incident.core.update_rounds import update_rounds
 from incident.core.verification import verification
 from runbooks.model import ProbeKind
 
@@ -39,9 +40,10 @@ def resolved_at(state: IncidentState) -> datetime | None:
 def next_update_due(state: IncidentState) -> datetime | None:
     """When the next stakeholder update is due under the runbook's cadence.
 
-    The first update is due `first_update_min` after declaration; each message sent
-    to stakeholders (but a repeat of a once-per-incident one: `cadence_messages`)
-    moves the next one to `every_min` after it. Once resolved (the resolution message sent, or the
+    The rounds of `update_rounds`: the first `first_update_min` after declaration;
+    each message to stakeholders (but a repeat of a once-per-incident one:
+    `cadence_messages`) moves the next to `every_min` after it, a declined update to
+    `every_min` after its due time. Once resolved (the resolution message sent, or the
     incident closed) no more updates are owed: the cadence is "until resolved", and a
     clock still counting would ask for one; unless the service resolved is not restored
     any more (`not_restored`): an update is due from the moment it went back, then
@@ -54,11 +56,7 @@ def next_update_due(state: IncidentState) -> datetime | None:
         told = [m for m in cadence_messages(state) if m.at >= lapse.since]
         every = timedelta(minutes=state.runbook.cadence.every_min)
         return told[-1].at + every if told else lapse.since
-    cadence = state.runbook.cadence
-    updates = cadence_messages(state)
-    if not updates:
-        return state.declared_at + timedelta(minutes=cadence.first_update_min)
-    return updates[-1].at + timedelta(minutes=cadence.every_min)
+    return update_rounds(state, [m.at for m in cadence_messages(state)], None)[1]
 
 
 def cadence_messages(state: IncidentState) -> list[Communication]:

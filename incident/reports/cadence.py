@@ -10,7 +10,8 @@ runbook's `cadence.to_responders`): stakeholders heard nothing from it.
 
 An update declined before the next message (`lastgood decline ID update`) is not
 sent: that round is settled by the decline, with who and why, and the next update is
-due `every_min` after the one declined. The message that follows is not scored as
+due `every_min` after the one declined (`incident.core.update_rounds`, the one rule
+`next_update_due` counts by too). The message that follows is not scored as
 the declined update sent late: the Timeline says that update was not sent, and the
 communications log says the same (ux_review10 #6).
 The drill's score card and the report's communications log both read this.
@@ -18,61 +19,27 @@ The drill's score card and the report's communications log both read this.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-
-from msgspec import Struct
+from datetime import datetime
+from itertools import takewhile
 
 from incident.core.phase_clocks import cadence_messages, resolved_at, t_plus
-from incident.core.records import DeclinedMessage
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.core.timefmt import printed_duration
-from runbooks.model import MomentKind
+from incident.core.update_rounds import UpdateDue, update_rounds
 
-
-class UpdateDue(Struct, frozen=True):
-    """One update the cadence asked for, and the message that answered it."""
-
-    due: datetime
-    sent: datetime | None
-    """None: no message by the resolution, or by the end while unresolved, or declined."""
-    declined: DeclinedMessage | None = None
-    """The decision not to send it, recorded before the next message."""
-
-    @property
-    def late_by(self) -> timedelta | None:
-        """How far past due the message came (None on time, or not sent)."""
-        if self.sent is None or self.sent <= self.due:
-            return None
-        return self.sent - self.due
+__all__ = ["UpdateDue", "missed_update_outcome", "updates_due"]
 
 
 def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
     """Each update the cadence asked for up to the resolution (or `end`), in order; one
     declined before the next message is listed with its decline, and the last is
-    unanswered when it fell due with no message before then."""
-    cadence = state.runbook.cadence
-    every = timedelta(minutes=cadence.every_min)
+    unanswered when it fell due with no message before then. The rounds are
+    `update_rounds`, as `next_update_due` counts them."""
     resolved = resolved_at(state)
-    declined = {d.due_at: d for d in state.declined if d.moment == str(MomentKind.UPDATE_DUE)}
-    due = state.declared_at + timedelta(minutes=cadence.first_update_min)
-    found: list[UpdateDue] = []
-
-    def settle_declined(before: datetime) -> datetime:
-        nonlocal due
-        while (decline := declined.get(due)) is not None and decline.at <= before:
-            found.append(UpdateDue(due, None, decline))
-            due += every
-        return due
-
-    for message in cadence_messages(state):
-        if resolved is not None and message.at > resolved:
-            break
-        settle_declined(message.at)
-        found.append(UpdateDue(due, message.at))
-        due = message.at + every
+    told = takewhile(lambda m: resolved is None or m.at <= resolved, cadence_messages(state))
     stop = resolved or end
-    settle_declined(stop)
+    found, due = update_rounds(state, [message.at for message in told], stop)
     if stop > due:
         found.append(UpdateDue(due, None))
     return found
