@@ -258,6 +258,17 @@ def inconsistencies(state: IncidentState, events: Sequence[Event]) -> list[Incon
     return sorted(found, key=lambda i: i.at)
 
 
+def warned(state: IncidentState, events: Sequence[Event]) -> dict[int, list[str]]:
+    """Sequence number -> what the report's Inconsistencies say of that event: the
+    report's timeline, `lastgood timeline` and the live panel mark its line with ⚠ and
+    say it too, so a reader of any one alone is told (ux_review16 #1)."""
+    said: dict[int, list[str]] = {}
+    for found in inconsistencies(state, events):
+        if found.seq is not None:
+            said.setdefault(found.seq, []).append(found.text)
+    return said
+
+
 def told_restored(
     state: IncidentState, events: Sequence[Event], message: Communication
 ) -> Inconsistency | None:

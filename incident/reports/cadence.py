@@ -22,13 +22,15 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import takewhile
 
+from incident.core.events import Event
+from incident.core.payloads import UpdateOverdue
 from incident.core.phase_clocks import cadence_messages, resolved_at, t_plus
 from incident.core.state import IncidentState
 from incident.core.text import visible
 from incident.core.timefmt import printed_duration
 from incident.core.update_rounds import UpdateDue, update_rounds
 
-__all__ = ["UpdateDue", "missed_update_outcome", "updates_due"]
+__all__ = ["UpdateDue", "missed_outcome", "missed_update_outcome", "updates_due"]
 
 
 def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
@@ -43,6 +45,15 @@ def updates_due(state: IncidentState, end: datetime) -> list[UpdateDue]:
     if stop > due:
         found.append(UpdateDue(due, None))
     return found
+
+
+def missed_outcome(state: IncidentState, event: Event, end: datetime) -> str:
+    """What became of the update `event` recorded as missed (`missed_update_outcome`),
+    "" for any other event: both timelines, the JSON and the live panel add it to the
+    event's description."""
+    if isinstance(event.data, UpdateOverdue):
+        return missed_update_outcome(state, event.data.due_at, end)
+    return ""
 
 
 def missed_update_outcome(state: IncidentState, due_at: datetime, end: datetime) -> str:

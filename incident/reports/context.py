@@ -12,7 +12,7 @@ from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
 from incident.core.timefmt import LocalZone, utc_time
 from incident.health.reading_gaps import ReadingGap
-from incident.reports.analysis import inconsistencies
+from incident.reports.analysis import warned
 from incident.reports.delivery_history import Setbacks, setbacks
 from incident.reports.impact import PhaseResult, SeverityPeriod, phase_results, severity_periods
 from incident.reports.markdown import fence, inline, is_multiline
@@ -123,14 +123,9 @@ class ReportContext(Struct, frozen=True):
         return marks
 
     def warned(self) -> dict[int, list[str]]:
-        """Sequence number -> what the report's Inconsistencies say of that event: the
-        report's timeline and `lastgood timeline` mark its line with ⚠ and say it too,
-        so a reader of either alone is told (ux_review16 #1)."""
-        said: dict[int, list[str]] = {}
-        for found in inconsistencies(self.state, self.events):
-            if found.seq is not None:
-                said.setdefault(found.seq, []).append(found.text)
-        return said
+        """Sequence number -> what the report's Inconsistencies say of that event
+        (`analysis.warned`, which the live panel calls too)."""
+        return warned(self.state, self.events)
 
     def offset(self, moment: datetime | None) -> str:
         """`T+01:59` (`t_plus`, as every face reads it), or a dash for no moment."""

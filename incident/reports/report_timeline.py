@@ -16,10 +16,9 @@ from incident.core.payloads import (
     CommunicationSent,
     NoteAdded,
     StepChecked,
-    UpdateOverdue,
 )
 from incident.core.text import counted
-from incident.reports.cadence import missed_update_outcome
+from incident.reports.cadence import missed_outcome
 from incident.reports.context import ReportContext
 from incident.reports.describe import declined_text, describe, ran_late
 from incident.reports.markdown import code_span, inline
@@ -114,7 +113,4 @@ def event_text(ctx: ReportContext, event: Event) -> str:
 def plain_text(ctx: ReportContext, event: Event) -> str:
     """An event described (`describe`), and for an update recorded as missed, what
     became of it since (`missed_update_outcome`): both timelines and the JSON say it."""
-    said = describe(event)
-    if isinstance(event.data, UpdateOverdue):
-        said += missed_update_outcome(ctx.state, event.data.due_at, ctx.end)
-    return said
+    return describe(event) + missed_outcome(ctx.state, event, ctx.end)

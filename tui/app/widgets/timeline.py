@@ -36,6 +36,7 @@ from incident.core.state import IncidentState
 from incident.reports.describe import describe
 from tui.app.plain import plain
 from tui.app.widgets.lines import LineView, set_line_count
+from tui.app.widgets.timeline_marks import TimelineMarks
 
 Row = tuple[str, Text, Text]
 """(T+ offset, who, what)."""
@@ -120,6 +121,10 @@ class Timeline(LineView, can_focus=True):
         self._strips: LRUCache[tuple[int, int, bool, bool], Strip] = LRUCache(1024)
         self._flaps: Flaps | None = None
         """The probe trigger whose flips the last row holds, if it holds one's."""
+        self._described: list[Text] = []
+        """Each row's description as `describe` gives it, before its marks."""
+        self._marks = TimelineMarks()
+        """The ⚠ marks and missed updates' outcomes, as `lastgood timeline` adds them."""
 
     @property
     def row_count(self) -> int:
@@ -135,6 +140,8 @@ class Timeline(LineView, can_focus=True):
         self._widths = (0, 0)
         self._strips.clear()
         self._flaps = None
+        self._described.clear()
+        self._marks.reset()
         self.shown_seq = 0
         self.virtual_size = Size(0, 0)
         self.set_reactive(Timeline.cursor_row, 0)
@@ -153,9 +160,12 @@ class Timeline(LineView, can_focus=True):
                 self._strips.clear()  # the last row is drawn anew
             else:
                 self._rows.append(row)
+                self._described.append(row[2])
+            self._marks.shown(event, len(self._rows) - 1)
             added = True
         if not added:
             return
+        self._mark(state)
         widths = (
             max(len(offset) for offset, _, _ in self._rows),
             max(actor.cell_len for _, actor, _ in self._rows),
@@ -186,7 +196,18 @@ class Timeline(LineView, can_focus=True):
             return False
         flaps.add(change)
         self._rows[-1] = (row[0], row[1], plain(flaps.says(change)))
+        self._described[-1] = self._rows[-1][2]
         return True
+
+    def _mark(self, state: IncidentState) -> None:
+        """Each row whose marks or outcome changed with the new events, anew."""
+        changed = self._marks.changed(state)
+        for index, added in changed.items():
+            offset, actor, _ = self._rows[index]
+            what = self._described[index]
+            self._rows[index] = (offset, actor, what + plain(added) if added else what)
+        if changed:
+            self._strips.clear()
 
     def on_resize(self) -> None:
         """Sized (the first time, or the terminal changed): the cursor row in view."""
