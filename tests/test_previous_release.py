@@ -41,9 +41,10 @@ from incident.core.text import visible
 from incident.reports.changes import ReleaseChanges
 from incident.reports.describe import describe
 from incident.reports.ics import postmortem_ics
+from incident.reports.marks import PIN_MARK
 from incident.reports.report import json_export, markdown_report
 from incident.reports.status import status_text
-from incident.reports.timeline import PIN_MARK, markdown_timeline
+from incident.reports.timeline import markdown_timeline
 from runbooks.model import Window
 from store import SqliteEventLog
 from tests.fixture_files import fingerprint

@@ -12,6 +12,7 @@ from incident.core.timefmt import printed_duration
 from incident.reports.cadence import updates_due
 from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.markdown import cell, code_span, fence, inline, table
+from incident.reports.marks import PIN_MARK
 from incident.reports.messages_due import MessageDue, messages_due
 from incident.reports.postmortem import (
     GUIDE_WORDS,
@@ -22,9 +23,6 @@ from incident.reports.postmortem import (
     utc_text,
     window_text,
 )
-
-KEY_MARK = "★"
-PIN_MARK = "📌"
 
 
 def action_items(ctx: ReportContext) -> list[str]:

@@ -22,11 +22,8 @@ from incident.reports.cadence import missed_outcome
 from incident.reports.context import ReportContext
 from incident.reports.describe import declined_text, describe, ran_late
 from incident.reports.markdown import code_span, inline
+from incident.reports.marks import KEY_MARK, PIN_MARK, WARN_MARK
 from incident.reports.report_deliveries import delivered_note, deliveries
-
-KEY_MARK = "★"
-PIN_MARK = "📌"
-WARN_MARK = "⚠"
 
 NOT_LISTED = frozenset(
     {

@@ -41,6 +41,7 @@ from incident.reports.context import ReportContext, entry, join_blocks
 from incident.reports.gaps import GAP_MARK, RULE, alike, gap_line
 from incident.reports.impact import PhaseResult
 from incident.reports.markdown import heading, inline
+from incident.reports.marks import KEY_MARK, PIN_MARK
 from incident.reports.record import ReportRecord, TickCount, tick_time
 from incident.reports.report_deliveries import deliveries
 from incident.reports.report_head import damage_note, drill_note
@@ -48,8 +49,6 @@ from incident.reports.report_timeline import NOT_LISTED, checked_by_its_command,
 from runbooks.model import StepKind
 
 AFTER_CLOSE = "after-close"
-KEY_MARK = "★"
-PIN_MARK = "📌"
 DEFAULT_GAP = timedelta(minutes=5)
 
 

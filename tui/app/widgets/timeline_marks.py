@@ -16,7 +16,7 @@ from incident.core.payloads import UpdateOverdue
 from incident.core.state import IncidentState
 from incident.reports.analysis import warned
 from incident.reports.cadence import missed_outcome
-from incident.reports.report_timeline import WARN_MARK
+from incident.reports.marks import WARN_MARK
 
 
 class TimelineMarks:
