@@ -18,7 +18,7 @@ from incident.reports.message_context import message_context, rendered_templates
 from runbooks.model import TEMPLATE_PLACEHOLDERS
 from tests.cli_helpers import InProcessCli, declare
 from tests.conftest import T0
-from tests.drill_walk import ACTOR, at, check, drill_session, samples, send
+from tests.drill_walk import ACTOR, at, check, drill_session, samples, send, skip
 
 ROOT = Path(__file__).resolve().parent.parent
 PHASE_ONE = (
@@ -144,12 +144,12 @@ def test_the_update_names_the_phase_in_words_that_read_right_through_to_after_th
     said.append(_update(session, clock))  # every phase done, still open
     at(session, clock, 25.0, lambda s, c: commands.close(s, actor=ACTOR, clock=c))
     said.append(_update(session, clock))
-    found = [re.search(r"rollback ([a-z ]+), now in ([^.]+)\. Production", text) for text in said]
+    found = [re.search(r"rollback ([a-z ,]+), now in ([^.]+)\. Production", text) for text in said]
     assert [m.groups() if m else text for m, text in zip(found, said, strict=True)] == [
         ("being decided", "Decision and Communication"),
         ("in progress", "Execute Rollback"),
-        ("in progress", "Verification"),
-        ("in progress", "Communication and Post-Mortem Prep"),
+        ("done, verifying the service", "Verification"),
+        ("done, service verified, resolution to follow", "Communication and Post-Mortem Prep"),
         ("resolved", "post-mortem"),
         ("resolved", "post-mortem"),
     ]
@@ -167,3 +167,27 @@ def approve(step: str):
 
 def tier(name: str):
     return lambda s, c: commands.choose_database_tier(s, name, reason="e-c", actor=ACTOR, clock=c)
+
+
+def test_status_says_a_skipped_rollback_and_a_verified_service_as_the_record_has_them():
+    """`{status}` follows the record past the decision (msgwords #1): the application's
+    rollback step skipped reads "skipped", and once every verification step is checked
+    the update says the service is verified and the resolution is to follow, where it
+    said "rollback in progress" until the resolution message."""
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    at(session, clock, 1.0, approve("decide-rollback"))
+    at(session, clock, 1.1, check("decide-rollback"))
+    status = lambda: message_context(session.state, clock.now())["status"]  # noqa: E731
+    assert status() == "in progress"
+    at(session, clock, 6.0, skip("app-rollback-blue-green", "the flag was switched off"))
+    assert status() == "skipped, verifying the service"
+    for second in range(0, 60, 5):
+        at(session, clock, 16.0 + second / 60, samples("2.4.0", 0.004))
+    at(session, clock, 17.0, check("confirm-version"))
+    at(session, clock, 17.1, check("check-health"))
+    assert status() == "skipped, verifying the service"
+    at(session, clock, 18.0, check("smoke-test", seen="logged in and checked out"))
+    assert status() == "skipped, service verified, resolution to follow"
+    at(session, clock, 19.0, send("resolved"))
+    assert status() == "resolved"

@@ -19,7 +19,9 @@ from incident.core.phase_clocks import (
     next_update_due,
     resolved_at,
 )
+from incident.core.rollback_step import app_rollback_state, app_rollback_step
 from incident.core.state import IncidentState
+from incident.core.verification import verification
 
 
 def _clock_time(moment: datetime) -> str:
@@ -104,12 +106,27 @@ def status_word(state: IncidentState) -> str:
     """Where the rollback stands, as `rollback {status}` reads: "being decided" until
     the decision is recorded (`decision_recorded`; an update before it told
     stakeholders a rollback was under way that no one had decided), then "in
-    progress", then "resolved" from the resolution on (`resolved_at`: the resolution
-    message, else the close, the moment `status` and `brief` say "resolved at"; an
-    update after the resolution message said "rollback in progress")."""
+    progress" until the application's rollback step is done or skipped
+    (`app_rollback_step`), then "done, verifying the service" ("skipped, …") until
+    every verification step is checked (`verification`), then "done, service
+    verified, resolution to follow", and "resolved" from the resolution on
+    (`resolved_at`: the resolution message, else the close, the moment `status` and
+    `brief` say "resolved at"). An update after the resolution message said "rollback
+    in progress", and so did one after the service was verified (msgwords #1)."""
     if resolved_at(state) is not None:
         return "resolved"
-    return "in progress" if decision_recorded(state) else "being decided"
+    if not decision_recorded(state):
+        return "being decided"
+    # no rollback step in the runbook: in progress until the service is verified
+    rollback = app_rollback_state(state) if app_rollback_step(state) else "in progress"
+    account = verification(state)
+    if account.verified:
+        if app_rollback_step(state) is None:
+            rollback = "done"
+        return f"{rollback}, service verified, resolution to follow"
+    if rollback == "in progress" or not account.records:
+        return rollback
+    return f"{rollback}, verifying the service"
 
 
 def render_template(text: str, context: dict[str, str]) -> str:

@@ -19,10 +19,10 @@ from incident.core.events import Event
 from incident.core.gates import decision_gate
 from incident.core.phase_clocks import RESOLVED_TEMPLATE, t_plus
 from incident.core.records import TriggerMark
+from incident.core.rollback_step import app_rollback_step
 from incident.core.state import IncidentState
 from incident.core.verification import verification
 from incident.reports.noted_decision import noted_decision
-from incident.reports.rollback_state import app_rollback_step
 
 
 class Milestone(Struct, frozen=True):

@@ -8,38 +8,9 @@ key moment "Application rolled back" all read the step from here.
 
 from __future__ import annotations
 
-from incident.core.state import IncidentState, StepRecord, tier_target
+from incident.core.rollback_step import app_rollback_state
+from incident.core.state import IncidentState, tier_target
 from runbooks.model import StepKind
-
-
-def app_rollback_step(state: IncidentState) -> StepRecord | None:
-    """The step that reverts the application for this deployment pattern.
-
-    The runbook's pattern-specific step (switch the load balancer, re-deploy); for a
-    runbook without one, the first required action of the second phase.
-    """
-    for record in state.steps.values():
-        if record.step.patterns:
-            return record
-    if len(state.runbook.phases) < 2:
-        return None
-    execute = state.runbook.phases[1].id
-    for record in state.phase_steps(execute):
-        if record.step.required and record.step.kind in (StepKind.CHECK, StepKind.COMMAND):
-            return record
-    return None
-
-
-def app_rollback_state(state: IncidentState) -> str:
-    """What the record bears out of the application rollback: "done", "in progress",
-    "skipped" or "not done" (closed without it). A report said "rolled back 3.0 to
-    2.9" of an incident whose rollback step was skipped, or never started."""
-    record = app_rollback_step(state)
-    if record is None or record.done:  # no such step: the runbook's own account
-        return "done"
-    if record.skipped:
-        return "skipped"
-    return "not done" if state.is_closed else "in progress"
 
 
 def database_step_state(state: IncidentState) -> str:

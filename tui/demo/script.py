@@ -24,10 +24,10 @@ from incident.app.whole_file import write_whole
 from incident.comms.due import due_messages
 from incident.core.clock import ManualClock, SystemClock
 from incident.core.phase_clocks import elapsed, format_offset, resolved_at
+from incident.core.rollback_step import app_rollback_step
 from incident.core.samples import Outcome, Sample
 from incident.core.state import StepStatus
 from incident.core.text import counted, visible
-from incident.reports.rollback_state import app_rollback_step
 from incident.reports.status import status_text
 from runbooks import load_runbook, resolve_runbook
 from runbooks.model import Runbook, StepKind
