@@ -39,8 +39,8 @@ COMMAND_PLACEHOLDERS: dict[str, str] = {
 """What a command may name, and what each is filled with: the incident's facts, fixed
 once it is declared. The messages' clock-time, progress and production placeholders
 (`{eta}`, `{time}`, `{elapsed}`, `{phase}`, `{next_update}`, `{next_update_sentence}`,
-`{status}`, `{service_now}`, `{version_now}`) change as the incident goes on and mean
-nothing to a shell command."""
+`{status}`, `{rollback_sentence}`, `{service_now}`, `{version_now}`) change as the
+incident goes on and mean nothing to a shell command."""
 
 _BRACED = re.compile(r"\{\{([A-Za-z_][A-Za-z0-9_]*)\}\}|\{([A-Za-z_][A-Za-z0-9_]*)\}")
 """`{{name}}` (the braces themselves) or `{name}`."""

@@ -105,6 +105,7 @@ TEMPLATE_PLACEHOLDERS: frozenset[str] = frozenset(
         "next_update",
         "next_update_sentence",
         "status",
+        "rollback_sentence",
         "service_now",
         "version_now",
     }

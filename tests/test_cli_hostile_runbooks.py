@@ -181,6 +181,6 @@ def test_an_environment_reference_in_a_template_is_told_with_its_dollar(
         f"{runbook}:4:9: template 'note': unknown placeholder '${{LASTGOOD_DB}}': a template "
         "does not read the environment, only URLs and headers do (allowed: channel, "
         "commander, elapsed, eta, from_version, id, issue, last_good_version, next_update, "
-        "next_update_sentence, pattern, phase, service_now, severity, status, time, title, "
-        "version_now)"
+        "next_update_sentence, pattern, phase, rollback_sentence, service_now, severity, "
+        "status, time, title, version_now)"
     ]

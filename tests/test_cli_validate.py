@@ -81,8 +81,8 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
     assert result.err.splitlines() == [
         f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
-        "last_good_version, next_update, next_update_sentence, pattern, phase, service_now, "
-        "severity, status, time, title, version_now)"
+        "last_good_version, next_update, next_update_sentence, pattern, phase, "
+        "rollback_sentence, service_now, severity, status, time, title, version_now)"
     ]
 
 
@@ -113,8 +113,8 @@ def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
     )
     every = (
         "channel, commander, elapsed, eta, from_version, id, issue, last_good_version, "
-        "next_update, next_update_sentence, pattern, phase, service_now, severity, status, "
-        "time, title, version_now"
+        "next_update, next_update_sentence, pattern, phase, rollback_sentence, service_now, "
+        "severity, status, time, title, version_now"
     )
     said = f"template 'initiating': unknown placeholder '{{region}}' (allowed: {every})"
     result = cli.run("validate", str(runbook))

@@ -191,3 +191,27 @@ def test_status_says_a_skipped_rollback_and_a_verified_service_as_the_record_has
     assert status() == "skipped, service verified, resolution to follow"
     at(session, clock, 19.0, send("resolved"))
     assert status() == "resolved"
+
+
+def test_the_resolution_says_a_rollback_only_when_the_record_shows_one():
+    """The bundled `resolved` said "We performed a rollback to 2.4.0" in fixed text of an
+    incident resolved with the rollback step skipped (msgwords #2): `{rollback_sentence}`
+    says what was done; the guide's "be transparent that a rollback was performed"
+    holds when one was."""
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    at(session, clock, 1.0, approve("decide-rollback"))
+    at(session, clock, 1.1, check("decide-rollback"))
+    resolved = lambda: rendered_templates(session.state, clock.now())["resolved"]  # noqa: E731
+    assert "No rollback was performed." in resolved()
+    at(session, clock, 6.0, check("app-rollback-blue-green"))
+    assert resolved() == (
+        "Resolved: Drill: checkout errors. Service is restored. We performed a rollback "
+        "to 2.4.0. A blameless post-mortem will follow."
+    )
+    clock = ManualClock(T0)
+    skipped = drill_session(clock)
+    at(skipped, clock, 6.0, skip("app-rollback-blue-green", "fixed forward"))
+    said = rendered_templates(skipped.state, clock.now())["resolved"]
+    assert "Service is restored. No rollback was performed. A blameless" in said, said
+    assert "performed a rollback" not in said

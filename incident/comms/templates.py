@@ -85,6 +85,7 @@ def template_context(
             else "No further updates are scheduled."
         ),
         "status": status_word(state),
+        "rollback_sentence": rollback_sentence(state),
         **{name: live[name] for name in LIVE_PLACEHOLDERS},
     }
 
@@ -127,6 +128,19 @@ def status_word(state: IncidentState) -> str:
     if rollback == "in progress" or not account.records:
         return rollback
     return f"{rollback}, verifying the service"
+
+
+def rollback_sentence(state: IncidentState) -> str:
+    """What was done, as the resolution says it: "We performed a rollback to 2.4.0."
+    once the application's rollback step is done (or the runbook has none, its own
+    account), else "No rollback was performed." (skipped, open, or closed without it).
+    The bundled `resolved` said "We performed a rollback to …" in fixed text of an
+    incident resolved, or closed by force, with no rollback done (msgwords #2); the
+    guide's "be transparent that a rollback was performed" holds when one was."""
+    if app_rollback_state(state) == "done":
+        version = state.last_good_version or "the last good version"
+        return f"We performed a rollback to {version}."
+    return "No rollback was performed."
 
 
 def render_template(text: str, context: dict[str, str]) -> str:
