@@ -166,3 +166,15 @@ def test_export_form(snap_compare, tmp_path):
         terminal_size=SIZE,
         run_before=highlight_then("document-incident", "e"),
     )
+
+
+def test_declare_modal_says_what_declare_says_of_the_runbook(snap_compare, tmp_path):
+    """Started on a Markdown runbook: the form says, under its title, what `lastgood
+    declare` says of it (it enforces none of the guide's rules), before declaring."""
+    from runbooks import load_runbook
+    from tests.tui.test_declare_fields import CHECKLIST
+
+    log = SqliteEventLog.open(tmp_path / "empty.db")
+    clock = ManualClock(SCENARIO_T0)
+    app = LastGoodApp(log, load_runbook(Path(CHECKLIST)), clock=clock, actor="ada", network=False)
+    assert snap_compare(app, terminal_size=SIZE, run_before=form_up(DeclareModal))

@@ -66,6 +66,7 @@ class Declaring:
 
     @staticmethod
     def view(name: str, runbook: Runbook) -> RunbookView:
+        from incident.app.declare_notes import runbook_notes
         from tui.app.modals.declare_form import RunbookView
 
         default = runbook.default_pattern
@@ -74,6 +75,7 @@ class Declaring:
             title=runbook.title,
             patterns=tuple(str(p.id) for p in runbook.patterns),
             default_pattern=None if default is None else str(default),
+            notes=tuple(runbook_notes(runbook)),  # as `lastgood declare` says them
         )
 
     async def _runbook(self, name: str) -> Runbook:

@@ -263,26 +263,14 @@ def cmd_declare(args: Arguments) -> int:
         print(session.state.id)
         if new_file:  # a mistyped --db splits the record across two files: say so
             print(f"lastgood declare: a new database at {visible(str(location))}", file=sys.stderr)
-        from runbooks.unenforced import guide_notes
-
-        for note in guide_notes(runbook):  # once, here: the incident keeps the runbook
-            print(f"lastgood declare: note: {visible(note)}", file=sys.stderr)
         from runbooks.unpointed import unpointed_hint, unpointed_probes
 
         if hint := unpointed_hint(unpointed_probes(runbook)):
             print(f"lastgood declare: {hint}", file=sys.stderr)
-        from runbooks.env_reads import in_clear_line, reads_line, secrets_line
+        from incident.app.declare_notes import runbook_notes
 
-        if reads := reads_line(runbook):
-            print(f"lastgood declare: the runbook {visible(reads)}", file=sys.stderr)
-        if secrets := secrets_line(runbook):
-            print(f"lastgood declare: {visible(secrets)}", file=sys.stderr)
-        if clear := in_clear_line(runbook):
-            print(f"lastgood declare: {visible(clear)}", file=sys.stderr)
-        from runbooks.template_wording import next_update_warnings
-
-        for warning in next_update_warnings(runbook):
-            print(f"lastgood declare: {warning}", file=sys.stderr)
+        for note in runbook_notes(runbook):  # the TUI's declare form shows the same
+            print(f"lastgood declare: {note}", file=sys.stderr)
         from runbooks.unset import unset_hint
 
         if unset := unset_hint(runbook, os.environ):

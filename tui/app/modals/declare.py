@@ -113,6 +113,15 @@ class DeclareModal(FormModal[DeclareForm | None]):
         width: 100%;
         color: $text-muted;
     }
+    DeclareModal #runbook-notes-box {
+        height: auto;
+        max-height: 5;
+        scrollbar-size-vertical: 1;
+    }
+    DeclareModal #runbook-notes {
+        width: 100%;
+        color: $warning;
+    }
     DeclareModal #form {
         height: auto;
         max-height: 14;
@@ -172,6 +181,11 @@ class DeclareModal(FormModal[DeclareForm | None]):
         with Vertical(classes="dialog"):
             yield title_line("Declare incident")
             yield Label(self._runbook_line(), classes="runbook", id="runbook-title")
+            notes = Label(self._notes(), id="runbook-notes", markup=False)
+            # no Tab stop (the first field keeps the focus); more than five rows scroll
+            with VerticalScroll(id="runbook-notes-box", can_focus=False) as box:
+                box.display = bool(self.runbook.notes)
+                yield notes
             with VerticalScroll(id="form", can_focus=False), Grid(id="grid"):
                 yield field(
                     "Title",
@@ -214,6 +228,11 @@ class DeclareModal(FormModal[DeclareForm | None]):
             f" ({INIT_FILE}, written by lastgood init)" if self.runbook.name == INIT_FILE else ""
         )
         return Content(visible(f"Runbook: {self.runbook.title}{where}"))
+
+    def _notes(self) -> Content:
+        """What `lastgood declare` says of the runbook, one note a line (already made
+        visible: `runbook_notes`); none for the bundled runbook."""
+        return Content("\n".join(self.runbook.notes))
 
     @staticmethod
     def _default_pattern(runbook: RunbookView) -> str | NoSelection:
@@ -266,6 +285,8 @@ class DeclareModal(FormModal[DeclareForm | None]):
         chosen = self._chosen_pattern()
         self.runbook = runbook
         self.query_one("#runbook-title", Label).update(self._runbook_line())
+        self.query_one("#runbook-notes", Label).update(self._notes())
+        self.query_one("#runbook-notes-box").display = bool(runbook.notes)
         select: Select[str] = self.query_one("#pattern", Select)
         select.set_options([(Text(p), p) for p in runbook.patterns])
         self._preset = self._default_pattern(runbook)

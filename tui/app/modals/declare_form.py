@@ -25,6 +25,9 @@ class RunbookView:
     """Deployment patterns the runbook knows."""
     default_pattern: str | None
     """The one it uses when none is chosen."""
+    notes: tuple[str, ...] = ()
+    """What `declare` says of the runbook (`incident.app.declare_notes.runbook_notes`),
+    one line each: shown before declaring, while another runbook can still be chosen."""
 
 
 @dataclass(frozen=True)
