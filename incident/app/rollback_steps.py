@@ -14,8 +14,8 @@ A run of its command checks the step with the run as its evidence, as before.
 from __future__ import annotations
 
 from incident.core.errors import CommandError
+from incident.core.rollback_step import app_rollback_step
 from incident.core.state import IncidentState
-from incident.reports.rollback_state import app_rollback_step
 from runbooks.model import Step, StepKind
 
 
