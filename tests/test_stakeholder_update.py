@@ -135,7 +135,7 @@ def test_the_update_names_the_phase_in_words_that_read_right_through_to_after_th
         at(session, clock, 16.0 + second / 60, samples("2.4.0", 0.004))
     said.append(_update(session, clock))
     at(session, clock, 17.0, check("confirm-version"))
-    at(session, clock, 17.1, check("check-health"))
+    at(session, clock, 17.1, check("check-health", seen="error rate 0.4%, back to baseline"))
     at(session, clock, 18.0, check("smoke-test", seen="logged in and checked out"))
     said.append(_update(session, clock))
     at(session, clock, 19.0, send("resolved"))
@@ -185,7 +185,7 @@ def test_status_says_a_skipped_rollback_and_a_verified_service_as_the_record_has
     for second in range(0, 60, 5):
         at(session, clock, 16.0 + second / 60, samples("2.4.0", 0.004))
     at(session, clock, 17.0, check("confirm-version"))
-    at(session, clock, 17.1, check("check-health"))
+    at(session, clock, 17.1, check("check-health", seen="error rate 0.4%, back to baseline"))
     assert status() == "skipped, verifying the service"
     at(session, clock, 18.0, check("smoke-test", seen="logged in and checked out"))
     assert status() == "skipped, service verified, resolution to follow"
