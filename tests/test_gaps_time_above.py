@@ -63,7 +63,7 @@ def test_a_breach_open_when_the_readings_stopped_counts_only_what_they_cover(
     assert f"error-rate was above its threshold for {figure}." in report  # the harm
     assert f"(threshold 5.0%), above it for {figure}." in report  # the summary
     assert f"above the threshold (above it for {figure})." in report  # the readings' line
-    assert "| 6m30s of 14m30s covered |" in report  # the Metric triggers table
+    assert "| 6m30s of 14m30s covered, within T+05:00 to T+31:45 |" in report  # the table
     assert "Time above counts only the time a probe's readings cover" in report
     assert "31m45s" not in report
     line = (

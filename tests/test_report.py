@@ -296,7 +296,7 @@ def test_closed_report_names_the_span_to_the_resolution_as_the_duration(closed_r
     ) in closed_report
     # the same figure as the readings' line and the Metric triggers table
     assert "(8m15s above it)" in closed_report
-    assert "| 99 (T+00:05 to T+08:15) | 8m15s |" in closed_report
+    assert "| 99 (T+00:05 to T+08:15) | 8m15s (T+00:05 to T+08:20) |" in closed_report
 
 
 def test_a_report_without_readings_claims_no_harm_figure(hostile_report):

@@ -180,7 +180,7 @@ def test_report_shows_the_figures(record):
     assert "In total: SEV2 8m00s, SEV1 10m00s." in report
     error_rate = parsed[3][1]
     # the readings stop at T+03:10, 16m50s before the close: 40s of the minute they cover
-    covered = "40s of 1m00s covered"
+    covered = "40s of 1m00s covered, within T+02:20 to T+03:10"
     assert error_rate[2:8] == ["7", "4 (T+02:20 to T+03:00)", covered, "12.0%", "9.8%", "1.0%"]
     assert "- When: T+02:00 · 09:02:00 UTC; 2m00s after the impact started." in report
     assert "- Declared by ada at T+02:00 · 09:02:00 UTC." in report

@@ -179,7 +179,10 @@ def _error_rate(ctx: ReportContext) -> list[str]:
         return [*lines, "The runbook has no metric trigger, so there are no readings to report."]
     lines.append(
         "From every recorded sample of each metric trigger's probe; "
-        "peak and mean are over the readings above the threshold."
+        "peak and mean are over the readings above the threshold. Time above runs from "
+        "a first reading above the threshold to the next reading that is not (or to the "
+        "last reading, still above), so it may end after the last reading above; its "
+        "cell gives the span it falls in."
     )
     if ctx.reading_gaps:
         lines[-1] += (
@@ -206,7 +209,7 @@ def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
     above = str(figures.above)
     if figures.first_above_at is not None and figures.last_above_at is not None:
         above += f" ({ctx.offset(figures.first_above_at)} to {ctx.offset(figures.last_above_at)})"
-    time_above = time_above_cell(ctx, figures)
+    time_above = _time_above_span(ctx, figures)
     if not figures.readings:  # "0 above, 0s" read as measured (ux_review10 #11)
         above, time_above = "no readings", "—"
     return [
@@ -220,6 +223,21 @@ def _metric_row(ctx: ReportContext, figures: MetricFigures) -> list[str]:
         format_value(figures.last_value, unit),
         format_value(figures.baseline, unit),
     ]
+
+
+def _time_above_span(ctx: ReportContext, figures: MetricFigures) -> str:
+    """The Time above cell with the span it covers (ux_review16 #15): `9m22s (T+01:20 to
+    T+10:42)` for one run, from its first reading above to the next reading below;
+    `…, within T+01:20 to T+10:42` for several, or where a gap is left out of it."""
+    cell_text = time_above_cell(ctx, figures)
+    start = figures.first_above_at
+    end = figures.below_after or figures.last_above_at
+    if start is None or end is None:
+        return cell_text
+    span = f"{ctx.offset(start)} to {ctx.offset(end)}"
+    if figures.runs == 1 and cell_text == exact_duration(figures.time_above_printed):
+        return f"{cell_text} ({span})"
+    return f"{cell_text}, within {span}"
 
 
 def _phases(ctx: ReportContext) -> list[str]:

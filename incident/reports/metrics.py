@@ -60,6 +60,11 @@ class MetricFigures(Struct, frozen=True):
     """The probe's gaps inside a run above the threshold, not counted in `time_above`."""
     above_at_end: bool = False
     """Whether a run above the threshold was still open at the last reading."""
+    runs: int = 0
+    """Runs of readings above the threshold, each from its first reading above it."""
+    below_after: datetime | None = None
+    """The reading that ended the last run: the next one not above the threshold after
+    the last above it (`time_above` counts to it); None while still above at the end."""
 
     @property
     def unit(self) -> str:
@@ -161,6 +166,8 @@ class MetricTally:
             covered=gaps.covered(name),
             left_out=above.cut,
             above_at_end=self._run_start is not None,
+            runs=len(runs),
+            below_after=self._runs[-1][1] if self._runs and self._run_start is None else None,
         )
 
 
