@@ -188,6 +188,32 @@ def visible(text: str) -> str:
     return text if _shows_as_is(text) else _joiners_shown(text).translate(_line_table())
 
 
+LINE_MARK: Final = " \u23ce "
+"""Where a line ended, in text shown on one line (`one_line`)."""
+_CR: Final = "\u240d"
+
+
+def one_line(text: str) -> str:
+    """`text` shown on one line, its words whole (ux_review16 #16): each line break
+    (a newline, or CRLF) shown as `LINE_MARK` (`first ⏎ - second`, not a list item
+    read as a dash in a sentence), a lone CR as `␍` as `visible` shows every other
+    control, leading and trailing blank lines dropped, and any other run of white
+    space (tabs, the other separators `str.split` knows) folded to one space; every
+    other control shown (`visible`). What the timeline, a table cell and every
+    one-line Markdown field show of a note, a reason or a message."""
+    if "\n" not in text and "\r" not in text:
+        return visible(" ".join(text.split()))
+    broken = text.replace("\r\n", "\n").replace("\r", _CR).split("\n")
+    lines = [" ".join(line.split()) for line in broken]
+    while lines and not lines[-1]:
+        lines.pop()
+    start = next((index for index, line in enumerate(lines) if line), len(lines))
+    shown = lines[start] if start < len(lines) else ""
+    for line in lines[start + 1 :]:  # a blank line between: `a ⏎ ⏎ b`
+        shown += f"{LINE_MARK}{line}" if line else LINE_MARK.rstrip()
+    return visible(shown)
+
+
 def visible_block(text: str) -> str:
     """`text` with its lines kept: CRLF read as a newline, every other control shown."""
     if block_is_visible(text):

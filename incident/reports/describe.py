@@ -44,17 +44,17 @@ from incident.core.payloads import (
     TriggerChanged,
     UpdateOverdue,
 )
-from incident.core.text import visible
+from incident.core.text import one_line, visible
 from incident.core.timefmt import utc_stamp
 
 
 def _line(value: object) -> str:
     """A field as one line of shown text: stored text is data, never obeyed.
 
-    Line breaks and tabs fold to spaces, as in any one-line summary; every other
+    Line breaks are shown as ` ⏎ ` and tabs fold to spaces (`one_line`); every other
     control character is shown.
     """
-    return visible(" ".join(str(value).split()))
+    return one_line(str(value))
 
 
 def _then(text: str) -> str:

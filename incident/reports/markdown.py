@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from incident.core.text import visible, visible_block
+from incident.core.text import one_line, visible_block
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")
 _HEADING_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
@@ -46,11 +46,10 @@ _BLOCK_START = re.compile(r"^([#+\-=>])")
 _BLOCK_CHARS = "#+-=>"
 _ORDERED_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)")
 _BACKTICK_RUN = re.compile(r"`+")
-_LINE_BREAK = re.compile(r"\r\n?")
 
 
 def _escape(text: str, special: re.Pattern[str] = _SPECIAL, *, in_table: bool = False) -> str:
-    flat = visible(" ".join(text.split()))
+    flat = one_line(text)
     if ("://" not in flat and "www." not in flat) or not _URL_ESCAPED.search(flat):
         return special.sub(r"\\\1", flat)  # most text: no address to keep
     out: list[str] = []
@@ -107,7 +106,8 @@ def _block_safe(escaped: str) -> str:
 
 
 def inline(text: str) -> str:
-    """One line of literal text: Markdown and HTML characters escaped, newlines folded.
+    """One line of literal text: Markdown and HTML characters escaped, line breaks
+    shown (`incident.core.text.one_line`).
 
     Safe at the start of a line too (`_block_safe`, written out: this is called for
     every line of a report).
@@ -120,7 +120,7 @@ def inline(text: str) -> str:
 
 
 def cell(text: str) -> str:
-    """Literal text for a table cell: newlines folded, pipes and inline syntax escaped
+    """Literal text for a table cell: line breaks shown, pipes and inline syntax escaped
     (inside a web address too, which GFM reads whole)."""
     return _escape(text, in_table=True) or " "
 
@@ -133,7 +133,9 @@ def heading(text: str) -> str:
 
 
 def is_multiline(text: str) -> bool:
-    return "\n" in text or "\r" in text
+    """Whether `text` has a line break (a newline, CRLF among them; a lone CR is not one:
+    it is shown as ␍)."""
+    return "\n" in text
 
 
 def longest_backtick_run(text: str) -> int:
@@ -146,7 +148,7 @@ def fence(text: str, info: str = "text") -> list[str]:
     The fence is longer than any backtick run in the text, so no line of it can close
     the block; the caller puts a blank line before and after.
     """
-    body = visible_block(_LINE_BREAK.sub("\n", text))
+    body = visible_block(text)  # a lone CR shown as ␍, never a line break (ux_review16 #16)
     if body.endswith("\n"):
         body = body[:-1]
     marks = "`" * max(3, longest_backtick_run(body) + 1)
@@ -155,7 +157,7 @@ def fence(text: str, info: str = "text") -> list[str]:
 
 def code_span(text: str) -> str:
     """Inline code holding `text` (one line): delimited by a longer backtick run."""
-    flat = visible(" ".join(text.split()))
+    flat = one_line(text)
     marks = "`" * (longest_backtick_run(flat) + 1)
     pad = " " if flat.startswith("`") or flat.endswith("`") else ""
     return f"{marks}{pad}{flat}{pad}{marks}"

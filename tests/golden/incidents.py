@@ -174,7 +174,15 @@ def older_approval(
 
 
 def _flat(text: str) -> str:
-    return " ".join(text.split())
+    """Each line's white space folded, its line breaks marked ` ⏎ ` (a blank line between
+    two is a mark of its own), a lone CR shown as ␍ (ux_review16 #16)."""
+    broken = text.replace("\r\n", "\n").replace("\r", "\u240d").split("\n")
+    lines = [" ".join(line.split()) for line in broken]
+    while lines and not lines[0]:
+        lines.pop(0)
+    while lines and not lines[-1]:
+        lines.pop()
+    return " ⏎".join(f" {line}" if line else "" for line in lines).strip()
 
 
 @cache
