@@ -308,3 +308,50 @@ async def test_the_close_out_toasts_are_whole(tmp_path, monkeypatch, size):
         booked, exported = await book_and_export(pilot, tmp_path, monkeypatch)
     assert "checked schedule-post-mortem (post-mortem booked)" in booked, booked
     assert "checked document-incident (report exported)" in exported, exported
+
+
+RCA = (
+    "5.2.0 changed the /health handler to require the fraud service, which was not "
+    "deployed in prod, so every check failed"
+)
+ACTION = "Add fraud service to the prod readiness check | gate, and page on its absence"
+
+
+async def test_wrapped_items_hang_under_their_text_at_100_columns(tmp_path):
+    """ux_review16 #13: at 100x30 an item's wrapped lines started at the box's edge, under
+    the check marks (`[x] Preliminary RCA: ... which` / `was not deployed in prod`), so
+    each long item read as two. They start under the item's first word, as the
+    checklist's do: under `Preliminary`, under `Add`."""
+    from datetime import date
+
+    from incident.app import postmortem
+
+    db = tmp_path / "resolved.db"
+    scenario = scenario_copy("resolved", db)
+    postmortem.rca(scenario.session, "Chidi Okafor", RCA)
+    postmortem.action_item(
+        scenario.session,
+        "Chidi Okafor",
+        ACTION,
+        owner="Chidi Okafor",
+        due=date(2026, 12, 21),
+        priority="P1",
+        type="prevent",
+    )
+    app = scenario_app(scenario)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for_screen(pilot, IncidentScreen)
+        await pilot.press("P")
+        await wait_for_screen(pilot, PostmortemScreen)
+        await wait_until(pilot, lambda: "Preliminary RCA: 5.2.0" in "\n".join(screen_lines(app)))
+        lines = [line.strip("│") for line in screen_lines(app)]
+
+    def hangs(first: str, under: str) -> None:
+        at = next(i for i, line in enumerate(lines) if first in line)
+        column = lines[at].index(under)
+        following = lines[at + 1]
+        assert following[:column].strip() == "", (lines[at], following)
+        assert following[column] != " ", (lines[at], following)
+
+    hangs("[x] Preliminary RCA:", "Preliminary")
+    hangs(f"[ ] 1. {ACTION[:20]}", "Add fraud")

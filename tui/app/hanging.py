@@ -30,6 +30,9 @@ class Row(Struct, frozen=True):
 
     lead: Content
     forms: tuple[Content, ...]
+    indent: int | None = None
+    """The cells the body starts in, where not the `Hanging`'s: the post-mortem's items
+    each hang under their own lead (`[x] `, `[ ] 1. `, `- `), whatever its width."""
 
 
 class Hanging(Visual):
@@ -51,15 +54,15 @@ class Hanging(Visual):
         return laid
 
     def _lines(self, width: int) -> list[Content]:
-        room = max(width - self.indent, 1)
-        pad = Content(" " * self.indent)
         lines: list[Content] = []
         for row in self.rows:
+            indent = self.indent if row.indent is None else row.indent
+            room = max(width - indent, 1)
             form = next((f for f in row.forms if cell_len(f.plain) <= room), row.forms[0])
             wrapped = form.wrap(room) or [Content("")]
-            lead = row.lead.pad_right(max(self.indent - cell_len(row.lead.plain), 0))
+            lead = row.lead.pad_right(max(indent - cell_len(row.lead.plain), 0))
             lines.append(lead + wrapped[0])
-            lines.extend(pad + line for line in wrapped[1:])
+            lines.extend(Content(" " * indent) + line for line in wrapped[1:])
         return lines
 
     def render_strips(
@@ -68,7 +71,13 @@ class Hanging(Visual):
         return self.laid_out(width).render_strips(width, height, style, options)
 
     def get_optimal_width(self, rules: RulesMap, container_width: int) -> int:
-        return self.indent + max((cell_len(row.forms[0].plain) for row in self.rows), default=0)
+        return max(
+            (
+                (self.indent if row.indent is None else row.indent) + cell_len(row.forms[0].plain)
+                for row in self.rows
+            ),
+            default=self.indent,
+        )
 
     def get_height(self, rules: RulesMap, width: int) -> int:
         return self.laid_out(width).get_height(rules, width)

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import re
 
+from rich.cells import cell_len
 from rich.text import Text
+from textual.content import Content
 from textual.widgets import Static
 
 from incident.app.closeout import DONE_NOTE, HOW, Artefact, artefact_evidence, artefact_of
@@ -18,6 +20,7 @@ from incident.core.phase_clocks import resolved_at
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import visible, visible_block
 from incident.reports.postmortem import LESSON_CATEGORIES, utc_text
+from tui.app.hanging import Hanging, Row
 
 MARKS = {
     StepStatus.DONE: "[x]",
@@ -150,6 +153,24 @@ def closing_text(state: IncidentState) -> Text:
     )
 
 
+LEAD = re.compile(r" *(?:\[[x !-]\] (?:\d+\. )?|- )?")
+"""What an item's text hangs under: its indent and its mark (`[x] `, `[ ] 1. `, `- `)."""
+
+
+def hanging(text: Text) -> Hanging:
+    """`text` laid out as the checklist lays out its steps (`tui.app.hanging`): each
+    line's wrapped rows under its first word after the `LEAD`, not at the box's edge
+    under the marks, where a long item read as two at 100 columns (ux_review16 #13)."""
+    rows = []
+    for line in Content.from_rich_text(text).split("\n"):
+        found = LEAD.match(line.plain)
+        cut = found.end() if found else 0
+        rows.append(Row(line[:cut], (line[cut:],), cell_len(line.plain[:cut])))
+    if text.plain.endswith("\n"):  # the blank last line a `Text` draws, kept
+        rows.append(Row(Content(""), (Content(""),)))
+    return Hanging(rows, 0)
+
+
 class PostmortemBody(Static):
     """The post-mortem, redrawn from the state when it changes."""
 
@@ -158,4 +179,4 @@ class PostmortemBody(Static):
     """
 
     def show(self, state: IncidentState) -> None:
-        self.update(postmortem_text(state))
+        self.update(hanging(postmortem_text(state)))
