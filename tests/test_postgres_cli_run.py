@@ -72,7 +72,7 @@ def test_run_whose_result_cannot_be_recorded_says_the_command_ran_and_how_to_rec
     assert line.startswith("lastgood run: the command ran (exit 0) but was not recorded: ")
     assert "cannot append" in line, line
     by_hand = line.split("do not run it again, record it with `", 1)[1].rstrip("`")
-    assert by_hand.startswith(f"lastgood check {incident_id} redeploy --note ")
+    assert by_hand.startswith(f"lastgood check {incident_id} redeploy --evidence ")
     status = json.loads(cli.ok("status", incident_id, "--json"))
     assert {s["id"]: s["state"] for s in status["steps"]}["redeploy"] == "open"
     cli.ok(*shlex.split(by_hand)[1:])  # as the line says

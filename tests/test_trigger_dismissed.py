@@ -36,7 +36,8 @@ def test_the_milestone_is_the_trigger_still_met_at_the_decision():
     assert f"- Rollback trigger met at T+12:11 · 09:12:11 UTC: {DETAIL}." in report
     timeline = markdown_timeline(record.state, record.events, record.now)
     assert f"- ★ Rollback trigger met: T+12:11 · 09:12:11 UTC ({DETAIL})" in timeline
-    assert "Rollback trigger met: T+12:11" in description(record.state, len(record.events))
+    said = description(record.state, len(record.events), record.events[-1].hash)
+    assert "Rollback trigger met: T+12:11" in said
 
 
 def test_the_criteria_say_it_was_dismissed_and_the_timeline_does_not_star_it():

@@ -32,6 +32,7 @@ from tui.app.modals.decision import DecisionModal
 from tui.app.modals.declare import DeclareModal
 from tui.app.modals.due_message import DueMessageModal
 from tui.app.modals.entry import EntryModal
+from tui.app.modals.export_form import ExportForm
 from tui.app.modals.help import HelpModal
 from tui.app.modals.picker import IncidentPicker
 from tui.app.modals.report_preview import ReportPreviewModal
@@ -63,6 +64,13 @@ SAMPLES: dict[type[LastgoodModal[Any]], Callable[[], LastgoodModal[Any]]] = {
         ScoreCard("INC-1", next(iter(FAULTS.values())), True, ())
     ),
     TextPrompt: lambda: TextPrompt("Your name", "Who is at the keyboard?"),
+    ExportForm: lambda: ExportForm(
+        "Export report",
+        "Write the incident to a file.",
+        (Param("output", "the file", Kind.TEXT, True, True, "FILE"),),
+        attempt=refused_never,
+        now=SCENARIO_T0,
+    ),
     VerbForm: lambda: VerbForm(
         "Note",
         "Add a note to the timeline.",

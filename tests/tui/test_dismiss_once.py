@@ -149,7 +149,7 @@ CASES: dict[str, Case] = {
     "decision": Case(
         "declared",
         by_key("d", DecisionModal, "enter", by=COMMANDER, reason="checkout down"),
-        {"approval.granted": 1, "step.checked": 1},
+        {"approval.granted": 1, "step.checked": 2},  # the decision and Assess severity
     ),
     # No database rollback: the choice checks the database step, once.
     "tiers": Case("declared", tier, {"database.tier_chosen": 1, "step.checked": 1}),

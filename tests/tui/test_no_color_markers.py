@@ -60,7 +60,7 @@ async def test_the_incident_screen_marks_the_row_and_the_failing_probes(tmp_path
         header = lines[0]
         for part in ("T+00:42", "SEV2", "INC-20261128-DEMO", "IC Ada Lovelace"):
             assert part in header
-        assert "▸ Press space: check it once done." in line_with(lines, "▸")
+        assert "▸ Press space: check it once" in line_with(lines, "▸")  # assessed; deciding too
 
 
 async def test_failing_is_the_loudest_style_on_the_screen(tmp_path: Path) -> None:

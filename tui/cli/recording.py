@@ -198,7 +198,8 @@ def _ran_not_recorded(
     by hand, in one line with an exit of its own. Exit 2 says nothing happened, and a
     script or a coordinator under stress would roll back a second time."""
     if exit_code == 0 and (verification is None or verification.passed):
-        by_hand = f'lastgood check {args.id} {args.step} --note "command ran, exit 0"'
+        # evidence, not a note: a command step ticked without its run needs it (ux_review15 #6)
+        by_hand = f'lastgood check {args.id} {args.step} --evidence "command ran, exit 0"'
     else:
         by_hand = f'lastgood note {args.id} "{args.step}: command ran, exit {exit_code}"'
     return CliError(
