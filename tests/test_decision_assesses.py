@@ -39,7 +39,7 @@ def test_decide_checks_assess_severity_with_the_gate_reading(tmp_path):
 
     decided = cli.run("decide", incident_id, "--reason", "checkout broken")
     assert decided.code == 0, decided.err
-    assert "assess-severity checked with the decision gate's trigger reading" in decided.out
+    assert "decide-rollback approved, assess-severity checked" in decided.out
 
     [check] = checks(cli, incident_id, "assess-severity")
     assert re.fullmatch(

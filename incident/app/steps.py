@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from incident import commands
 from incident.app import channel_step, closeout, message_steps, rollback_steps
-from incident.app.assessment import GATE_READING, assessed
+from incident.app.assessment import assessed
 from incident.app.noted_decision import noted_decision
 from incident.app.outcome import Done
 from incident.app.session import Session
@@ -169,10 +169,11 @@ def decide(session: Session, actor: str, *, reason: str, by: str = "") -> Done:
             *assessed(s, actor=actor, clock=clock),  # the guide's Assess severity, its evidence
         ]
     )
-    said = f"rollback decided: {step_id} approved and checked"
     assess = [e.data.step for e in checked[1:] if isinstance(e.data, StepChecked)]
-    if assess:
-        said += f"; {assess[0]} checked with {GATE_READING}"
+    # Short enough for two rows of an 80x24 toast, the messages now due on the third;
+    # the assessment's evidence (the gate's reading) is in the record.
+    done = f"approved, {assess[0]} checked" if assess else "approved and checked"
+    said = f"rollback decided: {step_id} {done}"
     # "Back to baseline" is judged against a baseline: asked for while it can be taken.
     from incident.app.baseline_offer import baseline_prompts
 
