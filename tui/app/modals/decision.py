@@ -189,6 +189,11 @@ class DecisionModal(FormModal[DecisionForm | None]):
     DecisionModal .note {
         width: 100%;
     }
+    /* Under 24 rows the triggers come first: the baseline's line is said again in
+       the decision's toast and by `status` (at 60x20 it pushed a trigger out of view). */
+    DecisionModal.-cramped .note {
+        display: none;
+    }
     DecisionModal .empty {
         width: 100%;
         margin-bottom: 1;
