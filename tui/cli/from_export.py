@@ -18,21 +18,18 @@ from msgspec import structs
 
 from incident.app.written import REPORT, TIMELINE, file_written
 from incident.core.clock import SystemClock
-from incident.core.text import json_text, visible
+from incident.core.text import visible
 from incident.reports.for_org import items_for_org
 from incident.reports.record import ReportRecord, read_record
 from incident.reports.report import markdown_report_from
-from incident.reports.timeline import timeline_from
-from incident.reports.timeline_json import timeline_data
 from store.errors import StoreError
 from store.export_file import ExportedRecord, read_export
 from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import DAMAGED, CliError, store_failure
-from tui.cli.reading import _emit, _zone, check_gap, output_path, settle_format, when_in
+from tui.cli.reading import _emit, _zone, check_gap, settle_format, timeline_text, when_in
 from tui.cli.reading import cmd_export as export_from_database
 from tui.cli.reading import cmd_timeline as timeline_from_database
-from tui.cli.shown_stream import json_for_stdout
 
 
 def exported(args: Arguments) -> tuple[ExportedRecord, ReportRecord]:
@@ -77,11 +74,7 @@ def timeline_of_export(args: Arguments, gap: timedelta) -> int:
     """`timeline --export FILE`: the timeline (Markdown, or `--json`) of the export."""
     found, record = exported(args)
     now = SystemClock().now()
-    if args.json:
-        data = timeline_data(record, now, gap=gap)
-        text = (json_text if output_path(args) else json_for_stdout)(data) + "\n"
-    else:
-        text = timeline_from(record, now, gap=gap, tz=_zone(args))
+    text = timeline_text(args, record, now, gap)
     _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
     warn_of(found)
     return 0

@@ -41,6 +41,7 @@ from incident.core.state import IncidentState, fold
 from incident.core.text import json_text
 from incident.reports.drill_faults import FaultHidden, fault_shown
 from incident.reports.ics import NotScheduled
+from incident.reports.record import ReportRecord
 from incident.reports.status import status_data
 from incident.reports.timeline import timeline_from
 from incident.reports.timeline_json import timeline_data
@@ -195,11 +196,7 @@ def cmd_timeline(args: Arguments) -> int:
         now = SystemClock().now()
         record = readable(log, args.id, lambda: report_record(log, args.id))
         gap = timedelta(minutes=args.gap)
-        if args.json:
-            data = timeline_data(record, now, gap=gap)
-            text = (json_text if output_path(args) else json_for_stdout)(data) + "\n"
-        else:
-            text = timeline_from(record, now, gap=gap, tz=_zone(args))
+        text = timeline_text(args, record, now, gap)
     _emit(args, text, when_in(record.state, now), lambda path: file_written(TIMELINE, path))
     warn_if_damaged(record.damage)
     return 0
@@ -385,3 +382,12 @@ def cmd_replay_json(args: Arguments) -> int:
     data["kept_here"] = None  # this machine's spool is now's, not the moment replayed's
     print(json_for_stdout(data))
     return 0
+
+
+def timeline_text(args: Arguments, record: ReportRecord, now: datetime, gap: timedelta) -> str:
+    """The timeline `timeline` writes of `record`: `--json`'s data, else Markdown, as
+    read from the database or from an export (`tui.cli.from_export`)."""
+    if args.json:
+        data = timeline_data(record, now, gap=gap)
+        return (json_text if output_path(args) else json_for_stdout)(data) + "\n"
+    return timeline_from(record, now, gap=gap, tz=_zone(args))

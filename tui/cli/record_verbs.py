@@ -11,10 +11,9 @@ import sys
 from functools import cache
 from pathlib import Path
 
-from incident.core.chain import GENESIS_HASH, ChainReport, head_position, head_problem
+from incident.core.chain import GENESIS_HASH, ChainReport, head_problem
 from incident.core.events import JSONValue
-from incident.core.text import counted, visible
-from incident.reports.event_place import later_lines
+from incident.core.text import visible
 from store.cut_short import cut_short
 from store.errors import DamagedFile, StoreError
 from tui.cli.arguments import Arguments
@@ -22,7 +21,7 @@ from tui.cli.context import require_incident
 from tui.cli.errors import CliError
 from tui.cli.opening import open_log_or_damage
 from tui.cli.shown_stream import json_for_stdout
-from tui.cli.verify_lines import CONSISTENT_ONLY, broken_line, verdict_entry
+from tui.cli.verify_lines import broken_line, verdict_entry, verdict_lines
 from tui.cli.verify_places import bad_event, events_after
 
 TYPE_CHECKING = False
@@ -114,7 +113,6 @@ def cmd_verify(args: Arguments) -> int:
             report = _verified(log, incident_id, alone=not args.all and not damaged_file)
             if damaged_file and report.ok and not report.count:
                 report = _unread(incident_id, "no event of it can be read in this damaged file")
-            shown_id = visible(incident_id)
             mismatch = ""
             found_at: int | None = None
             if report.ok and expected is not None:
@@ -132,19 +130,8 @@ def cmd_verify(args: Arguments) -> int:
                 results.append(
                     verdict_entry(report, expected, mismatch, found_at, bad, later.listed)
                 )
-            elif not report.ok:
-                print(broken_line(report))
-                if bad is not None:
-                    print(f"  {bad.line()}")
-            elif mismatch:
-                print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
             else:
-                said = f", {head_position(report, found_at)}" if found_at else f" {CONSISTENT_ONLY}"
-                counts = counted(report.count, "event")
-                print(f"{shown_id}: ok, {counts}, head {report.head_hash}{said}")
-                after = report.count - found_at if found_at else 0
-                for line in later_lines(later, after):
-                    print(f"  {line}")
+                print("\n".join(verdict_lines(report, mismatch, found_at, bad, later)))
         if damaged_file:
             line = file_damage(log.path, damaged_file, short=_cut_short(log.path))
             print(line, file=sys.stderr if args.json else None)

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from incident.core.chain import head_position, head_problem
-from incident.core.text import counted, visible
+from incident.core.chain import head_problem
+from incident.core.text import visible
 from incident.reports.event_place import (
     MOST_LISTED,
     Later,
     NamedEvent,
     declared_t0,
-    later_lines,
     named_event,
 )
 from store.errors import StoreError
@@ -26,7 +25,7 @@ from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError, store_failure
 from tui.cli.shown_stream import json_for_stdout
-from tui.cli.verify_lines import CONSISTENT_ONLY, broken_line, verdict_entry
+from tui.cli.verify_lines import verdict_entry, verdict_lines
 
 PROBE_KIND = "probe.samples"
 
@@ -51,21 +50,11 @@ def verify_export(args: Arguments, expected: str | None) -> int:
         mismatch = head_problem(report, expected, found_at)
     bad = _bad_event(exported)
     later = _later(exported, found_at) if found_at and not mismatch else Later([], 0)
-    shown_id = visible(exported.incident_id)
     if args.json:
         verdict = verdict_entry(report, expected, mismatch, found_at, bad, later.listed)
         print(json_for_stdout([verdict]))
-    elif not report.ok:
-        print(broken_line(report))
-        if bad is not None:
-            print(f"  {bad.line()}")
-    elif mismatch:
-        print(f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}")
     else:
-        said = f", {head_position(report, found_at)}" if found_at else f" {CONSISTENT_ONLY}"
-        print(f"{shown_id}: ok, {counted(report.count, 'event')}, head {report.head_hash}{said}")
-        for line in later_lines(later, report.count - found_at if found_at else 0):
-            print(f"  {line}")
+        print("\n".join(verdict_lines(report, mismatch, found_at, bad, later)))
     return 1 if not report.ok or mismatch else 0
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from incident.core.chain import ChainReport
+from incident.core.chain import ChainReport, head_position
 from incident.core.events import JSONValue
 from incident.core.text import counted, visible
-from incident.reports.event_place import NamedEvent
+from incident.reports.event_place import Later, NamedEvent, later_lines
 
 CONSISTENT_ONLY = "(consistent; compare the head with one kept elsewhere to rule out a rewrite)"
 """What an `ok` line with no `--expect-head` adds: the chain has no key, so whoever can
@@ -23,6 +23,24 @@ def broken_line(report: ChainReport) -> str:
         f"{visible(report.incident_id)}: BROKEN at {where}: {report.problem} "
         f"({counted(report.count, 'event')} verified before it)"
     )
+
+
+def verdict_lines(
+    report: ChainReport, mismatch: str, found_at: int | None, bad: NamedEvent | None, later: Later
+) -> list[str]:
+    """The lines `verify` prints of one incident's chain: broken (and the event it stops
+    at), not the expected head, or ok (and what came after the head kept)."""
+    shown_id = visible(report.incident_id)
+    if not report.ok:
+        return [broken_line(report), *([f"  {bad.line()}"] if bad is not None else [])]
+    if mismatch:
+        return [f"{shown_id}: NOT THE EXPECTED HEAD: {mismatch}"]
+    said = f", {head_position(report, found_at)}" if found_at else f" {CONSISTENT_ONLY}"
+    after = report.count - found_at if found_at else 0
+    return [
+        f"{shown_id}: ok, {counted(report.count, 'event')}, head {report.head_hash}{said}",
+        *(f"  {line}" for line in later_lines(later, after)),
+    ]
 
 
 def verdict_entry(
