@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from incident import commands
 from incident.core.clock import Clock
 from incident.core.events import NewEvent
 from incident.core.gates import decision_gate
@@ -56,5 +55,7 @@ def assessed(state: IncidentState, *, actor: str, clock: Clock) -> list[NewEvent
     step_id = assess_step(state)
     if step_id is None:
         return []
+    from incident import commands  # with the decision, not with the screen that offers it
+
     evidence = gate_reading(state, clock.now())
     return [commands.check_step(state, step_id, actor=actor, clock=clock, evidence=evidence)]

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from incident import commands
 from incident.app.session import IncidentSession
@@ -32,6 +32,7 @@ from tests.scenario_copies import scenario_copy
 from tests.tui.giving_way import keys_noted
 from tests.tui.pilot_helpers import settled, wait_for_screen, wait_until
 from tui.app.app import LastGoodApp
+from tui.app.modals.text_prompt import TextPrompt
 from tui.app.screens.incident import IncidentScreen
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.timeline import Timeline
@@ -252,7 +253,13 @@ async def test_a_probe_that_never_answers_does_not_hold_up_keys_or_appends(tmp_p
 
                 await pilot.press("right")
                 await wait_until(pilot, lambda: phase_title(screen).startswith("Phase 2/2"))
-                await pilot.press("space")  # Roll back: recorded while the probe hangs
+                # Roll back, the application rollback: what was done is asked for, and
+                # recorded while the probe hangs.
+                await pilot.press("space")
+                await wait_for_screen(pilot, TextPrompt)
+                app.screen.query_one("#answer", Input).value = "pipeline #4411 rolled back"
+                await pilot.press("enter")
+                await wait_for_screen(pilot, IncidentScreen)
                 await wait_until(pilot, lambda: "[x] Roll back" in checklist_lines(screen))
                 await wait_until(pilot, lambda: "health" in screen.state.samples)
                 assert server.in_flight == 1 and "error-rate" not in screen.state.samples

@@ -49,6 +49,7 @@ from tui.app.steady_footer import SteadyFooter
 from tui.app.styled_once import StyledOnce
 from tui.app.widgets.checklist import Checklist
 from tui.app.widgets.incident_view import IncidentView
+from tui.app.widgets.timeline import Timeline
 
 TICK_S = 1.0
 """How often the clocks move and other writers' events are read."""
@@ -116,6 +117,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         )
 
     def on_mount(self) -> None:
+        self.view.query_one(Timeline).hold_marks()  # until the first frame is drawn
         self.view.update(self.view.state, self._opening, reset=True)
         self._opening = []
         self.view.query_one(Checklist).focus()
@@ -148,6 +150,7 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         """After the first frame: what is due at once, then the network (if the app has one)."""
         if self._gone:
             return  # replaced within the moment after its first frame: nothing to stop later
+        self.view.query_one(Timeline).mark_from_now(self.state)
         settle_heap()
         if self.desk.kept is not None:  # what an earlier screen kept, recorded as this one's
             self.desk.kept.open(self.steps.found)

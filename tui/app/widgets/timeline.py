@@ -125,6 +125,8 @@ class Timeline(LineView, can_focus=True):
         """Each row's description as `describe` gives it, before its marks."""
         self._marks = TimelineMarks()
         """The ⚠ marks and missed updates' outcomes, as `lastgood timeline` adds them."""
+        self._marks_held = False
+        """Whether the marks wait for `mark_from_now` (the live screen's first frame)."""
 
     @property
     def row_count(self) -> int:
@@ -199,8 +201,21 @@ class Timeline(LineView, can_focus=True):
         self._described[-1] = self._rows[-1][2]
         return True
 
+    def hold_marks(self) -> None:
+        """Rows are shown without their marks until `mark_from_now`: the coordinator's
+        screen draws its first frame without the rules that find them."""
+        self._marks_held = True
+
+    def mark_from_now(self, state: IncidentState) -> None:
+        """The marks of every row so far, and of each row appended from now on."""
+        self._marks_held = False
+        self._mark(state)
+        self.refresh()
+
     def _mark(self, state: IncidentState) -> None:
         """Each row whose marks or outcome changed with the new events, anew."""
+        if self._marks_held:
+            return
         changed = self._marks.changed(state)
         for index, added in changed.items():
             offset, actor, _ = self._rows[index]

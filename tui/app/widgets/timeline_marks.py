@@ -7,6 +7,10 @@ sent at T+17:17, 17s late", or its decline). The live panel calls the same funct
 once per batch of new events, never per frame: either can change an older row (the
 update sent later, a resolution message that makes an earlier claim contradict), so
 the rows whose additions changed are handed back to be drawn anew.
+
+The coordinator's screen holds them until its first frame is on the terminal
+(`Timeline.hold_marks`): the Inconsistencies' rules bring the verbs' commands with
+them, which that frame does not need (`tests/test_first_frame.py`).
 """
 
 from __future__ import annotations
@@ -14,8 +18,6 @@ from __future__ import annotations
 from incident.core.events import Event
 from incident.core.payloads import UpdateOverdue
 from incident.core.state import IncidentState
-from incident.reports.analysis import warned
-from incident.reports.cadence import missed_outcome
 from incident.reports.marks import WARN_MARK
 
 
@@ -50,6 +52,9 @@ class TimelineMarks:
         changed since the last call."""
         if not self._events:
             return {}
+        from incident.reports.analysis import warned
+        from incident.reports.cadence import missed_outcome
+
         end = self._events[-1].at
         added: dict[int, str] = {
             row: missed_outcome(state, event, end) for row, event in self._missed.items()
