@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+import incident.core.text as text_module
 from incident import commands
 from incident.commands import CommandError
+from incident.core.clipping import clipped, clipped_at_words
 from incident.core.limits import DEFAULT, FIELD_LIMITS, NAME, TEXT, TITLE, TextRefused, check_text
 from incident.core.text import (
     block_is_visible,
-    clipped,
-    clipped_at_words,
     counted,
     has_control,
     json_text,
@@ -214,6 +214,12 @@ def test_the_documented_limits_are_the_enforced_ones():
 def test_the_bytes_check_agrees_with_the_text_check_on_ascii_and_never_passes_more(text):
     encoded_ok = utf8_block_is_visible(text.encode())
     assert encoded_ok == (text.isascii() and block_is_visible(text))
+
+
+@given(st.one_of(any_text, st.text(st.sampled_from("a·→\n\t\r\u115f\u200d\u202e\ud800é"))))
+def test_the_printable_shortcut_agrees_with_the_block_pattern(text):
+    """`block_is_visible` answers printable text without its pattern: never otherwise."""
+    assert block_is_visible(text) == (text_module._block_control().search(text) is None)
 
 
 def test_a_count_takes_the_singular_for_one_only() -> None:

@@ -15,7 +15,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from msgspec import Struct
 
-from incident.core.text import cut_at, storable, visible
+from incident.core.clipping import cut_at
+from incident.core.text import storable, visible
 from runbooks.checks import ENV_REFERENCE
 from runbooks.model import VariableUse
 from runbooks.secret_reads import HEADER, secret_values, url_places, url_secret_parts

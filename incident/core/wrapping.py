@@ -44,7 +44,7 @@ def _wrapper_type() -> type[TextWrapper]:
     too long."""
     from textwrap import TextWrapper
 
-    from incident.core.text import cut_at
+    from incident.core.clipping import cut_at
 
     class EscapesWhole(TextWrapper):
         def _handle_long_word(

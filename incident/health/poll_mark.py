@@ -36,9 +36,10 @@ from enum import StrEnum
 
 from msgspec import Struct
 
+from incident.core.clipping import clipped
 from incident.core.phase_clocks import t_plus
 from incident.core.state import IncidentState
-from incident.core.text import clipped, visible
+from incident.core.text import visible
 from incident.health.no_reading import unread_words
 from incident.health.turns import UNNAMED_POLLER, Gone, turn_lapsed
 

@@ -15,6 +15,7 @@ from typing import NamedTuple
 from incident.comms.due import due_messages
 from incident.comms.status_page import PageStanding, page_said_apart, page_standing, updates_page
 from incident.core.attribution import command_since, handoff_line
+from incident.core.clipping import clipped, clipped_at_words
 from incident.core.events import JSONValue, format_timestamp
 from incident.core.phase_clocks import (
     PhaseClock,
@@ -32,7 +33,7 @@ from incident.core.phase_clocks import (
 )
 from incident.core.records import StepStatus
 from incident.core.state import IncidentState
-from incident.core.text import clipped, clipped_at_words, visible
+from incident.core.text import visible
 from incident.core.verification import verification
 from incident.health.poll_mark import Marker, production_words
 from incident.health.reading_line import reading_parts

@@ -29,8 +29,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incident.core.clipping import clipped_at_words
 from incident.core.state import IncidentState
-from incident.core.text import clipped_at_words
 from incident.core.wrapping import wrapped
 from incident.health.poll_mark import Marker
 from incident.reports.brief import KEPT, Part, brief_parts

@@ -34,9 +34,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from incident.core.clipping import clipped_at_words
 from incident.core.phase_clocks import PhaseState, entered_at, format_duration, phase_clocks, t_plus
 from incident.core.state import IncidentState, StepStatus
-from incident.core.text import clipped_at_words, visible
+from incident.core.text import visible
 from incident.core.verification import skipped_in_phase
 from incident.core.wrapping import wrapped
 from incident.health.poll_mark import Marker

@@ -13,8 +13,9 @@ from datetime import datetime
 from incident.app.examples import due_date_example, impact_start_example, meeting_example
 from incident.app.params import Kind
 from incident.app.verb import Verb
+from incident.core.clipping import clipped
 from incident.core.state import IncidentState
-from incident.core.text import clipped, visible
+from incident.core.text import visible
 
 MEETING_HINT = "not in the past"
 """What the At field asks for before its example (the parameter's help, shorter)."""

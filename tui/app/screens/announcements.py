@@ -52,6 +52,7 @@ from textual.notifications import SeverityLevel
 
 from incident.app.stability import lapse_said
 from incident.core.attribution import handoff_line
+from incident.core.clipping import clipped_at_words
 from incident.core.events import Event, Kind
 from incident.core.gates import DECISION_NOTE, decision_gate
 from incident.core.names import same_person
@@ -69,7 +70,7 @@ from incident.core.payloads import (
 from incident.core.phase_clocks import t_plus
 from incident.core.reversals import role_change_at, role_reversal, trigger_reversal
 from incident.core.state import Handoff, IncidentState
-from incident.core.text import clipped_at_words, visible
+from incident.core.text import visible
 from incident.reports.describe import describe
 
 Toast = tuple[str, str, SeverityLevel, float]

@@ -13,9 +13,10 @@ from typing import NamedTuple
 from rich.text import Text
 from textual.widgets import Static
 
+from incident.core.clipping import clipped, cut_at
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import IncidentState
-from incident.core.text import clipped, cut_at, visible
+from incident.core.text import visible
 from incident.health.failure_words import at_a_glance
 
 
