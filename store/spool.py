@@ -14,8 +14,6 @@ screens of one user take turns under an advisory lock (`flock`) on a file beside
 
 from __future__ import annotations
 
-import fcntl
-import hashlib
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -31,6 +29,8 @@ class SpoolFile:
 
     def __init__(self, directory: Path, name: str) -> None:
         if not _SAFE.fullmatch(name):  # ids are INC-YYYYMMDD-XXXX; a name is never a path
+            import hashlib  # here: OpenSSL's hashing costs `status` 3.7 ms to load
+
             name = "incident-" + hashlib.sha256(name.encode()).hexdigest()
         self.directory = directory
         self.path = directory / f"{name}.json"
@@ -53,6 +53,8 @@ class SpoolFile:
     @contextmanager
     def locked(self) -> Iterator[None]:
         """Another screen's change to this file waits for this one's."""
+        import fcntl  # a reader (`status`, `brief`) never locks
+
         self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         fd = os.open(self._lock, os.O_RDWR | os.O_CREAT, 0o600)
         try:

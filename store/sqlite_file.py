@@ -28,9 +28,7 @@ from store.connection import (
     create_private_file,
     enable_wal,
 )
-from store.cut_short import cut_short
 from store.errors import DamagedFile, NotPermitted, StoreError, Unavailable
-from store.export_file import is_export
 from store.file_identity import OpenedFiles
 from store.permission import permission_denied
 from store.schema import EMPTY, SchemaProblem, check_readable, stored_version, upgrade
@@ -234,6 +232,9 @@ def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
         ):
             return StoreError(path, f"cannot open for writing: its directory is read-only ({exc})")
         return _for_now_or_good(exc)(path, f"cannot open: {exc}")
+    from store.cut_short import cut_short  # a file that failed to open: not `status`'s path
+    from store.export_file import is_export
+
     if exc.sqlite_errorname.startswith("SQLITE_CORRUPT"):
         short = cut_short(path)
         said = f"{short}; SQLite says {exc}" if short else f"SQLite cannot read it ({exc})"

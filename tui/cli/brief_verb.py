@@ -17,9 +17,9 @@ from incident.app.stakeholder_brief import for_stakeholders
 from incident.core.chain import damage_data
 from tui.cli.arguments import Arguments
 from tui.cli.context import incident_of, open_log, open_session
+from tui.cli.damage_words import damage_warning
 from tui.cli.fitted import MIN_WIDTH, fitted, terminal_size
 from tui.cli.kept_here import kept_here
-from tui.cli.record_verbs import damage_warning
 from tui.cli.shown_stream import json_for_stdout
 
 

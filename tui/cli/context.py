@@ -11,7 +11,6 @@ could not record, 75 for a record that cannot be reached now), never a traceback
 from __future__ import annotations
 
 import sys
-from shlex import quote
 
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession, cannot_read
@@ -145,6 +144,8 @@ def command_line(name: str, incident_id: str) -> str:
 
 def options_remedy(error: CommandError, verb: Verb) -> str:
     """The options of `verb` that would resolve `error`, as the command line says them."""
+    from shlex import quote  # here: only a refusal says options, and `status` never does
+
     known = {param.name: param.option for param in verb.params}
     together = [
         f"{known[name]} {quote(error.fill[name])}" if error.fill.get(name) else known[name]

@@ -4,7 +4,6 @@ $LASTGOOD_DB names, refused in one line where it cannot name one."""
 from __future__ import annotations
 
 from pathlib import Path
-from shlex import quote
 
 from store.backends import is_postgres_url
 from store.paths import default_db_path
@@ -63,6 +62,8 @@ def _refuse_unexpanded_home(named: str, source: str) -> None:
     is a `~` nobody expanded."""
     first = named.split("/", 1)[0]
     if first.startswith("~"):
+        from shlex import quote  # a refusal: every reader passes here
+
         raise CliError(
             f"{source} {quote(named)} starts with {first}, which no shell expanded "
             "(quoted, or read from a file): leave it unquoted, or give the whole path"

@@ -56,9 +56,9 @@ from tui.cli.context import (
     refused,
     require_incident,
 )
+from tui.cli.damage_words import damage_warning
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError
-from tui.cli.record_verbs import damage_warning
 from tui.cli.recording import say, say_at
 from tui.cli.shown_stream import ShownStream, json_for_stdout, shown_utf8
 

@@ -44,15 +44,6 @@ def _sha256_prefix() -> re.Pattern[str]:
     return re.compile(rf"[0-9a-f]{{{SHORT_HEAD},64}}")
 
 
-def damage_warning(report: ChainReport) -> str:
-    """The one line a read-only view prints above an incident whose chain does not verify."""
-    return (
-        f"WARNING: the record of {report.incident_id} is damaged at event "
-        f"{report.first_bad_seq} ({report.problem}); run `lastgood verify "
-        f"{report.incident_id}`; nothing can be recorded until it is resolved"
-    )
-
-
 def _expected_head(args: Arguments) -> str | None:
     given: str | None = args.expect_head
     if given is None:

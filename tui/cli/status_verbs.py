@@ -24,9 +24,9 @@ from runbooks.problems import RunbookError
 from store.errors import StoreError
 from tui.cli.arguments import Arguments
 from tui.cli.context import db_location, incident_of, open_log, open_session, something_at
+from tui.cli.damage_words import damage_warning
 from tui.cli.fitted import MIN_WIDTH, fitted, terminal_size
 from tui.cli.kept_here import kept_here
-from tui.cli.record_verbs import damage_warning
 from tui.cli.shown_stream import json_for_stdout
 
 
