@@ -78,3 +78,37 @@ async def test_the_form_shows_what_declare_says_of_the_runbook_before_declaring(
         await pilot.press("tab")
         await wait_until(pilot, lambda: not box.display)
         assert str(notes.content) == ""
+
+
+async def test_notes_longer_than_their_box_scroll_from_the_keyboard(tmp_path: Path) -> None:
+    """The notes box takes no focus, so PgDn and PgUp scroll it from any field, and the
+    last line says so while the notes do not fit (they scrolled with the mouse alone)."""
+    many = tmp_path / "many.yaml"
+    many.write_text(
+        TEAM.replace(
+            "templates:\n",
+            "".join(
+                f'    - {{name: hook{n}, kind: json, url: "http://h{n}.example.com/in",\n'
+                f'       headers: {{Authorization: "Bearer ${{HOOK_SECRET}}"}}}}\n'
+                for n in range(8)
+            )
+            + "templates:\n",
+        ),
+        encoding="utf-8",
+    )
+    async with declare_form(tmp_path / "r.db") as (_app, pilot, form):
+        box = form.query_one("#runbook-notes-box", VerticalScroll)
+        hint = form.query_one(".declare-hint", Label)
+        assert "PgUp/PgDn" not in str(hint.content)  # the bundled runbook: no notes
+        field = form.query_one("#runbook", Input)
+        field.value = str(many)
+        field.focus()
+        await pilot.press("tab")  # leaving the field looks the runbook up
+        await wait_until(pilot, lambda: box.display and box.max_scroll_y > 0)
+        await wait_until(pilot, lambda: "PgUp/PgDn notes" in str(hint.content))
+        assert box.scroll_y == 0
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: box.scroll_y > 0)
+        assert form.focused is not None and form.focused.id != "runbook-notes-box"
+        await pilot.press("pageup")
+        await wait_until(pilot, lambda: box.scroll_y == 0)

@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Grid, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Input, Label, Select
@@ -54,6 +55,9 @@ if TYPE_CHECKING:
 
 KEYS_HINT = "Tab/Enter next · ctrl+s declare · Esc back"
 """The form's last line: the keys that work in it."""
+NOTES_HINT = "Tab/Enter next · PgUp/PgDn notes · ctrl+s declare · Esc back"
+"""The last line while the runbook's notes do not fit their five rows: the notes box
+takes no focus (Tab goes from field to field), so its keys scroll it from any field."""
 
 STARTED_AT_HINT = "Back-dates T+0 only: the phase windows start at the declaration"
 """The last line while Started at has the focus: what the field moves. The windows
@@ -107,6 +111,11 @@ class DeclareModal(FormModal[DeclareForm | None]):
     Leaving the Runbook field with another name asks ``find_runbook`` for it: its
     title and patterns replace the old ones, or the form says why it was not found.
     """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("pageup", "scroll_notes(-1)", show=False),
+        Binding("pagedown", "scroll_notes(1)", show=False),
+    ]
 
     DEFAULT_CSS = """
     DeclareModal .runbook {
@@ -250,8 +259,28 @@ class DeclareModal(FormModal[DeclareForm | None]):
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """The last line says what Started at moves while it has the focus."""
-        hint = STARTED_AT_HINT if event.widget.id == "started_at" else KEYS_HINT
+        hint = STARTED_AT_HINT if event.widget.id == "started_at" else self._keys_hint()
         self.query_one(".declare-hint", Label).update(hint)
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._say_keys)  # once the notes' height is known
+
+    def _say_keys(self) -> None:
+        if self.focused is None or self.focused.id != "started_at":
+            self.query_one(".declare-hint", Label).update(self._keys_hint())
+
+    def _keys_hint(self) -> str:
+        box = self.query_one("#runbook-notes-box", VerticalScroll)
+        return NOTES_HINT if box.display and box.max_scroll_y > 0 else KEYS_HINT
+
+    def action_scroll_notes(self, pages: int) -> None:
+        """A page of the runbook's notes, up or down, whichever field has the focus
+        (a long list of warnings scrolled only with the mouse wheel)."""
+        box = self.query_one("#runbook-notes-box", VerticalScroll)
+        if pages < 0:
+            box.scroll_page_up(animate=False)
+        else:
+            box.scroll_page_down(animate=False)
 
     def on_descendant_blur(self, event: events.DescendantBlur) -> None:
         """Leaving the Runbook field with another name: find that runbook."""
@@ -291,6 +320,7 @@ class DeclareModal(FormModal[DeclareForm | None]):
         select.set_options([(Text(p), p) for p in runbook.patterns])
         self._preset = self._default_pattern(runbook)
         select.value = chosen if chosen in runbook.patterns else self._preset
+        self.call_after_refresh(self._say_keys)
 
     # --- submitting ---------------------------------------------------------------------
 
