@@ -238,7 +238,8 @@ def _system_python_command(
     version) is copied where every user may read it."""
     version = f"python{sys.version_info.major}.{sys.version_info.minor}"
     system = shutil.which(version, path="/usr/bin:/bin")
-    assert system is not None, f"no system {version} for nobody to run"
+    if system is None:
+        pytest.skip(f"nobody may not run {sys.executable}, and there is no system {version}")
     readable = shared / "importable"
     for package in ("incident", "runbooks", "store", "tui"):
         shutil.copytree(ROOT / package, readable / package, ignore=UNCOMPILED)
