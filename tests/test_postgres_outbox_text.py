@@ -1,4 +1,5 @@
-"""A message's own text reaches the PostgreSQL outbox and its webhook whole, NUL included.
+"""A message's own text reaches the PostgreSQL outbox whole, NUL included, and its webhook
+as every face shows it (the NUL as ␀: `routing.body_for`).
 
 lastgood refuses a NUL in what people type now, but a record may hold a message with
 one: recorded before that rule (a SQLite file then moved by `lastgood migrate`), or by
@@ -69,7 +70,8 @@ async def test_a_message_holding_a_nul_is_enqueued_delivered_and_kept(
         assert delivered.code == 0, delivered.err
         again = await run(cli, "deliver", incident_id, "--wait", "10")
         assert again.code == 0, again.err
-    assert [request.document["text"] for request in hook.requests] == [QUOTED]  # type: ignore[index]
+    received = [request.document["text"] for request in hook.requests]  # type: ignore[index]
+    assert received == [QUOTED.replace("\x00", "\u2400")]
     recorded = events(cli, incident_id)
     texts = [e["payload"]["text"] for e in recorded if e["kind"] == "communication.sent"]  # type: ignore[index]
     assert texts == [QUOTED]

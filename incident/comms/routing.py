@@ -19,6 +19,7 @@ from typing import Literal
 
 from msgspec import Struct
 
+from incident.core.text import visible, visible_block
 from runbooks.model import VariableUse
 
 TargetKind = Literal["slack", "json"]
@@ -96,20 +97,32 @@ def body_for(target: Target, message: OutboxMessage) -> dict[str, str | None]:
     incident's `severity` and `title` when it was recorded) beside what it always
     said; a message an older release queued knows only the text, and goes without
     them. Slack's body has no place for them: its shape stays `{"text": ...}`.
+
+    The text and title go as every face shows them (`incident.core.text`): a control
+    character a person typed or a service returned is its picture (ESC as ␛), lines
+    kept, never the byte, which a receiver printing it to a terminal or a chat client
+    would act on (ux_review17 #2). Slack's text escapes `&`, `<` and `>` as Slack asks,
+    so a title holding `<!channel>` or `<https://x|y>` is read, not acted on.
     """
+    text = visible_block(message.text)
     if target.kind == "slack":
-        return {"text": message.text}
+        return {"text": slack_escaped(text)}
     body: dict[str, str | None] = {
         "incident": message.incident_id,
-        "text": message.text,
+        "text": text,
         "key": message.key,
         "created_at": message.created_at.isoformat(),
     }
     if message.about is not None:
         body["template"] = message.about.template
         body["severity"] = message.about.severity
-        body["title"] = message.about.title
+        body["title"] = visible(message.about.title)
     return body
+
+
+def slack_escaped(text: str) -> str:
+    """`text` as Slack's message text takes it: `&`, `<` and `>` as entities."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def backoff_s(attempt: int) -> float:
