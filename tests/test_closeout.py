@@ -39,6 +39,11 @@ def test_a_close_out_step_is_not_ticked_without_its_artefact(cli, step_id):
     assert f"'{step_id}' is done by doing it" in refused.err
     assert "(--override)" in refused.err and "Traceback" not in refused.err
     assert step(cli, incident_id, step_id)["state"] == "open"
+    if step_id == "document-incident":  # the way said whole: export alone checks nothing
+        assert (
+            f"export the incident report to a file (lastgood export {incident_id} -o FILE "
+            "--check-step), which checks it" in refused.err
+        )
 
     cli.ok("check", incident_id, step_id, "--override", "done on the wiki, link in #inc")
     checked = step(cli, incident_id, step_id)

@@ -81,7 +81,7 @@ def test_an_export_not_asked_to_check_writes_the_report_and_records_nothing(tmp_
     assert done.events == []
     assert done.said.startswith(f"report written to {report} (head ")
     assert done.said.endswith("; nothing recorded")
-    assert done.notes == [f"{STEP} left open (not checked by this export)"]
+    assert done.notes == [f"{STEP} left open (not checked by this export: --check-step checks it)"]
     assert report.read_text(encoding="utf-8").startswith("# Incident report")
     recorded.log.close()
     with SqliteEventLog.open(tmp_path / "s.db", read_only=True) as log:

@@ -40,7 +40,9 @@ def test_with_and_without_check_step_the_report_is_said_written_alike(cli, tmp_p
     found = re.fullmatch(written(plain) + "; nothing recorded", first)
     assert found is not None, snapshot.out
     assert re.fullmatch(
-        f"{OFFSET}  document-incident left open \\(not checked by this export\\)", left
+        f"{OFFSET}  document-incident left open "
+        "\\(not checked by this export: --check-step checks it\\)",
+        left,
     )
 
     assert (documented.code, documented.err) == (0, "")

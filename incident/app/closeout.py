@@ -64,12 +64,14 @@ VERB: dict[Artefact, str] = {
 """The verb that makes each artefact (and so checks its step)."""
 
 NAMED_VERBS: dict[Artefact, tuple[str, ...]] = {
-    Artefact.REPORT: (),
+    Artefact.REPORT: (VERB[Artefact.REPORT],),
     Artefact.RCA: (VERB[Artefact.RCA],),
     Artefact.BOOKING: (VERB[Artefact.BOOKING],),
 }
-"""The verbs a refusal names in brackets after `HOW` (the report's `export` is in its
-words already); a face names its own way to them (`CommandError.verbs`)."""
+"""The verbs a refusal names in brackets after `HOW`; a face names its own way to them
+(`CommandError.verbs`): the command line's export checks the step only when asked
+(`export ID -o FILE --check-step`), which "export the report to a file" left unsaid
+(ux_review17 #5)."""
 
 HOW_BY_VERB: dict[Artefact, str] = {
     artefact: HOW[artefact] + "".join(f" ({verb})" for verb in NAMED_VERBS[artefact])
@@ -291,7 +293,7 @@ def _unchecked(state: IncidentState, *, asked: bool) -> str:
     if step_id is None:
         return ""
     if open_step_for(state, Artefact.REPORT) is not None:
-        return f"{step_id} left open (not checked by this export)"
+        return f"{step_id} left open (not checked by this export: --check-step checks it)"
     if not asked:
         return ""
     if state.is_closed:

@@ -121,11 +121,20 @@ def refused(error: CommandError, verb: Verb | None = None, incident_id: str = ""
     --reason)`, alternatives `(--evidence or --override)`, the way on (`CommandError.way`)
     given the incident spelt out as its command: `(lastgood channel INC-… NAME)`."""
     message = error.said_as(lambda name: cli_name(name, verb))
+    for name, options in CHECKING_OPTIONS.items():
+        if name in error.verbs:
+            given = incident_id or "ID"
+            message = message.replace(f"({name})", f"(lastgood {name} {given} {options})")
     if error.way and incident_id and f"({error.way})" in message:
         message = message.replace(f"({error.way})", f"({command_line(error.way, incident_id)})")
     if verb is not None and (remedy := options_remedy(error, verb)):
         message += f" ({remedy})"
     return CliError(message)
+
+
+CHECKING_OPTIONS = {"export": "-o FILE --check-step"}
+"""A verb a refusal names as the way to do a step, with the options that make it check
+the step: `export` alone writes the report and checks nothing."""
 
 
 def command_line(name: str, incident_id: str) -> str:
