@@ -62,5 +62,34 @@ def test_each_standing_of_the_demo_scenarios(tmp_path: Path) -> None:
     expected = {"mid-phase-2": "open", "resolved": "resolved", "closed": "closed"}
     for name, said in expected.items():
         scenario = scenario_copy(name, tmp_path / f"{name}.db")
-        assert standing(scenario.session.state) == said, name
+        state = scenario.session.state
+        assert standing(state, scenario.clock.now()) == said, name
         scenario.log.close()
+
+
+def test_list_says_not_stable_where_close_refuses(tmp_path: Path) -> None:
+    """Every required step done, then production back on the bad release with the
+    error-rate trigger met: verification no longer holds, and `close` refuses. `list`
+    said "resolved, ready to close" of it; it says what `close` reads, and why."""
+    db = tmp_path / "shared.db"
+    scenario = closing(db)
+    scenario.rolled_back_at = None  # the probes read 2.4.1 with 12% errors again
+    scenario.advance(60)
+    scenario.log.close()
+    cli = Cli(db)
+    refused = cli.run("close", SCENARIO_ID)
+    assert refused.code != 0 and "the service is not stable (" in refused.err, refused
+
+    lines = cli.ok("list").splitlines()
+    row = next(line for line in lines if line.startswith(SCENARIO_ID))
+    assert "  resolved, not stable  " in row and "ready to close" not in row, lines
+    why = lines[lines.index(row) + 1]
+    assert why.startswith("  the close waits: the service is not stable (rollback trigger ")
+    assert "version 2.4.1 running, the release rolled back" in why, why
+    assert why.split("the close waits: ")[1] in refused.err  # `close`'s own words
+
+    listing = json.loads(cli.ok("list", "--json"))
+    assert_valid("list", listing)
+    (shown,) = listing
+    assert shown["standing"] == "resolved, not stable"
+    assert shown["close_waits"] == why.split("the close waits: ")[1]

@@ -36,19 +36,38 @@ def listed(states: Iterable[IncidentState], *, drills: bool = False) -> Iterator
     return (state for state in states if drills or not state.drill)
 
 
-def standing(state: IncidentState) -> str:
-    """Where the incident stands, as `list` and the picker say it: "closed", "resolved,
-    ready to close" (the resolution message sent, every required step done),
-    "resolved" (sent, steps still open), "ready to close" (every required step done,
-    no resolution message) or "open". Both said "open" of an incident resolved minutes
-    before, which a lead scanning a shared record took for a live one."""
+def standing(state: IncidentState, now: datetime) -> str:
+    """Where the incident stands at `now`, as `list` and the picker say it: "closed",
+    "resolved, ready to close" (the resolution message sent, and `close` would take
+    it: every required step done, the service stable), "resolved" (sent, steps still
+    open), "ready to close" (`close` would take it, no resolution message), "resolved,
+    not stable" / "open, not stable" (every required step done, but `close` refuses:
+    a rollback trigger met or the bad release running, `close_waits`), or "open".
+    Both said "open" of an incident resolved minutes before, which a lead scanning a
+    shared record took for a live one; and "ready to close" of one whose verification
+    no longer held, which `close` refused."""
+    from incident.health.stability import close_waits  # loaded once there is a state
+
     if state.is_closed:
         return "closed"
     resolved = resolved_at(state) is not None
-    ready = not state.open_required_steps()
-    if resolved:
-        return "resolved, ready to close" if ready else "resolved"
-    return "ready to close" if ready else "open"
+    waits = close_waits(state, now)
+    if waits.open_steps:
+        return "resolved" if resolved else "open"
+    if waits.held is not None:
+        return "resolved, not stable" if resolved else "open, not stable"
+    return "resolved, ready to close" if resolved else "ready to close"
+
+
+def close_waits_text(state: IncidentState, now: datetime) -> str | None:
+    """Why `close` would refuse the incident at `now`, in its own words (`the service
+    is not stable (rollback trigger error-rate met since T+03:47): the guide closes out
+    once it is`); None once closed or when it would take it."""
+    from incident.health.stability import close_waits
+
+    if state.is_closed:
+        return None
+    return "; ".join(close_waits(state, now).reasons) or None
 
 
 RECOVERY_TIMES = (

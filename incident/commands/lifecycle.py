@@ -17,8 +17,7 @@ from incident.core.names import not_a_person
 from incident.core.payloads import Closed, Declared, SeverityChanged
 from incident.core.phase_clocks import elapsed, format_offset
 from incident.core.state import SEVERITIES, IncidentState
-from incident.core.text import counted
-from incident.health.stability import close_held
+from incident.health.stability import close_waits
 from runbooks import runbook_to_data
 from runbooks.limits import MAX_WINDOW_MIN
 from runbooks.model import DeploymentPattern, Runbook
@@ -185,29 +184,22 @@ def close(
     state: IncidentState, *, actor: str, clock: Clock, force: bool = False, reason: str = ""
 ) -> NewEvent:
     """Close the incident; open required steps need `force` and a reason, and so does
-    a service not stable (`close_held`: a rollback trigger met, the bad release
-    running), which the close then records (ux_review15 #2)."""
+    a service not stable (a rollback trigger met, the bad release running), which the
+    close then records (ux_review15 #2). The rule is `close_waits`, which `list` reads."""
     refuse_if_closed(state)
-    open_steps = state.open_required_steps()
-    held = close_held(state, clock.now())  # the guide: "Once the service is stable"
-    why = []
-    if open_steps:
-        listed = ", ".join(open_steps[:5]) + (" ..." if len(open_steps) > 5 else "")
-        why.append(f"{counted(len(open_steps), 'required step')} still open ({listed})")
-    if held is not None:
-        why.append(f"the service is not stable ({held}): the guide closes out once it is")
-    if why and not (force and reason.strip()):
+    waits = close_waits(state, clock.now())  # the guide: "Once the service is stable"
+    if not waits.ready and not (force and reason.strip()):
         raise CommandError(
-            "; ".join(why) + "; closing anyway needs force and a reason",
+            "; ".join(waits.reasons) + "; closing anyway needs force and a reason",
             needs=("force", "reason"),
         )
     if force and not reason.strip():
         raise CommandError("a forced close needs a reason", needs=("reason",))
     closed = Closed(
         reason=reason.strip(),
-        forced=bool(force and open_steps),
-        open_required_steps=tuple(open_steps),
+        forced=bool(force and waits.open_steps),
+        open_required_steps=waits.open_steps,
         elapsed=format_offset(elapsed(state, clock.now())),
-        unstable=held or "",
+        unstable=waits.held or "",
     )
     return make_event(state.id, actor, clock, closed)

@@ -20,6 +20,7 @@ from msgspec import Struct
 from incident.core.phase_clocks import RESOLVED_TEMPLATE, t_plus
 from incident.core.samples import Sample
 from incident.core.state import IncidentState
+from incident.core.text import counted
 from incident.core.update_cadence import NotRestored, not_restored
 from incident.core.verification import verification, verification_records
 from incident.health.reading_line import reading_summary
@@ -199,3 +200,39 @@ def close_held(state: IncidentState, now: datetime) -> str | None:
     if (version := bad_version_running(state)) is not None:
         parts.append(version)
     return "; ".join(parts) or None
+
+
+class CloseWaits(Struct, frozen=True):
+    """What `close` refuses without `--force` and a reason at a moment: the required
+    steps still open, and what holds the service unstable (`close_held`). `close`,
+    `list`, the picker and `brief` read this one rule: `list` said "ready to close" of
+    an incident whose verification no longer held, which `close` then refused."""
+
+    open_steps: tuple[str, ...]
+    """The required steps still open, by id."""
+    held: str | None
+    """`close_held`: a rollback trigger met, the bad release running; None when neither."""
+
+    @property
+    def ready(self) -> bool:
+        """Whether `close` takes the incident as it is."""
+        return not self.open_steps and self.held is None
+
+    @property
+    def reasons(self) -> list[str]:
+        """Each thing that holds the close, as `close` refuses with it: `2 required
+        steps still open (a, b)`, `the service is not stable (…): the guide closes out
+        once it is`."""
+        why = []
+        if self.open_steps:
+            steps = self.open_steps
+            listed = ", ".join(steps[:5]) + (" ..." if len(steps) > 5 else "")
+            why.append(f"{counted(len(steps), 'required step')} still open ({listed})")
+        if self.held is not None:
+            why.append(f"the service is not stable ({self.held}): the guide closes out once it is")
+        return why
+
+
+def close_waits(state: IncidentState, now: datetime) -> CloseWaits:
+    """What holds the close of `state` back at `now` (`CloseWaits`)."""
+    return CloseWaits(tuple(state.open_required_steps()), close_held(state, now))

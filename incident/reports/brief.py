@@ -37,7 +37,7 @@ from incident.core.text import visible
 from incident.core.verification import verification
 from incident.health.poll_mark import Marker, production_words
 from incident.health.reading_line import reading_parts
-from incident.health.stability import close_held, lapse_said, resolution_held
+from incident.health.stability import close_waits, lapse_said, resolution_held
 from incident.reports.brief_decisions import (
     MAX_DECISIONS,
     decision_lines,
@@ -195,8 +195,13 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
         head.append(_one(KEPT, "phase", closed, top=True))
     elif clock is None:
         over = "done or skipped" if skipped else "done"
+        waits = close_waits(state, now)  # `close`'s own rule, as `list` reads it
         ready = (
-            "ready to close" if close_held(state, now) is None else "the close waits: not stable"
+            "ready to close"
+            if waits.ready
+            else "the close waits: not stable"
+            if waits.held is not None
+            else "the close waits: required steps open"
         )
         head.append(_one(KEPT, "phase", f"OPEN {at}: every phase is {over}; {ready}", top=True))
     else:

@@ -223,7 +223,7 @@ class LastGoodApp(
                 severity=s.severity,
                 title=s.title,
                 elapsed=format_offset(elapsed(s, now)),
-                status=standing(s),
+                status=standing(s, now),
                 commander=s.commander,
             )
             for s in states

@@ -10,7 +10,13 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
-from incident.app.listing import incident_state, listed, recovery_figures, standing
+from incident.app.listing import (
+    close_waits_text,
+    incident_state,
+    listed,
+    recovery_figures,
+    standing,
+)
 from incident.app.session import cannot_read
 from incident.app.status_now import status_json, status_on_screen, status_said
 from incident.core.chain import damage_data
@@ -110,7 +116,8 @@ def cmd_list(args: Arguments) -> int:
                     "id": state.id,
                     "severity": state.severity,
                     "status": "closed" if state.is_closed else "open",
-                    "standing": standing(state),
+                    "standing": standing(state, clock.now()),
+                    "close_waits": close_waits_text(state, clock.now()),
                     "commander": state.commander,
                     "title": state.title,
                     "declared_at": format_timestamp(state.declared_at),
@@ -142,4 +149,6 @@ def cmd_list(args: Arguments) -> int:
                     f"{row['elapsed']:>10}  {_ic(row):{ic_w}}  {row['title']}{drill}"
                 )
             )
+            if "not stable" in str(row["standing"]):  # why `close` refuses what looks done
+                print(visible(f"  the close waits: {row['close_waits']}"))
     return 1 if unreadable else 0
