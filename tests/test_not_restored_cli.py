@@ -5,7 +5,8 @@ keep stakeholders informed. Production here is a real service on loopback polled
 real `lastgood monitor` process, switched back to 2.4.1 with 25% errors after the
 rollback was verified and the resolution sent: the monitor's tick line marks it,
 `status` and `brief` say verification no longer holds (the checks contradicted, an
-update owed again), and `close` refuses until forced with a reason, which it records.
+update owed again), their `--json` and a `monitor --json` say it as `not_restored`, and
+`close` refuses until forced with a reason, which it records.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from collections.abc import Callable
 
 from tests.cli_helpers import Cli, lastgood_command
 from tests.switchable_service import SwitchableService
+from tests.test_json_schemas import assert_valid
 from tui.demo.launch import write_demo_runbook
 
 DEADLINE_S = 60.0
@@ -30,6 +32,34 @@ def wait_for(what: str, condition: Callable[[], bool]) -> None:
     give_up = time.monotonic() + DEADLINE_S
     while not condition():
         assert time.monotonic() < give_up, f"never: {what}"
+
+
+def lines_until_not_restored(cli: Cli, incident_id: str) -> list[dict[str, object]]:
+    """`monitor ID --json`'s lines (another monitor, the first stopped) up to its first
+    samples line that says the service is not restored; fails after `DEADLINE_S`."""
+    monitor = subprocess.Popen(
+        # --for: it ends, and its stdout with it, whatever it says
+        [*lastgood_command(), "monitor", incident_id, "--probes-only", "--json", "--for", "60"],
+        env=cli.env,
+        cwd=cli.cwd,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    give_up = time.monotonic() + DEADLINE_S
+    lines: list[dict[str, object]] = []
+    try:
+        assert monitor.stdout is not None
+        for text in monitor.stdout:  # each line as monitor writes it
+            lines.append(json.loads(text))
+            if lines[-1]["kind"] == "samples" and lines[-1].get("not_restored"):
+                break
+            assert time.monotonic() < give_up, f"not said in {len(lines)} lines: {lines[-1]}"
+    finally:
+        monitor.send_signal(signal.SIGTERM)
+        _, err = monitor.communicate(timeout=60)
+    assert "Traceback" not in err, err
+    return lines
 
 
 def test_verified_then_back_on_the_bad_release(tmp_path):
@@ -66,11 +96,17 @@ def test_verified_then_back_on_the_bad_release(tmp_path):
             )
             status = cli.ok("status", incident_id)
             brief = cli.ok("brief", incident_id)
+            status_json = json.loads(cli.ok("status", incident_id, "--json"))
+            brief_json = json.loads(cli.ok("brief", incident_id, "--json"))
+            monitor.send_signal(signal.SIGTERM)
+            out, err = monitor.communicate(timeout=60)
+            json_lines = lines_until_not_restored(cli, incident_id)
             refused = cli.run("close", incident_id)
             forced = cli.run("close", incident_id, "--force", "--reason", "night shift owns it")
         finally:
-            monitor.send_signal(signal.SIGTERM)
-            out, err = monitor.communicate(timeout=60)
+            if monitor.returncode is None:
+                monitor.send_signal(signal.SIGTERM)
+                monitor.communicate(timeout=60)
     assert "Traceback" not in err, err
 
     lapse = re.search(r"^verification no longer holds: (.*)$", status, re.M)
@@ -86,6 +122,15 @@ def test_verified_then_back_on_the_bad_release(tmp_path):
     assert re.search(r"\[x\] check-health: .*\(contradicted now: rollback trigger", status)
     assert re.search(r"Verification .*DONE.*verification no longer holds", status), status
     assert "Verification no longer holds: rollback trigger error-rate met" in brief, brief
+    # --json carries the same words as `not_restored` (null while restored)
+    assert_valid("status", status_json)
+    assert_valid("brief", brief_json)
+    assert status_json["not_restored"] == "verification no longer holds: " + lapse.group(1)
+    assert brief_json["not_restored"] == status_json["not_restored"]
+    for line in json_lines:
+        assert_valid("monitor-line", line)
+    said = [line["not_restored"] for line in json_lines if line["kind"] == "samples"]
+    assert said and said[-1] == status_json["not_restored"], json_lines
 
     assert refused.code != 0, refused
     assert "the service is not stable (rollback trigger error-rate met since" in refused.err

@@ -150,7 +150,11 @@ def lapse_text(state: IncidentState, lapse: NotRestored) -> str:
 
 
 def lapse_said(state: IncidentState) -> str | None:
-    """`lapse_text` of the service now, or None while it is restored (or not yet verified)."""
+    """`lapse_text` of the service now, or None while it is restored (or not yet
+    verified), and once the incident is closed. What `status`, `brief` and `monitor`
+    print, and their `--json`'s `not_restored`: one function, so the two never differ."""
+    if state.is_closed:
+        return None
     lapse = not_restored(state)
     return None if lapse is None else lapse_text(state, lapse)
 

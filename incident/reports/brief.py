@@ -82,6 +82,7 @@ def brief_data(
         "next_step": _next_step(state, clock, now),
         "skipped_phases": [c.phase.id for c in skipped_phases(state, now)],
         "verification": verification(state).to_json(),
+        "not_restored": lapse_said(state),  # the text's `Verification no longer holds: …`
         "decisions": [
             {
                 "what": d.what,
@@ -218,7 +219,7 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
     account = verification(state)
     if account.skipped:  # a skipped verification step verified nothing (ux_review7 F2)
         head.append(_one(KEPT, "not verified", f"Not verified: {account.unverified()}"))
-    if not state.is_closed and (lapse := lapse_said(state)) is not None:  # ux_review15 #2
+    if (lapse := lapse_said(state)) is not None:  # ux_review15 #2
         head.append(_one(KEPT, "not restored", lapse[0].upper() + lapse[1:]))
     gates = [f"{t} (needs {a})" for t, a in open_gates(state)]
     tail = [

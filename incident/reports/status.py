@@ -150,6 +150,7 @@ def status_data(
         ],
         "triggers": trigger_data(state),
         "verification": verification(state).to_json(),
+        "not_restored": lapse_said(state),  # the text's `verification no longer holds: …`
         "database_tier": state.tier_choice.tier if state.tier_choice else None,
         "next_update_due": _ts(next_update),
         "communications": len(state.communications),
@@ -293,7 +294,7 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
         lines.append("trigger rules: " + " · ".join(rules))
     if (own := runbooks_own_line(state)) is not None:  # a sign-off sees whose rule
         lines.append(visible(own))
-    if not state.is_closed and (lapse := lapse_said(state)) is not None:
+    if (lapse := lapse_said(state)) is not None:
         lines.append(lapse)  # the service verified went back (ux_review15 #2)
     contradicted = {} if state.is_closed else dict(contradicted_checks(state))
     next_update = next_update_due(state)

@@ -20,6 +20,7 @@ from incident.core.payloads.health import sample_to_json
 from incident.core.phase_clocks import elapsed, format_duration, format_offset
 from incident.core.samples import Sample
 from incident.core.text import counted, visible
+from incident.health.stability import lapse_said
 from incident.reports.describe import describe
 from runbooks.model import Probe
 from tui.cli.shown_stream import json_for_stdout
@@ -180,10 +181,12 @@ def print_json_batch(
     at: datetime | None = None,
 ) -> None:
     """A recorded batch as JSON lines (`--json`): its samples, then each trigger change.
-    One the record refused is said `"recorded": false`, at `at` (when it was polled)."""
+    One the record refused is said `"recorded": false`, at `at` (when it was polled).
+    The samples line's `not_restored` is the text's lapse line (`lapse_said`), or null."""
     samples: list[JSONValue] = [sample_to_json(sample) for sample in batch]
     unrecorded: dict[str, JSONValue] = {} if recorded else {"recorded": False}
-    lines = [_line(session, "samples", at, samples=samples, **unrecorded)]
+    lapse = lapse_said(session.state)  # the text's `✖ NOT RESTORED` and its line
+    lines = [_line(session, "samples", at, samples=samples, not_restored=lapse, **unrecorded)]
     for event in events:
         if event.kind == Kind.TRIGGER_CHANGED:
             lines.append(
