@@ -203,7 +203,7 @@ def test_the_resolution_says_a_rollback_only_when_the_record_shows_one():
     at(session, clock, 1.0, approve("decide-rollback"))
     at(session, clock, 1.1, check("decide-rollback"))
     resolved = lambda: rendered_templates(session.state, clock.now())["resolved"]  # noqa: E731
-    assert "No rollback was performed." in resolved()
+    assert "The rollback to 2.4.0 is not confirmed yet." in resolved()  # the step open
     at(session, clock, 6.0, check("app-rollback-blue-green"))
     assert resolved() == (
         "Resolved: Drill: checkout errors. Service is restored. We performed a rollback "
@@ -215,3 +215,43 @@ def test_the_resolution_says_a_rollback_only_when_the_record_shows_one():
     said = rendered_templates(skipped.state, clock.now())["resolved"]
     assert "Service is restored. No rollback was performed. A blameless" in said, said
     assert "performed a rollback" not in said
+
+
+def test_a_rollback_run_and_never_checked_is_not_said_not_performed():
+    """The rollback step's command ran, exit 0, and no one checked the step: the
+    resolution said "No rollback was performed." and the report "not rolled back";
+    both say what the record bears out, the run, and that it was not confirmed."""
+    from incident.reports.rollback_state import rollback_sentence
+
+    clock = ManualClock(T0)
+    session = drill_session(clock)
+    at(session, clock, 1.0, approve("decide-rollback"))
+    at(session, clock, 1.1, check("decide-rollback"))
+    switch = "lb switch --to blue"
+    at(
+        session,
+        clock,
+        6.0,
+        lambda s, c: commands.record_command(
+            s,
+            "app-rollback-blue-green",
+            command=switch,
+            exit_code=0,
+            output_tail="switched",
+            actor=ACTOR,
+            clock=c,
+        ),
+    )
+    said = rendered_templates(session.state, clock.now())["resolved"]
+    assert "Service is restored. We ran the rollback to 2.4.0; it is not confirmed yet." in said
+    assert "No rollback was performed" not in said
+    assert rollback_sentence(session.state) == (
+        "the rollback command of 2.4.1 to 2.4.0 ran (exit 0); its step was not checked yet"
+    )
+    at(
+        session,
+        clock,
+        40.0,
+        lambda s, c: commands.close(s, actor=ACTOR, clock=c, force=True, reason="r"),
+    )
+    assert rollback_sentence(session.state).endswith("its step was not checked before the close")

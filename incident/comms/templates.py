@@ -19,7 +19,7 @@ from incident.core.phase_clocks import (
     next_update_due,
     resolved_at,
 )
-from incident.core.rollback_step import app_rollback_state, app_rollback_step
+from incident.core.rollback_step import app_rollback_ran, app_rollback_state, app_rollback_step
 from incident.core.state import IncidentState
 from incident.core.verification import verification
 
@@ -133,13 +133,24 @@ def status_word(state: IncidentState) -> str:
 def rollback_sentence(state: IncidentState) -> str:
     """What was done, as the resolution says it: "We performed a rollback to 2.4.0."
     once the application's rollback step is done (or the runbook has none, its own
-    account), else "No rollback was performed." (skipped, open, or closed without it).
-    The bundled `resolved` said "We performed a rollback to …" in fixed text of an
-    incident resolved, or closed by force, with no rollback done (msgwords #2); the
-    guide's "be transparent that a rollback was performed" holds when one was."""
-    if app_rollback_state(state) == "done":
-        version = state.last_good_version or "the last good version"
+    account); "We ran the rollback to 2.4.0; it is not confirmed yet." while its
+    command ran (exit 0, `app_rollback_ran`) and the step is not checked ("…; it was
+    never confirmed." once closed); "The rollback to 2.4.0 is not confirmed yet."
+    while the step is open and nothing ran; else "No rollback was performed."
+    (skipped, or closed without it). The bundled `resolved` said "We performed a
+    rollback to …" in fixed text of an incident resolved, or closed by force, with no
+    rollback done (msgwords #2); then "No rollback was performed." of one whose
+    rollback command had run, or whose step was still open. The guide's "be
+    transparent that a rollback was performed" holds when one was."""
+    version = state.last_good_version or "the last good version"
+    said = app_rollback_state(state)
+    if said == "done":
         return f"We performed a rollback to {version}."
+    if app_rollback_ran(state) is not None:
+        confirmed = "it was never confirmed" if state.is_closed else "it is not confirmed yet"
+        return f"We ran the rollback to {version}; {confirmed}."
+    if said == "in progress":
+        return f"The rollback to {version} is not confirmed yet."
     return "No rollback was performed."
 
 

@@ -5,7 +5,7 @@ it out: read by the reports (`incident.reports.rollback_state`) and by the messa
 
 from __future__ import annotations
 
-from incident.core.state import IncidentState, StepRecord
+from incident.core.state import CommandRun, IncidentState, StepRecord
 from runbooks.model import StepKind
 
 
@@ -37,3 +37,15 @@ def app_rollback_state(state: IncidentState) -> str:
     if record.skipped:
         return "skipped"
     return "not done" if state.is_closed else "in progress"
+
+
+def app_rollback_ran(state: IncidentState) -> CommandRun | None:
+    """The last run of the application rollback step's command that exited 0, while
+    the step is neither checked nor skipped: a rollback carried out that no one has
+    confirmed. The resolution said "No rollback was performed." of such an incident,
+    and the report "not rolled back"; None when there is none, or the step is settled."""
+    record = app_rollback_step(state)
+    if record is None or record.done or record.skipped:
+        return None
+    ran = [run for run in state.commands_run if run.step == record.step.id and run.exit_code == 0]
+    return ran[-1] if ran else None

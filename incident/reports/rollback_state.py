@@ -8,7 +8,7 @@ key moment "Application rolled back" all read the step from here.
 
 from __future__ import annotations
 
-from incident.core.rollback_step import app_rollback_state
+from incident.core.rollback_step import app_rollback_ran, app_rollback_state
 from incident.core.state import IncidentState, tier_target
 from runbooks.model import StepKind
 
@@ -58,6 +58,9 @@ def rollback_sentence(state: IncidentState, pattern: str = "") -> str:
         )
     if said == "done":
         return f"rolled back {versions}"
+    if app_rollback_ran(state) is not None:  # carried out, never confirmed
+        when = "yet" if said == "in progress" else "before the close"
+        return f"the rollback command of {versions} ran (exit 0); its step was not checked {when}"
     if said == "in progress":
         return f"rolling back {versions}: not done yet"
     if said == "skipped":
