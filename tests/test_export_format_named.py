@@ -16,7 +16,7 @@ import pytest
 
 from incident.app.exports import format_for, with_format
 from incident.core.errors import CommandError
-from tests.cli_helpers import InProcessCli, declare
+from tests.cli_helpers import Cli, InProcessCli, declare
 
 
 @pytest.mark.parametrize(
@@ -70,3 +70,25 @@ def test_the_command_line_writes_what_the_name_says_and_refuses_a_mismatch(tmp_p
         "choose ics, or end the name in .md\n"
     )
     assert not (tmp_path / "x.ics").exists()
+
+
+def test_ics_refuses_a_file_named_for_another_format_as_export_does(tmp_path: Path):
+    """`lastgood ics ID -o out.md` wrote a calendar into a Markdown file; it is refused
+    by `export`'s rule in one line, as a user runs it, and nothing is written. A name
+    that says no format, or `.ics`, is written as before."""
+    cli = Cli(tmp_path / "ics.db", actor="Ada")
+    incident_id = declare(cli)
+    cli.ok("send", incident_id, "--template", "resolved")
+    cli.ok("schedule-postmortem", incident_id, "--at", "2099-01-01T10:00:00Z", "--reason", "x")
+    for name, said in (("out.md", "Markdown"), ("out.json", "JSON")):
+        refused = cli.run("ics", incident_id, "-o", str(tmp_path / name))
+        assert refused.code == 2 and refused.out == "", refused
+        assert refused.err == (
+            f"lastgood ics: --output: {name} is named for {said}, not ics: "
+            f"lastgood export writes {said}, or end the name in .ics\n"
+        )
+        assert not (tmp_path / name).exists()
+    for name in ("meeting.ics", "meeting.txt"):
+        cli.ok("ics", incident_id, "-o", str(tmp_path / name))
+        calendar = icalendar.Calendar.from_ical((tmp_path / name).read_text(encoding="utf-8"))
+        assert calendar["VERSION"] == "2.0"

@@ -55,17 +55,20 @@ def named_format(path: str) -> str | None:
     return SUFFIXES.get(PurePath(path).suffix.lower())
 
 
-def format_for(path: str, chosen: str | None) -> str:
+def format_for(path: str, chosen: str | None, *, instead: str = "") -> str:
     """The format to write to `path`: the one `chosen`, else the one its name says, else
     Markdown; a file named for another format than the one chosen is refused in one line
-    (Markdown written to `report.ics` was a calendar file no client read)."""
+    (Markdown written to `report.ics` was a calendar file no client read; and `ics -o
+    out.md` a calendar in a Markdown file). `instead`: how to write the format the name
+    says, for a verb that writes one format only (`choose ics` otherwise, `--format`)."""
     named = named_format(path)
     if chosen is None:
         return named or MARKDOWN
     if named is not None and named != chosen:
+        other = instead.format(NAMES[named]) if instead else f"choose {NAMES[named]}"
         raise CommandError(
             f"{PurePath(path).name} is named for {NAMES[named]}, not {NAMES[chosen]}: "
-            f"choose {NAMES[named]}, or end the name in {suffix_of(chosen)}"
+            f"{other}, or end the name in {suffix_of(chosen)}"
         )
     return chosen
 

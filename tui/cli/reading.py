@@ -203,6 +203,12 @@ def cmd_timeline(args: Arguments) -> int:
 
 
 def cmd_ics(args: Arguments) -> int:
+    path = output_path(args)  # `export`'s rule: a file named for another format is refused
+    if path is not None:
+        try:
+            format_for(str(path), ICS, instead="lastgood export writes {}")
+        except CommandError as error:
+            raise CliError(f"--output: {error}") from None
     with open_log(args, read_only=True) as log:
         require_incident(log, incident_of(log, args))
         now = SystemClock().now()
