@@ -137,7 +137,7 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
         "head_hash": record.head_hash or None,
         "event_count": record.event_count,
         "damage": damage_data(record.damage),
-        "verify": f"lastgood verify {state.id}",
+        "verify": verify_said(state.id),
         **derived_data(ctx),
     }
     before = {key: value for key, value in data.items() if key < _EVENTS}
@@ -149,6 +149,15 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
 
 
 _EVENTS = "events"
+
+
+def verify_said(incident_id: str) -> str:
+    """The JSON export's `verify`: how to check it, with the database it came from and
+    with the file alone (a reader sent only the export has no database to name)."""
+    return (
+        f"lastgood verify {incident_id} (against the database it was exported from), "
+        "or lastgood verify --export FILE (this file alone)"
+    )
 
 
 def _status_at(state: IncidentState, now: datetime) -> datetime:
