@@ -46,7 +46,7 @@ from incident.reports.brief_decisions import (
 )
 from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder, utc_text
-from incident.reports.trigger_view import trigger_data, trigger_parts
+from incident.reports.trigger_view import role_said, trigger_data, trigger_parts
 
 MAX_LINES = 20
 """The brief is read in one glance, on one screen of a 24-line terminal."""
@@ -235,7 +235,7 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
         tail.append(_one(LAST_MESSAGE, "status page", f"Status page: {page.said}"))
     if (command := _command_part(state)) is not None:
         tail.append(command)
-    roles = [f"{r} {state.roles.get(r) or '(vacant)'}" for r in _roles(state)]
+    roles = [role_said(state, r) for r in _roles(state)]  # the runbook's own marked
     tail.append(_listed(ROLES, "roles", "Roles: ", roles, " · "))
     reminder = booking_reminder(state, now)
     if reminder is not None:

@@ -179,3 +179,21 @@ def runbooks_own_line(state: IncidentState) -> str | None:
     if triggers:
         own.append(f"trigger{'s' if len(triggers) > 1 else ''} {', '.join(triggers)}")
     return f"runbook's own, not the guide's: {' · '.join(own)}" if own else None
+
+
+RUNBOOKS_OWN_ROLE = "runbook's own"
+"""The mark beside a role the runbook adds to the guide's, where each role is listed
+(`brief`'s Roles line), as the decision gate marks its own trigger."""
+
+
+def role_said(state: IncidentState, role: str) -> str:
+    """A role and who holds it, as `brief`'s Roles line lists it: `incident-commander
+    Ada`, `comms-lead (vacant; runbook's own)`, `ops Bo (runbook's own)`. Whose the role
+    is reads `runbooks_own_role`, as `status`'s line of the runbook's own does
+    (`runbooks_own_line`): the brief listed the team's roles as though the guide named
+    them (ux_review15 #13)."""
+    holder = state.roles.get(role)
+    own = runbooks_own_role(role)
+    if holder:
+        return f"{role} {holder} ({RUNBOOKS_OWN_ROLE})" if own else f"{role} {holder}"
+    return f"{role} (vacant; {RUNBOOKS_OWN_ROLE})" if own else f"{role} (vacant)"
