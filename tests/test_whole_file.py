@@ -214,7 +214,7 @@ def test_check_step_needs_a_report_that_is_kept(tmp_path):
         'lastgood timeline "$ID" -o out.md',
         'lastgood close "$ID" --force --reason drill >/dev/null\n'
         'lastgood schedule-postmortem "$ID" --at 2030-01-01T10:00:00Z --reason later >/dev/null\n'
-        'lastgood ics "$ID" -o out.md',
+        'lastgood ics "$ID" -o out.ics',  # a calendar in out.md is refused (its name)
         'lastgood export "$ID" --check-step -o out.md',
         "lastgood init --service shop --no-health-probe --no-version-probe --no-prometheus"
         " --method custom --rollback-command true -o out.md --force </dev/null",
@@ -227,7 +227,7 @@ def test_every_verb_writing_a_named_file_refuses_a_link_in_one_line(tmp_path, co
     victim = tmp_path / "victim.txt"
     if not dangling:
         victim.write_text("precious\n")
-    out = tmp_path / ("out.json" if "out.json" in command else "out.md")
+    out = tmp_path / next(name for name in ("out.json", "out.ics", "out.md") if name in command)
     out.symlink_to(victim)
     done = shell(command, tmp_path)
     assert done.returncode == 2, done
