@@ -137,7 +137,8 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
         "head_hash": record.head_hash or None,
         "event_count": record.event_count,
         "damage": damage_data(record.damage),
-        "verify": verify_said(state.id),
+        "verify": f"lastgood verify {state.id}",
+        "verify_export": VERIFY_EXPORT,
         **derived_data(ctx),
     }
     before = {key: value for key, value in data.items() if key < _EVENTS}
@@ -151,13 +152,10 @@ def json_frame(record: ReportRecord, now: datetime) -> tuple[str, str]:
 _EVENTS = "events"
 
 
-def verify_said(incident_id: str) -> str:
-    """The JSON export's `verify`: how to check it, with the database it came from and
-    with the file alone (a reader sent only the export has no database to name)."""
-    return (
-        f"lastgood verify {incident_id} (against the database it was exported from), "
-        "or lastgood verify --export FILE (this file alone)"
-    )
+VERIFY_EXPORT = "lastgood verify --export FILE"
+"""The JSON export's `verify_export`: the check a reader sent only the export can run
+(`verify` names the database's, which that reader does not have). Two fields, each a
+command a script can run as written, FILE standing for the export's path."""
 
 
 def _status_at(state: IncidentState, now: datetime) -> datetime:
