@@ -82,7 +82,13 @@ _INVISIBLE: Final = (
 """Characters that show nothing and join nothing a reader needs (the module's docstring)."""
 _SURROGATES: Final = range(0xD800, 0xE000)
 """Half of a UTF-16 pair: no text holds one alone, and UTF-8 cannot write it (`storable`)."""
-_SHOWN_AS_CODES: Final = (*_SEPARATORS_AND_BIDI, *_INVISIBLE, *_SURROGATES)
+
+
+def _shown_as_codes() -> tuple[int, ...]:
+    """Every character `visible` shows by its code but the C1 controls. Made when a table
+    is built from it, not at import: the 2,048 surrogates make it 2,200 ints (80 KiB),
+    which every process held from its first import, the coordinator's first frame too."""
+    return (*_SEPARATORS_AND_BIDI, *_INVISIBLE, *_SURROGATES)
 
 
 def _code(code: int) -> str:
@@ -94,7 +100,7 @@ _ESCAPED_CLASS: Final = (
     "\u2028-\u202e\u2066-\u2069\u061c\u200e\u200f\u200b\u2060-\u2064\u206a-\u206f"
     "\ufeff\ufff9-\ufffb\U000e0000-\U000e007f\u115f\u1160\u3164\uffa0\ud800-\udfff"
 )
-"""`_SHOWN_AS_CODES` as a regular expression's character class."""
+"""`_shown_as_codes()` as a regular expression's character class."""
 _BLANK_LETTERS: Final = "\u115f\u1160\u3164\uffa0"
 """The Hangul fillers: printable (letters), so `str.isprintable` does not see them."""
 _JOINERS: Final = "\u200c\u200d"
@@ -108,7 +114,7 @@ _STRAY_JOINER: Final = f"(?<!{_JOINED})[{_JOINERS}]|[{_JOINERS}](?!{_JOINED})"
 def _line_table() -> dict[int, str]:
     """Built on first need, not at import: its 2,300 entries (the surrogates are most of
     them) cost 1.5 ms, and most processes print only printable text (`_shows_as_is`)."""
-    return {**_C0, **_DEL, **_C1, **{code: _code(code) for code in _SHOWN_AS_CODES}}
+    return {**_C0, **_DEL, **_C1, **{code: _code(code) for code in _shown_as_codes()}}
 
 
 @cache
@@ -248,13 +254,19 @@ def field_safe(text: str) -> str:
 _STAND_IN: Final = "\u2426"
 """One cell for a character `visible` shows as a code (``\\u202e``, ``\\x9b``): a field
 draws each character it holds in one place, so a code of six cells will not fit."""
-_IN_PLACE: Final = str.maketrans(
-    {
-        **{code: picture for code, picture in {**_C0, **_DEL}.items() if code != 9},
-        **dict.fromkeys(_C1, _STAND_IN),
-        **dict.fromkeys(_SHOWN_AS_CODES, _STAND_IN),
-    }
-)
+
+
+@cache
+def _in_place_table() -> dict[int, str]:
+    """`in_place`'s table, built with the first field that draws a control, not at
+    import: 2,300 entries (72 KiB), which the coordinator's first frame held unused."""
+    return str.maketrans(
+        {
+            **{code: picture for code, picture in {**_C0, **_DEL}.items() if code != 9},
+            **dict.fromkeys(_C1, _STAND_IN),
+            **dict.fromkeys(_shown_as_codes(), _STAND_IN),
+        }
+    )
 
 
 def in_place(text: str) -> str:
@@ -271,7 +283,7 @@ def in_place(text: str) -> str:
         return text
     if "\u200c" in text or "\u200d" in text:
         text = _stray_joiner().sub(_STAND_IN, text)
-    return text.translate(_IN_PLACE)
+    return text.translate(_in_place_table())
 
 
 def block_is_visible(text: str) -> bool:
