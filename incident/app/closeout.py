@@ -21,7 +21,6 @@ from pathlib import Path
 
 from incident.app.outcome import Done
 from incident.app.session import IncidentSession
-from incident.app.written import REPORT, written_line
 from incident.core.clock import Clock
 from incident.core.errors import CommandError
 from incident.core.events import NewEvent
@@ -234,6 +233,7 @@ def export_report(
     covers. Without, nothing is recorded, and the `Done` says so."""
     from incident.app.report_document import report_document  # only when exporting
     from incident.app.whole_file import is_kept_file  # `tempfile`: not on the first frame
+    from incident.app.written import REPORT, written_line
 
     if check_step and not is_kept_file(Path(path)):
         # /dev/null or a pipe would tick the step with no report left to read
@@ -283,6 +283,10 @@ def report_written(state: IncidentState, path: str, head_hash: str, *, asked: bo
     (whichever face wrote it, and however it read the record): with the step it could
     have checked, when that is open, named as left so; `asked` (the check was asked
     for), with why it was not made."""
+    # Here, not with the module: the guidance reads this module at start-up, and the
+    # written line's module brings `whole_file` (24 KiB the first frame does without).
+    from incident.app.written import REPORT, written_line
+
     notes = [note] if (note := _unchecked(state, asked=asked)) else []
     return Done([], f"{written_line(REPORT, path, head_hash)}; nothing recorded", notes)
 

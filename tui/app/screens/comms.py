@@ -38,7 +38,6 @@ from incident.core.payloads import CommunicationSent
 from incident.core.phase_clocks import next_update_due
 from incident.core.state import IncidentState, StepStatus
 from incident.core.text import counted
-from incident.reports.message_context import rendered_templates
 from incident.reports.postmortem import booking_reminder
 from runbooks.model import MomentKind, StepKind
 from store.errors import StoreError
@@ -260,6 +259,10 @@ class Comms:
         self.open_composer(template)
 
     def open_composer(self, template: str | None) -> None:
+        # The templates' rendering loads with the composer, not the screen: the first
+        # frame shows no message (bench/startup.py, #12).
+        from incident.reports.message_context import rendered_templates
+
         state = self.desk.state
         rendered = rendered_templates(state, self.desk.now())
         if not rendered:

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 from incident.app.baseline_offer import baseline_prompts
 from incident.app.next_key import trigger_not_polled
-from incident.app.typed_secrets import refuse_typed_secrets
 from incident.app.verbs import BY_NAME, run
 from incident.core.errors import CommandError
 from incident.core.gates import decider, decision_refusal, proposed_decider
@@ -167,6 +166,10 @@ def open_tiers(desk: Desk) -> None:
     def record(tier_id: str, reason: str) -> None:
         actor, step, verb = desk.actor, step_id, BY_NAME["db-tier"]
         values: dict[str, object] = {"tier": tier_id, "reason": reason}
+        # Loaded here, not with the screen: the secrets' rules (incident.core.secrets and
+        # the command output's) are 90 KiB the first frame does without (bench/startup.py, #12).
+        from incident.app.typed_secrets import refuse_typed_secrets
+
         try:  # a reason holding a secret: nothing recorded, nothing kept
             refuse_typed_secrets(desk.state.runbook, verb, values, db=desk.db)
         except CommandError as refusal:
