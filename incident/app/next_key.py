@@ -72,15 +72,24 @@ PAGE_WHO_KEY = _key_of("page")
 """Opens the message the runbook made due, to review and send (a screen key, not a verb)."""
 
 
-def due_cue(templates: Sequence[str], *, naming: bool = True, keyed: bool = True) -> str:
+def due_cue(
+    templates: Sequence[str], *, naming: bool = True, keyed: bool = True, opening: bool = False
+) -> str:
     """What the coordinator is told of the messages waiting for review, wherever it is
     said: how many, the key, then which (`naming`; a face short of room leaves them
     off). "3 messages due — press m: initiating, announce, paging"; one message reads
     the same, "1 message due — press m: update". The toast had said "The update
     message is ready: m reviews and sends it" of one message, while the line leading a
     verb's toast said "1 message due — press m". Not `keyed`, for a view with no key to
-    send them (attach, serve): "3 messages due: initiating, announce, paging"."""
-    cue = f"{counted(len(templates), 'message')} due" + (f" — press {DUE_KEY}" if keyed else "")
+    send them (attach, serve): "3 messages due: initiating, announce, paging".
+    `opening`, while one just sent from its dialog opens the next by itself: "2 messages
+    due — the next opens by itself". The toast said "press m" then, and the `m` pressed
+    as it said was typed into the message that had opened (ux_review17)."""
+    cue = f"{counted(len(templates), 'message')} due"
+    if opening:
+        cue += " — the next opens by itself"
+    elif keyed:
+        cue += f" — press {DUE_KEY}"
     if not naming or not templates:
         return cue
     return f"{cue}: {', '.join(template.replace('-', ' ') for template in templates)}"

@@ -333,7 +333,7 @@ async def test_the_due_toast_says_what_still_waits_once_one_is_sent(tmp_path, mo
             second = app.screen
             assert isinstance(second, DueMessageModal)
             other = ({"announce", "initiating"} - {sent}).pop()
-            assert second.heading_text == f"Send: {other}"
+            assert second.heading_text == f"Send: {other} · 2 of 2 due"
             await pilot.press("escape")
             await wait_for_screen(pilot, IncidentScreen)
             await wait_until(

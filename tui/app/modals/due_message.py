@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, ClassVar, Literal
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical
@@ -32,6 +33,18 @@ if TYPE_CHECKING:
 DueChoice = tuple[Literal["send", "decline"], str]
 """("send", the text sent, or to send) or ("decline", "")."""
 
+HINT = "ctrl+s send · ctrl+d don't send (asks why) · Esc decide later"
+"""The key hint while the text (or another button than Send) has the focus."""
+HINT_ON_SEND = "ctrl+s send · shift+Tab edit the text · ctrl+d don't send · Esc later"
+"""The key hint while Send has the focus: letters type nothing there."""
+
+
+def _place_words(place: tuple[int, int] | None) -> str:
+    """ " · 2 of 3 due" after the title, when more than one message is due."""
+    if place is None or place[1] < 2:
+        return ""
+    return f" · {place[0]} of {place[1]} due"
+
 
 class DueMessageModal(LastgoodModal[DueChoice | None]):
     """`ctrl+s` sends the (edited) text, `ctrl+d` declines, Escape leaves it for later.
@@ -45,6 +58,12 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
     only once the record says the message is still due; else it says why, in the
     dialog, as a refused send does. Declining a message settled meanwhile opened the
     decline form, which then refused in other words.
+
+    ``place`` says which of the messages due it is ("Send: paging · 2 of 3 due").
+    ``opened_by_itself`` (opened by the send of the one before, not by a key) puts the
+    focus on Send, not in the text: the `m` the due toast had asked for was typed into
+    the message that opened meanwhile, and sent with it (ux_review17). shift+Tab
+    reaches the text, as the key hint says while Send has the focus.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -80,6 +99,8 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         warning: str = "",
         send: Callable[[str], Awaitable[Refusal | None]] | None = None,
         may_decline: Callable[[], Awaitable[Refusal | None]] | None = None,
+        place: tuple[int, int] | None = None,
+        opened_by_itself: bool = False,
     ) -> None:
         super().__init__()
         self.heading = title
@@ -93,10 +114,15 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
         """Records the message with the text given: None once recorded, else why not."""
         self.may_decline = may_decline
         """Reads the record: None while the message may be declined, else why not."""
+        self.place = place
+        """Which of the messages due this one is, and of how many: (2, 3)."""
+        self.opened_by_itself = opened_by_itself
+        """Opened by the send of the message before it, not by a key: the focus waits
+        on Send, where a letter types nothing."""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield title_line(self.heading)
+            yield title_line(self.heading + _place_words(self.place))
             yield Label(visible(self.why), classes="why", markup=False)
             if self.targets:
                 yield Label(visible(f"delivered to: {self.targets}"), classes="why", markup=False)
@@ -110,13 +136,23 @@ class DueMessageModal(LastgoodModal[DueChoice | None]):
                     Button("Don't send (ctrl+d)", id="decline", compact=True),
                     Button("Later (esc)", id="later", compact=True),
                 ),
-                hint_line("ctrl+s send · ctrl+d don't send (asks why) · Esc decide later"),
+                hint_line(HINT),
             )
 
     def on_mount(self) -> None:
         text_area = self.query_one("#text", TextArea)
-        text_area.focus()
         text_area.move_cursor(text_area.document.end)
+        if self.opened_by_itself:
+            self.query_one("#send", Button).focus()
+        else:
+            text_area.focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The key hint says how to reach the text while Send has the focus (where a
+        dialog opened by itself puts it), and the dialog's keys elsewhere. (Textual
+        calls the base class's handler, marking the field labels, as well.)"""
+        on_send = isinstance(event.widget, Button) and event.widget.id == "send"
+        self.query_one(".hint", Label).update(visible(HINT_ON_SEND if on_send else HINT))
 
     def action_send(self) -> None:
         if self.is_dismissed or self.is_recording:

@@ -72,6 +72,12 @@ class Comms:
         self._waiting: frozenset[tuple[str, object]] = frozenset()
         """What waited at the last look (due messages, failed count, a notifier to re-send
         with): the footer's input."""
+        self._sent_in_a_row = 0
+        """Messages sent from the due dialogs since `m` opened the first: the place of
+        the one a send opens next ("2 of 3 due")."""
+        self._opening_next = False
+        """A message is being sent from its due dialog, which opens the next one due by
+        itself: the due cue says so rather than "press m" (`due_cue`'s `opening`)."""
 
     # --- without a key -----------------------------------------------------------------
 
@@ -97,12 +103,13 @@ class Comms:
         fresh = [m for m in due if (m.template, m.due_at) not in self._waiting]
         self._waiting = frozenset(waiting)
         app = self.desk.screen.app
+        notice = due_notice(due, opening=self._opening_next)
         if fresh:
-            self.desk.notify(due_notice(due), title=DUE_TITLE, severity="warning", timeout=10)
+            self.desk.notify(notice, title=DUE_TITLE, severity="warning", timeout=10)
         elif not due and isinstance(app, PlainToasts):
             app.withdraw(DUE_TITLE)  # sent or declined: nothing waits now
         elif isinstance(app, PlainToasts):
-            app.revise(DUE_TITLE, due_notice(due))  # one sent: the others still wait
+            app.revise(DUE_TITLE, notice)  # one sent: the others still wait
         self.desk.screen.refresh_bindings()
 
     def due_footnote(self) -> str:
@@ -115,7 +122,7 @@ class Comms:
         due = awaiting_confirmation(self.desk.state, self.desk.now())
         if not due:
             return ""
-        return due_cue([m.template for m in due], naming=False)
+        return due_cue([m.template for m in due], naming=False, opening=self._opening_next)
 
     def remind(self) -> None:
         """Once, a minute before the next stakeholder update is due (unless it is offered);
@@ -149,29 +156,45 @@ class Comms:
         """`f` works only while a message failed for good and there is a webhook to retry."""
         return bool(failed_keys(self.desk.state)) and self.deliveries.notifier is not None
 
-    def review_due(self) -> None:
+    def review_due(self, *, by_itself: bool = False) -> None:
         """Review a message waiting for confirmation (the highlighted step's, if it waits;
-        else the first): send, decline or wait."""
+        else the first): send, decline or wait. `by_itself`: opened by the send of the
+        one before, not by `m`."""
         from incident.app import messages  # the use cases load after the first frame
 
         desk = self.desk
         due = awaiting_confirmation(desk.state, desk.now())
+        if not by_itself:
+            self._sent_in_a_row = 0
         if not due:
             desk.notify("No message is waiting to be sent.")
             return
+        place = (self._sent_in_a_row + 1, self._sent_in_a_row + len(due))
         step_id = desk.view.selected_step
         template = desk.state.steps[step_id].step.template if step_id is not None else None
         message = next((m for m in due if m.template == template), due[0])
 
         def previewed(outcome: Outcome[str]) -> None:
+            self._opening_next = False
             if isinstance(outcome.error, CommandError | StoreError):
+                self._say_due()  # nothing opens after all: `m` opens the next
                 desk.notify(str(outcome.error), title="Not ready", severity="error")
                 return
-            self._open_due(message, outcome.unwrap())
+            self._open_due(message, outcome.unwrap(), place=place, by_itself=by_itself)
 
         desk.submit_for_dialog(lambda s: messages.preview(s, message.template), previewed)
 
-    def _open_due(self, message: DueMessage, text: str) -> None:
+    def _say_due(self) -> None:
+        """The due toast, if still up, in the words for now: after a run of due dialogs
+        ends with messages still due, `m` opens the next, not the send."""
+        app = self.desk.screen.app
+        due = awaiting_confirmation(self.desk.state, self.desk.now())
+        if due and isinstance(app, PlainToasts):
+            app.revise(DUE_TITLE, due_notice(due, opening=self._opening_next))
+
+    def _open_due(
+        self, message: DueMessage, text: str, *, place: tuple[int, int], by_itself: bool
+    ) -> None:
         from incident.app import messages
 
         desk = self.desk
@@ -183,7 +206,12 @@ class Comms:
             """Sent only while still due, decided on the record as it is then: another
             terminal may have sent or declined it since the dialog opened."""
             job = lambda s: messages.send_due(s, actor, template, text=edited, db=db)  # noqa: E731
-            return await desk.attempt(job, after=self._copied)
+            self._opening_next = True  # sent, the next due opens by itself (`chosen`)
+            refusal = await desk.attempt(job, after=self._copied)
+            if refusal is not None:
+                self._opening_next = False
+                self._say_due()
+            return refusal
 
         async def may_decline() -> Refusal | None:
             """Declined only while still due, read from the record as it is now (another
@@ -202,8 +230,13 @@ class Comms:
                 open_form(desk, BY_NAME["decline"], fixed={"template": template})
             elif choice is not None and awaiting_confirmation(desk.state, desk.now()):
                 # Sent, and more wait: the next opens, as `m` would (Esc leaves it). The
-                # decision makes three due at once, and each was `m` then ctrl+s.
-                self.review_due()
+                # decision makes three due at once, and each was `m` then ctrl+s. It opens
+                # on its Send button: the `m` pressed meanwhile typed into its text.
+                self._sent_in_a_row += 1
+                self.review_due(by_itself=True)
+                return
+            self._opening_next = False
+            self._say_due()
 
         from tui.app.modals.due_message import DueMessageModal
 
@@ -216,6 +249,8 @@ class Comms:
                 warning=_warned(desk.state, template, desk.now()),
                 send=send,
                 may_decline=may_decline,
+                place=place,
+                opened_by_itself=by_itself,
             ),
             chosen,
         )
@@ -339,9 +374,10 @@ def why_not_due(session: IncidentSession, template: str) -> str | None:
     return no_longer_due(session.state, template)
 
 
-def due_notice(due: list[DueMessage]) -> str:
-    """One toast for every message waiting, however many fell due at once."""
-    return due_cue([m.template for m in due])
+def due_notice(due: list[DueMessage], *, opening: bool = False) -> str:
+    """One toast for every message waiting, however many fell due at once; `opening`,
+    while the next opens by itself."""
+    return due_cue([m.template for m in due], opening=opening)
 
 
 def _route_words(targets: tuple[str, ...]) -> str:
