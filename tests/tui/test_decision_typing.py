@@ -3,10 +3,13 @@
 A coordinator opened the gate (`d`) on an incident with no trigger met, pressed down
 twice and typed the reason, "payments": the focus was on the trigger list, where the
 letters were thrown away but `m` (and a space) toggled the highlighted manual trigger,
-and the record said "Core functionality broken: marked met". The gate now opens in
-Reason while Reason is empty (it is required), only space toggles a trigger (on the
-list: the one key there that is never text), and the other letters typed on the list
-go to Reason, as they would have had the focus been there.
+and the record said "Core functionality broken: marked met". Only space toggles a
+trigger now (on the list: the one key there that is never text), and the other
+letters typed on the list go to Reason, as they would have had the focus been there.
+The gate opened in Reason while Reason was empty, for a while; the hint line said
+"space (list) toggles manual" there, and Down Down Down space typed a space into
+the reason (ux_review17): it opens on the list again, whose letters are the reason's
+(test_decision_focus.py).
 
 Each case runs the real app on a real SQLite file and reads the record afterwards.
 """
@@ -62,14 +65,15 @@ async def typed_at_the_gate(scenario: Scenario, *keys: str) -> tuple[str, list[E
     return reason, recorded_since(scenario, before)
 
 
-async def test_with_no_trigger_met_the_gate_opens_in_reason(tmp_path: Path) -> None:
+async def test_with_no_trigger_met_the_gate_opens_on_its_triggers(tmp_path: Path) -> None:
     scenario = declared(tmp_path / "quiet.db", at=timedelta(0))  # no sample yet: none met
     app = scenario_app(scenario)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for_screen(pilot, IncidentScreen)
         dialog = await at_the_gate(pilot, app)
         await wait_until(pilot, lambda: dialog.focused is not None)
-        assert dialog.focused is dialog.query_one("#reason", Input)
+        assert dialog.focused is dialog.query_one("#triggers", OptionList)
+        assert dialog.query_one("#reason", Input).value == ""
     scenario.log.close()
 
 

@@ -25,9 +25,9 @@ from tui.app.modals.help import HelpModal
     ("key", "dialog", "keys"),
     [
         ("n", VerbForm, ["ctrl+s Submit", "esc Cancel"]),
-        # No trigger met: the gate opens in its empty Reason, where space is a space
-        # (the list's `space Toggle manual trigger`: tests/tui/test_decision_typing.py).
-        ("d", DecisionModal, ["ctrl+s Submit", "esc Cancel"]),
+        # The gate opens on its triggers, where space toggles a manual one (in Reason
+        # it is a space: tests/tui/test_decision_focus.py).
+        ("d", DecisionModal, ["space Toggle manual trigger", "ctrl+s Submit", "esc Cancel"]),
         ("question_mark", HelpModal, ["esc Close"]),  # pages to read: nothing to cancel
         ("i", BriefModal, ["s For stakeholders", "esc Close"]),
     ],

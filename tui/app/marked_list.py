@@ -7,7 +7,7 @@ grey; the coordinator must still see which step, tier or incident a key acts on.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple, cast
+from typing import ClassVar, NamedTuple, cast
 
 from rich.segment import Segment
 from textual.cache import LRUCache
@@ -50,6 +50,7 @@ class Draw(NamedTuple):
     hovered: int | None
     blank: Strip
     styles: dict[str, Style]
+    marking: bool
 
 
 class MarkedOptionList(OptionList):
@@ -62,6 +63,21 @@ class MarkedOptionList(OptionList):
 
     highlighted: reactive[int | None] = reactive(None, repaint=False)
     """As OptionList's; the lines of the options it leaves and reaches are redrawn."""
+
+    MARKS_WITHOUT_FOCUS: ClassVar[bool] = True
+    """Whether the highlighted option keeps its mark while the list lacks the focus: the
+    checklist's does (the step the screen's keys act on). A list in a dialog beside
+    fields that mark the focused one with the same `›` (the decision's triggers) marks
+    only while it has the focus: two marks at once left the coordinator to guess where
+    a key would go (ux_review17)."""
+
+    def on_focus(self) -> None:
+        if not self.MARKS_WITHOUT_FOCUS:
+            self._refresh_option(self.highlighted)
+
+    def on_blur(self) -> None:
+        if not self.MARKS_WITHOUT_FOCUS:
+            self._refresh_option(self.highlighted)
 
     def _watch_highlighted(self, old: int | None, new: int | None) -> None:
         """Runs before OptionList's own watcher, which scrolls to the new highlight."""
@@ -113,6 +129,7 @@ class MarkedOptionList(OptionList):
             hovered=self._mouse_hovering_over,
             blank=Strip.blank(region.width, self.get_visual_style(OPTION).rich_style),
             styles={},
+            marking=self.MARKS_WITHOUT_FOCUS or self.has_focus,
         )
 
     def render_line(self, y: int) -> Strip:
@@ -141,7 +158,7 @@ class MarkedOptionList(OptionList):
         if line_offset >= len(strips):
             return draw.blank
         strip = strips[line_offset]
-        marked = index == draw.highlighted and line_offset == 0
+        marked = draw.marking and index == draw.highlighted and line_offset == 0
         segments = list(strip)
         gutter = Segment(MARK if marked else " " * GUTTER, segments[0].style if segments else None)
         return Strip([gutter, *segments], strip.cell_length + GUTTER)

@@ -88,6 +88,14 @@ def state_marker(state: str) -> tuple[str, str]:
     return STATE_MARKERS.get(state, (f"? {state}", "bold"))
 
 
+HINT_ON_LIST = "space toggles manual · ctrl+s initiate rollback · Esc cancel"
+"""The key hint while the triggers have the focus: space toggles only there."""
+HINT_IN_FIELD = "shift+Tab back to the triggers · ctrl+s initiate rollback · Esc cancel"
+"""The key hint in By or Reason, where space is text: it said "space (list) toggles
+manual" there, and Down Down Down space typed a space into Reason (ux_review17)."""
+HINT_ELSEWHERE = "ctrl+s initiate rollback · Esc cancel"
+"""The key hint on a button, or in a gate with no triggers."""
+
 MANUAL_HINTS = ("  (manual: space toggles)", "  (manual)")
 """After a manual trigger's title, longest first: the short one where the long one would
 wrap (at 60 columns), the key being in the dialog's hint line too."""
@@ -135,7 +143,12 @@ class TriggerList(MarkedOptionList):
     highlighted manual trigger as met on its `m`.
 
     A letter or digit that would follow a word in Reason (the prefill, "... > 5%") comes
-    after a space: "payments" glued on as "5%payments". Punctuation follows at once."""
+    after a space: "payments" glued on as "5%payments". Punctuation follows at once.
+
+    Its highlighted row carries the mark (`MARK`) only while it has the focus: By and
+    Reason mark theirs with the same one (`FOCUS_MARK`)."""
+
+    MARKS_WITHOUT_FOCUS = False
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "screen.toggle_trigger", "Toggle manual trigger"),
@@ -161,8 +174,10 @@ class DecisionModal(FormModal[DecisionForm | None]):
     ``toggle_manual(trigger_id)`` is called for a manual trigger on ``space`` with the
     trigger list focused (the app records the change durably) and returns the new
     views, which are shown at once; letters typed on the list go to Reason
-    (`TriggerList`). The dialog opens in Reason while it is empty (it is required),
-    else on the list. While the reason still reads as the prefill, it follows
+    (`TriggerList`). The dialog opens on the list whenever it has triggers, Reason
+    empty or not: what is typed there goes to Reason, and Down, Down, space toggles the
+    manual trigger, where (opened in Reason) it typed a space into the reason. The key
+    hint says what works where the focus is. While the reason still reads as the prefill, it follows
     the met triggers. "By" comes prefilled with ``by``, the person at this screen
     (`incident.core.gates.decider`, as `lastgood decide` records without `--by`), to be
     kept or replaced by the name of whoever's word this records; cleared, its
@@ -266,15 +281,27 @@ class DecisionModal(FormModal[DecisionForm | None]):
             yield dialog_foot(
                 error_line(),
                 button_row(submit_button("Initiate rollback", variant="error"), cancel_button()),
-                hint_line("space (list) toggles manual · ctrl+s initiate rollback · Esc cancel"),
+                hint_line(HINT_ON_LIST if self.triggers else HINT_ELSEWHERE),
             )
 
     def on_mount(self) -> None:
         if not self.triggers:
             self.query_one("#triggers", OptionList).display = False
-        reason = self.query_one("#reason", Input)
-        if not self.triggers or not reason.value.strip():
-            reason.focus()  # what must be written first; the triggers are a shift+Tab away
+            self.query_one("#reason", Input).focus()  # what must be written
+        else:
+            self.query_one("#triggers", OptionList).focus()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """The key hint for where the focus went: space on the list, the way back to it
+        from By and Reason. (The base class's handler marks the field's label.)"""
+        widget = event.widget
+        if isinstance(widget, TriggerList):
+            hint = HINT_ON_LIST
+        elif isinstance(widget, Input) and self.triggers:
+            hint = HINT_IN_FIELD
+        else:
+            hint = HINT_ELSEWHERE
+        self.query_one(".hint", Label).update(hint)
 
     def action_toggle_trigger(self) -> None:
         """Toggle the highlighted trigger if it is manual."""
