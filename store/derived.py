@@ -1,9 +1,9 @@
 """What the store keeps beside the events so that reading a long record skips its ticks.
 
 Nine events in ten of a long incident are probe ticks, and what a report needs of
-each (its time, how many samples, which probes, the OK numeric readings) is a few
-bytes of a 300-byte payload that takes a pattern to read. So every append writes,
-in the same transaction, one `tick_samples` row per tick: that summary
+each (its time, how many samples, which probes, the OK numeric readings, when a
+sample failed) is a few bytes of a 300-byte payload that takes a pattern to read. So
+every append writes, in the same transaction, one `tick_samples` row per tick: that summary
 (`incident.core.ticks.summary_text`) and the tick's hash.
 
 These rows are a cache, never evidence. Each names the event it describes by its
@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any, Protocol
 
 from incident.core.events import Kind
-from incident.core.ticks import read_samples, summary_text
+from incident.core.ticks import legacy_summary_text, read_samples, summary_text
 
 TICK_KIND = str(Kind.PROBE_SAMPLES)
 
@@ -104,6 +104,11 @@ _SUMMARY_TRIGGERS_V5 = kept_as_events(
     naming=SUMMARY_NAMES_TICK_MESSAGE,
 )
 
+FAILURES_KEPT_SINCE = 7
+"""The version since which a tick summary keeps a failed sample's time (`summary_text`).
+A PostgreSQL writer that may not upgrade an older database writes the summaries of
+that database's version (`legacy_summary_text`), which its older readers read."""
+
 SummaryRow = tuple[str, int, str, int, str]
 """(incident_id, seq, hash, samples, readings): one `tick_samples` row."""
 
@@ -114,23 +119,24 @@ class Executes(Protocol):
     def execute(self, sql: str, parameters: Any = ..., /) -> sqlite3.Cursor: ...
 
 
-def summary_row(row: Sequence[Any]) -> SummaryRow | None:
+def summary_row(row: Sequence[Any], *, legacy: bool = False) -> SummaryRow | None:
     """The `tick_samples` row of an `events` row; None if it is not a tick whose text
-    `read_samples` reads (that one is read from its own text whenever it is read)."""
+    `read_samples` reads (that one is read from its own text whenever it is read).
+    `legacy`: as a database before `FAILURES_KEPT_SINCE` keeps it."""
     incident_id, seq, _, _, _, kind, payload, _, digest = row
     if kind != TICK_KIND or type(payload) is not str:
         return None
     samples = read_samples(payload)
     if samples is None:
         return None
-    text = summary_text(samples)
+    text = legacy_summary_text(samples) if legacy else summary_text(samples)
     if text is None:
         return None
     return (incident_id, seq, digest, len(samples), text)
 
 
-def summary_rows(rows: Iterable[Sequence[Any]]) -> list[SummaryRow]:
-    return [found for row in rows if (found := summary_row(row)) is not None]
+def summary_rows(rows: Iterable[Sequence[Any]], *, legacy: bool = False) -> list[SummaryRow]:
+    return [found for row in rows if (found := summary_row(row, legacy=legacy)) is not None]
 
 
 def add_tick_samples_v3(db: Executes) -> None:

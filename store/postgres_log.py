@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING, Any
 
 from incident.core.chain import GENESIS_HASH, ChainHead, DamagedRecord
 from incident.core.events import Event, NewEvent
-from store.derived import summary_rows
+from store.derived import FAILURES_KEPT_SINCE, summary_rows
 from store.errors import StoreError
 from store.paged_reading import MAX_SEQ, PAGE_ROWS
 from store.postgres_connection import connect
 from store.postgres_reading import HEAD, PAGE, PostgresReading
-from store.postgres_schema import NOTIFY_CHANNEL, check_readable, upgrade
+from store.postgres_schema import NOTIFY_CHANNEL, check_readable, stored_version, upgrade
 from store.rows import Decision, Row, checked_batch, hashed_rows, recorded
 from store.schema import EVENT_COLUMNS, SchemaProblem
 
@@ -63,6 +63,10 @@ class PostgresEventLog(PostgresReading):
     log: calls are serialised by a lock.
     """
 
+    _legacy_summaries: bool = False
+    """Whether the database, older than `FAILURES_KEPT_SINCE` (a writer role cannot
+    upgrade it), keeps its tick summaries as that version's readers read them."""
+
     @classmethod
     def open(
         cls, url: str, *, read_only: bool = False, snapshot: bool = False, creating: bool = True
@@ -80,6 +84,7 @@ class PostgresEventLog(PostgresReading):
         try:
             with log._using("cannot open") as opened:
                 (upgrade if creating and not read_only else check_readable)(opened)
+                log._legacy_summaries = stored_version(opened) < FAILURES_KEPT_SINCE
         except SchemaProblem as exc:
             log.close()
             raise StoreError(where, str(exc)) from None
@@ -145,8 +150,8 @@ class PostgresEventLog(PostgresReading):
                 rows = self._insert(connection, incident_id, batch, texts)
         return fresh, recorded(rows)
 
-    @staticmethod
     def _insert(
+        self,
         connection: psycopg.Connection[Any],
         incident_id: str,
         batch: Sequence[NewEvent],
@@ -158,7 +163,7 @@ class PostgresEventLog(PostgresReading):
         rows = hashed_rows(batch, payload_texts, int(last_seq), str(last_hash))
         with connection.cursor() as cursor:
             cursor.executemany(_INSERT, rows)
-            summaries = summary_rows(rows)
+            summaries = summary_rows(rows, legacy=self._legacy_summaries)
             if summaries:
                 cursor.executemany(_INSERT_SUMMARY, summaries)
         connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {rows[-1][1]}"))
@@ -192,7 +197,7 @@ class PostgresEventLog(PostgresReading):
             while batch := [tuple(row) for row in itertools.islice(rows, PAGE_ROWS)]:
                 with connection.cursor() as cursor:
                     cursor.executemany(_INSERT, batch)
-                    summaries = summary_rows(batch)
+                    summaries = summary_rows(batch, legacy=self._legacy_summaries)
                     if summaries:
                         cursor.executemany(_INSERT_SUMMARY, summaries)
                 inserted, head = inserted + len(batch), batch[-1][1]

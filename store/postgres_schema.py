@@ -16,7 +16,7 @@ itself refuses what lastgood never does:
 
 A database is created at the current version in one transaction, under an
 advisory lock, so two machines opening an empty database at once create it once; a
-version 3 or 5 database is brought to 6 the same way, by a role that owns its tables.
+version 3, 5 or 6 database is brought to 7 the same way, by a role that owns its tables.
 """
 
 from __future__ import annotations
@@ -33,18 +33,19 @@ from store.schema import (
     refuse_newer,
 )
 
-SCHEMA_VERSION = 6
-"""Numbered as the SQLite file's layouts: 3, 5 and 6 hold what a file's 3, 5 and 6 hold,
+SCHEMA_VERSION = 7
+"""Numbered as the SQLite file's layouts: 3, 5, 6 and 7 hold what a file's 3, 5, 6 and 7 hold,
 but for a file's 4, the state snapshots, which a PostgreSQL record does not keep (its
 replay folds from the declaration): no database was ever at 4."""
 
 DESCRIBED_SINCE = 6
 """The version whose outbox says what each message is (`store.schema.OUTBOX_ABOUT_COLUMNS`)."""
 
-WRITTEN_VERSIONS = (3, 5, SCHEMA_VERSION)
+WRITTEN_VERSIONS = (3, 5, 6, SCHEMA_VERSION)
 """The versions lastgood has left in a database; each is read and appended to as it is
 (3 lacks the triggers that keep `tick_samples`, 3 and 5 the outbox's columns saying
-what a message is)."""
+what a message is, and before 7 a writer keeps the tick summaries as that version's
+readers read them: `store.derived.FAILURES_KEPT_SINCE`)."""
 
 if TYPE_CHECKING:
     import psycopg
@@ -245,8 +246,8 @@ def _refuse_other(version: int) -> None:
 
 
 def upgrade(connection: psycopg.Connection[Any]) -> None:
-    """Create the schema if the database has none, bring a version 3 or 5 one to 6 if
-    this role owns it; refuse one this code cannot use.
+    """Create the schema if the database has none, bring a version 3, 5 or 6 one to 7
+    if this role owns it; refuse one this code cannot use.
 
     Looks first without a transaction, so a current database (every opening but
     the first) takes no lock and a writer role without CREATE never needs it. A
@@ -284,7 +285,10 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         (owner,) = connection.execute(_OWNS_TABLES).fetchone() or (False,)
         if not owner:
             return
-        steps = (*(_KEEP_SUMMARIES_V5 if version < 5 else ()), *_DESCRIBE_OUTBOX_V6)
+        steps = (
+            *(_KEEP_SUMMARIES_V5 if version < 5 else ()),
+            *(_DESCRIBE_OUTBOX_V6 if version < 6 else ()),
+        )  # 6 to 7 only says the tick summaries keep failures (`store.schema`)
         for statement in steps:
             connection.execute(statement)
         connection.execute(

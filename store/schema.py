@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from incident.core.chain import GENESIS_HASH
 from store.derived import Executes, add_summary_triggers_v5, add_tick_samples_v3
 
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 """The newest layout this code can read and write."""
 
 EVENTS_READABLE_SINCE = 1
@@ -27,7 +27,8 @@ SCHEMA_VERSION differ only in what it does without (version 2 added the outbox,
 version 3 the tick summaries, version 4 the state snapshots, each used only
 where it is found; version 5 the triggers that keep the summaries and the
 snapshots, which a reader never writes; version 6 the outbox's columns saying what
-a message is), so it reads them as they are. A migration
+a message is; version 7 the failed samples' times in the tick summaries, whose older
+rows a reader knows), so it reads them as they are. A migration
 that changes the columns of `events` or its triggers must raise this to its own
 version.
 """
@@ -227,6 +228,13 @@ def _describe_outbox_v6(db: Executes) -> None:
         db.execute(f"ALTER TABLE outbox ADD COLUMN {column} TEXT")
 
 
+def _summaries_keep_failures_v7(db: Executes) -> None:
+    """Version 7: a tick summary keeps a failed sample's time (`store.derived`). Nothing
+    is rewritten: the rows there are kept, each read as what it is (an older one's tick
+    from its own text); the version only makes an older release refuse the file, whose
+    `verify` would take the new rows for forged ones."""
+
+
 MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     1: _create_v1,
     2: _add_outbox_v2,
@@ -234,6 +242,7 @@ MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
     4: _add_snapshots_v4,
     5: _keep_derived_v5,
     6: _describe_outbox_v6,
+    7: _summaries_keep_failures_v7,
 }
 """Target version -> the step that reaches it from the version before."""
 

@@ -22,7 +22,13 @@ from typing import Any
 from incident.core.chain import ChainWalk, json_string
 from incident.core.digest import sha256_for
 from incident.core.events import Event
-from incident.core.ticks import ProbeTick, SampledTick, summary_samples, summary_text
+from incident.core.ticks import (
+    ProbeTick,
+    SampledTick,
+    legacy_summary_text,
+    summary_samples,
+    summary_text,
+)
 from store.derived import TICK_KIND
 from store.rows import checked_item, checked_items, read_item
 
@@ -323,6 +329,15 @@ def summary_problem(stored: tuple[Any, ...] | None, item: Event | ProbeTick) -> 
         return ""  # a tick without a summary is read from its text: nothing is misread
     if expected is None:
         return f"a tick summary is stored for event {item.seq}, which has none"
-    if tuple(stored[1:]) != expected:
+    if tuple(stored[1:]) != expected and not (
+        isinstance(item, ProbeTick) and _legacy(stored, item)
+    ):
         return f"the tick summary of event {item.seq} is not the event's (forged or stale)"
     return ""
+
+
+def _legacy(stored: tuple[Any, ...], item: ProbeTick) -> bool:
+    """Whether `stored` is what an earlier release wrote for `item` (no reader uses it:
+    it does not say which samples failed; `incident.core.ticks.legacy_summary_text`)."""
+    legacy = legacy_summary_text(item.samples)
+    return legacy is not None and tuple(stored[1:]) == (item.hash, len(item.samples), legacy)

@@ -179,12 +179,13 @@ def test_no_gap_nothing_said(tmp_path: Path, pause: int) -> None:
 def test_a_probe_named_like_another_is_not_it() -> None:
     """`health` is not found in `health-db`'s entries, nor in a value, and a tick that
     holds a probe twice is one tick."""
+    ok = f"{FIELD}{FIELD}"  # an OK sample without a value, as `summary_text` writes it
     readings = [
-        f"health-db{ENTRY}version",
-        f"version{ENTRY}health",
-        f"health{FIELD}2026-11-28T09:00:00.000Z{FIELD}1{ENTRY}health",
+        f"health-db{ok}{ENTRY}version{ok}",
+        f"version{ok}{ENTRY}health{ok}",
+        f"health{FIELD}2026-11-28T09:00:00.000Z{FIELD}1{ENTRY}health{ok}",
         "",
-        f"x{ENTRY}health{ENTRY}health{ENTRY}y",
+        f"x{ok}{ENTRY}health{ok}{ENTRY}health{FIELD}2026-11-28T09:00:00.000Z{FIELD}{ENTRY}y{ok}",
     ]
     text = ticks_text(readings)
     assert ticks_holding(readings, text, "health") == [1, 2, 4]
@@ -192,15 +193,17 @@ def test_a_probe_named_like_another_is_not_it() -> None:
     assert ticks_holding(readings, text, "version") == [0, 1]
     assert ticks_holding(readings, text, "2026-11-28T09:00:00.000Z") == []
     assert every_tick(readings, text, {"health", "health-db", "version", "x", "y"}) == set()
-    same = [f"health{ENTRY}version", f"health{ENTRY}version{ENTRY}error-rate"]
+    same = [f"health{ok}{ENTRY}version{ok}", f"health{ok}{ENTRY}version{ok}{ENTRY}error-rate{ok}"]
     assert every_tick(same, ticks_text(same), {"health", "version", "error-rate"}) == {
         "health",
         "version",
     }
-    longer = [f"health{ENTRY}version", f"health{ENTRY}version2"]  # not `version` in both
+    longer = [f"health{ok}{ENTRY}version{ok}", f"health{ok}{ENTRY}version2{ok}"]  # not both
     assert every_tick(longer, ticks_text(longer), {"health", "version", "version2"}) == {"health"}
-    timed = [f"a{ENTRY}b{FIELD}t{FIELD}1", f"a{ENTRY}b{FIELD}u{FIELD}2{ENTRY}c"]
+    timed = [f"a{ok}{ENTRY}b{FIELD}t{FIELD}1", f"a{ok}{ENTRY}b{FIELD}u{FIELD}2{ENTRY}c{ok}"]
     assert every_tick(timed, ticks_text(timed), {"a", "b", "c"}) == {"a", "b"}
+    failed = [f"a{FIELD}t{FIELD}{ENTRY}b{ok}", f"a{ok}{ENTRY}b{ok}"]  # `a` failed, then not
+    assert every_tick(failed, ticks_text(failed), {"a", "b"}) == {"a"}
 
 
 def test_the_runs_read_agrees_with_the_decoded_one(tmp_path: Path) -> None:

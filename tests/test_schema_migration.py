@@ -166,8 +166,8 @@ OPENERS: list[Opener] = [SqliteEventLog.open, Outbox.open]
 OPENER_IDS = ["log", "outbox"]
 
 
-def test_the_current_version_is_six() -> None:
-    assert SCHEMA_VERSION == 6
+def test_the_current_version_is_seven() -> None:
+    assert SCHEMA_VERSION == 7
 
 
 def test_a_new_file_begins_with_what_the_version_1_release_wrote(db_path: Path) -> None:
@@ -255,16 +255,16 @@ def test_old_file_with_someone_elses_outbox_is_refused_untouched(
 def test_a_newer_file_is_refused(db_path: Path, read_only: bool) -> None:
     SqliteEventLog.open(db_path).close()
     with raw(db_path) as conn:
-        conn.execute("UPDATE meta SET value = '7' WHERE key = 'schema_version'")
-        conn.execute("PRAGMA user_version = 7")
+        conn.execute("UPDATE meta SET value = '8' WHERE key = 'schema_version'")
+        conn.execute("PRAGMA user_version = 8")
 
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=read_only)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 7 is newer than this lastgood supports (6)" in message
+    assert "schema version 8 is newer than this lastgood supports (7)" in message
     with pytest.raises(StoreError, match="newer"):
         Outbox.open(db_path)
-    assert versions(db_path) == ("7", 7)
+    assert versions(db_path) == ("8", 8)
 
 
 def test_events_are_laid_out_alike_in_every_version_read_as_it_is(tmp_path: Path) -> None:
@@ -344,7 +344,7 @@ def test_read_only_refuses_a_version_older_than_the_events_layout(
     with pytest.raises(StoreError) as caught:
         SqliteEventLog.open(db_path, read_only=True, snapshot=snapshot)
     message = one_line_naming(caught.value, db_path)
-    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 6)" in message
+    assert "schema version 1 is too old to read as it is (this lastgood reads 2 to 7)" in message
     assert message.endswith("open it once for writing to upgrade it")
     assert digest(db_path) == before
 

@@ -239,11 +239,14 @@ def counted_in_one_pass() -> Iterator[None]:
 
 
 PROBES = st.sampled_from(["health", "error-rate", "a.b*c", "(x)", "", "v+1", "error"])
+TIMES = st.sampled_from(["2026-11-28T09:00:00.000Z", "2026-11-28T09:00:02.500Z"])
 SUMMARY_ENTRY = st.one_of(
-    PROBES,
+    PROBES,  # as summaries were written before failures were kept: never whole
+    PROBES.map(lambda probe: f"{probe}\x1f\x1f"),  # OK, no value
+    st.tuples(PROBES, TIMES).map(lambda fields: f"{fields[0]}\x1f{fields[1]}\x1f"),  # failed
     st.tuples(
         PROBES,
-        st.sampled_from(["2026-11-28T09:00:00.000Z", "2026-11-28T09:00:02.500Z"]),
+        TIMES,
         st.sampled_from(["0", "1", "-3", "0.004", "1e-05", "1e+16", "12.5"]),
     ).map(lambda fields: "\x1f".join(fields)),
 )
@@ -281,6 +284,12 @@ def test_a_runs_probes_and_readings_are_those_of_its_ticks(ticks: list[tuple[int
             if sample[PROBE] == probe and sample[OUTCOME] == "ok" and sample[VALUE] is not None
         ]
         assert run.readings_of(probe) == expected
+        assert run.checks_of(probe) == [  # every sample: a failed one has a time, no value
+            (sample[AT], sample[VALUE] or "") for sample in samples if sample[PROBE] == probe
+        ]
+        assert [at for at, value in run.checks_of(probe) if at and not value] == [
+            sample[AT] for sample in samples if sample[PROBE] == probe and sample[OUTCOME] != "ok"
+        ]
         held = run.last_ticks_of(probe, len(samples))
         assert [tick.seq for tick in held] == [
             seq for seq, one in enumerate(read, 1) for sample in one or () if sample[PROBE] == probe
@@ -295,10 +304,13 @@ def test_a_runs_shape_is_checked_in_its_separators_as_the_pattern_checks_it(text
 
 
 def test_a_summary_of_another_shape_is_not_a_whole_run() -> None:
-    assert not whole([1], ["health\x1f2026-11-28T09:00:00.000Z"])  # a time and no value
-    assert not whole([2], ["health"])  # fewer samples than it says
-    assert not whole([0], ["health"])  # a sample in a tick that has none
-    assert whole([0, 1], ["", ""])  # none; one of a probe with no name
+    assert not whole([1], ["health\x1f2026-11-28T09:00:00.000Z"])  # one FIELD
+    assert not whole([2], ["health\x1f\x1f"])  # fewer samples than it says
+    assert not whole([0], ["health\x1f\x1f"])  # a sample in a tick that has none
+    assert not whole([1], ["health"])  # written before failures were kept
+    assert whole([1, 0], ["health\x1f\x1f", ""])
+    assert whole([0, 1], ["", "\x1f\x1f"])  # none; one of a probe with no name
+    assert not whole([0, 1], ["", ""])  # that one as written before failures were kept
 
 
 @settings(max_examples=300)

@@ -7,9 +7,10 @@ avoid, so the summaries are read here as one text with each tick after a `TICK`
 (`ticks_text`), and a probe's ticks found by counting and replacing in it:
 
 - `every_tick`: the probes every tick of the run holds, if the run is regular. The
-  probes the first tick's summary names before its first time and value (or all of
-  them, if it has none) are fixed text; counted once per tick in `ticks_text` (after
-  each `TICK`), every tick starts with it, so holds each. A poller writes each due probe
+  first tick's leading entries up to its first time or value are fixed text (an OK
+  sample without a value is its probe and two `FIELD`s); as far as it is counted once
+  per tick in `ticks_text` (after each `TICK`), every tick starts with it, so holds
+  each probe it names. A poller writes each due probe
   in the runbook's order, so the probes polled most often lead every tick: `health`
   and `version` every 5 s before an `error-rate` every 15 s.
 - `ticks_holding`: any probe. Each of its entries (after an `ENTRY`, before a
@@ -49,20 +50,21 @@ def ticks_text(readings: Sequence[str]) -> str:
 
 def every_tick(readings: Sequence[str], text: str, probes: Collection[str]) -> frozenset[str]:
     """The probes every tick holds, found from the first tick's leading entries (see the
-    module); empty if the ticks do not all start alike. `probes` are all the run holds:
-    the last name of the start may be followed by anything but a longer name of theirs."""
+    module): as many as every tick starts with (one count of the text each); empty if
+    the ticks do not all start alike. Every name in the start is followed by its
+    `FIELD`, so no longer name of `probes` is taken for it."""
     if not readings or not readings[0]:
         return frozenset()
-    names = readings[0].partition(FIELD)[0].split(ENTRY)
-    last = names[-1]
-    start = ENTRY.join(names)
-    if any(probe != last and probe.startswith(last) for probe in probes):
-        names.pop()  # `last` is not told from a longer name without what follows it
-        if not names:
-            return frozenset()
-        start = ENTRY.join(names) + ENTRY  # each name ended by an `ENTRY`
-    if text.count(TICK + ENTRY + start) != len(readings):  # a `TICK` starts each tick
-        return frozenset()
+    names: list[str] = []
+    fixed: list[str] = []
+    for entry in readings[0].split(ENTRY):
+        probe, _, rest = entry.partition(FIELD)
+        fixed.append(entry if rest == FIELD else probe + FIELD)
+        if text.count(TICK + ENTRY + ENTRY.join(fixed)) != len(readings):  # a `TICK` each
+            break
+        names.append(probe)
+        if rest != FIELD:  # a time or a value: the start ends after this name
+            break
     return frozenset(names)
 
 

@@ -8,9 +8,11 @@ lists, one entry per tick, so that a report counts them, takes a probe's reading
 from them and keeps a reference for the fold in a few calls per run; only the ticks
 whose samples a state keeps are ever made into objects (`last_ticks_of`).
 
-The summaries are those of `summary_text`: per sample its probe, and for an OK
-numeric reading also `FIELD` time `FIELD` value. `whole` says whether a run's
-summaries have exactly that shape; a store hands over only runs that have.
+The summaries are those of `summary_text`: per sample its probe, `FIELD`, a time (an
+OK numeric reading's or a failed sample's), `FIELD`, and a value (an OK numeric
+reading's). `whole` says whether a run's summaries have exactly that shape; a store
+hands over only runs that have (not those written before failures were kept,
+`legacy_summary_text`, whose ticks are read from their rows).
 """
 
 from __future__ import annotations
@@ -37,30 +39,33 @@ def _time_and_value() -> re.Pattern[str]:
     return re.compile(f"{FIELD}[^{ENTRY}]*")
 
 
+_SHAPE: Final = f"[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+"
+"""One sample's summary: a probe, a time (or nothing) and a value (or nothing)."""
+
+
+@cache
+def _shapes() -> re.Pattern[str]:
+    """What `_shaped` checks, as a pattern (`_shaped` is the quicker)."""
+    return re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
+
+
 COUNTED_PROBES: Final = 12
 """Up to this many probes, a run's samples are counted per probe by searching its whole
 text for each (in C); past it, by reading each entry once. Where the two cost the same,
 measured on runs of equal length: 3 probes 3.6 against 16.9 ms, 12 probes 13.5 against
 13.8, 50 probes 53.3 against 13.5, and 200 probes' 150 ticks 96.8 against 6.8."""
 
-_SHAPE: Final = f"[^{ENTRY}{FIELD}]*+(?:{FIELD}[^{ENTRY}{FIELD}]*+{FIELD}[^{ENTRY}{FIELD}]*+)?+"
-"""One sample's summary: a probe, or a probe, time and value (possessive: one way to match)."""
-
-
-@cache
-def _shapes() -> re.Pattern[str]:
-    return re.compile(f"{_SHAPE}(?:{ENTRY}{_SHAPE})*+")
-
-
 Stored = tuple[Sequence[int], Sequence[str], Sequence[str], Sequence[str]]
 """Each tick's `mono_ns`, actor, payload and previous hash, as stored."""
 _READINGS: dict[str, re.Pattern[str]] = {}
 """Per probe, the pattern of its readings in a run's summaries joined by `ENTRY`."""
+_CHECKS: dict[str, re.Pattern[str]] = {}
+"""Per probe, the pattern of all its samples in the same text."""
 
 
 def whole(counts: Sequence[int], readings: Sequence[str]) -> bool:
-    """Whether each summary holds `count` samples, each a probe or probe, time and value
-    (what `summary_samples` reads; anything else is left to the tick's own row)."""
+    """Whether each summary holds `count` samples, each a probe, time and value (what
+    `summary_samples` reads; anything else is left to the tick's own row)."""
     return whole_text(counts, readings) is not None
 
 
@@ -74,24 +79,26 @@ def whole_text(counts: Sequence[int], readings: Sequence[str]) -> str | None:
         ]
         if held != list(counts):
             return None
-    elif list(map(str.count, readings, repeat(ENTRY))) != list(map(sub, counts, repeat(1))):
+        if not _shaped("".join([ENTRY + t for c, t in zip(counts, readings, strict=True) if c])):
+            return None
+        return ENTRY + ENTRY.join(readings)
+    if list(map(str.count, readings, repeat(ENTRY))) != list(map(sub, counts, repeat(1))):
         return None
     text = ENTRY + ENTRY.join(readings)
     return text if _shaped(text) else None
 
 
 def _shaped(text: str) -> bool:
-    """`_shapes().fullmatch(text, 1)` for `text` starting with an `ENTRY`, in a few C calls:
-    each sample (what lies between two `ENTRY`s) holds no `FIELD` or two, so in the
-    text's separators alone every run of `FIELD`s has two. UTF-8 writes no other
-    character with the bytes of these two, so the separators are found in its bytes."""
+    """Whether each sample of `text` (each after an `ENTRY`) holds exactly two `FIELD`s,
+    in a few C calls: its separators alone are `ENTRY FIELD FIELD` over and over. UTF-8
+    writes no other character with the bytes of these two, so the separators are found
+    in its bytes."""
     skeleton = text.encode("utf-8", "surrogatepass").translate(None, _NOT_SEPARATORS)
-    return _THREE not in skeleton and _ONE not in skeleton and not skeleton.endswith(_ONE[:2])
+    return skeleton == _SAMPLE * (len(skeleton) // len(_SAMPLE))
 
 
 _NOT_SEPARATORS: Final = bytes(byte for byte in range(256) if chr(byte) not in (ENTRY, FIELD))
-_THREE: Final = (3 * FIELD).encode()
-_ONE: Final = (ENTRY + FIELD + ENTRY).encode()
+_SAMPLE: Final = (ENTRY + FIELD + FIELD).encode()
 
 
 class TickRun:
@@ -251,6 +258,18 @@ class TickRun:
             if len(_READINGS) > 1024:
                 _READINGS.clear()
             pattern = _READINGS[probe] = re.compile(  # a literal first: searched for, not tried
+                f"{ENTRY}{re.escape(probe)}{FIELD}([^{ENTRY}{FIELD}]*){FIELD}([^{ENTRY}]+)"
+            )
+        return pattern.findall(self._joined())
+
+    def checks_of(self, probe: str) -> list[tuple[str, str]]:
+        """(time, value) of each sample of `probe`, in order, as its summary stores them:
+        a failed one has its time and no value, another OK one neither."""
+        pattern = _CHECKS.get(probe)
+        if pattern is None:
+            if len(_CHECKS) > 1024:
+                _CHECKS.clear()
+            pattern = _CHECKS[probe] = re.compile(
                 f"{ENTRY}{re.escape(probe)}{FIELD}([^{ENTRY}{FIELD}]*){FIELD}([^{ENTRY}]*)"
             )
         return pattern.findall(self._joined())

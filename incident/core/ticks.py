@@ -250,9 +250,34 @@ FIELD = "\x1f"
 def summary_text(samples: tuple[TickSample, ...]) -> str | None:
     """What the store keeps of a tick's samples, so that reading them needs no pattern.
 
-    Per sample, in order: its probe, and for an OK numeric reading also its time and
-    value as stored (the only samples a report's figures read one by one). None if a
-    probe's name holds a separator (it never does in a tick `read_samples` accepts).
+    Per sample, in order, three fields: its probe, then for an OK numeric reading its
+    time and value as stored (the only samples a metric's figures read one by one),
+    for a failed one (any outcome but OK) its time and nothing, and for any other OK
+    one nothing and nothing. A health check's failures are read from these as a
+    metric's readings are (ux_review16 #4). None if a probe's name holds a separator
+    (it never does in a tick `read_samples` accepts).
+    """
+    entries = []
+    for sample in samples:
+        probe = sample[PROBE]
+        if ENTRY in probe or FIELD in probe:
+            return None
+        if sample[OUTCOME] != "ok":
+            entries.append(f"{probe}{FIELD}{sample[AT]}{FIELD}")
+        elif sample[VALUE] is not None:
+            entries.append(f"{probe}{FIELD}{sample[AT]}{FIELD}{sample[VALUE]}")
+        else:
+            entries.append(f"{probe}{FIELD}{FIELD}")
+    return ENTRY.join(entries)
+
+
+def legacy_summary_text(samples: tuple[TickSample, ...]) -> str | None:
+    """What releases before the failures were kept wrote (`summary_text` before it):
+    an OK numeric reading's probe, time and value, any other sample's probe alone.
+
+    Such a summary does not say which samples failed, so no reader uses it
+    (`summary_samples` refuses a bare probe): its tick is read from its own text.
+    `verify` takes it for what it is, not for a forged summary.
     """
     entries = []
     for sample in samples:
@@ -266,11 +291,17 @@ def summary_text(samples: tuple[TickSample, ...]) -> str | None:
     return ENTRY.join(entries)
 
 
-def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
-    """`TickSample`s from `summary_text` of `count` samples; None if the text is not that.
+FAILED: Final = "failed"
+"""The `OUTCOME` of a failed sample read from a summary, which keeps no outcome class."""
 
-    Only the fields the fold and the reports read are filled: `PROBE`, and `AT`,
-    `OUTCOME` ("ok") and `VALUE` for an OK numeric reading; the rest are empty.
+
+def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
+    """`TickSample`s from `summary_text` of `count` samples; None if the text is not that
+    (a summary written before failures were kept among them, `legacy_summary_text`).
+
+    Only the fields the fold and the reports read are filled: `PROBE`; `AT`, `OUTCOME`
+    ("ok") and `VALUE` for an OK numeric reading; `AT` and `OUTCOME` (`FAILED`) for a
+    failed one; `OUTCOME` ("ok") for another OK one; the rest are empty.
     """
     if count == 0:
         return () if text == "" else None
@@ -279,14 +310,16 @@ def summary_samples(count: int, text: str) -> tuple[TickSample, ...] | None:
         return None
     found: list[TickSample] = []
     for entry in entries:
-        if FIELD in entry:
-            fields = entry.split(FIELD)
-            if len(fields) != 3:
-                return None
-            probe, at, value = fields
+        fields = entry.split(FIELD)
+        if len(fields) != 3:
+            return None
+        probe, at, value = fields
+        if value:
             found.append((at, "", None, "ok", probe, value))
+        elif at:
+            found.append((at, "", None, FAILED, probe, None))
         else:
-            found.append(("", "", None, "", entry, None))
+            found.append(("", "", None, "ok", probe, None))
     return tuple(found)
 
 

@@ -13,6 +13,7 @@ from incident.health.triggers import describe_condition
 from incident.reports.analysis import resolution
 from incident.reports.context import ReportContext, join_blocks
 from incident.reports.describe import NO_FAILED_SERIES, count_text
+from incident.reports.failures import FailureFigures
 from incident.reports.gantt import mermaid_gantt
 from incident.reports.gaps import reading_gaps_section, time_above_cell, time_above_words
 from incident.reports.impact import skipped_steps
@@ -52,7 +53,53 @@ def _users(ctx: ReportContext) -> list[str]:
             f"{counted(figures.above, 'reading')} above "
             f"the threshold ({_time_above(ctx, figures)}).",
         ]
+    for failing in ctx.record.failures:
+        probe = inline(failing.trigger.probe or "")
+        condition = inline(describe_condition(failing.trigger))
+        lines += ["", f"Checks of {probe} ({condition}): {_checks_failed(ctx, failing)}."]
     return lines
+
+
+def _failing_span(ctx: ReportContext, failing: FailureFigures) -> str:
+    """`from T+12:01 to T+17:21 (5m20s)`: the first failing check to the last, the
+    time between them as printed (or `at T+12:01` for one)."""
+    first, last = failing.first_failed_at, failing.last_failed_at
+    assert first is not None and last is not None
+    if ctx.offset(first) == ctx.offset(last):
+        return f"at {ctx.offset(first)}"
+    span = exact_duration(printed_span(first, last))
+    return f"from {ctx.offset(first)} to {ctx.offset(last)} ({span})"
+
+
+def _failed_words(ctx: ReportContext, failing: FailureFigures) -> str:
+    """`health failed every check from T+12:01 to T+17:21 (5m20s)`, or with checks passing
+    among them `health failed 37 checks from … to … (…), 740 passing among them`."""
+    probe = inline(failing.trigger.probe or "")
+    if failing.failed == 1:
+        return f"{probe} failed 1 check, {_failing_span(ctx, failing)}"
+    if not failing.passed_between:
+        return f"{probe} failed every check {_failing_span(ctx, failing)}"
+    return (
+        f"{probe} failed {failing.failed} checks {_failing_span(ctx, failing)}, "
+        f"{failing.passed_between} passing among them"
+    )
+
+
+def _checks_failed(ctx: ReportContext, failing: FailureFigures) -> str:
+    """How many of a probe's recorded checks failed, and from when to when (ux_review16 #4)."""
+    if not failing.checks:
+        return "no checks recorded"
+    if not failing.failed:
+        return f"none of the {counted(failing.checks, 'check')} recorded failed"
+    said = f"{failing.failed} of the {counted(failing.checks, 'check')} recorded failed"
+    if failing.failed == 1:
+        return f"{said}, {_failing_span(ctx, failing)}"
+    between = (
+        "every check failing"
+        if not failing.passed_between
+        else f"{counted(failing.passed_between, 'check')} passing among them"
+    )
+    return f"{said}, {_failing_span(ctx, failing)}, the first failing check to the last, {between}"
 
 
 def _time_above(ctx: ReportContext, figures: MetricFigures) -> str:
@@ -89,8 +136,14 @@ def _duration_and_harm(ctx: ReportContext) -> str:
         for figures in ctx.metrics
         if figures.peak is not None
     ]
+    measured += [_failed_words(ctx, failing) for failing in ctx.record.failures if failing.failed]
     if measured:
         return f"{said} What the readings measured: {'; '.join(measured)}."
+    checked = any(failing.checks for failing in ctx.record.failures)
+    if checked and any(figures.readings for figures in ctx.metrics):
+        return f"{said} No rollback trigger's probe read above its threshold or failed a check."
+    if checked:
+        return f"{said} No rollback trigger's probe failed a check."
     if any(figures.readings for figures in ctx.metrics):
         return f"{said} No rollback trigger's probe read above its threshold."
     return f"{said} No readings were recorded to measure that."
@@ -176,6 +229,8 @@ def _error_rate(ctx: ReportContext) -> list[str]:
     # (`health > 500`, in ms) was listed under it (review 7 F16).
     lines = ["### Metric triggers", ""]
     if not ctx.metrics:
+        if ctx.record.failures:  # its failed checks are under User impact (ux_review16 #4)
+            return [*lines, "The runbook has no metric trigger: no reading has a threshold."]
         return [*lines, "The runbook has no metric trigger, so there are no readings to report."]
     lines.append(
         "From every recorded sample of each metric trigger's probe; "

@@ -23,6 +23,7 @@ from incident.core.state import IncidentState
 from incident.core.tick_runs import TickRun
 from incident.core.ticks import AT, OUTCOME, PROBE, VALUE, ProbeTick, SampledTick, reading
 from incident.health.reading_gaps import GapTally, ReadingGaps
+from incident.reports.failures import FailureFigures, FailureTallies
 from incident.reports.metrics import MetricFigures, Tallies
 
 TickCount = tuple[int, datetime | str, int]
@@ -52,6 +53,8 @@ class ReportRecord(Struct, frozen=True):
     for_org: bool = False
     """Read for readers outside the team (`incident.reports.for_org`): text left out,
     so the head hash, which covers it, is not quoted."""
+    failures: list[FailureFigures] = []
+    """Each failed-checks trigger's probe: how many of its checks failed, and when."""
 
     @property
     def polls(self) -> int:
@@ -61,6 +64,7 @@ class ReportRecord(Struct, frozen=True):
     def of(cls, state: IncidentState, events: Sequence[Event]) -> ReportRecord:
         """From decoded events, with the state the caller folded from them."""
         tallies = Tallies(state.runbook)
+        failing = FailureTallies(state.runbook)
         gaps = GapTally(state.runbook)
         entries: list[Event] = []
         ticks: list[TickCount] = []
@@ -70,6 +74,7 @@ class ReportRecord(Struct, frozen=True):
                 ticks.append((event.seq, event.at, len(event.data.samples)))
                 samples += len(event.data.samples)
                 tallies.add_event(event)
+                failing.add_event(event)
                 gaps.add_tick(event.seq, event.at, (s.probe for s in event.data.samples))
             else:
                 entries.append(event)
@@ -78,7 +83,19 @@ class ReportRecord(Struct, frozen=True):
         damage = None if report.ok or not events else report
         found = gaps.result()
         figures = tallies.figures(state, found)
-        return cls(state, entries, len(events), head, ticks, samples, figures, damage, found)
+        failures = failing.figures()
+        return cls(
+            state,
+            entries,
+            len(events),
+            head,
+            ticks,
+            samples,
+            figures,
+            damage,
+            found,
+            failures=failures,
+        )
 
 
 def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> ReportRecord:
@@ -97,6 +114,8 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
     fold = Fold(first)
     tallies = Tallies(fold.runbook)
     by_probe = tallies.by_probe
+    failing = FailureTallies(fold.runbook)
+    checked = failing.by_probe
     gaps = GapTally(fold.runbook)
     entries: list[Event] = [first]
     ticks: list[TickCount] = []
@@ -118,6 +137,8 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
                 if found is not None and sample[OUTCOME] == "ok" and sample[VALUE] is not None:
                     for tally in found:
                         tally.add(sample[AT], reading(sample[VALUE]))
+                for check in checked.get(sample[PROBE], ()):
+                    check.add(sample[AT], sample[OUTCOME] != "ok")
             continue
         if type(item) is TickRun:  # a page of ticks, read as columns, and the events among them
             fold.add_run(item)
@@ -130,6 +151,10 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
                 stored = item.readings_of(probe)
                 for tally in found:
                     tally.add_stored(stored)
+            for probe, checks in checked.items():
+                stored = item.checks_of(probe)
+                for check in checks:
+                    check.add_stored(stored)
             continue
         assert isinstance(item, Event)
         fold.add(item)
@@ -137,6 +162,7 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
             ticks.append((item.seq, item.at, len(item.data.samples)))
             samples += len(item.data.samples)
             tallies.add_event(item)
+            failing.add_event(item)
             gaps.add_tick(item.seq, item.at, (s.probe for s in item.data.samples))
         else:
             entries.append(item)
@@ -144,4 +170,16 @@ def read_record(items: Iterable[Summarised], walk: ChainWalk | None = None) -> R
     damage = walk.report() if walk is not None and walk.failure is not None else None
     unpolled = gaps.result()
     figures = tallies.figures(state, unpolled)
-    return ReportRecord(state, entries, count, last.hash, ticks, samples, figures, damage, unpolled)
+    failures = failing.figures()
+    return ReportRecord(
+        state,
+        entries,
+        count,
+        last.hash,
+        ticks,
+        samples,
+        figures,
+        damage,
+        unpolled,
+        failures=failures,
+    )
