@@ -32,6 +32,7 @@ from store.schema import (
     read_version,
     refuse_newer,
 )
+from store.summary_upgrade import rewrite_pages, rewrite_statement, stale_summaries_query
 
 SCHEMA_VERSION = 7
 """Numbered as the SQLite file's layouts: 3, 5, 6 and 7 hold what a file's 3, 5, 6 and 7 hold,
@@ -288,12 +289,26 @@ def upgrade(connection: psycopg.Connection[Any]) -> None:
         steps = (
             *(_KEEP_SUMMARIES_V5 if version < 5 else ()),
             *(_DESCRIBE_OUTBOX_V6 if version < 6 else ()),
-        )  # 6 to 7 only says the tick summaries keep failures (`store.schema`)
+        )
         for statement in steps:
             connection.execute(statement)
+        _summaries_keep_failures_v7(connection)
         connection.execute(
             "UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(SCHEMA_VERSION),)
         )
+
+
+def _summaries_keep_failures_v7(connection: psycopg.Connection[Any]) -> None:
+    """Version 6 to 7: each tick summary an earlier release wrote rewritten to keep its
+    failed samples' times (`store.summary_upgrade`), past the trigger that refuses an
+    UPDATE, disabled for this transaction alone (its table locked until the commit)."""
+    query, update = stale_summaries_query("%s"), rewrite_statement("%s")
+    connection.execute("ALTER TABLE tick_samples DISABLE TRIGGER tick_samples_no_update")
+    with connection.cursor() as cursor:
+        for page in rewrite_pages(lambda parameters: connection.execute(query, parameters)):
+            if page:
+                cursor.executemany(update, page)
+    connection.execute("ALTER TABLE tick_samples ENABLE TRIGGER tick_samples_no_update")
 
 
 def check_readable(connection: psycopg.Connection[Any]) -> None:

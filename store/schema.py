@@ -229,10 +229,19 @@ def _describe_outbox_v6(db: Executes) -> None:
 
 
 def _summaries_keep_failures_v7(db: Executes) -> None:
-    """Version 7: a tick summary keeps a failed sample's time (`store.derived`). Nothing
-    is rewritten: the rows there are kept, each read as what it is (an older one's tick
-    from its own text); the version only makes an older release refuse the file, whose
-    `verify` would take the new rows for forged ones."""
+    """Version 7: a tick summary keeps a failed sample's time (`store.derived`); each row
+    an earlier release wrote is rewritten so (`store.summary_upgrade`), past the
+    trigger that refuses an UPDATE, dropped and made again in this transaction. The
+    version also makes an older release refuse the file, whose `verify` would take
+    the new rows for forged ones."""
+    from store.summary_upgrade import rewrite_pages, rewrite_statement, stale_summaries_query
+
+    query, update = stale_summaries_query("?"), rewrite_statement("?")
+    db.execute("DROP TRIGGER IF EXISTS tick_samples_no_update")
+    for page in rewrite_pages(lambda parameters: db.execute(query, parameters).fetchall()):
+        for made in page:
+            db.execute(update, made)
+    add_summary_triggers_v5(db)  # the one dropped, made again (the others are there)
 
 
 MIGRATIONS: Mapping[int, Callable[[Executes], None]] = {
