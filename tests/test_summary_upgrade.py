@@ -18,7 +18,7 @@ import sqlite3
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -28,6 +28,7 @@ from incident.app.report_document import report_document
 from incident.core.ticks import legacy_summary_text, read_samples, summary_text
 from store.backends import open_event_log
 from store.derived import TICK_KIND, add_summary_triggers_v5
+from tests.cli_helpers import InProcessCli
 from tests.store_backends import (  # the fixture is imported for pytest to find
     Backend,
     backend_fixture,  # noqa: F401
@@ -70,8 +71,11 @@ def report(backend: Backend, *, read_only: bool = True) -> str:
 
 
 def verified(backend: Backend) -> tuple[bool, str]:
+    """`lastgood verify`'s verdict on the incident: whether it exits 0, and its problem."""
     with open_event_log(backend.location, read_only=True) as log:
         found = log.verify(ID)
+    result = InProcessCli(cast(Path, backend.location)).run("verify", ID)
+    assert (result.code == 0) == found.ok, result.out + result.err
     return found.ok, found.problem
 
 
