@@ -158,16 +158,29 @@ class PostgresEventLog(PostgresReading):
         payload_texts: Sequence[str],
     ) -> list[Row]:
         """Chain `batch` onto the head, summarise its ticks, notify: in the caller's transaction."""
+        legacy = self._still_legacy(connection)
         head = connection.execute(HEAD, (incident_id,)).fetchone()
         last_seq, last_hash = (0, GENESIS_HASH) if head is None else head
         rows = hashed_rows(batch, payload_texts, int(last_seq), str(last_hash))
         with connection.cursor() as cursor:
             cursor.executemany(_INSERT, rows)
-            summaries = summary_rows(rows, legacy=self._legacy_summaries)
+            summaries = summary_rows(rows, legacy=legacy)
             if summaries:
                 cursor.executemany(_INSERT_SUMMARY, summaries)
         connection.execute(_NOTIFY, (NOTIFY_CHANNEL, f"{incident_id} {rows[-1][1]}"))
         return rows
+
+    def _still_legacy(self, connection: psycopg.Connection[Any]) -> bool:
+        """Whether this transaction writes version 6's summaries: the database was older
+        than `FAILURES_KEPT_SINCE` when opened, and the owner has not upgraded it since.
+        `tick_samples` is locked first as an INSERT locks it, so an upgrade (whose
+        rewrite locks it against writers) either commits before the version is read
+        here, or waits for this transaction and then rewrites what it wrote."""
+        if not self._legacy_summaries:
+            return False
+        connection.execute("LOCK TABLE tick_samples IN ROW EXCLUSIVE MODE")
+        self._legacy_summaries = stored_version(connection) < FAILURES_KEPT_SINCE
+        return self._legacy_summaries
 
     def adopt(
         self, incident_id: str, rows: Iterator[Sequence[Any]]
@@ -194,10 +207,11 @@ class PostgresEventLog(PostgresReading):
                     break
                 last = page[-1][1]
             inserted, head = 0, last
+            legacy = self._still_legacy(connection)
             while batch := [tuple(row) for row in itertools.islice(rows, PAGE_ROWS)]:
                 with connection.cursor() as cursor:
                     cursor.executemany(_INSERT, batch)
-                    summaries = summary_rows(batch, legacy=self._legacy_summaries)
+                    summaries = summary_rows(batch, legacy=legacy)
                     if summaries:
                         cursor.executemany(_INSERT_SUMMARY, summaries)
                 inserted, head = inserted + len(batch), batch[-1][1]

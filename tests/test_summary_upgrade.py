@@ -29,9 +29,11 @@ from incident.core.ticks import legacy_summary_text, read_samples, summary_text
 from store.backends import open_event_log
 from store.derived import TICK_KIND, add_summary_triggers_v5
 from tests.cli_helpers import InProcessCli
+from tests.postgres_server import Cluster
 from tests.store_backends import (  # the fixture is imported for pytest to find
     Backend,
     backend_fixture,  # noqa: F401
+    postgres_backend,
 )
 from tests.test_report_failed_checks import FAILING, ID, T0, declare, poll
 
@@ -217,3 +219,27 @@ def test_summary_text_differs_from_version_6_only_where_it_must() -> None:
     """A tick whose samples are all OK numeric readings keeps its row as it was."""
     sample = ("2026-11-28T09:00:00.000Z", "", None, "ok", "error-rate", "0.5")
     assert summary_text((sample,)) == legacy_summary_text((sample,))
+
+
+def test_a_postgres_writer_opened_at_6_writes_7s_summaries_once_upgraded(
+    pg_cluster: Cluster, pg_url: str, tmp_path: Path, tick_reads: list[int]
+) -> None:
+    """A writer (an opening on an incident, which never upgrades) opened while the
+    database was at 6 writes version 6's summaries; once the owner has upgraded it,
+    the same writer's next appends keep failures, so no reader meets an old one."""
+    backend = postgres_backend(pg_cluster, pg_url)
+    with backend.open() as log:
+        declare(log, tmp_path)
+    backend.owner_sql("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+    with open_event_log(backend.location, creating=False) as writer:
+        with backend.open():  # the owner's opening that writes
+            pass
+        assert version(backend) == 7
+        poll(writer, FAILING)
+    kept = summaries(backend)
+    assert "health/2026-11-28T09:01:00.000Z/|version//" in kept
+    assert "health|version" not in kept
+    tick_reads.clear()
+    assert "13 of the 40 checks recorded failed" in report(backend)
+    assert tick_reads == []
+    assert verified(backend) == (True, "")
