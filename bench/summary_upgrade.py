@@ -10,6 +10,7 @@ of fresh processes:
 
     python bench/summary_upgrade.py                    # 100k events, best of 3
     python bench/summary_upgrade.py --sizes 10000 --runs 1
+    python bench/summary_upgrade.py --quick            # 3,000 events, one run (CI)
 
 Prints the Markdown export of the fresh record, of its copy at version 6 read as it
 is, and of that copy once upgraded, each with its ratio to the raw read
@@ -128,11 +129,14 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per figure (best)")
+    parser.add_argument("--quick", action="store_true", help="3,000 events, one run (CI)")
     parser.add_argument("--upgrade-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upgrade_child:
         print(json.dumps(upgrade_child(Path(args.upgrade_child))))
         return 0
+    if args.quick:
+        args.sizes, args.runs = [3000], 1
     print(f"Python {sys.version.split()[0]}, SQLite {sqlite3.sqlite_version}; best of {args.runs}")
     with tempfile.TemporaryDirectory(prefix="lastgood-upgrade-") as scratch_name:
         scratch = Path(scratch_name)
@@ -140,7 +144,7 @@ def main() -> int:
             fresh, old = scratch / "fresh.db", scratch / "old.db"
             for path in (fresh, old):
                 path.unlink(missing_ok=True)
-            count = build(fresh, size, quick=False)
+            count = build(fresh, size, quick=args.quick)
             shutil.copyfile(fresh, old)
             changed = as_version_6(old)
             print(f"{count} events ({stored_sizes(fresh)}); {changed} summaries made version 6's")
@@ -158,8 +162,11 @@ def main() -> int:
                 "export (Markdown), upgraded to 7",
                 *run_paired(upgraded, "export-markdown", args.runs),
             )
-            same = exported(fresh) == exported(upgraded) == exported(old)
-            print(f"the three exports' text alike: {same}")
+            if args.quick:  # the `declared` scenario: an open incident's report says now
+                print("the exports' text not compared (an open incident's report says now)")
+            else:
+                same = exported(fresh) == exported(upgraded) == exported(old)
+                print(f"the three exports' text alike: {same}")
     return 0
 
 
