@@ -42,8 +42,8 @@ from record_scaling import run_paired  # noqa: E402
 from scaled_record import build, stored_sizes  # noqa: E402
 
 from incident.core.ticks import legacy_summary_text, read_samples  # noqa: E402
+from store.backends import open_event_log  # noqa: E402
 from store.derived import add_summary_triggers_v5  # noqa: E402
-from store.sqlite_log import SqliteEventLog  # noqa: E402
 from tui.demo.scenarios import SCENARIO_ID  # noqa: E402
 
 
@@ -80,10 +80,10 @@ def version(db: Path) -> int:
     return int(found)
 
 
-def upgrade_child(db: Path) -> dict[str, float]:
+def upgrade_child(location: str) -> dict[str, float]:
     """In a fresh process: the seconds of one opening for writing (the upgrade) and close."""
     began, cpu = time.perf_counter(), time.process_time()
-    SqliteEventLog.open(db).close()
+    open_event_log(location).close()
     return {"seconds": time.perf_counter() - began, "cpu_seconds": time.process_time() - cpu}
 
 
@@ -117,6 +117,76 @@ def exported(db: Path) -> str:
     ).stdout
 
 
+def postgres_upgrade(fresh: Path, runs: int) -> None:
+    """The record copied into a throwaway cluster (`lastgood migrate`), made version 6's
+    as `as_version_6` makes a file, and upgraded by the owner's opening (best of `runs`,
+    each of a fresh copy); the Markdown export before and after, as a CLI process."""
+    import psycopg
+
+    from tests.postgres_server import running_cluster
+
+    with running_cluster(durable=True) as cluster:
+        best, best_cpu = float("inf"), float("inf")
+        timings: dict[str, float] = {}
+        for attempt in range(runs):
+            url = cluster.fresh_database(f"upgrade_{attempt}")
+            cli(["migrate", "--from", str(fresh), "--to", url])
+            with psycopg.connect(url, autocommit=False) as conn:
+                conn.execute("SET session_replication_role = replica")
+                rows = conn.execute(
+                    "SELECT t.incident_id, t.seq, e.payload FROM tick_samples AS t "
+                    "JOIN events AS e ON e.incident_id = t.incident_id AND e.seq = t.seq"
+                ).fetchall()
+                legacy = []
+                for incident_id, seq, payload in rows:
+                    samples = read_samples(payload)
+                    text = None if samples is None else legacy_summary_text(samples)
+                    if text is not None:
+                        legacy.append((text, incident_id, seq))
+                with conn.cursor() as cursor:
+                    cursor.executemany(
+                        "UPDATE tick_samples SET readings = %s WHERE incident_id = %s AND seq = %s",
+                        legacy,
+                    )
+                conn.execute("UPDATE meta SET value = '6' WHERE key = 'schema_version'")
+            if attempt == 0:
+                timings["export at 6"] = timed_cli(["--db", url, "export", SCENARIO_ID])
+            done = json.loads(
+                subprocess.run(
+                    [sys.executable, __file__, "--upgrade-child", url],
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                ).stdout
+            )
+            best, best_cpu = min(best, done["seconds"]), min(best_cpu, done["cpu_seconds"])
+            with psycopg.connect(url) as conn:
+                found = conn.execute("SELECT value FROM meta WHERE key = 'schema_version'")
+                assert found.fetchone() == ("7",)
+            if attempt == 0:
+                timings["export upgraded"] = timed_cli(["--db", url, "export", SCENARIO_ID])
+        print(f"{'PostgreSQL: upgrade 6 to 7 (owner, close)':<46} {best * 1000:10.1f}")
+        print(f"{'  its CPU (client)':<46} {best_cpu * 1000:10.1f}")
+        for label, seconds in timings.items():
+            print(f"{'PostgreSQL: ' + label + ' (CLI process, wall)':<46} {seconds * 1000:10.1f}")
+
+
+def cli(args: list[str]) -> str:
+    return subprocess.run(
+        [sys.executable, "-m", "tui.cli", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    ).stdout
+
+
+def timed_cli(args: list[str]) -> float:
+    began = time.perf_counter()
+    cli(args)
+    return time.perf_counter() - began
+
+
 def row(label: str, figures: dict[str, float], paired: dict[str, float]) -> None:
     print(
         f"{label:<46} {figures['seconds'] * 1000:10.1f} "
@@ -130,10 +200,13 @@ def main() -> int:
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per figure (best)")
     parser.add_argument("--quick", action="store_true", help="3,000 events, one run (CI)")
+    parser.add_argument(
+        "--postgres", action="store_true", help="also the upgrade of the record in PostgreSQL"
+    )
     parser.add_argument("--upgrade-child", metavar="DB", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.upgrade_child:
-        print(json.dumps(upgrade_child(Path(args.upgrade_child))))
+        print(json.dumps(upgrade_child(args.upgrade_child)))
         return 0
     if args.quick:
         args.sizes, args.runs = [3000], 1
@@ -167,6 +240,8 @@ def main() -> int:
             else:
                 same = exported(fresh) == exported(upgraded) == exported(old)
                 print(f"the three exports' text alike: {same}")
+            if args.postgres:
+                postgres_upgrade(fresh, args.runs)
     return 0
 
 
