@@ -32,7 +32,7 @@ from store.schema import (
     read_version,
     refuse_newer,
 )
-from store.summary_upgrade import rewrite_pages, rewrite_statement, stale_summaries_query
+from store.summary_upgrade import rewrite_pages, stale_summaries_query
 
 SCHEMA_VERSION = 7
 """Numbered as the SQLite file's layouts: 3, 5, 6 and 7 hold what a file's 3, 5, 6 and 7 hold,
@@ -302,13 +302,20 @@ def _summaries_keep_failures_v7(connection: psycopg.Connection[Any]) -> None:
     """Version 6 to 7: each tick summary an earlier release wrote rewritten to keep its
     failed samples' times (`store.summary_upgrade`), past the trigger that refuses an
     UPDATE, disabled for this transaction alone (its table locked until the commit)."""
-    query, update = stale_summaries_query("%s"), rewrite_statement("%s")
+    query = stale_summaries_query("%s")
     connection.execute("ALTER TABLE tick_samples DISABLE TRIGGER tick_samples_no_update")
-    with connection.cursor() as cursor:
-        for page in rewrite_pages(lambda parameters: connection.execute(query, parameters)):
-            if page:
-                cursor.executemany(update, page)
+    for page in rewrite_pages(lambda parameters: connection.execute(query, parameters)):
+        if page:  # one statement a page: a row's UPDATE each took 49 s at 100k, loaded
+            connection.execute(_REWRITE_PAGE, [list(column) for column in zip(*page, strict=True)])
     connection.execute("ALTER TABLE tick_samples ENABLE TRIGGER tick_samples_no_update")
+
+
+_REWRITE_PAGE = (
+    "UPDATE tick_samples AS t SET readings = v.readings "
+    "FROM unnest(%s::text[], %s::text[], %s::bigint[]) AS v (readings, incident_id, seq) "
+    "WHERE t.incident_id = v.incident_id AND t.seq = v.seq"
+)
+"""A page of `store.summary_upgrade.Rewrite`s, given as three arrays, in one UPDATE."""
 
 
 def check_readable(connection: psycopg.Connection[Any]) -> None:
