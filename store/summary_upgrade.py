@@ -41,7 +41,7 @@ def stale_summaries_query(placeholder: str) -> str:
         "SELECT t.incident_id, t.seq, e.payload, t.samples, t.readings "
         "FROM tick_samples AS t JOIN events AS e "
         "ON e.incident_id = t.incident_id AND e.seq = t.seq AND e.hash = t.hash "
-        f"WHERE e.kind = {p} AND (t.incident_id > {p} OR (t.incident_id = {p} AND t.seq > {p})) "
+        f"WHERE e.kind = {p} AND (t.incident_id, t.seq) > ({p}, {p}) "  # the key's index
         f"ORDER BY t.incident_id, t.seq LIMIT {p}"
     )
 
@@ -69,7 +69,7 @@ def rewrite_pages(
     writes it, so no statement still reading the table is stepped past a write."""
     after: tuple[str, int] = ("", -1)
     while True:
-        rows = list(read_page((TICK_KIND, after[0], after[0], after[1], PAGE)))
+        rows = list(read_page((TICK_KIND, after[0], after[1], PAGE)))
         if not rows:
             return
         yield [made for row in rows if (made := rewrite(row)) is not None]
