@@ -66,10 +66,10 @@ keys that place takes. "Required" says when a key must be given; a key for other
 kinds of step, probe or trigger is refused there (`'command' only applies to command
 steps`). A valid runbook that departs from the guide the bundled `rollback.yaml`
 encodes gets a `FILE: note:` line for each departure (exit 0: teams adapt it; `declare`
-says them too): a guide phase missing or with another window, a verification step
-missing, a database tier missing (by `data_loss`) or a `data_loss: certain` tier without
-`approver: leadership`, no error-rate trigger or one other than error rate > 5%, no
-`manual` trigger.
+says them too): a guide phase missing or with another window, the guide's phases in
+another order, a verification step missing, a database tier missing (by `data_loss`) or
+a `data_loss: certain` tier without `approver: leadership`, no error-rate trigger or one
+other than error rate > 5%, no `manual` trigger.
 
 `lastgood init` writes a commented runbook to start from. A Markdown checklist
 (`## Phase (T+5 to T+30 minutes)` headings over `- [ ] task` lines) is a runbook too, or

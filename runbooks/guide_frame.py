@@ -116,7 +116,8 @@ def window_text(window: Window | None) -> str:
 
 
 def phase_departures(runbook: Runbook) -> list[str]:
-    """The guide's phases `runbook` lacks, and those whose window is not the guide's."""
+    """The guide's phases `runbook` lacks, those whose window is not the guide's, and
+    whether they come in another order than the guide's."""
     notes: list[str] = []
     for guide in GUIDE_PHASES:
         phase = guide_phase(runbook, guide)
@@ -128,7 +129,25 @@ def phase_departures(runbook: Runbook) -> list[str]:
                 f"phase '{phase.id}' has {window_text(phase.window)}; "
                 f"the guide's {guide.title} has {window_text(guide.window)}"
             )
+    if (order := _order_departure(runbook)) is not None:
+        notes.append(order)
     return notes
+
+
+def _order_departure(runbook: Runbook) -> str | None:
+    """`phases out of the guide's order: ...` when the runbook's phases for the guide's
+    come in another order (bad/order.yaml of ux_review17 #3 put `execute` above
+    `decide`, and `status` opened on Execute Rollback); None in the guide's order."""
+    found: list[tuple[int, str]] = []
+    for guide in GUIDE_PHASES:
+        phase = guide_phase(runbook, guide)
+        if phase is not None and phase.id not in (pid for _, pid in found):
+            found.append((runbook.phases.index(phase), phase.id))
+    if [at for at, _ in found] == sorted(at for at, _ in found):
+        return None
+    theirs = ", ".join(pid for _, pid in sorted(found))
+    guides = ", ".join(pid for _, pid in found)
+    return f"phases out of the guide's order: the runbook has {theirs}; the guide's is {guides}"
 
 
 def _verification_departures(runbook: Runbook) -> list[str]:

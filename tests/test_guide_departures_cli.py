@@ -91,3 +91,35 @@ def test_declare_says_the_departures_once(tmp_path: Path) -> None:
     bundled = cli.run("declare", "--title", "T", "--severity", "SEV2", "--commander", "Ada")
     assert bundled.code == 0, bundled.err
     assert "note:" not in bundled.err
+
+
+def test_phases_out_of_the_guides_order_are_noted(tmp_path: Path) -> None:
+    """The execute phase moved above the decision (ux_review17 #3: bad/order.yaml) was
+    `ok` with no note, and `status` opened on Execute Rollback."""
+    decide = BUNDLED[BUNDLED.index("  - id: decide\n") : BUNDLED.index("  - id: execute\n")]
+    path = tmp_path / "order.yaml"
+    path.write_text(
+        BUNDLED.replace(decide, "").replace("  - id: verify\n", decide + "  - id: verify\n")
+    )
+    result = InProcessCli(tmp_path / "x.db").run("validate", str(path))
+    assert result.code == 0, result.err
+    assert result.out.splitlines()[1:] == [
+        f"{path}: note: phases out of the guide's order: the runbook has execute, decide, "
+        "verify, close-out; the guide's is decide, execute, verify, close-out"
+    ]
+
+
+def test_a_markdown_plan_out_of_order_is_noted(tmp_path: Path) -> None:
+    path = tmp_path / "plan.md"
+    path.write_text(
+        "# Plan\n\n## Execute Rollback (T+5 to T+30 minutes)\n\n- [ ] Roll back\n\n"
+        "## Decision and Communication (T+0 to T+5 minutes)\n\n- [ ] Decide\n",
+        encoding="utf-8",
+    )
+    result = InProcessCli(tmp_path / "x.db").run("validate", str(path))
+    assert result.code == 0, result.err
+    assert (
+        f"{path}: note: phases out of the guide's order: the runbook has execute-rollback, "
+        "decision-and-communication; the guide's is decision-and-communication, "
+        "execute-rollback"
+    ) in result.out.splitlines()

@@ -95,3 +95,19 @@ def test_a_resolution_sent_before_verification_says_so(tmp_path: Path) -> None:
     again = cli.ok("send", incident_id, "--template", "resolved", "--again")
     assert "warning" not in again, again
     assert "sent again: resolved was already sent by Ada at T+" in again
+
+
+def test_the_warning_holds_when_the_execute_phase_comes_first(tmp_path: Path) -> None:
+    """Judged by the gate's state, not by where the phases stand: with the execute phase
+    above the decision, `run` ran the rollback with no word (ux_review17 #3)."""
+    marker = tmp_path / "ran.txt"
+    runbook = tmp_path / "gated.yaml"
+    text = RUNBOOK.format(marker=marker)
+    decide = text[text.index("  - id: decide\n") : text.index("  - id: execute\n")]
+    runbook.write_text(text.replace(decide, "") + decide, encoding="utf-8")
+    cli = InProcessCli(tmp_path / "gated.db", actor="Ada")
+    declared = ("declare", "--title", "t", "--severity", "SEV2", "--commander", "Ada")
+    incident_id = cli.ok(*declared, "--runbook", str(runbook)).strip()
+    early = cli.run("run", incident_id, "switch", "--yes")
+    assert early.code == 0, early.err
+    assert "warning: the rollback is not decided yet (go is open)" in early.err

@@ -220,16 +220,16 @@ def refuse_tier_chooser(state: IncidentState, tier: DatabaseTier, chooser: str) 
 
 def undecided_warning(state: IncidentState, step_id: str) -> str | None:
     """What to say before running `step_id`'s command while the rollback is not decided:
-    a step of a later phase than the decision gate's. Said, not refused: a coordinator
-    may have acted first ("act decisively"), and the record keeps the order it happened in."""
+    a step outside the decision gate's phase while the gate is open. Judged by the gate's
+    state, not by where the phases stand in the list: a runbook with its execute phase
+    above its decision ran the rollback with no word (ux_review17 #3). Said, not
+    refused: a coordinator may have acted first ("act decisively"), and the record keeps
+    the order it happened in."""
     gate = decision_gate(state)
     record = state.steps.get(step_id)
     if gate is None or record is None or state.status_of(gate.step.id) is StepStatus.DONE:
         return None
-    phases = [phase.id for phase in state.runbook.phases]
-    if record.step.phase_id not in phases or gate.step.phase_id not in phases:
-        return None
-    if phases.index(record.step.phase_id) <= phases.index(gate.step.phase_id):
+    if record.step.phase_id == gate.step.phase_id:
         return None
     return f"the rollback is not decided yet ({gate.step.id} is open)"
 
