@@ -67,7 +67,10 @@ kinds of step, probe or trigger is refused there (`'command' only applies to com
 steps`). A valid runbook that departs from the guide the bundled `rollback.yaml`
 encodes gets a `FILE: note:` line for each departure (exit 0: teams adapt it; `declare`
 says them too): a guide phase missing or with another window, the guide's phases in
-another order, a verification step missing, a database tier missing (by `data_loss`) or
+another order, a verification step missing, another of the guide's steps missing (the
+decision gate, paging the team, the stakeholder notice, the resolution, documenting the
+incident, the preliminary RCA, booking the post-mortem; known by the bundled id, a gate by
+its approver, a message by its template), a database tier missing (by `data_loss`) or
 a `data_loss: certain` tier without `approver: leadership`, no error-rate trigger or one
 other than error rate > 5%, no `manual` trigger.
 

@@ -83,11 +83,14 @@ ERROR_RATE = "error-rate"
 
 def departures(runbook: Runbook) -> list[str]:
     """Each place `runbook` departs from the guide's frame, one sentence each, in the
-    guide's order: phases, verification steps, database tiers, triggers. None for the
-    bundled runbook (a test holds it so)."""
+    guide's order: phases, verification steps, the guide's other steps (`guide_steps`),
+    database tiers, triggers. None for the bundled runbook (a test holds it so)."""
+    from runbooks.guide_steps import step_departures
+
     return [
         *phase_departures(runbook),
         *_verification_departures(runbook),
+        *step_departures(runbook),
         *_tier_departures(runbook),
         *_trigger_departures(runbook),
     ]
