@@ -6,8 +6,12 @@ example rollback triggers (error rate > 5%, core functionality broken). The bund
 `rollback.yaml` encodes exactly that; a team's copy may change any of it, and
 `validate` said ok for a runbook that had dropped the leadership approval (ux_review15
 #9). `departures` lists each change as a note, not an error: teams adapt the guide, and
-a reviewer signing a runbook off needs to see where. It also says which triggers,
-roles and approvals are the runbook's own (`runbooks_own_*`), for the faces to mark.
+a reviewer signing a runbook off needs to see where; `validate`, `declare` and `status`
+say the same notes (`runbooks.unenforced.guide_notes`). A role, trigger or approval the
+runbook adds is no departure (the guide's triggers are examples, and it names no roles
+but the coordinator, the commander and leadership; `status` said `runbook's own, not the
+guide's: roles comms-lead, ops` of the bundled runbook `validate` found ok: ux_review17
+#12); the gate marks an added trigger or approval where it is used (`runbooks_own_*`).
 """
 
 from __future__ import annotations
@@ -66,13 +70,6 @@ GUIDE_TIERS: tuple[tuple[DataLoss, str], ...] = (
 
 GUIDE_APPROVER = "leadership"
 """The one approval the guide names: 'Last Resort ... This requires leadership approval.'"""
-
-GUIDE_ROLES: frozenset[str] = frozenset(
-    {"deployment-coordinator", "incident-commander", GUIDE_APPROVER}
-)
-"""The people the guide names by role: the coordinator it is written for, the incident
-commander they assign, and leadership (the deployment team and on-call engineers are
-paged, not given steps)."""
 
 GUIDE_ERROR_RATE = 0.05
 """'error rate > 5%', as a ratio."""
@@ -235,11 +232,6 @@ def runbooks_own_trigger(trigger: Trigger) -> bool:
     """Whether `trigger` is one the runbook adds to the guide's two examples (error rate
     > 5%, core functionality broken): the bundled runbook's `health-failing` is one."""
     return not (is_error_rate(trigger) or trigger.kind is TriggerKind.MANUAL)
-
-
-def runbooks_own_role(role: str) -> bool:
-    """Whether `role` is one the runbook adds to the people the guide names."""
-    return role not in GUIDE_ROLES
 
 
 def runbooks_own_approval(step: Step) -> bool:

@@ -41,11 +41,11 @@ from incident.reports.pinned import pinned_data, pinned_said, pinned_shown
 from incident.reports.postmortem import booking_reminder
 from incident.reports.trigger_view import (
     rule_parts,
-    runbooks_own_line,
     trigger_data,
     trigger_parts,
 )
 from runbooks.model import StepKind
+from runbooks.unenforced import guide_notes
 
 
 def _ts(moment: datetime | None) -> str | None:
@@ -292,8 +292,9 @@ def status_parts(state: IncidentState, now: datetime, marked: Marker | None = No
     lines.append("triggers: " + "; ".join(trigger_parts(state)))
     if rules := rule_parts(state.runbook):  # how each fires, before it does
         lines.append("trigger rules: " + " · ".join(rules))
-    if (own := runbooks_own_line(state)) is not None:  # a sign-off sees whose rule
-        lines.append(visible(own))
+    # Where the runbook leaves the guide, in `validate`'s and `declare`'s words: one
+    # verdict (it said `runbook's own` of roles and rules `validate` found ok: ux_review17 #12)
+    lines += [visible(f"note: {note}") for note in guide_notes(state.runbook)]
     if (lapse := lapse_said(state)) is not None:
         lines.append(lapse)  # the service verified went back (ux_review15 #2)
     contradicted = {} if state.is_closed else dict(contradicted_checks(state))

@@ -19,7 +19,7 @@ from incident.core.records import TriggerMark
 from incident.core.state import IncidentState
 from incident.health.no_reading import no_reading_named
 from incident.health.triggers import NOT_YET, TriggerState, debounce_words, read_triggers, standing
-from runbooks.guide_frame import runbooks_own_approval, runbooks_own_role, runbooks_own_trigger
+from runbooks.guide_frame import runbooks_own_approval, runbooks_own_trigger
 from runbooks.model import Runbook, Trigger, TriggerKind
 
 
@@ -150,7 +150,7 @@ def rule_parts(runbook: Runbook) -> list[str]:
     return [
         f"{trigger.id} {debounce_words(trigger, runbook.probe(trigger.probe or ''))}"
         for trigger in runbook.triggers
-    ]  # whose each is, on the `runbooks_own_line`
+    ]
 
 
 def approval_rule(state: IncidentState) -> str:
@@ -165,35 +165,10 @@ def approval_rule(state: IncidentState) -> str:
     return f"runbook's rule: the {who} approves"
 
 
-def runbooks_own_line(state: IncidentState) -> str | None:
-    """`status`'s line of what the runbook adds to the guide: `runbook's own, not the
-    guide's: roles comms-lead, ops · the incident commander approves the rollback ·
-    trigger health-failing`; None when it adds nothing."""
-    runbook = state.runbook
-    roles = [role for role in runbook.roles if runbooks_own_role(role)]
-    gate = decision_gate(state)
-    own = [f"role{'s' if len(roles) > 1 else ''} {', '.join(roles)}"] if roles else []
-    if gate is not None and runbooks_own_approval(gate.step) and gate.step.approver:
-        own.append(f"the {gate.step.approver.replace('-', ' ')} approves the rollback")
-    triggers = [t.id for t in runbook.triggers if runbooks_own_trigger(t)]
-    if triggers:
-        own.append(f"trigger{'s' if len(triggers) > 1 else ''} {', '.join(triggers)}")
-    return f"runbook's own, not the guide's: {' · '.join(own)}" if own else None
-
-
-RUNBOOKS_OWN_ROLE = "runbook's own"
-"""The mark beside a role the runbook adds to the guide's, where each role is listed
-(`brief`'s Roles line), as the decision gate marks its own trigger."""
-
-
 def role_said(state: IncidentState, role: str) -> str:
     """A role and who holds it, as `brief`'s Roles line lists it: `incident-commander
-    Ada`, `comms-lead (vacant; runbook's own)`, `ops Bo (runbook's own)`. Whose the role
-    is reads `runbooks_own_role`, as `status`'s line of the runbook's own does
-    (`runbooks_own_line`): the brief listed the team's roles as though the guide named
-    them (ux_review15 #13)."""
+    Ada`, `comms-lead (vacant)`. A role the runbook adds is no departure from the guide,
+    which names none but the coordinator, the commander and leadership (ux_review17
+    #12), so it is not marked."""
     holder = state.roles.get(role)
-    own = runbooks_own_role(role)
-    if holder:
-        return f"{role} {holder} ({RUNBOOKS_OWN_ROLE})" if own else f"{role} {holder}"
-    return f"{role} (vacant; {RUNBOOKS_OWN_ROLE})" if own else f"{role} (vacant)"
+    return f"{role} {holder}" if holder else f"{role} (vacant)"
