@@ -165,7 +165,7 @@ def url_problem(url: str) -> str | None:
     References with a default are checked as their default; a URL that is one
     reference without a default (`${HEALTH_URL}`) is only known when it is sent.
     The URL is quoted without its password (`without_password`)."""
-    url = with_defaults(url)
+    written, url = url, with_defaults(url)
     if ENV_REFERENCE.fullmatch(url):
         return None
     if not url.strip():
@@ -181,13 +181,27 @@ def url_problem(url: str) -> str | None:
             parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError as exc:
         return f"invalid URL '{shown}': {exc}"
-    if not parts.scheme:
-        return f"URL '{shown}' needs a scheme (http:// or https://)"
+    fix = scheme_fix(written)  # `localhost:8080/x` parses as the scheme localhost
+    if not parts.scheme or fix:
+        said = f": write {without_password(fix)!r}" if fix else ""
+        shown = without_password(fix).removeprefix("http://") if fix else shown
+        return f"URL '{shown}' needs a scheme (http:// or https://){said}"
     if parts.scheme.lower() not in ("http", "https"):
         return f"unsupported URL scheme '{parts.scheme}' in '{shown}' (use http or https)"
     if not parts.hostname:
         return f"URL '{shown}' has no host"
     return None
+
+
+def scheme_fix(url: str) -> str | None:
+    """`url` with the `http://` it lacks, when that makes it a URL a probe can read
+    (`localhost:18081/healthz` -> `http://localhost:18081/healthz`; ux_review17 #6); None
+    for one with a scheme, or one that starts with a reference (`${BASE}/x`: what the
+    variable holds decides)."""
+    if "://" in url or url.startswith("$") or not url.strip():
+        return None
+    fixed = f"http://{url}"
+    return fixed if url_problem(fixed) is None else None
 
 
 _PASSWORD = re.compile(r"^([^:/?#\s]+://[^/?#@:]*):[^/?#]*@")

@@ -274,7 +274,8 @@ def test_each_answer_is_checked_as_it_is_typed_and_asked_again_with_the_reason(t
         "service name 'check out': use letters, digits, '.', '_' and '-' "
         "(at most 48, starting with a letter or digit)",
         "version URL: URL 'not a url' must not contain spaces",
-        "Prometheus URL: URL '127.0.0.1:9090' needs a scheme (http:// or https://)",
+        "Prometheus URL: URL '127.0.0.1:9090' needs a scheme (http:// or https://): "
+        "write 'http://127.0.0.1:9090'",
         "rollback method 'helmm' is not one of kubectl, helm, argo-rollouts, load-balancer, "
         "custom (did you mean 'helm'?)",
         "target 'Payments_1': a Kubernetes name (lower case, digits, '-')",
@@ -395,3 +396,36 @@ def test_with_stdout_redirected_the_questions_are_on_the_terminal_and_lines_edit
     )
     assert "Service name" not in said and "written to" not in screen
     assert load_runbook(tmp_path / "lastgood.yaml").id == "payments-rollback"
+
+
+def test_a_url_without_its_scheme_is_offered_mended_on_up(tmp_path):
+    """`localhost:18081/healthz` was refused as a scheme named localhost (ux_review17 #6,
+    #16): it needs a scheme, the line says the fix, and `↑` gives it to take."""
+    code, screen = answered_at_a_terminal(
+        tmp_path,
+        [
+            ("Service name", "payments"),
+            ("Health URL", "localhost:18081/healthz"),
+            ("Health URL", UP),
+            ("Version URL", "http://127.0.0.1:8080/version"),
+            ("JSON field", ""),
+            ("Prometheus URL", f"http://127.0.0.1:{unused_port()}"),
+            ("Error-ratio query", ""),
+            ("Rollback method", "kubectl"),
+            ("Deployment / release / rollout [payments]", ""),
+            ("Namespace [default]", ""),
+            ("Migration tool", ""),
+            *GUIDE_ANSWERS,
+        ],
+    )
+    assert code == 0, screen
+    lines = screen.splitlines()
+    assert (
+        "health URL: URL 'localhost:18081/healthz' needs a scheme (http:// or https://): "
+        "write 'http://localhost:18081/healthz'"
+    ) in lines, screen
+    # the prompt may show split where a read ended at its "blank: " (as the others do)
+    assert "(↑ gives http://localhost:18081/healthz): " in screen, screen
+    runbook = load_runbook(tmp_path / "lastgood.yaml")
+    assert runbook.probe("health") is not None
+    assert "url: http://localhost:18081/healthz" in (tmp_path / "lastgood.yaml").read_text()

@@ -35,3 +35,18 @@ def test_only_values_from_the_environment_are_secrets_not_defaults():
         "${U:-http://public.example}/x?t=${TOKEN}", [], {"TOKEN": "tok-12345"}, webhook=False
     )
     assert found.values == ("tok-12345",)
+
+
+def test_host_and_port_without_a_scheme_needs_one_and_says_the_fix():
+    """`localhost:18081/healthz` read as a scheme named localhost (ux_review17 #6)."""
+    assert url_problem("localhost:18081/healthz") == (
+        "URL 'localhost:18081/healthz' needs a scheme (http:// or https://): "
+        "write 'http://localhost:18081/healthz'"
+    )
+    assert url_problem("admin:s3cret@h:8080/x") == (
+        "URL 'admin:…@h:8080/x' needs a scheme (http:// or https://): write 'http://admin:…@h:8080/x'"
+    )
+    assert (
+        url_problem("mailto:ops")
+        == "unsupported URL scheme 'mailto' in 'mailto:ops' (use http or https)"
+    )

@@ -18,6 +18,8 @@ from tui.cli.errors import CliError
 Ask = Callable[[str], str]
 """Asks one question (its prompt) and gives the line typed; EOFError at end of input."""
 Check = Callable[[str], str | None]
+Offer = Callable[[str], str | None]
+"""A refused answer mended (`localhost:8080/x` -> `http://localhost:8080/x`), or None."""
 
 
 class Aborted(CliError):
@@ -27,10 +29,13 @@ class Aborted(CliError):
         super().__init__("aborted at end of input; nothing written", exit_code=1)
 
 
-def asked(ask: Ask, question: str, default: str | None, check: Check) -> str:
+def asked(
+    ask: Ask, question: str, default: str | None, check: Check, offer: Offer | None = None
+) -> str:
     """The answer to `question` once `check` finds nothing wrong with it, each
     problem said on stderr before asking again; Enter takes `default`. Asked again
-    after an answer typed and refused, the prompt says `↑` recalls it when it does."""
+    after an answer typed and refused, the prompt says `↑` recalls it when it does, or,
+    where `offer` mends the answer (a URL without its `http://`), that `↑` gives that."""
     prompt = f"{question} [{default}]" if default else question
     again = ""
     while True:
@@ -46,6 +51,12 @@ def asked(ask: Ask, question: str, default: str | None, check: Check) -> str:
         if (problem := check(answer)) is None:
             return answer
         print(visible(problem), file=sys.stderr)
+        mended = offer(answer) if offer is not None and typed else None
+        if mended is not None and check(mended) is not None:
+            mended = None  # mended, and still refused: offer nothing
+        if isinstance(ask, TerminalAsk) and mended is not None and ask.offers(mended):
+            again = f" ({up_arrow()} gives {visible(mended)})"
+            continue
         recalled = isinstance(ask, TerminalAsk) and bool(typed) and ask.recalls(typed)
         again = f" ({up_arrow()} recalls what you typed)" if recalled else ""
 
@@ -78,6 +89,11 @@ class TerminalAsk:
             sys.stdout = shown
             os.dup2(saved, 1)
             os.close(saved)
+
+    def offers(self, mended: str) -> bool:
+        """Put `mended` where the up arrow brings it back: the history's last line."""
+        self._readline.add_history(mended)
+        return self.recalls(mended)
 
     def recalls(self, typed: str) -> bool:
         """Whether the up arrow brings `typed` back: the last line in the history."""

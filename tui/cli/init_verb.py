@@ -34,6 +34,7 @@ from incident.core.samples import Outcome, Sample
 from incident.core.text import visible
 from incident.health.failure_words import failure_word
 from incident.health.probe_answers import NO_API_STATUS, no_prometheus_api, several_series
+from runbooks.checks import scheme_fix
 from runbooks.model import Probe, ProbeKind, Reduce
 from runbooks.starter import (
     DEFAULT_ERROR_QUERY,
@@ -56,6 +57,9 @@ from tui.cli.arguments import Arguments
 from tui.cli.edges import os_path
 from tui.cli.errors import CliError
 from tui.cli.init_asking import Ask, Check, asked, terminal_ask
+
+URL_FIELDS = frozenset({"health_url", "version_url", "prometheus_url"})
+"""The questions whose refused answer may be mended with the `http://` it lacks."""
 
 QUESTIONS: tuple[tuple[str, str, str | None], ...] = (
     ("service", "Service name", None),
@@ -204,7 +208,9 @@ def gather(args: Arguments, ask: Ask | None) -> StarterAnswers:
                 values[field] = default or ""
                 continue  # no version URL to read it from
             if field not in values:
-                values[field] = asked(ask, question, default, _check(field, given, name))
+                offer = scheme_fix if field in URL_FIELDS else None
+                check = _check(field, given, name)
+                values[field] = asked(ask, question, default, check, offer)
         _ask_after_method(ask, values, name)
     answers = StarterAnswers(
         service=values["service"],
