@@ -173,6 +173,14 @@ def url_problem(url: str) -> str | None:
     shown = without_password(url)
     if malformed_reference(url):
         return f"malformed environment reference in URL '{shown}': {_REFERENCE_FORM}"
+    if (head := ENV_REFERENCE.match(url)) is not None:  # `${PAY_URL}/healthz` (ux_review17 #7)
+        rest = url[head.end() :]
+        return (
+            f"URL '{shown}' starts with {head.group(0)}, which has no default, so its scheme "
+            f"is not known until it is sent: give the default with its scheme, "
+            f"'${{{head.group(1)}:-http://host:port}}{rest}', or read the whole URL, "
+            f"'{head.group(0)}'"
+        )
     if any(ch.isspace() for ch in url):
         return f"URL '{shown}' must not contain spaces"
     try:

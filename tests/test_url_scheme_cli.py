@@ -34,3 +34,24 @@ def test_init_flags_say_the_same(tmp_path: Path) -> None:
     assert code == 2
     assert err == f"lastgood init: --health-url: {NEEDS}\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_url_headed_by_a_variable_without_default_says_what_it_needs(tmp_path: Path) -> None:
+    """`${PAY_URL}/healthz` was refused as needing a scheme, which it has, in the
+    variable (ux_review17 #7): the line says what is needed, and that form validates."""
+    path = tmp_path / "envurl.yaml"
+    headed = BUNDLED.replace('url: "http://127.0.0.1:8080/healthz"', "url: ${PAY_URL}/healthz")
+    path.write_text(headed, encoding="utf-8")
+    cli = InProcessCli(tmp_path / "x.db")
+    result = cli.run("validate", str(path))
+    assert result.code == 2
+    assert result.err.endswith(
+        ": URL '${PAY_URL}/healthz' starts with ${PAY_URL}, which has no default, so its "
+        "scheme is not known until it is sent: give the default with its scheme, "
+        "'${PAY_URL:-http://host:port}/healthz', or read the whole URL, '${PAY_URL}'\n"
+    ), result.err
+    path.write_text(
+        headed.replace("${PAY_URL}/healthz", '"${PAY_URL:-http://host:8080}/healthz"'),
+        encoding="utf-8",
+    )
+    assert cli.run("validate", str(path)).code == 0
