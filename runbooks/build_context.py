@@ -110,7 +110,7 @@ class BuildContext:
         self.tier_count = 0
         self.probe_thresholds: dict[str, DataPath] = {}
         """Where each probe that writes a `threshold` writes it."""
-        self.trigger_thresholds: dict[str, str] = {}
+        self.trigger_thresholds: dict[str, DataPath] = {}
         """Where each metric trigger writes its `threshold` (`FILE:LINE`)."""
         self.tier_places: dict[str, str] = {}
         """Each database tier's id and where it is written (`FILE:LINE`): no step may

@@ -248,7 +248,7 @@ class SectionRules(BuildContext):
                     "threshold", message="'threshold' must be a number", required=True
                 )
                 if trigger_id is not None and threshold is not None:
-                    self.trigger_thresholds[trigger_id] = self.rep.place(fields.at("threshold"))
+                    self.trigger_thresholds[trigger_id] = fields.at("threshold")
                 for_samples = fields.integer(
                     "for_samples", minimum=1, maximum=MAX_COUNT, message=samples
                 )

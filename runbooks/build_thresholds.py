@@ -43,6 +43,8 @@ class ThresholdRules(BuildContext):
         threshold is not its trigger's is reported (not in a recorded snapshot, which
         passed the rules of its day and is shown as it was)."""
         settled: list[Probe] = []
+        if not self.rep.recorded:
+            self._never_firing(probes, triggers)
         for probe in probes:
             trigger = probe_trigger(probe.name, triggers)
             if trigger is None or trigger.threshold is None:
@@ -60,7 +62,7 @@ class ThresholdRules(BuildContext):
         if path is None:
             return
         where = self.trigger_thresholds.get(trigger.id)
-        at = f" ({first_at(where, self.rep.file)})" if where else ""
+        at = f" ({first_at(self.rep.place(where), self.rep.file)})" if where else ""
         self.rep.report(
             path,
             f"probe '{probe.name}' threshold {probe.threshold:g} is not its trigger "
@@ -68,3 +70,23 @@ class ThresholdRules(BuildContext):
             "where the trigger is not met (or the reverse); leave the probe's out (it takes "
             "its trigger's) or make them equal",
         )
+
+    def _never_firing(self, probes: list[Probe], triggers: Sequence[Trigger]) -> None:
+        """Refuse a trigger above a ratio probe's ceiling of 1: `threshold: 5` meant as 5%
+        on `unit: ratio` was a note, exit 0, and a rollback trigger that could never fire
+        (ux_review17 #8). Refused, not warned: the trigger would read "not met" through
+        the worst error rate, and a CI gate on `validate` passes a warning."""
+        ratios = {probe.name for probe in probes if probe.unit == "ratio"}
+        for trigger in triggers:
+            limit = trigger.threshold
+            if trigger.probe not in ratios or limit is None or trigger.op not in ABOVE:
+                continue
+            if limit > 1 or (limit == 1 and trigger.op == ">"):
+                path = self.trigger_thresholds.get(trigger.id)
+                if path is not None:
+                    self.rep.report(
+                        path,
+                        f"trigger '{trigger.id}' fires at {trigger.op} {limit:g} on the ratio "
+                        f"probe '{trigger.probe}', which never goes above 1: it could never "
+                        f"fire; for {limit:g}%, write {limit / 100:g}",
+                    )

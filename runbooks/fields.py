@@ -235,7 +235,7 @@ class Fields:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            self.report(key, message)
+            self.report(key, message + _written(value))
             return None
         if not math.isfinite(value):
             self.report(key, f"{message} (got {value})")
@@ -300,3 +300,21 @@ def parse_choice(
         names = [member.value for member in enum]
         rep.report(path, f"invalid {what} '{value}'{choices_hint(value, names)}", key=key)
         return None
+
+
+def _written(value: object) -> str:
+    """What a number's place holds instead, for its refusal: `, not '5%' (as a ratio,
+    5% is 0.05)`, `, not the text '500' (write it unquoted: 500)` (ux_review17 #8: the
+    line echoed neither); "" for a mapping or list, whose place says enough."""
+    if not isinstance(value, str):
+        return ""
+    shown = repr(value if len(value) <= 40 else value[:40] + "…")
+    text = value.strip()
+    try:
+        if text.endswith("%"):
+            ratio = float(text[:-1]) / 100
+            return f", not {shown} (as a ratio, {text} is {ratio:g})"
+        number = float(text)
+    except ValueError:
+        return f", not {shown}"
+    return f", not the text {shown} (write it unquoted: {number:g})"

@@ -249,7 +249,11 @@ PLACES: tuple[Place, ...] = (
                 "the probe it reads (a numeric one for `metric`)",
             ),
             "op": ("`metric` triggers", f"one of {codes(OPS)}"),
-            "threshold": ("`metric` triggers", "the number the probe's value is compared with"),
+            "threshold": (
+                "`metric` triggers",
+                "the number the probe's value is compared with (a `unit: ratio` probe's 5% "
+                "is 0.05; above 1 it could never fire and is refused)",
+            ),
             "for_samples": ("", "`metric` only: samples in a row before it is met (default 1)"),
             "count": ("`consecutive_failures`", "failed polls in a row before it is met"),
         },
