@@ -78,7 +78,8 @@ other than error rate > 5%, no `manual` trigger.
 (`## Phase (T+5 to T+30 minutes)` headings over `- [ ] task` lines) is a runbook too, or
 a phase's `steps_from`: each task becomes a plain `check` step (its title, its indented
 lines as guidance, `(optional)` for `required: false`, `{#id}` for its id); it has no
-owner, command, approver, probe or template.
+owner, command, approver, probe or template. A ticked `- [x]` loads open, and a task
+indented under another is its guidance, not a step: each gets a note.
 """
 
 TEXT_RULES = (

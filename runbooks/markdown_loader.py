@@ -44,6 +44,8 @@ _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _EXPLICIT_ID = re.compile(r"[ \t]*\{#([^}]*)\}[ \t]*$")
 _OPTIONAL = re.compile(r"[ \t]*\(optional\)[ \t]*$", re.IGNORECASE)
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
+_NESTED_BOX = re.compile(r"^\s+([-*+][ \t]+\[[ xX]\].*)$")
+"""A checkbox indented under a task: read as its guidance, not as a task."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _PHASE_PREFIX = re.compile(
     r"^(?:(?:phase|stage|step)[ \t]+\d+[ \t]*[:.)\u2013\u2014-]?|\d+[.)])[ \t]*", re.IGNORECASE
@@ -90,6 +92,9 @@ class MarkdownDoc(Struct, eq=False):
     """Tasks before the first `## ` heading."""
     sections: list[MarkdownSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    """What loads otherwise than written (`line 5: '- [x] ...' is ticked ...`): notes,
+    not problems (ux_review17 #13)."""
     empty: bool = False
     by_name: dict[str, MarkdownSection] | None = None
     """Sections by casefolded title and heading, made on first use (after parsing):
@@ -129,6 +134,7 @@ class _Parser:
         self.fence: str | None = None
         self.fence_in_task = False
         self.lazy_ok = False
+        self.number = 0
 
     def problem(self, line: int, col: int, message: str) -> None:
         self.doc.problems.append(Problem(self.doc.file, line, col, message))
@@ -144,6 +150,7 @@ class _Parser:
             self.problem(1, 1, "empty runbook")
             return self.doc
         for number, raw in enumerate(text.splitlines(), start=1):
+            self.number = number
             self.line(number, raw.rstrip().expandtabs(4))
         self.close_task()
         return self.doc
@@ -203,10 +210,16 @@ class _Parser:
     def fenced(self, line: str) -> None:
         """Code blocks belong to the task they follow; elsewhere they are not prose."""
         if self.fence_in_task and self.task is not None:
-            self.continuation(line)
+            self.continuation(line, fenced=True)
 
-    def continuation(self, line: str) -> None:
+    def continuation(self, line: str, *, fenced: bool = False) -> None:
         assert self.task is not None
+        if not fenced and (nested := _NESTED_BOX.match(line)) is not None:
+            self.doc.notes.append(
+                f"line {self.number}: the nested task '{nested.group(1).strip()}' is read as "
+                f"guidance of the task on line {self.task.line}, not a step (start it at the "
+                "line's beginning to make it one)"
+            )
         if self.task.pending_blank and self.task.guidance:
             self.task.guidance.append("")
         self.task.pending_blank = False
@@ -283,6 +296,11 @@ class _Parser:
                 )
             return True
         self.close_task()
+        if match.group(1) in "xX":
+            self.doc.notes.append(
+                f"line {number}: '{line.strip()}' is ticked, but loads as an open step "
+                "(every incident starts with its steps open)"
+            )
         bullet_col = len(line) - len(line.lstrip()) + 1
         self.task = _OpenTask(number, bullet_col, match.group(2) or "", col)
         self.lazy_ok = True

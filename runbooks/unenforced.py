@@ -37,5 +37,18 @@ def guide_notes(runbook: Runbook) -> list[str]:
     from runbooks.guide_frame import departures, phase_departures
 
     if unenforced := unenforced_hint(runbook):
-        return [unenforced, *phase_departures(runbook)]
+        return [unenforced, *_as_loaded(runbook), *phase_departures(runbook)]
     return departures(runbook)
+
+
+def _as_loaded(runbook: Runbook) -> list[str]:
+    """What the Markdown file has that loads otherwise than written (a ticked box, a
+    nested task read as guidance: ux_review17 #13), read again from it; none once the
+    file is gone (a runbook declared from a file since removed)."""
+    from runbooks.markdown_loader import parse_markdown
+
+    try:
+        text = Path(runbook.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return []
+    return parse_markdown(text, runbook.source).notes
