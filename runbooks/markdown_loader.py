@@ -31,6 +31,7 @@ from msgspec import Struct, field
 
 from runbooks.checks import id_problem, too_long
 from runbooks.limits import MAX_PROSE_CHARS, MAX_TITLE_CHARS
+from runbooks.markdown_notes import NESTED_BOX, nested_note, ticked_note
 from runbooks.markdown_window import find_window, read_window
 from runbooks.model import Window
 from runbooks.problems import Problem
@@ -44,8 +45,6 @@ _COMMENT = re.compile(r"^\s*<!--.*-->\s*$")
 _EXPLICIT_ID = re.compile(r"[ \t]*\{#([^}]*)\}[ \t]*$")
 _OPTIONAL = re.compile(r"[ \t]*\(optional\)[ \t]*$", re.IGNORECASE)
 _BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*(.*)$")
-_NESTED_BOX = re.compile(r"^\s+([-*+][ \t]+\[[ xX]\].*)$")
-"""A checkbox indented under a task: read as its guidance, not as a task."""
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+]|\d+[.)])\s")
 _PHASE_PREFIX = re.compile(
     r"^(?:(?:phase|stage|step)[ \t]+\d+[ \t]*[:.)\u2013\u2014-]?|\d+[.)])[ \t]*", re.IGNORECASE
@@ -93,8 +92,7 @@ class MarkdownDoc(Struct, eq=False):
     sections: list[MarkdownSection] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    """What loads otherwise than written (`line 5: '- [x] ...' is ticked ...`): notes,
-    not problems (ux_review17 #13)."""
+    """What loads otherwise than written (`runbooks.markdown_notes`)."""
     empty: bool = False
     by_name: dict[str, MarkdownSection] | None = None
     """Sections by casefolded title and heading, made on first use (after parsing):
@@ -214,12 +212,8 @@ class _Parser:
 
     def continuation(self, line: str, *, fenced: bool = False) -> None:
         assert self.task is not None
-        if not fenced and (nested := _NESTED_BOX.match(line)) is not None:
-            self.doc.notes.append(
-                f"line {self.number}: the nested task '{nested.group(1).strip()}' is read as "
-                f"guidance of the task on line {self.task.line}, not a step (start it at the "
-                "line's beginning to make it one)"
-            )
+        if not fenced and (nested := NESTED_BOX.match(line)) is not None:
+            self.doc.notes.append(nested_note(self.number, nested.group(1), self.task.line))
         if self.task.pending_blank and self.task.guidance:
             self.task.guidance.append("")
         self.task.pending_blank = False
@@ -297,10 +291,7 @@ class _Parser:
             return True
         self.close_task()
         if match.group(1) in "xX":
-            self.doc.notes.append(
-                f"line {number}: '{line.strip()}' is ticked, but loads as an open step "
-                "(every incident starts with its steps open)"
-            )
+            self.doc.notes.append(ticked_note(number, line))
         bullet_col = len(line) - len(line.lstrip()) + 1
         self.task = _OpenTask(number, bullet_col, match.group(2) or "", col)
         self.lazy_ok = True
