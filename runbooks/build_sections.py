@@ -23,7 +23,7 @@ from runbooks.checks import (
     header_name_problem,
     header_value_problem,
     id_problem,
-    template_problems,
+    template_problems_at,
     url_problem,
 )
 from runbooks.command_text import command_problems
@@ -45,6 +45,7 @@ from runbooks.model import (
     TriggerKind,
 )
 from runbooks.probe_checks import json_field_problem, query_problem
+from runbooks.problems import Problem
 
 
 class SectionRules(BuildContext):
@@ -106,12 +107,26 @@ class SectionRules(BuildContext):
             if not text.strip():
                 self.rep.report(path, f"template '{template_id}' must not be empty")
                 continue
-            messages = template_problems(text)
-            for message in messages:
-                self.rep.report(path, f"template '{template_id}': {message}")
+            messages = template_problems_at(text)
+            for at, message in messages:
+                self.template_problem(path, template_id, text, at, message)
             if not messages:
                 self.templates[template_id] = text
         return list(self.templates.items())
+
+    def template_problem(
+        self, path: DataPath, template_id: str, text: str, at: int | None, message: str
+    ) -> None:
+        """Report a template's problem at its placeholder (not the template's opening
+        quote: ux_review17 #10), as the `{next_update}` warning is; else at the template."""
+        said = f"template '{template_id}': {message}"
+        if at is None or self.rep.positions is None:
+            self.rep.report(path, said)
+            return
+        from runbooks.template_wording import placeholder_place
+
+        line, col = placeholder_place(self.rep.file, template_id, text, at)
+        self.rep.add([Problem(self.rep.file, line, col, said)])
 
     def read_probes(self, top: Fields) -> list[Probe]:
         probes: list[Probe] = []

@@ -117,10 +117,54 @@ class UniqueIds:
 
 def template_problems(text: str) -> list[str]:
     """What is wrong with a communication template: braces and placeholders."""
+    return [message for _at, message in template_problems_at(text)]
+
+
+def template_problems_at(text: str) -> list[tuple[int | None, str]]:
+    """`template_problems`, each with where in `text` its placeholder starts (None for
+    the template as a whole), for the line to point there (ux_review17 #10)."""
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
-        return [f"malformed template braces: {exc} (write '{{{{' or '}}}}' for a literal brace)"]
+        said = f"malformed template braces: {exc} (write '{{{{' or '}}}}' for a literal brace)"
+        return [(_lone_brace(text), said)]
+    return [
+        (_placeholder_at(text, message), message) for message in _placeholder_problems(text, parsed)
+    ]
+
+
+def _placeholder_at(text: str, message: str) -> int | None:
+    """Where the placeholder `message` quotes first (`'{verison_now}'`) is in `text`."""
+    quoted = re.search(r"'\$?(\{[^']*\})'", message)
+    if quoted is None:
+        return None
+    found = text.find(quoted.group(1))  # else `{eta:>5}`, quoted as '{eta}'
+    found = found if found >= 0 or len(quoted.group(1)) < 3 else text.find(quoted.group(1)[:-1])
+    return None if found < 0 else found
+
+
+def _lone_brace(text: str) -> int | None:
+    """Where the first brace that opens no placeholder is: `{time (T` has one."""
+    at = 0
+    while at < len(text):
+        pair = text[at : at + 2]
+        if pair in ("{{", "}}"):
+            at += 2
+        elif text[at] == "}":
+            return at
+        elif text[at] == "{":
+            close = text.find("}", at)
+            if close < 0 or "{" in text[at + 1 : close]:
+                return at
+            at = close + 1
+        else:
+            at += 1
+    return None
+
+
+def _placeholder_problems(
+    text: str, parsed: list[tuple[str, str | None, str | None, str | None]]
+) -> list[str]:
     problems: list[str] = []
     names = ", ".join(sorted(TEMPLATE_PLACEHOLDERS))  # whole: the one list an author sees
     for literal, name, spec, conversion in parsed:

@@ -79,6 +79,11 @@ def _message(template_id: str, text: str, match: re.Match[str]) -> str:
     )
 
 
+def placeholder_place(source: str, template_id: str, template: str, at: int) -> tuple[int, int]:
+    """The line and column in `source` of the placeholder or brace at `template[at]`."""
+    return _Places(source).of(template_id, template, at)
+
+
 class _Places:
     """Where each template's text starts in the runbook's file, read again (only when
     there is something to warn of); 1:1 when the file cannot be read as it was."""
@@ -100,7 +105,8 @@ class _Places:
             return start or (1, 1)
         lines = self.text.split("\n")
         offset = sum(len(line) + 1 for line in lines[: start[0] - 1]) + start[1] - 1
-        word = template[at : template.index("}", at) + 1]
+        close = template.find("}", at)
+        word = template[at : close + 1] if close >= 0 else template[at : at + 1]
         nth = template.count(word, 0, at)
         for _ in range(nth + 1):
             found = self.text.find(word, offset)

@@ -178,7 +178,7 @@ def test_an_environment_reference_in_a_template_is_told_with_its_dollar(
     result = cli.run("validate", str(runbook))
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"{runbook}:4:9: template 'note': unknown placeholder '${{LASTGOOD_DB}}': a template "
+        f"{runbook}:4:17: template 'note': unknown placeholder '${{LASTGOOD_DB}}': a template "
         "does not read the environment, only URLs and headers do (allowed: channel, "
         "commander, elapsed, eta, from_version, id, issue, last_good_version, next_update, "
         "next_update_sentence, pattern, phase, rollback_sentence, service_now, severity, "

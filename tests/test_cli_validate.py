@@ -79,7 +79,7 @@ def test_a_template_refused_for_its_placeholder_is_not_reported_missing(cli):
     result = cli.run("validate", str(path))
     assert result.code == 2
     assert result.err.splitlines() == [
-        f"{path}:5:13: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
+        f"{path}:5:24: template 'resolved': unknown placeholder '{{titel}}' (did you mean "
         "'title'? allowed: channel, commander, elapsed, eta, from_version, id, issue, "
         "last_good_version, next_update, next_update_sentence, pattern, phase, "
         "rollback_sentence, service_now, severity, status, time, title, version_now)"
@@ -119,7 +119,7 @@ def test_a_templates_refusal_lists_every_placeholder(cli, tmp_path):
     said = f"template 'initiating': unknown placeholder '{{region}}' (allowed: {every})"
     result = cli.run("validate", str(runbook))
     assert result.code == 2
-    assert result.err.splitlines() == [f"{runbook}:4:15: {said}"]
+    assert result.err.splitlines() == [f"{runbook}:4:43: {said}"]
     (checked,) = json.loads(cli.run("validate", "--json", str(runbook)).out)["files"]
     assert [p["message"] for p in checked["problems"]] == [said]
 
