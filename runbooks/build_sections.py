@@ -117,8 +117,7 @@ class SectionRules(BuildContext):
     def template_problem(
         self, path: DataPath, template_id: str, text: str, at: int | None, message: str
     ) -> None:
-        """Report a template's problem at its placeholder (not the template's opening
-        quote: ux_review17 #10), as the `{next_update}` warning is; else at the template."""
+        """Report a template's problem at its placeholder (ux_review17 #10), else at it."""
         said = f"template '{template_id}': {message}"
         if at is None or self.rep.positions is None:
             self.rep.report(path, said)
