@@ -79,7 +79,8 @@ other than error rate > 5%, no `manual` trigger.
 a phase's `steps_from`: each task becomes a plain `check` step (its title, its indented
 lines as guidance, `(optional)` for `required: false`, `{#id}` for its id); it has no
 owner, command, approver, probe or template. A ticked `- [x]` loads open, and a task
-indented under another is its guidance, not a step: each gets a note.
+indented under another is its guidance, not a step: each gets a note. A template's
+`{placeholder}` in a step's title or guidance is shown as written, and noted.
 """
 
 TEXT_RULES = (

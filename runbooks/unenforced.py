@@ -8,6 +8,7 @@ the rules is a YAML runbook whose phases take the Markdown tasks with `steps_fro
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from runbooks.model import Runbook
@@ -37,8 +38,30 @@ def guide_notes(runbook: Runbook) -> list[str]:
     from runbooks.guide_frame import departures, phase_departures
 
     if unenforced := unenforced_hint(runbook):
-        return [unenforced, *_as_loaded(runbook), *phase_departures(runbook)]
-    return departures(runbook)
+        return [unenforced, *_as_loaded(runbook), *unfilled(runbook), *phase_departures(runbook)]
+    return [*unfilled(runbook), *departures(runbook)]
+
+
+_PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def unfilled(runbook: Runbook) -> list[str]:
+    """A note per step whose title or guidance holds a template's `{placeholder}`,
+    which only messages fill: `Tell finance about {issue}` was shown as written with no
+    word (ux_review17 #11)."""
+    from runbooks.model import TEMPLATE_PLACEHOLDERS
+
+    notes: list[str] = []
+    for step in runbook.steps():
+        for what, text in (("title", step.title), ("guidance", step.guidance)):
+            names = [n for n in _PLACEHOLDER.findall(text) if n in TEMPLATE_PLACEHOLDERS]
+            if names:
+                shown = ", ".join(f"{{{name}}}" for name in dict.fromkeys(names))
+                notes.append(
+                    f"step '{step.id}': its {what} holds {shown}, shown as written: only "
+                    "message templates fill placeholders"
+                )
+    return notes
 
 
 def _as_loaded(runbook: Runbook) -> list[str]:
