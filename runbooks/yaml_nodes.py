@@ -28,6 +28,7 @@ from runbooks.printable import (
 from runbooks.problems import Problem
 from runbooks.source_text import line_col
 from runbooks.yaml_compose import TOO_DEEP, Limit, compose
+from runbooks.yaml_hints import indentation_hint
 from runbooks.yaml_unclosed import unclosed_quote
 
 _STANDARD = "tag:yaml.org,2002:"
@@ -104,6 +105,7 @@ def _syntax_problem(file: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
         if context_mark is not None and context_mark.line + 1 != line:
             context += f" started at line {context_mark.line + 1}"
         message += f" ({context})"
+    message += indentation_hint(text, str(exc.problem or ""), line)
     opened = unclosed_quote(text, exc)
     if opened is not None:
         message += f"; a quoted string opened at {opened[0]}:{opened[1]} may be unclosed"
