@@ -235,7 +235,7 @@ def brief_parts(state: IncidentState, now: datetime, marked: Marker | None = Non
         tail.append(_one(LAST_MESSAGE, "status page", f"Status page: {page.said}"))
     if (command := _command_part(state)) is not None:
         tail.append(command)
-    roles = [role_said(state, r) for r in _roles(state)]  # the runbook's own marked
+    roles = [role_said(state, r) for r in _roles(state)]
     tail.append(_listed(ROLES, "roles", "Roles: ", roles, " · "))
     reminder = booking_reminder(state, now)
     if reminder is not None:

@@ -37,8 +37,7 @@ async def test_the_roles_wrap_under_their_label_at_60x20(tmp_path: Path) -> None
         assert len(roles) >= 3, rows  # wrapped here, at 60 columns
         for row in roles[1:]:
             assert row.startswith(" " * 7) and row[7] != " ", roles
-        # the runbook's own role marked, as `status` says it (ux_review15 #13)
-        assert "ops (vacant; runbook's own)" in " ".join(row.strip() for row in roles), roles
+        assert "ops (vacant)" in " ".join(row.strip() for row in roles), roles
 
 
 def test_a_line_with_no_label_wraps_two_in_and_a_long_word_is_folded() -> None:
