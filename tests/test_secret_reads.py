@@ -144,7 +144,7 @@ def scoped(tmp_path: Path) -> tuple[Cli, str]:
     (tmp_path / "scoped.yaml").write_text(SCOPED)
     cli = Cli(tmp_path / "record.db")
     cli.env.update(VALUES)
-    incident = cli.ok(
+    incident = cli.in_process().ok(
         "declare", "--runbook", str(tmp_path / "scoped.yaml"), "--title", "T",
         "--severity", "SEV2", "--commander", "A",
     ).strip()  # fmt: skip
@@ -228,7 +228,7 @@ def test_a_whole_url_variable_refuses_its_credentials_not_its_host(
     (tmp_path / "whole.yaml").write_text(WHOLE_URLS)
     cli = Cli(tmp_path / "record.db")
     cli.env.update(WHOLE_VALUES)
-    incident = cli.ok(
+    incident = cli.in_process().ok(
         "declare", "--runbook", str(tmp_path / "whole.yaml"), "--title", "T",
         "--severity", "SEV2", "--commander", "A",
     ).strip()  # fmt: skip
