@@ -23,17 +23,9 @@ def leaky(tmp_path: Path) -> tuple[Cli, str]:
     (tmp_path / "leaky.yaml").write_text(LEAKY)
     cli = Cli(tmp_path / "record.db")
     cli.env["OPS_TOKEN"] = OPS_TOKEN
-    incident = cli.ok(
-        "declare",
-        "--runbook",
-        str(tmp_path / "leaky.yaml"),
-        "--title",
-        "T",
-        "--severity",
-        "SEV2",
-        "--commander",
-        "A",
-    ).strip()
+    runbook = str(tmp_path / "leaky.yaml")
+    declared = ("declare", "--runbook", runbook, "--title", "T", "--severity", "SEV2")
+    incident = cli.in_process().ok(*declared, "--commander", "A").strip()  # set-up
     return cli, incident
 
 
@@ -79,17 +71,9 @@ def test_a_command_step_s_output_hides_credential_named_environment_values(tmp_p
         DB_PASSWORD="short",
         DEPLOY_DB_URL="http://deploy.example/ok",
     )
-    incident = cli.ok(
-        "declare",
-        "--runbook",
-        str(tmp_path / "leaky.yaml"),
-        "--title",
-        "T",
-        "--severity",
-        "SEV2",
-        "--commander",
-        "A",
-    ).strip()
+    runbook = str(tmp_path / "leaky.yaml")
+    declared = ("declare", "--runbook", runbook, "--title", "T", "--severity", "SEV2")
+    incident = cli.in_process().ok(*declared, "--commander", "A").strip()  # set-up
     done = cli.run("run", incident, "redeploy", "--yes")
     record = "".join(events(cli.db))
     for leak in ("awssecret-QWERTYUIOP", "ghp-abcdefgh12345"):
@@ -176,7 +160,7 @@ def named(tmp_path: Path) -> tuple[Cli, str]:
     (tmp_path / "named.yaml").write_text(NAMED)
     cli = Cli(tmp_path / "record.db")
     cli.env["SERVICE"] = "checkout"
-    incident = cli.ok(
+    incident = cli.in_process().ok(
         "declare", "--runbook", str(tmp_path / "named.yaml"), "--title", "T", "--severity",
         "SEV2", "--commander", "A",
     ).strip()  # fmt: skip
@@ -196,7 +180,7 @@ def test_identifiers_from_the_runbook_are_not_taken_for_typed_text(named, typed)
     from a person: one that spells a secret's value was refused, with no way round."""
     cli, incident = named
     if typed[0] == "reopen":
-        cli.ok("check", incident, "restart-checkout", "--note", "done")
+        cli.in_process().ok("check", incident, "restart-checkout", "--note", "done")
     done = cli.run(typed[0], incident, *typed[1:])
     assert done.code == 0, done.err
     assert "a secret" not in done.err
