@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import math
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -54,6 +55,12 @@ def value_at(stack: PrometheusStack, promql: str, at: str) -> float:
     return float(series["value"][1])
 
 
+def exported(cli: Cli, incident_id: str) -> dict[str, Any]:
+    """The incident's JSON export, read in this process (a read-back, not the process
+    under test)."""
+    return dict(json.loads(cli.in_process().ok("export", incident_id, "--format", "json")))
+
+
 @pytest.fixture(scope="module")
 def resolved(prometheus_stack: PrometheusStack, tmp_path_factory: pytest.TempPathFactory):
     """An incident whose impact began 10 s ago, closed now, once Prometheus has scraped
@@ -95,13 +102,13 @@ def test_failed_requests_and_their_share_come_from_increase(resolved, prometheus
     cli, incident_id, _ = resolved
     said = cli.ok(*measure(incident_id, prometheus_stack.url))
     assert "impact measured: " in said
-    requests = json.loads(cli.ok("export", incident_id, "--format", "json"))["requests"]
+    requests = exported(cli, incident_id)["requests"]
     seconds = requests["failed_query"].rsplit("[", 1)[1].split("s]")[0]
     assert requests["failed_query"] == f"sum(increase({FAILED}[{seconds}s]))"
     assert requests["total_query"] == f"sum(increase({TOTAL}[{seconds}s]))"
     # the window runs from the impact start (declared 10 s back) to the window's end,
     # rounded up to a whole second: derived from the record, not bounded by a clock
-    started_at = json.loads(cli.ok("status", incident_id, "--json"))["started_at"]
+    started_at = json.loads(cli.in_process().ok("status", incident_id, "--json"))["started_at"]
     window = _moment(requests["end"]) - _moment(started_at)
     assert int(seconds) == math.ceil(window.total_seconds()) >= 10
     # the same queries, asked here at the window's end, give the same figures
@@ -113,7 +120,7 @@ def test_failed_requests_and_their_share_come_from_increase(resolved, prometheus
     assert requests["share"] == pytest.approx(requests["failed"] / requests["total"])
     assert 0.02 < requests["share"] < 0.3  # 2.4.1 fails about one request in eight
 
-    report = cli.ok("export", incident_id, "--format", "markdown")
+    report = cli.in_process().ok("export", incident_id, "--format", "markdown")
     found = tokens(report)
     users = " ".join(inline_text(t) for t in found if t.type == "inline")
     share = requests["failed"] / requests["total"]
@@ -165,11 +172,11 @@ def test_a_failed_selector_matching_no_series_is_counted_as_none_and_said(
         "requests failed (0.0%); --failed matched no series: counted as none failed; "
         "check the selector if failures were expected (after the close at T+"
     ) in said
-    export = json.loads(cli.ok("export", incident_id, "--format", "json"))
+    export = exported(cli, incident_id)
     assert_valid("export", export)  # the schema documents the flag
     requests = export["requests"]
     assert requests["failed"] == 0 and requests["failed_no_series"] is True
-    report = cli.ok("export", incident_id, "--format", "markdown")
+    report = cli.in_process().ok("export", incident_id, "--format", "markdown")
     assert (
         "⚠ The failed requests' query matched no series: counted as none failed; "
         "check the selector if failures were expected."
@@ -177,9 +184,9 @@ def test_a_failed_selector_matching_no_series_is_counted_as_none_and_said(
     assert "requests failed (the failed query matched no series)" in report
     # a selector that matches, measured again, is a count again
     cli.ok(*measure(incident_id, prometheus_stack.url))
-    requests = json.loads(cli.ok("export", incident_id, "--format", "json"))["requests"]
+    requests = exported(cli, incident_id)["requests"]
     assert requests["failed"] > 0 and requests["failed_no_series"] is False
-    report = cli.ok("export", incident_id, "--format", "markdown")
+    report = cli.in_process().ok("export", incident_id, "--format", "markdown")
     assert "⚠ The failed requests' query matched no series" not in report
     assert "requests failed (the failed query matched no series)" in report  # as it was then
 
