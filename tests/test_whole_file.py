@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from incident.app.whole_file import write_whole
-from tests.cli_helpers import lastgood_command
+from tests.cli_helpers import InProcessCli, lastgood_command
 
 REPORT = [b"# Incident report\n", b"line two\n"]
 
@@ -140,14 +140,14 @@ def test_a_link_that_loops_is_an_os_error_not_a_runtime_error(tmp_path):
 
 def shell(command: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     """`command` in bash, with `lastgood` on the PATH and a record with one incident
-    declared as `$ID`."""
+    declared as `$ID` (in this process: set-up, the command's verbs are the processes)."""
     lastgood = shlex.join(lastgood_command())
-    script = (
-        f'lastgood() {{ {lastgood} "$@"; }}\n'
-        "ID=$(lastgood declare --title T --severity SEV2 --commander A 2>/dev/null)\n"
-        f"{command}"
+    script = f'lastgood() {{ {lastgood} "$@"; }}\n{command}'
+    declared = InProcessCli(tmp_path / "r.db", actor="ada").ok(
+        "declare", "--title", "T", "--severity", "SEV2", "--commander", "A"
     )
     env = {**os.environ, "LASTGOOD_DB": str(tmp_path / "r.db"), "LASTGOOD_USER": "ada"}
+    env["ID"] = declared.strip()
     return subprocess.run(
         ["bash", "-c", script], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
     )
