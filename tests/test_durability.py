@@ -24,7 +24,8 @@ from tests.waiting import poll_until
 
 def test_every_acknowledged_command_survives_sigkill(tmp_path):
     cli = Cli(tmp_path / "durable.db")
-    incident_id = cli.ok(
+    setup = cli.in_process()  # the declaration and the read-back: the notes are processes
+    incident_id = setup.ok(
         "declare", "--title", "Durability", "--severity", "SEV3", "--commander", "A"
     ).strip()
     acknowledged = tmp_path / "acknowledged.txt"
@@ -47,7 +48,7 @@ def test_every_acknowledged_command_survives_sigkill(tmp_path):
     done = [int(n) for n in acknowledged.read_text().split()]
     assert len(done) >= 8, "the writer never got going"
 
-    exported = cli.ok("export", incident_id, "--format", "json")
+    exported = setup.ok("export", incident_id, "--format", "json")
     events = json.loads(exported)["events"]
     recorded = {e["payload"]["text"] for e in events if e["kind"] == "note.added"}
     missing = [n for n in done if f"note {n}" not in recorded]
