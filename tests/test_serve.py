@@ -61,7 +61,8 @@ def serving(cli: Cli, incident_id: str, *options: str, logs: Path) -> Iterator[t
 
 
 def declared(cli: Cli) -> str:
-    return cli.ok(
+    setup = cli.in_process()  # serve is the process under test
+    return setup.ok(
         "declare", "--title", "Checkout errors", "--severity", "SEV2", "--commander", "Ada"
     ).strip()
 
@@ -173,7 +174,7 @@ def test_the_size_a_browser_asks_for_is_a_terminal_s() -> None:
 
 def test_serve_refuses_an_unknown_incident(tmp_path):
     cli = Cli(tmp_path / "serve.db")
-    cli.ok("declare", "--title", "t", "--severity", "SEV3", "--commander", "A")
+    cli.in_process().ok("declare", "--title", "t", "--severity", "SEV3", "--commander", "A")
     result = cli.run("serve", "INC-NOPE", "--port", str(free_port()))
     assert result.code == 2 and "no incident 'INC-NOPE'" in result.err
 
@@ -181,9 +182,9 @@ def test_serve_refuses_an_unknown_incident(tmp_path):
 def test_serve_on_a_taken_port_or_an_unknown_host_is_one_line(tmp_path):
     """Both ended in aiohttp's traceback, exit 1, after the banner said it was serving."""
     cli = Cli(tmp_path / "serve.db")
-    incident_id = cli.ok(
-        "declare", "--title", "t", "--severity", "SEV3", "--commander", "A"
-    ).strip()
+    setup = cli.in_process()  # serve is the process under test
+    incident_id = setup.ok("declare", "--title", "t", "--severity", "SEV3", "--commander", "A")
+    incident_id = incident_id.strip()
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
