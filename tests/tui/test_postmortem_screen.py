@@ -12,7 +12,6 @@ from datetime import timedelta
 from pathlib import Path
 from socket import gethostname
 
-import pytest
 from textual.widgets import Label, OptionList
 
 from incident.app.verbs import VERBS
@@ -287,7 +286,8 @@ async def test_the_report_line_shows_the_head_the_toast_shows(tmp_path, monkeypa
     after where the report is: its absolute path and the machine (ux_review6 #14)."""
     app, db = app_on(tmp_path, "resolved")
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
-        _, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+        booked, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+    assert_toasts_whole(booked, exported)  # at 100x30 (`test_the_close_out_toasts_are_whole`)
     head = recorded(db).steps["document-incident"].evidence.rsplit(" ", 1)[-1]
     assert len(head) == 64
     # The path wraps (or is cut across rows) as long as it is: compared without blanks.
@@ -298,16 +298,21 @@ async def test_the_report_line_shows_the_head_the_toast_shows(tmp_path, monkeypa
     assert f"head {head[:12]} " in exported and head[12:20] not in exported, exported
 
 
-@pytest.mark.parametrize("size", [(100, 30), (80, 24)])
-async def test_the_close_out_toasts_are_whole(tmp_path, monkeypatch, size):
-    """The booking's toast was cut at 100x30: `checked schedule-post-mortem
-    (post-mortem` and no more, each of its two lines wrapped to two rows of the three
-    a toast has under 38 rows."""
-    app, _ = app_on(tmp_path, "resolved")
-    async with app.run_test(size=size, notifications=True) as pilot:
-        booked, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+def assert_toasts_whole(booked: str, exported: str) -> None:
+    """The booking's and the export's toasts, each whole on the screen after it."""
     assert "checked schedule-post-mortem (post-mortem booked)" in booked, booked
     assert "checked document-incident (report exported)" in exported, exported
+
+
+async def test_the_close_out_toasts_are_whole(tmp_path, monkeypatch):
+    """The booking's toast was cut at 100x30: `checked schedule-post-mortem
+    (post-mortem` and no more, each of its two lines wrapped to two rows of the three
+    a toast has under 38 rows. Here at 80x24; at 100x30 in the same run as the report
+    line's head (`test_the_report_line_shows_the_head_the_toast_shows`)."""
+    app, _ = app_on(tmp_path, "resolved")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        booked, exported = await book_and_export(pilot, tmp_path, monkeypatch)
+    assert_toasts_whole(booked, exported)
 
 
 RCA = (
