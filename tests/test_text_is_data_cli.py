@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli_helpers import ROOT, lastgood_command
+from tests.cli_helpers import ROOT, InProcessCli, lastgood_command
 from tests.hostile import ESCAPES, hostile, hostile_line, markup_name, raw_controls
 from tui.demo.launch import write_demo_runbook
 
@@ -57,6 +57,14 @@ class RawCli:
         done = self.run(*args)
         assert done.returncode == 0, f"lastgood {args[0]} failed: {done.stderr!r}"
         return done.stdout.decode("utf-8")
+
+
+def read_back(cli: RawCli, incident_id: str) -> str:
+    """`status --json` run in this process: a read-back around the verb a test is about,
+    which keeps its process (and its bytes checked)."""
+    same = InProcessCli(Path(cli.env["LASTGOOD_DB"]))
+    same.env = dict(cli.env)
+    return same.ok("status", incident_id, "--json")
 
 
 def test_every_verb_shows_hostile_text_and_emits_no_control_bytes(tmp_path):
@@ -257,12 +265,12 @@ def test_limits_and_nul_are_refused_with_one_line_and_nothing_recorded(tmp_path)
     incident_id = cli.ok(
         "declare", "--title", "x" * 200, "--severity", "SEV2", "--commander", "Ada"
     ).strip()
-    before = json.loads(cli.ok("status", incident_id, "--json"))["events"]
+    before = json.loads(read_back(cli, incident_id))["events"]
     note = cli.run("note", incident_id, "n" * 20_001)
     assert note.returncode == 2
     assert b"the text is 20,001 characters long; the limit for a text is 20,000" in note.stderr
     assert b"Traceback" not in note.stderr
-    assert json.loads(cli.ok("status", incident_id, "--json"))["events"] == before
+    assert json.loads(read_back(cli, incident_id))["events"] == before
     cli.ok("note", incident_id, "n" * 20_000)
 
 
