@@ -53,6 +53,7 @@ App._display = displayed
 start_background = IncidentScreen.start_background
 def after_first_frame(self):
     seen["first frame"] = sorted(sys.modules)
+    seen["timers"] = [t.name for t in self._timers]
     seen["collecting"] = gc.isenabled()
     seen["frozen"] = gc.get_freeze_count()
     seen["tables"] = [
@@ -140,6 +141,10 @@ def test_the_first_frame_loads_no_command_outbox_or_network(tmp_path):
     assert isinstance(first, list) and isinstance(started, list)
     assert "incident.core.state" in first and "tui.app.widgets.health" in first  # it drew
     assert among(first, AFTER_THE_FIRST_FRAME) == []
+    # Nor does a timer of the screen run before it: the once-a-second tick, started at
+    # the mount, ran before a frame that took over a second under load and loaded the
+    # messages' use cases (`incident.app.autosend`).
+    assert [name for name in seen["timers"] if name != "screen_update"] == []  # Textual's
     # Deferred, not gone: the network starts right after the frame.
     assert "tui.net.network_loop" in started
     # The collector, paused by `lastgood start`, runs again from the first frame, with

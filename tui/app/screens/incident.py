@@ -127,7 +127,6 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
             from tui.app.screens.kept import KeptOnDisk
 
             self.desk.kept = KeptOnDisk(self.desk, kept_dir, self.state)
-        self.set_interval(TICK_S, self.tick)
         self.live = start_live_feed(
             self, self._log, self.state.id, self.read_now, self.view.record_reached
         )
@@ -151,6 +150,10 @@ class IncidentScreen(StyledOnce, ReadsTimelineEntries, IncidentKeys):
         if self._gone:
             return  # replaced within the moment after its first frame: nothing to stop later
         self.view.query_one(Timeline).mark_from_now(self.state)
+        # The clocks' tick from here: a tick reads and records what time made due,
+        # which loads the messages' use cases; on a slow machine, ticking from the
+        # mount, it ran before the first frame was on the terminal.
+        self.set_interval(TICK_S, self.tick)
         settle_heap()
         if self.desk.kept is not None:  # what an earlier screen kept, recorded as this one's
             self.desk.kept.open(self.steps.found)
