@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Input, Label
 
 from tests.tui.coordinator_harness import coordinator, guide
@@ -25,6 +26,7 @@ from tui.app.app import LastGoodApp
 from tui.app.modals import DecisionModal
 from tui.app.modals.decision import TriggerList
 from tui.app.modals.parts import FOCUS_MARK
+from tui.app.screens.incident import IncidentScreen
 
 MARK = FOCUS_MARK.strip()
 
@@ -58,16 +60,22 @@ def says_where_the_focus_is(app: LastGoodApp, dialog: DecisionModal) -> None:
         assert label in shown, (focused, shown)
 
 
+async def open_gate(pilot: Pilot[object], screen: IncidentScreen) -> DecisionModal:
+    """`d` on the decision step: the gate, once it takes keys."""
+    await guide(pilot, screen, "decide-rollback")
+    await pilot.press("d")
+    await wait_for_screen(pilot, DecisionModal)
+    await wait_until(pilot, lambda: not pilot.app.holding_keys)  # type: ignore[attr-defined]
+    dialog = pilot.app.screen
+    assert isinstance(dialog, DecisionModal)
+    return dialog
+
+
 async def test_the_reviewers_keys_toggle_the_manual_trigger_and_type_nothing(
     tmp_path: Path,
 ) -> None:
     async with coordinator(tmp_path / "gate.db", size=(100, 30)) as (app, pilot, screen):
-        await guide(pilot, screen, "decide-rollback")
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        await wait_until(pilot, lambda: not app.holding_keys)
-        dialog = app.screen
-        assert isinstance(dialog, DecisionModal)
+        dialog = await open_gate(pilot, screen)
         reason = dialog.query_one("#reason", Input)
         assert reason.value == ""  # no trigger met: nothing to prefill
         says_where_the_focus_is(app, dialog)
@@ -94,12 +102,7 @@ async def test_a_letter_typed_on_the_list_moves_the_mark_with_the_focus(tmp_path
     """The gate opens on the list even with Reason empty: the reason typed there lands
     in Reason, and the mark and the hint go with the focus."""
     async with coordinator(tmp_path / "typed.db", size=(100, 30)) as (app, pilot, screen):
-        await guide(pilot, screen, "decide-rollback")
-        await pilot.press("d")
-        await wait_for_screen(pilot, DecisionModal)
-        await wait_until(pilot, lambda: not app.holding_keys)
-        dialog = app.screen
-        assert isinstance(dialog, DecisionModal)
+        dialog = await open_gate(pilot, screen)
         assert isinstance(dialog.focused, TriggerList)
         await pilot.press(*"payments", "space", *"down")
         reason = dialog.query_one("#reason", Input)
