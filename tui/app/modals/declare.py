@@ -56,8 +56,7 @@ if TYPE_CHECKING:
 KEYS_HINT = "Tab/Enter next · ctrl+s declare · Esc back"
 """The form's last line: the keys that work in it."""
 NOTES_HINT = "Tab/Enter next · PgUp/PgDn notes · ctrl+s declare · Esc back"
-"""The last line while the runbook's notes do not fit their five rows: the notes box
-takes no focus (Tab goes from field to field), so its keys scroll it from any field."""
+"""While the notes overflow: their box takes no focus, so PgUp/PgDn scroll it anywhere."""
 
 STARTED_AT_HINT = "Back-dates T+0 only: the phase windows start at the declaration"
 """The last line while Started at has the focus: what the field moves. The windows
@@ -257,21 +256,21 @@ class DeclareModal(FormModal[DeclareForm | None]):
 
     # --- the runbook --------------------------------------------------------------------
 
-    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        """The last line says what Started at moves while it has the focus."""
-        hint = STARTED_AT_HINT if event.widget.id == "started_at" else self._keys_hint()
-        self.query_one(".declare-hint", Label).update(hint)
-
     def on_mount(self) -> None:
         self.call_after_refresh(self._say_keys)  # once the notes' height is known
 
-    def _say_keys(self) -> None:
-        if self.focused is None or self.focused.id != "started_at":
-            self.query_one(".declare-hint", Label).update(self._keys_hint())
+    def on_descendant_focus(self, _event: events.DescendantFocus) -> None:
+        self._say_keys()
 
-    def _keys_hint(self) -> str:
+    def _say_keys(self) -> None:
+        """The last line: what Started at moves while it has the focus, else the keys,
+        PgUp/PgDn among them while the runbook's notes overflow their box."""
         box = self.query_one("#runbook-notes-box", VerticalScroll)
-        return NOTES_HINT if box.display and box.max_scroll_y > 0 else KEYS_HINT
+        if self.focused is not None and self.focused.id == "started_at":
+            hint = STARTED_AT_HINT
+        else:
+            hint = NOTES_HINT if box.display and box.max_scroll_y > 0 else KEYS_HINT
+        self.query_one(".declare-hint", Label).update(hint)
 
     def action_scroll_notes(self, pages: int) -> None:
         """A page of the runbook's notes, up or down, whichever field has the focus
